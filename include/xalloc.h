@@ -1,0 +1,16 @@
+/* Allocation that never returns NULL: on exhaustion the process prints and aborts,
+ * as there is no useful recovery for a command-line tool. Free with free(). */
+#ifndef ECSDEPLOY_XALLOC_H
+#define ECSDEPLOY_XALLOC_H
+
+#include <stddef.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t count, size_t n);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+/* A new string formatted like printf. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * The one test runner `make check` starts. It runs every unit suite (each
+ * tests/unit/test_*.c contributes `Suite *NAME_suite(void)`, listed in the generated
+ * suites.h) and every scripted test (tests/fakeaws/tests/test_*.py, tests/e2e/test_*),
+ * listed in scripts.h, as one Check suite, so the last lines printed are Check's summary.
+ *
+ * A script passes with exit 0 and is skipped with exit 77 (its last line says why); its
+ * whole output goes to build/test-logs/NAME.log and the tail is shown when it fails.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SUITE(name) Suite *name(void);
+#include "suites.h"
+#undef SUITE
+
+static const char *scripts[] = {
+#define SCRIPT(path) path,
+#include "scripts.h"
+#undef SCRIPT
+    NULL};
+
+static size_t script_count(void)
+{
+    size_t n = 0;
+    while (scripts[n])
+        n++;
+    return n;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static void log_path(const char *script, char *out, size_t size)
+{
+    const char *top = getenv("TOP");
+    snprintf(out, size, "%s/build/test-logs/%s.log", top ? top : ".", base_name(script));
+}
+
+/* Print the last `lines` lines of a file to stderr. */
+static void show_tail(const char *path, int lines)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    fseek(f, 0, SEEK_END);
+    long end = ftell(f), pos = end;
+    int seen = 0;
+    while (pos > 0 && seen <= lines) {
+        fseek(f, --pos, SEEK_SET);
+        if (fgetc(f) == '\n')
+            seen++;
+    }
+    fseek(f, pos ? pos + 1 : 0, SEEK_SET);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        fwrite(chunk, 1, n, stderr);
+    fclose(f);
+}
+
+static void last_line(const char *path, char *out, size_t size)
+{
+    out[0] = '\0';
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f))
+        if (line[0] != '\n')
+            snprintf(out, size, "%s", line);
+    fclose(f);
+    out[strcspn(out, "\n")] = '\0';
+}
+
+START_TEST(run_script)
+{
+    const char *script = scripts[_i];
+    const char *top = getenv("TOP");
+    char log[4096], dir[4096];
+    snprintf(dir, sizeof dir, "%s/build/test-logs", top ? top : ".");
+    mkdir(dir, 0755);
+    log_path(script, log, sizeof log);
+
+    const char *ext = strrchr(script, '.');
+    const char *interp = (ext && strcmp(ext, ".py") == 0) ? "/usr/bin/python3" : "/bin/sh";
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        FILE *out = freopen(log, "w", stdout);
+        if (!out)
+            _exit(127);
+        dup2(fileno(stdout), 2);
+        if (top && chdir(top) != 0)
+            _exit(127);
+        execl(interp, interp, script, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+
+    char tail[512];
+    last_line(log, tail, sizeof tail);
+    if (code == 77) {
+        fprintf(stderr, "  skip  %-44s %s\n", script, tail);
+        return;
+    }
+    if (code != 0) {
+        fprintf(stderr, "  FAIL  %s (exit %d, %.1f s); last lines of %s:\n", script, code, secs, log);
+        show_tail(log, 40);
+        ck_abort_msg("%s exited %d", script, code);
+    }
+    fprintf(stderr, "  ok    %-44s %5.1f s  %s\n", script, secs, tail);
+}
+END_TEST
+
+static Suite *scripts_suite(void)
+{
+    Suite *s = suite_create("scripts");
+    TCase *tc = tcase_create("scripts");
+    tcase_set_timeout(tc, 900);
+    tcase_add_loop_test(tc, run_script, 0, (int)script_count());
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    /* Sanitized builds are slow; give unit tests room unless told otherwise. */
+    setenv("CK_DEFAULT_TIMEOUT", "120", 0);
+    /* `check_runner NAME` runs only the suite called NAME ("scripts" for the scripts). */
+    const char *only = argc > 1 ? argv[1] : NULL;
+
+    SRunner *sr = srunner_create(NULL);
+#define SUITE(fn) srunner_add_suite(sr, fn());
+#include "suites.h"
+#undef SUITE
+    if (script_count() > 0 && (!only || strcmp(only, "scripts") == 0))
+        srunner_add_suite(sr, scripts_suite());
+    if (only)
+        setenv("CK_RUN_SUITE", only, 1);
+
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,60 @@
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+START_TEST(grows_and_stays_terminated)
+{
+    buf b = BUF_INIT;
+    ck_assert_str_eq(buf_str(&b), "");
+    for (int i = 0; i < 1000; i++)
+        buf_putc(&b, (char)('a' + i % 26));
+    ck_assert_uint_eq(b.len, 1000);
+    ck_assert_int_eq(b.data[1000], '\0');
+    ck_assert_int_eq(b.data[26], 'a');
+    buf_free(&b);
+}
+END_TEST
+
+START_TEST(printf_appends)
+{
+    buf b = BUF_INIT;
+    buf_puts(&b, "x=");
+    buf_printf(&b, "%d;%s", 42, "y");
+    ck_assert_str_eq(buf_str(&b), "x=42;y");
+    buf_reset(&b);
+    ck_assert_str_eq(buf_str(&b), "");
+    buf_printf(&b, "%0300d", 7);
+    ck_assert_uint_eq(strlen(buf_str(&b)), 300);
+    char *s = buf_detach(&b);
+    ck_assert_ptr_null(b.data);
+    ck_assert_uint_eq(strlen(s), 300);
+    free(s);
+}
+END_TEST
+
+START_TEST(binary_bytes)
+{
+    buf b = BUF_INIT;
+    buf_append(&b, "a\0b", 3);
+    ck_assert_uint_eq(b.len, 3);
+    ck_assert_int_eq(memcmp(b.data, "a\0b", 3), 0);
+    char *s = buf_detach(&b);
+    free(s);
+    s = buf_detach(&b); /* empty buffer still gives a string */
+    ck_assert_str_eq(s, "");
+    free(s);
+}
+END_TEST
+
+Suite *buf_suite(void)
+{
+    Suite *s = suite_create("buf");
+    TCase *tc = tcase_create("buf");
+    tcase_add_test(tc, grows_and_stays_terminated);
+    tcase_add_test(tc, printf_appends);
+    tcase_add_test(tc, binary_bytes);
+    suite_add_tcase(s, tc);
+    return s;
+}
