@@ -57,7 +57,7 @@ class Clock:
 class RequestContext:
     """What a handler knows of the call it answers."""
 
-    def __init__(self, world, service, operation, region, access_key, request_id):
+    def __init__(self, world, service, operation, region, access_key, request_id, host=None):
         self.world = world
         self.service = service          # botocore service name, e.g. "ec2"
         self.operation = operation      # e.g. "CreateVpc"
@@ -65,6 +65,7 @@ class RequestContext:
         self.access_key = access_key
         self.account = ACCOUNT_ID
         self.request_id = request_id
+        self.host = host                # "127.0.0.1:PORT" as the client addressed us
 
 
 class Service:
