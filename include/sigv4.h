@@ -1,0 +1,83 @@
+/*
+ * AWS Signature Version 4: pure functions, no I/O. OpenSSL only for SHA-256 and HMAC.
+ *
+ * The caller describes a request exactly as it will go on the wire; the signer returns
+ * the headers to add (header signing) or the query string to use (presigning), and the
+ * intermediate strings so tests can compare them with AWS's known answers.
+ */
+#ifndef ECSDEPLOY_SIGV4_H
+#define ECSDEPLOY_SIGV4_H
+
+#include <stddef.h>
+#include <time.h>
+
+typedef struct {
+    const char *access_key_id;
+    const char *secret_access_key;
+    const char *session_token; /* NULL when the credentials have none */
+} sigv4_credentials;
+
+typedef struct {
+    const char *name;
+    const char *value;
+} sigv4_header;
+
+typedef struct {
+    const char *method;  /* "GET", "POST", ... */
+    const char *path;    /* as on the request line, already percent-encoded, without query */
+    const char *query;   /* as on the request line after '?', or NULL/"" for none */
+    const sigv4_header *headers; /* the request's headers; must include Host */
+    size_t nheaders;
+    const void *body;    /* may be NULL when body_len is 0 */
+    size_t body_len;
+} sigv4_request;
+
+typedef struct {
+    const char *region;  /* "eu-west-1" */
+    const char *service; /* signing name: "ec2", "ecs", "s3", "elasticloadbalancing", ... */
+    time_t when;         /* signing time, UTC epoch seconds */
+    int s3;              /* S3 rules: no double encoding and no path normalisation */
+    int content_sha256;  /* add and sign X-Amz-Content-Sha256 (set for S3) */
+    int unsigned_payload;   /* payload hash is "UNSIGNED-PAYLOAD" */
+    int omit_session_token; /* add the token to the request but leave it unsigned */
+    long expires;        /* presigning only: X-Amz-Expires in seconds (1..604800) */
+} sigv4_params;
+
+#define SIGV4_MAX_ADD 4
+
+typedef struct {
+    /* Header signing: the headers to add to the request, in this order: X-Amz-Date,
+     * X-Amz-Security-Token (with a session token), X-Amz-Content-Sha256 (when asked),
+     * Authorization. Names and values are owned by the result. */
+    sigv4_header add[SIGV4_MAX_ADD];
+    size_t nadd;
+    /* Presigning: the complete query string to send instead of the request's own,
+     * including X-Amz-Signature. NULL for header signing. */
+    char *query;
+    /* For tests and --debug (never contains the secret key). */
+    char *canonical_request;
+    char *string_to_sign;
+    char signature[65];
+} sigv4_result;
+
+/* Sign with the Authorization header. Returns 0, or -1 with a message in err (size
+ * errlen) for a request that cannot be signed (no Host header, no method, ...).
+ * On success free the result with sigv4_result_free(). */
+int sigv4_sign_headers(const sigv4_request *req, const sigv4_credentials *cred,
+                       const sigv4_params *params, sigv4_result *out, char *err, size_t errlen);
+
+/* Presign: the signature travels in the query string (X-Amz-Algorithm, X-Amz-Credential,
+ * X-Amz-Date, X-Amz-Expires, X-Amz-Security-Token, X-Amz-SignedHeaders, X-Amz-Signature). */
+int sigv4_presign(const sigv4_request *req, const sigv4_credentials *cred,
+                  const sigv4_params *params, sigv4_result *out, char *err, size_t errlen);
+
+void sigv4_result_free(sigv4_result *res);
+
+/* Lowercase hex SHA-256 of data into out (65 bytes with the NUL). */
+void sigv4_sha256_hex(const void *data, size_t len, char out[65]);
+
+/* RFC 3986 percent-encoding of everything but unreserved characters (A-Z a-z 0-9 - . _ ~);
+ * '/' is kept when keep_slash. Appends to a new string the caller frees. */
+char *sigv4_uri_encode(const char *s, size_t len, int keep_slash);
+
+#endif
