@@ -207,11 +207,6 @@ class App:
             if op is None:
                 raise proto.unknown_operation(op_name, info)
             fn = svc.handler(op_name) if svc is not None else None
-            if fn is None:
-                err = proto.unknown_operation(op_name, info)
-                err.message = (f"fakeaws does not implement {info.name}:{op_name}"
-                               + ("" if svc else f" (no fakeaws/services/{info.name}.py)"))
-                raise err
         except AwsError as e:
             return Outcome(self._err(proto, info, rid, e))
 
@@ -241,6 +236,11 @@ class App:
             problems = validate(params, op.input_shape, info.protocol)
             if problems:
                 raise proto.validation_error(problems, info)
+            if fn is None:
+                err = proto.unknown_operation(op_name, info)
+                err.message = (f"fakeaws does not implement {info.name}:{op_name}"
+                               + ("" if svc else f" (no fakeaws/services/{info.name}.py)"))
+                raise err
             ctx = RequestContext(self.world, info.name, op_name, region,
                                  auth.access_key if auth else None, rid, req.header("host"))
             ctx.account = key["account"]
