@@ -1,4 +1,5 @@
 /* SigV4 query signing (presigned URLs): the signature travels in the query string. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -54,8 +55,11 @@ static char *auth_query(const sigv4_request *req, const sigv4_credentials *cred,
 int sigv4_presign(const sigv4_request *req, const sigv4_credentials *cred,
                   const sigv4_params *params, sigv4_result *out, char *err, size_t errlen)
 {
-    if (!out)
+    if (!out) {
+        if (err && errlen)
+            snprintf(err, errlen, "internal error: sigv4 called without a result");
         return -1;
+    }
     memset(out, 0, sizeof *out);
     if (sigv4_validate(req, cred, params, 1, err, errlen) != 0)
         return -1;
