@@ -93,19 +93,3 @@ int sigv4_presign(const sigv4_request *req, const sigv4_credentials *cred,
     free(signed_list);
     return 0;
 }
-
-void sigv4_result_free(sigv4_result *res)
-{
-    if (!res)
-        return;
-    for (size_t i = 0; i < res->nadd && i < SIGV4_MAX_ADD; i++) {
-        free((char *)res->add[i].name);
-        if (res->add[i].value)
-            OPENSSL_cleanse((char *)res->add[i].value, strlen(res->add[i].value));
-        free((char *)res->add[i].value);
-    }
-    free(res->query);
-    free(res->canonical_request);
-    free(res->string_to_sign);
-    memset(res, 0, sizeof *res);
-}
