@@ -157,6 +157,12 @@ class App:
             if m:
                 name = m.group(1)
         info = self.models.by_signing_name(name) if name else None
+        authz = req.header("authorization") or ""
+        if info is None and (authz.startswith("AWS ") or "AWSAccessKeyId" in dict(req.query_pairs)):
+            # Signature Version 2: only S3 still sees it; it answers InvalidRequest.
+            info = self.models.get("s3")
+            auth, auth_err = None, AuthError("other", "The authorization mechanism you have provided is "
+                                             "not supported. Please use AWS4-HMAC-SHA256.", "InvalidRequest", 400)
         target = req.header("x-amz-target")
         if info is None and target:
             info = self.models.by_target(target)

@@ -28,9 +28,11 @@ CODES = {
 }
 
 
-def _match(route, method, segs, query):
-    rmethod, parts, req_q, op_name = route
+def _match(route, method, segs, query, headers):
+    rmethod, parts, req_q, op_name, _, req_h = route
     if rmethod != method:
+        return None
+    if any(h not in headers for h in req_h):
         return None
     for k, v in req_q.items():
         if k not in query or (v is not None and query[k] != v):
@@ -69,10 +71,11 @@ def operation_name(req, info):
         query.setdefault(k, v)
     best = None
     for route in info.rest_routes():
-        labels = _match(route, req.method, segs, query)
+        labels = _match(route, req.method, segs, query, req.headers)
         if labels is None:
             continue
-        score = (len(route[2]), -sum(1 for p in route[1] if p.endswith("+}")), len(route[1]))
+        score = (len(route[2]) + len(route[5]), -sum(1 for p in route[1] if p.endswith("+}")),
+                 len(route[1]), not route[4])
         if best is None or score > best[0]:
             best = (score, route[3], labels)
     if best is None:
@@ -191,7 +194,8 @@ def _xml_in(el, shape):
         for k in kids:
             if _strip(k.tag) not in known:
                 raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not "
-                               "validate against our published schema", 400)
+                               f"validate against our published schema (unexpected <{_strip(k.tag)}> "
+                               f"in <{_strip(el.tag)}>)", 400)
         return out
     if t == "list":
         iname = shape.member.serialization.get("name", "member")
