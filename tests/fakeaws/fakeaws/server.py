@@ -241,7 +241,8 @@ class App:
             params = proto.decode(req, info, op)
             problems = validate(params, op.input_shape, info.protocol)
             if problems:
-                raise proto.validation_error(problems, info)
+                raise (proto.validation_error(problems, info, op) if info.protocol == "rest-xml"
+                       else proto.validation_error(problems, info))
             if fn is None:
                 err = proto.unknown_operation(op_name, info)
                 err.message = (f"fakeaws does not implement {info.name}:{op_name}"

@@ -296,11 +296,17 @@ def error(err, info, request_id, op=None):
     return Response(err.status, [("Content-Type", "application/xml")] + _id_headers(request_id), body)
 
 
-def validation_error(problems, info):
+def validation_error(problems, info, op=None):
+    """S3 answers MalformedXML for anything wrong inside an XML body, InvalidArgument or
+    InvalidRequest for headers and query parameters."""
     p = problems[0]
-    if p.kind == "missing":
-        return AwsError("InvalidRequest", f"Missing required member {p.wire}", 400)
-    if p.kind == "unknown":
+    in_body = False
+    if op is not None and op.input_shape is not None:
+        payload = op.input_shape.serialization.get("payload")
+        in_body = bool(payload) and p.path.split(".")[0] == payload[:1].lower() + payload[1:]
+    if in_body or p.kind == "unknown":
         return AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate "
                         "against our published schema", 400)
-    return AwsError("InvalidArgument", f"{p.wire}: {p.constraint}", 400)
+    if p.kind == "missing":
+        return AwsError("InvalidRequest", f"Missing required header or parameter {p.wire}", 400)
+    return AwsError("InvalidArgument", f"{p.wire}: {p.constraint}", 400, extra={"ArgumentName": p.wire})
