@@ -91,8 +91,9 @@ def match_filters(filters, resource, fields, tags):
 # ---- pagination -----------------------------------------------------------
 
 def paginate(items, req, key, token_field="NextToken", limit_field="MaxResults",
-             default_limit=None):
-    """Slice `items` per MaxResults/NextToken; returns {key: page[, NextToken]}."""
+             default_limit=None, out_field=None):
+    """Slice `items` per MaxResults/NextToken (or PageSize/Marker with out_field
+    NextMarker); returns {key: page[, NextToken]}."""
     start = 0
     token = req.get(token_field)
     if token:
@@ -108,7 +109,7 @@ def paginate(items, req, key, token_field="NextToken", limit_field="MaxResults",
         page = items[start:start + limit]
         if start + limit < len(items):
             nxt = base64.b64encode(json.dumps({"o": start + limit}).encode()).decode()
-            out[token_field] = nxt
+            out[out_field or token_field] = nxt
     else:
         page = items[start:]
     out[key] = page
