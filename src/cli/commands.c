@@ -1,5 +1,8 @@
 /* The table of commands, in the order --help lists them. */
 #include "cli.h"
 
+extern const cli_command cli_cmd_whoami;
+
 const cli_command *const cli_commands[] = {
+    &cli_cmd_whoami,
     NULL};
