@@ -89,6 +89,8 @@ int spec_get_bool(spec_ctx *c, const spec_node *map, const char *key, int *out);
 /* One of `names` (NULL-terminated): *out is its index. */
 int spec_get_enum(spec_ctx *c, const spec_node *map, const char *key, const char *const *names, int *out);
 int spec_node_enum(spec_ctx *c, const spec_node *n, const char *const *names, int *out);
+/* The `enabled:` switch of a map (default true; false drops the element). */
+int spec_enabled(spec_ctx *c, const spec_node *map);
 /* A list of strings (a single string is taken as a one-item list when `single_ok`). */
 int spec_get_strlist(spec_ctx *c, const spec_node *map, const char *key, int single_ok, char ***out, size_t *n);
 void spec_strlist_free(char **v, size_t n);

@@ -260,6 +260,14 @@ int spec_get_enum(spec_ctx *c, const spec_node *map, const char *key, const char
     return rc;
 }
 
+int spec_enabled(spec_ctx *c, const spec_node *map)
+{
+    int on = 1;
+    if (map && map->kind == SPEC_NODE_MAP)
+        spec_get_bool(c, map, "enabled", &on);
+    return on;
+}
+
 void spec_strlist_free(char **v, size_t n)
 {
     for (size_t i = 0; i < n; i++)

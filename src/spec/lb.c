@@ -5,7 +5,7 @@
 #include "spec_internal.h"
 #include "xalloc.h"
 
-static const char *const lb_keys[] = {"scheme", "subnets", "idle_timeout", "allow_from", "listeners", NULL};
+static const char *const lb_keys[] = {"enabled", "scheme", "subnets", "idle_timeout", "allow_from", "listeners", NULL};
 static const char *const listener_keys[] = {"port", "protocol", "certificates", "tls_policy",
                                             "redirect_to", "authenticate", NULL};
 static const char *const auth_keys[] = {"cognito", "oidc", NULL};
@@ -206,6 +206,10 @@ void spec_decode_load_balancers(spec_ctx *c, const spec_node *n)
         for (size_t i = 0; i < n->n; i++) {
             size_t o2 = spec_path_push(c, n->keys[i]->str);
             const spec_node *v = n->vals[i]->kind == SPEC_NODE_NULL ? NULL : n->vals[i];
+            if (!spec_enabled(c, v)) {
+                spec_path_pop(c, o2);
+                continue;
+            }
             decode_lb(c, n->keys[i], v, &s->load_balancers[s->nload_balancers++]);
             spec_path_pop(c, o2);
         }

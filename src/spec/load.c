@@ -164,7 +164,8 @@ void spec_decode_outputs(spec_ctx *c, const spec_node *n)
 static void decode_all(spec_ctx *c, const spec_node *root, const spec_options *opts)
 {
     spec_check_keys(c, root, top_keys);
-    spec_decode_params(c, spec_node_get(root, "parameters"), opts);
+    if (spec_decode_params(c, spec_node_get(root, "parameters"), opts) != 0)
+        return; /* every later value may depend on them: stop before a cascade */
     decode_head(c, root);
     spec_decode_network(c, spec_node_get(root, "network"));
     spec_decode_secrets(c, spec_node_get(root, "secrets"));

@@ -6,16 +6,16 @@
 #include "xalloc.h"
 
 static const char *const service_keys[] = {
-    "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "architecture",
+    "enabled", "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "architecture",
     "desired_count", "port", "ports", "environment", "secrets", "health_check", "depends_on",
     "subnets", "public_ip", "load_balancer", "discovery", "logs", "ephemeral_storage_gib",
     "volumes", "permissions", "exec", "deployment", "allow_from", "reach", "containers",
     "task_definition", NULL};
 static const char *const container_keys[] = {
-    "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "essential",
+    "enabled", "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "essential",
     "init", "port", "ports", "environment", "secrets", "health_check", "depends_on", NULL};
 static const char *const attach_keys[] = {
-    "name", "container", "port", "paths", "hosts", "priority", "listeners", "test_listener",
+    "enabled", "name", "container", "port", "paths", "hosts", "priority", "listeners", "test_listener",
     "health_check", "deregistration_delay", "grace_period", "authenticate", NULL};
 static const char *const lb_health_keys[] = {"path", "port", "matcher", "interval", "timeout",
                                              "healthy_threshold", "unhealthy_threshold", NULL};
@@ -86,7 +86,7 @@ static void decode_attach(spec_ctx *c, const spec_node *v, spec_service *svc)
     if (v->kind == SPEC_NODE_SCALAR) {
         spec_scalar(c, v, &a->load_balancer);
         svc->has_load_balancer = 1;
-    } else if (spec_want_map(c, v)) {
+    } else if (spec_want_map(c, v) && spec_enabled(c, v)) {
         svc->has_load_balancer = 1;
         spec_check_keys(c, v, attach_keys);
         spec_get_str(c, v, "name", 1, &a->load_balancer);
@@ -150,7 +150,7 @@ static void decode_sidecars(spec_ctx *c, const spec_node *v, spec_service *svc)
         for (size_t i = 0; i < v->n; i++) {
             size_t o2 = spec_path_push(c, v->keys[i]->str);
             const spec_node *cn = v->vals[i];
-            if (spec_want_map(c, cn)) {
+            if (spec_want_map(c, cn) && spec_enabled(c, cn)) {
                 spec_container *k = &svc->containers[svc->ncontainers++];
                 memset(k, 0, sizeof *k);
                 k->name = xstrdup(v->keys[i]->str);
@@ -234,6 +234,10 @@ void spec_decode_services(spec_ctx *c, const spec_node *n)
         for (size_t i = 0; i < n->n; i++) {
             size_t o2 = spec_path_push(c, n->keys[i]->str);
             const spec_node *v = n->vals[i]->kind == SPEC_NODE_NULL ? NULL : n->vals[i];
+            if (!spec_enabled(c, v)) {
+                spec_path_pop(c, o2);
+                continue;
+            }
             decode_service(c, n->keys[i], v, &s->services[s->nservices++]);
             spec_path_pop(c, o2);
         }
