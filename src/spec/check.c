@@ -267,16 +267,16 @@ static void service_refs(spec_ctx *c, const spec_node *root, spec_service *v)
     for (size_t i = 0; i < v->npermissions; i++) {
         spec_permission *p = &v->permissions[i];
         if (p->kind == SPEC_PERM_BUCKET && !spec_find_bucket(c->s, p->bucket))
-            spec_diag_add(c->d, p->loc, "services.%s.permissions: there is no bucket '%s' under 'buckets:'",
-                          v->name, p->bucket);
+            spec_diag_add(c->d, p->loc, "services.%s.permissions[%zu]: there is no bucket '%s' under 'buckets:'",
+                          v->name, i, p->bucket);
         if (p->kind == SPEC_PERM_SECRET && !spec_find_secret(c->s, p->secret) && !spec_find_bootstrap_for(c->s, p->secret))
-            spec_diag_add(c->d, p->loc, "services.%s.permissions: there is no secret '%s' under 'secrets:'",
-                          v->name, p->secret);
+            spec_diag_add(c->d, p->loc, "services.%s.permissions[%zu]: there is no secret '%s' under 'secrets:'",
+                          v->name, i, p->secret);
     }
     for (size_t i = 0; i < v->nvolumes; i++)
         if (v->volumes[i].container && !spec_find_container(v, v->volumes[i].container))
-            spec_diag_add(c->d, v->volumes[i].loc, "services.%s.volumes: '%s' is not a container of this service",
-                          v->name, v->volumes[i].container);
+            spec_diag_add(c->d, v->volumes[i].loc, "services.%s.volumes[%zu].container: '%s' is not a container of this service",
+                          v->name, i, v->volumes[i].container);
     for (size_t i = 0; i < v->nallow_from; i++) {
         spec_ingress *g = &v->allow_from[i];
         if (g->kind == SPEC_PEER_SERVICE && !spec_find_service(c->s, g->peer)) {
@@ -284,12 +284,12 @@ static void service_refs(spec_ctx *c, const spec_node *root, spec_service *v)
             for (size_t j = 0; j < c->s->nservices; j++)
                 names[j] = c->s->services[j].name;
             const char *hint = spec_suggest(g->peer, names);
-            spec_diag_add(c->d, g->loc, "services.%s.allow_from: there is no service '%s'%s%s%s", v->name, g->peer,
+            spec_diag_add(c->d, g->loc, "services.%s.allow_from[%zu]: there is no service '%s'%s%s%s", v->name, i, g->peer,
                           hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
             free(names);
         }
         if (!g->port && !spec_service_port(v))
-            spec_diag_add(c->d, g->loc, "services.%s.allow_from: this service has no port; give 'port:'", v->name);
+            spec_diag_add(c->d, g->loc, "services.%s.allow_from[%zu]: this service has no port; give 'port:'", v->name, i);
     }
     if (v->has_discovery) {
         const spec_node *dn = spec_at(root, "services", v->name, "discovery", NULL);

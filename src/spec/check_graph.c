@@ -143,9 +143,11 @@ static void check_step(spec_ctx *c, const spec_node *root, spec_bootstrap *b, si
     if (b->command && !*b->command)
         spec_report(c, spec_at(bn, "exec", "command", NULL), b->loc, "bootstrap.%s.exec.command: is empty", b->name);
     for (size_t j = 0; j < idx; j++)
-        if (strcmp(s->bootstrap[j].secret, b->secret) == 0)
+        if (strcmp(s->bootstrap[j].secret, b->secret) == 0) {
             spec_report(c, spec_at(bn, "secret", NULL), b->loc, "bootstrap.%s.secret: secret '%s' is already "
                         "filled by bootstrap step %s", b->name, b->secret, s->bootstrap[j].name);
+            return;
+        }
     const spec_secret *sec = spec_find_secret(s, b->secret);
     if (!sec)
         add_implicit_secret(s, b);
@@ -191,16 +193,17 @@ void spec_check_refs(spec_ctx *c)
         }
         if (!found) {
             const char *hint = spec_suggest(r->name, names);
-            spec_diag_add(c->d, r->loc, "'${%s.%s.%s}': there is no '%s' under '%s:'%s%s%s",
-                          spec_ref_kind_name(r->kind), r->name, r->attr, r->name, spec_ref_kind_name(r->kind),
+            spec_diag_add(c->d, r->loc, "%s: '${%s.%s.%s}': there is no '%s' under '%s:'%s%s%s",
+                          c->ref_paths[i], spec_ref_kind_name(r->kind), r->name, r->attr, r->name, spec_ref_kind_name(r->kind),
                           hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
         } else if (r->kind == SPEC_REF_SERVICE && !strcmp(r->attr, "url")) {
             const spec_service *v = spec_find_service(s, r->name);
             if (!v->has_load_balancer && !v->has_discovery)
-                spec_diag_add(c->d, r->loc, "'${services.%s.url}': service %s has neither a load_balancer "
-                              "nor discovery, so it has no URL", r->name, r->name);
+                spec_diag_add(c->d, r->loc, "%s: '${services.%s.url}': service %s has neither a load_balancer "
+                              "nor discovery, so it has no URL", c->ref_paths[i], r->name, r->name);
         } else if (r->kind == SPEC_REF_SERVICE && !strcmp(r->attr, "host") && !spec_find_service(s, r->name)->has_discovery) {
-            spec_diag_add(c->d, r->loc, "'${services.%s.host}': service %s has no discovery name", r->name, r->name);
+            spec_diag_add(c->d, r->loc, "%s: '${services.%s.host}': service %s has no discovery name", c->ref_paths[i],
+                          r->name, r->name);
         }
         free(names);
     }

@@ -212,6 +212,9 @@ int spec_load_buffer(const char *file, const char *data, size_t len, const spec_
         decode_all(&c, root, opts);
     spec_node_free(root);
     buf_free(&c.path);
+    for (size_t i = 0; i < c.s->nrefs; i++)
+        free(c.ref_paths[i]);
+    free(c.ref_paths);
     if (d->n) {
         spec_diags_sort(d);
         spec_free(c.s);
