@@ -176,9 +176,29 @@ void spec_check_bootstrap(spec_ctx *c, const spec_node *root)
     buf_free(&path);
 }
 
+/* Put references in file order (decoding order differs), keeping their paths alongside. */
+static void sort_refs(spec_ctx *c)
+{
+    spec_stack *s = c->s;
+    for (size_t i = 1; i < s->nrefs; i++) {
+        spec_ref r = s->refs[i];
+        char *p = c->ref_paths[i];
+        size_t j = i;
+        while (j > 0 && (s->refs[j - 1].loc.line > r.loc.line ||
+                         (s->refs[j - 1].loc.line == r.loc.line && s->refs[j - 1].loc.col > r.loc.col))) {
+            s->refs[j] = s->refs[j - 1];
+            c->ref_paths[j] = c->ref_paths[j - 1];
+            j--;
+        }
+        s->refs[j] = r;
+        c->ref_paths[j] = p;
+    }
+}
+
 void spec_check_refs(spec_ctx *c)
 {
     spec_stack *s = c->s;
+    sort_refs(c);
     for (size_t i = 0; i < s->nrefs; i++) {
         const spec_ref *r = &s->refs[i];
         size_t n = r->kind == SPEC_REF_LOAD_BALANCER ? s->nload_balancers : r->kind == SPEC_REF_SECRET ? s->nsecrets
