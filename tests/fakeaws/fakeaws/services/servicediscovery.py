@@ -205,6 +205,8 @@ class ServiceDiscovery(Service):
                 out[key] = s[key]
         if full and s["creator"]:
             out["CreatorRequestId"] = s["creator"]
+        if not full:
+            del out["NamespaceId"]        # ListServices' summaries do not carry it
         return out
 
     def CreateService(self, req, ctx):
