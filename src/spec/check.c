@@ -266,6 +266,8 @@ static void service_refs(spec_ctx *c, const spec_node *root, spec_service *v)
 {
     for (size_t i = 0; i < v->npermissions; i++) {
         spec_permission *p = &v->permissions[i];
+        if ((p->kind == SPEC_PERM_BUCKET && !p->bucket) || (p->kind == SPEC_PERM_SECRET && !p->secret))
+            continue; /* already reported */
         if (p->kind == SPEC_PERM_BUCKET && !spec_find_bucket(c->s, p->bucket))
             spec_diag_add(c->d, p->loc, "services.%s.permissions[%zu]: there is no bucket '%s' under 'buckets:'",
                           v->name, i, p->bucket);
