@@ -147,16 +147,29 @@ class ShellExit(Exception):
         self.status = status
 
 
-def _tokenize(script, env, status):
+AT = "\x00@\x00"
+
+
+def _tokenize(script, env, status, params=()):
     """Split a script into words and operators (';', '&&', '||', '\\n', '>', '>>'),
-    expanding $NAME, ${NAME} and $? outside single quotes."""
+    expanding $NAME, ${NAME}, $?, $0..$9, $#, $@ and $* outside single quotes."""
     toks = []
+    params = list(params) or ["sh"]
     i, n = 0, len(script)
     word, have = [], False
 
     def var(j):
         if j < n and script[j] == "?":
             return str(status), j + 1
+        if j < n and script[j].isdigit():
+            k = int(script[j])
+            return (params[k] if k < len(params) else ""), j + 1
+        if j < n and script[j] == "#":
+            return str(len(params) - 1), j + 1
+        if j < n and script[j] == "@":
+            return AT, j + 1
+        if j < n and script[j] == "*":
+            return " ".join(params[1:]), j + 1
         if j < n and script[j] == "{":
             k = script.find("}", j)
             if k < 0:
@@ -170,7 +183,19 @@ def _tokenize(script, env, status):
     def flush():
         nonlocal word, have
         if have:
-            toks.append(("w", "".join(word)))
+            w = "".join(word)
+            if AT in w:
+                pre, _, post = w.partition(AT)
+                args = params[1:]
+                if args:
+                    words = [pre + args[0]] + args[1:-1] + ([args[-1] + post] if len(args) > 1 else [])
+                    if len(args) == 1:
+                        words = [pre + args[0] + post]
+                    toks.extend(("w", x) for x in words)
+                elif pre or post:
+                    toks.append(("w", pre + post))
+            else:
+                toks.append(("w", w))
         word, have = [], False
 
     while i < n:
@@ -283,6 +308,7 @@ class Shell:
         self.status = 0
         self.rng = random.Random(seed)
         self.hostname = hostname
+        self.params = ["sh"]
 
     # -- entry points
     def run_exec_command(self, command):
@@ -305,7 +331,7 @@ class Shell:
 
     def run_script(self, script):
         try:
-            toks = _tokenize(script, self.env, self.status)
+            toks = _tokenize(script, self.env, self.status, self.params)
         except SyntaxError as e:
             yield ("out", f"sh: 1: Syntax error: {e}\n".encode())
             return 2
@@ -356,7 +382,18 @@ class Shell:
             if skip_next:
                 skip_next = False
             elif text is not None:
-                words = _tokenize(text, self.env, status)
+                stripped = text.strip()
+                if stripped.startswith("(") and stripped.endswith(")"):
+                    sub = Shell(self.fs, self.env, seed=self.rng.getrandbits(32), hostname=self.hostname)
+                    sub.cwd, sub.params, sub.status = self.cwd, self.params, status
+                    try:
+                        status = yield from sub.run_script(stripped[1:-1])
+                    except ShellExit as e:
+                        status = e.status
+                    self.status = status
+                    words = []
+                else:
+                    words = _tokenize(text, self.env, status, self.params)
                 argv, redir = [], None
                 it = iter(words)
                 for kind, val in it:
@@ -378,10 +415,15 @@ class Shell:
     def _split(script):
         """Split a script at top-level ; && || and newlines (outside quotes)."""
         out, cur = [], []
-        i, n, q = 0, len(script), None
+        i, n, q, depth = 0, len(script), None, 0
         while i < n:
             c = script[i]
-            if q:
+            if not q and c in "()":
+                depth += 1 if c == "(" else -1
+                cur.append(c)
+            elif depth > 0 and not q and c not in "'\"":
+                cur.append(c)
+            elif q:
                 cur.append(c)
                 if c == "\\" and q == '"' and i + 1 < n:
                     cur.append(script[i + 1]); i += 1
@@ -443,6 +485,7 @@ class Shell:
         if len(args) >= 2 and args[0] == "-c":
             sub = Shell(self.fs, self.env, seed=self.rng.getrandbits(32), hostname=self.hostname)
             sub.cwd = self.cwd
+            sub.params = args[2:] or ["sh"]
             try:
                 return (yield from sub.run_script(args[1]))
             except ShellExit as e:

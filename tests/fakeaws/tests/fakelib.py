@@ -47,7 +47,7 @@ class Fake:
         return s.create_client(service, region_name=region, endpoint_url=self.url,
                                aws_access_key_id=key, aws_secret_access_key=secret,
                                aws_session_token=token,
-                               config=Config(retries={"max_attempts": retries + 1, "mode": "standard"},
+                               config=Config(retries={"total_max_attempts": retries + 1, "mode": "standard"},
                                              s3={"addressing_style": "path"}))
 
     def control(self, method, path, doc=None):

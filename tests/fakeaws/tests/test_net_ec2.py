@@ -137,6 +137,10 @@ def test_route_tables():
                                    "Origin": "CreateRoute", "State": "active"})
     n.call("ec2", "DisassociateRouteTable", AssociationId=assoc)
     n.fails("InvalidAssociationID.NotFound", "ec2", "DisassociateRouteTable", AssociationId=assoc)
+    n.call("ec2", "ReplaceRoute", RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0",
+           GatewayId=gid)
+    n.fails("InvalidRoute.NotFound", "ec2", "ReplaceRoute", RouteTableId=rtb,
+            DestinationCidrBlock="10.99.0.0/16", GatewayId=gid)
     n.call("ec2", "DeleteRoute", RouteTableId=rtb, DestinationCidrBlock="0.0.0.0/0")
     n.fails("InvalidRoute.NotFound", "ec2", "DeleteRoute", RouteTableId=rtb,
             DestinationCidrBlock="0.0.0.0/0")
@@ -261,6 +265,10 @@ def test_security_groups_rules_and_refusals():
         {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
     expect(n.call("ec2", "DescribeSecurityGroups", GroupIds=[task])
            ["SecurityGroups"][0]["IpPermissionsEgress"] == [])
+    out = n.call("ec2", "AuthorizeSecurityGroupEgress", GroupId=task, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+         "IpRanges": [{"CidrIp": "0.0.0.0/0"}]}])
+    expect(out["SecurityGroupRules"][0]["IsEgress"] is True)
     n.call("ec2", "DeleteSecurityGroup", GroupId=alb)
     n.fails("InvalidGroup.NotFound", "ec2", "DeleteSecurityGroup", GroupId=alb)
     n.fails("InvalidGroupId.Malformed", "ec2", "DeleteSecurityGroup", GroupId="web")
@@ -329,6 +337,11 @@ def test_eni_cross_service_errors_and_delete():
             expect(getattr(e, "code", None) == code, (code, e))
         else:
             raise AssertionError(f"expected {code}")
+    own = n.call("ec2", "CreateNetworkInterface", SubnetId=sub, Description="mine")
+    own = own["NetworkInterface"]
+    expect(own["Status"] == "available" and own["Groups"][0]["GroupName"] == "default", own)
+    n.fails("DependencyViolation", "ec2", "DeleteSubnet", SubnetId=sub)
+    n.call("ec2", "DeleteNetworkInterface", NetworkInterfaceId=own["NetworkInterfaceId"])
     eni = n.ec2.create_network_interface(sub, [], "lb", "amazon-elb")
     n.ec2.release_network_interface(eni["NetworkInterfaceId"], 600)
     n.call("ec2", "DeleteNetworkInterface", NetworkInterfaceId=eni["NetworkInterfaceId"])

@@ -117,8 +117,6 @@ def test_target_groups():
     for bad in ("internal-x", "-x", "x" * 33):
         n.fails("ValidationError", "elbv2", "CreateTargetGroup", Name=bad, Protocol="HTTP",
                 Port=80, VpcId=vid, TargetType="ip")
-    n.fails("ValidationError", "elbv2", "CreateTargetGroup", Name="t", Protocol="HTTP",
-            Port=80, VpcId=vid, TargetType="ip", HealthCheckIntervalSeconds=400)
     n.fails("InvalidConfigurationRequest", "elbv2", "CreateTargetGroup", Name="t",
             Protocol="HTTP", Port=80, VpcId=vid, TargetType="ip",
             HealthCheckIntervalSeconds=10, HealthCheckTimeoutSeconds=10)

@@ -91,7 +91,7 @@ def match_filters(filters, resource, fields, tags):
 # ---- pagination -----------------------------------------------------------
 
 def paginate(items, req, key, token_field="NextToken", limit_field="MaxResults",
-             default_limit=None, out_field=None):
+             default_limit=None, out_field=None, bad_token_code=None):
     """Slice `items` per MaxResults/NextToken (or PageSize/Marker with out_field
     NextMarker); returns {key: page[, NextToken]}."""
     start = 0
@@ -100,8 +100,8 @@ def paginate(items, req, key, token_field="NextToken", limit_field="MaxResults",
         try:
             start = int(json.loads(base64.b64decode(token.encode()).decode())["o"])
         except Exception:
-            raise AwsError("InvalidParameterValue" if token_field == "NextToken"
-                           else "ValidationError",
+            raise AwsError(bad_token_code or ("InvalidParameterValue" if token_field ==
+                                              "NextToken" else "ValidationError"),
                            f"The token '{token}' is invalid.") from None
     limit = req.get(limit_field) or default_limit
     out = {}

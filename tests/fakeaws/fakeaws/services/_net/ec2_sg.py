@@ -469,8 +469,11 @@ class SecurityGroupMixin:
 
     def create_network_interface(self, subnet_id, group_ids, description, owner):
         sub = self._subnet(subnet_id)
-        return self._render_eni(self._new_eni(sub, list(group_ids or []), description,
-                                              owner or "unknown"))
+        groups = list(group_ids or [])
+        if not groups:      # as ECS and ELB do: the VPC's default group
+            groups = [g["id"] for g in self.sgs.values()
+                      if g["vpc_id"] == sub["vpc_id"] and g["is_default"]]
+        return self._render_eni(self._new_eni(sub, groups, description, owner or "unknown"))
 
     def release_network_interface(self, eni_id, linger_seconds):
         eni = self.enis.get(eni_id)
