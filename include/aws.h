@@ -90,9 +90,9 @@ typedef struct {
     const char *const *lists; /* list hints for the response (aws_xml.h), or NULL */
 } aws_s3_request;
 
-/* *output: the response body's root element as cJSON ({} when empty; a body that is not
- * XML, such as a bucket policy, as the string "Body"), plus "Headers": an object of the
- * response headers with lower-case names. A HEAD answered 404 gives
+/* *output: the response body's root element as cJSON ({} when empty), plus "Headers":
+ * an object of the response headers with lower-case names; a body that is not XML comes
+ * as the string "Body" (text up to the first NUL). A HEAD answered 404 gives
  * err->code "NotFound". */
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err);
 
