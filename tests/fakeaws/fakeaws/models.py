@@ -117,7 +117,7 @@ class ServiceInfo:
         return op
 
     def rest_routes(self):
-        """For rest-xml: [(method, path_parts, required_query, greedy, op_name)]."""
+        """For rest-xml: [(method, path_parts, required_query, op_name, deprecated, required_headers)]."""
         if self._rest_routes is None:
             routes = []
             for op_name in self.model.operation_names:
@@ -129,7 +129,19 @@ class ServiceInfo:
                     k, _, v = item.partition("=")
                     req_q[k] = v if _ else None
                 parts = [p for p in path.split("/") if p != ""]
-                routes.append((http["method"], parts, req_q, op_name))
+                deprecated = bool(self.model._service_description["operations"][op_name].get("deprecated"))
+                # required header members tell apart operations on the same URI
+                # (PutObject / CopyObject with x-amz-copy-source)
+                shape = self.operation(op_name).input_shape
+                req_h = []
+                if shape is not None:
+                    for m in shape.required_members:
+                        ref = shape.members[m]
+                        if ref.serialization.get("location") == "header":
+                            req_h.append(ref.serialization.get("name", m).lower())
+                        elif ref.serialization.get("location") == "querystring":
+                            req_q.setdefault(ref.serialization.get("name", m), None)
+                routes.append((http["method"], parts, req_q, op_name, deprecated, req_h))
             self._rest_routes = routes
         return self._rest_routes
 

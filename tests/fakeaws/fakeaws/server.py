@@ -157,6 +157,12 @@ class App:
             if m:
                 name = m.group(1)
         info = self.models.by_signing_name(name) if name else None
+        authz = req.header("authorization") or ""
+        if info is None and (authz.startswith("AWS ") or "AWSAccessKeyId" in dict(req.query_pairs)):
+            # Signature Version 2: only S3 still sees it; it answers InvalidRequest.
+            info = self.models.get("s3")
+            auth, auth_err = None, AuthError("other", "The authorization mechanism you have provided is "
+                                             "not supported. Please use AWS4-HMAC-SHA256.", "InvalidRequest", 400)
         target = req.header("x-amz-target")
         if info is None and target:
             info = self.models.by_target(target)
@@ -235,7 +241,8 @@ class App:
             params = proto.decode(req, info, op)
             problems = validate(params, op.input_shape, info.protocol)
             if problems:
-                raise proto.validation_error(problems, info)
+                raise (proto.validation_error(problems, info, op) if info.protocol == "rest-xml"
+                       else proto.validation_error(problems, info))
             if fn is None:
                 err = proto.unknown_operation(op_name, info)
                 err.message = (f"fakeaws does not implement {info.name}:{op_name}"

@@ -47,7 +47,7 @@ class Fake:
         return s.create_client(service, region_name=region, endpoint_url=self.url,
                                aws_access_key_id=key, aws_secret_access_key=secret,
                                aws_session_token=token,
-                               config=Config(retries={"max_attempts": retries + 1, "mode": "standard"},
+                               config=Config(retries={"total_max_attempts": retries + 1, "mode": "standard"},
                                              s3={"addressing_style": "path"}))
 
     def control(self, method, path, doc=None):
@@ -88,3 +88,42 @@ class Report:
     def finish(self):
         print(f"{self.passed} passed, {self.failed} failed", flush=True)
         sys.exit(1 if self.failed else 0)
+
+
+def sign_and_send(url, service, method="POST", path="/", headers=None, body=b"", key="test", secret="test",
+                  token=None, region="us-east-1", when=None, s3=False, tamper=None):
+    """Sign a raw request with botocore's SigV4 signer (at time `when`, epoch seconds, or
+    now), optionally tamper with it after signing (tamper(headers_dict, body) -> body),
+    send it, return (status, headers dict lower-case, body bytes)."""
+    import datetime
+    import http.client
+    from urllib.parse import urlsplit
+    from botocore.auth import S3SigV4Auth, SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    base = SigV4Auth if not s3 else S3SigV4Auth
+    ts = datetime.datetime.utcfromtimestamp(when if when is not None else time.time()).strftime("%Y%m%dT%H%M%SZ")
+
+    class Fixed(base):
+        def add_auth(self, request):
+            request.context["timestamp"] = ts
+            self._modify_request_before_signing(request)
+            cr = self.canonical_request(request)
+            sig = self.signature(self.string_to_sign(request, cr), request)
+            self._inject_signature_to_request(request, sig)
+
+    u = urlsplit(url)
+    req = AWSRequest(method=method, url=url + path, headers=dict(headers or {}), data=body)
+    req.headers["Host"] = u.netloc
+    Fixed(Credentials(key, secret, token), service, region).add_auth(req)
+    hdrs = {k: v for k, v in req.headers.items()}
+    if tamper is not None:
+        body = tamper(hdrs, body)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    conn.request(method, path, body=body, headers=hdrs)
+    r = conn.getresponse()
+    data = r.read()
+    out = (r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+    conn.close()
+    return out

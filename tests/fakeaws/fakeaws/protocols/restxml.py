@@ -28,9 +28,11 @@ CODES = {
 }
 
 
-def _match(route, method, segs, query):
-    rmethod, parts, req_q, op_name = route
+def _match(route, method, segs, query, headers):
+    rmethod, parts, req_q, op_name, _, req_h = route
     if rmethod != method:
+        return None
+    if any(h not in headers for h in req_h):
         return None
     for k, v in req_q.items():
         if k not in query or (v is not None and query[k] != v):
@@ -69,10 +71,11 @@ def operation_name(req, info):
         query.setdefault(k, v)
     best = None
     for route in info.rest_routes():
-        labels = _match(route, req.method, segs, query)
+        labels = _match(route, req.method, segs, query, req.headers)
         if labels is None:
             continue
-        score = (len(route[2]), -sum(1 for p in route[1] if p.endswith("+}")), len(route[1]))
+        score = (len(route[2]) + len(route[5]), -sum(1 for p in route[1] if p.endswith("+}")),
+                 len(route[1]), not route[4])
         if best is None or score > best[0]:
             best = (score, route[3], labels)
     if best is None:
@@ -191,7 +194,8 @@ def _xml_in(el, shape):
         for k in kids:
             if _strip(k.tag) not in known:
                 raise AwsError("MalformedXML", "The XML you provided was not well-formed or did not "
-                               "validate against our published schema", 400)
+                               f"validate against our published schema (unexpected <{_strip(k.tag)}> "
+                               f"in <{_strip(el.tag)}>)", 400)
         return out
     if t == "list":
         iname = shape.member.serialization.get("name", "member")
@@ -292,11 +296,17 @@ def error(err, info, request_id, op=None):
     return Response(err.status, [("Content-Type", "application/xml")] + _id_headers(request_id), body)
 
 
-def validation_error(problems, info):
+def validation_error(problems, info, op=None):
+    """S3 answers MalformedXML for anything wrong inside an XML body, InvalidArgument or
+    InvalidRequest for headers and query parameters."""
     p = problems[0]
-    if p.kind == "missing":
-        return AwsError("InvalidRequest", f"Missing required member {p.wire}", 400)
-    if p.kind == "unknown":
+    in_body = False
+    if op is not None and op.input_shape is not None:
+        payload = op.input_shape.serialization.get("payload")
+        in_body = bool(payload) and p.path.split(".")[0] == payload[:1].lower() + payload[1:]
+    if in_body or p.kind == "unknown":
         return AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate "
                         "against our published schema", 400)
-    return AwsError("InvalidArgument", f"{p.wire}: {p.constraint}", 400)
+    if p.kind == "missing":
+        return AwsError("InvalidRequest", f"Missing required header or parameter {p.wire}", 400)
+    return AwsError("InvalidArgument", f"{p.wire}: {p.constraint}", 400, extra={"ArgumentName": p.wire})
