@@ -156,6 +156,8 @@ def test_listeners_and_actions():
     n.fails("CertificateNotFound", "elbv2", "CreateListener", LoadBalancerArn=lb,
             Protocol="HTTPS", Port=443, Certificates=[{"CertificateArn": "not-an-arn"}],
             DefaultActions=forward(tg))
+    n.fails("ValidationError", "elbv2", "CreateListener", LoadBalancerArn=lb, Protocol="HTTP",
+            Port=80, Certificates=[{"CertificateArn": CERT}], DefaultActions=forward(tg))
     n.fails("UnsupportedProtocol", "elbv2", "CreateListener", LoadBalancerArn=lb,
             Protocol="TCP", Port=80, DefaultActions=forward(tg))
     n.fails("TargetGroupNotFound", "elbv2", "CreateListener", LoadBalancerArn=lb,
@@ -186,6 +188,13 @@ def test_listeners_and_actions():
                            "ClientId": "app", "ClientSecret": "s3cret"}},
                        {"Type": "forward", "Order": 2, "TargetGroupArn": tg}])["Listeners"][0]
     expect(https["SslPolicy"] == "ELBSecurityPolicy-2016-08")
+    expect(https["Certificates"] == [{"CertificateArn": CERT}])
+    mod = n.call("elbv2", "ModifyListener", ListenerArn=https["ListenerArn"],
+                 SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06")["Listeners"][0]
+    expect(mod["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06" and
+           mod["DefaultActions"] == https["DefaultActions"], mod)
+    n.fails("SSLPolicyNotFound", "elbv2", "ModifyListener", ListenerArn=https["ListenerArn"],
+            SslPolicy="MyPolicy")
     oidc = https["DefaultActions"][0]["AuthenticateOidcConfig"]
     expect("ClientSecret" not in oidc, "the client secret must never be echoed")
     fwd = https["DefaultActions"][1]

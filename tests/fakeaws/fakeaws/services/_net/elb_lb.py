@@ -95,7 +95,7 @@ class LoadBalancerMixin:
         for sid in lb["subnets"]:
             sub = ec2.subnet(sid)
             zones.append({"ZoneName": sub["AvailabilityZone"] if sub else lb["zones"][sid],
-                          "SubnetId": sid, "LoadBalancerAddresses": []})
+                          "SubnetId": sid})
         return {"LoadBalancerArn": lb["arn"], "DNSName": lb["dns"],
                 "CanonicalHostedZoneId": HOSTED_ZONES.get(lb["region"], "Z35SXDOTRQ7X7K"),
                 "CreatedTime": utc(lb["created"]), "LoadBalancerName": lb["name"],
