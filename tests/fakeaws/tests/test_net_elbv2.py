@@ -81,16 +81,19 @@ def test_internet_facing_needs_gateway():
     expect(vid in e.message)
     lb = make_lb(n, [a, b], sg, name="inner", scheme="internal")
     expect(lb["DNSName"].startswith("internal-inner-"))
-    # an internet-facing ALB whose gateway goes away never becomes active
+    # the gateway of a VPC with an internet-facing ALB cannot be detached (public addresses)
     gw = n.call("ec2", "CreateInternetGateway")["InternetGateway"]["InternetGatewayId"]
     n.call("ec2", "AttachInternetGateway", InternetGatewayId=gw, VpcId=vid)
     pub = make_lb(n, [a, b], sg, name="outer")
-    n.call("ec2", "DetachInternetGateway", InternetGatewayId=gw, VpcId=vid)
+    expect(pub["Scheme"] == "internet-facing")
+    n.fails("DependencyViolation", "ec2", "DetachInternetGateway", InternetGatewayId=gw,
+            VpcId=vid)
     n.wait(151)
     states = {x["LoadBalancerName"]: x["State"]["Code"]
               for x in n.call("elbv2", "DescribeLoadBalancers")["LoadBalancers"]}
-    expect(states == {"inner": "active", "outer": "provisioning"}, states)
-    expect(pub["Scheme"] == "internet-facing")
+    expect(states == {"inner": "active", "outer": "active"}, states)
+    n.call("elbv2", "DeleteLoadBalancer", LoadBalancerArn=pub["LoadBalancerArn"])
+    n.call("ec2", "DetachInternetGateway", InternetGatewayId=gw, VpcId=vid)
 
 
 def test_load_balancer_attributes():

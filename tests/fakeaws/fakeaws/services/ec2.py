@@ -45,7 +45,7 @@ class EC2(VpcMixin, SecurityGroupMixin, NatMixin, Service):
             if req.get("DryRun"):
                 raise AwsError("DryRunOperation",
                                "Request would have succeeded, but DryRun flag is set.", 412)
-            return fn(req, ctx)
+            return _drop_empty_tags(fn(req, ctx))
         return call
 
     # ---- tags --------------------------------------------------------------
@@ -143,6 +143,16 @@ class EC2(VpcMixin, SecurityGroupMixin, NatMixin, Service):
                                     "groups": list(e["groups"]), "owner": e["owner"],
                                     "description": e["desc"]} for e in self.enis.values()],
         }
+
+
+def _drop_empty_tags(value):
+    """EC2 leaves out the tagSet of an untagged resource rather than sending it empty."""
+    if isinstance(value, dict):
+        return {k: _drop_empty_tags(v) for k, v in value.items()
+                if not (k in ("Tags", "TagSet") and v == [])}
+    if isinstance(value, list):
+        return [_drop_empty_tags(v) for v in value]
+    return value
 
 
 SERVICE = EC2

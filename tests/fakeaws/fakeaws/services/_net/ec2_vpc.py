@@ -348,7 +348,11 @@ class VpcMixin:
         if igw["vpc_id"] != vpc["id"]:
             raise AwsError("Gateway.NotAttached",
                            f"resource {igw['id']} is not attached to network {vpc['id']}")
-        if any(n["vpc_id"] == vpc["id"] and n["public"] for n in self._live_nats()):
+        elb = self.world.services.get("elbv2")
+        public_lb = elb is not None and any(
+            lb["vpc_id"] == vpc["id"] and lb["scheme"] == "internet-facing"
+            for lb in elb.lbs.values())
+        if public_lb or any(n["vpc_id"] == vpc["id"] and n["public"] for n in self._live_nats()):
             raise AwsError("DependencyViolation",
                            f"Network {vpc['id']} has some mapped public address(es). "
                            "Please unmap those public address(es) before detaching the gateway.")
