@@ -143,6 +143,9 @@ def test_target_groups():
             Attributes=[{"Key": "deregistration_delay.timeout_seconds", "Value": "4000"}])
     n.fails("ValidationError", "elbv2", "ModifyTargetGroupAttributes", TargetGroupArn=arn,
             Attributes=[{"Key": "slow_start.duration_seconds", "Value": "10"}])
+    e = n.fails("ValidationError", "elbv2", "ModifyTargetGroupAttributes", TargetGroupArn=arn,
+                Attributes=[{"Key": "stickiness.type", "Value": "cookie"}])
+    expect("lb_cookie" in e.message, e.message)
     mod = n.call("elbv2", "ModifyTargetGroup", TargetGroupArn=arn, HealthyThresholdCount=2,
                  HealthCheckIntervalSeconds=10)["TargetGroups"][0]
     expect(mod["HealthyThresholdCount"] == 2 and mod["HealthCheckIntervalSeconds"] == 10)

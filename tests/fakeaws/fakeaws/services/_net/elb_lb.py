@@ -51,6 +51,12 @@ def _int_between(key, value, lo, hi):
                        f"The value of '{key}' must be an integer between {lo} and {hi}")
 
 
+def _one_of(key, value, options):
+    if value not in options:
+        raise AwsError("ValidationError",
+                       f"The value of '{key}' must be one of: {', '.join(options)}")
+
+
 def check_name(kind, name):
     """ALB and target group names: 1-32 letters, digits, hyphens; no hyphen at either
     end; not starting with internal-."""
@@ -242,6 +248,10 @@ class LoadBalancerMixin:
         lb = self._lb(req["LoadBalancerArn"])
         validators = {
             "idle_timeout.timeout_seconds": lambda k, v: _int_between(k, v, 1, 4000),
+            "routing.http.xff_header_processing.mode": lambda k, v: _one_of(
+                k, v, ("append", "preserve", "remove")),
+            "routing.http.desync_mitigation_mode": lambda k, v: _one_of(
+                k, v, ("monitor", "defensive", "strictest")),
             "client_keep_alive.seconds": lambda k, v: _int_between(k, v, 60, 604800),
         }
         self._check_attrs(req["Attributes"], LB_ATTRS, validators, "Load balancer")
@@ -415,14 +425,14 @@ class LoadBalancerMixin:
             "stickiness.lb_cookie.duration_seconds": lambda k, v: _int_between(k, v, 1, 604800),
             "stickiness.app_cookie.duration_seconds": lambda k, v: _int_between(k, v, 1, 604800),
             "slow_start.duration_seconds": slow_start,
-            "stickiness.type": lambda k, v: None if v in ("lb_cookie", "app_cookie") else
-            _int_between(k, "x", 0, 0),
+            "stickiness.type": lambda k, v: _one_of(k, v, ("lb_cookie", "app_cookie")),
             "stickiness.app_cookie.cookie_name": lambda k, v: None,
-            "load_balancing.algorithm.type": lambda k, v: None if v in (
-                "round_robin", "least_outstanding_requests", "weighted_random") else
-            _int_between(k, "x", 0, 0),
-            "load_balancing.algorithm.anomaly_mitigation": lambda k, v: None,
-            "load_balancing.cross_zone.enabled": lambda k, v: None,
+            "load_balancing.algorithm.type": lambda k, v: _one_of(
+                k, v, ("round_robin", "least_outstanding_requests", "weighted_random")),
+            "load_balancing.algorithm.anomaly_mitigation": lambda k, v: _one_of(
+                k, v, ("on", "off")),
+            "load_balancing.cross_zone.enabled": lambda k, v: _one_of(
+                k, v, ("true", "false", "use_load_balancer_configuration")),
         }
         for k in TG_ATTRS:
             if k.startswith("target_group_health."):
