@@ -398,5 +398,19 @@ def test_resources_listing():
     expect(any(g["name"] == "default" for g in res["security_groups"]))
 
 
+def test_regions_are_separate_and_reset_forgets():
+    n = net()
+    vid, _ = n.vpc()
+    n.fails("InvalidVpcID.NotFound", "ec2", "DescribeVpcs", VpcIds=[vid], region="eu-west-1")
+    west = n.call("ec2", "DescribeVpcs", region="eu-west-1")["Vpcs"]
+    expect(len(west) == 1 and west[0]["IsDefault"], west)
+    sub = n.call("ec2", "DescribeSubnets", region="eu-west-1")["Subnets"]
+    expect(sorted(s["AvailabilityZone"] for s in sub) == ["eu-west-1a", "eu-west-1b",
+                                                           "eu-west-1c"])
+    n.world.reset()
+    vpcs = n.call("ec2", "DescribeVpcs")["Vpcs"]
+    expect([v["IsDefault"] for v in vpcs] == [True], vpcs)
+
+
 if __name__ == "__main__":
     sys.exit(run_tests(dict(globals())))
