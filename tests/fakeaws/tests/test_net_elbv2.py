@@ -46,6 +46,10 @@ def test_load_balancer_lifecycle_and_enis():
             SecurityGroups=["sg-0000"])
     for bad in ("-web", "web-", "internal-web", "w" * 33, "web_1"):
         n.fails("ValidationError", "elbv2", "CreateLoadBalancer", Name=bad, Subnets=[a, b])
+    tiny = n.subnet(vid, "10.0.9.0/28", "us-east-1c")
+    for i in range(4):
+        n.ec2.create_network_interface(tiny, [sg], f"filler {i}", "test")
+    n.fails("InvalidSubnet", "elbv2", "CreateLoadBalancer", Name="web", Subnets=[a, tiny])
     lb = make_lb(n, [a, b], sg)
     expect(lb["State"]["Code"] == "provisioning", lb)
     expect(lb["DNSName"].startswith("web-") and lb["DNSName"].endswith(".us-east-1.elb.amazonaws.com"))
@@ -56,7 +60,8 @@ def test_load_balancer_lifecycle_and_enis():
     n.fails("DuplicateLoadBalancerName", "elbv2", "CreateLoadBalancer", Name="web",
             Subnets=[a, b], Scheme="internal")
     enis = n.call("ec2", "DescribeNetworkInterfaces", Filters=[
-        {"Name": "group-id", "Values": [sg]}])["NetworkInterfaces"]
+        {"Name": "group-id", "Values": [sg]},
+        {"Name": "requester-id", "Values": ["amazon-elb"]}])["NetworkInterfaces"]
     expect(sorted(e["SubnetId"] for e in enis) == sorted([a, b]))
     expect(all(e["Description"].startswith("ELB app/web/") for e in enis))
     n.wait(151)
@@ -71,6 +76,9 @@ def test_load_balancer_lifecycle_and_enis():
     n.fails("DependencyViolation", "ec2", "DeleteSecurityGroup", GroupId=sg)
     n.fails("DependencyViolation", "ec2", "DeleteSubnet", SubnetId=a)
     n.wait(241)
+    for e in n.call("ec2", "DescribeNetworkInterfaces", Filters=[
+            {"Name": "requester-id", "Values": ["test"]}])["NetworkInterfaces"]:
+        n.ec2.release_network_interface(e["NetworkInterfaceId"], 0)
     n.call("ec2", "DeleteSecurityGroup", GroupId=sg)
     n.call("ec2", "DeleteSubnet", SubnetId=a)
 

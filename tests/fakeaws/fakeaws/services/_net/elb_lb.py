@@ -166,6 +166,11 @@ class LoadBalancerMixin:
                                "different settings")
         if scheme == "internet-facing" and not ec2.has_internet_gateway(vpc_id):
             raise AwsError("InvalidSubnet", f"VPC {vpc_id} has no internet gateway")
+        for sub in subs:
+            if sub["AvailableIpAddressCount"] < 8:
+                raise AwsError("InvalidSubnet",
+                               f"Not enough IP space available in {sub['SubnetId']}. ELB "
+                               "requires at least 8 free IP addresses in each subnet.")
         tags = self._tags_in(req)
         lb_id = "".join(self.world.random.choice("0123456789abcdef") for _ in range(16))
         arn = self.world.arn("elasticloadbalancing", ctx.region,
