@@ -64,6 +64,20 @@ def test_load_balancer_lifecycle_and_enis():
         {"Name": "requester-id", "Values": ["amazon-elb"]}])["NetworkInterfaces"]
     expect(sorted(e["SubnetId"] for e in enis) == sorted([a, b]))
     expect(all(e["Description"].startswith("ELB app/web/") for e in enis))
+    other = n.sg(vid, "alb-2")
+    n.fails("InvalidSecurityGroup", "elbv2", "SetSecurityGroups",
+            LoadBalancerArn=lb["LoadBalancerArn"], SecurityGroups=["sg-0000"])
+    out = n.call("elbv2", "SetSecurityGroups", LoadBalancerArn=lb["LoadBalancerArn"],
+                 SecurityGroups=[other])
+    expect(out["SecurityGroupIds"] == [other])
+    moved = n.call("ec2", "DescribeNetworkInterfaces", Filters=[
+        {"Name": "requester-id", "Values": ["amazon-elb"]}])["NetworkInterfaces"]
+    expect(all(e["Groups"][0]["GroupId"] == other for e in moved), moved)
+    zones = n.call("elbv2", "SetSubnets", LoadBalancerArn=lb["LoadBalancerArn"],
+                   Subnets=[a, n.subnet(vid, "10.0.4.0/24", "us-east-1d")]
+                   )["AvailabilityZones"]
+    expect(sorted(z["ZoneName"] for z in zones) == ["us-east-1a", "us-east-1d"], zones)
+    n.fails("DependencyViolation", "ec2", "DeleteSubnet", SubnetId=b)   # b's ENI lingers
     n.wait(151)
     got = n.call("elbv2", "DescribeLoadBalancers", Names=["web"])["LoadBalancers"][0]
     expect(got["State"]["Code"] == "active", got)
@@ -73,9 +87,11 @@ def test_load_balancer_lifecycle_and_enis():
     n.fails("LoadBalancerNotFound", "elbv2", "DescribeLoadBalancers",
             LoadBalancerArns=[lb["LoadBalancerArn"]])
     # its interfaces linger and block the security group and subnets for a while
-    n.fails("DependencyViolation", "ec2", "DeleteSecurityGroup", GroupId=sg)
+    n.fails("DependencyViolation", "ec2", "DeleteSecurityGroup", GroupId=other)
     n.fails("DependencyViolation", "ec2", "DeleteSubnet", SubnetId=a)
     n.wait(241)
+    n.call("ec2", "DeleteSecurityGroup", GroupId=other)
+    n.call("ec2", "DeleteSubnet", SubnetId=b)
     for e in n.call("ec2", "DescribeNetworkInterfaces", Filters=[
             {"Name": "requester-id", "Values": ["test"]}])["NetworkInterfaces"]:
         n.ec2.release_network_interface(e["NetworkInterfaceId"], 0)
