@@ -50,6 +50,9 @@ def test_vpc_cidr_validation_and_attributes():
     expect(n.ec2.vpc(vid)["EnableDnsSupport"] is True)
     n.fails("InvalidVpcID.NotFound", "ec2", "DescribeVpcs", VpcIds=["vpc-0123456789abcdef0"])
     n.fails("InvalidVpcID.NotFound", "ec2", "DeleteVpc", VpcId="vpc-0123456789abcdef0")
+    n.fails("InvalidVpcID.Malformed", "ec2", "DescribeVpcs", VpcIds=["vpc-xyz"])
+    n.fails("InvalidVpcID.Malformed", "ec2", "CreateSubnet", VpcId="vpc-12",
+            CidrBlock="10.0.0.0/24")
 
 
 def test_subnets_range_conflict_and_zone():
@@ -71,7 +74,8 @@ def test_subnets_range_conflict_and_zone():
         {"Name": "map-public-ip-on-launch", "Values": ["true"]}])["Subnets"]
     expect([s["SubnetId"] for s in got] == [a])
     expect(n.ec2.subnet(b)["AvailabilityZone"] == "us-east-1b")
-    n.fails("InvalidSubnetID.NotFound", "ec2", "DescribeSubnets", SubnetIds=["subnet-00000000"])
+    n.fails("InvalidSubnetID.NotFound", "ec2", "DescribeSubnets", SubnetIds=["subnet-0000000000000000a"])
+    n.fails("InvalidSubnetID.Malformed", "ec2", "DescribeSubnets", SubnetIds=["subnet-12"])
     n.fails("DependencyViolation", "ec2", "DeleteVpc", VpcId=vid)
     n.call("ec2", "DeleteSubnet", SubnetId=a)
     n.call("ec2", "DeleteSubnet", SubnetId=b)
@@ -328,8 +332,8 @@ def test_eni_cross_service_errors_and_delete():
     other, _ = n.vpc("10.5.0.0/16", igw=False)
     sub = n.subnet(vid, "10.0.0.0/24")
     foreign = n.sg(other)
-    for args, code in (((sub, ["sg-0000"], "", "x"), "InvalidGroup.NotFound"),
-                       (("subnet-0000", [], "", "x"), "InvalidSubnetID.NotFound"),
+    for args, code in (((sub, ["sg-00000000"], "", "x"), "InvalidGroup.NotFound"),
+                       (("subnet-00000000", [], "", "x"), "InvalidSubnetID.NotFound"),
                        ((sub, [foreign], "", "x"), "InvalidParameter")):
         try:
             n.ec2.create_network_interface(*args)
@@ -361,7 +365,7 @@ def test_tags_and_describe_tags():
     n.call("ec2", "DeleteTags", Resources=[sub], Tags=[{"Key": "stack"}])
     expect(n.call("ec2", "DescribeSubnets", Filters=[
         {"Name": "tag:stack", "Values": ["demo"]}])["Subnets"] == [])
-    n.fails("InvalidVpcID.NotFound", "ec2", "CreateTags", Resources=["vpc-0000"],
+    n.fails("InvalidVpcID.NotFound", "ec2", "CreateTags", Resources=["vpc-00000000"],
             Tags=[{"Key": "a", "Value": "b"}])
     n.fails("InvalidParameterValue", "ec2", "CreateTags", Resources=[vid],
             Tags=[{"Key": "aws:x", "Value": "b"}])

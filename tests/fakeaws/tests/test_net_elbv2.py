@@ -43,7 +43,7 @@ def test_load_balancer_lifecycle_and_enis():
     n.fails("SubnetNotFound", "elbv2", "CreateLoadBalancer", Name="web",
             Subnets=[a, "subnet-0000"])
     n.fails("InvalidSecurityGroup", "elbv2", "CreateLoadBalancer", Name="web", Subnets=[a, b],
-            SecurityGroups=["sg-0000"])
+            SecurityGroups=["sg-00000000"])
     for bad in ("-web", "web-", "internal-web", "w" * 33, "web_1"):
         n.fails("ValidationError", "elbv2", "CreateLoadBalancer", Name=bad, Subnets=[a, b])
     tiny = n.subnet(vid, "10.0.9.0/28", "us-east-1c")
@@ -66,7 +66,7 @@ def test_load_balancer_lifecycle_and_enis():
     expect(all(e["Description"].startswith("ELB app/web/") for e in enis))
     other = n.sg(vid, "alb-2")
     n.fails("InvalidSecurityGroup", "elbv2", "SetSecurityGroups",
-            LoadBalancerArn=lb["LoadBalancerArn"], SecurityGroups=["sg-0000"])
+            LoadBalancerArn=lb["LoadBalancerArn"], SecurityGroups=["sg-00000000"])
     out = n.call("elbv2", "SetSecurityGroups", LoadBalancerArn=lb["LoadBalancerArn"],
                  SecurityGroups=[other])
     expect(out["SecurityGroupIds"] == [other])

@@ -7,7 +7,8 @@ this module joins them and adds tags, DryRun, resources() and the cross-service
 methods listed in CONTRACTS.md."""
 
 from fakeaws.core import ACCOUNT_ID, AwsError, Service
-from fakeaws.services._net.common import check_tag, match_filters, paginate
+from fakeaws.services._net.common import (
+    MALFORMED, check_id, check_tag, match_filters, paginate)
 from fakeaws.services._net.ec2_nat import NatMixin
 from fakeaws.services._net.ec2_sg import SecurityGroupMixin
 from fakeaws.services._net.ec2_vpc import VpcMixin
@@ -59,6 +60,8 @@ class EC2(VpcMixin, SecurityGroupMixin, NatMixin, Service):
             if rule:
                 return rule
             raise AwsError("InvalidID", f"The ID '{rid}' is not valid")
+        if prefix in MALFORMED:
+            check_id(rid, prefix)
         self._live_enis()
         res = getattr(self, kind[0]).get(rid)
         if res is None:

@@ -4,7 +4,7 @@ import ipaddress
 
 from fakeaws.core import AwsError
 from fakeaws.services._net.common import (
-    match_filters, paginate, parse_cidr_loose, tag_list, tags_from_specs, utc)
+    check_id, match_filters, paginate, parse_cidr_loose, tag_list, tags_from_specs, utc)
 
 PROTOCOLS = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp", "icmp": "icmp", "1": "icmp",
              "-1": "-1", "all": "-1", "icmpv6": "icmpv6", "58": "icmpv6"}
@@ -28,9 +28,7 @@ class SecurityGroupMixin:
         return sg
 
     def _sg(self, gid):
-        if not gid.startswith("sg-"):
-            raise AwsError("InvalidGroupId.Malformed",
-                           f'Invalid id: "{gid}" (expecting "sg-...")')
+        check_id(gid, "sg")
         sg = self.sgs.get(gid)
         if sg is None:
             raise _group_not_found(gid)
