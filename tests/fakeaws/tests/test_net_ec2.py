@@ -216,6 +216,12 @@ def test_security_groups_rules_and_refusals():
     vid, _ = n.vpc()
     n.fails("InvalidParameterValue", "ec2", "CreateSecurityGroup", VpcId=vid,
             GroupName="sg-web", Description="x")
+    n.fails("InvalidParameterValue", "ec2", "CreateSecurityGroup", VpcId=vid,
+            GroupName="web", Description="l'équipe")
+    n.fails("InvalidParameterValue", "ec2", "AuthorizeSecurityGroupIngress",
+            GroupId=n.sg(vid, "tmp"), IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2,
+                 "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "caf\u00e9"}]}])
     alb = n.call("ec2", "CreateSecurityGroup", VpcId=vid, GroupName="alb", Description="alb",
                  TagSpecifications=[{"ResourceType": "security-group",
                                      "Tags": [{"Key": "app", "Value": "demo"}]}])
