@@ -87,7 +87,11 @@ class TaskLifecycle:
         elb = self._svc_opt("elbv2")
         tg = elb.target_group(tg_arn) if elb is not None else None
         tg = tg or {}
-        attrs = tg.get("Attributes") or {}
+        attrs = tg.get("Attributes")
+        if attrs is None and elb is not None:
+            # not in the contracted target_group() shape: read the network part's store
+            attrs = ((getattr(elb, "tgs", None) or {}).get(tg_arn) or {}).get("attrs")
+        attrs = attrs or {}
         if isinstance(attrs, list):
             attrs = {a.get("Key"): a.get("Value") for a in attrs}
         try:
@@ -117,7 +121,11 @@ class TaskLifecycle:
         if not group:
             raise AwsError("ResourceNotFoundException", "The specified log group does not exist.")
         ms = int(t * 1000)
-        logs.append_events(group, stream, [(ms + i, line) for i, line in enumerate(lines)])
+        events = [(ms + i, line) for i, line in enumerate(lines)]
+        try:
+            logs.append_events(group, stream, events, region=task["region"])
+        except TypeError:
+            logs.append_events(group, stream, events)
 
     # ------------------------------------------------------------ launching
     def _new_task(self, cluster, td, t, svc=None, dep=None, network=None, started_by=None,
@@ -278,7 +286,10 @@ class TaskLifecycle:
                 continue
             port = lb.get("containerPort")
             if elb is not None and ip:
-                elb.register_target(tg, ip, port, lb_b)
+                try:
+                    elb.register_target(tg, ip, port, lb_b)
+                except AwsError:
+                    continue  # the target group is gone: nothing to register with
             task["targets"].append((tg, ip, port))
             registered.append(tg)
         if registered and svc:
