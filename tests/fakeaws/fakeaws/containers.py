@@ -106,9 +106,10 @@ def load_fixture(path=FIXTURE):
 
 
 def _expand(template, ctx, rng):
-    """Placeholders in seeded file contents: {task_id}, {container}, {image},
-    {hex:N} (N random hex digits), {token:N} (N random url-safe characters),
-    {env:NAME}."""
+    """Placeholders in seeded paths, contents and log lines: {task_id}, {container},
+    {image}, {hostname}, {hex:N} (N random hex digits), {token:N} (N random url-safe
+    characters), {env:NAME} or {env:NAME|default}, {var:NAME} (a value from the entry's
+    "vars", computed once per task)."""
     def sub(m):
         key, _, arg = m.group(1).partition(":")
         if key == "hex":
@@ -117,26 +118,50 @@ def _expand(template, ctx, rng):
             alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
             return "".join(rng.choice(alphabet) for _ in range(int(arg)))
         if key == "env":
-            return ctx.get("env", {}).get(arg, "")
+            name, _, default = arg.partition("|")
+            return ctx.get("env", {}).get(name) or default
+        if key == "var":
+            return ctx.get("vars", {}).get(arg, "")
         return str(ctx.get(key, m.group(0)))
-    return re.sub(r"\{([a-z_]+(?::[A-Za-z0-9_]+)?)\}", sub, template)
+    return re.sub(r"\{([a-z_]+(?::[^{}]+)?)\}", sub, template)
+
+
+def fixture_entries(image, fixture=None):
+    fixture = fixture or load_fixture()
+    entries = [fixture.get("default", {})]
+    entries += [e for e in fixture.get("images", []) if re.search(e.get("match", "$^"), image or "")]
+    return entries
 
 
 def seed(fs, image, ctx, rng, fixture=None):
     """Create the files the fixture lists for this image (the default set, then every
     entry whose "match" regex is found in the image reference). Returns the log lines
     the container prints at start."""
-    fixture = fixture or load_fixture()
-    entries = [fixture.get("default", {})]
-    entries += [e for e in fixture.get("images", []) if re.search(e.get("match", "$^"), image or "")]
     lines = []
-    for e in entries:
+    ctx = dict(ctx)
+    ctx["vars"] = dict(ctx.get("vars") or {})
+    for e in fixture_entries(image, fixture):
+        for name, template in (e.get("vars") or {}).items():
+            ctx["vars"][name] = _expand(template, ctx, rng)
         for d in e.get("dirs", []):
-            fs.mkdirs(d)
+            fs.mkdirs(_expand(d, ctx, rng))
         for path, content in e.get("files", {}).items():
-            fs.write(path, _expand(content, ctx, rng))
-        lines += [_expand(l, ctx, rng) for l in e.get("log", [])]
+            fs.write(_expand(path, ctx, rng), _expand(content, ctx, rng))
+        lines += [_expand(line, ctx, rng) for line in e.get("log", [])]
     return lines
+
+
+def periodic_log(image, ctx, n, fixture=None):
+    """(every_seconds, line) of the periodic log line for this image, or None."""
+    found = None
+    for e in fixture_entries(image, fixture):
+        if e.get("periodic_log"):
+            found = e["periodic_log"]
+    if not found:
+        return None
+    c = dict(ctx)
+    c["n"] = n
+    return float(found.get("every", 60)), _expand(found.get("line", "{container}: alive"), c, random.Random(0))
 
 
 # ---------------------------------------------------------------- the shell

@@ -248,7 +248,11 @@ class Deployments:
             g_tg = self._tg_for(lb, green)
             b_tg = self._tg_for(lb, {"slot": 1 - green["slot"]})
             if elb is not None:
-                elb.set_forward_weights(rule, [(b_tg, int(round(100 - weight))), (g_tg, int(round(weight)))])
+                try:
+                    elb.set_forward_weights(rule, [(b_tg, int(round(100 - weight))), (g_tg, int(round(weight)))])
+                except AwsError as e:  # the rule or a group was deleted under the deployment
+                    self._event(svc, self.world.clock.now(), f"(service {svc['name']}) was unable to shift traffic "
+                                f"on {rule}: {e.code}: {e.message}")
         if which == "prod":
             sd["weight"] = float(weight)
         else:
@@ -403,7 +407,7 @@ class Deployments:
             for tk in old:
                 if not self._healthy(tk):
                     stop.append(tk)
-                elif healthy - 1 >= min_healthy and len(prim_live) > 0 or D == 0:
+                elif healthy - 1 >= min_healthy:
                     stop.append(tk)
                     healthy -= 1
             if stop:
@@ -412,8 +416,6 @@ class Deployments:
                 live = self._live(svc)
         room = max_total - len(live)
         need = D - len(prim_live)
-        if need > 0 and room <= 0 and not prim_live and D > 0:
-            room = 1  # maximumPercent 100 with minimumHealthyPercent 100 would never progress
         self._launch(svc, prim, min(need, room), t)
 
     def _reconcile_bg(self, svc, sd, green, t):

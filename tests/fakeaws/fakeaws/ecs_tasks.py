@@ -11,6 +11,8 @@ Durations are realistic AWS seconds, scaled by the world clock.
 import heapq
 import itertools
 import math
+import sys
+import traceback
 
 from fakeaws import containers
 from fakeaws.core import AwsError
@@ -45,27 +47,35 @@ class TaskLifecycle:
         while self.q and self.q[0][0] <= now and guard < 200000:
             guard += 1
             t, _, kind, oid, action, epoch = heapq.heappop(self.q)
-            if kind == "task":
-                task = self.tasks.get(oid)
-                if task is None or task["epoch"] != epoch:
-                    continue
-                self._task_event(task, action, t)
-                svc = self.services_by_arn.get(task.get("svc"))
-                if svc is not None:
-                    self._reconcile(svc, t)
-            elif kind == "svc":
-                svc = self.services_by_arn.get(oid)
-                if svc is not None:
-                    self._reconcile(svc, t)
-            elif kind == "sd":
-                sd = self.sds.get(oid)
-                if sd is None or sd["epoch"] != epoch:
-                    continue
-                self._sd_timer(sd, t, action)
-                svc = self.services_by_arn.get(sd["serviceArn"])
-                if svc is not None:
-                    self._reconcile(svc, t)
+            try:
+                self._dispatch(t, kind, oid, action, epoch)
+            except Exception:  # a bug here must not make every later ECS call fail
+                if getattr(self, "raise_errors", False):
+                    raise
+                sys.stderr.write(f"fakeaws ecs: event {kind} {action} failed:\n{traceback.format_exc()}")
         self._prune_stopped(now)
+
+    def _dispatch(self, t, kind, oid, action, epoch):
+        if kind == "task":
+            task = self.tasks.get(oid)
+            if task is None or task["epoch"] != epoch:
+                return
+            self._task_event(task, action, t)
+            svc = self.services_by_arn.get(task.get("svc"))
+            if svc is not None:
+                self._reconcile(svc, t)
+        elif kind == "svc":
+            svc = self.services_by_arn.get(oid)
+            if svc is not None:
+                self._reconcile(svc, t)
+        elif kind == "sd":
+            sd = self.sds.get(oid)
+            if sd is None or sd["epoch"] != epoch:
+                return
+            self._sd_timer(sd, t, action)
+            svc = self.services_by_arn.get(sd["serviceArn"])
+            if svc is not None:
+                self._reconcile(svc, t)
 
     def _prune_stopped(self, now):
         keep = STOPPED_KEEP_S * self.world.clock.scale
@@ -319,6 +329,35 @@ class TaskLifecycle:
             self._task_at(task, t, "no_hc_healthy", NO_HC_GRACE_S * slow)
         if task["behaviour"] == "crashloop" or any(c["behaviour"] == "crashloop" for c in task["containers"]):
             self._task_at(task, t, "crash", CRASH_AFTER_S)
+        task["log_n"] = 0
+        self._schedule_log_tick(task, t)
+
+    def _schedule_log_tick(self, task, t):
+        td = self._td(task["td"])
+        every = None
+        for c in td["containerDefinitions"]:
+            if (c.get("logConfiguration") or {}).get("logDriver") == "awslogs":
+                p = containers.periodic_log(c["image"], {}, 0, self.fixture)
+                if p:
+                    every = p[0] if every is None else min(every, p[0])
+        if every:
+            self._task_at(task, t, "log_tick", every)
+
+    def _on_log_tick(self, task, t):
+        if task["lastStatus"] != "RUNNING" or task["desiredStatus"] != "RUNNING":
+            return
+        task["log_n"] += 1
+        td = self._td(task["td"])
+        for c in td["containerDefinitions"]:
+            ctx = {"task_id": task["id"], "container": c["name"], "image": c["image"],
+                   "hostname": self._hostname(task), "env": task["env"].get(c["name"], {})}
+            p = containers.periodic_log(c["image"], ctx, task["log_n"], self.fixture)
+            if p:
+                try:
+                    self._log(task, t, c, [p[1]])
+                except AwsError:
+                    pass
+        self._schedule_log_tick(task, t)
 
     def _tg_for(self, lb, dep):
         slot = (dep or {}).get("slot", 0)

@@ -306,7 +306,7 @@ def test_exit_code_wrapper_and_sh():
     cases = [("sh -c 'false; printf \"\\n__RC__%d\\n\" $?'", b"\n__RC__1\n"),
              ("sh -c '(exit 7); printf \"\\n__RC__%d\\n\" $?'", b"\n__RC__7\n"),
              ("sh -c 'echo a; echo b && false; printf \"%s=%d\\n\" rc $?'", b"a\nb\nrc=1\n"),
-             ("ls /var/lib/dbward", b"agent-token\ndata\n"),
+             ("ls /var/lib/dbward", b"agent-token\n"),
              ("echo  hello   world", b"hello world\n"),
              ("sh -c 'sleep 0.3; echo late'", b"late\n")]
     for cmd, want in cases:
@@ -447,7 +447,7 @@ def test_kms_encrypted_session():
             client.send_input(9, json.dumps({"Challenge": base64.b64encode(back).decode()}).encode())
     c = exchange(w, task, "cat /etc/dbward/server.conf")
     out = c.run(on_handshake=on_hs)
-    assert out.startswith(b"listen = 0.0.0.0:8080\n"), out
+    assert out.startswith(b"listen = 0.0.0.0:3000\n"), out
     assert c.handshake_payloads == [5, 8, 7], c.handshake_payloads
     enc = [m for m in c.received if m["type"] == "output_stream_data" and m["ptype"] == 1]
     assert enc and all(b"listen" not in m["payload"] for m in enc)
