@@ -212,7 +212,7 @@ class TaskLifecycle:
                         for c in td["containerDefinitions"])
         iam = self._svc_opt("iam")
         role = td.get("executionRoleArn")
-        if need_role and role and iam is not None and (iam.role_by_arn(role) is None or not iam.role_assumable(role)):
+        if need_role and role and iam is not None and not self._role_ok(role):
             return ("ResourceInitializationError: unable to pull secrets or registry auth: execution resource "
                     f"retrieval failed: ECS was unable to assume the role '{role}' that was provided for this task. "
                     "Please verify that the role being passed has the proper trust relationship and permissions "
@@ -381,7 +381,14 @@ class TaskLifecycle:
             port = reg.get("port") or reg.get("containerPort")
             if port:
                 attrs["AWS_INSTANCE_PORT"] = str(port)
-            sdsvc.register_instance(sid, task["id"], attrs)
+            try:
+                sdsvc.register_instance(sid, task["id"], attrs)
+            except AwsError as e:
+                if svc is not None:
+                    self._event(svc, task.get("startedAt") or self.world.clock.now(),
+                                f"(service {svc['name']}) failed to register (task {task['id']}) in the service "
+                                f"registry {reg['registryArn']}: {e.code}: {e.message}")
+                continue
             task["sd_instances"].append((sid, task["id"]))
 
     def _mark_health(self, task, t):
@@ -394,6 +401,13 @@ class TaskLifecycle:
         if ok and not task["healthy"] and task["lastStatus"] == "RUNNING":
             task["healthy"] = True
             task["healthyAt"] = t
+            sdsvc = self._svc_opt("servicediscovery")
+            for sid, iid in task["sd_instances"]:
+                if sdsvc is not None and hasattr(sdsvc, "set_instance_health"):
+                    try:
+                        sdsvc.set_instance_health(sid, iid, True)
+                    except AwsError:
+                        pass
 
     def _on_lb_healthy(self, task, t):
         task["lb_ok"] = True

@@ -155,6 +155,10 @@ def test_service_validation_refusals():
     e = expect_error("InvalidParameterException", create, w, td)
     assert e.message.startswith(f"ECS was unable to assume the role '{w.exec_role}'"), e.message
     w.svc("iam").roles[w.exec_role]["assumable"] = True
+    w.svc("iam").roles[w.task_role]["trust"] = ("lambda.amazonaws.com",)
+    e = expect_error("InvalidParameterException", create, w, td)
+    assert "proper trust relationship" in e.message and w.task_role in e.message, e.message
+    w.svc("iam").roles[w.task_role]["trust"] = ("ecs-tasks.amazonaws.com",)
     e = expect_error("InvalidParameterException", create, w, td, networkConfiguration={
         "awsvpcConfiguration": {"subnets": ["subnet-zz"], "securityGroups": ["sg-1"]}})
     assert "subnet-zz" in e.message
