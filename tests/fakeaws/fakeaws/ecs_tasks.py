@@ -409,7 +409,29 @@ class TaskLifecycle:
                     except AwsError:
                         pass
 
+    def _elb_agrees(self, task, t, want, action):
+        """The load balancer's own view must match before ECS acts on it: the network
+        part times health from the real moment of registration, which can be later than
+        this event's time when events are replayed after a quiet spell. If it does not
+        agree yet, look again a little later."""
+        elb = self._svc_opt("elbv2")
+        if elb is None:
+            return True
+        for tg, ip, port in task["targets"]:
+            try:
+                state = elb.target_state(tg, ip, port)[0]
+            except Exception:
+                return True
+            if state != want and state in ("initial", "healthy", "unhealthy"):
+                st = self._tg_settings(tg)
+                later = max(t, self.world.clock.now()) + max(1, st["interval"]) * self.world.clock.scale
+                self._push(later, "task", task["id"], action, task["epoch"])
+                return False
+        return True
+
     def _on_lb_healthy(self, task, t):
+        if not self._elb_agrees(task, t, "healthy", "lb_healthy"):
+            return
         task["lb_ok"] = True
         self._mark_health(task, t)
 
@@ -421,7 +443,7 @@ class TaskLifecycle:
         self._mark_health(task, t)
 
     def _on_lb_unhealthy(self, task, t):
-        if task["desiredStatus"] != "RUNNING":
+        if task["desiredStatus"] != "RUNNING" or not self._elb_agrees(task, t, "unhealthy", "lb_unhealthy"):
             return
         svc = self.services_by_arn.get(task["svc"])
         tg, ip, port = task["targets"][0]
