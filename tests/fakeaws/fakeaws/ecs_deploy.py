@@ -12,8 +12,14 @@ BG_STRATEGIES = ("BLUE_GREEN", "CANARY", "LINEAR")
 BG_STAGES = ["PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT",
              "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT",
              "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"]
+PLATFORM_VERSIONS = ("1.4.0", "1.3.0", "1.2.0", "1.1.0", "1.0.0")
 STAGE_S = 5            # the short stages (hooks would run here)
 SD_ACTIVE = ("PENDING", "IN_PROGRESS", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "STOP_REQUESTED")
+
+
+def platform_version(requested):
+    """Fargate platform version a task gets: LATEST (or none) is 1.4.0."""
+    return "1.4.0" if requested in (None, "", "LATEST") else requested
 
 
 class Deployments:
@@ -60,7 +66,7 @@ class Deployments:
         rev = {
             "serviceRevisionArn": arn, "serviceArn": svc["arn"], "clusterArn": svc["clusterArn"],
             "taskDefinition": svc["taskDefinition"], "launchType": svc.get("launchType", "FARGATE"),
-            "platformVersion": "1.4.0", "platformFamily": "Linux",
+            "platformVersion": platform_version(svc.get("platformVersion")), "platformFamily": "Linux",
             "loadBalancers": svc.get("loadBalancers") or [], "serviceRegistries": svc.get("serviceRegistries") or [],
             "networkConfiguration": svc.get("networkConfiguration"),
             "containerImages": [{"containerName": c["name"], "image": c["image"],
@@ -78,7 +84,7 @@ class Deployments:
         dep = {
             "id": dep_id, "status": "PRIMARY", "taskDefinition": rev["taskDefinition"],
             "desiredCount": svc["desiredCount"], "failedTasks": 0, "createdAt": t, "updatedAt": t,
-            "launchType": rev["launchType"], "platformVersion": "1.4.0", "platformFamily": "Linux",
+            "launchType": rev["launchType"], "platformVersion": rev["platformVersion"], "platformFamily": "Linux",
             "networkConfiguration": rev["networkConfiguration"], "loadBalancers": rev["loadBalancers"],
             "serviceRegistries": rev["serviceRegistries"], "volumeConfigurations": rev["volumeConfigurations"],
             "enableExecuteCommand": rev["enableExecuteCommand"],
@@ -353,6 +359,7 @@ class Deployments:
         started = []
         for _ in range(n):
             tk = self._new_task(cluster, td, t, svc=svc, dep=dep, network=dep["networkConfiguration"],
+                                platform=dep["platformVersion"],
                                 exec_enabled=dep["enableExecuteCommand"], region=svc["region"],
                                 tags=svc.get("tags") if svc.get("propagateTags") == "SERVICE" else None)
             started.append(tk["id"])

@@ -27,7 +27,8 @@ DEPROVISION_S = 10     # ENI detach
 ENI_LINGER_S = 180     # the released ENI stays "available" (and blocks SG deletion)
 NO_HC_GRACE_S = 40     # no health check at all: counted healthy 40 s after RUNNING
 DEFAULT_DEREG_S = 300  # target group deregistration delay when unknown
-STOPPED_KEEP_S = 3600  # stopped tasks stay visible to DescribeTasks
+STOPPED_KEEP_S = 3600
+AGENT_START_S = 5      # the ECS Exec agent comes up this long after the task is RUNNING  # stopped tasks stay visible to DescribeTasks
 
 
 class TaskLifecycle:
@@ -139,7 +140,7 @@ class TaskLifecycle:
 
     # ------------------------------------------------------------ launching
     def _new_task(self, cluster, td, t, svc=None, dep=None, network=None, started_by=None,
-                  group=None, exec_enabled=False, tags=None, region="us-east-1"):
+                  group=None, exec_enabled=False, tags=None, region="us-east-1", platform="1.4.0"):
         tid = "".join(self.world.random.choice("0123456789abcdef") for _ in range(32))
         acct = cluster["arn"].split(":")[4]
         arn = f"arn:aws:ecs:{region}:{acct}:task/{cluster['name']}/{tid}"
@@ -156,6 +157,7 @@ class TaskLifecycle:
             "enableExecuteCommand": bool(exec_enabled), "tags": list(tags or []),
             "cpu": td.get("cpu"), "memory": td.get("memory"), "fs": containers.Filesystem(),
             "env": {}, "attachment_id": self.world.new_uuid(), "stopKind": None,
+            "platformVersion": platform or "1.4.0", "agentRunning": False,
         }
         task["containers"] = [{
             "name": c["name"], "image": c["image"], "essential": c.get("essential", True),
@@ -331,6 +333,13 @@ class TaskLifecycle:
             self._task_at(task, t, "crash", CRASH_AFTER_S)
         task["log_n"] = 0
         self._schedule_log_tick(task, t)
+        if task["enableExecuteCommand"]:
+            self._task_at(task, t, "agent_up", AGENT_START_S)
+
+    def _on_agent_up(self, task, t):
+        if task["lastStatus"] == "RUNNING":
+            task["agentRunning"] = True
+            task["agentStartedAt"] = t
 
     def _schedule_log_tick(self, task, t):
         td = self._td(task["td"])

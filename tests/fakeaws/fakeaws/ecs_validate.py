@@ -212,7 +212,13 @@ class Validation:
         if bake is not None and not 0 <= bake <= 1440:
             raise invalid("bakeTimeInMinutes must be between 0 and 1440.")
 
+    def validate_platform(self, requested):
+        from fakeaws.ecs_deploy import PLATFORM_VERSIONS
+        if requested not in (None, "", "LATEST") + PLATFORM_VERSIONS:
+            raise AwsError("PlatformUnknownException", "The specified platform version does not exist.")
+
     def validate_service(self, ctx, cluster, svc, td):
+        self.validate_platform(svc.get("platformVersion"))
         self.validate_deployment(svc)
         self.validate_network(ctx, svc, td)
         self.validate_load_balancers(svc, td)

@@ -233,7 +233,8 @@ def setup(kms_key=None, exec_enabled=True, task_allows=("ssmmessages:*",), image
     def running():
         arns = call(w, "ListTasks", cluster="c", serviceName="s")["taskArns"]
         tasks = call(w, "DescribeTasks", cluster="c", tasks=arns)["tasks"] if arns else []
-        return [t for t in tasks if t["lastStatus"] == "RUNNING"]
+        return [t for t in tasks if t["lastStatus"] == "RUNNING" and (
+            not exec_enabled or t["containers"][0]["managedAgents"][0]["lastStatus"] == "RUNNING")]
     task = wait_for(running)[0]
     return w, task
 
@@ -276,6 +277,25 @@ def test_execute_command_preconditions():
     expect_error("TargetNotConnectedException", call, w, "ExecuteCommand", cluster="c", task=task["taskArn"],
                  command="ls", interactive=True)
     w, task = setup()
+    e = expect_error("InvalidParameterException", call, w, "ExecuteCommand", cluster="c", task=task["taskArn"],
+                     command="ls", interactive=False)
+    assert "Interactive is the only mode" in e.message
+    # the agent comes up a few seconds after the task is RUNNING; an old platform has no exec
+    ecs = w.svc("ecs")
+    tk = ecs.tasks[task["taskArn"].rsplit("/", 1)[1]]
+    tk["agentRunning"] = False
+    e = expect_error("InvalidParameterException", call, w, "ExecuteCommand", cluster="c", task=task["taskArn"],
+                     command="ls", interactive=True)
+    assert "agent isn't running" in e.message
+    tk["agentRunning"] = True
+    tk["platformVersion"] = "1.3.0"
+    e = expect_error("InvalidParameterException", call, w, "ExecuteCommand", cluster="c", task=task["taskArn"],
+                     command="ls", interactive=True)
+    assert "platform version 1.3.0" in e.message
+    tk["platformVersion"] = "1.4.0"
+    expect_error("PlatformUnknownException", call, w, "RunTask", cluster="c", taskDefinition="srv",
+                 platformVersion="9.9.9", launchType="FARGATE", networkConfiguration={
+                     "awsvpcConfiguration": {"subnets": ["subnet-a"]}})
     e = expect_error("InvalidParameterException", call, w, "ExecuteCommand", cluster="c", task=task["taskArn"],
                      command="ls", interactive=False)
     assert "Interactive is the only mode" in e.message
