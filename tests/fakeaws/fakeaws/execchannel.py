@@ -22,7 +22,6 @@ import json
 import os
 import random
 import select
-import socket
 import struct
 import time
 import uuid

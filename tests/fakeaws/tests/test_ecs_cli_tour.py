@@ -179,6 +179,7 @@ def main():
                                                      "containerPort": 8080}]), want_error="InvalidParameterException")
         r.check("does not have an associated load balancer" in err, err.strip())
         svc = create_service(t, td1, subnets, sg, tg)
+        r.check(svc is not None and svc["status"] == "ACTIVE", "service created")
         steady = t.wait(lambda: (lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED"
                                  and s["runningCount"] == 2 and s)(t.service()), "steady state")
         if steady:
