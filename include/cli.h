@@ -52,6 +52,12 @@ int cli_main(int argc, char **argv);
 /* Print "ecsdeploy: " + message + newline on stderr. Returns EXIT_USAGE for convenience. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Load and validate the stack file named by -f (default ecsdeploy.yml) with the --set and
+ * --set-file options. On success returns 0 and *out (free with spec_free). Otherwise
+ * prints every problem as FILE:LINE:COLUMN: message on stderr and returns EXIT_USAGE. */
+struct spec_stack;
+int cli_load_stack(const cli_globals *g, struct spec_stack **out);
+
 /* The table of commands (commands.c). */
 extern const cli_command *const cli_commands[];
 

@@ -74,12 +74,16 @@ typedef struct {
 
 /* Sign with the Authorization header. Returns 0, or -1 with a message in err (size
  * errlen) for a request that cannot be signed (no Host header, no method, ...).
- * On success free the result with sigv4_result_free(). */
+ * On success free the result with sigv4_result_free(); on failure the result is zeroed
+ * (freeing it is harmless). Safe to call from many threads at once. */
 int sigv4_sign_headers(const sigv4_request *req, const sigv4_credentials *cred,
                        const sigv4_params *params, sigv4_result *out, char *err, size_t errlen);
 
 /* Presign: the signature travels in the query string (X-Amz-Algorithm, X-Amz-Credential,
- * X-Amz-Date, X-Amz-Expires, X-Amz-Security-Token, X-Amz-SignedHeaders, X-Amz-Signature). */
+ * X-Amz-Date, X-Amz-Expires, X-Amz-Security-Token, X-Amz-SignedHeaders, X-Amz-Signature).
+ * out->query is the request's own query as given, then those parameters; every request
+ * header is signed (send them all); nothing is added to the headers (nadd is 0).
+ * Same return and freeing rules as sigv4_sign_headers. */
 int sigv4_presign(const sigv4_request *req, const sigv4_credentials *cred,
                   const sigv4_params *params, sigv4_result *out, char *err, size_t errlen);
 

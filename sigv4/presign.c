@@ -1,4 +1,5 @@
 /* SigV4 query signing (presigned URLs): the signature travels in the query string. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -54,8 +55,11 @@ static char *auth_query(const sigv4_request *req, const sigv4_credentials *cred,
 int sigv4_presign(const sigv4_request *req, const sigv4_credentials *cred,
                   const sigv4_params *params, sigv4_result *out, char *err, size_t errlen)
 {
-    if (!out)
+    if (!out) {
+        if (err && errlen)
+            snprintf(err, errlen, "internal error: sigv4 called without a result");
         return -1;
+    }
     memset(out, 0, sizeof *out);
     if (sigv4_validate(req, cred, params, 1, err, errlen) != 0)
         return -1;
@@ -88,20 +92,4 @@ int sigv4_presign(const sigv4_request *req, const sigv4_credentials *cred,
     free(hblock);
     free(signed_list);
     return 0;
-}
-
-void sigv4_result_free(sigv4_result *res)
-{
-    if (!res)
-        return;
-    for (size_t i = 0; i < res->nadd && i < SIGV4_MAX_ADD; i++) {
-        free((char *)res->add[i].name);
-        if (res->add[i].value)
-            OPENSSL_cleanse((char *)res->add[i].value, strlen(res->add[i].value));
-        free((char *)res->add[i].value);
-    }
-    free(res->query);
-    free(res->canonical_request);
-    free(res->string_to_sign);
-    memset(res, 0, sizeof *res);
 }

@@ -1,4 +1,5 @@
 /* SigV4 signing: canonical request, string to sign, signature; header and query modes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -82,8 +83,11 @@ int sigv4_sign_headers(const sigv4_request *req, const sigv4_credentials *cred,
                        const sigv4_params *params, sigv4_result *out, char *err, size_t errlen)
 {
     char amzdate[17], date[9], payload[65];
-    if (!out)
+    if (!out) {
+        if (err && errlen)
+            snprintf(err, errlen, "internal error: sigv4 called without a result");
         return -1;
+    }
     memset(out, 0, sizeof *out);
     if (sigv4_validate(req, cred, params, 0, err, errlen) != 0 ||
         sigv4_timestamps(params->when, amzdate, date, err, errlen) != 0)

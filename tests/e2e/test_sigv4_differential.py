@@ -316,7 +316,7 @@ def main():
     print("by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
     if failed:
         print(f"replay with SEED={seed}")
-    print(f"{passed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed (seed {seed})")
     return 1 if failed else 0
 
 

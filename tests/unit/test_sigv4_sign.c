@@ -234,6 +234,9 @@ START_TEST(bad_input_is_reported)
     expect_error(&ok, &cred, &p2, 1, "expiry");
     expect_error(NULL, &cred, &p, 0, "internal error");
     ck_assert_int_eq(sigv4_sign_headers(&ok, &cred, &p, NULL, NULL, 0), -1);
+    char err[100] = "";
+    ck_assert_int_eq(sigv4_presign(&ok, &cred, &p, NULL, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "without a result"));
     sigv4_result_free(NULL);
 }
 END_TEST

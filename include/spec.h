@@ -1,0 +1,499 @@
+/*
+ * The stack file: loading, parameters, interpolation, validation and the typed model.
+ *
+ * spec_load_file() reads a stack file (YAML or JSON), applies parameters and --set /
+ * --set-file, checks everything that can be checked without a network call, and returns a
+ * spec_stack. Every problem found is collected in a spec_diags (FILE:LINE:COLUMN: message).
+ *
+ * The model is plain data: structs with arrays and counts, every string owned by the
+ * model, one spec_free() for all of it. Defaults are already applied, so a consumer never
+ * has to know them. The format itself is documented in man/ecsdeploy-stack.5.
+ *
+ * Strings and references. Parameters (${name}), ${stack} and ${env:NAME} are replaced at
+ * load time. References to values known only after creation, ${KIND.NAME.ATTR} with KIND
+ * one of load_balancers, secrets, buckets, services, are allowed only in "template"
+ * fields (marked TEMPLATE below: environment values, command and entry point items,
+ * outputs); there they stay in the string as written, checked to name an existing target
+ * and a known attribute, and listed in spec_stack.refs. In a template "$${" stands for a
+ * literal "${"; spec_template_resolve() turns a template into its final text. All other
+ * strings are final text.
+ */
+#ifndef ECSDEPLOY_SPEC_H
+#define ECSDEPLOY_SPEC_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Where something was written in the stack file (1-based; 0 when not from the file). */
+typedef struct {
+    int line;
+    int col;
+} spec_loc;
+
+/* ---- problems -------------------------------------------------------------------- */
+
+typedef struct {
+    spec_loc loc;
+    char *message;
+} spec_diag;
+
+typedef struct {
+    char *file;       /* the file name used in messages */
+    spec_diag *items; /* in file order once spec_diags_sort() ran */
+    size_t n, cap;
+} spec_diags;
+
+/* Most problems printed before "... and N more problems". */
+#define SPEC_DIAG_PRINT_CAP 50
+
+/* Print every problem as "FILE:LINE:COLUMN: message" (or "FILE: message" when it has no
+ * place in the file), at most `cap` of them, then "and N more problems". */
+void spec_diags_print(const spec_diags *d, FILE *out, size_t cap);
+void spec_diags_free(spec_diags *d);
+
+/* ---- parameters ---------------------------------------------------------------- */
+
+typedef enum { SPEC_PARAM_DEFAULT, SPEC_PARAM_SET, SPEC_PARAM_SET_FILE } spec_param_origin;
+
+typedef struct {
+    char *name;
+    char *value;        /* the value used: --set/--set-file, else the default */
+    char *default_value; /* NULL when there is none */
+    char **allowed;     /* empty: anything */
+    size_t nallowed;
+    char *description;  /* NULL when there is none */
+    spec_param_origin origin;
+    spec_loc loc;
+} spec_param;
+
+/* ---- network ------------------------------------------------------------------- */
+
+typedef enum { SPEC_VPC_NEW, SPEC_VPC_EXISTING, SPEC_VPC_DEFAULT } spec_vpc_mode;
+typedef enum { SPEC_NAT_NONE, SPEC_NAT_SINGLE, SPEC_NAT_PER_ZONE } spec_nat;
+typedef enum { SPEC_TIER_PUBLIC, SPEC_TIER_PRIVATE } spec_tier;
+
+typedef struct {
+    spec_tier tier;
+    int zone;   /* 0-based index into the region's first `zones` zones, in name order */
+    char *cidr; /* carved from the VPC CIDR */
+} spec_subnet;
+
+typedef struct {
+    spec_vpc_mode mode;
+    /* SPEC_VPC_NEW */
+    char *cidr;            /* e.g. "10.40.0.0/16" (normalised network address) */
+    int zones;             /* 1..6, default 2 */
+    spec_nat nat;          /* default none */
+    int subnet_prefix;     /* prefix length of every carved subnet */
+    int public_subnets;    /* 1 when the public tier is created */
+    int private_subnets;   /* 1 when the private tier is created */
+    spec_subnet *subnets;  /* public tier first, each tier in zone order */
+    size_t nsubnets;
+    /* SPEC_VPC_EXISTING */
+    char *vpc_id;
+    char **public_subnet_ids;
+    size_t npublic_subnet_ids;
+    char **private_subnet_ids;
+    size_t nprivate_subnet_ids;
+    spec_loc loc;
+} spec_network;
+
+/* ---- secrets, buckets ------------------------------------------------------------ */
+
+typedef enum {
+    SPEC_SECRET_GENERATE,  /* Secrets Manager GetRandomPassword at first creation */
+    SPEC_SECRET_FILE,      /* contents of `path` at first creation */
+    SPEC_SECRET_ENV,       /* value of environment variable `env` at first creation */
+    SPEC_SECRET_EXISTING,  /* an existing secret (ARN or name); read, never changed */
+    SPEC_SECRET_BOOTSTRAP  /* filled by a bootstrap step */
+} spec_secret_source;
+
+typedef struct {
+    char *name; /* logical name */
+    spec_secret_source source;
+    int length;               /* GENERATE: 8..4096, default 32 */
+    int lowercase, uppercase, digits, symbols; /* GENERATE: classes, default 1,1,1,0 */
+    char *exclude;            /* GENERATE: characters never used, or NULL */
+    char *path;               /* FILE */
+    char *env;                /* ENV */
+    char *existing;           /* EXISTING: ARN or name */
+    char *description;        /* or NULL */
+    int keep;                 /* survive `down` (default 1) */
+    spec_loc loc;
+} spec_secret;
+
+typedef enum { SPEC_ENC_SSE_S3, SPEC_ENC_SSE_KMS } spec_bucket_encryption;
+
+typedef struct {
+    char *prefix;      /* "" for the whole bucket */
+    int expire_days;   /* 0: none */
+    int noncurrent_expire_days; /* 0: none */
+    spec_loc loc;
+} spec_lifecycle_rule;
+
+typedef struct {
+    char *name;        /* logical name */
+    char *bucket_name; /* the S3 name: `name:` in the file, else STACK-NAME */
+    spec_bucket_encryption encryption; /* default SSE-S3 */
+    char *kms_key;     /* SSE-KMS key id/ARN, or NULL for the AWS-managed key */
+    int block_public_access; /* default 1 */
+    int tls_only;      /* bucket policy denying aws:SecureTransport=false; default 1 */
+    int versioning;    /* default 0 */
+    spec_lifecycle_rule *lifecycle;
+    size_t nlifecycle;
+    int keep;          /* default 1 */
+    spec_loc loc;
+} spec_bucket;
+
+/* ---- load balancers -------------------------------------------------------------- */
+
+typedef enum { SPEC_AUTH_NONE, SPEC_AUTH_OIDC, SPEC_AUTH_COGNITO } spec_auth_kind;
+
+/* An authenticate action put before the forward action. */
+typedef struct {
+    spec_auth_kind kind;
+    /* OIDC */
+    char *issuer, *authorization_endpoint, *token_endpoint, *user_info_endpoint;
+    char *client_id;
+    char *client_secret; /* logical name of a secret holding the client secret */
+    /* COGNITO */
+    char *user_pool_arn, *user_pool_client_id, *user_pool_domain;
+    /* both */
+    char *scope;            /* default "openid" */
+    int session_timeout;    /* seconds, default 604800 */
+    char *on_unauthenticated; /* "authenticate" (default), "deny" or "allow" */
+    spec_loc loc;
+} spec_auth;
+
+typedef enum { SPEC_PROTO_HTTP, SPEC_PROTO_HTTPS } spec_lb_protocol;
+
+typedef struct {
+    int port;
+    spec_lb_protocol protocol; /* default HTTPS when certificates are given, else HTTP */
+    char **certificates;       /* HTTPS: ACM ARNs, the first is the default */
+    size_t ncertificates;
+    char *tls_policy;          /* HTTPS: default ELBSecurityPolicy-TLS13-1-2-2021-06 */
+    int redirect_port;         /* >0: this listener only redirects to HTTPS on that port */
+    spec_auth auth;            /* applied to every forward of this listener */
+    spec_loc loc;
+} spec_listener;
+
+typedef struct {
+    char *name;         /* logical name */
+    int internal;       /* scheme: 0 internet-facing (default), 1 internal */
+    spec_tier tier;     /* subnets: default public, private when internal */
+    int idle_timeout;   /* seconds, 1..4000, default 60 */
+    char **allow_cidrs; /* who may connect; default 0.0.0.0/0 (internal: the VPC) */
+    size_t nallow_cidrs;
+    spec_listener *listeners;
+    size_t nlisteners;
+    spec_loc loc;
+} spec_load_balancer;
+
+/* ---- services -------------------------------------------------------------------- */
+
+typedef enum { SPEC_ARCH_X86_64, SPEC_ARCH_ARM64 } spec_arch;
+typedef enum { SPEC_DEP_START, SPEC_DEP_COMPLETE, SPEC_DEP_SUCCESS, SPEC_DEP_HEALTHY } spec_dep_condition;
+
+typedef struct {
+    char *name;      /* "KEY" */
+    char *value;     /* TEMPLATE */
+} spec_env;
+
+typedef struct {
+    char *env;       /* environment variable */
+    char *secret;    /* logical secret name */
+    char *json_key;  /* a key of a JSON secret, or NULL for the whole value */
+    spec_loc loc;
+} spec_secret_env;
+
+typedef struct {
+    int port;
+    char *protocol;  /* "tcp" (default) or "udp" */
+    spec_loc loc;
+} spec_port;
+
+typedef struct {
+    int set;         /* 0: no container health check */
+    char **command;  /* ECS form, e.g. {"CMD-SHELL", "curl -f localhost/ || exit 1"} */
+    size_t ncommand;
+    int interval, timeout, retries, start_period; /* seconds; defaults 30, 5, 3, 0 */
+    spec_loc loc;
+} spec_health_check;
+
+typedef struct {
+    char *container;
+    spec_dep_condition condition;
+    spec_loc loc;
+} spec_dependency;
+
+typedef struct {
+    char *name;          /* the main container is named like its service */
+    char *image;
+    char **command;      /* TEMPLATE items; NULL/0: the image's default */
+    size_t ncommand;
+    char **entry_point;  /* TEMPLATE items */
+    size_t nentry_point;
+    int cpu;             /* units reserved for this container, 0: unset */
+    int memory;          /* hard limit MiB, 0: unset */
+    int essential;       /* main: 1; sidecar: default 1; init: 0 */
+    int init;            /* runs before the main container, which waits for its success */
+    char *working_dir, *user; /* or NULL */
+    spec_port *ports;
+    size_t nports;
+    spec_env *environment;
+    size_t nenvironment;
+    spec_secret_env *secrets;
+    size_t nsecrets;
+    spec_health_check health;
+    spec_dependency *depends_on;
+    size_t ndepends_on;
+    spec_loc loc;
+} spec_container;
+
+typedef struct {
+    char *path;          /* "/healthz" (default "/") */
+    int port;            /* 0: the traffic port */
+    char *matcher;       /* HTTP codes, default "200-399" */
+    int interval, timeout, healthy_threshold, unhealthy_threshold; /* 30, 5, 5, 2 */
+    spec_loc loc;
+} spec_lb_health;
+
+/* A service's place behind a load balancer. */
+typedef struct {
+    char *load_balancer;   /* logical name */
+    char *container;       /* default: the main container */
+    int port;              /* container port, default the service's first port */
+    char **paths;          /* path patterns; none: every path */
+    size_t npaths;
+    char **hosts;          /* host patterns; none: every host */
+    size_t nhosts;
+    int priority;          /* rule priority 1..50000; 0: derived from file order */
+    int *listeners;        /* listener ports; empty: every forwarding listener */
+    size_t nlisteners;
+    int test_listener;     /* blue/green test listener port, 0: none */
+    spec_lb_health health;
+    int deregistration_delay; /* seconds, default 30 */
+    int grace_period;      /* health check grace period, seconds, default 0 */
+    spec_auth auth;        /* authenticate before forwarding (overrides the listener's) */
+    spec_loc loc;
+} spec_lb_attach;
+
+typedef enum { SPEC_VOL_EBS, SPEC_VOL_EFS } spec_volume_kind;
+
+typedef struct {
+    char *name;          /* volume name in the task definition (default vol-N) */
+    char *path;          /* mount path */
+    char *container;     /* container that mounts it (default the main one) */
+    int read_only;
+    spec_volume_kind kind;
+    /* EBS, managed by the service (configuredAtLaunch) */
+    int size_gib;
+    char *type;          /* gp3 (default), gp2, io1, io2, st1, sc1, standard */
+    int iops, throughput; /* 0: AWS default */
+    int encrypted;       /* default 1 */
+    char *kms_key;       /* or NULL */
+    char *filesystem;    /* ext3, ext4 (default), xfs */
+    /* EFS, existing */
+    char *file_system_id;
+    char *root_directory; /* or NULL */
+    char *access_point;  /* or NULL */
+    int transit_encryption; /* default 1 */
+    spec_loc loc;
+} spec_volume;
+
+typedef enum { SPEC_PERM_BUCKET, SPEC_PERM_SECRET, SPEC_PERM_STATEMENT } spec_permission_kind;
+typedef enum { SPEC_ACCESS_READ, SPEC_ACCESS_WRITE, SPEC_ACCESS_READ_WRITE } spec_access;
+
+typedef struct {
+    spec_permission_kind kind;
+    char *bucket;        /* BUCKET: logical name */
+    spec_access access;  /* BUCKET: default read */
+    char *prefix;        /* BUCKET: key prefix, or NULL for all */
+    char *secret;        /* SECRET: logical name (read) */
+    char *statement_json; /* STATEMENT: one IAM policy statement as JSON */
+    spec_loc loc;
+} spec_permission;
+
+typedef enum { SPEC_PEER_SERVICE, SPEC_PEER_GROUP, SPEC_PEER_CIDR } spec_peer_kind;
+
+/* Who may reach this service (ingress into the service's own group). */
+typedef struct {
+    spec_peer_kind kind;
+    char *peer;   /* service logical name, sg-… id or CIDR */
+    int port;     /* 0: every port of this service */
+    spec_loc loc;
+} spec_ingress;
+
+/* A rule we add into an existing group so that this service may reach it. */
+typedef struct {
+    char *group;  /* sg-… */
+    int port;
+    char *protocol; /* "tcp" (default) or "udp" */
+    spec_loc loc;
+} spec_reach;
+
+typedef enum { SPEC_DEPLOY_ROLLING, SPEC_DEPLOY_BLUE_GREEN, SPEC_DEPLOY_CANARY, SPEC_DEPLOY_LINEAR } spec_strategy;
+
+typedef struct {
+    spec_strategy strategy;   /* default rolling */
+    int min_healthy_percent;  /* default 100 */
+    int max_percent;          /* default 200 */
+    int bake_minutes;         /* blue-green/canary/linear: 0..1440, default 5 */
+    double canary_percent;    /* canary: 0.1..100, default 10 */
+    int canary_bake_minutes;  /* canary: 0..1440, default 5 */
+    double step_percent;      /* linear: 3..100, default 10 */
+    int step_bake_minutes;    /* linear: 0..1440, default 1 */
+    spec_loc loc;
+} spec_deployment;
+
+typedef struct {
+    char *name;              /* logical name = ECS service name */
+    spec_container *containers; /* [0] is the main container, then sidecars in file order */
+    size_t ncontainers;
+    int cpu, memory;         /* task size (Fargate pair); default 256 / 512 */
+    spec_arch arch;          /* default X86_64 */
+    int desired_count;       /* default 1 */
+    spec_tier subnets;       /* default private when the network has private subnets */
+    int public_ip;           /* default 1 in public subnets, 0 in private ones */
+    int has_load_balancer;
+    spec_lb_attach lb;
+    int has_discovery;
+    char *discovery_name;    /* DNS label in the stack namespace */
+    int discovery_port;      /* default the first port */
+    int log_retention_days;  /* default the stack's */
+    int ephemeral_storage_gib; /* 0: the 20 GiB default, else 21..200 */
+    spec_volume *volumes;
+    size_t nvolumes;
+    spec_permission *permissions;
+    size_t npermissions;
+    int exec;                /* ECS Exec; default 0 */
+    spec_deployment deployment;
+    spec_ingress *allow_from;
+    size_t nallow_from;
+    spec_reach *reach;
+    size_t nreach;
+    char *task_definition_json; /* raw RegisterTaskDefinition fields merged last, or NULL */
+    spec_loc loc;
+} spec_service;
+
+/* ---- bootstrap, outputs, references --------------------------------------------- */
+
+typedef struct {
+    char *name;       /* the step's name */
+    char *service;    /* where to exec */
+    char *container;  /* default the main container */
+    char *command;    /* run through ECS Exec; its trimmed output is the secret's value */
+    char *secret;     /* logical secret name filled by this step */
+    int timeout;      /* seconds, default 300 */
+    spec_loc loc;
+} spec_bootstrap;
+
+typedef struct {
+    char *name;
+    char *value;      /* TEMPLATE */
+    spec_loc loc;
+} spec_output;
+
+typedef enum { SPEC_REF_LOAD_BALANCER, SPEC_REF_SECRET, SPEC_REF_BUCKET, SPEC_REF_SERVICE } spec_ref_kind;
+
+typedef struct {
+    spec_ref_kind kind;
+    char *name;       /* logical name of the target */
+    char *attr;       /* attribute, one of spec_ref_attributes(kind) */
+    spec_loc loc;
+} spec_ref;
+
+/* ---- the stack ------------------------------------------------------------------- */
+
+typedef struct spec_stack {
+    char *file;
+    char *name;             /* stack name */
+    char *region;           /* or NULL: from the command line / environment / profile */
+    spec_param *params;
+    size_t nparams;
+    spec_env *tags;         /* extra tags on every resource */
+    size_t ntags;
+    spec_network network;
+    int log_retention_days; /* default 30 */
+    char *namespace_name;   /* private DNS namespace, or NULL */
+    spec_secret *secrets;   /* declared ones, then those only a bootstrap step names */
+    size_t nsecrets;
+    spec_bucket *buckets;
+    size_t nbuckets;
+    spec_load_balancer *load_balancers;
+    size_t nload_balancers;
+    spec_service *services;
+    size_t nservices;
+    spec_bootstrap *bootstrap;
+    size_t nbootstrap;
+    spec_output *outputs;
+    size_t noutputs;
+    spec_ref *refs;         /* every reference in a template, in file order */
+    size_t nrefs;
+} spec_stack;
+
+typedef struct {
+    const char *const *sets;      /* "NAME=VALUE" */
+    int nsets;
+    const char *const *set_files; /* "NAME=PATH" */
+    int nset_files;
+} spec_options;
+
+/* The largest stack file accepted, in bytes. */
+#define SPEC_MAX_FILE_SIZE (1024 * 1024)
+
+/* Load, interpolate and validate a stack file. On success returns 0 and *out (free with
+ * spec_free). On any problem returns -1, *out is NULL and `diags` holds every problem (free
+ * with spec_diags_free; d must be zeroed before the call). `opts` may be NULL. */
+int spec_load_file(const char *path, const spec_options *opts, spec_stack **out, spec_diags *diags);
+/* The same from memory; `file` names it in messages. */
+int spec_load_buffer(const char *file, const char *data, size_t len, const spec_options *opts,
+                     spec_stack **out, spec_diags *diags);
+void spec_free(spec_stack *s);
+
+/* The resolved model as pretty-printed JSON (no secret value is ever in the model).
+ * Caller frees. */
+char *spec_to_json(const spec_stack *s);
+
+/* ---- lookups (NULL when absent) -------------------------------------------------- */
+const spec_service *spec_find_service(const spec_stack *s, const char *name);
+const spec_secret *spec_find_secret(const spec_stack *s, const char *name);
+const spec_bucket *spec_find_bucket(const spec_stack *s, const char *name);
+const spec_load_balancer *spec_find_load_balancer(const spec_stack *s, const char *name);
+const spec_param *spec_find_param(const spec_stack *s, const char *name);
+const spec_container *spec_find_container(const spec_service *svc, const char *name);
+const spec_listener *spec_find_listener(const spec_load_balancer *lb, int port);
+/* The first port of the main container, 0 when it has none. */
+int spec_service_port(const spec_service *svc);
+/* The bootstrap step that fills a secret, or NULL. */
+const spec_bootstrap *spec_find_bootstrap_for(const spec_stack *s, const char *secret);
+
+/* Names for enums, as written in the file ("rolling", "per-zone", "ARM64", ...). */
+const char *spec_strategy_name(spec_strategy v);
+const char *spec_nat_name(spec_nat v);
+const char *spec_tier_name(spec_tier v);
+const char *spec_arch_name(spec_arch v);
+const char *spec_dep_condition_name(spec_dep_condition v);
+const char *spec_secret_source_name(spec_secret_source v);
+const char *spec_ref_kind_name(spec_ref_kind v); /* "load_balancers", ... */
+
+/* ---- templates ------------------------------------------------------------------- */
+
+/* NULL-terminated list of the attributes a reference of this kind may name. */
+const char *const *spec_ref_attributes(spec_ref_kind kind);
+/* 1 when a template holds at least one reference. */
+int spec_template_has_refs(const char *tmpl);
+/* Resolver: writes the value of a reference into *value (malloc'd, freed by the caller)
+ * and returns 0, or returns -1 when it is not known. */
+typedef int (*spec_ref_resolver)(const spec_ref *ref, void *ud, char **value);
+/* The final text of a template, every reference replaced through `resolve` (which may be
+ * NULL when there are none). Caller frees. Returns NULL when a reference cannot be
+ * resolved; then *unresolved (if not NULL) is set to a malloc'd "${…}" text to free. */
+char *spec_template_resolve(const char *tmpl, spec_ref_resolver resolve, void *ud, char **unresolved);
+/* The value of a reference that the file alone decides (buckets.X.name, secrets.X.name,
+ * services.X.name, services.X.host, and services.X.url for a service reached through
+ * discovery only); NULL otherwise. Caller frees. */
+char *spec_ref_static_value(const spec_stack *s, const spec_ref *ref);
+
+#endif

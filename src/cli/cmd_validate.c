@@ -1,0 +1,139 @@
+/*
+ * ecsdeploy validate: load and check the stack file offline, print a short summary (or
+ * the resolved model as JSON). Also cli_load_stack(), which every command uses first.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "spec.h"
+
+int cli_load_stack(const cli_globals *g, spec_stack **out)
+{
+    spec_options o = {g->sets, g->nsets, g->set_files, g->nset_files};
+    spec_diags d;
+    memset(&d, 0, sizeof d);
+    const char *file = g->stack_file ? g->stack_file : "ecsdeploy.yml";
+    if (spec_load_file(file, &o, out, &d) == 0) {
+        spec_diags_free(&d);
+        return 0;
+    }
+    spec_diags_print(&d, stderr, SPEC_DIAG_PRINT_CAP);
+    fprintf(stderr, "ecsdeploy: %s: %zu problem%s; nothing was sent to AWS\n", file, d.n, d.n == 1 ? "" : "s");
+    spec_diags_free(&d);
+    return EXIT_USAGE;
+}
+
+static void line(const char *label, buf *b)
+{
+    if (b->len)
+        printf("  %-15s %s\n", label, buf_str(b));
+    buf_reset(b);
+}
+
+static void summary_network(const spec_stack *s, buf *b)
+{
+    const spec_network *n = &s->network;
+    if (n->mode == SPEC_VPC_DEFAULT)
+        buf_puts(b, "the account's default VPC");
+    else if (n->mode == SPEC_VPC_EXISTING)
+        buf_printf(b, "existing %s (%zu public, %zu private subnets)", n->vpc_id, n->npublic_subnet_ids,
+                   n->nprivate_subnet_ids);
+    else
+        buf_printf(b, "new VPC %s, %d zone%s, %s%s%s subnets (/%d), NAT %s", n->cidr, n->zones,
+                   n->zones == 1 ? "" : "s", n->public_subnets ? "public" : "",
+                   n->public_subnets && n->private_subnets ? " and " : "", n->private_subnets ? "private" : "",
+                   n->subnet_prefix, spec_nat_name(n->nat));
+}
+
+static void summary_service(const spec_service *v, buf *b)
+{
+    buf_printf(b, "%s: %d cpu, %d MiB, %s, %d task%s", v->name, v->cpu, v->memory, spec_arch_name(v->arch),
+               v->desired_count, v->desired_count == 1 ? "" : "s");
+    if (spec_service_port(v))
+        buf_printf(b, ", port %d", spec_service_port(v));
+    buf_printf(b, ", %s subnets", spec_tier_name(v->subnets));
+    if (v->has_load_balancer)
+        buf_printf(b, ", behind %s", v->lb.load_balancer);
+    if (v->has_discovery)
+        buf_printf(b, ", discovery %s", v->discovery_name);
+    if (v->ncontainers > 1)
+        buf_printf(b, ", %zu more container%s", v->ncontainers - 1, v->ncontainers == 2 ? "" : "s");
+    if (v->deployment.strategy != SPEC_DEPLOY_ROLLING)
+        buf_printf(b, ", %s", spec_strategy_name(v->deployment.strategy));
+    if (v->exec)
+        buf_puts(b, ", exec");
+}
+
+static void print_summary(const char *file, const spec_stack *s)
+{
+    buf b = BUF_INIT;
+    if (s->region)
+        printf("%s: stack %s is valid (region %s)\n", file, s->name, s->region);
+    else
+        printf("%s: stack %s is valid\n", file, s->name);
+    summary_network(s, &b);
+    line("network", &b);
+    for (size_t i = 0; i < s->nservices; i++) {
+        summary_service(&s->services[i], &b);
+        line(i ? "" : "services", &b);
+    }
+    for (size_t i = 0; i < s->nload_balancers; i++) {
+        const spec_load_balancer *lb = &s->load_balancers[i];
+        buf_printf(&b, "%s: %s", lb->name, lb->internal ? "internal" : "internet-facing");
+        for (size_t j = 0; j < lb->nlisteners; j++)
+            buf_printf(&b, "%s%s:%d%s", j ? ", " : " ", lb->listeners[j].protocol == SPEC_PROTO_HTTPS ? "HTTPS" : "HTTP",
+                       lb->listeners[j].port, lb->listeners[j].redirect_port ? " (redirect)" : "");
+        line(i ? "" : "load balancers", &b);
+    }
+    for (size_t i = 0; i < s->nsecrets; i++)
+        buf_printf(&b, "%s%s (%s)", i ? ", " : "", s->secrets[i].name, spec_secret_source_name(s->secrets[i].source));
+    line("secrets", &b);
+    for (size_t i = 0; i < s->nbuckets; i++)
+        buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", s->buckets[i].name, s->buckets[i].bucket_name,
+                   s->buckets[i].keep ? ", kept" : "");
+    line("buckets", &b);
+    if (s->namespace_name)
+        buf_puts(&b, s->namespace_name);
+    line("discovery", &b);
+    for (size_t i = 0; i < s->nbootstrap; i++)
+        buf_printf(&b, "%s%s (in %s, fills %s)", i ? ", " : "", s->bootstrap[i].name, s->bootstrap[i].service,
+                   s->bootstrap[i].secret);
+    line("bootstrap", &b);
+    for (size_t i = 0; i < s->noutputs; i++)
+        buf_printf(&b, "%s%s", i ? ", " : "", s->outputs[i].name);
+    line("outputs", &b);
+    buf_free(&b);
+}
+
+static int run_validate(const cli_globals *g, void *state, int argc, char **argv)
+{
+    (void)state;
+    if (argc > 0)
+        return cli_usage_error("validate takes no arguments, got '%s' (name the file with -f FILE)", argv[0]);
+    spec_stack *s = NULL;
+    int rc = cli_load_stack(g, &s);
+    if (rc != 0)
+        return rc;
+    if (g->output == OUTPUT_JSON) {
+        char *js = spec_to_json(s);
+        puts(js);
+        free(js);
+    } else {
+        print_summary(g->stack_file ? g->stack_file : "ecsdeploy.yml", s);
+    }
+    spec_free(s);
+    return EXIT_OK;
+}
+
+static const struct option validate_options[] = {{0, 0, 0, 0}};
+
+const cli_command cli_cmd_validate = {
+    .name = "validate",
+    .usage = "validate [-f FILE] [--set NAME=VALUE]... [--output json]",
+    .summary = "check the stack file offline and summarise it (exit 2 on any problem)",
+    .options = validate_options,
+    .run = run_validate,
+};

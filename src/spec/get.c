@@ -1,0 +1,319 @@
+/* Typed reading of nodes with messages that name the place and the path. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec_internal.h"
+#include "xalloc.h"
+
+size_t spec_path_push(spec_ctx *c, const char *seg)
+{
+    size_t old = c->path.len;
+    if (old)
+        buf_putc(&c->path, '.');
+    buf_puts(&c->path, seg);
+    return old;
+}
+
+size_t spec_path_push_index(spec_ctx *c, size_t i)
+{
+    size_t old = c->path.len;
+    buf_printf(&c->path, "[%zu]", i);
+    return old;
+}
+
+void spec_path_pop(spec_ctx *c, size_t old)
+{
+    if (c->path.data) {
+        c->path.len = old;
+        c->path.data[old] = '\0';
+    }
+}
+
+const char *spec_path(const spec_ctx *c)
+{
+    return c->path.len ? buf_str(&c->path) : "top level";
+}
+
+static void verr(spec_ctx *c, const spec_node *n, const char *key, const char *fmt, va_list ap)
+{
+    buf b = BUF_INIT;
+    spec_loc none = {0, 0};
+    if (key && !c->path.len)
+        buf_puts(&b, key);
+    else if (key)
+        buf_printf(&b, "%s.%s", spec_path(c), key);
+    else
+        buf_puts(&b, spec_path(c));
+    buf_puts(&b, ": ");
+    buf_vprintf(&b, fmt, ap);
+    spec_diag_add(c->d, n ? n->loc : none, "%s", buf_str(&b));
+    buf_free(&b);
+}
+
+void spec_err(spec_ctx *c, const spec_node *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verr(c, n, NULL, fmt, ap);
+    va_end(ap);
+}
+
+void spec_err_key(spec_ctx *c, const spec_node *n, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verr(c, n, key, fmt, ap);
+    va_end(ap);
+}
+
+int spec_want_map(spec_ctx *c, const spec_node *n)
+{
+    if (n && n->kind == SPEC_NODE_MAP)
+        return 1;
+    if (n)
+        spec_err(c, n, "must be a mapping (key: value lines), not %s", spec_node_kind_name(n));
+    return 0;
+}
+
+void spec_check_keys(spec_ctx *c, const spec_node *n, const char *const *allowed)
+{
+    if (!n || n->kind != SPEC_NODE_MAP)
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        const char *k = n->keys[i]->str;
+        size_t j = 0;
+        while (allowed[j] && strcmp(allowed[j], k) != 0)
+            j++;
+        if (allowed[j])
+            continue;
+        const char *hint = spec_suggest(k, allowed);
+        if (hint) {
+            spec_err(c, n->keys[i], "unknown key '%s' (did you mean '%s'?)", k, hint);
+        } else {
+            buf b = BUF_INIT;
+            for (j = 0; allowed[j]; j++)
+                buf_printf(&b, "%s%s", j ? ", " : "", allowed[j]);
+            spec_err(c, n->keys[i], "unknown key '%s' (known keys: %s)", k, buf_str(&b));
+            buf_free(&b);
+        }
+    }
+}
+
+void spec_err_missing(spec_ctx *c, const spec_node *n, const char *key)
+{
+    spec_err(c, n, "missing required key '%s'", key);
+}
+
+int spec_scalar(spec_ctx *c, const spec_node *n, char **out)
+{
+    if (n->kind != SPEC_NODE_SCALAR) {
+        spec_err(c, n, "must be a single value, not %s", spec_node_kind_name(n));
+        return -1;
+    }
+    char *s = spec_interpolate(c, n, n->str);
+    if (!s)
+        return -1;
+    *out = s;
+    return 0;
+}
+
+/* Find `key` in `map` and push it on the path; NULL (nothing pushed) when absent. */
+static const spec_node *enter(spec_ctx *c, const spec_node *map, const char *key, size_t *old)
+{
+    const spec_node *v = spec_node_get(map, key);
+    if (v)
+        *old = spec_path_push(c, key);
+    return v;
+}
+
+int spec_get_str(spec_ctx *c, const spec_node *map, const char *key, int required, char **out)
+{
+    size_t old;
+    const spec_node *v = enter(c, map, key, &old);
+    if (!v) {
+        if (required)
+            spec_err_missing(c, map, key);
+        return required ? -1 : 0;
+    }
+    char *s = NULL;
+    int rc = spec_scalar(c, v, &s);
+    if (rc == 0) {
+        free(*out);
+        *out = s;
+    }
+    spec_path_pop(c, old);
+    return rc;
+}
+
+int spec_node_int(spec_ctx *c, const spec_node *n, long min, long max, int *out)
+{
+    char *s = NULL;
+    if (spec_scalar(c, n, &s) != 0)
+        return -1;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    int rc = -1;
+    if (!*s || *end || errno || s[0] == ' ')
+        spec_err(c, n, "must be a whole number, not '%s'", s);
+    else if (v < min || v > max)
+        spec_err(c, n, "%ld is out of range (%ld to %ld)", v, min, max);
+    else {
+        *out = (int)v;
+        rc = 0;
+    }
+    free(s);
+    return rc;
+}
+
+int spec_get_int(spec_ctx *c, const spec_node *map, const char *key, long min, long max, int *out)
+{
+    size_t old;
+    const spec_node *v = enter(c, map, key, &old);
+    if (!v)
+        return 0;
+    int rc = spec_node_int(c, v, min, max, out);
+    spec_path_pop(c, old);
+    return rc;
+}
+
+int spec_get_double(spec_ctx *c, const spec_node *map, const char *key, double min, double max, double *out)
+{
+    size_t old;
+    const spec_node *v = enter(c, map, key, &old);
+    if (!v)
+        return 0;
+    char *s = NULL, *end;
+    int rc = -1;
+    if (spec_scalar(c, v, &s) == 0) {
+        errno = 0;
+        double d = strtod(s, &end);
+        if (!*s || *end || errno || d != d)
+            spec_err(c, v, "must be a number, not '%s'", s);
+        else if (d < min || d > max)
+            spec_err(c, v, "%s is out of range (%g to %g)", s, min, max);
+        else {
+            *out = d;
+            rc = 0;
+        }
+        free(s);
+    }
+    spec_path_pop(c, old);
+    return rc;
+}
+
+int spec_get_bool(spec_ctx *c, const spec_node *map, const char *key, int *out)
+{
+    size_t old;
+    const spec_node *v = enter(c, map, key, &old);
+    if (!v)
+        return 0;
+    char *s = NULL;
+    int rc = -1;
+    if (spec_scalar(c, v, &s) == 0) {
+        if (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE")) {
+            *out = 1;
+            rc = 0;
+        } else if (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE")) {
+            *out = 0;
+            rc = 0;
+        } else {
+            spec_err(c, v, "must be true or false, not '%s'", s);
+        }
+        free(s);
+    }
+    spec_path_pop(c, old);
+    return rc;
+}
+
+int spec_node_enum(spec_ctx *c, const spec_node *n, const char *const *names, int *out)
+{
+    char *s = NULL;
+    if (spec_scalar(c, n, &s) != 0)
+        return -1;
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], s) == 0) {
+            *out = i;
+            free(s);
+            return 0;
+        }
+    buf b = BUF_INIT;
+    for (int i = 0; names[i]; i++)
+        buf_printf(&b, "%s%s", i ? (names[i + 1] ? ", " : " or ") : "", names[i]);
+    const char *hint = spec_suggest(s, names);
+    if (hint)
+        spec_err(c, n, "'%s' is not one of %s (did you mean '%s'?)", s, buf_str(&b), hint);
+    else
+        spec_err(c, n, "'%s' is not one of %s", s, buf_str(&b));
+    buf_free(&b);
+    free(s);
+    return -1;
+}
+
+int spec_get_enum(spec_ctx *c, const spec_node *map, const char *key, const char *const *names, int *out)
+{
+    size_t old;
+    const spec_node *v = enter(c, map, key, &old);
+    if (!v)
+        return 0;
+    int rc = spec_node_enum(c, v, names, out);
+    spec_path_pop(c, old);
+    return rc;
+}
+
+int spec_enabled(spec_ctx *c, const spec_node *map)
+{
+    int on = 1;
+    if (map && map->kind == SPEC_NODE_MAP)
+        spec_get_bool(c, map, "enabled", &on);
+    return on;
+}
+
+void spec_strlist_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+int spec_get_strlist(spec_ctx *c, const spec_node *map, const char *key, int single_ok, char ***out, size_t *nout)
+{
+    size_t old;
+    const spec_node *v = enter(c, map, key, &old);
+    if (!v)
+        return 0;
+    int rc = 0;
+    char **items = NULL;
+    size_t n = 0;
+    if (v->kind == SPEC_NODE_SCALAR && single_ok) {
+        items = xcalloc(1, sizeof *items);
+        if (spec_scalar(c, v, &items[0]) == 0)
+            n = 1;
+        else
+            rc = -1;
+    } else if (v->kind != SPEC_NODE_SEQ) {
+        spec_err(c, v, "must be a list, not %s", spec_node_kind_name(v));
+        rc = -1;
+    } else {
+        items = xcalloc(v->n + 1, sizeof *items);
+        for (size_t i = 0; i < v->n; i++) {
+            size_t o2 = spec_path_push_index(c, i);
+            if (spec_scalar(c, v->vals[i], &items[n]) == 0)
+                n++;
+            else
+                rc = -1;
+            spec_path_pop(c, o2);
+        }
+    }
+    spec_path_pop(c, old);
+    if (rc != 0) {
+        spec_strlist_free(items, n);
+        return -1;
+    }
+    spec_strlist_free(*out, *nout);
+    *out = items;
+    *nout = n;
+    return 0;
+}
