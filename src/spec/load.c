@@ -94,6 +94,7 @@ static void decode_step(spec_ctx *c, const spec_node *key, const spec_node *v, s
     b->name = xstrdup(key->str);
     b->loc = key->loc;
     b->timeout = 300;
+    b->secret = xstrdup(b->name);
     if (!v || !spec_want_map(c, v)) {
         if (!v)
             spec_err(c, key, "needs exec: { service: NAME, command: \"…\" }");
@@ -113,8 +114,6 @@ static void decode_step(spec_ctx *c, const spec_node *key, const spec_node *v, s
     }
     spec_path_pop(c, old);
     spec_get_str(c, v, "secret", 0, &b->secret);
-    if (!b->secret)
-        b->secret = xstrdup(b->name);
 }
 
 void spec_decode_bootstrap(spec_ctx *c, const spec_node *n)
