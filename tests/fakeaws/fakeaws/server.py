@@ -327,7 +327,13 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/_fake/exec/"):
             control.exec_handover(app, self)
             return
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except (ValueError, OSError) as e:
+            self.close_connection = True
+            self._send(Response(400, [("Content-Type", "text/plain"), ("Connection", "close")],
+                                f"fakeaws: cannot read the request body: {e}\n".encode()), 0.0)
+            return
         if self.path.startswith("/_fake/") or self.path == "/_fake":
             status, ctype, payload = control.handle(app, self.command, self.path, body)
             self._send(Response(status, [("Content-Type", ctype)], payload), 0.0)
