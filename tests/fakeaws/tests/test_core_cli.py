@@ -3,9 +3,9 @@
 CloudWatch Logs, KMS, S3): create, describe, the refusals AWS gives, teardown. Each
 command must succeed or fail exactly as listed, and the CLI must parse every answer.
 
-The first command of each service runs as /usr/bin/aws in a subprocess; the rest run the
-same CLI code (the awscli package /usr/bin/aws imports) in this process, which takes a
-tenth of the time. FAKEAWS_CLI_SUBPROCESS=1 runs every command as /usr/bin/aws."""
+The first command of each protocol (query, json, rest-xml) runs as /usr/bin/aws in a subprocess; the rest run the
+same CLI code (the awscli package /usr/bin/aws imports) in this process with one CLI
+driver, which takes a tenth of the time. FAKEAWS_CLI_SUBPROCESS=1 runs every command as /usr/bin/aws."""
 
 import base64
 import contextlib
@@ -21,6 +21,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from fakelib import Fake, Report  # noqa: E402
 
 AWS = "/usr/bin/aws"
+PROTOCOL = {"sts": "query", "iam": "query", "secretsmanager": "json", "logs": "json", "kms": "json",
+            "s3api": "rest-xml"}
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                             "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
 INLINE = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",
@@ -192,8 +194,15 @@ class _Done:
         self.returncode, self.stdout, self.stderr = rc, out, err
 
 
+_DRIVER = []
+
+
 def in_process(argv, env):
+    """One CLI driver for the whole tour (loading models once); every command names its
+    region, so nothing carries over from the one before."""
     from awscli.clidriver import create_clidriver
+    if "--region" not in argv:
+        argv = ["--region", "us-east-1"] + argv
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)
@@ -202,7 +211,9 @@ def in_process(argv, env):
     out, err = io.StringIO(), io.StringIO()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            rc = create_clidriver().main(argv)
+            if not _DRIVER:
+                _DRIVER.append(create_clidriver())
+            rc = _DRIVER[0].main(argv)
     finally:
         os.environ.clear()
         os.environ.update(saved)
@@ -227,8 +238,9 @@ def main():
             if args[-1] == "VERSIONS":
                 args[-1] = json.dumps({"Objects": state["versions"], "Quiet": False})
             argv = ["--endpoint-url", f.url, "--output", "json"] + args
-            if args[0] not in seen or os.environ.get("FAKEAWS_CLI_SUBPROCESS"):
-                seen.add(args[0])
+            family = PROTOCOL.get(args[0], args[0])
+            if family not in seen or os.environ.get("FAKEAWS_CLI_SUBPROCESS"):
+                seen.add(family)
                 p = subprocess.run([AWS] + argv, env=env, capture_output=True, text=True, timeout=60)
             else:
                 p = in_process(argv, env)
