@@ -41,6 +41,17 @@ else
     echo "note: ../shared/DESIGN.md absent; sketch check skipped"
 fi
 
+# The examples in the README and in ecsdeploy-stack(5) are valid.
+sed -n '/^## Stack file/,/^## /p' README.md | sed -n '/^```yaml$/,/^```$/p' | sed '1d;$d' > "$TMP/readme.yml"
+expect_exit 0 -- "$ECSDEPLOY" validate -f "$TMP/readme.yml"
+expect_in "$out" "stack shop is valid" "the README example validates"
+awk '/^\.SH EXAMPLES/ {on=1} on && /^\.fi/ {n++; inb=0} on && inb {print > (dir "/man" (n+0) ".yml")} on && /^\.nf/ {inb=1}' \
+    dir="$TMP" man/ecsdeploy-stack.5
+for i in 0 1; do
+    expect_exit 0 -- "$ECSDEPLOY" validate -f "$TMP/man$i.yml"
+    expect_in "$out" "is valid" "ecsdeploy-stack(5) example $i validates"
+done
+
 # JSON stack files are YAML.
 printf '{"stack": "js", "services": {"web": {"image": "nginx", "port": 80}}}\n' > "$TMP/s.json"
 expect_exit 0 -- "$ECSDEPLOY" validate -f "$TMP/s.json" --output json
