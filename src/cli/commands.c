@@ -3,8 +3,10 @@
 
 extern const cli_command cli_cmd_init;
 extern const cli_command cli_cmd_validate;
+extern const cli_command cli_cmd_whoami;
 
 const cli_command *const cli_commands[] = {
     &cli_cmd_init,
     &cli_cmd_validate,
+    &cli_cmd_whoami,
     NULL};

@@ -28,12 +28,13 @@ class AwsError(Exception):
     """An error AWS would answer. code is the AWS error code ("DependencyViolation"),
     status the HTTP status, sender_fault False for 5xx-style server faults."""
 
-    def __init__(self, code, message, status=400, sender_fault=True):
+    def __init__(self, code, message, status=400, sender_fault=True, extra=None):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.status = status
         self.sender_fault = sender_fault
+        self.extra = extra              # more error fields (S3: BucketName, ...), optional
 
 
 class Clock:
@@ -101,6 +102,11 @@ class World:
         self.random = random.Random(seed)
         self.lock = threading.RLock()
         self.services = {}
+        # Set by the server (fakeaws/server.py): fault rules (faults.Faults, see
+        # exec_decide()/exec_rules() for the data channel) and the SigV4 key ring
+        # (signing.Keyring; STS adds its temporary keys there).
+        self.faults = None
+        self.keyring = None
 
     def add(self, service_class):
         svc = service_class(self)

@@ -1,0 +1,100 @@
+/*
+ * The AWS runtime every service client shares: one aws_client per process holds the
+ * configuration (profile, files), the region, endpoint settings, the credentials chain
+ * (resolved on first use, refreshed before expiry), the HTTP transport with its shared
+ * connections, and the retry quota. All calls are thread-safe.
+ *
+ * One call per wire protocol. Each returns 0 with *output set (a cJSON object the caller
+ * frees with cJSON_Delete), or -1 with err filled (and *output NULL). Calls retry
+ * throttling, transient and connection errors in the SDKs' standard mode.
+ */
+#ifndef ECSDEPLOY_AWS_H
+#define ECSDEPLOY_AWS_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "aws_endpoint.h"
+#include "aws_error.h"
+
+typedef struct aws_client aws_client;
+
+typedef struct {
+    const char *profile;      /* --profile, or NULL */
+    const char *region;       /* --region, or NULL */
+    const char *endpoint_url; /* --endpoint-url, or NULL */
+    int debug;                /* write the redacted wire log to debug_out (stderr if NULL) */
+    FILE *debug_out;
+    long connect_timeout_ms;  /* 0: 10 s */
+    long timeout_ms;          /* per attempt; 0: 60 s */
+    int region_optional;      /* do not fail when no region is configured */
+} aws_client_options;
+
+/* A new client (free with aws_client_free), or -1 with err: a bad config file, an unknown
+ * profile, no region, an invalid max_attempts or endpoint setting. No network I/O. */
+int aws_client_new(const aws_client_options *o, aws_client **out, aws_error *err);
+void aws_client_free(aws_client *c);
+
+/* The region in effect ("" with region_optional and none configured). Owned by c. */
+const char *aws_client_region(const aws_client *c);
+/* The active profile's name. Owned by c. */
+const char *aws_client_profile(const aws_client *c);
+
+typedef struct {
+    char *access_key_id;
+    char *secret_access_key;
+    char *session_token;      /* NULL for long-term keys */
+    time_t expiration;        /* 0 when they do not expire */
+    char source[160];         /* which source answered: "environment", "profile dev (shared credentials file)", ... */
+} aws_credentials;
+
+/* Resolve (once, then cached; refreshed 5 minutes before expiry) and copy the
+ * credentials into out; release with aws_credentials_free. -1 with err (kind
+ * AWS_ERR_CREDENTIALS) listing every source tried when none answered. */
+int aws_client_credentials(aws_client *c, aws_credentials *out, aws_error *err);
+void aws_credentials_free(aws_credentials *cr);
+
+/* awsJson1.1: POST / with X-Amz-Target: <prefix>.<operation>. input may be NULL ({}). */
+int aws_json_call(aws_client *c, const char *service, const char *operation, const cJSON *input,
+                  cJSON **output, aws_error *err);
+
+/* query (IAM, STS, ELBv2): input encoded as in aws_form.h (maps: member names that are
+ * maps, may be NULL); output is the <ActionResult> element as cJSON (see aws_xml.h for
+ * lists, a hint list that may be NULL). */
+int aws_query_call(aws_client *c, const char *service, const char *action, const cJSON *input,
+                   const char *const *maps, const char *const *lists, cJSON **output,
+                   aws_error *err);
+
+/* ec2: input with EC2 wire names (see aws_form.h); output members keep the wire names
+ * ("vpcSet", "item" lists become arrays). */
+int aws_ec2_call(aws_client *c, const char *action, const cJSON *input, const char *const *lists,
+                 cJSON **output, aws_error *err);
+
+/* rest-xml for S3. */
+typedef struct {
+    const char *method;     /* "GET", "PUT", "DELETE", "HEAD", "POST" */
+    const char *bucket;     /* NULL for ListBuckets */
+    const char *key;        /* object key (not encoded), or NULL */
+    const char *query;      /* "versions&prefix=a%2Fb" — already encoded, or NULL */
+    const char *body;       /* request body (e.g. from aws_xml_from_json), or NULL */
+    size_t body_len;
+    const char *content_type; /* NULL: application/xml when there is a body */
+    int content_md5;        /* add Content-MD5 (DeleteObjects and others require it) */
+    const char *const *lists; /* list hints for the response (aws_xml.h), or NULL */
+} aws_s3_request;
+
+/* *output: the response body's root element as cJSON ({} when empty), plus "Headers":
+ * an object of the response headers with lower-case names. A HEAD answered 404 gives
+ * err->code "NotFound". */
+int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err);
+
+/* Readers tolerant of XML-derived trees (where every leaf is a string). */
+const char *aws_json_str(const cJSON *obj, const char *name); /* NULL when absent; owned by obj */
+long long aws_json_int(const cJSON *obj, const char *name, long long def);
+int aws_json_bool(const cJSON *obj, const char *name, int def);
+/* The member as an array; NULL when absent. A lone non-array value is not converted. */
+const cJSON *aws_json_array(const cJSON *obj, const char *name);
+
+#endif

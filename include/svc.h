@@ -1,0 +1,49 @@
+/*
+ * Types shared by the service clients in services/ (one client per AWS service, each
+ * with its own header: ec2.h, ecs.h, elbv2.h, s3.h, iam.h, secretsmanager.h,
+ * servicediscovery.h, logs.h, sts.h, kms.h).
+ *
+ * Conventions of every client:
+ * - One C function per AWS operation the deployer needs, named <prefix>_<operation in
+ *   snake case> (ec2_create_vpc, ecs_describe_services, ...), taking the aws_client, the
+ *   inputs as C arguments or an input struct, pointers for the outputs it reads, and an
+ *   aws_error; returning 0 or -1.
+ * - Outputs are plain structs of owned strings and arrays with a matching _free function
+ *   named in the header comment. Lists come with a count.
+ * - Describe/list calls follow every page unless the caller asks for one page.
+ * - Waiters (from the models' waiters-2.json) poll with a bound and report what they saw
+ *   last when they give up.
+ */
+#ifndef ECSDEPLOY_SVC_H
+#define ECSDEPLOY_SVC_H
+
+#include <stddef.h>
+
+/* A tag. As input the strings are borrowed; in outputs they are owned (see svc_tags_free). */
+typedef struct {
+    char *key;
+    char *value;
+} svc_tag;
+
+typedef struct {
+    svc_tag *items;
+    size_t n;
+} svc_tags;
+
+/* Free the strings and the array of an output tag list; leaves it empty. */
+void svc_tags_free(svc_tags *t);
+/* The value of a tag, or NULL. Owned by t. */
+const char *svc_tags_get(const svc_tags *t, const char *key);
+/* Append an owned copy of key/value. */
+void svc_tags_add(svc_tags *t, const char *key, const char *value);
+
+/* A list of owned strings. */
+typedef struct {
+    char **items;
+    size_t n;
+} svc_strings;
+
+void svc_strings_free(svc_strings *s);
+void svc_strings_add(svc_strings *s, const char *value);
+
+#endif

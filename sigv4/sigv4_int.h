@@ -1,0 +1,35 @@
+/* Private helpers shared by the files of sigv4/ (not part of the public interface). */
+#ifndef ECSDEPLOY_SIGV4_INT_H
+#define ECSDEPLOY_SIGV4_INT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "sigv4.h"
+
+/* 1 for RFC 3986 unreserved characters: A-Z a-z 0-9 - . _ ~ */
+int sigv4_is_unreserved(unsigned char c);
+/* Value of a hex digit, or -1. */
+int sigv4_hexval(unsigned char c);
+/* Append s[0..len) percent-encoded (uppercase hex) to b; '/' kept when keep_slash. */
+void sigv4_encode_into(buf *b, const char *s, size_t len, int keep_slash);
+/* Append s[0..len) to b with every valid %XX escape decoded. */
+void sigv4_decode_into(buf *b, const char *s, size_t len);
+/* HMAC-SHA256 of msg with key into out (32 bytes). */
+void sigv4_hmac(const void *key, size_t keylen, const void *msg, size_t msglen,
+                unsigned char out[32]);
+/* Raw SHA-256 into out (32 bytes). */
+void sigv4_sha256(const void *data, size_t len, unsigned char out[32]);
+/* Lowercase hex of n bytes into out (2n+1 bytes with the NUL). */
+void sigv4_hex(const unsigned char *in, size_t n, char *out);
+
+/* The payload hash: "UNSIGNED-PAYLOAD" or the hex SHA-256 of the body (65 bytes). */
+void sigv4_payload_hash(const sigv4_request *req, int unsigned_payload, char out[65]);
+
+/* Fill out->canonical_request, string_to_sign and signature, given the query to sign
+ * and the canonical headers. The inputs were validated before. */
+void sigv4_sign_core(sigv4_result *out, const sigv4_request *req, const char *query,
+                     const sigv4_credentials *cred, const sigv4_params *params,
+                     const char *payload, const char *hblock, const char *signed_list);
+
+#endif

@@ -1,0 +1,120 @@
+/* The process-wide client: configuration, region, endpoints, transport, retry state. */
+#include "aws_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "xalloc.h"
+
+static int default_transport(void *ctx, const aws_http_request *req, aws_http_response *resp,
+                             aws_error *err)
+{
+    return aws_http_send(ctx, req, resp, err);
+}
+
+static double default_rand(void *ctx)
+{
+    (void)ctx;
+    unsigned int r;
+    static __thread unsigned int seed;
+    if (!seed)
+        seed = (unsigned int)time(NULL) ^ (unsigned int)getpid() ^ (unsigned int)(size_t)&r;
+    r = (unsigned int)rand_r(&seed);
+    return (double)r / ((double)RAND_MAX + 1.0);
+}
+
+static void default_sleep(double seconds, void *ctx)
+{
+    (void)ctx;
+    if (seconds <= 0)
+        return;
+    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+static time_t default_now(void *ctx)
+{
+    (void)ctx;
+    return time(NULL);
+}
+
+int aws_client_new(const aws_client_options *o, aws_client **out, aws_error *err)
+{
+    aws_client *c = xcalloc(1, sizeof *c);
+    int attempts;
+    aws_error_clear(err);
+    if (aws_config_load(&c->cfg, o->profile, err) != 0) {
+        free(c);
+        return -1;
+    }
+    c->region = aws_region_resolve(o->region, &c->cfg, err);
+    if (!c->region && o->region_optional && strcmp(err->code, "NoRegion") == 0) {
+        aws_error_clear(err);
+        c->region = xstrdup("");
+    }
+    if (!c->region || aws_retry_max_attempts(&c->cfg, &attempts, err) != 0) {
+        aws_config_free(&c->cfg);
+        free(c->region);
+        free(c);
+        return -1;
+    }
+    aws_endpoint_settings_load(&c->eps, o->endpoint_url, &c->cfg);
+    aws_retry_init(&c->retry, attempts);
+    c->http = aws_http_new();
+    c->debug = o->debug;
+    c->debug_out = o->debug_out ? o->debug_out : stderr;
+    c->connect_timeout_ms = o->connect_timeout_ms;
+    c->timeout_ms = o->timeout_ms;
+    pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->creds_cond, NULL);
+    c->transport = default_transport;
+    c->transport_ctx = c->http;
+    c->rand01 = default_rand;
+    c->sleep = default_sleep;
+    c->now = default_now;
+    *out = c;
+    return 0;
+}
+
+void aws_client_free(aws_client *c)
+{
+    if (!c)
+        return;
+    aws_credentials_free(&c->creds);
+    aws_http_free(c->http);
+    aws_retry_destroy(&c->retry);
+    pthread_mutex_destroy(&c->lock);
+    pthread_cond_destroy(&c->creds_cond);
+    aws_config_free(&c->cfg);
+    free(c->region);
+    free(c);
+}
+
+const char *aws_client_region(const aws_client *c)
+{
+    return c->region;
+}
+
+const char *aws_client_profile(const aws_client *c)
+{
+    return c->cfg.profile;
+}
+
+void aws_client_set_hooks(aws_client *c, aws_transport_fn transport, void *transport_ctx,
+                          double (*rand01)(void *), void (*sleep)(double, void *),
+                          time_t (*now)(void *), void *hook_ctx)
+{
+    if (transport) {
+        c->transport = transport;
+        c->transport_ctx = transport_ctx;
+    }
+    if (rand01)
+        c->rand01 = rand01;
+    if (sleep)
+        c->sleep = sleep;
+    if (now)
+        c->now = now;
+    c->hook_ctx = hook_ctx;
+}

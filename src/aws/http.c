@@ -1,0 +1,202 @@
+/* HTTP over libcurl with a shared connection cache (see aws_http.h). */
+#include "aws_http.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+
+#include "xalloc.h"
+
+struct aws_http {
+    CURLSH *share;
+    pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+
+static void global_init(void)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *user)
+{
+    (void)handle;
+    (void)access;
+    struct aws_http *h = user;
+    pthread_mutex_lock(&h->locks[data]);
+}
+
+static void share_unlock(CURL *handle, curl_lock_data data, void *user)
+{
+    (void)handle;
+    struct aws_http *h = user;
+    pthread_mutex_unlock(&h->locks[data]);
+}
+
+aws_http *aws_http_new(void)
+{
+    pthread_once(&global_once, global_init);
+    aws_http *h = xcalloc(1, sizeof *h);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_init(&h->locks[i], NULL);
+    h->share = curl_share_init();
+    curl_share_setopt(h->share, CURLSHOPT_LOCKFUNC, share_lock);
+    curl_share_setopt(h->share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+    curl_share_setopt(h->share, CURLSHOPT_USERDATA, h);
+    curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+    curl_share_setopt(h->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    return h;
+}
+
+void aws_http_free(aws_http *h)
+{
+    if (!h)
+        return;
+    curl_share_cleanup(h->share);
+    for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
+        pthread_mutex_destroy(&h->locks[i]);
+    free(h);
+}
+
+void aws_http_header_add(aws_http_header **v, size_t *n, const char *name, const char *value)
+{
+    *v = xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[*n].name = xstrdup(name);
+    (*v)[*n].value = xstrdup(value);
+    (*n)++;
+}
+
+void aws_http_headers_free(aws_http_header *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].name);
+        free(v[i].value);
+    }
+    free(v);
+}
+
+static size_t on_body(char *p, size_t size, size_t n, void *user)
+{
+    buf_append(user, p, size * n);
+    return size * n;
+}
+
+static size_t on_header(char *p, size_t size, size_t n, void *user)
+{
+    aws_http_response *resp = user;
+    size_t len = size * n;
+    if (len > 5 && strncmp(p, "HTTP/", 5) == 0) { /* a new response (after 100 Continue) */
+        aws_http_headers_free(resp->headers, resp->nheaders);
+        resp->headers = NULL;
+        resp->nheaders = 0;
+        return len;
+    }
+    char *colon = memchr(p, ':', len);
+    if (!colon)
+        return len;
+    char *name = xstrndup(p, (size_t)(colon - p));
+    const char *v = colon + 1, *end = p + len;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && isspace((unsigned char)end[-1]))
+        end--;
+    char *value = xstrndup(v, (size_t)(end - v));
+    aws_http_header_add(&resp->headers, &resp->nheaders, name, value);
+    free(name);
+    free(value);
+    return len;
+}
+
+static struct curl_slist *header_list(const aws_http_request *req)
+{
+    struct curl_slist *list = NULL;
+    for (size_t i = 0; i < req->nheaders; i++) {
+        char *line = xasprintf("%s: %s", req->headers[i].name, req->headers[i].value);
+        list = curl_slist_append(list, line);
+        free(line);
+    }
+    /* curl would add these on its own; AWS signatures do not expect them. */
+    list = curl_slist_append(list, "Expect:");
+    list = curl_slist_append(list, "Accept:");
+    return list;
+}
+
+static void set_method(CURL *e, const aws_http_request *req)
+{
+    const char *m = req->method;
+    if (strcmp(m, "HEAD") == 0) {
+        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    } else if (strcmp(m, "GET") != 0 || req->body_len) {
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+        if (strcmp(m, "POST") != 0)
+            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
+    }
+}
+
+static void fail_from_curl(aws_error *err, CURLcode rc, const char *errbuf, const char *url)
+{
+    aws_error_kind kind = rc == CURLE_OPERATION_TIMEDOUT ? AWS_ERR_TIMEOUT : AWS_ERR_NETWORK;
+    /* Only the scheme and host of the URL: the query may hold presigned parameters. */
+    size_t n = strcspn(url, "?");
+    aws_error_set(err, kind, kind == AWS_ERR_TIMEOUT ? "RequestTimeout" : "ConnectionError",
+                  "%s: %s (%.*s)", curl_easy_strerror(rc), errbuf[0] ? errbuf : "", (int)n, url);
+}
+
+int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *resp,
+                  aws_error *err)
+{
+    memset(resp, 0, sizeof *resp);
+    CURL *e = curl_easy_init();
+    char errbuf[CURL_ERROR_SIZE] = "";
+    struct curl_slist *hdrs = header_list(req);
+    const char *ca = getenv("AWS_CA_BUNDLE");
+    curl_easy_setopt(e, CURLOPT_SHARE, h->share);
+    curl_easy_setopt(e, CURLOPT_URL, req->url);
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (ca && *ca)
+        curl_easy_setopt(e, CURLOPT_CAINFO, ca);
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+                     req->connect_timeout_ms > 0 ? req->connect_timeout_ms : 10000L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : 60000L);
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &resp->body);
+    curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, resp);
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
+    set_method(e, req);
+    CURLcode rc = curl_easy_perform(e);
+    if (rc == CURLE_OK)
+        curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &resp->status);
+    else
+        fail_from_curl(err, rc, errbuf, req->url);
+    curl_slist_free_all(hdrs);
+    curl_easy_cleanup(e);
+    return rc == CURLE_OK ? 0 : -1;
+}
+
+const char *aws_http_response_header(const aws_http_response *resp, const char *name)
+{
+    for (size_t i = 0; i < resp->nheaders; i++)
+        if (strcasecmp(resp->headers[i].name, name) == 0)
+            return resp->headers[i].value;
+    return NULL;
+}
+
+void aws_http_response_free(aws_http_response *resp)
+{
+    buf_free(&resp->body);
+    aws_http_headers_free(resp->headers, resp->nheaders);
+    memset(resp, 0, sizeof *resp);
+}

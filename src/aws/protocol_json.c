@@ -1,0 +1,51 @@
+/* awsJson1.1: ECS, Secrets Manager, Cloud Map, CloudWatch Logs, KMS, SSM. */
+#include "aws_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+int aws_json_call(aws_client *c, const char *service, const char *operation, const cJSON *input,
+                  cJSON **output, aws_error *err)
+{
+    *output = NULL;
+    const aws_service_info *svc = aws_service_lookup(service);
+    if (!svc || svc->protocol != AWS_PROTO_JSON || !svc->json_prefix) {
+        aws_error_set(err, AWS_ERR_INPUT, "UnknownService", "%s is not an awsJson service",
+                      service);
+        return -1;
+    }
+    if (input && !cJSON_IsObject(input)) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidInput", "the input of %s must be an object",
+                      operation);
+        return -1;
+    }
+    char *body = input ? cJSON_PrintUnformatted(input) : xstrdup("{}");
+    char *target = xasprintf("%s.%s", svc->json_prefix, operation);
+    aws_http_header h[2] = {{"Content-Type", "application/x-amz-json-1.1"},
+                            {"X-Amz-Target", target}};
+    aws_wire_request r = {.service = service, .method = "POST", .headers = h, .nheaders = 2,
+                          .body = body, .body_len = strlen(body), .proto = AWS_PROTO_JSON};
+    aws_http_response resp;
+    int rc = aws_client_send(c, &r, &resp, err);
+    free(body);
+    free(target);
+    if (rc != 0)
+        return -1;
+    const char *rid = aws_http_response_header(&resp, "x-amzn-RequestId");
+    cJSON *out = resp.body.len ? cJSON_ParseWithLength(resp.body.data, resp.body.len)
+                               : cJSON_CreateObject();
+    if (!cJSON_IsObject(out)) {
+        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
+                      "%s %s answered with a body that is not a JSON object", service, operation);
+        err->http_status = resp.status;
+        snprintf(err->request_id, sizeof err->request_id, "%s", rid ? rid : "");
+        cJSON_Delete(out);
+        aws_http_response_free(&resp);
+        return -1;
+    }
+    aws_http_response_free(&resp);
+    *output = out;
+    return 0;
+}

@@ -1,0 +1,65 @@
+/* The query protocol (IAM, STS, ELBv2) and EC2's variant: form bodies, XML answers. */
+#include "aws_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_form.h"
+#include "aws_xml.h"
+
+static int query_common(aws_client *c, const char *service, const char *action,
+                        const cJSON *input, const char *const *maps, const char *const *lists,
+                        const aws_credentials *creds, int unsigned_request, cJSON **output,
+                        aws_error *err)
+{
+    *output = NULL;
+    const aws_service_info *svc = aws_service_lookup(service);
+    if (!svc || (svc->protocol != AWS_PROTO_QUERY && svc->protocol != AWS_PROTO_EC2)) {
+        aws_error_set(err, AWS_ERR_INPUT, "UnknownService", "%s is not a query service",
+                      service);
+        return -1;
+    }
+    char *body = aws_form_encode(svc->protocol, action, svc->api_version, input, maps, err);
+    if (!body)
+        return -1;
+    aws_http_header h = {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
+    aws_wire_request r = {.service = service, .method = "POST", .headers = &h, .nheaders = 1,
+                          .body = body, .body_len = strlen(body), .proto = svc->protocol,
+                          .creds = creds, .unsigned_request = unsigned_request};
+    aws_http_response resp;
+    int rc = aws_client_send(c, &r, &resp, err);
+    free(body);
+    if (rc != 0)
+        return -1;
+    char msg[200];
+    rc = aws_xml_to_json(resp.body.data, resp.body.len,
+                         svc->protocol == AWS_PROTO_EC2 ? AWS_XML_EC2 : AWS_XML_QUERY, lists,
+                         output, err->request_id, sizeof err->request_id, msg, sizeof msg);
+    if (rc != 0) {
+        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse", "%s %s: %s", service, action, msg);
+        err->http_status = resp.status;
+    }
+    aws_http_response_free(&resp);
+    return rc;
+}
+
+int aws_query_call(aws_client *c, const char *service, const char *action, const cJSON *input,
+                   const char *const *maps, const char *const *lists, cJSON **output,
+                   aws_error *err)
+{
+    return query_common(c, service, action, input, maps, lists, NULL, 0, output, err);
+}
+
+int aws_query_call_as(aws_client *c, const char *service, const char *action,
+                      const cJSON *input, const aws_credentials *creds, int unsigned_request,
+                      cJSON **output, aws_error *err)
+{
+    return query_common(c, service, action, input, NULL, NULL, creds, unsigned_request, output,
+                        err);
+}
+
+int aws_ec2_call(aws_client *c, const char *action, const cJSON *input, const char *const *lists,
+                 cJSON **output, aws_error *err)
+{
+    return query_common(c, "ec2", action, input, NULL, lists, NULL, 0, output, err);
+}

@@ -1,0 +1,91 @@
+/* `ecsdeploy whoami`: who the credentials belong to, in which region, from which source. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "aws.h"
+#include "cli.h"
+
+static int fail(const aws_error *err)
+{
+    char line[2048];
+    fprintf(stderr, "ecsdeploy: %s\n", aws_error_format(err, line, sizeof line));
+    /* Configuration and missing credentials are the user's to fix; no call was made. */
+    int usage = err->kind == AWS_ERR_CONFIG ||
+                (err->kind == AWS_ERR_CREDENTIALS && (strcmp(err->code, "NoCredentials") == 0 ||
+                                                      strcmp(err->code, "PartialCredentials") == 0));
+    return usage ? EXIT_USAGE : EXIT_AWS;
+}
+
+static void print_text(const cJSON *id, const char *region, const char *profile,
+                       const aws_credentials *cr)
+{
+    printf("Account:     %s\n", aws_json_str(id, "Account") ? aws_json_str(id, "Account") : "");
+    printf("ARN:         %s\n", aws_json_str(id, "Arn") ? aws_json_str(id, "Arn") : "");
+    printf("User ID:     %s\n", aws_json_str(id, "UserId") ? aws_json_str(id, "UserId") : "");
+    printf("Region:      %s\n", region);
+    printf("Profile:     %s\n", profile);
+    printf("Credentials: %s\n", cr->source);
+}
+
+static void print_json(const cJSON *id, const char *region, const char *profile,
+                       const aws_credentials *cr)
+{
+    cJSON *o = cJSON_CreateObject();
+    const char *keys[] = {"Account", "Arn", "UserId"};
+    for (int i = 0; i < 3; i++) {
+        const char *v = aws_json_str(id, keys[i]);
+        cJSON_AddStringToObject(o, keys[i], v ? v : "");
+    }
+    cJSON_AddStringToObject(o, "Region", region);
+    cJSON_AddStringToObject(o, "Profile", profile);
+    cJSON_AddStringToObject(o, "CredentialSource", cr->source);
+    if (cr->expiration) {
+        char when[32];
+        struct tm tm;
+        gmtime_r(&cr->expiration, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        cJSON_AddStringToObject(o, "CredentialsExpire", when);
+    }
+    char *s = cJSON_Print(o);
+    printf("%s\n", s);
+    free(s);
+    cJSON_Delete(o);
+}
+
+static int run(const cli_globals *g, void *state, int argc, char **argv)
+{
+    (void)state;
+    if (argc > 0)
+        return cli_usage_error("whoami takes no arguments, got '%s'", argv[0]);
+    aws_client_options o = {.profile = g->profile, .region = g->region,
+                            .endpoint_url = g->endpoint_url, .debug = g->debug};
+    aws_client *c;
+    aws_error err;
+    if (aws_client_new(&o, &c, &err) != 0)
+        return fail(&err);
+    aws_credentials cr = {0};
+    cJSON *id = NULL;
+    int rc = EXIT_OK;
+    if (aws_client_credentials(c, &cr, &err) != 0 ||
+        aws_query_call(c, "sts", "GetCallerIdentity", NULL, NULL, NULL, &id, &err) != 0) {
+        rc = fail(&err);
+    } else if (g->output == OUTPUT_JSON) {
+        print_json(id, aws_client_region(c), aws_client_profile(c), &cr);
+    } else {
+        print_text(id, aws_client_region(c), aws_client_profile(c), &cr);
+    }
+    cJSON_Delete(id);
+    aws_credentials_free(&cr);
+    aws_client_free(c);
+    return rc;
+}
+
+const cli_command cli_cmd_whoami = {
+    .name = "whoami",
+    .usage = "whoami",
+    .summary = "show the AWS account, identity, region and credential source in use",
+    .run = run,
+};

@@ -1,0 +1,1 @@
+"""fakeaws: a strict local AWS for ecsdeploy's tests (see ../README.md)."""

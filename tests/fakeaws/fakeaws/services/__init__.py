@@ -1,0 +1,1 @@
+"""One module per AWS service; each exposes SERVICE = its core.Service subclass."""

@@ -1,0 +1,150 @@
+"""Elastic Load Balancing v2 for the fake: application load balancers (provisioning ->
+active, ENIs in their subnets), target groups with health that follows the clock,
+listeners, rules, tags, and the cross-service methods ECS uses (CONTRACTS.md).
+The operations live in services/_net/elb_lb.py and elb_listen.py."""
+
+from fakeaws.core import AwsError, Service
+from fakeaws.services._net.elb_lb import LoadBalancerMixin
+from fakeaws.services._net.elb_listen import ListenerMixin
+
+
+class ELBv2(LoadBalancerMixin, ListenerMixin, Service):
+    name = "elbv2"
+
+    def reset(self):
+        self.lbs, self.tgs, self.listeners, self.rules = {}, {}, {}, {}
+        self.tags = {}        # resource ARN -> {key: value}
+
+    # ---- tags --------------------------------------------------------------
+
+    @staticmethod
+    def _tags_in(req):
+        tags = {}
+        for t in req.get("Tags") or []:
+            key = t["Key"]
+            if key in tags:
+                raise AwsError("DuplicateTagKeys", f"Tag key '{key}' is duplicated")
+            if key.lower().startswith("aws:"):
+                raise AwsError("ValidationError",
+                               "Tag keys starting with 'aws:' are reserved for internal use")
+            tags[key] = t.get("Value", "")
+        if len(tags) > 50:
+            raise AwsError("TooManyTags", "The quota for the number of tags per resource is 50")
+        return tags
+
+    def _tag_target(self, arn):
+        if arn in self.tags:
+            return self.tags[arn]
+        kind = arn.split(":")[5].split("/")[0] if arn.count(":") >= 5 else ""
+        code = {"loadbalancer": "LoadBalancerNotFound", "targetgroup": "TargetGroupNotFound",
+                "listener": "ListenerNotFound", "listener-rule": "RuleNotFound"}.get(kind)
+        if code is None:
+            raise AwsError("ValidationError", f"'{arn}' is not a valid resource ARN")
+        raise AwsError(code, f"'{arn}' not found")
+
+    def AddTags(self, req, ctx):
+        new = self._tags_in(req)
+        targets = [self._tag_target(a) for a in req["ResourceArns"]]
+        for tags in targets:
+            if len(set(tags) | set(new)) > 50:
+                raise AwsError("TooManyTags",
+                               "The quota for the number of tags per resource is 50")
+        for tags in targets:
+            tags.update(new)
+        return {}
+
+    def RemoveTags(self, req, ctx):
+        targets = [self._tag_target(a) for a in req["ResourceArns"]]
+        for tags in targets:
+            for k in req["TagKeys"]:
+                tags.pop(k, None)
+        return {}
+
+    def DescribeTags(self, req, ctx):
+        if len(req["ResourceArns"]) > 20:
+            raise AwsError("ValidationError", "At most 20 resource ARNs may be given")
+        return {"TagDescriptions": [
+            {"ResourceArn": a, "Tags": [{"Key": k, "Value": v}
+                                        for k, v in self._tag_target(a).items()]}
+            for a in req["ResourceArns"]]}
+
+    # ---- control API -------------------------------------------------------
+
+    def resources(self):
+        return {
+            "load_balancers": [{"arn": lb["arn"], "name": lb["name"], "dns": lb["dns"],
+                                "state": self._lb_state(lb), "vpc": lb["vpc_id"]}
+                               for lb in self.lbs.values()],
+            "target_groups": [{"arn": tg["arn"], "name": tg["name"], "port": tg["port"],
+                               "targets": [f"{ip}:{port}" for ip, port in tg["targets"]]}
+                              for tg in self.tgs.values()],
+            "listeners": [{"arn": li["arn"], "port": li["port"], "protocol": li["protocol"]}
+                          for li in self.listeners.values()],
+            "rules": [{"arn": r["arn"], "priority": r["priority"]}
+                      for r in self.rules.values() if not r["default"]],
+        }
+
+    # ---- cross-service (see CONTRACTS.md) -------------------------------
+
+    def target_group(self, arn):
+        tg = self.tgs.get(arn)
+        return self._render_tg(tg) if tg else None
+
+    def target_group_forwarded(self, arn):
+        tg = self.tgs.get(arn)
+        return bool(tg and self._tg_lbs(tg))
+
+    def register_target(self, tg_arn, ip, port, behaviour):
+        tg = self.tgs.get(tg_arn)
+        if tg is None:
+            raise AwsError("TargetGroupNotFound", f"Target groups '{tg_arn}' not found")
+        if behaviour not in ("healthy", "unhealthy", "slow"):
+            raise ValueError(f"unknown target behaviour {behaviour!r}")
+        self._register(tg, ip, port, behaviour)
+
+    def deregister_target(self, tg_arn, ip, port):
+        tg = self.tgs.get(tg_arn)
+        if tg is not None:
+            self._deregister(tg, ip, port)
+
+    def target_state(self, tg_arn, ip, port):
+        tg = self.tgs.get(tg_arn)
+        if tg is None:
+            return ("unused", "Target.NotRegistered", "Target group not found")
+        return self._health(tg, (ip, port))
+
+    def rule(self, arn):
+        r = self.rules.get(arn)
+        return self._render_rule(r) if r else None
+
+    def set_forward_weights(self, listener_or_rule_arn, weights):
+        """Point the forward action of a listener (its default actions) or of a rule at
+        these (target group ARN, weight) pairs, as ECS does during blue/green shifts."""
+        arn = listener_or_rule_arn
+        if arn in self.listeners:
+            owner = self.listeners[arn]
+        elif arn in self.rules:
+            r = self.rules[arn]
+            owner = self.listeners[r["listener_arn"]] if r["default"] else r
+        else:
+            raise AwsError("RuleNotFound" if ":listener-rule/" in arn else "ListenerNotFound",
+                           f"'{arn}' not found")
+        groups = [{"TargetGroupArn": tg, "Weight": int(w)} for tg, w in weights]
+        for g in groups:
+            if g["TargetGroupArn"] not in self.tgs:
+                raise AwsError("TargetGroupNotFound",
+                               f"Target groups '{g['TargetGroupArn']}' not found")
+        for a in owner["actions"]:
+            if a["Type"] == "forward":
+                a["ForwardConfig"]["TargetGroups"] = groups
+                if len(groups) == 1:
+                    a["TargetGroupArn"] = groups[0]["TargetGroupArn"]
+                else:
+                    a.pop("TargetGroupArn", None)
+                break
+        else:
+            raise AwsError("InvalidLoadBalancerAction", f"'{arn}' has no forward action")
+        self._refresh_attachments()
+
+
+SERVICE = ELBv2

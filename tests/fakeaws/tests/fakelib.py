@@ -1,0 +1,129 @@
+"""Helpers for the fake's scripted tests: start a fake on a free port, make botocore
+clients for it, a tiny check/report harness. Usable by every part's tests."""
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FAKE_DIR = os.path.dirname(HERE)
+RUN = os.path.join(FAKE_DIR, "run")
+
+
+class Fake:
+    """A running fake: `with Fake() as f: f.client("sts")`."""
+
+    def __init__(self, *args, time_scale=0.01):
+        self.args = ["--time-scale", str(time_scale)] + list(args)
+        self.proc = None
+        self.url = None
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(["/usr/bin/python3", RUN, "--port", "0"] + self.args,
+                                     stdout=subprocess.PIPE, stderr=sys.stderr, text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("fakeaws listening on "):
+            self.proc.kill()
+            raise RuntimeError(f"fake did not start: {line!r}")
+        self.url = line.split()[-1]
+        self.port = int(self.url.rsplit(":", 1)[1])
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+    def client(self, service, key="test", secret="test", token=None, region="us-east-1", retries=0):
+        import botocore.session
+        from botocore.config import Config
+        s = botocore.session.get_session()
+        return s.create_client(service, region_name=region, endpoint_url=self.url,
+                               aws_access_key_id=key, aws_secret_access_key=secret,
+                               aws_session_token=token,
+                               config=Config(retries={"total_max_attempts": retries + 1, "mode": "standard"},
+                                             s3={"addressing_style": "path"}))
+
+    def control(self, method, path, doc=None):
+        data = json.dumps(doc).encode() if doc is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
+
+
+class Report:
+    def __init__(self):
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, cond, what):
+        if cond:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL: {what}", flush=True)
+        return cond
+
+    def eq(self, got, want, what):
+        return self.check(got == want, f"{what}: got {got!r}, want {want!r}")
+
+    def error_code(self, fn, want, what):
+        """fn() must raise a botocore ClientError with code `want`."""
+        from botocore.exceptions import ClientError
+        try:
+            fn()
+        except ClientError as e:
+            return self.eq(e.response["Error"]["Code"], want, what)
+        return self.check(False, f"{what}: no error, want {want}")
+
+    def finish(self):
+        print(f"{self.passed} passed, {self.failed} failed", flush=True)
+        sys.exit(1 if self.failed else 0)
+
+
+def sign_and_send(url, service, method="POST", path="/", headers=None, body=b"", key="test", secret="test",
+                  token=None, region="us-east-1", when=None, s3=False, tamper=None):
+    """Sign a raw request with botocore's SigV4 signer (at time `when`, epoch seconds, or
+    now), optionally tamper with it after signing (tamper(headers_dict, body) -> body),
+    send it, return (status, headers dict lower-case, body bytes)."""
+    import datetime
+    import http.client
+    from urllib.parse import urlsplit
+    from botocore.auth import S3SigV4Auth, SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    base = SigV4Auth if not s3 else S3SigV4Auth
+    ts = datetime.datetime.utcfromtimestamp(when if when is not None else time.time()).strftime("%Y%m%dT%H%M%SZ")
+
+    class Fixed(base):
+        def add_auth(self, request):
+            request.context["timestamp"] = ts
+            self._modify_request_before_signing(request)
+            cr = self.canonical_request(request)
+            sig = self.signature(self.string_to_sign(request, cr), request)
+            self._inject_signature_to_request(request, sig)
+
+    u = urlsplit(url)
+    req = AWSRequest(method=method, url=url + path, headers=dict(headers or {}), data=body)
+    req.headers["Host"] = u.netloc
+    Fixed(Credentials(key, secret, token), service, region).add_auth(req)
+    hdrs = {k: v for k, v in req.headers.items()}
+    if tamper is not None:
+        body = tamper(hdrs, body)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    conn.request(method, path, body=body, headers=hdrs)
+    r = conn.getresponse()
+    data = r.read()
+    out = (r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+    conn.close()
+    return out

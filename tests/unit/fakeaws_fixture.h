@@ -1,0 +1,28 @@
+/*
+ * Start the local AWS fake once for the whole test run, from C tests.
+ *
+ * fake_start() launches tests/fakeaws/run on a free port (time scale 0.01), waits for its
+ * "fakeaws listening on URL" line, and points the AWS environment at it:
+ * AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID=test, AWS_SECRET_ACCESS_KEY=test,
+ * AWS_REGION=us-east-1, AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE=/dev/null.
+ * It returns the URL (owned by the fixture), or NULL when the fake cannot start (the
+ * reason is printed). Later calls return the same URL. The fake stops when the process
+ * that started it exits (forked Check children never stop it).
+ *
+ * Use it from a suite-level unchecked fixture:
+ *     tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+ * and in each test: `if (!fake_url()) return;` is not needed — fake_setup aborts the
+ * run with a clear message when the fake does not start.
+ */
+#ifndef ECSDEPLOY_TEST_FAKEAWS_FIXTURE_H
+#define ECSDEPLOY_TEST_FAKEAWS_FIXTURE_H
+
+const char *fake_start(void);
+/* The URL once started, else NULL. */
+const char *fake_url(void);
+/* For tcase_add_unchecked_fixture: start or exit the runner with a message. */
+void fake_setup(void);
+/* POST a JSON body to a control path ("/_fake/reset", "/_fake/faults"); 0 on HTTP 2xx. */
+int fake_control(const char *path, const char *json_body);
+
+#endif

@@ -1,0 +1,354 @@
+/* The request pipeline with a scripted transport: retries, backoff, quota, clock skew,
+ * signing, and each protocol's decoding — no network. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_internal.h"
+#include "aws_paginate.h"
+#include "xalloc.h"
+
+typedef struct {
+    long status[8];          /* 0: a connection error */
+    const char *body[8];
+    const char *date[8];
+    int n, next;
+    int calls;
+    double sleeps[8];
+    int nsleeps;
+    char last_auth[512];
+    char last_target[128];
+    char last_url[512];
+    char last_body[1024];
+    time_t now;
+} script;
+
+static int transport(void *ctx, const aws_http_request *req, aws_http_response *resp,
+                     aws_error *err)
+{
+    script *s = ctx;
+    memset(resp, 0, sizeof *resp);
+    int i = s->next < s->n ? s->next++ : s->n - 1;
+    s->calls++;
+    snprintf(s->last_url, sizeof s->last_url, "%s", req->url);
+    snprintf(s->last_body, sizeof s->last_body, "%.*s", (int)req->body_len,
+             req->body ? req->body : "");
+    for (size_t h = 0; h < req->nheaders; h++) {
+        if (strcmp(req->headers[h].name, "Authorization") == 0)
+            snprintf(s->last_auth, sizeof s->last_auth, "%s", req->headers[h].value);
+        if (strcmp(req->headers[h].name, "X-Amz-Target") == 0)
+            snprintf(s->last_target, sizeof s->last_target, "%s", req->headers[h].value);
+    }
+    if (s->status[i] == 0) {
+        aws_error_set(err, AWS_ERR_NETWORK, "ConnectionError", "connection reset");
+        return -1;
+    }
+    resp->status = s->status[i];
+    if (s->body[i])
+        buf_puts(&resp->body, s->body[i]);
+    aws_http_header_add(&resp->headers, &resp->nheaders, "x-amzn-RequestId", "rid");
+    if (s->date[i])
+        aws_http_header_add(&resp->headers, &resp->nheaders, "Date", s->date[i]);
+    return 0;
+}
+
+static double half(void *ctx)
+{
+    (void)ctx;
+    return 0.5;
+}
+
+static void record_sleep(double sec, void *ctx)
+{
+    script *s = ctx;
+    if (s->nsleeps < 8)
+        s->sleeps[s->nsleeps++] = sec;
+}
+
+static time_t fixed_now(void *ctx)
+{
+    return ((script *)ctx)->now;
+}
+
+static aws_client *client_for(script *s)
+{
+    setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
+    setenv("AWS_REGION", "eu-west-1", 1);
+    setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+    unsetenv("AWS_PROFILE");
+    unsetenv("AWS_MAX_ATTEMPTS");
+    unsetenv("AWS_ENDPOINT_URL");
+    s->now = 1700000000;
+    aws_client_options o = {0};
+    aws_client *c;
+    aws_error err;
+    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
+    aws_client_set_hooks(c, transport, s, half, record_sleep, fixed_now, s);
+    return c;
+}
+
+#define ECS_OK "{\"clusters\":[],\"failures\":[]}"
+
+START_TEST(json_call_signed_and_decoded)
+{
+    script s = {.status = {200}, .body = {ECS_OK}, .n = 1};
+    aws_client *c = client_for(&s);
+    cJSON *out;
+    aws_error err;
+    cJSON *in = cJSON_Parse("{\"clusters\":[\"x\"]}");
+    ck_assert_int_eq(aws_json_call(c, "ecs", "DescribeClusters", in, &out, &err), 0);
+    ck_assert_str_eq(s.last_target, "AmazonEC2ContainerServiceV20141113.DescribeClusters");
+    ck_assert_str_eq(s.last_url, "https://ecs.eu-west-1.amazonaws.com/");
+    ck_assert_str_eq(s.last_body, "{\"clusters\":[\"x\"]}");
+    ck_assert_ptr_nonnull(strstr(s.last_auth, "Credential=AKIDEXAMPLE/20231114/eu-west-1/ecs/"
+                                              "aws4_request"));
+    ck_assert(cJSON_IsArray(cJSON_GetObjectItem(out, "clusters")));
+    ck_assert_int_eq(err.attempts, 1);
+    cJSON_Delete(in);
+    cJSON_Delete(out);
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(transient_errors_retried_with_backoff)
+{
+    script s = {.status = {500, 0, 200}, .body = {"{}", NULL, ECS_OK}, .n = 3};
+    aws_client *c = client_for(&s);
+    cJSON *out;
+    aws_error err;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), 0);
+    ck_assert_int_eq(s.calls, 3);
+    ck_assert_int_eq(s.nsleeps, 2);
+    ck_assert(s.sleeps[0] == 0.5 && s.sleeps[1] == 1.0);
+    /* two retries took 10, the success refunded the last retry's 5 */
+    ck_assert_int_eq(aws_retry_quota_available(&c->retry), 495);
+    cJSON_Delete(out);
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(attempts_are_bounded)
+{
+    const char *thr = "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}";
+    script s = {.status = {400}, .body = {thr}, .n = 1};
+    aws_client *c = client_for(&s);
+    cJSON *out;
+    aws_error err;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    ck_assert_ptr_null(out);
+    ck_assert_int_eq(s.calls, 3);
+    ck_assert_int_eq(err.attempts, 3);
+    ck_assert_str_eq(err.code, "ThrottlingException");
+    ck_assert_str_eq(err.request_id, "rid");
+    aws_client_free(c);
+    setenv("AWS_MAX_ATTEMPTS", "5", 1);
+    script s5 = {.status = {503}, .body = {""}, .n = 1};
+    aws_client_options o = {0};
+    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
+    s5.now = 1700000000;
+    aws_client_set_hooks(c, transport, &s5, half, record_sleep, fixed_now, &s5);
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    ck_assert_int_eq(s5.calls, 5);
+    ck_assert(s5.sleeps[3] == 4.0);
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(client_errors_not_retried)
+{
+    const char *nf = "{\"__type\":\"ClusterNotFoundException\",\"message\":\"nope\"}";
+    script s = {.status = {400}, .body = {nf}, .n = 1};
+    aws_client *c = client_for(&s);
+    cJSON *out;
+    aws_error err;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "DescribeClusters", NULL, &out, &err), -1);
+    ck_assert_int_eq(s.calls, 1);
+    ck_assert_int_eq(err.kind, AWS_ERR_SERVICE);
+    ck_assert_str_eq(err.code, "ClusterNotFoundException");
+    ck_assert_int_eq(err.http_status, 400);
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(quota_stops_a_storm)
+{
+    script s = {.status = {500}, .body = {""}, .n = 1};
+    aws_client *c = client_for(&s);
+    cJSON *out;
+    aws_error err;
+    int calls = 0;
+    for (int i = 0; i < 60; i++) {
+        ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+        calls = s.calls;
+    }
+    /* 500 tokens / 5 per retry = 100 retries in all; then every call is tried once. */
+    ck_assert_int_eq(calls, 60 + 100);
+    ck_assert_int_eq(aws_retry_quota_available(&c->retry), 0);
+    ck_assert_ptr_nonnull(strstr(err.message, "retry quota"));
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(clock_skew_corrected)
+{
+    const char *skew = "{\"__type\":\"InvalidSignatureException\",\"message\":\"Signature "
+                       "expired\"}";
+    script s = {.status = {400, 200}, .body = {skew, ECS_OK},
+                .date = {"Wed, 15 Nov 2023 22:13:20 GMT", NULL}, .n = 2};
+    aws_client *c = client_for(&s);
+    cJSON *out;
+    aws_error err;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), 0);
+    ck_assert_int_eq(s.calls, 2);
+    ck_assert_int_eq(c->skew, 86400); /* the server is a day ahead */
+    ck_assert_ptr_nonnull(strstr(s.last_auth, "/20231115/"));
+    cJSON_Delete(out);
+    aws_client_free(c);
+    /* Without a Date header the error is final. */
+    script s2 = {.status = {400}, .body = {skew}, .n = 1};
+    c = client_for(&s2);
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    ck_assert_int_eq(s2.calls, 1);
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(query_and_ec2_decoded)
+{
+    const char *x = "<DescribeVpcsResponse><requestId>r</requestId><vpcSet><item><vpcId>v"
+                    "</vpcId></item></vpcSet></DescribeVpcsResponse>";
+    script s = {.status = {200}, .body = {x}, .n = 1};
+    aws_client *c = client_for(&s);
+    cJSON *out;
+    aws_error err;
+    cJSON *in = cJSON_Parse("{\"VpcId\":[\"v\"]}");
+    ck_assert_int_eq(aws_ec2_call(c, "DescribeVpcs", in, NULL, &out, &err), 0);
+    ck_assert_str_eq(s.last_body, "Action=DescribeVpcs&Version=2016-11-15&VpcId.1=v");
+    ck_assert_str_eq(s.last_url, "https://ec2.eu-west-1.amazonaws.com/");
+    const cJSON *set = aws_json_array(out, "vpcSet");
+    ck_assert_ptr_nonnull(set);
+    ck_assert_str_eq(aws_json_str(set->child, "vpcId"), "v");
+    cJSON_Delete(out);
+    cJSON_Delete(in);
+    const char *bad = "<ErrorResponse><Error><Code>NoSuchEntity</Code><Message>m</Message>"
+                      "</Error><RequestId>q</RequestId></ErrorResponse>";
+    script s2 = {.status = {404}, .body = {bad}, .n = 1};
+    aws_client_set_hooks(c, transport, &s2, NULL, NULL, NULL, &s2);
+    ck_assert_int_eq(aws_query_call(c, "iam", "GetRole", NULL, NULL, NULL, &out, &err), -1);
+    ck_assert_str_eq(err.code, "NoSuchEntity");
+    ck_assert_str_eq(err.request_id, "q"); /* the body's id wins over the header's */
+    ck_assert_str_eq(s2.last_url, "https://iam.amazonaws.com/");
+    ck_assert_ptr_nonnull(strstr(s2.last_auth, "/us-east-1/iam/aws4_request"));
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(s3_call_with_md5_and_headers)
+{
+    const char *x = "<DeleteResult><Deleted><Key>a</Key></Deleted></DeleteResult>";
+    script s = {.status = {200}, .body = {x}, .n = 1};
+    aws_client *c = client_for(&s);
+    cJSON *out;
+    aws_error err;
+    static const char *const lists[] = {"Deleted", "Error", NULL};
+    const char *body = "<Delete><Object><Key>a</Key></Object></Delete>";
+    aws_s3_request r = {.method = "POST", .bucket = "my-bucket", .query = "delete",
+                        .body = body, .body_len = strlen(body), .content_md5 = 1,
+                        .lists = lists};
+    ck_assert_int_eq(aws_s3_call(c, &r, &out, &err), 0);
+    ck_assert_str_eq(s.last_url, "https://my-bucket.s3.eu-west-1.amazonaws.com/?delete");
+    ck_assert_ptr_nonnull(strstr(s.last_auth, "content-md5"));
+    const cJSON *d = aws_json_array(out, "Deleted");
+    ck_assert_int_eq(cJSON_GetArraySize(d), 1);
+    ck_assert_str_eq(aws_json_str(cJSON_GetObjectItem(out, "Headers"), "x-amzn-requestid"), "rid");
+    cJSON_Delete(out);
+    script s2 = {.status = {404}, .body = {NULL}, .n = 1};
+    aws_client_set_hooks(c, transport, &s2, NULL, NULL, NULL, &s2);
+    aws_s3_request h = {.method = "HEAD", .bucket = "my-bucket"};
+    ck_assert_int_eq(aws_s3_call(c, &h, &out, &err), -1);
+    ck_assert_str_eq(err.code, "NotFound");
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(debug_log_redacts)
+{
+    const char *sv = "{\"ARN\":\"a\",\"SecretString\":\"hunter2-very-secret\"}";
+    script s = {.status = {200}, .body = {sv}, .n = 1};
+    char *log = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&log, &len);
+    setenv("AWS_SESSION_TOKEN", "session-token-secret", 1);
+    aws_client *c = client_for(&s);
+    c->debug = 1;
+    c->debug_out = f;
+    cJSON *out;
+    aws_error err;
+    ck_assert_int_eq(aws_json_call(c, "secretsmanager", "GetSecretValue", NULL, &out, &err), 0);
+    fclose(f);
+    ck_assert_ptr_null(strstr(log, "hunter2"));
+    ck_assert_ptr_null(strstr(log, "session-token-secret"));
+    ck_assert_ptr_null(strstr(log, "Signature="));
+    ck_assert_ptr_nonnull(strstr(log, "secretsmanager.GetSecretValue"));
+    ck_assert_str_eq(aws_json_str(out, "SecretString"), "hunter2-very-secret");
+    free(log);
+    cJSON_Delete(out);
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(pagination)
+{
+    script s = {.status = {200, 200, 200},
+                .body = {"{\"clusterArns\":[\"a\",\"b\"],\"nextToken\":\"t1\"}",
+                         "{\"clusterArns\":[\"c\"],\"nextToken\":\"t2\"}", "{\"clusterArns\":[]}"},
+                .n = 3};
+    aws_client *c = client_for(&s);
+    cJSON *items;
+    aws_error err;
+    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
+                          .items = "clusterArns"};
+    ck_assert_int_eq(aws_json_paginate(c, "ecs", "ListClusters", NULL, &spec, &items, &err), 0);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+    ck_assert_str_eq(s.last_body, "{\"nextToken\":\"t2\"}");
+    cJSON_Delete(items);
+    script loop = {.status = {200}, .body = {"{\"clusterArns\":[\"a\"],\"nextToken\":\"same\"}"},
+                   .n = 1};
+    aws_client_set_hooks(c, transport, &loop, NULL, NULL, NULL, &loop);
+    ck_assert_int_eq(aws_json_paginate(c, "ecs", "ListClusters", NULL, &spec, &items, &err), -1);
+    ck_assert_str_eq(err.code, "PaginationLoop");
+    const char *iam = "<ListRolesResponse><ListRolesResult><Roles><member><RoleName>r</RoleName>"
+                      "</member></Roles><IsTruncated>false</IsTruncated><Marker>m</Marker>"
+                      "</ListRolesResult></ListRolesResponse>";
+    script q = {.status = {200}, .body = {iam}, .n = 1};
+    aws_client_set_hooks(c, transport, &q, NULL, NULL, NULL, &q);
+    aws_page_spec ispec = {.in_token = "Marker", .out_token = "Marker",
+                           .truncated = "IsTruncated", .items = "Roles"};
+    ck_assert_int_eq(aws_query_paginate(c, "iam", "ListRoles", NULL, NULL, &ispec, &items, &err),
+                     0);
+    ck_assert_int_eq(q.calls, 1);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+    cJSON_Delete(items);
+    aws_client_free(c);
+}
+END_TEST
+
+Suite *aws_client_suite(void)
+{
+    Suite *s = suite_create("aws_client");
+    TCase *t = tcase_create("pipeline");
+    tcase_add_test(t, json_call_signed_and_decoded);
+    tcase_add_test(t, transient_errors_retried_with_backoff);
+    tcase_add_test(t, attempts_are_bounded);
+    tcase_add_test(t, client_errors_not_retried);
+    tcase_add_test(t, quota_stops_a_storm);
+    tcase_add_test(t, clock_skew_corrected);
+    tcase_add_test(t, query_and_ec2_decoded);
+    tcase_add_test(t, s3_call_with_md5_and_headers);
+    tcase_add_test(t, debug_log_redacts);
+    tcase_add_test(t, pagination);
+    suite_add_tcase(s, t);
+    return s;
+}

@@ -1,0 +1,205 @@
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_endpoint.h"
+
+static void clear_env(void)
+{
+    const char *vars[] = {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ECS", "AWS_ENDPOINT_URL_S3",
+                          "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT",
+                          "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_REGION",
+                          "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
+                          NULL};
+    for (int i = 0; vars[i]; i++)
+        unsetenv(vars[i]);
+}
+
+static aws_endpoint resolve(const char *svc, const char *region, int fips, int dual,
+                            const char *url)
+{
+    aws_endpoint_settings s;
+    aws_endpoint_settings_load(&s, url, NULL);
+    s.use_fips = fips;
+    s.use_dualstack = dual;
+    aws_endpoint ep;
+    aws_error err;
+    ck_assert_msg(aws_endpoint_resolve(&s, svc, region, &ep, &err) == 0, "%s", err.message);
+    return ep;
+}
+
+START_TEST(partitions)
+{
+    clear_env();
+    aws_endpoint ep = resolve("ecs", "eu-west-1", 0, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://ecs.eu-west-1.amazonaws.com");
+    ck_assert_str_eq(ep.host, "ecs.eu-west-1.amazonaws.com");
+    ck_assert_str_eq(ep.signing_region, "eu-west-1");
+    ck_assert_str_eq(ep.partition, "aws");
+    ep = resolve("elbv2", "cn-north-1", 0, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://elasticloadbalancing.cn-north-1.amazonaws.com.cn");
+    ck_assert_str_eq(ep.signing_name, "elasticloadbalancing");
+    ck_assert_str_eq(ep.partition, "aws-cn");
+    ep = resolve("logs", "us-gov-west-1", 0, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://logs.us-gov-west-1.amazonaws.com");
+    ck_assert_str_eq(ep.partition, "aws-us-gov");
+    ep = resolve("sts", "ap-southeast-2", 0, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://sts.ap-southeast-2.amazonaws.com");
+}
+END_TEST
+
+START_TEST(iam_global)
+{
+    clear_env();
+    aws_endpoint ep = resolve("iam", "eu-west-1", 0, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://iam.amazonaws.com");
+    ck_assert_str_eq(ep.signing_region, "us-east-1");
+    ep = resolve("iam", "cn-northwest-1", 0, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://iam.cn-north-1.amazonaws.com.cn");
+    ck_assert_str_eq(ep.signing_region, "cn-north-1");
+    ep = resolve("iam", "us-gov-east-1", 0, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://iam.us-gov.amazonaws.com");
+    ck_assert_str_eq(ep.signing_region, "us-gov-west-1");
+    ep = resolve("iam", "eu-west-1", 1, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://iam-fips.amazonaws.com");
+    ep = resolve("iam", "eu-west-1", 0, 1, NULL);
+    ck_assert_str_eq(ep.url, "https://iam.global.api.aws");
+}
+END_TEST
+
+START_TEST(fips_and_dualstack)
+{
+    clear_env();
+    ck_assert_str_eq(resolve("ecs", "us-east-1", 1, 0, NULL).url,
+                     "https://ecs-fips.us-east-1.amazonaws.com");
+    ck_assert_str_eq(resolve("ec2", "us-east-1", 0, 1, NULL).url, "https://ec2.us-east-1.api.aws");
+    ck_assert_str_eq(resolve("servicediscovery", "us-east-1", 1, 1, NULL).url,
+                     "https://servicediscovery-fips.us-east-1.api.aws");
+    ck_assert_str_eq(resolve("s3", "us-east-1", 0, 1, NULL).url,
+                     "https://s3.dualstack.us-east-1.amazonaws.com");
+    ck_assert_str_eq(resolve("s3", "us-east-1", 1, 1, NULL).url,
+                     "https://s3-fips.dualstack.us-east-1.amazonaws.com");
+    ck_assert_str_eq(resolve("ec2", "us-gov-west-1", 1, 0, NULL).url,
+                     "https://ec2.us-gov-west-1.amazonaws.com");
+    ck_assert_str_eq(resolve("kms", "us-gov-west-1", 1, 0, NULL).url,
+                     "https://kms-fips.us-gov-west-1.amazonaws.com");
+    ck_assert_str_eq(resolve("logs", "cn-north-1", 0, 1, NULL).url,
+                     "https://logs.cn-north-1.api.amazonwebservices.com.cn");
+    aws_endpoint_settings s;
+    aws_endpoint_settings_load(&s, NULL, NULL);
+    s.use_fips = 1;
+    aws_endpoint ep;
+    aws_error err;
+    ck_assert_int_eq(aws_endpoint_resolve(&s, "ecs", "cn-north-1", &ep, &err), -1);
+    ck_assert_ptr_nonnull(strstr(err.message, "FIPS"));
+    setenv("AWS_USE_FIPS_ENDPOINT", "true", 1);
+    aws_endpoint_settings_load(&s, NULL, NULL);
+    ck_assert_int_eq(s.use_fips, 1);
+}
+END_TEST
+
+START_TEST(overrides_in_order)
+{
+    clear_env();
+    setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566/", 1);
+    ck_assert_str_eq(resolve("ecs", "eu-west-1", 0, 0, NULL).url, "http://127.0.0.1:4566");
+    setenv("AWS_ENDPOINT_URL_ECS", "http://localhost:9000", 1);
+    aws_endpoint ep = resolve("ecs", "eu-west-1", 0, 0, NULL);
+    ck_assert_str_eq(ep.url, "http://localhost:9000");
+    ck_assert_str_eq(ep.host, "localhost:9000");
+    ck_assert_int_eq(ep.overridden, 1);
+    ck_assert_str_eq(resolve("ecs", "eu-west-1", 0, 0, "https://cli.example").url,
+                     "https://cli.example");
+    setenv("AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", "http://127.0.0.1:1", 1);
+    ck_assert_str_eq(resolve("elbv2", "eu-west-1", 0, 0, NULL).url, "http://127.0.0.1:1");
+    /* IAM keeps its signing region with an override. */
+    ck_assert_str_eq(resolve("iam", "eu-west-1", 0, 0, NULL).signing_region, "us-east-1");
+    setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true", 1);
+    ck_assert_str_eq(resolve("ecs", "eu-west-1", 0, 0, NULL).url,
+                     "https://ecs.eu-west-1.amazonaws.com");
+    ck_assert_str_eq(resolve("ecs", "eu-west-1", 0, 0, "http://127.0.0.1:2").url,
+                     "http://127.0.0.1:2");
+}
+END_TEST
+
+START_TEST(bad_override_refused)
+{
+    clear_env();
+    aws_endpoint_settings s;
+    aws_endpoint ep;
+    aws_error err;
+    const char *bad[] = {"ftp://x", "localhost:4566", "http://", "http://a b", NULL};
+    for (int i = 0; bad[i]; i++) {
+        aws_endpoint_settings_load(&s, bad[i], NULL);
+        ck_assert_int_eq(aws_endpoint_resolve(&s, "ecs", "eu-west-1", &ep, &err), -1);
+        ck_assert_ptr_nonnull(strstr(err.message, "--endpoint-url"));
+    }
+    aws_endpoint_settings_load(&s, NULL, NULL);
+    ck_assert_int_eq(aws_endpoint_resolve(&s, "nosuch", "eu-west-1", &ep, &err), -1);
+}
+END_TEST
+
+START_TEST(s3_addressing)
+{
+    clear_env();
+    aws_endpoint ep = resolve("s3", "eu-west-1", 0, 0, NULL);
+    char *url, *host, *path;
+    aws_s3_address(&ep, "my-bucket", "a b/c.txt", 0, &url, &host, &path);
+    ck_assert_str_eq(url, "https://my-bucket.s3.eu-west-1.amazonaws.com/a%20b/c.txt");
+    ck_assert_str_eq(host, "my-bucket.s3.eu-west-1.amazonaws.com");
+    ck_assert_str_eq(path, "/a%20b/c.txt");
+    free(url), free(host), free(path);
+    aws_s3_address(&ep, "my.dotted.bucket", NULL, 0, &url, &host, &path);
+    ck_assert_str_eq(url, "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/");
+    ck_assert_str_eq(path, "/my.dotted.bucket/");
+    free(url), free(host), free(path);
+    aws_s3_address(&ep, NULL, NULL, 0, &url, &host, &path);
+    ck_assert_str_eq(url, "https://s3.eu-west-1.amazonaws.com/");
+    free(url), free(host), free(path);
+    ep = resolve("s3", "eu-west-1", 0, 0, "http://127.0.0.1:4566");
+    aws_s3_address(&ep, "my-bucket", "k", 0, &url, &host, &path);
+    ck_assert_str_eq(url, "http://127.0.0.1:4566/my-bucket/k");
+    ck_assert_str_eq(host, "127.0.0.1:4566");
+    ck_assert_str_eq(path, "/my-bucket/k");
+    free(url), free(host), free(path);
+}
+END_TEST
+
+START_TEST(regions)
+{
+    clear_env();
+    aws_error err;
+    char *r = aws_region_resolve("eu-west-3", NULL, &err);
+    ck_assert_str_eq(r, "eu-west-3");
+    free(r);
+    setenv("AWS_DEFAULT_REGION", "us-east-2", 1);
+    r = aws_region_resolve(NULL, NULL, &err);
+    ck_assert_str_eq(r, "us-east-2");
+    free(r);
+    setenv("AWS_REGION", "ap-south-1", 1);
+    r = aws_region_resolve(NULL, NULL, &err);
+    ck_assert_str_eq(r, "ap-south-1");
+    free(r);
+    ck_assert_ptr_null(aws_region_resolve("Not A Region", NULL, &err));
+    ck_assert_ptr_nonnull(strstr(err.message, "--region"));
+    clear_env();
+    ck_assert_ptr_null(aws_region_resolve(NULL, NULL, &err));
+    ck_assert_str_eq(err.code, "NoRegion");
+    ck_assert_ptr_nonnull(strstr(err.message, "AWS_REGION"));
+}
+END_TEST
+
+Suite *aws_endpoint_suite(void)
+{
+    Suite *s = suite_create("aws_endpoint");
+    TCase *t = tcase_create("core");
+    tcase_add_test(t, partitions);
+    tcase_add_test(t, iam_global);
+    tcase_add_test(t, fips_and_dualstack);
+    tcase_add_test(t, overrides_in_order);
+    tcase_add_test(t, bad_override_refused);
+    tcase_add_test(t, s3_addressing);
+    tcase_add_test(t, regions);
+    suite_add_tcase(s, t);
+    return s;
+}

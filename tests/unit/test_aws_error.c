@@ -1,0 +1,92 @@
+#include <check.h>
+#include <string.h>
+
+#include "aws_error.h"
+
+START_TEST(json_errors)
+{
+    aws_error e;
+    const char *b = "{\"__type\":\"com.amazonaws.ecs#ClusterNotFoundException\",\"message\":\"gone\"}";
+    aws_error_from_response(&e, AWS_PROTO_JSON, 400, b, strlen(b), NULL, "rid-1");
+    ck_assert_int_eq(e.kind, AWS_ERR_SERVICE);
+    ck_assert_str_eq(e.code, "ClusterNotFoundException");
+    ck_assert_str_eq(e.message, "gone");
+    ck_assert_str_eq(e.request_id, "rid-1");
+    ck_assert_int_eq(e.http_status, 400);
+    b = "{\"__type\":\"ResourceNotFoundException\",\"Message\":\"M\"}";
+    aws_error_from_response(&e, AWS_PROTO_JSON, 400, b, strlen(b), NULL, NULL);
+    ck_assert_str_eq(e.code, "ResourceNotFoundException");
+    ck_assert_str_eq(e.message, "M");
+    /* The header wins when the body has no type; the ":http://" suffix is dropped. */
+    b = "{\"message\":\"slow down\"}";
+    aws_error_from_response(&e, AWS_PROTO_JSON, 400, b, strlen(b),
+                            "ThrottlingException:http://internal.amazon.com/", NULL);
+    ck_assert_str_eq(e.code, "ThrottlingException");
+    ck_assert_str_eq(e.message, "slow down");
+}
+END_TEST
+
+START_TEST(xml_errors)
+{
+    aws_error e;
+    const char *b = "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded"
+                    "</Message></Error><RequestId>q</RequestId></ErrorResponse>";
+    aws_error_from_response(&e, AWS_PROTO_QUERY, 400, b, strlen(b), NULL, NULL);
+    ck_assert_str_eq(e.code, "Throttling");
+    ck_assert_str_eq(e.request_id, "q");
+    b = "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>x</Message>"
+        "</Error></Errors><RequestID>e</RequestID></Response>";
+    aws_error_from_response(&e, AWS_PROTO_EC2, 503, b, strlen(b), NULL, NULL);
+    ck_assert_str_eq(e.code, "RequestLimitExceeded");
+    ck_assert_str_eq(e.request_id, "e");
+}
+END_TEST
+
+START_TEST(empty_and_garbage_bodies)
+{
+    aws_error e;
+    aws_error_from_response(&e, AWS_PROTO_RESTXML, 404, NULL, 0, NULL, "s3rid");
+    ck_assert_str_eq(e.code, "NotFound");
+    ck_assert_str_eq(e.request_id, "s3rid");
+    ck_assert_ptr_nonnull(strstr(e.message, "404"));
+    aws_error_from_response(&e, AWS_PROTO_JSON, 503, "<html>oops", 10, NULL, NULL);
+    ck_assert_str_eq(e.code, "ServiceUnavailable");
+    aws_error_from_response(&e, AWS_PROTO_QUERY, 500, "{not xml", 8, NULL, NULL);
+    ck_assert_str_eq(e.code, "InternalError");
+    aws_error_from_response(&e, AWS_PROTO_JSON, 418, "[]", 2, NULL, NULL);
+    ck_assert_str_eq(e.code, "HttpError");
+}
+END_TEST
+
+START_TEST(format_and_prefix)
+{
+    aws_error e;
+    char out[2048];
+    aws_error_set(&e, AWS_ERR_SERVICE, "NoSuchEntity", "role %s", "x");
+    e.http_status = 404;
+    strcpy(e.request_id, "r1");
+    ck_assert_str_eq(aws_error_format(&e, out, sizeof out),
+                     "NoSuchEntity: role x (HTTP 404, request id r1)");
+    aws_error_prefix(&e, "creating %s: ", "thing");
+    ck_assert_str_eq(e.message, "creating thing: role x");
+    ck_assert_str_eq(aws_error_kind_name(AWS_ERR_CREDENTIALS), "credentials");
+    char big[3000];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    aws_error_set(&e, AWS_ERR_SERVICE, "X", "%s", big);
+    aws_error_prefix(&e, "p: ");
+    ck_assert_uint_eq(strlen(e.message), sizeof e.message - 1);
+}
+END_TEST
+
+Suite *aws_error_suite(void)
+{
+    Suite *s = suite_create("aws_error");
+    TCase *t = tcase_create("core");
+    tcase_add_test(t, json_errors);
+    tcase_add_test(t, xml_errors);
+    tcase_add_test(t, empty_and_garbage_bodies);
+    tcase_add_test(t, format_and_prefix);
+    suite_add_tcase(s, t);
+    return s;
+}

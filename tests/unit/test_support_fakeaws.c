@@ -1,0 +1,122 @@
+/* The fake-AWS fixture for C tests (see fakeaws_fixture.h). */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+
+#include "fakeaws_fixture.h"
+
+static char url[256];
+static pid_t fake_pid;
+static pid_t owner_pid;
+
+static void stop_fake(void)
+{
+    if (fake_pid > 0 && getpid() == owner_pid) {
+        kill(fake_pid, SIGTERM);
+        waitpid(fake_pid, NULL, 0);
+        fake_pid = 0;
+    }
+}
+
+static void point_environment_at_fake(void)
+{
+    setenv("AWS_ENDPOINT_URL", url, 1);
+    setenv("AWS_ACCESS_KEY_ID", "test", 1);
+    setenv("AWS_SECRET_ACCESS_KEY", "test", 1);
+    unsetenv("AWS_SESSION_TOKEN");
+    unsetenv("AWS_PROFILE");
+    setenv("AWS_REGION", "us-east-1", 1);
+    setenv("AWS_CONFIG_FILE", "/dev/null", 1);
+    setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null", 1);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+}
+
+const char *fake_url(void)
+{
+    return url[0] ? url : NULL;
+}
+
+const char *fake_start(void)
+{
+    if (url[0])
+        return url;
+    const char *top = getenv("TOP");
+    char run[4096];
+    snprintf(run, sizeof run, "%s/tests/fakeaws/run", top ? top : ".");
+    int pipefd[2];
+    if (pipe(pipefd) != 0)
+        return NULL;
+    pid_t pid = fork();
+    if (pid < 0)
+        return NULL;
+    if (pid == 0) {
+        dup2(pipefd[1], STDOUT_FILENO);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        execl("/usr/bin/python3", "python3", run, "--port", "0", "--time-scale", "0.01",
+              "--seed", "7", (char *)NULL);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    FILE *in = fdopen(pipefd[0], "r");
+    char line[256] = "";
+    const char *prefix = "fakeaws listening on ";
+    if (!in || !fgets(line, sizeof line, in) || strncmp(line, prefix, strlen(prefix)) != 0) {
+        fprintf(stderr, "fakeaws fixture: %s did not start (first line: '%s')\n", run, line);
+        if (in)
+            fclose(in);
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+        return NULL;
+    }
+    fclose(in); /* the fake prints nothing more on stdout */
+    snprintf(url, sizeof url, "%s", line + strlen(prefix));
+    url[strcspn(url, "\r\n")] = '\0';
+    fake_pid = pid;
+    owner_pid = getpid();
+    atexit(stop_fake);
+    point_environment_at_fake();
+    return url;
+}
+
+void fake_setup(void)
+{
+    if (!fake_start()) {
+        fprintf(stderr, "fakeaws fixture: cannot run tests that need the fake\n");
+        exit(EXIT_FAILURE);
+    }
+}
+
+static size_t discard(char *p, size_t size, size_t n, void *ud)
+{
+    (void)p;
+    (void)ud;
+    return size * n;
+}
+
+int fake_control(const char *path, const char *json_body)
+{
+    if (!url[0])
+        return -1;
+    char full[512];
+    snprintf(full, sizeof full, "%s%s", url, path);
+    CURL *h = curl_easy_init();
+    if (!h)
+        return -1;
+    curl_easy_setopt(h, CURLOPT_URL, full);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, json_body ? json_body : "{}");
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard);
+    struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+    long status = 0;
+    CURLcode rc = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(hdr);
+    curl_easy_cleanup(h);
+    return rc == CURLE_OK && status >= 200 && status < 300 ? 0 : -1;
+}
