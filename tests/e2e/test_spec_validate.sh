@@ -83,6 +83,12 @@ expect_in "$err" "$TMP/p.yml: --set imgae=x: unknown parameter 'imgae' (did you 
 expect_exit 2 -- "$ECSDEPLOY" --set-file "motd=$TMP/nope" validate -f "$TMP/p.yml"
 expect_in "$err" "--set-file motd=$TMP/nope: cannot read $TMP/nope: No such file or directory" "--set-file unreadable"
 
+# With --output json, problems are a JSON document on stdout too (and text on stderr).
+expect_exit 2 -- "$ECSDEPLOY" validate -f tests/spec/fargate-cpu.yml --output json
+printf '%s' "$out" | $PY -c 'import json,sys; d=json.load(sys.stdin); p=d["problems"][0]; assert d["valid"] is False and (p["line"],p["column"])==(3,29) and p["message"].startswith("services.web.cpu: 300 is not"), d' \
+    && pass || fail "validate --output json on a bad file: $out"
+expect_in "$err" "tests/spec/fargate-cpu.yml:3:29: services.web.cpu: 300 is not a Fargate cpu size" "text problems on stderr too"
+
 # Missing file, stray argument.
 expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/none.yml"
 expect_in "$err" "$TMP/none.yml: cannot open the stack file: No such file or directory" "missing file"
