@@ -1,6 +1,7 @@
 /*
  * The credentials chain, in the AWS CLI's order, and its cache: resolved once, shared by
- * every thread, refreshed when less than five minutes remain.
+ * every thread, refreshed when less than five minutes remain (and still used until they
+ * expire when that early refresh fails).
  */
 #include "aws_internal.h"
 
@@ -162,6 +163,11 @@ int aws_client_credentials(aws_client *c, aws_credentials *out, aws_error *err)
         aws_credentials_free(&c->creds);
         c->creds = got;
         aws_credentials_copy(out, &c->creds);
+    } else if (c->creds.access_key_id && c->creds.expiration > c->now(c->hook_ctx)) {
+        /* An early refresh failed but the credentials still work: keep using them. */
+        aws_credentials_copy(out, &c->creds);
+        aws_error_clear(err);
+        rc = 0;
     }
     c->creds_resolving = 0;
     pthread_cond_broadcast(&c->creds_cond);
