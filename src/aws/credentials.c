@@ -5,6 +5,7 @@
  */
 #include "aws_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,6 +164,11 @@ int aws_client_credentials(aws_client *c, aws_credentials *out, aws_error *err)
         aws_credentials_free(&c->creds);
         c->creds = got;
         aws_credentials_copy(out, &c->creds);
+        if (c->debug) { /* the key id shown as the AWS CLI does: its last 4 characters */
+            size_t n = strlen(got.access_key_id);
+            fprintf(c->debug_out, "[debug] credentials from %s (key ****%s%s)\n", got.source,
+                    got.access_key_id + (n > 4 ? n - 4 : n), got.expiration ? ", temporary" : "");
+        }
     } else if (c->creds.access_key_id && c->creds.expiration > c->now(c->hook_ctx)) {
         /* An early refresh failed but the credentials still work: keep using them. */
         aws_credentials_copy(out, &c->creds);
