@@ -174,6 +174,10 @@ int aws_client_credentials(aws_client *c, aws_credentials *out, aws_error *err)
         aws_credentials_copy(out, &c->creds);
         aws_error_clear(err);
         rc = 0;
+    } else if (err->kind != AWS_ERR_CONFIG) {
+        /* A provider's own call failed (after its own retries): a credentials failure,
+         * which the request that needed them does not retry again. */
+        err->kind = AWS_ERR_CREDENTIALS;
     }
     c->creds_resolving = 0;
     pthread_cond_broadcast(&c->creds_cond);
