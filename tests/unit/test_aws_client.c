@@ -3,6 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aws_internal.h"
 #include "aws_paginate.h"
@@ -385,6 +386,37 @@ START_TEST(long_lived_credentials_resolved_once)
 }
 END_TEST
 
+START_TEST(provider_failure_not_retried_twice)
+{
+    const char *thr = "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded"
+                      "</Message></Error><RequestId>t</RequestId></ErrorResponse>";
+    script s = {.status = {400}, .body = {thr}, .n = 1};
+    char path[] = "/tmp/aws-client-cfg-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    const char *cfg = "[profile deploy]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n"
+                      "[profile base]\naws_access_key_id = AK\naws_secret_access_key = SK\n";
+    ck_assert_int_eq(write(fd, cfg, strlen(cfg)), (int)strlen(cfg));
+    close(fd);
+    aws_client *c = client_for(&s);
+    aws_client_free(c);
+    setenv("AWS_CONFIG_FILE", path, 1);
+    aws_client_options o = {.profile = "deploy"};
+    aws_error err;
+    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
+    aws_client_set_hooks(c, transport, &s, half, record_sleep, fixed_now, &s);
+    cJSON *out;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    ck_assert_int_eq(err.kind, AWS_ERR_CREDENTIALS);
+    ck_assert_str_eq(err.code, "Throttling");
+    ck_assert_ptr_nonnull(strstr(err.message, "assuming role arn:aws:iam::1:role/r"));
+    ck_assert_int_eq(s.calls, 3); /* AssumeRole's own three attempts, nothing more */
+    ck_assert_ptr_nonnull(strstr(s.last_body, "Action=AssumeRole"));
+    aws_client_free(c);
+    unlink(path);
+}
+END_TEST
+
 Suite *aws_client_suite(void)
 {
     Suite *s = suite_create("aws_client");
@@ -401,6 +433,7 @@ Suite *aws_client_suite(void)
     tcase_add_test(t, pagination);
     tcase_add_test(t, credentials_refresh_before_expiry);
     tcase_add_test(t, long_lived_credentials_resolved_once);
+    tcase_add_test(t, provider_failure_not_retried_twice);
     suite_add_tcase(s, t);
     return s;
 }
