@@ -282,6 +282,10 @@ int ecs_create_service(aws_client *c, const ecs_service_input *in, ecs_service *
 /* UpdateService; *out (may be NULL) receives the service. */
 int ecs_update_service(aws_client *c, const ecs_service_input *in, ecs_service *out,
                        aws_error *err);
+/* 1 when err is ECS's answer while a young IAM role is not yet usable
+ * (InvalidParameterException "unable to assume the role"): retry with backoff for up to
+ * a minute (IAM is eventually consistent). */
+int ecs_error_role_not_ready(const aws_error *err);
 /* DescribeServices (in batches of 10) with tags, into *out (ecs_services_free). */
 int ecs_describe_services(aws_client *c, const char *cluster, const char *const *services,
                           size_t n, ecs_services *out, aws_error *err);

@@ -203,6 +203,12 @@ int ecs_update_service(aws_client *c, const ecs_service_input *in, ecs_service *
     return service_call(c, "UpdateService", service_json(in, 0), out, err);
 }
 
+int ecs_error_role_not_ready(const aws_error *err)
+{
+    return err && strcmp(err->code, "InvalidParameterException") == 0 &&
+           (strstr(err->message, "unable to assume") || strstr(err->message, "Unable to assume"));
+}
+
 int ecs_delete_service(aws_client *c, const char *cluster, const char *service, int force,
                        aws_error *err)
 {
