@@ -101,6 +101,11 @@ int sd_get_service(aws_client *c, const char *id, sd_service *out, aws_error *er
 /* Filter NAMESPACE_ID to list one namespace's services (summaries carry no namespace_id). */
 int sd_list_services(aws_client *c, const sd_filter *filters, size_t nfilters, int page_size,
                      sd_services *out, aws_error *err);
+/* UpdateService: the DNS record (record_type NULL: "A") with a new TTL (0: leave the records
+ * alone) and/or a new description (NULL: unchanged). Asynchronous: *operation_id (may be
+ * NULL; free()). */
+int sd_update_service(aws_client *c, const char *id, const char *record_type, long long ttl,
+                      const char *description, char **operation_id, aws_error *err);
 /* ResourceInUse while instances are registered. */
 int sd_delete_service(aws_client *c, const char *id, aws_error *err);
 

@@ -100,6 +100,36 @@ int sd_list_services(aws_client *c, const sd_filter *filters, size_t nfilters, i
     return 0;
 }
 
+int sd_update_service(aws_client *c, const char *id, const char *record_type, long long ttl,
+                      const char *description, char **operation_id, aws_error *err)
+{
+    if (operation_id)
+        *operation_id = NULL;
+    if (ttl <= 0 && !description) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
+                      "UpdateService: nothing to change (give a TTL or a description)");
+        return -1;
+    }
+    cJSON *req = cJSON_CreateObject(), *resp;
+    cJSON_AddStringToObject(req, "Id", id ? id : "");
+    cJSON *change = cJSON_AddObjectToObject(req, "Service");
+    if (description)
+        cJSON_AddStringToObject(change, "Description", description);
+    if (ttl > 0) {
+        cJSON *rec = cJSON_CreateObject();
+        cJSON_AddStringToObject(rec, "Type", record_type ? record_type : "A");
+        cJSON_AddNumberToObject(rec, "TTL", (double)ttl);
+        cJSON *dns = cJSON_AddObjectToObject(change, "DnsConfig");
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(dns, "DnsRecords"), rec);
+    }
+    if (sdi_call(c, "UpdateService", req, &resp, err) != 0)
+        return -1;
+    if (operation_id)
+        *operation_id = netsvc_dup(resp, "OperationId");
+    cJSON_Delete(resp);
+    return 0;
+}
+
 int sd_delete_service(aws_client *c, const char *id, aws_error *err)
 {
     cJSON *req = cJSON_CreateObject();

@@ -190,6 +190,15 @@ START_TEST(services_and_instances)
     ck_assert_str_eq(g.arn, s.arn);
     ck_assert_str_eq(g.creator_request_id, "svc-1");
     sd_service_free(&g);
+    char *up;
+    OK(sd_update_service(cl, s.id, NULL, 30, "catalog service", &up, &err));
+    OK(sd_wait_operation(cl, up, &wait_opts, NULL, &err));
+    free(up);
+    FAILS_WITH(sd_update_service(cl, s.id, NULL, 0, NULL, NULL, &err), "InvalidParameter");
+    OK(sd_get_service(cl, s.id, &g, &err));
+    ck_assert_int_eq(g.ttl, 30);
+    ck_assert_str_eq(g.description, "catalog service");
+    sd_service_free(&g);
     sd_service_in second = {.name = "api", .namespace_id = ns};
     OK(sd_create_service(cl, &second, &g, &err));
     ck_assert_int_eq(g.ttl, 60);
