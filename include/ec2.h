@@ -29,7 +29,8 @@ typedef struct {
     const char *const *ids;    /* NULL-terminated ids, or NULL for all */
     const ec2_filter *filters;
     size_t nfilters;
-    int page_size;             /* MaxResults per call where EC2 pages; 0: EC2's default */
+    int page_size;             /* MaxResults per call where EC2 pages (5..1000; not sent
+                                  with ids, which EC2 refuses); 0: EC2's default */
 } ec2_describe_in;
 
 /* ---- VPCs -------------------------------------------------------------- */

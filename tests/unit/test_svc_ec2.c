@@ -54,8 +54,11 @@ START_TEST(vpc_create_describe_delete)
     ck_assert_str_eq(svc_tags_get(&v.tags, "ecsdeploy:stack"), "demo");
 
     const char *ids[] = {v.id, NULL};
-    ec2_describe_in by_id = {.ids = ids};
+    ec2_describe_in by_id = {.ids = ids}, by_id_paged = {.ids = ids, .page_size = 5};
     ec2_vpcs l;
+    OK(ec2_describe_vpcs(cl, &by_id_paged, &l, &err)); /* MaxResults left out with ids */
+    ck_assert_uint_eq(l.n, 1);
+    ec2_vpcs_free(&l);
     OK(ec2_describe_vpcs(cl, &by_id, &l, &err));
     ck_assert_uint_eq(l.n, 1);
     ck_assert_str_eq(l.items[0].id, v.id);
