@@ -2,6 +2,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ec2.h"
 #include "fakeaws_fixture.h"
@@ -315,6 +316,12 @@ START_TEST(waiters_for_vpc_subnet_group)
     ck_assert_ptr_nonnull(strstr(err.message, "after 3 checks"));
     FAILS_WITH(ec2_wait_security_group_exists(cl, "sg-00000000", &o, &err),
                "WaiterTimeout");
+    /* A time bound ends the wait before the checks run out. */
+    netsvc_wait_opts timed = {.max_attempts = 1000, .delay_s = 0.05, .timeout_s = 0.2};
+    time_t start = time(NULL);
+    FAILS_WITH(ec2_wait_vpc_available(cl, "vpc-00000000", &timed, &err), "WaiterTimeout");
+    ck_assert(time(NULL) - start <= 2);
+    ck_assert_ptr_null(strstr(err.message, "after 1000 checks"));
     /* Errors other than not-found end the wait at once. */
     FAILS_WITH(ec2_wait_subnet_available(cl, "bogus", &o, &err), "InvalidSubnetID.Malformed");
     ec2_subnet_free(&s);
