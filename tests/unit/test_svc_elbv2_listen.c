@@ -1,5 +1,6 @@
 /* ELBv2 client against the fake: listeners, actions, rules, targets and their health. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -317,6 +318,44 @@ START_TEST(rules)
 }
 END_TEST
 
+/* The OIDC client secret goes to AWS but never into the --debug wire log or an error. */
+START_TEST(oidc_secret_never_logged)
+{
+    aws_error err;
+    char *log = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&log, &len);
+    aws_client *dbg;
+    aws_client_options o = {.debug = 1, .debug_out = out};
+    OK(aws_client_new(&o, &dbg, &err));
+    elbv2_action a[] = {
+        {.type = "authenticate-oidc", .order = 1,
+         .oidc = {.issuer = "https://id.example.com", .client_id = "app",
+                  .client_secret = "TopSecretValue42",
+                  .authorization_endpoint = "https://id.example.com/auth",
+                  .token_endpoint = "https://id.example.com/token",
+                  .user_info_endpoint = "https://id.example.com/userinfo"}},
+        {.type = "forward", .order = 2, .target_group_arn = tg_a},
+    };
+    const char *certs[] = {CERT, NULL};
+    elbv2_listener_in in = {.lb_arn = lb, .protocol = "HTTPS", .port = 443,
+                            .certificates = certs, .actions = a, .nactions = 2};
+    elbv2_listener li;
+    OK(elbv2_create_listener(dbg, &in, &li, &err));
+    elbv2_listener_free(&li);
+    in.protocol = "HTTP";
+    in.port = 80;
+    in.certificates = NULL;
+    FAILS_WITH(elbv2_create_listener(dbg, &in, &li, &err), "InvalidLoadBalancerAction");
+    ck_assert_ptr_null(strstr(err.message, "TopSecretValue42"));
+    aws_client_free(dbg);
+    fclose(out);
+    ck_assert_ptr_nonnull(strstr(log, "ClientSecret"));
+    ck_assert_ptr_null(strstr(log, "TopSecretValue42"));
+    free(log);
+}
+END_TEST
+
 Suite *svc_elbv2_listen_suite(void)
 {
     Suite *s = suite_create("svc_elbv2_listen");
@@ -327,6 +366,7 @@ Suite *svc_elbv2_listen_suite(void)
     tcase_add_test(tc, forward_targets_and_health);
     tcase_add_test(tc, listener_actions);
     tcase_add_test(tc, rules);
+    tcase_add_test(tc, oidc_secret_never_logged);
     suite_add_tcase(s, tc);
     return s;
 }
