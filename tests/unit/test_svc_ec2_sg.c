@@ -251,7 +251,9 @@ START_TEST(security_groups_and_rules)
     OK(ec2_describe_security_groups(cl, &refs, &l, &err));
     ck_assert_uint_eq(l.n, 1);
     ck_assert_str_eq(l.items[0].id, app);
-    ec2_security_groups_free(&l);
+    /* A described permission goes straight back into a revoke (down's cross-references). */
+    const ec2_permission *cross = find_perm(l.items[0].ingress, l.items[0].ningress, lb, NULL);
+    ck_assert_ptr_nonnull(cross);
 
     ec2_filter gf = {"group-id", app, NULL};
     ec2_describe_in rin = {.filters = &gf, .nfilters = 1, .page_size = 5};
@@ -270,7 +272,9 @@ START_TEST(security_groups_and_rules)
     ck_assert_ptr_nonnull(egress_rule[0]);
 
     FAILS_WITH(ec2_delete_security_group(cl, lb, &err), "DependencyViolation");
-    OK(ec2_revoke_ingress(cl, app, in, 1, NULL, &err));
+    OK(ec2_revoke_ingress(cl, app, cross, 1, NULL, &err));
+    ec2_security_groups_free(&l);
+    FAILS_WITH(ec2_revoke_ingress(cl, app, in, 1, NULL, &err), "InvalidPermission.NotFound");
     OK(ec2_delete_security_group(cl, lb, &err));
     OK(ec2_revoke_egress(cl, app, NULL, 0, egress_rule, &err));
     FAILS_WITH(ec2_revoke_egress(cl, app, in, 1, egress_rule, &err), "InvalidRevoke");
