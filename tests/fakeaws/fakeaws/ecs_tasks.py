@@ -548,6 +548,8 @@ class TaskLifecycle:
                 self._event(svc, t, f"(service {svc['name']}) deregistered 1 targets in (target-group {tg})")
         task["targets"] = []
         if task["lastStatus"] == "RUNNING" and drain and delay:
+            if svc is not None:
+                self._event(svc, t, f"(service {svc['name']}) has begun draining connections on 1 tasks.")
             task["lastStatus"] = "DEACTIVATING"
             self._task_at(task, t, "drained", delay)
         elif task["lastStatus"] in ("RUNNING", "DEACTIVATING"):

@@ -528,6 +528,12 @@ def _run(world, ecs, session, agent):
         pass
 
 
+def _task_gone(world, session):
+    ecs = world.services.get("ecs")
+    tk = ecs.tasks.get(session["task_id"]) if ecs is not None else None
+    return tk is None or tk["desiredStatus"] != "RUNNING"
+
+
 def _run_command(world, session, agent):
     sh = containers.Shell(agent.fs, session.get("env"), seed=agent.rng.getrandbits(32),
                           hostname=session.get("hostname", "ip-10-0-0-1"))
@@ -538,6 +544,8 @@ def _run_command(world, session, agent):
     send_value = None
     done = False
     while not done or pending:
+        if _task_gone(world, session):
+            return "The session was terminated because the task stopped."
         # send what fits in the window
         while pending and len(agent.unacked) < WINDOW:
             chunk, pending = pending[:CHUNK], pending[CHUNK:]

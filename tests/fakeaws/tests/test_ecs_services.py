@@ -345,6 +345,8 @@ def test_blue_green_completes_and_flips_target_groups():
     s = settled(w)
     assert s["taskDefinition"] == td2
     assert {k[0] for k in elb.targets} == {"tg-green"}
+    assert "(service web) has begun draining connections on 1 tasks." in messages(s)
+    assert "(service web) deregistered 1 targets in (target-group tg-blue)" in messages(s)
     # the next deployment goes back to the blue group
     call(w, "UpdateService", cluster="c1", service="web", taskDefinition=register(w, "nginx:3"))
     _watch_stages(w, lambda d: d["status"] == "SUCCESSFUL")
