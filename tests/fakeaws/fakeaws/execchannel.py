@@ -38,7 +38,8 @@ CLOSE_ACK_WAIT_S = 2.0
 AGENT_VERSION = "3.3.1142.0"
 
 PT_OUTPUT, PT_SIZE, PT_HS_REQ, PT_HS_RESP, PT_HS_DONE = 1, 3, 5, 6, 7
-PT_ENC_REQ, PT_ENC_RESP = 8, 9
+PT_ENC_REQ, PT_ENC_RESP, PT_FLAG = 8, 9, 10
+FLAG_TERMINATE = 2
 
 
 # ---------------------------------------------------------------- message framing
@@ -229,6 +230,7 @@ class Agent:
         self.hs_responses = []     # handshake payloads from the client (type, payload)
         self.enc_key = self.dec_key = None
         self.eof = False
+        self.terminate = False     # the client sent Flag TerminateSession
         self.stats = {"resent": 0, "dropped_out": 0, "dropped_in": 0, "dup_in": 0}
 
     # -- sending
@@ -358,6 +360,8 @@ class Agent:
             self.stdin.append(payload)
         elif pt in (PT_HS_RESP, PT_ENC_RESP):
             self.hs_responses.append((pt, payload))
+        elif pt == PT_FLAG and len(payload) >= 4 and struct.unpack(">I", payload[:4])[0] == FLAG_TERMINATE:
+            self.terminate = True
         # Size (3), Flag (10) and anything else: nothing to do for a fake pty.
 
 
@@ -546,6 +550,8 @@ def _run_command(world, session, agent):
     while not done or pending:
         if _task_gone(world, session):
             return "The session was terminated because the task stopped."
+        if agent.terminate:
+            return None
         # send what fits in the window
         while pending and len(agent.unacked) < WINDOW:
             chunk, pending = pending[:CHUNK], pending[CHUNK:]

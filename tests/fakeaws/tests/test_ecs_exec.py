@@ -496,10 +496,20 @@ def test_session_ends_when_the_task_stops():
     assert "task stopped" in c.closed_msg["Output"], c.closed_msg
 
 
+def test_terminate_flag_ends_the_session():
+    w, task = setup()
+    c = exchange(w, task, "sleep 30")
+    c.send_input(10, struct.pack(">I", 2))
+    t0 = time.time()
+    out = c.run(timeout=10)
+    assert time.time() - t0 < 5 and out == b"" and c.closed_msg["Output"] == ""
+
+
 if __name__ == "__main__":
     run_tests([test_uuid_swap_matches_doc_example, test_execute_command_preconditions,
                test_cat_token_written_at_start, test_exit_code_wrapper_and_sh,
                test_resend_until_acked_and_duplicates_acked_again,
                test_input_reordered_and_duplicated_is_delivered_once_in_order, test_client_resends_lost_input,
                test_injected_faults_keep_output_exact, test_big_output_exact, test_bad_token_closes,
-               test_session_type_handshake, test_kms_encrypted_session, test_session_ends_when_the_task_stops])
+               test_session_type_handshake, test_kms_encrypted_session, test_session_ends_when_the_task_stops,
+               test_terminate_flag_ends_the_session])
