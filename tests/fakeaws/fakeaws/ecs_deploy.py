@@ -275,6 +275,7 @@ class Deployments:
                 self._bg_set(svc, sd, 0, "test")
 
     def _bg_enter(self, svc, sd, stage, t):
+        sd.setdefault("history", []).append(stage)  # internal, for tests: stages can be brief
         sd["stage"] = stage
         sd["updatedAt"] = t
         sd["epoch"] += 1

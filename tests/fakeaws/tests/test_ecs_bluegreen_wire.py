@@ -141,9 +141,11 @@ def main():
         r.eq(weights(fake, prod), ([100, 0], tgs), "first deployment serves from the first group")
         ecs("UpdateService", {"cluster": "bg", "service": "web", "taskDefinition": register(ecs, "nginx:2")})
         seen, d = watch(ecs, r, lambda d: d["status"] == "SUCCESSFUL")
-        for st in ("PRE_SCALE_UP", "SCALE_UP", "TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME",
-                   "CLEAN_UP"):
+        for st in ("SCALE_UP", "BAKE_TIME"):  # the long stages; the 5 s ones can pass between two polls
             r.check(st in seen, f"stage {st} seen in {seen}")
+        order = ["PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT",
+                 "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"]
+        r.check(seen == sorted(seen, key=order.index), f"stages in order: {seen}")
         r.eq(weights(fake, prod), ([0, 100], tgs), "production traffic on the second group")
         r.eq(weights(fake, test), ([0, 100], tgs), "test traffic on the second group")
         health = fake.client("elbv2").describe_target_health(TargetGroupArn=tgs[1])["TargetHealthDescriptions"]

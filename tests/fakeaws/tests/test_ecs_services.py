@@ -335,8 +335,10 @@ def test_blue_green_completes_and_flips_target_groups():
     td2 = register(w, "nginx:2")
     call(w, "UpdateService", cluster="c1", service="web", taskDefinition=td2)
     seen, d = _watch_stages(w, lambda d: d["status"] == "SUCCESSFUL")
-    for st in ("SCALE_UP", "PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"):
-        assert st in seen, seen
+    assert w.svc("ecs").sds[d["serviceDeploymentArn"]]["history"] == [
+        "PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT", "POST_TEST_TRAFFIC_SHIFT",
+        "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"]
+    assert "SCALE_UP" in seen and "BAKE_TIME" in seen, seen
     assert elb.weights["rule-prod"] == {"tg-blue": 0, "tg-green": 100}
     assert elb.weights["rule-test"] == {"tg-blue": 0, "tg-green": 100}
     assert d["targetServiceRevision"]["requestedProductionTrafficWeight"] == 100.0
