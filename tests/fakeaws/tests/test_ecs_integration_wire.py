@@ -129,6 +129,20 @@ def main():
         c = X.Client(fake.port, s["streamUrl"].split(str(fake.port), 1)[1], s["tokenValue"])
         c.open()
         r.eq(c.run(timeout=20).strip().decode(), token, "the agent got the token")
+        # data-channel faults set through the control API: the output still arrives exact
+        status, _ = fake.control("POST", "/_fake/faults", {"seed": 5, "exec": [
+            {"action": "drop", "rate": 0.05}, {"action": "duplicate", "rate": 0.05},
+            {"action": "reorder", "rate": 0.05}]})
+        r.eq(status, 200, "exec fault rules set")
+        s = ecs.execute_command(cluster="app", task=arn, command="seq 1 5000", interactive=True)["session"]
+        c = X.Client(fake.port, s["streamUrl"].split(str(fake.port), 1)[1], s["tokenValue"])
+        c.open()
+        r.eq(c.run(timeout=30), b"".join(b"%d\n" % i for i in range(1, 5001)), "exact output under faults")
+        status, state = fake.control("GET", "/_fake/faults")
+        applied = {x["action"]: x["applied"] for x in (state or {}).get("exec", [])}
+        r.check(status == 200 and all(applied.get(a, 0) > 0 for a in ("drop", "duplicate", "reorder")),
+                f"faults applied: {state}")
+        fake.control("POST", "/_fake/faults", {"rules": [], "exec": []})
         # a missing secret and a missing log group fail the task at start
         gone = td("broken", "nginx:1", [{"name": "X", "valueFrom": db.replace("database-url", "nope")}])
         nolog = td("nolog", "nginx:1", [], group="/ecs/missing")
