@@ -28,6 +28,7 @@ ENI_LINGER_S = 180     # the released ENI stays "available" (and blocks SG delet
 NO_HC_GRACE_S = 40     # no health check at all: counted healthy 40 s after RUNNING
 DEFAULT_DEREG_S = 300  # target group deregistration delay when unknown
 STOPPED_KEEP_S = 3600
+HEALTH_REACT_S = 20    # ECS replaces a task this long after its target turned unhealthy
 AGENT_START_S = 5      # the ECS Exec agent comes up this long after the task is RUNNING  # stopped tasks stay visible to DescribeTasks
 
 
@@ -452,7 +453,14 @@ class TaskLifecycle:
         self._mark_health(task, t)
 
     def _on_lb_unhealthy(self, task, t):
+        """The load balancer reports the target unhealthy; ECS notices on its next look
+        (HEALTH_REACT_S later) and replaces the task."""
         if task["desiredStatus"] != "RUNNING" or not self._elb_agrees(task, t, "unhealthy", "lb_unhealthy"):
+            return
+        self._task_at(task, t, "lb_unhealthy_act", HEALTH_REACT_S)
+
+    def _on_lb_unhealthy_act(self, task, t):
+        if task["desiredStatus"] != "RUNNING":
             return
         svc = self.services_by_arn.get(task["svc"])
         tg, ip, port = task["targets"][0]

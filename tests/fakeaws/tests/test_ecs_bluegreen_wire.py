@@ -151,9 +151,21 @@ def main():
         health = fake.client("elbv2").describe_target_health(TargetGroupArn=tgs[1])["TargetHealthDescriptions"]
         r.eq(sorted(h["TargetHealth"]["State"] for h in health), ["healthy", "healthy"], "green targets healthy")
         # a failing green rolls back: weights stay on the serving group
-        ecs("UpdateService", {"cluster": "bg", "service": "web", "taskDefinition": register(ecs, "nginx:crashloop")})
-        seen, d = watch(ecs, r, lambda d: d["status"].startswith("ROLLBACK_") and d["status"] != "ROLLBACK_IN_PROGRESS")
-        r.eq(d and d["status"], "ROLLBACK_SUCCESSFUL", "crashloop green rolled back")
+        ecs("UpdateService", {"cluster": "bg", "service": "web", "taskDefinition": register(ecs, "nginx:unhealthy")})
+        unhealthy_seen = []
+
+        def rolled_back(d):
+            for h in fake.client("elbv2").describe_target_health(TargetGroupArn=tgs[0])["TargetHealthDescriptions"]:
+                if h["TargetHealth"]["State"] == "unhealthy":
+                    unhealthy_seen.append(h["TargetHealth"].get("Description"))
+            return d["status"].startswith("ROLLBACK_") and d["status"] != "ROLLBACK_IN_PROGRESS"
+        seen, d = watch(ecs, r, rolled_back, timeout=60)
+        r.eq(d and d["status"], "ROLLBACK_SUCCESSFUL", "unhealthy green rolled back")
+        r.check("Health checks failed with these codes: [503]" in unhealthy_seen,
+                f"target health shows the reason while ECS reacts: {unhealthy_seen[:3]}")
+        events = [e["message"] for e in ecs("DescribeServices", {"cluster": "bg", "services": ["web"]})["services"][0][
+            "events"]]
+        r.check(any("is unhealthy in (target-group" in m and "[503]" in m for m in events), "unhealthy event")
         r.eq(weights(fake, prod), ([0, 100], tgs), "weights unchanged after the rollback")
         s = ecs("DescribeServices", {"cluster": "bg", "services": ["web"]})["services"][0]
         r.check(s["taskDefinition"].endswith("/bg:2"), f"serving revision 2, got {s['taskDefinition']}")
