@@ -26,7 +26,7 @@ import struct
 import time
 import uuid
 
-from fakeaws import containers
+from fakeaws.ecs_shell import Shell
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 RESEND_S = 0.2
@@ -539,7 +539,7 @@ def _task_gone(world, session):
 
 
 def _run_command(world, session, agent):
-    sh = containers.Shell(agent.fs, session.get("env"), seed=agent.rng.getrandbits(32),
+    sh = Shell(agent.fs, session.get("env"), seed=agent.rng.getrandbits(32),
                           hostname=session.get("hostname", "ip-10-0-0-1"))
     gen = sh.run_exec_command(session["command"])
     pending = b""
