@@ -300,7 +300,6 @@ class Shell:
                     except ShellExit as e:
                         status = e.status
                     self.status = status
-                    words = []
                 else:
                     stages = self._split_pipe(text)
                     status = yield from self._run_pipeline(stages, status)
