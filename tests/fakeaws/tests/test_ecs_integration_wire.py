@@ -67,6 +67,8 @@ def main():
         logs.create_log_group(logGroupName="/ecs/dbward")
         db = sm.create_secret(Name="dbward/database-url", SecretString="postgres://u:p@db/x")["ARN"]
         ecs.create_cluster(clusterName="app")
+        slr = iam.get_role(RoleName="AWSServiceRoleForECS")["Role"]
+        r.eq(slr["Path"], "/aws-service-role/ecs.amazonaws.com/", "the first cluster made the service-linked role")
         time.sleep(0.1)  # let IAM propagate (8 s of AWS time at this scale)
 
         def td(family, image, secrets, env=(), group="/ecs/dbward"):
