@@ -436,6 +436,7 @@ def test_teardown_refusals_and_eni_linger():
     assert e.message == "The Cluster cannot be deleted while Services are active."
     e = expect_error("InvalidParameterException", call, w, "DeleteService", cluster="c1", service="web")
     assert e.message == "The service cannot be stopped while it is scaled above 0."
+    del w.svc("iam").roles[w.exec_role]  # teardown order mistakes must not block scaling to 0
     call(w, "UpdateService", cluster="c1", service="web", desiredCount=0)
     assert call(w, "DeleteService", cluster="c1", service="web")["service"]["status"] == "DRAINING"
     expect_error("InvalidParameterException", create, w, td, desired=1, lb=False)
@@ -443,6 +444,10 @@ def test_teardown_refusals_and_eni_linger():
     wait_for(lambda: desc(w)["status"] == "INACTIVE")
     assert call(w, "ListServices", cluster="c1")["serviceArns"] == []
     assert len(w.svc("ec2").live_enis()) == 1, "the stopped task's ENI lingers"
+    e = expect_error("InvalidParameterException", call, w, "RunTask", cluster="c1", taskDefinition=td,
+                     launchType="FARGATE", networkConfiguration=NET)
+    assert "unable to assume the role" in e.message
+    w.svc("iam").add_role("exec", allows=["logs:*"])
     call(w, "RunTask", cluster="c1", taskDefinition=td, launchType="FARGATE", networkConfiguration=NET)
     e = expect_error("ClusterContainsTasksException", call, w, "DeleteCluster", cluster="c1")
     assert e.message == "The Cluster cannot be deleted while Tasks are active."

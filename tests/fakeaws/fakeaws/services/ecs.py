@@ -376,7 +376,12 @@ class ECS(Validation, TaskLifecycle, Deployments, Service):
             cfg.setdefault("deploymentCircuitBreaker", svc["deploymentConfiguration"].get("deploymentCircuitBreaker"))
             cfg.setdefault("strategy", svc["deploymentConfiguration"].get("strategy", "ROLLING"))
             new["deploymentConfiguration"] = cfg
-        self.validate_service(ctx, c, new, td)
+        if redeploy:  # a new deployment checks everything; scaling or settings alone do not
+            self.validate_service(ctx, c, new, td)
+        else:
+            self.validate_deployment(new)
+            if req.get("deploymentConfiguration") is not None:
+                self.validate_load_balancers(new, td)
         t = self.now()
         svc.update(new)
         if svc["deployments"]:
