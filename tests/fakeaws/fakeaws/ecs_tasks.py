@@ -110,6 +110,8 @@ class TaskLifecycle:
             dereg = int(attrs.get("deregistration_delay.timeout_seconds", DEFAULT_DEREG_S))
         except (TypeError, ValueError):
             dereg = DEFAULT_DEREG_S
+        if elb is not None and not tg:
+            dereg = 0  # the target group is gone: nothing to drain
         return {
             "interval": int(tg.get("HealthCheckIntervalSeconds") or 30),
             "healthy": int(tg.get("HealthyThresholdCount") or 5),
