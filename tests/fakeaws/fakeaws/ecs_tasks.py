@@ -353,7 +353,8 @@ class TaskLifecycle:
                 if p:
                     every = p[0] if every is None else min(every, p[0])
         if every:
-            self._task_at(task, t, "log_tick", every)
+            # at least 0.2 real seconds apart, so tiny time scales do not flood the logs
+            self._task_at(task, t, "log_tick", max(every, 0.2 / (self.world.clock.scale or 1)))
 
     def _on_log_tick(self, task, t):
         if task["lastStatus"] != "RUNNING" or task["desiredStatus"] != "RUNNING":

@@ -498,7 +498,7 @@ def test_periodic_log_lines():
     w = world(scale=0.0005)
     create(w, register(w, "nginx:1"), desired=1, lb=False)
     settled(w)
-    time.sleep(0.2)
+    time.sleep(0.8)  # periodic lines come at least 0.2 real seconds apart
     call(w, "ListClusters")
     streams = w.svc("logs").groups["/ecs/app"]
     (stream, events), = streams.items()
