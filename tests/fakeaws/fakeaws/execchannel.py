@@ -3,7 +3,8 @@ served over a plain RFC 6455 WebSocket on the fake's port.
 
 The server reads the request head of GET /_fake/exec/<session-id> and hands the raw
 socket to serve(); this module answers the WebSocket handshake, checks the token in the
-first (text) frame, then plays the agent: binary messages with the 116-byte header and
+first (text) frame, sends a start_publication (which clients ignore), then plays the
+agent: binary messages with the 116-byte header and
 SHA-256 digest, sequence numbers, acknowledgements, resending its own unacknowledged
 output every 200 ms, in-order delivery of the client's input with buffering and
 duplicate suppression, an optional SessionType handshake, the KMSEncryption handshake
@@ -407,6 +408,8 @@ def _serve(world, session_id, sock, path, headers, initial):
         return
     agent = Agent(world, session, fs, ws, random.Random(seed))
     agent.client_id = opened.get("ClientId", "")
+    # the service tells the client it may publish; clients ignore it (protocol doc, 4)
+    ws.send_frame(2, encode_message("start_publication", 0, 0, 0, b"{}"))
     try:
         _run(world, ecs, session, agent)
     except _Gone:

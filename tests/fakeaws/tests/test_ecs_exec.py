@@ -313,6 +313,7 @@ def test_cat_token_written_at_start():
     assert out == token, (out, token)
     assert c.closed_msg and c.closed_msg["MessageType"] == "channel_closed" and c.closed_msg["Output"] == ""
     assert c.ws_closed == 1000
+    assert c.received[0]["type"] == "start_publication", "the service's start_publication comes first"
     raw = b"".join(m["payload"] for m in c.received if m["type"] == "output_stream_data")
     assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
     # a session is single-use
