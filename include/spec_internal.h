@@ -55,6 +55,7 @@ typedef struct {
     spec_stack *s;   /* being built; params and name are set first */
     buf path;        /* "services.app.cpu" of the node being decoded */
     int templates;   /* 1 while decoding a TEMPLATE field */
+    char **ref_paths; /* where each of s->refs was written ("outputs.url"), for messages */
 } spec_ctx;
 
 /* The path stack for messages. push appends ".seg" (or "seg" at the top, "[i]" for

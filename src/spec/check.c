@@ -95,6 +95,11 @@ static void network_rules(spec_ctx *c, const spec_node *root)
         if (!has_tier(net, lb->tier))
             spec_report(c, spec_at(root, "load_balancers", lb->name, "subnets", NULL), lb->loc,
                         "load_balancers.%s.subnets: the network has no %s subnets", lb->name, spec_tier_name(lb->tier));
+        else if (net->mode == SPEC_VPC_EXISTING &&
+                 (lb->tier == SPEC_TIER_PUBLIC ? net->npublic_subnet_ids : net->nprivate_subnet_ids) < 2)
+            spec_report(c, spec_at(root, "load_balancers", lb->name, NULL), lb->loc,
+                        "load_balancers.%s: a load balancer needs subnets in at least 2 zones; list 2 or more "
+                        "%s subnets in network.vpc", lb->name, spec_tier_name(lb->tier));
         else if (!lb->internal && lb->tier == SPEC_TIER_PRIVATE)
             spec_report(c, spec_at(root, "load_balancers", lb->name, "subnets", NULL), lb->loc,
                         "load_balancers.%s.subnets: an internet-facing load balancer must be in public subnets",
@@ -256,6 +261,21 @@ static void attach_rules(spec_ctx *c, const spec_node *root, spec_service *v)
             spec_report(c, spec_at(an, "test_listener", NULL), a->loc, "services.%s.load_balancer.test_listener: "
                         "a test listener serves blue-green, canary and linear deployments only", v->name);
     }
+    for (size_t i = 0; a->auth.kind != SPEC_AUTH_NONE && i < lb->nlisteners; i++) {
+        const spec_listener *l = &lb->listeners[i];
+        int used = !l->redirect_port;
+        if (a->nlisteners) {
+            used = 0;
+            for (size_t j = 0; j < a->nlisteners; j++)
+                used |= a->listeners[j] == l->port;
+        }
+        if (used && l->protocol != SPEC_PROTO_HTTPS) {
+            spec_report(c, spec_at(an, "authenticate", NULL), a->loc, "services.%s.load_balancer.authenticate: "
+                        "listener %d is HTTP, and a load balancer authenticates on HTTPS only; name the HTTPS "
+                        "listeners with listeners: [443]", v->name, l->port);
+            break;
+        }
+    }
     if (a->auth.kind == SPEC_AUTH_OIDC && a->auth.client_secret && !spec_find_secret(c->s, a->auth.client_secret))
         spec_report(c, spec_at(an, "authenticate", "oidc", "client_secret", NULL), a->loc,
                     "services.%s.load_balancer.authenticate.oidc.client_secret: '%s' is not declared under 'secrets:'",
@@ -266,17 +286,19 @@ static void service_refs(spec_ctx *c, const spec_node *root, spec_service *v)
 {
     for (size_t i = 0; i < v->npermissions; i++) {
         spec_permission *p = &v->permissions[i];
+        if ((p->kind == SPEC_PERM_BUCKET && !p->bucket) || (p->kind == SPEC_PERM_SECRET && !p->secret))
+            continue; /* already reported */
         if (p->kind == SPEC_PERM_BUCKET && !spec_find_bucket(c->s, p->bucket))
-            spec_diag_add(c->d, p->loc, "services.%s.permissions: there is no bucket '%s' under 'buckets:'",
-                          v->name, p->bucket);
+            spec_diag_add(c->d, p->loc, "services.%s.permissions[%zu]: there is no bucket '%s' under 'buckets:'",
+                          v->name, i, p->bucket);
         if (p->kind == SPEC_PERM_SECRET && !spec_find_secret(c->s, p->secret) && !spec_find_bootstrap_for(c->s, p->secret))
-            spec_diag_add(c->d, p->loc, "services.%s.permissions: there is no secret '%s' under 'secrets:'",
-                          v->name, p->secret);
+            spec_diag_add(c->d, p->loc, "services.%s.permissions[%zu]: there is no secret '%s' under 'secrets:'",
+                          v->name, i, p->secret);
     }
     for (size_t i = 0; i < v->nvolumes; i++)
         if (v->volumes[i].container && !spec_find_container(v, v->volumes[i].container))
-            spec_diag_add(c->d, v->volumes[i].loc, "services.%s.volumes: '%s' is not a container of this service",
-                          v->name, v->volumes[i].container);
+            spec_diag_add(c->d, v->volumes[i].loc, "services.%s.volumes[%zu].container: '%s' is not a container of this service",
+                          v->name, i, v->volumes[i].container);
     for (size_t i = 0; i < v->nallow_from; i++) {
         spec_ingress *g = &v->allow_from[i];
         if (g->kind == SPEC_PEER_SERVICE && !spec_find_service(c->s, g->peer)) {
@@ -284,12 +306,18 @@ static void service_refs(spec_ctx *c, const spec_node *root, spec_service *v)
             for (size_t j = 0; j < c->s->nservices; j++)
                 names[j] = c->s->services[j].name;
             const char *hint = spec_suggest(g->peer, names);
-            spec_diag_add(c->d, g->loc, "services.%s.allow_from: there is no service '%s'%s%s%s", v->name, g->peer,
+            spec_diag_add(c->d, g->loc, "services.%s.allow_from[%zu]: there is no service '%s'%s%s%s", v->name, i, g->peer,
                           hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
             free(names);
         }
+        int found = 0;
+        for (size_t k = 0; g->port && k < v->ncontainers; k++)
+            found |= is_port_of(&v->containers[k], g->port);
+        if (g->port && !found)
+            spec_diag_add(c->d, g->loc, "services.%s.allow_from[%zu]: %d is not a port of this service", v->name, i,
+                          g->port);
         if (!g->port && !spec_service_port(v))
-            spec_diag_add(c->d, g->loc, "services.%s.allow_from: this service has no port; give 'port:'", v->name);
+            spec_diag_add(c->d, g->loc, "services.%s.allow_from[%zu]: this service has no port; give 'port:'", v->name, i);
     }
     if (v->has_discovery) {
         const spec_node *dn = spec_at(root, "services", v->name, "discovery", NULL);

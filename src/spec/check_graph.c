@@ -143,9 +143,11 @@ static void check_step(spec_ctx *c, const spec_node *root, spec_bootstrap *b, si
     if (b->command && !*b->command)
         spec_report(c, spec_at(bn, "exec", "command", NULL), b->loc, "bootstrap.%s.exec.command: is empty", b->name);
     for (size_t j = 0; j < idx; j++)
-        if (strcmp(s->bootstrap[j].secret, b->secret) == 0)
+        if (strcmp(s->bootstrap[j].secret, b->secret) == 0) {
             spec_report(c, spec_at(bn, "secret", NULL), b->loc, "bootstrap.%s.secret: secret '%s' is already "
                         "filled by bootstrap step %s", b->name, b->secret, s->bootstrap[j].name);
+            return;
+        }
     const spec_secret *sec = spec_find_secret(s, b->secret);
     if (!sec)
         add_implicit_secret(s, b);
@@ -174,9 +176,29 @@ void spec_check_bootstrap(spec_ctx *c, const spec_node *root)
     buf_free(&path);
 }
 
+/* Put references in file order (decoding order differs), keeping their paths alongside. */
+static void sort_refs(spec_ctx *c)
+{
+    spec_stack *s = c->s;
+    for (size_t i = 1; i < s->nrefs; i++) {
+        spec_ref r = s->refs[i];
+        char *p = c->ref_paths[i];
+        size_t j = i;
+        while (j > 0 && (s->refs[j - 1].loc.line > r.loc.line ||
+                         (s->refs[j - 1].loc.line == r.loc.line && s->refs[j - 1].loc.col > r.loc.col))) {
+            s->refs[j] = s->refs[j - 1];
+            c->ref_paths[j] = c->ref_paths[j - 1];
+            j--;
+        }
+        s->refs[j] = r;
+        c->ref_paths[j] = p;
+    }
+}
+
 void spec_check_refs(spec_ctx *c)
 {
     spec_stack *s = c->s;
+    sort_refs(c);
     for (size_t i = 0; i < s->nrefs; i++) {
         const spec_ref *r = &s->refs[i];
         size_t n = r->kind == SPEC_REF_LOAD_BALANCER ? s->nload_balancers : r->kind == SPEC_REF_SECRET ? s->nsecrets
@@ -191,16 +213,17 @@ void spec_check_refs(spec_ctx *c)
         }
         if (!found) {
             const char *hint = spec_suggest(r->name, names);
-            spec_diag_add(c->d, r->loc, "'${%s.%s.%s}': there is no '%s' under '%s:'%s%s%s",
-                          spec_ref_kind_name(r->kind), r->name, r->attr, r->name, spec_ref_kind_name(r->kind),
+            spec_diag_add(c->d, r->loc, "%s: '${%s.%s.%s}': there is no '%s' under '%s:'%s%s%s",
+                          c->ref_paths[i], spec_ref_kind_name(r->kind), r->name, r->attr, r->name, spec_ref_kind_name(r->kind),
                           hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
         } else if (r->kind == SPEC_REF_SERVICE && !strcmp(r->attr, "url")) {
             const spec_service *v = spec_find_service(s, r->name);
             if (!v->has_load_balancer && !v->has_discovery)
-                spec_diag_add(c->d, r->loc, "'${services.%s.url}': service %s has neither a load_balancer "
-                              "nor discovery, so it has no URL", r->name, r->name);
+                spec_diag_add(c->d, r->loc, "%s: '${services.%s.url}': service %s has neither a load_balancer "
+                              "nor discovery, so it has no URL", c->ref_paths[i], r->name, r->name);
         } else if (r->kind == SPEC_REF_SERVICE && !strcmp(r->attr, "host") && !spec_find_service(s, r->name)->has_discovery) {
-            spec_diag_add(c->d, r->loc, "'${services.%s.host}': service %s has no discovery name", r->name, r->name);
+            spec_diag_add(c->d, r->loc, "%s: '${services.%s.host}': service %s has no discovery name", c->ref_paths[i],
+                          r->name, r->name);
         }
         free(names);
     }

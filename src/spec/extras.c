@@ -130,8 +130,9 @@ static void volume_item(spec_ctx *c, const spec_node *n, spec_service *svc)
         decode_efs(c, efs, v);
     else
         spec_err(c, n, "needs 'ebs: { size_gib: N }' or 'efs: { file_system_id: fs-… }'");
+    int ebs_seen = 0;
     for (size_t i = 0; i + 1 < svc->nvolumes; i++) {
-        if (v->kind == SPEC_VOL_EBS && svc->volumes[i].kind == SPEC_VOL_EBS && ebs)
+        if (v->kind == SPEC_VOL_EBS && svc->volumes[i].kind == SPEC_VOL_EBS && ebs && !ebs_seen++)
             spec_err_key(c, ebs, "ebs", "ECS attaches one EBS volume per task; another is given at line %d",
                          svc->volumes[i].loc.line);
         if (strcmp(v->name, svc->volumes[i].name) == 0)
@@ -179,11 +180,13 @@ static void permission_item(spec_ctx *c, const spec_node *n, spec_service *svc)
 {
     if (!spec_want_map(c, n))
         return;
-    spec_permission *p = &svc->permissions[svc->npermissions++];
+    spec_permission *p = &svc->permissions[svc->npermissions];
     p->loc = n->loc;
     spec_check_keys(c, n, perm_keys);
     int kinds = !!spec_node_get(n, "bucket") + !!spec_node_get(n, "secret") + !!spec_node_get(n, "actions");
-    if (kinds != 1) {
+    if (kinds == 1)
+        svc->npermissions++;
+    else {
         spec_err(c, n, "a permission is one of { bucket: NAME, access: read|write|read-write }, "
                        "{ secret: NAME } or { actions: […], resources: […] }");
         return;

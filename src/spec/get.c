@@ -40,9 +40,12 @@ static void verr(spec_ctx *c, const spec_node *n, const char *key, const char *f
 {
     buf b = BUF_INIT;
     spec_loc none = {0, 0};
-    buf_puts(&b, spec_path(c));
-    if (key)
-        buf_printf(&b, "%s%s", c->path.len ? "." : "", key);
+    if (key && !c->path.len)
+        buf_puts(&b, key);
+    else if (key)
+        buf_printf(&b, "%s.%s", spec_path(c), key);
+    else
+        buf_puts(&b, spec_path(c));
     buf_puts(&b, ": ");
     buf_vprintf(&b, fmt, ap);
     spec_diag_add(c->d, n ? n->loc : none, "%s", buf_str(&b));

@@ -113,6 +113,8 @@ static int ref_expr(spec_ctx *c, const spec_node *n, const char *expr, buf *out)
             r->name = xstrndup(d1 + 1, (size_t)(d2 - d1 - 1));
             r->attr = xstrdup(attr);
             r->loc = n->loc;
+            c->ref_paths = xrealloc(c->ref_paths, s->nrefs * sizeof *c->ref_paths);
+            c->ref_paths[s->nrefs - 1] = xstrdup(spec_path(c));
             buf_printf(out, "${%s}", expr);
             rc = 0;
         }

@@ -144,6 +144,11 @@ static void decode_listeners(spec_ctx *c, const spec_node *ls, spec_load_balance
         }
         spec_path_pop(c, o2);
     }
+    size_t forwarding = 0;
+    for (size_t i = 0; i < lb->nlisteners; i++)
+        forwarding += lb->listeners[i].redirect_port == 0;
+    if (lb->nlisteners && !forwarding)
+        spec_err(c, ls, "every listener only redirects; keep at least one that forwards to services");
     for (size_t i = 0; i < lb->nlisteners; i++) {
         spec_listener *l = &lb->listeners[i];
         const spec_listener *to = l->redirect_port ? spec_find_listener(lb, l->redirect_port) : NULL;

@@ -94,6 +94,7 @@ static void decode_step(spec_ctx *c, const spec_node *key, const spec_node *v, s
     b->name = xstrdup(key->str);
     b->loc = key->loc;
     b->timeout = 300;
+    b->secret = xstrdup(b->name);
     if (!v || !spec_want_map(c, v)) {
         if (!v)
             spec_err(c, key, "needs exec: { service: NAME, command: \"…\" }");
@@ -113,8 +114,6 @@ static void decode_step(spec_ctx *c, const spec_node *key, const spec_node *v, s
     }
     spec_path_pop(c, old);
     spec_get_str(c, v, "secret", 0, &b->secret);
-    if (!b->secret)
-        b->secret = xstrdup(b->name);
 }
 
 void spec_decode_bootstrap(spec_ctx *c, const spec_node *n)
@@ -212,6 +211,9 @@ int spec_load_buffer(const char *file, const char *data, size_t len, const spec_
         decode_all(&c, root, opts);
     spec_node_free(root);
     buf_free(&c.path);
+    for (size_t i = 0; i < c.s->nrefs; i++)
+        free(c.ref_paths[i]);
+    free(c.ref_paths);
     if (d->n) {
         spec_diags_sort(d);
         spec_free(c.s);

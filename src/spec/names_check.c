@@ -14,8 +14,8 @@ static void check_derived(spec_ctx *c, spec_loc at, const char *where, const cha
 {
     const char *why = ok(name);
     if (why)
-        spec_diag_add(c->d, at, "%s: the %s name '%s' %s; shorten the stack or %s name", where, what, name, why,
-                      strncmp(where, "services", 8) == 0 ? "service" : strncmp(where, "load", 4) == 0
+        spec_diag_add(c->d, at, "%s: the %s name '%s' %s; %s the stack or %s name", where, what, name, why,
+                      strncmp(why, "is longer", 9) == 0 ? "shorten" : "change", strncmp(where, "services", 8) == 0 ? "service" : strncmp(where, "load", 4) == 0
                           ? "load balancer" : "bucket");
     free(name);
 }

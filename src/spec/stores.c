@@ -79,6 +79,11 @@ static void decode_secret(spec_ctx *c, const spec_node *key, const spec_node *v,
             else
                 first = secret_keys[i];
         }
+    static const spec_secret_source kinds[] = {SPEC_SECRET_GENERATE, SPEC_SECRET_FILE, SPEC_SECRET_ENV,
+                                               SPEC_SECRET_EXISTING};
+    for (size_t i = 0; sources > 1 && i < 4; i++)
+        if (first == secret_keys[i])
+            sec->source = kinds[i]; /* reported; keep the first so no other message follows */
     const spec_node *g = spec_node_get(v, "generate");
     if (g && sources == 1)
         decode_generate(c, g, sec);

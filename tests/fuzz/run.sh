@@ -1,69 +1,56 @@
 #!/bin/sh
-# `make fuzz`: coverage-guided fuzzing of the SigV4 canonicaliser and signer with
-# libFuzzer (clang -fsanitize=fuzzer,address,undefined), for a bounded time.
-#   FUZZ_SECONDS=60 (default)   how long to run
-#   FUZZ_JOBS=1                 parallel fuzzing processes
-# The corpus is kept in build/fuzz/corpus-sigv4 and grows from run to run; a crash
-# leaves its input in build/fuzz/ (replay: build/fuzz/fuzz_sigv4 FILE).
-# A bounded random run of the same target is part of `make check` already.
+# `make fuzz`: coverage-guided fuzzing with libFuzzer (clang -fsanitize=fuzzer,address,
+# undefined) of every tests/fuzz/fuzz_*.c, each for a bounded time.
+#   FUZZ_SECONDS=60 (default)   how long each target runs
+#   FUZZ_ONLY=NAME              run only fuzz_NAME
+# Each target's corpus is kept in build/fuzz/NAME/corpus and grows from run to run; a
+# seed script tests/fuzz/seed_NAME.sh DIR, when present, fills an empty corpus. A crash
+# leaves its input in build/fuzz/NAME/ (replay: build/fuzz/NAME/NAME FILE).
+# `make check` already runs a bounded random run of each target under ASan and UBSan.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 seconds=${FUZZ_SECONDS:-60}
-jobs=${FUZZ_JOBS:-1}
-out=build/fuzz
-mkdir -p "$out/corpus-sigv4"
+PKGS="libcurl openssl libcjson libxml-2.0 yaml-0.1"
+mkdir -p build/fuzz
 
 if ! command -v clang >/dev/null 2>&1; then
     echo "make fuzz: clang is not installed; install it (Debian: apt-get install clang)." >&2
     exit 1
 fi
-
-probe="$out/probe.c"
+probe=build/fuzz/probe.c
 echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }' >"$probe"
-if ! clang -fsanitize=fuzzer "$probe" -o "$out/probe" >"$out/probe.log" 2>&1; then
-    echo "make fuzz: clang's libFuzzer runtime is missing (linking with -fsanitize=fuzzer failed:" >&2
-    sed -n '1,3p' "$out/probe.log" >&2
-    echo "). On Debian 12 install it with: apt-get install libclang-rt-14-dev" >&2
-    echo "(the version must match 'clang --version'). 'make check' still runs a bounded" >&2
-    echo "random run of the same fuzz target without it." >&2
+if ! clang -fsanitize=fuzzer "$probe" -o build/fuzz/probe >build/fuzz/probe.log 2>&1; then
+    echo "make fuzz: clang's libFuzzer runtime is missing; on Debian 12 install it with" >&2
+    echo "  apt-get install libclang-rt-14-dev   (the version must match 'clang --version')." >&2
+    echo "'make check' still runs a bounded random run of every fuzz target without it." >&2
     exit 1
 fi
 
-# Seed corpus: the request lines of the AWS suites, when ../shared is there.
-suites=../shared/testdata/sigv4
-if [ -d "$suites" ] && [ -z "$(ls -A "$out/corpus-sigv4")" ]; then
-    n=0
-    for f in $(find "$suites" -name '*.req' -o -name 'request.txt' | sort); do
-        n=$((n + 1))
-        line=$(head -n 1 "$f")
-        target=${line#* }; target=${target% *}
-        path=${target%%\?*}; query=${target#"$path"}; query=${query#\?}
-        printf '\145\000GET\000%s\000%s\000My-Header1\000value1\n  value2' "$path" "$query" \
-            >"$out/corpus-sigv4/suite-$n"
-    done
-fi
-
-echo "make fuzz: building $out/fuzz_sigv4 (clang, libFuzzer + ASan + UBSan)"
-# shellcheck disable=SC2046
-clang -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer \
-    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-    -Wall -Wextra -Werror -Iinclude $(pkg-config --cflags openssl) \
-    tests/fuzz/fuzz_sigv4.c sigv4/*.c src/util/buf.c src/util/xalloc.c \
-    $(pkg-config --libs openssl) -lpthread -o "$out/fuzz_sigv4" || exit 1
-
-echo "make fuzz: running for ${seconds}s ($jobs job(s)); corpus $out/corpus-sigv4"
-if [ "$jobs" -gt 1 ]; then
-    # Parallel jobs log to fuzz-N.log in the current directory: keep those in $out.
-    (cd "$out" && ./fuzz_sigv4 -max_total_time="$seconds" -max_len=4096 -jobs="$jobs" \
-        -workers="$jobs" -artifact_prefix=./ -print_final_stats=1 corpus-sigv4)
-else
-    "$out/fuzz_sigv4" -max_total_time="$seconds" -max_len=4096 \
-        -artifact_prefix="$out/" -print_final_stats=1 "$out/corpus-sigv4"
-fi
-status=$?
-if [ $status -eq 0 ]; then
-    echo "make fuzz: no crash, leak or sanitizer error in ${seconds}s"
-else
-    echo "make fuzz: FAILED (exit $status); the crashing input is in $out/ (crash-*, leak-*)"
-fi
+status=0
+for src in tests/fuzz/fuzz_*.c; do
+    name=$(basename "$src" .c)
+    [ -n "${FUZZ_ONLY:-}" ] && [ "$name" != "fuzz_${FUZZ_ONLY}" ] && continue
+    out=build/fuzz/$name
+    mkdir -p "$out/corpus"
+    seed=tests/fuzz/seed_${name#fuzz_}.sh
+    if [ -f "$seed" ] && [ -z "$(ls -A "$out/corpus")" ]; then
+        sh "$seed" "$out/corpus"
+    fi
+    echo "make fuzz: building $out/$name"
+    # shellcheck disable=SC2046
+    clang -std=c11 -D_GNU_SOURCE -DECSDEPLOY_VERSION='"fuzz"' -DAWS_FUZZ_LIBFUZZER \
+        -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+        -fno-sanitize-recover=undefined -Wall -Wextra -Werror -Iinclude $(pkg-config --cflags $PKGS) \
+        -o "$out/$name" "$src" \
+        $(ls sigv4/*.c services/*.c src/*/*.c | grep -v src/cli/main.c) \
+        $(pkg-config --libs $PKGS) -lpthread || { status=1; continue; }
+    echo "make fuzz: $name for ${seconds}s"
+    if (cd "$out" && "./$name" -max_total_time="$seconds" -max_len=65536 \
+            -artifact_prefix=./ -print_final_stats=1 corpus >run.log 2>&1); then
+        echo "make fuzz: $name: no crash, leak or sanitizer error in ${seconds}s"
+    else
+        echo "make fuzz: $name FAILED; see $out/run.log and the crash-*/leak-* input in $out/"
+        status=1
+    fi
+done
 exit $status

@@ -16,14 +16,16 @@ RUN = os.path.join(FAKE_DIR, "run")
 class Fake:
     """A running fake: `with Fake() as f: f.client("sts")`."""
 
-    def __init__(self, *args, time_scale=0.01):
+    def __init__(self, *args, time_scale=0.01, env=None):
         self.args = ["--time-scale", str(time_scale)] + list(args)
+        self.env = env
         self.proc = None
         self.url = None
 
     def __enter__(self):
         self.proc = subprocess.Popen(["/usr/bin/python3", RUN, "--port", "0"] + self.args,
-                                     stdout=subprocess.PIPE, stderr=sys.stderr, text=True)
+                                     stdout=subprocess.PIPE, stderr=sys.stderr, text=True,
+                                     env=dict(os.environ, **self.env) if self.env else None)
         line = self.proc.stdout.readline()
         if not line.startswith("fakeaws listening on "):
             self.proc.kill()
@@ -47,7 +49,7 @@ class Fake:
         return s.create_client(service, region_name=region, endpoint_url=self.url,
                                aws_access_key_id=key, aws_secret_access_key=secret,
                                aws_session_token=token,
-                               config=Config(retries={"max_attempts": retries + 1, "mode": "standard"},
+                               config=Config(retries={"total_max_attempts": retries + 1, "mode": "standard"},
                                              s3={"addressing_style": "path"}))
 
     def control(self, method, path, doc=None):

@@ -29,14 +29,28 @@ class Net:
         self.region = region
 
     def call(self, service, op, region=None, **req):
+        """Call a handler as the server would: the request must pass the model (the
+        server refuses it otherwise), and the answer must fit the model's output shape."""
         svc = self.world.svc(service)
         fn = svc.handler(op)
         if fn is None:
             raise AssertionError(f"{service} has no handler for {op}")
+        opm = MODELS.operation(service, op)
+        if opm is not None and opm.input_shape is not None:
+            from fakeaws.validate import validate
+            problems = validate(req, opm.input_shape, MODELS.protocol(service))
+            if problems:
+                raise AssertionError(f"{op}: the test sent what the model refuses: "
+                                     + "; ".join(p.coral() for p in problems))
         ctx = RequestContext(self.world, service, op, region or self.region, "test",
                              "req-1", "127.0.0.1:1")
         with self.world.lock:
-            return fn(req, ctx)
+            out = fn(req, ctx)
+        if opm is not None:
+            bad = check_output(out, opm.output_shape, op)
+            if bad:
+                raise AssertionError(f"{op}: answer does not fit the model: " + "; ".join(bad))
+        return out
 
     def fails(self, code, service, op, **req):
         """Call and expect AwsError `code`; returns the error."""
@@ -69,6 +83,79 @@ class Net:
     def sg(self, vpc_id, name="web"):
         return self.call("ec2", "CreateSecurityGroup", VpcId=vpc_id, GroupName=name,
                          Description="test group")["GroupId"]
+
+
+class _Models:
+    """The service models the server validates with (../shared or botocore's), if any."""
+
+    def __init__(self):
+        self.models = None
+        try:
+            from fakeaws.models import Models
+            self.models = Models()
+        except Exception:
+            pass
+
+    def _info(self, service):
+        return self.models.get(service) if self.models else None
+
+    def operation(self, service, op):
+        info = self._info(service)
+        return info.operation(op) if info else None
+
+    def protocol(self, service):
+        return self._info(service).protocol
+
+
+MODELS = _Models()
+
+
+def _known_quirk(where, value):
+    """Values AWS really answers that the model's enum lacks: EC2 reports internet
+    gateway attachments as "available"."""
+    return where.endswith("Attachments[0].State") and "InternetGateway" in where and \
+        value == "available"
+
+
+def check_output(value, shape, where):
+    """Problems of a handler's answer against the output shape: unknown members, wrong
+    container types, enum values the model does not know."""
+    import datetime
+    bad = []
+    if shape is None:
+        return [] if not value else [f"{where}: output given, the model has none"]
+    t = shape.type_name
+    if t == "structure":
+        if not isinstance(value, dict):
+            return [f"{where}: want a structure, got {type(value).__name__}"]
+        for k, v in value.items():
+            if k not in shape.members:
+                bad.append(f"{where}.{k}: not a member of {shape.name}")
+            elif v is not None:
+                bad += check_output(v, shape.members[k], f"{where}.{k}")
+    elif t == "list":
+        if not isinstance(value, list):
+            return [f"{where}: want a list, got {type(value).__name__}"]
+        for i, v in enumerate(value):
+            bad += check_output(v, shape.member, f"{where}[{i}]")
+    elif t == "map":
+        if not isinstance(value, dict):
+            return [f"{where}: want a map"]
+    elif t == "string":
+        if not isinstance(value, str):
+            bad.append(f"{where}: want a string, got {value!r}")
+        elif shape.enum and value not in shape.enum and not _known_quirk(where, value):
+            bad.append(f"{where}: {value!r} is not one of the model's values")
+    elif t in ("integer", "long"):
+        if not isinstance(value, int) or isinstance(value, bool):
+            bad.append(f"{where}: want an integer, got {value!r}")
+    elif t == "boolean":
+        if not isinstance(value, bool):
+            bad.append(f"{where}: want a boolean, got {value!r}")
+    elif t == "timestamp":
+        if not isinstance(value, (datetime.datetime, int, float)):
+            bad.append(f"{where}: want a timestamp, got {value!r}")
+    return bad
 
 
 def expect(cond, msg="expectation failed"):

@@ -31,7 +31,7 @@ def test_namespace_operation_lifecycle():
     n, vid = setup()
     n.fails("InvalidInput", "servicediscovery", "CreatePrivateDnsNamespace", Name="x.local",
             Vpc="vpc-0000")
-    n.fails("InvalidInput", "servicediscovery", "CreatePrivateDnsNamespace", Name="bad name!",
+    n.fails("InvalidInput", "servicediscovery", "CreatePrivateDnsNamespace", Name="bad..name",
             Vpc=vid)
     oid = n.call("servicediscovery", "CreatePrivateDnsNamespace", Name="demo.local", Vpc=vid,
                  CreatorRequestId="c-1")["OperationId"]
@@ -104,6 +104,10 @@ def test_services_instances_and_refusals():
     found = n.call("servicediscovery", "DiscoverInstances", NamespaceName="demo.local",
                    ServiceName="api", HealthStatus="ALL")["Instances"]
     expect(len(found) == 2)
+    got = n.call("servicediscovery", "GetInstance", ServiceId=svc["Id"], InstanceId="task-1")
+    expect(got["Instance"]["Attributes"] == {"AWS_INSTANCE_IPV4": "10.0.0.5"})
+    n.fails("InstanceNotFound", "servicediscovery", "GetInstance", ServiceId=svc["Id"],
+            InstanceId="task-9")
     n.fails("ResourceInUse", "servicediscovery", "DeleteService", Id=svc["Id"])
     n.call("servicediscovery", "DeregisterInstance", ServiceId=svc["Id"], InstanceId="task-1")
     n.fails("InstanceNotFound", "servicediscovery", "DeregisterInstance", ServiceId=svc["Id"],

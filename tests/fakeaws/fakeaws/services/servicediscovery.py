@@ -83,7 +83,7 @@ class ServiceDiscovery(Service):
             ops = [o for o in ops if key(o) in values]
         ops.sort(key=lambda o: o["created"])
         return paginate([{"Id": o["id"], "Status": self._op_status(o)[0]} for o in ops],
-                        req, "Operations")
+                        req, "Operations", bad_token_code="InvalidInput")
 
     # ---- namespaces --------------------------------------------------------
 
@@ -171,7 +171,8 @@ class ServiceDiscovery(Service):
             elif name == "RESOURCE_OWNER":
                 items = [ns for ns in items if any(v in ("SELF", ctx_account()) for v in values)]
         items.sort(key=lambda ns: ns["created"])
-        return paginate([self._render_ns(ns) for ns in items], req, "Namespaces")
+        return paginate([self._render_ns(ns) for ns in items], req, "Namespaces",
+                        bad_token_code="InvalidInput")
 
     def DeleteNamespace(self, req, ctx):
         ns = self._ns(req["Id"])
@@ -204,6 +205,8 @@ class ServiceDiscovery(Service):
                 out[key] = s[key]
         if full and s["creator"]:
             out["CreatorRequestId"] = s["creator"]
+        if not full:
+            del out["NamespaceId"]        # ListServices' summaries do not carry it
         return out
 
     def CreateService(self, req, ctx):
@@ -273,7 +276,8 @@ class ServiceDiscovery(Service):
             if f["Name"] == "NAMESPACE_ID":
                 items = [s for s in items if s["namespace_id"] in f["Values"]]
         items.sort(key=lambda s: s["created"])
-        return paginate([self._render_svc(s, full=False) for s in items], req, "Services")
+        return paginate([self._render_svc(s, full=False) for s in items], req, "Services",
+                        bad_token_code="InvalidInput")
 
     def UpdateService(self, req, ctx):
         s = self._svc(req["Id"])
@@ -350,7 +354,7 @@ class ServiceDiscovery(Service):
         s = self._svc(req["ServiceId"])
         items = [{"Id": i, "Attributes": v["attributes"], "CreatedByAccount": ctx_account()}
                  for i, v in s["instances"].items()]
-        out = paginate(items, req, "Instances")
+        out = paginate(items, req, "Instances", bad_token_code="InvalidInput")
         out["ResourceOwner"] = ctx_account()
         return out
 
@@ -429,10 +433,13 @@ class ServiceDiscovery(Service):
     # ---- control API and cross-service (CONTRACTS.md) ------------------------
 
     def resources(self):
-        live = [ns for ns in self.namespaces.values() if self._ns_visible(ns)]
+        clock = self.world.clock
+        live = [ns for ns in self.namespaces.values() if not clock.reached(ns["gone_at"])]
         return {
             "namespaces": [{"id": ns["id"], "name": ns["name"], "vpc": ns["vpc"],
-                            "deleting": bool(ns["delete_op"])} for ns in live],
+                            "state": "deleting" if ns["delete_op"] else
+                            "active" if clock.reached(ns["ready_at"]) else "creating"}
+                           for ns in live],
             "services": [{"id": s["id"], "name": s["name"], "namespace": s["namespace_id"],
                           "instances": sorted(s["instances"])} for s in self.services.values()],
         }

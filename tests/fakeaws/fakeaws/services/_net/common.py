@@ -6,6 +6,7 @@ import datetime
 import fnmatch
 import ipaddress
 import json
+import re
 
 from fakeaws.core import AwsError
 
@@ -91,7 +92,7 @@ def match_filters(filters, resource, fields, tags):
 # ---- pagination -----------------------------------------------------------
 
 def paginate(items, req, key, token_field="NextToken", limit_field="MaxResults",
-             default_limit=None, out_field=None):
+             default_limit=None, out_field=None, bad_token_code=None):
     """Slice `items` per MaxResults/NextToken (or PageSize/Marker with out_field
     NextMarker); returns {key: page[, NextToken]}."""
     start = 0
@@ -100,8 +101,8 @@ def paginate(items, req, key, token_field="NextToken", limit_field="MaxResults",
         try:
             start = int(json.loads(base64.b64decode(token.encode()).decode())["o"])
         except Exception:
-            raise AwsError("InvalidParameterValue" if token_field == "NextToken"
-                           else "ValidationError",
+            raise AwsError(bad_token_code or ("InvalidParameterValue" if token_field ==
+                                              "NextToken" else "ValidationError"),
                            f"The token '{token}' is invalid.") from None
     limit = req.get(limit_field) or default_limit
     out = {}
@@ -139,6 +140,19 @@ def parse_cidr_loose(text, param="cidrIp"):
     except (ValueError, TypeError):
         raise AwsError("InvalidParameterValue",
                        f"CIDR block {text} is malformed") from None
+
+
+# ---- EC2 ids -----------------------------------------------------------------
+
+MALFORMED = {"vpc": "InvalidVpcID.Malformed", "subnet": "InvalidSubnetID.Malformed",
+             "sg": "InvalidGroupId.Malformed"}
+
+
+def check_id(rid, prefix):
+    """EC2 answers a `.Malformed` code for an id that cannot be one (prefix plus 8 or 17
+    hex digits) before it looks anything up."""
+    if not re.fullmatch(prefix + r"-([0-9a-f]{8}|[0-9a-f]{17})", rid or ""):
+        raise AwsError(MALFORMED[prefix], f'Invalid id: "{rid}" (expecting "{prefix}-...")')
 
 
 # ---- regions and zones ----------------------------------------------------

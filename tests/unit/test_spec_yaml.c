@@ -1,0 +1,245 @@
+/* The YAML loader: positions, limits, and refusal of what a stack file never needs. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "spec_internal.h"
+
+static spec_node *parse(const char *text, spec_diags *d)
+{
+    memset(d, 0, sizeof *d);
+    return spec_yaml_parse(text, strlen(text), d);
+}
+
+/* The only problem, as "LINE:COL: message". Caller frees. */
+static char *only_problem(spec_diags *d)
+{
+    ck_assert_uint_eq(d->n, 1);
+    buf b = BUF_INIT;
+    buf_printf(&b, "%d:%d: %s", d->items[0].loc.line, d->items[0].loc.col, d->items[0].message);
+    return buf_detach(&b);
+}
+
+START_TEST(positions_of_nodes)
+{
+    spec_diags d;
+    spec_node *n = parse("stack: demo\nservices:\n  web:\n    image: \"nginx\"\n", &d);
+    ck_assert_ptr_nonnull(n);
+    ck_assert_int_eq(n->kind, SPEC_NODE_MAP);
+    const spec_node *img = spec_node_get(spec_node_get(spec_node_get(n, "services"), "web"), "image");
+    ck_assert_ptr_nonnull(img);
+    ck_assert_str_eq(img->str, "nginx");
+    ck_assert_int_eq(img->loc.line, 4);
+    ck_assert_int_eq(img->loc.col, 12);
+    ck_assert_int_eq(img->plain, 0);
+    ck_assert_int_eq(n->keys[1]->loc.line, 2);
+    ck_assert_int_eq(n->keys[1]->loc.col, 1);
+    spec_node_free(n);
+    spec_diags_free(&d);
+}
+END_TEST
+
+START_TEST(json_is_yaml)
+{
+    spec_diags d;
+    spec_node *n = parse("{\"stack\": \"demo\", \"services\": {\"web\": {\"image\": \"nginx\", \"port\": 80}}}", &d);
+    ck_assert_ptr_nonnull(n);
+    const spec_node *port = spec_node_get(spec_node_get(spec_node_get(n, "services"), "web"), "port");
+    ck_assert_str_eq(port->str, "80");
+    ck_assert_int_eq(port->plain, 1);
+    spec_node_free(n);
+    spec_diags_free(&d);
+}
+END_TEST
+
+START_TEST(null_values_are_absent)
+{
+    spec_diags d;
+    spec_node *n = parse("a:\nb: ~\nc: null\nd: ''\n", &d);
+    ck_assert_ptr_null(spec_node_get(n, "a"));
+    ck_assert_ptr_null(spec_node_get(n, "b"));
+    ck_assert_ptr_null(spec_node_get(n, "c"));
+    ck_assert_ptr_nonnull(spec_node_get(n, "d"));
+    spec_node_free(n);
+    spec_diags_free(&d);
+}
+END_TEST
+
+START_TEST(duplicate_keys)
+{
+    spec_diags d;
+    spec_node *n = parse("a: 1\nb: 2\na: 3\n", &d);
+    char *p = only_problem(&d);
+    ck_assert_str_eq(p, "3:1: duplicate key 'a' (first given at line 1)");
+    free(p);
+    spec_node_free(n);
+    spec_diags_free(&d);
+}
+END_TEST
+
+START_TEST(aliases_expand)
+{
+    spec_diags d;
+    spec_node *n = parse("base: &b { image: nginx }\nweb: *b\n", &d);
+    ck_assert_uint_eq(d.n, 0);
+    ck_assert_str_eq(spec_node_get(spec_node_get(n, "web"), "image")->str, "nginx");
+    ck_assert_int_eq(spec_node_get(n, "web")->loc.line, 2);
+    spec_node_free(n);
+    spec_diags_free(&d);
+}
+END_TEST
+
+START_TEST(billion_laughs_is_bounded)
+{
+    buf b = BUF_INIT;
+    buf_puts(&b, "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int i = 1; i < 10; i++) {
+        buf_printf(&b, "a%d: &a%d [", i, i);
+        for (int k = 0; k < 10; k++)
+            buf_printf(&b, "%s*a%d", k ? ", " : "", i - 1);
+        buf_puts(&b, "]\n");
+    }
+    spec_diags d;
+    spec_node *n = parse(buf_str(&b), &d);
+    ck_assert_ptr_null(n);
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_ptr_nonnull(strstr(d.items[0].message, "too large once its aliases are expanded"));
+    buf_free(&b);
+    spec_diags_free(&d);
+}
+END_TEST
+
+START_TEST(deep_nesting_is_refused)
+{
+    buf b = BUF_INIT;
+    for (int i = 0; i < 200; i++)
+        buf_putc(&b, '[');
+    for (int i = 0; i < 200; i++)
+        buf_putc(&b, ']');
+    spec_diags d;
+    spec_node *n = parse(buf_str(&b), &d);
+    ck_assert_ptr_null(n);
+    ck_assert_ptr_nonnull(strstr(d.items[0].message, "nesting is deeper than 64 levels"));
+    buf_free(&b);
+    spec_diags_free(&d);
+}
+END_TEST
+
+START_TEST(text_must_be_utf8)
+{
+    const char *bad[] = {"a: \xc3\x28\n", "a: \xed\xa0\x80\n", "a: \xf5\x80\x80\x80\n", "a: \xe2\x82\n", "\xc0\xaf: x\n"};
+    const char *want[] = {"1:4: invalid UTF-8 (byte 0xc3); save the file as UTF-8",
+                          "1:4: invalid UTF-8 (byte 0xed); save the file as UTF-8",
+                          "1:4: invalid UTF-8 (byte 0xf5); save the file as UTF-8",
+                          "1:4: invalid UTF-8 (byte 0xe2); save the file as UTF-8",
+                          "1:1: invalid UTF-8 (byte 0xc0); save the file as UTF-8"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        spec_diags d;
+        ck_assert_ptr_null(parse(bad[i], &d));
+        char *p = only_problem(&d);
+        ck_assert_str_eq(p, want[i]);
+        free(p);
+        spec_diags_free(&d);
+    }
+    spec_diags d;
+    memset(&d, 0, sizeof d);
+    ck_assert_ptr_null(spec_yaml_parse("a: b\0c", 6, &d));
+    char *p = only_problem(&d);
+    ck_assert_str_eq(p, "1:5: the file contains a NUL byte; a stack file is text");
+    free(p);
+    spec_diags_free(&d);
+    ck_assert_ptr_null(parse("\xff\xfe" "a\0", &d));
+    spec_diags_free(&d);
+    spec_node *ok = parse("name: \"caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\xa6\x86\"\n", &d);
+    ck_assert_ptr_nonnull(ok);
+    spec_node_free(ok);
+    spec_diags_free(&d);
+}
+END_TEST
+
+START_TEST(escaped_nul_is_refused)
+{
+    spec_diags d;
+    ck_assert_ptr_null(parse("a: \"x\\0y\"\n", &d));
+    char *p = only_problem(&d);
+    ck_assert_str_eq(p, "1:4: text may not contain a NUL character");
+    free(p);
+    spec_diags_free(&d);
+}
+END_TEST
+
+START_TEST(size_cap)
+{
+    size_t n = SPEC_MAX_FILE_SIZE + 10;
+    char *big = malloc(n);
+    memset(big, '#', n);
+    spec_diags d;
+    memset(&d, 0, sizeof d);
+    spec_stack *s = NULL;
+    ck_assert_int_eq(spec_load_buffer("big.yml", big, n, NULL, &s, &d), -1);
+    ck_assert_ptr_null(s);
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_str_eq(d.items[0].message, "the file is larger than 1024 KiB; a stack file is far smaller");
+    free(big);
+    spec_diags_free(&d);
+}
+END_TEST
+
+START_TEST(edit_distance_and_suggestions)
+{
+    ck_assert_uint_eq(spec_edit_distance("memory", "memroy"), 1);
+    ck_assert_uint_eq(spec_edit_distance("kitten", "sitting"), 3);
+    ck_assert_uint_eq(spec_edit_distance("", "abc"), 3);
+    const char *keys[] = {"image", "memory", "services", "cpu", NULL};
+    ck_assert_str_eq(spec_suggest("imag", keys), "image");
+    ck_assert_str_eq(spec_suggest("servcies", keys), "services");
+    ck_assert_ptr_null(spec_suggest("colour", keys));
+    ck_assert_ptr_null(spec_suggest("cpu", keys)); /* exact: no suggestion */
+}
+END_TEST
+
+START_TEST(diags_sorted_and_capped)
+{
+    spec_diags d;
+    memset(&d, 0, sizeof d);
+    spec_loc a = {3, 1}, b = {1, 5}, none = {0, 0};
+    spec_diag_add(&d, a, "third");
+    spec_diag_add(&d, b, "second");
+    spec_diag_add(&d, none, "first");
+    spec_diag_add(&d, b, "second");
+    spec_diags_sort(&d);
+    ck_assert_uint_eq(d.n, 3);
+    ck_assert_str_eq(d.items[0].message, "first");
+    ck_assert_str_eq(d.items[2].message, "third");
+    d.file = strdup("f.yml");
+    char *out = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&out, &len);
+    spec_diags_print(&d, f, 2);
+    fclose(f);
+    ck_assert_str_eq(out, "f.yml: first\nf.yml:1:5: second\nf.yml: and 1 more problem\n");
+    free(out);
+    spec_diags_free(&d);
+}
+END_TEST
+
+Suite *spec_yaml_suite(void)
+{
+    Suite *s = suite_create("spec_yaml");
+    TCase *tc = tcase_create("loader");
+    tcase_add_test(tc, positions_of_nodes);
+    tcase_add_test(tc, json_is_yaml);
+    tcase_add_test(tc, null_values_are_absent);
+    tcase_add_test(tc, duplicate_keys);
+    tcase_add_test(tc, aliases_expand);
+    tcase_add_test(tc, billion_laughs_is_bounded);
+    tcase_add_test(tc, deep_nesting_is_refused);
+    tcase_add_test(tc, text_must_be_utf8);
+    tcase_add_test(tc, escaped_nul_is_refused);
+    tcase_add_test(tc, size_cap);
+    tcase_add_test(tc, edit_distance_and_suggestions);
+    tcase_add_test(tc, diags_sorted_and_capped);
+    suite_add_tcase(s, tc);
+    return s;
+}
