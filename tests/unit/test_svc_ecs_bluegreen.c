@@ -51,35 +51,61 @@ static void create_service(aws_client *c, const ecs_service_input *in)
     ck_abort_msg("roles never became assumable: %s", err.message);
 }
 
+typedef struct {
+    char *subnet2, *blue, *green;
+    elbv2_lb lb;
+    elbv2_listener listener;
+    elbv2_rule rule;
+} bg_lb;
+
+/* An internal ALB over two zones, a blue and a green group, a listener forwarding to blue
+ * and a production rule forwarding to both (green at weight 0). */
+static void bg_lb_setup(aws_client *c, ecs_test_net *nn, bg_lb *x)
+{
+    aws_error err;
+    ecs_test_net n = *nn;
+    char json[256];
+    snprintf(json, sizeof json, "{\"VpcId\":\"%s\",\"CidrBlock\":\"10.9.2.0/24\","
+             "\"AvailabilityZone\":\"us-east-1b\"}", n.vpc);
+    x->subnet2 = ecs_test_ec2(c, "CreateSubnet", json, "subnet", "subnetId");
+    const char *subnets[] = {n.subnet, x->subnet2, NULL}, *groups[] = {n.sg, NULL};
+    elbv2_lb_in lbin = {.name = "svc-bg", .subnets = subnets, .security_groups = groups,
+                        .scheme = "internal"};
+    ck_assert_msg(elbv2_create_load_balancer(c, &lbin, &x->lb, &err) == 0, "%s", err.message);
+    char *blue = x->blue = target_group(c, "svc-bg-blue", n.vpc);
+    char *green = x->green = target_group(c, "svc-bg-green", n.vpc);
+    elbv2_action fwd = {.type = "forward", .target_group_arn = blue};
+    elbv2_listener_in lin = {.lb_arn = x->lb.arn, .protocol = "HTTP", .port = 80,
+                             .actions = &fwd, .nactions = 1};
+    ck_assert_msg(elbv2_create_listener(c, &lin, &x->listener, &err) == 0, "%s", err.message);
+    char *all = "/*";
+    elbv2_condition cond = {.field = "path-pattern", .values = {&all, 1}};
+    /* the production rule forwards to both groups (green at weight 0) */
+    elbv2_tg_weight w[] = {{blue, 100}, {green, 0}};
+    elbv2_action both = {.type = "forward", .forward = w, .nforward = 2};
+    ck_assert_msg(elbv2_create_rule(c, x->listener.arn, 10, &cond, 1, &both, 1, NULL, &x->rule,
+                                    &err) == 0, "%s", err.message);
+}
+
+static void bg_lb_free(bg_lb *x)
+{
+    free(x->subnet2);
+    free(x->blue);
+    free(x->green);
+    elbv2_rule_free(&x->rule);
+    elbv2_listener_free(&x->listener);
+    elbv2_lb_free(&x->lb);
+}
+
 START_TEST(blue_green_deployment)
 {
     aws_client *c = ecs_test_client();
     aws_error err;
     ecs_test_net n;
     ecs_test_network(c, "bg", &n);
-    char json[256];
-    snprintf(json, sizeof json, "{\"VpcId\":\"%s\",\"CidrBlock\":\"10.9.2.0/24\","
-             "\"AvailabilityZone\":\"us-east-1b\"}", n.vpc);
-    char *subnet2 = ecs_test_ec2(c, "CreateSubnet", json, "subnet", "subnetId");
-    const char *subnets[] = {n.subnet, subnet2, NULL}, *groups[] = {n.sg, NULL};
-    elbv2_lb_in lbin = {.name = "svc-bg", .subnets = subnets, .security_groups = groups,
-                        .scheme = "internal"};
-    elbv2_lb lb;
-    ck_assert_msg(elbv2_create_load_balancer(c, &lbin, &lb, &err) == 0, "%s", err.message);
-    char *blue = target_group(c, "svc-bg-blue", n.vpc), *green = target_group(c, "svc-bg-green", n.vpc);
-    elbv2_action fwd = {.type = "forward", .target_group_arn = blue};
-    elbv2_listener_in lin = {.lb_arn = lb.arn, .protocol = "HTTP", .port = 80,
-                             .actions = &fwd, .nactions = 1};
-    elbv2_listener l;
-    ck_assert_msg(elbv2_create_listener(c, &lin, &l, &err) == 0, "%s", err.message);
-    char *all = "/*";
-    elbv2_condition cond = {.field = "path-pattern", .values = {&all, 1}};
-    /* the production rule forwards to both groups (green at weight 0) */
-    elbv2_tg_weight w[] = {{blue, 100}, {green, 0}};
-    elbv2_action both = {.type = "forward", .forward = w, .nforward = 2};
-    elbv2_rule rule;
-    ck_assert_msg(elbv2_create_rule(c, l.arn, 10, &cond, 1, &both, 1, NULL, &rule, &err) == 0,
-                  "%s", err.message);
+    bg_lb x;
+    bg_lb_setup(c, &n, &x);
+    const char *blue = x.blue, *green = x.green;
     char *role = infra_role(c, "svc-bg-infra", "AmazonECSInfrastructureRolePolicyForLoadBalancers");
     ecs_cluster_input cin = {.name = "svc-bg"};
     ck_assert_int_eq(ecs_create_cluster(c, &cin, NULL, &err), 0);
@@ -89,7 +115,7 @@ START_TEST(blue_green_deployment)
     svc_strings_add(&sg, n.sg);
     ecs_load_balancer elb = {.target_group_arn = blue, .container_name = "app",
                              .container_port = 8080, .alternate_target_group_arn = green,
-                             .production_listener_rule = rule.arn, .role_arn = role};
+                             .production_listener_rule = x.rule.arn, .role_arn = role};
     ecs_deployment_config dc = ECS_DEPLOYMENT_CONFIG_INIT;
     dc.strategy = "BLUE_GREEN";
     dc.bake_time_minutes = 1;
@@ -145,12 +171,7 @@ START_TEST(blue_green_deployment)
     free(v1);
     free(v2);
     free(role);
-    free(blue);
-    free(green);
-    free(subnet2);
-    elbv2_rule_free(&rule);
-    elbv2_listener_free(&l);
-    elbv2_lb_free(&lb);
+    bg_lb_free(&x);
     svc_strings_free(&sn);
     svc_strings_free(&sg);
     ecs_test_network_free(&n);
