@@ -241,6 +241,83 @@ START_TEST(managed_ebs_volumes)
 }
 END_TEST
 
+/* A Cloud Map service in a new private namespace, by raw calls; returns its ARN. */
+static char *discovery_service(aws_client *c, const char *vpc)
+{
+    aws_error err;
+    char json[512];
+    snprintf(json, sizeof json, "{\"Name\":\"svc.internal\",\"Vpc\":\"%s\"}", vpc);
+    cJSON *in = cJSON_Parse(json), *out, *op = NULL;
+    ck_assert_msg(aws_json_call(c, "servicediscovery", "CreatePrivateDnsNamespace", in, &out,
+                                &err) == 0, "%s", err.message);
+    cJSON_Delete(in);
+    in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "OperationId", aws_json_str(out, "OperationId"));
+    cJSON_Delete(out);
+    const char *status = NULL;
+    for (int i = 0; i < 500 && !(status && strcmp(status, "SUCCESS") == 0); i++) {
+        cJSON_Delete(op);
+        ck_assert_int_eq(aws_json_call(c, "servicediscovery", "GetOperation", in, &op, &err), 0);
+        status = aws_json_str(cJSON_GetObjectItem(op, "Operation"), "Status");
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+    ck_assert_str_eq(status, "SUCCESS");
+    const char *ns = aws_json_str(cJSON_GetObjectItem(cJSON_GetObjectItem(op, "Operation"),
+                                                      "Targets"), "NAMESPACE");
+    snprintf(json, sizeof json, "{\"Name\":\"catalog\",\"NamespaceId\":\"%s\",\"DnsConfig\":"
+             "{\"DnsRecords\":[{\"Type\":\"A\",\"TTL\":10}]},\"HealthCheckCustomConfig\":"
+             "{\"FailureThreshold\":1}}", ns);
+    cJSON_Delete(in);
+    cJSON_Delete(op);
+    in = cJSON_Parse(json);
+    ck_assert_msg(aws_json_call(c, "servicediscovery", "CreateService", in, &out, &err) == 0,
+                  "%s", err.message);
+    char *arn = strdup(aws_json_str(cJSON_GetObjectItem(out, "Service"), "Arn"));
+    cJSON_Delete(in);
+    cJSON_Delete(out);
+    return arn;
+}
+
+START_TEST(service_registry)
+{
+    aws_client *c = ecs_test_client();
+    aws_error err;
+    ecs_test_net n;
+    ecs_test_network(c, "sd", &n);
+    char *registry = discovery_service(c, n.vpc);
+    ecs_cluster_input cin = {.name = "svc-sd"};
+    ck_assert_int_eq(ecs_create_cluster(c, &cin, NULL, &err), 0);
+    char *td = ecs_test_taskdef(c, "svc-sd", "nginx", NULL);
+    svc_strings sn = {0};
+    svc_strings_add(&sn, n.subnet);
+    ecs_service_registry reg = {.registry_arn = registry};
+    ecs_service_input in = ECS_SERVICE_INPUT_INIT;
+    in.cluster = "svc-sd";
+    in.name = "catalog";
+    in.task_definition = td;
+    in.desired_count = 1;
+    in.launch_type = "FARGATE";
+    in.subnets = &sn;
+    in.registries = &reg;
+    in.n_registries = 1;
+    ecs_service s;
+    ck_assert_msg(ecs_create_service(c, &in, &s, &err) == 0, "%s", err.message);
+    const cJSON *r = cJSON_GetArrayItem(cJSON_GetObjectItem(s.raw, "serviceRegistries"), 0);
+    ck_assert_str_eq(aws_json_str(r, "registryArn"), registry);
+    ecs_service_free(&s);
+    const char *names[] = {"catalog"};
+    ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};
+    ck_assert_msg(ecs_wait_services_stable(c, "svc-sd", names, 1, &fast, &err) == 0, "%s",
+                  err.message);
+    svc_strings_free(&sn);
+    free(td);
+    free(registry);
+    ecs_test_network_free(&n);
+    aws_client_free(c);
+}
+END_TEST
+
 Suite *svc_ecs_bluegreen_suite(void)
 {
     Suite *s = suite_create("svc_ecs_bluegreen");
@@ -248,6 +325,7 @@ Suite *svc_ecs_bluegreen_suite(void)
     tcase_add_unchecked_fixture(tc, fake_setup, NULL);
     tcase_add_test(tc, blue_green_deployment);
     tcase_add_test(tc, managed_ebs_volumes);
+    tcase_add_test(tc, service_registry);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -65,6 +65,28 @@ static char *newest_deployment(env *e, const char *service, size_t *count)
     return arn;
 }
 
+/* The stopped tasks of a service include one whose container exited with code 1. */
+static void check_crash_exit_codes(env *e, const char *service)
+{
+    aws_error err;
+    svc_strings arns;
+    ck_assert_int_eq(ecs_list_tasks(e->c, e->cluster, service, "STOPPED", 0, &arns, &err), 0);
+    ck_assert_uint_gt(arns.n, 0);
+    ecs_tasks t;
+    ck_assert_int_eq(ecs_describe_tasks(e->c, e->cluster, (const char *const *)arns.items,
+                                        arns.n, &t, &err), 0);
+    int crashed = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        const ecs_container *k = &t.items[i].containers[0];
+        if (k->has_exit_code && k->exit_code == 1 && t.items[i].stopped_reason &&
+            strstr(t.items[i].stopped_reason, "Essential container"))
+            crashed++;
+    }
+    ck_assert_int_gt(crashed, 0);
+    ecs_tasks_free(&t);
+    svc_strings_free(&arns);
+}
+
 START_TEST(circuit_breaker_rollback_is_a_failure)
 {
     env e;
@@ -91,6 +113,7 @@ START_TEST(circuit_breaker_rollback_is_a_failure)
     ck_assert_int_eq(ecs_update_service(e.c, &up, NULL, &err), 0);
     ck_assert_int_eq(ecs_wait_services_stable(e.c, e.cluster, names, 1, &fast, &err), -1);
     ck_assert_str_eq(err.code, "DeploymentFailed");
+    check_crash_exit_codes(&e, "api");
     size_t n2;
     char *second = newest_deployment(&e, "api", &n2);
     ck_assert_uint_eq(n2, n1 + 1);
