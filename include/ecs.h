@@ -446,6 +446,10 @@ typedef struct {
     double timeout_sec;          /* 0: the model's bound (600 s) */
     void (*progress)(void *ctx, const char *state);
     void *ctx;
+    /* ecs_wait_services_stable only: the task definition ("family:N" or ARN) the primary
+     * deployment must run; a steady service on another one (ECS rolled back before or
+     * while we waited) fails with "DeploymentFailed". NULL: not checked. */
+    const char *expect_task_definition;
 } ecs_wait_opts;
 
 /*
@@ -454,7 +458,8 @@ typedef struct {
  * "ServiceMissing" (MISSING), "ServiceInactive" (DRAINING/INACTIVE) or, when the primary
  * deployment's rolloutState is FAILED (circuit breaker, even if ECS rolled back and the
  * service is "stable" again), "DeploymentFailed" with the rollout reason and the latest
- * service event.
+ * service event. The deployment watched is the primary one of the first poll: call it
+ * right after CreateService/UpdateService, or set o->expect_task_definition.
  */
 int ecs_wait_services_stable(aws_client *c, const char *cluster, const char *const *services,
                              size_t n, const ecs_wait_opts *o, aws_error *err);

@@ -153,6 +153,29 @@ START_TEST(circuit_breaker_rollback_is_a_failure)
 }
 END_TEST
 
+static void count_progress(void *ctx, const char *state)
+{
+    ck_assert_ptr_nonnull(strstr(state, "worker: "));
+    (*(int *)ctx)++;
+}
+
+/* After the rollback the service is steady, but on v1: waiting for v2 fails at once. */
+static void expect_revision(env *e, const char *v1, const char *v2)
+{
+    aws_error err;
+    const char *names[] = {"worker"};
+    int polls = 0;
+    ecs_wait_opts o = {.delay_sec = 0.05, .timeout_sec = 60, .progress = count_progress,
+                       .ctx = &polls, .expect_task_definition = v1};
+    ck_assert_msg(ecs_wait_services_stable(e->c, e->cluster, names, 1, &o, &err) == 0, "%s",
+                  err.message);
+    ck_assert_int_gt(polls, 0);
+    o.expect_task_definition = v2;
+    ck_assert_int_eq(ecs_wait_services_stable(e->c, e->cluster, names, 1, &o, &err), -1);
+    ck_assert_str_eq(err.code, "DeploymentFailed");
+    ck_assert_ptr_nonnull(strstr(err.message, v2));
+}
+
 START_TEST(stop_with_rollback)
 {
     env e;
@@ -185,6 +208,7 @@ START_TEST(stop_with_rollback)
     ck_assert_int_eq(ecs_wait_service_deployment(e.c, arn, &fast, NULL, &err), -1);
     ck_assert_msg(strcmp(err.code, "DeploymentRolledBack") == 0 ||
                   strcmp(err.code, "DeploymentStopped") == 0, "%s: %s", err.code, err.message);
+    expect_revision(&e, v1, v2);
     ck_assert_int_eq(ecs_stop_service_deployment(e.c, "arn:aws:ecs:us-east-1:000000000000:"
                                                  "service-deployment/a/b/c", "ROLLBACK", &err),
                      -1);

@@ -42,6 +42,27 @@ START_TEST(taskdef_equal_ignores_ecs_defaults)
 }
 END_TEST
 
+START_TEST(bad_input_refused_before_any_call)
+{
+    aws_client *c = ecs_test_client();
+    aws_error err;
+    ecs_service_input in = ECS_SERVICE_INPUT_INIT;
+    ck_assert_int_eq(ecs_create_service(c, &in, NULL, &err), -1);
+    ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(err.message, "service name"));
+    ck_assert_int_eq(ecs_update_service(c, NULL, NULL, &err), -1);
+    ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
+    ecs_cluster_input cin = {0};
+    ck_assert_int_eq(ecs_create_cluster(c, &cin, NULL, &err), -1);
+    ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
+    ecs_exec_session es;
+    ck_assert_int_eq(ecs_execute_command(c, "x", NULL, NULL, "sh", 1, &es, &err), -1);
+    ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
+    ck_assert_ptr_null(es.token);
+    aws_client_free(c);
+}
+END_TEST
+
 START_TEST(describe_reports_missing_in_batches)
 {
     aws_client *c = ecs_test_client();
@@ -155,6 +176,7 @@ Suite *svc_ecs_doc_suite(void)
     TCase *tc = tcase_create("svc_ecs_doc");
     tcase_add_unchecked_fixture(tc, fake_setup, NULL);
     tcase_add_test(tc, taskdef_equal_ignores_ecs_defaults);
+    tcase_add_test(tc, bad_input_refused_before_any_call);
     tcase_add_test(tc, describe_reports_missing_in_batches);
     tcase_add_test(tc, secrets_never_reach_the_wire_log);
     suite_add_tcase(s, tc);
