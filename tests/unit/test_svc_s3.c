@@ -38,6 +38,8 @@ START_TEST(bucket_lifecycle)
     s3_buckets b;
     ck_assert_int_eq(s3_list_buckets(c, "svc-s3-", &b, &err), 0);
     ck_assert_uint_eq(b.n, 2);
+    ck_assert_str_eq(b.items[1].name, "svc-s3-eu");
+    ck_assert_str_eq(b.items[1].region, "eu-west-1");
     s3_buckets_free(&b);
     ck_assert_int_eq(s3_list_buckets(c, "svc-s3-nomatch", &b, &err), 0);
     ck_assert_uint_eq(b.n, 0);
