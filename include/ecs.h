@@ -347,6 +347,25 @@ int ecs_describe_service_deployments(aws_client *c, const char *const *arns, siz
 int ecs_stop_service_deployment(aws_client *c, const char *arn, const char *stop_type,
                                 aws_error *err);
 
+typedef struct {
+    char *arn;
+    char *service_arn;
+    char *task_definition;      /* the revision's task definition ARN */
+    double created_at;
+    cJSON *raw;                 /* the whole revision (containerImages with digests, ...) */
+} ecs_service_revision;
+
+typedef struct {
+    ecs_service_revision *items;
+    size_t n;
+} ecs_service_revisions;
+
+void ecs_service_revisions_free(ecs_service_revisions *r);
+/* DescribeServiceRevisions of n ARNs (batches of 20; a deployment's
+ * target_revision_arn), unknown ones left out, into *out (ecs_service_revisions_free). */
+int ecs_describe_service_revisions(aws_client *c, const char *const *arns, size_t n,
+                                   ecs_service_revisions *out, aws_error *err);
+
 /* ------------------------------------------------------------------ tasks */
 
 typedef struct {

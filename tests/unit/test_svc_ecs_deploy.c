@@ -125,6 +125,14 @@ START_TEST(circuit_breaker_rollback_is_a_failure)
     ck_assert_uint_eq(last.n, 1);
     ck_assert_str_eq(last.items[0].status, "ROLLBACK_SUCCESSFUL");
     ck_assert_ptr_nonnull(last.items[0].raw);
+    /* the failed deployment's target revision ran the crashing task definition */
+    ecs_service_revisions rev;
+    const char *rarn = last.items[0].target_revision_arn;
+    ck_assert_ptr_nonnull(rarn);
+    ck_assert_int_eq(ecs_describe_service_revisions(e.c, &rarn, 1, &rev, &err), 0);
+    ck_assert_uint_eq(rev.n, 1);
+    ck_assert_ptr_nonnull(strstr(rev.items[0].task_definition, "svc-dep:2"));
+    ecs_service_revisions_free(&rev);
     ecs_service_deployments_free(&last);
     /* the service ends on the good revision */
     ecs_service s;
