@@ -65,7 +65,8 @@ int s3_list_object_versions(aws_client *c, const char *bucket, const char *prefi
             break;
         add_versions(out, aws_json_array(o, "Version"), 0);
         add_versions(out, aws_json_array(o, "DeleteMarker"), 1);
-        const char *nk = aws_json_str(o, "NextKeyMarker"), *nv = aws_json_str(o, "NextVersionIdMarker");
+        const char *nk = aws_json_str(o, "NextKeyMarker");
+        const char *nv = aws_json_str(o, "NextVersionIdMarker");
         int more = aws_json_bool(o, "IsTruncated", 0) && nk && *nk;
         if (more && km && strcmp(km, nk) == 0 && vm && nv && strcmp(vm, nv) == 0) {
             aws_error_set(err, AWS_ERR_PARSE, "PaginationLoop",
