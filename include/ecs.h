@@ -64,6 +64,10 @@ void ecs_cluster_free(ecs_cluster *c);
  * ACTIVE cluster returns it (ECS's idempotent answer). */
 int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
                        aws_error *err);
+/* UpdateCluster: the settings (containerInsights) and the exec configuration of in (name
+ * = the cluster); tags and capacity providers are not changed here. *out may be NULL. */
+int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
+                       aws_error *err);
 /* DescribeClusters of one cluster with settings, configurations and tags. *found = 0
  * when ECS reports it MISSING (out zeroed); INACTIVE clusters are found with that status. */
 int ecs_describe_cluster(aws_client *c, const char *cluster, ecs_cluster *out, int *found,

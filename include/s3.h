@@ -64,6 +64,8 @@ int s3_put_bucket_encryption(aws_client *c, const char *bucket, const char *algo
 int s3_get_bucket_encryption(aws_client *c, const char *bucket, s3_encryption *out,
                              aws_error *err);
 
+int s3_delete_bucket_encryption(aws_client *c, const char *bucket, aws_error *err);
+
 int s3_put_bucket_policy(aws_client *c, const char *bucket, const char *policy, aws_error *err);
 /* *policy: the policy document (free()). */
 int s3_get_bucket_policy(aws_client *c, const char *bucket, char **policy, aws_error *err);
@@ -97,6 +99,8 @@ int s3_put_bucket_tagging(aws_client *c, const char *bucket, const svc_tags *tag
                           aws_error *err);
 /* Tags into *out (svc_tags_free); a bucket without tags gives an empty list, not an error. */
 int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_error *err);
+
+int s3_delete_bucket_tagging(aws_client *c, const char *bucket, aws_error *err);
 
 /* *status: "Enabled", "Suspended" or "" (never enabled); owned by the caller (free()). */
 int s3_get_bucket_versioning(aws_client *c, const char *bucket, char **status,

@@ -193,6 +193,11 @@ int s3_get_bucket_encryption(aws_client *c, const char *bucket, s3_encryption *o
     return 0;
 }
 
+int s3_delete_bucket_encryption(aws_client *c, const char *bucket, aws_error *err)
+{
+    return s3_call_(c, "DELETE", bucket, "encryption", NULL, NULL, 0, NULL, NULL, err);
+}
+
 int s3_put_bucket_policy(aws_client *c, const char *bucket, const char *policy, aws_error *err)
 {
     aws_s3_request r = {.method = "PUT", .bucket = bucket, .query = "policy", .body = policy,

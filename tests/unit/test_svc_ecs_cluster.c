@@ -31,6 +31,13 @@ START_TEST(cluster_create_describe_delete)
     ck_assert_str_eq(cl.container_insights, "enabled");
     ck_assert_str_eq(svc_tags_get(&cl.tags, "ecsdeploy:stack"), "demo");
     ecs_cluster_free(&cl);
+    ecs_cluster_input up = {.name = "svc-ecs-c1", .container_insights = "disabled",
+                            .exec_logging = "DEFAULT"};
+    ck_assert_msg(ecs_update_cluster(c, &up, &cl, &err) == 0, "%s", err.message);
+    ck_assert_str_eq(cl.exec_logging, "DEFAULT");
+    ck_assert_ptr_null(cl.exec_kms_key_id);
+    ck_assert_str_eq(cl.container_insights, "disabled");
+    ecs_cluster_free(&cl);
     /* tags through the generic calls */
     svc_tags_free(&tags);
     svc_tags_add(&tags, "ecsdeploy:id", "cluster");

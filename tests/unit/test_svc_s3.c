@@ -74,6 +74,7 @@ START_TEST(bucket_settings)
     ck_assert_str_eq(enc.kms_key_id, "alias/x");
     ck_assert_int_eq(enc.bucket_key_enabled, 1);
     s3_encryption_free(&enc);
+    ck_assert_int_eq(s3_delete_bucket_encryption(c, bk, &err), 0);
     char *policy;
     ck_assert_int_eq(s3_get_bucket_policy(c, bk, &policy, &err), -1);
     ck_assert_str_eq(err.code, "NoSuchBucketPolicy");
@@ -122,6 +123,9 @@ START_TEST(lifecycle_tags_versioning)
     ck_assert_uint_eq(tags.n, 1);
     ck_assert_str_eq(svc_tags_get(&tags, "ecsdeploy:stack"), "demo");
     svc_tags_free(&tags);
+    ck_assert_int_eq(s3_delete_bucket_tagging(c, bk, &err), 0);
+    ck_assert_int_eq(s3_get_bucket_tagging(c, bk, &tags, &err), 0);
+    ck_assert_uint_eq(tags.n, 0);
     char *st;
     ck_assert_int_eq(s3_get_bucket_versioning(c, bk, &st, &err), 0);
     ck_assert_str_eq(st, "");
