@@ -79,6 +79,13 @@ START_TEST(clusters_listed_over_pages)
         ecs_cluster_input in = {.name = name};
         ck_assert_int_eq(ecs_create_cluster(c, &in, NULL, &err), 0);
     }
+    /* creating it again answers with the existing cluster */
+    ecs_cluster_input again = {.name = "svc-ecs-list-0"};
+    ecs_cluster cl;
+    ck_assert_int_eq(ecs_create_cluster(c, &again, &cl, &err), 0);
+    ck_assert_str_eq(cl.name, "svc-ecs-list-0");
+    ck_assert_str_eq(cl.status, "ACTIVE");
+    ecs_cluster_free(&cl);
     svc_strings arns;
     ck_assert_int_eq(ecs_list_clusters(c, 2, &arns, &err), 0);
     size_t mine = 0;
