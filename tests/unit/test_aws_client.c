@@ -13,6 +13,7 @@ typedef struct {
     long status[8];          /* 0: a connection error */
     const char *body[8];
     const char *date[8];
+    const char *region_header; /* x-amz-bucket-region on every answer, or NULL */
     int n, next;
     int calls;
     double sleeps[8];
@@ -50,6 +51,9 @@ static int transport(void *ctx, const aws_http_request *req, aws_http_response *
     aws_http_header_add(&resp->headers, &resp->nheaders, "x-amzn-RequestId", "rid");
     if (s->date[i])
         aws_http_header_add(&resp->headers, &resp->nheaders, "Date", s->date[i]);
+    if (s->region_header)
+        aws_http_header_add(&resp->headers, &resp->nheaders, "x-amz-bucket-region",
+                            s->region_header);
     return 0;
 }
 
@@ -271,6 +275,11 @@ START_TEST(s3_call_with_md5_and_headers)
     aws_s3_request h = {.method = "HEAD", .bucket = "my-bucket"};
     ck_assert_int_eq(aws_s3_call(c, &h, &out, &err), -1);
     ck_assert_str_eq(err.code, "NotFound");
+    script s3 = {.status = {301}, .body = {NULL}, .region_header = "ap-south-1", .n = 1};
+    aws_client_set_hooks(c, transport, &s3, NULL, NULL, NULL, &s3);
+    ck_assert_int_eq(aws_s3_call(c, &h, &out, &err), -1);
+    ck_assert_str_eq(err.code, "PermanentRedirect");
+    ck_assert_ptr_nonnull(strstr(err.message, "(the bucket is in ap-south-1)"));
     aws_client_free(c);
 }
 END_TEST
