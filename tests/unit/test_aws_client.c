@@ -426,6 +426,27 @@ START_TEST(provider_failure_not_retried_twice)
 }
 END_TEST
 
+START_TEST(endpoint_with_a_base_path)
+{
+    script s = {.status = {200, 200}, .body = {ECS_OK, "<R/>"}, .n = 2};
+    aws_client *c = client_for(&s);
+    aws_client_free(c);
+    aws_client_options o = {.endpoint_url = "http://127.0.0.1:9/base/"};
+    aws_error err;
+    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
+    aws_client_set_hooks(c, transport, &s, half, record_sleep, fixed_now, &s);
+    cJSON *out;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), 0);
+    ck_assert_str_eq(s.last_url, "http://127.0.0.1:9/base/");
+    cJSON_Delete(out);
+    aws_s3_request r = {.method = "GET", .bucket = "b-1", .key = "k", .query = "x=1"};
+    ck_assert_int_eq(aws_s3_call(c, &r, &out, &err), 0);
+    ck_assert_str_eq(s.last_url, "http://127.0.0.1:9/base/b-1/k?x=1");
+    cJSON_Delete(out);
+    aws_client_free(c);
+}
+END_TEST
+
 Suite *aws_client_suite(void)
 {
     Suite *s = suite_create("aws_client");
@@ -443,6 +464,7 @@ Suite *aws_client_suite(void)
     tcase_add_test(t, credentials_refresh_before_expiry);
     tcase_add_test(t, long_lived_credentials_resolved_once);
     tcase_add_test(t, provider_failure_not_retried_twice);
+    tcase_add_test(t, endpoint_with_a_base_path);
     suite_add_tcase(s, t);
     return s;
 }
