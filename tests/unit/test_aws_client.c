@@ -310,6 +310,20 @@ START_TEST(debug_log_redacts)
 }
 END_TEST
 
+/* One page of S3 ListObjectVersions for aws_paginate: markers from input to the query. */
+static int s3_page(void *ctx, const cJSON *input, cJSON **output, aws_error *err)
+{
+    static const char *const lists[] = {"Version", NULL};
+    char q[256] = "versions";
+    const char *names[] = {"key-marker", "version-id-marker"};
+    for (int i = 0; i < 2; i++)
+        if (aws_json_str(input, names[i]))
+            snprintf(q + strlen(q), sizeof q - strlen(q), "&%s=%s", names[i],
+                     aws_json_str(input, names[i]));
+    aws_s3_request r = {.method = "GET", .bucket = "b-1", .query = q, .lists = lists};
+    return aws_s3_call(ctx, &r, output, err);
+}
+
 START_TEST(pagination)
 {
     script s = {.status = {200, 200, 200},
@@ -341,6 +355,26 @@ START_TEST(pagination)
                      0);
     ck_assert_int_eq(q.calls, 1);
     ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+    cJSON_Delete(items);
+
+    /* S3 style: two markers, IsTruncated decides, flattened items. */
+    script v = {.status = {200, 200},
+                .body = {"<ListVersionsResult><IsTruncated>true</IsTruncated><NextKeyMarker>k2"
+                         "</NextKeyMarker><NextVersionIdMarker>v2</NextVersionIdMarker><Version>"
+                         "<Key>k1</Key></Version></ListVersionsResult>",
+                         "<ListVersionsResult><IsTruncated>false</IsTruncated><NextKeyMarker>x"
+                         "</NextKeyMarker><Version><Key>k2</Key></Version><Version><Key>k3</Key>"
+                         "</Version></ListVersionsResult>"},
+                .n = 2};
+    aws_client_set_hooks(c, transport, &v, NULL, NULL, NULL, &v);
+    aws_page_spec vspec = {.in_token = "key-marker", .out_token = "NextKeyMarker",
+                           .in_token2 = "version-id-marker", .out_token2 = "NextVersionIdMarker",
+                           .truncated = "IsTruncated", .items = "Version"};
+    ck_assert_int_eq(aws_paginate(s3_page, c, NULL, &vspec, &items, &err), 0);
+    ck_assert_int_eq(v.calls, 2);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+    ck_assert_str_eq(v.last_url, "https://b-1.s3.eu-west-1.amazonaws.com/?versions&"
+                                 "key-marker=k2&version-id-marker=v2");
     cJSON_Delete(items);
     aws_client_free(c);
 }
