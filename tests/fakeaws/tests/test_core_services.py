@@ -97,6 +97,8 @@ def main():
         # IAM pagination and limits
         for i in range(5):
             iam.create_role(RoleName=f"page-role-{i}", AssumeRolePolicyDocument=TRUST)
+        r.error_code(lambda: iam.create_role(RoleName="PAGE-ROLE-1", AssumeRolePolicyDocument=TRUST),
+                     "EntityAlreadyExists", "role names are unique regardless of case")
         roles, n = pages(iam, "list_roles", "Roles", PaginationConfig={"PageSize": 2})
         r.eq((len(roles), n), (5, 3), "ListRoles pages of 2")
         from fakeaws_managed import MANAGED_NAMES
