@@ -91,6 +91,7 @@ class _Call:
 class App:
     def __init__(self, time_scale=1.0, seed=None, latency_ms=0.0, credentials_file=None):
         self.world = World(time_scale=time_scale, seed=seed)
+        self.seed = seed
         self.models = Models()
         self.keyring = Keyring()
         if credentials_file:
@@ -105,6 +106,8 @@ class App:
         load_services(self.world)
 
     def reset(self):
+        if self.seed is not None:
+            self.world.random.seed(self.seed)     # the same ids again after a reset
         self.world.reset()
         self.faults.clear()
         self.keyring.drop_temporary()

@@ -40,6 +40,16 @@ def main():
         p = subprocess.run(["/usr/bin/python3", RUN] + bad, capture_output=True, text=True, timeout=10)
         r.check(p.returncode != 0 and p.stderr.strip() and not p.stdout, f"{bad} refused: {p.returncode} {p.stderr!r}")
 
+    # --seed: the same ids in two runs, and again after a reset
+    ids = []
+    for _ in range(2):
+        with Fake("--seed", "5") as f:
+            kms, sm = f.client("kms"), f.client("secretsmanager")
+            ids.append((kms.create_key()["KeyMetadata"]["KeyId"], sm.create_secret(Name="x", SecretString="y")["ARN"]))
+            f.control("POST", "/_fake/reset")
+            ids.append((kms.create_key()["KeyMetadata"]["KeyId"], sm.create_secret(Name="x", SecretString="y")["ARN"]))
+    r.check(len(set(ids)) == 1, f"--seed gives the same ids across runs and resets: {ids}")
+
     with Fake() as f:
         # a port in use is refused clearly
         p = subprocess.run(["/usr/bin/python3", RUN, "--port", str(f.port)], capture_output=True, text=True, timeout=10)
