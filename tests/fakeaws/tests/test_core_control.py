@@ -23,8 +23,11 @@ def main():
         p = subprocess.Popen(["/usr/bin/python3", RUN, "--port", "0", "--seed", "3", "--latency-ms", "0",
                               "--time-scale", "0.5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = p.stdout.readline()
-        r.check(line.startswith("fakeaws listening on http://127.0.0.1:") and line.endswith("\n"),
-                f"ready line: {line!r}")
+        if not r.check(line.startswith("fakeaws listening on http://127.0.0.1:") and line.endswith("\n"),
+                       f"ready line: {line!r}"):
+            p.kill()
+            print(f"exit {p.wait()}, stderr: {p.stderr.read()[-3000:]}")
+            continue
         r.check(time.time() - t < 2.0, f"ready in under 2 s ({time.time() - t:.2f} s)")
         url = line.split()[-1]
         r.eq(json.loads(urllib.request.urlopen(url + "/_fake/health").read()), {"ok": True}, "health")
