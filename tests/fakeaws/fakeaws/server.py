@@ -24,6 +24,7 @@ from .protocols.common import Response
 from .signing import AuthError, Keyring, parse_auth, verify
 from .validate import validate
 
+CHECK_OUTPUT = os.environ.get("FAKEAWS_CHECK_OUTPUT", "")
 _SCOPE_RX = re.compile(r"Credential=[^/,\s]*/\d{8}/[^/]*/([^/]+)/")
 
 
@@ -288,12 +289,30 @@ class App:
             ctx.request = req
             with self.world.lock:
                 result = call.fn(params, ctx)
+            if CHECK_OUTPUT and op.output_shape is not None and isinstance(result, dict) \
+                    and "__raw__" not in result:
+                self._check_output(info, call.op_name, op, result)
             return proto.encode(result, info, op, rid)
         except AwsError as e:
             return self._err(proto, info, rid, e, op)
         except Exception:
             sys.stderr.write(f"fakeaws: {info.name}:{call.op_name} crashed:\n" + traceback.format_exc())
             return self._err(proto, info, rid, self._coded(proto, "internal"), op)
+
+    def _check_output(self, info, op_name, op, result):
+        """FAKEAWS_CHECK_OUTPUT=1: report handler outputs the model does not describe
+        (unknown members, wrong types, values outside an enum) on stderr; =strict: also
+        answer 500 so a test fails."""
+        result = {k: v for k, v in result.items() if not k.startswith("__")}
+        problems = [p for p in validate(result, op.output_shape, "json", limit=20)
+                    if p.kind in ("unknown", "type", "enum")]
+        if not problems:
+            return
+        text = "; ".join(f"{p.kind} at '{p.path}': {str(p.value)[:60]!r} ({p.constraint})" for p in problems)
+        sys.stderr.write(f"fakeaws: {info.name}:{op_name} output does not match the model: {text}\n")
+        if CHECK_OUTPUT == "strict":
+            raise AwsError("InternalFailure", f"fakeaws: {info.name}:{op_name} output does not match "
+                           f"the model: {text}", 500, sender_fault=False)
 
     def _fault_error(self, proto, rule):
         what = "unavailable" if rule.status == 503 else "internal"

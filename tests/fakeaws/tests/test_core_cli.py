@@ -15,6 +15,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
 from fakelib import Cli, Fake, Report  # noqa: E402
 
 PROTOCOL = {"sts": "query", "iam": "query", "secretsmanager": "json", "logs": "json", "kms": "json",

@@ -11,6 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
 from fakelib import Fake, Report, sign_and_send  # noqa: E402
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
@@ -24,6 +25,13 @@ def pages(client, op, key, **kw):
         n += 1
         out += page.get(key, [])
     return out, n
+
+
+def sm_list_stages(f):
+    sm = f.client("secretsmanager")
+    sm.create_secret(Name="stages", SecretString="x")
+    entry = [e for e in sm.list_secrets()["SecretList"] if e["Name"] == "stages"][0]
+    return list(entry.get("SecretVersionsToStages", {}).values()) == [["AWSCURRENT"]]
 
 
 def main():
@@ -86,8 +94,10 @@ def main():
         r.error_code(lambda: s3.put_object(Bucket="page-bucket", Key="m", Body=b"abc",
                                            ContentMD5=base64.b64encode(hashlib.md5(b"abd").digest()).decode()),
                      "BadDigest", "PutObject with a wrong Content-MD5")
-        r.eq(s3.get_object(Bucket="page-bucket", Key="k/1 x", Range="bytes=0-0")["ContentRange"], "bytes 0-0/1",
-             "ranged GET")
+        ranged = s3.get_object(Bucket="page-bucket", Key="k/1 x", Range="bytes=0-0")
+        r.eq((ranged["ContentRange"], ranged["ResponseMetadata"]["HTTPStatusCode"]), ("bytes 0-0/1", 206),
+             "ranged GET is a 206 with Content-Range")
+        r.eq(sm_list_stages(f), True, "ListSecrets entries carry SecretVersionsToStages")
         eu = f.client("s3", region="eu-west-1")
         r.error_code(lambda: eu.create_bucket(Bucket="page-bucket", CreateBucketConfiguration={
             "LocationConstraint": "eu-west-1"}), "BucketAlreadyOwnedByYou", "bucket names are global")

@@ -398,7 +398,7 @@ class S3(Service):
                     raise AwsError("InvalidRange", "The requested range is not satisfiable", 416)
                 body = body[lo:hi + 1]
                 out["ContentRange"] = f"bytes {lo}-{hi}/{n}"
-                out["StatusCode"] = 206
+                out["__status__"] = 206
         out["ContentLength"] = len(body)
         out["Body"] = body
         return out

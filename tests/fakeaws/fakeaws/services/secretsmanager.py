@@ -141,7 +141,12 @@ class SecretsManager(Service):
         page, nxt = paginate(items, req.get("NextToken"), req.get("MaxResults"))
         if page is None:
             raise AwsError("InvalidNextTokenException", "The NextToken value is invalid.", 400)
-        return {"SecretList": [self._describe(s) for s in page], "NextToken": nxt}
+        out = []
+        for s in page:
+            d = self._describe(s)
+            d["SecretVersionsToStages"] = d.pop("VersionIdsToStages")    # its name in a list entry
+            out.append(d)
+        return {"SecretList": out, "NextToken": nxt}
 
     def GetSecretValue(self, req, ctx):
         s = self._get(ctx, req["SecretId"])
