@@ -120,7 +120,9 @@ def main():
             {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",
                             "Principal": "*"}]})), "MalformedPolicyDocument", "inline policy with a principal")
 
-        # Secrets Manager: idempotency and listing
+        # Secrets Manager: names, idempotency and listing
+        r.error_code(lambda: sm.create_secret(Name="bad name?", SecretString="x"), "ValidationException",
+                     "secret name with a space")
         a = sm.create_secret(Name="idem", SecretString="v1", ClientRequestToken="a" * 32)
         b = sm.create_secret(Name="idem", SecretString="v1", ClientRequestToken="a" * 32)
         r.eq((a["ARN"], a["VersionId"]), (b["ARN"], b["VersionId"]), "CreateSecret retried with its token")

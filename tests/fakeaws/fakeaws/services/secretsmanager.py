@@ -1,10 +1,13 @@
 """Secrets Manager: secrets with versions and stages, scheduled deletion and restore,
 ClientRequestToken idempotency, GetRandomPassword."""
 
+import re
+
 from ..core import AwsError, Service
 from ..util import map_to_tags, paginate, rand_chars, tags_to_map, utcnow
 
 PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+NAME_RX = re.compile(r"[A-Za-z0-9/_+=.@!-]+")
 DAY = 86400
 
 
@@ -91,6 +94,9 @@ class SecretsManager(Service):
     # -- operations ----------------------------------------------------------------------
     def CreateSecret(self, req, ctx):
         name = req["Name"]
+        if not NAME_RX.fullmatch(name):
+            raise AwsError("ValidationException", "Invalid name. Must be a valid name containing "
+                           "alphanumeric characters, or any of the following: -/_+=.@!", 400)
         has_value = self._value_args(req)
         token = req.get("ClientRequestToken")
         existing = self._find(name, ctx.region)
