@@ -1,0 +1,171 @@
+#!/usr/bin/python3
+"""Robustness of the network handlers: every EC2, ELBv2 and Cloud Map operation the fake
+implements is called with many model-valid but arbitrary requests (seeded, reproducible),
+mixing in ids and ARNs of resources that exist. A handler may refuse with an AWS error;
+anything else (a KeyError, a TypeError...) would reach the client as an InternalError
+AWS never sends, so it fails the test. Answers must fit the model's output shapes."""
+
+import os
+import random
+import sys
+
+from test_net_common import MODELS, Net, check_output, run_tests
+
+from fakeaws.core import AwsError, RequestContext
+
+SEED = int(os.environ.get("FAKENET_FUZZ_SEED", "20261124"))
+ROUNDS = 40
+DESTRUCTIVE = ("Delete", "Deregister", "Release", "Detach", "Disassociate", "Remove",
+               "Revoke", "Untag", "Set", "Modify")
+
+
+class Gen:
+    """Random values for botocore shapes, preferring ids and ARNs that exist."""
+
+    def __init__(self, rnd, pool):
+        self.rnd = rnd
+        self.pool = pool
+
+    def value(self, shape, name, depth=0):
+        t = shape.type_name
+        if t == "structure":
+            out = {}
+            for m, sub in shape.members.items():
+                if m in shape.required_members or (depth < 3 and self.rnd.random() < 0.3):
+                    out[m] = self.value(sub, m, depth + 1)
+            return out
+        if t == "list":
+            lo = shape.metadata.get("min", 0)
+            return [self.value(shape.member, name, depth + 1)
+                    for _ in range(max(lo, self.rnd.randrange(0, 3)))]
+        if t == "map":
+            return {f"k{i}": f"v{i}" for i in range(self.rnd.randrange(0, 3))}
+        if t in ("integer", "long"):
+            lo = int(shape.metadata.get("min", 0))
+            hi = int(shape.metadata.get("max", max(lo, 300)))
+            return self.rnd.randint(lo, min(hi, lo + 70000))
+        if t == "boolean":
+            return self.rnd.random() < 0.5
+        if t in ("double", "float"):
+            return self.rnd.random() * 100
+        if t == "timestamp":
+            return 1700000000
+        if t == "blob":
+            return b"x"
+        return self.string(shape, name)
+
+    def string(self, shape, name):
+        if shape.enum:
+            return self.rnd.choice(shape.enum)
+        key = name.lower()
+        exact = {"loadbalancerarn": "lb", "loadbalancerarns": "lb", "targetgrouparn": "tg",
+                 "targetgrouparns": "tg", "listenerarn": "li", "listenerarns": "li",
+                 "rulearn": "rule", "rulearns": "rule", "resourcearns": "arn",
+                 "resourcearn": "arn", "serviceid": "srv", "id": "any",
+                 "instanceid": "inst", "groupid": "sg", "groupids": "sg",
+                 "securitygroups": "sg", "subnets": "subnet", "subnetids": "subnet",
+                 "ipprotocol": "proto", "associationid": "assoc", "namespacename": "nsname",
+                 "servicename": "srvname", "name": "name", "names": "name"}
+        kind = exact.get(key)
+        if kind and self.pool.get(kind) and self.rnd.random() < 0.85:
+            return self.rnd.choice(self.pool[kind])
+        for hint, kind in (("vpc", "vpc"), ("subnet", "subnet"), ("group", "sg"),
+                           ("gateway", "igw"), ("routetable", "rtb"), ("allocation", "alloc"),
+                           ("natgateway", "nat"), ("networkinterface", "eni"), ("arn", "arn"),
+                           ("namespace", "ns"), ("service", "srv"), ("operation", "op"),
+                           ("resource", "any"), ("cidr", "cidr"), ("id", "any")):
+            if hint in key and self.pool.get(kind) and self.rnd.random() < 0.8:
+                return self.rnd.choice(self.pool[kind])
+        lo = int(shape.metadata.get("min", 1))
+        hi = int(shape.metadata.get("max", 12))
+        n = max(lo, min(hi, self.rnd.randint(1, 12)))
+        return "".join(self.rnd.choice("abcdefghij0123-") for _ in range(n)).strip("-") or "a"
+
+
+def build_world():
+    n = Net(time_scale=0.0001)
+    vid, gid = n.vpc()
+    a = n.subnet(vid, "10.0.0.0/24", "us-east-1a")
+    b = n.subnet(vid, "10.0.1.0/24", "us-east-1b")
+    sg = n.sg(vid)
+    alloc = n.call("ec2", "AllocateAddress", Domain="vpc")["AllocationId"]
+    nat = n.call("ec2", "CreateNatGateway", SubnetId=a, AllocationId=alloc)["NatGateway"]
+    rtb = n.call("ec2", "CreateRouteTable", VpcId=vid)["RouteTable"]["RouteTableId"]
+    lb = n.call("elbv2", "CreateLoadBalancer", Name="fz", Subnets=[a, b],
+                SecurityGroups=[sg])["LoadBalancers"][0]["LoadBalancerArn"]
+    tg = n.call("elbv2", "CreateTargetGroup", Name="fz", Protocol="HTTP", Port=80, VpcId=vid,
+                TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+    li = n.call("elbv2", "CreateListener", LoadBalancerArn=lb, Protocol="HTTP", Port=80,
+                DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}]
+                )["Listeners"][0]["ListenerArn"]
+    rule = n.call("elbv2", "CreateRule", ListenerArn=li, Priority=1, Conditions=[
+        {"Field": "path-pattern", "Values": ["/x"]}],
+        Actions=[{"Type": "forward", "TargetGroupArn": tg}])["Rules"][0]["RuleArn"]
+    op = n.call("servicediscovery", "CreatePrivateDnsNamespace", Name="fz.local",
+                Vpc=vid)["OperationId"]
+    n.wait(61)
+    ns = n.call("servicediscovery", "GetOperation", OperationId=op)["Operation"]["Targets"]
+    srv = n.call("servicediscovery", "CreateService", Name="fz", NamespaceId=ns["NAMESPACE"],
+                 DnsConfig={"DnsRecords": [{"Type": "A", "TTL": 5}]})["Service"]
+    eni = n.ec2.create_network_interface(a, [sg], "fz", "ecs:task/fz")["NetworkInterfaceId"]
+    n.call("servicediscovery", "RegisterInstance", ServiceId=srv["Id"], InstanceId="inst-1",
+           Attributes={"AWS_INSTANCE_IPV4": "10.0.0.7"})
+    n.call("elbv2", "RegisterTargets", TargetGroupArn=tg, Targets=[{"Id": "10.0.0.7"}])
+    assoc = n.call("ec2", "AssociateRouteTable", RouteTableId=rtb, SubnetId=b)["AssociationId"]
+    pool = {"vpc": [vid], "subnet": [a, b], "sg": [sg], "igw": [gid], "rtb": [rtb],
+            "alloc": [alloc], "nat": [nat["NatGatewayId"]], "eni": [eni],
+            "arn": [lb, tg, li, rule, srv["Arn"]], "ns": [ns["NAMESPACE"]],
+            "srv": [srv["Id"]], "op": [op], "cidr": ["10.0.2.0/24", "0.0.0.0/0", "10.0.0.0/16"],
+            "lb": [lb], "tg": [tg], "li": [li], "rule": [rule], "inst": ["inst-1", "10.0.0.7"],
+            "proto": ["tcp", "udp", "-1", "icmp"], "assoc": [assoc], "nsname": ["fz.local"],
+            "srvname": ["fz"], "name": ["fz", "web", "fz.local"]}
+    pool["any"] = sum(pool.values(), [])
+    return n, pool
+
+
+def fuzz_service(service):
+    rnd = random.Random(f"{SEED}-{service}")
+    problems = []
+    n, pool = build_world()
+    svc = n.world.svc(service)
+    gen = Gen(rnd, pool)
+    ops = sorted((o for o in dir(svc) if o[:1].isupper() and callable(getattr(svc, o))),
+                 key=lambda o: (o.startswith(DESTRUCTIVE), o))
+    for op in ops:
+        opm = MODELS.operation(service, op)
+        if opm is None:
+            continue
+        for _ in range(ROUNDS):
+            req = gen.value(opm.input_shape, op) if opm.input_shape else {}
+            req.pop("DryRun", None)
+            ctx = RequestContext(n.world, service, op, "us-east-1", "test", "r", "h")
+            try:
+                with n.world.lock:
+                    out = svc.handler(op)(req, ctx)
+            except AwsError:
+                continue
+            except Exception as e:      # what AWS never answers
+                problems.append(f"{op}({req!r}): {type(e).__name__}: {e}")
+                continue
+            problems += check_output(out, opm.output_shape, op)
+    return problems
+
+
+def _test(service):
+    def run():
+        if MODELS.models is None:
+            return
+        problems = fuzz_service(service)
+        if problems:
+            raise AssertionError(f"{len(problems)} problems, first ones:\n  "
+                                 + "\n  ".join(problems[:8]))
+    return run
+
+
+test_fuzz_ec2 = _test("ec2")
+test_fuzz_elbv2 = _test("elbv2")
+test_fuzz_servicediscovery = _test("servicediscovery")
+
+
+if __name__ == "__main__":
+    sys.exit(run_tests(dict(globals())))
