@@ -149,6 +149,9 @@ struct res_kind {
     const char *const *create_only;
     /* Kinds whose resources must be gone before one of this kind can be deleted. */
     const char *const *delete_after;
+    /* Optional: add what `status` shows beyond id and state (a service's deployments,
+     * events, target health, ...) to `out` (a cJSON object). */
+    int (*status)(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err);
     /* 1 when update() gives the resource a new physical id (a task definition revision):
      * references to it count as changing. */
     int new_id_on_update;
@@ -182,6 +185,18 @@ char *res_ref_value(res_ctx *ctx, const char *id, const char *attr);
 cJSON *res_resolve(res_ctx *ctx, const cJSON *props);
 /* 1 when props still hold an unresolved reference. */
 int res_has_refs(const cJSON *props);
+
+/* ---- the stack file's references ------------------------------------------------ */
+
+/* Node ids of the things a stack file's ${KIND.NAME.ATTR} references name:
+ *   load_balancers.NAME -> "alb/NAME", secrets.NAME -> "secret/NAME",
+ *   buckets.NAME -> "bucket/NAME", services.NAME -> "service/NAME".
+ * The attribute is looked up in that node's actual properties under the same name
+ * (dns_name, arn, name, url, ...), so kinds put those attributes there. */
+char *res_spec_ref_node_id(const spec_ref *ref);
+/* A spec_ref_resolver over the graph (ud: the res_ctx): static values first, then
+ * node attributes. */
+int res_spec_ref_resolve(const spec_ref *ref, void *ud, char **value);
 
 /* ---- comparing ------------------------------------------------------------------- */
 

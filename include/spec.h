@@ -17,6 +17,18 @@
  * and a known attribute, and listed in spec_stack.refs. In a template "$${" stands for a
  * literal "${"; spec_template_resolve() turns a template into its final text. All other
  * strings are final text.
+ *
+ * What the model implies (for the resources layer):
+ * - a service with a load balancer: the LB's group may reach the service's group on
+ *   lb.port; its target group is type ip, health-checked per lb.health;
+ * - allow_from: ingress into the service's own group from another service's group, an
+ *   existing group or a CIDR, on `port` or every port of the service;
+ * - reach: one ingress rule we own inside an existing group (from the service's group);
+ * - an EBS volume, or a strategy other than rolling, needs the stack's infrastructure role;
+ * - exec needs the ssmmessages permissions on the task role;
+ * - a secret with source BOOTSTRAP is created by its bootstrap step, after that step's
+ *   service is first steady; services using it wait for that (no cycle, checked);
+ * - AWS names come from spec_names.h; every one was checked against AWS's limits.
  */
 #ifndef ECSDEPLOY_SPEC_H
 #define ECSDEPLOY_SPEC_H
@@ -85,8 +97,9 @@ typedef struct {
     int zones;             /* 1..6, default 2 */
     spec_nat nat;          /* default none */
     int subnet_prefix;     /* prefix length of every carved subnet */
-    int public_subnets;    /* 1 when the public tier is created */
-    int private_subnets;   /* 1 when the private tier is created */
+    int public_subnets;    /* 1 when the public tier is created (always, today) */
+    int private_subnets;   /* 1 when the private tier is created: nat is not none, a
+                            * service or load balancer asks for it, or `subnets:` lists it */
     spec_subnet *subnets;  /* public tier first, each tier in zone order */
     size_t nsubnets;
     /* SPEC_VPC_EXISTING */
@@ -183,7 +196,9 @@ typedef struct {
     int internal;       /* scheme: 0 internet-facing (default), 1 internal */
     spec_tier tier;     /* subnets: default public, private when internal */
     int idle_timeout;   /* seconds, 1..4000, default 60 */
-    char **allow_cidrs; /* who may connect; default 0.0.0.0/0 (internal: the VPC) */
+    char **allow_cidrs; /* who may connect: default 0.0.0.0/0; internal ones default to the
+                         * new VPC's CIDR, and stay empty (meaning "the VPC's CIDR, looked up")
+                         * with an existing or the default VPC */
     size_t nallow_cidrs;
     spec_listener *listeners;
     size_t nlisteners;
@@ -263,7 +278,7 @@ typedef struct {
 typedef struct {
     char *load_balancer;   /* logical name */
     char *container;       /* default: the main container */
-    int port;              /* container port, default the service's first port */
+    int port;              /* container port, default the container's first port */
     char **paths;          /* path patterns; none: every path */
     size_t npaths;
     char **hosts;          /* host patterns; none: every host */

@@ -2,6 +2,7 @@
  * ecsdeploy validate: load and check the stack file offline, print a short summary (or
  * the resolved model as JSON). Also cli_load_stack(), which every command uses first.
  */
+#include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,27 @@
 #include "cli.h"
 #include "spec.h"
 
-int cli_load_stack(const cli_globals *g, spec_stack **out)
+/* The problems as one JSON document on stdout, for `validate --output json`. */
+static void print_problems_json(const spec_diags *d)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "file", d->file ? d->file : "");
+    cJSON_AddBoolToObject(o, "valid", 0);
+    cJSON *a = cJSON_AddArrayToObject(o, "problems");
+    for (size_t i = 0; i < d->n; i++) {
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddNumberToObject(p, "line", d->items[i].loc.line);
+        cJSON_AddNumberToObject(p, "column", d->items[i].loc.col);
+        cJSON_AddStringToObject(p, "message", d->items[i].message);
+        cJSON_AddItemToArray(a, p);
+    }
+    char *js = cJSON_Print(o);
+    puts(js);
+    cJSON_free(js);
+    cJSON_Delete(o);
+}
+
+static int load_stack(const cli_globals *g, spec_stack **out, int json_problems)
 {
     spec_options o = {g->sets, g->nsets, g->set_files, g->nset_files};
     spec_diags d;
@@ -20,10 +41,17 @@ int cli_load_stack(const cli_globals *g, spec_stack **out)
         spec_diags_free(&d);
         return 0;
     }
+    if (json_problems)
+        print_problems_json(&d);
     spec_diags_print(&d, stderr, SPEC_DIAG_PRINT_CAP);
     fprintf(stderr, "ecsdeploy: %s: %zu problem%s; nothing was sent to AWS\n", file, d.n, d.n == 1 ? "" : "s");
     spec_diags_free(&d);
     return EXIT_USAGE;
+}
+
+int cli_load_stack(const cli_globals *g, spec_stack **out)
+{
+    return load_stack(g, out, 0);
 }
 
 static void line(const char *label, buf *b)
@@ -114,7 +142,7 @@ static int run_validate(const cli_globals *g, void *state, int argc, char **argv
     if (argc > 0)
         return cli_usage_error("validate takes no arguments, got '%s' (name the file with -f FILE)", argv[0]);
     spec_stack *s = NULL;
-    int rc = cli_load_stack(g, &s);
+    int rc = load_stack(g, &s, g->output == OUTPUT_JSON);
     if (rc != 0)
         return rc;
     if (g->output == OUTPUT_JSON) {

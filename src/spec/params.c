@@ -93,6 +93,7 @@ static void decode_one(spec_ctx *c, const spec_node *key, const spec_node *v, co
         spec_scalar(c, v, &p->default_value);
     } else if (v->kind == SPEC_NODE_SEQ) {
         spec_err(c, v, "must be a default value or a mapping with default, allowed, description");
+        return;
     }
     const char *set = o ? find_set(o->sets, o->nsets, p->name) : NULL;
     const char *file = o ? find_set(o->set_files, o->nset_files, p->name) : NULL;

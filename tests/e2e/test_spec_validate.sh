@@ -41,6 +41,17 @@ else
     echo "note: ../shared/DESIGN.md absent; sketch check skipped"
 fi
 
+# The examples in the README and in ecsdeploy-stack(5) are valid.
+sed -n '/^## Stack file/,/^## /p' README.md | sed -n '/^```yaml$/,/^```$/p' | sed '1d;$d' > "$TMP/readme.yml"
+expect_exit 0 -- "$ECSDEPLOY" validate -f "$TMP/readme.yml"
+expect_in "$out" "stack shop is valid" "the README example validates"
+awk '/^\.SH EXAMPLES/ {on=1} on && /^\.fi/ {n++; inb=0} on && inb {print > (dir "/man" (n+0) ".yml")} on && /^\.nf/ {inb=1}' \
+    dir="$TMP" man/ecsdeploy-stack.5
+for i in 0 1; do
+    expect_exit 0 -- "$ECSDEPLOY" validate -f "$TMP/man$i.yml"
+    expect_in "$out" "is valid" "ecsdeploy-stack(5) example $i validates"
+done
+
 # JSON stack files are YAML.
 printf '{"stack": "js", "services": {"web": {"image": "nginx", "port": 80}}}\n' > "$TMP/s.json"
 expect_exit 0 -- "$ECSDEPLOY" validate -f "$TMP/s.json" --output json
@@ -71,6 +82,12 @@ expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/p.yml" --set imgae=x
 expect_in "$err" "$TMP/p.yml: --set imgae=x: unknown parameter 'imgae' (did you mean 'image'?)" "--set unknown"
 expect_exit 2 -- "$ECSDEPLOY" --set-file "motd=$TMP/nope" validate -f "$TMP/p.yml"
 expect_in "$err" "--set-file motd=$TMP/nope: cannot read $TMP/nope: No such file or directory" "--set-file unreadable"
+
+# With --output json, problems are a JSON document on stdout too (and text on stderr).
+expect_exit 2 -- "$ECSDEPLOY" validate -f tests/spec/fargate-cpu.yml --output json
+printf '%s' "$out" | $PY -c 'import json,sys; d=json.load(sys.stdin); p=d["problems"][0]; assert d["valid"] is False and (p["line"],p["column"])==(3,29) and p["message"].startswith("services.web.cpu: 300 is not"), d' \
+    && pass || fail "validate --output json on a bad file: $out"
+expect_in "$err" "tests/spec/fargate-cpu.yml:3:29: services.web.cpu: 300 is not a Fargate cpu size" "text problems on stderr too"
 
 # Missing file, stray argument.
 expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/none.yml"
