@@ -108,13 +108,17 @@ class Net:
 
 
 class _Models:
-    """The service models the server validates with (../shared or botocore's), if any."""
+    """The current service models (../shared/aws-models, which the network services are
+    written against), if present. Without them (botocore's older models only) requests
+    and answers are not checked against shapes: the answers carry newer members."""
 
     def __init__(self):
         self.models = None
         try:
-            from fakeaws.models import Models
-            self.models = Models()
+            from fakeaws.models import Models, models_dir
+            root = models_dir()
+            if root and os.path.isdir(os.path.join(root, "ec2")):
+                self.models = Models()
         except Exception:
             pass
 
