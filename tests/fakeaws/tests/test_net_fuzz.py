@@ -82,6 +82,77 @@ class Gen:
         return "".join(self.rnd.choice("abcdefghij0123-") for _ in range(n)).strip("-") or "a"
 
 
+def templates(p):
+    """Requests that succeed in the fuzz world, for the mutation rounds."""
+    fwd = [{"Type": "forward", "TargetGroupArn": p["tg"][0]}]
+    perm = [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 81,
+             "IpRanges": [{"CidrIp": "10.1.0.0/16", "Description": "x"}],
+             "UserIdGroupPairs": [{"GroupId": p["sg"][0]}]}]
+    return {
+        ("ec2", "AuthorizeSecurityGroupIngress"): {"GroupId": p["sg"][0], "IpPermissions": perm},
+        ("ec2", "AuthorizeSecurityGroupEgress"): {"GroupId": p["sg"][0], "IpPermissions": perm},
+        ("ec2", "RevokeSecurityGroupIngress"): {"GroupId": p["sg"][0], "IpPermissions": perm},
+        ("ec2", "CreateRoute"): {"RouteTableId": p["rtb"][0], "DestinationCidrBlock": "1.0.0.0/8",
+                                 "GatewayId": p["igw"][0]},
+        ("ec2", "CreateSubnet"): {"VpcId": p["vpc"][0], "CidrBlock": "10.0.9.0/24",
+                                  "AvailabilityZone": "us-east-1c"},
+        ("ec2", "CreateSecurityGroup"): {"VpcId": p["vpc"][0], "GroupName": "g",
+                                         "Description": "d"},
+        ("ec2", "CreateNatGateway"): {"SubnetId": p["subnet"][0],
+                                      "AllocationId": p["alloc"][0], "ClientToken": "t"},
+        ("ec2", "DescribeSecurityGroups"): {"Filters": [{"Name": "vpc-id",
+                                                         "Values": p["vpc"]}]},
+        ("elbv2", "CreateLoadBalancer"): {"Name": "fz2", "Subnets": p["subnet"],
+                                          "SecurityGroups": p["sg"]},
+        ("elbv2", "CreateTargetGroup"): {"Name": "fz2", "Protocol": "HTTP", "Port": 81,
+                                         "VpcId": p["vpc"][0], "TargetType": "ip"},
+        ("elbv2", "CreateListener"): {"LoadBalancerArn": p["lb"][0], "Protocol": "HTTP",
+                                      "Port": 8080, "DefaultActions": fwd},
+        ("elbv2", "CreateRule"): {"ListenerArn": p["li"][0], "Priority": 7, "Actions": fwd,
+                                  "Conditions": [{"Field": "host-header",
+                                                  "Values": ["a.example.com"]}]},
+        ("elbv2", "ModifyRule"): {"RuleArn": p["rule"][0], "Actions": fwd},
+        ("elbv2", "ModifyListener"): {"ListenerArn": p["li"][0], "DefaultActions": fwd},
+        ("elbv2", "ModifyTargetGroup"): {"TargetGroupArn": p["tg"][0],
+                                         "HealthCheckIntervalSeconds": 10},
+        ("elbv2", "ModifyTargetGroupAttributes"): {"TargetGroupArn": p["tg"][0], "Attributes": [
+            {"Key": "deregistration_delay.timeout_seconds", "Value": "10"}]},
+        ("elbv2", "RegisterTargets"): {"TargetGroupArn": p["tg"][0],
+                                       "Targets": [{"Id": "10.0.0.9", "Port": 80}]},
+        ("servicediscovery", "CreateService"): {"Name": "s2", "NamespaceId": p["ns"][0],
+                                                "DnsConfig": {"DnsRecords": [
+                                                    {"Type": "A", "TTL": 5}]}},
+        ("servicediscovery", "RegisterInstance"): {"ServiceId": p["srv"][0],
+                                                   "InstanceId": "i-9", "Attributes": {
+                                                       "AWS_INSTANCE_IPV4": "10.0.0.9"}},
+        ("servicediscovery", "ListOperations"): {"Filters": [
+            {"Name": "STATUS", "Values": ["SUCCESS"], "Condition": "EQ"}]},
+    }
+
+
+def mutate(gen, req, shape, depth=0):
+    """A copy of `req` with one member dropped, regenerated or mutated further down."""
+    import copy
+    req = copy.deepcopy(req)
+    if shape.type_name != "structure" or not req:
+        return gen.value(shape, "x", depth)
+    key = gen.rnd.choice(sorted(req))
+    sub = shape.members[key]
+    roll = gen.rnd.random()
+    if roll < 0.2 and key not in shape.required_members:
+        del req[key]
+    elif roll < 0.5 or sub.type_name not in ("structure", "list"):
+        req[key] = gen.value(sub, key, depth + 1)
+    elif sub.type_name == "list" and req[key]:
+        i = gen.rnd.randrange(len(req[key]))
+        req[key][i] = mutate(gen, req[key][i], sub.member, depth + 1)
+        if gen.rnd.random() < 0.3:
+            req[key].append(copy.deepcopy(req[key][i]))
+    elif sub.type_name == "structure":
+        req[key] = mutate(gen, req[key], sub, depth + 1)
+    return req
+
+
 def build_world():
     n = Net(time_scale=0.0001)
     vid, gid = n.vpc()
@@ -131,12 +202,17 @@ def fuzz_service(service):
     gen = Gen(rnd, pool)
     ops = sorted((o for o in dir(svc) if o[:1].isupper() and callable(getattr(svc, o))),
                  key=lambda o: (o.startswith(DESTRUCTIVE), o))
+    tmpl = templates(pool)
     for op in ops:
         opm = MODELS.operation(service, op)
         if opm is None:
             continue
-        for _ in range(ROUNDS):
-            req = gen.value(opm.input_shape, op) if opm.input_shape else {}
+        for i in range(ROUNDS):
+            base = tmpl.get((service, op))
+            if base is not None and i % 2 == 0:
+                req = mutate(gen, base, opm.input_shape) if i else dict(base)
+            else:
+                req = gen.value(opm.input_shape, op) if opm.input_shape else {}
             req.pop("DryRun", None)
             ctx = RequestContext(n.world, service, op, "us-east-1", "test", "r", "h")
             try:
