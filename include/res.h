@@ -27,6 +27,7 @@
 
 #include "aws.h"
 #include "spec.h"
+#include "svc.h"
 
 #define RES_TAG_STACK "ecsdeploy:stack"
 #define RES_TAG_ID "ecsdeploy:id"
@@ -224,6 +225,11 @@ int res_sleep(res_ctx *ctx, double seconds);
 /* The standard tags for a node as a cJSON object {"ecsdeploy:stack": …, "ecsdeploy:id": …}
  * plus the stack's own tags. Caller frees. */
 cJSON *res_tags(res_ctx *ctx, const res_node *n);
+/* The same tags as a list for the service clients (svc_tags_free). */
+void res_tags_list(res_ctx *ctx, const res_node *n, svc_tags *out);
+/* 1 when a tag list says the resource belongs to this stack (and, with id, to that node). */
+int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id);
+
 /* Record what a create/update/remove left: the physical id (copied; NULL when gone) and
  * the actual properties (ownership passes; NULL when gone). Thread-safe. */
 void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual);

@@ -89,3 +89,20 @@ cJSON *res_tags(res_ctx *ctx, const res_node *n)
     cJSON_AddStringToObject(t, RES_TAG_ID, n->id);
     return t;
 }
+
+void res_tags_list(res_ctx *ctx, const res_node *n, svc_tags *out)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *t = res_tags(ctx, n);
+    for (const cJSON *c = t->child; c; c = c->next)
+        svc_tags_add(out, c->string, c->valuestring);
+    cJSON_Delete(t);
+}
+
+int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id)
+{
+    const char *stack = svc_tags_get(tags, RES_TAG_STACK);
+    if (!stack || strcmp(stack, ctx->stack_name) != 0)
+        return 0;
+    return !id || (svc_tags_get(tags, RES_TAG_ID) && strcmp(svc_tags_get(tags, RES_TAG_ID), id) == 0);
+}

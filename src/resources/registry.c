@@ -4,7 +4,12 @@
 
 #include "res.h"
 
+extern const res_kind res_log_group;
+extern const res_kind res_cluster;
+
 const res_kind *const res_kinds[] = {
+    &res_log_group,
+    &res_cluster,
     NULL};
 
 const res_kind *res_kind_by_name(const char *name)
