@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import time
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
@@ -94,6 +95,13 @@ def main():
         r.error_code(lambda: s3.put_object(Bucket="page-bucket", Key="m", Body=b"abc",
                                            ContentMD5=base64.b64encode(hashlib.md5(b"abd").digest()).decode()),
                      "BadDigest", "PutObject with a wrong Content-MD5")
+        crc = base64.b64encode(zlib.crc32(b"data").to_bytes(4, "big")).decode()
+        st, _, b = sign_and_send(f.url, "s3", method="PUT", path="/page-bucket/ck", body=b"data", s3=True,
+                                 headers={"x-amz-checksum-crc32": crc})
+        r.eq(st, 200, "PutObject with a right x-amz-checksum-crc32")
+        st, _, b = sign_and_send(f.url, "s3", method="PUT", path="/page-bucket/ck", body=b"data", s3=True,
+                                 headers={"x-amz-checksum-crc32": "AAAAAA=="})
+        r.check(st == 400 and b"<Code>BadDigest</Code>" in b, f"PutObject with a wrong CRC32: {st} {b[:150]!r}")
         ranged = s3.get_object(Bucket="page-bucket", Key="k/1 x", Range="bytes=0-0")
         r.eq((ranged["ContentRange"], ranged["ResponseMetadata"]["HTTPStatusCode"]), ("bytes 0-0/1", 206),
              "ranged GET is a 206 with Content-Range")

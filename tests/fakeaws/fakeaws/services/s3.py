@@ -346,6 +346,7 @@ class S3(Service):
         md5 = req.get("ContentMD5")
         if md5 is not None and md5 != base64.b64encode(hashlib.md5(body).digest()).decode():
             raise _bad_digest()
+        self._check_checksum(ctx)        # x-amz-checksum-* headers (or aws-chunked trailers)
         etag = '"' + hashlib.md5(body).hexdigest() + '"'
         vid = self._new_version_id(b)
         self._store(b, req["Key"], {"VersionId": vid, "body": body, "ETag": etag, "marker": False,
