@@ -47,6 +47,9 @@ void spec_diags_sort(spec_diags *d);
 /* The closest of `candidates` (NULL-terminated) to `word`, or NULL when none is close. */
 const char *spec_suggest(const char *word, const char *const *candidates);
 size_t spec_edit_distance(const char *a, const char *b);
+/* No more suggestions once this many problems are known: they cost an edit distance per
+ * candidate, and a hostile file could otherwise make validation quadratic. */
+#define SPEC_SUGGEST_LIMIT 200
 
 /* ---- decoding context (get.c) ---------------------------------------------------- */
 
@@ -90,6 +93,8 @@ int spec_get_bool(spec_ctx *c, const spec_node *map, const char *key, int *out);
 /* One of `names` (NULL-terminated): *out is its index. */
 int spec_get_enum(spec_ctx *c, const spec_node *map, const char *key, const char *const *names, int *out);
 int spec_node_enum(spec_ctx *c, const spec_node *n, const char *const *names, int *out);
+/* 1 (after reporting) when list or map `n` has more than `max` entries of `what`. */
+int spec_too_many(spec_ctx *c, const spec_node *n, size_t max, const char *what, const char *why);
 /* The `enabled:` switch of a map (default true; false drops the element). */
 int spec_enabled(spec_ctx *c, const spec_node *map);
 /* A list of strings (a single string is taken as a one-item list when `single_ok`). */

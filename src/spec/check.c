@@ -305,7 +305,7 @@ static void service_refs(spec_ctx *c, const spec_node *root, spec_service *v)
             const char **names = xcalloc(c->s->nservices + 1, sizeof *names);
             for (size_t j = 0; j < c->s->nservices; j++)
                 names[j] = c->s->services[j].name;
-            const char *hint = spec_suggest(g->peer, names);
+            const char *hint = c->d->n < SPEC_SUGGEST_LIMIT ? spec_suggest(g->peer, names) : NULL;
             spec_diag_add(c->d, g->loc, "services.%s.allow_from[%zu]: there is no service '%s'%s%s%s", v->name, i, g->peer,
                           hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
             free(names);

@@ -121,7 +121,7 @@ void spec_decode_bootstrap(spec_ctx *c, const spec_node *n)
     if (!n)
         return;
     size_t old = spec_path_push(c, "bootstrap");
-    if (spec_want_map(c, n)) {
+    if (spec_want_map(c, n) && !spec_too_many(c, n, 100, "steps", "one stack may hold")) {
         spec_stack *s = c->s;
         s->bootstrap = xcalloc(n->n + 1, sizeof *s->bootstrap);
         for (size_t i = 0; i < n->n; i++) {
