@@ -240,11 +240,12 @@ int spec_load_file(const char *path, const spec_options *opts, spec_stack **out,
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= SPEC_MAX_FILE_SIZE)
         buf_append(&b, chunk, n);
-    int err = ferror(f);
+    int err = ferror(f) ? errno : 0;
     fclose(f);
+    errno = err;
     int rc;
     if (err) {
-        spec_diag_add(d, none, "cannot read the stack file");
+        spec_diag_add(d, none, "cannot read the stack file: %s", strerror(errno));
         rc = -1;
     } else {
         rc = spec_load_buffer(path, b.data ? b.data : "", b.len, opts, out, d);

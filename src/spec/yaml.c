@@ -380,6 +380,10 @@ spec_node *spec_yaml_parse(const char *data, size_t len, spec_diags *d)
 {
     if (check_text(data, len, d) != 0)
         return NULL;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) { /* a UTF-8 byte order mark */
+        data += 3;
+        len -= 3;
+    }
     parser ps;
     memset(&ps, 0, sizeof ps);
     ps.d = d;

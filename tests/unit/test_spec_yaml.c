@@ -151,6 +151,12 @@ START_TEST(text_must_be_utf8)
     spec_diags_free(&d);
     ck_assert_ptr_null(parse("\xff\xfe" "a\0", &d));
     spec_diags_free(&d);
+    spec_node *bom = parse("\xef\xbb\xbf" "a: 1\r\nb: 2\r\n", &d);
+    ck_assert_ptr_nonnull(bom);
+    ck_assert_int_eq(spec_node_get(bom, "b")->loc.line, 2);
+    ck_assert_int_eq(spec_node_get(bom, "a")->loc.col, 4);
+    spec_node_free(bom);
+    spec_diags_free(&d);
     spec_node *ok = parse("name: \"caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\xa6\x86\"\n", &d);
     ck_assert_ptr_nonnull(ok);
     spec_node_free(ok);
