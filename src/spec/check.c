@@ -276,10 +276,6 @@ static void attach_rules(spec_ctx *c, const spec_node *root, spec_service *v)
             break;
         }
     }
-    if (a->auth.kind == SPEC_AUTH_OIDC && a->auth.client_secret && !spec_find_secret(c->s, a->auth.client_secret))
-        spec_report(c, spec_at(an, "authenticate", "oidc", "client_secret", NULL), a->loc,
-                    "services.%s.load_balancer.authenticate.oidc.client_secret: '%s' is not declared under 'secrets:'",
-                    v->name, a->auth.client_secret);
 }
 
 static void service_refs(spec_ctx *c, const spec_node *root, spec_service *v)
@@ -333,6 +329,46 @@ static void service_refs(spec_ctx *c, const spec_node *root, spec_service *v)
                     "a load_balancer", v->name, spec_strategy_name(v->deployment.strategy));
 }
 
+/* An OIDC client secret must exist before the listener rule that uses it. */
+static void client_secret_rule(spec_ctx *c, const spec_auth *a, const spec_node *at, const char *path)
+{
+    if (a->kind != SPEC_AUTH_OIDC || !a->client_secret)
+        return;
+    const spec_secret *sec = spec_find_secret(c->s, a->client_secret);
+    if (!sec)
+        spec_report(c, at, a->loc, "%s.authenticate.oidc.client_secret: '%s' is not declared under 'secrets:'",
+                    path, a->client_secret);
+    else if (sec->source == SPEC_SECRET_BOOTSTRAP)
+        spec_report(c, at, a->loc, "%s.authenticate.oidc.client_secret: '%s' is filled by a bootstrap step, which "
+                    "runs only after the load balancer serves; give the secret another source", path, a->client_secret);
+}
+
+static void client_secret_rules(spec_ctx *c, const spec_node *root)
+{
+    spec_stack *s = c->s;
+    for (size_t i = 0; i < s->nload_balancers; i++) {
+        const spec_load_balancer *lb = &s->load_balancers[i];
+        const spec_node *ls = spec_at(root, "load_balancers", lb->name, "listeners", NULL);
+        for (size_t j = 0; j < lb->nlisteners; j++) {
+            char *path = xasprintf("load_balancers.%s.listeners[%zu]", lb->name, j);
+            const spec_node *ln = ls && ls->kind == SPEC_NODE_SEQ && j < ls->n ? ls->vals[j] : NULL;
+            client_secret_rule(c, &lb->listeners[j].auth, spec_at(ln, "authenticate", "oidc", "client_secret", NULL),
+                               path);
+            free(path);
+        }
+    }
+    for (size_t i = 0; i < s->nservices; i++) {
+        const spec_service *v = &s->services[i];
+        if (!v->has_load_balancer)
+            continue;
+        char *path = xasprintf("services.%s.load_balancer", v->name);
+        client_secret_rule(c, &v->lb.auth,
+                           spec_at(root, "services", v->name, "load_balancer", "authenticate", "oidc", "client_secret", NULL),
+                           path);
+        free(path);
+    }
+}
+
 void spec_check_stack(spec_ctx *c, const spec_node *root)
 {
     spec_stack *s = c->s;
@@ -351,5 +387,6 @@ void spec_check_stack(spec_ctx *c, const spec_node *root)
     }
     spec_check_routes(c, root);
     spec_check_bootstrap(c, root);
+    client_secret_rules(c, root);
     spec_check_refs(c);
 }
