@@ -51,7 +51,7 @@ typedef struct {
 
 typedef struct {
     char *file;       /* the file name used in messages */
-    spec_diag *items; /* in file order once spec_diags_sort() ran */
+    spec_diag *items; /* in file order (sorted by the loader) */
     size_t n, cap;
 } spec_diags;
 
@@ -424,7 +424,8 @@ typedef struct {
 typedef struct spec_stack {
     char *file;
     char *name;             /* stack name */
-    char *region;           /* or NULL: from the command line / environment / profile */
+    char *region;           /* `region:` of the file, or NULL (then the command line,
+                             * environment or profile decide) */
     spec_param *params;
     size_t nparams;
     spec_env *tags;         /* extra tags on every resource */
@@ -495,7 +496,15 @@ const char *spec_ref_kind_name(spec_ref_kind v); /* "load_balancers", ... */
 
 /* ---- templates ------------------------------------------------------------------- */
 
-/* NULL-terminated list of the attributes a reference of this kind may name. */
+/* NULL-terminated list of the attributes a reference of this kind may name. Meanings:
+ *   load_balancers.X: dns_name, arn, zone_id (canonical hosted zone), url (https:// when
+ *     the LB has an HTTPS forwarding listener, else http://; DNS name; ":PORT" unless the
+ *     port is the scheme's default);
+ *   secrets.X: arn, name (the Secrets Manager name);
+ *   buckets.X: name, arn, domain_name (BUCKET.s3.REGION.amazonaws.com);
+ *   services.X: name, arn, security_group_id, task_role_arn, host (NAME.NAMESPACE, with
+ *     discovery), url (behind a load balancer: the LB's url plus the fixed prefix of the
+ *     first path pattern; else http://HOST:DISCOVERY_PORT). */
 const char *const *spec_ref_attributes(spec_ref_kind kind);
 /* 1 when a template holds at least one reference. */
 int spec_template_has_refs(const char *tmpl);
