@@ -86,7 +86,8 @@ typedef struct {
 } aws_s3_request;
 
 /* *output: the response body's root element as cJSON ({} when empty), plus "Headers":
- * an object of the response headers with lower-case names. A HEAD answered 404 gives
+ * an object of the response headers with lower-case names; a body that is not XML comes
+ * as the string "Body" (text up to the first NUL). A HEAD answered 404 gives
  * err->code "NotFound". */
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err);
 

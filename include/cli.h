@@ -58,6 +58,12 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct spec_stack;
 int cli_load_stack(const cli_globals *g, struct spec_stack **out);
 
+/* "90", "90s", "15m", "1h30m" into seconds (0 < d <= 7 days): 0, or -1 when invalid. */
+int cli_parse_duration(const char *text, double *seconds);
+
+/* --parallel N (1..64): 0, or prints why and returns EXIT_USAGE. */
+int cli_parse_parallel(const char *arg, int *out);
+
 /* The table of commands (commands.c). */
 extern const cli_command *const cli_commands[];
 

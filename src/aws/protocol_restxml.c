@@ -57,12 +57,25 @@ int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_er
     char msg[200];
     int rc = 0;
     const char *ct = aws_http_response_header(&resp, "Content-Type");
-    int xml = resp.body.len && (!ct || strstr(ct, "xml"));
+    /* Without a Content-Type, XML is recognised by its first character (GetBucketPolicy
+     * answers JSON with none). */
+    size_t lead = 0;
+    while (lead < resp.body.len && isspace((unsigned char)resp.body.data[lead]))
+        lead++;
+    int xml = resp.body.len &&
+              (ct ? strstr(ct, "xml") != NULL : lead < resp.body.len && resp.body.data[lead] == '<');
     if (xml)
         rc = aws_xml_to_json(resp.body.data, resp.body.len, AWS_XML_REST, req->lists, &out,
                              NULL, 0, msg, sizeof msg);
     else
         out = cJSON_CreateObject();
+    /* Bodies that are not XML (GetBucketPolicy's JSON, GetObject's bytes) as "Body":
+     * text up to the first NUL. */
+    if (rc == 0 && !xml && resp.body.len) {
+        char *text = xstrndup(resp.body.data, resp.body.len);
+        cJSON_AddStringToObject(out, "Body", text);
+        free(text);
+    }
     if (rc != 0) {
         aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse", "S3 %s: %s", req->method, msg);
         err->http_status = resp.status;

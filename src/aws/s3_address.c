@@ -46,7 +46,9 @@ void aws_s3_address(const aws_endpoint *ep, const char *bucket, const char *key,
         buf_putc(&p, '/');
         escape_path(&p, bucket);
     }
-    buf_putc(&p, '/');
+    /* Path style without a key is "/bucket" (as the SDKs send it); otherwise "/key" or "/". */
+    if (key || !bucket || virtual_host)
+        buf_putc(&p, '/');
     if (key)
         escape_path(&p, key);
     if (virtual_host) {

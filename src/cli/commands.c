@@ -3,10 +3,18 @@
 
 extern const cli_command cli_cmd_init;
 extern const cli_command cli_cmd_validate;
+extern const cli_command cli_cmd_plan;
+extern const cli_command cli_cmd_up;
+extern const cli_command cli_cmd_status;
+extern const cli_command cli_cmd_down;
 extern const cli_command cli_cmd_whoami;
 
 const cli_command *const cli_commands[] = {
     &cli_cmd_init,
     &cli_cmd_validate,
+    &cli_cmd_plan,
+    &cli_cmd_up,
+    &cli_cmd_status,
+    &cli_cmd_down,
     &cli_cmd_whoami,
     NULL};

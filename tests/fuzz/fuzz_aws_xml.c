@@ -7,7 +7,7 @@
  *   - a successful conversion yields a JSON object that prints;
  *   - an error read from any body has a non-empty code and message;
  *   - redaction never returns NULL.
- * libFuzzer entry point when built with -DAWS_FUZZ_LIBFUZZER (tests/fuzz/run_aws.sh);
+ * libFuzzer entry point when built with -DAWS_FUZZ_LIBFUZZER (tests/fuzz/run.sh (make fuzz));
  * a bounded random run inside `make check` calls aws_fuzz_xml_one (tests/unit/test_aws_fuzz.c).
  */
 #include <stdint.h>

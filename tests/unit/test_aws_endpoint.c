@@ -150,8 +150,12 @@ START_TEST(s3_addressing)
     ck_assert_str_eq(path, "/a%20b/c.txt");
     free(url), free(host), free(path);
     aws_s3_address(&ep, "my.dotted.bucket", NULL, 0, &url, &host, &path);
-    ck_assert_str_eq(url, "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket/");
-    ck_assert_str_eq(path, "/my.dotted.bucket/");
+    ck_assert_str_eq(url, "https://s3.eu-west-1.amazonaws.com/my.dotted.bucket");
+    ck_assert_str_eq(path, "/my.dotted.bucket");
+    free(url), free(host), free(path);
+    aws_s3_address(&ep, "my-bucket", NULL, 0, &url, &host, &path);
+    ck_assert_str_eq(url, "https://my-bucket.s3.eu-west-1.amazonaws.com/");
+    ck_assert_str_eq(path, "/");
     free(url), free(host), free(path);
     aws_s3_address(&ep, NULL, NULL, 0, &url, &host, &path);
     ck_assert_str_eq(url, "https://s3.eu-west-1.amazonaws.com/");

@@ -3,7 +3,7 @@
  * (tests/fuzz/fuzz_aws_xml.c) inside `make check`, under ASan and UBSan: seed documents
  * of every response style, mutated (byte flips, insertions of markup characters,
  * deletions, splices), plus raw random bytes. Longer, coverage-guided runs:
- * tests/fuzz/run_aws.sh.
+ * tests/fuzz/run.sh (make fuzz).
  */
 #include <check.h>
 #include <stdint.h>

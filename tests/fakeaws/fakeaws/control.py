@@ -64,6 +64,8 @@ def handle(app, method, path, body):
                     r = ecs.stop_task_as_crash(segs[1])
                 except AwsError as e:
                     return _json(404 if "NotFound" in e.code else 400, {"error": e.code, "message": e.message})
+            if r is False:
+                return _json(404, {"error": "TaskNotFound", "message": f"no running task {segs[1]}"})
             return _json(200, {"stopped": segs[1], "result": r})
     except Exception:
         return _json(500, {"error": traceback.format_exc()})

@@ -12,8 +12,14 @@ BG_STRATEGIES = ("BLUE_GREEN", "CANARY", "LINEAR")
 BG_STAGES = ["PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT",
              "POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT",
              "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"]
+PLATFORM_VERSIONS = ("1.4.0", "1.3.0", "1.2.0", "1.1.0", "1.0.0")
 STAGE_S = 5            # the short stages (hooks would run here)
 SD_ACTIVE = ("PENDING", "IN_PROGRESS", "ROLLBACK_REQUESTED", "ROLLBACK_IN_PROGRESS", "STOP_REQUESTED")
+
+
+def platform_version(requested):
+    """Fargate platform version a task gets: LATEST (or none) is 1.4.0."""
+    return "1.4.0" if requested in (None, "", "LATEST") else requested
 
 
 class Deployments:
@@ -60,7 +66,7 @@ class Deployments:
         rev = {
             "serviceRevisionArn": arn, "serviceArn": svc["arn"], "clusterArn": svc["clusterArn"],
             "taskDefinition": svc["taskDefinition"], "launchType": svc.get("launchType", "FARGATE"),
-            "platformVersion": "1.4.0", "platformFamily": "Linux",
+            "platformVersion": platform_version(svc.get("platformVersion")), "platformFamily": "Linux",
             "loadBalancers": svc.get("loadBalancers") or [], "serviceRegistries": svc.get("serviceRegistries") or [],
             "networkConfiguration": svc.get("networkConfiguration"),
             "containerImages": [{"containerName": c["name"], "image": c["image"],
@@ -78,7 +84,7 @@ class Deployments:
         dep = {
             "id": dep_id, "status": "PRIMARY", "taskDefinition": rev["taskDefinition"],
             "desiredCount": svc["desiredCount"], "failedTasks": 0, "createdAt": t, "updatedAt": t,
-            "launchType": rev["launchType"], "platformVersion": "1.4.0", "platformFamily": "Linux",
+            "launchType": rev["launchType"], "platformVersion": rev["platformVersion"], "platformFamily": "Linux",
             "networkConfiguration": rev["networkConfiguration"], "loadBalancers": rev["loadBalancers"],
             "serviceRegistries": rev["serviceRegistries"], "volumeConfigurations": rev["volumeConfigurations"],
             "enableExecuteCommand": rev["enableExecuteCommand"],
@@ -248,7 +254,11 @@ class Deployments:
             g_tg = self._tg_for(lb, green)
             b_tg = self._tg_for(lb, {"slot": 1 - green["slot"]})
             if elb is not None:
-                elb.set_forward_weights(rule, [(b_tg, int(round(100 - weight))), (g_tg, int(round(weight)))])
+                try:
+                    elb.set_forward_weights(rule, [(b_tg, int(round(100 - weight))), (g_tg, int(round(weight)))])
+                except AwsError as e:  # the rule or a group was deleted under the deployment
+                    self._event(svc, self.world.clock.now(), f"(service {svc['name']}) was unable to shift traffic "
+                                f"on {rule}: {e.code}: {e.message}")
         if which == "prod":
             sd["weight"] = float(weight)
         else:
@@ -349,6 +359,7 @@ class Deployments:
         started = []
         for _ in range(n):
             tk = self._new_task(cluster, td, t, svc=svc, dep=dep, network=dep["networkConfiguration"],
+                                platform=dep["platformVersion"],
                                 exec_enabled=dep["enableExecuteCommand"], region=svc["region"],
                                 tags=svc.get("tags") if svc.get("propagateTags") == "SERVICE" else None)
             started.append(tk["id"])
@@ -403,7 +414,7 @@ class Deployments:
             for tk in old:
                 if not self._healthy(tk):
                     stop.append(tk)
-                elif healthy - 1 >= min_healthy and len(prim_live) > 0 or D == 0:
+                elif healthy - 1 >= min_healthy:
                     stop.append(tk)
                     healthy -= 1
             if stop:
@@ -412,8 +423,6 @@ class Deployments:
                 live = self._live(svc)
         room = max_total - len(live)
         need = D - len(prim_live)
-        if need > 0 and room <= 0 and not prim_live and D > 0:
-            room = 1  # maximumPercent 100 with minimumHealthyPercent 100 would never progress
         self._launch(svc, prim, min(need, room), t)
 
     def _reconcile_bg(self, svc, sd, green, t):

@@ -125,11 +125,11 @@ def task_shape(ecs, tk, include=()):
         if c.get("reason"):
             co["reason"] = c["reason"]
         if exec_agent:
-            running = tk["lastStatus"] == "RUNNING" and c["lastStatus"] == "RUNNING"
+            running = tk["agentRunning"] and tk["lastStatus"] == "RUNNING" and c["lastStatus"] == "RUNNING"
             agent = {"name": "ExecuteCommandAgent",
                      "lastStatus": "RUNNING" if running else ("STOPPED" if c["lastStatus"] == "STOPPED" else "PENDING")}
-            if tk.get("startedAt") is not None:
-                agent["lastStartedAt"] = dt(tk["startedAt"])
+            if tk.get("agentStartedAt") is not None:
+                agent["lastStartedAt"] = dt(tk["agentStartedAt"])
             co["managedAgents"] = [agent]
         conts.append(co)
     att_status = {"PROVISIONING": "PRECREATED", "STOPPED": "DELETED", "DEPROVISIONING": "DETACHING"}.get(
@@ -157,7 +157,7 @@ def task_shape(ecs, tk, include=()):
         "healthStatus": tk["health"], "lastStatus": tk["lastStatus"], "launchType": "FARGATE",
         "overrides": {"containerOverrides": [{"name": c["name"]} for c in tk["containers"]],
                       "inferenceAcceleratorOverrides": []},
-        "platformVersion": "1.4.0", "platformFamily": "Linux",
+        "platformVersion": tk["platformVersion"], "platformFamily": "Linux",
         "pullStartedAt": dt(tk.get("pullStartedAt")), "pullStoppedAt": dt(tk.get("pullStoppedAt")),
         "startedAt": dt(tk.get("startedAt")), "startedBy": tk.get("startedBy"),
         "stopCode": tk.get("stopCode"), "stoppedAt": dt(tk.get("stoppedAt")),

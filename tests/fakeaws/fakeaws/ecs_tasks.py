@@ -11,6 +11,8 @@ Durations are realistic AWS seconds, scaled by the world clock.
 import heapq
 import itertools
 import math
+import sys
+import traceback
 
 from fakeaws import containers
 from fakeaws.core import AwsError
@@ -25,7 +27,8 @@ DEPROVISION_S = 10     # ENI detach
 ENI_LINGER_S = 180     # the released ENI stays "available" (and blocks SG deletion)
 NO_HC_GRACE_S = 40     # no health check at all: counted healthy 40 s after RUNNING
 DEFAULT_DEREG_S = 300  # target group deregistration delay when unknown
-STOPPED_KEEP_S = 3600  # stopped tasks stay visible to DescribeTasks
+STOPPED_KEEP_S = 3600
+AGENT_START_S = 5      # the ECS Exec agent comes up this long after the task is RUNNING  # stopped tasks stay visible to DescribeTasks
 
 
 class TaskLifecycle:
@@ -45,27 +48,35 @@ class TaskLifecycle:
         while self.q and self.q[0][0] <= now and guard < 200000:
             guard += 1
             t, _, kind, oid, action, epoch = heapq.heappop(self.q)
-            if kind == "task":
-                task = self.tasks.get(oid)
-                if task is None or task["epoch"] != epoch:
-                    continue
-                self._task_event(task, action, t)
-                svc = self.services_by_arn.get(task.get("svc"))
-                if svc is not None:
-                    self._reconcile(svc, t)
-            elif kind == "svc":
-                svc = self.services_by_arn.get(oid)
-                if svc is not None:
-                    self._reconcile(svc, t)
-            elif kind == "sd":
-                sd = self.sds.get(oid)
-                if sd is None or sd["epoch"] != epoch:
-                    continue
-                self._sd_timer(sd, t, action)
-                svc = self.services_by_arn.get(sd["serviceArn"])
-                if svc is not None:
-                    self._reconcile(svc, t)
+            try:
+                self._dispatch(t, kind, oid, action, epoch)
+            except Exception:  # a bug here must not make every later ECS call fail
+                if getattr(self, "raise_errors", False):
+                    raise
+                sys.stderr.write(f"fakeaws ecs: event {kind} {action} failed:\n{traceback.format_exc()}")
         self._prune_stopped(now)
+
+    def _dispatch(self, t, kind, oid, action, epoch):
+        if kind == "task":
+            task = self.tasks.get(oid)
+            if task is None or task["epoch"] != epoch:
+                return
+            self._task_event(task, action, t)
+            svc = self.services_by_arn.get(task.get("svc"))
+            if svc is not None:
+                self._reconcile(svc, t)
+        elif kind == "svc":
+            svc = self.services_by_arn.get(oid)
+            if svc is not None:
+                self._reconcile(svc, t)
+        elif kind == "sd":
+            sd = self.sds.get(oid)
+            if sd is None or sd["epoch"] != epoch:
+                return
+            self._sd_timer(sd, t, action)
+            svc = self.services_by_arn.get(sd["serviceArn"])
+            if svc is not None:
+                self._reconcile(svc, t)
 
     def _prune_stopped(self, now):
         keep = STOPPED_KEEP_S * self.world.clock.scale
@@ -87,7 +98,11 @@ class TaskLifecycle:
         elb = self._svc_opt("elbv2")
         tg = elb.target_group(tg_arn) if elb is not None else None
         tg = tg or {}
-        attrs = tg.get("Attributes") or {}
+        attrs = tg.get("Attributes")
+        if attrs is None and elb is not None:
+            # not in the contracted target_group() shape: read the network part's store
+            attrs = ((getattr(elb, "tgs", None) or {}).get(tg_arn) or {}).get("attrs")
+        attrs = attrs or {}
         if isinstance(attrs, list):
             attrs = {a.get("Key"): a.get("Value") for a in attrs}
         try:
@@ -117,11 +132,15 @@ class TaskLifecycle:
         if not group:
             raise AwsError("ResourceNotFoundException", "The specified log group does not exist.")
         ms = int(t * 1000)
-        logs.append_events(group, stream, [(ms + i, line) for i, line in enumerate(lines)])
+        events = [(ms + i, line) for i, line in enumerate(lines)]
+        try:
+            logs.append_events(group, stream, events, region=task["region"])
+        except TypeError:
+            logs.append_events(group, stream, events)
 
     # ------------------------------------------------------------ launching
     def _new_task(self, cluster, td, t, svc=None, dep=None, network=None, started_by=None,
-                  group=None, exec_enabled=False, tags=None, region="us-east-1"):
+                  group=None, exec_enabled=False, tags=None, region="us-east-1", platform="1.4.0"):
         tid = "".join(self.world.random.choice("0123456789abcdef") for _ in range(32))
         acct = cluster["arn"].split(":")[4]
         arn = f"arn:aws:ecs:{region}:{acct}:task/{cluster['name']}/{tid}"
@@ -138,6 +157,7 @@ class TaskLifecycle:
             "enableExecuteCommand": bool(exec_enabled), "tags": list(tags or []),
             "cpu": td.get("cpu"), "memory": td.get("memory"), "fs": containers.Filesystem(),
             "env": {}, "attachment_id": self.world.new_uuid(), "stopKind": None,
+            "platformVersion": platform or "1.4.0", "agentRunning": False,
         }
         task["containers"] = [{
             "name": c["name"], "image": c["image"], "essential": c.get("essential", True),
@@ -194,7 +214,7 @@ class TaskLifecycle:
                         for c in td["containerDefinitions"])
         iam = self._svc_opt("iam")
         role = td.get("executionRoleArn")
-        if need_role and role and iam is not None and (iam.role_by_arn(role) is None or not iam.role_assumable(role)):
+        if need_role and role and iam is not None and not self._role_ok(role):
             return ("ResourceInitializationError: unable to pull secrets or registry auth: execution resource "
                     f"retrieval failed: ECS was unable to assume the role '{role}' that was provided for this task. "
                     "Please verify that the role being passed has the proper trust relationship and permissions "
@@ -278,7 +298,10 @@ class TaskLifecycle:
                 continue
             port = lb.get("containerPort")
             if elb is not None and ip:
-                elb.register_target(tg, ip, port, lb_b)
+                try:
+                    elb.register_target(tg, ip, port, lb_b)
+                except AwsError:
+                    continue  # the target group is gone: nothing to register with
             task["targets"].append((tg, ip, port))
             registered.append(tg)
         if registered and svc:
@@ -308,6 +331,42 @@ class TaskLifecycle:
             self._task_at(task, t, "no_hc_healthy", NO_HC_GRACE_S * slow)
         if task["behaviour"] == "crashloop" or any(c["behaviour"] == "crashloop" for c in task["containers"]):
             self._task_at(task, t, "crash", CRASH_AFTER_S)
+        task["log_n"] = 0
+        self._schedule_log_tick(task, t)
+        if task["enableExecuteCommand"]:
+            self._task_at(task, t, "agent_up", AGENT_START_S)
+
+    def _on_agent_up(self, task, t):
+        if task["lastStatus"] == "RUNNING":
+            task["agentRunning"] = True
+            task["agentStartedAt"] = t
+
+    def _schedule_log_tick(self, task, t):
+        td = self._td(task["td"])
+        every = None
+        for c in td["containerDefinitions"]:
+            if (c.get("logConfiguration") or {}).get("logDriver") == "awslogs":
+                p = containers.periodic_log(c["image"], {}, 0, self.fixture)
+                if p:
+                    every = p[0] if every is None else min(every, p[0])
+        if every:
+            self._task_at(task, t, "log_tick", every)
+
+    def _on_log_tick(self, task, t):
+        if task["lastStatus"] != "RUNNING" or task["desiredStatus"] != "RUNNING":
+            return
+        task["log_n"] += 1
+        td = self._td(task["td"])
+        for c in td["containerDefinitions"]:
+            ctx = {"task_id": task["id"], "container": c["name"], "image": c["image"],
+                   "hostname": self._hostname(task), "env": task["env"].get(c["name"], {})}
+            p = containers.periodic_log(c["image"], ctx, task["log_n"], self.fixture)
+            if p:
+                try:
+                    self._log(task, t, c, [p[1]])
+                except AwsError:
+                    pass
+        self._schedule_log_tick(task, t)
 
     def _tg_for(self, lb, dep):
         slot = (dep or {}).get("slot", 0)
@@ -331,7 +390,14 @@ class TaskLifecycle:
             port = reg.get("port") or reg.get("containerPort")
             if port:
                 attrs["AWS_INSTANCE_PORT"] = str(port)
-            sdsvc.register_instance(sid, task["id"], attrs)
+            try:
+                sdsvc.register_instance(sid, task["id"], attrs)
+            except AwsError as e:
+                if svc is not None:
+                    self._event(svc, task.get("startedAt") or self.world.clock.now(),
+                                f"(service {svc['name']}) failed to register (task {task['id']}) in the service "
+                                f"registry {reg['registryArn']}: {e.code}: {e.message}")
+                continue
             task["sd_instances"].append((sid, task["id"]))
 
     def _mark_health(self, task, t):
@@ -344,8 +410,37 @@ class TaskLifecycle:
         if ok and not task["healthy"] and task["lastStatus"] == "RUNNING":
             task["healthy"] = True
             task["healthyAt"] = t
+            sdsvc = self._svc_opt("servicediscovery")
+            for sid, iid in task["sd_instances"]:
+                if sdsvc is not None and hasattr(sdsvc, "set_instance_health"):
+                    try:
+                        sdsvc.set_instance_health(sid, iid, True)
+                    except AwsError:
+                        pass
+
+    def _elb_agrees(self, task, t, want, action):
+        """The load balancer's own view must match before ECS acts on it: the network
+        part times health from the real moment of registration, which can be later than
+        this event's time when events are replayed after a quiet spell. If it does not
+        agree yet, look again a little later."""
+        elb = self._svc_opt("elbv2")
+        if elb is None:
+            return True
+        for tg, ip, port in task["targets"]:
+            try:
+                state = elb.target_state(tg, ip, port)[0]
+            except Exception:
+                return True
+            if state != want and state in ("initial", "healthy", "unhealthy"):
+                st = self._tg_settings(tg)
+                later = max(t, self.world.clock.now()) + max(1, st["interval"]) * self.world.clock.scale
+                self._push(later, "task", task["id"], action, task["epoch"])
+                return False
+        return True
 
     def _on_lb_healthy(self, task, t):
+        if not self._elb_agrees(task, t, "healthy", "lb_healthy"):
+            return
         task["lb_ok"] = True
         self._mark_health(task, t)
 
@@ -357,7 +452,7 @@ class TaskLifecycle:
         self._mark_health(task, t)
 
     def _on_lb_unhealthy(self, task, t):
-        if task["desiredStatus"] != "RUNNING":
+        if task["desiredStatus"] != "RUNNING" or not self._elb_agrees(task, t, "unhealthy", "lb_unhealthy"):
             return
         svc = self.services_by_arn.get(task["svc"])
         tg, ip, port = task["targets"][0]

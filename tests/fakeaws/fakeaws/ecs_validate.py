@@ -16,11 +16,17 @@ def invalid(msg):
 
 class Validation:
 
-    def _role_ok(self, arn):
+    def _role_ok(self, arn, principal="ecs-tasks.amazonaws.com"):
+        """ECS can assume the role: it exists, IAM has propagated it, and its trust policy
+        names `principal` (ecs-tasks.amazonaws.com for task and execution roles,
+        ecs.amazonaws.com for infrastructure roles)."""
         iam = self._svc_opt("iam")
         if iam is None:
             return True
-        return iam.role_by_arn(arn) is not None and iam.role_assumable(arn)
+        if iam.role_by_arn(arn) is None or not iam.role_assumable(arn):
+            return False
+        trusts = getattr(iam, "role_trusts_service", None)
+        return trusts is None or bool(trusts(arn, principal))
 
     def _role_has_policy(self, arn, policy_name, action):
         iam = self._svc_opt("iam")
@@ -141,7 +147,7 @@ class Validation:
             if any(a.get("Type") != "forward" for a in actions):
                 raise invalid(f"The listener rule {rule_arn} given as {key} must have a single forward action.")
         role = adv["roleArn"]
-        if not self._role_ok(role):
+        if not self._role_ok(role, "ecs.amazonaws.com"):
             raise invalid(ASSUME_MSG.format(arn=role))
         if not self._role_has_policy(role, "AmazonECSInfrastructureRolePolicyForLoadBalancers",
                                      "elasticloadbalancing:ModifyRule"):
@@ -168,7 +174,7 @@ class Validation:
             if not ebs:
                 raise invalid(f"managedEBSVolume must be specified for volume {vc['name']}.")
             role = ebs.get("roleArn")
-            if not self._role_ok(role):
+            if not self._role_ok(role, "ecs.amazonaws.com"):
                 raise invalid(ASSUME_MSG.format(arn=role))
             if not self._role_has_policy(role, "AmazonECSInfrastructureRolePolicyForVolumes", "ec2:CreateVolume"):
                 raise invalid(f"The infrastructure role {role} does not allow Amazon ECS to manage EBS volumes "
@@ -206,13 +212,19 @@ class Validation:
         if bake is not None and not 0 <= bake <= 1440:
             raise invalid("bakeTimeInMinutes must be between 0 and 1440.")
 
+    def validate_platform(self, requested):
+        from fakeaws.ecs_deploy import PLATFORM_VERSIONS
+        if requested not in (None, "", "LATEST") + PLATFORM_VERSIONS:
+            raise AwsError("PlatformUnknownException", "The specified platform version does not exist.")
+
     def validate_service(self, ctx, cluster, svc, td):
+        self.validate_platform(svc.get("platformVersion"))
         self.validate_deployment(svc)
         self.validate_network(ctx, svc, td)
         self.validate_load_balancers(svc, td)
         self.validate_registries(svc)
         self.validate_volumes(svc, td)
         self.validate_task_roles(td)
-        if svc.get("role") and not self._role_ok(svc["role"]):
+        if svc.get("role") and not self._role_ok(svc["role"], "ecs.amazonaws.com"):
             raise invalid("Unable to assume role and validate the specified targetGroupArn. Please verify that "
                           "the ECS service role being passed has the proper permissions.")

@@ -12,7 +12,7 @@ encrypts with the second half of the data key, the agent with the first), the co
 a pseudo-terminal ("\\n" -> "\\r\\n"), and channel_closed at the end.
 
 Faults for data-channel messages (drop, duplicate, reorder) come from the fault rules
-(see _fault_rates) and apply in both directions, reproducibly (seeded).
+(see FaultSource) and apply in both directions, reproducibly (seeded).
 """
 
 import base64
@@ -22,7 +22,6 @@ import json
 import os
 import random
 import select
-import socket
 import struct
 import time
 import uuid
@@ -187,30 +186,39 @@ def _reject(sock, status, text):
 
 # ---------------------------------------------------------------- faults
 
-def _fault_rates(world):
-    """Data-channel fault rates {"drop", "duplicate", "reorder"} in [0, 1].
+class FaultSource:
+    """Decides, per data-channel message, "drop", "duplicate", "reorder" or None.
 
-    Read, in order: world.faults.exec_rules() when the core's fault store offers it,
-    else world.exec_faults (a dict with those keys, set by tests), else none."""
-    rates = None
-    store = getattr(world, "faults", None)
-    if store is not None and hasattr(store, "exec_rules"):
-        try:
-            rates = store.exec_rules()
-        except Exception:
-            rates = None
-    if rates is None:
-        rates = getattr(world, "exec_faults", None)
-    rates = rates or {}
-    return {k: float(rates.get(k, 0) or 0) for k in ("drop", "duplicate", "reorder")}
+    Uses the core's fault store (world.faults.exec_decide(direction, message_type), set
+    with POST /_fake/faults "exec" rules) when there is one; otherwise world.exec_faults,
+    a dict of rates {"drop", "duplicate", "reorder"} (unit tests), seeded per session."""
+
+    def __init__(self, world, rng):
+        self.rng = rng
+        store = getattr(world, "faults", None)
+        self.store = store if store is not None and hasattr(store, "exec_decide") else None
+        rates = getattr(world, "exec_faults", None) or {}
+        self.rates = [(k, float(rates.get(k, 0) or 0)) for k in ("drop", "duplicate", "reorder")]
+
+    def decide(self, direction, message_type):
+        if self.store is not None:
+            try:
+                return self.store.exec_decide(direction, message_type)
+            except Exception:
+                return None
+        for action, rate in self.rates:
+            if rate and self.rng.random() < rate:
+                return action
+        return None
 
 
 # ---------------------------------------------------------------- the agent
 
 class Agent:
-    def __init__(self, world, session, fs, ws, rng, faults):
+    def __init__(self, world, session, fs, ws, rng):
         self.world, self.s, self.fs, self.ws = world, session, fs, ws
-        self.rng, self.faults = rng, faults
+        self.rng = rng
+        self.faults = FaultSource(world, random.Random(rng.getrandbits(64)))
         self.out_seq = 0
         self.unacked = {}          # seq -> [raw, last_sent]
         self.expected = 0
@@ -224,14 +232,15 @@ class Agent:
         self.stats = {"resent": 0, "dropped_out": 0, "dropped_in": 0, "dup_in": 0}
 
     # -- sending
-    def _raw_send(self, frame, faultable=True):
-        if faultable and self.faults["drop"] and self.rng.random() < self.faults["drop"]:
+    def _raw_send(self, frame, message_type):
+        action = self.faults.decide("to_client", message_type)
+        if action == "drop":
             self.stats["dropped_out"] += 1
             return
         frames = [frame]
-        if faultable and self.faults["duplicate"] and self.rng.random() < self.faults["duplicate"]:
+        if action == "duplicate":
             frames.append(frame)
-        if faultable and self.faults["reorder"] and self.held_out is None and self.rng.random() < self.faults["reorder"]:
+        if action == "reorder" and self.held_out is None:
             self.held_out = frames
             return
         for f in frames:
@@ -254,12 +263,12 @@ class Agent:
                                payload_type, payload)
         self.unacked[self.out_seq] = [frame, time.time()]
         self.out_seq += 1
-        self._raw_send(frame)
+        self._raw_send(frame, "output_stream_data")
 
     def send_ack(self, msg):
         body = json.dumps({"AcknowledgedMessageType": msg["type"], "AcknowledgedMessageId": str(msg["id"]),
                            "AcknowledgedMessageSequenceNumber": msg["seq"], "IsSequentialMessage": True}).encode()
-        self._raw_send(encode_message("acknowledge", 0, 3, 0, body))
+        self._raw_send(encode_message("acknowledge", 0, 3, 0, body), "acknowledge")
 
     def resend_due(self):
         now = time.time()
@@ -269,7 +278,7 @@ class Agent:
             if now - ent[1] >= RESEND_S:
                 ent[1] = now
                 self.stats["resent"] += 1
-                self._raw_send(ent[0])
+                self._raw_send(ent[0], "output_stream_data")
                 n += 1
                 if n >= 16:
                     break
@@ -298,14 +307,15 @@ class Agent:
             return
         if not msg["digest_ok"]:
             return
-        if self.faults["drop"] and self.rng.random() < self.faults["drop"]:
+        action = self.faults.decide("from_client", msg["type"])
+        if action == "drop":
             self.stats["dropped_in"] += 1
             return
         batch = [msg]
-        if self.faults["duplicate"] and self.rng.random() < self.faults["duplicate"]:
+        if action == "duplicate":
             batch.append(msg)
             self.stats["dup_in"] += 1
-        if self.faults["reorder"] and self.held_in is None and self.rng.random() < self.faults["reorder"]:
+        if action == "reorder" and self.held_in is None:
             self.held_in = batch
             return
         if self.held_in is not None:
@@ -391,7 +401,7 @@ def _serve(world, session_id, sock, path, headers, initial):
     if not token_ok:
         ws.send_close(1008, b"invalid token")
         return
-    agent = Agent(world, session, fs, ws, random.Random(seed), _fault_rates(world))
+    agent = Agent(world, session, fs, ws, random.Random(seed))
     agent.client_id = opened.get("ClientId", "")
     try:
         _run(world, ecs, session, agent)

@@ -144,6 +144,15 @@ class Faults:
 
     # -- data channel (read by fakeaws/execchannel.py) --------------------------------
     def exec_rules(self):
+        """Data-channel fault rates as the exec part reads them: {"drop": r, "duplicate": r,
+        "reorder": r}, each the rate of the first rule with that action (0 when none)."""
+        with self.lock:
+            out = {"drop": 0.0, "duplicate": 0.0, "reorder": 0.0}
+            for r in reversed(self.exec):
+                out[r.action] = r.rate
+            return out
+
+    def exec_rule_list(self):
         """The data-channel rules as plain dicts (action, rate, count, skip, direction,
         message_type, matched, applied)."""
         with self.lock:

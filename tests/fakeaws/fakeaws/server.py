@@ -103,12 +103,13 @@ class App:
         with self.calls_lock:
             self.calls = []
 
-    def record(self, service, operation, status, code, start, end, fault=None, access_key=None):
+    def record(self, service, operation, status, code, start, end, fault=None, access_key=None,
+               region=None, request_id=None):
         with self.calls_lock:
             self.seq += 1
             entry = {"seq": self.seq, "service": service, "operation": operation,
                      "status": status, "error": code, "start": round(start, 6),
-                     "end": round(end, 6)}
+                     "end": round(end, 6), "region": region, "request_id": request_id}
             if fault:
                 entry["fault"] = fault
             if access_key:
@@ -121,7 +122,7 @@ class App:
     def handle(self, req):
         start = time.time()
         rid = str(uuid.uuid4())
-        st = {"service": None, "op": None, "fault": None, "key": None}
+        st = {"service": None, "op": None, "fault": None, "key": None, "region": None}
         outcome = self._handle(req, rid, st)
         end = time.time()
         resp = outcome.response
@@ -129,7 +130,7 @@ class App:
         if resp is not None and resp.status >= 300:
             code = getattr(resp, "error_code", None)
         self.record(st["service"], st["op"], resp.status if resp else None, code, start, end,
-                    st["fault"] or ("dropped" if outcome.drop else None), st["key"])
+                    st["fault"] or ("dropped" if outcome.drop else None), st["key"], st["region"], rid)
         return outcome
 
     def _err(self, proto, info, rid, err, op=None):
@@ -206,6 +207,7 @@ class App:
                     raise self._coded(proto, e.kind, e.message)
                 st["key"] = auth.access_key
                 region = auth.region
+            st["region"] = region
             op_name = proto.operation_name(req, info)
             st["op"] = op_name
             op = info.operation(op_name)
@@ -327,7 +329,13 @@ class Handler(BaseHTTPRequestHandler):
         if self.path.startswith("/_fake/exec/"):
             control.exec_handover(app, self)
             return
-        body = self._read_body()
+        try:
+            body = self._read_body()
+        except (ValueError, OSError) as e:
+            self.close_connection = True
+            self._send(Response(400, [("Content-Type", "text/plain"), ("Connection", "close")],
+                                f"fakeaws: cannot read the request body: {e}\n".encode()), 0.0)
+            return
         if self.path.startswith("/_fake/") or self.path == "/_fake":
             status, ctype, payload = control.handle(app, self.command, self.path, body)
             self._send(Response(status, [("Content-Type", ctype)], payload), 0.0)

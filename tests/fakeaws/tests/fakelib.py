@@ -16,14 +16,16 @@ RUN = os.path.join(FAKE_DIR, "run")
 class Fake:
     """A running fake: `with Fake() as f: f.client("sts")`."""
 
-    def __init__(self, *args, time_scale=0.01):
+    def __init__(self, *args, time_scale=0.01, env=None):
         self.args = ["--time-scale", str(time_scale)] + list(args)
+        self.env = env
         self.proc = None
         self.url = None
 
     def __enter__(self):
         self.proc = subprocess.Popen(["/usr/bin/python3", RUN, "--port", "0"] + self.args,
-                                     stdout=subprocess.PIPE, stderr=sys.stderr, text=True)
+                                     stdout=subprocess.PIPE, stderr=sys.stderr, text=True,
+                                     env=dict(os.environ, **self.env) if self.env else None)
         line = self.proc.stdout.readline()
         if not line.startswith("fakeaws listening on "):
             self.proc.kill()

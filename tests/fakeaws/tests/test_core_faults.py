@@ -135,7 +135,9 @@ def main():
     fl = Faults(seed=1)
     fl.set({"exec": [{"action": "reorder", "direction": "from_client"}]})
     r.eq((fl.exec_decide("to_client"), fl.exec_decide("from_client")), (None, "reorder"), "exec direction filter")
-    r.eq(fl.exec_rules()[0]["applied"], 1, "exec_rules() reports applications")
+    r.eq(fl.exec_rule_list()[0]["applied"], 1, "exec_rule_list() reports applications")
+    fl.set({"exec": [{"action": "drop", "rate": 0.25}, {"action": "duplicate", "rate": 0.5}]})
+    r.eq(fl.exec_rules(), {"drop": 0.25, "duplicate": 0.5, "reorder": 0.0}, "exec_rules() gives the rates")
     r.finish()
 
 

@@ -116,6 +116,24 @@ def main():
         r.error_code(lambda: c.create_secret(SecretString="x"), "ValidationException", "botocore: missing Name")
         r.error_code(lambda: c.get_random_password(PasswordLength=0), "ValidationException",
                      "botocore: PasswordLength below the model's minimum")
+
+    # Without ../shared: Debian botocore's models plus the ECS overlay.
+    ecs_cases = [
+        ("overlay: ListServiceDeployments without service", "ListServiceDeployments", {},
+         "InvalidParameterException", r"Value null at 'service'"),
+        ("overlay: bad deployment strategy", "CreateService",
+         {"serviceName": "s", "deploymentConfiguration": {"strategy": "SIDEWAYS"}},
+         "InvalidParameterException", r"enum value set: \[ROLLING, BLUE_GREEN, LINEAR, CANARY\]"),
+        ("overlay: volumeConfigurations without name", "CreateService",
+         {"serviceName": "s", "volumeConfigurations": [{"managedEBSVolume": {"roleArn": "arn:aws:iam::000000000000:role/x"}}]},
+         "InvalidParameterException", r"volumeConfigurations.1.member.name"),
+    ]
+    with Fake(env={"FAKEAWS_MODELS": "none"}) as f:
+        for what, op, body, code, rx in ecs_cases:
+            st, h, b = sign_and_send(f.url, "ecs", headers=js("AmazonEC2ContainerServiceV20141113." + op),
+                                     body=json.dumps(body).encode())
+            r.eq((st, code_of(b)), (400, code), what)
+            r.check(re.search(rx, b.decode()) is not None, f"{what}: body {b[:300]!r} lacks /{rx}/")
     r.finish()
 
 

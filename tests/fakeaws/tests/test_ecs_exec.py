@@ -233,7 +233,8 @@ def setup(kms_key=None, exec_enabled=True, task_allows=("ssmmessages:*",), image
     def running():
         arns = call(w, "ListTasks", cluster="c", serviceName="s")["taskArns"]
         tasks = call(w, "DescribeTasks", cluster="c", tasks=arns)["tasks"] if arns else []
-        return [t for t in tasks if t["lastStatus"] == "RUNNING"]
+        return [t for t in tasks if t["lastStatus"] == "RUNNING" and (
+            not exec_enabled or t["containers"][0]["managedAgents"][0]["lastStatus"] == "RUNNING")]
     task = wait_for(running)[0]
     return w, task
 
@@ -279,6 +280,25 @@ def test_execute_command_preconditions():
     e = expect_error("InvalidParameterException", call, w, "ExecuteCommand", cluster="c", task=task["taskArn"],
                      command="ls", interactive=False)
     assert "Interactive is the only mode" in e.message
+    # the agent comes up a few seconds after the task is RUNNING; an old platform has no exec
+    ecs = w.svc("ecs")
+    tk = ecs.tasks[task["taskArn"].rsplit("/", 1)[1]]
+    tk["agentRunning"] = False
+    e = expect_error("InvalidParameterException", call, w, "ExecuteCommand", cluster="c", task=task["taskArn"],
+                     command="ls", interactive=True)
+    assert "agent isn't running" in e.message
+    tk["agentRunning"] = True
+    tk["platformVersion"] = "1.3.0"
+    e = expect_error("InvalidParameterException", call, w, "ExecuteCommand", cluster="c", task=task["taskArn"],
+                     command="ls", interactive=True)
+    assert "platform version 1.3.0" in e.message
+    tk["platformVersion"] = "1.4.0"
+    expect_error("PlatformUnknownException", call, w, "RunTask", cluster="c", taskDefinition="srv",
+                 platformVersion="9.9.9", launchType="FARGATE", networkConfiguration={
+                     "awsvpcConfiguration": {"subnets": ["subnet-a"]}})
+    e = expect_error("InvalidParameterException", call, w, "ExecuteCommand", cluster="c", task=task["taskArn"],
+                     command="ls", interactive=False)
+    assert "Interactive is the only mode" in e.message
     expect_error("ClusterNotFoundException", call, w, "ExecuteCommand", cluster="nope", task=task["taskArn"],
                  command="ls", interactive=True)
 
@@ -306,7 +326,7 @@ def test_exit_code_wrapper_and_sh():
     cases = [("sh -c 'false; printf \"\\n__RC__%d\\n\" $?'", b"\n__RC__1\n"),
              ("sh -c '(exit 7); printf \"\\n__RC__%d\\n\" $?'", b"\n__RC__7\n"),
              ("sh -c 'echo a; echo b && false; printf \"%s=%d\\n\" rc $?'", b"a\nb\nrc=1\n"),
-             ("ls /var/lib/dbward", b"agent-token\ndata\n"),
+             ("ls /var/lib/dbward", b"agent-token\n"),
              ("echo  hello   world", b"hello world\n"),
              ("sh -c 'sleep 0.3; echo late'", b"late\n")]
     for cmd, want in cases:
@@ -447,7 +467,7 @@ def test_kms_encrypted_session():
             client.send_input(9, json.dumps({"Challenge": base64.b64encode(back).decode()}).encode())
     c = exchange(w, task, "cat /etc/dbward/server.conf")
     out = c.run(on_handshake=on_hs)
-    assert out.startswith(b"listen = 0.0.0.0:8080\n"), out
+    assert out.startswith(b"listen = 0.0.0.0:3000\n"), out
     assert c.handshake_payloads == [5, 8, 7], c.handshake_payloads
     enc = [m for m in c.received if m["type"] == "output_stream_data" and m["ptype"] == 1]
     assert enc and all(b"listen" not in m["payload"] for m in enc)

@@ -155,6 +155,10 @@ def test_service_validation_refusals():
     e = expect_error("InvalidParameterException", create, w, td)
     assert e.message.startswith(f"ECS was unable to assume the role '{w.exec_role}'"), e.message
     w.svc("iam").roles[w.exec_role]["assumable"] = True
+    w.svc("iam").roles[w.task_role]["trust"] = ("lambda.amazonaws.com",)
+    e = expect_error("InvalidParameterException", create, w, td)
+    assert "proper trust relationship" in e.message and w.task_role in e.message, e.message
+    del w.svc("iam").roles[w.task_role]["trust"]
     e = expect_error("InvalidParameterException", create, w, td, networkConfiguration={
         "awsvpcConfiguration": {"subnets": ["subnet-zz"], "securityGroups": ["sg-1"]}})
     assert "subnet-zz" in e.message
@@ -451,6 +455,54 @@ def test_teardown_refusals_and_eni_linger():
     assert res["clusters"] == [] and res["tasks"] == [] and res["services"] == []
 
 
+def test_one_writer_deployment_and_container_health_checks():
+    w = world()
+    hc = {"command": ["CMD-SHELL", "wget -q -O- http://localhost:3000/health || exit 1"], "interval": 10,
+          "retries": 2, "startPeriod": 30}
+    env = [{"name": "DBWARD_DATA_DIR", "value": "/data"}]
+    td1 = register(w, "ghcr.io/example/dbward-server:2.3.0", family="srv", containerDefinitions=[
+        {"name": "server", "image": "ghcr.io/example/dbward-server:2.3.0", "healthCheck": hc, "environment": env}])
+    create(w, td1, name="server", desired=1, lb=False,
+           deploymentConfiguration={"minimumHealthyPercent": 0, "maximumPercent": 100, **CB})
+    settled(w, "server")
+    ecs = w.svc("ecs")
+    first = next(tk for tk in ecs.tasks.values() if tk["lastStatus"] == "RUNNING")
+    assert first["health"] == "HEALTHY"
+    token = first["fs"].read("/data/agent-token")
+    assert token.startswith(b"dwt_") and token == first["fs"].read("/var/lib/dbward/agent-token")
+    td2 = register(w, "ghcr.io/example/dbward-server:2.4.0", family="srv", containerDefinitions=[
+        {"name": "server", "image": "ghcr.io/example/dbward-server:2.4.0", "healthCheck": hc, "environment": env}])
+    call(w, "UpdateService", cluster="c1", service="server", taskDefinition=td2)
+    live = [tk for tk in ecs.tasks.values() if tk["desiredStatus"] == "RUNNING"]
+    assert len(live) == 1 and live[0]["td"] == td2, "min 0 / max 100: the old task stops before the new starts"
+    settled(w, "server")
+    td3 = register(w, "x/dbward-server:unhealthy", family="srv", containerDefinitions=[
+        {"name": "server", "image": "x/dbward-server:unhealthy", "healthCheck": hc, "environment": env}])
+    call(w, "UpdateService", cluster="c1", service="server", taskDefinition=td3)
+    s = settled(w, "server")
+    assert s["taskDefinition"] == td2
+    assert any("failed container health checks" in m for m in messages(s)), messages(s)
+    failed = [t for t in stopped_tasks(w, "server") if t["taskDefinitionArn"] == td3]
+    assert failed and failed[0]["stoppedReason"] == "Task failed container health checks"
+    assert failed[0]["containers"][0]["healthStatus"] == "UNHEALTHY"
+
+
+def test_periodic_log_lines():
+    w = world(scale=0.0005)
+    create(w, register(w, "nginx:1"), desired=1, lb=False)
+    settled(w)
+    time.sleep(0.2)
+    call(w, "ListClusters")
+    streams = w.svc("logs").groups["/ecs/app"]
+    (stream, events), = streams.items()
+    lines = [m for _, m in events]
+    assert lines[0].startswith("starting nginx:1 in task ") and lines[1] == "web: ready"
+    alive = [m for m in lines if m.startswith("web: alive (")]
+    assert len(alive) >= 3 and alive[:3] == ["web: alive (1)", "web: alive (2)", "web: alive (3)"], lines[:6]
+    stamps = [ts for ts, _ in events]
+    assert stamps == sorted(stamps)
+
+
 if __name__ == "__main__":
     run_tests([test_clusters, test_task_definitions, test_service_validation_refusals,
                test_service_reaches_steady_state_with_tasks_enis_targets_logs_cloudmap,
@@ -459,4 +511,5 @@ if __name__ == "__main__":
                test_blue_green_completes_and_flips_target_groups, test_canary_and_linear_shift_in_steps,
                test_blue_green_failure_rolls_back_and_restores_weights, test_stop_service_deployment_rollback_during_bake,
                test_stop_rolling_deployment_rollback, test_crash_via_control_api_is_replaced,
-               test_teardown_refusals_and_eni_linger])
+               test_teardown_refusals_and_eni_linger, test_one_writer_deployment_and_container_health_checks,
+               test_periodic_log_lines])

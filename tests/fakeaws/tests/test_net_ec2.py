@@ -50,6 +50,9 @@ def test_vpc_cidr_validation_and_attributes():
     expect(n.ec2.vpc(vid)["EnableDnsSupport"] is True)
     n.fails("InvalidVpcID.NotFound", "ec2", "DescribeVpcs", VpcIds=["vpc-0123456789abcdef0"])
     n.fails("InvalidVpcID.NotFound", "ec2", "DeleteVpc", VpcId="vpc-0123456789abcdef0")
+    n.fails("InvalidVpcID.Malformed", "ec2", "DescribeVpcs", VpcIds=["vpc-xyz"])
+    n.fails("InvalidVpcID.Malformed", "ec2", "CreateSubnet", VpcId="vpc-12",
+            CidrBlock="10.0.0.0/24")
 
 
 def test_subnets_range_conflict_and_zone():
@@ -71,7 +74,8 @@ def test_subnets_range_conflict_and_zone():
         {"Name": "map-public-ip-on-launch", "Values": ["true"]}])["Subnets"]
     expect([s["SubnetId"] for s in got] == [a])
     expect(n.ec2.subnet(b)["AvailabilityZone"] == "us-east-1b")
-    n.fails("InvalidSubnetID.NotFound", "ec2", "DescribeSubnets", SubnetIds=["subnet-00000000"])
+    n.fails("InvalidSubnetID.NotFound", "ec2", "DescribeSubnets", SubnetIds=["subnet-0000000000000000a"])
+    n.fails("InvalidSubnetID.Malformed", "ec2", "DescribeSubnets", SubnetIds=["subnet-12"])
     n.fails("DependencyViolation", "ec2", "DeleteVpc", VpcId=vid)
     n.call("ec2", "DeleteSubnet", SubnetId=a)
     n.call("ec2", "DeleteSubnet", SubnetId=b)
@@ -212,6 +216,12 @@ def test_security_groups_rules_and_refusals():
     vid, _ = n.vpc()
     n.fails("InvalidParameterValue", "ec2", "CreateSecurityGroup", VpcId=vid,
             GroupName="sg-web", Description="x")
+    n.fails("InvalidParameterValue", "ec2", "CreateSecurityGroup", VpcId=vid,
+            GroupName="web", Description="l'équipe")
+    n.fails("InvalidParameterValue", "ec2", "AuthorizeSecurityGroupIngress",
+            GroupId=n.sg(vid, "tmp"), IpPermissions=[
+                {"IpProtocol": "tcp", "FromPort": 1, "ToPort": 2,
+                 "IpRanges": [{"CidrIp": "10.0.0.0/8", "Description": "caf\u00e9"}]}])
     alb = n.call("ec2", "CreateSecurityGroup", VpcId=vid, GroupName="alb", Description="alb",
                  TagSpecifications=[{"ResourceType": "security-group",
                                      "Tags": [{"Key": "app", "Value": "demo"}]}])
@@ -328,8 +338,8 @@ def test_eni_cross_service_errors_and_delete():
     other, _ = n.vpc("10.5.0.0/16", igw=False)
     sub = n.subnet(vid, "10.0.0.0/24")
     foreign = n.sg(other)
-    for args, code in (((sub, ["sg-0000"], "", "x"), "InvalidGroup.NotFound"),
-                       (("subnet-0000", [], "", "x"), "InvalidSubnetID.NotFound"),
+    for args, code in (((sub, ["sg-00000000"], "", "x"), "InvalidGroup.NotFound"),
+                       (("subnet-00000000", [], "", "x"), "InvalidSubnetID.NotFound"),
                        ((sub, [foreign], "", "x"), "InvalidParameter")):
         try:
             n.ec2.create_network_interface(*args)
@@ -361,7 +371,7 @@ def test_tags_and_describe_tags():
     n.call("ec2", "DeleteTags", Resources=[sub], Tags=[{"Key": "stack"}])
     expect(n.call("ec2", "DescribeSubnets", Filters=[
         {"Name": "tag:stack", "Values": ["demo"]}])["Subnets"] == [])
-    n.fails("InvalidVpcID.NotFound", "ec2", "CreateTags", Resources=["vpc-0000"],
+    n.fails("InvalidVpcID.NotFound", "ec2", "CreateTags", Resources=["vpc-00000000"],
             Tags=[{"Key": "a", "Value": "b"}])
     n.fails("InvalidParameterValue", "ec2", "CreateTags", Resources=[vid],
             Tags=[{"Key": "aws:x", "Value": "b"}])
@@ -396,6 +406,20 @@ def test_resources_listing():
     expect(vid in [v["id"] for v in res["vpcs"]])
     expect(len(res["internet_gateways"]) == 2)            # the default VPC's and ours
     expect(any(g["name"] == "default" for g in res["security_groups"]))
+
+
+def test_regions_are_separate_and_reset_forgets():
+    n = net()
+    vid, _ = n.vpc()
+    n.fails("InvalidVpcID.NotFound", "ec2", "DescribeVpcs", VpcIds=[vid], region="eu-west-1")
+    west = n.call("ec2", "DescribeVpcs", region="eu-west-1")["Vpcs"]
+    expect(len(west) == 1 and west[0]["IsDefault"], west)
+    sub = n.call("ec2", "DescribeSubnets", region="eu-west-1")["Subnets"]
+    expect(sorted(s["AvailabilityZone"] for s in sub) == ["eu-west-1a", "eu-west-1b",
+                                                           "eu-west-1c"])
+    n.world.reset()
+    vpcs = n.call("ec2", "DescribeVpcs")["Vpcs"]
+    expect([v["IsDefault"] for v in vpcs] == [True], vpcs)
 
 
 if __name__ == "__main__":

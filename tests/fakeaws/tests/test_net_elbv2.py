@@ -43,9 +43,13 @@ def test_load_balancer_lifecycle_and_enis():
     n.fails("SubnetNotFound", "elbv2", "CreateLoadBalancer", Name="web",
             Subnets=[a, "subnet-0000"])
     n.fails("InvalidSecurityGroup", "elbv2", "CreateLoadBalancer", Name="web", Subnets=[a, b],
-            SecurityGroups=["sg-0000"])
+            SecurityGroups=["sg-00000000"])
     for bad in ("-web", "web-", "internal-web", "w" * 33, "web_1"):
         n.fails("ValidationError", "elbv2", "CreateLoadBalancer", Name=bad, Subnets=[a, b])
+    tiny = n.subnet(vid, "10.0.9.0/28", "us-east-1c")
+    for i in range(4):
+        n.ec2.create_network_interface(tiny, [sg], f"filler {i}", "test")
+    n.fails("InvalidSubnet", "elbv2", "CreateLoadBalancer", Name="web", Subnets=[a, tiny])
     lb = make_lb(n, [a, b], sg)
     expect(lb["State"]["Code"] == "provisioning", lb)
     expect(lb["DNSName"].startswith("web-") and lb["DNSName"].endswith(".us-east-1.elb.amazonaws.com"))
@@ -56,9 +60,24 @@ def test_load_balancer_lifecycle_and_enis():
     n.fails("DuplicateLoadBalancerName", "elbv2", "CreateLoadBalancer", Name="web",
             Subnets=[a, b], Scheme="internal")
     enis = n.call("ec2", "DescribeNetworkInterfaces", Filters=[
-        {"Name": "group-id", "Values": [sg]}])["NetworkInterfaces"]
+        {"Name": "group-id", "Values": [sg]},
+        {"Name": "requester-id", "Values": ["amazon-elb"]}])["NetworkInterfaces"]
     expect(sorted(e["SubnetId"] for e in enis) == sorted([a, b]))
     expect(all(e["Description"].startswith("ELB app/web/") for e in enis))
+    other = n.sg(vid, "alb-2")
+    n.fails("InvalidSecurityGroup", "elbv2", "SetSecurityGroups",
+            LoadBalancerArn=lb["LoadBalancerArn"], SecurityGroups=["sg-00000000"])
+    out = n.call("elbv2", "SetSecurityGroups", LoadBalancerArn=lb["LoadBalancerArn"],
+                 SecurityGroups=[other])
+    expect(out["SecurityGroupIds"] == [other])
+    moved = n.call("ec2", "DescribeNetworkInterfaces", Filters=[
+        {"Name": "requester-id", "Values": ["amazon-elb"]}])["NetworkInterfaces"]
+    expect(all(e["Groups"][0]["GroupId"] == other for e in moved), moved)
+    zones = n.call("elbv2", "SetSubnets", LoadBalancerArn=lb["LoadBalancerArn"],
+                   Subnets=[a, n.subnet(vid, "10.0.4.0/24", "us-east-1d")]
+                   )["AvailabilityZones"]
+    expect(sorted(z["ZoneName"] for z in zones) == ["us-east-1a", "us-east-1d"], zones)
+    n.fails("DependencyViolation", "ec2", "DeleteSubnet", SubnetId=b)   # b's ENI lingers
     n.wait(151)
     got = n.call("elbv2", "DescribeLoadBalancers", Names=["web"])["LoadBalancers"][0]
     expect(got["State"]["Code"] == "active", got)
@@ -68,9 +87,14 @@ def test_load_balancer_lifecycle_and_enis():
     n.fails("LoadBalancerNotFound", "elbv2", "DescribeLoadBalancers",
             LoadBalancerArns=[lb["LoadBalancerArn"]])
     # its interfaces linger and block the security group and subnets for a while
-    n.fails("DependencyViolation", "ec2", "DeleteSecurityGroup", GroupId=sg)
+    n.fails("DependencyViolation", "ec2", "DeleteSecurityGroup", GroupId=other)
     n.fails("DependencyViolation", "ec2", "DeleteSubnet", SubnetId=a)
     n.wait(241)
+    n.call("ec2", "DeleteSecurityGroup", GroupId=other)
+    n.call("ec2", "DeleteSubnet", SubnetId=b)
+    for e in n.call("ec2", "DescribeNetworkInterfaces", Filters=[
+            {"Name": "requester-id", "Values": ["test"]}])["NetworkInterfaces"]:
+        n.ec2.release_network_interface(e["NetworkInterfaceId"], 0)
     n.call("ec2", "DeleteSecurityGroup", GroupId=sg)
     n.call("ec2", "DeleteSubnet", SubnetId=a)
 
@@ -81,16 +105,19 @@ def test_internet_facing_needs_gateway():
     expect(vid in e.message)
     lb = make_lb(n, [a, b], sg, name="inner", scheme="internal")
     expect(lb["DNSName"].startswith("internal-inner-"))
-    # an internet-facing ALB whose gateway goes away never becomes active
+    # the gateway of a VPC with an internet-facing ALB cannot be detached (public addresses)
     gw = n.call("ec2", "CreateInternetGateway")["InternetGateway"]["InternetGatewayId"]
     n.call("ec2", "AttachInternetGateway", InternetGatewayId=gw, VpcId=vid)
     pub = make_lb(n, [a, b], sg, name="outer")
-    n.call("ec2", "DetachInternetGateway", InternetGatewayId=gw, VpcId=vid)
+    expect(pub["Scheme"] == "internet-facing")
+    n.fails("DependencyViolation", "ec2", "DetachInternetGateway", InternetGatewayId=gw,
+            VpcId=vid)
     n.wait(151)
     states = {x["LoadBalancerName"]: x["State"]["Code"]
               for x in n.call("elbv2", "DescribeLoadBalancers")["LoadBalancers"]}
-    expect(states == {"inner": "active", "outer": "provisioning"}, states)
-    expect(pub["Scheme"] == "internet-facing")
+    expect(states == {"inner": "active", "outer": "active"}, states)
+    n.call("elbv2", "DeleteLoadBalancer", LoadBalancerArn=pub["LoadBalancerArn"])
+    n.call("ec2", "DetachInternetGateway", InternetGatewayId=gw, VpcId=vid)
 
 
 def test_load_balancer_attributes():
@@ -140,6 +167,9 @@ def test_target_groups():
             Attributes=[{"Key": "deregistration_delay.timeout_seconds", "Value": "4000"}])
     n.fails("ValidationError", "elbv2", "ModifyTargetGroupAttributes", TargetGroupArn=arn,
             Attributes=[{"Key": "slow_start.duration_seconds", "Value": "10"}])
+    e = n.fails("ValidationError", "elbv2", "ModifyTargetGroupAttributes", TargetGroupArn=arn,
+                Attributes=[{"Key": "stickiness.type", "Value": "cookie"}])
+    expect("lb_cookie" in e.message, e.message)
     mod = n.call("elbv2", "ModifyTargetGroup", TargetGroupArn=arn, HealthyThresholdCount=2,
                  HealthCheckIntervalSeconds=10)["TargetGroups"][0]
     expect(mod["HealthyThresholdCount"] == 2 and mod["HealthCheckIntervalSeconds"] == 10)
@@ -156,6 +186,8 @@ def test_listeners_and_actions():
     n.fails("CertificateNotFound", "elbv2", "CreateListener", LoadBalancerArn=lb,
             Protocol="HTTPS", Port=443, Certificates=[{"CertificateArn": "not-an-arn"}],
             DefaultActions=forward(tg))
+    n.fails("ValidationError", "elbv2", "CreateListener", LoadBalancerArn=lb, Protocol="HTTP",
+            Port=80, Certificates=[{"CertificateArn": CERT}], DefaultActions=forward(tg))
     n.fails("UnsupportedProtocol", "elbv2", "CreateListener", LoadBalancerArn=lb,
             Protocol="TCP", Port=80, DefaultActions=forward(tg))
     n.fails("TargetGroupNotFound", "elbv2", "CreateListener", LoadBalancerArn=lb,
@@ -186,6 +218,13 @@ def test_listeners_and_actions():
                            "ClientId": "app", "ClientSecret": "s3cret"}},
                        {"Type": "forward", "Order": 2, "TargetGroupArn": tg}])["Listeners"][0]
     expect(https["SslPolicy"] == "ELBSecurityPolicy-2016-08")
+    expect(https["Certificates"] == [{"CertificateArn": CERT}])
+    mod = n.call("elbv2", "ModifyListener", ListenerArn=https["ListenerArn"],
+                 SslPolicy="ELBSecurityPolicy-TLS13-1-2-2021-06")["Listeners"][0]
+    expect(mod["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06" and
+           mod["DefaultActions"] == https["DefaultActions"], mod)
+    n.fails("SSLPolicyNotFound", "elbv2", "ModifyListener", ListenerArn=https["ListenerArn"],
+            SslPolicy="MyPolicy")
     oidc = https["DefaultActions"][0]["AuthenticateOidcConfig"]
     expect("ClientSecret" not in oidc, "the client secret must never be echoed")
     fwd = https["DefaultActions"][1]

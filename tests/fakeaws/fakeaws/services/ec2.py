@@ -7,7 +7,8 @@ this module joins them and adds tags, DryRun, resources() and the cross-service
 methods listed in CONTRACTS.md."""
 
 from fakeaws.core import ACCOUNT_ID, AwsError, Service
-from fakeaws.services._net.common import check_tag, match_filters, paginate
+from fakeaws.services._net.common import (
+    MALFORMED, check_id, check_tag, match_filters, paginate)
 from fakeaws.services._net.ec2_nat import NatMixin
 from fakeaws.services._net.ec2_sg import SecurityGroupMixin
 from fakeaws.services._net.ec2_vpc import VpcMixin
@@ -45,7 +46,7 @@ class EC2(VpcMixin, SecurityGroupMixin, NatMixin, Service):
             if req.get("DryRun"):
                 raise AwsError("DryRunOperation",
                                "Request would have succeeded, but DryRun flag is set.", 412)
-            return fn(req, ctx)
+            return _drop_empty_tags(fn(req, ctx))
         return call
 
     # ---- tags --------------------------------------------------------------
@@ -59,6 +60,8 @@ class EC2(VpcMixin, SecurityGroupMixin, NatMixin, Service):
             if rule:
                 return rule
             raise AwsError("InvalidID", f"The ID '{rid}' is not valid")
+        if prefix in MALFORMED:
+            check_id(rid, prefix)
         self._live_enis()
         res = getattr(self, kind[0]).get(rid)
         if res is None:
@@ -143,6 +146,16 @@ class EC2(VpcMixin, SecurityGroupMixin, NatMixin, Service):
                                     "groups": list(e["groups"]), "owner": e["owner"],
                                     "description": e["desc"]} for e in self.enis.values()],
         }
+
+
+def _drop_empty_tags(value):
+    """EC2 leaves out the tagSet of an untagged resource rather than sending it empty."""
+    if isinstance(value, dict):
+        return {k: _drop_empty_tags(v) for k, v in value.items()
+                if not (k in ("Tags", "TagSet") and v == [])}
+    if isinstance(value, list):
+        return [_drop_empty_tags(v) for v in value]
+    return value
 
 
 SERVICE = EC2

@@ -13,7 +13,7 @@ import re
 
 from fakeaws import containers
 from fakeaws.core import AwsError, Service
-from fakeaws.ecs_deploy import BG_STRATEGIES, Deployments
+from fakeaws.ecs_deploy import Deployments, platform_version
 from fakeaws.ecs_shapes import (cluster_shape, revision_shape, sd_brief, sd_shape, service_shape,
                                 task_shape)
 from fakeaws.ecs_taskdefs import build as build_taskdef
@@ -526,6 +526,7 @@ class ECS(Validation, TaskLifecycle, Deployments, Service):
         fake = {"networkConfiguration": req.get("networkConfiguration"), "launchType": req.get("launchType"),
                 "capacityProviderStrategy": req.get("capacityProviderStrategy"), "region": ctx.region,
                 "cluster": c["name"], "desiredCount": count}
+        self.validate_platform(req.get("platformVersion"))
         self.validate_network(ctx, fake, td)
         self.validate_task_roles(td)
         if not self._placeable(fake):
@@ -534,6 +535,7 @@ class ECS(Validation, TaskLifecycle, Deployments, Service):
         out = []
         for _ in range(count):
             tk = self._new_task(c, td, t, network=req.get("networkConfiguration"), started_by=req.get("startedBy"),
+                                platform=platform_version(req.get("platformVersion")),
                                 group=req.get("group"), exec_enabled=req.get("enableExecuteCommand"),
                                 tags=req.get("tags"), region=ctx.region)
             out.append(task_shape(self, tk))
@@ -615,8 +617,11 @@ class ECS(Validation, TaskLifecycle, Deployments, Service):
             cont = next((x for x in tk["containers"] if x["name"] == name), None)
             if cont is None:
                 raise invalid(f"The container {name} does not exist in the task.")
-        if cont["lastStatus"] != "RUNNING":
+        if cont["lastStatus"] != "RUNNING" or not tk["agentRunning"]:
             raise invalid(not_enabled)
+        if tk["platformVersion"] < "1.4.0":
+            raise invalid(f"The execute command failed because execute command is not supported on Fargate "
+                          f"platform version {tk['platformVersion']}; it needs 1.4.0 or later.")
         td = self.taskdefs_by_arn[tk["td"]]
         role = td.get("taskRoleArn")
         iam = self._svc_opt("iam")

@@ -433,10 +433,13 @@ class ServiceDiscovery(Service):
     # ---- control API and cross-service (CONTRACTS.md) ------------------------
 
     def resources(self):
-        live = [ns for ns in self.namespaces.values() if self._ns_visible(ns)]
+        clock = self.world.clock
+        live = [ns for ns in self.namespaces.values() if not clock.reached(ns["gone_at"])]
         return {
             "namespaces": [{"id": ns["id"], "name": ns["name"], "vpc": ns["vpc"],
-                            "deleting": bool(ns["delete_op"])} for ns in live],
+                            "state": "deleting" if ns["delete_op"] else
+                            "active" if clock.reached(ns["ready_at"]) else "creating"}
+                           for ns in live],
             "services": [{"id": s["id"], "name": s["name"], "namespace": s["namespace_id"],
                           "instances": sorted(s["instances"])} for s in self.services.values()],
         }

@@ -6,6 +6,7 @@ import datetime
 import fnmatch
 import ipaddress
 import json
+import re
 
 from fakeaws.core import AwsError
 
@@ -139,6 +140,19 @@ def parse_cidr_loose(text, param="cidrIp"):
     except (ValueError, TypeError):
         raise AwsError("InvalidParameterValue",
                        f"CIDR block {text} is malformed") from None
+
+
+# ---- EC2 ids -----------------------------------------------------------------
+
+MALFORMED = {"vpc": "InvalidVpcID.Malformed", "subnet": "InvalidSubnetID.Malformed",
+             "sg": "InvalidGroupId.Malformed"}
+
+
+def check_id(rid, prefix):
+    """EC2 answers a `.Malformed` code for an id that cannot be one (prefix plus 8 or 17
+    hex digits) before it looks anything up."""
+    if not re.fullmatch(prefix + r"-([0-9a-f]{8}|[0-9a-f]{17})", rid or ""):
+        raise AwsError(MALFORMED[prefix], f'Invalid id: "{rid}" (expecting "{prefix}-...")')
 
 
 # ---- regions and zones ----------------------------------------------------

@@ -1,14 +1,16 @@
 """EC2: security groups, their rules, and network interfaces."""
 
 import ipaddress
+import re
 
 from fakeaws.core import AwsError
 from fakeaws.services._net.common import (
-    match_filters, paginate, parse_cidr_loose, tag_list, tags_from_specs, utc)
+    check_id, match_filters, paginate, parse_cidr_loose, tag_list, tags_from_specs, utc)
 
 PROTOCOLS = {"tcp": "tcp", "6": "tcp", "udp": "udp", "17": "udp", "icmp": "icmp", "1": "icmp",
              "-1": "-1", "all": "-1", "icmpv6": "icmpv6", "58": "icmpv6"}
 TARGETS = ("CidrIpv4", "CidrIpv6", "PrefixListId", "GroupId")
+SG_TEXT = re.compile(r"[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]*")
 
 
 def _group_not_found(gid):
@@ -28,9 +30,7 @@ class SecurityGroupMixin:
         return sg
 
     def _sg(self, gid):
-        if not gid.startswith("sg-"):
-            raise AwsError("InvalidGroupId.Malformed",
-                           f'Invalid id: "{gid}" (expecting "sg-...")')
+        check_id(gid, "sg")
         sg = self.sgs.get(gid)
         if sg is None:
             raise _group_not_found(gid)
@@ -69,6 +69,12 @@ class SecurityGroupMixin:
         if name.lower().startswith("sg-"):
             raise AwsError("InvalidParameterValue",
                            "Group names may not be in the format sg-*.")
+        for what, text in (("group name", name), ("group description", req["Description"])):
+            if not SG_TEXT.fullmatch(text):
+                raise AwsError("InvalidParameterValue",
+                               f"Value ({text}) for parameter {what.split()[1]} is invalid. "
+                               "Character sets beyond ASCII are not supported; allowed are "
+                               "a-z, A-Z, 0-9, spaces and ._-:/()#,@[]+=&;{}!$*")
         if len(name) > 255 or len(req["Description"]) > 255:
             raise AwsError("InvalidParameterValue",
                            "Group name and description are limited to 255 characters.")
@@ -197,6 +203,14 @@ class SecurityGroupMixin:
             hi = -1 if hi is None else hi
         base = {"IpProtocol": proto, "FromPort": lo, "ToPort": hi}
         specs = []
+        for kind in ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"):
+            for r in perm.get(kind) or []:
+                desc = r.get("Description")
+                if desc is not None and (len(desc) > 255 or not SG_TEXT.fullmatch(desc)):
+                    raise AwsError("InvalidParameterValue",
+                                   f"Invalid rule description. Valid descriptions are strings "
+                                   "less than 256 characters from the following set: "
+                                   "a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*")
         for r in perm.get("IpRanges") or []:
             parse_cidr_loose(r.get("CidrIp", ""))
             specs.append((base, {"CidrIpv4": r["CidrIp"]}, r.get("Description")))

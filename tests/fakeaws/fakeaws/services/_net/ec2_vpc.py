@@ -4,7 +4,7 @@ import ipaddress
 
 from fakeaws.core import AwsError
 from fakeaws.services._net.common import (
-    match_filters, paginate, parse_cidr, tag_list, tags_from_specs, zones)
+    check_id, match_filters, paginate, parse_cidr, tag_list, tags_from_specs, zones)
 
 
 def _not_found(kind, code, rid):
@@ -60,6 +60,7 @@ class VpcMixin:
         return self.dhcp[region]
 
     def _vpc(self, vid):
+        check_id(vid, "vpc")
         vpc = self.vpcs.get(vid)
         if vpc is None:
             raise _not_found("vpc", "InvalidVpcID.NotFound", vid)
@@ -104,7 +105,11 @@ class VpcMixin:
 
     def _describe(self, store, ids, id_code, kind, filters, fields, region):
         if ids:
+            prefix = {"InvalidVpcID.NotFound": "vpc", "InvalidSubnetID.NotFound": "subnet",
+                      "InvalidGroup.NotFound": "sg"}.get(id_code)
             for rid in ids:
+                if prefix:
+                    check_id(rid, prefix)
                 r = store.get(rid)
                 if r is None or r["region"] != region:
                     raise _not_found(kind, id_code, rid)
@@ -209,6 +214,7 @@ class VpcMixin:
         return sub
 
     def _subnet(self, sid):
+        check_id(sid, "subnet")
         sub = self.subnets.get(sid)
         if sub is None:
             raise _not_found("subnet", "InvalidSubnetID.NotFound", sid)
@@ -348,7 +354,11 @@ class VpcMixin:
         if igw["vpc_id"] != vpc["id"]:
             raise AwsError("Gateway.NotAttached",
                            f"resource {igw['id']} is not attached to network {vpc['id']}")
-        if any(n["vpc_id"] == vpc["id"] and n["public"] for n in self._live_nats()):
+        elb = self.world.services.get("elbv2")
+        public_lb = elb is not None and any(
+            lb["vpc_id"] == vpc["id"] and lb["scheme"] == "internet-facing"
+            for lb in elb.lbs.values())
+        if public_lb or any(n["vpc_id"] == vpc["id"] and n["public"] for n in self._live_nats()):
             raise AwsError("DependencyViolation",
                            f"Network {vpc['id']} has some mapped public address(es). "
                            "Please unmap those public address(es) before detaching the gateway.")

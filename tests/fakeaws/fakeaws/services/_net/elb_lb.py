@@ -51,6 +51,12 @@ def _int_between(key, value, lo, hi):
                        f"The value of '{key}' must be an integer between {lo} and {hi}")
 
 
+def _one_of(key, value, options):
+    if value not in options:
+        raise AwsError("ValidationError",
+                       f"The value of '{key}' must be one of: {', '.join(options)}")
+
+
 def check_name(kind, name):
     """ALB and target group names: 1-32 letters, digits, hyphens; no hyphen at either
     end; not starting with internal-."""
@@ -95,7 +101,7 @@ class LoadBalancerMixin:
         for sid in lb["subnets"]:
             sub = ec2.subnet(sid)
             zones.append({"ZoneName": sub["AvailabilityZone"] if sub else lb["zones"][sid],
-                          "SubnetId": sid, "LoadBalancerAddresses": []})
+                          "SubnetId": sid})
         return {"LoadBalancerArn": lb["arn"], "DNSName": lb["dns"],
                 "CanonicalHostedZoneId": HOSTED_ZONES.get(lb["region"], "Z35SXDOTRQ7X7K"),
                 "CreatedTime": utc(lb["created"]), "LoadBalancerName": lb["name"],
@@ -142,12 +148,7 @@ class LoadBalancerMixin:
         subs = self._lb_subnets(req)
         vpc_id = subs[0]["VpcId"]
         ec2 = self.world.svc("ec2")
-        sgs = list(req.get("SecurityGroups") or [])
-        for gid in sgs:
-            sg = ec2.security_group(gid)
-            if sg is None or sg["VpcId"] != vpc_id:
-                raise AwsError("InvalidSecurityGroup",
-                               f"One or more security groups are invalid: '{gid}'")
+        sgs = self._lb_groups(req.get("SecurityGroups") or [], vpc_id)
         if not sgs:
             sgs = [g["id"] for g in ec2.sgs.values() if g["vpc_id"] == vpc_id and g["is_default"]]
         settings = (scheme, tuple(sorted(s["SubnetId"] for s in subs)), tuple(sorted(sgs)))
@@ -160,6 +161,11 @@ class LoadBalancerMixin:
                                "different settings")
         if scheme == "internet-facing" and not ec2.has_internet_gateway(vpc_id):
             raise AwsError("InvalidSubnet", f"VPC {vpc_id} has no internet gateway")
+        for sub in subs:
+            if sub["AvailableIpAddressCount"] < 8:
+                raise AwsError("InvalidSubnet",
+                               f"Not enough IP space available in {sub['SubnetId']}. ELB "
+                               "requires at least 8 free IP addresses in each subnet.")
         tags = self._tags_in(req)
         lb_id = "".join(self.world.random.choice("0123456789abcdef") for _ in range(16))
         arn = self.world.arn("elasticloadbalancing", ctx.region,
@@ -173,14 +179,59 @@ class LoadBalancerMixin:
               "dns": f"{prefix}{name}-{num}.{ctx.region}.elb.amazonaws.com",
               "created": self.world.clock.now(),
               "ready_at": self.world.clock.after(self.world.random.uniform(*LB_ACTIVE_RANGE)),
-              "attrs": dict(LB_ATTRS), "enis": []}
+              "attrs": dict(LB_ATTRS), "enis": {}}
         for sub in subs:
-            eni = ec2.create_network_interface(sub["SubnetId"], sgs, f"ELB app/{name}/{lb_id}",
-                                               "amazon-elb")
-            lb["enis"].append(eni["NetworkInterfaceId"])
+            self._lb_eni(lb, sub["SubnetId"])
         self.lbs[arn] = lb
         self.tags[arn] = tags
         return {"LoadBalancers": [self._render_lb(lb)]}
+
+    def _lb_eni(self, lb, subnet_id):
+        eni = self.world.svc("ec2").create_network_interface(
+            subnet_id, lb["sgs"], f"ELB app/{lb['name']}/{lb['id']}", "amazon-elb")
+        lb["enis"][subnet_id] = eni["NetworkInterfaceId"]
+
+    def _lb_groups(self, req_groups, vpc_id):
+        ec2 = self.world.svc("ec2")
+        for gid in req_groups:
+            sg = ec2.security_group(gid)
+            if sg is None or sg["VpcId"] != vpc_id:
+                raise AwsError("InvalidSecurityGroup",
+                               f"One or more security groups are invalid: '{gid}'")
+        return list(dict.fromkeys(req_groups))
+
+    def SetSecurityGroups(self, req, ctx):
+        lb = self._lb(req["LoadBalancerArn"])
+        if not req["SecurityGroups"]:
+            raise AwsError("InvalidConfigurationRequest",
+                           "An application load balancer must have at least one security group")
+        lb["sgs"] = self._lb_groups(req["SecurityGroups"], lb["vpc_id"])
+        ec2 = self.world.svc("ec2")
+        for eni_id in lb["enis"].values():
+            if eni_id in ec2.enis:
+                ec2.enis[eni_id]["groups"] = list(lb["sgs"])
+        lb["settings"] = lb["settings"][:2] + (tuple(sorted(lb["sgs"])),)
+        return {"SecurityGroupIds": list(lb["sgs"])}
+
+    def SetSubnets(self, req, ctx):
+        lb = self._lb(req["LoadBalancerArn"])
+        subs = self._lb_subnets(req)
+        if subs[0]["VpcId"] != lb["vpc_id"]:
+            raise AwsError("InvalidConfigurationRequest",
+                           "The subnets must be in the load balancer's VPC "
+                           f"'{lb['vpc_id']}'")
+        ec2 = self.world.svc("ec2")
+        wanted = [s["SubnetId"] for s in subs]
+        for sid in [x for x in lb["enis"] if x not in wanted]:
+            ec2.release_network_interface(lb["enis"].pop(sid), LB_ENI_LINGER)
+        for sub in subs:
+            if sub["SubnetId"] not in lb["enis"]:
+                self._lb_eni(lb, sub["SubnetId"])
+        lb["subnets"] = wanted
+        lb["zones"] = {s["SubnetId"]: s["AvailabilityZone"] for s in subs}
+        lb["settings"] = (lb["settings"][0], tuple(sorted(wanted)), lb["settings"][2])
+        return {"AvailabilityZones": self._render_lb(lb)["AvailabilityZones"],
+                "IpAddressType": lb["ip_type"]}
 
     def DescribeLoadBalancers(self, req, ctx):
         arns, names = req.get("LoadBalancerArns"), req.get("Names")
@@ -215,7 +266,7 @@ class LoadBalancerMixin:
         for larn in [a for a, li in self.listeners.items() if li["lb_arn"] == lb["arn"]]:
             self._drop_listener(larn)
         ec2 = self.world.svc("ec2")
-        for eni in lb["enis"]:
+        for eni in lb["enis"].values():
             ec2.release_network_interface(eni, LB_ENI_LINGER)
         del self.lbs[lb["arn"]]
         self.tags.pop(lb["arn"], None)
@@ -242,6 +293,10 @@ class LoadBalancerMixin:
         lb = self._lb(req["LoadBalancerArn"])
         validators = {
             "idle_timeout.timeout_seconds": lambda k, v: _int_between(k, v, 1, 4000),
+            "routing.http.xff_header_processing.mode": lambda k, v: _one_of(
+                k, v, ("append", "preserve", "remove")),
+            "routing.http.desync_mitigation_mode": lambda k, v: _one_of(
+                k, v, ("monitor", "defensive", "strictest")),
             "client_keep_alive.seconds": lambda k, v: _int_between(k, v, 60, 604800),
         }
         self._check_attrs(req["Attributes"], LB_ATTRS, validators, "Load balancer")
@@ -415,14 +470,14 @@ class LoadBalancerMixin:
             "stickiness.lb_cookie.duration_seconds": lambda k, v: _int_between(k, v, 1, 604800),
             "stickiness.app_cookie.duration_seconds": lambda k, v: _int_between(k, v, 1, 604800),
             "slow_start.duration_seconds": slow_start,
-            "stickiness.type": lambda k, v: None if v in ("lb_cookie", "app_cookie") else
-            _int_between(k, "x", 0, 0),
+            "stickiness.type": lambda k, v: _one_of(k, v, ("lb_cookie", "app_cookie")),
             "stickiness.app_cookie.cookie_name": lambda k, v: None,
-            "load_balancing.algorithm.type": lambda k, v: None if v in (
-                "round_robin", "least_outstanding_requests", "weighted_random") else
-            _int_between(k, "x", 0, 0),
-            "load_balancing.algorithm.anomaly_mitigation": lambda k, v: None,
-            "load_balancing.cross_zone.enabled": lambda k, v: None,
+            "load_balancing.algorithm.type": lambda k, v: _one_of(
+                k, v, ("round_robin", "least_outstanding_requests", "weighted_random")),
+            "load_balancing.algorithm.anomaly_mitigation": lambda k, v: _one_of(
+                k, v, ("on", "off")),
+            "load_balancing.cross_zone.enabled": lambda k, v: _one_of(
+                k, v, ("true", "false", "use_load_balancer_configuration")),
         }
         for k in TG_ATTRS:
             if k.startswith("target_group_health."):

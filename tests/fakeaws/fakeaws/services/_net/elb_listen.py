@@ -198,6 +198,12 @@ class ListenerMixin:
     def _certs(self, req, protocol):
         certs = req.get("Certificates") or []
         if protocol != "HTTPS":
+            if certs:
+                raise AwsError("ValidationError",
+                               "A certificate cannot be specified for HTTP listeners")
+            if req.get("SslPolicy"):
+                raise AwsError("ValidationError",
+                               "An SSL policy cannot be specified for HTTP listeners")
             return []
         if not certs:
             raise AwsError("ValidationError", "A certificate must be specified for HTTPS listeners")
@@ -261,6 +267,7 @@ class ListenerMixin:
                       "SslPolicy": req.get("SslPolicy") or li["ssl_policy"]}
             certs, policy = self._certs(merged, protocol)
         else:
+            self._certs(req, protocol)
             certs, policy = [], None
         actions = self._actions(req["DefaultActions"], protocol, lb) \
             if req.get("DefaultActions") else li["actions"]

@@ -1,0 +1,104 @@
+/*
+ * IAM client (query protocol): roles, trust policies, inline and managed policies,
+ * service-linked roles, role tags. Conventions as in svc.h: 0 or -1 with err filled;
+ * AWS refusals arrive as err->code ("NoSuchEntity", "EntityAlreadyExists",
+ * "DeleteConflict", "MalformedPolicyDocument", ...).
+ *
+ * Policy documents are JSON strings. IAM returns them URL-encoded; every output here is
+ * already decoded. List calls follow every page; max_items (0: the service default) is
+ * the page size asked for, useful to bound a single response.
+ */
+#ifndef ECSDEPLOY_IAM_H
+#define ECSDEPLOY_IAM_H
+
+#include "aws.h"
+#include "svc.h"
+
+typedef struct {
+    char *name;
+    char *arn;
+    char *role_id;
+    char *path;
+    char *description;           /* NULL when none */
+    char *trust_policy;          /* decoded AssumeRolePolicyDocument, NULL when not returned */
+    char *create_date;           /* as sent ("2026-11-24T06:00:00Z") */
+    long max_session_duration;   /* seconds; 0 when not returned */
+    svc_tags tags;               /* as returned (GetRole returns them; ListRoles may not) */
+} iam_role;
+
+/* Free the strings of a role and zero it. */
+void iam_role_free(iam_role *r);
+
+typedef struct {
+    iam_role *items;
+    size_t n;
+} iam_roles;
+
+void iam_roles_free(iam_roles *r);
+
+typedef struct {
+    const char *name;             /* required, at most 64 characters */
+    const char *path;             /* NULL: "/" */
+    const char *trust_policy;     /* required: the assume-role policy document (JSON) */
+    const char *description;      /* may be NULL */
+    long max_session_duration;    /* seconds (3600..43200); 0: IAM's default */
+    const svc_tags *tags;         /* may be NULL */
+} iam_create_role_input;
+
+/* CreateRole; *out (may be NULL) receives the new role (iam_role_free). */
+int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *out,
+                    aws_error *err);
+/* GetRole (with tags and the decoded trust policy) into *out (iam_role_free). A missing
+ * role gives err->code "NoSuchEntity". */
+int iam_get_role(aws_client *c, const char *name, iam_role *out, aws_error *err);
+/* DeleteRole; "DeleteConflict" while policies are attached or inline ones remain. */
+int iam_delete_role(aws_client *c, const char *name, aws_error *err);
+int iam_update_assume_role_policy(aws_client *c, const char *name, const char *policy,
+                                  aws_error *err);
+/* ListRoles under path_prefix (NULL: every role), all pages, into *out (iam_roles_free). */
+int iam_list_roles(aws_client *c, const char *path_prefix, int max_items, iam_roles *out,
+                   aws_error *err);
+
+/* Inline policies. */
+int iam_put_role_policy(aws_client *c, const char *role, const char *policy_name,
+                        const char *document, aws_error *err);
+/* *document: the decoded policy document (free()). */
+int iam_get_role_policy(aws_client *c, const char *role, const char *policy_name,
+                        char **document, aws_error *err);
+int iam_delete_role_policy(aws_client *c, const char *role, const char *policy_name,
+                           aws_error *err);
+/* Names of the inline policies, all pages, into *names (svc_strings_free). */
+int iam_list_role_policies(aws_client *c, const char *role, int max_items, svc_strings *names,
+                           aws_error *err);
+
+/* Managed policies. */
+int iam_attach_role_policy(aws_client *c, const char *role, const char *policy_arn,
+                           aws_error *err);
+int iam_detach_role_policy(aws_client *c, const char *role, const char *policy_arn,
+                           aws_error *err);
+/* ARNs of the attached managed policies, all pages, into *arns (svc_strings_free). */
+int iam_list_attached_role_policies(aws_client *c, const char *role, int max_items,
+                                    svc_strings *arns, aws_error *err);
+
+/* CreateServiceLinkedRole for service ("ecs.amazonaws.com"). When the role exists already
+ * (IAM: InvalidInput "... has been taken ...") this succeeds with *created = 0; a new one
+ * gives *created = 1. created may be NULL. */
+int iam_create_service_linked_role(aws_client *c, const char *service, const char *description,
+                                   int *created, aws_error *err);
+
+/* Tags of a role, all pages, into *out (svc_tags_free). */
+int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags *out,
+                       aws_error *err);
+int iam_tag_role(aws_client *c, const char *role, const svc_tags *tags, aws_error *err);
+int iam_untag_role(aws_client *c, const char *role, const svc_strings *keys, aws_error *err);
+
+/* Internal, shared by services/iam*.c. iam_call_: one call, input consumed, *out (may
+ * be NULL) the result (cJSON_Delete). iam_list_: every Marker page, input consumed. */
+int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err);
+int iam_list_(aws_client *c, const char *action, cJSON *in, int max_items, const char *items,
+              cJSON **all, aws_error *err);
+
+/* Percent-decode s ("%7B" → "{", '+' kept) into a new string (free()). */
+char *iam_url_decode(const char *s);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * Plans: what to do to bring AWS to the stack file (up), or to remove the stack (down),
+ * and the executor that does it — concurrently in dependency order, with a journal so a
+ * failed run can undo what it did.
+ */
+#ifndef ECSDEPLOY_PLAN_H
+#define ECSDEPLOY_PLAN_H
+
+#include <cjson/cJSON.h>
+
+#include "res.h"
+
+/* Discover every kind's resources in parallel (at most `parallel` at once), then attach
+ * what was found to the graph's nodes; resources the file no longer has become nodes with
+ * no desired properties. 0, or -1 with err (the first kind that failed). */
+int plan_discover(res_ctx *ctx, int parallel, aws_error *err);
+
+/* Decide every node's action. for_down: delete everything the stack owns, except kept
+ * resources unless ctx->purge, and never external ones. */
+void plan_compute(res_ctx *ctx, int for_down);
+
+typedef struct {
+    size_t create, update, replace, delete, unchanged;
+    size_t kept;      /* down: resources left because they are kept */
+} plan_counts;
+
+plan_counts plan_count(const res_graph *g);
+
+/* The plan for a person (text) or a script (JSON). Caller frees. */
+char *plan_render_text(const res_graph *g, int color);
+cJSON *plan_render_json(const res_graph *g);
+
+/* Nodes planned for replacement that hold kept data (buckets, secrets); NULL-terminated
+ * array the caller frees (not the nodes), or NULL when there are none. */
+res_node **plan_kept_replacements(const res_graph *g);
+
+typedef struct {
+    int parallel;    /* worker threads, at least 1 */
+    int rollback;    /* on failure, undo what this run did */
+} plan_exec_options;
+
+typedef struct {
+    int failed;              /* 1 when an action failed */
+    int rolled_back;         /* 1 when the rollback completed */
+    int rollback_failed;     /* 1 when undoing failed; `left` lists what remains */
+    char *failure;           /* "subnet/public-1: create: CODE: message", caller frees */
+    char **left;             /* ids of resources the rollback could not undo */
+    size_t nleft;
+    size_t done;             /* actions completed */
+} plan_exec_result;
+
+/* Run every node's action. Returns 0 when all succeeded; -1 otherwise (see result). */
+int plan_execute(res_ctx *ctx, const plan_exec_options *o, plan_exec_result *r);
+void plan_exec_result_free(plan_exec_result *r);
+
+const char *plan_action_name(res_action a); /* "create", "update", ... */
+
+#endif

@@ -1,0 +1,236 @@
+/*
+ * Resources: the nodes of a stack's graph and the kinds that know how to find, create,
+ * update and delete them in AWS.
+ *
+ * One kind per file in src/resources/ (vpc.c, subnet.c, ...). A kind
+ *   - builds its nodes from the stack model (desired properties as cJSON, dependencies),
+ *   - discovers every resource of its kind the stack owns in AWS, by the tags
+ *     ecsdeploy:stack / ecsdeploy:id or by deterministic names, with the actual
+ *     properties in the same shape as the desired ones,
+ *   - creates, updates and removes one resource, waiting where AWS is asynchronous.
+ * The plan (src/plan/) compares desired and actual generically (res_diff) and runs the
+ * actions; kinds never see each other except through node references.
+ *
+ * Properties. A node's desired properties are a cJSON object whose members are exactly
+ * what the kind compares. Only members present in `desired` are compared, so AWS defaults
+ * never show as changes. A member whose value is an object {"ref": ID, "attr": A} stands
+ * for an attribute of another node (A = "id" for its physical id, else a member of that
+ * node's actual properties); res_resolve() replaces it once known.
+ */
+#ifndef ECSDEPLOY_RES_H
+#define ECSDEPLOY_RES_H
+
+#include <pthread.h>
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "aws.h"
+#include "spec.h"
+
+#define RES_TAG_STACK "ecsdeploy:stack"
+#define RES_TAG_ID "ecsdeploy:id"
+
+typedef struct res_node res_node;
+typedef struct res_graph res_graph;
+typedef struct res_ctx res_ctx;
+typedef struct res_kind res_kind;
+
+typedef enum {
+    RES_NONE,    /* exists and matches */
+    RES_CREATE,  /* absent */
+    RES_UPDATE,  /* exists, some properties differ, updatable in place */
+    RES_REPLACE, /* exists, a property that cannot change differs: delete, then create */
+    RES_DELETE   /* exists but no longer in the stack file (or `down`) */
+} res_action;
+
+/* One differing property. `from`/`to` are printable values; `to` is "(known after
+ * create)" when it depends on something not created yet. */
+typedef struct {
+    char *path;   /* "cidr", "health_check.path" */
+    char *from;   /* NULL when the property is new */
+    char *to;     /* NULL when the property goes away */
+    int replaces; /* this change alone forces a replacement */
+} res_change;
+
+typedef struct {
+    res_change *items;
+    size_t n;
+} res_changes;
+
+/* A resource as found in AWS. */
+typedef struct {
+    char *id;          /* logical id (the ecsdeploy:id tag, or derived from the name) */
+    char *physical_id; /* vpc-…, an ARN, a name */
+    cJSON *props;      /* actual properties, shaped like the kind's desired ones */
+} res_found;
+
+typedef struct {
+    res_found *items;
+    size_t n;
+} res_found_list;
+
+void res_found_add(res_found_list *l, const char *id, const char *physical_id, cJSON *props);
+void res_found_list_free(res_found_list *l);
+
+struct res_node {
+    const res_kind *kind;
+    char *id;              /* "<kind>/<name>", unique in the stack: "subnet/public-1" */
+    char *label;           /* for people: "public subnet 10.40.0.0/20 (zone 1)" */
+    cJSON *desired;        /* NULL for a resource found in AWS that the file no longer has */
+    cJSON *actual;         /* NULL while absent */
+    char *physical_id;     /* NULL while absent (set by discovery or create) */
+    int external;          /* a resource the file names by id: read, never changed */
+    int keep;              /* survives `down` unless --purge */
+    res_node **deps;       /* must exist before this node is created */
+    size_t ndeps;
+    const void *spec;      /* the part of the stack model it came from, or NULL */
+
+    /* Filled by the plan. */
+    res_action action;
+    res_changes changes;
+    cJSON *previous;       /* actual properties before this run changed them (rollback) */
+};
+
+struct res_graph {
+    const spec_stack *stack;
+    res_node **nodes;      /* in build order */
+    size_t n;
+};
+
+/* Progress of one node, reported by kinds and by the executor. */
+typedef enum {
+    RES_EV_START,    /* an action begins */
+    RES_EV_PROGRESS, /* a waiting line: what it waits for and what it saw */
+    RES_EV_DONE,
+    RES_EV_FAILED,
+    RES_EV_NOTE      /* something worth telling that is not progress */
+} res_event_kind;
+
+typedef void (*res_event_fn)(void *ud, const res_node *n, res_action action,
+                             res_event_kind kind, const char *message);
+
+struct res_ctx {
+    aws_client *aws;
+    const spec_stack *stack;
+    const char *stack_name;
+    res_graph *graph;
+    const char *account;      /* for ARNs built by hand */
+    const char *region;
+    int wait_services;        /* wait until services are steady (up without --no-wait) */
+    double timeout_s;         /* bound of every single wait */
+    double poll_s;            /* interval between polls of a wait */
+    int purge;                /* down --purge: kept resources go too */
+    int planning;             /* while planning, references to nodes about to get a new
+                                 physical id are unknown */
+    volatile int *cancel;     /* set by the first Ctrl-C: waits end early */
+    res_event_fn on_event;
+    void *event_ud;
+    pthread_mutex_t lock;     /* guards graph fields read across workers (actual, physical_id) */
+};
+
+struct res_kind {
+    const char *name;  /* the id prefix: "vpc" */
+    const char *title; /* for people: "VPC" */
+    /* Add this kind's nodes for the stack. Returns 0, or -1 with a message in err. */
+    int (*build)(res_graph *g, const spec_stack *s, char *err, size_t errlen);
+    /* Every resource of this kind the stack owns (and the external ones its nodes name). */
+    int (*discover)(res_ctx *ctx, res_found_list *out, aws_error *err);
+    /* Create the resource for n->desired (references resolved) and wait until usable;
+     * set n->physical_id and n->actual. */
+    int (*create)(res_ctx *ctx, res_node *n, aws_error *err);
+    /* Bring the resource from n->actual to n->desired; NULL when every change replaces. */
+    int (*update)(res_ctx *ctx, res_node *n, aws_error *err);
+    /* Delete the resource (n->physical_id, n->actual) and wait until it is gone. */
+    int (*remove)(res_ctx *ctx, res_node *n, aws_error *err);
+    /* Top-level properties whose change forces a replacement (NULL-terminated, may be NULL). */
+    const char *const *replace_on;
+    /* Top-level properties used only at creation and never compared (NULL-terminated). */
+    const char *const *create_only;
+    /* Kinds whose resources must be gone before one of this kind can be deleted. */
+    const char *const *delete_after;
+    /* Optional: add what `status` shows beyond id and state (a service's deployments,
+     * events, target health, ...) to `out` (a cJSON object). */
+    int (*status)(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err);
+    /* 1 when update() gives the resource a new physical id (a task definition revision):
+     * references to it count as changing. */
+    int new_id_on_update;
+};
+
+/* The kinds, in the order their nodes are built (registry.c). NULL-terminated. */
+extern const res_kind *const res_kinds[];
+const res_kind *res_kind_by_name(const char *name);
+
+/* ---- graph ---------------------------------------------------------------------- */
+
+/* Build the graph of a stack: every kind's build(). 0, or -1 with a message. Free with
+ * res_graph_free (which frees the nodes, not the stack). */
+int res_graph_build(const spec_stack *s, res_graph **out, char *err, size_t errlen);
+void res_graph_free(res_graph *g);
+/* A new node (owned by the graph) with desired properties (ownership passes to the node). */
+res_node *res_graph_add(res_graph *g, const res_kind *kind, const char *name, const char *label,
+                        cJSON *desired);
+res_node *res_graph_find(const res_graph *g, const char *id);
+/* Record that n needs dep first. */
+void res_node_depend(res_node *n, res_node *dep);
+/* The dependency of n whose id starts with "<kind>/", or NULL. */
+res_node *res_node_dep(const res_node *n, const char *kind);
+
+/* {"ref": id, "attr": attr}: a reference to another node's attribute, for desired props. */
+cJSON *res_ref(const char *id, const char *attr);
+/* The value of a reference (a new string, caller frees), or NULL when not known yet. */
+char *res_ref_value(res_ctx *ctx, const char *id, const char *attr);
+/* A copy of `props` with every known reference replaced by its value (unknown ones are
+ * left as they are). Caller frees with cJSON_Delete. */
+cJSON *res_resolve(res_ctx *ctx, const cJSON *props);
+/* 1 when props still hold an unresolved reference. */
+int res_has_refs(const cJSON *props);
+
+/* ---- the stack file's references ------------------------------------------------ */
+
+/* Node ids of the things a stack file's ${KIND.NAME.ATTR} references name:
+ *   load_balancers.NAME -> "alb/NAME", secrets.NAME -> "secret/NAME",
+ *   buckets.NAME -> "bucket/NAME", services.NAME -> "service/NAME".
+ * The attribute is looked up in that node's actual properties under the same name
+ * (dns_name, arn, name, url, ...), so kinds put those attributes there. */
+char *res_spec_ref_node_id(const spec_ref *ref);
+/* A spec_ref_resolver over the graph (ud: the res_ctx): static values first, then
+ * node attributes. */
+int res_spec_ref_resolve(const spec_ref *ref, void *ud, char **value);
+
+/* ---- comparing ------------------------------------------------------------------- */
+
+/* The changes that turn `actual` into `desired` (only members of desired are compared;
+ * create_only members are skipped; replace_on members mark their change). */
+void res_diff(const res_kind *kind, const cJSON *desired, const cJSON *actual, res_changes *out);
+void res_changes_free(res_changes *c);
+
+/* ---- helpers for kinds ----------------------------------------------------------------- */
+
+/* Report progress of a node (thread-safe). */
+void res_event(res_ctx *ctx, const res_node *n, res_action action, res_event_kind kind,
+               const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* One poll of a wait: 1 done, 0 not yet (with a short status line in `status`), -1 error. */
+typedef int (*res_poll_fn)(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
+                           aws_error *err);
+/* Poll until done, showing "waiting for WHAT: STATUS (12 s)" as progress. Gives up after
+ * ctx->timeout_s (or when cancelled) with err naming what it waited for and the last status. */
+int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
+             void *ud, aws_error *err);
+/* Sleep for `seconds`, in slices, returning early (-1) when cancelled. */
+int res_sleep(res_ctx *ctx, double seconds);
+
+/* The standard tags for a node as a cJSON object {"ecsdeploy:stack": …, "ecsdeploy:id": …}
+ * plus the stack's own tags. Caller frees. */
+cJSON *res_tags(res_ctx *ctx, const res_node *n);
+/* Record what a create/update/remove left: the physical id (copied; NULL when gone) and
+ * the actual properties (ownership passes; NULL when gone). Thread-safe. */
+void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual);
+
+/* Set props[name] to a string copy of value; NULL leaves the member out. */
+void res_prop_str(cJSON *props, const char *name, const char *value);
+
+/* AWS names come from spec_names.h (the stack file's validation checks the same names). */
+
+#endif

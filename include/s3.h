@@ -1,0 +1,147 @@
+/*
+ * S3 client (rest-xml): buckets and their configurations (public access block, default
+ * encryption, policy, lifecycle, tags, versioning), versioned listing and batch deletion
+ * composing s3_empty_bucket, and small objects (for tests). Conventions as in svc.h.
+ * Refusals arrive as err->code ("BucketAlreadyOwnedByYou", "NoSuchBucket",
+ * "BucketNotEmpty", "NoSuchBucketPolicy", "NoSuchLifecycleConfiguration",
+ * "ServerSideEncryptionConfigurationNotFoundError", "NoSuchPublicAccessBlockConfiguration",
+ * "NoSuchTagSet", ...).
+ */
+#ifndef ECSDEPLOY_S3_H
+#define ECSDEPLOY_S3_H
+
+#include "aws.h"
+#include "svc.h"
+
+/* CreateBucket in the client's region (S3 wants the request sent to the region the bucket
+ * is made in); outside us-east-1 it sends the LocationConstraint. */
+int s3_create_bucket(aws_client *c, const char *bucket, aws_error *err);
+/* HeadBucket: 0 with *exists 1 (yours) or 0 (no such bucket); -1 for anything else
+ * (403 "Forbidden": the name belongs to someone else). */
+int s3_head_bucket(aws_client *c, const char *bucket, int *exists, aws_error *err);
+int s3_delete_bucket(aws_client *c, const char *bucket, aws_error *err);
+
+typedef struct {
+    char *name;
+    char *creation_date;
+} s3_bucket;
+
+typedef struct {
+    s3_bucket *items;
+    size_t n;
+} s3_buckets;
+
+void s3_buckets_free(s3_buckets *b);
+/* ListBuckets, keeping names that start with prefix (NULL: all), into *out. */
+int s3_list_buckets(aws_client *c, const char *prefix, s3_buckets *out, aws_error *err);
+
+typedef struct {
+    int block_public_acls;
+    int ignore_public_acls;
+    int block_public_policy;
+    int restrict_public_buckets;
+} s3_public_access_block;
+
+int s3_put_public_access_block(aws_client *c, const char *bucket,
+                               const s3_public_access_block *pab, aws_error *err);
+int s3_get_public_access_block(aws_client *c, const char *bucket, s3_public_access_block *out,
+                               aws_error *err);
+int s3_delete_public_access_block(aws_client *c, const char *bucket, aws_error *err);
+
+typedef struct {
+    char *algorithm;       /* "AES256", "aws:kms", "aws:kms:dsse" */
+    char *kms_key_id;      /* NULL when none */
+    int bucket_key_enabled;
+} s3_encryption;
+
+void s3_encryption_free(s3_encryption *e);
+/* Default encryption: algorithm "AES256" or "aws:kms" (kms_key_id may be NULL). */
+int s3_put_bucket_encryption(aws_client *c, const char *bucket, const char *algorithm,
+                             const char *kms_key_id, int bucket_key_enabled, aws_error *err);
+/* The first rule's default encryption into *out (s3_encryption_free). */
+int s3_get_bucket_encryption(aws_client *c, const char *bucket, s3_encryption *out,
+                             aws_error *err);
+
+int s3_put_bucket_policy(aws_client *c, const char *bucket, const char *policy, aws_error *err);
+/* *policy: the policy document (free()). */
+int s3_get_bucket_policy(aws_client *c, const char *bucket, char **policy, aws_error *err);
+int s3_delete_bucket_policy(aws_client *c, const char *bucket, aws_error *err);
+
+/* A lifecycle rule: expire objects under a prefix. As input the strings are borrowed;
+ * in outputs they are owned (s3_lifecycle_rules_free). Days of 0 mean "not set". */
+typedef struct {
+    char *id;
+    char *prefix;             /* "" or NULL: the whole bucket */
+    int enabled;
+    int expiration_days;      /* Expiration/Days */
+    int noncurrent_days;      /* NoncurrentVersionExpiration/NoncurrentDays */
+    int abort_multipart_days; /* AbortIncompleteMultipartUpload/DaysAfterInitiation */
+} s3_lifecycle_rule;
+
+typedef struct {
+    s3_lifecycle_rule *items;
+    size_t n;
+} s3_lifecycle_rules;
+
+void s3_lifecycle_rules_free(s3_lifecycle_rules *r);
+int s3_put_bucket_lifecycle(aws_client *c, const char *bucket, const s3_lifecycle_rule *rules,
+                            size_t n, aws_error *err);
+int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rules *out,
+                            aws_error *err);
+int s3_delete_bucket_lifecycle(aws_client *c, const char *bucket, aws_error *err);
+
+/* PutBucketTagging replaces the whole tag set. */
+int s3_put_bucket_tagging(aws_client *c, const char *bucket, const svc_tags *tags,
+                          aws_error *err);
+/* Tags into *out (svc_tags_free); a bucket without tags gives an empty list, not an error. */
+int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_error *err);
+
+/* *status: "Enabled", "Suspended" or "" (never enabled); owned by the caller (free()). */
+int s3_get_bucket_versioning(aws_client *c, const char *bucket, char **status,
+                             aws_error *err);
+/* Status "Enabled" or "Suspended". */
+int s3_put_bucket_versioning(aws_client *c, const char *bucket, const char *status,
+                             aws_error *err);
+
+typedef struct {
+    char *key;
+    char *version_id;       /* "null" for objects written before versioning */
+    int delete_marker;
+    int is_latest;
+} s3_object_version;
+
+typedef struct {
+    s3_object_version *items;
+    size_t n;
+} s3_object_versions;
+
+void s3_object_versions_free(s3_object_versions *v);
+/* ListObjectVersions under prefix (NULL: all): every version and delete marker, every
+ * page (max_keys per page; 0: the service default), appended to *out (zero it first). */
+int s3_list_object_versions(aws_client *c, const char *bucket, const char *prefix,
+                            int max_keys, s3_object_versions *out, aws_error *err);
+/* DeleteObjects (quiet, with Content-MD5) of n versions, in batches of up to 1000. A key
+ * S3 refuses makes the call fail with its code and key. *deleted (may be NULL) counts
+ * what was deleted. */
+int s3_delete_objects(aws_client *c, const char *bucket, const s3_object_version *v, size_t n,
+                      size_t *deleted, aws_error *err);
+/* Delete every object version and delete marker, so that DeleteBucket can succeed.
+ * *deleted (may be NULL) counts them. A missing bucket is an error (NoSuchBucket). */
+int s3_empty_bucket(aws_client *c, const char *bucket, size_t *deleted, aws_error *err);
+
+/* Small objects (text), for tests and probes. *version_id (may be NULL) gets the new
+ * version (free(); NULL when unversioned). */
+int s3_put_object(aws_client *c, const char *bucket, const char *key, const char *body,
+                  char **version_id, aws_error *err);
+/* *body: the object's text (free()). */
+int s3_get_object(aws_client *c, const char *bucket, const char *key, char **body,
+                  aws_error *err);
+
+/* Internal, shared by services/s3*.c: one S3 call; body (consumed, may be NULL) is
+ * serialised as <root xmlns=S3>; md5 adds Content-MD5; *out (may be NULL) receives the
+ * output (cJSON_Delete). */
+int s3_call_(aws_client *c, const char *method, const char *bucket, const char *query,
+             const char *root, cJSON *body, int md5, const char *const *lists, cJSON **out,
+             aws_error *err);
+
+#endif

@@ -1,0 +1,97 @@
+/* EC2: network interfaces and tags. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ec2_internal.h"
+#include "xalloc.h"
+
+void ec2_enis_free(ec2_enis *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        ec2_eni *e = &l->items[i];
+        free(e->id);
+        free(e->subnet_id);
+        free(e->vpc_id);
+        free(e->zone);
+        free(e->status);
+        free(e->description);
+        free(e->private_ip);
+        free(e->public_ip);
+        free(e->interface_type);
+        free(e->requester_id);
+        svc_strings_free(&e->group_ids);
+        svc_tags_free(&e->tags);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int ec2_describe_network_interfaces(aws_client *c, const ec2_describe_in *in, ec2_enis *out,
+                                    aws_error *err)
+{
+    static const ec2i_describe_spec spec = {"DescribeNetworkInterfaces", "NetworkInterfaceId",
+                                            "networkInterfaceSet", 1};
+    memset(out, 0, sizeof *out);
+    cJSON *items, *j;
+    if (ec2i_describe(c, &spec, in, &items, err) != 0)
+        return -1;
+    cJSON_ArrayForEach(j, items)
+    {
+        ec2_eni *e = ec2i_grow((void **)&out->items, &out->n, sizeof *out->items);
+        e->id = netsvc_dup(j, "networkInterfaceId");
+        e->subnet_id = netsvc_dup(j, "subnetId");
+        e->vpc_id = netsvc_dup(j, "vpcId");
+        e->zone = netsvc_dup(j, "availabilityZone");
+        e->status = netsvc_dup(j, "status");
+        e->description = netsvc_dup(j, "description");
+        e->private_ip = netsvc_dup(j, "privateIpAddress");
+        e->public_ip = netsvc_dup2(j, "association", "publicIp");
+        e->interface_type = netsvc_dup(j, "interfaceType");
+        e->requester_id = netsvc_dup(j, "requesterId");
+        e->requester_managed = aws_json_bool(j, "requesterManaged", 0);
+        netsvc_strings(j, "groupSet", "groupId", &e->group_ids);
+        ec2i_read_tags(j, &e->tags);
+    }
+    cJSON_Delete(items);
+    return 0;
+}
+
+static cJSON *tag_input(const char *const *resource_ids, const svc_tags *tags, int with_empty)
+{
+    cJSON *in = cJSON_CreateObject();
+    ec2i_add_strings(in, "ResourceId", resource_ids);
+    if (!tags || tags->n == 0)
+        return in;
+    cJSON *arr = cJSON_AddArrayToObject(in, "Tag");
+    for (size_t i = 0; i < tags->n; i++) {
+        cJSON *t = cJSON_CreateObject();
+        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
+        if (tags->items[i].value || with_empty)
+            cJSON_AddStringToObject(t, "Value",
+                                    tags->items[i].value ? tags->items[i].value : "");
+        cJSON_AddItemToArray(arr, t);
+    }
+    return in;
+}
+
+int ec2_create_tags(aws_client *c, const char *const *resource_ids, const svc_tags *tags,
+                    aws_error *err)
+{
+    if (!resource_ids || !resource_ids[0] || !tags || tags->n == 0) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
+                      "CreateTags needs at least one resource id and one tag");
+        return -1;
+    }
+    return ec2i_call_simple(c, "CreateTags", tag_input(resource_ids, tags, 1), err);
+}
+
+int ec2_delete_tags(aws_client *c, const char *const *resource_ids, const svc_tags *tags,
+                    aws_error *err)
+{
+    if (!resource_ids || !resource_ids[0]) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
+                      "DeleteTags needs at least one resource id");
+        return -1;
+    }
+    return ec2i_call_simple(c, "DeleteTags", tag_input(resource_ids, tags, 0), err);
+}

@@ -1,0 +1,251 @@
+/* EC2: internet gateways, route tables, routes and associations. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ec2_internal.h"
+#include "xalloc.h"
+
+/* ---- internet gateways ------------------------------------------------------- */
+
+static void read_igw(const cJSON *j, ec2_igw *g)
+{
+    g->id = netsvc_dup(j, "internetGatewayId");
+    g->owner_id = netsvc_dup(j, "ownerId");
+    const cJSON *att = aws_json_array(j, "attachmentSet");
+    const cJSON *first = att ? cJSON_GetArrayItem(att, 0) : NULL;
+    g->vpc_id = netsvc_dup(first, "vpcId");
+    g->attach_state = netsvc_dup(first, "state");
+    ec2i_read_tags(j, &g->tags);
+}
+
+void ec2_igw_free(ec2_igw *g)
+{
+    free(g->id);
+    free(g->owner_id);
+    free(g->vpc_id);
+    free(g->attach_state);
+    svc_tags_free(&g->tags);
+    memset(g, 0, sizeof *g);
+}
+
+void ec2_igws_free(ec2_igws *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        ec2_igw_free(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int ec2_create_internet_gateway(aws_client *c, const svc_tags *tags, ec2_igw *out,
+                                aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *in = ec2i_input(NULL, NULL), *resp;
+    ec2i_tag_spec(in, "internet-gateway", tags);
+    if (ec2i_call(c, "CreateInternetGateway", in, &resp, err) != 0)
+        return -1;
+    read_igw(cJSON_GetObjectItemCaseSensitive(resp, "internetGateway"), out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+static int igw_vpc_call(aws_client *c, const char *action, const char *igw_id,
+                        const char *vpc_id, aws_error *err)
+{
+    cJSON *in = ec2i_input("InternetGatewayId", igw_id);
+    cJSON_AddStringToObject(in, "VpcId", vpc_id ? vpc_id : "");
+    return ec2i_call_simple(c, action, in, err);
+}
+
+int ec2_attach_internet_gateway(aws_client *c, const char *igw_id, const char *vpc_id,
+                                aws_error *err)
+{
+    return igw_vpc_call(c, "AttachInternetGateway", igw_id, vpc_id, err);
+}
+
+int ec2_detach_internet_gateway(aws_client *c, const char *igw_id, const char *vpc_id,
+                                aws_error *err)
+{
+    return igw_vpc_call(c, "DetachInternetGateway", igw_id, vpc_id, err);
+}
+
+int ec2_delete_internet_gateway(aws_client *c, const char *igw_id, aws_error *err)
+{
+    return ec2i_call_simple(c, "DeleteInternetGateway", ec2i_input("InternetGatewayId", igw_id),
+                            err);
+}
+
+int ec2_describe_internet_gateways(aws_client *c, const ec2_describe_in *in, ec2_igws *out,
+                                   aws_error *err)
+{
+    static const ec2i_describe_spec spec = {"DescribeInternetGateways", "InternetGatewayId",
+                                            "internetGatewaySet", 1};
+    memset(out, 0, sizeof *out);
+    cJSON *items, *e;
+    if (ec2i_describe(c, &spec, in, &items, err) != 0)
+        return -1;
+    cJSON_ArrayForEach(e, items)
+        read_igw(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
+    cJSON_Delete(items);
+    return 0;
+}
+
+/* ---- route tables ---------------------------------------------------------------- */
+
+static void read_route(const cJSON *j, ec2_route *r)
+{
+    r->destination = netsvc_dup(j, "destinationCidrBlock");
+    r->destination_ipv6 = netsvc_dup(j, "destinationIpv6CidrBlock");
+    r->gateway_id = netsvc_dup(j, "gatewayId");
+    r->nat_gateway_id = netsvc_dup(j, "natGatewayId");
+    r->state = netsvc_dup(j, "state");
+    r->origin = netsvc_dup(j, "origin");
+}
+
+static void read_assoc(const cJSON *j, ec2_route_assoc *a)
+{
+    a->id = netsvc_dup(j, "routeTableAssociationId");
+    a->subnet_id = netsvc_dup(j, "subnetId");
+    a->gateway_id = netsvc_dup(j, "gatewayId");
+    a->state = netsvc_dup2(j, "associationState", "state");
+    a->main = aws_json_bool(j, "main", 0);
+}
+
+static void read_route_table(const cJSON *j, ec2_route_table *t)
+{
+    const cJSON *e;
+    t->id = netsvc_dup(j, "routeTableId");
+    t->vpc_id = netsvc_dup(j, "vpcId");
+    t->owner_id = netsvc_dup(j, "ownerId");
+    cJSON_ArrayForEach(e, aws_json_array(j, "routeSet"))
+        read_route(e, ec2i_grow((void **)&t->routes, &t->nroutes, sizeof *t->routes));
+    cJSON_ArrayForEach(e, aws_json_array(j, "associationSet"))
+        read_assoc(e, ec2i_grow((void **)&t->assocs, &t->nassocs, sizeof *t->assocs));
+    ec2i_read_tags(j, &t->tags);
+}
+
+void ec2_route_table_free(ec2_route_table *t)
+{
+    for (size_t i = 0; i < t->nroutes; i++) {
+        ec2_route *r = &t->routes[i];
+        free(r->destination);
+        free(r->destination_ipv6);
+        free(r->gateway_id);
+        free(r->nat_gateway_id);
+        free(r->state);
+        free(r->origin);
+    }
+    for (size_t i = 0; i < t->nassocs; i++) {
+        free(t->assocs[i].id);
+        free(t->assocs[i].subnet_id);
+        free(t->assocs[i].gateway_id);
+        free(t->assocs[i].state);
+    }
+    free(t->routes);
+    free(t->assocs);
+    free(t->id);
+    free(t->vpc_id);
+    free(t->owner_id);
+    svc_tags_free(&t->tags);
+    memset(t, 0, sizeof *t);
+}
+
+void ec2_route_tables_free(ec2_route_tables *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        ec2_route_table_free(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int ec2_create_route_table(aws_client *c, const char *vpc_id, const svc_tags *tags,
+                           ec2_route_table *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *in = ec2i_input("VpcId", vpc_id), *resp;
+    ec2i_tag_spec(in, "route-table", tags);
+    if (ec2i_call(c, "CreateRouteTable", in, &resp, err) != 0)
+        return -1;
+    read_route_table(cJSON_GetObjectItemCaseSensitive(resp, "routeTable"), out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int ec2_describe_route_tables(aws_client *c, const ec2_describe_in *in, ec2_route_tables *out,
+                              aws_error *err)
+{
+    static const ec2i_describe_spec spec = {"DescribeRouteTables", "RouteTableId",
+                                            "routeTableSet", 1};
+    memset(out, 0, sizeof *out);
+    cJSON *items, *e;
+    if (ec2i_describe(c, &spec, in, &items, err) != 0)
+        return -1;
+    cJSON_ArrayForEach(e, items)
+        read_route_table(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
+    cJSON_Delete(items);
+    return 0;
+}
+
+int ec2_delete_route_table(aws_client *c, const char *rtb_id, aws_error *err)
+{
+    return ec2i_call_simple(c, "DeleteRouteTable", ec2i_input("RouteTableId", rtb_id), err);
+}
+
+static int route_call(aws_client *c, const char *action, const char *rtb_id,
+                      const ec2_route_in *r, aws_error *err)
+{
+    int targets = (r->gateway_id != NULL) + (r->nat_gateway_id != NULL);
+    if (!r->destination || targets != 1) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidRoute",
+                      "%s: a route needs a destination CIDR and exactly one target "
+                      "(an internet gateway or a NAT gateway)",
+                      action);
+        return -1;
+    }
+    cJSON *in = ec2i_input("RouteTableId", rtb_id);
+    cJSON_AddStringToObject(in, "DestinationCidrBlock", r->destination);
+    if (r->gateway_id)
+        cJSON_AddStringToObject(in, "GatewayId", r->gateway_id);
+    if (r->nat_gateway_id)
+        cJSON_AddStringToObject(in, "NatGatewayId", r->nat_gateway_id);
+    return ec2i_call_simple(c, action, in, err);
+}
+
+int ec2_create_route(aws_client *c, const char *rtb_id, const ec2_route_in *r, aws_error *err)
+{
+    return route_call(c, "CreateRoute", rtb_id, r, err);
+}
+
+int ec2_replace_route(aws_client *c, const char *rtb_id, const ec2_route_in *r, aws_error *err)
+{
+    return route_call(c, "ReplaceRoute", rtb_id, r, err);
+}
+
+int ec2_delete_route(aws_client *c, const char *rtb_id, const char *destination,
+                     aws_error *err)
+{
+    cJSON *in = ec2i_input("RouteTableId", rtb_id);
+    cJSON_AddStringToObject(in, "DestinationCidrBlock", destination ? destination : "");
+    return ec2i_call_simple(c, "DeleteRoute", in, err);
+}
+
+int ec2_associate_route_table(aws_client *c, const char *rtb_id, const char *subnet_id,
+                              char **assoc_id, aws_error *err)
+{
+    if (assoc_id)
+        *assoc_id = NULL;
+    cJSON *in = ec2i_input("RouteTableId", rtb_id), *resp;
+    cJSON_AddStringToObject(in, "SubnetId", subnet_id ? subnet_id : "");
+    if (ec2i_call(c, "AssociateRouteTable", in, &resp, err) != 0)
+        return -1;
+    if (assoc_id)
+        *assoc_id = netsvc_dup(resp, "associationId");
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int ec2_disassociate_route_table(aws_client *c, const char *assoc_id, aws_error *err)
+{
+    return ec2i_call_simple(c, "DisassociateRouteTable", ec2i_input("AssociationId", assoc_id),
+                            err);
+}

@@ -1,0 +1,279 @@
+/* EC2: security groups and their rules. */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ec2_internal.h"
+#include "xalloc.h"
+
+static void free_perms(ec2_permission *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(p[i].protocol);
+        free(p[i].cidr);
+        free(p[i].cidr_ipv6);
+        free(p[i].group_id);
+        free(p[i].prefix_list_id);
+        free(p[i].description);
+    }
+    free(p);
+}
+
+/* One flattened permission per source of the IpPermission j. */
+static void read_permission(const cJSON *j, ec2_permission **list, size_t *n)
+{
+    static const struct {
+        const char *set, *field;
+        size_t off;
+    } sources[] = {
+        {"ipRanges", "cidrIp", offsetof(ec2_permission, cidr)},
+        {"ipv6Ranges", "cidrIpv6", offsetof(ec2_permission, cidr_ipv6)},
+        {"groups", "groupId", offsetof(ec2_permission, group_id)},
+        {"prefixListIds", "prefixListId", offsetof(ec2_permission, prefix_list_id)},
+    };
+    for (size_t s = 0; s < sizeof sources / sizeof sources[0]; s++) {
+        const cJSON *e;
+        cJSON_ArrayForEach(e, aws_json_array(j, sources[s].set))
+        {
+            ec2_permission *p = ec2i_grow((void **)list, n, sizeof **list);
+            p->protocol = netsvc_dup(j, "ipProtocol");
+            p->from_port = (int)aws_json_int(j, "fromPort", -1);
+            p->to_port = (int)aws_json_int(j, "toPort", -1);
+            p->cidr = xstrdup("");
+            p->cidr_ipv6 = xstrdup("");
+            p->group_id = xstrdup("");
+            p->prefix_list_id = xstrdup("");
+            char **slot = (char **)((char *)p + sources[s].off);
+            free(*slot);
+            *slot = netsvc_dup(e, sources[s].field);
+            p->description = netsvc_dup(e, "description");
+        }
+    }
+}
+
+static void read_group(const cJSON *j, ec2_security_group *g)
+{
+    const cJSON *e;
+    g->id = netsvc_dup(j, "groupId");
+    g->name = netsvc_dup(j, "groupName");
+    g->description = netsvc_dup(j, "groupDescription");
+    g->vpc_id = netsvc_dup(j, "vpcId");
+    g->owner_id = netsvc_dup(j, "ownerId");
+    cJSON_ArrayForEach(e, aws_json_array(j, "ipPermissions"))
+        read_permission(e, &g->ingress, &g->ningress);
+    cJSON_ArrayForEach(e, aws_json_array(j, "ipPermissionsEgress"))
+        read_permission(e, &g->egress, &g->negress);
+    ec2i_read_tags(j, &g->tags);
+}
+
+void ec2_security_group_free(ec2_security_group *g)
+{
+    free(g->id);
+    free(g->name);
+    free(g->description);
+    free(g->vpc_id);
+    free(g->owner_id);
+    free_perms(g->ingress, g->ningress);
+    free_perms(g->egress, g->negress);
+    svc_tags_free(&g->tags);
+    memset(g, 0, sizeof *g);
+}
+
+void ec2_security_groups_free(ec2_security_groups *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        ec2_security_group_free(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *name,
+                              const char *description, const svc_tags *tags, char **group_id,
+                              aws_error *err)
+{
+    *group_id = NULL;
+    cJSON *in = ec2i_input("GroupName", name), *resp;
+    cJSON_AddStringToObject(in, "GroupDescription", description ? description : "");
+    if (vpc_id)
+        cJSON_AddStringToObject(in, "VpcId", vpc_id);
+    ec2i_tag_spec(in, "security-group", tags);
+    if (ec2i_call(c, "CreateSecurityGroup", in, &resp, err) != 0)
+        return -1;
+    *group_id = netsvc_dup(resp, "groupId");
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int ec2_delete_security_group(aws_client *c, const char *group_id, aws_error *err)
+{
+    return ec2i_call_simple(c, "DeleteSecurityGroup", ec2i_input("GroupId", group_id), err);
+}
+
+int ec2_describe_security_groups(aws_client *c, const ec2_describe_in *in,
+                                 ec2_security_groups *out, aws_error *err)
+{
+    static const ec2i_describe_spec spec = {"DescribeSecurityGroups", "GroupId",
+                                            "securityGroupInfo", 1};
+    memset(out, 0, sizeof *out);
+    cJSON *items, *e;
+    if (ec2i_describe(c, &spec, in, &items, err) != 0)
+        return -1;
+    cJSON_ArrayForEach(e, items)
+        read_group(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
+    cJSON_Delete(items);
+    return 0;
+}
+
+/* {set: [{field: value, Description}]} for the one source of a permission. */
+static void add_source(cJSON *perm, const char *set, const char *field, const char *value,
+                       const char *description)
+{
+    cJSON *arr = cJSON_AddArrayToObject(perm, set), *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, field, value);
+    if (description && *description)
+        cJSON_AddStringToObject(o, "Description", description);
+    cJSON_AddItemToArray(arr, o);
+}
+
+static int encode_perms(cJSON *in, const char *action, const ec2_permission *perms, size_t n,
+                        aws_error *err)
+{
+    cJSON *arr = cJSON_AddArrayToObject(in, "IpPermissions");
+    for (size_t i = 0; i < n; i++) {
+        const ec2_permission *p = &perms[i];
+        int sources = (p->cidr && *p->cidr) + (p->cidr_ipv6 && *p->cidr_ipv6) +
+                      (p->group_id && *p->group_id) + (p->prefix_list_id && *p->prefix_list_id);
+        if (!p->protocol || !*p->protocol || sources != 1) {
+            aws_error_set(err, AWS_ERR_INPUT, "InvalidPermission",
+                          "%s: permission %zu needs a protocol and exactly one of cidr, "
+                          "cidr_ipv6, group_id, prefix_list_id",
+                          action, i + 1);
+            return -1;
+        }
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToArray(arr, o);
+        cJSON_AddStringToObject(o, "IpProtocol", p->protocol);
+        if (strcmp(p->protocol, "-1") != 0) {
+            cJSON_AddNumberToObject(o, "FromPort", p->from_port);
+            cJSON_AddNumberToObject(o, "ToPort", p->to_port);
+        }
+        if (p->cidr && *p->cidr)
+            add_source(o, "IpRanges", "CidrIp", p->cidr, p->description);
+        else if (p->cidr_ipv6 && *p->cidr_ipv6)
+            add_source(o, "Ipv6Ranges", "CidrIpv6", p->cidr_ipv6, p->description);
+        else if (p->group_id && *p->group_id)
+            add_source(o, "Groups", "GroupId", p->group_id, p->description);
+        else
+            add_source(o, "PrefixListIds", "PrefixListId", p->prefix_list_id, p->description);
+    }
+    return 0;
+}
+
+static int authorize(aws_client *c, const char *action, const char *group_id,
+                     const ec2_permission *perms, size_t n, svc_strings *rule_ids, aws_error *err)
+{
+    cJSON *in = ec2i_input("GroupId", group_id), *resp;
+    if (encode_perms(in, action, perms, n, err) != 0) {
+        cJSON_Delete(in);
+        return -1;
+    }
+    if (ec2i_call(c, action, in, &resp, err) != 0)
+        return -1;
+    if (rule_ids)
+        netsvc_strings(resp, "securityGroupRuleSet", "securityGroupRuleId", rule_ids);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int ec2_authorize_ingress(aws_client *c, const char *group_id, const ec2_permission *perms,
+                          size_t n, svc_strings *rule_ids, aws_error *err)
+{
+    return authorize(c, "AuthorizeSecurityGroupIngress", group_id, perms, n, rule_ids, err);
+}
+
+int ec2_authorize_egress(aws_client *c, const char *group_id, const ec2_permission *perms,
+                         size_t n, svc_strings *rule_ids, aws_error *err)
+{
+    return authorize(c, "AuthorizeSecurityGroupEgress", group_id, perms, n, rule_ids, err);
+}
+
+static int revoke(aws_client *c, const char *action, const char *group_id,
+                  const ec2_permission *perms, size_t n, const char *const *rule_ids,
+                  aws_error *err)
+{
+    if ((n > 0) == (rule_ids && rule_ids[0])) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidRevoke",
+                      "%s: give either permissions or rule ids (not both, not neither)", action);
+        return -1;
+    }
+    cJSON *in = ec2i_input("GroupId", group_id);
+    if (n > 0 && encode_perms(in, action, perms, n, err) != 0) {
+        cJSON_Delete(in);
+        return -1;
+    }
+    ec2i_add_strings(in, "SecurityGroupRuleId", rule_ids);
+    return ec2i_call_simple(c, action, in, err);
+}
+
+int ec2_revoke_ingress(aws_client *c, const char *group_id, const ec2_permission *perms, size_t n,
+                       const char *const *rule_ids, aws_error *err)
+{
+    return revoke(c, "RevokeSecurityGroupIngress", group_id, perms, n, rule_ids, err);
+}
+
+int ec2_revoke_egress(aws_client *c, const char *group_id, const ec2_permission *perms, size_t n,
+                      const char *const *rule_ids, aws_error *err)
+{
+    return revoke(c, "RevokeSecurityGroupEgress", group_id, perms, n, rule_ids, err);
+}
+
+/* ---- rules ------------------------------------------------------------------ */
+
+void ec2_sg_rules_free(ec2_sg_rules *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        ec2_sg_rule *r = &l->items[i];
+        free(r->id);
+        free(r->group_id);
+        free(r->group_owner_id);
+        free(r->protocol);
+        free(r->cidr);
+        free(r->cidr_ipv6);
+        free(r->prefix_list_id);
+        free(r->referenced_group_id);
+        free(r->description);
+        svc_tags_free(&r->tags);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int ec2_describe_security_group_rules(aws_client *c, const ec2_describe_in *in,
+                                      ec2_sg_rules *out, aws_error *err)
+{
+    static const ec2i_describe_spec spec = {"DescribeSecurityGroupRules", "SecurityGroupRuleId",
+                                            "securityGroupRuleSet", 1};
+    memset(out, 0, sizeof *out);
+    cJSON *items, *e;
+    if (ec2i_describe(c, &spec, in, &items, err) != 0)
+        return -1;
+    cJSON_ArrayForEach(e, items)
+    {
+        ec2_sg_rule *r = ec2i_grow((void **)&out->items, &out->n, sizeof *out->items);
+        r->id = netsvc_dup(e, "securityGroupRuleId");
+        r->group_id = netsvc_dup(e, "groupId");
+        r->group_owner_id = netsvc_dup(e, "groupOwnerId");
+        r->protocol = netsvc_dup(e, "ipProtocol");
+        r->is_egress = aws_json_bool(e, "isEgress", 0);
+        r->from_port = (int)aws_json_int(e, "fromPort", -1);
+        r->to_port = (int)aws_json_int(e, "toPort", -1);
+        r->cidr = netsvc_dup(e, "cidrIpv4");
+        r->cidr_ipv6 = netsvc_dup(e, "cidrIpv6");
+        r->prefix_list_id = netsvc_dup(e, "prefixListId");
+        r->referenced_group_id = netsvc_dup2(e, "referencedGroupInfo", "groupId");
+        r->description = netsvc_dup(e, "description");
+        ec2i_read_tags(e, &r->tags);
+    }
+    cJSON_Delete(items);
+    return 0;
+}

@@ -1,0 +1,231 @@
+/* ECS clusters, tags and the helpers shared by services/ecs*.c (see ecs.h). */
+#include "ecs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_paginate.h"
+#include "xalloc.h"
+
+int ecs_call_(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
+{
+    cJSON *o = NULL;
+    int rc = aws_json_call(c, "ecs", op, in, &o, err);
+    cJSON_Delete(in);
+    if (out)
+        *out = o;
+    else
+        cJSON_Delete(o);
+    return rc;
+}
+
+cJSON *ecs_tags_json_(const svc_tags *tags)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; tags && i < tags->n; i++) {
+        cJSON *t = cJSON_CreateObject();
+        cJSON_AddStringToObject(t, "key", tags->items[i].key);
+        cJSON_AddStringToObject(t, "value", tags->items[i].value ? tags->items[i].value : "");
+        cJSON_AddItemToArray(arr, t);
+    }
+    return arr;
+}
+
+void ecs_read_tags_(const cJSON *arr, svc_tags *out)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, arr) {
+        const char *k = aws_json_str(t, "key");
+        if (k)
+            svc_tags_add(out, k, aws_json_str(t, "value"));
+    }
+}
+
+char *ecs_dup_(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+double ecs_time_(const cJSON *obj, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+static cJSON *exec_configuration(const ecs_cluster_input *in)
+{
+    if (!in->exec_kms_key_id && !in->exec_logging && !in->exec_log_group && !in->exec_s3_bucket)
+        return NULL;
+    cJSON *conf = cJSON_CreateObject();
+    cJSON *e = cJSON_AddObjectToObject(conf, "executeCommandConfiguration");
+    if (in->exec_kms_key_id)
+        cJSON_AddStringToObject(e, "kmsKeyId", in->exec_kms_key_id);
+    if (in->exec_logging)
+        cJSON_AddStringToObject(e, "logging", in->exec_logging);
+    if (in->exec_log_group || in->exec_s3_bucket) {
+        cJSON *l = cJSON_AddObjectToObject(e, "logConfiguration");
+        if (in->exec_log_group) {
+            cJSON_AddStringToObject(l, "cloudWatchLogGroupName", in->exec_log_group);
+            cJSON_AddBoolToObject(l, "cloudWatchEncryptionEnabled", in->exec_log_encryption);
+        }
+        if (in->exec_s3_bucket) {
+            cJSON_AddStringToObject(l, "s3BucketName", in->exec_s3_bucket);
+            cJSON_AddBoolToObject(l, "s3EncryptionEnabled", in->exec_s3_encryption);
+            if (in->exec_s3_prefix)
+                cJSON_AddStringToObject(l, "s3KeyPrefix", in->exec_s3_prefix);
+        }
+    }
+    return conf;
+}
+
+static void read_cluster(const cJSON *j, ecs_cluster *out)
+{
+    memset(out, 0, sizeof *out);
+    out->arn = ecs_dup_(aws_json_str(j, "clusterArn"));
+    out->name = ecs_dup_(aws_json_str(j, "clusterName"));
+    out->status = ecs_dup_(aws_json_str(j, "status"));
+    out->running_tasks = (int)aws_json_int(j, "runningTasksCount", 0);
+    out->pending_tasks = (int)aws_json_int(j, "pendingTasksCount", 0);
+    out->active_services = (int)aws_json_int(j, "activeServicesCount", 0);
+    const cJSON *s;
+    cJSON_ArrayForEach(s, aws_json_array(j, "settings")) {
+        const char *n = aws_json_str(s, "name");
+        if (n && strcmp(n, "containerInsights") == 0 && !out->container_insights)
+            out->container_insights = ecs_dup_(aws_json_str(s, "value"));
+    }
+    const cJSON *e = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "configuration"),
+                                         "executeCommandConfiguration");
+    out->exec_kms_key_id = ecs_dup_(aws_json_str(e, "kmsKeyId"));
+    out->exec_logging = ecs_dup_(aws_json_str(e, "logging"));
+    out->exec_log_group = ecs_dup_(aws_json_str(cJSON_GetObjectItem(e, "logConfiguration"),
+                                                "cloudWatchLogGroupName"));
+    ecs_read_tags_(aws_json_array(j, "tags"), &out->tags);
+}
+
+void ecs_cluster_free(ecs_cluster *c)
+{
+    free(c->arn);
+    free(c->name);
+    free(c->status);
+    free(c->container_insights);
+    free(c->exec_kms_key_id);
+    free(c->exec_logging);
+    free(c->exec_log_group);
+    svc_tags_free(&c->tags);
+    memset(c, 0, sizeof *c);
+}
+
+int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
+                       aws_error *err)
+{
+    if (!in || !in->name) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
+                      "CreateCluster needs a cluster name");
+        return -1;
+    }
+    cJSON *j = cJSON_CreateObject(), *o;
+    cJSON_AddStringToObject(j, "clusterName", in->name);
+    if (in->tags && in->tags->n)
+        cJSON_AddItemToObject(j, "tags", ecs_tags_json_(in->tags));
+    if (in->container_insights) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "name", "containerInsights");
+        cJSON_AddStringToObject(s, "value", in->container_insights);
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(j, "settings"), s);
+    }
+    if (in->capacity_providers) {
+        cJSON *arr = cJSON_AddArrayToObject(j, "capacityProviders");
+        for (size_t i = 0; i < in->capacity_providers->n; i++)
+            cJSON_AddItemToArray(arr, cJSON_CreateString(in->capacity_providers->items[i]));
+    }
+    cJSON *conf = exec_configuration(in);
+    if (conf)
+        cJSON_AddItemToObject(j, "configuration", conf);
+    if (ecs_call_(c, "CreateCluster", j, &o, err) != 0)
+        return -1;
+    if (out)
+        read_cluster(cJSON_GetObjectItem(o, "cluster"), out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int ecs_describe_cluster(aws_client *c, const char *cluster, ecs_cluster *out, int *found,
+                         aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject(), *o;
+    cJSON_AddItemToObject(j, "clusters", cJSON_CreateStringArray(&cluster, 1));
+    const char *inc[] = {"SETTINGS", "CONFIGURATIONS", "TAGS"};
+    cJSON_AddItemToObject(j, "include", cJSON_CreateStringArray(inc, 3));
+    memset(out, 0, sizeof *out);
+    *found = 0;
+    if (ecs_call_(c, "DescribeClusters", j, &o, err) != 0)
+        return -1;
+    const cJSON *first = cJSON_GetArrayItem(aws_json_array(o, "clusters"), 0);
+    if (first) {
+        read_cluster(first, out);
+        *found = 1;
+    }
+    cJSON_Delete(o);
+    return 0;
+}
+
+int ecs_delete_cluster(aws_client *c, const char *cluster, aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "cluster", cluster ? cluster : "");
+    return ecs_call_(c, "DeleteCluster", j, NULL, err);
+}
+
+int ecs_list_clusters(aws_client *c, int max_results, svc_strings *arns, aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject(), *all;
+    memset(arns, 0, sizeof *arns);
+    if (max_results > 0)
+        cJSON_AddNumberToObject(j, "maxResults", max_results);
+    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
+                          .items = "clusterArns"};
+    int rc = aws_json_paginate(c, "ecs", "ListClusters", j, &spec, &all, err);
+    cJSON_Delete(j);
+    if (rc != 0)
+        return -1;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, all) {
+        if (cJSON_IsString(e))
+            svc_strings_add(arns, e->valuestring);
+    }
+    cJSON_Delete(all);
+    return 0;
+}
+
+static cJSON *arn_input(const char *arn)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "resourceArn", arn ? arn : "");
+    return j;
+}
+
+int ecs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
+{
+    cJSON *o;
+    memset(out, 0, sizeof *out);
+    if (ecs_call_(c, "ListTagsForResource", arn_input(arn), &o, err) != 0)
+        return -1;
+    ecs_read_tags_(aws_json_array(o, "tags"), out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int ecs_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
+{
+    cJSON *j = arn_input(arn);
+    cJSON_AddItemToObject(j, "tags", ecs_tags_json_(tags));
+    return ecs_call_(c, "TagResource", j, NULL, err);
+}
+
+int ecs_untag_resource(aws_client *c, const char *arn, const svc_strings *keys, aws_error *err)
+{
+    cJSON *j = arn_input(arn), *arr = cJSON_AddArrayToObject(j, "tagKeys");
+    for (size_t i = 0; keys && i < keys->n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(keys->items[i]));
+    return ecs_call_(c, "UntagResource", j, NULL, err);
+}

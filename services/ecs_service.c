@@ -1,0 +1,244 @@
+/* ECS services: building CreateService/UpdateService inputs, create, update, delete, list
+ * (see ecs.h). Reading services is in ecs_service_read.c. */
+#include "ecs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_paginate.h"
+#include "xalloc.h"
+
+static void add_str(cJSON *o, const char *name, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, name, v);
+}
+
+static void add_int(cJSON *o, const char *name, int v, int min)
+{
+    if (v >= min)
+        cJSON_AddNumberToObject(o, name, v);
+}
+
+static cJSON *strings_json(const svc_strings *s)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; s && i < s->n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(s->items[i]));
+    return arr;
+}
+
+static cJSON *load_balancer_json(const ecs_load_balancer *lb)
+{
+    cJSON *j = cJSON_CreateObject();
+    add_str(j, "targetGroupArn", lb->target_group_arn);
+    add_str(j, "containerName", lb->container_name);
+    add_int(j, "containerPort", lb->container_port, 1);
+    if (lb->alternate_target_group_arn) {
+        cJSON *a = cJSON_AddObjectToObject(j, "advancedConfiguration");
+        add_str(a, "alternateTargetGroupArn", lb->alternate_target_group_arn);
+        add_str(a, "productionListenerRule", lb->production_listener_rule);
+        add_str(a, "testListenerRule", lb->test_listener_rule);
+        add_str(a, "roleArn", lb->role_arn);
+    }
+    return j;
+}
+
+static cJSON *registry_json(const ecs_service_registry *r)
+{
+    cJSON *j = cJSON_CreateObject();
+    add_str(j, "registryArn", r->registry_arn);
+    add_str(j, "containerName", r->container_name);
+    add_int(j, "containerPort", r->container_port, 1);
+    add_int(j, "port", r->port, 1);
+    return j;
+}
+
+static cJSON *volume_json(const ecs_volume_config *v)
+{
+    cJSON *j = cJSON_CreateObject(), *m;
+    add_str(j, "name", v->name);
+    m = cJSON_AddObjectToObject(j, "managedEBSVolume");
+    add_str(m, "roleArn", v->role_arn);
+    add_int(m, "sizeInGiB", v->size_gib, 1);
+    add_str(m, "volumeType", v->volume_type);
+    add_int(m, "iops", v->iops, 1);
+    add_int(m, "throughput", v->throughput, 1);
+    if (v->encrypted != ECS_UNSET)
+        cJSON_AddBoolToObject(m, "encrypted", v->encrypted);
+    add_str(m, "kmsKeyId", v->kms_key_id);
+    add_str(m, "filesystemType", v->filesystem_type);
+    add_str(m, "snapshotId", v->snapshot_id);
+    if ((v->tags && v->tags->n) || v->propagate_tags) {
+        cJSON *ts = cJSON_CreateObject();
+        cJSON_AddStringToObject(ts, "resourceType", "volume");
+        if (v->tags && v->tags->n)
+            cJSON_AddItemToObject(ts, "tags", ecs_tags_json_(v->tags));
+        add_str(ts, "propagateTags", v->propagate_tags);
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(m, "tagSpecifications"), ts);
+    }
+    return j;
+}
+
+static cJSON *deployment_json(const ecs_deployment_config *d)
+{
+    cJSON *j = cJSON_CreateObject();
+    if (d->circuit_breaker != ECS_UNSET) {
+        cJSON *cb = cJSON_AddObjectToObject(j, "deploymentCircuitBreaker");
+        cJSON_AddBoolToObject(cb, "enable", d->circuit_breaker);
+        cJSON_AddBoolToObject(cb, "rollback", d->rollback);
+    }
+    add_int(j, "minimumHealthyPercent", d->min_healthy_percent, 0);
+    add_int(j, "maximumPercent", d->max_percent, 0);
+    add_str(j, "strategy", d->strategy);
+    add_int(j, "bakeTimeInMinutes", d->bake_time_minutes, 0);
+    if (d->canary_percent > 0) {
+        cJSON *k = cJSON_AddObjectToObject(j, "canaryConfiguration");
+        cJSON_AddNumberToObject(k, "canaryPercent", d->canary_percent);
+        cJSON_AddNumberToObject(k, "canaryBakeTimeInMinutes", d->canary_bake_minutes);
+    }
+    if (d->linear_step_percent > 0) {
+        cJSON *l = cJSON_AddObjectToObject(j, "linearConfiguration");
+        cJSON_AddNumberToObject(l, "stepPercent", d->linear_step_percent);
+        cJSON_AddNumberToObject(l, "stepBakeTimeInMinutes", d->linear_step_bake_minutes);
+    }
+    return j;
+}
+
+static void add_lists(cJSON *j, const ecs_service_input *in)
+{
+    if (in->n_load_balancers) {
+        cJSON *arr = cJSON_AddArrayToObject(j, "loadBalancers");
+        for (size_t i = 0; i < in->n_load_balancers; i++)
+            cJSON_AddItemToArray(arr, load_balancer_json(&in->load_balancers[i]));
+    }
+    if (in->n_registries) {
+        cJSON *arr = cJSON_AddArrayToObject(j, "serviceRegistries");
+        for (size_t i = 0; i < in->n_registries; i++)
+            cJSON_AddItemToArray(arr, registry_json(&in->registries[i]));
+    }
+    if (in->n_volumes) {
+        cJSON *arr = cJSON_AddArrayToObject(j, "volumeConfigurations");
+        for (size_t i = 0; i < in->n_volumes; i++)
+            cJSON_AddItemToArray(arr, volume_json(&in->volumes[i]));
+    }
+}
+
+/* The members CreateService and UpdateService share. */
+static cJSON *service_json(const ecs_service_input *in, int create)
+{
+    cJSON *j = cJSON_CreateObject();
+    add_str(j, "cluster", in->cluster);
+    add_str(j, create ? "serviceName" : "service", in->name);
+    add_str(j, "taskDefinition", in->task_definition);
+    add_int(j, "desiredCount", in->desired_count, 0);
+    if (create) {
+        add_str(j, "clientToken", in->client_token);
+        add_str(j, "launchType", in->launch_type);
+        if (in->tags && in->tags->n)
+            cJSON_AddItemToObject(j, "tags", ecs_tags_json_(in->tags));
+    }
+    add_str(j, "platformVersion", in->platform_version);
+    if (in->subnets) {
+        cJSON *n = cJSON_AddObjectToObject(j, "networkConfiguration");
+        cJSON *a = cJSON_AddObjectToObject(n, "awsvpcConfiguration");
+        cJSON_AddItemToObject(a, "subnets", strings_json(in->subnets));
+        if (in->security_groups)
+            cJSON_AddItemToObject(a, "securityGroups", strings_json(in->security_groups));
+        cJSON_AddStringToObject(a, "assignPublicIp", in->assign_public_ip ? "ENABLED" : "DISABLED");
+    }
+    add_lists(j, in);
+    if (in->deployment)
+        cJSON_AddItemToObject(j, "deploymentConfiguration", deployment_json(in->deployment));
+    if (in->deployment_controller)
+        cJSON_AddStringToObject(cJSON_AddObjectToObject(j, "deploymentController"), "type",
+                                in->deployment_controller);
+    add_int(j, "healthCheckGracePeriodSeconds", in->health_check_grace_seconds, 0);
+    if (in->enable_execute_command != ECS_UNSET)
+        cJSON_AddBoolToObject(j, "enableExecuteCommand", in->enable_execute_command);
+    if (in->enable_ecs_managed_tags != ECS_UNSET)
+        cJSON_AddBoolToObject(j, "enableECSManagedTags", in->enable_ecs_managed_tags);
+    add_str(j, "propagateTags", in->propagate_tags);
+    if (!create && in->force_new_deployment)
+        cJSON_AddBoolToObject(j, "forceNewDeployment", 1);
+    const cJSON *x;
+    cJSON_ArrayForEach(x, in->extra) {
+        cJSON_DeleteItemFromObjectCaseSensitive(j, x->string);
+        cJSON_AddItemToObject(j, x->string, cJSON_Duplicate(x, 1));
+    }
+    return j;
+}
+
+static int service_call(aws_client *c, const char *op, cJSON *j, ecs_service *out,
+                        aws_error *err)
+{
+    cJSON *o;
+    if (ecs_call_(c, op, j, &o, err) != 0)
+        return -1;
+    if (out)
+        ecs_read_service_(cJSON_GetObjectItem(o, "service"), out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int ecs_create_service(aws_client *c, const ecs_service_input *in, ecs_service *out,
+                       aws_error *err)
+{
+    if (!in || !in->name) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
+                      "CreateService needs a service name");
+        return -1;
+    }
+    return service_call(c, "CreateService", service_json(in, 1), out, err);
+}
+
+int ecs_update_service(aws_client *c, const ecs_service_input *in, ecs_service *out,
+                       aws_error *err)
+{
+    if (!in || !in->name) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
+                      "UpdateService needs the service name or ARN");
+        return -1;
+    }
+    return service_call(c, "UpdateService", service_json(in, 0), out, err);
+}
+
+int ecs_error_role_not_ready(const aws_error *err)
+{
+    return err && strcmp(err->code, "InvalidParameterException") == 0 &&
+           (strstr(err->message, "unable to assume") || strstr(err->message, "Unable to assume"));
+}
+
+int ecs_delete_service(aws_client *c, const char *cluster, const char *service, int force,
+                       aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject();
+    add_str(j, "cluster", cluster);
+    cJSON_AddStringToObject(j, "service", service ? service : "");
+    if (force)
+        cJSON_AddBoolToObject(j, "force", 1);
+    return ecs_call_(c, "DeleteService", j, NULL, err);
+}
+
+int ecs_list_services(aws_client *c, const char *cluster, int max_results, svc_strings *arns,
+                      aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject(), *all;
+    memset(arns, 0, sizeof *arns);
+    add_str(j, "cluster", cluster);
+    if (max_results > 0)
+        cJSON_AddNumberToObject(j, "maxResults", max_results);
+    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
+                          .items = "serviceArns"};
+    int rc = aws_json_paginate(c, "ecs", "ListServices", j, &spec, &all, err);
+    cJSON_Delete(j);
+    if (rc != 0)
+        return -1;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, all) {
+        if (cJSON_IsString(e))
+            svc_strings_add(arns, e->valuestring);
+    }
+    cJSON_Delete(all);
+    return 0;
+}

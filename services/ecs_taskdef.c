@@ -1,0 +1,121 @@
+/* ECS task definitions: register, describe, deregister, list (see ecs.h). */
+#include "ecs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_paginate.h"
+#include "xalloc.h"
+
+void ecs_task_definition_free(ecs_task_definition *t)
+{
+    free(t->arn);
+    free(t->family);
+    free(t->status);
+    cJSON_Delete(t->doc);
+    svc_tags_free(&t->tags);
+    memset(t, 0, sizeof *t);
+}
+
+static void read_taskdef(cJSON *o, ecs_task_definition *out)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *td = cJSON_DetachItemFromObjectCaseSensitive(o, "taskDefinition");
+    out->doc = td ? td : cJSON_CreateObject();
+    out->arn = ecs_dup_(aws_json_str(out->doc, "taskDefinitionArn"));
+    out->family = ecs_dup_(aws_json_str(out->doc, "family"));
+    out->revision = (int)aws_json_int(out->doc, "revision", 0);
+    out->status = ecs_dup_(aws_json_str(out->doc, "status"));
+    ecs_read_tags_(aws_json_array(o, "tags"), &out->tags);
+}
+
+int ecs_register_task_definition(aws_client *c, const cJSON *def, const svc_tags *tags,
+                                 ecs_task_definition *out, aws_error *err)
+{
+    if (!cJSON_IsObject(def) || !aws_json_str(def, "family") ||
+        !cJSON_IsArray(cJSON_GetObjectItem(def, "containerDefinitions"))) {
+        aws_error_set(err, AWS_ERR_INPUT, "ClientException",
+                      "a task definition needs a family and a containerDefinitions list");
+        return -1;
+    }
+    cJSON *j = cJSON_Duplicate(def, 1), *o;
+    if (tags) {
+        cJSON_DeleteItemFromObjectCaseSensitive(j, "tags");
+        if (tags->n)
+            cJSON_AddItemToObject(j, "tags", ecs_tags_json_(tags));
+    }
+    if (ecs_call_(c, "RegisterTaskDefinition", j, &o, err) != 0)
+        return -1;
+    if (out)
+        read_taskdef(o, out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int ecs_describe_task_definition(aws_client *c, const char *task_definition,
+                                 ecs_task_definition *out, aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject(), *o;
+    cJSON_AddStringToObject(j, "taskDefinition", task_definition ? task_definition : "");
+    const char *inc = "TAGS";
+    cJSON_AddItemToObject(j, "include", cJSON_CreateStringArray(&inc, 1));
+    memset(out, 0, sizeof *out);
+    if (ecs_call_(c, "DescribeTaskDefinition", j, &o, err) != 0)
+        return -1;
+    read_taskdef(o, out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int ecs_deregister_task_definition(aws_client *c, const char *task_definition, aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "taskDefinition", task_definition ? task_definition : "");
+    return ecs_call_(c, "DeregisterTaskDefinition", j, NULL, err);
+}
+
+static int list_strings(aws_client *c, const char *op, cJSON *j, int max_results,
+                        const char *items, svc_strings *out, aws_error *err)
+{
+    cJSON *all;
+    memset(out, 0, sizeof *out);
+    if (max_results > 0)
+        cJSON_AddNumberToObject(j, "maxResults", max_results);
+    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken", .items = items};
+    int rc = aws_json_paginate(c, "ecs", op, j, &spec, &all, err);
+    cJSON_Delete(j);
+    if (rc != 0)
+        return -1;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, all) {
+        if (cJSON_IsString(e))
+            svc_strings_add(out, e->valuestring);
+    }
+    cJSON_Delete(all);
+    return 0;
+}
+
+int ecs_list_task_definition_families(aws_client *c, const char *prefix, int max_results,
+                                      svc_strings *families, aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject();
+    if (prefix)
+        cJSON_AddStringToObject(j, "familyPrefix", prefix);
+    cJSON_AddStringToObject(j, "status", "ACTIVE");
+    return list_strings(c, "ListTaskDefinitionFamilies", j, max_results, "families", families,
+                        err);
+}
+
+int ecs_list_task_definitions(aws_client *c, const char *family_prefix, const char *status,
+                              int newest_first, int max_results, svc_strings *arns,
+                              aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject();
+    if (family_prefix)
+        cJSON_AddStringToObject(j, "familyPrefix", family_prefix);
+    if (status)
+        cJSON_AddStringToObject(j, "status", status);
+    cJSON_AddStringToObject(j, "sort", newest_first ? "DESC" : "ASC");
+    return list_strings(c, "ListTaskDefinitions", j, max_results, "taskDefinitionArns", arns,
+                        err);
+}

@@ -1,0 +1,247 @@
+/* ECS tasks: list, describe, stop; ExecuteCommand (see ecs.h). */
+#include "ecs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "aws_paginate.h"
+#include "xalloc.h"
+
+static void read_container(const cJSON *j, ecs_container *k)
+{
+    k->name = ecs_dup_(aws_json_str(j, "name"));
+    k->image = ecs_dup_(aws_json_str(j, "image"));
+    k->last_status = ecs_dup_(aws_json_str(j, "lastStatus"));
+    const cJSON *code = cJSON_GetObjectItem(j, "exitCode");
+    k->has_exit_code = cJSON_IsNumber(code);
+    k->exit_code = k->has_exit_code ? code->valueint : 0;
+    k->reason = ecs_dup_(aws_json_str(j, "reason"));
+    k->health_status = ecs_dup_(aws_json_str(j, "healthStatus"));
+    k->runtime_id = ecs_dup_(aws_json_str(j, "runtimeId"));
+    const cJSON *arr = aws_json_array(j, "managedAgents"), *a;
+    k->agents = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *k->agents);
+    cJSON_ArrayForEach(a, arr) {
+        ecs_managed_agent *m = &k->agents[k->n_agents++];
+        m->name = ecs_dup_(aws_json_str(a, "name"));
+        m->status = ecs_dup_(aws_json_str(a, "lastStatus"));
+        m->reason = ecs_dup_(aws_json_str(a, "reason"));
+    }
+}
+
+static void read_eni(const cJSON *task, ecs_task *t)
+{
+    const cJSON *att, *d;
+    cJSON_ArrayForEach(att, aws_json_array(task, "attachments")) {
+        const char *type = aws_json_str(att, "type");
+        if (!type || strcmp(type, "ElasticNetworkInterface") != 0)
+            continue;
+        cJSON_ArrayForEach(d, aws_json_array(att, "details")) {
+            const char *n = aws_json_str(d, "name"), *v = aws_json_str(d, "value");
+            if (n && v && strcmp(n, "privateIPv4Address") == 0 && !t->private_ip)
+                t->private_ip = xstrdup(v);
+            if (n && v && strcmp(n, "networkInterfaceId") == 0 && !t->eni_id)
+                t->eni_id = xstrdup(v);
+        }
+    }
+}
+
+static void read_task(const cJSON *j, ecs_task *t)
+{
+    memset(t, 0, sizeof *t);
+    t->arn = ecs_dup_(aws_json_str(j, "taskArn"));
+    const char *slash = t->arn ? strrchr(t->arn, '/') : NULL;
+    t->id = ecs_dup_(slash ? slash + 1 : t->arn);
+    t->cluster_arn = ecs_dup_(aws_json_str(j, "clusterArn"));
+    t->task_definition_arn = ecs_dup_(aws_json_str(j, "taskDefinitionArn"));
+    t->group = ecs_dup_(aws_json_str(j, "group"));
+    t->started_by = ecs_dup_(aws_json_str(j, "startedBy"));
+    t->last_status = ecs_dup_(aws_json_str(j, "lastStatus"));
+    t->desired_status = ecs_dup_(aws_json_str(j, "desiredStatus"));
+    t->health_status = ecs_dup_(aws_json_str(j, "healthStatus"));
+    t->stop_code = ecs_dup_(aws_json_str(j, "stopCode"));
+    t->stopped_reason = ecs_dup_(aws_json_str(j, "stoppedReason"));
+    t->availability_zone = ecs_dup_(aws_json_str(j, "availabilityZone"));
+    t->launch_type = ecs_dup_(aws_json_str(j, "launchType"));
+    t->platform_version = ecs_dup_(aws_json_str(j, "platformVersion"));
+    t->enable_execute_command = aws_json_bool(j, "enableExecuteCommand", 0);
+    t->created_at = ecs_time_(j, "createdAt");
+    t->started_at = ecs_time_(j, "startedAt");
+    t->stopped_at = ecs_time_(j, "stoppedAt");
+    read_eni(j, t);
+    const cJSON *arr = aws_json_array(j, "containers"), *k;
+    t->containers = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *t->containers);
+    cJSON_ArrayForEach(k, arr) read_container(k, &t->containers[t->n_containers++]);
+    ecs_read_tags_(aws_json_array(j, "tags"), &t->tags);
+}
+
+static void free_container(ecs_container *k)
+{
+    free(k->name);
+    free(k->image);
+    free(k->last_status);
+    free(k->reason);
+    free(k->health_status);
+    free(k->runtime_id);
+    for (size_t i = 0; i < k->n_agents; i++) {
+        free(k->agents[i].name);
+        free(k->agents[i].status);
+        free(k->agents[i].reason);
+    }
+    free(k->agents);
+}
+
+static void free_task(ecs_task *t)
+{
+    char **strs[] = {&t->arn, &t->id, &t->cluster_arn, &t->task_definition_arn, &t->group,
+                     &t->started_by, &t->last_status, &t->desired_status, &t->health_status,
+                     &t->stop_code, &t->stopped_reason, &t->availability_zone,
+                     &t->launch_type, &t->platform_version, &t->private_ip, &t->eni_id};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        free(*strs[i]);
+    for (size_t i = 0; i < t->n_containers; i++)
+        free_container(&t->containers[i]);
+    free(t->containers);
+    svc_tags_free(&t->tags);
+}
+
+void ecs_tasks_free(ecs_tasks *t)
+{
+    for (size_t i = 0; i < t->n; i++)
+        free_task(&t->items[i]);
+    free(t->items);
+    svc_strings_free(&t->missing);
+    memset(t, 0, sizeof *t);
+}
+
+const ecs_managed_agent *ecs_container_agent(const ecs_container *k, const char *name)
+{
+    for (size_t i = 0; i < k->n_agents; i++)
+        if (k->agents[i].name && name && strcmp(k->agents[i].name, name) == 0)
+            return &k->agents[i];
+    return NULL;
+}
+
+int ecs_list_tasks(aws_client *c, const char *cluster, const char *service,
+                   const char *desired_status, int max_results, svc_strings *arns,
+                   aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject(), *all;
+    memset(arns, 0, sizeof *arns);
+    if (cluster)
+        cJSON_AddStringToObject(j, "cluster", cluster);
+    if (service)
+        cJSON_AddStringToObject(j, "serviceName", service);
+    if (desired_status)
+        cJSON_AddStringToObject(j, "desiredStatus", desired_status);
+    if (max_results > 0)
+        cJSON_AddNumberToObject(j, "maxResults", max_results);
+    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
+                          .items = "taskArns"};
+    int rc = aws_json_paginate(c, "ecs", "ListTasks", j, &spec, &all, err);
+    cJSON_Delete(j);
+    if (rc != 0)
+        return -1;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, all) {
+        if (cJSON_IsString(e))
+            svc_strings_add(arns, e->valuestring);
+    }
+    cJSON_Delete(all);
+    return 0;
+}
+
+int ecs_describe_tasks(aws_client *c, const char *cluster, const char *const *tasks, size_t n,
+                       ecs_tasks *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t at = 0; at < n; at += 100) {
+        size_t k = n - at < 100 ? n - at : 100;
+        cJSON *j = cJSON_CreateObject(), *o;
+        if (cluster)
+            cJSON_AddStringToObject(j, "cluster", cluster);
+        cJSON_AddItemToObject(j, "tasks", cJSON_CreateStringArray(tasks + at, (int)k));
+        const char *inc = "TAGS";
+        cJSON_AddItemToObject(j, "include", cJSON_CreateStringArray(&inc, 1));
+        if (ecs_call_(c, "DescribeTasks", j, &o, err) != 0) {
+            ecs_tasks_free(out);
+            return -1;
+        }
+        const cJSON *arr = aws_json_array(o, "tasks"), *e;
+        out->items = xrealloc(out->items, (out->n + (size_t)cJSON_GetArraySize(arr) + 1) *
+                                              sizeof *out->items);
+        cJSON_ArrayForEach(e, arr) read_task(e, &out->items[out->n++]);
+        cJSON_ArrayForEach(e, aws_json_array(o, "failures")) {
+            const char *arn = aws_json_str(e, "arn");
+            svc_strings_add(&out->missing, arn ? arn : "");
+        }
+        cJSON_Delete(o);
+    }
+    return 0;
+}
+
+int ecs_stop_task(aws_client *c, const char *cluster, const char *task, const char *reason,
+                  aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject();
+    if (cluster)
+        cJSON_AddStringToObject(j, "cluster", cluster);
+    cJSON_AddStringToObject(j, "task", task ? task : "");
+    if (reason)
+        cJSON_AddStringToObject(j, "reason", reason);
+    return ecs_call_(c, "StopTask", j, NULL, err);
+}
+
+void ecs_exec_session_free(ecs_exec_session *s)
+{
+    if (s->token)
+        OPENSSL_cleanse(s->token, strlen(s->token));
+    free(s->token);
+    free(s->session_id);
+    free(s->stream_url);
+    free(s->task_arn);
+    free(s->container_name);
+    free(s->container_arn);
+    memset(s, 0, sizeof *s);
+}
+
+int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
+                        const char *container, const char *command, int interactive,
+                        ecs_exec_session *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!task || !command) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
+                      "ExecuteCommand needs a task and a command");
+        return -1;
+    }
+    cJSON *j = cJSON_CreateObject(), *o;
+    if (cluster)
+        cJSON_AddStringToObject(j, "cluster", cluster);
+    cJSON_AddStringToObject(j, "task", task);
+    if (container)
+        cJSON_AddStringToObject(j, "container", container);
+    cJSON_AddStringToObject(j, "command", command);
+    cJSON_AddBoolToObject(j, "interactive", interactive);
+    if (ecs_call_(c, "ExecuteCommand", j, &o, err) != 0)
+        return -1;
+    cJSON *s = cJSON_GetObjectItem(o, "session");
+    out->session_id = ecs_dup_(aws_json_str(s, "sessionId"));
+    out->stream_url = ecs_dup_(aws_json_str(s, "streamUrl"));
+    out->token = ecs_dup_(aws_json_str(s, "tokenValue"));
+    out->task_arn = ecs_dup_(aws_json_str(o, "taskArn"));
+    out->container_name = ecs_dup_(aws_json_str(o, "containerName"));
+    out->container_arn = ecs_dup_(aws_json_str(o, "containerArn"));
+    cJSON *tv = cJSON_GetObjectItem(s, "tokenValue");
+    if (cJSON_IsString(tv) && tv->valuestring)
+        OPENSSL_cleanse(tv->valuestring, strlen(tv->valuestring));
+    cJSON_Delete(o);
+    if (!out->session_id || !out->stream_url || !out->token) {
+        ecs_exec_session_free(out);
+        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
+                      "ExecuteCommand answered without a session id, stream URL and token");
+        return -1;
+    }
+    return 0;
+}

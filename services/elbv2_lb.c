@@ -1,0 +1,269 @@
+/* ELBv2: load balancers, their attributes and waiters; tags of any ELBv2 resource. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "elbv2_internal.h"
+#include "xalloc.h"
+
+static void read_lb(const cJSON *j, elbv2_lb *lb)
+{
+    const cJSON *e;
+    lb->arn = netsvc_dup(j, "LoadBalancerArn");
+    lb->name = netsvc_dup(j, "LoadBalancerName");
+    lb->dns_name = netsvc_dup(j, "DNSName");
+    lb->hosted_zone_id = netsvc_dup(j, "CanonicalHostedZoneId");
+    lb->scheme = netsvc_dup(j, "Scheme");
+    lb->type = netsvc_dup(j, "Type");
+    lb->vpc_id = netsvc_dup(j, "VpcId");
+    lb->ip_address_type = netsvc_dup(j, "IpAddressType");
+    lb->state = netsvc_dup2(j, "State", "Code");
+    lb->state_reason = netsvc_dup2(j, "State", "Reason");
+    lb->created_time = netsvc_dup(j, "CreatedTime");
+    cJSON_ArrayForEach(e, aws_json_array(j, "AvailabilityZones"))
+    {
+        elbv2_zone *z = elbv2i_grow((void **)&lb->zones, &lb->nzones, sizeof *lb->zones);
+        z->zone = netsvc_dup(e, "ZoneName");
+        z->subnet_id = netsvc_dup(e, "SubnetId");
+    }
+    netsvc_strings(j, "SecurityGroups", NULL, &lb->security_groups);
+}
+
+void elbv2_lb_free(elbv2_lb *lb)
+{
+    char *all[] = {lb->arn, lb->name, lb->dns_name, lb->hosted_zone_id, lb->scheme, lb->type,
+                   lb->vpc_id, lb->ip_address_type, lb->state, lb->state_reason,
+                   lb->created_time};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        free(all[i]);
+    for (size_t i = 0; i < lb->nzones; i++) {
+        free(lb->zones[i].zone);
+        free(lb->zones[i].subnet_id);
+    }
+    free(lb->zones);
+    svc_strings_free(&lb->security_groups);
+    memset(lb, 0, sizeof *lb);
+}
+
+void elbv2_lbs_free(elbv2_lbs *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        elbv2_lb_free(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int elbv2_create_load_balancer(aws_client *c, const elbv2_lb_in *in, elbv2_lb *out,
+                               aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *req = elbv2i_input("Name", in->name), *resp;
+    elbv2i_add_strings(req, "Subnets", in->subnets);
+    elbv2i_add_strings(req, "SecurityGroups", in->security_groups);
+    if (in->scheme)
+        cJSON_AddStringToObject(req, "Scheme", in->scheme);
+    if (in->type)
+        cJSON_AddStringToObject(req, "Type", in->type);
+    if (in->ip_address_type)
+        cJSON_AddStringToObject(req, "IpAddressType", in->ip_address_type);
+    elbv2i_add_tags(req, "Tags", in->tags);
+    if (elbv2i_call(c, "CreateLoadBalancer", req, &resp, err) != 0)
+        return -1;
+    const cJSON *arr = aws_json_array(resp, "LoadBalancers");
+    read_lb(arr ? cJSON_GetArrayItem(arr, 0) : NULL, out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int elbv2_describe_load_balancers(aws_client *c, const char *const *arns,
+                                  const char *const *names, int page_size, elbv2_lbs *out,
+                                  aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *req = cJSON_CreateObject(), *items, *e;
+    elbv2i_add_strings(req, "LoadBalancerArns", arns);
+    elbv2i_add_strings(req, "Names", names);
+    int rc = elbv2i_paginate(c, "DescribeLoadBalancers", req, "LoadBalancers", page_size,
+                             &items, err);
+    cJSON_Delete(req);
+    if (rc != 0)
+        return -1;
+    cJSON_ArrayForEach(e, items)
+        read_lb(e, elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items));
+    cJSON_Delete(items);
+    return 0;
+}
+
+int elbv2_delete_load_balancer(aws_client *c, const char *arn, aws_error *err)
+{
+    return elbv2i_call(c, "DeleteLoadBalancer", elbv2i_input("LoadBalancerArn", arn), NULL, err);
+}
+
+/* Describe/Modify*Attributes for load balancers and target groups. */
+static int attributes(aws_client *c, const char *action, const char *arn_name, const char *arn,
+                      const svc_tags *set, svc_tags *out, aws_error *err)
+{
+    cJSON *req = elbv2i_input(arn_name, arn), *resp;
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (set) {
+        if (set->n == 0) {
+            aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter", "%s: no attributes given",
+                          action);
+            cJSON_Delete(req);
+            return -1;
+        }
+        elbv2i_add_tags(req, "Attributes", set);
+    }
+    if (elbv2i_call(c, action, req, &resp, err) != 0)
+        return -1;
+    if (out)
+        netsvc_tags(resp, "Attributes", "Key", "Value", out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int elbv2_describe_load_balancer_attributes(aws_client *c, const char *arn, svc_tags *out,
+                                            aws_error *err)
+{
+    return attributes(c, "DescribeLoadBalancerAttributes", "LoadBalancerArn", arn, NULL, out,
+                      err);
+}
+
+int elbv2_modify_load_balancer_attributes(aws_client *c, const char *arn, const svc_tags *attrs,
+                                          svc_tags *out, aws_error *err)
+{
+    static const svc_tags none = {0};
+    return attributes(c, "ModifyLoadBalancerAttributes", "LoadBalancerArn", arn,
+                      attrs ? attrs : &none, out, err);
+}
+
+int elbv2_describe_target_group_attributes(aws_client *c, const char *arn, svc_tags *out,
+                                           aws_error *err)
+{
+    return attributes(c, "DescribeTargetGroupAttributes", "TargetGroupArn", arn, NULL, out, err);
+}
+
+int elbv2_modify_target_group_attributes(aws_client *c, const char *arn, const svc_tags *attrs,
+                                         svc_tags *out, aws_error *err)
+{
+    static const svc_tags none = {0};
+    return attributes(c, "ModifyTargetGroupAttributes", "TargetGroupArn", arn,
+                      attrs ? attrs : &none, out, err);
+}
+
+/* ---- waiters ---------------------------------------------------------------------- */
+
+typedef struct {
+    aws_client *c;
+    const char *const *arns;
+    int want_deleted;
+} lb_wait;
+
+static int lb_poll(void *ctx, char *state, size_t size, aws_error *err)
+{
+    lb_wait *w = ctx;
+    elbv2_lbs l;
+    if (elbv2_describe_load_balancers(w->c, w->arns, NULL, 0, &l, err) != 0) {
+        if (strcmp(err->code, "LoadBalancerNotFound") != 0)
+            return -1;
+        snprintf(state, size, "not found");
+        aws_error_clear(err);
+        return w->want_deleted ? 1 : 0;
+    }
+    int rc = w->want_deleted ? l.n == 0 : l.n > 0;
+    size_t used = 0;
+    for (size_t i = 0; i < l.n && used < size; i++) {
+        const elbv2_lb *lb = &l.items[i];
+        used += (size_t)snprintf(state + used, size - used, "%s%s %s%s%s", i ? "; " : "",
+                                 lb->name, lb->state, lb->state_reason[0] ? ": " : "",
+                                 lb->state_reason);
+        if (!w->want_deleted && strcmp(lb->state, "active") != 0)
+            rc = 0;
+        if (!w->want_deleted && (strcmp(lb->state, "failed") == 0)) {
+            aws_error_set(err, AWS_ERR_SERVICE, "LoadBalancerFailed",
+                          "load balancer %s failed%s%s", lb->name,
+                          lb->state_reason[0] ? ": " : "", lb->state_reason);
+            rc = -1;
+            break;
+        }
+    }
+    elbv2_lbs_free(&l);
+    return rc;
+}
+
+int elbv2_wait_load_balancer_available(aws_client *c, const char *arn, const netsvc_wait_opts *o,
+                                       aws_error *err)
+{
+    const char *arns[] = {arn, NULL};
+    lb_wait w = {c, arns, 0};
+    char what[400];
+    snprintf(what, sizeof what, "load balancer %s to be active", arn);
+    return netsvc_wait(o, 40, 15, what, lb_poll, &w, err);
+}
+
+int elbv2_wait_load_balancers_deleted(aws_client *c, const char *const *arns,
+                                      const netsvc_wait_opts *o, aws_error *err)
+{
+    lb_wait w = {c, arns, 1};
+    char what[400];
+    snprintf(what, sizeof what, "%zu load balancer(s) to be deleted (first %s)",
+             netsvc_count(arns), arns && arns[0] ? arns[0] : "none");
+    if (!arns || !arns[0])
+        return 0;
+    return netsvc_wait(o, 40, 15, what, lb_poll, &w, err);
+}
+
+/* ---- tags ------------------------------------------------------------------------ */
+
+void elbv2_tag_descs_free(elbv2_tag_descs *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].arn);
+        svc_tags_free(&l->items[i].tags);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int elbv2_add_tags(aws_client *c, const char *const *arns, const svc_tags *tags, aws_error *err)
+{
+    cJSON *req = cJSON_CreateObject();
+    elbv2i_add_strings(req, "ResourceArns", arns);
+    elbv2i_add_tags(req, "Tags", tags);
+    return elbv2i_call(c, "AddTags", req, NULL, err);
+}
+
+int elbv2_remove_tags(aws_client *c, const char *const *arns, const char *const *keys,
+                      aws_error *err)
+{
+    cJSON *req = cJSON_CreateObject();
+    elbv2i_add_strings(req, "ResourceArns", arns);
+    elbv2i_add_strings(req, "TagKeys", keys);
+    return elbv2i_call(c, "RemoveTags", req, NULL, err);
+}
+
+int elbv2_describe_tags(aws_client *c, const char *const *arns, elbv2_tag_descs *out,
+                        aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    size_t total = netsvc_count(arns);
+    for (size_t start = 0; start < total; start += 20) {
+        cJSON *req = cJSON_CreateObject(), *resp, *e;
+        cJSON *list = cJSON_AddArrayToObject(req, "ResourceArns");
+        for (size_t i = start; i < total && i < start + 20; i++)
+            cJSON_AddItemToArray(list, cJSON_CreateString(arns[i]));
+        if (elbv2i_call(c, "DescribeTags", req, &resp, err) != 0) {
+            elbv2_tag_descs_free(out);
+            return -1;
+        }
+        cJSON_ArrayForEach(e, aws_json_array(resp, "TagDescriptions"))
+        {
+            elbv2_tag_desc *d = elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items);
+            d->arn = netsvc_dup(e, "ResourceArn");
+            netsvc_tags(e, "Tags", "Key", "Value", &d->tags);
+        }
+        cJSON_Delete(resp);
+    }
+    return 0;
+}

@@ -1,0 +1,123 @@
+/* KMS: GenerateDataKey and DescribeKey (see kms.h). */
+#include "kms.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "xalloc.h"
+
+unsigned char *kms_base64_decode(const char *s, size_t *len)
+{
+    size_t n = s ? strlen(s) : 0;
+    *len = 0;
+    if (n % 4 != 0)
+        return NULL;
+    unsigned char *out = xmalloc(n / 4 * 3 + 1);
+    int got = n ? EVP_DecodeBlock(out, (const unsigned char *)s, (int)n) : 0;
+    if (got < 0) {
+        free(out);
+        return NULL;
+    }
+    size_t pad = (n >= 1 && s[n - 1] == '=') + (n >= 2 && s[n - 2] == '=');
+    *len = (size_t)got - pad;
+    return out;
+}
+
+/* Overwrite a string member's bytes before the tree is freed. */
+static void wipe_member(cJSON *obj, const char *name)
+{
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (cJSON_IsString(v) && v->valuestring)
+        OPENSSL_cleanse(v->valuestring, strlen(v->valuestring));
+}
+
+void kms_data_key_free(kms_data_key *k)
+{
+    if (k->plaintext)
+        OPENSSL_cleanse(k->plaintext, k->plaintext_len);
+    free(k->plaintext);
+    free(k->ciphertext);
+    free(k->key_id);
+    memset(k, 0, sizeof *k);
+}
+
+int kms_generate_data_key(aws_client *c, const char *key_id, int number_of_bytes,
+                          const svc_tags *context, kms_data_key *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!key_id || number_of_bytes < 1 || number_of_bytes > 1024) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
+                      "GenerateDataKey needs a key id and 1 to 1024 bytes (got %d)",
+                      number_of_bytes);
+        return -1;
+    }
+    cJSON *in = cJSON_CreateObject(), *o = NULL;
+    cJSON_AddStringToObject(in, "KeyId", key_id);
+    cJSON_AddNumberToObject(in, "NumberOfBytes", number_of_bytes);
+    if (context && context->n) {
+        cJSON *ctx = cJSON_AddObjectToObject(in, "EncryptionContext");
+        for (size_t i = 0; i < context->n; i++)
+            cJSON_AddStringToObject(ctx, context->items[i].key,
+                                    context->items[i].value ? context->items[i].value : "");
+    }
+    int rc = aws_json_call(c, "kms", "GenerateDataKey", in, &o, err);
+    cJSON_Delete(in);
+    if (rc != 0)
+        return -1;
+    const char *pt = aws_json_str(o, "Plaintext"), *ct = aws_json_str(o, "CiphertextBlob"),
+               *kid = aws_json_str(o, "KeyId");
+    out->plaintext = kms_base64_decode(pt, &out->plaintext_len);
+    out->ciphertext = kms_base64_decode(ct, &out->ciphertext_len);
+    out->key_id = kid ? xstrdup(kid) : NULL;
+    wipe_member(o, "Plaintext");
+    cJSON_Delete(o);
+    if (!out->plaintext || !out->ciphertext ||
+        out->plaintext_len != (size_t)number_of_bytes) {
+        kms_data_key_free(out);
+        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
+                      "GenerateDataKey answered without a valid %d-byte key and ciphertext",
+                      number_of_bytes);
+        return -1;
+    }
+    return 0;
+}
+
+void kms_key_free(kms_key *k)
+{
+    free(k->key_id);
+    free(k->arn);
+    free(k->key_state);
+    free(k->key_usage);
+    free(k->key_spec);
+    free(k->description);
+    memset(k, 0, sizeof *k);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+int kms_describe_key(aws_client *c, const char *key_id, kms_key *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *in = cJSON_CreateObject(), *o = NULL;
+    cJSON_AddStringToObject(in, "KeyId", key_id ? key_id : "");
+    int rc = aws_json_call(c, "kms", "DescribeKey", in, &o, err);
+    cJSON_Delete(in);
+    if (rc != 0)
+        return -1;
+    const cJSON *m = cJSON_GetObjectItem(o, "KeyMetadata");
+    out->key_id = dup_or_null(aws_json_str(m, "KeyId"));
+    out->arn = dup_or_null(aws_json_str(m, "Arn"));
+    out->key_state = dup_or_null(aws_json_str(m, "KeyState"));
+    out->enabled = aws_json_bool(m, "Enabled", 0);
+    out->key_usage = dup_or_null(aws_json_str(m, "KeyUsage"));
+    out->key_spec = dup_or_null(aws_json_str(m, "KeySpec"));
+    out->description = dup_or_null(aws_json_str(m, "Description"));
+    cJSON_Delete(o);
+    return 0;
+}

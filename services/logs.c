@@ -1,0 +1,164 @@
+/* CloudWatch Logs: log groups, retention, tags (see logs.h). */
+#include "logs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_paginate.h"
+#include "xalloc.h"
+
+static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
+{
+    cJSON *o = NULL;
+    int rc = aws_json_call(c, "logs", op, in, &o, err);
+    cJSON_Delete(in);
+    if (out)
+        *out = o;
+    else
+        cJSON_Delete(o);
+    return rc;
+}
+
+static cJSON *group_input(const char *name)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "logGroupName", name ? name : "");
+    return in;
+}
+
+static cJSON *tag_map(const svc_tags *tags)
+{
+    cJSON *m = cJSON_CreateObject();
+    for (size_t i = 0; tags && i < tags->n; i++)
+        cJSON_AddStringToObject(m, tags->items[i].key,
+                                tags->items[i].value ? tags->items[i].value : "");
+    return m;
+}
+
+int logs_create_log_group(aws_client *c, const char *name, const svc_tags *tags,
+                          const char *kms_key_id, aws_error *err)
+{
+    cJSON *in = group_input(name);
+    if (tags && tags->n)
+        cJSON_AddItemToObject(in, "tags", tag_map(tags));
+    if (kms_key_id)
+        cJSON_AddStringToObject(in, "kmsKeyId", kms_key_id);
+    return call(c, "CreateLogGroup", in, NULL, err);
+}
+
+int logs_delete_log_group(aws_client *c, const char *name, aws_error *err)
+{
+    return call(c, "DeleteLogGroup", group_input(name), NULL, err);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static void read_group(const cJSON *j, logs_group *g)
+{
+    g->name = dup_or_null(aws_json_str(j, "logGroupName"));
+    const char *arn = aws_json_str(j, "logGroupArn");
+    if (arn) {
+        g->arn = xstrdup(arn);
+    } else if ((arn = aws_json_str(j, "arn"))) {
+        size_t n = strlen(arn);
+        g->arn = xstrndup(arn, n >= 2 && strcmp(arn + n - 2, ":*") == 0 ? n - 2 : n);
+    }
+    g->retention_days = (long)aws_json_int(j, "retentionInDays", 0);
+    g->creation_time = aws_json_int(j, "creationTime", 0);
+    g->stored_bytes = aws_json_int(j, "storedBytes", 0);
+    g->kms_key_id = dup_or_null(aws_json_str(j, "kmsKeyId"));
+}
+
+void logs_groups_free(logs_groups *g)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        free(g->items[i].name);
+        free(g->items[i].arn);
+        free(g->items[i].kms_key_id);
+    }
+    free(g->items);
+    memset(g, 0, sizeof *g);
+}
+
+int logs_describe_log_groups(aws_client *c, const char *prefix, int limit, logs_groups *out,
+                             aws_error *err)
+{
+    cJSON *in = cJSON_CreateObject(), *all;
+    memset(out, 0, sizeof *out);
+    if (prefix && *prefix)
+        cJSON_AddStringToObject(in, "logGroupNamePrefix", prefix);
+    if (limit > 0)
+        cJSON_AddNumberToObject(in, "limit", limit);
+    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
+                          .items = "logGroups"};
+    int rc = aws_json_paginate(c, "logs", "DescribeLogGroups", in, &spec, &all, err);
+    cJSON_Delete(in);
+    if (rc != 0)
+        return -1;
+    out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
+    const cJSON *g;
+    cJSON_ArrayForEach(g, all) read_group(g, &out->items[out->n++]);
+    cJSON_Delete(all);
+    return 0;
+}
+
+int logs_put_retention_policy(aws_client *c, const char *name, int days, aws_error *err)
+{
+    cJSON *in = group_input(name);
+    cJSON_AddNumberToObject(in, "retentionInDays", days);
+    return call(c, "PutRetentionPolicy", in, NULL, err);
+}
+
+int logs_delete_retention_policy(aws_client *c, const char *name, aws_error *err)
+{
+    return call(c, "DeleteRetentionPolicy", group_input(name), NULL, err);
+}
+
+static cJSON *arn_input(const char *arn)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "resourceArn", arn ? arn : "");
+    return in;
+}
+
+int logs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
+{
+    cJSON *o;
+    memset(out, 0, sizeof *out);
+    if (call(c, "ListTagsForResource", arn_input(arn), &o, err) != 0)
+        return -1;
+    const cJSON *t;
+    cJSON_ArrayForEach(t, cJSON_GetObjectItem(o, "tags")) {
+        if (cJSON_IsString(t))
+            svc_tags_add(out, t->string, t->valuestring);
+    }
+    cJSON_Delete(o);
+    return 0;
+}
+
+int logs_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
+{
+    cJSON *in = arn_input(arn);
+    cJSON_AddItemToObject(in, "tags", tag_map(tags));
+    return call(c, "TagResource", in, NULL, err);
+}
+
+int logs_untag_resource(aws_client *c, const char *arn, const svc_strings *keys,
+                        aws_error *err)
+{
+    cJSON *in = arn_input(arn), *arr = cJSON_AddArrayToObject(in, "tagKeys");
+    for (size_t i = 0; keys && i < keys->n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(keys->items[i]));
+    return call(c, "UntagResource", in, NULL, err);
+}
+
+int logs_create_log_stream(aws_client *c, const char *group, const char *stream,
+                           aws_error *err)
+{
+    cJSON *in = group_input(group);
+    cJSON_AddStringToObject(in, "logStreamName", stream ? stream : "");
+    return call(c, "CreateLogStream", in, NULL, err);
+}

@@ -1,0 +1,147 @@
+/* CloudWatch Logs events: put, filter (paged), get one stream (see logs.h). */
+#include "logs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void logs_events_free(logs_events *e)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        free(e->items[i].message);
+        free(e->items[i].stream);
+        free(e->items[i].event_id);
+    }
+    free(e->items);
+    free(e->next_token);
+    memset(e, 0, sizeof *e);
+}
+
+static void append(logs_events *out, const cJSON *arr)
+{
+    size_t add = (size_t)cJSON_GetArraySize(arr);
+    if (add == 0)
+        return;
+    out->items = xrealloc(out->items, (out->n + add) * sizeof *out->items);
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr) {
+        logs_event *ev = &out->items[out->n++];
+        const char *m = aws_json_str(e, "message"), *s = aws_json_str(e, "logStreamName"),
+                   *id = aws_json_str(e, "eventId");
+        ev->timestamp = aws_json_int(e, "timestamp", 0);
+        ev->message = xstrdup(m ? m : "");
+        ev->stream = s ? xstrdup(s) : NULL;
+        ev->event_id = id ? xstrdup(id) : NULL;
+    }
+}
+
+int logs_put_log_events(aws_client *c, const char *group, const char *stream,
+                        const logs_event *events, size_t n, aws_error *err)
+{
+    cJSON *in = cJSON_CreateObject(), *out = NULL;
+    cJSON_AddStringToObject(in, "logGroupName", group ? group : "");
+    cJSON_AddStringToObject(in, "logStreamName", stream ? stream : "");
+    cJSON *arr = cJSON_AddArrayToObject(in, "logEvents");
+    for (size_t i = 0; i < n; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddNumberToObject(e, "timestamp", (double)events[i].timestamp);
+        cJSON_AddStringToObject(e, "message", events[i].message ? events[i].message : "");
+        cJSON_AddItemToArray(arr, e);
+    }
+    int rc = aws_json_call(c, "logs", "PutLogEvents", in, &out, err);
+    cJSON_Delete(in);
+    cJSON_Delete(out);
+    return rc;
+}
+
+static cJSON *filter_input(const logs_filter_input *in)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "logGroupName", in->group);
+    if (in->stream_prefix)
+        cJSON_AddStringToObject(j, "logStreamNamePrefix", in->stream_prefix);
+    if (in->start_time > 0)
+        cJSON_AddNumberToObject(j, "startTime", (double)in->start_time);
+    if (in->end_time > 0)
+        cJSON_AddNumberToObject(j, "endTime", (double)in->end_time);
+    if (in->filter_pattern)
+        cJSON_AddStringToObject(j, "filterPattern", in->filter_pattern);
+    if (in->limit > 0)
+        cJSON_AddNumberToObject(j, "limit", in->limit);
+    return j;
+}
+
+int logs_filter_log_events(aws_client *c, const logs_filter_input *in, logs_events *out,
+                           aws_error *err)
+{
+    if (!in || !in->group) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
+                      "FilterLogEvents needs a log group name");
+        return -1;
+    }
+    cJSON *j = filter_input(in);
+    char *last = NULL;
+    int rc = 0, max = in->max_pages > 0 ? in->max_pages : 10000;
+    for (int page = 1;; page++) {
+        cJSON *o = NULL;
+        if ((rc = aws_json_call(c, "logs", "FilterLogEvents", j, &o, err)) != 0)
+            break;
+        append(out, aws_json_array(o, "events"));
+        const char *t = aws_json_str(o, "nextToken");
+        int again = t && *t && page < max && !(last && strcmp(last, t) == 0);
+        if (again) {
+            free(last);
+            last = xstrdup(t);
+            cJSON_DeleteItemFromObject(j, "nextToken");
+            cJSON_AddStringToObject(j, "nextToken", t);
+        }
+        cJSON_Delete(o);
+        if (!again)
+            break;
+    }
+    free(last);
+    cJSON_Delete(j);
+    return rc;
+}
+
+int logs_get_log_events(aws_client *c, const char *group, const char *stream,
+                        long long start_time, const char *next_token, int limit,
+                        logs_events *out, aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "logGroupName", group ? group : "");
+    cJSON_AddStringToObject(j, "logStreamName", stream ? stream : "");
+    cJSON_AddBoolToObject(j, "startFromHead", 1);
+    if (start_time > 0)
+        cJSON_AddNumberToObject(j, "startTime", (double)start_time);
+    if (limit > 0)
+        cJSON_AddNumberToObject(j, "limit", limit);
+    char *token = next_token ? xstrdup(next_token) : NULL;
+    int rc = 0;
+    for (int page = 0; page < 10000; page++) {
+        cJSON *o = NULL;
+        if (token) {
+            cJSON_DeleteItemFromObject(j, "nextToken");
+            cJSON_AddStringToObject(j, "nextToken", token);
+        }
+        if ((rc = aws_json_call(c, "logs", "GetLogEvents", j, &o, err)) != 0)
+            break;
+        const cJSON *evs = aws_json_array(o, "events");
+        append(out, evs);
+        const char *t = aws_json_str(o, "nextForwardToken");
+        /* The end: the same forward token again, or no events. */
+        int done = !t || (token && strcmp(token, t) == 0) || cJSON_GetArraySize(evs) == 0;
+        if (t) {
+            free(token);
+            token = xstrdup(t);
+        }
+        cJSON_Delete(o);
+        if (done)
+            break;
+    }
+    cJSON_Delete(j);
+    free(out->next_token);
+    out->next_token = token;
+    return rc;
+}

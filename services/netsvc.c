@@ -1,0 +1,88 @@
+/* Waiter loop and response readers shared by the network clients (see netsvc.h). */
+#include "netsvc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws.h"
+#include "xalloc.h"
+
+static void sleep_seconds(double s)
+{
+    if (s <= 0)
+        return;
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+int netsvc_wait(const netsvc_wait_opts *o, int def_attempts, double def_delay, const char *what,
+                netsvc_poll_fn poll, void *pctx, aws_error *err)
+{
+    int max = o && o->max_attempts > 0 ? o->max_attempts : def_attempts;
+    double delay = o && o->delay_s > 0 ? o->delay_s : def_delay;
+    char state[256] = "";
+    aws_error_clear(err);
+    for (int attempt = 1; attempt <= max; attempt++) {
+        state[0] = '\0';
+        int rc = poll(pctx, state, sizeof state, err);
+        if (rc == 1)
+            return 0;
+        if (rc < 0) {
+            aws_error_prefix(err, "waiting for %s: ", what);
+            return -1;
+        }
+        if (o && o->progress)
+            o->progress(o->ctx, what, state, attempt);
+        if (attempt < max)
+            sleep_seconds(delay);
+    }
+    aws_error_set(err, AWS_ERR_TIMEOUT, "WaiterTimeout",
+                  "gave up waiting for %s after %d checks %.3g s apart; last state: %s", what, max,
+                  delay, state[0] ? state : "(none seen)");
+    return -1;
+}
+
+char *netsvc_dup(const cJSON *obj, const char *name)
+{
+    const char *s = aws_json_str(obj, name);
+    return xstrdup(s ? s : "");
+}
+
+char *netsvc_dup2(const cJSON *obj, const char *a, const char *b)
+{
+    return netsvc_dup(cJSON_GetObjectItemCaseSensitive(obj, a), b);
+}
+
+void netsvc_strings(const cJSON *obj, const char *name, const char *field, svc_strings *out)
+{
+    const cJSON *arr = aws_json_array(obj, name), *e;
+    cJSON_ArrayForEach(e, arr)
+    {
+        const char *s = field ? aws_json_str(e, field) : (cJSON_IsString(e) ? e->valuestring : NULL);
+        if (s)
+            svc_strings_add(out, s);
+    }
+}
+
+void netsvc_tags(const cJSON *obj, const char *name, const char *kname, const char *vname,
+                 svc_tags *out)
+{
+    const cJSON *arr = aws_json_array(obj, name), *e;
+    cJSON_ArrayForEach(e, arr)
+    {
+        const char *k = aws_json_str(e, kname);
+        if (k)
+            svc_tags_add(out, k, aws_json_str(e, vname));
+    }
+}
+
+size_t netsvc_count(const char *const *list)
+{
+    size_t n = 0;
+    while (list && list[n])
+        n++;
+    return n;
+}

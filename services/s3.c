@@ -1,0 +1,191 @@
+/* S3 buckets and their configurations (see s3.h). Lifecycle in s3_lifecycle.c, objects in
+ * s3_objects.c. */
+#include "s3.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_xml.h"
+#include "xalloc.h"
+
+#define S3_XMLNS "http://s3.amazonaws.com/doc/2006-03-01/"
+
+int s3_call_(aws_client *c, const char *method, const char *bucket, const char *query,
+             const char *root, cJSON *body, int md5, const char *const *lists, cJSON **out,
+             aws_error *err)
+{
+    char *xml = body ? aws_xml_from_json(root, S3_XMLNS, body) : NULL;
+    aws_s3_request r = {.method = method, .bucket = bucket, .query = query, .body = xml,
+                        .body_len = xml ? strlen(xml) : 0, .content_md5 = md5,
+                        .lists = lists};
+    cJSON *o = NULL;
+    int rc = aws_s3_call(c, &r, &o, err);
+    free(xml);
+    cJSON_Delete(body);
+    if (out)
+        *out = o;
+    else
+        cJSON_Delete(o);
+    return rc;
+}
+
+int s3_create_bucket(aws_client *c, const char *bucket, aws_error *err)
+{
+    const char *rg = aws_client_region(c);
+    cJSON *conf = NULL;
+    if (rg && *rg && strcmp(rg, "us-east-1") != 0) {
+        conf = cJSON_CreateObject();
+        cJSON_AddStringToObject(conf, "LocationConstraint", rg);
+    }
+    return s3_call_(c, "PUT", bucket, NULL, "CreateBucketConfiguration", conf, 0, NULL, NULL,
+                    err);
+}
+
+int s3_head_bucket(aws_client *c, const char *bucket, int *exists, aws_error *err)
+{
+    *exists = 0;
+    if (s3_call_(c, "HEAD", bucket, NULL, NULL, NULL, 0, NULL, NULL, err) == 0) {
+        *exists = 1;
+        return 0;
+    }
+    if (err->http_status == 404 || strcmp(err->code, "NotFound") == 0 ||
+        strcmp(err->code, "NoSuchBucket") == 0) {
+        aws_error_clear(err);
+        return 0;
+    }
+    return -1;
+}
+
+int s3_delete_bucket(aws_client *c, const char *bucket, aws_error *err)
+{
+    return s3_call_(c, "DELETE", bucket, NULL, NULL, NULL, 0, NULL, NULL, err);
+}
+
+void s3_buckets_free(s3_buckets *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        free(b->items[i].name);
+        free(b->items[i].creation_date);
+    }
+    free(b->items);
+    memset(b, 0, sizeof *b);
+}
+
+int s3_list_buckets(aws_client *c, const char *prefix, s3_buckets *out, aws_error *err)
+{
+    static const char *const lists[] = {"Buckets/Bucket", NULL};
+    cJSON *o;
+    memset(out, 0, sizeof *out);
+    if (s3_call_(c, "GET", NULL, NULL, NULL, NULL, 0, lists, &o, err) != 0)
+        return -1;
+    const cJSON *arr = aws_json_array(o, "Buckets"), *b;
+    out->items = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out->items);
+    cJSON_ArrayForEach(b, arr) {
+        const char *name = aws_json_str(b, "Name"), *d = aws_json_str(b, "CreationDate");
+        if (!name || (prefix && strncmp(name, prefix, strlen(prefix)) != 0))
+            continue;
+        out->items[out->n].name = xstrdup(name);
+        out->items[out->n++].creation_date = d ? xstrdup(d) : NULL;
+    }
+    cJSON_Delete(o);
+    return 0;
+}
+
+int s3_put_public_access_block(aws_client *c, const char *bucket,
+                               const s3_public_access_block *p, aws_error *err)
+{
+    cJSON *b = cJSON_CreateObject();
+    cJSON_AddBoolToObject(b, "BlockPublicAcls", p->block_public_acls);
+    cJSON_AddBoolToObject(b, "IgnorePublicAcls", p->ignore_public_acls);
+    cJSON_AddBoolToObject(b, "BlockPublicPolicy", p->block_public_policy);
+    cJSON_AddBoolToObject(b, "RestrictPublicBuckets", p->restrict_public_buckets);
+    return s3_call_(c, "PUT", bucket, "publicAccessBlock", "PublicAccessBlockConfiguration", b,
+                    1, NULL, NULL, err);
+}
+
+int s3_get_public_access_block(aws_client *c, const char *bucket, s3_public_access_block *out,
+                               aws_error *err)
+{
+    cJSON *o;
+    memset(out, 0, sizeof *out);
+    if (s3_call_(c, "GET", bucket, "publicAccessBlock", NULL, NULL, 0, NULL, &o, err) != 0)
+        return -1;
+    out->block_public_acls = aws_json_bool(o, "BlockPublicAcls", 0);
+    out->ignore_public_acls = aws_json_bool(o, "IgnorePublicAcls", 0);
+    out->block_public_policy = aws_json_bool(o, "BlockPublicPolicy", 0);
+    out->restrict_public_buckets = aws_json_bool(o, "RestrictPublicBuckets", 0);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int s3_delete_public_access_block(aws_client *c, const char *bucket, aws_error *err)
+{
+    return s3_call_(c, "DELETE", bucket, "publicAccessBlock", NULL, NULL, 0, NULL, NULL, err);
+}
+
+void s3_encryption_free(s3_encryption *e)
+{
+    free(e->algorithm);
+    free(e->kms_key_id);
+    memset(e, 0, sizeof *e);
+}
+
+int s3_put_bucket_encryption(aws_client *c, const char *bucket, const char *algorithm,
+                             const char *kms_key_id, int bucket_key_enabled, aws_error *err)
+{
+    cJSON *conf = cJSON_CreateObject(), *rule = cJSON_AddObjectToObject(conf, "Rule");
+    cJSON *def = cJSON_AddObjectToObject(rule, "ApplyServerSideEncryptionByDefault");
+    cJSON_AddStringToObject(def, "SSEAlgorithm", algorithm ? algorithm : "AES256");
+    if (kms_key_id)
+        cJSON_AddStringToObject(def, "KMSMasterKeyID", kms_key_id);
+    if (bucket_key_enabled)
+        cJSON_AddBoolToObject(rule, "BucketKeyEnabled", 1);
+    return s3_call_(c, "PUT", bucket, "encryption", "ServerSideEncryptionConfiguration", conf, 1,
+                    NULL, NULL, err);
+}
+
+int s3_get_bucket_encryption(aws_client *c, const char *bucket, s3_encryption *out,
+                             aws_error *err)
+{
+    static const char *const lists[] = {"Rule", NULL};
+    cJSON *o;
+    memset(out, 0, sizeof *out);
+    if (s3_call_(c, "GET", bucket, "encryption", NULL, NULL, 0, lists, &o, err) != 0)
+        return -1;
+    const cJSON *rule = cJSON_GetArrayItem(aws_json_array(o, "Rule"), 0);
+    const cJSON *def = cJSON_GetObjectItem(rule, "ApplyServerSideEncryptionByDefault");
+    const char *alg = aws_json_str(def, "SSEAlgorithm"), *key = aws_json_str(def, "KMSMasterKeyID");
+    out->algorithm = xstrdup(alg ? alg : "");
+    out->kms_key_id = key ? xstrdup(key) : NULL;
+    out->bucket_key_enabled = aws_json_bool(rule, "BucketKeyEnabled", 0);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int s3_put_bucket_policy(aws_client *c, const char *bucket, const char *policy, aws_error *err)
+{
+    aws_s3_request r = {.method = "PUT", .bucket = bucket, .query = "policy", .body = policy,
+                        .body_len = policy ? strlen(policy) : 0,
+                        .content_type = "application/json", .content_md5 = 1};
+    cJSON *o = NULL;
+    int rc = aws_s3_call(c, &r, &o, err);
+    cJSON_Delete(o);
+    return rc;
+}
+
+int s3_get_bucket_policy(aws_client *c, const char *bucket, char **policy, aws_error *err)
+{
+    cJSON *o;
+    *policy = NULL;
+    if (s3_call_(c, "GET", bucket, "policy", NULL, NULL, 0, NULL, &o, err) != 0)
+        return -1;
+    const char *body = aws_json_str(o, "Body");
+    *policy = xstrdup(body ? body : "");
+    cJSON_Delete(o);
+    return 0;
+}
+
+int s3_delete_bucket_policy(aws_client *c, const char *bucket, aws_error *err)
+{
+    return s3_call_(c, "DELETE", bucket, "policy", NULL, NULL, 0, NULL, NULL, err);
+}

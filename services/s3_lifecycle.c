@@ -1,0 +1,141 @@
+/* S3 lifecycle rules, tagging and versioning (see s3.h). */
+#include "s3.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+void s3_lifecycle_rules_free(s3_lifecycle_rules *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->items[i].id);
+        free(r->items[i].prefix);
+    }
+    free(r->items);
+    memset(r, 0, sizeof *r);
+}
+
+static cJSON *rule_json(const s3_lifecycle_rule *r)
+{
+    cJSON *j = cJSON_CreateObject();
+    if (r->id)
+        cJSON_AddStringToObject(j, "ID", r->id);
+    cJSON *f = cJSON_AddObjectToObject(j, "Filter");
+    cJSON_AddStringToObject(f, "Prefix", r->prefix ? r->prefix : "");
+    cJSON_AddStringToObject(j, "Status", r->enabled ? "Enabled" : "Disabled");
+    if (r->expiration_days > 0)
+        cJSON_AddNumberToObject(cJSON_AddObjectToObject(j, "Expiration"), "Days",
+                                r->expiration_days);
+    if (r->noncurrent_days > 0)
+        cJSON_AddNumberToObject(cJSON_AddObjectToObject(j, "NoncurrentVersionExpiration"),
+                                "NoncurrentDays", r->noncurrent_days);
+    if (r->abort_multipart_days > 0)
+        cJSON_AddNumberToObject(cJSON_AddObjectToObject(j, "AbortIncompleteMultipartUpload"),
+                                "DaysAfterInitiation", r->abort_multipart_days);
+    return j;
+}
+
+int s3_put_bucket_lifecycle(aws_client *c, const char *bucket, const s3_lifecycle_rule *rules,
+                            size_t n, aws_error *err)
+{
+    cJSON *conf = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(conf, "Rule");
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, rule_json(&rules[i]));
+    return s3_call_(c, "PUT", bucket, "lifecycle", "LifecycleConfiguration", conf, 1, NULL, NULL,
+                    err);
+}
+
+static int days(const cJSON *rule, const char *member, const char *field)
+{
+    return (int)aws_json_int(cJSON_GetObjectItem(rule, member), field, 0);
+}
+
+int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rules *out,
+                            aws_error *err)
+{
+    static const char *const lists[] = {"Rule", NULL};
+    cJSON *o;
+    memset(out, 0, sizeof *out);
+    if (s3_call_(c, "GET", bucket, "lifecycle", NULL, NULL, 0, lists, &o, err) != 0)
+        return -1;
+    const cJSON *arr = aws_json_array(o, "Rule"), *r;
+    out->items = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out->items);
+    cJSON_ArrayForEach(r, arr) {
+        s3_lifecycle_rule *d = &out->items[out->n++];
+        const char *id = aws_json_str(r, "ID"), *st = aws_json_str(r, "Status");
+        const char *pfx = aws_json_str(cJSON_GetObjectItem(r, "Filter"), "Prefix");
+        if (!pfx)
+            pfx = aws_json_str(r, "Prefix");
+        d->id = id ? xstrdup(id) : NULL;
+        d->prefix = xstrdup(pfx ? pfx : "");
+        d->enabled = st && strcmp(st, "Enabled") == 0;
+        d->expiration_days = days(r, "Expiration", "Days");
+        d->noncurrent_days = days(r, "NoncurrentVersionExpiration", "NoncurrentDays");
+        d->abort_multipart_days = days(r, "AbortIncompleteMultipartUpload",
+                                       "DaysAfterInitiation");
+    }
+    cJSON_Delete(o);
+    return 0;
+}
+
+int s3_delete_bucket_lifecycle(aws_client *c, const char *bucket, aws_error *err)
+{
+    return s3_call_(c, "DELETE", bucket, "lifecycle", NULL, NULL, 0, NULL, NULL, err);
+}
+
+int s3_put_bucket_tagging(aws_client *c, const char *bucket, const svc_tags *tags,
+                          aws_error *err)
+{
+    cJSON *conf = cJSON_CreateObject(), *set = cJSON_AddObjectToObject(conf, "TagSet");
+    cJSON *arr = cJSON_AddArrayToObject(set, "Tag");
+    for (size_t i = 0; tags && i < tags->n; i++) {
+        cJSON *t = cJSON_CreateObject();
+        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
+        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
+        cJSON_AddItemToArray(arr, t);
+    }
+    return s3_call_(c, "PUT", bucket, "tagging", "Tagging", conf, 1, NULL, NULL, err);
+}
+
+int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_error *err)
+{
+    static const char *const lists[] = {"TagSet/Tag", NULL};
+    cJSON *o;
+    memset(out, 0, sizeof *out);
+    if (s3_call_(c, "GET", bucket, "tagging", NULL, NULL, 0, lists, &o, err) != 0) {
+        if (strcmp(err->code, "NoSuchTagSet") != 0)
+            return -1;
+        aws_error_clear(err);
+        return 0;
+    }
+    const cJSON *t;
+    cJSON_ArrayForEach(t, aws_json_array(o, "TagSet")) {
+        const char *k = aws_json_str(t, "Key");
+        if (k)
+            svc_tags_add(out, k, aws_json_str(t, "Value"));
+    }
+    cJSON_Delete(o);
+    return 0;
+}
+
+int s3_get_bucket_versioning(aws_client *c, const char *bucket, char **status, aws_error *err)
+{
+    cJSON *o;
+    *status = NULL;
+    if (s3_call_(c, "GET", bucket, "versioning", NULL, NULL, 0, NULL, &o, err) != 0)
+        return -1;
+    const char *st = aws_json_str(o, "Status");
+    *status = xstrdup(st ? st : "");
+    cJSON_Delete(o);
+    return 0;
+}
+
+int s3_put_bucket_versioning(aws_client *c, const char *bucket, const char *status,
+                             aws_error *err)
+{
+    cJSON *conf = cJSON_CreateObject();
+    cJSON_AddStringToObject(conf, "Status", status ? status : "Enabled");
+    return s3_call_(c, "PUT", bucket, "versioning", "VersioningConfiguration", conf, 1, NULL,
+                    NULL, err);
+}

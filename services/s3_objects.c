@@ -1,0 +1,190 @@
+/* S3 versioned listing, batch deletion, emptying a bucket, small objects (see s3.h). */
+#include "s3.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_form.h"
+#include "buf.h"
+#include "xalloc.h"
+
+#define S3_DELETE_BATCH 1000
+
+void s3_object_versions_free(s3_object_versions *v)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        free(v->items[i].key);
+        free(v->items[i].version_id);
+    }
+    free(v->items);
+    memset(v, 0, sizeof *v);
+}
+
+static void query_param(buf *q, const char *name, const char *value)
+{
+    char *e = aws_form_escape(value);
+    buf_printf(q, "&%s=%s", name, e);
+    free(e);
+}
+
+static void add_versions(s3_object_versions *out, const cJSON *arr, int marker)
+{
+    const cJSON *v;
+    cJSON_ArrayForEach(v, arr) {
+        const char *key = aws_json_str(v, "Key"), *id = aws_json_str(v, "VersionId");
+        if (!key)
+            continue;
+        out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);
+        out->items[out->n++] = (s3_object_version){
+            .key = xstrdup(key), .version_id = xstrdup(id ? id : "null"),
+            .delete_marker = marker, .is_latest = aws_json_bool(v, "IsLatest", 0)};
+    }
+}
+
+int s3_list_object_versions(aws_client *c, const char *bucket, const char *prefix,
+                            int max_keys, s3_object_versions *out, aws_error *err)
+{
+    static const char *const lists[] = {"Version", "DeleteMarker", NULL};
+    char *km = NULL, *vm = NULL;
+    int rc = 0;
+    for (int page = 0; page < 100000; page++) {
+        buf q = {0};
+        buf_puts(&q, "versions");
+        if (km)
+            query_param(&q, "key-marker", km);
+        if (max_keys > 0)
+            buf_printf(&q, "&max-keys=%d", max_keys);
+        if (prefix && *prefix)
+            query_param(&q, "prefix", prefix);
+        if (vm)
+            query_param(&q, "version-id-marker", vm);
+        cJSON *o = NULL;
+        rc = s3_call_(c, "GET", bucket, buf_str(&q), NULL, NULL, 0, lists, &o, err);
+        buf_free(&q);
+        if (rc != 0)
+            break;
+        add_versions(out, aws_json_array(o, "Version"), 0);
+        add_versions(out, aws_json_array(o, "DeleteMarker"), 1);
+        const char *nk = aws_json_str(o, "NextKeyMarker"), *nv = aws_json_str(o, "NextVersionIdMarker");
+        int more = aws_json_bool(o, "IsTruncated", 0) && nk && *nk;
+        if (more && km && strcmp(km, nk) == 0 && vm && nv && strcmp(vm, nv) == 0) {
+            aws_error_set(err, AWS_ERR_PARSE, "PaginationLoop",
+                          "S3 returned the same version markers twice");
+            rc = -1;
+            more = 0;
+        }
+        if (more) {
+            free(km);
+            free(vm);
+            km = xstrdup(nk);
+            vm = nv && *nv ? xstrdup(nv) : NULL;
+        }
+        cJSON_Delete(o);
+        if (!more)
+            break;
+    }
+    free(km);
+    free(vm);
+    return rc;
+}
+
+static int delete_batch(aws_client *c, const char *bucket, const s3_object_version *v, size_t n,
+                        size_t *deleted, aws_error *err)
+{
+    static const char *const lists[] = {"Deleted", "Error", NULL};
+    cJSON *del = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(del, "Object");
+    for (size_t i = 0; i < n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "Key", v[i].key);
+        if (v[i].version_id)
+            cJSON_AddStringToObject(o, "VersionId", v[i].version_id);
+        cJSON_AddItemToArray(arr, o);
+    }
+    cJSON_AddBoolToObject(del, "Quiet", 1);
+    cJSON *out;
+    if (s3_call_(c, "POST", bucket, "delete", "Delete", del, 1, lists, &out, err) != 0)
+        return -1;
+    const cJSON *errors = aws_json_array(out, "Error");
+    int nerr = cJSON_GetArraySize(errors);
+    if (deleted)
+        *deleted += n - (size_t)nerr;
+    if (nerr > 0) {
+        const cJSON *e = cJSON_GetArrayItem(errors, 0);
+        const char *code = aws_json_str(e, "Code"), *key = aws_json_str(e, "Key"),
+                   *msg = aws_json_str(e, "Message");
+        aws_error_set(err, AWS_ERR_SERVICE, code ? code : "InternalError",
+                      "DeleteObjects: %d of %zu keys not deleted; first: %s: %s", nerr, n,
+                      key ? key : "?", msg ? msg : "");
+    }
+    cJSON_Delete(out);
+    return nerr > 0 ? -1 : 0;
+}
+
+int s3_delete_objects(aws_client *c, const char *bucket, const s3_object_version *v, size_t n,
+                      size_t *deleted, aws_error *err)
+{
+    if (deleted)
+        *deleted = 0;
+    for (size_t at = 0; at < n; at += S3_DELETE_BATCH) {
+        size_t k = n - at < S3_DELETE_BATCH ? n - at : S3_DELETE_BATCH;
+        if (delete_batch(c, bucket, v + at, k, deleted, err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int s3_empty_bucket(aws_client *c, const char *bucket, size_t *deleted, aws_error *err)
+{
+    if (deleted)
+        *deleted = 0;
+    /* Listing and deleting in rounds: objects written meanwhile are caught next round. */
+    for (int round = 0; round < 10; round++) {
+        s3_object_versions v = {0};
+        size_t d = 0;
+        if (s3_list_object_versions(c, bucket, NULL, 0, &v, err) != 0)
+            return -1;
+        if (v.n == 0)
+            return 0;
+        int rc = s3_delete_objects(c, bucket, v.items, v.n, &d, err);
+        s3_object_versions_free(&v);
+        if (deleted)
+            *deleted += d;
+        if (rc != 0)
+            return -1;
+    }
+    aws_error_set(err, AWS_ERR_SERVICE, "BucketNotEmpty",
+                  "bucket %s still has objects after 10 rounds of deletion (is something "
+                  "writing to it?)", bucket);
+    return -1;
+}
+
+int s3_put_object(aws_client *c, const char *bucket, const char *key, const char *body,
+                  char **version_id, aws_error *err)
+{
+    aws_s3_request r = {.method = "PUT", .bucket = bucket, .key = key, .body = body,
+                        .body_len = body ? strlen(body) : 0, .content_type = "text/plain"};
+    cJSON *o;
+    if (version_id)
+        *version_id = NULL;
+    if (aws_s3_call(c, &r, &o, err) != 0)
+        return -1;
+    const char *v = aws_json_str(cJSON_GetObjectItem(o, "Headers"), "x-amz-version-id");
+    if (version_id && v && strcmp(v, "null") != 0)
+        *version_id = xstrdup(v);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int s3_get_object(aws_client *c, const char *bucket, const char *key, char **body,
+                  aws_error *err)
+{
+    aws_s3_request r = {.method = "GET", .bucket = bucket, .key = key};
+    cJSON *o;
+    *body = NULL;
+    if (aws_s3_call(c, &r, &o, err) != 0)
+        return -1;
+    const char *b = aws_json_str(o, "Body");
+    *body = xstrdup(b ? b : "");
+    cJSON_Delete(o);
+    return 0;
+}

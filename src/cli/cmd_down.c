@@ -1,0 +1,136 @@
+/* `ecsdeploy down`: delete everything the stack owns, in a safe order, keeping kept data. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_session.h"
+
+typedef struct {
+    int parallel;
+    int yes;
+    int purge;
+    double timeout;
+} down_opts;
+
+enum { OPT_PARALLEL = 2200, OPT_YES, OPT_PURGE, OPT_TIMEOUT };
+
+static const struct option options[] = {
+    {"parallel", required_argument, NULL, OPT_PARALLEL},
+    {"yes", no_argument, NULL, OPT_YES},
+    {"purge", no_argument, NULL, OPT_PURGE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {0, 0, 0, 0}};
+
+static int parse(void *state, int opt, const char *arg)
+{
+    down_opts *o = state;
+    switch (opt) {
+    case OPT_PARALLEL: return cli_parse_parallel(arg, &o->parallel);
+    case OPT_YES: o->yes = 1; return 0;
+    case OPT_PURGE: o->purge = 1; return 0;
+    case OPT_TIMEOUT:
+        if (cli_parse_duration(arg, &o->timeout) != 0)
+            return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
+        return 0;
+    }
+    return -1;
+}
+
+/* On a terminal, ask; elsewhere demand --yes. Returns 1 to go ahead. */
+static int confirm(const cli_session *s, size_t n)
+{
+    if (!isatty(STDIN_FILENO)) {
+        fprintf(stderr, "ecsdeploy: down deletes %zu resources of stack %s; pass --yes to confirm "
+                        "when not on a terminal\n", n, s->stack->name);
+        return 0;
+    }
+    fprintf(stderr, "Delete %zu resources of stack %s? Type the stack name to confirm: ", n,
+            s->stack->name);
+    char line[256];
+    if (!fgets(line, sizeof line, stdin))
+        return 0;
+    line[strcspn(line, "\r\n")] = '\0';
+    if (strcmp(line, s->stack->name) != 0) {
+        fprintf(stderr, "ecsdeploy: not confirmed; nothing was deleted\n");
+        return 0;
+    }
+    return 1;
+}
+
+static void list_kept(const cli_session *s, FILE *out)
+{
+    int any = 0;
+    for (size_t i = 0; i < s->graph->n; i++) {
+        const res_node *n = s->graph->nodes[i];
+        if (n->physical_id && n->keep && n->action == RES_NONE && !n->external) {
+            if (!any++)
+                fprintf(out, "Kept (remove them with down --purge):\n");
+            fprintf(out, "  %s (%s)\n", n->id, n->physical_id);
+        }
+    }
+}
+
+static int run(const cli_globals *g, void *state, int argc, char **argv)
+{
+    down_opts *o = state;
+    if (argc > 0)
+        return cli_usage_error("down takes no arguments, got '%s'", argv[0]);
+    int parallel = o->parallel ? o->parallel : 16;
+    cli_session s;
+    int rc = cli_session_open(g, &s);
+    if (rc == EXIT_OK)
+        rc = cli_session_discover(&s, parallel);
+    if (rc != EXIT_OK) {
+        cli_session_close(&s);
+        return rc;
+    }
+    s.ctx.purge = o->purge;
+    if (o->timeout > 0)
+        s.ctx.timeout_s = o->timeout;
+    plan_compute(&s.ctx, 1);
+    plan_counts c = plan_count(s.graph);
+    if (c.delete == 0) {
+        if (g->output != OUTPUT_JSON) {
+            printf("Nothing to delete: stack %s has no resources left.\n", s.stack->name);
+            list_kept(&s, stdout);
+        }
+        cli_session_close(&s);
+        return EXIT_OK;
+    }
+    if (!o->yes && !confirm(&s, c.delete)) {
+        cli_session_close(&s);
+        return EXIT_USAGE;
+    }
+    cli_interrupts_install(&s);
+    struct cli_progress *p = cli_progress_start(&s, "down");
+    plan_exec_options eo = {.parallel = parallel, .rollback = 0};
+    plan_exec_result r;
+    plan_execute(&s.ctx, &eo, &r);
+    cli_progress_stop(p);
+    cli_interrupts_remove();
+    if (r.failed) {
+        fprintf(stderr, "ecsdeploy: down did not finish: %s\n", r.failure);
+        fprintf(stderr, "ecsdeploy: run `ecsdeploy down` again to finish the job\n");
+        rc = EXIT_AWS;
+    } else if (g->output == OUTPUT_JSON) {
+        printf("{\"event\":\"summary\",\"result\":\"ok\",\"deleted\":%zu}\n", r.done);
+    } else {
+        printf("Stack %s is down: %zu resources deleted.\n", s.stack->name, r.done);
+        list_kept(&s, stdout);
+    }
+    plan_exec_result_free(&r);
+    cli_session_close(&s);
+    return rc;
+}
+
+const cli_command cli_cmd_down = {
+    .name = "down",
+    .usage = "down [--yes] [--purge] [--parallel N] [--timeout D]",
+    .summary = "delete everything the stack owns (kept buckets and secrets stay unless --purge)",
+    .options = options,
+    .parse = parse,
+    .state_size = sizeof(down_opts),
+    .run = run,
+};

@@ -1,0 +1,162 @@
+/* `ecsdeploy up`: create or update everything the stack file describes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "cli_session.h"
+
+typedef struct {
+    int parallel;
+    int no_wait;
+    int no_rollback;
+    int allow_replace;
+    double timeout;
+} up_opts;
+
+enum { OPT_PARALLEL = 2100, OPT_NO_WAIT, OPT_NO_ROLLBACK, OPT_ALLOW_REPLACE, OPT_TIMEOUT };
+
+static const struct option options[] = {
+    {"parallel", required_argument, NULL, OPT_PARALLEL},
+    {"no-wait", no_argument, NULL, OPT_NO_WAIT},
+    {"no-rollback", no_argument, NULL, OPT_NO_ROLLBACK},
+    {"allow-replace", no_argument, NULL, OPT_ALLOW_REPLACE},
+    {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {0, 0, 0, 0}};
+
+static int parse(void *state, int opt, const char *arg)
+{
+    up_opts *o = state;
+    switch (opt) {
+    case OPT_PARALLEL: return cli_parse_parallel(arg, &o->parallel);
+    case OPT_NO_WAIT: o->no_wait = 1; return 0;
+    case OPT_NO_ROLLBACK: o->no_rollback = 1; return 0;
+    case OPT_ALLOW_REPLACE: o->allow_replace = 1; return 0;
+    case OPT_TIMEOUT:
+        if (cli_parse_duration(arg, &o->timeout) != 0)
+            return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
+        return 0;
+    }
+    return -1;
+}
+
+/* Replacing a bucket or a secret marked keep would destroy data: refuse unless asked. */
+static int refuse_kept_replacements(const res_graph *g)
+{
+    res_node **kept = plan_kept_replacements(g);
+    if (!kept)
+        return 0;
+    fprintf(stderr, "ecsdeploy: this plan replaces resources that keep data:\n");
+    for (size_t i = 0; kept[i]; i++) {
+        fprintf(stderr, "  %s (%s):", kept[i]->id, kept[i]->physical_id);
+        for (size_t c = 0; c < kept[i]->changes.n; c++)
+            if (kept[i]->changes.items[c].replaces)
+                fprintf(stderr, " %s", kept[i]->changes.items[c].path);
+        fprintf(stderr, " changed\n");
+    }
+    fprintf(stderr, "ecsdeploy: nothing was changed; run again with --allow-replace to replace them\n");
+    free(kept);
+    return 1;
+}
+
+static void print_summary(cli_session *s, const plan_exec_result *r, double secs)
+{
+    if (s->g->output == OUTPUT_JSON) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "event", "summary");
+        cJSON_AddStringToObject(o, "result", !r->failed ? "ok" : r->rolled_back ? "rolled_back" : "failed");
+        if (r->failure)
+            cJSON_AddStringToObject(o, "failure", r->failure);
+        cJSON *left = cJSON_AddArrayToObject(o, "left");
+        for (size_t i = 0; i < r->nleft; i++)
+            cJSON_AddItemToArray(left, cJSON_CreateString(r->left[i]));
+        cJSON_AddNumberToObject(o, "seconds", secs);
+        if (!r->failed)
+            cJSON_AddItemToObject(o, "outputs", cli_outputs_json(s));
+        char *text = cJSON_PrintUnformatted(o);
+        printf("%s\n", text);
+        free(text);
+        cJSON_Delete(o);
+        return;
+    }
+    if (!r->failed) {
+        printf("Stack %s is up: %zu action%s in %.0f s.\n", s->stack->name, r->done,
+               r->done == 1 ? "" : "s", secs);
+        cli_print_outputs_text(s, stdout);
+        return;
+    }
+    fprintf(stderr, "ecsdeploy: up failed: %s\n", r->failure);
+    if (r->rolled_back)
+        fprintf(stderr, "ecsdeploy: rolled back: what this run created was deleted and what it changed restored\n");
+    else if (r->rollback_failed) {
+        fprintf(stderr, "ecsdeploy: the rollback failed; left behind:\n");
+        for (size_t i = 0; i < r->nleft; i++)
+            fprintf(stderr, "  %s\n", r->left[i]);
+    } else {
+        fprintf(stderr, "ecsdeploy: nothing was rolled back (--no-rollback); run `ecsdeploy status` to inspect\n");
+    }
+}
+
+static int run(const cli_globals *g, void *state, int argc, char **argv)
+{
+    up_opts *o = state;
+    if (argc > 0)
+        return cli_usage_error("up takes no arguments, got '%s'", argv[0]);
+    int parallel = o->parallel ? o->parallel : 16;
+    cli_session s;
+    int rc = cli_session_open(g, &s);
+    if (rc == EXIT_OK)
+        rc = cli_session_discover(&s, parallel);
+    if (rc != EXIT_OK) {
+        cli_session_close(&s);
+        return rc;
+    }
+    s.ctx.wait_services = !o->no_wait;
+    if (o->timeout > 0)
+        s.ctx.timeout_s = o->timeout;
+    plan_compute(&s.ctx, 0);
+    plan_counts c = plan_count(s.graph);
+    if (c.create + c.update + c.replace + c.delete == 0) {
+        if (g->output == OUTPUT_JSON) {
+            plan_exec_result none = {0};
+            print_summary(&s, &none, 0);
+        } else {
+            printf("No changes: %zu resources match the stack file.\n", c.unchanged);
+            cli_print_outputs_text(&s, stdout);
+        }
+        cli_session_close(&s);
+        return EXIT_OK;
+    }
+    if (!o->allow_replace && refuse_kept_replacements(s.graph)) {
+        cli_session_close(&s);
+        return EXIT_USAGE;
+    }
+    if (g->output != OUTPUT_JSON)
+        printf("Plan: %zu to create, %zu to update, %zu to replace, %zu to delete.\n", c.create,
+               c.update, c.replace, c.delete);
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    cli_interrupts_install(&s);
+    struct cli_progress *p = cli_progress_start(&s, "up");
+    plan_exec_options eo = {.parallel = parallel, .rollback = !o->no_rollback};
+    plan_exec_result r;
+    plan_execute(&s.ctx, &eo, &r);
+    cli_progress_stop(p);
+    cli_interrupts_remove();
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    print_summary(&s, &r, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    rc = !r.failed ? EXIT_OK : r.rolled_back ? EXIT_ROLLED_BACK : EXIT_AWS;
+    plan_exec_result_free(&r);
+    cli_session_close(&s);
+    return rc;
+}
+
+const cli_command cli_cmd_up = {
+    .name = "up",
+    .usage = "up [--parallel N] [--no-wait] [--timeout D] [--no-rollback] [--allow-replace]",
+    .summary = "create or update everything the stack file describes",
+    .options = options,
+    .parse = parse,
+    .state_size = sizeof(up_opts),
+    .run = run,
+};

@@ -1,0 +1,87 @@
+/*
+ * Ctrl-C during a run. The signal handler only writes a byte to a pipe; a watcher thread
+ * does the rest: the first interrupt asks the run to stop starting work (calls in flight
+ * finish, then the rollback runs), the second exits at once, listing what was in flight.
+ */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_session.h"
+
+static int pipe_fds[2] = {-1, -1};
+static pthread_t watcher;
+static cli_session *session;
+static volatile int cancel_flag;
+static struct sigaction old_int, old_term;
+
+static void on_signal(int sig)
+{
+    unsigned char b = (unsigned char)sig;
+    if (pipe_fds[1] >= 0 && write(pipe_fds[1], &b, 1) < 0)
+        _exit(130);
+}
+
+static void *watch(void *arg)
+{
+    (void)arg;
+    int presses = 0;
+    unsigned char b;
+    while (read(pipe_fds[0], &b, 1) == 1) {
+        if (b == 0) /* removal */
+            return NULL;
+        if (++presses == 1) {
+            cancel_flag = 1;
+            fprintf(stderr, "\necsdeploy: interrupted: starting nothing new, finishing the calls "
+                            "in flight (press Ctrl-C again to exit at once)\n");
+            continue;
+        }
+        fprintf(stderr, "\necsdeploy: interrupted again: exiting now.");
+        if (session && session->progress) {
+            const char **ids = cli_progress_in_flight(session->progress);
+            fprintf(stderr, " In flight:");
+            for (size_t i = 0; ids[i]; i++)
+                fprintf(stderr, " %s", ids[i]);
+            if (!ids[0])
+                fprintf(stderr, " nothing");
+            free(ids);
+        }
+        fprintf(stderr, "\necsdeploy: run the same command again to converge.\n");
+        _exit(130);
+    }
+    return NULL;
+}
+
+void cli_interrupts_install(cli_session *s)
+{
+    session = s;
+    cancel_flag = 0;
+    s->ctx.cancel = &cancel_flag;
+    if (pipe(pipe_fds) != 0)
+        return;
+    pthread_create(&watcher, NULL, watch, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+}
+
+void cli_interrupts_remove(void)
+{
+    if (pipe_fds[0] < 0)
+        return;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    unsigned char zero = 0;
+    if (write(pipe_fds[1], &zero, 1) == 1)
+        pthread_join(watcher, NULL);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    pipe_fds[0] = pipe_fds[1] = -1;
+    session = NULL;
+}

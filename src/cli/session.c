@@ -1,0 +1,122 @@
+/* Opening a stack for the stack commands: file, AWS client, graph, context. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_session.h"
+#include "xalloc.h"
+
+void cli_print_aws_error(const char *context, const aws_error *err)
+{
+    char line[2048];
+    fprintf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
+            aws_error_format(err, line, sizeof line));
+}
+
+int cli_aws_error_exit(const aws_error *err)
+{
+    if (err->kind == AWS_ERR_CONFIG)
+        return EXIT_USAGE;
+    if (err->kind == AWS_ERR_CREDENTIALS &&
+        (strcmp(err->code, "NoCredentials") == 0 || strcmp(err->code, "PartialCredentials") == 0))
+        return EXIT_USAGE;
+    return EXIT_AWS;
+}
+
+int cli_session_open(const cli_globals *g, cli_session *s)
+{
+    memset(s, 0, sizeof *s);
+    s->g = g;
+    pthread_mutex_init(&s->ctx.lock, NULL);
+    int rc = cli_load_stack(g, &s->stack);
+    if (rc != EXIT_OK)
+        return rc;
+
+    aws_client_options o = {.profile = g->profile,
+                            .region = g->region ? g->region : s->stack->region,
+                            .endpoint_url = g->endpoint_url,
+                            .debug = g->debug};
+    aws_error err;
+    if (aws_client_new(&o, &s->aws, &err) != 0) {
+        cli_print_aws_error(NULL, &err);
+        return cli_aws_error_exit(&err);
+    }
+    /* Credentials now: a missing or broken configuration is the user's to fix (exit 2),
+     * found before any resource call. */
+    aws_credentials cr = {0};
+    if (aws_client_credentials(s->aws, &cr, &err) != 0) {
+        cli_print_aws_error(NULL, &err);
+        return cli_aws_error_exit(&err);
+    }
+    aws_credentials_free(&cr);
+
+    char msg[512];
+    if (res_graph_build(s->stack, &s->graph, msg, sizeof msg) != 0) {
+        fprintf(stderr, "ecsdeploy: %s\n", msg);
+        return EXIT_USAGE;
+    }
+    s->ctx.aws = s->aws;
+    s->ctx.stack = s->stack;
+    s->ctx.stack_name = s->stack->name;
+    s->ctx.graph = s->graph;
+    s->ctx.region = aws_client_region(s->aws);
+    s->ctx.timeout_s = 900;
+    s->ctx.poll_s = 5;
+    const char *poll = getenv("ECSDEPLOY_POLL_SECONDS"); /* the tests' fake runs fast */
+    if (poll && atof(poll) > 0)
+        s->ctx.poll_s = atof(poll);
+    return EXIT_OK;
+}
+
+void cli_session_close(cli_session *s)
+{
+    res_graph_free(s->graph);
+    if (s->aws)
+        aws_client_free(s->aws);
+    spec_free(s->stack);
+    pthread_mutex_destroy(&s->ctx.lock);
+    memset(s, 0, sizeof *s);
+}
+
+int cli_session_discover(cli_session *s, int parallel)
+{
+    aws_error err;
+    aws_error_clear(&err);
+    if (plan_discover(&s->ctx, parallel, &err) != 0) {
+        cli_print_aws_error(NULL, &err);
+        return EXIT_AWS;
+    }
+    return EXIT_OK;
+}
+
+void cli_print_outputs_text(cli_session *s, FILE *out)
+{
+    const spec_stack *st = s->stack;
+    if (st->noutputs == 0)
+        return;
+    fprintf(out, "Outputs:\n");
+    for (size_t i = 0; i < st->noutputs; i++) {
+        char *unresolved = NULL;
+        char *v = spec_template_resolve(st->outputs[i].value, res_spec_ref_resolve, &s->ctx, &unresolved);
+        fprintf(out, "  %s = %s\n", st->outputs[i].name, v ? v : "(not known yet)");
+        free(v);
+        free(unresolved);
+    }
+}
+
+cJSON *cli_outputs_json(cli_session *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    for (size_t i = 0; i < s->stack->noutputs; i++) {
+        char *unresolved = NULL;
+        char *v = spec_template_resolve(s->stack->outputs[i].value, res_spec_ref_resolve, &s->ctx,
+                                        &unresolved);
+        if (v)
+            cJSON_AddStringToObject(o, s->stack->outputs[i].name, v);
+        else
+            cJSON_AddNullToObject(o, s->stack->outputs[i].name);
+        free(v);
+        free(unresolved);
+    }
+    return o;
+}

@@ -1,0 +1,93 @@
+/* Discovery: every kind lists what the stack owns, in parallel; results meet the graph. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "xalloc.h"
+
+typedef struct {
+    res_ctx *ctx;
+    pthread_mutex_t lock;
+    size_t next;            /* next kind to discover */
+    size_t nkinds;
+    res_found_list *found;  /* per kind */
+    aws_error *errors;      /* per kind */
+    int *failed;            /* per kind */
+} discovery;
+
+static void *discover_worker(void *arg)
+{
+    discovery *d = arg;
+    for (;;) {
+        pthread_mutex_lock(&d->lock);
+        size_t k = d->next < d->nkinds ? d->next++ : d->nkinds;
+        pthread_mutex_unlock(&d->lock);
+        if (k >= d->nkinds)
+            return NULL;
+        const res_kind *kind = res_kinds[k];
+        if (kind->discover && kind->discover(d->ctx, &d->found[k], &d->errors[k]) != 0)
+            d->failed[k] = 1;
+    }
+}
+
+/* Attach a found resource to its node, or add a node for a resource the file dropped. */
+static void attach(res_ctx *ctx, const res_kind *kind, res_found *f)
+{
+    res_node *n = res_graph_find(ctx->graph, f->id);
+    if (!n) {
+        const char *slash = strchr(f->id, '/');
+        n = res_graph_add(ctx->graph, kind, slash ? slash + 1 : f->id, NULL, NULL);
+        if (strcmp(n->id, f->id) != 0) { /* an id of another kind's shape: keep it as found */
+            free(n->id);
+            n->id = xstrdup(f->id);
+            free(n->label);
+            n->label = xstrdup(f->id);
+        }
+    }
+    if (n->physical_id) /* two resources claim one id: the first one wins */
+        return;
+    n->physical_id = f->physical_id;
+    n->actual = f->props;
+    f->physical_id = NULL;
+    f->props = NULL;
+}
+
+int plan_discover(res_ctx *ctx, int parallel, aws_error *err)
+{
+    discovery d = {0};
+    d.ctx = ctx;
+    pthread_mutex_init(&d.lock, NULL);
+    while (res_kinds[d.nkinds])
+        d.nkinds++;
+    d.found = xcalloc(d.nkinds, sizeof *d.found);
+    d.errors = xcalloc(d.nkinds, sizeof *d.errors);
+    d.failed = xcalloc(d.nkinds, sizeof *d.failed);
+
+    size_t nthreads = parallel < 1 ? 1 : (size_t)parallel;
+    if (nthreads > d.nkinds)
+        nthreads = d.nkinds ? d.nkinds : 1;
+    pthread_t *threads = xcalloc(nthreads, sizeof *threads);
+    for (size_t i = 0; i < nthreads; i++)
+        pthread_create(&threads[i], NULL, discover_worker, &d);
+    for (size_t i = 0; i < nthreads; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+
+    int rc = 0;
+    for (size_t k = 0; k < d.nkinds; k++) {
+        if (d.failed[k] && rc == 0) {
+            *err = d.errors[k];
+            aws_error_prefix(err, "discovering %s resources: ", res_kinds[k]->title);
+            rc = -1;
+        }
+        for (size_t i = 0; rc == 0 && i < d.found[k].n; i++)
+            attach(ctx, res_kinds[k], &d.found[k].items[i]);
+        res_found_list_free(&d.found[k]);
+    }
+    free(d.found);
+    free(d.errors);
+    free(d.failed);
+    pthread_mutex_destroy(&d.lock);
+    return rc;
+}

@@ -1,0 +1,293 @@
+/*
+ * The executor: every node's action on a bounded pool of worker threads, each node as
+ * soon as what it needs is done; a journal of what was done, and the rollback that
+ * undoes it in reverse order.
+ *
+ * When a node may start:
+ *   create, update, replace: all its dependencies are done;
+ *   delete: every create/update/replace of the run is done, no pending deletion depends
+ *   on it, and no pending deletion is of a kind in its kind's delete_after list.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+#include "xalloc.h"
+
+typedef enum { JOB_WAITING, JOB_RUNNING, JOB_DONE, JOB_FAILED } job_state;
+
+typedef struct {
+    res_node *node;
+    res_action action;
+    cJSON *previous; /* update: the actual properties before */
+} journal_entry;
+
+typedef struct {
+    res_ctx *ctx;
+    res_graph *g;
+    job_state *state;
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    int stop;
+    size_t running;
+    journal_entry *journal;
+    size_t njournal;
+    char *failure;
+} executor;
+
+static int pending(const executor *x, size_t i)
+{
+    return x->state[i] == JOB_WAITING || x->state[i] == JOB_RUNNING;
+}
+
+static int listed(const char *const *list, const char *name)
+{
+    for (size_t i = 0; list && list[i]; i++)
+        if (strcmp(list[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static int depends_on(const res_node *n, const res_node *dep)
+{
+    for (size_t i = 0; i < n->ndeps; i++)
+        if (n->deps[i] == dep)
+            return 1;
+    return 0;
+}
+
+static int ready(const executor *x, size_t i)
+{
+    const res_node *n = x->g->nodes[i];
+    if (n->action != RES_DELETE) {
+        for (size_t d = 0; d < n->ndeps; d++) {
+            const res_node *dep = n->deps[d];
+            for (size_t j = 0; j < x->g->n; j++)
+                if (x->g->nodes[j] == dep && x->state[j] != JOB_DONE)
+                    return 0;
+        }
+        return 1;
+    }
+    for (size_t j = 0; j < x->g->n; j++) {
+        if (j == i || !pending(x, j))
+            continue;
+        const res_node *o = x->g->nodes[j];
+        if (o->action != RES_DELETE)
+            return 0;
+        if (depends_on(o, n) || listed(n->kind->delete_after, o->kind->name))
+            return 0;
+    }
+    return 1;
+}
+
+static int run_create(executor *x, res_node *n, aws_error *err)
+{
+    cJSON *original = n->desired;
+    n->desired = res_resolve(x->ctx, original);
+    int rc = n->kind->create(x->ctx, n, err);
+    cJSON_Delete(n->desired);
+    n->desired = original;
+    return rc;
+}
+
+static int run_action(executor *x, res_node *n, cJSON **previous, aws_error *err)
+{
+    switch (n->action) {
+    case RES_CREATE:
+        return run_create(x, n, err);
+    case RES_UPDATE: {
+        *previous = n->actual ? cJSON_Duplicate(n->actual, 1) : NULL;
+        cJSON *original = n->desired;
+        n->desired = res_resolve(x->ctx, original);
+        int rc = n->kind->update(x->ctx, n, err);
+        cJSON_Delete(n->desired);
+        n->desired = original;
+        return rc;
+    }
+    case RES_REPLACE:
+        if (n->kind->remove(x->ctx, n, err) != 0)
+            return -1;
+        res_node_set(x->ctx, n, NULL, NULL);
+        return run_create(x, n, err);
+    case RES_DELETE:
+        if (n->kind->remove(x->ctx, n, err) != 0)
+            return -1;
+        res_node_set(x->ctx, n, NULL, NULL);
+        return 0;
+    case RES_NONE:
+        return 0;
+    }
+    return 0;
+}
+
+static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws_error *err)
+{
+    res_node *n = x->g->nodes[i];
+    pthread_mutex_lock(&x->lock);
+    x->running--;
+    if (rc == 0) {
+        x->state[i] = JOB_DONE;
+        x->journal = xrealloc(x->journal, (x->njournal + 1) * sizeof *x->journal);
+        x->journal[x->njournal++] = (journal_entry){n, n->action, previous};
+    } else {
+        x->state[i] = JOB_FAILED;
+        x->stop = 1;
+        cJSON_Delete(previous);
+        if (!x->failure) {
+            char msg[1400];
+            x->failure = xasprintf("%s: %s: %s", n->id, plan_action_name(n->action),
+                                   aws_error_format(err, msg, sizeof msg));
+        }
+    }
+    pthread_cond_broadcast(&x->changed);
+    pthread_mutex_unlock(&x->lock);
+}
+
+/* Pick a ready node, or return (size_t)-1 when nothing is left to start. */
+static size_t next_job(executor *x)
+{
+    pthread_mutex_lock(&x->lock);
+    for (;;) {
+        if (x->ctx->cancel && *x->ctx->cancel)
+            x->stop = 1;
+        int waiting = 0;
+        for (size_t i = 0; !x->stop && i < x->g->n; i++) {
+            if (x->state[i] != JOB_WAITING)
+                continue;
+            waiting = 1;
+            if (ready(x, i)) {
+                x->state[i] = JOB_RUNNING;
+                x->running++;
+                pthread_mutex_unlock(&x->lock);
+                return i;
+            }
+        }
+        if (x->stop || !waiting || x->running == 0) {
+            pthread_mutex_unlock(&x->lock);
+            return (size_t)-1;
+        }
+        pthread_cond_wait(&x->changed, &x->lock);
+    }
+}
+
+static void *worker(void *arg)
+{
+    executor *x = arg;
+    size_t i;
+    while ((i = next_job(x)) != (size_t)-1) {
+        res_node *n = x->g->nodes[i];
+        aws_error err;
+        aws_error_clear(&err);
+        cJSON *previous = NULL;
+        res_event(x->ctx, n, n->action, RES_EV_START, "%s", plan_action_name(n->action));
+        int rc = run_action(x, n, &previous, &err);
+        char msg[1400];
+        if (rc == 0)
+            res_event(x->ctx, n, n->action, RES_EV_DONE, "%s", n->physical_id ? n->physical_id : "done");
+        else
+            res_event(x->ctx, n, n->action, RES_EV_FAILED, "%s", aws_error_format(&err, msg, sizeof msg));
+        finish_job(x, i, rc, previous, &err);
+    }
+    /* Wake the others: the last finisher may have left nothing to wait for. */
+    pthread_mutex_lock(&x->lock);
+    pthread_cond_broadcast(&x->changed);
+    pthread_mutex_unlock(&x->lock);
+    return NULL;
+}
+
+static void add_left(plan_exec_result *r, const char *what)
+{
+    r->left = xrealloc(r->left, (r->nleft + 1) * sizeof *r->left);
+    r->left[r->nleft++] = xstrdup(what);
+}
+
+/* Undo the journal, newest first. */
+static void rollback(executor *x, plan_exec_result *r)
+{
+    res_ctx *ctx = x->ctx;
+    if (ctx->cancel)
+        *ctx->cancel = 0;
+    r->rollback_failed = 0;
+    for (size_t k = x->njournal; k-- > 0;) {
+        journal_entry *e = &x->journal[k];
+        res_node *n = e->node;
+        aws_error err;
+        aws_error_clear(&err);
+        int rc = 0;
+        char msg[1400];
+        if (e->action == RES_CREATE) {
+            res_event(ctx, n, RES_DELETE, RES_EV_START, "rollback: delete what this run created");
+            rc = n->kind->remove(ctx, n, &err);
+            if (rc == 0)
+                res_node_set(ctx, n, NULL, NULL);
+        } else if (e->action == RES_UPDATE && e->previous) {
+            res_event(ctx, n, RES_UPDATE, RES_EV_START, "rollback: restore the previous settings");
+            cJSON *desired = n->desired;
+            n->desired = e->previous;
+            rc = n->kind->update(ctx, n, &err);
+            n->desired = desired;
+        } else if (e->action == RES_REPLACE || e->action == RES_DELETE) {
+            res_event(ctx, n, e->action, RES_EV_NOTE, "rollback: a %s cannot be undone",
+                      plan_action_name(e->action));
+            continue;
+        } else {
+            continue;
+        }
+        if (rc != 0) {
+            r->rollback_failed = 1;
+            res_event(ctx, n, e->action, RES_EV_FAILED, "rollback: %s", aws_error_format(&err, msg, sizeof msg));
+            add_left(r, n->physical_id ? n->physical_id : n->id);
+        } else {
+            res_event(ctx, n, e->action, RES_EV_DONE, "rolled back");
+        }
+    }
+    r->rolled_back = !r->rollback_failed;
+}
+
+int plan_execute(res_ctx *ctx, const plan_exec_options *o, plan_exec_result *r)
+{
+    memset(r, 0, sizeof *r);
+    executor x = {0};
+    x.ctx = ctx;
+    x.g = ctx->graph;
+    x.state = xcalloc(x.g->n ? x.g->n : 1, sizeof *x.state);
+    for (size_t i = 0; i < x.g->n; i++)
+        x.state[i] = x.g->nodes[i]->action == RES_NONE ? JOB_DONE : JOB_WAITING;
+    pthread_mutex_init(&x.lock, NULL);
+    pthread_cond_init(&x.changed, NULL);
+
+    size_t nthreads = o->parallel < 1 ? 1 : (size_t)o->parallel;
+    pthread_t *threads = xcalloc(nthreads, sizeof *threads);
+    for (size_t i = 0; i < nthreads; i++)
+        pthread_create(&threads[i], NULL, worker, &x);
+    for (size_t i = 0; i < nthreads; i++)
+        pthread_join(threads[i], NULL);
+    free(threads);
+
+    r->done = x.njournal;
+    int interrupted = ctx->cancel && *ctx->cancel;
+    if (x.failure || interrupted) {
+        r->failed = 1;
+        r->failure = x.failure ? x.failure : xstrdup("interrupted");
+        x.failure = NULL;
+        if (o->rollback)
+            rollback(&x, r);
+    }
+    for (size_t k = 0; k < x.njournal; k++)
+        cJSON_Delete(x.journal[k].previous);
+    free(x.journal);
+    free(x.state);
+    pthread_mutex_destroy(&x.lock);
+    pthread_cond_destroy(&x.changed);
+    return r->failed ? -1 : 0;
+}
+
+void plan_exec_result_free(plan_exec_result *r)
+{
+    free(r->failure);
+    for (size_t i = 0; i < r->nleft; i++)
+        free(r->left[i]);
+    free(r->left);
+    memset(r, 0, sizeof *r);
+}

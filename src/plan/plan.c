@@ -1,0 +1,181 @@
+/* Deciding each node's action, and showing the plan. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "plan.h"
+#include "xalloc.h"
+
+const char *plan_action_name(res_action a)
+{
+    switch (a) {
+    case RES_NONE: return "none";
+    case RES_CREATE: return "create";
+    case RES_UPDATE: return "update";
+    case RES_REPLACE: return "replace";
+    case RES_DELETE: return "delete";
+    }
+    return "?";
+}
+
+static res_action up_action(res_ctx *ctx, res_node *n)
+{
+    if (!n->desired)
+        return n->external || !n->physical_id ? RES_NONE : RES_DELETE;
+    if (n->external)
+        return RES_NONE;
+    if (!n->physical_id)
+        return RES_CREATE;
+    cJSON *desired = res_resolve(ctx, n->desired);
+    res_diff(n->kind, desired, n->actual, &n->changes);
+    cJSON_Delete(desired);
+    if (n->changes.n == 0)
+        return RES_NONE;
+    for (size_t i = 0; i < n->changes.n; i++)
+        if (n->changes.items[i].replaces || !n->kind->update)
+            return RES_REPLACE;
+    return RES_UPDATE;
+}
+
+/* Nodes are in build order, dependencies first, so a node's references are judged after
+ * the actions of what it refers to are known. */
+void plan_compute(res_ctx *ctx, int for_down)
+{
+    res_graph *g = ctx->graph;
+    for (size_t i = 0; i < g->n; i++)
+        g->nodes[i]->action = RES_NONE;
+    ctx->planning = 1;
+    for (size_t i = 0; i < g->n; i++) {
+        res_node *n = g->nodes[i];
+        res_changes_free(&n->changes);
+        if (for_down)
+            n->action = n->physical_id && !n->external && (!n->keep || ctx->purge) ? RES_DELETE
+                                                                                    : RES_NONE;
+        else
+            n->action = up_action(ctx, n);
+    }
+    ctx->planning = 0;
+}
+
+plan_counts plan_count(const res_graph *g)
+{
+    plan_counts c = {0};
+    for (size_t i = 0; i < g->n; i++) {
+        const res_node *n = g->nodes[i];
+        switch (n->action) {
+        case RES_NONE:
+            if (n->physical_id && n->keep && !n->desired)
+                c.kept++;
+            else
+                c.unchanged++;
+            break;
+        case RES_CREATE: c.create++; break;
+        case RES_UPDATE: c.update++; break;
+        case RES_REPLACE: c.replace++; break;
+        case RES_DELETE: c.delete++; break;
+        }
+    }
+    return c;
+}
+
+res_node **plan_kept_replacements(const res_graph *g)
+{
+    res_node **list = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        if (g->nodes[i]->action == RES_REPLACE && g->nodes[i]->keep) {
+            list = xrealloc(list, (n + 2) * sizeof *list);
+            list[n++] = g->nodes[i];
+            list[n] = NULL;
+        }
+    }
+    return list;
+}
+
+static const char *action_mark(res_action a)
+{
+    switch (a) {
+    case RES_CREATE: return "+";
+    case RES_UPDATE: return "~";
+    case RES_REPLACE: return "-/+";
+    case RES_DELETE: return "-";
+    default: return " ";
+    }
+}
+
+static const char *action_color(res_action a)
+{
+    switch (a) {
+    case RES_CREATE: return "\033[32m";
+    case RES_UPDATE: return "\033[33m";
+    case RES_REPLACE: return "\033[35m";
+    case RES_DELETE: return "\033[31m";
+    default: return "";
+    }
+}
+
+char *plan_render_text(const res_graph *g, int color)
+{
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < g->n; i++) {
+        const res_node *n = g->nodes[i];
+        if (n->action == RES_NONE)
+            continue;
+        buf_printf(&b, "%s%-3s %-8s %s%s", color ? action_color(n->action) : "",
+                   action_mark(n->action), plan_action_name(n->action), n->id,
+                   color ? "\033[0m" : "");
+        if (n->physical_id)
+            buf_printf(&b, " (%s)", n->physical_id);
+        if (n->label && strcmp(n->label, n->id) != 0)
+            buf_printf(&b, "  %s", n->label);
+        buf_putc(&b, '\n');
+        for (size_t c = 0; c < n->changes.n; c++) {
+            const res_change *ch = &n->changes.items[c];
+            buf_printf(&b, "        %s: %s -> %s%s\n", ch->path, ch->from ? ch->from : "(none)",
+                       ch->to ? ch->to : "(none)", ch->replaces ? "  (forces replacement)" : "");
+        }
+    }
+    plan_counts c = plan_count(g);
+    if (c.create + c.update + c.replace + c.delete == 0)
+        buf_printf(&b, "No changes: %zu resources match the stack file.\n", c.unchanged);
+    else
+        buf_printf(&b, "Plan: %zu to create, %zu to update, %zu to replace, %zu to delete, %zu unchanged.\n",
+                   c.create, c.update, c.replace, c.delete, c.unchanged);
+    return buf_detach(&b);
+}
+
+cJSON *plan_render_json(const res_graph *g)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *actions = cJSON_AddArrayToObject(root, "resources");
+    for (size_t i = 0; i < g->n; i++) {
+        const res_node *n = g->nodes[i];
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "id", n->id);
+        cJSON_AddStringToObject(o, "kind", n->kind->name);
+        cJSON_AddStringToObject(o, "action", plan_action_name(n->action));
+        if (n->physical_id)
+            cJSON_AddStringToObject(o, "physical_id", n->physical_id);
+        cJSON *changes = cJSON_AddArrayToObject(o, "changes");
+        for (size_t c = 0; c < n->changes.n; c++) {
+            const res_change *ch = &n->changes.items[c];
+            cJSON *co = cJSON_CreateObject();
+            cJSON_AddStringToObject(co, "path", ch->path);
+            if (ch->from)
+                cJSON_AddStringToObject(co, "from", ch->from);
+            if (ch->to)
+                cJSON_AddStringToObject(co, "to", ch->to);
+            cJSON_AddBoolToObject(co, "replaces", ch->replaces);
+            cJSON_AddItemToArray(changes, co);
+        }
+        cJSON_AddItemToArray(actions, o);
+    }
+    plan_counts c = plan_count(g);
+    cJSON *sum = cJSON_AddObjectToObject(root, "summary");
+    cJSON_AddNumberToObject(sum, "create", (double)c.create);
+    cJSON_AddNumberToObject(sum, "update", (double)c.update);
+    cJSON_AddNumberToObject(sum, "replace", (double)c.replace);
+    cJSON_AddNumberToObject(sum, "delete", (double)c.delete);
+    cJSON_AddNumberToObject(sum, "unchanged", (double)c.unchanged);
+    return root;
+}

@@ -1,0 +1,208 @@
+/* The graph of a stack: nodes, dependencies, references between nodes. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "res.h"
+#include "xalloc.h"
+
+int res_graph_build(const spec_stack *s, res_graph **out, char *err, size_t errlen)
+{
+    res_graph *g = xcalloc(1, sizeof *g);
+    g->stack = s;
+    for (size_t i = 0; res_kinds[i]; i++) {
+        if (res_kinds[i]->build && res_kinds[i]->build(g, s, err, errlen) != 0) {
+            res_graph_free(g);
+            *out = NULL;
+            return -1;
+        }
+    }
+    *out = g;
+    return 0;
+}
+
+static void node_free(res_node *n)
+{
+    free(n->id);
+    free(n->label);
+    cJSON_Delete(n->desired);
+    cJSON_Delete(n->actual);
+    cJSON_Delete(n->previous);
+    free(n->physical_id);
+    free(n->deps);
+    res_changes_free(&n->changes);
+    free(n);
+}
+
+void res_graph_free(res_graph *g)
+{
+    if (!g)
+        return;
+    for (size_t i = 0; i < g->n; i++)
+        node_free(g->nodes[i]);
+    free(g->nodes);
+    free(g);
+}
+
+res_node *res_graph_add(res_graph *g, const res_kind *kind, const char *name, const char *label,
+                        cJSON *desired)
+{
+    res_node *n = xcalloc(1, sizeof *n);
+    n->kind = kind;
+    n->id = xasprintf("%s/%s", kind->name, name);
+    n->label = xstrdup(label ? label : n->id);
+    n->desired = desired;
+    g->nodes = xrealloc(g->nodes, (g->n + 1) * sizeof *g->nodes);
+    g->nodes[g->n++] = n;
+    return n;
+}
+
+res_node *res_graph_find(const res_graph *g, const char *id)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (strcmp(g->nodes[i]->id, id) == 0)
+            return g->nodes[i];
+    return NULL;
+}
+
+void res_node_depend(res_node *n, res_node *dep)
+{
+    if (!dep || dep == n)
+        return;
+    for (size_t i = 0; i < n->ndeps; i++)
+        if (n->deps[i] == dep)
+            return;
+    n->deps = xrealloc(n->deps, (n->ndeps + 1) * sizeof *n->deps);
+    n->deps[n->ndeps++] = dep;
+}
+
+res_node *res_node_dep(const res_node *n, const char *kind)
+{
+    size_t len = strlen(kind);
+    for (size_t i = 0; i < n->ndeps; i++)
+        if (strncmp(n->deps[i]->id, kind, len) == 0 && n->deps[i]->id[len] == '/')
+            return n->deps[i];
+    return NULL;
+}
+
+/* ---- references ----------------------------------------------------------------- */
+
+cJSON *res_ref(const char *id, const char *attr)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "ref", id);
+    cJSON_AddStringToObject(r, "attr", attr);
+    return r;
+}
+
+static int is_ref(const cJSON *v)
+{
+    return cJSON_IsObject(v) && cJSON_GetArraySize(v) == 2 &&
+           cJSON_IsString(cJSON_GetObjectItemCaseSensitive(v, "ref")) &&
+           cJSON_IsString(cJSON_GetObjectItemCaseSensitive(v, "attr"));
+}
+
+char *res_ref_value(res_ctx *ctx, const char *id, const char *attr)
+{
+    char *value = NULL;
+    pthread_mutex_lock(&ctx->lock);
+    const res_node *n = res_graph_find(ctx->graph, id);
+    int changing = n && ctx->planning &&
+                   (n->action == RES_CREATE || n->action == RES_REPLACE ||
+                    (n->action == RES_UPDATE && n->kind->new_id_on_update));
+    if (n && n->physical_id && !changing) {
+        if (strcmp(attr, "id") == 0) {
+            value = xstrdup(n->physical_id);
+        } else if (n->actual) {
+            const cJSON *v = cJSON_GetObjectItemCaseSensitive(n->actual, attr);
+            if (cJSON_IsString(v))
+                value = xstrdup(v->valuestring);
+            else if (cJSON_IsNumber(v))
+                value = xasprintf("%g", v->valuedouble);
+        }
+    }
+    pthread_mutex_unlock(&ctx->lock);
+    return value;
+}
+
+static void resolve_in_place(res_ctx *ctx, cJSON *v)
+{
+    cJSON *child = v ? v->child : NULL;
+    while (child) {
+        cJSON *next = child->next;
+        if (is_ref(child)) {
+            char *value = res_ref_value(ctx, cJSON_GetObjectItemCaseSensitive(child, "ref")->valuestring,
+                                        cJSON_GetObjectItemCaseSensitive(child, "attr")->valuestring);
+            if (value) {
+                cJSON *s = cJSON_CreateString(value);
+                free(value);
+                /* ViaPointer does not carry an object member's name over */
+                if (child->string)
+                    s->string = xstrdup(child->string);
+                cJSON_ReplaceItemViaPointer(v, child, s);
+            }
+        } else {
+            resolve_in_place(ctx, child);
+        }
+        child = next;
+    }
+}
+
+cJSON *res_resolve(res_ctx *ctx, const cJSON *props)
+{
+    cJSON *copy = cJSON_Duplicate(props, 1);
+    resolve_in_place(ctx, copy);
+    return copy;
+}
+
+int res_has_refs(const cJSON *props)
+{
+    if (is_ref(props))
+        return 1;
+    for (const cJSON *c = props ? props->child : NULL; c; c = c->next)
+        if (res_has_refs(c))
+            return 1;
+    return 0;
+}
+
+/* ---- found lists ------------------------------------------------------------------- */
+
+void res_found_add(res_found_list *l, const char *id, const char *physical_id, cJSON *props)
+{
+    l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
+    res_found *f = &l->items[l->n++];
+    f->id = xstrdup(id);
+    f->physical_id = xstrdup(physical_id);
+    f->props = props ? props : cJSON_CreateObject();
+}
+
+void res_found_list_free(res_found_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].id);
+        free(l->items[i].physical_id);
+        cJSON_Delete(l->items[i].props);
+    }
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+void res_prop_str(cJSON *props, const char *name, const char *value)
+{
+    if (value)
+        cJSON_AddStringToObject(props, name, value);
+}
+
+void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual)
+{
+    char *id = physical_id ? xstrdup(physical_id) : NULL;
+    pthread_mutex_lock(&ctx->lock);
+    free(n->physical_id);
+    n->physical_id = id;
+    if (actual != n->actual) {
+        cJSON_Delete(n->actual);
+        n->actual = actual;
+    }
+    pthread_mutex_unlock(&ctx->lock);
+}

@@ -1,0 +1,16 @@
+/* Every resource kind, in build order: a kind's nodes may depend only on nodes of kinds
+ * listed before it, so the graph is in dependency order. */
+#include <string.h>
+
+#include "res.h"
+
+const res_kind *const res_kinds[] = {
+    NULL};
+
+const res_kind *res_kind_by_name(const char *name)
+{
+    for (size_t i = 0; res_kinds[i]; i++)
+        if (strcmp(res_kinds[i]->name, name) == 0)
+            return res_kinds[i];
+    return NULL;
+}

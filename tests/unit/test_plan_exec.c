@@ -1,0 +1,286 @@
+/* The executor and the diff on an in-memory kind: order, parallelism, failure, rollback. */
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "xalloc.h"
+
+/* The in-memory "cloud": what exists, and the order things happened. */
+static pthread_mutex_t cloud_lock = PTHREAD_MUTEX_INITIALIZER;
+static char events[4096];
+static int live;        /* resources that exist */
+static int concurrent, max_concurrent;
+static const char *fail_on; /* id whose create fails */
+
+static void record(const char *what, const res_node *n)
+{
+    pthread_mutex_lock(&cloud_lock);
+    size_t len = strlen(events);
+    snprintf(events + len, sizeof events - len, "%s %s;", what, n->id);
+    pthread_mutex_unlock(&cloud_lock);
+}
+
+static void busy(int delta)
+{
+    pthread_mutex_lock(&cloud_lock);
+    concurrent += delta;
+    if (concurrent > max_concurrent)
+        max_concurrent = concurrent;
+    pthread_mutex_unlock(&cloud_lock);
+}
+
+static int mem_create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    busy(1);
+    usleep(20000);
+    busy(-1);
+    if (fail_on && strcmp(fail_on, n->id) == 0) {
+        aws_error_set(err, AWS_ERR_SERVICE, "InvalidParameterException", "refused");
+        return -1;
+    }
+    /* a reference must be resolved by now */
+    const cJSON *parent = cJSON_GetObjectItem(n->desired, "parent");
+    if (parent && !cJSON_IsString(parent)) {
+        aws_error_set(err, AWS_ERR_INPUT, "Unresolved", "parent not resolved");
+        return -1;
+    }
+    record("create", n);
+    pthread_mutex_lock(&cloud_lock);
+    live++;
+    pthread_mutex_unlock(&cloud_lock);
+    char *pid = xasprintf("phys-%s", strchr(n->id, '/') + 1);
+    res_node_set(ctx, n, pid, cJSON_Duplicate(n->desired, 1));
+    free(pid);
+    return 0;
+}
+
+static int mem_update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    (void)err;
+    record("update", n);
+    res_node_set(ctx, n, n->physical_id, cJSON_Duplicate(n->desired, 1));
+    return 0;
+}
+
+static int mem_remove(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    (void)ctx;
+    (void)err;
+    record("delete", n);
+    pthread_mutex_lock(&cloud_lock);
+    live--;
+    pthread_mutex_unlock(&cloud_lock);
+    return 0;
+}
+
+static const char *const mem_replace_on[] = {"cidr", NULL};
+static const char *const mem_create_only[] = {"initial", NULL};
+static const char *const parent_after[] = {"child", NULL};
+static const res_kind parent_kind = {
+    .name = "parent", .title = "Parent", .create = mem_create, .update = mem_update,
+    .remove = mem_remove, .replace_on = mem_replace_on, .create_only = mem_create_only,
+    .delete_after = parent_after};
+static const res_kind child_kind = {
+    .name = "child", .title = "Child", .create = mem_create, .update = mem_update,
+    .remove = mem_remove};
+
+static res_ctx ctx;
+static res_graph graph;
+
+static void reset(void)
+{
+    memset(&ctx, 0, sizeof ctx);
+    memset(&graph, 0, sizeof graph);
+    pthread_mutex_init(&ctx.lock, NULL);
+    ctx.graph = &graph;
+    ctx.stack_name = "t";
+    events[0] = '\0';
+    live = concurrent = max_concurrent = 0;
+    fail_on = NULL;
+}
+
+static void cleanup(void)
+{
+    for (size_t i = 0; i < graph.n; i++) {
+        res_node *n = graph.nodes[i];
+        free(n->id);
+        free(n->label);
+        cJSON_Delete(n->desired);
+        cJSON_Delete(n->actual);
+        free(n->physical_id);
+        free(n->deps);
+        res_changes_free(&n->changes);
+        free(n);
+    }
+    free(graph.nodes);
+    pthread_mutex_destroy(&ctx.lock);
+}
+
+/* One parent and `children` children that refer to it. */
+static void build(int children)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "cidr", "10.0.0.0/16");
+    cJSON_AddStringToObject(p, "initial", "x");
+    res_node *parent = res_graph_add(&graph, &parent_kind, "main", NULL, p);
+    for (int i = 0; i < children; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "c%d", i);
+        cJSON *c = cJSON_CreateObject();
+        cJSON_AddItemToObject(c, "parent", res_ref("parent/main", "id"));
+        cJSON_AddNumberToObject(c, "size", i);
+        res_node *child = res_graph_add(&graph, &child_kind, name, NULL, c);
+        res_node_depend(child, parent);
+    }
+}
+
+START_TEST(creates_in_dependency_order_in_parallel)
+{
+    reset();
+    build(8);
+    plan_compute(&ctx, 0);
+    ck_assert_int_eq(graph.nodes[0]->action, RES_CREATE);
+    ck_assert_int_eq(graph.nodes[1]->action, RES_CREATE);
+    plan_exec_options o = {.parallel = 8, .rollback = 1};
+    plan_exec_result r;
+    ck_assert_int_eq(plan_execute(&ctx, &o, &r), 0);
+    ck_assert_msg(strncmp(events, "create parent/main;", 19) == 0, "%s", events);
+    ck_assert_int_eq(live, 9);
+    ck_assert_int_ge(max_concurrent, 4); /* the children ran side by side */
+    ck_assert_uint_eq(r.done, 9);
+    plan_exec_result_free(&r);
+
+    /* a second plan finds nothing to do */
+    plan_compute(&ctx, 0);
+    plan_counts c = plan_count(&graph);
+    ck_assert_uint_eq(c.create + c.update + c.replace + c.delete, 0);
+    ck_assert_uint_eq(c.unchanged, 9);
+    cleanup();
+}
+END_TEST
+
+START_TEST(failure_rolls_back_what_was_created)
+{
+    reset();
+    build(3);
+    fail_on = "child/c1";
+    plan_compute(&ctx, 0);
+    plan_exec_options o = {.parallel = 1, .rollback = 1};
+    plan_exec_result r;
+    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_int_eq(r.failed, 1);
+    ck_assert_int_eq(r.rolled_back, 1);
+    ck_assert_ptr_nonnull(strstr(r.failure, "child/c1: create: InvalidParameterException"));
+    ck_assert_int_eq(live, 0);
+    /* the parent went last */
+    const char *last = strrchr(events, ';');
+    ck_assert_ptr_nonnull(strstr(events, "delete parent/main;"));
+    ck_assert_msg(strstr(events, "delete parent/main;") + strlen("delete parent/main") == last,
+                  "%s", events);
+    plan_exec_result_free(&r);
+    cleanup();
+}
+END_TEST
+
+START_TEST(no_rollback_leaves_resources)
+{
+    reset();
+    build(2);
+    fail_on = "child/c0";
+    plan_compute(&ctx, 0);
+    plan_exec_options o = {.parallel = 1, .rollback = 0};
+    plan_exec_result r;
+    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_int_eq(r.rolled_back, 0);
+    ck_assert_int_ge(live, 1);
+    plan_exec_result_free(&r);
+    cleanup();
+}
+END_TEST
+
+START_TEST(diff_update_replace_and_create_only)
+{
+    reset();
+    build(1);
+    plan_exec_options o = {.parallel = 2, .rollback = 1};
+    plan_exec_result r;
+    plan_compute(&ctx, 0);
+    ck_assert_int_eq(plan_execute(&ctx, &o, &r), 0);
+    plan_exec_result_free(&r);
+
+    /* create_only members never count */
+    cJSON_ReplaceItemInObject(graph.nodes[0]->desired, "initial", cJSON_CreateString("y"));
+    plan_compute(&ctx, 0);
+    ck_assert_int_eq(graph.nodes[0]->action, RES_NONE);
+
+    /* an updatable member */
+    cJSON_ReplaceItemInObject(graph.nodes[1]->desired, "size", cJSON_CreateNumber(5));
+    plan_compute(&ctx, 0);
+    ck_assert_int_eq(graph.nodes[1]->action, RES_UPDATE);
+    ck_assert_uint_eq(graph.nodes[1]->changes.n, 1);
+    ck_assert_str_eq(graph.nodes[1]->changes.items[0].path, "size");
+    ck_assert_str_eq(graph.nodes[1]->changes.items[0].from, "0");
+    ck_assert_str_eq(graph.nodes[1]->changes.items[0].to, "5");
+
+    /* a replace_on member: the parent is replaced, the child's reference changes */
+    cJSON_ReplaceItemInObject(graph.nodes[0]->desired, "cidr", cJSON_CreateString("10.1.0.0/16"));
+    plan_compute(&ctx, 0);
+    ck_assert_int_eq(graph.nodes[0]->action, RES_REPLACE);
+    ck_assert_int_eq(graph.nodes[0]->changes.items[0].replaces, 1);
+    ck_assert_int_eq(graph.nodes[1]->action, RES_UPDATE);
+    int saw_known_after = 0;
+    for (size_t i = 0; i < graph.nodes[1]->changes.n; i++)
+        if (strcmp(graph.nodes[1]->changes.items[i].to, "(known after create)") == 0)
+            saw_known_after = 1;
+    ck_assert_int_eq(saw_known_after, 1);
+    char *text = plan_render_text(&graph, 0);
+    ck_assert_ptr_nonnull(strstr(text, "-/+ replace  parent/main"));
+    ck_assert_ptr_nonnull(strstr(text, "(forces replacement)"));
+    ck_assert_ptr_nonnull(strstr(text, "Plan: 0 to create, 1 to update, 1 to replace"));
+    free(text);
+    cleanup();
+}
+END_TEST
+
+START_TEST(down_deletes_children_before_parents)
+{
+    reset();
+    build(4);
+    plan_exec_options o = {.parallel = 4, .rollback = 1};
+    plan_exec_result r;
+    plan_compute(&ctx, 0);
+    ck_assert_int_eq(plan_execute(&ctx, &o, &r), 0);
+    plan_exec_result_free(&r);
+    events[0] = '\0';
+
+    /* keep nothing; delete_after keeps the parent until every child is gone */
+    plan_compute(&ctx, 1);
+    ck_assert_int_eq(plan_execute(&ctx, &o, &r), 0);
+    ck_assert_int_eq(live, 0);
+    const char *parent = strstr(events, "delete parent/main;");
+    ck_assert_ptr_nonnull(parent);
+    ck_assert_ptr_null(strstr(parent, "child/"));
+    plan_exec_result_free(&r);
+
+    /* a kept node stays unless purged */
+    plan_compute(&ctx, 1);
+    ck_assert_uint_eq(plan_count(&graph).delete, 0);
+    cleanup();
+}
+END_TEST
+
+Suite *plan_exec_suite(void)
+{
+    Suite *s = suite_create("plan_exec");
+    TCase *tc = tcase_create("plan_exec");
+    tcase_add_test(tc, creates_in_dependency_order_in_parallel);
+    tcase_add_test(tc, failure_rolls_back_what_was_created);
+    tcase_add_test(tc, no_rollback_leaves_resources);
+    tcase_add_test(tc, diff_update_replace_and_create_only);
+    tcase_add_test(tc, down_deletes_children_before_parents);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,312 @@
+/* EC2 client against the fake: VPCs, attributes, zones, subnets, gateways, route tables. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ec2.h"
+#include "fakeaws_fixture.h"
+
+#define OK(x) ck_assert_msg((x) == 0, "%s failed: %s: %s", #x, err.code, err.message)
+#define FAILS_WITH(x, c)                                                                  \
+    do {                                                                                  \
+        ck_assert_msg((x) == -1, "%s should have failed", #x);                            \
+        ck_assert_msg(strcmp(err.code, (c)) == 0, "%s: code %s (%s), wanted %s", #x,      \
+                      err.code, err.message, (c));                                        \
+    } while (0)
+
+static aws_client *cl;
+static svc_tags stack_tags;
+
+static void setup(void)
+{
+    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
+    aws_client_options o = {0};
+    aws_error err;
+    OK(aws_client_new(&o, &cl, &err));
+    svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
+    svc_tags_add(&stack_tags, "ecsdeploy:id", "network");
+}
+
+static void teardown(void)
+{
+    aws_client_free(cl);
+    svc_tags_free(&stack_tags);
+}
+
+static char *new_vpc(const char *cidr)
+{
+    aws_error err;
+    ec2_vpc v;
+    OK(ec2_create_vpc(cl, cidr, &stack_tags, &v, &err));
+    char *id = strdup(v.id);
+    ec2_vpc_free(&v);
+    return id;
+}
+
+START_TEST(vpc_create_describe_delete)
+{
+    aws_error err;
+    ec2_vpc v;
+    OK(ec2_create_vpc(cl, "10.40.0.0/16", &stack_tags, &v, &err));
+    ck_assert(strncmp(v.id, "vpc-", 4) == 0);
+    ck_assert_str_eq(v.cidr, "10.40.0.0/16");
+    ck_assert_int_eq(v.is_default, 0);
+    ck_assert_str_eq(svc_tags_get(&v.tags, "ecsdeploy:stack"), "demo");
+
+    const char *ids[] = {v.id, NULL};
+    ec2_describe_in by_id = {.ids = ids};
+    ec2_vpcs l;
+    OK(ec2_describe_vpcs(cl, &by_id, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].id, v.id);
+    ck_assert_str_eq(l.items[0].state, "available");
+    ck_assert_str_eq(svc_tags_get(&l.items[0].tags, "ecsdeploy:id"), "network");
+    ec2_vpcs_free(&l);
+
+    ec2_filter f[] = {{"tag:ecsdeploy:stack", "demo", NULL}, {"cidr", "10.40.0.0/16", NULL}};
+    ec2_describe_in by_tag = {.filters = f, .nfilters = 2};
+    OK(ec2_describe_vpcs(cl, &by_tag, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ec2_vpcs_free(&l);
+
+    const char *others[] = {"other", "x*", NULL};
+    ec2_filter none = {"tag:ecsdeploy:stack", NULL, others};
+    ec2_describe_in nomatch = {.filters = &none, .nfilters = 1};
+    OK(ec2_describe_vpcs(cl, &nomatch, &l, &err));
+    ck_assert_uint_eq(l.n, 0);
+    ck_assert_ptr_null(l.items);
+    ec2_vpcs_free(&l);
+
+    OK(ec2_delete_vpc(cl, v.id, &err));
+    FAILS_WITH(ec2_describe_vpcs(cl, &by_id, &l, &err), "InvalidVpcID.NotFound");
+    ck_assert_int_eq(err.kind, AWS_ERR_SERVICE);
+    FAILS_WITH(ec2_delete_vpc(cl, v.id, &err), "InvalidVpcID.NotFound");
+    ec2_vpc_free(&v);
+}
+END_TEST
+
+START_TEST(vpc_attributes_and_default)
+{
+    aws_error err;
+    char *vpc = new_vpc("10.41.0.0/16");
+    int on = -1;
+    OK(ec2_describe_vpc_attribute(cl, vpc, "enableDnsHostnames", &on, &err));
+    ck_assert_int_eq(on, 0);
+    OK(ec2_modify_vpc_attribute(cl, vpc, "enableDnsHostnames", 1, &err));
+    OK(ec2_modify_vpc_attribute(cl, vpc, "enableDnsSupport", 1, &err));
+    OK(ec2_describe_vpc_attribute(cl, vpc, "enableDnsHostnames", &on, &err));
+    ck_assert_int_eq(on, 1);
+    OK(ec2_describe_vpc_attribute(cl, vpc, "enableDnsSupport", &on, &err));
+    ck_assert_int_eq(on, 1);
+    FAILS_WITH(ec2_modify_vpc_attribute(cl, vpc, "dns", 1, &err), "InvalidAttribute");
+    ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
+    ck_assert_ptr_nonnull(strstr(err.message, "enableDnsSupport"));
+    FAILS_WITH(ec2_describe_vpc_attribute(cl, "vpc-00000000", "enableDnsSupport", &on, &err),
+               "InvalidVpcID.NotFound");
+
+    ec2_vpc d;
+    int found = 0;
+    OK(ec2_default_vpc(cl, &d, &found, &err));
+    ck_assert_int_eq(found, 1);
+    ck_assert_int_eq(d.is_default, 1);
+    ck_assert_str_ne(d.id, vpc);
+    ec2_vpc_free(&d);
+    free(vpc);
+}
+END_TEST
+
+START_TEST(zones)
+{
+    aws_error err;
+    ec2_zones z;
+    OK(ec2_describe_availability_zones(cl, NULL, &z, &err));
+    ck_assert_uint_ge(z.n, 2);
+    ck_assert_str_eq(z.items[0].name, "us-east-1a");
+    ck_assert_str_eq(z.items[0].state, "available");
+    ck_assert_str_eq(z.items[0].region, "us-east-1");
+    ck_assert(z.items[0].zone_id[0] != '\0');
+    ec2_zones_free(&z);
+    const char *names[] = {"us-east-1b", NULL};
+    ec2_describe_in one = {.ids = names, .page_size = 5};
+    OK(ec2_describe_availability_zones(cl, &one, &z, &err));
+    ck_assert_uint_eq(z.n, 1);
+    ck_assert_str_eq(z.items[0].name, "us-east-1b");
+    ec2_zones_free(&z);
+    ec2_filter f = {"zone-name", "nowhere-1a", NULL};
+    ec2_describe_in none = {.filters = &f, .nfilters = 1};
+    OK(ec2_describe_availability_zones(cl, &none, &z, &err));
+    ck_assert_uint_eq(z.n, 0);
+    ec2_zones_free(&z);
+}
+END_TEST
+
+START_TEST(subnets_pages_and_dependencies)
+{
+    aws_error err;
+    char *vpc = new_vpc("10.42.0.0/16");
+    const char *zones[] = {"us-east-1a", "us-east-1b", "us-east-1c"};
+    char *ids[7];
+    for (int i = 0; i < 7; i++) {
+        char cidr[32];
+        snprintf(cidr, sizeof cidr, "10.42.%d.0/24", i);
+        ec2_subnet s;
+        OK(ec2_create_subnet(cl, vpc, cidr, zones[i % 3], &stack_tags, &s, &err));
+        ck_assert_str_eq(s.vpc_id, vpc);
+        ck_assert_str_eq(s.zone, zones[i % 3]);
+        ck_assert_int_eq(s.map_public_ip_on_launch, 0);
+        ids[i] = strdup(s.id);
+        ec2_subnet_free(&s);
+    }
+    OK(ec2_set_map_public_ip(cl, ids[0], 1, &err));
+
+    ec2_filter f = {"vpc-id", vpc, NULL};
+    ec2_describe_in paged = {.filters = &f, .nfilters = 1, .page_size = 5};
+    ec2_subnets l;
+    OK(ec2_describe_subnets(cl, &paged, &l, &err));
+    ck_assert_uint_eq(l.n, 7); /* two pages of at most 5 */
+    int public = 0;
+    for (size_t i = 0; i < l.n; i++) {
+        public += l.items[i].map_public_ip_on_launch;
+        ck_assert_str_eq(svc_tags_get(&l.items[i].tags, "ecsdeploy:stack"), "demo");
+        ck_assert(l.items[i].available_ips > 0);
+    }
+    ck_assert_int_eq(public, 1);
+    ec2_subnets_free(&l);
+
+    FAILS_WITH(ec2_delete_vpc(cl, vpc, &err), "DependencyViolation");
+    FAILS_WITH(ec2_create_subnet(cl, vpc, "10.42.0.0/24", "us-east-1a", NULL, &(ec2_subnet){0},
+                                 &err),
+               "InvalidSubnet.Conflict");
+    for (int i = 0; i < 7; i++) {
+        OK(ec2_delete_subnet(cl, ids[i], &err));
+        free(ids[i]);
+    }
+    OK(ec2_describe_subnets(cl, &paged, &l, &err));
+    ck_assert_uint_eq(l.n, 0);
+    ec2_subnets_free(&l);
+    OK(ec2_delete_vpc(cl, vpc, &err));
+    free(vpc);
+}
+END_TEST
+
+START_TEST(internet_gateway)
+{
+    aws_error err;
+    char *vpc = new_vpc("10.43.0.0/16");
+    ec2_igw g;
+    OK(ec2_create_internet_gateway(cl, &stack_tags, &g, &err));
+    ck_assert(strncmp(g.id, "igw-", 4) == 0);
+    ck_assert_str_eq(g.vpc_id, "");
+    OK(ec2_attach_internet_gateway(cl, g.id, vpc, &err));
+
+    ec2_filter f = {"attachment.vpc-id", vpc, NULL};
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_igws l;
+    OK(ec2_describe_internet_gateways(cl, &in, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].id, g.id);
+    ck_assert_str_eq(l.items[0].vpc_id, vpc);
+    ck_assert_str_eq(l.items[0].attach_state, "available");
+    ck_assert_str_eq(svc_tags_get(&l.items[0].tags, "ecsdeploy:id"), "network");
+    ec2_igws_free(&l);
+
+    FAILS_WITH(ec2_delete_vpc(cl, vpc, &err), "DependencyViolation");
+    FAILS_WITH(ec2_delete_internet_gateway(cl, g.id, &err), "DependencyViolation");
+    OK(ec2_detach_internet_gateway(cl, g.id, vpc, &err));
+    OK(ec2_delete_internet_gateway(cl, g.id, &err));
+    const char *ids[] = {g.id, NULL};
+    ec2_describe_in by_id = {.ids = ids};
+    FAILS_WITH(ec2_describe_internet_gateways(cl, &by_id, &l, &err),
+               "InvalidInternetGatewayID.NotFound");
+    OK(ec2_delete_vpc(cl, vpc, &err));
+    ec2_igw_free(&g);
+    free(vpc);
+}
+END_TEST
+
+START_TEST(route_tables)
+{
+    aws_error err;
+    char *vpc = new_vpc("10.44.0.0/16");
+    ec2_subnet s;
+    OK(ec2_create_subnet(cl, vpc, "10.44.1.0/24", "us-east-1a", NULL, &s, &err));
+    ec2_igw g;
+    OK(ec2_create_internet_gateway(cl, NULL, &g, &err));
+    ck_assert_uint_eq(g.tags.n, 0);
+    OK(ec2_attach_internet_gateway(cl, g.id, vpc, &err));
+
+    ec2_route_table t;
+    OK(ec2_create_route_table(cl, vpc, &stack_tags, &t, &err));
+    ck_assert_uint_eq(t.nroutes, 1); /* the local route */
+    ck_assert_str_eq(t.routes[0].gateway_id, "local");
+    ck_assert_uint_eq(t.nassocs, 0);
+    ec2_route_in r = {.destination = "0.0.0.0/0", .gateway_id = g.id};
+    OK(ec2_create_route(cl, t.id, &r, &err));
+    FAILS_WITH(ec2_create_route(cl, t.id, &r, &err), "RouteAlreadyExists");
+    OK(ec2_replace_route(cl, t.id, &r, &err));
+    ec2_route_in bad = {.destination = "0.0.0.0/0"};
+    FAILS_WITH(ec2_create_route(cl, t.id, &bad, &err), "InvalidRoute");
+    char *assoc = NULL;
+    OK(ec2_associate_route_table(cl, t.id, s.id, &assoc, &err));
+    ck_assert(strncmp(assoc, "rtbassoc-", 9) == 0);
+
+    ec2_filter f[] = {{"vpc-id", vpc, NULL}, {"association.subnet-id", s.id, NULL}};
+    ec2_describe_in in = {.filters = f, .nfilters = 2};
+    ec2_route_tables l;
+    OK(ec2_describe_route_tables(cl, &in, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ec2_route_table *d = &l.items[0];
+    ck_assert_str_eq(d->id, t.id);
+    ck_assert_uint_eq(d->nroutes, 2);
+    ck_assert_uint_eq(d->nassocs, 1);
+    ck_assert_str_eq(d->assocs[0].id, assoc);
+    ck_assert_str_eq(d->assocs[0].subnet_id, s.id);
+    ck_assert_int_eq(d->assocs[0].main, 0);
+    ck_assert_str_eq(d->assocs[0].state, "associated");
+    int igw_route = 0;
+    for (size_t i = 0; i < d->nroutes; i++)
+        if (strcmp(d->routes[i].destination, "0.0.0.0/0") == 0) {
+            igw_route = 1;
+            ck_assert_str_eq(d->routes[i].gateway_id, g.id);
+            ck_assert_str_eq(d->routes[i].state, "active");
+        }
+    ck_assert(igw_route);
+    ec2_route_tables_free(&l);
+
+    /* The main table of the VPC, found by filter. */
+    ec2_filter m[] = {{"vpc-id", vpc, NULL}, {"association.main", "true", NULL}};
+    ec2_describe_in main_in = {.filters = m, .nfilters = 2};
+    OK(ec2_describe_route_tables(cl, &main_in, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_int_eq(l.items[0].assocs[0].main, 1);
+    ec2_route_tables_free(&l);
+
+    FAILS_WITH(ec2_delete_route_table(cl, t.id, &err), "DependencyViolation");
+    OK(ec2_disassociate_route_table(cl, assoc, &err));
+    OK(ec2_delete_route(cl, t.id, "0.0.0.0/0", &err));
+    OK(ec2_delete_route_table(cl, t.id, &err));
+    FAILS_WITH(ec2_delete_route_table(cl, t.id, &err), "InvalidRouteTableID.NotFound");
+    free(assoc);
+    ec2_route_table_free(&t);
+    ec2_igw_free(&g);
+    ec2_subnet_free(&s);
+    free(vpc);
+}
+END_TEST
+
+Suite *svc_ec2_suite(void)
+{
+    Suite *s = suite_create("svc_ec2");
+    TCase *tc = tcase_create("ec2_network");
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, vpc_create_describe_delete);
+    tcase_add_test(tc, vpc_attributes_and_default);
+    tcase_add_test(tc, zones);
+    tcase_add_test(tc, subnets_pages_and_dependencies);
+    tcase_add_test(tc, internet_gateway);
+    tcase_add_test(tc, route_tables);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,398 @@
+/* EC2 client against the fake: Elastic IPs, NAT gateways and waiters, security groups and
+ * rules, network interfaces, tags. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ec2.h"
+#include "fakeaws_fixture.h"
+
+#define OK(x) ck_assert_msg((x) == 0, "%s failed: %s: %s", #x, err.code, err.message)
+#define FAILS_WITH(x, c)                                                                  \
+    do {                                                                                  \
+        ck_assert_msg((x) == -1, "%s should have failed", #x);                            \
+        ck_assert_msg(strcmp(err.code, (c)) == 0, "%s: code %s (%s), wanted %s", #x,      \
+                      err.code, err.message, (c));                                        \
+    } while (0)
+
+static aws_client *cl;
+static svc_tags stack_tags;
+static char *vpc, *subnet;
+
+static void setup(void)
+{
+    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
+    aws_client_options o = {0};
+    aws_error err;
+    OK(aws_client_new(&o, &cl, &err));
+    svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
+    ec2_vpc v;
+    OK(ec2_create_vpc(cl, "10.50.0.0/16", &stack_tags, &v, &err));
+    vpc = strdup(v.id);
+    ec2_vpc_free(&v);
+    ec2_subnet s;
+    OK(ec2_create_subnet(cl, vpc, "10.50.0.0/24", "us-east-1a", NULL, &s, &err));
+    subnet = strdup(s.id);
+    ec2_subnet_free(&s);
+}
+
+static void teardown(void)
+{
+    aws_client_free(cl);
+    svc_tags_free(&stack_tags);
+    free(vpc);
+    free(subnet);
+}
+
+START_TEST(elastic_ips)
+{
+    aws_error err;
+    ec2_address a;
+    OK(ec2_allocate_address(cl, &stack_tags, &a, &err));
+    ck_assert(strncmp(a.allocation_id, "eipalloc-", 9) == 0);
+    ck_assert_str_eq(a.domain, "vpc");
+    ck_assert(a.public_ip[0] != '\0');
+    const char *ids[] = {a.allocation_id, NULL};
+    ec2_describe_in by_id = {.ids = ids};
+    ec2_addresses l;
+    OK(ec2_describe_addresses(cl, &by_id, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].public_ip, a.public_ip);
+    ck_assert_str_eq(svc_tags_get(&l.items[0].tags, "ecsdeploy:stack"), "demo");
+    ck_assert_str_eq(l.items[0].association_id, "");
+    ec2_addresses_free(&l);
+    ec2_filter f = {"tag:ecsdeploy:stack", "other", NULL};
+    ec2_describe_in none = {.filters = &f, .nfilters = 1};
+    OK(ec2_describe_addresses(cl, &none, &l, &err));
+    ck_assert_uint_eq(l.n, 0);
+    ec2_addresses_free(&l);
+    OK(ec2_release_address(cl, a.allocation_id, &err));
+    FAILS_WITH(ec2_describe_addresses(cl, &by_id, &l, &err), "InvalidAllocationID.NotFound");
+    FAILS_WITH(ec2_release_address(cl, a.allocation_id, &err), "InvalidAllocationID.NotFound");
+    ec2_address_free(&a);
+}
+END_TEST
+
+typedef struct {
+    int calls;
+    char last[64];
+} seen;
+
+static void progress(void *ctx, const char *what, const char *state, int attempt)
+{
+    seen *s = ctx;
+    s->calls = attempt;
+    snprintf(s->last, sizeof s->last, "%s", state);
+    ck_assert_ptr_nonnull(strstr(what, "NAT gateway nat-"));
+}
+
+START_TEST(nat_gateway_lifecycle)
+{
+    aws_error err;
+    ec2_igw g;
+    OK(ec2_create_internet_gateway(cl, NULL, &g, &err));
+    OK(ec2_attach_internet_gateway(cl, g.id, vpc, &err));
+    ec2_address a;
+    OK(ec2_allocate_address(cl, NULL, &a, &err));
+    ec2_nat n, again;
+    OK(ec2_create_nat_gateway(cl, subnet, a.allocation_id, "tok-1", &stack_tags, &n, &err));
+    ck_assert(strncmp(n.id, "nat-", 4) == 0);
+    ck_assert_str_eq(n.state, "pending");
+    ck_assert_str_eq(n.subnet_id, subnet);
+    /* The same client token gives back the same gateway. */
+    OK(ec2_create_nat_gateway(cl, subnet, a.allocation_id, "tok-1", &stack_tags, &again, &err));
+    ck_assert_str_eq(again.id, n.id);
+    ec2_nat_free(&again);
+
+    /* A waiter that gives up says what it saw last. */
+    netsvc_wait_opts quick = {.max_attempts = 1, .delay_s = 0.01};
+    FAILS_WITH(ec2_wait_nat_gateway_available(cl, n.id, &quick, &err), "WaiterTimeout");
+    ck_assert_int_eq(err.kind, AWS_ERR_TIMEOUT);
+    ck_assert_ptr_nonnull(strstr(err.message, "pending"));
+    ck_assert_ptr_nonnull(strstr(err.message, n.id));
+
+    seen s = {0};
+    netsvc_wait_opts o = {.max_attempts = 100, .delay_s = 0.05, .progress = progress, .ctx = &s};
+    OK(ec2_wait_nat_gateway_available(cl, n.id, &o, &err));
+    ck_assert_int_ge(s.calls, 1);
+    ck_assert_str_eq(s.last, "pending");
+
+    ec2_filter f[] = {{"vpc-id", vpc, NULL}, {"state", "available", NULL}};
+    ec2_describe_in in = {.filters = f, .nfilters = 2, .page_size = 5};
+    ec2_nats l;
+    OK(ec2_describe_nat_gateways(cl, &in, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_uint_eq(l.items[0].naddresses, 1);
+    ck_assert_str_eq(l.items[0].addresses[0].allocation_id, a.allocation_id);
+    ck_assert_str_eq(l.items[0].addresses[0].public_ip, a.public_ip);
+    ck_assert_str_eq(svc_tags_get(&l.items[0].tags, "ecsdeploy:stack"), "demo");
+    ec2_nats_free(&l);
+
+    /* A private route to the NAT gateway, replacing one to the internet gateway. */
+    ec2_route_table t;
+    OK(ec2_create_route_table(cl, vpc, NULL, &t, &err));
+    ec2_route_in r = {.destination = "0.0.0.0/0", .gateway_id = g.id};
+    OK(ec2_create_route(cl, t.id, &r, &err));
+    ec2_route_in to_nat = {.destination = "0.0.0.0/0", .nat_gateway_id = n.id};
+    OK(ec2_replace_route(cl, t.id, &to_nat, &err));
+    const char *rt_ids[] = {t.id, NULL};
+    ec2_describe_in rt_in = {.ids = rt_ids};
+    ec2_route_tables rl;
+    OK(ec2_describe_route_tables(cl, &rt_in, &rl, &err));
+    int via_nat = 0;
+    for (size_t i = 0; i < rl.items[0].nroutes; i++)
+        via_nat += strcmp(rl.items[0].routes[i].nat_gateway_id, n.id) == 0;
+    ck_assert_int_eq(via_nat, 1);
+    ec2_route_tables_free(&rl);
+    ec2_route_table_free(&t);
+
+    OK(ec2_delete_nat_gateway(cl, n.id, &err));
+    OK(ec2_wait_nat_gateway_deleted(cl, n.id, &o, &err));
+    /* EC2 (and the fake) keeps the address held a few seconds after the gateway is
+     * deleted, answering AuthFailure: down has to retry the release. */
+    int rc = -1;
+    for (int i = 0; i < 100 && rc != 0; i++) {
+        rc = ec2_release_address(cl, a.allocation_id, &err);
+        if (rc != 0) {
+            ck_assert_str_eq(err.code, "AuthFailure");
+            usleep(20000);
+        }
+    }
+    OK(rc);
+    ec2_nat_free(&n);
+    ec2_address_free(&a);
+    ec2_igw_free(&g);
+}
+END_TEST
+
+START_TEST(nat_gateway_failure_is_reported)
+{
+    aws_error err;
+    ec2_address a;
+    OK(ec2_allocate_address(cl, NULL, &a, &err));
+    ec2_nat n;
+    /* No internet gateway in the VPC: the gateway fails, the waiter says why. */
+    OK(ec2_create_nat_gateway(cl, subnet, a.allocation_id, NULL, NULL, &n, &err));
+    netsvc_wait_opts o = {.max_attempts = 50, .delay_s = 0.05};
+    FAILS_WITH(ec2_wait_nat_gateway_available(cl, n.id, &o, &err), "Gateway.NotAttached");
+    ck_assert_ptr_nonnull(strstr(err.message, "failed"));
+    FAILS_WITH(ec2_wait_nat_gateway_available(cl, "nat-0000000000000000", &(netsvc_wait_opts){
+                                                  .max_attempts = 2, .delay_s = 0.01},
+                                              &err),
+               "WaiterTimeout");
+    ck_assert_ptr_nonnull(strstr(err.message, "not found"));
+    ec2_nat_free(&n);
+    ec2_address_free(&a);
+}
+END_TEST
+
+static const ec2_permission *find_perm(const ec2_permission *p, size_t n, const char *group,
+                                       const char *cidr)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((group && strcmp(p[i].group_id, group) == 0) ||
+            (cidr && strcmp(p[i].cidr, cidr) == 0))
+            return &p[i];
+    return NULL;
+}
+
+START_TEST(security_groups_and_rules)
+{
+    aws_error err;
+    char *app = NULL, *lb = NULL;
+    OK(ec2_create_security_group(cl, vpc, "demo-app", "app tasks", &stack_tags, &app, &err));
+    OK(ec2_create_security_group(cl, vpc, "demo-lb", "load balancer", &stack_tags, &lb, &err));
+    ck_assert(strncmp(app, "sg-", 3) == 0);
+    FAILS_WITH(ec2_create_security_group(cl, vpc, "demo-app", "again", NULL, &(char *){0}, &err),
+               "InvalidGroup.Duplicate");
+
+    ec2_permission in[] = {
+        {.protocol = "tcp", .from_port = 8080, .to_port = 8080, .group_id = lb,
+         .description = "from the load balancer"},
+        {.protocol = "tcp", .from_port = 9000, .to_port = 9001, .cidr = "10.50.0.0/16"},
+    };
+    svc_strings rule_ids = {0};
+    OK(ec2_authorize_ingress(cl, app, in, 2, &rule_ids, &err));
+    ck_assert_uint_eq(rule_ids.n, 2);
+    ck_assert(strncmp(rule_ids.items[0], "sgr-", 4) == 0);
+    FAILS_WITH(ec2_authorize_ingress(cl, app, in, 1, NULL, &err), "InvalidPermission.Duplicate");
+    ec2_permission bad = {.protocol = "tcp", .from_port = 1, .to_port = 1};
+    FAILS_WITH(ec2_authorize_ingress(cl, app, &bad, 1, NULL, &err), "InvalidPermission");
+    ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
+
+    const char *ids[] = {app, NULL};
+    ec2_describe_in by_id = {.ids = ids};
+    ec2_security_groups l;
+    OK(ec2_describe_security_groups(cl, &by_id, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ec2_security_group *g = &l.items[0];
+    ck_assert_str_eq(g->name, "demo-app");
+    ck_assert_str_eq(g->description, "app tasks");
+    ck_assert_str_eq(g->vpc_id, vpc);
+    ck_assert_uint_eq(g->ningress, 2);
+    const ec2_permission *p = find_perm(g->ingress, g->ningress, lb, NULL);
+    ck_assert_ptr_nonnull(p);
+    ck_assert_str_eq(p->protocol, "tcp");
+    ck_assert_int_eq(p->from_port, 8080);
+    ck_assert_str_eq(p->description, "from the load balancer");
+    p = find_perm(g->ingress, g->ningress, NULL, "10.50.0.0/16");
+    ck_assert_ptr_nonnull(p);
+    ck_assert_int_eq(p->to_port, 9001);
+    ck_assert_uint_eq(g->negress, 1); /* EC2's default allow-all egress */
+    ck_assert_str_eq(g->egress[0].protocol, "-1");
+    ck_assert_str_eq(g->egress[0].cidr, "0.0.0.0/0");
+    ec2_security_groups_free(&l);
+
+    /* Groups whose rules reference lb, as down looks for them. */
+    ec2_filter ref = {"ip-permission.group-id", lb, NULL};
+    ec2_describe_in refs = {.filters = &ref, .nfilters = 1};
+    OK(ec2_describe_security_groups(cl, &refs, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].id, app);
+    ec2_security_groups_free(&l);
+
+    ec2_filter gf = {"group-id", app, NULL};
+    ec2_describe_in rin = {.filters = &gf, .nfilters = 1, .page_size = 5};
+    ec2_sg_rules rules;
+    OK(ec2_describe_security_group_rules(cl, &rin, &rules, &err));
+    ck_assert_uint_eq(rules.n, 3);
+    const char *egress_rule[] = {NULL, NULL};
+    int referenced = 0;
+    for (size_t i = 0; i < rules.n; i++) {
+        ck_assert_str_eq(rules.items[i].group_id, app);
+        if (rules.items[i].is_egress)
+            egress_rule[0] = rules.items[i].id;
+        referenced += strcmp(rules.items[i].referenced_group_id, lb) == 0;
+    }
+    ck_assert_int_eq(referenced, 1);
+    ck_assert_ptr_nonnull(egress_rule[0]);
+
+    FAILS_WITH(ec2_delete_security_group(cl, lb, &err), "DependencyViolation");
+    OK(ec2_revoke_ingress(cl, app, in, 1, NULL, &err));
+    OK(ec2_delete_security_group(cl, lb, &err));
+    OK(ec2_revoke_egress(cl, app, NULL, 0, egress_rule, &err));
+    FAILS_WITH(ec2_revoke_egress(cl, app, in, 1, egress_rule, &err), "InvalidRevoke");
+    ec2_sg_rules_free(&rules);
+    OK(ec2_describe_security_group_rules(cl, &rin, &rules, &err));
+    ck_assert_uint_eq(rules.n, 1);
+    ck_assert_int_eq(rules.items[0].is_egress, 0);
+    ck_assert_str_eq(rules.items[0].cidr, "10.50.0.0/16");
+    ec2_sg_rules_free(&rules);
+    OK(ec2_delete_security_group(cl, app, &err));
+    FAILS_WITH(ec2_delete_security_group(cl, app, &err), "InvalidGroup.NotFound");
+    svc_strings_free(&rule_ids);
+    free(app);
+    free(lb);
+}
+END_TEST
+
+START_TEST(security_groups_paginate)
+{
+    aws_error err;
+    for (int i = 0; i < 6; i++) {
+        char name[32], *id;
+        snprintf(name, sizeof name, "group-%d", i);
+        OK(ec2_create_security_group(cl, vpc, name, "paged", &stack_tags, &id, &err));
+        free(id);
+    }
+    ec2_filter f = {"vpc-id", vpc, NULL};
+    ec2_describe_in in = {.filters = &f, .nfilters = 1, .page_size = 5};
+    ec2_security_groups l;
+    OK(ec2_describe_security_groups(cl, &in, &l, &err));
+    ck_assert_uint_eq(l.n, 7); /* six and the VPC's default group, over two pages */
+    ec2_security_groups_free(&l);
+    ec2_filter t[] = {{"vpc-id", vpc, NULL}, {"tag:ecsdeploy:stack", "demo", NULL},
+                      {"group-name", "group-5", NULL}};
+    ec2_describe_in one = {.filters = t, .nfilters = 3};
+    OK(ec2_describe_security_groups(cl, &one, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].name, "group-5");
+    ec2_security_groups_free(&l);
+}
+END_TEST
+
+START_TEST(network_interfaces_block_deletion)
+{
+    aws_error err;
+    char *sg;
+    OK(ec2_create_security_group(cl, vpc, "demo-task", "tasks", NULL, &sg, &err));
+    /* The client has no CreateNetworkInterface (ECS makes them); use the raw call. */
+    cJSON *req = cJSON_CreateObject(), *out = NULL;
+    cJSON_AddStringToObject(req, "SubnetId", subnet);
+    cJSON_AddStringToObject(req, "Description", "task eni");
+    cJSON *groups = cJSON_AddArrayToObject(req, "SecurityGroupId");
+    cJSON_AddItemToArray(groups, cJSON_CreateString(sg));
+    OK(aws_ec2_call(cl, "CreateNetworkInterface", req, NULL, &out, &err));
+    cJSON_Delete(req);
+    cJSON_Delete(out);
+
+    ec2_filter f = {"group-id", sg, NULL};
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_enis l;
+    OK(ec2_describe_network_interfaces(cl, &in, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert(strncmp(l.items[0].id, "eni-", 4) == 0);
+    ck_assert_str_eq(l.items[0].subnet_id, subnet);
+    ck_assert_str_eq(l.items[0].vpc_id, vpc);
+    ck_assert_str_eq(l.items[0].description, "task eni");
+    ck_assert_uint_eq(l.items[0].group_ids.n, 1);
+    ck_assert_str_eq(l.items[0].group_ids.items[0], sg);
+    ck_assert(l.items[0].private_ip[0] != '\0');
+    ec2_enis_free(&l);
+    ec2_filter other = {"subnet-id", "subnet-00000000", NULL};
+    ec2_describe_in none = {.filters = &other, .nfilters = 1, .page_size = 5};
+    OK(ec2_describe_network_interfaces(cl, &none, &l, &err));
+    ck_assert_uint_eq(l.n, 0);
+    ec2_enis_free(&l);
+    FAILS_WITH(ec2_delete_security_group(cl, sg, &err), "DependencyViolation");
+    FAILS_WITH(ec2_delete_subnet(cl, subnet, &err), "DependencyViolation");
+    free(sg);
+}
+END_TEST
+
+START_TEST(tags)
+{
+    aws_error err;
+    const char *ids[] = {vpc, subnet, NULL};
+    svc_tags more = {0};
+    svc_tags_add(&more, "team", "ducks");
+    svc_tags_add(&more, "ecsdeploy:id", "net");
+    OK(ec2_create_tags(cl, ids, &more, &err));
+    ec2_describe_in in = {.ids = ids + 1};
+    ec2_subnets l;
+    OK(ec2_describe_subnets(cl, &in, &l, &err));
+    ck_assert_str_eq(svc_tags_get(&l.items[0].tags, "team"), "ducks");
+    ec2_subnets_free(&l);
+    /* Delete by key alone (value NULL), and by key and value. */
+    svc_tags del = {0};
+    del.items = (svc_tag[]){{"team", NULL}, {"ecsdeploy:id", "net"}};
+    del.n = 2;
+    OK(ec2_delete_tags(cl, ids, &del, &err));
+    OK(ec2_describe_subnets(cl, &in, &l, &err));
+    ck_assert_uint_eq(l.items[0].tags.n, 0);
+    ec2_subnets_free(&l);
+    const char *missing[] = {"vpc-00000000", NULL};
+    FAILS_WITH(ec2_create_tags(cl, missing, &more, &err), "InvalidVpcID.NotFound");
+    FAILS_WITH(ec2_create_tags(cl, NULL, &more, &err), "InvalidParameter");
+    svc_tags_free(&more);
+}
+END_TEST
+
+Suite *svc_ec2_sg_suite(void)
+{
+    Suite *s = suite_create("svc_ec2_sg");
+    TCase *tc = tcase_create("ec2_groups");
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, elastic_ips);
+    tcase_add_test(tc, nat_gateway_lifecycle);
+    tcase_add_test(tc, nat_gateway_failure_is_reported);
+    tcase_add_test(tc, security_groups_and_rules);
+    tcase_add_test(tc, security_groups_paginate);
+    tcase_add_test(tc, network_interfaces_block_deletion);
+    tcase_add_test(tc, tags);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,229 @@
+/* ECS client against the local fake: services, tasks, exec, deletion rules, waiters. */
+#include "test_svc_ecs_env.h"
+
+static const ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};
+
+static void make_cluster(aws_client *c, const char *name)
+{
+    aws_error err;
+    ecs_cluster_input in = {.name = name};
+    ck_assert_msg(ecs_create_cluster(c, &in, NULL, &err) == 0, "%s", err.message);
+}
+
+/* CreateService, retried while the young task role is not assumable yet. */
+static int create_service(aws_client *c, const ecs_service_input *in, ecs_service *out,
+                          aws_error *err)
+{
+    for (int i = 0; i < 100; i++) {
+        if (ecs_create_service(c, in, out, err) == 0)
+            return 0;
+        if (!ecs_error_role_not_ready(err))
+            return -1;
+        struct timespec ts = {0, 20000000};
+        nanosleep(&ts, NULL);
+    }
+    return -1;
+}
+
+static void service_input(ecs_service_input *in, const char *cluster, const char *name,
+                          const char *td, ecs_test_net *n, svc_strings *subnets,
+                          svc_strings *groups)
+{
+    svc_strings_add(subnets, n->subnet);
+    svc_strings_add(groups, n->sg);
+    *in = (ecs_service_input)ECS_SERVICE_INPUT_INIT;
+    in->cluster = cluster;
+    in->name = name;
+    in->task_definition = td;
+    in->desired_count = 2;
+    in->launch_type = "FARGATE";
+    in->subnets = subnets;
+    in->security_groups = groups;
+}
+
+START_TEST(service_lifecycle)
+{
+    aws_client *c = ecs_test_client();
+    aws_error err;
+    ecs_test_net n;
+    ecs_test_network(c, "svc1", &n);
+    make_cluster(c, "svc-ecs-s1");
+    char *td = ecs_test_taskdef(c, "svc-app", "nginx:1", n.task_role_arn);
+    svc_strings subnets = {0}, groups = {0};
+    ecs_service_input in;
+    service_input(&in, "svc-ecs-s1", "web", td, &n, &subnets, &groups);
+    ecs_deployment_config dc = ECS_DEPLOYMENT_CONFIG_INIT;
+    dc.circuit_breaker = 1;
+    dc.rollback = 1;
+    dc.min_healthy_percent = 50;
+    dc.max_percent = 200;
+    in.deployment = &dc;
+    in.enable_execute_command = 1;
+    in.client_token = "svc-token-1";
+    in.propagate_tags = "SERVICE";
+    svc_tags tags = {0};
+    svc_tags_add(&tags, "ecsdeploy:id", "services.web");
+    in.tags = &tags;
+    ecs_service s;
+    ck_assert_msg(create_service(c, &in, &s, &err) == 0, "%s", err.message);
+    ck_assert_str_eq(s.name, "web");
+    ck_assert_str_eq(s.status, "ACTIVE");
+    ck_assert_int_eq(s.desired, 2);
+    ck_assert_int_eq(s.enable_execute_command, 1);
+    ck_assert_uint_eq(s.n_deployments, 1);
+    ck_assert_str_eq(ecs_service_primary(&s)->rollout_state, "IN_PROGRESS");
+    char *arn = strdup(s.arn);
+    ecs_service_free(&s);
+    /* the same client token: the same service, no duplicate */
+    ck_assert_msg(create_service(c, &in, &s, &err) == 0, "%s", err.message);
+    ck_assert_str_eq(s.arn, arn);
+    ecs_service_free(&s);
+    const char *names[] = {"web"};
+    ck_assert_msg(ecs_wait_services_stable(c, "svc-ecs-s1", names, 1, &fast, &err) == 0, "%s",
+                  err.message);
+    int found;
+    ck_assert_int_eq(ecs_describe_service(c, "svc-ecs-s1", "web", &s, &found, &err), 0);
+    ck_assert_int_eq(found, 1);
+    ck_assert_int_eq(s.running, 2);
+    ck_assert_str_eq(ecs_service_primary(&s)->rollout_state, "COMPLETED");
+    ck_assert_str_eq(svc_tags_get(&s.tags, "ecsdeploy:id"), "services.web");
+    ck_assert_ptr_nonnull(cJSON_GetObjectItem(s.raw, "networkConfiguration"));
+    ck_assert_uint_gt(s.n_events, 0);
+    ecs_service_free(&s);
+    /* tasks of the service */
+    svc_strings tasks;
+    ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-s1", "web", "RUNNING", 1, &tasks, &err), 0);
+    ck_assert_uint_eq(tasks.n, 2);
+    ecs_tasks t;
+    ck_assert_int_eq(ecs_describe_tasks(c, "svc-ecs-s1", (const char *const *)tasks.items,
+                                        tasks.n, &t, &err), 0);
+    ck_assert_uint_eq(t.n, 2);
+    ck_assert_str_eq(t.items[0].last_status, "RUNNING");
+    ck_assert_str_eq(t.items[0].group, "service:web");
+    ck_assert_ptr_nonnull(t.items[0].private_ip);
+    ck_assert_ptr_nonnull(t.items[0].eni_id);
+    ck_assert_uint_eq(t.items[0].n_containers, 1);
+    ck_assert_str_eq(t.items[0].containers[0].name, "app");
+    const ecs_managed_agent *ag = ecs_container_agent(&t.items[0].containers[0],
+                                                      "ExecuteCommandAgent");
+    ck_assert_ptr_nonnull(ag);
+    ck_assert_str_eq(ag->status, "RUNNING");
+    /* exec: a session with a token */
+    ecs_exec_session es;
+    ck_assert_msg(ecs_execute_command(c, "svc-ecs-s1", t.items[0].arn, "app", "ls /", 1, &es,
+                                      &err) == 0, "%s", err.message);
+    ck_assert_ptr_nonnull(strstr(es.stream_url, es.session_id));
+    ck_assert_uint_gt(strlen(es.token), 20);
+    ck_assert_str_eq(es.container_name, "app");
+    ecs_exec_session_free(&es);
+    ck_assert_ptr_null(es.token);
+    ecs_tasks_free(&t);
+    /* update: scale to one */
+    ecs_service_input up = ECS_SERVICE_INPUT_INIT;
+    up.cluster = "svc-ecs-s1";
+    up.name = "web";
+    up.desired_count = 1;
+    ck_assert_msg(ecs_update_service(c, &up, &s, &err) == 0, "%s", err.message);
+    ck_assert_int_eq(s.desired, 1);
+    ecs_service_free(&s);
+    ck_assert_int_eq(ecs_wait_services_stable(c, "svc-ecs-s1", names, 1, &fast, &err), 0);
+    /* a cluster with services cannot be deleted */
+    ck_assert_int_eq(ecs_delete_cluster(c, "svc-ecs-s1", &err), -1);
+    ck_assert_str_eq(err.code, "ClusterContainsServicesException");
+    svc_strings arns;
+    ck_assert_int_eq(ecs_list_services(c, "svc-ecs-s1", 0, &arns, &err), 0);
+    ck_assert_uint_eq(arns.n, 1);
+    ck_assert_str_eq(arns.items[0], arn);
+    svc_strings_free(&arns);
+    /* a service scaled above 0 needs force */
+    ck_assert_int_eq(ecs_delete_service(c, "svc-ecs-s1", "web", 0, &err), -1);
+    ck_assert_str_eq(err.code, "InvalidParameterException");
+    ck_assert_int_eq(ecs_delete_service(c, "svc-ecs-s1", "web", 1, &err), 0);
+    ck_assert_msg(ecs_wait_services_inactive(c, "svc-ecs-s1", names, 1, &fast, &err) == 0, "%s",
+                  err.message);
+    ck_assert_int_eq(ecs_wait_tasks_stopped(c, "svc-ecs-s1", (const char *const *)tasks.items,
+                                            tasks.n, &fast, &err), 0);
+    ck_assert_int_eq(ecs_describe_tasks(c, "svc-ecs-s1", (const char *const *)tasks.items,
+                                        tasks.n, &t, &err), 0);
+    ck_assert_str_eq(t.items[0].last_status, "STOPPED");
+    ck_assert_ptr_nonnull(t.items[0].stopped_reason);
+    ecs_tasks_free(&t);
+    svc_strings_free(&tasks);
+    ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-s1", "web", NULL, 0, &tasks, &err), 0);
+    ck_assert_uint_eq(tasks.n, 0);
+    svc_strings_free(&tasks);
+    ck_assert_msg(ecs_delete_cluster(c, "svc-ecs-s1", &err) == 0, "%s", err.message);
+    svc_tags_free(&tags);
+    svc_strings_free(&subnets);
+    svc_strings_free(&groups);
+    ecs_test_network_free(&n);
+    free(arn);
+    free(td);
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(waiters_give_up_and_refuse)
+{
+    aws_client *c = ecs_test_client();
+    aws_error err;
+    ecs_test_net n;
+    ecs_test_network(c, "svc2", &n);
+    make_cluster(c, "svc-ecs-s2");
+    char *td = ecs_test_taskdef(c, "svc-slow", "slowstart:1", NULL);
+    svc_strings subnets = {0}, groups = {0};
+    ecs_service_input in;
+    service_input(&in, "svc-ecs-s2", "slow", td, &n, &subnets, &groups);
+    ck_assert_int_eq(ecs_create_service(c, &in, NULL, &err), 0);
+    const char *names[] = {"slow"}, *missing[] = {"nothing-here"};
+    ecs_wait_opts quick = {.delay_sec = 0.02, .timeout_sec = 0.1};
+    ck_assert_int_eq(ecs_wait_services_stable(c, "svc-ecs-s2", names, 1, &quick, &err), -1);
+    ck_assert_str_eq(err.code, "WaiterTimeout");
+    ck_assert_ptr_nonnull(strstr(err.message, "slow: 0/2 running"));
+    ck_assert_int_eq(ecs_wait_services_stable(c, "svc-ecs-s2", missing, 1, &quick, &err), -1);
+    ck_assert_str_eq(err.code, "ServiceMissing");
+    ck_assert_int_eq(ecs_wait_services_stable(c, "svc-ecs-none", names, 1, &quick, &err), -1);
+    ck_assert_str_eq(err.code, "ClusterNotFoundException");
+    /* tasks that cannot pull their image stop: the running waiter says why */
+    char *bad = ecs_test_taskdef(c, "svc-nopull", "nopull:1", NULL);
+    ecs_service_input in2;
+    svc_strings s2 = {0}, g2 = {0};
+    service_input(&in2, "svc-ecs-s2", "nopull", bad, &n, &s2, &g2);
+    in2.desired_count = 1;
+    ck_assert_int_eq(ecs_create_service(c, &in2, NULL, &err), 0);
+    svc_strings tasks = {0};
+    for (int i = 0; i < 200 && tasks.n == 0; i++) {
+        ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-s2", "nopull", NULL, 0, &tasks, &err), 0);
+        if (tasks.n == 0) {
+            svc_strings_free(&tasks);
+            struct timespec ts = {0, 20000000};
+            nanosleep(&ts, NULL);
+        }
+    }
+    ck_assert_uint_gt(tasks.n, 0);
+    ck_assert_int_eq(ecs_wait_tasks_running(c, "svc-ecs-s2", (const char *const *)tasks.items, 1,
+                                            &fast, &err), -1);
+    ck_assert_str_eq(err.code, "TaskStopped");
+    ck_assert_ptr_nonnull(strstr(err.message, "CannotPullContainerError"));
+    svc_strings_free(&tasks);
+    svc_strings_free(&s2);
+    svc_strings_free(&g2);
+    svc_strings_free(&subnets);
+    svc_strings_free(&groups);
+    ecs_test_network_free(&n);
+    free(td);
+    free(bad);
+    aws_client_free(c);
+}
+END_TEST
+
+Suite *svc_ecs_service_suite(void)
+{
+    Suite *s = suite_create("svc_ecs_service");
+    TCase *tc = tcase_create("svc_ecs_service");
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    tcase_add_test(tc, service_lifecycle);
+    tcase_add_test(tc, waiters_give_up_and_refuse);
+    suite_add_tcase(s, tc);
+    return s;
+}

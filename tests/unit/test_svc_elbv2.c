@@ -1,0 +1,311 @@
+/* ELBv2 client against the fake: load balancers, attributes, waiters, tags, target groups. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ec2.h"
+#include "elbv2.h"
+#include "fakeaws_fixture.h"
+
+#define OK(x) ck_assert_msg((x) == 0, "%s failed: %s: %s", #x, err.code, err.message)
+#define FAILS_WITH(x, c)                                                                  \
+    do {                                                                                  \
+        ck_assert_msg((x) == -1, "%s should have failed", #x);                            \
+        ck_assert_msg(strcmp(err.code, (c)) == 0, "%s: code %s (%s), wanted %s", #x,      \
+                      err.code, err.message, (c));                                        \
+    } while (0)
+
+static aws_client *cl;
+static svc_tags stack_tags;
+static char *vpc, *subnets[3], *sg;
+
+/* A VPC with an internet gateway, two public subnets in two zones and a group. */
+static void setup(void)
+{
+    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
+    aws_client_options o = {0};
+    aws_error err;
+    OK(aws_client_new(&o, &cl, &err));
+    svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
+    ec2_vpc v;
+    OK(ec2_create_vpc(cl, "10.60.0.0/16", NULL, &v, &err));
+    vpc = strdup(v.id);
+    ec2_vpc_free(&v);
+    ec2_igw g;
+    OK(ec2_create_internet_gateway(cl, NULL, &g, &err));
+    OK(ec2_attach_internet_gateway(cl, g.id, vpc, &err));
+    ec2_igw_free(&g);
+    const char *cidrs[] = {"10.60.0.0/24", "10.60.1.0/24"}, *zones[] = {"us-east-1a",
+                                                                       "us-east-1b"};
+    for (int i = 0; i < 2; i++) {
+        ec2_subnet s;
+        OK(ec2_create_subnet(cl, vpc, cidrs[i], zones[i], NULL, &s, &err));
+        subnets[i] = strdup(s.id);
+        ec2_subnet_free(&s);
+    }
+    subnets[2] = NULL;
+    OK(ec2_create_security_group(cl, vpc, "demo-lb", "lb", NULL, &sg, &err));
+}
+
+static void teardown(void)
+{
+    aws_client_free(cl);
+    svc_tags_free(&stack_tags);
+    free(vpc);
+    free(subnets[0]);
+    free(subnets[1]);
+    free(sg);
+}
+
+static void create_lb(const char *name, elbv2_lb *out)
+{
+    aws_error err;
+    const char *groups[] = {sg, NULL};
+    elbv2_lb_in in = {.name = name, .subnets = (const char *const *)subnets,
+                      .security_groups = groups, .tags = &stack_tags};
+    OK(elbv2_create_load_balancer(cl, &in, out, &err));
+}
+
+typedef struct {
+    int calls;
+    char last[256];
+} seen;
+
+static void progress(void *ctx, const char *what, const char *state, int attempt)
+{
+    seen *s = ctx;
+    (void)what;
+    s->calls = attempt;
+    snprintf(s->last, sizeof s->last, "%s", state);
+}
+
+START_TEST(load_balancer_lifecycle)
+{
+    aws_error err;
+    elbv2_lb lb, again;
+    create_lb("demo-public", &lb);
+    ck_assert_ptr_nonnull(strstr(lb.arn, ":loadbalancer/app/demo-public/"));
+    ck_assert_str_eq(lb.state, "provisioning");
+    ck_assert_str_eq(lb.scheme, "internet-facing");
+    ck_assert_str_eq(lb.type, "application");
+    ck_assert_str_eq(lb.vpc_id, vpc);
+    ck_assert_uint_eq(lb.nzones, 2);
+    ck_assert_uint_eq(lb.security_groups.n, 1);
+    ck_assert_str_eq(lb.security_groups.items[0], sg);
+    ck_assert(lb.dns_name[0] != '\0');
+    /* Same name and settings: AWS answers with the existing balancer. */
+    create_lb("demo-public", &again);
+    ck_assert_str_eq(again.arn, lb.arn);
+    elbv2_lb_free(&again);
+
+    /* A waiter that gives up names the state it saw. */
+    netsvc_wait_opts quick = {.max_attempts = 1, .delay_s = 0.01};
+    FAILS_WITH(elbv2_wait_load_balancer_available(cl, lb.arn, &quick, &err), "WaiterTimeout");
+    ck_assert_ptr_nonnull(strstr(err.message, "provisioning"));
+    seen s = {0};
+    netsvc_wait_opts o = {.max_attempts = 300, .delay_s = 0.05, .progress = progress, .ctx = &s};
+    OK(elbv2_wait_load_balancer_available(cl, lb.arn, &o, &err));
+    ck_assert_int_ge(s.calls, 1);
+    ck_assert_ptr_nonnull(strstr(s.last, "demo-public provisioning"));
+
+    const char *names[] = {"demo-public", NULL};
+    elbv2_lbs l;
+    OK(elbv2_describe_load_balancers(cl, NULL, names, 0, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].state, "active");
+    ck_assert_str_eq(l.items[0].zones[0].subnet_id[0] ? "ok" : "", "ok");
+    elbv2_lbs_free(&l);
+    const char *missing[] = {"nope", NULL};
+    FAILS_WITH(elbv2_describe_load_balancers(cl, NULL, missing, 0, &l, &err),
+               "LoadBalancerNotFound");
+
+    svc_tags attrs;
+    OK(elbv2_describe_load_balancer_attributes(cl, lb.arn, &attrs, &err));
+    ck_assert_str_eq(svc_tags_get(&attrs, "deletion_protection.enabled"), "false");
+    svc_tags_free(&attrs);
+    svc_tags set = {0};
+    svc_tags_add(&set, "idle_timeout.timeout_seconds", "30");
+    OK(elbv2_modify_load_balancer_attributes(cl, lb.arn, &set, &attrs, &err));
+    ck_assert_str_eq(svc_tags_get(&attrs, "idle_timeout.timeout_seconds"), "30");
+    svc_tags_free(&attrs);
+    svc_tags_free(&set);
+    svc_tags_add(&set, "no.such.attribute", "1");
+    FAILS_WITH(elbv2_modify_load_balancer_attributes(cl, lb.arn, &set, NULL, &err),
+               "ValidationError");
+    svc_tags_free(&set);
+    FAILS_WITH(elbv2_modify_load_balancer_attributes(cl, lb.arn, NULL, NULL, &err),
+               "InvalidParameter");
+
+    const char *arns[] = {lb.arn, NULL};
+    OK(elbv2_delete_load_balancer(cl, lb.arn, &err));
+    OK(elbv2_wait_load_balancers_deleted(cl, arns, &o, &err));
+    FAILS_WITH(elbv2_describe_load_balancers(cl, arns, NULL, 0, &l, &err),
+               "LoadBalancerNotFound");
+    elbv2_lb_free(&lb);
+}
+END_TEST
+
+START_TEST(load_balancers_paginate)
+{
+    aws_error err;
+    elbv2_lbs l;
+    OK(elbv2_describe_load_balancers(cl, NULL, NULL, 0, &l, &err));
+    ck_assert_uint_eq(l.n, 0);
+    ck_assert_ptr_null(l.items);
+    const char *names[] = {"lb-a", "lb-b", "lb-c"};
+    for (int i = 0; i < 3; i++) {
+        elbv2_lb lb;
+        create_lb(names[i], &lb);
+        elbv2_lb_free(&lb);
+    }
+    OK(elbv2_describe_load_balancers(cl, NULL, NULL, 2, &l, &err));
+    ck_assert_uint_eq(l.n, 3);
+    ck_assert_str_eq(l.items[2].name, "lb-c");
+    elbv2_lbs_free(&l);
+    OK(elbv2_describe_load_balancers(cl, NULL, NULL, 1, &l, &err));
+    ck_assert_uint_eq(l.n, 3);
+    elbv2_lbs_free(&l);
+}
+END_TEST
+
+START_TEST(load_balancer_tags)
+{
+    aws_error err;
+    elbv2_lb lb;
+    create_lb("demo-tags", &lb);
+    const char *arns[] = {lb.arn, NULL};
+    elbv2_tag_descs d;
+    OK(elbv2_describe_tags(cl, arns, &d, &err));
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_str_eq(d.items[0].arn, lb.arn);
+    ck_assert_str_eq(svc_tags_get(&d.items[0].tags, "ecsdeploy:stack"), "demo");
+    elbv2_tag_descs_free(&d);
+    svc_tags more = {0};
+    svc_tags_add(&more, "ecsdeploy:id", "public");
+    OK(elbv2_add_tags(cl, arns, &more, &err));
+    const char *keys[] = {"ecsdeploy:stack", NULL};
+    OK(elbv2_remove_tags(cl, arns, keys, &err));
+    OK(elbv2_describe_tags(cl, arns, &d, &err));
+    ck_assert_uint_eq(d.items[0].tags.n, 1);
+    ck_assert_str_eq(svc_tags_get(&d.items[0].tags, "ecsdeploy:id"), "public");
+    elbv2_tag_descs_free(&d);
+    OK(elbv2_describe_tags(cl, NULL, &d, &err));
+    ck_assert_uint_eq(d.n, 0);
+    svc_tags_free(&more);
+    elbv2_lb_free(&lb);
+}
+END_TEST
+
+static void create_tg(const char *name, int port, elbv2_tg *out)
+{
+    aws_error err;
+    elbv2_tg_in in = {.name = name, .protocol = "HTTP", .port = port, .vpc_id = vpc,
+                      .target_type = "ip", .tags = &stack_tags,
+                      .health = {.enabled = 1, .path = "/healthz", .interval = 5,
+                                 .timeout = 3, .healthy_threshold = 2,
+                                 .unhealthy_threshold = 3, .matcher = "200-299"}};
+    OK(elbv2_create_target_group(cl, &in, out, &err));
+}
+
+START_TEST(target_groups)
+{
+    aws_error err;
+    elbv2_tg t;
+    create_tg("demo-app", 8080, &t);
+    ck_assert_ptr_nonnull(strstr(t.arn, ":targetgroup/demo-app/"));
+    ck_assert_str_eq(t.target_type, "ip");
+    ck_assert_int_eq(t.port, 8080);
+    ck_assert_int_eq(t.health.enabled, 1);
+    ck_assert_str_eq(t.health.path, "/healthz");
+    ck_assert_str_eq(t.health.matcher, "200-299");
+    ck_assert_int_eq(t.health.interval, 5);
+    ck_assert_int_eq(t.health.healthy_threshold, 2);
+    ck_assert_uint_eq(t.lb_arns.n, 0);
+
+    elbv2_tg_in other = {.name = "demo-app", .protocol = "HTTP", .port = 9090, .vpc_id = vpc,
+                         .target_type = "ip"};
+    elbv2_tg dup;
+    FAILS_WITH(elbv2_create_target_group(cl, &other, &dup, &err), "DuplicateTargetGroupName");
+
+    elbv2_health_check h = {.path = "/ready", .interval = 10, .matcher = "200"};
+    elbv2_tg m;
+    OK(elbv2_modify_target_group(cl, t.arn, &h, &m, &err));
+    ck_assert_str_eq(m.health.path, "/ready");
+    ck_assert_int_eq(m.health.interval, 10);
+    ck_assert_int_eq(m.health.timeout, 3); /* unchanged */
+    elbv2_tg_free(&m);
+
+    svc_tags attrs, set = {0};
+    OK(elbv2_describe_target_group_attributes(cl, t.arn, &attrs, &err));
+    ck_assert_str_eq(svc_tags_get(&attrs, "deregistration_delay.timeout_seconds"), "300");
+    svc_tags_free(&attrs);
+    svc_tags_add(&set, "deregistration_delay.timeout_seconds", "15");
+    OK(elbv2_modify_target_group_attributes(cl, t.arn, &set, &attrs, &err));
+    ck_assert_str_eq(svc_tags_get(&attrs, "deregistration_delay.timeout_seconds"), "15");
+    svc_tags_free(&attrs);
+    svc_tags_free(&set);
+
+    const char *names[] = {"demo-app", NULL}, *arns[] = {t.arn, NULL};
+    elbv2_tgs l;
+    OK(elbv2_describe_target_groups(cl, NULL, NULL, names, 0, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].arn, t.arn);
+    ck_assert_str_eq(l.items[0].health.path, "/ready");
+    elbv2_tgs_free(&l);
+    elbv2_tg b, c;
+    create_tg("demo-b", 81, &b);
+    create_tg("demo-c", 82, &c);
+    OK(elbv2_describe_target_groups(cl, NULL, NULL, NULL, 2, &l, &err));
+    ck_assert_uint_eq(l.n, 3); /* two pages */
+    elbv2_tgs_free(&l);
+
+    OK(elbv2_delete_target_group(cl, t.arn, &err));
+    FAILS_WITH(elbv2_describe_target_groups(cl, NULL, arns, NULL, 0, &l, &err),
+               "TargetGroupNotFound");
+    elbv2_tg_free(&t);
+    elbv2_tg_free(&b);
+    elbv2_tg_free(&c);
+}
+END_TEST
+
+START_TEST(tags_of_many_resources_in_batches)
+{
+    aws_error err;
+    char *arns[26];
+    for (int i = 0; i < 25; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "tg-%02d", i);
+        elbv2_tg t;
+        create_tg(name, 1000 + i, &t);
+        arns[i] = strdup(t.arn);
+        elbv2_tg_free(&t);
+    }
+    arns[25] = NULL;
+    elbv2_tag_descs d;
+    OK(elbv2_describe_tags(cl, (const char *const *)arns, &d, &err));
+    ck_assert_uint_eq(d.n, 25);
+    for (int i = 0; i < 25; i++) {
+        ck_assert_str_eq(d.items[i].arn, arns[i]);
+        ck_assert_str_eq(svc_tags_get(&d.items[i].tags, "ecsdeploy:stack"), "demo");
+    }
+    elbv2_tag_descs_free(&d);
+    for (int i = 0; i < 25; i++)
+        free(arns[i]);
+}
+END_TEST
+
+Suite *svc_elbv2_suite(void)
+{
+    Suite *s = suite_create("svc_elbv2");
+    TCase *tc = tcase_create("elbv2_lb");
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, load_balancer_lifecycle);
+    tcase_add_test(tc, load_balancers_paginate);
+    tcase_add_test(tc, load_balancer_tags);
+    tcase_add_test(tc, target_groups);
+    tcase_add_test(tc, tags_of_many_resources_in_batches);
+    suite_add_tcase(s, tc);
+    return s;
+}
