@@ -459,7 +459,7 @@ typedef struct {
 /* The largest stack file accepted, in bytes. */
 #define SPEC_MAX_FILE_SIZE (1024 * 1024)
 
-/* Load, interpolate and validate a stack file. On success returns 0 and *out (free with
+/* Load, interpolate and validate a stack file ("-": standard input, named <stdin>). On success returns 0 and *out (free with
  * spec_free). On any problem returns -1, *out is NULL and `diags` holds every problem (free
  * with spec_diags_free; d must be zeroed before the call). `opts` may be NULL. */
 int spec_load_file(const char *path, const spec_options *opts, spec_stack **out, spec_diags *diags);

@@ -226,10 +226,11 @@ int spec_load_buffer(const char *file, const char *data, size_t len, const spec_
 int spec_load_file(const char *path, const spec_options *opts, spec_stack **out, spec_diags *d)
 {
     *out = NULL;
+    int from_stdin = strcmp(path, "-") == 0;
     if (!d->file)
-        d->file = xstrdup(path);
+        d->file = xstrdup(from_stdin ? "<stdin>" : path);
     spec_loc none = {0, 0};
-    FILE *f = fopen(path, "rb");
+    FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         spec_diag_add(d, none, "cannot open the stack file: %s%s", strerror(errno),
                       errno == ENOENT ? " (create one with 'ecsdeploy init', or name one with -f FILE)" : "");
@@ -241,14 +242,15 @@ int spec_load_file(const char *path, const spec_options *opts, spec_stack **out,
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= SPEC_MAX_FILE_SIZE)
         buf_append(&b, chunk, n);
     int err = ferror(f) ? errno : 0;
-    fclose(f);
+    if (!from_stdin)
+        fclose(f);
     errno = err;
     int rc;
     if (err) {
         spec_diag_add(d, none, "cannot read the stack file: %s", strerror(errno));
         rc = -1;
     } else {
-        rc = spec_load_buffer(path, b.data ? b.data : "", b.len, opts, out, d);
+        rc = spec_load_buffer(d->file, b.data ? b.data : "", b.len, opts, out, d);
     }
     buf_free(&b);
     return rc;

@@ -89,6 +89,14 @@ printf '%s' "$out" | $PY -c 'import json,sys; d=json.load(sys.stdin); p=d["probl
     && pass || fail "validate --output json on a bad file: $out"
 expect_in "$err" "tests/spec/fargate-cpu.yml:3:29: services.web.cpu: 300 is not a Fargate cpu size" "text problems on stderr too"
 
+# -f - reads standard input.
+out=$("$ECSDEPLOY" validate -f - < examples/news-api.yml 2>&1); rc=$?
+[ "$rc" -eq 0 ] && pass || fail "validate -f - exited $rc: $out"
+expect_in "$out" "<stdin>: stack news-api is valid" "validate -f -"
+out=$(printf 'stack: x\nservices: {}\n' | "$ECSDEPLOY" validate -f - 2>&1); rc=$?
+[ "$rc" -eq 2 ] && pass || fail "bad stdin exited $rc"
+expect_in "$out" "<stdin>:2:11: services: declare at least one service" "problems in stdin are placed"
+
 # Missing file, stray argument.
 expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/none.yml"
 expect_in "$err" "$TMP/none.yml: cannot open the stack file: No such file or directory" "missing file"
