@@ -369,7 +369,8 @@ typedef struct {
     int cpu, memory;         /* task size (Fargate pair); default 256 / 512 */
     spec_arch arch;          /* default X86_64 */
     int desired_count;       /* default 1 */
-    spec_tier subnets;       /* default private when the network has private subnets */
+    spec_tier subnets;       /* default private when the network has private subnets (and,
+                              * in a new VPC, a NAT gateway), else public */
     int public_ip;           /* default 1 in public subnets, 0 in private ones */
     int has_load_balancer;
     spec_lb_attach lb;

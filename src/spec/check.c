@@ -68,10 +68,12 @@ static void network_defaults(spec_ctx *c)
             lb->allow_cidrs[lb->nallow_cidrs++] = xstrdup(net->cidr);
         }
     }
+    /* private by default only where tasks can reach the internet from there */
+    int private_ok = has_tier(net, SPEC_TIER_PRIVATE) && (net->mode != SPEC_VPC_NEW || net->nat != SPEC_NAT_NONE);
     for (size_t i = 0; i < s->nservices; i++) {
         spec_service *v = &s->services[i];
         if ((int)v->subnets < 0)
-            v->subnets = has_tier(net, SPEC_TIER_PRIVATE) ? SPEC_TIER_PRIVATE : SPEC_TIER_PUBLIC;
+            v->subnets = private_ok ? SPEC_TIER_PRIVATE : SPEC_TIER_PUBLIC;
         if (v->public_ip < 0)
             v->public_ip = v->subnets == SPEC_TIER_PUBLIC;
     }

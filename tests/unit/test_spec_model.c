@@ -91,6 +91,11 @@ START_TEST(carving)
     ck_assert_int_eq(spec_find_service(s, "web")->public_ip, 0);
     spec_free(s);
 
+    s = load_ok("stack: demo\nnetwork: { subnets: [public, private] }\nservices:\n  web: { image: nginx }\n", NULL);
+    ck_assert_int_eq(spec_find_service(s, "web")->subnets, SPEC_TIER_PUBLIC); /* no NAT: public */
+    ck_assert_uint_eq(s->network.nsubnets, 4);
+    spec_free(s);
+
     s = load_ok("stack: demo\nnetwork: { vpc: { cidr: 192.168.8.0/24 }, subnet_size: 27 }\n"
                 "services:\n  web: { image: nginx }\n", NULL);
     ck_assert_uint_eq(s->network.nsubnets, 2); /* public tier only; room kept for private */
