@@ -97,7 +97,7 @@ typedef struct {
     int zones;             /* 1..6, default 2 */
     spec_nat nat;          /* default none */
     int subnet_prefix;     /* prefix length of every carved subnet */
-    int public_subnets;    /* 1 when the public tier is created (always, today) */
+    int public_subnets;    /* 1 when the public tier is created (unless `subnets:` omits it) */
     int private_subnets;   /* 1 when the private tier is created: nat is not none, a
                             * service or load balancer asks for it, or `subnets:` lists it */
     spec_subnet *subnets;  /* public tier first, each tier in zone order */
