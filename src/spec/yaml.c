@@ -82,10 +82,16 @@ static void push_child(spec_node *parent, spec_node *key, spec_node *val)
     parent->vals[parent->n++] = val;
 }
 
-/* A deep copy for an alias, counted against the budget. */
-static spec_node *copy_node(parser *ps, const spec_node *src, spec_loc at)
+/* A deep copy for an alias at nesting `depth`, counted against the budget. */
+static spec_node *copy_node(parser *ps, const spec_node *src, spec_loc at, int depth)
 {
     size_t len = src->str ? strlen(src->str) : 0;
+    if (depth > SPEC_MAX_DEPTH) {
+        if (!ps->failed)
+            spec_diag_add(ps->d, at, "nesting is deeper than %d levels once aliases are expanded", SPEC_MAX_DEPTH);
+        ps->failed = 1;
+        return NULL;
+    }
     if (budget(ps, at, len) != 0)
         return NULL;
     spec_node *n = node_new(src->kind, at);
@@ -93,11 +99,11 @@ static spec_node *copy_node(parser *ps, const spec_node *src, spec_loc at)
     n->str = src->str ? xstrdup(src->str) : NULL;
     for (size_t i = 0; i < src->n; i++) {
         spec_node *k = NULL, *v;
-        if (src->keys && !(k = copy_node(ps, src->keys[i], at))) {
+        if (src->keys && !(k = copy_node(ps, src->keys[i], at, depth + 1))) {
             spec_node_free(n);
             return NULL;
         }
-        if (!(v = copy_node(ps, src->vals[i], at))) {
+        if (!(v = copy_node(ps, src->vals[i], at, depth + 1))) {
             spec_node_free(k);
             spec_node_free(n);
             return NULL;
@@ -240,7 +246,7 @@ static spec_node *parse_node(parser *ps, yaml_event_t *e, int depth)
             spec_diag_add(ps->d, loc, "alias *%s refers to no anchor defined before it", name);
             ps->failed = 1;
         } else {
-            n = copy_node(ps, src, loc);
+            n = copy_node(ps, src, loc, depth);
         }
         yaml_event_delete(e);
         return n;

@@ -126,6 +126,30 @@ START_TEST(deep_nesting_is_refused)
 }
 END_TEST
 
+START_TEST(alias_depth_is_bounded)
+{
+    /* each anchor nests the previous one 40 levels deeper */
+    buf b = BUF_INIT;
+    buf_puts(&b, "a0: &a0 x\n");
+    for (int i = 1; i < 5; i++) {
+        buf_printf(&b, "a%d: &a%d ", i, i);
+        for (int k = 0; k < 40; k++)
+            buf_putc(&b, '[');
+        buf_printf(&b, "*a%d", i - 1);
+        for (int k = 0; k < 40; k++)
+            buf_putc(&b, ']');
+        buf_putc(&b, '\n');
+    }
+    spec_diags d;
+    spec_node *n = parse(buf_str(&b), &d);
+    ck_assert_ptr_null(n);
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_str_eq(d.items[0].message, "nesting is deeper than 64 levels once aliases are expanded");
+    buf_free(&b);
+    spec_diags_free(&d);
+}
+END_TEST
+
 START_TEST(text_must_be_utf8)
 {
     const char *bad[] = {"a: \xc3\x28\n", "a: \xed\xa0\x80\n", "a: \xf5\x80\x80\x80\n", "a: \xe2\x82\n", "\xc0\xaf: x\n"};
@@ -241,6 +265,7 @@ Suite *spec_yaml_suite(void)
     tcase_add_test(tc, aliases_expand);
     tcase_add_test(tc, billion_laughs_is_bounded);
     tcase_add_test(tc, deep_nesting_is_refused);
+    tcase_add_test(tc, alias_depth_is_bounded);
     tcase_add_test(tc, text_must_be_utf8);
     tcase_add_test(tc, escaped_nul_is_refused);
     tcase_add_test(tc, size_cap);
