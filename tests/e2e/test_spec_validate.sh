@@ -99,8 +99,18 @@ expect_in "$out" "<stdin>:2:11: services: declare at least one service" "problem
 
 # Missing file, stray argument.
 expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/none.yml"
-expect_in "$err" "$TMP/none.yml: cannot open the stack file: No such file or directory" "missing file"
+expect_in "$err" "$TMP/none.yml: cannot open the stack file: No such file or directory (create one with 'ecsdeploy init', or name one with -f FILE)" "missing file"
 expect_in "$err" "ecsdeploy: $TMP/none.yml: 1 problem; nothing was sent to AWS" "closing line"
+expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP"
+expect_in "$err" "$TMP: cannot read the stack file: Is a directory" "a directory"
+head -c 1100000 /dev/zero | tr '\0' '#' > "$TMP/big.yml"
+expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/big.yml"
+expect_in "$err" "$TMP/big.yml: the file is larger than 1024 KiB; a stack file is far smaller" "size cap"
+expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/p.yml" --set-file "motd=$TMP/big.yml"
+expect_in "$err" "$TMP/p.yml: --set-file motd=$TMP/big.yml: the file is larger than 1 MiB" "--set-file size cap"
+printf 'a\0b' > "$TMP/nul.txt"
+expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/p.yml" --set-file "motd=$TMP/nul.txt"
+expect_in "$err" "$TMP/p.yml: --set-file motd=$TMP/nul.txt: the file contains a NUL byte" "--set-file NUL"
 expect_exit 2 -- "$ECSDEPLOY" validate extra
 expect_in "$err" "validate takes no arguments" "stray argument"
 

@@ -162,10 +162,13 @@ START_TEST(parameters_and_sets)
     spec_free(s);
     unlink(path);
 
-    const char *bad_sets[] = {"port=443", "prot=1"};
-    spec_options ob = {bad_sets, 2, NULL, 0};
+    const char *bad_sets[] = {"port=443", "prot=1", "noequals"};
+    const char *bad_files[] = {"image"};
+    spec_options ob = {bad_sets, 3, bad_files, 1};
     char *got = load_bad(text, &ob);
     ck_assert_str_eq(got, "0:0: --set prot=1: unknown parameter 'prot' (did you mean 'port'?)\n"
+                          "0:0: --set noequals: expected NAME=VALUE\n"
+                          "0:0: --set-file image: expected NAME=PATH\n"
                           "5:3: parameters.port: '443' (from --set) is not an allowed value; allowed: 80, 8080\n");
     free(got);
 }
