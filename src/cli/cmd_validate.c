@@ -92,6 +92,8 @@ static void summary_service(const spec_service *v, buf *b)
         buf_printf(b, ", %zu more container%s", v->ncontainers - 1, v->ncontainers == 2 ? "" : "s");
     if (v->deployment.strategy != SPEC_DEPLOY_ROLLING)
         buf_printf(b, ", %s", spec_strategy_name(v->deployment.strategy));
+    for (size_t i = 0; i < v->nreach; i++)
+        buf_printf(b, "%s%s:%d", i ? ", " : ", reaches ", v->reach[i].group, v->reach[i].port);
     if (v->exec)
         buf_puts(b, ", exec");
 }

@@ -13,6 +13,8 @@ for ex in canardstack dbward dekart news-api fdk; do
     printf '%s' "$out" | $PY -c 'import json,sys; d=json.load(sys.stdin); assert d["stack"]==sys.argv[1], d["stack"]' "$ex" \
         && pass || fail "$ex: --output json is not the model as JSON"
 done
+expect_exit 0 -- "$ECSDEPLOY" validate -f examples/news-api.yml
+expect_in "$out" "reaches sg-0a1b2c3d4e5f60718:5432, sg-0f1e2d3c4b5a69788:6379" "news-api reaches the existing groups"
 expect_exit 0 -- "$ECSDEPLOY" validate -f examples/dbward.yml --set alb=true
 expect_in "$out" "load balancers  web: internet-facing HTTP:80" "dbward with --set alb=true has its ALB"
 expect_exit 0 -- "$ECSDEPLOY" validate -f examples/fdk.yml --set monitoring=true
