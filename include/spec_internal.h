@@ -104,8 +104,8 @@ void spec_strlist_free(char **v, size_t n);
 /* ---- interpolation (interp.c) ---------------------------------------------------- */
 
 /* Replace ${param}, ${stack}, ${env:NAME} and check ${KIND.NAME.ATTR} (kept in templates,
- * refused elsewhere) in the text of scalar `n`. Returns a new string or NULL after
- * reporting. */
+ * refused elsewhere) in the text of scalar `n`. Returns a new string (free()) or NULL
+ * after reporting. */
 char *spec_interpolate(spec_ctx *c, const spec_node *n, const char *text);
 
 /* ---- the sections ---------------------------------------------------------------- */
@@ -139,6 +139,7 @@ void spec_network_carve(spec_ctx *c, const spec_node *root);
 
 /* CIDR helpers (network.c). Parse "a.b.c.d/p" into a host-order address and prefix. */
 int spec_parse_cidr(const char *s, unsigned *addr, int *prefix);
+/* "a.b.c.d/p" as a new string (free()). */
 char *spec_format_cidr(unsigned addr, int prefix);
 /* Fargate cpu/memory: NULL when valid, else a new message to free. */
 char *spec_fargate_check(int cpu, int memory, int *cpu_bad);
