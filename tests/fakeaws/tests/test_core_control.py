@@ -106,7 +106,6 @@ def main():
 
         # throughput: raw keep-alive requests from 2 threads (the client side stays cheap)
         import http.client
-        from fakelib import sign_and_send  # noqa: F401
         from botocore.auth import SigV4Auth
         from botocore.awsrequest import AWSRequest
         from botocore.credentials import Credentials

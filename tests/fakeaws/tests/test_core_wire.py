@@ -4,7 +4,6 @@ fake answers, with seeded random values: botocore's request serializer -> the fa
 decoder must give back the input; the fake's encoder -> botocore's response parser must
 give back the output. Catches naming, list, map, timestamp and blob slips in any protocol."""
 
-import base64
 import datetime
 import os
 import random

@@ -217,7 +217,6 @@ class SecretsManager(Service):
         if window is not None and not 7 <= window <= 30:
             raise AwsError("InvalidParameterException", "The RecoveryWindowInDays value must be between "
                            "7 and 30 days (inclusive).", 400)
-        now = self.world.clock.now()
         if force:
             del self.secrets[(s["region"], s["Name"])]
             return {"ARN": s["ARN"], "Name": s["Name"], "DeletionDate": utcnow(self.world)}
