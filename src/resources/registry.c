@@ -4,7 +4,12 @@
 
 #include "res.h"
 
+extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_route_table,
+    res_kind_eip, res_kind_nat;
+
 const res_kind *const res_kinds[] = {
+    &res_kind_vpc, &res_kind_subnet, &res_kind_igw, &res_kind_route_table,
+    &res_kind_eip, &res_kind_nat,
     NULL};
 
 const res_kind *res_kind_by_name(const char *name)
