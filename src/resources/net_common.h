@@ -55,6 +55,27 @@ const char *resnet_lookup(const svc_strings *ids, const svc_strings *nodes, cons
 /* How many NAT gateways (and Elastic IPs) a network has: 0, 1 or one per zone. */
 int resnet_nat_count(const spec_network *net);
 
+/* ---- security group rules as text: "PROTOCOL PORTS from|into PEER" ---------------- */
+typedef struct {
+    char protocol[16]; /* "tcp", "udp", "icmp", "-1" */
+    int from_port, to_port;
+    char word[8];      /* "from" or "into" */
+    char peer[128];    /* "sg/NODE", "sg-…", a CIDR, "pl-…", or "vpc" (the VPC's CIDR) */
+} resnet_rule;
+
+/* The text of one rule. Caller frees. */
+char *resnet_rule_text(const char *protocol, int from_port, int to_port, const char *word,
+                       const char *peer);
+int resnet_rule_parse(const char *text, resnet_rule *r);
+/* The peer of an ingress permission: our group's node id, else the group id, CIDR or
+ * prefix list. Caller frees. */
+char *resnet_peer_text(const ec2_permission *p, const svc_strings *our_ids,
+                       const svc_strings *our_nodes);
+/* The EC2 permission for a parsed rule (strings borrowed from r, or from *owned, which
+ * the caller frees: a resolved group id or VPC CIDR). */
+int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p, char **owned,
+                           aws_error *err);
+
 /* Teardown order (docs/aws-behaviour.md): the kinds that must be gone before each
  * network kind is deleted. */
 extern const char *const resnet_after_nat[];

@@ -5,11 +5,11 @@
 #include "res.h"
 
 extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_route_table,
-    res_kind_eip, res_kind_nat;
+    res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_reach;
 
 const res_kind *const res_kinds[] = {
     &res_kind_vpc, &res_kind_subnet, &res_kind_igw, &res_kind_route_table,
-    &res_kind_eip, &res_kind_nat,
+    &res_kind_eip, &res_kind_nat, &res_kind_sg, &res_kind_sg_rules, &res_kind_sg_reach,
     NULL};
 
 const res_kind *res_kind_by_name(const char *name)
