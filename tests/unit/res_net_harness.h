@@ -108,13 +108,13 @@ static plan_counts net_plan(net_run *r, int for_down)
     return plan_count(r->g);
 }
 
-static size_t net_changes(plan_counts c)
+static inline size_t net_changes(plan_counts c)
 {
     return c.create + c.update + c.replace + c.delete;
 }
 
 /* Run the plan; 0 when every action succeeded. The result is freed unless out is given. */
-static int net_exec(net_run *r, int rollback, plan_exec_result *out)
+static inline int net_exec(net_run *r, int rollback, plan_exec_result *out)
 {
     plan_exec_options o = {.parallel = 8, .rollback = rollback};
     plan_exec_result res;
@@ -126,7 +126,7 @@ static int net_exec(net_run *r, int rollback, plan_exec_result *out)
     return rc;
 }
 
-static void net_up(net_run *r)
+static inline void net_up(net_run *r)
 {
     net_plan(r, 0);
     plan_exec_result res;
@@ -135,7 +135,7 @@ static void net_up(net_run *r)
     plan_exec_result_free(&res);
 }
 
-static void net_down(net_run *r)
+static inline void net_down(net_run *r)
 {
     net_plan(r, 1);
     plan_exec_result res;
@@ -154,7 +154,7 @@ static void net_close(net_run *r)
     pthread_mutex_destroy(&r->ctx.lock);
 }
 
-static const res_node *net_node(const net_run *r, const char *id)
+static inline const res_node *net_node(const net_run *r, const char *id)
 {
     const res_node *n = res_graph_find(r->g, id);
     ck_assert_msg(n != NULL, "no node %s", id);
@@ -181,7 +181,7 @@ static void count_tagged(const cJSON *v, const char *stack, int *count)
         count_tagged(c, stack, count);
 }
 
-static int fake_count_stack(const char *stack)
+static inline int fake_count_stack(const char *stack)
 {
     char full[512];
     snprintf(full, sizeof full, "%s/_fake/resources", fake_url());
