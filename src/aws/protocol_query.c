@@ -58,6 +58,13 @@ int aws_query_call_as(aws_client *c, const char *service, const char *action,
                         err);
 }
 
+int aws_query_call_unsigned(aws_client *c, const char *service, const char *action,
+                            const cJSON *input, const char *const *lists, cJSON **output,
+                            aws_error *err)
+{
+    return query_common(c, service, action, input, NULL, lists, NULL, 1, output, err);
+}
+
 int aws_ec2_call(aws_client *c, const char *action, const cJSON *input, const char *const *lists,
                  cJSON **output, aws_error *err)
 {

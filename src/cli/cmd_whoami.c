@@ -7,6 +7,7 @@
 
 #include "aws.h"
 #include "cli.h"
+#include "sts.h"
 
 static int fail(const aws_error *err)
 {
@@ -19,26 +20,29 @@ static int fail(const aws_error *err)
     return usage ? EXIT_USAGE : EXIT_AWS;
 }
 
-static void print_text(const cJSON *id, const char *region, const char *profile,
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+static void print_text(const sts_identity *id, const char *region, const char *profile,
                        const aws_credentials *cr)
 {
-    printf("Account:     %s\n", aws_json_str(id, "Account") ? aws_json_str(id, "Account") : "");
-    printf("ARN:         %s\n", aws_json_str(id, "Arn") ? aws_json_str(id, "Arn") : "");
-    printf("User ID:     %s\n", aws_json_str(id, "UserId") ? aws_json_str(id, "UserId") : "");
+    printf("Account:     %s\n", or_empty(id->account));
+    printf("ARN:         %s\n", or_empty(id->arn));
+    printf("User ID:     %s\n", or_empty(id->user_id));
     printf("Region:      %s\n", region);
     printf("Profile:     %s\n", profile);
     printf("Credentials: %s\n", cr->source);
 }
 
-static void print_json(const cJSON *id, const char *region, const char *profile,
+static void print_json(const sts_identity *id, const char *region, const char *profile,
                        const aws_credentials *cr)
 {
     cJSON *o = cJSON_CreateObject();
-    const char *keys[] = {"Account", "Arn", "UserId"};
-    for (int i = 0; i < 3; i++) {
-        const char *v = aws_json_str(id, keys[i]);
-        cJSON_AddStringToObject(o, keys[i], v ? v : "");
-    }
+    cJSON_AddStringToObject(o, "Account", or_empty(id->account));
+    cJSON_AddStringToObject(o, "Arn", or_empty(id->arn));
+    cJSON_AddStringToObject(o, "UserId", or_empty(id->user_id));
     cJSON_AddStringToObject(o, "Region", region);
     cJSON_AddStringToObject(o, "Profile", profile);
     cJSON_AddStringToObject(o, "CredentialSource", cr->source);
@@ -67,17 +71,16 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     if (aws_client_new(&o, &c, &err) != 0)
         return fail(&err);
     aws_credentials cr = {0};
-    cJSON *id = NULL;
+    sts_identity id = {0};
     int rc = EXIT_OK;
-    if (aws_client_credentials(c, &cr, &err) != 0 ||
-        aws_query_call(c, "sts", "GetCallerIdentity", NULL, NULL, NULL, &id, &err) != 0) {
+    if (aws_client_credentials(c, &cr, &err) != 0 || sts_get_caller_identity(c, &id, &err) != 0) {
         rc = fail(&err);
     } else if (g->output == OUTPUT_JSON) {
-        print_json(id, aws_client_region(c), aws_client_profile(c), &cr);
+        print_json(&id, aws_client_region(c), aws_client_profile(c), &cr);
     } else {
-        print_text(id, aws_client_region(c), aws_client_profile(c), &cr);
+        print_text(&id, aws_client_region(c), aws_client_profile(c), &cr);
     }
-    cJSON_Delete(id);
+    sts_identity_free(&id);
     aws_credentials_free(&cr);
     aws_client_free(c);
     return rc;

@@ -1,0 +1,258 @@
+/* Secrets Manager: create, describe, list by tag, values, passwords, delete/restore, tags. */
+#include "secretsmanager.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_paginate.h"
+#include "xalloc.h"
+
+static char *dup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static cJSON *tags_json(const svc_tags *t)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; t && i < t->n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "Key", t->items[i].key);
+        cJSON_AddStringToObject(o, "Value", t->items[i].value ? t->items[i].value : "");
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+static void add_opt(cJSON *o, const char *name, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, name, v);
+}
+
+static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
+{
+    cJSON *o = NULL;
+    int rc = aws_json_call(c, "secretsmanager", op, in, out ? out : &o, err);
+    cJSON_Delete(in);
+    cJSON_Delete(o);
+    return rc;
+}
+
+static cJSON *id_input(const char *secret_id)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "SecretId", secret_id);
+    return in;
+}
+
+int secretsmanager_create_secret(aws_client *c, const secretsmanager_create_input *in, char **arn,
+                                 char **version_id, aws_error *err)
+{
+    cJSON *j = cJSON_CreateObject(), *o;
+    cJSON_AddStringToObject(j, "Name", in->name);
+    add_opt(j, "Description", in->description);
+    add_opt(j, "SecretString", in->secret_string);
+    add_opt(j, "KmsKeyId", in->kms_key_id);
+    add_opt(j, "ClientRequestToken", in->client_request_token);
+    if (in->tags && in->tags->n)
+        cJSON_AddItemToObject(j, "Tags", tags_json(in->tags));
+    if (call(c, "CreateSecret", j, &o, err) != 0)
+        return -1;
+    if (arn)
+        *arn = dup_or_null(aws_json_str(o, "ARN"));
+    if (version_id)
+        *version_id = dup_or_null(aws_json_str(o, "VersionId"));
+    cJSON_Delete(o);
+    return 0;
+}
+
+void secretsmanager_secret_info_free(secretsmanager_secret *s)
+{
+    free(s->arn);
+    free(s->name);
+    free(s->description);
+    free(s->kms_key_id);
+    svc_tags_free(&s->tags);
+    memset(s, 0, sizeof *s);
+}
+
+static void read_secret(const cJSON *o, secretsmanager_secret *s)
+{
+    memset(s, 0, sizeof *s);
+    s->arn = dup_or_null(aws_json_str(o, "ARN"));
+    s->name = dup_or_null(aws_json_str(o, "Name"));
+    s->description = dup_or_null(aws_json_str(o, "Description"));
+    s->kms_key_id = dup_or_null(aws_json_str(o, "KmsKeyId"));
+    s->deleted_date = (time_t)aws_json_int(o, "DeletedDate", 0);
+    s->created_date = (time_t)aws_json_int(o, "CreatedDate", 0);
+    const cJSON *tags = aws_json_array(o, "Tags");
+    for (const cJSON *t = tags ? tags->child : NULL; t; t = t->next)
+        if (aws_json_str(t, "Key"))
+            svc_tags_add(&s->tags, aws_json_str(t, "Key"), aws_json_str(t, "Value"));
+}
+
+int secretsmanager_describe_secret(aws_client *c, const char *secret_id,
+                                   secretsmanager_secret *out, aws_error *err)
+{
+    cJSON *o;
+    memset(out, 0, sizeof *out);
+    if (call(c, "DescribeSecret", id_input(secret_id), &o, err) != 0)
+        return -1;
+    read_secret(o, out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+void secretsmanager_secret_list_free(secretsmanager_secret_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        secretsmanager_secret_info_free(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int secretsmanager_list_secrets_by_tag(aws_client *c, const char *key, const char *value,
+                                       secretsmanager_secret_list *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *in = cJSON_CreateObject(), *items;
+    cJSON *filters = cJSON_AddArrayToObject(in, "Filters");
+    const char *names[2] = {"tag-key", "tag-value"}, *vals[2] = {key, value};
+    for (int i = 0; i < 2; i++) {
+        cJSON *f = cJSON_CreateObject();
+        cJSON_AddStringToObject(f, "Key", names[i]);
+        cJSON *v = cJSON_AddArrayToObject(f, "Values");
+        cJSON_AddItemToArray(v, cJSON_CreateString(vals[i]));
+        cJSON_AddItemToArray(filters, f);
+    }
+    aws_page_spec spec = {.in_token = "NextToken", .out_token = "NextToken",
+                          .items = "SecretList"};
+    int rc = aws_json_paginate(c, "secretsmanager", "ListSecrets", in, &spec, &items, err);
+    cJSON_Delete(in);
+    if (rc != 0)
+        return -1;
+    for (const cJSON *s = items->child; s; s = s->next) {
+        secretsmanager_secret one;
+        read_secret(s, &one);
+        /* The tag-key and tag-value filters match separately: keep exact pairs only. */
+        const char *v = svc_tags_get(&one.tags, key);
+        if (!v || strcmp(v, value) != 0) {
+            secretsmanager_secret_info_free(&one);
+            continue;
+        }
+        out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);
+        out->items[out->n++] = one;
+    }
+    cJSON_Delete(items);
+    return 0;
+}
+
+int secretsmanager_put_secret_value(aws_client *c, const char *secret_id, const char *value,
+                                    const char *client_request_token, char **version_id,
+                                    aws_error *err)
+{
+    cJSON *in = id_input(secret_id), *o;
+    cJSON_AddStringToObject(in, "SecretString", value);
+    add_opt(in, "ClientRequestToken", client_request_token);
+    if (call(c, "PutSecretValue", in, &o, err) != 0)
+        return -1;
+    if (version_id)
+        *version_id = dup_or_null(aws_json_str(o, "VersionId"));
+    cJSON_Delete(o);
+    return 0;
+}
+
+/* Wipe a string held in a cJSON tree before the tree is freed. */
+static void wipe(char *s)
+{
+    volatile char *p = s;
+    while (p && *p)
+        *p++ = '\0';
+}
+
+void secretsmanager_secret_free(char *value)
+{
+    wipe(value);
+    free(value);
+}
+
+static int take_secret(cJSON *o, const char *member, char **value, aws_error *err)
+{
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, member);
+    int rc = 0;
+    if (cJSON_IsString(v)) {
+        *value = xstrdup(v->valuestring);
+        wipe(v->valuestring);
+    } else {
+        aws_error_set(err, AWS_ERR_PARSE, "NoSecretString",
+                      "the answer has no %s (a binary secret?)", member);
+        rc = -1;
+    }
+    cJSON_Delete(o);
+    return rc;
+}
+
+int secretsmanager_get_secret_value(aws_client *c, const char *secret_id, char **value,
+                                    aws_error *err)
+{
+    cJSON *o;
+    *value = NULL;
+    if (call(c, "GetSecretValue", id_input(secret_id), &o, err) != 0)
+        return -1;
+    return take_secret(o, "SecretString", value, err);
+}
+
+int secretsmanager_get_random_password(aws_client *c, int length, int exclude_punctuation,
+                                       const char *exclude_characters, char **password,
+                                       aws_error *err)
+{
+    cJSON *in = cJSON_CreateObject(), *o;
+    *password = NULL;
+    cJSON_AddNumberToObject(in, "PasswordLength", length);
+    if (exclude_punctuation)
+        cJSON_AddTrueToObject(in, "ExcludePunctuation");
+    add_opt(in, "ExcludeCharacters", exclude_characters);
+    if (call(c, "GetRandomPassword", in, &o, err) != 0)
+        return -1;
+    return take_secret(o, "RandomPassword", password, err);
+}
+
+int secretsmanager_delete_secret(aws_client *c, const char *secret_id, int recovery_days,
+                                 int force, time_t *deletion_date, aws_error *err)
+{
+    cJSON *in = id_input(secret_id), *o;
+    if (force)
+        cJSON_AddTrueToObject(in, "ForceDeleteWithoutRecovery");
+    else if (recovery_days > 0)
+        cJSON_AddNumberToObject(in, "RecoveryWindowInDays", recovery_days);
+    if (call(c, "DeleteSecret", in, &o, err) != 0)
+        return -1;
+    if (deletion_date)
+        *deletion_date = (time_t)aws_json_int(o, "DeletionDate", 0);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int secretsmanager_restore_secret(aws_client *c, const char *secret_id, aws_error *err)
+{
+    return call(c, "RestoreSecret", id_input(secret_id), NULL, err);
+}
+
+int secretsmanager_tag_resource(aws_client *c, const char *secret_id, const svc_tags *tags,
+                                aws_error *err)
+{
+    cJSON *in = id_input(secret_id);
+    cJSON_AddItemToObject(in, "Tags", tags_json(tags));
+    return call(c, "TagResource", in, NULL, err);
+}
+
+int secretsmanager_untag_resource(aws_client *c, const char *secret_id, const char *const *keys,
+                                  size_t nkeys, aws_error *err)
+{
+    cJSON *in = id_input(secret_id);
+    cJSON *arr = cJSON_AddArrayToObject(in, "TagKeys");
+    for (size_t i = 0; i < nkeys; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(keys[i]));
+    return call(c, "UntagResource", in, NULL, err);
+}

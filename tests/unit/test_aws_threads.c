@@ -1,0 +1,97 @@
+/* One client shared by many threads against the fake: every call succeeds, and the
+ * credentials are resolved once for all of them. */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "aws.h"
+#include "fakeaws_fixture.h"
+
+#define THREADS 8
+#define CALLS 15
+
+typedef struct {
+    aws_client *c;
+    int ok;
+    char last_error[1200];
+} worker;
+
+static void *work(void *arg)
+{
+    worker *w = arg;
+    for (int i = 0; i < CALLS; i++) {
+        cJSON *out = NULL;
+        aws_error err;
+        if (aws_query_call(w->c, "sts", "GetCallerIdentity", NULL, NULL, NULL, &out, &err) == 0 &&
+            aws_json_str(out, "Account"))
+            w->ok++;
+        else
+            aws_error_format(&err, w->last_error, sizeof w->last_error);
+        cJSON_Delete(out);
+    }
+    return NULL;
+}
+
+START_TEST(threads_share_one_client)
+{
+    char dir[] = "/tmp/aws-threads-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char cfg[256], script[256], count[256];
+    snprintf(cfg, sizeof cfg, "%s/config", dir);
+    snprintf(script, sizeof script, "%s/creds.sh", dir);
+    snprintf(count, sizeof count, "%s/count", dir);
+    FILE *f = fopen(script, "w");
+    fprintf(f, "sleep 0.2; echo x >> %s\n"
+               "echo '{\"Version\":1,\"AccessKeyId\":\"test\",\"SecretAccessKey\":\"test\"}'\n",
+            count);
+    fclose(f);
+    f = fopen(cfg, "w");
+    fprintf(f, "[default]\ncredential_process = /bin/sh %s\n", script);
+    fclose(f);
+    setenv("AWS_CONFIG_FILE", cfg, 1);
+    unsetenv("AWS_ACCESS_KEY_ID");
+    unsetenv("AWS_SECRET_ACCESS_KEY");
+
+    aws_client_options o = {0};
+    aws_client *c;
+    aws_error err;
+    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
+    pthread_t t[THREADS];
+    worker w[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (worker){c, 0, ""};
+        pthread_create(&t[i], NULL, work, &w[i]);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_msg(w[i].ok == CALLS, "thread %d: %d of %d calls, last error %s", i, w[i].ok,
+                      CALLS, w[i].last_error);
+    }
+    aws_client_free(c);
+    f = fopen(count, "r");
+    ck_assert_ptr_nonnull(f);
+    int lines = 0, ch;
+    while ((ch = fgetc(f)) != EOF)
+        lines += ch == '\n';
+    fclose(f);
+    ck_assert_int_eq(lines, 1); /* the process ran once for all threads */
+    unlink(count);
+    unlink(script);
+    unlink(cfg);
+    rmdir(dir);
+}
+END_TEST
+
+Suite *aws_threads_suite(void)
+{
+    Suite *s = suite_create("aws_threads");
+    TCase *t = tcase_create("against_fake");
+    tcase_add_unchecked_fixture(t, fake_setup, NULL);
+    tcase_set_timeout(t, 60);
+    tcase_add_test(t, threads_share_one_client);
+    suite_add_tcase(s, t);
+    return s;
+}
