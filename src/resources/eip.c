@@ -54,8 +54,10 @@ static int eip_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     for (size_t i = 0; i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (id)
-            res_found_add(out, id, l.items[i].allocation_id, eip_props(&l.items[i]));
+            resnet_found_add_ranked(out, id, l.items[i].allocation_id, eip_props(&l.items[i]),
+                                    l.items[i].association_id[0] || l.items[i].network_interface_id[0]);
     }
+    resnet_found_finish(out);
     ec2_addresses_free(&l);
     return 0;
 }

@@ -48,8 +48,10 @@ static int igw_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     for (size_t i = 0; i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (id)
-            res_found_add(out, id, l.items[i].id, igw_props(l.items[i].vpc_id));
+            resnet_found_add_ranked(out, id, l.items[i].id, igw_props(l.items[i].vpc_id),
+                                    l.items[i].vpc_id[0] ? 1 : 0);
     }
+    resnet_found_finish(out);
     ec2_igws_free(&l);
     return 0;
 }
@@ -91,6 +93,23 @@ static int detach(res_ctx *ctx, res_node *n, const char *vpc, aws_error *err)
     return rc;
 }
 
+/* Attach; "already attached" to this very VPC (a retried call) is success. */
+static int attach(res_ctx *ctx, const char *igw, const char *vpc, aws_error *err)
+{
+    if (ec2_attach_internet_gateway(ctx->aws, igw, vpc, err) == 0)
+        return 0;
+    if (strcmp(err->code, "Resource.AlreadyAssociated") != 0)
+        return -1;
+    const char *ids[] = {igw, NULL};
+    ec2_describe_in in = {.ids = ids};
+    ec2_igws l = {0};
+    aws_error e;
+    int ok = ec2_describe_internet_gateways(ctx->aws, &in, &l, &e) == 0 && l.n == 1 &&
+             strcmp(l.items[0].vpc_id, vpc) == 0;
+    ec2_igws_free(&l);
+    return ok ? 0 : -1;
+}
+
 static int igw_create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *vpc = cJSON_GetObjectItemCaseSensitive(n->desired, "vpc");
@@ -103,7 +122,7 @@ static int igw_create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     res_node_set(ctx, n, g.id, igw_props(NULL));
     ec2_igw_free(&g);
-    if (ec2_attach_internet_gateway(ctx->aws, n->physical_id, vpc->valuestring, err) != 0)
+    if (attach(ctx, n->physical_id, vpc->valuestring, err) != 0)
         return -1;
     res_node_set(ctx, n, n->physical_id, igw_props(vpc->valuestring));
     return 0;
@@ -116,7 +135,9 @@ static int igw_update(res_ctx *ctx, res_node *n, aws_error *err)
     if (old && detach(ctx, n, old, err) != 0)
         return -1;
     res_node_set(ctx, n, n->physical_id, igw_props(NULL));
-    if (ec2_attach_internet_gateway(ctx->aws, n->physical_id, vpc->valuestring, err) != 0)
+    if (!cJSON_IsString(vpc) || !vpc->valuestring[0]) /* a rollback to "detached" */
+        return 0;
+    if (attach(ctx, n->physical_id, vpc->valuestring, err) != 0)
         return -1;
     res_node_set(ctx, n, n->physical_id, igw_props(vpc->valuestring));
     return 0;

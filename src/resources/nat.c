@@ -65,7 +65,7 @@ static int nat_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     for (size_t i = 0; i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (id && live(l.items[i].state))
-            res_found_add(out, id, l.items[i].id, nat_props(&l.items[i]));
+            resnet_found_add(out, id, l.items[i].id, nat_props(&l.items[i]));
     }
     ec2_nats_free(&l);
     return 0;

@@ -34,6 +34,51 @@ void resnet_tags(res_ctx *ctx, const res_node *n, svc_tags *out)
     cJSON_Delete(t);
 }
 
+#define RANK "_resnet_rank"
+
+static double rank_of(const cJSON *props)
+{
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(props, RANK);
+    return cJSON_IsNumber(r) ? r->valuedouble : 0;
+}
+
+void resnet_found_add_ranked(res_found_list *out, const char *id, const char *physical_id,
+                             cJSON *props, double rank)
+{
+    if (!props)
+        props = cJSON_CreateObject();
+    cJSON_AddNumberToObject(props, RANK, rank);
+    resnet_found_add(out, id, physical_id, props);
+}
+
+void resnet_found_finish(res_found_list *out)
+{
+    for (size_t i = 0; i < out->n; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(out->items[i].props, RANK);
+}
+
+void resnet_found_add(res_found_list *out, const char *id, const char *physical_id, cJSON *props)
+{
+    for (size_t i = 0; i < out->n; i++) {
+        res_found *f = &out->items[i];
+        if (strcmp(f->id, id) != 0)
+            continue;
+        double mine = rank_of(props), theirs = rank_of(f->props);
+        if (mine > theirs || (mine == theirs && strcmp(physical_id, f->physical_id) < 0)) {
+            /* the new one keeps the id: the one found before becomes the duplicate */
+            char *dup = xasprintf("%s-dup-%s", id, f->physical_id);
+            free(f->id);
+            f->id = dup;
+            break;
+        }
+        char *dup = xasprintf("%s-dup-%s", id, physical_id);
+        res_found_add(out, dup, physical_id, props);
+        free(dup);
+        return;
+    }
+    res_found_add(out, id, physical_id, props);
+}
+
 ec2_filter resnet_stack_filter(const res_ctx *ctx)
 {
     ec2_filter f = {"tag:" RES_TAG_STACK, ctx->stack_name, NULL};

@@ -14,6 +14,18 @@
 extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_route_table,
     res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_reach;
 
+/* res_found_add, except that when two resources claim one node id (a create retried
+ * after its answer was lost, with no idempotency token in EC2), the one with the smaller
+ * physical id keeps the id and the other becomes "ID-dup-PHYSICAL", a node the file does
+ * not have, which `up` and `down` delete. Takes ownership of props. */
+void resnet_found_add(res_found_list *out, const char *id, const char *physical_id, cJSON *props);
+/* The same, where among duplicates the higher `rank` (how much of the stack hangs on it:
+ * an attached gateway, a VPC with our subnets) keeps the id, then the smaller physical id.
+ * Call resnet_found_finish once every resource is added. */
+void resnet_found_add_ranked(res_found_list *out, const char *id, const char *physical_id,
+                             cJSON *props, double rank);
+void resnet_found_finish(res_found_list *out);
+
 /* The standard tags of a node (res_tags) as an owned svc_tags; free with svc_tags_free. */
 void resnet_tags(res_ctx *ctx, const res_node *n, svc_tags *out);
 /* A filter "tag:ecsdeploy:stack" = the stack's name (borrows ctx->stack_name). */

@@ -129,8 +129,10 @@ static int route_table_discover(res_ctx *ctx, res_found_list *out, aws_error *er
     for (size_t i = 0; i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (id)
-            res_found_add(out, id, l.items[i].id, table_props(&l.items[i], &ids, &nodes));
+            resnet_found_add_ranked(out, id, l.items[i].id, table_props(&l.items[i], &ids, &nodes),
+                                    (double)l.items[i].nassocs + (double)l.items[i].nroutes);
     }
+    resnet_found_finish(out);
     svc_strings_free(&ids);
     svc_strings_free(&nodes);
     ec2_route_tables_free(&l);
@@ -159,8 +161,11 @@ static int set_route(res_ctx *ctx, const char *rtb, const char *have, const char
         r.nat_gateway_id = want;
     else
         r.gateway_id = want;
-    return have[0] ? ec2_replace_route(ctx->aws, rtb, &r, err)
-                   : ec2_create_route(ctx->aws, rtb, &r, err);
+    if (!have[0] && ec2_create_route(ctx->aws, rtb, &r, err) == 0)
+        return 0;
+    if (!have[0] && strcmp(err->code, "RouteAlreadyExists") != 0)
+        return -1;
+    return ec2_replace_route(ctx->aws, rtb, &r, err);
 }
 
 static int in_array(const cJSON *a, const char *s)
@@ -168,6 +173,23 @@ static int in_array(const cJSON *a, const char *s)
     const cJSON *v;
     cJSON_ArrayForEach(v, a) if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0) return 1;
     return 0;
+}
+
+/* The association of subnet with table rtb, when there is one (a retried
+ * AssociateRouteTable whose first answer was lost). Caller frees. */
+static char *existing_assoc(res_ctx *ctx, const char *rtb, const char *subnet)
+{
+    const char *ids[] = {rtb, NULL};
+    ec2_describe_in in = {.ids = ids};
+    ec2_route_tables l = {0};
+    aws_error e;
+    char *assoc = NULL;
+    if (ec2_describe_route_tables(ctx->aws, &in, &l, &e) == 0 && l.n == 1)
+        for (size_t i = 0; !assoc && i < l.items[0].nassocs; i++)
+            if (strcmp(l.items[0].assocs[i].subnet_id, subnet) == 0)
+                assoc = xstrdup(l.items[0].assocs[i].id);
+    ec2_route_tables_free(&l);
+    return assoc;
 }
 
 /* Associate what `want` lists and `props` lacks, disassociate the rest; props (the
@@ -199,6 +221,9 @@ static int set_assocs(res_ctx *ctx, const char *rtb, const cJSON *want, cJSON *p
         }
         char *assoc = NULL;
         int rc = ec2_associate_route_table(ctx->aws, rtb, subnet, &assoc, err);
+        if (rc != 0 && strcmp(err->code, "Resource.AlreadyAssociated") == 0 &&
+            (assoc = existing_assoc(ctx, rtb, subnet)) != NULL)
+            rc = 0;
         free(subnet);
         if (rc != 0)
             return -1;

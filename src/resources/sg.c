@@ -69,7 +69,7 @@ static int sg_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         const ec2_security_group *g = &l.items[i];
         const char *id = resnet_node_id(&g->tags);
         if (id)
-            res_found_add(out, id, g->id, sg_props(g->name, g->description, g->vpc_id));
+            resnet_found_add(out, id, g->id, sg_props(g->name, g->description, g->vpc_id));
     }
     ec2_security_groups_free(&l);
     return 0;
@@ -81,6 +81,25 @@ static const char *str(const cJSON *o, const char *name)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+/* CreateSecurityGroup retried after its answer was lost meets its own group (names are
+ * unique in a VPC): adopt it when it carries this node's tags. */
+static char *adopt(res_ctx *ctx, const res_node *n, const char *vpc, const char *name)
+{
+    ec2_filter f[3] = {{"vpc-id", vpc, NULL}, {"group-name", name, NULL},
+                       {"tag:" RES_TAG_ID, n->id, NULL}};
+    ec2_describe_in in = {.filters = f, .nfilters = 3};
+    ec2_security_groups l = {0};
+    aws_error e;
+    char *id = NULL;
+    if (ec2_describe_security_groups(ctx->aws, &in, &l, &e) == 0 && l.n == 1) {
+        const char *stack = svc_tags_get(&l.items[0].tags, RES_TAG_STACK);
+        if (stack && strcmp(stack, ctx->stack_name) == 0)
+            id = xstrdup(l.items[0].id);
+    }
+    ec2_security_groups_free(&l);
+    return id;
+}
+
 static int sg_create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const char *name = str(n->desired, "name"), *desc = str(n->desired, "description"),
@@ -90,6 +109,9 @@ static int sg_create(res_ctx *ctx, res_node *n, aws_error *err)
     char *id = NULL;
     int rc = ec2_create_security_group(ctx->aws, vpc, name, desc, &tags, &id, err);
     svc_tags_free(&tags);
+    if (rc != 0 && strcmp(err->code, "InvalidGroup.Duplicate") == 0 &&
+        (id = adopt(ctx, n, vpc, name)) != NULL)
+        rc = 0;
     if (rc != 0)
         return -1;
     res_node_set(ctx, n, id, sg_props(name, desc, vpc));

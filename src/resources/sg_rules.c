@@ -191,7 +191,7 @@ static int sg_rules_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
             cJSON_AddStringToObject(p, "group", l.items[i].id);
             cJSON_AddItemToObject(p, "rules", group_rules(&l.items[i], &ids, &nodes, vpc));
             if (rc == 0)
-                res_found_add(out, node_id, l.items[i].id, p);
+                resnet_found_add(out, node_id, l.items[i].id, p);
             else
                 cJSON_Delete(p);
             free(vpc);

@@ -109,7 +109,7 @@ static int discover_external(res_ctx *ctx, const svc_strings *zones, res_found_l
                     continue;
                 char *id = xasprintf("subnet/%s-%zu", pub ? "public" : "private",
                                      pub ? k : k - net->npublic_subnet_ids);
-                res_found_add(out, id, l.items[i].id, subnet_props(&l.items[i], zones));
+                resnet_found_add(out, id, l.items[i].id, subnet_props(&l.items[i], zones));
                 free(id);
             }
         }
@@ -132,7 +132,7 @@ static int discover_external(res_ctx *ctx, const svc_strings *zones, res_found_l
     for (int z = 0; z < net->zones; z++) {
         char id[32];
         snprintf(id, sizeof id, "subnet/public-%d", z);
-        res_found_add(out, id, l.items[z].id, subnet_props(&l.items[z], zones));
+        resnet_found_add(out, id, l.items[z].id, subnet_props(&l.items[z], zones));
     }
     ec2_subnets_free(&l);
     return 0;
@@ -151,7 +151,7 @@ static int subnet_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (id)
-            res_found_add(out, id, l.items[i].id, subnet_props(&l.items[i], &zones));
+            resnet_found_add(out, id, l.items[i].id, subnet_props(&l.items[i], &zones));
     }
     ec2_subnets_free(&l);
     if (rc == 0 && ctx->stack && ctx->stack->network.mode != SPEC_VPC_NEW)
@@ -164,6 +164,28 @@ static const char *str(const cJSON *o, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
     return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* CreateSubnet retried after its answer was lost meets its own subnet (the CIDR is taken):
+ * adopt it when it carries this node's tags. 1 adopted, 0 not ours. */
+static int adopt(res_ctx *ctx, const res_node *n, const char *vpc, const char *cidr,
+                 ec2_subnet *out)
+{
+    ec2_filter f[3] = {{"vpc-id", vpc, NULL}, {"cidr-block", cidr, NULL},
+                       {"tag:" RES_TAG_ID, n->id, NULL}};
+    ec2_describe_in in = {.filters = f, .nfilters = 3};
+    ec2_subnets l = {0};
+    aws_error e;
+    int found = 0;
+    if (ec2_describe_subnets(ctx->aws, &in, &l, &e) == 0 && l.n == 1 &&
+        strcmp(svc_tags_get(&l.items[0].tags, RES_TAG_STACK) ? svc_tags_get(&l.items[0].tags, RES_TAG_STACK) : "",
+               ctx->stack_name) == 0) {
+        *out = l.items[0];
+        memset(&l.items[0], 0, sizeof l.items[0]);
+        found = 1;
+    }
+    ec2_subnets_free(&l);
+    return found;
 }
 
 static int subnet_create(res_ctx *ctx, res_node *n, aws_error *err)
@@ -187,6 +209,9 @@ static int subnet_create(res_ctx *ctx, res_node *n, aws_error *err)
                                zones.items[index], &tags, &s, err);
     svc_tags_free(&tags);
     svc_strings_free(&zones);
+    if (rc != 0 && strcmp(err->code, "InvalidSubnet.Conflict") == 0 &&
+        adopt(ctx, n, str(n->desired, "vpc"), str(n->desired, "cidr"), &s))
+        rc = 0;
     if (rc != 0)
         return -1;
     cJSON *p = cJSON_CreateObject();

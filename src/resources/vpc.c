@@ -54,6 +54,16 @@ static cJSON *vpc_props(const ec2_vpc *v)
     return p;
 }
 
+/* With more than one VPC of the stack (a CreateVpc retried after its answer was lost),
+ * the one holding the stack's subnets is the real one. */
+static double subnets_in(const ec2_subnets *subs, const char *vpc)
+{
+    double n = 0;
+    for (size_t i = 0; subs && i < subs->n; i++)
+        n += strcmp(subs->items[i].vpc_id, vpc) == 0;
+    return n;
+}
+
 static int discover_owned(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     ec2_filter f = resnet_stack_filter(ctx);
@@ -62,6 +72,9 @@ static int discover_owned(res_ctx *ctx, res_found_list *out, aws_error *err)
     if (ec2_describe_vpcs(ctx->aws, &in, &l, err) != 0)
         return -1;
     int rc = 0;
+    ec2_subnets subs = {0};
+    if (l.n > 1)
+        rc = ec2_describe_subnets(ctx->aws, &in, &subs, err);
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (!id || strcmp(l.items[i].state, "deleted") == 0)
@@ -71,10 +84,12 @@ static int discover_owned(res_ctx *ctx, res_found_list *out, aws_error *err)
         cJSON *p = vpc_props(&l.items[i]);
         rc = read_attrs(ctx, l.items[i].id, p, err);
         if (rc == 0)
-            res_found_add(out, id, l.items[i].id, p);
+            resnet_found_add_ranked(out, id, l.items[i].id, p, subnets_in(&subs, l.items[i].id));
         else
             cJSON_Delete(p);
     }
+    resnet_found_finish(out);
+    ec2_subnets_free(&subs);
     ec2_vpcs_free(&l);
     return rc;
 }
@@ -94,7 +109,7 @@ static int discover_external(res_ctx *ctx, res_found_list *out, aws_error *err)
             aws_error_prefix(err, "the VPC %s named in network.vpc.id: ", net->vpc_id);
             return -1;
         }
-        res_found_add(out, "vpc/main", l.items[0].id, vpc_props(&l.items[0]));
+        resnet_found_add(out, "vpc/main", l.items[0].id, vpc_props(&l.items[0]));
         ec2_vpcs_free(&l);
         return 0;
     }
@@ -108,7 +123,7 @@ static int discover_external(res_ctx *ctx, res_found_list *out, aws_error *err)
                       ctx->region ? ctx->region : "in use");
         return -1;
     }
-    res_found_add(out, "vpc/main", v.id, vpc_props(&v));
+    resnet_found_add(out, "vpc/main", v.id, vpc_props(&v));
     ec2_vpc_free(&v);
     return 0;
 }

@@ -95,6 +95,64 @@ START_TEST(failure_in_the_middle_rolls_back)
 }
 END_TEST
 
+/* Answers lost after the call happened (the client retries): groups and subnets are
+ * adopted, a duplicate VPC is found and deleted, and nothing is left twice. */
+#define LOST_STACK                                                                         \
+    "stack: knet-lost\n"                                                                   \
+    "network: { vpc: { cidr: 10.64.0.0/16 }, zones: 2, nat: none, subnets: [public] }\n"   \
+    "services:\n"                                                                          \
+    "  app: { image: nginx, port: 8080, subnets: public }\n"                               \
+    "  web: { image: nginx, port: 80, subnets: public, allow_from: [app] }\n"
+
+static size_t tagged_vpcs(net_run *r)
+{
+    aws_error err;
+    ec2_filter f = {"tag:" RES_TAG_STACK, "knet-lost", NULL};
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_vpcs l = {0};
+    OK(ec2_describe_vpcs(r->aws, &in, &l, &err));
+    size_t n = l.n;
+    ec2_vpcs_free(&l);
+    return n;
+}
+
+START_TEST(lost_answers_make_no_duplicates)
+{
+    static const char *const ops[] = {"CreateVpc", "CreateSubnet", "CreateSecurityGroup",
+                                      "AttachInternetGateway", "AssociateRouteTable",
+                                      "CreateRoute", "AuthorizeSecurityGroupIngress", NULL};
+    buf rules = BUF_INIT;
+    buf_puts(&rules, "{\"rules\": [");
+    for (size_t i = 0; ops[i]; i++)
+        buf_printf(&rules, "%s{\"service\": \"ec2\", \"operation\": \"%s\", \"action\": \"drop\", "
+                   "\"phase\": \"after\", \"count\": 1}", i ? ", " : "", ops[i]);
+    buf_puts(&rules, "]}");
+    ck_assert_int_eq(fake_control("/_fake/faults", buf_str(&rules)), 0);
+    buf_free(&rules);
+
+    net_run r;
+    net_open(&r, NULL);
+    net_load(&r, LOST_STACK);
+    net_plan(&r, 0);
+    int rc = net_exec(&r, 0, NULL);
+    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
+    ck_assert_msg(rc == 0, "%s", buf_str(&r.events));
+    ck_assert_uint_eq(tagged_vpcs(&r), 2); /* the lost one, and the retry's */
+
+    /* the next run sees the duplicate VPC as something to delete, and only that */
+    plan_counts c = net_plan(&r, 0);
+    ck_assert_msg(net_changes(c) == 1 && c.delete == 1, "%s", plan_render_text(r.g, 0));
+    ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
+    ck_assert_uint_eq(tagged_vpcs(&r), 1);
+    c = net_plan(&r, 0);
+    ck_assert_uint_eq(net_changes(c), 0);
+
+    net_down(&r);
+    ck_assert_int_eq(fake_count_stack("knet-lost"), 0);
+    net_close(&r);
+}
+END_TEST
+
 Suite *res_net_fail_suite(void)
 {
     Suite *s = suite_create("res_net_fail");
@@ -103,6 +161,7 @@ Suite *res_net_fail_suite(void)
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, group_deletion_waits_for_interfaces);
     tcase_add_test(tc, failure_in_the_middle_rolls_back);
+    tcase_add_test(tc, lost_answers_make_no_duplicates);
     suite_add_tcase(s, tc);
     return s;
 }
