@@ -67,6 +67,8 @@ static void group_rules(net_run *r, const char *group, int port, int *all, int *
     "stack: knet-ext\n"                                                                    \
     "network:\n"                                                                           \
     "  vpc: { id: %s, public_subnets: [%s, %s] }\n"                                        \
+    "load_balancers:\n"                                                                    \
+    "  inside: { scheme: internal, listeners: [ { port: 80 } ] }\n"                         \
     "services:\n"                                                                          \
     "  app:\n"                                                                             \
     "    image: nginx\n"                                                                   \
@@ -82,7 +84,7 @@ START_TEST(existing_vpc_and_reach)
     make_outside(&r, &o);
     net_load(&r, EXT_STACK, o.vpc, o.sub_a, o.sub_b, o.group, o.group, 5432);
     plan_counts c = net_plan(&r, 0);
-    ck_assert_uint_eq(c.create, 3); /* sg/app, sg_rules/app, sg_reach/app */
+    ck_assert_uint_eq(c.create, 5); /* sg/app, sg/lb-inside, their rules, sg_reach/app */
     const res_node *vpc = net_node(&r, "vpc/main");
     ck_assert_int_eq(vpc->external, 1);
     ck_assert_str_eq(vpc->physical_id, o.vpc);
@@ -95,6 +97,10 @@ START_TEST(existing_vpc_and_reach)
     int all, ours;
     group_rules(&r, o.group, 5432, &all, &ours);
     ck_assert_int_eq(ours, 1);
+    /* an internal load balancer in an existing VPC: open to the VPC's CIDR, looked up */
+    const cJSON *lb_rules = cJSON_GetObjectItem(net_node(&r, "sg_rules/lb-inside")->actual, "rules");
+    ck_assert_str_eq(cJSON_GetArrayItem(lb_rules, 0)->valuestring, "tcp 80 from vpc");
+    ck_assert_int_eq(cJSON_GetArraySize(lb_rules), 1);
     /* allow_from an existing group: a rule into our group, from theirs */
     char *want = xasprintf("tcp 8080 from %s", o.group);
     const cJSON *rules = cJSON_GetObjectItem(net_node(&r, "sg_rules/app")->actual, "rules");
