@@ -29,7 +29,8 @@ typedef struct {
     const char *const *ids;    /* NULL-terminated ids, or NULL for all */
     const ec2_filter *filters;
     size_t nfilters;
-    int page_size;             /* MaxResults per call where EC2 pages; 0: EC2's default */
+    int page_size;             /* MaxResults per call where EC2 pages (5..1000; not sent
+                                  with ids, which EC2 refuses); 0: EC2's default */
 } ec2_describe_in;
 
 /* ---- VPCs -------------------------------------------------------------- */
@@ -59,6 +60,11 @@ int ec2_modify_vpc_attribute(aws_client *c, const char *vpc_id, const char *attr
                              aws_error *err);
 int ec2_describe_vpc_attribute(aws_client *c, const char *vpc_id, const char *attribute,
                                int *value, aws_error *err);
+
+/* VpcAvailable (state "available"; a not-yet-visible VPC, InvalidVpcID.NotFound, is
+ * waited for too, as VpcExists does). o may be NULL (40 × 15 s). */
+int ec2_wait_vpc_available(aws_client *c, const char *vpc_id, const netsvc_wait_opts *o,
+                           aws_error *err);
 
 /* ---- zones and subnets -------------------------------------------------- */
 typedef struct {
@@ -96,6 +102,9 @@ int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const
 int ec2_describe_subnets(aws_client *c, const ec2_describe_in *in, ec2_subnets *out,
                          aws_error *err);
 int ec2_delete_subnet(aws_client *c, const char *subnet_id, aws_error *err);
+/* SubnetAvailable (state "available"; InvalidSubnetID.NotFound waited for too). */
+int ec2_wait_subnet_available(aws_client *c, const char *subnet_id, const netsvc_wait_opts *o,
+                              aws_error *err);
 /* ModifySubnetAttribute MapPublicIpOnLaunch. */
 int ec2_set_map_public_ip(aws_client *c, const char *subnet_id, int value, aws_error *err);
 
@@ -274,6 +283,10 @@ int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *nam
                               const char *description, const svc_tags *tags, char **group_id,
                               aws_error *err);
 int ec2_delete_security_group(aws_client *c, const char *group_id, aws_error *err);
+/* SecurityGroupExists: until DescribeSecurityGroups finds it (InvalidGroup.NotFound is
+ * waited for). o may be NULL (6 × 5 s). */
+int ec2_wait_security_group_exists(aws_client *c, const char *group_id,
+                                   const netsvc_wait_opts *o, aws_error *err);
 /* Filters include vpc-id, group-name, tag:K, ip-permission.group-id. */
 int ec2_describe_security_groups(aws_client *c, const ec2_describe_in *in,
                                  ec2_security_groups *out, aws_error *err);

@@ -20,6 +20,7 @@
 typedef struct {
     int max_attempts;  /* checks before giving up; 0: the model's */
     double delay_s;    /* seconds between checks; 0: the model's */
+    double timeout_s;  /* also give up after this many seconds in all; 0: no such bound */
     /* Called after every check that did not end the wait: what is waited for
      * ("NAT gateway nat-1 to be available"), the state seen, the check number. May be NULL. */
     void (*progress)(void *ctx, const char *what, const char *state, int attempt);

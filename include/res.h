@@ -27,6 +27,7 @@
 
 #include "aws.h"
 #include "spec.h"
+#include "svc.h"
 
 #define RES_TAG_STACK "ecsdeploy:stack"
 #define RES_TAG_ID "ecsdeploy:id"
@@ -94,6 +95,8 @@ struct res_node {
 
 struct res_graph {
     const spec_stack *stack;
+    const char *region;    /* where the stack lives (for ARNs and zones) */
+    const char *partition; /* "aws", "aws-cn", "aws-us-gov" */
     res_node **nodes;      /* in build order */
     size_t n;
 };
@@ -163,9 +166,10 @@ const res_kind *res_kind_by_name(const char *name);
 
 /* ---- graph ---------------------------------------------------------------------- */
 
-/* Build the graph of a stack: every kind's build(). 0, or -1 with a message. Free with
- * res_graph_free (which frees the nodes, not the stack). */
-int res_graph_build(const spec_stack *s, res_graph **out, char *err, size_t errlen);
+/* Build the graph of a stack in a region: every kind's build(). 0, or -1 with a message.
+ * Free with res_graph_free (which frees the nodes, not the stack or the region). */
+int res_graph_build(const spec_stack *s, const char *region, res_graph **out, char *err,
+                    size_t errlen);
 void res_graph_free(res_graph *g);
 /* A new node (owned by the graph) with desired properties (ownership passes to the node). */
 res_node *res_graph_add(res_graph *g, const res_kind *kind, const char *name, const char *label,
@@ -221,9 +225,23 @@ int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res
 /* Sleep for `seconds`, in slices, returning early (-1) when cancelled. */
 int res_sleep(res_ctx *ctx, double seconds);
 
+/* Run fn(ud, i) for i in 0..n-1 on up to `width` threads at once (discovery that needs
+ * one call per resource). Returns 0 when every call returned 0, else -1 with the first
+ * failure's error in err. */
+typedef int (*res_each_fn)(void *ud, size_t i, aws_error *err);
+int res_parallel(size_t n, int width, res_each_fn fn, void *ud, aws_error *err);
+
+/* "aws", "aws-cn" or "aws-us-gov" for the region, for ARNs built by hand. */
+const char *res_partition(const res_ctx *ctx);
+
 /* The standard tags for a node as a cJSON object {"ecsdeploy:stack": …, "ecsdeploy:id": …}
  * plus the stack's own tags. Caller frees. */
 cJSON *res_tags(res_ctx *ctx, const res_node *n);
+/* The same tags as a list for the service clients (svc_tags_free). */
+void res_tags_list(res_ctx *ctx, const res_node *n, svc_tags *out);
+/* 1 when a tag list says the resource belongs to this stack (and, with id, to that node). */
+int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id);
+
 /* Record what a create/update/remove left: the physical id (copied; NULL when gone) and
  * the actual properties (ownership passes; NULL when gone). Thread-safe. */
 void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual);

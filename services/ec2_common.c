@@ -70,7 +70,8 @@ int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_descr
     if (in)
         ec2i_add_strings(req, spec->ids_name, in->ids);
     add_filters(req, in);
-    if (spec->paged && in && in->page_size > 0)
+    /* EC2 refuses MaxResults together with ids (and ids fit one answer anyway). */
+    if (spec->paged && in && in->page_size > 0 && !(in->ids && in->ids[0]))
         cJSON_AddNumberToObject(req, "MaxResults", in->page_size);
     aws_page_spec ps = {.in_token = "NextToken", .out_token = spec->paged ? "nextToken" : NULL,
                         .items = spec->items};

@@ -173,11 +173,12 @@ static int lb_poll(void *ctx, char *state, size_t size, aws_error *err)
     }
     int rc = w->want_deleted ? l.n == 0 : l.n > 0;
     size_t used = 0;
-    for (size_t i = 0; i < l.n && used < size; i++) {
+    for (size_t i = 0; i < l.n; i++) {
         const elbv2_lb *lb = &l.items[i];
-        used += (size_t)snprintf(state + used, size - used, "%s%s %s%s%s", i ? "; " : "",
-                                 lb->name, lb->state, lb->state_reason[0] ? ": " : "",
-                                 lb->state_reason);
+        if (used < size)
+            used += (size_t)snprintf(state + used, size - used, "%s%s %s%s%s", i ? "; " : "",
+                                     lb->name, lb->state, lb->state_reason[0] ? ": " : "",
+                                     lb->state_reason);
         if (!w->want_deleted && strcmp(lb->state, "active") != 0)
             rc = 0;
         if (!w->want_deleted && (strcmp(lb->state, "failed") == 0)) {

@@ -18,14 +18,23 @@ static void sleep_seconds(double s)
         ;
 }
 
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int netsvc_wait(const netsvc_wait_opts *o, int def_attempts, double def_delay, const char *what,
                 netsvc_poll_fn poll, void *pctx, aws_error *err)
 {
     int max = o && o->max_attempts > 0 ? o->max_attempts : def_attempts;
     double delay = o && o->delay_s > 0 ? o->delay_s : def_delay;
+    double deadline = o && o->timeout_s > 0 ? now_seconds() + o->timeout_s : 0;
     char state[256] = "";
+    int attempt;
     aws_error_clear(err);
-    for (int attempt = 1; attempt <= max; attempt++) {
+    for (attempt = 1; attempt <= max; attempt++) {
         state[0] = '\0';
         int rc = poll(pctx, state, sizeof state, err);
         if (rc == 1)
@@ -36,12 +45,13 @@ int netsvc_wait(const netsvc_wait_opts *o, int def_attempts, double def_delay, c
         }
         if (o && o->progress)
             o->progress(o->ctx, what, state, attempt);
-        if (attempt < max)
-            sleep_seconds(delay);
+        if (attempt == max || (deadline > 0 && now_seconds() + delay > deadline))
+            break;
+        sleep_seconds(delay);
     }
     aws_error_set(err, AWS_ERR_TIMEOUT, "WaiterTimeout",
-                  "gave up waiting for %s after %d checks %.3g s apart; last state: %s", what, max,
-                  delay, state[0] ? state : "(none seen)");
+                  "gave up waiting for %s after %d checks %.3g s apart; last state: %s", what,
+                  attempt > max ? max : attempt, delay, state[0] ? state : "(none seen)");
     return -1;
 }
 

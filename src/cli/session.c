@@ -51,7 +51,7 @@ int cli_session_open(const cli_globals *g, cli_session *s)
     aws_credentials_free(&cr);
 
     char msg[512];
-    if (res_graph_build(s->stack, &s->graph, msg, sizeof msg) != 0) {
+    if (res_graph_build(s->stack, aws_client_region(s->aws), &s->graph, msg, sizeof msg) != 0) {
         fprintf(stderr, "ecsdeploy: %s\n", msg);
         return EXIT_USAGE;
     }

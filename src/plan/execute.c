@@ -180,11 +180,12 @@ static void *worker(void *arg)
         aws_error err;
         aws_error_clear(&err);
         cJSON *previous = NULL;
-        res_event(x->ctx, n, n->action, RES_EV_START, "%s", plan_action_name(n->action));
+        res_event(x->ctx, n, n->action, RES_EV_START, "%s", n->label);
         int rc = run_action(x, n, &previous, &err);
         char msg[1400];
         if (rc == 0)
-            res_event(x->ctx, n, n->action, RES_EV_DONE, "%s", n->physical_id ? n->physical_id : "done");
+            res_event(x->ctx, n, n->action, RES_EV_DONE, "%s",
+                      n->action == RES_DELETE ? "deleted" : n->physical_id ? n->physical_id : "done");
         else
             res_event(x->ctx, n, n->action, RES_EV_FAILED, "%s", aws_error_format(&err, msg, sizeof msg));
         finish_job(x, i, rc, previous, &err);

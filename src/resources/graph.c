@@ -6,10 +6,22 @@
 #include "res.h"
 #include "xalloc.h"
 
-int res_graph_build(const spec_stack *s, res_graph **out, char *err, size_t errlen)
+static const char *partition_of(const char *region)
+{
+    if (strncmp(region, "cn-", 3) == 0)
+        return "aws-cn";
+    if (strncmp(region, "us-gov-", 7) == 0)
+        return "aws-us-gov";
+    return "aws";
+}
+
+int res_graph_build(const spec_stack *s, const char *region, res_graph **out, char *err,
+                    size_t errlen)
 {
     res_graph *g = xcalloc(1, sizeof *g);
     g->stack = s;
+    g->region = region ? region : "";
+    g->partition = partition_of(g->region);
     for (size_t i = 0; res_kinds[i]; i++) {
         if (res_kinds[i]->build && res_kinds[i]->build(g, s, err, errlen) != 0) {
             res_graph_free(g);

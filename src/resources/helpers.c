@@ -2,6 +2,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "res.h"
@@ -88,4 +90,76 @@ cJSON *res_tags(res_ctx *ctx, const res_node *n)
     cJSON_AddStringToObject(t, RES_TAG_STACK, ctx->stack_name);
     cJSON_AddStringToObject(t, RES_TAG_ID, n->id);
     return t;
+}
+
+void res_tags_list(res_ctx *ctx, const res_node *n, svc_tags *out)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *t = res_tags(ctx, n);
+    for (const cJSON *c = t->child; c; c = c->next)
+        svc_tags_add(out, c->string, c->valuestring);
+    cJSON_Delete(t);
+}
+
+int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id)
+{
+    const char *stack = svc_tags_get(tags, RES_TAG_STACK);
+    if (!stack || strcmp(stack, ctx->stack_name) != 0)
+        return 0;
+    return !id || (svc_tags_get(tags, RES_TAG_ID) && strcmp(svc_tags_get(tags, RES_TAG_ID), id) == 0);
+}
+
+typedef struct {
+    res_each_fn fn;
+    void *ud;
+    size_t n, next;
+    pthread_mutex_t lock;
+    int failed;
+    aws_error first;
+} each_state;
+
+static void *each_worker(void *arg)
+{
+    each_state *e = arg;
+    for (;;) {
+        pthread_mutex_lock(&e->lock);
+        size_t i = e->failed ? e->n : e->next++;
+        pthread_mutex_unlock(&e->lock);
+        if (i >= e->n)
+            return NULL;
+        aws_error err;
+        aws_error_clear(&err);
+        if (e->fn(e->ud, i, &err) != 0) {
+            pthread_mutex_lock(&e->lock);
+            if (!e->failed) {
+                e->failed = 1;
+                e->first = err;
+            }
+            pthread_mutex_unlock(&e->lock);
+        }
+    }
+}
+
+int res_parallel(size_t n, int width, res_each_fn fn, void *ud, aws_error *err)
+{
+    each_state e = {.fn = fn, .ud = ud, .n = n};
+    pthread_mutex_init(&e.lock, NULL);
+    size_t threads = width < 1 ? 1 : (size_t)width;
+    if (threads > n)
+        threads = n;
+    pthread_t *t = xcalloc(threads ? threads : 1, sizeof *t);
+    for (size_t i = 0; i < threads; i++)
+        pthread_create(&t[i], NULL, each_worker, &e);
+    for (size_t i = 0; i < threads; i++)
+        pthread_join(t[i], NULL);
+    free(t);
+    pthread_mutex_destroy(&e.lock);
+    if (e.failed)
+        *err = e.first;
+    return e.failed ? -1 : 0;
+}
+
+const char *res_partition(const res_ctx *ctx)
+{
+    return ctx->graph && ctx->graph->partition ? ctx->graph->partition : "aws";
 }

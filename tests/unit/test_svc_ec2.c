@@ -2,6 +2,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ec2.h"
 #include "fakeaws_fixture.h"
@@ -54,8 +55,11 @@ START_TEST(vpc_create_describe_delete)
     ck_assert_str_eq(svc_tags_get(&v.tags, "ecsdeploy:stack"), "demo");
 
     const char *ids[] = {v.id, NULL};
-    ec2_describe_in by_id = {.ids = ids};
+    ec2_describe_in by_id = {.ids = ids}, by_id_paged = {.ids = ids, .page_size = 5};
     ec2_vpcs l;
+    OK(ec2_describe_vpcs(cl, &by_id_paged, &l, &err)); /* MaxResults left out with ids */
+    ck_assert_uint_eq(l.n, 1);
+    ec2_vpcs_free(&l);
     OK(ec2_describe_vpcs(cl, &by_id, &l, &err));
     ck_assert_uint_eq(l.n, 1);
     ck_assert_str_eq(l.items[0].id, v.id);
@@ -294,6 +298,38 @@ START_TEST(route_tables)
 }
 END_TEST
 
+START_TEST(waiters_for_vpc_subnet_group)
+{
+    aws_error err;
+    netsvc_wait_opts o = {.max_attempts = 3, .delay_s = 0.01};
+    char *vpc = new_vpc("10.45.0.0/16");
+    OK(ec2_wait_vpc_available(cl, vpc, &o, &err));
+    ec2_subnet s;
+    OK(ec2_create_subnet(cl, vpc, "10.45.1.0/24", "us-east-1c", NULL, &s, &err));
+    OK(ec2_wait_subnet_available(cl, s.id, &o, &err));
+    char *sg;
+    OK(ec2_create_security_group(cl, vpc, "waited", "w", NULL, &sg, &err));
+    OK(ec2_wait_security_group_exists(cl, sg, &o, &err));
+    /* Ids that never appear: the bound is kept and the last state named. */
+    FAILS_WITH(ec2_wait_vpc_available(cl, "vpc-00000000", &o, &err), "WaiterTimeout");
+    ck_assert_ptr_nonnull(strstr(err.message, "not found"));
+    ck_assert_ptr_nonnull(strstr(err.message, "after 3 checks"));
+    FAILS_WITH(ec2_wait_security_group_exists(cl, "sg-00000000", &o, &err),
+               "WaiterTimeout");
+    /* A time bound ends the wait before the checks run out. */
+    netsvc_wait_opts timed = {.max_attempts = 1000, .delay_s = 0.05, .timeout_s = 0.2};
+    time_t start = time(NULL);
+    FAILS_WITH(ec2_wait_vpc_available(cl, "vpc-00000000", &timed, &err), "WaiterTimeout");
+    ck_assert(time(NULL) - start <= 2);
+    ck_assert_ptr_null(strstr(err.message, "after 1000 checks"));
+    /* Errors other than not-found end the wait at once. */
+    FAILS_WITH(ec2_wait_subnet_available(cl, "bogus", &o, &err), "InvalidSubnetID.Malformed");
+    ec2_subnet_free(&s);
+    free(sg);
+    free(vpc);
+}
+END_TEST
+
 Suite *svc_ec2_suite(void)
 {
     Suite *s = suite_create("svc_ec2");
@@ -307,6 +343,7 @@ Suite *svc_ec2_suite(void)
     tcase_add_test(tc, subnets_pages_and_dependencies);
     tcase_add_test(tc, internet_gateway);
     tcase_add_test(tc, route_tables);
+    tcase_add_test(tc, waiters_for_vpc_subnet_group);
     suite_add_tcase(s, tc);
     return s;
 }

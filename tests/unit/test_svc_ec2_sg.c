@@ -23,6 +23,7 @@ static char *vpc, *subnet;
 static void setup(void)
 {
     ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
+    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
     aws_client_options o = {0};
     aws_error err;
     OK(aws_client_new(&o, &cl, &err));
@@ -250,7 +251,9 @@ START_TEST(security_groups_and_rules)
     OK(ec2_describe_security_groups(cl, &refs, &l, &err));
     ck_assert_uint_eq(l.n, 1);
     ck_assert_str_eq(l.items[0].id, app);
-    ec2_security_groups_free(&l);
+    /* A described permission goes straight back into a revoke (down's cross-references). */
+    const ec2_permission *cross = find_perm(l.items[0].ingress, l.items[0].ningress, lb, NULL);
+    ck_assert_ptr_nonnull(cross);
 
     ec2_filter gf = {"group-id", app, NULL};
     ec2_describe_in rin = {.filters = &gf, .nfilters = 1, .page_size = 5};
@@ -269,7 +272,9 @@ START_TEST(security_groups_and_rules)
     ck_assert_ptr_nonnull(egress_rule[0]);
 
     FAILS_WITH(ec2_delete_security_group(cl, lb, &err), "DependencyViolation");
-    OK(ec2_revoke_ingress(cl, app, in, 1, NULL, &err));
+    OK(ec2_revoke_ingress(cl, app, cross, 1, NULL, &err));
+    ec2_security_groups_free(&l);
+    FAILS_WITH(ec2_revoke_ingress(cl, app, in, 1, NULL, &err), "InvalidPermission.NotFound");
     OK(ec2_delete_security_group(cl, lb, &err));
     OK(ec2_revoke_egress(cl, app, NULL, 0, egress_rule, &err));
     FAILS_WITH(ec2_revoke_egress(cl, app, in, 1, egress_rule, &err), "InvalidRevoke");
@@ -379,6 +384,62 @@ START_TEST(tags)
 }
 END_TEST
 
+/* Under throttling, pages are still all collected; a create whose answer is lost is
+ * retried by the runtime and the client token keeps it single. */
+START_TEST(faults_keep_pages_and_tokens)
+{
+    aws_error err;
+    for (int i = 0; i < 6; i++) {
+        char name[32], *id;
+        snprintf(name, sizeof name, "faulty-%d", i);
+        OK(ec2_create_security_group(cl, vpc, name, "f", NULL, &id, &err));
+        free(id);
+    }
+    ec2_igw g;
+    OK(ec2_create_internet_gateway(cl, NULL, &g, &err));
+    OK(ec2_attach_internet_gateway(cl, g.id, vpc, &err));
+    ec2_address a;
+    OK(ec2_allocate_address(cl, NULL, &a, &err));
+    ck_assert_int_eq(fake_control("/_fake/faults",
+                                  "{\"seed\": 3, \"rules\": ["
+                                  "{\"service\": \"ec2\", \"operation\": "
+                                  "\"DescribeSecurityGroups\", \"action\": \"throttle\", "
+                                  "\"rate\": 0.3},"
+                                  "{\"service\": \"ec2\", \"operation\": "
+                                  "\"CreateNatGateway\", \"action\": \"drop\", "
+                                  "\"phase\": \"after\", \"count\": 1}]}"),
+                     0);
+    ec2_filter f = {"vpc-id", vpc, NULL};
+    ec2_describe_in in = {.filters = &f, .nfilters = 1, .page_size = 5};
+    for (int round = 0; round < 4; round++) {
+        ec2_security_groups l;
+        OK(ec2_describe_security_groups(cl, &in, &l, &err));
+        ck_assert_uint_eq(l.n, 7);
+        ec2_security_groups_free(&l);
+    }
+    /* A fresh client, so that the lost answer is not on a reused connection (libcurl
+     * itself resends a request whose reused connection died, and the runtime would not
+     * see the loss). */
+    aws_client *fresh;
+    aws_client_options o = {0};
+    OK(aws_client_new(&o, &fresh, &err));
+    ec2_nat n;
+    OK(ec2_create_nat_gateway(fresh, subnet, a.allocation_id, "once", NULL, &n, &err));
+    ck_assert_int_eq(err.attempts, 2);
+    aws_client_free(fresh);
+    ec2_nats all;
+    OK(ec2_describe_nat_gateways(cl, &(ec2_describe_in){.filters = &f, .nfilters = 1}, &all,
+                                 &err));
+    ck_assert_uint_eq(all.n, 1);
+    ck_assert_str_eq(all.items[0].id, n.id);
+    ec2_nats_free(&all);
+    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
+    ec2_nat_free(&n);
+    ec2_address_free(&a);
+    ec2_igw_free(&g);
+}
+END_TEST
+
 Suite *svc_ec2_sg_suite(void)
 {
     Suite *s = suite_create("svc_ec2_sg");
@@ -393,6 +454,7 @@ Suite *svc_ec2_sg_suite(void)
     tcase_add_test(tc, security_groups_paginate);
     tcase_add_test(tc, network_interfaces_block_deletion);
     tcase_add_test(tc, tags);
+    tcase_add_test(tc, faults_keep_pages_and_tokens);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -2,6 +2,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ec2.h"
 #include "elbv2.h"
@@ -294,6 +295,39 @@ START_TEST(tags_of_many_resources_in_batches)
 }
 END_TEST
 
+/* What down meets: the interfaces of a deleted balancer linger and keep its security group
+ * (DependencyViolation) until they are gone; DescribeNetworkInterfaces shows them. */
+START_TEST(deleted_balancer_interfaces_block_group_deletion)
+{
+    aws_error err;
+    elbv2_lb lb;
+    create_lb("demo-gone", &lb);
+    OK(elbv2_delete_load_balancer(cl, lb.arn, &err));
+    ec2_filter f = {"group-id", sg, NULL};
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_enis l;
+    OK(ec2_describe_network_interfaces(cl, &in, &l, &err));
+    ck_assert_uint_eq(l.n, 2); /* one per subnet */
+    ck_assert_str_eq(l.items[0].status, "available");
+    ck_assert_ptr_nonnull(strstr(l.items[0].description, "ELB app/demo-gone/"));
+    ec2_enis_free(&l);
+    FAILS_WITH(ec2_delete_security_group(cl, sg, &err), "DependencyViolation");
+    int rc = -1, tries = 0;
+    while (rc != 0 && tries++ < 200) {
+        rc = ec2_delete_security_group(cl, sg, &err);
+        if (rc != 0) {
+            ck_assert_str_eq(err.code, "DependencyViolation");
+            usleep(50000);
+        }
+    }
+    OK(rc);
+    OK(ec2_describe_network_interfaces(cl, &in, &l, &err));
+    ck_assert_uint_eq(l.n, 0);
+    ec2_enis_free(&l);
+    elbv2_lb_free(&lb);
+}
+END_TEST
+
 Suite *svc_elbv2_suite(void)
 {
     Suite *s = suite_create("svc_elbv2");
@@ -306,6 +340,7 @@ Suite *svc_elbv2_suite(void)
     tcase_add_test(tc, load_balancer_tags);
     tcase_add_test(tc, target_groups);
     tcase_add_test(tc, tags_of_many_resources_in_batches);
+    tcase_add_test(tc, deleted_balancer_interfaces_block_group_deletion);
     suite_add_tcase(s, tc);
     return s;
 }

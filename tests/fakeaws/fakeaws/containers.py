@@ -160,6 +160,3 @@ def periodic_log(image, ctx, n, fixture=None):
     c["n"] = n
     return float(found.get("every", 60)), _expand(found.get("line", "{container}: alive"), c, random.Random(0))
 
-
-# The command set lives in ecs_shell.py; re-exported here for callers of this module.
-from fakeaws.ecs_shell import Shell, ShellExit, printf_format, run_to_completion  # noqa: E402,F401

@@ -255,7 +255,10 @@ class Deployments:
             b_tg = self._tg_for(lb, {"slot": 1 - green["slot"]})
             if elb is not None:
                 try:
-                    elb.set_forward_weights(rule, [(b_tg, int(round(100 - weight))), (g_tg, int(round(weight)))])
+                    pairs = [(b_tg, int(round(100 - weight))), (g_tg, int(round(weight)))]
+                    if green["slot"] == 0:
+                        pairs.reverse()  # keep the groups in a stable order: targetGroupArn first
+                    elb.set_forward_weights(rule, pairs)
                 except AwsError as e:  # the rule or a group was deleted under the deployment
                     self._event(svc, self.world.clock.now(), f"(service {svc['name']}) was unable to shift traffic "
                                 f"on {rule}: {e.code}: {e.message}")
@@ -272,6 +275,7 @@ class Deployments:
                 self._bg_set(svc, sd, 0, "test")
 
     def _bg_enter(self, svc, sd, stage, t):
+        sd.setdefault("history", []).append(stage)  # internal, for tests: stages can be brief
         sd["stage"] = stage
         sd["updatedAt"] = t
         sd["epoch"] += 1

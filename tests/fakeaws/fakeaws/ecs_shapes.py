@@ -202,7 +202,8 @@ def sd_shape(ecs, sd):
         "status": sd["status"], "statusReason": sd.get("statusReason"),
         "lifecycleStage": sd.get("stage"), "deploymentConfiguration": cfg,
         "deploymentCircuitBreaker": dict(sd["cb"]),
-        "alarms": {"status": "DISABLED", "alarmNames": [], "triggeredAlarmNames": []},
+        "alarms": {"status": "ENABLED" if (cfg.get("alarms") or {}).get("enable") else "DISABLED",
+                   "alarmNames": list((cfg.get("alarms") or {}).get("alarmNames") or []), "triggeredAlarmNames": []},
     }
     if sd.get("rollback"):
         out["rollback"] = {"reason": sd["rollback"]["reason"], "startedAt": dt(sd["rollback"]["startedAt"]),

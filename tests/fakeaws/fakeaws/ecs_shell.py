@@ -1,8 +1,9 @@
 """The small shell a fake container runs for ECS Exec: a POSIX-ish subset over the task's
 in-memory filesystem (fakeaws/containers.py): cat, echo, printf, ls, true, false,
-exit N, sleep, head (files, /dev/zero, /dev/urandom), seq, wc, sha256sum, printenv/env,
-pwd, cd, hostname, whoami, id, uname, mkdir, touch, rm, test/[, and sh -c with ';',
-'&&', '||', '( ... )', '>' and '>>' redirection, $?, $NAME, $0..$9, $#, "$@".
+exit N, sleep, head (files, stdin, /dev/zero, /dev/urandom), seq, yes, wc, sha256sum,
+base64, printenv/env, pwd, cd, hostname, whoami, id, uname, mkdir, touch, rm, test/[,
+and sh -c with ';', '&&', '||', '|' (lazy pipelines), '( ... )', '>' and '>>'
+redirection, $?, $NAME, $0..$9, $#, "$@".
 
 Commands are generators: they yield ("out", bytes), ("sleep", seconds) or ("read",)
 (the interactive shell waiting for input; the driver sends the bytes back) and return
@@ -14,6 +15,39 @@ import os
 import random
 import re
 import shlex
+
+
+class Pipe:
+    """The read end of a pipeline stage: pulls the upstream command's output lazily.
+    read() is a generator (use `yield from`): it passes the upstream's sleeps on."""
+
+    def __init__(self, gen):
+        self.gen = gen
+        self.buf = b""
+        self.eof = False
+        self.status = 0
+
+    def read(self, n=None):
+        while not self.eof and (n is None or len(self.buf) < n):
+            try:
+                ev = next(self.gen)
+            except StopIteration as stop:
+                self.eof, self.status = True, stop.value or 0
+                break
+            except ShellExit as e:
+                self.eof, self.status = True, e.status
+                break
+            if ev[0] == "out":
+                self.buf += ev[1]
+            elif ev[0] == "sleep":
+                yield ev
+            else:
+                self.eof = True  # an upstream reading the terminal gets nothing in a pipe
+        if n is None:
+            data, self.buf = self.buf, b""
+        else:
+            data, self.buf = self.buf[:n], self.buf[n:]
+        return data
 
 
 class ShellExit(Exception):
@@ -266,19 +300,9 @@ class Shell:
                     except ShellExit as e:
                         status = e.status
                     self.status = status
-                    words = []
                 else:
-                    words = _tokenize(text, self.env, status, self.params)
-                argv, redir = [], None
-                it = iter(words)
-                for kind, val in it:
-                    if kind == "op" and val in (">", ">>"):
-                        target = next(it, ("w", ""))[1]
-                        redir = (val, target)
-                    elif kind == "w":
-                        argv.append(val)
-                if argv:
-                    status = yield from self._run_redirected(argv, redir)
+                    stages = self._split_pipe(text)
+                    status = yield from self._run_pipeline(stages, status)
                     self.status = status
             if op == "&&" and status != 0:
                 skip_next = True
@@ -320,12 +344,67 @@ class Shell:
         out.append((None, "".join(cur)))
         return out
 
-    def _run_redirected(self, argv, redir):
+    @staticmethod
+    def _split_pipe(text):
+        """Split a simple command list at top-level single '|' (outside quotes)."""
+        out, cur, q, i = [], [], None, 0
+        while i < len(text):
+            c = text[i]
+            if q:
+                cur.append(c)
+                if c == "\\" and q == '"' and i + 1 < len(text):
+                    cur.append(text[i + 1])
+                    i += 1
+                elif c == q:
+                    q = None
+            elif c in "'\"":
+                q = c
+                cur.append(c)
+            elif c == "\\" and i + 1 < len(text):
+                cur.append(c)
+                cur.append(text[i + 1])
+                i += 1
+            elif c == "|":
+                out.append("".join(cur))
+                cur = []
+            else:
+                cur.append(c)
+            i += 1
+        out.append("".join(cur))
+        return out
+
+    def _parse_simple(self, text, status):
+        argv, redir = [], None
+        it = iter(_tokenize(text, self.env, status, self.params))
+        for kind, val in it:
+            if kind == "op" and val in (">", ">>"):
+                redir = (val, next(it, ("w", ""))[1])
+            elif kind == "w":
+                argv.append(val)
+        return argv, redir
+
+    def _run_pipeline(self, stages, status):
+        """cmd1 | cmd2 | ...: each stage reads the previous one's output lazily, so
+        `yes | head -c N` ends; the status is the last stage's."""
+        stdin = None
+        gen = None
+        for text in stages:
+            argv, redir = self._parse_simple(text, status)
+            if not argv:
+                if len(stages) > 1:
+                    yield ("out", b"sh: 1: Syntax error: \"|\" unexpected\n")
+                    return 2
+                return status
+            gen = self._run_redirected(argv, redir, stdin)
+            stdin = Pipe(gen)
+        return (yield from gen)
+
+    def _run_redirected(self, argv, redir, stdin=None):
         if not redir:
-            return (yield from self.run_argv(argv))
+            return (yield from self.run_argv(argv, stdin=stdin))
         op, target = redir
         buf = []
-        gen = self.run_argv(argv)
+        gen = self.run_argv(argv, stdin=stdin)
         try:
             ev = next(gen)
             while True:
@@ -343,10 +422,12 @@ class Shell:
         return status
 
     # -- commands
-    def run_argv(self, argv, toplevel=False):
+    def run_argv(self, argv, toplevel=False, stdin=None):
         name = argv[0]
         base = os.path.basename(name)
         fn = getattr(self, "cmd_" + base.replace("-", "_").replace("[", "test"), None)
+        if fn is not None and "stdin" in fn.__code__.co_varnames[:fn.__code__.co_argcount]:
+            return (yield from fn(argv[1:], stdin=stdin))
         if fn is None:
             if toplevel:
                 yield ("out", (f"Unable to start command: Failed to start pty: fork/exec {name}: "
@@ -446,8 +527,15 @@ class Shell:
         return 0
     cmd_env = cmd_printenv
 
-    def cmd_cat(self, args):
+    def cmd_cat(self, args, stdin=None):
         status = 0
+        if not args or args == ["-"]:
+            while stdin is not None:
+                data = yield from stdin.read(4096)
+                if not data:
+                    break
+                yield ("out", data)
+            return 0
         for a in args:
             data = self._read(a)
             if data is None:
@@ -488,7 +576,7 @@ class Shell:
                 status = 2
         return status
 
-    def cmd_head(self, args):
+    def cmd_head(self, args, stdin=None):
         count, mode, files = 10, "n", []
         it = iter(args)
         for a in it:
@@ -514,6 +602,21 @@ class Shell:
                     n = min(left, 4096)
                     yield ("out", bytes(n) if f == "/dev/zero" else self.rng.randbytes(n))
                     left -= n
+                continue
+            if f == "-":
+                data = b""
+                if stdin is not None:
+                    if mode == "c":
+                        data = yield from stdin.read(count)
+                    else:
+                        while data.count(b"\n") < count:
+                            more = yield from stdin.read(4096)
+                            if not more:
+                                break
+                            data += more
+                yield from self._chunks(data[:count] if mode == "c" else
+                                        b"".join(x + b"\n" for x in data.split(b"\n")[:count])
+                                        if data.count(b"\n") >= count else data)
                 continue
             data = self._read(f)
             if data is None:
@@ -565,29 +668,30 @@ class Shell:
             yield ("out", "".join(buf).encode())
         return 0
 
-    def cmd_wc(self, args):
+    def cmd_wc(self, args, stdin=None):
         flag = [a for a in args if a.startswith("-")]
         files = [a for a in args if not a.startswith("-")]
         status = 0
-        for f in files:
-            data = self._read(f)
+        for f in files or ["-"]:
+            data = (yield from stdin.read()) if f == "-" and stdin is not None else (b"" if f == "-" else self._read(f))
+            f = "" if f == "-" else f
             if data is None:
                 yield ("out", f"wc: {f}: No such file or directory\n".encode())
                 status = 1
                 continue
             lines = data.count(b"\n")
             if "-c" in flag:
-                yield ("out", f"{len(data)} {f}\n".encode())
+                yield ("out", f"{len(data)} {f}".rstrip().encode() + b"\n")
             elif "-l" in flag:
-                yield ("out", f"{lines} {f}\n".encode())
+                yield ("out", f"{lines} {f}".rstrip().encode() + b"\n")
             else:
-                yield ("out", f"{lines} {len(data.split())} {len(data)} {f}\n".encode())
+                yield ("out", f"{lines} {len(data.split())} {len(data)} {f}".rstrip().encode() + b"\n")
         return status
 
-    def cmd_sha256sum(self, args):
+    def cmd_sha256sum(self, args, stdin=None):
         status = 0
-        for f in args:
-            data = self._read(f)
+        for f in args or ["-"]:
+            data = (yield from stdin.read()) if f == "-" and stdin is not None else (b"" if f == "-" else self._read(f))
             if data is None:
                 yield ("out", f"sha256sum: {f}: No such file or directory\n".encode())
                 status = 1
@@ -643,6 +747,35 @@ class Shell:
             ok = args[0] != ""
         return 0 if ok else 1
         yield  # pragma: no cover
+
+    def cmd_yes(self, args):
+        line = ((" ".join(args) if args else "y") + "\n").encode()
+        chunk = line * max(1, 4096 // len(line))
+        while True:
+            yield ("out", chunk)
+
+    def cmd_base64(self, args, stdin=None):
+        import base64 as b64
+        wrap = 76
+        files = []
+        it = iter(args)
+        for a in it:
+            if a in ("-w", "--wrap"):
+                wrap = int(next(it, "76"))
+            elif a.startswith("-w"):
+                wrap = int(a[2:])
+            else:
+                files.append(a)
+        f = files[0] if files else "-"
+        data = (yield from stdin.read()) if f == "-" and stdin is not None else (b"" if f == "-" else self._read(f))
+        if data is None:
+            yield ("out", f"base64: {f}: No such file or directory\n".encode())
+            return 1
+        enc = b64.b64encode(data)
+        if wrap:
+            enc = b"\n".join(enc[i:i + wrap] for i in range(0, len(enc), wrap))
+        yield from self._chunks(enc + (b"\n" if enc and wrap else b""))
+        return 0
 
     def cmd_uname(self, args):
         yield ("out", (b"Linux ip-10-0-0-1 5.10.0 #1 SMP x86_64 GNU/Linux\n" if "-a" in args else b"Linux\n"))

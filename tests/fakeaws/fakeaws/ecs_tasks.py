@@ -28,6 +28,7 @@ ENI_LINGER_S = 180     # the released ENI stays "available" (and blocks SG delet
 NO_HC_GRACE_S = 40     # no health check at all: counted healthy 40 s after RUNNING
 DEFAULT_DEREG_S = 300  # target group deregistration delay when unknown
 STOPPED_KEEP_S = 3600
+HEALTH_REACT_S = 20    # ECS replaces a task this long after its target turned unhealthy
 AGENT_START_S = 5      # the ECS Exec agent comes up this long after the task is RUNNING  # stopped tasks stay visible to DescribeTasks
 
 
@@ -109,6 +110,8 @@ class TaskLifecycle:
             dereg = int(attrs.get("deregistration_delay.timeout_seconds", DEFAULT_DEREG_S))
         except (TypeError, ValueError):
             dereg = DEFAULT_DEREG_S
+        if elb is not None and not tg:
+            dereg = 0  # the target group is gone: nothing to drain
         return {
             "interval": int(tg.get("HealthCheckIntervalSeconds") or 30),
             "healthy": int(tg.get("HealthyThresholdCount") or 5),
@@ -350,7 +353,8 @@ class TaskLifecycle:
                 if p:
                     every = p[0] if every is None else min(every, p[0])
         if every:
-            self._task_at(task, t, "log_tick", every)
+            # at least 0.2 real seconds apart, so tiny time scales do not flood the logs
+            self._task_at(task, t, "log_tick", max(every, 0.2 / (self.world.clock.scale or 1)))
 
     def _on_log_tick(self, task, t):
         if task["lastStatus"] != "RUNNING" or task["desiredStatus"] != "RUNNING":
@@ -452,7 +456,14 @@ class TaskLifecycle:
         self._mark_health(task, t)
 
     def _on_lb_unhealthy(self, task, t):
+        """The load balancer reports the target unhealthy; ECS notices on its next look
+        (HEALTH_REACT_S later) and replaces the task."""
         if task["desiredStatus"] != "RUNNING" or not self._elb_agrees(task, t, "unhealthy", "lb_unhealthy"):
+            return
+        self._task_at(task, t, "lb_unhealthy_act", HEALTH_REACT_S)
+
+    def _on_lb_unhealthy_act(self, task, t):
+        if task["desiredStatus"] != "RUNNING":
             return
         svc = self.services_by_arn.get(task["svc"])
         tg, ip, port = task["targets"][0]
@@ -548,6 +559,8 @@ class TaskLifecycle:
                 self._event(svc, t, f"(service {svc['name']}) deregistered 1 targets in (target-group {tg})")
         task["targets"] = []
         if task["lastStatus"] == "RUNNING" and drain and delay:
+            if svc is not None:
+                self._event(svc, t, f"(service {svc['name']}) has begun draining connections on 1 tasks.")
             task["lastStatus"] = "DEACTIVATING"
             self._task_at(task, t, "drained", delay)
         elif task["lastStatus"] in ("RUNNING", "DEACTIVATING"):

@@ -89,7 +89,7 @@ class Validation:
                 raise invalid(f"Security group {g} does not belong to the VPC of the subnets ({', '.join(sorted(vpcs))}).")
         return vpcs.pop() if vpcs else None
 
-    def _check_target_group(self, arn, td, lb, awsvpc):
+    def _check_target_group(self, arn, td, lb, awsvpc, must_be_forwarded=True):
         elb = self._svc_opt("elbv2")
         if elb is None:
             return
@@ -99,7 +99,7 @@ class Validation:
         if awsvpc and tg.get("TargetType", "ip") != "ip":
             raise invalid(f"The provided target group {arn} has target type {tg.get('TargetType')}, which is "
                           "incompatible with the awsvpc network mode specified in the task definition.")
-        if not elb.target_group_forwarded(arn):
+        if must_be_forwarded and not elb.target_group_forwarded(arn):
             raise invalid(f"The target group with targetGroupArn {arn} does not have an associated load balancer.")
 
     def validate_load_balancers(self, svc, td):
@@ -134,7 +134,8 @@ class Validation:
         alt = adv["alternateTargetGroupArn"]
         if alt == lb["targetGroupArn"]:
             raise invalid("alternateTargetGroupArn must differ from targetGroupArn.")
-        self._check_target_group(alt, td, lb, awsvpc)
+        # the alternate group gets traffic only through ECS's weight shifts
+        self._check_target_group(alt, td, lb, awsvpc, must_be_forwarded=False)
         elb = self._svc_opt("elbv2")
         for key in ("productionListenerRule", "testListenerRule"):
             rule_arn = adv.get(key)

@@ -3,7 +3,8 @@ served over a plain RFC 6455 WebSocket on the fake's port.
 
 The server reads the request head of GET /_fake/exec/<session-id> and hands the raw
 socket to serve(); this module answers the WebSocket handshake, checks the token in the
-first (text) frame, then plays the agent: binary messages with the 116-byte header and
+first (text) frame, sends a start_publication (which clients ignore), then plays the
+agent: binary messages with the 116-byte header and
 SHA-256 digest, sequence numbers, acknowledgements, resending its own unacknowledged
 output every 200 ms, in-order delivery of the client's input with buffering and
 duplicate suppression, an optional SessionType handshake, the KMSEncryption handshake
@@ -26,7 +27,7 @@ import struct
 import time
 import uuid
 
-from fakeaws import containers
+from fakeaws.ecs_shell import Shell
 
 GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 RESEND_S = 0.2
@@ -38,7 +39,8 @@ CLOSE_ACK_WAIT_S = 2.0
 AGENT_VERSION = "3.3.1142.0"
 
 PT_OUTPUT, PT_SIZE, PT_HS_REQ, PT_HS_RESP, PT_HS_DONE = 1, 3, 5, 6, 7
-PT_ENC_REQ, PT_ENC_RESP = 8, 9
+PT_ENC_REQ, PT_ENC_RESP, PT_FLAG = 8, 9, 10
+FLAG_TERMINATE = 2
 
 
 # ---------------------------------------------------------------- message framing
@@ -229,6 +231,7 @@ class Agent:
         self.hs_responses = []     # handshake payloads from the client (type, payload)
         self.enc_key = self.dec_key = None
         self.eof = False
+        self.terminate = False     # the client sent Flag TerminateSession
         self.stats = {"resent": 0, "dropped_out": 0, "dropped_in": 0, "dup_in": 0}
 
     # -- sending
@@ -358,6 +361,8 @@ class Agent:
             self.stdin.append(payload)
         elif pt in (PT_HS_RESP, PT_ENC_RESP):
             self.hs_responses.append((pt, payload))
+        elif pt == PT_FLAG and len(payload) >= 4 and struct.unpack(">I", payload[:4])[0] == FLAG_TERMINATE:
+            self.terminate = True
         # Size (3), Flag (10) and anything else: nothing to do for a fake pty.
 
 
@@ -403,6 +408,8 @@ def _serve(world, session_id, sock, path, headers, initial):
         return
     agent = Agent(world, session, fs, ws, random.Random(seed))
     agent.client_id = opened.get("ClientId", "")
+    # the service tells the client it may publish; clients ignore it (protocol doc, 4)
+    ws.send_frame(2, encode_message("start_publication", 0, 0, 0, b"{}"))
     try:
         _run(world, ecs, session, agent)
     except _Gone:
@@ -528,8 +535,14 @@ def _run(world, ecs, session, agent):
         pass
 
 
+def _task_gone(world, session):
+    ecs = world.services.get("ecs")
+    tk = ecs.tasks.get(session["task_id"]) if ecs is not None else None
+    return tk is None or tk["desiredStatus"] != "RUNNING"
+
+
 def _run_command(world, session, agent):
-    sh = containers.Shell(agent.fs, session.get("env"), seed=agent.rng.getrandbits(32),
+    sh = Shell(agent.fs, session.get("env"), seed=agent.rng.getrandbits(32),
                           hostname=session.get("hostname", "ip-10-0-0-1"))
     gen = sh.run_exec_command(session["command"])
     pending = b""
@@ -538,6 +551,10 @@ def _run_command(world, session, agent):
     send_value = None
     done = False
     while not done or pending:
+        if _task_gone(world, session):
+            return "The session was terminated because the task stopped."
+        if agent.terminate:
+            return None
         # send what fits in the window
         while pending and len(agent.unacked) < WINDOW:
             chunk, pending = pending[:CHUNK], pending[CHUNK:]

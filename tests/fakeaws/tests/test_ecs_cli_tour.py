@@ -84,22 +84,23 @@ class Tour:
 
 
 def network(t):
-    vpc = t.aws("ec2", "create-vpc", "--cidr-block", "10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [t.aws("ec2", "create-subnet", "--vpc-id", vpc, "--cidr-block", f"10.0.{i}.0/24",
-                     "--availability-zone", f"us-east-1{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
-    sg = t.aws("ec2", "create-security-group", "--group-name", "web", "--description", "web",
-               "--vpc-id", vpc)["GroupId"]
-    lb = t.aws("elbv2", "create-load-balancer", "--name", "tour", "--scheme", "internal", "--type", "application",
-               "--subnets", *subnets, "--security-groups", sg)["LoadBalancers"][0]["LoadBalancerArn"]
-    tg = t.aws("elbv2", "create-target-group", "--name", "web", "--protocol", "HTTP", "--port", "8080",
-               "--vpc-id", vpc, "--target-type", "ip", "--health-check-interval-seconds", "5",
-               "--health-check-timeout-seconds", "2", "--healthy-threshold-count", "2")["TargetGroups"][0]["TargetGroupArn"]
-    lonely = t.aws("elbv2", "create-target-group", "--name", "lonely", "--protocol", "HTTP", "--port", "8080",
-                   "--vpc-id", vpc, "--target-type", "ip")["TargetGroups"][0]["TargetGroupArn"]
-    t.fake.client("elbv2").modify_target_group_attributes(
+    """The network around the service (botocore: the CLI tour is about ECS)."""
+    ec2, elb = t.fake.client("ec2"), t.fake.client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{z}")
+               ["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
+    sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    lb = elb.create_load_balancer(Name="tour", Scheme="internal", Type="application", Subnets=subnets,
+                                  SecurityGroups=[sg])["LoadBalancers"][0]["LoadBalancerArn"]
+    tg = elb.create_target_group(Name="web", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip",
+                                 HealthCheckIntervalSeconds=5, HealthCheckTimeoutSeconds=2,
+                                 HealthyThresholdCount=2)["TargetGroups"][0]["TargetGroupArn"]
+    lonely = elb.create_target_group(Name="lonely", Protocol="HTTP", Port=8080, VpcId=vpc,
+                                     TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+    elb.modify_target_group_attributes(
         TargetGroupArn=tg, Attributes=[{"Key": "deregistration_delay.timeout_seconds", "Value": "10"}])
-    t.fake.client("elbv2").create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80,
-                                           DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+    elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80,
+                        DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
     return vpc, subnets, sg, tg, lonely
 
 

@@ -313,6 +313,7 @@ def test_cat_token_written_at_start():
     assert out == token, (out, token)
     assert c.closed_msg and c.closed_msg["MessageType"] == "channel_closed" and c.closed_msg["Output"] == ""
     assert c.ws_closed == 1000
+    assert c.received[0]["type"] == "start_publication", "the service's start_publication comes first"
     raw = b"".join(m["payload"] for m in c.received if m["type"] == "output_stream_data")
     assert raw.endswith(b"\r\n") and b"\n" not in raw.replace(b"\r\n", b"")
     # a session is single-use
@@ -484,10 +485,32 @@ def test_kms_encrypted_session():
     assert out == b"" and "KMSEncryption failed" in c.closed_msg["Output"], c.closed_msg
 
 
+def test_session_ends_when_the_task_stops():
+    w, task = setup()
+    c = exchange(w, task, "sleep 30")
+    time.sleep(0.3)
+    with w.lock:
+        assert w.svc("ecs").stop_task_as_crash(task["taskArn"].rsplit("/", 1)[1])
+    t0 = time.time()
+    out = c.run(timeout=10)
+    assert time.time() - t0 < 5 and out == b""
+    assert "task stopped" in c.closed_msg["Output"], c.closed_msg
+
+
+def test_terminate_flag_ends_the_session():
+    w, task = setup()
+    c = exchange(w, task, "sleep 30")
+    c.send_input(10, struct.pack(">I", 2))
+    t0 = time.time()
+    out = c.run(timeout=10)
+    assert time.time() - t0 < 5 and out == b"" and c.closed_msg["Output"] == ""
+
+
 if __name__ == "__main__":
     run_tests([test_uuid_swap_matches_doc_example, test_execute_command_preconditions,
                test_cat_token_written_at_start, test_exit_code_wrapper_and_sh,
                test_resend_until_acked_and_duplicates_acked_again,
                test_input_reordered_and_duplicated_is_delivered_once_in_order, test_client_resends_lost_input,
                test_injected_faults_keep_output_exact, test_big_output_exact, test_bad_token_closes,
-               test_session_type_handshake, test_kms_encrypted_session])
+               test_session_type_handshake, test_kms_encrypted_session, test_session_ends_when_the_task_stops,
+               test_terminate_flag_ends_the_session])

@@ -70,6 +70,24 @@ def test_sh_c():
         assert got == (out, rc), (cmd, got)
 
 
+def test_pipelines():
+    fs = containers.Filesystem()
+    fs.write("/a", "hello\nworld\nthree\n")
+    cases = [("sh -c 'yes | head -c 10'", b"y\n" * 5, 0),
+             ("sh -c 'cat /a | head -n 2'", b"hello\nworld\n", 0),
+             ("sh -c 'cat /a | wc -l'", b"3\n", 0),
+             ("sh -c 'head -c 3000 /dev/zero | base64 -w0 | wc -c'", b"4000\n", 0),
+             ("sh -c 'seq 1 5 | sha256sum'", b"f6b49467f595b1a44e442c198b3df4d221e88efcaabc26254f8e0ad4f79b6242  -\n", 0),
+             ("sh -c 'false | true; echo $?'", b"0\n", 0),
+             ("sh -c 'echo \"a|b\" | cat'", b"a|b\n", 0),
+             ("sh -c 'cat /a | head -c 4 > /o; cat /o'", b"hell", 0),
+             ("base64 /a", b"aGVsbG8Kd29ybGQKdGhyZWUK\n", 0),
+             ("sh -c 'head -c 1048576 /dev/urandom | wc -c'", b"1048576\n", 0)]
+    for cmd, out, rc in cases:
+        got = run(cmd, fs)
+        assert got == (out, rc), (cmd, got)
+
+
 def test_interactive_shell_echoes_and_runs_lines():
     out, rc = run("sh", inputs=[b"echo h", b"ix\x7f\r", b"exit 4\r"])
     assert out == b"# echo hix\b \b\nhi\n# exit 4\n", out
@@ -97,5 +115,5 @@ def test_seed_from_fixture():
 
 
 if __name__ == "__main__":
-    run_tests([test_direct_commands, test_printf, test_sh_c, test_interactive_shell_echoes_and_runs_lines,
+    run_tests([test_direct_commands, test_printf, test_sh_c, test_pipelines, test_interactive_shell_echoes_and_runs_lines,
                test_seed_from_fixture])

@@ -127,7 +127,20 @@ class ECS(Validation, TaskLifecycle, Deployments, Service):
         if not c["settings"]:
             c["settings"] = [{"name": "containerInsights", "value": "disabled"}]
         self.clusters[(ctx.region, name)] = c
+        self._ensure_service_linked_role(ctx)
         return {"cluster": cluster_shape(self, c, ("TAGS", "SETTINGS"))}
+
+    def _ensure_service_linked_role(self, ctx):
+        """Like AWS, the first cluster creates AWSServiceRoleForECS when it is missing."""
+        iam = self._svc_opt("iam")
+        roles = getattr(iam, "roles", None)
+        if iam is None or roles is None or "AWSServiceRoleForECS" in roles \
+                or not hasattr(iam, "CreateServiceLinkedRole"):
+            return
+        try:
+            iam.CreateServiceLinkedRole({"AWSServiceName": "ecs.amazonaws.com"}, ctx)
+        except AwsError:
+            pass
 
     def _check_cluster_config(self, cfg):
         ecc = (cfg or {}).get("executeCommandConfiguration") or {}
@@ -363,7 +376,12 @@ class ECS(Validation, TaskLifecycle, Deployments, Service):
             cfg.setdefault("deploymentCircuitBreaker", svc["deploymentConfiguration"].get("deploymentCircuitBreaker"))
             cfg.setdefault("strategy", svc["deploymentConfiguration"].get("strategy", "ROLLING"))
             new["deploymentConfiguration"] = cfg
-        self.validate_service(ctx, c, new, td)
+        if redeploy:  # a new deployment checks everything; scaling or settings alone do not
+            self.validate_service(ctx, c, new, td)
+        else:
+            self.validate_deployment(new)
+            if req.get("deploymentConfiguration") is not None:
+                self.validate_load_balancers(new, td)
         t = self.now()
         svc.update(new)
         if svc["deployments"]:

@@ -1,0 +1,279 @@
+/* Cloud Map: request helpers, operations and their waiter, namespaces, tags. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_paginate.h"
+#include "servicediscovery_internal.h"
+#include "xalloc.h"
+
+int sdi_call(aws_client *c, const char *operation, cJSON *in, cJSON **out, aws_error *err)
+{
+    cJSON *resp = NULL;
+    int rc = aws_json_call(c, "servicediscovery", operation, in, &resp, err);
+    cJSON_Delete(in);
+    if (out)
+        *out = rc == 0 ? resp : NULL;
+    else
+        cJSON_Delete(resp);
+    if (rc != 0)
+        aws_error_prefix(err, "%s: ", operation);
+    return rc;
+}
+
+int sdi_list(aws_client *c, const char *operation, const cJSON *in, const sd_filter *filters,
+             size_t nfilters, int page_size, const char *items, cJSON **all, aws_error *err)
+{
+    cJSON *req = in ? cJSON_Duplicate(in, 1) : cJSON_CreateObject();
+    if (nfilters > 0) {
+        cJSON *arr = cJSON_AddArrayToObject(req, "Filters");
+        for (size_t i = 0; i < nfilters; i++) {
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, "Name", filters[i].name ? filters[i].name : "");
+            cJSON *vals = cJSON_AddArrayToObject(f, "Values");
+            if (filters[i].value)
+                cJSON_AddItemToArray(vals, cJSON_CreateString(filters[i].value));
+            for (size_t k = 0; filters[i].values && filters[i].values[k]; k++)
+                cJSON_AddItemToArray(vals, cJSON_CreateString(filters[i].values[k]));
+            if (filters[i].condition)
+                cJSON_AddStringToObject(f, "Condition", filters[i].condition);
+            cJSON_AddItemToArray(arr, f);
+        }
+    }
+    if (page_size > 0)
+        cJSON_AddNumberToObject(req, "MaxResults", page_size);
+    aws_page_spec ps = {.in_token = "NextToken", .out_token = "NextToken", .items = items};
+    int rc = aws_json_paginate(c, "servicediscovery", operation, req, &ps, all, err);
+    cJSON_Delete(req);
+    if (rc != 0)
+        aws_error_prefix(err, "%s: ", operation);
+    return rc;
+}
+
+void sdi_add_tags(cJSON *in, const svc_tags *tags)
+{
+    if (!tags || tags->n == 0)
+        return;
+    cJSON *arr = cJSON_AddArrayToObject(in, "Tags");
+    for (size_t i = 0; i < tags->n; i++) {
+        cJSON *t = cJSON_CreateObject();
+        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
+        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
+        cJSON_AddItemToArray(arr, t);
+    }
+}
+
+void *sdi_grow(void **items, size_t *n, size_t sz)
+{
+    *items = xrealloc(*items, (*n + 1) * sz);
+    char *p = (char *)*items + *n * sz;
+    memset(p, 0, sz);
+    (*n)++;
+    return p;
+}
+
+static cJSON *input1(const char *name, const char *value)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, name, value ? value : "");
+    return in;
+}
+
+/* ---- operations ----------------------------------------------------------------- */
+
+void sd_operation_free(sd_operation *op)
+{
+    free(op->id);
+    free(op->type);
+    free(op->status);
+    free(op->error_code);
+    free(op->error_message);
+    svc_tags_free(&op->targets);
+    memset(op, 0, sizeof *op);
+}
+
+int sd_get_operation(aws_client *c, const char *operation_id, sd_operation *out,
+                     aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *resp;
+    if (sdi_call(c, "GetOperation", input1("OperationId", operation_id), &resp, err) != 0)
+        return -1;
+    const cJSON *op = cJSON_GetObjectItemCaseSensitive(resp, "Operation"), *t;
+    out->id = netsvc_dup(op, "Id");
+    out->type = netsvc_dup(op, "Type");
+    out->status = netsvc_dup(op, "Status");
+    out->error_code = netsvc_dup(op, "ErrorCode");
+    out->error_message = netsvc_dup(op, "ErrorMessage");
+    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(op, "Targets"))
+        if (t->string && cJSON_IsString(t))
+            svc_tags_add(&out->targets, t->string, t->valuestring);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+typedef struct {
+    aws_client *c;
+    const char *id;
+    sd_operation last;
+} op_wait;
+
+static int op_poll(void *ctx, char *state, size_t size, aws_error *err)
+{
+    op_wait *w = ctx;
+    sd_operation_free(&w->last);
+    if (sd_get_operation(w->c, w->id, &w->last, err) != 0)
+        return -1;
+    snprintf(state, size, "%s", w->last.status);
+    if (strcmp(w->last.status, "SUCCESS") == 0)
+        return 1;
+    if (strcmp(w->last.status, "FAIL") == 0) {
+        aws_error_set(err, AWS_ERR_SERVICE,
+                      w->last.error_code[0] ? w->last.error_code : "OperationFailed",
+                      "operation %s (%s) failed: %s", w->id, w->last.type,
+                      w->last.error_message[0] ? w->last.error_message : "no reason given");
+        return -1;
+    }
+    return 0;
+}
+
+int sd_wait_operation(aws_client *c, const char *operation_id, const netsvc_wait_opts *o,
+                      sd_operation *out, aws_error *err)
+{
+    op_wait w = {c, operation_id, {0}};
+    char what[200];
+    snprintf(what, sizeof what, "Cloud Map operation %s to finish", operation_id);
+    int rc = netsvc_wait(o, 60, 5, what, op_poll, &w, err);
+    if (rc == 0 && out)
+        *out = w.last;
+    else
+        sd_operation_free(&w.last);
+    return rc;
+}
+
+/* ---- namespaces ------------------------------------------------------------------ */
+
+static void read_namespace(const cJSON *j, sd_namespace *ns)
+{
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "Properties");
+    ns->id = netsvc_dup(j, "Id");
+    ns->arn = netsvc_dup(j, "Arn");
+    ns->name = netsvc_dup(j, "Name");
+    ns->type = netsvc_dup(j, "Type");
+    ns->description = netsvc_dup(j, "Description");
+    ns->hosted_zone_id = netsvc_dup2(p, "DnsProperties", "HostedZoneId");
+    ns->http_name = netsvc_dup2(p, "HttpProperties", "HttpName");
+    ns->creator_request_id = netsvc_dup(j, "CreatorRequestId");
+    ns->service_count = aws_json_int(j, "ServiceCount", 0);
+}
+
+void sd_namespace_free(sd_namespace *ns)
+{
+    free(ns->id);
+    free(ns->arn);
+    free(ns->name);
+    free(ns->type);
+    free(ns->description);
+    free(ns->hosted_zone_id);
+    free(ns->http_name);
+    free(ns->creator_request_id);
+    memset(ns, 0, sizeof *ns);
+}
+
+void sd_namespaces_free(sd_namespaces *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        sd_namespace_free(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int sd_create_private_dns_namespace(aws_client *c, const char *name, const char *vpc_id,
+                                    const char *creator_request_id, const char *description,
+                                    const svc_tags *tags, char **operation_id, aws_error *err)
+{
+    *operation_id = NULL;
+    cJSON *in = input1("Name", name), *resp;
+    cJSON_AddStringToObject(in, "Vpc", vpc_id ? vpc_id : "");
+    if (creator_request_id)
+        cJSON_AddStringToObject(in, "CreatorRequestId", creator_request_id);
+    if (description)
+        cJSON_AddStringToObject(in, "Description", description);
+    sdi_add_tags(in, tags);
+    if (sdi_call(c, "CreatePrivateDnsNamespace", in, &resp, err) != 0)
+        return -1;
+    *operation_id = netsvc_dup(resp, "OperationId");
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int sd_list_namespaces(aws_client *c, const sd_filter *filters, size_t nfilters, int page_size,
+                       sd_namespaces *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *items, *e;
+    if (sdi_list(c, "ListNamespaces", NULL, filters, nfilters, page_size, "Namespaces", &items,
+                 err) != 0)
+        return -1;
+    cJSON_ArrayForEach(e, items)
+        read_namespace(e, sdi_grow((void **)&out->items, &out->n, sizeof *out->items));
+    cJSON_Delete(items);
+    return 0;
+}
+
+int sd_get_namespace(aws_client *c, const char *id, sd_namespace *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *resp;
+    if (sdi_call(c, "GetNamespace", input1("Id", id), &resp, err) != 0)
+        return -1;
+    read_namespace(cJSON_GetObjectItemCaseSensitive(resp, "Namespace"), out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int sd_delete_namespace(aws_client *c, const char *id, char **operation_id, aws_error *err)
+{
+    cJSON *resp;
+    if (operation_id)
+        *operation_id = NULL;
+    if (sdi_call(c, "DeleteNamespace", input1("Id", id), &resp, err) != 0)
+        return -1;
+    if (operation_id)
+        *operation_id = netsvc_dup(resp, "OperationId");
+    cJSON_Delete(resp);
+    return 0;
+}
+
+/* ---- tags --------------------------------------------------------------------------- */
+
+int sd_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *resp;
+    if (sdi_call(c, "ListTagsForResource", input1("ResourceARN", arn), &resp, err) != 0)
+        return -1;
+    netsvc_tags(resp, "Tags", "Key", "Value", out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int sd_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
+{
+    cJSON *in = input1("ResourceARN", arn);
+    cJSON_AddArrayToObject(in, "Tags");
+    if (tags && tags->n) {
+        cJSON_DeleteItemFromObjectCaseSensitive(in, "Tags");
+        sdi_add_tags(in, tags);
+    }
+    return sdi_call(c, "TagResource", in, NULL, err);
+}
+
+int sd_untag_resource(aws_client *c, const char *arn, const char *const *keys, aws_error *err)
+{
+    cJSON *in = input1("ResourceARN", arn);
+    cJSON *arr = cJSON_AddArrayToObject(in, "TagKeys");
+    for (size_t i = 0; keys && keys[i]; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(keys[i]));
+    return sdi_call(c, "UntagResource", in, NULL, err);
+}

@@ -1,0 +1,450 @@
+/*
+ * IAM roles: per service an execution role (pulls images, writes logs, reads the
+ * service's secrets) and, when the service needs one, a task role (its permissions and
+ * ECS Exec); per stack an infrastructure role when ECS must manage EBS volumes or
+ * blue/green traffic. All live under the path /ecsdeploy/STACK/, which is how they are
+ * found again (one ListRoles call, then the details of each role side by side).
+ *
+ * Properties: name, path, trust (a policy object), managed (sorted ARNs), inline
+ * ({policy name: document}).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "iam.h"
+#include "res.h"
+#include "spec_names.h"
+#include "xalloc.h"
+
+extern const res_kind res_role;
+
+#define INLINE_NAME "ecsdeploy"
+
+/* ---- building ---------------------------------------------------------------------- */
+
+static cJSON *trust_for(const char *service_principal)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "Version", "2012-10-17");
+    cJSON *st = cJSON_AddArrayToObject(doc, "Statement");
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(s, "Effect", "Allow");
+    cJSON *p = cJSON_AddObjectToObject(s, "Principal");
+    cJSON_AddStringToObject(p, "Service", service_principal);
+    cJSON_AddStringToObject(s, "Action", "sts:AssumeRole");
+    cJSON_AddItemToArray(st, s);
+    return doc;
+}
+
+static cJSON *statement(const char *const *actions, size_t nactions, cJSON *resources)
+{
+    cJSON *s = cJSON_CreateObject();
+    cJSON_AddStringToObject(s, "Effect", "Allow");
+    cJSON *a = cJSON_AddArrayToObject(s, "Action");
+    for (size_t i = 0; i < nactions; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(actions[i]));
+    cJSON_AddItemToObject(s, "Resource", resources);
+    return s;
+}
+
+static cJSON *policy_doc(cJSON *statements)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON_AddStringToObject(doc, "Version", "2012-10-17");
+    cJSON_AddItemToObject(doc, "Statement", statements);
+    return doc;
+}
+
+/* The ARN of a stack secret: a reference, since AWS adds a random suffix. */
+static cJSON *secret_arn(const spec_stack *s, const char *secret)
+{
+    char *id = xasprintf("secret/%s", secret);
+    cJSON *r = res_ref(id, "arn");
+    free(id);
+    (void)s;
+    return r;
+}
+
+static cJSON *role_props(const res_graph *g, const char *name, const char *principal)
+{
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "name", name);
+    char *path = xasprintf("/ecsdeploy/%s/", g->stack->name);
+    cJSON_AddStringToObject(d, "path", path);
+    free(path);
+    cJSON_AddItemToObject(d, "trust", trust_for(principal));
+    cJSON_AddArrayToObject(d, "managed");
+    cJSON_AddObjectToObject(d, "inline");
+    return d;
+}
+
+static void add_managed(const res_graph *g, cJSON *props, const char *path, const char *name)
+{
+    char *arn = xasprintf("arn:%s:iam::aws:policy%s%s", g->partition, path, name);
+    cJSON_AddItemToArray(cJSON_GetObjectItem(props, "managed"), cJSON_CreateString(arn));
+    free(arn);
+}
+
+static void depend_on_secret(res_graph *g, res_node *n, const char *secret)
+{
+    char *id = xasprintf("secret/%s", secret);
+    res_node_depend(n, res_graph_find(g, id));
+    free(id);
+}
+
+static void build_execution_role(res_graph *g, const spec_service *svc)
+{
+    char *name = spec_name_execution_role(g->stack->name, svc->name);
+    cJSON *d = role_props(g, name, "ecs-tasks.amazonaws.com");
+    add_managed(g, d, "/service-role/", "AmazonECSTaskExecutionRolePolicy");
+    cJSON *secrets = cJSON_CreateArray();
+    char *label = xasprintf("execution role %s", name);
+    res_node *n = res_graph_add(g, &res_role, "", label, d);
+    free(n->id);
+    n->id = xasprintf("role/exec-%s", svc->name);
+    n->spec = svc;
+    for (size_t c = 0; c < svc->ncontainers; c++)
+        for (size_t k = 0; k < svc->containers[c].nsecrets; k++) {
+            const char *secret = svc->containers[c].secrets[k].secret;
+            cJSON_AddItemToArray(secrets, secret_arn(g->stack, secret));
+            depend_on_secret(g, n, secret);
+        }
+    if (cJSON_GetArraySize(secrets) > 0) {
+        static const char *const read[] = {"secretsmanager:GetSecretValue"};
+        cJSON *st = cJSON_CreateArray();
+        cJSON_AddItemToArray(st, statement(read, 1, secrets));
+        cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
+    } else {
+        cJSON_Delete(secrets);
+    }
+    free(label);
+    free(name);
+}
+
+static void add_bucket_statements(const res_graph *g, const spec_permission *p, cJSON *st)
+{
+    const spec_bucket *b = spec_find_bucket(g->stack, p->bucket);
+    const char *bname = b ? b->bucket_name : p->bucket;
+    static const char *const list[] = {"s3:ListBucket", "s3:GetBucketLocation"};
+    static const char *const read[] = {"s3:GetObject"};
+    static const char *const write[] = {"s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"};
+    cJSON *bucket = cJSON_CreateArray();
+    char *arn = xasprintf("arn:%s:s3:::%s", g->partition, bname);
+    cJSON_AddItemToArray(bucket, cJSON_CreateString(arn));
+    cJSON_AddItemToArray(st, statement(list, 2, bucket));
+    char *objects = xasprintf("%s/%s*", arn, p->prefix ? p->prefix : "");
+    if (p->access == SPEC_ACCESS_READ || p->access == SPEC_ACCESS_READ_WRITE) {
+        cJSON *r = cJSON_CreateArray();
+        cJSON_AddItemToArray(r, cJSON_CreateString(objects));
+        cJSON_AddItemToArray(st, statement(read, 1, r));
+    }
+    if (p->access == SPEC_ACCESS_WRITE || p->access == SPEC_ACCESS_READ_WRITE) {
+        cJSON *r = cJSON_CreateArray();
+        cJSON_AddItemToArray(r, cJSON_CreateString(objects));
+        cJSON_AddItemToArray(st, statement(write, 3, r));
+    }
+    free(objects);
+    free(arn);
+}
+
+static void build_task_role(res_graph *g, const spec_service *svc)
+{
+    if (svc->npermissions == 0 && !svc->exec)
+        return;
+    char *name = spec_name_task_role(g->stack->name, svc->name);
+    cJSON *d = role_props(g, name, "ecs-tasks.amazonaws.com");
+    char *label = xasprintf("task role %s", name);
+    res_node *n = res_graph_add(g, &res_role, "", label, d);
+    free(n->id);
+    n->id = xasprintf("role/task-%s", svc->name);
+    n->spec = svc;
+    cJSON *st = cJSON_CreateArray();
+    for (size_t i = 0; i < svc->npermissions; i++) {
+        const spec_permission *p = &svc->permissions[i];
+        if (p->kind == SPEC_PERM_BUCKET) {
+            add_bucket_statements(g, p, st);
+        } else if (p->kind == SPEC_PERM_SECRET) {
+            static const char *const read[] = {"secretsmanager:GetSecretValue",
+                                               "secretsmanager:DescribeSecret"};
+            cJSON *r = cJSON_CreateArray();
+            cJSON_AddItemToArray(r, secret_arn(g->stack, p->secret));
+            cJSON_AddItemToArray(st, statement(read, 2, r));
+            depend_on_secret(g, n, p->secret);
+        } else {
+            cJSON *raw = cJSON_Parse(p->statement_json);
+            if (raw)
+                cJSON_AddItemToArray(st, raw);
+        }
+    }
+    if (svc->exec) {
+        static const char *const channels[] = {
+            "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+            "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"};
+        cJSON *any = cJSON_CreateArray();
+        cJSON_AddItemToArray(any, cJSON_CreateString("*"));
+        cJSON_AddItemToArray(st, statement(channels, 4, any));
+    }
+    cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
+    free(label);
+    free(name);
+}
+
+static void build_infrastructure_role(res_graph *g)
+{
+    int volumes = 0, traffic = 0;
+    for (size_t i = 0; i < g->stack->nservices; i++) {
+        const spec_service *svc = &g->stack->services[i];
+        for (size_t v = 0; v < svc->nvolumes; v++)
+            volumes |= svc->volumes[v].kind == SPEC_VOL_EBS;
+        traffic |= svc->has_load_balancer && svc->deployment.strategy != SPEC_DEPLOY_ROLLING;
+    }
+    if (!volumes && !traffic)
+        return;
+    char *name = spec_name_infrastructure_role(g->stack->name);
+    cJSON *d = role_props(g, name, "ecs.amazonaws.com");
+    if (traffic)
+        add_managed(g, d, "/service-role/", "AmazonECSInfrastructureRolePolicyForLoadBalancers");
+    if (volumes)
+        add_managed(g, d, "/service-role/", "AmazonECSInfrastructureRolePolicyForVolumes");
+    char *label = xasprintf("infrastructure role %s", name);
+    res_graph_add(g, &res_role, "infra", label, d);
+    free(label);
+    free(name);
+}
+
+static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < s->nservices; i++) {
+        build_execution_role(g, &s->services[i]);
+        build_task_role(g, &s->services[i]);
+    }
+    build_infrastructure_role(g);
+    return 0;
+}
+
+/* ---- reading ----------------------------------------------------------------------- */
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The actual properties of one role: trust, sorted managed ARNs, inline documents. */
+static int read_role(res_ctx *ctx, const char *name, iam_role *role, cJSON **props, aws_error *err)
+{
+    if (iam_get_role(ctx->aws, name, role, err) != 0)
+        return -1;
+    svc_strings managed = {0}, inline_names = {0};
+    if (iam_list_attached_role_policies(ctx->aws, name, 0, &managed, err) != 0 ||
+        iam_list_role_policies(ctx->aws, name, 0, &inline_names, err) != 0) {
+        svc_strings_free(&managed);
+        return -1;
+    }
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", role->name);
+    res_prop_str(p, "path", role->path);
+    cJSON *trust = role->trust_policy ? cJSON_Parse(role->trust_policy) : NULL;
+    cJSON_AddItemToObject(p, "trust", trust ? trust : cJSON_CreateNull());
+    qsort(managed.items, managed.n, sizeof *managed.items, compare_strings);
+    cJSON *m = cJSON_AddArrayToObject(p, "managed");
+    for (size_t i = 0; i < managed.n; i++)
+        cJSON_AddItemToArray(m, cJSON_CreateString(managed.items[i]));
+    cJSON *in = cJSON_AddObjectToObject(p, "inline");
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < inline_names.n; i++) {
+        char *doc = NULL;
+        rc = iam_get_role_policy(ctx->aws, name, inline_names.items[i], &doc, err);
+        cJSON *parsed = doc ? cJSON_Parse(doc) : NULL;
+        cJSON_AddItemToObject(in, inline_names.items[i], parsed ? parsed : cJSON_CreateNull());
+        free(doc);
+    }
+    res_prop_str(p, "arn", role->arn);
+    svc_strings_free(&managed);
+    svc_strings_free(&inline_names);
+    if (rc != 0) {
+        cJSON_Delete(p);
+        return -1;
+    }
+    *props = p;
+    return 0;
+}
+
+typedef struct {
+    res_ctx *ctx;
+    iam_roles *roles;
+    res_found_list *out;
+    pthread_mutex_t lock;
+} discovery;
+
+static int discover_one(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    iam_role role = {0};
+    cJSON *props = NULL;
+    int rc = read_role(d->ctx, d->roles->items[i].name, &role, &props, err);
+    if (rc != 0 && strcmp(err->code, "NoSuchEntity") == 0)
+        rc = 0; /* deleted meanwhile */
+    const char *id = svc_tags_get(&role.tags, RES_TAG_ID);
+    if (rc == 0 && props && id && res_tags_match(d->ctx, &role.tags, NULL)) {
+        pthread_mutex_lock(&d->lock);
+        res_found_add(d->out, id, role.name, props);
+        props = NULL;
+        pthread_mutex_unlock(&d->lock);
+    }
+    cJSON_Delete(props);
+    iam_role_free(&role);
+    return rc;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    char *path = xasprintf("/ecsdeploy/%s/", ctx->stack_name);
+    iam_roles roles = {0};
+    int rc = iam_list_roles(ctx->aws, path, 0, &roles, err);
+    free(path);
+    if (rc == 0) {
+        discovery d = {.ctx = ctx, .roles = &roles, .out = out};
+        pthread_mutex_init(&d.lock, NULL);
+        rc = res_parallel(roles.n, 8, discover_one, &d, err);
+        pthread_mutex_destroy(&d.lock);
+    }
+    iam_roles_free(&roles);
+    return rc;
+}
+
+/* ---- changing ---------------------------------------------------------------------- */
+
+static int contains(const cJSON *array, const char *s)
+{
+    for (const cJSON *e = array ? array->child : NULL; e; e = e->next)
+        if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0)
+            return 1;
+    return 0;
+}
+
+/* Make managed and inline policies match desired, given what the role has (NULL: none). */
+static int sync_policies(res_ctx *ctx, const char *name, const cJSON *desired, const cJSON *actual,
+                         aws_error *err)
+{
+    const cJSON *want = cJSON_GetObjectItem(desired, "managed");
+    const cJSON *have = actual ? cJSON_GetObjectItem(actual, "managed") : NULL;
+    for (const cJSON *e = want ? want->child : NULL; e; e = e->next)
+        if (!contains(have, e->valuestring) && iam_attach_role_policy(ctx->aws, name, e->valuestring, err) != 0)
+            return -1;
+    for (const cJSON *e = have ? have->child : NULL; e; e = e->next)
+        if (!contains(want, e->valuestring) && iam_detach_role_policy(ctx->aws, name, e->valuestring, err) != 0)
+            return -1;
+    const cJSON *win = cJSON_GetObjectItem(desired, "inline");
+    const cJSON *hin = actual ? cJSON_GetObjectItem(actual, "inline") : NULL;
+    for (const cJSON *e = win ? win->child : NULL; e; e = e->next) {
+        const cJSON *h = hin ? cJSON_GetObjectItem(hin, e->string) : NULL;
+        if (h && cJSON_Compare(h, e, 1))
+            continue;
+        char *doc = cJSON_PrintUnformatted(e);
+        int rc = iam_put_role_policy(ctx->aws, name, e->string, doc, err);
+        free(doc);
+        if (rc != 0)
+            return -1;
+    }
+    for (const cJSON *e = hin ? hin->child : NULL; e; e = e->next)
+        if (!cJSON_GetObjectItem(win, e->string) &&
+            iam_delete_role_policy(ctx->aws, name, e->string, err) != 0)
+            return -1;
+    return 0;
+}
+
+static int refresh(res_ctx *ctx, res_node *n, const char *name, aws_error *err)
+{
+    iam_role role = {0};
+    cJSON *props = NULL;
+    int rc = read_role(ctx, name, &role, &props, err);
+    if (rc == 0)
+        res_node_set(ctx, n, name, props);
+    iam_role_free(&role);
+    return rc;
+}
+
+static int create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const char *name = cJSON_GetObjectItem(n->desired, "name")->valuestring;
+    char *trust = cJSON_PrintUnformatted(cJSON_GetObjectItem(n->desired, "trust"));
+    svc_tags tags;
+    res_tags_list(ctx, n, &tags);
+    iam_create_role_input in = {.name = name,
+                                .path = cJSON_GetObjectItem(n->desired, "path")->valuestring,
+                                .trust_policy = trust,
+                                .description = n->label,
+                                .tags = &tags};
+    int rc = iam_create_role(ctx->aws, &in, NULL, err);
+    svc_tags_free(&tags);
+    free(trust);
+    cJSON *existing = NULL;
+    if (rc != 0 && strcmp(err->code, "EntityAlreadyExists") == 0) {
+        /* a re-run after a crash: adopt what the first run made */
+        iam_role role = {0};
+        rc = read_role(ctx, name, &role, &existing, err);
+        iam_role_free(&role);
+    }
+    if (rc == 0)
+        rc = sync_policies(ctx, name, n->desired, existing, err);
+    cJSON_Delete(existing);
+    return rc == 0 ? refresh(ctx, n, name, err) : -1;
+}
+
+static int update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const char *name = n->physical_id;
+    const cJSON *trust = cJSON_GetObjectItem(n->desired, "trust");
+    const cJSON *had = n->actual ? cJSON_GetObjectItem(n->actual, "trust") : NULL;
+    if (trust && (!had || !cJSON_Compare(trust, had, 1))) {
+        char *doc = cJSON_PrintUnformatted(trust);
+        int rc = iam_update_assume_role_policy(ctx->aws, name, doc, err);
+        free(doc);
+        if (rc != 0)
+            return -1;
+    }
+    if (sync_policies(ctx, name, n->desired, n->actual, err) != 0)
+        return -1;
+    return refresh(ctx, n, name, err);
+}
+
+static int remove_role(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    cJSON *none = cJSON_CreateObject();
+    cJSON_AddArrayToObject(none, "managed");
+    cJSON_AddObjectToObject(none, "inline");
+    /* read what is attached now: the plan's view may be stale */
+    iam_role role = {0};
+    cJSON *now = NULL;
+    int rc = read_role(ctx, n->physical_id, &role, &now, err);
+    iam_role_free(&role);
+    if (rc != 0) {
+        cJSON_Delete(none);
+        return strcmp(err->code, "NoSuchEntity") == 0 ? 0 : -1;
+    }
+    rc = sync_policies(ctx, n->physical_id, none, now, err);
+    cJSON_Delete(none);
+    cJSON_Delete(now);
+    if (rc == 0)
+        rc = iam_delete_role(ctx->aws, n->physical_id, err);
+    if (rc != 0 && strcmp(err->code, "NoSuchEntity") == 0)
+        rc = 0;
+    return rc;
+}
+
+static const char *const replace_on[] = {"name", "path", NULL};
+static const char *const delete_after[] = {"service", "task_def", NULL};
+
+const res_kind res_role = {
+    .name = "role",
+    .title = "IAM role",
+    .build = build,
+    .discover = discover,
+    .create = create,
+    .update = update,
+    .remove = remove_role,
+    .replace_on = replace_on,
+    .delete_after = delete_after,
+};

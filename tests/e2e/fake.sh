@@ -1,0 +1,41 @@
+# Start and stop the local AWS fake from an end-to-end shell test. Source it after lib.sh:
+#   . tests/e2e/fake.sh; start_fake [extra run flags]; ...; (stopped on exit)
+# Exports AWS_ENDPOINT_URL and test credentials; FAKE_URL is the base URL.
+
+start_fake() {
+    fake_dir=$(mktemp -d)
+    /usr/bin/python3 tests/fakeaws/run --port 0 --time-scale "${FAKE_TIME_SCALE:-0.01}" "$@" \
+        >"$fake_dir/out" 2>"$fake_dir/err" &
+    fake_pid=$!
+    trap stop_fake EXIT INT TERM
+    i=0
+    while [ $i -lt 100 ]; do
+        FAKE_URL=$(sed -n 's/^fakeaws listening on //p' "$fake_dir/out")
+        [ -n "$FAKE_URL" ] && break
+        sleep 0.05
+        i=$((i + 1))
+    done
+    if [ -z "$FAKE_URL" ]; then
+        echo "the fake did not start:"; cat "$fake_dir/err"
+        exit 1
+    fi
+    export AWS_ENDPOINT_URL="$FAKE_URL" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test
+    export AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null
+    export AWS_EC2_METADATA_DISABLED=true ECSDEPLOY_POLL_SECONDS=0.05
+    unset AWS_PROFILE AWS_SESSION_TOKEN AWS_DEFAULT_REGION
+}
+
+stop_fake() {
+    [ -n "${fake_pid:-}" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
+    fake_pid=
+    [ -n "${fake_dir:-}" ] && rm -rf "$fake_dir"
+}
+
+# fake_get PATH: GET a control path (e.g. /_fake/resources) and print the body.
+fake_get() { curl -s "$FAKE_URL$1"; }
+fake_post() { curl -s -X POST -H 'Content-Type: application/json' -d "${2:-{\}}" "$FAKE_URL$1"; }
+
+# How many API calls the fake has seen.
+fake_call_count() {
+    fake_get /_fake/calls | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["calls"] if isinstance(d, dict) else d))'
+}

@@ -1,0 +1,372 @@
+/* ELBv2 client against the fake: listeners, actions, rules, targets and their health. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ec2.h"
+#include "elbv2.h"
+#include "fakeaws_fixture.h"
+
+#define OK(x) ck_assert_msg((x) == 0, "%s failed: %s: %s", #x, err.code, err.message)
+#define FAILS_WITH(x, c)                                                                  \
+    do {                                                                                  \
+        ck_assert_msg((x) == -1, "%s should have failed", #x);                            \
+        ck_assert_msg(strcmp(err.code, (c)) == 0, "%s: code %s (%s), wanted %s", #x,      \
+                      err.code, err.message, (c));                                        \
+    } while (0)
+
+#define CERT "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-demo"
+
+static aws_client *cl;
+static char *vpc, *lb, *tg_a, *tg_b;
+static const netsvc_wait_opts wait_opts = {.max_attempts = 300, .delay_s = 0.05};
+
+static char *make_tg(const char *name)
+{
+    aws_error err;
+    elbv2_tg_in in = {.name = name, .protocol = "HTTP", .port = 8080, .vpc_id = vpc,
+                      .target_type = "ip",
+                      .health = {.path = "/healthz", .interval = 5, .timeout = 2,
+                                 .healthy_threshold = 2}};
+    elbv2_tg t;
+    OK(elbv2_create_target_group(cl, &in, &t, &err));
+    char *arn = strdup(t.arn);
+    elbv2_tg_free(&t);
+    return arn;
+}
+
+/* A VPC with an internet gateway, two subnets, an active load balancer, two groups. */
+static void setup(void)
+{
+    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
+    aws_client_options o = {0};
+    aws_error err;
+    OK(aws_client_new(&o, &cl, &err));
+    ec2_vpc v;
+    OK(ec2_create_vpc(cl, "10.70.0.0/16", NULL, &v, &err));
+    vpc = strdup(v.id);
+    ec2_vpc_free(&v);
+    ec2_igw g;
+    OK(ec2_create_internet_gateway(cl, NULL, &g, &err));
+    OK(ec2_attach_internet_gateway(cl, g.id, vpc, &err));
+    ec2_igw_free(&g);
+    char *subnets[3] = {NULL, NULL, NULL};
+    const char *cidrs[] = {"10.70.0.0/24", "10.70.1.0/24"};
+    const char *zones[] = {"us-east-1a", "us-east-1b"};
+    for (int i = 0; i < 2; i++) {
+        ec2_subnet s;
+        OK(ec2_create_subnet(cl, vpc, cidrs[i], zones[i], NULL, &s, &err));
+        subnets[i] = strdup(s.id);
+        ec2_subnet_free(&s);
+    }
+    elbv2_lb_in in = {.name = "demo", .subnets = (const char *const *)subnets};
+    elbv2_lb l;
+    OK(elbv2_create_load_balancer(cl, &in, &l, &err));
+    lb = strdup(l.arn);
+    elbv2_lb_free(&l);
+    free(subnets[0]);
+    free(subnets[1]);
+    tg_a = make_tg("demo-a");
+    tg_b = make_tg("demo-b");
+    OK(elbv2_wait_load_balancer_available(cl, lb, &wait_opts, &err));
+}
+
+static void teardown(void)
+{
+    aws_client_free(cl);
+    free(vpc);
+    free(lb);
+    free(tg_a);
+    free(tg_b);
+}
+
+static char *http_listener(int port, const elbv2_action *a, size_t n)
+{
+    aws_error err;
+    elbv2_listener_in in = {.lb_arn = lb, .protocol = "HTTP", .port = port, .actions = a,
+                            .nactions = n};
+    elbv2_listener li;
+    OK(elbv2_create_listener(cl, &in, &li, &err));
+    char *arn = strdup(li.arn);
+    elbv2_listener_free(&li);
+    return arn;
+}
+
+START_TEST(forward_targets_and_health)
+{
+    aws_error err;
+    elbv2_action fwd = {.type = "forward", .target_group_arn = tg_a};
+    char *listener = http_listener(80, &fwd, 1);
+
+    elbv2_target t[] = {{.id = "10.70.0.10", .port = 8080}, {.id = "10.70.1.11"}};
+    OK(elbv2_register_targets(cl, tg_a, t, 2, &err));
+    FAILS_WITH(elbv2_register_targets(cl, tg_a, NULL, 0, &err), "InvalidParameter");
+    elbv2_target_healths h;
+    OK(elbv2_describe_target_health(cl, tg_a, NULL, 0, &h, &err));
+    ck_assert_uint_eq(h.n, 2);
+    ck_assert_str_eq(h.items[1].id, "10.70.1.11");
+    ck_assert_int_eq(h.items[1].port, 8080);
+    ck_assert_str_eq(h.items[0].state, "initial");
+    ck_assert_str_eq(h.items[0].reason, "Elb.InitialHealthChecking");
+    ck_assert(h.items[0].description[0] != '\0');
+    elbv2_target_healths_free(&h);
+
+    netsvc_wait_opts quick = {.max_attempts = 1, .delay_s = 0.01};
+    FAILS_WITH(elbv2_wait_target_in_service(cl, tg_a, NULL, 0, &quick, &err), "WaiterTimeout");
+    ck_assert_ptr_nonnull(strstr(err.message, "10.70.0.10:8080 initial"));
+    OK(elbv2_wait_target_in_service(cl, tg_a, NULL, 0, &wait_opts, &err));
+    OK(elbv2_describe_target_health(cl, tg_a, t, 1, &h, &err));
+    ck_assert_uint_eq(h.n, 1);
+    ck_assert_str_eq(h.items[0].state, "healthy");
+    ck_assert_str_eq(h.items[0].reason, "");
+    elbv2_target_healths_free(&h);
+
+    /* The group is in use by the listener. */
+    FAILS_WITH(elbv2_delete_target_group(cl, tg_a, &err), "ResourceInUse");
+    elbv2_tgs l;
+    const char *arns[] = {tg_a, NULL};
+    OK(elbv2_describe_target_groups(cl, NULL, arns, NULL, 0, &l, &err));
+    ck_assert_uint_eq(l.items[0].lb_arns.n, 1);
+    ck_assert_str_eq(l.items[0].lb_arns.items[0], lb);
+    elbv2_tgs_free(&l);
+    OK(elbv2_describe_target_groups(cl, lb, NULL, NULL, 0, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    elbv2_tgs_free(&l);
+
+    svc_tags set = {0};
+    svc_tags_add(&set, "deregistration_delay.timeout_seconds", "2");
+    OK(elbv2_modify_target_group_attributes(cl, tg_a, &set, NULL, &err));
+    svc_tags_free(&set);
+    OK(elbv2_deregister_targets(cl, tg_a, t, 1, &err));
+    OK(elbv2_describe_target_health(cl, tg_a, t, 1, &h, &err));
+    ck_assert_str_eq(h.items[0].state, "draining");
+    elbv2_target_healths_free(&h);
+    OK(elbv2_wait_target_deregistered(cl, tg_a, t, 1, &wait_opts, &err));
+    OK(elbv2_describe_target_health(cl, tg_a, NULL, 0, &h, &err));
+    ck_assert_uint_eq(h.n, 1);
+    elbv2_target_healths_free(&h);
+
+    OK(elbv2_delete_listener(cl, listener, &err));
+    OK(elbv2_delete_target_group(cl, tg_a, &err));
+    free(listener);
+}
+END_TEST
+
+START_TEST(listener_actions)
+{
+    aws_error err;
+    elbv2_action fixed = {.type = "fixed-response",
+                          .fixed = {.status_code = "404", .content_type = "text/plain",
+                                    .message_body = "no route"}};
+    char *listener = http_listener(80, &fixed, 1);
+    elbv2_action fwd = {.type = "forward", .target_group_arn = tg_a};
+    elbv2_listener li;
+    FAILS_WITH(elbv2_create_listener(cl, &(elbv2_listener_in){.lb_arn = lb, .protocol = "HTTP",
+                                                             .port = 80, .actions = &fwd,
+                                                             .nactions = 1},
+                                     &li, &err),
+               "DuplicateListener");
+    elbv2_action bad = {.type = "teleport"};
+    FAILS_WITH(elbv2_create_listener(cl, &(elbv2_listener_in){.lb_arn = lb, .protocol = "HTTP",
+                                                             .port = 81, .actions = &bad,
+                                                             .nactions = 1},
+                                     &li, &err),
+               "InvalidAction");
+    ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
+
+    /* Redirect HTTP to HTTPS. */
+    elbv2_action redirect = {.type = "redirect",
+                             .redirect = {.protocol = "HTTPS", .port = "443",
+                                          .status_code = "HTTP_301"}};
+    elbv2_listener_in mod = {.listener_arn = listener, .actions = &redirect, .nactions = 1};
+    OK(elbv2_modify_listener(cl, &mod, &li, &err));
+    ck_assert_str_eq(li.actions[0].type, "redirect");
+    ck_assert_str_eq(li.actions[0].redirect.port, "443");
+    elbv2_listener_free(&li);
+
+    /* HTTPS: weighted forward with stickiness, behind OIDC authentication. */
+    elbv2_tg_weight w[] = {{tg_a, 80}, {tg_b, 20}};
+    elbv2_action https[] = {
+        {.type = "authenticate-oidc", .order = 1,
+         .oidc = {.issuer = "https://id.example.com", .client_id = "app",
+                  .client_secret = "s3cr3t",
+                  .authorization_endpoint = "https://id.example.com/auth",
+                  .token_endpoint = "https://id.example.com/token",
+                  .user_info_endpoint = "https://id.example.com/userinfo"},
+         .on_unauthenticated_request = "authenticate", .session_timeout = 3600},
+        {.type = "forward", .order = 2, .forward = w, .nforward = 2, .stickiness = 1,
+         .stickiness_seconds = 60},
+    };
+    const char *certs[] = {CERT, NULL};
+    elbv2_listener_in hin = {.lb_arn = lb, .protocol = "HTTPS", .port = 443,
+                             .certificates = certs, .actions = https, .nactions = 2};
+    OK(elbv2_create_listener(cl, &hin, &li, &err));
+    ck_assert_str_eq(li.protocol, "HTTPS");
+    ck_assert_uint_eq(li.certificates.n, 1);
+    ck_assert_str_eq(li.certificates.items[0], CERT);
+    ck_assert(li.ssl_policy[0] != '\0');
+    elbv2_listener_free(&li);
+
+    elbv2_listeners all;
+    OK(elbv2_describe_listeners(cl, lb, NULL, 1, &all, &err)); /* one per page */
+    ck_assert_uint_eq(all.n, 2);
+    elbv2_listener *h = strcmp(all.items[0].protocol, "HTTPS") == 0 ? &all.items[0]
+                                                                   : &all.items[1];
+    ck_assert_uint_eq(h->nactions, 2);
+    ck_assert_str_eq(h->actions[0].type, "authenticate-oidc");
+    ck_assert_str_eq(h->actions[0].oidc.issuer, "https://id.example.com");
+    ck_assert_str_eq(h->actions[0].oidc.client_secret, ""); /* never returned */
+    ck_assert_int_eq(h->actions[0].session_timeout, 3600);
+    ck_assert_str_eq(h->actions[1].type, "forward");
+    ck_assert_uint_eq(h->actions[1].nforward, 2);
+    ck_assert_int_eq(h->actions[1].forward[0].weight + h->actions[1].forward[1].weight, 100);
+    ck_assert_int_eq(h->actions[1].stickiness, 1);
+    ck_assert_int_eq(h->actions[1].stickiness_seconds, 60);
+    elbv2_listeners_free(&all);
+
+    /* Cognito on HTTP is refused by ELB. */
+    elbv2_action cognito = {.type = "authenticate-cognito",
+                            .cognito = {.user_pool_arn = "arn:aws:cognito-idp:us-east-1:"
+                                                         "123456789012:userpool/us-east-1_x",
+                                        .user_pool_client_id = "c",
+                                        .user_pool_domain = "d"}};
+    elbv2_action pair[] = {cognito, fwd};
+    pair[0].order = 1;
+    pair[1].order = 2;
+    FAILS_WITH(elbv2_create_listener(cl, &(elbv2_listener_in){.lb_arn = lb, .protocol = "HTTP",
+                                                             .port = 8080, .actions = pair,
+                                                             .nactions = 2},
+                                     &li, &err),
+               "InvalidLoadBalancerAction");
+
+    const char *one[] = {listener, NULL};
+    OK(elbv2_delete_listener(cl, listener, &err));
+    FAILS_WITH(elbv2_describe_listeners(cl, NULL, one, 0, &all, &err), "ListenerNotFound");
+    free(listener);
+}
+END_TEST
+
+START_TEST(rules)
+{
+    aws_error err;
+    elbv2_action fixed = {.type = "fixed-response", .fixed = {.status_code = "404"}};
+    char *listener = http_listener(80, &fixed, 1);
+    elbv2_action to_a = {.type = "forward", .target_group_arn = tg_a};
+    elbv2_action to_b = {.type = "forward", .target_group_arn = tg_b};
+    char *api[] = {"/api/*"}, *host[] = {"catalog.example.com", "www.example.com"};
+    elbv2_condition by_path = {"path-pattern", {api, 1}};
+    elbv2_condition by_host = {"host-header", {host, 2}};
+    elbv2_rule r1, r2, r;
+    OK(elbv2_create_rule(cl, listener, 10, &by_path, 1, &to_a, 1, NULL, &r1, &err));
+    ck_assert_str_eq(r1.priority, "10");
+    ck_assert_int_eq(r1.is_default, 0);
+    ck_assert_uint_eq(r1.nconditions, 1);
+    ck_assert_str_eq(r1.conditions[0].field, "path-pattern");
+    ck_assert_str_eq(r1.conditions[0].values.items[0], "/api/*");
+    OK(elbv2_create_rule(cl, listener, 20, &by_host, 1, &to_b, 1, NULL, &r2, &err));
+    ck_assert_uint_eq(r2.conditions[0].values.n, 2);
+    FAILS_WITH(elbv2_create_rule(cl, listener, 10, &by_host, 1, &to_b, 1, NULL, &r, &err),
+               "PriorityInUse");
+    elbv2_condition bad = {"cookie", {api, 1}};
+    FAILS_WITH(elbv2_create_rule(cl, listener, 30, &bad, 1, &to_b, 1, NULL, &r, &err),
+               "InvalidCondition");
+    FAILS_WITH(elbv2_create_rule(cl, listener, 30, NULL, 0, &to_b, 1, NULL, &r, &err),
+               "InvalidParameter");
+
+    elbv2_rules l;
+    OK(elbv2_describe_rules(cl, listener, NULL, 1, &l, &err));
+    ck_assert_uint_eq(l.n, 3); /* two and the default rule, over three pages */
+    int defaults = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (l.items[i].is_default) {
+            defaults++;
+            ck_assert_str_eq(l.items[i].priority, "default");
+            ck_assert_str_eq(l.items[i].actions[0].fixed.status_code, "404");
+        }
+    ck_assert_int_eq(defaults, 1);
+    elbv2_rules_free(&l);
+
+    char *api2[] = {"/api/v2/*", "/v2/*"};
+    elbv2_condition new_path = {"path-pattern", {api2, 2}};
+    OK(elbv2_modify_rule(cl, r1.arn, &new_path, 1, NULL, 0, &r, &err));
+    ck_assert_uint_eq(r.conditions[0].values.n, 2);
+    ck_assert_str_eq(r.actions[0].target_group_arn, tg_a); /* actions unchanged */
+    elbv2_rule_free(&r);
+    OK(elbv2_modify_rule(cl, r1.arn, NULL, 0, &to_b, 1, NULL, &err));
+
+    const char *swap[] = {r1.arn, r2.arn};
+    int prio[] = {20, 10};
+    FAILS_WITH(elbv2_set_rule_priorities(cl, swap, prio, 1, &err), "PriorityInUse");
+    OK(elbv2_set_rule_priorities(cl, swap, prio, 2, &err));
+    const char *one[] = {r1.arn, NULL};
+    OK(elbv2_describe_rules(cl, NULL, one, 0, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].priority, "20");
+    ck_assert_str_eq(l.items[0].actions[0].target_group_arn, tg_b);
+    elbv2_rules_free(&l);
+
+    /* A rule forwarding to b keeps it in use. */
+    FAILS_WITH(elbv2_delete_target_group(cl, tg_b, &err), "ResourceInUse");
+    OK(elbv2_delete_rule(cl, r1.arn, &err));
+    FAILS_WITH(elbv2_describe_rules(cl, NULL, one, 0, &l, &err), "RuleNotFound");
+    OK(elbv2_delete_rule(cl, r2.arn, &err));
+    OK(elbv2_delete_target_group(cl, tg_b, &err));
+    elbv2_rule_free(&r1);
+    elbv2_rule_free(&r2);
+    free(listener);
+}
+END_TEST
+
+/* The OIDC client secret goes to AWS but never into the --debug wire log or an error. */
+START_TEST(oidc_secret_never_logged)
+{
+    aws_error err;
+    char *log = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&log, &len);
+    aws_client *dbg;
+    aws_client_options o = {.debug = 1, .debug_out = out};
+    OK(aws_client_new(&o, &dbg, &err));
+    elbv2_action a[] = {
+        {.type = "authenticate-oidc", .order = 1,
+         .oidc = {.issuer = "https://id.example.com", .client_id = "app",
+                  .client_secret = "TopSecretValue42",
+                  .authorization_endpoint = "https://id.example.com/auth",
+                  .token_endpoint = "https://id.example.com/token",
+                  .user_info_endpoint = "https://id.example.com/userinfo"}},
+        {.type = "forward", .order = 2, .target_group_arn = tg_a},
+    };
+    const char *certs[] = {CERT, NULL};
+    elbv2_listener_in in = {.lb_arn = lb, .protocol = "HTTPS", .port = 443,
+                            .certificates = certs, .actions = a, .nactions = 2};
+    elbv2_listener li;
+    OK(elbv2_create_listener(dbg, &in, &li, &err));
+    elbv2_listener_free(&li);
+    in.protocol = "HTTP";
+    in.port = 80;
+    in.certificates = NULL;
+    FAILS_WITH(elbv2_create_listener(dbg, &in, &li, &err), "InvalidLoadBalancerAction");
+    ck_assert_ptr_null(strstr(err.message, "TopSecretValue42"));
+    aws_client_free(dbg);
+    fclose(out);
+    ck_assert_ptr_nonnull(strstr(log, "ClientSecret"));
+    ck_assert_ptr_null(strstr(log, "TopSecretValue42"));
+    free(log);
+}
+END_TEST
+
+Suite *svc_elbv2_listen_suite(void)
+{
+    Suite *s = suite_create("svc_elbv2_listen");
+    TCase *tc = tcase_create("elbv2_listeners");
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, forward_targets_and_health);
+    tcase_add_test(tc, listener_actions);
+    tcase_add_test(tc, rules);
+    tcase_add_test(tc, oidc_secret_never_logged);
+    suite_add_tcase(s, tc);
+    return s;
+}
