@@ -43,6 +43,10 @@ typedef int (*resnet_delete_fn)(aws_client *c, const char *id, aws_error *err);
 int resnet_delete_retrying(res_ctx *ctx, res_node *n, const char *what, const char *id,
                            resnet_delete_fn del, const char *eni_filter, aws_error *err);
 
+/* Waiter options for a resource just created to become visible to EC2's other calls
+ * (EC2 is eventually consistent): polls ctx->poll_s apart, at most a minute. */
+netsvc_wait_opts resnet_visible_opts(const res_ctx *ctx);
+
 /* The region's available zone names, sorted (zone index N is the N-th). Free with
  * svc_strings_free. */
 int resnet_zone_names(res_ctx *ctx, svc_strings *out, aws_error *err);

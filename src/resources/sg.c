@@ -116,7 +116,8 @@ static int sg_create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     res_node_set(ctx, n, id, sg_props(name, desc, vpc));
     free(id);
-    return 0;
+    netsvc_wait_opts o = resnet_visible_opts(ctx);
+    return ec2_wait_security_group_exists(ctx->aws, n->physical_id, &o, err);
 }
 
 static int sg_remove(res_ctx *ctx, res_node *n, aws_error *err)

@@ -182,7 +182,10 @@ static int vpc_create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     /* recorded at once, so a failure below still leaves it for rollback */
     res_node_set(ctx, n, v.id, actual_from(n->desired, v.cidr));
-    rc = set_attrs(ctx, v.id, n->desired, NULL, err);
+    netsvc_wait_opts o = resnet_visible_opts(ctx);
+    rc = ec2_wait_vpc_available(ctx->aws, v.id, &o, err);
+    if (rc == 0)
+        rc = set_attrs(ctx, v.id, n->desired, NULL, err);
     ec2_vpc_free(&v);
     return rc;
 }
