@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "net_common.h"
 #include "xalloc.h"
@@ -96,10 +97,28 @@ int resnet_gone(const aws_error *err)
     return err->kind == AWS_ERR_SERVICE && len >= 8 && strcmp(err->code + len - 8, "NotFound") == 0;
 }
 
+/* How long a DependencyViolation with no network interface to wait for is retried (60
+ * polls, at most 30 s): long enough for EC2 to notice what was just deleted, short enough
+ * not to hang on a blocker that will not go by itself (another stack's rule naming the
+ * group, say). */
+static double blocked_grace(const res_ctx *ctx)
+{
+    double g = ctx->poll_s > 0 ? 60 * ctx->poll_s : 30;
+    return g > 30 ? 30 : g;
+}
+
 typedef struct {
     const char *what, *id, *eni_filter;
     resnet_delete_fn del;
+    double blocked_since; /* when a blocker other than interfaces was first seen, or 0 */
 } delete_job;
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static int count_enis(res_ctx *ctx, const char *filter, const char *id, size_t *n, aws_error *err)
 {
@@ -129,18 +148,29 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
     size_t enis = 0;
     aws_error ee;
     aws_error_clear(&ee);
-    if (j->eni_filter && count_enis(ctx, j->eni_filter, j->id, &enis, &ee) == 0 && enis > 0)
+    if (j->eni_filter && count_enis(ctx, j->eni_filter, j->id, &enis, &ee) == 0 && enis > 0) {
         snprintf(status, len, "%s %s still used by %zu network interface%s", j->what, j->id,
                  enis, enis == 1 ? "" : "s");
-    else
-        snprintf(status, len, "%s %s still in use: %s", j->what, j->id, e.message);
+        j->blocked_since = 0;
+        return 0;
+    }
+    snprintf(status, len, "%s %s still in use: %s", j->what, j->id, e.message);
+    if (j->blocked_since == 0)
+        j->blocked_since = mono_now();
+    else if (mono_now() - j->blocked_since > blocked_grace(ctx)) {
+        *err = e;
+        aws_error_prefix(err, "%s %s cannot be deleted while something else uses it "
+                              "(delete that first, then run the command again): ",
+                         j->what, j->id);
+        return -1;
+    }
     return 0;
 }
 
 int resnet_delete_retrying(res_ctx *ctx, res_node *n, const char *what, const char *id,
                            resnet_delete_fn del, const char *eni_filter, aws_error *err)
 {
-    delete_job j = {what, id, eni_filter, del};
+    delete_job j = {what, id, eni_filter, del, 0};
     char *label = xasprintf("%s %s to be deleted", what, id);
     int rc = res_wait(ctx, n, RES_DELETE, label, poll_delete, &j, err);
     free(label);

@@ -145,6 +145,46 @@ START_TEST(missing_existing_vpc_is_named)
 }
 END_TEST
 
+#define PLAIN_STACK                                                                        \
+    "stack: knet-blocked\n"                                                                \
+    "network:\n"                                                                           \
+    "  vpc: { id: %s, public_subnets: [%s, %s] }\n"                                        \
+    "services:\n"                                                                          \
+    "  app: { image: nginx, port: 8080 }\n"
+
+/* Someone else's rule names our group: down says so instead of waiting forever, and
+ * finishes once that rule is gone. */
+START_TEST(group_used_by_someone_else)
+{
+    net_run r;
+    net_open(&r, NULL);
+    outside o;
+    make_outside(&r, &o);
+    net_load(&r, PLAIN_STACK, o.vpc, o.sub_a, o.sub_b);
+    net_up(&r);
+    net_plan(&r, 0);
+    aws_error err;
+    char *ours = xstrdup(net_node(&r, "sg/app")->physical_id);
+    ec2_permission p = {.protocol = "tcp", .from_port = 443, .to_port = 443, .group_id = ours};
+    OK(ec2_authorize_ingress(r.aws, o.group, &p, 1, NULL, &err));
+
+    net_plan(&r, 1);
+    plan_exec_result res;
+    ck_assert_int_eq(net_exec(&r, 0, &res), -1);
+    ck_assert_msg(strstr(res.failure, "cannot be deleted while something else uses it"), "%s",
+                  res.failure);
+    ck_assert_msg(strstr(res.failure, ours), "%s", res.failure);
+    plan_exec_result_free(&res);
+
+    OK(ec2_revoke_ingress(r.aws, o.group, &p, 1, NULL, &err));
+    net_down(&r);
+    ck_assert_int_eq(fake_count_stack("knet-blocked"), 0);
+    free(ours);
+    drop_outside(&r, &o);
+    net_close(&r);
+}
+END_TEST
+
 #define DEFAULT_STACK                                                                      \
     "stack: knet-default\n"                                                                \
     "network: { vpc: default }\n"                                                          \
@@ -194,6 +234,7 @@ Suite *res_net_ext_suite(void)
     tcase_add_test(tc, existing_vpc_and_reach);
     tcase_add_test(tc, missing_existing_vpc_is_named);
     tcase_add_test(tc, default_vpc);
+    tcase_add_test(tc, group_used_by_someone_else);
     suite_add_tcase(s, tc);
     return s;
 }
