@@ -177,6 +177,17 @@ static int nat_remove(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
+/* `status`: the gateway's state as discovered; anything but available is unhealthy. */
+static int nat_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
+{
+    (void)ctx;
+    (void)err;
+    const char *state = n->actual ? str(n->actual, "state") : "";
+    cJSON_AddStringToObject(out, "nat_state", state[0] ? state : "unknown");
+    cJSON_AddBoolToObject(out, "healthy", strcmp(state, "available") == 0);
+    return 0;
+}
+
 static const char *const nat_replace_on[] = {"subnet", "eip", NULL};
 
 const res_kind res_kind_nat = {
@@ -186,6 +197,7 @@ const res_kind res_kind_nat = {
     .discover = nat_discover,
     .create = nat_create,
     .remove = nat_remove,
+    .status = nat_status,
     .replace_on = nat_replace_on,
     .delete_after = resnet_after_nat,
 };

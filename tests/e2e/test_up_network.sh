@@ -85,6 +85,7 @@ expect_exit 0 -- run plan --detailed-exitcode
 expect_exit 0 -- run status
 expect_in "$out" "vpc/main" "status lists the VPC"
 expect_in "$out" "sg/worker" "status lists the groups"
+expect_in "$out" "available" "status shows the NAT state"
 
 expect_exit 0 -- run down --yes
 expect_in "$out" "Stack e2e-net is down" "down summary"
