@@ -101,6 +101,13 @@ static int discover_external(res_ctx *ctx, const svc_strings *zones, res_found_l
             return -1;
         }
         for (size_t i = 0; i < l.n; i++) {
+            if (strcmp(l.items[i].vpc_id, net->vpc_id) != 0) {
+                aws_error_set(err, AWS_ERR_INPUT, "SubnetNotInVpc",
+                              "subnet %s named in network.vpc is in %s, not in %s; list subnets "
+                              "of that VPC", l.items[i].id, l.items[i].vpc_id, net->vpc_id);
+                ec2_subnets_free(&l);
+                return -1;
+            }
             for (size_t k = 0; k < n; k++) {
                 int pub = k < net->npublic_subnet_ids;
                 const char *want = pub ? net->public_subnet_ids[k]

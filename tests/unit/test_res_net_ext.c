@@ -141,6 +141,19 @@ START_TEST(missing_existing_vpc_is_named)
     aws_error err;
     ck_assert_int_eq(plan_discover(&r.ctx, 4, &err), -1);
     ck_assert_msg(strstr(err.message, "vpc-0000000000000dead"), "%s", err.message);
+
+    /* subnets of another VPC */
+    outside o;
+    make_outside(&r, &o);
+    ec2_vpc def;
+    int found = 0;
+    OK(ec2_default_vpc(r.aws, &def, &found, &err));
+    net_load(&r, EXT_STACK, def.id, o.sub_a, o.sub_b, o.group, o.group, 1);
+    net_rebuild(&r);
+    ck_assert_int_eq(plan_discover(&r.ctx, 4, &err), -1);
+    ck_assert_msg(strstr(err.message, "is in vpc-") && strstr(err.message, o.sub_a), "%s", err.message);
+    ec2_vpc_free(&def);
+    drop_outside(&r, &o);
     net_close(&r);
 }
 END_TEST
