@@ -113,17 +113,34 @@ static cJSON *table_props(const ec2_route_table *t, const svc_strings *sub_ids,
     return p;
 }
 
+/* The stack's tables and its subnets (to name associations by node), side by side. */
+typedef struct {
+    res_ctx *ctx;
+    ec2_route_tables tables;
+    svc_strings ids, nodes;
+} table_reads;
+
+static int table_read(void *ud, size_t i, aws_error *err)
+{
+    table_reads *r = ud;
+    if (i == 1)
+        return resnet_our_subnets(r->ctx, &r->ids, &r->nodes, err);
+    ec2_filter f = resnet_stack_filter(r->ctx);
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    return ec2_describe_route_tables(r->ctx->aws, &in, &r->tables, err);
+}
+
 static int route_table_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     aws_error_clear(err);
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
-    ec2_route_tables l = {0};
-    if (ec2_describe_route_tables(ctx->aws, &in, &l, err) != 0)
-        return -1;
-    svc_strings ids = {0}, nodes = {0};
-    if (l.n && resnet_our_subnets(ctx, &ids, &nodes, err) != 0) {
+    table_reads r = {.ctx = ctx};
+    int rc = res_parallel(2, 2, table_read, &r, err);
+    ec2_route_tables l = r.tables;
+    svc_strings ids = r.ids, nodes = r.nodes;
+    if (rc != 0) {
         ec2_route_tables_free(&l);
+        svc_strings_free(&ids);
+        svc_strings_free(&nodes);
         return -1;
     }
     for (size_t i = 0; i < l.n; i++) {

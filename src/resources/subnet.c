@@ -145,16 +145,30 @@ static int discover_external(res_ctx *ctx, const svc_strings *zones, res_found_l
     return 0;
 }
 
+/* The zones and the stack's subnets, read side by side. */
+typedef struct {
+    res_ctx *ctx;
+    svc_strings zones;
+    ec2_subnets subnets;
+} first_reads;
+
+static int first_read(void *ud, size_t i, aws_error *err)
+{
+    first_reads *r = ud;
+    if (i == 0)
+        return resnet_zone_names(r->ctx, &r->zones, err);
+    ec2_filter f = resnet_stack_filter(r->ctx);
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    return ec2_describe_subnets(r->ctx->aws, &in, &r->subnets, err);
+}
+
 static int subnet_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     aws_error_clear(err);
-    svc_strings zones;
-    if (resnet_zone_names(ctx, &zones, err) != 0)
-        return -1;
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
-    ec2_subnets l = {0};
-    int rc = ec2_describe_subnets(ctx->aws, &in, &l, err);
+    first_reads r = {.ctx = ctx};
+    int rc = res_parallel(2, 2, first_read, &r, err);
+    svc_strings zones = r.zones;
+    ec2_subnets l = r.subnets;
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (id)

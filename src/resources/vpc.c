@@ -36,15 +36,19 @@ static int vpc_build(res_graph *g, const spec_stack *s, char *err, size_t errlen
     return 0;
 }
 
-static int read_attrs(res_ctx *ctx, const char *id, cJSON *props, aws_error *err)
+/* The two DNS attributes of every VPC found, read side by side (one call each). */
+typedef struct {
+    res_ctx *ctx;
+    const ec2_vpcs *vpcs;
+    int *values; /* [2 * vpc + attribute] */
+} attr_reads;
+
+static int read_one(void *ud, size_t i, aws_error *err)
 {
-    int support = 0, hostnames = 0;
-    if (ec2_describe_vpc_attribute(ctx->aws, id, "enableDnsSupport", &support, err) != 0 ||
-        ec2_describe_vpc_attribute(ctx->aws, id, "enableDnsHostnames", &hostnames, err) != 0)
-        return -1;
-    cJSON_AddBoolToObject(props, "dns_support", support);
-    cJSON_AddBoolToObject(props, "dns_hostnames", hostnames);
-    return 0;
+    attr_reads *r = ud;
+    static const char *const names[] = {"enableDnsSupport", "enableDnsHostnames"};
+    return ec2_describe_vpc_attribute(r->ctx->aws, r->vpcs->items[i / 2].id, names[i % 2],
+                                      &r->values[i], err);
 }
 
 static cJSON *vpc_props(const ec2_vpc *v)
@@ -75,6 +79,9 @@ static int discover_owned(res_ctx *ctx, res_found_list *out, aws_error *err)
     ec2_subnets subs = {0};
     if (l.n > 1)
         rc = ec2_describe_subnets(ctx->aws, &in, &subs, err);
+    attr_reads reads = {ctx, &l, xcalloc(2 * l.n + 1, sizeof(int))};
+    if (rc == 0 && l.n)
+        rc = res_parallel(2 * l.n, 8, read_one, &reads, err);
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (!id || strcmp(l.items[i].state, "deleted") == 0)
@@ -82,12 +89,11 @@ static int discover_owned(res_ctx *ctx, res_found_list *out, aws_error *err)
         if (ctx->stack && ctx->stack->network.mode != SPEC_VPC_NEW && strcmp(id, "vpc/main") == 0)
             continue; /* the file now names an external VPC under this id */
         cJSON *p = vpc_props(&l.items[i]);
-        rc = read_attrs(ctx, l.items[i].id, p, err);
-        if (rc == 0)
-            resnet_found_add_ranked(out, id, l.items[i].id, p, subnets_in(&subs, l.items[i].id));
-        else
-            cJSON_Delete(p);
+        cJSON_AddBoolToObject(p, "dns_support", reads.values[2 * i]);
+        cJSON_AddBoolToObject(p, "dns_hostnames", reads.values[2 * i + 1]);
+        resnet_found_add_ranked(out, id, l.items[i].id, p, subnets_in(&subs, l.items[i].id));
     }
+    free(reads.values);
     resnet_found_finish(out);
     ec2_subnets_free(&subs);
     ec2_vpcs_free(&l);
