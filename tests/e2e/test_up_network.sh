@@ -94,4 +94,26 @@ n=$(left)
 expect_exit 0 -- run down --yes
 expect_exit 4 -- run plan --detailed-exitcode
 
+# Killed in the middle of `up` (while the NAT gateway is pending): the next `up` converges
+# with nothing made twice, and `down` leaves nothing.
+run up > "$work/killed.out" 2>&1 &
+up_pid=$!
+for _ in $(seq 100); do grep -q "waiting for NAT gateway" "$work/killed.out" 2>/dev/null && break; sleep 0.05; done
+kill -9 $up_pid 2>/dev/null; wait $up_pid 2>/dev/null
+grep -q "waiting for NAT gateway" "$work/killed.out" && pass || fail "up never reached the NAT wait: $(cat "$work/killed.out")"
+expect_exit 0 -- run up
+expect_exit 0 -- run plan --detailed-exitcode
+count() {
+    curl -s "$url/_fake/resources" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)["ec2"]
+print(sum(1 for k in ("vpcs", "nat_gateways", "elastic_ips", "internet_gateways") for r in d.get(k, [])
+          if (r.get("tags") or {}).get("ecsdeploy:stack") == "e2e-net"))'
+}
+n=$(count)
+[ "$n" = 4 ] && pass || fail "after a killed up and a second one: $n VPCs, NAT gateways, addresses and gateways, wanted 4"
+expect_exit 0 -- run down --yes
+n=$(left)
+[ "$n" = 0 ] && pass || fail "down after the killed up left $n resources"
+
 finish
