@@ -76,6 +76,15 @@ static void group_rules(net_run *r, const char *group, int port, int *all, int *
     "    allow_from: [%s]\n"                                                                \
     "    reach: [ { group: %s, port: %d } ]\n"
 
+#define EXT_NO_REACH                                                                       \
+    "stack: knet-ext\n"                                                                    \
+    "network:\n"                                                                           \
+    "  vpc: { id: %s, public_subnets: [%s, %s] }\n"                                        \
+    "load_balancers:\n"                                                                    \
+    "  inside: { scheme: internal, listeners: [ { port: 80 } ] }\n"                         \
+    "services:\n"                                                                          \
+    "  app: { image: nginx, port: 8080, allow_from: [%s] }\n"
+
 START_TEST(existing_vpc_and_reach)
 {
     net_run r;
@@ -120,6 +129,18 @@ START_TEST(existing_vpc_and_reach)
     ck_assert_int_eq(all, 0);
     group_rules(&r, o.group, 5433, &all, &ours);
     ck_assert_int_eq(ours, 1);
+
+    /* reach dropped from the file: our rule goes, the rest stays */
+    net_load(&r, EXT_NO_REACH, o.vpc, o.sub_a, o.sub_b, o.group);
+    c = net_plan(&r, 0);
+    ck_assert_msg(net_changes(c) == 1 && c.delete == 1, "%s", plan_render_text(r.g, 0));
+    ck_assert_int_eq(net_node(&r, "sg_reach/app")->action, RES_DELETE);
+    ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
+    group_rules(&r, o.group, 0, &all, &ours);
+    ck_assert_int_eq(ours, 0);
+    ck_assert_int_eq(all, 1);
+    net_load(&r, EXT_STACK, o.vpc, o.sub_a, o.sub_b, o.group, o.group, 5433);
+    net_up(&r);
 
     net_down(&r);
     ck_assert_int_eq(fake_count_stack("knet-ext"), 0);
