@@ -154,6 +154,19 @@ START_TEST(lifecycle_per_zone_nat)
     ck_assert(has_ingress(&g, 9000, NULL, net_node(&r, "sg/app")->physical_id));
     ec2_security_group_free(&g);
 
+    /* a rule added by hand to one of our groups is drift: the next up revokes it */
+    aws_error err;
+    ec2_permission extra = {.protocol = "tcp", .from_port = 22, .to_port = 22, .cidr = "0.0.0.0/0"};
+    OK(ec2_authorize_ingress(r.aws, net_node(&r, "sg/app")->physical_id, &extra, 1, NULL, &err));
+    c = net_plan(&r, 0);
+    ck_assert_uint_eq(net_changes(c), 1);
+    ck_assert_int_eq(net_node(&r, "sg_rules/app")->action, RES_UPDATE);
+    ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
+    g = describe_group(&r, net_node(&r, "sg/app")->physical_id);
+    ck_assert(!has_ingress(&g, 22, NULL, NULL));
+    ck_assert(has_ingress(&g, 8080, NULL, net_node(&r, "sg/lb-web")->physical_id));
+    ec2_security_group_free(&g);
+
     ck_assert_int_gt(fake_count_stack("knet-basic"), 0);
     net_down(&r);
     ck_assert_int_eq(fake_count_stack("knet-basic"), 0);
