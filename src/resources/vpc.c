@@ -167,6 +167,25 @@ static int set_attrs(res_ctx *ctx, const char *id, const cJSON *want, const cJSO
     return 0;
 }
 
+/* A new VPC's two attributes, set side by side (DNS support is already on by default, so
+ * turning hostnames on at the same time is fine). */
+typedef struct {
+    res_ctx *ctx;
+    const char *id;
+    const cJSON *want;
+} attr_writes;
+
+static int write_one(void *ud, size_t i, aws_error *err)
+{
+    attr_writes *w = ud;
+    static const char *const names[][2] = {{"dns_support", "enableDnsSupport"},
+                                           {"dns_hostnames", "enableDnsHostnames"}};
+    if (!cJSON_GetObjectItemCaseSensitive(w->want, names[i][0]))
+        return 0;
+    return ec2_modify_vpc_attribute(w->ctx->aws, w->id, names[i][1], flag(w->want, names[i][0]),
+                                    err);
+}
+
 static cJSON *actual_from(const cJSON *desired, const char *cidr)
 {
     cJSON *p = cJSON_CreateObject();
@@ -190,8 +209,9 @@ static int vpc_create(res_ctx *ctx, res_node *n, aws_error *err)
     res_node_set(ctx, n, v.id, actual_from(n->desired, v.cidr));
     netsvc_wait_opts o = resnet_visible_opts(ctx);
     rc = ec2_wait_vpc_available(ctx->aws, v.id, &o, err);
+    attr_writes w = {ctx, v.id, n->desired};
     if (rc == 0)
-        rc = set_attrs(ctx, v.id, n->desired, NULL, err);
+        rc = res_parallel(2, 2, write_one, &w, err);
     ec2_vpc_free(&v);
     return rc;
 }
