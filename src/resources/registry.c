@@ -4,6 +4,8 @@
 
 #include "res.h"
 
+extern const res_kind res_secret;
+extern const res_kind res_bucket;
 extern const res_kind res_log_group;
 extern const res_kind res_role;
 extern const res_kind res_cluster;
@@ -12,6 +14,8 @@ extern const res_kind res_cluster;
  * sg_reach, secret, bucket, log_group, role, namespace, discovery, alb, target_group,
  * listener, listener_rule, cluster, task_def, service, bootstrap. */
 const res_kind *const res_kinds[] = {
+    &res_secret,
+    &res_bucket,
     &res_log_group,
     &res_role,
     &res_cluster,
