@@ -64,6 +64,10 @@ void ecs_cluster_free(ecs_cluster *c);
  * ACTIVE cluster returns it (ECS's idempotent answer). */
 int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
                        aws_error *err);
+/* UpdateCluster: the settings (containerInsights) and the exec configuration of in (name
+ * = the cluster); tags and capacity providers are not changed here. *out may be NULL. */
+int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
+                       aws_error *err);
 /* DescribeClusters of one cluster with settings, configurations and tags. *found = 0
  * when ECS reports it MISSING (out zeroed); INACTIVE clusters are found with that status. */
 int ecs_describe_cluster(aws_client *c, const char *cluster, ecs_cluster *out, int *found,
@@ -347,6 +351,25 @@ int ecs_describe_service_deployments(aws_client *c, const char *const *arns, siz
 int ecs_stop_service_deployment(aws_client *c, const char *arn, const char *stop_type,
                                 aws_error *err);
 
+typedef struct {
+    char *arn;
+    char *service_arn;
+    char *task_definition;      /* the revision's task definition ARN */
+    double created_at;
+    cJSON *raw;                 /* the whole revision (containerImages with digests, ...) */
+} ecs_service_revision;
+
+typedef struct {
+    ecs_service_revision *items;
+    size_t n;
+} ecs_service_revisions;
+
+void ecs_service_revisions_free(ecs_service_revisions *r);
+/* DescribeServiceRevisions of n ARNs (batches of 20; a deployment's
+ * target_revision_arn), unknown ones left out, into *out (ecs_service_revisions_free). */
+int ecs_describe_service_revisions(aws_client *c, const char *const *arns, size_t n,
+                                   ecs_service_revisions *out, aws_error *err);
+
 /* ------------------------------------------------------------------ tasks */
 
 typedef struct {
@@ -446,6 +469,10 @@ typedef struct {
     double timeout_sec;          /* 0: the model's bound (600 s) */
     void (*progress)(void *ctx, const char *state);
     void *ctx;
+    /* ecs_wait_services_stable only: the task definition ("family:N" or ARN) the primary
+     * deployment must run; a steady service on another one (ECS rolled back before or
+     * while we waited) fails with "DeploymentFailed". NULL: not checked. */
+    const char *expect_task_definition;
 } ecs_wait_opts;
 
 /*
@@ -454,7 +481,8 @@ typedef struct {
  * "ServiceMissing" (MISSING), "ServiceInactive" (DRAINING/INACTIVE) or, when the primary
  * deployment's rolloutState is FAILED (circuit breaker, even if ECS rolled back and the
  * service is "stable" again), "DeploymentFailed" with the rollout reason and the latest
- * service event.
+ * service event. The deployment watched is the primary one of the first poll: call it
+ * right after CreateService/UpdateService, or set o->expect_task_definition.
  */
 int ecs_wait_services_stable(aws_client *c, const char *cluster, const char *const *services,
                              size_t n, const ecs_wait_opts *o, aws_error *err);

@@ -53,6 +53,9 @@ int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *ou
 int iam_get_role(aws_client *c, const char *name, iam_role *out, aws_error *err);
 /* DeleteRole; "DeleteConflict" while policies are attached or inline ones remain. */
 int iam_delete_role(aws_client *c, const char *name, aws_error *err);
+/* UpdateRole: description (NULL: unchanged) and max session duration (0: unchanged). */
+int iam_update_role(aws_client *c, const char *name, const char *description,
+                    long max_session_duration, aws_error *err);
 int iam_update_assume_role_policy(aws_client *c, const char *name, const char *policy,
                                   aws_error *err);
 /* ListRoles under path_prefix (NULL: every role), all pages, into *out (iam_roles_free). */

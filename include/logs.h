@@ -81,6 +81,22 @@ typedef struct {
 int logs_filter_log_events(aws_client *c, const logs_filter_input *in, logs_events *out,
                            aws_error *err);
 
+/* Where a follower of a log group has got to: the newest timestamp seen and the
+ * identities (event id, stream, message) of the events at that timestamp (several can
+ * share a millisecond). Start zeroed (or with
+ * since set to where to begin); free with logs_cursor_free. */
+typedef struct {
+    long long since;
+    svc_strings ids_at_since;
+} logs_cursor;
+
+void logs_cursor_free(logs_cursor *cur);
+
+/* One round of `logs --follow`: FilterLogEvents from cur->since (in->start_time is
+ * ignored), appending to *out only events not returned before, and moving the cursor. */
+int logs_follow(aws_client *c, const logs_filter_input *in, logs_cursor *cur, logs_events *out,
+                aws_error *err);
+
 /* GetLogEvents of one stream from the head (or from next_token, a forward token from a
  * previous call; NULL: the start), reading forward until no new events; events appended
  * to *out (zero it first; logs_events_free), out->next_token set for the next call. */

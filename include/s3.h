@@ -11,6 +11,7 @@
 #define ECSDEPLOY_S3_H
 
 #include "aws.h"
+#include "buf.h"
 #include "svc.h"
 
 /* CreateBucket in the client's region (S3 wants the request sent to the region the bucket
@@ -24,6 +25,7 @@ int s3_delete_bucket(aws_client *c, const char *bucket, aws_error *err);
 typedef struct {
     char *name;
     char *creation_date;
+    char *region;           /* BucketRegion, NULL when S3 did not say */
 } s3_bucket;
 
 typedef struct {
@@ -32,7 +34,7 @@ typedef struct {
 } s3_buckets;
 
 void s3_buckets_free(s3_buckets *b);
-/* ListBuckets, keeping names that start with prefix (NULL: all), into *out. */
+/* ListBuckets with names that start with prefix (NULL: all), every page, into *out. */
 int s3_list_buckets(aws_client *c, const char *prefix, s3_buckets *out, aws_error *err);
 
 typedef struct {
@@ -61,6 +63,8 @@ int s3_put_bucket_encryption(aws_client *c, const char *bucket, const char *algo
 /* The first rule's default encryption into *out (s3_encryption_free). */
 int s3_get_bucket_encryption(aws_client *c, const char *bucket, s3_encryption *out,
                              aws_error *err);
+
+int s3_delete_bucket_encryption(aws_client *c, const char *bucket, aws_error *err);
 
 int s3_put_bucket_policy(aws_client *c, const char *bucket, const char *policy, aws_error *err);
 /* *policy: the policy document (free()). */
@@ -95,6 +99,8 @@ int s3_put_bucket_tagging(aws_client *c, const char *bucket, const svc_tags *tag
                           aws_error *err);
 /* Tags into *out (svc_tags_free); a bucket without tags gives an empty list, not an error. */
 int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_error *err);
+
+int s3_delete_bucket_tagging(aws_client *c, const char *bucket, aws_error *err);
 
 /* *status: "Enabled", "Suspended" or "" (never enabled); owned by the caller (free()). */
 int s3_get_bucket_versioning(aws_client *c, const char *bucket, char **status,
@@ -133,7 +139,8 @@ int s3_empty_bucket(aws_client *c, const char *bucket, size_t *deleted, aws_erro
  * version (free(); NULL when unversioned). */
 int s3_put_object(aws_client *c, const char *bucket, const char *key, const char *body,
                   char **version_id, aws_error *err);
-/* *body: the object's text (free()). */
+/* *body: the object's text (free()); up to the first NUL. Objects stored with an XML
+ * content type come back parsed, not as text: use this for plain text only. */
 int s3_get_object(aws_client *c, const char *bucket, const char *key, char **body,
                   aws_error *err);
 
@@ -143,5 +150,7 @@ int s3_get_object(aws_client *c, const char *bucket, const char *key, char **bod
 int s3_call_(aws_client *c, const char *method, const char *bucket, const char *query,
              const char *root, cJSON *body, int md5, const char *const *lists, cJSON **out,
              aws_error *err);
+/* Append "&name=<percent-encoded value>" to q. */
+void s3_query_param_(buf *q, const char *name, const char *value);
 
 #endif

@@ -149,6 +149,33 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
     return 0;
 }
 
+int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
+                       aws_error *err)
+{
+    if (!in || !in->name) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
+                      "UpdateCluster needs the cluster name");
+        return -1;
+    }
+    cJSON *j = cJSON_CreateObject(), *o;
+    cJSON_AddStringToObject(j, "cluster", in->name);
+    if (in->container_insights) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "name", "containerInsights");
+        cJSON_AddStringToObject(s, "value", in->container_insights);
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(j, "settings"), s);
+    }
+    cJSON *conf = exec_configuration(in);
+    if (conf)
+        cJSON_AddItemToObject(j, "configuration", conf);
+    if (ecs_call_(c, "UpdateCluster", j, &o, err) != 0)
+        return -1;
+    if (out)
+        read_cluster(cJSON_GetObjectItem(o, "cluster"), out);
+    cJSON_Delete(o);
+    return 0;
+}
+
 int ecs_describe_cluster(aws_client *c, const char *cluster, ecs_cluster *out, int *found,
                          aws_error *err)
 {

@@ -1,4 +1,4 @@
-/* ECS service deployments: list, describe, stop (see ecs.h). */
+/* ECS service deployments: list, describe, stop; service revisions (see ecs.h). */
 #include "ecs.h"
 
 #include <stdlib.h>
@@ -119,4 +119,44 @@ int ecs_stop_service_deployment(aws_client *c, const char *arn, const char *stop
     if (stop_type)
         cJSON_AddStringToObject(j, "stopType", stop_type);
     return ecs_call_(c, "StopServiceDeployment", j, NULL, err);
+}
+
+void ecs_service_revisions_free(ecs_service_revisions *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->items[i].arn);
+        free(r->items[i].service_arn);
+        free(r->items[i].task_definition);
+        cJSON_Delete(r->items[i].raw);
+    }
+    free(r->items);
+    memset(r, 0, sizeof *r);
+}
+
+int ecs_describe_service_revisions(aws_client *c, const char *const *arns, size_t n,
+                                   ecs_service_revisions *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t at = 0; at < n; at += 20) {
+        size_t k = n - at < 20 ? n - at : 20;
+        cJSON *j = cJSON_CreateObject(), *o;
+        cJSON_AddItemToObject(j, "serviceRevisionArns", cJSON_CreateStringArray(arns + at, (int)k));
+        if (ecs_call_(c, "DescribeServiceRevisions", j, &o, err) != 0) {
+            ecs_service_revisions_free(out);
+            return -1;
+        }
+        const cJSON *arr = aws_json_array(o, "serviceRevisions"), *e;
+        out->items = xrealloc(out->items,
+                              (out->n + (size_t)cJSON_GetArraySize(arr) + 1) * sizeof *out->items);
+        cJSON_ArrayForEach(e, arr) {
+            ecs_service_revision *r = &out->items[out->n++];
+            r->arn = ecs_dup_(aws_json_str(e, "serviceRevisionArn"));
+            r->service_arn = ecs_dup_(aws_json_str(e, "serviceArn"));
+            r->task_definition = ecs_dup_(aws_json_str(e, "taskDefinition"));
+            r->created_at = ecs_time_(e, "createdAt");
+            r->raw = cJSON_Duplicate(e, 1);
+        }
+        cJSON_Delete(o);
+    }
+    return 0;
 }

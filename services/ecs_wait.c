@@ -61,7 +61,21 @@ typedef struct {
     size_t n;
     char **first_primary;   /* per service: the primary deployment id seen first */
     int inactive;           /* wait for INACTIVE instead of stable */
+    const char *expect_td;  /* the task definition the primary must run, or NULL */
 } services_ctx;
+
+/* 1 when an ARN or "family:N" names the same revision as want (either form). */
+static int same_revision(const char *have, const char *want)
+{
+    if (!have || !want)
+        return 0;
+    size_t hl = strlen(have), wl = strlen(want);
+    if (hl == wl)
+        return strcmp(have, want) == 0;
+    const char *longer = hl > wl ? have : want, *shorter = hl > wl ? want : have;
+    size_t ll = hl > wl ? hl : wl, sl = hl > wl ? wl : hl;
+    return strcmp(longer + ll - sl, shorter) == 0 && longer[ll - sl - 1] == '/';
+}
 
 static const char *latest_event(const ecs_service *s)
 {
@@ -97,6 +111,14 @@ static int service_state(services_ctx *x, size_t i, const ecs_service *s, buf *s
                       "service %s: deployment %s was replaced by %s (rolled back?); latest "
                       "event: %s", nm, x->first_primary[i], p->id ? p->id : "?",
                       latest_event(s));
+        return -1;
+    }
+    if (x->expect_td && p && p->task_definition &&
+        !same_revision(p->task_definition, x->expect_td) && p->rollout_state &&
+        strcmp(p->rollout_state, "COMPLETED") == 0) {
+        aws_error_set(err, AWS_ERR_SERVICE, "DeploymentFailed",
+                      "service %s runs %s, not %s (rolled back?); latest event: %s", nm,
+                      p->task_definition, x->expect_td, latest_event(s));
         return -1;
     }
     buf_printf(st, "%s%s: %d/%d running, %zu deployment%s", st->len ? "; " : "", nm,
@@ -149,7 +171,8 @@ static int poll_services(aws_client *c, void *vctx, buf *st, aws_error *err)
 static int wait_services(aws_client *c, const char *cluster, const char *const *services,
                          size_t n, const ecs_wait_opts *o, int inactive, aws_error *err)
 {
-    services_ctx x = {cluster, services, n, xcalloc(n + 1, sizeof(char *)), inactive};
+    services_ctx x = {cluster, services, n, xcalloc(n + 1, sizeof(char *)), inactive,
+                      o ? o->expect_task_definition : NULL};
     int rc = wait_loop(c, o, 15, inactive ? "services to become inactive" :
                        "services to become steady", poll_services, &x, err);
     for (size_t i = 0; i < n; i++)

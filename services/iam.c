@@ -164,6 +164,17 @@ int iam_delete_role(aws_client *c, const char *name, aws_error *err)
     return iam_call_(c, "DeleteRole", named(name), NULL, err);
 }
 
+int iam_update_role(aws_client *c, const char *name, const char *description,
+                    long max_session_duration, aws_error *err)
+{
+    cJSON *j = named(name);
+    if (description)
+        cJSON_AddStringToObject(j, "Description", description);
+    if (max_session_duration > 0)
+        cJSON_AddNumberToObject(j, "MaxSessionDuration", (double)max_session_duration);
+    return iam_call_(c, "UpdateRole", j, NULL, err);
+}
+
 int iam_update_assume_role_policy(aws_client *c, const char *name, const char *policy,
                                   aws_error *err)
 {

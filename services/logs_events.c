@@ -145,3 +145,64 @@ int logs_get_log_events(aws_client *c, const char *group, const char *stream,
     out->next_token = token;
     return rc;
 }
+
+void logs_cursor_free(logs_cursor *cur)
+{
+    svc_strings_free(&cur->ids_at_since);
+    cur->since = 0;
+}
+
+/* An event's identity: its id, stream and message (the id alone should do; the stream and
+ * message keep followers correct against services whose ids are not stable per event). */
+static char *identity(const logs_event *e)
+{
+    return xasprintf("%s\n%s\n%s", e->event_id ? e->event_id : "", e->stream ? e->stream : "",
+                     e->message ? e->message : "");
+}
+
+static int seen(const logs_cursor *cur, const logs_event *e, const char *id)
+{
+    if (e->timestamp < cur->since)
+        return 1;
+    if (e->timestamp > cur->since)
+        return 0;
+    for (size_t i = 0; i < cur->ids_at_since.n; i++)
+        if (strcmp(cur->ids_at_since.items[i], id) == 0)
+            return 1;
+    return 0;
+}
+
+int logs_follow(aws_client *c, const logs_filter_input *in, logs_cursor *cur, logs_events *out,
+                aws_error *err)
+{
+    if (!in) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter", "logs_follow needs an input");
+        return -1;
+    }
+    logs_filter_input f = *in;
+    logs_events got = {0};
+    f.start_time = cur->since;
+    if (logs_filter_log_events(c, &f, &got, err) != 0) {
+        logs_events_free(&got);
+        return -1;
+    }
+    for (size_t i = 0; i < got.n; i++) {
+        logs_event *e = &got.items[i];
+        char *id = identity(e);
+        if (seen(cur, e, id)) {
+            free(id);
+            continue;
+        }
+        if (e->timestamp > cur->since) {
+            svc_strings_free(&cur->ids_at_since);
+            cur->since = e->timestamp;
+        }
+        svc_strings_add(&cur->ids_at_since, id);
+        free(id);
+        out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);
+        out->items[out->n++] = *e;
+        memset(e, 0, sizeof *e);
+    }
+    logs_events_free(&got);
+    return 0;
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "aws_xml.h"
+#include "buf.h"
 #include "xalloc.h"
 
 #define S3_XMLNS "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -66,29 +67,59 @@ void s3_buckets_free(s3_buckets *b)
     for (size_t i = 0; i < b->n; i++) {
         free(b->items[i].name);
         free(b->items[i].creation_date);
+        free(b->items[i].region);
     }
     free(b->items);
     memset(b, 0, sizeof *b);
 }
 
+static void add_buckets(s3_buckets *out, const cJSON *arr, const char *prefix)
+{
+    const cJSON *b;
+    out->items = xrealloc(out->items, (out->n + (size_t)cJSON_GetArraySize(arr) + 1) *
+                                          sizeof *out->items);
+    cJSON_ArrayForEach(b, arr) {
+        const char *name = aws_json_str(b, "Name"), *d = aws_json_str(b, "CreationDate"),
+                   *r = aws_json_str(b, "BucketRegion");
+        if (!name || (prefix && strncmp(name, prefix, strlen(prefix)) != 0))
+            continue;
+        out->items[out->n++] = (s3_bucket){xstrdup(name), d ? xstrdup(d) : NULL,
+                                           r ? xstrdup(r) : NULL};
+    }
+}
+
 int s3_list_buckets(aws_client *c, const char *prefix, s3_buckets *out, aws_error *err)
 {
     static const char *const lists[] = {"Buckets/Bucket", NULL};
-    cJSON *o;
+    char *token = NULL;
+    int rc = 0;
     memset(out, 0, sizeof *out);
-    if (s3_call_(c, "GET", NULL, NULL, NULL, NULL, 0, lists, &o, err) != 0)
-        return -1;
-    const cJSON *arr = aws_json_array(o, "Buckets"), *b;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(b, arr) {
-        const char *name = aws_json_str(b, "Name"), *d = aws_json_str(b, "CreationDate");
-        if (!name || (prefix && strncmp(name, prefix, strlen(prefix)) != 0))
-            continue;
-        out->items[out->n].name = xstrdup(name);
-        out->items[out->n++].creation_date = d ? xstrdup(d) : NULL;
+    for (int page = 0; page < 10000; page++) {
+        buf q = {0};
+        if (token)
+            s3_query_param_(&q, "continuation-token", token);
+        if (prefix && *prefix)
+            s3_query_param_(&q, "prefix", prefix);
+        cJSON *o;
+        /* the names filter again below: a server that ignores "prefix" still works */
+        rc = s3_call_(c, "GET", NULL, q.len ? buf_str(&q) + 1 : NULL, NULL, NULL, 0, lists, &o,
+                      err);
+        buf_free(&q);
+        if (rc != 0)
+            break;
+        add_buckets(out, aws_json_array(o, "Buckets"), prefix);
+        const char *t = aws_json_str(o, "ContinuationToken");
+        int more = t && *t && !(token && strcmp(token, t) == 0);
+        free(token);
+        token = more ? xstrdup(t) : NULL;
+        cJSON_Delete(o);
+        if (!more)
+            break;
     }
-    cJSON_Delete(o);
-    return 0;
+    free(token);
+    if (rc != 0)
+        s3_buckets_free(out);
+    return rc;
 }
 
 int s3_put_public_access_block(aws_client *c, const char *bucket,
@@ -160,6 +191,11 @@ int s3_get_bucket_encryption(aws_client *c, const char *bucket, s3_encryption *o
     out->bucket_key_enabled = aws_json_bool(rule, "BucketKeyEnabled", 0);
     cJSON_Delete(o);
     return 0;
+}
+
+int s3_delete_bucket_encryption(aws_client *c, const char *bucket, aws_error *err)
+{
+    return s3_call_(c, "DELETE", bucket, "encryption", NULL, NULL, 0, NULL, NULL, err);
 }
 
 int s3_put_bucket_policy(aws_client *c, const char *bucket, const char *policy, aws_error *err)

@@ -119,6 +119,11 @@ int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_
     return 0;
 }
 
+int s3_delete_bucket_tagging(aws_client *c, const char *bucket, aws_error *err)
+{
+    return s3_call_(c, "DELETE", bucket, "tagging", NULL, NULL, 0, NULL, NULL, err);
+}
+
 int s3_get_bucket_versioning(aws_client *c, const char *bucket, char **status, aws_error *err)
 {
     cJSON *o;

@@ -20,7 +20,7 @@ void s3_object_versions_free(s3_object_versions *v)
     memset(v, 0, sizeof *v);
 }
 
-static void query_param(buf *q, const char *name, const char *value)
+void s3_query_param_(buf *q, const char *name, const char *value)
 {
     char *e = aws_form_escape(value);
     buf_printf(q, "&%s=%s", name, e);
@@ -51,13 +51,13 @@ int s3_list_object_versions(aws_client *c, const char *bucket, const char *prefi
         buf q = {0};
         buf_puts(&q, "versions");
         if (km)
-            query_param(&q, "key-marker", km);
+            s3_query_param_(&q, "key-marker", km);
         if (max_keys > 0)
             buf_printf(&q, "&max-keys=%d", max_keys);
         if (prefix && *prefix)
-            query_param(&q, "prefix", prefix);
+            s3_query_param_(&q, "prefix", prefix);
         if (vm)
-            query_param(&q, "version-id-marker", vm);
+            s3_query_param_(&q, "version-id-marker", vm);
         cJSON *o = NULL;
         rc = s3_call_(c, "GET", bucket, buf_str(&q), NULL, NULL, 0, lists, &o, err);
         buf_free(&q);
@@ -65,7 +65,8 @@ int s3_list_object_versions(aws_client *c, const char *bucket, const char *prefi
             break;
         add_versions(out, aws_json_array(o, "Version"), 0);
         add_versions(out, aws_json_array(o, "DeleteMarker"), 1);
-        const char *nk = aws_json_str(o, "NextKeyMarker"), *nv = aws_json_str(o, "NextVersionIdMarker");
+        const char *nk = aws_json_str(o, "NextKeyMarker");
+        const char *nv = aws_json_str(o, "NextVersionIdMarker");
         int more = aws_json_bool(o, "IsTruncated", 0) && nk && *nk;
         if (more && km && strcmp(km, nk) == 0 && vm && nv && strcmp(vm, nv) == 0) {
             aws_error_set(err, AWS_ERR_PARSE, "PaginationLoop",

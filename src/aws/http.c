@@ -177,8 +177,10 @@ int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *r
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
     set_method(e, req);
     CURLcode rc = curl_easy_perform(e);
-    if (rc == CURLE_OK)
+    if (rc == CURLE_OK) {
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &resp->status);
+        curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &resp->new_connections);
+    }
     else
         fail_from_curl(err, rc, errbuf, req->url);
     curl_slist_free_all(hdrs);

@@ -102,6 +102,12 @@ with Fake() as f:
     r.check("pw-123" not in p.stderr and "**REDACTED**" in p.stderr, "debug log redacts SecretString")
     r.check("pw-123" in p.stdout, "the caller still gets the value")
 
+    # connections are kept alive and reused between calls
+    p = subprocess.run([TOOL, "--debug", "--repeat", "3", "query", "sts", "GetCallerIdentity"],
+                       env=env_for(f), capture_output=True, text=True, timeout=60)
+    r.eq((p.stderr.count("(new connection)"), p.stderr.count("(reused connection)")), (1, 2),
+         "one connection for three calls")
+
     # ---- retries -----------------------------------------------------------------------
     faults(f, [{"service": "sts", "operation": "GetCallerIdentity", "action": "throttle", "count": 2}])
     before = ncalls(f, "GetCallerIdentity")

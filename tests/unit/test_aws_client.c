@@ -3,6 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aws_internal.h"
 #include "aws_paginate.h"
@@ -77,6 +78,7 @@ static aws_client *client_for(script *s)
     setenv("AWS_REGION", "eu-west-1", 1);
     setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
     setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1); /* never reach for 169.254.169.254 */
     unsetenv("AWS_PROFILE");
     unsetenv("AWS_MAX_ATTEMPTS");
     unsetenv("AWS_ENDPOINT_URL");
@@ -335,6 +337,86 @@ START_TEST(pagination)
 }
 END_TEST
 
+START_TEST(credentials_refresh_before_expiry)
+{
+    script s = {.status = {200}, .body = {ECS_OK}, .n = 1};
+    aws_client *c = client_for(&s);
+    setenv("AWS_CREDENTIAL_EXPIRATION", "2023-11-14T22:16:40Z", 1); /* now + 200 s */
+    setenv("AWS_SESSION_TOKEN", "tok1", 1);
+    aws_credentials cr;
+    aws_error err;
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), 0);
+    ck_assert_str_eq(cr.session_token, "tok1");
+    ck_assert_int_eq((long)cr.expiration, 1700000200);
+    aws_credentials_free(&cr);
+    /* Inside the five-minute window every use tries a refresh: new ones are picked up. */
+    setenv("AWS_SESSION_TOKEN", "tok2", 1);
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), 0);
+    ck_assert_str_eq(cr.session_token, "tok2");
+    aws_credentials_free(&cr);
+    /* A failed refresh keeps the old ones while they last... */
+    unsetenv("AWS_ACCESS_KEY_ID");
+    unsetenv("AWS_SECRET_ACCESS_KEY");
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), 0);
+    ck_assert_str_eq(cr.session_token, "tok2");
+    aws_credentials_free(&cr);
+    /* ...and not after they expired. */
+    s.now = 1700000300;
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), -1);
+    ck_assert_str_eq(err.code, "NoCredentials");
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(long_lived_credentials_resolved_once)
+{
+    script s = {.status = {200}, .body = {ECS_OK}, .n = 1};
+    aws_client *c = client_for(&s);
+    aws_credentials cr;
+    aws_error err;
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), 0);
+    aws_credentials_free(&cr);
+    setenv("AWS_ACCESS_KEY_ID", "OTHER", 1);
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), 0);
+    ck_assert_str_eq(cr.access_key_id, "AKIDEXAMPLE"); /* cached for the run */
+    ck_assert_int_eq((long)cr.expiration, 0);
+    aws_credentials_free(&cr);
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(provider_failure_not_retried_twice)
+{
+    const char *thr = "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded"
+                      "</Message></Error><RequestId>t</RequestId></ErrorResponse>";
+    script s = {.status = {400}, .body = {thr}, .n = 1};
+    char path[] = "/tmp/aws-client-cfg-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    const char *cfg = "[profile deploy]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n"
+                      "[profile base]\naws_access_key_id = AK\naws_secret_access_key = SK\n";
+    ck_assert_int_eq(write(fd, cfg, strlen(cfg)), (int)strlen(cfg));
+    close(fd);
+    aws_client *c = client_for(&s);
+    aws_client_free(c);
+    setenv("AWS_CONFIG_FILE", path, 1);
+    aws_client_options o = {.profile = "deploy"};
+    aws_error err;
+    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
+    aws_client_set_hooks(c, transport, &s, half, record_sleep, fixed_now, &s);
+    cJSON *out;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    ck_assert_int_eq(err.kind, AWS_ERR_CREDENTIALS);
+    ck_assert_str_eq(err.code, "Throttling");
+    ck_assert_ptr_nonnull(strstr(err.message, "assuming role arn:aws:iam::1:role/r"));
+    ck_assert_int_eq(s.calls, 3); /* AssumeRole's own three attempts, nothing more */
+    ck_assert_ptr_nonnull(strstr(s.last_body, "Action=AssumeRole"));
+    aws_client_free(c);
+    unlink(path);
+}
+END_TEST
+
 Suite *aws_client_suite(void)
 {
     Suite *s = suite_create("aws_client");
@@ -349,6 +431,9 @@ Suite *aws_client_suite(void)
     tcase_add_test(t, s3_call_with_md5_and_headers);
     tcase_add_test(t, debug_log_redacts);
     tcase_add_test(t, pagination);
+    tcase_add_test(t, credentials_refresh_before_expiry);
+    tcase_add_test(t, long_lived_credentials_resolved_once);
+    tcase_add_test(t, provider_failure_not_retried_twice);
     suite_add_tcase(s, t);
     return s;
 }

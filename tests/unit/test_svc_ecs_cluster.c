@@ -31,6 +31,13 @@ START_TEST(cluster_create_describe_delete)
     ck_assert_str_eq(cl.container_insights, "enabled");
     ck_assert_str_eq(svc_tags_get(&cl.tags, "ecsdeploy:stack"), "demo");
     ecs_cluster_free(&cl);
+    ecs_cluster_input up = {.name = "svc-ecs-c1", .container_insights = "disabled",
+                            .exec_logging = "DEFAULT"};
+    ck_assert_msg(ecs_update_cluster(c, &up, &cl, &err) == 0, "%s", err.message);
+    ck_assert_str_eq(cl.exec_logging, "DEFAULT");
+    ck_assert_ptr_null(cl.exec_kms_key_id);
+    ck_assert_str_eq(cl.container_insights, "disabled");
+    ecs_cluster_free(&cl);
     /* tags through the generic calls */
     svc_tags_free(&tags);
     svc_tags_add(&tags, "ecsdeploy:id", "cluster");
@@ -72,6 +79,13 @@ START_TEST(clusters_listed_over_pages)
         ecs_cluster_input in = {.name = name};
         ck_assert_int_eq(ecs_create_cluster(c, &in, NULL, &err), 0);
     }
+    /* creating it again answers with the existing cluster */
+    ecs_cluster_input again = {.name = "svc-ecs-list-0"};
+    ecs_cluster cl;
+    ck_assert_int_eq(ecs_create_cluster(c, &again, &cl, &err), 0);
+    ck_assert_str_eq(cl.name, "svc-ecs-list-0");
+    ck_assert_str_eq(cl.status, "ACTIVE");
+    ecs_cluster_free(&cl);
     svc_strings arns;
     ck_assert_int_eq(ecs_list_clusters(c, 2, &arns, &err), 0);
     size_t mine = 0;

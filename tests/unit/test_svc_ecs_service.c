@@ -41,6 +41,77 @@ static void service_input(ecs_service_input *in, const char *cluster, const char
     in->security_groups = groups;
 }
 
+/* The two running tasks of service web: containers, agent, ENI address; an exec session.
+ * *tasks receives their ARNs. */
+static void check_tasks_and_exec(aws_client *c, svc_strings *tasks_out)
+{
+    svc_strings tasks;
+    aws_error err;
+    ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-s1", "web", "RUNNING", 1, &tasks, &err), 0);
+    ck_assert_uint_eq(tasks.n, 2);
+    ecs_tasks t;
+    ck_assert_int_eq(ecs_describe_tasks(c, "svc-ecs-s1", (const char *const *)tasks.items,
+                                        tasks.n, &t, &err), 0);
+    ck_assert_uint_eq(t.n, 2);
+    ck_assert_str_eq(t.items[0].last_status, "RUNNING");
+    ck_assert_str_eq(t.items[0].group, "service:web");
+    ck_assert_ptr_nonnull(t.items[0].private_ip);
+    ck_assert_ptr_nonnull(t.items[0].eni_id);
+    ck_assert_uint_eq(t.items[0].n_containers, 1);
+    ck_assert_str_eq(t.items[0].containers[0].name, "app");
+    const ecs_managed_agent *ag = ecs_container_agent(&t.items[0].containers[0],
+                                                      "ExecuteCommandAgent");
+    ck_assert_ptr_nonnull(ag);
+    ck_assert_str_eq(ag->status, "RUNNING");
+    /* exec: a session with a token */
+    ecs_exec_session es;
+    ck_assert_msg(ecs_execute_command(c, "svc-ecs-s1", t.items[0].arn, "app", "ls /", 1, &es,
+                                      &err) == 0, "%s", err.message);
+    ck_assert_ptr_nonnull(strstr(es.stream_url, es.session_id));
+    ck_assert_uint_gt(strlen(es.token), 20);
+    ck_assert_str_eq(es.container_name, "app");
+    ecs_exec_session_free(&es);
+    ck_assert_ptr_null(es.token);
+    ecs_tasks_free(&t);
+    *tasks_out = tasks;
+}
+
+/* Deletion rules: the cluster refuses while the service exists, the service needs force
+ * while scaled up; then the service drains and its tasks stop. */
+static void delete_service_and_tasks(aws_client *c, const char *arn, svc_strings *tasks_in)
+{
+    aws_error err;
+    const char *names[] = {"web"};
+    svc_strings tasks = *tasks_in;
+    /* a cluster with services cannot be deleted */
+    ck_assert_int_eq(ecs_delete_cluster(c, "svc-ecs-s1", &err), -1);
+    ck_assert_str_eq(err.code, "ClusterContainsServicesException");
+    svc_strings arns;
+    ck_assert_int_eq(ecs_list_services(c, "svc-ecs-s1", 0, &arns, &err), 0);
+    ck_assert_uint_eq(arns.n, 1);
+    ck_assert_str_eq(arns.items[0], arn);
+    svc_strings_free(&arns);
+    /* a service scaled above 0 needs force */
+    ck_assert_int_eq(ecs_delete_service(c, "svc-ecs-s1", "web", 0, &err), -1);
+    ck_assert_str_eq(err.code, "InvalidParameterException");
+    ck_assert_int_eq(ecs_delete_service(c, "svc-ecs-s1", "web", 1, &err), 0);
+    ck_assert_msg(ecs_wait_services_inactive(c, "svc-ecs-s1", names, 1, &fast, &err) == 0, "%s",
+                  err.message);
+    ecs_tasks t;
+    ck_assert_int_eq(ecs_wait_tasks_stopped(c, "svc-ecs-s1", (const char *const *)tasks.items,
+                                            tasks.n, &fast, &err), 0);
+    ck_assert_int_eq(ecs_describe_tasks(c, "svc-ecs-s1", (const char *const *)tasks.items,
+                                        tasks.n, &t, &err), 0);
+    ck_assert_str_eq(t.items[0].last_status, "STOPPED");
+    ck_assert_ptr_nonnull(t.items[0].stopped_reason);
+    ecs_tasks_free(&t);
+    svc_strings_free(&tasks);
+    ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-s1", "web", NULL, 0, &tasks, &err), 0);
+    ck_assert_uint_eq(tasks.n, 0);
+    svc_strings_free(&tasks);
+    memset(tasks_in, 0, sizeof *tasks_in);
+}
+
 START_TEST(service_lifecycle)
 {
     aws_client *c = ecs_test_client();
@@ -90,34 +161,8 @@ START_TEST(service_lifecycle)
     ck_assert_ptr_nonnull(cJSON_GetObjectItem(s.raw, "networkConfiguration"));
     ck_assert_uint_gt(s.n_events, 0);
     ecs_service_free(&s);
-    /* tasks of the service */
     svc_strings tasks;
-    ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-s1", "web", "RUNNING", 1, &tasks, &err), 0);
-    ck_assert_uint_eq(tasks.n, 2);
-    ecs_tasks t;
-    ck_assert_int_eq(ecs_describe_tasks(c, "svc-ecs-s1", (const char *const *)tasks.items,
-                                        tasks.n, &t, &err), 0);
-    ck_assert_uint_eq(t.n, 2);
-    ck_assert_str_eq(t.items[0].last_status, "RUNNING");
-    ck_assert_str_eq(t.items[0].group, "service:web");
-    ck_assert_ptr_nonnull(t.items[0].private_ip);
-    ck_assert_ptr_nonnull(t.items[0].eni_id);
-    ck_assert_uint_eq(t.items[0].n_containers, 1);
-    ck_assert_str_eq(t.items[0].containers[0].name, "app");
-    const ecs_managed_agent *ag = ecs_container_agent(&t.items[0].containers[0],
-                                                      "ExecuteCommandAgent");
-    ck_assert_ptr_nonnull(ag);
-    ck_assert_str_eq(ag->status, "RUNNING");
-    /* exec: a session with a token */
-    ecs_exec_session es;
-    ck_assert_msg(ecs_execute_command(c, "svc-ecs-s1", t.items[0].arn, "app", "ls /", 1, &es,
-                                      &err) == 0, "%s", err.message);
-    ck_assert_ptr_nonnull(strstr(es.stream_url, es.session_id));
-    ck_assert_uint_gt(strlen(es.token), 20);
-    ck_assert_str_eq(es.container_name, "app");
-    ecs_exec_session_free(&es);
-    ck_assert_ptr_null(es.token);
-    ecs_tasks_free(&t);
+    check_tasks_and_exec(c, &tasks);
     /* update: scale to one */
     ecs_service_input up = ECS_SERVICE_INPUT_INIT;
     up.cluster = "svc-ecs-s1";
@@ -127,31 +172,7 @@ START_TEST(service_lifecycle)
     ck_assert_int_eq(s.desired, 1);
     ecs_service_free(&s);
     ck_assert_int_eq(ecs_wait_services_stable(c, "svc-ecs-s1", names, 1, &fast, &err), 0);
-    /* a cluster with services cannot be deleted */
-    ck_assert_int_eq(ecs_delete_cluster(c, "svc-ecs-s1", &err), -1);
-    ck_assert_str_eq(err.code, "ClusterContainsServicesException");
-    svc_strings arns;
-    ck_assert_int_eq(ecs_list_services(c, "svc-ecs-s1", 0, &arns, &err), 0);
-    ck_assert_uint_eq(arns.n, 1);
-    ck_assert_str_eq(arns.items[0], arn);
-    svc_strings_free(&arns);
-    /* a service scaled above 0 needs force */
-    ck_assert_int_eq(ecs_delete_service(c, "svc-ecs-s1", "web", 0, &err), -1);
-    ck_assert_str_eq(err.code, "InvalidParameterException");
-    ck_assert_int_eq(ecs_delete_service(c, "svc-ecs-s1", "web", 1, &err), 0);
-    ck_assert_msg(ecs_wait_services_inactive(c, "svc-ecs-s1", names, 1, &fast, &err) == 0, "%s",
-                  err.message);
-    ck_assert_int_eq(ecs_wait_tasks_stopped(c, "svc-ecs-s1", (const char *const *)tasks.items,
-                                            tasks.n, &fast, &err), 0);
-    ck_assert_int_eq(ecs_describe_tasks(c, "svc-ecs-s1", (const char *const *)tasks.items,
-                                        tasks.n, &t, &err), 0);
-    ck_assert_str_eq(t.items[0].last_status, "STOPPED");
-    ck_assert_ptr_nonnull(t.items[0].stopped_reason);
-    ecs_tasks_free(&t);
-    svc_strings_free(&tasks);
-    ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-s1", "web", NULL, 0, &tasks, &err), 0);
-    ck_assert_uint_eq(tasks.n, 0);
-    svc_strings_free(&tasks);
+    delete_service_and_tasks(c, arn, &tasks);
     ck_assert_msg(ecs_delete_cluster(c, "svc-ecs-s1", &err) == 0, "%s", err.message);
     svc_tags_free(&tags);
     svc_strings_free(&subnets);

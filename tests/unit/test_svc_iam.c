@@ -52,6 +52,11 @@ START_TEST(role_create_get_delete)
     ck_assert_int_eq(iam_get_role(c, "svc-iam-a", &r, &err), 0);
     ck_assert_str_eq(r.trust_policy, trust2);
     iam_role_free(&r);
+    ck_assert_int_eq(iam_update_role(c, "svc-iam-a", "task role", 3600, &err), 0);
+    ck_assert_int_eq(iam_get_role(c, "svc-iam-a", &r, &err), 0);
+    ck_assert_str_eq(r.description, "task role");
+    ck_assert_int_eq(r.max_session_duration, 3600);
+    iam_role_free(&r);
     iam_create_role_input dup = {.name = "svc-iam-a", .trust_policy = TRUST};
     ck_assert_int_eq(iam_create_role(c, &dup, NULL, &err), -1);
     ck_assert_str_eq(err.code, "EntityAlreadyExists");

@@ -137,6 +137,46 @@ START_TEST(events_filter_and_get)
 }
 END_TEST
 
+START_TEST(follow_returns_each_event_once)
+{
+    aws_client *c = client();
+    aws_error err;
+    const char *grp = "/svclogs/f/app";
+    ck_assert_int_eq(logs_create_log_group(c, grp, NULL, NULL, &err), 0);
+    ck_assert_int_eq(logs_create_log_stream(c, grp, "s", &err), 0);
+    long long now = (long long)time(NULL) * 1000;
+    logs_event a[] = {{.timestamp = now - 3000, .message = "one"},
+                      {.timestamp = now - 2000, .message = "two"}};
+    ck_assert_int_eq(logs_put_log_events(c, grp, "s", a, 2, &err), 0);
+    logs_cursor cur = {0};
+    logs_events out = {0};
+    logs_filter_input f = {.group = grp, .limit = 1};
+    ck_assert_int_eq(logs_follow(c, &f, &cur, &out, &err), 0);
+    ck_assert_uint_eq(out.n, 2);
+    ck_assert_int_eq(cur.since, now - 2000);
+    logs_events_free(&out);
+    ck_assert_int_eq(logs_follow(c, &f, &cur, &out, &err), 0);
+    ck_assert_uint_eq(out.n, 0);
+    /* a new event in the same millisecond as the last one seen, and a later one */
+    logs_event b[] = {{.timestamp = now - 2000, .message = "two-bis"},
+                      {.timestamp = now - 1000, .message = "three"}};
+    ck_assert_int_eq(logs_put_log_events(c, grp, "s", b, 2, &err), 0);
+    ck_assert_int_eq(logs_follow(c, &f, &cur, &out, &err), 0);
+    ck_assert_msg(out.n == 2, "%zu: %s", out.n, out.n ? out.items[0].message : "");
+    ck_assert_str_eq(out.items[0].message, "two-bis");
+    ck_assert_str_eq(out.items[1].message, "three");
+    logs_events_free(&out);
+    f.max_pages = 1;
+    logs_cursor fresh = {0};
+    ck_assert_int_eq(logs_follow(c, &f, &fresh, &out, &err), 0);
+    ck_assert_uint_eq(out.n, 1);
+    logs_events_free(&out);
+    logs_cursor_free(&fresh);
+    logs_cursor_free(&cur);
+    aws_client_free(c);
+}
+END_TEST
+
 Suite *svc_logs_suite(void)
 {
     Suite *s = suite_create("svc_logs");
@@ -145,6 +185,7 @@ Suite *svc_logs_suite(void)
     tcase_add_test(tc, groups_retention_tags);
     tcase_add_test(tc, groups_paged);
     tcase_add_test(tc, events_filter_and_get);
+    tcase_add_test(tc, follow_returns_each_event_once);
     suite_add_tcase(s, tc);
     return s;
 }

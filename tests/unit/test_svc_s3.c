@@ -38,6 +38,8 @@ START_TEST(bucket_lifecycle)
     s3_buckets b;
     ck_assert_int_eq(s3_list_buckets(c, "svc-s3-", &b, &err), 0);
     ck_assert_uint_eq(b.n, 2);
+    ck_assert_str_eq(b.items[1].name, "svc-s3-eu");
+    ck_assert_str_eq(b.items[1].region, "eu-west-1");
     s3_buckets_free(&b);
     ck_assert_int_eq(s3_list_buckets(c, "svc-s3-nomatch", &b, &err), 0);
     ck_assert_uint_eq(b.n, 0);
@@ -72,6 +74,7 @@ START_TEST(bucket_settings)
     ck_assert_str_eq(enc.kms_key_id, "alias/x");
     ck_assert_int_eq(enc.bucket_key_enabled, 1);
     s3_encryption_free(&enc);
+    ck_assert_int_eq(s3_delete_bucket_encryption(c, bk, &err), 0);
     char *policy;
     ck_assert_int_eq(s3_get_bucket_policy(c, bk, &policy, &err), -1);
     ck_assert_str_eq(err.code, "NoSuchBucketPolicy");
@@ -120,6 +123,9 @@ START_TEST(lifecycle_tags_versioning)
     ck_assert_uint_eq(tags.n, 1);
     ck_assert_str_eq(svc_tags_get(&tags, "ecsdeploy:stack"), "demo");
     svc_tags_free(&tags);
+    ck_assert_int_eq(s3_delete_bucket_tagging(c, bk, &err), 0);
+    ck_assert_int_eq(s3_get_bucket_tagging(c, bk, &tags, &err), 0);
+    ck_assert_uint_eq(tags.n, 0);
     char *st;
     ck_assert_int_eq(s3_get_bucket_versioning(c, bk, &st, &err), 0);
     ck_assert_str_eq(st, "");
@@ -177,6 +183,35 @@ START_TEST(empty_versioned_bucket)
 }
 END_TEST
 
+START_TEST(delete_objects_in_batches)
+{
+    aws_client *c = client();
+    aws_error err;
+    const char *bk = "svc-s3-batches";
+    ck_assert_int_eq(s3_create_bucket(c, bk, &err), 0);
+    ck_assert_int_eq(s3_put_object(c, bk, "k-0007", "x", NULL, &err), 0);
+    /* 1500 keys: S3 takes at most 1000 per request (the fake refuses more), so two calls */
+    enum { N = 1500 };
+    s3_object_version *v = calloc(N, sizeof *v);
+    char (*keys)[16] = calloc(N, sizeof *keys);
+    for (int i = 0; i < N; i++) {
+        snprintf(keys[i], sizeof keys[i], "k-%04d", i);
+        v[i].key = keys[i];
+    }
+    size_t d = 0;
+    ck_assert_msg(s3_delete_objects(c, bk, v, N, &d, &err) == 0, "%s", err.message);
+    ck_assert_uint_eq(d, N);
+    s3_object_versions left = {0};
+    ck_assert_int_eq(s3_list_object_versions(c, bk, NULL, 0, &left, &err), 0);
+    ck_assert_uint_eq(left.n, 0);
+    s3_object_versions_free(&left);
+    free(v);
+    free(keys);
+    ck_assert_int_eq(s3_delete_bucket(c, bk, &err), 0);
+    aws_client_free(c);
+}
+END_TEST
+
 Suite *svc_s3_suite(void)
 {
     Suite *s = suite_create("svc_s3");
@@ -186,6 +221,7 @@ Suite *svc_s3_suite(void)
     tcase_add_test(tc, bucket_settings);
     tcase_add_test(tc, lifecycle_tags_versioning);
     tcase_add_test(tc, empty_versioned_bucket);
+    tcase_add_test(tc, delete_objects_in_batches);
     suite_add_tcase(s, tc);
     return s;
 }

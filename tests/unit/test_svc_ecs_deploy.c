@@ -1,0 +1,245 @@
+/* ECS client against the local fake: deployments, the circuit breaker, service
+ * deployments (list, describe, stop with rollback) and their waiters. */
+#include "test_svc_ecs_env.h"
+
+#include <time.h>
+
+static const ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};
+
+typedef struct {
+    aws_client *c;
+    ecs_test_net n;
+    svc_strings subnets, groups;
+    char cluster[32];
+} env;
+
+static void env_up(env *e, const char *tag)
+{
+    aws_error err;
+    e->c = ecs_test_client();
+    ecs_test_network(e->c, tag, &e->n);
+    memset(&e->subnets, 0, sizeof e->subnets);
+    memset(&e->groups, 0, sizeof e->groups);
+    svc_strings_add(&e->subnets, e->n.subnet);
+    svc_strings_add(&e->groups, e->n.sg);
+    snprintf(e->cluster, sizeof e->cluster, "svc-%s", tag);
+    ecs_cluster_input in = {.name = e->cluster};
+    ck_assert_int_eq(ecs_create_cluster(e->c, &in, NULL, &err), 0);
+}
+
+static void env_down(env *e)
+{
+    svc_strings_free(&e->subnets);
+    svc_strings_free(&e->groups);
+    ecs_test_network_free(&e->n);
+    aws_client_free(e->c);
+}
+
+static ecs_service_input input(env *e, const char *name, const char *td,
+                               const ecs_deployment_config *dc)
+{
+    ecs_service_input in = ECS_SERVICE_INPUT_INIT;
+    in.cluster = e->cluster;
+    in.name = name;
+    in.task_definition = td;
+    in.desired_count = 2;
+    in.launch_type = "FARGATE";
+    in.subnets = &e->subnets;
+    in.security_groups = &e->groups;
+    in.deployment = dc;
+    return in;
+}
+
+/* The newest service deployment of a service (ARN, owned). */
+static char *newest_deployment(env *e, const char *service, size_t *count)
+{
+    ecs_service_deployments l;
+    aws_error err;
+    ck_assert_msg(ecs_list_service_deployments(e->c, e->cluster, service, NULL, 1, &l, &err) == 0,
+                  "%s", err.message);
+    ck_assert_uint_gt(l.n, 0);
+    char *arn = strdup(l.items[0].arn);
+    ck_assert_ptr_nonnull(l.items[0].status);
+    *count = l.n;
+    ecs_service_deployments_free(&l);
+    return arn;
+}
+
+/* The stopped tasks of a service include one whose container exited with code 1. */
+static void check_crash_exit_codes(env *e, const char *service)
+{
+    aws_error err;
+    svc_strings arns;
+    ck_assert_int_eq(ecs_list_tasks(e->c, e->cluster, service, "STOPPED", 0, &arns, &err), 0);
+    ck_assert_uint_gt(arns.n, 0);
+    ecs_tasks t;
+    ck_assert_int_eq(ecs_describe_tasks(e->c, e->cluster, (const char *const *)arns.items,
+                                        arns.n, &t, &err), 0);
+    int crashed = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        const ecs_container *k = &t.items[i].containers[0];
+        if (k->has_exit_code && k->exit_code == 1 && t.items[i].stopped_reason &&
+            strstr(t.items[i].stopped_reason, "Essential container"))
+            crashed++;
+    }
+    ck_assert_int_gt(crashed, 0);
+    ecs_tasks_free(&t);
+    svc_strings_free(&arns);
+}
+
+START_TEST(circuit_breaker_rollback_is_a_failure)
+{
+    env e;
+    aws_error err;
+    env_up(&e, "dep1");
+    char *good = ecs_test_taskdef(e.c, "svc-dep", "nginx:1", NULL);
+    ecs_deployment_config dc = ECS_DEPLOYMENT_CONFIG_INIT;
+    dc.circuit_breaker = 1;
+    dc.rollback = 1;
+    ecs_service_input in = input(&e, "api", good, &dc);
+    ck_assert_msg(ecs_create_service(e.c, &in, NULL, &err) == 0, "%s", err.message);
+    const char *names[] = {"api"};
+    ck_assert_int_eq(ecs_wait_services_stable(e.c, e.cluster, names, 1, &fast, &err), 0);
+    size_t n1;
+    char *first = newest_deployment(&e, "api", &n1);
+    ck_assert_msg(ecs_wait_service_deployment(e.c, first, &fast, NULL, &err) == 0, "%s",
+                  err.message);
+    /* a crashing image: the circuit breaker trips and ECS rolls back */
+    char *bad = ecs_test_taskdef(e.c, "svc-dep", "crashloop:2", NULL);
+    ecs_service_input up = ECS_SERVICE_INPUT_INIT;
+    up.cluster = e.cluster;
+    up.name = "api";
+    up.task_definition = bad;
+    ck_assert_int_eq(ecs_update_service(e.c, &up, NULL, &err), 0);
+    ck_assert_int_eq(ecs_wait_services_stable(e.c, e.cluster, names, 1, &fast, &err), -1);
+    ck_assert_str_eq(err.code, "DeploymentFailed");
+    check_crash_exit_codes(&e, "api");
+    size_t n2;
+    char *second = newest_deployment(&e, "api", &n2);
+    ck_assert_uint_eq(n2, n1 + 1);
+    ck_assert_str_ne(first, second);
+    ecs_service_deployments last = {0};
+    ck_assert_int_eq(ecs_wait_service_deployment(e.c, second, &fast, &last, &err), -1);
+    ck_assert_msg(strcmp(err.code, "DeploymentRolledBack") == 0, "%s: %s", err.code,
+                  err.message);
+    ck_assert_uint_eq(last.n, 1);
+    ck_assert_str_eq(last.items[0].status, "ROLLBACK_SUCCESSFUL");
+    ck_assert_ptr_nonnull(last.items[0].raw);
+    /* the failed deployment's target revision ran the crashing task definition */
+    ecs_service_revisions rev;
+    const char *rarn = last.items[0].target_revision_arn;
+    ck_assert_ptr_nonnull(rarn);
+    ck_assert_int_eq(ecs_describe_service_revisions(e.c, &rarn, 1, &rev, &err), 0);
+    ck_assert_uint_eq(rev.n, 1);
+    ck_assert_ptr_nonnull(strstr(rev.items[0].task_definition, "svc-dep:2"));
+    ecs_service_revisions_free(&rev);
+    ecs_service_deployments_free(&last);
+    /* the service ends on the good revision */
+    ecs_service s;
+    int found;
+    ck_assert_int_eq(ecs_describe_service(e.c, e.cluster, "api", &s, &found, &err), 0);
+    ck_assert_ptr_nonnull(strstr(s.task_definition, "svc-dep:1"));
+    ecs_service_free(&s);
+    svc_strings st = {0};
+    svc_strings_add(&st, "SUCCESSFUL");
+    ecs_service_deployments l;
+    ck_assert_int_eq(ecs_list_service_deployments(e.c, e.cluster, "api", &st, 0, &l, &err), 0);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].arn, first);
+    ecs_service_deployments_free(&l);
+    svc_strings_free(&st);
+    const char *arns[] = {first, "arn:aws:ecs:us-east-1:000000000000:service-deployment/x/y/z"};
+    ck_assert_int_eq(ecs_describe_service_deployments(e.c, arns, 2, &l, &err), 0);
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_str_eq(l.items[0].status, "SUCCESSFUL");
+    ecs_service_deployments_free(&l);
+    free(first);
+    free(second);
+    free(good);
+    free(bad);
+    env_down(&e);
+}
+END_TEST
+
+static void count_progress(void *ctx, const char *state)
+{
+    ck_assert_ptr_nonnull(strstr(state, "worker: "));
+    (*(int *)ctx)++;
+}
+
+/* After the rollback the service is steady, but on v1: waiting for v2 fails at once. */
+static void expect_revision(env *e, const char *v1, const char *v2)
+{
+    aws_error err;
+    const char *names[] = {"worker"};
+    int polls = 0;
+    ecs_wait_opts o = {.delay_sec = 0.05, .timeout_sec = 60, .progress = count_progress,
+                       .ctx = &polls, .expect_task_definition = v1};
+    ck_assert_msg(ecs_wait_services_stable(e->c, e->cluster, names, 1, &o, &err) == 0, "%s",
+                  err.message);
+    ck_assert_int_gt(polls, 0);
+    o.expect_task_definition = v2;
+    ck_assert_int_eq(ecs_wait_services_stable(e->c, e->cluster, names, 1, &o, &err), -1);
+    ck_assert_str_eq(err.code, "DeploymentFailed");
+    ck_assert_ptr_nonnull(strstr(err.message, v2));
+}
+
+START_TEST(stop_with_rollback)
+{
+    env e;
+    aws_error err;
+    env_up(&e, "dep2");
+    char *v1 = ecs_test_taskdef(e.c, "svc-stop", "nginx:1", NULL);
+    ecs_deployment_config dc = ECS_DEPLOYMENT_CONFIG_INIT;
+    dc.strategy = "ROLLING";
+    dc.bake_time_minutes = 0;
+    ecs_service_input in = input(&e, "worker", v1, &dc);
+    in.deployment_controller = "ECS";
+    ecs_service s;
+    ck_assert_msg(ecs_create_service(e.c, &in, &s, &err) == 0, "%s", err.message);
+    ck_assert_str_eq(s.deployment_controller, "ECS");
+    ck_assert_str_eq(s.strategy, "ROLLING");
+    ecs_service_free(&s);
+    const char *names[] = {"worker"};
+    ck_assert_int_eq(ecs_wait_services_stable(e.c, e.cluster, names, 1, &fast, &err), 0);
+    char *v2 = ecs_test_taskdef(e.c, "svc-stop", "slowstart:2", NULL);
+    ecs_service_input up = ECS_SERVICE_INPUT_INIT;
+    up.cluster = e.cluster;
+    up.name = "worker";
+    up.task_definition = v2;
+    ck_assert_int_eq(ecs_update_service(e.c, &up, NULL, &err), 0);
+    size_t n;
+    char *arn = newest_deployment(&e, "worker", &n);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_msg(ecs_stop_service_deployment(e.c, arn, "ROLLBACK", &err) == 0, "%s",
+                  err.message);
+    ck_assert_int_eq(ecs_wait_service_deployment(e.c, arn, &fast, NULL, &err), -1);
+    ck_assert_msg(strcmp(err.code, "DeploymentRolledBack") == 0 ||
+                  strcmp(err.code, "DeploymentStopped") == 0, "%s: %s", err.code, err.message);
+    expect_revision(&e, v1, v2);
+    ck_assert_int_eq(ecs_stop_service_deployment(e.c, "arn:aws:ecs:us-east-1:000000000000:"
+                                                 "service-deployment/a/b/c", "ROLLBACK", &err),
+                     -1);
+    ck_assert_str_eq(err.code, "ServiceDeploymentNotFoundException");
+    ecs_wait_opts quick = {.delay_sec = 0.01, .timeout_sec = 0.05};
+    ck_assert_int_eq(ecs_wait_service_deployment(e.c, "arn:aws:ecs:us-east-1:000000000000:"
+                                                 "service-deployment/a/b/c", &quick, NULL, &err),
+                     -1);
+    ck_assert_str_eq(err.code, "ServiceDeploymentNotFoundException");
+    free(arn);
+    free(v1);
+    free(v2);
+    env_down(&e);
+}
+END_TEST
+
+Suite *svc_ecs_deploy_suite(void)
+{
+    Suite *s = suite_create("svc_ecs_deploy");
+    TCase *tc = tcase_create("svc_ecs_deploy");
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    tcase_add_test(tc, circuit_breaker_rollback_is_a_failure);
+    tcase_add_test(tc, stop_with_rollback);
+    suite_add_tcase(s, tc);
+    return s;
+}
