@@ -10,6 +10,7 @@ extern const res_kind res_log_group;
 extern const res_kind res_role;
 extern const res_kind res_cluster;
 extern const res_kind res_task_def;
+extern const res_kind res_service;
 
 /* The full order, as kinds arrive: vpc, subnet, igw, route_table, eip, nat, sg, sg_rules,
  * sg_reach, secret, bucket, log_group, role, namespace, discovery, alb, target_group,
@@ -21,6 +22,7 @@ const res_kind *const res_kinds[] = {
     &res_role,
     &res_cluster,
     &res_task_def,
+    &res_service,
     NULL};
 
 const res_kind *res_kind_by_name(const char *name)
