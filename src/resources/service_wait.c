@@ -155,6 +155,9 @@ static int poll_steady(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
             !strcmp(d->task_definition, w->task_def)) {
             char *why = xstrdup(d->rollout_state_reason ? after_colon(d->rollout_state_reason)
                                                         : "the deployment failed");
+            size_t len = strlen(why);
+            if (len > 0 && why[len - 1] == '.')
+                why[len - 1] = '\0';
             rc = failed(ctx, w, &s, why, err);
             free(why);
         }
