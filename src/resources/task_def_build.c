@@ -141,7 +141,8 @@ static cJSON *container(res_graph *g, res_node *n, const spec_service *svc, size
     for (size_t i = 0; i < k->ndepends_on; i++) {
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "containerName", k->depends_on[i].container);
-        cJSON_AddStringToObject(d, "condition", spec_dep_condition_name(k->depends_on[i].condition));
+        static const char *const conditions[] = {"START", "COMPLETE", "SUCCESS", "HEALTHY"};
+        cJSON_AddStringToObject(d, "condition", conditions[k->depends_on[i].condition]);
         cJSON_AddItemToArray(deps, d);
     }
     cJSON_AddItemToObject(c, "logConfiguration", log_config(g, n, svc));
