@@ -218,12 +218,13 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     }
     res_node_set(ctx, n, lb.arn, props_of(&lb, NULL));
     elbv2_lb_free(&lb);
-    const char *what = strcmp(scheme, "internet-facing") == 0
-                           ? "the load balancer to become active (an internet-facing one never "
-                             "does in a VPC without an internet gateway)"
-                           : "the load balancer to become active";
-    if (res_wait(ctx, n, RES_CREATE, what, poll_active, NULL, err) != 0)
+    if (res_wait(ctx, n, RES_CREATE, "the load balancer to become active", poll_active, NULL,
+                 err) != 0) {
+        if (strcmp(err->code, "WaitTimeout") == 0 && strcmp(scheme, "internet-facing") == 0)
+            aws_error_prefix(err, "an internet-facing load balancer never becomes active in a "
+                                  "VPC without an internet gateway: ");
         return -1;
+    }
     return settle(ctx, n, err);
 }
 

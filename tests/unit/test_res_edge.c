@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "ec2.h"
 #include "elbv2.h"
 #include "fakeaws_fixture.h"
 #include "plan.h"
@@ -466,6 +467,104 @@ START_TEST(target_group_in_use_is_retried)
 }
 END_TEST
 
+/* An internet-facing load balancer in an existing VPC without an internet gateway: up
+ * fails saying so, and the rollback removes what it made. */
+START_TEST(no_internet_gateway)
+{
+    run r;
+    aws_client *aws;
+    aws_error err;
+    aws_client_options o = {0};
+    OK(aws_client_new(&o, &aws, &err));
+    ec2_vpc vpc;
+    OK(ec2_create_vpc(aws, "10.71.0.0/16", NULL, &vpc, &err));
+    ec2_subnet a, b;
+    OK(ec2_create_subnet(aws, vpc.id, "10.71.0.0/20", "us-east-1a", NULL, &a, &err));
+    OK(ec2_create_subnet(aws, vpc.id, "10.71.16.0/20", "us-east-1b", NULL, &b, &err));
+    open_run(&r,
+             "stack: edge-f\n"
+             "network: { vpc: { id: %s, public_subnets: [%s, %s] } }\n"
+             "load_balancers: { web: { listeners: [ { port: 80 } ] } }\n"
+             "services:\n"
+             "  api: { image: nginx:1.27, port: 8080, subnets: public, load_balancer: web }\n",
+             vpc.id, a.id, b.id);
+    plan(&r, 0);
+    plan_exec_options eo = {.parallel = 8, .rollback = 1};
+    plan_exec_result res;
+    ck_assert_int_eq(plan_execute(&r.ctx, &eo, &res), -1);
+    ck_assert_msg(res.failure && strstr(res.failure, "alb/web") && strstr(res.failure, "internet gateway"),
+                  "%s", res.failure ? res.failure : "(none)");
+    ck_assert_int_eq(res.rolled_back, 1);
+    plan_exec_result_free(&res);
+    ck_assert_int_eq(fake_count("edge-f", NULL), 0);
+    OK(ec2_delete_subnet(aws, a.id, &err));
+    OK(ec2_delete_subnet(aws, b.id, &err));
+    OK(ec2_delete_vpc(aws, vpc.id, &err));
+    ec2_subnet_free(&a);
+    ec2_subnet_free(&b);
+    ec2_vpc_free(&vpc);
+    aws_client_free(aws);
+    close_run(&r);
+}
+END_TEST
+
+typedef struct {
+    run *r;
+    res_node *n;
+    int rc;
+    aws_error err;
+} remover;
+
+static void *remove_in_thread(void *arg)
+{
+    remover *m = arg;
+    aws_error_clear(&m->err);
+    m->rc = m->n->kind->remove(&m->r->ctx, m->n, &m->err);
+    return NULL;
+}
+
+/* The namespace waits while a Cloud Map service remains; the service's removal
+ * deregisters an instance ECS left behind first. */
+START_TEST(namespace_and_discovery_teardown)
+{
+    run r;
+    char *text = basic("edge-e", 60, "/", 30, "");
+    open_run(&r, "%s", text);
+    free(text);
+    up(&r);
+    aws_error err;
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "ServiceId", node(&r, "discovery/api")->physical_id);
+    cJSON_AddStringToObject(in, "InstanceId", "leftover-1");
+    cJSON *attrs = cJSON_AddObjectToObject(in, "Attributes");
+    cJSON_AddStringToObject(attrs, "AWS_INSTANCE_IPV4", "10.70.0.9");
+    cJSON *out = NULL;
+    OK(aws_json_call(r.aws, "servicediscovery", "RegisterInstance", in, &out, &err));
+    cJSON_Delete(in);
+    cJSON_Delete(out);
+    char *ns_id = xstrdup(node(&r, "namespace/main")->physical_id);
+
+    remover ns = {.r = &r, .n = (res_node *)node(&r, "namespace/main")};
+    pthread_t t;
+    pthread_create(&t, NULL, remove_in_thread, &ns);
+    usleep(200000);
+    aws_error_clear(&err);
+    OK(res_kind_by_name("discovery")->remove(&r.ctx, (res_node *)node(&r, "discovery/api"), &err));
+    pthread_join(t, NULL);
+    ck_assert_msg(ns.rc == 0, "namespace removal: %s: %s", ns.err.code, ns.err.message);
+    const char *ev = buf_str(&r.events);
+    ck_assert_msg(strstr(ev, "namespace/main: waiting for the namespace to have no services left") != NULL, "%s", ev);
+    ck_assert_msg(strstr(ev, "discovery/api: deregistered 1 leftover instance") != NULL, "%s", ev);
+    /* gone already: removing again succeeds */
+    OK(res_kind_by_name("discovery")->remove(&r.ctx, (res_node *)node(&r, "discovery/api"), &err));
+    OK(res_kind_by_name("namespace")->remove(&r.ctx, (res_node *)node(&r, "namespace/main"), &err));
+    down(&r);
+    ck_assert_int_eq(fake_count("edge-e", ns_id), 0);
+    free(ns_id);
+    close_run(&r);
+}
+END_TEST
+
 Suite *res_edge_suite(void)
 {
     Suite *s = suite_create("res_edge");
@@ -476,6 +575,8 @@ Suite *res_edge_suite(void)
     tcase_add_test(tc, https_and_redirect);
     tcase_add_test(tc, blue_green);
     tcase_add_test(tc, target_group_in_use_is_retried);
+    tcase_add_test(tc, no_internet_gateway);
+    tcase_add_test(tc, namespace_and_discovery_teardown);
     suite_add_tcase(s, tc);
     return s;
 }
