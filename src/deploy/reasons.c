@@ -69,7 +69,7 @@ static void event_reasons(const ecs_service *s, double since, deploy_result *r)
                                         "circuit breaker", "error", "Error", NULL};
     for (size_t i = s->n_events; i-- > 0;) {
         const ecs_service_event *e = &s->events[i];
-        if (!e->message || e->created_at + 1 < since)
+        if (!e->message || e->created_at < since)
             continue;
         for (size_t w = 0; words[w]; w++)
             if (strstr(e->message, words[w])) {

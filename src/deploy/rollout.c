@@ -221,7 +221,9 @@ int deploy_run(aws_client *c, const deploy_request *q, deploy_result *r)
     } else {
         rc = new_revision(c, q, &s, r, &same);
     }
-    time_t started = time(NULL);
+    struct timespec wall;
+    clock_gettime(CLOCK_REALTIME, &wall);
+    double started = (double)wall.tv_sec + (double)wall.tv_nsec / 1e9;
     if (rc == 0)
         rc = update(c, q, &s, same, r);
     ecs_service_free(&s);
@@ -232,5 +234,5 @@ int deploy_run(aws_client *c, const deploy_request *q, deploy_result *r)
         r->message = xasprintf("deployment of %s started (not waiting)", r->task_definition);
         return 0;
     }
-    return deploy_watch_(c, q, r->service_deployment, r->task_definition, (double)started, r);
+    return deploy_watch_(c, q, r->service_deployment, r->task_definition, started, r);
 }
