@@ -161,14 +161,20 @@ static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws
     res_node *n = x->g->nodes[i];
     pthread_mutex_lock(&x->lock);
     x->running--;
-    if (rc == 0) {
-        x->state[i] = JOB_DONE;
+    /* made or changed, then failed (a service that never became steady): undo it too */
+    int partial = rc != 0 && ((n->action == RES_CREATE && n->physical_id) ||
+                              (n->action == RES_UPDATE && previous));
+    if (rc == 0 || partial) {
         x->journal = xrealloc(x->journal, (x->njournal + 1) * sizeof *x->journal);
         x->journal[x->njournal++] = (journal_entry){n, n->action, previous};
     } else {
+        cJSON_Delete(previous);
+    }
+    if (rc == 0) {
+        x->state[i] = JOB_DONE;
+    } else {
         x->state[i] = JOB_FAILED;
         x->stop = 1;
-        cJSON_Delete(previous);
         if (!x->failure) {
             char msg[1400];
             x->failure = xasprintf("%s: %s: %s", n->id, plan_action_name(n->action),
