@@ -118,6 +118,13 @@ def no_wait_and_timeout_rollback(f, w, cwd):
            len(w.service("web")["deployments"]) == 1, "the rollback after the timeout")
 
 
+def image_pull_error(f, w, cwd):
+    before = w.service("api")["taskDefinition"]
+    rc, out, err = D.run(f, "deploy", "api", "--tag", "nopull", "--timeout", "60s", *C, cwd=cwd)
+    R.check(rc == 3 and "CannotPullContainerError" in err, f"an image that cannot be pulled: {rc} {err}")
+    R.eq(w.service("api")["taskDefinition"], before, "after the failed pull the old revision runs")
+
+
 def history(f, w, cwd):
     rc, out, err = D.run(f, "history", "web", *C, cwd=cwd)
     R.check(rc == 0 and "STRATEGY" in out and "ROLLBACK_SUCCESSFUL" in out and "example/app:slowstart" in out,
@@ -159,6 +166,7 @@ def main():
         rollback_after(f, w, cwd)
         rollback_during(f, w, cwd)
         no_wait_and_timeout_rollback(f, w, cwd)
+        image_pull_error(f, w, cwd)
         history(f, w, cwd)
         stack_file(f, w)
     R.finish()
