@@ -241,9 +241,10 @@ static int deploy_all(const state *s, deploy_cli_target *t, const cli_globals *g
             run_job(&jobs[i]);
     }
     int any_rb = 0, any_fail = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         if (jobs[i].started)
             pthread_join(jobs[i].thread, NULL);
+    for (size_t i = 0; i < n; i++) {
         deploy_cli_print_result(&p, jobs[i].name, &jobs[i].res);
         int code = deploy_cli_exit_code(jobs[i].res.outcome);
         any_rb |= code == EXIT_ROLLED_BACK;
