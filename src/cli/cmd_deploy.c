@@ -264,7 +264,7 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
         return rc;
     deploy_cli_target t;
     rc = deploy_cli_open(g, s->cluster, &t);
-    if (rc == EXIT_OK && t.stack)
+    if (rc == EXIT_OK && t.stack && !s->cluster)
         for (int i = 0; i < argc && rc == EXIT_OK; i++)
             if (!spec_find_service(t.stack, argv[i]))
                 rc = cli_usage_error("stack %s has no service '%s' (or name the cluster with "
