@@ -217,11 +217,24 @@ static cJSON *actual_deployment(const cJSON *raw)
     return j;
 }
 
+/* DescribeServices reports volume configurations per deployment (the service shape has
+ * none): read the PRIMARY deployment's. */
+static const cJSON *primary_volume_configs(const cJSON *raw)
+{
+    const cJSON *d;
+    cJSON_ArrayForEach(d, cJSON_GetObjectItem(raw, "deployments")) {
+        const cJSON *status = cJSON_GetObjectItem(d, "status");
+        if (cJSON_IsString(status) && strcmp(status->valuestring, "PRIMARY") == 0)
+            return cJSON_GetObjectItem(d, "volumeConfigurations");
+    }
+    return cJSON_GetObjectItem(raw, "volumeConfigurations");
+}
+
 static cJSON *actual_volumes(const cJSON *raw)
 {
     cJSON *a = cJSON_CreateArray();
     const cJSON *v;
-    cJSON_ArrayForEach(v, cJSON_GetObjectItem(raw, "volumeConfigurations")) {
+    cJSON_ArrayForEach(v, primary_volume_configs(raw)) {
         const cJSON *m = cJSON_GetObjectItem(v, "managedEBSVolume");
         cJSON *j = cJSON_CreateObject();
         copy_str(j, "name", v, "name");
