@@ -15,10 +15,15 @@
 #include "spec_names.h"
 #include "xalloc.h"
 
+int res_service_without_network = 0;
+
 static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
+    /* a service needs subnets and a group: without the network kinds it cannot exist */
+    if (!res_kind_by_name("sg") && !res_service_without_network)
+        return 0;
     for (size_t i = 0; i < s->nservices; i++) {
         const spec_service *svc = &s->services[i];
         char *label = xasprintf("ECS service %s (%d × %s)", svc->name, svc->desired_count,
@@ -281,7 +286,14 @@ static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t l
     /* its tasks, stopping: their network interfaces hold the group and subnets */
     svc_strings arns = {0};
     ecs_tasks tasks = {0};
-    int rc = ecs_list_tasks(ctx->aws, w->cluster, NULL, NULL, 0, &arns, err);
+    /* stopping tasks have desired status STOPPED; any still meant to run count too */
+    svc_strings running = {0};
+    int rc = ecs_list_tasks(ctx->aws, w->cluster, NULL, "STOPPED", 0, &arns, err);
+    if (rc == 0)
+        rc = ecs_list_tasks(ctx->aws, w->cluster, NULL, "RUNNING", 0, &running, err);
+    for (size_t i = 0; i < running.n; i++)
+        svc_strings_add(&arns, running.items[i]);
+    svc_strings_free(&running);
     if (rc == 0 && arns.n)
         rc = ecs_describe_tasks(ctx->aws, w->cluster, (const char *const *)arns.items, arns.n, &tasks, err);
     size_t left = 0;
@@ -307,17 +319,19 @@ static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)
     in.cluster = cluster;
     in.name = name;
     in.desired_count = 0;
+    /* scale to zero first; a service already draining or gone still has its tasks waited for */
     int rc = ecs_update_service(ctx->aws, &in, NULL, err);
-    if (rc != 0 && (res_app_code_is(err, "ServiceNotFoundException") ||
-                    res_app_code_is(err, "ServiceNotActiveException") ||
-                    res_app_code_is(err, "ClusterNotFoundException"))) {
+    if (rc != 0 && res_app_code_is(err, "ClusterNotFoundException")) {
         free(cluster);
         return 0;
     }
     rc = ecs_delete_service(ctx->aws, cluster, name, 1, err);
     if (rc != 0 && (res_app_code_is(err, "ServiceNotFoundException") ||
-                    res_app_code_is(err, "ServiceNotActiveException")))
+                    res_app_code_is(err, "ServiceNotActiveException") ||
+                    res_app_code_is(err, "ClusterNotFoundException"))) {
+        aws_error_clear(err);
         rc = 0;
+    }
     gone_wait w = {cluster, name};
     if (rc == 0)
         rc = res_wait(ctx, n, RES_DELETE, "the service and its tasks to stop", poll_gone, &w, err);

@@ -8,6 +8,10 @@
 
 extern const res_kind res_service;
 
+/* Service nodes are built only when the network kinds (sg, subnet) are registered; tests
+ * that make a network by hand set this to 1 to get them anyway. */
+extern int res_service_without_network;
+
 /* The desired properties of a service node (references to the cluster, task definition,
  * subnets, group, target groups, rules, registry, roles), with n depending on them. */
 cJSON *service_desired(res_graph *g, res_node *n, const spec_service *svc);
