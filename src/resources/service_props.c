@@ -217,11 +217,26 @@ static cJSON *actual_deployment(const cJSON *raw)
     return j;
 }
 
+/* ECS reports volume configurations on the deployments: the PRIMARY one's. */
+static const cJSON *volume_configs(const cJSON *raw)
+{
+    const cJSON *v = cJSON_GetObjectItem(raw, "volumeConfigurations");
+    if (v)
+        return v;
+    const cJSON *d;
+    cJSON_ArrayForEach(d, cJSON_GetObjectItem(raw, "deployments")) {
+        const cJSON *st = cJSON_GetObjectItem(d, "status");
+        if (cJSON_IsString(st) && !strcmp(st->valuestring, "PRIMARY"))
+            return cJSON_GetObjectItem(d, "volumeConfigurations");
+    }
+    return NULL;
+}
+
 static cJSON *actual_volumes(const cJSON *raw)
 {
     cJSON *a = cJSON_CreateArray();
     const cJSON *v;
-    cJSON_ArrayForEach(v, cJSON_GetObjectItem(raw, "volumeConfigurations")) {
+    cJSON_ArrayForEach(v, volume_configs(raw)) {
         const cJSON *m = cJSON_GetObjectItem(v, "managedEBSVolume");
         cJSON *j = cJSON_CreateObject();
         copy_str(j, "name", v, "name");
