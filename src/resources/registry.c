@@ -4,6 +4,8 @@
 
 #include "res.h"
 
+extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_route_table,
+    res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_reach;
 extern const res_kind res_secret;
 extern const res_kind res_bucket;
 extern const res_kind res_log_group;
@@ -16,6 +18,8 @@ extern const res_kind res_service;
  * sg_reach, secret, bucket, log_group, role, namespace, discovery, alb, target_group,
  * listener, listener_rule, cluster, task_def, service, bootstrap. */
 const res_kind *const res_kinds[] = {
+    &res_kind_vpc, &res_kind_subnet, &res_kind_igw, &res_kind_route_table,
+    &res_kind_eip, &res_kind_nat, &res_kind_sg, &res_kind_sg_rules, &res_kind_sg_reach,
     &res_secret,
     &res_bucket,
     &res_log_group,

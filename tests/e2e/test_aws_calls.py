@@ -135,6 +135,13 @@ with Fake() as f:
     r.check(res["ok"], f"a dropped connection is retried: {res}")
     r.eq(res["attempts"], 2, "dropped once: two attempts")
 
+    # a slow answer: the per-attempt timeout fires, the retry costs 10 quota tokens
+    faults(f, [{"service": "sts", "action": "latency", "latency_ms": 3000, "count": 3}])
+    res = one(f, "--timeout-ms", "400", "query", "sts", "GetCallerIdentity")
+    r.eq((res.get("error", {}).get("kind"), res["attempts"]), ("timeout", 3), "timeouts retried, then reported")
+    r.eq(res["quota"], 500 - 20, "two timeout retries cost 10 each (a fresh client per run)")
+    faults(f, [])
+
     faults(f, [{"service": "iam", "operation": "GetRole", "action": "throttle"}])
     res = one(f, "query", "iam", "GetRole", inp={"RoleName": "app-role"}, env=env_for(f, AWS_MAX_ATTEMPTS="1"))
     r.eq(res["attempts"], 1, "max_attempts 1 means no retry")

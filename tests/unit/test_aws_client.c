@@ -13,6 +13,7 @@ typedef struct {
     long status[8];          /* 0: a connection error */
     const char *body[8];
     const char *date[8];
+    const char *region_header; /* x-amz-bucket-region on every answer, or NULL */
     int n, next;
     int calls;
     double sleeps[8];
@@ -50,6 +51,9 @@ static int transport(void *ctx, const aws_http_request *req, aws_http_response *
     aws_http_header_add(&resp->headers, &resp->nheaders, "x-amzn-RequestId", "rid");
     if (s->date[i])
         aws_http_header_add(&resp->headers, &resp->nheaders, "Date", s->date[i]);
+    if (s->region_header)
+        aws_http_header_add(&resp->headers, &resp->nheaders, "x-amz-bucket-region",
+                            s->region_header);
     return 0;
 }
 
@@ -271,6 +275,11 @@ START_TEST(s3_call_with_md5_and_headers)
     aws_s3_request h = {.method = "HEAD", .bucket = "my-bucket"};
     ck_assert_int_eq(aws_s3_call(c, &h, &out, &err), -1);
     ck_assert_str_eq(err.code, "NotFound");
+    script s3 = {.status = {301}, .body = {NULL}, .region_header = "ap-south-1", .n = 1};
+    aws_client_set_hooks(c, transport, &s3, NULL, NULL, NULL, &s3);
+    ck_assert_int_eq(aws_s3_call(c, &h, &out, &err), -1);
+    ck_assert_str_eq(err.code, "PermanentRedirect");
+    ck_assert_ptr_nonnull(strstr(err.message, "(the bucket is in ap-south-1)"));
     aws_client_free(c);
 }
 END_TEST
@@ -300,6 +309,20 @@ START_TEST(debug_log_redacts)
     aws_client_free(c);
 }
 END_TEST
+
+/* One page of S3 ListObjectVersions for aws_paginate: markers from input to the query. */
+static int s3_page(void *ctx, const cJSON *input, cJSON **output, aws_error *err)
+{
+    static const char *const lists[] = {"Version", NULL};
+    char q[256] = "versions";
+    const char *names[] = {"key-marker", "version-id-marker"};
+    for (int i = 0; i < 2; i++)
+        if (aws_json_str(input, names[i]))
+            snprintf(q + strlen(q), sizeof q - strlen(q), "&%s=%s", names[i],
+                     aws_json_str(input, names[i]));
+    aws_s3_request r = {.method = "GET", .bucket = "b-1", .query = q, .lists = lists};
+    return aws_s3_call(ctx, &r, output, err);
+}
 
 START_TEST(pagination)
 {
@@ -332,6 +355,26 @@ START_TEST(pagination)
                      0);
     ck_assert_int_eq(q.calls, 1);
     ck_assert_int_eq(cJSON_GetArraySize(items), 1);
+    cJSON_Delete(items);
+
+    /* S3 style: two markers, IsTruncated decides, flattened items. */
+    script v = {.status = {200, 200},
+                .body = {"<ListVersionsResult><IsTruncated>true</IsTruncated><NextKeyMarker>k2"
+                         "</NextKeyMarker><NextVersionIdMarker>v2</NextVersionIdMarker><Version>"
+                         "<Key>k1</Key></Version></ListVersionsResult>",
+                         "<ListVersionsResult><IsTruncated>false</IsTruncated><NextKeyMarker>x"
+                         "</NextKeyMarker><Version><Key>k2</Key></Version><Version><Key>k3</Key>"
+                         "</Version></ListVersionsResult>"},
+                .n = 2};
+    aws_client_set_hooks(c, transport, &v, NULL, NULL, NULL, &v);
+    aws_page_spec vspec = {.in_token = "key-marker", .out_token = "NextKeyMarker",
+                           .in_token2 = "version-id-marker", .out_token2 = "NextVersionIdMarker",
+                           .truncated = "IsTruncated", .items = "Version"};
+    ck_assert_int_eq(aws_paginate(s3_page, c, NULL, &vspec, &items, &err), 0);
+    ck_assert_int_eq(v.calls, 2);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+    ck_assert_str_eq(v.last_url, "https://b-1.s3.eu-west-1.amazonaws.com/?versions&"
+                                 "key-marker=k2&version-id-marker=v2");
     cJSON_Delete(items);
     aws_client_free(c);
 }
@@ -417,6 +460,27 @@ START_TEST(provider_failure_not_retried_twice)
 }
 END_TEST
 
+START_TEST(endpoint_with_a_base_path)
+{
+    script s = {.status = {200, 200}, .body = {ECS_OK, "<R/>"}, .n = 2};
+    aws_client *c = client_for(&s);
+    aws_client_free(c);
+    aws_client_options o = {.endpoint_url = "http://127.0.0.1:9/base/"};
+    aws_error err;
+    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
+    aws_client_set_hooks(c, transport, &s, half, record_sleep, fixed_now, &s);
+    cJSON *out;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), 0);
+    ck_assert_str_eq(s.last_url, "http://127.0.0.1:9/base/");
+    cJSON_Delete(out);
+    aws_s3_request r = {.method = "GET", .bucket = "b-1", .key = "k", .query = "x=1"};
+    ck_assert_int_eq(aws_s3_call(c, &r, &out, &err), 0);
+    ck_assert_str_eq(s.last_url, "http://127.0.0.1:9/base/b-1/k?x=1");
+    cJSON_Delete(out);
+    aws_client_free(c);
+}
+END_TEST
+
 Suite *aws_client_suite(void)
 {
     Suite *s = suite_create("aws_client");
@@ -434,6 +498,7 @@ Suite *aws_client_suite(void)
     tcase_add_test(t, credentials_refresh_before_expiry);
     tcase_add_test(t, long_lived_credentials_resolved_once);
     tcase_add_test(t, provider_failure_not_retried_twice);
+    tcase_add_test(t, endpoint_with_a_base_path);
     suite_add_tcase(s, t);
     return s;
 }
