@@ -20,6 +20,9 @@ cJSON *service_desired(res_graph *g, res_node *n, const spec_service *svc);
  * arn, name and url). New tree. */
 cJSON *service_props(res_ctx *ctx, const ecs_service *s);
 
+/* http(s)://DNS/first-path of a service behind a load balancer. Caller frees. */
+char *service_lb_url(const spec_stack *stack, const spec_service *svc, const char *dns);
+
 /* Wait until the service runs task_def_arn steadily: the PRIMARY deployment is that
  * revision, COMPLETED, and running == desired. A deployment that failed (circuit
  * breaker, rolled back, tasks that cannot start) ends the wait at once with -1 and an

@@ -266,6 +266,20 @@ static cJSON *string_array(const cJSON *from)
     return a;
 }
 
+char *service_lb_url(const spec_stack *stack, const spec_service *svc, const char *dns)
+{
+    const spec_load_balancer *lb = spec_find_load_balancer(stack, svc->lb.load_balancer);
+    int https = 0;
+    for (size_t i = 0; lb && i < lb->nlisteners; i++)
+        https |= lb->listeners[i].protocol == SPEC_PROTO_HTTPS && !lb->listeners[i].redirect_port;
+    char *path = xstrdup(svc->lb.npaths ? svc->lb.paths[0] : "");
+    if (strchr(path, '*'))
+        *strchr(path, '*') = '\0';
+    char *url = xasprintf("%s://%s%s", https ? "https" : "http", dns, path);
+    free(path);
+    return url;
+}
+
 /* http(s)://ALB/path for a service behind a load balancer, else the discovery URL. */
 static void add_url(res_ctx *ctx, cJSON *p, const char *name)
 {
@@ -277,16 +291,8 @@ static void add_url(res_ctx *ctx, cJSON *p, const char *name)
     if (!url && svc->has_load_balancer) {
         char *alb = xasprintf("alb/%s", svc->lb.load_balancer);
         char *dns = res_ref_value(ctx, alb, "dns_name");
-        const spec_load_balancer *lb = spec_find_load_balancer(ctx->stack, svc->lb.load_balancer);
-        int https = 0;
-        for (size_t i = 0; lb && i < lb->nlisteners; i++)
-            https |= lb->listeners[i].protocol == SPEC_PROTO_HTTPS && !lb->listeners[i].redirect_port;
-        char *path = xstrdup(svc->lb.npaths ? svc->lb.paths[0] : "");
-        if (strchr(path, '*'))
-            *strchr(path, '*') = '\0';
         if (dns)
-            url = xasprintf("%s://%s%s", https ? "https" : "http", dns, path);
-        free(path);
+            url = service_lb_url(ctx->stack, svc, dns);
         free(dns);
         free(alb);
     }
