@@ -31,10 +31,11 @@ int service_wait_steady(res_ctx *ctx, res_node *n, res_action action, const cJSO
                         aws_error *err);
 
 /* Why a deployment of task_def_arn failed, for people: the stopped tasks' reasons with
- * their containers' exit codes, target health descriptions (tg_arn may be NULL) and the
- * latest service events, appended to out. */
+ * their containers' exit codes, unhealthy targets of the target groups (either may be
+ * NULL) and the latest service events, appended to out. */
 void service_failure_reasons(res_ctx *ctx, const char *cluster, const ecs_service *s,
-                             const char *task_def_arn, const char *tg_arn, buf *out);
+                             const char *task_def_arn, const char *tg_arn,
+                             const char *alt_tg_arn, buf *out);
 
 /* Reasons of recently stopped tasks of a service (newest first, at most max, deduplicated)
  * as a cJSON array of strings. */
