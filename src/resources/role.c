@@ -247,7 +247,8 @@ static int read_role(res_ctx *ctx, const char *name, iam_role *role, cJSON **pro
     res_prop_str(p, "path", role->path);
     cJSON *trust = role->trust_policy ? cJSON_Parse(role->trust_policy) : NULL;
     cJSON_AddItemToObject(p, "trust", trust ? trust : cJSON_CreateNull());
-    qsort(managed.items, managed.n, sizeof *managed.items, compare_strings);
+    if (managed.n > 1)
+        qsort(managed.items, managed.n, sizeof *managed.items, compare_strings);
     cJSON *m = cJSON_AddArrayToObject(p, "managed");
     for (size_t i = 0; i < managed.n; i++)
         cJSON_AddItemToArray(m, cJSON_CreateString(managed.items[i]));

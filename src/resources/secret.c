@@ -62,12 +62,16 @@ static int discover_external(res_ctx *ctx, res_found_list *out, aws_error *err)
         const spec_secret *sec = n->spec;
         secretsmanager_secret s = {0};
         if (secretsmanager_describe_secret(ctx->aws, sec->existing, &s, err) != 0) {
-            if (res_app_code_is(err, "ResourceNotFoundException"))
-                aws_error_set(err, AWS_ERR_INPUT, "ResourceNotFoundException",
-                              "secret %s: the existing secret %s does not exist (or is not "
-                              "readable with these credentials); fix `existing:` in the stack file",
-                              sec->name, sec->existing);
-            return -1;
+            secretsmanager_secret_info_free(&s);
+            if (!res_app_code_is(err, "ResourceNotFoundException"))
+                return -1;
+            /* not fatal here (down must still work); what refers to it cannot be made */
+            aws_error_clear(err);
+            res_event(ctx, n, RES_NONE, RES_EV_NOTE,
+                      "the existing secret %s does not exist (or is not readable with these "
+                      "credentials): fix `existing:` for secret %s in the stack file",
+                      sec->existing, sec->name);
+            continue;
         }
         res_found_add(out, n->id, s.arn, props_of(&s));
         secretsmanager_secret_info_free(&s);

@@ -11,16 +11,26 @@
 #include <time.h>
 
 #include "app_internal.h"
+#include "elbv2.h"
 #include "service_internal.h"
 #include "spec_names.h"
 #include "xalloc.h"
+
+int res_service_without_network = 0;
 
 static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
+    /* a service needs subnets and a group: without the network kinds it cannot exist */
+    if (!res_kind_by_name("sg") && !res_service_without_network)
+        return 0;
     for (size_t i = 0; i < s->nservices; i++) {
         const spec_service *svc = &s->services[i];
+        /* behind a load balancer or in Cloud Map: only once those kinds are in the build */
+        if ((svc->has_load_balancer && !res_kind_by_name("target_group")) ||
+            (svc->has_discovery && !res_kind_by_name("discovery")))
+            continue;
         char *label = xasprintf("ECS service %s (%d × %s)", svc->name, svc->desired_count,
                                 svc->containers[0].image);
         res_node *n = res_graph_add(g, &res_service, svc->name, label, cJSON_CreateObject());
@@ -32,8 +42,46 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
     return 0;
 }
 
+/* The url attribute of services behind a load balancer, when discovery of the load
+ * balancers has not told it yet: one DescribeLoadBalancers of every ALB they use. */
+static void add_lb_urls(res_ctx *ctx, res_found_list *out, size_t from)
+{
+    const spec_stack *st = ctx->stack;
+    const char **names = xcalloc(st ? st->nload_balancers + 1 : 1, sizeof *names);
+    char **owned = xcalloc(st ? st->nload_balancers + 1 : 1, sizeof *owned);
+    size_t n = 0;
+    for (size_t i = 0; st && i < st->nload_balancers; i++) {
+        owned[n] = spec_name_load_balancer(st->name, st->load_balancers[i].name);
+        names[n] = owned[n];
+        n++;
+    }
+    elbv2_lbs lbs = {0};
+    aws_error err;
+    if (n > 0 && elbv2_describe_load_balancers(ctx->aws, NULL, names, 0, &lbs, &err) == 0) {
+        for (size_t f = from; f < out->n; f++) {
+            const spec_service *svc = spec_find_service(st, strchr(out->items[f].id, '/') + 1);
+            if (!svc || !svc->has_load_balancer || cJSON_GetObjectItem(out->items[f].props, "url"))
+                continue;
+            char *lb = spec_name_load_balancer(st->name, svc->lb.load_balancer);
+            for (size_t k = 0; k < lbs.n; k++)
+                if (lbs.items[k].name && lbs.items[k].dns_name && !strcmp(lbs.items[k].name, lb)) {
+                    char *url = service_lb_url(st, svc, lbs.items[k].dns_name);
+                    cJSON_AddStringToObject(out->items[f].props, "url", url);
+                    free(url);
+                }
+            free(lb);
+        }
+    }
+    elbv2_lbs_free(&lbs);
+    for (size_t i = 0; i < n; i++)
+        free(owned[i]);
+    free(owned);
+    free(names);
+}
+
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
+    size_t from = out->n;
     char *cluster = spec_name_cluster(ctx->stack_name);
     svc_strings arns = {0};
     int rc = ecs_list_services(ctx->aws, cluster, 0, &arns, err);
@@ -54,6 +102,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     ecs_services_free(&found);
     svc_strings_free(&arns);
     free(cluster);
+    if (rc == 0 && out->n > from)
+        add_lb_urls(ctx, out, from);
     return rc;
 }
 
@@ -281,7 +331,14 @@ static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t l
     /* its tasks, stopping: their network interfaces hold the group and subnets */
     svc_strings arns = {0};
     ecs_tasks tasks = {0};
-    int rc = ecs_list_tasks(ctx->aws, w->cluster, NULL, NULL, 0, &arns, err);
+    /* stopping tasks have desired status STOPPED; any still meant to run count too */
+    svc_strings running = {0};
+    int rc = ecs_list_tasks(ctx->aws, w->cluster, NULL, "STOPPED", 0, &arns, err);
+    if (rc == 0)
+        rc = ecs_list_tasks(ctx->aws, w->cluster, NULL, "RUNNING", 0, &running, err);
+    for (size_t i = 0; i < running.n; i++)
+        svc_strings_add(&arns, running.items[i]);
+    svc_strings_free(&running);
     if (rc == 0 && arns.n)
         rc = ecs_describe_tasks(ctx->aws, w->cluster, (const char *const *)arns.items, arns.n, &tasks, err);
     size_t left = 0;
@@ -307,17 +364,19 @@ static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)
     in.cluster = cluster;
     in.name = name;
     in.desired_count = 0;
+    /* scale to zero first; a service already draining or gone still has its tasks waited for */
     int rc = ecs_update_service(ctx->aws, &in, NULL, err);
-    if (rc != 0 && (res_app_code_is(err, "ServiceNotFoundException") ||
-                    res_app_code_is(err, "ServiceNotActiveException") ||
-                    res_app_code_is(err, "ClusterNotFoundException"))) {
+    if (rc != 0 && res_app_code_is(err, "ClusterNotFoundException")) {
         free(cluster);
         return 0;
     }
     rc = ecs_delete_service(ctx->aws, cluster, name, 1, err);
     if (rc != 0 && (res_app_code_is(err, "ServiceNotFoundException") ||
-                    res_app_code_is(err, "ServiceNotActiveException")))
+                    res_app_code_is(err, "ServiceNotActiveException") ||
+                    res_app_code_is(err, "ClusterNotFoundException"))) {
+        aws_error_clear(err);
         rc = 0;
+    }
     gone_wait w = {cluster, name};
     if (rc == 0)
         rc = res_wait(ctx, n, RES_DELETE, "the service and its tasks to stop", poll_gone, &w, err);

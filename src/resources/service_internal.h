@@ -8,6 +8,10 @@
 
 extern const res_kind res_service;
 
+/* Service nodes are built only when the network kinds (sg, subnet) are registered; tests
+ * that make a network by hand set this to 1 to get them anyway. */
+extern int res_service_without_network;
+
 /* The desired properties of a service node (references to the cluster, task definition,
  * subnets, group, target groups, rules, registry, roles), with n depending on them. */
 cJSON *service_desired(res_graph *g, res_node *n, const spec_service *svc);
@@ -15,6 +19,9 @@ cJSON *service_desired(res_graph *g, res_node *n, const spec_service *svc);
 /* The actual properties of a described service, shaped like service_desired's (plus
  * arn, name and url). New tree. */
 cJSON *service_props(res_ctx *ctx, const ecs_service *s);
+
+/* http(s)://DNS/first-path of a service behind a load balancer. Caller frees. */
+char *service_lb_url(const spec_stack *stack, const spec_service *svc, const char *dns);
 
 /* Wait until the service runs task_def_arn steadily: the PRIMARY deployment is that
  * revision, COMPLETED, and running == desired. A deployment that failed (circuit
@@ -24,10 +31,11 @@ int service_wait_steady(res_ctx *ctx, res_node *n, res_action action, const cJSO
                         aws_error *err);
 
 /* Why a deployment of task_def_arn failed, for people: the stopped tasks' reasons with
- * their containers' exit codes, target health descriptions (tg_arn may be NULL) and the
- * latest service events, appended to out. */
+ * their containers' exit codes, unhealthy targets of the target groups (either may be
+ * NULL) and the latest service events, appended to out. */
 void service_failure_reasons(res_ctx *ctx, const char *cluster, const ecs_service *s,
-                             const char *task_def_arn, const char *tg_arn, buf *out);
+                             const char *task_def_arn, const char *tg_arn,
+                             const char *alt_tg_arn, buf *out);
 
 /* Reasons of recently stopped tasks of a service (newest first, at most max, deduplicated)
  * as a cJSON array of strings. */

@@ -217,24 +217,26 @@ static cJSON *actual_deployment(const cJSON *raw)
     return j;
 }
 
-/* DescribeServices reports volume configurations per deployment (the service shape has
- * none): read the PRIMARY deployment's. */
-static const cJSON *primary_volume_configs(const cJSON *raw)
+/* ECS reports volume configurations on the deployments: the PRIMARY one's. */
+static const cJSON *volume_configs(const cJSON *raw)
 {
+    const cJSON *v = cJSON_GetObjectItem(raw, "volumeConfigurations");
+    if (v)
+        return v;
     const cJSON *d;
     cJSON_ArrayForEach(d, cJSON_GetObjectItem(raw, "deployments")) {
-        const cJSON *status = cJSON_GetObjectItem(d, "status");
-        if (cJSON_IsString(status) && strcmp(status->valuestring, "PRIMARY") == 0)
+        const cJSON *st = cJSON_GetObjectItem(d, "status");
+        if (cJSON_IsString(st) && !strcmp(st->valuestring, "PRIMARY"))
             return cJSON_GetObjectItem(d, "volumeConfigurations");
     }
-    return cJSON_GetObjectItem(raw, "volumeConfigurations");
+    return NULL;
 }
 
 static cJSON *actual_volumes(const cJSON *raw)
 {
     cJSON *a = cJSON_CreateArray();
     const cJSON *v;
-    cJSON_ArrayForEach(v, primary_volume_configs(raw)) {
+    cJSON_ArrayForEach(v, volume_configs(raw)) {
         const cJSON *m = cJSON_GetObjectItem(v, "managedEBSVolume");
         cJSON *j = cJSON_CreateObject();
         copy_str(j, "name", v, "name");
@@ -264,6 +266,20 @@ static cJSON *string_array(const cJSON *from)
     return a;
 }
 
+char *service_lb_url(const spec_stack *stack, const spec_service *svc, const char *dns)
+{
+    const spec_load_balancer *lb = spec_find_load_balancer(stack, svc->lb.load_balancer);
+    int https = 0;
+    for (size_t i = 0; lb && i < lb->nlisteners; i++)
+        https |= lb->listeners[i].protocol == SPEC_PROTO_HTTPS && !lb->listeners[i].redirect_port;
+    char *path = xstrdup(svc->lb.npaths ? svc->lb.paths[0] : "");
+    if (strchr(path, '*'))
+        *strchr(path, '*') = '\0';
+    char *url = xasprintf("%s://%s%s", https ? "https" : "http", dns, path);
+    free(path);
+    return url;
+}
+
 /* http(s)://ALB/path for a service behind a load balancer, else the discovery URL. */
 static void add_url(res_ctx *ctx, cJSON *p, const char *name)
 {
@@ -275,16 +291,8 @@ static void add_url(res_ctx *ctx, cJSON *p, const char *name)
     if (!url && svc->has_load_balancer) {
         char *alb = xasprintf("alb/%s", svc->lb.load_balancer);
         char *dns = res_ref_value(ctx, alb, "dns_name");
-        const spec_load_balancer *lb = spec_find_load_balancer(ctx->stack, svc->lb.load_balancer);
-        int https = 0;
-        for (size_t i = 0; lb && i < lb->nlisteners; i++)
-            https |= lb->listeners[i].protocol == SPEC_PROTO_HTTPS && !lb->listeners[i].redirect_port;
-        char *path = xstrdup(svc->lb.npaths ? svc->lb.paths[0] : "");
-        if (strchr(path, '*'))
-            *strchr(path, '*') = '\0';
         if (dns)
-            url = xasprintf("%s://%s%s", https ? "https" : "http", dns, path);
-        free(path);
+            url = service_lb_url(ctx->stack, svc, dns);
         free(dns);
         free(alb);
     }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elbv2.h"
 #include "service_internal.h"
 #include "xalloc.h"
 
@@ -26,6 +27,32 @@ static void add_images(res_ctx *ctx, const char *task_def, cJSON *out)
         }
     }
     ecs_task_definition_free(&t);
+}
+
+/* Target health counts by state ({"healthy": 2, "unhealthy": 1}); 1 when none is unhealthy. */
+static int add_targets(res_ctx *ctx, const cJSON *props, cJSON *out)
+{
+    const cJSON *tg = cJSON_GetObjectItem(cJSON_GetObjectItem(props, "load_balancer"), "target_group");
+    if (!cJSON_IsString(tg))
+        return 1;
+    elbv2_target_healths h = {0};
+    aws_error err;
+    aws_error_clear(&err);
+    if (elbv2_describe_target_health(ctx->aws, tg->valuestring, NULL, 0, &h, &err) != 0)
+        return 1;
+    cJSON *counts = cJSON_AddObjectToObject(out, "targets");
+    int ok = 1;
+    for (size_t i = 0; i < h.n; i++) {
+        const char *state = h.items[i].state ? h.items[i].state : "unknown";
+        cJSON *c = cJSON_GetObjectItem(counts, state);
+        if (c)
+            cJSON_SetNumberValue(c, c->valuedouble + 1);
+        else
+            cJSON_AddNumberToObject(counts, state, 1);
+        ok &= strcmp(state, "unhealthy") != 0;
+    }
+    elbv2_target_healths_free(&h);
+    return ok;
 }
 
 int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
@@ -62,6 +89,7 @@ int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     int steady = s.status && !strcmp(s.status, "ACTIVE") && s.n_deployments == 1 &&
                  s.running == s.desired &&
                  (!p || !p->rollout_state || !strcmp(p->rollout_state, "COMPLETED"));
+    steady &= add_targets(ctx, props, out);
     const cJSON *url = cJSON_GetObjectItem(n->actual, "url");
     if (cJSON_IsString(url))
         cJSON_AddStringToObject(out, "url", url->valuestring);

@@ -63,6 +63,9 @@ cJSON *service_stopped_reasons(res_ctx *ctx, const char *cluster, const char *se
             const ecs_task *t = &tasks.items[i];
             if (task_def_arn && t->task_definition_arn && strcmp(t->task_definition_arn, task_def_arn))
                 continue;
+            /* tasks the scheduler stopped on purpose say nothing about a failure */
+            if (t->stopped_reason && !strncmp(t->stopped_reason, "Scaling activity initiated by", 29))
+                continue;
             char *r = task_reason(t);
             if (!contains(out, r))
                 cJSON_AddItemToArray(out, cJSON_CreateString(r));
@@ -84,7 +87,7 @@ static void target_health(res_ctx *ctx, const char *tg_arn, buf *out)
     int first = 1;
     for (size_t i = 0; i < h.n; i++) {
         const elbv2_target_health *t = &h.items[i];
-        if (!t->state || !strcmp(t->state, "healthy"))
+        if (!t->state || strcmp(t->state, "unhealthy") != 0)
             continue;
         buf_puts(out, first ? "; targets: " : ", ");
         first = 0;
@@ -96,7 +99,8 @@ static void target_health(res_ctx *ctx, const char *tg_arn, buf *out)
 }
 
 void service_failure_reasons(res_ctx *ctx, const char *cluster, const ecs_service *s,
-                             const char *task_def_arn, const char *tg_arn, buf *out)
+                             const char *task_def_arn, const char *tg_arn,
+                             const char *alt_tg_arn, buf *out)
 {
     cJSON *stopped = service_stopped_reasons(ctx, cluster, s->name, task_def_arn, 3);
     const cJSON *e;
@@ -109,6 +113,14 @@ void service_failure_reasons(res_ctx *ctx, const char *cluster, const ecs_servic
     cJSON_Delete(stopped);
     if (tg_arn)
         target_health(ctx, tg_arn, out);
+    if (alt_tg_arn)
+        target_health(ctx, alt_tg_arn, out);
+    /* the newest event naming an unhealthy target says why, even when older than these */
+    for (size_t i = 3; i < s->n_events && i < 50; i++)
+        if (s->events[i].message && strstr(s->events[i].message, "is unhealthy")) {
+            buf_printf(out, "; %s", s->events[i].message);
+            break;
+        }
     for (size_t i = 0; i < s->n_events && i < 3; i++)
         buf_printf(out, "%s%s", i == 0 ? "; latest events: " : " | ", s->events[i].message);
 }
@@ -116,7 +128,7 @@ void service_failure_reasons(res_ctx *ctx, const char *cluster, const ecs_servic
 /* ---- the wait ---------------------------------------------------------------------- */
 
 typedef struct {
-    const char *cluster, *name, *task_def, *tg;
+    const char *cluster, *name, *task_def, *tg, *alt_tg;
 } steady_wait;
 
 static const char *after_colon(const char *s)
@@ -129,7 +141,7 @@ static int failed(res_ctx *ctx, steady_wait *w, const ecs_service *s, const char
 {
     buf b = {0};
     buf_printf(&b, "deployment failed: %s", why);
-    service_failure_reasons(ctx, w->cluster, s, w->task_def, w->tg, &b);
+    service_failure_reasons(ctx, w->cluster, s, w->task_def, w->tg, w->alt_tg, &b);
     aws_error_set(err, AWS_ERR_SERVICE, "DeploymentFailed", "%s", buf_str(&b));
     buf_free(&b);
     return -1;
@@ -188,7 +200,9 @@ int service_wait_steady(res_ctx *ctx, res_node *n, res_action action, const cJSO
     steady_wait w = {.cluster = member(props, "cluster"),
                      .name = member(props, "name"),
                      .task_def = member(props, "task_definition"),
-                     .tg = member(cJSON_GetObjectItem(props, "load_balancer"), "target_group")};
+                     .tg = member(cJSON_GetObjectItem(props, "load_balancer"), "target_group"),
+                     .alt_tg = member(cJSON_GetObjectItem(props, "load_balancer"),
+                                      "alternate_target_group")};
     if (!w.cluster || !w.name || !w.task_def) {
         aws_error_set(err, AWS_ERR_INPUT, "Unresolved", "service %s: cluster or task definition unknown",
                       w.name ? w.name : n->id);

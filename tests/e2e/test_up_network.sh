@@ -15,7 +15,7 @@ url=$(awk '/listening/ {print $NF}' "$work/fake.out")
 [ -n "$url" ] || { echo "FAIL: the fake did not start: $(cat "$work/fake.err")"; exit 1; }
 
 run() {
-    env AWS_ENDPOINT_URL="$url" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+    exec env AWS_ENDPOINT_URL="$url" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
         AWS_REGION=us-east-1 ECSDEPLOY_POLL_SECONDS=0.05 AWS_CONFIG_FILE=/dev/null \
         AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
         "$ECSDEPLOY" -f "$work/stack.yml" "$@"

@@ -186,6 +186,22 @@ START_TEST(buckets_with_every_setting)
 }
 END_TEST
 
+START_TEST(missing_existing_secret_is_a_note_not_a_failure)
+{
+    app_env e = {0};
+    const char *yaml = "stack: kapp-ext\n"
+                       "secrets:\n"
+                       "  db: { existing: kapp-ext-nowhere/db }\n"
+                       "services:\n"
+                       "  web: { image: nginx, port: 80 }\n";
+    app_open(&e, yaml); /* discovery succeeds: down must still work */
+    ck_assert_ptr_null(app_node(&e, "secret/db")->physical_id);
+    ck_assert_int_eq(app_node(&e, "secret/db")->external, 1);
+    ck_assert_ptr_nonnull(strstr(buf_str(&e.events), "fix `existing:` for secret db"));
+    app_free(&e);
+}
+END_TEST
+
 Suite *res_app_suite(void)
 {
     Suite *s = suite_create("res_app");
@@ -195,6 +211,7 @@ Suite *res_app_suite(void)
     tcase_add_test(tc, secrets_generated_once_and_never_shown);
     tcase_add_test(tc, secret_scheduled_for_deletion_is_restored);
     tcase_add_test(tc, buckets_with_every_setting);
+    tcase_add_test(tc, missing_existing_secret_is_a_note_not_a_failure);
     suite_add_tcase(s, tc);
     return s;
 }

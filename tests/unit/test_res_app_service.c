@@ -171,6 +171,42 @@ START_TEST(no_wait_returns_after_the_calls)
 }
 END_TEST
 
+START_TEST(volumes_exec_and_deployment_settings_compare_clean)
+{
+    app_env e = {0};
+    const char *yaml = "stack: kapp-ebs\n"
+                       "services:\n"
+                       "  db:\n"
+                       "    image: postgres:16\n"
+                       "    port: 5432\n"
+                       "    desired_count: 2\n"
+                       "    exec: true\n"
+                       "    ephemeral_storage_gib: 30\n"
+                       "    deployment: { min_healthy_percent: 50, max_percent: 150 }\n"
+                       "    volumes: [ { path: /var/lib/postgresql, ebs: { size_gib: 20, type: gp3, throughput: 200 } } ]\n";
+    app_open(&e, yaml);
+    up_ok(&e);
+    app_close(&e);
+    app_open(&e, yaml);
+    ck_assert_uint_eq(app_changes(&e), 0);
+    ecs_service s = {0};
+    int found = 0;
+    aws_error err;
+    ck_assert_int_eq(ecs_describe_service(e.aws, "kapp-ebs", "db", &s, &found, &err), 0);
+    ck_assert_int_eq(s.enable_execute_command, 1);
+    ck_assert_int_eq(s.running, 2);
+    char *raw = cJSON_PrintUnformatted(s.raw);
+    ck_assert_msg(strstr(raw, "\"sizeInGiB\":20") && strstr(raw, "\"minimumHealthyPercent\":50"), "%s", raw);
+    free(raw);
+    ecs_service_free(&s);
+    plan_exec_result r;
+    e.ctx.purge = 1;
+    ck_assert_int_eq(app_run(&e, 1, &r), 0);
+    plan_exec_result_free(&r);
+    app_free(&e);
+}
+END_TEST
+
 Suite *res_app_service_suite(void)
 {
     Suite *s = suite_create("res_app_service");
@@ -180,6 +216,7 @@ Suite *res_app_service_suite(void)
     tcase_add_test(tc, service_create_update_and_failed_deploy);
     tcase_add_test(tc, first_deploy_that_crashloops_is_removed);
     tcase_add_test(tc, no_wait_returns_after_the_calls);
+    tcase_add_test(tc, volumes_exec_and_deployment_settings_compare_clean);
     suite_add_tcase(s, tc);
     return s;
 }
