@@ -178,7 +178,8 @@ static void forward_from(elbv2_action *a, const cJSON *o, const int *weights)
     a->nforward = (size_t)n;
     for (int k = 0; k < n; k++) {
         a->forward[k].target_group_arn = xstrdup(cJSON_GetArrayItem(tgs, k)->valuestring);
-        a->forward[k].weight = weights ? weights[k] : 1;
+        /* no weights given (a rollback to earlier settings): all on the first group */
+        a->forward[k].weight = weights ? weights[k] : k == 0 ? 100 : 0;
     }
 }
 

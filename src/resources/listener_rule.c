@@ -271,6 +271,30 @@ static char *ours_at(res_ctx *ctx, const res_node *n, int priority, aws_error *e
     return arn;
 }
 
+/* The weights the rule has now for the desired groups (ECS moves them during a
+ * deployment: a change of the rule keeps them). w is left as it is for groups the rule
+ * does not forward to yet. */
+static int current_weights(res_ctx *ctx, const res_node *n, const char *arn, int *w,
+                           aws_error *err)
+{
+    const char *arns[] = {arn, NULL};
+    elbv2_rules r = {0};
+    if (elbv2_describe_rules(ctx->aws, NULL, arns, 0, &r, err) != 0)
+        return -1;
+    const cJSON *acts = cJSON_GetObjectItem(n->desired, "actions");
+    const cJSON *fwd = cJSON_GetArrayItem(acts, cJSON_GetArraySize(acts) - 1);
+    const cJSON *groups = cJSON_GetObjectItem(fwd, "target_groups");
+    for (size_t a = 0; r.n == 1 && a < r.items[0].nactions; a++) {
+        const elbv2_action *x = &r.items[0].actions[a];
+        for (size_t k = 0; k < x->nforward; k++)
+            for (int g = 0; g < 2; g++)
+                if (strcmp(cJSON_GetArrayItem(groups, g)->valuestring, x->forward[k].target_group_arn) == 0)
+                    w[g] = x->forward[k].weight;
+    }
+    elbv2_rules_free(&r);
+    return 0;
+}
+
 static int modify(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
 {
     char *secret = NULL;
@@ -279,8 +303,14 @@ static int modify(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
     int wbuf[2];
     size_t nconds = 0, nactions = 0;
     elbv2_condition *conds = conditions_in(cJSON_GetObjectItem(n->desired, "conditions"), &nconds);
+    const int *weights = weights_for(n, wbuf);
+    if (weights && current_weights(ctx, n, arn, wbuf, err) != 0) {
+        elbv2_conditions_free(conds, nconds);
+        secretsmanager_secret_free(secret);
+        return -1;
+    }
     elbv2_action *actions = elbres_actions_from(cJSON_GetObjectItem(n->desired, "actions"),
-                                                weights_for(n, wbuf), secret, &nactions);
+                                                weights, secret, &nactions);
     const cJSON *have = n->actual ? cJSON_GetObjectItem(n->actual, "actions") : NULL;
     const cJSON *want = cJSON_GetObjectItem(n->desired, "actions");
     int rc = 0;

@@ -426,6 +426,76 @@ START_TEST(blue_green)
 }
 END_TEST
 
+static const char *const auth_fmt =
+    "stack: edge-g\n"
+    "network: { vpc: { cidr: 10.72.0.0/16 }, zones: 2, nat: none }\n"
+    "load_balancers:\n"
+    "  web: { listeners: [ { port: 443, certificates: [ \"arn:aws:acm:us-east-1:123456789012:certificate/g-1\" ] } ] }\n"
+    "services:\n"
+    "  api:\n"
+    "    image: nginx:1.27\n"
+    "    port: 8080\n"
+    "    deployment: { strategy: blue-green }\n"
+    "    load_balancer:\n"
+    "      name: web\n"
+    "%s";
+
+/* Adding a login to a blue/green rule while ECS has moved the traffic: the rule gets the
+ * authenticate action and keeps ECS's weights; the login then shows no change. */
+START_TEST(auth_added_keeps_weights)
+{
+    run r;
+    open_run(&r, auth_fmt, "");
+    up(&r);
+    char *tg = xstrdup(actual_str(&r, "target_group/api", "arn"));
+    char *alt = xstrdup(actual_str(&r, "target_group/api-alt", "arn"));
+    char *rule = xstrdup(node(&r, "listener_rule/api-443")->physical_id);
+    aws_error err;
+    elbv2_action shifted = {.type = "forward"};
+    elbv2_tg_weight w[2] = {{tg, 0}, {alt, 100}};
+    shifted.forward = w;
+    shifted.nforward = 2;
+    OK(elbv2_modify_rule(r.aws, rule, NULL, 0, &shifted, 1, NULL, &err));
+
+    char *text = xasprintf(auth_fmt,
+                           "      authenticate:\n"
+                           "        cognito: { user_pool_arn: \"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Ab\","
+                           " client_id: abc123, domain: edge-login }\n");
+    reload(&r, text);
+    plan_counts c = plan(&r, 0);
+    char *shown = plan_text(&r);
+    ck_assert_msg(c.update == 1 && changes(c) == 1, "%s", shown);
+    ck_assert_msg(strstr(shown, "listener_rule/api-443") != NULL, "%s", shown);
+    free(shown);
+    execute(&r, "update");
+
+    const char *arns[] = {rule, NULL};
+    elbv2_rules rules = {0};
+    OK(elbv2_describe_rules(r.aws, NULL, arns, 0, &rules, &err));
+    ck_assert_int_eq(rules.n, 1);
+    ck_assert_int_eq(rules.items[0].nactions, 2);
+    const elbv2_action *first = rules.items[0].actions[0].order < rules.items[0].actions[1].order
+                                    ? &rules.items[0].actions[0] : &rules.items[0].actions[1];
+    const elbv2_action *fwd = first == &rules.items[0].actions[0] ? &rules.items[0].actions[1]
+                                                                  : &rules.items[0].actions[0];
+    ck_assert_str_eq(first->type, "authenticate-cognito");
+    ck_assert_str_eq(first->cognito.user_pool_domain, "edge-login");
+    ck_assert_int_eq(fwd->nforward, 2);
+    for (size_t i = 0; i < 2; i++)
+        ck_assert_int_eq(fwd->forward[i].weight,
+                         strcmp(fwd->forward[i].target_group_arn, alt) == 0 ? 100 : 0);
+    elbv2_rules_free(&rules);
+    assert_no_changes(&r);
+    down(&r);
+    ck_assert_int_eq(fake_count("edge-g", NULL), 0);
+    free(text);
+    free(rule);
+    free(tg);
+    free(alt);
+    close_run(&r);
+}
+END_TEST
+
 typedef struct {
     aws_client *aws;
     char *rule;
@@ -576,6 +646,7 @@ Suite *res_edge_suite(void)
     tcase_add_test(tc, blue_green);
     tcase_add_test(tc, target_group_in_use_is_retried);
     tcase_add_test(tc, no_internet_gateway);
+    tcase_add_test(tc, auth_added_keeps_weights);
     tcase_add_test(tc, namespace_and_discovery_teardown);
     suite_add_tcase(s, tc);
     return s;
