@@ -122,6 +122,17 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
         }
         for (size_t k = 0; k < lb->nlisteners; k++) {
             const spec_listener *l = &lb->listeners[k];
+            int login = svc->lb.auth.kind != SPEC_AUTH_NONE || l->auth.kind != SPEC_AUTH_NONE;
+            if (login && svc->deployment.strategy != SPEC_DEPLOY_ROLLING &&
+                (uses_listener(svc, l) || l->port == svc->lb.test_listener)) {
+                snprintf(err, errlen,
+                         "service %s: strategy %s cannot be used with `authenticate` (on the "
+                         "service or on listener %d): ECS shifts traffic only through rules whose "
+                         "single action is a forward; use strategy rolling, or put the login in "
+                         "the application", svc->name, spec_strategy_name(svc->deployment.strategy),
+                         l->port);
+                return -1;
+            }
             if (uses_listener(svc, l))
                 add_rule(g, svc, i, l, 0);
             else if (l->port == svc->lb.test_listener && svc->deployment.strategy != SPEC_DEPLOY_ROLLING)

@@ -434,33 +434,29 @@ static const char *const auth_fmt =
     "services:\n"
     "  api:\n"
     "    image: nginx:1.27\n"
-    "    port: 8080\n"
-    "    deployment: { strategy: blue-green }\n"
+    "    port: %d\n"
+    "%s"
     "    load_balancer:\n"
     "      name: web\n"
     "%s";
 
-/* Adding a login to a blue/green rule while ECS has moved the traffic: the rule gets the
- * authenticate action and keeps ECS's weights; the login then shows no change. */
-START_TEST(auth_added_keeps_weights)
+static const char *const cognito =
+    "      authenticate:\n"
+    "        cognito: { user_pool_arn: \"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Ab\","
+    " client_id: abc123, domain: edge-login }\n";
+
+/* A login added to a service: its rule gets the authenticate action before the forward,
+ * and then shows no change. A new port replaces the target group although a rule forwards
+ * to it (the rule answers 503 meanwhile) and the rule follows. */
+START_TEST(auth_added_and_port_changed)
 {
     run r;
-    open_run(&r, auth_fmt, "");
+    open_run(&r, auth_fmt, 8080, "", "");
     up(&r);
-    char *tg = xstrdup(actual_str(&r, "target_group/api", "arn"));
-    char *alt = xstrdup(actual_str(&r, "target_group/api-alt", "arn"));
     char *rule = xstrdup(node(&r, "listener_rule/api-443")->physical_id);
     aws_error err;
-    elbv2_action shifted = {.type = "forward"};
-    elbv2_tg_weight w[2] = {{tg, 0}, {alt, 100}};
-    shifted.forward = w;
-    shifted.nforward = 2;
-    OK(elbv2_modify_rule(r.aws, rule, NULL, 0, &shifted, 1, NULL, &err));
 
-    char *text = xasprintf(auth_fmt,
-                           "      authenticate:\n"
-                           "        cognito: { user_pool_arn: \"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Ab\","
-                           " client_id: abc123, domain: edge-login }\n");
+    char *text = xasprintf(auth_fmt, 8080, "", cognito);
     reload(&r, text);
     plan_counts c = plan(&r, 0);
     char *shown = plan_text(&r);
@@ -468,31 +464,57 @@ START_TEST(auth_added_keeps_weights)
     ck_assert_msg(strstr(shown, "listener_rule/api-443") != NULL, "%s", shown);
     free(shown);
     execute(&r, "update");
-
     const char *arns[] = {rule, NULL};
     elbv2_rules rules = {0};
     OK(elbv2_describe_rules(r.aws, NULL, arns, 0, &rules, &err));
     ck_assert_int_eq(rules.n, 1);
     ck_assert_int_eq(rules.items[0].nactions, 2);
-    const elbv2_action *first = rules.items[0].actions[0].order < rules.items[0].actions[1].order
-                                    ? &rules.items[0].actions[0] : &rules.items[0].actions[1];
-    const elbv2_action *fwd = first == &rules.items[0].actions[0] ? &rules.items[0].actions[1]
-                                                                  : &rules.items[0].actions[0];
+    int auth_first = rules.items[0].actions[0].order < rules.items[0].actions[1].order;
+    const elbv2_action *first = &rules.items[0].actions[auth_first ? 0 : 1];
     ck_assert_str_eq(first->type, "authenticate-cognito");
     ck_assert_str_eq(first->cognito.user_pool_domain, "edge-login");
-    ck_assert_int_eq(fwd->nforward, 2);
-    for (size_t i = 0; i < 2; i++)
-        ck_assert_int_eq(fwd->forward[i].weight,
-                         strcmp(fwd->forward[i].target_group_arn, alt) == 0 ? 100 : 0);
+    ck_assert_str_eq(rules.items[0].actions[auth_first ? 1 : 0].type, "forward");
     elbv2_rules_free(&rules);
     assert_no_changes(&r);
+    free(text);
+
+    text = xasprintf(auth_fmt, 8081, "", cognito);
+    reload(&r, text);
+    c = plan(&r, 0);
+    shown = plan_text(&r);
+    ck_assert_msg(c.replace == 1 && strstr(shown, "update   listener_rule/api-443") != NULL, "%s", shown);
+    free(shown);
+    execute(&r, "port change");
+    ck_assert_msg(strstr(buf_str(&r.events), "answers 503 until the new target group") != NULL, "%s",
+                  buf_str(&r.events));
+    ck_assert_int_eq(cJSON_GetObjectItem(node(&r, "target_group/api")->actual, "port")->valueint, 8081);
+    assert_no_changes(&r);
+    free(text);
+
     down(&r);
     ck_assert_int_eq(fake_count("edge-g", NULL), 0);
-    free(text);
     free(rule);
-    free(tg);
-    free(alt);
     close_run(&r);
+}
+END_TEST
+
+/* ECS moves blue/green traffic only through forward-only rules: a login is refused with
+ * the reason, before any call. */
+START_TEST(blue_green_refuses_login)
+{
+    spec_stack *s = NULL;
+    spec_diags d = {0};
+    char *text = xasprintf(auth_fmt, 8080, "    deployment: { strategy: blue-green }\n", cognito);
+    ck_assert_int_eq(spec_load_buffer("edge.yml", text, strlen(text), NULL, &s, &d), 0);
+    res_graph *g = NULL;
+    char msg[512];
+    ck_assert_int_eq(res_graph_build(s, "us-east-1", &g, msg, sizeof msg), -1);
+    ck_assert_msg(strstr(msg, "service api: strategy blue-green cannot be used with `authenticate`") != NULL,
+                  "%s", msg);
+    ck_assert_ptr_null(g);
+    spec_free(s);
+    spec_diags_free(&d);
+    free(text);
 }
 END_TEST
 
@@ -646,7 +668,8 @@ Suite *res_edge_suite(void)
     tcase_add_test(tc, blue_green);
     tcase_add_test(tc, target_group_in_use_is_retried);
     tcase_add_test(tc, no_internet_gateway);
-    tcase_add_test(tc, auth_added_keeps_weights);
+    tcase_add_test(tc, auth_added_and_port_changed);
+    tcase_add_test(tc, blue_green_refuses_login);
     tcase_add_test(tc, namespace_and_discovery_teardown);
     suite_add_tcase(s, tc);
     return s;
