@@ -14,6 +14,23 @@ int elbres_owned(res_ctx *ctx, const char *const *arns, size_t n, char ***ids, a
     memcpy(list, arns, n * sizeof *list);
     elbv2_tag_descs tags = {0};
     int rc = elbv2_describe_tags(ctx->aws, list, &tags, err);
+    /* one of them deleted since the list fails the whole call: ask for each on its own */
+    if (rc != 0 && elbres_gone(err)) {
+        elbv2_tag_descs_free(&tags);
+        rc = 0;
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            const char *one[] = {arns[i], NULL};
+            elbv2_tag_descs t = {0};
+            rc = elbv2_describe_tags(ctx->aws, one, &t, err);
+            if (rc != 0 && elbres_gone(err))
+                rc = 0;
+            for (size_t k = 0; k < t.n; k++) {
+                tags.items = xrealloc(tags.items, (tags.n + 1) * sizeof *tags.items);
+                tags.items[tags.n++] = t.items[k];
+            }
+            free(t.items);
+        }
+    }
     for (size_t t = 0; rc == 0 && t < tags.n; t++) {
         const char *id = svc_tags_get(&tags.items[t].tags, RES_TAG_ID);
         if (!id || !res_tags_match(ctx, &tags.items[t].tags, NULL))
@@ -22,9 +39,6 @@ int elbres_owned(res_ctx *ctx, const char *const *arns, size_t n, char ***ids, a
             if (!(*ids)[i] && strcmp(arns[i], tags.items[t].arn) == 0)
                 (*ids)[i] = xstrdup(id);
     }
-    /* a resource deleted between the list and the tags is simply not ours any more */
-    if (rc != 0 && elbres_gone(err))
-        rc = 0;
     elbv2_tag_descs_free(&tags);
     free(list);
     return rc;

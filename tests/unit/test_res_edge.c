@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "ec2.h"
 #include "elbv2.h"
+#include "../../src/resources/elb_common.h"
 #include "fakeaws_fixture.h"
 #include "plan.h"
 #include "xalloc.h"
@@ -552,6 +553,13 @@ START_TEST(target_group_in_use_is_retried)
     ck_assert_msg(strstr(buf_str(&r.events), "target_group/api: waiting for no listener or rule") != NULL,
                   "%s", buf_str(&r.events));
     OK(res_kind_by_name("target_group")->remove(&r.ctx, tg, &err));
+    /* ownership by tags still answers when one of the ARNs is gone */
+    const char *arns[] = {tg->physical_id, node(&r, "alb/web")->physical_id};
+    char **ids = NULL;
+    OK(elbres_owned(&r.ctx, arns, 2, &ids, &err));
+    ck_assert_ptr_null(ids[0]);
+    ck_assert_str_eq(ids[1], "alb/web");
+    elbres_ids_free(ids, 2);
     free(l.rule);
     down(&r);
     ck_assert_int_eq(fake_count("edge-d", NULL), 0);
