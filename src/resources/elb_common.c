@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_retry.h"
 #include "elb_common.h"
 #include "xalloc.h"
 
@@ -59,6 +60,31 @@ int elbres_gone(const aws_error *err)
         if (strcmp(err->code, codes[i]) == 0)
             return 1;
     return 0;
+}
+
+int elbres_poll_failed(const aws_error *err, char *status, size_t len)
+{
+    if (aws_retry_classify(err) == AWS_RETRY_NO)
+        return -1;
+    snprintf(status, len, "AWS answered %s, asking again", err->code);
+    return 0;
+}
+
+int elbres_discover_retry(res_ctx *ctx, elbres_discover_fn fn, res_found_list *out, aws_error *err)
+{
+    for (int attempt = 1;; attempt++) {
+        res_found_list found = {0};
+        int rc = fn(ctx, &found, err);
+        if (rc == 0 || attempt == 4 || aws_retry_classify(err) == AWS_RETRY_NO ||
+            res_sleep(ctx, 0.25 * attempt) != 0) {
+            for (size_t i = 0; rc == 0 && i < found.n; i++)
+                res_found_add(out, found.items[i].id, found.items[i].physical_id,
+                              cJSON_Duplicate(found.items[i].props, 1));
+            res_found_list_free(&found);
+            return rc;
+        }
+        res_found_list_free(&found);
+    }
 }
 
 int elbres_stack_lbs(res_ctx *ctx, elbv2_lbs *out, aws_error *err)

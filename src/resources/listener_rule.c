@@ -174,7 +174,7 @@ static int rules_one(void *ud, size_t i, aws_error *err)
     return rc != 0 && elbres_gone(err) ? 0 : rc;
 }
 
-static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     elbv2_listeners all;
     if (elbres_stack_listeners(ctx, &all, err) != 0)
@@ -340,6 +340,11 @@ static int modify(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
     elbv2_actions_free(actions, nactions);
     secretsmanager_secret_free(secret);
     return rc == 0 ? record(ctx, n, arn, err) : -1;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    return elbres_discover_retry(ctx, discover_once, out, err);
 }
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)

@@ -122,7 +122,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     return rc;
 }
 
-static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     elbv2_tgs all = {0};
     if (elbv2_describe_target_groups(ctx->aws, NULL, NULL, NULL, 0, &all, err) != 0)
@@ -188,6 +188,11 @@ static int settle(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    return elbres_discover_retry(ctx, discover_once, out, err);
+}
+
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     svc_tags tags;
@@ -230,7 +235,7 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
         snprintf(status, len, "%s", err->message);
         return 0;
     }
-    return -1;
+    return elbres_poll_failed(err, status, len);
 }
 
 /* A group being replaced (a new port, ...) is still the target of our rules, which move
