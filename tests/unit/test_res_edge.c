@@ -665,6 +665,34 @@ START_TEST(namespace_and_discovery_teardown)
 }
 END_TEST
 
+/* Throttling that outlives the client's retries: a wait keeps polling (and says so), a
+ * discovery asks again. */
+START_TEST(throttled_waits_and_discovery)
+{
+    run r;
+    char *text = basic("edge-h", 60, "/", 30, "");
+    open_run(&r, "%s", text);
+    free(text);
+    ck_assert_int_eq(fake_control("/_fake/faults",
+                                  "{\"rules\": ["
+                                  "{\"service\": \"servicediscovery\", \"operation\": \"GetOperation\","
+                                  " \"action\": \"throttle\", \"count\": 4},"
+                                  "{\"service\": \"elbv2\", \"operation\": \"DescribeTargetGroups\","
+                                  " \"action\": \"error\", \"status\": 500, \"count\": 3}]}"),
+                     0);
+    plan(&r, 0);
+    execute(&r, "up under throttling");
+    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
+    ck_assert_msg(strstr(buf_str(&r.events), "namespace/main: waiting for the namespace to be created: "
+                                             "AWS answered ThrottlingException, asking again") != NULL,
+                  "%s", buf_str(&r.events));
+    assert_no_changes(&r);
+    down(&r);
+    ck_assert_int_eq(fake_count("edge-h", NULL), 0);
+    close_run(&r);
+}
+END_TEST
+
 Suite *res_edge_suite(void)
 {
     Suite *s = suite_create("res_edge");
@@ -678,6 +706,7 @@ Suite *res_edge_suite(void)
     tcase_add_test(tc, no_internet_gateway);
     tcase_add_test(tc, auth_added_and_port_changed);
     tcase_add_test(tc, blue_green_refuses_login);
+    tcase_add_test(tc, throttled_waits_and_discovery);
     tcase_add_test(tc, namespace_and_discovery_teardown);
     suite_add_tcase(s, tc);
     return s;
