@@ -107,7 +107,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     return rc;
 }
 
-static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     elbv2_lbs lbs;
     if (elbres_stack_lbs(ctx, &lbs, err) != 0)
@@ -152,7 +152,7 @@ static int poll_active(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
     (void)ud;
     elbv2_lb lb = {0};
     if (describe_one(ctx, n->physical_id, &lb, err) != 0)
-        return -1;
+        return elbres_poll_failed(err, status, len);
     int rc = 0;
     snprintf(status, len, "%s%s%s", lb.state, *lb.state_reason ? ": " : "", lb.state_reason);
     if (strcmp(lb.state, "active") == 0) {
@@ -192,6 +192,11 @@ static const char **string_list(const cJSON *a)
     for (int i = 0; i < n; i++)
         l[i] = cJSON_GetArrayItem(a, i)->valuestring;
     return l;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    return elbres_discover_retry(ctx, discover_once, out, err);
 }
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
@@ -238,7 +243,7 @@ static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t l
     (void)ud;
     elbv2_lb lb = {0};
     if (describe_one(ctx, n->physical_id, &lb, err) != 0)
-        return elbres_gone(err) ? 1 : -1;
+        return elbres_gone(err) ? 1 : elbres_poll_failed(err, status, len);
     snprintf(status, len, "still %s", lb.state);
     elbv2_lb_free(&lb);
     return 0;

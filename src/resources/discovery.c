@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elb_common.h"
 #include "res.h"
 #include "servicediscovery.h"
 #include "xalloc.h"
@@ -89,7 +90,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     return rc;
 }
 
-static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     sd_services all = {0};
     if (sd_list_services(ctx->aws, NULL, 0, 0, &all, err) != 0)
@@ -100,6 +101,11 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     pthread_mutex_destroy(&d.lock);
     sd_services_free(&all);
     return rc;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    return elbres_discover_retry(ctx, discover_once, out, err);
 }
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
@@ -141,8 +147,10 @@ static int poll_op(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len
 {
     (void)n;
     sd_operation op = {0};
-    if (sd_get_operation(ctx->aws, ud, &op, err) != 0)
-        return -1;
+    if (sd_get_operation(ctx->aws, ud, &op, err) != 0) {
+        sd_operation_free(&op);
+        return elbres_poll_failed(err, status, len);
+    }
     snprintf(status, len, "operation %s", op.status);
     int rc = strcmp(op.status, "SUCCESS") == 0 ? 1 : 0;
     if (strcmp(op.status, "FAIL") == 0) {
@@ -199,7 +207,7 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
         snprintf(status, len, "%s", err->message);
         return 0;
     }
-    return -1;
+    return elbres_poll_failed(err, status, len);
 }
 
 static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)

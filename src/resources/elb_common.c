@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_retry.h"
 #include "elb_common.h"
 #include "xalloc.h"
 
@@ -14,6 +15,23 @@ int elbres_owned(res_ctx *ctx, const char *const *arns, size_t n, char ***ids, a
     memcpy(list, arns, n * sizeof *list);
     elbv2_tag_descs tags = {0};
     int rc = elbv2_describe_tags(ctx->aws, list, &tags, err);
+    /* one of them deleted since the list fails the whole call: ask for each on its own */
+    if (rc != 0 && elbres_gone(err)) {
+        elbv2_tag_descs_free(&tags);
+        rc = 0;
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            const char *one[] = {arns[i], NULL};
+            elbv2_tag_descs t = {0};
+            rc = elbv2_describe_tags(ctx->aws, one, &t, err);
+            if (rc != 0 && elbres_gone(err))
+                rc = 0;
+            for (size_t k = 0; k < t.n; k++) {
+                tags.items = xrealloc(tags.items, (tags.n + 1) * sizeof *tags.items);
+                tags.items[tags.n++] = t.items[k];
+            }
+            free(t.items);
+        }
+    }
     for (size_t t = 0; rc == 0 && t < tags.n; t++) {
         const char *id = svc_tags_get(&tags.items[t].tags, RES_TAG_ID);
         if (!id || !res_tags_match(ctx, &tags.items[t].tags, NULL))
@@ -22,9 +40,6 @@ int elbres_owned(res_ctx *ctx, const char *const *arns, size_t n, char ***ids, a
             if (!(*ids)[i] && strcmp(arns[i], tags.items[t].arn) == 0)
                 (*ids)[i] = xstrdup(id);
     }
-    /* a resource deleted between the list and the tags is simply not ours any more */
-    if (rc != 0 && elbres_gone(err))
-        rc = 0;
     elbv2_tag_descs_free(&tags);
     free(list);
     return rc;
@@ -45,6 +60,31 @@ int elbres_gone(const aws_error *err)
         if (strcmp(err->code, codes[i]) == 0)
             return 1;
     return 0;
+}
+
+int elbres_poll_failed(const aws_error *err, char *status, size_t len)
+{
+    if (aws_retry_classify(err) == AWS_RETRY_NO)
+        return -1;
+    snprintf(status, len, "AWS answered %s, asking again", err->code);
+    return 0;
+}
+
+int elbres_discover_retry(res_ctx *ctx, elbres_discover_fn fn, res_found_list *out, aws_error *err)
+{
+    for (int attempt = 1;; attempt++) {
+        res_found_list found = {0};
+        int rc = fn(ctx, &found, err);
+        if (rc == 0 || attempt == 4 || aws_retry_classify(err) == AWS_RETRY_NO ||
+            res_sleep(ctx, 0.25 * attempt) != 0) {
+            for (size_t i = 0; rc == 0 && i < found.n; i++)
+                res_found_add(out, found.items[i].id, found.items[i].physical_id,
+                              cJSON_Duplicate(found.items[i].props, 1));
+            res_found_list_free(&found);
+            return rc;
+        }
+        res_found_list_free(&found);
+    }
 }
 
 int elbres_stack_lbs(res_ctx *ctx, elbv2_lbs *out, aws_error *err)
@@ -178,7 +218,8 @@ static void forward_from(elbv2_action *a, const cJSON *o, const int *weights)
     a->nforward = (size_t)n;
     for (int k = 0; k < n; k++) {
         a->forward[k].target_group_arn = xstrdup(cJSON_GetArrayItem(tgs, k)->valuestring);
-        a->forward[k].weight = weights ? weights[k] : 1;
+        /* no weights given (a rollback to earlier settings): all on the first group */
+        a->forward[k].weight = weights ? weights[k] : k == 0 ? 100 : 0;
     }
 }
 

@@ -20,6 +20,17 @@ void elbres_ids_free(char **ids, size_t n);
 /* 1 when err says the ELBv2 resource does not exist. */
 int elbres_gone(const aws_error *err);
 
+/* In a poll of res_wait (also the Cloud Map kinds'): a throttled or transient failure that
+ * outlived the client's retries is one more "not yet" (0, status says so), not the end of
+ * the wait; anything else is -1. */
+int elbres_poll_failed(const aws_error *err, char *status, size_t len);
+
+/* Run a discovery again (up to 4 times, a short pause between) while it fails with a
+ * throttled or transient error that outlived the client's retries: a fresh list each
+ * time. (Used by the Cloud Map kinds too.) */
+typedef int (*elbres_discover_fn)(res_ctx *ctx, res_found_list *out, aws_error *err);
+int elbres_discover_retry(res_ctx *ctx, elbres_discover_fn fn, res_found_list *out, aws_error *err);
+
 /* Every load balancer of the region whose name starts with "STACK-" (one paginated call). */
 int elbres_stack_lbs(res_ctx *ctx, elbv2_lbs *out, aws_error *err);
 

@@ -82,7 +82,7 @@ static cJSON *props_of(const elbv2_listener *l)
     return p;
 }
 
-static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     elbv2_listeners all;
     if (elbres_stack_listeners(ctx, &all, err) != 0)
@@ -147,6 +147,11 @@ static int adopt(res_ctx *ctx, res_node *n, aws_error *err)
             res_node_set(ctx, n, l.items[i].arn, props_of(&l.items[i]));
     elbv2_listeners_free(&l);
     return n->physical_id ? call(ctx, n, 0, err) : -1;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    return elbres_discover_retry(ctx, discover_once, out, err);
 }
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)

@@ -122,6 +122,17 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
         }
         for (size_t k = 0; k < lb->nlisteners; k++) {
             const spec_listener *l = &lb->listeners[k];
+            int login = svc->lb.auth.kind != SPEC_AUTH_NONE || l->auth.kind != SPEC_AUTH_NONE;
+            if (login && svc->deployment.strategy != SPEC_DEPLOY_ROLLING &&
+                (uses_listener(svc, l) || l->port == svc->lb.test_listener)) {
+                snprintf(err, errlen,
+                         "service %s: strategy %s cannot be used with `authenticate` (on the "
+                         "service or on listener %d): ECS shifts traffic only through rules whose "
+                         "single action is a forward; use strategy rolling, or put the login in "
+                         "the application", svc->name, spec_strategy_name(svc->deployment.strategy),
+                         l->port);
+                return -1;
+            }
             if (uses_listener(svc, l))
                 add_rule(g, svc, i, l, 0);
             else if (l->port == svc->lb.test_listener && svc->deployment.strategy != SPEC_DEPLOY_ROLLING)
@@ -163,7 +174,7 @@ static int rules_one(void *ud, size_t i, aws_error *err)
     return rc != 0 && elbres_gone(err) ? 0 : rc;
 }
 
-static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     elbv2_listeners all;
     if (elbres_stack_listeners(ctx, &all, err) != 0)
@@ -271,6 +282,30 @@ static char *ours_at(res_ctx *ctx, const res_node *n, int priority, aws_error *e
     return arn;
 }
 
+/* The weights the rule has now for the desired groups (ECS moves them during a
+ * deployment: a change of the rule keeps them). w is left as it is for groups the rule
+ * does not forward to yet. */
+static int current_weights(res_ctx *ctx, const res_node *n, const char *arn, int *w,
+                           aws_error *err)
+{
+    const char *arns[] = {arn, NULL};
+    elbv2_rules r = {0};
+    if (elbv2_describe_rules(ctx->aws, NULL, arns, 0, &r, err) != 0)
+        return -1;
+    const cJSON *acts = cJSON_GetObjectItem(n->desired, "actions");
+    const cJSON *fwd = cJSON_GetArrayItem(acts, cJSON_GetArraySize(acts) - 1);
+    const cJSON *groups = cJSON_GetObjectItem(fwd, "target_groups");
+    for (size_t a = 0; r.n == 1 && a < r.items[0].nactions; a++) {
+        const elbv2_action *x = &r.items[0].actions[a];
+        for (size_t k = 0; k < x->nforward; k++)
+            for (int g = 0; g < 2; g++)
+                if (strcmp(cJSON_GetArrayItem(groups, g)->valuestring, x->forward[k].target_group_arn) == 0)
+                    w[g] = x->forward[k].weight;
+    }
+    elbv2_rules_free(&r);
+    return 0;
+}
+
 static int modify(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
 {
     char *secret = NULL;
@@ -279,8 +314,14 @@ static int modify(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
     int wbuf[2];
     size_t nconds = 0, nactions = 0;
     elbv2_condition *conds = conditions_in(cJSON_GetObjectItem(n->desired, "conditions"), &nconds);
+    const int *weights = weights_for(n, wbuf);
+    if (weights && current_weights(ctx, n, arn, wbuf, err) != 0) {
+        elbv2_conditions_free(conds, nconds);
+        secretsmanager_secret_free(secret);
+        return -1;
+    }
     elbv2_action *actions = elbres_actions_from(cJSON_GetObjectItem(n->desired, "actions"),
-                                                weights_for(n, wbuf), secret, &nactions);
+                                                weights, secret, &nactions);
     const cJSON *have = n->actual ? cJSON_GetObjectItem(n->actual, "actions") : NULL;
     const cJSON *want = cJSON_GetObjectItem(n->desired, "actions");
     int rc = 0;
@@ -299,6 +340,11 @@ static int modify(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
     elbv2_actions_free(actions, nactions);
     secretsmanager_secret_free(secret);
     return rc == 0 ? record(ctx, n, arn, err) : -1;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    return elbres_discover_retry(ctx, discover_once, out, err);
 }
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)

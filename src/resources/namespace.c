@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elb_common.h"
 #include "res.h"
 #include "servicediscovery.h"
 #include "xalloc.h"
@@ -67,7 +68,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     return rc;
 }
 
-static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     sd_filter f = {.name = "TYPE", .value = "DNS_PRIVATE"};
     sd_namespaces all = {0};
@@ -85,12 +86,13 @@ static int poll_operation(res_ctx *ctx, res_node *n, void *ud, char *status, siz
 {
     (void)n;
     sd_operation *op = ud;
-    char *id = xstrdup(op->id);
+    sd_operation now = {0};
+    if (sd_get_operation(ctx->aws, op->id, &now, err) != 0) {
+        sd_operation_free(&now);
+        return elbres_poll_failed(err, status, len);
+    }
     sd_operation_free(op);
-    int rc = sd_get_operation(ctx->aws, id, op, err);
-    free(id);
-    if (rc != 0)
-        return -1;
+    *op = now;
     snprintf(status, len, "operation %s", op->status);
     if (strcmp(op->status, "SUCCESS") == 0)
         return 1;
@@ -153,6 +155,11 @@ static int adopt_by_name(res_ctx *ctx, res_node *n, const char *name, aws_error 
     return rc;
 }
 
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    return elbres_discover_retry(ctx, discover_once, out, err);
+}
+
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const char *name = cJSON_GetObjectItem(n->desired, "name")->valuestring;
@@ -200,7 +207,7 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
         snprintf(status, len, "%s", err->message);
         return 0;
     }
-    return -1;
+    return elbres_poll_failed(err, status, len);
 }
 
 static int remove_namespace(res_ctx *ctx, res_node *n, aws_error *err)

@@ -122,7 +122,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     return rc;
 }
 
-static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     elbv2_tgs all = {0};
     if (elbv2_describe_target_groups(ctx->aws, NULL, NULL, NULL, 0, &all, err) != 0)
@@ -188,6 +188,11 @@ static int settle(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    return elbres_discover_retry(ctx, discover_once, out, err);
+}
+
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     svc_tags tags;
@@ -230,11 +235,38 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
         snprintf(status, len, "%s", err->message);
         return 0;
     }
-    return -1;
+    return elbres_poll_failed(err, status, len);
+}
+
+/* A group being replaced (a new port, ...) is still the target of our rules, which move
+ * to the new group right after: until then they answer 503, so the old group can go. */
+static int detach_rules(res_ctx *ctx, const res_node *n, aws_error *err)
+{
+    for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++) {
+        const res_node *r = ctx->graph->nodes[i];
+        if (strcmp(r->kind->name, "listener_rule") != 0 || !r->physical_id || !r->actual)
+            continue;
+        char *text = cJSON_PrintUnformatted(cJSON_GetObjectItem(r->actual, "actions"));
+        int uses = text && strstr(text, n->physical_id) != NULL;
+        free(text);
+        if (!uses)
+            continue;
+        elbv2_action busy = {.type = "fixed-response", .order = 1};
+        busy.fixed.status_code = "503";
+        busy.fixed.content_type = "text/plain";
+        if (elbv2_modify_rule(ctx->aws, r->physical_id, NULL, 0, &busy, 1, NULL, err) != 0 &&
+            !elbres_gone(err))
+            return -1;
+        res_event(ctx, n, RES_REPLACE, RES_EV_NOTE, "%s answers 503 until the new target group is in place",
+                  r->id);
+    }
+    return 0;
 }
 
 static int remove_tg(res_ctx *ctx, res_node *n, aws_error *err)
 {
+    if (n->action == RES_REPLACE && detach_rules(ctx, n, err) != 0)
+        return -1;
     return res_wait(ctx, n, RES_DELETE, "no listener or rule to use the target group",
                     poll_delete, NULL, err);
 }

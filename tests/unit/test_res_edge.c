@@ -15,6 +15,7 @@
 #include "buf.h"
 #include "ec2.h"
 #include "elbv2.h"
+#include "../../src/resources/elb_common.h"
 #include "fakeaws_fixture.h"
 #include "plan.h"
 #include "xalloc.h"
@@ -426,6 +427,98 @@ START_TEST(blue_green)
 }
 END_TEST
 
+static const char *const auth_fmt =
+    "stack: edge-g\n"
+    "network: { vpc: { cidr: 10.72.0.0/16 }, zones: 2, nat: none }\n"
+    "load_balancers:\n"
+    "  web: { listeners: [ { port: 443, certificates: [ \"arn:aws:acm:us-east-1:123456789012:certificate/g-1\" ] } ] }\n"
+    "services:\n"
+    "  api:\n"
+    "    image: nginx:1.27\n"
+    "    port: %d\n"
+    "%s"
+    "    load_balancer:\n"
+    "      name: web\n"
+    "%s";
+
+static const char *const cognito =
+    "      authenticate:\n"
+    "        cognito: { user_pool_arn: \"arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Ab\","
+    " client_id: abc123, domain: edge-login }\n";
+
+/* A login added to a service: its rule gets the authenticate action before the forward,
+ * and then shows no change. A new port replaces the target group although a rule forwards
+ * to it (the rule answers 503 meanwhile) and the rule follows. */
+START_TEST(auth_added_and_port_changed)
+{
+    run r;
+    open_run(&r, auth_fmt, 8080, "", "");
+    up(&r);
+    char *rule = xstrdup(node(&r, "listener_rule/api-443")->physical_id);
+    aws_error err;
+
+    char *text = xasprintf(auth_fmt, 8080, "", cognito);
+    reload(&r, text);
+    plan_counts c = plan(&r, 0);
+    char *shown = plan_text(&r);
+    ck_assert_msg(c.update == 1 && changes(c) == 1, "%s", shown);
+    ck_assert_msg(strstr(shown, "listener_rule/api-443") != NULL, "%s", shown);
+    free(shown);
+    execute(&r, "update");
+    const char *arns[] = {rule, NULL};
+    elbv2_rules rules = {0};
+    OK(elbv2_describe_rules(r.aws, NULL, arns, 0, &rules, &err));
+    ck_assert_int_eq(rules.n, 1);
+    ck_assert_int_eq(rules.items[0].nactions, 2);
+    int auth_first = rules.items[0].actions[0].order < rules.items[0].actions[1].order;
+    const elbv2_action *first = &rules.items[0].actions[auth_first ? 0 : 1];
+    ck_assert_str_eq(first->type, "authenticate-cognito");
+    ck_assert_str_eq(first->cognito.user_pool_domain, "edge-login");
+    ck_assert_str_eq(rules.items[0].actions[auth_first ? 1 : 0].type, "forward");
+    elbv2_rules_free(&rules);
+    assert_no_changes(&r);
+    free(text);
+
+    text = xasprintf(auth_fmt, 8081, "", cognito);
+    reload(&r, text);
+    c = plan(&r, 0);
+    shown = plan_text(&r);
+    ck_assert_msg(c.replace == 1 && strstr(shown, "update   listener_rule/api-443") != NULL, "%s", shown);
+    free(shown);
+    execute(&r, "port change");
+    ck_assert_msg(strstr(buf_str(&r.events), "answers 503 until the new target group") != NULL, "%s",
+                  buf_str(&r.events));
+    ck_assert_int_eq(cJSON_GetObjectItem(node(&r, "target_group/api")->actual, "port")->valueint, 8081);
+    assert_no_changes(&r);
+    free(text);
+
+    down(&r);
+    ck_assert_int_eq(fake_count("edge-g", NULL), 0);
+    free(rule);
+    close_run(&r);
+}
+END_TEST
+
+/* ECS moves blue/green traffic only through forward-only rules: a login is refused with
+ * the reason, before any call. */
+START_TEST(blue_green_refuses_login)
+{
+    spec_stack *s = NULL;
+    spec_diags d = {0};
+    char *text = xasprintf(auth_fmt, 8080, "    deployment: { strategy: blue-green }\n", cognito);
+    ck_assert_int_eq(spec_load_buffer("edge.yml", text, strlen(text), NULL, &s, &d), 0);
+    res_graph *g = NULL;
+    char msg[512];
+    ck_assert_int_eq(res_graph_build(s, "us-east-1", &g, msg, sizeof msg), -1);
+    ck_assert_msg(strstr(msg, "service api: strategy blue-green cannot be used with `authenticate`") != NULL,
+                  "%s", msg);
+    ck_assert_ptr_null(g);
+    spec_free(s);
+    spec_diags_free(&d);
+    free(text);
+}
+END_TEST
+
 typedef struct {
     aws_client *aws;
     char *rule;
@@ -460,6 +553,13 @@ START_TEST(target_group_in_use_is_retried)
     ck_assert_msg(strstr(buf_str(&r.events), "target_group/api: waiting for no listener or rule") != NULL,
                   "%s", buf_str(&r.events));
     OK(res_kind_by_name("target_group")->remove(&r.ctx, tg, &err));
+    /* ownership by tags still answers when one of the ARNs is gone */
+    const char *arns[] = {tg->physical_id, node(&r, "alb/web")->physical_id};
+    char **ids = NULL;
+    OK(elbres_owned(&r.ctx, arns, 2, &ids, &err));
+    ck_assert_ptr_null(ids[0]);
+    ck_assert_str_eq(ids[1], "alb/web");
+    elbres_ids_free(ids, 2);
     free(l.rule);
     down(&r);
     ck_assert_int_eq(fake_count("edge-d", NULL), 0);
@@ -565,6 +665,34 @@ START_TEST(namespace_and_discovery_teardown)
 }
 END_TEST
 
+/* Throttling that outlives the client's retries: a wait keeps polling (and says so), a
+ * discovery asks again. */
+START_TEST(throttled_waits_and_discovery)
+{
+    run r;
+    char *text = basic("edge-h", 60, "/", 30, "");
+    open_run(&r, "%s", text);
+    free(text);
+    ck_assert_int_eq(fake_control("/_fake/faults",
+                                  "{\"rules\": ["
+                                  "{\"service\": \"servicediscovery\", \"operation\": \"GetOperation\","
+                                  " \"action\": \"throttle\", \"count\": 4},"
+                                  "{\"service\": \"elbv2\", \"operation\": \"DescribeTargetGroups\","
+                                  " \"action\": \"error\", \"status\": 500, \"count\": 3}]}"),
+                     0);
+    plan(&r, 0);
+    execute(&r, "up under throttling");
+    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
+    ck_assert_msg(strstr(buf_str(&r.events), "namespace/main: waiting for the namespace to be created: "
+                                             "AWS answered ThrottlingException, asking again") != NULL,
+                  "%s", buf_str(&r.events));
+    assert_no_changes(&r);
+    down(&r);
+    ck_assert_int_eq(fake_count("edge-h", NULL), 0);
+    close_run(&r);
+}
+END_TEST
+
 Suite *res_edge_suite(void)
 {
     Suite *s = suite_create("res_edge");
@@ -576,6 +704,9 @@ Suite *res_edge_suite(void)
     tcase_add_test(tc, blue_green);
     tcase_add_test(tc, target_group_in_use_is_retried);
     tcase_add_test(tc, no_internet_gateway);
+    tcase_add_test(tc, auth_added_and_port_changed);
+    tcase_add_test(tc, blue_green_refuses_login);
+    tcase_add_test(tc, throttled_waits_and_discovery);
     tcase_add_test(tc, namespace_and_discovery_teardown);
     suite_add_tcase(s, tc);
     return s;
