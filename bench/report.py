@@ -70,10 +70,12 @@ def table(res):
     out = ["ecsdeploy bench: %s, fake latency %g ms/call, time scale %g, %s cores (%s), load %s"
            % (os.path.basename(s["stack"]), s["latency_ms"], s["time_scale"], m["cores"],
               m["cpu"], " ".join(m["loadavg_1_5_15"])), ""]
-    w = (10, 8, 4, 6, 6, 6)
-    out.append(_row(("phase", "wall s", "rc", "calls", "errors", "depth"), w) + "  top operations")
+    w = (10, 8, 7, 7, 4, 6, 6, 6)
+    out.append(_row(("phase", "wall s", "cpu s", "rss MB", "rc", "calls", "errors", "depth"), w)
+               + "  top operations")
     for name, p in ph.items():
-        out.append(_row((name, "%.2f" % p["wall"], p["rc"], p["calls"]["total"],
+        out.append(_row((name, "%.2f" % p["wall"], "%.2f" % p["cpu"], "%.1f" % (p["maxrss_kb"] / 1024.0),
+                         p["rc"], p["calls"]["total"],
                          sum(p["calls"]["errors"].values()), p["round_trip_depth"]), w)
                    + "  " + _top_ops(p))
     out.append("")

@@ -6,7 +6,7 @@ import time
 
 
 def run(argv, out_path, err_path):
-    """Returns {t0, wall, rc, maxrss_kb, lines: [(seconds since t0, text)]}."""
+    """Returns {t0, wall, rc, maxrss_kb, cpu (user+sys s, with reaped children), lines: [(seconds since t0, text)]}."""
     lines = []
     with open(out_path, "w") as out, open(err_path, "w") as err:
         t0 = time.monotonic()
@@ -20,4 +20,4 @@ def run(argv, out_path, err_path):
         wall = time.monotonic() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
     return {"t0": t0, "wall": round(wall, 3), "rc": p.returncode,
-            "maxrss_kb": ru.ru_maxrss, "lines": lines}
+            "maxrss_kb": ru.ru_maxrss, "cpu": round(ru.ru_utime + ru.ru_stime, 2), "lines": lines}
