@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "xalloc.h"
@@ -121,8 +122,12 @@ int aws_creds_resolve_chain(aws_client *c, aws_credentials *out, aws_error *err)
         r = step(aws_creds_container(c, out, err), out, &tried,
                  "ECS container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / "
                  "FULL_URI not set");
+    const char *imds_off = getenv("AWS_EC2_METADATA_DISABLED");
     if (r == 0)
-        r = step(aws_creds_imds(c, out, err), out, &tried, "EC2 instance metadata: no answer");
+        r = step(aws_creds_imds(c, out, err), out, &tried,
+                 imds_off && strcasecmp(imds_off, "true") == 0
+                     ? "EC2 instance metadata: disabled by AWS_EC2_METADATA_DISABLED"
+                     : "EC2 instance metadata: no answer");
     if (r == 0) {
         /* The empty line from the profile step is dropped. */
         char *t = buf_detach(&tried), *p;

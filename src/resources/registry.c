@@ -10,6 +10,8 @@ extern const res_kind res_secret;
 extern const res_kind res_bucket;
 extern const res_kind res_log_group;
 extern const res_kind res_role;
+extern const res_kind res_namespace, res_discovery;
+extern const res_kind res_alb, res_target_group, res_listener, res_listener_rule;
 extern const res_kind res_cluster;
 extern const res_kind res_task_def;
 extern const res_kind res_service;
@@ -24,6 +26,8 @@ const res_kind *const res_kinds[] = {
     &res_bucket,
     &res_log_group,
     &res_role,
+    &res_namespace, &res_discovery,
+    &res_alb, &res_target_group, &res_listener, &res_listener_rule,
     &res_cluster,
     &res_task_def,
     &res_service,
