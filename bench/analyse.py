@@ -110,3 +110,27 @@ def call_summary(calls):
 def write_calls(calls):
     return sorted({"%s:%s" % (c.get("service"), c.get("operation")) for c in calls
                    if not str(c.get("operation", "")).startswith(READ_PREFIXES)})
+
+
+# Kinds whose time is mostly AWS's own asynchronous work (scaled by the fake's time scale).
+ASYNC_KINDS = ("alb/", "service/", "namespace/", "nat/")
+
+
+def project_up(wall, cp, scale):
+    """Rough wall time with AWS's real durations: the asynchronous resources on the
+    critical path stretched back by 1/scale (their few calls are counted as waits too)."""
+    waits = sum(x["seconds"] for x in cp["path"] if x["id"].startswith(ASYNC_KINDS))
+    return round(wall + waits * (1 / scale - 1), 1)
+
+
+def cli_waits(lines):
+    """'aws-cli.sh: waited NAME X s' lines -> {total, by_name}."""
+    by = {}
+    for _, text in lines:
+        parts = text.split()
+        if len(parts) == 5 and parts[:2] == ["aws-cli.sh:", "waited"]:
+            try:
+                by[parts[2]] = round(by.get(parts[2], 0.0) + float(parts[3]), 3)
+            except ValueError:
+                continue
+    return {"total": round(sum(by.values()), 3), "by_name": by}

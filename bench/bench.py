@@ -31,6 +31,10 @@ def env(name, default=None):
     return v
 
 
+def scale():
+    return float(env("BENCH_TIME_SCALE"))
+
+
 def run_phase(fake, name, argv, outdir, json_lines=False):
     """Runs one command, returns its measurement with the calls it made."""
     seq = fake.last_seq()
@@ -44,7 +48,7 @@ def run_phase(fake, name, argv, outdir, json_lines=False):
     if json_lines:
         m["events"] = analyse.parse_events(m.pop("lines"))
     else:
-        m.pop("lines")
+        m["waits"] = analyse.cli_waits(m.pop("lines"))
     return m
 
 
@@ -70,6 +74,7 @@ def ecsdeploy_phases(fake, binary, stack, outdir):
     plan, edges = plan_edges(fake, binary, stack, outdir)
     up = run_phase(fake, "up", base + ["up", "--output", "json"], outdir, json_lines=True)
     up["critical_path"] = analyse.critical_path(up["events"], edges, up["t0"])
+    up["projected_aws_seconds"] = analyse.project_up(up["wall"], up["critical_path"], scale())
     up2 = run_phase(fake, "up_again", base + ["up", "--output", "json"], outdir, json_lines=True)
     up2["writes"] = analyse.write_calls(up2["_calls"])
     status = run_phase(fake, "status", base + ["status", "--output", "json"], outdir)
@@ -86,6 +91,8 @@ def cli_phases(fake, outdir):
     ups = run_phase(fake, "cli_up", ["/bin/sh", script, "up"], outdir)
     downs = run_phase(fake, "cli_down", ["/bin/sh", script, "down"], outdir)
     downs["left"] = fake.stack_leftovers()
+    for p in (ups, downs):
+        p["projected_aws_seconds"] = round(p["wall"] + p["waits"]["total"] * (1 / scale() - 1), 1)
     return [ups, downs]
 
 

@@ -50,7 +50,9 @@ def build(phases, setup):
                 "ecsdeploy_wall": by[mine]["wall"], "cli_wall": by[cli]["wall"],
                 "wall_ratio": round(by[mine]["wall"] / by[cli]["wall"], 3),
                 "ecsdeploy_calls": by[mine]["calls"]["total"], "cli_calls": by[cli]["calls"]["total"],
-                "cli_rc": by[cli]["rc"]}
+                "cli_rc": by[cli]["rc"], "cli_waits": by[cli]["waits"]["total"],
+                "ecsdeploy_projected_aws_seconds": by[mine].get("projected_aws_seconds"),
+                "cli_projected_aws_seconds": by[cli]["projected_aws_seconds"]}
     return res
 
 
@@ -107,4 +109,10 @@ def table(res):
             out.append("%-37s ecsdeploy %.2f s / CLI %.2f s = %.2f   calls %d vs %d%s" % (
                 k, v["ecsdeploy_wall"], v["cli_wall"], v["wall_ratio"], v["ecsdeploy_calls"],
                 v["cli_calls"], "" if v["cli_rc"] == 0 else "  (CLI script exit %s)" % v["cli_rc"]))
+            out.append("%-37s CLI: %.1f s waiting on AWS, %.1f s running its commands" % (
+                "", v["cli_waits"], v["cli_wall"] - v["cli_waits"]))
+    up, cu = ph.get("up"), ph.get("cli_up")
+    if up and cu:
+        out.append("rough projection to AWS's real durations (waits / time scale): up %.0f s, CLI %.0f s"
+                   % (up["projected_aws_seconds"], cu["projected_aws_seconds"]))
     return "\n".join(out)
