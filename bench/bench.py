@@ -69,19 +69,32 @@ def plan_edges(fake, binary, stack, outdir):
     return m, edges
 
 
+def plan_changes(path):
+    """What a plan right after the fresh up still wants to do: [{id, action, changes}]."""
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+        return [{"id": r["id"], "action": r.get("action"), "changes": r.get("changes")}
+                for r in doc.get("resources", []) if r.get("action") not in ("none", None)]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        return [{"id": "?", "action": "unreadable plan: %s" % e, "changes": None}]
+
+
 def ecsdeploy_phases(fake, binary, stack, outdir):
     base = [binary, "-f", stack]
     plan, edges = plan_edges(fake, binary, stack, outdir)
     up = run_phase(fake, "up", base + ["up", "--output", "json"], outdir, json_lines=True)
     up["critical_path"] = analyse.critical_path(up["events"], edges, up["t0"])
     up["projected_aws_seconds"] = analyse.project_up(up["wall"], up["critical_path"], scale())
+    again = run_phase(fake, "plan_again", base + ["plan", "--output", "json"], outdir)
+    again["not_unchanged"] = plan_changes(os.path.join(outdir, "plan_again.out"))
     up2 = run_phase(fake, "up_again", base + ["up", "--output", "json"], outdir, json_lines=True)
     up2["writes"] = analyse.write_calls(up2["_calls"])
     status = run_phase(fake, "status", base + ["status", "--output", "json"], outdir)
     down = run_phase(fake, "down", base + ["down", "--yes", "--purge"], outdir)
     left = fake.stack_leftovers()
     down["left"] = left
-    return [plan, up, up2, status, down]
+    return [plan, up, again, up2, status, down]
 
 
 def cli_phases(fake, outdir):

@@ -1,4 +1,5 @@
 """results.json and the table run.sh prints."""
+import json
 import os
 import platform
 
@@ -92,6 +93,10 @@ def table(res):
         out.append("  critical-path bound %.2f s along %s" % (
             cp["bound"], " -> ".join("%s (%.2f)" % (x["id"], x["seconds"]) for x in cp["path"]) or "-"))
         out.append("  before the first resource starts (discovery, plan): %s s" % cp["before_first_start"])
+    if "plan_again" in ph:
+        items = ph["plan_again"]["not_unchanged"]
+        out.append("plan right after the fresh up: %s" % (", ".join(
+            "%s %s %s" % (x["action"], x["id"], json.dumps(x["changes"])[:200]) for x in items) or "no changes"))
     if "up_again" in ph:
         out.append("no-change up: write calls: %s" % (", ".join(ph["up_again"]["writes"]) or "none"))
     if "down" in ph:
