@@ -44,6 +44,7 @@ def run_phase(fake, name, argv, outdir, json_lines=False):
     m["argv"] = [os.path.basename(argv[0])] + argv[1:]
     m["calls"] = analyse.call_summary(calls)
     m["round_trip_depth"] = analyse.round_trip_depth(calls)
+    m["round_trip_chain"] = analyse.chain_text(analyse.round_trip_chain(calls))
     m["_calls"] = calls
     if json_lines:
         m["events"] = analyse.parse_events(m.pop("lines"))

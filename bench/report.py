@@ -99,6 +99,9 @@ def table(res):
             "%s %s %s" % (x["action"], x["id"], json.dumps(x["changes"])[:200]) for x in items) or "no changes"))
     if "up_again" in ph:
         out.append("no-change up: write calls: %s" % (", ".join(ph["up_again"]["writes"]) or "none"))
+    for name in ("up_again", "status"):
+        if name in ph:
+            out.append("%s: longest chain of calls that could not overlap: %s" % (name, ph[name]["round_trip_chain"]))
     if "down" in ph:
         out.append("left after down --purge: %s" % (", ".join(ph["down"]["left"]) or "nothing"))
     if "cli_down" in ph:
