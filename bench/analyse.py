@@ -110,7 +110,7 @@ def round_trip_chain(calls):
 
 
 def chain_text(calls, limit=40):
-    """'DescribeVpcs > DescribeSubnets ×3 > …' for a chain of calls."""
+    """'DescribeVpcs > DescribeSubnets x3 > ...' for a chain of calls."""
     out = []
     for c in calls:
         op = c.get("operation")
@@ -118,8 +118,8 @@ def chain_text(calls, limit=40):
             out[-1][1] += 1
         else:
             out.append([op, 1])
-    parts = ["%s×%d" % (op, n) if n > 1 else op for op, n in out]
-    return " > ".join(parts[:limit]) + (" > …" if len(parts) > limit else "")
+    parts = ["%s x%d" % (op, n) if n > 1 else op for op, n in out]
+    return " > ".join(parts[:limit]) + (" > ..." if len(parts) > limit else "")
 
 
 def call_summary(calls):

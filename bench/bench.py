@@ -115,7 +115,7 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     fake = fakectl.Fake(env("AWS_ENDPOINT_URL"))
     binary, stack = env("ECSDEPLOY"), env("BENCH_STACK")
-    started = time.time()
+    started, before = time.time(), report.machine()
     phases = ecsdeploy_phases(fake, binary, stack, outdir)
     if os.environ.get("BENCH_SKIP_CLI") != "1":
         phases += cli_phases(fake, outdir)
@@ -124,7 +124,7 @@ def main():
         "time_scale": float(env("BENCH_TIME_SCALE")),
         "poll_seconds": os.environ.get("ECSDEPLOY_POLL_SECONDS"),
         "stack": stack,
-        "machine": report.machine(),
+        "machine": before,
         "bench_seconds": None,
     })
     res["setup"]["bench_seconds"] = round(time.time() - started, 1)

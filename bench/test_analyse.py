@@ -31,7 +31,7 @@ check("depth mixed", analyse.round_trip_depth(
 
 chain = analyse.round_trip_chain([call(0, 1), call(0, 3), call(1.1, 2), call(2.1, 2.5), call(3.1, 4)])
 check("chain", [(c["start"], c["end"]) for c in chain], [(0, 1), (1.1, 2), (2.1, 2.5), (3.1, 4)])
-check("chain text", analyse.chain_text(chain), "DescribeVpcs×4")
+check("chain text", analyse.chain_text(chain), "DescribeVpcs x4")
 
 # Critical path: the heaviest chain along depends_on, rollback events left out.
 ev = [(0.0, {"event": "start", "id": "vpc"}), (1.0, {"event": "done", "id": "vpc"}),
