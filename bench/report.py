@@ -81,6 +81,11 @@ def table(res):
                          p["rc"], p["calls"]["total"],
                          sum(p["calls"]["errors"].values()), p["round_trip_depth"]), w)
                    + "  " + _top_ops(p))
+    for name, p in ph.items():
+        if p.get("timed_out"):
+            out.append("%s: stopped after BENCH_PHASE_TIMEOUT; its numbers are incomplete" % name)
+        elif p["rc"] != 0:
+            out.append("%s: exit %s; see bench/out/%s.err" % (name, p["rc"], name))
     out.append("")
     up = ph.get("up")
     if up:
