@@ -88,15 +88,38 @@ def critical_path(events, edges, t0):
 def round_trip_depth(calls):
     """Length of the longest chain of calls each starting after the previous one ended,
     i.e. calls that could not have overlapped."""
-    spans = sorted((c["end"], c["start"]) for c in calls if "start" in c and "end" in c)
-    ends, best_upto, depth_max = [], [], 0
-    for end, start in spans:
-        k = bisect.bisect_right(ends, start)
-        d = 1 + (best_upto[k - 1] if k else 0)
-        ends.append(end)
-        best_upto.append(max(d, best_upto[-1]) if best_upto else d)
-        depth_max = max(depth_max, d)
-    return depth_max
+    return len(round_trip_chain(calls))
+
+
+def round_trip_chain(calls):
+    """The longest such chain itself, as the calls in order."""
+    spans = sorted((c for c in calls if "start" in c and "end" in c), key=lambda c: c["end"])
+    ends, best_upto, depth, prev = [], [], [], []
+    for i, c in enumerate(spans):
+        k = bisect.bisect_right(ends, c["start"])
+        j = best_upto[k - 1] if k else None
+        depth.append(1 + (depth[j] if j is not None else 0))
+        prev.append(j)
+        ends.append(c["end"])
+        best_upto.append(i if not best_upto or depth[i] > depth[best_upto[-1]] else best_upto[-1])
+    chain, i = [], (best_upto[-1] if best_upto else None)
+    while i is not None:
+        chain.append(spans[i])
+        i = prev[i]
+    return chain[::-1]
+
+
+def chain_text(calls, limit=40):
+    """'DescribeVpcs > DescribeSubnets x3 > ...' for a chain of calls."""
+    out = []
+    for c in calls:
+        op = c.get("operation")
+        if out and out[-1][0] == op:
+            out[-1][1] += 1
+        else:
+            out.append([op, 1])
+    parts = ["%s x%d" % (op, n) if n > 1 else op for op, n in out]
+    return " > ".join(parts[:limit]) + (" > ..." if len(parts) > limit else "")
 
 
 def call_summary(calls):
@@ -110,3 +133,27 @@ def call_summary(calls):
 def write_calls(calls):
     return sorted({"%s:%s" % (c.get("service"), c.get("operation")) for c in calls
                    if not str(c.get("operation", "")).startswith(READ_PREFIXES)})
+
+
+# Kinds whose time is mostly AWS's own asynchronous work (scaled by the fake's time scale).
+ASYNC_KINDS = ("alb/", "service/", "namespace/", "nat/")
+
+
+def project_up(wall, cp, scale):
+    """Rough wall time with AWS's real durations: the asynchronous resources on the
+    critical path stretched back by 1/scale (their few calls are counted as waits too)."""
+    waits = sum(x["seconds"] for x in cp["path"] if x["id"].startswith(ASYNC_KINDS))
+    return round(wall + waits * (1 / scale - 1), 1)
+
+
+def cli_waits(lines):
+    """'aws-cli.sh: waited NAME X s' lines -> {total, by_name}."""
+    by = {}
+    for _, text in lines:
+        parts = text.split()
+        if len(parts) == 5 and parts[:2] == ["aws-cli.sh:", "waited"]:
+            try:
+                by[parts[2]] = round(by.get(parts[2], 0.0) + float(parts[3]), 3)
+            except ValueError:
+                continue
+    return {"total": round(sum(by.values()), 3), "by_name": by}

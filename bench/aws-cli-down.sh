@@ -15,13 +15,13 @@ down_ecs() {
         aws ecs update-service --cluster $S --service $svc --desired-count 0 >/dev/null
         aws ecs delete-service --cluster $S --service $svc --force >/dev/null
     done
-    aws ecs wait services-inactive --cluster $S --services app catalog
+    t=$(now); aws ecs wait services-inactive --cluster $S --services app catalog; waited services "$t"
     NS=$(aws servicediscovery list-namespaces --query "Namespaces[?Name=='$S.internal'].Id")
     for id in $(aws servicediscovery list-services --filters "Name=NAMESPACE_ID,Values=$NS" --query 'Services[].Id'); do
-        retry aws servicediscovery delete-service --id "$id"
+        t=$(now); retry aws servicediscovery delete-service --id "$id"; waited cloudmap-service "$t"
     done
     op=$(aws servicediscovery delete-namespace --id "$NS" --query OperationId)
-    poll_operation "$op"
+    t=$(now); poll_operation "$op"; waited namespace "$t"
 }
 
 down_lb() {
@@ -36,7 +36,7 @@ down_lb() {
     TG=$(aws elbv2 describe-target-groups --names $S-app --query 'TargetGroups[0].TargetGroupArn')
     aws elbv2 delete-target-group --target-group-arn "$TG"
     aws elbv2 delete-load-balancer --load-balancer-arn "$LB"
-    aws elbv2 wait load-balancers-deleted --load-balancer-arns "$LB"
+    t=$(now); aws elbv2 wait load-balancers-deleted --load-balancer-arns "$LB"; waited load-balancer "$t"
 }
 
 down_rest() {
@@ -72,7 +72,7 @@ down_network() {
     aws ec2 revoke-security-group-ingress --group-id "$SG_APP" --protocol tcp --port 8080 --source-group "$SG_LB" >/dev/null
     aws ec2 revoke-security-group-ingress --group-id "$SG_CAT" --protocol tcp --port 9494 --source-group "$SG_APP" >/dev/null
     for g in "$SG_CAT" "$SG_APP" "$SG_LB"; do
-        retry aws ec2 delete-security-group --group-id "$g"
+        t=$(now); retry aws ec2 delete-security-group --group-id "$g"; waited security-group "$t"
     done
     RT=$(aws ec2 describe-route-tables --filters Name=tag:Name,Values=$S-public --query 'RouteTables[0].RouteTableId')
     for a in $(aws ec2 describe-route-tables --route-table-ids "$RT" --query 'RouteTables[0].Associations[].RouteTableAssociationId'); do
@@ -84,7 +84,7 @@ down_network() {
     aws ec2 detach-internet-gateway --internet-gateway-id "$IGW" --vpc-id "$VPC"
     aws ec2 delete-internet-gateway --internet-gateway-id "$IGW"
     for s in $(aws ec2 describe-subnets --filters Name=vpc-id,Values=$VPC --query 'Subnets[].SubnetId'); do
-        retry aws ec2 delete-subnet --subnet-id "$s"
+        t=$(now); retry aws ec2 delete-subnet --subnet-id "$s"; waited subnet "$t"
     done
     aws ec2 delete-vpc --vpc-id "$VPC"
 }

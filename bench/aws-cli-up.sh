@@ -97,7 +97,7 @@ poll_operation() {
 up_discovery() {
     say "Cloud Map namespace (polling the operation) and service"
     op=$(aws servicediscovery create-private-dns-namespace --name $S.internal --vpc "$VPC" --query OperationId)
-    poll_operation "$op"
+    t=$(now); poll_operation "$op"; waited namespace "$t"
     NS=$(aws servicediscovery get-operation --operation-id "$op" --query Operation.Targets.NAMESPACE)
     SD_CAT=$(aws servicediscovery create-service --name catalog --namespace-id "$NS" \
         --dns-config 'RoutingPolicy=MULTIVALUE,DnsRecords=[{Type=A,TTL=10}]' \
@@ -108,7 +108,7 @@ up_lb() {
     say "load balancer (waiting until available), target group, listener, rule"
     LB=$(aws elbv2 create-load-balancer --name $S-public --type application --scheme internet-facing \
         --subnets "$SUB_A" "$SUB_B" --security-groups "$SG_LB" --query 'LoadBalancers[0].LoadBalancerArn')
-    aws elbv2 wait load-balancer-available --load-balancer-arns "$LB"
+    t=$(now); aws elbv2 wait load-balancer-available --load-balancer-arns "$LB"; waited load-balancer "$t"
     TG=$(aws elbv2 create-target-group --name $S-app --protocol HTTP --port 8080 --vpc-id "$VPC" \
         --target-type ip --health-check-path /healthz --query 'TargetGroups[0].TargetGroupArn')
     aws elbv2 modify-target-group-attributes --target-group-arn "$TG" \
@@ -162,7 +162,10 @@ up_ecs() {
         --network-configuration "awsvpcConfiguration={subnets=[$SUB_A,$SUB_B],securityGroups=[$SG_APP],assignPublicIp=ENABLED}" \
         --load-balancers "targetGroupArn=$TG,containerName=app,containerPort=8080" \
         --health-check-grace-period-seconds 60 >/dev/null
-    aws ecs wait services-stable --cluster $S --services app catalog
+    t=$(now); aws ecs wait services-stable --cluster $S --services app catalog; waited services "$t"
+    # services-stable only counts tasks; a person who wants to know the app answers
+    # behind the load balancer also waits for its target to be healthy.
+    t=$(now); aws elbv2 wait target-in-service --target-group-arn "$TG"; waited target-healthy "$t"
 }
 
 up() {

@@ -24,6 +24,10 @@ S=canardstack R=us-east-1
 ACCOUNT=000000000000
 aws() { /usr/bin/aws --endpoint-url "$AWS_ENDPOINT_URL" --region "$R" --output text "$@"; }
 say() { echo "aws-cli.sh: $*"; }
+now() { date +%s.%N; }
+waited() { # waited NAME START: one line the bench adds up (time spent waiting on AWS)
+    /usr/bin/python3 -c "import sys,time; print('aws-cli.sh: waited %s %.3f s' % (sys.argv[1], time.time() - float(sys.argv[2])))" "$1" "$2"
+}
 TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 ECS_TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
 MP=arn:aws:iam::aws:policy/service-role

@@ -31,6 +31,10 @@ def env(name, default=None):
     return v
 
 
+def scale():
+    return float(env("BENCH_TIME_SCALE"))
+
+
 def run_phase(fake, name, argv, outdir, json_lines=False):
     """Runs one command, returns its measurement with the calls it made."""
     seq = fake.last_seq()
@@ -40,11 +44,12 @@ def run_phase(fake, name, argv, outdir, json_lines=False):
     m["argv"] = [os.path.basename(argv[0])] + argv[1:]
     m["calls"] = analyse.call_summary(calls)
     m["round_trip_depth"] = analyse.round_trip_depth(calls)
+    m["round_trip_chain"] = analyse.chain_text(analyse.round_trip_chain(calls))
     m["_calls"] = calls
     if json_lines:
         m["events"] = analyse.parse_events(m.pop("lines"))
     else:
-        m.pop("lines")
+        m["waits"] = analyse.cli_waits(m.pop("lines"))
     return m
 
 
@@ -65,18 +70,32 @@ def plan_edges(fake, binary, stack, outdir):
     return m, edges
 
 
+def plan_changes(path):
+    """What a plan right after the fresh up still wants to do: [{id, action, changes}]."""
+    try:
+        with open(path) as f:
+            doc = json.load(f)
+        return [{"id": r["id"], "action": r.get("action"), "changes": r.get("changes")}
+                for r in doc.get("resources", []) if r.get("action") not in ("none", None)]
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        return [{"id": "?", "action": "unreadable plan: %s" % e, "changes": None}]
+
+
 def ecsdeploy_phases(fake, binary, stack, outdir):
     base = [binary, "-f", stack]
     plan, edges = plan_edges(fake, binary, stack, outdir)
     up = run_phase(fake, "up", base + ["up", "--output", "json"], outdir, json_lines=True)
     up["critical_path"] = analyse.critical_path(up["events"], edges, up["t0"])
+    up["projected_aws_seconds"] = analyse.project_up(up["wall"], up["critical_path"], scale())
+    again = run_phase(fake, "plan_again", base + ["plan", "--output", "json"], outdir)
+    again["not_unchanged"] = plan_changes(os.path.join(outdir, "plan_again.out"))
     up2 = run_phase(fake, "up_again", base + ["up", "--output", "json"], outdir, json_lines=True)
     up2["writes"] = analyse.write_calls(up2["_calls"])
     status = run_phase(fake, "status", base + ["status", "--output", "json"], outdir)
     down = run_phase(fake, "down", base + ["down", "--yes", "--purge"], outdir)
     left = fake.stack_leftovers()
     down["left"] = left
-    return [plan, up, up2, status, down]
+    return [plan, up, again, up2, status, down]
 
 
 def cli_phases(fake, outdir):
@@ -86,6 +105,8 @@ def cli_phases(fake, outdir):
     ups = run_phase(fake, "cli_up", ["/bin/sh", script, "up"], outdir)
     downs = run_phase(fake, "cli_down", ["/bin/sh", script, "down"], outdir)
     downs["left"] = fake.stack_leftovers()
+    for p in (ups, downs):
+        p["projected_aws_seconds"] = round(p["wall"] + p["waits"]["total"] * (1 / scale() - 1), 1)
     return [ups, downs]
 
 
@@ -94,7 +115,7 @@ def main():
     os.makedirs(outdir, exist_ok=True)
     fake = fakectl.Fake(env("AWS_ENDPOINT_URL"))
     binary, stack = env("ECSDEPLOY"), env("BENCH_STACK")
-    started = time.time()
+    started, before = time.time(), report.machine()
     phases = ecsdeploy_phases(fake, binary, stack, outdir)
     if os.environ.get("BENCH_SKIP_CLI") != "1":
         phases += cli_phases(fake, outdir)
@@ -103,7 +124,7 @@ def main():
         "time_scale": float(env("BENCH_TIME_SCALE")),
         "poll_seconds": os.environ.get("ECSDEPLOY_POLL_SECONDS"),
         "stack": stack,
-        "machine": report.machine(),
+        "machine": before,
         "bench_seconds": None,
     })
     res["setup"]["bench_seconds"] = round(time.time() - started, 1)

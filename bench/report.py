@@ -1,4 +1,5 @@
 """results.json and the table run.sh prints."""
+import json
 import os
 import platform
 
@@ -50,7 +51,9 @@ def build(phases, setup):
                 "ecsdeploy_wall": by[mine]["wall"], "cli_wall": by[cli]["wall"],
                 "wall_ratio": round(by[mine]["wall"] / by[cli]["wall"], 3),
                 "ecsdeploy_calls": by[mine]["calls"]["total"], "cli_calls": by[cli]["calls"]["total"],
-                "cli_rc": by[cli]["rc"]}
+                "cli_rc": by[cli]["rc"], "cli_waits": by[cli]["waits"]["total"],
+                "ecsdeploy_projected_aws_seconds": by[mine].get("projected_aws_seconds"),
+                "cli_projected_aws_seconds": by[cli]["projected_aws_seconds"]}
     return res
 
 
@@ -70,12 +73,19 @@ def table(res):
     out = ["ecsdeploy bench: %s, fake latency %g ms/call, time scale %g, %s cores (%s), load %s"
            % (os.path.basename(s["stack"]), s["latency_ms"], s["time_scale"], m["cores"],
               m["cpu"], " ".join(m["loadavg_1_5_15"])), ""]
-    w = (10, 8, 4, 6, 6, 6)
-    out.append(_row(("phase", "wall s", "rc", "calls", "errors", "depth"), w) + "  top operations")
+    w = (10, 8, 7, 7, 4, 6, 6, 6)
+    out.append(_row(("phase", "wall s", "cpu s", "rss MB", "rc", "calls", "errors", "depth"), w)
+               + "  top operations")
     for name, p in ph.items():
-        out.append(_row((name, "%.2f" % p["wall"], p["rc"], p["calls"]["total"],
+        out.append(_row((name, "%.2f" % p["wall"], "%.2f" % p["cpu"], "%.1f" % (p["maxrss_kb"] / 1024.0),
+                         p["rc"], p["calls"]["total"],
                          sum(p["calls"]["errors"].values()), p["round_trip_depth"]), w)
                    + "  " + _top_ops(p))
+    for name, p in ph.items():
+        if p.get("timed_out"):
+            out.append("%s: stopped after BENCH_PHASE_TIMEOUT; its numbers are incomplete" % name)
+        elif p["rc"] != 0:
+            out.append("%s: exit %s; see bench/out/%s.err" % (name, p["rc"], name))
     out.append("")
     up = ph.get("up")
     if up:
@@ -88,8 +98,15 @@ def table(res):
         out.append("  critical-path bound %.2f s along %s" % (
             cp["bound"], " -> ".join("%s (%.2f)" % (x["id"], x["seconds"]) for x in cp["path"]) or "-"))
         out.append("  before the first resource starts (discovery, plan): %s s" % cp["before_first_start"])
+    if "plan_again" in ph:
+        items = ph["plan_again"]["not_unchanged"]
+        out.append("plan right after the fresh up: %s" % (", ".join(
+            "%s %s %s" % (x["action"], x["id"], json.dumps(x["changes"])[:200]) for x in items) or "no changes"))
     if "up_again" in ph:
         out.append("no-change up: write calls: %s" % (", ".join(ph["up_again"]["writes"]) or "none"))
+    for name in ("up_again", "status"):
+        if name in ph:
+            out.append("%s: longest chain of calls that could not overlap: %s" % (name, ph[name]["round_trip_chain"]))
     if "down" in ph:
         out.append("left after down --purge: %s" % (", ".join(ph["down"]["left"]) or "nothing"))
     if "cli_down" in ph:
@@ -105,4 +122,10 @@ def table(res):
             out.append("%-37s ecsdeploy %.2f s / CLI %.2f s = %.2f   calls %d vs %d%s" % (
                 k, v["ecsdeploy_wall"], v["cli_wall"], v["wall_ratio"], v["ecsdeploy_calls"],
                 v["cli_calls"], "" if v["cli_rc"] == 0 else "  (CLI script exit %s)" % v["cli_rc"]))
+            out.append("%-37s CLI: %.1f s waiting on AWS, %.1f s running its commands" % (
+                "", v["cli_waits"], v["cli_wall"] - v["cli_waits"]))
+    up, cu = ph.get("up"), ph.get("cli_up")
+    if up and cu:
+        out.append("rough projection to AWS's real durations (waits / time scale): up %.0f s, CLI %.0f s"
+                   % (up["projected_aws_seconds"], cu["projected_aws_seconds"]))
     return "\n".join(out)
