@@ -8,6 +8,7 @@ extern const cli_command cli_cmd_up;
 extern const cli_command cli_cmd_status;
 extern const cli_command cli_cmd_down;
 extern const cli_command cli_cmd_whoami;
+extern const cli_command cli_cmd_exec;
 
 const cli_command *const cli_commands[] = {
     &cli_cmd_init,
@@ -17,4 +18,5 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_status,
     &cli_cmd_down,
     &cli_cmd_whoami,
+    &cli_cmd_exec,
     NULL};

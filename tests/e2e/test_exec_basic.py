@@ -1,0 +1,116 @@
+"""`ecsdeploy exec` against the fake: output byte-exact (1 MiB too), exit codes through
+the wrapper, --no-wrap, faults on the data channel, a timeout, the precondition errors,
+and the KMS-encrypted mode."""
+
+import hashlib
+import os
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from exec_world import Fake, Report, World  # noqa: E402
+
+r = Report()
+
+
+def ok(p, what, code=0):
+    return r.check(p.returncode == code, f"{what}: exit {p.returncode}, wanted {code}; stderr: {p.stderr[-600:]!r}")
+
+
+def faults(fake, rules):
+    status, _ = fake.control("POST", "/_fake/faults", {"seed": 3, "rules": [], "exec": rules})
+    r.check(status == 200, "fault rules accepted")
+
+
+with Fake() as fake:
+    w = World(fake)
+    w.cluster("ex")
+    w.service("ex", "web")
+    w.service("ex", "noexec", exec_enabled=False)
+    w.service("ex", "norole", task_role=w.bare_role)
+    w.wait_exec_ready("ex", "web")
+    w.wait_exec_ready("ex", "norole")
+    work = tempfile.mkdtemp()
+    stack = os.path.join(work, "ecsdeploy.yml")
+    with open(stack, "w") as f:
+        f.write("stack: ex\nservices:\n  web:\n    image: nginx:1.27\n    exec: true\n")
+
+    # a seeded file, through the stack file and through --cluster
+    p = w.run("-f", stack, "exec", "web", "--", "cat", "/usr/share/nginx/html/index.html")
+    ok(p, "exec cat")
+    r.check(p.stdout.startswith(b"<html><body>hello from ") and p.stdout.endswith(b"</body></html>\n"),
+            f"exec cat output: {p.stdout!r}")
+    r.check(b"\r" not in p.stdout and b"ECSDEPLOY_EXIT" not in p.stdout, "no pty line ends or marker")
+    p = w.run("exec", "--cluster", "ex", "web", "--", "echo", "it's", "a b")
+    ok(p, "exec --cluster echo")
+    r.check(p.stdout == b"it's a b\n", f"quoted arguments: {p.stdout!r}")
+
+    # exit codes
+    ok(w.run("exec", "--cluster", "ex", "web", "--", "false"), "false", 1)
+    ok(w.run("exec", "--cluster", "ex", "web", "--", "sh", "-c", "exit 7"), "exit 7", 7)
+    p = w.run("exec", "--cluster", "ex", "web", "--no-wrap", "--", "sh -c 'echo hi; exit 7'")
+    ok(p, "--no-wrap")
+    r.check(p.stdout == b"hi\n", f"--no-wrap output {p.stdout!r}")
+
+    # 1 MiB of random bytes, byte-exact: compare with the sha256sum the container computes
+    p = w.run("exec", "--cluster", "ex", "web", "--", "sh -c 'head -c 1048576 /dev/urandom > /tmp/big; "
+              "sha256sum /tmp/big'")
+    ok(p, "make 1 MiB")
+    want = p.stdout.split()[0].decode() if p.stdout else ""
+    t0 = time.time()
+    p = w.run("exec", "--cluster", "ex", "web", "--", "cat", "/tmp/big")
+    ok(p, "cat 1 MiB")
+    r.check(len(p.stdout) == 1048576 and hashlib.sha256(p.stdout).hexdigest() == want,
+            f"1 MiB byte-exact ({len(p.stdout)} bytes in {time.time() - t0:.1f} s)")
+
+    # faults on the data channel: output still exact, our lost acks make the agent resend
+    faults(fake, [{"action": "drop", "rate": 0.2, "direction": "to_client"},
+                  {"action": "duplicate", "rate": 0.2, "direction": "to_client"},
+                  {"action": "reorder", "rate": 0.2, "direction": "to_client"},
+                  {"action": "drop", "rate": 0.2, "direction": "from_client", "message_type": "acknowledge"}])
+    p = w.run("--debug", "exec", "--cluster", "ex", "web", "--", "seq", "1", "20000")
+    ok(p, "seq under faults")
+    r.check(p.stdout == b"".join(b"%d\n" % i for i in range(1, 20001)), "seq output exact under faults")
+    r.check(b"duplicates" in p.stderr and b"exec: channel done" in p.stderr, "debug reports the channel")
+    # our own input lost twice: resent until acknowledged (an interactive shell fed by a pipe)
+    faults(fake, [{"action": "drop", "count": 2, "direction": "from_client", "message_type": "input_stream_data"}])
+    p = w.run("--debug", "exec", "--cluster", "ex", "web", "-it", "--", "sh", stdin=b"echo hello\nexit 3\n")
+    ok(p, "interactive sh with lost input")
+    r.check(b"hello\r\n" in p.stdout, f"interactive output {p.stdout!r}")
+    r.check(b" 0 resent" not in p.stderr and b"resent" in p.stderr, "our lost input was resent")
+    fake.control("POST", "/_fake/faults", {"rules": [], "exec": []})
+
+    # a timeout ends cleanly
+    t0 = time.time()
+    p = w.run("exec", "--cluster", "ex", "web", "--timeout", "1s", "--", "sleep", "30")
+    ok(p, "timeout", 1)
+    r.check(b"did not finish within 1 s" in p.stderr and time.time() - t0 < 10, f"timeout message: {p.stderr!r}")
+
+    # preconditions
+    p = w.run("exec", "--cluster", "ex", "noexec", "--", "true")
+    ok(p, "exec not enabled", 1)
+    r.check(b"ECS Exec is not enabled on service noexec" in p.stderr and b"exec: true" in p.stderr,
+            f"not-enabled message: {p.stderr!r}")
+    p = w.run("exec", "--cluster", "ex", "norole", "--", "true")
+    ok(p, "role without ssmmessages", 1)
+    r.check(b"ssmmessages:CreateControlChannel" in p.stderr, f"role message: {p.stderr!r}")
+    p = w.run("exec", "--cluster", "ex", "nosuch", "--", "true")
+    ok(p, "no such service", 1)
+    r.check(b"no service nosuch" in p.stderr, f"missing service: {p.stderr!r}")
+    ok(w.run("-f", stack, "exec", "nosuch", "--", "true"), "service not in the stack file", 2)
+    ok(w.run("exec", "--cluster", "ex", "web"), "no command", 2)
+    ok(w.run("exec", "--cluster", "ex", "web", "--timeout", "soon", "--", "true"), "bad timeout", 2)
+    p = w.run("exec", "--cluster", "ex", "web", "--container", "other", "--", "true")
+    ok(p, "no such container", 1)
+
+    # KMS-encrypted sessions
+    key = fake.client("kms").create_key()["KeyMetadata"]["Arn"]
+    w.cluster("kx", kms_key=key)
+    w.service("kx", "web")
+    w.wait_exec_ready("kx", "web")
+    p = w.run("exec", "--cluster", "kx", "web", "--", "sh", "-c", "cat /etc/hostname; exit 3")
+    ok(p, "KMS exec", 3)
+    r.check(p.stdout.startswith(b"ip-") and p.stdout.endswith(b"\n"), f"KMS output {p.stdout!r}")
+
+r.finish()
