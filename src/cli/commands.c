@@ -9,6 +9,8 @@ extern const cli_command cli_cmd_status;
 extern const cli_command cli_cmd_down;
 extern const cli_command cli_cmd_whoami;
 extern const cli_command cli_cmd_exec;
+extern const cli_command cli_cmd_secret;
+extern const cli_command cli_cmd_logs;
 
 const cli_command *const cli_commands[] = {
     &cli_cmd_init,
@@ -19,4 +21,6 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_down,
     &cli_cmd_whoami,
     &cli_cmd_exec,
+    &cli_cmd_logs,
+    &cli_cmd_secret,
     NULL};

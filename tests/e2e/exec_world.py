@@ -104,3 +104,30 @@ class World:
     def run(self, *args, stdin=None, timeout=60, env=None):
         return subprocess.run([ECSDEPLOY] + list(args), input=stdin, capture_output=True, timeout=timeout,
                               env=dict(self.env, **(env or {})))
+
+
+class Remote:
+    """A fake started elsewhere (tests/e2e/fake.sh): the same client() as Fake."""
+
+    def __init__(self, url):
+        self.url = url
+
+    def client(self, service):
+        import botocore.session
+        return botocore.session.get_session().create_client(
+            service, region_name="us-east-1", endpoint_url=self.url, aws_access_key_id="test",
+            aws_secret_access_key="test")
+
+
+if __name__ == "__main__":
+    # setup for the shell tests: exec_world.py URL service CLUSTER NAME [LOG_GROUP]
+    url, what = sys.argv[1], sys.argv[2]
+    w = World(Remote(url))
+    if what == "service":
+        cluster, name = sys.argv[3], sys.argv[4]
+        group = sys.argv[5] if len(sys.argv) > 5 else None
+        if group:
+            Remote(url).client("logs").create_log_group(logGroupName=group)
+        w.cluster(cluster)
+        w.service(cluster, name, log_group=group)
+        print(w.wait_exec_ready(cluster, name)["taskArn"].rsplit("/", 1)[1])
