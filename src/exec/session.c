@@ -224,6 +224,14 @@ static int loop(run_ctx *r, exec_chan *ch, double deadline, aws_error *err)
     }
 }
 
+/* Ask the agent to end the command (Flag TerminateSession) before we leave early. */
+static void terminate_session(run_ctx *r, exec_chan *ch)
+{
+    static const unsigned char terminate[4] = {0, 0, 0, 2};
+    if (!r->send_failed)
+        exec_chan_send_input(ch, EXEC_PT_FLAG, terminate, sizeof terminate, mono());
+}
+
 static void explain_execute_error(const exec_target *t, aws_error *err)
 {
     if (strcmp(err->code, "TargetNotConnectedException") == 0) {
@@ -265,6 +273,8 @@ int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
                              .data_key = chan_data_key};
         exec_chan *ch = exec_chan_new(&ops, "1.2.0.0");
         rc = loop(&r, ch, deadline, err);
+        if (rc != 0 && (strcmp(err->code, "ExecTimeout") == 0 || strcmp(err->code, "Cancelled") == 0))
+            terminate_session(&r, ch);
         if (rc == 0 && exec_chan_close_output(ch)[0]) {
             aws_error_set(err, AWS_ERR_SERVICE, "ExecSessionFailed", "the exec agent ended the session: %s",
                           exec_chan_close_output(ch));

@@ -66,7 +66,7 @@ class World:
         self.ecs.create_cluster(clusterName=name, **cfg)
 
     def service(self, cluster, name, image="nginx:1.27", exec_enabled=True, task_role=None,
-                log_group=None, desired=1):
+                log_group=None, desired=1, platform=None):
         c = {"name": name, "image": image, "essential": True}
         if log_group:
             c["logConfiguration"] = {"logDriver": "awslogs", "options": {
@@ -79,6 +79,7 @@ class World:
             try:
                 self.ecs.create_service(cluster=cluster, serviceName=name, taskDefinition=td, desiredCount=desired,
                                         launchType="FARGATE", enableExecuteCommand=exec_enabled,
+                                        **({"platformVersion": platform} if platform else {}),
                                         networkConfiguration={"awsvpcConfiguration": {
                                             "subnets": self.subnets, "securityGroups": [self.sg]}})
                 break
