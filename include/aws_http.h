@@ -34,6 +34,7 @@ typedef struct {
     buf body;
     aws_http_header *headers;       /* names as received */
     size_t nheaders;
+    long new_connections;           /* 0 when an open connection was reused */
 } aws_http_response;
 
 typedef struct aws_http aws_http;

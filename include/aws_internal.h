@@ -82,7 +82,8 @@ void aws_client_set_hooks(aws_client *c, aws_transport_fn transport, void *trans
 /* ---- credentials ---- */
 
 /* Every provider returns 0 and leaves out->access_key_id NULL when it is not configured,
- * 0 with out filled when it answered, or -1 with err when it is configured but failed.
+ * 0 with out filled when it answered (release with aws_credentials_free), or -1 with err
+ * when it is configured but failed.
  * `tried` collects a line per source consulted, for the "none found" message. */
 int aws_creds_env(aws_credentials *out, aws_error *err);
 int aws_creds_profile(aws_client *c, const char *profile, int depth, buf *tried,

@@ -182,6 +182,10 @@ res_node *res_node_dep(const res_node *n, const char *kind);
 
 /* {"ref": id, "attr": attr}: a reference to another node's attribute, for desired props. */
 cJSON *res_ref(const char *id, const char *attr);
+/* {"concat": parts}: a string made of parts (strings and references, e.g. a secret ARN
+ * then ":json_key::"), replaced by the joined string once every part is known. Takes
+ * ownership of parts (a cJSON array). */
+cJSON *res_concat(cJSON *parts);
 /* The value of a reference (a new string, caller frees), or NULL when not known yet. */
 char *res_ref_value(res_ctx *ctx, const char *id, const char *attr);
 /* A copy of `props` with every known reference replaced by its value (unknown ones are

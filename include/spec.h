@@ -51,7 +51,7 @@ typedef struct {
 
 typedef struct {
     char *file;       /* the file name used in messages */
-    spec_diag *items; /* in file order once spec_diags_sort() ran */
+    spec_diag *items; /* in file order (sorted by the loader) */
     size_t n, cap;
 } spec_diags;
 
@@ -97,7 +97,7 @@ typedef struct {
     int zones;             /* 1..6, default 2 */
     spec_nat nat;          /* default none */
     int subnet_prefix;     /* prefix length of every carved subnet */
-    int public_subnets;    /* 1 when the public tier is created (always, today) */
+    int public_subnets;    /* 1 when the public tier is created (unless `subnets:` omits it) */
     int private_subnets;   /* 1 when the private tier is created: nat is not none, a
                             * service or load balancer asks for it, or `subnets:` lists it */
     spec_subnet *subnets;  /* public tier first, each tier in zone order */
@@ -369,7 +369,8 @@ typedef struct {
     int cpu, memory;         /* task size (Fargate pair); default 256 / 512 */
     spec_arch arch;          /* default X86_64 */
     int desired_count;       /* default 1 */
-    spec_tier subnets;       /* default private when the network has private subnets */
+    spec_tier subnets;       /* default private when the network has private subnets (and,
+                              * in a new VPC, a NAT gateway), else public */
     int public_ip;           /* default 1 in public subnets, 0 in private ones */
     int has_load_balancer;
     spec_lb_attach lb;
@@ -424,7 +425,8 @@ typedef struct {
 typedef struct spec_stack {
     char *file;
     char *name;             /* stack name */
-    char *region;           /* or NULL: from the command line / environment / profile */
+    char *region;           /* `region:` of the file, or NULL (then the command line,
+                             * environment or profile decide) */
     spec_param *params;
     size_t nparams;
     spec_env *tags;         /* extra tags on every resource */
@@ -458,7 +460,7 @@ typedef struct {
 /* The largest stack file accepted, in bytes. */
 #define SPEC_MAX_FILE_SIZE (1024 * 1024)
 
-/* Load, interpolate and validate a stack file. On success returns 0 and *out (free with
+/* Load, interpolate and validate a stack file ("-": standard input, named <stdin>). On success returns 0 and *out (free with
  * spec_free). On any problem returns -1, *out is NULL and `diags` holds every problem (free
  * with spec_diags_free; d must be zeroed before the call). `opts` may be NULL. */
 int spec_load_file(const char *path, const spec_options *opts, spec_stack **out, spec_diags *diags);
@@ -495,7 +497,15 @@ const char *spec_ref_kind_name(spec_ref_kind v); /* "load_balancers", ... */
 
 /* ---- templates ------------------------------------------------------------------- */
 
-/* NULL-terminated list of the attributes a reference of this kind may name. */
+/* NULL-terminated list of the attributes a reference of this kind may name. Meanings:
+ *   load_balancers.X: dns_name, arn, zone_id (canonical hosted zone), url (https:// when
+ *     the LB has an HTTPS forwarding listener, else http://; DNS name; ":PORT" unless the
+ *     port is the scheme's default);
+ *   secrets.X: arn, name (the Secrets Manager name);
+ *   buckets.X: name, arn, domain_name (BUCKET.s3.REGION.amazonaws.com);
+ *   services.X: name, arn, security_group_id, task_role_arn, host (NAME.NAMESPACE, with
+ *     discovery), url (behind a load balancer: the LB's url plus the fixed prefix of the
+ *     first path pattern; else http://HOST:DISCOVERY_PORT). */
 const char *const *spec_ref_attributes(spec_ref_kind kind);
 /* 1 when a template holds at least one reference. */
 int spec_template_has_refs(const char *tmpl);

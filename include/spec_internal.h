@@ -47,6 +47,9 @@ void spec_diags_sort(spec_diags *d);
 /* The closest of `candidates` (NULL-terminated) to `word`, or NULL when none is close. */
 const char *spec_suggest(const char *word, const char *const *candidates);
 size_t spec_edit_distance(const char *a, const char *b);
+/* No more suggestions once this many problems are known: they cost an edit distance per
+ * candidate, and a hostile file could otherwise make validation quadratic. */
+#define SPEC_SUGGEST_LIMIT 200
 
 /* ---- decoding context (get.c) ---------------------------------------------------- */
 
@@ -90,6 +93,8 @@ int spec_get_bool(spec_ctx *c, const spec_node *map, const char *key, int *out);
 /* One of `names` (NULL-terminated): *out is its index. */
 int spec_get_enum(spec_ctx *c, const spec_node *map, const char *key, const char *const *names, int *out);
 int spec_node_enum(spec_ctx *c, const spec_node *n, const char *const *names, int *out);
+/* 1 (after reporting) when list or map `n` has more than `max` entries of `what`. */
+int spec_too_many(spec_ctx *c, const spec_node *n, size_t max, const char *what, const char *why);
 /* The `enabled:` switch of a map (default true; false drops the element). */
 int spec_enabled(spec_ctx *c, const spec_node *map);
 /* A list of strings (a single string is taken as a one-item list when `single_ok`). */
@@ -99,8 +104,8 @@ void spec_strlist_free(char **v, size_t n);
 /* ---- interpolation (interp.c) ---------------------------------------------------- */
 
 /* Replace ${param}, ${stack}, ${env:NAME} and check ${KIND.NAME.ATTR} (kept in templates,
- * refused elsewhere) in the text of scalar `n`. Returns a new string or NULL after
- * reporting. */
+ * refused elsewhere) in the text of scalar `n`. Returns a new string (free()) or NULL
+ * after reporting. */
 char *spec_interpolate(spec_ctx *c, const spec_node *n, const char *text);
 
 /* ---- the sections ---------------------------------------------------------------- */
@@ -134,6 +139,7 @@ void spec_network_carve(spec_ctx *c, const spec_node *root);
 
 /* CIDR helpers (network.c). Parse "a.b.c.d/p" into a host-order address and prefix. */
 int spec_parse_cidr(const char *s, unsigned *addr, int *prefix);
+/* "a.b.c.d/p" as a new string (free()). */
 char *spec_format_cidr(unsigned addr, int prefix);
 /* Fargate cpu/memory: NULL when valid, else a new message to free. */
 char *spec_fargate_check(int cpu, int memory, int *cpu_bad);

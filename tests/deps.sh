@@ -3,7 +3,7 @@
 # Quick no-op when all are present; `apt-get update` only when something must be installed.
 set -eu
 PKGS="build-essential pkg-config libcurl4-openssl-dev libssl-dev libcjson-dev libxml2-dev
-libyaml-dev check python3 python3-botocore python3-websockets awscli clang curl"
+libyaml-dev check python3 python3-botocore python3-websockets python3-cryptography awscli clang curl"
 
 missing=""
 for p in $PKGS; do

@@ -1,11 +1,14 @@
 /*
  * The credentials chain, in the AWS CLI's order, and its cache: resolved once, shared by
- * every thread, refreshed when less than five minutes remain.
+ * every thread, refreshed when less than five minutes remain (and still used until they
+ * expire when that early refresh fails).
  */
 #include "aws_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "xalloc.h"
@@ -119,8 +122,12 @@ int aws_creds_resolve_chain(aws_client *c, aws_credentials *out, aws_error *err)
         r = step(aws_creds_container(c, out, err), out, &tried,
                  "ECS container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / "
                  "FULL_URI not set");
+    const char *imds_off = getenv("AWS_EC2_METADATA_DISABLED");
     if (r == 0)
-        r = step(aws_creds_imds(c, out, err), out, &tried, "EC2 instance metadata: no answer");
+        r = step(aws_creds_imds(c, out, err), out, &tried,
+                 imds_off && strcasecmp(imds_off, "true") == 0
+                     ? "EC2 instance metadata: disabled by AWS_EC2_METADATA_DISABLED"
+                     : "EC2 instance metadata: no answer");
     if (r == 0) {
         /* The empty line from the profile step is dropped. */
         char *t = buf_detach(&tried), *p;
@@ -162,6 +169,20 @@ int aws_client_credentials(aws_client *c, aws_credentials *out, aws_error *err)
         aws_credentials_free(&c->creds);
         c->creds = got;
         aws_credentials_copy(out, &c->creds);
+        if (c->debug) { /* the key id shown as the AWS CLI does: its last 4 characters */
+            size_t n = strlen(got.access_key_id);
+            fprintf(c->debug_out, "[debug] credentials from %s (key ****%s%s)\n", got.source,
+                    got.access_key_id + (n > 4 ? n - 4 : n), got.expiration ? ", temporary" : "");
+        }
+    } else if (c->creds.access_key_id && c->creds.expiration > c->now(c->hook_ctx)) {
+        /* An early refresh failed but the credentials still work: keep using them. */
+        aws_credentials_copy(out, &c->creds);
+        aws_error_clear(err);
+        rc = 0;
+    } else if (err->kind != AWS_ERR_CONFIG) {
+        /* A provider's own call failed (after its own retries): a credentials failure,
+         * which the request that needed them does not retry again. */
+        err->kind = AWS_ERR_CREDENTIALS;
     }
     c->creds_resolving = 0;
     pthread_cond_broadcast(&c->creds_cond);

@@ -61,18 +61,17 @@ const char *aws_error_kind_name(aws_error_kind kind)
 
 char *aws_error_format(const aws_error *e, char *out, size_t size)
 {
-    int n = snprintf(out, size, "%s%s%s", e->code, e->code[0] ? ": " : "", e->message);
-    if (n >= 0 && (size_t)n < size && (e->http_status || e->request_id[0])) {
-        char tail[200];
-        if (e->http_status && e->request_id[0])
-            snprintf(tail, sizeof tail, " (HTTP %ld, request id %s)", e->http_status,
-                     e->request_id);
-        else if (e->http_status)
-            snprintf(tail, sizeof tail, " (HTTP %ld)", e->http_status);
-        else
-            snprintf(tail, sizeof tail, " (request id %s)", e->request_id);
-        snprintf(out + n, size - (size_t)n, "%s", tail);
-    }
+    char tail[256] = "";
+    size_t t = 0;
+    if (e->http_status)
+        t += (size_t)snprintf(tail + t, sizeof tail - t, "HTTP %ld", e->http_status);
+    if (e->request_id[0])
+        t += (size_t)snprintf(tail + t, sizeof tail - t, "%srequest id %.100s", t ? ", " : "",
+                              e->request_id);
+    if (e->attempts > 1)
+        snprintf(tail + t, sizeof tail - t, "%safter %d attempts", t ? ", " : "", e->attempts);
+    snprintf(out, size, "%s%s%s%s%s%s", e->code, e->code[0] ? ": " : "", e->message,
+             tail[0] ? " (" : "", tail, tail[0] ? ")" : "");
     return out;
 }
 

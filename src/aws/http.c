@@ -146,7 +146,7 @@ static void fail_from_curl(aws_error *err, CURLcode rc, const char *errbuf, cons
     /* Only the scheme and host of the URL: the query may hold presigned parameters. */
     size_t n = strcspn(url, "?");
     aws_error_set(err, kind, kind == AWS_ERR_TIMEOUT ? "RequestTimeout" : "ConnectionError",
-                  "%s: %s (%.*s)", curl_easy_strerror(rc), errbuf[0] ? errbuf : "", (int)n, url);
+                  "%.*s: %s", (int)n, url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
 }
 
 int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *resp,
@@ -177,8 +177,10 @@ int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *r
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
     set_method(e, req);
     CURLcode rc = curl_easy_perform(e);
-    if (rc == CURLE_OK)
+    if (rc == CURLE_OK) {
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &resp->status);
+        curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &resp->new_connections);
+    }
     else
         fail_from_curl(err, rc, errbuf, req->url);
     curl_slist_free_all(hdrs);

@@ -131,6 +131,12 @@ static int attempt_once(aws_client *c, const aws_wire_request *r, const target *
             rid = aws_http_response_header(resp, "x-amz-request-id");
         aws_error_from_response(err, r->proto, resp->status, resp->body.data, resp->body.len,
                                 aws_http_response_header(resp, "x-amzn-ErrorType"), rid);
+        const char *where = aws_http_response_header(resp, "x-amz-bucket-region");
+        if (r->s3 && where && (resp->status == 301 || resp->status == 400)) {
+            size_t n = strlen(err->message);
+            snprintf(err->message + n, sizeof err->message - n, " (the bucket is in %.64s)",
+                     where);
+        }
         rc = -1;
     }
     return rc;

@@ -174,7 +174,8 @@ void aws_wirelog_response(FILE *out, const char *service, const aws_http_respons
 {
     char *body = aws_wirelog_redact_body(resp->body.data, resp->body.len);
     flockfile(out);
-    fprintf(out, "[debug] %s response: HTTP %ld in %.3f s\n", service, resp->status, seconds);
+    fprintf(out, "[debug] %s response: HTTP %ld in %.3f s (%s connection)\n", service,
+            resp->status, seconds, resp->new_connections ? "new" : "reused");
     headers(out, resp->headers, resp->nheaders);
     if (*body)
         fprintf(out, "  body: %s\n", body);

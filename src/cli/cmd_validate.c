@@ -44,7 +44,8 @@ static int load_stack(const cli_globals *g, spec_stack **out, int json_problems)
     if (json_problems)
         print_problems_json(&d);
     spec_diags_print(&d, stderr, SPEC_DIAG_PRINT_CAP);
-    fprintf(stderr, "ecsdeploy: %s: %zu problem%s; nothing was sent to AWS\n", file, d.n, d.n == 1 ? "" : "s");
+    fprintf(stderr, "ecsdeploy: %s: %zu problem%s; nothing was sent to AWS\n", d.file ? d.file : file, d.n,
+            d.n == 1 ? "" : "s");
     spec_diags_free(&d);
     return EXIT_USAGE;
 }
@@ -91,6 +92,8 @@ static void summary_service(const spec_service *v, buf *b)
         buf_printf(b, ", %zu more container%s", v->ncontainers - 1, v->ncontainers == 2 ? "" : "s");
     if (v->deployment.strategy != SPEC_DEPLOY_ROLLING)
         buf_printf(b, ", %s", spec_strategy_name(v->deployment.strategy));
+    for (size_t i = 0; i < v->nreach; i++)
+        buf_printf(b, "%s%s:%d", i ? ", " : ", reaches ", v->reach[i].group, v->reach[i].port);
     if (v->exec)
         buf_puts(b, ", exec");
 }
@@ -150,7 +153,7 @@ static int run_validate(const cli_globals *g, void *state, int argc, char **argv
         puts(js);
         free(js);
     } else {
-        print_summary(g->stack_file ? g->stack_file : "ecsdeploy.yml", s);
+        print_summary(s->file, s);
     }
     spec_free(s);
     return EXIT_OK;

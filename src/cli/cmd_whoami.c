@@ -7,17 +7,13 @@
 
 #include "aws.h"
 #include "cli.h"
+#include "cli_session.h"
 #include "sts.h"
 
 static int fail(const aws_error *err)
 {
-    char line[2048];
-    fprintf(stderr, "ecsdeploy: %s\n", aws_error_format(err, line, sizeof line));
-    /* Configuration and missing credentials are the user's to fix; no call was made. */
-    int usage = err->kind == AWS_ERR_CONFIG ||
-                (err->kind == AWS_ERR_CREDENTIALS && (strcmp(err->code, "NoCredentials") == 0 ||
-                                                      strcmp(err->code, "PartialCredentials") == 0));
-    return usage ? EXIT_USAGE : EXIT_AWS;
+    cli_print_aws_error(NULL, err);
+    return cli_aws_error_exit(err);
 }
 
 static const char *or_empty(const char *s)

@@ -8,6 +8,9 @@ extern const cli_command cli_cmd_up;
 extern const cli_command cli_cmd_status;
 extern const cli_command cli_cmd_down;
 extern const cli_command cli_cmd_whoami;
+extern const cli_command cli_cmd_deploy;
+extern const cli_command cli_cmd_rollback;
+extern const cli_command cli_cmd_history;
 extern const cli_command cli_cmd_exec;
 extern const cli_command cli_cmd_secret;
 extern const cli_command cli_cmd_logs;
@@ -19,6 +22,9 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_up,
     &cli_cmd_status,
     &cli_cmd_down,
+    &cli_cmd_deploy,
+    &cli_cmd_rollback,
+    &cli_cmd_history,
     &cli_cmd_whoami,
     &cli_cmd_exec,
     &cli_cmd_logs,

@@ -81,10 +81,44 @@ static int ready(const executor *x, size_t i)
     return 1;
 }
 
+/* The first reference in props, as "ID.ATTR", or NULL. */
+static char *first_ref(const cJSON *props)
+{
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(props, "ref");
+    const cJSON *attr = cJSON_GetObjectItemCaseSensitive(props, "attr");
+    if (cJSON_IsString(ref) && cJSON_IsString(attr) && cJSON_GetArraySize(props) == 2)
+        return xasprintf("%s.%s", ref->valuestring, attr->valuestring);
+    for (const cJSON *c = props ? props->child : NULL; c; c = c->next) {
+        char *found = first_ref(c);
+        if (found)
+            return found;
+    }
+    return NULL;
+}
+
+/* Resolve n->desired for an action; a reference still unknown now is a fault in the
+ * graph (its target is missing), reported instead of sent to AWS. */
+static int resolve_desired(executor *x, res_node *n, cJSON **original, aws_error *err)
+{
+    *original = n->desired;
+    n->desired = res_resolve(x->ctx, *original);
+    char *missing = first_ref(n->desired);
+    if (!missing)
+        return 0;
+    aws_error_set(err, AWS_ERR_INPUT, "UnresolvedReference",
+                  "%s needs %s, which is not known (the resource it names does not exist)",
+                  n->id, missing);
+    free(missing);
+    cJSON_Delete(n->desired);
+    n->desired = *original;
+    return -1;
+}
+
 static int run_create(executor *x, res_node *n, aws_error *err)
 {
-    cJSON *original = n->desired;
-    n->desired = res_resolve(x->ctx, original);
+    cJSON *original;
+    if (resolve_desired(x, n, &original, err) != 0)
+        return -1;
     int rc = n->kind->create(x->ctx, n, err);
     cJSON_Delete(n->desired);
     n->desired = original;
@@ -98,8 +132,9 @@ static int run_action(executor *x, res_node *n, cJSON **previous, aws_error *err
         return run_create(x, n, err);
     case RES_UPDATE: {
         *previous = n->actual ? cJSON_Duplicate(n->actual, 1) : NULL;
-        cJSON *original = n->desired;
-        n->desired = res_resolve(x->ctx, original);
+        cJSON *original;
+        if (resolve_desired(x, n, &original, err) != 0)
+            return -1;
         int rc = n->kind->update(x->ctx, n, err);
         cJSON_Delete(n->desired);
         n->desired = original;
@@ -126,14 +161,20 @@ static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws
     res_node *n = x->g->nodes[i];
     pthread_mutex_lock(&x->lock);
     x->running--;
-    if (rc == 0) {
-        x->state[i] = JOB_DONE;
+    /* made or changed, then failed (a service that never became steady): undo it too */
+    int partial = rc != 0 && ((n->action == RES_CREATE && n->physical_id) ||
+                              (n->action == RES_UPDATE && previous));
+    if (rc == 0 || partial) {
         x->journal = xrealloc(x->journal, (x->njournal + 1) * sizeof *x->journal);
         x->journal[x->njournal++] = (journal_entry){n, n->action, previous};
     } else {
+        cJSON_Delete(previous);
+    }
+    if (rc == 0) {
+        x->state[i] = JOB_DONE;
+    } else {
         x->state[i] = JOB_FAILED;
         x->stop = 1;
-        cJSON_Delete(previous);
         if (!x->failure) {
             char msg[1400];
             x->failure = xasprintf("%s: %s: %s", n->id, plan_action_name(n->action),

@@ -156,6 +156,9 @@ cJSON *plan_render_json(const res_graph *g)
         cJSON_AddStringToObject(o, "action", plan_action_name(n->action));
         if (n->physical_id)
             cJSON_AddStringToObject(o, "physical_id", n->physical_id);
+        cJSON *deps = cJSON_AddArrayToObject(o, "depends_on");
+        for (size_t d = 0; d < n->ndeps; d++)
+            cJSON_AddItemToArray(deps, cJSON_CreateString(n->deps[d]->id));
         cJSON *changes = cJSON_AddArrayToObject(o, "changes");
         for (size_t c = 0; c < n->changes.n; c++) {
             const res_change *ch = &n->changes.items[c];

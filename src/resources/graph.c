@@ -137,6 +137,36 @@ char *res_ref_value(res_ctx *ctx, const char *id, const char *attr)
     return value;
 }
 
+cJSON *res_concat(cJSON *parts)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddItemToObject(c, "concat", parts);
+    return c;
+}
+
+/* {"concat": [...]} whose parts are all strings now: the joined string in its place. */
+static void join_concat(cJSON *parent, cJSON *child)
+{
+    const cJSON *parts = cJSON_GetObjectItemCaseSensitive(child, "concat");
+    if (!cJSON_IsObject(child) || cJSON_GetArraySize(child) != 1 || !cJSON_IsArray(parts))
+        return;
+    size_t len = 1;
+    for (const cJSON *p = parts->child; p; p = p->next) {
+        if (!cJSON_IsString(p))
+            return;
+        len += strlen(p->valuestring);
+    }
+    char *joined = xmalloc(len);
+    joined[0] = '\0';
+    for (const cJSON *p = parts->child; p; p = p->next)
+        strcat(joined, p->valuestring);
+    cJSON *s = cJSON_CreateString(joined);
+    free(joined);
+    if (child->string)
+        s->string = xstrdup(child->string);
+    cJSON_ReplaceItemViaPointer(parent, child, s);
+}
+
 static void resolve_in_place(res_ctx *ctx, cJSON *v)
 {
     cJSON *child = v ? v->child : NULL;
@@ -155,6 +185,7 @@ static void resolve_in_place(res_ctx *ctx, cJSON *v)
             }
         } else {
             resolve_in_place(ctx, child);
+            join_concat(v, child);
         }
         child = next;
     }

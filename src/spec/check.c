@@ -68,10 +68,12 @@ static void network_defaults(spec_ctx *c)
             lb->allow_cidrs[lb->nallow_cidrs++] = xstrdup(net->cidr);
         }
     }
+    /* private by default only where tasks can reach the internet from there */
+    int private_ok = has_tier(net, SPEC_TIER_PRIVATE) && (net->mode != SPEC_VPC_NEW || net->nat != SPEC_NAT_NONE);
     for (size_t i = 0; i < s->nservices; i++) {
         spec_service *v = &s->services[i];
         if ((int)v->subnets < 0)
-            v->subnets = has_tier(net, SPEC_TIER_PRIVATE) ? SPEC_TIER_PRIVATE : SPEC_TIER_PUBLIC;
+            v->subnets = private_ok ? SPEC_TIER_PRIVATE : SPEC_TIER_PUBLIC;
         if (v->public_ip < 0)
             v->public_ip = v->subnets == SPEC_TIER_PUBLIC;
     }
@@ -276,10 +278,6 @@ static void attach_rules(spec_ctx *c, const spec_node *root, spec_service *v)
             break;
         }
     }
-    if (a->auth.kind == SPEC_AUTH_OIDC && a->auth.client_secret && !spec_find_secret(c->s, a->auth.client_secret))
-        spec_report(c, spec_at(an, "authenticate", "oidc", "client_secret", NULL), a->loc,
-                    "services.%s.load_balancer.authenticate.oidc.client_secret: '%s' is not declared under 'secrets:'",
-                    v->name, a->auth.client_secret);
 }
 
 static void service_refs(spec_ctx *c, const spec_node *root, spec_service *v)
@@ -305,7 +303,7 @@ static void service_refs(spec_ctx *c, const spec_node *root, spec_service *v)
             const char **names = xcalloc(c->s->nservices + 1, sizeof *names);
             for (size_t j = 0; j < c->s->nservices; j++)
                 names[j] = c->s->services[j].name;
-            const char *hint = spec_suggest(g->peer, names);
+            const char *hint = c->d->n < SPEC_SUGGEST_LIMIT ? spec_suggest(g->peer, names) : NULL;
             spec_diag_add(c->d, g->loc, "services.%s.allow_from[%zu]: there is no service '%s'%s%s%s", v->name, i, g->peer,
                           hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
             free(names);
@@ -333,6 +331,46 @@ static void service_refs(spec_ctx *c, const spec_node *root, spec_service *v)
                     "a load_balancer", v->name, spec_strategy_name(v->deployment.strategy));
 }
 
+/* An OIDC client secret must exist before the listener rule that uses it. */
+static void client_secret_rule(spec_ctx *c, const spec_auth *a, const spec_node *at, const char *path)
+{
+    if (a->kind != SPEC_AUTH_OIDC || !a->client_secret)
+        return;
+    const spec_secret *sec = spec_find_secret(c->s, a->client_secret);
+    if (!sec)
+        spec_report(c, at, a->loc, "%s.authenticate.oidc.client_secret: '%s' is not declared under 'secrets:'",
+                    path, a->client_secret);
+    else if (sec->source == SPEC_SECRET_BOOTSTRAP)
+        spec_report(c, at, a->loc, "%s.authenticate.oidc.client_secret: '%s' is filled by a bootstrap step, which "
+                    "runs only after the load balancer serves; give the secret another source", path, a->client_secret);
+}
+
+static void client_secret_rules(spec_ctx *c, const spec_node *root)
+{
+    spec_stack *s = c->s;
+    for (size_t i = 0; i < s->nload_balancers; i++) {
+        const spec_load_balancer *lb = &s->load_balancers[i];
+        const spec_node *ls = spec_at(root, "load_balancers", lb->name, "listeners", NULL);
+        for (size_t j = 0; j < lb->nlisteners; j++) {
+            char *path = xasprintf("load_balancers.%s.listeners[%zu]", lb->name, j);
+            const spec_node *ln = ls && ls->kind == SPEC_NODE_SEQ && j < ls->n ? ls->vals[j] : NULL;
+            client_secret_rule(c, &lb->listeners[j].auth, spec_at(ln, "authenticate", "oidc", "client_secret", NULL),
+                               path);
+            free(path);
+        }
+    }
+    for (size_t i = 0; i < s->nservices; i++) {
+        const spec_service *v = &s->services[i];
+        if (!v->has_load_balancer)
+            continue;
+        char *path = xasprintf("services.%s.load_balancer", v->name);
+        client_secret_rule(c, &v->lb.auth,
+                           spec_at(root, "services", v->name, "load_balancer", "authenticate", "oidc", "client_secret", NULL),
+                           path);
+        free(path);
+    }
+}
+
 void spec_check_stack(spec_ctx *c, const spec_node *root)
 {
     spec_stack *s = c->s;
@@ -351,5 +389,6 @@ void spec_check_stack(spec_ctx *c, const spec_node *root)
     }
     spec_check_routes(c, root);
     spec_check_bootstrap(c, root);
+    client_secret_rules(c, root);
     spec_check_refs(c);
 }

@@ -212,7 +212,7 @@ void spec_check_refs(spec_ctx *c)
             found |= strcmp(names[j], r->name) == 0;
         }
         if (!found) {
-            const char *hint = spec_suggest(r->name, names);
+            const char *hint = c->d->n < SPEC_SUGGEST_LIMIT ? spec_suggest(r->name, names) : NULL;
             spec_diag_add(c->d, r->loc, "%s: '${%s.%s.%s}': there is no '%s' under '%s:'%s%s%s",
                           c->ref_paths[i], spec_ref_kind_name(r->kind), r->name, r->attr, r->name, spec_ref_kind_name(r->kind),
                           hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");

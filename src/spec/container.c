@@ -60,6 +60,10 @@ static void decode_ports(spec_ctx *c, const spec_node *map, spec_container *k)
         spec_path_pop(c, old);
         return;
     }
+    if (spec_too_many(c, many, 100, "ports", "one container may publish")) {
+        spec_path_pop(c, old);
+        return;
+    }
     k->ports = xcalloc(many->n + 1, sizeof *k->ports);
     for (size_t i = 0; i < many->n; i++) {
         const spec_node *v = many->vals[i];
@@ -88,7 +92,7 @@ static void decode_ports(spec_ctx *c, const spec_node *map, spec_container *k)
 static void decode_environment(spec_ctx *c, const spec_node *e, spec_container *k)
 {
     size_t old = spec_path_push(c, "environment");
-    if (spec_want_map(c, e)) {
+    if (spec_want_map(c, e) && !spec_too_many(c, e, 1000, "variables", "a container may get")) {
         k->environment = xcalloc(e->n + 1, sizeof *k->environment);
         c->templates = 1;
         for (size_t i = 0; i < e->n; i++) {
@@ -115,7 +119,7 @@ static void decode_environment(spec_ctx *c, const spec_node *e, spec_container *
 static void decode_secret_env(spec_ctx *c, const spec_node *e, spec_container *k)
 {
     size_t old = spec_path_push(c, "secrets");
-    if (spec_want_map(c, e)) {
+    if (spec_want_map(c, e) && !spec_too_many(c, e, 1000, "secrets", "a container may get")) {
         k->secrets = xcalloc(e->n + 1, sizeof *k->secrets);
         for (size_t i = 0; i < e->n; i++) {
             const spec_node *v = e->vals[i];
@@ -186,7 +190,7 @@ static void decode_depends(spec_ctx *c, const spec_node *d, spec_container *k)
     size_t old = spec_path_push(c, "depends_on");
     if (d->kind != SPEC_NODE_MAP) {
         spec_err(c, d, "must be a mapping of container: condition (start, complete, success or healthy)");
-    } else {
+    } else if (!spec_too_many(c, d, 10, "dependencies", "a task of 10 containers can have")) {
         k->depends_on = xcalloc(d->n + 1, sizeof *k->depends_on);
         for (size_t i = 0; i < d->n; i++) {
             size_t o2 = spec_path_push(c, d->keys[i]->str);

@@ -32,18 +32,30 @@ static int loc_cmp(const spec_diag *a, const spec_diag *b)
     return 0;
 }
 
+typedef struct {
+    spec_diag g;
+    size_t seq;
+} ordered;
+
+static int ordered_cmp(const void *a, const void *b)
+{
+    const ordered *x = a, *y = b;
+    int c = loc_cmp(&x->g, &y->g);
+    return c ? c : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 void spec_diags_sort(spec_diags *d)
 {
-    /* insertion sort: stable, and lists are short */
-    for (size_t i = 1; i < d->n; i++) {
-        spec_diag t = d->items[i];
-        size_t j = i;
-        while (j > 0 && loc_cmp(&d->items[j - 1], &t) > 0) {
-            d->items[j] = d->items[j - 1];
-            j--;
-        }
-        d->items[j] = t;
+    /* by place, then in the order found (qsort is not stable by itself) */
+    ordered *o = xcalloc(d->n + 1, sizeof *o);
+    for (size_t i = 0; i < d->n; i++) {
+        o[i].g = d->items[i];
+        o[i].seq = i;
     }
+    qsort(o, d->n, sizeof *o, ordered_cmp);
+    for (size_t i = 0; i < d->n; i++)
+        d->items[i] = o[i].g;
+    free(o);
     /* drop exact repeats (an alias can repeat a problem at one place) */
     size_t w = 0;
     for (size_t i = 0; i < d->n; i++) {

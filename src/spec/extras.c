@@ -41,7 +41,7 @@ static void each_item(spec_ctx *c, const spec_node *map, const char *key, item_f
     size_t old = spec_path_push(c, key);
     if (l->kind != SPEC_NODE_SEQ) {
         spec_err(c, l, "must be a list");
-    } else {
+    } else if (!spec_too_many(c, l, 100, "entries", "this list may hold")) {
         for (size_t i = 0; i < l->n; i++) {
             size_t o2 = spec_path_push_index(c, i);
             fn(c, l->vals[i], svc);

@@ -88,7 +88,8 @@ void spec_check_keys(spec_ctx *c, const spec_node *n, const char *const *allowed
             j++;
         if (allowed[j])
             continue;
-        const char *hint = spec_suggest(k, allowed);
+        /* suggestions cost an edit distance per known key: none once problems abound */
+        const char *hint = c->d->n < SPEC_SUGGEST_LIMIT ? spec_suggest(k, allowed) : NULL;
         if (hint) {
             spec_err(c, n->keys[i], "unknown key '%s' (did you mean '%s'?)", k, hint);
         } else {
@@ -242,7 +243,7 @@ int spec_node_enum(spec_ctx *c, const spec_node *n, const char *const *names, in
     buf b = BUF_INIT;
     for (int i = 0; names[i]; i++)
         buf_printf(&b, "%s%s", i ? (names[i + 1] ? ", " : " or ") : "", names[i]);
-    const char *hint = spec_suggest(s, names);
+    const char *hint = c->d->n < SPEC_SUGGEST_LIMIT ? spec_suggest(s, names) : NULL;
     if (hint)
         spec_err(c, n, "'%s' is not one of %s (did you mean '%s'?)", s, buf_str(&b), hint);
     else
@@ -261,6 +262,14 @@ int spec_get_enum(spec_ctx *c, const spec_node *map, const char *key, const char
     int rc = spec_node_enum(c, v, names, out);
     spec_path_pop(c, old);
     return rc;
+}
+
+int spec_too_many(spec_ctx *c, const spec_node *n, size_t max, const char *what, const char *why)
+{
+    if (!n || (n->kind != SPEC_NODE_MAP && n->kind != SPEC_NODE_SEQ) || n->n <= max)
+        return 0;
+    spec_err(c, n, "%zu %s, more than the %zu %s", n->n, what, max, why);
+    return 1;
 }
 
 int spec_enabled(spec_ctx *c, const spec_node *map)

@@ -139,6 +139,10 @@ static int param_expr(spec_ctx *c, const spec_node *n, const char *expr, buf *ou
         put_value(out, p->value ? p->value : "", c->templates);
         return 0;
     }
+    if (c->d->n >= SPEC_SUGGEST_LIMIT) {
+        spec_err(c, n, "unknown parameter '%s' in '${%s}'", expr, expr);
+        return -1;
+    }
     const char **names = xcalloc(c->s->nparams + 2, sizeof *names);
     for (size_t i = 0; i < c->s->nparams; i++)
         names[i] = c->s->params[i].name;

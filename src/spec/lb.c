@@ -130,6 +130,10 @@ static void decode_listeners(spec_ctx *c, const spec_node *ls, spec_load_balance
         spec_path_pop(c, old);
         return;
     }
+    if (spec_too_many(c, ls, 50, "listeners", "an Application Load Balancer takes")) {
+        spec_path_pop(c, old);
+        return;
+    }
     lb->listeners = xcalloc(ls->n, sizeof *lb->listeners);
     for (size_t i = 0; i < ls->n; i++) {
         size_t o2 = spec_path_push_index(c, i);
@@ -205,7 +209,7 @@ void spec_decode_load_balancers(spec_ctx *c, const spec_node *n)
     if (!n)
         return;
     size_t old = spec_path_push(c, "load_balancers");
-    if (spec_want_map(c, n)) {
+    if (spec_want_map(c, n) && !spec_too_many(c, n, 50, "load balancers", "one stack may hold")) {
         spec_stack *s = c->s;
         s->load_balancers = xcalloc(n->n + 1, sizeof *s->load_balancers);
         for (size_t i = 0; i < n->n; i++) {

@@ -121,7 +121,7 @@ void spec_decode_bootstrap(spec_ctx *c, const spec_node *n)
     if (!n)
         return;
     size_t old = spec_path_push(c, "bootstrap");
-    if (spec_want_map(c, n)) {
+    if (spec_want_map(c, n) && !spec_too_many(c, n, 100, "steps", "one stack may hold")) {
         spec_stack *s = c->s;
         s->bootstrap = xcalloc(n->n + 1, sizeof *s->bootstrap);
         for (size_t i = 0; i < n->n; i++) {
@@ -226,10 +226,11 @@ int spec_load_buffer(const char *file, const char *data, size_t len, const spec_
 int spec_load_file(const char *path, const spec_options *opts, spec_stack **out, spec_diags *d)
 {
     *out = NULL;
+    int from_stdin = strcmp(path, "-") == 0;
     if (!d->file)
-        d->file = xstrdup(path);
+        d->file = xstrdup(from_stdin ? "<stdin>" : path);
     spec_loc none = {0, 0};
-    FILE *f = fopen(path, "rb");
+    FILE *f = from_stdin ? stdin : fopen(path, "rb");
     if (!f) {
         spec_diag_add(d, none, "cannot open the stack file: %s%s", strerror(errno),
                       errno == ENOENT ? " (create one with 'ecsdeploy init', or name one with -f FILE)" : "");
@@ -240,14 +241,16 @@ int spec_load_file(const char *path, const spec_options *opts, spec_stack **out,
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= SPEC_MAX_FILE_SIZE)
         buf_append(&b, chunk, n);
-    int err = ferror(f);
-    fclose(f);
+    int err = ferror(f) ? errno : 0;
+    if (!from_stdin)
+        fclose(f);
+    errno = err;
     int rc;
     if (err) {
-        spec_diag_add(d, none, "cannot read the stack file");
+        spec_diag_add(d, none, "cannot read the stack file: %s", strerror(errno));
         rc = -1;
     } else {
-        rc = spec_load_buffer(path, b.data ? b.data : "", b.len, opts, out, d);
+        rc = spec_load_buffer(d->file, b.data ? b.data : "", b.len, opts, out, d);
     }
     buf_free(&b);
     return rc;

@@ -142,7 +142,7 @@ int spec_decode_params(spec_ctx *c, const spec_node *n, const spec_options *o)
     size_t before = c->d->n;
     if (n) {
         size_t old = spec_path_push(c, "parameters");
-        if (spec_want_map(c, n)) {
+        if (spec_want_map(c, n) && !spec_too_many(c, n, 200, "parameters", "a stack file may declare")) {
             c->s->params = xcalloc(n->n ? n->n : 1, sizeof *c->s->params);
             for (size_t i = 0; i < n->n; i++) {
                 const spec_node *key = n->keys[i];

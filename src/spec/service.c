@@ -145,7 +145,8 @@ static void decode_discovery(spec_ctx *c, const spec_node *v, spec_service *svc)
 static void decode_sidecars(spec_ctx *c, const spec_node *v, spec_service *svc)
 {
     size_t old = spec_path_push(c, "containers");
-    if (spec_want_map(c, v)) {
+    if (spec_want_map(c, v) && !spec_too_many(c, v, 9, "sidecar containers", "that fit beside the main one "
+                                              "(ECS allows 10 containers per task)")) {
         svc->containers = xrealloc(svc->containers, (1 + v->n) * sizeof *svc->containers);
         for (size_t i = 0; i < v->n; i++) {
             size_t o2 = spec_path_push(c, v->keys[i]->str);
@@ -226,7 +227,7 @@ static void decode_service(spec_ctx *c, const spec_node *key, const spec_node *v
 void spec_decode_services(spec_ctx *c, const spec_node *n)
 {
     size_t old = spec_path_push(c, "services");
-    if (spec_want_map(c, n)) {
+    if (spec_want_map(c, n) && !spec_too_many(c, n, 500, "services", "one stack may hold; split it")) {
         spec_stack *s = c->s;
         if (!n->n)
             spec_err(c, n, "declare at least one service");

@@ -114,7 +114,7 @@ void spec_decode_secrets(spec_ctx *c, const spec_node *n)
     if (!n)
         return;
     size_t old = spec_path_push(c, "secrets");
-    if (spec_want_map(c, n)) {
+    if (spec_want_map(c, n) && !spec_too_many(c, n, 1000, "secrets", "one stack may hold")) {
         spec_stack *s = c->s;
         s->secrets = xcalloc(n->n + 1, sizeof *s->secrets);
         for (size_t i = 0; i < n->n; i++) {
@@ -132,6 +132,10 @@ static void decode_lifecycle(spec_ctx *c, const spec_node *l, spec_bucket *b)
     size_t old = spec_path_push(c, "lifecycle");
     if (l->kind != SPEC_NODE_SEQ) {
         spec_err(c, l, "must be a list of rules like { prefix: logs/, expire_days: 30 }");
+        spec_path_pop(c, old);
+        return;
+    }
+    if (spec_too_many(c, l, 1000, "rules", "S3 takes per bucket")) {
         spec_path_pop(c, old);
         return;
     }
@@ -189,7 +193,7 @@ void spec_decode_buckets(spec_ctx *c, const spec_node *n)
     if (!n)
         return;
     size_t old = spec_path_push(c, "buckets");
-    if (spec_want_map(c, n)) {
+    if (spec_want_map(c, n) && !spec_too_many(c, n, 1000, "buckets", "one stack may hold")) {
         spec_stack *s = c->s;
         s->buckets = xcalloc(n->n + 1, sizeof *s->buckets);
         for (size_t i = 0; i < n->n; i++) {

@@ -82,10 +82,16 @@ static void push_child(spec_node *parent, spec_node *key, spec_node *val)
     parent->vals[parent->n++] = val;
 }
 
-/* A deep copy for an alias, counted against the budget. */
-static spec_node *copy_node(parser *ps, const spec_node *src, spec_loc at)
+/* A deep copy for an alias at nesting `depth`, counted against the budget. */
+static spec_node *copy_node(parser *ps, const spec_node *src, spec_loc at, int depth)
 {
     size_t len = src->str ? strlen(src->str) : 0;
+    if (depth > SPEC_MAX_DEPTH) {
+        if (!ps->failed)
+            spec_diag_add(ps->d, at, "nesting is deeper than %d levels once aliases are expanded", SPEC_MAX_DEPTH);
+        ps->failed = 1;
+        return NULL;
+    }
     if (budget(ps, at, len) != 0)
         return NULL;
     spec_node *n = node_new(src->kind, at);
@@ -93,11 +99,11 @@ static spec_node *copy_node(parser *ps, const spec_node *src, spec_loc at)
     n->str = src->str ? xstrdup(src->str) : NULL;
     for (size_t i = 0; i < src->n; i++) {
         spec_node *k = NULL, *v;
-        if (src->keys && !(k = copy_node(ps, src->keys[i], at))) {
+        if (src->keys && !(k = copy_node(ps, src->keys[i], at, depth + 1))) {
             spec_node_free(n);
             return NULL;
         }
-        if (!(v = copy_node(ps, src->vals[i], at))) {
+        if (!(v = copy_node(ps, src->vals[i], at, depth + 1))) {
             spec_node_free(k);
             spec_node_free(n);
             return NULL;
@@ -151,15 +157,36 @@ static int next_event(parser *ps, yaml_event_t *e)
 
 static spec_node *parse_node(parser *ps, yaml_event_t *e, int depth);
 
-static int dup_key(parser *ps, const spec_node *map, const spec_node *key)
+/* Keys in name order, then file order: repeats end up side by side (n log n, so a map
+ * with many keys cannot make the check quadratic). */
+static int key_order(const void *a, const void *b)
 {
+    const spec_node *x = *(const spec_node *const *)a, *y = *(const spec_node *const *)b;
+    int c = strcmp(x->str, y->str);
+    if (c)
+        return c;
+    if (x->loc.line != y->loc.line)
+        return x->loc.line < y->loc.line ? -1 : 1;
+    return x->loc.col < y->loc.col ? -1 : x->loc.col > y->loc.col;
+}
+
+static void report_duplicate_keys(parser *ps, const spec_node *map)
+{
+    if (map->n < 2)
+        return;
+    const spec_node **k = xcalloc(map->n, sizeof *k);
     for (size_t i = 0; i < map->n; i++)
-        if (strcmp(map->keys[i]->str, key->str) == 0) {
-            spec_diag_add(ps->d, key->loc, "duplicate key '%s' (first given at line %d)",
-                          key->str, map->keys[i]->loc.line);
-            return 1;
-        }
-    return 0;
+        k[i] = map->keys[i];
+    qsort(k, map->n, sizeof *k, key_order);
+    size_t first = 0;
+    for (size_t i = 1; i < map->n; i++) {
+        if (strcmp(k[i]->str, k[first]->str) != 0)
+            first = i;
+        else
+            spec_diag_add(ps->d, k[i]->loc, "duplicate key '%s' (first given at line %d)", k[i]->str,
+                          k[first]->loc.line);
+    }
+    free(k);
 }
 
 /* Children of a mapping or sequence until its end event. */
@@ -171,6 +198,8 @@ static int parse_children(parser *ps, spec_node *n, int depth)
             return -1;
         if (e.type == YAML_MAPPING_END_EVENT || e.type == YAML_SEQUENCE_END_EVENT) {
             yaml_event_delete(&e);
+            if (n->kind == SPEC_NODE_MAP)
+                report_duplicate_keys(ps, n); /* repeats stay in the tree: anchors may point in */
             return 0;
         }
         spec_node *key = NULL;
@@ -195,8 +224,6 @@ static int parse_children(parser *ps, spec_node *n, int depth)
             spec_node_free(key);
             return -1;
         }
-        if (key)
-            dup_key(ps, n, key); /* reported; kept so anchors inside stay valid */
         push_child(n, key, val);
     }
 }
@@ -219,7 +246,7 @@ static spec_node *parse_node(parser *ps, yaml_event_t *e, int depth)
             spec_diag_add(ps->d, loc, "alias *%s refers to no anchor defined before it", name);
             ps->failed = 1;
         } else {
-            n = copy_node(ps, src, loc);
+            n = copy_node(ps, src, loc, depth);
         }
         yaml_event_delete(e);
         return n;
@@ -359,6 +386,10 @@ spec_node *spec_yaml_parse(const char *data, size_t len, spec_diags *d)
 {
     if (check_text(data, len, d) != 0)
         return NULL;
+    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0) { /* a UTF-8 byte order mark */
+        data += 3;
+        len -= 3;
+    }
     parser ps;
     memset(&ps, 0, sizeof ps);
     ps.d = d;

@@ -102,6 +102,12 @@ with Fake() as f:
     r.check("pw-123" not in p.stderr and "**REDACTED**" in p.stderr, "debug log redacts SecretString")
     r.check("pw-123" in p.stdout, "the caller still gets the value")
 
+    # connections are kept alive and reused between calls
+    p = subprocess.run([TOOL, "--debug", "--repeat", "3", "query", "sts", "GetCallerIdentity"],
+                       env=env_for(f), capture_output=True, text=True, timeout=60)
+    r.eq((p.stderr.count("(new connection)"), p.stderr.count("(reused connection)")), (1, 2),
+         "one connection for three calls")
+
     # ---- retries -----------------------------------------------------------------------
     faults(f, [{"service": "sts", "operation": "GetCallerIdentity", "action": "throttle", "count": 2}])
     before = ncalls(f, "GetCallerIdentity")
@@ -128,6 +134,13 @@ with Fake() as f:
     res = one(f, "query", "sts", "GetCallerIdentity")
     r.check(res["ok"], f"a dropped connection is retried: {res}")
     r.eq(res["attempts"], 2, "dropped once: two attempts")
+
+    # a slow answer: the per-attempt timeout fires, the retry costs 10 quota tokens
+    faults(f, [{"service": "sts", "action": "latency", "latency_ms": 3000, "count": 3}])
+    res = one(f, "--timeout-ms", "400", "query", "sts", "GetCallerIdentity")
+    r.eq((res.get("error", {}).get("kind"), res["attempts"]), ("timeout", 3), "timeouts retried, then reported")
+    r.eq(res["quota"], 500 - 20, "two timeout retries cost 10 each (a fresh client per run)")
+    faults(f, [])
 
     faults(f, [{"service": "iam", "operation": "GetRole", "action": "throttle"}])
     res = one(f, "query", "iam", "GetRole", inp={"RoleName": "app-role"}, env=env_for(f, AWS_MAX_ATTEMPTS="1"))

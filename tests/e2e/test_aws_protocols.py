@@ -60,7 +60,7 @@ with Fake() as f:
     o = out(call(f, "--lists", "vpcSet", "ec2", "ec2", "DescribeVpcs",
                  inp={"Filter": [{"Name": "tag:ecsdeploy:stack", "Value": ["none"]}]}), "DescribeVpcs empty")
     r.eq(o.get("vpcSet"), [], "no match is an empty array")
-    res = call(f, "ec2", "ec2", "DescribeVpcs", inp={"VpcId": ["vpc-0000000000000000"]})
+    res = call(f, "ec2", "ec2", "DescribeVpcs", inp={"VpcId": ["vpc-0123456789abcdef0"]})
     r.eq(res.get("error", {}).get("code"), "InvalidVpcID.NotFound", "EC2 error code")
     r.check(res.get("error", {}).get("request_id"), "EC2 error request id")
 

@@ -47,6 +47,7 @@ expect_in "$err" "[debug] sts request (attempt 1): POST $url/" "debug shows the 
 expect_in "$err" "Action=GetCallerIdentity" "debug shows the body"
 expect_in "$err" "Authorization: **REDACTED**" "debug redacts Authorization"
 expect_in "$err" "HTTP 200" "debug shows the response"
+expect_in "$err" "[debug] credentials from environment (AWS_ACCESS_KEY_ID) (key ****MPLE)" "debug names the credential source"
 case "$err" in *wJalrXUtnFEMIWHOAMISECRETKEY*|*Signature=*) fail "debug leaked a secret: $err" ;; *) pass ;; esac
 
 # Profiles from the shared files; AWS_ENDPOINT_URL_STS for this one service.

@@ -13,6 +13,8 @@ for ex in canardstack dbward dekart news-api fdk; do
     printf '%s' "$out" | $PY -c 'import json,sys; d=json.load(sys.stdin); assert d["stack"]==sys.argv[1], d["stack"]' "$ex" \
         && pass || fail "$ex: --output json is not the model as JSON"
 done
+expect_exit 0 -- "$ECSDEPLOY" validate -f examples/news-api.yml
+expect_in "$out" "reaches sg-0a1b2c3d4e5f60718:5432, sg-0f1e2d3c4b5a69788:6379" "news-api reaches the existing groups"
 expect_exit 0 -- "$ECSDEPLOY" validate -f examples/dbward.yml --set alb=true
 expect_in "$out" "load balancers  web: internet-facing HTTP:80" "dbward with --set alb=true has its ALB"
 expect_exit 0 -- "$ECSDEPLOY" validate -f examples/fdk.yml --set monitoring=true
@@ -89,10 +91,28 @@ printf '%s' "$out" | $PY -c 'import json,sys; d=json.load(sys.stdin); p=d["probl
     && pass || fail "validate --output json on a bad file: $out"
 expect_in "$err" "tests/spec/fargate-cpu.yml:3:29: services.web.cpu: 300 is not a Fargate cpu size" "text problems on stderr too"
 
+# -f - reads standard input.
+out=$("$ECSDEPLOY" validate -f - < examples/news-api.yml 2>&1); rc=$?
+[ "$rc" -eq 0 ] && pass || fail "validate -f - exited $rc: $out"
+expect_in "$out" "<stdin>: stack news-api is valid" "validate -f -"
+out=$(printf 'stack: x\nservices: {}\n' | "$ECSDEPLOY" validate -f - 2>&1); rc=$?
+[ "$rc" -eq 2 ] && pass || fail "bad stdin exited $rc"
+expect_in "$out" "<stdin>:2:11: services: declare at least one service" "problems in stdin are placed"
+
 # Missing file, stray argument.
 expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/none.yml"
-expect_in "$err" "$TMP/none.yml: cannot open the stack file: No such file or directory" "missing file"
+expect_in "$err" "$TMP/none.yml: cannot open the stack file: No such file or directory (create one with 'ecsdeploy init', or name one with -f FILE)" "missing file"
 expect_in "$err" "ecsdeploy: $TMP/none.yml: 1 problem; nothing was sent to AWS" "closing line"
+expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP"
+expect_in "$err" "$TMP: cannot read the stack file: Is a directory" "a directory"
+head -c 1100000 /dev/zero | tr '\0' '#' > "$TMP/big.yml"
+expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/big.yml"
+expect_in "$err" "$TMP/big.yml: the file is larger than 1024 KiB; a stack file is far smaller" "size cap"
+expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/p.yml" --set-file "motd=$TMP/big.yml"
+expect_in "$err" "$TMP/p.yml: --set-file motd=$TMP/big.yml: the file is larger than 1 MiB" "--set-file size cap"
+printf 'a\0b' > "$TMP/nul.txt"
+expect_exit 2 -- "$ECSDEPLOY" validate -f "$TMP/p.yml" --set-file "motd=$TMP/nul.txt"
+expect_in "$err" "$TMP/p.yml: --set-file motd=$TMP/nul.txt: the file contains a NUL byte" "--set-file NUL"
 expect_exit 2 -- "$ECSDEPLOY" validate extra
 expect_in "$err" "validate takes no arguments" "stray argument"
 

@@ -1,7 +1,7 @@
 /*
  * Drive the AWS runtime from scripted tests:
  *   aws_call [--region R] [--endpoint-url U] [--profile P] [--debug] [--no-sleep]
- *            [--repeat N] [--lists a,b] KIND SERVICE OPERATION [INPUT-JSON]
+ *            [--repeat N] [--lists a,b] [--timeout-ms MS] KIND SERVICE OPERATION [INPUT-JSON]
  * KIND: json | query | ec2 | s3 (OPERATION is the method; INPUT-JSON may hold
  * "bucket", "key", "query", "body", "md5") | creds (resolve credentials only).
  * Prints one JSON line per call: {"ok":true,"output":...,"attempts":N} or
@@ -107,6 +107,7 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--endpoint-url") == 0) o.endpoint_url = argv[++i];
         else if (strcmp(argv[i], "--profile") == 0) o.profile = argv[++i];
         else if (strcmp(argv[i], "--repeat") == 0) repeat = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--timeout-ms") == 0) o.timeout_ms = atol(argv[++i]);
         else if (strcmp(argv[i], "--lists") == 0) lists = split_lists(argv[++i]);
         else break;
     }

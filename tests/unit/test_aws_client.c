@@ -3,6 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aws_internal.h"
 #include "aws_paginate.h"
@@ -12,6 +13,7 @@ typedef struct {
     long status[8];          /* 0: a connection error */
     const char *body[8];
     const char *date[8];
+    const char *region_header; /* x-amz-bucket-region on every answer, or NULL */
     int n, next;
     int calls;
     double sleeps[8];
@@ -49,6 +51,9 @@ static int transport(void *ctx, const aws_http_request *req, aws_http_response *
     aws_http_header_add(&resp->headers, &resp->nheaders, "x-amzn-RequestId", "rid");
     if (s->date[i])
         aws_http_header_add(&resp->headers, &resp->nheaders, "Date", s->date[i]);
+    if (s->region_header)
+        aws_http_header_add(&resp->headers, &resp->nheaders, "x-amz-bucket-region",
+                            s->region_header);
     return 0;
 }
 
@@ -77,6 +82,7 @@ static aws_client *client_for(script *s)
     setenv("AWS_REGION", "eu-west-1", 1);
     setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
     setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1); /* never reach for 169.254.169.254 */
     unsetenv("AWS_PROFILE");
     unsetenv("AWS_MAX_ATTEMPTS");
     unsetenv("AWS_ENDPOINT_URL");
@@ -269,6 +275,11 @@ START_TEST(s3_call_with_md5_and_headers)
     aws_s3_request h = {.method = "HEAD", .bucket = "my-bucket"};
     ck_assert_int_eq(aws_s3_call(c, &h, &out, &err), -1);
     ck_assert_str_eq(err.code, "NotFound");
+    script s3 = {.status = {301}, .body = {NULL}, .region_header = "ap-south-1", .n = 1};
+    aws_client_set_hooks(c, transport, &s3, NULL, NULL, NULL, &s3);
+    ck_assert_int_eq(aws_s3_call(c, &h, &out, &err), -1);
+    ck_assert_str_eq(err.code, "PermanentRedirect");
+    ck_assert_ptr_nonnull(strstr(err.message, "(the bucket is in ap-south-1)"));
     aws_client_free(c);
 }
 END_TEST
@@ -298,6 +309,20 @@ START_TEST(debug_log_redacts)
     aws_client_free(c);
 }
 END_TEST
+
+/* One page of S3 ListObjectVersions for aws_paginate: markers from input to the query. */
+static int s3_page(void *ctx, const cJSON *input, cJSON **output, aws_error *err)
+{
+    static const char *const lists[] = {"Version", NULL};
+    char q[256] = "versions";
+    const char *names[] = {"key-marker", "version-id-marker"};
+    for (int i = 0; i < 2; i++)
+        if (aws_json_str(input, names[i]))
+            snprintf(q + strlen(q), sizeof q - strlen(q), "&%s=%s", names[i],
+                     aws_json_str(input, names[i]));
+    aws_s3_request r = {.method = "GET", .bucket = "b-1", .query = q, .lists = lists};
+    return aws_s3_call(ctx, &r, output, err);
+}
 
 START_TEST(pagination)
 {
@@ -331,6 +356,127 @@ START_TEST(pagination)
     ck_assert_int_eq(q.calls, 1);
     ck_assert_int_eq(cJSON_GetArraySize(items), 1);
     cJSON_Delete(items);
+
+    /* S3 style: two markers, IsTruncated decides, flattened items. */
+    script v = {.status = {200, 200},
+                .body = {"<ListVersionsResult><IsTruncated>true</IsTruncated><NextKeyMarker>k2"
+                         "</NextKeyMarker><NextVersionIdMarker>v2</NextVersionIdMarker><Version>"
+                         "<Key>k1</Key></Version></ListVersionsResult>",
+                         "<ListVersionsResult><IsTruncated>false</IsTruncated><NextKeyMarker>x"
+                         "</NextKeyMarker><Version><Key>k2</Key></Version><Version><Key>k3</Key>"
+                         "</Version></ListVersionsResult>"},
+                .n = 2};
+    aws_client_set_hooks(c, transport, &v, NULL, NULL, NULL, &v);
+    aws_page_spec vspec = {.in_token = "key-marker", .out_token = "NextKeyMarker",
+                           .in_token2 = "version-id-marker", .out_token2 = "NextVersionIdMarker",
+                           .truncated = "IsTruncated", .items = "Version"};
+    ck_assert_int_eq(aws_paginate(s3_page, c, NULL, &vspec, &items, &err), 0);
+    ck_assert_int_eq(v.calls, 2);
+    ck_assert_int_eq(cJSON_GetArraySize(items), 3);
+    ck_assert_str_eq(v.last_url, "https://b-1.s3.eu-west-1.amazonaws.com/?versions&"
+                                 "key-marker=k2&version-id-marker=v2");
+    cJSON_Delete(items);
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(credentials_refresh_before_expiry)
+{
+    script s = {.status = {200}, .body = {ECS_OK}, .n = 1};
+    aws_client *c = client_for(&s);
+    setenv("AWS_CREDENTIAL_EXPIRATION", "2023-11-14T22:16:40Z", 1); /* now + 200 s */
+    setenv("AWS_SESSION_TOKEN", "tok1", 1);
+    aws_credentials cr;
+    aws_error err;
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), 0);
+    ck_assert_str_eq(cr.session_token, "tok1");
+    ck_assert_int_eq((long)cr.expiration, 1700000200);
+    aws_credentials_free(&cr);
+    /* Inside the five-minute window every use tries a refresh: new ones are picked up. */
+    setenv("AWS_SESSION_TOKEN", "tok2", 1);
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), 0);
+    ck_assert_str_eq(cr.session_token, "tok2");
+    aws_credentials_free(&cr);
+    /* A failed refresh keeps the old ones while they last... */
+    unsetenv("AWS_ACCESS_KEY_ID");
+    unsetenv("AWS_SECRET_ACCESS_KEY");
+    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), 0);
+    ck_assert_str_eq(cr.session_token, "tok2");
+    aws_credentials_free(&cr);
+    /* ...and not after they expired. */
+    s.now = 1700000300;
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), -1);
+    ck_assert_str_eq(err.code, "NoCredentials");
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(long_lived_credentials_resolved_once)
+{
+    script s = {.status = {200}, .body = {ECS_OK}, .n = 1};
+    aws_client *c = client_for(&s);
+    aws_credentials cr;
+    aws_error err;
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), 0);
+    aws_credentials_free(&cr);
+    setenv("AWS_ACCESS_KEY_ID", "OTHER", 1);
+    ck_assert_int_eq(aws_client_credentials(c, &cr, &err), 0);
+    ck_assert_str_eq(cr.access_key_id, "AKIDEXAMPLE"); /* cached for the run */
+    ck_assert_int_eq((long)cr.expiration, 0);
+    aws_credentials_free(&cr);
+    aws_client_free(c);
+}
+END_TEST
+
+START_TEST(provider_failure_not_retried_twice)
+{
+    const char *thr = "<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded"
+                      "</Message></Error><RequestId>t</RequestId></ErrorResponse>";
+    script s = {.status = {400}, .body = {thr}, .n = 1};
+    char path[] = "/tmp/aws-client-cfg-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    const char *cfg = "[profile deploy]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = base\n"
+                      "[profile base]\naws_access_key_id = AK\naws_secret_access_key = SK\n";
+    ck_assert_int_eq(write(fd, cfg, strlen(cfg)), (int)strlen(cfg));
+    close(fd);
+    aws_client *c = client_for(&s);
+    aws_client_free(c);
+    setenv("AWS_CONFIG_FILE", path, 1);
+    aws_client_options o = {.profile = "deploy"};
+    aws_error err;
+    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
+    aws_client_set_hooks(c, transport, &s, half, record_sleep, fixed_now, &s);
+    cJSON *out;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    ck_assert_int_eq(err.kind, AWS_ERR_CREDENTIALS);
+    ck_assert_str_eq(err.code, "Throttling");
+    ck_assert_ptr_nonnull(strstr(err.message, "assuming role arn:aws:iam::1:role/r"));
+    ck_assert_int_eq(s.calls, 3); /* AssumeRole's own three attempts, nothing more */
+    ck_assert_ptr_nonnull(strstr(s.last_body, "Action=AssumeRole"));
+    aws_client_free(c);
+    unlink(path);
+}
+END_TEST
+
+START_TEST(endpoint_with_a_base_path)
+{
+    script s = {.status = {200, 200}, .body = {ECS_OK, "<R/>"}, .n = 2};
+    aws_client *c = client_for(&s);
+    aws_client_free(c);
+    aws_client_options o = {.endpoint_url = "http://127.0.0.1:9/base/"};
+    aws_error err;
+    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
+    aws_client_set_hooks(c, transport, &s, half, record_sleep, fixed_now, &s);
+    cJSON *out;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), 0);
+    ck_assert_str_eq(s.last_url, "http://127.0.0.1:9/base/");
+    cJSON_Delete(out);
+    aws_s3_request r = {.method = "GET", .bucket = "b-1", .key = "k", .query = "x=1"};
+    ck_assert_int_eq(aws_s3_call(c, &r, &out, &err), 0);
+    ck_assert_str_eq(s.last_url, "http://127.0.0.1:9/base/b-1/k?x=1");
+    cJSON_Delete(out);
     aws_client_free(c);
 }
 END_TEST
@@ -349,6 +495,10 @@ Suite *aws_client_suite(void)
     tcase_add_test(t, s3_call_with_md5_and_headers);
     tcase_add_test(t, debug_log_redacts);
     tcase_add_test(t, pagination);
+    tcase_add_test(t, credentials_refresh_before_expiry);
+    tcase_add_test(t, long_lived_credentials_resolved_once);
+    tcase_add_test(t, provider_failure_not_retried_twice);
+    tcase_add_test(t, endpoint_with_a_base_path);
     suite_add_tcase(s, t);
     return s;
 }

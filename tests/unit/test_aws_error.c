@@ -67,6 +67,13 @@ START_TEST(format_and_prefix)
     strcpy(e.request_id, "r1");
     ck_assert_str_eq(aws_error_format(&e, out, sizeof out),
                      "NoSuchEntity: role x (HTTP 404, request id r1)");
+    e.attempts = 3;
+    ck_assert_str_eq(aws_error_format(&e, out, sizeof out),
+                     "NoSuchEntity: role x (HTTP 404, request id r1, after 3 attempts)");
+    e.attempts = 0;
+    e.http_status = 0;
+    e.request_id[0] = '\0';
+    ck_assert_str_eq(aws_error_format(&e, out, sizeof out), "NoSuchEntity: role x");
     aws_error_prefix(&e, "creating %s: ", "thing");
     ck_assert_str_eq(e.message, "creating thing: role x");
     ck_assert_str_eq(aws_error_kind_name(AWS_ERR_CREDENTIALS), "credentials");

@@ -83,7 +83,7 @@ START_TEST(headers_and_urls)
                             strlen(body), 0, 0};
     aws_wirelog_request(out, "secretsmanager", 1, &req);
     aws_http_header rh[] = {{"Content-Type", "application/x-amz-json-1.1"}};
-    aws_http_response resp = {200, BUF_INIT, rh, 1};
+    aws_http_response resp = {200, BUF_INIT, rh, 1, 1};
     buf_puts(&resp.body, "{\"ARN\":\"arn\",\"SecretString\":\"" SECRET "\"}");
     aws_wirelog_response(out, "secretsmanager", &resp, 0.01);
     fclose(out);

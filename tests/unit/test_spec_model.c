@@ -91,6 +91,11 @@ START_TEST(carving)
     ck_assert_int_eq(spec_find_service(s, "web")->public_ip, 0);
     spec_free(s);
 
+    s = load_ok("stack: demo\nnetwork: { subnets: [public, private] }\nservices:\n  web: { image: nginx }\n", NULL);
+    ck_assert_int_eq(spec_find_service(s, "web")->subnets, SPEC_TIER_PUBLIC); /* no NAT: public */
+    ck_assert_uint_eq(s->network.nsubnets, 4);
+    spec_free(s);
+
     s = load_ok("stack: demo\nnetwork: { vpc: { cidr: 192.168.8.0/24 }, subnet_size: 27 }\n"
                 "services:\n  web: { image: nginx }\n", NULL);
     ck_assert_uint_eq(s->network.nsubnets, 2); /* public tier only; room kept for private */
@@ -157,10 +162,13 @@ START_TEST(parameters_and_sets)
     spec_free(s);
     unlink(path);
 
-    const char *bad_sets[] = {"port=443", "prot=1"};
-    spec_options ob = {bad_sets, 2, NULL, 0};
+    const char *bad_sets[] = {"port=443", "prot=1", "noequals"};
+    const char *bad_files[] = {"image"};
+    spec_options ob = {bad_sets, 3, bad_files, 1};
     char *got = load_bad(text, &ob);
     ck_assert_str_eq(got, "0:0: --set prot=1: unknown parameter 'prot' (did you mean 'port'?)\n"
+                          "0:0: --set noequals: expected NAME=VALUE\n"
+                          "0:0: --set-file image: expected NAME=PATH\n"
                           "5:3: parameters.port: '443' (from --set) is not an allowed value; allowed: 80, 8080\n");
     free(got);
 }

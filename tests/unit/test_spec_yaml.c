@@ -126,6 +126,30 @@ START_TEST(deep_nesting_is_refused)
 }
 END_TEST
 
+START_TEST(alias_depth_is_bounded)
+{
+    /* each anchor nests the previous one 40 levels deeper */
+    buf b = BUF_INIT;
+    buf_puts(&b, "a0: &a0 x\n");
+    for (int i = 1; i < 5; i++) {
+        buf_printf(&b, "a%d: &a%d ", i, i);
+        for (int k = 0; k < 40; k++)
+            buf_putc(&b, '[');
+        buf_printf(&b, "*a%d", i - 1);
+        for (int k = 0; k < 40; k++)
+            buf_putc(&b, ']');
+        buf_putc(&b, '\n');
+    }
+    spec_diags d;
+    spec_node *n = parse(buf_str(&b), &d);
+    ck_assert_ptr_null(n);
+    ck_assert_uint_eq(d.n, 1);
+    ck_assert_str_eq(d.items[0].message, "nesting is deeper than 64 levels once aliases are expanded");
+    buf_free(&b);
+    spec_diags_free(&d);
+}
+END_TEST
+
 START_TEST(text_must_be_utf8)
 {
     const char *bad[] = {"a: \xc3\x28\n", "a: \xed\xa0\x80\n", "a: \xf5\x80\x80\x80\n", "a: \xe2\x82\n", "\xc0\xaf: x\n"};
@@ -150,6 +174,12 @@ START_TEST(text_must_be_utf8)
     free(p);
     spec_diags_free(&d);
     ck_assert_ptr_null(parse("\xff\xfe" "a\0", &d));
+    spec_diags_free(&d);
+    spec_node *bom = parse("\xef\xbb\xbf" "a: 1\r\nb: 2\r\n", &d);
+    ck_assert_ptr_nonnull(bom);
+    ck_assert_int_eq(spec_node_get(bom, "b")->loc.line, 2);
+    ck_assert_int_eq(spec_node_get(bom, "a")->loc.col, 4);
+    spec_node_free(bom);
     spec_diags_free(&d);
     spec_node *ok = parse("name: \"caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\xa6\x86\"\n", &d);
     ck_assert_ptr_nonnull(ok);
@@ -235,6 +265,7 @@ Suite *spec_yaml_suite(void)
     tcase_add_test(tc, aliases_expand);
     tcase_add_test(tc, billion_laughs_is_bounded);
     tcase_add_test(tc, deep_nesting_is_refused);
+    tcase_add_test(tc, alias_depth_is_bounded);
     tcase_add_test(tc, text_must_be_utf8);
     tcase_add_test(tc, escaped_nul_is_refused);
     tcase_add_test(tc, size_cap);

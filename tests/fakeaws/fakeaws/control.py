@@ -30,7 +30,7 @@ def handle(app, method, path, body):
     query = parse_qs(parts.query)
     try:
         if method == "GET" and segs == ["health"]:
-            return _json(200, {"ok": True})
+            return _json(200, {"ok": True, "models": app.models.source})
         if method == "GET" and segs == ["resources"]:
             out = {}
             with app.world.lock:

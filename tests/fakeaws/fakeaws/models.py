@@ -152,7 +152,8 @@ class Models:
     def __init__(self):
         self._lock = threading.Lock()
         self._infos = {}
-        self.source = models_dir() or "botocore"
+        root = models_dir()
+        self.source = root if root and os.path.isdir(root) else "botocore + overlay"
 
     def get(self, name):
         with self._lock:

@@ -24,6 +24,7 @@ from .protocols.common import Response
 from .signing import AuthError, Keyring, parse_auth, verify
 from .validate import validate
 
+CHECK_OUTPUT = os.environ.get("FAKEAWS_CHECK_OUTPUT", "")
 _SCOPE_RX = re.compile(r"Credential=[^/,\s]*/\d{8}/[^/]*/([^/]+)/")
 
 
@@ -80,9 +81,18 @@ def load_services(world):
             world.add(cls)
 
 
+class _Call:
+    """An admitted call: its operation, handler and caller."""
+
+    def __init__(self, op_name, op, svc, fn, key, region, access_key):
+        self.op_name, self.op, self.svc, self.fn = op_name, op, svc, fn
+        self.key, self.region, self.access_key = key, region, access_key
+
+
 class App:
     def __init__(self, time_scale=1.0, seed=None, latency_ms=0.0, credentials_file=None):
         self.world = World(time_scale=time_scale, seed=seed)
+        self.seed = seed
         self.models = Models()
         self.keyring = Keyring()
         if credentials_file:
@@ -97,6 +107,8 @@ class App:
         load_services(self.world)
 
     def reset(self):
+        if self.seed is not None:
+            self.world.random.seed(self.seed)     # the same ids again after a reset
         self.world.reset()
         self.faults.clear()
         self.keyring.drop_temporary()
@@ -181,88 +193,15 @@ class App:
             return Outcome(r)
         st["service"] = info.name
         proto = protocols.get(info.protocol)
-        s3 = info.protocol == "rest-xml"
         try:
-            if hasattr(proto, "params"):
-                req.form = proto.params(req)
-            # Signature first: AWS rejects a badly signed request before reading it.
-            if auth_err is not None:
-                if auth_err.kind == "other":
-                    raise AwsError(auth_err.code, auth_err.message, auth_err.status)
-                raise self._coded(proto, auth_err.kind, auth_err.message)
-            if auth is None:
-                # Only operations the model marks unsigned (STS AssumeRoleWithWebIdentity).
-                op_name = proto.operation_name(req, info)
-                op = info.operation(op_name)
-                if op is None or op.auth_type != "none":
-                    raise self._coded(proto, "missing_auth")
-                key = {"account": ACCOUNT_ID, "arn": None}
-                region = "us-east-1"
-            else:
-                try:
-                    key = verify(req, auth, self.keyring, s3=s3)
-                except AuthError as e:
-                    if e.kind == "other":
-                        raise AwsError(e.code, e.message, e.status)
-                    raise self._coded(proto, e.kind, e.message)
-                st["key"] = auth.access_key
-                region = auth.region
-            st["region"] = region
-            op_name = proto.operation_name(req, info)
-            st["op"] = op_name
-            op = info.operation(op_name)
-            svc = self.world.services.get(info.name)
-            if op is None:
-                raise proto.unknown_operation(op_name, info)
-            fn = svc.handler(op_name) if svc is not None else None
+            call = self._admit(req, info, proto, auth, auth_err, st)
         except AwsError as e:
             return Outcome(self._err(proto, info, rid, e))
-
-        # Faults decided before the call.
-        fired = self.faults.for_call(info.name, op_name)
-        delay = self.faults.base_latency() + sum(r.latency_ms for r in fired if r.action == "latency")
-        if delay > 0:
-            time.sleep(delay / 1000.0)
-        slow_ms = max([r.slow_ms for r in fired if r.action == "slow"] or [0.0])
-        after = []
-        for r in fired:
-            if r.action == "throttle":
-                st["fault"] = "throttle"
-                return Outcome(self._err(proto, info, rid, self._coded(proto, "throttle", r.message)))
-            if r.action in ("error", "drop") and r.phase == "after":
-                after.append(r)
-                continue
-            if r.action == "error":
-                st["fault"] = f"error {r.status}"
-                return Outcome(self._err(proto, info, rid, self._fault_error(proto, r)))
-            if r.action == "drop":
-                st["fault"] = "drop"
-                return Outcome(drop=True)
-
-        try:
-            params = proto.decode(req, info, op)
-            problems = validate(params, op.input_shape, info.protocol)
-            if problems:
-                raise (proto.validation_error(problems, info, op) if info.protocol == "rest-xml"
-                       else proto.validation_error(problems, info))
-            if fn is None:
-                err = proto.unknown_operation(op_name, info)
-                err.message = (f"fakeaws does not implement {info.name}:{op_name}"
-                               + ("" if svc else f" (no fakeaws/services/{info.name}.py)"))
-                raise err
-            ctx = RequestContext(self.world, info.name, op_name, region,
-                                 auth.access_key if auth else None, rid, req.header("host"))
-            ctx.account = key["account"]
-            ctx.caller_arn = key.get("arn")
-            ctx.request = req
-            with self.world.lock:
-                result = fn(params, ctx)
-            resp = proto.encode(result, info, op, rid)
-        except AwsError as e:
-            resp = self._err(proto, info, rid, e, op)
-        except Exception:
-            sys.stderr.write(f"fakeaws: {info.name}:{op_name} crashed:\n" + traceback.format_exc())
-            resp = self._err(proto, info, rid, self._coded(proto, "internal"), op)
+        fired = self.faults.for_call(info.name, call.op_name)
+        outcome, after, slow_ms = self._faults_before(fired, proto, info, rid, st)
+        if outcome is not None:
+            return outcome
+        resp = self._call(req, rid, info, proto, call)
         for r in after:
             if r.action == "drop":
                 st["fault"] = "drop after call"
@@ -272,6 +211,108 @@ class App:
         if slow_ms:
             st["fault"] = "slow"
         return Outcome(resp, slow_ms=slow_ms)
+
+    def _admit(self, req, info, proto, auth, auth_err, st):
+        """Check the signature (AWS refuses a badly signed request before reading it), then
+        find the operation. Returns a _Call; raises AwsError."""
+        if hasattr(proto, "params"):
+            req.form = proto.params(req)
+        if auth_err is not None:
+            if auth_err.kind == "other":
+                raise AwsError(auth_err.code, auth_err.message, auth_err.status)
+            raise self._coded(proto, auth_err.kind, auth_err.message)
+        if auth is None:
+            # Only operations the model marks unsigned (STS AssumeRoleWithWebIdentity).
+            op = info.operation(proto.operation_name(req, info))
+            if op is None or op.auth_type != "none":
+                raise self._coded(proto, "missing_auth")
+            key, region = {"account": ACCOUNT_ID, "arn": None}, "us-east-1"
+        else:
+            try:
+                key = verify(req, auth, self.keyring, s3=info.protocol == "rest-xml")
+            except AuthError as e:
+                if e.kind == "other":
+                    raise AwsError(e.code, e.message, e.status)
+                raise self._coded(proto, e.kind, e.message)
+            st["key"] = auth.access_key
+            region = auth.region
+        st["region"] = region
+        op_name = proto.operation_name(req, info)
+        st["op"] = op_name
+        op = info.operation(op_name)
+        if op is None:
+            raise proto.unknown_operation(op_name, info)
+        svc = self.world.services.get(info.name)
+        fn = svc.handler(op_name) if svc is not None else None
+        return _Call(op_name, op, svc, fn, key, region, auth.access_key if auth else None)
+
+    def _faults_before(self, fired, proto, info, rid, st):
+        """Apply latency; answer throttling, errors and drops decided before the call.
+        Returns (Outcome or None, rules for after the call, slow_ms)."""
+        delay = self.faults.base_latency() + sum(r.latency_ms for r in fired if r.action == "latency")
+        if delay > 0:
+            time.sleep(delay / 1000.0)
+        slow_ms = max([r.slow_ms for r in fired if r.action == "slow"] or [0.0])
+        after = []
+        for r in fired:
+            if r.action == "throttle":
+                st["fault"] = "throttle"
+                return Outcome(self._err(proto, info, rid, self._coded(proto, "throttle", r.message))), [], 0
+            if r.action in ("error", "drop") and r.phase == "after":
+                after.append(r)
+            elif r.action == "error":
+                st["fault"] = f"error {r.status}"
+                return Outcome(self._err(proto, info, rid, self._fault_error(proto, r))), [], 0
+            elif r.action == "drop":
+                st["fault"] = "drop"
+                return Outcome(drop=True), [], 0
+        return None, after, slow_ms
+
+    def _call(self, req, rid, info, proto, call):
+        """Decode, validate, run the handler under the world lock, encode. -> Response"""
+        op = call.op
+        try:
+            params = proto.decode(req, info, op)
+            problems = validate(params, op.input_shape, info.protocol)
+            if problems:
+                raise (proto.validation_error(problems, info, op) if info.protocol == "rest-xml"
+                       else proto.validation_error(problems, info))
+            if call.fn is None:
+                err = proto.unknown_operation(call.op_name, info)
+                err.message = (f"fakeaws does not implement {info.name}:{call.op_name}"
+                               + ("" if call.svc else f" (no fakeaws/services/{info.name}.py)"))
+                raise err
+            ctx = RequestContext(self.world, info.name, call.op_name, call.region, call.access_key,
+                                 rid, req.header("host"))
+            ctx.account = call.key["account"]
+            ctx.caller_arn = call.key.get("arn")
+            ctx.request = req
+            with self.world.lock:
+                result = call.fn(params, ctx)
+            if CHECK_OUTPUT and op.output_shape is not None and isinstance(result, dict) \
+                    and "__raw__" not in result:
+                self._check_output(info, call.op_name, op, result)
+            return proto.encode(result, info, op, rid)
+        except AwsError as e:
+            return self._err(proto, info, rid, e, op)
+        except Exception:
+            sys.stderr.write(f"fakeaws: {info.name}:{call.op_name} crashed:\n" + traceback.format_exc())
+            return self._err(proto, info, rid, self._coded(proto, "internal"), op)
+
+    def _check_output(self, info, op_name, op, result):
+        """FAKEAWS_CHECK_OUTPUT=1: report handler outputs the model does not describe
+        (unknown members, wrong types, values outside an enum) on stderr; =strict: also
+        answer 500 so a test fails."""
+        result = {k: v for k, v in result.items() if not k.startswith("__")}
+        problems = [p for p in validate(result, op.output_shape, "json", limit=20)
+                    if p.kind in ("unknown", "type", "enum")]
+        if not problems:
+            return
+        text = "; ".join(f"{p.kind} at '{p.path}': {str(p.value)[:60]!r} ({p.constraint})" for p in problems)
+        sys.stderr.write(f"fakeaws: {info.name}:{op_name} output does not match the model: {text}\n")
+        if CHECK_OUTPUT == "strict":
+            raise AwsError("InternalFailure", f"fakeaws: {info.name}:{op_name} output does not match "
+                           f"the model: {text}", 500, sender_fault=False)
 
     def _fault_error(self, proto, rule):
         what = "unavailable" if rule.status == 503 else "internal"

@@ -88,8 +88,6 @@ def _check_struct(value, shape, path, wire, protocol, problems, limit):
     for req in shape.required_members:
         if value.get(req) is None and req in members:
             ref = members[req]
-            if ref.serialization.get("location") in ("header", "headers", "querystring") and protocol == "rest-xml" and ref.type_name == "boolean":
-                continue
             problems.append(Problem("missing", _join(path, _lc(req)),
                                     _join(wire, _wire(ref, req, protocol)), None,
                                     "Member must not be null"))

@@ -129,3 +129,49 @@ def sign_and_send(url, service, method="POST", path="/", headers=None, body=b"",
     out = (r.status, {k.lower(): v for k, v in r.getheaders()}, data)
     conn.close()
     return out
+
+
+class Cli:
+    """Debian's AWS CLI v2 against a fake. run(args) executes `aws --endpoint-url URL
+    --output json --region R ARGS` either as /usr/bin/aws in a subprocess or, much faster
+    (about 0.03 s a command instead of 1 s), with the same CLI code (the awscli package
+    /usr/bin/aws imports) in this process, one driver for all commands. Returns an object
+    with returncode, stdout, stderr. Credentials test/test, no config files."""
+
+    def __init__(self, fake, home):
+        self.url = fake.url
+        self.env = {"PATH": "/usr/bin:/bin", "HOME": home, "AWS_ACCESS_KEY_ID": "test",
+                    "AWS_SECRET_ACCESS_KEY": "test", "AWS_DEFAULT_REGION": "us-east-1",
+                    "AWS_CONFIG_FILE": os.path.join(home, "no-config"),
+                    "AWS_SHARED_CREDENTIALS_FILE": os.path.join(home, "no-credentials"),
+                    "AWS_PAGER": "", "AWS_MAX_ATTEMPTS": "1", "AWS_RETRY_MODE": "standard"}
+        self.driver = None
+
+    def run(self, args, subprocess_=False, region="us-east-1"):
+        argv = ["--endpoint-url", self.url, "--output", "json"] + list(args)
+        if "--region" not in argv:       # every command names its region: nothing carries over
+            argv = ["--region", region] + argv
+        if subprocess_:
+            return subprocess.run(["/usr/bin/aws"] + argv, env=self.env, capture_output=True, text=True,
+                                  timeout=120)
+        return self._in_process(argv)
+
+    def _in_process(self, argv):
+        import contextlib
+        import io
+        from awscli.clidriver import create_clidriver
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(self.env)
+        if "AWS_DATA_PATH" in saved:      # set by awscli/__init__.py when imported
+            os.environ["AWS_DATA_PATH"] = saved["AWS_DATA_PATH"]
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                if self.driver is None:
+                    self.driver = create_clidriver()
+                rc = self.driver.main(argv)
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+        return subprocess.CompletedProcess(["aws"] + argv, rc, out.getvalue(), err.getvalue())

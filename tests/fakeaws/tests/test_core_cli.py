@@ -8,19 +8,16 @@ same CLI code (the awscli package /usr/bin/aws imports) in this process with one
 driver, which takes a tenth of the time. FAKEAWS_CLI_SUBPROCESS=1 runs every command as /usr/bin/aws."""
 
 import base64
-import contextlib
-import io
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakelib import Fake, Report  # noqa: E402
+os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
+from fakelib import Cli, Fake, Report  # noqa: E402
 
-AWS = "/usr/bin/aws"
 PROTOCOL = {"sts": "query", "iam": "query", "secretsmanager": "json", "logs": "json", "kms": "json",
             "s3api": "rest-xml"}
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
@@ -189,44 +186,10 @@ def tour(tmp):
     ]
 
 
-class _Done:
-    def __init__(self, rc, out, err):
-        self.returncode, self.stdout, self.stderr = rc, out, err
-
-
-_DRIVER = []
-
-
-def in_process(argv, env):
-    """One CLI driver for the whole tour (loading models once); every command names its
-    region, so nothing carries over from the one before."""
-    from awscli.clidriver import create_clidriver
-    if "--region" not in argv:
-        argv = ["--region", "us-east-1"] + argv
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    if "AWS_DATA_PATH" in saved:      # set by awscli/__init__.py when imported
-        os.environ["AWS_DATA_PATH"] = saved["AWS_DATA_PATH"]
-    out, err = io.StringIO(), io.StringIO()
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            if not _DRIVER:
-                _DRIVER.append(create_clidriver())
-            rc = _DRIVER[0].main(argv)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    return _Done(rc, out.getvalue(), err.getvalue())
-
-
 def main():
     r = Report()
     with tempfile.TemporaryDirectory() as tmp, Fake() as f:
-        env = {"PATH": "/usr/bin:/bin", "HOME": tmp, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-               "AWS_DEFAULT_REGION": "us-east-1", "AWS_CONFIG_FILE": os.path.join(tmp, "no-config"),
-               "AWS_SHARED_CREDENTIALS_FILE": os.path.join(tmp, "no-credentials"), "AWS_PAGER": "",
-               "AWS_MAX_ATTEMPTS": "1", "AWS_RETRY_MODE": "standard"}
+        cli = Cli(f, tmp)
         state = {}
         seen = set()
         import time
@@ -237,13 +200,10 @@ def main():
                     for a in args]
             if args[-1] == "VERSIONS":
                 args[-1] = json.dumps({"Objects": state["versions"], "Quiet": False})
-            argv = ["--endpoint-url", f.url, "--output", "json"] + args
             family = PROTOCOL.get(args[0], args[0])
-            if family not in seen or os.environ.get("FAKEAWS_CLI_SUBPROCESS"):
-                seen.add(family)
-                p = subprocess.run([AWS] + argv, env=env, capture_output=True, text=True, timeout=60)
-            else:
-                p = in_process(argv, env)
+            first = family not in seen
+            seen.add(family)
+            p = cli.run(args, subprocess_=first or bool(os.environ.get("FAKEAWS_CLI_SUBPROCESS")))
             what = "aws " + " ".join(args[:3])
             if want == "ok":
                 if not r.check(p.returncode == 0, f"{what}: exit {p.returncode}, stderr {p.stderr.strip()!r}"):

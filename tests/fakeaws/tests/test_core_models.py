@@ -8,6 +8,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
 from fakelib import Fake, Report, sign_and_send  # noqa: E402
 
 FORM = "application/x-www-form-urlencoded; charset=utf-8"

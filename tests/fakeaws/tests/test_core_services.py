@@ -9,8 +9,10 @@ import json
 import os
 import sys
 import time
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
 from fakelib import Fake, Report, sign_and_send  # noqa: E402
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
@@ -24,6 +26,13 @@ def pages(client, op, key, **kw):
         n += 1
         out += page.get(key, [])
     return out, n
+
+
+def sm_list_stages(f):
+    sm = f.client("secretsmanager")
+    sm.create_secret(Name="stages", SecretString="x")
+    entry = [e for e in sm.list_secrets()["SecretList"] if e["Name"] == "stages"][0]
+    return list(entry.get("SecretVersionsToStages", {}).values()) == [["AWSCURRENT"]]
 
 
 def main():
@@ -86,8 +95,17 @@ def main():
         r.error_code(lambda: s3.put_object(Bucket="page-bucket", Key="m", Body=b"abc",
                                            ContentMD5=base64.b64encode(hashlib.md5(b"abd").digest()).decode()),
                      "BadDigest", "PutObject with a wrong Content-MD5")
-        r.eq(s3.get_object(Bucket="page-bucket", Key="k/1 x", Range="bytes=0-0")["ContentRange"], "bytes 0-0/1",
-             "ranged GET")
+        crc = base64.b64encode(zlib.crc32(b"data").to_bytes(4, "big")).decode()
+        st, _, b = sign_and_send(f.url, "s3", method="PUT", path="/page-bucket/ck", body=b"data", s3=True,
+                                 headers={"x-amz-checksum-crc32": crc})
+        r.eq(st, 200, "PutObject with a right x-amz-checksum-crc32")
+        st, _, b = sign_and_send(f.url, "s3", method="PUT", path="/page-bucket/ck", body=b"data", s3=True,
+                                 headers={"x-amz-checksum-crc32": "AAAAAA=="})
+        r.check(st == 400 and b"<Code>BadDigest</Code>" in b, f"PutObject with a wrong CRC32: {st} {b[:150]!r}")
+        ranged = s3.get_object(Bucket="page-bucket", Key="k/1 x", Range="bytes=0-0")
+        r.eq((ranged["ContentRange"], ranged["ResponseMetadata"]["HTTPStatusCode"]), ("bytes 0-0/1", 206),
+             "ranged GET is a 206 with Content-Range")
+        r.eq(sm_list_stages(f), True, "ListSecrets entries carry SecretVersionsToStages")
         eu = f.client("s3", region="eu-west-1")
         r.error_code(lambda: eu.create_bucket(Bucket="page-bucket", CreateBucketConfiguration={
             "LocationConstraint": "eu-west-1"}), "BucketAlreadyOwnedByYou", "bucket names are global")
@@ -97,6 +115,8 @@ def main():
         # IAM pagination and limits
         for i in range(5):
             iam.create_role(RoleName=f"page-role-{i}", AssumeRolePolicyDocument=TRUST)
+        r.error_code(lambda: iam.create_role(RoleName="PAGE-ROLE-1", AssumeRolePolicyDocument=TRUST),
+                     "EntityAlreadyExists", "role names are unique regardless of case")
         roles, n = pages(iam, "list_roles", "Roles", PaginationConfig={"PageSize": 2})
         r.eq((len(roles), n), (5, 3), "ListRoles pages of 2")
         from fakeaws_managed import MANAGED_NAMES
@@ -108,7 +128,9 @@ def main():
             {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*",
                             "Principal": "*"}]})), "MalformedPolicyDocument", "inline policy with a principal")
 
-        # Secrets Manager: idempotency and listing
+        # Secrets Manager: names, idempotency and listing
+        r.error_code(lambda: sm.create_secret(Name="bad name?", SecretString="x"), "ValidationException",
+                     "secret name with a space")
         a = sm.create_secret(Name="idem", SecretString="v1", ClientRequestToken="a" * 32)
         b = sm.create_secret(Name="idem", SecretString="v1", ClientRequestToken="a" * 32)
         r.eq((a["ARN"], a["VersionId"]), (b["ARN"], b["VersionId"]), "CreateSecret retried with its token")

@@ -12,6 +12,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
 from fakelib import Fake, Report, sign_and_send  # noqa: E402
 
 FORM = "application/x-www-form-urlencoded; charset=utf-8"
@@ -42,6 +43,51 @@ def code_of(body):
     import re
     m = re.search(r"<Code>([^<]*)</Code>", text)
     return m.group(1) if m else None
+
+
+def streaming_put(url, path, chunks, tamper=None):
+    """PUT an aws-chunked body (STREAMING-AWS4-HMAC-SHA256-PAYLOAD), seed signature by
+    botocore's signer, chunk signatures chained from it. tamper: index of a chunk whose
+    data is changed after signing."""
+    import datetime
+    import hashlib
+    import http.client
+    from urllib.parse import urlsplit
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    mode = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+    ts = datetime.datetime.utcnow().strftime("%Y%m%dT%H%M%SZ")
+
+    class Streaming(S3SigV4Auth):
+        def payload(self, request):
+            return mode
+
+    u = urlsplit(url)
+    sizes = sum(len(c) for c in chunks)
+    req = AWSRequest(method="PUT", url=url + path, headers={
+        "Host": u.netloc, "Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": str(sizes)})
+    signer = Streaming(Credentials("test", "test"), "s3", "us-east-1")
+    req.context["timestamp"] = ts
+    signer._modify_request_before_signing(req)
+    seed = signer.signature(signer.string_to_sign(req, signer.canonical_request(req)), req)
+    signer._inject_signature_to_request(req, seed)
+    empty = hashlib.sha256(b"").hexdigest()
+    body, prev = b"", seed
+    for i, data in enumerate(chunks + [b""]):
+        sts = "\n".join(["AWS4-HMAC-SHA256-PAYLOAD", ts, signer.credential_scope(req), prev, empty,
+                         hashlib.sha256(data).hexdigest()])
+        prev = signer.signature(sts, req)
+        sent = data.upper() if tamper == i else data
+        body += f"{len(data):x};chunk-signature={prev}\r\n".encode() + sent + b"\r\n"
+    hdrs = dict(req.headers.items())
+    hdrs["Content-Length"] = str(len(body))
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    conn.request("PUT", path, body=body, headers=hdrs)
+    resp = conn.getresponse()
+    out = (resp.status, resp.read())
+    conn.close()
+    return out
 
 
 def main():
@@ -92,6 +138,15 @@ def main():
         r.eq((st, code_of(b)), (403, "InvalidAccessKeyId"), "s3: unknown key")
         st, h, b = sign_and_send(f.url, "s3", method="GET", path="/sig-bucket", s3=True, when=time.time() - 900)
         r.eq((st, code_of(b)), (403, "RequestTimeTooSkewed"), "s3: skew")
+
+        # S3 aws-chunked uploads, signed chunk by chunk
+        for what, chunks, tamper, want in [
+                ("signed chunks", [b"hello ", b"streaming ", b"world"], None, 200),
+                ("a chunk changed after signing", [b"hello ", b"streaming ", b"world"], 1, "SignatureDoesNotMatch")]:
+            st, b = streaming_put(f.url, "/sig-bucket/streamed.txt", chunks, tamper)
+            r.eq(st if want == 200 else code_of(b), want, f"s3 aws-chunked: {what} ({b[:200]!r})")
+        r.eq(f.client("s3").get_object(Bucket="sig-bucket", Key="streamed.txt")["Body"].read(),
+             b"hello streaming world", "s3 aws-chunked: the object holds the decoded payload")
 
         # unsigned
         req = urllib.request.Request(f.url + "/", data=b"{}", method="POST",

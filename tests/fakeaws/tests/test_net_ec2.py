@@ -51,7 +51,7 @@ def test_vpc_cidr_validation_and_attributes():
     n.fails("InvalidVpcID.NotFound", "ec2", "DescribeVpcs", VpcIds=["vpc-0123456789abcdef0"])
     n.fails("InvalidVpcID.NotFound", "ec2", "DeleteVpc", VpcId="vpc-0123456789abcdef0")
     n.fails("InvalidVpcID.Malformed", "ec2", "DescribeVpcs", VpcIds=["vpc-xyz"])
-    n.fails("InvalidVpcID.Malformed", "ec2", "CreateSubnet", VpcId="vpc-12",
+    n.fails("InvalidVpcID.Malformed", "ec2", "CreateSubnet", VpcId="vpc_12",
             CidrBlock="10.0.0.0/24")
 
 
@@ -75,7 +75,7 @@ def test_subnets_range_conflict_and_zone():
     expect([s["SubnetId"] for s in got] == [a])
     expect(n.ec2.subnet(b)["AvailabilityZone"] == "us-east-1b")
     n.fails("InvalidSubnetID.NotFound", "ec2", "DescribeSubnets", SubnetIds=["subnet-0000000000000000a"])
-    n.fails("InvalidSubnetID.Malformed", "ec2", "DescribeSubnets", SubnetIds=["subnet-12"])
+    n.fails("InvalidSubnetID.Malformed", "ec2", "DescribeSubnets", SubnetIds=["subnet-xy"])
     n.fails("DependencyViolation", "ec2", "DeleteVpc", VpcId=vid)
     n.call("ec2", "DeleteSubnet", SubnetId=a)
     n.call("ec2", "DeleteSubnet", SubnetId=b)

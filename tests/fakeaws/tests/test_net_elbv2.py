@@ -151,6 +151,8 @@ def test_target_groups():
             Port=80, VpcId=vid, TargetType="ip", Matcher={"HttpCode": "600"})
     n.fails("ValidationError", "elbv2", "CreateTargetGroup", Name="t", Port=80, VpcId=vid,
             TargetType="ip")
+    n.fails("ValidationError", "elbv2", "CreateTargetGroup", Name="t", Protocol="HTTP",
+            Port=80, VpcId=vid, TargetType="ip", HealthCheckEnabled=False)
     arn = make_tg(n, vid, HealthCheckPath="/health")
     expect(make_tg(n, vid, HealthCheckPath="/health") == arn)    # same settings: same group
     n.fails("DuplicateTargetGroupName", "elbv2", "CreateTargetGroup", Name="web-tg",

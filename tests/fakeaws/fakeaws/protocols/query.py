@@ -100,10 +100,14 @@ class QueryProtocol:
                                f"Value ({e.value}) for parameter {e.wire} is invalid. Expected {e.expected}.", 400)
             raise AwsError(info.validation_code,
                            f"1 validation error detected: Value '{e.value}' at '{e.wire}' failed to satisfy constraint: Member must be {e.expected}", 400)
-        if self.ec2:
-            left = [k for k in p.values if k not in p.used and k not in AUTH_PARAMS]
-            if left:
-                raise AwsError("UnknownParameter", f"The parameter {sorted(left)[0]} is not recognized", 400)
+        left = [k for k in p.values if k not in p.used and k not in AUTH_PARAMS]
+        if left and self.ec2:
+            raise AwsError("UnknownParameter", f"The parameter {sorted(left)[0]} is not recognized", 400)
+        if left:
+            # IAM, STS and ELBv2 pass over parameters they do not know; say so for the developer.
+            import sys
+            sys.stderr.write(f"fakeaws: {info.name}:{op.name} ignored unknown parameter(s) "
+                             f"{', '.join(sorted(left)[:5])}\n")
         return out
 
     def _name(self, ref, name):

@@ -227,7 +227,7 @@ def encode(result, info, op, request_id):
         status, headers, body = result["__raw__"]
         return Response(status, list(headers) + _id_headers(request_id), body)
     shape = op.output_shape
-    status = op.http.get("responseCode", 200)
+    status = result.get("__status__") or op.http.get("responseCode", 200)     # 206 for ranges
     headers = _id_headers(request_id)
     body = b""
     if shape is not None:

@@ -95,6 +95,8 @@ class EC2(VpcMixin, SecurityGroupMixin, NatMixin, Service):
     def DeleteTags(self, req, ctx):
         self._region(ctx)
         targets = [self._tagged(r) for r in req["Resources"]]
+        if any(not t.get("Key") for t in req.get("Tags") or []):
+            raise AwsError("InvalidParameterValue", "Tag key must not be empty.")
         for res in targets:
             for t in req.get("Tags") or [{"Key": k} for k in list(res["tags"])]:
                 if t["Key"] in res["tags"] and ("Value" not in t or t["Value"] is None

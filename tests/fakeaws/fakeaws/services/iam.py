@@ -82,7 +82,7 @@ class Iam(Service):
         return out
 
     def _new_role(self, ctx, name, path, trust, desc, max_dur, tags, boundary=None, linked=False):
-        if name in self.roles:
+        if name.lower() in {n.lower() for n in self.roles}:       # IAM names ignore case
             raise AwsError("EntityAlreadyExists", f"Role with name {name} already exists.", 409)
         if len(tags or []) > 50:
             raise AwsError("LimitExceeded", "Cannot exceed quota for TagsPerRole: 50", 409)
@@ -252,7 +252,7 @@ class Iam(Service):
     def CreatePolicy(self, req, ctx):
         path = req.get("Path") or "/"
         arn = f"arn:aws:iam::{ctx.account}:policy{path}{req['PolicyName']}"
-        if arn in self.policies:
+        if arn.lower() in {a.lower() for a in self.policies}:
             raise AwsError("EntityAlreadyExists", f"A policy called {req['PolicyName']} already exists. "
                            "Duplicate names are not allowed.", 409)
         doc = self._check_doc(req["PolicyDocument"], False)

@@ -346,6 +346,7 @@ class S3(Service):
         md5 = req.get("ContentMD5")
         if md5 is not None and md5 != base64.b64encode(hashlib.md5(body).digest()).decode():
             raise _bad_digest()
+        self._check_checksum(ctx)        # x-amz-checksum-* headers (or aws-chunked trailers)
         etag = '"' + hashlib.md5(body).hexdigest() + '"'
         vid = self._new_version_id(b)
         self._store(b, req["Key"], {"VersionId": vid, "body": body, "ETag": etag, "marker": False,
@@ -398,7 +399,7 @@ class S3(Service):
                     raise AwsError("InvalidRange", "The requested range is not satisfiable", 416)
                 body = body[lo:hi + 1]
                 out["ContentRange"] = f"bytes {lo}-{hi}/{n}"
-                out["StatusCode"] = 206
+                out["__status__"] = 206
         out["ContentLength"] = len(body)
         out["Body"] = body
         return out

@@ -1,10 +1,13 @@
 """Secrets Manager: secrets with versions and stages, scheduled deletion and restore,
 ClientRequestToken idempotency, GetRandomPassword."""
 
+import re
+
 from ..core import AwsError, Service
 from ..util import map_to_tags, paginate, rand_chars, tags_to_map, utcnow
 
 PUNCT = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+NAME_RX = re.compile(r"[A-Za-z0-9/_+=.@!-]+")
 DAY = 86400
 
 
@@ -91,6 +94,9 @@ class SecretsManager(Service):
     # -- operations ----------------------------------------------------------------------
     def CreateSecret(self, req, ctx):
         name = req["Name"]
+        if not NAME_RX.fullmatch(name):
+            raise AwsError("ValidationException", "Invalid name. Must be a valid name containing "
+                           "alphanumeric characters, or any of the following: -/_+=.@!", 400)
         has_value = self._value_args(req)
         token = req.get("ClientRequestToken")
         existing = self._find(name, ctx.region)
@@ -141,7 +147,12 @@ class SecretsManager(Service):
         page, nxt = paginate(items, req.get("NextToken"), req.get("MaxResults"))
         if page is None:
             raise AwsError("InvalidNextTokenException", "The NextToken value is invalid.", 400)
-        return {"SecretList": [self._describe(s) for s in page], "NextToken": nxt}
+        out = []
+        for s in page:
+            d = self._describe(s)
+            d["SecretVersionsToStages"] = d.pop("VersionIdsToStages")    # its name in a list entry
+            out.append(d)
+        return {"SecretList": out, "NextToken": nxt}
 
     def GetSecretValue(self, req, ctx):
         s = self._get(ctx, req["SecretId"])
@@ -206,7 +217,6 @@ class SecretsManager(Service):
         if window is not None and not 7 <= window <= 30:
             raise AwsError("InvalidParameterException", "The RecoveryWindowInDays value must be between "
                            "7 and 30 days (inclusive).", 400)
-        now = self.world.clock.now()
         if force:
             del self.secrets[(s["region"], s["Name"])]
             return {"ARN": s["ARN"], "Name": s["Name"], "DeletionDate": utcnow(self.world)}

@@ -71,7 +71,11 @@ class ServiceDiscovery(Service):
             if name == "UPDATE_DATE":
                 if cond != "BETWEEN":
                     raise AwsError("InvalidInput", "UPDATE_DATE supports only BETWEEN")
-                lo, hi = (float(v) for v in values)
+                try:
+                    lo, hi = (float(v) for v in values)
+                except ValueError:
+                    raise AwsError("InvalidInput",
+                                   "UPDATE_DATE values must be epoch seconds") from None
                 ops = [o for o in ops if lo <= self._op_status(o)[1] <= hi]
                 continue
             if cond not in ("EQ", "IN"):

@@ -3,7 +3,7 @@
 import datetime
 
 from ..core import AwsError, Service
-from ..util import UTC, rand_chars, utcnow
+from ..util import UTC, rand_chars
 
 
 class Sts(Service):

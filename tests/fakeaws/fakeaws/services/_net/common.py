@@ -149,9 +149,9 @@ MALFORMED = {"vpc": "InvalidVpcID.Malformed", "subnet": "InvalidSubnetID.Malform
 
 
 def check_id(rid, prefix):
-    """EC2 answers a `.Malformed` code for an id that cannot be one (prefix plus 8 or 17
-    hex digits) before it looks anything up."""
-    if not re.fullmatch(prefix + r"-([0-9a-f]{8}|[0-9a-f]{17})", rid or ""):
+    """EC2 answers a `.Malformed` code for an id that cannot be one (not its prefix and
+    hex digits) before it looks anything up; a well-formed unknown id is `.NotFound`."""
+    if not re.fullmatch(prefix + r"-[0-9a-f]{1,32}", rid or ""):
         raise AwsError(MALFORMED[prefix], f'Invalid id: "{rid}" (expecting "{prefix}-...")')
 
 

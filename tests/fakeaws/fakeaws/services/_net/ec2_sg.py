@@ -218,6 +218,9 @@ class SecurityGroupMixin:
             parse_cidr_loose(r.get("CidrIpv6", ""), "cidrIpv6")
             specs.append((base, {"CidrIpv6": r["CidrIpv6"]}, r.get("Description")))
         for r in perm.get("PrefixListIds") or []:
+            if not r.get("PrefixListId"):
+                raise AwsError("MissingParameter",
+                               "The request must contain the parameter prefixListId")
             specs.append((base, {"PrefixListId": r["PrefixListId"]}, r.get("Description")))
         for r in perm.get("UserIdGroupPairs") or []:
             ref = self._sg_by_ref({"GroupId": r.get("GroupId"),

@@ -478,6 +478,20 @@ class VpcMixin:
                                "belong to different networks")
         elif "NetworkInterfaceId" in targets:
             self._eni(targets["NetworkInterfaceId"])
+        else:
+            # kinds of target this fake does not model: none of them can exist
+            key, value = next(iter(targets.items()))
+            code, kind = {
+                "VpcPeeringConnectionId": ("InvalidVpcPeeringConnectionID.NotFound",
+                                           "vpcPeeringConnection"),
+                "TransitGatewayId": ("InvalidTransitGatewayID.NotFound", "transitGateway"),
+                "EgressOnlyInternetGatewayId": ("InvalidGatewayID.NotFound", "gateway"),
+                "InstanceId": ("InvalidInstanceID.NotFound", "instance"),
+                "VpcEndpointId": ("InvalidVpcEndpointId.NotFound", "vpcEndpoint"),
+                "LocalGatewayId": ("InvalidLocalGatewayID.NotFound", "localGateway"),
+                "CarrierGatewayId": ("InvalidCarrierGatewayID.NotFound", "carrierGateway"),
+            }[key]
+            raise AwsError(code, f"The {kind} ID '{value}' does not exist")
         return targets
 
     def CreateRoute(self, req, ctx):

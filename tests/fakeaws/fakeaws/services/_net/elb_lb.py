@@ -340,7 +340,11 @@ class LoadBalancerMixin:
             out["ProtocolVersion"] = tg["version"]
         return {k: v for k, v in out.items() if v is not None}
 
-    def _health_check(self, req, base, protocol):
+    def _health_check(self, req, base, protocol, ttype="ip"):
+        if req.get("HealthCheckEnabled") is False and ttype != "lambda":
+            raise AwsError("ValidationError",
+                           f"Health checks cannot be disabled for target groups with target "
+                           f"type '{ttype}'")
         hc = dict(base)
         for k in ("HealthCheckProtocol", "HealthCheckPort", "HealthCheckEnabled",
                   "HealthCheckPath", "HealthCheckIntervalSeconds", "HealthCheckTimeoutSeconds",
@@ -396,7 +400,7 @@ class LoadBalancerMixin:
                 "UnhealthyThresholdCount": 2, "HealthCheckPath": None, "Matcher": None}
         if hproto in ("HTTP", "HTTPS"):
             base["HealthCheckPath"], base["Matcher"] = "/", {"HttpCode": "200"}
-        hc = self._health_check(req, base, protocol)
+        hc = self._health_check(req, base, protocol, ttype)
         settings = (protocol, port, vpc_id, ttype, tuple(sorted((k, str(v)) for k, v in hc.items())))
         for tg in self.tgs.values():
             if tg["name"] == name and tg["region"] == ctx.region:
@@ -417,7 +421,7 @@ class LoadBalancerMixin:
 
     def ModifyTargetGroup(self, req, ctx):
         tg = self._tg(req["TargetGroupArn"])
-        tg["hc"] = self._health_check(req, tg["hc"], tg["protocol"])
+        tg["hc"] = self._health_check(req, tg["hc"], tg["protocol"], tg["type"])
         return {"TargetGroups": [self._render_tg(tg)]}
 
     def DescribeTargetGroups(self, req, ctx):

@@ -1,0 +1,125 @@
+/*
+ * Rollouts of a running ECS service: derive a new task-definition revision from the
+ * service's current one (only the image/tag/environment asked change), register it,
+ * update the service (rolling with the circuit breaker and rollback always on, or ECS's
+ * native blue/green, canary, linear), then watch the deployment until it ends and decide
+ * the outcome exactly: success only when the new deployment completed with the new
+ * revision serving; rolled back with the reasons ECS gave (service events, stopped tasks,
+ * target health); timeout naming what it waited for.
+ */
+#ifndef ECSDEPLOY_DEPLOY_H
+#define ECSDEPLOY_DEPLOY_H
+
+#include <stddef.h>
+
+#include "aws.h"
+
+/* The service tag each deploy writes: the task definition the service ran before. */
+#define DEPLOY_PREVIOUS_TAG "ecsdeploy:previous-task-definition"
+
+typedef enum {
+    DEPLOY_OK = 0,
+    DEPLOY_ROLLED_BACK, /* ECS rolled the deployment back (or stopped it) */
+    DEPLOY_TIMEOUT,     /* gave up waiting; the deployment is left to ECS (or stopped) */
+    DEPLOY_FAILED,      /* an AWS call failed or the service cannot be deployed */
+    DEPLOY_STARTED      /* --no-wait: registered and updated, not watched */
+} deploy_outcome;
+
+/* One progress report: `phase` is "register", "update", "rolling", a lifecycle stage
+ * ("SCALE_UP", ...), "rollback", "done"; msg a one-line description. Called from the
+ * deploying thread (callers serialise output themselves). */
+typedef void (*deploy_progress_fn)(void *ud, const char *service, const char *phase,
+                                   const char *msg);
+
+typedef struct {
+    const char *cluster;            /* required */
+    const char *service;            /* required */
+    const char *image;              /* new image of the container, or NULL */
+    const char *tag;                /* new tag (repository kept), or NULL */
+    const char *container;          /* NULL: the first container */
+    const char *const *env;         /* "K=V" to set in the container */
+    size_t nenv;
+    const char *task_definition;    /* deploy this existing revision as is (rollback);
+                                       image/tag/env are then ignored */
+    const char *strategy;           /* "ROLLING", "BLUE_GREEN", "CANARY", "LINEAR"; NULL:
+                                       keep the service's */
+    int min_healthy_percent;        /* -1: keep the service's */
+    int max_percent;                /* -1: keep */
+    int bake_minutes;               /* -1: keep the service's, else 5 */
+    double canary_percent;          /* 0: 10 */
+    int canary_bake_minutes;        /* -1: 5 */
+    double step_percent;            /* 0: 10 */
+    int step_bake_minutes;          /* -1: 1 */
+    double timeout_s;               /* > 0 */
+    double poll_s;                  /* > 0 */
+    int no_wait;
+    int rollback_on_timeout;
+    deploy_progress_fn progress;    /* may be NULL */
+    void *ud;
+} deploy_request;
+
+#define DEPLOY_REQUEST_INIT                                                               \
+    {.min_healthy_percent = -1, .max_percent = -1, .bake_minutes = -1,                    \
+     .canary_bake_minutes = -1, .step_bake_minutes = -1, .timeout_s = 900, .poll_s = 5}
+
+typedef struct {
+    deploy_outcome outcome;
+    char *previous_task_definition; /* ARN the service ran before, or NULL */
+    char *task_definition;          /* ARN deployed, or NULL */
+    char *image;                    /* the new image of the container, or NULL */
+    char *service_deployment;       /* ARN of the service deployment watched, or NULL */
+    char *strategy;                 /* "ROLLING", ... */
+    char *message;                  /* one line: what happened (always set after run) */
+    char **reasons;                 /* why it failed: AWS's own words, deduplicated */
+    size_t nreasons;
+} deploy_result;
+
+void deploy_result_free(deploy_result *r);
+/* Append a reason (copied) unless the same text is already there. */
+void deploy_result_add_reason(deploy_result *r, const char *reason);
+
+/* Deploy one service and (unless no_wait) watch it to the end. Returns 0 when the outcome
+ * is DEPLOY_OK or DEPLOY_STARTED, else -1; *out is always filled (deploy_result_free). */
+int deploy_run(aws_client *c, const deploy_request *req, deploy_result *out);
+
+/* Roll a service back: a deployment in progress is stopped with ROLLBACK and watched to
+ * its end (DEPLOY_OK when the rollback succeeded); otherwise the revision recorded in
+ * DEPLOY_PREVIOUS_TAG is deployed as in deploy_run. req->image/tag/env are ignored. */
+int deploy_rollback(aws_client *c, const deploy_request *req, deploy_result *out);
+
+/* ---- image references (pure) ---------------------------------------------------- */
+
+/* The repository of an image reference: "reg:5000/app/web:1.2@sha256:.." gives
+ * "reg:5000/app/web". New string (free). */
+char *deploy_image_repository(const char *ref);
+/* The reference with its tag (and digest) replaced by tag. New string (free). */
+char *deploy_image_with_tag(const char *ref, const char *tag);
+/* 0 when tag is a valid Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}), else -1. */
+int deploy_check_tag(const char *tag);
+/* "ROLLING", "BLUE_GREEN", "CANARY", "LINEAR" for "rolling", "blue-green", "canary",
+ * "linear" (also the upper-case names); NULL otherwise. Static string. */
+const char *deploy_strategy_from_flag(const char *flag);
+
+/* ---- history ------------------------------------------------------------------------ */
+
+typedef struct {
+    char *arn;
+    double created_at, finished_at;
+    char *status;               /* SUCCESSFUL, ROLLBACK_SUCCESSFUL, ... */
+    char *task_definition;      /* revision's task definition ARN, or NULL */
+    char *image;                /* first container image, or NULL */
+    char *strategy;             /* deployment configuration strategy, or NULL */
+    char *reason;               /* status or rollback reason, or NULL */
+} deploy_history_item;
+
+typedef struct {
+    deploy_history_item *items;
+    size_t n;
+} deploy_history;
+
+void deploy_history_free(deploy_history *h);
+/* The service's recent deployments, newest first (at most max). */
+int deploy_history_get(aws_client *c, const char *cluster, const char *service, size_t max,
+                       deploy_history *out, aws_error *err);
+
+#endif

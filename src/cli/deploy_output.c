@@ -1,0 +1,169 @@
+/* Shared by deploy, rollback and history: the cluster, the client, progress and results. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli_session.h"
+#include "deploy_cli.h"
+#include "spec_names.h"
+#include "xalloc.h"
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_target *t)
+{
+    memset(t, 0, sizeof *t);
+    t->poll_s = 5;
+    const char *poll = getenv("ECSDEPLOY_POLL_SECONDS");
+    if (poll && atof(poll) > 0)
+        t->poll_s = atof(poll);
+    int want_stack = g->stack_file || (!cluster_flag && access("ecsdeploy.yml", F_OK) == 0);
+    if (!cluster_flag && !want_stack)
+        return cli_usage_error("no cluster: name it with --cluster NAME, or give the stack "
+                               "file with -f FILE");
+    if (want_stack) {
+        int rc = cli_load_stack(g, &t->stack);
+        if (rc != EXIT_OK)
+            return rc;
+    }
+    t->cluster = cluster_flag ? xstrdup(cluster_flag) : spec_name_cluster(t->stack->name);
+    aws_client_options o = {.profile = g->profile,
+                            .region = g->region ? g->region : t->stack ? t->stack->region : NULL,
+                            .endpoint_url = g->endpoint_url,
+                            .debug = g->debug};
+    aws_error err;
+    if (aws_client_new(&o, &t->aws, &err) != 0) {
+        cli_print_aws_error(NULL, &err);
+        return cli_aws_error_exit(&err);
+    }
+    aws_credentials cr = {0};
+    if (aws_client_credentials(t->aws, &cr, &err) != 0) {
+        cli_print_aws_error(NULL, &err);
+        return cli_aws_error_exit(&err);
+    }
+    aws_credentials_free(&cr);
+    return EXIT_OK;
+}
+
+void deploy_cli_close(deploy_cli_target *t)
+{
+    if (t->aws)
+        aws_client_free(t->aws);
+    spec_free(t->stack);
+    free(t->cluster);
+    memset(t, 0, sizeof *t);
+}
+
+void deploy_cli_printer_init(deploy_cli_printer *p, const cli_globals *g)
+{
+    p->g = g;
+    p->t0 = mono();
+    pthread_mutex_init(&p->lock, NULL);
+}
+
+void deploy_cli_printer_destroy(deploy_cli_printer *p)
+{
+    pthread_mutex_destroy(&p->lock);
+}
+
+static double elapsed(const deploy_cli_printer *p)
+{
+    return (double)(long)((mono() - p->t0) * 10) / 10;
+}
+
+static void print_json(cJSON *o)
+{
+    char *s = cJSON_PrintUnformatted(o);
+    printf("%s\n", s);
+    fflush(stdout);
+    free(s);
+    cJSON_Delete(o);
+}
+
+void deploy_cli_progress(void *ud, const char *service, const char *phase, const char *msg)
+{
+    deploy_cli_printer *p = ud;
+    pthread_mutex_lock(&p->lock);
+    if (p->g->output == OUTPUT_JSON) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "event", "progress");
+        cJSON_AddStringToObject(o, "service", service);
+        cJSON_AddStringToObject(o, "phase", phase);
+        cJSON_AddStringToObject(o, "message", msg);
+        cJSON_AddNumberToObject(o, "elapsed", elapsed(p));
+        print_json(o);
+    } else {
+        printf("[%6.1fs] %s: %s\n", elapsed(p), service, msg);
+        fflush(stdout);
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
+static const char *outcome_name(deploy_outcome o)
+{
+    switch (o) {
+    case DEPLOY_OK: return "ok";
+    case DEPLOY_ROLLED_BACK: return "rolled_back";
+    case DEPLOY_TIMEOUT: return "timeout";
+    case DEPLOY_FAILED: return "failed";
+    case DEPLOY_STARTED: return "started";
+    }
+    return "?";
+}
+
+static void add_str(cJSON *o, const char *k, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const deploy_result *r)
+{
+    pthread_mutex_lock(&p->lock);
+    if (p->g->output == OUTPUT_JSON) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "event", "result");
+        cJSON_AddStringToObject(o, "service", service);
+        cJSON_AddStringToObject(o, "outcome", outcome_name(r->outcome));
+        add_str(o, "task_definition", r->task_definition);
+        add_str(o, "previous_task_definition", r->previous_task_definition);
+        add_str(o, "image", r->image);
+        add_str(o, "strategy", r->strategy);
+        add_str(o, "service_deployment", r->service_deployment);
+        add_str(o, "message", r->message);
+        cJSON *rs = cJSON_AddArrayToObject(o, "reasons");
+        for (size_t i = 0; i < r->nreasons; i++)
+            cJSON_AddItemToArray(rs, cJSON_CreateString(r->reasons[i]));
+        print_json(o);
+    } else {
+        static const char *const mark[] = {"ok", "ROLLED BACK", "TIMEOUT", "FAILED", "started"};
+        FILE *f = r->outcome == DEPLOY_OK || r->outcome == DEPLOY_STARTED ? stdout : stderr;
+        fflush(stdout);
+        fprintf(f, "%s: %s: %s\n", service, mark[r->outcome], r->message ? r->message : "");
+        for (size_t i = 0; i < r->nreasons; i++)
+            fprintf(f, "  reason: %s\n", r->reasons[i]);
+        fflush(f);
+    }
+    pthread_mutex_unlock(&p->lock);
+}
+
+int deploy_cli_exit_code(deploy_outcome o)
+{
+    switch (o) {
+    case DEPLOY_OK:
+    case DEPLOY_STARTED: return EXIT_OK;
+    case DEPLOY_ROLLED_BACK: return EXIT_ROLLED_BACK;
+    default: return EXIT_AWS;
+    }
+}

@@ -1,0 +1,82 @@
+/* Image references, strategy names and the result struct: pure helpers of deploy. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "deploy.h"
+#include "xalloc.h"
+
+/* Length of the repository part: up to a tag's ':' after the last '/' or up to '@'. */
+static size_t repo_len(const char *ref)
+{
+    size_t n = strcspn(ref, "@");
+    const char *slash = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (ref[i] == '/')
+            slash = ref + i;
+    const char *start = slash ? slash + 1 : ref;
+    const char *colon = memchr(start, ':', n - (size_t)(start - ref));
+    return colon ? (size_t)(colon - ref) : n;
+}
+
+char *deploy_image_repository(const char *ref)
+{
+    return xstrndup(ref, repo_len(ref));
+}
+
+char *deploy_image_with_tag(const char *ref, const char *tag)
+{
+    return xasprintf("%.*s:%s", (int)repo_len(ref), ref, tag);
+}
+
+int deploy_check_tag(const char *tag)
+{
+    size_t n = tag ? strlen(tag) : 0;
+    if (n == 0 || n > 128)
+        return -1;
+    if (!isalnum((unsigned char)tag[0]) && tag[0] != '_')
+        return -1;
+    for (size_t i = 1; i < n; i++)
+        if (!isalnum((unsigned char)tag[i]) && !strchr("_.-", tag[i]))
+            return -1;
+    return 0;
+}
+
+const char *deploy_strategy_from_flag(const char *flag)
+{
+    static const char *const map[][3] = {{"rolling", "ROLLING", "ROLLING"},
+                                         {"blue-green", "BLUE_GREEN", "BLUE_GREEN"},
+                                         {"canary", "CANARY", "CANARY"},
+                                         {"linear", "LINEAR", "LINEAR"}};
+    for (size_t i = 0; flag && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(flag, map[i][0]) == 0 || strcmp(flag, map[i][1]) == 0)
+            return map[i][2];
+    return NULL;
+}
+
+void deploy_result_add_reason(deploy_result *r, const char *reason)
+{
+    if (!reason || !*reason)
+        return;
+    for (size_t i = 0; i < r->nreasons; i++)
+        if (strcmp(r->reasons[i], reason) == 0)
+            return;
+    r->reasons = xrealloc(r->reasons, (r->nreasons + 1) * sizeof *r->reasons);
+    r->reasons[r->nreasons++] = xstrdup(reason);
+}
+
+void deploy_result_free(deploy_result *r)
+{
+    if (!r)
+        return;
+    free(r->previous_task_definition);
+    free(r->task_definition);
+    free(r->image);
+    free(r->service_deployment);
+    free(r->strategy);
+    free(r->message);
+    for (size_t i = 0; i < r->nreasons; i++)
+        free(r->reasons[i]);
+    free(r->reasons);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,122 @@
+/* deploy_rollback: stop a deployment in progress with ROLLBACK, or deploy the revision
+ * recorded before the last deploy. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "deploy_internal.h"
+#include "xalloc.h"
+
+static int in_progress(const char *st)
+{
+    return st && (strcmp(st, "PENDING") == 0 || strcmp(st, "IN_PROGRESS") == 0);
+}
+
+/* The task definition a service revision runs (NULL when unknown). New string. */
+static char *revision_task_definition(aws_client *c, const char *rev)
+{
+    ecs_service_revisions rv = {0};
+    aws_error err;
+    char *td = NULL;
+    if (rev && ecs_describe_service_revisions(c, &rev, 1, &rv, &err) == 0 && rv.n &&
+        rv.items[0].task_definition)
+        td = xstrdup(rv.items[0].task_definition);
+    ecs_service_revisions_free(&rv);
+    return td;
+}
+
+/* Stop the running deployment with ROLLBACK and watch the rollback to its end. */
+static int stop_and_watch(aws_client *c, const deploy_request *q,
+                          const ecs_service_deployment *d, deploy_result *r)
+{
+    aws_error err;
+    r->service_deployment = xstrdup(d->arn);
+    r->previous_task_definition = revision_task_definition(c, d->target_revision_arn);
+    time_t started = time(NULL);
+    if (ecs_stop_service_deployment(c, d->arn, "ROLLBACK", &err) != 0)
+        return deploy_fail_(r, "stopping the deployment in progress", &err);
+    deploy_note_(q, "rollback", "deployment in progress stopped with ROLLBACK");
+    double deadline = deploy_now_() + q->timeout_s;
+    char last[64] = "";
+    for (;;) {
+        ecs_service_deployments sd = {0};
+        const char *arn = d->arn;
+        if (ecs_describe_service_deployments(c, &arn, 1, &sd, &err) != 0 || sd.n == 0) {
+            ecs_service_deployments_free(&sd);
+            return deploy_fail_(r, "watching the rollback", &err);
+        }
+        const ecs_service_deployment *x = &sd.items[0];
+        const char *st = x->status ? x->status : "";
+        if (strcmp(st, last) != 0) {
+            deploy_note_(q, "rollback", "service deployment %s", st);
+            snprintf(last, sizeof last, "%s", st);
+        }
+        int ok = strcmp(st, "ROLLBACK_SUCCESSFUL") == 0;
+        int bad = strcmp(st, "ROLLBACK_FAILED") == 0 || strcmp(st, "STOPPED") == 0 ||
+                  strcmp(st, "SUCCESSFUL") == 0;
+        if (ok || bad) {
+            r->task_definition = revision_task_definition(c, x->rollback_revision_arn);
+            r->outcome = ok ? DEPLOY_OK : DEPLOY_ROLLED_BACK;
+            r->message = xasprintf(ok ? "rolled back to %s" : "the rollback did not succeed (%s)",
+                                   ok ? (r->task_definition ? r->task_definition : "the previous revision") : st);
+            deploy_result_add_reason(r, x->status_reason);
+            deploy_result_add_reason(r, x->rollback_reason);
+            (void)started;
+            ecs_service_deployments_free(&sd);
+            return ok ? 0 : -1;
+        }
+        ecs_service_deployments_free(&sd);
+        if (deploy_now_() >= deadline) {
+            r->outcome = DEPLOY_TIMEOUT;
+            r->message = xasprintf("timed out after %.0fs waiting for the rollback to finish "
+                                   "(service deployment %s)", q->timeout_s, st);
+            return -1;
+        }
+        deploy_sleep_(q->poll_s);
+    }
+}
+
+int deploy_rollback(aws_client *c, const deploy_request *q, deploy_result *r)
+{
+    memset(r, 0, sizeof *r);
+    aws_error err;
+    ecs_service_deployments d = {0};
+    if (ecs_list_service_deployments(c, q->cluster, q->service, NULL, 0, &d, &err) != 0)
+        return deploy_fail_(r, "listing the service's deployments", &err);
+    for (size_t i = 0; i < d.n; i++)
+        if (in_progress(d.items[i].status)) {
+            int rc = stop_and_watch(c, q, &d.items[i], r);
+            ecs_service_deployments_free(&d);
+            return rc;
+        }
+    ecs_service_deployments_free(&d);
+
+    ecs_service s;
+    int found = 0;
+    if (ecs_describe_service(c, q->cluster, q->service, &s, &found, &err) != 0)
+        return deploy_fail_(r, "reading the service", &err);
+    if (!found) {
+        r->outcome = DEPLOY_FAILED;
+        r->message = xasprintf("service %s not found in cluster %s", q->service, q->cluster);
+        return -1;
+    }
+    const char *prev = svc_tags_get(&s.tags, DEPLOY_PREVIOUS_TAG);
+    char *td = prev ? xstrdup(prev) : NULL;
+    ecs_service_free(&s);
+    if (!td) {
+        r->outcome = DEPLOY_FAILED;
+        r->message = xasprintf("service %s has no previous revision recorded (tag %s): deploy "
+                               "a revision with 'ecsdeploy deploy' first", q->service,
+                               DEPLOY_PREVIOUS_TAG);
+        return -1;
+    }
+    deploy_request q2 = *q;
+    q2.task_definition = td;
+    q2.image = q2.tag = NULL;
+    q2.nenv = 0;
+    deploy_note_(q, "rollback", "no deployment in progress; deploying the previous revision %s",
+                 td);
+    int rc = deploy_run(c, &q2, r);
+    free(td);
+    return rc;
+}

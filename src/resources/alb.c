@@ -1,0 +1,283 @@
+/*
+ * Application load balancers: STACK-LB, internet-facing or internal, in the subnets of
+ * its tier with its own security group (sg/lb-LB), waited for until active; the idle
+ * timeout attribute. Found by name prefix and tags.
+ *
+ * Properties: name, scheme, subnets and security_groups (used at creation), idle_timeout;
+ * actual ones add arn, dns_name, state.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "elb_common.h"
+#include "spec_names.h"
+#include "xalloc.h"
+
+#define IDLE_KEY "idle_timeout.timeout_seconds"
+
+static cJSON *tier_subnets(res_graph *g, res_node *n, spec_tier tier)
+{
+    const char *prefix = tier == SPEC_TIER_PUBLIC ? "subnet/public-" : "subnet/private-";
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < g->n; i++)
+        if (strncmp(g->nodes[i]->id, prefix, strlen(prefix)) == 0 && g->nodes[i]->desired) {
+            cJSON_AddItemToArray(a, res_ref(g->nodes[i]->id, "id"));
+            res_node_depend(n, g->nodes[i]);
+        }
+    return a;
+}
+
+static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < s->nload_balancers; i++) {
+        const spec_load_balancer *lb = &s->load_balancers[i];
+        char *name = spec_name_load_balancer(s->name, lb->name);
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "name", name);
+        cJSON_AddStringToObject(d, "scheme", lb->internal ? "internal" : "internet-facing");
+        char *label = xasprintf("%s load balancer %s", lb->internal ? "internal" : "internet-facing", name);
+        res_node *n = res_graph_add(g, &res_alb, lb->name, label, d);
+        n->spec = lb;
+        cJSON_AddItemToObject(d, "subnets", tier_subnets(g, n, lb->tier));
+        char *sg = xasprintf("sg/lb-%s", lb->name);
+        cJSON *groups = cJSON_AddArrayToObject(d, "security_groups");
+        cJSON_AddItemToArray(groups, res_ref(sg, "id"));
+        res_node_depend(n, res_graph_find(g, sg));
+        /* the rules into its group, and a way out to the internet when public */
+        char *rules = xasprintf("sg_rules/lb-%s", lb->name);
+        res_node_depend(n, res_graph_find(g, rules));
+        if (!lb->internal) {
+            res_node_depend(n, res_graph_find(g, "igw/main"));
+            res_node_depend(n, res_graph_find(g, "route_table/public"));
+        }
+        cJSON_AddNumberToObject(d, "idle_timeout", lb->idle_timeout);
+        free(rules);
+        free(sg);
+        free(label);
+        free(name);
+    }
+    return 0;
+}
+
+static cJSON *props_of(const elbv2_lb *lb, const svc_tags *attrs)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", lb->name);
+    cJSON_AddStringToObject(p, "scheme", lb->scheme);
+    cJSON *subnets = cJSON_AddArrayToObject(p, "subnets");
+    for (size_t i = 0; i < lb->nzones; i++)
+        cJSON_AddItemToArray(subnets, cJSON_CreateString(lb->zones[i].subnet_id));
+    cJSON *groups = cJSON_AddArrayToObject(p, "security_groups");
+    for (size_t i = 0; i < lb->security_groups.n; i++)
+        cJSON_AddItemToArray(groups, cJSON_CreateString(lb->security_groups.items[i]));
+    const char *idle = attrs ? svc_tags_get(attrs, IDLE_KEY) : NULL;
+    if (idle)
+        cJSON_AddNumberToObject(p, "idle_timeout", atoi(idle));
+    cJSON_AddStringToObject(p, "arn", lb->arn);
+    cJSON_AddStringToObject(p, "dns_name", lb->dns_name);
+    cJSON_AddStringToObject(p, "state", lb->state);
+    return p;
+}
+
+typedef struct {
+    res_ctx *ctx;
+    elbv2_lbs *lbs;
+    char **ids;
+    res_found_list *out;
+    pthread_mutex_t lock;
+} discovery;
+
+static int discover_one(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    if (!d->ids[i])
+        return 0;
+    svc_tags attrs = {0};
+    int rc = elbv2_describe_load_balancer_attributes(d->ctx->aws, d->lbs->items[i].arn, &attrs, err);
+    if (rc == 0) {
+        pthread_mutex_lock(&d->lock);
+        res_found_add(d->out, d->ids[i], d->lbs->items[i].arn, props_of(&d->lbs->items[i], &attrs));
+        pthread_mutex_unlock(&d->lock);
+    } else if (elbres_gone(err)) {
+        rc = 0;
+    }
+    svc_tags_free(&attrs);
+    return rc;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    elbv2_lbs lbs;
+    if (elbres_stack_lbs(ctx, &lbs, err) != 0)
+        return -1;
+    const char **arns = xcalloc(lbs.n + 1, sizeof *arns);
+    for (size_t i = 0; i < lbs.n; i++)
+        arns[i] = lbs.items[i].arn;
+    char **ids = NULL;
+    int rc = elbres_owned(ctx, arns, lbs.n, &ids, err);
+    if (rc == 0) {
+        discovery d = {.ctx = ctx, .lbs = &lbs, .ids = ids, .out = out};
+        pthread_mutex_init(&d.lock, NULL);
+        rc = res_parallel(lbs.n, 8, discover_one, &d, err);
+        pthread_mutex_destroy(&d.lock);
+    }
+    elbres_ids_free(ids, lbs.n);
+    free(arns);
+    elbv2_lbs_free(&lbs);
+    return rc;
+}
+
+static int describe_one(res_ctx *ctx, const char *arn, elbv2_lb *out, aws_error *err)
+{
+    const char *arns[] = {arn, NULL};
+    elbv2_lbs l = {0};
+    if (elbv2_describe_load_balancers(ctx->aws, arns, NULL, 0, &l, err) != 0)
+        return -1;
+    if (l.n == 0) {
+        elbv2_lbs_free(&l);
+        aws_error_set(err, AWS_ERR_SERVICE, "LoadBalancerNotFound", "load balancer %s not found", arn);
+        return -1;
+    }
+    *out = l.items[0];
+    for (size_t i = 1; i < l.n; i++)
+        elbv2_lb_free(&l.items[i]);
+    free(l.items);
+    return 0;
+}
+
+static int poll_active(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    (void)ud;
+    elbv2_lb lb = {0};
+    if (describe_one(ctx, n->physical_id, &lb, err) != 0)
+        return -1;
+    int rc = 0;
+    snprintf(status, len, "%s%s%s", lb.state, *lb.state_reason ? ": " : "", lb.state_reason);
+    if (strcmp(lb.state, "active") == 0) {
+        rc = 1;
+    } else if (strcmp(lb.state, "failed") == 0) {
+        aws_error_set(err, AWS_ERR_SERVICE, "LoadBalancerFailed", "load balancer %s failed: %s",
+                      lb.name, *lb.state_reason ? lb.state_reason : "no reason given");
+        rc = -1;
+    }
+    elbv2_lb_free(&lb);
+    return rc;
+}
+
+/* Set the attributes, then record what AWS has. */
+static int settle(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    char idle[16];
+    snprintf(idle, sizeof idle, "%d", cJSON_GetObjectItem(n->desired, "idle_timeout")->valueint);
+    svc_tags want = {0}, now = {0};
+    svc_tags_add(&want, IDLE_KEY, idle);
+    int rc = elbv2_modify_load_balancer_attributes(ctx->aws, n->physical_id, &want, &now, err);
+    elbv2_lb lb = {0};
+    if (rc == 0)
+        rc = describe_one(ctx, n->physical_id, &lb, err);
+    if (rc == 0)
+        res_node_set(ctx, n, lb.arn, props_of(&lb, &now));
+    elbv2_lb_free(&lb);
+    svc_tags_free(&want);
+    svc_tags_free(&now);
+    return rc;
+}
+
+static const char **string_list(const cJSON *a)
+{
+    int n = cJSON_GetArraySize(a);
+    const char **l = xcalloc((size_t)n + 1, sizeof *l);
+    for (int i = 0; i < n; i++)
+        l[i] = cJSON_GetArrayItem(a, i)->valuestring;
+    return l;
+}
+
+static int create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const char *scheme = cJSON_GetObjectItem(n->desired, "scheme")->valuestring;
+    const char **subnets = string_list(cJSON_GetObjectItem(n->desired, "subnets"));
+    const char **groups = string_list(cJSON_GetObjectItem(n->desired, "security_groups"));
+    svc_tags tags;
+    res_tags_list(ctx, n, &tags);
+    elbv2_lb_in in = {.name = cJSON_GetObjectItem(n->desired, "name")->valuestring,
+                      .subnets = subnets, .security_groups = groups, .scheme = scheme,
+                      .tags = &tags};
+    elbv2_lb lb = {0};
+    /* the same name with the same settings answers with the existing balancer */
+    int rc = elbv2_create_load_balancer(ctx->aws, &in, &lb, err);
+    svc_tags_free(&tags);
+    free(subnets);
+    free(groups);
+    if (rc != 0) {
+        if (strcmp(err->code, "InvalidSubnet") == 0 && strcmp(scheme, "internet-facing") == 0)
+            aws_error_prefix(err, "an internet-facing load balancer needs an internet gateway "
+                                  "attached to its VPC (or make it `internal: true`): ");
+        return -1;
+    }
+    res_node_set(ctx, n, lb.arn, props_of(&lb, NULL));
+    elbv2_lb_free(&lb);
+    if (res_wait(ctx, n, RES_CREATE, "the load balancer to become active", poll_active, NULL,
+                 err) != 0) {
+        if (strcmp(err->code, "WaitTimeout") == 0 && strcmp(scheme, "internet-facing") == 0)
+            aws_error_prefix(err, "an internet-facing load balancer never becomes active in a "
+                                  "VPC without an internet gateway: ");
+        return -1;
+    }
+    return settle(ctx, n, err);
+}
+
+static int update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    return settle(ctx, n, err);
+}
+
+static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    (void)ud;
+    elbv2_lb lb = {0};
+    if (describe_one(ctx, n->physical_id, &lb, err) != 0)
+        return elbres_gone(err) ? 1 : -1;
+    snprintf(status, len, "still %s", lb.state);
+    elbv2_lb_free(&lb);
+    return 0;
+}
+
+static int remove_lb(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    if (elbv2_delete_load_balancer(ctx->aws, n->physical_id, err) != 0 && !elbres_gone(err))
+        return -1;
+    return res_wait(ctx, n, RES_DELETE, "the load balancer to be gone", poll_gone, NULL, err);
+}
+
+static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
+{
+    elbv2_lb lb = {0};
+    if (describe_one(ctx, n->physical_id, &lb, err) != 0)
+        return -1;
+    cJSON_AddStringToObject(out, "state", lb.state);
+    cJSON_AddStringToObject(out, "dns_name", lb.dns_name);
+    if (strcmp(lb.state, "active") != 0)
+        cJSON_AddBoolToObject(out, "healthy", 0);
+    elbv2_lb_free(&lb);
+    return 0;
+}
+
+static const char *const replace_on[] = {"name", "scheme", NULL};
+static const char *const create_only[] = {"subnets", "security_groups", NULL};
+static const char *const delete_after[] = {"service", "listener_rule", "listener", "target_group", NULL};
+
+const res_kind res_alb = {
+    .name = "alb",
+    .title = "load balancer",
+    .build = build,
+    .discover = discover,
+    .create = create,
+    .update = update,
+    .remove = remove_lb,
+    .replace_on = replace_on,
+    .create_only = create_only,
+    .delete_after = delete_after,
+    .status = status,
+};

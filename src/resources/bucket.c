@@ -1,0 +1,412 @@
+/*
+ * S3 buckets with their settings: public access block, default encryption, a TLS-only
+ * bucket policy, lifecycle rules, versioning and tags, each read, compared and set on its
+ * own. Names are deterministic (spec bucket_name), so discovery asks for each bucket by
+ * name (side by side) and lists the STACK- buckets for those the file no longer has.
+ *
+ * Properties: name, block_public_access (bool), encryption {algorithm, kms_key},
+ * tls_only (bool), versioning (bool), lifecycle [{prefix, expire_days, noncurrent_days}],
+ * tags {…}; actual attributes add arn.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_internal.h"
+#include "res.h"
+#include "s3.h"
+#include "spec_names.h"
+#include "xalloc.h"
+
+extern const res_kind res_bucket;
+
+#define TLS_SID "ecsdeployDenyInsecureTransport"
+
+static cJSON *lifecycle_rule(const char *prefix, int expire, int noncurrent)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddStringToObject(r, "prefix", prefix ? prefix : "");
+    cJSON_AddNumberToObject(r, "expire_days", expire);
+    cJSON_AddNumberToObject(r, "noncurrent_days", noncurrent);
+    return r;
+}
+
+static cJSON *encryption(const char *algorithm, const char *kms_key)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "algorithm", algorithm);
+    if (kms_key)
+        cJSON_AddStringToObject(e, "kms_key", kms_key);
+    return e;
+}
+
+static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < s->nbuckets; i++) {
+        const spec_bucket *b = &s->buckets[i];
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "name", b->bucket_name);
+        cJSON_AddBoolToObject(d, "block_public_access", b->block_public_access);
+        cJSON_AddItemToObject(d, "encryption",
+                              b->encryption == SPEC_ENC_SSE_KMS ? encryption("aws:kms", b->kms_key)
+                                                                : encryption("AES256", NULL));
+        cJSON_AddBoolToObject(d, "tls_only", b->tls_only);
+        cJSON_AddBoolToObject(d, "versioning", b->versioning);
+        cJSON *lc = cJSON_AddArrayToObject(d, "lifecycle");
+        for (size_t k = 0; k < b->nlifecycle; k++)
+            cJSON_AddItemToArray(lc, lifecycle_rule(b->lifecycle[k].prefix, b->lifecycle[k].expire_days,
+                                                    b->lifecycle[k].noncurrent_expire_days));
+        char *label = xasprintf("bucket %s", b->bucket_name);
+        res_node *n = res_graph_add(g, &res_bucket, b->name, label, d);
+        /* tags: the standard ones, known once the node id is */
+        cJSON *tags = cJSON_AddObjectToObject(d, "tags");
+        for (size_t t = 0; t < s->ntags; t++)
+            cJSON_AddStringToObject(tags, s->tags[t].name, s->tags[t].value);
+        cJSON_AddStringToObject(tags, RES_TAG_STACK, s->name);
+        cJSON_AddStringToObject(tags, RES_TAG_ID, n->id);
+        n->spec = b;
+        n->keep = b->keep;
+        free(label);
+    }
+    return 0;
+}
+
+/* ---- reading ----------------------------------------------------------------------- */
+
+static int absent(aws_error *err, const char *code)
+{
+    if (!res_app_code_is(err, code))
+        return 0;
+    aws_error_clear(err);
+    return 1;
+}
+
+static int read_policy(res_ctx *ctx, const char *name, cJSON *p, aws_error *err)
+{
+    char *doc = NULL;
+    if (s3_get_bucket_policy(ctx->aws, name, &doc, err) != 0) {
+        if (!absent(err, "NoSuchBucketPolicy"))
+            return -1;
+        cJSON_AddBoolToObject(p, "tls_only", 0);
+        return 0;
+    }
+    cJSON *j = cJSON_Parse(doc);
+    free(doc);
+    int tls = 0;
+    const cJSON *st;
+    cJSON_ArrayForEach(st, cJSON_GetObjectItem(j, "Statement")) {
+        const cJSON *sid = cJSON_GetObjectItem(st, "Sid");
+        tls |= cJSON_IsString(sid) && strcmp(sid->valuestring, TLS_SID) == 0;
+    }
+    cJSON_Delete(j);
+    cJSON_AddBoolToObject(p, "tls_only", tls);
+    return 0;
+}
+
+static int read_lifecycle(res_ctx *ctx, const char *name, cJSON *p, aws_error *err)
+{
+    s3_lifecycle_rules rules = {0};
+    cJSON *lc = cJSON_AddArrayToObject(p, "lifecycle");
+    if (s3_get_bucket_lifecycle(ctx->aws, name, &rules, err) != 0)
+        return absent(err, "NoSuchLifecycleConfiguration") ? 0 : -1;
+    for (size_t i = 0; i < rules.n; i++)
+        cJSON_AddItemToArray(lc, lifecycle_rule(rules.items[i].prefix, rules.items[i].expiration_days,
+                                                rules.items[i].noncurrent_days));
+    s3_lifecycle_rules_free(&rules);
+    return 0;
+}
+
+static int read_settings(res_ctx *ctx, const char *name, cJSON *p, aws_error *err)
+{
+    s3_public_access_block pab = {0};
+    if (s3_get_public_access_block(ctx->aws, name, &pab, err) != 0 &&
+        !absent(err, "NoSuchPublicAccessBlockConfiguration"))
+        return -1;
+    cJSON_AddBoolToObject(p, "block_public_access", pab.block_public_acls && pab.ignore_public_acls &&
+                                                        pab.block_public_policy &&
+                                                        pab.restrict_public_buckets);
+    s3_encryption enc = {0};
+    if (s3_get_bucket_encryption(ctx->aws, name, &enc, err) != 0) {
+        if (!absent(err, "ServerSideEncryptionConfigurationNotFoundError"))
+            return -1;
+        cJSON_AddNullToObject(p, "encryption");
+    } else {
+        cJSON_AddItemToObject(p, "encryption", encryption(enc.algorithm ? enc.algorithm : "",
+                                                          enc.kms_key_id));
+        s3_encryption_free(&enc);
+    }
+    if (read_policy(ctx, name, p, err) != 0 || read_lifecycle(ctx, name, p, err) != 0)
+        return -1;
+    char *status = NULL;
+    if (s3_get_bucket_versioning(ctx->aws, name, &status, err) != 0)
+        return -1;
+    cJSON_AddBoolToObject(p, "versioning", status && strcmp(status, "Enabled") == 0);
+    free(status);
+    return 0;
+}
+
+/* Every setting of a bucket; *tags receives its tags. */
+static int read_bucket(res_ctx *ctx, const char *name, svc_tags *tags, cJSON **props, aws_error *err)
+{
+    if (s3_get_bucket_tagging(ctx->aws, name, tags, err) != 0)
+        return -1;
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", name);
+    char *arn = xasprintf("arn:%s:s3:::%s", res_partition(ctx), name);
+    cJSON_AddStringToObject(p, "arn", arn);
+    free(arn);
+    if (read_settings(ctx, name, p, err) != 0) {
+        cJSON_Delete(p);
+        return -1;
+    }
+    cJSON *t = cJSON_AddObjectToObject(p, "tags");
+    for (size_t i = 0; i < tags->n; i++)
+        cJSON_AddStringToObject(t, tags->items[i].key, tags->items[i].value);
+    *props = p;
+    return 0;
+}
+
+typedef struct {
+    res_ctx *ctx;
+    svc_strings names;
+    res_found_list *out;
+    pthread_mutex_t lock;
+} discovery;
+
+static int discover_one(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    const char *name = d->names.items[i];
+    int exists = 0;
+    if (s3_head_bucket(d->ctx->aws, name, &exists, err) != 0)
+        /* 403: the name is someone else's; create will say so */
+        return res_app_code_is(err, "Forbidden") || res_app_code_is(err, "403") ? 0 : -1;
+    if (!exists)
+        return 0;
+    svc_tags tags = {0};
+    cJSON *props = NULL;
+    int rc = read_bucket(d->ctx, name, &tags, &props, err);
+    if (rc != 0 && absent(err, "NoSuchBucket"))
+        rc = 0; /* deleted meanwhile */
+    const char *id = svc_tags_get(&tags, RES_TAG_ID);
+    if (rc == 0 && props && id && res_tags_match(d->ctx, &tags, NULL)) {
+        pthread_mutex_lock(&d->lock);
+        res_found_add(d->out, id, name, props);
+        props = NULL;
+        pthread_mutex_unlock(&d->lock);
+    }
+    cJSON_Delete(props);
+    svc_tags_free(&tags);
+    return rc;
+}
+
+static int listed(const svc_strings *s, const char *name)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->items[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    discovery d = {.ctx = ctx, .out = out};
+    for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++) {
+        const res_node *n = ctx->graph->nodes[i];
+        if (n->kind == &res_bucket && n->desired)
+            svc_strings_add(&d.names, cJSON_GetObjectItem(n->desired, "name")->valuestring);
+    }
+    /* buckets that left the file: they carry the default name STACK-… */
+    char *prefix = spec_name_bucket(ctx->stack_name, "");
+    s3_buckets all = {0};
+    int rc = s3_list_buckets(ctx->aws, prefix, &all, err);
+    for (size_t i = 0; rc == 0 && i < all.n; i++)
+        if (!listed(&d.names, all.items[i].name))
+            svc_strings_add(&d.names, all.items[i].name);
+    s3_buckets_free(&all);
+    free(prefix);
+    if (rc == 0) {
+        pthread_mutex_init(&d.lock, NULL);
+        rc = res_parallel(d.names.n, 8, discover_one, &d, err);
+        pthread_mutex_destroy(&d.lock);
+    }
+    svc_strings_free(&d.names);
+    return rc;
+}
+
+/* ---- changing ---------------------------------------------------------------------- */
+
+static int changed(const cJSON *desired, const cJSON *actual, const char *member)
+{
+    const cJSON *d = cJSON_GetObjectItem(desired, member);
+    const cJSON *a = actual ? cJSON_GetObjectItem(actual, member) : NULL;
+    return d && (!a || !cJSON_Compare(d, a, 1));
+}
+
+static int want(const cJSON *desired, const char *member)
+{
+    return cJSON_IsTrue(cJSON_GetObjectItem(desired, member));
+}
+
+static int set_tls_policy(res_ctx *ctx, const char *name, int on, aws_error *err)
+{
+    if (!on) {
+        int rc = s3_delete_bucket_policy(ctx->aws, name, err);
+        return rc != 0 && absent(err, "NoSuchBucketPolicy") ? 0 : rc;
+    }
+    char *doc = xasprintf(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"" TLS_SID "\",\"Effect\":\"Deny\","
+        "\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"arn:%s:s3:::%s\","
+        "\"arn:%s:s3:::%s/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}",
+        res_partition(ctx), name, res_partition(ctx), name);
+    int rc = s3_put_bucket_policy(ctx->aws, name, doc, err);
+    free(doc);
+    return rc;
+}
+
+static int set_lifecycle(res_ctx *ctx, const char *name, const cJSON *lc, aws_error *err)
+{
+    size_t n = (size_t)cJSON_GetArraySize(lc);
+    if (n == 0) {
+        int rc = s3_delete_bucket_lifecycle(ctx->aws, name, err);
+        return rc != 0 && absent(err, "NoSuchLifecycleConfiguration") ? 0 : rc;
+    }
+    s3_lifecycle_rule *rules = xcalloc(n, sizeof *rules);
+    char **ids = xcalloc(n, sizeof *ids);
+    size_t i = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, lc) {
+        ids[i] = xasprintf("ecsdeploy-%zu", i + 1);
+        rules[i] = (s3_lifecycle_rule){
+            .id = ids[i],
+            .prefix = cJSON_GetObjectItem(r, "prefix")->valuestring,
+            .enabled = 1,
+            .expiration_days = cJSON_GetObjectItem(r, "expire_days")->valueint,
+            .noncurrent_days = cJSON_GetObjectItem(r, "noncurrent_days")->valueint};
+        i++;
+    }
+    int rc = s3_put_bucket_lifecycle(ctx->aws, name, rules, n, err);
+    for (i = 0; i < n; i++)
+        free(ids[i]);
+    free(ids);
+    free(rules);
+    return rc;
+}
+
+static int set_tags(res_ctx *ctx, const char *name, const cJSON *tags, aws_error *err)
+{
+    svc_tags t = {0};
+    const cJSON *c;
+    cJSON_ArrayForEach(c, tags) svc_tags_add(&t, c->string, c->valuestring);
+    int rc = s3_put_bucket_tagging(ctx->aws, name, &t, err);
+    svc_tags_free(&t);
+    return rc;
+}
+
+/* Bring every setting that differs from actual (NULL: a new bucket) to desired. */
+static int apply(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a, aws_error *err)
+{
+    if (changed(d, a, "tags") && set_tags(ctx, name, cJSON_GetObjectItem(d, "tags"), err) != 0)
+        return -1;
+    if (changed(d, a, "block_public_access")) {
+        int rc;
+        if (want(d, "block_public_access")) {
+            s3_public_access_block pab = {1, 1, 1, 1};
+            rc = s3_put_public_access_block(ctx->aws, name, &pab, err);
+        } else {
+            rc = s3_delete_public_access_block(ctx->aws, name, err);
+            if (rc != 0 && absent(err, "NoSuchPublicAccessBlockConfiguration"))
+                rc = 0;
+        }
+        if (rc != 0)
+            return -1;
+    }
+    if (changed(d, a, "encryption")) {
+        const cJSON *e = cJSON_GetObjectItem(d, "encryption");
+        const cJSON *key = cJSON_GetObjectItem(e, "kms_key");
+        const char *alg = cJSON_GetObjectItem(e, "algorithm")->valuestring;
+        if (s3_put_bucket_encryption(ctx->aws, name, alg, key ? key->valuestring : NULL,
+                                     strcmp(alg, "aws:kms") == 0, err) != 0)
+            return -1;
+    }
+    if (changed(d, a, "tls_only") && set_tls_policy(ctx, name, want(d, "tls_only"), err) != 0)
+        return -1;
+    if (changed(d, a, "lifecycle") &&
+        set_lifecycle(ctx, name, cJSON_GetObjectItem(d, "lifecycle"), err) != 0)
+        return -1;
+    /* a bucket never versioned needs no "Suspended" */
+    if (changed(d, a, "versioning") && (a || want(d, "versioning")) &&
+        s3_put_bucket_versioning(ctx->aws, name, want(d, "versioning") ? "Enabled" : "Suspended",
+                                 err) != 0)
+        return -1;
+    return 0;
+}
+
+static int refresh(res_ctx *ctx, res_node *n, const char *name, aws_error *err)
+{
+    svc_tags tags = {0};
+    cJSON *props = NULL;
+    int rc = read_bucket(ctx, name, &tags, &props, err);
+    svc_tags_free(&tags);
+    if (rc == 0)
+        res_node_set(ctx, n, name, props);
+    return rc;
+}
+
+static int create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const char *name = cJSON_GetObjectItem(n->desired, "name")->valuestring;
+    int rc = s3_create_bucket(ctx->aws, name, err);
+    cJSON *existing = NULL;
+    if (rc != 0 && absent(err, "BucketAlreadyOwnedByYou")) {
+        /* a re-run after a crash: compare with what the first run set */
+        svc_tags tags = {0};
+        rc = read_bucket(ctx, name, &tags, &existing, err);
+        svc_tags_free(&tags);
+    } else if (rc != 0 && res_app_code_is(err, "BucketAlreadyExists")) {
+        aws_error_set(err, AWS_ERR_INPUT, "BucketAlreadyExists",
+                      "bucket name %s belongs to another AWS account (S3 names are global); "
+                      "choose another `name:` for bucket %s", name, strchr(n->id, '/') + 1);
+        return -1;
+    }
+    if (rc == 0)
+        rc = apply(ctx, name, n->desired, existing, err);
+    cJSON_Delete(existing);
+    return rc == 0 ? refresh(ctx, n, name, err) : -1;
+}
+
+static int update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    if (apply(ctx, n->physical_id, n->desired, n->actual, err) != 0)
+        return -1;
+    return refresh(ctx, n, n->physical_id, err);
+}
+
+static int remove_bucket(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    size_t deleted = 0;
+    int rc = s3_empty_bucket(ctx->aws, n->physical_id, &deleted, err);
+    if (rc != 0)
+        return absent(err, "NoSuchBucket") ? 0 : -1;
+    if (deleted)
+        res_event(ctx, n, RES_DELETE, RES_EV_PROGRESS, "emptied: %zu object versions deleted",
+                  deleted);
+    rc = s3_delete_bucket(ctx->aws, n->physical_id, err);
+    return rc != 0 && absent(err, "NoSuchBucket") ? 0 : rc;
+}
+
+static const char *const replace_on[] = {"name", NULL};
+static const char *const delete_after[] = {"service", "task_def", "bootstrap", NULL};
+
+const res_kind res_bucket = {
+    .name = "bucket",
+    .title = "S3 bucket",
+    .build = build,
+    .discover = discover,
+    .create = create,
+    .update = update,
+    .remove = remove_bucket,
+    .replace_on = replace_on,
+    .delete_after = delete_after,
+};

@@ -1,0 +1,226 @@
+/*
+ * Cloud Map services (discovery/SERVICE): the DNS name of an ECS service in the stack's
+ * namespace, A records (awsvpc tasks) with a short TTL, health left to ECS (custom health
+ * check config). ECS registers and deregisters the instances.
+ *
+ * Properties: name, namespace (its id), record_type, ttl, custom_health; actual ones add
+ * arn (ECS serviceRegistries needs it). The physical id is the Cloud Map service id.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "res.h"
+#include "servicediscovery.h"
+#include "xalloc.h"
+
+extern const res_kind res_discovery;
+
+#define DNS_TTL 10
+
+static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < s->nservices; i++) {
+        const spec_service *svc = &s->services[i];
+        if (!svc->has_discovery)
+            continue;
+        const char *name = svc->discovery_name ? svc->discovery_name : svc->name;
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "name", name);
+        cJSON_AddItemToObject(d, "namespace", res_ref("namespace/main", "id"));
+        cJSON_AddStringToObject(d, "record_type", "A");
+        cJSON_AddNumberToObject(d, "ttl", DNS_TTL);
+        cJSON_AddBoolToObject(d, "custom_health", 1);
+        char *label = xasprintf("Cloud Map service %s.%s", name, s->namespace_name ? s->namespace_name : "?");
+        res_node *n = res_graph_add(g, &res_discovery, svc->name, label, d);
+        n->spec = svc;
+        res_node_depend(n, res_graph_find(g, "namespace/main"));
+        free(label);
+    }
+    return 0;
+}
+
+static cJSON *props_of(const sd_service *s)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", s->name);
+    cJSON_AddStringToObject(p, "namespace", s->namespace_id);
+    cJSON_AddStringToObject(p, "record_type", s->record_type);
+    cJSON_AddNumberToObject(p, "ttl", (double)s->ttl);
+    cJSON_AddBoolToObject(p, "custom_health", s->custom_health);
+    cJSON_AddStringToObject(p, "arn", s->arn);
+    return p;
+}
+
+static int gone(const aws_error *err)
+{
+    return strcmp(err->code, "ServiceNotFound") == 0 ||
+           strcmp(err->code, "ResourceNotFoundException") == 0;
+}
+
+typedef struct {
+    res_ctx *ctx;
+    sd_services *all;
+    res_found_list *out;
+    pthread_mutex_t lock;
+} discovery;
+
+static int discover_one(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    svc_tags tags = {0};
+    sd_service full = {0};
+    int rc = sd_list_tags_for_resource(d->ctx->aws, d->all->items[i].arn, &tags, err);
+    const char *id = rc == 0 ? svc_tags_get(&tags, RES_TAG_ID) : NULL;
+    if (id && res_tags_match(d->ctx, &tags, NULL)) {
+        /* the list's summaries carry no namespace */
+        rc = sd_get_service(d->ctx->aws, d->all->items[i].id, &full, err);
+        if (rc == 0) {
+            pthread_mutex_lock(&d->lock);
+            res_found_add(d->out, id, full.id, props_of(&full));
+            pthread_mutex_unlock(&d->lock);
+        }
+    }
+    if (rc != 0 && gone(err))
+        rc = 0;
+    sd_service_free(&full);
+    svc_tags_free(&tags);
+    return rc;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    sd_services all = {0};
+    if (sd_list_services(ctx->aws, NULL, 0, 0, &all, err) != 0)
+        return -1;
+    discovery d = {.ctx = ctx, .all = &all, .out = out};
+    pthread_mutex_init(&d.lock, NULL);
+    int rc = res_parallel(all.n, 8, discover_one, &d, err);
+    pthread_mutex_destroy(&d.lock);
+    sd_services_free(&all);
+    return rc;
+}
+
+static int create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const char *ns = cJSON_GetObjectItem(n->desired, "namespace")->valuestring;
+    /* the namespace in the token: a new namespace (after down) gets a new token */
+    char *token = xasprintf("ecsdeploy-%s-%s", ns, n->id);
+    if (strlen(token) > 64)
+        memmove(token, token + strlen(token) - 64, 65);
+    svc_tags tags;
+    res_tags_list(ctx, n, &tags);
+    sd_service_in in = {.name = cJSON_GetObjectItem(n->desired, "name")->valuestring,
+                        .namespace_id = ns,
+                        .description = n->label,
+                        .creator_request_id = token,
+                        .record_type = cJSON_GetObjectItem(n->desired, "record_type")->valuestring,
+                        .ttl = (long long)cJSON_GetObjectItem(n->desired, "ttl")->valuedouble,
+                        .custom_health = cJSON_IsTrue(cJSON_GetObjectItem(n->desired, "custom_health")),
+                        .tags = &tags};
+    sd_service s = {0};
+    int rc = sd_create_service(ctx->aws, &in, &s, err);
+    svc_tags_free(&tags);
+    free(token);
+    if (rc == 0) {
+        if (!*s.namespace_id) {
+            free(s.namespace_id);
+            s.namespace_id = xstrdup(ns);
+        }
+        res_node_set(ctx, n, s.id, props_of(&s));
+    } else if (strcmp(err->code, "ServiceAlreadyExists") == 0) {
+        aws_error_prefix(err, "a Cloud Map service of that name exists in the namespace and was "
+                              "not made by this node: ");
+    }
+    sd_service_free(&s);
+    return rc;
+}
+
+static int poll_op(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    (void)n;
+    sd_operation op = {0};
+    if (sd_get_operation(ctx->aws, ud, &op, err) != 0)
+        return -1;
+    snprintf(status, len, "operation %s", op.status);
+    int rc = strcmp(op.status, "SUCCESS") == 0 ? 1 : 0;
+    if (strcmp(op.status, "FAIL") == 0) {
+        aws_error_set(err, AWS_ERR_SERVICE, "OperationFailed", "Cloud Map operation failed: %s",
+                      op.error_message);
+        rc = -1;
+    }
+    sd_operation_free(&op);
+    return rc;
+}
+
+static int update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    char *op = NULL;
+    long long ttl = (long long)cJSON_GetObjectItem(n->desired, "ttl")->valuedouble;
+    if (sd_update_service(ctx->aws, n->physical_id, "A", ttl, NULL, &op, err) != 0)
+        return -1;
+    int rc = op ? res_wait(ctx, n, RES_UPDATE, "the DNS records to change", poll_op, op, err) : 0;
+    free(op);
+    sd_service s = {0};
+    if (rc == 0)
+        rc = sd_get_service(ctx->aws, n->physical_id, &s, err);
+    if (rc == 0)
+        res_node_set(ctx, n, s.id, props_of(&s));
+    sd_service_free(&s);
+    return rc;
+}
+
+/* Instances ECS left behind (a service deleted without draining) are deregistered. */
+static int deregister_leftovers(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    sd_instances inst = {0};
+    if (sd_list_instances(ctx->aws, n->physical_id, 0, &inst, err) != 0)
+        return gone(err) ? 0 : -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < inst.n; i++) {
+        rc = sd_deregister_instance(ctx->aws, n->physical_id, inst.items[i].id, NULL, err);
+        if (rc != 0 && strcmp(err->code, "InstanceNotFound") == 0)
+            rc = 0;
+    }
+    if (rc == 0 && inst.n > 0)
+        res_event(ctx, n, RES_DELETE, RES_EV_NOTE, "deregistered %zu leftover instance%s",
+                  inst.n, inst.n == 1 ? "" : "s");
+    sd_instances_free(&inst);
+    return rc;
+}
+
+static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    (void)ud;
+    if (sd_delete_service(ctx->aws, n->physical_id, err) == 0 || gone(err))
+        return 1;
+    if (strcmp(err->code, "ResourceInUse") == 0) {
+        snprintf(status, len, "%s", err->message);
+        return 0;
+    }
+    return -1;
+}
+
+static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    if (deregister_leftovers(ctx, n, err) != 0)
+        return -1;
+    return res_wait(ctx, n, RES_DELETE, "the Cloud Map service to have no instances left",
+                    poll_delete, NULL, err);
+}
+
+static const char *const replace_on[] = {"name", "namespace", "record_type", "custom_health", NULL};
+static const char *const delete_after[] = {"service", NULL};
+
+const res_kind res_discovery = {
+    .name = "discovery",
+    .title = "Cloud Map service",
+    .build = build,
+    .discover = discover,
+    .create = create,
+    .update = update,
+    .remove = remove_service,
+    .replace_on = replace_on,
+    .delete_after = delete_after,
+};

@@ -1,0 +1,117 @@
+/*
+ * eip/nat-N: the Elastic IP (domain vpc, tagged) of each NAT gateway. Released after its
+ * NAT gateway is gone.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_common.h"
+#include "xalloc.h"
+
+/* How many NAT gateways (and so Elastic IPs) the stack has. */
+int resnet_nat_count(const spec_network *net)
+{
+    if (net->mode != SPEC_VPC_NEW || !net->private_subnets)
+        return 0;
+    if (net->nat == SPEC_NAT_PER_ZONE)
+        return net->zones;
+    return net->nat == SPEC_NAT_SINGLE ? 1 : 0;
+}
+
+static int eip_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    int count = resnet_nat_count(&s->network);
+    for (int i = 0; i < count; i++) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "domain", "vpc");
+        char name[32], label[64];
+        snprintf(name, sizeof name, "nat-%d", i);
+        snprintf(label, sizeof label, "Elastic IP of NAT gateway %d", i);
+        res_node *n = res_graph_add(g, &res_kind_eip, name, label, d);
+        res_node_depend(n, res_graph_find(g, "vpc/main"));
+    }
+    return 0;
+}
+
+static cJSON *eip_props(const ec2_address *a)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "domain", a->domain[0] ? a->domain : "vpc");
+    cJSON_AddStringToObject(p, "public_ip", a->public_ip);
+    return p;
+}
+
+static int eip_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    aws_error_clear(err);
+    ec2_filter f = resnet_stack_filter(ctx);
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_addresses l = {0};
+    if (ec2_describe_addresses(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    for (size_t i = 0; i < l.n; i++) {
+        const char *id = resnet_node_id(&l.items[i].tags);
+        if (id)
+            resnet_found_add_ranked(out, id, l.items[i].allocation_id, eip_props(&l.items[i]),
+                                    l.items[i].association_id[0] || l.items[i].network_interface_id[0]);
+    }
+    resnet_found_finish(out);
+    ec2_addresses_free(&l);
+    return 0;
+}
+
+static int eip_create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    svc_tags tags;
+    resnet_tags(ctx, n, &tags);
+    ec2_address a = {0};
+    int rc = ec2_allocate_address(ctx->aws, &tags, &a, err);
+    svc_tags_free(&tags);
+    if (rc != 0)
+        return -1;
+    res_node_set(ctx, n, a.allocation_id, eip_props(&a));
+    ec2_address_free(&a);
+    return 0;
+}
+
+/* While a NAT gateway (even a deleted one, for a little while) still holds the address,
+ * EC2 refuses the release with AuthFailure or InvalidIPAddress.InUse: retried. */
+static int poll_release(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
+                        aws_error *err)
+{
+    (void)ud;
+    aws_error e;
+    aws_error_clear(&e);
+    if (ec2_release_address(ctx->aws, n->physical_id, &e) == 0 || resnet_gone(&e))
+        return 1;
+    if (strcmp(e.code, "AuthFailure") != 0 && strcmp(e.code, "InvalidIPAddress.InUse") != 0 &&
+        strcmp(e.code, "DependencyViolation") != 0) {
+        *err = e;
+        return -1;
+    }
+    snprintf(status, len, "still held by its NAT gateway (%s)", e.code);
+    return 0;
+}
+
+static int eip_remove(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    char *what = xasprintf("Elastic IP %s to be released", n->physical_id);
+    int rc = res_wait(ctx, n, RES_DELETE, what, poll_release, NULL, err);
+    free(what);
+    return rc;
+}
+
+static const char *const eip_replace_on[] = {"domain", NULL};
+
+const res_kind res_kind_eip = {
+    .name = "eip",
+    .title = "Elastic IP",
+    .build = eip_build,
+    .discover = eip_discover,
+    .create = eip_create,
+    .remove = eip_remove,
+    .replace_on = eip_replace_on,
+    .delete_after = resnet_after_eip,
+};

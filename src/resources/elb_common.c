@@ -1,0 +1,281 @@
+/* Shared by the load-balancing kinds: ownership by tags, gone errors, actions. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "elb_common.h"
+#include "xalloc.h"
+
+int elbres_owned(res_ctx *ctx, const char *const *arns, size_t n, char ***ids, aws_error *err)
+{
+    *ids = xcalloc(n ? n : 1, sizeof **ids);
+    if (n == 0)
+        return 0;
+    const char **list = xcalloc(n + 1, sizeof *list);
+    memcpy(list, arns, n * sizeof *list);
+    elbv2_tag_descs tags = {0};
+    int rc = elbv2_describe_tags(ctx->aws, list, &tags, err);
+    for (size_t t = 0; rc == 0 && t < tags.n; t++) {
+        const char *id = svc_tags_get(&tags.items[t].tags, RES_TAG_ID);
+        if (!id || !res_tags_match(ctx, &tags.items[t].tags, NULL))
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if (!(*ids)[i] && strcmp(arns[i], tags.items[t].arn) == 0)
+                (*ids)[i] = xstrdup(id);
+    }
+    /* a resource deleted between the list and the tags is simply not ours any more */
+    if (rc != 0 && elbres_gone(err))
+        rc = 0;
+    elbv2_tag_descs_free(&tags);
+    free(list);
+    return rc;
+}
+
+void elbres_ids_free(char **ids, size_t n)
+{
+    for (size_t i = 0; ids && i < n; i++)
+        free(ids[i]);
+    free(ids);
+}
+
+int elbres_gone(const aws_error *err)
+{
+    static const char *const codes[] = {"LoadBalancerNotFound", "TargetGroupNotFound",
+                                        "ListenerNotFound", "RuleNotFound", NULL};
+    for (size_t i = 0; codes[i]; i++)
+        if (strcmp(err->code, codes[i]) == 0)
+            return 1;
+    return 0;
+}
+
+int elbres_stack_lbs(res_ctx *ctx, elbv2_lbs *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    elbv2_lbs all = {0};
+    if (elbv2_describe_load_balancers(ctx->aws, NULL, NULL, 0, &all, err) != 0)
+        return -1;
+    char *prefix = xasprintf("%s-", ctx->stack_name);
+    for (size_t i = 0; i < all.n; i++) {
+        if (strncmp(all.items[i].name, prefix, strlen(prefix)) != 0) {
+            elbv2_lb_free(&all.items[i]);
+            continue;
+        }
+        all.items[out->n++] = all.items[i];
+    }
+    out->items = all.items;
+    free(prefix);
+    return 0;
+}
+
+static void str_if(cJSON *o, const char *name, const char *v)
+{
+    if (v && *v)
+        cJSON_AddStringToObject(o, name, v);
+}
+
+static void auth_common(cJSON *o, const elbv2_action *a)
+{
+    str_if(o, "scope", a->scope);
+    str_if(o, "on_unauthenticated", a->on_unauthenticated_request);
+    if (a->session_timeout)
+        cJSON_AddNumberToObject(o, "session_timeout", (double)a->session_timeout);
+}
+
+/* ARNs of a forward, the primary first: a group named like another plus "-g" is the
+ * blue/green alternate (spec_name_target_group). */
+static cJSON *forward_groups(const elbv2_action *a)
+{
+    cJSON *tg = cJSON_CreateArray();
+    if (a->nforward == 0) {
+        cJSON_AddItemToArray(tg, cJSON_CreateString(a->target_group_arn));
+        return tg;
+    }
+    size_t first = 0;
+    if (a->nforward == 2) {
+        const char *x = strstr(a->forward[0].target_group_arn, ":targetgroup/");
+        const char *y = strstr(a->forward[1].target_group_arn, ":targetgroup/");
+        if (x && y) {
+            size_t ylen = strcspn(y + 13, "/");
+            size_t xlen = strcspn(x + 13, "/");
+            if (xlen == ylen + 2 && strncmp(x + 13, y + 13, ylen) == 0 && x[13 + ylen] == '-')
+                first = 1;
+        }
+    }
+    for (size_t k = 0; k < a->nforward; k++)
+        cJSON_AddItemToArray(tg, cJSON_CreateString(a->forward[(first + k) % a->nforward].target_group_arn));
+    return tg;
+}
+
+cJSON *elbres_action_json(const elbv2_action *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "type", a->type);
+    if (strcmp(a->type, "forward") == 0) {
+        cJSON_AddItemToObject(o, "target_groups", forward_groups(a));
+    } else if (strcmp(a->type, "redirect") == 0) {
+        str_if(o, "protocol", a->redirect.protocol);
+        str_if(o, "port", a->redirect.port);
+        str_if(o, "status_code", a->redirect.status_code);
+    } else if (strcmp(a->type, "fixed-response") == 0) {
+        str_if(o, "status_code", a->fixed.status_code);
+        str_if(o, "content_type", a->fixed.content_type);
+    } else if (strcmp(a->type, "authenticate-oidc") == 0) {
+        str_if(o, "issuer", a->oidc.issuer);
+        str_if(o, "authorization_endpoint", a->oidc.authorization_endpoint);
+        str_if(o, "token_endpoint", a->oidc.token_endpoint);
+        str_if(o, "user_info_endpoint", a->oidc.user_info_endpoint);
+        str_if(o, "client_id", a->oidc.client_id);
+        auth_common(o, a);
+    } else if (strcmp(a->type, "authenticate-cognito") == 0) {
+        str_if(o, "user_pool_arn", a->cognito.user_pool_arn);
+        str_if(o, "user_pool_client_id", a->cognito.user_pool_client_id);
+        str_if(o, "user_pool_domain", a->cognito.user_pool_domain);
+        auth_common(o, a);
+    }
+    return o;
+}
+
+cJSON *elbres_actions_json(const elbv2_action *a, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    const elbv2_action **sorted = xcalloc(n ? n : 1, sizeof *sorted);
+    for (size_t i = 0; i < n; i++)
+        sorted[i] = &a[i];
+    for (size_t i = 1; i < n; i++) /* insertion sort by Order: tiny lists */
+        for (size_t j = i; j > 0 && sorted[j - 1]->order > sorted[j]->order; j--) {
+            const elbv2_action *t = sorted[j];
+            sorted[j] = sorted[j - 1];
+            sorted[j - 1] = t;
+        }
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, elbres_action_json(sorted[i]));
+    free(sorted);
+    return arr;
+}
+
+static char *dup_member(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(v) ? xstrdup(v->valuestring) : NULL;
+}
+
+static void auth_from(elbv2_action *a, const cJSON *o)
+{
+    a->scope = dup_member(o, "scope");
+    a->on_unauthenticated_request = dup_member(o, "on_unauthenticated");
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "session_timeout");
+    a->session_timeout = cJSON_IsNumber(t) ? (long long)t->valuedouble : 0;
+}
+
+static void forward_from(elbv2_action *a, const cJSON *o, const int *weights)
+{
+    const cJSON *tgs = cJSON_GetObjectItemCaseSensitive(o, "target_groups");
+    int n = cJSON_GetArraySize(tgs);
+    if (n == 1 && !weights) {
+        a->target_group_arn = xstrdup(cJSON_GetArrayItem(tgs, 0)->valuestring);
+        return;
+    }
+    a->forward = xcalloc((size_t)(n ? n : 1), sizeof *a->forward);
+    a->nforward = (size_t)n;
+    for (int k = 0; k < n; k++) {
+        a->forward[k].target_group_arn = xstrdup(cJSON_GetArrayItem(tgs, k)->valuestring);
+        a->forward[k].weight = weights ? weights[k] : 1;
+    }
+}
+
+elbv2_action *elbres_actions_from(const cJSON *actions, const int *weights,
+                                  const char *client_secret, size_t *n)
+{
+    *n = (size_t)cJSON_GetArraySize(actions);
+    elbv2_action *out = xcalloc(*n ? *n : 1, sizeof *out);
+    size_t i = 0;
+    for (const cJSON *o = actions ? actions->child : NULL; o; o = o->next, i++) {
+        elbv2_action *a = &out[i];
+        a->type = dup_member(o, "type");
+        a->order = (int)i + 1;
+        if (strcmp(a->type, "forward") == 0) {
+            forward_from(a, o, weights);
+        } else if (strcmp(a->type, "redirect") == 0) {
+            a->redirect.protocol = dup_member(o, "protocol");
+            a->redirect.port = dup_member(o, "port");
+            a->redirect.status_code = dup_member(o, "status_code");
+        } else if (strcmp(a->type, "fixed-response") == 0) {
+            a->fixed.status_code = dup_member(o, "status_code");
+            a->fixed.content_type = dup_member(o, "content_type");
+        } else if (strcmp(a->type, "authenticate-oidc") == 0) {
+            a->oidc.issuer = dup_member(o, "issuer");
+            a->oidc.authorization_endpoint = dup_member(o, "authorization_endpoint");
+            a->oidc.token_endpoint = dup_member(o, "token_endpoint");
+            a->oidc.user_info_endpoint = dup_member(o, "user_info_endpoint");
+            a->oidc.client_id = dup_member(o, "client_id");
+            a->oidc.client_secret = client_secret ? xstrdup(client_secret) : NULL;
+            auth_from(a, o);
+        } else if (strcmp(a->type, "authenticate-cognito") == 0) {
+            a->cognito.user_pool_arn = dup_member(o, "user_pool_arn");
+            a->cognito.user_pool_client_id = dup_member(o, "user_pool_client_id");
+            a->cognito.user_pool_domain = dup_member(o, "user_pool_domain");
+            auth_from(a, o);
+        }
+    }
+    return out;
+}
+
+cJSON *elbres_auth_json(const spec_auth *auth)
+{
+    if (auth->kind == SPEC_AUTH_NONE)
+        return NULL;
+    cJSON *o = cJSON_CreateObject();
+    if (auth->kind == SPEC_AUTH_OIDC) {
+        cJSON_AddStringToObject(o, "type", "authenticate-oidc");
+        str_if(o, "issuer", auth->issuer);
+        str_if(o, "authorization_endpoint", auth->authorization_endpoint);
+        str_if(o, "token_endpoint", auth->token_endpoint);
+        str_if(o, "user_info_endpoint", auth->user_info_endpoint);
+        str_if(o, "client_id", auth->client_id);
+    } else {
+        cJSON_AddStringToObject(o, "type", "authenticate-cognito");
+        str_if(o, "user_pool_arn", auth->user_pool_arn);
+        str_if(o, "user_pool_client_id", auth->user_pool_client_id);
+        str_if(o, "user_pool_domain", auth->user_pool_domain);
+    }
+    str_if(o, "scope", auth->scope);
+    str_if(o, "on_unauthenticated", auth->on_unauthenticated);
+    if (auth->session_timeout)
+        cJSON_AddNumberToObject(o, "session_timeout", auth->session_timeout);
+    return o;
+}
+
+typedef struct {
+    res_ctx *ctx;
+    elbv2_lbs *lbs;
+    elbv2_listeners *per_lb;
+} listeners_of;
+
+static int listeners_one(void *ud, size_t i, aws_error *err)
+{
+    listeners_of *l = ud;
+    int rc = elbv2_describe_listeners(l->ctx->aws, l->lbs->items[i].arn, NULL, 0, &l->per_lb[i], err);
+    return rc != 0 && elbres_gone(err) ? 0 : rc;
+}
+
+int elbres_stack_listeners(res_ctx *ctx, elbv2_listeners *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    elbv2_lbs lbs;
+    if (elbres_stack_lbs(ctx, &lbs, err) != 0)
+        return -1;
+    listeners_of l = {.ctx = ctx, .lbs = &lbs, .per_lb = xcalloc(lbs.n + 1, sizeof *l.per_lb)};
+    int rc = res_parallel(lbs.n, 8, listeners_one, &l, err);
+    for (size_t i = 0; i < lbs.n; i++) {
+        for (size_t k = 0; rc == 0 && k < l.per_lb[i].n; k++) {
+            out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);
+            out->items[out->n++] = l.per_lb[i].items[k];
+            memset(&l.per_lb[i].items[k], 0, sizeof l.per_lb[i].items[k]);
+        }
+        elbv2_listeners_free(&l.per_lb[i]);
+    }
+    free(l.per_lb);
+    elbv2_lbs_free(&lbs);
+    if (rc != 0)
+        elbv2_listeners_free(out);
+    return rc;
+}

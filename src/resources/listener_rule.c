@@ -1,0 +1,374 @@
+/*
+ * Listener rules: per service and forwarding listener (listener_rule/SERVICE-PORT), the
+ * service's path and host conditions (none: every path), a priority (given, or derived
+ * from the file order: rules with conditions before catch-all ones), and its actions: an
+ * authenticate action when the service or listener asks for one, then a forward to the
+ * service's target group. For blue/green, canary and linear services the forward is
+ * weighted over both groups (100/0 at creation; ECS moves the weights and they are never
+ * compared), and the test listener gets its own rule (0/100: test traffic to the new side).
+ *
+ * Properties: listener (ARN), priority, conditions [{field, values}], actions (the
+ * compared shape of elb_common.h), oidc_secret (the ARN of the secret holding an OIDC
+ * client secret, read at each change, never compared or shown); actual ones add arn.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "elb_common.h"
+#include "secretsmanager.h"
+#include "xalloc.h"
+
+static cJSON *conditions(const spec_lb_attach *a)
+{
+    cJSON *c = cJSON_CreateArray();
+    if (a->npaths > 0 || a->nhosts == 0) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "field", "path-pattern");
+        cJSON *v = cJSON_AddArrayToObject(o, "values");
+        for (size_t i = 0; i < a->npaths; i++)
+            cJSON_AddItemToArray(v, cJSON_CreateString(a->paths[i]));
+        if (a->npaths == 0)
+            cJSON_AddItemToArray(v, cJSON_CreateString("/*"));
+        cJSON_AddItemToArray(c, o);
+    }
+    if (a->nhosts > 0) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "field", "host-header");
+        cJSON *v = cJSON_AddArrayToObject(o, "values");
+        for (size_t i = 0; i < a->nhosts; i++)
+            cJSON_AddItemToArray(v, cJSON_CreateString(a->hosts[i]));
+        cJSON_AddItemToArray(c, o);
+    }
+    return c;
+}
+
+static int uses_listener(const spec_service *svc, const spec_listener *l)
+{
+    if (l->redirect_port > 0 || l->port == svc->lb.test_listener)
+        return 0;
+    if (svc->lb.nlisteners == 0)
+        return 1;
+    for (size_t i = 0; i < svc->lb.nlisteners; i++)
+        if (svc->lb.listeners[i] == l->port)
+            return 1;
+    return 0;
+}
+
+static void add_rule(res_graph *g, const spec_service *svc, size_t index, const spec_listener *l,
+                     int test)
+{
+    const spec_lb_attach *a = &svc->lb;
+    const spec_load_balancer *lb = spec_find_load_balancer(g->stack, a->load_balancer);
+    char *listener = xasprintf("listener/%s-%d", lb->name, l->port);
+    char *tg = xasprintf("target_group/%s", svc->name);
+    char *alt = xasprintf("target_group/%s-alt", svc->name);
+    int bluegreen = svc->deployment.strategy != SPEC_DEPLOY_ROLLING;
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddItemToObject(d, "listener", res_ref(listener, "arn"));
+    int derived = a->npaths || a->nhosts ? 1000 + 10 * (int)index : 40000 + (int)index;
+    cJSON_AddNumberToObject(d, "priority", a->priority > 0 ? a->priority : derived);
+    cJSON_AddItemToObject(d, "conditions", conditions(a));
+    cJSON *actions = cJSON_AddArrayToObject(d, "actions");
+    const spec_auth *auth = a->auth.kind != SPEC_AUTH_NONE ? &a->auth : &l->auth;
+    cJSON *authn = elbres_auth_json(auth);
+    if (authn)
+        cJSON_AddItemToArray(actions, authn);
+    cJSON *fwd = cJSON_CreateObject();
+    cJSON_AddStringToObject(fwd, "type", "forward");
+    cJSON *groups = cJSON_AddArrayToObject(fwd, "target_groups");
+    cJSON_AddItemToArray(groups, res_ref(tg, "arn"));
+    if (bluegreen)
+        cJSON_AddItemToArray(groups, res_ref(alt, "arn"));
+    cJSON_AddItemToArray(actions, fwd);
+    if (bluegreen) {
+        cJSON *w = cJSON_AddArrayToObject(d, "initial_weights");
+        cJSON_AddItemToArray(w, cJSON_CreateNumber(test ? 0 : 100));
+        cJSON_AddItemToArray(w, cJSON_CreateNumber(test ? 100 : 0));
+    }
+    char *secret = auth->kind == SPEC_AUTH_OIDC && auth->client_secret
+                       ? xasprintf("secret/%s", auth->client_secret) : NULL;
+    if (secret)
+        cJSON_AddItemToObject(d, "oidc_secret", res_ref(secret, "arn"));
+    char *name = xasprintf("%s-%d", svc->name, l->port);
+    char *label = xasprintf("%srule on %s port %d forwarding to %s", test ? "test listener " : "",
+                            lb->name, l->port, svc->name);
+    res_node *n = res_graph_add(g, &res_listener_rule, name, label, d);
+    n->spec = svc;
+    res_node_depend(n, res_graph_find(g, listener));
+    res_node_depend(n, res_graph_find(g, tg));
+    if (bluegreen)
+        res_node_depend(n, res_graph_find(g, alt));
+    if (secret)
+        res_node_depend(n, res_graph_find(g, secret));
+    free(secret);
+    free(label);
+    free(name);
+    free(alt);
+    free(tg);
+    free(listener);
+}
+
+static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < s->nservices; i++) {
+        const spec_service *svc = &s->services[i];
+        if (!svc->has_load_balancer)
+            continue;
+        const spec_load_balancer *lb = spec_find_load_balancer(s, svc->lb.load_balancer);
+        if (!lb) {
+            snprintf(err, errlen, "service %s names load balancer %s, which the stack does not have",
+                     svc->name, svc->lb.load_balancer);
+            return -1;
+        }
+        for (size_t k = 0; k < lb->nlisteners; k++) {
+            const spec_listener *l = &lb->listeners[k];
+            if (uses_listener(svc, l))
+                add_rule(g, svc, i, l, 0);
+            else if (l->port == svc->lb.test_listener && svc->deployment.strategy != SPEC_DEPLOY_ROLLING)
+                add_rule(g, svc, i, l, 1);
+        }
+    }
+    return 0;
+}
+
+static cJSON *props_of(const char *listener_arn, const elbv2_rule *r)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "listener", listener_arn);
+    cJSON_AddNumberToObject(p, "priority", atoi(r->priority));
+    cJSON *c = cJSON_AddArrayToObject(p, "conditions");
+    for (size_t i = 0; i < r->nconditions; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "field", r->conditions[i].field);
+        cJSON *v = cJSON_AddArrayToObject(o, "values");
+        for (size_t k = 0; k < r->conditions[i].values.n; k++)
+            cJSON_AddItemToArray(v, cJSON_CreateString(r->conditions[i].values.items[k]));
+        cJSON_AddItemToArray(c, o);
+    }
+    cJSON_AddItemToObject(p, "actions", elbres_actions_json(r->actions, r->nactions));
+    cJSON_AddStringToObject(p, "arn", r->arn);
+    return p;
+}
+
+typedef struct {
+    res_ctx *ctx;
+    elbv2_listeners *listeners;
+    elbv2_rules *rules; /* per listener */
+} discovery;
+
+static int rules_one(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    int rc = elbv2_describe_rules(d->ctx->aws, d->listeners->items[i].arn, NULL, 0, &d->rules[i], err);
+    return rc != 0 && elbres_gone(err) ? 0 : rc;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    elbv2_listeners all;
+    if (elbres_stack_listeners(ctx, &all, err) != 0)
+        return -1;
+    discovery d = {.ctx = ctx, .listeners = &all, .rules = xcalloc(all.n + 1, sizeof *d.rules)};
+    int rc = res_parallel(all.n, 8, rules_one, &d, err);
+    const char **arns = NULL;
+    const char **owner = NULL; /* the listener of each rule */
+    const elbv2_rule **rules = NULL;
+    size_t n = 0;
+    for (size_t i = 0; rc == 0 && i < all.n; i++)
+        for (size_t k = 0; k < d.rules[i].n; k++) {
+            if (d.rules[i].items[k].is_default)
+                continue;
+            arns = xrealloc(arns, (n + 2) * sizeof *arns);
+            owner = xrealloc(owner, (n + 1) * sizeof *owner);
+            rules = xrealloc(rules, (n + 1) * sizeof *rules);
+            arns[n] = d.rules[i].items[k].arn;
+            owner[n] = all.items[i].arn;
+            rules[n++] = &d.rules[i].items[k];
+        }
+    char **ids = NULL;
+    if (rc == 0)
+        rc = elbres_owned(ctx, arns, n, &ids, err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (ids[i])
+            res_found_add(out, ids[i], rules[i]->arn, props_of(owner[i], rules[i]));
+    elbres_ids_free(ids, n);
+    free(arns);
+    free(owner);
+    free(rules);
+    for (size_t i = 0; i < all.n; i++)
+        elbv2_rules_free(&d.rules[i]);
+    free(d.rules);
+    elbv2_listeners_free(&all);
+    return rc;
+}
+
+static elbv2_condition *conditions_in(const cJSON *c, size_t *n)
+{
+    *n = (size_t)cJSON_GetArraySize(c);
+    elbv2_condition *out = xcalloc(*n ? *n : 1, sizeof *out);
+    size_t i = 0;
+    for (const cJSON *o = c ? c->child : NULL; o; o = o->next, i++) {
+        out[i].field = xstrdup(cJSON_GetObjectItem(o, "field")->valuestring);
+        for (const cJSON *v = cJSON_GetObjectItem(o, "values")->child; v; v = v->next)
+            svc_strings_add(&out[i].values, v->valuestring);
+    }
+    return out;
+}
+
+/* The OIDC client secret, when the rule needs one (*value: secretsmanager_secret_free). */
+static int client_secret(res_ctx *ctx, const res_node *n, char **value, aws_error *err)
+{
+    *value = NULL;
+    const cJSON *s = cJSON_GetObjectItem(n->desired, "oidc_secret");
+    if (!cJSON_IsString(s))
+        return 0;
+    if (secretsmanager_get_secret_value(ctx->aws, s->valuestring, value, err) != 0) {
+        aws_error_prefix(err, "reading the OIDC client secret: ");
+        return -1;
+    }
+    return 0;
+}
+
+/* Weights at creation: production all on the first group, test all on the alternate. */
+static const int *weights_for(const res_node *n, int *buf)
+{
+    const cJSON *w = cJSON_GetObjectItem(n->desired, "initial_weights");
+    if (cJSON_GetArraySize(w) != 2)
+        return NULL;
+    buf[0] = cJSON_GetArrayItem(w, 0)->valueint;
+    buf[1] = cJSON_GetArrayItem(w, 1)->valueint;
+    return buf;
+}
+
+static int record(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
+{
+    const char *arns[] = {arn, NULL};
+    elbv2_rules r = {0};
+    int rc = elbv2_describe_rules(ctx->aws, NULL, arns, 0, &r, err);
+    if (rc == 0 && r.n == 1)
+        res_node_set(ctx, n, arn, props_of(cJSON_GetObjectItem(n->desired, "listener")->valuestring,
+                                           &r.items[0]));
+    elbv2_rules_free(&r);
+    return rc;
+}
+
+/* The rule of our listener at `priority` that carries this node's id, or NULL. */
+static char *ours_at(res_ctx *ctx, const res_node *n, int priority, aws_error *err)
+{
+    elbv2_rules r = {0};
+    char *arn = NULL;
+    if (elbv2_describe_rules(ctx->aws, cJSON_GetObjectItem(n->desired, "listener")->valuestring, NULL, 0, &r, err) != 0)
+        return NULL;
+    for (size_t i = 0; i < r.n; i++)
+        if (!r.items[i].is_default && atoi(r.items[i].priority) == priority) {
+            const char *one[] = {r.items[i].arn};
+            char **ids = NULL;
+            if (elbres_owned(ctx, one, 1, &ids, err) == 0 && ids[0] && strcmp(ids[0], n->id) == 0)
+                arn = xstrdup(r.items[i].arn);
+            elbres_ids_free(ids, 1);
+        }
+    elbv2_rules_free(&r);
+    return arn;
+}
+
+static int modify(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
+{
+    char *secret = NULL;
+    if (client_secret(ctx, n, &secret, err) != 0)
+        return -1;
+    int wbuf[2];
+    size_t nconds = 0, nactions = 0;
+    elbv2_condition *conds = conditions_in(cJSON_GetObjectItem(n->desired, "conditions"), &nconds);
+    elbv2_action *actions = elbres_actions_from(cJSON_GetObjectItem(n->desired, "actions"),
+                                                weights_for(n, wbuf), secret, &nactions);
+    const cJSON *have = n->actual ? cJSON_GetObjectItem(n->actual, "actions") : NULL;
+    const cJSON *want = cJSON_GetObjectItem(n->desired, "actions");
+    int rc = 0;
+    /* unchanged actions are left alone: ECS owns the weights of a blue/green forward */
+    if (!have || !cJSON_Compare(have, want, 1) || secret)
+        rc = elbv2_modify_rule(ctx->aws, arn, conds, nconds, actions, nactions, NULL, err);
+    else
+        rc = elbv2_modify_rule(ctx->aws, arn, conds, nconds, NULL, 0, NULL, err);
+    int priority = cJSON_GetObjectItem(n->desired, "priority")->valueint;
+    const cJSON *had = n->actual ? cJSON_GetObjectItem(n->actual, "priority") : NULL;
+    if (rc == 0 && (!had || had->valueint != priority)) {
+        const char *arns[] = {arn};
+        rc = elbv2_set_rule_priorities(ctx->aws, arns, &priority, 1, err);
+    }
+    elbv2_conditions_free(conds, nconds);
+    elbv2_actions_free(actions, nactions);
+    secretsmanager_secret_free(secret);
+    return rc == 0 ? record(ctx, n, arn, err) : -1;
+}
+
+static int create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    char *secret = NULL;
+    if (client_secret(ctx, n, &secret, err) != 0)
+        return -1;
+    int wbuf[2];
+    size_t nconds = 0, nactions = 0;
+    elbv2_condition *conds = conditions_in(cJSON_GetObjectItem(n->desired, "conditions"), &nconds);
+    elbv2_action *actions = elbres_actions_from(cJSON_GetObjectItem(n->desired, "actions"),
+                                                weights_for(n, wbuf), secret, &nactions);
+    svc_tags tags;
+    res_tags_list(ctx, n, &tags);
+    const char *listener = cJSON_GetObjectItem(n->desired, "listener")->valuestring;
+    int priority = cJSON_GetObjectItem(n->desired, "priority")->valueint;
+    elbv2_rule r = {0};
+    int rc = elbv2_create_rule(ctx->aws, listener, priority, conds, nconds, actions, nactions,
+                               &tags, &r, err);
+    char *arn = rc == 0 ? xstrdup(r.arn) : NULL;
+    elbv2_rule_free(&r);
+    svc_tags_free(&tags);
+    elbv2_conditions_free(conds, nconds);
+    elbv2_actions_free(actions, nactions);
+    secretsmanager_secret_free(secret);
+    if (rc != 0 && strcmp(err->code, "PriorityInUse") == 0) {
+        /* a re-run after a crash: our own rule holds the priority */
+        aws_error first = *err;
+        arn = ours_at(ctx, n, priority, err);
+        if (!arn) {
+            *err = first;
+            aws_error_prefix(err, "priority %d is taken on the listener (set `priority:` on the "
+                                  "service's load_balancer): ", priority);
+            return -1;
+        }
+        rc = modify(ctx, n, arn, err);
+        free(arn);
+        return rc;
+    }
+    if (rc == 0)
+        rc = record(ctx, n, arn, err);
+    free(arn);
+    return rc;
+}
+
+static int update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    return modify(ctx, n, n->physical_id, err);
+}
+
+static int remove_rule(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    if (elbv2_delete_rule(ctx->aws, n->physical_id, err) != 0 && !elbres_gone(err))
+        return -1;
+    return 0;
+}
+
+static const char *const replace_on[] = {"listener", NULL};
+static const char *const create_only[] = {"oidc_secret", "initial_weights", NULL};
+static const char *const delete_after[] = {"service", NULL};
+
+const res_kind res_listener_rule = {
+    .name = "listener_rule",
+    .title = "listener rule",
+    .build = build,
+    .discover = discover,
+    .create = create,
+    .update = update,
+    .remove = remove_rule,
+    .replace_on = replace_on,
+    .create_only = create_only,
+    .delete_after = delete_after,
+};

@@ -1,0 +1,231 @@
+/*
+ * The stack's Cloud Map private DNS namespace (namespace/main) in its VPC. Creating and
+ * deleting are asynchronous operations, waited for while showing their status. The
+ * CreatorRequestId comes from the stack, the node and the VPC, so a re-run after a crash
+ * gets the first run's operation instead of a second namespace; a token whose namespace
+ * was deleted since (down, then up) is followed by the next one in a fixed sequence.
+ *
+ * Properties: name, vpc (used at creation; Cloud Map does not show it); actual ones add
+ * arn. The physical id is the namespace id (ns-…).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "res.h"
+#include "servicediscovery.h"
+#include "xalloc.h"
+
+extern const res_kind res_namespace;
+
+static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    if (!s->namespace_name)
+        return 0;
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "name", s->namespace_name);
+    cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
+    char *label = xasprintf("private DNS namespace %s", s->namespace_name);
+    res_node *n = res_graph_add(g, &res_namespace, "main", label, d);
+    res_node_depend(n, res_graph_find(g, "vpc/main"));
+    free(label);
+    return 0;
+}
+
+static cJSON *props_of(const sd_namespace *ns)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", ns->name);
+    cJSON_AddStringToObject(p, "arn", ns->arn);
+    return p;
+}
+
+typedef struct {
+    res_ctx *ctx;
+    sd_namespaces *all;
+    res_found_list *out;
+    pthread_mutex_t lock;
+} discovery;
+
+static int discover_one(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    svc_tags tags = {0};
+    const sd_namespace *ns = &d->all->items[i];
+    int rc = sd_list_tags_for_resource(d->ctx->aws, ns->arn, &tags, err);
+    const char *id = svc_tags_get(&tags, RES_TAG_ID);
+    if (rc == 0 && id && res_tags_match(d->ctx, &tags, NULL)) {
+        pthread_mutex_lock(&d->lock);
+        res_found_add(d->out, id, ns->id, props_of(ns));
+        pthread_mutex_unlock(&d->lock);
+    }
+    if (rc != 0 && (strcmp(err->code, "ResourceNotFoundException") == 0 ||
+                    strcmp(err->code, "NamespaceNotFound") == 0))
+        rc = 0;
+    svc_tags_free(&tags);
+    return rc;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    sd_filter f = {.name = "TYPE", .value = "DNS_PRIVATE"};
+    sd_namespaces all = {0};
+    if (sd_list_namespaces(ctx->aws, &f, 1, 0, &all, err) != 0)
+        return -1;
+    discovery d = {.ctx = ctx, .all = &all, .out = out};
+    pthread_mutex_init(&d.lock, NULL);
+    int rc = res_parallel(all.n, 8, discover_one, &d, err);
+    pthread_mutex_destroy(&d.lock);
+    sd_namespaces_free(&all);
+    return rc;
+}
+
+static int poll_operation(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    (void)n;
+    sd_operation *op = ud;
+    char *id = xstrdup(op->id);
+    sd_operation_free(op);
+    int rc = sd_get_operation(ctx->aws, id, op, err);
+    free(id);
+    if (rc != 0)
+        return -1;
+    snprintf(status, len, "operation %s", op->status);
+    if (strcmp(op->status, "SUCCESS") == 0)
+        return 1;
+    if (strcmp(op->status, "FAIL") == 0) {
+        aws_error_set(err, AWS_ERR_SERVICE, *op->error_code ? op->error_code : "OperationFailed",
+                      "Cloud Map operation %s failed: %s", op->id, op->error_message);
+        return -1;
+    }
+    return 0;
+}
+
+/* Wait for an operation; *ns_id (free()) is the namespace it names. */
+static int wait_op(res_ctx *ctx, res_node *n, res_action action, const char *what, char *op_id,
+                   char **ns_id, aws_error *err)
+{
+    sd_operation op = {.id = xstrdup(op_id)};
+    int rc = res_wait(ctx, n, action, what, poll_operation, &op, err);
+    if (rc == 0 && ns_id) {
+        const char *id = svc_tags_get(&op.targets, "NAMESPACE");
+        *ns_id = id ? xstrdup(id) : NULL;
+    }
+    sd_operation_free(&op);
+    return rc;
+}
+
+/* Adopt an existing namespace of ours; 1 when adopted, 0 when it is gone, -1 on error. */
+static int adopt(res_ctx *ctx, res_node *n, const char *ns_id, aws_error *err)
+{
+    sd_namespace ns = {0};
+    if (sd_get_namespace(ctx->aws, ns_id, &ns, err) != 0)
+        return strcmp(err->code, "NamespaceNotFound") == 0 ? 0 : -1;
+    res_node_set(ctx, n, ns.id, props_of(&ns));
+    sd_namespace_free(&ns);
+    return 1;
+}
+
+/* A namespace of that name exists: ours (tagged for this node) is adopted (1); another
+ * one is a clear error. */
+static int adopt_by_name(res_ctx *ctx, res_node *n, const char *name, aws_error *err)
+{
+    sd_filter f = {.name = "NAME", .value = name};
+    sd_namespaces all = {0};
+    if (sd_list_namespaces(ctx->aws, &f, 1, 0, &all, err) != 0)
+        return -1;
+    int rc = -1;
+    for (size_t i = 0; i < all.n && rc == -1; i++) {
+        svc_tags tags = {0};
+        if (sd_list_tags_for_resource(ctx->aws, all.items[i].arn, &tags, err) == 0 &&
+            res_tags_match(ctx, &tags, n->id)) {
+            res_node_set(ctx, n, all.items[i].id, props_of(&all.items[i]));
+            rc = 1;
+        }
+        svc_tags_free(&tags);
+    }
+    sd_namespaces_free(&all);
+    if (rc == -1)
+        aws_error_set(err, AWS_ERR_SERVICE, "NamespaceAlreadyExists",
+                      "a namespace named %s exists in this VPC and does not belong to stack %s: "
+                      "choose another `namespace:` name", name, ctx->stack_name);
+    return rc;
+}
+
+static int create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const char *name = cJSON_GetObjectItem(n->desired, "name")->valuestring;
+    const char *vpc = cJSON_GetObjectItem(n->desired, "vpc")->valuestring;
+    svc_tags tags;
+    res_tags_list(ctx, n, &tags);
+    int rc = -1;
+    for (int attempt = 1; attempt <= 20 && rc != 1; attempt++) {
+        char *token = xasprintf("ecsdeploy-%s-%s-%d", ctx->stack_name, vpc, attempt);
+        if (strlen(token) > 64)
+            memmove(token, token + strlen(token) - 64, 65); /* keep the distinct end */
+        char *op_id = NULL, *ns_id = NULL;
+        rc = sd_create_private_dns_namespace(ctx->aws, name, vpc, token, n->label, &tags, &op_id, err);
+        free(token);
+        if (rc == 0)
+            rc = wait_op(ctx, n, RES_CREATE, "the namespace to be created", op_id, &ns_id, err);
+        free(op_id);
+        if (rc == 0)
+            rc = ns_id ? adopt(ctx, n, ns_id, err) : 0;
+        else if (strcmp(err->code, "NamespaceAlreadyExists") == 0)
+            rc = adopt_by_name(ctx, n, name, err);
+        free(ns_id);
+        if (rc == -1 && strcmp(err->code, "DuplicateRequest") != 0)
+            break;
+        /* 0: the token's namespace was deleted since; DuplicateRequest: the token was used
+         * for something else. Either way, the next token. */
+    }
+    svc_tags_free(&tags);
+    if (rc == 1)
+        return 0;
+    if (rc == 0)
+        aws_error_set(err, AWS_ERR_SERVICE, "NamespaceNotCreated",
+                      "namespace %s was not created after 20 attempts", name);
+    return -1;
+}
+
+static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    char **op_id = ud;
+    if (sd_delete_namespace(ctx->aws, n->physical_id, op_id, err) == 0)
+        return 1;
+    if (strcmp(err->code, "NamespaceNotFound") == 0)
+        return 1;
+    if (strcmp(err->code, "ResourceInUse") == 0 || strcmp(err->code, "DuplicateRequest") == 0) {
+        snprintf(status, len, "%s", err->message);
+        return 0;
+    }
+    return -1;
+}
+
+static int remove_namespace(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    char *op_id = NULL;
+    if (res_wait(ctx, n, RES_DELETE, "the namespace to have no services left", poll_delete,
+                 &op_id, err) != 0)
+        return -1;
+    int rc = op_id ? wait_op(ctx, n, RES_DELETE, "the namespace to be deleted", op_id, NULL, err) : 0;
+    free(op_id);
+    return rc;
+}
+
+static const char *const replace_on[] = {"name", NULL};
+static const char *const create_only[] = {"vpc", NULL};
+static const char *const delete_after[] = {"service", "discovery", NULL};
+
+const res_kind res_namespace = {
+    .name = "namespace",
+    .title = "Cloud Map namespace",
+    .build = build,
+    .discover = discover,
+    .create = create,
+    .remove = remove_namespace,
+    .replace_on = replace_on,
+    .create_only = create_only,
+    .delete_after = delete_after,
+};

@@ -1,0 +1,203 @@
+/*
+ * nat/N: NAT gateways (public, one Elastic IP each) in public subnet N — one per zone, or
+ * nat/0 only for a single NAT. Created with a ClientToken derived from the stack, the node
+ * and its inputs, so a re-run after a crash gets the first gateway back; waited for until
+ * available, and on removal until deleted.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_common.h"
+#include "xalloc.h"
+
+static int nat_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    const spec_network *net = &s->network;
+    int count = resnet_nat_count(net);
+    for (int i = 0; i < count; i++) {
+        char name[32], subnet[48], eip[32], label[64];
+        snprintf(name, sizeof name, "%d", i);
+        snprintf(subnet, sizeof subnet, "subnet/public-%d", i);
+        snprintf(eip, sizeof eip, "eip/nat-%d", i);
+        snprintf(label, sizeof label, "NAT gateway in zone %d", i);
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddItemToObject(d, "subnet", res_ref(subnet, "id"));
+        cJSON_AddItemToObject(d, "eip", res_ref(eip, "id"));
+        res_node *n = res_graph_add(g, &res_kind_nat, name, label, d);
+        res_node_depend(n, res_graph_find(g, subnet));
+        res_node_depend(n, res_graph_find(g, eip));
+        res_node_depend(n, res_graph_find(g, "igw/main"));
+        /* the private route tables (built before) route to this gateway */
+        char rt[48];
+        snprintf(rt, sizeof rt, "route_table/private-%d", i);
+        res_node *table = res_graph_find(g, net->nat == SPEC_NAT_PER_ZONE ? rt : "route_table/private");
+        if (table)
+            res_node_depend(table, n);
+    }
+    return 0;
+}
+
+static int live(const char *state)
+{
+    return strcmp(state, "deleted") != 0 && strcmp(state, "deleting") != 0 &&
+           strcmp(state, "failed") != 0;
+}
+
+static cJSON *nat_props(const ec2_nat *g)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "subnet", g->subnet_id);
+    cJSON_AddStringToObject(p, "eip", g->naddresses ? g->addresses[0].allocation_id : "");
+    cJSON_AddStringToObject(p, "state", g->state);
+    return p;
+}
+
+static int nat_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    aws_error_clear(err);
+    ec2_filter f = resnet_stack_filter(ctx);
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_nats l = {0};
+    if (ec2_describe_nat_gateways(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    for (size_t i = 0; i < l.n; i++) {
+        const char *id = resnet_node_id(&l.items[i].tags);
+        if (id && live(l.items[i].state))
+            resnet_found_add(out, id, l.items[i].id, nat_props(&l.items[i]));
+    }
+    ec2_nats_free(&l);
+    return 0;
+}
+
+/* One look at the gateway: *g filled, or *gone set when it no longer exists. */
+static int describe_one(res_ctx *ctx, const char *id, ec2_nat *g, int *gone, aws_error *err)
+{
+    const char *ids[] = {id, NULL};
+    ec2_describe_in in = {.ids = ids};
+    ec2_nats l = {0};
+    *gone = 0;
+    if (ec2_describe_nat_gateways(ctx->aws, &in, &l, err) != 0) {
+        if (!resnet_gone(err))
+            return -1;
+        *gone = 1;
+        return 0;
+    }
+    if (l.n == 0) {
+        *gone = 1;
+    } else {
+        *g = l.items[0];
+        memset(&l.items[0], 0, sizeof l.items[0]);
+    }
+    ec2_nats_free(&l);
+    return 0;
+}
+
+static int poll_available(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
+                          aws_error *err)
+{
+    (void)ud;
+    ec2_nat g = {0};
+    int gone = 0;
+    if (describe_one(ctx, n->physical_id, &g, &gone, err) != 0)
+        return -1;
+    if (gone) {
+        aws_error_set(err, AWS_ERR_SERVICE, "NatGatewayNotFound",
+                      "NAT gateway %s disappeared while being created", n->physical_id);
+        return -1;
+    }
+    int rc = 0;
+    snprintf(status, len, "%s", g.state);
+    if (strcmp(g.state, "available") == 0) {
+        res_node_set(ctx, n, n->physical_id, nat_props(&g));
+        rc = 1;
+    } else if (!live(g.state)) {
+        aws_error_set(err, AWS_ERR_SERVICE, g.failure_code[0] ? g.failure_code : "NatGatewayFailed",
+                      "NAT gateway %s is %s: %s", n->physical_id, g.state,
+                      g.failure_message[0] ? g.failure_message : "no reason given");
+        rc = -1;
+    }
+    ec2_nat_free(&g);
+    return rc;
+}
+
+static const char *str(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static int nat_create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const char *subnet = str(n->desired, "subnet"), *eip = str(n->desired, "eip");
+    char *extra = xasprintf("%s/%s", subnet, eip);
+    char *token = resnet_token(ctx, n, extra);
+    free(extra);
+    svc_tags tags;
+    resnet_tags(ctx, n, &tags);
+    ec2_nat g = {0};
+    int rc = ec2_create_nat_gateway(ctx->aws, subnet, eip, token, &tags, &g, err);
+    svc_tags_free(&tags);
+    free(token);
+    if (rc != 0)
+        return -1;
+    res_node_set(ctx, n, g.id, nat_props(&g));
+    ec2_nat_free(&g);
+    char *what = xasprintf("NAT gateway %s to be available", n->physical_id);
+    rc = res_wait(ctx, n, RES_CREATE, what, poll_available, NULL, err);
+    free(what);
+    return rc;
+}
+
+static int poll_deleted(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
+                        aws_error *err)
+{
+    (void)ud;
+    ec2_nat g = {0};
+    int gone = 0;
+    if (describe_one(ctx, n->physical_id, &g, &gone, err) != 0)
+        return -1;
+    if (gone)
+        return 1;
+    snprintf(status, len, "%s", g.state);
+    int done = strcmp(g.state, "deleted") == 0 || strcmp(g.state, "failed") == 0;
+    ec2_nat_free(&g);
+    return done;
+}
+
+static int nat_remove(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    if (ec2_delete_nat_gateway(ctx->aws, n->physical_id, err) != 0 && !resnet_gone(err))
+        return -1;
+    aws_error_clear(err);
+    char *what = xasprintf("NAT gateway %s to be deleted", n->physical_id);
+    int rc = res_wait(ctx, n, RES_DELETE, what, poll_deleted, NULL, err);
+    free(what);
+    return rc;
+}
+
+/* `status`: the gateway's state as discovered; anything but available is unhealthy. */
+static int nat_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
+{
+    (void)ctx;
+    (void)err;
+    const char *state = n->actual ? str(n->actual, "state") : "";
+    cJSON_AddStringToObject(out, "nat_state", state[0] ? state : "unknown");
+    cJSON_AddBoolToObject(out, "healthy", strcmp(state, "available") == 0);
+    return 0;
+}
+
+static const char *const nat_replace_on[] = {"subnet", "eip", NULL};
+
+const res_kind res_kind_nat = {
+    .name = "nat",
+    .title = "NAT gateway",
+    .build = nat_build,
+    .discover = nat_discover,
+    .create = nat_create,
+    .remove = nat_remove,
+    .status = nat_status,
+    .replace_on = nat_replace_on,
+    .delete_after = resnet_after_nat,
+};

@@ -1,0 +1,301 @@
+/* Shared pieces of the network kinds (see net_common.h). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "net_common.h"
+#include "xalloc.h"
+
+/* The application kinds, gone before any network resource is deleted. */
+#define APP_KINDS                                                                          \
+    "bootstrap", "service", "discovery", "namespace", "listener_rule", "listener",         \
+        "target_group", "alb", "cluster", "task_def", "log_group", "secret", "bucket", "role"
+
+const char *const resnet_after_nat[] = {APP_KINDS, NULL};
+const char *const resnet_after_eip[] = {APP_KINDS, "nat", NULL};
+/* Route tables may go before the NAT gateways they route to (they depend on them). */
+const char *const resnet_after_route_table[] = {APP_KINDS, NULL};
+const char *const resnet_after_igw[] = {APP_KINDS, "nat", "eip", "route_table", NULL};
+const char *const resnet_after_sg_rules[] = {APP_KINDS, "nat", "eip", "route_table", "igw", NULL};
+const char *const resnet_after_sg[] = {APP_KINDS, "nat", "eip", "route_table", "igw",
+                                       "sg_rules", "sg_reach", NULL};
+const char *const resnet_after_subnet[] = {APP_KINDS, "nat", "eip", "route_table", "igw",
+                                           "sg_rules", "sg_reach", "sg", NULL};
+const char *const resnet_after_vpc[] = {APP_KINDS, "nat", "eip", "route_table", "igw",
+                                        "sg_rules", "sg_reach", "sg", "subnet", NULL};
+
+void resnet_tags(res_ctx *ctx, const res_node *n, svc_tags *out)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *t = res_tags(ctx, n);
+    for (const cJSON *c = t->child; c; c = c->next)
+        if (cJSON_IsString(c))
+            svc_tags_add(out, c->string, c->valuestring);
+    cJSON_Delete(t);
+}
+
+#define RANK "_resnet_rank"
+
+static double rank_of(const cJSON *props)
+{
+    const cJSON *r = cJSON_GetObjectItemCaseSensitive(props, RANK);
+    return cJSON_IsNumber(r) ? r->valuedouble : 0;
+}
+
+void resnet_found_add_ranked(res_found_list *out, const char *id, const char *physical_id,
+                             cJSON *props, double rank)
+{
+    if (!props)
+        props = cJSON_CreateObject();
+    cJSON_AddNumberToObject(props, RANK, rank);
+    resnet_found_add(out, id, physical_id, props);
+}
+
+void resnet_found_finish(res_found_list *out)
+{
+    for (size_t i = 0; i < out->n; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(out->items[i].props, RANK);
+}
+
+void resnet_found_add(res_found_list *out, const char *id, const char *physical_id, cJSON *props)
+{
+    for (size_t i = 0; i < out->n; i++) {
+        res_found *f = &out->items[i];
+        if (strcmp(f->id, id) != 0)
+            continue;
+        double mine = rank_of(props), theirs = rank_of(f->props);
+        if (mine > theirs || (mine == theirs && strcmp(physical_id, f->physical_id) < 0)) {
+            /* the new one keeps the id: the one found before becomes the duplicate */
+            char *dup = xasprintf("%s-dup-%s", id, f->physical_id);
+            free(f->id);
+            f->id = dup;
+            break;
+        }
+        char *dup = xasprintf("%s-dup-%s", id, physical_id);
+        res_found_add(out, dup, physical_id, props);
+        free(dup);
+        return;
+    }
+    res_found_add(out, id, physical_id, props);
+}
+
+ec2_filter resnet_stack_filter(const res_ctx *ctx)
+{
+    ec2_filter f = {"tag:" RES_TAG_STACK, ctx->stack_name, NULL};
+    return f;
+}
+
+const char *resnet_node_id(const svc_tags *tags)
+{
+    return svc_tags_get(tags, RES_TAG_ID);
+}
+
+int resnet_gone(const aws_error *err)
+{
+    size_t len = strlen(err->code);
+    return err->kind == AWS_ERR_SERVICE && len >= 8 && strcmp(err->code + len - 8, "NotFound") == 0;
+}
+
+/* How long a DependencyViolation with no network interface to wait for is retried (60
+ * polls, at most 30 s): long enough for EC2 to notice what was just deleted, short enough
+ * not to hang on a blocker that will not go by itself (another stack's rule naming the
+ * group, say). */
+static double blocked_grace(const res_ctx *ctx)
+{
+    double g = ctx->poll_s > 0 ? 60 * ctx->poll_s : 30;
+    return g > 30 ? 30 : g;
+}
+
+typedef struct {
+    const char *what, *id, *eni_filter;
+    resnet_delete_fn del;
+    double blocked_since; /* when a blocker other than interfaces was first seen, or 0 */
+} delete_job;
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int count_enis(res_ctx *ctx, const char *filter, const char *id, size_t *n, aws_error *err)
+{
+    ec2_filter f = {filter, id, NULL};
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_enis l = {0};
+    if (ec2_describe_network_interfaces(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    *n = l.n;
+    ec2_enis_free(&l);
+    return 0;
+}
+
+static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
+                       aws_error *err)
+{
+    (void)n;
+    delete_job *j = ud;
+    aws_error e;
+    aws_error_clear(&e);
+    if (j->del(ctx->aws, j->id, &e) == 0 || resnet_gone(&e))
+        return 1;
+    if (strcmp(e.code, "DependencyViolation") != 0) {
+        *err = e;
+        return -1;
+    }
+    size_t enis = 0;
+    aws_error ee;
+    aws_error_clear(&ee);
+    if (j->eni_filter && count_enis(ctx, j->eni_filter, j->id, &enis, &ee) == 0 && enis > 0) {
+        snprintf(status, len, "%s %s still used by %zu network interface%s", j->what, j->id,
+                 enis, enis == 1 ? "" : "s");
+        j->blocked_since = 0;
+        return 0;
+    }
+    snprintf(status, len, "%s %s still in use: %s", j->what, j->id, e.message);
+    if (j->blocked_since == 0)
+        j->blocked_since = mono_now();
+    else if (mono_now() - j->blocked_since > blocked_grace(ctx)) {
+        *err = e;
+        aws_error_prefix(err, "%s %s cannot be deleted while something else uses it "
+                              "(delete that first, then run the command again): ",
+                         j->what, j->id);
+        return -1;
+    }
+    return 0;
+}
+
+int resnet_delete_retrying(res_ctx *ctx, res_node *n, const char *what, const char *id,
+                           resnet_delete_fn del, const char *eni_filter, aws_error *err)
+{
+    delete_job j = {what, id, eni_filter, del, 0};
+    char *label = xasprintf("%s %s to be deleted", what, id);
+    int rc = res_wait(ctx, n, RES_DELETE, label, poll_delete, &j, err);
+    free(label);
+    return rc;
+}
+
+netsvc_wait_opts resnet_visible_opts(const res_ctx *ctx)
+{
+    netsvc_wait_opts o = {0};
+    o.delay_s = ctx->poll_s > 0 && ctx->poll_s < 2 ? ctx->poll_s : 2;
+    o.timeout_s = 60;
+    o.max_attempts = (int)(60 / o.delay_s) + 1;
+    return o;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int resnet_zone_names(res_ctx *ctx, svc_strings *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    ec2_filter f[2] = {{"state", "available", NULL}, {"zone-type", "availability-zone", NULL}};
+    ec2_describe_in in = {.filters = f, .nfilters = 2};
+    ec2_zones z = {0};
+    if (ec2_describe_availability_zones(ctx->aws, &in, &z, err) != 0)
+        return -1;
+    for (size_t i = 0; i < z.n; i++)
+        svc_strings_add(out, z.items[i].name);
+    ec2_zones_free(&z);
+    if (out->n > 1)
+        qsort(out->items, out->n, sizeof *out->items, cmp_str);
+    return 0;
+}
+
+int resnet_zone_index(const svc_strings *zones, const char *zone)
+{
+    for (size_t i = 0; i < zones->n; i++)
+        if (strcmp(zones->items[i], zone) == 0)
+            return (int)i;
+    return -1;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; s && *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    h ^= 0xff; /* separator */
+    h *= 1099511628211ULL;
+    return h;
+}
+
+char *resnet_token(const res_ctx *ctx, const res_node *n, const char *extra)
+{
+    uint64_t h = 14695981039346656037ULL;
+    h = fnv1a(h, ctx->stack_name);
+    h = fnv1a(h, n->id);
+    h = fnv1a(h, extra);
+    uint64_t h2 = fnv1a(h ^ 0x9e3779b97f4a7c15ULL, n->id);
+    return xasprintf("ecsdeploy-%016llx%016llx", (unsigned long long)h,
+                     (unsigned long long)h2);
+}
+
+cJSON *resnet_sorted_array(const svc_strings *s)
+{
+    char **copy = xcalloc(s->n ? s->n : 1, sizeof *copy);
+    for (size_t i = 0; i < s->n; i++)
+        copy[i] = s->items[i];
+    if (s->n > 1)
+        qsort(copy, s->n, sizeof *copy, cmp_str);
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < s->n; i++)
+        if (i == 0 || strcmp(copy[i], copy[i - 1]) != 0)
+            cJSON_AddItemToArray(a, cJSON_CreateString(copy[i]));
+    free(copy);
+    return a;
+}
+
+int resnet_our_groups(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err)
+{
+    memset(ids, 0, sizeof *ids);
+    memset(nodes, 0, sizeof *nodes);
+    ec2_filter f = resnet_stack_filter(ctx);
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_security_groups l = {0};
+    if (ec2_describe_security_groups(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    for (size_t i = 0; i < l.n; i++) {
+        const char *id = resnet_node_id(&l.items[i].tags);
+        if (!id)
+            continue;
+        svc_strings_add(ids, l.items[i].id);
+        svc_strings_add(nodes, id);
+    }
+    ec2_security_groups_free(&l);
+    return 0;
+}
+
+int resnet_our_subnets(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err)
+{
+    memset(ids, 0, sizeof *ids);
+    memset(nodes, 0, sizeof *nodes);
+    ec2_filter f = resnet_stack_filter(ctx);
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_subnets l = {0};
+    if (ec2_describe_subnets(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    for (size_t i = 0; i < l.n; i++) {
+        const char *id = resnet_node_id(&l.items[i].tags);
+        if (!id)
+            continue;
+        svc_strings_add(ids, l.items[i].id);
+        svc_strings_add(nodes, id);
+    }
+    ec2_subnets_free(&l);
+    return 0;
+}
+
+const char *resnet_lookup(const svc_strings *ids, const svc_strings *nodes, const char *id)
+{
+    for (size_t i = 0; i < ids->n && i < nodes->n; i++)
+        if (strcmp(ids->items[i], id) == 0)
+            return nodes->items[i];
+    return NULL;
+}

@@ -1,0 +1,84 @@
+/* Security group rules as the text the sg_rules and sg_reach kinds compare:
+ * "PROTOCOL PORTS from|into PEER", e.g. "tcp 8080 from sg/lb-web", "udp 53 from 10.0.0.0/8",
+ * "tcp 5432 into sg-0abc", "all all from sg-0abc". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_common.h"
+#include "xalloc.h"
+
+char *resnet_rule_text(const char *protocol, int from_port, int to_port, const char *word,
+                       const char *peer)
+{
+    if (strcmp(protocol, "-1") == 0 || strcmp(protocol, "all") == 0)
+        return xasprintf("all all %s %s", word, peer);
+    if (from_port == to_port)
+        return xasprintf("%s %d %s %s", protocol, from_port, word, peer);
+    return xasprintf("%s %d-%d %s %s", protocol, from_port, to_port, word, peer);
+}
+
+int resnet_rule_parse(const char *text, resnet_rule *r)
+{
+    memset(r, 0, sizeof *r);
+    char ports[32];
+    if (sscanf(text, "%15s %31s %7s %127s", r->protocol, ports, r->word, r->peer) != 4)
+        return -1;
+    if (strcmp(r->protocol, "all") == 0) {
+        snprintf(r->protocol, sizeof r->protocol, "-1");
+        r->from_port = r->to_port = -1;
+        return 0;
+    }
+    if (sscanf(ports, "%d-%d", &r->from_port, &r->to_port) == 2)
+        return 0;
+    if (sscanf(ports, "%d", &r->from_port) != 1)
+        return -1;
+    r->to_port = r->from_port;
+    return 0;
+}
+
+char *resnet_peer_text(const ec2_permission *p, const svc_strings *our_ids,
+                       const svc_strings *our_nodes)
+{
+    if (p->group_id[0]) {
+        const char *node = resnet_lookup(our_ids, our_nodes, p->group_id);
+        return xstrdup(node ? node : p->group_id);
+    }
+    if (p->cidr[0])
+        return xstrdup(p->cidr);
+    if (p->cidr_ipv6[0])
+        return xstrdup(p->cidr_ipv6);
+    return xstrdup(p->prefix_list_id);
+}
+
+int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p, char **owned,
+                           aws_error *err)
+{
+    memset(p, 0, sizeof *p);
+    *owned = NULL;
+    p->protocol = (char *)r->protocol;
+    p->from_port = r->from_port;
+    p->to_port = r->to_port;
+    const char *peer = r->peer;
+    if (strncmp(peer, "sg/", 3) == 0 || strcmp(peer, "vpc") == 0) {
+        *owned = strcmp(peer, "vpc") == 0 ? res_ref_value(ctx, "vpc/main", "cidr")
+                                          : res_ref_value(ctx, peer, "id");
+        if (!*owned) {
+            aws_error_set(err, AWS_ERR_INPUT, "Unresolved", "%s is not known yet", peer);
+            return -1;
+        }
+        if (strcmp(peer, "vpc") == 0)
+            p->cidr = *owned;
+        else
+            p->group_id = *owned;
+    } else if (strncmp(peer, "sg-", 3) == 0) {
+        p->group_id = (char *)peer;
+    } else if (strncmp(peer, "pl-", 3) == 0) {
+        p->prefix_list_id = (char *)peer;
+    } else if (strchr(peer, ':')) {
+        p->cidr_ipv6 = (char *)peer;
+    } else {
+        p->cidr = (char *)peer;
+    }
+    return 0;
+}

@@ -1,0 +1,340 @@
+/*
+ * ECS services on the stack's cluster: Fargate, awsvpc in the tier's subnets with the
+ * service's group, behind a target group and/or in Cloud Map, EBS volumes managed by the
+ * service, ECS Exec, the deployment circuit breaker with rollback always on. create and
+ * update wait until the service is steady on its task definition (unless up --no-wait)
+ * and report a failed deployment with its reasons. Found again with ListServices +
+ * DescribeServices (tags) on the cluster.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app_internal.h"
+#include "service_internal.h"
+#include "spec_names.h"
+#include "xalloc.h"
+
+static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < s->nservices; i++) {
+        const spec_service *svc = &s->services[i];
+        char *label = xasprintf("ECS service %s (%d × %s)", svc->name, svc->desired_count,
+                                svc->containers[0].image);
+        res_node *n = res_graph_add(g, &res_service, svc->name, label, cJSON_CreateObject());
+        cJSON_Delete(n->desired);
+        n->desired = service_desired(g, n, svc);
+        n->spec = svc;
+        free(label);
+    }
+    return 0;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    char *cluster = spec_name_cluster(ctx->stack_name);
+    svc_strings arns = {0};
+    int rc = ecs_list_services(ctx->aws, cluster, 0, &arns, err);
+    if (rc != 0 && res_app_code_is(err, "ClusterNotFoundException")) {
+        aws_error_clear(err);
+        rc = 0;
+    }
+    ecs_services found = {0};
+    if (rc == 0 && arns.n > 0)
+        rc = ecs_describe_services(ctx->aws, cluster, (const char *const *)arns.items, arns.n,
+                                   &found, err);
+    for (size_t i = 0; rc == 0 && i < found.n; i++) {
+        const ecs_service *s = &found.items[i];
+        const char *id = svc_tags_get(&s->tags, RES_TAG_ID);
+        if (id && s->status && !strcmp(s->status, "ACTIVE") && res_tags_match(ctx, &s->tags, NULL))
+            res_found_add(out, id, s->arn, service_props(ctx, s));
+    }
+    ecs_services_free(&found);
+    svc_strings_free(&arns);
+    free(cluster);
+    return rc;
+}
+
+/* ---- the request ------------------------------------------------------------------- */
+
+typedef struct {
+    ecs_service_input in;
+    svc_strings subnets, groups;
+    ecs_load_balancer lb;
+    ecs_service_registry reg;
+    ecs_volume_config *vols;
+    ecs_deployment_config dep;
+} request;
+
+static const char *str(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int num(const cJSON *o, const char *name, int dflt)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsNumber(v) ? v->valueint : dflt;
+}
+
+static void strings_of(const cJSON *a, svc_strings *out)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, a) if (cJSON_IsString(e)) svc_strings_add(out, e->valuestring);
+}
+
+static void fill_deployment(request *r, const cJSON *d)
+{
+    r->dep = (ecs_deployment_config)ECS_DEPLOYMENT_CONFIG_INIT;
+    r->dep.circuit_breaker = 1;
+    r->dep.rollback = 1;
+    r->dep.min_healthy_percent = num(d, "min_healthy", ECS_UNSET);
+    r->dep.max_percent = num(d, "max_percent", ECS_UNSET);
+    r->dep.strategy = str(d, "strategy");
+    r->dep.bake_time_minutes = num(d, "bake_minutes", ECS_UNSET);
+    const cJSON *cp = cJSON_GetObjectItem(d, "canary_percent");
+    r->dep.canary_percent = cJSON_IsNumber(cp) ? cp->valuedouble : 0;
+    r->dep.canary_bake_minutes = num(d, "canary_bake_minutes", 0);
+    const cJSON *sp = cJSON_GetObjectItem(d, "step_percent");
+    r->dep.linear_step_percent = cJSON_IsNumber(sp) ? sp->valuedouble : 0;
+    r->dep.linear_step_bake_minutes = num(d, "step_bake_minutes", 0);
+    r->in.deployment = &r->dep;
+}
+
+static void fill_volumes(request *r, const cJSON *vols)
+{
+    int n = cJSON_GetArraySize(vols);
+    if (n <= 0)
+        return;
+    r->vols = xcalloc((size_t)n, sizeof *r->vols);
+    size_t i = 0;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, vols) {
+        ecs_volume_config *c = &r->vols[i++];
+        c->name = str(v, "name");
+        c->role_arn = str(v, "role");
+        c->size_gib = num(v, "size_gib", 0);
+        c->volume_type = str(v, "type");
+        c->iops = num(v, "iops", 0);
+        c->throughput = num(v, "throughput", 0);
+        c->encrypted = cJSON_IsTrue(cJSON_GetObjectItem(v, "encrypted"));
+        c->kms_key_id = str(v, "kms_key");
+        c->filesystem_type = str(v, "filesystem");
+    }
+    r->in.volumes = r->vols;
+    r->in.n_volumes = i;
+}
+
+static int same(const cJSON *p, const cJSON *q, const char *member)
+{
+    return q && cJSON_Compare(cJSON_GetObjectItem(p, member), cJSON_GetObjectItem(q, member), 1);
+}
+
+/* The input for props; on update (have = the current actual properties), parts that
+ * did not change are left out. */
+static void fill(request *r, const cJSON *p, const cJSON *have)
+{
+    memset(r, 0, sizeof *r);
+    r->in = (ecs_service_input)ECS_SERVICE_INPUT_INIT;
+    r->in.cluster = str(p, "cluster");
+    r->in.name = str(p, "name");
+    r->in.task_definition = str(p, "task_definition");
+    r->in.desired_count = num(p, "desired_count", ECS_UNSET);
+    if (!have) {
+        r->in.launch_type = str(p, "launch_type");
+        r->in.propagate_tags = "SERVICE";
+        r->in.enable_ecs_managed_tags = 1;
+        r->in.deployment_controller = "ECS";
+    }
+    if (!same(p, have, "platform_version"))
+        r->in.platform_version = str(p, "platform_version");
+    if (!same(p, have, "subnets") || !same(p, have, "security_groups") || !same(p, have, "public_ip")) {
+        strings_of(cJSON_GetObjectItem(p, "subnets"), &r->subnets);
+        strings_of(cJSON_GetObjectItem(p, "security_groups"), &r->groups);
+        r->in.subnets = &r->subnets;
+        r->in.security_groups = &r->groups;
+        r->in.assign_public_ip = cJSON_IsTrue(cJSON_GetObjectItem(p, "public_ip"));
+    }
+    const cJSON *lb = cJSON_GetObjectItem(p, "load_balancer");
+    if (lb && !same(p, have, "load_balancer")) {
+        r->lb = (ecs_load_balancer){.target_group_arn = str(lb, "target_group"),
+                                    .container_name = str(lb, "container"),
+                                    .container_port = num(lb, "port", 0),
+                                    .alternate_target_group_arn = str(lb, "alternate_target_group"),
+                                    .production_listener_rule = str(lb, "production_rule"),
+                                    .test_listener_rule = str(lb, "test_rule"),
+                                    .role_arn = str(lb, "role")};
+        r->in.load_balancers = &r->lb;
+        r->in.n_load_balancers = 1;
+    }
+    if (lb && !same(p, have, "grace_period"))
+        r->in.health_check_grace_seconds = num(p, "grace_period", ECS_UNSET);
+    if (str(p, "registry") && !same(p, have, "registry")) {
+        r->reg.registry_arn = str(p, "registry");
+        r->in.registries = &r->reg;
+        r->in.n_registries = 1;
+    }
+    if (!same(p, have, "exec"))
+        r->in.enable_execute_command = cJSON_IsTrue(cJSON_GetObjectItem(p, "exec"));
+    if (!same(p, have, "deployment"))
+        fill_deployment(r, cJSON_GetObjectItem(p, "deployment"));
+    if (!same(p, have, "volumes"))
+        fill_volumes(r, cJSON_GetObjectItem(p, "volumes"));
+}
+
+static void request_free(request *r)
+{
+    svc_strings_free(&r->subnets);
+    svc_strings_free(&r->groups);
+    free(r->vols);
+}
+
+/* Create or update, retrying while IAM has not made a young role usable yet, or while a
+ * service of the same name is still draining. */
+static int call(res_ctx *ctx, res_node *n, int creating, request *r, ecs_service *out, aws_error *err)
+{
+    double waited = 0, delay = ctx->poll_s > 0 && ctx->poll_s < 1 ? ctx->poll_s : 1;
+    for (;;) {
+        int rc = creating ? ecs_create_service(ctx->aws, &r->in, out, err)
+                          : ecs_update_service(ctx->aws, &r->in, out, err);
+        if (rc == 0)
+            return 0;
+        int young = ecs_error_role_not_ready(err);
+        int draining = strstr(err->message, "Draining") != NULL;
+        if ((!young && !draining) || waited >= (young ? 60 : ctx->timeout_s))
+            return -1;
+        res_event(ctx, n, creating ? RES_CREATE : RES_UPDATE, RES_EV_PROGRESS, "%s; retrying",
+                  young ? "IAM role not usable by ECS yet" : "the previous service is still draining");
+        if (res_sleep(ctx, delay) != 0)
+            return -1;
+        waited += delay;
+        delay = delay * 2 > 10 ? 10 : delay * 2;
+    }
+}
+
+static int record(res_ctx *ctx, res_node *n, res_action action, const ecs_service *s, aws_error *err)
+{
+    cJSON *props = service_props(ctx, s);
+    res_node_set(ctx, n, s->arn, props);
+    if (!ctx->wait_services)
+        return 0;
+    return service_wait_steady(ctx, n, action, n->desired, err);
+}
+
+static int create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    request r;
+    fill(&r, n->desired, NULL);
+    char token[37];
+    res_app_token(ctx->stack_name, n->id, r.in.task_definition, token);
+    r.in.client_token = token;
+    svc_tags tags;
+    res_tags_list(ctx, n, &tags);
+    r.in.tags = &tags;
+    ecs_service s = {0};
+    int rc = call(ctx, n, 1, &r, &s, err);
+    svc_tags_free(&tags);
+    request_free(&r);
+    if (rc == 0)
+        rc = record(ctx, n, RES_CREATE, &s, err);
+    ecs_service_free(&s);
+    return rc;
+}
+
+static int update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    request r;
+    fill(&r, n->desired, n->actual);
+    ecs_service s = {0};
+    int rc = call(ctx, n, 0, &r, &s, err);
+    request_free(&r);
+    if (rc == 0)
+        rc = record(ctx, n, RES_UPDATE, &s, err);
+    ecs_service_free(&s);
+    return rc;
+}
+
+/* ---- removing ---------------------------------------------------------------------- */
+
+typedef struct {
+    const char *cluster, *name;
+} gone_wait;
+
+static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    (void)n;
+    gone_wait *w = ud;
+    ecs_service s = {0};
+    int found = 0;
+    if (ecs_describe_service(ctx->aws, w->cluster, w->name, &s, &found, err) != 0) {
+        ecs_service_free(&s);
+        return res_app_code_is(err, "ClusterNotFoundException") ? 1 : -1;
+    }
+    int done = !found || (s.status && !strcmp(s.status, "INACTIVE"));
+    snprintf(status, len, "%s, %d running, %d pending", found ? s.status : "gone", s.running, s.pending);
+    ecs_service_free(&s);
+    if (!done)
+        return 0;
+    /* its tasks, stopping: their network interfaces hold the group and subnets */
+    svc_strings arns = {0};
+    ecs_tasks tasks = {0};
+    int rc = ecs_list_tasks(ctx->aws, w->cluster, NULL, NULL, 0, &arns, err);
+    if (rc == 0 && arns.n)
+        rc = ecs_describe_tasks(ctx->aws, w->cluster, (const char *const *)arns.items, arns.n, &tasks, err);
+    size_t left = 0;
+    char *group = xasprintf("service:%s", w->name);
+    for (size_t i = 0; rc == 0 && i < tasks.n; i++)
+        left += tasks.items[i].group && !strcmp(tasks.items[i].group, group) &&
+                tasks.items[i].last_status && strcmp(tasks.items[i].last_status, "STOPPED") != 0;
+    free(group);
+    ecs_tasks_free(&tasks);
+    svc_strings_free(&arns);
+    if (rc != 0)
+        return res_app_code_is(err, "ClusterNotFoundException") ? 1 : -1;
+    snprintf(status, len, "service inactive, %zu task%s still stopping", left, left == 1 ? "" : "s");
+    return left == 0;
+}
+
+static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const cJSON *props = n->actual ? n->actual : n->desired;
+    char *cluster = spec_name_cluster(ctx->stack_name);
+    const char *name = str(props, "name");
+    ecs_service_input in = ECS_SERVICE_INPUT_INIT;
+    in.cluster = cluster;
+    in.name = name;
+    in.desired_count = 0;
+    int rc = ecs_update_service(ctx->aws, &in, NULL, err);
+    if (rc != 0 && (res_app_code_is(err, "ServiceNotFoundException") ||
+                    res_app_code_is(err, "ServiceNotActiveException") ||
+                    res_app_code_is(err, "ClusterNotFoundException"))) {
+        free(cluster);
+        return 0;
+    }
+    rc = ecs_delete_service(ctx->aws, cluster, name, 1, err);
+    if (rc != 0 && (res_app_code_is(err, "ServiceNotFoundException") ||
+                    res_app_code_is(err, "ServiceNotActiveException")))
+        rc = 0;
+    gone_wait w = {cluster, name};
+    if (rc == 0)
+        rc = res_wait(ctx, n, RES_DELETE, "the service and its tasks to stop", poll_gone, &w, err);
+    free(cluster);
+    return rc;
+}
+
+static const char *const replace_on[] = {"name", "cluster", "launch_type", NULL};
+
+const res_kind res_service = {
+    .name = "service",
+    .title = "ECS service",
+    .build = build,
+    .discover = discover,
+    .create = create,
+    .update = update,
+    .remove = remove_service,
+    .replace_on = replace_on,
+    .status = service_status,
+};

@@ -1,0 +1,140 @@
+/*
+ * sg/SERVICE, sg/lb-LB: one security group per service and per load balancer, named by
+ * spec_names.h, tagged. Only the group itself: its ingress rules are sg_rules nodes (so
+ * that references between groups are revoked before any group is deleted), and AWS's
+ * default allow-all egress rule stays. Deletion is retried while network interfaces
+ * (of stopped tasks, of a deleted load balancer) still use the group.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_common.h"
+#include "spec_names.h"
+#include "xalloc.h"
+
+static void add_group(res_graph *g, const char *node, char *name, char *description,
+                      const char *label)
+{
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "name", name);
+    cJSON_AddStringToObject(d, "description", description);
+    cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
+    res_node *n = res_graph_add(g, &res_kind_sg, node, label, d);
+    res_node_depend(n, res_graph_find(g, "vpc/main"));
+    free(name);
+    free(description);
+}
+
+static int sg_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < s->nload_balancers; i++) {
+        const char *lb = s->load_balancers[i].name;
+        char *node = xasprintf("lb-%s", lb);
+        char *label = xasprintf("security group of load balancer %s", lb);
+        add_group(g, node, spec_name_lb_group(s->name, lb),
+                  xasprintf("ecsdeploy stack %s, load balancer %s", s->name, lb), label);
+        free(node);
+        free(label);
+    }
+    for (size_t i = 0; i < s->nservices; i++) {
+        const char *svc = s->services[i].name;
+        char *label = xasprintf("security group of service %s", svc);
+        add_group(g, svc, spec_name_service_group(s->name, svc),
+                  xasprintf("ecsdeploy stack %s, service %s", s->name, svc), label);
+        free(label);
+    }
+    return 0;
+}
+
+static cJSON *sg_props(const char *name, const char *description, const char *vpc)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", name);
+    cJSON_AddStringToObject(p, "description", description);
+    cJSON_AddStringToObject(p, "vpc", vpc);
+    return p;
+}
+
+static int sg_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    aws_error_clear(err);
+    ec2_filter f = resnet_stack_filter(ctx);
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_security_groups l = {0};
+    if (ec2_describe_security_groups(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    for (size_t i = 0; i < l.n; i++) {
+        const ec2_security_group *g = &l.items[i];
+        const char *id = resnet_node_id(&g->tags);
+        if (id)
+            resnet_found_add(out, id, g->id, sg_props(g->name, g->description, g->vpc_id));
+    }
+    ec2_security_groups_free(&l);
+    return 0;
+}
+
+static const char *str(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* CreateSecurityGroup retried after its answer was lost meets its own group (names are
+ * unique in a VPC): adopt it when it carries this node's tags. */
+static char *adopt(res_ctx *ctx, const res_node *n, const char *vpc, const char *name)
+{
+    ec2_filter f[3] = {{"vpc-id", vpc, NULL}, {"group-name", name, NULL},
+                       {"tag:" RES_TAG_ID, n->id, NULL}};
+    ec2_describe_in in = {.filters = f, .nfilters = 3};
+    ec2_security_groups l = {0};
+    aws_error e;
+    char *id = NULL;
+    if (ec2_describe_security_groups(ctx->aws, &in, &l, &e) == 0 && l.n == 1) {
+        const char *stack = svc_tags_get(&l.items[0].tags, RES_TAG_STACK);
+        if (stack && strcmp(stack, ctx->stack_name) == 0)
+            id = xstrdup(l.items[0].id);
+    }
+    ec2_security_groups_free(&l);
+    return id;
+}
+
+static int sg_create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const char *name = str(n->desired, "name"), *desc = str(n->desired, "description"),
+               *vpc = str(n->desired, "vpc");
+    svc_tags tags;
+    resnet_tags(ctx, n, &tags);
+    char *id = NULL;
+    int rc = ec2_create_security_group(ctx->aws, vpc, name, desc, &tags, &id, err);
+    svc_tags_free(&tags);
+    if (rc != 0 && strcmp(err->code, "InvalidGroup.Duplicate") == 0 &&
+        (id = adopt(ctx, n, vpc, name)) != NULL)
+        rc = 0;
+    if (rc != 0)
+        return -1;
+    res_node_set(ctx, n, id, sg_props(name, desc, vpc));
+    free(id);
+    netsvc_wait_opts o = resnet_visible_opts(ctx);
+    return ec2_wait_security_group_exists(ctx->aws, n->physical_id, &o, err);
+}
+
+static int sg_remove(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    return resnet_delete_retrying(ctx, n, "security group", n->physical_id,
+                                  ec2_delete_security_group, "group-id", err);
+}
+
+static const char *const sg_replace_on[] = {"name", "description", "vpc", NULL};
+
+const res_kind res_kind_sg = {
+    .name = "sg",
+    .title = "security group",
+    .build = sg_build,
+    .discover = sg_discover,
+    .create = sg_create,
+    .remove = sg_remove,
+    .replace_on = sg_replace_on,
+    .delete_after = resnet_after_sg,
+};

@@ -1,0 +1,232 @@
+/*
+ * sg_reach/SERVICE: the rules we add INTO existing groups so that a service may reach
+ * them (spec_service.reach): ingress on port/protocol from the service's group. The
+ * existing groups are never otherwise touched; our rules are recognised by their
+ * description "ecsdeploy:STACK:SERVICE" and only those are ever revoked.
+ *
+ * Properties: source (our service group's id) and rules ("tcp 5432 into sg-…", sorted).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_common.h"
+#include "xalloc.h"
+
+static int sg_reach_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < s->nservices; i++) {
+        const spec_service *svc = &s->services[i];
+        if (svc->nreach == 0)
+            continue;
+        svc_strings rules = {0};
+        for (size_t r = 0; r < svc->nreach; r++) {
+            const spec_reach *re = &svc->reach[r];
+            char *t = resnet_rule_text(re->protocol ? re->protocol : "tcp", re->port, re->port,
+                                       "into", re->group);
+            svc_strings_add(&rules, t);
+            free(t);
+        }
+        char *sg = xasprintf("sg/%s", svc->name);
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddItemToObject(d, "source", res_ref(sg, "id"));
+        cJSON_AddItemToObject(d, "rules", resnet_sorted_array(&rules));
+        char *label = xasprintf("rules of service %s in existing groups", svc->name);
+        res_node *n = res_graph_add(g, &res_kind_sg_reach, svc->name, label, d);
+        res_node_depend(n, res_graph_find(g, sg));
+        free(label);
+        free(sg);
+        svc_strings_free(&rules);
+    }
+    return 0;
+}
+
+static char *rule_description(const res_ctx *ctx, const char *service)
+{
+    return xasprintf("ecsdeploy:%s:%s", ctx->stack_name, service);
+}
+
+typedef struct {
+    char *service, *source;
+    svc_strings rules;
+} reach_set;
+
+static reach_set *set_for(reach_set **sets, size_t *n, const char *service, const char *source)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*sets)[i].service, service) == 0)
+            return &(*sets)[i];
+    *sets = xrealloc(*sets, (*n + 1) * sizeof **sets);
+    reach_set *s = &(*sets)[(*n)++];
+    s->service = xstrdup(service);
+    s->source = xstrdup(source);
+    memset(&s->rules, 0, sizeof s->rules);
+    return s;
+}
+
+/* Our rules in groups that are not ours: rules whose source is one of our groups and
+ * whose description names this stack. */
+static void collect(res_ctx *ctx, const ec2_security_groups *l, const svc_strings *ids,
+                    reach_set **sets, size_t *nsets)
+{
+    char *prefix = xasprintf("ecsdeploy:%s:", ctx->stack_name);
+    size_t plen = strlen(prefix);
+    for (size_t i = 0; i < l->n; i++) {
+        const ec2_security_group *g = &l->items[i];
+        if (resnet_lookup(ids, ids, g->id))
+            continue; /* one of ours: sg_rules' business */
+        for (size_t k = 0; k < g->ningress; k++) {
+            const ec2_permission *p = &g->ingress[k];
+            if (!p->group_id[0] || !resnet_lookup(ids, ids, p->group_id) ||
+                strncmp(p->description, prefix, plen) != 0)
+                continue;
+            reach_set *s = set_for(sets, nsets, p->description + plen, p->group_id);
+            char *t = resnet_rule_text(p->protocol, p->from_port, p->to_port, "into", g->id);
+            svc_strings_add(&s->rules, t);
+            free(t);
+        }
+    }
+    free(prefix);
+}
+
+static int sg_reach_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    aws_error_clear(err);
+    svc_strings ids, nodes;
+    if (resnet_our_groups(ctx, &ids, &nodes, err) != 0)
+        return -1;
+    int rc = 0;
+    if (ids.n) {
+        char **values = xcalloc(ids.n + 1, sizeof *values);
+        memcpy(values, ids.items, ids.n * sizeof *values);
+        ec2_filter f = {"ip-permission.group-id", NULL, (const char *const *)values};
+        ec2_describe_in in = {.filters = &f, .nfilters = 1};
+        ec2_security_groups l = {0};
+        rc = ec2_describe_security_groups(ctx->aws, &in, &l, err);
+        free(values);
+        reach_set *sets = NULL;
+        size_t nsets = 0;
+        if (rc == 0)
+            collect(ctx, &l, &ids, &sets, &nsets);
+        for (size_t i = 0; i < nsets; i++) {
+            cJSON *p = cJSON_CreateObject();
+            cJSON_AddStringToObject(p, "source", sets[i].source);
+            cJSON_AddItemToObject(p, "rules", resnet_sorted_array(&sets[i].rules));
+            char *id = xasprintf("sg_reach/%s", sets[i].service);
+            res_found_add(out, id, sets[i].source, p);
+            free(id);
+            free(sets[i].service);
+            free(sets[i].source);
+            svc_strings_free(&sets[i].rules);
+        }
+        free(sets);
+        ec2_security_groups_free(&l);
+    }
+    svc_strings_free(&ids);
+    svc_strings_free(&nodes);
+    return rc;
+}
+
+static int in_array(const cJSON *a, const char *s)
+{
+    const cJSON *v;
+    cJSON_ArrayForEach(v, a) if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0) return 1;
+    return 0;
+}
+
+static const char *service_of(const res_node *n)
+{
+    return strchr(n->id, '/') + 1;
+}
+
+/* Authorize (add 1) or revoke (add 0) one rule text from `source`. */
+static int apply(res_ctx *ctx, const res_node *n, const char *source, const char *text, int add,
+                 aws_error *err)
+{
+    resnet_rule r;
+    if (resnet_rule_parse(text, &r) != 0) {
+        aws_error_set(err, AWS_ERR_INPUT, "BadRule", "cannot read rule '%s'", text);
+        return -1;
+    }
+    char *desc = rule_description(ctx, service_of(n));
+    ec2_permission p = {.protocol = r.protocol, .from_port = r.from_port, .to_port = r.to_port,
+                        .group_id = (char *)source, .description = desc};
+    int rc = add ? ec2_authorize_ingress(ctx->aws, r.peer, &p, 1, NULL, err)
+                 : ec2_revoke_ingress(ctx->aws, r.peer, &p, 1, NULL, err);
+    free(desc);
+    if (rc != 0 && (add ? strcmp(err->code, "InvalidPermission.Duplicate") == 0 : resnet_gone(err)))
+        rc = 0;
+    return rc;
+}
+
+static cJSON *reach_props(const char *source, const cJSON *rules)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "source", source);
+    cJSON_AddItemToObject(p, "rules", cJSON_Duplicate(rules, 1));
+    return p;
+}
+
+static const char *str(const cJSON *o, const char *name)
+{
+    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
+    return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static int converge(res_ctx *ctx, res_node *n, const cJSON *have, aws_error *err)
+{
+    const char *source = str(n->desired, "source");
+    const cJSON *want = cJSON_GetObjectItemCaseSensitive(n->desired, "rules");
+    const cJSON *v;
+    cJSON_ArrayForEach(v, have)
+    {
+        if (!in_array(want, v->valuestring) &&
+            apply(ctx, n, str(n->actual, "source"), v->valuestring, 0, err) != 0)
+            return -1;
+    }
+    cJSON_ArrayForEach(v, want)
+    {
+        if (!in_array(have, v->valuestring) && apply(ctx, n, source, v->valuestring, 1, err) != 0)
+            return -1;
+    }
+    res_node_set(ctx, n, source, reach_props(source, want));
+    return 0;
+}
+
+static int sg_reach_create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    return converge(ctx, n, NULL, err);
+}
+
+static int sg_reach_update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    cJSON *have = n->actual ? cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(n->actual, "rules"), 1)
+                            : NULL;
+    int rc = converge(ctx, n, have, err);
+    cJSON_Delete(have);
+    return rc;
+}
+
+static int sg_reach_remove(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const cJSON *rules = n->actual ? cJSON_GetObjectItemCaseSensitive(n->actual, "rules") : NULL;
+    const char *source = n->physical_id;
+    const cJSON *v;
+    cJSON_ArrayForEach(v, rules) if (apply(ctx, n, source, v->valuestring, 0, err) != 0) return -1;
+    return 0;
+}
+
+static const char *const sg_reach_replace_on[] = {"source", NULL};
+
+const res_kind res_kind_sg_reach = {
+    .name = "sg_reach",
+    .title = "rules in existing security groups",
+    .build = sg_reach_build,
+    .discover = sg_reach_discover,
+    .create = sg_reach_create,
+    .update = sg_reach_update,
+    .remove = sg_reach_remove,
+    .replace_on = sg_reach_replace_on,
+    .delete_after = resnet_after_sg_rules,
+};

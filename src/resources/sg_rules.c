@@ -1,0 +1,362 @@
+/*
+ * sg_rules/SERVICE, sg_rules/lb-LB: the ingress rules into one of our groups — from a load
+ * balancer's group to the service's port (and health check port), from other services'
+ * groups, existing groups and CIDRs (allow_from), and into a load balancer's group from
+ * its allow_from CIDRs on its listener ports (the VPC's CIDR, looked up, for an internal
+ * one in an existing or the default VPC).
+ *
+ * Properties: group (the group's id) and rules (sorted texts, see net_common.h; a peer
+ * that is one of our groups is named by its node id, so plans read well and ids never
+ * show as changes). Update authorizes what is missing and revokes what is extra; remove
+ * revokes every ingress rule of the group, which is how references between our groups
+ * go before the groups are deleted.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_common.h"
+#include "xalloc.h"
+
+/* ---- build ------------------------------------------------------------------------ */
+
+static const char *port_protocol(const spec_service *svc, int port)
+{
+    for (size_t c = 0; c < svc->ncontainers; c++)
+        for (size_t p = 0; p < svc->containers[c].nports; p++)
+            if (svc->containers[c].ports[p].port == port && svc->containers[c].ports[p].protocol)
+                return svc->containers[c].ports[p].protocol;
+    return "tcp";
+}
+
+static void add_rule(svc_strings *rules, const char *protocol, int port, const char *peer)
+{
+    char *t = resnet_rule_text(protocol, port, port, "from", peer);
+    svc_strings_add(rules, t);
+    free(t);
+}
+
+/* allow_from entry i: its port, or every port of the service. */
+static void allow_rules(const spec_service *svc, const spec_ingress *in, svc_strings *rules)
+{
+    char peer[160];
+    if (in->kind == SPEC_PEER_SERVICE)
+        snprintf(peer, sizeof peer, "sg/%s", in->peer);
+    else
+        snprintf(peer, sizeof peer, "%s", in->peer);
+    if (in->port) {
+        add_rule(rules, port_protocol(svc, in->port), in->port, peer);
+        return;
+    }
+    for (size_t c = 0; c < svc->ncontainers; c++)
+        for (size_t p = 0; p < svc->containers[c].nports; p++) {
+            const spec_port *sp = &svc->containers[c].ports[p];
+            add_rule(rules, sp->protocol ? sp->protocol : "tcp", sp->port, peer);
+        }
+}
+
+static void add_node(res_graph *g, const char *group, const char *label, svc_strings *rules)
+{
+    if (rules->n == 0)
+        return;
+    char *sg = xasprintf("sg/%s", group);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddItemToObject(d, "group", res_ref(sg, "id"));
+    cJSON_AddItemToObject(d, "rules", resnet_sorted_array(rules));
+    res_node *n = res_graph_add(g, &res_kind_sg_rules, group, label, d);
+    res_node_depend(n, res_graph_find(g, sg));
+    for (size_t i = 0; i < rules->n; i++) {
+        resnet_rule r;
+        if (resnet_rule_parse(rules->items[i], &r) != 0)
+            continue;
+        if (strncmp(r.peer, "sg/", 3) == 0)
+            res_node_depend(n, res_graph_find(g, r.peer));
+        else if (strcmp(r.peer, "vpc") == 0)
+            res_node_depend(n, res_graph_find(g, "vpc/main"));
+    }
+    free(sg);
+}
+
+static int sg_rules_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    svc_strings rules = {0};
+    for (size_t i = 0; i < s->nload_balancers; i++) {
+        const spec_load_balancer *lb = &s->load_balancers[i];
+        for (size_t l = 0; l < lb->nlisteners; l++) {
+            for (size_t c = 0; c < lb->nallow_cidrs; c++)
+                add_rule(&rules, "tcp", lb->listeners[l].port, lb->allow_cidrs[c]);
+            if (lb->nallow_cidrs == 0)
+                add_rule(&rules, "tcp", lb->listeners[l].port, "vpc");
+        }
+        char *group = xasprintf("lb-%s", lb->name);
+        char *label = xasprintf("ingress rules of load balancer %s", lb->name);
+        add_node(g, group, label, &rules);
+        free(group);
+        free(label);
+        svc_strings_free(&rules);
+    }
+    for (size_t i = 0; i < s->nservices; i++) {
+        const spec_service *svc = &s->services[i];
+        if (svc->has_load_balancer) {
+            char *peer = xasprintf("sg/lb-%s", svc->lb.load_balancer);
+            int port = svc->lb.port ? svc->lb.port : spec_service_port(svc);
+            if (port)
+                add_rule(&rules, "tcp", port, peer);
+            if (svc->lb.health.port && svc->lb.health.port != port)
+                add_rule(&rules, "tcp", svc->lb.health.port, peer);
+            free(peer);
+        }
+        for (size_t a = 0; a < svc->nallow_from; a++)
+            allow_rules(svc, &svc->allow_from[a], &rules);
+        char *label = xasprintf("ingress rules of service %s", svc->name);
+        add_node(g, svc->name, label, &rules);
+        free(label);
+        svc_strings_free(&rules);
+    }
+    return 0;
+}
+
+/* ---- reading rules back ----------------------------------------------------------- */
+
+static int wants_vpc(const res_node *n)
+{
+    const cJSON *rules = n && n->desired ? cJSON_GetObjectItemCaseSensitive(n->desired, "rules") : NULL;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, rules) if (cJSON_IsString(r) && strstr(r->valuestring, " from vpc")) return 1;
+    return 0;
+}
+
+static int vpc_cidr(res_ctx *ctx, const char *vpc_id, char **cidr, aws_error *err)
+{
+    const char *ids[] = {vpc_id, NULL};
+    ec2_describe_in in = {.ids = ids};
+    ec2_vpcs l = {0};
+    if (ec2_describe_vpcs(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    *cidr = xstrdup(l.n ? l.items[0].cidr : "");
+    ec2_vpcs_free(&l);
+    return 0;
+}
+
+static cJSON *group_rules(const ec2_security_group *g, const svc_strings *ids,
+                          const svc_strings *nodes, const char *vpc)
+{
+    svc_strings texts = {0};
+    for (size_t i = 0; i < g->ningress; i++) {
+        const ec2_permission *p = &g->ingress[i];
+        char *peer = resnet_peer_text(p, ids, nodes);
+        if (vpc && vpc[0] && strcmp(peer, vpc) == 0) {
+            free(peer);
+            peer = xstrdup("vpc");
+        }
+        char *t = resnet_rule_text(p->protocol, p->from_port, p->to_port, "from", peer);
+        svc_strings_add(&texts, t);
+        free(t);
+        free(peer);
+    }
+    cJSON *a = resnet_sorted_array(&texts);
+    svc_strings_free(&texts);
+    return a;
+}
+
+static int sg_rules_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    aws_error_clear(err);
+    ec2_filter f = resnet_stack_filter(ctx);
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_security_groups l = {0};
+    if (ec2_describe_security_groups(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    svc_strings ids = {0}, nodes = {0};
+    for (size_t i = 0; i < l.n; i++) {
+        const char *id = resnet_node_id(&l.items[i].tags);
+        if (id) {
+            svc_strings_add(&ids, l.items[i].id);
+            svc_strings_add(&nodes, id);
+        }
+    }
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        const char *id = resnet_node_id(&l.items[i].tags);
+        if (!id || strncmp(id, "sg/", 3) != 0)
+            continue;
+        char *node_id = xasprintf("sg_rules/%s", id + 3);
+        const res_node *n = ctx->graph ? res_graph_find(ctx->graph, node_id) : NULL;
+        if (l.items[i].ningress || (n && n->desired)) {
+            char *vpc = NULL;
+            if (wants_vpc(n))
+                rc = vpc_cidr(ctx, l.items[i].vpc_id, &vpc, err);
+            cJSON *p = cJSON_CreateObject();
+            cJSON_AddStringToObject(p, "group", l.items[i].id);
+            cJSON_AddItemToObject(p, "rules", group_rules(&l.items[i], &ids, &nodes, vpc));
+            if (rc == 0)
+                resnet_found_add(out, node_id, l.items[i].id, p);
+            else
+                cJSON_Delete(p);
+            free(vpc);
+        }
+        free(node_id);
+    }
+    svc_strings_free(&ids);
+    svc_strings_free(&nodes);
+    ec2_security_groups_free(&l);
+    return rc;
+}
+
+/* ---- changing rules ---------------------------------------------------------------- */
+
+static int in_array(const cJSON *a, const char *s)
+{
+    const cJSON *v;
+    cJSON_ArrayForEach(v, a) if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0) return 1;
+    return 0;
+}
+
+/* Authorize each rule of `want` not in `have` (NULL: all), one call; duplicates (a rule
+ * that appeared meanwhile) are fine. */
+static int authorize(res_ctx *ctx, const char *group, const cJSON *want, const cJSON *have,
+                     aws_error *err)
+{
+    size_t n = (size_t)cJSON_GetArraySize(want), k = 0;
+    ec2_permission *perms = xcalloc(n ? n : 1, sizeof *perms);
+    resnet_rule *rules = xcalloc(n ? n : 1, sizeof *rules);
+    char **owned = xcalloc(n ? n : 1, sizeof *owned);
+    int rc = 0;
+    const cJSON *w;
+    cJSON_ArrayForEach(w, want)
+    {
+        if (rc != 0 || (have && in_array(have, w->valuestring)))
+            continue;
+        if (resnet_rule_parse(w->valuestring, &rules[k]) != 0) {
+            aws_error_set(err, AWS_ERR_INPUT, "BadRule", "cannot read rule '%s'", w->valuestring);
+            rc = -1;
+        } else if (resnet_rule_permission(ctx, &rules[k], &perms[k], &owned[k], err) == 0) {
+            k++;
+        } else {
+            rc = -1;
+        }
+    }
+    if (rc == 0 && k > 0 && ec2_authorize_ingress(ctx->aws, group, perms, k, NULL, err) != 0) {
+        rc = -1;
+        if (strcmp(err->code, "InvalidPermission.Duplicate") == 0) {
+            rc = 0;
+            for (size_t i = 0; rc == 0 && i < k; i++)
+                if (ec2_authorize_ingress(ctx->aws, group, &perms[i], 1, NULL, err) != 0 &&
+                    strcmp(err->code, "InvalidPermission.Duplicate") != 0)
+                    rc = -1;
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        free(owned[i]);
+    free(owned);
+    free(rules);
+    free(perms);
+    return rc;
+}
+
+/* Revoke the group's ingress rules whose text `keep` does not list (keep NULL: all). */
+static int revoke_others(res_ctx *ctx, const char *group, const cJSON *keep, aws_error *err)
+{
+    svc_strings ids = {0}, nodes = {0}, doomed = {0};
+    if (keep && resnet_our_groups(ctx, &ids, &nodes, err) != 0)
+        return -1;
+    ec2_filter f = {"group-id", group, NULL};
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_sg_rules l = {0};
+    int rc = ec2_describe_security_group_rules(ctx->aws, &in, &l, err);
+    char *vpc = NULL;
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        const ec2_sg_rule *r = &l.items[i];
+        if (r->is_egress)
+            continue;
+        if (keep) {
+            ec2_permission p = {.protocol = r->protocol, .group_id = r->referenced_group_id,
+                                .cidr = r->cidr, .cidr_ipv6 = r->cidr_ipv6,
+                                .prefix_list_id = r->prefix_list_id};
+            char *peer = resnet_peer_text(&p, &ids, &nodes);
+            char *t = resnet_rule_text(r->protocol, r->from_port, r->to_port, "from", peer);
+            int kept = in_array(keep, t);
+            if (!kept && r->cidr[0] && (vpc || (vpc = res_ref_value(ctx, "vpc/main", "cidr")))) {
+                char *tv = resnet_rule_text(r->protocol, r->from_port, r->to_port, "from", "vpc");
+                kept = strcmp(vpc, r->cidr) == 0 && in_array(keep, tv);
+                free(tv);
+            }
+            free(t);
+            free(peer);
+            if (kept)
+                continue;
+        }
+        svc_strings_add(&doomed, r->id);
+    }
+    free(vpc);
+    if (rc == 0 && doomed.n) {
+        char **list = xcalloc(doomed.n + 1, sizeof *list);
+        memcpy(list, doomed.items, doomed.n * sizeof *list);
+        if (ec2_revoke_ingress(ctx->aws, group, NULL, 0, (const char *const *)list, err) != 0 &&
+            !resnet_gone(err))
+            rc = -1;
+        free(list);
+    }
+    if (rc != 0 && resnet_gone(err))
+        rc = keep ? -1 : 0;
+    ec2_sg_rules_free(&l);
+    svc_strings_free(&doomed);
+    svc_strings_free(&ids);
+    svc_strings_free(&nodes);
+    return rc;
+}
+
+static cJSON *rules_props(const cJSON *desired)
+{
+    cJSON *p = cJSON_CreateObject();
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(desired, "group");
+    cJSON_AddStringToObject(p, "group", cJSON_IsString(g) ? g->valuestring : "");
+    cJSON_AddItemToObject(p, "rules",
+                          cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(desired, "rules"), 1));
+    return p;
+}
+
+static int sg_rules_create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(n->desired, "group");
+    if (!cJSON_IsString(g)) {
+        aws_error_set(err, AWS_ERR_INPUT, "Unresolved", "the group of %s is not known yet", n->id);
+        return -1;
+    }
+    if (authorize(ctx, g->valuestring, cJSON_GetObjectItemCaseSensitive(n->desired, "rules"), NULL,
+                  err) != 0)
+        return -1;
+    res_node_set(ctx, n, g->valuestring, rules_props(n->desired));
+    return 0;
+}
+
+static int sg_rules_update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const cJSON *want = cJSON_GetObjectItemCaseSensitive(n->desired, "rules");
+    const cJSON *have = n->actual ? cJSON_GetObjectItemCaseSensitive(n->actual, "rules") : NULL;
+    if (revoke_others(ctx, n->physical_id, want, err) != 0 ||
+        authorize(ctx, n->physical_id, want, have, err) != 0)
+        return -1;
+    res_node_set(ctx, n, n->physical_id, rules_props(n->desired));
+    return 0;
+}
+
+static int sg_rules_remove(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    return revoke_others(ctx, n->physical_id, NULL, err);
+}
+
+static const char *const sg_rules_replace_on[] = {"group", NULL};
+
+const res_kind res_kind_sg_rules = {
+    .name = "sg_rules",
+    .title = "security group rules",
+    .build = sg_rules_build,
+    .discover = sg_rules_discover,
+    .create = sg_rules_create,
+    .update = sg_rules_update,
+    .remove = sg_rules_remove,
+    .replace_on = sg_rules_replace_on,
+    .delete_after = resnet_after_sg_rules,
+};

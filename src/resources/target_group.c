@@ -1,0 +1,290 @@
+/*
+ * Target groups: one per service behind a load balancer (STACK-SERVICE), and for
+ * blue/green, canary and linear services the alternate one (STACK-SERVICE-g, node
+ * target_group/SERVICE-alt). Type ip, HTTP on the container port, the service's health
+ * check, and a deregistration delay the stack controls (never AWS's 300 s default).
+ *
+ * Properties: name, port, protocol, target_type, vpc, health_check {path, port, matcher,
+ * interval, timeout, healthy_threshold, unhealthy_threshold}, deregistration_delay;
+ * actual ones add arn.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "elb_common.h"
+#include "spec_names.h"
+#include "xalloc.h"
+
+#define DELAY_KEY "deregistration_delay.timeout_seconds"
+
+static cJSON *health_json(const spec_lb_health *h)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "path", h->path ? h->path : "/");
+    if (h->port) {
+        char port[16];
+        snprintf(port, sizeof port, "%d", h->port);
+        cJSON_AddStringToObject(o, "port", port);
+    } else {
+        cJSON_AddStringToObject(o, "port", "traffic-port");
+    }
+    cJSON_AddStringToObject(o, "matcher", h->matcher ? h->matcher : "200-399");
+    cJSON_AddNumberToObject(o, "interval", h->interval);
+    cJSON_AddNumberToObject(o, "timeout", h->timeout);
+    cJSON_AddNumberToObject(o, "healthy_threshold", h->healthy_threshold);
+    cJSON_AddNumberToObject(o, "unhealthy_threshold", h->unhealthy_threshold);
+    return o;
+}
+
+static void add_group(res_graph *g, const spec_service *svc, int alternate)
+{
+    char *name = spec_name_target_group(g->stack->name, svc->name, alternate);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "name", name);
+    cJSON_AddNumberToObject(d, "port", svc->lb.port ? svc->lb.port : spec_service_port(svc));
+    cJSON_AddStringToObject(d, "protocol", "HTTP");
+    cJSON_AddStringToObject(d, "target_type", "ip");
+    cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
+    cJSON_AddItemToObject(d, "health_check", health_json(&svc->lb.health));
+    cJSON_AddNumberToObject(d, "deregistration_delay",
+                            svc->lb.deregistration_delay >= 0 ? svc->lb.deregistration_delay : 30);
+    char *label = xasprintf("%starget group %s", alternate ? "alternate (blue/green) " : "", name);
+    char *node = xasprintf("%s%s", svc->name, alternate ? "-alt" : "");
+    res_node *n = res_graph_add(g, &res_target_group, node, label, d);
+    n->spec = svc;
+    res_node_depend(n, res_graph_find(g, "vpc/main"));
+    free(node);
+    free(label);
+    free(name);
+}
+
+static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < s->nservices; i++) {
+        const spec_service *svc = &s->services[i];
+        if (!svc->has_load_balancer)
+            continue;
+        add_group(g, svc, 0);
+        if (svc->deployment.strategy != SPEC_DEPLOY_ROLLING)
+            add_group(g, svc, 1);
+    }
+    return 0;
+}
+
+static cJSON *props_of(const elbv2_tg *t, const svc_tags *attrs)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", t->name);
+    cJSON_AddNumberToObject(p, "port", t->port);
+    cJSON_AddStringToObject(p, "protocol", t->protocol);
+    cJSON_AddStringToObject(p, "target_type", t->target_type);
+    cJSON_AddStringToObject(p, "vpc", t->vpc_id);
+    cJSON *h = cJSON_AddObjectToObject(p, "health_check");
+    cJSON_AddStringToObject(h, "path", t->health.path);
+    cJSON_AddStringToObject(h, "port", t->health.port);
+    cJSON_AddStringToObject(h, "matcher", t->health.matcher);
+    cJSON_AddNumberToObject(h, "interval", t->health.interval);
+    cJSON_AddNumberToObject(h, "timeout", t->health.timeout);
+    cJSON_AddNumberToObject(h, "healthy_threshold", t->health.healthy_threshold);
+    cJSON_AddNumberToObject(h, "unhealthy_threshold", t->health.unhealthy_threshold);
+    const char *delay = attrs ? svc_tags_get(attrs, DELAY_KEY) : NULL;
+    if (delay)
+        cJSON_AddNumberToObject(p, "deregistration_delay", atoi(delay));
+    cJSON_AddStringToObject(p, "arn", t->arn);
+    return p;
+}
+
+typedef struct {
+    res_ctx *ctx;
+    elbv2_tgs *tgs;
+    char **ids;
+    res_found_list *out;
+    pthread_mutex_t lock;
+} discovery;
+
+static int discover_one(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    if (!d->ids[i])
+        return 0;
+    svc_tags attrs = {0};
+    int rc = elbv2_describe_target_group_attributes(d->ctx->aws, d->tgs->items[i].arn, &attrs, err);
+    if (rc == 0) {
+        pthread_mutex_lock(&d->lock);
+        res_found_add(d->out, d->ids[i], d->tgs->items[i].arn, props_of(&d->tgs->items[i], &attrs));
+        pthread_mutex_unlock(&d->lock);
+    } else if (elbres_gone(err)) {
+        rc = 0;
+    }
+    svc_tags_free(&attrs);
+    return rc;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    elbv2_tgs all = {0};
+    if (elbv2_describe_target_groups(ctx->aws, NULL, NULL, NULL, 0, &all, err) != 0)
+        return -1;
+    char *prefix = xasprintf("%s-", ctx->stack_name);
+    size_t n = 0;
+    for (size_t i = 0; i < all.n; i++) {
+        if (strncmp(all.items[i].name, prefix, strlen(prefix)) == 0)
+            all.items[n++] = all.items[i];
+        else
+            elbv2_tg_free(&all.items[i]);
+    }
+    all.n = n;
+    free(prefix);
+    const char **arns = xcalloc(n + 1, sizeof *arns);
+    for (size_t i = 0; i < n; i++)
+        arns[i] = all.items[i].arn;
+    char **ids = NULL;
+    int rc = elbres_owned(ctx, arns, n, &ids, err);
+    if (rc == 0) {
+        discovery d = {.ctx = ctx, .tgs = &all, .ids = ids, .out = out};
+        pthread_mutex_init(&d.lock, NULL);
+        rc = res_parallel(n, 8, discover_one, &d, err);
+        pthread_mutex_destroy(&d.lock);
+    }
+    elbres_ids_free(ids, n);
+    free(arns);
+    elbv2_tgs_free(&all);
+    return rc;
+}
+
+static elbv2_health_check health_in(const cJSON *h)
+{
+    elbv2_health_check c = {.enabled = 1};
+    c.protocol = "HTTP";
+    c.port = cJSON_GetObjectItem(h, "port")->valuestring;
+    c.path = cJSON_GetObjectItem(h, "path")->valuestring;
+    c.matcher = cJSON_GetObjectItem(h, "matcher")->valuestring;
+    c.interval = cJSON_GetObjectItem(h, "interval")->valueint;
+    c.timeout = cJSON_GetObjectItem(h, "timeout")->valueint;
+    c.healthy_threshold = cJSON_GetObjectItem(h, "healthy_threshold")->valueint;
+    c.unhealthy_threshold = cJSON_GetObjectItem(h, "unhealthy_threshold")->valueint;
+    return c;
+}
+
+/* The deregistration delay, then record what AWS has. */
+static int settle(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    char delay[16];
+    snprintf(delay, sizeof delay, "%d", cJSON_GetObjectItem(n->desired, "deregistration_delay")->valueint);
+    svc_tags want = {0}, now = {0};
+    svc_tags_add(&want, DELAY_KEY, delay);
+    int rc = elbv2_modify_target_group_attributes(ctx->aws, n->physical_id, &want, &now, err);
+    const char *arns[] = {n->physical_id, NULL};
+    elbv2_tgs l = {0};
+    if (rc == 0)
+        rc = elbv2_describe_target_groups(ctx->aws, NULL, arns, NULL, 0, &l, err);
+    if (rc == 0 && l.n == 1)
+        res_node_set(ctx, n, l.items[0].arn, props_of(&l.items[0], &now));
+    elbv2_tgs_free(&l);
+    svc_tags_free(&want);
+    svc_tags_free(&now);
+    return rc;
+}
+
+static int create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    svc_tags tags;
+    res_tags_list(ctx, n, &tags);
+    elbv2_tg_in in = {.name = cJSON_GetObjectItem(n->desired, "name")->valuestring,
+                      .protocol = cJSON_GetObjectItem(n->desired, "protocol")->valuestring,
+                      .vpc_id = cJSON_GetObjectItem(n->desired, "vpc")->valuestring,
+                      .target_type = cJSON_GetObjectItem(n->desired, "target_type")->valuestring,
+                      .port = cJSON_GetObjectItem(n->desired, "port")->valueint,
+                      .health = health_in(cJSON_GetObjectItem(n->desired, "health_check")),
+                      .tags = &tags};
+    elbv2_tg t = {0};
+    /* the same name and settings answer with the existing group (a re-run after a crash) */
+    int rc = elbv2_create_target_group(ctx->aws, &in, &t, err);
+    svc_tags_free(&tags);
+    if (rc == 0)
+        res_node_set(ctx, n, t.arn, props_of(&t, NULL));
+    elbv2_tg_free(&t);
+    return rc == 0 ? settle(ctx, n, err) : -1;
+}
+
+static int update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const cJSON *want = cJSON_GetObjectItem(n->desired, "health_check");
+    const cJSON *have = n->actual ? cJSON_GetObjectItem(n->actual, "health_check") : NULL;
+    if (!have || !cJSON_Compare(want, have, 1)) {
+        elbv2_health_check h = health_in(want);
+        if (elbv2_modify_target_group(ctx->aws, n->physical_id, &h, NULL, err) != 0)
+            return -1;
+    }
+    return settle(ctx, n, err);
+}
+
+static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    (void)ud;
+    if (elbv2_delete_target_group(ctx->aws, n->physical_id, err) == 0 || elbres_gone(err))
+        return 1;
+    if (strcmp(err->code, "ResourceInUse") == 0) {
+        snprintf(status, len, "%s", err->message);
+        return 0;
+    }
+    return -1;
+}
+
+static int remove_tg(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    return res_wait(ctx, n, RES_DELETE, "no listener or rule to use the target group",
+                    poll_delete, NULL, err);
+}
+
+static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
+{
+    elbv2_target_healths h = {0};
+    if (elbv2_describe_target_health(ctx->aws, n->physical_id, NULL, 0, &h, err) != 0)
+        return -1;
+    int healthy = 0, unhealthy = 0, other = 0;
+    cJSON *reasons = cJSON_CreateArray();
+    for (size_t i = 0; i < h.n; i++) {
+        const elbv2_target_health *t = &h.items[i];
+        if (strcmp(t->state, "healthy") == 0) {
+            healthy++;
+            continue;
+        }
+        if (strcmp(t->state, "unhealthy") == 0)
+            unhealthy++;
+        else
+            other++;
+        char *line = xasprintf("%s:%d %s%s%s%s%s%s", t->id, t->port, t->state,
+                               *t->reason ? " (" : "", t->reason, *t->reason ? ")" : "",
+                               *t->description ? ": " : "", t->description);
+        cJSON_AddItemToArray(reasons, cJSON_CreateString(line));
+        free(line);
+    }
+    cJSON *targets = cJSON_AddObjectToObject(out, "targets");
+    cJSON_AddNumberToObject(targets, "healthy", healthy);
+    cJSON_AddNumberToObject(targets, "unhealthy", unhealthy);
+    cJSON_AddNumberToObject(targets, "other", other);
+    cJSON_AddItemToObject(targets, "reasons", reasons);
+    if (unhealthy > 0)
+        cJSON_AddBoolToObject(out, "healthy", 0);
+    elbv2_target_healths_free(&h);
+    return 0;
+}
+
+static const char *const replace_on[] = {"name", "port", "protocol", "target_type", "vpc", NULL};
+static const char *const delete_after[] = {"service", "listener_rule", "listener", NULL};
+
+const res_kind res_target_group = {
+    .name = "target_group",
+    .title = "target group",
+    .build = build,
+    .discover = discover,
+    .create = create,
+    .update = update,
+    .remove = remove_tg,
+    .replace_on = replace_on,
+    .delete_after = delete_after,
+    .status = status,
+};

@@ -1,0 +1,188 @@
+/*
+ * Task definitions, one family per service (STACK-SERVICE). The desired document is
+ * compared with the family's latest ACTIVE revision in canonical form, so ECS's defaults
+ * never show as changes; any real difference registers a new revision (the node's
+ * physical id becomes the new ARN). Old revisions stay ACTIVE for rollbacks; `down`
+ * deregisters every ACTIVE revision of the family.
+ *
+ * Properties: family, canonical (the comparable document), document (create_only: the
+ * RegisterTaskDefinition input); actual attributes add arn and revision.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app_internal.h"
+#include "ecs.h"
+#include "spec_names.h"
+#include "task_def_internal.h"
+#include "xalloc.h"
+
+extern const res_kind res_task_def;
+
+static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < s->nservices; i++) {
+        const spec_service *svc = &s->services[i];
+        char *family = spec_name_task_family(s->name, svc->name);
+        char *label = xasprintf("task definition %s", family);
+        cJSON *d = cJSON_CreateObject();
+        res_node *n = res_graph_add(g, &res_task_def, svc->name, label, d);
+        n->spec = svc;
+        free(label);
+        cJSON *doc = NULL;
+        if (task_def_document(g, n, svc, &doc, err, errlen) != 0) {
+            free(family);
+            return -1;
+        }
+        cJSON_AddStringToObject(d, "family", family);
+        cJSON_AddItemToObject(d, "canonical", task_def_canonical(doc));
+        cJSON_AddItemToObject(d, "document", doc);
+        free(family);
+    }
+    return 0;
+}
+
+static cJSON *props_of(const ecs_task_definition *t)
+{
+    cJSON *p = cJSON_CreateObject();
+    res_prop_str(p, "family", t->family);
+    res_prop_str(p, "arn", t->arn);
+    cJSON_AddNumberToObject(p, "revision", t->revision);
+    cJSON *input = ecs_taskdef_to_input(t->doc);
+    cJSON_AddItemToObject(p, "canonical", task_def_canonical(input));
+    cJSON_Delete(input);
+    return p;
+}
+
+typedef struct {
+    res_ctx *ctx;
+    svc_strings families;
+    res_found_list *out;
+    pthread_mutex_t lock;
+} discovery;
+
+static int discover_one(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    ecs_task_definition t = {0};
+    if (ecs_describe_task_definition(d->ctx->aws, d->families.items[i], &t, err) != 0) {
+        ecs_task_definition_free(&t);
+        /* deregistered meanwhile */
+        return res_app_code_is(err, "ClientException") ? 0 : -1;
+    }
+    const char *id = svc_tags_get(&t.tags, RES_TAG_ID);
+    if (id && t.status && !strcmp(t.status, "ACTIVE") && res_tags_match(d->ctx, &t.tags, NULL)) {
+        pthread_mutex_lock(&d->lock);
+        res_found_add(d->out, id, t.arn, props_of(&t));
+        pthread_mutex_unlock(&d->lock);
+    }
+    ecs_task_definition_free(&t);
+    return 0;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    discovery d = {.ctx = ctx, .out = out};
+    char *prefix = spec_name_task_family(ctx->stack_name, "");
+    int rc = ecs_list_task_definition_families(ctx->aws, prefix, 0, &d.families, err);
+    free(prefix);
+    if (rc == 0) {
+        pthread_mutex_init(&d.lock, NULL);
+        rc = res_parallel(d.families.n, 8, discover_one, &d, err);
+        pthread_mutex_destroy(&d.lock);
+    }
+    svc_strings_free(&d.families);
+    return rc;
+}
+
+static int register_revision(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const cJSON *doc = cJSON_GetObjectItem(n->desired, "document");
+    svc_tags tags;
+    res_tags_list(ctx, n, &tags);
+    ecs_task_definition t = {0};
+    int rc = ecs_register_task_definition(ctx->aws, doc, &tags, &t, err);
+    svc_tags_free(&tags);
+    if (rc == 0) {
+        res_event(ctx, n, n->physical_id ? RES_UPDATE : RES_CREATE, RES_EV_PROGRESS,
+                  "registered revision %d", t.revision);
+        res_node_set(ctx, n, t.arn, props_of(&t));
+    }
+    ecs_task_definition_free(&t);
+    return rc;
+}
+
+/* A rollback asks for the revision it had: it is still ACTIVE, so use it again. */
+static int use_revision(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
+{
+    ecs_task_definition t = {0};
+    int rc = ecs_describe_task_definition(ctx->aws, arn, &t, err);
+    if (rc == 0)
+        res_node_set(ctx, n, t.arn, props_of(&t));
+    ecs_task_definition_free(&t);
+    return rc;
+}
+
+static int create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    return register_revision(ctx, n, err);
+}
+
+static int update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    if (cJSON_GetObjectItem(n->desired, "document"))
+        return register_revision(ctx, n, err);
+    const cJSON *arn = cJSON_GetObjectItem(n->desired, "arn");
+    if (!cJSON_IsString(arn)) {
+        aws_error_set(err, AWS_ERR_INPUT, "NoRevision", "no task definition revision to return to");
+        return -1;
+    }
+    return use_revision(ctx, n, arn->valuestring, err);
+}
+
+/* "arn:…:task-definition/FAMILY:3" belongs to family exactly. */
+static int of_family(const char *arn, const char *family)
+{
+    const char *slash = strrchr(arn, '/');
+    const char *name = slash ? slash + 1 : arn;
+    size_t len = strlen(family);
+    return strncmp(name, family, len) == 0 && name[len] == ':';
+}
+
+static int remove_family(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const cJSON *fam = n->actual ? cJSON_GetObjectItem(n->actual, "family") : NULL;
+    if (!cJSON_IsString(fam))
+        fam = n->desired ? cJSON_GetObjectItem(n->desired, "family") : NULL;
+    if (!cJSON_IsString(fam))
+        return 0;
+    svc_strings arns = {0};
+    int rc = ecs_list_task_definitions(ctx->aws, fam->valuestring, "ACTIVE", 0, 0, &arns, err);
+    for (size_t i = 0; rc == 0 && i < arns.n; i++) {
+        if (!of_family(arns.items[i], fam->valuestring))
+            continue;
+        rc = ecs_deregister_task_definition(ctx->aws, arns.items[i], err);
+        if (rc != 0 && res_app_code_is(err, "ClientException"))
+            rc = 0; /* already inactive */
+    }
+    svc_strings_free(&arns);
+    return rc;
+}
+
+static const char *const replace_on[] = {"family", NULL};
+static const char *const create_only[] = {"document", NULL};
+static const char *const delete_after[] = {"service", "cluster", NULL};
+
+const res_kind res_task_def = {
+    .name = "task_def",
+    .title = "task definition",
+    .build = build,
+    .discover = discover,
+    .create = create,
+    .update = update,
+    .remove = remove_family,
+    .replace_on = replace_on,
+    .create_only = create_only,
+    .delete_after = delete_after,
+    .new_id_on_update = 1,
+};

@@ -1,0 +1,233 @@
+/*
+ * The RegisterTaskDefinition document of a service, built from the stack model, with
+ * references to other nodes (roles, log group, secrets, load balancers) left as
+ * references until they are known; and the canonical form used to compare it with a
+ * described revision without the defaults and normalisations ECS adds.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "task_def_internal.h"
+#include "spec_names.h"
+#include "xalloc.h"
+
+/* ---- templates with references --------------------------------------------------- */
+
+#define MARK '\x01'
+
+typedef struct {
+    res_graph *g;
+    res_node *n;      /* the node that depends on what the template names */
+    cJSON *refs;      /* array of reference objects, in the order of their marks */
+} template_refs;
+
+static const char *lb_scheme(const spec_load_balancer *lb)
+{
+    for (size_t i = 0; lb && i < lb->nlisteners; i++)
+        if (lb->listeners[i].protocol == SPEC_PROTO_HTTPS && !lb->listeners[i].redirect_port)
+            return "https://";
+    return "http://";
+}
+
+/* A service reached through its load balancer: scheme, the ALB's DNS name, first path. */
+static cJSON *lb_service_value(res_graph *g, const spec_service *svc, const char *attr)
+{
+    char *alb = xasprintf("alb/%s", svc->lb.load_balancer);
+    cJSON *parts = cJSON_CreateArray();
+    if (strcmp(attr, "url") == 0)
+        cJSON_AddItemToArray(parts, cJSON_CreateString(
+                                        lb_scheme(spec_find_load_balancer(g->stack, svc->lb.load_balancer))));
+    cJSON_AddItemToArray(parts, res_ref(alb, "dns_name"));
+    if (strcmp(attr, "url") == 0 && svc->lb.npaths > 0) {
+        char *path = xstrdup(svc->lb.paths[0]);
+        char *star = strchr(path, '*');
+        if (star)
+            *star = '\0';
+        cJSON_AddItemToArray(parts, cJSON_CreateString(path));
+        free(path);
+    }
+    free(alb);
+    return res_concat(parts);
+}
+
+/* The graph value of a reference the file alone does not decide. */
+static cJSON *dynamic_value(res_graph *g, const spec_ref *ref)
+{
+    if (ref->kind == SPEC_REF_SERVICE) {
+        const spec_service *svc = spec_find_service(g->stack, ref->name);
+        char *id = NULL;
+        cJSON *v = NULL;
+        if (svc && svc->has_load_balancer && (!strcmp(ref->attr, "url") || !strcmp(ref->attr, "host")))
+            return lb_service_value(g, svc, ref->attr);
+        if (!strcmp(ref->attr, "security_group_id"))
+            v = res_ref((id = xasprintf("sg/%s", ref->name)), "id");
+        else if (!strcmp(ref->attr, "task_role_arn"))
+            v = res_ref((id = xasprintf("role/task-%s", ref->name)), "arn");
+        free(id);
+        if (v)
+            return v;
+    }
+    char *id = res_spec_ref_node_id(ref);
+    cJSON *v = res_ref(id, ref->attr);
+    free(id);
+    return v;
+}
+
+/* Record each reference's nodes as dependencies (those built already). */
+static void depend_on_refs(res_graph *g, res_node *n, const cJSON *v)
+{
+    if (!v)
+        return;
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(v, "ref");
+    if (cJSON_IsString(ref) && cJSON_GetArraySize(v) == 2) {
+        res_node_depend(n, res_graph_find(g, ref->valuestring));
+        return;
+    }
+    for (const cJSON *c = v->child; c; c = c->next)
+        depend_on_refs(g, n, c);
+}
+
+static int mark_ref(const spec_ref *ref, void *ud, char **value)
+{
+    template_refs *t = ud;
+    char *v = spec_ref_static_value(t->g->stack, ref);
+    if (v) {
+        *value = v;
+        return 0;
+    }
+    cJSON *r = dynamic_value(t->g, ref);
+    depend_on_refs(t->g, t->n, r);
+    cJSON_AddItemToArray(t->refs, r);
+    *value = xasprintf("%c", MARK);
+    return 0;
+}
+
+cJSON *task_def_template(res_graph *g, res_node *n, const char *tmpl)
+{
+    template_refs t = {.g = g, .n = n, .refs = cJSON_CreateArray()};
+    char *text = spec_template_resolve(tmpl, mark_ref, &t, NULL);
+    if (!text)
+        text = xstrdup(tmpl);
+    if (cJSON_GetArraySize(t.refs) == 0) {
+        cJSON_Delete(t.refs);
+        cJSON *s = cJSON_CreateString(text);
+        free(text);
+        return s;
+    }
+    cJSON *parts = cJSON_CreateArray();
+    const char *p = text;
+    for (;;) {
+        const char *m = strchr(p, MARK);
+        if (m > p || (!m && *p)) {
+            char *piece = m ? xstrndup(p, (size_t)(m - p)) : xstrdup(p);
+            cJSON_AddItemToArray(parts, cJSON_CreateString(piece));
+            free(piece);
+        }
+        if (!m)
+            break;
+        cJSON_AddItemToArray(parts, cJSON_DetachItemFromArray(t.refs, 0));
+        p = m + 1;
+    }
+    cJSON_Delete(t.refs);
+    free(text);
+    if (cJSON_GetArraySize(parts) == 1 && !cJSON_IsString(parts->child)) {
+        cJSON *only = cJSON_DetachItemFromArray(parts, 0);
+        cJSON_Delete(parts);
+        return only;
+    }
+    return res_concat(parts);
+}
+
+/* ---- the canonical form ------------------------------------------------------------ */
+
+static const char *const added_by_ecs[] = {
+    "taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
+    "registeredAt", "registeredBy", "deregisteredAt", "deleteRequestedAt", "tags", NULL};
+
+static int is_empty(const cJSON *v)
+{
+    return cJSON_IsNull(v) || ((cJSON_IsArray(v) || cJSON_IsObject(v)) && !v->child);
+}
+
+/* Members ECS fills in when the input leaves them out. */
+static int is_default(const cJSON *m, int in_container)
+{
+    const char *n = m->string;
+    if (!n)
+        return 0;
+    if (in_container && !strcmp(n, "cpu"))
+        return cJSON_IsNumber(m) && m->valuedouble == 0;
+    if (in_container && !strcmp(n, "essential"))
+        return cJSON_IsTrue(m);
+    if (!strcmp(n, "protocol"))
+        return cJSON_IsString(m) && !strcmp(m->valuestring, "tcp");
+    if (!strcmp(n, "readOnly"))
+        return cJSON_IsFalse(m);
+    if (!strcmp(n, "startPeriod"))
+        return cJSON_IsNumber(m) && m->valuedouble == 0;
+    return !strcmp(n, "hostPort");
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const cJSON *x = cJSON_GetObjectItem(*(cJSON *const *)a, "name");
+    const cJSON *y = cJSON_GetObjectItem(*(cJSON *const *)b, "name");
+    return strcmp(cJSON_IsString(x) ? x->valuestring : "", cJSON_IsString(y) ? y->valuestring : "");
+}
+
+/* environment and secrets: order does not matter to ECS. */
+static void sort_by_name(cJSON *array)
+{
+    int n = cJSON_GetArraySize(array);
+    if (n < 2)
+        return;
+    cJSON **items = xcalloc((size_t)n, sizeof *items);
+    for (int i = 0; i < n; i++)
+        items[i] = cJSON_DetachItemFromArray(array, 0);
+    qsort(items, (size_t)n, sizeof *items, by_name);
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(array, items[i]);
+    free(items);
+}
+
+static void clean(cJSON *v, int in_container)
+{
+    cJSON *c = v->child;
+    while (c) {
+        cJSON *next = c->next;
+        if (c->string && (!strcmp(c->string, "environment") || !strcmp(c->string, "secrets")))
+            sort_by_name(c);
+        int container = c->string && !strcmp(c->string, "containerDefinitions");
+        if (cJSON_IsArray(c) && container) {
+            for (cJSON *k = c->child; k; k = k->next)
+                clean(k, 1);
+        } else if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+            clean(c, 0);
+        }
+        if (is_empty(c) || (cJSON_IsObject(v) && is_default(c, in_container)))
+            cJSON_Delete(cJSON_DetachItemViaPointer(v, c));
+        c = next;
+    }
+}
+
+static void as_string(cJSON *doc, const char *member)
+{
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(doc, member);
+    if (cJSON_IsNumber(m)) {
+        char *s = xasprintf("%d", m->valueint);
+        cJSON_ReplaceItemInObjectCaseSensitive(doc, member, cJSON_CreateString(s));
+        free(s);
+    }
+}
+
+cJSON *task_def_canonical(const cJSON *doc)
+{
+    cJSON *c = cJSON_Duplicate(doc, 1);
+    for (size_t i = 0; added_by_ecs[i]; i++)
+        cJSON_DeleteItemFromObjectCaseSensitive(c, added_by_ecs[i]);
+    as_string(c, "cpu");
+    as_string(c, "memory");
+    clean(c, 0);
+    return c;
+}

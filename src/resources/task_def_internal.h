@@ -1,0 +1,24 @@
+/* Task definitions: the document builder shared by task_def.c (internal to src/resources/). */
+#ifndef ECSDEPLOY_RES_TASK_DEF_INTERNAL_H
+#define ECSDEPLOY_RES_TASK_DEF_INTERNAL_H
+
+#include "res.h"
+
+/* A template (environment value, command item) as a property value: a string when the
+ * file alone decides it, else a reference or {"concat": …} of strings and references to
+ * other nodes; n gets those nodes as dependencies. New tree (cJSON_Delete). */
+cJSON *task_def_template(res_graph *g, res_node *n, const char *tmpl);
+
+/* The comparable form of a RegisterTaskDefinition input or of a described revision:
+ * without the members ECS adds, empty lists and objects, and values ECS defaults
+ * (container cpu 0, essential true, protocol tcp, hostPort, readOnly false, startPeriod
+ * 0); environment and secrets sorted by name; task cpu and memory as strings. New tree. */
+cJSON *task_def_canonical(const cJSON *doc);
+
+/* The RegisterTaskDefinition input of a service (references left in), depending n on
+ * the nodes it refers to. -1 with a message when task_definition_json is not a JSON
+ * object. New tree (cJSON_Delete). */
+int task_def_document(res_graph *g, res_node *n, const spec_service *svc, cJSON **out,
+                      char *err, size_t errlen);
+
+#endif

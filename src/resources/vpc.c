@@ -1,0 +1,246 @@
+/*
+ * vpc/main: the stack's VPC. A new one (CIDR, DNS support and hostnames on, tagged), or an
+ * existing one named by id, or the account's default VPC — both external: read, never
+ * changed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "net_common.h"
+#include "xalloc.h"
+
+static int vpc_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    const spec_network *net = &s->network;
+    cJSON *d = cJSON_CreateObject();
+    res_node *n;
+    if (net->mode == SPEC_VPC_NEW) {
+        cJSON_AddStringToObject(d, "cidr", net->cidr);
+        cJSON_AddBoolToObject(d, "dns_support", 1);
+        cJSON_AddBoolToObject(d, "dns_hostnames", 1);
+        char *label = xasprintf("VPC %s", net->cidr);
+        n = res_graph_add(g, &res_kind_vpc, "main", label, d);
+        free(label);
+    } else if (net->mode == SPEC_VPC_EXISTING) {
+        char *label = xasprintf("existing VPC %s", net->vpc_id);
+        n = res_graph_add(g, &res_kind_vpc, "main", label, d);
+        free(label);
+        n->external = 1;
+    } else {
+        n = res_graph_add(g, &res_kind_vpc, "main", "the account's default VPC", d);
+        n->external = 1;
+    }
+    n->spec = net;
+    return 0;
+}
+
+/* The two DNS attributes of every VPC found, read side by side (one call each). */
+typedef struct {
+    res_ctx *ctx;
+    const ec2_vpcs *vpcs;
+    int *values; /* [2 * vpc + attribute] */
+} attr_reads;
+
+static int read_one(void *ud, size_t i, aws_error *err)
+{
+    attr_reads *r = ud;
+    static const char *const names[] = {"enableDnsSupport", "enableDnsHostnames"};
+    return ec2_describe_vpc_attribute(r->ctx->aws, r->vpcs->items[i / 2].id, names[i % 2],
+                                      &r->values[i], err);
+}
+
+static cJSON *vpc_props(const ec2_vpc *v)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "cidr", v->cidr);
+    return p;
+}
+
+/* With more than one VPC of the stack (a CreateVpc retried after its answer was lost),
+ * the one holding the stack's subnets is the real one. */
+static double subnets_in(const ec2_subnets *subs, const char *vpc)
+{
+    double n = 0;
+    for (size_t i = 0; subs && i < subs->n; i++)
+        n += strcmp(subs->items[i].vpc_id, vpc) == 0;
+    return n;
+}
+
+static int discover_owned(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    ec2_filter f = resnet_stack_filter(ctx);
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_vpcs l = {0};
+    if (ec2_describe_vpcs(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    int rc = 0;
+    ec2_subnets subs = {0};
+    if (l.n > 1)
+        rc = ec2_describe_subnets(ctx->aws, &in, &subs, err);
+    attr_reads reads = {ctx, &l, xcalloc(2 * l.n + 1, sizeof(int))};
+    if (rc == 0 && l.n)
+        rc = res_parallel(2 * l.n, 8, read_one, &reads, err);
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        const char *id = resnet_node_id(&l.items[i].tags);
+        if (!id || strcmp(l.items[i].state, "deleted") == 0)
+            continue;
+        if (ctx->stack && ctx->stack->network.mode != SPEC_VPC_NEW && strcmp(id, "vpc/main") == 0)
+            continue; /* the file now names an external VPC under this id */
+        cJSON *p = vpc_props(&l.items[i]);
+        cJSON_AddBoolToObject(p, "dns_support", reads.values[2 * i]);
+        cJSON_AddBoolToObject(p, "dns_hostnames", reads.values[2 * i + 1]);
+        resnet_found_add_ranked(out, id, l.items[i].id, p, subnets_in(&subs, l.items[i].id));
+    }
+    free(reads.values);
+    resnet_found_finish(out);
+    ec2_subnets_free(&subs);
+    ec2_vpcs_free(&l);
+    return rc;
+}
+
+static int discover_external(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    const spec_network *net = &ctx->stack->network;
+    ec2_vpc v = {0};
+    if (net->mode == SPEC_VPC_EXISTING) {
+        const char *ids[] = {net->vpc_id, NULL};
+        ec2_describe_in in = {.ids = ids};
+        ec2_vpcs l = {0};
+        if (ec2_describe_vpcs(ctx->aws, &in, &l, err) != 0 || l.n == 0) {
+            if (l.n == 0 && err->kind == AWS_ERR_NONE)
+                aws_error_set(err, AWS_ERR_SERVICE, "InvalidVpcID.NotFound", "no such VPC");
+            ec2_vpcs_free(&l);
+            aws_error_prefix(err, "the VPC %s named in network.vpc.id: ", net->vpc_id);
+            return -1;
+        }
+        resnet_found_add(out, "vpc/main", l.items[0].id, vpc_props(&l.items[0]));
+        ec2_vpcs_free(&l);
+        return 0;
+    }
+    int found = 0;
+    if (ec2_default_vpc(ctx->aws, &v, &found, err) != 0)
+        return -1;
+    if (!found) {
+        aws_error_set(err, AWS_ERR_SERVICE, "NoDefaultVpc",
+                      "the stack file uses the default VPC (network.vpc: default) but region %s "
+                      "has none; create one (aws ec2 create-default-vpc) or name a VPC",
+                      ctx->region ? ctx->region : "in use");
+        return -1;
+    }
+    resnet_found_add(out, "vpc/main", v.id, vpc_props(&v));
+    ec2_vpc_free(&v);
+    return 0;
+}
+
+static int vpc_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    aws_error_clear(err);
+    if (discover_owned(ctx, out, err) != 0)
+        return -1;
+    if (ctx->stack && ctx->stack->network.mode != SPEC_VPC_NEW)
+        return discover_external(ctx, out, err);
+    return 0;
+}
+
+static int flag(const cJSON *o, const char *name)
+{
+    return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, name));
+}
+
+/* Set the DNS attributes that differ from `have` (NULL: set both). */
+static int set_attrs(res_ctx *ctx, const char *id, const cJSON *want, const cJSON *have,
+                     aws_error *err)
+{
+    static const char *const names[][2] = {{"dns_support", "enableDnsSupport"},
+                                           {"dns_hostnames", "enableDnsHostnames"}};
+    for (size_t i = 0; i < 2; i++) {
+        if (!cJSON_GetObjectItemCaseSensitive(want, names[i][0]))
+            continue;
+        if (have && cJSON_GetObjectItemCaseSensitive(have, names[i][0]) &&
+            flag(have, names[i][0]) == flag(want, names[i][0]))
+            continue;
+        if (ec2_modify_vpc_attribute(ctx->aws, id, names[i][1], flag(want, names[i][0]), err) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* A new VPC's two attributes, set side by side (DNS support is already on by default, so
+ * turning hostnames on at the same time is fine). */
+typedef struct {
+    res_ctx *ctx;
+    const char *id;
+    const cJSON *want;
+} attr_writes;
+
+static int write_one(void *ud, size_t i, aws_error *err)
+{
+    attr_writes *w = ud;
+    static const char *const names[][2] = {{"dns_support", "enableDnsSupport"},
+                                           {"dns_hostnames", "enableDnsHostnames"}};
+    if (!cJSON_GetObjectItemCaseSensitive(w->want, names[i][0]))
+        return 0;
+    return ec2_modify_vpc_attribute(w->ctx->aws, w->id, names[i][1], flag(w->want, names[i][0]),
+                                    err);
+}
+
+static cJSON *actual_from(const cJSON *desired, const char *cidr)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "cidr", cidr);
+    cJSON_AddBoolToObject(p, "dns_support", flag(desired, "dns_support"));
+    cJSON_AddBoolToObject(p, "dns_hostnames", flag(desired, "dns_hostnames"));
+    return p;
+}
+
+static int vpc_create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const cJSON *cidr = cJSON_GetObjectItemCaseSensitive(n->desired, "cidr");
+    svc_tags tags;
+    resnet_tags(ctx, n, &tags);
+    ec2_vpc v = {0};
+    int rc = ec2_create_vpc(ctx->aws, cidr->valuestring, &tags, &v, err);
+    svc_tags_free(&tags);
+    if (rc != 0)
+        return -1;
+    /* recorded at once, so a failure below still leaves it for rollback */
+    res_node_set(ctx, n, v.id, actual_from(n->desired, v.cidr));
+    netsvc_wait_opts o = resnet_visible_opts(ctx);
+    rc = ec2_wait_vpc_available(ctx->aws, v.id, &o, err);
+    attr_writes w = {ctx, v.id, n->desired};
+    if (rc == 0)
+        rc = res_parallel(2, 2, write_one, &w, err);
+    ec2_vpc_free(&v);
+    return rc;
+}
+
+static int vpc_update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    if (set_attrs(ctx, n->physical_id, n->desired, n->actual, err) != 0)
+        return -1;
+    const cJSON *cidr = cJSON_GetObjectItemCaseSensitive(n->actual, "cidr");
+    res_node_set(ctx, n, n->physical_id,
+                 actual_from(n->desired, cJSON_IsString(cidr) ? cidr->valuestring : ""));
+    return 0;
+}
+
+static int vpc_remove(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    return resnet_delete_retrying(ctx, n, "VPC", n->physical_id, ec2_delete_vpc, "vpc-id", err);
+}
+
+static const char *const vpc_replace_on[] = {"cidr", NULL};
+
+const res_kind res_kind_vpc = {
+    .name = "vpc",
+    .title = "VPC",
+    .build = vpc_build,
+    .discover = vpc_discover,
+    .create = vpc_create,
+    .update = vpc_update,
+    .remove = vpc_remove,
+    .replace_on = vpc_replace_on,
+    .delete_after = resnet_after_vpc,
+};

@@ -1,0 +1,200 @@
+/* Secrets and buckets against the fake: create, no-change plan, update, down, --purge. */
+#include "test_res_app_env.h"
+
+#include "s3.h"
+#include "secretsmanager.h"
+
+static const char *const secrets_yaml =
+    "stack: kapp-sec\n"
+    "secrets:\n"
+    "  token: { generate: { length: 40, symbols: false, exclude: \"abc\" } }\n"
+    "  from-env: { from_env: KAPP_TEST_SECRET }\n"
+    "  scratch: { generate: { length: 12 }, keep: false }\n"
+    "services:\n"
+    "  web: { image: nginx, port: 80, secrets: { TOKEN: token } }\n";
+
+static char *secret_value(app_env *e, const char *id)
+{
+    char *v = NULL;
+    aws_error err;
+    ck_assert_int_eq(secretsmanager_get_secret_value(e->aws, app_node(e, id)->physical_id, &v, &err), 0);
+    return v;
+}
+
+START_TEST(secrets_generated_once_and_never_shown)
+{
+    setenv("KAPP_TEST_SECRET", "value-from-the-environment", 1);
+    app_env e = {0};
+    app_open(&e, secrets_yaml);
+    plan_exec_result r;
+    ck_assert_msg(app_run(&e, 0, &r) == 0, "%s", r.failure);
+    plan_exec_result_free(&r);
+    char *token = secret_value(&e, "secret/token");
+    ck_assert_uint_eq(strlen(token), 40);
+    for (const char *p = token; *p; p++)
+        ck_assert_msg(!strchr("abc!#$%&*+-.:;=?@^_~", *p), "excluded character %c", *p);
+    char *env = secret_value(&e, "secret/from-env");
+    ck_assert_str_eq(env, "value-from-the-environment");
+    /* no value in any event, property or error */
+    ck_assert_ptr_null(strstr(buf_str(&e.events), token));
+    ck_assert_ptr_null(strstr(buf_str(&e.events), env));
+    char *props = cJSON_PrintUnformatted(app_node(&e, "secret/token")->actual);
+    ck_assert_ptr_null(strstr(props, token));
+    ck_assert_ptr_nonnull(strstr(props, "kapp-sec/token"));
+    free(props);
+    app_close(&e);
+
+    /* a second run changes nothing, and the value stays */
+    setenv("KAPP_TEST_SECRET", "another value", 1);
+    app_open(&e, secrets_yaml);
+    ck_assert_uint_eq(app_changes(&e), 0);
+    char *again = secret_value(&e, "secret/token");
+    ck_assert_str_eq(again, token);
+    secretsmanager_secret_free(again);
+
+    /* down keeps kept secrets; --purge removes them */
+    ck_assert_int_eq(app_run(&e, 1, &r), 0);
+    plan_exec_result_free(&r);
+    app_close(&e);
+    app_open(&e, secrets_yaml);
+    ck_assert_ptr_nonnull(app_node(&e, "secret/token")->physical_id);
+    ck_assert_ptr_null(app_node(&e, "secret/scratch")->physical_id);
+    e.ctx.purge = 1;
+    ck_assert_int_eq(app_run(&e, 1, &r), 0);
+    plan_exec_result_free(&r);
+    app_close(&e);
+    app_open(&e, secrets_yaml);
+    ck_assert_ptr_null(app_node(&e, "secret/token")->physical_id);
+    ck_assert_ptr_null(app_node(&e, "secret/from-env")->physical_id);
+    secretsmanager_secret_free(token);
+    secretsmanager_secret_free(env);
+    app_free(&e);
+}
+END_TEST
+
+START_TEST(secret_scheduled_for_deletion_is_restored)
+{
+    app_env e = {0};
+    aws_client_options o = {0};
+    aws_error err;
+    ck_assert_int_eq(aws_client_new(&o, &e.aws, &err), 0);
+    pthread_mutex_init(&e.events_lock, NULL);
+    secretsmanager_create_input in = {.name = "kapp-del/token", .secret_string = "old"};
+    ck_assert_int_eq(secretsmanager_create_secret(e.aws, &in, NULL, NULL, &err), 0);
+    ck_assert_int_eq(secretsmanager_delete_secret(e.aws, "kapp-del/token", 7, 0, NULL, &err), 0);
+    app_open(&e, "stack: kapp-del\nsecrets:\n  token: { generate: {} }\n"
+                 "services:\n  web: { image: nginx, port: 80 }\n");
+    plan_exec_result r;
+    ck_assert_msg(app_run(&e, 0, &r) == 0, "%s", r.failure);
+    plan_exec_result_free(&r);
+    char *v = secret_value(&e, "secret/token");
+    ck_assert_str_eq(v, "old"); /* restored, not overwritten */
+    secretsmanager_secret_free(v);
+    ck_assert_ptr_nonnull(strstr(buf_str(&e.events), "restoring"));
+    e.ctx.purge = 1;
+    app_close(&e);
+    app_open(&e, "stack: kapp-del\nsecrets:\n  token: { generate: {} }\n"
+                 "services:\n  web: { image: nginx, port: 80 }\n");
+    ck_assert_uint_eq(app_changes(&e), 0); /* the restored secret carries our tags now */
+    e.ctx.purge = 1;
+    ck_assert_int_eq(app_run(&e, 1, &r), 0);
+    plan_exec_result_free(&r);
+    app_free(&e);
+}
+END_TEST
+
+static const char *const bucket_yaml =
+    "stack: kapp-bkt\n"
+    "buckets:\n"
+    "  data:\n"
+    "    versioning: true\n"
+    "    encryption: sse-kms\n"
+    "    lifecycle: [ { prefix: \"tmp/\", expire_days: 7 }, { noncurrent_expire_days: 30 } ]\n"
+    "  plain: { keep: false }\n"
+    "services:\n"
+    "  web: { image: nginx, port: 80 }\n";
+
+START_TEST(buckets_with_every_setting)
+{
+    app_env e = {0};
+    app_open(&e, bucket_yaml);
+    plan_exec_result r;
+    ck_assert_msg(app_run(&e, 0, &r) == 0, "%s", r.failure);
+    plan_exec_result_free(&r);
+    aws_error err;
+    char *status = NULL;
+    ck_assert_int_eq(s3_get_bucket_versioning(e.aws, "kapp-bkt-data", &status, &err), 0);
+    ck_assert_str_eq(status, "Enabled");
+    free(status);
+    s3_public_access_block pab = {0};
+    ck_assert_int_eq(s3_get_public_access_block(e.aws, "kapp-bkt-data", &pab, &err), 0);
+    ck_assert_int_eq(pab.block_public_acls && pab.restrict_public_buckets, 1);
+    char *policy = NULL;
+    ck_assert_int_eq(s3_get_bucket_policy(e.aws, "kapp-bkt-data", &policy, &err), 0);
+    ck_assert_ptr_nonnull(strstr(policy, "aws:SecureTransport"));
+    free(policy);
+    s3_lifecycle_rules rules = {0};
+    ck_assert_int_eq(s3_get_bucket_lifecycle(e.aws, "kapp-bkt-data", &rules, &err), 0);
+    ck_assert_uint_eq(rules.n, 2);
+    s3_lifecycle_rules_free(&rules);
+    /* versions and a delete marker, for --purge to empty */
+    ck_assert_int_eq(s3_put_object(e.aws, "kapp-bkt-data", "a.txt", "1", NULL, &err), 0);
+    ck_assert_int_eq(s3_put_object(e.aws, "kapp-bkt-data", "a.txt", "2", NULL, &err), 0);
+    app_close(&e);
+
+    app_open(&e, bucket_yaml);
+    ck_assert_uint_eq(app_changes(&e), 0);
+    app_close(&e);
+
+    /* settings change in place */
+    const char *edited =
+        "stack: kapp-bkt\n"
+        "buckets:\n"
+        "  data: { versioning: false, block_public_access: false, tls_only: false }\n"
+        "  plain: { keep: false }\n"
+        "services:\n"
+        "  web: { image: nginx, port: 80 }\n";
+    app_open(&e, edited);
+    plan_compute(&e.ctx, 0);
+    ck_assert_int_eq(app_node(&e, "bucket/data")->action, RES_UPDATE);
+    ck_assert_msg(app_run(&e, 0, &r) == 0, "%s", r.failure);
+    plan_exec_result_free(&r);
+    ck_assert_int_eq(s3_get_bucket_versioning(e.aws, "kapp-bkt-data", &status, &err), 0);
+    ck_assert_str_eq(status, "Suspended");
+    free(status);
+    ck_assert_int_ne(s3_get_bucket_policy(e.aws, "kapp-bkt-data", &policy, &err), 0);
+    app_close(&e);
+    app_open(&e, edited);
+    ck_assert_uint_eq(app_changes(&e), 0);
+
+    /* down keeps the kept bucket; --purge empties every version and deletes it */
+    ck_assert_int_eq(app_run(&e, 1, &r), 0);
+    plan_exec_result_free(&r);
+    int exists = 0;
+    ck_assert_int_eq(s3_head_bucket(e.aws, "kapp-bkt-data", &exists, &err), 0);
+    ck_assert_int_eq(exists, 1);
+    ck_assert_int_eq(s3_head_bucket(e.aws, "kapp-bkt-plain", &exists, &err), 0);
+    ck_assert_int_eq(exists, 0);
+    app_close(&e);
+    app_open(&e, edited);
+    e.ctx.purge = 1;
+    ck_assert_int_eq(app_run(&e, 1, &r), 0);
+    plan_exec_result_free(&r);
+    ck_assert_int_eq(s3_head_bucket(e.aws, "kapp-bkt-data", &exists, &err), 0);
+    ck_assert_int_eq(exists, 0);
+    app_free(&e);
+}
+END_TEST
+
+Suite *res_app_suite(void)
+{
+    Suite *s = suite_create("res_app");
+    TCase *tc = tcase_create("secrets_buckets");
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, secrets_generated_once_and_never_shown);
+    tcase_add_test(tc, secret_scheduled_for_deletion_is_restored);
+    tcase_add_test(tc, buckets_with_every_setting);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,161 @@
+/* Driving the application kinds through discover / plan / execute against the fake. */
+#ifndef ECSDEPLOY_TEST_RES_APP_ENV_H
+#define ECSDEPLOY_TEST_RES_APP_ENV_H
+
+#include <check.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "ec2.h"
+#include "fakeaws_fixture.h"
+#include "plan.h"
+#include "xalloc.h"
+
+typedef struct {
+    spec_stack *stack;
+    res_graph *graph;
+    res_ctx ctx;
+    aws_client *aws;
+    buf events; /* every event message, to check that no secret leaks */
+    pthread_mutex_t events_lock;
+    char *subnet, *group; /* a network made by hand when the network kinds are absent */
+} app_env;
+
+static void app_on_event(void *ud, const res_node *n, res_action a, res_event_kind k, const char *msg)
+{
+    (void)a;
+    (void)k;
+    app_env *e = ud;
+    pthread_mutex_lock(&e->events_lock);
+    buf_printf(&e->events, "%s: %s\n", n->id, msg);
+    pthread_mutex_unlock(&e->events_lock);
+}
+
+/* A VPC, subnet and group for services when the graph has no network nodes. */
+static void app_hand_network(app_env *e)
+{
+    if (e->subnet)
+        return;
+    aws_error err;
+    ec2_vpc vpc = {0};
+    ck_assert_int_eq(ec2_create_vpc(e->aws, "10.77.0.0/16", NULL, &vpc, &err), 0);
+    ec2_subnet sn = {0};
+    ck_assert_int_eq(ec2_create_subnet(e->aws, vpc.id, "10.77.0.0/20", "us-east-1a", NULL, &sn, &err), 0);
+    char *name = xasprintf("%s-hand", e->stack->name);
+    ck_assert_int_eq(ec2_create_security_group(e->aws, vpc.id, name, "test", NULL, &e->group, &err), 0);
+    free(name);
+    e->subnet = xstrdup(sn.id);
+    ec2_subnet_free(&sn);
+    ec2_vpc_free(&vpc);
+}
+
+/* Services reach their network through the network kinds' nodes; without them, point
+ * the service nodes at a network made by hand. */
+static void app_patch_network(app_env *e)
+{
+    if (res_graph_find(e->graph, "subnet/public-0") || res_graph_find(e->graph, "subnet/private-0"))
+        return;
+    for (size_t i = 0; i < e->graph->n; i++) {
+        res_node *n = e->graph->nodes[i];
+        if (strncmp(n->id, "service/", 8) != 0 || !n->desired)
+            continue;
+        app_hand_network(e);
+        cJSON *s = cJSON_CreateArray();
+        cJSON_AddItemToArray(s, cJSON_CreateString(e->subnet));
+        cJSON_ReplaceItemInObject(n->desired, "subnets", s);
+        cJSON *g = cJSON_CreateArray();
+        cJSON_AddItemToArray(g, cJSON_CreateString(e->group));
+        cJSON_ReplaceItemInObject(n->desired, "security_groups", g);
+    }
+}
+
+/* Load a stack, build its graph and discover what exists. */
+static void app_open(app_env *e, const char *yaml)
+{
+    ck_assert_ptr_nonnull(fake_url());
+    spec_diags d = {0};
+    if (spec_load_buffer("test.yml", yaml, strlen(yaml), NULL, &e->stack, &d) != 0) {
+        spec_diags_print(&d, stderr, 20);
+        ck_abort_msg("the test stack does not load");
+    }
+    spec_diags_free(&d);
+    if (!e->aws) {
+        aws_client_options o = {0};
+        aws_error err;
+        ck_assert_int_eq(aws_client_new(&o, &e->aws, &err), 0);
+        pthread_mutex_init(&e->events_lock, NULL);
+    }
+    char msg[512];
+    ck_assert_msg(res_graph_build(e->stack, "us-east-1", &e->graph, msg, sizeof msg) == 0, "%s", msg);
+    memset(&e->ctx, 0, sizeof e->ctx);
+    pthread_mutex_init(&e->ctx.lock, NULL);
+    e->ctx.aws = e->aws;
+    e->ctx.stack = e->stack;
+    e->ctx.stack_name = e->stack->name;
+    e->ctx.graph = e->graph;
+    e->ctx.region = "us-east-1";
+    e->ctx.wait_services = 1;
+    e->ctx.timeout_s = 60;
+    e->ctx.poll_s = 0.05;
+    e->ctx.on_event = app_on_event;
+    e->ctx.event_ud = e;
+    app_patch_network(e);
+    aws_error err;
+    char line[1400];
+    ck_assert_msg(plan_discover(&e->ctx, 8, &err) == 0, "discover: %s",
+                  aws_error_format(&err, line, sizeof line));
+}
+
+/* Drop the graph and stack (the client stays for the next app_open). */
+static void app_close(app_env *e)
+{
+    res_graph_free(e->graph);
+    spec_free(e->stack);
+    pthread_mutex_destroy(&e->ctx.lock);
+    e->graph = NULL;
+    e->stack = NULL;
+}
+
+static void app_free(app_env *e)
+{
+    if (e->graph)
+        app_close(e);
+    if (e->aws)
+        aws_client_free(e->aws);
+    buf_free(&e->events);
+    free(e->subnet);
+    free(e->group);
+    pthread_mutex_destroy(&e->events_lock);
+}
+
+/* Plan (up or down) and execute; returns plan_execute's result, r filled. */
+static int app_run(app_env *e, int for_down, plan_exec_result *r)
+{
+    plan_compute(&e->ctx, for_down);
+    plan_exec_options o = {.parallel = 8, .rollback = 1};
+    return plan_execute(&e->ctx, &o, r);
+}
+
+/* The number of actions a fresh plan of the file would take. */
+static size_t app_changes(app_env *e)
+{
+    plan_compute(&e->ctx, 0);
+    plan_counts c = plan_count(e->graph);
+    if (c.create + c.update + c.replace + c.delete) {
+        char *text = plan_render_text(e->graph, 0);
+        fprintf(stderr, "%s\n", text);
+        free(text);
+    }
+    return c.create + c.update + c.replace + c.delete;
+}
+
+static res_node *app_node(app_env *e, const char *id)
+{
+    res_node *n = res_graph_find(e->graph, id);
+    ck_assert_msg(n != NULL, "no node %s", id);
+    return n;
+}
+
+#endif

@@ -1,0 +1,185 @@
+/* Task definitions and services against the fake: a fresh create, a no-change plan, an
+ * image change (one new revision, service updated), a crash-looping image (failure with
+ * the stopped-task reason, rollback to the previous revision), down. */
+#include "test_res_app_env.h"
+
+#include "ecs.h"
+
+static char *stack_with_image(const char *stack, const char *image)
+{
+    return xasprintf("stack: %s\n"
+                     "secrets:\n"
+                     "  db: { generate: { length: 20 } }\n"
+                     "services:\n"
+                     "  web:\n"
+                     "    image: %s\n"
+                     "    port: 8080\n"
+                     "    cpu: 512\n"
+                     "    memory: 1024\n"
+                     "    environment: { MODE: prod, DB_NAME: \"${secrets.db.name}\", DB_ARN: \"arn=${secrets.db.arn}\" }\n"
+                     "    secrets: { DB_PASSWORD: db }\n"
+                     "    health_check: { command: [\"CMD-SHELL\", \"true\"] }\n"
+                     "    containers:\n"
+                     "      migrate: { image: busybox, command: [\"true\"], init: true }\n"
+                     "      helper: { image: busybox, command: [sh, -c, \"sleep 1000\"], cpu: 128, memory: 256 }\n",
+                     stack, image);
+}
+
+static void describe(app_env *e, ecs_service *s)
+{
+    int found = 0;
+    aws_error err;
+    ck_assert_int_eq(ecs_describe_service(e->aws, e->stack->name, "web", s, &found, &err), 0);
+    ck_assert_int_eq(found, 1);
+}
+
+static int revision(const char *arn)
+{
+    return atoi(strrchr(arn, ':') + 1);
+}
+
+static void up_ok(app_env *e)
+{
+    plan_exec_result r;
+    int rc = app_run(e, 0, &r);
+    ck_assert_msg(rc == 0, "%s\n%s", r.failure, buf_str(&e->events));
+    plan_exec_result_free(&r);
+}
+
+START_TEST(service_create_update_and_failed_deploy)
+{
+    app_env e = {0};
+    char *yaml = stack_with_image("kapp-svc", "nginx:1.27");
+    app_open(&e, yaml);
+    up_ok(&e);
+    ecs_service s = {0};
+    describe(&e, &s);
+    ck_assert_int_eq(s.running, 1);
+    ck_assert_int_eq(revision(s.task_definition), 1);
+    ecs_service_free(&s);
+
+    /* the registered document: references resolved, both containers, the secret */
+    ecs_task_definition t = {0};
+    aws_error err;
+    ck_assert_int_eq(ecs_describe_task_definition(e.aws, "kapp-svc-web", &t, &err), 0);
+    char *doc = cJSON_PrintUnformatted(t.doc);
+    ck_assert_msg(strstr(doc, "\"kapp-svc/db\"") != NULL, "%s", doc);
+    ck_assert_msg(strstr(doc, "arn=arn:aws:secretsmanager:") != NULL, "%s", doc);
+    ck_assert_msg(strstr(doc, "/ecsdeploy/kapp-svc/web") != NULL, "%s", doc);
+    ck_assert_ptr_nonnull(strstr(doc, "\"helper\""));
+    ck_assert_ptr_nonnull(strstr(doc, "\"SUCCESS\""));
+    free(doc);
+    ecs_task_definition_free(&t);
+    app_close(&e);
+
+    /* nothing changed: nothing to do (ECS's defaults are no change) */
+    app_open(&e, yaml);
+    ck_assert_uint_eq(app_changes(&e), 0);
+    app_close(&e);
+    free(yaml);
+
+    /* a new image: one new revision and a service update */
+    yaml = stack_with_image("kapp-svc", "nginx:1.28");
+    app_open(&e, yaml);
+    plan_compute(&e.ctx, 0);
+    plan_counts c = plan_count(e.graph);
+    ck_assert_uint_eq(c.update, 2);
+    ck_assert_uint_eq(c.create + c.replace + c.delete, 0);
+    up_ok(&e);
+    describe(&e, &s);
+    ck_assert_int_eq(revision(s.task_definition), 2);
+    ecs_service_free(&s);
+    app_close(&e);
+    free(yaml);
+
+    /* a crash-looping image: up fails with the reason and rolls back to revision 2 */
+    yaml = stack_with_image("kapp-svc", "crashloop");
+    app_open(&e, yaml);
+    plan_exec_result r;
+    ck_assert_int_eq(app_run(&e, 0, &r), -1);
+    ck_assert_msg(strstr(r.failure, "deployment failed") &&
+                      strstr(r.failure, "Essential container in task exited") &&
+                      strstr(r.failure, "exit code 1"),
+                  "%s", r.failure);
+    ck_assert_int_eq(r.rolled_back, 1);
+    plan_exec_result_free(&r);
+    describe(&e, &s);
+    ck_assert_int_eq(revision(s.task_definition), 2);
+    ck_assert_int_eq(s.running, 1);
+    ecs_service_free(&s);
+    app_close(&e);
+
+    /* status shows the service */
+    app_open(&e, yaml);
+    cJSON *st = cJSON_CreateObject();
+    res_node *n = app_node(&e, "service/web");
+    ck_assert_int_eq(n->kind->status(&e.ctx, n, st, &err), 0);
+    ck_assert_int_eq(cJSON_GetObjectItem(st, "running")->valueint, 1);
+    ck_assert_int_eq(cJSON_GetObjectItem(st, "revision")->valueint, 2);
+    ck_assert(cJSON_IsTrue(cJSON_GetObjectItem(st, "healthy")));
+    cJSON_Delete(st);
+
+    /* down: the service is gone, every revision deregistered */
+    e.ctx.purge = 1;
+    ck_assert_int_eq(app_run(&e, 1, &r), 0);
+    plan_exec_result_free(&r);
+    svc_strings arns = {0};
+    ck_assert_int_eq(ecs_list_task_definitions(e.aws, "kapp-svc-web", "ACTIVE", 0, 0, &arns, &err), 0);
+    ck_assert_uint_eq(arns.n, 0);
+    svc_strings_free(&arns);
+    app_close(&e);
+    app_open(&e, yaml);
+    ck_assert_ptr_null(app_node(&e, "service/web")->physical_id);
+    free(yaml);
+    app_free(&e);
+}
+END_TEST
+
+START_TEST(first_deploy_that_crashloops_is_removed)
+{
+    app_env e = {0};
+    char *yaml = stack_with_image("kapp-svc2", "crashloop");
+    app_open(&e, yaml);
+    plan_exec_result r;
+    ck_assert_int_eq(app_run(&e, 0, &r), -1);
+    ck_assert_msg(strstr(r.failure, "Essential container in task exited"), "%s", r.failure);
+    ck_assert_int_eq(r.rolled_back, 1);
+    plan_exec_result_free(&r);
+    app_close(&e);
+    app_open(&e, yaml);
+    ck_assert_ptr_null(app_node(&e, "service/web")->physical_id);
+    ck_assert_ptr_null(app_node(&e, "task_def/web")->physical_id);
+    free(yaml);
+    app_free(&e);
+}
+END_TEST
+
+START_TEST(no_wait_returns_after_the_calls)
+{
+    app_env e = {0};
+    char *yaml = stack_with_image("kapp-svc3", "slowstart");
+    app_open(&e, yaml);
+    e.ctx.wait_services = 0;
+    up_ok(&e);
+    ck_assert_ptr_null(strstr(buf_str(&e.events), "steady"));
+    e.ctx.purge = 1;
+    plan_exec_result r;
+    ck_assert_int_eq(app_run(&e, 1, &r), 0);
+    plan_exec_result_free(&r);
+    free(yaml);
+    app_free(&e);
+}
+END_TEST
+
+Suite *res_app_service_suite(void)
+{
+    Suite *s = suite_create("res_app_service");
+    TCase *tc = tcase_create("services");
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, service_create_update_and_failed_deploy);
+    tcase_add_test(tc, first_deploy_that_crashloops_is_removed);
+    tcase_add_test(tc, no_wait_returns_after_the_calls);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,582 @@
+/*
+ * The load-balancing and discovery kinds (namespace, discovery, alb, target_group,
+ * listener, listener_rule) against the fake, driven like the commands drive them:
+ * plan_discover / plan_compute / plan_execute over a graph of the network kinds and these
+ * (the other kinds are left out, so nothing here waits for ECS).
+ */
+#include <check.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "ec2.h"
+#include "elbv2.h"
+#include "fakeaws_fixture.h"
+#include "plan.h"
+#include "xalloc.h"
+
+#define OK(x) ck_assert_msg((x) == 0, "%s failed: %s: %s", #x, err.code, err.message)
+
+static const char *const kinds[] = {"vpc", "subnet", "igw", "route_table", "eip", "nat", "sg",
+                                    "sg_rules", "sg_reach", "namespace", "discovery", "alb",
+                                    "target_group", "listener", "listener_rule", NULL};
+
+typedef struct {
+    spec_stack *s;
+    res_graph *g;
+    res_ctx ctx;
+    aws_client *aws;
+    pthread_mutex_t lock;
+    buf events;
+} run;
+
+static void on_event(void *ud, const res_node *n, res_action a, res_event_kind k, const char *msg)
+{
+    (void)a;
+    (void)k;
+    run *r = ud;
+    pthread_mutex_lock(&r->lock);
+    buf_printf(&r->events, "%s: %s\n", n->id, msg);
+    pthread_mutex_unlock(&r->lock);
+}
+
+static void open_run(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void open_run(run *r, const char *fmt, ...)
+{
+    memset(r, 0, sizeof *r);
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_mutex_init(&r->ctx.lock, NULL);
+    aws_client_options o = {0};
+    aws_error err;
+    OK(aws_client_new(&o, &r->aws, &err));
+    r->ctx.aws = r->aws;
+    r->ctx.region = aws_client_region(r->aws);
+    r->ctx.timeout_s = 60;
+    r->ctx.poll_s = 0.05;
+    r->ctx.on_event = on_event;
+    r->ctx.event_ud = r;
+    va_list ap;
+    va_start(ap, fmt);
+    buf b = BUF_INIT;
+    buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    spec_diags d = {0};
+    int rc = spec_load_buffer("edge.yml", b.data, b.len, NULL, &r->s, &d);
+    if (rc != 0)
+        spec_diags_print(&d, stderr, 10);
+    ck_assert_int_eq(rc, 0);
+    spec_diags_free(&d);
+    buf_free(&b);
+    r->ctx.stack = r->s;
+    r->ctx.stack_name = r->s->name;
+}
+
+/* Replace the stack file (same stack name). */
+static void reload(run *r, const char *text)
+{
+    spec_diags d = {0};
+    spec_stack *s = NULL;
+    int rc = spec_load_buffer("edge.yml", text, strlen(text), NULL, &s, &d);
+    if (rc != 0)
+        spec_diags_print(&d, stderr, 10);
+    ck_assert_int_eq(rc, 0);
+    spec_diags_free(&d);
+    res_graph_free(r->g);
+    r->g = NULL;
+    spec_free(r->s);
+    r->s = s;
+    r->ctx.stack = s;
+    r->ctx.stack_name = s->name;
+}
+
+static plan_counts plan(run *r, int for_down)
+{
+    res_graph_free(r->g);
+    r->g = xcalloc(1, sizeof *r->g);
+    r->g->stack = r->s;
+    r->g->region = r->ctx.region;
+    r->g->partition = "aws";
+    char msg[512];
+    for (size_t i = 0; kinds[i]; i++) {
+        const res_kind *k = res_kind_by_name(kinds[i]);
+        ck_assert_msg(k != NULL, "kind %s is not registered", kinds[i]);
+        ck_assert_msg(k->build(r->g, r->s, msg, sizeof msg) == 0, "%s: %s", kinds[i], msg);
+    }
+    r->ctx.graph = r->g;
+    aws_error err;
+    aws_error_clear(&err);
+    OK(plan_discover(&r->ctx, 8, &err));
+    /* found resources of kinds not under test (another test's, or none) are left alone */
+    for (size_t i = 0; i < r->g->n; i++) {
+        int ours = 0;
+        for (size_t k = 0; kinds[k]; k++)
+            ours |= strcmp(r->g->nodes[i]->kind->name, kinds[k]) == 0;
+        if (!ours)
+            r->g->nodes[i]->external = 1;
+    }
+    plan_compute(&r->ctx, for_down);
+    return plan_count(r->g);
+}
+
+static size_t changes(plan_counts c)
+{
+    return c.create + c.update + c.replace + c.delete;
+}
+
+static void execute(run *r, const char *what)
+{
+    plan_exec_options o = {.parallel = 8, .rollback = 0};
+    plan_exec_result res;
+    int rc = plan_execute(&r->ctx, &o, &res);
+    ck_assert_msg(rc == 0, "%s failed: %s\n%s", what, res.failure ? res.failure : "?", buf_str(&r->events));
+    plan_exec_result_free(&res);
+}
+
+static void up(run *r)
+{
+    plan(r, 0);
+    execute(r, "up");
+}
+
+static void down(run *r)
+{
+    plan(r, 1);
+    execute(r, "down");
+}
+
+static void close_run(run *r)
+{
+    res_graph_free(r->g);
+    spec_free(r->s);
+    aws_client_free(r->aws);
+    buf_free(&r->events);
+    pthread_mutex_destroy(&r->lock);
+    pthread_mutex_destroy(&r->ctx.lock);
+}
+
+static const res_node *node(const run *r, const char *id)
+{
+    const res_node *n = res_graph_find(r->g, id);
+    ck_assert_msg(n != NULL, "no node %s", id);
+    return n;
+}
+
+static const char *actual_str(const run *r, const char *id, const char *member)
+{
+    const res_node *n = node(r, id);
+    ck_assert_msg(n->actual != NULL, "%s has no actual properties", id);
+    const cJSON *v = cJSON_GetObjectItem(n->actual, member);
+    ck_assert_msg(cJSON_IsString(v), "%s has no %s", id, member);
+    return v->valuestring;
+}
+
+static char *plan_text(const run *r)
+{
+    return plan_render_text(r->g, 0);
+}
+
+/* ---- the fake's view --------------------------------------------------------------- */
+
+static size_t collect(char *p, size_t size, size_t n, void *ud)
+{
+    buf_append(ud, p, size * n);
+    return size * n;
+}
+
+static void count_tagged(const cJSON *v, const char *stack, int *count)
+{
+    if (cJSON_IsObject(v)) {
+        const cJSON *tags = cJSON_GetObjectItemCaseSensitive(v, "tags");
+        const cJSON *t = cJSON_IsObject(tags) ? cJSON_GetObjectItemCaseSensitive(tags, RES_TAG_STACK) : NULL;
+        if (cJSON_IsString(t) && strcmp(t->valuestring, stack) == 0)
+            (*count)++;
+    }
+    for (const cJSON *c = v ? v->child : NULL; c; c = c->next)
+        count_tagged(c, stack, count);
+}
+
+static int names_stack(const cJSON *o, const char *stack, const char *ns_id)
+{
+    char prefix[128], inner[128], zone[128];
+    snprintf(prefix, sizeof prefix, "%s-", stack);
+    snprintf(inner, sizeof inner, "/%s-", stack);
+    snprintf(zone, sizeof zone, "%s.internal", stack);
+    for (const cJSON *m = o->child; m; m = m->next) {
+        if (!cJSON_IsString(m))
+            continue;
+        const char *v = m->valuestring;
+        if ((strcmp(m->string, "name") == 0 && (strncmp(v, prefix, strlen(prefix)) == 0 || strcmp(v, zone) == 0)) ||
+            (strcmp(m->string, "arn") == 0 && strstr(v, inner)) ||
+            (strcmp(m->string, "namespace") == 0 && ns_id && strcmp(v, ns_id) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Objects of the fake's elbv2 and servicediscovery that are the stack's (by name, ARN
+ * or namespace), plus EC2 resources tagged for it, as GET /_fake/resources shows them. */
+static void count_named(const cJSON *v, const char *stack, const char *ns_id, int *count)
+{
+    if (cJSON_IsObject(v) && names_stack(v, stack, ns_id))
+        (*count)++;
+    for (const cJSON *c = v ? v->child : NULL; c; c = c->next)
+        count_named(c, stack, ns_id, count);
+}
+
+static int fake_count(const char *stack, const char *ns_id)
+{
+    char url[512];
+    snprintf(url, sizeof url, "%s/_fake/resources", fake_url());
+    CURL *h = curl_easy_init();
+    buf b = BUF_INIT;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    ck_assert_int_eq(curl_easy_perform(h), CURLE_OK);
+    curl_easy_cleanup(h);
+    cJSON *doc = cJSON_Parse(buf_str(&b));
+    ck_assert_ptr_nonnull(doc);
+    int count = 0;
+    count_named(cJSON_GetObjectItem(doc, "elbv2"), stack, ns_id, &count);
+    count_named(cJSON_GetObjectItem(doc, "servicediscovery"), stack, ns_id, &count);
+    count_tagged(cJSON_GetObjectItem(doc, "ec2"), stack, &count);
+    cJSON_Delete(doc);
+    buf_free(&b);
+    return count;
+}
+
+/* ---- stacks ------------------------------------------------------------------------ */
+
+static const char *const basic_fmt =
+    "stack: %s\n"
+    "network: { vpc: { cidr: 10.70.0.0/16 }, zones: 2, nat: none }\n"
+    "discovery: { namespace: %s.internal }\n"
+    "load_balancers:\n"
+    "  web: { idle_timeout: %d, listeners: [ { port: 80 } ] }\n"
+    "services:\n"
+    "  api:\n"
+    "    image: nginx:1.27\n"
+    "    port: 8080\n"
+    "    discovery: { name: api }\n"
+    "    load_balancer:\n"
+    "      name: web\n"
+    "      health_check: { path: %s }\n"
+    "      deregistration_delay: %d\n"
+    "%s";
+
+static char *basic(const char *stack, int idle, const char *health, int delay, const char *extra)
+{
+    return xasprintf(basic_fmt, stack, stack, idle, health, delay, extra);
+}
+
+static void assert_no_changes(run *r)
+{
+    plan_counts c = plan(r, 0);
+    char *text = plan_text(r);
+    ck_assert_msg(changes(c) == 0, "expected no changes:\n%s", text);
+    free(text);
+}
+
+START_TEST(create_no_change_update_down)
+{
+    run r;
+    char *text = basic("edge-a", 60, "/healthz", 30, "");
+    open_run(&r, "%s", text);
+    free(text);
+    plan_counts c = plan(&r, 0);
+    ck_assert_msg(c.create >= 6, "creates: %zu", c.create);
+    execute(&r, "up");
+    ck_assert_str_eq(actual_str(&r, "alb/web", "name"), "edge-a-web");
+    ck_assert(strstr(actual_str(&r, "alb/web", "dns_name"), "elb.amazonaws.com") != NULL);
+    ck_assert_str_eq(actual_str(&r, "alb/web", "state"), "active");
+    ck_assert(strncmp(actual_str(&r, "target_group/api", "arn"), "arn:aws:elasticloadbalancing:", 29) == 0);
+    ck_assert_int_eq(cJSON_GetObjectItem(node(&r, "target_group/api")->actual, "deregistration_delay")->valueint, 30);
+    ck_assert(strncmp(actual_str(&r, "discovery/api", "arn"), "arn:aws:servicediscovery:", 25) == 0);
+    ck_assert_ptr_nonnull(node(&r, "listener/web-80")->physical_id);
+    ck_assert_ptr_nonnull(node(&r, "listener_rule/api-80")->physical_id);
+    char *ns_id = xstrdup(node(&r, "namespace/main")->physical_id);
+    ck_assert(strstr(buf_str(&r.events), "waiting for the load balancer to become active") != NULL);
+
+    /* a second plan finds everything as the file wants it */
+    assert_no_changes(&r);
+
+    /* edits: health check path, deregistration delay, idle timeout, a path rule */
+    text = basic("edge-a", 120, "/ready", 10, "");
+    char *with_paths = xasprintf("%s      paths: [/api/*]\n", text);
+    reload(&r, with_paths);
+    c = plan(&r, 0);
+    char *shown = plan_text(&r);
+    ck_assert_msg(c.update == 3 && c.create == 0 && c.replace == 0 && c.delete == 0, "%s", shown);
+    ck_assert_msg(strstr(shown, "health_check.path: /healthz -> /ready") != NULL, "%s", shown);
+    ck_assert_msg(strstr(shown, "deregistration_delay: 30 -> 10") != NULL, "%s", shown);
+    ck_assert_msg(strstr(shown, "idle_timeout: 60 -> 120") != NULL, "%s", shown);
+    ck_assert_msg(strstr(shown, "listener_rule/api-80") != NULL, "%s", shown);
+    free(shown);
+    execute(&r, "update");
+    assert_no_changes(&r);
+    free(with_paths);
+    free(text);
+
+    ck_assert_int_gt(fake_count("edge-a", ns_id), 0);
+    down(&r);
+    ck_assert_int_eq(fake_count("edge-a", ns_id), 0);
+    c = plan(&r, 1);
+    ck_assert_int_eq(changes(c), 0);
+    free(ns_id);
+    close_run(&r);
+}
+END_TEST
+
+/* HTTPS with a certificate and TLS policy, HTTP redirected to it: the redirect listener
+ * gets no rule. */
+START_TEST(https_and_redirect)
+{
+    run r;
+    char *text = basic("edge-b", 60, "/", 30, "");
+    char *https = xasprintf("%s", text);
+    char *p = strstr(https, "listeners: [ { port: 80 } ]");
+    ck_assert_ptr_nonnull(p);
+    char *fixed = xasprintf("%.*slisteners: [ { port: 80, redirect_to: 443 }, { port: 443, certificates: "
+                            "[ \"arn:aws:acm:us-east-1:123456789012:certificate/abc-123\" ] } ]%s",
+                            (int)(p - https), https, p + strlen("listeners: [ { port: 80 } ]"));
+    open_run(&r, "%s", fixed);
+    up(&r);
+    const res_node *l80 = node(&r, "listener/web-80");
+    const cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(l80->actual, "default_actions"), 0);
+    ck_assert_str_eq(cJSON_GetObjectItem(a, "type")->valuestring, "redirect");
+    ck_assert_str_eq(cJSON_GetObjectItem(a, "port")->valuestring, "443");
+    ck_assert_str_eq(cJSON_GetObjectItem(a, "protocol")->valuestring, "HTTPS");
+    ck_assert_str_eq(actual_str(&r, "listener/web-443", "protocol"), "HTTPS");
+    ck_assert_str_eq(actual_str(&r, "listener/web-443", "ssl_policy"), "ELBSecurityPolicy-TLS13-1-2-2021-06");
+    ck_assert_str_eq(actual_str(&r, "listener/web-443", "certificate"),
+                     "arn:aws:acm:us-east-1:123456789012:certificate/abc-123");
+    ck_assert_ptr_null(res_graph_find(r.g, "listener_rule/api-80"));
+    ck_assert_ptr_nonnull(node(&r, "listener_rule/api-443")->physical_id);
+    assert_no_changes(&r);
+    down(&r);
+    ck_assert_int_eq(fake_count("edge-b", NULL), 0);
+    free(fixed);
+    free(https);
+    free(text);
+    close_run(&r);
+}
+END_TEST
+
+/* Blue/green: the alternate group, a forward-only weighted production rule (100/0) and a
+ * test listener rule (0/100); weights ECS moves are not a change. */
+START_TEST(blue_green)
+{
+    run r;
+    char *text = basic("edge-c", 60, "/", 30,
+                       "      test_listener: 8080\n"
+                       "    deployment: { strategy: blue-green }\n");
+    char *p = strstr(text, "listeners: [ { port: 80 } ]");
+    char *two = xasprintf("%.*slisteners: [ { port: 80 }, { port: 8080 } ]%s", (int)(p - text), text,
+                          p + strlen("listeners: [ { port: 80 } ]"));
+    open_run(&r, "%s", two);
+    up(&r);
+    ck_assert_str_eq(actual_str(&r, "target_group/api-alt", "name"), "edge-c-api-g");
+    char *tg = xstrdup(actual_str(&r, "target_group/api", "arn"));
+    char *alt = xstrdup(actual_str(&r, "target_group/api-alt", "arn"));
+    aws_error err;
+    char *prod_arn = xstrdup(node(&r, "listener_rule/api-80")->physical_id);
+    char *test_arn = xstrdup(node(&r, "listener_rule/api-8080")->physical_id);
+    const char *prod[] = {prod_arn, NULL};
+    const char *test[] = {test_arn, NULL};
+    elbv2_rules rules = {0};
+    OK(elbv2_describe_rules(r.aws, NULL, prod, 0, &rules, &err));
+    ck_assert_int_eq(rules.n, 1);
+    ck_assert_int_eq(rules.items[0].nactions, 1);
+    const elbv2_action *fwd = &rules.items[0].actions[0];
+    ck_assert_str_eq(fwd->type, "forward");
+    ck_assert_int_eq(fwd->nforward, 2);
+    for (size_t i = 0; i < 2; i++)
+        ck_assert_int_eq(fwd->forward[i].weight,
+                         strcmp(fwd->forward[i].target_group_arn, tg) == 0 ? 100 : 0);
+    elbv2_rules_free(&rules);
+    OK(elbv2_describe_rules(r.aws, NULL, test, 0, &rules, &err));
+    fwd = &rules.items[0].actions[0];
+    for (size_t i = 0; i < 2; i++)
+        ck_assert_int_eq(fwd->forward[i].weight,
+                         strcmp(fwd->forward[i].target_group_arn, alt) == 0 ? 100 : 0);
+    elbv2_rules_free(&rules);
+    assert_no_changes(&r);
+
+    /* ECS shifts the traffic: the plan does not fight it */
+    elbv2_action shifted = {.type = "forward"};
+    elbv2_tg_weight w[2] = {{alt, 100}, {tg, 0}};
+    shifted.forward = w;
+    shifted.nforward = 2;
+    OK(elbv2_modify_rule(r.aws, prod[0], NULL, 0, &shifted, 1, NULL, &err));
+    assert_no_changes(&r);
+
+    down(&r);
+    ck_assert_int_eq(fake_count("edge-c", NULL), 0);
+    free(prod_arn);
+    free(test_arn);
+    free(tg);
+    free(alt);
+    free(two);
+    free(text);
+    close_run(&r);
+}
+END_TEST
+
+typedef struct {
+    aws_client *aws;
+    char *rule;
+} later;
+
+static void *delete_rule_later(void *arg)
+{
+    later *l = arg;
+    usleep(300000);
+    aws_error err;
+    elbv2_delete_rule(l->aws, l->rule, &err);
+    return NULL;
+}
+
+/* A target group still used by a rule: its removal waits (showing why) until the rule
+ * goes, then succeeds; a second removal of what is gone succeeds too. */
+START_TEST(target_group_in_use_is_retried)
+{
+    run r;
+    char *text = basic("edge-d", 60, "/", 30, "");
+    open_run(&r, "%s", text);
+    free(text);
+    up(&r);
+    res_node *tg = (res_node *)node(&r, "target_group/api");
+    later l = {.aws = r.aws, .rule = xstrdup(node(&r, "listener_rule/api-80")->physical_id)};
+    pthread_t t;
+    pthread_create(&t, NULL, delete_rule_later, &l);
+    aws_error err;
+    aws_error_clear(&err);
+    OK(res_kind_by_name("target_group")->remove(&r.ctx, tg, &err));
+    pthread_join(t, NULL);
+    ck_assert_msg(strstr(buf_str(&r.events), "target_group/api: waiting for no listener or rule") != NULL,
+                  "%s", buf_str(&r.events));
+    OK(res_kind_by_name("target_group")->remove(&r.ctx, tg, &err));
+    free(l.rule);
+    down(&r);
+    ck_assert_int_eq(fake_count("edge-d", NULL), 0);
+    close_run(&r);
+}
+END_TEST
+
+/* An internet-facing load balancer in an existing VPC without an internet gateway: up
+ * fails saying so, and the rollback removes what it made. */
+START_TEST(no_internet_gateway)
+{
+    run r;
+    aws_client *aws;
+    aws_error err;
+    aws_client_options o = {0};
+    OK(aws_client_new(&o, &aws, &err));
+    ec2_vpc vpc;
+    OK(ec2_create_vpc(aws, "10.71.0.0/16", NULL, &vpc, &err));
+    ec2_subnet a, b;
+    OK(ec2_create_subnet(aws, vpc.id, "10.71.0.0/20", "us-east-1a", NULL, &a, &err));
+    OK(ec2_create_subnet(aws, vpc.id, "10.71.16.0/20", "us-east-1b", NULL, &b, &err));
+    open_run(&r,
+             "stack: edge-f\n"
+             "network: { vpc: { id: %s, public_subnets: [%s, %s] } }\n"
+             "load_balancers: { web: { listeners: [ { port: 80 } ] } }\n"
+             "services:\n"
+             "  api: { image: nginx:1.27, port: 8080, subnets: public, load_balancer: web }\n",
+             vpc.id, a.id, b.id);
+    plan(&r, 0);
+    plan_exec_options eo = {.parallel = 8, .rollback = 1};
+    plan_exec_result res;
+    ck_assert_int_eq(plan_execute(&r.ctx, &eo, &res), -1);
+    ck_assert_msg(res.failure && strstr(res.failure, "alb/web") && strstr(res.failure, "internet gateway"),
+                  "%s", res.failure ? res.failure : "(none)");
+    ck_assert_int_eq(res.rolled_back, 1);
+    plan_exec_result_free(&res);
+    ck_assert_int_eq(fake_count("edge-f", NULL), 0);
+    OK(ec2_delete_subnet(aws, a.id, &err));
+    OK(ec2_delete_subnet(aws, b.id, &err));
+    OK(ec2_delete_vpc(aws, vpc.id, &err));
+    ec2_subnet_free(&a);
+    ec2_subnet_free(&b);
+    ec2_vpc_free(&vpc);
+    aws_client_free(aws);
+    close_run(&r);
+}
+END_TEST
+
+typedef struct {
+    run *r;
+    res_node *n;
+    int rc;
+    aws_error err;
+} remover;
+
+static void *remove_in_thread(void *arg)
+{
+    remover *m = arg;
+    aws_error_clear(&m->err);
+    m->rc = m->n->kind->remove(&m->r->ctx, m->n, &m->err);
+    return NULL;
+}
+
+/* The namespace waits while a Cloud Map service remains; the service's removal
+ * deregisters an instance ECS left behind first. */
+START_TEST(namespace_and_discovery_teardown)
+{
+    run r;
+    char *text = basic("edge-e", 60, "/", 30, "");
+    open_run(&r, "%s", text);
+    free(text);
+    up(&r);
+    aws_error err;
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "ServiceId", node(&r, "discovery/api")->physical_id);
+    cJSON_AddStringToObject(in, "InstanceId", "leftover-1");
+    cJSON *attrs = cJSON_AddObjectToObject(in, "Attributes");
+    cJSON_AddStringToObject(attrs, "AWS_INSTANCE_IPV4", "10.70.0.9");
+    cJSON *out = NULL;
+    OK(aws_json_call(r.aws, "servicediscovery", "RegisterInstance", in, &out, &err));
+    cJSON_Delete(in);
+    cJSON_Delete(out);
+    char *ns_id = xstrdup(node(&r, "namespace/main")->physical_id);
+
+    remover ns = {.r = &r, .n = (res_node *)node(&r, "namespace/main")};
+    pthread_t t;
+    pthread_create(&t, NULL, remove_in_thread, &ns);
+    usleep(200000);
+    aws_error_clear(&err);
+    OK(res_kind_by_name("discovery")->remove(&r.ctx, (res_node *)node(&r, "discovery/api"), &err));
+    pthread_join(t, NULL);
+    ck_assert_msg(ns.rc == 0, "namespace removal: %s: %s", ns.err.code, ns.err.message);
+    const char *ev = buf_str(&r.events);
+    ck_assert_msg(strstr(ev, "namespace/main: waiting for the namespace to have no services left") != NULL, "%s", ev);
+    ck_assert_msg(strstr(ev, "discovery/api: deregistered 1 leftover instance") != NULL, "%s", ev);
+    /* gone already: removing again succeeds */
+    OK(res_kind_by_name("discovery")->remove(&r.ctx, (res_node *)node(&r, "discovery/api"), &err));
+    OK(res_kind_by_name("namespace")->remove(&r.ctx, (res_node *)node(&r, "namespace/main"), &err));
+    down(&r);
+    ck_assert_int_eq(fake_count("edge-e", ns_id), 0);
+    free(ns_id);
+    close_run(&r);
+}
+END_TEST
+
+Suite *res_edge_suite(void)
+{
+    Suite *s = suite_create("res_edge");
+    TCase *tc = tcase_create("edge");
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, create_no_change_update_down);
+    tcase_add_test(tc, https_and_redirect);
+    tcase_add_test(tc, blue_green);
+    tcase_add_test(tc, target_group_in_use_is_retried);
+    tcase_add_test(tc, no_internet_gateway);
+    tcase_add_test(tc, namespace_and_discovery_teardown);
+    suite_add_tcase(s, tc);
+    return s;
+}
