@@ -108,6 +108,12 @@ void exec_filter_finish(exec_filter *f);
 int exec_capture(aws_client *aws, const exec_target *target, const char *command,
                  double timeout_s, buf *output, int *exit_code, aws_error *err);
 
+/* exec_find_target (a RUNNING task of service, container NULL: the main one) followed by
+ * exec_capture: what a bootstrap step needs. Same outputs and errors as those two. */
+int exec_capture_service(aws_client *aws, const char *cluster, const char *service,
+                         const char *container, const char *command, double timeout_s,
+                         buf *output, int *exit_code, aws_error *err);
+
 /* Wipe (OPENSSL_cleanse) and free a buffer that may hold a secret. */
 void exec_buf_wipe(buf *b);
 

@@ -214,3 +214,16 @@ int exec_capture(aws_client *aws, const exec_target *target, const char *command
         buf_append(output, "", 0);
     return rc;
 }
+
+int exec_capture_service(aws_client *aws, const char *cluster, const char *service,
+                         const char *container, const char *command, double timeout_s,
+                         buf *output, int *exit_code, aws_error *err)
+{
+    exec_target t;
+    *exit_code = -1;
+    if (exec_find_target(aws, cluster, service, NULL, container, &t, err) != 0)
+        return -1;
+    int rc = exec_capture(aws, &t, command, timeout_s, output, exit_code, err);
+    exec_target_free(&t);
+    return rc;
+}

@@ -113,6 +113,18 @@ with Fake() as fake:
     p = w.run("exec", "--cluster", "ex", "web", "--container", "other", "--", "true")
     ok(p, "no such container", 1)
 
+    # the library entry bootstrap steps use: output exact (no marker, no "\r"), exit status
+    tools = os.environ.get("TOOLS_DIR")
+    if tools and os.path.exists(os.path.join(tools, "exec_capture")):
+        import subprocess
+        cap = os.path.join(tools, "exec_capture")
+        p = subprocess.run([cap, "ex", "web", "sh -c 'printf \"tok-123\\n\"; exit 4'"], capture_output=True,
+                           env=w.env, timeout=60)
+        r.check(p.returncode == 0 and p.stdout == b"tok-123\n" and b"exit=4" in p.stderr,
+                f"exec_capture: {p.returncode} {p.stdout!r} {p.stderr!r}")
+        p = subprocess.run([cap, "ex", "noexec", "true"], capture_output=True, env=w.env, timeout=60)
+        r.check(p.returncode == 1 and b"ExecNotEnabled" in p.stderr, f"exec_capture refusal: {p.stderr!r}")
+
     # KMS-encrypted sessions
     key = fake.client("kms").create_key()["KeyMetadata"]["Arn"]
     w.cluster("kx", kms_key=key)
