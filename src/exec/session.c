@@ -261,8 +261,8 @@ int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
     }
     run_ctx r = {.aws = aws, .o = o, .session_id = s.session_id};
     long connect_ms = (long)((deadline - mono()) * 1000);
-    int rc = exec_ws_connect(s.stream_url ? s.stream_url : "", connect_ms > 15000 ? 15000 : connect_ms,
-                             &r.ws, err);
+    connect_ms = connect_ms > 15000 ? 15000 : connect_ms < 1000 ? 1000 : connect_ms;
+    int rc = exec_ws_connect(s.stream_url ? s.stream_url : "", connect_ms, &r.ws, err);
     if (rc == 0)
         rc = open_channel(&r, s.token ? s.token : "", err);
     if (rc == 0) {

@@ -186,6 +186,8 @@ int exec_ws_connect(const char *url, long timeout_ms, exec_ws **out, aws_error *
     char *http_url = NULL, *target = NULL, *host = NULL;
     if (split_url(url, &http_url, &target, &host, err) != 0)
         return -1;
+    if (timeout_ms <= 0)
+        timeout_ms = 10000;
     long long end = ms_now() + timeout_ms;
     CURL *c = curl_easy_init();
     curl_easy_setopt(c, CURLOPT_URL, http_url);
@@ -195,6 +197,11 @@ int exec_ws_connect(const char *url, long timeout_ms, exec_ws **out, aws_error *
     curl_easy_setopt(c, CURLOPT_HTTPPROXYTUNNEL, 1L);
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+    const char *ca = getenv("AWS_CA_BUNDLE"); /* as the AWS calls do */
+    if (ca && *ca)
+        curl_easy_setopt(c, CURLOPT_CAINFO, ca);
     CURLcode cr = curl_easy_perform(c);
     curl_socket_t sock = CURL_SOCKET_BAD;
     if (cr == CURLE_OK)

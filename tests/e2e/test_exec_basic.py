@@ -113,6 +113,37 @@ with Fake() as fake:
     p = w.run("exec", "--cluster", "ex", "web", "--container", "other", "--", "true")
     ok(p, "no such container", 1)
 
+    # -it on a real terminal: raw mode while it runs, window size changes, restored at the end
+    import fcntl, pty, select, signal, struct, subprocess, termios
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    before = termios.tcgetattr(slave)
+    proc = subprocess.Popen([os.environ.get("ECSDEPLOY", "bin/ecsdeploy"), "exec", "--cluster", "ex", "web", "-it",
+                             "--", "sh"], stdin=slave, stdout=slave, stderr=slave, env=w.env, start_new_session=True)
+    seen = b""
+    def read_until(needle, secs=15):
+        global seen
+        end = time.time() + secs
+        while needle not in seen and time.time() < end:
+            if select.select([master], [], [], 0.2)[0]:
+                seen += os.read(master, 65536)
+        return needle in seen
+    r.check(read_until(b"# "), f"interactive prompt: {seen!r}")
+    r.check(not (termios.tcgetattr(slave)[3] & termios.ECHO), "raw mode (no echo) during -it")
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    proc.send_signal(signal.SIGWINCH)
+    os.write(master, b"echo hi-there\r")
+    r.check(read_until(b"hi-there\r\n"), f"interactive echo: {seen!r}")
+    os.write(master, b"exit\r")
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    r.check(proc.returncode == 0, f"-it exit status {proc.returncode}")
+    r.check(termios.tcgetattr(slave) == before, "the terminal is restored after -it")
+    os.close(master)
+    os.close(slave)
+
     # the library entry bootstrap steps use: output exact (no marker, no "\r"), exit status
     tools = os.environ.get("TOOLS_DIR")
     if tools and os.path.exists(os.path.join(tools, "exec_capture")):
