@@ -24,11 +24,17 @@ typedef struct {
 int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_target *t);
 void deploy_cli_close(deploy_cli_target *t);
 
-/* Progress printer: pass deploy_cli_progress as req.progress and the printer as req.ud. */
+/* Progress printer: pass deploy_cli_progress as req.progress and the printer as req.ud.
+ * On a terminal (text output) a live view, one row per service redrawn in place; elsewhere
+ * one line per change; with --output json one JSON object per line. */
 typedef struct {
     const cli_globals *g;
     pthread_mutex_t lock;
     double t0;
+    int live;
+    char **names, **rows;   /* live view: one row per service */
+    size_t nrows;
+    int drawn;              /* lines drawn last time */
 } deploy_cli_printer;
 
 void deploy_cli_printer_init(deploy_cli_printer *p, const cli_globals *g);

@@ -29,6 +29,19 @@ void deploy_gather_reasons_(aws_client *c, const deploy_request *q, const ecs_se
                             const ecs_service_deployment *sd, const char *task_definition,
                             double since_epoch, const deploy_seen *seen, deploy_result *r);
 
+/* The state of a deployment of td from one look at the service and its service deployment
+ * (sd may be NULL): OK only when the PRIMARY deployment runs td, COMPLETED, alone, with
+ * every task running (and sd, if any, SUCCESSFUL); FAILING while ECS rolls back; FAILED
+ * once the rollback (or stop) has ended. Pure. */
+typedef enum {
+    DEPLOY_STATE_RUNNING,
+    DEPLOY_STATE_OK,
+    DEPLOY_STATE_FAILING,
+    DEPLOY_STATE_FAILED
+} deploy_state;
+deploy_state deploy_decide_(const ecs_service *s, const ecs_service_deployment *sd,
+                            const char *td);
+
 /* Watch the deployment of task_definition (service deployment sd_arn, may be NULL) until
  * it ends; sets r->outcome and r->message. started_epoch: when the update was made. */
 int deploy_watch_(aws_client *c, const deploy_request *q, const char *sd_arn,

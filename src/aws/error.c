@@ -14,11 +14,10 @@ void aws_error_clear(aws_error *e)
     memset(e, 0, sizeof *e);
 }
 
+/* A new error: nothing of what e held before is kept (callers may pass one never cleared). */
 void aws_error_set(aws_error *e, aws_error_kind kind, const char *code, const char *fmt, ...)
 {
-    int attempts = e->attempts;
     memset(e, 0, sizeof *e);
-    e->attempts = attempts;
     e->kind = kind;
     snprintf(e->code, sizeof e->code, "%s", code ? code : "");
     va_list ap;

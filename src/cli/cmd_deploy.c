@@ -241,9 +241,10 @@ static int deploy_all(const state *s, deploy_cli_target *t, const cli_globals *g
             run_job(&jobs[i]);
     }
     int any_rb = 0, any_fail = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         if (jobs[i].started)
             pthread_join(jobs[i].thread, NULL);
+    for (size_t i = 0; i < n; i++) {
         deploy_cli_print_result(&p, jobs[i].name, &jobs[i].res);
         int code = deploy_cli_exit_code(jobs[i].res.outcome);
         any_rb |= code == EXIT_ROLLED_BACK;
@@ -263,7 +264,7 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
         return rc;
     deploy_cli_target t;
     rc = deploy_cli_open(g, s->cluster, &t);
-    if (rc == EXIT_OK && t.stack)
+    if (rc == EXIT_OK && t.stack && !s->cluster)
         for (int i = 0; i < argc && rc == EXIT_OK; i++)
             if (!spec_find_service(t.stack, argv[i]))
                 rc = cli_usage_error("stack %s has no service '%s' (or name the cluster with "

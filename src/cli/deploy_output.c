@@ -65,14 +65,48 @@ void deploy_cli_close(deploy_cli_target *t)
 
 void deploy_cli_printer_init(deploy_cli_printer *p, const cli_globals *g)
 {
+    memset(p, 0, sizeof *p);
     p->g = g;
     p->t0 = mono();
+    const char *term = getenv("TERM");
+    p->live = g->output == OUTPUT_TEXT && isatty(STDOUT_FILENO) && term &&
+              strcmp(term, "dumb") != 0;
     pthread_mutex_init(&p->lock, NULL);
 }
 
 void deploy_cli_printer_destroy(deploy_cli_printer *p)
 {
+    for (size_t i = 0; i < p->nrows; i++) {
+        free(p->names[i]);
+        free(p->rows[i]);
+    }
+    free(p->names);
+    free(p->rows);
     pthread_mutex_destroy(&p->lock);
+}
+
+/* Live view: set the service's row and redraw every row in place. Lock held. */
+static void live_update(deploy_cli_printer *p, const char *service, const char *msg)
+{
+    size_t i = 0;
+    while (i < p->nrows && strcmp(p->names[i], service) != 0)
+        i++;
+    if (i == p->nrows) {
+        p->names = xrealloc(p->names, (p->nrows + 1) * sizeof *p->names);
+        p->rows = xrealloc(p->rows, (p->nrows + 1) * sizeof *p->rows);
+        p->names[i] = xstrdup(service);
+        p->rows[i] = NULL;
+        p->nrows++;
+    }
+    free(p->rows[i]);
+    p->rows[i] = xasprintf("%.120s", msg);
+    for (int k = 0; k < p->drawn; k++)
+        fputs("\033[1A\033[2K", stdout);
+    printf("\r\033[2Kecsdeploy deploy — %.0f s\n", mono() - p->t0);
+    for (size_t k = 0; k < p->nrows; k++)
+        printf("\033[2K  %-20s %s\n", p->names[k], p->rows[k]);
+    p->drawn = (int)p->nrows + 1;
+    fflush(stdout);
 }
 
 static double elapsed(const deploy_cli_printer *p)
@@ -101,6 +135,8 @@ void deploy_cli_progress(void *ud, const char *service, const char *phase, const
         cJSON_AddStringToObject(o, "message", msg);
         cJSON_AddNumberToObject(o, "elapsed", elapsed(p));
         print_json(o);
+    } else if (p->live) {
+        live_update(p, service, msg);
     } else {
         printf("[%6.1fs] %s: %s\n", elapsed(p), service, msg);
         fflush(stdout);

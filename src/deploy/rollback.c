@@ -2,7 +2,6 @@
  * recorded before the last deploy. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "deploy_internal.h"
 #include "xalloc.h"
@@ -32,7 +31,6 @@ static int stop_and_watch(aws_client *c, const deploy_request *q,
     aws_error err;
     r->service_deployment = xstrdup(d->arn);
     r->previous_task_definition = revision_task_definition(c, d->target_revision_arn);
-    time_t started = time(NULL);
     if (ecs_stop_service_deployment(c, d->arn, "ROLLBACK", &err) != 0)
         return deploy_fail_(r, "stopping the deployment in progress", &err);
     deploy_note_(q, "rollback", "deployment in progress stopped with ROLLBACK");
@@ -61,7 +59,6 @@ static int stop_and_watch(aws_client *c, const deploy_request *q,
                                    ok ? (r->task_definition ? r->task_definition : "the previous revision") : st);
             deploy_result_add_reason(r, x->status_reason);
             deploy_result_add_reason(r, x->rollback_reason);
-            (void)started;
             ecs_service_deployments_free(&sd);
             return ok ? 0 : -1;
         }

@@ -27,6 +27,18 @@ static const ecs_service_deployment *sd_of(const view *v)
     return v->sd.n ? &v->sd.items[0] : NULL;
 }
 
+/* The primary deployment and the one running td (the primary when both). */
+static void find_mine(view *v, const char *td)
+{
+    v->primary = ecs_service_primary(&v->s);
+    for (size_t i = 0; i < v->s.n_deployments; i++) {
+        const ecs_deployment *d = &v->s.deployments[i];
+        if (d->task_definition && strcmp(d->task_definition, td) == 0 &&
+            (!v->mine || d == v->primary))
+            v->mine = d;
+    }
+}
+
 static int poll_view(aws_client *c, const deploy_request *q, const char *sd_arn,
                      const char *td, view *v, aws_error *err)
 {
@@ -39,13 +51,7 @@ static int poll_view(aws_client *c, const deploy_request *q, const char *sd_arn,
         return -1;
     }
     v->have_s = 1;
-    v->primary = ecs_service_primary(&v->s);
-    for (size_t i = 0; i < v->s.n_deployments; i++) {
-        const ecs_deployment *d = &v->s.deployments[i];
-        if (d->task_definition && strcmp(d->task_definition, td) == 0 &&
-            (!v->mine || d == v->primary))
-            v->mine = d;
-    }
+    find_mine(v, td);
     if (sd_arn && ecs_describe_service_deployments(c, &sd_arn, 1, &v->sd, err) != 0)
         return -1;
     return 0;
@@ -122,6 +128,25 @@ static int failed(const view *v, const char *td, int *final)
         return 1;
     }
     return 0;
+}
+
+deploy_state deploy_decide_(const ecs_service *s, const ecs_service_deployment *sd,
+                            const char *td)
+{
+    view v;
+    memset(&v, 0, sizeof v);
+    v.s = *s; /* borrowed: never freed here */
+    if (sd) {
+        v.sd.items = (ecs_service_deployment *)sd;
+        v.sd.n = 1;
+    }
+    find_mine(&v, td);
+    int final = 0;
+    if (succeeded(&v, td))
+        return DEPLOY_STATE_OK;
+    if (failed(&v, td, &final))
+        return final ? DEPLOY_STATE_FAILED : DEPLOY_STATE_FAILING;
+    return DEPLOY_STATE_RUNNING;
 }
 
 static int finish_failed(aws_client *c, const deploy_request *q, const view *v, const char *td,

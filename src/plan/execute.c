@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "plan.h"
 #include "xalloc.h"
 
@@ -203,6 +204,18 @@ static size_t next_job(executor *x)
                 pthread_mutex_unlock(&x->lock);
                 return i;
             }
+        }
+        if (waiting && x->running == 0 && !x->stop && !x->failure) {
+            /* Nothing runs and nothing can start: a dependency that never completes.
+             * Never report that as success. */
+            x->stop = 1;
+            buf b = BUF_INIT;
+            for (size_t i = 0; i < x->g->n; i++)
+                if (x->state[i] == JOB_WAITING)
+                    buf_printf(&b, "%s%s", b.len ? ", " : "", x->g->nodes[i]->id);
+            x->failure = xasprintf("these actions could never start (their dependencies did "
+                                   "not complete): %s", buf_str(&b));
+            buf_free(&b);
         }
         if (x->stop || !waiting || x->running == 0) {
             pthread_mutex_unlock(&x->lock);

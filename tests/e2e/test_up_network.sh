@@ -96,7 +96,12 @@ expect_exit 4 -- run plan --detailed-exitcode
 
 # Killed in the middle of `up` (while the NAT gateway is pending): the next `up` converges
 # with nothing made twice, and `down` leaves nothing.
-run up > "$work/killed.out" 2>&1 &
+# `exec` so that $! is ecsdeploy itself: killing only a subshell would leave the real
+# process running on, and its rollback would then undo the second `up`.
+(exec env AWS_ENDPOINT_URL="$url" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
+    AWS_REGION=us-east-1 ECSDEPLOY_POLL_SECONDS=0.05 AWS_CONFIG_FILE=/dev/null \
+    AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
+    "$ECSDEPLOY" -f "$work/stack.yml" up) > "$work/killed.out" 2>&1 &
 up_pid=$!
 for _ in $(seq 100); do grep -q "waiting for NAT gateway" "$work/killed.out" 2>/dev/null && break; sleep 0.05; done
 kill -9 $up_pid 2>/dev/null; wait $up_pid 2>/dev/null
