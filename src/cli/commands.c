@@ -11,6 +11,9 @@ extern const cli_command cli_cmd_whoami;
 extern const cli_command cli_cmd_deploy;
 extern const cli_command cli_cmd_rollback;
 extern const cli_command cli_cmd_history;
+extern const cli_command cli_cmd_exec;
+extern const cli_command cli_cmd_secret;
+extern const cli_command cli_cmd_logs;
 
 const cli_command *const cli_commands[] = {
     &cli_cmd_init,
@@ -23,4 +26,7 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_rollback,
     &cli_cmd_history,
     &cli_cmd_whoami,
+    &cli_cmd_exec,
+    &cli_cmd_logs,
+    &cli_cmd_secret,
     NULL};

@@ -1,0 +1,294 @@
+/* exec_run: ExecuteCommand, the WebSocket, and the data channel's event loop. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+#include <openssl/crypto.h>
+
+#include "ecs.h"
+#include "exec.h"
+#include "exec_channel.h"
+#include "exec_msg.h"
+#include "exec_ws.h"
+#include "kms.h"
+#include "xalloc.h"
+
+typedef struct {
+    aws_client *aws;
+    const exec_run_opts *o;
+    exec_ws *ws;
+    const char *session_id;
+    aws_error send_err;
+    int send_failed;
+} run_ctx;
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int chan_send(void *ctx, const unsigned char *p, size_t len)
+{
+    run_ctx *r = ctx;
+    if (exec_ws_send(r->ws, EXEC_WS_BINARY, p, len, 10000, &r->send_err) != 0) {
+        r->send_failed = 1;
+        return -1;
+    }
+    return 0;
+}
+
+static void chan_output(void *ctx, const unsigned char *p, size_t len)
+{
+    run_ctx *r = ctx;
+    if (r->o->output)
+        r->o->output(r->o->ctx, p, len);
+}
+
+static int chan_data_key(void *ctx, const char *key_id, unsigned char key[64],
+                         unsigned char **blob, size_t *blob_len, char *errmsg, size_t errlen)
+{
+    run_ctx *r = ctx;
+    const exec_target *t = r->o->target;
+    char *target = xasprintf("ecs:%s_%s_%s", t->cluster_name, t->task_id,
+                             t->runtime_id ? t->runtime_id : "");
+    svc_tag tags[2] = {{(char *)"aws:ssm:SessionId", (char *)r->session_id},
+                       {(char *)"aws:ssm:TargetId", target}};
+    svc_tags context = {tags, 2};
+    kms_data_key dk = {0};
+    aws_error e;
+    int rc = -1;
+    if (kms_generate_data_key(r->aws, key_id, 64, &context, &dk, &e) != 0) {
+        char line[1024];
+        snprintf(errmsg, errlen, "KMS GenerateDataKey failed: %s",
+                 aws_error_format(&e, line, sizeof line));
+    } else if (dk.plaintext_len != 64) {
+        snprintf(errmsg, errlen, "KMS returned a data key of %zu bytes, not 64",
+                 dk.plaintext_len);
+    } else {
+        memcpy(key, dk.plaintext, 64);
+        *blob = xmalloc(dk.ciphertext_len + 1);
+        memcpy(*blob, dk.ciphertext, dk.ciphertext_len);
+        *blob_len = dk.ciphertext_len;
+        rc = 0;
+    }
+    kms_data_key_free(&dk);
+    free(target);
+    return rc;
+}
+
+/* The first (text) frame: the token opens the data channel. */
+static int open_channel(run_ctx *r, const char *token, aws_error *err)
+{
+    unsigned char a[16], b[16];
+    char req[37], client[37];
+    exec_uuid_v4(a);
+    exec_uuid_v4(b);
+    exec_uuid_format(a, req);
+    exec_uuid_format(b, client);
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "MessageSchemaVersion", "1.0");
+    cJSON_AddStringToObject(j, "RequestId", req);
+    cJSON_AddStringToObject(j, "TokenValue", token);
+    cJSON_AddStringToObject(j, "ClientId", client);
+    cJSON_AddStringToObject(j, "ClientVersion", "1.2.0.0");
+    char *text = cJSON_PrintUnformatted(j);
+    int rc = exec_ws_send(r->ws, EXEC_WS_TEXT, text, strlen(text), 10000, err);
+    OPENSSL_cleanse(text, strlen(text));
+    free(text);
+    cJSON *tv = cJSON_GetObjectItem(j, "TokenValue");
+    if (tv && tv->valuestring)
+        OPENSSL_cleanse(tv->valuestring, strlen(tv->valuestring));
+    cJSON_Delete(j);
+    return rc;
+}
+
+static int send_size(run_ctx *r, exec_chan *ch)
+{
+    int cols = 0, rows = 0;
+    if (!r->o->window_size || r->o->window_size(r->o->ctx, &cols, &rows) != 0)
+        return 0;
+    char body[64];
+    int n = snprintf(body, sizeof body, "{\"cols\":%d,\"rows\":%d}", cols, rows);
+    return exec_chan_send_input(ch, EXEC_PT_SIZE, body, (size_t)n, mono());
+}
+
+/* Keystrokes from input_fd. 0, 1 at end of input, -1 on failure. */
+static int pump_input(run_ctx *r, exec_chan *ch)
+{
+    unsigned char in[1024];
+    ssize_t n = read(r->o->input_fd, in, sizeof in);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? 0 : -1;
+    if (n == 0)
+        return 1;
+    int rc = exec_chan_send_input(ch, EXEC_PT_OUTPUT, in, (size_t)n, mono());
+    OPENSSL_cleanse(in, sizeof in);
+    return rc;
+}
+
+/* Messages already received; 1 when the channel is over, -1 on failure. */
+static int pump_ws(run_ctx *r, exec_chan *ch, aws_error *err)
+{
+    for (;;) {
+        int op;
+        const unsigned char *d;
+        size_t n;
+        int rc = exec_ws_next(r->ws, 0, &op, &d, &n, err);
+        if (rc == EXEC_WS_TIMEOUT)
+            return 0;
+        if (rc == EXEC_WS_ERROR)
+            return -1;
+        if (rc == EXEC_WS_CLOSED) {
+            if (exec_chan_closed(ch))
+                return 1;
+            aws_error_set(err, AWS_ERR_NETWORK, "ExecSessionFailed",
+                          "the data channel closed before the session ended");
+            return -1;
+        }
+        if (op != EXEC_WS_BINARY)
+            continue;
+        if (exec_chan_receive(ch, d, n, mono()) != 0)
+            return -1;
+        if (exec_chan_closed(ch))
+            return 1;
+    }
+}
+
+static int channel_error(run_ctx *r, exec_chan *ch, aws_error *err)
+{
+    if (r->send_failed) {
+        *err = r->send_err;
+        return -1;
+    }
+    const char *why = exec_chan_error(ch);
+    int kms = strstr(why, "KMS") != NULL || strstr(why, "encrypt") != NULL;
+    aws_error_set(err, AWS_ERR_SERVICE, kms ? "ExecEncryption" : "ExecSessionFailed", "%s",
+                  why[0] ? why : "the data channel failed");
+    return -1;
+}
+
+static int loop(run_ctx *r, exec_chan *ch, double deadline, aws_error *err)
+{
+    int sized = 0, input_open = r->o->input_fd >= 0;
+    for (;;) {
+        int rc = pump_ws(r, ch, err);
+        if (rc == 1)
+            return 0;
+        if (rc < 0)
+            return exec_chan_error(ch)[0] || r->send_failed ? channel_error(r, ch, err) : -1;
+        if (exec_chan_tick(ch, mono()) != 0)
+            return channel_error(r, ch, err);
+        if (exec_chan_ready(ch) && r->o->window_size &&
+            (!sized || (r->o->resized && *r->o->resized))) {
+            if (r->o->resized)
+                *r->o->resized = 0;
+            sized = 1;
+            if (send_size(r, ch) != 0)
+                return channel_error(r, ch, err);
+        }
+        if (r->o->cancel && *r->o->cancel) {
+            aws_error_set(err, AWS_ERR_INPUT, "Cancelled", "interrupted");
+            return -1;
+        }
+        double now = mono(), wait = deadline - now, due = exec_chan_next_due(ch, now);
+        if (wait <= 0) {
+            aws_error_set(err, AWS_ERR_TIMEOUT, "ExecTimeout",
+                          "the command did not finish within %.0f s (raise it with --timeout)",
+                          r->o->timeout_s > 0 ? r->o->timeout_s : 300);
+            return -1;
+        }
+        if (due >= 0 && due < wait)
+            wait = due;
+        if (wait > 0.1)
+            wait = 0.1;
+        struct pollfd p[2] = {{.fd = exec_ws_fd(r->ws), .events = POLLIN},
+                              {.fd = input_open ? r->o->input_fd : -1, .events = POLLIN}};
+        if (poll(p, 2, (int)(wait * 1000) + 1) < 0 && errno != EINTR) {
+            aws_error_set(err, AWS_ERR_NETWORK, "ExecSessionFailed", "poll: %s", strerror(errno));
+            return -1;
+        }
+        if (input_open && (p[1].revents & (POLLIN | POLLHUP))) {
+            int in = pump_input(r, ch);
+            if (in < 0)
+                return channel_error(r, ch, err);
+            if (in == 1)
+                input_open = 0;
+        }
+    }
+}
+
+/* Ask the agent to end the command (Flag TerminateSession) before we leave early. */
+static void terminate_session(run_ctx *r, exec_chan *ch)
+{
+    static const unsigned char terminate[4] = {0, 0, 0, 2};
+    if (!r->send_failed)
+        exec_chan_send_input(ch, EXEC_PT_FLAG, terminate, sizeof terminate, mono());
+}
+
+static void explain_execute_error(const exec_target *t, aws_error *err)
+{
+    if (strcmp(err->code, "TargetNotConnectedException") == 0) {
+        char *was = xstrdup(err->message);
+        aws_error_set(err, AWS_ERR_SERVICE, "TaskRoleMissingSsmmessages",
+                      "ECS could not reach the exec agent in task %s (%s). The usual cause: the "
+                      "task role does not allow ssmmessages:CreateControlChannel, "
+                      "ssmmessages:CreateDataChannel, ssmmessages:OpenControlChannel and "
+                      "ssmmessages:OpenDataChannel (ecsdeploy adds them when the service sets "
+                      "`exec: true`; run `ecsdeploy up`, then start new tasks).",
+                      t->task_id, was);
+        free(was);
+    }
+}
+
+int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
+{
+    aws_error_clear(err);
+    const exec_target *t = o->target;
+    double timeout = o->timeout_s > 0 ? o->timeout_s : 300;
+    double deadline = mono() + timeout;
+    ecs_exec_session s;
+    if (ecs_execute_command(aws, t->cluster, t->task_arn, t->container, o->command, 1, &s,
+                            err) != 0) {
+        explain_execute_error(t, err);
+        return -1;
+    }
+    run_ctx r = {.aws = aws, .o = o, .session_id = s.session_id};
+    long connect_ms = (long)((deadline - mono()) * 1000);
+    connect_ms = connect_ms > 15000 ? 15000 : connect_ms < 1000 ? 1000 : connect_ms;
+    int rc = exec_ws_connect(s.stream_url ? s.stream_url : "", connect_ms, &r.ws, err);
+    if (rc == 0)
+        rc = open_channel(&r, s.token ? s.token : "", err);
+    if (rc == 0) {
+        if (o->debug)
+            fprintf(stderr, "exec: session %s open on task %s container %s\n", s.session_id,
+                    t->task_id, t->container);
+        exec_chan_ops ops = {.ctx = &r, .send = chan_send, .output = chan_output,
+                             .data_key = chan_data_key};
+        exec_chan *ch = exec_chan_new(&ops, "1.2.0.0");
+        rc = loop(&r, ch, deadline, err);
+        if (rc != 0 && (strcmp(err->code, "ExecTimeout") == 0 || strcmp(err->code, "Cancelled") == 0))
+            terminate_session(&r, ch);
+        if (rc == 0 && exec_chan_close_output(ch)[0]) {
+            aws_error_set(err, AWS_ERR_SERVICE, "ExecSessionFailed", "the exec agent ended the session: %s",
+                          exec_chan_close_output(ch));
+            rc = -1;
+        }
+        if (o->debug) {
+            exec_chan_stats st = exec_chan_get_stats(ch);
+            fprintf(stderr, "exec: channel done: %lu messages, %lu duplicates, %lu early, "
+                    "%lu resent\n", st.received, st.duplicates, st.buffered, st.resent);
+        }
+        exec_chan_free(ch);
+        exec_ws_close(r.ws, 1000);
+    }
+    exec_ws_free(r.ws);
+    ecs_exec_session_free(&s);
+    return rc;
+}

@@ -1,0 +1,57 @@
+#!/bin/sh
+# ecsdeploy logs against the fake: a service's events prefixed with task and container,
+# filters, --follow showing new lines without repeats, ended cleanly by SIGINT.
+. tests/e2e/lib.sh
+. tests/e2e/fake.sh
+start_fake
+
+work=$(mktemp -d)
+stack=$work/ecsdeploy.yml
+cat >"$stack" <<'YML'
+stack: lg
+services:
+  web:
+    image: nginx:1.27
+YML
+task=$(/usr/bin/python3 tests/e2e/exec_world.py "$FAKE_URL" service lg web /ecsdeploy/lg/web) \
+    || { echo "setup failed"; exit 1; }
+short=$(printf '%.12s' "$task")
+
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" logs web
+expect_in "$out" "$short web " "events carry the task id and container"
+expect_in "$out" "starting nginx:1.27 in task $task" "the task's start line"
+case "$out" in *"["*"m"*) fail "colour codes when stdout is not a terminal" ;; *) pass ;; esac
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" logs web --container other
+[ -z "$out" ] && pass || fail "--container other still printed: $out"
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" logs web --task "$task" --since 10m
+expect_in "$out" "web: ready" "--task filter keeps the task's lines"
+expect_exit 2 -- "$ECSDEPLOY" -f "$stack" logs nosuch
+expect_exit 2 -- "$ECSDEPLOY" -f "$stack" logs web --since yesterday
+
+# --follow: periodic lines appear, none twice; SIGINT ends it with exit 0
+# (the fake advances its tasks, and their periodic log lines, on ECS calls: keep polling)
+/usr/bin/python3 -c '
+import sys, time
+sys.path.insert(0, "tests/e2e")
+from exec_world import Remote
+ecs = Remote(sys.argv[1]).client("ecs")
+for _ in range(100):
+    ecs.list_tasks(cluster="lg")
+    time.sleep(0.1)' "$FAKE_URL" &
+poker=$!
+ECSDEPLOY_POLL_SECONDS=0.2 "$ECSDEPLOY" -f "$stack" logs web --follow >"$work/follow.out" 2>"$work/follow.err" &
+pid=$!
+sleep 4
+kill -INT $pid
+wait $pid
+rc=$?
+kill $poker 2>/dev/null; wait $poker 2>/dev/null
+[ $rc -eq 0 ] && pass || fail "logs --follow ended with $rc after SIGINT: $(cat "$work/follow.err")"
+grep -q "alive (3)" "$work/follow.out" && pass || fail "follow showed no new lines: $(cat "$work/follow.out")"
+dups=$(sort "$work/follow.out" | uniq -d | wc -l)
+[ "$dups" -eq 0 ] && pass || fail "follow repeated lines: $(sort "$work/follow.out" | uniq -d)"
+starts=$(grep -c "starting nginx" "$work/follow.out")
+[ "$starts" -eq 1 ] && pass || fail "the start line appeared $starts times"
+
+rm -rf "$work"
+finish
