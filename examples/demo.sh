@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo: a newcomer's first five minutes, entirely on this machine. It starts the
 # local AWS fake (tests/fakeaws), deploys examples/canardstack.yml with `up`, shows
-# `status`, and tears everything down with `down --purge`, then stops the fake.
+# `status`, rolls out a new image tag with `deploy`, reads a file inside a running
+# container with `exec`, and tears everything down with `down --purge`, then stops the fake.
 # Durations of AWS's asynchronous steps are scaled down (DEMO_TIME_SCALE, default 0.02:
 # a load balancer that takes 90 s on AWS takes about 2 s here).
 set -eu
@@ -45,6 +46,13 @@ step "Deploy again: nothing to do" "ecsdeploy -f $STACK up"
 $B -f "$STACK" up
 step "What is running" "ecsdeploy -f $STACK status"
 $B -f "$STACK" status
+step "Roll out a new image tag" "ecsdeploy -f $STACK deploy app --tag 1.4.3"
+$B -f "$STACK" deploy app --tag 1.4.3
+step "Its recent deployments" "ecsdeploy -f $STACK history app"
+$B -f "$STACK" history app
+step "Read a file inside the running container (ECS Exec, no plugin)" \
+    "ecsdeploy -f $STACK exec app -- cat /usr/share/fakeaws/image"
+$B -f "$STACK" exec app -- cat /usr/share/fakeaws/image
 step "Tear it all down, kept data too" "ecsdeploy -f $STACK down --yes --purge"
 $B -f "$STACK" down --yes --purge
 echo
