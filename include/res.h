@@ -124,6 +124,7 @@ struct res_ctx {
     double timeout_s;         /* bound of every single wait */
     double poll_s;            /* interval between polls of a wait */
     int purge;                /* down --purge: kept resources go too */
+    int rebootstrap;          /* up --rebootstrap: run bootstrap steps again */
     int planning;             /* while planning, references to nodes about to get a new
                                  physical id are unknown */
     volatile int *cancel;     /* set by the first Ctrl-C: waits end early */

@@ -10,10 +10,12 @@ typedef struct {
     int no_wait;
     int no_rollback;
     int allow_replace;
+    int rebootstrap;
     double timeout;
 } up_opts;
 
-enum { OPT_PARALLEL = 2100, OPT_NO_WAIT, OPT_NO_ROLLBACK, OPT_ALLOW_REPLACE, OPT_TIMEOUT };
+enum { OPT_PARALLEL = 2100, OPT_NO_WAIT, OPT_NO_ROLLBACK, OPT_ALLOW_REPLACE, OPT_TIMEOUT,
+       OPT_REBOOTSTRAP };
 
 static const struct option options[] = {
     {"parallel", required_argument, NULL, OPT_PARALLEL},
@@ -21,6 +23,7 @@ static const struct option options[] = {
     {"no-rollback", no_argument, NULL, OPT_NO_ROLLBACK},
     {"allow-replace", no_argument, NULL, OPT_ALLOW_REPLACE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
+    {"rebootstrap", no_argument, NULL, OPT_REBOOTSTRAP},
     {0, 0, 0, 0}};
 
 static int parse(void *state, int opt, const char *arg)
@@ -31,6 +34,7 @@ static int parse(void *state, int opt, const char *arg)
     case OPT_NO_WAIT: o->no_wait = 1; return 0;
     case OPT_NO_ROLLBACK: o->no_rollback = 1; return 0;
     case OPT_ALLOW_REPLACE: o->allow_replace = 1; return 0;
+    case OPT_REBOOTSTRAP: o->rebootstrap = 1; return 0;
     case OPT_TIMEOUT:
         if (cli_parse_duration(arg, &o->timeout) != 0)
             return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
@@ -104,6 +108,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     int parallel = o->parallel ? o->parallel : 16;
     cli_session s;
     int rc = cli_session_open(g, &s);
+    s.ctx.rebootstrap = o->rebootstrap;
     if (rc == EXIT_OK)
         rc = cli_session_discover(&s, parallel);
     if (rc != EXIT_OK) {
@@ -153,7 +158,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_up = {
     .name = "up",
-    .usage = "up [--parallel N] [--no-wait] [--timeout D] [--no-rollback] [--allow-replace]",
+    .usage = "up [--parallel N] [--no-wait] [--timeout D] [--no-rollback] [--allow-replace] "
+             "[--rebootstrap]",
     .summary = "create or update everything the stack file describes",
     .options = options,
     .parse = parse,

@@ -15,6 +15,7 @@ extern const res_kind res_alb, res_target_group, res_listener, res_listener_rule
 extern const res_kind res_cluster;
 extern const res_kind res_task_def;
 extern const res_kind res_service;
+extern const res_kind res_bootstrap;
 
 /* The full order, as kinds arrive: vpc, subnet, igw, route_table, eip, nat, sg, sg_rules,
  * sg_reach, secret, bucket, log_group, role, namespace, discovery, alb, target_group,
@@ -31,6 +32,7 @@ const res_kind *const res_kinds[] = {
     &res_cluster,
     &res_task_def,
     &res_service,
+    &res_bootstrap,
     NULL};
 
 const res_kind *res_kind_by_name(const char *name)

@@ -1,0 +1,194 @@
+/*
+ * Bootstrap steps: once a service runs, run a command in it through ECS Exec and store
+ * the trimmed output as a secret (e.g. a token the server wrote on first start). The
+ * services that use that secret depend on the step, so they start only once it is there.
+ *
+ * A step "exists" when its secret has a value; a later `up` skips it unless
+ * --rebootstrap (ctx->rebootstrap). The output is a secret: it is never printed, logged
+ * or kept in properties, and its buffer is wiped.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "res.h"
+#include "secretsmanager.h"
+#include "spec_names.h"
+#include "xalloc.h"
+
+extern const res_kind res_bootstrap;
+
+static int uses_secret(const spec_service *svc, const char *secret)
+{
+    for (size_t c = 0; c < svc->ncontainers; c++)
+        for (size_t k = 0; k < svc->containers[c].nsecrets; k++)
+            if (strcmp(svc->containers[c].secrets[k].secret, secret) == 0)
+                return 1;
+    return 0;
+}
+
+static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < s->nbootstrap; i++) {
+        const spec_bootstrap *b = &s->bootstrap[i];
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "service", b->service);
+        cJSON_AddStringToObject(d, "secret", b->secret);
+        cJSON_AddStringToObject(d, "command", b->command);
+        char *label = xasprintf("bootstrap %s: `%s` in %s into secret %s", b->name, b->command,
+                                b->service, b->secret);
+        res_node *n = res_graph_add(g, &res_bootstrap, b->name, label, d);
+        free(label);
+        n->spec = b;
+        char *id = xasprintf("service/%s", b->service);
+        res_node_depend(n, res_graph_find(g, id));
+        free(id);
+        id = xasprintf("secret/%s", b->secret);
+        res_node_depend(n, res_graph_find(g, id));
+        free(id);
+        /* the services that read the secret start after the step filled it */
+        for (size_t k = 0; k < s->nservices; k++) {
+            if (!uses_secret(&s->services[k], b->secret))
+                continue;
+            id = xasprintf("service/%s", s->services[k].name);
+            res_node *svc = res_graph_find(g, id);
+            free(id);
+            if (svc)
+                res_node_depend(svc, n);
+        }
+    }
+    return 0;
+}
+
+/* 1 when the secret has a current value, 0 when not (or it does not exist), -1 on error. */
+static int secret_has_value(res_ctx *ctx, const char *secret_id, aws_error *err)
+{
+    char *value = NULL;
+    if (secretsmanager_get_secret_value(ctx->aws, secret_id, &value, err) == 0) {
+        secretsmanager_secret_free(value);
+        return 1;
+    }
+    return strcmp(err->code, "ResourceNotFoundException") == 0 ? 0 : -1;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    const spec_stack *s = ctx->stack;
+    for (size_t i = 0; s && !ctx->rebootstrap && i < s->nbootstrap; i++) {
+        const spec_bootstrap *b = &s->bootstrap[i];
+        char *name = spec_name_secret(s->name, b->secret);
+        int has = secret_has_value(ctx, name, err);
+        if (has < 0) {
+            free(name);
+            return -1;
+        }
+        if (has) {
+            cJSON *p = cJSON_CreateObject();
+            cJSON_AddStringToObject(p, "service", b->service);
+            cJSON_AddStringToObject(p, "secret", b->secret);
+            cJSON_AddStringToObject(p, "command", b->command);
+            char *id = xasprintf("bootstrap/%s", b->name);
+            res_found_add(out, id, name, p);
+            free(id);
+        }
+        free(name);
+    }
+    aws_error_clear(err);
+    return 0;
+}
+
+/* Trim surrounding whitespace in place (the pty adds line ends). */
+static char *trim(char *s)
+{
+    while (*s && isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+typedef struct {
+    const spec_bootstrap *step;
+    int exit_code;
+    buf output;
+} run_state;
+
+/* One try: a task may still be starting (no running task, the exec agent not up yet). */
+static int poll_capture(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
+                        aws_error *err)
+{
+    (void)n;
+    run_state *r = ud;
+    char *cluster = spec_name_cluster(ctx->stack_name);
+    exec_buf_wipe(&r->output);
+    int rc = exec_capture_service(ctx->aws, cluster, r->step->service, r->step->container,
+                                  r->step->command, r->step->timeout, &r->output, &r->exit_code,
+                                  err);
+    free(cluster);
+    if (rc == 0)
+        return 1;
+    if (!strcmp(err->code, "NoRunningTask") || !strcmp(err->code, "ExecAgentNotRunning") ||
+        !strcmp(err->code, "TaskNotRunning")) {
+        snprintf(status, len, "%s", err->message);
+        return 0;
+    }
+    return -1;
+}
+
+static int create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const spec_bootstrap *b = n->spec;
+    run_state r = {.step = b, .exit_code = -1, .output = BUF_INIT};
+    char *what = xasprintf("a running task of %s with its exec agent", b->service);
+    int rc = res_wait(ctx, n, RES_CREATE, what, poll_capture, &r, err);
+    free(what);
+    char *value = r.output.data ? trim(r.output.data) : "";
+    if (rc == 0 && r.exit_code != 0) {
+        aws_error_set(err, AWS_ERR_SERVICE, "BootstrapCommandFailed",
+                      "`%s` in %s exited %d (its output is not shown: it may be secret)",
+                      b->command, b->service, r.exit_code);
+        rc = -1;
+    } else if (rc == 0 && !*value) {
+        aws_error_set(err, AWS_ERR_SERVICE, "BootstrapEmptyOutput",
+                      "`%s` in %s printed nothing; the secret %s stays empty", b->command,
+                      b->service, b->secret);
+        rc = -1;
+    }
+    if (rc == 0) {
+        char *name = spec_name_secret(ctx->stack_name, b->secret);
+        rc = secretsmanager_put_secret_value(ctx->aws, name, value, NULL, NULL, err);
+        if (rc == 0) {
+            res_event(ctx, n, RES_CREATE, RES_EV_NOTE, "stored the output (%zu bytes) in secret %s",
+                      strlen(value), name);
+            res_node_set(ctx, n, name, cJSON_Duplicate(n->desired, 1));
+        }
+        free(name);
+    }
+    exec_buf_wipe(&r.output);
+    return rc;
+}
+
+/* The value lives in the secret, which the secret kind owns: nothing of its own to remove. */
+static int remove_step(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    (void)ctx;
+    (void)n;
+    (void)err;
+    return 0;
+}
+
+static const char *const create_only[] = {"service", "secret", "command", NULL};
+
+const res_kind res_bootstrap = {
+    .name = "bootstrap",
+    .title = "bootstrap step",
+    .build = build,
+    .discover = discover,
+    .create = create,
+    .remove = remove_step,
+    .create_only = create_only,
+};
