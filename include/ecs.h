@@ -515,5 +515,9 @@ char *ecs_dup_(const char *s);
 double ecs_time_(const cJSON *obj, const char *name);
 /* Fill *out from a service object (ecs_service_free). */
 void ecs_read_service_(const cJSON *j, ecs_service *out);
+/* A List* call of strings (ARNs, families): every nextToken page of member `items`,
+ * input j consumed (maxResults added when > 0), into *out (svc_strings_free). */
+int ecs_list_strings_(aws_client *c, const char *op, cJSON *j, int max_results,
+                      const char *items, svc_strings *out, aws_error *err);
 
 #endif

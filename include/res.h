@@ -71,6 +71,7 @@ typedef struct {
     size_t n;
 } res_found_list;
 
+/* Append a found resource (thread-safe; props pass to the list, NULL: {}). */
 void res_found_add(res_found_list *l, const char *id, const char *physical_id, cJSON *props);
 void res_found_list_free(res_found_list *l);
 

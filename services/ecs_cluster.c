@@ -205,23 +205,8 @@ int ecs_delete_cluster(aws_client *c, const char *cluster, aws_error *err)
 
 int ecs_list_clusters(aws_client *c, int max_results, svc_strings *arns, aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject(), *all;
-    memset(arns, 0, sizeof *arns);
-    if (max_results > 0)
-        cJSON_AddNumberToObject(j, "maxResults", max_results);
-    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
-                          .items = "clusterArns"};
-    int rc = aws_json_paginate(c, "ecs", "ListClusters", j, &spec, &all, err);
-    cJSON_Delete(j);
-    if (rc != 0)
-        return -1;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, all) {
-        if (cJSON_IsString(e))
-            svc_strings_add(arns, e->valuestring);
-    }
-    cJSON_Delete(all);
-    return 0;
+    cJSON *j = cJSON_CreateObject();
+    return ecs_list_strings_(c, "ListClusters", j, max_results, "clusterArns", arns, err);
 }
 
 static cJSON *arn_input(const char *arn)

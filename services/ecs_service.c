@@ -223,22 +223,7 @@ int ecs_delete_service(aws_client *c, const char *cluster, const char *service, 
 int ecs_list_services(aws_client *c, const char *cluster, int max_results, svc_strings *arns,
                       aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject(), *all;
-    memset(arns, 0, sizeof *arns);
+    cJSON *j = cJSON_CreateObject();
     add_str(j, "cluster", cluster);
-    if (max_results > 0)
-        cJSON_AddNumberToObject(j, "maxResults", max_results);
-    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
-                          .items = "serviceArns"};
-    int rc = aws_json_paginate(c, "ecs", "ListServices", j, &spec, &all, err);
-    cJSON_Delete(j);
-    if (rc != 0)
-        return -1;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, all) {
-        if (cJSON_IsString(e))
-            svc_strings_add(arns, e->valuestring);
-    }
-    cJSON_Delete(all);
-    return 0;
+    return ecs_list_strings_(c, "ListServices", j, max_results, "serviceArns", arns, err);
 }

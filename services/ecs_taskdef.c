@@ -74,8 +74,8 @@ int ecs_deregister_task_definition(aws_client *c, const char *task_definition, a
     return ecs_call_(c, "DeregisterTaskDefinition", j, NULL, err);
 }
 
-static int list_strings(aws_client *c, const char *op, cJSON *j, int max_results,
-                        const char *items, svc_strings *out, aws_error *err)
+int ecs_list_strings_(aws_client *c, const char *op, cJSON *j, int max_results,
+                      const char *items, svc_strings *out, aws_error *err)
 {
     cJSON *all;
     memset(out, 0, sizeof *out);
@@ -102,7 +102,7 @@ int ecs_list_task_definition_families(aws_client *c, const char *prefix, int max
     if (prefix)
         cJSON_AddStringToObject(j, "familyPrefix", prefix);
     cJSON_AddStringToObject(j, "status", "ACTIVE");
-    return list_strings(c, "ListTaskDefinitionFamilies", j, max_results, "families", families,
+    return ecs_list_strings_(c, "ListTaskDefinitionFamilies", j, max_results, "families", families,
                         err);
 }
 
@@ -116,6 +116,6 @@ int ecs_list_task_definitions(aws_client *c, const char *family_prefix, const ch
     if (status)
         cJSON_AddStringToObject(j, "status", status);
     cJSON_AddStringToObject(j, "sort", newest_first ? "DESC" : "ASC");
-    return list_strings(c, "ListTaskDefinitions", j, max_results, "taskDefinitionArns", arns,
+    return ecs_list_strings_(c, "ListTaskDefinitions", j, max_results, "taskDefinitionArns", arns,
                         err);
 }

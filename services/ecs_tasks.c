@@ -127,29 +127,14 @@ int ecs_list_tasks(aws_client *c, const char *cluster, const char *service,
                    const char *desired_status, int max_results, svc_strings *arns,
                    aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject(), *all;
-    memset(arns, 0, sizeof *arns);
+    cJSON *j = cJSON_CreateObject();
     if (cluster)
         cJSON_AddStringToObject(j, "cluster", cluster);
     if (service)
         cJSON_AddStringToObject(j, "serviceName", service);
     if (desired_status)
         cJSON_AddStringToObject(j, "desiredStatus", desired_status);
-    if (max_results > 0)
-        cJSON_AddNumberToObject(j, "maxResults", max_results);
-    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
-                          .items = "taskArns"};
-    int rc = aws_json_paginate(c, "ecs", "ListTasks", j, &spec, &all, err);
-    cJSON_Delete(j);
-    if (rc != 0)
-        return -1;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, all) {
-        if (cJSON_IsString(e))
-            svc_strings_add(arns, e->valuestring);
-    }
-    cJSON_Delete(all);
-    return 0;
+    return ecs_list_strings_(c, "ListTasks", j, max_results, "taskArns", arns, err);
 }
 
 int ecs_describe_tasks(aws_client *c, const char *cluster, const char *const *tasks, size_t n,

@@ -86,7 +86,6 @@ typedef struct {
     elbv2_lbs *lbs;
     char **ids;
     res_found_list *out;
-    pthread_mutex_t lock;
 } discovery;
 
 static int discover_one(void *ud, size_t i, aws_error *err)
@@ -97,9 +96,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     svc_tags attrs = {0};
     int rc = elbv2_describe_load_balancer_attributes(d->ctx->aws, d->lbs->items[i].arn, &attrs, err);
     if (rc == 0) {
-        pthread_mutex_lock(&d->lock);
         res_found_add(d->out, d->ids[i], d->lbs->items[i].arn, props_of(&d->lbs->items[i], &attrs));
-        pthread_mutex_unlock(&d->lock);
     } else if (elbres_gone(err)) {
         rc = 0;
     }
@@ -119,9 +116,7 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     int rc = elbres_owned(ctx, arns, lbs.n, &ids, err);
     if (rc == 0) {
         discovery d = {.ctx = ctx, .lbs = &lbs, .ids = ids, .out = out};
-        pthread_mutex_init(&d.lock, NULL);
         rc = res_parallel(lbs.n, 8, discover_one, &d, err);
-        pthread_mutex_destroy(&d.lock);
     }
     elbres_ids_free(ids, lbs.n);
     free(arns);

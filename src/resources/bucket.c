@@ -171,7 +171,6 @@ typedef struct {
     res_ctx *ctx;
     svc_strings names;
     res_found_list *out;
-    pthread_mutex_t lock;
 } discovery;
 
 static int discover_one(void *ud, size_t i, aws_error *err)
@@ -191,10 +190,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
         rc = 0; /* deleted meanwhile */
     const char *id = svc_tags_get(&tags, RES_TAG_ID);
     if (rc == 0 && props && id && res_tags_match(d->ctx, &tags, NULL)) {
-        pthread_mutex_lock(&d->lock);
         res_found_add(d->out, id, name, props);
         props = NULL;
-        pthread_mutex_unlock(&d->lock);
     }
     cJSON_Delete(props);
     svc_tags_free(&tags);
@@ -227,9 +224,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     s3_buckets_free(&all);
     free(prefix);
     if (rc == 0) {
-        pthread_mutex_init(&d.lock, NULL);
         rc = res_parallel(d.names.n, 8, discover_one, &d, err);
-        pthread_mutex_destroy(&d.lock);
     }
     svc_strings_free(&d.names);
     return rc;

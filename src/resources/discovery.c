@@ -64,7 +64,6 @@ typedef struct {
     res_ctx *ctx;
     sd_services *all;
     res_found_list *out;
-    pthread_mutex_t lock;
 } discovery;
 
 static int discover_one(void *ud, size_t i, aws_error *err)
@@ -78,9 +77,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
         /* the list's summaries carry no namespace */
         rc = sd_get_service(d->ctx->aws, d->all->items[i].id, &full, err);
         if (rc == 0) {
-            pthread_mutex_lock(&d->lock);
             res_found_add(d->out, id, full.id, props_of(&full));
-            pthread_mutex_unlock(&d->lock);
         }
     }
     if (rc != 0 && gone(err))
@@ -96,9 +93,7 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     if (sd_list_services(ctx->aws, NULL, 0, 0, &all, err) != 0)
         return -1;
     discovery d = {.ctx = ctx, .all = &all, .out = out};
-    pthread_mutex_init(&d.lock, NULL);
     int rc = res_parallel(all.n, 8, discover_one, &d, err);
-    pthread_mutex_destroy(&d.lock);
     sd_services_free(&all);
     return rc;
 }

@@ -210,13 +210,18 @@ int res_has_refs(const cJSON *props)
 
 /* ---- found lists ------------------------------------------------------------------- */
 
+/* Kinds discover side by side (res_parallel) into one list: one lock for every list. */
+static pthread_mutex_t found_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void res_found_add(res_found_list *l, const char *id, const char *physical_id, cJSON *props)
 {
+    pthread_mutex_lock(&found_lock);
     l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
     res_found *f = &l->items[l->n++];
     f->id = xstrdup(id);
     f->physical_id = xstrdup(physical_id);
     f->props = props ? props : cJSON_CreateObject();
+    pthread_mutex_unlock(&found_lock);
 }
 
 void res_found_list_free(res_found_list *l)

@@ -46,7 +46,6 @@ typedef struct {
     res_ctx *ctx;
     sd_namespaces *all;
     res_found_list *out;
-    pthread_mutex_t lock;
 } discovery;
 
 static int discover_one(void *ud, size_t i, aws_error *err)
@@ -57,9 +56,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     int rc = sd_list_tags_for_resource(d->ctx->aws, ns->arn, &tags, err);
     const char *id = svc_tags_get(&tags, RES_TAG_ID);
     if (rc == 0 && id && res_tags_match(d->ctx, &tags, NULL)) {
-        pthread_mutex_lock(&d->lock);
         res_found_add(d->out, id, ns->id, props_of(ns));
-        pthread_mutex_unlock(&d->lock);
     }
     if (rc != 0 && (strcmp(err->code, "ResourceNotFoundException") == 0 ||
                     strcmp(err->code, "NamespaceNotFound") == 0))
@@ -75,9 +72,7 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     if (sd_list_namespaces(ctx->aws, &f, 1, 0, &all, err) != 0)
         return -1;
     discovery d = {.ctx = ctx, .all = &all, .out = out};
-    pthread_mutex_init(&d.lock, NULL);
     int rc = res_parallel(all.n, 8, discover_one, &d, err);
-    pthread_mutex_destroy(&d.lock);
     sd_namespaces_free(&all);
     return rc;
 }

@@ -56,12 +56,11 @@ static cJSON *policy_doc(cJSON *statements)
 }
 
 /* The ARN of a stack secret: a reference, since AWS adds a random suffix. */
-static cJSON *secret_arn(const spec_stack *s, const char *secret)
+static cJSON *secret_arn(const char *secret)
 {
     char *id = xasprintf("secret/%s", secret);
     cJSON *r = res_ref(id, "arn");
     free(id);
-    (void)s;
     return r;
 }
 
@@ -106,7 +105,7 @@ static void build_execution_role(res_graph *g, const spec_service *svc)
     for (size_t c = 0; c < svc->ncontainers; c++)
         for (size_t k = 0; k < svc->containers[c].nsecrets; k++) {
             const char *secret = svc->containers[c].secrets[k].secret;
-            cJSON_AddItemToArray(secrets, secret_arn(g->stack, secret));
+            cJSON_AddItemToArray(secrets, secret_arn(secret));
             depend_on_secret(g, n, secret);
         }
     if (cJSON_GetArraySize(secrets) > 0) {
@@ -167,7 +166,7 @@ static void build_task_role(res_graph *g, const spec_service *svc)
             static const char *const read[] = {"secretsmanager:GetSecretValue",
                                                "secretsmanager:DescribeSecret"};
             cJSON *r = cJSON_CreateArray();
-            cJSON_AddItemToArray(r, secret_arn(g->stack, p->secret));
+            cJSON_AddItemToArray(r, secret_arn(p->secret));
             cJSON_AddItemToArray(st, statement(read, 2, r));
             depend_on_secret(g, n, p->secret);
         } else {
@@ -276,7 +275,6 @@ typedef struct {
     res_ctx *ctx;
     iam_roles *roles;
     res_found_list *out;
-    pthread_mutex_t lock;
 } discovery;
 
 static int discover_one(void *ud, size_t i, aws_error *err)
@@ -289,10 +287,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
         rc = 0; /* deleted meanwhile */
     const char *id = svc_tags_get(&role.tags, RES_TAG_ID);
     if (rc == 0 && props && id && res_tags_match(d->ctx, &role.tags, NULL)) {
-        pthread_mutex_lock(&d->lock);
         res_found_add(d->out, id, role.name, props);
         props = NULL;
-        pthread_mutex_unlock(&d->lock);
     }
     cJSON_Delete(props);
     iam_role_free(&role);
@@ -307,9 +303,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     free(path);
     if (rc == 0) {
         discovery d = {.ctx = ctx, .roles = &roles, .out = out};
-        pthread_mutex_init(&d.lock, NULL);
         rc = res_parallel(roles.n, 8, discover_one, &d, err);
-        pthread_mutex_destroy(&d.lock);
     }
     iam_roles_free(&roles);
     return rc;

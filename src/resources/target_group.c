@@ -101,7 +101,6 @@ typedef struct {
     elbv2_tgs *tgs;
     char **ids;
     res_found_list *out;
-    pthread_mutex_t lock;
 } discovery;
 
 static int discover_one(void *ud, size_t i, aws_error *err)
@@ -112,9 +111,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     svc_tags attrs = {0};
     int rc = elbv2_describe_target_group_attributes(d->ctx->aws, d->tgs->items[i].arn, &attrs, err);
     if (rc == 0) {
-        pthread_mutex_lock(&d->lock);
         res_found_add(d->out, d->ids[i], d->tgs->items[i].arn, props_of(&d->tgs->items[i], &attrs));
-        pthread_mutex_unlock(&d->lock);
     } else if (elbres_gone(err)) {
         rc = 0;
     }
@@ -144,9 +141,7 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     int rc = elbres_owned(ctx, arns, n, &ids, err);
     if (rc == 0) {
         discovery d = {.ctx = ctx, .tgs = &all, .ids = ids, .out = out};
-        pthread_mutex_init(&d.lock, NULL);
         rc = res_parallel(n, 8, discover_one, &d, err);
-        pthread_mutex_destroy(&d.lock);
     }
     elbres_ids_free(ids, n);
     free(arns);

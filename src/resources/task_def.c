@@ -58,7 +58,6 @@ typedef struct {
     res_ctx *ctx;
     svc_strings families;
     res_found_list *out;
-    pthread_mutex_t lock;
 } discovery;
 
 static int discover_one(void *ud, size_t i, aws_error *err)
@@ -72,9 +71,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     }
     const char *id = svc_tags_get(&t.tags, RES_TAG_ID);
     if (id && t.status && !strcmp(t.status, "ACTIVE") && res_tags_match(d->ctx, &t.tags, NULL)) {
-        pthread_mutex_lock(&d->lock);
         res_found_add(d->out, id, t.arn, props_of(&t));
-        pthread_mutex_unlock(&d->lock);
     }
     ecs_task_definition_free(&t);
     return 0;
@@ -87,9 +84,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     int rc = ecs_list_task_definition_families(ctx->aws, prefix, 0, &d.families, err);
     free(prefix);
     if (rc == 0) {
-        pthread_mutex_init(&d.lock, NULL);
         rc = res_parallel(d.families.n, 8, discover_one, &d, err);
-        pthread_mutex_destroy(&d.lock);
     }
     svc_strings_free(&d.families);
     return rc;
