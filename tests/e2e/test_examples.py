@@ -1,0 +1,279 @@
+#!/usr/bin/python3
+"""End to end on the five stack files of examples/, one fake, reset between them. For each:
+what the example expects to exist already is made first (groups, secrets, a secrets file),
+then `up`; a second `up` that says "No changes" and makes only read calls; `plan
+--detailed-exitcode` 0; `status`, `status --check` and `status --output json`; `down --yes`
+(the kept buckets and secrets listed and still there, nothing else of the stack left) and
+`down --yes --purge` (versioned buckets emptied); then GET /_fake/resources is exactly what
+it was before `up`: the things made beforehand are all that remain, untouched (no rule left
+in an existing group, an existing secret's value unchanged)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.environ.get("TOP", os.getcwd())
+ECSDEPLOY = os.environ.get("ECSDEPLOY", os.path.join(TOP, "bin", "ecsdeploy"))
+sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
+from fakelib import Fake, Report  # noqa: E402
+
+R = Report()
+READ_PREFIXES = ("Describe", "Get", "List", "Head")
+
+
+def run(f, example, *args, cwd=TOP, env=None):
+    """Run ecsdeploy -f examples/EXAMPLE ARGS against the fake: (exit code, stdout, stderr)."""
+    e = {k: v for k, v in os.environ.items()
+         if not k.startswith("AWS_") and k not in ("DEKART_POSTGRES_PASSWORD",)}
+    e.update(AWS_ENDPOINT_URL=f.url, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
+             AWS_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+             AWS_EC2_METADATA_DISABLED="true", ECSDEPLOY_POLL_SECONDS="0.05")
+    e.update(env or {})
+    path = os.path.join(TOP, "examples", example + ".yml")
+    p = subprocess.run([ECSDEPLOY, "-f", path] + list(args), cwd=cwd, env=e,
+                       capture_output=True, text=True, timeout=120)
+    return p.returncode, p.stdout, p.stderr
+
+
+def resources(f):
+    """/_fake/resources without what AWS itself makes and keeps (service-linked roles)."""
+    d = f.control("GET", "/_fake/resources")[1]
+    d["iam"]["roles"] = [r for r in d["iam"]["roles"] if "/aws-service-role/" not in r["id"]]
+    return d
+
+
+def tagged(d, stack):
+    """Every resource in a /_fake/resources document tagged ecsdeploy:stack=STACK."""
+    found = []
+
+    def walk(v):
+        if isinstance(v, dict):
+            if (v.get("tags") or {}).get("ecsdeploy:stack") == stack:
+                found.append(v.get("id") or v.get("name") or v.get("arn"))
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+    walk(d)
+    return found
+
+
+def diff(before, after, path=""):
+    """Readable differences between two JSON documents (for the failure message)."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        out = []
+        for k in sorted(set(before) | set(after)):
+            out += diff(before.get(k), after.get(k), f"{path}.{k}")
+        return out
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        out = []
+        for i, (b, a) in enumerate(zip(before, after)):
+            out += diff(b, a, f"{path}[{i}]")
+        return out
+    return [] if before == after else [f"{path}: before {json.dumps(before)[:300]}, after {json.dumps(after)[:300]}"]
+
+
+def last_seq(f):
+    calls = f.control("GET", "/_fake/calls")[1]["calls"]
+    return calls[-1]["seq"] if calls else 0
+
+
+def writes_since(f, seq):
+    calls = f.control("GET", f"/_fake/calls?since={seq}")[1]["calls"]
+    return [f'{c["service"]}:{c["operation"]}' for c in calls if not c["operation"].startswith(READ_PREFIXES)]
+
+
+# ---- what each example expects to exist already --------------------------------------
+
+class Example:
+    """One example: its name, extra arguments, environment, working directory, what it
+    keeps on `down`, and the checks of the things made before `up`."""
+
+    def __init__(self, f, name, region="us-east-1"):
+        self.f, self.name, self.region = f, name, region
+        self.args, self.env, self.cwd = [], {}, TOP
+        self.kept = []               # ids `down` without --purge leaves
+        self.buckets = []            # versioned buckets to fill before --purge
+        self.secrets_before = {}     # existing secret id -> value
+        self.groups_before = {}      # existing group id -> its rules
+        self.ec2 = f.client("ec2", region=region)
+        self.sm = f.client("secretsmanager", region=region)
+        self.ec2.describe_vpcs()     # the region's default VPC exists before the baseline
+
+    def existing_secret(self, name, value):
+        arn = self.sm.create_secret(Name=name, SecretString=value)["ARN"]
+        self.secrets_before[arn] = value
+        return arn
+
+    def existing_group(self, name, port):
+        vpc = [v for v in self.ec2.describe_vpcs()["Vpcs"] if v.get("IsDefault")][0]["VpcId"]
+        gid = self.ec2.create_security_group(GroupName=name, Description=f"existing {name}", VpcId=vpc)["GroupId"]
+        self.ec2.authorize_security_group_ingress(GroupId=gid, IpPermissions=[{
+            "IpProtocol": "tcp", "FromPort": port, "ToPort": port,
+            "IpRanges": [{"CidrIp": "10.9.0.0/16", "Description": "the office"}]}])
+        self.groups_before[gid] = self.rules(gid)
+        return gid
+
+    def rules(self, gid):
+        g = self.ec2.describe_security_groups(GroupIds=[gid])["SecurityGroups"][0]
+        return g["IpPermissions"], g["IpPermissionsEgress"]
+
+    def check_externals(self, when, stack_up=False):
+        """The existing secrets keep their value; the existing groups keep their rules and,
+        while the stack is up, have exactly one more: from the stack's group."""
+        for arn, value in self.secrets_before.items():
+            got = self.sm.get_secret_value(SecretId=arn)["SecretString"]
+            R.check(got == value, f"{self.name}: {when}: the existing secret {arn} changed")
+        for gid, (ingress, egress) in self.groups_before.items():
+            now_in, now_eg = self.rules(gid)
+            R.eq(now_eg, egress, f"{self.name}: {when}: the egress rules of the existing group {gid}")
+            if not stack_up:
+                R.eq(now_in, ingress, f"{self.name}: {when}: the rules of the existing group {gid}")
+                continue
+            pairs = [p for r in now_in for p in r["UserIdGroupPairs"]]
+            ours = [p for p in pairs if p.get("Description", "").startswith(f"ecsdeploy:{self.name}:")]
+            ranges = [(r["FromPort"], q) for r in now_in for q in r["IpRanges"]]
+            R.check(len(pairs) == 1 and len(ours) == 1, f"{self.name}: {when}: one rule of ours in {gid}: {now_in}")
+            R.eq(ranges, [(r["FromPort"], q) for r in ingress for q in r["IpRanges"]],
+                 f"{self.name}: {when}: the existing rules of {gid} unchanged")
+
+
+def prepare(f, name, work):
+    """Make what examples/NAME.yml expects to exist; return its Example."""
+    if name == "canardstack":
+        x = Example(f, name)
+        x.kept = ["secret/api-key", "secret/quack-token", "secret/agent-token", "bucket/data"]
+    elif name == "dbward":
+        x = Example(f, name)
+        arn = x.existing_secret("dbward/database-url", "postgres://dbward@meta/dbward")
+        x.args = ["--set", f"database_url_secret={arn}"]
+        x.kept = ["bucket/results"]          # agent-token says keep: false
+    elif name == "dekart":
+        x = Example(f, name, region="eu-west-1")
+        x.env = {"DEKART_POSTGRES_PASSWORD": "dekart-pw-7c1e"}
+        x.kept = ["secret/postgres-password", "bucket/query-results"]
+    elif name == "fdk":
+        x = Example(f, name)
+        os.makedirs(os.path.join(work, "secrets"), exist_ok=True)
+        with open(os.path.join(work, "secrets", "fdk-database-url"), "w") as fh:
+            fh.write("postgres://fdk:fdk-pw-91ab@db/fdk")
+        x.cwd = work                         # from_file: ./secrets/fdk-database-url
+        x.kept = ["secret/database-url", "secret/session-key", "bucket/project-alpha", "bucket/project-beta"]
+        x.buckets = ["fdk-example-data-alpha", "fdk-example-data-beta"]
+    elif name == "news-api":
+        x = Example(f, name)
+        x.existing_secret("news-api/database-password", "news-pw-5d2f")
+        db = x.existing_group("news-db", 5432)
+        cache = x.existing_group("news-cache", 6379)
+        x.args = ["--set", f"database_group={db}", "--set", f"cache_group={cache}"]
+    else:
+        raise ValueError(name)
+    return x
+
+
+def fill_buckets(f, x):
+    """Two versions and a delete marker in each versioned bucket, so --purge must empty
+    every version before it can delete the bucket."""
+    s3 = f.client("s3", region=x.region)
+    for b in x.buckets:
+        for body in (b"one", b"two"):
+            s3.put_object(Bucket=b, Key="data/file.txt", Body=body)
+        s3.delete_object(Bucket=b, Key="data/file.txt")
+
+
+# ---- the run of one example -----------------------------------------------------------
+
+def up_twice(f, x):
+    n = x.name
+    rc, out, err = run(f, n, *x.args, "up", cwd=x.cwd, env=x.env)
+    if not R.check(rc == 0 and f"Stack {n} is up" in out, f"{n}: up exits 0: {rc}\n{out[-3000:]}\n{err[-3000:]}"):
+        return False
+    for v in list(x.secrets_before.values()) + list(x.env.values()):
+        R.check(v not in out + err, f"{n}: a secret value appears in up's output")
+    x.check_externals("after up", stack_up=True)
+    R.check(tagged(resources(f), n), f"{n}: up made resources tagged with the stack")
+    seq = last_seq(f)
+    rc, out, err = run(f, n, *x.args, "up", cwd=x.cwd, env=x.env)
+    R.check(rc == 0 and "No changes" in out, f"{n}: a second up says No changes: {rc}\n{out[-3000:]}\n{err[-2000:]}")
+    w = writes_since(f, seq)
+    R.check(not w, f"{n}: the second up made only read calls, not {w}")
+    rc, out, err = run(f, n, *x.args, "plan", "--detailed-exitcode", cwd=x.cwd, env=x.env)
+    R.check(rc == 0, f"{n}: plan --detailed-exitcode after up: {rc}\n{out[-3000:]}{err[-1000:]}")
+    return True
+
+
+def status(f, x):
+    n = x.name
+    rc, out, err = run(f, n, *x.args, "status", cwd=x.cwd)
+    R.check(rc == 0 and f"Stack {n}" in out and "service/" in out, f"{n}: status: {rc}\n{out[-2000:]}{err[-1000:]}")
+    rc, out, err = run(f, n, *x.args, "status", "--check", cwd=x.cwd)
+    R.check(rc == 0, f"{n}: status --check on steady services: {rc}\n{out[-2000:]}{err[-1000:]}")
+    rc, out, err = run(f, n, *x.args, "status", "--output", "json", cwd=x.cwd)
+    try:
+        d = json.loads(out)
+    except ValueError as e:
+        R.check(False, f"{n}: status --output json does not parse ({e}): {out[:500]}")
+        return
+    R.check(rc == 0 and d.get("healthy") is True, f"{n}: status --output json says healthy: {rc} {out[:500]}")
+    svcs = [r for r in d.get("resources", []) if r.get("id", "").startswith("service/")]
+    R.check(svcs and all(s.get("healthy") and s.get("running") == s.get("desired") for s in svcs),
+            f"{n}: every service steady in status json: {svcs}")
+    bad = [(r.get("id"), r.get("state")) for r in d.get("resources", [])
+           if r.get("state") in ("missing", None) or "not found" in r.get("state", "")]
+    R.check(not bad, f"{n}: every resource found: {bad}")
+
+
+def down(f, x, baseline):
+    n = x.name
+    if x.kept:
+        rc, out, err = run(f, n, *x.args, "down", "--yes", cwd=x.cwd)
+        R.check(rc == 0 and f"Stack {n} is down" in out, f"{n}: down --yes: {rc}\n{out[-2000:]}{err[-2000:]}")
+        kept_part = out.split("Kept", 1)[1] if "Kept" in out else ""
+        for k in x.kept:
+            R.check(k in kept_part, f"{n}: down lists {k} as kept: {out[-1500:]}")
+        listed = [ln.split()[0] for ln in kept_part.splitlines()[1:] if ln.startswith("  ")]
+        R.eq(sorted(listed), sorted(x.kept), f"{n}: what down keeps")
+        st, d = f.control("GET", "/_fake/resources")
+        left = tagged(d, n)
+        R.eq(len(left), len(x.kept), f"{n}: only the kept resources remain after down ({left})")
+        x.check_externals("after down")
+        fill_buckets(f, x)
+    rc, out, err = run(f, n, *x.args, "down", "--yes", "--purge", cwd=x.cwd)
+    R.check(rc == 0 and f"Stack {n} is down" in out, f"{n}: down --yes --purge: {rc}\n{out[-2000:]}{err[-2000:]}")
+    R.check("Kept" not in out, f"{n}: --purge keeps nothing: {out[-800:]}")
+    rc, out, err = run(f, n, *x.args, "down", "--yes", cwd=x.cwd)
+    R.check(rc == 0 and "Nothing to delete" in out, f"{n}: a second down has nothing to do: {rc} {out[-800:]}{err}")
+    after = resources(f)
+    R.eq(tagged(after, n), [], f"{n}: nothing tagged with the stack after down --purge")
+    d = diff(baseline, after)
+    R.check(not d, f"{n}: the fake after down is not as before up:\n  " + "\n  ".join(d[:20]))
+    x.check_externals("after down --purge")
+
+
+def one(f, name):
+    t0 = time.time()
+    f.control("POST", "/_fake/reset")
+    with tempfile.TemporaryDirectory() as work:
+        x = prepare(f, name, work)
+        baseline = resources(f)
+        if up_twice(f, x):
+            status(f, x)
+        down(f, x, baseline)
+    print(f"{name}: {time.time() - t0:.1f} s", flush=True)
+
+
+def main():
+    names = sorted(p[:-4] for p in os.listdir(os.path.join(TOP, "examples")) if p.endswith(".yml"))
+    R.eq(names, ["canardstack", "dbward", "dekart", "fdk", "news-api"], "the five examples")
+    only = sys.argv[1:] or names
+    with Fake(time_scale=0.01) as f:
+        for name in only:
+            one(f, name)
+    R.finish()
+
+
+if __name__ == "__main__":
+    main()
