@@ -22,7 +22,7 @@ static int listed(const char *const *list, const char *name)
 /* A printable value: strings as they are, everything else as compact JSON. */
 static char *printable(const cJSON *v)
 {
-    if (!v)
+    if (!v || cJSON_IsNull(v))
         return NULL;
     if (res_has_refs(v))
         return xstrdup(KNOWN_AFTER);

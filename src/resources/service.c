@@ -116,6 +116,7 @@ typedef struct {
     ecs_service_registry reg;
     ecs_volume_config *vols;
     ecs_deployment_config dep;
+    cJSON *extra;                  /* empty lists that remove a load balancer or registry */
 } request;
 
 static const char *str(const cJSON *o, const char *name)
@@ -183,6 +184,23 @@ static int same(const cJSON *p, const cJSON *q, const char *member)
     return q && cJSON_Compare(cJSON_GetObjectItem(p, member), cJSON_GetObjectItem(q, member), 1);
 }
 
+/* On update, a load balancer or registry the service has and props want gone (null) is
+ * removed by sending an empty list. */
+static void remove_lists(request *r, const cJSON *p, const cJSON *have)
+{
+    static const char *const member[] = {"load_balancer", "registry"};
+    static const char *const field[] = {"loadBalancers", "serviceRegistries"};
+    for (size_t i = 0; have && i < 2; i++) {
+        const cJSON *was = cJSON_GetObjectItem(have, member[i]);
+        if (!cJSON_IsNull(cJSON_GetObjectItem(p, member[i])) || !was || cJSON_IsNull(was))
+            continue;
+        if (!r->extra)
+            r->extra = cJSON_CreateObject();
+        cJSON_AddArrayToObject(r->extra, field[i]);
+    }
+    r->in.extra = r->extra;
+}
+
 /* The input for props; on update (have = the current actual properties), parts that
  * did not change are left out. */
 static void fill(request *r, const cJSON *p, const cJSON *have)
@@ -209,7 +227,9 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
         r->in.assign_public_ip = cJSON_IsTrue(cJSON_GetObjectItem(p, "public_ip"));
     }
     const cJSON *lb = cJSON_GetObjectItem(p, "load_balancer");
-    if (lb && !same(p, have, "load_balancer")) {
+    if (cJSON_IsNull(lb) || cJSON_IsNull(cJSON_GetObjectItem(p, "registry")))
+        remove_lists(r, p, have);
+    if (cJSON_IsObject(lb) && !same(p, have, "load_balancer")) {
         r->lb = (ecs_load_balancer){.target_group_arn = str(lb, "target_group"),
                                     .container_name = str(lb, "container"),
                                     .container_port = num(lb, "port", 0),
@@ -220,7 +240,7 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
         r->in.load_balancers = &r->lb;
         r->in.n_load_balancers = 1;
     }
-    if (lb && !same(p, have, "grace_period"))
+    if (cJSON_IsObject(lb) && !same(p, have, "grace_period"))
         r->in.health_check_grace_seconds = num(p, "grace_period", ECS_UNSET);
     if (str(p, "registry") && !same(p, have, "registry")) {
         r->reg.registry_arn = str(p, "registry");
@@ -240,6 +260,7 @@ static void request_free(request *r)
     svc_strings_free(&r->subnets);
     svc_strings_free(&r->groups);
     free(r->vols);
+    cJSON_Delete(r->extra);
 }
 
 /* Create or update, retrying while IAM has not made a young role usable yet, or while a

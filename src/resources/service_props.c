@@ -151,12 +151,17 @@ cJSON *service_desired(res_graph *g, res_node *n, const spec_service *svc)
     res_node_depend(n, res_graph_find(g, rules));
     free(rules);
     cJSON_AddBoolToObject(d, "public_ip", svc->public_ip);
+    /* null, not left out: a load balancer or registry removed from the file is a change */
     if (svc->has_load_balancer) {
         cJSON_AddItemToObject(d, "load_balancer", load_balancer(g, n, svc));
         cJSON_AddNumberToObject(d, "grace_period", svc->lb.grace_period);
+    } else {
+        cJSON_AddNullToObject(d, "load_balancer");
     }
     if (svc->has_discovery)
         cJSON_AddItemToObject(d, "registry", dep_ref_fmt(g, n, "arn", "discovery/%s%s", svc->name, ""));
+    else
+        cJSON_AddNullToObject(d, "registry");
     cJSON_AddBoolToObject(d, "exec", svc->exec);
     cJSON_AddItemToObject(d, "deployment", deployment(&svc->deployment));
     cJSON_AddItemToObject(d, "volumes", volumes(g, n, svc));
@@ -323,9 +328,13 @@ cJSON *service_props(res_ctx *ctx, const ecs_service *s)
         cJSON_AddItemToObject(p, "load_balancer", lb);
         const cJSON *grace = cJSON_GetObjectItem(raw, "healthCheckGracePeriodSeconds");
         cJSON_AddNumberToObject(p, "grace_period", cJSON_IsNumber(grace) ? grace->valuedouble : 0);
+    } else {
+        cJSON_AddNullToObject(p, "load_balancer");
     }
     const cJSON *reg = cJSON_GetArrayItem(cJSON_GetObjectItem(raw, "serviceRegistries"), 0);
     copy_str(p, "registry", reg, "registryArn");
+    if (!cJSON_GetObjectItem(p, "registry"))
+        cJSON_AddNullToObject(p, "registry");
     cJSON_AddBoolToObject(p, "exec", s->enable_execute_command);
     cJSON_AddItemToObject(p, "deployment", actual_deployment(raw));
     cJSON_AddItemToObject(p, "volumes", actual_volumes(raw));

@@ -99,6 +99,7 @@ class Example:
         self.buckets = []            # versioned buckets to fill before --purge
         self.secrets_before = {}     # existing secret id -> value
         self.groups_before = {}      # existing group id -> its rules
+        self.toggle = []             # a parameter switched on, then back off
         self.ec2 = f.client("ec2", region=region)
         self.sm = f.client("secretsmanager", region=region)
         self.ec2.describe_vpcs()     # the region's default VPC exists before the baseline
@@ -151,6 +152,7 @@ def prepare(f, name, work):
         arn = x.existing_secret("dbward/database-url", "postgres://dbward@meta/dbward")
         x.args = ["--set", f"database_url_secret={arn}"]
         x.kept = ["bucket/results"]          # agent-token says keep: false
+        x.toggle = ["--set", "alb=true"]
     elif name == "dekart":
         x = Example(f, name, region="eu-west-1")
         x.env = {"DEKART_POSTGRES_PASSWORD": "dekart-pw-7c1e"}
@@ -163,6 +165,7 @@ def prepare(f, name, work):
         x.cwd = work                         # from_file: ./secrets/fdk-database-url
         x.kept = ["secret/database-url", "secret/session-key", "bucket/project-alpha", "bucket/project-beta"]
         x.buckets = ["fdk-example-data-alpha", "fdk-example-data-beta"]
+        x.toggle = ["--set", "monitoring=true"]
     elif name == "news-api":
         x = Example(f, name)
         x.existing_secret("news-api/database-password", "news-pw-5d2f")
@@ -203,6 +206,32 @@ def up_twice(f, x):
     rc, out, err = run(f, n, *x.args, "plan", "--detailed-exitcode", cwd=x.cwd, env=x.env)
     R.check(rc == 0, f"{n}: plan --detailed-exitcode after up: {rc}\n{out[-3000:]}{err[-1000:]}")
     return True
+
+
+def shape(f, x):
+    """(load balancer names, {service: (its load balancers, its containers)}) as AWS has them."""
+    ecs = f.client("ecs", region=x.region)
+    lbs = [lb["LoadBalancerName"] for lb in f.client("elbv2", region=x.region).describe_load_balancers()["LoadBalancers"]]
+    svcs = {}
+    for s in ecs.describe_services(cluster=x.name, services=ecs.list_services(cluster=x.name)["serviceArns"])["services"]:
+        td = ecs.describe_task_definition(taskDefinition=s["taskDefinition"])["taskDefinition"]
+        svcs[s["serviceName"]] = (len(s["loadBalancers"]), sorted(c["name"] for c in td["containerDefinitions"]))
+    return lbs, svcs
+
+
+def toggle(f, x):
+    """The example's optional part on (`up`, then nothing to do), then off again: AWS is
+    back to what the default made (no load balancer left attached, no sidecar)."""
+    n, on = x.name, x.args + x.toggle
+    default = shape(f, x)
+    for args, what in ((on, " ".join(x.toggle)), (x.args, "back to the default")):
+        rc, out, err = run(f, n, *args, "up", cwd=x.cwd, env=x.env)
+        R.check(rc == 0 and f"Stack {n} is up" in out, f"{n}: up {what}: {rc}\n{out[-3000:]}\n{err[-2000:]}")
+        rc, out, err = run(f, n, *args, "plan", "--detailed-exitcode", cwd=x.cwd, env=x.env)
+        R.check(rc == 0, f"{n}: plan after up {what}: {rc}\n{out[-3000:]}{err[-1000:]}")
+        if args is on:
+            R.check(shape(f, x) != default, f"{n}: {what} changed nothing: {default}")
+    R.eq(shape(f, x), default, f"{n}: load balancers, and per service its load balancers and containers")
 
 
 def status(f, x):
@@ -261,6 +290,8 @@ def one(f, name):
         baseline = resources(f)
         if up_twice(f, x):
             status(f, x)
+            if x.toggle:
+                toggle(f, x)
         down(f, x, baseline)
     print(f"{name}: {time.time() - t0:.1f} s", flush=True)
 
