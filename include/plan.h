@@ -34,6 +34,10 @@ cJSON *plan_render_json(const res_graph *g);
  * array the caller frees (not the nodes), or NULL when there are none. */
 res_node **plan_kept_replacements(const res_graph *g);
 
+/* Existing resources the file names (a VPC, subnets, secrets) that discovery did not
+ * find; NULL-terminated array the caller frees (not the nodes), or NULL when none. */
+res_node **plan_missing_externals(const res_graph *g);
+
 typedef struct {
     int parallel;    /* worker threads, at least 1 */
     int rollback;    /* on failure, undo what this run did */

@@ -58,6 +58,11 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
             fputs(text, stdout);
             free(text);
         }
+        res_node **missing = plan_missing_externals(s.graph);
+        for (size_t i = 0; missing && missing[i]; i++)
+            fprintf(stderr, "ecsdeploy: warning: %s: %s was not found; up will refuse to run\n",
+                    missing[i]->id, missing[i]->label);
+        free(missing);
         plan_counts c = plan_count(s.graph);
         if (o->detailed_exitcode && c.create + c.update + c.replace + c.delete > 0)
             rc = EXIT_CHANGES;

@@ -62,6 +62,21 @@ static int refuse_kept_replacements(const res_graph *g)
     return 1;
 }
 
+/* Existing resources the file names must exist: say which are missing, change nothing. */
+static int refuse_missing_externals(const res_graph *g)
+{
+    res_node **missing = plan_missing_externals(g);
+    if (!missing)
+        return 0;
+    fprintf(stderr, "ecsdeploy: the stack file names existing resources that were not found:\n");
+    for (size_t i = 0; missing[i]; i++)
+        fprintf(stderr, "  %s: %s\n", missing[i]->id, missing[i]->label);
+    fprintf(stderr, "ecsdeploy: nothing was changed; create them first, or name ones that exist "
+                    "(in the file or with --set)\n");
+    free(missing);
+    return 1;
+}
+
 static void print_summary(cli_session *s, const plan_exec_result *r, double secs)
 {
     if (s->g->output == OUTPUT_JSON) {
@@ -119,6 +134,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     if (o->timeout > 0)
         s.ctx.timeout_s = o->timeout;
     plan_compute(&s.ctx, 0);
+    if (refuse_missing_externals(s.graph)) {
+        cli_session_close(&s);
+        return EXIT_AWS;
+    }
     plan_counts c = plan_count(s.graph);
     if (c.create + c.update + c.replace + c.delete == 0) {
         if (g->output == OUTPUT_JSON) {

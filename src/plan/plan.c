@@ -92,6 +92,21 @@ res_node **plan_kept_replacements(const res_graph *g)
     return list;
 }
 
+res_node **plan_missing_externals(const res_graph *g)
+{
+    res_node **list = NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < g->n; i++) {
+        const res_node *x = g->nodes[i];
+        if (x->external && x->desired && !x->physical_id) {
+            list = xrealloc(list, (n + 2) * sizeof *list);
+            list[n++] = g->nodes[i];
+            list[n] = NULL;
+        }
+    }
+    return list;
+}
+
 static const char *action_mark(res_action a)
 {
     switch (a) {

@@ -297,10 +297,23 @@ def down(f, x, baseline):
     x.check_externals("after down --purge")
 
 
+def missing_external(f, name):
+    """Before the existing secret is made, `up` refuses: it names what is missing and
+    makes no write call (dbward and news-api name an existing secret)."""
+    if name not in ("dbward", "news-api"):
+        return
+    seq = last_seq(f)
+    rc, out, err = run(f, name, "up")
+    R.check(rc == 1 and "existing resources that were not found" in err and "secret/" in err
+            and "nothing was changed" in err, f"{name}: up with a missing existing secret: {rc} {out[-500:]} {err}")
+    R.eq(writes_since(f, seq), [], f"{name}: up with a missing existing secret made no write call")
+
+
 def one(f, name):
     t0 = time.time()
     f.control("POST", "/_fake/reset")
     PRINTED.clear()
+    missing_external(f, name)
     with tempfile.TemporaryDirectory() as work:
         x = prepare(f, name, work)
         baseline = resources(f)
