@@ -160,6 +160,10 @@ struct res_kind {
     /* 1 when update() gives the resource a new physical id (a task definition revision):
      * references to it count as changing. */
     int new_id_on_update;
+    /* Optional: runs once every kind's discovery has met the graph, before planning; may
+     * read other nodes' actual properties to settle which resource this kind's nodes stand
+     * for (a task definition family takes the revision its service runs). */
+    int (*after_discover)(res_ctx *ctx, aws_error *err);
 };
 
 /* The kinds, in the order their nodes are built (registry.c). NULL-terminated. */
