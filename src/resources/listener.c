@@ -122,17 +122,22 @@ static cJSON *read_extra_certs(res_ctx *ctx, const char *arn, int with_default, 
     return a;
 }
 
+/* Discovery's second round trip, side by side: which listeners are ours (their tags, in
+ * the last slot) and the certificate lists of the HTTPS ones (one slot each). */
 typedef struct {
     res_ctx *ctx;
     elbv2_listeners *all;
+    const char **arns;
     char **ids;
     cJSON **extra;
-} cert_reads;
+} second_round;
 
 static int read_one(void *ud, size_t i, aws_error *err)
 {
-    cert_reads *r = ud;
-    if (!r->ids[i] || strcmp(r->all->items[i].protocol, "HTTPS") != 0)
+    second_round *r = ud;
+    if (i == r->all->n)
+        return elbres_owned(r->ctx, r->arns, r->all->n, &r->ids, err);
+    if (strcmp(r->all->items[i].protocol, "HTTPS") != 0)
         return 0;
     r->extra[i] = read_extra_certs(r->ctx, r->all->items[i].arn, 0, err);
     return r->extra[i] || elbres_gone(err) ? 0 : -1;
@@ -143,24 +148,22 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     elbv2_listeners all;
     if (elbres_stack_listeners(ctx, &all, err) != 0)
         return -1;
-    const char **arns = xcalloc(all.n + 1, sizeof *arns);
+    second_round r = {.ctx = ctx, .all = &all, .arns = xcalloc(all.n + 1, sizeof *r.arns),
+                      .extra = xcalloc(all.n + 1, sizeof *r.extra)};
     for (size_t i = 0; i < all.n; i++)
-        arns[i] = all.items[i].arn;
-    char **ids = NULL;
-    int rc = elbres_owned(ctx, arns, all.n, &ids, err);
-    cert_reads r = {.ctx = ctx, .all = &all, .ids = ids, .extra = xcalloc(all.n + 1, sizeof *r.extra)};
-    if (rc == 0) /* the certificate lists of our HTTPS listeners, side by side */
-        rc = res_parallel(all.n, 8, read_one, &r, err);
+        r.arns[i] = all.items[i].arn;
+    int rc = res_parallel(all.n + 1, 8, read_one, &r, err);
     for (size_t i = 0; rc == 0 && i < all.n; i++)
-        if (ids[i]) {
-            res_found_add(out, ids[i], all.items[i].arn, props_of(&all.items[i], r.extra[i]));
+        if (r.ids[i]) {
+            res_found_add(out, r.ids[i], all.items[i].arn, props_of(&all.items[i], r.extra[i]));
             r.extra[i] = NULL;
         }
     for (size_t i = 0; i < all.n; i++)
         cJSON_Delete(r.extra[i]);
     free(r.extra);
-    elbres_ids_free(ids, all.n);
-    free(arns);
+    if (r.ids)
+        elbres_ids_free(r.ids, all.n);
+    free(r.arns);
     elbv2_listeners_free(&all);
     return rc;
 }
