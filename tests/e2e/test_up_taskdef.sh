@@ -3,7 +3,7 @@
 # registered only when the stack file really differs from what the service runs.
 #   - a failed `up` (crash-looping image) rolled back, then `up` with the original file:
 #     "No changes" and no RegisterTaskDefinition;
-#   - `ecsdeploy deploy` of a bad image rolled back by the circuit breaker, then `up`:
+#   - `ecsdeploy deploy` of a bad tag rolled back by the circuit breaker, then `up`:
 #     no RegisterTaskDefinition, no changes;
 #   - `ecsdeploy deploy` of a good tag, then `up` with the original file: the service goes
 #     back to the revision that matches the file, reused rather than registered again.
@@ -76,8 +76,8 @@ n=$(count_since "$seq" RegisterTaskDefinition)
 n=$(count_since "$seq" UpdateService)
 [ "$n" = 0 ] && pass || fail "up after a rolled-back up updated the service $n time(s)"
 
-# 2. `ecsdeploy deploy` of a bad image, rolled back by the circuit breaker.
-expect_exit 3 -- "$ECSDEPLOY" -f "$stack" deploy web --image crashloop
+# 2. `ecsdeploy deploy` of a bad tag (nginx:crashloop), rolled back by the circuit breaker.
+expect_exit 3 -- "$ECSDEPLOY" -f "$stack" deploy web --tag crashloop
 [ "$(revision_of_service)" = 1 ] && pass || fail "after the failed deploy the service does not run revision 1"
 seq=$(last_seq)
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
