@@ -115,6 +115,16 @@ static int resolve_desired(executor *x, res_node *n, cJSON **original, aws_error
     return -1;
 }
 
+/* Whether n's resolved desired properties still differ from what it has. */
+static int differs(const res_node *n)
+{
+    res_changes ch;
+    res_diff(n->kind, n->desired, n->actual, &ch);
+    int any = ch.n > 0;
+    res_changes_free(&ch);
+    return any;
+}
+
 static int run_create(executor *x, res_node *n, aws_error *err)
 {
     cJSON *original;
@@ -132,10 +142,18 @@ static int run_action(executor *x, res_node *n, cJSON **previous, aws_error *err
     case RES_CREATE:
         return run_create(x, n, err);
     case RES_UPDATE: {
-        *previous = n->actual ? cJSON_Duplicate(n->actual, 1) : NULL;
         cJSON *original;
         if (resolve_desired(x, n, &original, err) != 0)
             return -1;
+        if (!differs(n)) {
+            /* planned only for values unknown then (a log group made again under the
+             * same name): equal once known, so nothing to send and nothing to undo */
+            res_event(x->ctx, n, RES_UPDATE, RES_EV_PROGRESS, "the same as before once the new values are known");
+            cJSON_Delete(n->desired);
+            n->desired = original;
+            return 0;
+        }
+        *previous = n->actual ? cJSON_Duplicate(n->actual, 1) : NULL;
         int rc = n->kind->update(x->ctx, n, err);
         cJSON_Delete(n->desired);
         n->desired = original;

@@ -247,6 +247,23 @@ def toggle(f, x):
     R.eq(shape(f, x), default, f"{n}: load balancers, and per service its load balancers and containers")
 
 
+def drift(f, x):
+    """canardstack: a log group deleted by hand and the bucket policy removed: `up` makes
+    the log group again and puts the policy back, and neither registers a task definition
+    nor updates a service (the name the task definition refers to is the same)."""
+    if x.name != "canardstack":
+        return
+    f.client("logs").delete_log_group(logGroupName="/ecsdeploy/canardstack/catalog")
+    f.client("s3").delete_bucket_policy(Bucket="canardstack-data")
+    seq = last_seq(f)
+    rc, out, err = run(f, x.name, "up")
+    R.check(rc == 0 and "log_group/catalog: ok" in out, f"canardstack: up after drift: {rc}\n{out[-3000:]}\n{err[-2000:]}")
+    R.eq(sorted(set(writes_since(f, seq))), ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "s3:PutBucketPolicy"],
+         "canardstack: what up after drift changed")
+    rc, out, err = run(f, x.name, "plan", "--detailed-exitcode")
+    R.check(rc == 0, f"canardstack: plan after the drift is repaired: {rc}\n{out[-2000:]}")
+
+
 def status(f, x):
     n = x.name
     seq = last_seq(f)
@@ -321,6 +338,7 @@ def one(f, name):
             status(f, x)
             if x.toggle:
                 toggle(f, x)
+            drift(f, x)
         no_secret_printed(f, x)
         down(f, x, baseline)
     print(f"{name}: {time.time() - t0:.1f} s", flush=True)
