@@ -4,9 +4,12 @@ what the example expects to exist already is made first (groups, secrets, a secr
 then `up`; a second `up` that says "No changes" and makes only read calls; `plan
 --detailed-exitcode` 0; `status`, `status --check` and `status --output json`; `down --yes`
 (the kept buckets and secrets listed and still there, nothing else of the stack left) and
-`down --yes --purge` (versioned buckets emptied); then GET /_fake/resources is exactly what
-it was before `up`: the things made beforehand are all that remain, untouched (no rule left
-in an existing group, an existing secret's value unchanged)."""
+`down --yes --purge` (buckets with objects and versions emptied); then GET /_fake/resources
+is exactly what it was before `up`: the things made beforehand are all that remain,
+untouched (no rule left in an existing group, an existing secret's value unchanged).
+Besides: `up` refuses while an existing secret is missing (dbward, news-api); an optional
+part switched on and off again (dbward's ALB, fdk's sidecar); drift repaired with only the
+writes it needs (canardstack); no secret value in any output."""
 import json
 import os
 import subprocess
@@ -98,7 +101,7 @@ class Example:
         self.f, self.name, self.region = f, name, region
         self.args, self.env, self.cwd = [], {}, TOP
         self.kept = []               # ids `down` without --purge leaves
-        self.buckets = []            # versioned buckets to fill before --purge
+        self.buckets = []            # kept buckets to fill before --purge
         self.secrets_before = {}     # existing secret id -> value
         self.groups_before = {}      # existing group id -> its rules
         self.toggle = []             # a parameter switched on, then back off
@@ -149,16 +152,19 @@ def prepare(f, name, work):
     if name == "canardstack":
         x = Example(f, name)
         x.kept = ["secret/api-key", "secret/quack-token", "secret/agent-token", "bucket/data"]
+        x.buckets = ["canardstack-data"]
     elif name == "dbward":
         x = Example(f, name)
         arn = x.existing_secret("dbward/database-url", "postgres://dbward@meta/dbward")
         x.args = ["--set", f"database_url_secret={arn}"]
         x.kept = ["bucket/results"]          # agent-token says keep: false
+        x.buckets = ["dbward-results"]
         x.toggle = ["--set", "alb=true"]
     elif name == "dekart":
         x = Example(f, name, region="eu-west-1")
         x.env = {"DEKART_POSTGRES_PASSWORD": "dekart-pw-7c1e"}
         x.kept = ["secret/postgres-password", "bucket/query-results"]
+        x.buckets = ["dekart-query-results"]
     elif name == "fdk":
         x = Example(f, name)
         os.makedirs(os.path.join(work, "secrets"), exist_ok=True)
@@ -180,12 +186,12 @@ def prepare(f, name, work):
 
 
 def fill_buckets(f, x):
-    """Two versions and a delete marker in each versioned bucket, so --purge must empty
-    every version before it can delete the bucket."""
+    """Objects in each kept bucket (in a versioned one: two versions and a delete marker
+    besides), so --purge must empty it of every version before deleting it."""
     s3 = f.client("s3", region=x.region)
     for b in x.buckets:
-        for body in (b"one", b"two"):
-            s3.put_object(Bucket=b, Key="data/file.txt", Body=body)
+        for key, body in (("data/file.txt", b"one"), ("data/file.txt", b"two"), ("data/other.txt", b"x")):
+            s3.put_object(Bucket=b, Key=key, Body=body)
         s3.delete_object(Bucket=b, Key="data/file.txt")
 
 
