@@ -223,6 +223,13 @@ int res_spec_ref_resolve(const spec_ref *ref, void *ud, char **value);
 void res_diff(const res_kind *kind, const cJSON *desired, const cJSON *actual, res_changes *out);
 void res_changes_free(res_changes *c);
 
+/* ---- before `up` changes anything ------------------------------------------------ */
+
+/* Every secret the plan creates (or replaces) with a first value from a file or the
+ * environment can be read now: 0, or -1 with err (AWS_ERR_INPUT) naming the first that
+ * cannot, so that `up` stops before making anything. */
+int res_secret_check_sources(const res_graph *g, aws_error *err);
+
 /* ---- helpers for kinds ----------------------------------------------------------------- */
 
 /* Report progress of a node (thread-safe). */

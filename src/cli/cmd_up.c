@@ -138,6 +138,13 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         cli_session_close(&s);
         return EXIT_AWS;
     }
+    aws_error err;
+    aws_error_clear(&err);
+    if (res_secret_check_sources(s.graph, &err) != 0) {
+        fprintf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", err.message);
+        cli_session_close(&s);
+        return EXIT_USAGE;
+    }
     plan_counts c = plan_count(s.graph);
     if (c.create + c.update + c.replace + c.delete == 0) {
         if (g->output == OUTPUT_JSON) {

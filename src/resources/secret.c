@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "app_internal.h"
 #include "res.h"
@@ -101,8 +102,13 @@ static char *read_file_value(const spec_secret *sec, aws_error *err)
 {
     FILE *f = fopen(sec->path, "rb");
     if (!f) {
-        aws_error_set(err, AWS_ERR_INPUT, "SecretSource", "secret %s: cannot read %s: %s",
-                      sec->name, sec->path, strerror(errno));
+        int e = errno;
+        char cwd[512] = "";
+        if (sec->path[0] != '/' && !getcwd(cwd, sizeof cwd))
+            cwd[0] = '\0';
+        aws_error_set(err, AWS_ERR_INPUT, "SecretSource", "secret %s: cannot read %s%s%s%s: %s",
+                      sec->name, sec->path, cwd[0] ? " (relative to the current directory, " : "",
+                      cwd, cwd[0] ? ")" : "", strerror(e));
         return NULL;
     }
     size_t cap = 4096, len = 0;
@@ -169,6 +175,23 @@ static int first_value(res_ctx *ctx, const spec_secret *sec, char **value, aws_e
     default:
         return 0; /* bootstrap: filled later */
     }
+}
+
+int res_secret_check_sources(const res_graph *g, aws_error *err)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        const res_node *n = g->nodes[i];
+        const spec_secret *sec = n->spec;
+        if (n->kind != &res_secret || !sec || (n->action != RES_CREATE && n->action != RES_REPLACE))
+            continue;
+        if (sec->source != SPEC_SECRET_FILE && sec->source != SPEC_SECRET_ENV)
+            continue;
+        char *value = NULL; /* no AWS call for these two sources */
+        if (first_value(NULL, sec, &value, err) != 0)
+            return -1;
+        secretsmanager_secret_free(value);
+    }
+    return 0;
 }
 
 /* ---- changing ---------------------------------------------------------------------- */

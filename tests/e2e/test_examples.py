@@ -7,7 +7,8 @@ then `up`; a second `up` that says "No changes" and makes only read calls; `plan
 `down --yes --purge` (buckets with objects and versions emptied); then GET /_fake/resources
 is exactly what it was before `up`: the things made beforehand are all that remain,
 untouched (no rule left in an existing group, an existing secret's value unchanged).
-Besides: `up` refuses while an existing secret is missing (dbward, news-api); an optional
+Besides: `up` refuses, before any write, while an existing secret, a first value's file or
+environment variable is missing (dbward, news-api, fdk, dekart); an optional
 part switched on and off again (dbward's ALB, fdk's sidecar); drift repaired with only the
 writes it needs (canardstack); no secret value in any output."""
 import json
@@ -320,23 +321,28 @@ def down(f, x, baseline):
     x.check_externals("after down --purge")
 
 
-def missing_external(f, name):
-    """Before the existing secret is made, `up` refuses: it names what is missing and
-    makes no write call (dbward and news-api name an existing secret)."""
-    if name not in ("dbward", "news-api"):
+def refusals(f, name):
+    """What the example needs from outside missing, `up` refuses before any write, naming
+    it: an existing secret (dbward, news-api: exit 1), the first value's file (fdk, run
+    from the top where ./secrets is not) or environment variable (dekart: exit 2)."""
+    want = {"dbward": (1, "existing resources that were not found"),
+            "news-api": (1, "existing resources that were not found"),
+            "fdk": (2, "cannot read ./secrets/fdk-database-url (relative to the current directory"),
+            "dekart": (2, "environment variable DEKART_POSTGRES_PASSWORD is not set")}.get(name)
+    if not want:
         return
     seq = last_seq(f)
     rc, out, err = run(f, name, "up")
-    R.check(rc == 1 and "existing resources that were not found" in err and "secret/" in err
-            and "nothing was changed" in err, f"{name}: up with a missing existing secret: {rc} {out[-500:]} {err}")
-    R.eq(writes_since(f, seq), [], f"{name}: up with a missing existing secret made no write call")
+    R.check(rc == want[0] and want[1] in err and "nothing was changed" in err,
+            f"{name}: up without what it needs from outside: {rc} {out[-500:]} {err}")
+    R.eq(writes_since(f, seq), [], f"{name}: the refused up made no write call")
 
 
 def one(f, name):
     t0 = time.time()
     f.control("POST", "/_fake/reset")
     PRINTED.clear()
-    missing_external(f, name)
+    refusals(f, name)
     with tempfile.TemporaryDirectory() as work:
         x = prepare(f, name, work)
         baseline = resources(f)
