@@ -230,6 +230,11 @@ void res_changes_free(res_changes *c);
  * cannot, so that `up` stops before making anything. */
 int res_secret_check_sources(const res_graph *g, aws_error *err);
 
+/* Every existing security group the plan adds `reach` rules into exists (one
+ * DescribeSecurityGroups, only when such rules are planned): 0, or -1 with err naming
+ * the missing groups. */
+int res_reach_check_groups(res_ctx *ctx, aws_error *err);
+
 /* ---- helpers for kinds ----------------------------------------------------------------- */
 
 /* Report progress of a node (thread-safe). */

@@ -140,6 +140,12 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     }
     aws_error err;
     aws_error_clear(&err);
+    if (res_reach_check_groups(&s.ctx, &err) != 0) {
+        fprintf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed; create them first, or name "
+                        "ones that exist (in the file or with --set)\n", err.message);
+        cli_session_close(&s);
+        return EXIT_AWS;
+    }
     if (res_secret_check_sources(s.graph, &err) != 0) {
         fprintf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", err.message);
         cli_session_close(&s);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "net_common.h"
 #include "xalloc.h"
 
@@ -230,3 +231,54 @@ const res_kind res_kind_sg_reach = {
     .replace_on = sg_reach_replace_on,
     .delete_after = resnet_after_sg_rules,
 };
+
+/* The existing groups the rules `up` is about to add go into (the "sg-…" peers). */
+static void wanted_groups(const res_graph *g, svc_strings *out)
+{
+    for (size_t i = 0; i < g->n; i++) {
+        const res_node *n = g->nodes[i];
+        if (n->kind != &res_kind_sg_reach || !n->desired ||
+            (n->action != RES_CREATE && n->action != RES_UPDATE && n->action != RES_REPLACE))
+            continue;
+        const cJSON *v;
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(n->desired, "rules")) {
+            resnet_rule r;
+            if (cJSON_IsString(v) && resnet_rule_parse(v->valuestring, &r) == 0 &&
+                strncmp(r.peer, "sg-", 3) == 0 && !resnet_lookup(out, out, r.peer))
+                svc_strings_add(out, r.peer);
+        }
+    }
+}
+
+int res_reach_check_groups(res_ctx *ctx, aws_error *err)
+{
+    svc_strings want = {0};
+    wanted_groups(ctx->graph, &want);
+    if (want.n == 0)
+        return 0;
+    char **values = xcalloc(want.n + 1, sizeof *values);
+    memcpy(values, want.items, want.n * sizeof *values);
+    ec2_filter f = {"group-id", NULL, (const char *const *)values};
+    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    ec2_security_groups l = {0};
+    int rc = ec2_describe_security_groups(ctx->aws, &in, &l, err);
+    free(values);
+    buf missing = BUF_INIT;
+    for (size_t i = 0; rc == 0 && i < want.n; i++) {
+        size_t k = 0;
+        while (k < l.n && strcmp(l.items[k].id, want.items[i]) != 0)
+            k++;
+        if (k == l.n)
+            buf_printf(&missing, "%s%s", missing.len ? ", " : "", want.items[i]);
+    }
+    if (rc == 0 && missing.len) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidGroup.NotFound",
+                      "the security groups services should reach (reach:) were not found: %s",
+                      buf_str(&missing));
+        rc = -1;
+    }
+    buf_free(&missing);
+    ec2_security_groups_free(&l);
+    svc_strings_free(&want);
+    return rc;
+}

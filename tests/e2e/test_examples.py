@@ -7,8 +7,8 @@ then `up`; a second `up` that says "No changes" and makes only read calls; `plan
 `down --yes --purge` (buckets with objects and versions emptied); then GET /_fake/resources
 is exactly what it was before `up`: the things made beforehand are all that remain,
 untouched (no rule left in an existing group, an existing secret's value unchanged).
-Besides: `up` refuses, before any write, while an existing secret, a first value's file or
-environment variable is missing (dbward, news-api, fdk, dekart); an optional
+Besides: `up` refuses, before any write, while an existing secret or group, a first value's
+file or environment variable is missing (dbward, news-api, fdk, dekart); an optional
 part switched on and off again (dbward's ALB, fdk's sidecar); drift repaired with only the
 writes it needs (canardstack); no secret value in any output."""
 import json
@@ -178,6 +178,11 @@ def prepare(f, name, work):
     elif name == "news-api":
         x = Example(f, name)
         x.existing_secret("news-api/database-password", "news-pw-5d2f")
+        seq = last_seq(f)                    # the groups it reaches are still missing
+        rc, out, err = run(f, name, "up")
+        R.check(rc == 1 and "were not found: sg-0a1b2c3d4e5f60718, sg-0f1e2d3c4b5a69788" in err
+                and "nothing was changed" in err, f"news-api: up with missing groups: {rc} {err}")
+        R.eq(writes_since(f, seq), [], "news-api: the refused up made no write call")
         db = x.existing_group("news-db", 5432)
         cache = x.existing_group("news-cache", 6379)
         x.args = ["--set", f"database_group={db}", "--set", f"cache_group={cache}"]
