@@ -148,7 +148,8 @@ static int run_action(executor *x, res_node *n, cJSON **previous, aws_error *err
         if (!differs(n)) {
             /* planned only for values unknown then (a log group made again under the
              * same name): equal once known, so nothing to send and nothing to undo */
-            res_event(x->ctx, n, RES_UPDATE, RES_EV_PROGRESS, "the same as before once the new values are known");
+            res_event(x->ctx, n, RES_UPDATE, RES_EV_PROGRESS,
+                      "the same as before once the new values are known");
             cJSON_Delete(n->desired);
             n->desired = original;
             return 0;
