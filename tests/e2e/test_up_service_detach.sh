@@ -1,0 +1,40 @@
+#!/bin/sh
+# A Cloud Map name removed from a service in the file: `up` detaches it (UpdateService with
+# an empty serviceRegistries list) before deleting the discovery service, and then has
+# nothing left to do. (A load balancer removed the same way: test_examples.py, dbward.)
+. tests/e2e/lib.sh
+. tests/e2e/fake.sh
+start_fake
+
+work=$(mktemp -d)
+cat >"$work/a.yml" <<'YML'
+stack: detach
+network: { vpc: { cidr: 10.91.0.0/16 }, zones: 2, nat: none }
+discovery: { namespace: detach.internal }
+services:
+  web:
+    image: nginx:1.27
+    port: 8080
+    subnets: public
+    discovery: { name: web }
+YML
+sed '/discovery: { name: web }/d' "$work/a.yml" >"$work/b.yml"
+registries() {
+    /usr/bin/aws --endpoint-url "$FAKE_URL" ecs describe-services --cluster detach --services web \
+        --query 'length(services[0].serviceRegistries)' --output text
+}
+
+expect_exit 0 -- "$ECSDEPLOY" -f "$work/a.yml" up
+[ "$(registries)" = 1 ] && pass || fail "the service has no registry after up"
+expect_exit 4 -- "$ECSDEPLOY" -f "$work/b.yml" plan --detailed-exitcode
+expect_in "$out" "registry: arn:aws:servicediscovery" "plan shows the registry going"
+expect_in "$out" "-> (none)" "plan shows it removed"
+expect_exit 0 -- "$ECSDEPLOY" -f "$work/b.yml" up
+[ "$(registries)" = 0 ] && pass || fail "the registry is still attached: $(registries)"
+expect_exit 0 -- "$ECSDEPLOY" -f "$work/b.yml" plan --detailed-exitcode
+expect_exit 0 -- "$ECSDEPLOY" -f "$work/a.yml" up
+[ "$(registries)" = 1 ] && pass || fail "the registry was not attached again"
+expect_exit 0 -- "$ECSDEPLOY" -f "$work/a.yml" down --yes
+
+rm -rf "$work"
+finish
