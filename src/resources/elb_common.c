@@ -45,6 +45,51 @@ int elbres_owned(res_ctx *ctx, const char *const *arns, size_t n, char ***ids, a
     return rc;
 }
 
+typedef struct {
+    res_ctx *ctx;
+    const char *const *arns;
+    size_t n;
+    char ***ids;
+    elbres_read_fn read;
+    void *ud;
+} owned_read;
+
+static int owned_or_read(void *v, size_t i, aws_error *err)
+{
+    owned_read *o = v;
+    if (i == 0)
+        return elbres_owned(o->ctx, o->arns, o->n, o->ids, err);
+    return o->read(o->ud, i - 1, err);
+}
+
+int elbres_owned_read(res_ctx *ctx, const char *const *arns, size_t n, elbres_read_fn read,
+                      void *ud, char ***ids, aws_error *err)
+{
+    owned_read o = {.ctx = ctx, .arns = arns, .n = n, .ids = ids, .read = read, .ud = ud};
+    int *rcs = xcalloc(n + 1, sizeof *rcs);
+    aws_error *errs = xcalloc(n + 1, sizeof *errs);
+    res_parallel_all(n + 1, RES_READS_AT_ONCE, owned_or_read, &o, rcs, errs);
+    int rc = 0;
+    if (rcs[0] != 0) {
+        *err = errs[0];
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (!(*ids)[i] || rcs[i + 1] == 0)
+            continue;
+        if (elbres_gone(&errs[i + 1])) {
+            free((*ids)[i]);
+            (*ids)[i] = NULL;
+            continue;
+        }
+        *err = errs[i + 1];
+        rc = -1;
+    }
+    free(rcs);
+    free(errs);
+    return rc;
+}
+
 void elbres_ids_free(char **ids, size_t n)
 {
     for (size_t i = 0; ids && i < n; i++)
@@ -305,7 +350,7 @@ int elbres_stack_listeners(res_ctx *ctx, elbv2_listeners *out, aws_error *err)
     if (elbres_stack_lbs(ctx, &lbs, err) != 0)
         return -1;
     listeners_of l = {.ctx = ctx, .lbs = &lbs, .per_lb = xcalloc(lbs.n + 1, sizeof *l.per_lb)};
-    int rc = res_parallel(lbs.n, 8, listeners_one, &l, err);
+    int rc = res_parallel(lbs.n, RES_READS_AT_ONCE, listeners_one, &l, err);
     for (size_t i = 0; i < lbs.n; i++) {
         for (size_t k = 0; rc == 0 && k < l.per_lb[i].n; k++) {
             out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);
