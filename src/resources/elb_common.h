@@ -13,7 +13,7 @@ extern const res_kind res_alb, res_target_group, res_listener, res_listener_rule
 
 /* Which of `arns` (n of them) belong to the stack: ids[i] is a new string with the
  * ecsdeploy:id tag of arns[i], or NULL when it is not ours. *ids: free each, then the
- * array (elbres_ids_free). One DescribeTags call per 20 ARNs. */
+ * array (elbres_ids_free). One DescribeTags call per 20 ARNs, all side by side. */
 int elbres_owned(res_ctx *ctx, const char *const *arns, size_t n, char ***ids, aws_error *err);
 void elbres_ids_free(char **ids, size_t n);
 
