@@ -2,7 +2,8 @@
 """make bench: measure ecsdeploy against the local AWS fake (started by bench/run.sh).
 
 Phases, in order, on one fake: plan (the dependency edges), a fresh `up`, a no-change
-`up`, `status`, `down --yes --purge`; then the fake is reset and bench/aws-cli.sh builds
+`up`, `status` (these two again at BENCH_DEPTH_LATENCY_MS per call, for their round-trip
+depth), `down --yes --purge`; then the fake is reset and bench/aws-cli.sh builds
 and tears down the same topology with the AWS CLI v2. For each phase: wall time and the
 API calls it made (from /_fake/calls); for `up` the critical-path bound; for the
 read-only phases the round-trip depth; peak memory of `up`.
@@ -92,10 +93,30 @@ def ecsdeploy_phases(fake, binary, stack, outdir):
     up2 = run_phase(fake, "up_again", base + ["up", "--output", "json"], outdir, json_lines=True)
     up2["writes"] = analyse.write_calls(up2["_calls"])
     status = run_phase(fake, "status", base + ["status", "--output", "json"], outdir)
+    depth = depth_phases(fake, base, outdir)
     down = run_phase(fake, "down", base + ["down", "--yes", "--purge"], outdir)
     left = fake.stack_leftovers()
     down["left"] = left
-    return [plan, up, again, up2, status, down]
+    return [plan, up, again, up2, status] + depth + [down]
+
+
+def depth_phases(fake, base, outdir):
+    """The no-change up and status again, at BENCH_DEPTH_LATENCY_MS per call (default 150),
+    for their round-trip depth. At 25 ms the fake's own processing (about 0.5 ms per call,
+    one call at a time under Python's GIL, more on a loaded machine) spreads a round of 30
+    calls started together over 10-25 ms, so calls of one round can seem to follow each
+    other; at 150 ms only calls that really waited for another one do."""
+    ms = float(os.environ.get("BENCH_DEPTH_LATENCY_MS", "150"))
+    fake.set_latency(ms)
+    try:
+        up = run_phase(fake, "up_again_depth", base + ["up", "--output", "json"], outdir, json_lines=True)
+        up["writes"] = analyse.write_calls(up["_calls"])
+        status = run_phase(fake, "status_depth", base + ["status", "--output", "json"], outdir)
+    finally:
+        fake.set_latency(float(env("BENCH_LATENCY_MS")))
+    for p in (up, status):
+        p["latency_ms"] = ms
+    return [up, status]
 
 
 def cli_phases(fake, outdir):

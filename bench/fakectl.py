@@ -25,6 +25,14 @@ class Fake:
         calls = self._get("/_fake/calls").get("calls", [])
         return max((c.get("seq", 0) for c in calls), default=0)
 
+    def set_latency(self, ms):
+        """Every call from now on costs ms milliseconds (POST /_fake/faults)."""
+        req = urllib.request.Request(self.url + "/_fake/faults", method="POST",
+                                     data=json.dumps({"latency_ms": ms}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        with self.opener.open(req, timeout=30) as r:
+            r.read()
+
     def reset(self):
         req = urllib.request.Request(self.url + "/_fake/reset", data=b"", method="POST")
         with self.opener.open(req, timeout=30) as r:

@@ -42,9 +42,11 @@ def build(phases, setup):
         mb = up["maxrss_kb"] / 1024.0
         t["up_peak_rss_mb"] = {"value": round(mb, 1), "target": TARGET_RSS_MB, "met": mb < TARGET_RSS_MB}
     for name in ("up_again", "status"):
-        if name in by:
-            d = by[name]["round_trip_depth"]
-            t[name + "_round_trip_depth"] = {"value": d, "target": TARGET_DEPTH, "met": d <= TARGET_DEPTH}
+        measured = name + "_depth" if name + "_depth" in by else name
+        if measured in by:
+            d = by[measured]["round_trip_depth"]
+            t[name + "_round_trip_depth"] = {"value": d, "target": TARGET_DEPTH, "met": d <= TARGET_DEPTH,
+                                             "phase": measured}
     for mine, cli in (("up", "cli_up"), ("down", "cli_down")):
         if mine in by and cli in by and by[cli]["wall"] > 0:
             res["versus_cli_" + mine] = {
@@ -73,7 +75,7 @@ def table(res):
     out = ["ecsdeploy bench: %s, fake latency %g ms/call, time scale %g, %s cores (%s), load %s"
            % (os.path.basename(s["stack"]), s["latency_ms"], s["time_scale"], m["cores"],
               m["cpu"], " ".join(m["loadavg_1_5_15"])), ""]
-    w = (10, 8, 7, 7, 4, 6, 6, 6)
+    w = (14, 8, 7, 7, 4, 6, 6, 6)
     out.append(_row(("phase", "wall s", "cpu s", "rss MB", "rc", "calls", "errors", "depth"), w)
                + "  top operations")
     for name, p in ph.items():
@@ -104,9 +106,11 @@ def table(res):
             "%s %s %s" % (x["action"], x["id"], json.dumps(x["changes"])[:200]) for x in items) or "no changes"))
     if "up_again" in ph:
         out.append("no-change up: write calls: %s" % (", ".join(ph["up_again"]["writes"]) or "none"))
-    for name in ("up_again", "status"):
+    for name in ("up_again", "status", "up_again_depth", "status_depth"):
         if name in ph:
-            out.append("%s: longest chain of calls that could not overlap: %s" % (name, ph[name]["round_trip_chain"]))
+            at = " (at %g ms per call)" % ph[name]["latency_ms"] if "latency_ms" in ph[name] else ""
+            out.append("%s%s: longest chain of calls that could not overlap: %s"
+                       % (name, at, ph[name]["round_trip_chain"]))
     if "down" in ph:
         out.append("left after down --purge: %s" % (", ".join(ph["down"]["left"]) or "nothing"))
     if "cli_down" in ph:
@@ -114,6 +118,8 @@ def table(res):
     out.append("")
     for k, t in res["targets"].items():
         extra = "" if t.get("complete", True) else "  (up did not complete: not yet meaningful)"
+        if "latency_ms" in ph.get(t.get("phase"), {}):
+            extra = "  (%s, at %g ms per call)" % (t["phase"], ph[t["phase"]]["latency_ms"])
         out.append("target %-30s %8s  (target %s)  %s%s" % (
             k, t["value"], t["target"], "met" if t["met"] else "NOT met", extra))
     for k in ("versus_cli_up", "versus_cli_down"):

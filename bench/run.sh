@@ -6,6 +6,8 @@
 #                      takes 90 s on AWS is active after 4.5 s)
 #   BENCH_POLL_SECONDS ecsdeploy's poll interval on the fake (default 0.25)
 #   BENCH_SKIP_CLI=1   leave the AWS CLI comparison out
+#   BENCH_DEPTH_LATENCY_MS latency while the no-change up and status run a second time for
+#                      their round-trip depth (default 150)
 # Results: a table on stdout, bench/out/results.json, logs of every command in bench/out/.
 set -eu
 cd "$(dirname "$0")/.."

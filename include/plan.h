@@ -10,10 +10,19 @@
 
 #include "res.h"
 
-/* Discover every kind's resources in parallel (at most `parallel` at once), then attach
- * what was found to the graph's nodes; resources the file no longer has become nodes with
- * no desired properties. 0, or -1 with err (the first kind that failed). */
+/* Discover every kind's resources in parallel (every kind at once: discovery only reads,
+ * so `parallel` is a floor, not a bound), then attach what was found to the graph's
+ * nodes; resources the file no longer has become nodes with no desired properties. 0, or
+ * -1 with err (the first kind that failed, in kind order). */
 int plan_discover(res_ctx *ctx, int parallel, aws_error *err);
+
+/* The same, and as soon as one kind is discovered, what it found for the file's nodes of
+ * that kind is attached (under ctx->lock) and ready(ud, kind) is called from that kind's
+ * discovery thread, while other kinds are still being discovered: status reads a
+ * resource's state without waiting for the slowest kind. Nodes of resources the file no
+ * longer has are added only at the end (ready is not called for them). */
+typedef void (*plan_kind_fn)(void *ud, const res_kind *kind);
+int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud, aws_error *err);
 
 /* Decide every node's action. for_down: delete everything the stack owns, except kept
  * resources unless ctx->purge, and never external ones. */

@@ -256,6 +256,14 @@ int res_sleep(res_ctx *ctx, double seconds);
  * failure's error in err. */
 typedef int (*res_each_fn)(void *ud, size_t i, aws_error *err);
 int res_parallel(size_t n, int width, res_each_fn fn, void *ud, aws_error *err);
+/* The same for reads that must all be made at once and judged afterwards, in the order
+ * the caller chooses: every call runs whatever the others return; rcs[i] and errs[i]
+ * (arrays of n, the caller's) receive each one's result and error. Returns 0 when every
+ * call returned 0, else -1. */
+int res_parallel_all(size_t n, int width, res_each_fn fn, void *ud, int *rcs, aws_error *errs);
+/* How many reads one kind makes side by side (discovery, status, reading one resource's
+ * settings): enough that a stack's resources of one kind are read in one round trip. */
+#define RES_READS_AT_ONCE 32
 
 /* "aws", "aws-cn" or "aws-us-gov" for the region, for ARNs built by hand. */
 const char *res_partition(const res_ctx *ctx);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli_session.h"
+#include "xalloc.h"
 
 typedef struct {
     int check;
@@ -50,6 +51,100 @@ static cJSON *node_json(cli_session *s, res_node *n, int *unhealthy)
     return o;
 }
 
+/* Every node's JSON, each read as soon as its kind is discovered, side by side. */
+typedef struct {
+    cli_session *s;
+    size_t nbuilt;          /* the file's nodes: the graph does not grow during discovery */
+    cJSON **objs;           /* per node */
+    int *unhealthy;         /* per node */
+    const char **seen_id;   /* per node: the physical id its JSON was made with */
+    const size_t *batch;    /* the nodes being read */
+} status_run;
+
+static int node_one(void *ud, size_t i, aws_error *err)
+{
+    (void)err;
+    status_run *r = ud;
+    size_t k = r->batch[i];
+    res_node *n = r->s->graph->nodes[k];
+    r->seen_id[k] = n->physical_id;
+    r->objs[k] = node_json(r->s, n, &r->unhealthy[k]);
+    return 0;
+}
+
+static void read_nodes(status_run *r, const size_t *batch, size_t n)
+{
+    status_run mine = *r; /* each batch has its own list; the arrays are shared */
+    mine.batch = batch;
+    aws_error err;
+    res_parallel(n, RES_READS_AT_ONCE, node_one, &mine, &err);
+}
+
+/* Called from a kind's discovery thread once the kind's nodes have what was found. */
+static void kind_ready(void *ud, const res_kind *kind)
+{
+    status_run *r = ud;
+    size_t *batch = xcalloc(r->nbuilt + 1, sizeof *batch), n = 0;
+    for (size_t i = 0; i < r->nbuilt; i++)
+        if (r->s->graph->nodes[i]->kind == kind)
+            batch[n++] = i;
+    read_nodes(r, batch, n);
+    free(batch);
+}
+
+/* Discover, reading each kind's nodes as soon as they are known; then the nodes that
+ * discovery added (resources the file no longer has) and any whose physical id changed
+ * at the end. Returns EXIT_OK with every node's JSON in *all (in graph order). */
+static int discover_and_read(cli_session *s, cJSON **all, int *unhealthy)
+{
+    status_run r = {.s = s, .nbuilt = s->graph->n};
+    size_t cap = r.nbuilt + 1;
+    r.objs = xcalloc(cap, sizeof *r.objs);
+    r.unhealthy = xcalloc(cap, sizeof *r.unhealthy);
+    r.seen_id = xcalloc(cap, sizeof *r.seen_id);
+    aws_error err;
+    aws_error_clear(&err);
+    int rc = EXIT_OK;
+    if (plan_discover_each(&s->ctx, 16, kind_ready, &r, &err) != 0) {
+        cli_print_aws_error(NULL, &err);
+        rc = EXIT_AWS;
+    }
+    size_t total = s->graph->n;
+    if (total + 1 > cap) {
+        r.objs = xrealloc(r.objs, (total + 1) * sizeof *r.objs);
+        r.unhealthy = xrealloc(r.unhealthy, (total + 1) * sizeof *r.unhealthy);
+        r.seen_id = xrealloc(r.seen_id, (total + 1) * sizeof *r.seen_id);
+        for (size_t i = cap; i < total + 1; i++) {
+            r.objs[i] = NULL;
+            r.unhealthy[i] = 0;
+            r.seen_id[i] = NULL;
+        }
+    }
+    size_t *batch = xcalloc(total + 1, sizeof *batch), n = 0;
+    for (size_t i = 0; rc == EXIT_OK && i < total; i++)
+        if (!r.objs[i] || r.seen_id[i] != s->graph->nodes[i]->physical_id) {
+            cJSON_Delete(r.objs[i]);
+            r.objs[i] = NULL;
+            r.unhealthy[i] = 0;
+            batch[n++] = i;
+        }
+    read_nodes(&r, batch, n);
+    free(batch);
+    *all = cJSON_CreateArray();
+    for (size_t i = 0; i < total; i++) {
+        if (rc == EXIT_OK) {
+            cJSON_AddItemToArray(*all, r.objs[i]);
+            *unhealthy |= r.unhealthy[i];
+        } else {
+            cJSON_Delete(r.objs[i]);
+        }
+    }
+    free(r.objs);
+    free(r.unhealthy);
+    free(r.seen_id);
+    return rc;
+}
+
 static void print_details(const cJSON *o)
 {
     for (const cJSON *c = o->child; c; c = c->next) {
@@ -80,17 +175,16 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     if (argc > 0)
         return cli_usage_error("status takes no arguments, got '%s'", argv[0]);
     cli_session s;
+    int unhealthy = 0;
+    cJSON *all = NULL;
     int rc = cli_session_open(g, &s);
     if (rc == EXIT_OK)
-        rc = cli_session_discover(&s, 16);
+        rc = discover_and_read(&s, &all, &unhealthy);
     if (rc != EXIT_OK) {
+        cJSON_Delete(all);
         cli_session_close(&s);
         return rc;
     }
-    int unhealthy = 0;
-    cJSON *all = cJSON_CreateArray();
-    for (size_t i = 0; i < s.graph->n; i++)
-        cJSON_AddItemToArray(all, node_json(&s, s.graph->nodes[i], &unhealthy));
     if (g->output == OUTPUT_JSON) {
         cJSON *root = cJSON_CreateObject();
         cJSON_AddStringToObject(root, "stack", s.stack->name);

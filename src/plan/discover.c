@@ -1,4 +1,5 @@
-/* Discovery: every kind lists what the stack owns, in parallel; results meet the graph. */
+/* Discovery: every kind lists what the stack owns, all kinds at once; results meet the
+ * graph. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,22 +15,9 @@ typedef struct {
     res_found_list *found;  /* per kind */
     aws_error *errors;      /* per kind */
     int *failed;            /* per kind */
+    plan_kind_fn ready;     /* plan_discover_each's hook, or NULL */
+    void *ud;
 } discovery;
-
-static void *discover_worker(void *arg)
-{
-    discovery *d = arg;
-    for (;;) {
-        pthread_mutex_lock(&d->lock);
-        size_t k = d->next < d->nkinds ? d->next++ : d->nkinds;
-        pthread_mutex_unlock(&d->lock);
-        if (k >= d->nkinds)
-            return NULL;
-        const res_kind *kind = res_kinds[k];
-        if (kind->discover && kind->discover(d->ctx, &d->found[k], &d->errors[k]) != 0)
-            d->failed[k] = 1;
-    }
-}
 
 /* Attach a found resource to its node, or add a node for a resource the file dropped. */
 static void attach(res_ctx *ctx, const res_kind *kind, res_found *f)
@@ -53,10 +41,47 @@ static void attach(res_ctx *ctx, const res_kind *kind, res_found *f)
     f->props = NULL;
 }
 
-int plan_discover(res_ctx *ctx, int parallel, aws_error *err)
+/* For plan_discover_each: attach at once what a kind found for the file's own nodes of
+ * that kind (the graph does not grow meanwhile; what needs a new node, or names a node of
+ * another kind, waits for the end, in kind order as always). */
+static void attach_early(discovery *d, size_t k)
+{
+    res_ctx *ctx = d->ctx;
+    pthread_mutex_lock(&ctx->lock);
+    for (size_t i = 0; i < d->found[k].n; i++) {
+        res_found *f = &d->found[k].items[i];
+        res_node *n = res_graph_find(ctx->graph, f->id);
+        if (n && n->kind == res_kinds[k] && n->desired && !n->physical_id)
+            attach(ctx, res_kinds[k], f);
+    }
+    pthread_mutex_unlock(&ctx->lock);
+}
+
+static void *discover_worker(void *arg)
+{
+    discovery *d = arg;
+    for (;;) {
+        pthread_mutex_lock(&d->lock);
+        size_t k = d->next < d->nkinds ? d->next++ : d->nkinds;
+        pthread_mutex_unlock(&d->lock);
+        if (k >= d->nkinds)
+            return NULL;
+        const res_kind *kind = res_kinds[k];
+        if (kind->discover && kind->discover(d->ctx, &d->found[k], &d->errors[k]) != 0)
+            d->failed[k] = 1;
+        if (d->ready && !d->failed[k]) {
+            attach_early(d, k);
+            d->ready(d->ud, kind);
+        }
+    }
+}
+
+int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud, aws_error *err)
 {
     discovery d = {0};
     d.ctx = ctx;
+    d.ready = ready;
+    d.ud = ud;
     pthread_mutex_init(&d.lock, NULL);
     while (res_kinds[d.nkinds])
         d.nkinds++;
@@ -64,7 +89,11 @@ int plan_discover(res_ctx *ctx, int parallel, aws_error *err)
     d.errors = xcalloc(d.nkinds, sizeof *d.errors);
     d.failed = xcalloc(d.nkinds, sizeof *d.failed);
 
+    /* every kind at once: they only read, and a kind waiting for a thread would add its
+     * round trips to the others' */
     size_t nthreads = parallel < 1 ? 1 : (size_t)parallel;
+    if (nthreads < d.nkinds)
+        nthreads = d.nkinds;
     if (nthreads > d.nkinds)
         nthreads = d.nkinds ? d.nkinds : 1;
     pthread_t *threads = xcalloc(nthreads, sizeof *threads);
@@ -82,7 +111,8 @@ int plan_discover(res_ctx *ctx, int parallel, aws_error *err)
             rc = -1;
         }
         for (size_t i = 0; rc == 0 && i < d.found[k].n; i++)
-            attach(ctx, res_kinds[k], &d.found[k].items[i]);
+            if (d.found[k].items[i].props) /* not attached early */
+                attach(ctx, res_kinds[k], &d.found[k].items[i]);
         res_found_list_free(&d.found[k]);
     }
     for (size_t k = 0; rc == 0 && k < d.nkinds; k++)
@@ -95,4 +125,9 @@ int plan_discover(res_ctx *ctx, int parallel, aws_error *err)
     free(d.failed);
     pthread_mutex_destroy(&d.lock);
     return rc;
+}
+
+int plan_discover(res_ctx *ctx, int parallel, aws_error *err)
+{
+    return plan_discover_each(ctx, parallel, NULL, NULL, err);
 }

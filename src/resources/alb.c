@@ -85,26 +85,16 @@ static cJSON *props_of(const elbv2_lb *lb, const svc_tags *attrs)
 typedef struct {
     res_ctx *ctx;
     elbv2_lbs *lbs;
-    char **ids;
-    res_found_list *out;
+    svc_tags *attrs; /* per load balancer */
 } discovery;
 
-static int discover_one(void *ud, size_t i, aws_error *err)
+static int read_attrs(void *ud, size_t i, aws_error *err)
 {
     discovery *d = ud;
-    if (!d->ids[i])
-        return 0;
-    svc_tags attrs = {0};
-    int rc = elbv2_describe_load_balancer_attributes(d->ctx->aws, d->lbs->items[i].arn, &attrs, err);
-    if (rc == 0) {
-        res_found_add(d->out, d->ids[i], d->lbs->items[i].arn, props_of(&d->lbs->items[i], &attrs));
-    } else if (elbres_gone(err)) {
-        rc = 0;
-    }
-    svc_tags_free(&attrs);
-    return rc;
+    return elbv2_describe_load_balancer_attributes(d->ctx->aws, d->lbs->items[i].arn, &d->attrs[i], err);
 }
 
+/* The STACK- load balancers; their tags and attributes side by side. */
 static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     elbv2_lbs lbs;
@@ -113,12 +103,15 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     const char **arns = xcalloc(lbs.n + 1, sizeof *arns);
     for (size_t i = 0; i < lbs.n; i++)
         arns[i] = lbs.items[i].arn;
+    discovery d = {.ctx = ctx, .lbs = &lbs, .attrs = xcalloc(lbs.n + 1, sizeof *d.attrs)};
     char **ids = NULL;
-    int rc = elbres_owned(ctx, arns, lbs.n, &ids, err);
-    if (rc == 0) {
-        discovery d = {.ctx = ctx, .lbs = &lbs, .ids = ids, .out = out};
-        rc = res_parallel(lbs.n, 8, discover_one, &d, err);
-    }
+    int rc = elbres_owned_read(ctx, arns, lbs.n, read_attrs, &d, &ids, err);
+    for (size_t i = 0; rc == 0 && i < lbs.n; i++)
+        if (ids[i])
+            res_found_add(out, ids[i], lbs.items[i].arn, props_of(&lbs.items[i], &d.attrs[i]));
+    for (size_t i = 0; i < lbs.n; i++)
+        svc_tags_free(&d.attrs[i]);
+    free(d.attrs);
     elbres_ids_free(ids, lbs.n);
     free(arns);
     elbv2_lbs_free(&lbs);

@@ -74,30 +74,56 @@ static int secret_has_value(res_ctx *ctx, const char *secret_id, aws_error *err)
     return strcmp(err->code, "ResourceNotFoundException") == 0 ? 0 : -1;
 }
 
+typedef struct {
+    res_ctx *ctx;
+    int *has; /* per step */
+} discovery;
+
+static int has_value(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    const spec_stack *s = d->ctx->stack;
+    char *name = spec_name_secret(s->name, s->bootstrap[i].secret);
+    d->has[i] = secret_has_value(d->ctx, name, err);
+    free(name);
+    return d->has[i] < 0 ? -1 : 0;
+}
+
+/* A step is done when its secret has a value: every step's secret is asked side by side. */
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     const spec_stack *s = ctx->stack;
-    for (size_t i = 0; s && !ctx->rebootstrap && i < s->nbootstrap; i++) {
+    size_t n = s && !ctx->rebootstrap ? s->nbootstrap : 0;
+    discovery d = {.ctx = ctx, .has = xcalloc(n + 1, sizeof *d.has)};
+    int *rcs = xcalloc(n + 1, sizeof *rcs);
+    aws_error *errs = xcalloc(n + 1, sizeof *errs);
+    res_parallel_all(n, RES_READS_AT_ONCE, has_value, &d, rcs, errs);
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rcs[i] != 0) {
+            *err = errs[i];
+            rc = -1;
+            break;
+        }
+        if (!d.has[i])
+            continue;
         const spec_bootstrap *b = &s->bootstrap[i];
+        cJSON *p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "service", b->service);
+        cJSON_AddStringToObject(p, "secret", b->secret);
+        cJSON_AddStringToObject(p, "command", b->command);
+        char *id = xasprintf("bootstrap/%s", b->name);
         char *name = spec_name_secret(s->name, b->secret);
-        int has = secret_has_value(ctx, name, err);
-        if (has < 0) {
-            free(name);
-            return -1;
-        }
-        if (has) {
-            cJSON *p = cJSON_CreateObject();
-            cJSON_AddStringToObject(p, "service", b->service);
-            cJSON_AddStringToObject(p, "secret", b->secret);
-            cJSON_AddStringToObject(p, "command", b->command);
-            char *id = xasprintf("bootstrap/%s", b->name);
-            res_found_add(out, id, name, p);
-            free(id);
-        }
+        res_found_add(out, id, name, p);
         free(name);
+        free(id);
     }
-    aws_error_clear(err);
-    return 0;
+    free(rcs);
+    free(errs);
+    free(d.has);
+    if (rc == 0)
+        aws_error_clear(err);
+    return rc;
 }
 
 /* Trim surrounding whitespace in place (the pty adds line ends). */

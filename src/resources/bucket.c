@@ -117,7 +117,7 @@ static int read_lifecycle(res_ctx *ctx, const char *name, cJSON *p, aws_error *e
     return 0;
 }
 
-static int read_settings(res_ctx *ctx, const char *name, cJSON *p, aws_error *err)
+static int read_public_access(res_ctx *ctx, const char *name, cJSON *p, aws_error *err)
 {
     s3_public_access_block pab = {0};
     if (s3_get_public_access_block(ctx->aws, name, &pab, err) != 0 &&
@@ -126,18 +126,25 @@ static int read_settings(res_ctx *ctx, const char *name, cJSON *p, aws_error *er
     cJSON_AddBoolToObject(p, "block_public_access", pab.block_public_acls && pab.ignore_public_acls &&
                                                         pab.block_public_policy &&
                                                         pab.restrict_public_buckets);
+    return 0;
+}
+
+static int read_encryption(res_ctx *ctx, const char *name, cJSON *p, aws_error *err)
+{
     s3_encryption enc = {0};
     if (s3_get_bucket_encryption(ctx->aws, name, &enc, err) != 0) {
         if (!absent(err, "ServerSideEncryptionConfigurationNotFoundError"))
             return -1;
         cJSON_AddNullToObject(p, "encryption");
-    } else {
-        cJSON_AddItemToObject(p, "encryption", encryption(enc.algorithm ? enc.algorithm : "",
-                                                          enc.kms_key_id));
-        s3_encryption_free(&enc);
+        return 0;
     }
-    if (read_policy(ctx, name, p, err) != 0 || read_lifecycle(ctx, name, p, err) != 0)
-        return -1;
+    cJSON_AddItemToObject(p, "encryption", encryption(enc.algorithm ? enc.algorithm : "", enc.kms_key_id));
+    s3_encryption_free(&enc);
+    return 0;
+}
+
+static int read_versioning(res_ctx *ctx, const char *name, cJSON *p, aws_error *err)
+{
     char *status = NULL;
     if (s3_get_bucket_versioning(ctx->aws, name, &status, err) != 0)
         return -1;
@@ -146,37 +153,77 @@ static int read_settings(res_ctx *ctx, const char *name, cJSON *p, aws_error *er
     return 0;
 }
 
-/* Every setting of a bucket; *tags receives its tags. */
+/* The settings, each its own call, in the order their members appear in the properties. */
+typedef int (*setting_fn)(res_ctx *ctx, const char *name, cJSON *p, aws_error *err);
+static const setting_fn settings[] = {read_public_access, read_encryption, read_policy,
+                                      read_lifecycle, read_versioning};
+#define NSETTINGS (sizeof settings / sizeof settings[0])
+
+typedef struct {
+    res_ctx *ctx;
+    const char *name;
+    svc_tags *tags;
+    cJSON *parts[NSETTINGS]; /* each setting's members */
+} bucket_read;
+
+static int read_part(void *ud, size_t i, aws_error *err)
+{
+    bucket_read *r = ud;
+    if (i == 0)
+        return s3_get_bucket_tagging(r->ctx->aws, r->name, r->tags, err);
+    return settings[i - 1](r->ctx, r->name, r->parts[i - 1], err);
+}
+
+/* Every setting of a bucket, read side by side; *tags receives its tags. A failure is
+ * the first one in the order tags, then settings. */
 static int read_bucket(res_ctx *ctx, const char *name, svc_tags *tags, cJSON **props, aws_error *err)
 {
-    if (s3_get_bucket_tagging(ctx->aws, name, tags, err) != 0)
-        return -1;
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", name);
-    char *arn = xasprintf("arn:%s:s3:::%s", res_partition(ctx), name);
-    cJSON_AddStringToObject(p, "arn", arn);
-    free(arn);
-    if (read_settings(ctx, name, p, err) != 0) {
-        cJSON_Delete(p);
-        return -1;
+    bucket_read r = {.ctx = ctx, .name = name, .tags = tags};
+    for (size_t i = 0; i < NSETTINGS; i++)
+        r.parts[i] = cJSON_CreateObject();
+    int rcs[1 + NSETTINGS];
+    aws_error errs[1 + NSETTINGS];
+    int rc = res_parallel_all(1 + NSETTINGS, 1 + NSETTINGS, read_part, &r, rcs, errs);
+    for (size_t i = 0; rc != 0 && i < 1 + NSETTINGS; i++)
+        if (rcs[i] != 0) {
+            *err = errs[i];
+            break;
+        }
+    cJSON *p = NULL;
+    if (rc == 0) {
+        p = cJSON_CreateObject();
+        cJSON_AddStringToObject(p, "name", name);
+        char *arn = xasprintf("arn:%s:s3:::%s", res_partition(ctx), name);
+        cJSON_AddStringToObject(p, "arn", arn);
+        free(arn);
+        for (size_t i = 0; i < NSETTINGS; i++)
+            while (r.parts[i]->child) {
+                cJSON *m = cJSON_DetachItemViaPointer(r.parts[i], r.parts[i]->child);
+                cJSON_AddItemToObject(p, m->string, m);
+            }
+        cJSON *t = cJSON_AddObjectToObject(p, "tags");
+        for (size_t i = 0; i < tags->n; i++)
+            cJSON_AddStringToObject(t, tags->items[i].key, tags->items[i].value);
     }
-    cJSON *t = cJSON_AddObjectToObject(p, "tags");
-    for (size_t i = 0; i < tags->n; i++)
-        cJSON_AddStringToObject(t, tags->items[i].key, tags->items[i].value);
+    for (size_t i = 0; i < NSETTINGS; i++)
+        cJSON_Delete(r.parts[i]);
     *props = p;
-    return 0;
+    return rc;
 }
 
 typedef struct {
     res_ctx *ctx;
-    svc_strings names;
+    svc_strings names; /* the file's buckets, then the listed ones the file no longer has */
+    size_t base;       /* the first name of the batch being read */
+    const char *prefix;
+    s3_buckets listed;
     res_found_list *out;
 } discovery;
 
 static int discover_one(void *ud, size_t i, aws_error *err)
 {
     discovery *d = ud;
-    const char *name = d->names.items[i];
+    const char *name = d->names.items[d->base + i];
     int exists = 0;
     if (s3_head_bucket(d->ctx->aws, name, &exists, err) != 0)
         /* 403: the name is someone else's; create will say so */
@@ -198,6 +245,15 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     return rc;
 }
 
+/* Job 0 lists the stack's buckets; the others read the file's buckets meanwhile. */
+static int list_or_read(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    if (i == 0)
+        return s3_list_buckets(d->ctx->aws, d->prefix, &d->listed, err);
+    return discover_one(d, i - 1, err);
+}
+
 static int listed(const svc_strings *s, const char *name)
 {
     for (size_t i = 0; i < s->n; i++)
@@ -206,6 +262,8 @@ static int listed(const svc_strings *s, const char *name)
     return 0;
 }
 
+/* The file's buckets by name, read while ListBuckets finds those that left the file
+ * (they carry the default name STACK-…), which are read next. */
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     discovery d = {.ctx = ctx, .out = out};
@@ -214,18 +272,27 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         if (n->kind == &res_bucket && n->desired)
             svc_strings_add(&d.names, cJSON_GetObjectItem(n->desired, "name")->valuestring);
     }
-    /* buckets that left the file: they carry the default name STACK-… */
     char *prefix = spec_name_bucket(ctx->stack_name, "");
-    s3_buckets all = {0};
-    int rc = s3_list_buckets(ctx->aws, prefix, &all, err);
-    for (size_t i = 0; rc == 0 && i < all.n; i++)
-        if (!listed(&d.names, all.items[i].name))
-            svc_strings_add(&d.names, all.items[i].name);
-    s3_buckets_free(&all);
+    d.prefix = prefix;
+    size_t jobs = 1 + d.names.n;
+    int *rcs = xcalloc(jobs, sizeof *rcs);
+    aws_error *errs = xcalloc(jobs, sizeof *errs);
+    int rc = res_parallel_all(jobs, RES_READS_AT_ONCE, list_or_read, &d, rcs, errs);
+    for (size_t i = 0; rc != 0 && i < jobs; i++)
+        if (rcs[i] != 0) {
+            *err = errs[i];
+            break;
+        }
+    d.base = d.names.n;
+    for (size_t i = 0; rc == 0 && i < d.listed.n; i++)
+        if (!listed(&d.names, d.listed.items[i].name))
+            svc_strings_add(&d.names, d.listed.items[i].name);
+    if (rc == 0)
+        rc = res_parallel(d.names.n - d.base, RES_READS_AT_ONCE, discover_one, &d, err);
+    free(rcs);
+    free(errs);
+    s3_buckets_free(&d.listed);
     free(prefix);
-    if (rc == 0) {
-        rc = res_parallel(d.names.n, 8, discover_one, &d, err);
-    }
     svc_strings_free(&d.names);
     return rc;
 }

@@ -62,39 +62,109 @@ static int gone(const aws_error *err)
 
 typedef struct {
     res_ctx *ctx;
-    sd_services *all;
+    sd_namespaces namespaces;
+    int *owned;            /* per namespace: tagged as the stack's */
+    sd_services *services; /* per namespace: its services (the stack's namespaces only) */
+    sd_service **all;      /* the services of the stack's namespaces, flattened */
+    const char **ns_of;    /* per service: its namespace id */
     res_found_list *out;
 } discovery;
 
-static int discover_one(void *ud, size_t i, aws_error *err)
+static int namespace_owned(void *ud, size_t i, aws_error *err)
 {
     discovery *d = ud;
     svc_tags tags = {0};
-    sd_service full = {0};
-    int rc = sd_list_tags_for_resource(d->ctx->aws, d->all->items[i].arn, &tags, err);
-    const char *id = rc == 0 ? svc_tags_get(&tags, RES_TAG_ID) : NULL;
-    if (id && res_tags_match(d->ctx, &tags, NULL)) {
-        /* the list's summaries carry no namespace */
-        rc = sd_get_service(d->ctx->aws, d->all->items[i].id, &full, err);
-        if (rc == 0) {
-            res_found_add(d->out, id, full.id, props_of(&full));
-        }
-    }
-    if (rc != 0 && gone(err))
+    int rc = sd_list_tags_for_resource(d->ctx->aws, d->namespaces.items[i].arn, &tags, err);
+    d->owned[i] = rc == 0 && res_tags_match(d->ctx, &tags, NULL);
+    if (rc != 0 && (gone(err) || strcmp(err->code, "NamespaceNotFound") == 0))
         rc = 0;
-    sd_service_free(&full);
     svc_tags_free(&tags);
     return rc;
 }
 
+static int namespace_services(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    if (!d->owned[i])
+        return 0;
+    sd_filter f = {.name = "NAMESPACE_ID", .value = d->namespaces.items[i].id, .condition = "EQ"};
+    int rc = sd_list_services(d->ctx->aws, &f, 1, 0, &d->services[i], err);
+    return rc != 0 && (gone(err) || strcmp(err->code, "NamespaceNotFound") == 0) ? 0 : rc;
+}
+
+/* A service of the stack's namespaces: its tags say which node it is. The summary has
+ * everything compared; the namespace is the one it was listed in. */
+static int discover_one(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    svc_tags tags = {0};
+    sd_service *s = d->all[i];
+    int rc = sd_list_tags_for_resource(d->ctx->aws, s->arn, &tags, err);
+    const char *id = rc == 0 ? svc_tags_get(&tags, RES_TAG_ID) : NULL;
+    if (id && res_tags_match(d->ctx, &tags, NULL)) {
+        free(s->namespace_id);
+        s->namespace_id = xstrdup(d->ns_of[i]);
+        res_found_add(d->out, id, s->id, props_of(s));
+    }
+    if (rc != 0 && gone(err))
+        rc = 0;
+    svc_tags_free(&tags);
+    return rc;
+}
+
+/* The first failure of a res_parallel_all in order, into err. */
+static int first_failure(size_t n, const int *rcs, const aws_error *errs, aws_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rcs[i] != 0) {
+            *err = errs[i];
+            return -1;
+        }
+    return 0;
+}
+
+/* Only the stack's namespaces hold its services: the private namespaces' tags, then the
+ * services of those that are the stack's, then those services' tags (not every service
+ * of the region). */
 static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    sd_services all = {0};
-    if (sd_list_services(ctx->aws, NULL, 0, 0, &all, err) != 0)
+    discovery d = {.ctx = ctx, .out = out};
+    sd_filter f = {.name = "TYPE", .value = "DNS_PRIVATE"};
+    if (sd_list_namespaces(ctx->aws, &f, 1, 0, &d.namespaces, err) != 0)
         return -1;
-    discovery d = {.ctx = ctx, .all = &all, .out = out};
-    int rc = res_parallel(all.n, 8, discover_one, &d, err);
-    sd_services_free(&all);
+    size_t n = d.namespaces.n;
+    d.owned = xcalloc(n + 1, sizeof *d.owned);
+    d.services = xcalloc(n + 1, sizeof *d.services);
+    int *rcs = xcalloc(n + 1, sizeof *rcs);
+    aws_error *errs = xcalloc(n + 1, sizeof *errs);
+    res_parallel_all(n, RES_READS_AT_ONCE, namespace_owned, &d, rcs, errs);
+    int rc = first_failure(n, rcs, errs, err);
+    if (rc == 0) {
+        res_parallel_all(n, RES_READS_AT_ONCE, namespace_services, &d, rcs, errs);
+        rc = first_failure(n, rcs, errs, err);
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += d.services[i].n;
+    d.all = xcalloc(m + 1, sizeof *d.all);
+    d.ns_of = xcalloc(m + 1, sizeof *d.ns_of);
+    m = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < d.services[i].n; k++) {
+            d.ns_of[m] = d.namespaces.items[i].id;
+            d.all[m++] = &d.services[i].items[k];
+        }
+    if (rc == 0)
+        rc = res_parallel(m, RES_READS_AT_ONCE, discover_one, &d, err);
+    for (size_t i = 0; i < n; i++)
+        sd_services_free(&d.services[i]);
+    free(d.services);
+    free(d.all);
+    free(d.ns_of);
+    free(d.owned);
+    free(rcs);
+    free(errs);
+    sd_namespaces_free(&d.namespaces);
     return rc;
 }
 

@@ -6,42 +6,129 @@
 #include "elb_common.h"
 #include "xalloc.h"
 
+/* DescribeTags takes up to 20 ARNs: one call per 20, side by side. */
+#define TAGS_PER_CALL 20
+
+typedef struct {
+    res_ctx *ctx;
+    const char *const *arns;
+    size_t n;
+    elbv2_tag_descs *got; /* per call */
+} tag_reads;
+
+/* Move every description of from into to. */
+static void take_tags(elbv2_tag_descs *to, elbv2_tag_descs *from)
+{
+    for (size_t k = 0; k < from->n; k++) {
+        to->items = xrealloc(to->items, (to->n + 1) * sizeof *to->items);
+        to->items[to->n++] = from->items[k];
+    }
+    free(from->items);
+    memset(from, 0, sizeof *from);
+}
+
+static int tags_one(void *ud, size_t i, aws_error *err)
+{
+    tag_reads *t = ud;
+    const char *one[] = {t->arns[i], NULL};
+    int rc = elbv2_describe_tags(t->ctx->aws, one, &t->got[i], err);
+    return rc != 0 && elbres_gone(err) ? 0 : rc;
+}
+
+static int tags_chunk(void *ud, size_t c, aws_error *err)
+{
+    tag_reads *t = ud;
+    size_t from = c * TAGS_PER_CALL;
+    size_t k = t->n - from < TAGS_PER_CALL ? t->n - from : TAGS_PER_CALL;
+    const char **list = xcalloc(k + 1, sizeof *list);
+    memcpy(list, t->arns + from, k * sizeof *list);
+    int rc = elbv2_describe_tags(t->ctx->aws, list, &t->got[c], err);
+    free(list);
+    if (rc == 0 || !elbres_gone(err))
+        return rc;
+    /* one of them deleted since the list fails the whole call: ask for each on its own */
+    elbv2_tag_descs_free(&t->got[c]);
+    tag_reads each = {.ctx = t->ctx, .arns = t->arns + from, .n = k,
+                      .got = xcalloc(k, sizeof *each.got)};
+    rc = res_parallel(k, RES_READS_AT_ONCE, tags_one, &each, err);
+    for (size_t i = 0; i < k; i++) {
+        if (rc == 0)
+            take_tags(&t->got[c], &each.got[i]);
+        elbv2_tag_descs_free(&each.got[i]);
+    }
+    free(each.got);
+    return rc;
+}
+
 int elbres_owned(res_ctx *ctx, const char *const *arns, size_t n, char ***ids, aws_error *err)
 {
     *ids = xcalloc(n ? n : 1, sizeof **ids);
     if (n == 0)
         return 0;
-    const char **list = xcalloc(n + 1, sizeof *list);
-    memcpy(list, arns, n * sizeof *list);
+    size_t calls = (n + TAGS_PER_CALL - 1) / TAGS_PER_CALL;
+    tag_reads t = {.ctx = ctx, .arns = arns, .n = n, .got = xcalloc(calls, sizeof *t.got)};
+    int rc = res_parallel(calls, RES_READS_AT_ONCE, tags_chunk, &t, err);
     elbv2_tag_descs tags = {0};
-    int rc = elbv2_describe_tags(ctx->aws, list, &tags, err);
-    /* one of them deleted since the list fails the whole call: ask for each on its own */
-    if (rc != 0 && elbres_gone(err)) {
-        elbv2_tag_descs_free(&tags);
-        rc = 0;
-        for (size_t i = 0; rc == 0 && i < n; i++) {
-            const char *one[] = {arns[i], NULL};
-            elbv2_tag_descs t = {0};
-            rc = elbv2_describe_tags(ctx->aws, one, &t, err);
-            if (rc != 0 && elbres_gone(err))
-                rc = 0;
-            for (size_t k = 0; k < t.n; k++) {
-                tags.items = xrealloc(tags.items, (tags.n + 1) * sizeof *tags.items);
-                tags.items[tags.n++] = t.items[k];
-            }
-            free(t.items);
-        }
+    for (size_t c = 0; c < calls; c++) {
+        if (rc == 0)
+            take_tags(&tags, &t.got[c]);
+        elbv2_tag_descs_free(&t.got[c]);
     }
-    for (size_t t = 0; rc == 0 && t < tags.n; t++) {
-        const char *id = svc_tags_get(&tags.items[t].tags, RES_TAG_ID);
-        if (!id || !res_tags_match(ctx, &tags.items[t].tags, NULL))
+    free(t.got);
+    for (size_t d = 0; rc == 0 && d < tags.n; d++) {
+        const char *id = svc_tags_get(&tags.items[d].tags, RES_TAG_ID);
+        if (!id || !res_tags_match(ctx, &tags.items[d].tags, NULL))
             continue;
         for (size_t i = 0; i < n; i++)
-            if (!(*ids)[i] && strcmp(arns[i], tags.items[t].arn) == 0)
+            if (!(*ids)[i] && strcmp(arns[i], tags.items[d].arn) == 0)
                 (*ids)[i] = xstrdup(id);
     }
     elbv2_tag_descs_free(&tags);
-    free(list);
+    return rc;
+}
+
+typedef struct {
+    res_ctx *ctx;
+    const char *const *arns;
+    size_t n;
+    char ***ids;
+    elbres_read_fn read;
+    void *ud;
+} owned_read;
+
+static int owned_or_read(void *v, size_t i, aws_error *err)
+{
+    owned_read *o = v;
+    if (i == 0)
+        return elbres_owned(o->ctx, o->arns, o->n, o->ids, err);
+    return o->read(o->ud, i - 1, err);
+}
+
+int elbres_owned_read(res_ctx *ctx, const char *const *arns, size_t n, elbres_read_fn read,
+                      void *ud, char ***ids, aws_error *err)
+{
+    owned_read o = {.ctx = ctx, .arns = arns, .n = n, .ids = ids, .read = read, .ud = ud};
+    int *rcs = xcalloc(n + 1, sizeof *rcs);
+    aws_error *errs = xcalloc(n + 1, sizeof *errs);
+    res_parallel_all(n + 1, RES_READS_AT_ONCE, owned_or_read, &o, rcs, errs);
+    int rc = 0;
+    if (rcs[0] != 0) {
+        *err = errs[0];
+        rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (!(*ids)[i] || rcs[i + 1] == 0)
+            continue;
+        if (elbres_gone(&errs[i + 1])) {
+            free((*ids)[i]);
+            (*ids)[i] = NULL;
+            continue;
+        }
+        *err = errs[i + 1];
+        rc = -1;
+    }
+    free(rcs);
+    free(errs);
     return rc;
 }
 
@@ -305,7 +392,7 @@ int elbres_stack_listeners(res_ctx *ctx, elbv2_listeners *out, aws_error *err)
     if (elbres_stack_lbs(ctx, &lbs, err) != 0)
         return -1;
     listeners_of l = {.ctx = ctx, .lbs = &lbs, .per_lb = xcalloc(lbs.n + 1, sizeof *l.per_lb)};
-    int rc = res_parallel(lbs.n, 8, listeners_one, &l, err);
+    int rc = res_parallel(lbs.n, RES_READS_AT_ONCE, listeners_one, &l, err);
     for (size_t i = 0; i < lbs.n; i++) {
         for (size_t k = 0; rc == 0 && k < l.per_lb[i].n; k++) {
             out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);

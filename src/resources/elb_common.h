@@ -13,9 +13,17 @@ extern const res_kind res_alb, res_target_group, res_listener, res_listener_rule
 
 /* Which of `arns` (n of them) belong to the stack: ids[i] is a new string with the
  * ecsdeploy:id tag of arns[i], or NULL when it is not ours. *ids: free each, then the
- * array (elbres_ids_free). One DescribeTags call per 20 ARNs. */
+ * array (elbres_ids_free). One DescribeTags call per 20 ARNs, all side by side. */
 int elbres_owned(res_ctx *ctx, const char *const *arns, size_t n, char ***ids, aws_error *err);
 void elbres_ids_free(char **ids, size_t n);
+
+/* elbres_owned and, in the same round trip, read(ud, i, err) for each of the n ARNs (its
+ * attributes, into the caller's slot i): reads run side by side with the DescribeTags.
+ * A read's failure counts only for an ARN the stack owns; one whose read says it is gone
+ * (deleted meanwhile) loses its id. The first failure, in ARN order, is returned. */
+typedef int (*elbres_read_fn)(void *ud, size_t i, aws_error *err);
+int elbres_owned_read(res_ctx *ctx, const char *const *arns, size_t n, elbres_read_fn read,
+                      void *ud, char ***ids, aws_error *err);
 
 /* 1 when err says the ELBv2 resource does not exist. */
 int elbres_gone(const aws_error *err);

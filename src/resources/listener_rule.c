@@ -180,7 +180,7 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     if (elbres_stack_listeners(ctx, &all, err) != 0)
         return -1;
     discovery d = {.ctx = ctx, .listeners = &all, .rules = xcalloc(all.n + 1, sizeof *d.rules)};
-    int rc = res_parallel(all.n, 8, rules_one, &d, err);
+    int rc = res_parallel(all.n, RES_READS_AT_ONCE, rules_one, &d, err);
     const char **arns = NULL;
     const char **owner = NULL; /* the listener of each rule */
     const elbv2_rule **rules = NULL;

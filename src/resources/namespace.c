@@ -72,7 +72,7 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     if (sd_list_namespaces(ctx->aws, &f, 1, 0, &all, err) != 0)
         return -1;
     discovery d = {.ctx = ctx, .all = &all, .out = out};
-    int rc = res_parallel(all.n, 8, discover_one, &d, err);
+    int rc = res_parallel(all.n, RES_READS_AT_ONCE, discover_one, &d, err);
     sd_namespaces_free(&all);
     return rc;
 }

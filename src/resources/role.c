@@ -230,45 +230,91 @@ static int compare_strings(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The actual properties of one role: trust, sorted managed ARNs, inline documents. */
+typedef struct {
+    res_ctx *ctx;
+    const char *name;
+    iam_role *role;
+    svc_strings managed, inline_names;
+    char **docs; /* per inline policy */
+} role_read;
+
+/* The role, its managed policies and its inline policies' names: one call each. */
+static int read_list(void *ud, size_t i, aws_error *err)
+{
+    role_read *r = ud;
+    if (i == 0)
+        return iam_get_role(r->ctx->aws, r->name, r->role, err);
+    if (i == 1)
+        return iam_list_attached_role_policies(r->ctx->aws, r->name, 0, &r->managed, err);
+    return iam_list_role_policies(r->ctx->aws, r->name, 0, &r->inline_names, err);
+}
+
+static int read_inline(void *ud, size_t i, aws_error *err)
+{
+    role_read *r = ud;
+    return iam_get_role_policy(r->ctx->aws, r->name, r->inline_names.items[i], &r->docs[i], err);
+}
+
+/* The first failure of a res_parallel_all, in call order, into err. */
+static int first_failure(size_t n, const int *rcs, const aws_error *errs, aws_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rcs[i] != 0) {
+            *err = errs[i];
+            return -1;
+        }
+    return 0;
+}
+
+static cJSON *role_json(const role_read *r)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", r->role->name);
+    res_prop_str(p, "path", r->role->path);
+    cJSON *trust = r->role->trust_policy ? cJSON_Parse(r->role->trust_policy) : NULL;
+    cJSON_AddItemToObject(p, "trust", trust ? trust : cJSON_CreateNull());
+    cJSON *m = cJSON_AddArrayToObject(p, "managed");
+    for (size_t i = 0; i < r->managed.n; i++)
+        cJSON_AddItemToArray(m, cJSON_CreateString(r->managed.items[i]));
+    cJSON *in = cJSON_AddObjectToObject(p, "inline");
+    for (size_t i = 0; i < r->inline_names.n; i++) {
+        cJSON *parsed = r->docs[i] ? cJSON_Parse(r->docs[i]) : NULL;
+        cJSON_AddItemToObject(in, r->inline_names.items[i], parsed ? parsed : cJSON_CreateNull());
+    }
+    res_prop_str(p, "arn", r->role->arn);
+    return p;
+}
+
+/* The actual properties of one role: trust, sorted managed ARNs, inline documents. The
+ * role and its two lists are read side by side, then every inline document side by side;
+ * a failure is the first in that order. */
 static int read_role(res_ctx *ctx, const char *name, iam_role *role, cJSON **props, aws_error *err)
 {
-    if (iam_get_role(ctx->aws, name, role, err) != 0)
-        return -1;
-    svc_strings managed = {0}, inline_names = {0};
-    if (iam_list_attached_role_policies(ctx->aws, name, 0, &managed, err) != 0 ||
-        iam_list_role_policies(ctx->aws, name, 0, &inline_names, err) != 0) {
-        svc_strings_free(&managed);
-        return -1;
+    role_read r = {.ctx = ctx, .name = name, .role = role};
+    int rcs[3];
+    aws_error errs[3];
+    res_parallel_all(3, 3, read_list, &r, rcs, errs);
+    int rc = first_failure(3, rcs, errs, err);
+    size_t n = r.inline_names.n;
+    r.docs = xcalloc(n ? n : 1, sizeof *r.docs);
+    if (rc == 0 && n > 0) {
+        int *prcs = xcalloc(n, sizeof *prcs);
+        aws_error *perrs = xcalloc(n, sizeof *perrs);
+        res_parallel_all(n, RES_READS_AT_ONCE, read_inline, &r, prcs, perrs);
+        rc = first_failure(n, prcs, perrs, err);
+        free(prcs);
+        free(perrs);
     }
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", role->name);
-    res_prop_str(p, "path", role->path);
-    cJSON *trust = role->trust_policy ? cJSON_Parse(role->trust_policy) : NULL;
-    cJSON_AddItemToObject(p, "trust", trust ? trust : cJSON_CreateNull());
-    if (managed.n > 1)
-        qsort(managed.items, managed.n, sizeof *managed.items, compare_strings);
-    cJSON *m = cJSON_AddArrayToObject(p, "managed");
-    for (size_t i = 0; i < managed.n; i++)
-        cJSON_AddItemToArray(m, cJSON_CreateString(managed.items[i]));
-    cJSON *in = cJSON_AddObjectToObject(p, "inline");
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < inline_names.n; i++) {
-        char *doc = NULL;
-        rc = iam_get_role_policy(ctx->aws, name, inline_names.items[i], &doc, err);
-        cJSON *parsed = doc ? cJSON_Parse(doc) : NULL;
-        cJSON_AddItemToObject(in, inline_names.items[i], parsed ? parsed : cJSON_CreateNull());
-        free(doc);
-    }
-    res_prop_str(p, "arn", role->arn);
-    svc_strings_free(&managed);
-    svc_strings_free(&inline_names);
-    if (rc != 0) {
-        cJSON_Delete(p);
-        return -1;
-    }
-    *props = p;
-    return 0;
+    if (r.managed.n > 1)
+        qsort(r.managed.items, r.managed.n, sizeof *r.managed.items, compare_strings);
+    if (rc == 0)
+        *props = role_json(&r);
+    for (size_t i = 0; i < n; i++)
+        free(r.docs[i]);
+    free(r.docs);
+    svc_strings_free(&r.managed);
+    svc_strings_free(&r.inline_names);
+    return rc;
 }
 
 typedef struct {
@@ -303,7 +349,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     free(path);
     if (rc == 0) {
         discovery d = {.ctx = ctx, .roles = &roles, .out = out};
-        rc = res_parallel(roles.n, 8, discover_one, &d, err);
+        rc = res_parallel(roles.n, RES_READS_AT_ONCE, discover_one, &d, err);
     }
     iam_roles_free(&roles);
     return rc;

@@ -53,47 +53,80 @@ static cJSON *props_of(const secretsmanager_secret *s)
     return p;
 }
 
-/* Existing secrets the file names: read by their ARN or name. */
-static int discover_external(res_ctx *ctx, res_found_list *out, aws_error *err)
+typedef struct {
+    res_ctx *ctx;
+    secretsmanager_secret_list listed;
+    const res_node **external;      /* the file's existing secrets */
+    secretsmanager_secret *described; /* per external */
+} discovery;
+
+/* Job 0 lists the stack's secrets by tag; the others describe the existing secrets the
+ * file names (by their ARN or name) meanwhile. */
+static int discover_part(void *ud, size_t i, aws_error *err)
 {
-    for (size_t i = 0; i < ctx->graph->n; i++) {
-        const res_node *n = ctx->graph->nodes[i];
-        if (n->kind != &res_secret || !n->external)
-            continue;
-        const spec_secret *sec = n->spec;
-        secretsmanager_secret s = {0};
-        if (secretsmanager_describe_secret(ctx->aws, sec->existing, &s, err) != 0) {
-            secretsmanager_secret_info_free(&s);
-            if (!res_app_code_is(err, "ResourceNotFoundException"))
-                return -1;
-            /* not fatal here (down must still work); what refers to it cannot be made */
-            aws_error_clear(err);
-            res_event(ctx, n, RES_NONE, RES_EV_NOTE,
-                      "the existing secret %s does not exist (or is not readable with these "
-                      "credentials): fix `existing:` for secret %s in the stack file",
-                      sec->existing, sec->name);
-            continue;
-        }
-        res_found_add(out, n->id, s.arn, props_of(&s));
-        secretsmanager_secret_info_free(&s);
+    discovery *d = ud;
+    if (i == 0)
+        return secretsmanager_list_secrets_by_tag(d->ctx->aws, RES_TAG_STACK, d->ctx->stack_name,
+                                                  &d->listed, err);
+    const spec_secret *sec = d->external[i - 1]->spec;
+    return secretsmanager_describe_secret(d->ctx->aws, sec->existing, &d->described[i - 1], err);
+}
+
+/* An existing secret as described (rc, err: its job's result). */
+static int found_external(res_ctx *ctx, const res_node *n, const secretsmanager_secret *s, int rc,
+                          aws_error *err, res_found_list *out)
+{
+    const spec_secret *sec = n->spec;
+    if (rc == 0) {
+        res_found_add(out, n->id, s->arn, props_of(s));
+        return 0;
     }
+    if (!res_app_code_is(err, "ResourceNotFoundException"))
+        return -1;
+    /* not fatal here (down must still work); what refers to it cannot be made */
+    aws_error_clear(err);
+    res_event(ctx, n, RES_NONE, RES_EV_NOTE,
+              "the existing secret %s does not exist (or is not readable with these "
+              "credentials): fix `existing:` for secret %s in the stack file",
+              sec->existing, sec->name);
     return 0;
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    secretsmanager_secret_list l = {0};
-    if (secretsmanager_list_secrets_by_tag(ctx->aws, RES_TAG_STACK, ctx->stack_name, &l, err) != 0)
-        return -1;
-    for (size_t i = 0; i < l.n; i++) {
-        const secretsmanager_secret *s = &l.items[i];
+    discovery d = {.ctx = ctx};
+    size_t next = 0;
+    d.external = xcalloc(ctx->graph ? ctx->graph->n + 1 : 1, sizeof *d.external);
+    for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++)
+        if (ctx->graph->nodes[i]->kind == &res_secret && ctx->graph->nodes[i]->external)
+            d.external[next++] = ctx->graph->nodes[i];
+    d.described = xcalloc(next + 1, sizeof *d.described);
+    int *rcs = xcalloc(next + 1, sizeof *rcs);
+    aws_error *errs = xcalloc(next + 1, sizeof *errs);
+    res_parallel_all(next + 1, RES_READS_AT_ONCE, discover_part, &d, rcs, errs);
+    int rc = rcs[0];
+    if (rc != 0)
+        *err = errs[0];
+    for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
+        const secretsmanager_secret *s = &d.listed.items[i];
         const char *id = svc_tags_get(&s->tags, RES_TAG_ID);
         /* one scheduled for deletion is gone for us; create restores it */
         if (id && !s->deleted_date && res_tags_match(ctx, &s->tags, NULL))
             res_found_add(out, id, s->arn, props_of(s));
     }
-    secretsmanager_secret_list_free(&l);
-    return ctx->graph ? discover_external(ctx, out, err) : 0;
+    for (size_t i = 0; rc == 0 && i < next; i++)
+        if (found_external(ctx, d.external[i], &d.described[i], rcs[i + 1], &errs[i + 1], out) != 0) {
+            *err = errs[i + 1];
+            rc = -1;
+        }
+    for (size_t i = 0; i < next; i++)
+        secretsmanager_secret_info_free(&d.described[i]);
+    free(d.described);
+    free(d.external);
+    free(rcs);
+    free(errs);
+    secretsmanager_secret_list_free(&d.listed);
+    return rc;
 }
 
 /* ---- the first value ------------------------------------------------------------- */

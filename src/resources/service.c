@@ -42,9 +42,10 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
     return 0;
 }
 
-/* The url attribute of services behind a load balancer, when discovery of the load
- * balancers has not told it yet: one DescribeLoadBalancers of every ALB they use. */
-static void add_lb_urls(res_ctx *ctx, res_found_list *out, size_t from)
+/* The stack's load balancers by name (one DescribeLoadBalancers): their DNS names give
+ * the url attribute of the services behind them. 0, or -1 when there are none to ask
+ * for or the call failed (the url is then left out, as when a balancer is missing). */
+static int stack_lbs(res_ctx *ctx, elbv2_lbs *lbs)
 {
     const spec_stack *st = ctx->stack;
     const char **names = xcalloc(st ? st->nload_balancers + 1 : 1, sizeof *names);
@@ -55,33 +56,37 @@ static void add_lb_urls(res_ctx *ctx, res_found_list *out, size_t from)
         names[n] = owned[n];
         n++;
     }
-    elbv2_lbs lbs = {0};
     aws_error err;
-    if (n > 0 && elbv2_describe_load_balancers(ctx->aws, NULL, names, 0, &lbs, &err) == 0) {
-        for (size_t f = from; f < out->n; f++) {
-            const spec_service *svc = spec_find_service(st, strchr(out->items[f].id, '/') + 1);
-            if (!svc || !svc->has_load_balancer || cJSON_GetObjectItem(out->items[f].props, "url"))
-                continue;
-            char *lb = spec_name_load_balancer(st->name, svc->lb.load_balancer);
-            for (size_t k = 0; k < lbs.n; k++)
-                if (lbs.items[k].name && lbs.items[k].dns_name && !strcmp(lbs.items[k].name, lb)) {
-                    char *url = service_lb_url(st, svc, lbs.items[k].dns_name);
-                    cJSON_AddStringToObject(out->items[f].props, "url", url);
-                    free(url);
-                }
-            free(lb);
-        }
-    }
-    elbv2_lbs_free(&lbs);
+    int rc = n > 0 ? elbv2_describe_load_balancers(ctx->aws, NULL, names, 0, lbs, &err) : -1;
     for (size_t i = 0; i < n; i++)
         free(owned[i]);
     free(owned);
     free(names);
+    return rc;
 }
 
-static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+/* The url attribute of services behind a load balancer, when discovery of the load
+ * balancers has not told it yet. */
+static void add_lb_urls(res_ctx *ctx, res_found_list *out, size_t from, const elbv2_lbs *lbs)
 {
-    size_t from = out->n;
+    const spec_stack *st = ctx->stack;
+    for (size_t f = from; f < out->n; f++) {
+        const spec_service *svc = spec_find_service(st, strchr(out->items[f].id, '/') + 1);
+        if (!svc || !svc->has_load_balancer || cJSON_GetObjectItem(out->items[f].props, "url"))
+            continue;
+        char *lb = spec_name_load_balancer(st->name, svc->lb.load_balancer);
+        for (size_t k = 0; k < lbs->n; k++)
+            if (lbs->items[k].name && lbs->items[k].dns_name && !strcmp(lbs->items[k].name, lb)) {
+                char *url = service_lb_url(st, svc, lbs->items[k].dns_name);
+                cJSON_AddStringToObject(out->items[f].props, "url", url);
+                free(url);
+            }
+        free(lb);
+    }
+}
+
+static int find_services(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
     char *cluster = spec_name_cluster(ctx->stack_name);
     svc_strings arns = {0};
     int rc = ecs_list_services(ctx->aws, cluster, 0, &arns, err);
@@ -102,8 +107,39 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     ecs_services_free(&found);
     svc_strings_free(&arns);
     free(cluster);
-    if (rc == 0 && out->n > from)
-        add_lb_urls(ctx, out, from);
+    return rc;
+}
+
+typedef struct {
+    res_ctx *ctx;
+    res_found_list *out;
+    elbv2_lbs lbs;
+    int have_lbs;
+} discovery;
+
+/* Job 0 finds the services; job 1 meanwhile reads the load balancers for their urls. */
+static int discover_part(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    if (i == 0)
+        return find_services(d->ctx, d->out, err);
+    d->have_lbs = stack_lbs(d->ctx, &d->lbs) == 0;
+    return 0;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    size_t from = out->n;
+    discovery d = {.ctx = ctx, .out = out};
+    int rcs[2];
+    aws_error errs[2];
+    size_t jobs = ctx->stack && ctx->stack->nload_balancers > 0 ? 2 : 1;
+    int rc = res_parallel_all(jobs, 2, discover_part, &d, rcs, errs);
+    if (rc != 0)
+        *err = errs[0];
+    if (rc == 0 && out->n > from && d.have_lbs)
+        add_lb_urls(ctx, out, from, &d.lbs);
+    elbv2_lbs_free(&d.lbs);
     return rc;
 }
 

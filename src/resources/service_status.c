@@ -12,9 +12,10 @@ static int revision_of(const char *arn)
     return colon ? atoi(colon + 1) : 0;
 }
 
-static void add_images(res_ctx *ctx, const char *task_def, cJSON *out)
+/* The images of a task definition's containers (an empty array when it cannot be read). */
+static cJSON *images_of(res_ctx *ctx, const char *task_def)
 {
-    cJSON *images = cJSON_AddArrayToObject(out, "images");
+    cJSON *images = cJSON_CreateArray();
     ecs_task_definition t = {0};
     aws_error err;
     aws_error_clear(&err);
@@ -27,11 +28,14 @@ static void add_images(res_ctx *ctx, const char *task_def, cJSON *out)
         }
     }
     ecs_task_definition_free(&t);
+    return images;
 }
 
-/* Target health counts by state ({"healthy": 2, "unhealthy": 1}); 1 when none is unhealthy. */
-static int add_targets(res_ctx *ctx, const cJSON *props, cJSON *out)
+/* Target health counts by state ({"healthy": 2, "unhealthy": 1}) into *counts (NULL when
+ * there is no target group or it cannot be read); 1 when none is unhealthy. */
+static int read_targets(res_ctx *ctx, const cJSON *props, cJSON **counts)
 {
+    *counts = NULL;
     const cJSON *tg = cJSON_GetObjectItem(cJSON_GetObjectItem(props, "load_balancer"), "target_group");
     if (!cJSON_IsString(tg))
         return 1;
@@ -40,19 +44,82 @@ static int add_targets(res_ctx *ctx, const cJSON *props, cJSON *out)
     aws_error_clear(&err);
     if (elbv2_describe_target_health(ctx->aws, tg->valuestring, NULL, 0, &h, &err) != 0)
         return 1;
-    cJSON *counts = cJSON_AddObjectToObject(out, "targets");
+    *counts = cJSON_CreateObject();
     int ok = 1;
     for (size_t i = 0; i < h.n; i++) {
         const char *state = h.items[i].state ? h.items[i].state : "unknown";
-        cJSON *c = cJSON_GetObjectItem(counts, state);
+        cJSON *c = cJSON_GetObjectItem(*counts, state);
         if (c)
             cJSON_SetNumberValue(c, c->valuedouble + 1);
         else
-            cJSON_AddNumberToObject(counts, state, 1);
+            cJSON_AddNumberToObject(*counts, state, 1);
         ok &= strcmp(state, "unhealthy") != 0;
     }
     elbv2_target_healths_free(&h);
     return ok;
+}
+
+/* What status reads of a service, each on its own: the service, the images of the task
+ * definition discovery saw it run, the reasons of its stopped tasks, its targets. */
+typedef struct {
+    res_ctx *ctx;
+    const cJSON *props;
+    const char *cluster, *name;
+    ecs_service s;
+    int found;
+    cJSON *images, *stopped, *targets;
+    int targets_ok;
+} status_reads;
+
+static int status_read(void *ud, size_t i, aws_error *err)
+{
+    status_reads *r = ud;
+    const cJSON *td = cJSON_GetObjectItem(r->props, "task_definition");
+    switch (i) {
+    case 0:
+        return ecs_describe_service(r->ctx->aws, r->cluster, r->name, &r->s, &r->found, err);
+    case 1:
+        r->images = cJSON_IsString(td) ? images_of(r->ctx, td->valuestring) : NULL;
+        return 0;
+    case 2:
+        r->stopped = service_stopped_reasons(r->ctx, r->cluster, r->name, NULL, 5);
+        return 0;
+    default:
+        r->targets_ok = read_targets(r->ctx, r->props, &r->targets);
+        return 0;
+    }
+}
+
+static void add_details(res_ctx *ctx, status_reads *r, cJSON *out)
+{
+    const ecs_service *s = &r->s;
+    cJSON_AddNumberToObject(out, "desired", s->desired);
+    cJSON_AddNumberToObject(out, "running", s->running);
+    cJSON_AddNumberToObject(out, "pending", s->pending);
+    res_prop_str(out, "task_definition", s->task_definition);
+    cJSON_AddNumberToObject(out, "revision", revision_of(s->task_definition));
+    /* a deployment since discovery: the images of the revision the service runs now */
+    const cJSON *td = cJSON_GetObjectItem(r->props, "task_definition");
+    if (!r->images || !cJSON_IsString(td) || !s->task_definition ||
+        strcmp(td->valuestring, s->task_definition) != 0) {
+        cJSON_Delete(r->images);
+        r->images = images_of(ctx, s->task_definition);
+    }
+    cJSON_AddItemToObject(out, "images", r->images);
+    r->images = NULL;
+    const ecs_deployment *p = ecs_service_primary(s);
+    res_prop_str(out, "rollout_state", p ? p->rollout_state : NULL);
+    res_prop_str(out, "rollout_reason", p ? p->rollout_state_reason : NULL);
+    cJSON_AddNumberToObject(out, "deployments", (double)s->n_deployments);
+    cJSON *events = cJSON_AddArrayToObject(out, "events");
+    for (size_t i = 0; i < s->n_events && i < 5; i++)
+        cJSON_AddItemToArray(events, cJSON_CreateString(s->events[i].message));
+    cJSON_AddItemToObject(out, "stopped_reasons", r->stopped);
+    r->stopped = NULL;
+    if (r->targets) {
+        cJSON_AddItemToObject(out, "targets", r->targets);
+        r->targets = NULL;
+    }
 }
 
 int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
@@ -62,38 +129,31 @@ int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     const cJSON *nm = cJSON_GetObjectItem(props, "name");
     if (!cJSON_IsString(cl) || !cJSON_IsString(nm))
         return 0;
-    ecs_service s = {0};
-    int found = 0;
-    if (ecs_describe_service(ctx->aws, cl->valuestring, nm->valuestring, &s, &found, err) != 0)
-        return -1;
-    if (!found) {
+    status_reads r = {.ctx = ctx, .props = props, .cluster = cl->valuestring, .name = nm->valuestring};
+    int rcs[4];
+    aws_error errs[4];
+    res_parallel_all(4, 4, status_read, &r, rcs, errs);
+    int rc = 0;
+    if (rcs[0] != 0) {
+        *err = errs[0];
+        rc = -1;
+    } else if (!r.found) {
         cJSON_AddBoolToObject(out, "healthy", 0);
-        ecs_service_free(&s);
-        return 0;
+    } else {
+        add_details(ctx, &r, out);
+        const ecs_deployment *p = ecs_service_primary(&r.s);
+        int steady = r.s.status && !strcmp(r.s.status, "ACTIVE") && r.s.n_deployments == 1 &&
+                     r.s.running == r.s.desired &&
+                     (!p || !p->rollout_state || !strcmp(p->rollout_state, "COMPLETED"));
+        steady &= r.targets_ok;
+        const cJSON *url = cJSON_GetObjectItem(n->actual, "url");
+        if (cJSON_IsString(url))
+            cJSON_AddStringToObject(out, "url", url->valuestring);
+        cJSON_AddBoolToObject(out, "healthy", steady);
     }
-    cJSON_AddNumberToObject(out, "desired", s.desired);
-    cJSON_AddNumberToObject(out, "running", s.running);
-    cJSON_AddNumberToObject(out, "pending", s.pending);
-    res_prop_str(out, "task_definition", s.task_definition);
-    cJSON_AddNumberToObject(out, "revision", revision_of(s.task_definition));
-    add_images(ctx, s.task_definition, out);
-    const ecs_deployment *p = ecs_service_primary(&s);
-    res_prop_str(out, "rollout_state", p ? p->rollout_state : NULL);
-    res_prop_str(out, "rollout_reason", p ? p->rollout_state_reason : NULL);
-    cJSON_AddNumberToObject(out, "deployments", (double)s.n_deployments);
-    cJSON *events = cJSON_AddArrayToObject(out, "events");
-    for (size_t i = 0; i < s.n_events && i < 5; i++)
-        cJSON_AddItemToArray(events, cJSON_CreateString(s.events[i].message));
-    cJSON_AddItemToObject(out, "stopped_reasons",
-                          service_stopped_reasons(ctx, cl->valuestring, nm->valuestring, NULL, 5));
-    int steady = s.status && !strcmp(s.status, "ACTIVE") && s.n_deployments == 1 &&
-                 s.running == s.desired &&
-                 (!p || !p->rollout_state || !strcmp(p->rollout_state, "COMPLETED"));
-    steady &= add_targets(ctx, props, out);
-    const cJSON *url = cJSON_GetObjectItem(n->actual, "url");
-    if (cJSON_IsString(url))
-        cJSON_AddStringToObject(out, "url", url->valuestring);
-    cJSON_AddBoolToObject(out, "healthy", steady);
-    ecs_service_free(&s);
-    return 0;
+    cJSON_Delete(r.images);
+    cJSON_Delete(r.stopped);
+    cJSON_Delete(r.targets);
+    ecs_service_free(&r.s);
+    return rc;
 }

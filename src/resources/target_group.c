@@ -99,26 +99,16 @@ static cJSON *props_of(const elbv2_tg *t, const svc_tags *attrs)
 typedef struct {
     res_ctx *ctx;
     elbv2_tgs *tgs;
-    char **ids;
-    res_found_list *out;
+    svc_tags *attrs; /* per group */
 } discovery;
 
-static int discover_one(void *ud, size_t i, aws_error *err)
+static int read_attrs(void *ud, size_t i, aws_error *err)
 {
     discovery *d = ud;
-    if (!d->ids[i])
-        return 0;
-    svc_tags attrs = {0};
-    int rc = elbv2_describe_target_group_attributes(d->ctx->aws, d->tgs->items[i].arn, &attrs, err);
-    if (rc == 0) {
-        res_found_add(d->out, d->ids[i], d->tgs->items[i].arn, props_of(&d->tgs->items[i], &attrs));
-    } else if (elbres_gone(err)) {
-        rc = 0;
-    }
-    svc_tags_free(&attrs);
-    return rc;
+    return elbv2_describe_target_group_attributes(d->ctx->aws, d->tgs->items[i].arn, &d->attrs[i], err);
 }
 
+/* The STACK- groups of the region; their tags and attributes side by side. */
 static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     elbv2_tgs all = {0};
@@ -137,12 +127,15 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     const char **arns = xcalloc(n + 1, sizeof *arns);
     for (size_t i = 0; i < n; i++)
         arns[i] = all.items[i].arn;
+    discovery d = {.ctx = ctx, .tgs = &all, .attrs = xcalloc(n + 1, sizeof *d.attrs)};
     char **ids = NULL;
-    int rc = elbres_owned(ctx, arns, n, &ids, err);
-    if (rc == 0) {
-        discovery d = {.ctx = ctx, .tgs = &all, .ids = ids, .out = out};
-        rc = res_parallel(n, 8, discover_one, &d, err);
-    }
+    int rc = elbres_owned_read(ctx, arns, n, read_attrs, &d, &ids, err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (ids[i])
+            res_found_add(out, ids[i], all.items[i].arn, props_of(&all.items[i], &d.attrs[i]));
+    for (size_t i = 0; i < n; i++)
+        svc_tags_free(&d.attrs[i]);
+    free(d.attrs);
     elbres_ids_free(ids, n);
     free(arns);
     elbv2_tgs_free(&all);

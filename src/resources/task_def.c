@@ -76,7 +76,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     int rc = ecs_list_task_definition_families(ctx->aws, prefix, 0, &d.families, err);
     free(prefix);
     if (rc == 0) {
-        rc = res_parallel(d.families.n, 8, discover_one, &d, err);
+        rc = res_parallel(d.families.n, RES_READS_AT_ONCE, discover_one, &d, err);
     }
     svc_strings_free(&d.families);
     return rc;

@@ -81,7 +81,7 @@ static int discover_owned(res_ctx *ctx, res_found_list *out, aws_error *err)
         rc = ec2_describe_subnets(ctx->aws, &in, &subs, err);
     attr_reads reads = {ctx, &l, xcalloc(2 * l.n + 1, sizeof(int))};
     if (rc == 0 && l.n)
-        rc = res_parallel(2 * l.n, 8, read_one, &reads, err);
+        rc = res_parallel(2 * l.n, RES_READS_AT_ONCE, read_one, &reads, err);
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (!id || strcmp(l.items[i].state, "deleted") == 0)

@@ -1,0 +1,132 @@
+#!/usr/bin/python3
+"""Round-trip depth of the read-only commands (issue 5: "no-change `up` and `status` within
+5 round-trip depths", i.e. all reads in parallel).
+
+A representative stack (examples/canardstack.yml without its bootstrap step: VPC, subnets,
+gateway, route table, groups and rules, secrets, a bucket, log groups, roles, Cloud Map
+namespace and service, ALB, target group, listener, rule, cluster, task definitions, two
+services) is deployed with no latency; then every call costs 200 ms and a no-change `up`
+and `status` run. From the fake's call log, the depth is the longest chain of calls each
+of which started after the previous one ended (bench/analyse.py, as `make bench`). Calls
+that run side by side start within a few milliseconds of each other, far less than
+200 ms, so a loaded machine does not add levels; a read made after another one that it
+does not need does.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+TOP = os.environ.get("TOP", os.getcwd())
+sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
+sys.path.insert(0, os.path.join(TOP, "bench"))
+from fakelib import Fake, Report  # noqa: E402
+import analyse  # noqa: E402
+
+ECSDEPLOY = os.environ.get("ECSDEPLOY", os.path.join(TOP, "bin", "ecsdeploy"))
+MAX_DEPTH = 5
+LATENCY_MS = 200
+R = Report()
+
+
+def stack_file(work):
+    """canardstack.yml without the `bootstrap:` section (the fake's stand-in image may not
+    write the file it reads; bootstrap is not what this test measures)."""
+    with open(os.path.join(TOP, "examples", "canardstack.yml")) as f:
+        text = f.read()
+    text = re.sub(r"(?ms)^bootstrap:.*?(?=^\S)", "", text)
+    path = os.path.join(work, "canardstack.yml")
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+class Calls:
+    def __init__(self, fake):
+        self.url = fake.url
+        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def _get(self, path):
+        with self.opener.open(self.url + path, timeout=30) as r:
+            return json.loads(r.read().decode())
+
+    def last_seq(self):
+        return max((c.get("seq", 0) for c in self._get("/_fake/calls")["calls"]), default=0)
+
+    def since(self, seq):
+        calls = self._get("/_fake/calls?since=%d" % seq)["calls"]
+        return sorted((c for c in calls if c.get("seq", 0) > seq), key=lambda c: c["seq"])
+
+    def latency(self, ms):
+        req = urllib.request.Request(self.url + "/_fake/faults", method="POST",
+                                     data=json.dumps({"latency_ms": ms}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        with self.opener.open(req, timeout=30) as r:
+            r.read()
+
+
+def run(env, stack, *args):
+    p = subprocess.run([ECSDEPLOY, "-f", stack] + list(args), env=env, capture_output=True,
+                       text=True, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def measured(calls, env, stack, what, *args):
+    """Run a command at LATENCY_MS per call; its exit code, output and call log."""
+    seq = calls.last_seq()
+    rc, out, err = run(env, stack, *args)
+    got = calls.since(seq)
+    chain = analyse.round_trip_chain(got)
+    print("%s: exit %d, %d calls, depth %d: %s" % (what, rc, len(got), len(chain),
+                                                  analyse.chain_text(chain)), flush=True)
+    R.check(rc == 0, "%s exits 0 (got %d): %s" % (what, rc, err.strip()[-400:]))
+    R.check(len(chain) <= MAX_DEPTH,
+            "%s makes its reads side by side: round-trip depth %d > %d along %s"
+            % (what, len(chain), MAX_DEPTH, analyse.chain_text(chain)))
+    return out, got
+
+
+def main():
+    work = tempfile.mkdtemp()
+    stack = stack_file(work)
+    with Fake("--latency-ms", "0", time_scale=0.01) as fake:
+        env = dict(os.environ, AWS_ENDPOINT_URL=fake.url, AWS_ACCESS_KEY_ID="test",
+                   AWS_SECRET_ACCESS_KEY="test", AWS_REGION="us-east-1",
+                   AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+                   AWS_EC2_METADATA_DISABLED="true", ECSDEPLOY_POLL_SECONDS="0.05",
+                   NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
+        for k in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "http_proxy",
+                  "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
+            env.pop(k, None)
+        calls = Calls(fake)
+        rc, out, err = run(env, stack, "up")
+        if not R.check(rc == 0, "the first up deploys the stack (exit %d): %s" % (rc, err.strip()[-600:])):
+            print("%d passed, %d failed" % (R.passed, R.failed))
+            return 1
+
+        calls.latency(LATENCY_MS)
+        out, got = measured(calls, env, stack, "no-change up", "up")
+        R.check("No changes" in out, "the second up has no changes: " + out[-300:])
+        writes = analyse.write_calls(got)
+        R.check(not writes, "a no-change up only reads, made: %s" % ", ".join(writes))
+
+        out, got = measured(calls, env, stack, "status", "status", "--output", "json")
+        try:
+            doc = json.loads(out)
+        except ValueError:
+            doc = {}
+        services = [r for r in doc.get("resources", []) if r.get("kind") == "service"]
+        R.check(len(services) == 2 and all(s.get("running") == 1 for s in services),
+                "status shows both services running: %s" % json.dumps(services)[:400])
+        R.check(all(s.get("images") and s.get("stopped_reasons") is not None for s in services),
+                "status still reads the images and stopped tasks of each service")
+        R.check(doc.get("healthy") is True, "status says the stack is healthy")
+    print("%d passed, %d failed" % (R.passed, R.failed))
+    return 1 if R.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
