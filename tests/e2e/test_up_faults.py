@@ -4,7 +4,7 @@
 For each of several seeds, against its own fake: every service answers 20% of calls with
 its throttling error, 5% with HTTP 500, and drops some connections both before the call
 happens and after it happened (the answer is lost: the case where a retried create makes a
-duplicate). Under those faults `up` of a stack of many kinds exits 0; then, faults off,
+duplicate); a few calls also happen and then answer HTTP 500. Under those faults `up` of a stack of many kinds exits 0; then, faults off,
 the fake holds exactly one of each resource of the stack and no untagged orphan; faults
 on again, a second `up` reports no changes; `down --yes --purge` exits 0 and leaves
 nothing of the stack. ECSDEPLOY_FAULT_SEEDS="1 2 3" picks the seeds."""
@@ -61,6 +61,7 @@ FAULTS = [
     {"action": "error", "status": 500, "rate": 0.05},
     {"action": "drop", "phase": "before", "rate": 0.03},
     {"action": "drop", "phase": "after", "rate": 0.03},
+    {"action": "error", "status": 500, "phase": "after", "rate": 0.01},
 ]
 
 # What the stack must hold after `up`: (service, kind) -> how many of the stack's own.
