@@ -147,10 +147,12 @@ static int find_created(void *ctx, cJSON **output, aws_error *err)
 /* The guard for a tagged create without a client token, or 0 when in is not one. */
 static int created_guard_for(aws_client *c, const cJSON *in, created_guard *g)
 {
-    const cJSON *spec = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(in, "TagSpecification"), 0);
+    const cJSON *specs = cJSON_GetObjectItemCaseSensitive(in, "TagSpecification");
+    const cJSON *spec = cJSON_GetArrayItem(specs, 0);
     const char *type = aws_json_str(spec, "ResourceType");
     g->tags = cJSON_GetObjectItemCaseSensitive(spec, "Tag");
-    if (!type || cJSON_GetArraySize(g->tags) == 0 || cJSON_GetObjectItemCaseSensitive(in, "ClientToken"))
+    if (!type || cJSON_GetArraySize(g->tags) == 0 ||
+        cJSON_GetObjectItemCaseSensitive(in, "ClientToken"))
         return 0;
     for (size_t i = 0; i < sizeof created_kinds / sizeof *created_kinds; i++)
         if (strcmp(created_kinds[i].type, type) == 0) {
