@@ -220,8 +220,10 @@ def one_seed(seed, work):
         faults(f, seed, True)
         rc, out, err, took = run(f, stack, "up")
         fired = applied(f)
+        lost = f.control("GET", "/_fake/faults")[1]["rules"][3].get("applied", 0)
         ok = R.check(rc == 0, f"seed {seed}: up under faults exits 0, got {rc}:\n{out[-1500:]}\n{err[-1500:]}")
         R.check(fired >= 20, f"seed {seed}: the faults fired ({fired} times)")
+        R.check(lost >= 1, f"seed {seed}: some answers were lost after the call happened ({lost})")
         print(f"seed {seed}: up {took:.1f} s, {fired} faults", flush=True)
         faults(f, seed, False)
         if not ok:
