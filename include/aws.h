@@ -56,9 +56,36 @@ typedef struct {
 int aws_client_credentials(aws_client *c, aws_credentials *out, aws_error *err);
 void aws_credentials_free(aws_credentials *cr);
 
+/*
+ * Lost answers. A create that AWS does not make idempotent (no client token) may have
+ * taken effect although its answer never arrived: the connection broke after the request
+ * was sent, the call timed out, or the service answered a server error. Sending it again
+ * would make a duplicate. A guarded call therefore asks the caller's finder, after each
+ * such failure and before anything else, whether the first attempt happened:
+ *   find returns 1 with *output set (shaped like the call's own answer): the call succeeds
+ *     with that output and is not sent again;
+ *   0: nothing there, the call goes on retrying as usual;
+ *   -1 with err filled: the call fails with that error (sending again could duplicate).
+ * The finder may make calls with the same client.
+ *
+ * Removals need no finder: a Delete/Deregister/Release/Revoke/Detach/Disassociate/Remove
+ * call (S3: DELETE) that meets a not-found error after one of its attempts lost its
+ * answer succeeds with an empty output, since that attempt did the work. And libcurl never
+ * re-sends a call that is not a read on its own: every lost answer reaches this logic.
+ */
+typedef struct {
+    int (*find)(void *ctx, cJSON **output, aws_error *err);
+    void *ctx;
+} aws_lost_answer;
+
 /* awsJson1.1: POST / with X-Amz-Target: <prefix>.<operation>. input may be NULL ({}). */
 int aws_json_call(aws_client *c, const char *service, const char *operation, const cJSON *input,
                   cJSON **output, aws_error *err);
+
+/* aws_json_call, with lost answers recovered by guard (NULL: none). */
+int aws_json_call_guarded(aws_client *c, const char *service, const char *operation,
+                          const cJSON *input, const aws_lost_answer *guard, cJSON **output,
+                          aws_error *err);
 
 /* query (IAM, STS, ELBv2): input encoded as in aws_form.h (maps: member names that are
  * maps, may be NULL); output is the <ActionResult> element as cJSON (see aws_xml.h for
@@ -66,6 +93,11 @@ int aws_json_call(aws_client *c, const char *service, const char *operation, con
 int aws_query_call(aws_client *c, const char *service, const char *action, const cJSON *input,
                    const char *const *maps, const char *const *lists, cJSON **output,
                    aws_error *err);
+
+/* aws_query_call, with lost answers recovered by guard (NULL: none). */
+int aws_query_call_guarded(aws_client *c, const char *service, const char *action,
+                           const cJSON *input, const char *const *maps, const char *const *lists,
+                           const aws_lost_answer *guard, cJSON **output, aws_error *err);
 
 /* A query call sent without a signature (STS AssumeRoleWithWebIdentity). */
 int aws_query_call_unsigned(aws_client *c, const char *service, const char *action,
@@ -76,6 +108,11 @@ int aws_query_call_unsigned(aws_client *c, const char *service, const char *acti
  * ("vpcSet", "item" lists become arrays). */
 int aws_ec2_call(aws_client *c, const char *action, const cJSON *input, const char *const *lists,
                  cJSON **output, aws_error *err);
+
+/* aws_ec2_call, with lost answers recovered by guard (NULL: none). */
+int aws_ec2_call_guarded(aws_client *c, const char *action, const cJSON *input,
+                         const char *const *lists, const aws_lost_answer *guard, cJSON **output,
+                         aws_error *err);
 
 /* rest-xml for S3. */
 typedef struct {

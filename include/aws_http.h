@@ -27,6 +27,8 @@ typedef struct {
     size_t body_len;
     long connect_timeout_ms;        /* 0: 10 s */
     long timeout_ms;                /* whole exchange; 0: 60 s */
+    int no_resend;                  /* libcurl must not send it again by itself when a reused
+                                       connection dies: the failure is reported instead */
 } aws_http_request;
 
 typedef struct {

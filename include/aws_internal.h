@@ -58,6 +58,7 @@ typedef struct {
     int unsigned_request;      /* send without a signature (web identity, SSO portal) */
     const aws_credentials *creds; /* sign with these instead of the client's chain */
     const char *region;        /* override the client's region (SSO portal), or NULL */
+    const char *operation;     /* "CreateVpc", ... (NULL: judged by the method) */
 } aws_wire_request;
 
 /*
@@ -67,6 +68,14 @@ typedef struct {
  */
 int aws_client_send(aws_client *c, const aws_wire_request *r, aws_http_response *resp,
                     aws_error *err);
+
+/*
+ * aws_client_send with lost answers recovered (see aws_lost_answer in aws.h; g may be
+ * NULL). Returns 0 with a 2xx response in resp, 1 when the finder found the effect of a
+ * lost answer (*found set, cJSON_Delete; resp empty), or -1 with err.
+ */
+int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_lost_answer *g,
+                            aws_http_response *resp, cJSON **found, aws_error *err);
 
 /* Query call with explicit credentials or unsigned (used by the STS-based providers). */
 int aws_query_call_as(aws_client *c, const char *service, const char *action,

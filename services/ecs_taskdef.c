@@ -29,6 +29,34 @@ static void read_taskdef(cJSON *o, ecs_task_definition *out)
     ecs_read_tags_(aws_json_array(o, "tags"), &out->tags);
 }
 
+/*
+ * RegisterTaskDefinition takes no client token: when its answer is lost, the family's
+ * latest revision is the one this call made if it holds the same document (a second
+ * registration would only add an identical revision). See aws_lost_answer.
+ */
+typedef struct {
+    aws_client *c;
+    const cJSON *input;
+} register_guard;
+
+static int find_registered(void *ctx, cJSON **output, aws_error *err)
+{
+    register_guard *g = ctx;
+    cJSON *j = cJSON_CreateObject(), *o = NULL;
+    cJSON_AddStringToObject(j, "taskDefinition", aws_json_str(g->input, "family"));
+    const char *inc = "TAGS";
+    cJSON_AddItemToObject(j, "include", cJSON_CreateStringArray(&inc, 1));
+    if (ecs_call_(g->c, "DescribeTaskDefinition", j, &o, err) != 0)
+        return strcmp(err->code, "ClientException") == 0 ? 0 : -1; /* no revision yet */
+    const cJSON *td = cJSON_GetObjectItemCaseSensitive(o, "taskDefinition");
+    if (!td || !ecs_taskdef_equal(g->input, td)) {
+        cJSON_Delete(o);
+        return 0;
+    }
+    *output = o;
+    return 1;
+}
+
 int ecs_register_task_definition(aws_client *c, const cJSON *def, const svc_tags *tags,
                                  ecs_task_definition *out, aws_error *err)
 {
@@ -44,7 +72,11 @@ int ecs_register_task_definition(aws_client *c, const cJSON *def, const svc_tags
         if (tags->n)
             cJSON_AddItemToObject(j, "tags", ecs_tags_json_(tags));
     }
-    if (ecs_call_(c, "RegisterTaskDefinition", j, &o, err) != 0)
+    register_guard g = {c, j};
+    aws_lost_answer guard = {find_registered, &g};
+    int rc = aws_json_call_guarded(c, "ecs", "RegisterTaskDefinition", j, &guard, &o, err);
+    cJSON_Delete(j);
+    if (rc != 0)
         return -1;
     if (out)
         read_taskdef(o, out);

@@ -18,7 +18,7 @@
 static int fetch(aws_client *c, const char *method, const char *url, const aws_http_header *h,
                  size_t nh, long timeout_ms, aws_http_response *resp, aws_error *err)
 {
-    aws_http_request req = {method, url, h, nh, NULL, 0, timeout_ms, timeout_ms};
+    aws_http_request req = {method, url, h, nh, NULL, 0, timeout_ms, timeout_ms, 0};
     if (c->debug)
         aws_wirelog_request(c->debug_out, "credentials", 1, &req);
     return c->transport(c->transport_ctx, &req, resp, err);

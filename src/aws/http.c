@@ -127,11 +127,37 @@ static struct curl_slist *header_list(const aws_http_request *req)
     return list;
 }
 
-static void set_method(CURL *e, const aws_http_request *req)
+/* The body of a no_resend request, read once: with no way to rewind it, libcurl cannot
+ * send the request again on a fresh connection when the reused one died; it fails with
+ * CURLE_SEND_FAIL_REWIND and the caller's retry loop decides. */
+typedef struct {
+    const char *p;
+    size_t left;
+} body_reader;
+
+static size_t read_body(char *to, size_t size, size_t n, void *ud)
+{
+    body_reader *b = ud;
+    size_t k = size * n < b->left ? size * n : b->left;
+    memcpy(to, b->p, k);
+    b->p += k;
+    b->left -= k;
+    return k;
+}
+
+static void set_method(CURL *e, const aws_http_request *req, body_reader *br)
 {
     const char *m = req->method;
     if (strcmp(m, "HEAD") == 0) {
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+    } else if (req->no_resend && strcmp(m, "GET") != 0) {
+        *br = (body_reader){req->body ? req->body : "", req->body_len};
+        curl_easy_setopt(e, CURLOPT_POST, 1L);
+        curl_easy_setopt(e, CURLOPT_READFUNCTION, read_body);
+        curl_easy_setopt(e, CURLOPT_READDATA, br);
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
+        if (strcmp(m, "POST") != 0)
+            curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, m);
     } else if (strcmp(m, "GET") != 0 || req->body_len) {
         curl_easy_setopt(e, CURLOPT_POSTFIELDS, req->body ? req->body : "");
         curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
@@ -145,8 +171,11 @@ static void fail_from_curl(aws_error *err, CURLcode rc, const char *errbuf, cons
     aws_error_kind kind = rc == CURLE_OPERATION_TIMEDOUT ? AWS_ERR_TIMEOUT : AWS_ERR_NETWORK;
     /* Only the scheme and host of the URL: the query may hold presigned parameters. */
     size_t n = strcspn(url, "?");
+    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    if (rc == CURLE_SEND_FAIL_REWIND) /* see body_reader */
+        why = "the connection closed without an answer (the request may have been received)";
     aws_error_set(err, kind, kind == AWS_ERR_TIMEOUT ? "RequestTimeout" : "ConnectionError",
-                  "%.*s: %s", (int)n, url, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+                  "%.*s: %s", (int)n, url, why);
 }
 
 int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *resp,
@@ -175,7 +204,8 @@ int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *r
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(e, CURLOPT_HEADERDATA, resp);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
-    set_method(e, req);
+    body_reader br;
+    set_method(e, req, &br);
     CURLcode rc = curl_easy_perform(e);
     if (rc == CURLE_OK) {
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &resp->status);

@@ -9,6 +9,13 @@
 int aws_json_call(aws_client *c, const char *service, const char *operation, const cJSON *input,
                   cJSON **output, aws_error *err)
 {
+    return aws_json_call_guarded(c, service, operation, input, NULL, output, err);
+}
+
+int aws_json_call_guarded(aws_client *c, const char *service, const char *operation,
+                          const cJSON *input, const aws_lost_answer *guard, cJSON **output,
+                          aws_error *err)
+{
     *output = NULL;
     const aws_service_info *svc = aws_service_lookup(service);
     if (!svc || svc->protocol != AWS_PROTO_JSON || !svc->json_prefix) {
@@ -26,13 +33,17 @@ int aws_json_call(aws_client *c, const char *service, const char *operation, con
     aws_http_header h[2] = {{"Content-Type", "application/x-amz-json-1.1"},
                             {"X-Amz-Target", target}};
     aws_wire_request r = {.service = service, .method = "POST", .headers = h, .nheaders = 2,
-                          .body = body, .body_len = strlen(body), .proto = AWS_PROTO_JSON};
+                          .body = body, .body_len = strlen(body), .proto = AWS_PROTO_JSON,
+                          .operation = operation};
     aws_http_response resp;
-    int rc = aws_client_send(c, &r, &resp, err);
+    cJSON *found;
+    int rc = aws_client_send_guarded(c, &r, guard, &resp, &found, err);
     free(body);
     free(target);
+    if (rc == 1)
+        *output = found;
     if (rc != 0)
-        return -1;
+        return rc > 0 ? 0 : -1;
     const char *rid = aws_http_response_header(&resp, "x-amzn-RequestId");
     cJSON *out = resp.body.len ? cJSON_ParseWithLength(resp.body.data, resp.body.len)
                                : cJSON_CreateObject();

@@ -7,10 +7,15 @@
 #include "aws_form.h"
 #include "aws_xml.h"
 
+typedef struct {
+    const aws_credentials *creds;
+    int unsigned_request;
+    const aws_lost_answer *guard;
+} query_opts;
+
 static int query_common(aws_client *c, const char *service, const char *action,
                         const cJSON *input, const char *const *maps, const char *const *lists,
-                        const aws_credentials *creds, int unsigned_request, cJSON **output,
-                        aws_error *err)
+                        const query_opts *o, cJSON **output, aws_error *err)
 {
     *output = NULL;
     const aws_service_info *svc = aws_service_lookup(service);
@@ -25,12 +30,16 @@ static int query_common(aws_client *c, const char *service, const char *action,
     aws_http_header h = {"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"};
     aws_wire_request r = {.service = service, .method = "POST", .headers = &h, .nheaders = 1,
                           .body = body, .body_len = strlen(body), .proto = svc->protocol,
-                          .creds = creds, .unsigned_request = unsigned_request};
+                          .creds = o->creds, .unsigned_request = o->unsigned_request,
+                          .operation = action};
     aws_http_response resp;
-    int rc = aws_client_send(c, &r, &resp, err);
+    cJSON *found;
+    int rc = aws_client_send_guarded(c, &r, o->guard, &resp, &found, err);
     free(body);
+    if (rc == 1)
+        *output = found;
     if (rc != 0)
-        return -1;
+        return rc > 0 ? 0 : -1;
     char msg[200];
     rc = aws_xml_to_json(resp.body.data, resp.body.len,
                          svc->protocol == AWS_PROTO_EC2 ? AWS_XML_EC2 : AWS_XML_QUERY, lists,
@@ -47,26 +56,45 @@ int aws_query_call(aws_client *c, const char *service, const char *action, const
                    const char *const *maps, const char *const *lists, cJSON **output,
                    aws_error *err)
 {
-    return query_common(c, service, action, input, maps, lists, NULL, 0, output, err);
+    query_opts o = {NULL, 0, NULL};
+    return query_common(c, service, action, input, maps, lists, &o, output, err);
+}
+
+int aws_query_call_guarded(aws_client *c, const char *service, const char *action,
+                           const cJSON *input, const char *const *maps, const char *const *lists,
+                           const aws_lost_answer *guard, cJSON **output, aws_error *err)
+{
+    query_opts o = {NULL, 0, guard};
+    return query_common(c, service, action, input, maps, lists, &o, output, err);
 }
 
 int aws_query_call_as(aws_client *c, const char *service, const char *action,
                       const cJSON *input, const aws_credentials *creds, int unsigned_request,
                       cJSON **output, aws_error *err)
 {
-    return query_common(c, service, action, input, NULL, NULL, creds, unsigned_request, output,
-                        err);
+    query_opts o = {creds, unsigned_request, NULL};
+    return query_common(c, service, action, input, NULL, NULL, &o, output, err);
 }
 
 int aws_query_call_unsigned(aws_client *c, const char *service, const char *action,
                             const cJSON *input, const char *const *lists, cJSON **output,
                             aws_error *err)
 {
-    return query_common(c, service, action, input, NULL, lists, NULL, 1, output, err);
+    query_opts o = {NULL, 1, NULL};
+    return query_common(c, service, action, input, NULL, lists, &o, output, err);
 }
 
 int aws_ec2_call(aws_client *c, const char *action, const cJSON *input, const char *const *lists,
                  cJSON **output, aws_error *err)
 {
-    return query_common(c, "ec2", action, input, NULL, lists, NULL, 0, output, err);
+    query_opts o = {NULL, 0, NULL};
+    return query_common(c, "ec2", action, input, NULL, lists, &o, output, err);
+}
+
+int aws_ec2_call_guarded(aws_client *c, const char *action, const cJSON *input,
+                         const char *const *lists, const aws_lost_answer *guard, cJSON **output,
+                         aws_error *err)
+{
+    query_opts o = {NULL, 0, guard};
+    return query_common(c, "ec2", action, input, NULL, lists, &o, output, err);
 }

@@ -53,10 +53,22 @@ aws_retry_class aws_retry_classify(const aws_error *e)
     return AWS_RETRY_NO;
 }
 
+int aws_retry_answer_lost(const aws_error *e)
+{
+    aws_retry_class k = aws_retry_classify(e);
+    return k == AWS_RETRY_TRANSIENT || k == AWS_RETRY_TIMEOUT;
+}
+
 void aws_retry_init(aws_retry_state *r, int max_attempts)
 {
     r->max_attempts = max_attempts > 0 ? max_attempts : AWS_RETRY_DEFAULT_ATTEMPTS;
     r->available = AWS_RETRY_QUOTA;
+    r->backoff_scale = 1;
+    const char *v = getenv("ECSDEPLOY_RETRY_BACKOFF_SCALE");
+    char *end = NULL;
+    double f = v && *v ? strtod(v, &end) : 0;
+    if (f > 0 && f <= 1 && *end == '\0')
+        r->backoff_scale = f;
     pthread_mutex_init(&r->lock, NULL);
 }
 
@@ -97,6 +109,18 @@ double aws_retry_delay(int retry, double rand01)
     if (cap > AWS_RETRY_MAX_BACKOFF)
         cap = AWS_RETRY_MAX_BACKOFF;
     return rand01 * cap;
+}
+
+double aws_retry_next_delay(const aws_retry_state *r, int attempt, double waited,
+                            double rand01)
+{
+    if (attempt >= r->max_attempts)
+        return -1;
+    double left = AWS_RETRY_MAX_WAIT * r->backoff_scale - waited;
+    if (left <= 0)
+        return -1;
+    double d = aws_retry_delay(attempt, rand01) * r->backoff_scale;
+    return d < left ? d : left;
 }
 
 int aws_retry_quota_acquire(aws_retry_state *r, aws_retry_class c)

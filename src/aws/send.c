@@ -93,6 +93,42 @@ static double elapsed_since(const struct timeval *t0)
     return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_usec - t0->tv_usec) / 1e6;
 }
 
+static int has_prefix(const char *s, const char *const *prefixes)
+{
+    for (size_t i = 0; s && prefixes[i]; i++)
+        if (strncmp(s, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
+/* A call that only reads: libcurl may send it again by itself. */
+static int is_read(const aws_wire_request *r)
+{
+    static const char *const reads[] = {"Describe", "List", "Get", "Head", "Discover", "Filter",
+                                        NULL};
+    if (r->operation)
+        return has_prefix(r->operation, reads);
+    return strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0;
+}
+
+/* A call whose purpose is that something is gone (or detached, revoked, released). */
+static int is_removal(const aws_wire_request *r)
+{
+    static const char *const removals[] = {"Delete", "Deregister", "Release", "Revoke", "Detach",
+                                           "Disassociate", "Remove", NULL};
+    if (r->operation)
+        return has_prefix(r->operation, removals);
+    return strcmp(r->method, "DELETE") == 0;
+}
+
+/* The error says the thing is not there (any service's spelling). */
+static int is_not_found(const aws_error *e)
+{
+    return e->kind == AWS_ERR_SERVICE &&
+           (strstr(e->code, "NotFound") || strncmp(e->code, "NoSuch", 6) == 0 ||
+            strcmp(e->code, "Gateway.NotAttached") == 0);
+}
+
 /* One attempt: headers, signature, transport, error reading. */
 static int attempt_once(aws_client *c, const aws_wire_request *r, const target *t, int attempt,
                         aws_http_response *resp, aws_error *err)
@@ -113,7 +149,7 @@ static int attempt_once(aws_client *c, const aws_wire_request *r, const target *
         aws_credentials_free(&own);
     }
     aws_http_request req = {r->method, t->url, hv, nh, r->body, r->body_len,
-                            c->connect_timeout_ms, c->timeout_ms};
+                            c->connect_timeout_ms, c->timeout_ms, !is_read(r)};
     struct timeval t0;
     gettimeofday(&t0, NULL);
     if (rc == 0 && c->debug)
@@ -160,16 +196,18 @@ static int correct_skew(aws_client *c, const aws_http_response *resp)
     return changed;
 }
 
-/* Decide whether to try again; sleeps the backoff when yes. *cost is the quota taken. */
+/* Decide whether to try again; sleeps the backoff when yes. *cost gathers the quota this
+ * call has taken, *waited the seconds it has slept. */
 static int should_retry(aws_client *c, const aws_http_response *resp, int attempt, int *cost,
-                        aws_error *err)
+                        double *waited, aws_error *err)
 {
     aws_retry_class k = aws_retry_classify(err);
     if (k == AWS_RETRY_NO || err->kind == AWS_ERR_CREDENTIALS)
         return 0;
     if (k == AWS_RETRY_CLOCK_SKEW)
         return correct_skew(c, resp) && attempt < c->retry.max_attempts;
-    if (attempt >= c->retry.max_attempts)
+    double delay = aws_retry_next_delay(&c->retry, attempt, *waited, c->rand01(c->hook_ctx));
+    if (delay < 0)
         return 0;
     int got = aws_retry_quota_acquire(&c->retry, k);
     if (got < 0) {
@@ -178,8 +216,8 @@ static int should_retry(aws_client *c, const aws_http_response *resp, int attemp
                  " (not retried: the client's retry quota is used up)");
         return 0;
     }
-    *cost = got;
-    double delay = aws_retry_delay(attempt, c->rand01(c->hook_ctx));
+    *cost += got;
+    *waited += delay;
     if (c->debug)
         fprintf(c->debug_out, "[debug] retrying after %s in %.3f s (attempt %d of %d)\n",
                 err->code, delay, attempt + 1, c->retry.max_attempts);
@@ -187,30 +225,92 @@ static int should_retry(aws_client *c, const aws_http_response *resp, int attemp
     return 1;
 }
 
-int aws_client_send(aws_client *c, const aws_wire_request *r, aws_http_response *resp,
-                    aws_error *err)
+/* After a failure that may have taken effect: ask the finder. 1 found (*found set), 0 not
+ * there, -1 the finder failed (err replaced by its error). */
+static int ask_finder(aws_client *c, const aws_wire_request *r, const aws_lost_answer *g,
+                      cJSON **found, aws_error *err)
+{
+    aws_error ferr;
+    aws_error_clear(&ferr);
+    *found = NULL;
+    int f = g->find(g->ctx, found, &ferr);
+    if (f < 0) {
+        char was[160];
+        snprintf(was, sizeof was, "%s", err->code);
+        *err = ferr;
+        aws_error_prefix(err, "an answer of %s was lost (%s) and checking whether the call took "
+                              "effect failed: ", r->service, was);
+        return -1;
+    }
+    if (f > 0 && !*found)
+        *found = cJSON_CreateObject();
+    if (c->debug)
+        fprintf(c->debug_out, "[debug] %s: after %s, %s\n", r->service, err->code,
+                f > 0 ? "the call had taken effect: its result was found again"
+                      : "the call had not taken effect");
+    return f > 0;
+}
+
+int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_lost_answer *g,
+                            aws_http_response *resp, cJSON **found, aws_error *err)
 {
     target t;
     memset(resp, 0, sizeof *resp);
+    *found = NULL;
     aws_error_clear(err);
     if (resolve_target(c, r, &t, err) != 0) {
         target_free(&t);
         return -1;
     }
-    int cost = 0, rc;
+    int cost = 0, rc, was_lost = 0;
+    double waited = 0;
     for (int attempt = 1;; attempt++) {
         rc = attempt_once(c, r, &t, attempt, resp, err);
         err->attempts = attempt;
         if (rc == 0)
             break;
-        int again = should_retry(c, resp, attempt, &cost, err);
+        if (was_lost && is_removal(r) && is_not_found(err)) {
+            /* the attempt whose answer was lost did it */
+            if (c->debug)
+                fprintf(c->debug_out, "[debug] %s: %s after a lost answer: done\n", r->service,
+                        err->code);
+            aws_http_response_free(resp);
+            aws_error_clear(err);
+            err->attempts = attempt;
+            *found = cJSON_CreateObject();
+            rc = 1;
+            break;
+        }
+        was_lost |= aws_retry_answer_lost(err);
+        int lost = g && g->find && aws_retry_answer_lost(err);
+        int again = should_retry(c, resp, attempt, &cost, &waited, err);
         aws_http_response_free(resp);
+        if (lost && (rc = ask_finder(c, r, g, found, err)) != 0) {
+            if (rc > 0)
+                aws_error_clear(err);
+            err->attempts = attempt;
+            break;
+        }
+        rc = -1;
         if (!again)
             break;
         aws_error_clear(err);
     }
-    if (rc == 0)
+    if (rc >= 0)
         aws_retry_quota_release(&c->retry, cost);
     target_free(&t);
+    return rc;
+}
+
+int aws_client_send(aws_client *c, const aws_wire_request *r, aws_http_response *resp,
+                    aws_error *err)
+{
+    cJSON *found;
+    int rc = aws_client_send_guarded(c, r, NULL, resp, &found, err);
+    if (rc == 1) { /* a removal found done: an empty answer */
+        cJSON_Delete(found);
+        resp->status = 204;
+        rc = 0;
+    }
     return rc;
 }

@@ -98,7 +98,7 @@ START_TEST(max_attempts_setting)
     aws_error err;
     unsetenv("AWS_MAX_ATTEMPTS");
     ck_assert_int_eq(aws_retry_max_attempts(NULL, &n, &err), 0);
-    ck_assert_int_eq(n, 3);
+    ck_assert_int_eq(n, 10);
     setenv("AWS_MAX_ATTEMPTS", "7", 1);
     ck_assert_int_eq(aws_retry_max_attempts(NULL, &n, &err), 0);
     ck_assert_int_eq(n, 7);
@@ -110,6 +110,65 @@ START_TEST(max_attempts_setting)
 }
 END_TEST
 
+START_TEST(waiting_is_bounded)
+{
+    aws_retry_state r;
+    unsetenv("ECSDEPLOY_RETRY_BACKOFF_SCALE");
+    aws_retry_init(&r, 10);
+    ck_assert(aws_retry_next_delay(&r, 1, 0, 0.5) == 0.5);
+    ck_assert(aws_retry_next_delay(&r, 6, 0, 0.5) == 10.0);
+    ck_assert(aws_retry_next_delay(&r, 10, 0, 0.5) == -1); /* attempts used up */
+    ck_assert(aws_retry_next_delay(&r, 6, 55.0, 0.5) == 5.0); /* shortened to what is left */
+    ck_assert(aws_retry_next_delay(&r, 2, AWS_RETRY_MAX_WAIT, 0.5) == -1);
+    /* a whole call never waits more than AWS_RETRY_MAX_WAIT, at any jitter */
+    aws_retry_state many;
+    aws_retry_init(&many, 50);
+    double waited = 0, d;
+    int attempt = 1;
+    while ((d = aws_retry_next_delay(&many, attempt, waited, 0.999)) >= 0) {
+        waited += d;
+        attempt++;
+        ck_assert(d > 0 || waited >= AWS_RETRY_MAX_WAIT);
+        if (waited >= AWS_RETRY_MAX_WAIT)
+            break;
+    }
+    ck_assert(waited <= AWS_RETRY_MAX_WAIT + 1e-9);
+    ck_assert_int_lt(attempt, 50);
+    aws_retry_destroy(&many);
+    aws_retry_destroy(&r);
+    setenv("ECSDEPLOY_RETRY_BACKOFF_SCALE", "0.01", 1);
+    aws_retry_init(&r, 10);
+    ck_assert(aws_retry_next_delay(&r, 3, 0, 0.5) == 0.02);
+    ck_assert(aws_retry_next_delay(&r, 3, 0.7, 0.5) == -1); /* the budget scales too */
+    aws_retry_destroy(&r);
+    setenv("ECSDEPLOY_RETRY_BACKOFF_SCALE", "7", 1); /* out of range: ignored */
+    aws_retry_init(&r, 10);
+    ck_assert(aws_retry_next_delay(&r, 3, 0, 0.5) == 2.0);
+    aws_retry_destroy(&r);
+    unsetenv("ECSDEPLOY_RETRY_BACKOFF_SCALE");
+}
+END_TEST
+
+START_TEST(lost_answers)
+{
+    aws_error e = svc(500, "InternalFailure");
+    ck_assert(aws_retry_answer_lost(&e));
+    e = svc(503, "ServiceUnavailable");
+    ck_assert(aws_retry_answer_lost(&e));
+    aws_error_set(&e, AWS_ERR_NETWORK, "ConnectionError", "closed");
+    ck_assert(aws_retry_answer_lost(&e));
+    aws_error_set(&e, AWS_ERR_TIMEOUT, "RequestTimeout", "slow");
+    ck_assert(aws_retry_answer_lost(&e));
+    /* a throttled or refused call did not happen */
+    e = svc(400, "ThrottlingException");
+    ck_assert(!aws_retry_answer_lost(&e));
+    e = svc(503, "SlowDown");
+    ck_assert(!aws_retry_answer_lost(&e));
+    e = svc(400, "ValidationException");
+    ck_assert(!aws_retry_answer_lost(&e));
+}
+END_TEST
+
 Suite *aws_retry_suite(void)
 {
     Suite *s = suite_create("aws_retry");
@@ -118,6 +177,8 @@ Suite *aws_retry_suite(void)
     tcase_add_test(t, backoff_bounds);
     tcase_add_test(t, quota_bucket);
     tcase_add_test(t, max_attempts_setting);
+    tcase_add_test(t, waiting_is_bounded);
+    tcase_add_test(t, lost_answers);
     suite_add_tcase(s, t);
     return s;
 }

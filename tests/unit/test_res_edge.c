@@ -671,7 +671,10 @@ START_TEST(throttled_waits_and_discovery)
 {
     run r;
     char *text = basic("edge-h", 60, "/", 30, "");
+    /* 3 attempts a call, so that 4 throttles reach the wait loop (10 would absorb them) */
+    setenv("AWS_MAX_ATTEMPTS", "3", 1);
     open_run(&r, "%s", text);
+    unsetenv("AWS_MAX_ATTEMPTS");
     free(text);
     ck_assert_int_eq(fake_control("/_fake/faults",
                                   "{\"rules\": ["

@@ -137,10 +137,23 @@ START_TEST(lost_answers_make_no_duplicates)
     int rc = net_exec(&r, 0, NULL);
     ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
     ck_assert_msg(rc == 0, "%s", buf_str(&r.events));
-    ck_assert_uint_eq(tagged_vpcs(&r), 2); /* the lost one, and the retry's */
-
-    /* the next run sees the duplicate VPC as something to delete, and only that */
+    /* the runtime found the VPC of the lost answer by its tags instead of making another */
+    ck_assert_uint_eq(tagged_vpcs(&r), 1);
     plan_counts c = net_plan(&r, 0);
+    ck_assert_uint_eq(net_changes(c), 0);
+
+    /* a duplicate made anyway (say, by a process killed between create and answer) is
+     * something the next run deletes, and only that */
+    svc_tags t = {0};
+    svc_tags_add(&t, RES_TAG_STACK, "knet-lost");
+    svc_tags_add(&t, RES_TAG_ID, "vpc/main");
+    ec2_vpc dup;
+    aws_error err;
+    OK(ec2_create_vpc(r.aws, "10.64.0.0/16", &t, &dup, &err));
+    ec2_vpc_free(&dup);
+    svc_tags_free(&t);
+    ck_assert_uint_eq(tagged_vpcs(&r), 2);
+    c = net_plan(&r, 0);
     ck_assert_msg(net_changes(c) == 1 && c.delete == 1, "%s", plan_render_text(r.g, 0));
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
     ck_assert_uint_eq(tagged_vpcs(&r), 1);

@@ -1,0 +1,155 @@
+/* Lost answers against the fake: each create without a client token happens on the
+ * server, its answer is dropped (or replaced by a 500), and the client still makes exactly
+ * one; a delete whose answer is lost is done. See aws_lost_answer in aws.h. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws.h"
+#include "ec2.h"
+#include "ecs.h"
+#include "fakeaws_fixture.h"
+#include "svc.h"
+
+/* The next call of op (service svc) happens and then its answer is lost: the connection
+ * closes ("drop") or the service answers HTTP 500 ("error"). */
+static void lose_next(const char *svc, const char *op, const char *action)
+{
+    char doc[400];
+    snprintf(doc, sizeof doc,
+             "{\"rules\": [{\"service\": \"%s\", \"operation\": \"%s\", \"action\": \"%s\", "
+             "\"phase\": \"after\", \"count\": 1}]}", svc, op, action);
+    ck_assert_int_eq(fake_control("/_fake/faults", doc), 0);
+}
+
+static void no_faults(void)
+{
+    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
+}
+
+static ec2_filter tag_filter(void)
+{
+    return (ec2_filter){"tag:lost-test", "yes", NULL};
+}
+
+START_TEST(ec2_creates_found_by_their_tags)
+{
+    aws_client *c = fake_client();
+    aws_error err;
+    svc_tags tags = {0};
+    svc_tags_add(&tags, "lost-test", "yes");
+    ec2_filter f = tag_filter();
+    ec2_describe_in by_tag = {.filters = &f, .nfilters = 1};
+
+    lose_next("ec2", "CreateVpc", "drop");
+    ec2_vpc vpc;
+    OK(ec2_create_vpc(c, "10.91.0.0/16", &tags, &vpc, &err));
+    ec2_vpcs vpcs;
+    OK(ec2_describe_vpcs(c, &by_tag, &vpcs, &err));
+    ck_assert_uint_eq(vpcs.n, 1);
+    ck_assert_str_eq(vpcs.items[0].id, vpc.id); /* the answer is the one made */
+    ec2_vpcs_free(&vpcs);
+
+    lose_next("ec2", "CreateSubnet", "error");
+    ec2_subnet sub;
+    OK(ec2_create_subnet(c, vpc.id, "10.91.0.0/20", "us-east-1a", &tags, &sub, &err));
+    ec2_subnets subs;
+    OK(ec2_describe_subnets(c, &by_tag, &subs, &err));
+    ck_assert_uint_eq(subs.n, 1);
+    ck_assert_str_eq(subs.items[0].id, sub.id);
+    ec2_subnets_free(&subs);
+
+    lose_next("ec2", "CreateInternetGateway", "drop");
+    ec2_igw igw;
+    OK(ec2_create_internet_gateway(c, &tags, &igw, &err));
+    ec2_igws igws;
+    OK(ec2_describe_internet_gateways(c, &by_tag, &igws, &err));
+    ck_assert_uint_eq(igws.n, 1);
+    ck_assert_str_eq(igws.items[0].id, igw.id);
+    ec2_igws_free(&igws);
+
+    lose_next("ec2", "AllocateAddress", "drop");
+    ec2_address eip;
+    OK(ec2_allocate_address(c, &tags, &eip, &err));
+    ec2_addresses eips;
+    OK(ec2_describe_addresses(c, &by_tag, &eips, &err));
+    ck_assert_uint_eq(eips.n, 1);
+    ck_assert_str_eq(eips.items[0].allocation_id, eip.allocation_id);
+    ec2_addresses_free(&eips);
+
+    lose_next("ec2", "CreateSecurityGroup", "drop");
+    char *sg = NULL;
+    OK(ec2_create_security_group(c, vpc.id, "lost-sg", "lost answers", &tags, &sg, &err));
+    ck_assert_ptr_nonnull(sg);
+    ck_assert(strncmp(sg, "sg-", 3) == 0);
+
+    /* a delete whose answer is lost: the retry hears "not found", which means done */
+    lose_next("ec2", "DeleteSecurityGroup", "drop");
+    OK(ec2_delete_security_group(c, sg, &err));
+    ec2_security_groups sgs;
+    OK(ec2_describe_security_groups(c, &by_tag, &sgs, &err));
+    ck_assert_uint_eq(sgs.n, 0);
+    ec2_security_groups_free(&sgs);
+    lose_next("ec2", "ReleaseAddress", "error");
+    OK(ec2_release_address(c, eip.allocation_id, &err));
+    no_faults();
+
+    OK(ec2_delete_internet_gateway(c, igw.id, &err));
+    OK(ec2_delete_subnet(c, sub.id, &err));
+    OK(ec2_delete_vpc(c, vpc.id, &err));
+    free(sg);
+    ec2_address_free(&eip);
+    ec2_igw_free(&igw);
+    ec2_subnet_free(&sub);
+    ec2_vpc_free(&vpc);
+    svc_tags_free(&tags);
+    aws_client_free(c);
+}
+END_TEST
+
+static cJSON *taskdef(const char *image)
+{
+    char json[600];
+    snprintf(json, sizeof json,
+             "{\"family\":\"lost-td\",\"networkMode\":\"awsvpc\",\"requiresCompatibilities\":"
+             "[\"FARGATE\"],\"cpu\":\"256\",\"memory\":\"512\",\"containerDefinitions\":"
+             "[{\"name\":\"app\",\"image\":\"%s\",\"essential\":true}]}", image);
+    return cJSON_Parse(json);
+}
+
+START_TEST(task_definition_registered_once)
+{
+    aws_client *c = fake_client();
+    aws_error err;
+    const char *images[] = {"nginx:1", "nginx:2"};
+    for (int i = 0; i < 2; i++) {
+        lose_next("ecs", "RegisterTaskDefinition", i ? "error" : "drop");
+        cJSON *def = taskdef(images[i]);
+        ecs_task_definition td;
+        OK(ecs_register_task_definition(c, def, NULL, &td, &err));
+        ck_assert_int_eq(td.revision, i + 1); /* not one more for the retry */
+        ck_assert_str_eq(aws_json_str(ecs_taskdef_container(td.doc, "app"), "image"), images[i]);
+        ecs_task_definition_free(&td);
+        cJSON_Delete(def);
+    }
+    no_faults();
+    svc_strings arns;
+    OK(ecs_list_task_definitions(c, "lost-td", NULL, 0, 0, &arns, &err));
+    ck_assert_uint_eq(arns.n, 2);
+    svc_strings_free(&arns);
+    aws_client_free(c);
+}
+END_TEST
+
+Suite *svc_lost_answers_suite(void)
+{
+    Suite *s = suite_create("svc_lost_answers");
+    TCase *tc = tcase_create("lost");
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, ec2_creates_found_by_their_tags);
+    tcase_add_test(tc, task_definition_registered_once);
+    suite_add_tcase(s, tc);
+    return s;
+}
