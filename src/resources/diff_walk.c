@@ -268,6 +268,70 @@ static void walk_plain(walk *w, const char *path, const cJSON *d, const cJSON *a
         change(w, path, a, d);
 }
 
+/* used[i] = 1 for each element of a equal to an element of d (each matched once); the
+ * same for d in dused. Returns how many were matched. */
+static int match_equal(const cJSON *d, const cJSON *a, char *dused, char *aused)
+{
+    int matched = 0, i = 0;
+    for (const cJSON *e = d->child; e; e = e->next, i++) {
+        int j = 0;
+        for (const cJSON *x = a->child; x; x = x->next, j++) {
+            if (!aused[j] && !res_has_refs(e) && same(e, x)) {
+                aused[j] = dused[i] = 1;
+                matched++;
+                break;
+            }
+        }
+    }
+    return matched;
+}
+
+static const cJSON *next_unused(const cJSON *e, const char *used, int *i)
+{
+    while (e && used[*i])
+        e = e->next, (*i)++;
+    return e;
+}
+
+/* Objects without a key: equal elements are matched wherever they are; when as many are
+ * left on each side, they are compared in order ("Statement[1].Resource"), else each is
+ * added or removed with its position. Only moved: the whole list. */
+static void walk_unkeyed(walk *w, const char *path, const cJSON *d, const cJSON *a)
+{
+    int nd = cJSON_GetArraySize(d), na = cJSON_GetArraySize(a);
+    char *dused = xcalloc((size_t)nd + 1, 1), *aused = xcalloc((size_t)na + 1, 1);
+    int matched = match_equal(d, a, dused, aused);
+    if (matched == nd && matched == na) {
+        change(w, path ? path : "", a, d);
+    } else if (nd == na) {
+        int i = 0, j = 0;
+        const cJSON *x = next_unused(d->child, dused, &i), *y = next_unused(a->child, aused, &j);
+        while (x && y) {
+            char *p = xasprintf("%s[%d]", path ? path : "", i);
+            walk_value(w, p, x, y, 1);
+            free(p);
+            x = x->next, i++, y = y->next, j++;
+            x = next_unused(x, dused, &i);
+            y = next_unused(y, aused, &j);
+        }
+    } else {
+        for (int side = 0; side < 2; side++) {
+            const cJSON *list = side ? a : d;
+            const char *used = side ? aused : dused;
+            int i = 0;
+            for (const cJSON *e = list->child; e; e = e->next, i++) {
+                if (used[i])
+                    continue;
+                char *p = xasprintf("%s[%d]", path ? path : "", i);
+                change(w, p, side ? e : NULL, side ? NULL : e);
+                free(p);
+            }
+        }
+    }
+    free(dused);
+    free(aused);
+}
+
 static void walk_list(walk *w, const char *path, const cJSON *d, const cJSON *a)
 {
     int all_plain = 1;
@@ -279,15 +343,8 @@ static void walk_list(walk *w, const char *path, const cJSON *d, const cJSON *a)
         walk_plain(w, path, d, a);
     } else if (key) {
         walk_keyed(w, path, d, a, key);
-    } else if (cJSON_GetArraySize(d) == cJSON_GetArraySize(a)) {
-        int i = 0;
-        for (const cJSON *x = d->child, *y = a->child; x && y; x = x->next, y = y->next, i++) {
-            char *p = xasprintf("%s[%d]", path ? path : "", i);
-            walk_value(w, p, x, y, 1);
-            free(p);
-        }
     } else {
-        change(w, path ? path : "", a, d);
+        walk_unkeyed(w, path, d, a);
     }
 }
 

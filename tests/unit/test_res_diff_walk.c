@@ -110,9 +110,18 @@ START_TEST(plain_and_unkeyed_lists)
     EXPECT_DIFF("{\"trust\":{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:Get\",\"s3:Put\"]}]}}",
                 "{\"trust\":{\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"s3:Get\"]}]}}",
                 "trust.Statement[0].Action|~|s3:Put\n");
-    /* ... another length: the whole list */
-    EXPECT_DIFF("{\"s\":[{\"e\":1},{\"e\":2}]}", "{\"s\":[{\"e\":1}]}",
-                "s|[{\"e\":1}]|[{\"e\":1},{\"e\":2}]\n");
+    /* ... equal elements found wherever they are, the rest compared in order */
+    EXPECT_DIFF("{\"s\":[{\"e\":1},{\"e\":2,\"r\":[\"x\",\"y\"]},{\"e\":3}]}",
+                "{\"s\":[{\"e\":3},{\"e\":1},{\"e\":2,\"r\":[\"x\"]}]}",
+                "s[1].r|~|y\n");
+    /* ... another count left over: each one added or removed, with its position */
+    EXPECT_DIFF("{\"s\":[{\"e\":1},{\"e\":2},{\"e\":4}]}", "{\"s\":[{\"e\":3},{\"e\":1}]}",
+                "s[1]|~|{\"e\":2}\n"
+                "s[2]|~|{\"e\":4}\n"
+                "s[0]|{\"e\":3}|~\n");
+    /* ... only moved: the whole list */
+    EXPECT_DIFF("{\"s\":[{\"e\":2},{\"e\":1}]}", "{\"s\":[{\"e\":1},{\"e\":2}]}",
+                "s|[{\"e\":1},{\"e\":2}]|[{\"e\":2},{\"e\":1}]\n");
     /* a key repeated is no key */
     EXPECT_DIFF("{\"s\":[{\"name\":\"a\",\"v\":1},{\"name\":\"a\",\"v\":3}]}",
                 "{\"s\":[{\"name\":\"a\",\"v\":1},{\"name\":\"a\",\"v\":2}]}",
@@ -200,7 +209,10 @@ START_TEST(changes_exactly_when_documents_differ)
 {
     cJSON *base = cJSON_Parse(TD_ACTUAL);
     ck_assert_ptr_nonnull(base);
-    for (unsigned seed = 1; seed <= 400; seed++) {
+    cJSON *doc = cJSON_GetObjectItem(base, "doc");
+    cJSON_AddItemToObject(doc, "st", cJSON_Parse("[{\"e\":1,\"a\":[\"x\",\"y\"]},{\"e\":2},{\"e\":1}]"));
+    cJSON_AddItemToObject(doc, "cmd", cJSON_Parse("[\"a\",\"b\",\"a\",1]"));
+    for (unsigned seed = 1; seed <= 1000; seed++) {
         rng_state = seed;
         cJSON *other = cJSON_Duplicate(base, 1);
         for (unsigned k = 0, edits = rnd(3); k < edits; k++)
