@@ -20,7 +20,9 @@ void res_diff_add(res_changes *out, const char *path, const cJSON *from, const c
  *     containerPort, …) are matched by that key: "containerDefinitions[web].image";
  *     name/value lists (environment, secrets, tags) by name: "environment.LOG_LEVEL";
  *     lists of plain values show each element added or removed under the list's path;
- *     other lists of the same length element by element ("Statement[0].Action"), else whole.
+ *     in other lists, elements equal on both sides are matched wherever they are, and
+ *     the rest compared in order when as many are left on each side
+ *     ("Statement[1].Action"), else each added or removed with its position.
  *   - a list whose elements only moved is one change of the list's key order.
  * Appends nothing exactly when the two are equal in that sense (cJSON_Compare for exact). */
 void res_diff_walk(res_changes *out, const char *path, const cJSON *d, const cJSON *a,
