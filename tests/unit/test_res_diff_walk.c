@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "plan.h"
 #include "xalloc.h"
+#include "../../src/resources/task_def_internal.h"
 
 static const char *const documents[] = {"doc", NULL};
 static const char *const replace_on[] = {"fixed", NULL};
@@ -158,6 +159,43 @@ START_TEST(references_and_odd_names)
 }
 END_TEST
 
+/* The task definition kind: its canonical documents compared exactly, shown without the
+ * "canonical." prefix; ECS's defaults on the described side never show. */
+START_TEST(task_definition_canonical_documents)
+{
+    const res_kind *td = res_kind_by_name("task_def");
+    ck_assert_ptr_nonnull(td);
+    cJSON *input = cJSON_Parse(
+        "{\"family\":\"s-web\",\"cpu\":\"256\",\"memory\":\"512\",\"containerDefinitions\":["
+        "{\"name\":\"web\",\"image\":\"nginx:1.28\",\"essential\":true,"
+        "\"portMappings\":[{\"containerPort\":80,\"protocol\":\"tcp\"}],"
+        "\"environment\":[{\"name\":\"B\",\"value\":\"2\"},{\"name\":\"A\",\"value\":\"1\"}]}]}");
+    cJSON *described = cJSON_Parse(
+        "{\"family\":\"s-web\",\"cpu\":\"256\",\"memory\":\"512\",\"revision\":3,"
+        "\"enableFaultInjection\":false,\"volumes\":[],\"placementConstraints\":[],"
+        "\"ephemeralStorage\":{\"sizeInGiB\":30},\"containerDefinitions\":["
+        "{\"name\":\"web\",\"image\":\"nginx:1.27\",\"cpu\":0,\"essential\":true,\"mountPoints\":[],"
+        "\"portMappings\":[{\"containerPort\":80,\"hostPort\":80,\"protocol\":\"tcp\"}],"
+        "\"environment\":[{\"name\":\"A\",\"value\":\"1\"},{\"name\":\"B\",\"value\":\"2\"}]}]}");
+    cJSON *d = cJSON_CreateObject(), *a = cJSON_CreateObject();
+    cJSON_AddItemToObject(d, "canonical", task_def_canonical(input));
+    cJSON_AddItemToObject(a, "canonical", task_def_canonical(described));
+    res_changes c;
+    res_diff(td, d, a, &c);
+    ck_assert_uint_eq(c.n, 2);
+    ck_assert_str_eq(c.items[0].path, "containerDefinitions[web].image");
+    ck_assert_str_eq(c.items[0].from, "nginx:1.27");
+    ck_assert_str_eq(c.items[0].to, "nginx:1.28");
+    ck_assert_str_eq(c.items[1].path, "ephemeralStorage");
+    ck_assert_ptr_null(c.items[1].to);
+    res_changes_free(&c);
+    cJSON_Delete(d);
+    cJSON_Delete(a);
+    cJSON_Delete(input);
+    cJSON_Delete(described);
+}
+END_TEST
+
 /* A small deterministic generator for the property test. */
 static unsigned rng_state;
 static unsigned rnd(unsigned n)
@@ -282,6 +320,7 @@ Suite *res_diff_walk_suite(void)
     tcase_add_test(t, order_only_and_exactness);
     tcase_add_test(t, plain_and_unkeyed_lists);
     tcase_add_test(t, references_and_odd_names);
+    tcase_add_test(t, task_definition_canonical_documents);
     tcase_add_test(t, changes_exactly_when_documents_differ);
     tcase_add_test(t, text_lines);
     suite_add_tcase(s, t);
