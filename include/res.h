@@ -155,6 +155,11 @@ struct res_kind {
     /* Top-level properties that are lists of strings whose order does not matter: compared
      * (and shown) sorted (NULL-terminated, may be NULL). */
     const char *const *unordered;
+    /* Top-level properties that hold a whole document in a canonical form (a task
+     * definition): compared exactly, a member only on the actual side counting too, and
+     * shown field by field under paths without the property's own name
+     * ("containerDefinitions[web].image") (NULL-terminated, may be NULL). */
+    const char *const *documents;
     /* Kinds whose resources must be gone before one of this kind can be deleted. */
     const char *const *delete_after;
     /* Optional: add what `status` shows beyond id and state (a service's deployments,
@@ -217,9 +222,12 @@ int res_spec_ref_resolve(const spec_ref *ref, void *ud, char **value);
 
 /* ---- comparing ------------------------------------------------------------------- */
 
-/* The changes that turn `actual` into `desired` (only members of desired are compared;
- * create_only members are skipped; replace_on members mark their change; unordered
- * members are compared as sorted lists). */
+/* The changes that turn `actual` into `desired`, one per differing field with its path
+ * (only members of desired are compared; create_only members are skipped; replace_on
+ * members mark their changes; unordered members are compared as sorted lists, shown
+ * whole; documents members are compared exactly). Inside lists, elements are matched by
+ * their natural key ("containerDefinitions[web].image", "environment.LOG_LEVEL"); see
+ * diff_internal.h for the paths. `out` is reset first; free with res_changes_free. */
 void res_diff(const res_kind *kind, const cJSON *desired, const cJSON *actual, res_changes *out);
 void res_changes_free(res_changes *c);
 

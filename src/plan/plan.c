@@ -6,6 +6,9 @@
 #include "plan.h"
 #include "xalloc.h"
 
+/* Longer values are cut in the text plan (the JSON plan has them whole). */
+#define PLAN_VALUE_MAX 160
+
 const char *plan_action_name(res_action a)
 {
     switch (a) {
@@ -129,6 +132,51 @@ static const char *action_color(res_action a)
     }
 }
 
+/* A value for a line of text: control characters escaped, "" for an empty string, and
+ * long values cut (at a character boundary) with how much was left out. */
+static void put_value(buf *b, const char *v)
+{
+    size_t len = strlen(v), cut = len;
+    if (len == 0) {
+        buf_puts(b, "\"\"");
+        return;
+    }
+    if (len > PLAN_VALUE_MAX) {
+        cut = PLAN_VALUE_MAX - 20;
+        while (cut > 0 && ((unsigned char)v[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    for (size_t i = 0; i < cut; i++) {
+        unsigned char c = (unsigned char)v[i];
+        if (c == '\n')
+            buf_puts(b, "\\n");
+        else if (c == '\t')
+            buf_puts(b, "\\t");
+        else if (c < ' ' || c == 0x7f)
+            buf_printf(b, "\\x%02x", c);
+        else
+            buf_putc(b, (char)c);
+    }
+    if (cut < len)
+        buf_printf(b, "… (%zu more characters)", len - cut);
+}
+
+/* "path: from -> to", "+ path: to" (added), "- path: from" (removed). */
+static void render_change(buf *b, const res_change *ch)
+{
+    buf_puts(b, "        ");
+    if (!ch->from || !ch->to)
+        buf_puts(b, ch->from ? "- " : "+ ");
+    buf_printf(b, "%s: ", ch->path);
+    if (ch->from)
+        put_value(b, ch->from);
+    if (ch->from && ch->to)
+        buf_puts(b, " -> ");
+    if (ch->to)
+        put_value(b, ch->to);
+    buf_printf(b, "%s\n", ch->replaces ? "  (forces replacement)" : "");
+}
+
 char *plan_render_text(const res_graph *g, int color)
 {
     buf b = BUF_INIT;
@@ -144,11 +192,8 @@ char *plan_render_text(const res_graph *g, int color)
         if (n->label && strcmp(n->label, n->id) != 0)
             buf_printf(&b, "  %s", n->label);
         buf_putc(&b, '\n');
-        for (size_t c = 0; c < n->changes.n; c++) {
-            const res_change *ch = &n->changes.items[c];
-            buf_printf(&b, "        %s: %s -> %s%s\n", ch->path, ch->from ? ch->from : "(none)",
-                       ch->to ? ch->to : "(none)", ch->replaces ? "  (forces replacement)" : "");
-        }
+        for (size_t c = 0; c < n->changes.n; c++)
+            render_change(&b, &n->changes.items[c]);
     }
     plan_counts c = plan_count(g);
     if (c.create + c.update + c.replace + c.delete == 0)

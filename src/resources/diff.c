@@ -1,15 +1,15 @@
 /*
  * Comparing desired and actual properties. Only members present in `desired` count, so
  * whatever AWS adds on its own never shows as a change; kinds give actual properties in
- * the same normalised shape as desired ones.
+ * the same normalised shape as desired ones. Each differing field is one change with its
+ * path (diff_walk.c), so a document shows only what changed in it.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "diff_internal.h"
 #include "res.h"
 #include "xalloc.h"
-
-#define KNOWN_AFTER "(known after create)"
 
 static int listed(const char *const *list, const char *name)
 {
@@ -17,55 +17,6 @@ static int listed(const char *const *list, const char *name)
         if (strcmp(list[i], name) == 0)
             return 1;
     return 0;
-}
-
-/* A printable value: strings as they are, everything else as compact JSON. */
-static char *printable(const cJSON *v)
-{
-    if (!v || cJSON_IsNull(v))
-        return NULL;
-    if (res_has_refs(v))
-        return xstrdup(KNOWN_AFTER);
-    if (cJSON_IsString(v))
-        return xstrdup(v->valuestring);
-    char *s = cJSON_PrintUnformatted(v);
-    return s ? s : xstrdup("?");
-}
-
-static void add_change(res_changes *out, const char *path, const cJSON *from, const cJSON *to,
-                       int replaces)
-{
-    out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);
-    res_change *c = &out->items[out->n++];
-    c->path = xstrdup(path);
-    c->from = printable(from);
-    c->to = printable(to);
-    c->replaces = replaces;
-}
-
-/* Numbers compare by value, so 30 and 30.0 are equal. */
-static int same(const cJSON *a, const cJSON *b)
-{
-    if (!a || !b)
-        return a == b;
-    return cJSON_Compare(a, b, 1);
-}
-
-static void diff_object(const cJSON *desired, const cJSON *actual, const char *prefix,
-                        int replaces, res_changes *out)
-{
-    for (const cJSON *d = desired->child; d; d = d->next) {
-        char *path = prefix ? xasprintf("%s.%s", prefix, d->string) : xstrdup(d->string);
-        const cJSON *a = actual ? cJSON_GetObjectItemCaseSensitive(actual, d->string) : NULL;
-        if (res_has_refs(d)) {
-            add_change(out, path, a, d, replaces);
-        } else if (cJSON_IsObject(d) && cJSON_IsObject(a)) {
-            diff_object(d, a, path, replaces, out);
-        } else if (!same(d, a)) {
-            add_change(out, path, a, d, replaces);
-        }
-        free(path);
-    }
 }
 
 static int by_text(const void *a, const void *b)
@@ -93,6 +44,21 @@ static cJSON *sorted_copy(const cJSON *v)
     return c;
 }
 
+/* An unordered list: one change of the whole list, both sides shown sorted. */
+static void diff_unordered(const char *name, const cJSON *d, const cJSON *a, int replaces,
+                           res_changes *out)
+{
+    if (res_has_refs(d)) {
+        res_diff_add(out, name, a, d, replaces);
+        return;
+    }
+    cJSON *want = sorted_copy(d), *have = a ? sorted_copy(a) : NULL;
+    if (!have || !cJSON_Compare(want, have, 1))
+        res_diff_add(out, name, have, want, replaces);
+    cJSON_Delete(want);
+    cJSON_Delete(have);
+}
+
 void res_diff(const res_kind *kind, const cJSON *desired, const cJSON *actual, res_changes *out)
 {
     memset(out, 0, sizeof *out);
@@ -101,21 +67,14 @@ void res_diff(const res_kind *kind, const cJSON *desired, const cJSON *actual, r
     for (const cJSON *d = desired->child; d; d = d->next) {
         if (listed(kind->create_only, d->string))
             continue;
-        cJSON *one = cJSON_CreateObject();
         int replaces = listed(kind->replace_on, d->string);
         const cJSON *a = actual ? cJSON_GetObjectItemCaseSensitive(actual, d->string) : NULL;
-        if (listed(kind->unordered, d->string) && !res_has_refs(d)) {
-            cJSON *have = cJSON_CreateObject();
-            cJSON_AddItemToObject(one, d->string, sorted_copy(d));
-            if (a)
-                cJSON_AddItemToObject(have, d->string, sorted_copy(a));
-            diff_object(one, have, NULL, replaces, out);
-            cJSON_Delete(have);
-        } else {
-            cJSON_AddItemReferenceToObject(one, d->string, (cJSON *)d);
-            diff_object(one, actual, NULL, replaces, out);
-        }
-        cJSON_Delete(one);
+        if (listed(kind->unordered, d->string))
+            diff_unordered(d->string, d, a, replaces, out);
+        else if (listed(kind->documents, d->string) && cJSON_IsObject(d) && cJSON_IsObject(a))
+            res_diff_walk(out, NULL, d, a, 1, replaces);
+        else
+            res_diff_walk(out, d->string, d, a, 0, replaces);
     }
 }
 

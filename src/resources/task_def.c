@@ -165,6 +165,7 @@ static int remove_family(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"family", NULL};
 static const char *const create_only[] = {"document", NULL};
+static const char *const documents[] = {"canonical", NULL};
 static const char *const delete_after[] = {"service", "cluster", NULL};
 
 const res_kind res_task_def = {
@@ -177,6 +178,7 @@ const res_kind res_task_def = {
     .remove = remove_family,
     .replace_on = replace_on,
     .create_only = create_only,
+    .documents = documents,
     .delete_after = delete_after,
     .new_id_on_update = 1,
     .after_discover = task_def_use_service_revisions,

@@ -166,6 +166,8 @@ static int is_default(const cJSON *m, int in_container)
         return cJSON_IsFalse(m);
     if (!strcmp(n, "startPeriod"))
         return cJSON_IsNumber(m) && m->valuedouble == 0;
+    if (!in_container && !strcmp(n, "enableFaultInjection"))
+        return cJSON_IsFalse(m); /* described revisions carry it even when never set */
     return !strcmp(n, "hostPort");
 }
 

@@ -13,7 +13,8 @@ cJSON *task_def_template(res_graph *g, res_node *n, const char *tmpl);
 /* The comparable form of a RegisterTaskDefinition input or of a described revision:
  * without the members ECS adds, empty lists and objects, and values ECS defaults
  * (container cpu 0, essential true, protocol tcp, hostPort, readOnly false, startPeriod
- * 0); environment and secrets sorted by name; task cpu and memory as strings. New tree. */
+ * 0, enableFaultInjection false); environment and secrets sorted by name; task cpu and
+ * memory as strings. New tree. */
 cJSON *task_def_canonical(const cJSON *doc);
 
 /* The RegisterTaskDefinition input of a service (references left in), depending n on
