@@ -27,8 +27,8 @@ registries() {
 expect_exit 0 -- "$ECSDEPLOY" -f "$work/a.yml" up
 [ "$(registries)" = 1 ] && pass || fail "the service has no registry after up"
 expect_exit 4 -- "$ECSDEPLOY" -f "$work/b.yml" plan --detailed-exitcode
-expect_in "$out" "registry: arn:aws:servicediscovery" "plan shows the registry going"
-expect_in "$out" "-> (none)" "plan shows it removed"
+expect_in "$out" "delete   discovery/web" "plan shows the Cloud Map service going"
+expect_in "$out" "- registry: arn:aws:servicediscovery" "plan shows it removed (a line marked -)"
 expect_exit 0 -- "$ECSDEPLOY" -f "$work/b.yml" up
 [ "$(registries)" = 0 ] && pass || fail "the registry is still attached: $(registries)"
 expect_exit 0 -- "$ECSDEPLOY" -f "$work/b.yml" plan --detailed-exitcode
