@@ -2,8 +2,9 @@
  * Task definitions, one family per service (STACK-SERVICE). The desired document is
  * compared with the family's latest ACTIVE revision in canonical form, so ECS's defaults
  * never show as changes; any real difference registers a new revision (the node's
- * physical id becomes the new ARN). Old revisions stay ACTIVE for rollbacks; `down`
- * deregisters every ACTIVE revision of the family.
+ * physical id becomes the new ARN). Old revisions stay ACTIVE for rollbacks; the rollback
+ * of a failed `up` deregisters the revision that run registered; `down` deregisters every
+ * ACTIVE revision of the family.
  *
  * Properties: family, canonical (the comparable document), document (create_only: the
  * RegisterTaskDefinition input); actual attributes add arn and revision.
@@ -107,11 +108,18 @@ static int register_revision(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
-/* A rollback asks for the revision it had: it is still ACTIVE, so use it again. */
+/* A rollback asks for the revision it had: it is still ACTIVE, so use it again, and
+ * deregister the revision the run registered (AWS keeps it, INACTIVE), so that the
+ * family's latest revision — what the next plan compares with — is the previous one. */
 static int use_revision(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
 {
     ecs_task_definition t = {0};
     int rc = ecs_describe_task_definition(ctx->aws, arn, &t, err);
+    if (rc == 0 && n->physical_id && strcmp(n->physical_id, t.arn) != 0) {
+        rc = ecs_deregister_task_definition(ctx->aws, n->physical_id, err);
+        if (rc != 0 && res_app_code_is(err, "ClientException"))
+            rc = 0; /* already inactive */
+    }
     if (rc == 0)
         res_node_set(ctx, n, t.arn, props_of(&t));
     ecs_task_definition_free(&t);
