@@ -171,12 +171,15 @@ static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws
     } else {
         cJSON_Delete(previous);
     }
+    /* a wait cut short by Ctrl-C: the run's failure is the interrupt, not this */
+    int interrupted = rc != 0 && x->ctx->cancel && *x->ctx->cancel &&
+                      strcmp(err->code, "Interrupted") == 0;
     if (rc == 0) {
         x->state[i] = JOB_DONE;
     } else {
         x->state[i] = JOB_FAILED;
         x->stop = 1;
-        if (!x->failure) {
+        if (!x->failure && !interrupted) {
             char msg[1400];
             x->failure = xasprintf("%s: %s: %s", n->id, plan_action_name(n->action),
                                    aws_error_format(err, msg, sizeof msg));
@@ -257,12 +260,13 @@ static void add_left(plan_exec_result *r, const char *what)
     r->left[r->nleft++] = xstrdup(what);
 }
 
-/* Undo the journal, newest first. */
+/* Undo the journal, newest first. A Ctrl-C now does not cut the rollback's waits short
+ * (the second one exits at once). */
 static void rollback(executor *x, plan_exec_result *r)
 {
     res_ctx *ctx = x->ctx;
-    if (ctx->cancel)
-        *ctx->cancel = 0;
+    volatile int *cancel = ctx->cancel;
+    ctx->cancel = NULL;
     r->rollback_failed = 0;
     for (size_t k = x->njournal; k-- > 0;) {
         journal_entry *e = &x->journal[k];
@@ -271,6 +275,7 @@ static void rollback(executor *x, plan_exec_result *r)
         aws_error_clear(&err);
         int rc = 0;
         char msg[1400];
+        res_action undo = e->action == RES_CREATE ? RES_DELETE : e->action;
         if (e->action == RES_CREATE) {
             res_event(ctx, n, RES_DELETE, RES_EV_START, "rollback: delete what this run created");
             rc = n->kind->remove(ctx, n, &err);
@@ -291,13 +296,14 @@ static void rollback(executor *x, plan_exec_result *r)
         }
         if (rc != 0) {
             r->rollback_failed = 1;
-            res_event(ctx, n, e->action, RES_EV_FAILED, "rollback: %s", aws_error_format(&err, msg, sizeof msg));
+            res_event(ctx, n, undo, RES_EV_FAILED, "rollback: %s", aws_error_format(&err, msg, sizeof msg));
             add_left(r, n->physical_id ? n->physical_id : n->id);
         } else {
-            res_event(ctx, n, e->action, RES_EV_DONE, "rolled back");
+            res_event(ctx, n, undo, RES_EV_DONE, "rolled back");
         }
     }
     r->rolled_back = !r->rollback_failed;
+    ctx->cancel = cancel;
 }
 
 int plan_execute(res_ctx *ctx, const plan_exec_options *o, plan_exec_result *r)

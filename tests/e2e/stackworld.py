@@ -168,9 +168,11 @@ def inventory(doc, stack):
                 if kind == "vpcs":
                     vpcs.add(r["id"])
     subnets = {s["id"] for s in ec2.get("subnets", []) if s.get("vpc") in vpcs}
+    # Interfaces in use (tasks, load balancers, NAT); released ones linger a while in AWS
+    # ("available") and go by themselves, so they are not counted.
     for r in ec2.get("network_interfaces", []):
-        if r.get("subnet") in subnets:
-            add("ec2.network_interfaces", "eni")
+        if r.get("subnet") in subnets and r.get("status") == "in-use":
+            add("ec2.network_interfaces", "eni in use")
 
     ecs = doc.get("ecs", {})
     for r in ecs.get("clusters", []):

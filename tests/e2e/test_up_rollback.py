@@ -13,6 +13,8 @@ GET /_fake/resources against a snapshot, and by `plan` finding nothing to do.
 3. A first `up` of a fresh stack failing at its listener rule: nothing of the stack is left
    (deregistered task definitions and deleted NAT gateways, which AWS keeps listing for a
    while, are not counted), and `down` then has nothing to delete.
+4. A rollback that itself fails (log groups that cannot be deleted): exit 1, what is left
+   listed; then `up` converges and `down` removes everything.
 """
 
 import os
@@ -119,6 +121,30 @@ def fresh_stack(rep, fake, base):
     rep.eq(sw.inventory(sw.resources(fake), STACK), {}, "nothing left")
 
 
+def rollback_fails(rep, fake, base):
+    """The rollback itself fails (a log group cannot be deleted): exit 1, listing what is left."""
+    sw.set_faults(fake, [
+        {"service": "elbv2", "operation": "CreateRule", "action": "error", "code": "AccessDenied",
+         "message": DENIED.format(op="CreateRule")},
+        {"service": "logs", "operation": "DeleteLogGroup", "action": "error", "code": "AccessDeniedException",
+         "message": "User: arn:aws:iam::000000000000:user/ci is not authorized to perform: logs:DeleteLogGroup"}])
+    rc, out, err = sw.run(fake, base, "up", env=ONE_TRY)
+    sw.set_faults(fake, [])
+    tag = "a rollback that fails"
+    rep.eq(rc, 1, f"{tag}: exit status ({err.strip()[-800:]})")
+    rep.check("up failed: listener_rule/app-80: create: AccessDenied" in err, f"{tag}: names the failure")
+    rep.check("the rollback failed; left behind:" in err and "/ecsdeploy/e2erb/app" in err
+              and "/ecsdeploy/e2erb/catalog" in err, f"{tag}: lists what is left: {err.strip()[-800:]}")
+    left = sw.inventory(sw.resources(fake), STACK)
+    rep.eq(left, {"logs.log_groups": ["/ecsdeploy/e2erb/app", "/ecsdeploy/e2erb/catalog"]},
+           f"{tag}: only the log groups are left")
+    rc, out, err = sw.run(fake, base, "up")
+    rep.eq(rc, 0, f"{tag}: then up converges ({err.strip()[-300:]})")
+    rc, out, err = sw.run(fake, base, "down", "--yes", "--purge")
+    rep.eq(rc, 0, f"{tag}: down")
+    rep.eq(sw.inventory(sw.resources(fake), STACK), {}, f"{tag}: nothing left after down")
+
+
 def main():
     rep = sw.Report()
     work = tempfile.mkdtemp()
@@ -131,6 +157,7 @@ def main():
     with sw.Fake() as fake:
         existing_stack(rep, fake, base, changed)
         fresh_stack(rep, fake, base)
+        rollback_fails(rep, fake, base)
     rep.finish()
 
 
