@@ -25,4 +25,19 @@ void fake_setup(void);
 /* POST a JSON body to a control path ("/_fake/reset", "/_fake/faults"); 0 on HTTP 2xx. */
 int fake_control(const char *path, const char *json_body);
 
+struct aws_client;
+/* A client with default options (environment pointed at the fake); fails the test when it
+ * cannot be made. The caller frees it with aws_client_free(). */
+struct aws_client *fake_client(void);
+
+/* Assertions on a client call, for tests that keep an `aws_error err` in scope: OK(call)
+ * wants 0; FAILS_WITH(call, "Code") wants -1 with that AWS error code. */
+#define OK(x) ck_assert_msg((x) == 0, "%s failed: %s: %s", #x, err.code, err.message)
+#define FAILS_WITH(x, c)                                                                  \
+    do {                                                                                  \
+        ck_assert_msg((x) == -1, "%s should have failed", #x);                            \
+        ck_assert_msg(strcmp(err.code, (c)) == 0, "%s: code %s (%s), wanted %s", #x,      \
+                      err.code, err.message, (c));                                        \
+    } while (0)
+
 #endif

@@ -6,7 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <check.h>
 #include <curl/curl.h>
+
+#include "aws.h"
 
 #include "fakeaws_fixture.h"
 
@@ -119,4 +122,13 @@ int fake_control(const char *path, const char *json_body)
     curl_slist_free_all(hdr);
     curl_easy_cleanup(h);
     return rc == CURLE_OK && status >= 200 && status < 300 ? 0 : -1;
+}
+
+struct aws_client *fake_client(void)
+{
+    aws_client_options o = {0};
+    aws_client *c = NULL;
+    aws_error err;
+    ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "cannot make a client: %s", err.message);
+    return c;
 }

@@ -8,14 +8,6 @@
 #include "ec2.h"
 #include "fakeaws_fixture.h"
 
-#define OK(x) ck_assert_msg((x) == 0, "%s failed: %s: %s", #x, err.code, err.message)
-#define FAILS_WITH(x, c)                                                                  \
-    do {                                                                                  \
-        ck_assert_msg((x) == -1, "%s should have failed", #x);                            \
-        ck_assert_msg(strcmp(err.code, (c)) == 0, "%s: code %s (%s), wanted %s", #x,      \
-                      err.code, err.message, (c));                                        \
-    } while (0)
-
 static aws_client *cl;
 static svc_tags stack_tags;
 static char *vpc, *subnet;
@@ -24,9 +16,8 @@ static void setup(void)
 {
     ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
-    aws_client_options o = {0};
     aws_error err;
-    OK(aws_client_new(&o, &cl, &err));
+    cl = fake_client();
     svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
     ec2_vpc v;
     OK(ec2_create_vpc(cl, "10.50.0.0/16", &stack_tags, &v, &err));

@@ -99,7 +99,7 @@ static void bg_lb_free(bg_lb *x)
 
 START_TEST(blue_green_deployment)
 {
-    aws_client *c = ecs_test_client();
+    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
     ecs_test_network(c, "bg", &n);
@@ -181,7 +181,7 @@ END_TEST
 
 START_TEST(managed_ebs_volumes)
 {
-    aws_client *c = ecs_test_client();
+    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
     ecs_test_network(c, "ebs", &n);
@@ -281,7 +281,7 @@ static char *discovery_service(aws_client *c, const char *vpc)
 
 START_TEST(service_registry)
 {
-    aws_client *c = ecs_test_client();
+    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
     ecs_test_network(c, "sd", &n);

@@ -3,7 +3,7 @@
 
 START_TEST(cluster_create_describe_delete)
 {
-    aws_client *c = ecs_test_client();
+    aws_client *c = fake_client();
     aws_error err;
     cJSON *kin = cJSON_Parse("{}"), *kout;
     ck_assert_int_eq(aws_json_call(c, "kms", "CreateKey", kin, &kout, &err), 0);
@@ -71,7 +71,7 @@ END_TEST
 
 START_TEST(clusters_listed_over_pages)
 {
-    aws_client *c = ecs_test_client();
+    aws_client *c = fake_client();
     aws_error err;
     char name[32];
     for (int i = 0; i < 5; i++) {
@@ -99,7 +99,7 @@ END_TEST
 
 START_TEST(task_definitions)
 {
-    aws_client *c = ecs_test_client();
+    aws_client *c = fake_client();
     aws_error err;
     char *r1 = ecs_test_taskdef(c, "svc-td", "nginx:1", NULL);
     ck_assert_str_eq(r1, "svc-td:1");

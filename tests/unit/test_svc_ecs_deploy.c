@@ -16,7 +16,7 @@ typedef struct {
 static void env_up(env *e, const char *tag)
 {
     aws_error err;
-    e->c = ecs_test_client();
+    e->c = fake_client();
     ecs_test_network(e->c, tag, &e->n);
     memset(&e->subnets, 0, sizeof e->subnets);
     memset(&e->groups, 0, sizeof e->groups);

@@ -44,7 +44,7 @@ END_TEST
 
 START_TEST(bad_input_refused_before_any_call)
 {
-    aws_client *c = ecs_test_client();
+    aws_client *c = fake_client();
     aws_error err;
     ecs_service_input in = ECS_SERVICE_INPUT_INIT;
     ck_assert_int_eq(ecs_create_service(c, &in, NULL, &err), -1);
@@ -65,7 +65,7 @@ END_TEST
 
 START_TEST(describe_reports_missing_in_batches)
 {
-    aws_client *c = ecs_test_client();
+    aws_client *c = fake_client();
     aws_error err;
     ecs_cluster_input in = {.name = "svc-ecs-batch"};
     ck_assert_int_eq(ecs_create_cluster(c, &in, NULL, &err), 0);
@@ -108,7 +108,7 @@ static aws_client *debug_client(char **log, size_t *len, FILE **f)
 
 START_TEST(secrets_never_reach_the_wire_log)
 {
-    aws_client *c = ecs_test_client();
+    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
     ecs_test_network(c, "log", &n);

@@ -1,4 +1,4 @@
-/* Shared by tests/unit/test_svc_ecs*.c: a client, a network and roles in the fake. */
+/* Shared by tests/unit/test_svc_ecs*.c: a network and roles in the fake. */
 #ifndef ECSDEPLOY_TEST_SVC_ECS_ENV_H
 #define ECSDEPLOY_TEST_SVC_ECS_ENV_H
 
@@ -10,15 +10,6 @@
 #include "ecs.h"
 #include "fakeaws_fixture.h"
 #include "iam.h"
-
-static inline aws_client *ecs_test_client(void)
-{
-    aws_client_options o = {0};
-    aws_client *c = NULL;
-    aws_error err;
-    ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "%s", err.message);
-    return c;
-}
 
 /* An EC2 call with a JSON input; returns the string at out_obj.out_member (owned). */
 static inline char *ecs_test_ec2(aws_client *c, const char *action, const char *json,

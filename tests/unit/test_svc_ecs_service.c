@@ -114,7 +114,7 @@ static void delete_service_and_tasks(aws_client *c, const char *arn, svc_strings
 
 START_TEST(service_lifecycle)
 {
-    aws_client *c = ecs_test_client();
+    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
     ecs_test_network(c, "svc1", &n);
@@ -186,7 +186,7 @@ END_TEST
 
 START_TEST(waiters_give_up_and_refuse)
 {
-    aws_client *c = ecs_test_client();
+    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
     ecs_test_network(c, "svc2", &n);

@@ -8,14 +8,6 @@
 #include "elbv2.h"
 #include "fakeaws_fixture.h"
 
-#define OK(x) ck_assert_msg((x) == 0, "%s failed: %s: %s", #x, err.code, err.message)
-#define FAILS_WITH(x, c)                                                                  \
-    do {                                                                                  \
-        ck_assert_msg((x) == -1, "%s should have failed", #x);                            \
-        ck_assert_msg(strcmp(err.code, (c)) == 0, "%s: code %s (%s), wanted %s", #x,      \
-                      err.code, err.message, (c));                                        \
-    } while (0)
-
 #define CERT "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-demo"
 
 static aws_client *cl;
@@ -40,9 +32,8 @@ static char *make_tg(const char *name)
 static void setup(void)
 {
     ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-    aws_client_options o = {0};
     aws_error err;
-    OK(aws_client_new(&o, &cl, &err));
+    cl = fake_client();
     ec2_vpc v;
     OK(ec2_create_vpc(cl, "10.70.0.0/16", NULL, &v, &err));
     vpc = strdup(v.id);

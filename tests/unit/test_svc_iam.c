@@ -11,15 +11,6 @@
 #define POLICY "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":" \
                "\"s3:GetObject\",\"Resource\":\"*\"}]}"
 
-static aws_client *client(void)
-{
-    aws_client_options o = {0};
-    aws_client *c = NULL;
-    aws_error err;
-    ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "%s", err.message);
-    return c;
-}
-
 static void make_role(aws_client *c, const char *name, const char *path)
 {
     aws_error err;
@@ -37,7 +28,7 @@ static void make_role(aws_client *c, const char *name, const char *path)
 
 START_TEST(role_create_get_delete)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     make_role(c, "svc-iam-a", "/ecsdeploy/");
     iam_role r;
@@ -73,7 +64,7 @@ END_TEST
 
 START_TEST(policies_and_delete_conflict)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     make_role(c, "svc-iam-b", NULL);
     svc_strings names, arns;
@@ -109,7 +100,7 @@ END_TEST
 
 START_TEST(lists_follow_pages)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     char name[64];
     for (int i = 0; i < 5; i++) {
@@ -139,7 +130,7 @@ END_TEST
 
 START_TEST(tags_and_service_linked_role)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     make_role(c, "svc-iam-t", NULL);
     svc_tags more = {0};

@@ -8,15 +8,6 @@
 #include "fakeaws_fixture.h"
 #include "kms.h"
 
-static aws_client *client(void)
-{
-    aws_client_options o = {0};
-    aws_client *c = NULL;
-    aws_error err;
-    ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "%s", err.message);
-    return c;
-}
-
 /* A key made with a raw call (the client has no CreateKey: the deployer never makes one). */
 static char *make_key(aws_client *c)
 {
@@ -54,7 +45,7 @@ static int decrypt(aws_client *c, const kms_data_key *k, const char *ctx_value,
 
 START_TEST(generate_data_key)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     char *arn = make_key(c);
     svc_tags ctx = {0};
@@ -82,7 +73,7 @@ END_TEST
 
 START_TEST(describe_key)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     char *arn = make_key(c);
     kms_key k;

@@ -8,18 +8,9 @@
 #include "fakeaws_fixture.h"
 #include "logs.h"
 
-static aws_client *client(void)
-{
-    aws_client_options o = {0};
-    aws_client *c = NULL;
-    aws_error err;
-    ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "%s", err.message);
-    return c;
-}
-
 START_TEST(groups_retention_tags)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     svc_tags tags = {0};
     svc_tags_add(&tags, "ecsdeploy:stack", "demo");
@@ -67,7 +58,7 @@ END_TEST
 
 START_TEST(groups_paged)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     char name[64];
     for (int i = 0; i < 7; i++) {
@@ -85,7 +76,7 @@ END_TEST
 
 START_TEST(events_filter_and_get)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     const char *grp = "/svclogs/e/app";
     ck_assert_int_eq(logs_create_log_group(c, grp, NULL, NULL, &err), 0);
@@ -139,7 +130,7 @@ END_TEST
 
 START_TEST(follow_returns_each_event_once)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     const char *grp = "/svclogs/f/app";
     ck_assert_int_eq(logs_create_log_group(c, grp, NULL, NULL, &err), 0);

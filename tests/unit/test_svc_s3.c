@@ -7,18 +7,9 @@
 #include "fakeaws_fixture.h"
 #include "s3.h"
 
-static aws_client *client(void)
-{
-    aws_client_options o = {0};
-    aws_client *c = NULL;
-    aws_error err;
-    ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "%s", err.message);
-    return c;
-}
-
 START_TEST(bucket_lifecycle)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     int exists = -1;
     ck_assert_msg(s3_head_bucket(c, "svc-s3-a", &exists, &err) == 0, "%s: %s", err.code,
@@ -30,7 +21,7 @@ START_TEST(bucket_lifecycle)
     ck_assert_int_eq(s3_head_bucket(c, "svc-s3-a", &exists, &err), 0);
     ck_assert_int_eq(exists, 1);
     setenv("AWS_REGION", "eu-west-1", 1); /* this test runs in its own process */
-    aws_client *eu = client();
+    aws_client *eu = fake_client();
     ck_assert_msg(s3_create_bucket(eu, "svc-s3-eu", &err) == 0, "%s", err.message);
     ck_assert_int_eq(s3_create_bucket(eu, "svc-s3-eu", &err), -1);
     ck_assert_str_eq(err.code, "BucketAlreadyOwnedByYou");
@@ -54,7 +45,7 @@ END_TEST
 
 START_TEST(bucket_settings)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     const char *bk = "svc-s3-settings";
     ck_assert_int_eq(s3_create_bucket(c, bk, &err), 0);
@@ -94,7 +85,7 @@ END_TEST
 
 START_TEST(lifecycle_tags_versioning)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     const char *bk = "svc-s3-lc";
     ck_assert_int_eq(s3_create_bucket(c, bk, &err), 0);
@@ -140,7 +131,7 @@ END_TEST
 
 START_TEST(empty_versioned_bucket)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     const char *bk = "svc-s3-versions";
     ck_assert_int_eq(s3_create_bucket(c, bk, &err), 0);
@@ -185,7 +176,7 @@ END_TEST
 
 START_TEST(delete_objects_in_batches)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     const char *bk = "svc-s3-batches";
     ck_assert_int_eq(s3_create_bucket(c, bk, &err), 0);

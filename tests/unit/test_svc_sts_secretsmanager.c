@@ -9,18 +9,9 @@
 #include "secretsmanager.h"
 #include "sts.h"
 
-static aws_client *client(void)
-{
-    aws_client_options o = {0};
-    aws_client *c;
-    aws_error err;
-    ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "%s", err.message);
-    return c;
-}
-
 START_TEST(sts_identity_and_assume_role)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     sts_identity id;
     ck_assert_int_eq(sts_get_caller_identity(c, &id, &err), 0);
@@ -61,7 +52,7 @@ END_TEST
 
 START_TEST(secrets_lifecycle)
 {
-    aws_client *c = client();
+    aws_client *c = fake_client();
     aws_error err;
     svc_tags tags = {0};
     svc_tags_add(&tags, "ecsdeploy:stack", "unit");
