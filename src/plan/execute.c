@@ -4,7 +4,8 @@
  * undoes it in reverse order.
  *
  * When a node may start:
- *   create, update, replace: all its dependencies are done;
+ *   create, update, replace, and a wait for a node an earlier run left changing (see
+ *   plan_needs_settle): all its dependencies are done;
  *   delete: every create/update/replace of the run is done, no pending deletion depends
  *   on it, and no pending deletion is of a kind in its kind's delete_after list.
  */
@@ -151,8 +152,8 @@ static int run_action(executor *x, res_node *n, cJSON **previous, aws_error *err
             return -1;
         res_node_set(x->ctx, n, NULL, NULL);
         return 0;
-    case RES_NONE:
-        return 0;
+    case RES_NONE: /* only nodes that need settling run */
+        return n->kind->settle(x->ctx, n, err);
     }
     return 0;
 }
@@ -237,7 +238,8 @@ static void *worker(void *arg)
         aws_error err;
         aws_error_clear(&err);
         cJSON *previous = NULL;
-        res_event(x->ctx, n, n->action, RES_EV_START, "%s", n->label);
+        res_event(x->ctx, n, n->action, RES_EV_START, "%s%s", n->label,
+                  n->action == RES_NONE ? ": unchanged, but an earlier run left it changing" : "");
         int rc = run_action(x, n, &previous, &err);
         char msg[1400];
         if (rc == 0)
@@ -314,7 +316,8 @@ int plan_execute(res_ctx *ctx, const plan_exec_options *o, plan_exec_result *r)
     x.g = ctx->graph;
     x.state = xcalloc(x.g->n ? x.g->n : 1, sizeof *x.state);
     for (size_t i = 0; i < x.g->n; i++)
-        x.state[i] = x.g->nodes[i]->action == RES_NONE ? JOB_DONE : JOB_WAITING;
+        x.state[i] = x.g->nodes[i]->action == RES_NONE && !plan_needs_settle(ctx, x.g->nodes[i])
+                         ? JOB_DONE : JOB_WAITING;
     pthread_mutex_init(&x.lock, NULL);
     pthread_cond_init(&x.changed, NULL);
 

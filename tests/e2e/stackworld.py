@@ -169,9 +169,12 @@ def inventory(doc, stack):
                     vpcs.add(r["id"])
     subnets = {s["id"] for s in ec2.get("subnets", []) if s.get("vpc") in vpcs}
     # Interfaces in use (tasks, load balancers, NAT); released ones linger a while in AWS
-    # ("available") and go by themselves, so they are not counted.
+    # ("available") and go by themselves, and those of tasks on their way out (a finished
+    # deployment's old tasks draining) too, so they are not counted.
+    stopping = {"ecs:task/" + t["id"] for t in doc.get("ecs", {}).get("tasks", [])
+                if t.get("desiredStatus") != "RUNNING"}
     for r in ec2.get("network_interfaces", []):
-        if r.get("subnet") in subnets and r.get("status") == "in-use":
+        if r.get("subnet") in subnets and r.get("status") == "in-use" and r.get("owner") not in stopping:
             add("ec2.network_interfaces", "eni in use")
 
     ecs = doc.get("ecs", {})
@@ -277,10 +280,21 @@ def set_faults(fake, rules):
 
 def changed_stack_yaml(name):
     """STACK_YAML changed: the app on a new image (a new task definition revision and a
-    service update), a second load balancer with a new service behind it, one more secret."""
+    service update), a second load balancer with a new service behind it, one more secret;
+    and updates in place: log retention, bucket versioning, the health check path, the
+    catalog's ingress rules."""
     admin = ("  admin:\n    image: nginx:1.27\n    cpu: 256\n    memory: 512\n    port: 8081\n"
              "    load_balancer: { name: admin }\n")
     s = stack_yaml(name, image="nginx:1.28", extra=admin)
-    s = s.replace("  public: { listeners: [ { port: 80 } ] }\n",
-                  "  public: { listeners: [ { port: 80 } ] }\n  admin: { listeners: [ { port: 80 } ] }\n")
-    return s.replace("  quack-token:", "  extra: { generate: { length: 20 } }\n  quack-token:", 1)
+    edits = [("  public: { listeners: [ { port: 80 } ] }\n",
+              "  public: { listeners: [ { port: 80 } ] }\n  admin: { listeners: [ { port: 80 } ] }\n"),
+             ("  quack-token:", "  extra: { generate: { length: 20 } }\n  quack-token:"),
+             ("logs: { retention_days: 30 }", "logs: { retention_days: 14 }"),
+             ("  data: { keep: true }", "  data: { keep: true, versioning: true }"),
+             ("health_check: { path: /healthz }", "health_check: { path: /ready }"),
+             ("    allow_from: [app]", "    allow_from: [app, admin]")]
+    for old, new in edits:
+        if old not in s:
+            raise ValueError(f"changed_stack_yaml: {old!r} is not in the stack")
+        s = s.replace(old, new, 1)
+    return s
