@@ -56,8 +56,11 @@ def existing_stack(rep, fake, base, changed):
     rep.check("not authorized to perform: elasticloadbalancing:CreateListener" in err,
               "the message has AWS's words")
     rep.check("rolled back" in err, f"the message says it rolled back: {err.strip()[-300:]}")
-    rep.check("update  service/app: ok" in out,
-              f"the service update had finished when the listener failed (so its restore is tested): {out[-3000:]}")
+    for node in ("service/app", "task_def/app", "log_group/app", "bucket/data", "target_group/app",
+                 "sg_rules/catalog"):
+        # finished when the listener failed, so their restore is tested
+        rep.check(f"update  {node}: ok" in out and f"update  {node}: ok rolled back" in out,
+                  f"{node} was updated, then restored: {out[-3000:]}")
     sw.set_faults(fake, [])
 
     after_doc = sw.resources(fake)
