@@ -117,6 +117,18 @@ def fresh_stack(rep, fake, base):
     rc, out, err = sw.run(fake, base, "down", "--yes", "--purge")
     rep.eq(rc, 0, f"down after the rolled-back first up ({err.strip()[-300:]})")
     rep.check("Nothing to delete" in out, f"down finds nothing to delete: {out.strip()[-600:]}")
+    # A resource made by its first call whose next one is refused (a log group's retention,
+    # a role's managed policy, a bucket setting, a target group's attributes) is deleted too.
+    for svc, op, node in (("logs", "PutRetentionPolicy", "log_group/"), ("iam", "AttachRolePolicy", "role/"),
+                          ("s3", "PutPublicAccessBlock", "bucket/data"),
+                          ("elbv2", "ModifyTargetGroupAttributes", "target_group/app")):
+        sw.set_faults(fake, [{"service": svc, "operation": op, "action": "error", "code": "AccessDenied",
+                              "message": f"not authorized to perform: {op}"}])
+        rc, out, err = sw.run(fake, base, "up", env=ONE_TRY)
+        sw.set_faults(fake, [])
+        rep.eq(rc, 3, f"a first up with {op} refused exits 3 ({err.strip()[-600:]})")
+        rep.check(f": create: AccessDenied" in err and node in err, f"the failure names {node}: {err.strip()[-300:]}")
+        rep.eq(sw.inventory(sw.resources(fake), STACK), {}, f"nothing is left after {op} was refused")
     rc, out, err = sw.run(fake, base, "up")
     rep.eq(rc, 0, f"without the fault the first up succeeds ({err.strip()[-300:]})")
     rc, out, err = sw.run(fake, base, "down", "--yes", "--purge")
