@@ -103,6 +103,20 @@ def once_change(rep, fake, base, changed):
     rc, out, err = sw.run(fake, base, "plan", "--detailed-exitcode")
     rep.eq(rc, 0, f"{tag}: plan of the first stack file finds nothing to do ({out.strip()[-800:]})")
 
+    # At seeded points of the change: exit 3, the account as before.
+    for seed in [int(x) for x in os.environ.get("INT_CHANGE_SEEDS", "3,9").split(",") if x]:
+        point = random.Random(seed).randint(1, 40)
+        rc, out, err, _, at = interrupt_at(fake, changed, point)
+        tag = f"SIGINT once during a change, seed {seed} (after event {point}: {at})"
+        print(tag, flush=True)
+        rep.eq(rc, 3, f"{tag}: exit status ({err.strip()[-600:]})")
+        doc = sw.resources(fake)
+        d = sw.diff(sw.inventory(doc, STACK), before)
+        rep.check(not d, f"{tag}: after the rollback the account differs from before:\n{d}")
+        rep.eq(sw.services_of(doc, STACK), sw.services_of(before_doc, STACK), f"{tag}: the services")
+        rc, out, err = sw.run(fake, base, "plan", "--detailed-exitcode")
+        rep.eq(rc, 0, f"{tag}: plan of the first stack file finds nothing to do ({out.strip()[-800:]})")
+
     # --no-rollback: stop, leave what was done, exit 1.
     rc, out, err, _, at = interrupt_at(fake, changed, 12, "--no-rollback")
     tag = f"SIGINT once with --no-rollback (after {at})"
