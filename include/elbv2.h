@@ -60,6 +60,10 @@ int elbv2_describe_load_balancers(aws_client *c, const char *const *arns,
                                   const char *const *names, int page_size, elbv2_lbs *out,
                                   aws_error *err);
 int elbv2_delete_load_balancer(aws_client *c, const char *arn, aws_error *err);
+/* SetSubnets / SetSecurityGroups: the lists given (NULL-terminated) replace the balancer's. */
+int elbv2_set_subnets(aws_client *c, const char *arn, const char *const *subnets, aws_error *err);
+int elbv2_set_security_groups(aws_client *c, const char *arn, const char *const *groups,
+                              aws_error *err);
 /* The attributes (svc_tags_free). */
 int elbv2_describe_load_balancer_attributes(aws_client *c, const char *arn, svc_tags *out,
                                             aws_error *err);
@@ -246,6 +250,29 @@ int elbv2_modify_listener(aws_client *c, const elbv2_listener_in *in, elbv2_list
 int elbv2_describe_listeners(aws_client *c, const char *lb_arn, const char *const *arns,
                              int page_size, elbv2_listeners *out, aws_error *err);
 int elbv2_delete_listener(aws_client *c, const char *arn, aws_error *err);
+
+/* ---- listener certificates (HTTPS) ------------------------------------------------ */
+typedef struct {
+    char *arn;
+    int is_default;  /* the listener's default certificate (set by ModifyListener) */
+} elbv2_cert;
+
+typedef struct {
+    elbv2_cert *items;
+    size_t n;
+} elbv2_certs;
+
+void elbv2_certs_free(elbv2_certs *l);
+/* DescribeListenerCertificates, every page: the default certificate (is_default) and the
+ * certificate list; a default also in the list appears twice. */
+int elbv2_describe_listener_certificates(aws_client *c, const char *listener_arn,
+                                         elbv2_certs *out, aws_error *err);
+/* Add / remove one certificate of the listener's list (not the default one). Adding one
+ * already there succeeds. */
+int elbv2_add_listener_certificate(aws_client *c, const char *listener_arn, const char *cert_arn,
+                                   aws_error *err);
+int elbv2_remove_listener_certificate(aws_client *c, const char *listener_arn,
+                                      const char *cert_arn, aws_error *err);
 
 /* ---- rules ----------------------------------------------------------------------- */
 typedef struct {

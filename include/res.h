@@ -152,6 +152,9 @@ struct res_kind {
     const char *const *replace_on;
     /* Top-level properties used only at creation and never compared (NULL-terminated). */
     const char *const *create_only;
+    /* Top-level properties that are lists of strings whose order does not matter: compared
+     * (and shown) sorted (NULL-terminated, may be NULL). */
+    const char *const *unordered;
     /* Kinds whose resources must be gone before one of this kind can be deleted. */
     const char *const *delete_after;
     /* Optional: add what `status` shows beyond id and state (a service's deployments,
@@ -167,6 +170,10 @@ struct res_kind {
     /* Optional, with unsettled: wait for that operation with reads only; 0 when it is
      * over, -1 with err (e.g. the deployment failed). */
     int (*settle)(res_ctx *ctx, res_node *n, aws_error *err);
+    /* Optional: runs once every kind's discovery has met the graph, before planning; may
+     * read other nodes' actual properties to settle which resource this kind's nodes stand
+     * for (a task definition family takes the revision its service runs). */
+    int (*after_discover)(res_ctx *ctx, aws_error *err);
 };
 
 /* The kinds, in the order their nodes are built (registry.c). NULL-terminated. */
@@ -218,7 +225,8 @@ int res_spec_ref_resolve(const spec_ref *ref, void *ud, char **value);
 /* ---- comparing ------------------------------------------------------------------- */
 
 /* The changes that turn `actual` into `desired` (only members of desired are compared;
- * create_only members are skipped; replace_on members mark their change). */
+ * create_only members are skipped; replace_on members mark their change; unordered
+ * members are compared as sorted lists). */
 void res_diff(const res_kind *kind, const cJSON *desired, const cJSON *actual, res_changes *out);
 void res_changes_free(res_changes *c);
 

@@ -99,6 +99,21 @@ int elbv2_delete_load_balancer(aws_client *c, const char *arn, aws_error *err)
     return elbv2i_call(c, "DeleteLoadBalancer", elbv2i_input("LoadBalancerArn", arn), NULL, err);
 }
 
+int elbv2_set_subnets(aws_client *c, const char *arn, const char *const *subnets, aws_error *err)
+{
+    cJSON *req = elbv2i_input("LoadBalancerArn", arn);
+    elbv2i_add_strings(req, "Subnets", subnets);
+    return elbv2i_call(c, "SetSubnets", req, NULL, err);
+}
+
+int elbv2_set_security_groups(aws_client *c, const char *arn, const char *const *groups,
+                              aws_error *err)
+{
+    cJSON *req = elbv2i_input("LoadBalancerArn", arn);
+    elbv2i_add_strings(req, "SecurityGroups", groups);
+    return elbv2i_call(c, "SetSecurityGroups", req, NULL, err);
+}
+
 /* Describe/Modify*Attributes for load balancers and target groups. */
 static int attributes(aws_client *c, const char *action, const char *arn_name, const char *arn,
                       const svc_tags *set, svc_tags *out, aws_error *err)

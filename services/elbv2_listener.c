@@ -124,6 +124,58 @@ int elbv2_delete_listener(aws_client *c, const char *arn, aws_error *err)
     return elbv2i_call(c, "DeleteListener", elbv2i_input("ListenerArn", arn), NULL, err);
 }
 
+/* ---- listener certificates ------------------------------------------------------------ */
+
+void elbv2_certs_free(elbv2_certs *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i].arn);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int elbv2_describe_listener_certificates(aws_client *c, const char *listener_arn,
+                                         elbv2_certs *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *req = elbv2i_input("ListenerArn", listener_arn), *items, *e;
+    int rc = elbv2i_paginate(c, "DescribeListenerCertificates", req, "Certificates", 0, &items,
+                             err);
+    cJSON_Delete(req);
+    if (rc != 0)
+        return -1;
+    cJSON_ArrayForEach(e, items) {
+        elbv2_cert *x = elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items);
+        x->arn = netsvc_dup(e, "CertificateArn");
+        x->is_default = aws_json_bool(e, "IsDefault", 0);
+    }
+    cJSON_Delete(items);
+    return 0;
+}
+
+/* Add/RemoveListenerCertificates: one certificate per call, as AWS asks. */
+static int listener_cert_call(aws_client *c, const char *action, const char *listener_arn,
+                              const char *cert_arn, aws_error *err)
+{
+    cJSON *req = elbv2i_input("ListenerArn", listener_arn);
+    cJSON *one = cJSON_CreateObject();
+    cJSON_AddStringToObject(one, "CertificateArn", cert_arn);
+    cJSON_AddItemToArray(cJSON_AddArrayToObject(req, "Certificates"), one);
+    return elbv2i_call(c, action, req, NULL, err);
+}
+
+int elbv2_add_listener_certificate(aws_client *c, const char *listener_arn, const char *cert_arn,
+                                   aws_error *err)
+{
+    return listener_cert_call(c, "AddListenerCertificates", listener_arn, cert_arn, err);
+}
+
+int elbv2_remove_listener_certificate(aws_client *c, const char *listener_arn,
+                                      const char *cert_arn, aws_error *err)
+{
+    return listener_cert_call(c, "RemoveListenerCertificates", listener_arn, cert_arn, err);
+}
+
 /* ---- rules -------------------------------------------------------------------------- */
 
 static void read_rule(const cJSON *j, elbv2_rule *r)

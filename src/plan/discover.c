@@ -85,6 +85,11 @@ int plan_discover(res_ctx *ctx, int parallel, aws_error *err)
             attach(ctx, res_kinds[k], &d.found[k].items[i]);
         res_found_list_free(&d.found[k]);
     }
+    for (size_t k = 0; rc == 0 && k < d.nkinds; k++)
+        if (res_kinds[k]->after_discover && res_kinds[k]->after_discover(ctx, err) != 0) {
+            aws_error_prefix(err, "discovering %s resources: ", res_kinds[k]->title);
+            rc = -1;
+        }
     free(d.found);
     free(d.errors);
     free(d.failed);

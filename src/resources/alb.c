@@ -3,8 +3,9 @@
  * its tier with its own security group (sg/lb-LB), waited for until active; the idle
  * timeout attribute. Found by name prefix and tags.
  *
- * Properties: name, scheme, subnets and security_groups (used at creation), idle_timeout;
- * actual ones add arn, dns_name, state.
+ * Properties: name, scheme, subnets and security_groups (compared in any order, set in
+ * place with SetSubnets / SetSecurityGroups), idle_timeout; actual ones add arn,
+ * dns_name, state.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -164,11 +165,17 @@ static int poll_active(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
 /* Set the attributes, then record what AWS has. */
 static int settle(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    char idle[16];
-    snprintf(idle, sizeof idle, "%d", cJSON_GetObjectItem(n->desired, "idle_timeout")->valueint);
+    const cJSON *timeout = cJSON_GetObjectItem(n->desired, "idle_timeout");
     svc_tags want = {0}, now = {0};
-    svc_tags_add(&want, IDLE_KEY, idle);
-    int rc = elbv2_modify_load_balancer_attributes(ctx->aws, n->physical_id, &want, &now, err);
+    int rc = 0;
+    if (cJSON_IsNumber(timeout)) {
+        char idle[16];
+        snprintf(idle, sizeof idle, "%d", timeout->valueint);
+        svc_tags_add(&want, IDLE_KEY, idle);
+        rc = elbv2_modify_load_balancer_attributes(ctx->aws, n->physical_id, &want, &now, err);
+    } else {
+        rc = elbv2_describe_load_balancer_attributes(ctx->aws, n->physical_id, &now, err);
+    }
     elbv2_lb lb = {0};
     if (rc == 0)
         rc = describe_one(ctx, n->physical_id, &lb, err);
@@ -228,8 +235,41 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return settle(ctx, n, err);
 }
 
+/* 1 when two lists of strings hold the same strings, in any order. */
+static int same_set(const cJSON *a, const cJSON *b)
+{
+    if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
+        return 0;
+    const cJSON *x, *y;
+    cJSON_ArrayForEach(x, a) {
+        int found = 0;
+        cJSON_ArrayForEach(y, b) found |= cJSON_IsString(x) && cJSON_IsString(y) &&
+                                          strcmp(x->valuestring, y->valuestring) == 0;
+        if (!found)
+            return 0;
+    }
+    return 1;
+}
+
+/* Subnets and security groups that differ from the file are replaced in place. */
+static int set_list(res_ctx *ctx, res_node *n, const char *member, aws_error *err)
+{
+    const cJSON *want = cJSON_GetObjectItem(n->desired, member);
+    if (!cJSON_IsArray(want) || same_set(want, n->actual ? cJSON_GetObjectItem(n->actual, member) : NULL))
+        return 0;
+    const char **list = string_list(want);
+    int subnets = strcmp(member, "subnets") == 0;
+    res_event(ctx, n, RES_UPDATE, RES_EV_PROGRESS, "setting its %s", subnets ? "subnets" : "security groups");
+    int rc = subnets ? elbv2_set_subnets(ctx->aws, n->physical_id, list, err)
+                     : elbv2_set_security_groups(ctx->aws, n->physical_id, list, err);
+    free(list);
+    return rc;
+}
+
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
+    if (set_list(ctx, n, "subnets", err) != 0 || set_list(ctx, n, "security_groups", err) != 0)
+        return -1;
     return settle(ctx, n, err);
 }
 
@@ -265,7 +305,7 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", "scheme", NULL};
-static const char *const create_only[] = {"subnets", "security_groups", NULL};
+static const char *const unordered[] = {"subnets", "security_groups", NULL};
 static const char *const delete_after[] = {"service", "listener_rule", "listener", "target_group", NULL};
 
 const res_kind res_alb = {
@@ -277,7 +317,7 @@ const res_kind res_alb = {
     .update = update,
     .remove = remove_lb,
     .replace_on = replace_on,
-    .create_only = create_only,
+    .unordered = unordered,
     .delete_after = delete_after,
     .status = status,
 };

@@ -68,6 +68,31 @@ static void diff_object(const cJSON *desired, const cJSON *actual, const char *p
     }
 }
 
+static int by_text(const void *a, const void *b)
+{
+    return strcmp((*(cJSON *const *)a)->valuestring, (*(cJSON *const *)b)->valuestring);
+}
+
+/* A sorted copy of a list of strings (anything else: a plain copy). */
+static cJSON *sorted_copy(const cJSON *v)
+{
+    cJSON *c = cJSON_Duplicate(v, 1);
+    int n = cJSON_IsArray(c) ? cJSON_GetArraySize(c) : 0;
+    for (const cJSON *e = n ? c->child : NULL; e; e = e->next)
+        if (!cJSON_IsString(e))
+            return c;
+    if (n < 2)
+        return c;
+    cJSON **items = xcalloc((size_t)n, sizeof *items);
+    for (int i = 0; i < n; i++)
+        items[i] = cJSON_DetachItemFromArray(c, 0);
+    qsort(items, (size_t)n, sizeof *items, by_text);
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(c, items[i]);
+    free(items);
+    return c;
+}
+
 void res_diff(const res_kind *kind, const cJSON *desired, const cJSON *actual, res_changes *out)
 {
     memset(out, 0, sizeof *out);
@@ -77,8 +102,19 @@ void res_diff(const res_kind *kind, const cJSON *desired, const cJSON *actual, r
         if (listed(kind->create_only, d->string))
             continue;
         cJSON *one = cJSON_CreateObject();
-        cJSON_AddItemReferenceToObject(one, d->string, (cJSON *)d);
-        diff_object(one, actual, NULL, listed(kind->replace_on, d->string), out);
+        int replaces = listed(kind->replace_on, d->string);
+        const cJSON *a = actual ? cJSON_GetObjectItemCaseSensitive(actual, d->string) : NULL;
+        if (listed(kind->unordered, d->string) && !res_has_refs(d)) {
+            cJSON *have = cJSON_CreateObject();
+            cJSON_AddItemToObject(one, d->string, sorted_copy(d));
+            if (a)
+                cJSON_AddItemToObject(have, d->string, sorted_copy(a));
+            diff_object(one, have, NULL, replaces, out);
+            cJSON_Delete(have);
+        } else {
+            cJSON_AddItemReferenceToObject(one, d->string, (cJSON *)d);
+            diff_object(one, actual, NULL, replaces, out);
+        }
         cJSON_Delete(one);
     }
 }

@@ -3,8 +3,11 @@
  * certificate and TLS policy). Their default action answers 404 — services are reached
  * through rules — or, for a redirect listener, sends to HTTPS. Changed in place.
  *
- * Properties: lb (its ARN), port, protocol, ssl_policy and certificate (HTTPS: the default
- * one), default_actions (the compared action shape of elb_common.h); actual ones add arn.
+ * Properties: lb (its ARN), port, protocol, ssl_policy, certificate (HTTPS: the default
+ * one, the file's first, set with ModifyListener) and certificates (HTTPS: the file's
+ * others, in any order, the listener's SNI list kept with Add/RemoveListenerCertificates
+ * and read with DescribeListenerCertificates; the default ARN never counts in it),
+ * default_actions (the compared action shape of elb_common.h); actual ones add arn.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +35,20 @@ static cJSON *default_action(const spec_listener *l)
     return a;
 }
 
+/* The certificates after the first (the default), without repeats. */
+static cJSON *extra_certs(const spec_listener *l)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 1; i < l->ncertificates; i++) {
+        int seen = 0;
+        for (size_t k = 0; k < i; k++)
+            seen |= strcmp(l->certificates[k], l->certificates[i]) == 0;
+        if (!seen)
+            cJSON_AddItemToArray(a, cJSON_CreateString(l->certificates[i]));
+    }
+    return a;
+}
+
 static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
 {
     (void)err;
@@ -51,6 +68,7 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
                                                                       : "ELBSecurityPolicy-TLS13-1-2-2021-06");
                 if (l->ncertificates > 0)
                     cJSON_AddStringToObject(d, "certificate", l->certificates[0]);
+                cJSON_AddItemToObject(d, "certificates", extra_certs(l));
             }
             cJSON_AddItemToObject(d, "default_actions", default_action(l));
             char *name = xasprintf("%s-%d", lb->name, l->port);
@@ -67,7 +85,8 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
     return 0;
 }
 
-static cJSON *props_of(const elbv2_listener *l)
+/* extra: the certificate list besides the default (HTTPS), or NULL when not read. */
+static cJSON *props_of(const elbv2_listener *l, cJSON *extra)
 {
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "lb", l->lb_arn);
@@ -77,9 +96,51 @@ static cJSON *props_of(const elbv2_listener *l)
         cJSON_AddStringToObject(p, "ssl_policy", l->ssl_policy);
     if (l->certificates.n > 0)
         cJSON_AddStringToObject(p, "certificate", l->certificates.items[0]);
+    if (extra)
+        cJSON_AddItemToObject(p, "certificates", extra);
     cJSON_AddItemToObject(p, "default_actions", elbres_actions_json(l->actions, l->nactions));
     cJSON_AddStringToObject(p, "arn", l->arn);
     return p;
+}
+
+/* The listener's certificate list (a new array) without its default certificate — or,
+ * with_default, with the default's ARN too when it is also in the list — or NULL with err. */
+static cJSON *read_extra_certs(res_ctx *ctx, const char *arn, int with_default, aws_error *err)
+{
+    elbv2_certs certs = {0};
+    if (elbv2_describe_listener_certificates(ctx->aws, arn, &certs, err) != 0)
+        return NULL;
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < certs.n; i++) {
+        int dflt = certs.items[i].is_default;
+        for (size_t k = 0; k < certs.n && !with_default; k++)
+            dflt |= certs.items[k].is_default && strcmp(certs.items[k].arn, certs.items[i].arn) == 0;
+        if (!dflt)
+            cJSON_AddItemToArray(a, cJSON_CreateString(certs.items[i].arn));
+    }
+    elbv2_certs_free(&certs);
+    return a;
+}
+
+/* Discovery's second round trip, side by side: which listeners are ours (their tags, in
+ * the last slot) and the certificate lists of the HTTPS ones (one slot each). */
+typedef struct {
+    res_ctx *ctx;
+    elbv2_listeners *all;
+    const char **arns;
+    char **ids;
+    cJSON **extra;
+} second_round;
+
+static int read_one(void *ud, size_t i, aws_error *err)
+{
+    second_round *r = ud;
+    if (i == r->all->n)
+        return elbres_owned(r->ctx, r->arns, r->all->n, &r->ids, err);
+    if (strcmp(r->all->items[i].protocol, "HTTPS") != 0)
+        return 0;
+    r->extra[i] = read_extra_certs(r->ctx, r->all->items[i].arn, 0, err);
+    return r->extra[i] || elbres_gone(err) ? 0 : -1;
 }
 
 static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -87,16 +148,22 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     elbv2_listeners all;
     if (elbres_stack_listeners(ctx, &all, err) != 0)
         return -1;
-    const char **arns = xcalloc(all.n + 1, sizeof *arns);
+    second_round r = {.ctx = ctx, .all = &all, .arns = xcalloc(all.n + 1, sizeof *r.arns),
+                      .extra = xcalloc(all.n + 1, sizeof *r.extra)};
     for (size_t i = 0; i < all.n; i++)
-        arns[i] = all.items[i].arn;
-    char **ids = NULL;
-    int rc = elbres_owned(ctx, arns, all.n, &ids, err);
+        r.arns[i] = all.items[i].arn;
+    int rc = res_parallel(all.n + 1, 8, read_one, &r, err);
     for (size_t i = 0; rc == 0 && i < all.n; i++)
-        if (ids[i])
-            res_found_add(out, ids[i], all.items[i].arn, props_of(&all.items[i]));
-    elbres_ids_free(ids, all.n);
-    free(arns);
+        if (r.ids[i]) {
+            res_found_add(out, r.ids[i], all.items[i].arn, props_of(&all.items[i], r.extra[i]));
+            r.extra[i] = NULL;
+        }
+    for (size_t i = 0; i < all.n; i++)
+        cJSON_Delete(r.extra[i]);
+    free(r.extra);
+    if (r.ids)
+        elbres_ids_free(r.ids, all.n);
+    free(r.arns);
     elbv2_listeners_free(&all);
     return rc;
 }
@@ -105,6 +172,52 @@ static const char *str(const cJSON *o, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItem(o, name);
     return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int listed(const cJSON *list, const char *s)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, list) if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0) return 1;
+    return 0;
+}
+
+/* Bring the certificate list to the file's: add what is missing, remove what the file no
+ * longer has — the default's ARN too when it was in the list before it became the default
+ * (best effort: a listed default is harmless and never compared). `created`: the list is
+ * empty. */
+static int sync_certs(res_ctx *ctx, res_node *n, const char *arn, int created, aws_error *err)
+{
+    const cJSON *want = cJSON_GetObjectItem(n->desired, "certificates");
+    const char *dflt = str(n->desired, "certificate");
+    if (!cJSON_IsArray(want))
+        return 0;
+    cJSON *have = created ? cJSON_CreateArray() : read_extra_certs(ctx, arn, 1, err);
+    if (!have)
+        return -1;
+    int rc = 0;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, want) {
+        if (rc == 0 && cJSON_IsString(e) && !listed(have, e->valuestring) &&
+            !(dflt && strcmp(dflt, e->valuestring) == 0)) {
+            res_event(ctx, n, created ? RES_CREATE : RES_UPDATE, RES_EV_PROGRESS,
+                      "adding certificate %s", e->valuestring);
+            rc = elbv2_add_listener_certificate(ctx->aws, arn, e->valuestring, err);
+        }
+    }
+    cJSON_ArrayForEach(e, have) {
+        if (rc != 0 || listed(want, e->valuestring))
+            continue;
+        int is_default = dflt && strcmp(dflt, e->valuestring) == 0;
+        if (!is_default)
+            res_event(ctx, n, RES_UPDATE, RES_EV_PROGRESS, "removing certificate %s", e->valuestring);
+        rc = elbv2_remove_listener_certificate(ctx->aws, arn, e->valuestring, err);
+        if (rc != 0 && is_default && strcmp(err->code, "OperationNotPermitted") == 0) {
+            aws_error_clear(err);
+            rc = 0;
+        }
+    }
+    cJSON_Delete(have);
+    return rc;
 }
 
 static int call(res_ctx *ctx, res_node *n, int create, aws_error *err)
@@ -127,8 +240,14 @@ static int call(res_ctx *ctx, res_node *n, int create, aws_error *err)
     elbv2_listener l = {0};
     int rc = create ? elbv2_create_listener(ctx->aws, &in, &l, err)
                     : elbv2_modify_listener(ctx->aws, &in, &l, err);
-    if (rc == 0)
-        res_node_set(ctx, n, l.arn, props_of(&l));
+    if (rc == 0) { /* recorded first: a failure below still leaves it to roll back */
+        res_node_set(ctx, n, l.arn, props_of(&l, NULL));
+        rc = sync_certs(ctx, n, l.arn, create, err);
+    }
+    if (rc == 0) {
+        const cJSON *want = cJSON_GetObjectItem(n->desired, "certificates");
+        res_node_set(ctx, n, l.arn, props_of(&l, cJSON_IsArray(want) ? cJSON_Duplicate(want, 1) : NULL));
+    }
     elbv2_listener_free(&l);
     svc_tags_free(&tags);
     elbv2_actions_free(actions, nactions);
@@ -144,7 +263,7 @@ static int adopt(res_ctx *ctx, res_node *n, aws_error *err)
     int port = cJSON_GetObjectItem(n->desired, "port")->valueint;
     for (size_t i = 0; i < l.n; i++)
         if (l.items[i].port == port)
-            res_node_set(ctx, n, l.items[i].arn, props_of(&l.items[i]));
+            res_node_set(ctx, n, l.items[i].arn, props_of(&l.items[i], NULL));
     elbv2_listeners_free(&l);
     return n->physical_id ? call(ctx, n, 0, err) : -1;
 }
@@ -180,6 +299,7 @@ static int remove_listener(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"lb", "port", NULL};
+static const char *const unordered[] = {"certificates", NULL};
 static const char *const delete_after[] = {"service", "listener_rule", NULL};
 
 const res_kind res_listener = {
@@ -191,5 +311,6 @@ const res_kind res_listener = {
     .update = update,
     .remove = remove_listener,
     .replace_on = replace_on,
+    .unordered = unordered,
     .delete_after = delete_after,
 };

@@ -1,10 +1,14 @@
 /*
  * Task definitions, one family per service (STACK-SERVICE). The desired document is
- * compared with the family's latest ACTIVE revision in canonical form, so ECS's defaults
- * never show as changes; any real difference registers a new revision (the node's
- * physical id becomes the new ARN). Old revisions stay ACTIVE for rollbacks; the rollback
- * of a failed `up` deregisters the revision that run registered; `down` deregisters every
- * ACTIVE revision of the family.
+ * compared in canonical form, so ECS's defaults never show as changes, with the revision
+ * the service runs (or, without a service, the family's latest ACTIVE revision): a failed
+ * deploy rolled back leaves the failed revision as the latest one, and that must not make
+ * the next `up` register again. A real difference first looks for an ACTIVE revision of
+ * the family equal to the file (task_def_revision.c) and uses it again; only when there is
+ * none is a new revision registered. Either way the node's physical id becomes that ARN.
+ * Old revisions stay ACTIVE for rollbacks; a rollback points back at the previous
+ * revision without registering, and deregisters a revision the failed run registered
+ * (not one it reused); `down` deregisters every ACTIVE revision of the family.
  *
  * Properties: family, canonical (the comparable document), document (create_only: the
  * RegisterTaskDefinition input); actual attributes add arn and revision.
@@ -43,18 +47,6 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
     return 0;
 }
 
-static cJSON *props_of(const ecs_task_definition *t)
-{
-    cJSON *p = cJSON_CreateObject();
-    res_prop_str(p, "family", t->family);
-    res_prop_str(p, "arn", t->arn);
-    cJSON_AddNumberToObject(p, "revision", t->revision);
-    cJSON *input = ecs_taskdef_to_input(t->doc);
-    cJSON_AddItemToObject(p, "canonical", task_def_canonical(input));
-    cJSON_Delete(input);
-    return p;
-}
-
 typedef struct {
     res_ctx *ctx;
     svc_strings families;
@@ -72,7 +64,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     }
     const char *id = svc_tags_get(&t.tags, RES_TAG_ID);
     if (id && t.status && !strcmp(t.status, "ACTIVE") && res_tags_match(d->ctx, &t.tags, NULL)) {
-        res_found_add(d->out, id, t.arn, props_of(&t));
+        res_found_add(d->out, id, t.arn, task_def_props(&t));
     }
     ecs_task_definition_free(&t);
     return 0;
@@ -102,26 +94,29 @@ static int register_revision(res_ctx *ctx, res_node *n, aws_error *err)
     if (rc == 0) {
         res_event(ctx, n, n->physical_id ? RES_UPDATE : RES_CREATE, RES_EV_PROGRESS,
                   "registered revision %d", t.revision);
-        res_node_set(ctx, n, t.arn, props_of(&t));
+        cJSON *props = task_def_props(&t);
+        cJSON_AddBoolToObject(props, "registered_now", 1); /* for a rollback: not compared */
+        res_node_set(ctx, n, t.arn, props);
     }
     ecs_task_definition_free(&t);
     return rc;
 }
 
-/* A rollback asks for the revision it had: it is still ACTIVE, so use it again, and
- * deregister the revision the run registered (AWS keeps it, INACTIVE), so that the
- * family's latest revision — what the next plan compares with — is the previous one. */
+/* A rollback asks for the revision it had: it is still ACTIVE, so use it again; the
+ * revision the failed run registered (not one it reused) is deregistered, as AWS allows
+ * (it stays listed, INACTIVE). */
 static int use_revision(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
 {
     ecs_task_definition t = {0};
     int rc = ecs_describe_task_definition(ctx->aws, arn, &t, err);
-    if (rc == 0 && n->physical_id && strcmp(n->physical_id, t.arn) != 0) {
+    int registered = n->actual && cJSON_IsTrue(cJSON_GetObjectItem(n->actual, "registered_now"));
+    if (rc == 0 && registered && n->physical_id && strcmp(n->physical_id, t.arn) != 0) {
         rc = ecs_deregister_task_definition(ctx->aws, n->physical_id, err);
         if (rc != 0 && res_app_code_is(err, "ClientException"))
             rc = 0; /* already inactive */
     }
     if (rc == 0)
-        res_node_set(ctx, n, t.arn, props_of(&t));
+        res_node_set(ctx, n, t.arn, task_def_props(&t));
     ecs_task_definition_free(&t);
     return rc;
 }
@@ -131,25 +126,32 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return register_revision(ctx, n, err);
 }
 
+/* An ACTIVE revision equal to the file is used again rather than registered twice. */
+static int reuse_or_register(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    cJSON *props = NULL;
+    if (task_def_find_equal(ctx, n, &props, err) != 0)
+        return -1;
+    if (!props)
+        return register_revision(ctx, n, err);
+    const cJSON *arn = cJSON_GetObjectItem(props, "arn");
+    const cJSON *rev = cJSON_GetObjectItem(props, "revision");
+    res_event(ctx, n, RES_UPDATE, RES_EV_PROGRESS, "revision %d is the same as the file: using it again",
+              cJSON_IsNumber(rev) ? rev->valueint : 0);
+    res_node_set(ctx, n, arn->valuestring, props); /* copies the id before taking props */
+    return 0;
+}
+
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     if (cJSON_GetObjectItem(n->desired, "document"))
-        return register_revision(ctx, n, err);
+        return reuse_or_register(ctx, n, err);
     const cJSON *arn = cJSON_GetObjectItem(n->desired, "arn");
     if (!cJSON_IsString(arn)) {
         aws_error_set(err, AWS_ERR_INPUT, "NoRevision", "no task definition revision to return to");
         return -1;
     }
     return use_revision(ctx, n, arn->valuestring, err);
-}
-
-/* "arn:…:task-definition/FAMILY:3" belongs to family exactly. */
-static int of_family(const char *arn, const char *family)
-{
-    const char *slash = strrchr(arn, '/');
-    const char *name = slash ? slash + 1 : arn;
-    size_t len = strlen(family);
-    return strncmp(name, family, len) == 0 && name[len] == ':';
 }
 
 static int remove_family(res_ctx *ctx, res_node *n, aws_error *err)
@@ -162,7 +164,7 @@ static int remove_family(res_ctx *ctx, res_node *n, aws_error *err)
     svc_strings arns = {0};
     int rc = ecs_list_task_definitions(ctx->aws, fam->valuestring, "ACTIVE", 0, 0, &arns, err);
     for (size_t i = 0; rc == 0 && i < arns.n; i++) {
-        if (!of_family(arns.items[i], fam->valuestring))
+        if (!task_def_of_family(arns.items[i], fam->valuestring))
             continue;
         rc = ecs_deregister_task_definition(ctx->aws, arns.items[i], err);
         if (rc != 0 && res_app_code_is(err, "ClientException"))
@@ -188,4 +190,5 @@ const res_kind res_task_def = {
     .create_only = create_only,
     .delete_after = delete_after,
     .new_id_on_update = 1,
+    .after_discover = task_def_use_service_revisions,
 };

@@ -347,6 +347,64 @@ START_TEST(oidc_secret_never_logged)
 }
 END_TEST
 
+START_TEST(listener_certificates)
+{
+    aws_error err;
+    const char *certs[] = {CERT, NULL};
+    elbv2_action fwd = {.type = "forward", .target_group_arn = tg_a};
+    elbv2_listener_in in = {.lb_arn = lb, .protocol = "HTTPS", .port = 443, .certificates = certs,
+                            .actions = &fwd, .nactions = 1};
+    elbv2_listener li;
+    OK(elbv2_create_listener(cl, &in, &li, &err));
+    OK(elbv2_add_listener_certificate(cl, li.arn, CERT "-2", &err));
+    OK(elbv2_add_listener_certificate(cl, li.arn, CERT "-3", &err));
+    OK(elbv2_add_listener_certificate(cl, li.arn, CERT "-3", &err)); /* already there */
+    elbv2_certs got;
+    OK(elbv2_describe_listener_certificates(cl, li.arn, &got, &err));
+    ck_assert_uint_eq(got.n, 3);
+    ck_assert_str_eq(got.items[0].arn, CERT);
+    ck_assert_int_eq(got.items[0].is_default, 1);
+    ck_assert_str_eq(got.items[1].arn, CERT "-2");
+    ck_assert_int_eq(got.items[1].is_default, 0);
+    elbv2_certs_free(&got);
+    OK(elbv2_remove_listener_certificate(cl, li.arn, CERT "-2", &err));
+    FAILS_WITH(elbv2_remove_listener_certificate(cl, li.arn, CERT, &err), "OperationNotPermitted");
+    OK(elbv2_describe_listener_certificates(cl, li.arn, &got, &err));
+    ck_assert_uint_eq(got.n, 2);
+    ck_assert_str_eq(got.items[1].arn, CERT "-3");
+    elbv2_certs_free(&got);
+    FAILS_WITH(elbv2_describe_listener_certificates(cl, "arn:aws:elasticloadbalancing:us-east-1:"
+                                                        "000000000000:listener/app/demo/x/y", &got, &err),
+               "ListenerNotFound");
+    elbv2_listener_free(&li);
+}
+END_TEST
+
+START_TEST(set_groups_and_subnets)
+{
+    aws_error err;
+    elbv2_lbs l;
+    const char *arns[] = {lb, NULL};
+    OK(elbv2_describe_load_balancers(cl, arns, NULL, 0, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ck_assert_uint_eq(l.items[0].nzones, 2);
+    const char *subnets[] = {l.items[0].zones[1].subnet_id, l.items[0].zones[0].subnet_id, NULL};
+    OK(elbv2_set_subnets(cl, lb, subnets, &err));
+    const char *one[] = {subnets[0], NULL};
+    FAILS_WITH(elbv2_set_subnets(cl, lb, one, &err), "ValidationError");
+    char *gid = NULL;
+    OK(ec2_create_security_group(cl, vpc, "lb-extra", "extra", NULL, &gid, &err));
+    const char *groups[] = {gid, NULL};
+    OK(elbv2_set_security_groups(cl, lb, groups, &err));
+    elbv2_lbs_free(&l);
+    OK(elbv2_describe_load_balancers(cl, arns, NULL, 0, &l, &err));
+    ck_assert_uint_eq(l.items[0].security_groups.n, 1);
+    ck_assert_str_eq(l.items[0].security_groups.items[0], gid);
+    free(gid);
+    elbv2_lbs_free(&l);
+}
+END_TEST
+
 Suite *svc_elbv2_listen_suite(void)
 {
     Suite *s = suite_create("svc_elbv2_listen");
@@ -358,6 +416,8 @@ Suite *svc_elbv2_listen_suite(void)
     tcase_add_test(tc, listener_actions);
     tcase_add_test(tc, rules);
     tcase_add_test(tc, oidc_secret_never_logged);
+    tcase_add_test(tc, listener_certificates);
+    tcase_add_test(tc, set_groups_and_subnets);
     suite_add_tcase(s, tc);
     return s;
 }

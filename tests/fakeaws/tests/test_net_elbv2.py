@@ -247,6 +247,52 @@ def test_listeners_and_actions():
     n.fails("ListenerNotFound", "elbv2", "DeleteListener", ListenerArn=https["ListenerArn"])
 
 
+def test_listener_certificate_list():
+    n, vid, gid, a, b, sg = setup()
+    lb = make_lb(n, [a, b], sg)["LoadBalancerArn"]
+    tg = make_tg(n, vid)
+    other = CERT.replace("0a1b2c3d", "9f8e7d6c")
+    third = CERT.replace("0a1b2c3d", "5a5a5a5a")
+    li = n.call("elbv2", "CreateListener", LoadBalancerArn=lb, Protocol="HTTPS", Port=443,
+                Certificates=[{"CertificateArn": CERT}],
+                DefaultActions=forward(tg))["Listeners"][0]["ListenerArn"]
+    http = n.call("elbv2", "CreateListener", LoadBalancerArn=lb, Protocol="HTTP", Port=80,
+                  DefaultActions=forward(tg))["Listeners"][0]["ListenerArn"]
+
+    def listed():
+        got = n.call("elbv2", "DescribeListenerCertificates", ListenerArn=li)["Certificates"]
+        return [(c["CertificateArn"], c["IsDefault"]) for c in got]
+
+    expect(listed() == [(CERT, True)], listed())
+    added = n.call("elbv2", "AddListenerCertificates", ListenerArn=li,
+                   Certificates=[{"CertificateArn": other}])["Certificates"]
+    expect(added == [{"CertificateArn": other, "IsDefault": False}], added)
+    n.call("elbv2", "AddListenerCertificates", ListenerArn=li,
+           Certificates=[{"CertificateArn": other}])  # already there: no change
+    n.call("elbv2", "AddListenerCertificates", ListenerArn=li,
+           Certificates=[{"CertificateArn": third}])
+    expect(listed() == [(CERT, True), (other, False), (third, False)], listed())
+    page = n.call("elbv2", "DescribeListenerCertificates", ListenerArn=li, PageSize=2)
+    expect(len(page["Certificates"]) == 2 and page.get("NextMarker"), page)
+    n.fails("ValidationError", "elbv2", "AddListenerCertificates", ListenerArn=li,
+            Certificates=[{"CertificateArn": other}, {"CertificateArn": third}])
+    n.fails("ValidationError", "elbv2", "AddListenerCertificates", ListenerArn=http,
+            Certificates=[{"CertificateArn": other}])
+    n.fails("CertificateNotFound", "elbv2", "AddListenerCertificates", ListenerArn=li,
+            Certificates=[{"CertificateArn": "not-an-arn"}])
+    n.fails("ListenerNotFound", "elbv2", "AddListenerCertificates", ListenerArn=li + "0",
+            Certificates=[{"CertificateArn": other}])
+    n.fails("OperationNotPermitted", "elbv2", "RemoveListenerCertificates", ListenerArn=li,
+            Certificates=[{"CertificateArn": CERT}])
+    n.call("elbv2", "RemoveListenerCertificates", ListenerArn=li,
+           Certificates=[{"CertificateArn": other}])
+    # a new default keeps the list
+    n.call("elbv2", "ModifyListener", ListenerArn=li, Certificates=[{"CertificateArn": other}])
+    expect(listed() == [(other, True), (third, False)], listed())
+    n.call("elbv2", "DeleteListener", ListenerArn=li)
+    n.fails("ListenerNotFound", "elbv2", "DescribeListenerCertificates", ListenerArn=li)
+
+
 def test_rules_priorities_and_mixing():
     n, vid, gid, a, b, sg = setup()
     lb = make_lb(n, [a, b], sg)["LoadBalancerArn"]

@@ -17,6 +17,7 @@ CONDITION_CONFIG = {"path-pattern": "PathPatternConfig", "host-header": "HostHea
                     "query-string": "QueryStringConfig", "source-ip": "SourceIpConfig"}
 CONTENT_TYPES = ("text/plain", "text/css", "text/html", "application/javascript",
                  "application/json")
+CERTS_PER_LISTENER = 25  # AWS's default quota of certificates per ALB (default excepted)
 CERT_ARN = re.compile(r"arn:aws[a-z-]*:(acm:[a-z0-9-]+:\d{12}:certificate/[A-Za-z0-9-]+"
                       r"|iam::\d{12}:server-certificate/.+)")
 
@@ -272,6 +273,8 @@ class ListenerMixin:
         actions = self._actions(req["DefaultActions"], protocol, lb) \
             if req.get("DefaultActions") else li["actions"]
         li.update(protocol=protocol, port=port, certs=certs, ssl_policy=policy, actions=actions)
+        if protocol != "HTTPS":
+            li["cert_list"] = []
         self._refresh_attachments()
         return {"Listeners": [self._render_listener(li)]}
 
@@ -291,6 +294,53 @@ class ListenerMixin:
                            "You must specify either listener ARNs or a load balancer ARN")
         return paginate([self._render_listener(li) for li in items], req, "Listeners",
                         "Marker", "PageSize", out_field="NextMarker")
+
+    # ---- the certificate list of an HTTPS listener (SNI) ---------------------
+
+    def _cert_list_arg(self, req, li):
+        if li["protocol"] != "HTTPS":
+            raise AwsError("ValidationError",
+                           "Certificates can be specified for HTTPS listeners only")
+        certs = req["Certificates"]
+        if len(certs) != 1:
+            raise AwsError("ValidationError", "You can specify one certificate per call")
+        if "IsDefault" in certs[0]:
+            raise AwsError("ValidationError", "IsDefault cannot be specified as an input")
+        arn = certs[0].get("CertificateArn") or ""
+        if not CERT_ARN.fullmatch(arn):
+            raise AwsError("CertificateNotFound", f"Certificate '{arn}' not found")
+        return arn
+
+    def AddListenerCertificates(self, req, ctx):
+        li = self._listener(req["ListenerArn"])
+        arn = self._cert_list_arg(req, li)
+        extra = li.setdefault("cert_list", [])
+        if arn not in extra:
+            if len(extra) >= CERTS_PER_LISTENER:
+                raise AwsError("TooManyCertificates",
+                               "You've reached the limit on the number of certificates per "
+                               "load balancer")
+            extra.append(arn)
+        return {"Certificates": [{"CertificateArn": a, "IsDefault": False} for a in extra]}
+
+    def RemoveListenerCertificates(self, req, ctx):
+        li = self._listener(req["ListenerArn"])
+        arn = self._cert_list_arg(req, li)
+        extra = li.setdefault("cert_list", [])
+        if arn in extra:
+            extra.remove(arn)
+        elif li["certs"] and li["certs"][0]["CertificateArn"] == arn:
+            raise AwsError("OperationNotPermitted",
+                           "The default certificate cannot be removed from a listener; "
+                           "set another default with ModifyListener first")
+        return {}
+
+    def DescribeListenerCertificates(self, req, ctx):
+        li = self._listener(req["ListenerArn"])
+        items = [{"CertificateArn": c["CertificateArn"], "IsDefault": True} for c in li["certs"]]
+        items += [{"CertificateArn": a, "IsDefault": False} for a in li.get("cert_list", [])]
+        return paginate(items, req, "Certificates", "Marker", "PageSize",
+                        out_field="NextMarker")
 
     def _drop_listener(self, arn):
         for rarn in [a for a, r in self.rules.items() if r["listener_arn"] == arn]:

@@ -1,0 +1,121 @@
+#!/bin/sh
+# Task definition revisions through the real binary against the fake: a revision is
+# registered only when the stack file really differs from what the service runs.
+#   - a failed `up` (crash-looping image) rolled back, then `up` with the original file:
+#     "No changes" and no RegisterTaskDefinition;
+#   - `ecsdeploy deploy` of a bad tag rolled back by the circuit breaker, then `up`:
+#     no RegisterTaskDefinition, no changes;
+#   - `ecsdeploy deploy` of a good tag, then `up` with the original file: the service goes
+#     back to the revision that matches the file, reused rather than registered again.
+. tests/e2e/lib.sh
+. tests/e2e/fake.sh
+
+work=$(mktemp -d)
+stack=$work/app.yml
+write_stack() {
+    cat >"$stack" <<YML
+stack: e2etd
+services:
+  web:
+    image: $1
+    port: 8080
+    environment: { MODE: one }
+YML
+}
+write_stack nginx:1.27
+
+start_fake
+if ! "$ECSDEPLOY" -f "$stack" plan 2>/dev/null | grep -q "subnet/"; then
+    rm -rf "$work"
+    echo "skipped: the network resource kinds are not in this build yet"
+    exit 77
+fi
+
+# last_seq: the sequence number of the newest call the fake has seen.
+last_seq() {
+    fake_get /_fake/calls | /usr/bin/python3 -c '
+import json, sys
+c = json.load(sys.stdin)["calls"]
+print(max([x["seq"] for x in c] or [0]))'
+}
+# count_since SEQ OPERATION: how many calls of OPERATION came after SEQ.
+count_since() {
+    fake_get "/_fake/calls?since=$1" | /usr/bin/python3 -c '
+import json, sys
+print(sum(1 for x in json.load(sys.stdin)["calls"] if x["operation"] == sys.argv[1]))' "$2"
+}
+# revision_of_service: the revision number the service runs now.
+revision_of_service() {
+    "$ECSDEPLOY" -f "$stack" status --output json | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print([r for r in d["resources"] if r["id"] == "service/web"][0]["revision"])'
+}
+
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_in "$out" "Stack e2etd is up" "first up"
+
+# 1. A failed up, rolled back: the service is back on revision 1 and revision 2 (the
+#    crash loop) stays the family's latest ACTIVE one.
+write_stack crashloop
+seq=$(last_seq)
+expect_exit 3 -- "$ECSDEPLOY" -f "$stack" up
+expect_in "$err" "Essential container in task exited" "the failed up names the reason"
+n=$(count_since "$seq" RegisterTaskDefinition)
+[ "$n" = 1 ] && pass || fail "the failed up and its rollback registered $n task definition(s), wanted 1"
+[ "$(revision_of_service)" = 1 ] && pass || fail "after the failed up the service does not run revision 1"
+
+write_stack nginx:1.27
+seq=$(last_seq)
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode
+expect_in "$out" "No changes" "plan after the rolled-back up"
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_in "$out" "No changes" "up after the rolled-back up"
+n=$(count_since "$seq" RegisterTaskDefinition)
+[ "$n" = 0 ] && pass || fail "up after a rolled-back up registered $n task definition(s)"
+n=$(count_since "$seq" UpdateService)
+[ "$n" = 0 ] && pass || fail "up after a rolled-back up updated the service $n time(s)"
+
+# 2. `ecsdeploy deploy` of a bad tag (nginx:crashloop), rolled back by the circuit breaker.
+expect_exit 3 -- "$ECSDEPLOY" -f "$stack" deploy web --tag crashloop
+[ "$(revision_of_service)" = 1 ] && pass || fail "after the failed deploy the service does not run revision 1"
+seq=$(last_seq)
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_in "$out" "No changes" "up after a rolled-back deploy"
+n=$(count_since "$seq" RegisterTaskDefinition)
+[ "$n" = 0 ] && pass || fail "up after a rolled-back deploy registered $n task definition(s)"
+
+# 3. A good deploy of another tag, then up with the file: revision 1 is reused.
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" deploy web --tag 1.28
+rev=$(revision_of_service)
+[ "$rev" -gt 1 ] && pass || fail "the deploy of 1.28 did not give a new revision ($rev)"
+expect_exit 4 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode
+expect_in "$out" "task_def/web" "the plan shows the task definition differs from the file"
+expect_in "$out" "nginx:1.28" "the plan shows the image the service runs"
+seq=$(last_seq)
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+n=$(count_since "$seq" RegisterTaskDefinition)
+[ "$n" = 0 ] && pass || fail "up back to the file's image registered $n task definition(s)"
+[ "$(revision_of_service)" = 1 ] && pass || fail "up did not bring the service back to revision 1"
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_in "$out" "No changes" "up after going back to revision 1"
+
+# 4. A real change still registers exactly one revision.
+cat >"$stack" <<YML
+stack: e2etd
+services:
+  web:
+    image: nginx:1.27
+    port: 8080
+    environment: { MODE: two }
+YML
+seq=$(last_seq)
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+n=$(count_since "$seq" RegisterTaskDefinition)
+[ "$n" = 1 ] && pass || fail "a changed environment registered $n task definition(s), wanted 1"
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_in "$out" "No changes" "up after the change"
+
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" down --yes --purge
+rm -rf "$work"
+finish
