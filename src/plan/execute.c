@@ -182,7 +182,8 @@ static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws
         x->stop = 1;
         if (!x->failure && !interrupted) {
             char msg[1400];
-            x->failure = xasprintf("%s: %s: %s", n->id, plan_action_name(n->action),
+            x->failure = xasprintf("%s: %s: %s", n->id,
+                                   n->action == RES_NONE ? "wait" : plan_action_name(n->action),
                                    aws_error_format(err, msg, sizeof msg));
         }
     }
