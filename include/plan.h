@@ -35,6 +35,13 @@ typedef struct {
 
 plan_counts plan_count(const res_graph *g);
 
+/* 1 when `up` must wait for node n although it has nothing to change: its kind says an
+ * earlier run left an operation under way (see res_kind.unsettled), and services are
+ * waited for (not --no-wait). plan_execute waits for every such node. */
+int plan_needs_settle(const res_ctx *ctx, const res_node *n);
+/* How many nodes plan_needs_settle. */
+size_t plan_count_unsettled(const res_ctx *ctx);
+
 /* The plan for a person (text) or a script (JSON). Caller frees. */
 char *plan_render_text(const res_graph *g, int color);
 cJSON *plan_render_json(const res_graph *g);

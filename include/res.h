@@ -168,6 +168,13 @@ struct res_kind {
     /* 1 when update() gives the resource a new physical id (a task definition revision):
      * references to it count as changing. */
     int new_id_on_update;
+    /* Optional, for `up`: 1 when a node with nothing to change still has an operation
+     * under way that an earlier run started and did not see through (it was killed or
+     * interrupted): a service deployment in progress. Judged from n->actual, no call. */
+    int (*unsettled)(const res_node *n);
+    /* Optional, with unsettled: wait for that operation with reads only; 0 when it is
+     * over, -1 with err (e.g. the deployment failed). */
+    int (*settle)(res_ctx *ctx, res_node *n, aws_error *err);
     /* Optional: runs once every kind's discovery has met the graph, before planning; may
      * read other nodes' actual properties to settle which resource this kind's nodes stand
      * for (a task definition family takes the revision its service runs). */

@@ -152,7 +152,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         return EXIT_USAGE;
     }
     plan_counts c = plan_count(s.graph);
-    if (c.create + c.update + c.replace + c.delete == 0) {
+    size_t unsettled = plan_count_unsettled(&s.ctx);
+    if (c.create + c.update + c.replace + c.delete + unsettled == 0) {
         if (g->output == OUTPUT_JSON) {
             plan_exec_result none = {0};
             print_summary(&s, &none, 0);
@@ -170,6 +171,9 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     if (g->output != OUTPUT_JSON)
         printf("Plan: %zu to create, %zu to update, %zu to replace, %zu to delete.\n", c.create,
                c.update, c.replace, c.delete);
+    if (g->output != OUTPUT_JSON && unsettled)
+        printf("Waiting for %zu unchanged resource%s an earlier run left changing (e.g. a service "
+               "deployment in progress).\n", unsettled, unsettled == 1 ? "" : "s");
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);

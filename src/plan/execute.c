@@ -4,7 +4,8 @@
  * undoes it in reverse order.
  *
  * When a node may start:
- *   create, update, replace: all its dependencies are done;
+ *   create, update, replace, and a wait for a node an earlier run left changing (see
+ *   plan_needs_settle): all its dependencies are done;
  *   delete: every create/update/replace of the run is done, no pending deletion depends
  *   on it, and no pending deletion is of a kind in its kind's delete_after list.
  */
@@ -170,8 +171,8 @@ static int run_action(executor *x, res_node *n, cJSON **previous, aws_error *err
             return -1;
         res_node_set(x->ctx, n, NULL, NULL);
         return 0;
-    case RES_NONE:
-        return 0;
+    case RES_NONE: /* only nodes that need settling run */
+        return n->kind->settle(x->ctx, n, err);
     }
     return 0;
 }
@@ -190,14 +191,18 @@ static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws
     } else {
         cJSON_Delete(previous);
     }
+    /* a wait cut short by Ctrl-C: the run's failure is the interrupt, not this */
+    int interrupted = rc != 0 && x->ctx->cancel && *x->ctx->cancel &&
+                      strcmp(err->code, "Interrupted") == 0;
     if (rc == 0) {
         x->state[i] = JOB_DONE;
     } else {
         x->state[i] = JOB_FAILED;
         x->stop = 1;
-        if (!x->failure) {
+        if (!x->failure && !interrupted) {
             char msg[1400];
-            x->failure = xasprintf("%s: %s: %s", n->id, plan_action_name(n->action),
+            x->failure = xasprintf("%s: %s: %s", n->id,
+                                   n->action == RES_NONE ? "wait" : plan_action_name(n->action),
                                    aws_error_format(err, msg, sizeof msg));
         }
     }
@@ -253,7 +258,8 @@ static void *worker(void *arg)
         aws_error err;
         aws_error_clear(&err);
         cJSON *previous = NULL;
-        res_event(x->ctx, n, n->action, RES_EV_START, "%s", n->label);
+        res_event(x->ctx, n, n->action, RES_EV_START, "%s%s", n->label,
+                  n->action == RES_NONE ? ": unchanged, but an earlier run left it changing" : "");
         int rc = run_action(x, n, &previous, &err);
         char msg[1400];
         if (rc == 0)
@@ -276,12 +282,13 @@ static void add_left(plan_exec_result *r, const char *what)
     r->left[r->nleft++] = xstrdup(what);
 }
 
-/* Undo the journal, newest first. */
+/* Undo the journal, newest first. A Ctrl-C now does not cut the rollback's waits short
+ * (the second one exits at once). */
 static void rollback(executor *x, plan_exec_result *r)
 {
     res_ctx *ctx = x->ctx;
-    if (ctx->cancel)
-        *ctx->cancel = 0;
+    volatile int *cancel = ctx->cancel;
+    ctx->cancel = NULL;
     r->rollback_failed = 0;
     for (size_t k = x->njournal; k-- > 0;) {
         journal_entry *e = &x->journal[k];
@@ -290,6 +297,7 @@ static void rollback(executor *x, plan_exec_result *r)
         aws_error_clear(&err);
         int rc = 0;
         char msg[1400];
+        res_action undo = e->action == RES_CREATE ? RES_DELETE : e->action;
         if (e->action == RES_CREATE) {
             res_event(ctx, n, RES_DELETE, RES_EV_START, "rollback: delete what this run created");
             rc = n->kind->remove(ctx, n, &err);
@@ -310,13 +318,14 @@ static void rollback(executor *x, plan_exec_result *r)
         }
         if (rc != 0) {
             r->rollback_failed = 1;
-            res_event(ctx, n, e->action, RES_EV_FAILED, "rollback: %s", aws_error_format(&err, msg, sizeof msg));
+            res_event(ctx, n, undo, RES_EV_FAILED, "rollback: %s", aws_error_format(&err, msg, sizeof msg));
             add_left(r, n->physical_id ? n->physical_id : n->id);
         } else {
-            res_event(ctx, n, e->action, RES_EV_DONE, "rolled back");
+            res_event(ctx, n, undo, RES_EV_DONE, "rolled back");
         }
     }
     r->rolled_back = !r->rollback_failed;
+    ctx->cancel = cancel;
 }
 
 int plan_execute(res_ctx *ctx, const plan_exec_options *o, plan_exec_result *r)
@@ -327,7 +336,8 @@ int plan_execute(res_ctx *ctx, const plan_exec_options *o, plan_exec_result *r)
     x.g = ctx->graph;
     x.state = xcalloc(x.g->n ? x.g->n : 1, sizeof *x.state);
     for (size_t i = 0; i < x.g->n; i++)
-        x.state[i] = x.g->nodes[i]->action == RES_NONE ? JOB_DONE : JOB_WAITING;
+        x.state[i] = x.g->nodes[i]->action == RES_NONE && !plan_needs_settle(ctx, x.g->nodes[i])
+                         ? JOB_DONE : JOB_WAITING;
     pthread_mutex_init(&x.lock, NULL);
     pthread_cond_init(&x.changed, NULL);
 

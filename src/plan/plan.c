@@ -81,6 +81,20 @@ plan_counts plan_count(const res_graph *g)
     return c;
 }
 
+int plan_needs_settle(const res_ctx *ctx, const res_node *n)
+{
+    return n->action == RES_NONE && ctx->wait_services && n->physical_id && n->desired &&
+           n->kind->unsettled && n->kind->settle && n->kind->unsettled(n);
+}
+
+size_t plan_count_unsettled(const res_ctx *ctx)
+{
+    size_t c = 0;
+    for (size_t i = 0; i < ctx->graph->n; i++)
+        c += (size_t)plan_needs_settle(ctx, ctx->graph->nodes[i]);
+    return c;
+}
+
 res_node **plan_kept_replacements(const res_graph *g)
 {
     res_node **list = NULL;

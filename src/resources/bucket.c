@@ -432,6 +432,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
                       "choose another `name:` for bucket %s", name, strchr(n->id, '/') + 1);
         return -1;
     }
+    if (rc == 0) /* it exists now: should a setting fail, the rollback deletes it */
+        res_node_set(ctx, n, name, cJSON_CreateObject());
     if (rc == 0)
         rc = apply(ctx, name, n->desired, existing, err);
     cJSON_Delete(existing);

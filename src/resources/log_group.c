@@ -89,6 +89,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     /* a re-run after a crash finds it created: carry on */
     if (rc != 0 && strcmp(err->code, "ResourceAlreadyExistsException") != 0)
         return -1;
+    /* it exists now: should what follows fail, the rollback deletes it */
+    res_node_set(ctx, n, name, cJSON_CreateObject());
     if (set_retention(ctx, name, days, err) != 0)
         return -1;
     return read_back(ctx, n, name, err);

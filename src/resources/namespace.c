@@ -10,6 +10,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "elb_common.h"
 #include "res.h"
@@ -113,6 +114,39 @@ static int wait_op(res_ctx *ctx, res_node *n, res_action action, const char *wha
     return rc;
 }
 
+/* A create operation goes on in Cloud Map when a Ctrl-C cuts its wait short: see it
+ * through (polling without the interrupt), so that the namespace gets its id and the
+ * rollback can delete it instead of leaving it behind. */
+static int see_through(res_ctx *ctx, res_node *n, const char *op_id, char **ns_id, aws_error *err)
+{
+    res_event(ctx, n, RES_CREATE, RES_EV_NOTE,
+              "interrupted, but Cloud Map goes on creating the namespace: waiting for it to finish");
+    sd_operation op = {.id = xstrdup(op_id)};
+    double interval = ctx->poll_s > 0 ? ctx->poll_s : 5;
+    double limit = ctx->timeout_s > 0 ? ctx->timeout_s : 900;
+    char status[256];
+    int rc = 0;
+    for (double waited = 0; rc == 0; waited += interval) {
+        aws_error_clear(err);
+        rc = poll_operation(ctx, n, &op, status, sizeof status, err);
+        if (rc == 0 && waited >= limit) {
+            aws_error_set(err, AWS_ERR_TIMEOUT, "WaitTimeout",
+                          "gave up waiting for the namespace to be created after %.0f s; last seen: %s",
+                          waited, status);
+            rc = -1;
+        }
+        struct timespec ts = {(time_t)interval, (long)((interval - (double)(time_t)interval) * 1e9)};
+        if (rc == 0)
+            nanosleep(&ts, NULL);
+    }
+    if (rc > 0) {
+        const char *id = svc_tags_get(&op.targets, "NAMESPACE");
+        *ns_id = id ? xstrdup(id) : NULL;
+    }
+    sd_operation_free(&op);
+    return rc > 0 ? 0 : -1;
+}
+
 /* Adopt an existing namespace of ours; 1 when adopted, 0 when it is gone, -1 on error. */
 static int adopt(res_ctx *ctx, res_node *n, const char *ns_id, aws_error *err)
 {
@@ -171,6 +205,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         free(token);
         if (rc == 0)
             rc = wait_op(ctx, n, RES_CREATE, "the namespace to be created", op_id, &ns_id, err);
+        if (rc != 0 && op_id && strcmp(err->code, "Interrupted") == 0)
+            rc = see_through(ctx, n, op_id, &ns_id, err);
         free(op_id);
         if (rc == 0)
             rc = ns_id ? adopt(ctx, n, ns_id, err) : 0;

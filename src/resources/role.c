@@ -428,6 +428,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         rc = read_role(ctx, name, &role, &existing, err);
         iam_role_free(&role);
     }
+    if (rc == 0) /* it exists now: should a policy fail, the rollback deletes it */
+        res_node_set(ctx, n, name, cJSON_CreateObject());
     if (rc == 0)
         rc = sync_policies(ctx, name, n->desired, existing, err);
     cJSON_Delete(existing);

@@ -441,6 +441,17 @@ static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
+/* A deployment an earlier run started and did not see through (killed, interrupted). */
+static int unsettled(const res_node *n)
+{
+    return n->actual && cJSON_IsFalse(cJSON_GetObjectItem(n->actual, "steady"));
+}
+
+static int settle(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    return service_wait_steady(ctx, n, RES_NONE, n->actual, err);
+}
+
 static const char *const replace_on[] = {"name", "cluster", "launch_type", NULL};
 
 const res_kind res_service = {
@@ -453,4 +464,6 @@ const res_kind res_service = {
     .remove = remove_service,
     .replace_on = replace_on,
     .status = service_status,
+    .unsettled = unsettled,
+    .settle = settle,
 };

@@ -339,5 +339,11 @@ cJSON *service_props(res_ctx *ctx, const ecs_service *s)
     cJSON_AddItemToObject(p, "deployment", actual_deployment(raw));
     cJSON_AddItemToObject(p, "volumes", actual_volumes(raw));
     add_url(ctx, p, s->name);
+    /* not compared (desired has no such member): a deployment still under way, which an
+     * interrupted `up` may have left, makes the next `up` wait for it (res_kind.unsettled) */
+    const ecs_deployment *primary = ecs_service_primary(s);
+    cJSON_AddBoolToObject(p, "steady", primary && s->n_deployments == 1 && s->running == s->desired &&
+                                           (!primary->rollout_state ||
+                                            !strcmp(primary->rollout_state, "COMPLETED")));
     return p;
 }

@@ -7,7 +7,8 @@
  * the family equal to the file (task_def_revision.c) and uses it again; only when there is
  * none is a new revision registered. Either way the node's physical id becomes that ARN.
  * Old revisions stay ACTIVE for rollbacks; a rollback points back at the previous
- * revision without registering; `down` deregisters every ACTIVE revision of the family.
+ * revision without registering, and deregisters a revision the failed run registered
+ * (not one it reused); `down` deregisters every ACTIVE revision of the family.
  *
  * Properties: family, canonical (the comparable document), document (create_only: the
  * RegisterTaskDefinition input); actual attributes add arn and revision.
@@ -93,17 +94,27 @@ static int register_revision(res_ctx *ctx, res_node *n, aws_error *err)
     if (rc == 0) {
         res_event(ctx, n, n->physical_id ? RES_UPDATE : RES_CREATE, RES_EV_PROGRESS,
                   "registered revision %d", t.revision);
-        res_node_set(ctx, n, t.arn, task_def_props(&t));
+        cJSON *props = task_def_props(&t);
+        cJSON_AddBoolToObject(props, "registered_now", 1); /* for a rollback: not compared */
+        res_node_set(ctx, n, t.arn, props);
     }
     ecs_task_definition_free(&t);
     return rc;
 }
 
-/* A rollback asks for the revision it had: it is still ACTIVE, so use it again. */
+/* A rollback asks for the revision it had: it is still ACTIVE, so use it again; the
+ * revision the failed run registered (not one it reused) is deregistered, as AWS allows
+ * (it stays listed, INACTIVE). */
 static int use_revision(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
 {
     ecs_task_definition t = {0};
     int rc = ecs_describe_task_definition(ctx->aws, arn, &t, err);
+    int registered = n->actual && cJSON_IsTrue(cJSON_GetObjectItem(n->actual, "registered_now"));
+    if (rc == 0 && registered && n->physical_id && strcmp(n->physical_id, t.arn) != 0) {
+        rc = ecs_deregister_task_definition(ctx->aws, n->physical_id, err);
+        if (rc != 0 && res_app_code_is(err, "ClientException"))
+            rc = 0; /* already inactive */
+    }
     if (rc == 0)
         res_node_set(ctx, n, t.arn, task_def_props(&t));
     ecs_task_definition_free(&t);

@@ -14,6 +14,9 @@ static char events[4096];
 static int live;        /* resources that exist */
 static int concurrent, max_concurrent;
 static const char *fail_on; /* id whose create fails */
+static volatile int cancel_flag;
+static const char *interrupt_on; /* id whose create meets a Ctrl-C: made, then its wait cut short */
+static int remove_cancellable;   /* a remove ran with ctx->cancel set (the rollback must not) */
 
 static void record(const char *what, const res_node *n)
 {
@@ -39,6 +42,16 @@ static int mem_create(res_ctx *ctx, res_node *n, aws_error *err)
     busy(-1);
     if (fail_on && strcmp(fail_on, n->id) == 0) {
         aws_error_set(err, AWS_ERR_SERVICE, "InvalidParameterException", "refused");
+        return -1;
+    }
+    if (interrupt_on && strcmp(interrupt_on, n->id) == 0) {
+        record("create", n);
+        pthread_mutex_lock(&cloud_lock);
+        live++;
+        pthread_mutex_unlock(&cloud_lock);
+        res_node_set(ctx, n, "phys-interrupted", cJSON_Duplicate(n->desired, 1));
+        cancel_flag = 1;
+        aws_error_set(err, AWS_ERR_TIMEOUT, "Interrupted", "interrupted while waiting");
         return -1;
     }
     /* a reference must be resolved by now */
@@ -67,8 +80,9 @@ static int mem_update(res_ctx *ctx, res_node *n, aws_error *err)
 
 static int mem_remove(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    (void)ctx;
     (void)err;
+    if (ctx->cancel)
+        remove_cancellable = 1;
     record("delete", n);
     pthread_mutex_lock(&cloud_lock);
     live--;
@@ -87,6 +101,26 @@ static const res_kind child_kind = {
     .name = "child", .title = "Child", .create = mem_create, .update = mem_update,
     .remove = mem_remove};
 
+/* A kind whose resource an earlier run may have left changing (actual "steady": false). */
+static int mem_unsettled(const res_node *n)
+{
+    return cJSON_IsFalse(cJSON_GetObjectItem(n->actual, "steady"));
+}
+
+static int mem_settle(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    (void)err;
+    record("settle", n);
+    cJSON *a = cJSON_Duplicate(n->actual, 1);
+    cJSON_ReplaceItemInObject(a, "steady", cJSON_CreateTrue());
+    res_node_set(ctx, n, n->physical_id, a);
+    return 0;
+}
+
+static const res_kind settling_kind = {
+    .name = "child", .title = "Child", .create = mem_create, .update = mem_update,
+    .remove = mem_remove, .unsettled = mem_unsettled, .settle = mem_settle};
+
 static res_ctx ctx;
 static res_graph graph;
 
@@ -100,6 +134,9 @@ static void reset(void)
     events[0] = '\0';
     live = concurrent = max_concurrent = 0;
     fail_on = NULL;
+    interrupt_on = NULL;
+    cancel_flag = 0;
+    remove_cancellable = 0;
 }
 
 static void cleanup(void)
@@ -272,6 +309,73 @@ START_TEST(down_deletes_children_before_parents)
 }
 END_TEST
 
+/* A Ctrl-C while a create waits: nothing new starts, the failure is the interrupt (not the
+ * wait it cut short), and the rollback, which no Ctrl-C cuts short, removes what was made. */
+START_TEST(interrupt_stops_and_rolls_back)
+{
+    reset();
+    build(3);
+    ctx.cancel = &cancel_flag;
+    interrupt_on = "child/c0";
+    plan_compute(&ctx, 0);
+    plan_exec_options o = {.parallel = 1, .rollback = 1};
+    plan_exec_result r;
+    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_int_eq(r.failed, 1);
+    ck_assert_str_eq(r.failure, "interrupted");
+    ck_assert_int_eq(r.rolled_back, 1);
+    ck_assert_int_eq(live, 0);
+    ck_assert_msg(!strstr(events, "create child/c1") && !strstr(events, "create child/c2"), "%s", events);
+    ck_assert_ptr_nonnull(strstr(events, "delete child/c0;"));
+    ck_assert_int_eq(remove_cancellable, 0);
+    ck_assert_int_eq(ctx.cancel == &cancel_flag, 1);
+    plan_exec_result_free(&r);
+    cleanup();
+
+    /* --no-rollback: it stops there */
+    reset();
+    build(3);
+    ctx.cancel = &cancel_flag;
+    interrupt_on = "child/c0";
+    plan_compute(&ctx, 0);
+    o.rollback = 0;
+    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_str_eq(r.failure, "interrupted");
+    ck_assert_int_eq(r.rolled_back, 0);
+    ck_assert_int_eq(live, 2);
+    plan_exec_result_free(&r);
+    cleanup();
+}
+END_TEST
+
+/* A node with nothing to change that an earlier run left changing is waited for (only
+ * when services are waited for), and a later plan has nothing left to wait for. */
+START_TEST(unchanged_but_unsettled_is_waited_for)
+{
+    reset();
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddNumberToObject(d, "size", 1);
+    res_node *n = res_graph_add(&graph, &settling_kind, "svc", NULL, d);
+    n->physical_id = xstrdup("phys-svc");
+    n->actual = cJSON_CreateObject();
+    cJSON_AddNumberToObject(n->actual, "size", 1);
+    cJSON_AddFalseToObject(n->actual, "steady");
+    plan_compute(&ctx, 0);
+    ck_assert_int_eq(n->action, RES_NONE);
+    ck_assert_uint_eq(plan_count_unsettled(&ctx), 0); /* --no-wait */
+    ctx.wait_services = 1;
+    ck_assert_uint_eq(plan_count_unsettled(&ctx), 1);
+    plan_exec_options o = {.parallel = 2, .rollback = 1};
+    plan_exec_result r;
+    ck_assert_int_eq(plan_execute(&ctx, &o, &r), 0);
+    ck_assert_str_eq(events, "settle child/svc;");
+    plan_exec_result_free(&r);
+    plan_compute(&ctx, 0);
+    ck_assert_uint_eq(plan_count_unsettled(&ctx), 0);
+    cleanup();
+}
+END_TEST
+
 Suite *plan_exec_suite(void)
 {
     Suite *s = suite_create("plan_exec");
@@ -281,6 +385,8 @@ Suite *plan_exec_suite(void)
     tcase_add_test(tc, no_rollback_leaves_resources);
     tcase_add_test(tc, diff_update_replace_and_create_only);
     tcase_add_test(tc, down_deletes_children_before_parents);
+    tcase_add_test(tc, interrupt_stops_and_rolls_back);
+    tcase_add_test(tc, unchanged_but_unsettled_is_waited_for);
     suite_add_tcase(s, tc);
     return s;
 }
