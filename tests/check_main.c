@@ -6,12 +6,19 @@
  *
  * A script passes with exit 0 and is skipped with exit 77 (its last line says why); its
  * whole output goes to build/test-logs/NAME.log and the tail is shown when it fails.
+ *
+ * The scripts spend most of their time waiting on a fake, so they do not run one after
+ * the other: a pool process starts them all at the beginning, CHECK_JOBS at a time
+ * (default 3), while the unit suites run; each one's exit code and duration land in
+ * build/test-logs/NAME.status, and the Check test of a script waits for that file.
  */
 #include <check.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -83,22 +90,28 @@ static void last_line(const char *path, char *out, size_t size)
     out[strcspn(out, "\n")] = '\0';
 }
 
-START_TEST(run_script)
+static void status_path(const char *script, char *out, size_t size)
 {
-    const char *script = scripts[_i];
     const char *top = getenv("TOP");
-    char log[4096], dir[4096];
-    snprintf(dir, sizeof dir, "%s/build/test-logs", top ? top : ".");
-    mkdir(dir, 0755);
-    log_path(script, log, sizeof log);
+    snprintf(out, size, "%s/build/test-logs/%s.status", top ? top : ".", base_name(script));
+}
 
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Start one script with its output in its log; returns the pid, or -1. */
+static pid_t spawn_script(const char *script)
+{
+    const char *top = getenv("TOP");
+    char log[4096];
+    log_path(script, log, sizeof log);
     const char *ext = strrchr(script, '.');
     const char *interp = (ext && strcmp(ext, ".py") == 0) ? "/usr/bin/python3" : "/bin/sh";
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-
     pid_t pid = fork();
-    ck_assert_int_ge(pid, 0);
     if (pid == 0) {
         FILE *out = freopen(log, "w", stdout);
         if (!out)
@@ -109,12 +122,88 @@ START_TEST(run_script)
         execl(interp, interp, script, (char *)NULL);
         _exit(127);
     }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return pid;
+}
+
+/* Written to a temporary name and renamed, so a reader never sees half a file. */
+static void write_status(const char *script, int code, double secs)
+{
+    char path[4096], tmp[4200];
+    status_path(script, path, sizeof path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return;
+    fprintf(f, "%d %.3f\n", code, secs);
+    fclose(f);
+    rename(tmp, path);
+}
+
+/* The pool process: every script, `jobs` at a time; never returns. */
+static void run_pool(size_t jobs)
+{
+    prctl(PR_SET_PDEATHSIG, SIGTERM); /* the runner gone (Ctrl-C, timeout): stop too */
+    size_t n = script_count(), next = 0, running = 0;
+    pid_t *pids = calloc(n, sizeof *pids);
+    double *started = calloc(n, sizeof *started);
+    while (next < n || running > 0) {
+        for (; running < jobs && next < n; next++) {
+            started[next] = now();
+            pids[next] = spawn_script(scripts[next]);
+            if (pids[next] < 0)
+                write_status(scripts[next], 127, 0);
+            else
+                running++;
+        }
+        int status;
+        pid_t done = wait(&status);
+        if (done < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (size_t i = 0; i < next; i++)
+            if (pids[i] == done) {
+                int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+                write_status(scripts[i], code, now() - started[i]);
+                running--;
+            }
+    }
+    _exit(0);
+}
+
+static void start_pool(void)
+{
+    const char *top = getenv("TOP");
+    char dir[4096], path[4096];
+    snprintf(dir, sizeof dir, "%s/build/test-logs", top ? top : ".");
+    mkdir(dir, 0755);
+    for (size_t i = 0; scripts[i]; i++) {
+        status_path(scripts[i], path, sizeof path);
+        unlink(path);
+    }
+    const char *env = getenv("CHECK_JOBS");
+    long jobs = env ? strtol(env, NULL, 10) : 3;
+    fflush(NULL);
+    if (fork() == 0)
+        run_pool(jobs >= 1 ? (size_t)jobs : 1);
+}
+
+START_TEST(run_script)
+{
+    const char *script = scripts[_i];
+    char log[4096], path[4096];
+    log_path(script, log, sizeof log);
+    status_path(script, path, sizeof path);
+
+    int code = -1;
+    double secs = 0;
+    FILE *f;
+    while (!(f = fopen(path, "r")))
+        usleep(100 * 1000);
+    if (fscanf(f, "%d %lf", &code, &secs) != 2)
+        code = -1;
+    fclose(f);
 
     char tail[512];
     last_line(log, tail, sizeof tail);
@@ -152,8 +241,10 @@ int main(int argc, char **argv)
 #define SUITE(fn) srunner_add_suite(sr, fn());
 #include "suites.h"
 #undef SUITE
-    if (script_count() > 0 && (!only || strcmp(only, "scripts") == 0))
+    if (script_count() > 0 && (!only || strcmp(only, "scripts") == 0)) {
+        start_pool();
         srunner_add_suite(sr, scripts_suite());
+    }
     if (only)
         setenv("CK_RUN_SUITE", only, 1);
 
