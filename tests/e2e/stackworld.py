@@ -298,3 +298,20 @@ def changed_stack_yaml(name):
             raise ValueError(f"changed_stack_yaml: {old!r} is not in the stack")
         s = s.replace(old, new, 1)
     return s
+
+
+def write_stacks(name):
+    """The stack file and its changed version in a temporary folder removed at exit;
+    returns (base, changed) paths."""
+    import atexit
+    import shutil
+    import tempfile
+    work = tempfile.mkdtemp()
+    atexit.register(shutil.rmtree, work, True)
+    base = os.path.join(work, "base.yml")
+    changed = os.path.join(work, "changed.yml")
+    with open(base, "w") as f:
+        f.write(stack_yaml(name))
+    with open(changed, "w") as f:
+        f.write(changed_stack_yaml(name))
+    return base, changed

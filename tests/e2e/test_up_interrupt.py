@@ -11,7 +11,6 @@ import os
 import random
 import signal
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -153,13 +152,7 @@ def twice(rep, fake, stack_file):
 
 def main():
     rep = sw.Report()
-    work = tempfile.mkdtemp()
-    base = os.path.join(work, "base.yml")
-    changed = os.path.join(work, "changed.yml")
-    with open(base, "w") as f:
-        f.write(sw.stack_yaml(STACK))
-    with open(changed, "w") as f:
-        f.write(sw.changed_stack_yaml(STACK))
+    base, changed = sw.write_stacks(STACK)
     with sw.Fake() as fake:
         proc = sw.start(fake, base, "up", "--output", "json")
         events = sw.read_events(proc, lambda ev: False, timeout=90)

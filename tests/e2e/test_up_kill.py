@@ -12,7 +12,6 @@ the Nth event line of `up --output json`" (N drawn from the seed) plus a seeded 
 import os
 import random
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -77,13 +76,7 @@ def round_point(seed, nevents):
 
 def main():
     rep = sw.Report()
-    work = tempfile.mkdtemp()
-    base = os.path.join(work, "base.yml")
-    changed = os.path.join(work, "changed.yml")
-    with open(base, "w") as f:
-        f.write(sw.stack_yaml(STACK))
-    with open(changed, "w") as f:
-        f.write(sw.changed_stack_yaml(STACK))
+    base, changed = sw.write_stacks(STACK)
 
     with sw.Fake() as fake:
         # Clean runs: what the stack looks like, and how many events an `up` prints.
@@ -119,7 +112,7 @@ def main():
         rc, out, err = sw.run(fake, base, "up")
         rep.eq(rc, 0, f"{tag}: up of the first stack")
         # (An image the fake's targets take ten times longer to find healthy: a slow rollout.)
-        slow = os.path.join(work, "slow.yml")
+        slow = os.path.join(os.path.dirname(base), "slow.yml")
         with open(slow, "w") as f:
             f.write(sw.changed_stack_yaml(STACK).replace("nginx:1.28", "nginx:1.28-slowstart"))
         at = kill_at(fake, slow, 1, 0, match=lambda e: isinstance(e, dict) and e.get("id") == "service/app"

@@ -19,7 +19,6 @@ GET /_fake/resources against a snapshot, and by `plan` finding nothing to do.
 
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import stackworld as sw  # noqa: E402
@@ -162,13 +161,7 @@ def rollback_fails(rep, fake, base):
 
 def main():
     rep = sw.Report()
-    work = tempfile.mkdtemp()
-    base = os.path.join(work, "base.yml")
-    changed = os.path.join(work, "changed.yml")
-    with open(base, "w") as f:
-        f.write(sw.stack_yaml(STACK))
-    with open(changed, "w") as f:
-        f.write(sw.changed_stack_yaml(STACK))
+    base, changed = sw.write_stacks(STACK)
     with sw.Fake() as fake:
         existing_stack(rep, fake, base, changed)
         fresh_stack(rep, fake, base)
