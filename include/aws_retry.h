@@ -28,6 +28,11 @@
 #define AWS_RETRY_COST 5
 #define AWS_RETRY_TIMEOUT_COST 10
 #define AWS_RETRY_SUCCESS_REFILL 1
+/* Attempts for a call that could not even connect (name not resolved, connection
+ * refused): the request never left, and more tries rarely help. */
+#define AWS_RETRY_UNREACHABLE_ATTEMPTS 3
+/* The error code of such a failure (kind AWS_ERR_NETWORK). */
+#define AWS_CONNECT_FAILED "ConnectFailed"
 
 typedef enum {
     AWS_RETRY_NO = 0,     /* not retryable */
@@ -43,6 +48,8 @@ aws_retry_class aws_retry_classify(const aws_error *e);
  * or timed out after the request was sent, or the service answered a server error. A
  * throttled or refused call did not happen. */
 int aws_retry_answer_lost(const aws_error *e);
+/* 1 when the attempt could not connect at all (AWS_CONNECT_FAILED): nothing was sent. */
+int aws_retry_never_sent(const aws_error *e);
 /* 1 when code is one of the throttling codes. */
 int aws_retry_is_throttle_code(const char *code);
 

@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 
+#include "aws_retry.h"
 #include "xalloc.h"
 
 struct aws_http {
@@ -174,8 +175,11 @@ static void fail_from_curl(aws_error *err, CURLcode rc, const char *errbuf, cons
     const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     if (rc == CURLE_SEND_FAIL_REWIND) /* see body_reader */
         why = "the connection closed without an answer (the request may have been received)";
-    aws_error_set(err, kind, kind == AWS_ERR_TIMEOUT ? "RequestTimeout" : "ConnectionError",
-                  "%.*s: %s", (int)n, url, why);
+    const char *code = kind == AWS_ERR_TIMEOUT ? "RequestTimeout" : "ConnectionError";
+    if (rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_COULDNT_RESOLVE_PROXY ||
+        rc == CURLE_COULDNT_CONNECT)
+        code = AWS_CONNECT_FAILED;
+    aws_error_set(err, kind, code, "%.*s: %s", (int)n, url, why);
 }
 
 int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *resp,

@@ -55,6 +55,8 @@ aws_retry_class aws_retry_classify(const aws_error *e)
 
 int aws_retry_answer_lost(const aws_error *e)
 {
+    if (aws_retry_never_sent(e))
+        return 0;
     aws_retry_class k = aws_retry_classify(e);
     return k == AWS_RETRY_TRANSIENT || k == AWS_RETRY_TIMEOUT;
 }
@@ -149,4 +151,9 @@ int aws_retry_quota_available(aws_retry_state *r)
     int n = r->available;
     pthread_mutex_unlock(&r->lock);
     return n;
+}
+
+int aws_retry_never_sent(const aws_error *e)
+{
+    return e->kind == AWS_ERR_NETWORK && strcmp(e->code, AWS_CONNECT_FAILED) == 0;
 }

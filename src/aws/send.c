@@ -206,6 +206,10 @@ static int should_retry(aws_client *c, const aws_http_response *resp, int attemp
         return 0;
     if (k == AWS_RETRY_CLOCK_SKEW)
         return correct_skew(c, resp) && attempt < c->retry.max_attempts;
+    /* An endpoint that cannot be reached at all is far more often a wrong address or a
+     * missing network than a blip: fail in seconds, not after the whole budget. */
+    if (aws_retry_never_sent(err) && attempt >= AWS_RETRY_UNREACHABLE_ATTEMPTS)
+        return 0;
     double delay = aws_retry_next_delay(&c->retry, attempt, *waited, c->rand01(c->hook_ctx));
     if (delay < 0)
         return 0;

@@ -92,6 +92,6 @@ expect_in "$err" "SignatureDoesNotMatch" "bad signature"
 
 # Nothing listening: a connection error after the retries, exit 1.
 expect_exit 1 -- clean $creds AWS_REGION=eu-west-1 AWS_MAX_ATTEMPTS=2 "$ECSDEPLOY" whoami --endpoint-url http://127.0.0.1:9
-expect_in "$err" "ConnectionError" "connection refused"
+expect_in "$err" "ConnectFailed" "connection refused"
 
 finish

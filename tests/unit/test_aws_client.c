@@ -10,7 +10,7 @@
 #include "xalloc.h"
 
 typedef struct {
-    long status[8];          /* 0: a connection error */
+    long status[8];          /* 0: a connection error, -1: could not connect */
     const char *body[8];
     const char *date[8];
     const char *region_header; /* x-amz-bucket-region on every answer, or NULL */
@@ -40,6 +40,10 @@ static int transport(void *ctx, const aws_http_request *req, aws_http_response *
             snprintf(s->last_auth, sizeof s->last_auth, "%s", req->headers[h].value);
         if (strcmp(req->headers[h].name, "X-Amz-Target") == 0)
             snprintf(s->last_target, sizeof s->last_target, "%s", req->headers[h].value);
+    }
+    if (s->status[i] == -1) {
+        aws_error_set(err, AWS_ERR_NETWORK, AWS_CONNECT_FAILED, "connection refused");
+        return -1;
     }
     if (s->status[i] == 0) {
         aws_error_set(err, AWS_ERR_NETWORK, "ConnectionError", "connection reset");
@@ -160,6 +164,21 @@ START_TEST(attempts_are_bounded)
     ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
     ck_assert_int_eq(s5.calls, 5);
     ck_assert(s5.sleeps[3] == 4.0);
+    aws_client_free(c);
+}
+END_TEST
+
+/* An endpoint that refuses connections fails after a few attempts, not the whole budget. */
+START_TEST(unreachable_endpoint_fails_fast)
+{
+    script s = {.status = {-1}, .n = 1};
+    aws_client *c = client_for(&s);
+    cJSON *out;
+    aws_error err;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    ck_assert_int_eq(s.calls, AWS_RETRY_UNREACHABLE_ATTEMPTS);
+    ck_assert_str_eq(err.code, AWS_CONNECT_FAILED);
+    ck_assert(!aws_retry_answer_lost(&err)); /* nothing was sent: nothing to look for */
     aws_client_free(c);
 }
 END_TEST
@@ -490,6 +509,7 @@ Suite *aws_client_suite(void)
     tcase_add_test(t, json_call_signed_and_decoded);
     tcase_add_test(t, transient_errors_retried_with_backoff);
     tcase_add_test(t, attempts_are_bounded);
+    tcase_add_test(t, unreachable_endpoint_fails_fast);
     tcase_add_test(t, client_errors_not_retried);
     tcase_add_test(t, quota_stops_a_storm);
     tcase_add_test(t, clock_skew_corrected);
