@@ -133,8 +133,13 @@ int ecs_taskdef_set_image(cJSON *doc, const char *container, const char *image);
 /* Set (or add) an environment variable of a container; -1 when no such container. */
 int ecs_taskdef_set_env(cJSON *doc, const char *container, const char *name,
                         const char *value);
-/* 1 when registering `input` would give the same definition as `described` (members
- * ECS adds or defaults ignored: empty lists/objects and the read-only members). */
+/* A task definition in the one form two documents are compared in: without the members
+ * ECS adds (ARN, revision, status, ...) and tags, without empty lists and objects and the
+ * values ECS fills in by default, cpu and memory as strings, environment and secrets sorted
+ * by name. The caller frees it with cJSON_Delete(). */
+cJSON *ecs_taskdef_canonical(const cJSON *doc);
+/* 1 when registering `input` would give the same definition as `described`: equal
+ * canonical forms. */
 int ecs_taskdef_equal(const cJSON *input, const cJSON *described);
 
 /* ------------------------------------------------------------------ services */

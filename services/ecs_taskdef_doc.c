@@ -1,21 +1,14 @@
 /* Pure helpers over task-definition documents (see ecs.h). */
 #include "ecs.h"
 
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "xalloc.h"
 
 static const char *const added_by_ecs[] = {
     "taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
     "registeredAt", "registeredBy", "deregisteredAt", "deleteRequestedAt", NULL};
-
-static int is_added(const char *name)
-{
-    for (size_t i = 0; added_by_ecs[i]; i++)
-        if (strcmp(added_by_ecs[i], name) == 0)
-            return 1;
-    return 0;
-}
 
 cJSON *ecs_taskdef_to_input(const cJSON *described)
 {
@@ -73,80 +66,99 @@ int ecs_taskdef_set_env(cJSON *doc, const char *container, const char *name, con
     return 0;
 }
 
-/* Empty lists and objects, and null, are what ECS leaves out or fills in. */
 static int is_empty(const cJSON *v)
 {
-    return !v || cJSON_IsNull(v) || ((cJSON_IsArray(v) || cJSON_IsObject(v)) && !v->child);
+    return cJSON_IsNull(v) || ((cJSON_IsArray(v) || cJSON_IsObject(v)) && !v->child);
 }
 
-/* Members ECS fills in with a default when the input leaves them out. */
-static int is_default(const cJSON *m)
+/* Members ECS fills in when the input leaves them out (container cpu 0, essential true,
+ * protocol tcp, hostPort, readOnly false, startPeriod 0, enableFaultInjection false). */
+static int is_default(const cJSON *m, int in_container)
 {
     const char *n = m->string;
-    if (strcmp(n, "cpu") == 0 && cJSON_IsNumber(m))
-        return m->valuedouble == 0;
-    if (strcmp(n, "essential") == 0)
+    if (!n)
+        return 0;
+    if (in_container && !strcmp(n, "cpu"))
+        return cJSON_IsNumber(m) && m->valuedouble == 0;
+    if (in_container && !strcmp(n, "essential"))
         return cJSON_IsTrue(m);
-    if (strcmp(n, "protocol") == 0)
-        return cJSON_IsString(m) && strcmp(m->valuestring, "tcp") == 0;
-    return strcmp(n, "hostPort") == 0;
+    if (!strcmp(n, "protocol"))
+        return cJSON_IsString(m) && !strcmp(m->valuestring, "tcp");
+    if (!strcmp(n, "readOnly"))
+        return cJSON_IsFalse(m);
+    if (!strcmp(n, "startPeriod"))
+        return cJSON_IsNumber(m) && m->valuedouble == 0;
+    if (!in_container && !strcmp(n, "enableFaultInjection"))
+        return cJSON_IsFalse(m); /* described revisions carry it even when never set */
+    return !strcmp(n, "hostPort");
 }
 
-static int same(const cJSON *a, const cJSON *b, int top);
-
-static int same_object(const cJSON *a, const cJSON *b, int top)
+static int by_name(const void *a, const void *b)
 {
-    const cJSON *m;
-    cJSON_ArrayForEach(m, a) {
-        if (top && is_added(m->string))
-            continue;
-        if (!same(m, cJSON_GetObjectItemCaseSensitive(b, m->string), 0))
-            return 0;
-    }
-    cJSON_ArrayForEach(m, b) {
-        if (top && is_added(m->string))
-            continue;
-        if (!cJSON_GetObjectItemCaseSensitive(a, m->string) && !is_empty(m) && !is_default(m))
-            return 0;
-    }
-    return 1;
+    const cJSON *x = cJSON_GetObjectItem(*(cJSON *const *)a, "name");
+    const cJSON *y = cJSON_GetObjectItem(*(cJSON *const *)b, "name");
+    return strcmp(cJSON_IsString(x) ? x->valuestring : "", cJSON_IsString(y) ? y->valuestring : "");
 }
 
-static int same(const cJSON *a, const cJSON *b, int top)
+/* environment and secrets: order does not matter to ECS. */
+static void sort_by_name(cJSON *array)
 {
-    if (is_empty(a) || is_empty(b))
-        return is_empty(a) && is_empty(b);
-    if (cJSON_IsObject(a) && cJSON_IsObject(b))
-        return same_object(a, b, top);
-    if (cJSON_IsArray(a) && cJSON_IsArray(b)) {
-        if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b))
-            return 0;
-        for (const cJSON *x = a->child, *y = b->child; x && y; x = x->next, y = y->next)
-            if (!same(x, y, 0))
-                return 0;
-        return 1;
+    int n = cJSON_GetArraySize(array);
+    if (n < 2)
+        return;
+    cJSON **items = xcalloc((size_t)n, sizeof *items);
+    for (int i = 0; i < n; i++)
+        items[i] = cJSON_DetachItemFromArray(array, 0);
+    qsort(items, (size_t)n, sizeof *items, by_name);
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(array, items[i]);
+    free(items);
+}
+
+static void clean(cJSON *v, int in_container)
+{
+    cJSON *c = v->child;
+    while (c) {
+        cJSON *next = c->next;
+        if (c->string && (!strcmp(c->string, "environment") || !strcmp(c->string, "secrets")))
+            sort_by_name(c);
+        int container = c->string && !strcmp(c->string, "containerDefinitions");
+        if (cJSON_IsArray(c) && container) {
+            for (cJSON *k = c->child; k; k = k->next)
+                clean(k, 1);
+        } else if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
+            clean(c, 0);
+        }
+        if (is_empty(c) || (cJSON_IsObject(v) && is_default(c, in_container)))
+            cJSON_Delete(cJSON_DetachItemViaPointer(v, c));
+        c = next;
     }
-    if (cJSON_IsNumber(a) && cJSON_IsNumber(b))
-        return fabs(a->valuedouble - b->valuedouble) < 1e-9;
-    /* cpu and memory are strings in outputs and may be numbers in inputs */
-    if (cJSON_IsNumber(a) && cJSON_IsString(b))
-        return atof(b->valuestring) == a->valuedouble;
-    if (cJSON_IsString(a) && cJSON_IsNumber(b))
-        return atof(a->valuestring) == b->valuedouble;
-    if (cJSON_IsString(a) && cJSON_IsString(b))
-        return strcmp(a->valuestring, b->valuestring) == 0;
-    if (cJSON_IsBool(a) && cJSON_IsBool(b))
-        return cJSON_IsTrue(a) == cJSON_IsTrue(b);
-    return 0;
+}
+
+static void as_string(cJSON *doc, const char *member)
+{
+    cJSON *m = cJSON_GetObjectItemCaseSensitive(doc, member);
+    if (cJSON_IsNumber(m)) {
+        char *s = xasprintf("%d", m->valueint);
+        cJSON_ReplaceItemInObjectCaseSensitive(doc, member, cJSON_CreateString(s));
+        free(s);
+    }
+}
+
+cJSON *ecs_taskdef_canonical(const cJSON *doc)
+{
+    cJSON *c = ecs_taskdef_to_input(doc);
+    cJSON_DeleteItemFromObjectCaseSensitive(c, "tags"); /* not part of a revision */
+    as_string(c, "cpu");
+    as_string(c, "memory");
+    clean(c, 0);
+    return c;
 }
 
 int ecs_taskdef_equal(const cJSON *input, const cJSON *described)
 {
-    /* tags are not part of a revision */
-    cJSON *a = cJSON_Duplicate(input, 1), *b = cJSON_Duplicate(described, 1);
-    cJSON_DeleteItemFromObjectCaseSensitive(a, "tags");
-    cJSON_DeleteItemFromObjectCaseSensitive(b, "tags");
-    int eq = same(a, b, 1);
+    cJSON *a = ecs_taskdef_canonical(input), *b = ecs_taskdef_canonical(described);
+    int eq = cJSON_Compare(a, b, 1);
     cJSON_Delete(a);
     cJSON_Delete(b);
     return eq;

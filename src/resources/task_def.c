@@ -40,7 +40,7 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
             return -1;
         }
         cJSON_AddStringToObject(d, "family", family);
-        cJSON_AddItemToObject(d, "canonical", task_def_canonical(doc));
+        cJSON_AddItemToObject(d, "canonical", ecs_taskdef_canonical(doc));
         cJSON_AddItemToObject(d, "document", doc);
         free(family);
     }

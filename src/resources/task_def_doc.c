@@ -1,8 +1,8 @@
 /*
  * The RegisterTaskDefinition document of a service, built from the stack model, with
  * references to other nodes (roles, log group, secrets, load balancers) left as
- * references until they are known; and the canonical form used to compare it with a
- * described revision without the defaults and normalisations ECS adds.
+ * references until they are known. Documents are compared in ecs_taskdef_canonical()'s
+ * form (services/ecs_taskdef_doc.c), the same one `deploy` uses.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -137,99 +137,4 @@ cJSON *task_def_template(res_graph *g, res_node *n, const char *tmpl)
         return only;
     }
     return res_concat(parts);
-}
-
-/* ---- the canonical form ------------------------------------------------------------ */
-
-static const char *const added_by_ecs[] = {
-    "taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
-    "registeredAt", "registeredBy", "deregisteredAt", "deleteRequestedAt", "tags", NULL};
-
-static int is_empty(const cJSON *v)
-{
-    return cJSON_IsNull(v) || ((cJSON_IsArray(v) || cJSON_IsObject(v)) && !v->child);
-}
-
-/* Members ECS fills in when the input leaves them out. */
-static int is_default(const cJSON *m, int in_container)
-{
-    const char *n = m->string;
-    if (!n)
-        return 0;
-    if (in_container && !strcmp(n, "cpu"))
-        return cJSON_IsNumber(m) && m->valuedouble == 0;
-    if (in_container && !strcmp(n, "essential"))
-        return cJSON_IsTrue(m);
-    if (!strcmp(n, "protocol"))
-        return cJSON_IsString(m) && !strcmp(m->valuestring, "tcp");
-    if (!strcmp(n, "readOnly"))
-        return cJSON_IsFalse(m);
-    if (!strcmp(n, "startPeriod"))
-        return cJSON_IsNumber(m) && m->valuedouble == 0;
-    if (!in_container && !strcmp(n, "enableFaultInjection"))
-        return cJSON_IsFalse(m); /* described revisions carry it even when never set */
-    return !strcmp(n, "hostPort");
-}
-
-static int by_name(const void *a, const void *b)
-{
-    const cJSON *x = cJSON_GetObjectItem(*(cJSON *const *)a, "name");
-    const cJSON *y = cJSON_GetObjectItem(*(cJSON *const *)b, "name");
-    return strcmp(cJSON_IsString(x) ? x->valuestring : "", cJSON_IsString(y) ? y->valuestring : "");
-}
-
-/* environment and secrets: order does not matter to ECS. */
-static void sort_by_name(cJSON *array)
-{
-    int n = cJSON_GetArraySize(array);
-    if (n < 2)
-        return;
-    cJSON **items = xcalloc((size_t)n, sizeof *items);
-    for (int i = 0; i < n; i++)
-        items[i] = cJSON_DetachItemFromArray(array, 0);
-    qsort(items, (size_t)n, sizeof *items, by_name);
-    for (int i = 0; i < n; i++)
-        cJSON_AddItemToArray(array, items[i]);
-    free(items);
-}
-
-static void clean(cJSON *v, int in_container)
-{
-    cJSON *c = v->child;
-    while (c) {
-        cJSON *next = c->next;
-        if (c->string && (!strcmp(c->string, "environment") || !strcmp(c->string, "secrets")))
-            sort_by_name(c);
-        int container = c->string && !strcmp(c->string, "containerDefinitions");
-        if (cJSON_IsArray(c) && container) {
-            for (cJSON *k = c->child; k; k = k->next)
-                clean(k, 1);
-        } else if (cJSON_IsObject(c) || cJSON_IsArray(c)) {
-            clean(c, 0);
-        }
-        if (is_empty(c) || (cJSON_IsObject(v) && is_default(c, in_container)))
-            cJSON_Delete(cJSON_DetachItemViaPointer(v, c));
-        c = next;
-    }
-}
-
-static void as_string(cJSON *doc, const char *member)
-{
-    cJSON *m = cJSON_GetObjectItemCaseSensitive(doc, member);
-    if (cJSON_IsNumber(m)) {
-        char *s = xasprintf("%d", m->valueint);
-        cJSON_ReplaceItemInObjectCaseSensitive(doc, member, cJSON_CreateString(s));
-        free(s);
-    }
-}
-
-cJSON *task_def_canonical(const cJSON *doc)
-{
-    cJSON *c = cJSON_Duplicate(doc, 1);
-    for (size_t i = 0; added_by_ecs[i]; i++)
-        cJSON_DeleteItemFromObjectCaseSensitive(c, added_by_ecs[i]);
-    as_string(c, "cpu");
-    as_string(c, "memory");
-    clean(c, 0);
-    return c;
 }

@@ -10,13 +10,6 @@
  * other nodes; n gets those nodes as dependencies. New tree (cJSON_Delete). */
 cJSON *task_def_template(res_graph *g, res_node *n, const char *tmpl);
 
-/* The comparable form of a RegisterTaskDefinition input or of a described revision:
- * without the members ECS adds, empty lists and objects, and values ECS defaults
- * (container cpu 0, essential true, protocol tcp, hostPort, readOnly false, startPeriod
- * 0, enableFaultInjection false); environment and secrets sorted by name; task cpu and
- * memory as strings. New tree. */
-cJSON *task_def_canonical(const cJSON *doc);
-
 /* The RegisterTaskDefinition input of a service (references left in), depending n on
  * the nodes it refers to. -1 with a message when task_definition_json is not a JSON
  * object. New tree (cJSON_Delete). */

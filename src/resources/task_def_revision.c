@@ -24,7 +24,7 @@ cJSON *task_def_props(const ecs_task_definition *t)
     res_prop_str(p, "arn", t->arn);
     cJSON_AddNumberToObject(p, "revision", t->revision);
     cJSON *input = ecs_taskdef_to_input(t->doc);
-    cJSON_AddItemToObject(p, "canonical", task_def_canonical(input));
+    cJSON_AddItemToObject(p, "canonical", ecs_taskdef_canonical(input));
     cJSON_Delete(input);
     return p;
 }

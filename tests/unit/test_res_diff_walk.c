@@ -178,8 +178,8 @@ START_TEST(task_definition_canonical_documents)
         "\"portMappings\":[{\"containerPort\":80,\"hostPort\":80,\"protocol\":\"tcp\"}],"
         "\"environment\":[{\"name\":\"A\",\"value\":\"1\"},{\"name\":\"B\",\"value\":\"2\"}]}]}");
     cJSON *d = cJSON_CreateObject(), *a = cJSON_CreateObject();
-    cJSON_AddItemToObject(d, "canonical", task_def_canonical(input));
-    cJSON_AddItemToObject(a, "canonical", task_def_canonical(described));
+    cJSON_AddItemToObject(d, "canonical", ecs_taskdef_canonical(input));
+    cJSON_AddItemToObject(a, "canonical", ecs_taskdef_canonical(described));
     res_changes c;
     res_diff(td, d, a, &c);
     ck_assert_uint_eq(c.n, 2);
