@@ -53,10 +53,10 @@ int cli_main(int argc, char **argv);
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Load and validate the stack file named by -f (default ecsdeploy.yml) with the --set and
- * --set-file options. On success returns 0 and *out (free with spec_free). Otherwise
+ * --set-file options. On success returns 0 and *out (free with stack_free). Otherwise
  * prints every problem as FILE:LINE:COLUMN: message on stderr and returns EXIT_USAGE. */
-struct spec_stack;
-int cli_load_stack(const cli_globals *g, struct spec_stack **out);
+struct stack_model;
+int cli_load_stack(const cli_globals *g, struct stack_model **out);
 
 /* "90", "90s", "15m", "1h30m" into seconds (0 < d <= 7 days): 0, or -1 when invalid. */
 int cli_parse_duration(const char *text, double *seconds);

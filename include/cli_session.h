@@ -13,7 +13,7 @@
 
 typedef struct {
     const cli_globals *g;
-    spec_stack *stack;
+    stack_model *stack;
     aws_client *aws;
     res_graph *graph;
     res_ctx ctx;

@@ -10,12 +10,12 @@
 
 #include "cli.h"
 #include "deploy.h"
-#include "spec.h"
+#include "stack.h"
 
 typedef struct {
     aws_client *aws;
     char *cluster;          /* owned */
-    spec_stack *stack;      /* NULL without a stack file */
+    stack_model *stack;      /* NULL without a stack file */
     double poll_s;          /* ECSDEPLOY_POLL_SECONDS or 5 */
 } deploy_cli_target;
 

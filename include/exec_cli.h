@@ -5,10 +5,10 @@
 
 #include "aws.h"
 #include "cli.h"
-#include "spec.h"
+#include "stack.h"
 
 typedef struct {
-    spec_stack *stack;   /* NULL when not loaded */
+    stack_model *stack;   /* NULL when not loaded */
     aws_client *aws;
 } exec_cli_ctx;
 

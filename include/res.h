@@ -26,7 +26,7 @@
 #include <cjson/cJSON.h>
 
 #include "aws.h"
-#include "spec.h"
+#include "stack.h"
 #include "svc.h"
 
 #define RES_TAG_STACK "ecsdeploy:stack"
@@ -86,7 +86,7 @@ struct res_node {
     int keep;              /* survives `down` unless --purge */
     res_node **deps;       /* must exist before this node is created */
     size_t ndeps;
-    const void *spec;      /* the part of the stack model it came from, or NULL */
+    const void *model;     /* the part of the stack model it came from, or NULL */
 
     /* Filled by the plan. */
     res_action action;
@@ -95,7 +95,7 @@ struct res_node {
 };
 
 struct res_graph {
-    const spec_stack *stack;
+    const stack_model *stack;
     const char *region;    /* where the stack lives (for ARNs and zones) */
     const char *partition; /* "aws", "aws-cn", "aws-us-gov" */
     res_node **nodes;      /* in build order */
@@ -116,7 +116,7 @@ typedef void (*res_event_fn)(void *ud, const res_node *n, res_action action,
 
 struct res_ctx {
     aws_client *aws;
-    const spec_stack *stack;
+    const stack_model *stack;
     const char *stack_name;
     res_graph *graph;
     const char *account;      /* for ARNs built by hand */
@@ -138,7 +138,7 @@ struct res_kind {
     const char *name;  /* the id prefix: "vpc" */
     const char *title; /* for people: "VPC" */
     /* Add this kind's nodes for the stack. Returns 0, or -1 with a message in err. */
-    int (*build)(res_graph *g, const spec_stack *s, char *err, size_t errlen);
+    int (*build)(res_graph *g, const stack_model *s, char *err, size_t errlen);
     /* Every resource of this kind the stack owns (and the external ones its nodes name). */
     int (*discover)(res_ctx *ctx, res_found_list *out, aws_error *err);
     /* Create the resource for n->desired (references resolved) and wait until usable;
@@ -189,7 +189,7 @@ const res_kind *res_kind_by_name(const char *name);
 
 /* Build the graph of a stack in a region: every kind's build(). 0, or -1 with a message.
  * Free with res_graph_free (which frees the nodes, not the stack or the region). */
-int res_graph_build(const spec_stack *s, const char *region, res_graph **out, char *err,
+int res_graph_build(const stack_model *s, const char *region, res_graph **out, char *err,
                     size_t errlen);
 void res_graph_free(res_graph *g);
 /* A new node (owned by the graph) with desired properties (ownership passes to the node). */
@@ -222,10 +222,10 @@ int res_has_refs(const cJSON *props);
  *   buckets.NAME -> "bucket/NAME", services.NAME -> "service/NAME".
  * The attribute is looked up in that node's actual properties under the same name
  * (dns_name, arn, name, url, ...), so kinds put those attributes there. */
-char *res_spec_ref_node_id(const spec_ref *ref);
-/* A spec_ref_resolver over the graph (ud: the res_ctx): static values first, then
+char *res_stack_ref_node_id(const stack_ref *ref);
+/* A stack_ref_resolver over the graph (ud: the res_ctx): static values first, then
  * node attributes. */
-int res_spec_ref_resolve(const spec_ref *ref, void *ud, char **value);
+int res_stack_ref_resolve(const stack_ref *ref, void *ud, char **value);
 
 /* ---- comparing ------------------------------------------------------------------- */
 
@@ -298,6 +298,6 @@ void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *act
 /* Set props[name] to a string copy of value; NULL leaves the member out. */
 void res_prop_str(cJSON *props, const char *name, const char *value);
 
-/* AWS names come from spec_names.h (the stack file's validation checks the same names). */
+/* AWS names come from stack_names.h (the stack file's validation checks the same names). */
 
 #endif

@@ -8,7 +8,7 @@
 #include "cli_session.h"
 #include "deploy_cli.h"
 #include "ecs.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 #define MAX_ENV 64
@@ -160,9 +160,9 @@ static void make_request(const state *s, const deploy_cli_target *t, deploy_cli_
     q->rollback_on_timeout = s->rollback_on_timeout;
     q->progress = deploy_cli_progress;
     q->ud = p;
-    const spec_service *sv = t->stack ? spec_find_service(t->stack, name) : NULL;
+    const stack_service *sv = t->stack ? stack_find_service(t->stack, name) : NULL;
     if (sv) {
-        const spec_deployment *d = &sv->deployment;
+        const stack_deployment *d = &sv->deployment;
         q->min_healthy_percent = d->min_healthy_percent;
         q->max_percent = d->max_percent;
         q->bake_minutes = d->bake_minutes;
@@ -266,7 +266,7 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
     rc = deploy_cli_open(g, s->cluster, &t);
     if (rc == EXIT_OK && t.stack && !s->cluster)
         for (int i = 0; i < argc && rc == EXIT_OK; i++)
-            if (!spec_find_service(t.stack, argv[i]))
+            if (!stack_find_service(t.stack, argv[i]))
                 rc = cli_usage_error("stack %s has no service '%s' (or name the cluster with "
                                      "--cluster to deploy a service outside the file)",
                                      t.stack->name, argv[i]);

@@ -10,7 +10,7 @@
 
 #include "exec.h"
 #include "exec_cli.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 enum { OPT_TASK = 3000, OPT_CONTAINER, OPT_TIMEOUT, OPT_NO_WRAP, OPT_CLUSTER };
@@ -179,8 +179,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         exec_cli_close(&c);
         return rc;
     }
-    char *cluster = s->cluster ? xstrdup(s->cluster) : spec_name_cluster(c.stack->name);
-    if (c.stack && !spec_find_service(c.stack, argv[0])) {
+    char *cluster = s->cluster ? xstrdup(s->cluster) : stack_name_cluster(c.stack->name);
+    if (c.stack && !stack_find_service(c.stack, argv[0])) {
         rc = cli_usage_error("the stack %s has no service '%s' (see %s)", c.stack->name, argv[0],
                              c.stack->file);
     } else {

@@ -29,7 +29,7 @@ void exec_cli_close(exec_cli_ctx *c)
 {
     if (c->aws)
         aws_client_free(c->aws);
-    spec_free(c->stack);
+    stack_free(c->stack);
     memset(c, 0, sizeof *c);
 }
 

@@ -8,8 +8,8 @@
 
 #include "buf.h"
 #include "cli.h"
-#include "spec.h"
-#include "spec_names.h"
+#include "stack.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 typedef struct {
@@ -57,7 +57,7 @@ static char *default_name(void)
     }
     while (b.len && b.data[b.len - 1] == '-')
         b.data[--b.len] = '\0';
-    if (!b.len || spec_check_logical_name(buf_str(&b))) {
+    if (!b.len || stack_check_logical_name(buf_str(&b))) {
         buf_free(&b);
         return xstrdup("app");
     }
@@ -120,14 +120,14 @@ static int run_init(const cli_globals *g, void *state, int argc, char **argv)
     if (argc > 0)
         return cli_usage_error("init takes no arguments, got '%s'", argv[0]);
     char *name = st->name ? xstrdup(st->name) : default_name();
-    const char *why = spec_check_logical_name(name);
+    const char *why = stack_check_logical_name(name);
     if (why) {
         int rc = cli_usage_error("--name '%s' %s", name, why);
         free(name);
         return rc;
     }
     const char *image = st->image ? st->image : "public.ecr.aws/nginx/nginx:stable";
-    if ((why = spec_check_image(image))) {
+    if ((why = stack_check_image(image))) {
         free(name);
         return cli_usage_error("--image '%s' is not an image reference: %s", image, why);
     }

@@ -9,7 +9,7 @@
 
 #include "exec_cli.h"
 #include "logs.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 enum { OPT_FOLLOW = 3100, OPT_SINCE, OPT_LCONTAINER, OPT_LTASK };
@@ -187,14 +187,14 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
                                argc ? argv[1] : "");
     exec_cli_ctx c;
     int rc = exec_cli_open(g, 1, &c);
-    if (rc == EXIT_OK && !spec_find_service(c.stack, argv[0]))
+    if (rc == EXIT_OK && !stack_find_service(c.stack, argv[0]))
         rc = cli_usage_error("the stack %s has no service '%s' (see %s)", c.stack->name, argv[0],
                              c.stack->file);
     if (rc != EXIT_OK) {
         exec_cli_close(&c);
         return rc;
     }
-    char *group = spec_name_log_group(c.stack->name, argv[0]);
+    char *group = stack_name_log_group(c.stack->name, argv[0]);
     double since = s->since > 0 ? s->since : 3600;
     logs_filter_input in = {.group = group, .start_time = now_ms() - (long long)(since * 1000)};
     if (s->follow) {

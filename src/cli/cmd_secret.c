@@ -12,19 +12,19 @@
 #include "exec.h"
 #include "exec_cli.h"
 #include "secretsmanager.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 #define SECRET_MAX 65536 /* Secrets Manager's limit for a SecretString */
 
 /* The Secrets Manager id of a secret named on the command line: an ARN as is, else a
  * logical name of the stack. NULL after printing why (then *rc is the exit code). */
-static char *secret_id(const exec_cli_ctx *c, const char *name, const spec_secret **decl)
+static char *secret_id(const exec_cli_ctx *c, const char *name, const stack_secret **decl)
 {
     *decl = NULL;
     if (strncmp(name, "arn:", 4) == 0)
         return xstrdup(name);
-    const spec_secret *s = spec_find_secret(c->stack, name);
+    const stack_secret *s = stack_find_secret(c->stack, name);
     if (!s) {
         buf names = BUF_INIT;
         for (size_t i = 0; i < c->stack->nsecrets; i++)
@@ -36,14 +36,14 @@ static char *secret_id(const exec_cli_ctx *c, const char *name, const spec_secre
         return NULL;
     }
     *decl = s;
-    if (s->source == SPEC_SECRET_EXISTING && s->existing)
+    if (s->source == STACK_SECRET_EXISTING && s->existing)
         return xstrdup(s->existing);
-    return spec_name_secret(c->stack->name, s->name);
+    return stack_name_secret(c->stack->name, s->name);
 }
 
 static int do_get(exec_cli_ctx *c, const char *name)
 {
-    const spec_secret *decl;
+    const stack_secret *decl;
     char *id = secret_id(c, name, &decl);
     if (!id)
         return EXIT_USAGE;
@@ -110,11 +110,11 @@ static char *read_value(const char *name)
 
 static int do_put(exec_cli_ctx *c, const char *name)
 {
-    const spec_secret *decl;
+    const stack_secret *decl;
     char *id = secret_id(c, name, &decl);
     if (!id)
         return EXIT_USAGE;
-    if (decl && decl->source == SPEC_SECRET_EXISTING) {
+    if (decl && decl->source == STACK_SECRET_EXISTING) {
         free(id);
         return cli_usage_error("secret %s is an existing secret the stack only reads; change it "
                                "where it is managed, or name it by ARN", name);
@@ -194,9 +194,9 @@ static int do_list(exec_cli_ctx *c, int json)
     if (!json)
         printf("%-24s %-10s %-20s %s\n", "NAME", "STATE", "CREATED", "SECRET");
     for (size_t i = 0; i < c->stack->nsecrets && !failed; i++) {
-        const spec_secret *s = &c->stack->secrets[i];
-        char *id = s->source == SPEC_SECRET_EXISTING && s->existing
-                       ? xstrdup(s->existing) : spec_name_secret(c->stack->name, s->name);
+        const stack_secret *s = &c->stack->secrets[i];
+        char *id = s->source == STACK_SECRET_EXISTING && s->existing
+                       ? xstrdup(s->existing) : stack_name_secret(c->stack->name, s->name);
         list_one(c, s->name, id, arr, json, &failed);
         free(id);
     }

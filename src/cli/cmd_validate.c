@@ -9,10 +9,10 @@
 
 #include "buf.h"
 #include "cli.h"
-#include "spec.h"
+#include "stack.h"
 
 /* The problems as one JSON document on stdout, for `validate --output json`. */
-static void print_problems_json(const spec_diags *d)
+static void print_problems_json(const stack_diags *d)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "file", d->file ? d->file : "");
@@ -31,26 +31,26 @@ static void print_problems_json(const spec_diags *d)
     cJSON_Delete(o);
 }
 
-static int load_stack(const cli_globals *g, spec_stack **out, int json_problems)
+static int load_stack(const cli_globals *g, stack_model **out, int json_problems)
 {
-    spec_options o = {g->sets, g->nsets, g->set_files, g->nset_files};
-    spec_diags d;
+    stack_options o = {g->sets, g->nsets, g->set_files, g->nset_files};
+    stack_diags d;
     memset(&d, 0, sizeof d);
     const char *file = g->stack_file ? g->stack_file : "ecsdeploy.yml";
-    if (spec_load_file(file, &o, out, &d) == 0) {
-        spec_diags_free(&d);
+    if (stack_load_file(file, &o, out, &d) == 0) {
+        stack_diags_free(&d);
         return 0;
     }
     if (json_problems)
         print_problems_json(&d);
-    spec_diags_print(&d, stderr, SPEC_DIAG_PRINT_CAP);
+    stack_diags_print(&d, stderr, STACK_DIAG_PRINT_CAP);
     fprintf(stderr, "ecsdeploy: %s: %zu problem%s; nothing was sent to AWS\n", d.file ? d.file : file, d.n,
             d.n == 1 ? "" : "s");
-    spec_diags_free(&d);
+    stack_diags_free(&d);
     return EXIT_USAGE;
 }
 
-int cli_load_stack(const cli_globals *g, spec_stack **out)
+int cli_load_stack(const cli_globals *g, stack_model **out)
 {
     return load_stack(g, out, 0);
 }
@@ -62,43 +62,43 @@ static void line(const char *label, buf *b)
     buf_reset(b);
 }
 
-static void summary_network(const spec_stack *s, buf *b)
+static void summary_network(const stack_model *s, buf *b)
 {
-    const spec_network *n = &s->network;
-    if (n->mode == SPEC_VPC_DEFAULT)
+    const stack_network *n = &s->network;
+    if (n->mode == STACK_VPC_DEFAULT)
         buf_puts(b, "the account's default VPC");
-    else if (n->mode == SPEC_VPC_EXISTING)
+    else if (n->mode == STACK_VPC_EXISTING)
         buf_printf(b, "existing %s (%zu public, %zu private subnets)", n->vpc_id, n->npublic_subnet_ids,
                    n->nprivate_subnet_ids);
     else
         buf_printf(b, "new VPC %s, %d zone%s, %s%s%s subnets (/%d), NAT %s", n->cidr, n->zones,
                    n->zones == 1 ? "" : "s", n->public_subnets ? "public" : "",
                    n->public_subnets && n->private_subnets ? " and " : "", n->private_subnets ? "private" : "",
-                   n->subnet_prefix, spec_nat_name(n->nat));
+                   n->subnet_prefix, stack_nat_name(n->nat));
 }
 
-static void summary_service(const spec_service *v, buf *b)
+static void summary_service(const stack_service *v, buf *b)
 {
-    buf_printf(b, "%s: %d cpu, %d MiB, %s, %d task%s", v->name, v->cpu, v->memory, spec_arch_name(v->arch),
+    buf_printf(b, "%s: %d cpu, %d MiB, %s, %d task%s", v->name, v->cpu, v->memory, stack_arch_name(v->arch),
                v->desired_count, v->desired_count == 1 ? "" : "s");
-    if (spec_service_port(v))
-        buf_printf(b, ", port %d", spec_service_port(v));
-    buf_printf(b, ", %s subnets", spec_tier_name(v->subnets));
+    if (stack_service_port(v))
+        buf_printf(b, ", port %d", stack_service_port(v));
+    buf_printf(b, ", %s subnets", stack_tier_name(v->subnets));
     if (v->has_load_balancer)
         buf_printf(b, ", behind %s", v->lb.load_balancer);
     if (v->has_discovery)
         buf_printf(b, ", discovery %s", v->discovery_name);
     if (v->ncontainers > 1)
         buf_printf(b, ", %zu more container%s", v->ncontainers - 1, v->ncontainers == 2 ? "" : "s");
-    if (v->deployment.strategy != SPEC_DEPLOY_ROLLING)
-        buf_printf(b, ", %s", spec_strategy_name(v->deployment.strategy));
+    if (v->deployment.strategy != STACK_DEPLOY_ROLLING)
+        buf_printf(b, ", %s", stack_strategy_name(v->deployment.strategy));
     for (size_t i = 0; i < v->nreach; i++)
         buf_printf(b, "%s%s:%d", i ? ", " : ", reaches ", v->reach[i].group, v->reach[i].port);
     if (v->exec)
         buf_puts(b, ", exec");
 }
 
-static void print_summary(const char *file, const spec_stack *s)
+static void print_summary(const char *file, const stack_model *s)
 {
     buf b = BUF_INIT;
     if (s->region)
@@ -112,15 +112,15 @@ static void print_summary(const char *file, const spec_stack *s)
         line(i ? "" : "services", &b);
     }
     for (size_t i = 0; i < s->nload_balancers; i++) {
-        const spec_load_balancer *lb = &s->load_balancers[i];
+        const stack_load_balancer *lb = &s->load_balancers[i];
         buf_printf(&b, "%s: %s", lb->name, lb->internal ? "internal" : "internet-facing");
         for (size_t j = 0; j < lb->nlisteners; j++)
-            buf_printf(&b, "%s%s:%d%s", j ? ", " : " ", lb->listeners[j].protocol == SPEC_PROTO_HTTPS ? "HTTPS" : "HTTP",
+            buf_printf(&b, "%s%s:%d%s", j ? ", " : " ", lb->listeners[j].protocol == STACK_PROTO_HTTPS ? "HTTPS" : "HTTP",
                        lb->listeners[j].port, lb->listeners[j].redirect_port ? " (redirect)" : "");
         line(i ? "" : "load balancers", &b);
     }
     for (size_t i = 0; i < s->nsecrets; i++)
-        buf_printf(&b, "%s%s (%s)", i ? ", " : "", s->secrets[i].name, spec_secret_source_name(s->secrets[i].source));
+        buf_printf(&b, "%s%s (%s)", i ? ", " : "", s->secrets[i].name, stack_secret_source_name(s->secrets[i].source));
     line("secrets", &b);
     for (size_t i = 0; i < s->nbuckets; i++)
         buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", s->buckets[i].name, s->buckets[i].bucket_name,
@@ -144,18 +144,18 @@ static int run_validate(const cli_globals *g, void *state, int argc, char **argv
     (void)state;
     if (argc > 0)
         return cli_usage_error("validate takes no arguments, got '%s' (name the file with -f FILE)", argv[0]);
-    spec_stack *s = NULL;
+    stack_model *s = NULL;
     int rc = load_stack(g, &s, g->output == OUTPUT_JSON);
     if (rc != 0)
         return rc;
     if (g->output == OUTPUT_JSON) {
-        char *js = spec_to_json(s);
+        char *js = stack_to_json(s);
         puts(js);
         free(js);
     } else {
         print_summary(s->file, s);
     }
-    spec_free(s);
+    stack_free(s);
     return EXIT_OK;
 }
 

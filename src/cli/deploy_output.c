@@ -9,7 +9,7 @@
 
 #include "cli_session.h"
 #include "deploy_cli.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 static double mono(void)
@@ -35,7 +35,7 @@ int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_t
         if (rc != EXIT_OK)
             return rc;
     }
-    t->cluster = cluster_flag ? xstrdup(cluster_flag) : spec_name_cluster(t->stack->name);
+    t->cluster = cluster_flag ? xstrdup(cluster_flag) : stack_name_cluster(t->stack->name);
     aws_client_options o = {.profile = g->profile,
                             .region = g->region ? g->region : t->stack ? t->stack->region : NULL,
                             .endpoint_url = g->endpoint_url,
@@ -58,7 +58,7 @@ void deploy_cli_close(deploy_cli_target *t)
 {
     if (t->aws)
         aws_client_free(t->aws);
-    spec_free(t->stack);
+    stack_free(t->stack);
     free(t->cluster);
     memset(t, 0, sizeof *t);
 }

@@ -73,7 +73,7 @@ void cli_session_close(cli_session *s)
     res_graph_free(s->graph);
     if (s->aws)
         aws_client_free(s->aws);
-    spec_free(s->stack);
+    stack_free(s->stack);
     pthread_mutex_destroy(&s->ctx.lock);
     memset(s, 0, sizeof *s);
 }
@@ -91,13 +91,13 @@ int cli_session_discover(cli_session *s, int parallel)
 
 void cli_print_outputs_text(cli_session *s, FILE *out)
 {
-    const spec_stack *st = s->stack;
+    const stack_model *st = s->stack;
     if (st->noutputs == 0)
         return;
     fprintf(out, "Outputs:\n");
     for (size_t i = 0; i < st->noutputs; i++) {
         char *unresolved = NULL;
-        char *v = spec_template_resolve(st->outputs[i].value, res_spec_ref_resolve, &s->ctx, &unresolved);
+        char *v = stack_template_resolve(st->outputs[i].value, res_stack_ref_resolve, &s->ctx, &unresolved);
         fprintf(out, "  %s = %s\n", st->outputs[i].name, v ? v : "(not known yet)");
         free(v);
         free(unresolved);
@@ -109,7 +109,7 @@ cJSON *cli_outputs_json(cli_session *s)
     cJSON *o = cJSON_CreateObject();
     for (size_t i = 0; i < s->stack->noutputs; i++) {
         char *unresolved = NULL;
-        char *v = spec_template_resolve(s->stack->outputs[i].value, res_spec_ref_resolve, &s->ctx,
+        char *v = stack_template_resolve(s->stack->outputs[i].value, res_stack_ref_resolve, &s->ctx,
                                         &unresolved);
         if (v)
             cJSON_AddStringToObject(o, s->stack->outputs[i].name, v);

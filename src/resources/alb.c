@@ -11,14 +11,14 @@
 #include <string.h>
 
 #include "elb_common.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 #define IDLE_KEY "idle_timeout.timeout_seconds"
 
-static cJSON *tier_subnets(res_graph *g, res_node *n, spec_tier tier)
+static cJSON *tier_subnets(res_graph *g, res_node *n, stack_tier tier)
 {
-    const char *prefix = tier == SPEC_TIER_PUBLIC ? "subnet/public-" : "subnet/private-";
+    const char *prefix = tier == STACK_TIER_PUBLIC ? "subnet/public-" : "subnet/private-";
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < g->n; i++)
         if (strncmp(g->nodes[i]->id, prefix, strlen(prefix)) == 0 && g->nodes[i]->desired) {
@@ -28,19 +28,19 @@ static cJSON *tier_subnets(res_graph *g, res_node *n, spec_tier tier)
     return a;
 }
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     for (size_t i = 0; i < s->nload_balancers; i++) {
-        const spec_load_balancer *lb = &s->load_balancers[i];
-        char *name = spec_name_load_balancer(s->name, lb->name);
+        const stack_load_balancer *lb = &s->load_balancers[i];
+        char *name = stack_name_load_balancer(s->name, lb->name);
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", name);
         cJSON_AddStringToObject(d, "scheme", lb->internal ? "internal" : "internet-facing");
         char *label = xasprintf("%s load balancer %s", lb->internal ? "internal" : "internet-facing", name);
         res_node *n = res_graph_add(g, &res_alb, lb->name, label, d);
-        n->spec = lb;
+        n->model = lb;
         cJSON_AddItemToObject(d, "subnets", tier_subnets(g, n, lb->tier));
         char *sg = xasprintf("sg/lb-%s", lb->name);
         cJSON *groups = cJSON_AddArrayToObject(d, "security_groups");

@@ -14,12 +14,12 @@
 #include "exec.h"
 #include "res.h"
 #include "secretsmanager.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 extern const res_kind res_bootstrap;
 
-static int uses_secret(const spec_service *svc, const char *secret)
+static int uses_secret(const stack_service *svc, const char *secret)
 {
     for (size_t c = 0; c < svc->ncontainers; c++)
         for (size_t k = 0; k < svc->containers[c].nsecrets; k++)
@@ -28,12 +28,12 @@ static int uses_secret(const spec_service *svc, const char *secret)
     return 0;
 }
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     for (size_t i = 0; i < s->nbootstrap; i++) {
-        const spec_bootstrap *b = &s->bootstrap[i];
+        const stack_bootstrap *b = &s->bootstrap[i];
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "service", b->service);
         cJSON_AddStringToObject(d, "secret", b->secret);
@@ -42,7 +42,7 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
                                 b->service, b->secret);
         res_node *n = res_graph_add(g, &res_bootstrap, b->name, label, d);
         free(label);
-        n->spec = b;
+        n->model = b;
         char *id = xasprintf("service/%s", b->service);
         res_node_depend(n, res_graph_find(g, id));
         free(id);
@@ -82,8 +82,8 @@ typedef struct {
 static int has_value(void *ud, size_t i, aws_error *err)
 {
     discovery *d = ud;
-    const spec_stack *s = d->ctx->stack;
-    char *name = spec_name_secret(s->name, s->bootstrap[i].secret);
+    const stack_model *s = d->ctx->stack;
+    char *name = stack_name_secret(s->name, s->bootstrap[i].secret);
     d->has[i] = secret_has_value(d->ctx, name, err);
     free(name);
     return d->has[i] < 0 ? -1 : 0;
@@ -92,7 +92,7 @@ static int has_value(void *ud, size_t i, aws_error *err)
 /* A step is done when its secret has a value: every step's secret is asked side by side. */
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    const spec_stack *s = ctx->stack;
+    const stack_model *s = ctx->stack;
     size_t n = s && !ctx->rebootstrap ? s->nbootstrap : 0;
     discovery d = {.ctx = ctx, .has = xcalloc(n + 1, sizeof *d.has)};
     int *rcs = xcalloc(n + 1, sizeof *rcs);
@@ -107,13 +107,13 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         }
         if (!d.has[i])
             continue;
-        const spec_bootstrap *b = &s->bootstrap[i];
+        const stack_bootstrap *b = &s->bootstrap[i];
         cJSON *p = cJSON_CreateObject();
         cJSON_AddStringToObject(p, "service", b->service);
         cJSON_AddStringToObject(p, "secret", b->secret);
         cJSON_AddStringToObject(p, "command", b->command);
         char *id = xasprintf("bootstrap/%s", b->name);
-        char *name = spec_name_secret(s->name, b->secret);
+        char *name = stack_name_secret(s->name, b->secret);
         res_found_add(out, id, name, p);
         free(name);
         free(id);
@@ -138,7 +138,7 @@ static char *trim(char *s)
 }
 
 typedef struct {
-    const spec_bootstrap *step;
+    const stack_bootstrap *step;
     int exit_code;
     buf output;
 } run_state;
@@ -149,7 +149,7 @@ static int poll_capture(res_ctx *ctx, res_node *n, void *ud, char *status, size_
 {
     (void)n;
     run_state *r = ud;
-    char *cluster = spec_name_cluster(ctx->stack_name);
+    char *cluster = stack_name_cluster(ctx->stack_name);
     exec_buf_wipe(&r->output);
     int rc = exec_capture_service(ctx->aws, cluster, r->step->service, r->step->container,
                                   r->step->command, r->step->timeout, &r->output, &r->exit_code,
@@ -167,7 +167,7 @@ static int poll_capture(res_ctx *ctx, res_node *n, void *ud, char *status, size_
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    const spec_bootstrap *b = n->spec;
+    const stack_bootstrap *b = n->model;
     run_state r = {.step = b, .exit_code = -1, .output = BUF_INIT};
     char *what = xasprintf("a running task of %s with its exec agent", b->service);
     int rc = res_wait(ctx, n, RES_CREATE, what, poll_capture, &r, err);
@@ -185,7 +185,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         rc = -1;
     }
     if (rc == 0) {
-        char *name = spec_name_secret(ctx->stack_name, b->secret);
+        char *name = stack_name_secret(ctx->stack_name, b->secret);
         rc = secretsmanager_put_secret_value(ctx->aws, name, value, NULL, NULL, err);
         if (rc == 0) {
             res_event(ctx, n, RES_CREATE, RES_EV_NOTE, "stored the output (%zu bytes) in secret %s",

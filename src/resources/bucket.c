@@ -1,7 +1,7 @@
 /*
  * S3 buckets with their settings: public access block, default encryption, a TLS-only
  * bucket policy, lifecycle rules, versioning and tags, each read, compared and set on its
- * own. Names are deterministic (spec bucket_name), so discovery asks for each bucket by
+ * own. Names are deterministic (stack_name_bucket), so discovery asks for each bucket by
  * name (side by side) and lists the STACK- buckets for those the file no longer has.
  *
  * Properties: name, block_public_access (bool), encryption {algorithm, kms_key},
@@ -14,7 +14,7 @@
 #include "app_internal.h"
 #include "res.h"
 #include "s3.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 extern const res_kind res_bucket;
@@ -39,17 +39,17 @@ static cJSON *encryption(const char *algorithm, const char *kms_key)
     return e;
 }
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     for (size_t i = 0; i < s->nbuckets; i++) {
-        const spec_bucket *b = &s->buckets[i];
+        const stack_bucket *b = &s->buckets[i];
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", b->bucket_name);
         cJSON_AddBoolToObject(d, "block_public_access", b->block_public_access);
         cJSON_AddItemToObject(d, "encryption",
-                              b->encryption == SPEC_ENC_SSE_KMS ? encryption("aws:kms", b->kms_key)
+                              b->encryption == STACK_ENC_SSE_KMS ? encryption("aws:kms", b->kms_key)
                                                                 : encryption("AES256", NULL));
         cJSON_AddBoolToObject(d, "tls_only", b->tls_only);
         cJSON_AddBoolToObject(d, "versioning", b->versioning);
@@ -65,7 +65,7 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
             cJSON_AddStringToObject(tags, s->tags[t].name, s->tags[t].value);
         cJSON_AddStringToObject(tags, RES_TAG_STACK, s->name);
         cJSON_AddStringToObject(tags, RES_TAG_ID, n->id);
-        n->spec = b;
+        n->model = b;
         n->keep = b->keep;
         free(label);
     }
@@ -272,7 +272,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         if (n->kind == &res_bucket && n->desired)
             svc_strings_add(&d.names, cJSON_GetObjectItem(n->desired, "name")->valuestring);
     }
-    char *prefix = spec_name_bucket(ctx->stack_name, "");
+    char *prefix = stack_name_bucket(ctx->stack_name, "");
     d.prefix = prefix;
     size_t jobs = 1 + d.names.n;
     int *rcs = xcalloc(jobs, sizeof *rcs);

@@ -4,18 +4,18 @@
 
 #include "ecs.h"
 #include "res.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 extern const res_kind res_cluster;
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     if (s->nservices == 0)
         return 0;
-    char *name = spec_name_cluster(s->name);
+    char *name = stack_name_cluster(s->name);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", name);
     char *label = xasprintf("ECS cluster %s", name);
@@ -36,7 +36,7 @@ static cJSON *props_of(const ecs_cluster *c)
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    char *name = spec_name_cluster(ctx->stack_name);
+    char *name = stack_name_cluster(ctx->stack_name);
     ecs_cluster c = {0};
     int found = 0;
     int rc = ecs_describe_cluster(ctx->aws, name, &c, &found, err);

@@ -18,12 +18,12 @@ extern const res_kind res_discovery;
 
 #define DNS_TTL 10
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
-        const spec_service *svc = &s->services[i];
+        const stack_service *svc = &s->services[i];
         if (!svc->has_discovery)
             continue;
         const char *name = svc->discovery_name ? svc->discovery_name : svc->name;
@@ -35,7 +35,7 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
         cJSON_AddBoolToObject(d, "custom_health", 1);
         char *label = xasprintf("Cloud Map service %s.%s", name, s->namespace_name ? s->namespace_name : "?");
         res_node *n = res_graph_add(g, &res_discovery, svc->name, label, d);
-        n->spec = svc;
+        n->model = svc;
         res_node_depend(n, res_graph_find(g, "namespace/main"));
         free(label);
     }

@@ -9,16 +9,16 @@
 #include "xalloc.h"
 
 /* How many NAT gateways (and so Elastic IPs) the stack has. */
-int resnet_nat_count(const spec_network *net)
+int resnet_nat_count(const stack_network *net)
 {
-    if (net->mode != SPEC_VPC_NEW || !net->private_subnets)
+    if (net->mode != STACK_VPC_NEW || !net->private_subnets)
         return 0;
-    if (net->nat == SPEC_NAT_PER_ZONE)
+    if (net->nat == STACK_NAT_PER_ZONE)
         return net->zones;
-    return net->nat == SPEC_NAT_SINGLE ? 1 : 0;
+    return net->nat == STACK_NAT_SINGLE ? 1 : 0;
 }
 
-static int eip_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int eip_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;

@@ -208,7 +208,7 @@ static void auth_common(cJSON *o, const elbv2_action *a)
 }
 
 /* ARNs of a forward, the primary first: a group named like another plus "-g" is the
- * blue/green alternate (spec_name_target_group). */
+ * blue/green alternate (stack_name_target_group). */
 static cJSON *forward_groups(const elbv2_action *a)
 {
     cJSON *tg = cJSON_CreateArray();
@@ -347,12 +347,12 @@ elbv2_action *elbres_actions_from(const cJSON *actions, const int *weights,
     return out;
 }
 
-cJSON *elbres_auth_json(const spec_auth *auth)
+cJSON *elbres_auth_json(const stack_auth *auth)
 {
-    if (auth->kind == SPEC_AUTH_NONE)
+    if (auth->kind == STACK_AUTH_NONE)
         return NULL;
     cJSON *o = cJSON_CreateObject();
-    if (auth->kind == SPEC_AUTH_OIDC) {
+    if (auth->kind == STACK_AUTH_OIDC) {
         cJSON_AddStringToObject(o, "type", "authenticate-oidc");
         str_if(o, "issuer", auth->issuer);
         str_if(o, "authorization_endpoint", auth->authorization_endpoint);

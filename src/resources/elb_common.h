@@ -58,6 +58,6 @@ cJSON *elbres_actions_json(const elbv2_action *a, size_t n);
 elbv2_action *elbres_actions_from(const cJSON *actions, const int *weights,
                                   const char *client_secret, size_t *n);
 /* The authenticate action for an auth setting (NULL when kind is NONE), compared shape. */
-cJSON *elbres_auth_json(const spec_auth *auth);
+cJSON *elbres_auth_json(const stack_auth *auth);
 
 #endif

@@ -15,7 +15,7 @@ static const char *partition_of(const char *region)
     return "aws";
 }
 
-int res_graph_build(const spec_stack *s, const char *region, res_graph **out, char *err,
+int res_graph_build(const stack_model *s, const char *region, res_graph **out, char *err,
                     size_t errlen)
 {
     res_graph *g = xcalloc(1, sizeof *g);

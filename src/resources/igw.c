@@ -9,16 +9,16 @@
 #include "net_common.h"
 #include "xalloc.h"
 
-static int igw_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int igw_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    const spec_network *net = &s->network;
-    if (net->mode != SPEC_VPC_NEW)
+    const stack_network *net = &s->network;
+    if (net->mode != STACK_VPC_NEW)
         return 0;
     int needed = 0;
     for (size_t i = 0; i < net->nsubnets; i++)
-        needed |= net->subnets[i].tier == SPEC_TIER_PUBLIC;
+        needed |= net->subnets[i].tier == STACK_TIER_PUBLIC;
     for (size_t i = 0; i < s->nload_balancers; i++)
         needed |= !s->load_balancers[i].internal;
     if (!needed)

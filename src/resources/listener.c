@@ -15,7 +15,7 @@
 #include "elb_common.h"
 #include "xalloc.h"
 
-static cJSON *default_action(const spec_listener *l)
+static cJSON *default_action(const stack_listener *l)
 {
     cJSON *a = cJSON_CreateArray();
     cJSON *o = cJSON_CreateObject();
@@ -36,7 +36,7 @@ static cJSON *default_action(const spec_listener *l)
 }
 
 /* The certificates after the first (the default), without repeats. */
-static cJSON *extra_certs(const spec_listener *l)
+static cJSON *extra_certs(const stack_listener *l)
 {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 1; i < l->ncertificates; i++) {
@@ -49,16 +49,16 @@ static cJSON *extra_certs(const spec_listener *l)
     return a;
 }
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     for (size_t i = 0; i < s->nload_balancers; i++) {
-        const spec_load_balancer *lb = &s->load_balancers[i];
+        const stack_load_balancer *lb = &s->load_balancers[i];
         char *alb = xasprintf("alb/%s", lb->name);
         for (size_t k = 0; k < lb->nlisteners; k++) {
-            const spec_listener *l = &lb->listeners[k];
-            int https = l->protocol == SPEC_PROTO_HTTPS;
+            const stack_listener *l = &lb->listeners[k];
+            int https = l->protocol == STACK_PROTO_HTTPS;
             cJSON *d = cJSON_CreateObject();
             cJSON_AddItemToObject(d, "lb", res_ref(alb, "arn"));
             cJSON_AddNumberToObject(d, "port", l->port);
@@ -75,7 +75,7 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
             char *label = xasprintf("%s listener on port %d of %s%s", https ? "HTTPS" : "HTTP",
                                     l->port, lb->name, l->redirect_port > 0 ? " (redirect to HTTPS)" : "");
             res_node *n = res_graph_add(g, &res_listener, name, label, d);
-            n->spec = l;
+            n->model = l;
             res_node_depend(n, res_graph_find(g, alb));
             free(label);
             free(name);

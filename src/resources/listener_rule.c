@@ -18,7 +18,7 @@
 #include "secretsmanager.h"
 #include "xalloc.h"
 
-static cJSON *conditions(const spec_lb_attach *a)
+static cJSON *conditions(const stack_lb_attach *a)
 {
     cJSON *c = cJSON_CreateArray();
     if (a->npaths > 0 || a->nhosts == 0) {
@@ -42,7 +42,7 @@ static cJSON *conditions(const spec_lb_attach *a)
     return c;
 }
 
-static int uses_listener(const spec_service *svc, const spec_listener *l)
+static int uses_listener(const stack_service *svc, const stack_listener *l)
 {
     if (l->redirect_port > 0 || l->port == svc->lb.test_listener)
         return 0;
@@ -54,22 +54,22 @@ static int uses_listener(const spec_service *svc, const spec_listener *l)
     return 0;
 }
 
-static void add_rule(res_graph *g, const spec_service *svc, size_t index, const spec_listener *l,
+static void add_rule(res_graph *g, const stack_service *svc, size_t index, const stack_listener *l,
                      int test)
 {
-    const spec_lb_attach *a = &svc->lb;
-    const spec_load_balancer *lb = spec_find_load_balancer(g->stack, a->load_balancer);
+    const stack_lb_attach *a = &svc->lb;
+    const stack_load_balancer *lb = stack_find_load_balancer(g->stack, a->load_balancer);
     char *listener = xasprintf("listener/%s-%d", lb->name, l->port);
     char *tg = xasprintf("target_group/%s", svc->name);
     char *alt = xasprintf("target_group/%s-alt", svc->name);
-    int bluegreen = svc->deployment.strategy != SPEC_DEPLOY_ROLLING;
+    int bluegreen = svc->deployment.strategy != STACK_DEPLOY_ROLLING;
     cJSON *d = cJSON_CreateObject();
     cJSON_AddItemToObject(d, "listener", res_ref(listener, "arn"));
     int derived = a->npaths || a->nhosts ? 1000 + 10 * (int)index : 40000 + (int)index;
     cJSON_AddNumberToObject(d, "priority", a->priority > 0 ? a->priority : derived);
     cJSON_AddItemToObject(d, "conditions", conditions(a));
     cJSON *actions = cJSON_AddArrayToObject(d, "actions");
-    const spec_auth *auth = a->auth.kind != SPEC_AUTH_NONE ? &a->auth : &l->auth;
+    const stack_auth *auth = a->auth.kind != STACK_AUTH_NONE ? &a->auth : &l->auth;
     cJSON *authn = elbres_auth_json(auth);
     if (authn)
         cJSON_AddItemToArray(actions, authn);
@@ -85,7 +85,7 @@ static void add_rule(res_graph *g, const spec_service *svc, size_t index, const 
         cJSON_AddItemToArray(w, cJSON_CreateNumber(test ? 0 : 100));
         cJSON_AddItemToArray(w, cJSON_CreateNumber(test ? 100 : 0));
     }
-    char *secret = auth->kind == SPEC_AUTH_OIDC && auth->client_secret
+    char *secret = auth->kind == STACK_AUTH_OIDC && auth->client_secret
                        ? xasprintf("secret/%s", auth->client_secret) : NULL;
     if (secret)
         cJSON_AddItemToObject(d, "oidc_secret", res_ref(secret, "arn"));
@@ -93,7 +93,7 @@ static void add_rule(res_graph *g, const spec_service *svc, size_t index, const 
     char *label = xasprintf("%srule on %s port %d forwarding to %s", test ? "test listener " : "",
                             lb->name, l->port, svc->name);
     res_node *n = res_graph_add(g, &res_listener_rule, name, label, d);
-    n->spec = svc;
+    n->model = svc;
     res_node_depend(n, res_graph_find(g, listener));
     res_node_depend(n, res_graph_find(g, tg));
     if (bluegreen)
@@ -108,34 +108,34 @@ static void add_rule(res_graph *g, const spec_service *svc, size_t index, const 
     free(listener);
 }
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     for (size_t i = 0; i < s->nservices; i++) {
-        const spec_service *svc = &s->services[i];
+        const stack_service *svc = &s->services[i];
         if (!svc->has_load_balancer)
             continue;
-        const spec_load_balancer *lb = spec_find_load_balancer(s, svc->lb.load_balancer);
+        const stack_load_balancer *lb = stack_find_load_balancer(s, svc->lb.load_balancer);
         if (!lb) {
             snprintf(err, errlen, "service %s names load balancer %s, which the stack does not have",
                      svc->name, svc->lb.load_balancer);
             return -1;
         }
         for (size_t k = 0; k < lb->nlisteners; k++) {
-            const spec_listener *l = &lb->listeners[k];
-            int login = svc->lb.auth.kind != SPEC_AUTH_NONE || l->auth.kind != SPEC_AUTH_NONE;
-            if (login && svc->deployment.strategy != SPEC_DEPLOY_ROLLING &&
+            const stack_listener *l = &lb->listeners[k];
+            int login = svc->lb.auth.kind != STACK_AUTH_NONE || l->auth.kind != STACK_AUTH_NONE;
+            if (login && svc->deployment.strategy != STACK_DEPLOY_ROLLING &&
                 (uses_listener(svc, l) || l->port == svc->lb.test_listener)) {
                 snprintf(err, errlen,
                          "service %s: strategy %s cannot be used with `authenticate` (on the "
                          "service or on listener %d): ECS shifts traffic only through rules whose "
                          "single action is a forward; use strategy rolling, or put the login in "
-                         "the application", svc->name, spec_strategy_name(svc->deployment.strategy),
+                         "the application", svc->name, stack_strategy_name(svc->deployment.strategy),
                          l->port);
                 return -1;
             }
             if (uses_listener(svc, l))
                 add_rule(g, svc, i, l, 0);
-            else if (l->port == svc->lb.test_listener && svc->deployment.strategy != SPEC_DEPLOY_ROLLING)
+            else if (l->port == svc->lb.test_listener && svc->deployment.strategy != STACK_DEPLOY_ROLLING)
                 add_rule(g, svc, i, l, 1);
         }
     }

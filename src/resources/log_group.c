@@ -7,24 +7,24 @@
 
 #include "logs.h"
 #include "res.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 extern const res_kind res_log_group;
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
-        const spec_service *svc = &s->services[i];
-        char *name = spec_name_log_group(s->name, svc->name);
+        const stack_service *svc = &s->services[i];
+        char *name = stack_name_log_group(s->name, svc->name);
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", name);
         cJSON_AddNumberToObject(d, "retention_days", svc->log_retention_days);
         char *label = xasprintf("log group %s", name);
         res_node *n = res_graph_add(g, &res_log_group, svc->name, label, d);
-        n->spec = svc;
+        n->model = svc;
         free(label);
         free(name);
     }
@@ -42,7 +42,7 @@ static cJSON *props_of(const logs_group *lg)
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    char *prefix = spec_name_log_group(ctx->stack_name, "");
+    char *prefix = stack_name_log_group(ctx->stack_name, "");
     logs_groups groups = {0};
     int rc = logs_describe_log_groups(ctx->aws, prefix, 0, &groups, err);
     for (size_t i = 0; rc == 0 && i < groups.n; i++) {

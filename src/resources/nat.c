@@ -10,11 +10,11 @@
 #include "net_common.h"
 #include "xalloc.h"
 
-static int nat_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int nat_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    const spec_network *net = &s->network;
+    const stack_network *net = &s->network;
     int count = resnet_nat_count(net);
     for (int i = 0; i < count; i++) {
         char name[32], subnet[48], eip[32], label[64];
@@ -32,7 +32,7 @@ static int nat_build(res_graph *g, const spec_stack *s, char *err, size_t errlen
         /* the private route tables (built before) route to this gateway */
         char rt[48];
         snprintf(rt, sizeof rt, "route_table/private-%d", i);
-        res_node *table = res_graph_find(g, net->nat == SPEC_NAT_PER_ZONE ? rt : "route_table/private");
+        res_node *table = res_graph_find(g, net->nat == STACK_NAT_PER_ZONE ? rt : "route_table/private");
         if (table)
             res_node_depend(table, n);
     }

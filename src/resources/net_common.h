@@ -69,7 +69,7 @@ int resnet_our_subnets(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_e
 const char *resnet_lookup(const svc_strings *ids, const svc_strings *nodes, const char *id);
 
 /* How many NAT gateways (and Elastic IPs) a network has: 0, 1 or one per zone. */
-int resnet_nat_count(const spec_network *net);
+int resnet_nat_count(const stack_network *net);
 
 /* ---- security group rules as text: "PROTOCOL PORTS from|into PEER" ---------------- */
 typedef struct {

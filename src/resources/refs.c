@@ -4,24 +4,24 @@
 #include "res.h"
 #include "xalloc.h"
 
-char *res_spec_ref_node_id(const spec_ref *ref)
+char *res_stack_ref_node_id(const stack_ref *ref)
 {
     const char *kind = "service";
     switch (ref->kind) {
-    case SPEC_REF_LOAD_BALANCER: kind = "alb"; break;
-    case SPEC_REF_SECRET: kind = "secret"; break;
-    case SPEC_REF_BUCKET: kind = "bucket"; break;
-    case SPEC_REF_SERVICE: kind = "service"; break;
+    case STACK_REF_LOAD_BALANCER: kind = "alb"; break;
+    case STACK_REF_SECRET: kind = "secret"; break;
+    case STACK_REF_BUCKET: kind = "bucket"; break;
+    case STACK_REF_SERVICE: kind = "service"; break;
     }
     return xasprintf("%s/%s", kind, ref->name);
 }
 
-int res_spec_ref_resolve(const spec_ref *ref, void *ud, char **value)
+int res_stack_ref_resolve(const stack_ref *ref, void *ud, char **value)
 {
     res_ctx *ctx = ud;
-    char *v = spec_ref_static_value(ctx->stack, ref);
+    char *v = stack_ref_static_value(ctx->stack, ref);
     if (!v) {
-        char *id = res_spec_ref_node_id(ref);
+        char *id = res_stack_ref_node_id(ref);
         v = res_ref_value(ctx, id, ref->attr);
         free(id);
     }

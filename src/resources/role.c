@@ -13,7 +13,7 @@
 
 #include "iam.h"
 #include "res.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 extern const res_kind res_role;
@@ -91,9 +91,9 @@ static void depend_on_secret(res_graph *g, res_node *n, const char *secret)
     free(id);
 }
 
-static void build_execution_role(res_graph *g, const spec_service *svc)
+static void build_execution_role(res_graph *g, const stack_service *svc)
 {
-    char *name = spec_name_execution_role(g->stack->name, svc->name);
+    char *name = stack_name_execution_role(g->stack->name, svc->name);
     cJSON *d = role_props(g, name, "ecs-tasks.amazonaws.com");
     add_managed(g, d, "/service-role/", "AmazonECSTaskExecutionRolePolicy");
     cJSON *secrets = cJSON_CreateArray();
@@ -101,7 +101,7 @@ static void build_execution_role(res_graph *g, const spec_service *svc)
     res_node *n = res_graph_add(g, &res_role, "", label, d);
     free(n->id);
     n->id = xasprintf("role/exec-%s", svc->name);
-    n->spec = svc;
+    n->model = svc;
     for (size_t c = 0; c < svc->ncontainers; c++)
         for (size_t k = 0; k < svc->containers[c].nsecrets; k++) {
             const char *secret = svc->containers[c].secrets[k].secret;
@@ -120,9 +120,9 @@ static void build_execution_role(res_graph *g, const spec_service *svc)
     free(name);
 }
 
-static void add_bucket_statements(const res_graph *g, const spec_permission *p, cJSON *st)
+static void add_bucket_statements(const res_graph *g, const stack_permission *p, cJSON *st)
 {
-    const spec_bucket *b = spec_find_bucket(g->stack, p->bucket);
+    const stack_bucket *b = stack_find_bucket(g->stack, p->bucket);
     const char *bname = b ? b->bucket_name : p->bucket;
     static const char *const list[] = {"s3:ListBucket", "s3:GetBucketLocation"};
     static const char *const read[] = {"s3:GetObject"};
@@ -132,12 +132,12 @@ static void add_bucket_statements(const res_graph *g, const spec_permission *p, 
     cJSON_AddItemToArray(bucket, cJSON_CreateString(arn));
     cJSON_AddItemToArray(st, statement(list, 2, bucket));
     char *objects = xasprintf("%s/%s*", arn, p->prefix ? p->prefix : "");
-    if (p->access == SPEC_ACCESS_READ || p->access == SPEC_ACCESS_READ_WRITE) {
+    if (p->access == STACK_ACCESS_READ || p->access == STACK_ACCESS_READ_WRITE) {
         cJSON *r = cJSON_CreateArray();
         cJSON_AddItemToArray(r, cJSON_CreateString(objects));
         cJSON_AddItemToArray(st, statement(read, 1, r));
     }
-    if (p->access == SPEC_ACCESS_WRITE || p->access == SPEC_ACCESS_READ_WRITE) {
+    if (p->access == STACK_ACCESS_WRITE || p->access == STACK_ACCESS_READ_WRITE) {
         cJSON *r = cJSON_CreateArray();
         cJSON_AddItemToArray(r, cJSON_CreateString(objects));
         cJSON_AddItemToArray(st, statement(write, 3, r));
@@ -146,23 +146,23 @@ static void add_bucket_statements(const res_graph *g, const spec_permission *p, 
     free(arn);
 }
 
-static void build_task_role(res_graph *g, const spec_service *svc)
+static void build_task_role(res_graph *g, const stack_service *svc)
 {
     if (svc->npermissions == 0 && !svc->exec)
         return;
-    char *name = spec_name_task_role(g->stack->name, svc->name);
+    char *name = stack_name_task_role(g->stack->name, svc->name);
     cJSON *d = role_props(g, name, "ecs-tasks.amazonaws.com");
     char *label = xasprintf("task role %s", name);
     res_node *n = res_graph_add(g, &res_role, "", label, d);
     free(n->id);
     n->id = xasprintf("role/task-%s", svc->name);
-    n->spec = svc;
+    n->model = svc;
     cJSON *st = cJSON_CreateArray();
     for (size_t i = 0; i < svc->npermissions; i++) {
-        const spec_permission *p = &svc->permissions[i];
-        if (p->kind == SPEC_PERM_BUCKET) {
+        const stack_permission *p = &svc->permissions[i];
+        if (p->kind == STACK_PERM_BUCKET) {
             add_bucket_statements(g, p, st);
-        } else if (p->kind == SPEC_PERM_SECRET) {
+        } else if (p->kind == STACK_PERM_SECRET) {
             static const char *const read[] = {"secretsmanager:GetSecretValue",
                                                "secretsmanager:DescribeSecret"};
             cJSON *r = cJSON_CreateArray();
@@ -192,14 +192,14 @@ static void build_infrastructure_role(res_graph *g)
 {
     int volumes = 0, traffic = 0;
     for (size_t i = 0; i < g->stack->nservices; i++) {
-        const spec_service *svc = &g->stack->services[i];
+        const stack_service *svc = &g->stack->services[i];
         for (size_t v = 0; v < svc->nvolumes; v++)
-            volumes |= svc->volumes[v].kind == SPEC_VOL_EBS;
-        traffic |= svc->has_load_balancer && svc->deployment.strategy != SPEC_DEPLOY_ROLLING;
+            volumes |= svc->volumes[v].kind == STACK_VOL_EBS;
+        traffic |= svc->has_load_balancer && svc->deployment.strategy != STACK_DEPLOY_ROLLING;
     }
     if (!volumes && !traffic)
         return;
-    char *name = spec_name_infrastructure_role(g->stack->name);
+    char *name = stack_name_infrastructure_role(g->stack->name);
     cJSON *d = role_props(g, name, "ecs.amazonaws.com");
     if (traffic)
         add_managed(g, d, "/service-role/", "AmazonECSInfrastructureRolePolicyForLoadBalancers");
@@ -211,7 +211,7 @@ static void build_infrastructure_role(res_graph *g)
     free(name);
 }
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;

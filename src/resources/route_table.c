@@ -31,28 +31,28 @@ static res_node *add_table(res_graph *g, const char *name, const char *label, cJ
     return n;
 }
 
-static void tier_subnets(const spec_network *net, spec_tier tier, int zone, svc_strings *out)
+static void tier_subnets(const stack_network *net, stack_tier tier, int zone, svc_strings *out)
 {
     for (size_t i = 0; i < net->nsubnets; i++) {
-        const spec_subnet *s = &net->subnets[i];
+        const stack_subnet *s = &net->subnets[i];
         if (s->tier != tier || (zone >= 0 && s->zone != zone))
             continue;
         char id[48];
-        snprintf(id, sizeof id, "subnet/%s-%d", tier == SPEC_TIER_PUBLIC ? "public" : "private",
+        snprintf(id, sizeof id, "subnet/%s-%d", tier == STACK_TIER_PUBLIC ? "public" : "private",
                  s->zone);
         svc_strings_add(out, id);
     }
 }
 
-static int route_table_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int route_table_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    const spec_network *net = &s->network;
-    if (net->mode != SPEC_VPC_NEW)
+    const stack_network *net = &s->network;
+    if (net->mode != STACK_VPC_NEW)
         return 0;
     svc_strings subs = {0};
-    tier_subnets(net, SPEC_TIER_PUBLIC, -1, &subs);
+    tier_subnets(net, STACK_TIER_PUBLIC, -1, &subs);
     res_node *igw = res_graph_find(g, "igw/main");
     if (subs.n) {
         res_node *n = add_table(g, "public", "public route table",
@@ -60,9 +60,9 @@ static int route_table_build(res_graph *g, const spec_stack *s, char *err, size_
         res_node_depend(n, igw);
     }
     svc_strings_free(&subs);
-    if (net->nat == SPEC_NAT_PER_ZONE) {
+    if (net->nat == STACK_NAT_PER_ZONE) {
         for (int z = 0; z < net->zones; z++) {
-            tier_subnets(net, SPEC_TIER_PRIVATE, z, &subs);
+            tier_subnets(net, STACK_TIER_PRIVATE, z, &subs);
             if (subs.n) {
                 char name[32], nat[32], label[64];
                 snprintf(name, sizeof name, "private-%d", z);
@@ -74,10 +74,10 @@ static int route_table_build(res_graph *g, const spec_stack *s, char *err, size_
         }
         return 0;
     }
-    tier_subnets(net, SPEC_TIER_PRIVATE, -1, &subs);
+    tier_subnets(net, STACK_TIER_PRIVATE, -1, &subs);
     if (subs.n)
         add_table(g, "private", "private route table",
-                  net->nat == SPEC_NAT_SINGLE ? res_ref("nat/0", "id") : cJSON_CreateString(""),
+                  net->nat == STACK_NAT_SINGLE ? res_ref("nat/0", "id") : cJSON_CreateString(""),
                   &subs);
     svc_strings_free(&subs);
     return 0;

@@ -18,25 +18,25 @@
 #include "app_internal.h"
 #include "res.h"
 #include "secretsmanager.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 extern const res_kind res_secret;
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     for (size_t i = 0; i < s->nsecrets; i++) {
-        const spec_secret *sec = &s->secrets[i];
-        int existing = sec->source == SPEC_SECRET_EXISTING;
-        char *name = existing ? xstrdup(sec->existing) : spec_name_secret(s->name, sec->name);
+        const stack_secret *sec = &s->secrets[i];
+        int existing = sec->source == STACK_SECRET_EXISTING;
+        char *name = existing ? xstrdup(sec->existing) : stack_name_secret(s->name, sec->name);
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", name);
         char *label = xasprintf("%ssecret %s (%s)", existing ? "existing " : "", name,
-                                spec_secret_source_name(sec->source));
+                                stack_secret_source_name(sec->source));
         res_node *n = res_graph_add(g, &res_secret, sec->name, label, d);
-        n->spec = sec;
+        n->model = sec;
         n->external = existing;
         n->keep = sec->keep;
         free(label);
@@ -68,7 +68,7 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     if (i == 0)
         return secretsmanager_list_secrets_by_tag(d->ctx->aws, RES_TAG_STACK, d->ctx->stack_name,
                                                   &d->listed, err);
-    const spec_secret *sec = d->external[i - 1]->spec;
+    const stack_secret *sec = d->external[i - 1]->model;
     return secretsmanager_describe_secret(d->ctx->aws, sec->existing, &d->described[i - 1], err);
 }
 
@@ -76,7 +76,7 @@ static int discover_part(void *ud, size_t i, aws_error *err)
 static int found_external(res_ctx *ctx, const res_node *n, const secretsmanager_secret *s, int rc,
                           aws_error *err, res_found_list *out)
 {
-    const spec_secret *sec = n->spec;
+    const stack_secret *sec = n->model;
     if (rc == 0) {
         res_found_add(out, n->id, s->arn, props_of(s));
         return 0;
@@ -131,7 +131,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 
 /* ---- the first value ------------------------------------------------------------- */
 
-static char *read_file_value(const spec_secret *sec, aws_error *err)
+static char *read_file_value(const stack_secret *sec, aws_error *err)
 {
     FILE *f = fopen(sec->path, "rb");
     if (!f) {
@@ -165,7 +165,7 @@ static char *read_file_value(const spec_secret *sec, aws_error *err)
 }
 
 /* Characters GetRandomPassword must leave out: the file's exclude plus disabled classes. */
-static char *excluded(const spec_secret *sec)
+static char *excluded(const stack_secret *sec)
 {
     char *x = xasprintf("%s%s%s%s", sec->exclude ? sec->exclude : "",
                         sec->lowercase ? "" : "abcdefghijklmnopqrstuvwxyz",
@@ -179,21 +179,21 @@ static char *excluded(const spec_secret *sec)
 }
 
 /* The value to create the secret with (secretsmanager_secret_free), NULL for none. */
-static int first_value(res_ctx *ctx, const spec_secret *sec, char **value, aws_error *err)
+static int first_value(res_ctx *ctx, const stack_secret *sec, char **value, aws_error *err)
 {
     *value = NULL;
     switch (sec->source) {
-    case SPEC_SECRET_GENERATE: {
+    case STACK_SECRET_GENERATE: {
         char *x = excluded(sec);
         int rc = secretsmanager_get_random_password(ctx->aws, sec->length, !sec->symbols, x,
                                                     value, err);
         free(x);
         return rc;
     }
-    case SPEC_SECRET_FILE:
+    case STACK_SECRET_FILE:
         *value = read_file_value(sec, err);
         return *value ? 0 : -1;
-    case SPEC_SECRET_ENV: {
+    case STACK_SECRET_ENV: {
         const char *v = getenv(sec->env);
         if (!v || !*v) {
             aws_error_set(err, AWS_ERR_INPUT, "SecretSource",
@@ -214,10 +214,10 @@ int res_secret_check_sources(const res_graph *g, aws_error *err)
 {
     for (size_t i = 0; i < g->n; i++) {
         const res_node *n = g->nodes[i];
-        const spec_secret *sec = n->spec;
+        const stack_secret *sec = n->model;
         if (n->kind != &res_secret || !sec || (n->action != RES_CREATE && n->action != RES_REPLACE))
             continue;
-        if (sec->source != SPEC_SECRET_FILE && sec->source != SPEC_SECRET_ENV)
+        if (sec->source != STACK_SECRET_FILE && sec->source != STACK_SECRET_ENV)
             continue;
         char *value = NULL; /* no AWS call for these two sources */
         if (first_value(NULL, sec, &value, err) != 0)
@@ -254,7 +254,7 @@ static int adopt(res_ctx *ctx, res_node *n, const char *name, aws_error *err)
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    const spec_secret *sec = n->spec;
+    const stack_secret *sec = n->model;
     const char *name = cJSON_GetObjectItem(n->desired, "name")->valuestring;
     char *value = NULL;
     if (sec && first_value(ctx, sec, &value, err) != 0)

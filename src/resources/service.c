@@ -13,12 +13,12 @@
 #include "app_internal.h"
 #include "elbv2.h"
 #include "service_internal.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 int res_service_without_network = 0;
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
@@ -26,7 +26,7 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
     if (!res_kind_by_name("sg") && !res_service_without_network)
         return 0;
     for (size_t i = 0; i < s->nservices; i++) {
-        const spec_service *svc = &s->services[i];
+        const stack_service *svc = &s->services[i];
         /* behind a load balancer or in Cloud Map: only once those kinds are in the build */
         if ((svc->has_load_balancer && !res_kind_by_name("target_group")) ||
             (svc->has_discovery && !res_kind_by_name("discovery")))
@@ -36,7 +36,7 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
         res_node *n = res_graph_add(g, &res_service, svc->name, label, cJSON_CreateObject());
         cJSON_Delete(n->desired);
         n->desired = service_desired(g, n, svc);
-        n->spec = svc;
+        n->model = svc;
         free(label);
     }
     return 0;
@@ -47,12 +47,12 @@ static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
  * for or the call failed (the url is then left out, as when a balancer is missing). */
 static int stack_lbs(res_ctx *ctx, elbv2_lbs *lbs)
 {
-    const spec_stack *st = ctx->stack;
+    const stack_model *st = ctx->stack;
     const char **names = xcalloc(st ? st->nload_balancers + 1 : 1, sizeof *names);
     char **owned = xcalloc(st ? st->nload_balancers + 1 : 1, sizeof *owned);
     size_t n = 0;
     for (size_t i = 0; st && i < st->nload_balancers; i++) {
-        owned[n] = spec_name_load_balancer(st->name, st->load_balancers[i].name);
+        owned[n] = stack_name_load_balancer(st->name, st->load_balancers[i].name);
         names[n] = owned[n];
         n++;
     }
@@ -69,12 +69,12 @@ static int stack_lbs(res_ctx *ctx, elbv2_lbs *lbs)
  * balancers has not told it yet. */
 static void add_lb_urls(res_ctx *ctx, res_found_list *out, size_t from, const elbv2_lbs *lbs)
 {
-    const spec_stack *st = ctx->stack;
+    const stack_model *st = ctx->stack;
     for (size_t f = from; f < out->n; f++) {
-        const spec_service *svc = spec_find_service(st, strchr(out->items[f].id, '/') + 1);
+        const stack_service *svc = stack_find_service(st, strchr(out->items[f].id, '/') + 1);
         if (!svc || !svc->has_load_balancer || cJSON_GetObjectItem(out->items[f].props, "url"))
             continue;
-        char *lb = spec_name_load_balancer(st->name, svc->lb.load_balancer);
+        char *lb = stack_name_load_balancer(st->name, svc->lb.load_balancer);
         for (size_t k = 0; k < lbs->n; k++)
             if (lbs->items[k].name && lbs->items[k].dns_name && !strcmp(lbs->items[k].name, lb)) {
                 char *url = service_lb_url(st, svc, lbs->items[k].dns_name);
@@ -87,7 +87,7 @@ static void add_lb_urls(res_ctx *ctx, res_found_list *out, size_t from, const el
 
 static int find_services(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    char *cluster = spec_name_cluster(ctx->stack_name);
+    char *cluster = stack_name_cluster(ctx->stack_name);
     svc_strings arns = {0};
     int rc = ecs_list_services(ctx->aws, cluster, 0, &arns, err);
     if (rc != 0 && res_app_code_is(err, "ClusterNotFoundException")) {
@@ -415,7 +415,7 @@ static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t l
 static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *props = n->actual ? n->actual : n->desired;
-    char *cluster = spec_name_cluster(ctx->stack_name);
+    char *cluster = stack_name_cluster(ctx->stack_name);
     const char *name = str(props, "name");
     ecs_service_input in = ECS_SERVICE_INPUT_INIT;
     in.cluster = cluster;

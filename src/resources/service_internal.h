@@ -14,14 +14,14 @@ extern int res_service_without_network;
 
 /* The desired properties of a service node (references to the cluster, task definition,
  * subnets, group, target groups, rules, registry, roles), with n depending on them. */
-cJSON *service_desired(res_graph *g, res_node *n, const spec_service *svc);
+cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc);
 
 /* The actual properties of a described service, shaped like service_desired's (plus
  * arn, name and url). New tree. */
 cJSON *service_props(res_ctx *ctx, const ecs_service *s);
 
 /* http(s)://DNS/first-path of a service behind a load balancer. Caller frees. */
-char *service_lb_url(const spec_stack *stack, const spec_service *svc, const char *dns);
+char *service_lb_url(const stack_model *stack, const stack_service *svc, const char *dns);
 
 /* Wait until the service runs task_def_arn steadily: the PRIMARY deployment is that
  * revision, COMPLETED, and running == desired. A deployment that failed (circuit

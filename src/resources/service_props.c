@@ -32,9 +32,9 @@ static cJSON *dep_ref_fmt(res_graph *g, res_node *n, const char *attr, const cha
 }
 
 /* subnet/public-N or subnet/private-N nodes, in graph order. */
-static cJSON *subnets(res_graph *g, res_node *n, spec_tier tier)
+static cJSON *subnets(res_graph *g, res_node *n, stack_tier tier)
 {
-    const char *prefix = tier == SPEC_TIER_PUBLIC ? "subnet/public-" : "subnet/private-";
+    const char *prefix = tier == STACK_TIER_PUBLIC ? "subnet/public-" : "subnet/private-";
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < g->n; i++)
         if (strncmp(g->nodes[i]->id, prefix, strlen(prefix)) == 0 && g->nodes[i]->desired)
@@ -43,7 +43,7 @@ static cJSON *subnets(res_graph *g, res_node *n, spec_tier tier)
 }
 
 /* The service's listener rules: the production one, and the test one when asked for. */
-static void listener_rules(res_graph *g, res_node *n, const spec_service *svc, cJSON *lb)
+static void listener_rules(res_graph *g, res_node *n, const stack_service *svc, cJSON *lb)
 {
     char *prefix = xasprintf("listener_rule/%s-", svc->name);
     char *test = svc->lb.test_listener ? xasprintf("%s%d", prefix, svc->lb.test_listener) : NULL;
@@ -52,7 +52,7 @@ static void listener_rules(res_graph *g, res_node *n, const spec_service *svc, c
         if (strncmp(id, prefix, strlen(prefix)) != 0)
             continue;
         res_node_depend(n, g->nodes[i]);
-        if (svc->deployment.strategy == SPEC_DEPLOY_ROLLING)
+        if (svc->deployment.strategy == STACK_DEPLOY_ROLLING)
             continue;
         if (test && strcmp(id, test) == 0)
             cJSON_AddItemToObject(lb, "test_rule", res_ref(id, "arn"));
@@ -63,13 +63,13 @@ static void listener_rules(res_graph *g, res_node *n, const spec_service *svc, c
     free(prefix);
 }
 
-static cJSON *load_balancer(res_graph *g, res_node *n, const spec_service *svc)
+static cJSON *load_balancer(res_graph *g, res_node *n, const stack_service *svc)
 {
     cJSON *lb = cJSON_CreateObject();
     cJSON_AddItemToObject(lb, "target_group", dep_ref_fmt(g, n, "arn", "target_group/%s%s", svc->name, ""));
     cJSON_AddStringToObject(lb, "container", svc->lb.container ? svc->lb.container : svc->containers[0].name);
-    cJSON_AddNumberToObject(lb, "port", svc->lb.port ? svc->lb.port : spec_service_port(svc));
-    if (svc->deployment.strategy != SPEC_DEPLOY_ROLLING) {
+    cJSON_AddNumberToObject(lb, "port", svc->lb.port ? svc->lb.port : stack_service_port(svc));
+    if (svc->deployment.strategy != STACK_DEPLOY_ROLLING) {
         cJSON_AddItemToObject(lb, "alternate_target_group",
                               dep_ref_fmt(g, n, "arn", "target_group/%s%s", svc->name, "-alt"));
         cJSON_AddItemToObject(lb, "role", dep_ref(g, n, "role/infra", "arn"));
@@ -78,42 +78,42 @@ static cJSON *load_balancer(res_graph *g, res_node *n, const spec_service *svc)
     return lb;
 }
 
-static const char *strategy_name(spec_strategy s)
+static const char *strategy_name(stack_strategy s)
 {
     switch (s) {
-    case SPEC_DEPLOY_BLUE_GREEN: return "BLUE_GREEN";
-    case SPEC_DEPLOY_CANARY: return "CANARY";
-    case SPEC_DEPLOY_LINEAR: return "LINEAR";
+    case STACK_DEPLOY_BLUE_GREEN: return "BLUE_GREEN";
+    case STACK_DEPLOY_CANARY: return "CANARY";
+    case STACK_DEPLOY_LINEAR: return "LINEAR";
     default: return "ROLLING";
     }
 }
 
-static cJSON *deployment(const spec_deployment *d)
+static cJSON *deployment(const stack_deployment *d)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "strategy", strategy_name(d->strategy));
     cJSON_AddNumberToObject(j, "min_healthy", d->min_healthy_percent);
     cJSON_AddNumberToObject(j, "max_percent", d->max_percent);
     cJSON_AddBoolToObject(j, "circuit_breaker", 1);
-    if (d->strategy != SPEC_DEPLOY_ROLLING)
+    if (d->strategy != STACK_DEPLOY_ROLLING)
         cJSON_AddNumberToObject(j, "bake_minutes", d->bake_minutes);
-    if (d->strategy == SPEC_DEPLOY_CANARY) {
+    if (d->strategy == STACK_DEPLOY_CANARY) {
         cJSON_AddNumberToObject(j, "canary_percent", d->canary_percent);
         cJSON_AddNumberToObject(j, "canary_bake_minutes", d->canary_bake_minutes);
     }
-    if (d->strategy == SPEC_DEPLOY_LINEAR) {
+    if (d->strategy == STACK_DEPLOY_LINEAR) {
         cJSON_AddNumberToObject(j, "step_percent", d->step_percent);
         cJSON_AddNumberToObject(j, "step_bake_minutes", d->step_bake_minutes);
     }
     return j;
 }
 
-static cJSON *volumes(res_graph *g, res_node *n, const spec_service *svc)
+static cJSON *volumes(res_graph *g, res_node *n, const stack_service *svc)
 {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < svc->nvolumes; i++) {
-        const spec_volume *v = &svc->volumes[i];
-        if (v->kind != SPEC_VOL_EBS)
+        const stack_volume *v = &svc->volumes[i];
+        if (v->kind != STACK_VOL_EBS)
             continue;
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "name", v->name);
@@ -133,7 +133,7 @@ static cJSON *volumes(res_graph *g, res_node *n, const spec_service *svc)
     return a;
 }
 
-cJSON *service_desired(res_graph *g, res_node *n, const spec_service *svc)
+cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc)
 {
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", svc->name);
@@ -271,12 +271,12 @@ static cJSON *string_array(const cJSON *from)
     return a;
 }
 
-char *service_lb_url(const spec_stack *stack, const spec_service *svc, const char *dns)
+char *service_lb_url(const stack_model *stack, const stack_service *svc, const char *dns)
 {
-    const spec_load_balancer *lb = spec_find_load_balancer(stack, svc->lb.load_balancer);
+    const stack_load_balancer *lb = stack_find_load_balancer(stack, svc->lb.load_balancer);
     int https = 0;
     for (size_t i = 0; lb && i < lb->nlisteners; i++)
-        https |= lb->listeners[i].protocol == SPEC_PROTO_HTTPS && !lb->listeners[i].redirect_port;
+        https |= lb->listeners[i].protocol == STACK_PROTO_HTTPS && !lb->listeners[i].redirect_port;
     char *path = xstrdup(svc->lb.npaths ? svc->lb.paths[0] : "");
     if (strchr(path, '*'))
         *strchr(path, '*') = '\0';
@@ -288,11 +288,11 @@ char *service_lb_url(const spec_stack *stack, const spec_service *svc, const cha
 /* http(s)://ALB/path for a service behind a load balancer, else the discovery URL. */
 static void add_url(res_ctx *ctx, cJSON *p, const char *name)
 {
-    const spec_service *svc = ctx->stack ? spec_find_service(ctx->stack, name) : NULL;
+    const stack_service *svc = ctx->stack ? stack_find_service(ctx->stack, name) : NULL;
     if (!svc)
         return;
-    spec_ref ref = {.kind = SPEC_REF_SERVICE, .name = (char *)name, .attr = "url"};
-    char *url = spec_ref_static_value(ctx->stack, &ref);
+    stack_ref ref = {.kind = STACK_REF_SERVICE, .name = (char *)name, .attr = "url"};
+    char *url = stack_ref_static_value(ctx->stack, &ref);
     if (!url && svc->has_load_balancer) {
         char *alb = xasprintf("alb/%s", svc->lb.load_balancer);
         char *dns = res_ref_value(ctx, alb, "dns_name");

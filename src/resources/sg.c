@@ -1,6 +1,6 @@
 /*
  * sg/SERVICE, sg/lb-LB: one security group per service and per load balancer, named by
- * spec_names.h, tagged. Only the group itself: its ingress rules are sg_rules nodes (so
+ * stack_names.h, tagged. Only the group itself: its ingress rules are sg_rules nodes (so
  * that references between groups are revoked before any group is deleted), and AWS's
  * default allow-all egress rule stays. Deletion is retried while network interfaces
  * (of stopped tasks, of a deleted load balancer) still use the group.
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "net_common.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 static void add_group(res_graph *g, const char *node, char *name, char *description,
@@ -25,7 +25,7 @@ static void add_group(res_graph *g, const char *node, char *name, char *descript
     free(description);
 }
 
-static int sg_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int sg_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
@@ -33,7 +33,7 @@ static int sg_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
         const char *lb = s->load_balancers[i].name;
         char *node = xasprintf("lb-%s", lb);
         char *label = xasprintf("security group of load balancer %s", lb);
-        add_group(g, node, spec_name_lb_group(s->name, lb),
+        add_group(g, node, stack_name_lb_group(s->name, lb),
                   xasprintf("ecsdeploy stack %s, load balancer %s", s->name, lb), label);
         free(node);
         free(label);
@@ -41,7 +41,7 @@ static int sg_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
     for (size_t i = 0; i < s->nservices; i++) {
         const char *svc = s->services[i].name;
         char *label = xasprintf("security group of service %s", svc);
-        add_group(g, svc, spec_name_service_group(s->name, svc),
+        add_group(g, svc, stack_name_service_group(s->name, svc),
                   xasprintf("ecsdeploy stack %s, service %s", s->name, svc), label);
         free(label);
     }

@@ -1,6 +1,6 @@
 /*
  * sg_reach/SERVICE: the rules we add INTO existing groups so that a service may reach
- * them (spec_service.reach): ingress on port/protocol from the service's group. The
+ * them (stack_service.reach): ingress on port/protocol from the service's group. The
  * existing groups are never otherwise touched; our rules are recognised by their
  * description "ecsdeploy:STACK:SERVICE" and only those are ever revoked.
  *
@@ -13,17 +13,17 @@
 #include "net_common.h"
 #include "xalloc.h"
 
-static int sg_reach_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int sg_reach_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
-        const spec_service *svc = &s->services[i];
+        const stack_service *svc = &s->services[i];
         if (svc->nreach == 0)
             continue;
         svc_strings rules = {0};
         for (size_t r = 0; r < svc->nreach; r++) {
-            const spec_reach *re = &svc->reach[r];
+            const stack_reach *re = &svc->reach[r];
             char *t = resnet_rule_text(re->protocol ? re->protocol : "tcp", re->port, re->port,
                                        "into", re->group);
             svc_strings_add(&rules, t);

@@ -19,7 +19,7 @@
 
 /* ---- build ------------------------------------------------------------------------ */
 
-static const char *port_protocol(const spec_service *svc, int port)
+static const char *port_protocol(const stack_service *svc, int port)
 {
     for (size_t c = 0; c < svc->ncontainers; c++)
         for (size_t p = 0; p < svc->containers[c].nports; p++)
@@ -36,10 +36,10 @@ static void add_rule(svc_strings *rules, const char *protocol, int port, const c
 }
 
 /* allow_from entry i: its port, or every port of the service. */
-static void allow_rules(const spec_service *svc, const spec_ingress *in, svc_strings *rules)
+static void allow_rules(const stack_service *svc, const stack_ingress *in, svc_strings *rules)
 {
     char peer[160];
-    if (in->kind == SPEC_PEER_SERVICE)
+    if (in->kind == STACK_PEER_SERVICE)
         snprintf(peer, sizeof peer, "sg/%s", in->peer);
     else
         snprintf(peer, sizeof peer, "%s", in->peer);
@@ -49,7 +49,7 @@ static void allow_rules(const spec_service *svc, const spec_ingress *in, svc_str
     }
     for (size_t c = 0; c < svc->ncontainers; c++)
         for (size_t p = 0; p < svc->containers[c].nports; p++) {
-            const spec_port *sp = &svc->containers[c].ports[p];
+            const stack_port *sp = &svc->containers[c].ports[p];
             add_rule(rules, sp->protocol ? sp->protocol : "tcp", sp->port, peer);
         }
 }
@@ -76,13 +76,13 @@ static void add_node(res_graph *g, const char *group, const char *label, svc_str
     free(sg);
 }
 
-static int sg_rules_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     svc_strings rules = {0};
     for (size_t i = 0; i < s->nload_balancers; i++) {
-        const spec_load_balancer *lb = &s->load_balancers[i];
+        const stack_load_balancer *lb = &s->load_balancers[i];
         for (size_t l = 0; l < lb->nlisteners; l++) {
             for (size_t c = 0; c < lb->nallow_cidrs; c++)
                 add_rule(&rules, "tcp", lb->listeners[l].port, lb->allow_cidrs[c]);
@@ -97,10 +97,10 @@ static int sg_rules_build(res_graph *g, const spec_stack *s, char *err, size_t e
         svc_strings_free(&rules);
     }
     for (size_t i = 0; i < s->nservices; i++) {
-        const spec_service *svc = &s->services[i];
+        const stack_service *svc = &s->services[i];
         if (svc->has_load_balancer) {
             char *peer = xasprintf("sg/lb-%s", svc->lb.load_balancer);
-            int port = svc->lb.port ? svc->lb.port : spec_service_port(svc);
+            int port = svc->lb.port ? svc->lb.port : stack_service_port(svc);
             if (port)
                 add_rule(&rules, "tcp", port, peer);
             if (svc->lb.health.port && svc->lb.health.port != port)

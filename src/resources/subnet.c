@@ -17,24 +17,24 @@ static void add_external(res_graph *g, const char *tier, size_t i, const char *l
     snprintf(name, sizeof name, "%s-%zu", tier, i);
     res_node *n = res_graph_add(g, &res_kind_subnet, name, label, cJSON_CreateObject());
     n->external = 1;
-    n->spec = spec;
+    n->model = spec;
     res_node_depend(n, res_graph_find(g, "vpc/main"));
 }
 
-static int subnet_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int subnet_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    const spec_network *net = &s->network;
+    const stack_network *net = &s->network;
     res_node *vpc = res_graph_find(g, "vpc/main");
-    if (net->mode == SPEC_VPC_EXISTING) {
+    if (net->mode == STACK_VPC_EXISTING) {
         for (size_t i = 0; i < net->npublic_subnet_ids; i++)
             add_external(g, "public", i, net->public_subnet_ids[i], net->public_subnet_ids[i]);
         for (size_t i = 0; i < net->nprivate_subnet_ids; i++)
             add_external(g, "private", i, net->private_subnet_ids[i], net->private_subnet_ids[i]);
         return 0;
     }
-    if (net->mode == SPEC_VPC_DEFAULT) {
+    if (net->mode == STACK_VPC_DEFAULT) {
         for (int z = 0; z < net->zones; z++) {
             char *label = xasprintf("default subnet of zone %d", z);
             add_external(g, "public", (size_t)z, label, net);
@@ -43,8 +43,8 @@ static int subnet_build(res_graph *g, const spec_stack *s, char *err, size_t err
         return 0;
     }
     for (size_t i = 0; i < net->nsubnets; i++) {
-        const spec_subnet *sn = &net->subnets[i];
-        int pub = sn->tier == SPEC_TIER_PUBLIC;
+        const stack_subnet *sn = &net->subnets[i];
+        int pub = sn->tier == STACK_TIER_PUBLIC;
         cJSON *d = cJSON_CreateObject();
         cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
         cJSON_AddStringToObject(d, "cidr", sn->cidr);
@@ -56,7 +56,7 @@ static int subnet_build(res_graph *g, const spec_stack *s, char *err, size_t err
                                 sn->zone);
         res_node *n = res_graph_add(g, &res_kind_subnet, name, label, d);
         free(label);
-        n->spec = sn;
+        n->model = sn;
         res_node_depend(n, vpc);
     }
     return 0;
@@ -82,9 +82,9 @@ static int cmp_zone(const void *a, const void *b)
 static int discover_external(res_ctx *ctx, const svc_strings *zones, res_found_list *out,
                              aws_error *err)
 {
-    const spec_network *net = &ctx->stack->network;
+    const stack_network *net = &ctx->stack->network;
     ec2_subnets l = {0};
-    if (net->mode == SPEC_VPC_EXISTING) {
+    if (net->mode == STACK_VPC_EXISTING) {
         size_t n = net->npublic_subnet_ids + net->nprivate_subnet_ids;
         if (n == 0)
             return 0;
@@ -175,7 +175,7 @@ static int subnet_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
             resnet_found_add(out, id, l.items[i].id, subnet_props(&l.items[i], &zones));
     }
     ec2_subnets_free(&l);
-    if (rc == 0 && ctx->stack && ctx->stack->network.mode != SPEC_VPC_NEW)
+    if (rc == 0 && ctx->stack && ctx->stack->network.mode != STACK_VPC_NEW)
         rc = discover_external(ctx, &zones, out, err);
     svc_strings_free(&zones);
     return rc;

@@ -12,12 +12,12 @@
 #include <string.h>
 
 #include "elb_common.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 #define DELAY_KEY "deregistration_delay.timeout_seconds"
 
-static cJSON *health_json(const spec_lb_health *h)
+static cJSON *health_json(const stack_lb_health *h)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "path", h->path ? h->path : "/");
@@ -36,12 +36,12 @@ static cJSON *health_json(const spec_lb_health *h)
     return o;
 }
 
-static void add_group(res_graph *g, const spec_service *svc, int alternate)
+static void add_group(res_graph *g, const stack_service *svc, int alternate)
 {
-    char *name = spec_name_target_group(g->stack->name, svc->name, alternate);
+    char *name = stack_name_target_group(g->stack->name, svc->name, alternate);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", name);
-    cJSON_AddNumberToObject(d, "port", svc->lb.port ? svc->lb.port : spec_service_port(svc));
+    cJSON_AddNumberToObject(d, "port", svc->lb.port ? svc->lb.port : stack_service_port(svc));
     cJSON_AddStringToObject(d, "protocol", "HTTP");
     cJSON_AddStringToObject(d, "target_type", "ip");
     cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
@@ -51,23 +51,23 @@ static void add_group(res_graph *g, const spec_service *svc, int alternate)
     char *label = xasprintf("%starget group %s", alternate ? "alternate (blue/green) " : "", name);
     char *node = xasprintf("%s%s", svc->name, alternate ? "-alt" : "");
     res_node *n = res_graph_add(g, &res_target_group, node, label, d);
-    n->spec = svc;
+    n->model = svc;
     res_node_depend(n, res_graph_find(g, "vpc/main"));
     free(node);
     free(label);
     free(name);
 }
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
-        const spec_service *svc = &s->services[i];
+        const stack_service *svc = &s->services[i];
         if (!svc->has_load_balancer)
             continue;
         add_group(g, svc, 0);
-        if (svc->deployment.strategy != SPEC_DEPLOY_ROLLING)
+        if (svc->deployment.strategy != STACK_DEPLOY_ROLLING)
             add_group(g, svc, 1);
     }
     return 0;

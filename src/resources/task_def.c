@@ -18,21 +18,21 @@
 
 #include "app_internal.h"
 #include "ecs.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "task_def_internal.h"
 #include "xalloc.h"
 
 extern const res_kind res_task_def;
 
-static int build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     for (size_t i = 0; i < s->nservices; i++) {
-        const spec_service *svc = &s->services[i];
-        char *family = spec_name_task_family(s->name, svc->name);
+        const stack_service *svc = &s->services[i];
+        char *family = stack_name_task_family(s->name, svc->name);
         char *label = xasprintf("task definition %s", family);
         cJSON *d = cJSON_CreateObject();
         res_node *n = res_graph_add(g, &res_task_def, svc->name, label, d);
-        n->spec = svc;
+        n->model = svc;
         free(label);
         cJSON *doc = NULL;
         if (task_def_document(g, n, svc, &doc, err, errlen) != 0) {
@@ -73,7 +73,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     discovery d = {.ctx = ctx, .out = out};
-    char *prefix = spec_name_task_family(ctx->stack_name, "");
+    char *prefix = stack_name_task_family(ctx->stack_name, "");
     int rc = ecs_list_task_definition_families(ctx->aws, prefix, 0, &d.families, err);
     free(prefix);
     if (rc == 0) {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spec_names.h"
+#include "stack_names.h"
 #include "task_def_internal.h"
 #include "xalloc.h"
 
@@ -21,7 +21,7 @@ static cJSON *strings(res_graph *g, res_node *n, char **items, size_t count)
     return a;
 }
 
-static cJSON *environment(res_graph *g, res_node *n, const spec_container *k)
+static cJSON *environment(res_graph *g, res_node *n, const stack_container *k)
 {
     cJSON *env = cJSON_CreateArray();
     for (size_t i = 0; i < k->nenvironment; i++) {
@@ -34,7 +34,7 @@ static cJSON *environment(res_graph *g, res_node *n, const spec_container *k)
 }
 
 /* valueFrom: the secret's ARN, or ARN:json_key:: for one key of a JSON secret. */
-static cJSON *secrets(res_graph *g, res_node *n, const spec_container *k)
+static cJSON *secrets(res_graph *g, res_node *n, const stack_container *k)
 {
     cJSON *list = cJSON_CreateArray();
     for (size_t i = 0; i < k->nsecrets; i++) {
@@ -57,7 +57,7 @@ static cJSON *secrets(res_graph *g, res_node *n, const spec_container *k)
     return list;
 }
 
-static cJSON *health_check(const spec_health_check *h)
+static cJSON *health_check(const stack_health_check *h)
 {
     cJSON *c = cJSON_CreateObject();
     cJSON *cmd = cJSON_AddArrayToObject(c, "command");
@@ -71,7 +71,7 @@ static cJSON *health_check(const spec_health_check *h)
     return c;
 }
 
-static cJSON *log_config(res_graph *g, res_node *n, const spec_service *svc)
+static cJSON *log_config(res_graph *g, res_node *n, const stack_service *svc)
 {
     char *id = xasprintf("log_group/%s", svc->name);
     cJSON *l = cJSON_CreateObject();
@@ -84,7 +84,7 @@ static cJSON *log_config(res_graph *g, res_node *n, const spec_service *svc)
     return l;
 }
 
-static cJSON *ports(const spec_container *k)
+static cJSON *ports(const stack_container *k)
 {
     cJSON *p = cJSON_CreateArray();
     for (size_t i = 0; i < k->nports; i++) {
@@ -96,11 +96,11 @@ static cJSON *ports(const spec_container *k)
     return p;
 }
 
-static cJSON *mount_points(const spec_service *svc, const spec_container *k, int main)
+static cJSON *mount_points(const stack_service *svc, const stack_container *k, int main)
 {
     cJSON *m = cJSON_CreateArray();
     for (size_t i = 0; i < svc->nvolumes; i++) {
-        const spec_volume *v = &svc->volumes[i];
+        const stack_volume *v = &svc->volumes[i];
         if (v->container ? strcmp(v->container, k->name) != 0 : !main)
             continue;
         cJSON *p = cJSON_CreateObject();
@@ -112,9 +112,9 @@ static cJSON *mount_points(const spec_service *svc, const spec_container *k, int
     return m;
 }
 
-static cJSON *container(res_graph *g, res_node *n, const spec_service *svc, size_t idx)
+static cJSON *container(res_graph *g, res_node *n, const stack_service *svc, size_t idx)
 {
-    const spec_container *k = &svc->containers[idx];
+    const stack_container *k = &svc->containers[idx];
     cJSON *c = cJSON_CreateObject();
     cJSON_AddStringToObject(c, "name", k->name);
     cJSON_AddStringToObject(c, "image", k->image);
@@ -149,11 +149,11 @@ static cJSON *container(res_graph *g, res_node *n, const spec_service *svc, size
     return c;
 }
 
-static cJSON *volume(const spec_volume *v)
+static cJSON *volume(const stack_volume *v)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "name", v->name);
-    if (v->kind == SPEC_VOL_EBS) {
+    if (v->kind == STACK_VOL_EBS) {
         cJSON_AddBoolToObject(j, "configuredAtLaunch", 1);
         return j;
     }
@@ -184,11 +184,11 @@ static void merge(cJSON *into, const cJSON *from)
     }
 }
 
-int task_def_document(res_graph *g, res_node *n, const spec_service *svc, cJSON **out,
+int task_def_document(res_graph *g, res_node *n, const stack_service *svc, cJSON **out,
                       char *err, size_t errlen)
 {
     cJSON *d = cJSON_CreateObject();
-    char *family = spec_name_task_family(g->stack->name, svc->name);
+    char *family = stack_name_task_family(g->stack->name, svc->name);
     cJSON_AddStringToObject(d, "family", family);
     free(family);
     cJSON *compat = cJSON_AddArrayToObject(d, "requiresCompatibilities");
@@ -200,7 +200,7 @@ int task_def_document(res_graph *g, res_node *n, const spec_service *svc, cJSON 
     snprintf(num, sizeof num, "%d", svc->memory);
     cJSON_AddStringToObject(d, "memory", num);
     cJSON *rp = cJSON_AddObjectToObject(d, "runtimePlatform");
-    cJSON_AddStringToObject(rp, "cpuArchitecture", spec_arch_name(svc->arch));
+    cJSON_AddStringToObject(rp, "cpuArchitecture", stack_arch_name(svc->arch));
     cJSON_AddStringToObject(rp, "operatingSystemFamily", "LINUX");
     char *id = xasprintf("role/exec-%s", svc->name);
     cJSON_AddItemToObject(d, "executionRoleArn", node_ref(g, n, id, "arn"));

@@ -9,7 +9,7 @@
 
 #include "buf.h"
 #include "task_def_internal.h"
-#include "spec_names.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 /* ---- templates with references --------------------------------------------------- */
@@ -22,22 +22,22 @@ typedef struct {
     cJSON *refs;      /* array of reference objects, in the order of their marks */
 } template_refs;
 
-static const char *lb_scheme(const spec_load_balancer *lb)
+static const char *lb_scheme(const stack_load_balancer *lb)
 {
     for (size_t i = 0; lb && i < lb->nlisteners; i++)
-        if (lb->listeners[i].protocol == SPEC_PROTO_HTTPS && !lb->listeners[i].redirect_port)
+        if (lb->listeners[i].protocol == STACK_PROTO_HTTPS && !lb->listeners[i].redirect_port)
             return "https://";
     return "http://";
 }
 
 /* A service reached through its load balancer: scheme, the ALB's DNS name, first path. */
-static cJSON *lb_service_value(res_graph *g, const spec_service *svc, const char *attr)
+static cJSON *lb_service_value(res_graph *g, const stack_service *svc, const char *attr)
 {
     char *alb = xasprintf("alb/%s", svc->lb.load_balancer);
     cJSON *parts = cJSON_CreateArray();
     if (strcmp(attr, "url") == 0)
         cJSON_AddItemToArray(parts, cJSON_CreateString(
-                                        lb_scheme(spec_find_load_balancer(g->stack, svc->lb.load_balancer))));
+                                        lb_scheme(stack_find_load_balancer(g->stack, svc->lb.load_balancer))));
     cJSON_AddItemToArray(parts, res_ref(alb, "dns_name"));
     if (strcmp(attr, "url") == 0 && svc->lb.npaths > 0) {
         char *path = xstrdup(svc->lb.paths[0]);
@@ -52,10 +52,10 @@ static cJSON *lb_service_value(res_graph *g, const spec_service *svc, const char
 }
 
 /* The graph value of a reference the file alone does not decide. */
-static cJSON *dynamic_value(res_graph *g, const spec_ref *ref)
+static cJSON *dynamic_value(res_graph *g, const stack_ref *ref)
 {
-    if (ref->kind == SPEC_REF_SERVICE) {
-        const spec_service *svc = spec_find_service(g->stack, ref->name);
+    if (ref->kind == STACK_REF_SERVICE) {
+        const stack_service *svc = stack_find_service(g->stack, ref->name);
         char *id = NULL;
         cJSON *v = NULL;
         if (svc && svc->has_load_balancer && (!strcmp(ref->attr, "url") || !strcmp(ref->attr, "host")))
@@ -68,7 +68,7 @@ static cJSON *dynamic_value(res_graph *g, const spec_ref *ref)
         if (v)
             return v;
     }
-    char *id = res_spec_ref_node_id(ref);
+    char *id = res_stack_ref_node_id(ref);
     cJSON *v = res_ref(id, ref->attr);
     free(id);
     return v;
@@ -88,10 +88,10 @@ static void depend_on_refs(res_graph *g, res_node *n, const cJSON *v)
         depend_on_refs(g, n, c);
 }
 
-static int mark_ref(const spec_ref *ref, void *ud, char **value)
+static int mark_ref(const stack_ref *ref, void *ud, char **value)
 {
     template_refs *t = ud;
-    char *v = spec_ref_static_value(t->g->stack, ref);
+    char *v = stack_ref_static_value(t->g->stack, ref);
     if (v) {
         *value = v;
         return 0;
@@ -106,7 +106,7 @@ static int mark_ref(const spec_ref *ref, void *ud, char **value)
 cJSON *task_def_template(res_graph *g, res_node *n, const char *tmpl)
 {
     template_refs t = {.g = g, .n = n, .refs = cJSON_CreateArray()};
-    char *text = spec_template_resolve(tmpl, mark_ref, &t, NULL);
+    char *text = stack_template_resolve(tmpl, mark_ref, &t, NULL);
     if (!text)
         text = xstrdup(tmpl);
     if (cJSON_GetArraySize(t.refs) == 0) {

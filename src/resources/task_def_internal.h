@@ -13,7 +13,7 @@ cJSON *task_def_template(res_graph *g, res_node *n, const char *tmpl);
 /* The RegisterTaskDefinition input of a service (references left in), depending n on
  * the nodes it refers to. -1 with a message when task_definition_json is not a JSON
  * object. New tree (cJSON_Delete). */
-int task_def_document(res_graph *g, res_node *n, const spec_service *svc, cJSON **out,
+int task_def_document(res_graph *g, res_node *n, const stack_service *svc, cJSON **out,
                       char *err, size_t errlen);
 
 /* The node properties of a described revision: family, arn, revision, canonical. New tree. */

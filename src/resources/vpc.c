@@ -9,21 +9,21 @@
 #include "net_common.h"
 #include "xalloc.h"
 
-static int vpc_build(res_graph *g, const spec_stack *s, char *err, size_t errlen)
+static int vpc_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    const spec_network *net = &s->network;
+    const stack_network *net = &s->network;
     cJSON *d = cJSON_CreateObject();
     res_node *n;
-    if (net->mode == SPEC_VPC_NEW) {
+    if (net->mode == STACK_VPC_NEW) {
         cJSON_AddStringToObject(d, "cidr", net->cidr);
         cJSON_AddBoolToObject(d, "dns_support", 1);
         cJSON_AddBoolToObject(d, "dns_hostnames", 1);
         char *label = xasprintf("VPC %s", net->cidr);
         n = res_graph_add(g, &res_kind_vpc, "main", label, d);
         free(label);
-    } else if (net->mode == SPEC_VPC_EXISTING) {
+    } else if (net->mode == STACK_VPC_EXISTING) {
         char *label = xasprintf("existing VPC %s", net->vpc_id);
         n = res_graph_add(g, &res_kind_vpc, "main", label, d);
         free(label);
@@ -32,7 +32,7 @@ static int vpc_build(res_graph *g, const spec_stack *s, char *err, size_t errlen
         n = res_graph_add(g, &res_kind_vpc, "main", "the account's default VPC", d);
         n->external = 1;
     }
-    n->spec = net;
+    n->model = net;
     return 0;
 }
 
@@ -86,7 +86,7 @@ static int discover_owned(res_ctx *ctx, res_found_list *out, aws_error *err)
         const char *id = resnet_node_id(&l.items[i].tags);
         if (!id || strcmp(l.items[i].state, "deleted") == 0)
             continue;
-        if (ctx->stack && ctx->stack->network.mode != SPEC_VPC_NEW && strcmp(id, "vpc/main") == 0)
+        if (ctx->stack && ctx->stack->network.mode != STACK_VPC_NEW && strcmp(id, "vpc/main") == 0)
             continue; /* the file now names an external VPC under this id */
         cJSON *p = vpc_props(&l.items[i]);
         cJSON_AddBoolToObject(p, "dns_support", reads.values[2 * i]);
@@ -102,9 +102,9 @@ static int discover_owned(res_ctx *ctx, res_found_list *out, aws_error *err)
 
 static int discover_external(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    const spec_network *net = &ctx->stack->network;
+    const stack_network *net = &ctx->stack->network;
     ec2_vpc v = {0};
-    if (net->mode == SPEC_VPC_EXISTING) {
+    if (net->mode == STACK_VPC_EXISTING) {
         const char *ids[] = {net->vpc_id, NULL};
         ec2_describe_in in = {.ids = ids};
         ec2_vpcs l = {0};
@@ -139,7 +139,7 @@ static int vpc_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     aws_error_clear(err);
     if (discover_owned(ctx, out, err) != 0)
         return -1;
-    if (ctx->stack && ctx->stack->network.mode != SPEC_VPC_NEW)
+    if (ctx->stack && ctx->stack->network.mode != STACK_VPC_NEW)
         return discover_external(ctx, out, err);
     return 0;
 }

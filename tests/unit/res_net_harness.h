@@ -25,7 +25,7 @@ static const char *const net_kinds[] = {"vpc",  "subnet", "igw",      "route_tab
                                         "nat",  "sg",     "sg_rules", "sg_reach",    NULL};
 
 typedef struct {
-    spec_stack *s;
+    stack_model *s;
     res_graph *g;
     res_ctx ctx;
     aws_client *aws;
@@ -84,14 +84,14 @@ static void net_load(net_run *r, const char *fmt, ...)
     buf b = BUF_INIT;
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    spec_diags d = {0};
-    spec_free(r->s);
+    stack_diags d = {0};
+    stack_free(r->s);
     r->s = NULL;
-    int rc = spec_load_buffer("test.yml", b.data, b.len, NULL, &r->s, &d);
+    int rc = stack_load_buffer("test.yml", b.data, b.len, NULL, &r->s, &d);
     if (rc != 0)
-        spec_diags_print(&d, stderr, 10);
+        stack_diags_print(&d, stderr, 10);
     ck_assert_int_eq(rc, 0);
-    spec_diags_free(&d);
+    stack_diags_free(&d);
     buf_free(&b);
     r->ctx.stack = r->s;
     r->ctx.stack_name = r->s->name;
@@ -147,7 +147,7 @@ static inline void net_down(net_run *r)
 static void net_close(net_run *r)
 {
     res_graph_free(r->g);
-    spec_free(r->s);
+    stack_free(r->s);
     aws_client_free(r->aws);
     buf_free(&r->events);
     pthread_mutex_destroy(&r->lock);

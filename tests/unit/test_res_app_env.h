@@ -16,7 +16,7 @@
 extern int res_service_without_network;
 
 typedef struct {
-    spec_stack *stack;
+    stack_model *stack;
     res_graph *graph;
     res_ctx ctx;
     aws_client *aws;
@@ -77,12 +77,12 @@ static void app_patch_network(app_env *e)
 static void app_open(app_env *e, const char *yaml)
 {
     ck_assert_ptr_nonnull(fake_url());
-    spec_diags d = {0};
-    if (spec_load_buffer("test.yml", yaml, strlen(yaml), NULL, &e->stack, &d) != 0) {
-        spec_diags_print(&d, stderr, 20);
+    stack_diags d = {0};
+    if (stack_load_buffer("test.yml", yaml, strlen(yaml), NULL, &e->stack, &d) != 0) {
+        stack_diags_print(&d, stderr, 20);
         ck_abort_msg("the test stack does not load");
     }
-    spec_diags_free(&d);
+    stack_diags_free(&d);
     if (!e->aws) {
         aws_client_options o = {0};
         aws_error err;
@@ -115,7 +115,7 @@ static void app_open(app_env *e, const char *yaml)
 static void app_close(app_env *e)
 {
     res_graph_free(e->graph);
-    spec_free(e->stack);
+    stack_free(e->stack);
     pthread_mutex_destroy(&e->ctx.lock);
     e->graph = NULL;
     e->stack = NULL;

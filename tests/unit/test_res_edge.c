@@ -27,7 +27,7 @@ static const char *const kinds[] = {"vpc", "subnet", "igw", "route_table", "eip"
                                     "target_group", "listener", "listener_rule", NULL};
 
 typedef struct {
-    spec_stack *s;
+    stack_model *s;
     res_graph *g;
     res_ctx ctx;
     aws_client *aws;
@@ -65,12 +65,12 @@ static void open_run(run *r, const char *fmt, ...)
     buf b = BUF_INIT;
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    spec_diags d = {0};
-    int rc = spec_load_buffer("edge.yml", b.data, b.len, NULL, &r->s, &d);
+    stack_diags d = {0};
+    int rc = stack_load_buffer("edge.yml", b.data, b.len, NULL, &r->s, &d);
     if (rc != 0)
-        spec_diags_print(&d, stderr, 10);
+        stack_diags_print(&d, stderr, 10);
     ck_assert_int_eq(rc, 0);
-    spec_diags_free(&d);
+    stack_diags_free(&d);
     buf_free(&b);
     r->ctx.stack = r->s;
     r->ctx.stack_name = r->s->name;
@@ -79,16 +79,16 @@ static void open_run(run *r, const char *fmt, ...)
 /* Replace the stack file (same stack name). */
 static void reload(run *r, const char *text)
 {
-    spec_diags d = {0};
-    spec_stack *s = NULL;
-    int rc = spec_load_buffer("edge.yml", text, strlen(text), NULL, &s, &d);
+    stack_diags d = {0};
+    stack_model *s = NULL;
+    int rc = stack_load_buffer("edge.yml", text, strlen(text), NULL, &s, &d);
     if (rc != 0)
-        spec_diags_print(&d, stderr, 10);
+        stack_diags_print(&d, stderr, 10);
     ck_assert_int_eq(rc, 0);
-    spec_diags_free(&d);
+    stack_diags_free(&d);
     res_graph_free(r->g);
     r->g = NULL;
-    spec_free(r->s);
+    stack_free(r->s);
     r->s = s;
     r->ctx.stack = s;
     r->ctx.stack_name = s->name;
@@ -152,7 +152,7 @@ static void down(run *r)
 static void close_run(run *r)
 {
     res_graph_free(r->g);
-    spec_free(r->s);
+    stack_free(r->s);
     aws_client_free(r->aws);
     buf_free(&r->events);
     pthread_mutex_destroy(&r->lock);
@@ -503,18 +503,18 @@ END_TEST
  * the reason, before any call. */
 START_TEST(blue_green_refuses_login)
 {
-    spec_stack *s = NULL;
-    spec_diags d = {0};
+    stack_model *s = NULL;
+    stack_diags d = {0};
     char *text = xasprintf(auth_fmt, 8080, "    deployment: { strategy: blue-green }\n", cognito);
-    ck_assert_int_eq(spec_load_buffer("edge.yml", text, strlen(text), NULL, &s, &d), 0);
+    ck_assert_int_eq(stack_load_buffer("edge.yml", text, strlen(text), NULL, &s, &d), 0);
     res_graph *g = NULL;
     char msg[512];
     ck_assert_int_eq(res_graph_build(s, "us-east-1", &g, msg, sizeof msg), -1);
     ck_assert_msg(strstr(msg, "service api: strategy blue-green cannot be used with `authenticate`") != NULL,
                   "%s", msg);
     ck_assert_ptr_null(g);
-    spec_free(s);
-    spec_diags_free(&d);
+    stack_free(s);
+    stack_diags_free(&d);
     free(text);
 }
 END_TEST

@@ -1,0 +1,524 @@
+/*
+ * The stack file: loading, parameters, interpolation, validation and the typed model.
+ *
+ * stack_load_file() reads a stack file (YAML or JSON), applies parameters and --set /
+ * --set-file, checks everything that can be checked without a network call, and returns a
+ * stack_model. Every problem found is collected in a stack_diags (FILE:LINE:COLUMN: message).
+ *
+ * The model is plain data: structs with arrays and counts, every string owned by the
+ * model, one stack_free() for all of it. Defaults are already applied, so a consumer never
+ * has to know them. The format itself is documented in man/ecsdeploy-stack.5.
+ *
+ * Strings and references. Parameters (${name}), ${stack} and ${env:NAME} are replaced at
+ * load time. References to values known only after creation, ${KIND.NAME.ATTR} with KIND
+ * one of load_balancers, secrets, buckets, services, are allowed only in "template"
+ * fields (marked TEMPLATE below: environment values, command and entry point items,
+ * outputs); there they stay in the string as written, checked to name an existing target
+ * and a known attribute, and listed in stack_model.refs. In a template "$${" stands for a
+ * literal "${"; stack_template_resolve() turns a template into its final text. All other
+ * strings are final text.
+ *
+ * What the model implies (for the resources layer):
+ * - a service with a load balancer: the LB's group may reach the service's group on
+ *   lb.port; its target group is type ip, health-checked per lb.health;
+ * - allow_from: ingress into the service's own group from another service's group, an
+ *   existing group or a CIDR, on `port` or every port of the service;
+ * - reach: one ingress rule we own inside an existing group (from the service's group);
+ * - an EBS volume, or a strategy other than rolling, needs the stack's infrastructure role;
+ * - exec needs the ssmmessages permissions on the task role;
+ * - a secret with source BOOTSTRAP is created by its bootstrap step, after that step's
+ *   service is first steady; services using it wait for that (no cycle, checked);
+ * - AWS names come from stack_names.h; every one was checked against AWS's limits.
+ */
+#ifndef ECSDEPLOY_STACK_H
+#define ECSDEPLOY_STACK_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Where something was written in the stack file (1-based; 0 when not from the file). */
+typedef struct {
+    int line;
+    int col;
+} stack_loc;
+
+/* ---- problems -------------------------------------------------------------------- */
+
+typedef struct {
+    stack_loc loc;
+    char *message;
+} stack_diag;
+
+typedef struct {
+    char *file;       /* the file name used in messages */
+    stack_diag *items; /* in file order (sorted by the loader) */
+    size_t n, cap;
+} stack_diags;
+
+/* Most problems printed before "... and N more problems". */
+#define STACK_DIAG_PRINT_CAP 50
+
+/* Print every problem as "FILE:LINE:COLUMN: message" (or "FILE: message" when it has no
+ * place in the file), at most `cap` of them, then "and N more problems". */
+void stack_diags_print(const stack_diags *d, FILE *out, size_t cap);
+void stack_diags_free(stack_diags *d);
+
+/* ---- parameters ---------------------------------------------------------------- */
+
+typedef enum { STACK_PARAM_DEFAULT, STACK_PARAM_SET, STACK_PARAM_SET_FILE } stack_param_origin;
+
+typedef struct {
+    char *name;
+    char *value;        /* the value used: --set/--set-file, else the default */
+    char *default_value; /* NULL when there is none */
+    char **allowed;     /* empty: anything */
+    size_t nallowed;
+    char *description;  /* NULL when there is none */
+    stack_param_origin origin;
+    stack_loc loc;
+} stack_param;
+
+/* ---- network ------------------------------------------------------------------- */
+
+typedef enum { STACK_VPC_NEW, STACK_VPC_EXISTING, STACK_VPC_DEFAULT } stack_vpc_mode;
+typedef enum { STACK_NAT_NONE, STACK_NAT_SINGLE, STACK_NAT_PER_ZONE } stack_nat;
+typedef enum { STACK_TIER_PUBLIC, STACK_TIER_PRIVATE } stack_tier;
+
+typedef struct {
+    stack_tier tier;
+    int zone;   /* 0-based index into the region's first `zones` zones, in name order */
+    char *cidr; /* carved from the VPC CIDR */
+} stack_subnet;
+
+typedef struct {
+    stack_vpc_mode mode;
+    /* STACK_VPC_NEW */
+    char *cidr;            /* e.g. "10.40.0.0/16" (normalised network address) */
+    int zones;             /* 1..6, default 2 */
+    stack_nat nat;          /* default none */
+    int subnet_prefix;     /* prefix length of every carved subnet */
+    int public_subnets;    /* 1 when the public tier is created (unless `subnets:` omits it) */
+    int private_subnets;   /* 1 when the private tier is created: nat is not none, a
+                            * service or load balancer asks for it, or `subnets:` lists it */
+    stack_subnet *subnets;  /* public tier first, each tier in zone order */
+    size_t nsubnets;
+    /* STACK_VPC_EXISTING */
+    char *vpc_id;
+    char **public_subnet_ids;
+    size_t npublic_subnet_ids;
+    char **private_subnet_ids;
+    size_t nprivate_subnet_ids;
+    stack_loc loc;
+} stack_network;
+
+/* ---- secrets, buckets ------------------------------------------------------------ */
+
+typedef enum {
+    STACK_SECRET_GENERATE,  /* Secrets Manager GetRandomPassword at first creation */
+    STACK_SECRET_FILE,      /* contents of `path` at first creation */
+    STACK_SECRET_ENV,       /* value of environment variable `env` at first creation */
+    STACK_SECRET_EXISTING,  /* an existing secret (ARN or name); read, never changed */
+    STACK_SECRET_BOOTSTRAP  /* filled by a bootstrap step */
+} stack_secret_source;
+
+typedef struct {
+    char *name; /* logical name */
+    stack_secret_source source;
+    int length;               /* GENERATE: 8..4096, default 32 */
+    int lowercase, uppercase, digits, symbols; /* GENERATE: classes, default 1,1,1,0 */
+    char *exclude;            /* GENERATE: characters never used, or NULL */
+    char *path;               /* FILE */
+    char *env;                /* ENV */
+    char *existing;           /* EXISTING: ARN or name */
+    char *description;        /* or NULL */
+    int keep;                 /* survive `down` (default 1) */
+    stack_loc loc;
+} stack_secret;
+
+typedef enum { STACK_ENC_SSE_S3, STACK_ENC_SSE_KMS } stack_bucket_encryption;
+
+typedef struct {
+    char *prefix;      /* "" for the whole bucket */
+    int expire_days;   /* 0: none */
+    int noncurrent_expire_days; /* 0: none */
+    stack_loc loc;
+} stack_lifecycle_rule;
+
+typedef struct {
+    char *name;        /* logical name */
+    char *bucket_name; /* the S3 name: `name:` in the file, else STACK-NAME */
+    stack_bucket_encryption encryption; /* default SSE-S3 */
+    char *kms_key;     /* SSE-KMS key id/ARN, or NULL for the AWS-managed key */
+    int block_public_access; /* default 1 */
+    int tls_only;      /* bucket policy denying aws:SecureTransport=false; default 1 */
+    int versioning;    /* default 0 */
+    stack_lifecycle_rule *lifecycle;
+    size_t nlifecycle;
+    int keep;          /* default 1 */
+    stack_loc loc;
+} stack_bucket;
+
+/* ---- load balancers -------------------------------------------------------------- */
+
+typedef enum { STACK_AUTH_NONE, STACK_AUTH_OIDC, STACK_AUTH_COGNITO } stack_auth_kind;
+
+/* An authenticate action put before the forward action. */
+typedef struct {
+    stack_auth_kind kind;
+    /* OIDC */
+    char *issuer, *authorization_endpoint, *token_endpoint, *user_info_endpoint;
+    char *client_id;
+    char *client_secret; /* logical name of a secret holding the client secret */
+    /* COGNITO */
+    char *user_pool_arn, *user_pool_client_id, *user_pool_domain;
+    /* both */
+    char *scope;            /* default "openid" */
+    int session_timeout;    /* seconds, default 604800 */
+    char *on_unauthenticated; /* "authenticate" (default), "deny" or "allow" */
+    stack_loc loc;
+} stack_auth;
+
+typedef enum { STACK_PROTO_HTTP, STACK_PROTO_HTTPS } stack_lb_protocol;
+
+typedef struct {
+    int port;
+    stack_lb_protocol protocol; /* default HTTPS when certificates are given, else HTTP */
+    char **certificates;       /* HTTPS: ACM ARNs, the first is the default */
+    size_t ncertificates;
+    char *tls_policy;          /* HTTPS: default ELBSecurityPolicy-TLS13-1-2-2021-06 */
+    int redirect_port;         /* >0: this listener only redirects to HTTPS on that port */
+    stack_auth auth;            /* applied to every forward of this listener */
+    stack_loc loc;
+} stack_listener;
+
+typedef struct {
+    char *name;         /* logical name */
+    int internal;       /* scheme: 0 internet-facing (default), 1 internal */
+    stack_tier tier;     /* subnets: default public, private when internal */
+    int idle_timeout;   /* seconds, 1..4000, default 60 */
+    char **allow_cidrs; /* who may connect: default 0.0.0.0/0; internal ones default to the
+                         * new VPC's CIDR, and stay empty (meaning "the VPC's CIDR, looked up")
+                         * with an existing or the default VPC */
+    size_t nallow_cidrs;
+    stack_listener *listeners;
+    size_t nlisteners;
+    stack_loc loc;
+} stack_load_balancer;
+
+/* ---- services -------------------------------------------------------------------- */
+
+typedef enum { STACK_ARCH_X86_64, STACK_ARCH_ARM64 } stack_arch;
+typedef enum { STACK_DEP_START, STACK_DEP_COMPLETE, STACK_DEP_SUCCESS, STACK_DEP_HEALTHY } stack_dep_condition;
+
+typedef struct {
+    char *name;      /* "KEY" */
+    char *value;     /* TEMPLATE */
+} stack_env;
+
+typedef struct {
+    char *env;       /* environment variable */
+    char *secret;    /* logical secret name */
+    char *json_key;  /* a key of a JSON secret, or NULL for the whole value */
+    stack_loc loc;
+} stack_secret_env;
+
+typedef struct {
+    int port;
+    char *protocol;  /* "tcp" (default) or "udp" */
+    stack_loc loc;
+} stack_port;
+
+typedef struct {
+    int set;         /* 0: no container health check */
+    char **command;  /* ECS form, e.g. {"CMD-SHELL", "curl -f localhost/ || exit 1"} */
+    size_t ncommand;
+    int interval, timeout, retries, start_period; /* seconds; defaults 30, 5, 3, 0 */
+    stack_loc loc;
+} stack_health_check;
+
+typedef struct {
+    char *container;
+    stack_dep_condition condition;
+    stack_loc loc;
+} stack_dependency;
+
+typedef struct {
+    char *name;          /* the main container is named like its service */
+    char *image;
+    char **command;      /* TEMPLATE items; NULL/0: the image's default */
+    size_t ncommand;
+    char **entry_point;  /* TEMPLATE items */
+    size_t nentry_point;
+    int cpu;             /* units reserved for this container, 0: unset */
+    int memory;          /* hard limit MiB, 0: unset */
+    int essential;       /* main: 1; sidecar: default 1; init: 0 */
+    int init;            /* runs before the main container, which waits for its success */
+    char *working_dir, *user; /* or NULL */
+    stack_port *ports;
+    size_t nports;
+    stack_env *environment;
+    size_t nenvironment;
+    stack_secret_env *secrets;
+    size_t nsecrets;
+    stack_health_check health;
+    stack_dependency *depends_on;
+    size_t ndepends_on;
+    stack_loc loc;
+} stack_container;
+
+typedef struct {
+    char *path;          /* "/healthz" (default "/") */
+    int port;            /* 0: the traffic port */
+    char *matcher;       /* HTTP codes, default "200-399" */
+    int interval, timeout, healthy_threshold, unhealthy_threshold; /* 30, 5, 5, 2 */
+    stack_loc loc;
+} stack_lb_health;
+
+/* A service's place behind a load balancer. */
+typedef struct {
+    char *load_balancer;   /* logical name */
+    char *container;       /* default: the main container */
+    int port;              /* container port, default the container's first port */
+    char **paths;          /* path patterns; none: every path */
+    size_t npaths;
+    char **hosts;          /* host patterns; none: every host */
+    size_t nhosts;
+    int priority;          /* rule priority 1..50000; 0: derived from file order */
+    int *listeners;        /* listener ports; empty: every forwarding listener */
+    size_t nlisteners;
+    int test_listener;     /* blue/green test listener port, 0: none */
+    stack_lb_health health;
+    int deregistration_delay; /* seconds, default 30 */
+    int grace_period;      /* health check grace period, seconds, default 0 */
+    stack_auth auth;        /* authenticate before forwarding (overrides the listener's) */
+    stack_loc loc;
+} stack_lb_attach;
+
+typedef enum { STACK_VOL_EBS, STACK_VOL_EFS } stack_volume_kind;
+
+typedef struct {
+    char *name;          /* volume name in the task definition (default vol-N) */
+    char *path;          /* mount path */
+    char *container;     /* container that mounts it (default the main one) */
+    int read_only;
+    stack_volume_kind kind;
+    /* EBS, managed by the service (configuredAtLaunch) */
+    int size_gib;
+    char *type;          /* gp3 (default), gp2, io1, io2, st1, sc1, standard */
+    int iops, throughput; /* 0: AWS default */
+    int encrypted;       /* default 1 */
+    char *kms_key;       /* or NULL */
+    char *filesystem;    /* ext3, ext4 (default), xfs */
+    /* EFS, existing */
+    char *file_system_id;
+    char *root_directory; /* or NULL */
+    char *access_point;  /* or NULL */
+    int transit_encryption; /* default 1 */
+    stack_loc loc;
+} stack_volume;
+
+typedef enum { STACK_PERM_BUCKET, STACK_PERM_SECRET, STACK_PERM_STATEMENT } stack_permission_kind;
+typedef enum { STACK_ACCESS_READ, STACK_ACCESS_WRITE, STACK_ACCESS_READ_WRITE } stack_access;
+
+typedef struct {
+    stack_permission_kind kind;
+    char *bucket;        /* BUCKET: logical name */
+    stack_access access;  /* BUCKET: default read */
+    char *prefix;        /* BUCKET: key prefix, or NULL for all */
+    char *secret;        /* SECRET: logical name (read) */
+    char *statement_json; /* STATEMENT: one IAM policy statement as JSON */
+    stack_loc loc;
+} stack_permission;
+
+typedef enum { STACK_PEER_SERVICE, STACK_PEER_GROUP, STACK_PEER_CIDR } stack_peer_kind;
+
+/* Who may reach this service (ingress into the service's own group). */
+typedef struct {
+    stack_peer_kind kind;
+    char *peer;   /* service logical name, sg-… id or CIDR */
+    int port;     /* 0: every port of this service */
+    stack_loc loc;
+} stack_ingress;
+
+/* A rule we add into an existing group so that this service may reach it. */
+typedef struct {
+    char *group;  /* sg-… */
+    int port;
+    char *protocol; /* "tcp" (default) or "udp" */
+    stack_loc loc;
+} stack_reach;
+
+typedef enum { STACK_DEPLOY_ROLLING, STACK_DEPLOY_BLUE_GREEN, STACK_DEPLOY_CANARY, STACK_DEPLOY_LINEAR } stack_strategy;
+
+typedef struct {
+    stack_strategy strategy;   /* default rolling */
+    int min_healthy_percent;  /* default 100 */
+    int max_percent;          /* default 200 */
+    int bake_minutes;         /* blue-green/canary/linear: 0..1440, default 5 */
+    double canary_percent;    /* canary: 0.1..100, default 10 */
+    int canary_bake_minutes;  /* canary: 0..1440, default 5 */
+    double step_percent;      /* linear: 3..100, default 10 */
+    int step_bake_minutes;    /* linear: 0..1440, default 1 */
+    stack_loc loc;
+} stack_deployment;
+
+typedef struct {
+    char *name;              /* logical name = ECS service name */
+    stack_container *containers; /* [0] is the main container, then sidecars in file order */
+    size_t ncontainers;
+    int cpu, memory;         /* task size (Fargate pair); default 256 / 512 */
+    stack_arch arch;          /* default X86_64 */
+    int desired_count;       /* default 1 */
+    stack_tier subnets;       /* default private when the network has private subnets (and,
+                              * in a new VPC, a NAT gateway), else public */
+    int public_ip;           /* default 1 in public subnets, 0 in private ones */
+    int has_load_balancer;
+    stack_lb_attach lb;
+    int has_discovery;
+    char *discovery_name;    /* DNS label in the stack namespace */
+    int discovery_port;      /* default the first port */
+    int log_retention_days;  /* default the stack's */
+    int ephemeral_storage_gib; /* 0: the 20 GiB default, else 21..200 */
+    stack_volume *volumes;
+    size_t nvolumes;
+    stack_permission *permissions;
+    size_t npermissions;
+    int exec;                /* ECS Exec; default 0 */
+    stack_deployment deployment;
+    stack_ingress *allow_from;
+    size_t nallow_from;
+    stack_reach *reach;
+    size_t nreach;
+    char *task_definition_json; /* raw RegisterTaskDefinition fields merged last, or NULL */
+    stack_loc loc;
+} stack_service;
+
+/* ---- bootstrap, outputs, references --------------------------------------------- */
+
+typedef struct {
+    char *name;       /* the step's name */
+    char *service;    /* where to exec */
+    char *container;  /* default the main container */
+    char *command;    /* run through ECS Exec; its trimmed output is the secret's value */
+    char *secret;     /* logical secret name filled by this step */
+    int timeout;      /* seconds, default 300 */
+    stack_loc loc;
+} stack_bootstrap;
+
+typedef struct {
+    char *name;
+    char *value;      /* TEMPLATE */
+    stack_loc loc;
+} stack_output;
+
+typedef enum { STACK_REF_LOAD_BALANCER, STACK_REF_SECRET, STACK_REF_BUCKET, STACK_REF_SERVICE } stack_ref_kind;
+
+typedef struct {
+    stack_ref_kind kind;
+    char *name;       /* logical name of the target */
+    char *attr;       /* attribute, one of stack_ref_attributes(kind) */
+    stack_loc loc;
+} stack_ref;
+
+/* ---- the stack ------------------------------------------------------------------- */
+
+typedef struct stack_model {
+    char *file;
+    char *name;             /* stack name */
+    char *region;           /* `region:` of the file, or NULL (then the command line,
+                             * environment or profile decide) */
+    stack_param *params;
+    size_t nparams;
+    stack_env *tags;         /* extra tags on every resource */
+    size_t ntags;
+    stack_network network;
+    int log_retention_days; /* default 30 */
+    char *namespace_name;   /* private DNS namespace, or NULL */
+    stack_secret *secrets;   /* declared ones, then those only a bootstrap step names */
+    size_t nsecrets;
+    stack_bucket *buckets;
+    size_t nbuckets;
+    stack_load_balancer *load_balancers;
+    size_t nload_balancers;
+    stack_service *services;
+    size_t nservices;
+    stack_bootstrap *bootstrap;
+    size_t nbootstrap;
+    stack_output *outputs;
+    size_t noutputs;
+    stack_ref *refs;         /* every reference in a template, in file order */
+    size_t nrefs;
+} stack_model;
+
+typedef struct {
+    const char *const *sets;      /* "NAME=VALUE" */
+    int nsets;
+    const char *const *set_files; /* "NAME=PATH" */
+    int nset_files;
+} stack_options;
+
+/* The largest stack file accepted, in bytes. */
+#define STACK_MAX_FILE_SIZE (1024 * 1024)
+
+/* Load, interpolate and validate a stack file ("-": standard input, named <stdin>). On success returns 0 and *out (free with
+ * stack_free). On any problem returns -1, *out is NULL and `diags` holds every problem (free
+ * with stack_diags_free; d must be zeroed before the call). `opts` may be NULL. */
+int stack_load_file(const char *path, const stack_options *opts, stack_model **out, stack_diags *diags);
+/* The same from memory; `file` names it in messages. */
+int stack_load_buffer(const char *file, const char *data, size_t len, const stack_options *opts,
+                     stack_model **out, stack_diags *diags);
+void stack_free(stack_model *s);
+
+/* The resolved model as pretty-printed JSON (no secret value is ever in the model).
+ * Caller frees. */
+char *stack_to_json(const stack_model *s);
+
+/* ---- lookups (NULL when absent) -------------------------------------------------- */
+const stack_service *stack_find_service(const stack_model *s, const char *name);
+const stack_secret *stack_find_secret(const stack_model *s, const char *name);
+const stack_bucket *stack_find_bucket(const stack_model *s, const char *name);
+const stack_load_balancer *stack_find_load_balancer(const stack_model *s, const char *name);
+const stack_param *stack_find_param(const stack_model *s, const char *name);
+const stack_container *stack_find_container(const stack_service *svc, const char *name);
+const stack_listener *stack_find_listener(const stack_load_balancer *lb, int port);
+/* The first port of the main container, 0 when it has none. */
+int stack_service_port(const stack_service *svc);
+/* The bootstrap step that fills a secret, or NULL. */
+const stack_bootstrap *stack_find_bootstrap_for(const stack_model *s, const char *secret);
+
+/* Names for enums, as written in the file ("rolling", "per-zone", "ARM64", ...). */
+const char *stack_strategy_name(stack_strategy v);
+const char *stack_nat_name(stack_nat v);
+const char *stack_tier_name(stack_tier v);
+const char *stack_arch_name(stack_arch v);
+const char *stack_dep_condition_name(stack_dep_condition v);
+const char *stack_secret_source_name(stack_secret_source v);
+const char *stack_ref_kind_name(stack_ref_kind v); /* "load_balancers", ... */
+
+/* ---- templates ------------------------------------------------------------------- */
+
+/* NULL-terminated list of the attributes a reference of this kind may name. Meanings:
+ *   load_balancers.X: dns_name, arn, zone_id (canonical hosted zone), url (https:// when
+ *     the LB has an HTTPS forwarding listener, else http://; DNS name; ":PORT" unless the
+ *     port is the scheme's default);
+ *   secrets.X: arn, name (the Secrets Manager name);
+ *   buckets.X: name, arn, domain_name (BUCKET.s3.REGION.amazonaws.com);
+ *   services.X: name, arn, security_group_id, task_role_arn, host (NAME.NAMESPACE, with
+ *     discovery), url (behind a load balancer: the LB's url plus the fixed prefix of the
+ *     first path pattern; else http://HOST:DISCOVERY_PORT). */
+const char *const *stack_ref_attributes(stack_ref_kind kind);
+/* 1 when a template holds at least one reference. */
+int stack_template_has_refs(const char *tmpl);
+/* Resolver: writes the value of a reference into *value (malloc'd, freed by the caller)
+ * and returns 0, or returns -1 when it is not known. */
+typedef int (*stack_ref_resolver)(const stack_ref *ref, void *ud, char **value);
+/* The final text of a template, every reference replaced through `resolve` (which may be
+ * NULL when there are none). Caller frees. Returns NULL when a reference cannot be
+ * resolved; then *unresolved (if not NULL) is set to a malloc'd "${…}" text to free. */
+char *stack_template_resolve(const char *tmpl, stack_ref_resolver resolve, void *ud, char **unresolved);
+/* The value of a reference that the file alone decides (buckets.X.name, secrets.X.name,
+ * services.X.name, services.X.host, and services.X.url for a service reached through
+ * discovery only); NULL otherwise. Caller frees. */
+char *stack_ref_static_value(const stack_model *s, const stack_ref *ref);
+
+#endif

@@ -1,0 +1,245 @@
+/* One container of a task: the service's main one or a sidecar / init container. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack_internal.h"
+#include "stack_names.h"
+#include "xalloc.h"
+
+static const char *const health_keys[] = {"command", "interval", "timeout", "retries", "start_period", NULL};
+static const char *const port_keys[] = {"port", "protocol", NULL};
+static const char *const secret_ref_keys[] = {"secret", "key", NULL};
+static const char *const proto_names[] = {"tcp", "udp", NULL};
+static const char *const cond_names[] = {"start", "complete", "success", "healthy", NULL};
+
+/* command / entry_point: a list, or a string run by /bin/sh -c. Items are templates. */
+static void decode_argv(stack_ctx *c, const stack_node *map, const char *key, char ***out, size_t *n)
+{
+    const stack_node *v = stack_node_get(map, key);
+    if (!v)
+        return;
+    c->templates = 1;
+    if (v->kind == STACK_NODE_SCALAR) {
+        size_t old = stack_path_push(c, key);
+        char *s = NULL;
+        if (stack_scalar(c, v, &s) == 0) {
+            *out = xcalloc(3, sizeof **out);
+            (*out)[0] = xstrdup("/bin/sh");
+            (*out)[1] = xstrdup("-c");
+            (*out)[2] = s;
+            *n = 3;
+        }
+        stack_path_pop(c, old);
+    } else {
+        stack_get_strlist(c, map, key, 0, out, n);
+    }
+    c->templates = 0;
+}
+
+static void decode_ports(stack_ctx *c, const stack_node *map, stack_container *k)
+{
+    const stack_node *one = stack_node_get(map, "port"), *many = stack_node_get(map, "ports");
+    if (one && many) {
+        stack_err_key(c, many, "ports", "give either 'port' or 'ports', not both");
+        return;
+    }
+    if (one) {
+        k->ports = xcalloc(1, sizeof *k->ports);
+        if (stack_get_int(c, map, "port", 1, 65535, &k->ports[0].port) == 0) {
+            k->ports[0].protocol = xstrdup("tcp");
+            k->ports[0].loc = one->loc;
+            k->nports = 1;
+        }
+        return;
+    }
+    if (!many)
+        return;
+    size_t old = stack_path_push(c, "ports");
+    if (many->kind != STACK_NODE_SEQ) {
+        stack_err(c, many, "must be a list like [8080, { port: 9000, protocol: udp }]");
+        stack_path_pop(c, old);
+        return;
+    }
+    if (stack_too_many(c, many, 100, "ports", "one container may publish")) {
+        stack_path_pop(c, old);
+        return;
+    }
+    k->ports = xcalloc(many->n + 1, sizeof *k->ports);
+    for (size_t i = 0; i < many->n; i++) {
+        const stack_node *v = many->vals[i];
+        size_t o2 = stack_path_push_index(c, i);
+        stack_port *p = &k->ports[k->nports];
+        int proto = 0, ok;
+        if (v->kind == STACK_NODE_MAP) {
+            stack_check_keys(c, v, port_keys);
+            if (!stack_node_get(v, "port"))
+                stack_err_missing(c, v, "port");
+            ok = stack_node_get(v, "port") && stack_get_int(c, v, "port", 1, 65535, &p->port) == 0;
+            ok = stack_get_enum(c, v, "protocol", proto_names, &proto) == 0 && ok;
+        } else {
+            ok = stack_node_int(c, v, 1, 65535, &p->port) == 0;
+        }
+        if (ok) {
+            p->protocol = xstrdup(proto_names[proto]);
+            p->loc = v->loc;
+            k->nports++;
+        }
+        stack_path_pop(c, o2);
+    }
+    stack_path_pop(c, old);
+}
+
+static void decode_environment(stack_ctx *c, const stack_node *e, stack_container *k)
+{
+    size_t old = stack_path_push(c, "environment");
+    if (stack_want_map(c, e) && !stack_too_many(c, e, 1000, "variables", "a container may get")) {
+        k->environment = xcalloc(e->n + 1, sizeof *k->environment);
+        c->templates = 1;
+        for (size_t i = 0; i < e->n; i++) {
+            const char *name = e->keys[i]->str;
+            size_t o2 = stack_path_push(c, name);
+            char *v = NULL;
+            if (!*name || strchr(name, '='))
+                stack_err(c, e->keys[i], "'%s' is not an environment variable name", name);
+            else if (e->vals[i]->kind == STACK_NODE_NULL)
+                v = xstrdup("");
+            else
+                stack_scalar(c, e->vals[i], &v);
+            if (v) {
+                k->environment[k->nenvironment].name = xstrdup(name);
+                k->environment[k->nenvironment++].value = v;
+            }
+            stack_path_pop(c, o2);
+        }
+        c->templates = 0;
+    }
+    stack_path_pop(c, old);
+}
+
+static void decode_secret_env(stack_ctx *c, const stack_node *e, stack_container *k)
+{
+    size_t old = stack_path_push(c, "secrets");
+    if (stack_want_map(c, e) && !stack_too_many(c, e, 1000, "secrets", "a container may get")) {
+        k->secrets = xcalloc(e->n + 1, sizeof *k->secrets);
+        for (size_t i = 0; i < e->n; i++) {
+            const stack_node *v = e->vals[i];
+            size_t o2 = stack_path_push(c, e->keys[i]->str);
+            stack_secret_env se = {0};
+            se.loc = v->loc;
+            if (v->kind == STACK_NODE_MAP) {
+                stack_check_keys(c, v, secret_ref_keys);
+                stack_get_str(c, v, "secret", 1, &se.secret);
+                stack_get_str(c, v, "key", 0, &se.json_key);
+            } else if (v->kind == STACK_NODE_SCALAR) {
+                stack_scalar(c, v, &se.secret);
+            } else {
+                stack_err(c, v, "must name a secret (a key of 'secrets:')");
+            }
+            if (se.secret) {
+                se.env = xstrdup(e->keys[i]->str);
+                k->secrets[k->nsecrets++] = se;
+            } else {
+                free(se.json_key);
+            }
+            stack_path_pop(c, o2);
+        }
+    }
+    stack_path_pop(c, old);
+}
+
+static void decode_health(stack_ctx *c, const stack_node *h, stack_health_check *hc)
+{
+    size_t old = stack_path_push(c, "health_check");
+    hc->interval = 30;
+    hc->timeout = 5;
+    hc->retries = 3;
+    hc->loc = h->loc;
+    if (stack_want_map(c, h)) {
+        stack_check_keys(c, h, health_keys);
+        const stack_node *cmd = stack_node_get(h, "command");
+        if (!cmd) {
+            stack_err_missing(c, h, "command");
+        } else if (cmd->kind == STACK_NODE_SCALAR) {
+            char *s = NULL;
+            size_t o2 = stack_path_push(c, "command");
+            if (stack_scalar(c, cmd, &s) == 0) {
+                hc->command = xcalloc(2, sizeof *hc->command);
+                hc->command[0] = xstrdup("CMD-SHELL");
+                hc->command[1] = s;
+                hc->ncommand = 2;
+            }
+            stack_path_pop(c, o2);
+        } else if (stack_get_strlist(c, h, "command", 0, &hc->command, &hc->ncommand) == 0 && hc->ncommand &&
+                   strcmp(hc->command[0], "CMD") != 0 && strcmp(hc->command[0], "CMD-SHELL") != 0) {
+            hc->command = xrealloc(hc->command, (hc->ncommand + 1) * sizeof *hc->command);
+            memmove(hc->command + 1, hc->command, hc->ncommand * sizeof *hc->command);
+            hc->command[0] = xstrdup("CMD");
+            hc->ncommand++;
+        }
+        stack_get_int(c, h, "interval", 5, 300, &hc->interval);
+        stack_get_int(c, h, "timeout", 2, 120, &hc->timeout);
+        stack_get_int(c, h, "retries", 1, 10, &hc->retries);
+        stack_get_int(c, h, "start_period", 0, 300, &hc->start_period);
+        hc->set = hc->ncommand > 0;
+    }
+    stack_path_pop(c, old);
+}
+
+static void decode_depends(stack_ctx *c, const stack_node *d, stack_container *k)
+{
+    size_t old = stack_path_push(c, "depends_on");
+    if (d->kind != STACK_NODE_MAP) {
+        stack_err(c, d, "must be a mapping of container: condition (start, complete, success or healthy)");
+    } else if (!stack_too_many(c, d, 10, "dependencies", "a task of 10 containers can have")) {
+        k->depends_on = xcalloc(d->n + 1, sizeof *k->depends_on);
+        for (size_t i = 0; i < d->n; i++) {
+            size_t o2 = stack_path_push(c, d->keys[i]->str);
+            int cond = 0;
+            if (stack_node_enum(c, d->vals[i], cond_names, &cond) == 0) {
+                stack_dependency *dep = &k->depends_on[k->ndepends_on++];
+                dep->container = xstrdup(d->keys[i]->str);
+                dep->condition = (stack_dep_condition)cond;
+                dep->loc = d->keys[i]->loc;
+            }
+            stack_path_pop(c, o2);
+        }
+    }
+    stack_path_pop(c, old);
+}
+
+void stack_decode_container(stack_ctx *c, const stack_node *n, stack_container *k, int main)
+{
+    k->loc = n->loc;
+    k->essential = 1;
+    stack_get_str(c, n, "image", 1, &k->image);
+    if (k->image) {
+        const char *why = stack_check_image(k->image);
+        if (why)
+            stack_err_key(c, stack_node_get(n, "image"), "image", "'%s' is not an image reference: %s",
+                         k->image, why);
+    }
+    decode_argv(c, n, "command", &k->command, &k->ncommand);
+    decode_argv(c, n, "entry_point", &k->entry_point, &k->nentry_point);
+    stack_get_str(c, n, "working_dir", 0, &k->working_dir);
+    stack_get_str(c, n, "user", 0, &k->user);
+    if (!main) {
+        stack_get_int(c, n, "cpu", 0, 16384, &k->cpu);
+        stack_get_int(c, n, "memory", 6, 122880, &k->memory);
+        stack_get_bool(c, n, "init", &k->init);
+        k->essential = !k->init;
+        stack_get_bool(c, n, "essential", &k->essential);
+        if (k->init && k->essential)
+            stack_err_key(c, stack_node_get(n, "essential"), "essential",
+                         "an init container runs to completion, so it cannot be essential");
+    }
+    decode_ports(c, n, k);
+    const stack_node *v;
+    if ((v = stack_node_get(n, "environment")))
+        decode_environment(c, v, k);
+    if ((v = stack_node_get(n, "secrets")))
+        decode_secret_env(c, v, k);
+    if ((v = stack_node_get(n, "health_check")))
+        decode_health(c, v, &k->health);
+    if ((v = stack_node_get(n, "depends_on")))
+        decode_depends(c, v, k);
+}

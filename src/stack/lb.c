@@ -1,0 +1,227 @@
+/* load_balancers: and the authenticate actions shared with service rules. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack_internal.h"
+#include "xalloc.h"
+
+static const char *const lb_keys[] = {"enabled", "scheme", "subnets", "idle_timeout", "allow_from", "listeners", NULL};
+static const char *const listener_keys[] = {"port", "protocol", "certificates", "tls_policy",
+                                            "redirect_to", "authenticate", NULL};
+static const char *const auth_keys[] = {"cognito", "oidc", NULL};
+static const char *const cognito_keys[] = {"user_pool_arn", "client_id", "domain", "scope",
+                                           "session_timeout", "on_unauthenticated", NULL};
+static const char *const oidc_keys[] = {"issuer", "authorization_endpoint", "token_endpoint",
+                                        "user_info_endpoint", "client_id", "client_secret", "scope",
+                                        "session_timeout", "on_unauthenticated", NULL};
+static const char *const scheme_names[] = {"internet-facing", "internal", NULL};
+static const char *const tier_names[] = {"public", "private", NULL};
+static const char *const proto_names[] = {"HTTP", "HTTPS", NULL};
+static const char *const unauth_names[] = {"authenticate", "deny", "allow", NULL};
+
+static void want_https(stack_ctx *c, const stack_node *map, const char *key, const char *v)
+{
+    if (v && strncmp(v, "https://", 8) != 0)
+        stack_err_key(c, stack_node_get(map, key), key, "must be an https:// URL, not '%s'", v);
+}
+
+static void decode_provider(stack_ctx *c, const stack_node *p, stack_auth *a)
+{
+    int cognito = a->kind == STACK_AUTH_COGNITO;
+    size_t old = stack_path_push(c, cognito ? "cognito" : "oidc");
+    if (stack_want_map(c, p)) {
+        stack_check_keys(c, p, cognito ? cognito_keys : oidc_keys);
+        if (cognito) {
+            stack_get_str(c, p, "user_pool_arn", 1, &a->user_pool_arn);
+            stack_get_str(c, p, "client_id", 1, &a->user_pool_client_id);
+            stack_get_str(c, p, "domain", 1, &a->user_pool_domain);
+            if (a->user_pool_arn && strncmp(a->user_pool_arn, "arn:", 4) != 0)
+                stack_err_key(c, stack_node_get(p, "user_pool_arn"), "user_pool_arn",
+                             "'%s' is not an ARN (arn:aws:cognito-idp:REGION:ACCOUNT:userpool/ID)",
+                             a->user_pool_arn);
+        } else {
+            const char *urls[] = {"issuer", "authorization_endpoint", "token_endpoint", "user_info_endpoint"};
+            char **dst[] = {&a->issuer, &a->authorization_endpoint, &a->token_endpoint, &a->user_info_endpoint};
+            for (int i = 0; i < 4; i++) {
+                stack_get_str(c, p, urls[i], 1, dst[i]);
+                want_https(c, p, urls[i], *dst[i]);
+            }
+            stack_get_str(c, p, "client_id", 1, &a->client_id);
+            stack_get_str(c, p, "client_secret", 1, &a->client_secret);
+        }
+        stack_get_str(c, p, "scope", 0, &a->scope);
+        stack_get_int(c, p, "session_timeout", 1, 604800, &a->session_timeout);
+        int u = 0;
+        if (stack_get_enum(c, p, "on_unauthenticated", unauth_names, &u) == 0)
+            a->on_unauthenticated = xstrdup(unauth_names[u]);
+    }
+    stack_path_pop(c, old);
+}
+
+void stack_decode_auth(stack_ctx *c, const stack_node *n, stack_auth *a)
+{
+    size_t old = stack_path_push(c, "authenticate");
+    a->loc = n->loc;
+    a->session_timeout = 604800;
+    if (stack_want_map(c, n)) {
+        stack_check_keys(c, n, auth_keys);
+        const stack_node *cog = stack_node_get(n, "cognito"), *oidc = stack_node_get(n, "oidc");
+        if (cog && oidc)
+            stack_err(c, n, "give either 'cognito' or 'oidc', not both");
+        else if (!cog && !oidc)
+            stack_err(c, n, "needs 'cognito: {…}' or 'oidc: {…}'");
+        else {
+            a->kind = cog ? STACK_AUTH_COGNITO : STACK_AUTH_OIDC;
+            decode_provider(c, cog ? cog : oidc, a);
+        }
+    }
+    if (!a->scope)
+        a->scope = xstrdup("openid");
+    if (!a->on_unauthenticated)
+        a->on_unauthenticated = xstrdup("authenticate");
+    stack_path_pop(c, old);
+}
+
+static void decode_listener(stack_ctx *c, const stack_node *v, stack_listener *l)
+{
+    l->loc = v->loc;
+    stack_check_keys(c, v, listener_keys);
+    if (!stack_node_get(v, "port"))
+        stack_err_missing(c, v, "port");
+    stack_get_int(c, v, "port", 1, 65535, &l->port);
+    stack_get_strlist(c, v, "certificates", 1, &l->certificates, &l->ncertificates);
+    int proto = l->ncertificates || l->port == 443 ? STACK_PROTO_HTTPS : STACK_PROTO_HTTP;
+    stack_get_enum(c, v, "protocol", proto_names, &proto);
+    l->protocol = (stack_lb_protocol)proto;
+    stack_get_str(c, v, "tls_policy", 0, &l->tls_policy);
+    stack_get_int(c, v, "redirect_to", 1, 65535, &l->redirect_port);
+    const stack_node *auth = stack_node_get(v, "authenticate");
+    if (auth)
+        stack_decode_auth(c, auth, &l->auth);
+    if (l->protocol == STACK_PROTO_HTTPS) {
+        if (!l->ncertificates)
+            stack_err(c, v, "an HTTPS listener needs certificates: [arn:aws:acm:…]");
+        if (!l->tls_policy)
+            l->tls_policy = xstrdup("ELBSecurityPolicy-TLS13-1-2-2021-06");
+        if (l->redirect_port)
+            stack_err_key(c, stack_node_get(v, "redirect_to"), "redirect_to",
+                         "only an HTTP listener redirects to HTTPS");
+    } else {
+        if (l->ncertificates)
+            stack_err_key(c, stack_node_get(v, "certificates"), "certificates",
+                         "an HTTP listener takes no certificates; write protocol: HTTPS");
+        if (l->tls_policy)
+            stack_err_key(c, stack_node_get(v, "tls_policy"), "tls_policy", "applies to HTTPS listeners only");
+        if (auth)
+            stack_err_key(c, auth, "authenticate", "a load balancer authenticates on HTTPS listeners only");
+    }
+    for (size_t i = 0; i < l->ncertificates; i++)
+        if (strncmp(l->certificates[i], "arn:", 4) != 0 || !strstr(l->certificates[i], ":certificate/"))
+            stack_err_key(c, stack_node_get(v, "certificates"), "certificates",
+                         "'%s' is not a certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)",
+                         l->certificates[i]);
+}
+
+static void decode_listeners(stack_ctx *c, const stack_node *ls, stack_load_balancer *lb)
+{
+    size_t old = stack_path_push(c, "listeners");
+    if (ls->kind != STACK_NODE_SEQ || !ls->n) {
+        stack_err(c, ls, "must be a list of listeners like [ { port: 80 } ]");
+        stack_path_pop(c, old);
+        return;
+    }
+    if (stack_too_many(c, ls, 50, "listeners", "an Application Load Balancer takes")) {
+        stack_path_pop(c, old);
+        return;
+    }
+    lb->listeners = xcalloc(ls->n, sizeof *lb->listeners);
+    for (size_t i = 0; i < ls->n; i++) {
+        size_t o2 = stack_path_push_index(c, i);
+        if (stack_want_map(c, ls->vals[i])) {
+            stack_listener *l = &lb->listeners[lb->nlisteners++];
+            decode_listener(c, ls->vals[i], l);
+            for (size_t j = 0; j + 1 < lb->nlisteners; j++)
+                if (l->port && lb->listeners[j].port == l->port)
+                    stack_err_key(c, stack_node_get(ls->vals[i], "port"), "port",
+                                 "port %d already has a listener (line %d)", l->port,
+                                 lb->listeners[j].loc.line);
+        }
+        stack_path_pop(c, o2);
+    }
+    size_t forwarding = 0;
+    for (size_t i = 0; i < lb->nlisteners; i++)
+        forwarding += lb->listeners[i].redirect_port == 0;
+    if (lb->nlisteners && !forwarding)
+        stack_err(c, ls, "every listener only redirects; keep at least one that forwards to services");
+    for (size_t i = 0; i < lb->nlisteners; i++) {
+        stack_listener *l = &lb->listeners[i];
+        const stack_listener *to = l->redirect_port ? stack_find_listener(lb, l->redirect_port) : NULL;
+        if (l->redirect_port && (!to || to->protocol != STACK_PROTO_HTTPS)) {
+            size_t o2 = stack_path_push_index(c, i);
+            stack_err_key(c, stack_node_get(ls->vals[i], "redirect_to"), "redirect_to",
+                         "this load balancer has no HTTPS listener on port %d", l->redirect_port);
+            stack_path_pop(c, o2);
+        }
+    }
+    stack_path_pop(c, old);
+}
+
+static void decode_lb(stack_ctx *c, const stack_node *key, const stack_node *v, stack_load_balancer *lb)
+{
+    lb->name = xstrdup(key->str);
+    lb->loc = key->loc;
+    lb->idle_timeout = 60;
+    lb->tier = (stack_tier)-1;
+    if (!v) {
+        stack_err(c, key, "needs listeners: [ { port: 80 } ]");
+        return;
+    }
+    if (!stack_want_map(c, v))
+        return;
+    stack_check_keys(c, v, lb_keys);
+    int scheme = 0, tier = -1;
+    if (stack_get_enum(c, v, "scheme", scheme_names, &scheme) == 0)
+        lb->internal = scheme;
+    if (stack_get_enum(c, v, "subnets", tier_names, &tier) == 0)
+        lb->tier = (stack_tier)tier;
+    stack_get_int(c, v, "idle_timeout", 1, 4000, &lb->idle_timeout);
+    stack_get_strlist(c, v, "allow_from", 1, &lb->allow_cidrs, &lb->nallow_cidrs);
+    for (size_t i = 0; i < lb->nallow_cidrs; i++) {
+        unsigned a;
+        int p;
+        if (stack_parse_cidr(lb->allow_cidrs[i], &a, &p) != 0)
+            stack_err_key(c, stack_node_get(v, "allow_from"), "allow_from",
+                         "'%s' is not a CIDR block like 203.0.113.0/24", lb->allow_cidrs[i]);
+    }
+    if (!lb->nallow_cidrs && !lb->internal) {
+        lb->allow_cidrs = xcalloc(1, sizeof *lb->allow_cidrs);
+        lb->allow_cidrs[lb->nallow_cidrs++] = xstrdup("0.0.0.0/0");
+    }
+    const stack_node *ls = stack_node_get(v, "listeners");
+    if (ls)
+        decode_listeners(c, ls, lb);
+    else
+        stack_err_missing(c, v, "listeners");
+}
+
+void stack_decode_load_balancers(stack_ctx *c, const stack_node *n)
+{
+    if (!n)
+        return;
+    size_t old = stack_path_push(c, "load_balancers");
+    if (stack_want_map(c, n) && !stack_too_many(c, n, 50, "load balancers", "one stack may hold")) {
+        stack_model *s = c->s;
+        s->load_balancers = xcalloc(n->n + 1, sizeof *s->load_balancers);
+        for (size_t i = 0; i < n->n; i++) {
+            size_t o2 = stack_path_push(c, n->keys[i]->str);
+            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
+            if (!stack_enabled(c, v)) {
+                stack_path_pop(c, o2);
+                continue;
+            }
+            decode_lb(c, n->keys[i], v, &s->load_balancers[s->nload_balancers++]);
+            stack_path_pop(c, o2);
+        }
+    }
+    stack_path_pop(c, old);
+}

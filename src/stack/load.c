@@ -1,0 +1,257 @@
+/* The top of the stack file: read, decode every section, check across sections. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack_internal.h"
+#include "stack_names.h"
+#include "xalloc.h"
+
+static const char *const top_keys[] = {"stack", "region", "parameters", "tags", "network", "logs",
+                                       "discovery", "secrets", "buckets", "load_balancers",
+                                       "services", "bootstrap", "outputs", NULL};
+static const char *const logs_keys[] = {"retention_days", NULL};
+static const char *const discovery_keys[] = {"namespace", NULL};
+static const char *const step_keys[] = {"exec", "secret", NULL};
+static const char *const exec_keys[] = {"service", "command", "container", "timeout", NULL};
+
+static int region_ok(const char *r)
+{
+    int dashes = 0;
+    if (!*r || r[strlen(r) - 1] < '0' || r[strlen(r) - 1] > '9')
+        return 0;
+    for (const char *p = r; *p; p++) {
+        if (*p == '-')
+            dashes++;
+        else if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+            return 0;
+    }
+    return dashes >= 2;
+}
+
+static void decode_head(stack_ctx *c, const stack_node *root)
+{
+    stack_model *s = c->s;
+    if (stack_get_str(c, root, "stack", 1, &s->name) == 0 && s->name) {
+        const char *why = stack_check_logical_name(s->name);
+        if (why)
+            stack_err_key(c, stack_node_get(root, "stack"), "stack", "'%s' %s", s->name, why);
+    }
+    if (stack_get_str(c, root, "region", 0, &s->region) == 0 && s->region && !region_ok(s->region))
+        stack_err_key(c, stack_node_get(root, "region"), "region", "'%s' is not an AWS region like eu-west-1", s->region);
+    const stack_node *t = stack_node_get(root, "tags");
+    if (t) {
+        size_t old = stack_path_push(c, "tags");
+        if (stack_want_map(c, t)) {
+            s->tags = xcalloc(t->n + 1, sizeof *s->tags);
+            for (size_t i = 0; i < t->n; i++) {
+                char *v = NULL;
+                size_t o2 = stack_path_push(c, t->keys[i]->str);
+                if (strncmp(t->keys[i]->str, "aws:", 4) == 0 || strncmp(t->keys[i]->str, "ecsdeploy:", 10) == 0)
+                    stack_err(c, t->keys[i], "tag keys starting with aws: or ecsdeploy: are reserved");
+                else if (stack_scalar(c, t->vals[i], &v) == 0) {
+                    s->tags[s->ntags].name = xstrdup(t->keys[i]->str);
+                    s->tags[s->ntags++].value = v;
+                }
+                stack_path_pop(c, o2);
+            }
+        }
+        stack_path_pop(c, old);
+    }
+    s->log_retention_days = 30;
+    const stack_node *l = stack_node_get(root, "logs");
+    if (l) {
+        size_t old = stack_path_push(c, "logs");
+        if (stack_want_map(c, l)) {
+            stack_check_keys(c, l, logs_keys);
+            if (stack_get_int(c, l, "retention_days", 0, 100000, &s->log_retention_days) == 0 &&
+                !stack_valid_retention(s->log_retention_days))
+                stack_err_key(c, stack_node_get(l, "retention_days"), "retention_days",
+                             "%d is not a CloudWatch Logs retention; use 1, 3, 5, 7, 14, 30, 60, 90, 120, "
+                             "150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
+                             s->log_retention_days);
+        }
+        stack_path_pop(c, old);
+    }
+    const stack_node *d = stack_node_get(root, "discovery");
+    if (d) {
+        size_t old = stack_path_push(c, "discovery");
+        if (stack_want_map(c, d)) {
+            stack_check_keys(c, d, discovery_keys);
+            if (stack_get_str(c, d, "namespace", 1, &s->namespace_name) == 0 && s->namespace_name) {
+                const char *why = stack_check_dns_name(s->namespace_name);
+                if (why)
+                    stack_err_key(c, stack_node_get(d, "namespace"), "namespace", "'%s' %s", s->namespace_name, why);
+            }
+        }
+        stack_path_pop(c, old);
+    }
+}
+
+static void decode_step(stack_ctx *c, const stack_node *key, const stack_node *v, stack_bootstrap *b)
+{
+    b->name = xstrdup(key->str);
+    b->loc = key->loc;
+    b->timeout = 300;
+    b->secret = xstrdup(b->name);
+    if (!v || !stack_want_map(c, v)) {
+        if (!v)
+            stack_err(c, key, "needs exec: { service: NAME, command: \"…\" }");
+        return;
+    }
+    stack_check_keys(c, v, step_keys);
+    const stack_node *e = stack_node_get(v, "exec");
+    if (!e)
+        stack_err_missing(c, v, "exec");
+    size_t old = stack_path_push(c, "exec");
+    if (e && stack_want_map(c, e)) {
+        stack_check_keys(c, e, exec_keys);
+        stack_get_str(c, e, "service", 1, &b->service);
+        stack_get_str(c, e, "command", 1, &b->command);
+        stack_get_str(c, e, "container", 0, &b->container);
+        stack_get_int(c, e, "timeout", 1, 3600, &b->timeout);
+    }
+    stack_path_pop(c, old);
+    stack_get_str(c, v, "secret", 0, &b->secret);
+}
+
+void stack_decode_bootstrap(stack_ctx *c, const stack_node *n)
+{
+    if (!n)
+        return;
+    size_t old = stack_path_push(c, "bootstrap");
+    if (stack_want_map(c, n) && !stack_too_many(c, n, 100, "steps", "one stack may hold")) {
+        stack_model *s = c->s;
+        s->bootstrap = xcalloc(n->n + 1, sizeof *s->bootstrap);
+        for (size_t i = 0; i < n->n; i++) {
+            size_t o2 = stack_path_push(c, n->keys[i]->str);
+            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
+            decode_step(c, n->keys[i], v, &s->bootstrap[s->nbootstrap++]);
+            stack_path_pop(c, o2);
+        }
+    }
+    stack_path_pop(c, old);
+}
+
+void stack_decode_outputs(stack_ctx *c, const stack_node *n)
+{
+    if (!n)
+        return;
+    size_t old = stack_path_push(c, "outputs");
+    if (stack_want_map(c, n)) {
+        stack_model *s = c->s;
+        s->outputs = xcalloc(n->n + 1, sizeof *s->outputs);
+        c->templates = 1;
+        for (size_t i = 0; i < n->n; i++) {
+            size_t o2 = stack_path_push(c, n->keys[i]->str);
+            char *v = NULL;
+            if (n->vals[i]->kind == STACK_NODE_NULL)
+                stack_err(c, n->keys[i], "is empty");
+            else if (stack_scalar(c, n->vals[i], &v) == 0) {
+                s->outputs[s->noutputs].name = xstrdup(n->keys[i]->str);
+                s->outputs[s->noutputs].loc = n->keys[i]->loc;
+                s->outputs[s->noutputs++].value = v;
+            }
+            stack_path_pop(c, o2);
+        }
+        c->templates = 0;
+    }
+    stack_path_pop(c, old);
+}
+
+static void decode_all(stack_ctx *c, const stack_node *root, const stack_options *opts)
+{
+    stack_check_keys(c, root, top_keys);
+    if (stack_decode_params(c, stack_node_get(root, "parameters"), opts) != 0)
+        return; /* every later value may depend on them: stop before a cascade */
+    decode_head(c, root);
+    stack_decode_network(c, stack_node_get(root, "network"));
+    stack_decode_secrets(c, stack_node_get(root, "secrets"));
+    stack_decode_buckets(c, stack_node_get(root, "buckets"));
+    stack_decode_load_balancers(c, stack_node_get(root, "load_balancers"));
+    const stack_node *svcs = stack_node_get(root, "services");
+    if (svcs)
+        stack_decode_services(c, svcs);
+    else
+        stack_err_missing(c, root, "services");
+    stack_decode_bootstrap(c, stack_node_get(root, "bootstrap"));
+    stack_decode_outputs(c, stack_node_get(root, "outputs"));
+    stack_check_stack(c, root);
+    stack_check_names(c, root);
+}
+
+int stack_load_buffer(const char *file, const char *data, size_t len, const stack_options *opts,
+                     stack_model **out, stack_diags *d)
+{
+    *out = NULL;
+    if (!d->file)
+        d->file = xstrdup(file ? file : "(stack file)");
+    stack_loc none = {0, 0};
+    if (len > STACK_MAX_FILE_SIZE) {
+        stack_diag_add(d, none, "the file is larger than %d KiB; a stack file is far smaller",
+                      STACK_MAX_FILE_SIZE / 1024);
+        return -1;
+    }
+    stack_node *root = stack_yaml_parse(data, len, d);
+    if (!root || d->n) {
+        stack_node_free(root);
+        stack_diags_sort(d);
+        return -1;
+    }
+    stack_ctx c;
+    memset(&c, 0, sizeof c);
+    c.d = d;
+    c.s = xcalloc(1, sizeof *c.s);
+    c.s->file = xstrdup(d->file);
+    if (root->kind != STACK_NODE_MAP)
+        stack_diag_add(d, root->loc, "the stack file must be a mapping with 'stack:' and 'services:' at the top, not %s",
+                      stack_node_kind_name(root));
+    else
+        decode_all(&c, root, opts);
+    stack_node_free(root);
+    buf_free(&c.path);
+    for (size_t i = 0; i < c.s->nrefs; i++)
+        free(c.ref_paths[i]);
+    free(c.ref_paths);
+    if (d->n) {
+        stack_diags_sort(d);
+        stack_free(c.s);
+        return -1;
+    }
+    *out = c.s;
+    return 0;
+}
+
+int stack_load_file(const char *path, const stack_options *opts, stack_model **out, stack_diags *d)
+{
+    *out = NULL;
+    int from_stdin = strcmp(path, "-") == 0;
+    if (!d->file)
+        d->file = xstrdup(from_stdin ? "<stdin>" : path);
+    stack_loc none = {0, 0};
+    FILE *f = from_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        stack_diag_add(d, none, "cannot open the stack file: %s%s", strerror(errno),
+                      errno == ENOENT ? " (create one with 'ecsdeploy init', or name one with -f FILE)" : "");
+        return -1;
+    }
+    buf b = BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= STACK_MAX_FILE_SIZE)
+        buf_append(&b, chunk, n);
+    int err = ferror(f) ? errno : 0;
+    if (!from_stdin)
+        fclose(f);
+    errno = err;
+    int rc;
+    if (err) {
+        stack_diag_add(d, none, "cannot read the stack file: %s", strerror(errno));
+        rc = -1;
+    } else {
+        rc = stack_load_buffer(d->file, b.data ? b.data : "", b.len, opts, out, d);
+    }
+    buf_free(&b);
+    return rc;
+}
