@@ -25,6 +25,8 @@ typedef struct {
     char message[1024];
     char request_id[128];
     int attempts;         /* how many attempts the call made (set by the client) */
+    char service[32];     /* the service that answered ("ec2"), set on every failed call */
+    char operation[64];   /* its operation ("DeleteVpc"), or "" for REST calls without one */
 } aws_error;
 
 void aws_error_clear(aws_error *e);
@@ -37,6 +39,30 @@ void aws_error_prefix(aws_error *e, const char *fmt, ...) __attribute__((format(
 const char *aws_error_kind_name(aws_error_kind kind);
 /* One line for a person: "CODE: message (HTTP 400, request id X)". Returns out. */
 char *aws_error_format(const aws_error *e, char *out, size_t size);
+
+/*
+ * What an error means to the caller, whatever the service's spelling: the classes of one
+ * table (src/aws/error_class.c) that maps each service's codes. Code outside src/aws asks
+ * aws_error_is(); it never compares error codes itself.
+ */
+enum {
+    AWS_IS_NOT_FOUND = 1u << 0,  /* the resource, or the one it hangs on, does not exist */
+    AWS_IS_EXISTS = 1u << 1,     /* a create or add found it already there (name, rule, route) */
+    AWS_IS_IN_USE = 1u << 2,     /* still used by something else: a delete to try again later */
+    AWS_IS_BUSY = 1u << 3,       /* another operation on it is under way, or it is not ready */
+    AWS_IS_THROTTLED = 1u << 4,  /* request rate or quota exceeded for now */
+    AWS_IS_DENIED = 1u << 5,     /* not authorised, or the caller's credentials were refused */
+    AWS_IS_INVALID = 1u << 6,    /* AWS judged the request itself wrong */
+    AWS_IS_CANCELLED = 1u << 7,  /* the user interrupted (Ctrl-C, ecsdeploy's own codes) */
+    AWS_IS_TIMED_OUT = 1u << 8,  /* a wait or call ran out of time */
+    AWS_IS_NO_CREDENTIALS = 1u << 9, /* no credentials found, or only part of them */
+    AWS_IS_LIMIT = 1u << 10,     /* an account or resource limit was reached */
+    AWS_IS_NOT_RUNNING = 1u << 11 /* exec: the task or its agent is not (yet) there to talk to */
+};
+/* 1 when e is an error of any of the classes (an OR of AWS_IS_*). */
+int aws_error_is(const aws_error *e, unsigned classes);
+/* The classes of e (0 for none): what aws_error_is tests. */
+unsigned aws_error_classes(const aws_error *e);
 
 /* Which protocol's error body to read. */
 typedef enum { AWS_PROTO_JSON, AWS_PROTO_QUERY, AWS_PROTO_EC2, AWS_PROTO_RESTXML } aws_protocol;

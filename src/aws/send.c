@@ -167,6 +167,8 @@ static int attempt_once(aws_client *c, const aws_wire_request *r, const target *
             rid = aws_http_response_header(resp, "x-amz-request-id");
         aws_error_from_response(err, r->proto, resp->status, resp->body.data, resp->body.len,
                                 aws_http_response_header(resp, "x-amzn-ErrorType"), rid);
+        snprintf(err->service, sizeof err->service, "%s", r->service);
+        snprintf(err->operation, sizeof err->operation, "%s", r->operation ? r->operation : "");
         const char *where = aws_http_response_header(resp, "x-amz-bucket-region");
         if (r->s3 && where && (resp->status == 301 || resp->status == 400)) {
             size_t n = strlen(err->message);

@@ -1,4 +1,5 @@
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "aws_error.h"
@@ -86,6 +87,57 @@ START_TEST(format_and_prefix)
 }
 END_TEST
 
+/* An error as the client leaves it after a service answered. */
+static aws_error answered(const char *service, const char *op, const char *code)
+{
+    aws_error e;
+    aws_error_set(&e, AWS_ERR_SERVICE, code, "m");
+    snprintf(e.service, sizeof e.service, "%s", service);
+    snprintf(e.operation, sizeof e.operation, "%s", op);
+    return e;
+}
+
+START_TEST(classes)
+{
+    aws_error e = answered("ec2", "DeleteVpc", "InvalidVpcID.NotFound");
+    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
+    ck_assert(!aws_error_is(&e, AWS_IS_IN_USE | AWS_IS_EXISTS));
+    e = answered("ec2", "DeleteSubnet", "DependencyViolation");
+    ck_assert(aws_error_is(&e, AWS_IS_IN_USE));
+    e = answered("iam", "GetRole", "NoSuchEntity");
+    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
+    e = answered("s3", "HeadBucket", "NoSuchBucket");
+    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
+    /* one operation's meaning: ECS says ClientException for an unknown family */
+    e = answered("ecs", "DescribeTaskDefinition", "ClientException");
+    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
+    e = answered("ecs", "RegisterTaskDefinition", "ClientException");
+    ck_assert_uint_eq(aws_error_classes(&e), 0);
+    /* the same code means different things in different services */
+    e = answered("elbv2", "DeleteTargetGroup", "ResourceInUse");
+    ck_assert(aws_error_is(&e, AWS_IS_IN_USE));
+    e = answered("elbv2", "CreateLoadBalancer", "InvalidSubnet");
+    ck_assert(aws_error_is(&e, AWS_IS_BUSY));
+    e = answered("elbv2", "CreateListener", "InvalidSubnet");
+    ck_assert(!aws_error_is(&e, AWS_IS_BUSY));
+    e = answered("logs", "CreateLogGroup", "ResourceAlreadyExistsException");
+    ck_assert(aws_error_is(&e, AWS_IS_EXISTS));
+    e = answered("ecs", "ListServices", "ThrottlingException");
+    ck_assert(aws_error_is(&e, AWS_IS_THROTTLED));
+    /* ecsdeploy's own codes count only when no service said them */
+    aws_error_set(&e, AWS_ERR_CONFIG, "Interrupted", "stopped");
+    ck_assert(aws_error_is(&e, AWS_IS_CANCELLED));
+    e = answered("ecs", "RunTask", "Interrupted");
+    ck_assert(!aws_error_is(&e, AWS_IS_CANCELLED));
+    aws_error_set(&e, AWS_ERR_CREDENTIALS, "PartialCredentials", "x");
+    ck_assert(aws_error_is(&e, AWS_IS_NO_CREDENTIALS));
+    aws_error_set(&e, AWS_ERR_TIMEOUT, "", "slow");
+    ck_assert(aws_error_is(&e, AWS_IS_TIMED_OUT));
+    aws_error_clear(&e);
+    ck_assert_uint_eq(aws_error_classes(&e), 0);
+}
+END_TEST
+
 Suite *aws_error_suite(void)
 {
     Suite *s = suite_create("aws_error");
@@ -94,6 +146,7 @@ Suite *aws_error_suite(void)
     tcase_add_test(t, xml_errors);
     tcase_add_test(t, empty_and_garbage_bodies);
     tcase_add_test(t, format_and_prefix);
+    tcase_add_test(t, classes);
     suite_add_tcase(s, t);
     return s;
 }

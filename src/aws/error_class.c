@@ -1,0 +1,156 @@
+/*
+ * The one table that says what each service's error codes mean (aws_error_is). A row
+ * names a service and an operation ("*" for any) and a code; the first row that matches
+ * gives the classes. Rows for one operation come before the service's general rows.
+ * ecsdeploy's own runtime codes (no service) are at the end.
+ */
+#include "aws_error.h"
+
+#include <string.h>
+
+typedef struct {
+    const char *service;   /* "ec2", or "*" */
+    const char *operation; /* "DescribeTaskDefinition", or "*" */
+    const char *code;
+    unsigned classes;
+} error_row;
+
+static const error_row rows[] = {
+    /* ---- EC2 ---------------------------------------------------------------------- */
+    {"ec2", "*", "DependencyViolation", AWS_IS_IN_USE},
+    {"ec2", "*", "InvalidIPAddress.InUse", AWS_IS_IN_USE},
+    {"ec2", "*", "Gateway.NotAttached", AWS_IS_NOT_FOUND},
+    {"ec2", "*", "Resource.AlreadyAssociated", AWS_IS_EXISTS},
+    {"ec2", "*", "RouteAlreadyExists", AWS_IS_EXISTS},
+    {"ec2", "*", "InvalidPermission.Duplicate", AWS_IS_EXISTS},
+    {"ec2", "*", "InvalidGroup.Duplicate", AWS_IS_EXISTS},
+    {"ec2", "*", "InvalidSubnet.Conflict", AWS_IS_EXISTS},
+    {"ec2", "*", "AuthFailure", AWS_IS_DENIED},
+    /* ---- ECS ---------------------------------------------------------------------- */
+    /* an unknown family is a ClientException, not a not-found code */
+    {"ecs", "DescribeTaskDefinition", "ClientException", AWS_IS_NOT_FOUND},
+    {"ecs", "*", "ClusterNotFoundException", AWS_IS_NOT_FOUND},
+    {"ecs", "*", "ServiceNotFoundException", AWS_IS_NOT_FOUND},
+    {"ecs", "*", "ServiceNotActiveException", AWS_IS_NOT_FOUND},
+    {"ecs", "*", "ClusterContainsServicesException", AWS_IS_IN_USE},
+    {"ecs", "*", "ClusterContainsTasksException", AWS_IS_IN_USE},
+    {"ecs", "*", "UpdateInProgressException", AWS_IS_BUSY},
+    {"ecs", "*", "TargetNotConnectedException", AWS_IS_NOT_RUNNING},
+    /* ---- ELBv2 -------------------------------------------------------------------- */
+    {"elbv2", "*", "ResourceInUse", AWS_IS_IN_USE},
+    {"elbv2", "*", "DuplicateListener", AWS_IS_EXISTS},
+    {"elbv2", "*", "DuplicateLoadBalancerName", AWS_IS_EXISTS},
+    {"elbv2", "*", "DuplicateTargetGroupName", AWS_IS_EXISTS},
+    {"elbv2", "*", "PriorityInUse", AWS_IS_EXISTS},
+    /* an internet-facing ALB in subnets whose route to the gateway is not there yet */
+    {"elbv2", "CreateLoadBalancer", "InvalidSubnet", AWS_IS_BUSY},
+    {"elbv2", "*", "InvalidTarget", AWS_IS_NOT_FOUND},
+    {"elbv2", "*", "InvalidInstance", AWS_IS_NOT_FOUND},
+    /* ---- Cloud Map ---------------------------------------------------------------- */
+    {"servicediscovery", "*", "ResourceInUse", AWS_IS_IN_USE},
+    {"servicediscovery", "*", "DuplicateRequest", AWS_IS_BUSY},
+    {"servicediscovery", "*", "ServiceAlreadyExists", AWS_IS_EXISTS},
+    {"servicediscovery", "*", "NamespaceAlreadyExists", AWS_IS_EXISTS},
+    /* ---- IAM ---------------------------------------------------------------------- */
+    {"iam", "*", "NoSuchEntity", AWS_IS_NOT_FOUND},
+    {"iam", "*", "EntityAlreadyExists", AWS_IS_EXISTS},
+    {"iam", "*", "DeleteConflict", AWS_IS_IN_USE},
+    {"iam", "*", "LimitExceeded", AWS_IS_LIMIT},
+    /* ---- S3 ----------------------------------------------------------------------- */
+    {"s3", "*", "NoSuchTagSet", AWS_IS_NOT_FOUND},
+    {"s3", "*", "BucketAlreadyOwnedByYou", AWS_IS_EXISTS},
+    {"s3", "*", "BucketAlreadyExists", AWS_IS_EXISTS},
+    {"s3", "*", "BucketNotEmpty", AWS_IS_IN_USE},
+    {"s3", "*", "OperationAborted", AWS_IS_BUSY},
+    {"s3", "*", "PreconditionFailed", AWS_IS_EXISTS},
+    {"s3", "*", "ConditionalRequestConflict", AWS_IS_BUSY},
+    /* ---- Logs, Secrets Manager, and the JSON services' common spellings ------------ */
+    {"*", "*", "ResourceNotFoundException", AWS_IS_NOT_FOUND},
+    {"*", "*", "ResourceAlreadyExistsException", AWS_IS_EXISTS},
+    {"*", "*", "ResourceExistsException", AWS_IS_EXISTS},
+    {"*", "*", "ResourceInUseException", AWS_IS_IN_USE},
+    {"*", "*", "InvalidRequestException", AWS_IS_INVALID},
+    {"*", "*", "InvalidParameterException", AWS_IS_INVALID},
+    {"*", "*", "InvalidParameterValue", AWS_IS_INVALID},
+    {"*", "*", "InvalidParameterCombination", AWS_IS_INVALID},
+    {"*", "*", "ValidationException", AWS_IS_INVALID},
+    {"*", "*", "ValidationError", AWS_IS_INVALID},
+    {"*", "*", "InvalidInput", AWS_IS_INVALID},
+    {"*", "*", "MalformedPolicyDocument", AWS_IS_INVALID},
+    {"*", "*", "LimitExceededException", AWS_IS_LIMIT},
+    {"*", "*", "TooManyTagsException", AWS_IS_LIMIT},
+    {"*", "*", "ConflictException", AWS_IS_BUSY},
+    {"*", "*", "OperationInProgressException", AWS_IS_BUSY},
+    {"*", "*", "IncorrectState", AWS_IS_BUSY},
+    {"*", "*", "AccessDenied", AWS_IS_DENIED},
+    {"*", "*", "AccessDeniedException", AWS_IS_DENIED},
+    {"*", "*", "UnauthorizedOperation", AWS_IS_DENIED},
+    {"*", "*", "UnrecognizedClientException", AWS_IS_DENIED},
+    {"*", "*", "InvalidClientTokenId", AWS_IS_DENIED},
+    {"*", "*", "SignatureDoesNotMatch", AWS_IS_DENIED},
+    {"*", "*", "ExpiredToken", AWS_IS_DENIED},
+    {"*", "*", "ExpiredTokenException", AWS_IS_DENIED},
+    {"*", "*", "Throttling", AWS_IS_THROTTLED},
+    {"*", "*", "ThrottlingException", AWS_IS_THROTTLED},
+    {"*", "*", "ThrottledException", AWS_IS_THROTTLED},
+    {"*", "*", "TooManyRequestsException", AWS_IS_THROTTLED},
+    {"*", "*", "RequestLimitExceeded", AWS_IS_THROTTLED},
+    {"*", "*", "RequestThrottled", AWS_IS_THROTTLED},
+    {"*", "*", "RequestThrottledException", AWS_IS_THROTTLED},
+    {"*", "*", "SlowDown", AWS_IS_THROTTLED},
+    {"*", "*", "ProvisionedThroughputExceededException", AWS_IS_THROTTLED},
+    {"*", "*", "PriorRequestNotComplete", AWS_IS_THROTTLED},
+    {"*", "*", "EC2ThrottledException", AWS_IS_THROTTLED},
+    {"*", "*", "BandwidthLimitExceeded", AWS_IS_THROTTLED},
+    /* ---- ecsdeploy's own codes (runtime, waits, exec) ----------------------------- */
+    {"", "*", "Interrupted", AWS_IS_CANCELLED},
+    {"", "*", "Cancelled", AWS_IS_CANCELLED},
+    {"", "*", "WaitTimeout", AWS_IS_TIMED_OUT},
+    {"", "*", "WaiterTimeout", AWS_IS_TIMED_OUT},
+    {"", "*", "ExecTimeout", AWS_IS_TIMED_OUT},
+    {"", "*", "NoCredentials", AWS_IS_NO_CREDENTIALS},
+    {"", "*", "PartialCredentials", AWS_IS_NO_CREDENTIALS},
+    {"", "*", "NoRunningTask", AWS_IS_NOT_RUNNING},
+    {"", "*", "ExecAgentNotRunning", AWS_IS_NOT_RUNNING},
+    {"", "*", "TaskNotRunning", AWS_IS_NOT_RUNNING},
+};
+
+static int matches(const char *want, const char *have)
+{
+    return strcmp(want, "*") == 0 || strcmp(want, have) == 0;
+}
+
+/* Codes that say "not found" the same way in every service: "...NotFound",
+ * "...NotFoundException", "NoSuch...", "...NotFound.Xxx" (EC2's InvalidVpcID.NotFound). */
+static int spelled_not_found(const char *code)
+{
+    return strstr(code, "NotFound") != NULL || strncmp(code, "NoSuch", 6) == 0;
+}
+
+unsigned aws_error_classes(const aws_error *e)
+{
+    if (!e || e->kind == AWS_ERR_NONE || !e->code[0])
+        return e && e->kind == AWS_ERR_TIMEOUT ? AWS_IS_TIMED_OUT : 0;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        const error_row *r = &rows[i];
+        if (strcmp(r->code, e->code) != 0)
+            continue;
+        /* ecsdeploy's own rows match only errors no service answered */
+        if (!r->service[0] ? e->service[0] != '\0'
+                           : !matches(r->service, e->service) ||
+                                 !matches(r->operation, e->operation))
+            continue;
+        return r->classes;
+    }
+    unsigned c = 0;
+    if (e->kind == AWS_ERR_SERVICE && spelled_not_found(e->code))
+        c |= AWS_IS_NOT_FOUND;
+    if (e->kind == AWS_ERR_TIMEOUT)
+        c |= AWS_IS_TIMED_OUT;
+    return c;
+}
+
+int aws_error_is(const aws_error *e, unsigned classes)
+{
+    return (aws_error_classes(e) & classes) != 0;
+}
