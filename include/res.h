@@ -36,6 +36,7 @@ typedef struct res_node res_node;
 typedef struct res_graph res_graph;
 typedef struct res_ctx res_ctx;
 typedef struct res_kind res_kind;
+typedef struct res_registry res_registry;
 
 typedef enum {
     RES_NONE,    /* exists and matches */
@@ -95,6 +96,7 @@ struct res_node {
 };
 
 struct res_graph {
+    const res_registry *registry; /* the kinds of its nodes and their teardown order */
     const stack_model *stack;
     const char *region;    /* where the stack lives (for ARNs and zones) */
     const char *partition; /* "aws", "aws-cn", "aws-us-gov" */
@@ -160,8 +162,6 @@ struct res_kind {
      * shown field by field under paths without the property's own name
      * ("containerDefinitions[web].image") (NULL-terminated, may be NULL). */
     const char *const *documents;
-    /* Kinds whose resources must be gone before one of this kind can be deleted. */
-    const char *const *delete_after;
     /* Optional: add what `status` shows beyond id and state (a service's deployments,
      * events, target health, ...) to `out` (a cJSON object). */
     int (*status)(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err);
@@ -181,8 +181,39 @@ struct res_kind {
     int (*after_discover)(res_ctx *ctx, aws_error *err);
 };
 
-/* The kinds, in the order their nodes are built (registry.c). NULL-terminated. */
-extern const res_kind *const res_kinds[];
+/* ---- the registry (registry.c) ------------------------------------------------- */
+
+/* One kind's row. The rows are in build order: a kind's nodes may depend only on nodes of
+ * kinds in rows above. `deleted_after` names (separated by spaces) the kinds whose
+ * resources must be gone before one of this kind is deleted; what those are deleted after
+ * counts too. Adding a kind is its file and its row. */
+typedef struct {
+    const res_kind *kind;
+    const char *deleted_after;
+} res_kind_row;
+
+/* The program's rows, ended by {NULL, NULL}. */
+extern const res_kind_row res_registry_rows[];
+
+/* Rows read and checked: the kinds in build order and the teardown order they give. */
+struct res_registry {
+    const res_kind **kinds; /* build order, NULL-terminated */
+    size_t n;
+    unsigned char *after;   /* after[i * n + j]: kind i is deleted only once kind j's are gone */
+};
+
+/* Read and check rows (ended by a row whose kind is NULL): every kind named, once; every
+ * name in a teardown list a kind of the rows; no kind deleted after itself, directly or
+ * not. NULL with a message in err otherwise. Free with res_registry_free. */
+res_registry *res_registry_new(const res_kind_row *rows, char *err, size_t errlen);
+void res_registry_free(res_registry *r);
+/* The program's registry (read once; NULL when its rows are wrong: res_registry_check). */
+const res_registry *res_registry_get(void);
+/* 0 when the program's rows are right, else -1 with what is wrong (run at start). */
+int res_registry_check(char *err, size_t errlen);
+/* 1 when a resource of kind a may be deleted only once those of kind b are gone. */
+int res_registry_deleted_after(const res_registry *r, const res_kind *a, const res_kind *b);
+/* The program's kind of that name, or NULL. */
 const res_kind *res_kind_by_name(const char *name);
 
 /* ---- graph ---------------------------------------------------------------------- */

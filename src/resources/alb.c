@@ -39,7 +39,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddStringToObject(d, "name", name);
         cJSON_AddStringToObject(d, "scheme", lb->internal ? "internal" : "internet-facing");
         char *label = xasprintf("%s load balancer %s", lb->internal ? "internal" : "internet-facing", name);
-        res_node *n = res_graph_add(g, &res_alb, lb->name, label, d);
+        res_node *n = res_graph_add(g, &res_kind_alb, lb->name, label, d);
         n->model = lb;
         cJSON_AddItemToObject(d, "subnets", tier_subnets(g, n, lb->tier));
         char *sg = xasprintf("sg/lb-%s", lb->name);
@@ -299,9 +299,8 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const replace_on[] = {"name", "scheme", NULL};
 static const char *const unordered[] = {"subnets", "security_groups", NULL};
-static const char *const delete_after[] = {"service", "listener_rule", "listener", "target_group", NULL};
 
-const res_kind res_alb = {
+const res_kind res_kind_alb = {
     .name = "alb",
     .title = "load balancer",
     .build = build,
@@ -311,6 +310,5 @@ const res_kind res_alb = {
     .remove = remove_lb,
     .replace_on = replace_on,
     .unordered = unordered,
-    .delete_after = delete_after,
     .status = status,
 };

@@ -113,5 +113,4 @@ const res_kind res_kind_eip = {
     .create = eip_create,
     .remove = eip_remove,
     .replace_on = eip_replace_on,
-    .delete_after = resnet_after_eip,
 };

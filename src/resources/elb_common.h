@@ -9,7 +9,7 @@
 #include "elbv2.h"
 #include "res.h"
 
-extern const res_kind res_alb, res_target_group, res_listener, res_listener_rule;
+extern const res_kind res_kind_alb, res_kind_target_group, res_kind_listener, res_kind_listener_rule;
 
 /* Which of `arns` (n of them) belong to the stack: ids[i] is a new string with the
  * ecsdeploy:id tag of arns[i], or NULL when it is not ours. *ids: free each, then the

@@ -160,5 +160,4 @@ const res_kind res_kind_igw = {
     .create = igw_create,
     .update = igw_update,
     .remove = igw_remove,
-    .delete_after = resnet_after_igw,
 };

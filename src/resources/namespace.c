@@ -17,7 +17,7 @@
 #include "servicediscovery.h"
 #include "xalloc.h"
 
-extern const res_kind res_namespace;
+extern const res_kind res_kind_namespace;
 
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
@@ -29,7 +29,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
     cJSON_AddStringToObject(d, "name", s->namespace_name);
     cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
     char *label = xasprintf("private DNS namespace %s", s->namespace_name);
-    res_node *n = res_graph_add(g, &res_namespace, "main", label, d);
+    res_node *n = res_graph_add(g, &res_kind_namespace, "main", label, d);
     res_node_depend(n, res_graph_find(g, "vpc/main"));
     free(label);
     return 0;
@@ -254,9 +254,8 @@ static int remove_namespace(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"name", NULL};
 static const char *const create_only[] = {"vpc", NULL};
-static const char *const delete_after[] = {"service", "discovery", NULL};
 
-const res_kind res_namespace = {
+const res_kind res_kind_namespace = {
     .name = "namespace",
     .title = "Cloud Map namespace",
     .build = build,
@@ -265,5 +264,4 @@ const res_kind res_namespace = {
     .remove = remove_namespace,
     .replace_on = replace_on,
     .create_only = create_only,
-    .delete_after = delete_after,
 };

@@ -199,5 +199,4 @@ const res_kind res_kind_nat = {
     .remove = nat_remove,
     .status = nat_status,
     .replace_on = nat_replace_on,
-    .delete_after = resnet_after_nat,
 };

@@ -7,24 +7,6 @@
 #include "net_common.h"
 #include "xalloc.h"
 
-/* The application kinds, gone before any network resource is deleted. */
-#define APP_KINDS                                                                          \
-    "bootstrap", "service", "discovery", "namespace", "listener_rule", "listener",         \
-        "target_group", "alb", "cluster", "task_def", "log_group", "secret", "bucket", "role"
-
-const char *const resnet_after_nat[] = {APP_KINDS, NULL};
-const char *const resnet_after_eip[] = {APP_KINDS, "nat", NULL};
-/* Route tables may go before the NAT gateways they route to (they depend on them). */
-const char *const resnet_after_route_table[] = {APP_KINDS, NULL};
-const char *const resnet_after_igw[] = {APP_KINDS, "nat", "eip", "route_table", NULL};
-const char *const resnet_after_sg_rules[] = {APP_KINDS, "nat", "eip", "route_table", "igw", NULL};
-const char *const resnet_after_sg[] = {APP_KINDS, "nat", "eip", "route_table", "igw",
-                                       "sg_rules", "sg_reach", NULL};
-const char *const resnet_after_subnet[] = {APP_KINDS, "nat", "eip", "route_table", "igw",
-                                           "sg_rules", "sg_reach", "sg", NULL};
-const char *const resnet_after_vpc[] = {APP_KINDS, "nat", "eip", "route_table", "igw",
-                                        "sg_rules", "sg_reach", "sg", "subnet", NULL};
-
 void resnet_tags(res_ctx *ctx, const res_node *n, svc_tags *out)
 {
     memset(out, 0, sizeof *out);

@@ -92,15 +92,4 @@ char *resnet_peer_text(const ec2_permission *p, const svc_strings *our_ids,
 int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p, char **owned,
                            aws_error *err);
 
-/* Teardown order (docs/aws-behaviour.md): the kinds that must be gone before each
- * network kind is deleted. */
-extern const char *const resnet_after_nat[];
-extern const char *const resnet_after_eip[];
-extern const char *const resnet_after_route_table[];
-extern const char *const resnet_after_igw[];
-extern const char *const resnet_after_sg_rules[];
-extern const char *const resnet_after_sg[];
-extern const char *const resnet_after_subnet[];
-extern const char *const resnet_after_vpc[];
-
 #endif

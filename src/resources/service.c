@@ -16,24 +16,15 @@
 #include "stack_names.h"
 #include "xalloc.h"
 
-int res_service_without_network = 0;
-
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    /* a service needs subnets and a group: without the network kinds it cannot exist */
-    if (!res_kind_by_name("sg") && !res_service_without_network)
-        return 0;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
-        /* behind a load balancer or in Cloud Map: only once those kinds are in the build */
-        if ((svc->has_load_balancer && !res_kind_by_name("target_group")) ||
-            (svc->has_discovery && !res_kind_by_name("discovery")))
-            continue;
         char *label = xasprintf("ECS service %s (%d × %s)", svc->name, svc->desired_count,
                                 svc->containers[0].image);
-        res_node *n = res_graph_add(g, &res_service, svc->name, label, cJSON_CreateObject());
+        res_node *n = res_graph_add(g, &res_kind_service, svc->name, label, cJSON_CreateObject());
         cJSON_Delete(n->desired);
         n->desired = service_desired(g, n, svc);
         n->model = svc;
@@ -454,7 +445,7 @@ static int settle(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"name", "cluster", "launch_type", NULL};
 
-const res_kind res_service = {
+const res_kind res_kind_service = {
     .name = "service",
     .title = "ECS service",
     .build = build,

@@ -6,11 +6,7 @@
 #include "ecs.h"
 #include "res.h"
 
-extern const res_kind res_service;
-
-/* Service nodes are built only when the network kinds (sg, subnet) are registered; tests
- * that make a network by hand set this to 1 to get them anyway. */
-extern int res_service_without_network;
+extern const res_kind res_kind_service;
 
 /* The desired properties of a service node (references to the cluster, task definition,
  * subnets, group, target groups, rules, registry, roles), with n depending on them. */

@@ -136,5 +136,4 @@ const res_kind res_kind_sg = {
     .create = sg_create,
     .remove = sg_remove,
     .replace_on = sg_replace_on,
-    .delete_after = resnet_after_sg,
 };

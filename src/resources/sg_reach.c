@@ -229,7 +229,6 @@ const res_kind res_kind_sg_reach = {
     .update = sg_reach_update,
     .remove = sg_reach_remove,
     .replace_on = sg_reach_replace_on,
-    .delete_after = resnet_after_sg_rules,
 };
 
 /* The existing groups the rules `up` is about to add go into (the "sg-…" peers). */

@@ -358,5 +358,4 @@ const res_kind res_kind_sg_rules = {
     .update = sg_rules_update,
     .remove = sg_rules_remove,
     .replace_on = sg_rules_replace_on,
-    .delete_after = resnet_after_sg_rules,
 };

@@ -284,5 +284,4 @@ const res_kind res_kind_subnet = {
     .update = subnet_update,
     .remove = subnet_remove,
     .replace_on = subnet_replace_on,
-    .delete_after = resnet_after_subnet,
 };

@@ -242,5 +242,4 @@ const res_kind res_kind_vpc = {
     .update = vpc_update,
     .remove = vpc_remove,
     .replace_on = vpc_replace_on,
-    .delete_after = resnet_after_vpc,
 };

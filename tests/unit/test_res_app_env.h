@@ -13,8 +13,6 @@
 #include "plan.h"
 #include "xalloc.h"
 
-extern int res_service_without_network;
-
 typedef struct {
     stack_model *stack;
     res_graph *graph;
@@ -90,7 +88,6 @@ static void app_open(app_env *e, const char *yaml)
         pthread_mutex_init(&e->events_lock, NULL);
     }
     char msg[512];
-    res_service_without_network = 1; /* app_patch_network gives them one */
     ck_assert_msg(res_graph_build(e->stack, "us-east-1", &e->graph, msg, sizeof msg) == 0, "%s", msg);
     memset(&e->ctx, 0, sizeof e->ctx);
     pthread_mutex_init(&e->ctx.lock, NULL);
