@@ -8,12 +8,11 @@
 /* Report progress through req->progress (printf-style). */
 void deploy_note_(const deploy_request *q, const char *phase, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same for a watch. */
+void deploy_watch_note_(const deploy_watch_request *w, const char *phase, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Set r->outcome = DEPLOY_FAILED and r->message "what: CODE: message"; returns -1. */
 int deploy_fail_(deploy_result *r, const char *what, const aws_error *err);
-/* Monotonic seconds. */
-double deploy_now_(void);
-void deploy_sleep_(double seconds);
-
 /* Unhealthy targets seen while watching, kept for the failure reasons. */
 typedef struct {
     char **lines;
@@ -24,10 +23,11 @@ void deploy_seen_free_(deploy_seen *s);
 void deploy_seen_targets_(aws_client *c, const ecs_service *s, deploy_seen *seen);
 
 /* Fill r->reasons after a failed deployment: service deployment and rollout reasons,
- * service events since since_epoch, stopped tasks of task_definition, target health. */
-void deploy_gather_reasons_(aws_client *c, const deploy_request *q, const ecs_service *s,
-                            const ecs_service_deployment *sd, const char *task_definition,
-                            double since_epoch, const deploy_seen *seen, deploy_result *r);
+ * stopped tasks of the revision, unhealthy targets seen, service events since the
+ * change. */
+void deploy_gather_reasons_(aws_client *c, const deploy_watch_request *w, const ecs_service *s,
+                            const ecs_service_deployment *sd, const deploy_seen *seen,
+                            deploy_result *r);
 
 /* The state of a deployment of td from one look at the service and its service deployment
  * (sd may be NULL): OK only when the PRIMARY deployment runs td, COMPLETED, alone, with
@@ -41,10 +41,5 @@ typedef enum {
 } deploy_state;
 deploy_state deploy_decide_(const ecs_service *s, const ecs_service_deployment *sd,
                             const char *td);
-
-/* Watch the deployment of task_definition (service deployment sd_arn, may be NULL) until
- * it ends; sets r->outcome and r->message. started_epoch: when the update was made. */
-int deploy_watch_(aws_client *c, const deploy_request *q, const char *sd_arn,
-                  const char *task_definition, double started_epoch, deploy_result *r);
 
 #endif

@@ -1,7 +1,6 @@
 /*
  * Small pieces shared by the network service clients (ec2.h, elbv2.h,
- * servicediscovery.h): waiter options and the bounded poll loop behind every waiter,
- * and readers that copy strings out of cJSON responses.
+ * servicediscovery.h): readers that copy strings out of cJSON responses.
  */
 #ifndef ECSDEPLOY_NETSVC_H
 #define ECSDEPLOY_NETSVC_H
@@ -10,36 +9,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "aws_error.h"
 #include "svc.h"
-
-/*
- * How a waiter polls. Zero fields take the defaults of the AWS model's waiter
- * (e.g. NatGatewayAvailable: 40 checks, 15 s apart).
- */
-typedef struct {
-    int max_attempts;  /* checks before giving up; 0: the model's */
-    double delay_s;    /* seconds between checks; 0: the model's */
-    double timeout_s;  /* also give up after this many seconds in all; 0: no such bound */
-    /* Called after every check that did not end the wait: what is waited for
-     * ("NAT gateway nat-1 to be available"), the state seen, the check number. May be NULL. */
-    void (*progress)(void *ctx, const char *what, const char *state, int attempt);
-    void *ctx;
-} netsvc_wait_opts;
-
-/*
- * One check of a waiter: return 1 when the wait succeeded, 0 to check again, -1 when
- * it failed for good (err filled). Write what was seen into state (size bytes).
- */
-typedef int (*netsvc_poll_fn)(void *ctx, char *state, size_t size, aws_error *err);
-
-/*
- * Poll until success, failure or the bound (o may be NULL). On giving up: -1 with err
- * kind AWS_ERR_TIMEOUT, code "WaiterTimeout" and a message naming `what` and the last
- * state seen. A failure from poll keeps its error, prefixed with `what`.
- */
-int netsvc_wait(const netsvc_wait_opts *o, int def_attempts, double def_delay, const char *what,
-                netsvc_poll_fn poll, void *pctx, aws_error *err);
 
 /* A new copy of the string member (xstrdup; free()), "" when absent or not a string. */
 char *netsvc_dup(const cJSON *obj, const char *name);

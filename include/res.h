@@ -116,6 +116,23 @@ typedef enum {
 typedef void (*res_event_fn)(void *ud, const res_node *n, res_action action,
                              res_event_kind kind, const char *message);
 
+/* A service's deployment for the watcher: the revision that must come to serve. */
+typedef struct {
+    const char *cluster;
+    const char *service;
+    const char *task_definition; /* ARN */
+    double since_epoch;          /* wall clock of the change (0: unknown) */
+} res_rollout;
+
+/* The deployment watcher a kind waits with (res_ctx.watch). It lives above the kinds, in
+ * src/deploy (deploy_watch_res): whoever runs the kinds sets it. Watches until the
+ * revision serves, showing the state as n's progress ("waiting for the service to be
+ * steady: ..."), bounded by ctx->timeout_s, checking every ctx->poll_s, cut short by
+ * ctx->cancel. 0, or -1 with err: "DeploymentFailed" with the reasons in AWS's words,
+ * "WaiterTimeout", "Interrupted", or the AWS error that stopped it. */
+typedef int (*res_watch_fn)(res_ctx *ctx, res_node *n, res_action action,
+                            const res_rollout *rollout, aws_error *err);
+
 struct res_ctx {
     aws_client *aws;
     const stack_model *stack;
@@ -133,6 +150,7 @@ struct res_ctx {
     volatile int *cancel;     /* set by the first Ctrl-C: waits end early */
     res_event_fn on_event;
     void *event_ud;
+    res_watch_fn watch;       /* the deployment watcher (see res_watch_fn) */
     pthread_mutex_t lock;     /* guards graph fields read across workers (actual, physical_id) */
 };
 
@@ -290,11 +308,13 @@ void res_event(res_ctx *ctx, const res_node *n, res_action action, res_event_kin
 /* One poll of a wait: 1 done, 0 not yet (with a short status line in `status`), -1 error. */
 typedef int (*res_poll_fn)(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
                            aws_error *err);
-/* Poll until done, showing "waiting for WHAT: STATUS (12 s)" as progress. Gives up after
- * ctx->timeout_s (or when cancelled) with err naming what it waited for and the last status. */
+/* Poll until done with the one poll loop (aws_wait.h), showing "waiting for WHAT: STATUS
+ * (12 s)" as progress when the status changes. Gives up after ctx->timeout_s
+ * ("WaiterTimeout") or at a Ctrl-C (ctx->cancel, "Interrupted") with err naming what it
+ * waited for and the last status. A service's deployment is waited for with ctx->watch. */
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err);
-/* Sleep for `seconds`, in slices, returning early (-1) when cancelled. */
+/* Sleep for `seconds` (aws_wait_sleep), returning early (-1) when cancelled. */
 int res_sleep(res_ctx *ctx, double seconds);
 
 /* Run fn(ud, i) for i in 0..n-1 on up to `width` threads at once (discovery that needs

@@ -208,18 +208,18 @@ static int lb_poll(void *ctx, char *state, size_t size, aws_error *err)
     return rc;
 }
 
-int elbv2_wait_load_balancer_available(aws_client *c, const char *arn, const netsvc_wait_opts *o,
+int elbv2_wait_load_balancer_available(aws_client *c, const char *arn, const aws_wait_opts *o,
                                        aws_error *err)
 {
     const char *arns[] = {arn, NULL};
     lb_wait w = {c, arns, 0};
     char what[400];
     snprintf(what, sizeof what, "load balancer %s to be active", arn);
-    return netsvc_wait(o, 40, 15, what, lb_poll, &w, err);
+    return svc_wait(o, 40, 15, what, lb_poll, &w, err);
 }
 
 int elbv2_wait_load_balancers_deleted(aws_client *c, const char *const *arns,
-                                      const netsvc_wait_opts *o, aws_error *err)
+                                      const aws_wait_opts *o, aws_error *err)
 {
     lb_wait w = {c, arns, 1};
     char what[400];
@@ -227,7 +227,7 @@ int elbv2_wait_load_balancers_deleted(aws_client *c, const char *const *arns,
              netsvc_count(arns), arns && arns[0] ? arns[0] : "none");
     if (!arns || !arns[0])
         return 0;
-    return netsvc_wait(o, 40, 15, what, lb_poll, &w, err);
+    return svc_wait(o, 40, 15, what, lb_poll, &w, err);
 }
 
 /* ---- tags ------------------------------------------------------------------------ */

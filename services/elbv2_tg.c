@@ -267,20 +267,20 @@ static int target_poll(void *ctx, char *state, size_t size, aws_error *err)
 }
 
 int elbv2_wait_target_in_service(aws_client *c, const char *tg_arn, const elbv2_target *targets,
-                                 size_t n, const netsvc_wait_opts *o, aws_error *err)
+                                 size_t n, const aws_wait_opts *o, aws_error *err)
 {
     target_wait w = {c, tg_arn, targets, n, 0};
     char what[400];
     snprintf(what, sizeof what, "targets of %s to be healthy", tg_arn);
-    return netsvc_wait(o, 40, 15, what, target_poll, &w, err);
+    return svc_wait(o, 40, 15, what, target_poll, &w, err);
 }
 
 int elbv2_wait_target_deregistered(aws_client *c, const char *tg_arn,
                                    const elbv2_target *targets, size_t n,
-                                   const netsvc_wait_opts *o, aws_error *err)
+                                   const aws_wait_opts *o, aws_error *err)
 {
     target_wait w = {c, tg_arn, targets, n, 1};
     char what[400];
     snprintf(what, sizeof what, "targets of %s to be deregistered", tg_arn);
-    return netsvc_wait(o, 40, 15, what, target_poll, &w, err);
+    return svc_wait(o, 40, 15, what, target_poll, &w, err);
 }

@@ -137,13 +137,13 @@ static int op_poll(void *ctx, char *state, size_t size, aws_error *err)
     return 0;
 }
 
-int sd_wait_operation(aws_client *c, const char *operation_id, const netsvc_wait_opts *o,
+int sd_wait_operation(aws_client *c, const char *operation_id, const aws_wait_opts *o,
                       sd_operation *out, aws_error *err)
 {
     op_wait w = {c, operation_id, {0}};
     char what[200];
     snprintf(what, sizeof what, "Cloud Map operation %s to finish", operation_id);
-    int rc = netsvc_wait(o, 60, 5, what, op_poll, &w, err);
+    int rc = svc_wait(o, 60, 5, what, op_poll, &w, err);
     if (rc == 0 && out)
         *out = w.last;
     else

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "aws_wait.h"
 #include "res.h"
 #include "xalloc.h"
 
@@ -22,63 +22,46 @@ void res_event(res_ctx *ctx, const res_node *n, res_action action, res_event_kin
     ctx->on_event(ctx->event_ud, n, action, kind, msg);
 }
 
-static double now_s(void)
+/* A kind's wait: the one poll loop (aws_wait) with the context's bound, interval and
+ * Ctrl-C, its progress shown as the node's events. */
+typedef struct {
+    res_ctx *ctx;
+    res_node *n;
+    res_action action;
+    res_poll_fn poll;
+    void *ud;
+} wait_job;
+
+static int wait_poll(void *ud, char *seen, size_t size, aws_error *err)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    wait_job *w = ud;
+    return w->poll(w->ctx, w->n, w->ud, seen, size, err);
 }
 
-static int cancelled(const res_ctx *ctx)
+static void wait_progress(void *ud, const char *what, const char *seen, int checks,
+                          double waited)
 {
-    return ctx->cancel && *ctx->cancel;
-}
-
-int res_sleep(res_ctx *ctx, double seconds)
-{
-    double end = now_s() + seconds;
-    while (!cancelled(ctx)) {
-        double left = end - now_s();
-        if (left <= 0)
-            return 0;
-        double slice = left < 0.1 ? left : 0.1;
-        struct timespec ts = {(time_t)slice, (long)((slice - (double)(time_t)slice) * 1e9)};
-        nanosleep(&ts, NULL);
-    }
-    return -1;
+    wait_job *w = ud;
+    (void)checks;
+    res_event(w->ctx, w->n, w->action, RES_EV_PROGRESS, "waiting for %s: %s (%.0f s)", what,
+              seen[0] ? seen : "not yet", waited);
 }
 
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err)
 {
-    double start = now_s();
-    double timeout = ctx->timeout_s > 0 ? ctx->timeout_s : 900;
-    double interval = ctx->poll_s > 0 ? ctx->poll_s : 5;
-    char status[512] = "", shown[512] = "";
-    for (;;) {
-        status[0] = '\0';
-        int rc = poll(ctx, n, ud, status, sizeof status, err);
-        if (rc != 0)
-            return rc > 0 ? 0 : -1;
-        double waited = now_s() - start;
-        if (strcmp(status, shown) != 0) {
-            res_event(ctx, n, action, RES_EV_PROGRESS, "waiting for %s: %s (%.0f s)", what,
-                      status[0] ? status : "not yet", waited);
-            snprintf(shown, sizeof shown, "%s", status);
-        }
-        if (waited >= timeout) {
-            aws_error_set(err, AWS_ERR_TIMEOUT, "WaitTimeout",
-                          "gave up waiting for %s after %.0f s; last seen: %s", what, waited,
-                          status[0] ? status : "no answer yet");
-            return -1;
-        }
-        if (res_sleep(ctx, interval) != 0) {
-            aws_error_set(err, AWS_ERR_TIMEOUT, "Interrupted",
-                          "interrupted while waiting for %s; last seen: %s", what,
-                          status[0] ? status : "no answer yet");
-            return -1;
-        }
-    }
+    wait_job w = {ctx, n, action, poll, ud};
+    aws_wait_opts o = {.interval_s = ctx->poll_s > 0 ? ctx->poll_s : 5,
+                       .timeout_s = ctx->timeout_s > 0 ? ctx->timeout_s : 900,
+                       .cancel = ctx->cancel,
+                       .progress = wait_progress,
+                       .progress_ud = &w};
+    return aws_wait(&o, what, wait_poll, &w, err);
+}
+
+int res_sleep(res_ctx *ctx, double seconds)
+{
+    return aws_wait_sleep(seconds, ctx->cancel);
 }
 
 cJSON *res_tags(res_ctx *ctx, const res_node *n)

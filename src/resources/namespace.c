@@ -10,7 +10,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "elb_common.h"
 #include "res.h"
@@ -114,37 +113,36 @@ static int wait_op(res_ctx *ctx, res_node *n, res_action action, const char *wha
     return rc;
 }
 
+typedef struct {
+    res_ctx *ctx;
+    res_node *n;
+    sd_operation *op;
+} op_check;
+
+static int check_operation(void *ud, char *seen, size_t size, aws_error *err)
+{
+    op_check *c = ud;
+    return poll_operation(c->ctx, c->n, c->op, seen, size, err);
+}
+
 /* A create operation goes on in Cloud Map when a Ctrl-C cuts its wait short: see it
- * through (polling without the interrupt), so that the namespace gets its id and the
- * rollback can delete it instead of leaving it behind. */
+ * through (the same wait, but deaf to the interrupt), so that the namespace gets its id
+ * and the rollback can delete it instead of leaving it behind. */
 static int see_through(res_ctx *ctx, res_node *n, const char *op_id, char **ns_id, aws_error *err)
 {
     res_event(ctx, n, RES_CREATE, RES_EV_NOTE,
               "interrupted, but Cloud Map goes on creating the namespace: waiting for it to finish");
     sd_operation op = {.id = xstrdup(op_id)};
-    double interval = ctx->poll_s > 0 ? ctx->poll_s : 5;
-    double limit = ctx->timeout_s > 0 ? ctx->timeout_s : 900;
-    char status[256];
-    int rc = 0;
-    for (double waited = 0; rc == 0; waited += interval) {
-        aws_error_clear(err);
-        rc = poll_operation(ctx, n, &op, status, sizeof status, err);
-        if (rc == 0 && waited >= limit) {
-            aws_error_set(err, AWS_ERR_TIMEOUT, "WaitTimeout",
-                          "gave up waiting for the namespace to be created after %.0f s; last seen: %s",
-                          waited, status);
-            rc = -1;
-        }
-        struct timespec ts = {(time_t)interval, (long)((interval - (double)(time_t)interval) * 1e9)};
-        if (rc == 0)
-            nanosleep(&ts, NULL);
-    }
-    if (rc > 0) {
+    op_check c = {ctx, n, &op};
+    aws_wait_opts o = {.interval_s = ctx->poll_s > 0 ? ctx->poll_s : 5,
+                       .timeout_s = ctx->timeout_s > 0 ? ctx->timeout_s : 900};
+    int rc = aws_wait(&o, "the namespace to be created", check_operation, &c, err);
+    if (rc == 0) {
         const char *id = svc_tags_get(&op.targets, "NAMESPACE");
         *ns_id = id ? xstrdup(id) : NULL;
     }
     sd_operation_free(&op);
-    return rc > 0 ? 0 : -1;
+    return rc;
 }
 
 /* Adopt an existing namespace of ours; 1 when adopted, 0 when it is gone, -1 on error. */

@@ -159,12 +159,12 @@ int resnet_delete_retrying(res_ctx *ctx, res_node *n, const char *what, const ch
     return rc;
 }
 
-netsvc_wait_opts resnet_visible_opts(const res_ctx *ctx)
+aws_wait_opts resnet_visible_opts(const res_ctx *ctx)
 {
-    netsvc_wait_opts o = {0};
-    o.delay_s = ctx->poll_s > 0 && ctx->poll_s < 2 ? ctx->poll_s : 2;
+    aws_wait_opts o = {0};
+    o.interval_s = ctx->poll_s > 0 && ctx->poll_s < 2 ? ctx->poll_s : 2;
     o.timeout_s = 60;
-    o.max_attempts = (int)(60 / o.delay_s) + 1;
+    o.max_checks = (int)(60 / o.interval_s) + 1;
     return o;
 }
 

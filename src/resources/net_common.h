@@ -45,7 +45,7 @@ int resnet_delete_retrying(res_ctx *ctx, res_node *n, const char *what, const ch
 
 /* Waiter options for a resource just created to become visible to EC2's other calls
  * (EC2 is eventually consistent): polls ctx->poll_s apart, at most a minute. */
-netsvc_wait_opts resnet_visible_opts(const res_ctx *ctx);
+aws_wait_opts resnet_visible_opts(const res_ctx *ctx);
 
 /* The region's available zone names, sorted (zone index N is the N-th). Free with
  * svc_strings_free. */

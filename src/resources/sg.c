@@ -116,7 +116,7 @@ static int sg_create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     res_node_set(ctx, n, id, sg_props(name, desc, vpc));
     free(id);
-    netsvc_wait_opts o = resnet_visible_opts(ctx);
+    aws_wait_opts o = resnet_visible_opts(ctx);
     return ec2_wait_security_group_exists(ctx->aws, n->physical_id, &o, err);
 }
 

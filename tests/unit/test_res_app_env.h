@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "deploy.h"
 #include "ec2.h"
 #include "fakeaws_fixture.h"
 #include "plan.h"
@@ -101,6 +102,7 @@ static void app_open(app_env *e, const char *yaml)
     e->ctx.poll_s = 0.05;
     e->ctx.on_event = app_on_event;
     e->ctx.event_ud = e;
+    e->ctx.watch = deploy_watch_res;
     app_patch_network(e);
     aws_error err;
     char line[1400];
