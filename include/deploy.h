@@ -133,6 +133,11 @@ int deploy_watch(aws_client *c, const deploy_watch_request *w, deploy_result *r)
 int deploy_watch_res(res_ctx *ctx, res_node *n, res_action action, const res_rollout *rollout,
                      aws_error *err);
 
+/* deploy --all: the ACTIVE services of the cluster whose container (NULL: the first) runs
+ * an image of the same repository as image, appended to out (none: 0 and out empty). */
+int deploy_services_using(aws_client *c, const char *cluster, const char *image,
+                          const char *container, svc_strings *out, aws_error *err);
+
 /* ---- image references (pure) ---------------------------------------------------- */
 
 /* The repository of an image reference: "reg:5000/app/web:1.2@sha256:.." gives
