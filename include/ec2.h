@@ -14,7 +14,6 @@
 #define ECSDEPLOY_EC2_H
 
 #include "aws.h"
-#include "netsvc.h"
 #include "svc.h"
 
 /* One Describe filter: "tag:ecsdeploy:stack", "vpc-id", "group-id", ... with either one

@@ -15,7 +15,6 @@
 #define ECSDEPLOY_ELBV2_H
 
 #include "aws.h"
-#include "netsvc.h"
 #include "svc.h"
 
 /* ---- load balancers ---------------------------------------------------------- */

@@ -12,7 +12,6 @@
 #define ECSDEPLOY_SERVICEDISCOVERY_H
 
 #include "aws.h"
-#include "netsvc.h"
 #include "svc.h"
 
 /* A list filter: NamespaceFilter (TYPE, NAME, HTTP_NAME, RESOURCE_OWNER) or ServiceFilter

@@ -3,7 +3,7 @@
  * name (`ecsdeploy --region eu-west-1 up` and `ecsdeploy up --region eu-west-1` are
  * the same); each command adds its own options to the global ones.
  */
-#include "cli.h"
+#include "cli_internal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_session.h"
-#include "deploy_cli.h"
+#include "cli_internal.h"
+#include "session_internal.h"
+#include "deploy_output_internal.h"
 #include "xalloc.h"
 
 #define MAX_ENV 64

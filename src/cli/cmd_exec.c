@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "exec.h"
-#include "exec_cli.h"
+#include "client_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 

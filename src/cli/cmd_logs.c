@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "exec_cli.h"
+#include "client_internal.h"
 #include "logs.h"
 #include "stack_names.h"
 #include "xalloc.h"

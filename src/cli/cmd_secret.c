@@ -10,7 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "exec.h"
-#include "exec_cli.h"
+#include "client_internal.h"
 #include "secretsmanager.h"
 #include "stack_names.h"
 #include "xalloc.h"

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "cli_session.h"
+#include "session_internal.h"
 
 typedef struct {
     int parallel;

@@ -7,8 +7,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "cli_session.h"
-#include "deploy_cli.h"
+#include "session_internal.h"
+#include "deploy_output_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elb_common.h"
+#include "elb_internal.h"
 #include "xalloc.h"
 
 static cJSON *default_action(const stack_listener *l)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 void resnet_tags(res_ctx *ctx, const res_node *n, svc_tags *out)

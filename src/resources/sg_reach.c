@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 static int sg_reach_build(res_graph *g, const stack_model *s, char *err, size_t errlen)

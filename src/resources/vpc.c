@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 static int vpc_build(res_graph *g, const stack_model *s, char *err, size_t errlen)

@@ -15,7 +15,7 @@
 #include "buf.h"
 #include "ec2.h"
 #include "elbv2.h"
-#include "../../src/resources/elb_common.h"
+#include "../../src/resources/elb_internal.h"
 #include "fakeaws_fixture.h"
 #include "plan.h"
 #include "xalloc.h"

@@ -6,6 +6,7 @@
 #define ECSDEPLOY_EC2_INTERNAL_H
 
 #include "ec2.h"
+#include "svc_json_internal.h"
 
 /* Add TagSpecification.1 {ResourceType, Tag.N} to in when tags has any. */
 void ec2i_tag_spec(cJSON *in, const char *resource_type, const svc_tags *tags);

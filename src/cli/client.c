@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli_session.h"
-#include "exec_cli.h"
+#include "session_internal.h"
+#include "client_internal.h"
 
 int exec_cli_open(const cli_globals *g, int load_stack, exec_cli_ctx *c)
 {

@@ -1,5 +1,5 @@
 /* Response readers shared by the network clients (see netsvc.h). */
-#include "netsvc.h"
+#include "svc_json_internal.h"
 
 #include "aws.h"
 #include "xalloc.h"

@@ -3,6 +3,7 @@
 #define ECSDEPLOY_SERVICEDISCOVERY_INTERNAL_H
 
 #include "servicediscovery.h"
+#include "svc_json_internal.h"
 
 /* Call operation with in (owned, deleted); *out the response (NULL: discard). */
 int sdi_call(aws_client *c, const char *operation, cJSON *in, cJSON **out, aws_error *err);

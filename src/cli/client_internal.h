@@ -4,7 +4,7 @@
 #define ECSDEPLOY_EXEC_CLI_H
 
 #include "aws.h"
-#include "cli.h"
+#include "cli_internal.h"
 #include "stack.h"
 
 typedef struct {

@@ -3,6 +3,7 @@
 #define ECSDEPLOY_ELBV2_INTERNAL_H
 
 #include "elbv2.h"
+#include "svc_json_internal.h"
 
 /* Call action with in (owned, deleted); *out the <ActionResult> (cJSON_Delete; out may be
  * NULL to discard it). */

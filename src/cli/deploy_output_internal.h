@@ -8,7 +8,7 @@
 
 #include <pthread.h>
 
-#include "cli.h"
+#include "cli_internal.h"
 #include "deploy.h"
 #include "stack.h"
 

@@ -10,7 +10,7 @@
 #include "aws.h"
 #include "aws_config.h"
 #include "aws_endpoint.h"
-#include "aws_http.h"
+#include "http_internal.h"
 #include "aws_retry.h"
 #include "buf.h"
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "aws_http.h"
+#include "http_internal.h"
 
 #define AWS_REDACTED "**REDACTED**"
 

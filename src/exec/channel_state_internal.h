@@ -2,7 +2,7 @@
 #ifndef ECSDEPLOY_EXEC_CHAN_INTERNAL_H
 #define ECSDEPLOY_EXEC_CHAN_INTERNAL_H
 
-#include "exec_channel.h"
+#include "channel_internal.h"
 
 typedef struct {
     int64_t seq;

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "cli.h"
+#include "cli_internal.h"
 #include "plan.h"
 #include "res.h"
 
