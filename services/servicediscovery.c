@@ -100,11 +100,11 @@ int sd_get_operation(aws_client *c, const char *operation_id, sd_operation *out,
     if (sdi_call(c, "GetOperation", input1("OperationId", operation_id), &resp, err) != 0)
         return -1;
     const cJSON *op = cJSON_GetObjectItemCaseSensitive(resp, "Operation"), *t;
-    out->id = netsvc_dup(op, "Id");
-    out->type = netsvc_dup(op, "Type");
-    out->status = netsvc_dup(op, "Status");
-    out->error_code = netsvc_dup(op, "ErrorCode");
-    out->error_message = netsvc_dup(op, "ErrorMessage");
+    out->id = svc_json_dup(op, "Id");
+    out->type = svc_json_dup(op, "Type");
+    out->status = svc_json_dup(op, "Status");
+    out->error_code = svc_json_dup(op, "ErrorCode");
+    out->error_message = svc_json_dup(op, "ErrorMessage");
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(op, "Targets"))
         if (t->string && cJSON_IsString(t))
             svc_tags_add(&out->targets, t->string, t->valuestring);
@@ -156,14 +156,14 @@ int sd_wait_operation(aws_client *c, const char *operation_id, const aws_wait_op
 static void read_namespace(const cJSON *j, sd_namespace *ns)
 {
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "Properties");
-    ns->id = netsvc_dup(j, "Id");
-    ns->arn = netsvc_dup(j, "Arn");
-    ns->name = netsvc_dup(j, "Name");
-    ns->type = netsvc_dup(j, "Type");
-    ns->description = netsvc_dup(j, "Description");
-    ns->hosted_zone_id = netsvc_dup2(p, "DnsProperties", "HostedZoneId");
-    ns->http_name = netsvc_dup2(p, "HttpProperties", "HttpName");
-    ns->creator_request_id = netsvc_dup(j, "CreatorRequestId");
+    ns->id = svc_json_dup(j, "Id");
+    ns->arn = svc_json_dup(j, "Arn");
+    ns->name = svc_json_dup(j, "Name");
+    ns->type = svc_json_dup(j, "Type");
+    ns->description = svc_json_dup(j, "Description");
+    ns->hosted_zone_id = svc_json_dup2(p, "DnsProperties", "HostedZoneId");
+    ns->http_name = svc_json_dup2(p, "HttpProperties", "HttpName");
+    ns->creator_request_id = svc_json_dup(j, "CreatorRequestId");
     ns->service_count = aws_json_int(j, "ServiceCount", 0);
 }
 
@@ -202,7 +202,7 @@ int sd_create_private_dns_namespace(aws_client *c, const char *name, const char 
     sdi_add_tags(in, tags);
     if (sdi_call(c, "CreatePrivateDnsNamespace", in, &resp, err) != 0)
         return -1;
-    *operation_id = netsvc_dup(resp, "OperationId");
+    *operation_id = svc_json_dup(resp, "OperationId");
     cJSON_Delete(resp);
     return 0;
 }
@@ -240,7 +240,7 @@ int sd_delete_namespace(aws_client *c, const char *id, char **operation_id, aws_
     if (sdi_call(c, "DeleteNamespace", input1("Id", id), &resp, err) != 0)
         return -1;
     if (operation_id)
-        *operation_id = netsvc_dup(resp, "OperationId");
+        *operation_id = svc_json_dup(resp, "OperationId");
     cJSON_Delete(resp);
     return 0;
 }
@@ -253,7 +253,7 @@ int sd_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws
     cJSON *resp;
     if (sdi_call(c, "ListTagsForResource", input1("ResourceARN", arn), &resp, err) != 0)
         return -1;
-    netsvc_tags(resp, "Tags", "Key", "Value", out);
+    svc_json_tags(resp, "Tags", "Key", "Value", out);
     cJSON_Delete(resp);
     return 0;
 }

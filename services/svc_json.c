@@ -1,21 +1,22 @@
-/* Response readers shared by the network clients (see netsvc.h). */
+/* Readers that copy strings out of the JSON answers of the network clients (see
+ * svc_json_internal.h). */
 #include "svc_json_internal.h"
 
 #include "aws.h"
 #include "xalloc.h"
 
-char *netsvc_dup(const cJSON *obj, const char *name)
+char *svc_json_dup(const cJSON *obj, const char *name)
 {
     const char *s = aws_json_str(obj, name);
     return xstrdup(s ? s : "");
 }
 
-char *netsvc_dup2(const cJSON *obj, const char *a, const char *b)
+char *svc_json_dup2(const cJSON *obj, const char *a, const char *b)
 {
-    return netsvc_dup(cJSON_GetObjectItemCaseSensitive(obj, a), b);
+    return svc_json_dup(cJSON_GetObjectItemCaseSensitive(obj, a), b);
 }
 
-void netsvc_strings(const cJSON *obj, const char *name, const char *field, svc_strings *out)
+void svc_json_strings(const cJSON *obj, const char *name, const char *field, svc_strings *out)
 {
     const cJSON *arr = aws_json_array(obj, name), *e;
     cJSON_ArrayForEach(e, arr)
@@ -26,7 +27,7 @@ void netsvc_strings(const cJSON *obj, const char *name, const char *field, svc_s
     }
 }
 
-void netsvc_tags(const cJSON *obj, const char *name, const char *kname, const char *vname,
+void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const char *vname,
                  svc_tags *out)
 {
     const cJSON *arr = aws_json_array(obj, name), *e;
@@ -36,12 +37,4 @@ void netsvc_tags(const cJSON *obj, const char *name, const char *kname, const ch
         if (k)
             svc_tags_add(out, k, aws_json_str(e, vname));
     }
-}
-
-size_t netsvc_count(const char *const *list)
-{
-    size_t n = 0;
-    while (list && list[n])
-        n++;
-    return n;
 }

@@ -1,4 +1,4 @@
-/* Types shared by the service clients. */
+/* The tag lists and string lists every service client returns (see svc.h). */
 #include "svc.h"
 
 #include <stdlib.h>
