@@ -5,8 +5,8 @@
  * verified (AWS_CA_BUNDLE names another CA file); proxies come from the usual
  * environment variables, as libcurl reads them.
  */
-#ifndef ECSDEPLOY_AWS_HTTP_H
-#define ECSDEPLOY_AWS_HTTP_H
+#ifndef ECSDEPLOY_AWS_HTTP_INTERNAL_H
+#define ECSDEPLOY_AWS_HTTP_INTERNAL_H
 
 #include <stddef.h>
 

@@ -5,8 +5,8 @@
  * SecretString, SecretBinary, SecretAccessKey, SessionToken, Token, tokenValue,
  * Plaintext, WebIdentityToken, accessToken and any member whose name ends in "Password".
  */
-#ifndef ECSDEPLOY_AWS_WIRELOG_H
-#define ECSDEPLOY_AWS_WIRELOG_H
+#ifndef ECSDEPLOY_AWS_WIRELOG_INTERNAL_H
+#define ECSDEPLOY_AWS_WIRELOG_INTERNAL_H
 
 #include <stddef.h>
 #include <stdio.h>

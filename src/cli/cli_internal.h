@@ -1,6 +1,6 @@
 /* The command line: global options, the command table, exit codes. */
-#ifndef ECSDEPLOY_CLI_H
-#define ECSDEPLOY_CLI_H
+#ifndef ECSDEPLOY_CLI_INTERNAL_H
+#define ECSDEPLOY_CLI_INTERNAL_H
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,11 +1,12 @@
-/* The stack and AWS client for exec, secret and logs. */
+/* The AWS client (and the stack file when asked) for exec, secret and logs (see
+ * client_internal.h). */
 #include <stdio.h>
 #include <string.h>
 
 #include "session_internal.h"
 #include "client_internal.h"
 
-int exec_cli_open(const cli_globals *g, int load_stack, exec_cli_ctx *c)
+int cli_client_open(const cli_globals *g, int load_stack, cli_client *c)
 {
     memset(c, 0, sizeof *c);
     if (load_stack) {
@@ -25,7 +26,7 @@ int exec_cli_open(const cli_globals *g, int load_stack, exec_cli_ctx *c)
     return EXIT_OK;
 }
 
-void exec_cli_close(exec_cli_ctx *c)
+void cli_client_close(cli_client *c)
 {
     if (c->aws)
         aws_client_free(c->aws);
@@ -33,7 +34,7 @@ void exec_cli_close(exec_cli_ctx *c)
     memset(c, 0, sizeof *c);
 }
 
-int exec_cli_fail(const char *context, const aws_error *err)
+int cli_client_fail(const char *context, const aws_error *err)
 {
     if (err->kind == AWS_ERR_CONFIG || err->kind == AWS_ERR_CREDENTIALS) {
         cli_print_aws_error(context, err);

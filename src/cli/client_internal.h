@@ -1,7 +1,7 @@
-/* What exec, secret and logs share on the command line: the stack file (optional for
- * some) and the AWS client. */
-#ifndef ECSDEPLOY_EXEC_CLI_H
-#define ECSDEPLOY_EXEC_CLI_H
+/* The AWS client (and, when asked, the stack file) of the commands that do not plan:
+ * exec, secret and logs (client.c). */
+#ifndef ECSDEPLOY_CLI_CLIENT_INTERNAL_H
+#define ECSDEPLOY_CLI_CLIENT_INTERNAL_H
 
 #include "aws.h"
 #include "cli_internal.h"
@@ -10,15 +10,15 @@
 typedef struct {
     stack_model *stack;   /* NULL when not loaded */
     aws_client *aws;
-} exec_cli_ctx;
+} cli_client;
 
 /* Load the stack file (when load_stack) and make the AWS client (region: --region, else
  * the stack's, else the environment). EXIT_OK, or the exit code after printing why.
- * Close with exec_cli_close in every case. */
-int exec_cli_open(const cli_globals *g, int load_stack, exec_cli_ctx *c);
-void exec_cli_close(exec_cli_ctx *c);
+ * Close with cli_client_close in every case. */
+int cli_client_open(const cli_globals *g, int load_stack, cli_client *c);
+void cli_client_close(cli_client *c);
 
 /* Print an aws_error as "ecsdeploy: CONTEXT: message" and return the exit code. */
-int exec_cli_fail(const char *context, const aws_error *err);
+int cli_client_fail(const char *context, const aws_error *err);
 
 #endif

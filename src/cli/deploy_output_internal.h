@@ -3,8 +3,8 @@
  * the cluster (--cluster, or the stack file's), the AWS client, progress output in the
  * session styles (plain lines; JSON lines with --output json) and the result lines.
  */
-#ifndef ECSDEPLOY_DEPLOY_CLI_H
-#define ECSDEPLOY_DEPLOY_CLI_H
+#ifndef ECSDEPLOY_CLI_DEPLOY_OUTPUT_INTERNAL_H
+#define ECSDEPLOY_CLI_DEPLOY_OUTPUT_INTERNAL_H
 
 #include <pthread.h>
 

@@ -2,8 +2,8 @@
  * What the stack commands (plan, up, status, down) share: the stack file, the AWS client,
  * the graph and the context the resource kinds run in; progress rendering; Ctrl-C.
  */
-#ifndef ECSDEPLOY_CLI_SESSION_H
-#define ECSDEPLOY_CLI_SESSION_H
+#ifndef ECSDEPLOY_CLI_SESSION_INTERNAL_H
+#define ECSDEPLOY_CLI_SESSION_INTERNAL_H
 
 #include <stdio.h>
 

@@ -6,8 +6,8 @@
  * (SessionType, KMSEncryption with AES-256-GCM), and channel_closed.
  * The caller feeds received WebSocket messages and the time, and calls exec_chan_tick.
  */
-#ifndef ECSDEPLOY_EXEC_CHANNEL_H
-#define ECSDEPLOY_EXEC_CHANNEL_H
+#ifndef ECSDEPLOY_EXEC_CHANNEL_INTERNAL_H
+#define ECSDEPLOY_EXEC_CHANNEL_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* Shared by src/exec/channel.c and src/exec/handshake.c only. */
-#ifndef ECSDEPLOY_EXEC_CHAN_INTERNAL_H
-#define ECSDEPLOY_EXEC_CHAN_INTERNAL_H
+#ifndef ECSDEPLOY_EXEC_CHANNEL_STATE_INTERNAL_H
+#define ECSDEPLOY_EXEC_CHANNEL_STATE_INTERNAL_H
 
 #include "channel_internal.h"
 

@@ -3,8 +3,8 @@
  * 116-byte big-endian header, the SHA-256 payload digest, message ids with their two
  * 8-byte halves swapped on the wire, and UUID helpers. Pure functions.
  */
-#ifndef ECSDEPLOY_EXEC_MSG_H
-#define ECSDEPLOY_EXEC_MSG_H
+#ifndef ECSDEPLOY_EXEC_MSG_INTERNAL_H
+#define ECSDEPLOY_EXEC_MSG_INTERNAL_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -6,8 +6,8 @@
  * pings (answered with pongs) and the close handshake are handled; bytes that arrive
  * together with the 101 answer are kept as the start of the first frame.
  */
-#ifndef ECSDEPLOY_EXEC_WS_H
-#define ECSDEPLOY_EXEC_WS_H
+#ifndef ECSDEPLOY_EXEC_WS_INTERNAL_H
+#define ECSDEPLOY_EXEC_WS_INTERNAL_H
 
 #include <stddef.h>
 

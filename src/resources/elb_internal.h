@@ -3,8 +3,8 @@
  * finding which ELBv2 resources belong to the stack through their tags, "already gone"
  * errors, and actions in the shape the kinds compare. Private to src/resources/.
  */
-#ifndef ECSDEPLOY_RES_ELB_COMMON_H
-#define ECSDEPLOY_RES_ELB_COMMON_H
+#ifndef ECSDEPLOY_RES_ELB_INTERNAL_H
+#define ECSDEPLOY_RES_ELB_INTERNAL_H
 
 #include "elbv2.h"
 #include "res.h"

@@ -2,10 +2,10 @@
  * What the network kinds (vpc, subnet, igw, route_table, eip, nat, sg, sg_rules,
  * sg_reach) share: tags in EC2's shape, the stack's tag filter, "already gone" errors,
  * deletions retried while AWS reports a dependency, the region's zones, idempotency
- * tokens and the teardown order lists. Private to src/resources/.
+ * tokens. Private to src/resources/.
  */
-#ifndef ECSDEPLOY_RES_NET_COMMON_H
-#define ECSDEPLOY_RES_NET_COMMON_H
+#ifndef ECSDEPLOY_RES_NET_INTERNAL_H
+#define ECSDEPLOY_RES_NET_INTERNAL_H
 
 #include "ec2.h"
 #include "res.h"
