@@ -261,3 +261,8 @@ void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *act
     }
     pthread_mutex_unlock(&ctx->lock);
 }
+
+const char *res_partition(const res_ctx *ctx)
+{
+    return ctx->graph && ctx->graph->partition ? ctx->graph->partition : "aws";
+}

@@ -1,4 +1,6 @@
-/* Idempotency tokens for the application kinds (see app_internal.h). */
+/* Idempotency tokens derived from the stack and node id, so that a create repeated after
+ * a crash returns the first result (see app_internal.h). res_app_code_is, here until the
+ * kinds ask aws_error_is, goes with the last error code compared by hand. */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>

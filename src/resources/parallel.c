@@ -1,96 +1,9 @@
-/* What every kind uses: progress events, bounded waits, tags. */
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
+/* Reads side by side: one call per resource on a few threads (see res_parallel). */
 #include <pthread.h>
 #include <stdlib.h>
 
-#include "aws_wait.h"
 #include "res.h"
 #include "xalloc.h"
-
-void res_event(res_ctx *ctx, const res_node *n, res_action action, res_event_kind kind,
-               const char *fmt, ...)
-{
-    if (!ctx->on_event)
-        return;
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    ctx->on_event(ctx->event_ud, n, action, kind, msg);
-}
-
-/* A kind's wait: the one poll loop (aws_wait) with the context's bound, interval and
- * Ctrl-C, its progress shown as the node's events. */
-typedef struct {
-    res_ctx *ctx;
-    res_node *n;
-    res_action action;
-    res_poll_fn poll;
-    void *ud;
-} wait_job;
-
-static int wait_poll(void *ud, char *seen, size_t size, aws_error *err)
-{
-    wait_job *w = ud;
-    return w->poll(w->ctx, w->n, w->ud, seen, size, err);
-}
-
-static void wait_progress(void *ud, const char *what, const char *seen, int checks,
-                          double waited)
-{
-    wait_job *w = ud;
-    (void)checks;
-    res_event(w->ctx, w->n, w->action, RES_EV_PROGRESS, "waiting for %s: %s (%.0f s)", what,
-              seen[0] ? seen : "not yet", waited);
-}
-
-int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
-             void *ud, aws_error *err)
-{
-    wait_job w = {ctx, n, action, poll, ud};
-    aws_wait_opts o = {.interval_s = ctx->poll_s > 0 ? ctx->poll_s : 5,
-                       .timeout_s = ctx->timeout_s > 0 ? ctx->timeout_s : 900,
-                       .cancel = ctx->cancel,
-                       .progress = wait_progress,
-                       .progress_ud = &w};
-    return aws_wait(&o, what, wait_poll, &w, err);
-}
-
-int res_sleep(res_ctx *ctx, double seconds)
-{
-    return aws_wait_sleep(seconds, ctx->cancel);
-}
-
-cJSON *res_tags(res_ctx *ctx, const res_node *n)
-{
-    cJSON *t = cJSON_CreateObject();
-    if (ctx->stack)
-        for (size_t i = 0; i < ctx->stack->ntags; i++)
-            cJSON_AddStringToObject(t, ctx->stack->tags[i].name, ctx->stack->tags[i].value);
-    cJSON_AddStringToObject(t, RES_TAG_STACK, ctx->stack_name);
-    cJSON_AddStringToObject(t, RES_TAG_ID, n->id);
-    return t;
-}
-
-void res_tags_list(res_ctx *ctx, const res_node *n, svc_tags *out)
-{
-    memset(out, 0, sizeof *out);
-    cJSON *t = res_tags(ctx, n);
-    for (const cJSON *c = t->child; c; c = c->next)
-        svc_tags_add(out, c->string, c->valuestring);
-    cJSON_Delete(t);
-}
-
-int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id)
-{
-    const char *stack = svc_tags_get(tags, RES_TAG_STACK);
-    if (!stack || strcmp(stack, ctx->stack_name) != 0)
-        return 0;
-    return !id || (svc_tags_get(tags, RES_TAG_ID) && strcmp(svc_tags_get(tags, RES_TAG_ID), id) == 0);
-}
 
 typedef struct {
     res_each_fn fn;
@@ -167,9 +80,4 @@ int res_parallel_all(size_t n, int width, res_each_fn fn, void *ud, int *rcs, aw
         if (rcs[i] != 0)
             return -1;
     return 0;
-}
-
-const char *res_partition(const res_ctx *ctx)
-{
-    return ctx->graph && ctx->graph->partition ? ctx->graph->partition : "aws";
 }
