@@ -1,5 +1,5 @@
-/* The rest of a service: volumes, permissions, allow_from, reach, deployment, and the
- * raw task-definition escape hatch. */
+/* Who a service may reach and who may reach it: permissions (IAM statements, buckets,
+ * secrets), allow_from (services, groups, CIDRs) and reach (rules into existing groups). */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,13 +7,6 @@
 #include "stack_internal.h"
 #include "xalloc.h"
 
-static const char *const volume_keys[] = {"name", "path", "container", "read_only", "ebs", "efs", NULL};
-static const char *const ebs_keys[] = {"size_gib", "type", "iops", "throughput", "encrypted",
-                                       "kms_key", "filesystem", NULL};
-static const char *const efs_keys[] = {"file_system_id", "root_directory", "access_point",
-                                       "transit_encryption", NULL};
-static const char *const ebs_types[] = {"gp3", "gp2", "io1", "io2", "st1", "sc1", "standard", NULL};
-static const char *const fs_names[] = {"ext4", "ext3", "xfs", NULL};
 static const char *const perm_keys[] = {"bucket", "access", "prefix", "secret", "actions",
                                         "resources", "effect", NULL};
 static const char *const access_names[] = {"read", "write", "read-write", NULL};
@@ -21,124 +14,6 @@ static const char *const effect_names[] = {"Allow", "Deny", NULL};
 static const char *const ingress_keys[] = {"service", "group", "cidr", "port", NULL};
 static const char *const reach_keys[] = {"group", "port", "protocol", NULL};
 static const char *const proto_names[] = {"tcp", "udp", NULL};
-static const char *const deploy_keys[] = {"strategy", "min_healthy_percent", "max_percent",
-                                          "bake_minutes", "canary_percent", "canary_bake_minutes",
-                                          "step_percent", "step_bake_minutes", NULL};
-static const char *const strategy_names[] = {"rolling", "blue-green", "canary", "linear", NULL};
-static const char *const td_keys[] = {
-    "containerDefinitions", "volumes", "placementConstraints", "proxyConfiguration",
-    "inferenceAccelerators", "ephemeralStorage", "runtimePlatform", "pidMode", "ipcMode",
-    "enableFaultInjection", "tags", "cpu", "memory", NULL};
-
-/* Each list section: call fn for every item (a map unless scalar_ok). */
-typedef void (*item_fn)(stack_ctx *c, const stack_node *item, stack_service *svc);
-
-static void each_item(stack_ctx *c, const stack_node *map, const char *key, item_fn fn, stack_service *svc)
-{
-    const stack_node *l = stack_node_get(map, key);
-    if (!l)
-        return;
-    size_t old = stack_path_push(c, key);
-    if (l->kind != STACK_NODE_SEQ) {
-        stack_err(c, l, "must be a list");
-    } else if (!stack_too_many(c, l, 100, "entries", "this list may hold")) {
-        for (size_t i = 0; i < l->n; i++) {
-            size_t o2 = stack_path_push_index(c, i);
-            fn(c, l->vals[i], svc);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
-}
-
-static void decode_ebs(stack_ctx *c, const stack_node *e, stack_volume *v)
-{
-    size_t old = stack_path_push(c, "ebs");
-    v->kind = STACK_VOL_EBS;
-    v->encrypted = 1;
-    if (stack_want_map(c, e)) {
-        stack_check_keys(c, e, ebs_keys);
-        int t = 0, fs = 0;
-        stack_get_enum(c, e, "type", ebs_types, &t);
-        v->type = xstrdup(ebs_types[t]);
-        static const int lo[] = {1, 1, 4, 4, 125, 125, 1}, hi[] = {16384, 16384, 16384, 65536, 16384, 16384, 1024};
-        if (!stack_node_get(e, "size_gib"))
-            stack_err_missing(c, e, "size_gib");
-        stack_get_int(c, e, "size_gib", lo[t], hi[t], &v->size_gib);
-        static const int iops_lo[] = {3000, 0, 100, 100}, iops_hi[] = {16000, 0, 64000, 256000};
-        const stack_node *iops = stack_node_get(e, "iops");
-        if (iops && (t == 1 || t > 3))
-            stack_err_key(c, iops, "iops", "applies to gp3, io1 and io2 volumes only");
-        else if (iops)
-            stack_get_int(c, e, "iops", iops_lo[t], iops_hi[t], &v->iops);
-        else if (t == 2 || t == 3)
-            stack_err(c, e, "an %s volume needs iops", ebs_types[t]);
-        const stack_node *tp = stack_node_get(e, "throughput");
-        if (tp && t != 0)
-            stack_err_key(c, tp, "throughput", "applies to gp3 volumes only");
-        else
-            stack_get_int(c, e, "throughput", 125, 1000, &v->throughput);
-        stack_get_bool(c, e, "encrypted", &v->encrypted);
-        stack_get_str(c, e, "kms_key", 0, &v->kms_key);
-        stack_get_enum(c, e, "filesystem", fs_names, &fs);
-        v->filesystem = xstrdup(fs_names[fs]);
-    }
-    stack_path_pop(c, old);
-}
-
-static void decode_efs(stack_ctx *c, const stack_node *e, stack_volume *v)
-{
-    size_t old = stack_path_push(c, "efs");
-    v->kind = STACK_VOL_EFS;
-    v->transit_encryption = 1;
-    if (stack_want_map(c, e)) {
-        stack_check_keys(c, e, efs_keys);
-        if (stack_get_str(c, e, "file_system_id", 1, &v->file_system_id) == 0 && v->file_system_id &&
-            strncmp(v->file_system_id, "fs-", 3) != 0)
-            stack_err_key(c, stack_node_get(e, "file_system_id"), "file_system_id",
-                         "'%s' is not an EFS file system id (fs-…)", v->file_system_id);
-        stack_get_str(c, e, "root_directory", 0, &v->root_directory);
-        if (stack_get_str(c, e, "access_point", 0, &v->access_point) == 0 && v->access_point &&
-            strncmp(v->access_point, "fsap-", 5) != 0)
-            stack_err_key(c, stack_node_get(e, "access_point"), "access_point",
-                         "'%s' is not an EFS access point id (fsap-…)", v->access_point);
-        stack_get_bool(c, e, "transit_encryption", &v->transit_encryption);
-    }
-    stack_path_pop(c, old);
-}
-
-static void volume_item(stack_ctx *c, const stack_node *n, stack_service *svc)
-{
-    if (!stack_want_map(c, n))
-        return;
-    stack_volume *v = &svc->volumes[svc->nvolumes++];
-    v->loc = n->loc;
-    stack_check_keys(c, n, volume_keys);
-    stack_get_str(c, n, "name", 0, &v->name);
-    if (!v->name)
-        v->name = xasprintf("vol-%zu", svc->nvolumes);
-    if (stack_get_str(c, n, "path", 1, &v->path) == 0 && v->path && v->path[0] != '/')
-        stack_err_key(c, stack_node_get(n, "path"), "path", "'%s' must be an absolute path", v->path);
-    stack_get_str(c, n, "container", 0, &v->container);
-    stack_get_bool(c, n, "read_only", &v->read_only);
-    const stack_node *ebs = stack_node_get(n, "ebs"), *efs = stack_node_get(n, "efs");
-    if (ebs && efs)
-        stack_err(c, n, "a volume is either 'ebs' or 'efs', not both");
-    else if (ebs)
-        decode_ebs(c, ebs, v);
-    else if (efs)
-        decode_efs(c, efs, v);
-    else
-        stack_err(c, n, "needs 'ebs: { size_gib: N }' or 'efs: { file_system_id: fs-… }'");
-    int ebs_seen = 0;
-    for (size_t i = 0; i + 1 < svc->nvolumes; i++) {
-        if (v->kind == STACK_VOL_EBS && svc->volumes[i].kind == STACK_VOL_EBS && ebs && !ebs_seen++)
-            stack_err_key(c, ebs, "ebs", "ECS attaches one EBS volume per task; another is given at line %d",
-                         svc->volumes[i].loc.line);
-        if (strcmp(v->name, svc->volumes[i].name) == 0)
-            stack_err_key(c, stack_node_get(n, "name"), "name", "volume '%s' is already declared", v->name);
-    }
-}
 
 static void statement_item(stack_ctx *c, const stack_node *n, stack_permission *p)
 {
@@ -271,108 +146,12 @@ static void reach_item(stack_ctx *c, const stack_node *n, stack_service *svc)
     r->protocol = xstrdup(proto_names[proto]);
 }
 
-static void decode_deployment(stack_ctx *c, const stack_node *n, stack_deployment *d)
+void stack_decode_access(stack_ctx *c, const stack_node *n, stack_service *svc)
 {
-    size_t old = stack_path_push(c, "deployment");
-    d->loc = n->loc;
-    if (stack_want_map(c, n)) {
-        int st = 0;
-        stack_check_keys(c, n, deploy_keys);
-        stack_get_enum(c, n, "strategy", strategy_names, &st);
-        d->strategy = (stack_strategy)st;
-        stack_get_int(c, n, "min_healthy_percent", 0, 100, &d->min_healthy_percent);
-        stack_get_int(c, n, "max_percent", 100, 400, &d->max_percent);
-        stack_get_int(c, n, "bake_minutes", 0, 1440, &d->bake_minutes);
-        stack_get_double(c, n, "canary_percent", 0.1, 100, &d->canary_percent);
-        stack_get_int(c, n, "canary_bake_minutes", 0, 1440, &d->canary_bake_minutes);
-        stack_get_double(c, n, "step_percent", 3, 100, &d->step_percent);
-        stack_get_int(c, n, "step_bake_minutes", 0, 1440, &d->step_bake_minutes);
-        const char *only[] = {"bake_minutes", "canary_percent", "canary_bake_minutes", "step_percent", "step_bake_minutes"};
-        const stack_strategy owner[] = {STACK_DEPLOY_ROLLING, STACK_DEPLOY_CANARY, STACK_DEPLOY_CANARY,
-                                       STACK_DEPLOY_LINEAR, STACK_DEPLOY_LINEAR};
-        for (int i = 0; i < 5; i++) {
-            const stack_node *k = stack_node_get(n, only[i]);
-            if (k && (i == 0 ? d->strategy == STACK_DEPLOY_ROLLING : d->strategy != owner[i]))
-                stack_err_key(c, k, only[i], "applies to strategy: %s only",
-                             i == 0 ? "blue-green, canary or linear" : strategy_names[owner[i]]);
-        }
-    }
-    stack_path_pop(c, old);
-}
-
-/* YAML → JSON for the task-definition escape hatch. */
-static cJSON *to_json(stack_ctx *c, const stack_node *n)
-{
-    if (n->kind == STACK_NODE_NULL)
-        return cJSON_CreateNull();
-    if (n->kind == STACK_NODE_MAP || n->kind == STACK_NODE_SEQ) {
-        cJSON *o = n->kind == STACK_NODE_MAP ? cJSON_CreateObject() : cJSON_CreateArray();
-        for (size_t i = 0; i < n->n; i++) {
-            cJSON *v = to_json(c, n->vals[i]);
-            if (n->kind == STACK_NODE_MAP)
-                cJSON_AddItemToObject(o, n->keys[i]->str, v);
-            else
-                cJSON_AddItemToArray(o, v);
-        }
-        return o;
-    }
-    char *s = NULL;
-    if (stack_scalar(c, n, &s) != 0)
-        return cJSON_CreateNull();
-    cJSON *v;
-    char *end;
-    double d = strtod(s, &end);
-    if (n->plain && (!strcmp(s, "true") || !strcmp(s, "false")))
-        v = cJSON_CreateBool(s[0] == 't');
-    else if (n->plain && *s && !*end && d == d)
-        v = cJSON_CreateNumber(d);
-    else
-        v = cJSON_CreateString(s);
-    free(s);
-    return v;
-}
-
-static void decode_raw_td(stack_ctx *c, const stack_node *n, stack_service *svc)
-{
-    size_t old = stack_path_push(c, "task_definition");
-    if (stack_want_map(c, n)) {
-        stack_check_keys(c, n, td_keys);
-        cJSON *o = to_json(c, n);
-        char *js = cJSON_PrintUnformatted(o);
-        svc->task_definition_json = xstrdup(js);
-        cJSON_free(js);
-        cJSON_Delete(o);
-    }
-    stack_path_pop(c, old);
-}
-
-static size_t list_len(const stack_node *map, const char *key)
-{
-    const stack_node *l = stack_node_get(map, key);
-    return l && l->kind == STACK_NODE_SEQ ? l->n : 0;
-}
-
-void stack_decode_service_extras(stack_ctx *c, const stack_node *n, stack_service *svc)
-{
-    svc->volumes = xcalloc(list_len(n, "volumes") + 1, sizeof *svc->volumes);
-    each_item(c, n, "volumes", volume_item, svc);
-    svc->permissions = xcalloc(list_len(n, "permissions") + 1, sizeof *svc->permissions);
-    each_item(c, n, "permissions", permission_item, svc);
-    svc->allow_from = xcalloc(list_len(n, "allow_from") + 1, sizeof *svc->allow_from);
-    each_item(c, n, "allow_from", ingress_item, svc);
-    svc->reach = xcalloc(list_len(n, "reach") + 1, sizeof *svc->reach);
-    each_item(c, n, "reach", reach_item, svc);
-    stack_deployment *d = &svc->deployment;
-    d->min_healthy_percent = 100;
-    d->max_percent = 200;
-    d->bake_minutes = 5;
-    d->canary_percent = 10;
-    d->canary_bake_minutes = 5;
-    d->step_percent = 10;
-    d->step_bake_minutes = 1;
-    const stack_node *x;
-    if ((x = stack_node_get(n, "deployment")))
-        decode_deployment(c, x, d);
-    if ((x = stack_node_get(n, "task_definition")))
-        decode_raw_td(c, x, svc);
+    svc->permissions = xcalloc(stack_list_len(n, "permissions") + 1, sizeof *svc->permissions);
+    stack_each_item(c, n, "permissions", permission_item, svc);
+    svc->allow_from = xcalloc(stack_list_len(n, "allow_from") + 1, sizeof *svc->allow_from);
+    stack_each_item(c, n, "allow_from", ingress_item, svc);
+    svc->reach = xcalloc(stack_list_len(n, "reach") + 1, sizeof *svc->reach);
+    stack_each_item(c, n, "reach", reach_item, svc);
 }

@@ -98,6 +98,12 @@ int stack_too_many(stack_ctx *c, const stack_node *n, size_t max, const char *wh
 /* The `enabled:` switch of a map (default true; false drops the element). */
 int stack_enabled(stack_ctx *c, const stack_node *map);
 /* A list of strings (a single string is taken as a one-item list when `single_ok`). */
+/* A list of a service's (map[key], at most 100): fn for each item, the path following. */
+typedef void (*stack_item_fn)(stack_ctx *c, const stack_node *item, stack_service *svc);
+void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack_item_fn fn,
+                     stack_service *svc);
+/* The number of items of the list map[key] (0 when it is not a list). */
+size_t stack_list_len(const stack_node *map, const char *key);
 int stack_get_strlist(stack_ctx *c, const stack_node *map, const char *key, int single_ok, char ***out, size_t *n);
 void stack_strlist_free(char **v, size_t n);
 
@@ -118,7 +124,11 @@ void stack_decode_load_balancers(stack_ctx *c, const stack_node *n);
 void stack_decode_auth(stack_ctx *c, const stack_node *n, stack_auth *a);
 void stack_decode_services(stack_ctx *c, const stack_node *n);
 void stack_decode_container(stack_ctx *c, const stack_node *n, stack_container *k, int main);
-void stack_decode_service_extras(stack_ctx *c, const stack_node *n, stack_service *svc);
+/* The parts of a service beside its containers (service_volumes.c, service_access.c,
+ * service_deployment.c). */
+void stack_decode_volumes(stack_ctx *c, const stack_node *n, stack_service *svc);
+void stack_decode_access(stack_ctx *c, const stack_node *n, stack_service *svc);
+void stack_decode_deployment(stack_ctx *c, const stack_node *n, stack_service *svc);
 void stack_decode_bootstrap(stack_ctx *c, const stack_node *n);
 void stack_decode_outputs(stack_ctx *c, const stack_node *n);
 /* Rules across sections, once everything is decoded. */
