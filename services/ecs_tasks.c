@@ -1,5 +1,5 @@
 /* ECS tasks: list, describe, stop; ExecuteCommand (see ecs.h). */
-#include "ecs.h"
+#include "ecs_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
