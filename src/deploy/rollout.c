@@ -1,5 +1,4 @@
 /* deploy_run: derive and register the new revision, update the service, then watch. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,40 +6,6 @@
 
 #include "deploy_internal.h"
 #include "xalloc.h"
-
-void deploy_note_(const deploy_request *q, const char *phase, const char *fmt, ...)
-{
-    if (!q->progress)
-        return;
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    q->progress(q->ud, q->service, phase, msg);
-}
-
-void deploy_watch_note_(const deploy_watch_request *w, const char *phase, const char *fmt, ...)
-{
-    if (!w->progress)
-        return;
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    w->progress(w->ud, w->service, phase, msg);
-}
-
-int deploy_fail_(deploy_result *r, const char *what, const aws_error *err)
-{
-    char line[1400];
-    r->outcome = DEPLOY_FAILED;
-    r->error = *err;
-    free(r->message);
-    r->message = xasprintf("%s: %s", what, aws_error_format(err, line, sizeof line));
-    return -1;
-}
 
 static int fail_msg(deploy_result *r, const char *msg)
 {
