@@ -8,9 +8,6 @@
 /* Report progress through req->progress (printf-style). */
 void deploy_note_(const deploy_request *q, const char *phase, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* The same for a watch. */
-void deploy_watch_note_(const deploy_watch_request *w, const char *phase, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 /* Set r->outcome = DEPLOY_FAILED and r->message "what: CODE: message"; returns -1. */
 int deploy_fail_(deploy_result *r, const char *what, const aws_error *err);
 /* Unhealthy targets seen while watching, kept for the failure reasons. */

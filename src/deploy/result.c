@@ -19,18 +19,6 @@ void deploy_note_(const deploy_request *q, const char *phase, const char *fmt, .
     q->progress(q->ud, q->service, phase, msg);
 }
 
-void deploy_watch_note_(const deploy_watch_request *w, const char *phase, const char *fmt, ...)
-{
-    if (!w->progress)
-        return;
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    w->progress(w->ud, w->service, phase, msg);
-}
-
 int deploy_fail_(deploy_result *r, const char *what, const aws_error *err)
 {
     char line[1400];

@@ -219,7 +219,8 @@ static void progress(void *ud, const char *what, const char *line, int checks, d
     (void)what;
     (void)checks;
     (void)waited;
-    deploy_watch_note_(x->w, x->phase, "%s", line);
+    if (x->w->progress)
+        x->w->progress(x->w->ud, x->w->service, x->phase, line);
     snprintf(x->shown, sizeof x->shown, "%s", line);
 }
 
