@@ -220,7 +220,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     elbv2_lb_free(&lb);
     if (res_wait(ctx, n, RES_CREATE, "the load balancer to become active", poll_active, NULL,
                  err) != 0) {
-        if (strcmp(err->code, "WaitTimeout") == 0 && strcmp(scheme, "internet-facing") == 0)
+        if (aws_error_is(err, AWS_IS_TIMED_OUT) && strcmp(scheme, "internet-facing") == 0)
             aws_error_prefix(err, "an internet-facing load balancer never becomes active in a "
                                   "VPC without an internet gateway: ");
         return -1;
