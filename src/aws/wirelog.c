@@ -1,4 +1,4 @@
-/* The redacting --debug wire log (see aws_wirelog.h). */
+/* The redacting --debug wire log (see wirelog_internal.h). */
 #include "wirelog_internal.h"
 
 #include <ctype.h>

@@ -7,7 +7,7 @@
  * one, the file's first, set with ModifyListener) and certificates (HTTPS: the file's
  * others, in any order, the listener's SNI list kept with Add/RemoveListenerCertificates
  * and read with DescribeListenerCertificates; the default ARN never counts in it),
- * default_actions (the compared action shape of elb_common.h); actual ones add arn.
+ * default_actions (the compared action shape of elb_internal.h); actual ones add arn.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -8,7 +8,7 @@
  * compared), and the test listener gets its own rule (0/100: test traffic to the new side).
  *
  * Properties: listener (ARN), priority, conditions [{field, values}], actions (the
- * compared shape of elb_common.h), oidc_secret (the ARN of the secret holding an OIDC
+ * compared shape of elb_internal.h), oidc_secret (the ARN of the secret holding an OIDC
  * client secret, read at each change, never compared or shown); actual ones add arn.
  */
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-/* Shared pieces of the network kinds (see net_common.h). */
+/* Shared pieces of the network kinds (see net_internal.h). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * its allow_from CIDRs on its listener ports (the VPC's CIDR, looked up, for an internal
  * one in an existing or the default VPC).
  *
- * Properties: group (the group's id) and rules (sorted texts, see net_common.h; a peer
+ * Properties: group (the group's id) and rules (sorted texts, see net_internal.h; a peer
  * that is one of our groups is named by its node id, so plans read well and ids never
  * show as changes). Update authorizes what is missing and revokes what is extra; remove
  * revokes every ingress rule of the group, which is how references between our groups
