@@ -177,7 +177,7 @@ static int nat_poll(void *ctx, char *state, size_t size, aws_error *err)
     ec2_describe_in in = {.ids = ids};
     ec2_nats l;
     if (ec2_describe_nat_gateways(w->c, &in, &l, err) != 0) {
-        if (strcmp(err->code, "NatGatewayNotFound") == 0) {
+        if (aws_error_is(err, AWS_IS_NOT_FOUND)) {
             snprintf(state, size, "not found");
             aws_error_clear(err);
             return w->want_deleted ? 1 : 0;

@@ -205,7 +205,7 @@ int ecs_update_service(aws_client *c, const ecs_service_input *in, ecs_service *
 
 int ecs_error_role_not_ready(const aws_error *err)
 {
-    return err && strcmp(err->code, "InvalidParameterException") == 0 &&
+    return err && aws_error_is(err, AWS_IS_INVALID) &&
            (strstr(err->message, "unable to assume") || strstr(err->message, "Unable to assume"));
 }
 

@@ -47,7 +47,7 @@ static int find_registered(void *ctx, cJSON **output, aws_error *err)
     const char *inc = "TAGS";
     cJSON_AddItemToObject(j, "include", cJSON_CreateStringArray(&inc, 1));
     if (ecs_call_(g->c, "DescribeTaskDefinition", j, &o, err) != 0)
-        return strcmp(err->code, "ClientException") == 0 ? 0 : -1; /* no revision yet */
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1; /* no revision yet */
     const cJSON *td = cJSON_GetObjectItemCaseSensitive(o, "taskDefinition");
     if (!td || !ecs_taskdef_equal(g->input, td)) {
         cJSON_Delete(o);

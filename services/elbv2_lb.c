@@ -180,7 +180,7 @@ static int lb_poll(void *ctx, char *state, size_t size, aws_error *err)
     lb_wait *w = ctx;
     elbv2_lbs l;
     if (elbv2_describe_load_balancers(w->c, w->arns, NULL, 0, &l, err) != 0) {
-        if (strcmp(err->code, "LoadBalancerNotFound") != 0)
+        if (!aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
         snprintf(state, size, "not found");
         aws_error_clear(err);

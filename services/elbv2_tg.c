@@ -242,7 +242,9 @@ static int target_poll(void *ctx, char *state, size_t size, aws_error *err)
     target_wait *w = ctx;
     elbv2_target_healths l;
     if (elbv2_describe_target_health(w->c, w->tg, w->t, w->n, &l, err) != 0) {
-        if (strcmp(err->code, w->want_gone ? "InvalidTarget" : "InvalidInstance") != 0)
+        /* as AWS's waiters: gone (InvalidTarget) ends TargetDeregistered; not registered yet
+         * (InvalidInstance) is one more try of TargetInService */
+        if (!aws_error_is(err, w->want_gone ? AWS_IS_NOT_FOUND : AWS_IS_BUSY))
             return -1;
         snprintf(state, size, "%s", err->code);
         aws_error_clear(err);

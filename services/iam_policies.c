@@ -107,7 +107,7 @@ int iam_create_service_linked_role(aws_client *c, const char *service, const cha
             *created = 1;
         return 0;
     }
-    if (strcmp(err->code, "InvalidInput") == 0 && strstr(err->message, "has been taken")) {
+    if (aws_error_is(err, AWS_IS_INVALID) && strstr(err->message, "has been taken")) {
         aws_error_clear(err);
         return 0;
     }

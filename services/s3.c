@@ -49,8 +49,7 @@ int s3_head_bucket(aws_client *c, const char *bucket, int *exists, aws_error *er
         *exists = 1;
         return 0;
     }
-    if (err->http_status == 404 || strcmp(err->code, "NotFound") == 0 ||
-        strcmp(err->code, "NoSuchBucket") == 0) {
+    if (err->http_status == 404 || aws_error_is(err, AWS_IS_NOT_FOUND)) {
         aws_error_clear(err);
         return 0;
     }

@@ -104,7 +104,7 @@ int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_
     cJSON *o;
     memset(out, 0, sizeof *out);
     if (s3_call_(c, "GET", bucket, "tagging", NULL, NULL, 0, lists, &o, err) != 0) {
-        if (strcmp(err->code, "NoSuchTagSet") != 0)
+        if (!aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
         aws_error_clear(err);
         return 0;

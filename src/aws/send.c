@@ -121,12 +121,10 @@ static int is_removal(const aws_wire_request *r)
     return strcmp(r->method, "DELETE") == 0;
 }
 
-/* The error says the thing is not there (any service's spelling). */
+/* AWS answered that the thing is not there (any service's spelling: error_class.c). */
 static int is_not_found(const aws_error *e)
 {
-    return e->kind == AWS_ERR_SERVICE &&
-           (strstr(e->code, "NotFound") || strncmp(e->code, "NoSuch", 6) == 0 ||
-            strcmp(e->code, "Gateway.NotAttached") == 0);
+    return e->kind == AWS_ERR_SERVICE && aws_error_is(e, AWS_IS_NOT_FOUND);
 }
 
 /* One attempt: headers, signature, transport, error reading. */

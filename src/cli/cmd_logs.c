@@ -203,7 +203,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         logs_events ev = {0};
         aws_error err;
         if (logs_filter_log_events(c.aws, &in, &ev, &err) != 0) {
-            if (strcmp(err.code, "ResourceNotFoundException") == 0)
+            if (aws_error_is(&err, AWS_IS_NOT_FOUND))
                 fprintf(stderr, "ecsdeploy: no log group %s yet (is the stack up?)\n", group);
             else
                 exec_cli_fail("logs", &err);

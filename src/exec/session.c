@@ -234,7 +234,7 @@ static void terminate_session(run_ctx *r, exec_chan *ch)
 
 static void explain_execute_error(const exec_target *t, aws_error *err)
 {
-    if (strcmp(err->code, "TargetNotConnectedException") == 0) {
+    if (aws_error_is(err, AWS_IS_NOT_RUNNING)) {
         char *was = xstrdup(err->message);
         aws_error_set(err, AWS_ERR_SERVICE, "TaskRoleMissingSsmmessages",
                       "ECS could not reach the exec agent in task %s (%s). The usual cause: the "
@@ -273,7 +273,7 @@ int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
                              .data_key = chan_data_key};
         exec_chan *ch = exec_chan_new(&ops, "1.2.0.0");
         rc = loop(&r, ch, deadline, err);
-        if (rc != 0 && (strcmp(err->code, "ExecTimeout") == 0 || strcmp(err->code, "Cancelled") == 0))
+        if (rc != 0 && aws_error_is(err, AWS_IS_TIMED_OUT | AWS_IS_CANCELLED))
             terminate_session(&r, ch);
         if (rc == 0 && exec_chan_close_output(ch)[0]) {
             aws_error_set(err, AWS_ERR_SERVICE, "ExecSessionFailed", "the exec agent ended the session: %s",

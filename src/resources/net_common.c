@@ -91,12 +91,6 @@ const char *resnet_node_id(const svc_tags *tags)
     return svc_tags_get(tags, RES_TAG_ID);
 }
 
-int resnet_gone(const aws_error *err)
-{
-    size_t len = strlen(err->code);
-    return err->kind == AWS_ERR_SERVICE && len >= 8 && strcmp(err->code + len - 8, "NotFound") == 0;
-}
-
 /* How long a DependencyViolation with no network interface to wait for is retried (60
  * polls, at most 30 s): long enough for EC2 to notice what was just deleted, short enough
  * not to hang on a blocker that will not go by itself (another stack's rule naming the
@@ -139,9 +133,9 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
     delete_job *j = ud;
     aws_error e;
     aws_error_clear(&e);
-    if (j->del(ctx->aws, j->id, &e) == 0 || resnet_gone(&e))
+    if (j->del(ctx->aws, j->id, &e) == 0 || aws_error_is(&e, AWS_IS_NOT_FOUND))
         return 1;
-    if (strcmp(e.code, "DependencyViolation") != 0) {
+    if (!aws_error_is(&e, AWS_IS_IN_USE)) {
         *err = e;
         return -1;
     }

@@ -90,7 +90,7 @@ static int find_services(res_ctx *ctx, res_found_list *out, aws_error *err)
     char *cluster = stack_name_cluster(ctx->stack_name);
     svc_strings arns = {0};
     int rc = ecs_list_services(ctx->aws, cluster, 0, &arns, err);
-    if (rc != 0 && res_app_code_is(err, "ClusterNotFoundException")) {
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
         aws_error_clear(err);
         rc = 0;
     }
@@ -378,7 +378,7 @@ static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t l
     int found = 0;
     if (ecs_describe_service(ctx->aws, w->cluster, w->name, &s, &found, err) != 0) {
         ecs_service_free(&s);
-        return res_app_code_is(err, "ClusterNotFoundException") ? 1 : -1;
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 1 : -1;
     }
     int done = !found || (s.status && !strcmp(s.status, "INACTIVE"));
     snprintf(status, len, "%s, %d running, %d pending", found ? s.status : "gone", s.running, s.pending);
@@ -407,7 +407,7 @@ static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t l
     ecs_tasks_free(&tasks);
     svc_strings_free(&arns);
     if (rc != 0)
-        return res_app_code_is(err, "ClusterNotFoundException") ? 1 : -1;
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 1 : -1;
     snprintf(status, len, "service inactive, %zu task%s still stopping", left, left == 1 ? "" : "s");
     return left == 0;
 }
@@ -421,16 +421,11 @@ static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)
     in.cluster = cluster;
     in.name = name;
     in.desired_count = 0;
-    /* scale to zero first; a service already draining or gone still has its tasks waited for */
-    int rc = ecs_update_service(ctx->aws, &in, NULL, err);
-    if (rc != 0 && res_app_code_is(err, "ClusterNotFoundException")) {
-        free(cluster);
-        return 0;
-    }
-    rc = ecs_delete_service(ctx->aws, cluster, name, 1, err);
-    if (rc != 0 && (res_app_code_is(err, "ServiceNotFoundException") ||
-                    res_app_code_is(err, "ServiceNotActiveException") ||
-                    res_app_code_is(err, "ClusterNotFoundException"))) {
+    /* scale to zero first; a service already draining or gone still has its tasks waited
+     * for (and a cluster that is gone answers so to the delete and the wait alike) */
+    ecs_update_service(ctx->aws, &in, NULL, err);
+    int rc = ecs_delete_service(ctx->aws, cluster, name, 1, err);
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
         aws_error_clear(err);
         rc = 0;
     }

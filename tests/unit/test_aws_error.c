@@ -120,6 +120,34 @@ START_TEST(classes)
     ck_assert(aws_error_is(&e, AWS_IS_BUSY));
     e = answered("elbv2", "CreateListener", "InvalidSubnet");
     ck_assert(!aws_error_is(&e, AWS_IS_BUSY));
+    /* rows for one operation: the code means something else elsewhere, or nothing */
+    e = answered("ec2", "ReleaseAddress", "AuthFailure");
+    ck_assert(aws_error_is(&e, AWS_IS_IN_USE));
+    e = answered("ec2", "DescribeVpcs", "AuthFailure");
+    ck_assert(aws_error_is(&e, AWS_IS_DENIED));
+    ck_assert(!aws_error_is(&e, AWS_IS_IN_USE));
+    e = answered("ecs", "DeregisterTaskDefinition", "ClientException");
+    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
+    e = answered("elbv2", "DescribeTargetHealth", "InvalidInstance");
+    ck_assert(aws_error_is(&e, AWS_IS_BUSY));
+    ck_assert(!aws_error_is(&e, AWS_IS_NOT_FOUND));
+    e = answered("elbv2", "DescribeTargetHealth", "InvalidTarget");
+    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
+    e = answered("elbv2", "RemoveListenerCertificates", "OperationNotPermitted");
+    ck_assert(aws_error_is(&e, AWS_IS_INVALID));
+    e = answered("elbv2", "DeleteLoadBalancer", "OperationNotPermitted");
+    ck_assert_uint_eq(aws_error_classes(&e), 0);
+    /* S3: ours (exists) or another account's (exists, and not ours to use) */
+    e = answered("s3", "", "BucketAlreadyOwnedByYou");
+    ck_assert(aws_error_is(&e, AWS_IS_EXISTS) && !aws_error_is(&e, AWS_IS_DENIED));
+    e = answered("s3", "", "BucketAlreadyExists");
+    ck_assert(aws_error_is(&e, AWS_IS_EXISTS) && aws_error_is(&e, AWS_IS_DENIED));
+    e = answered("s3", "", "Forbidden");
+    ck_assert(aws_error_is(&e, AWS_IS_DENIED));
+    e = answered("s3", "", "NoSuchPublicAccessBlockConfiguration");
+    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
+    e = answered("s3", "", "ServerSideEncryptionConfigurationNotFoundError");
+    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
     e = answered("logs", "CreateLogGroup", "ResourceAlreadyExistsException");
     ck_assert(aws_error_is(&e, AWS_IS_EXISTS));
     e = answered("ecs", "ListServices", "ThrottlingException");
@@ -131,6 +159,23 @@ START_TEST(classes)
     ck_assert(!aws_error_is(&e, AWS_IS_CANCELLED));
     aws_error_set(&e, AWS_ERR_CREDENTIALS, "PartialCredentials", "x");
     ck_assert(aws_error_is(&e, AWS_IS_NO_CREDENTIALS));
+    static const struct {
+        const char *code;
+        unsigned classes;
+    } own[] = {{"Cancelled", AWS_IS_CANCELLED},        {"WaitTimeout", AWS_IS_TIMED_OUT},
+               {"ExecTimeout", AWS_IS_TIMED_OUT},      {"NoCredentials", AWS_IS_NO_CREDENTIALS},
+               {"NoRunningTask", AWS_IS_NOT_RUNNING},  {"ExecAgentNotRunning", AWS_IS_NOT_RUNNING},
+               {"TaskNotRunning", AWS_IS_NOT_RUNNING}, {"ExecSessionFailed", 0}};
+    for (size_t i = 0; i < sizeof own / sizeof own[0]; i++) {
+        aws_error_set(&e, AWS_ERR_INPUT, own[i].code, "x");
+        ck_assert_msg(aws_error_classes(&e) == own[i].classes, "%s", own[i].code);
+    }
+    e = answered("servicediscovery", "CreatePrivateDnsNamespace", "DuplicateRequest");
+    ck_assert(aws_error_is(&e, AWS_IS_BUSY));
+    e = answered("servicediscovery", "GetNamespace", "NamespaceNotFound");
+    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
+    e = answered("ecs", "ExecuteCommand", "TargetNotConnectedException");
+    ck_assert(aws_error_is(&e, AWS_IS_NOT_RUNNING));
     aws_error_set(&e, AWS_ERR_TIMEOUT, "", "slow");
     ck_assert(aws_error_is(&e, AWS_IS_TIMED_OUT));
     aws_error_clear(&e);
