@@ -11,8 +11,6 @@ void deploy_note_(const deploy_request *q, const char *phase, const char *fmt, .
 /* Set r->outcome = DEPLOY_FAILED and r->message "what: CODE: message"; returns -1. */
 int deploy_fail_(deploy_result *r, const char *what, const aws_error *err);
 /* Monotonic seconds. */
-double deploy_now_(void);
-void deploy_sleep_(double seconds);
 
 /* Unhealthy targets seen while watching, kept for the failure reasons. */
 typedef struct {

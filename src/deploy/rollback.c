@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "deploy_internal.h"
 #include "xalloc.h"
 
@@ -34,7 +35,7 @@ static int stop_and_watch(aws_client *c, const deploy_request *q,
     if (ecs_stop_service_deployment(c, d->arn, "ROLLBACK", &err) != 0)
         return deploy_fail_(r, "stopping the deployment in progress", &err);
     deploy_note_(q, "rollback", "deployment in progress stopped with ROLLBACK");
-    double deadline = deploy_now_() + q->timeout_s;
+    double deadline = util_now() + q->timeout_s;
     char last[64] = "";
     for (;;) {
         ecs_service_deployments sd = {0};
@@ -63,13 +64,13 @@ static int stop_and_watch(aws_client *c, const deploy_request *q,
             return ok ? 0 : -1;
         }
         ecs_service_deployments_free(&sd);
-        if (deploy_now_() >= deadline) {
+        if (util_now() >= deadline) {
             r->outcome = DEPLOY_TIMEOUT;
             r->message = xasprintf("timed out after %.0fs waiting for the rollback to finish "
                                    "(service deployment %s)", q->timeout_s, st);
             return -1;
         }
-        deploy_sleep_(q->poll_s);
+        util_sleep(q->poll_s, NULL);
     }
 }
 

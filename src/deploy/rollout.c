@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "deploy_internal.h"
 #include "xalloc.h"
 
@@ -35,21 +35,6 @@ static int fail_msg(deploy_result *r, const char *msg)
     free(r->message);
     r->message = xstrdup(msg);
     return -1;
-}
-
-double deploy_now_(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void deploy_sleep_(double seconds)
-{
-    if (seconds <= 0)
-        return;
-    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
-    nanosleep(&ts, NULL);
 }
 
 /* Change the container's image and environment in a copy of the current definition. */
@@ -221,9 +206,7 @@ int deploy_run(aws_client *c, const deploy_request *q, deploy_result *r)
     } else {
         rc = new_revision(c, q, &s, r, &same);
     }
-    struct timespec wall;
-    clock_gettime(CLOCK_REALTIME, &wall);
-    double started = (double)wall.tv_sec + (double)wall.tv_nsec / 1e9;
+    double started = util_wall();
     if (rc == 0)
         rc = update(c, q, &s, same, r);
     ecs_service_free(&s);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "deploy_internal.h"
 #include "xalloc.h"
 
@@ -184,7 +185,7 @@ static int finish_timeout(aws_client *c, const deploy_request *q, const char *sd
 int deploy_watch_(aws_client *c, const deploy_request *q, const char *sd_arn, const char *td,
                   double since, deploy_result *r)
 {
-    double deadline = deploy_now_() + q->timeout_s;
+    double deadline = util_now() + q->timeout_s;
     char last[768] = "", state[768] = "";
     deploy_seen seen = {0};
     int rc = -1, fails = 0;
@@ -193,8 +194,8 @@ int deploy_watch_(aws_client *c, const deploy_request *q, const char *sd_arn, co
         aws_error err;
         if (poll_view(c, q, sd_arn, td, &v, &err) != 0) {
             view_free(&v);
-            if (++fails < 5 && deploy_now_() < deadline) {
-                deploy_sleep_(q->poll_s);
+            if (++fails < 5 && util_now() < deadline) {
+                util_sleep(q->poll_s, NULL);
                 continue;
             }
             rc = deploy_fail_(r, "watching the deployment", &err);
@@ -215,17 +216,17 @@ int deploy_watch_(aws_client *c, const deploy_request *q, const char *sd_arn, co
             r->message = xasprintf("deployed %s: the new revision serves", td);
             rc = 0;
             done = 1;
-        } else if (failed(&v, td, &final) && (final || deploy_now_() >= deadline)) {
+        } else if (failed(&v, td, &final) && (final || util_now() >= deadline)) {
             rc = finish_failed(c, q, &v, td, since, &seen, final, r);
             done = 1;
-        } else if (deploy_now_() >= deadline) {
+        } else if (util_now() >= deadline) {
             rc = finish_timeout(c, q, sd_arn, state, r);
             done = 1;
         }
         view_free(&v);
         if (done)
             break;
-        deploy_sleep_(q->poll_s);
+        util_sleep(q->poll_s, NULL);
     }
     deploy_seen_free_(&seen);
     return rc;

@@ -10,8 +10,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "elb_common.h"
 #include "res.h"
 #include "servicediscovery.h"
@@ -134,9 +134,8 @@ static int see_through(res_ctx *ctx, res_node *n, const char *op_id, char **ns_i
                           waited, status);
             rc = -1;
         }
-        struct timespec ts = {(time_t)interval, (long)((interval - (double)(time_t)interval) * 1e9)};
         if (rc == 0)
-            nanosleep(&ts, NULL);
+            util_sleep(interval, NULL);
     }
     if (rc > 0) {
         const char *id = svc_tags_get(&op.targets, "NAMESPACE");

@@ -2,8 +2,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "net_common.h"
 #include "xalloc.h"
 
@@ -107,13 +107,6 @@ typedef struct {
     double blocked_since; /* when a blocker other than interfaces was first seen, or 0 */
 } delete_job;
 
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int count_enis(res_ctx *ctx, const char *filter, const char *id, size_t *n, aws_error *err)
 {
     ec2_filter f = {filter, id, NULL};
@@ -150,8 +143,8 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
     }
     snprintf(status, len, "%s %s still in use: %s", j->what, j->id, e.message);
     if (j->blocked_since == 0)
-        j->blocked_since = mono_now();
-    else if (mono_now() - j->blocked_since > blocked_grace(ctx)) {
+        j->blocked_since = util_now();
+    else if (util_now() - j->blocked_since > blocked_grace(ctx)) {
         *err = e;
         aws_error_prefix(err, "%s %s cannot be deleted while something else uses it "
                               "(delete that first, then run the command again): ",

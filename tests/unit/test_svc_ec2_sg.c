@@ -3,8 +3,8 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "clock.h"
 #include "ec2.h"
 #include "fakeaws_fixture.h"
 
@@ -148,7 +148,7 @@ START_TEST(nat_gateway_lifecycle)
         rc = ec2_release_address(cl, a.allocation_id, &err);
         if (rc != 0) {
             ck_assert_str_eq(err.code, "AuthFailure");
-            usleep(20000);
+            util_sleep(0.02, NULL);
         }
     }
     OK(rc);

@@ -2,6 +2,8 @@
  * service-managed EBS volumes (volumeConfigurations). */
 #include "test_svc_ecs_env.h"
 
+#include "clock.h"
+
 #include "elbv2.h"
 
 static const ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};
@@ -45,8 +47,7 @@ static void create_service(aws_client *c, const ecs_service_input *in)
         if (ecs_create_service(c, in, NULL, &err) == 0)
             return;
         ck_assert_msg(ecs_error_role_not_ready(&err), "%s", err.message);
-        struct timespec ts = {0, 20000000};
-        nanosleep(&ts, NULL);
+        util_sleep(0.02, NULL);
     }
     ck_abort_msg("roles never became assumable: %s", err.message);
 }
@@ -259,8 +260,7 @@ static char *discovery_service(aws_client *c, const char *vpc)
         cJSON_Delete(op);
         ck_assert_int_eq(aws_json_call(c, "servicediscovery", "GetOperation", in, &op, &err), 0);
         status = aws_json_str(cJSON_GetObjectItem(op, "Operation"), "Status");
-        struct timespec ts = {0, 10000000};
-        nanosleep(&ts, NULL);
+        util_sleep(0.01, NULL);
     }
     ck_assert_str_eq(status, "SUCCESS");
     const char *ns = aws_json_str(cJSON_GetObjectItem(cJSON_GetObjectItem(op, "Operation"),

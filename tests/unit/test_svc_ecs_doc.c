@@ -4,6 +4,7 @@
 
 #include <openssl/evp.h>
 
+#include "clock.h"
 #include "kms.h"
 
 START_TEST(taskdef_equal_ignores_ecs_defaults)
@@ -127,8 +128,7 @@ START_TEST(secrets_never_reach_the_wire_log)
     si.enable_execute_command = 1;
     for (int i = 0; i < 100 && ecs_create_service(c, &si, NULL, &err) != 0; i++) {
         ck_assert_msg(ecs_error_role_not_ready(&err), "%s", err.message);
-        struct timespec ts = {0, 20000000};
-        nanosleep(&ts, NULL);
+        util_sleep(0.02, NULL);
     }
     const char *names[] = {"one"};
     ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};

@@ -1,6 +1,8 @@
 /* ECS client against the local fake: services, tasks, exec, deletion rules, waiters. */
 #include "test_svc_ecs_env.h"
 
+#include "clock.h"
+
 static const ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};
 
 static void make_cluster(aws_client *c, const char *name)
@@ -19,8 +21,7 @@ static int create_service(aws_client *c, const ecs_service_input *in, ecs_servic
             return 0;
         if (!ecs_error_role_not_ready(err))
             return -1;
-        struct timespec ts = {0, 20000000};
-        nanosleep(&ts, NULL);
+        util_sleep(0.02, NULL);
     }
     return -1;
 }
@@ -217,8 +218,7 @@ START_TEST(waiters_give_up_and_refuse)
         ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-s2", "nopull", NULL, 0, &tasks, &err), 0);
         if (tasks.n == 0) {
             svc_strings_free(&tasks);
-            struct timespec ts = {0, 20000000};
-            nanosleep(&ts, NULL);
+            util_sleep(0.02, NULL);
         }
     }
     ck_assert_uint_gt(tasks.n, 0);

@@ -2,8 +2,8 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "clock.h"
 #include "ec2.h"
 #include "elbv2.h"
 #include "fakeaws_fixture.h"
@@ -308,7 +308,7 @@ START_TEST(deleted_balancer_interfaces_block_group_deletion)
         rc = ec2_delete_security_group(cl, sg, &err);
         if (rc != 0) {
             ck_assert_str_eq(err.code, "DependencyViolation");
-            usleep(50000);
+            util_sleep(0.05, NULL);
         }
     }
     OK(rc);
