@@ -1,36 +1,19 @@
 /* Waiter loop and response readers shared by the network clients (see netsvc.h). */
 #include "netsvc.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "aws.h"
+#include "clock.h"
 #include "xalloc.h"
-
-static void sleep_seconds(double s)
-{
-    if (s <= 0)
-        return;
-    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-        ;
-}
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int netsvc_wait(const netsvc_wait_opts *o, int def_attempts, double def_delay, const char *what,
                 netsvc_poll_fn poll, void *pctx, aws_error *err)
 {
     int max = o && o->max_attempts > 0 ? o->max_attempts : def_attempts;
     double delay = o && o->delay_s > 0 ? o->delay_s : def_delay;
-    double deadline = o && o->timeout_s > 0 ? now_seconds() + o->timeout_s : 0;
+    double deadline = o && o->timeout_s > 0 ? util_now() + o->timeout_s : 0;
     char state[256] = "";
     int attempt;
     aws_error_clear(err);
@@ -45,9 +28,9 @@ int netsvc_wait(const netsvc_wait_opts *o, int def_attempts, double def_delay, c
         }
         if (o && o->progress)
             o->progress(o->ctx, what, state, attempt);
-        if (attempt == max || (deadline > 0 && now_seconds() + delay > deadline))
+        if (attempt == max || (deadline > 0 && util_now() + delay > deadline))
             break;
-        sleep_seconds(delay);
+        util_sleep(delay, NULL);
     }
     aws_error_set(err, AWS_ERR_TIMEOUT, "WaiterTimeout",
                   "gave up waiting for %s after %d checks %.3g s apart; last state: %s", what,

@@ -4,8 +4,8 @@
 #include <string.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "clock.h"
 #include "res.h"
 #include "xalloc.h"
 
@@ -22,36 +22,15 @@ void res_event(res_ctx *ctx, const res_node *n, res_action action, res_event_kin
     ctx->on_event(ctx->event_ud, n, action, kind, msg);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cancelled(const res_ctx *ctx)
-{
-    return ctx->cancel && *ctx->cancel;
-}
-
 int res_sleep(res_ctx *ctx, double seconds)
 {
-    double end = now_s() + seconds;
-    while (!cancelled(ctx)) {
-        double left = end - now_s();
-        if (left <= 0)
-            return 0;
-        double slice = left < 0.1 ? left : 0.1;
-        struct timespec ts = {(time_t)slice, (long)((slice - (double)(time_t)slice) * 1e9)};
-        nanosleep(&ts, NULL);
-    }
-    return -1;
+    return util_sleep(seconds, ctx->cancel);
 }
 
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err)
 {
-    double start = now_s();
+    double start = util_now();
     double timeout = ctx->timeout_s > 0 ? ctx->timeout_s : 900;
     double interval = ctx->poll_s > 0 ? ctx->poll_s : 5;
     char status[512] = "", shown[512] = "";
@@ -60,7 +39,7 @@ int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res
         int rc = poll(ctx, n, ud, status, sizeof status, err);
         if (rc != 0)
             return rc > 0 ? 0 : -1;
-        double waited = now_s() - start;
+        double waited = util_now() - start;
         if (strcmp(status, shown) != 0) {
             res_event(ctx, n, action, RES_EV_PROGRESS, "waiting for %s: %s (%.0f s)", what,
                       status[0] ? status : "not yet", waited);
