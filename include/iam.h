@@ -101,7 +101,4 @@ int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_err
 int iam_list_(aws_client *c, const char *action, cJSON *in, int max_items, const char *items,
               cJSON **all, aws_error *err);
 
-/* Percent-decode s ("%7B" → "{", '+' kept) into a new string (free()). */
-char *iam_url_decode(const char *s);
-
 #endif

@@ -41,11 +41,6 @@ void ecs_read_tags_(const cJSON *arr, svc_tags *out)
     }
 }
 
-char *ecs_dup_(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 double ecs_time_(const cJSON *obj, const char *name)
 {
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
@@ -81,9 +76,9 @@ static cJSON *exec_configuration(const ecs_cluster_input *in)
 static void read_cluster(const cJSON *j, ecs_cluster *out)
 {
     memset(out, 0, sizeof *out);
-    out->arn = ecs_dup_(aws_json_str(j, "clusterArn"));
-    out->name = ecs_dup_(aws_json_str(j, "clusterName"));
-    out->status = ecs_dup_(aws_json_str(j, "status"));
+    out->arn = xstrdup_or_null(aws_json_str(j, "clusterArn"));
+    out->name = xstrdup_or_null(aws_json_str(j, "clusterName"));
+    out->status = xstrdup_or_null(aws_json_str(j, "status"));
     out->running_tasks = (int)aws_json_int(j, "runningTasksCount", 0);
     out->pending_tasks = (int)aws_json_int(j, "pendingTasksCount", 0);
     out->active_services = (int)aws_json_int(j, "activeServicesCount", 0);
@@ -91,13 +86,13 @@ static void read_cluster(const cJSON *j, ecs_cluster *out)
     cJSON_ArrayForEach(s, aws_json_array(j, "settings")) {
         const char *n = aws_json_str(s, "name");
         if (n && strcmp(n, "containerInsights") == 0 && !out->container_insights)
-            out->container_insights = ecs_dup_(aws_json_str(s, "value"));
+            out->container_insights = xstrdup_or_null(aws_json_str(s, "value"));
     }
     const cJSON *e = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "configuration"),
                                          "executeCommandConfiguration");
-    out->exec_kms_key_id = ecs_dup_(aws_json_str(e, "kmsKeyId"));
-    out->exec_logging = ecs_dup_(aws_json_str(e, "logging"));
-    out->exec_log_group = ecs_dup_(aws_json_str(cJSON_GetObjectItem(e, "logConfiguration"),
+    out->exec_kms_key_id = xstrdup_or_null(aws_json_str(e, "kmsKeyId"));
+    out->exec_logging = xstrdup_or_null(aws_json_str(e, "logging"));
+    out->exec_log_group = xstrdup_or_null(aws_json_str(cJSON_GetObjectItem(e, "logConfiguration"),
                                                 "cloudWatchLogGroupName"));
     ecs_read_tags_(aws_json_array(j, "tags"), &out->tags);
 }

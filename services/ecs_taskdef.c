@@ -22,10 +22,10 @@ static void read_taskdef(cJSON *o, ecs_task_definition *out)
     memset(out, 0, sizeof *out);
     cJSON *td = cJSON_DetachItemFromObjectCaseSensitive(o, "taskDefinition");
     out->doc = td ? td : cJSON_CreateObject();
-    out->arn = ecs_dup_(aws_json_str(out->doc, "taskDefinitionArn"));
-    out->family = ecs_dup_(aws_json_str(out->doc, "family"));
+    out->arn = xstrdup_or_null(aws_json_str(out->doc, "taskDefinitionArn"));
+    out->family = xstrdup_or_null(aws_json_str(out->doc, "family"));
     out->revision = (int)aws_json_int(out->doc, "revision", 0);
-    out->status = ecs_dup_(aws_json_str(out->doc, "status"));
+    out->status = xstrdup_or_null(aws_json_str(out->doc, "status"));
     ecs_read_tags_(aws_json_array(o, "tags"), &out->tags);
 }
 

@@ -4,44 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_form.h"
 #include "aws_paginate.h"
 #include "xalloc.h"
 
 static const char *const role_lists[] = {"Tags", "Roles", NULL};
-
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-char *iam_url_decode(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = xmalloc(n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-        if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-            (lo = hexval(s[i + 2])) >= 0) {
-            *o++ = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            *o++ = s[i];
-        }
-    }
-    *o = '\0';
-    return out;
-}
 
 static void read_tags(const cJSON *arr, svc_tags *out)
 {
@@ -68,14 +35,14 @@ static cJSON *tags_json(const svc_tags *tags)
 static void read_role(const cJSON *j, iam_role *r)
 {
     memset(r, 0, sizeof *r);
-    r->name = dup_or_null(aws_json_str(j, "RoleName"));
-    r->arn = dup_or_null(aws_json_str(j, "Arn"));
-    r->role_id = dup_or_null(aws_json_str(j, "RoleId"));
-    r->path = dup_or_null(aws_json_str(j, "Path"));
-    r->description = dup_or_null(aws_json_str(j, "Description"));
-    r->create_date = dup_or_null(aws_json_str(j, "CreateDate"));
+    r->name = xstrdup_or_null(aws_json_str(j, "RoleName"));
+    r->arn = xstrdup_or_null(aws_json_str(j, "Arn"));
+    r->role_id = xstrdup_or_null(aws_json_str(j, "RoleId"));
+    r->path = xstrdup_or_null(aws_json_str(j, "Path"));
+    r->description = xstrdup_or_null(aws_json_str(j, "Description"));
+    r->create_date = xstrdup_or_null(aws_json_str(j, "CreateDate"));
     const char *doc = aws_json_str(j, "AssumeRolePolicyDocument");
-    r->trust_policy = doc ? iam_url_decode(doc) : NULL;
+    r->trust_policy = doc ? aws_form_unescape(doc) : NULL;
     r->max_session_duration = (long)aws_json_int(j, "MaxSessionDuration", 0);
     read_tags(aws_json_array(j, "Tags"), &r->tags);
 }

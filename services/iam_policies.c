@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_form.h"
 #include "xalloc.h"
 
 static cJSON *role_policy(const char *role, const char *key, const char *value)
@@ -32,7 +33,7 @@ int iam_get_role_policy(aws_client *c, const char *role, const char *policy_name
                   err) != 0)
         return -1;
     const char *doc = aws_json_str(out, "PolicyDocument");
-    *document = iam_url_decode(doc ? doc : "");
+    *document = aws_form_unescape(doc ? doc : "");
     cJSON_Delete(out);
     return 0;
 }

@@ -51,14 +51,9 @@ int logs_delete_log_group(aws_client *c, const char *name, aws_error *err)
     return call(c, "DeleteLogGroup", group_input(name), NULL, err);
 }
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 static void read_group(const cJSON *j, logs_group *g)
 {
-    g->name = dup_or_null(aws_json_str(j, "logGroupName"));
+    g->name = xstrdup_or_null(aws_json_str(j, "logGroupName"));
     const char *arn = aws_json_str(j, "logGroupArn");
     if (arn) {
         g->arn = xstrdup(arn);
@@ -69,7 +64,7 @@ static void read_group(const cJSON *j, logs_group *g)
     g->retention_days = (long)aws_json_int(j, "retentionInDays", 0);
     g->creation_time = aws_json_int(j, "creationTime", 0);
     g->stored_bytes = aws_json_int(j, "storedBytes", 0);
-    g->kms_key_id = dup_or_null(aws_json_str(j, "kmsKeyId"));
+    g->kms_key_id = xstrdup_or_null(aws_json_str(j, "kmsKeyId"));
 }
 
 void logs_groups_free(logs_groups *g)

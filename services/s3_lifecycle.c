@@ -67,7 +67,7 @@ int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rule
         const char *pfx = aws_json_str(cJSON_GetObjectItem(r, "Filter"), "Prefix");
         if (!pfx)
             pfx = aws_json_str(r, "Prefix");
-        d->id = id ? xstrdup(id) : NULL;
+        d->id = xstrdup_or_null(id);
         d->prefix = xstrdup(pfx ? pfx : "");
         d->enabled = st && strcmp(st, "Enabled") == 0;
         d->expiration_days = days(r, "Expiration", "Days");

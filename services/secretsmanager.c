@@ -7,11 +7,6 @@
 #include "aws_paginate.h"
 #include "xalloc.h"
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 static cJSON *tags_json(const svc_tags *t)
 {
     cJSON *arr = cJSON_CreateArray();
@@ -60,9 +55,9 @@ int secretsmanager_create_secret(aws_client *c, const secretsmanager_create_inpu
     if (call(c, "CreateSecret", j, &o, err) != 0)
         return -1;
     if (arn)
-        *arn = dup_or_null(aws_json_str(o, "ARN"));
+        *arn = xstrdup_or_null(aws_json_str(o, "ARN"));
     if (version_id)
-        *version_id = dup_or_null(aws_json_str(o, "VersionId"));
+        *version_id = xstrdup_or_null(aws_json_str(o, "VersionId"));
     cJSON_Delete(o);
     return 0;
 }
@@ -80,10 +75,10 @@ void secretsmanager_secret_info_free(secretsmanager_secret *s)
 static void read_secret(const cJSON *o, secretsmanager_secret *s)
 {
     memset(s, 0, sizeof *s);
-    s->arn = dup_or_null(aws_json_str(o, "ARN"));
-    s->name = dup_or_null(aws_json_str(o, "Name"));
-    s->description = dup_or_null(aws_json_str(o, "Description"));
-    s->kms_key_id = dup_or_null(aws_json_str(o, "KmsKeyId"));
+    s->arn = xstrdup_or_null(aws_json_str(o, "ARN"));
+    s->name = xstrdup_or_null(aws_json_str(o, "Name"));
+    s->description = xstrdup_or_null(aws_json_str(o, "Description"));
+    s->kms_key_id = xstrdup_or_null(aws_json_str(o, "KmsKeyId"));
     s->deleted_date = (time_t)aws_json_int(o, "DeletedDate", 0);
     s->created_date = (time_t)aws_json_int(o, "CreatedDate", 0);
     const cJSON *tags = aws_json_array(o, "Tags");
@@ -158,7 +153,7 @@ int secretsmanager_put_secret_value(aws_client *c, const char *secret_id, const 
     if (call(c, "PutSecretValue", in, &o, err) != 0)
         return -1;
     if (version_id)
-        *version_id = dup_or_null(aws_json_str(o, "VersionId"));
+        *version_id = xstrdup_or_null(aws_json_str(o, "VersionId"));
     cJSON_Delete(o);
     return 0;
 }

@@ -139,7 +139,7 @@ static int role_credentials(aws_client *c, const char *profile, const char *regi
         out->expiration = (time_t)(exp->valuedouble / 1000);
     if (rc == 0 && !out->session_token) {
         const char *st = aws_json_str(rcj, "sessionToken");
-        out->session_token = st ? xstrdup(st) : NULL;
+        out->session_token = xstrdup_or_null(st);
     }
     free(src);
     cJSON_Delete(j);

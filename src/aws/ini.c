@@ -28,8 +28,8 @@ static void add(aws_ini *ini, const char *section, const char *key, const char *
     }
     ini_entry *e = &ini->v[ini->n++];
     e->section = xstrdup(section);
-    e->key = key ? xstrdup(key) : NULL;
-    e->value = value ? xstrdup(value) : NULL;
+    e->key = xstrdup_or_null(key);
+    e->value = xstrdup_or_null(value);
 }
 
 /* Trim in place; returns the start. */

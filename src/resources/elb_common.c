@@ -325,7 +325,7 @@ elbv2_action *elbres_actions_from(const cJSON *actions, const int *weights,
             a->oidc.token_endpoint = dup_member(o, "token_endpoint");
             a->oidc.user_info_endpoint = dup_member(o, "user_info_endpoint");
             a->oidc.client_id = dup_member(o, "client_id");
-            a->oidc.client_secret = client_secret ? xstrdup(client_secret) : NULL;
+            a->oidc.client_secret = xstrdup_or_null(client_secret);
             auth_from(a, o);
         } else if (strcmp(a->type, "authenticate-cognito") == 0) {
             a->cognito.user_pool_arn = dup_member(o, "user_pool_arn");

@@ -107,7 +107,7 @@ static int wait_op(res_ctx *ctx, res_node *n, res_action action, const char *wha
     int rc = res_wait(ctx, n, action, what, poll_operation, &op, err);
     if (rc == 0 && ns_id) {
         const char *id = svc_tags_get(&op.targets, "NAMESPACE");
-        *ns_id = id ? xstrdup(id) : NULL;
+        *ns_id = xstrdup_or_null(id);
     }
     sd_operation_free(&op);
     return rc;
@@ -139,7 +139,7 @@ static int see_through(res_ctx *ctx, res_node *n, const char *op_id, char **ns_i
     }
     if (rc > 0) {
         const char *id = svc_tags_get(&op.targets, "NAMESPACE");
-        *ns_id = id ? xstrdup(id) : NULL;
+        *ns_id = xstrdup_or_null(id);
     }
     sd_operation_free(&op);
     return rc > 0 ? 0 : -1;
