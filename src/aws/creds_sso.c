@@ -40,10 +40,7 @@ static cJSON *read_json(const char *path)
     if (!f)
         return NULL;
     buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
+    buf_read(&b, f, 0);
     fclose(f);
     cJSON *j = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
     buf_free(&b);

@@ -49,10 +49,7 @@ static char *slurp(const char *path)
     if (!f)
         return NULL;
     buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
+    buf_read(&b, f, 0);
     fclose(f);
     return buf_detach(&b);
 }
