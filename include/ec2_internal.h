@@ -14,17 +14,25 @@ void ec2i_add_strings(cJSON *in, const char *name, const char *const *list);
 /* Read "tagSet" of obj into out. */
 void ec2i_read_tags(const cJSON *obj, svc_tags *out);
 
-/* What a Describe call looks like on the wire. */
+/* Fill one output item (a zeroed ec2_vpc, ...) from its wire object. */
+typedef void (*ec2i_read_fn)(const cJSON *j, void *item);
+
+/* What a Describe call looks like on the wire, and how its items are read. */
 typedef struct {
     const char *action;    /* "DescribeVpcs" */
     const char *ids_name;  /* "VpcId" */
     const char *items;     /* "vpcSet" */
     int paged;             /* takes MaxResults/NextToken */
+    size_t size;           /* sizeof the output item (for ec2i_describe_list) */
+    ec2i_read_fn read;     /* its reader (for ec2i_describe_list) */
 } ec2i_describe_spec;
 
 /* Run the Describe call over every page; *items a new array (cJSON_Delete). */
 int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_describe_in *in,
                   cJSON **items, aws_error *err);
+/* The same, read into an output list {*items, *n} (emptied first) with spec->read. */
+int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
+                       const ec2_describe_in *in, void **items, size_t *n, aws_error *err);
 
 /* An action with input in; the output is discarded. Takes ownership of in. */
 int ec2i_call_simple(aws_client *c, const char *action, cJSON *in, aws_error *err);

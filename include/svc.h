@@ -46,4 +46,14 @@ typedef struct {
 void svc_strings_free(svc_strings *s);
 void svc_strings_add(svc_strings *s, const char *value);
 
+/* Free an output list {items, n}: each item with free_one(&item), then the array; the
+ * list is left empty. (Needs <stdlib.h> and <string.h>.) */
+#define SVC_LIST_FREE(list, free_one)                                                     \
+    do {                                                                                  \
+        for (size_t svc_i_ = 0; svc_i_ < (list)->n; svc_i_++)                             \
+            free_one(&(list)->items[svc_i_]);                                             \
+        free((list)->items);                                                              \
+        memset((list), 0, sizeof *(list));                                                \
+    } while (0)
+
 #endif

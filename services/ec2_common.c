@@ -82,6 +82,20 @@ int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_descr
     return rc;
 }
 
+int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
+                       const ec2_describe_in *in, void **items, size_t *n, aws_error *err)
+{
+    *items = NULL;
+    *n = 0;
+    cJSON *all, *e;
+    if (ec2i_describe(c, spec, in, &all, err) != 0)
+        return -1;
+    cJSON_ArrayForEach(e, all)
+        spec->read(e, ec2i_grow(items, n, spec->size));
+    cJSON_Delete(all);
+    return 0;
+}
+
 /*
  * Lost answers of EC2 creates. None of CreateVpc, CreateSubnet, CreateInternetGateway,
  * CreateSecurityGroup or AllocateAddress takes a client token, but each carries our tags:
@@ -94,13 +108,13 @@ typedef struct {
 } created_kind;
 
 static const created_kind created_kinds[] = {
-    {"vpc", {"DescribeVpcs", "VpcId", "vpcSet", 1}, "vpc"},
-    {"subnet", {"DescribeSubnets", "SubnetId", "subnetSet", 1}, "subnet"},
-    {"internet-gateway", {"DescribeInternetGateways", "InternetGatewayId", "internetGatewaySet", 1},
+    {"vpc", {"DescribeVpcs", "VpcId", "vpcSet", 1, 0, NULL}, "vpc"},
+    {"subnet", {"DescribeSubnets", "SubnetId", "subnetSet", 1, 0, NULL}, "subnet"},
+    {"internet-gateway", {"DescribeInternetGateways", "InternetGatewayId", "internetGatewaySet", 1, 0, NULL},
      "internetGateway"},
-    {"route-table", {"DescribeRouteTables", "RouteTableId", "routeTableSet", 1}, "routeTable"},
-    {"security-group", {"DescribeSecurityGroups", "GroupId", "securityGroupInfo", 1}, NULL},
-    {"elastic-ip", {"DescribeAddresses", "AllocationId", "addressesSet", 0}, NULL},
+    {"route-table", {"DescribeRouteTables", "RouteTableId", "routeTableSet", 1, 0, NULL}, "routeTable"},
+    {"security-group", {"DescribeSecurityGroups", "GroupId", "securityGroupInfo", 1, 0, NULL}, NULL},
+    {"elastic-ip", {"DescribeAddresses", "AllocationId", "addressesSet", 0, 0, NULL}, NULL},
 };
 
 typedef struct {

@@ -7,8 +7,9 @@
 
 /* ---- internet gateways ------------------------------------------------------- */
 
-static void read_igw(const cJSON *j, ec2_igw *g)
+static void read_igw(const cJSON *j, void *item)
 {
+    ec2_igw *g = item;
     g->id = netsvc_dup(j, "internetGatewayId");
     g->owner_id = netsvc_dup(j, "ownerId");
     const cJSON *att = aws_json_array(j, "attachmentSet");
@@ -30,10 +31,7 @@ void ec2_igw_free(ec2_igw *g)
 
 void ec2_igws_free(ec2_igws *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_igw_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_igw_free);
 }
 
 int ec2_create_internet_gateway(aws_client *c, const svc_tags *tags, ec2_igw *out,
@@ -78,16 +76,8 @@ int ec2_delete_internet_gateway(aws_client *c, const char *igw_id, aws_error *er
 int ec2_describe_internet_gateways(aws_client *c, const ec2_describe_in *in, ec2_igws *out,
                                    aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeInternetGateways", "InternetGatewayId",
-                                            "internetGatewaySet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_igw(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeInternetGateways", "InternetGatewayId", "internetGatewaySet", 1, sizeof *out->items, read_igw};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* ---- route tables ---------------------------------------------------------------- */
@@ -111,8 +101,9 @@ static void read_assoc(const cJSON *j, ec2_route_assoc *a)
     a->main = aws_json_bool(j, "main", 0);
 }
 
-static void read_route_table(const cJSON *j, ec2_route_table *t)
+static void read_route_table(const cJSON *j, void *item)
 {
+    ec2_route_table *t = item;
     const cJSON *e;
     t->id = netsvc_dup(j, "routeTableId");
     t->vpc_id = netsvc_dup(j, "vpcId");
@@ -152,10 +143,7 @@ void ec2_route_table_free(ec2_route_table *t)
 
 void ec2_route_tables_free(ec2_route_tables *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_route_table_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_route_table_free);
 }
 
 int ec2_create_route_table(aws_client *c, const char *vpc_id, const svc_tags *tags,
@@ -174,16 +162,8 @@ int ec2_create_route_table(aws_client *c, const char *vpc_id, const svc_tags *ta
 int ec2_describe_route_tables(aws_client *c, const ec2_describe_in *in, ec2_route_tables *out,
                               aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeRouteTables", "RouteTableId",
-                                            "routeTableSet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_route_table(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeRouteTables", "RouteTableId", "routeTableSet", 1, sizeof *out->items, read_route_table};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 int ec2_delete_route_table(aws_client *c, const char *rtb_id, aws_error *err)

@@ -8,8 +8,9 @@
 
 /* ---- Elastic IPs ------------------------------------------------------------- */
 
-static void read_address(const cJSON *j, ec2_address *a)
+static void read_address(const cJSON *j, void *item)
 {
+    ec2_address *a = item;
     a->allocation_id = netsvc_dup(j, "allocationId");
     a->public_ip = netsvc_dup(j, "publicIp");
     a->association_id = netsvc_dup(j, "associationId");
@@ -33,10 +34,7 @@ void ec2_address_free(ec2_address *a)
 
 void ec2_addresses_free(ec2_addresses *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_address_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_address_free);
 }
 
 int ec2_allocate_address(aws_client *c, const svc_tags *tags, ec2_address *out, aws_error *err)
@@ -61,22 +59,15 @@ int ec2_release_address(aws_client *c, const char *allocation_id, aws_error *err
 int ec2_describe_addresses(aws_client *c, const ec2_describe_in *in, ec2_addresses *out,
                            aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeAddresses", "AllocationId", "addressesSet",
-                                            0};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_address(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeAddresses", "AllocationId", "addressesSet", 0, sizeof *out->items, read_address};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* ---- NAT gateways ------------------------------------------------------------ */
 
-static void read_nat(const cJSON *j, ec2_nat *g)
+static void read_nat(const cJSON *j, void *item)
 {
+    ec2_nat *g = item;
     const cJSON *e;
     g->id = netsvc_dup(j, "natGatewayId");
     g->subnet_id = netsvc_dup(j, "subnetId");
@@ -119,10 +110,7 @@ void ec2_nat_free(ec2_nat *g)
 
 void ec2_nats_free(ec2_nats *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_nat_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_nat_free);
 }
 
 int ec2_create_nat_gateway(aws_client *c, const char *subnet_id, const char *allocation_id,
@@ -150,16 +138,8 @@ int ec2_delete_nat_gateway(aws_client *c, const char *nat_id, aws_error *err)
 int ec2_describe_nat_gateways(aws_client *c, const ec2_describe_in *in, ec2_nats *out,
                               aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeNatGateways", "NatGatewayId",
-                                            "natGatewaySet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_nat(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeNatGateways", "NatGatewayId", "natGatewaySet", 1, sizeof *out->items, read_nat};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* ---- waiters --------------------------------------------------------------------- */

@@ -9,8 +9,9 @@
 
 /* ---- VPCs ------------------------------------------------------------------ */
 
-static void read_vpc(const cJSON *j, ec2_vpc *v)
+static void read_vpc(const cJSON *j, void *item)
 {
+    ec2_vpc *v = item;
     v->id = netsvc_dup(j, "vpcId");
     v->cidr = netsvc_dup(j, "cidrBlock");
     v->state = netsvc_dup(j, "state");
@@ -33,10 +34,7 @@ void ec2_vpc_free(ec2_vpc *v)
 
 void ec2_vpcs_free(ec2_vpcs *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_vpc_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_vpc_free);
 }
 
 int ec2_create_vpc(aws_client *c, const char *cidr, const svc_tags *tags, ec2_vpc *out,
@@ -54,15 +52,8 @@ int ec2_create_vpc(aws_client *c, const char *cidr, const svc_tags *tags, ec2_vp
 
 int ec2_describe_vpcs(aws_client *c, const ec2_describe_in *in, ec2_vpcs *out, aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeVpcs", "VpcId", "vpcSet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_vpc(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeVpcs", "VpcId", "vpcSet", 1, sizeof *out->items, read_vpc};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 int ec2_delete_vpc(aws_client *c, const char *vpc_id, aws_error *err)
@@ -143,48 +134,46 @@ int ec2_describe_vpc_attribute(aws_client *c, const char *vpc_id, const char *at
 
 /* ---- zones ------------------------------------------------------------------ */
 
+static void zone_free(ec2_zone *z)
+{
+    free(z->name);
+    free(z->zone_id);
+    free(z->state);
+    free(z->region);
+    free(z->zone_type);
+    free(z->opt_in_status);
+}
+
 void ec2_zones_free(ec2_zones *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        ec2_zone *z = &l->items[i];
-        free(z->name);
-        free(z->zone_id);
-        free(z->state);
-        free(z->region);
-        free(z->zone_type);
-        free(z->opt_in_status);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, zone_free);
+}
+
+static void read_zone(const cJSON *e, void *item)
+{
+    ec2_zone *z = item;
+    z->name = netsvc_dup(e, "zoneName");
+    z->zone_id = netsvc_dup(e, "zoneId");
+    z->state = netsvc_dup(e, "zoneState");
+    z->region = netsvc_dup(e, "regionName");
+    z->zone_type = netsvc_dup(e, "zoneType");
+    z->opt_in_status = netsvc_dup(e, "optInStatus");
 }
 
 int ec2_describe_availability_zones(aws_client *c, const ec2_describe_in *in, ec2_zones *out,
                                     aws_error *err)
 {
     static const ec2i_describe_spec spec = {"DescribeAvailabilityZones", "ZoneName",
-                                            "availabilityZoneInfo", 0};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-    {
-        ec2_zone *z = ec2i_grow((void **)&out->items, &out->n, sizeof *out->items);
-        z->name = netsvc_dup(e, "zoneName");
-        z->zone_id = netsvc_dup(e, "zoneId");
-        z->state = netsvc_dup(e, "zoneState");
-        z->region = netsvc_dup(e, "regionName");
-        z->zone_type = netsvc_dup(e, "zoneType");
-        z->opt_in_status = netsvc_dup(e, "optInStatus");
-    }
-    cJSON_Delete(items);
-    return 0;
+                                            "availabilityZoneInfo", 0, sizeof *out->items,
+                                            read_zone};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* ---- subnets ------------------------------------------------------------------ */
 
-static void read_subnet(const cJSON *j, ec2_subnet *s)
+static void read_subnet(const cJSON *j, void *item)
 {
+    ec2_subnet *s = item;
     s->id = netsvc_dup(j, "subnetId");
     s->vpc_id = netsvc_dup(j, "vpcId");
     s->cidr = netsvc_dup(j, "cidrBlock");
@@ -211,10 +200,7 @@ void ec2_subnet_free(ec2_subnet *s)
 
 void ec2_subnets_free(ec2_subnets *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_subnet_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_subnet_free);
 }
 
 int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const char *zone,
@@ -236,15 +222,8 @@ int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const
 int ec2_describe_subnets(aws_client *c, const ec2_describe_in *in, ec2_subnets *out,
                          aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeSubnets", "SubnetId", "subnetSet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_subnet(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeSubnets", "SubnetId", "subnetSet", 1, sizeof *out->items, read_subnet};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 int ec2_delete_subnet(aws_client *c, const char *subnet_id, aws_error *err)

@@ -84,11 +84,8 @@ void ecs_service_free(ecs_service *s)
 
 void ecs_services_free(ecs_services *s)
 {
-    for (size_t i = 0; i < s->n; i++)
-        ecs_service_free(&s->items[i]);
-    free(s->items);
     svc_strings_free(&s->missing);
-    memset(s, 0, sizeof *s);
+    SVC_LIST_FREE(s, ecs_service_free);
 }
 
 const ecs_deployment *ecs_service_primary(const ecs_service *s)

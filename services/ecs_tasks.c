@@ -108,11 +108,8 @@ static void free_task(ecs_task *t)
 
 void ecs_tasks_free(ecs_tasks *t)
 {
-    for (size_t i = 0; i < t->n; i++)
-        free_task(&t->items[i]);
-    free(t->items);
     svc_strings_free(&t->missing);
-    memset(t, 0, sizeof *t);
+    SVC_LIST_FREE(t, free_task);
 }
 
 const ecs_managed_agent *ecs_container_agent(const ecs_container *k, const char *name)

@@ -47,10 +47,7 @@ void elbv2_lb_free(elbv2_lb *lb)
 
 void elbv2_lbs_free(elbv2_lbs *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        elbv2_lb_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, elbv2_lb_free);
 }
 
 int elbv2_create_load_balancer(aws_client *c, const elbv2_lb_in *in, elbv2_lb *out,

@@ -30,10 +30,7 @@ void elbv2_listener_free(elbv2_listener *l)
 
 void elbv2_listeners_free(elbv2_listeners *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        elbv2_listener_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, elbv2_listener_free);
 }
 
 /* The input shared by CreateListener and ModifyListener; NULL with err on bad actions. */
@@ -198,10 +195,7 @@ void elbv2_rule_free(elbv2_rule *r)
 
 void elbv2_rules_free(elbv2_rules *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        elbv2_rule_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, elbv2_rule_free);
 }
 
 /* Add Conditions and Actions (when given) to req; -1 with err on bad input (req kept). */

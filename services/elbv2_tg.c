@@ -42,10 +42,7 @@ void elbv2_tg_free(elbv2_tg *t)
 
 void elbv2_tgs_free(elbv2_tgs *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        elbv2_tg_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, elbv2_tg_free);
 }
 
 static void add_health(cJSON *req, const elbv2_health_check *h)

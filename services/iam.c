@@ -62,11 +62,7 @@ void iam_role_free(iam_role *r)
 
 void iam_roles_free(iam_roles *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        iam_role_free(&r->items[i]);
-    free(r->items);
-    r->items = NULL;
-    r->n = 0;
+    SVC_LIST_FREE(r, iam_role_free);
 }
 
 /* One query call whose output is only checked; input is consumed. */

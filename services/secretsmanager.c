@@ -101,10 +101,7 @@ int secretsmanager_describe_secret(aws_client *c, const char *secret_id,
 
 void secretsmanager_secret_list_free(secretsmanager_secret_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        secretsmanager_secret_info_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, secretsmanager_secret_info_free);
 }
 
 int secretsmanager_list_secrets_by_tag(aws_client *c, const char *key, const char *value,

@@ -182,10 +182,7 @@ void sd_namespace_free(sd_namespace *ns)
 
 void sd_namespaces_free(sd_namespaces *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        sd_namespace_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, sd_namespace_free);
 }
 
 int sd_create_private_dns_namespace(aws_client *c, const char *name, const char *vpc_id,

@@ -41,10 +41,7 @@ void sd_service_free(sd_service *s)
 
 void sd_services_free(sd_services *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        sd_service_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, sd_service_free);
 }
 
 int sd_create_service(aws_client *c, const sd_service_in *in, sd_service *out, aws_error *err)
