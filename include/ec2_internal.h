@@ -6,11 +6,10 @@
 #define ECSDEPLOY_EC2_INTERNAL_H
 
 #include "ec2.h"
+#include "svc_internal.h"
 
 /* Add TagSpecification.1 {ResourceType, Tag.N} to in when tags has any. */
 void ec2i_tag_spec(cJSON *in, const char *resource_type, const svc_tags *tags);
-/* Add a list member of strings (Name.N) from a NULL-terminated array, when not empty. */
-void ec2i_add_strings(cJSON *in, const char *name, const char *const *list);
 /* Read "tagSet" of obj into out. */
 void ec2i_read_tags(const cJSON *obj, svc_tags *out);
 
@@ -38,10 +37,5 @@ int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
 int ec2i_call_simple(aws_client *c, const char *action, cJSON *in, aws_error *err);
 /* An action with input in (owned, deleted); *out the response (cJSON_Delete). */
 int ec2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err);
-/* A new input object with one string member (name may be NULL: an empty object). */
-cJSON *ec2i_input(const char *name, const char *value);
-
-/* Grow an array of items of size sz by one zeroed element; returns it. */
-void *ec2i_grow(void **items, size_t *n, size_t sz);
 
 #endif

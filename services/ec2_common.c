@@ -22,22 +22,7 @@ void ec2i_tag_spec(cJSON *in, const char *resource_type, const svc_tags *tags)
     cJSON *spec = cJSON_CreateObject();
     cJSON_AddItemToArray(specs, spec);
     cJSON_AddStringToObject(spec, "ResourceType", resource_type);
-    cJSON *list = cJSON_AddArrayToObject(spec, "Tag");
-    for (size_t i = 0; i < tags->n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
-        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(list, t);
-    }
-}
-
-void ec2i_add_strings(cJSON *in, const char *name, const char *const *list)
-{
-    if (!list || !list[0])
-        return;
-    cJSON *arr = cJSON_AddArrayToObject(in, name);
-    for (size_t i = 0; list[i]; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(list[i]));
+    cJSON_AddItemToObject(spec, "Tag", svc_tags_json(tags, "Key", "Value"));
 }
 
 void ec2i_read_tags(const cJSON *obj, svc_tags *out)
@@ -68,7 +53,7 @@ int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_descr
 {
     cJSON *req = cJSON_CreateObject();
     if (in)
-        ec2i_add_strings(req, spec->ids_name, in->ids);
+        svc_add_strings(req, spec->ids_name, in->ids);
     add_filters(req, in);
     /* EC2 refuses MaxResults together with ids (and ids fit one answer anyway). */
     if (spec->paged && in && in->page_size > 0 && !(in->ids && in->ids[0]))
@@ -91,7 +76,7 @@ int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
     if (ec2i_describe(c, spec, in, &all, err) != 0)
         return -1;
     cJSON_ArrayForEach(e, all)
-        spec->read(e, ec2i_grow(items, n, spec->size));
+        spec->read(e, xgrow(items, n, spec->size));
     cJSON_Delete(all);
     return 0;
 }
@@ -197,19 +182,3 @@ int ec2i_call_simple(aws_client *c, const char *action, cJSON *in, aws_error *er
     return rc;
 }
 
-cJSON *ec2i_input(const char *name, const char *value)
-{
-    cJSON *in = cJSON_CreateObject();
-    if (name)
-        cJSON_AddStringToObject(in, name, value ? value : "");
-    return in;
-}
-
-void *ec2i_grow(void **items, size_t *n, size_t sz)
-{
-    *items = xrealloc(*items, (*n + 1) * sz);
-    char *p = (char *)*items + *n * sz;
-    memset(p, 0, sz);
-    (*n)++;
-    return p;
-}

@@ -56,7 +56,7 @@ int ec2_describe_network_interfaces(aws_client *c, const ec2_describe_in *in, ec
 static cJSON *tag_input(const char *const *resource_ids, const svc_tags *tags, int with_empty)
 {
     cJSON *in = cJSON_CreateObject();
-    ec2i_add_strings(in, "ResourceId", resource_ids);
+    svc_add_strings(in, "ResourceId", resource_ids);
     if (!tags || tags->n == 0)
         return in;
     cJSON *arr = cJSON_AddArrayToObject(in, "Tag");

@@ -38,7 +38,7 @@ int ec2_create_internet_gateway(aws_client *c, const svc_tags *tags, ec2_igw *ou
                                 aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input(NULL, NULL), *resp;
+    cJSON *in = svc_input(NULL, NULL), *resp;
     ec2i_tag_spec(in, "internet-gateway", tags);
     if (ec2i_call(c, "CreateInternetGateway", in, &resp, err) != 0)
         return -1;
@@ -50,7 +50,7 @@ int ec2_create_internet_gateway(aws_client *c, const svc_tags *tags, ec2_igw *ou
 static int igw_vpc_call(aws_client *c, const char *action, const char *igw_id,
                         const char *vpc_id, aws_error *err)
 {
-    cJSON *in = ec2i_input("InternetGatewayId", igw_id);
+    cJSON *in = svc_input("InternetGatewayId", igw_id);
     cJSON_AddStringToObject(in, "VpcId", vpc_id ? vpc_id : "");
     return ec2i_call_simple(c, action, in, err);
 }
@@ -69,7 +69,7 @@ int ec2_detach_internet_gateway(aws_client *c, const char *igw_id, const char *v
 
 int ec2_delete_internet_gateway(aws_client *c, const char *igw_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteInternetGateway", ec2i_input("InternetGatewayId", igw_id),
+    return ec2i_call_simple(c, "DeleteInternetGateway", svc_input("InternetGatewayId", igw_id),
                             err);
 }
 
@@ -109,9 +109,9 @@ static void read_route_table(const cJSON *j, void *item)
     t->vpc_id = netsvc_dup(j, "vpcId");
     t->owner_id = netsvc_dup(j, "ownerId");
     cJSON_ArrayForEach(e, aws_json_array(j, "routeSet"))
-        read_route(e, ec2i_grow((void **)&t->routes, &t->nroutes, sizeof *t->routes));
+        read_route(e, xgrow((void **)&t->routes, &t->nroutes, sizeof *t->routes));
     cJSON_ArrayForEach(e, aws_json_array(j, "associationSet"))
-        read_assoc(e, ec2i_grow((void **)&t->assocs, &t->nassocs, sizeof *t->assocs));
+        read_assoc(e, xgrow((void **)&t->assocs, &t->nassocs, sizeof *t->assocs));
     ec2i_read_tags(j, &t->tags);
 }
 
@@ -150,7 +150,7 @@ int ec2_create_route_table(aws_client *c, const char *vpc_id, const svc_tags *ta
                            ec2_route_table *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input("VpcId", vpc_id), *resp;
+    cJSON *in = svc_input("VpcId", vpc_id), *resp;
     ec2i_tag_spec(in, "route-table", tags);
     if (ec2i_call(c, "CreateRouteTable", in, &resp, err) != 0)
         return -1;
@@ -168,7 +168,7 @@ int ec2_describe_route_tables(aws_client *c, const ec2_describe_in *in, ec2_rout
 
 int ec2_delete_route_table(aws_client *c, const char *rtb_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteRouteTable", ec2i_input("RouteTableId", rtb_id), err);
+    return ec2i_call_simple(c, "DeleteRouteTable", svc_input("RouteTableId", rtb_id), err);
 }
 
 static int route_call(aws_client *c, const char *action, const char *rtb_id,
@@ -182,7 +182,7 @@ static int route_call(aws_client *c, const char *action, const char *rtb_id,
                       action);
         return -1;
     }
-    cJSON *in = ec2i_input("RouteTableId", rtb_id);
+    cJSON *in = svc_input("RouteTableId", rtb_id);
     cJSON_AddStringToObject(in, "DestinationCidrBlock", r->destination);
     if (r->gateway_id)
         cJSON_AddStringToObject(in, "GatewayId", r->gateway_id);
@@ -204,7 +204,7 @@ int ec2_replace_route(aws_client *c, const char *rtb_id, const ec2_route_in *r, 
 int ec2_delete_route(aws_client *c, const char *rtb_id, const char *destination,
                      aws_error *err)
 {
-    cJSON *in = ec2i_input("RouteTableId", rtb_id);
+    cJSON *in = svc_input("RouteTableId", rtb_id);
     cJSON_AddStringToObject(in, "DestinationCidrBlock", destination ? destination : "");
     return ec2i_call_simple(c, "DeleteRoute", in, err);
 }
@@ -214,7 +214,7 @@ int ec2_associate_route_table(aws_client *c, const char *rtb_id, const char *sub
 {
     if (assoc_id)
         *assoc_id = NULL;
-    cJSON *in = ec2i_input("RouteTableId", rtb_id), *resp;
+    cJSON *in = svc_input("RouteTableId", rtb_id), *resp;
     cJSON_AddStringToObject(in, "SubnetId", subnet_id ? subnet_id : "");
     if (ec2i_call(c, "AssociateRouteTable", in, &resp, err) != 0)
         return -1;
@@ -226,6 +226,6 @@ int ec2_associate_route_table(aws_client *c, const char *rtb_id, const char *sub
 
 int ec2_disassociate_route_table(aws_client *c, const char *assoc_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DisassociateRouteTable", ec2i_input("AssociationId", assoc_id),
+    return ec2i_call_simple(c, "DisassociateRouteTable", svc_input("AssociationId", assoc_id),
                             err);
 }

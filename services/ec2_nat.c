@@ -40,7 +40,7 @@ void ec2_addresses_free(ec2_addresses *l)
 int ec2_allocate_address(aws_client *c, const svc_tags *tags, ec2_address *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input("Domain", "vpc"), *resp;
+    cJSON *in = svc_input("Domain", "vpc"), *resp;
     ec2i_tag_spec(in, "elastic-ip", tags);
     if (ec2i_call(c, "AllocateAddress", in, &resp, err) != 0)
         return -1;
@@ -53,7 +53,7 @@ int ec2_allocate_address(aws_client *c, const svc_tags *tags, ec2_address *out, 
 
 int ec2_release_address(aws_client *c, const char *allocation_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "ReleaseAddress", ec2i_input("AllocationId", allocation_id), err);
+    return ec2i_call_simple(c, "ReleaseAddress", svc_input("AllocationId", allocation_id), err);
 }
 
 int ec2_describe_addresses(aws_client *c, const ec2_describe_in *in, ec2_addresses *out,
@@ -79,7 +79,7 @@ static void read_nat(const cJSON *j, void *item)
     cJSON_ArrayForEach(e, aws_json_array(j, "natGatewayAddressSet"))
     {
         ec2_nat_address *a =
-            ec2i_grow((void **)&g->addresses, &g->naddresses, sizeof *g->addresses);
+            xgrow((void **)&g->addresses, &g->naddresses, sizeof *g->addresses);
         a->allocation_id = netsvc_dup(e, "allocationId");
         a->public_ip = netsvc_dup(e, "publicIp");
         a->private_ip = netsvc_dup(e, "privateIp");
@@ -118,7 +118,7 @@ int ec2_create_nat_gateway(aws_client *c, const char *subnet_id, const char *all
                            aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input("SubnetId", subnet_id), *resp;
+    cJSON *in = svc_input("SubnetId", subnet_id), *resp;
     cJSON_AddStringToObject(in, "AllocationId", allocation_id ? allocation_id : "");
     if (client_token)
         cJSON_AddStringToObject(in, "ClientToken", client_token);
@@ -132,7 +132,7 @@ int ec2_create_nat_gateway(aws_client *c, const char *subnet_id, const char *all
 
 int ec2_delete_nat_gateway(aws_client *c, const char *nat_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteNatGateway", ec2i_input("NatGatewayId", nat_id), err);
+    return ec2i_call_simple(c, "DeleteNatGateway", svc_input("NatGatewayId", nat_id), err);
 }
 
 int ec2_describe_nat_gateways(aws_client *c, const ec2_describe_in *in, ec2_nats *out,

@@ -35,7 +35,7 @@ static void read_permission(const cJSON *j, ec2_permission **list, size_t *n)
         const cJSON *e;
         cJSON_ArrayForEach(e, aws_json_array(j, sources[s].set))
         {
-            ec2_permission *p = ec2i_grow((void **)list, n, sizeof **list);
+            ec2_permission *p = xgrow((void **)list, n, sizeof **list);
             p->protocol = netsvc_dup(j, "ipProtocol");
             p->from_port = (int)aws_json_int(j, "fromPort", -1);
             p->to_port = (int)aws_json_int(j, "toPort", -1);
@@ -90,7 +90,7 @@ int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *nam
                               aws_error *err)
 {
     *group_id = NULL;
-    cJSON *in = ec2i_input("GroupName", name), *resp;
+    cJSON *in = svc_input("GroupName", name), *resp;
     cJSON_AddStringToObject(in, "GroupDescription", description ? description : "");
     if (vpc_id)
         cJSON_AddStringToObject(in, "VpcId", vpc_id);
@@ -104,7 +104,7 @@ int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *nam
 
 int ec2_delete_security_group(aws_client *c, const char *group_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteSecurityGroup", ec2i_input("GroupId", group_id), err);
+    return ec2i_call_simple(c, "DeleteSecurityGroup", svc_input("GroupId", group_id), err);
 }
 
 int ec2_describe_security_groups(aws_client *c, const ec2_describe_in *in,
@@ -162,7 +162,7 @@ static int encode_perms(cJSON *in, const char *action, const ec2_permission *per
 static int authorize(aws_client *c, const char *action, const char *group_id,
                      const ec2_permission *perms, size_t n, svc_strings *rule_ids, aws_error *err)
 {
-    cJSON *in = ec2i_input("GroupId", group_id), *resp;
+    cJSON *in = svc_input("GroupId", group_id), *resp;
     if (encode_perms(in, action, perms, n, err) != 0) {
         cJSON_Delete(in);
         return -1;
@@ -196,12 +196,12 @@ static int revoke(aws_client *c, const char *action, const char *group_id,
                       "%s: give either permissions or rule ids (not both, not neither)", action);
         return -1;
     }
-    cJSON *in = ec2i_input("GroupId", group_id);
+    cJSON *in = svc_input("GroupId", group_id);
     if (n > 0 && encode_perms(in, action, perms, n, err) != 0) {
         cJSON_Delete(in);
         return -1;
     }
-    ec2i_add_strings(in, "SecurityGroupRuleId", rule_ids);
+    svc_add_strings(in, "SecurityGroupRuleId", rule_ids);
     return ec2i_call_simple(c, action, in, err);
 }
 

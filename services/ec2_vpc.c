@@ -41,7 +41,7 @@ int ec2_create_vpc(aws_client *c, const char *cidr, const svc_tags *tags, ec2_vp
                    aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input("CidrBlock", cidr), *resp;
+    cJSON *in = svc_input("CidrBlock", cidr), *resp;
     ec2i_tag_spec(in, "vpc", tags);
     if (ec2i_call(c, "CreateVpc", in, &resp, err) != 0)
         return -1;
@@ -58,7 +58,7 @@ int ec2_describe_vpcs(aws_client *c, const ec2_describe_in *in, ec2_vpcs *out, a
 
 int ec2_delete_vpc(aws_client *c, const char *vpc_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteVpc", ec2i_input("VpcId", vpc_id), err);
+    return ec2i_call_simple(c, "DeleteVpc", svc_input("VpcId", vpc_id), err);
 }
 
 int ec2_default_vpc(aws_client *c, ec2_vpc *out, int *found, aws_error *err)
@@ -102,7 +102,7 @@ int ec2_modify_vpc_attribute(aws_client *c, const char *vpc_id, const char *attr
     char member[64];
     if (attribute_member(attribute, member, sizeof member, err) != 0)
         return -1;
-    cJSON *in = ec2i_input("VpcId", vpc_id);
+    cJSON *in = svc_input("VpcId", vpc_id);
     cJSON *v = cJSON_AddObjectToObject(in, member);
     cJSON_AddBoolToObject(v, "Value", value != 0);
     return ec2i_call_simple(c, "ModifyVpcAttribute", in, err);
@@ -115,7 +115,7 @@ int ec2_describe_vpc_attribute(aws_client *c, const char *vpc_id, const char *at
     *value = 0;
     if (attribute_member(attribute, member, sizeof member, err) != 0)
         return -1;
-    cJSON *in = ec2i_input("VpcId", vpc_id), *resp;
+    cJSON *in = svc_input("VpcId", vpc_id), *resp;
     cJSON_AddStringToObject(in, "Attribute", attribute);
     if (ec2i_call(c, "DescribeVpcAttribute", in, &resp, err) != 0)
         return -1;
@@ -207,7 +207,7 @@ int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const
                       const svc_tags *tags, ec2_subnet *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input("VpcId", vpc_id), *resp;
+    cJSON *in = svc_input("VpcId", vpc_id), *resp;
     cJSON_AddStringToObject(in, "CidrBlock", cidr ? cidr : "");
     if (zone)
         cJSON_AddStringToObject(in, "AvailabilityZone", zone);
@@ -228,12 +228,12 @@ int ec2_describe_subnets(aws_client *c, const ec2_describe_in *in, ec2_subnets *
 
 int ec2_delete_subnet(aws_client *c, const char *subnet_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteSubnet", ec2i_input("SubnetId", subnet_id), err);
+    return ec2i_call_simple(c, "DeleteSubnet", svc_input("SubnetId", subnet_id), err);
 }
 
 int ec2_set_map_public_ip(aws_client *c, const char *subnet_id, int value, aws_error *err)
 {
-    cJSON *in = ec2i_input("SubnetId", subnet_id);
+    cJSON *in = svc_input("SubnetId", subnet_id);
     cJSON *v = cJSON_AddObjectToObject(in, "MapPublicIpOnLaunch");
     cJSON_AddBoolToObject(v, "Value", value != 0);
     return ec2i_call_simple(c, "ModifySubnetAttribute", in, err);

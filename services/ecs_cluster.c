@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws_paginate.h"
+#include "svc_internal.h"
 #include "xalloc.h"
 
 int ecs_call_(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
@@ -17,18 +18,6 @@ int ecs_call_(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *
     else
         cJSON_Delete(o);
     return rc;
-}
-
-cJSON *ecs_tags_json_(const svc_tags *tags)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; tags && i < tags->n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "key", tags->items[i].key);
-        cJSON_AddStringToObject(t, "value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(arr, t);
-    }
-    return arr;
 }
 
 void ecs_read_tags_(const cJSON *arr, svc_tags *out)
@@ -121,7 +110,7 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
     cJSON *j = cJSON_CreateObject(), *o;
     cJSON_AddStringToObject(j, "clusterName", in->name);
     if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "tags", ecs_tags_json_(in->tags));
+        cJSON_AddItemToObject(j, "tags", svc_tags_json(in->tags, "key", "value"));
     if (in->container_insights) {
         cJSON *s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "name", "containerInsights");
@@ -206,9 +195,7 @@ int ecs_list_clusters(aws_client *c, int max_results, svc_strings *arns, aws_err
 
 static cJSON *arn_input(const char *arn)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "resourceArn", arn ? arn : "");
-    return j;
+    return svc_input("resourceArn", arn);
 }
 
 int ecs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
@@ -225,7 +212,7 @@ int ecs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aw
 int ecs_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
 {
     cJSON *j = arn_input(arn);
-    cJSON_AddItemToObject(j, "tags", ecs_tags_json_(tags));
+    cJSON_AddItemToObject(j, "tags", svc_tags_json(tags, "key", "value"));
     return ecs_call_(c, "TagResource", j, NULL, err);
 }
 

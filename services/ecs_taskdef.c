@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws_paginate.h"
+#include "svc_internal.h"
 #include "xalloc.h"
 
 void ecs_task_definition_free(ecs_task_definition *t)
@@ -70,7 +71,7 @@ int ecs_register_task_definition(aws_client *c, const cJSON *def, const svc_tags
     if (tags) {
         cJSON_DeleteItemFromObjectCaseSensitive(j, "tags");
         if (tags->n)
-            cJSON_AddItemToObject(j, "tags", ecs_tags_json_(tags));
+            cJSON_AddItemToObject(j, "tags", svc_tags_json(tags, "key", "value"));
     }
     register_guard g = {c, j};
     aws_lost_answer guard = {find_registered, &g};

@@ -80,7 +80,7 @@ int elbv2_create_target_group(aws_client *c, const elbv2_tg_in *in, elbv2_tg *ou
                               aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *req = elbv2i_input("Name", in->name), *resp;
+    cJSON *req = svc_input("Name", in->name), *resp;
     if (in->protocol)
         cJSON_AddStringToObject(req, "Protocol", in->protocol);
     if (in->protocol_version)
@@ -107,7 +107,7 @@ int elbv2_modify_target_group(aws_client *c, const char *arn, const elbv2_health
 {
     if (out)
         memset(out, 0, sizeof *out);
-    cJSON *req = elbv2i_input("TargetGroupArn", arn), *resp;
+    cJSON *req = svc_input("TargetGroupArn", arn), *resp;
     add_health(req, h);
     if (elbv2i_call(c, "ModifyTargetGroup", req, &resp, err) != 0)
         return -1;
@@ -124,22 +124,22 @@ int elbv2_describe_target_groups(aws_client *c, const char *lb_arn, const char *
     cJSON *req = cJSON_CreateObject(), *items, *e;
     if (lb_arn)
         cJSON_AddStringToObject(req, "LoadBalancerArn", lb_arn);
-    elbv2i_add_strings(req, "TargetGroupArns", arns);
-    elbv2i_add_strings(req, "Names", names);
+    svc_add_strings(req, "TargetGroupArns", arns);
+    svc_add_strings(req, "Names", names);
     int rc = elbv2i_paginate(c, "DescribeTargetGroups", req, "TargetGroups", page_size, &items,
                              err);
     cJSON_Delete(req);
     if (rc != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
-        read_tg(e, elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items));
+        read_tg(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
     cJSON_Delete(items);
     return 0;
 }
 
 int elbv2_delete_target_group(aws_client *c, const char *arn, aws_error *err)
 {
-    return elbv2i_call(c, "DeleteTargetGroup", elbv2i_input("TargetGroupArn", arn), NULL, err);
+    return elbv2i_call(c, "DeleteTargetGroup", svc_input("TargetGroupArn", arn), NULL, err);
 }
 
 /* ---- targets ------------------------------------------------------------------ */
@@ -167,7 +167,7 @@ static int targets_call(aws_client *c, const char *action, const char *tg_arn,
         aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter", "%s: no targets given", action);
         return -1;
     }
-    cJSON *req = elbv2i_input("TargetGroupArn", tg_arn);
+    cJSON *req = svc_input("TargetGroupArn", tg_arn);
     add_targets(req, t, n);
     return elbv2i_call(c, action, req, NULL, err);
 }
@@ -203,13 +203,13 @@ int elbv2_describe_target_health(aws_client *c, const char *tg_arn, const elbv2_
                                  size_t n, elbv2_target_healths *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *req = elbv2i_input("TargetGroupArn", tg_arn), *resp, *e;
+    cJSON *req = svc_input("TargetGroupArn", tg_arn), *resp, *e;
     add_targets(req, targets, n);
     if (elbv2i_call(c, "DescribeTargetHealth", req, &resp, err) != 0)
         return -1;
     cJSON_ArrayForEach(e, aws_json_array(resp, "TargetHealthDescriptions"))
     {
-        elbv2_target_health *h = elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items);
+        elbv2_target_health *h = xgrow((void **)&out->items, &out->n, sizeof *out->items);
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "Target");
         const cJSON *th = cJSON_GetObjectItemCaseSensitive(e, "TargetHealth");
         h->id = netsvc_dup(t, "Id");

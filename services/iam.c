@@ -6,6 +6,7 @@
 
 #include "aws_form.h"
 #include "aws_paginate.h"
+#include "svc_internal.h"
 #include "xalloc.h"
 
 static const char *const role_lists[] = {"Tags", "Roles", NULL};
@@ -18,18 +19,6 @@ static void read_tags(const cJSON *arr, svc_tags *out)
         if (k)
             svc_tags_add(out, k, aws_json_str(t, "Value"));
     }
-}
-
-static cJSON *tags_json(const svc_tags *tags)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; tags && i < tags->n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
-        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(arr, t);
-    }
-    return arr;
 }
 
 static void read_role(const cJSON *j, iam_role *r)
@@ -80,9 +69,7 @@ int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_err
 
 static cJSON *named(const char *role)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "RoleName", role ? role : "");
-    return in;
+    return svc_input("RoleName", role);
 }
 
 int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *out,
@@ -102,7 +89,7 @@ int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *ou
     if (in->max_session_duration > 0)
         cJSON_AddNumberToObject(j, "MaxSessionDuration", (double)in->max_session_duration);
     if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", tags_json(in->tags));
+        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
     cJSON *o;
     if (iam_call_(c, "CreateRole", j, &o, err) != 0)
         return -1;
@@ -193,7 +180,7 @@ int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags 
 int iam_tag_role(aws_client *c, const char *role, const svc_tags *tags, aws_error *err)
 {
     cJSON *j = named(role);
-    cJSON_AddItemToObject(j, "Tags", tags_json(tags));
+    cJSON_AddItemToObject(j, "Tags", svc_tags_json(tags, "Key", "Value"));
     return iam_call_(c, "TagRole", j, NULL, err);
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws_paginate.h"
+#include "svc_internal.h"
 #include "xalloc.h"
 
 static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
@@ -21,9 +22,7 @@ static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error
 
 static cJSON *group_input(const char *name)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "logGroupName", name ? name : "");
-    return in;
+    return svc_input("logGroupName", name);
 }
 
 static cJSON *tag_map(const svc_tags *tags)
@@ -114,9 +113,7 @@ int logs_delete_retention_policy(aws_client *c, const char *name, aws_error *err
 
 static cJSON *arn_input(const char *arn)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "resourceArn", arn ? arn : "");
-    return in;
+    return svc_input("resourceArn", arn);
 }
 
 int logs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)

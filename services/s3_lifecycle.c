@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc_internal.h"
 #include "xalloc.h"
 
 void s3_lifecycle_rules_free(s3_lifecycle_rules *r)
@@ -88,13 +89,7 @@ int s3_put_bucket_tagging(aws_client *c, const char *bucket, const svc_tags *tag
                           aws_error *err)
 {
     cJSON *conf = cJSON_CreateObject(), *set = cJSON_AddObjectToObject(conf, "TagSet");
-    cJSON *arr = cJSON_AddArrayToObject(set, "Tag");
-    for (size_t i = 0; tags && i < tags->n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
-        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(arr, t);
-    }
+    cJSON_AddItemToObject(set, "Tag", svc_tags_json(tags, "Key", "Value"));
     return s3_call_(c, "PUT", bucket, "tagging", "Tagging", conf, 1, NULL, NULL, err);
 }
 

@@ -5,19 +5,8 @@
 #include <string.h>
 
 #include "aws_paginate.h"
+#include "svc_internal.h"
 #include "xalloc.h"
-
-static cJSON *tags_json(const svc_tags *t)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; t && i < t->n; i++) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "Key", t->items[i].key);
-        cJSON_AddStringToObject(o, "Value", t->items[i].value ? t->items[i].value : "");
-        cJSON_AddItemToArray(arr, o);
-    }
-    return arr;
-}
 
 static void add_opt(cJSON *o, const char *name, const char *v)
 {
@@ -51,7 +40,7 @@ int secretsmanager_create_secret(aws_client *c, const secretsmanager_create_inpu
     add_opt(j, "KmsKeyId", in->kms_key_id);
     add_opt(j, "ClientRequestToken", in->client_request_token);
     if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", tags_json(in->tags));
+        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
     if (call(c, "CreateSecret", j, &o, err) != 0)
         return -1;
     if (arn)
@@ -235,7 +224,7 @@ int secretsmanager_tag_resource(aws_client *c, const char *secret_id, const svc_
                                 aws_error *err)
 {
     cJSON *in = id_input(secret_id);
-    cJSON_AddItemToObject(in, "Tags", tags_json(tags));
+    cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
     return call(c, "TagResource", in, NULL, err);
 }
 

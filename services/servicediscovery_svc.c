@@ -92,7 +92,7 @@ int sd_list_services(aws_client *c, const sd_filter *filters, size_t nfilters, i
                  err) != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
-        read_service(e, sdi_grow((void **)&out->items, &out->n, sizeof *out->items));
+        read_service(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
     cJSON_Delete(items);
     return 0;
 }
@@ -158,7 +158,7 @@ int sd_list_instances(aws_client *c, const char *service_id, int page_size, sd_i
         return -1;
     cJSON_ArrayForEach(e, items)
     {
-        sd_instance *i = sdi_grow((void **)&out->items, &out->n, sizeof *out->items);
+        sd_instance *i = xgrow((void **)&out->items, &out->n, sizeof *out->items);
         i->id = netsvc_dup(e, "Id");
         cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(e, "Attributes"))
             if (a->string && cJSON_IsString(a))

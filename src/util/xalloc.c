@@ -54,6 +54,15 @@ char *xstrndup(const char *s, size_t n)
     return p;
 }
 
+void *xgrow(void **items, size_t *n, size_t size)
+{
+    *items = xrealloc(*items, (*n + 1) * size);
+    char *p = (char *)*items + *n * size;
+    memset(p, 0, size);
+    (*n)++;
+    return p;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
     va_list ap;
