@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aws_error.h"
+#include "unit_suite.h"
 
 START_TEST(json_errors)
 {
@@ -185,13 +186,7 @@ END_TEST
 
 Suite *aws_error_suite(void)
 {
-    Suite *s = suite_create("aws_error");
-    TCase *t = tcase_create("core");
-    tcase_add_test(t, json_errors);
-    tcase_add_test(t, xml_errors);
-    tcase_add_test(t, empty_and_garbage_bodies);
-    tcase_add_test(t, format_and_prefix);
-    tcase_add_test(t, classes);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {json_errors, xml_errors, empty_and_garbage_bodies,
+                                  format_and_prefix, classes, NULL};
+    return unit_suite("aws_error", 0, tests);
 }

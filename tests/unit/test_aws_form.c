@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aws_form.h"
+#include "unit_suite.h"
 
 static char *enc(aws_protocol p, const char *json, const char *const *maps)
 {
@@ -105,15 +106,8 @@ END_TEST
 
 Suite *aws_form_suite(void)
 {
-    Suite *s = suite_create("aws_form");
-    TCase *t = tcase_create("core");
-    tcase_add_test(t, query_scalars_and_structs);
-    tcase_add_test(t, query_lists_one_and_empty);
-    tcase_add_test(t, query_maps);
-    tcase_add_test(t, ec2_flattened_lists);
-    tcase_add_test(t, no_input_and_unicode);
-    tcase_add_test(t, escape_and_unescape);
-    tcase_add_test(t, bad_input_refused);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {query_scalars_and_structs, query_lists_one_and_empty,
+                                  query_maps, ec2_flattened_lists, no_input_and_unicode,
+                                  escape_and_unescape, bad_input_refused, NULL};
+    return unit_suite("aws_form", 0, tests);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "unit_suite.h"
 
 START_TEST(grows_and_stays_terminated)
 {
@@ -72,12 +73,7 @@ END_TEST
 
 Suite *buf_suite(void)
 {
-    Suite *s = suite_create("buf");
-    TCase *tc = tcase_create("buf");
-    tcase_add_test(tc, grows_and_stays_terminated);
-    tcase_add_test(tc, printf_appends);
-    tcase_add_test(tc, binary_bytes);
-    tcase_add_test(tc, reads_a_stream);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {grows_and_stays_terminated, printf_appends, binary_bytes,
+                                  reads_a_stream, NULL};
+    return unit_suite("buf", 0, tests);
 }

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "sigv4.h"
+#include "unit_suite.h"
 #include "xalloc.h"
 
 #define SUITE1 "aws4_testsuite"
@@ -419,10 +420,6 @@ END_TEST
 
 Suite *sigv4_suite_suite(void)
 {
-    Suite *s = suite_create("sigv4_suite");
-    TCase *tc = tcase_create("known_answers");
-    tcase_add_test(tc, aws4_testsuite_all);
-    tcase_add_test(tc, aws_c_auth_v4_all);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {aws4_testsuite_all, aws_c_auth_v4_all, NULL};
+    return unit_suite("sigv4_suite", 0, tests);
 }

@@ -132,3 +132,19 @@ struct aws_client *fake_client(void)
     ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "cannot make a client: %s", err.message);
     return c;
 }
+
+Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
+                  const TTest *const *tests)
+{
+    Suite *s = suite_create(name);
+    TCase *tc = tcase_create(name);
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    if (setup || teardown)
+        tcase_add_checked_fixture(tc, setup, teardown);
+    if (timeout > 0)
+        tcase_set_timeout(tc, timeout);
+    for (size_t i = 0; tests[i]; i++)
+        tcase_add_test(tc, tests[i]);
+    suite_add_tcase(s, tc);
+    return s;
+}

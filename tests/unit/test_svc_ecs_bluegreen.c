@@ -2,8 +2,6 @@
  * service-managed EBS volumes (volumeConfigurations). */
 #include "test_svc_ecs_env.h"
 
-#include "clock.h"
-
 #include "elbv2.h"
 
 static const ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};
@@ -37,19 +35,6 @@ static char *target_group(aws_client *c, const char *name, const char *vpc)
     char *arn = strdup(tg.arn);
     elbv2_tg_free(&tg);
     return arn;
-}
-
-/* Create a service, retrying while young roles are not assumable yet. */
-static void create_service(aws_client *c, const ecs_service_input *in)
-{
-    aws_error err;
-    for (int i = 0; i < 100; i++) {
-        if (ecs_create_service(c, in, NULL, &err) == 0)
-            return;
-        ck_assert_msg(ecs_error_role_not_ready(&err), "%s", err.message);
-        util_sleep(0.02, NULL);
-    }
-    ck_abort_msg("roles never became assumable: %s", err.message);
 }
 
 typedef struct {
@@ -133,7 +118,7 @@ START_TEST(blue_green_deployment)
     in.deployment = &dc;
     in.deployment_controller = "ECS";
     in.health_check_grace_seconds = 10;
-    create_service(c, &in);
+    ecs_test_create_service(c, &in, NULL);
     const char *names[] = {"front"};
     ck_assert_msg(ecs_wait_services_stable(c, "svc-bg", names, 1, &fast, &err) == 0, "%s",
                   err.message);
@@ -217,7 +202,7 @@ START_TEST(managed_ebs_volumes)
                              .tags = &vt, .propagate_tags = "SERVICE"};
     in.volumes = &vol;
     in.n_volumes = 1;
-    create_service(c, &in);
+    ecs_test_create_service(c, &in, NULL);
     const char *names[] = {"db"};
     ck_assert_msg(ecs_wait_services_stable(c, "svc-ebs", names, 1, &fast, &err) == 0, "%s",
                   err.message);
@@ -320,12 +305,7 @@ END_TEST
 
 Suite *svc_ecs_bluegreen_suite(void)
 {
-    Suite *s = suite_create("svc_ecs_bluegreen");
-    TCase *tc = tcase_create("svc_ecs_bluegreen");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_test(tc, blue_green_deployment);
-    tcase_add_test(tc, managed_ebs_volumes);
-    tcase_add_test(tc, service_registry);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {blue_green_deployment, managed_ebs_volumes, service_registry,
+                                  NULL};
+    return fake_suite("svc_ecs_bluegreen", NULL, NULL, 0, tests);
 }

@@ -407,17 +407,8 @@ END_TEST
 
 Suite *svc_elbv2_listen_suite(void)
 {
-    Suite *s = suite_create("svc_elbv2_listen");
-    TCase *tc = tcase_create("elbv2_listeners");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, forward_targets_and_health);
-    tcase_add_test(tc, listener_actions);
-    tcase_add_test(tc, rules);
-    tcase_add_test(tc, oidc_secret_never_logged);
-    tcase_add_test(tc, listener_certificates);
-    tcase_add_test(tc, set_groups_and_subnets);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {forward_targets_and_health, listener_actions, rules,
+                                  oidc_secret_never_logged, listener_certificates,
+                                  set_groups_and_subnets, NULL};
+    return fake_suite("svc_elbv2_listen", setup, teardown, 30, tests);
 }

@@ -168,13 +168,7 @@ END_TEST
 
 Suite *svc_iam_suite(void)
 {
-    Suite *s = suite_create("svc_iam");
-    TCase *tc = tcase_create("svc_iam");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_test(tc, role_create_get_delete);
-    tcase_add_test(tc, policies_and_delete_conflict);
-    tcase_add_test(tc, lists_follow_pages);
-    tcase_add_test(tc, tags_and_service_linked_role);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {role_create_get_delete, policies_and_delete_conflict,
+                                  lists_follow_pages, tags_and_service_linked_role, NULL};
+    return fake_suite("svc_iam", NULL, NULL, 0, tests);
 }

@@ -133,12 +133,6 @@ END_TEST
 
 Suite *svc_sts_secretsmanager_suite(void)
 {
-    Suite *s = suite_create("svc_sts_secretsmanager");
-    TCase *t = tcase_create("against_fake");
-    tcase_add_unchecked_fixture(t, fake_setup, NULL);
-    tcase_set_timeout(t, 60);
-    tcase_add_test(t, sts_identity_and_assume_role);
-    tcase_add_test(t, secrets_lifecycle);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {sts_identity_and_assume_role, secrets_lifecycle, NULL};
+    return fake_suite("svc_sts_secretsmanager", NULL, NULL, 60, tests);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "unit_suite.h"
 #include "xalloc.h"
 
 START_TEST(clocks_move_forward)
@@ -55,11 +56,6 @@ END_TEST
 
 Suite *util_suite(void)
 {
-    Suite *s = suite_create("util");
-    TCase *t = tcase_create("core");
-    tcase_add_test(t, clocks_move_forward);
-    tcase_add_test(t, sleep_ends_on_cancel);
-    tcase_add_test(t, dup_or_null);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {clocks_move_forward, sleep_ends_on_cancel, dup_or_null, NULL};
+    return unit_suite("util", 0, tests);
 }
