@@ -12,6 +12,7 @@
 #include "aws.h"
 
 #include "fakeaws_fixture.h"
+#include "unit_suite.h"
 
 static char url[256];
 static pid_t fake_pid;
@@ -136,15 +137,11 @@ struct aws_client *fake_client(void)
 Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
                   const TTest *const *tests)
 {
-    Suite *s = suite_create(name);
-    TCase *tc = tcase_create(name);
+    TCase *tc = unit_tcase(name, timeout, tests);
     tcase_add_unchecked_fixture(tc, fake_setup, NULL);
     if (setup || teardown)
         tcase_add_checked_fixture(tc, setup, teardown);
-    if (timeout > 0)
-        tcase_set_timeout(tc, timeout);
-    for (size_t i = 0; tests[i]; i++)
-        tcase_add_test(tc, tests[i]);
+    Suite *s = suite_create(name);
     suite_add_tcase(s, tc);
     return s;
 }

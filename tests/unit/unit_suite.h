@@ -4,8 +4,9 @@
 
 #include <check.h>
 
-/* A suite `name` of one test case of the same name: the NULL-terminated START_TEST names,
- * `timeout` seconds each (0: Check's default). */
+/* A test case `name` of the NULL-terminated START_TEST names, `timeout` seconds each (0:
+ * Check's default); unit_suite: a suite of that one test case, of the same name. */
+TCase *unit_tcase(const char *name, int timeout, const TTest *const *tests);
 Suite *unit_suite(const char *name, int timeout, const TTest *const *tests);
 
 #endif
