@@ -37,8 +37,7 @@ static void add_filters(cJSON *in, const ec2_describe_in *d)
     cJSON *arr = cJSON_AddArrayToObject(in, "Filter");
     for (size_t i = 0; i < d->nfilters; i++) {
         const ec2_filter *f = &d->filters[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "Name", f->name ? f->name : "");
+        cJSON *o = svc_input("Name", f->name);
         cJSON *vals = cJSON_AddArrayToObject(o, "Value");
         if (f->value)
             cJSON_AddItemToArray(vals, cJSON_CreateString(f->value));

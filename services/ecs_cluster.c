@@ -182,8 +182,7 @@ int ecs_describe_cluster(aws_client *c, const char *cluster, ecs_cluster *out, i
 
 int ecs_delete_cluster(aws_client *c, const char *cluster, aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "cluster", cluster ? cluster : "");
+    cJSON *j = svc_input("cluster", cluster);
     return ecs_call_(c, "DeleteCluster", j, NULL, err);
 }
 

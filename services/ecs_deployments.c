@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws_paginate.h"
+#include "svc_internal.h"
 #include "xalloc.h"
 
 static void read_sd(const cJSON *j, ecs_service_deployment *d)
@@ -114,8 +115,7 @@ int ecs_describe_service_deployments(aws_client *c, const char *const *arns, siz
 int ecs_stop_service_deployment(aws_client *c, const char *arn, const char *stop_type,
                                 aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "serviceDeploymentArn", arn ? arn : "");
+    cJSON *j = svc_input("serviceDeploymentArn", arn);
     if (stop_type)
         cJSON_AddStringToObject(j, "stopType", stop_type);
     return ecs_call_(c, "StopServiceDeployment", j, NULL, err);

@@ -102,8 +102,7 @@ int ecs_describe_task_definition(aws_client *c, const char *task_definition,
 
 int ecs_deregister_task_definition(aws_client *c, const char *task_definition, aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "taskDefinition", task_definition ? task_definition : "");
+    cJSON *j = svc_input("taskDefinition", task_definition);
     return ecs_call_(c, "DeregisterTaskDefinition", j, NULL, err);
 }
 

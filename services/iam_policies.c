@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "aws_form.h"
+#include "svc_internal.h"
 #include "xalloc.h"
 
 static cJSON *role_policy(const char *role, const char *key, const char *value)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "RoleName", role ? role : "");
+    cJSON *in = svc_input("RoleName", role);
     if (key)
         cJSON_AddStringToObject(in, key, value ? value : "");
     return in;
@@ -97,8 +97,7 @@ int iam_list_attached_role_policies(aws_client *c, const char *role, int max_ite
 int iam_create_service_linked_role(aws_client *c, const char *service, const char *description,
                                    int *created, aws_error *err)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "AWSServiceName", service ? service : "");
+    cJSON *in = svc_input("AWSServiceName", service);
     if (description)
         cJSON_AddStringToObject(in, "Description", description);
     if (created)

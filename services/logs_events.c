@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc_internal.h"
 #include "xalloc.h"
 
 void logs_events_free(logs_events *e)
@@ -109,8 +110,7 @@ int logs_get_log_events(aws_client *c, const char *group, const char *stream,
                         long long start_time, const char *next_token, int limit,
                         logs_events *out, aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "logGroupName", group ? group : "");
+    cJSON *j = svc_input("logGroupName", group);
     cJSON_AddStringToObject(j, "logStreamName", stream ? stream : "");
     cJSON_AddBoolToObject(j, "startFromHead", 1);
     if (start_time > 0)

@@ -129,8 +129,7 @@ int sd_update_service(aws_client *c, const char *id, const char *record_type, lo
 
 int sd_delete_service(aws_client *c, const char *id, aws_error *err)
 {
-    cJSON *req = cJSON_CreateObject();
-    cJSON_AddStringToObject(req, "Id", id ? id : "");
+    cJSON *req = svc_input("Id", id);
     return sdi_call(c, "DeleteService", req, NULL, err);
 }
 
