@@ -19,8 +19,10 @@ static char *make_tg(const char *name)
     aws_error err;
     elbv2_tg_in in = {.name = name, .protocol = "HTTP", .port = 8080, .vpc_id = vpc,
                       .target_type = "ip",
-                      .health = {.path = "/healthz", .interval = 5, .timeout = 2,
-                                 .healthy_threshold = 2}};
+                      /* healthy after 300 s of the fake's time (3 s at its scale): the
+                       * test sees "initial" first however slow the machine */
+                      .health = {.path = "/healthz", .interval = 30, .timeout = 2,
+                                 .healthy_threshold = 10}};
     elbv2_tg t;
     OK(elbv2_create_target_group(cl, &in, &t, &err));
     char *arn = strdup(t.arn);
@@ -126,7 +128,8 @@ START_TEST(forward_targets_and_health)
     elbv2_tgs_free(&l);
 
     svc_tags set = {0};
-    svc_tags_add(&set, "deregistration_delay.timeout_seconds", "2");
+    /* draining for 200 s of the fake's time (2 s): long enough to be seen */
+    svc_tags_add(&set, "deregistration_delay.timeout_seconds", "200");
     OK(elbv2_modify_target_group_attributes(cl, tg_a, &set, NULL, &err));
     svc_tags_free(&set);
     OK(elbv2_deregister_targets(cl, tg_a, t, 1, &err));
