@@ -51,7 +51,8 @@ enum {
     AWS_IS_IN_USE = 1u << 2,     /* still used by something else: a delete to try again later */
     AWS_IS_BUSY = 1u << 3,       /* another operation on it is under way, or it is not ready */
     AWS_IS_THROTTLED = 1u << 4,  /* request rate or quota exceeded for now */
-    AWS_IS_DENIED = 1u << 5,     /* not authorised, or the caller's credentials were refused */
+    AWS_IS_DENIED = 1u << 5,     /* not authorised, the caller's credentials refused, or the
+                                  * name is another account's (S3's BucketAlreadyExists) */
     AWS_IS_INVALID = 1u << 6,    /* AWS judged the request itself wrong */
     AWS_IS_CANCELLED = 1u << 7,  /* the user interrupted (Ctrl-C, ecsdeploy's own codes) */
     AWS_IS_TIMED_OUT = 1u << 8,  /* a wait or call ran out of time */

@@ -26,7 +26,9 @@
 char *aws_form_encode(aws_protocol proto, const char *action, const char *version,
                       const cJSON *input, const char *const *maps, aws_error *err);
 
-/* Append the RFC 3986 percent-encoding of s to a new string (free()). */
+/* The RFC 3986 percent-encoding of s (sigv4's encoder) as a new string (free()). */
 char *aws_form_escape(const char *s);
+/* s with every valid %XX escape decoded, as a new string (free()); '+' stays '+'. */
+char *aws_form_unescape(const char *s);
 
 #endif

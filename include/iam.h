@@ -95,7 +95,5 @@ int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags 
 int iam_tag_role(aws_client *c, const char *role, const svc_tags *tags, aws_error *err);
 int iam_untag_role(aws_client *c, const char *role, const svc_strings *keys, aws_error *err);
 
-/* Percent-decode s ("%7B" → "{", '+' kept) into a new string (free()). */
-char *iam_url_decode(const char *s);
 
 #endif

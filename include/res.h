@@ -314,7 +314,7 @@ typedef int (*res_poll_fn)(res_ctx *ctx, res_node *n, void *ud, char *status, si
  * waited for and the last status. A service's deployment is waited for with ctx->watch. */
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err);
-/* Sleep for `seconds` (aws_wait_sleep), returning early (-1) when cancelled. */
+/* Sleep for `seconds` (util_sleep), returning early (-1) when cancelled. */
 int res_sleep(res_ctx *ctx, double seconds);
 
 /* Run fn(ud, i) for i in 0..n-1 on up to `width` threads at once (discovery that needs

@@ -54,5 +54,14 @@ void svc_strings_add(svc_strings *s, const char *value);
  * with "waiting for WHAT: " before the message. */
 int svc_wait(const aws_wait_opts *o, int def_checks, double def_interval, const char *what,
              aws_poll_fn poll, void *ud, aws_error *err);
+/* Free an output list {items, n}: each item with free_one(&item), then the array; the
+ * list is left empty. (Needs <stdlib.h> and <string.h>.) */
+#define SVC_LIST_FREE(list, free_one)                                                     \
+    do {                                                                                  \
+        for (size_t svc_i_ = 0; svc_i_ < (list)->n; svc_i_++)                             \
+            free_one(&(list)->items[svc_i_]);                                             \
+        free((list)->items);                                                              \
+        memset((list), 0, sizeof *(list));                                                \
+    } while (0)
 
 #endif

@@ -12,22 +12,22 @@
 
 static void read_container(const cJSON *j, ecs_container *k)
 {
-    k->name = ecs_dup_(aws_json_str(j, "name"));
-    k->image = ecs_dup_(aws_json_str(j, "image"));
-    k->last_status = ecs_dup_(aws_json_str(j, "lastStatus"));
+    k->name = xstrdup_or_null(aws_json_str(j, "name"));
+    k->image = xstrdup_or_null(aws_json_str(j, "image"));
+    k->last_status = xstrdup_or_null(aws_json_str(j, "lastStatus"));
     const cJSON *code = cJSON_GetObjectItem(j, "exitCode");
     k->has_exit_code = cJSON_IsNumber(code);
     k->exit_code = k->has_exit_code ? code->valueint : 0;
-    k->reason = ecs_dup_(aws_json_str(j, "reason"));
-    k->health_status = ecs_dup_(aws_json_str(j, "healthStatus"));
-    k->runtime_id = ecs_dup_(aws_json_str(j, "runtimeId"));
+    k->reason = xstrdup_or_null(aws_json_str(j, "reason"));
+    k->health_status = xstrdup_or_null(aws_json_str(j, "healthStatus"));
+    k->runtime_id = xstrdup_or_null(aws_json_str(j, "runtimeId"));
     const cJSON *arr = aws_json_array(j, "managedAgents"), *a;
     k->agents = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *k->agents);
     cJSON_ArrayForEach(a, arr) {
         ecs_managed_agent *m = &k->agents[k->n_agents++];
-        m->name = ecs_dup_(aws_json_str(a, "name"));
-        m->status = ecs_dup_(aws_json_str(a, "lastStatus"));
-        m->reason = ecs_dup_(aws_json_str(a, "reason"));
+        m->name = xstrdup_or_null(aws_json_str(a, "name"));
+        m->status = xstrdup_or_null(aws_json_str(a, "lastStatus"));
+        m->reason = xstrdup_or_null(aws_json_str(a, "reason"));
     }
 }
 
@@ -51,21 +51,21 @@ static void read_eni(const cJSON *task, ecs_task *t)
 static void read_task(const cJSON *j, ecs_task *t)
 {
     memset(t, 0, sizeof *t);
-    t->arn = ecs_dup_(aws_json_str(j, "taskArn"));
+    t->arn = xstrdup_or_null(aws_json_str(j, "taskArn"));
     const char *slash = t->arn ? strrchr(t->arn, '/') : NULL;
-    t->id = ecs_dup_(slash ? slash + 1 : t->arn);
-    t->cluster_arn = ecs_dup_(aws_json_str(j, "clusterArn"));
-    t->task_definition_arn = ecs_dup_(aws_json_str(j, "taskDefinitionArn"));
-    t->group = ecs_dup_(aws_json_str(j, "group"));
-    t->started_by = ecs_dup_(aws_json_str(j, "startedBy"));
-    t->last_status = ecs_dup_(aws_json_str(j, "lastStatus"));
-    t->desired_status = ecs_dup_(aws_json_str(j, "desiredStatus"));
-    t->health_status = ecs_dup_(aws_json_str(j, "healthStatus"));
-    t->stop_code = ecs_dup_(aws_json_str(j, "stopCode"));
-    t->stopped_reason = ecs_dup_(aws_json_str(j, "stoppedReason"));
-    t->availability_zone = ecs_dup_(aws_json_str(j, "availabilityZone"));
-    t->launch_type = ecs_dup_(aws_json_str(j, "launchType"));
-    t->platform_version = ecs_dup_(aws_json_str(j, "platformVersion"));
+    t->id = xstrdup_or_null(slash ? slash + 1 : t->arn);
+    t->cluster_arn = xstrdup_or_null(aws_json_str(j, "clusterArn"));
+    t->task_definition_arn = xstrdup_or_null(aws_json_str(j, "taskDefinitionArn"));
+    t->group = xstrdup_or_null(aws_json_str(j, "group"));
+    t->started_by = xstrdup_or_null(aws_json_str(j, "startedBy"));
+    t->last_status = xstrdup_or_null(aws_json_str(j, "lastStatus"));
+    t->desired_status = xstrdup_or_null(aws_json_str(j, "desiredStatus"));
+    t->health_status = xstrdup_or_null(aws_json_str(j, "healthStatus"));
+    t->stop_code = xstrdup_or_null(aws_json_str(j, "stopCode"));
+    t->stopped_reason = xstrdup_or_null(aws_json_str(j, "stoppedReason"));
+    t->availability_zone = xstrdup_or_null(aws_json_str(j, "availabilityZone"));
+    t->launch_type = xstrdup_or_null(aws_json_str(j, "launchType"));
+    t->platform_version = xstrdup_or_null(aws_json_str(j, "platformVersion"));
     t->enable_execute_command = aws_json_bool(j, "enableExecuteCommand", 0);
     t->created_at = ecs_time_(j, "createdAt");
     t->started_at = ecs_time_(j, "startedAt");
@@ -109,11 +109,8 @@ static void free_task(ecs_task *t)
 
 void ecs_tasks_free(ecs_tasks *t)
 {
-    for (size_t i = 0; i < t->n; i++)
-        free_task(&t->items[i]);
-    free(t->items);
     svc_strings_free(&t->missing);
-    memset(t, 0, sizeof *t);
+    SVC_LIST_FREE(t, free_task);
 }
 
 const ecs_managed_agent *ecs_container_agent(const ecs_container *k, const char *name)
@@ -213,12 +210,12 @@ int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
     if (ecs_call_(c, "ExecuteCommand", j, &o, err) != 0)
         return -1;
     cJSON *s = cJSON_GetObjectItem(o, "session");
-    out->session_id = ecs_dup_(aws_json_str(s, "sessionId"));
-    out->stream_url = ecs_dup_(aws_json_str(s, "streamUrl"));
-    out->token = ecs_dup_(aws_json_str(s, "tokenValue"));
-    out->task_arn = ecs_dup_(aws_json_str(o, "taskArn"));
-    out->container_name = ecs_dup_(aws_json_str(o, "containerName"));
-    out->container_arn = ecs_dup_(aws_json_str(o, "containerArn"));
+    out->session_id = xstrdup_or_null(aws_json_str(s, "sessionId"));
+    out->stream_url = xstrdup_or_null(aws_json_str(s, "streamUrl"));
+    out->token = xstrdup_or_null(aws_json_str(s, "tokenValue"));
+    out->task_arn = xstrdup_or_null(aws_json_str(o, "taskArn"));
+    out->container_name = xstrdup_or_null(aws_json_str(o, "containerName"));
+    out->container_arn = xstrdup_or_null(aws_json_str(o, "containerArn"));
     cJSON *tv = cJSON_GetObjectItem(s, "tokenValue");
     if (cJSON_IsString(tv) && tv->valuestring)
         OPENSSL_cleanse(tv->valuestring, strlen(tv->valuestring));

@@ -1,6 +1,7 @@
 /*
- * Shared by the network service clients (services/ec2*, elbv2*, servicediscovery*):
- * readers that copy strings out of their cJSON answers.
+ * The JSON pieces every service client (services/) builds and reads the same way:
+ * one-member inputs, lists of strings and tag lists in each service's spelling going out;
+ * strings, string lists and tags copied out of the answers coming back.
  */
 #ifndef ECSDEPLOY_SVC_JSON_INTERNAL_H
 #define ECSDEPLOY_SVC_JSON_INTERNAL_H
@@ -10,6 +11,18 @@
 #include <cjson/cJSON.h>
 
 #include "svc.h"
+
+/* Building requests. */
+
+/* A new input object with one string member (NULL value: ""); name NULL: an empty object. */
+cJSON *svc_input(const char *name, const char *value);
+/* Add a member `name`: the strings of a NULL-terminated list, only when it has any. */
+void svc_add_strings(cJSON *obj, const char *name, const char *const *list);
+/* A new array of the tags (may be NULL) as {key: k, value: v}, in the member names the
+ * service spells ("Key"/"Value", "key"/"value"); a missing value is sent as "". */
+cJSON *svc_tags_json(const svc_tags *tags, const char *key, const char *value);
+
+/* Reading answers. */
 
 /* A new copy of the string member (xstrdup; free()), "" when absent or not a string. */
 char *svc_json_dup(const cJSON *obj, const char *name);

@@ -145,7 +145,7 @@ static char *aws_hostname(const partition *p, const aws_service_info *svc, const
         const char *h = fips && dual ? NULL : fips ? p->iam_fips_host
                                      : dual      ? p->iam_dualstack_host
                                                  : p->iam_host;
-        return h ? xstrdup(h) : NULL;
+        return xstrdup_or_null(h);
     }
     if (strcmp(svc->id, "s3") == 0 && dual)
         return xasprintf("s3%s.dualstack.%s.%s", fips ? "-fips" : "", region, p->dns_suffix);

@@ -17,6 +17,8 @@ typedef struct {
 
 static const error_row rows[] = {
     /* ---- EC2 ---------------------------------------------------------------------- */
+    /* an address a NAT gateway still holds (even a deleted one, for a while) */
+    {"ec2", "ReleaseAddress", "AuthFailure", AWS_IS_IN_USE | AWS_IS_DENIED},
     {"ec2", "*", "DependencyViolation", AWS_IS_IN_USE},
     {"ec2", "*", "InvalidIPAddress.InUse", AWS_IS_IN_USE},
     {"ec2", "*", "Gateway.NotAttached", AWS_IS_NOT_FOUND},
@@ -29,6 +31,8 @@ static const error_row rows[] = {
     /* ---- ECS ---------------------------------------------------------------------- */
     /* an unknown family is a ClientException, not a not-found code */
     {"ecs", "DescribeTaskDefinition", "ClientException", AWS_IS_NOT_FOUND},
+    /* the revision is already inactive */
+    {"ecs", "DeregisterTaskDefinition", "ClientException", AWS_IS_NOT_FOUND},
     {"ecs", "*", "ClusterNotFoundException", AWS_IS_NOT_FOUND},
     {"ecs", "*", "ServiceNotFoundException", AWS_IS_NOT_FOUND},
     {"ecs", "*", "ServiceNotActiveException", AWS_IS_NOT_FOUND},
@@ -44,8 +48,11 @@ static const error_row rows[] = {
     {"elbv2", "*", "PriorityInUse", AWS_IS_EXISTS},
     /* an internet-facing ALB in subnets whose route to the gateway is not there yet */
     {"elbv2", "CreateLoadBalancer", "InvalidSubnet", AWS_IS_BUSY},
+    /* the target is not registered (yet): AWS's TargetInService waiter retries on it */
+    {"elbv2", "DescribeTargetHealth", "InvalidInstance", AWS_IS_BUSY},
     {"elbv2", "*", "InvalidTarget", AWS_IS_NOT_FOUND},
-    {"elbv2", "*", "InvalidInstance", AWS_IS_NOT_FOUND},
+    /* a listener's default certificate cannot be removed from its certificate list */
+    {"elbv2", "RemoveListenerCertificates", "OperationNotPermitted", AWS_IS_INVALID},
     /* ---- Cloud Map ---------------------------------------------------------------- */
     {"servicediscovery", "*", "ResourceInUse", AWS_IS_IN_USE},
     {"servicediscovery", "*", "DuplicateRequest", AWS_IS_BUSY},
@@ -59,7 +66,8 @@ static const error_row rows[] = {
     /* ---- S3 ----------------------------------------------------------------------- */
     {"s3", "*", "NoSuchTagSet", AWS_IS_NOT_FOUND},
     {"s3", "*", "BucketAlreadyOwnedByYou", AWS_IS_EXISTS},
-    {"s3", "*", "BucketAlreadyExists", AWS_IS_EXISTS},
+    /* the name is held by another account (bucket names are global) */
+    {"s3", "*", "BucketAlreadyExists", AWS_IS_EXISTS | AWS_IS_DENIED},
     {"s3", "*", "BucketNotEmpty", AWS_IS_IN_USE},
     {"s3", "*", "OperationAborted", AWS_IS_BUSY},
     {"s3", "*", "PreconditionFailed", AWS_IS_EXISTS},
@@ -83,6 +91,8 @@ static const error_row rows[] = {
     {"*", "*", "OperationInProgressException", AWS_IS_BUSY},
     {"*", "*", "IncorrectState", AWS_IS_BUSY},
     {"*", "*", "AccessDenied", AWS_IS_DENIED},
+    /* HTTP 403 without a body (S3's HEAD): the code is the status's name */
+    {"*", "*", "Forbidden", AWS_IS_DENIED},
     {"*", "*", "AccessDeniedException", AWS_IS_DENIED},
     {"*", "*", "UnauthorizedOperation", AWS_IS_DENIED},
     {"*", "*", "UnrecognizedClientException", AWS_IS_DENIED},

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "sigv4.h"
 #include "xalloc.h"
 
 #define MAX_DEPTH 32
@@ -19,23 +20,18 @@ typedef struct {
 
 static void escape_into(buf *b, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
-            buf_putc(b, (char)*p);
-        } else {
-            buf_putc(b, '%');
-            buf_putc(b, hex[*p >> 4]);
-            buf_putc(b, hex[*p & 15]);
-        }
-    }
+    sigv4_encode_into(b, s, strlen(s), 0);
 }
 
 char *aws_form_escape(const char *s)
 {
+    return sigv4_uri_encode(s, strlen(s), 0);
+}
+
+char *aws_form_unescape(const char *s)
+{
     buf b = BUF_INIT;
-    escape_into(&b, s);
+    sigv4_decode_into(&b, s, strlen(s));
     return buf_detach(&b);
 }
 

@@ -146,7 +146,7 @@ static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
     exec_filter_finish(&f);
     free(line);
     if (rc != 0) {
-        if (strcmp(err.code, "Cancelled") == 0) {
+        if (aws_error_is(&err, AWS_IS_CANCELLED)) {
             fprintf(stderr, "ecsdeploy: exec interrupted\n");
             return 130;
         }

@@ -3,11 +3,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "client_internal.h"
+#include "clock.h"
 #include "logs.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -109,13 +109,6 @@ static void print_event(const logs_event *e, int color)
            e->message ? e->message : "");
 }
 
-static long long now_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
-}
-
 /* Events already printed: those before `top`, and at `top` the ones listed (by stream and
  * message, not event id, which some implementations do not keep stable across calls). */
 typedef struct {
@@ -170,8 +163,7 @@ static int follow_loop(cli_client *c, const logs_state *s, logs_filter_input *in
                 print_event(&ev.items[i], color);
         fflush(stdout);
         logs_events_free(&ev);
-        for (double slept = 0; slept < poll && !stop; slept += 0.05)
-            usleep(50000);
+        util_sleep(poll, &stop);
     }
     logs_cursor_free(&cur);
     svc_strings_free(&printed.at_top);
@@ -196,14 +188,14 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     }
     char *group = stack_name_log_group(c.stack->name, argv[0]);
     double since = s->since > 0 ? s->since : 3600;
-    logs_filter_input in = {.group = group, .start_time = now_ms() - (long long)(since * 1000)};
+    logs_filter_input in = {.group = group, .start_time = (long long)((util_wall() - since) * 1000)};
     if (s->follow) {
         rc = follow_loop(&c, s, &in, g->color);
     } else {
         logs_events ev = {0};
         aws_error err;
         if (logs_filter_log_events(c.aws, &in, &ev, &err) != 0) {
-            if (strcmp(err.code, "ResourceNotFoundException") == 0)
+            if (aws_error_is(&err, AWS_IS_NOT_FOUND))
                 fprintf(stderr, "ecsdeploy: no log group %s yet (is the stack up?)\n", group);
             else
                 cli_client_fail("logs", &err);

@@ -51,7 +51,7 @@ static int do_get(cli_client *c, const char *name)
     aws_error err;
     int rc = EXIT_OK;
     if (secretsmanager_get_secret_value(c->aws, id, &value, &err) != 0) {
-        if (strcmp(err.code, "ResourceNotFoundException") == 0)
+        if (aws_error_is(&err, AWS_IS_NOT_FOUND))
             fprintf(stderr, "ecsdeploy: secret %s does not exist yet (create it with `ecsdeploy "
                             "secret put %s` or `ecsdeploy up`)\n", id, name);
         else
@@ -129,7 +129,7 @@ static int do_put(cli_client *c, const char *name)
     char *version = NULL;
     if (secretsmanager_put_secret_value(c->aws, id, value, NULL, &version, &err) == 0) {
         fprintf(stderr, "ecsdeploy: secret %s: new version stored\n", id);
-    } else if (strcmp(err.code, "ResourceNotFoundException") == 0 && decl) {
+    } else if (aws_error_is(&err, AWS_IS_NOT_FOUND) && decl) {
         char *node = xasprintf("secret/%s", name);
         svc_tag tags[2] = {{(char *)"ecsdeploy:stack", c->stack->name}, {(char *)"ecsdeploy:id", node}};
         svc_tags t = {tags, 2};
@@ -157,7 +157,7 @@ static void list_one(cli_client *c, const char *logical, const char *id, cJSON *
     const char *state = "present";
     char created[32] = "";
     if (secretsmanager_describe_secret(c->aws, id, &s, &err) != 0) {
-        if (strcmp(err.code, "ResourceNotFoundException") == 0) {
+        if (aws_error_is(&err, AWS_IS_NOT_FOUND)) {
             state = "missing";
         } else {
             cli_client_fail("secret list", &err);

@@ -1,8 +1,8 @@
 /* `ecsdeploy up`: create or update everything the stack file describes. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "clock.h"
 #include "session_internal.h"
 
 typedef struct {
@@ -177,8 +177,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         printf("Waiting for %zu unchanged resource%s an earlier run left changing (e.g. a service "
                "deployment in progress).\n", unsettled, unsettled == 1 ? "" : "s");
 
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = util_now();
     cli_interrupts_install(&s);
     struct cli_progress *p = cli_progress_start(&s, "up");
     plan_exec_options eo = {.parallel = parallel, .rollback = !o->no_rollback};
@@ -186,8 +185,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     plan_execute(&s.ctx, &eo, &r);
     cli_progress_stop(p);
     cli_interrupts_remove();
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    print_summary(&s, &r, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    print_summary(&s, &r, util_now() - t0);
     rc = !r.failed ? EXIT_OK : r.rolled_back ? EXIT_ROLLED_BACK : EXIT_AWS;
     plan_exec_result_free(&r);
     cli_session_close(&s);

@@ -2,22 +2,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
-#include "session_internal.h"
+#include "clock.h"
 #include "deploy_output_internal.h"
+#include "session_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_target *t)
 {
@@ -67,7 +60,7 @@ void deploy_cli_printer_init(deploy_cli_printer *p, const cli_globals *g)
 {
     memset(p, 0, sizeof *p);
     p->g = g;
-    p->t0 = mono();
+    p->t0 = util_now();
     const char *term = getenv("TERM");
     p->live = g->output == OUTPUT_TEXT && isatty(STDOUT_FILENO) && term &&
               strcmp(term, "dumb") != 0;
@@ -102,7 +95,7 @@ static void live_update(deploy_cli_printer *p, const char *service, const char *
     p->rows[i] = xasprintf("%.120s", msg);
     for (int k = 0; k < p->drawn; k++)
         fputs("\033[1A\033[2K", stdout);
-    printf("\r\033[2Kecsdeploy deploy — %.0f s\n", mono() - p->t0);
+    printf("\r\033[2Kecsdeploy deploy — %.0f s\n", util_now() - p->t0);
     for (size_t k = 0; k < p->nrows; k++)
         printf("\033[2K  %-20s %s\n", p->names[k], p->rows[k]);
     p->drawn = (int)p->nrows + 1;
@@ -111,7 +104,7 @@ static void live_update(deploy_cli_printer *p, const char *service, const char *
 
 static double elapsed(const deploy_cli_printer *p)
 {
-    return (double)(long)((mono() - p->t0) * 10) / 10;
+    return (double)(long)((util_now() - p->t0) * 10) / 10;
 }
 
 static void print_json(cJSON *o)

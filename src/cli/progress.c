@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "session_internal.h"
 #include "xalloc.h"
 
@@ -39,13 +39,6 @@ struct cli_progress {
     pthread_t ticker;
     int has_ticker;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static row *find_row(struct cli_progress *p, const res_node *n)
 {
@@ -80,7 +73,7 @@ static void emit_json(struct cli_progress *p, const res_node *n, res_action a, r
     cJSON_AddStringToObject(o, "kind", n->kind->name);
     cJSON_AddStringToObject(o, "action", plan_action_name(a));
     cJSON_AddStringToObject(o, "message", msg);
-    cJSON_AddNumberToObject(o, "elapsed", (double)(long)((now_s() - p->t0) * 10) / 10);
+    cJSON_AddNumberToObject(o, "elapsed", (double)(long)((util_now() - p->t0) * 10) / 10);
     char *s = cJSON_PrintUnformatted(o);
     printf("%s\n", s);
     fflush(stdout);
@@ -92,7 +85,7 @@ static void emit_line(struct cli_progress *p, const res_node *n, res_action a, r
                       const char *msg)
 {
     const char *mark = k == RES_EV_FAILED ? "FAILED " : k == RES_EV_DONE ? "ok " : "";
-    printf("[%6.1fs] %-7s %s: %s%s\n", now_s() - p->t0, plan_action_name(a), n->id, mark, msg);
+    printf("[%6.1fs] %-7s %s: %s%s\n", util_now() - p->t0, plan_action_name(a), n->id, mark, msg);
     fflush(stdout);
 }
 
@@ -125,7 +118,7 @@ static void draw(struct cli_progress *p)
         total++;
         done += p->rows[i].state == ROW_DONE;
     }
-    double t = now_s();
+    double t = util_now();
     buf_printf(&b, "\r\033[2Kecsdeploy %s %s — %zu/%zu done, %.0f s\n", p->verb, p->s->stack->name,
                done, total, t - p->t0);
     int lines = 1, room = terminal_rows() - 2;
@@ -157,11 +150,11 @@ static void on_event(void *ud, const res_node *n, res_action a, res_event_kind k
     r->action = a;
     if (k == RES_EV_START) {
         r->state = ROW_RUNNING;
-        r->started = now_s();
+        r->started = util_now();
         r->ended = 0;
     } else if (k == RES_EV_DONE || k == RES_EV_FAILED) {
         r->state = k == RES_EV_DONE ? ROW_DONE : ROW_FAILED;
-        r->ended = now_s();
+        r->ended = util_now();
     }
     snprintf(r->message, sizeof r->message, "%s", msg);
     if (p->style == PROGRESS_JSON)
@@ -177,7 +170,7 @@ static void *tick(void *arg)
 {
     struct cli_progress *p = arg;
     for (;;) {
-        usleep(500000);
+        util_sleep(0.5, NULL);
         pthread_mutex_lock(&p->lock);
         if (p->stop) {
             pthread_mutex_unlock(&p->lock);
@@ -193,7 +186,7 @@ struct cli_progress *cli_progress_start(cli_session *s, const char *verb)
     struct cli_progress *p = xcalloc(1, sizeof *p);
     p->s = s;
     p->verb = verb;
-    p->t0 = now_s();
+    p->t0 = util_now();
     p->color = s->g->color;
     pthread_mutex_init(&p->lock, NULL);
     if (s->g->output == OUTPUT_JSON)

@@ -18,8 +18,7 @@ int cli_aws_error_exit(const aws_error *err)
 {
     if (err->kind == AWS_ERR_CONFIG)
         return EXIT_USAGE;
-    if (err->kind == AWS_ERR_CREDENTIALS &&
-        (strcmp(err->code, "NoCredentials") == 0 || strcmp(err->code, "PartialCredentials") == 0))
+    if (err->kind == AWS_ERR_CREDENTIALS && aws_error_is(err, AWS_IS_NO_CREDENTIALS))
         return EXIT_USAGE;
     return EXIT_AWS;
 }

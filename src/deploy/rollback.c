@@ -126,7 +126,7 @@ int deploy_rollback(aws_client *c, const deploy_request *q, deploy_result *r)
         return -1;
     }
     const char *prev = svc_tags_get(&s.tags, DEPLOY_PREVIOUS_TAG);
-    char *td = prev ? xstrdup(prev) : NULL;
+    char *td = xstrdup_or_null(prev);
     ecs_service_free(&s);
     if (!td) {
         r->outcome = DEPLOY_FAILED;

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "deploy_internal.h"
 #include "xalloc.h"
 
@@ -184,9 +184,7 @@ int deploy_run(aws_client *c, const deploy_request *q, deploy_result *r)
     } else {
         rc = new_revision(c, q, &s, r, &same);
     }
-    struct timespec wall;
-    clock_gettime(CLOCK_REALTIME, &wall);
-    double started = (double)wall.tv_sec + (double)wall.tv_nsec / 1e9;
+    double started = util_wall();
     if (rc == 0)
         rc = update(c, q, &s, same, r);
     ecs_service_free(&s);

@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
+#include "clock.h"
 #include "ecs.h"
 #include "exec.h"
 #include "channel_internal.h"
@@ -26,13 +26,6 @@ typedef struct {
     aws_error send_err;
     int send_failed;
 } run_ctx;
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int chan_send(void *ctx, const unsigned char *p, size_t len)
 {
@@ -116,7 +109,7 @@ static int send_size(run_ctx *r, exec_chan *ch)
         return 0;
     char body[64];
     int n = snprintf(body, sizeof body, "{\"cols\":%d,\"rows\":%d}", cols, rows);
-    return exec_chan_send_input(ch, EXEC_PT_SIZE, body, (size_t)n, mono());
+    return exec_chan_send_input(ch, EXEC_PT_SIZE, body, (size_t)n, util_now());
 }
 
 /* Keystrokes from input_fd. 0, 1 at end of input, -1 on failure. */
@@ -128,7 +121,7 @@ static int pump_input(run_ctx *r, exec_chan *ch)
         return errno == EINTR || errno == EAGAIN ? 0 : -1;
     if (n == 0)
         return 1;
-    int rc = exec_chan_send_input(ch, EXEC_PT_OUTPUT, in, (size_t)n, mono());
+    int rc = exec_chan_send_input(ch, EXEC_PT_OUTPUT, in, (size_t)n, util_now());
     OPENSSL_cleanse(in, sizeof in);
     return rc;
 }
@@ -154,7 +147,7 @@ static int pump_ws(run_ctx *r, exec_chan *ch, aws_error *err)
         }
         if (op != EXEC_WS_BINARY)
             continue;
-        if (exec_chan_receive(ch, d, n, mono()) != 0)
+        if (exec_chan_receive(ch, d, n, util_now()) != 0)
             return -1;
         if (exec_chan_closed(ch))
             return 1;
@@ -183,7 +176,7 @@ static int loop(run_ctx *r, exec_chan *ch, double deadline, aws_error *err)
             return 0;
         if (rc < 0)
             return exec_chan_error(ch)[0] || r->send_failed ? channel_error(r, ch, err) : -1;
-        if (exec_chan_tick(ch, mono()) != 0)
+        if (exec_chan_tick(ch, util_now()) != 0)
             return channel_error(r, ch, err);
         if (exec_chan_ready(ch) && r->o->window_size &&
             (!sized || (r->o->resized && *r->o->resized))) {
@@ -197,7 +190,7 @@ static int loop(run_ctx *r, exec_chan *ch, double deadline, aws_error *err)
             aws_error_set(err, AWS_ERR_INPUT, "Cancelled", "interrupted");
             return -1;
         }
-        double now = mono(), wait = deadline - now, due = exec_chan_next_due(ch, now);
+        double now = util_now(), wait = deadline - now, due = exec_chan_next_due(ch, now);
         if (wait <= 0) {
             aws_error_set(err, AWS_ERR_TIMEOUT, "ExecTimeout",
                           "the command did not finish within %.0f s (raise it with --timeout)",
@@ -229,12 +222,12 @@ static void terminate_session(run_ctx *r, exec_chan *ch)
 {
     static const unsigned char terminate[4] = {0, 0, 0, 2};
     if (!r->send_failed)
-        exec_chan_send_input(ch, EXEC_PT_FLAG, terminate, sizeof terminate, mono());
+        exec_chan_send_input(ch, EXEC_PT_FLAG, terminate, sizeof terminate, util_now());
 }
 
 static void explain_execute_error(const exec_target *t, aws_error *err)
 {
-    if (strcmp(err->code, "TargetNotConnectedException") == 0) {
+    if (aws_error_is(err, AWS_IS_NOT_RUNNING)) {
         char *was = xstrdup(err->message);
         aws_error_set(err, AWS_ERR_SERVICE, "TaskRoleMissingSsmmessages",
                       "ECS could not reach the exec agent in task %s (%s). The usual cause: the "
@@ -252,7 +245,7 @@ int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
     aws_error_clear(err);
     const exec_target *t = o->target;
     double timeout = o->timeout_s > 0 ? o->timeout_s : 300;
-    double deadline = mono() + timeout;
+    double deadline = util_now() + timeout;
     ecs_exec_session s;
     if (ecs_execute_command(aws, t->cluster, t->task_arn, t->container, o->command, 1, &s,
                             err) != 0) {
@@ -260,7 +253,7 @@ int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
         return -1;
     }
     run_ctx r = {.aws = aws, .o = o, .session_id = s.session_id};
-    long connect_ms = (long)((deadline - mono()) * 1000);
+    long connect_ms = (long)((deadline - util_now()) * 1000);
     connect_ms = connect_ms > 15000 ? 15000 : connect_ms < 1000 ? 1000 : connect_ms;
     int rc = exec_ws_connect(s.stream_url ? s.stream_url : "", connect_ms, &r.ws, err);
     if (rc == 0)
@@ -273,7 +266,7 @@ int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
                              .data_key = chan_data_key};
         exec_chan *ch = exec_chan_new(&ops, "1.2.0.0");
         rc = loop(&r, ch, deadline, err);
-        if (rc != 0 && (strcmp(err->code, "ExecTimeout") == 0 || strcmp(err->code, "Cancelled") == 0))
+        if (rc != 0 && aws_error_is(err, AWS_IS_TIMED_OUT | AWS_IS_CANCELLED))
             terminate_session(&r, ch);
         if (rc == 0 && exec_chan_close_output(ch)[0]) {
             aws_error_set(err, AWS_ERR_SERVICE, "ExecSessionFailed", "the exec agent ended the session: %s",

@@ -186,7 +186,7 @@ static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws
     }
     /* a wait cut short by Ctrl-C: the run's failure is the interrupt, not this */
     int interrupted = rc != 0 && x->ctx->cancel && *x->ctx->cancel &&
-                      strcmp(err->code, "Interrupted") == 0;
+                      aws_error_is(err, AWS_IS_CANCELLED);
     if (rc == 0) {
         x->state[i] = JOB_DONE;
     } else {

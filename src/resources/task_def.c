@@ -60,7 +60,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     if (ecs_describe_task_definition(d->ctx->aws, d->families.items[i], &t, err) != 0) {
         ecs_task_definition_free(&t);
         /* deregistered meanwhile */
-        return res_app_code_is(err, "ClientException") ? 0 : -1;
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1;
     }
     const char *id = svc_tags_get(&t.tags, RES_TAG_ID);
     if (id && t.status && !strcmp(t.status, "ACTIVE") && res_tags_match(d->ctx, &t.tags, NULL)) {
@@ -112,7 +112,7 @@ static int use_revision(res_ctx *ctx, res_node *n, const char *arn, aws_error *e
     int registered = n->actual && cJSON_IsTrue(cJSON_GetObjectItem(n->actual, "registered_now"));
     if (rc == 0 && registered && n->physical_id && strcmp(n->physical_id, t.arn) != 0) {
         rc = ecs_deregister_task_definition(ctx->aws, n->physical_id, err);
-        if (rc != 0 && res_app_code_is(err, "ClientException"))
+        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
             rc = 0; /* already inactive */
     }
     if (rc == 0)
@@ -167,7 +167,7 @@ static int remove_family(res_ctx *ctx, res_node *n, aws_error *err)
         if (!task_def_of_family(arns.items[i], fam->valuestring))
             continue;
         rc = ecs_deregister_task_definition(ctx->aws, arns.items[i], err);
-        if (rc != 0 && res_app_code_is(err, "ClientException"))
+        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
             rc = 0; /* already inactive */
     }
     svc_strings_free(&arns);

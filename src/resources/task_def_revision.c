@@ -74,7 +74,7 @@ static int describe_one(void *ud, size_t i, aws_error *err)
     ecs_task_definition t = {0};
     if (ecs_describe_task_definition(l->ctx->aws, l->arns[i], &t, err) != 0) {
         ecs_task_definition_free(&t);
-        return res_app_code_is(err, "ClientException") ? 0 : -1; /* gone meanwhile */
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1; /* gone meanwhile */
     }
     l->props[i] = task_def_props(&t);
     ecs_task_definition_free(&t);

@@ -237,11 +237,7 @@ int stack_load_file(const char *path, const stack_options *opts, stack_model **o
         return -1;
     }
     buf b = BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= STACK_MAX_FILE_SIZE)
-        buf_append(&b, chunk, n);
-    int err = ferror(f) ? errno : 0;
+    int err = buf_read(&b, f, STACK_MAX_FILE_SIZE + 1) != 0 ? errno : 0;
     if (!from_stdin)
         fclose(f);
     errno = err;

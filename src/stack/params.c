@@ -30,11 +30,7 @@ static char *read_value_file(stack_ctx *c, const char *name, const char *path)
         return NULL;
     }
     buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= STACK_MAX_FILE_SIZE)
-        buf_append(&b, chunk, n);
-    int err = ferror(f);
+    int err = buf_read(&b, f, STACK_MAX_FILE_SIZE + 1);
     fclose(f);
     if (err || b.len > STACK_MAX_FILE_SIZE || memchr(buf_str(&b), 0, b.len)) {
         stack_diag_add(c->d, none, "--set-file %s=%s: %s", name, path,

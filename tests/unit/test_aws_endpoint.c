@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aws_endpoint.h"
+#include "unit_suite.h"
 
 static void clear_env(void)
 {
@@ -195,15 +196,8 @@ END_TEST
 
 Suite *aws_endpoint_suite(void)
 {
-    Suite *s = suite_create("aws_endpoint");
-    TCase *t = tcase_create("core");
-    tcase_add_test(t, partitions);
-    tcase_add_test(t, iam_global);
-    tcase_add_test(t, fips_and_dualstack);
-    tcase_add_test(t, overrides_in_order);
-    tcase_add_test(t, bad_override_refused);
-    tcase_add_test(t, s3_addressing);
-    tcase_add_test(t, regions);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {partitions, iam_global, fips_and_dualstack,
+                                  overrides_in_order, bad_override_refused, s3_addressing,
+                                  regions, NULL};
+    return unit_suite("aws_endpoint", 0, tests);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aws_form.h"
+#include "unit_suite.h"
 
 static char *enc(aws_protocol p, const char *json, const char *const *maps)
 {
@@ -71,6 +72,21 @@ START_TEST(no_input_and_unicode)
 }
 END_TEST
 
+START_TEST(escape_and_unescape)
+{
+    char *e = aws_form_escape("a b/c~{}");
+    ck_assert_str_eq(e, "a%20b%2Fc~%7B%7D");
+    free(e);
+    /* IAM's URL-encoded policy documents: '+' stays, broken escapes stay as they are */
+    char *d = aws_form_unescape("%7B%22a%22%3A1%7D+%zz%4");
+    ck_assert_str_eq(d, "{\"a\":1}+%zz%4");
+    free(d);
+    d = aws_form_unescape("");
+    ck_assert_str_eq(d, "");
+    free(d);
+}
+END_TEST
+
 START_TEST(bad_input_refused)
 {
     aws_error err;
@@ -90,14 +106,8 @@ END_TEST
 
 Suite *aws_form_suite(void)
 {
-    Suite *s = suite_create("aws_form");
-    TCase *t = tcase_create("core");
-    tcase_add_test(t, query_scalars_and_structs);
-    tcase_add_test(t, query_lists_one_and_empty);
-    tcase_add_test(t, query_maps);
-    tcase_add_test(t, ec2_flattened_lists);
-    tcase_add_test(t, no_input_and_unicode);
-    tcase_add_test(t, bad_input_refused);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {query_scalars_and_structs, query_lists_one_and_empty,
+                                  query_maps, ec2_flattened_lists, no_input_and_unicode,
+                                  escape_and_unescape, bad_input_refused, NULL};
+    return unit_suite("aws_form", 0, tests);
 }

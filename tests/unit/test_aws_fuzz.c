@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit_suite.h"
+
 #include "../fuzz/fuzz_aws_xml.c"
 
 #define FUZZ_RUNS 12000
@@ -118,10 +120,6 @@ END_TEST
 
 Suite *aws_fuzz_suite(void)
 {
-    Suite *s = suite_create("aws_fuzz");
-    TCase *tc = tcase_create("random_run");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, fuzz_target_random_run);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {fuzz_target_random_run, NULL};
+    return unit_suite("aws_fuzz", 300, tests);
 }

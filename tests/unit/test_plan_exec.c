@@ -3,8 +3,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "clock.h"
 #include "plan.h"
 #include "xalloc.h"
 
@@ -38,7 +38,7 @@ static void busy(int delta)
 static int mem_create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     busy(1);
-    usleep(20000);
+    util_sleep(0.02, NULL);
     busy(-1);
     if (fail_on && strcmp(fail_on, n->id) == 0) {
         aws_error_set(err, AWS_ERR_SERVICE, "InvalidParameterException", "refused");

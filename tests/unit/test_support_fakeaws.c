@@ -12,6 +12,7 @@
 #include "aws.h"
 
 #include "fakeaws_fixture.h"
+#include "unit_suite.h"
 
 static char url[256];
 static pid_t fake_pid;
@@ -131,4 +132,16 @@ struct aws_client *fake_client(void)
     aws_error err;
     ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "cannot make a client: %s", err.message);
     return c;
+}
+
+Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
+                  const TTest *const *tests)
+{
+    TCase *tc = unit_tcase(name, timeout, tests);
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    if (setup || teardown)
+        tcase_add_checked_fixture(tc, setup, teardown);
+    Suite *s = suite_create(name);
+    suite_add_tcase(s, tc);
+    return s;
 }

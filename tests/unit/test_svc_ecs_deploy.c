@@ -244,11 +244,7 @@ END_TEST
 
 Suite *svc_ecs_deploy_suite(void)
 {
-    Suite *s = suite_create("svc_ecs_deploy");
-    TCase *tc = tcase_create("svc_ecs_deploy");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_test(tc, circuit_breaker_rollback_is_a_failure);
-    tcase_add_test(tc, stop_with_rollback);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {circuit_breaker_rollback_is_a_failure, stop_with_rollback,
+                                  NULL};
+    return fake_suite("svc_ecs_deploy", NULL, NULL, 0, tests);
 }
