@@ -25,6 +25,11 @@ void fake_setup(void);
 /* POST a JSON body to a control path ("/_fake/reset", "/_fake/faults"); 0 on HTTP 2xx. */
 int fake_control(const char *path, const char *json_body);
 
+/* The next call of operation (service: botocore's name) happens and then its answer is
+ * lost: the connection closes (action "drop") or HTTP 500 comes instead ("error").
+ * Replaces the fault rules in force; 0 on success. */
+int fake_lose_next(const char *service, const char *operation, const char *action);
+
 struct aws_client;
 /* A client with default options (environment pointed at the fake); fails the test when it
  * cannot be made. The caller frees it with aws_client_free(). */

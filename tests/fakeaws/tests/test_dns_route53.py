@@ -226,6 +226,20 @@ def test_listing_order_and_pages():
     one = n.call("route53", "ListResourceRecordSets", HostedZoneId=z, StartRecordName="b.example.com",
                  StartRecordType="A", MaxItems="1")["ResourceRecordSets"]
     expect([(s["Name"], s["Type"]) for s in one] == [("b.example.com.", "A")], one)
+    # weighted records: one name and type, told apart by their set identifiers
+    n.call("route53", "ChangeResourceRecordSets", **change(
+        z, ("CREATE", rr("w.example.com", SetIdentifier="b", Weight=1)),
+        ("CREATE", rr("w.example.com", SetIdentifier="a", Weight=2))))
+    page = n.call("route53", "ListResourceRecordSets", HostedZoneId=z, StartRecordName="w.example.com",
+                  StartRecordType="A", MaxItems="1")
+    expect(page["ResourceRecordSets"][0]["SetIdentifier"] == "a" and page["NextRecordIdentifier"] == "b", page)
+    last = n.call("route53", "ListResourceRecordSets", HostedZoneId=z, StartRecordName="w.example.com",
+                  StartRecordType="A", StartRecordIdentifier="b")["ResourceRecordSets"]
+    expect([s.get("SetIdentifier") for s in last] == ["b", None], last)      # then z.example.com
+    n.fails("InvalidInput", "route53", "ChangeResourceRecordSets",
+            **change(z, ("CREATE", rr("v.example.com", SetIdentifier="x"))))
+    n.fails("InvalidInput", "route53", "ChangeResourceRecordSets",
+            **change(z, ("CREATE", rr("v.example.com", Weight=3))))
     n.fails("InvalidInput", "route53", "ListResourceRecordSets", HostedZoneId=z, StartRecordType="A")
     n.fails("NoSuchHostedZone", "route53", "ListResourceRecordSets", HostedZoneId="Z0NOPE")
 

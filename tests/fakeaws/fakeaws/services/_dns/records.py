@@ -84,6 +84,25 @@ def check_shape(change):
                        f"SetIdentifier={rr.get('SetIdentifier') or 'null'}]")
 
 
+ROUTING = ("Weight", "Region", "Failover", "GeoLocation", "MultiValueAnswer", "CidrRoutingConfig",
+           "GeoProximityLocation")
+
+
+def check_routing(change):
+    """A set identifier goes with exactly one routing policy, and a policy with one."""
+    rr = change["ResourceRecordSet"]
+    policies = [k for k in ROUTING if rr.get(k) is not None]
+    if bool(rr.get("SetIdentifier")) != bool(policies) or len(policies) > 1:
+        found = "none" if not policies else "more than one" if len(policies) > 1 else \
+            f"{policies[0]} without a SetIdentifier"
+        raise AwsError("InvalidInput",
+                       "Invalid request: Expected exactly one of [Weight, Region, Failover, "
+                       "GeoLocation, MultiValueAnswer, GeoProximityLocation, or CidrRoutingConfig] "
+                       f"with a SetIdentifier, but found {found} in Change with "
+                       f"[Action={change['Action']}, Name={rr['Name']}, Type={rr['Type']}, "
+                       f"SetIdentifier={rr.get('SetIdentifier') or 'null'}]")
+
+
 def _fatal(problem, text, value):
     return (f"Invalid Resource Record: 'FATAL problem: {problem} ({text}) encountered with "
             f"'{value}''")
@@ -128,6 +147,7 @@ class Batch:
     def apply(self):
         for ch in self.changes:
             check_shape(ch)
+            check_routing(ch)
         for ch in self.changes:
             self._one(ch["Action"], ch["ResourceRecordSet"])
         self._conflicts()
