@@ -135,14 +135,19 @@ START_TEST(records_and_changes)
     r53_change both[] = {{R53_CREATE, &a}, {R53_CREATE, &t}};
     char *id = NULL, *status = NULL;
     OK(r53_change_record_sets(cl, zone, both, 2, "two records", &id, &err));
+    /* PENDING for 0.4 s here (the fake's own tests check the clock exactly): a machine
+     * slow enough may already see INSYNC, so either is accepted */
     OK(r53_get_change(cl, id, &status, &err));
-    ck_assert_str_eq(status, "PENDING");
+    ck_assert_msg(strcmp(status, "PENDING") == 0 || strcmp(status, "INSYNC") == 0, "%s", status);
+    int pending = strcmp(status, "PENDING") == 0;
     free(status);
     /* a bound too short gives up with what it saw; a longer one sees INSYNC */
     netsvc_wait_opts brief = {.max_attempts = 1, .delay_s = 0.01};
-    FAILS_WITH(r53_wait_change_insync(cl, id, &brief, &err), "WaiterTimeout");
-    ck_assert(aws_error_is(&err, AWS_IS_TIMED_OUT));
-    ck_assert_ptr_nonnull(strstr(err.message, "PENDING"));
+    if (pending && r53_wait_change_insync(cl, id, &brief, &err) != 0) {
+        ck_assert_str_eq(err.code, "WaiterTimeout");
+        ck_assert(aws_error_is(&err, AWS_IS_TIMED_OUT));
+        ck_assert_ptr_nonnull(strstr(err.message, "last state: PENDING"));
+    }
     OK(r53_wait_change_insync(cl, id, &dns_wait, &err));
     FAILS_WITH(r53_get_change(cl, "C0NOSUCHCHANGE", &status, &err), "NoSuchChange");
     ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
