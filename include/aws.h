@@ -150,8 +150,9 @@ typedef struct {
 int aws_rest_xml_call(aws_client *c, const char *service, const aws_rest_request *req,
                       const aws_lost_answer *guard, cJSON **output, aws_error *err);
 
-/* A random 32-character hex token (an idempotency token, a caller reference). */
-void aws_random_token(char out[33]);
+/* A random 32-character hex token (an idempotency token, a caller reference) in out;
+ * returns out. */
+char *aws_random_token(char out[33]);
 
 /* Readers tolerant of XML-derived trees (where every leaf is a string). */
 const char *aws_json_str(const cJSON *obj, const char *name); /* NULL when absent; owned by obj */

@@ -51,6 +51,9 @@ void netsvc_strings(const cJSON *obj, const char *name, const char *field, svc_s
 /* Append the array member's {kname, vname} objects to out as tags. */
 void netsvc_tags(const cJSON *obj, const char *name, const char *kname, const char *vname,
                  svc_tags *out);
+/* The tags as a new array of {kname: key, vname: value} objects (cJSON_Delete), the
+ * input shape of most services' Tags (t may be NULL: an empty array). */
+cJSON *netsvc_tags_json(const svc_tags *t, const char *kname, const char *vname);
 /* The NULL-terminated array's length (0 for NULL). */
 size_t netsvc_count(const char *const *list);
 

@@ -31,28 +31,12 @@ static cJSON *arn_input(const char *arn)
     return in;
 }
 
-static cJSON *tags_json(const svc_tags *t)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; t && i < t->n; i++) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "Key", t->items[i].key);
-        cJSON_AddStringToObject(o, "Value", t->items[i].value ? t->items[i].value : "");
-        cJSON_AddItemToArray(arr, o);
-    }
-    return arr;
-}
-
 int acm_request_certificate(aws_client *c, const acm_request_in *in, char **arn,
                             aws_error *err)
 {
     *arn = NULL;
     char token[33];
-    const char *tok = in->idempotency_token;
-    if (!tok) {
-        aws_random_token(token);
-        tok = token;
-    }
+    const char *tok = in->idempotency_token ? in->idempotency_token : aws_random_token(token);
     cJSON *j = cJSON_CreateObject(), *o;
     cJSON_AddStringToObject(j, "DomainName", in->domain);
     cJSON_AddStringToObject(j, "ValidationMethod", "DNS");
@@ -66,7 +50,7 @@ int acm_request_certificate(aws_client *c, const acm_request_in *in, char **arn,
     if (in->key_algorithm)
         cJSON_AddStringToObject(j, "KeyAlgorithm", in->key_algorithm);
     if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", tags_json(in->tags));
+        cJSON_AddItemToObject(j, "Tags", netsvc_tags_json(in->tags, "Key", "Value"));
     if (call(c, "RequestCertificate", j, &o, err) != 0)
         return -1;
     *arn = netsvc_dup(o, "CertificateArn");
@@ -195,7 +179,7 @@ int acm_delete_certificate(aws_client *c, const char *arn, aws_error *err)
 int acm_add_tags(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
 {
     cJSON *in = arn_input(arn);
-    cJSON_AddItemToObject(in, "Tags", tags_json(tags));
+    cJSON_AddItemToObject(in, "Tags", netsvc_tags_json(tags, "Key", "Value"));
     return call(c, "AddTagsToCertificate", in, NULL, err);
 }
 

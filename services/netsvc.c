@@ -89,6 +89,18 @@ void netsvc_tags(const cJSON *obj, const char *name, const char *kname, const ch
     }
 }
 
+cJSON *netsvc_tags_json(const svc_tags *t, const char *kname, const char *vname)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; t && i < t->n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, kname, t->items[i].key);
+        cJSON_AddStringToObject(o, vname, t->items[i].value ? t->items[i].value : "");
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
 size_t netsvc_count(const char *const *list)
 {
     size_t n = 0;

@@ -149,11 +149,7 @@ int r53_create_hosted_zone(aws_client *c, const r53_zone_in *in, r53_zone *out,
     if (change_id)
         *change_id = NULL;
     char token[33];
-    const char *ref = in->caller_reference;
-    if (!ref) {
-        aws_random_token(token);
-        ref = token;
-    }
+    const char *ref = in->caller_reference ? in->caller_reference : aws_random_token(token);
     /* members in the order of the model's sequence */
     cJSON *b = cJSON_CreateObject(), *o;
     cJSON_AddStringToObject(b, "Name", in->name);
@@ -373,15 +369,9 @@ int r53_change_tags(aws_client *c, const char *zone_id, const svc_tags *add,
                     const svc_strings *remove_keys, aws_error *err)
 {
     cJSON *b = cJSON_CreateObject();
-    if (add && add->n) {
-        cJSON *tags = cJSON_AddArrayToObject(cJSON_AddObjectToObject(b, "AddTags"), "Tag");
-        for (size_t i = 0; i < add->n; i++) {
-            cJSON *t = cJSON_CreateObject();
-            cJSON_AddStringToObject(t, "Key", add->items[i].key);
-            cJSON_AddStringToObject(t, "Value", add->items[i].value ? add->items[i].value : "");
-            cJSON_AddItemToArray(tags, t);
-        }
-    }
+    if (add && add->n) /* <AddTags><Tag>…</Tag><Tag>…</Tag></AddTags> */
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(b, "AddTags"), "Tag",
+                              netsvc_tags_json(add, "Key", "Value"));
     if (remove_keys && remove_keys->n) {
         cJSON *keys = cJSON_AddArrayToObject(cJSON_AddObjectToObject(b, "RemoveTagKeys"), "Key");
         for (size_t i = 0; i < remove_keys->n; i++)
