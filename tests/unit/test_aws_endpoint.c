@@ -94,6 +94,13 @@ START_TEST(route53_global_acm_regional)
     ck_assert_str_eq(ep.signing_region, "eu-west-1");
     ck_assert_str_eq(resolve("acm", "ca-central-1", 1, 0, NULL).url,
                      "https://acm-fips.ca-central-1.amazonaws.com");
+    /* the SDKs' names of their endpoint variables */
+    setenv("AWS_ENDPOINT_URL_ROUTE_53", "http://127.0.0.1:5353", 1);
+    setenv("AWS_ENDPOINT_URL_ACM", "http://127.0.0.1:5354", 1);
+    ck_assert_str_eq(resolve("route53", "eu-west-1", 0, 0, NULL).url, "http://127.0.0.1:5353");
+    ck_assert_str_eq(resolve("acm", "eu-west-1", 0, 0, NULL).url, "http://127.0.0.1:5354");
+    unsetenv("AWS_ENDPOINT_URL_ROUTE_53");
+    unsetenv("AWS_ENDPOINT_URL_ACM");
 }
 END_TEST
 
