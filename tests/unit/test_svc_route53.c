@@ -72,14 +72,23 @@ START_TEST(zones)
     svc_strings_free(&ns2);
     FAILS_WITH(r53_get_hosted_zone(cl, "Z0NOSUCHZONE", &got, NULL, &err), "NoSuchHostedZone");
     ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    free(change);
+    r53_zone_free(&z);
+    svc_strings_free(&ns);
+}
+END_TEST
 
-    /* more zones: pages, Route 53's order by name, the zone that holds a name */
+/* Pages, Route 53's order by name, the zone that holds a name, deletion. */
+START_TEST(zone_lists_and_deletion)
+{
+    aws_error err;
+    char *top = dns_test_zone(cl, "example.com");
     char *sub = dns_test_zone(cl, "app.example.com");
     char *org = dns_test_zone(cl, "example.org");
     r53_zones all;
     OK(r53_list_hosted_zones(cl, 1, &all, &err));
     ck_assert_uint_eq(all.n, 3);
-    ck_assert_str_eq(all.items[0].id, z.id);
+    ck_assert_str_eq(all.items[0].id, top);
     r53_zones_free(&all);
     OK(r53_list_hosted_zones_by_name(cl, NULL, &all, &err));
     ck_assert_uint_eq(all.n, 3);
@@ -91,8 +100,8 @@ START_TEST(zones)
     ck_assert_ptr_nonnull(hold);
     ck_assert_str_eq(hold->id, sub);
     ck_assert_int_eq(twins, 0);
-    ck_assert_str_eq(r53_zone_for_name(&all, "API.Example.COM.", NULL)->id, z.id);
-    ck_assert_str_eq(r53_zone_for_name(&all, "example.com", NULL)->id, z.id);
+    ck_assert_str_eq(r53_zone_for_name(&all, "API.Example.COM.", NULL)->id, top);
+    ck_assert_str_eq(r53_zone_for_name(&all, "example.com", NULL)->id, top);
     ck_assert_ptr_null(r53_zone_for_name(&all, "example.net", NULL));
     ck_assert_ptr_null(r53_zone_for_name(&all, "badexample.com", NULL));
     r53_zones_free(&all);
@@ -119,9 +128,7 @@ START_TEST(zones)
     free(twin);
     free(org);
     free(sub);
-    free(change);
-    r53_zone_free(&z);
-    svc_strings_free(&ns);
+    free(top);
 }
 END_TEST
 
@@ -376,6 +383,7 @@ Suite *svc_route53_suite(void)
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_set_timeout(tc, 60);
     tcase_add_test(tc, zones);
+    tcase_add_test(tc, zone_lists_and_deletion);
     tcase_add_test(tc, records_and_changes);
     tcase_add_test(tc, record_pages);
     tcase_add_test(tc, alias_to_load_balancer);
