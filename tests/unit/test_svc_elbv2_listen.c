@@ -126,7 +126,9 @@ START_TEST(forward_targets_and_health)
     elbv2_tgs_free(&l);
 
     svc_tags set = {0};
-    svc_tags_add(&set, "deregistration_delay.timeout_seconds", "2");
+    /* 200 s of AWS time are 2 s here: long enough to see "draining" on a busy machine
+     * (2 s, i.e. 20 ms, was often over before the next call) */
+    svc_tags_add(&set, "deregistration_delay.timeout_seconds", "200");
     OK(elbv2_modify_target_group_attributes(cl, tg_a, &set, NULL, &err));
     svc_tags_free(&set);
     OK(elbv2_deregister_targets(cl, tg_a, t, 1, &err));
