@@ -53,6 +53,8 @@ static const error_row rows[] = {
     {"elbv2", "*", "InvalidTarget", AWS_IS_NOT_FOUND},
     /* a listener's default certificate cannot be removed from its certificate list */
     {"elbv2", "RemoveListenerCertificates", "OperationNotPermitted", AWS_IS_INVALID},
+    /* an ACM certificate not ISSUED (yet); CertificateNotFound is not found by its name */
+    {"elbv2", "*", "UnsupportedCertificate", AWS_IS_BUSY},
     /* ---- Cloud Map ---------------------------------------------------------------- */
     {"servicediscovery", "*", "ResourceInUse", AWS_IS_IN_USE},
     {"servicediscovery", "*", "DuplicateRequest", AWS_IS_BUSY},
@@ -72,6 +74,18 @@ static const error_row rows[] = {
     {"s3", "*", "OperationAborted", AWS_IS_BUSY},
     {"s3", "*", "PreconditionFailed", AWS_IS_EXISTS},
     {"s3", "*", "ConditionalRequestConflict", AWS_IS_BUSY},
+    /* ---- Route 53 (NoSuchHostedZone, NoSuchChange: not found by their names) --------- */
+    {"route53", "*", "HostedZoneNotEmpty", AWS_IS_IN_USE},
+    {"route53", "*", "HostedZoneAlreadyExists", AWS_IS_EXISTS},
+    {"route53", "*", "ConflictingDomainExists", AWS_IS_EXISTS},
+    {"route53", "*", "InvalidChangeBatch", AWS_IS_INVALID},
+    {"route53", "*", "InvalidDomainName", AWS_IS_INVALID},
+    {"route53", "*", "TooManyHostedZones", AWS_IS_LIMIT},
+    /* ---- ACM (in use, not found, limits: the common rows below) -------------------- */
+    {"acm", "*", "InvalidArnException", AWS_IS_INVALID},
+    {"acm", "*", "InvalidDomainValidationOptionsException", AWS_IS_INVALID},
+    {"acm", "*", "InvalidTagException", AWS_IS_INVALID},
+    {"acm", "*", "RequestInProgressException", AWS_IS_BUSY},
     /* ---- Logs, Secrets Manager, and the JSON services' common spellings ------------ */
     {"*", "*", "ResourceNotFoundException", AWS_IS_NOT_FOUND},
     {"*", "*", "ResourceAlreadyExistsException", AWS_IS_EXISTS},

@@ -1,4 +1,5 @@
-/* rest-xml for S3: addressing, Content-MD5, XML answers with response headers. */
+/* rest-xml: S3 (addressing, Content-MD5, XML answers with response headers) and the other
+ * services that speak it (Route 53: a path, a query, an XML document). */
 #include "aws_internal.h"
 
 #include <ctype.h>
@@ -32,6 +33,35 @@ static cJSON *headers_object(const aws_http_response *resp)
     return h;
 }
 
+/* The answer's body as cJSON: its XML root's children ({} when empty); a body that is not
+ * XML (GetBucketPolicy's JSON, GetObject's bytes) as "Body", text up to the first NUL.
+ * -1 with a reason in msg for XML that cannot be read. */
+static int read_answer(const aws_http_response *resp, const char *const *lists, cJSON **out,
+                       char *msg, size_t msglen)
+{
+    int rc = 0;
+    *out = NULL;
+    const char *ct = aws_http_response_header(resp, "Content-Type");
+    /* Without a Content-Type, XML is recognised by its first character (GetBucketPolicy
+     * answers JSON with none). */
+    size_t lead = 0;
+    while (lead < resp->body.len && isspace((unsigned char)resp->body.data[lead]))
+        lead++;
+    int xml = resp->body.len &&
+              (ct ? strstr(ct, "xml") != NULL : lead < resp->body.len && resp->body.data[lead] == '<');
+    if (xml)
+        rc = aws_xml_to_json(resp->body.data, resp->body.len, AWS_XML_REST, lists, out, NULL, 0,
+                             msg, msglen);
+    else
+        *out = cJSON_CreateObject();
+    if (rc == 0 && !xml && resp->body.len) {
+        char *text = xstrndup(resp->body.data, resp->body.len);
+        cJSON_AddStringToObject(*out, "Body", text);
+        free(text);
+    }
+    return rc;
+}
+
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err)
 {
     *output = NULL;
@@ -55,33 +85,46 @@ int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_er
         return -1;
     cJSON *out = NULL;
     char msg[200];
-    int rc = 0;
-    const char *ct = aws_http_response_header(&resp, "Content-Type");
-    /* Without a Content-Type, XML is recognised by its first character (GetBucketPolicy
-     * answers JSON with none). */
-    size_t lead = 0;
-    while (lead < resp.body.len && isspace((unsigned char)resp.body.data[lead]))
-        lead++;
-    int xml = resp.body.len &&
-              (ct ? strstr(ct, "xml") != NULL : lead < resp.body.len && resp.body.data[lead] == '<');
-    if (xml)
-        rc = aws_xml_to_json(resp.body.data, resp.body.len, AWS_XML_REST, req->lists, &out,
-                             NULL, 0, msg, sizeof msg);
-    else
-        out = cJSON_CreateObject();
-    /* Bodies that are not XML (GetBucketPolicy's JSON, GetObject's bytes) as "Body":
-     * text up to the first NUL. */
-    if (rc == 0 && !xml && resp.body.len) {
-        char *text = xstrndup(resp.body.data, resp.body.len);
-        cJSON_AddStringToObject(out, "Body", text);
-        free(text);
-    }
+    int rc = read_answer(&resp, req->lists, &out, msg, sizeof msg);
     if (rc != 0) {
         aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse", "S3 %s: %s", req->method, msg);
         err->http_status = resp.status;
     } else {
         cJSON_AddItemToObject(out, "Headers", headers_object(&resp));
         *output = out;
+    }
+    aws_http_response_free(&resp);
+    return rc;
+}
+
+int aws_rest_xml_call(aws_client *c, const char *service, const aws_rest_request *req,
+                      const aws_lost_answer *guard, cJSON **output, aws_error *err)
+{
+    *output = NULL;
+    const aws_service_info *svc = aws_service_lookup(service);
+    if (!svc || svc->protocol != AWS_PROTO_RESTXML || strcmp(service, "s3") == 0) {
+        aws_error_set(err, AWS_ERR_INPUT, "UnknownService",
+                      "%s is not a rest-xml service other than S3", service);
+        return -1;
+    }
+    aws_http_header h[1] = {{"Content-Type", "application/xml"}};
+    aws_wire_request r = {.service = service, .method = req->method, .path = req->path,
+                          .query = req->query, .headers = h, .nheaders = req->body ? 1 : 0,
+                          .body = req->body, .body_len = req->body ? strlen(req->body) : 0,
+                          .proto = AWS_PROTO_RESTXML, .operation = req->operation};
+    aws_http_response resp;
+    cJSON *found;
+    int rc = aws_client_send_guarded(c, &r, guard, &resp, &found, err);
+    if (rc == 1)
+        *output = found;
+    if (rc != 0)
+        return rc > 0 ? 0 : -1;
+    char msg[200];
+    if (read_answer(&resp, req->lists, output, msg, sizeof msg) != 0) {
+        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse", "%s %s: %s", service,
+                      req->operation, msg);
+        err->http_status = resp.status;
+        rc = -1;
     }
     aws_http_response_free(&resp);
     return rc;

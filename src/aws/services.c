@@ -20,6 +20,9 @@ static const aws_service_info services[] = {
     {"sts", "sts", "sts", "STS", "sts", AWS_PROTO_QUERY, "2011-06-15", NULL},
     {"kms", "kms", "kms", "KMS", "kms", AWS_PROTO_JSON, "2014-11-01", "TrentService"},
     {"ssm", "ssm", "ssm", "SSM", "ssm", AWS_PROTO_JSON, "2014-11-06", "AmazonSSM"},
+    {"route53", "route53", "route53", "ROUTE_53", "route_53", AWS_PROTO_RESTXML, "2013-04-01",
+     NULL},
+    {"acm", "acm", "acm", "ACM", "acm", AWS_PROTO_JSON, "2015-12-08", "CertificateManager"},
     {"sso", "portal.sso", "awsssoportal", "SSO", "sso", AWS_PROTO_JSON, "2019-06-10", NULL},
 };
 

@@ -32,6 +32,10 @@ int fake_control(const char *path, const char *json_body);
  * default). tests: a NULL-terminated list of the START_TEST names. */
 Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
                   const TTest *const *tests);
+/* The next call of operation (service: botocore's name) happens and then its answer is
+ * lost: the connection closes (action "drop") or HTTP 500 comes instead ("error").
+ * Replaces the fault rules in force; 0 on success. */
+int fake_lose_next(const char *service, const char *operation, const char *action);
 
 struct aws_client;
 /* A client with default options (environment pointed at the fake); fails the test when it

@@ -125,6 +125,16 @@ int fake_control(const char *path, const char *json_body)
     return rc == CURLE_OK && status >= 200 && status < 300 ? 0 : -1;
 }
 
+int fake_lose_next(const char *service, const char *operation, const char *action)
+{
+    char doc[400];
+    snprintf(doc, sizeof doc,
+             "{\"rules\": [{\"service\": \"%s\", \"operation\": \"%s\", \"action\": \"%s\", "
+             "\"phase\": \"after\", \"count\": 1}]}",
+             service, operation, action);
+    return fake_control("/_fake/faults", doc);
+}
+
 struct aws_client *fake_client(void)
 {
     aws_client_options o = {0};

@@ -16,11 +16,7 @@
  * closes ("drop") or the service answers HTTP 500 ("error"). */
 static void lose_next(const char *svc, const char *op, const char *action)
 {
-    char doc[400];
-    snprintf(doc, sizeof doc,
-             "{\"rules\": [{\"service\": \"%s\", \"operation\": \"%s\", \"action\": \"%s\", "
-             "\"phase\": \"after\", \"count\": 1}]}", svc, op, action);
-    ck_assert_int_eq(fake_control("/_fake/faults", doc), 0);
+    ck_assert_int_eq(fake_lose_next(svc, op, action), 0);
 }
 
 static void no_faults(void)
