@@ -55,6 +55,16 @@ def handle(app, method, path, body):
                 except (ValueError, FaultSpecError) as e:
                     return _json(400, {"error": f"bad fault document: {e}"})
                 return _json(200, app.faults.state())
+        if method == "POST" and len(segs) == 2 and segs[0] == "fixtures":
+            svc = app.world.services.get(segs[1])
+            if svc is None or not hasattr(svc, "fixture"):
+                return _json(404, {"error": f"no fixtures for service {segs[1]}"})
+            try:
+                doc = json.loads(body.decode("utf-8") or "{}")
+                with app.world.lock:
+                    return _json(200, svc.fixture(doc))
+            except (ValueError, TypeError, AwsError) as e:
+                return _json(400, {"error": f"bad fixture document: {e}"})
         if method == "POST" and len(segs) == 3 and segs[0] == "tasks" and segs[2] == "stop":
             ecs = app.world.services.get("ecs")
             if ecs is None or not hasattr(ecs, "stop_task_as_crash"):
@@ -72,7 +82,8 @@ def handle(app, method, path, body):
     return _json(404, {"error": f"no control endpoint {method} {parts.path}",
                        "endpoints": ["GET /_fake/health", "GET /_fake/resources", "GET /_fake/calls?since=N",
                                      "POST /_fake/reset", "GET|POST /_fake/faults",
-                                     "POST /_fake/tasks/<id>/stop", "GET /_fake/exec/<session> (WebSocket)"]})
+                                     "POST /_fake/tasks/<id>/stop", "POST /_fake/fixtures/<service>",
+                                     "GET /_fake/exec/<session> (WebSocket)"]})
 
 
 def exec_handover(app, handler):

@@ -17,7 +17,7 @@ OVERLAY_DIR = os.path.join(HERE, "overlay")
 
 # The services the fake answers (botocore names).
 SERVICES = ["ec2", "ecs", "elbv2", "s3", "iam", "secretsmanager", "servicediscovery",
-            "logs", "sts", "kms"]
+            "logs", "sts", "kms", "rds", "elasticache"]
 
 # Error code per protocol/service for model validation failures (see validate.py).
 # json services: what each answers for a constraint violation, and for a body it cannot
@@ -33,6 +33,8 @@ VALIDATION_CODES = {
     "elbv2": "ValidationError",
     "ec2": "InvalidParameterValue",     # MissingParameter for a missing required member
     "s3": "InvalidArgument",
+    "rds": "InvalidParameterValue",
+    "elasticache": "InvalidParameterValue",
 }
 
 
