@@ -191,15 +191,15 @@ class ElastiCache(Service):
         Raises ValueError (the control API answers 400) for a bad document."""
         region = doc.get("region", "us-east-1")
         made = {"replication_groups": [], "cache_clusters": [], "serverless_caches": []}
+        unknown = set(doc) - {"region", *made}
+        if unknown:
+            raise ValueError(f"unknown fixture keys: {sorted(unknown)}")
         for spec in doc.get("replication_groups", []):
             made["replication_groups"].append(self._fixture_group(region, spec))
         for spec in doc.get("cache_clusters", []):
             made["cache_clusters"].append(self._fixture_cluster(region, spec, None)["id"])
         for spec in doc.get("serverless_caches", []):
             made["serverless_caches"].append(self._fixture_serverless(region, spec))
-        unknown = set(doc) - {"region", *made}
-        if unknown:
-            raise ValueError(f"unknown fixture keys: {sorted(unknown)}")
         return made
 
     def _network(self, region, spec, what):
