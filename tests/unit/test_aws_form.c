@@ -46,6 +46,25 @@ START_TEST(query_maps)
 }
 END_TEST
 
+/* RDS and ElastiCache name their list elements: "Tags/Tag" gives Tags.Tag.N. */
+START_TEST(query_named_list_members)
+{
+    static const char *const hints[] = {"Tags/Tag", "Filters/Filter", "Values/Value",
+                                        "Attributes", NULL};
+    char *s = enc(AWS_PROTO_QUERY,
+                  "{\"Tags\":[{\"Key\":\"k\",\"Value\":\"v\"}],\"TagKeys\":[\"a\"],"
+                  "\"Filters\":[{\"Name\":\"engine\",\"Values\":[\"postgres\",\"mysql\"]}],"
+                  "\"Attributes\":{\"x\":\"1\"},\"Empty\":[]}",
+                  hints);
+    ck_assert_str_eq(s, "Action=Act&Version=2011-06-15&Tags.Tag.1.Key=k&Tags.Tag.1.Value=v&"
+                        "TagKeys.member.1=a&Filters.Filter.1.Name=engine&"
+                        "Filters.Filter.1.Values.Value.1=postgres&"
+                        "Filters.Filter.1.Values.Value.2=mysql&Attributes.entry.1.key=x&"
+                        "Attributes.entry.1.value=1&Empty=");
+    free(s);
+}
+END_TEST
+
 START_TEST(ec2_flattened_lists)
 {
     char *s = enc(AWS_PROTO_EC2,
@@ -95,6 +114,7 @@ Suite *aws_form_suite(void)
     tcase_add_test(t, query_scalars_and_structs);
     tcase_add_test(t, query_lists_one_and_empty);
     tcase_add_test(t, query_maps);
+    tcase_add_test(t, query_named_list_members);
     tcase_add_test(t, ec2_flattened_lists);
     tcase_add_test(t, no_input_and_unicode);
     tcase_add_test(t, bad_input_refused);
