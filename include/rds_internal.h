@@ -8,8 +8,8 @@
  * (cJSON_Delete; out may be NULL to discard it). Errors are prefixed with the action. */
 int rdsi_call(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
               cJSON **out, aws_error *err);
-/* Follow Marker/Marker collecting `items` in pages of page_size (0: AWS's); in is not
- * modified. */
+/* Follow Marker/Marker collecting `items` in pages of page_size (0: AWS's); in (whose
+ * members are scalars) is not modified. */
 int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
                   int page_size, cJSON **all, aws_error *err);
 /* A new input with one string member (name NULL: empty). */

@@ -20,28 +20,16 @@ static const char *const ec_lists[] = {
     "CacheNodeIdsToRemove/CacheNodeId", "SecurityGroups", "SecurityGroupIds/SecurityGroupId",
     "SubnetIds/SubnetId", NULL};
 
-typedef struct {
-    aws_client *c;
-    const char *action;
-} page_ctx;
-
-static int page_call(void *ctx, const cJSON *input, cJSON **output, aws_error *err)
-{
-    page_ctx *p = ctx;
-    return aws_query_call(p->c, "elasticache", p->action, input, NULL, ec_lists, output, err);
-}
-
 /* Every page of action (in: the input, deleted), the elements of `items` into *all.
  * Serverless caches page with NextToken/MaxResults, the others with Marker/MaxRecords. */
 static int describe(aws_client *c, const char *action, cJSON *in, const char *items,
                     int next_token, int page_size, cJSON **all, aws_error *err)
 {
-    page_ctx p = {c, action};
     aws_page_spec ps = {.in_token = next_token ? "NextToken" : "Marker",
                         .out_token = next_token ? "NextToken" : "Marker", .items = items};
     if (page_size > 0)
         cJSON_AddNumberToObject(in, next_token ? "MaxResults" : "MaxRecords", page_size);
-    int rc = aws_paginate(page_call, &p, in, &ps, all, err);
+    int rc = aws_query_paginate(c, "elasticache", action, in, ec_lists, &ps, all, err);
     cJSON_Delete(in);
     if (rc != 0)
         aws_error_prefix(err, "%s: ", action);

@@ -44,27 +44,15 @@ int rdsi_call(aws_client *c, const char *action, cJSON *in, const aws_lost_answe
     return 0;
 }
 
-typedef struct {
-    aws_client *c;
-    const char *action;
-} page_ctx;
-
-static int page_call(void *ctx, const cJSON *input, cJSON **output, aws_error *err)
-{
-    page_ctx *p = ctx;
-    return aws_query_call(p->c, "rds", p->action, input, rds_request_lists, rds_answer_lists,
-                          output, err);
-}
-
 int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
                   int page_size, cJSON **all, aws_error *err)
 {
-    page_ctx p = {c, action};
     aws_page_spec ps = {.in_token = "Marker", .out_token = "Marker", .items = items};
     cJSON *req = in ? cJSON_Duplicate(in, 1) : cJSON_CreateObject();
     if (page_size > 0)
         cJSON_AddNumberToObject(req, "MaxRecords", page_size);
-    int rc = aws_paginate(page_call, &p, req, &ps, all, err);
+    /* no describe input has a list: the request hints are not needed */
+    int rc = aws_query_paginate(c, "rds", action, req, rds_answer_lists, &ps, all, err);
     cJSON_Delete(req);
     if (rc != 0)
         aws_error_prefix(err, "%s: ", action);

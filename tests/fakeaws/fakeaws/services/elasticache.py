@@ -12,19 +12,11 @@ security groups cannot be deleted under it."""
 
 from fakeaws.core import AwsError, Service
 from fakeaws.services._net.common import paginate, region_code
+from fakeaws.services._rds.rules import page   # Marker/MaxRecords (20-100) as RDS
 from fakeaws.util import utcnow
 
 ENGINE_VERSIONS = {"redis": "7.1.0", "valkey": "8.0.1", "memcached": "1.6.22"}
 PORTS = {"redis": 6379, "valkey": 6379, "memcached": 11211}
-
-
-def _page(items, req, key):
-    n = req.get("MaxRecords")
-    if n is not None and not 20 <= n <= 100:
-        raise AwsError("InvalidParameterValue",
-                       f"Invalid value {n} for MaxRecords. Must be between 20 and 100")
-    return paginate(items, req, key, token_field="Marker", limit_field="MaxRecords",
-                    default_limit=100, out_field="Marker", bad_token_code="InvalidParameterValue")
 
 
 class ElastiCache(Service):
@@ -132,7 +124,7 @@ class ElastiCache(Service):
             items = [g]
         else:
             items = [g for (r, _), g in sorted(self.groups.items()) if r == ctx.region]
-        return _page([self._render_group(g) for g in items], req, "ReplicationGroups")
+        return page([self._render_group(g) for g in items], req, "ReplicationGroups")
 
     def DescribeCacheClusters(self, req, ctx):
         cid = req.get("CacheClusterId")
@@ -146,7 +138,7 @@ class ElastiCache(Service):
             if req.get("ShowCacheClustersNotInReplicationGroups"):
                 items = [c for c in items if not c["group"]]
         nodes = bool(req.get("ShowCacheNodeInfo"))
-        return _page([self._render_cluster(c, nodes) for c in items], req, "CacheClusters")
+        return page([self._render_cluster(c, nodes) for c in items], req, "CacheClusters")
 
     def DescribeServerlessCaches(self, req, ctx):
         name = req.get("ServerlessCacheName")
