@@ -134,7 +134,8 @@ typedef struct {
 int rds_modify_db_instance(aws_client *c, const char *id, const rds_instance_mod *m,
                            rds_instance *out, aws_error *err);
 /* DeleteDBInstance with a final snapshot named final_snapshot_id, or none (NULL). Refused
- * (InvalidParameterCombination) under deletion protection. out may be NULL. */
+ * (InvalidParameterCombination) under deletion protection. out (may be NULL) is the
+ * instance, "deleting" — or all empty when a lost answer's retry found it already gone. */
 int rds_delete_db_instance(aws_client *c, const char *id, const char *final_snapshot_id,
                            rds_instance *out, aws_error *err);
 
