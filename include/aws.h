@@ -87,9 +87,9 @@ int aws_json_call_guarded(aws_client *c, const char *service, const char *operat
                           const cJSON *input, const aws_lost_answer *guard, cJSON **output,
                           aws_error *err);
 
-/* query (IAM, STS, ELBv2): input encoded as in aws_form.h (maps: member names that are
- * maps, may be NULL); output is the <ActionResult> element as cJSON (see aws_xml.h for
- * lists, a hint list that may be NULL). */
+/* query (IAM, STS, ELBv2, RDS, ElastiCache): input encoded as in aws_form.h (maps: hints
+ * naming maps and list element names, may be NULL); output is the <ActionResult> element
+ * as cJSON (see aws_xml.h for lists, a hint list that may be NULL). */
 int aws_query_call(aws_client *c, const char *service, const char *action, const cJSON *input,
                    const char *const *maps, const char *const *lists, cJSON **output,
                    aws_error *err);

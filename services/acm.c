@@ -59,11 +59,6 @@ int acm_request_certificate(aws_client *c, const acm_request_in *in, char **arn,
     return 0;
 }
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 static void read_validation(const cJSON *o, acm_validation *v)
 {
     const cJSON *rr = cJSON_GetObjectItemCaseSensitive(o, "ResourceRecord");
@@ -71,8 +66,8 @@ static void read_validation(const cJSON *o, acm_validation *v)
     v->validation_domain = svc_json_dup(o, "ValidationDomain");
     v->status = svc_json_dup(o, "ValidationStatus");
     v->method = svc_json_dup(o, "ValidationMethod");
-    v->record_name = dup_or_null(aws_json_str(rr, "Name"));
-    v->record_value = dup_or_null(aws_json_str(rr, "Value"));
+    v->record_name = xstrdup_or_null(aws_json_str(rr, "Name"));
+    v->record_value = xstrdup_or_null(aws_json_str(rr, "Value"));
 }
 
 void acm_certificate_free(acm_certificate *c)

@@ -86,10 +86,7 @@ void r53_zone_free(r53_zone *z)
 
 void r53_zones_free(r53_zones *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        r53_zone_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, r53_zone_free);
 }
 
 static void read_zone(const cJSON *hz, r53_zone *z)

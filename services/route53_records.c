@@ -21,10 +21,7 @@ void r53_record_set_free(r53_record_set *r)
 
 void r53_record_sets_free(r53_record_sets *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        r53_record_set_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, r53_record_set_free);
 }
 
 static void read_set(const cJSON *o, r53_record_set *r)
@@ -33,7 +30,7 @@ static void read_set(const cJSON *o, r53_record_set *r)
     r->name = svc_json_dup(o, "Name");
     r->type = svc_json_dup(o, "Type");
     const char *sid = aws_json_str(o, "SetIdentifier");
-    r->set_identifier = sid ? xstrdup(sid) : NULL;
+    r->set_identifier = xstrdup_or_null(sid);
     r->weight = aws_json_int(o, "Weight", 0);
     r->ttl = aws_json_int(o, "TTL", 0);
     svc_json_strings(o, "ResourceRecords", "Value", &r->values);

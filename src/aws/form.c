@@ -43,6 +43,17 @@ static int is_map(const form_ctx *f, const char *name)
     return 0;
 }
 
+/* The element name of list `name` from a "Name/Item" hint (RDS: "Tags/Tag"), else
+ * "member". */
+static const char *member_name(const form_ctx *f, const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    for (size_t i = 0; n && f->maps && f->maps[i]; i++)
+        if (strncmp(f->maps[i], name, n) == 0 && f->maps[i][n] == '/')
+            return f->maps[i] + n + 1;
+    return "member";
+}
+
 static void pair(form_ctx *f, const char *key, const char *value)
 {
     buf_putc(f->out, '&');
@@ -75,9 +86,10 @@ static void encode_list(form_ctx *f, const char *prefix, const cJSON *v, int dep
     int i = 1;
     if (!v->child && f->proto == AWS_PROTO_QUERY) /* an empty list is sent as "A=" */
         pair(f, prefix, "");
+    const char *item = member_name(f, v->string);
     for (const cJSON *c = v->child; c; c = c->next, i++) {
         char *key = f->proto == AWS_PROTO_EC2 ? xasprintf("%s.%d", prefix, i)
-                                              : xasprintf("%s.member.%d", prefix, i);
+                                              : xasprintf("%s.%s.%d", prefix, item, i);
         encode(f, key, c, depth + 1, 0);
         free(key);
     }

@@ -23,6 +23,9 @@ static const aws_service_info services[] = {
     {"route53", "route53", "route53", "ROUTE_53", "route_53", AWS_PROTO_RESTXML, "2013-04-01",
      NULL},
     {"acm", "acm", "acm", "ACM", "acm", AWS_PROTO_JSON, "2015-12-08", "CertificateManager"},
+    {"rds", "rds", "rds", "RDS", "rds", AWS_PROTO_QUERY, "2014-10-31", NULL},
+    {"elasticache", "elasticache", "elasticache", "ELASTICACHE", "elasticache", AWS_PROTO_QUERY,
+     "2015-02-02", NULL},
     {"sso", "portal.sso", "awsssoportal", "SSO", "sso", AWS_PROTO_JSON, "2019-06-10", NULL},
 };
 

@@ -47,6 +47,25 @@ START_TEST(query_maps)
 }
 END_TEST
 
+/* RDS and ElastiCache name their list elements: "Tags/Tag" gives Tags.Tag.N. */
+START_TEST(query_named_list_members)
+{
+    static const char *const hints[] = {"Tags/Tag", "Filters/Filter", "Values/Value",
+                                        "Attributes", NULL};
+    char *s = enc(AWS_PROTO_QUERY,
+                  "{\"Tags\":[{\"Key\":\"k\",\"Value\":\"v\"}],\"TagKeys\":[\"a\"],"
+                  "\"Filters\":[{\"Name\":\"engine\",\"Values\":[\"postgres\",\"mysql\"]}],"
+                  "\"Attributes\":{\"x\":\"1\"},\"Empty\":[]}",
+                  hints);
+    ck_assert_str_eq(s, "Action=Act&Version=2011-06-15&Tags.Tag.1.Key=k&Tags.Tag.1.Value=v&"
+                        "TagKeys.member.1=a&Filters.Filter.1.Name=engine&"
+                        "Filters.Filter.1.Values.Value.1=postgres&"
+                        "Filters.Filter.1.Values.Value.2=mysql&Attributes.entry.1.key=x&"
+                        "Attributes.entry.1.value=1&Empty=");
+    free(s);
+}
+END_TEST
+
 START_TEST(ec2_flattened_lists)
 {
     char *s = enc(AWS_PROTO_EC2,
@@ -107,7 +126,8 @@ END_TEST
 Suite *aws_form_suite(void)
 {
     const TTest *const tests[] = {query_scalars_and_structs, query_lists_one_and_empty,
-                                  query_maps, ec2_flattened_lists, no_input_and_unicode,
-                                  escape_and_unescape, bad_input_refused, NULL};
+                                  query_maps, query_named_list_members, ec2_flattened_lists,
+                                  no_input_and_unicode, escape_and_unescape, bad_input_refused,
+                                  NULL};
     return unit_suite("aws_form", 0, tests);
 }

@@ -17,7 +17,7 @@ OVERLAY_DIR = os.path.join(HERE, "overlay")
 
 # The services the fake answers (botocore names).
 SERVICES = ["ec2", "ecs", "elbv2", "s3", "iam", "secretsmanager", "servicediscovery",
-            "logs", "sts", "kms", "route53", "acm"]
+            "logs", "sts", "kms", "route53", "acm", "rds", "elasticache"]
 
 # Error code per protocol/service for model validation failures (see validate.py).
 # json services: what each answers for a constraint violation, and for a body it cannot
@@ -35,6 +35,8 @@ VALIDATION_CODES = {
     "s3": "InvalidArgument",
     "route53": "InvalidInput",
     "acm": "ValidationException",
+    "rds": "InvalidParameterValue",
+    "elasticache": "InvalidParameterValue",
 }
 
 

@@ -507,6 +507,23 @@ class SecurityGroupMixin:
         sg = self.sgs.get(group_id)
         return self._render_sg(sg) if sg else None
 
+    def default_vpc(self, region):
+        """The region's default VPC (vpc() shape plus "SubnetIds", its default subnets),
+        made on first use as any EC2 call in the region would (added for RDS)."""
+        if region not in self.regions:
+            self.regions.add(region)
+            self._make_default_vpc(region)
+        v = next(v for v in self.vpcs.values() if v["region"] == region and v["is_default"])
+        out = self.vpc(v["id"])
+        out["SubnetIds"] = [s["id"] for s in self.subnets.values()
+                            if s["vpc_id"] == v["id"] and s.get("default_for_az")]
+        return out
+
+    def default_security_group(self, vpc_id):
+        """The id of the VPC's default security group, or None (added for RDS)."""
+        return next((g["id"] for g in self.sgs.values()
+                     if g["vpc_id"] == vpc_id and g.get("is_default")), None)
+
     def vpc(self, vpc_id):
         v = self.vpcs.get(vpc_id)
         if v is None:
