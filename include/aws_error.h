@@ -65,7 +65,13 @@ int aws_error_is(const aws_error *e, unsigned classes);
 unsigned aws_error_classes(const aws_error *e);
 
 /* Which protocol's error body to read. */
-typedef enum { AWS_PROTO_JSON, AWS_PROTO_QUERY, AWS_PROTO_EC2, AWS_PROTO_RESTXML } aws_protocol;
+typedef enum {
+    AWS_PROTO_JSON,
+    AWS_PROTO_QUERY,
+    AWS_PROTO_EC2,
+    AWS_PROTO_RESTXML,
+    AWS_PROTO_RESTJSON /* the x-amzn-ErrorType header wins over the body's code */
+} aws_protocol;
 
 /*
  * Fill e from an HTTP error response: status, body (may be NULL/empty, e.g. for HEAD),

@@ -20,6 +20,8 @@ static const aws_service_info services[] = {
     {"sts", "sts", "sts", "STS", "sts", AWS_PROTO_QUERY, "2011-06-15", NULL},
     {"kms", "kms", "kms", "KMS", "kms", AWS_PROTO_JSON, "2014-11-01", "TrentService"},
     {"ssm", "ssm", "ssm", "SSM", "ssm", AWS_PROTO_JSON, "2014-11-06", "AmazonSSM"},
+    {"efs", "elasticfilesystem", "elasticfilesystem", "EFS", "efs", AWS_PROTO_RESTJSON,
+     "2015-02-01", NULL},
     {"sso", "portal.sso", "awsssoportal", "SSO", "sso", AWS_PROTO_JSON, "2019-06-10", NULL},
 };
 
