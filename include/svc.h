@@ -36,6 +36,8 @@ void svc_tags_free(svc_tags *t);
 const char *svc_tags_get(const svc_tags *t, const char *key);
 /* Append an owned copy of key/value. */
 void svc_tags_add(svc_tags *t, const char *key, const char *value);
+/* The tags as a JSON list [{"Key": …, "Value": …}] (t may be NULL: []); cJSON_Delete. */
+struct cJSON *svc_tags_to_json(const svc_tags *t);
 
 /* A list of owned strings. */
 typedef struct {

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "xalloc.h"
 
 void svc_tags_free(svc_tags *t)
@@ -31,6 +33,18 @@ void svc_tags_add(svc_tags *t, const char *key, const char *value)
     t->items[t->n].key = xstrdup(key);
     t->items[t->n].value = xstrdup(value ? value : "");
     t->n++;
+}
+
+cJSON *svc_tags_to_json(const svc_tags *t)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; t && i < t->n; i++) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "Key", t->items[i].key);
+        cJSON_AddStringToObject(o, "Value", t->items[i].value ? t->items[i].value : "");
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
 }
 
 void svc_strings_free(svc_strings *s)

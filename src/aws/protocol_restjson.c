@@ -78,7 +78,8 @@ static int label_member(const aws_rest_op *op, const char *member)
 {
     size_t n = strlen(member);
     for (const char *p = strchr(op->uri, '{'); p; p = strchr(p + 1, '{'))
-        if (strncmp(p + 1, member, n) == 0 && (p[n + 1] == '}' || (p[n + 1] == '+' && p[n + 2] == '}')))
+        if (strncmp(p + 1, member, n) == 0 &&
+            (p[n + 1] == '}' || (p[n + 1] == '+' && p[n + 2] == '}')))
             return 1;
     return 0;
 }

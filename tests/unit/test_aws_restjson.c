@@ -2,6 +2,7 @@
  * answer read back, and its errors (the x-amzn-ErrorType header first) — with a scripted
  * transport, no network. The same operations against the fake: test_svc_efs.c. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -138,6 +139,39 @@ START_TEST(error_codes_header_first)
 }
 END_TEST
 
+/* The new services' codes mean what callers ask of them (src/aws/error_class.c). */
+START_TEST(efs_and_ssm_codes_classified)
+{
+    static const struct {
+        const char *service, *code;
+        unsigned classes;
+    } cases[] = {{"efs", "FileSystemNotFound", AWS_IS_NOT_FOUND},
+                 {"efs", "MountTargetNotFound", AWS_IS_NOT_FOUND},
+                 {"efs", "PolicyNotFound", AWS_IS_UNSET},
+                 {"efs", "FileSystemAlreadyExists", AWS_IS_EXISTS},
+                 {"efs", "MountTargetConflict", AWS_IS_EXISTS},
+                 {"efs", "FileSystemInUse", AWS_IS_IN_USE},
+                 {"efs", "IncorrectFileSystemLifeCycleState", AWS_IS_BUSY},
+                 {"efs", "IncorrectMountTargetState", AWS_IS_BUSY},
+                 {"efs", "BadRequest", AWS_IS_INVALID},
+                 {"efs", "ThrottlingException", AWS_IS_THROTTLED},
+                 {"efs", "AccessPointLimitExceeded", AWS_IS_LIMIT},
+                 {"ssm", "ParameterNotFound", AWS_IS_NOT_FOUND},
+                 {"ssm", "ParameterAlreadyExists", AWS_IS_EXISTS},
+                 {"ssm", "InvalidResourceId", AWS_IS_NOT_FOUND},
+                 {"ssm", "InvalidKeyId", AWS_IS_INVALID},
+                 {"ssm", "ParameterMaxVersionLimitExceeded", AWS_IS_LIMIT},
+                 {"ssm", "TooManyUpdates", AWS_IS_BUSY}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        aws_error e;
+        aws_error_set(&e, AWS_ERR_SERVICE, cases[i].code, "m");
+        snprintf(e.service, sizeof e.service, "%s", cases[i].service);
+        ck_assert_msg(aws_error_classes(&e) == cases[i].classes, "%s %s: %#x", cases[i].service,
+                      cases[i].code, aws_error_classes(&e));
+    }
+}
+END_TEST
+
 /* ---- through the client, with a scripted transport -------------------------------- */
 
 typedef struct {
@@ -206,7 +240,8 @@ START_TEST(call_through_the_client)
     ck_assert(cJSON_IsObject(out) && !out->child);
     cJSON_Delete(out);
     cJSON_Delete(in);
-    x = (exchange){.status = 201, .body = "{\"FileSystemId\":\"fs-9\",\"LifeCycleState\":\"creating\"}"};
+    x = (exchange){.status = 201,
+                   .body = "{\"FileSystemId\":\"fs-9\",\"LifeCycleState\":\"creating\"}"};
     in = cJSON_Parse("{\"CreationToken\":\"t\",\"Encrypted\":true}");
     ck_assert_int_eq(aws_rest_json_call(c, "efs", &create, in, NULL, &out, &err), 0);
     ck_assert_str_eq(x.body_sent, "{\"CreationToken\":\"t\",\"Encrypted\":true}");
@@ -240,6 +275,7 @@ Suite *aws_restjson_suite(void)
     tcase_add_test(tc, bad_inputs_refused);
     tcase_add_test(tc, answers_decoded);
     tcase_add_test(tc, error_codes_header_first);
+    tcase_add_test(tc, efs_and_ssm_codes_classified);
     tcase_add_test(tc, call_through_the_client);
     suite_add_tcase(s, tc);
     return s;
