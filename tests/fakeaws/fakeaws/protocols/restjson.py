@@ -8,11 +8,10 @@ import json
 from urllib.parse import unquote
 
 from ..core import AwsError
-from ..validate import coral_message
 from . import jsonproto
 from .common import DecodeError, Response, format_timestamp, parse_timestamp, scalar_text
 from .query import scalar_in
-from .restxml import _match
+from .restxml import best_route
 
 CODES = dict(jsonproto.CODES)
 CODES.update({
@@ -26,23 +25,14 @@ def operation_name(req, info):
     (`/file-systems/replication-configurations` over `/file-systems/{FileSystemId}`)."""
     raw = req.path.split("?", 1)[0]
     segs = [unquote(s) for s in raw.strip("/").split("/")] if raw.strip("/") else []
-    query = {}
-    for k, v in req.query_pairs:
-        query.setdefault(k, v)
-    best = None
-    for route in info.rest_routes():
-        labels = _match(route, req.method, segs, query, req.headers)
-        if labels is None:
-            continue
-        literal = sum(1 for p in route[1] if not p.startswith("{"))
-        score = (len(route[2]) + len(route[5]), literal, len(route[1]), not route[4])
-        if best is None or score > best[0]:
-            best = (score, route[3], labels)
-    if best is None:
+    found = best_route(req, info, segs, lambda route: (
+        len(route[2]) + len(route[5]), sum(1 for p in route[1] if not p.startswith("{")),
+        len(route[1]), not route[4]))
+    if found is None:
         raise AwsError("UnknownOperationException",
                        f"No operation of {info.name} answers {req.method} {raw}", 404)
-    req.labels = best[2]
-    return best[1]
+    req.labels = found[1]
+    return found[0]
 
 
 def unknown_operation(action, info):
@@ -216,12 +206,5 @@ def error(err, info, request_id, op=None):
     return Response(status, headers, json.dumps(body).encode())
 
 
-def validation_error(problems, info):
-    unknown = [p for p in problems if p.kind == "unknown"]
-    if unknown:
-        return AwsError("SerializationException",
-                        f"Unrecognized field \"{unknown[0].wire.rpartition('.')[2]}\" at '{unknown[0].path}'", 400)
-    wrong = [p for p in problems if p.kind == "type"]
-    if wrong:
-        return AwsError("SerializationException", f"{wrong[0].constraint} at '{wrong[0].path}'", 400)
-    return AwsError(info.validation_code, coral_message(problems), 400)
+# the same refusals as awsJson: unknown or mistyped members, then the Coral message
+validation_error = jsonproto.validation_error
