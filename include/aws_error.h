@@ -58,7 +58,10 @@ enum {
     AWS_IS_TIMED_OUT = 1u << 8,  /* a wait or call ran out of time */
     AWS_IS_NO_CREDENTIALS = 1u << 9, /* no credentials found, or only part of them */
     AWS_IS_LIMIT = 1u << 10,     /* an account or resource limit was reached */
-    AWS_IS_NOT_RUNNING = 1u << 11 /* exec: the task or its agent is not (yet) there to talk to */
+    AWS_IS_NOT_RUNNING = 1u << 11, /* exec: the task or its agent is not (yet) there to talk to */
+    AWS_IS_NOT_SET = 1u << 12    /* the resource is there, an optional setting of it is not
+                                  * (EFS's PolicyNotFound; S3's NoSuchCORSConfiguration,
+                                  * which is also AWS_IS_NOT_FOUND) */
 };
 /* 1 when e is an error of any of the classes (an OR of AWS_IS_*). */
 int aws_error_is(const aws_error *e, unsigned classes);
@@ -66,7 +69,13 @@ int aws_error_is(const aws_error *e, unsigned classes);
 unsigned aws_error_classes(const aws_error *e);
 
 /* Which protocol's error body to read. */
-typedef enum { AWS_PROTO_JSON, AWS_PROTO_QUERY, AWS_PROTO_EC2, AWS_PROTO_RESTXML } aws_protocol;
+typedef enum {
+    AWS_PROTO_JSON,
+    AWS_PROTO_QUERY,
+    AWS_PROTO_EC2,
+    AWS_PROTO_RESTXML,
+    AWS_PROTO_RESTJSON /* the x-amzn-ErrorType header wins over the body's code */
+} aws_protocol;
 
 /*
  * Fill e from an HTTP error response: status, body (may be NULL/empty, e.g. for HEAD),

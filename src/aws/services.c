@@ -26,6 +26,8 @@ static const aws_service_info services[] = {
     {"rds", "rds", "rds", "RDS", "rds", AWS_PROTO_QUERY, "2014-10-31", NULL},
     {"elasticache", "elasticache", "elasticache", "ELASTICACHE", "elasticache", AWS_PROTO_QUERY,
      "2015-02-02", NULL},
+    {"efs", "elasticfilesystem", "elasticfilesystem", "EFS", "efs", AWS_PROTO_RESTJSON,
+     "2015-02-01", NULL},
     {"sso", "portal.sso", "awsssoportal", "SSO", "sso", AWS_PROTO_JSON, "2019-06-10", NULL},
 };
 

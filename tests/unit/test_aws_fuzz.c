@@ -31,6 +31,9 @@ static const char *const seeds[] = {
     "<Error><Code>NoSuchKey</Code><Message>m</Message></Error>",
     "<R><M><entry><key>a</key><value>1</value></entry></M><Roles/></R>",
     "{\"__type\":\"a#B:c\",\"message\":\"m\",\"SecretString\":\"s\"}",
+    "{\"Id\":\"fs-1\",\"Key\":\"a/b c\",\"Max\":10,\"Keys\":[\"x\",\"y\"],\"Token\":\"t\","
+    "\"Body\":{\"n\":[1,2.5,true,null]}}",
+    "{\"ErrorCode\":\"FileSystemNotFound\",\"Message\":\"m\",\"FileSystemId\":\"fs-1\"}",
     "[default]\nregion = x\ns3 =\n  a = b\n",
     "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY e \"xx\">]><r>&e;&amp;</r>",
 };

@@ -4,9 +4,10 @@ Each module exposes: operation_name(req, info), decode(req, info, op), encode(re
 info, op, request_id), error(err, info, request_id, op), validation_error(problems, info).
 """
 
-from . import jsonproto, query, restxml, restxml_aws
+from . import jsonproto, query, restjson, restxml, restxml_aws
 
-_BY_NAME = {"json": jsonproto, "query": query.QUERY, "ec2": query.EC2, "rest-xml": restxml}
+_BY_NAME = {"json": jsonproto, "query": query.QUERY, "ec2": query.EC2, "rest-xml": restxml,
+            "rest-json": restjson}
 
 
 def get(protocol):

@@ -61,11 +61,9 @@ def _match(route, method, segs, query, headers):
     return labels
 
 
-def operation_name(req, info):
-    raw = req.path.split("?", 1)[0]
-    segs = [unquote(s) for s in raw.lstrip("/").split("/")] if raw.strip("/") else []
-    if raw.endswith("/") and len(segs) == 1:
-        segs = segs[:1]
+def best_route(req, info, segs, score):
+    """(operation name, labels) of the route matching the request with the highest
+    score(route), or None. Shared with rest-json."""
     query = {}
     for k, v in req.query_pairs:
         query.setdefault(k, v)
@@ -74,14 +72,24 @@ def operation_name(req, info):
         labels = _match(route, req.method, segs, query, req.headers)
         if labels is None:
             continue
-        score = (len(route[2]) + len(route[5]), -sum(1 for p in route[1] if p.endswith("+}")),
-                 len(route[1]), not route[4])
-        if best is None or score > best[0]:
-            best = (score, route[3], labels)
-    if best is None:
+        s = score(route)
+        if best is None or s > best[0]:
+            best = (s, route[3], labels)
+    return best[1:] if best else None
+
+
+def operation_name(req, info):
+    raw = req.path.split("?", 1)[0]
+    segs = [unquote(s) for s in raw.lstrip("/").split("/")] if raw.strip("/") else []
+    if raw.endswith("/") and len(segs) == 1:
+        segs = segs[:1]
+    found = best_route(req, info, segs, lambda route: (
+        len(route[2]) + len(route[5]), -sum(1 for p in route[1] if p.endswith("+}")),
+        len(route[1]), not route[4]))
+    if found is None:
         raise AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
-    req.labels = best[2]
-    return best[1]
+    req.labels = found[1]
+    return found[0]
 
 
 def unknown_operation(action, info):

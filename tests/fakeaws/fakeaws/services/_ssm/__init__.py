@@ -1,0 +1,1 @@
+"""Pieces of the fake's SSM Parameter Store (services/ssm.py)."""
