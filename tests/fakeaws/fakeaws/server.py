@@ -229,7 +229,7 @@ class App:
             key, region = {"account": ACCOUNT_ID, "arn": None}, "us-east-1"
         else:
             try:
-                key = verify(req, auth, self.keyring, s3=info.protocol == "rest-xml")
+                key = verify(req, auth, self.keyring, s3=info.name == "s3")
             except AuthError as e:
                 if e.kind == "other":
                     raise AwsError(e.code, e.message, e.status)

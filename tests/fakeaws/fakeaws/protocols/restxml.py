@@ -1,11 +1,16 @@
-"""rest-xml (S3): routes by method and URI template, labels, query string and header
-members, XML or raw payloads. Path-style addressing only (http://127.0.0.1:PORT/bucket/key)."""
+"""rest-xml (S3, CloudFront): routes by method and URI template, labels, query string and
+header members, XML or raw payloads. S3 is path-style only (http://127.0.0.1:PORT/bucket/key).
+
+What differs between the rest-xml services is kept to three places: the XML namespace of
+the answers (_xmlns), the request id headers (_id_headers) and the error body (S3's bare
+<Error>, the others' <ErrorResponse><Error><Type>)."""
 
 import base64
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote
 
 from ..core import AwsError
+from ..validate import coral_message
 from .common import (DecodeError, Response, format_timestamp, parse_timestamp, scalar_text,
                      xml_member_name, xml_struct_body, xml_text)
 from .query import scalar_in
@@ -66,6 +71,8 @@ def operation_name(req, info):
     segs = [unquote(s) for s in raw.lstrip("/").split("/")] if raw.strip("/") else []
     if raw.endswith("/") and len(segs) == 1:
         segs = segs[:1]
+    if info.name != "s3" and len(segs) > 1 and segs[-1] == "":
+        segs = segs[:-1]        # CloudFront's templates that end with '/'; S3 keys keep theirs
     query = {}
     for k, v in req.query_pairs:
         query.setdefault(k, v)
@@ -126,6 +133,10 @@ def decode(req, info, op):
                     out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
                 elif req.body:
                     out[name] = _parse_xml_payload(req.body, ref)
+        if not payload and req.body:
+            # no payload member: the body's root element holds the members without a
+            # location (CloudFront's CreateFunction, Route 53's ChangeResourceRecordSets)
+            out.update(_parse_xml_payload(req.body, shape))
     except DecodeError as e:
         raise AwsError("InvalidArgument", f"{e.wire}: {e.value!r} is not {e.expected}", 400)
     return out
@@ -221,14 +232,36 @@ def _xml_in(el, shape):
         raise AwsError("MalformedXML", f"{e.wire}: {e.value!r} is not {e.expected}", 400)
 
 
+def _xmlns(info):
+    """The namespace of a service's XML answers: S3's, or the one its model gives its
+    request payloads (CloudFront: http://cloudfront.amazonaws.com/doc/2020-05-31/)."""
+    if info is None or info.name == "s3":
+        return S3_XMLNS
+    ns = getattr(info, "_restxml_ns", None)
+    if ns is None:
+        ns = S3_XMLNS
+        for shape in info.model._service_description["shapes"].values():
+            for ref in shape.get("members", {}).values():
+                uri = (ref.get("xmlNamespace") or {}).get("uri")
+                if uri:
+                    ns = uri
+                    break
+            else:
+                continue
+            break
+        info._restxml_ns = ns
+    return ns
+
+
 def encode(result, info, op, request_id):
     result = result or {}
     if "__raw__" in result:
         status, headers, body = result["__raw__"]
-        return Response(status, list(headers) + _id_headers(request_id), body)
+        return Response(status, list(headers) + _id_headers(request_id, info), body)
     shape = op.output_shape
     status = result.get("__status__") or op.http.get("responseCode", 200)     # 206 for ranges
-    headers = _id_headers(request_id)
+    headers = _id_headers(request_id, info)
+    xmlns = _xmlns(info)
     body = b""
     if shape is not None:
         payload = shape.serialization.get("payload")
@@ -253,7 +286,7 @@ def encode(result, info, op, request_id):
                     body = v if isinstance(v, bytes) else v.encode()
                 else:
                     ename = ref.serialization.get("name", payload)
-                    out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{ename} xmlns="{S3_XMLNS}">']
+                    out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{ename} xmlns="{xmlns}">']
                     xml_struct_body(out, v, ref)
                     out.append(f"</{ename}>")
                     body = "".join(out).encode()
@@ -263,7 +296,7 @@ def encode(result, info, op, request_id):
                             if not r.serialization.get("location") and result.get(n) is not None]
             if body_members:
                 root = shape.serialization.get("name") or op.name + "Result"
-                out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{root} xmlns="{S3_XMLNS}">']
+                out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{root} xmlns="{xmlns}">']
                 xml_struct_body(out, result, shape)
                 out.append(f"</{root}>")
                 body = "".join(out).encode()
@@ -282,7 +315,9 @@ def _header_out(v, ref):
     return scalar_text(v, ref, "rfc822")
 
 
-def _id_headers(request_id):
+def _id_headers(request_id, info=None):
+    if info is not None and info.name != "s3":
+        return [("x-amzn-RequestId", request_id)]
     return [("x-amz-request-id", request_id), ("x-amz-id-2", base64.b64encode(request_id.encode()).decode())]
 
 
@@ -291,6 +326,12 @@ def error(err, info, request_id, op=None):
     parts = [f"<Code>{xml_text(err.code)}</Code><Message>{xml_text(err.message)}</Message>"]
     for k, v in extra.items():
         parts.append(f"<{k}>{xml_text(str(v))}</{k}>")
+    if info is not None and info.name != "s3":
+        kind = "Sender" if err.sender_fault else "Receiver"
+        body = (f'<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="{_xmlns(info)}"><Error>'
+                f'<Type>{kind}</Type>' + "".join(parts) + f"</Error><RequestId>{request_id}</RequestId>"
+                "</ErrorResponse>").encode()
+        return Response(err.status, [("Content-Type", "text/xml")] + _id_headers(request_id, info), body)
     parts.append(f"<RequestId>{request_id}</RequestId><HostId>{base64.b64encode(request_id.encode()).decode()}</HostId>")
     body = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error>' + "".join(parts) + "</Error>").encode()
     return Response(err.status, [("Content-Type", "application/xml")] + _id_headers(request_id), body)
@@ -298,12 +339,19 @@ def error(err, info, request_id, op=None):
 
 def validation_error(problems, info, op=None):
     """S3 answers MalformedXML for anything wrong inside an XML body, InvalidArgument or
-    InvalidRequest for headers and query parameters."""
+    InvalidRequest for headers and query parameters. The other rest-xml services answer
+    their validation code (CloudFront: InvalidArgument), MissingBody without a payload."""
     p = problems[0]
     in_body = False
+    payload = None
     if op is not None and op.input_shape is not None:
         payload = op.input_shape.serialization.get("payload")
         in_body = bool(payload) and p.path.split(".")[0] == payload[:1].lower() + payload[1:]
+    if info is not None and info.name != "s3":
+        if in_body and p.kind == "missing" and "." not in p.path:
+            return AwsError("MissingBody", "This operation requires a body. Ensure that the body is present "
+                            "and the Content-Type header is set.", 400)
+        return AwsError(info.validation_code, coral_message(problems), 400)
     if in_body or p.kind == "unknown":
         return AwsError("MalformedXML", "The XML you provided was not well-formed or did not validate "
                         "against our published schema", 400)
