@@ -17,7 +17,8 @@ OVERLAY_DIR = os.path.join(HERE, "overlay")
 
 # The services the fake answers (botocore names).
 SERVICES = ["ec2", "ecs", "elbv2", "s3", "iam", "secretsmanager", "servicediscovery",
-            "logs", "sts", "kms"]
+            "logs", "sts", "kms",
+            "application-autoscaling", "cloudfront"]
 
 # Error code per protocol/service for model validation failures (see validate.py).
 # json services: what each answers for a constraint violation, and for a body it cannot
@@ -33,6 +34,7 @@ VALIDATION_CODES = {
     "elbv2": "ValidationError",
     "ec2": "InvalidParameterValue",     # MissingParameter for a missing required member
     "s3": "InvalidArgument",
+    "cloudfront": "InvalidArgument",
 }
 
 
