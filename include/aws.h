@@ -133,6 +133,24 @@ typedef struct {
  * err->code "NotFound". */
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err);
 
+/* rest-xml for the services other than S3 (CloudFront). */
+typedef struct {
+    const char *service;    /* "cloudfront" */
+    const char *operation;  /* "CreateDistribution": named in errors; tells reads from removals */
+    const char *method;     /* "GET", "POST", "PUT", "DELETE" */
+    const char *path;       /* percent-encoded: "/2020-05-31/distribution/E1/config" */
+    const char *query;      /* already encoded, or NULL */
+    const char *if_match;   /* the If-Match header (CloudFront's ETag versions), or NULL */
+    const char *body;       /* XML (aws_xml_from_json), or NULL */
+    size_t body_len;
+    const char *const *lists; /* list hints for the response (aws_xml.h), or NULL */
+} aws_rest_request;
+
+/* *output as aws_s3_call's: the root element's children plus "Headers" (ETag, Location);
+ * lost answers recovered by guard (NULL: none). */
+int aws_rest_xml_call(aws_client *c, const aws_rest_request *req, const aws_lost_answer *guard,
+                      cJSON **output, aws_error *err);
+
 /* Readers tolerant of XML-derived trees (where every leaf is a string). */
 const char *aws_json_str(const cJSON *obj, const char *name); /* NULL when absent; owned by obj */
 long long aws_json_int(const cJSON *obj, const char *name, long long def);

@@ -57,7 +57,9 @@ enum {
     AWS_IS_TIMED_OUT = 1u << 8,  /* a wait or call ran out of time */
     AWS_IS_NO_CREDENTIALS = 1u << 9, /* no credentials found, or only part of them */
     AWS_IS_LIMIT = 1u << 10,     /* an account or resource limit was reached */
-    AWS_IS_NOT_RUNNING = 1u << 11 /* exec: the task or its agent is not (yet) there to talk to */
+    AWS_IS_NOT_RUNNING = 1u << 11, /* exec: the task or its agent is not (yet) there to talk to */
+    AWS_IS_NOT_SET = 1u << 12    /* the resource is there, this setting of it is not (S3's
+                                    NoSuchCORSConfiguration): also AWS_IS_NOT_FOUND */
 };
 /* 1 when e is an error of any of the classes (an OR of AWS_IS_*). */
 int aws_error_is(const aws_error *e, unsigned classes);

@@ -31,9 +31,36 @@ static const partition partitions[] = {
      "iam.global.api.aws", "us-east-1"},
 };
 
+/* Global services: one endpoint per partition, signed for one region whatever the client's
+ * region (IAM's are in the partition table above). */
+typedef struct {
+    const char *id, *partition, *host, *fips_host, *region;
+} global_service;
+
+static const global_service globals[] = {
+    {"cloudfront", "aws", "cloudfront.amazonaws.com", NULL, "us-east-1"},
+    {"cloudfront", "aws-cn", "cloudfront.cn-northwest-1.amazonaws.com.cn", NULL, "cn-northwest-1"},
+};
+
+static const global_service *global_of(const char *id, const char *partition)
+{
+    for (size_t i = 0; i < sizeof globals / sizeof globals[0]; i++)
+        if (strcmp(globals[i].id, id) == 0 && strcmp(globals[i].partition, partition) == 0)
+            return &globals[i];
+    return NULL;
+}
+
+static int is_global(const char *id)
+{
+    for (size_t i = 0; i < sizeof globals / sizeof globals[0]; i++)
+        if (strcmp(globals[i].id, id) == 0)
+            return 1;
+    return 0;
+}
+
 /* GovCloud services whose FIPS variant is the ordinary hostname. */
 static const char *const gov_fips_plain[] = {"ec2", "elasticloadbalancing", "sts", "ssm", "logs",
-                                             NULL};
+                                             "application-autoscaling", NULL};
 
 static const partition *partition_of(const char *region)
 {
@@ -147,6 +174,10 @@ static char *aws_hostname(const partition *p, const aws_service_info *svc, const
                                                  : p->iam_host;
         return h ? xstrdup(h) : NULL;
     }
+    if (is_global(svc->id)) {
+        const global_service *g = global_of(svc->id, p->name);
+        return g && !dual && (!fips || g->fips_host) ? xstrdup(fips ? g->fips_host : g->host) : NULL;
+    }
     if (strcmp(svc->id, "s3") == 0 && dual)
         return xasprintf("s3%s.dualstack.%s.%s", fips ? "-fips" : "", region, p->dns_suffix);
     if (fips && strcmp(p->name, "aws-us-gov") == 0 && in_list(gov_fips_plain, pre))
@@ -169,8 +200,9 @@ int aws_endpoint_resolve(const aws_endpoint_settings *s, const char *service, co
     const partition *p = partition_of(region);
     snprintf(out->partition, sizeof out->partition, "%s", p->name);
     snprintf(out->signing_name, sizeof out->signing_name, "%s", svc->signing_name);
+    const global_service *g = global_of(svc->id, p->name);
     snprintf(out->signing_region, sizeof out->signing_region, "%s",
-             strcmp(svc->id, "iam") == 0 ? p->iam_region : region);
+             strcmp(svc->id, "iam") == 0 ? p->iam_region : g ? g->region : region);
     char from[96];
     const char *ov = override_for(s, svc, from, sizeof from);
     if (ov) {

@@ -21,6 +21,11 @@ static const aws_service_info services[] = {
     {"kms", "kms", "kms", "KMS", "kms", AWS_PROTO_JSON, "2014-11-01", "TrentService"},
     {"ssm", "ssm", "ssm", "SSM", "ssm", AWS_PROTO_JSON, "2014-11-06", "AmazonSSM"},
     {"sso", "portal.sso", "awsssoportal", "SSO", "sso", AWS_PROTO_JSON, "2019-06-10", NULL},
+    {"application-autoscaling", "application-autoscaling", "application-autoscaling",
+     "APPLICATION_AUTO_SCALING", "application_auto_scaling", AWS_PROTO_JSON, "2016-02-06",
+     "AnyScaleFrontendService"},
+    {"cloudfront", "cloudfront", "cloudfront", "CLOUDFRONT", "cloudfront", AWS_PROTO_RESTXML,
+     "2020-05-31", NULL},
 };
 
 const aws_service_info *aws_service_lookup(const char *id)

@@ -132,6 +132,21 @@ START_TEST(s3_flattened_and_wrapped)
 }
 END_TEST
 
+/* Flattened lists of text (S3's CORS rules: repeated <AllowedMethod>) are strings. */
+START_TEST(s3_flattened_text)
+{
+    static const char *const lists[] = {"CORSRule", "AllowedMethod", NULL};
+    cJSON *o = conv("<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod>"
+                    "<AllowedMethod>HEAD</AllowedMethod></CORSRule><CORSRule><AllowedMethod>PUT"
+                    "</AllowedMethod></CORSRule></CORSConfiguration>", AWS_XML_REST, lists, NULL);
+    char *s = print(o);
+    ck_assert_str_eq(s, "{\"CORSRule\":[{\"AllowedMethod\":[\"GET\",\"HEAD\"]},"
+                        "{\"AllowedMethod\":[\"PUT\"]}]}");
+    free(s);
+    cJSON_Delete(o);
+}
+END_TEST
+
 START_TEST(repeated_siblings_without_hint)
 {
     cJSON *o = conv("<R><V><K>a</K></V><V><K>b</K></V><V><K>c</K></V></R>", AWS_XML_REST, NULL,
@@ -240,6 +255,7 @@ Suite *aws_xml_suite(void)
     tcase_add_test(t, ec2_items_and_request_id);
     tcase_add_test(t, ec2_empty_set);
     tcase_add_test(t, s3_flattened_and_wrapped);
+    tcase_add_test(t, s3_flattened_text);
     tcase_add_test(t, repeated_siblings_without_hint);
     tcase_add_test(t, query_map_entries);
     tcase_add_test(t, escapes_decoded);
