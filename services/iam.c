@@ -43,7 +43,7 @@ char *iam_url_decode(const char *s)
     return out;
 }
 
-static void read_tags(const cJSON *arr, svc_tags *out)
+void iam_read_tags_(const cJSON *arr, svc_tags *out)
 {
     const cJSON *t;
     cJSON_ArrayForEach(t, arr) {
@@ -53,7 +53,7 @@ static void read_tags(const cJSON *arr, svc_tags *out)
     }
 }
 
-static cJSON *tags_json(const svc_tags *tags)
+cJSON *iam_tags_json_(const svc_tags *tags)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; tags && i < tags->n; i++) {
@@ -77,7 +77,7 @@ static void read_role(const cJSON *j, iam_role *r)
     const char *doc = aws_json_str(j, "AssumeRolePolicyDocument");
     r->trust_policy = doc ? iam_url_decode(doc) : NULL;
     r->max_session_duration = (long)aws_json_int(j, "MaxSessionDuration", 0);
-    read_tags(aws_json_array(j, "Tags"), &r->tags);
+    iam_read_tags_(aws_json_array(j, "Tags"), &r->tags);
 }
 
 void iam_role_free(iam_role *r)
@@ -139,7 +139,7 @@ int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *ou
     if (in->max_session_duration > 0)
         cJSON_AddNumberToObject(j, "MaxSessionDuration", (double)in->max_session_duration);
     if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", tags_json(in->tags));
+        cJSON_AddItemToObject(j, "Tags", iam_tags_json_(in->tags));
     cJSON *o;
     if (iam_call_(c, "CreateRole", j, &o, err) != 0)
         return -1;
@@ -222,7 +222,7 @@ int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags 
     memset(out, 0, sizeof *out);
     if (iam_list_(c, "ListRoleTags", named(role), max_items, "Tags", &all, err) != 0)
         return -1;
-    read_tags(all, out);
+    iam_read_tags_(all, out);
     cJSON_Delete(all);
     return 0;
 }
@@ -230,7 +230,7 @@ int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags 
 int iam_tag_role(aws_client *c, const char *role, const svc_tags *tags, aws_error *err)
 {
     cJSON *j = named(role);
-    cJSON_AddItemToObject(j, "Tags", tags_json(tags));
+    cJSON_AddItemToObject(j, "Tags", iam_tags_json_(tags));
     return iam_call_(c, "TagRole", j, NULL, err);
 }
 
