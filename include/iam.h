@@ -1,6 +1,6 @@
 /*
  * IAM client (query protocol): roles, trust policies, inline and managed policies,
- * service-linked roles, role tags. Conventions as in svc.h: 0 or -1 with err filled;
+ * service-linked roles, role tags, OpenID Connect providers (iam_oidc.c). Conventions as in svc.h: 0 or -1 with err filled;
  * AWS refusals arrive as err->code ("NoSuchEntity", "EntityAlreadyExists",
  * "DeleteConflict", "MalformedPolicyDocument", ...).
  *
