@@ -38,6 +38,16 @@ int cfi_call(aws_client *c, const char *op, const char *method, const char *path
     return rc;
 }
 
+/* GET /2020-05-31/<kind>/<id>: the answer with its ETag header in *out (cJSON_Delete). */
+static int get_one(aws_client *c, const char *op, const char *kind, const char *id, cJSON **out,
+                   aws_error *err)
+{
+    char *path = xasprintf("/%s/%s", kind, id ? id : "");
+    int rc = cfi_call(c, op, "GET", path, NULL, NULL, NULL, NULL, NULL, out, err);
+    free(path);
+    return rc;
+}
+
 static char *etag_of(const cJSON *out)
 {
     const char *e = aws_json_str(cJSON_GetObjectItemCaseSensitive(out, "Headers"), "etag");
@@ -170,10 +180,8 @@ static int find_oac(void *ctx, cJSON **output, aws_error *err)
     for (size_t i = 0; i < all.n && !found; i++) {
         if (strcmp(all.items[i].name, g->name) != 0)
             continue;
-        char *path = xasprintf("/origin-access-control/%s", all.items[i].id);
-        found = cfi_call(c, "GetOriginAccessControl", "GET", path, NULL, NULL, NULL, NULL, NULL,
-                         output, err) == 0 ? 1 : -1;
-        free(path);
+        found = get_one(c, "GetOriginAccessControl", "origin-access-control", all.items[i].id,
+                        output, err) == 0 ? 1 : -1;
     }
     cf_oacs_free(&all);
     return found;
@@ -197,15 +205,12 @@ int cf_create_origin_access_control(aws_client *c, const cf_oac_in *in, cf_oac *
 int cf_get_origin_access_control(aws_client *c, const char *id, cf_oac *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    char *path = xasprintf("/origin-access-control/%s", id);
     cJSON *o;
-    int rc = cfi_call(c, "GetOriginAccessControl", "GET", path, NULL, NULL, NULL, NULL, NULL, &o,
-                      err);
-    free(path);
-    if (rc == 0)
-        read_oac_answer(o, out);
+    if (get_one(c, "GetOriginAccessControl", "origin-access-control", id, &o, err) != 0)
+        return -1;
+    read_oac_answer(o, out);
     cJSON_Delete(o);
-    return rc;
+    return 0;
 }
 
 int cf_update_origin_access_control(aws_client *c, const char *id, const char *etag,
@@ -292,10 +297,7 @@ static int find_created(void *ctx, cJSON **output, aws_error *err)
     if (cf_find_distribution(g->c, g->caller_reference, g->comment, &d, &found, err) != 0)
         return -1;
     if (found) {
-        char *path = xasprintf("/distribution/%s", d.id);
-        found = cfi_call(g->c, "GetDistribution", "GET", path, NULL, NULL, NULL, NULL, NULL,
-                         output, err) == 0 ? 1 : -1;
-        free(path);
+        found = get_one(g->c, "GetDistribution", "distribution", d.id, output, err) == 0 ? 1 : -1;
         cf_distribution_free(&d);
     }
     return found;
@@ -342,14 +344,12 @@ int cf_create_distribution(aws_client *c, const cf_config *cfg, const svc_tags *
 int cf_get_distribution(aws_client *c, const char *id, cf_distribution *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    char *path = xasprintf("/distribution/%s", id);
     cJSON *o;
-    int rc = cfi_call(c, "GetDistribution", "GET", path, NULL, NULL, NULL, NULL, NULL, &o, err);
-    free(path);
-    if (rc == 0)
-        read_distribution(o, out);
+    if (get_one(c, "GetDistribution", "distribution", id, &o, err) != 0)
+        return -1;
+    read_distribution(o, out);
     cJSON_Delete(o);
-    return rc;
+    return 0;
 }
 
 int cf_get_distribution_config(aws_client *c, const char *id, cJSON **doc, char **etag,
@@ -357,11 +357,10 @@ int cf_get_distribution_config(aws_client *c, const char *id, cJSON **doc, char 
 {
     *doc = NULL;
     *etag = NULL;
-    char *path = xasprintf("/distribution/%s/config", id);
+    char *cfg_id = xasprintf("%s/config", id);
     cJSON *o;
-    int rc = cfi_call(c, "GetDistributionConfig", "GET", path, NULL, NULL, NULL, NULL, NULL, &o,
-                      err);
-    free(path);
+    int rc = get_one(c, "GetDistributionConfig", "distribution", cfg_id, &o, err);
+    free(cfg_id);
     if (rc != 0)
         return -1;
     *etag = etag_of(o);
