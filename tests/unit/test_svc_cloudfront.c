@@ -24,6 +24,14 @@ static void site_config(cf_config *cfg, cf_origin *origin, cf_error_response *sp
                        .ipv6 = 1};
 }
 
+/* Hold a distribution InProgress, or finish its deployment now (the fake's control request). */
+static void deployment(const char *id, const char *action)
+{
+    char doc[200];
+    snprintf(doc, sizeof doc, "{\"Id\":\"%s\",\"action\":\"%s\"}", id, action);
+    ck_assert_int_eq(fake_control("/_fake/cloudfront/deployment", doc), 0);
+}
+
 static void lose_next(const char *op)
 {
     char doc[300];
@@ -189,11 +197,14 @@ START_TEST(distribution_lifecycle)
     cf_distribution off;
     OK(cf_disable_distribution(c, d.id, &off, &err));
     ck_assert_int_eq(off.config.enabled, 0);
+    deployment(d.id, "hold"); /* in progress whatever the clock says: no race */
     FAILS_WITH(cf_delete_distribution(c, d.id, off.etag, &err), "DistributionNotDisabled");
     ck_assert(aws_error_is(&err, AWS_IS_BUSY));
     netsvc_wait_opts once = {.max_attempts = 1, .delay_s = 0.01};
     FAILS_WITH(cf_wait_distribution_deployed(c, d.id, &once, NULL, &err), "WaiterTimeout");
+    ck_assert(aws_error_is(&err, AWS_IS_TIMED_OUT));
     ck_assert_ptr_nonnull(strstr(err.message, "InProgress"));
+    deployment(d.id, "finish");
     cf_distribution done;
     OK(cf_wait_distribution_deployed(c, d.id, &fast, &done, &err));
     ck_assert_str_eq(done.status, "Deployed");
@@ -234,6 +245,10 @@ START_TEST(distribution_lost_answer)
     OK(cf_create_distribution(c, &cfg, NULL, &d, &err));
     ck_assert_str_eq(d.config.caller_reference, "svc-cf-lost-1");
     ck_assert(d.etag[0]);
+    cf_distribution deployed; /* on the fake's clock: 180 s of AWS time */
+    OK(cf_wait_distribution_deployed(c, d.id, &fast, &deployed, &err));
+    ck_assert_str_eq(deployed.status, "Deployed");
+    cf_distribution_free(&deployed);
     cf_summaries all;
     OK(cf_list_distributions(c, 0, &all, &err));
     size_t n = 0;

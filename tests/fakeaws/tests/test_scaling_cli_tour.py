@@ -151,6 +151,7 @@ def tour():
         (lambda s: ["cloudfront", "update-distribution", "--id", s["dist"], "--if-match", s["etag"],
                     "--distribution-config", dist_config(s, enabled=False)], "ok",
          lambda o, s: o["Distribution"]["DistributionConfig"]["Enabled"] is False, put("etag", ["ETag"])),
+        ("HOLD", None, None, None),
         (lambda s: ["cloudfront", "delete-distribution", "--id", s["dist"], "--if-match", s["etag"]],
          "DistributionNotDisabled", None, None),
         (lambda s: ["cloudfront", "delete-origin-access-control", "--id", s["oac"], "--if-match", s["oac_etag"]],
@@ -221,7 +222,11 @@ def main():
         cli, state, seen = Cli(f, tmp), {}, set()
         setup_ecs(cli)
         for step in tour():
+            if step[0] == "HOLD":               # still in progress whatever the clock: no race
+                f.control("POST", "/_fake/cloudfront/deployment", {"Id": state["dist"], "action": "hold"})
+                continue
             if step[0] == "WAIT_DEPLOYED":      # the CLI's waiter polls once a minute: poll here instead
+                f.control("POST", "/_fake/cloudfront/deployment", {"Id": state["dist"], "action": "finish"})
                 deadline = time.time() + 30
                 while time.time() < deadline:
                     out = json.loads(cli.run(["cloudfront", "get-distribution", "--id", state["dist"]]).stdout)

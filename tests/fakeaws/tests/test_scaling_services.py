@@ -241,15 +241,21 @@ def cloudfront(r, fake):
                                                 IfMatch=etag), "IllegalUpdate", "a new CallerReference")
     u = cf.update_distribution(Id=dist, DistributionConfig=cfg, IfMatch=etag)
     r.check(u["ETag"] != etag, "an update changes the ETag")
+    # held in progress by the control request: no race with the clock
+    r.eq(fake.control("POST", "/_fake/cloudfront/deployment", {"Id": dist, "action": "hold"})[0], 200, "hold")
     r.error_code(lambda: cf.delete_distribution(Id=dist, IfMatch=u["ETag"]), "DistributionNotDisabled",
                  "disabled but not yet deployed")
-    deadline = time.time() + 30
-    while cf.get_distribution(Id=dist)["Distribution"]["Status"] != "Deployed" and time.time() < deadline:
-        time.sleep(0.1)
-    r.eq(cf.get_distribution(Id=dist)["Distribution"]["Status"], "Deployed", "deployed after its time")
+    r.eq(fake.control("POST", "/_fake/cloudfront/deployment", {"Id": dist, "action": "finish"})[1].get("Status"),
+         "Deployed", "finished by the control request")
+    r.eq(fake.control("POST", "/_fake/cloudfront/deployment", {"Id": "ENONE", "action": "finish"})[0], 404,
+         "control request for no distribution")
     e2 = cf.create_distribution_with_tags(DistributionConfigWithTags={
         "DistributionConfig": distribution_config("ref-2", oac, Comment="second"),
         "Tags": {"Items": [{"Key": "ecsdeploy:stack", "Value": "demo"}]}})["Distribution"]
+    deadline = time.time() + 30
+    while cf.get_distribution(Id=e2["Id"])["Distribution"]["Status"] != "Deployed" and time.time() < deadline:
+        time.sleep(0.1)
+    r.eq(cf.get_distribution(Id=e2["Id"])["Distribution"]["Status"], "Deployed", "deployed after its time")
     r.eq(cf.list_tags_for_resource(Resource=e2["ARN"])["Tags"]["Items"], [{"Key": "ecsdeploy:stack", "Value": "demo"}],
          "created with tags")
     cf.tag_resource(Resource=e2["ARN"], Tags={"Items": [{"Key": "b", "Value": "2"}]})

@@ -8,7 +8,11 @@ is refused (DistributionNotDisabled) unless the distribution is disabled and Dep
 a CallerReference used before is DistributionAlreadyExists; an origin access control
 used by a distribution cannot be deleted (OriginAccessControlInUse) and names are unique
 (OriginAccessControlAlreadyExists). Configurations are checked and completed with
-CloudFront's defaults in _cloudfront_config.py."""
+CloudFront's defaults in _cloudfront_config.py.
+
+Control request (never signed), so that tests need no race with the clock:
+POST /_fake/cloudfront/deployment {"Id": "E…", "action": "hold"} keeps the distribution
+InProgress (whatever its clock says) until {"action": "finish"} deploys it at once."""
 
 from ..core import AwsError, Service
 from ..util import utcnow
@@ -48,7 +52,20 @@ class CloudFront(Service):
         return "E" + "".join(self.world.random.choice(_ID_CHARS) for _ in range(13))
 
     def _status(self, d):
-        return "Deployed" if self.world.clock.reached(d["deployed_at"]) else "InProgress"
+        return "Deployed" if not d.get("held") and self.world.clock.reached(d["deployed_at"]) else "InProgress"
+
+    def control(self, method, segs, doc):
+        d = self.distributions.get(doc.get("Id")) if isinstance(doc, dict) else None
+        action = doc.get("action") if isinstance(doc, dict) else None
+        if method != "POST" or segs != ["deployment"] or action not in ("hold", "finish"):
+            return 404, {"error": 'cloudfront control: POST /_fake/cloudfront/deployment '
+                                  '{"Id": "E...", "action": "hold" | "finish"}'}
+        if d is None:
+            return 404, {"error": "NoSuchDistribution", "message": f"no distribution {doc.get('Id')}"}
+        d["held"] = action == "hold"
+        if action == "finish":
+            d["deployed_at"] = self.world.clock.now()
+        return 200, {"Id": doc["Id"], "Status": self._status(d)}
 
     @staticmethod
     def _if_match(req, etag):
@@ -213,7 +230,7 @@ class CloudFront(Service):
             raise AwsError("IllegalUpdate", "The CallerReference of a distribution cannot be changed.", 400)
         self._check_config(ctx, cfg, req["Id"])
         d.update(config=config.with_defaults(cfg), etag=self._new_id(), modified=utcnow(self.world),
-                 deployed_at=self.world.clock.after(DEPLOY_SECONDS))
+                 deployed_at=self.world.clock.after(DEPLOY_SECONDS), held=False)
         return {"Distribution": self._out(req["Id"], d), "ETag": d["etag"]}
 
     def DeleteDistribution(self, req, ctx):
