@@ -133,22 +133,23 @@ typedef struct {
  * err->code "NotFound". */
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err);
 
-/* rest-xml for the services other than S3 (Route 53): a path and query under the
- * service's endpoint, an XML document as the body. */
+/* rest-xml for the services other than S3 (Route 53, CloudFront). */
 typedef struct {
-    const char *method;       /* "GET", "POST", "DELETE" */
-    const char *path;         /* encoded: "/2013-04-01/hostedzone/Z1/rrset/" */
-    const char *query;        /* encoded, without '?'; or NULL */
-    const char *body;         /* the input document (aws_xml_from_json), or NULL */
-    const char *operation;    /* "ChangeResourceRecordSets": named in errors; tells reads
-                               * and removals apart for retries and lost answers */
-    const char *const *lists; /* list hints for the answer (aws_xml.h), or NULL */
+    const char *service;    /* "route53", "cloudfront" (not "s3": aws_s3_call) */
+    const char *operation;  /* "CreateDistribution": named in errors; tells reads from removals */
+    const char *method;     /* "GET", "POST", "PUT", "DELETE" */
+    const char *path;       /* percent-encoded: "/2020-05-31/distribution/E1/config" */
+    const char *query;      /* already encoded, or NULL */
+    const char *if_match;   /* the If-Match header (CloudFront's ETag versions), or NULL */
+    const char *body;       /* XML (aws_xml_from_json), or NULL */
+    size_t body_len;
+    const char *const *lists; /* list hints for the response (aws_xml.h), or NULL */
 } aws_rest_request;
 
-/* *output: the answer's root element as cJSON ({} when empty). Lost answers are
- * recovered by guard (NULL: none), as for aws_json_call_guarded. */
-int aws_rest_xml_call(aws_client *c, const char *service, const aws_rest_request *req,
-                      const aws_lost_answer *guard, cJSON **output, aws_error *err);
+/* *output as aws_s3_call's: the root element's children plus "Headers" (ETag, Location);
+ * lost answers recovered by guard (NULL: none). */
+int aws_rest_xml_call(aws_client *c, const aws_rest_request *req, const aws_lost_answer *guard,
+                      cJSON **output, aws_error *err);
 
 /* A random 32-character hex token (an idempotency token, a caller reference) in out;
  * returns out. */

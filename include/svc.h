@@ -1,7 +1,8 @@
 /*
  * Types shared by the service clients in services/ (one client per AWS service, each
  * with its own header: ec2.h, ecs.h, elbv2.h, s3.h, iam.h, secretsmanager.h,
- * servicediscovery.h, logs.h, sts.h, kms.h, efs.h, ssm.h).
+ * servicediscovery.h, logs.h, sts.h, kms.h, route53.h, acm.h, rds.h, elasticache.h,
+ * efs.h, ssm.h, appautoscaling.h, cloudfront.h).
  *
  * Conventions of every client:
  * - One C function per AWS operation the deployer needs, named <prefix>_<operation in

@@ -55,7 +55,7 @@ static void read_cluster(const cJSON *j, ecs_cluster *out)
     out->exec_logging = xstrdup_or_null(aws_json_str(e, "logging"));
     out->exec_log_group = xstrdup_or_null(aws_json_str(cJSON_GetObjectItem(e, "logConfiguration"),
                                                 "cloudWatchLogGroupName"));
-    ecs_read_tags_(aws_json_array(j, "tags"), &out->tags);
+    svc_json_tags(j, "tags", "key", "value", &out->tags);
 }
 
 void ecs_cluster_free(ecs_cluster *c)
@@ -175,7 +175,7 @@ int ecs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aw
     memset(out, 0, sizeof *out);
     if (ecs_call_(c, "ListTagsForResource", arn_input(arn), &o, err) != 0)
         return -1;
-    ecs_read_tags_(aws_json_array(o, "tags"), out);
+    svc_json_tags(o, "tags", "key", "value", out);
     cJSON_Delete(o);
     return 0;
 }

@@ -1,4 +1,4 @@
-/* What every services/ecs*.c shares: the call, reading tags, times, and List* pages of
+/* What every services/ecs*.c shares: the call, times, and List* pages of
  * strings (see ecs_internal.h). */
 #include "ecs_internal.h"
 
@@ -17,16 +17,6 @@ int ecs_call_(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *
     else
         cJSON_Delete(o);
     return rc;
-}
-
-void ecs_read_tags_(const cJSON *arr, svc_tags *out)
-{
-    const cJSON *t;
-    cJSON_ArrayForEach(t, arr) {
-        const char *k = aws_json_str(t, "key");
-        if (k)
-            svc_tags_add(out, k, aws_json_str(t, "value"));
-    }
 }
 
 double ecs_time_(const cJSON *obj, const char *name)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 static void read_deployment(const cJSON *j, ecs_deployment *d)
@@ -50,7 +51,7 @@ void ecs_read_service_(const cJSON *j, ecs_service *out)
         ev->message = xstrdup_or_null(aws_json_str(e, "message"));
         ev->created_at = ecs_time_(e, "createdAt");
     }
-    ecs_read_tags_(aws_json_array(j, "tags"), &out->tags);
+    svc_json_tags(j, "tags", "key", "value", &out->tags);
 }
 
 void ecs_service_free(ecs_service *s)

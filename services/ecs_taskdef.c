@@ -27,7 +27,7 @@ static void read_taskdef(cJSON *o, ecs_task_definition *out)
     out->family = xstrdup_or_null(aws_json_str(out->doc, "family"));
     out->revision = (int)aws_json_int(out->doc, "revision", 0);
     out->status = xstrdup_or_null(aws_json_str(out->doc, "status"));
-    ecs_read_tags_(aws_json_array(o, "tags"), &out->tags);
+    svc_json_tags(o, "tags", "key", "value", &out->tags);
 }
 
 /*

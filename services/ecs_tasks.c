@@ -8,6 +8,7 @@
 
 #include "aws_paginate.h"
 #include "buf.h"
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 static void read_container(const cJSON *j, ecs_container *k)
@@ -74,7 +75,7 @@ static void read_task(const cJSON *j, ecs_task *t)
     const cJSON *arr = aws_json_array(j, "containers"), *k;
     t->containers = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *t->containers);
     cJSON_ArrayForEach(k, arr) read_container(k, &t->containers[t->n_containers++]);
-    ecs_read_tags_(aws_json_array(j, "tags"), &t->tags);
+    svc_json_tags(j, "tags", "key", "value", &t->tags);
 }
 
 static void free_container(ecs_container *k)

@@ -8,16 +8,6 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static void read_tags(const cJSON *arr, svc_tags *out)
-{
-    const cJSON *t;
-    cJSON_ArrayForEach(t, arr) {
-        const char *k = aws_json_str(t, "Key");
-        if (k)
-            svc_tags_add(out, k, aws_json_str(t, "Value"));
-    }
-}
-
 static void read_role(const cJSON *j, iam_role *r)
 {
     memset(r, 0, sizeof *r);
@@ -30,7 +20,7 @@ static void read_role(const cJSON *j, iam_role *r)
     const char *doc = aws_json_str(j, "AssumeRolePolicyDocument");
     r->trust_policy = doc ? aws_form_unescape(doc) : NULL;
     r->max_session_duration = (long)aws_json_int(j, "MaxSessionDuration", 0);
-    read_tags(aws_json_array(j, "Tags"), &r->tags);
+    svc_json_tags(j, "Tags", "Key", "Value", &r->tags);
 }
 
 void iam_role_free(iam_role *r)
@@ -141,7 +131,7 @@ int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags 
     memset(out, 0, sizeof *out);
     if (iam_list_(c, "ListRoleTags", named(role), max_items, "Tags", &all, err) != 0)
         return -1;
-    read_tags(all, out);
+    svc_json_tags(all, NULL, "Key", "Value", out);
     cJSON_Delete(all);
     return 0;
 }

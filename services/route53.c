@@ -30,9 +30,11 @@ int r53i_call(aws_client *c, const char *method, const char *operation, const ch
 {
     char *doc = body ? aws_xml_from_json(root, XMLNS, body) : NULL;
     cJSON_Delete(body);
-    aws_rest_request r = {method, path, query, doc, operation, lists};
+    aws_rest_request r = {.service = "route53", .operation = operation, .method = method,
+                          .path = path, .query = query, .body = doc,
+                          .body_len = doc ? strlen(doc) : 0, .lists = lists};
     cJSON *o = NULL;
-    int rc = aws_rest_xml_call(c, "route53", &r, guard, out ? out : &o, err);
+    int rc = aws_rest_xml_call(c, &r, guard, out ? out : &o, err);
     free(doc);
     cJSON_Delete(o);
     return rc;

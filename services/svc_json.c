@@ -60,7 +60,7 @@ void svc_json_strings(const cJSON *obj, const char *name, const char *field, svc
 void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const char *vname,
                  svc_tags *out)
 {
-    const cJSON *arr = aws_json_array(obj, name), *e;
+    const cJSON *arr = name ? aws_json_array(obj, name) : obj, *e;
     cJSON_ArrayForEach(e, arr)
     {
         const char *k = aws_json_str(e, kname);

@@ -1,8 +1,8 @@
 /*
  * Endpoint resolution (see aws_endpoint.h). The partition facts below come from AWS's
  * endpoints.json: hostname patterns, DNS suffixes, the global services' endpoints (IAM,
- * Route 53) and their signing regions, and the GovCloud services whose FIPS endpoint is
- * the plain one.
+ * Route 53, CloudFront) and their signing regions, and the GovCloud services whose FIPS
+ * endpoint is the plain one.
  */
 #include "aws_endpoint.h"
 
@@ -45,6 +45,11 @@ static const global_endpoint globals[] = {
      "route53.aws-cn-global.api.amazonwebservices.com.cn", "cn-northwest-1"},
     {"route53", "aws-us-gov", "route53.us-gov.amazonaws.com", "route53.us-gov.amazonaws.com",
      "route53.aws-us-gov-global.api.aws", "us-gov-west-1"},
+    /* CloudFront: no FIPS or dual-stack variant, and none at all in GovCloud */
+    {"cloudfront", "aws", "cloudfront.amazonaws.com", NULL, NULL, "us-east-1"},
+    {"cloudfront", "aws-cn", "cloudfront.cn-northwest-1.amazonaws.com.cn", NULL, NULL,
+     "cn-northwest-1"},
+    {"cloudfront", "aws-us-gov", NULL, NULL, NULL, "us-gov-west-1"},
 };
 
 static const global_endpoint *global_of(const char *service, const partition *p)
@@ -57,7 +62,7 @@ static const global_endpoint *global_of(const char *service, const partition *p)
 
 /* GovCloud services whose FIPS variant is the ordinary hostname. */
 static const char *const gov_fips_plain[] = {"ec2", "elasticloadbalancing", "sts", "ssm", "logs",
-                                             NULL};
+                                             "application-autoscaling", NULL};
 
 static const partition *partition_of(const char *region)
 {

@@ -1,5 +1,5 @@
-/* rest-xml: S3 (addressing, Content-MD5, XML answers with response headers) and the other
- * services that speak it (Route 53: a path, a query, an XML document). */
+/* rest-xml: S3 (addressing, Content-MD5) and the other services that speak it (Route 53,
+ * CloudFront: a path, a query, an XML document); XML answers with their response headers. */
 #include "aws_internal.h"
 
 #include <ctype.h>
@@ -33,14 +33,13 @@ static cJSON *headers_object(const aws_http_response *resp)
     return h;
 }
 
-/* The answer's body as cJSON: its XML root's children ({} when empty); a body that is not
- * XML (GetBucketPolicy's JSON, GetObject's bytes) as "Body", text up to the first NUL.
- * -1 with a reason in msg for XML that cannot be read. */
-static int read_answer(const aws_http_response *resp, const char *const *lists, cJSON **out,
-                       char *msg, size_t msglen)
+/* The answer of a rest-xml call as *output (see aws_s3_call in aws.h). */
+static int read_answer(const aws_http_response *resp, const char *const *lists, const char *what,
+                       cJSON **output, aws_error *err)
 {
+    cJSON *out = NULL;
+    char msg[200];
     int rc = 0;
-    *out = NULL;
     const char *ct = aws_http_response_header(resp, "Content-Type");
     /* Without a Content-Type, XML is recognised by its first character (GetBucketPolicy
      * answers JSON with none). */
@@ -50,16 +49,25 @@ static int read_answer(const aws_http_response *resp, const char *const *lists, 
     int xml = resp->body.len &&
               (ct ? strstr(ct, "xml") != NULL : lead < resp->body.len && resp->body.data[lead] == '<');
     if (xml)
-        rc = aws_xml_to_json(resp->body.data, resp->body.len, AWS_XML_REST, lists, out, NULL, 0,
-                             msg, msglen);
+        rc = aws_xml_to_json(resp->body.data, resp->body.len, AWS_XML_REST, lists, &out, NULL, 0,
+                             msg, sizeof msg);
     else
-        *out = cJSON_CreateObject();
+        out = cJSON_CreateObject();
+    /* Bodies that are not XML (GetBucketPolicy's JSON, GetObject's bytes) as "Body":
+     * text up to the first NUL. */
     if (rc == 0 && !xml && resp->body.len) {
         char *text = xstrndup(resp->body.data, resp->body.len);
-        cJSON_AddStringToObject(*out, "Body", text);
+        cJSON_AddStringToObject(out, "Body", text);
         free(text);
     }
-    return rc;
+    if (rc != 0) {
+        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse", "%s: %s", what, msg);
+        err->http_status = resp->status;
+        return -1;
+    }
+    cJSON_AddItemToObject(out, "Headers", headers_object(resp));
+    *output = out;
+    return 0;
 }
 
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err)
@@ -83,35 +91,33 @@ int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_er
     aws_http_response resp;
     if (aws_client_send(c, &r, &resp, err) != 0)
         return -1;
-    cJSON *out = NULL;
-    char msg[200];
-    int rc = read_answer(&resp, req->lists, &out, msg, sizeof msg);
-    if (rc != 0) {
-        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse", "S3 %s: %s", req->method, msg);
-        err->http_status = resp.status;
-    } else {
-        cJSON_AddItemToObject(out, "Headers", headers_object(&resp));
-        *output = out;
-    }
+    char what[32];
+    snprintf(what, sizeof what, "S3 %s", req->method);
+    int rc = read_answer(&resp, req->lists, what, output, err);
     aws_http_response_free(&resp);
     return rc;
 }
 
-int aws_rest_xml_call(aws_client *c, const char *service, const aws_rest_request *req,
-                      const aws_lost_answer *guard, cJSON **output, aws_error *err)
+int aws_rest_xml_call(aws_client *c, const aws_rest_request *req, const aws_lost_answer *guard,
+                      cJSON **output, aws_error *err)
 {
     *output = NULL;
-    const aws_service_info *svc = aws_service_lookup(service);
-    if (!svc || svc->protocol != AWS_PROTO_RESTXML || strcmp(service, "s3") == 0) {
+    const aws_service_info *svc = aws_service_lookup(req->service);
+    if (!svc || svc->protocol != AWS_PROTO_RESTXML || strcmp(req->service, "s3") == 0) {
         aws_error_set(err, AWS_ERR_INPUT, "UnknownService",
-                      "%s is not a rest-xml service other than S3", service);
+                      "%s is not a rest-xml service other than S3 (aws_s3_call)", req->service);
         return -1;
     }
-    aws_http_header h[1] = {{"Content-Type", "application/xml"}};
-    aws_wire_request r = {.service = service, .method = req->method, .path = req->path,
-                          .query = req->query, .headers = h, .nheaders = req->body ? 1 : 0,
-                          .body = req->body, .body_len = req->body ? strlen(req->body) : 0,
-                          .proto = AWS_PROTO_RESTXML, .operation = req->operation};
+    aws_http_header h[2];
+    size_t nh = 0;
+    if (req->body_len)
+        h[nh++] = (aws_http_header){"Content-Type", "application/xml"};
+    if (req->if_match)
+        h[nh++] = (aws_http_header){"If-Match", (char *)req->if_match};
+    aws_wire_request r = {.service = req->service, .method = req->method, .path = req->path,
+                          .query = req->query, .headers = h, .nheaders = nh, .body = req->body,
+                          .body_len = req->body_len, .proto = AWS_PROTO_RESTXML,
+                          .operation = req->operation};
     aws_http_response resp;
     cJSON *found;
     int rc = aws_client_send_guarded(c, &r, guard, &resp, &found, err);
@@ -119,13 +125,9 @@ int aws_rest_xml_call(aws_client *c, const char *service, const aws_rest_request
         *output = found;
     if (rc != 0)
         return rc > 0 ? 0 : -1;
-    char msg[200];
-    if (read_answer(&resp, req->lists, output, msg, sizeof msg) != 0) {
-        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse", "%s %s: %s", service,
-                      req->operation, msg);
-        err->http_status = resp.status;
-        rc = -1;
-    }
+    char what[96];
+    snprintf(what, sizeof what, "%s %s", req->service, req->operation);
+    rc = read_answer(&resp, req->lists, what, output, err);
     aws_http_response_free(&resp);
     return rc;
 }

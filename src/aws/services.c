@@ -29,6 +29,11 @@ static const aws_service_info services[] = {
     {"efs", "elasticfilesystem", "elasticfilesystem", "EFS", "efs", AWS_PROTO_RESTJSON,
      "2015-02-01", NULL},
     {"sso", "portal.sso", "awsssoportal", "SSO", "sso", AWS_PROTO_JSON, "2019-06-10", NULL},
+    {"application-autoscaling", "application-autoscaling", "application-autoscaling",
+     "APPLICATION_AUTO_SCALING", "application_auto_scaling", AWS_PROTO_JSON, "2016-02-06",
+     "AnyScaleFrontendService"},
+    {"cloudfront", "cloudfront", "cloudfront", "CLOUDFRONT", "cloudfront", AWS_PROTO_RESTXML,
+     "2020-05-31", NULL},
 };
 
 const aws_service_info *aws_service_lookup(const char *id)

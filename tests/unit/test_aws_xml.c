@@ -133,6 +133,21 @@ START_TEST(s3_flattened_and_wrapped)
 }
 END_TEST
 
+/* Flattened lists of text (S3's CORS rules: repeated <AllowedMethod>) are strings. */
+START_TEST(s3_flattened_text)
+{
+    static const char *const lists[] = {"CORSRule", "AllowedMethod", NULL};
+    cJSON *o = conv("<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod>"
+                    "<AllowedMethod>HEAD</AllowedMethod></CORSRule><CORSRule><AllowedMethod>PUT"
+                    "</AllowedMethod></CORSRule></CORSConfiguration>", AWS_XML_REST, lists, NULL);
+    char *s = print(o);
+    ck_assert_str_eq(s, "{\"CORSRule\":[{\"AllowedMethod\":[\"GET\",\"HEAD\"]},"
+                        "{\"AllowedMethod\":[\"PUT\"]}]}");
+    free(s);
+    cJSON_Delete(o);
+}
+END_TEST
+
 START_TEST(repeated_siblings_without_hint)
 {
     cJSON *o = conv("<R><V><K>a</K></V><V><K>b</K></V><V><K>c</K></V></R>", AWS_XML_REST, NULL,
@@ -235,7 +250,7 @@ Suite *aws_xml_suite(void)
     const TTest *const tests[] = {query_result_unwrapped_with_request_id,
                                   member_list_of_one_is_an_array, empty_list_needs_hint,
                                   empty_result_is_empty_object, ec2_items_and_request_id,
-                                  ec2_empty_set, s3_flattened_and_wrapped,
+                                  ec2_empty_set, s3_flattened_and_wrapped, s3_flattened_text,
                                   repeated_siblings_without_hint, query_map_entries,
                                   escapes_decoded, malformed_refused, no_entity_expansion,
                                   error_bodies, json_to_xml, NULL};

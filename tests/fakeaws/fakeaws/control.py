@@ -69,7 +69,7 @@ def handle(app, method, path, body):
             return _json(200, {"stopped": segs[1], "result": r})
         svc = app.world.services.get(segs[0]) if segs else None
         if svc is not None and hasattr(svc, "control"):
-            # a service's own endpoints: POST /_fake/route53/hosted-zones, ...
+            # a service's own control requests: /_fake/<service>/<what> (see its control())
             try:
                 doc = json.loads(body.decode("utf-8") or "null")
             except ValueError as e:
@@ -82,7 +82,9 @@ def handle(app, method, path, body):
                        "endpoints": ["GET /_fake/health", "GET /_fake/resources", "GET /_fake/calls?since=N",
                                      "POST /_fake/reset", "GET|POST /_fake/faults",
                                      "POST /_fake/tasks/<id>/stop", "GET /_fake/exec/<session> (WebSocket)",
-                                     "POST /_fake/route53/hosted-zones", "POST /_fake/elasticache/caches"]})
+                                     "POST /_fake/route53/hosted-zones", "POST /_fake/elasticache/caches",
+                                     "POST /_fake/application-autoscaling/scale",
+                                     "POST /_fake/cloudfront/deployment"]})
 
 
 def exec_handover(app, handler):

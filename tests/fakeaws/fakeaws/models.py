@@ -17,7 +17,8 @@ OVERLAY_DIR = os.path.join(HERE, "overlay")
 
 # The services the fake answers (botocore names).
 SERVICES = ["ec2", "ecs", "elbv2", "s3", "iam", "secretsmanager", "servicediscovery",
-            "logs", "sts", "kms", "route53", "acm", "rds", "elasticache", "efs", "ssm"]
+            "logs", "sts", "kms", "route53", "acm", "rds", "elasticache", "efs", "ssm",
+            "application-autoscaling", "cloudfront"]
 
 # Error code per protocol/service for model validation failures (see validate.py).
 # json services: what each answers for a constraint violation, and for a body it cannot
@@ -37,6 +38,7 @@ VALIDATION_CODES = {
     "acm": "ValidationException",
     "rds": "InvalidParameterValue",
     "elasticache": "InvalidParameterValue",
+    "cloudfront": "InvalidArgument",
 }
 
 

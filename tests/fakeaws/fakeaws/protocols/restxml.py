@@ -229,14 +229,18 @@ def _xml_in(el, shape):
         raise AwsError("MalformedXML", f"{e.wire}: {e.value!r} is not {e.expected}", 400)
 
 
-def encode(result, info, op, request_id):
+def encode(result, info, op, request_id, xmlns=S3_XMLNS, id_headers=None):
+    """S3's answers; the other rest-xml services (restxml_aws.py) give their namespace and
+    request id headers."""
     result = result or {}
+    if id_headers is None:
+        id_headers = _id_headers(request_id)
     if "__raw__" in result:
         status, headers, body = result["__raw__"]
-        return Response(status, list(headers) + _id_headers(request_id), body)
+        return Response(status, list(headers) + id_headers, body)
     shape = op.output_shape
     status = result.get("__status__") or op.http.get("responseCode", 200)     # 206 for ranges
-    headers = _id_headers(request_id)
+    headers = list(id_headers)
     body = b""
     if shape is not None:
         payload = shape.serialization.get("payload")
@@ -261,7 +265,7 @@ def encode(result, info, op, request_id):
                     body = v if isinstance(v, bytes) else v.encode()
                 else:
                     ename = ref.serialization.get("name", payload)
-                    out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{ename} xmlns="{S3_XMLNS}">']
+                    out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{ename} xmlns="{xmlns}">']
                     xml_struct_body(out, v, ref)
                     out.append(f"</{ename}>")
                     body = "".join(out).encode()
@@ -271,7 +275,7 @@ def encode(result, info, op, request_id):
                             if not r.serialization.get("location") and result.get(n) is not None]
             if body_members:
                 root = shape.serialization.get("name") or op.name + "Result"
-                out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{root} xmlns="{S3_XMLNS}">']
+                out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{root} xmlns="{xmlns}">']
                 xml_struct_body(out, result, shape)
                 out.append(f"</{root}>")
                 body = "".join(out).encode()

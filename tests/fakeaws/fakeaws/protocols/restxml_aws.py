@@ -1,11 +1,13 @@
-"""rest-xml as the services other than S3 speak it (Route 53; CloudFront writes the same):
-routing by method and URI template as S3 (restxml.py), but
+"""rest-xml as the services other than S3 speak it (Route 53, CloudFront): routing by
+method and URI template as S3 (restxml.py), but
 
 - the request body is the whole input structure: the root element the operation names
   (<CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/">) holds
-  every member that is not a label, query parameter or header;
+  every member that is not a label, query parameter or header; an operation with a
+  payload member (CloudFront's DistributionConfig) has that element as its body, as S3's;
 - answers are <OperationResponse xmlns="..."> with the output's members (headers such as
-  Location apart), with the operation's own HTTP status (201 for CreateHostedZone);
+  Location apart), or the payload member's element (CloudFront's <Distribution>, with the
+  ETag header), with the operation's own HTTP status (201 for CreateHostedZone);
 - errors are the query protocol's <ErrorResponse><Error><Type/><Code/><Message/></Error>
   <RequestId/></ErrorResponse> with x-amzn-RequestId, and signatures follow plain SigV4.
 """
@@ -24,11 +26,21 @@ CODES.update({
 
 
 def _xmlns(info, op=None):
+    """The operation's input namespace; else the one the model gives anywhere (CloudFront's
+    is http://cloudfront.amazonaws.com/doc/2020-05-31/); else the usual spelling."""
     if op is not None:
         ns = (op._operation_model.get("input") or {}).get("xmlNamespace") or {}
         if ns.get("uri"):
             return ns["uri"]
-    return f"https://{info.model.endpoint_prefix}.amazonaws.com/doc/{info.api_version}/"
+    ns = getattr(info, "_restxml_ns", None)
+    if ns is None:
+        ns = next((ref["xmlNamespace"]["uri"]
+                   for shape in info.model._service_description["shapes"].values()
+                   for ref in shape.get("members", {}).values()
+                   if (ref.get("xmlNamespace") or {}).get("uri")), None)
+        ns = ns or f"https://{info.model.endpoint_prefix}.amazonaws.com/doc/{info.api_version}/"
+        info._restxml_ns = ns
+    return ns
 
 
 def operation_name(req, info):
@@ -86,6 +98,10 @@ def decode(req, info, op):
 def encode(result, info, op, request_id):
     result = result or {}
     shape = op.output_shape
+    if shape is not None and shape.serialization.get("payload"):
+        # the answer is the payload member's element (CloudFront's <Distribution>), as S3's
+        return restxml.encode(result, info, op, request_id, xmlns=_xmlns(info, op),
+                              id_headers=[("x-amzn-RequestId", request_id)])
     status = op.http.get("responseCode", 200)
     headers = [("x-amzn-RequestId", request_id)]
     body = b""
@@ -114,4 +130,11 @@ def error(err, info, request_id, op=None):
 
 
 def validation_error(problems, info, op=None):
+    """The service's validation code; MissingBody when the payload itself is missing
+    (CloudFront)."""
+    p = problems[0]
+    payload = op.input_shape.serialization.get("payload") if op and op.input_shape else None
+    if payload and p.kind == "missing" and p.path == payload[:1].lower() + payload[1:]:
+        return AwsError("MissingBody", "This operation requires a body. Ensure that the body is "
+                        "present and the Content-Type header is set.", 400)
     return AwsError(info.validation_code, coral_message(problems), 400)
