@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "cli_picture.h"
 #include "cli_session.h"
 
 typedef struct {
@@ -12,10 +13,11 @@ typedef struct {
     int allow_replace;
     int rebootstrap;
     double timeout;
+    const char *timeline;
 } up_opts;
 
 enum { OPT_PARALLEL = 2100, OPT_NO_WAIT, OPT_NO_ROLLBACK, OPT_ALLOW_REPLACE, OPT_TIMEOUT,
-       OPT_REBOOTSTRAP };
+       OPT_REBOOTSTRAP, OPT_TIMELINE };
 
 static const struct option options[] = {
     {"parallel", required_argument, NULL, OPT_PARALLEL},
@@ -24,6 +26,7 @@ static const struct option options[] = {
     {"allow-replace", no_argument, NULL, OPT_ALLOW_REPLACE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"rebootstrap", no_argument, NULL, OPT_REBOOTSTRAP},
+    {"timeline", required_argument, NULL, OPT_TIMELINE},
     {0, 0, 0, 0}};
 
 static int parse(void *state, int opt, const char *arg)
@@ -35,6 +38,7 @@ static int parse(void *state, int opt, const char *arg)
     case OPT_NO_ROLLBACK: o->no_rollback = 1; return 0;
     case OPT_ALLOW_REPLACE: o->allow_replace = 1; return 0;
     case OPT_REBOOTSTRAP: o->rebootstrap = 1; return 0;
+    case OPT_TIMELINE: o->timeline = arg; return 0;
     case OPT_TIMEOUT:
         if (cli_parse_duration(arg, &o->timeout) != 0)
             return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
@@ -120,6 +124,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     up_opts *o = state;
     if (argc > 0)
         return cli_usage_error("up takes no arguments, got '%s'", argv[0]);
+    if (o->timeline && cli_timeline_check(o->timeline) != 0)
+        return EXIT_USAGE;
     int parallel = o->parallel ? o->parallel : 16;
     cli_session s;
     int rc = cli_session_open(g, &s);
@@ -154,6 +160,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     plan_counts c = plan_count(s.graph);
     size_t unsettled = plan_count_unsettled(&s.ctx);
     if (c.create + c.update + c.replace + c.delete + unsettled == 0) {
+        if (o->timeline)
+            cli_timeline_write(cli_timeline_start(&s), o->timeline, "ecsdeploy up: no changes");
         if (g->output == OUTPUT_JSON) {
             plan_exec_result none = {0};
             print_summary(&s, &none, 0);
@@ -179,12 +187,18 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     cli_interrupts_install(&s);
     struct cli_progress *p = cli_progress_start(&s, "up");
+    struct cli_timeline *tl = o->timeline ? cli_timeline_start(&s) : NULL;
     plan_exec_options eo = {.parallel = parallel, .rollback = !o->no_rollback};
     plan_exec_result r;
     plan_execute(&s.ctx, &eo, &r);
     cli_progress_stop(p);
     cli_interrupts_remove();
     clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (tl) {
+        char title[256];
+        snprintf(title, sizeof title, "ecsdeploy up %s: %s", s.stack->name, r.failed ? "failed" : "ok");
+        cli_timeline_write(tl, o->timeline, title);
+    }
     print_summary(&s, &r, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
     rc = !r.failed ? EXIT_OK : r.rolled_back ? EXIT_ROLLED_BACK : EXIT_AWS;
     plan_exec_result_free(&r);
@@ -195,7 +209,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 const cli_command cli_cmd_up = {
     .name = "up",
     .usage = "up [--parallel N] [--no-wait] [--timeout D] [--no-rollback] [--allow-replace] "
-             "[--rebootstrap]",
+             "[--rebootstrap] [--timeline FILE.svg]",
     .summary = "create or update everything the stack file describes",
     .options = options,
     .parse = parse,
