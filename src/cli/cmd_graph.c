@@ -8,8 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "cli.h"
-#include "cli_picture.h"
+#include "picture_internal.h"
 
 typedef struct {
     cli_graph_format format;

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cli_session.h"
+#include "session_internal.h"
 #include "xalloc.h"
 
 typedef enum { ROW_WAITING, ROW_RUNNING, ROW_DONE, ROW_FAILED } row_state;

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli_picture.h"
+#include "picture_internal.h"
 #include "xalloc.h"
 
 typedef struct {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "cli_picture.h"
+#include "picture_internal.h"
 #include "xalloc.h"
 
 enum { LEFT = 250, ROW = 16, TOP = 46, WIDTH = 980, BOTTOM = 30 };

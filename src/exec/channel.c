@@ -7,9 +7,9 @@
 #include <openssl/crypto.h>
 
 #include "buf.h"
-#include "exec_channel.h"
-#include "exec_chan_internal.h"
-#include "exec_msg.h"
+#include "channel_internal.h"
+#include "channel_state_internal.h"
+#include "msg_internal.h"
 #include "xalloc.h"
 
 #define RESEND_FIRST 0.2

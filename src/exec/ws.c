@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "exec_ws.h"
+#include "ws_internal.h"
 #include "xalloc.h"
 
 #define WS_MAX_MESSAGE (64u << 20) /* far above anything the data channel sends */

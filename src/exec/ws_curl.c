@@ -12,7 +12,7 @@
 #include <openssl/rand.h>
 
 #include "buf.h"
-#include "exec_ws.h"
+#include "ws_internal.h"
 #include "xalloc.h"
 
 static int curl_io_send(void *ctx, const void *p, size_t len, size_t *n)
