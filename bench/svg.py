@@ -1,6 +1,6 @@
 """A run as a picture: one bar per resource (or per step), its calls dark and its waiting on
 AWS light, the critical path outlined. Plain SVG text, the same look as `ecsdeploy up
---timeline` (src/cli/timeline.c) draws for users."""
+--timeline` (src/cli/timeline_svg.c) draws for users."""
 from xml.sax.saxutils import escape
 
 LEFT, ROW, TOP, WIDTH, BOTTOM = 250, 16, 46, 980, 30
