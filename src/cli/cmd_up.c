@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "clock.h"
+#include "picture_internal.h"
 #include "session_internal.h"
 
 typedef struct {
@@ -12,10 +13,11 @@ typedef struct {
     int allow_replace;
     int rebootstrap;
     double timeout;
+    const char *timeline;
 } up_opts;
 
 enum { OPT_PARALLEL = 2100, OPT_NO_WAIT, OPT_NO_ROLLBACK, OPT_ALLOW_REPLACE, OPT_TIMEOUT,
-       OPT_REBOOTSTRAP };
+       OPT_REBOOTSTRAP, OPT_TIMELINE };
 
 static const struct option options[] = {
     {"parallel", required_argument, NULL, OPT_PARALLEL},
@@ -24,6 +26,7 @@ static const struct option options[] = {
     {"allow-replace", no_argument, NULL, OPT_ALLOW_REPLACE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"rebootstrap", no_argument, NULL, OPT_REBOOTSTRAP},
+    {"timeline", required_argument, NULL, OPT_TIMELINE},
     {0, 0, 0, 0}};
 
 static int parse(void *state, int opt, const char *arg)
@@ -35,6 +38,7 @@ static int parse(void *state, int opt, const char *arg)
     case OPT_NO_ROLLBACK: o->no_rollback = 1; return 0;
     case OPT_ALLOW_REPLACE: o->allow_replace = 1; return 0;
     case OPT_REBOOTSTRAP: o->rebootstrap = 1; return 0;
+    case OPT_TIMELINE: o->timeline = arg; return 0;
     case OPT_TIMEOUT:
         if (cli_parse_duration(arg, &o->timeout) != 0)
             return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
@@ -147,6 +151,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     up_opts *o = state;
     if (argc > 0)
         return cli_usage_error("up takes no arguments, got '%s'", argv[0]);
+    if (o->timeline && cli_timeline_check(o->timeline) != 0)
+        return EXIT_USAGE;
     int parallel = o->parallel ? o->parallel : 16;
     cli_session s;
     int rc = cli_session_open(g, &s);
@@ -165,6 +171,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     rc = render_verdict(&s, &d);
     free(d.nodes);
     if (d.verdict != PLAN_UP_GO) {
+        if (d.verdict == PLAN_UP_NOTHING && o->timeline)
+            cli_timeline_write(cli_timeline_start(&s), o->timeline, "ecsdeploy up: no changes");
         cli_session_close(&s);
         return rc;
     }
@@ -180,12 +188,19 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     double t0 = util_now();
     cli_interrupts_install(&s);
     struct cli_progress *p = cli_progress_start(&s, "up");
+    struct cli_timeline *tl = o->timeline ? cli_timeline_start(&s) : NULL;
     plan_exec_options eo = {.parallel = parallel, .rollback = !o->no_rollback};
     plan_exec_result r;
     plan_execute(&s.ctx, &eo, &r);
     cli_progress_stop(p);
     cli_interrupts_remove();
-    print_summary(&s, &r, util_now() - t0);
+    double elapsed = util_now() - t0;
+    if (tl) {
+        char title[256];
+        snprintf(title, sizeof title, "ecsdeploy up %s: %s", s.stack->name, r.failed ? "failed" : "ok");
+        cli_timeline_write(tl, o->timeline, title);
+    }
+    print_summary(&s, &r, elapsed);
     rc = !r.failed ? EXIT_OK : r.rolled_back ? EXIT_ROLLED_BACK : EXIT_AWS;
     plan_exec_result_free(&r);
     cli_session_close(&s);
@@ -195,7 +210,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 const cli_command cli_cmd_up = {
     .name = "up",
     .usage = "up [--parallel N] [--no-wait] [--timeout D] [--no-rollback] [--allow-replace] "
-             "[--rebootstrap]",
+             "[--rebootstrap] [--timeline FILE.svg]",
     .summary = "create or update everything the stack file describes",
     .options = options,
     .parse = parse,

@@ -4,6 +4,7 @@
 extern const cli_command cli_cmd_init;
 extern const cli_command cli_cmd_validate;
 extern const cli_command cli_cmd_plan;
+extern const cli_command cli_cmd_graph;
 extern const cli_command cli_cmd_up;
 extern const cli_command cli_cmd_status;
 extern const cli_command cli_cmd_down;
@@ -19,6 +20,7 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_init,
     &cli_cmd_validate,
     &cli_cmd_plan,
+    &cli_cmd_graph,
     &cli_cmd_up,
     &cli_cmd_status,
     &cli_cmd_down,
