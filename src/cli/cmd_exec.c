@@ -23,15 +23,29 @@ typedef struct {
     int interactive, tty, no_wrap;
 } exec_state;
 
-static const struct option options[] = {
-    {"task", required_argument, NULL, OPT_TASK},
-    {"container", required_argument, NULL, OPT_CONTAINER},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"no-wrap", no_argument, NULL, OPT_NO_WRAP},
-    {"cluster", required_argument, NULL, OPT_CLUSTER},
-    {"interactive", no_argument, NULL, 'i'},
-    {"tty", no_argument, NULL, 't'},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"interactive", 'i', NULL, 'i', "with -t: an interactive session (stdin must be a terminal)",
+     CLI_VALUE_ANY, NULL},
+    {"tty", 't', NULL, 't', "with -i: a terminal in the container (raw mode, window size)",
+     CLI_VALUE_ANY, NULL},
+    {"task", 0, "ID", OPT_TASK, "this task (default: a running task of the service)",
+     CLI_VALUE_ANY, NULL},
+    {"container", 0, "NAME", OPT_CONTAINER, "this container (default: the one named like the service)",
+     CLI_VALUE_ANY, NULL},
+    {"cluster", 0, "NAME", OPT_CLUSTER, "the cluster (default: the stack file's); no file needed",
+     CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", OPT_TIMEOUT, "end the session after D (default 5m; none with -it)",
+     CLI_VALUE_ANY, NULL},
+    {"no-wrap", 0, NULL, OPT_NO_WRAP, "send the command as is, not through sh (exit status 0 then)",
+     CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"exec web -- cat /var/lib/app/agent-token", "the output on stdout, byte for byte"},
+    {"exec web -- sh -c 'exit 7'", "exits 7: the remote exit status is ecsdeploy's"},
+    {"exec web -it -- sh", "an interactive shell (from a terminal)"},
+    {"exec --cluster other api --task 0123abcd -- ls /tmp", "a task of another cluster, no stack file"},
+    {0}};
 
 static int parse(void *st, int opt, const char *arg)
 {
@@ -48,7 +62,7 @@ static int parse(void *st, int opt, const char *arg)
             return cli_usage_error("--timeout wants a duration such as 30s, 5m or 1h, not '%s'", arg);
         return 0;
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
 static volatile sig_atomic_t cancelled, resized;
@@ -202,11 +216,11 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_exec = {
     .name = "exec",
-    .usage = "exec SERVICE [--task ID] [--container NAME] [--timeout D] [-it] [--no-wrap] "
-             "[--cluster NAME] -- COMMAND [ARG...]",
+    .args = "SERVICE -- COMMAND [ARG...]",
     .summary = "run a command in a running task of a service (ECS Exec, no plugin needed)",
-    .options = options,
-    .shortopts = "it",
+    .flags = flags,
+    .examples = examples,
+    .args_kind = CLI_VALUE_SERVICE,
     .parse = parse,
     .state_size = sizeof(exec_state),
     .run = run,

@@ -21,12 +21,18 @@ typedef struct {
     const char *task;
 } logs_state;
 
-static const struct option options[] = {
-    {"follow", no_argument, NULL, OPT_FOLLOW},
-    {"since", required_argument, NULL, OPT_SINCE},
-    {"container", required_argument, NULL, OPT_LCONTAINER},
-    {"task", required_argument, NULL, OPT_LTASK},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"follow", 0, NULL, OPT_FOLLOW, "keep printing new events until Ctrl-C", CLI_VALUE_ANY, NULL},
+    {"since", 0, "WHEN", OPT_SINCE, "from a duration ago (30s, 10m, 2h, 1d) or an RFC 3339 time "
+     "(default 1h)", CLI_VALUE_ANY, NULL},
+    {"container", 0, "NAME", OPT_LCONTAINER, "only this container's events", CLI_VALUE_ANY, NULL},
+    {"task", 0, "ID", OPT_LTASK, "only this task's events", CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"logs web", "the last hour of web's events, each with its task and container"},
+    {"logs web --follow", "then new ones as they come, until Ctrl-C"},
+    {0}};
 
 static int parse(void *st, int opt, const char *arg)
 {
@@ -40,7 +46,7 @@ static int parse(void *st, int opt, const char *arg)
             return cli_usage_error("--since wants a duration such as 10m, 2h or 90s, not '%s'", arg);
         return 0;
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
 static volatile sig_atomic_t stop;
@@ -213,9 +219,11 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_logs = {
     .name = "logs",
-    .usage = "logs SERVICE [--follow] [--since D] [--container NAME] [--task ID]",
+    .args = "SERVICE",
     .summary = "show a service's log events in time order (default: the last hour), or follow them",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
+    .args_kind = CLI_VALUE_SERVICE,
     .parse = parse,
     .state_size = sizeof(logs_state),
     .run = run,

@@ -12,14 +12,23 @@ typedef struct {
 
 enum { OPT_CHECK = 2300 };
 
-static const struct option options[] = {{"check", no_argument, NULL, OPT_CHECK}, {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"check", 0, NULL, OPT_CHECK, "exit 1 unless every resource is present and healthy",
+     CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"status", "services first, one line each, then the infrastructure"},
+    {"status --check", "in CI: exit 1 unless everything is there and healthy"},
+    {0}};
 
 static int parse(void *state, int opt, const char *arg)
 {
     (void)arg;
     status_opts *o = state;
-    if (opt == OPT_CHECK)
-        o->check = 1;
+    if (opt != OPT_CHECK)
+        return CLI_NOT_MINE;
+    o->check = 1;
     return 0;
 }
 
@@ -218,9 +227,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_status = {
     .name = "status",
-    .usage = "status [--check]",
+
     .summary = "show every resource of the stack, its services' health and the outputs",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
     .parse = parse,
     .state_size = sizeof(status_opts),
     .run = run,

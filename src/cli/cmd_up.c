@@ -11,20 +11,34 @@ typedef struct {
     int no_rollback;
     int allow_replace;
     int rebootstrap;
+    int yes;
     double timeout;
 } up_opts;
 
 enum { OPT_PARALLEL = 2100, OPT_NO_WAIT, OPT_NO_ROLLBACK, OPT_ALLOW_REPLACE, OPT_TIMEOUT,
-       OPT_REBOOTSTRAP };
+       OPT_REBOOTSTRAP, OPT_YES };
 
-static const struct option options[] = {
-    {"parallel", required_argument, NULL, OPT_PARALLEL},
-    {"no-wait", no_argument, NULL, OPT_NO_WAIT},
-    {"no-rollback", no_argument, NULL, OPT_NO_ROLLBACK},
-    {"allow-replace", no_argument, NULL, OPT_ALLOW_REPLACE},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"rebootstrap", no_argument, NULL, OPT_REBOOTSTRAP},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"yes", 'y', NULL, OPT_YES, "replace and delete without asking (on a terminal up asks first)",
+     CLI_VALUE_ANY, NULL},
+    {"parallel", 0, "N", OPT_PARALLEL, "run N actions at a time (1-64, default 16)",
+     CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m)", CLI_VALUE_ANY, NULL},
+    {"no-wait", 0, NULL, OPT_NO_WAIT, "do not wait for services to become steady", CLI_VALUE_ANY,
+     NULL},
+    {"no-rollback", 0, NULL, OPT_NO_ROLLBACK,
+     "on failure leave everything as it is for inspection (exit 1)", CLI_VALUE_ANY, NULL},
+    {"allow-replace", 0, NULL, OPT_ALLOW_REPLACE,
+     "allow replacing a bucket or secret marked keep (its data is lost)", CLI_VALUE_ANY, NULL},
+    {"rebootstrap", 0, NULL, OPT_REBOOTSTRAP, "run the bootstrap steps again", CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"up", "create or update everything, then wait until the services are steady"},
+    {"up --yes --output json", "in a script: no question, one JSON object per event"},
+    {"-f prod.yml up --set image=ghcr.io/acme/shop:1.5 --timeout 20m",
+     "another stack file, a parameter, a longer bound on waits"},
+    {0}};
 
 static int parse(void *state, int opt, const char *arg)
 {
@@ -35,12 +49,13 @@ static int parse(void *state, int opt, const char *arg)
     case OPT_NO_ROLLBACK: o->no_rollback = 1; return 0;
     case OPT_ALLOW_REPLACE: o->allow_replace = 1; return 0;
     case OPT_REBOOTSTRAP: o->rebootstrap = 1; return 0;
+    case OPT_YES: o->yes = 1; return 0;
     case OPT_TIMEOUT:
         if (cli_parse_duration(arg, &o->timeout) != 0)
             return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
         return 0;
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
 /* Replacing a bucket or a secret marked keep would destroy data: say which. */
@@ -194,10 +209,9 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_up = {
     .name = "up",
-    .usage = "up [--parallel N] [--no-wait] [--timeout D] [--no-rollback] [--allow-replace] "
-             "[--rebootstrap]",
     .summary = "create or update everything the stack file describes",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
     .parse = parse,
     .state_size = sizeof(up_opts),
     .run = run,

@@ -159,12 +159,16 @@ static int run_validate(const cli_globals *g, void *state, int argc, char **argv
     return EXIT_OK;
 }
 
-static const struct option validate_options[] = {{0, 0, 0, 0}};
+static const cli_example validate_examples[] = {
+    {"validate", "check ecsdeploy.yml offline and summarise it"},
+    {"-f examples/dbward.yml validate --set alb=true", "another file, with a parameter set"},
+    {"validate --output json", "the resolved model (or the problems) as JSON"},
+    {0}};
 
 const cli_command cli_cmd_validate = {
     .name = "validate",
-    .usage = "validate [-f FILE] [--set NAME=VALUE]... [--output json]",
+
     .summary = "check the stack file offline and summarise it (exit 2 on any problem)",
-    .options = validate_options,
+    .examples = validate_examples,
     .run = run_validate,
 };

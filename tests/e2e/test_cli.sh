@@ -14,10 +14,10 @@ expect_in "$err" "unknown command 'frobnicate'" "unknown command"
 [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && pass || fail "unknown command error is not one line: $err"
 
 expect_exit 2 -- "$ECSDEPLOY" --frobnicate
-expect_in "$err" "unknown option '--frobnicate'" "unknown option"
+expect_in "$err" "unknown flag '--frobnicate'" "unknown flag"
 
 expect_exit 2 -- "$ECSDEPLOY" -q
-expect_in "$err" "unknown option '-q'" "unknown short option"
+expect_in "$err" "unknown flag '-q'" "unknown short flag"
 
 expect_exit 2 -- "$ECSDEPLOY" --output yaml --version
 expect_in "$err" "--output must be text or json" "bad --output"
