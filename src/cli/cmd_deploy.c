@@ -256,9 +256,8 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
     if (rc == EXIT_OK && t.stack && !s->cluster)
         for (int i = 0; i < argc && rc == EXIT_OK; i++)
             if (!stack_find_service(t.stack, argv[i]))
-                rc = cli_usage_error("stack %s has no service '%s' (or name the cluster with "
-                                     "--cluster to deploy a service outside the file)",
-                                     t.stack->name, argv[i]);
+                rc = cli_no_such_service(t.stack, argv[i], "name the cluster with --cluster "
+                                         "to deploy a service outside the file");
     if (rc == EXIT_OK && s->all) {
         svc_strings names = {0};
         rc = services_for_all(s, &t, &names);

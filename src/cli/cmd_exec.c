@@ -195,8 +195,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     }
     char *cluster = s->cluster ? xstrdup(s->cluster) : stack_name_cluster(c.stack->name);
     if (c.stack && !stack_find_service(c.stack, argv[0])) {
-        rc = cli_usage_error("the stack %s has no service '%s' (see %s)", c.stack->name, argv[0],
-                             c.stack->file);
+        rc = cli_no_such_service(c.stack, argv[0], NULL);
     } else {
         exec_target t;
         aws_error err;

@@ -186,8 +186,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     cli_client c;
     int rc = cli_client_open(g, 1, &c);
     if (rc == EXIT_OK && !stack_find_service(c.stack, argv[0]))
-        rc = cli_usage_error("the stack %s has no service '%s' (see %s)", c.stack->name, argv[0],
-                             c.stack->file);
+        rc = cli_no_such_service(c.stack, argv[0], NULL);
     if (rc != EXIT_OK) {
         cli_client_close(&c);
         return rc;
