@@ -137,8 +137,14 @@ int cli_load_stack(const cli_globals *g, struct stack_model **out);
  * and return EXIT_USAGE. `hint` (or NULL) ends the message, e.g. "or name the cluster". */
 int cli_no_such_service(const struct stack_model *st, const char *name, const char *hint);
 
-/* "90", "90s", "15m", "1h30m" into seconds (0 < d <= 7 days): 0, or -1 when invalid. */
+/* "90", "90s", "15m", "1h30m", "1d" into seconds (0 < d <= 7 days): 0, or -1 when
+ * invalid (strictly: digits, an optional fraction, units s m h d; "0x10" is refused). */
 int cli_parse_duration(const char *text, double *seconds);
+/* An RFC 3339 time ("2024-05-01T12:00:00Z", "...T14:00:00.5+02:00") into seconds since the
+ * epoch: 0, or -1 when it is not one (the offset is required, the date must exist). */
+int cli_parse_rfc3339(const char *text, double *epoch);
+/* --since: a duration before `now` (any length) or an RFC 3339 time, into *start. */
+int cli_parse_since(const char *text, double now, double *start);
 
 /* --parallel N (1..64): 0, or prints why and returns EXIT_USAGE. */
 int cli_parse_parallel(const char *arg, int *out);
