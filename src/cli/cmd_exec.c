@@ -130,19 +130,35 @@ static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
 {
     char marker[33];
     exec_new_marker(marker);
-    int wrap = !s->no_wrap && !s->interactive;
+    /* Both modes run the command through sh to learn its exit status (--no-wrap: not). */
+    int wrap = !s->no_wrap;
+    /* -it from a terminal: raw mode, the pty's bytes as they are. -it with stdin not a
+     * terminal (a pipe, /dev/null): no local terminal to put in raw mode, so the session
+     * runs without one: stdin's bytes are the input and its end is sent as Ctrl-D (so
+     * `sh </dev/null` ends), the output is plain lines as without -it. */
+    int terminal = s->interactive && isatty(STDIN_FILENO);
     char *line = wrap ? exec_wrap_command(command, marker) : xstrdup(command);
     exec_filter f;
-    exec_filter_init(&f, wrap ? marker : NULL, write_out, NULL);
+    if (terminal)
+        exec_filter_init_raw(&f, wrap ? marker : NULL, write_out, NULL);
+    else
+        exec_filter_init(&f, wrap ? marker : NULL, write_out, NULL);
     exec_run_opts o = {.target = t, .command = line, .timeout_s = s->timeout,
                        .output = exec_filter_feed, .ctx = &f, .input_fd = -1,
                        .cancel = &cancelled, .debug = debug};
-    if (s->interactive) {
-        o.output = write_out; /* a terminal wants the pty's bytes as they are */
+    if (s->interactive && !terminal) {
+        fprintf(stderr, "ecsdeploy: stdin is not a terminal: -it runs without one (input from "
+                        "stdin, its end sent as Ctrl-D)\n");
+        o.input_fd = STDIN_FILENO;
+        o.eof_as_ctrl_d = 1;
+        if (!s->timeout)
+            o.timeout_s = 7 * 24 * 3600;
+    }
+    if (terminal) {
         o.input_fd = STDIN_FILENO;
         o.window_size = window_size;
         o.resized = &resized;
-        if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
+        if (tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
             struct termios raw = saved_tio;
             cfmakeraw(&raw);
             tio_saved = 1;
@@ -152,7 +168,7 @@ static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
         if (!s->timeout)
             o.timeout_s = 7 * 24 * 3600;
     }
-    install_signals(s->interactive);
+    install_signals(terminal);
     fprintf(stderr, "ecsdeploy: exec in task %s, container %s\n", t->task_id, t->container);
     aws_error err;
     int rc = exec_run(c->aws, &o, &err);
@@ -171,7 +187,7 @@ static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
                         "container have sh? use --no-wrap)\n");
         return EXIT_AWS;
     }
-    return wrap ? f.exit_code : EXIT_OK;
+    return wrap ? f.exit_code : EXIT_OK; /* the remote command's status, in both modes */
 }
 
 static int run(const cli_globals *g, void *state, int argc, char **argv)
