@@ -1,6 +1,8 @@
 /* `ecsdeploy up`: create or update everything the stack file describes. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "session_internal.h"
@@ -120,6 +122,29 @@ static void print_summary(cli_session *s, const plan_exec_result *r, double secs
     }
 }
 
+/* On a terminal, a plan that replaces or deletes shows those changes field by field and
+ * asks; --yes, JSON output or no terminal (CI) go ahead as before. EXIT_OK to go on. */
+static int ask_before_destroying(cli_session *s, const up_opts *o, const plan_counts *c)
+{
+    if (c->replace + c->delete == 0 || o->yes || s->g->output == OUTPUT_JSON ||
+        !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return EXIT_OK;
+    char *text = plan_render_destructive_text(s->graph, s->g->color);
+    printf("%s", text);
+    free(text);
+    printf("This up replaces %zu and deletes %zu resource%s (above): their data and addresses "
+           "are lost.\nGo ahead? [y/N] ", c->replace, c->delete, c->replace + c->delete == 1 ? "" : "s");
+    fflush(stdout);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin))
+        line[0] = '\0';
+    line[strcspn(line, "\r\n")] = '\0';
+    if (strcmp(line, "y") == 0 || strcmp(line, "Y") == 0 || strcmp(line, "yes") == 0)
+        return EXIT_OK;
+    fprintf(stderr, "ecsdeploy: not confirmed; nothing was changed (up --yes does not ask)\n");
+    return EXIT_USAGE;
+}
+
 /* What `up` says when the plan decides it goes no further; EXIT_OK for GO and NOTHING. */
 static int render_verdict(cli_session *s, const plan_up_decision *d)
 {
@@ -185,6 +210,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     }
     plan_counts c = d.counts;
     size_t unsettled = d.unsettled;
+    if ((rc = ask_before_destroying(&s, o, &c)) != EXIT_OK) {
+        cli_session_close(&s);
+        return rc;
+    }
     if (g->output != OUTPUT_JSON)
         printf("Plan: %zu to create, %zu to update, %zu to replace, %zu to delete.\n", c.create,
                c.update, c.replace, c.delete);
