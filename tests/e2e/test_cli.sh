@@ -66,4 +66,15 @@ expect_in "$err" "--since needs a value" "a missing value is named"
 expect_exit 2 -- "$ECSDEPLOY" status --tag 1.5
 expect_in "$err" "it is a flag of 'deploy'" "another command's flag"
 
+# An endpoint that refuses connections: plan and status fail (exit 1, no hang) saying AWS
+# could not be reached and what to check. (timeout is only a guard against a hang.)
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+for cmd in plan status; do
+    expect_exit 1 -- env AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 \
+        AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
+        timeout 120 "$ECSDEPLOY" -f examples/canardstack.yml $cmd --endpoint-url "http://127.0.0.1:$port"
+    expect_in "$err" "ConnectFailed" "$cmd names the failure"
+    expect_in "$err" "AWS could not be reached at all (nothing was sent): check --endpoint-url" "$cmd says what to check"
+done
+
 finish
