@@ -6,19 +6,16 @@ erase below, carriage return, newline, colours)."""
 
 import os
 import re
-import select
 import signal
 import struct
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from exec_world import Fake, Report  # noqa: E402
+from ptyrun import run_on_pty  # noqa: E402
 
 import fcntl  # noqa: E402
-import pty  # noqa: E402
 import termios  # noqa: E402
 
 r = Report()
@@ -99,33 +96,17 @@ def widest(out):
                for seg in piece.split(b"\r"))
 
 
-def run_up(env, stack, cols=80, rows=24, resize_to=None, answer=None):
-    """`up` on a pty of cols x rows; returns (exit code, raw bytes written)."""
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-    proc = subprocess.Popen([os.environ.get("ECSDEPLOY", "bin/ecsdeploy"), "-f", stack, "up"],
-                            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
-    out, resized = b"", False
-    end = time.time() + 300
-    while time.time() < end:
-        if select.select([master], [], [], 0.1)[0]:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:
-                break
-            out += chunk
-        if resize_to and not resized and out.count(b"done,") >= 3:
+def run_up(env, stack, cols=80, rows=24, resize_to=None):
+    """`up` on a pty of cols x rows (resized once three frames are drawn); (code, bytes)."""
+    done = []
+
+    def react(out, proc, master, slave):
+        if resize_to and not done and out.count(b"done,") >= 3:
             fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", resize_to[1], resize_to[0], 0, 0))
             proc.send_signal(signal.SIGWINCH)
-            resized = True
-        if proc.poll() is not None and not select.select([master], [], [], 0.2)[0]:
-            break
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
-    os.close(master)
-    os.close(slave)
-    return proc.returncode, out
+            done.append(1)
+
+    return run_on_pty([os.environ.get("ECSDEPLOY", "bin/ecsdeploy"), "-f", stack, "up"], env, cols, rows, react)
 
 
 with Fake() as fake:

@@ -3,16 +3,13 @@ shown, 'n' changes nothing, 'y' goes ahead; --yes does not ask; without a termin
 goes ahead as before."""
 
 import os
-import select
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from exec_world import ECSDEPLOY, Fake, Report  # noqa: E402
-
-import pty  # noqa: E402
+from ptyrun import run_on_pty  # noqa: E402
 
 r = Report()
 TWO = "stack: askt\nservices:\n  web: { image: nginx:1.27 }\n  worker: { image: nginx:1.27 }\n"
@@ -21,27 +18,15 @@ ONE = "stack: askt\nservices:\n  web: { image: nginx:1.27 }\n"
 
 def on_pty(env, args, answer=None):
     """Run ecsdeploy on a pseudo-terminal; type `answer` at the question. (code, output)."""
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([ECSDEPLOY] + args, stdin=slave, stdout=slave, stderr=slave, env=env,
-                            start_new_session=True)
-    out, typed, end = b"", False, time.time() + 120
-    while time.time() < end:
-        if select.select([master], [], [], 0.1)[0]:
-            try:
-                out += os.read(master, 65536)
-            except OSError:
-                break
+    typed = []
+
+    def react(out, proc, master, slave):
         if answer is not None and not typed and b"[y/N] " in out:
             os.write(master, answer + b"\r")
-            typed = True
-        if proc.poll() is not None and not select.select([master], [], [], 0.2)[0]:
-            break
-    if proc.poll() is None:
-        proc.kill()
-    proc.wait()
-    os.close(master)
-    os.close(slave)
-    return proc.returncode, out.decode("utf-8", "replace")
+            typed.append(1)
+
+    code, out = run_on_pty([ECSDEPLOY] + args, env, react=react, timeout=120)
+    return code, out.decode("utf-8", "replace")
 
 
 def run(env, args):
