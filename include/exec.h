@@ -53,6 +53,9 @@ typedef struct {
      * window size (may be NULL) is sent when the session is ready and whenever *resized
      * is set (the caller's SIGWINCH handler sets it; it is cleared here). */
     int input_fd;
+    /* At the end of input_fd's bytes send Ctrl-D (after a newline when the last line was
+     * not ended), as a terminal does, so that a remote shell fed from a pipe exits. */
+    int eof_as_ctrl_d;
     int (*window_size)(void *ctx, int *cols, int *rows);
     volatile sig_atomic_t *resized;
     /* When set (e.g. by a signal handler) the session ends early: -1 with "Cancelled". */
@@ -86,6 +89,8 @@ typedef struct {
     void (*sink)(void *ctx, const unsigned char *p, size_t len);
     void *ctx;
     const char *marker;       /* NULL: nothing to strip */
+    int raw;                  /* for a terminal: "\r\n" kept, bytes passed on at once but a
+                               * tail that may begin the marker line (exec_filter_init_raw) */
     int pending_cr;
     buf hold;                 /* tail that may be the start of the marker line */
     int exit_code;            /* -1 until the marker line was seen */
@@ -93,6 +98,9 @@ typedef struct {
 
 void exec_filter_init(exec_filter *f, const char *marker,
                       void (*sink)(void *ctx, const unsigned char *p, size_t len), void *ctx);
+/* The same for an interactive session shown on a terminal (raw). */
+void exec_filter_init_raw(exec_filter *f, const char *marker,
+                          void (*sink)(void *ctx, const unsigned char *p, size_t len), void *ctx);
 /* Feed pty bytes (an exec_run_opts.output callback with ctx = the filter). */
 void exec_filter_feed(void *filter, const unsigned char *p, size_t len);
 /* The end: flush what was held back, strip the marker line; f->exit_code is set when it

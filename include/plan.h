@@ -44,6 +44,8 @@ size_t plan_count_unsettled(const res_ctx *ctx);
 
 /* The plan for a person (text) or a script (JSON). Caller frees. */
 char *plan_render_text(const res_graph *g, int color);
+/* The same for the replacements and deletions only (what `up` asks about), no summary. */
+char *plan_render_destructive_text(const res_graph *g, int color);
 cJSON *plan_render_json(const res_graph *g);
 
 /* Nodes planned for replacement that hold kept data (buckets, secrets); NULL-terminated

@@ -349,6 +349,15 @@ void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *act
 /* Set props[name] to a string copy of value; NULL leaves the member out. */
 void res_prop_str(cJSON *props, const char *name, const char *value);
 
+/* What `status` shows of ECS service `name` in `cluster` into `out`: desired, running,
+ * pending, task_definition, revision, images, rollout_state and _reason, deployments, events
+ * (newest first) and last_event_at, stopped_reasons, targets (counts by state, read from
+ * target_group when not NULL) and healthy. seen_task_def (or NULL) is the revision whose
+ * images may be read at once. -1 with err only when the service cannot be described. */
+int res_service_status(aws_client *aws, const char *cluster, const char *name,
+                       const char *seen_task_def, const char *target_group, cJSON *out,
+                       aws_error *err);
+
 /* AWS names come from stack_names.h (the stack file's validation checks the same names). */
 
 #endif

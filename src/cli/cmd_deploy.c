@@ -14,21 +14,40 @@
 enum { O_IMAGE = 2000, O_TAG, O_ENV, O_STRATEGY, O_TIMEOUT, O_NO_WAIT, O_RB_TIMEOUT, O_ALL,
        O_CLUSTER, O_CONTAINER, O_BAKE, O_CANARY, O_STEP };
 
-static const struct option options[] = {
-    {"image", required_argument, NULL, O_IMAGE},
-    {"tag", required_argument, NULL, O_TAG},
-    {"env", required_argument, NULL, O_ENV},
-    {"strategy", required_argument, NULL, O_STRATEGY},
-    {"timeout", required_argument, NULL, O_TIMEOUT},
-    {"no-wait", no_argument, NULL, O_NO_WAIT},
-    {"rollback-on-timeout", no_argument, NULL, O_RB_TIMEOUT},
-    {"all", no_argument, NULL, O_ALL},
-    {"cluster", required_argument, NULL, O_CLUSTER},
-    {"container", required_argument, NULL, O_CONTAINER},
-    {"bake-minutes", required_argument, NULL, O_BAKE},
-    {"canary-percent", required_argument, NULL, O_CANARY},
-    {"step-percent", required_argument, NULL, O_STEP},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"image", 0, "REF", O_IMAGE, "the new image, e.g. ghcr.io/acme/shop:1.5", CLI_VALUE_ANY, NULL},
+    {"tag", 0, "TAG", O_TAG, "keep each service's repository, change the tag", CLI_VALUE_ANY, NULL},
+    {"env", 0, "K=V", O_ENV, "set an environment variable of the container (repeatable)",
+     CLI_VALUE_ANY, NULL},
+    {"container", 0, "NAME", O_CONTAINER, "the container to change (default: the first)",
+     CLI_VALUE_ANY, NULL},
+    {"all", 0, NULL, O_ALL, "every service of the cluster using --image's repository",
+     CLI_VALUE_ANY, NULL},
+    {"cluster", 0, "NAME", O_CLUSTER, "the cluster (default: the stack file's); no file needed",
+     CLI_VALUE_ANY, NULL},
+    {"strategy", 0, "S", O_STRATEGY, "rolling, blue-green, canary or linear (default: the service's)",
+     CLI_VALUE_WORDS, "rolling blue-green canary linear"},
+    {"bake-minutes", 0, "N", O_BAKE, "blue/green: minutes to keep the old revision (0-1440)",
+     CLI_VALUE_ANY, NULL},
+    {"canary-percent", 0, "P", O_CANARY, "canary: share of traffic first moved (0.1-100)",
+     CLI_VALUE_ANY, NULL},
+    {"step-percent", 0, "P", O_STEP, "linear: share of traffic moved per step (3-100)",
+     CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", O_TIMEOUT, "give up waiting after D (default 30m)", CLI_VALUE_ANY, NULL},
+    {"no-wait", 0, NULL, O_NO_WAIT, "return once the service is updated", CLI_VALUE_ANY, NULL},
+    {"rollback-on-timeout", 0, NULL, O_RB_TIMEOUT, "on timeout, roll the deployment back",
+     CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"deploy web --tag 1.4.2", "keep web's repository, run tag 1.4.2, watch it to the end"},
+    {"deploy web api --image ghcr.io/acme/app:1.4.2 --env LOG_LEVEL=debug",
+     "two services at once, with one environment variable changed"},
+    {"deploy --all --image ghcr.io/acme/app:1.4.2", "every service using that repository"},
+    {"deploy web --tag 1.4.2 --cluster prod", "in CI without the stack file"},
+    {"deploy web --tag 1.4.2 --strategy canary --canary-percent 20 --bake-minutes 10",
+     "20% of the traffic first, then all of it; the old revision kept 10 minutes"},
+    {0}};
 
 typedef struct {
     const char *image, *tag, *strategy, *cluster, *container;
@@ -95,7 +114,7 @@ static int parse(void *st, int opt, const char *arg)
     case O_CANARY: return parse_number("--canary-percent", arg, 0.1, 100, &s->canary);
     case O_STEP: return parse_number("--step-percent", arg, 3, 100, &s->step);
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
 static int check_flags(const state *s, int argc, char **argv)
@@ -237,9 +256,8 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
     if (rc == EXIT_OK && t.stack && !s->cluster)
         for (int i = 0; i < argc && rc == EXIT_OK; i++)
             if (!stack_find_service(t.stack, argv[i]))
-                rc = cli_usage_error("stack %s has no service '%s' (or name the cluster with "
-                                     "--cluster to deploy a service outside the file)",
-                                     t.stack->name, argv[i]);
+                rc = cli_no_such_service(t.stack, argv[i], "name the cluster with --cluster "
+                                         "to deploy a service outside the file");
     if (rc == EXIT_OK && s->all) {
         svc_strings names = {0};
         rc = services_for_all(s, &t, &names);
@@ -255,12 +273,12 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
 
 const cli_command cli_cmd_deploy = {
     .name = "deploy",
-    .usage = "deploy SERVICE... (--image REF | --tag TAG) [--env K=V]... [--container NAME]\n"
-             "       [--strategy rolling|blue-green|canary|linear] [--bake-minutes N]\n"
-             "       [--canary-percent P] [--step-percent P] [--timeout D] [--no-wait]\n"
-             "       [--rollback-on-timeout] [--all] [--cluster NAME]",
+    .args = "SERVICE... (--image REF | --tag TAG)",
     .summary = "roll out a new image (or tag, or environment) to services and watch it to the end",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
+    .args_kind = CLI_VALUE_SERVICE,
+    .more_kind = CLI_VALUE_SERVICE,
     .parse = parse,
     .state_size = sizeof(state),
     .run = run,

@@ -23,15 +23,29 @@ typedef struct {
     int interactive, tty, no_wrap;
 } exec_state;
 
-static const struct option options[] = {
-    {"task", required_argument, NULL, OPT_TASK},
-    {"container", required_argument, NULL, OPT_CONTAINER},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"no-wrap", no_argument, NULL, OPT_NO_WRAP},
-    {"cluster", required_argument, NULL, OPT_CLUSTER},
-    {"interactive", no_argument, NULL, 'i'},
-    {"tty", no_argument, NULL, 't'},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"interactive", 'i', NULL, 'i', "with -t: an interactive session (stdin must be a terminal)",
+     CLI_VALUE_ANY, NULL},
+    {"tty", 't', NULL, 't', "with -i: a terminal in the container (raw mode, window size)",
+     CLI_VALUE_ANY, NULL},
+    {"task", 0, "ID", OPT_TASK, "this task (default: a running task of the service)",
+     CLI_VALUE_ANY, NULL},
+    {"container", 0, "NAME", OPT_CONTAINER, "this container (default: the one named like the service)",
+     CLI_VALUE_ANY, NULL},
+    {"cluster", 0, "NAME", OPT_CLUSTER, "the cluster (default: the stack file's); no file needed",
+     CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", OPT_TIMEOUT, "end the session after D (default 5m; none with -it)",
+     CLI_VALUE_ANY, NULL},
+    {"no-wrap", 0, NULL, OPT_NO_WRAP, "send the command as is, not through sh (exit status 0 then)",
+     CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"exec web -- cat /var/lib/app/agent-token", "the output on stdout, byte for byte"},
+    {"exec web -- sh -c 'exit 7'", "exits 7: the remote exit status is ecsdeploy's"},
+    {"exec web -it -- sh", "an interactive shell (from a terminal)"},
+    {"exec --cluster other api --task 0123abcd -- ls /tmp", "a task of another cluster, no stack file"},
+    {0}};
 
 static int parse(void *st, int opt, const char *arg)
 {
@@ -48,7 +62,7 @@ static int parse(void *st, int opt, const char *arg)
             return cli_usage_error("--timeout wants a duration such as 30s, 5m or 1h, not '%s'", arg);
         return 0;
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
 static volatile sig_atomic_t cancelled, resized;
@@ -116,19 +130,35 @@ static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
 {
     char marker[33];
     exec_new_marker(marker);
-    int wrap = !s->no_wrap && !s->interactive;
+    /* Both modes run the command through sh to learn its exit status (--no-wrap: not). */
+    int wrap = !s->no_wrap;
+    /* -it from a terminal: raw mode, the pty's bytes as they are. -it with stdin not a
+     * terminal (a pipe, /dev/null): no local terminal to put in raw mode, so the session
+     * runs without one: stdin's bytes are the input and its end is sent as Ctrl-D (so
+     * `sh </dev/null` ends), the output is plain lines as without -it. */
+    int terminal = s->interactive && isatty(STDIN_FILENO);
     char *line = wrap ? exec_wrap_command(command, marker) : xstrdup(command);
     exec_filter f;
-    exec_filter_init(&f, wrap ? marker : NULL, write_out, NULL);
+    if (terminal)
+        exec_filter_init_raw(&f, wrap ? marker : NULL, write_out, NULL);
+    else
+        exec_filter_init(&f, wrap ? marker : NULL, write_out, NULL);
     exec_run_opts o = {.target = t, .command = line, .timeout_s = s->timeout,
                        .output = exec_filter_feed, .ctx = &f, .input_fd = -1,
                        .cancel = &cancelled, .debug = debug};
-    if (s->interactive) {
-        o.output = write_out; /* a terminal wants the pty's bytes as they are */
+    if (s->interactive && !terminal) {
+        fprintf(stderr, "ecsdeploy: stdin is not a terminal: -it runs without one (input from "
+                        "stdin, its end sent as Ctrl-D)\n");
+        o.input_fd = STDIN_FILENO;
+        o.eof_as_ctrl_d = 1;
+        if (!s->timeout)
+            o.timeout_s = 7 * 24 * 3600;
+    }
+    if (terminal) {
         o.input_fd = STDIN_FILENO;
         o.window_size = window_size;
         o.resized = &resized;
-        if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
+        if (tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
             struct termios raw = saved_tio;
             cfmakeraw(&raw);
             tio_saved = 1;
@@ -138,7 +168,7 @@ static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
         if (!s->timeout)
             o.timeout_s = 7 * 24 * 3600;
     }
-    install_signals(s->interactive);
+    install_signals(terminal);
     fprintf(stderr, "ecsdeploy: exec in task %s, container %s\n", t->task_id, t->container);
     aws_error err;
     int rc = exec_run(c->aws, &o, &err);
@@ -157,7 +187,7 @@ static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
                         "container have sh? use --no-wrap)\n");
         return EXIT_AWS;
     }
-    return wrap ? f.exit_code : EXIT_OK;
+    return wrap ? f.exit_code : EXIT_OK; /* the remote command's status, in both modes */
 }
 
 static int run(const cli_globals *g, void *state, int argc, char **argv)
@@ -181,8 +211,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     }
     char *cluster = s->cluster ? xstrdup(s->cluster) : stack_name_cluster(c.stack->name);
     if (c.stack && !stack_find_service(c.stack, argv[0])) {
-        rc = cli_usage_error("the stack %s has no service '%s' (see %s)", c.stack->name, argv[0],
-                             c.stack->file);
+        rc = cli_no_such_service(c.stack, argv[0], NULL);
     } else {
         exec_target t;
         aws_error err;
@@ -202,11 +231,11 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_exec = {
     .name = "exec",
-    .usage = "exec SERVICE [--task ID] [--container NAME] [--timeout D] [-it] [--no-wrap] "
-             "[--cluster NAME] -- COMMAND [ARG...]",
+    .args = "SERVICE -- COMMAND [ARG...]",
     .summary = "run a command in a running task of a service (ECS Exec, no plugin needed)",
-    .options = options,
-    .shortopts = "it",
+    .flags = flags,
+    .examples = examples,
+    .args_kind = CLI_VALUE_SERVICE,
     .parse = parse,
     .state_size = sizeof(exec_state),
     .run = run,

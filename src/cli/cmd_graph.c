@@ -16,13 +16,21 @@ typedef struct {
 
 enum { OPT_FORMAT = 2300 };
 
-static const struct option options[] = {{"format", required_argument, NULL, OPT_FORMAT}, {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"format", 0, "FORMAT", OPT_FORMAT, "dot (Graphviz, the default) or mermaid", CLI_VALUE_WORDS,
+     "dot mermaid"},
+    {0}};
+
+static const cli_example examples[] = {
+    {"graph --format dot", "Graphviz DOT (pipe it to `dot -Tsvg` for a picture)"},
+    {"graph --format mermaid", "a Mermaid flowchart to paste into Markdown"},
+    {0}};
 
 static int parse(void *state, int opt, const char *arg)
 {
     graph_opts *o = state;
     if (opt != OPT_FORMAT)
-        return -1;
+        return CLI_NOT_MINE;
     if (strcmp(arg, "dot") == 0)
         o->format = CLI_GRAPH_DOT;
     else if (strcmp(arg, "mermaid") == 0)
@@ -135,9 +143,9 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_graph = {
     .name = "graph",
-    .usage = "graph [--format dot|mermaid]",
     .summary = "print the stack's resource graph (what each resource needs) as DOT or Mermaid",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
     .parse = parse,
     .state_size = sizeof(graph_opts),
     .run = run,

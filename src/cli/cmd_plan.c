@@ -11,10 +11,18 @@ typedef struct {
 
 enum { OPT_DETAILED = 2000, OPT_PARALLEL };
 
-static const struct option options[] = {
-    {"detailed-exitcode", no_argument, NULL, OPT_DETAILED},
-    {"parallel", required_argument, NULL, OPT_PARALLEL},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"detailed-exitcode", 0, NULL, OPT_DETAILED,
+     "exit 0 when nothing would change, 4 when something would", CLI_VALUE_ANY, NULL},
+    {"parallel", 0, "N", OPT_PARALLEL, "discover with N calls at a time (1-64, default 16)",
+     CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"plan", "what up would create, update, replace and delete, field by field"},
+    {"plan --detailed-exitcode", "in CI: exit 4 when the account differs from the file"},
+    {"plan --output json", "the same changes as JSON ({\"path\", \"from\", \"to\", \"replaces\"})"},
+    {0}};
 
 int cli_parse_parallel(const char *arg, int *out)
 {
@@ -29,11 +37,11 @@ int cli_parse_parallel(const char *arg, int *out)
 static int parse(void *state, int opt, const char *arg)
 {
     plan_opts *o = state;
-    if (opt == OPT_DETAILED) {
-        o->detailed_exitcode = 1;
-        return 0;
+    switch (opt) {
+    case OPT_DETAILED: o->detailed_exitcode = 1; return 0;
+    case OPT_PARALLEL: return cli_parse_parallel(arg, &o->parallel);
     }
-    return cli_parse_parallel(arg, &o->parallel);
+    return CLI_NOT_MINE;
 }
 
 static int run(const cli_globals *g, void *state, int argc, char **argv)
@@ -73,9 +81,9 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_plan = {
     .name = "plan",
-    .usage = "plan [--detailed-exitcode] [--parallel N]",
     .summary = "show what `up` would create, update, replace and delete",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
     .parse = parse,
     .state_size = sizeof(plan_opts),
     .run = run,

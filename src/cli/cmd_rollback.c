@@ -9,10 +9,16 @@
 
 enum { O_CLUSTER = 2100, O_TIMEOUT };
 
-static const struct option options[] = {
-    {"cluster", required_argument, NULL, O_CLUSTER},
-    {"timeout", required_argument, NULL, O_TIMEOUT},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"cluster", 0, "NAME", O_CLUSTER, "the cluster (default: the stack file's); no file needed",
+     CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", O_TIMEOUT, "give up waiting after D (default 30m)", CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"rollback web", "stop web's deployment in progress, or return to its previous revision"},
+    {"rollback web --cluster prod --timeout 10m", "without the stack file, waiting at most 10 minutes"},
+    {0}};
 
 typedef struct {
     const char *cluster;
@@ -22,13 +28,14 @@ typedef struct {
 static int parse(void *st, int opt, const char *arg)
 {
     state *s = st;
-    if (opt == O_CLUSTER) {
-        s->cluster = arg;
+    switch (opt) {
+    case O_CLUSTER: s->cluster = arg; return 0;
+    case O_TIMEOUT:
+        if (cli_parse_duration(arg, &s->timeout) != 0)
+            return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
         return 0;
     }
-    if (opt == O_TIMEOUT && cli_parse_duration(arg, &s->timeout) != 0)
-        return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
-    return 0;
+    return CLI_NOT_MINE;
 }
 
 static int run(const cli_globals *g, void *st, int argc, char **argv)
@@ -61,9 +68,11 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
 
 const cli_command cli_cmd_rollback = {
     .name = "rollback",
-    .usage = "rollback SERVICE [--cluster NAME] [--timeout D]",
+    .args = "SERVICE",
     .summary = "roll a service back: stop the deployment in progress, or return to the previous revision",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
+    .args_kind = CLI_VALUE_SERVICE,
     .parse = parse,
     .state_size = sizeof(state),
     .run = run,

@@ -1,6 +1,8 @@
 /* `ecsdeploy up`: create or update everything the stack file describes. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "picture_internal.h"
@@ -12,22 +14,39 @@ typedef struct {
     int no_rollback;
     int allow_replace;
     int rebootstrap;
+    int yes;
     double timeout;
     const char *timeline;
 } up_opts;
 
 enum { OPT_PARALLEL = 2100, OPT_NO_WAIT, OPT_NO_ROLLBACK, OPT_ALLOW_REPLACE, OPT_TIMEOUT,
-       OPT_REBOOTSTRAP, OPT_TIMELINE };
+       OPT_REBOOTSTRAP, OPT_YES, OPT_TIMELINE };
 
-static const struct option options[] = {
-    {"parallel", required_argument, NULL, OPT_PARALLEL},
-    {"no-wait", no_argument, NULL, OPT_NO_WAIT},
-    {"no-rollback", no_argument, NULL, OPT_NO_ROLLBACK},
-    {"allow-replace", no_argument, NULL, OPT_ALLOW_REPLACE},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"rebootstrap", no_argument, NULL, OPT_REBOOTSTRAP},
-    {"timeline", required_argument, NULL, OPT_TIMELINE},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"yes", 'y', NULL, OPT_YES, "replace and delete without asking (on a terminal up asks first)",
+     CLI_VALUE_ANY, NULL},
+    {"parallel", 0, "N", OPT_PARALLEL, "run N actions at a time (1-64, default 16)",
+     CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m)", CLI_VALUE_ANY, NULL},
+    {"no-wait", 0, NULL, OPT_NO_WAIT, "do not wait for services to become steady", CLI_VALUE_ANY,
+     NULL},
+    {"no-rollback", 0, NULL, OPT_NO_ROLLBACK,
+     "on failure leave everything as it is for inspection (exit 1)", CLI_VALUE_ANY, NULL},
+    {"allow-replace", 0, NULL, OPT_ALLOW_REPLACE,
+     "allow replacing a bucket or secret marked keep (its data is lost)", CLI_VALUE_ANY, NULL},
+    {"rebootstrap", 0, NULL, OPT_REBOOTSTRAP, "run the bootstrap steps again", CLI_VALUE_ANY, NULL},
+    {"timeline", 0, "FILE.svg", OPT_TIMELINE,
+     "write the run as an SVG picture (one bar per resource, the critical path outlined)",
+     CLI_VALUE_FILE, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"up", "create or update everything, then wait until the services are steady"},
+    {"up --yes --output json", "in a script: no question, one JSON object per event"},
+    {"-f prod.yml up --set image=ghcr.io/acme/shop:1.5 --timeout 20m",
+     "another stack file, a parameter, a longer bound on waits"},
+    {"up --timeline up.svg", "draw where the time went"},
+    {0}};
 
 static int parse(void *state, int opt, const char *arg)
 {
@@ -39,12 +58,13 @@ static int parse(void *state, int opt, const char *arg)
     case OPT_ALLOW_REPLACE: o->allow_replace = 1; return 0;
     case OPT_REBOOTSTRAP: o->rebootstrap = 1; return 0;
     case OPT_TIMELINE: o->timeline = arg; return 0;
+    case OPT_YES: o->yes = 1; return 0;
     case OPT_TIMEOUT:
         if (cli_parse_duration(arg, &o->timeout) != 0)
             return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
         return 0;
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
 /* Replacing a bucket or a secret marked keep would destroy data: say which. */
@@ -107,6 +127,29 @@ static void print_summary(cli_session *s, const plan_exec_result *r, double secs
     } else {
         fprintf(stderr, "ecsdeploy: nothing was rolled back (--no-rollback); run `ecsdeploy status` to inspect\n");
     }
+}
+
+/* On a terminal, a plan that replaces or deletes shows those changes field by field and
+ * asks; --yes, JSON output or no terminal (CI) go ahead as before. EXIT_OK to go on. */
+static int ask_before_destroying(cli_session *s, const up_opts *o, const plan_counts *c)
+{
+    if (c->replace + c->delete == 0 || o->yes || s->g->output == OUTPUT_JSON ||
+        !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return EXIT_OK;
+    char *text = plan_render_destructive_text(s->graph, s->g->color);
+    printf("%s", text);
+    free(text);
+    printf("This up replaces %zu and deletes %zu resource%s (above): their data and addresses "
+           "are lost.\nGo ahead? [y/N] ", c->replace, c->delete, c->replace + c->delete == 1 ? "" : "s");
+    fflush(stdout);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin))
+        line[0] = '\0';
+    line[strcspn(line, "\r\n")] = '\0';
+    if (strcmp(line, "y") == 0 || strcmp(line, "Y") == 0 || strcmp(line, "yes") == 0)
+        return EXIT_OK;
+    fprintf(stderr, "ecsdeploy: not confirmed; nothing was changed (up --yes does not ask)\n");
+    return EXIT_USAGE;
 }
 
 /* What `up` says when the plan decides it goes no further; EXIT_OK for GO and NOTHING. */
@@ -178,6 +221,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     }
     plan_counts c = d.counts;
     size_t unsettled = d.unsettled;
+    if ((rc = ask_before_destroying(&s, o, &c)) != EXIT_OK) {
+        cli_session_close(&s);
+        return rc;
+    }
     if (g->output != OUTPUT_JSON)
         printf("Plan: %zu to create, %zu to update, %zu to replace, %zu to delete.\n", c.create,
                c.update, c.replace, c.delete);
@@ -209,10 +256,9 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_up = {
     .name = "up",
-    .usage = "up [--parallel N] [--no-wait] [--timeout D] [--no-rollback] [--allow-replace] "
-             "[--rebootstrap] [--timeline FILE.svg]",
     .summary = "create or update everything the stack file describes",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
     .parse = parse,
     .state_size = sizeof(up_opts),
     .run = run,

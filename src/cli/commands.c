@@ -15,6 +15,8 @@ extern const cli_command cli_cmd_history;
 extern const cli_command cli_cmd_exec;
 extern const cli_command cli_cmd_secret;
 extern const cli_command cli_cmd_logs;
+extern const cli_command cli_cmd_help;
+extern const cli_command cli_cmd_completion;
 
 const cli_command *const cli_commands[] = {
     &cli_cmd_init,
@@ -31,4 +33,6 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_exec,
     &cli_cmd_logs,
     &cli_cmd_secret,
+    &cli_cmd_completion,
+    &cli_cmd_help,
     NULL};

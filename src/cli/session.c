@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "session_internal.h"
+#include "aws_retry.h"
 #include "deploy.h"
 #include "xalloc.h"
 
@@ -12,6 +13,13 @@ void cli_print_aws_error(const char *context, const aws_error *err)
     char line[2048];
     fprintf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
             aws_error_format(err, line, sizeof line));
+    /* the endpoint itself is the problem: say what to check, not only curl's words */
+    if (aws_retry_never_sent(err))
+        fprintf(stderr, "ecsdeploy: AWS could not be reached at all (nothing was sent): check "
+                        "--endpoint-url / AWS_ENDPOINT_URL, the region, and the network or proxy\n");
+    else if (err->kind == AWS_ERR_TIMEOUT && err->http_status == 0)
+        fprintf(stderr, "ecsdeploy: AWS did not answer in time: check --endpoint-url / "
+                        "AWS_ENDPOINT_URL, the network or proxy\n");
 }
 
 int cli_aws_error_exit(const aws_error *err)

@@ -21,6 +21,7 @@
 typedef struct {
     aws_client *aws;
     const exec_run_opts *o;
+    int line_open;            /* the last input byte sent did not end a line */
     exec_ws *ws;
     const char *session_id;
     aws_error send_err;
@@ -119,8 +120,15 @@ static int pump_input(run_ctx *r, exec_chan *ch)
     ssize_t n = read(r->o->input_fd, in, sizeof in);
     if (n < 0)
         return errno == EINTR || errno == EAGAIN ? 0 : -1;
-    if (n == 0)
-        return 1;
+    if (n == 0) {
+        if (!r->o->eof_as_ctrl_d)
+            return 1;
+        static const unsigned char eof[] = "\n\x04";
+        int off = r->line_open ? 0 : 1;
+        return exec_chan_send_input(ch, EXEC_PT_OUTPUT, eof + off, (size_t)(2 - off), util_now()) < 0
+                   ? -1 : 1;
+    }
+    r->line_open = in[n - 1] != '\n' && in[n - 1] != '\r';
     int rc = exec_chan_send_input(ch, EXEC_PT_OUTPUT, in, (size_t)n, util_now());
     OPENSSL_cleanse(in, sizeof in);
     return rc;

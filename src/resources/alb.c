@@ -290,7 +290,7 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     elbv2_lb lb = {0};
     if (describe_one(ctx, n->physical_id, &lb, err) != 0)
         return -1;
-    cJSON_AddStringToObject(out, "state", lb.state);
+    cJSON_AddStringToObject(out, "lb_state", lb.state); /* "state" is the node's own */
     cJSON_AddStringToObject(out, "dns_name", lb.dns_name);
     if (strcmp(lb.state, "active") != 0)
         cJSON_AddBoolToObject(out, "healthy", 0);

@@ -117,7 +117,7 @@ static void check_sets(stack_ctx *c, const char *const *list, int n, const char 
         const char *eq = strchr(list[i], '=');
         char *name = eq ? xstrndup(list[i], (size_t)(eq - list[i])) : xstrdup(list[i]);
         if (!eq || !stack_find_param(c->s, name)) {
-            const char *hint = stack_suggest(name, names);
+            const char *hint = util_suggest(name, names);
             if (!eq)
                 stack_diag_add(c->d, none, "%s %s: expected NAME=%s", flag, list[i],
                               strcmp(flag, "--set") ? "PATH" : "VALUE");

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "stack.h"
+#include "suggest.h"
 
 /* ---- the node tree (yaml.c) ------------------------------------------------------ */
 
@@ -44,9 +45,6 @@ void stack_diag_add(stack_diags *d, stack_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Order problems by place (stable). */
 void stack_diags_sort(stack_diags *d);
-/* The closest of `candidates` (NULL-terminated) to `word`, or NULL when none is close. */
-const char *stack_suggest(const char *word, const char *const *candidates);
-size_t stack_edit_distance(const char *a, const char *b);
 /* No more suggestions once this many problems are known: they cost an edit distance per
  * candidate, and a hostile file could otherwise make validation quadratic. */
 #define STACK_SUGGEST_LIMIT 200

@@ -34,7 +34,7 @@ def bad_flags(f, cwd):
         (["deploy", "--all", "--tag", "1"] + C, "--all needs --image"),
         (["deploy", "web", "web", "--tag", "1"] + C, "named twice"),
         (["deploy", "web", "--tag", "1", "--bake-minutes", "-3"] + C, "--bake-minutes wants"),
-        (["deploy", "web", "--tag", "1", "--frobnicate"] + C, "unknown option"),
+        (["deploy", "web", "--tag", "1", "--frobnicate"] + C, "unknown flag"),
         (["deploy", "web", "--tag", "1"], "name it with --cluster"),
         (["rollback"] + C, "exactly one SERVICE"),
         (["rollback", "web", "--timeout", "x"] + C, "--timeout wants"),
