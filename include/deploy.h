@@ -72,14 +72,24 @@ typedef struct {
     char *service_deployment;       /* ARN of the service deployment watched, or NULL */
     char *strategy;                 /* "ROLLING", ... */
     char *message;                  /* one line: what happened (always set after run) */
-    char **reasons;                 /* why it failed: AWS's own words, deduplicated */
+    char **reasons;                 /* why it failed, from this deployment only: stopped
+                                       tasks with exit codes, unhealthy targets, service
+                                       events; AWS's own words, deduplicated */
     size_t nreasons;
+    char **log_lines;               /* the failed container's last log lines, or NULL */
+    size_t nlog_lines;
+    char *log_source;               /* "CONTAINER (task ID, LOG GROUP)" of those lines */
     aws_error error;                /* DEPLOY_FAILED, DEPLOY_INTERRUPTED: what ended it */
 } deploy_result;
 
 void deploy_result_free(deploy_result *r);
 /* Append a reason (copied) unless the same text is already there. */
 void deploy_result_add_reason(deploy_result *r, const char *reason);
+
+/* The result for people: r->message, then each reason and the log lines on lines of their
+ * own, indented. With max > 0 the text stays under max bytes (the oldest log lines go
+ * first, then the last reasons). New string (free). */
+char *deploy_result_story(const deploy_result *r, size_t max);
 
 /* Deploy one service and (unless no_wait) watch it to the end. Returns 0 when the outcome
  * is DEPLOY_OK or DEPLOY_STARTED, else -1; *out is always filled (deploy_result_free). */

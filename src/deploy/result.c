@@ -53,5 +53,9 @@ void deploy_result_free(deploy_result *r)
     for (size_t i = 0; i < r->nreasons; i++)
         free(r->reasons[i]);
     free(r->reasons);
+    for (size_t i = 0; i < r->nlog_lines; i++)
+        free(r->log_lines[i]);
+    free(r->log_lines);
+    free(r->log_source);
     memset(r, 0, sizeof *r);
 }
