@@ -15,9 +15,6 @@
 #include "aws.h"
 #include "res.h"
 
-/* The service tag each deploy writes: the task definition the service ran before. */
-#define DEPLOY_PREVIOUS_TAG "ecsdeploy:previous-task-definition"
-
 typedef enum {
     DEPLOY_OK = 0,
     DEPLOY_ROLLED_BACK, /* ECS rolled the deployment back (or stopped it) */
@@ -41,8 +38,9 @@ typedef struct {
     const char *container;          /* NULL: the first container */
     const char *const *env;         /* "K=V" to set in the container */
     size_t nenv;
-    const char *task_definition;    /* deploy this existing revision as is (rollback);
-                                       image/tag/env are then ignored */
+    const char *task_definition;    /* deploy this existing revision as is; image/tag/env
+                                       are then ignored (deploy_rollback: the --to
+                                       REVISION, N, FAMILY:N or an ARN) */
     const char *strategy;           /* "ROLLING", "BLUE_GREEN", "CANARY", "LINEAR"; NULL:
                                        keep the service's */
     int min_healthy_percent;        /* -1: keep the service's */
@@ -95,10 +93,34 @@ char *deploy_result_story(const deploy_result *r, size_t max);
  * is DEPLOY_OK or DEPLOY_STARTED, else -1; *out is always filled (deploy_result_free). */
 int deploy_run(aws_client *c, const deploy_request *req, deploy_result *out);
 
-/* Roll a service back: a deployment in progress is stopped with ROLLBACK and watched to
- * its end (DEPLOY_OK when the rollback succeeded); otherwise the revision recorded in
- * DEPLOY_PREVIOUS_TAG is deployed as in deploy_run. req->image/tag/env are ignored. */
+/* Roll a service back. Without req->task_definition: a deployment in progress is stopped
+ * with ROLLBACK and watched to its end (DEPLOY_OK when ECS got back to its last good
+ * revision); otherwise the last good release (deploy_choose_release) is deployed as in
+ * deploy_run. req->task_definition (`--to`: N, FAMILY:N or an ARN) names the revision to
+ * return to instead. Which and why is reported (phase "rollback") before anything
+ * changes; with nothing to roll back to, DEPLOY_FAILED says why and nothing changes.
+ * req->image/tag/env are ignored. */
 int deploy_rollback(aws_client *c, const deploy_request *req, deploy_result *out);
+
+/* ---- releases ---------------------------------------------------------------------- */
+
+typedef struct {
+    char *task_definition;  /* the revision to return to (ARN) */
+    char *image;            /* its first container's image, or NULL */
+    char *why;              /* why this one, for people */
+} deploy_release_choice;
+
+void deploy_release_choice_free(deploy_release_choice *c);
+
+/* The release a service running `current` (its task definition ARN) rolls back to: `to`
+ * (N, FAMILY:N or an ARN of the service's family, ACTIVE), or, without it, the newest
+ * release that succeeded before the one running now (deploy_pick_release over ECS's
+ * deployment history). 0 with *out (deploy_release_choice_free), or -1 with err:
+ * "NothingToRollBackTo" (saying why), "NoSuchRevision", "NotThisService",
+ * "RevisionInactive", or an AWS error. */
+int deploy_choose_release(aws_client *c, const char *cluster, const char *service,
+                          const char *current, const char *to, deploy_release_choice *out,
+                          aws_error *err);
 
 /* ---- watching a deployment -------------------------------------------------------- */
 
@@ -179,6 +201,16 @@ typedef struct {
 } deploy_history;
 
 void deploy_history_free(deploy_history *h);
+
+/* In a history (newest first), the release to roll back to from `current`: the release
+ * running now is the newest SUCCESSFUL deployment of current; the answer is the next older
+ * SUCCESSFUL deployment of another revision that usable(ud, td) accepts (NULL: all),
+ * skipping failed, rolled-back and stopped ones. 0 with *index and *why (what was chosen
+ * and skipped), or -1 with *why saying why there is none. *why is a new string. Pure but
+ * for usable. */
+int deploy_pick_release(const deploy_history *h, const char *current,
+                        int (*usable)(void *ud, const char *td), void *ud, size_t *index,
+                        char **why);
 /* The service's recent deployments, newest first (at most max). */
 int deploy_history_get(aws_client *c, const char *cluster, const char *service, size_t max,
                        deploy_history *out, aws_error *err);

@@ -1,5 +1,5 @@
-/* `ecsdeploy rollback SERVICE`: stop a deployment in progress with rollback, or deploy
- * the revision the service ran before the last deploy. */
+/* `ecsdeploy rollback SERVICE [--to REVISION]`: stop a deployment in progress with
+ * rollback, or return to the last good release (deploy_rollback decides which). */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,15 +7,17 @@
 #include "session_internal.h"
 #include "deploy_output_internal.h"
 
-enum { O_CLUSTER = 2100, O_TIMEOUT };
+enum { O_CLUSTER = 2100, O_TIMEOUT, O_TO };
 
 static const struct option options[] = {
     {"cluster", required_argument, NULL, O_CLUSTER},
     {"timeout", required_argument, NULL, O_TIMEOUT},
+    {"to", required_argument, NULL, O_TO},
     {0, 0, 0, 0}};
 
 typedef struct {
     const char *cluster;
+    const char *to;
     double timeout;
 } state;
 
@@ -24,6 +26,14 @@ static int parse(void *st, int opt, const char *arg)
     state *s = st;
     if (opt == O_CLUSTER) {
         s->cluster = arg;
+        return 0;
+    }
+    if (opt == O_TO) {
+        size_t len = strlen(arg);
+        if (len == 0 || len > 1600 || strpbrk(arg, " \t\n"))
+            return cli_usage_error("--to wants a revision: N, FAMILY:N or a task definition ARN, "
+                                   "got '%s'", arg);
+        s->to = arg;
         return 0;
     }
     if (opt == O_TIMEOUT && cli_parse_duration(arg, &s->timeout) != 0)
@@ -44,6 +54,7 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
         deploy_request q = DEPLOY_REQUEST_INIT;
         q.cluster = t.cluster;
         q.service = argv[0];
+        q.task_definition = s->to;
         q.timeout_s = s->timeout > 0 ? s->timeout : 1800;
         q.poll_s = t.poll_s;
         q.progress = deploy_cli_progress;
@@ -61,8 +72,8 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
 
 const cli_command cli_cmd_rollback = {
     .name = "rollback",
-    .usage = "rollback SERVICE [--cluster NAME] [--timeout D]",
-    .summary = "roll a service back: stop the deployment in progress, or return to the previous revision",
+    .usage = "rollback SERVICE [--to REVISION] [--cluster NAME] [--timeout D]",
+    .summary = "roll a service back to its last good release (or --to a revision), saying which and why",
     .options = options,
     .parse = parse,
     .state_size = sizeof(state),

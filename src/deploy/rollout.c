@@ -138,13 +138,6 @@ static int update(aws_client *c, const deploy_request *q, const ecs_service *s, 
     aws_error err;
     if (ecs_update_service(c, &up, &after, &err) != 0)
         return deploy_fail_(r, "updating the service", &err);
-    if (strcmp(s->task_definition, r->task_definition) != 0) {
-        svc_tag t = {DEPLOY_PREVIOUS_TAG, s->task_definition};
-        svc_tags tags = {&t, 1};
-        if (ecs_tag_resource(c, s->arn, &tags, &err) != 0)
-            deploy_note_(q, "update", "could not record the previous revision: %s",
-                         err.message);
-    }
     r->service_deployment = find_service_deployment(c, q, &after);
     deploy_note_(q, "update", "service updated (%s) to %s", r->strategy, r->task_definition);
     ecs_service_free(&after);
