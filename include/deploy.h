@@ -1,6 +1,7 @@
 /*
  * Rollouts of a running ECS service: derive a new task-definition revision from the
- * service's current one (only the image/tag/environment asked change), register it,
+ * service's current one (only the image/tag/environment asked change; the values the
+ * revision had before are recorded on it, see "What the file said" in res.h), register it,
  * update the service (rolling with the circuit breaker and rollback always on, or ECS's
  * native blue/green, canary, linear), then watch the deployment until it ends and decide
  * the outcome exactly: success only when the new deployment completed with the new
@@ -41,6 +42,7 @@ typedef struct {
     const char *task_definition;    /* deploy this existing revision as is; image/tag/env
                                        are then ignored (deploy_rollback: the --to
                                        REVISION, N, FAMILY:N or an ARN) */
+    int desired_count;              /* -1: keep the service's */
     const char *strategy;           /* "ROLLING", "BLUE_GREEN", "CANARY", "LINEAR"; NULL:
                                        keep the service's */
     int min_healthy_percent;        /* -1: keep the service's */
@@ -59,7 +61,7 @@ typedef struct {
 } deploy_request;
 
 #define DEPLOY_REQUEST_INIT                                                               \
-    {.min_healthy_percent = -1, .max_percent = -1, .bake_minutes = -1,                    \
+    {.desired_count = -1, .min_healthy_percent = -1, .max_percent = -1, .bake_minutes = -1, \
      .canary_bake_minutes = -1, .step_bake_minutes = -1, .timeout_s = 900, .poll_s = 5}
 
 typedef struct {

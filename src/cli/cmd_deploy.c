@@ -12,7 +12,7 @@
 #define MAX_ENV 64
 
 enum { O_IMAGE = 2000, O_TAG, O_ENV, O_STRATEGY, O_TIMEOUT, O_NO_WAIT, O_RB_TIMEOUT, O_ALL,
-       O_CLUSTER, O_CONTAINER, O_BAKE, O_CANARY, O_STEP };
+       O_CLUSTER, O_CONTAINER, O_BAKE, O_CANARY, O_STEP, O_COUNT };
 
 static const struct option options[] = {
     {"image", required_argument, NULL, O_IMAGE},
@@ -28,6 +28,7 @@ static const struct option options[] = {
     {"bake-minutes", required_argument, NULL, O_BAKE},
     {"canary-percent", required_argument, NULL, O_CANARY},
     {"step-percent", required_argument, NULL, O_STEP},
+    {"count", required_argument, NULL, O_COUNT},
     {0, 0, 0, 0}};
 
 typedef struct {
@@ -36,6 +37,7 @@ typedef struct {
     size_t nenv;
     double timeout;
     int no_wait, rollback_on_timeout, all, bake;
+    int count;            /* --count N + 1; 0: not given */
     double canary, step;
     int bad;
 } state;
@@ -92,6 +94,13 @@ static int parse(void *st, int opt, const char *arg)
             return -1;
         s->bake = (int)v + 1; /* 0: not given */
         return 0;
+    case O_COUNT:
+        if (parse_number("--count", arg, 0, 5000, &v) != 0)
+            return -1;
+        if (v != (int)v)
+            return cli_usage_error("--count wants a whole number of tasks, got '%s'", arg);
+        s->count = (int)v + 1;
+        return 0;
     case O_CANARY: return parse_number("--canary-percent", arg, 0.1, 100, &s->canary);
     case O_STEP: return parse_number("--step-percent", arg, 3, 100, &s->step);
     }
@@ -100,8 +109,15 @@ static int parse(void *st, int opt, const char *arg)
 
 static int check_flags(const state *s, int argc, char **argv)
 {
-    if (!!s->image + !!s->tag != 1)
+    if (s->image && s->tag)
         return cli_usage_error("deploy needs exactly one of --image REF or --tag TAG");
+    if (!s->image && !s->tag && !s->count)
+        return cli_usage_error("deploy needs exactly one of --image REF or --tag TAG (or --count N "
+                               "to scale)");
+    if (s->count && s->all)
+        return cli_usage_error("--count scales the services named: name them instead of --all");
+    if (!s->image && !s->tag && s->nenv)
+        return cli_usage_error("--env changes the container: give it with --image REF or --tag TAG");
     if (s->all && argc > 0)
         return cli_usage_error("--all deploys every service using the image's repository: "
                                "name no SERVICE with it");
@@ -152,6 +168,7 @@ static void make_request(const state *s, const deploy_cli_target *t, deploy_cli_
     q->env = s->env;
     q->nenv = s->nenv;
     q->strategy = s->strategy;
+    q->desired_count = s->count - 1;
     q->timeout_s = s->timeout > 0 ? s->timeout : 1800;
     q->poll_s = t->poll_s;
     q->no_wait = s->no_wait;
@@ -255,11 +272,12 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
 
 const cli_command cli_cmd_deploy = {
     .name = "deploy",
-    .usage = "deploy SERVICE... (--image REF | --tag TAG) [--env K=V]... [--container NAME]\n"
+    .usage = "deploy SERVICE... (--image REF | --tag TAG) [--env K=V]... [--count N] [--container NAME]\n"
+             "       deploy SERVICE... --count N\n"
              "       [--strategy rolling|blue-green|canary|linear] [--bake-minutes N]\n"
              "       [--canary-percent P] [--step-percent P] [--timeout D] [--no-wait]\n"
              "       [--rollback-on-timeout] [--all] [--cluster NAME]",
-    .summary = "roll out a new image (or tag, or environment) to services and watch it to the end",
+    .summary = "roll out a new image (or tag, environment, count) to services and watch it to the end",
     .options = options,
     .parse = parse,
     .state_size = sizeof(state),

@@ -7,13 +7,15 @@
 typedef struct {
     int detailed_exitcode;
     int parallel;
+    cli_take_file take;
 } plan_opts;
 
-enum { OPT_DETAILED = 2000, OPT_PARALLEL };
+enum { OPT_DETAILED = 2000, OPT_PARALLEL, OPT_TAKE_FILE };
 
 static const struct option options[] = {
     {"detailed-exitcode", no_argument, NULL, OPT_DETAILED},
     {"parallel", required_argument, NULL, OPT_PARALLEL},
+    {"take-file", required_argument, NULL, OPT_TAKE_FILE},
     {0, 0, 0, 0}};
 
 int cli_parse_parallel(const char *arg, int *out)
@@ -33,6 +35,8 @@ static int parse(void *state, int opt, const char *arg)
         o->detailed_exitcode = 1;
         return 0;
     }
+    if (opt == OPT_TAKE_FILE)
+        return cli_take_file_add(&o->take, arg);
     return cli_parse_parallel(arg, &o->parallel);
 }
 
@@ -45,16 +49,23 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     int rc = cli_session_open(g, &s);
     if (rc == EXIT_OK)
         rc = cli_session_discover(&s, o->parallel ? o->parallel : 16);
+    plan_kept kept = {0};
+    if (rc == EXIT_OK)
+        rc = cli_session_keep(&s, &o->take, &kept);
     if (rc == EXIT_OK) {
         plan_compute(&s.ctx, 0);
         if (g->output == OUTPUT_JSON) {
             cJSON *j = plan_render_json(s.graph);
+            cJSON_AddItemToObject(j, "kept", plan_kept_json(&kept));
             char *text = cJSON_Print(j);
             printf("%s\n", text);
             free(text);
             cJSON_Delete(j);
         } else {
             char *text = plan_render_text(s.graph, g->color);
+            fputs(text, stdout);
+            free(text);
+            text = plan_kept_text(&kept);
             fputs(text, stdout);
             free(text);
         }
@@ -67,13 +78,14 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         if (o->detailed_exitcode && c.create + c.update + c.replace + c.delete > 0)
             rc = EXIT_CHANGES;
     }
+    plan_kept_free(&kept);
     cli_session_close(&s);
     return rc;
 }
 
 const cli_command cli_cmd_plan = {
     .name = "plan",
-    .usage = "plan [--detailed-exitcode] [--parallel N]",
+    .usage = "plan [--detailed-exitcode] [--parallel N] [--take-file SERVICE]...",
     .summary = "show what `up` would create, update, replace and delete",
     .options = options,
     .parse = parse,

@@ -12,10 +12,11 @@ typedef struct {
     int allow_replace;
     int rebootstrap;
     double timeout;
+    cli_take_file take;
 } up_opts;
 
 enum { OPT_PARALLEL = 2100, OPT_NO_WAIT, OPT_NO_ROLLBACK, OPT_ALLOW_REPLACE, OPT_TIMEOUT,
-       OPT_REBOOTSTRAP };
+       OPT_REBOOTSTRAP, OPT_TAKE_FILE };
 
 static const struct option options[] = {
     {"parallel", required_argument, NULL, OPT_PARALLEL},
@@ -24,6 +25,7 @@ static const struct option options[] = {
     {"allow-replace", no_argument, NULL, OPT_ALLOW_REPLACE},
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"rebootstrap", no_argument, NULL, OPT_REBOOTSTRAP},
+    {"take-file", required_argument, NULL, OPT_TAKE_FILE},
     {0, 0, 0, 0}};
 
 static int parse(void *state, int opt, const char *arg)
@@ -35,6 +37,7 @@ static int parse(void *state, int opt, const char *arg)
     case OPT_NO_ROLLBACK: o->no_rollback = 1; return 0;
     case OPT_ALLOW_REPLACE: o->allow_replace = 1; return 0;
     case OPT_REBOOTSTRAP: o->rebootstrap = 1; return 0;
+    case OPT_TAKE_FILE: return cli_take_file_add(&o->take, arg);
     case OPT_TIMEOUT:
         if (cli_parse_duration(arg, &o->timeout) != 0)
             return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
@@ -105,6 +108,26 @@ static void print_summary(cli_session *s, const plan_exec_result *r, double secs
     }
 }
 
+/* What up keeps of `ecsdeploy deploy`, and what it takes from the file instead. */
+static void print_kept(cli_session *s, const plan_kept *k)
+{
+    if (k->n == 0)
+        return;
+    if (s->g->output == OUTPUT_JSON) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "event", "kept");
+        cJSON_AddItemToObject(o, "values", plan_kept_json(k));
+        char *text = cJSON_PrintUnformatted(o);
+        printf("%s\n", text);
+        free(text);
+        cJSON_Delete(o);
+        return;
+    }
+    char *text = plan_kept_text(k);
+    fputs(text, stdout);
+    free(text);
+}
+
 /* What `up` says when the plan decides it goes no further; EXIT_OK for GO and NOTHING. */
 static int render_verdict(cli_session *s, const plan_up_decision *d)
 {
@@ -153,10 +176,15 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     s.ctx.rebootstrap = o->rebootstrap;
     if (rc == EXIT_OK)
         rc = cli_session_discover(&s, parallel);
+    plan_kept kept = {0};
+    if (rc == EXIT_OK)
+        rc = cli_session_keep(&s, &o->take, &kept);
     if (rc != EXIT_OK) {
         cli_session_close(&s);
         return rc;
     }
+    print_kept(&s, &kept);
+    plan_kept_free(&kept);
     s.ctx.wait_services = !o->no_wait;
     if (o->timeout > 0)
         s.ctx.timeout_s = o->timeout;
@@ -195,7 +223,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 const cli_command cli_cmd_up = {
     .name = "up",
     .usage = "up [--parallel N] [--no-wait] [--timeout D] [--no-rollback] [--allow-replace] "
-             "[--rebootstrap]",
+             "[--rebootstrap] [--take-file SERVICE]...",
     .summary = "create or update everything the stack file describes",
     .options = options,
     .parse = parse,
