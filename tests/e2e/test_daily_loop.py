@@ -1,0 +1,156 @@
+#!/usr/bin/python3
+"""The daily loop on examples/canardstack.yml against the fake (issue 15):
+
+1. deploy app --tag 1.5: plan --detailed-exitcode exits 0 and says it keeps 1.5; a
+   crash-looping deploy exits 3 telling its story once (stopped tasks with exit codes, the
+   container's last log lines); rollback app returns to the release before 1.5, saying
+   which and why first.
+2. up keeps what deploy rolled out: after deploy --tag 1.6, an up run to add one
+   environment variable keeps 1.6; deploy --count 2 is kept too; a new image in the file
+   is taken; up --take-file takes the file's values.
+3. A failed up tells the story of its own deployment only: an earlier deployment's
+   unhealthy targets and events are not quoted; the story is short and printed once.
+4. run app -- CMD: a one-off task from the service's task definition and network, its
+   output streamed, its exit code ours.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import stackworld as sw  # noqa: E402
+
+R = sw.Report()
+TOP = sw.TOP
+EXAMPLE = open(os.path.join(TOP, "examples", "canardstack.yml")).read()
+REPO = "ghcr.io/example/canardstack"
+WORK = tempfile.mkdtemp()
+FILE = os.path.join(WORK, "canardstack.yml")
+
+
+def write(text):
+    with open(FILE, "w") as f:
+        f.write(text)
+
+
+def run(fake, *args, env=None):
+    return sw.run(fake, FILE, *args, env=env)
+
+
+def app(fake):
+    """(revision "canardstack-app:N", image, environment, desired count) of the app service."""
+    ecs = fake.client("ecs")
+    s = ecs.describe_services(cluster="canardstack", services=["app"])["services"][0]
+    k = ecs.describe_task_definition(taskDefinition=s["taskDefinition"])["taskDefinition"]["containerDefinitions"][0]
+    return (s["taskDefinition"].rsplit("/", 1)[1], k["image"],
+            {e["name"]: e["value"] for e in k.get("environment", [])}, s["desiredCount"])
+
+
+def deploy_and_rollback(fake):
+    rc, out, err = run(fake, "up")
+    if not R.eq(rc, 0, f"up ({err[-600:]})"):
+        R.finish()
+    first = app(fake)[0]
+    rc, out, err = run(fake, "deploy", "app", "--tag", "1.5")
+    R.eq(rc, 0, f"deploy app --tag 1.5 ({err[-400:]})")
+    rc, out, err = run(fake, "plan", "--detailed-exitcode")
+    R.eq(rc, 0, f"plan --detailed-exitcode after the deploy exits 0: {out[-1500:]}")
+    R.check(f"containerDefinitions[app].image: {REPO}:1.5 (the file says {REPO}:latest)" in out,
+            f"plan says which image it keeps and why: {out[-800:]}")
+    rc, out, err = run(fake, "plan", "--output", "json")
+    kept = json.loads(out).get("kept")
+    R.eq(kept, [{"id": "task_def/app", "path": "containerDefinitions[app].image",
+                 "deployed": f"{REPO}:1.5", "file": f"{REPO}:latest", "kept": True}], "plan --output json: kept")
+
+    rc, out, err = run(fake, "deploy", "app", "--tag", "crashloop")
+    R.eq(rc, 3, f"a crash-looping deploy exits 3 ({err[-600:]})")
+    both = out + err
+    R.check("Essential container in task exited (app: exit code 1)" in err,
+            f"the story names the stopped tasks' exit code: {err}")
+    R.check("last log lines of app" in err and "fatal: cannot start: exiting with status 1" in err,
+            f"the story has the container's last log lines: {err}")
+    R.eq(both.count("fatal: cannot start"), 1, "the log line is printed once")
+    R.eq(both.count("exit code 1"), 1, "the stopped tasks are told once")
+    R.eq(app(fake)[1], f"{REPO}:1.5", "ECS rolled the crash loop back to 1.5")
+
+    rc, out, err = run(fake, "rollback", "app")
+    R.eq(rc, 0, f"rollback app ({out[-600:]}{err[-600:]})")
+    said = [line for line in out.splitlines() if "rolling back from" in line]
+    R.check(len(said) == 1 and f"to {first} (image {REPO}:latest)" in said[0] and
+            "(ROLLBACK_SUCCESSFUL)" in said[0], f"rollback says which release and why: {out}")
+    R.eq(app(fake)[:2], (first, f"{REPO}:latest"), "rollback returns to the release before 1.5")
+    rc, out, err = run(fake, "plan", "--detailed-exitcode")
+    R.check(rc == 0 and "Kept as deployed" not in out, f"back on the file's release, nothing kept: {out[-600:]}")
+
+
+def up_keeps_deploys(fake):
+    rc, out, err = run(fake, "deploy", "app", "--tag", "1.6")
+    R.eq(rc, 0, f"deploy app --tag 1.6 ({err[-400:]})")
+    with_env = EXAMPLE.replace("      CANARDSTACK_DATA_BUCKET: ${buckets.data.name}\n",
+                               "      CANARDSTACK_DATA_BUCKET: ${buckets.data.name}\n      LOG_LEVEL: debug\n")
+    write(with_env)
+    rc, out, err = run(fake, "plan", "--detailed-exitcode")
+    R.check(rc == 4 and "+ containerDefinitions[app].environment.LOG_LEVEL: debug" in out and
+            "image:" not in out.split("Kept as deployed")[0],
+            f"the plan shows the new variable and no image change: {out[-1500:]}")
+    rc, out, err = run(fake, "up")
+    R.eq(rc, 0, f"up with one more variable ({err[-600:]})")
+    rev, image, env, count = app(fake)
+    R.eq((image, env.get("LOG_LEVEL")), (f"{REPO}:1.6", "debug"), "up added the variable and kept 1.6")
+    rc, out, err = run(fake, "plan", "--detailed-exitcode")
+    R.eq(rc, 0, f"plan after that up: {out[-800:]}")
+
+    rc, out, err = run(fake, "deploy", "app", "--count", "2")
+    R.check(rc == 0 and app(fake)[0] == rev and app(fake)[3] == 2,
+            f"deploy --count 2 scales without a new revision: {rc} {app(fake)} {err[-300:]}")
+    rc, out, err = run(fake, "plan", "--detailed-exitcode")
+    R.check(rc == 0 and "service/app desired_count: 2 (the file says 1)" in out,
+            f"the deployed count is kept: {rc} {out[-800:]}")
+
+    write(with_env.replace("image: ${image}\n    command: [serve]\n",
+                           f"image: {REPO}:2.0\n    command: [serve]\n", 1))
+    rc, out, err = run(fake, "plan", "--detailed-exitcode")
+    R.check(rc == 4 and f"containerDefinitions[app].image: {REPO}:1.6 -> {REPO}:2.0" in out and
+            "Taken from the file" in out, f"a new image in the file is taken: {out[-1500:]}")
+    rc, out, err = run(fake, "up", "--take-file", "app")
+    R.eq(rc, 0, f"up --take-file app ({err[-400:]})")
+    R.eq(app(fake)[1:], (f"{REPO}:2.0", {**env}, 1), "--take-file: the file's image and count")
+    rc, out, err = run(fake, "up")
+    R.check(rc == 0 and "No changes" in out, f"up after that: no changes: {out[-400:]}")
+
+
+def up_failure_story(fake):
+    # an earlier deployment that failed its health checks: its events must not be quoted
+    rc, out, err = run(fake, "deploy", "app", "--tag", "unhealthy")
+    R.check(rc == 3 and "unhealthy" in err, f"an unhealthy deploy is rolled back: {rc} {err[-600:]}")
+    write(EXAMPLE.replace("image: ${image}\n    command: [serve]\n",
+                          f"image: {REPO}:crashloop\n    command: [serve]\n", 1))
+    rc, out, err = run(fake, "up")
+    R.eq(rc, 3, f"a crash-looping up exits 3 ({err[-800:]})")
+    both = out + err
+    R.check("Essential container in task exited (app: exit code 1)" in err and
+            "fatal: cannot start: exiting with status 1" in err, f"the up tells the story: {err}")
+    R.eq(both.count("exit code 1"), 1, f"the stopped tasks are told once: {both[-2000:]}")
+    R.eq(both.count("fatal: cannot start"), 1, "the log lines are told once")
+    R.check("unhealthy" not in both and "target-group" not in both,
+            f"nothing of the earlier deployment is quoted: {both[-2000:]}")
+    long = [line for line in both.splitlines() if len(line) > 240]
+    R.check(not long, f"every line is short: {long}")
+    R.check("FAILED DeploymentFailed: deployment of canardstack-app:" in out,
+            f"the progress line has the headline: {out[-1200:]}")
+
+
+def main():
+    with sw.Fake(time_scale=0.01) as fake:
+        write(EXAMPLE)
+        deploy_and_rollback(fake)
+        up_keeps_deploys(fake)
+        up_failure_story(fake)
+    shutil.rmtree(WORK, True)
+    R.finish()
+
+
+main()
