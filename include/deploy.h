@@ -185,6 +185,44 @@ int deploy_check_tag(const char *tag);
  * "linear" (also the upper-case names); NULL otherwise. Static string. */
 const char *deploy_strategy_from_flag(const char *flag);
 
+/* ---- one-off tasks (`ecsdeploy run`) ----------------------------------------------- */
+
+typedef struct {
+    const char *cluster;            /* required */
+    const char *service;            /* required: its task definition and network are used */
+    const char *container;          /* NULL: the container named like the service, else the
+                                       first */
+    const char *const *command;     /* the container's command (argv, exec form) */
+    size_t ncommand;
+    double timeout_s;               /* > 0: the task is stopped after this long */
+    double poll_s;                  /* > 0 */
+    volatile int *cancel;           /* set by a Ctrl-C: the task is stopped; may be NULL */
+    void (*output)(void *ud, const char *line); /* each line the container logs, in order */
+    deploy_progress_fn progress;    /* notes (phase "run"); may be NULL */
+    void *ud;
+} deploy_oneoff_request;
+
+typedef struct {
+    char *task_arn, *task_id;       /* NULL when it never started */
+    char *container;
+    int has_exit_code;              /* the container exited (else it never ran) */
+    int exit_code;
+    int interrupted;                /* stopped after a Ctrl-C */
+    int timed_out;                  /* stopped at the bound */
+    char *message;                  /* how it ended, for people */
+    aws_error error;                /* when it could not be started or followed */
+} deploy_oneoff_result;
+
+void deploy_oneoff_result_free(deploy_oneoff_result *r);
+
+/* Run a one-off task of a service (its task definition, subnets, groups, public IP,
+ * launch type or capacity providers, platform version; the container's command
+ * overridden), stream what the container logs (awslogs) through q->output, and wait until
+ * it has stopped. 0 when the container exited (r->exit_code is its code), -1 otherwise
+ * (never started, interrupted, timed out, an AWS failure: r->message says which). A
+ * Ctrl-C (q->cancel) or the bound stops the task and waits until it has stopped. */
+int deploy_oneoff(aws_client *c, const deploy_oneoff_request *q, deploy_oneoff_result *r);
+
 /* ---- history ------------------------------------------------------------------------ */
 
 typedef struct {

@@ -143,12 +143,64 @@ def up_failure_story(fake):
             f"the progress line has the headline: {out[-1200:]}")
 
 
+def one_off_tasks(fake):
+    write(EXAMPLE)
+    rc, out, err = run(fake, "run", "app", "--", "sh", "-c", "exit 5")
+    R.eq(rc, 5, f"run app -- sh -c 'exit 5' exits 5 ({err[-600:]})")
+    R.check("app exited with code 5" in err, f"run says how the task ended: {err}")
+    rc, out, err = run(fake, "run", "app", "--", "sh", "-c", "echo migrating; echo done")
+    R.eq((rc, out), (0, "migrating\ndone\n"), f"the command's output is streamed, nothing else ({err[-400:]})")
+    rc, out, err = run(fake, "run", "app", "--", "echo one; echo two")
+    R.eq((rc, out), (0, "one\ntwo\n"), "one argument is a command line run through sh")
+    ecs = fake.client("ecs")
+    svc = ecs.describe_services(cluster="canardstack", services=["app"])["services"][0]
+    arns = ecs.list_tasks(cluster="canardstack", startedBy="ecsdeploy-run", desiredStatus="STOPPED")["taskArns"]
+    tasks = ecs.describe_tasks(cluster="canardstack", tasks=arns)["tasks"]
+    R.eq(len(tasks), 3, "each run is one task, started by ecsdeploy-run")
+    net = svc["networkConfiguration"]["awsvpcConfiguration"]
+    for t in tasks:
+        subnet = [d["value"] for a in t["attachments"] for d in a["details"] if d["name"] == "subnetId"]
+        R.check(t["taskDefinitionArn"] == svc["taskDefinition"] and subnet and subnet[0] in net["subnets"],
+                f"the task runs the service's task definition in its subnets: {t['taskDefinitionArn']} {subnet}")
+    eni = fake.client("ec2").describe_network_interfaces(Filters=[{"Name": "subnet-id", "Values": net["subnets"]}])
+    groups = {g["GroupId"] for i in eni["NetworkInterfaces"] for g in i["Groups"]}
+    R.check(set(net["securityGroups"]) <= groups, f"the tasks have the service's groups: {groups}")
+
+    rc, out, err = run(fake, "run", "app", "--", "no-such-program")
+    R.check(rc == 1 and "CannotStartContainerError" in err and "no-such-program" in err,
+            f"a command the image does not have: exit 1 with ECS's reason: {rc} {err[-600:]}")
+    for args, want in ((["run", "app"], "needs a command"), (["run", "nosuch", "--", "true"], "no service 'nosuch'"),
+                       (["run", "app", "--timeout", "soon", "--", "true"], "--timeout wants")):
+        rc, out, err = run(fake, *args)
+        R.check(rc == 2 and want in err, f"{args}: exit 2 naming '{want}': {rc} {err}")
+
+    # Ctrl-C stops the task
+    p = sw.start(fake, FILE, "run", "app", "--", "sleep", "3600")
+    seen = ""
+    while "RUNNING" not in seen:
+        line = p.stderr.readline()
+        if not line:
+            break
+        seen += line
+    p.send_signal(2)
+    out, err = p.communicate(timeout=120)
+    R.eq(p.returncode, 130, f"Ctrl-C: exit 130 ({seen}{err})")
+    arns = ecs.list_tasks(cluster="canardstack", startedBy="ecsdeploy-run", desiredStatus="RUNNING")["taskArns"]
+    R.eq(arns, [], "Ctrl-C stopped the task")
+    t = [x for x in ecs.describe_tasks(cluster="canardstack", tasks=ecs.list_tasks(
+        cluster="canardstack", startedBy="ecsdeploy-run", desiredStatus="STOPPED")["taskArns"])["tasks"]
+        if x["overrides"]["containerOverrides"][0].get("command") == ["sleep", "3600"]]
+    R.check(t and t[0]["stoppedReason"] == "interrupted (ecsdeploy run)" and t[0]["lastStatus"] == "STOPPED",
+            f"the interrupted task was stopped and waited for: {t and t[0].get('stoppedReason')}")
+
+
 def main():
     with sw.Fake(time_scale=0.01) as fake:
         write(EXAMPLE)
         deploy_and_rollback(fake)
         up_keeps_deploys(fake)
         up_failure_story(fake)
+        one_off_tasks(fake)
     shutil.rmtree(WORK, True)
     R.finish()
 
