@@ -22,6 +22,7 @@ enum {
     OPT_NO_COLOR,
     OPT_SET,
     OPT_SET_FILE,
+    OPT_ENV,
     OPT_HELP,
     OPT_VERSION,
     OPT_FILE = 'f'
@@ -37,6 +38,7 @@ static const struct option global_options[] = {
     {"file", required_argument, NULL, OPT_FILE},
     {"set", required_argument, NULL, OPT_SET},
     {"set-file", required_argument, NULL, OPT_SET_FILE},
+    {"env", required_argument, NULL, OPT_ENV},
     {"help", no_argument, NULL, OPT_HELP},
     {"version", no_argument, NULL, OPT_VERSION},
     {0, 0, 0, 0}};
@@ -46,6 +48,8 @@ static const char global_help[] =
     "  -f, --file FILE        stack file (default: ecsdeploy.yml)\n"
     "      --set NAME=VALUE   set a stack parameter (repeatable)\n"
     "      --set-file NAME=PATH  set a parameter from a file's contents\n"
+    "      --env NAME         the stack file's environment NAME (default: ECSDEPLOY_ENV);\n"
+    "                         deploy --env K=V sets a container variable\n"
     "      --profile NAME     AWS profile (default: AWS_PROFILE, else default)\n"
     "      --region REGION    AWS region (default: AWS_REGION, AWS_DEFAULT_REGION, profile)\n"
     "      --endpoint-url URL send every AWS call to URL (e.g. the local fake)\n"
@@ -129,6 +133,21 @@ static int set_global(cli_globals *g, int opt, const char *arg)
     case OPT_DEBUG: g->debug = 1; return 0;
     case OPT_NO_COLOR: g->color = 0; return 0;
     case OPT_FILE: g->stack_file = arg; return 0;
+    case OPT_ENV:
+        if (strchr(arg, '=')) { /* K=V: deploy's container variable */
+            if (arg[0] == '=')
+                return cli_usage_error("--env wants NAME (an environment of the stack file) or, "
+                                       "for deploy, NAME=VALUE; got '%s'", arg);
+            if (g->nenv_vars >= CLI_MAX_SETS)
+                return cli_usage_error("too many --env options (at most %d)", CLI_MAX_SETS);
+            g->env_vars[g->nenv_vars++] = arg;
+            return 0;
+        }
+        if (!*arg)
+            return cli_usage_error("--env wants the name of an environment of the stack file");
+        g->environment = arg;
+        g->environment_flag = 1;
+        return 0;
     case OPT_OUTPUT:
         if (strcmp(arg, "text") == 0)
             g->output = OUTPUT_TEXT;
@@ -214,7 +233,7 @@ int cli_main(int argc, char **argv)
             want_help = 1;
         } else if (opt == OPT_VERSION) {
             want_version = 1;
-        } else if (opt >= OPT_PROFILE && opt <= OPT_SET_FILE) {
+        } else if (opt >= OPT_PROFILE && opt <= OPT_ENV) {
             if (set_global(&g, opt, optarg) != 0)
                 rc = EXIT_USAGE;
         } else if (opt == OPT_FILE) {
@@ -244,7 +263,13 @@ int cli_main(int argc, char **argv)
                 print_help(stderr);
                 rc = EXIT_USAGE;
             }
+        } else if (g.nenv_vars && strcmp(cmd->name, "deploy") != 0) {
+            rc = cli_usage_error("--env %s sets a container variable, which only deploy does; "
+                                 "--env NAME selects an environment of the stack file", g.env_vars[0]);
         } else {
+            const char *e = getenv("ECSDEPLOY_ENV");
+            if (!g.environment && e && *e)
+                g.environment = e;
             rc = cmd->run(&g, state, argc - optind, argv + optind);
         }
     }

@@ -31,6 +31,10 @@ typedef struct {
     int nsets;
     const char *set_files[CLI_MAX_SETS]; /* --set-file name=path */
     int nset_files;
+    const char *environment; /* --env NAME, else ECSDEPLOY_ENV: the stack file's environment */
+    int environment_flag;    /* it came from --env (not the environment variable) */
+    const char *env_vars[CLI_MAX_SETS]; /* deploy: --env K=V (a container variable) */
+    int nenv_vars;
 } cli_globals;
 
 /* One command. `options` lists its own long options (terminated by a zero entry);

@@ -9,15 +9,14 @@
 #include "deploy_output_internal.h"
 #include "xalloc.h"
 
-#define MAX_ENV 64
+#define MAX_ENV CLI_MAX_SETS /* --env K=V arrive with the global options (cli.c) */
 
-enum { O_IMAGE = 2000, O_TAG, O_ENV, O_STRATEGY, O_TIMEOUT, O_NO_WAIT, O_RB_TIMEOUT, O_ALL,
+enum { O_IMAGE = 2000, O_TAG, O_STRATEGY, O_TIMEOUT, O_NO_WAIT, O_RB_TIMEOUT, O_ALL,
        O_CLUSTER, O_CONTAINER, O_BAKE, O_CANARY, O_STEP, O_COUNT };
 
 static const struct option options[] = {
     {"image", required_argument, NULL, O_IMAGE},
     {"tag", required_argument, NULL, O_TAG},
-    {"env", required_argument, NULL, O_ENV},
     {"strategy", required_argument, NULL, O_STRATEGY},
     {"timeout", required_argument, NULL, O_TIMEOUT},
     {"no-wait", no_argument, NULL, O_NO_WAIT},
@@ -67,13 +66,6 @@ static int parse(void *st, int opt, const char *arg)
             return cli_usage_error("--tag '%s' is not a valid image tag (letters, digits, '_', "
                                    "'.', '-'; at most 128)", arg);
         s->tag = arg;
-        return 0;
-    case O_ENV:
-        if (!strchr(arg, '=') || arg[0] == '=')
-            return cli_usage_error("--env wants NAME=VALUE, got '%s'", arg);
-        if (s->nenv >= MAX_ENV)
-            return cli_usage_error("too many --env options (at most %d)", MAX_ENV);
-        s->env[s->nenv++] = arg;
         return 0;
     case O_STRATEGY:
         if (!(s->strategy = deploy_strategy_from_flag(arg)))
@@ -246,6 +238,8 @@ static int deploy_all(const state *s, deploy_cli_target *t, const cli_globals *g
 static int run(const cli_globals *g, void *st, int argc, char **argv)
 {
     state *s = st;
+    for (int i = 0; i < g->nenv_vars && s->nenv < MAX_ENV; i++)
+        s->env[s->nenv++] = g->env_vars[i];
     int rc = check_flags(s, argc, argv);
     if (rc != EXIT_OK)
         return rc;

@@ -23,6 +23,10 @@ int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_t
     if (!cluster_flag && !want_stack)
         return cli_usage_error("no cluster: name it with --cluster NAME, or give the stack "
                                "file with -f FILE");
+    if (g->environment_flag && !want_stack)
+        return cli_usage_error("--env %s selects an environment of the stack file, and there is "
+                               "none (--cluster); to set a container variable write --env NAME=VALUE",
+                               g->environment);
     if (want_stack) {
         int rc = cli_load_stack(g, &t->stack);
         if (rc != EXIT_OK)
