@@ -10,10 +10,11 @@
 
 #include "exec.h"
 #include "client_internal.h"
+#include "exec_forward_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
-enum { OPT_TASK = 3000, OPT_CONTAINER, OPT_TIMEOUT, OPT_NO_WRAP, OPT_CLUSTER };
+enum { OPT_TASK = 3000, OPT_CONTAINER, OPT_TIMEOUT, OPT_NO_WRAP, OPT_CLUSTER, OPT_PORT_FORWARD };
 
 typedef struct {
     const char *task;
@@ -21,6 +22,8 @@ typedef struct {
     const char *cluster;
     double timeout;
     int interactive, tty, no_wrap;
+    int forward;                  /* --port-forward given */
+    cli_port_forward pf;
 } exec_state;
 
 static const struct option options[] = {
@@ -29,6 +32,7 @@ static const struct option options[] = {
     {"timeout", required_argument, NULL, OPT_TIMEOUT},
     {"no-wrap", no_argument, NULL, OPT_NO_WRAP},
     {"cluster", required_argument, NULL, OPT_CLUSTER},
+    {"port-forward", required_argument, NULL, OPT_PORT_FORWARD},
     {"interactive", no_argument, NULL, 'i'},
     {"tty", no_argument, NULL, 't'},
     {0, 0, 0, 0}};
@@ -41,6 +45,7 @@ static int parse(void *st, int opt, const char *arg)
     case OPT_CONTAINER: s->container = arg; return 0;
     case OPT_CLUSTER: s->cluster = arg; return 0;
     case OPT_NO_WRAP: s->no_wrap = 1; return 0;
+    case OPT_PORT_FORWARD: s->forward = 1; return cli_parse_port_forward(arg, &s->pf);
     case 'i': s->interactive = 1; return 0;
     case 't': s->tty = 1; return 0;
     case OPT_TIMEOUT:
@@ -165,7 +170,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     exec_state *s = state;
     if (argc < 1)
         return cli_usage_error("exec needs a service: ecsdeploy exec SERVICE -- COMMAND [ARG...]");
-    if (argc < 2)
+    if (s->forward && (argc > 1 || s->interactive || s->tty || s->no_wrap))
+        return cli_usage_error("--port-forward forwards a port: give no command, -it or --no-wrap "
+                               "with it");
+    if (argc < 2 && !s->forward)
         return cli_usage_error("exec needs a command after the service: ecsdeploy exec %s -- "
                                "COMMAND [ARG...]", argv[0]);
     if (s->interactive != s->tty)
@@ -188,6 +196,9 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         aws_error err;
         if (exec_find_target(c.aws, cluster, argv[0], s->task, s->container, &t, &err) != 0) {
             rc = cli_client_fail("exec", &err);
+        } else if (s->forward) {
+            rc = cli_exec_forward(&c, &t, &s->pf, g->debug);
+            exec_target_free(&t);
         } else {
             char *command = exec_join_argv(argc - 1, argv + 1);
             rc = run_session(&c, &t, s, command, g->debug);
@@ -203,7 +214,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 const cli_command cli_cmd_exec = {
     .name = "exec",
     .usage = "exec SERVICE [--task ID] [--container NAME] [--timeout D] [-it] [--no-wrap] "
-             "[--cluster NAME] -- COMMAND [ARG...]",
+             "[--cluster NAME] -- COMMAND [ARG...]\n"
+             "       exec SERVICE --port-forward LOCAL:REMOTE[@HOST] [--task ID] [--cluster NAME]",
     .summary = "run a command in a running task of a service (ECS Exec, no plugin needed)",
     .options = options,
     .shortopts = "it",

@@ -12,6 +12,8 @@
    unhealthy targets and events are not quoted; the story is short and printed once.
 4. run app -- CMD: a one-off task from the service's task definition and network, its
    output streamed, its exit code ours.
+5. exec app --port-forward LOCAL:REMOTE[@HOST]: local TCP clients reach the task's port,
+   or a host the task reaches, through ECS Exec's agent (no plugin), several at once.
 """
 import json
 import os
@@ -194,6 +196,90 @@ def one_off_tasks(fake):
             f"the interrupted task was stopped and waited for: {t and t[0].get('stoppedReason')}")
 
 
+def forward(fake, spec):
+    """Start exec app --port-forward SPEC; (process, local port)."""
+    import re
+    p = sw.start(fake, FILE, "exec", "app", "--port-forward", spec)
+    line = p.stderr.readline()
+    m = re.search(r"forwarding 127\.0\.0\.1:(\d+) to ", line)
+    if not m:
+        p.kill()
+        raise RuntimeError(f"exec --port-forward did not start: {line}{p.communicate()[1]}")
+    return p, int(m.group(1))
+
+
+def http_get(port, path="/"):
+    import socket
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        data = b""
+        while True:
+            head, sep, body = data.partition(b"\r\n\r\n")
+            if sep and b"Content-Length: " in head:
+                n = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+                if len(body) >= n:
+                    return data
+            chunk = s.recv(4096)
+            if not chunk:
+                return data
+            data += chunk
+
+
+def port_forward(fake):
+    import socket
+    write(EXAMPLE)
+    ecs = fake.client("ecs")
+
+    def task_ids(service):
+        return {a.rsplit("/", 1)[1] for a in ecs.list_tasks(cluster="canardstack", serviceName=service)["taskArns"]}
+
+    p, port = forward(fake, "0:8080")
+    answer = http_get(port, "/healthz")
+    R.check(answer.startswith(b"HTTP/1.1 200 OK") and b"port 8080: GET /healthz HTTP/1.1" in answer and
+            any(t.encode() in answer for t in task_ids("app")),
+            f"an HTTP request through the forward reaches the app task's port 8080: {answer!r}")
+    conns = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(3)]
+    for i, c in enumerate(conns):
+        c.sendall(bytes([0, i, 255]) + b"raw bytes %d" % i)
+    for i, c in enumerate(conns):
+        want = bytes([0, i, 255]) + b"raw bytes %d" % i
+        got = b""
+        while len(got) < len(want):
+            chunk = c.recv(100)
+            if not chunk:
+                break
+            got += chunk
+        R.eq(got, want, f"connection {i}: bytes come back exactly, three connections at once")
+        c.close()
+    p.send_signal(2)
+    out, err = p.communicate(timeout=60)
+    R.check(p.returncode == 0 and "port forwarding stopped" in err, f"Ctrl-C stops forwarding: {p.returncode} {err}")
+    sessions = fake.control("GET", "/_fake/resources")[1]["ssm"]["sessions"]
+    R.check(len(sessions) == 4 and all(x["status"] == "Terminated" for x in sessions),
+            f"one Session Manager session per connection, each terminated: {sessions}")
+
+    p, port = forward(fake, "0:9494@catalog.canardstack.internal")
+    answer = http_get(port, "/catalog")
+    R.check(b"port 9494: GET /catalog" in answer and any(t.encode() in answer for t in task_ids("catalog")),
+            f"a host the task reaches (the catalog, by its Cloud Map name): {answer!r}")
+    p.send_signal(2)
+    p.communicate(timeout=60)
+
+    p, port = forward(fake, "0:9999")
+    answer = http_get(port)
+    p.send_signal(2)
+    out, err = p.communicate(timeout=60)
+    R.check(answer == b"" and "connect: connection refused" in err,
+            f"a port nothing listens on: the connection closes, and says why: {answer!r} {err}")
+
+    for args, want in ((["--port-forward", "8080"], "--port-forward wants LOCAL:REMOTE"),
+                       (["--port-forward", "1:0"], "--port-forward wants"),
+                       (["--port-forward", "1:80@bad host"], "is not a host name"),
+                       (["--port-forward", "1:80", "--", "ls"], "give no command")):
+        rc, out, err = run(fake, "exec", "app", *args)
+        R.check(rc == 2 and want in err, f"{args}: exit 2 naming '{want}': {rc} {err}")
+
+
 def main():
     with sw.Fake(time_scale=0.01) as fake:
         write(EXAMPLE)
@@ -201,6 +287,7 @@ def main():
         up_keeps_deploys(fake)
         up_failure_story(fake)
         one_off_tasks(fake)
+        port_forward(fake)
     shutil.rmtree(WORK, True)
     R.finish()
 

@@ -17,7 +17,7 @@ OVERLAY_DIR = os.path.join(HERE, "overlay")
 
 # The services the fake answers (botocore names).
 SERVICES = ["ec2", "ecs", "elbv2", "s3", "iam", "secretsmanager", "servicediscovery",
-            "logs", "sts", "kms"]
+            "logs", "sts", "kms", "ssm"]
 
 # Error code per protocol/service for model validation failures (see validate.py).
 # json services: what each answers for a constraint violation, and for a body it cannot
@@ -27,6 +27,7 @@ VALIDATION_CODES = {
     "logs": "InvalidParameterException",
     "secretsmanager": "ValidationException",
     "kms": "ValidationException",
+    "ssm": "ValidationException",
     "servicediscovery": "InvalidInput",
     "iam": "ValidationError",
     "sts": "ValidationError",
