@@ -65,6 +65,10 @@ int cli_load_stack(const cli_globals *g, struct stack_model **out);
 /* "90", "90s", "15m", "1h30m" into seconds (0 < d <= 7 days): 0, or -1 when invalid. */
 int cli_parse_duration(const char *text, double *seconds);
 
+/* SIGINT and SIGTERM to handler (which should only set a flag), SIGPIPE ignored: for the
+ * commands that stop on Ctrl-C by themselves (run, exec --port-forward). */
+void cli_catch_interrupts(void (*handler)(int));
+
 /* --parallel N (1..64): 0, or prints why and returns EXIT_USAGE. */
 int cli_parse_parallel(const char *arg, int *out);
 

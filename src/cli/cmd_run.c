@@ -106,12 +106,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
                                .cancel = &cancelled,
                                .output = print_line,
                                .progress = print_note};
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
+    cli_catch_interrupts(on_signal);
     deploy_oneoff_result r;
     deploy_oneoff(c.aws, &q, &r);
     fflush(stdout);

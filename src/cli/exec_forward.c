@@ -74,13 +74,7 @@ static void note(void *ud, const char *msg)
 
 int cli_exec_forward(cli_client *c, const exec_target *t, const cli_port_forward *pf, int debug)
 {
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    cli_catch_interrupts(on_signal);
     shown s = {t, pf};
     exec_forward_opts o = {.target = t, .local_port = pf->local, .remote_port = pf->remote,
                            .remote_host = pf->host[0] ? pf->host : NULL, .cancel = &stop,

@@ -8,6 +8,9 @@
 /* Report progress through req->progress (printf-style). */
 void deploy_note_(const deploy_request *q, const char *phase, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The same through any progress callback (fn may be NULL: nothing). */
+void deploy_say_(deploy_progress_fn fn, void *ud, const char *service, const char *phase,
+                 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* Set r->outcome = DEPLOY_FAILED and r->message "what: CODE: message"; returns -1. */
 int deploy_fail_(deploy_result *r, const char *what, const aws_error *err);
 /* Unhealthy targets seen while watching (target id, line), kept for the failure story. */

@@ -7,7 +7,6 @@
  * the container's exit code. A Ctrl-C or the bound stops the task (StopTask) and waits
  * for it to stop, so nothing is left running behind the user's back.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,19 +41,8 @@ static int fail(deploy_oneoff_result *r, const char *what, const aws_error *err)
     return -1;
 }
 
-static void note(const deploy_oneoff_request *q, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void note(const deploy_oneoff_request *q, const char *fmt, ...)
-{
-    if (!q->progress)
-        return;
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    q->progress(q->ud, q->service, "run", msg);
-}
+/* A note for people (phase "run"). */
+#define note(q, ...) deploy_say_((q)->progress, (q)->ud, (q)->service, "run", __VA_ARGS__)
 
 /* What the task is started with, read from the service and its task definition. */
 typedef struct {

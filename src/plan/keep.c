@@ -76,6 +76,21 @@ typedef struct {
     int changed;
 } keeping;
 
+/* One value the service runs (run) that the file says otherwise (file; NULL: unset), with
+ * the record of its key: 1 when it is kept (the file still says what it said before the
+ * deploy; the record is carried), 0 when the file's is taken. Listed either way. */
+static int decide(keeping *x, const char *key, const char *record, const char *path,
+                  const char *run, const char *file)
+{
+    int keep = res_file_record_has(record, file);
+    if (keep) {
+        cJSON_AddStringToObject(x->carried, key, record);
+        x->changed = 1;
+    }
+    kept_add(x->out, x->n, path, run, file, keep);
+    return keep;
+}
+
 static void keep_image(keeping *x)
 {
     char *key = res_file_tag_key(x->cname, "image", NULL);
@@ -83,63 +98,52 @@ static void keep_image(keeping *x)
     const char *file = str(x->file, "image"), *run = str(x->run, "image");
     if (record && file && run && strcmp(file, run) != 0) {
         char *path = xasprintf("containerDefinitions[%s].image", x->cname);
-        if (res_file_record_has(record, file)) {
+        if (decide(x, key, record, path, run, file))
             cJSON_ReplaceItemInObject(x->want, "image", cJSON_CreateString(run));
-            cJSON_AddStringToObject(x->carried, key, record);
-            x->changed = 1;
-            kept_add(x->out, x->n, path, run, file, 1);
-        } else {
-            kept_add(x->out, x->n, path, run, file, 0);
-        }
         free(path);
     }
     free(key);
 }
 
+/* The desired container's variable set to value (NULL: removed). */
+static void set_env(cJSON *want, const char *name, const char *value)
+{
+    cJSON *env = cJSON_GetObjectItem(want, "environment"), *e;
+    int i = 0;
+    cJSON_ArrayForEach(e, env) {
+        if (str(e, "name") && !strcmp(str(e, "name"), name))
+            break;
+        i++;
+    }
+    if (e && value) {
+        cJSON_ReplaceItemInObject(e, "value", cJSON_CreateString(value));
+    } else if (e) {
+        cJSON_DeleteItemFromArray(env, i);
+    } else if (value) {
+        if (!env)
+            env = cJSON_AddArrayToObject(want, "environment");
+        e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "name", name);
+        cJSON_AddStringToObject(e, "value", value);
+        cJSON_AddItemToArray(env, e);
+    }
+}
+
 static void keep_env(keeping *x, const char *name)
 {
-    char *key = res_file_tag_key(x->cname, "env", name);
-    const char *record = str(x->records, key);
     const cJSON *fe = env_entry(x->file, name), *re = env_entry(x->run, name);
     const cJSON *fv = fe ? cJSON_GetObjectItem(fe, "value") : NULL;
-    const char *run = re ? str(re, "value") : NULL;
-    if (fe && !cJSON_IsString(fv)) { /* a reference not known yet: the file's value is new */
-        free(key);
+    if (fe && !cJSON_IsString(fv)) /* a reference not known yet: the file's value is new */
         return;
-    }
-    const char *file = fe ? fv->valuestring : NULL;
-    int same = (!file && !run) || (file && run && !strcmp(file, run));
-    if (record && !same) {
+    const char *run = re ? str(re, "value") : NULL, *file = fe ? fv->valuestring : NULL;
+    if ((!file && !run) || (file && run && !strcmp(file, run)))
+        return;
+    char *key = res_file_tag_key(x->cname, "env", name);
+    const char *record = str(x->records, key);
+    if (record) {
         char *path = xasprintf("containerDefinitions[%s].environment.%s", x->cname, name);
-        if (res_file_record_has(record, file)) {
-            cJSON *we = env_entry(x->want, name);
-            if (run && we) {
-                cJSON_ReplaceItemInObject(we, "value", cJSON_CreateString(run));
-            } else if (run) {
-                cJSON *env = cJSON_GetObjectItem(x->want, "environment");
-                if (!env)
-                    env = cJSON_AddArrayToObject(x->want, "environment");
-                cJSON *e = cJSON_CreateObject();
-                cJSON_AddStringToObject(e, "name", name);
-                cJSON_AddStringToObject(e, "value", run);
-                cJSON_AddItemToArray(env, e);
-            } else {
-                cJSON *env = cJSON_GetObjectItem(x->want, "environment");
-                int i = 0;
-                cJSON *e;
-                cJSON_ArrayForEach(e, env) {
-                    if (e == we)
-                        break;
-                    i++;
-                }
-                cJSON_DeleteItemFromArray(env, i);
-            }
-            cJSON_AddStringToObject(x->carried, key, record);
-            x->changed = 1;
-            kept_add(x->out, x->n, path, run, file, 1);
-        } else {
-            kept_add(x->out, x->n, path, run, file, 0);
-        }
+        if (decide(x, key, record, path, run, file))
+            set_env(x->want, name, run);
         free(path);
     }
     free(key);
