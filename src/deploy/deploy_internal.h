@@ -40,6 +40,10 @@ void deploy_tell_failure_(aws_client *c, const deploy_watch_request *w, const ec
                           const ecs_service_deployment *sd, int final, const deploy_seen *seen,
                           const deploy_mine *mine, deploy_result *r);
 
+/* A log line with the value after each of the container definition's secret variable
+ * names ("NAME=value", "NAME: value") replaced by **REDACTED**. New string. */
+char *deploy_redact_secrets_(const char *line, const cJSON *container_def);
+
 /* "family:3" of a task definition ARN (a pointer into td). */
 const char *deploy_short_td_(const char *td);
 

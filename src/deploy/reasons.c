@@ -9,7 +9,8 @@
  * carry its id as startedBy, and its createdAt is on AWS's clock, the clock of the
  * service's events. Nothing an earlier deployment left (events, stopped tasks, targets of
  * old tasks) is quoted. The log lines are the container's own output; ecsdeploy reads no
- * secret to tell the story.
+ * secret to tell the story, and a value the app printed after one of its secret
+ * variables' names is redacted.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -329,6 +330,39 @@ static const ecs_container *failed_container(const ecs_task *t)
     return t->n_containers ? &t->containers[0] : NULL;
 }
 
+/* A log line with the value after each of the container's secret variable names
+ * ("NAME=value", "NAME: value") redacted: the story never repeats a secret the app
+ * printed about itself. */
+char *deploy_redact_secrets_(const char *line, const cJSON *def)
+{
+    buf b = BUF_INIT;
+    buf_puts(&b, line);
+    const cJSON *sec;
+    cJSON_ArrayForEach(sec, cJSON_GetObjectItem(def, "secrets")) {
+        const char *name = aws_json_str(sec, "name");
+        size_t nlen = name ? strlen(name) : 0;
+        for (char *p = nlen && b.data ? strstr(b.data, name) : NULL; p; p = strstr(p + 1, name)) {
+            char *v = p + nlen;
+            if (*v != '=' && *v != ':')
+                continue;
+            v += 1 + (v[0] == ':' && v[1] == ' ');
+            char quote = *v == '\'' || *v == '"' ? *v : 0;
+            v += quote != 0;
+            char stop[2] = {quote, 0};
+            size_t vlen = strcspn(v, quote ? stop : " \t\"',;&");
+            if (!vlen)
+                continue;
+            size_t at = (size_t)(v - b.data);
+            buf out = BUF_INIT;
+            buf_printf(&out, "%.*s**REDACTED**%s", (int)at, b.data, v + vlen);
+            buf_free(&b);
+            b = out;
+            p = b.data + at;
+        }
+    }
+    return buf_detach(&b);
+}
+
 static void log_lines(aws_client *c, const ecs_task *t, deploy_result *r)
 {
     const ecs_container *k = failed_container(t);
@@ -348,8 +382,11 @@ static void log_lines(aws_client *c, const ecs_task *t, deploy_result *r)
         logs_events ev = {0};
         if (logs_tail_log_events(c, group, stream, STORY_LOG_LINES, &ev, &err) == 0 && ev.n) {
             r->log_lines = xcalloc(ev.n + 1, sizeof *r->log_lines);
-            for (size_t i = 0; i < ev.n; i++)
-                r->log_lines[r->nlog_lines++] = one_line(ev.items[i].message, STORY_LOG_LINE_MAX, 0);
+            for (size_t i = 0; i < ev.n; i++) {
+                char *safe = deploy_redact_secrets_(ev.items[i].message, def);
+                r->log_lines[r->nlog_lines++] = one_line(safe, STORY_LOG_LINE_MAX, 0);
+                free(safe);
+            }
             r->log_source = xasprintf("%s (task %.8s, %s)", k->name, t->id, group);
         }
         logs_events_free(&ev);

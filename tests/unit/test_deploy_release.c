@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "deploy.h"
+#include "../../src/deploy/deploy_internal.h"
 #include "unit_suite.h"
 
 #define TD "arn:aws:ecs:us-east-1:000000000000:task-definition/web:"
@@ -129,10 +130,30 @@ START_TEST(story_fits_its_bound)
 }
 END_TEST
 
+START_TEST(secret_values_redacted_from_log_lines)
+{
+    cJSON *def = cJSON_Parse("{\"name\":\"app\",\"secrets\":[{\"name\":\"API_KEY\",\"valueFrom\":\"arn\"},"
+                             "{\"name\":\"DB_PASSWORD\",\"valueFrom\":\"arn2\"}]}");
+    const char *cases[][2] = {
+        {"starting with API_KEY=abc123 and DB_PASSWORD: hunter2 ok",
+         "starting with API_KEY=**REDACTED** and DB_PASSWORD: **REDACTED** ok"},
+        {"API_KEY='q w' API_KEY=x,y DB_PASSWORD=\"p\"", "API_KEY='**REDACTED**' API_KEY=**REDACTED**,y DB_PASSWORD=\"**REDACTED**\""},
+        {"no secret here; API_KEYS=1 and API_KEY is unset", "no secret here; API_KEYS=1 and API_KEY is unset"},
+        {"", ""}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = deploy_redact_secrets_(cases[i][0], def);
+        ck_assert_msg(strcmp(got, cases[i][1]) == 0, "%s: got %s", cases[i][0], got);
+        free(got);
+    }
+    cJSON_Delete(def);
+}
+END_TEST
+
 Suite *deploy_release_suite(void)
 {
     const TTest *const tests[] = {rolled_back_deploy_skipped, failed_and_stopped_between_skipped,
                                          rollback_twice_toggles, nothing_to_roll_back_to,
-                                         deregistered_release_skipped, story_fits_its_bound, NULL};
+                                         deregistered_release_skipped, story_fits_its_bound,
+                                  secret_values_redacted_from_log_lines, NULL};
     return unit_suite("deploy_release", 0, tests);
 }
