@@ -119,6 +119,12 @@ static void *serve(void *arg)
         ssm_terminate_session(f->aws, s.session_id, &e2); /* already over: no matter */
         ssm_session_free(&s);
     }
+    /* what the local client sent and no session took is read away first, so the close is
+     * an end of stream (FIN), not a reset */
+    char drop[4096];
+    shutdown(c->fd, SHUT_WR);
+    while (recv(c->fd, drop, sizeof drop, MSG_DONTWAIT) > 0)
+        ;
     close(c->fd);
     pthread_mutex_lock(&f->lock);
     c->done = 1;
