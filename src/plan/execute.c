@@ -327,6 +327,30 @@ static void dispatch(executor *x)
             pthread_join(x->jobs[i].thread, NULL);
 }
 
+/* Once every action is done: the waits kinds left to the end (res_kind.ready) for what
+ * this run created. By then they are mostly over (a service steady behind a load
+ * balancer needed it active), so one look each, in turn. */
+static void await_ready(executor *x)
+{
+    for (size_t i = 0; i < x->g->n && !x->failure; i++) {
+        res_node *n = x->g->nodes[i];
+        if (x->state[i] != JOB_DONE || !n->kind->ready ||
+            (n->action != RES_CREATE && n->action != RES_REPLACE))
+            continue;
+        aws_error err;
+        aws_error_clear(&err);
+        if (n->kind->ready(x->ctx, n, &err) == 0)
+            continue;
+        char msg[1400];
+        res_event(x->ctx, n, n->action, RES_EV_FAILED, "%.*s",
+                  (int)strcspn(aws_error_format(&err, msg, sizeof msg), "\n"), msg);
+        if (!(x->ctx->cancel && *x->ctx->cancel && aws_error_is(&err, AWS_IS_CANCELLED)))
+            x->failure = xasprintf("%s: wait: %s", n->id, aws_error_format(&err, msg, sizeof msg));
+        else
+            x->stop = 1;
+    }
+}
+
 static void add_left(plan_exec_result *r, const char *what)
 {
     r->left = xrealloc(r->left, (r->nleft + 1) * sizeof *r->left);
@@ -397,6 +421,8 @@ int plan_execute(res_ctx *ctx, const plan_exec_options *o, plan_exec_result *r)
     for (size_t i = 0; i < x.g->n; i++)
         x.jobs[i] = (job){.x = &x, .index = i};
     dispatch(&x);
+    if (!x.failure && !(ctx->cancel && *ctx->cancel))
+        await_ready(&x);
 
     r->done = x.njournal;
     int interrupted = ctx->cancel && *ctx->cancel;
