@@ -2,8 +2,9 @@
  * file_system/FS: an EFS file system, always encrypted at rest, with a file system policy
  * that refuses every client not using TLS (so that, IAM authorization being on, a client
  * gets in only through its own identity policy: the task roles of the services that mount
- * it), automatic backups when asked. Kept on `down` unless --purge, like a bucket. Found
- * again by its tags (one DescribeFileSystems for the region), its policy and backup
+ * it), automatic backups when asked; its throughput mode changes in place (UpdateFileSystem:
+ * a mode change or a decrease once in 24 hours, as EFS allows). Kept on `down` unless
+ * --purge, like a bucket. Found again by its tags (one DescribeFileSystems for the region), its policy and backup
  * setting read side by side after. An existing file system (`existing: fs-…`) is
  * external: described by id, never changed.
  *
@@ -322,9 +323,34 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return refresh(ctx, n, err);
 }
 
+static double member_num(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* UpdateFileSystem when the throughput mode or the provisioned throughput differ. */
+static int set_throughput(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    const cJSON *d = n->desired, *a = n->actual;
+    const char *mode = member_str(d, "throughput_mode"), *had = member_str(a, "throughput_mode");
+    double mibps = member_num(d, "provisioned_mibps");
+    int mode_differs = mode && (!had || strcmp(mode, had) != 0);
+    if (!mode_differs && mibps == member_num(a, "provisioned_mibps"))
+        return 0;
+    efs_file_system f;
+    if (efs_update_file_system(ctx->aws, n->physical_id, mode_differs ? mode : NULL, mibps, &f, err) != 0)
+        return -1;
+    efs_file_system_free(&f);
+    efs_want want = EFS_AVAILABLE;
+    return res_wait(ctx, n, RES_UPDATE, "the file system's new throughput", poll_state, &want, err);
+}
+
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *d = n->desired, *a = n->actual;
+    if (set_throughput(ctx, n, err) != 0)
+        return -1;
     if (member_true(d, "backup") != member_true(a, "backup") &&
         efs_put_backup_policy(ctx->aws, n->physical_id, member_true(d, "backup"), err) != 0)
         return -1;
@@ -403,8 +429,6 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 }
 
 static const char *const replace_on[] = {"encrypted", "kms_key", "performance_mode", NULL};
-/* EFS changes these with UpdateFileSystem; the file's values are used at creation */
-static const char *const create_only[] = {"throughput_mode", "provisioned_mibps", NULL};
 
 const res_kind res_kind_file_system = {
     .name = "file_system",
@@ -415,6 +439,5 @@ const res_kind res_kind_file_system = {
     .update = update,
     .remove = remove_fs,
     .replace_on = replace_on,
-    .create_only = create_only,
     .status = status,
 };

@@ -524,7 +524,7 @@ static const char *const changing_attrs[] = {"version", "value", NULL};
 
 const res_kind res_kind_parameter = {
     .name = "parameter",
-    .title = "Parameter Store parameter",
+    .title = "SSM parameter",
     .build = build,
     .discover = discover,
     .create = create,

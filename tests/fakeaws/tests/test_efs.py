@@ -81,6 +81,32 @@ def test_file_system_refusals():
             FileSystemId=fs["FileSystemId"], Policy="{}")
 
 
+def test_update_throughput():
+    n, _, _ = setup()
+    fid = make_fs(n, ThroughputMode="bursting")
+    out = n.call("efs", "UpdateFileSystem", FileSystemId=fid, ThroughputMode="elastic")
+    expect(out["ThroughputMode"] == "elastic" and out["LifeCycleState"] == "updating")
+    n.fails("IncorrectFileSystemLifeCycleState", "efs", "UpdateFileSystem", FileSystemId=fid,
+            ThroughputMode="bursting")
+    n.wait(5)
+    expect(fs_state(n, fid) == "available")
+    n.fails("TooManyRequests", "efs", "UpdateFileSystem", FileSystemId=fid, ThroughputMode="bursting")
+    n.fails("BadRequest", "efs", "UpdateFileSystem", FileSystemId=fid, ThroughputMode="elastic")
+    n.fails("BadRequest", "efs", "UpdateFileSystem", FileSystemId=fid, ProvisionedThroughputInMibps=8.0)
+    n.wait(24 * 3600)
+    n.fails("BadRequest", "efs", "UpdateFileSystem", FileSystemId=fid, ThroughputMode="provisioned")
+    out = n.call("efs", "UpdateFileSystem", FileSystemId=fid, ThroughputMode="provisioned",
+                 ProvisionedThroughputInMibps=64.0)
+    expect(out["ProvisionedThroughputInMibps"] == 64.0)
+    n.wait(5)
+    expect(n.call("efs", "UpdateFileSystem", FileSystemId=fid, ProvisionedThroughputInMibps=128.0)
+           ["ProvisionedThroughputInMibps"] == 128.0, "an increase any time")
+    n.wait(5)
+    n.fails("TooManyRequests", "efs", "UpdateFileSystem", FileSystemId=fid, ProvisionedThroughputInMibps=32.0)
+    io = make_fs(n, token="io", PerformanceMode="maxIO")
+    n.fails("BadRequest", "efs", "UpdateFileSystem", FileSystemId=io, ThroughputMode="elastic")
+
+
 def test_describe_pages():
     n, _, _ = setup()
     ids = [n.call("efs", "CreateFileSystem", CreationToken=f"t{i}")["FileSystemId"] for i in range(5)]
