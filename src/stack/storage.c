@@ -422,12 +422,13 @@ static void check_value_refs(stack_ctx *c)
         if (r->kind != STACK_REF_PARAMETER || !p)
             continue;
         if (p->source == STACK_SSM_PATH)
-            stack_diag_add(c->d, r->loc, "'${parameter_store.%s.%s}': %s is a path, not one parameter", r->name,
-                          r->attr, r->name);
+            stack_diag_add(c->d, r->loc, "%s: '${parameter_store.%s.%s}': %s is a path, not one parameter",
+                          c->ref_paths[i], r->name, r->attr, r->name);
         else if (!strcmp(r->attr, "value") && p->type && !strcmp(p->type, "SecureString"))
-            stack_diag_add(c->d, r->loc, "'${parameter_store.%s.value}': %s is a SecureString, and a secret never "
-                          "goes into plain configuration; give it as a secret: secrets: { ENV: { parameter: %s } } "
-                          "(or make it type: String if it is not secret)", r->name, r->name, r->name);
+            stack_diag_add(c->d, r->loc, "%s: '${parameter_store.%s.value}': %s is a SecureString, and a secret "
+                          "never goes into plain configuration; give it as a secret: secrets: { ENV: { parameter: "
+                          "%s } } (or make it type: String if it is not secret)", c->ref_paths[i], r->name, r->name,
+                          r->name);
         else if (!strcmp(r->attr, "value"))
             p->used_as_value = 1;
     }
