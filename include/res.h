@@ -190,6 +190,9 @@ struct res_kind {
      * parameter's version): references to them count as changing while an update of the
      * node is planned, so what reads them is planned too (NULL-terminated, may be NULL). */
     const char *const *changing_attrs;
+    /* 1 when replacing a kept node loses no data (an access point: its directory and files
+     * stay in the file system), so `up` replaces it without --allow-replace. */
+    int replace_keeps_data;
     /* Optional, for `up`: 1 when a node with nothing to change still has an operation
      * under way that an earlier run started and did not see through (it was killed or
      * interrupted): a service deployment in progress. Judged from n->actual, no call. */

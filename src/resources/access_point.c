@@ -171,4 +171,5 @@ const res_kind res_kind_access_point = {
     .create = create,
     .remove = remove_ap,
     .replace_on = replace_on,
+    .replace_keeps_data = 1,
 };

@@ -41,8 +41,8 @@ network:
   nat: single
 file_systems:
   state:
-    access_points:
-      server: {{ path: /server, uid: 10001, gid: 10001, permissions: "750" }}
+{fs_settings}    access_points:
+      server: {{ path: /server, uid: 10001, gid: 10001, permissions: "{mode}" }}
 {more_aps}parameter_store:
   config: {{ from_file: {config} }}
   port: {{ type: String, value: "{port}" }}
@@ -72,8 +72,9 @@ BACKUP_AP = "      backup: { path: /backup, uid: 0, gid: 0 }\n"
 BACKUP_VOLUME = "      - { path: /backup, efs: { file_system: state, access_point: backup, read_only: true } }\n"
 
 
-def stack_text(name, config, key, port="3000", backup=False, cidr="10.70.0.0/16"):
+def stack_text(name, config, key, port="3000", backup=False, cidr="10.70.0.0/16", fs_settings="", mode="750"):
     return STACK_YAML.format(name=name, cidr=cidr, config=config, key=key, port=port,
+                             fs_settings=fs_settings, mode=mode,
                              more_aps=BACKUP_AP if backup else "",
                              more_volumes=BACKUP_VOLUME if backup else "")
 
@@ -155,6 +156,9 @@ def check_created(rep, fake, outs, path, key):
     started = first_index(evs, lambda e: e.get("id") == "service/server" and e.get("event") == "start")
     rep.check(mounted is not None and started is not None and mounted < started,
               f"the service starts after its mount targets are available (events {mounted} < {started})")
+    waits = [e.get("message", "") for e in evs if e.get("id") == "mount_target/state" and e.get("event") == "progress"]
+    rep.check(any("mount targets to be available" in m for m in waits),
+              f"progress lines say what the wait is for: {waits}")
     doc = sw.resources(fake)
     fss, mts, aps = efs_of(doc, STACK)
     rep.eq(len(fss), 1, "one file system")
@@ -165,6 +169,14 @@ def check_created(rep, fake, outs, path, key):
     sgs = {g["id"]: g for g in doc["ec2"]["security_groups"]}
     rep.check(len(groups) == 1 and (sgs.get(next(iter(groups)), {}).get("tags") or {}).get("ecsdeploy:id") == "sg/efs-state",
               f"the mount targets are behind sg/efs-state: {groups}")
+    server_sg = [g["id"] for g in doc["ec2"]["security_groups"]
+                 if (g.get("tags") or {}).get("ecsdeploy:stack") == STACK
+                 and (g.get("tags") or {}).get("ecsdeploy:id") == "sg/server"]
+    ec2 = fake.client("ec2")
+    perms = ec2.describe_security_groups(GroupIds=sorted(groups))["SecurityGroups"][0]["IpPermissions"] if groups else []
+    rep.eq([(p["IpProtocol"], p.get("FromPort"), p.get("ToPort"), [u["GroupId"] for u in p.get("UserIdGroupPairs", [])],
+             p.get("IpRanges", []), p.get("Ipv6Ranges", [])) for p in perms],
+           [("tcp", 2049, 2049, server_sg, [], [])], "the file system's group admits NFS from the server only")
     rep.eq([(a["root_directory"]["Path"], a["posix_user"]) for a in aps],
            [("/server", {"Uid": 10001, "Gid": 10001})], "the access point")
     params = params_of(doc, STACK)
@@ -225,13 +237,17 @@ def check_update(rep, fake, outs, work, key):
         f.write(CONFIG.replace('"token"', '"oidc"'))
     path = os.path.join(work, "changed.yml")
     with open(path, "w") as f:
-        f.write(stack_text(STACK, os.path.join(work, "server.toml"), key, port="3001", backup=True))
+        f.write(stack_text(STACK, os.path.join(work, "server.toml"), key, port="3001", backup=True,
+                           fs_settings="    throughput_mode: bursting\n", mode="770"))
+    before = {a["root_directory"]["Path"]: a["id"] for a in efs_of(sw.resources(fake), STACK)[2]}
     rc, out, err = outs.run(fake, path, "plan", env=ENV)
     rep.eq(rc, 0, f"plan of the change ({err.strip()[-400:]})")
     for want in ("~   update   parameter/config", "content: not as in the stack file -> as in the stack file",
                  "~   update   parameter/port", "value: 3000 -> 3001", "+   create   access_point/state.backup",
                  "containerDefinitions[server].environment.PORT: 3000 -> 3001",
-                 "~   update   role/task-server", "+ inline.ecsdeploy.Statement[1]"):
+                 "~   update   role/task-server", "+ inline.ecsdeploy.Statement[1]",
+                 "~   update   file_system/state", "throughput_mode: elastic -> bursting",
+                 "-/+ replace  access_point/state.server", "permissions: 750 -> 770  (forces replacement)"):
         rep.check(want in out, f"plan shows {want!r}: {out[-1500:]}")
     rc, out, err = outs.run(fake, path, "up", "--debug", env=ENV)
     rep.eq(rc, 0, f"up of the change ({err.strip()[-800:]})")
@@ -241,8 +257,13 @@ def check_update(rep, fake, outs, work, key):
            {"/dbw/config": 2, "/dbw/db-password": 1, "/dbw/port": 2, "/dbw/token": 1},
            "new versions of the changed values only")
     rep.eq(params["/dbw/port"].get("value"), "3001", "the String's new value")
-    _, _, aps = efs_of(doc, STACK)
+    fss, _, aps = efs_of(doc, STACK)
     rep.eq(sorted(a["root_directory"]["Path"] for a in aps), ["/backup", "/server"], "the new access point")
+    server = [a for a in aps if a["root_directory"]["Path"] == "/server"]
+    rep.check(server and server[0]["id"] != before.get("/server")
+              and server[0]["root_directory"].get("CreationInfo", {}).get("Permissions") == "770",
+              f"the server's access point was replaced with the new mode: {server} (was {before})")
+    rep.eq([f.get("throughput_mode") for f in fss], ["bursting"], "the throughput mode changed in place")
     td = fake.client("ecs").describe_task_definition(taskDefinition="dbw-server")["taskDefinition"]
     k = td["containerDefinitions"][0]
     rep.eq(td["revision"], 2, "the service runs a new revision")
@@ -254,7 +275,25 @@ def check_update(rep, fake, outs, work, key):
     rep.check(services.get("server", "").endswith(":2"), f"the service is on revision 2: {services}")
     check_policies(rep, fake, doc, key, backup=True)
     check_no_change(rep, fake, outs, path)
+    check_kept_replacement(rep, fake, outs, work, key)
     return path
+
+
+def check_kept_replacement(rep, fake, outs, work, key):
+    """A performance mode cannot change: replacing the kept file system (its files lost)
+    is refused before anything changes."""
+    path = os.path.join(work, "maxio.yml")
+    with open(path, "w") as f:
+        f.write(stack_text(STACK, os.path.join(work, "server.toml"), key, port="3001", backup=True, mode="770",
+                           fs_settings="    throughput_mode: bursting\n    performance_mode: maxIO\n"))
+    seq = last_seq(fake)
+    rc, out, err = outs.run(fake, path, "up", "--yes", env=ENV)
+    rep.eq(rc, 2, f"up refuses to replace the kept file system ({err.strip()[-400:]})")
+    rep.check("file_system/state" in err and "performance_mode" in err and "--allow-replace" in err,
+              f"and says which, and how: {err[-600:]}")
+    writes = sorted({c["operation"] for c in calls_since(fake, seq)
+                     if not c["operation"].startswith(("Describe", "Get", "List"))})
+    rep.eq(writes, [], "nothing was changed")
 
 
 def check_status(rep, fake, outs, path):
