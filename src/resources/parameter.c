@@ -508,8 +508,9 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     (void)err;
     const char *path = member(n->actual, "path");
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(n->actual, "version");
+    /* no comma inside: `status` lists a kind's nodes on one line, comma-separated */
     char *s = path ? xasprintf("every parameter under %s/", path)
-                   : xasprintf("%s, version %.0f", member(n->actual, "type") ? member(n->actual, "type") : "?",
+                   : xasprintf("%s v%.0f", member(n->actual, "type") ? member(n->actual, "type") : "?",
                                cJSON_IsNumber(version) ? version->valuedouble : 0);
     cJSON_AddStringToObject(out, "summary", s);
     if (cJSON_IsNumber(version))

@@ -6,13 +6,17 @@ customer KMS key, an existing parameter and an existing path).
 
 1. `up` creates it: one encrypted file system with its TLS-only policy, a mount target in
    each private subnet behind the file system's group, the access point, the parameters
-   tagged as the stack's; the service starts only once the mount targets are available
-   (its first task mounts: none stopped); the task role and the execution role hold exactly
+   tagged as the stack's; the file system's group admits NFS from the server's group only;
+   the service starts only once the mount targets are available (progress lines say so;
+   its first task mounts: none stopped); the task role and the execution role hold exactly
    the statements the README names.
 2. A second `up` only reads and changes nothing.
 3. An update: the configuration file's content and the String's value change, an access
-   point is added and mounted read-only by a second volume: `plan` shows each field, `up`
-   writes new versions and rolls the service onto a revision with them, then no change.
+   point is added and mounted read-only by a second volume, the throughput mode changes and
+   the server's access point gets a new mode (a replacement, allowed: its files stay):
+   `plan` shows each field, `up` writes new versions, updates the file system in place and
+   rolls the service onto a revision with them, then no change. A performance mode change
+   (replacing the kept file system) is refused before anything changes.
 4. No SecureString value (from the file, the file's `value:`, the generator, the existing
    path) appears in any output of validate, plan, up --debug, status, in text or JSON.
 5. `down` keeps the file system, its access points and the parameters; `down --purge`
@@ -301,7 +305,7 @@ def check_status(rep, fake, outs, path):
     rep.eq(rc, 0, f"status ({err.strip()[-300:]})")
     rep.check("state: available, 2 mount targets (us-east-1a available, us-east-1b available)" in out,
               f"status shows the file system and its mount targets per zone: {out}")
-    rep.check("config: SecureString, version 2" in out, f"status shows parameter versions: {out}")
+    rep.check("config: SecureString v2, port: String v2" in out, f"status shows parameter versions: {out}")
     rc, out, err = outs.run(fake, path, "status", "--output", "json", env=ENV)
     doc = json.loads(out) if rc == 0 else {}
     byid = {r["id"]: r for r in doc.get("resources", [])}
