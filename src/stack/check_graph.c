@@ -195,22 +195,36 @@ static void sort_refs(stack_ctx *c)
     }
 }
 
+/* The names a reference of kind k may name, NULL-terminated (free the array only). */
+static const char **target_names(const stack_model *s, stack_ref_kind k)
+{
+    size_t n = k == STACK_REF_LOAD_BALANCER ? s->nload_balancers : k == STACK_REF_SECRET ? s->nsecrets
+             : k == STACK_REF_BUCKET ? s->nbuckets : k == STACK_REF_SERVICE ? s->nservices
+             : k == STACK_REF_SITE ? s->nsites : 1;
+    const char **names = xcalloc(n + 1, sizeof *names);
+    for (size_t j = 0; j < n; j++) {
+        switch (k) {
+        case STACK_REF_LOAD_BALANCER: names[j] = s->load_balancers[j].name; break;
+        case STACK_REF_SECRET: names[j] = s->secrets[j].name; break;
+        case STACK_REF_BUCKET: names[j] = s->buckets[j].name; break;
+        case STACK_REF_SERVICE: names[j] = s->services[j].name; break;
+        case STACK_REF_SITE: names[j] = s->sites[j].name; break;
+        case STACK_REF_CI: names[j] = s->ci.enabled ? "github" : NULL; break;
+        }
+    }
+    return names;
+}
+
 void stack_check_refs(stack_ctx *c)
 {
     stack_model *s = c->s;
     sort_refs(c);
     for (size_t i = 0; i < s->nrefs; i++) {
         const stack_ref *r = &s->refs[i];
-        size_t n = r->kind == STACK_REF_LOAD_BALANCER ? s->nload_balancers : r->kind == STACK_REF_SECRET ? s->nsecrets
-                 : r->kind == STACK_REF_BUCKET ? s->nbuckets : s->nservices;
-        const char **names = xcalloc(n + 1, sizeof *names);
+        const char **names = target_names(s, r->kind);
         int found = 0;
-        for (size_t j = 0; j < n; j++) {
-            names[j] = r->kind == STACK_REF_LOAD_BALANCER ? s->load_balancers[j].name
-                     : r->kind == STACK_REF_SECRET ? s->secrets[j].name
-                     : r->kind == STACK_REF_BUCKET ? s->buckets[j].name : s->services[j].name;
+        for (size_t j = 0; names[j]; j++)
             found |= strcmp(names[j], r->name) == 0;
-        }
         if (!found) {
             const char *hint = c->d->n < STACK_SUGGEST_LIMIT ? util_suggest(r->name, names) : NULL;
             stack_diag_add(c->d, r->loc, "%s: '${%s.%s.%s}': there is no '%s' under '%s:'%s%s%s",

@@ -9,8 +9,9 @@
 #include "xalloc.h"
 
 static const char *const top_keys[] = {"stack", "region", "parameters", "tags", "network", "logs",
-                                       "discovery", "secrets", "buckets", "load_balancers",
-                                       "services", "bootstrap", "outputs", NULL};
+                                       "discovery", "secrets", "buckets", "sites", "ci",
+                                       "load_balancers", "services", "bootstrap", "outputs",
+                                       NULL};
 static const char *const logs_keys[] = {"retention_days", NULL};
 static const char *const discovery_keys[] = {"namespace", NULL};
 static const char *const step_keys[] = {"exec", "secret", NULL};
@@ -169,6 +170,8 @@ static void decode_all(stack_ctx *c, const stack_node *root, const stack_options
     stack_decode_network(c, stack_node_get(root, "network"));
     stack_decode_secrets(c, stack_node_get(root, "secrets"));
     stack_decode_buckets(c, stack_node_get(root, "buckets"));
+    stack_decode_sites(c, stack_node_get(root, "sites"));
+    stack_decode_ci(c, stack_node_get(root, "ci"));
     stack_decode_load_balancers(c, stack_node_get(root, "load_balancers"));
     const stack_node *svcs = stack_node_get(root, "services");
     if (svcs)
