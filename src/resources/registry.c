@@ -29,10 +29,11 @@ extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_rout
     res_kind_secret, res_kind_bucket, res_kind_log_group, res_kind_role, res_kind_namespace,
     res_kind_discovery, res_kind_alb, res_kind_target_group, res_kind_listener,
     res_kind_listener_rule, res_kind_cluster, res_kind_task_def, res_kind_service,
-    res_kind_bootstrap;
+    res_kind_bootstrap, res_kind_oac, res_kind_site, res_kind_oidc_provider,
+    res_kind_policy;
 
 /* What every network kind waits for: the application is gone before the network goes. */
-#define APPLICATION "namespace alb log_group secret bucket role"
+#define APPLICATION "namespace alb log_group secret bucket role oac oidc_provider policy"
 
 const res_kind_row res_registry_rows[] = {
     /* kind                      deleted after (besides what those wait for) */
@@ -47,7 +48,7 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_sg_rules,         "igw"},
     {&res_kind_sg_reach,         "igw"},
     {&res_kind_secret,           "task_def bootstrap"},
-    {&res_kind_bucket,           "task_def bootstrap"},
+    {&res_kind_bucket,           "task_def bootstrap site"},
     {&res_kind_log_group,        "service"},
     {&res_kind_role,             "task_def"},
     {&res_kind_namespace,        "discovery"},
@@ -60,6 +61,12 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_task_def,         "cluster"},
     {&res_kind_service,          ""},
     {&res_kind_bootstrap,        ""},
+    {&res_kind_oac,              "site"},
+    {&res_kind_site,             ""},
+    /* last: it also builds the CI role (a role), whose permissions need the whole graph */
+    {&res_kind_oidc_provider,    "role"},
+    /* the stack's managed policies (the CI role's), detached by the roles' deletion */
+    {&res_kind_policy,           "role"},
     {NULL, NULL}};
 
 /* The index of the kind named name[0..len) in the first n rows, or -1. */
