@@ -299,6 +299,12 @@ int res_secret_check_sources(const res_graph *g, aws_error *err);
  * the missing groups. */
 int res_reach_check_groups(res_ctx *ctx, aws_error *err);
 
+/* When the plan changes the CI identity (ci:'s role, its policies, the provider), the
+ * caller is not that role (one GetCallerIdentity, only then): 0, or -1 with err
+ * (AWS_ERR_INPUT) saying an administrator must apply this file, since the role may not
+ * change its own rights and a half-applied `up` would stop at its policy. */
+int res_ci_check_caller(res_ctx *ctx, aws_error *err);
+
 /* ---- helpers for kinds ----------------------------------------------------------------- */
 
 /* Report progress of a node (thread-safe). */

@@ -10,12 +10,12 @@
  * policy is the statement that denies it any change to itself.
  */
 #include <stdlib.h>
-
 #include <string.h>
 
 #include "ci_internal.h"
 #include "policy_internal.h"
 #include "stack_names.h"
+#include "sts.h"
 #include "xalloc.h"
 
 /* Policies are filled to this size: below IAM's limit, for the account and region that
@@ -144,4 +144,40 @@ void ci_role_build(res_graph *g, res_node *provider)
     free(label);
     free(path);
     free(name);
+}
+
+/* A node of the CI identity: the role, its managed policies, the provider. */
+static int ci_node(const res_node *n)
+{
+    return strcmp(n->id, "role/ci") == 0 || strncmp(n->id, "policy/ci-", 10) == 0 ||
+           n->kind == &res_kind_oidc_provider;
+}
+
+int res_ci_check_caller(res_ctx *ctx, aws_error *err)
+{
+    const res_graph *g = ctx->graph;
+    const res_node *changed = NULL;
+    for (size_t i = 0; i < g->n && !changed; i++)
+        if (g->nodes[i]->action != RES_NONE && ci_node(g->nodes[i]))
+            changed = g->nodes[i];
+    if (!changed)
+        return 0;
+    sts_identity me;
+    if (sts_get_caller_identity(ctx->aws, &me, err) != 0)
+        return -1;
+    /* arn:aws:sts::ACCOUNT:assumed-role/ROLE-NAME/SESSION */
+    char *role = stack_name_ci_role(ctx->stack_name);
+    char *session = xasprintf(":assumed-role/%s/", role);
+    int self = me.arn && strstr(me.arn, session) != NULL;
+    if (self)
+        aws_error_set(err, AWS_ERR_INPUT, "CiRoleChangesItself",
+                      "this file changes the CI identity (%s and maybe more: its permissions follow "
+                      "the stack's kinds, load balancers, buckets and sites, and ci:), and you run "
+                      "as that role (%s), which may not change itself; an administrator runs "
+                      "`ecsdeploy up` with this file once, then the workflow goes on",
+                      changed->id, me.arn);
+    free(session);
+    free(role);
+    sts_identity_free(&me);
+    return self ? -1 : 0;
 }
