@@ -14,7 +14,8 @@ against the policies `up` gave it.
    changes `ci:` needs new rights for the role: as the role, `up` refuses before changing
    anything and says an administrator applies it; once one has, the role plans and deploys.
 4. Tokens of another branch, another repository or another audience cannot assume it.
-5. Its session cannot change its own rights, make roles, buckets or VPCs outside the
+5. Its session publishes the site (ci.publish: objects under the site's path) and
+   cannot write elsewhere in the bucket, change its own rights, make roles, buckets or VPCs outside the
    stack, or delete a kept bucket.
 """
 
@@ -176,6 +177,13 @@ with tempfile.TemporaryDirectory() as d, sw.Fake() as fake:
         ("a kept bucket's deletion", lambda: s3.delete_bucket(Bucket=f"{STACK}-data")),
         ("a bucket outside the stack", lambda: s3.create_bucket(Bucket="not-the-stacks")),
     ]
+    # ci.publish: the site's path of the bucket, and only that
+    s3.put_object(Bucket=f"{STACK}-data", Key="www/index.html", Body=b"<html></html>")
+    listed = s3.list_objects_v2(Bucket=f"{STACK}-data", Prefix="www/")
+    R.eq([o["Key"] for o in listed.get("Contents", [])], ["www/index.html"], "the role publishes the site")
+    s3.delete_object(Bucket=f"{STACK}-data", Key="www/index.html")
+    probes.append(("the bucket outside the site's path",
+                   lambda: s3.put_object(Bucket=f"{STACK}-data", Key="state/x", Body=b"x")))
     for what, call in probes:
         try:
             call()
