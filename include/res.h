@@ -333,6 +333,9 @@ int res_parallel(size_t n, int width, res_each_fn fn, void *ud, aws_error *err);
  * (arrays of n, the caller's) receive each one's result and error. Returns 0 when every
  * call returned 0, else -1. */
 int res_parallel_all(size_t n, int width, res_each_fn fn, void *ud, int *rcs, aws_error *errs);
+/* After res_parallel_all: 0 when every rcs[i] is 0, else -1 with the first failure (in
+ * index order) copied into err. */
+int res_parallel_first_failure(size_t n, const int *rcs, const aws_error *errs, aws_error *err);
 /* How many reads one kind makes side by side (discovery, status, reading one resource's
  * settings): enough that a stack's resources of one kind are read in one round trip. */
 #define RES_READS_AT_ONCE 32

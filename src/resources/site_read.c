@@ -192,22 +192,13 @@ static int round_two(void *ud, size_t i, aws_error *err)
     return rc;
 }
 
-static int first_failure(size_t n, const int *rcs, const aws_error *errs, aws_error *err)
-{
-    for (size_t i = 0; i < n; i++)
-        if (rcs[i] != 0) {
-            *err = errs[i];
-            return -1;
-        }
-    return 0;
-}
 
 static int run_all(size_t n, res_each_fn fn, void *ud, aws_error *err)
 {
     int *rcs = xcalloc(n + 1, sizeof *rcs);
     aws_error *errs = xcalloc(n + 1, sizeof *errs);
     res_parallel_all(n, RES_READS_AT_ONCE, fn, ud, rcs, errs);
-    int rc = first_failure(n, rcs, errs, err);
+    int rc = res_parallel_first_failure(n, rcs, errs, err);
     free(rcs);
     free(errs);
     return rc;
