@@ -175,8 +175,9 @@ def enforcement(r, fake):
 
 def web_identity(r, fake):
     iam = fake.client("iam")
-    provider = iam.create_open_id_connect_provider(Url=f"https://{GITHUB}",
-                                                    ClientIDList=["sts.amazonaws.com"])["OpenIDConnectProviderArn"]
+    # ThumbprintList: optional for IAM today, required by older models of botocore
+    provider = iam.create_open_id_connect_provider(Url=f"https://{GITHUB}", ClientIDList=["sts.amazonaws.com"],
+                                                   ThumbprintList=["0" * 40])["OpenIDConnectProviderArn"]
     trust = {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
