@@ -642,6 +642,92 @@ static void policy(ci_builder *b, int mine)
           one(arn(b, "iam", 0, "policy/ecsdeploy/%s/*", b->g->stack->name)), NULL);
 }
 
+/* ---- storage: EFS and Parameter Store ---------------------------------------------- */
+
+static cJSON *efs_arn(const ci_builder *b, const char *what)
+{
+    return one(arn(b, "elasticfilesystem", 1, "%s/*", what));
+}
+
+static void file_system(ci_builder *b, int mine)
+{
+    READS(b, "elasticfilesystem:DescribeFileSystems elasticfilesystem:DescribeMountTargets");
+    allow(b, "elasticfilesystem:DescribeFileSystemPolicy elasticfilesystem:DescribeBackupPolicy "
+             "elasticfilesystem:DescribeLifecycleConfiguration elasticfilesystem:ListTagsForResource",
+          efs_arn(b, "file-system"), NULL);
+    if (!mine)
+        return;
+    allow(b, "elasticfilesystem:CreateFileSystem elasticfilesystem:TagResource",
+          efs_arn(b, "file-system"), tagging(b));
+    allow(b, "elasticfilesystem:PutFileSystemPolicy elasticfilesystem:DeleteFileSystemPolicy "
+             "elasticfilesystem:PutBackupPolicy elasticfilesystem:PutLifecycleConfiguration "
+             "elasticfilesystem:UpdateFileSystem elasticfilesystem:DeleteFileSystem",
+          efs_arn(b, "file-system"), tagged(b));
+    linked_role(b, "elasticfilesystem.amazonaws.com");
+}
+
+static void access_point(ci_builder *b, int mine)
+{
+    READS(b, "elasticfilesystem:DescribeAccessPoints");
+    if (!mine)
+        return;
+    /* CreateAccessPoint is authorized on the file system, with the new point's tags */
+    allow(b, "elasticfilesystem:CreateAccessPoint elasticfilesystem:TagResource",
+          efs_arn(b, "file-system"), tagging(b));
+    allow(b, "elasticfilesystem:TagResource", efs_arn(b, "access-point"), tagging(b));
+    allow(b, "elasticfilesystem:DeleteAccessPoint", efs_arn(b, "access-point"), tagged(b));
+}
+
+static void mount_target(ci_builder *b, int mine)
+{
+    READS(b, "elasticfilesystem:DescribeMountTargets elasticfilesystem:DescribeFileSystems "
+             "ec2:DescribeSubnets ec2:DescribeNetworkInterfaces ec2:DescribeSecurityGroups");
+    if (!mine)
+        return;
+    allow(b, "elasticfilesystem:CreateMountTarget elasticfilesystem:DeleteMountTarget",
+          efs_arn(b, "file-system"), tagged(b));
+    /* EFS makes the mount target's interface as the caller */
+    allow(b, "ec2:CreateNetworkInterface", one(arn(b, "ec2", 1, "*")), NULL);
+}
+
+/* "/a/b" -> parameter/a/b, "a" -> parameter/a (ARNs of names with and without a slash) */
+static cJSON *parameter_arn(const ci_builder *b, const char *name)
+{
+    return arn(b, "ssm", 1, "parameter%s%s", name[0] == '/' ? "" : "/", name);
+}
+
+static cJSON *parameter_path_arn(const ci_builder *b, const char *path)
+{
+    return arn(b, "ssm", 1, "parameter%s%s/*", path[0] == '/' ? "" : "/", path);
+}
+
+static void parameter(ci_builder *b, int mine)
+{
+    READS(b, "ssm:DescribeParameters");
+    cJSON *named = each(b, "parameter", "name", parameter_arn);
+    cJSON *paths = each(b, "parameter", "path", parameter_path_arn);
+    while (paths->child)
+        cJSON_AddItemToArray(named, cJSON_DetachItemViaPointer(paths, paths->child));
+    cJSON_Delete(paths);
+    if (cJSON_GetArraySize(named) == 0) {
+        cJSON_Delete(named);
+        return;
+    }
+    /* a SecureString is read (decrypted) to compare it with the file: through SSM only */
+    char *service = xasprintf("ssm.%s.amazonaws.com", b->g->region);
+    allow(b, "kms:Decrypt kms:Encrypt kms:DescribeKey", one(arn(b, "kms", 1, "key/*")),
+          when(b, "StringEquals", "kms:ViaService", cJSON_CreateString(service)));
+    free(service);
+    if (!mine) {
+        allow(b, "ssm:GetParameter ssm:GetParameters ssm:ListTagsForResource", named, NULL);
+        return;
+    }
+    allow(b, "ssm:GetParameter ssm:GetParameters ssm:ListTagsForResource ssm:PutParameter "
+             "ssm:AddTagsToResource ssm:RemoveTagsFromResource ssm:DeleteParameter",
+          named, NULL);
+    allow(b, "secretsmanager:GetRandomPassword", any(), NULL);
+}
+
 typedef struct {
     const char *kind;
     void (*grant)(ci_builder *b, int mine);
@@ -661,7 +747,9 @@ static const ci_row rows[] = {
     {"task_def", task_def}, {"service", service},
     {"bootstrap", bootstrap}, {"oac", oac},
     {"site", site},         {"oidc_provider", oidc_provider},
-    {"policy", policy},
+    {"policy", policy},     {"file_system", file_system},
+    {"access_point", access_point}, {"mount_target", mount_target},
+    {"parameter", parameter},
     {NULL, NULL}};
 
 static const ci_row *row_of(const char *kind)

@@ -4,19 +4,20 @@ sessions (tests/fakeaws/fakeaws/authz), so every call ecsdeploy makes as the rol
 against the policies `up` gave it.
 
 1. An administrator runs the first `up` of a stack with most kinds (network with NAT,
-   secrets, a kept bucket with CORS and a site, discovery, a load balancer, services with
-   an EBS volume and exec, a bootstrap secret) and `ci:`.
+   secrets, a kept bucket with CORS and a site, an EFS file system with an access point,
+   a Parameter Store value, discovery, a load balancer, services with an EBS volume and
+   exec, a bootstrap secret) and `ci:`.
 2. As the CI role (GitHub's web identity token for the main branch, no keys): `plan`
    reads everything; `up` of a workflow's daily changes (a new image, one more secret,
-   retention, versioning, health check, CORS) succeeds; `deploy` of a new tag and `status`
-   succeed; the fake refuses none of their calls.
+   retention, versioning, health check, CORS, a parameter's value) succeeds; `deploy` of
+   a new tag and `status` succeed; the fake refuses none of their calls.
 3. A file that grows the stack (a second load balancer and service, a second site) or
    changes `ci:` needs new rights for the role: as the role, `up` refuses before changing
    anything and says an administrator applies it; once one has, the role plans and deploys.
 4. Tokens of another branch, another repository or another audience cannot assume it.
-5. Its session publishes the site (ci.publish: objects under the site's path) and
-   cannot write elsewhere in the bucket, change its own rights, make roles, buckets or VPCs outside the
-   stack, or delete a kept bucket.
+5. Its session publishes the site (ci.publish: objects under the site's path) and cannot
+   write elsewhere in the bucket, change its own rights, make roles, buckets or VPCs
+   outside the stack, or delete a kept bucket.
 """
 
 import os
@@ -32,7 +33,9 @@ STACK = "cishop"
 ROLE_ARN = f"arn:aws:iam::000000000000:role/ecsdeploy/{STACK}/{STACK}-ci"
 GITHUB = "https://token.actions.githubusercontent.com"
 
-SITE = ("sites:\n  www: { bucket: data, path: /www }\n"
+SITE = ("file_systems:\n  state:\n    access_points: { server: { path: /server, uid: 1000, gid: 1000 } }\n"
+        "parameter_store:\n  flag: { value: \"on\", type: String }\n"
+        "sites:\n  www: { bucket: data, path: /www }\n"
         "ci:\n  github: { repository: acme/shop, branches: [main] }\n  publish: [www]\n")
 CORS = ("  data:\n    keep: true\n    cors: [ { origins: [\"https://shop.example.com\"], methods: [GET], "
         "max_age: {age} } ]\n")
@@ -83,14 +86,15 @@ def ncalls(fake):
 
 def small_changes(name):
     """Changes of a daily workflow that leave the CI role's rights as they are: a new image,
-    one more secret, log retention, bucket versioning, the health check path, CORS."""
+    one more secret, log retention, bucket versioning, the health check path, CORS, a
+    Parameter Store value."""
     s = sw.stack_yaml(name, image="nginx:1.28")
     for old, new in (("  quack-token:", "  extra: { generate: { length: 20 } }\n  quack-token:"),
                      ("logs: { retention_days: 30 }", "logs: { retention_days: 14 }"),
                      ("  data: { keep: true }", "  data: { keep: true, versioning: true }"),
                      ("health_check: { path: /healthz }", "health_check: { path: /ready }")):
         s = s.replace(old, new, 1)
-    return with_site(s, 300)
+    return with_site(s, 300).replace('value: "on"', 'value: "off"')
 
 
 with tempfile.TemporaryDirectory() as d, sw.Fake() as fake:

@@ -411,9 +411,67 @@ def cloudfront(world, op, req, ctx):
     return None
 
 
+# ---- EFS and Parameter Store --------------------------------------------------------------
+
+_EFS_ANY = {"DescribeFileSystems", "DescribeMountTargets", "DescribeAccessPoints"}
+
+
+def efs(world, op, req, ctx):
+    c = Call()
+    a = f"elasticfilesystem:{op}"
+    svc = world.services["efs"]
+    if op in _EFS_ANY and not req.get("FileSystemId") and not req.get("AccessPointId"):
+        return c.add(a, "*")
+    fs_base = f"arn:aws:elasticfilesystem:{ctx.region}:{ctx.account}:file-system/"
+    if op == "CreateFileSystem":
+        c.request_tags(_kv(req.get("Tags")))
+        return c.add(a, fs_base + "*")
+    rid = req.get("ResourceId") or req.get("AccessPointId") or req.get("FileSystemId")
+    if op in ("DeleteMountTarget", "DescribeMountTargetSecurityGroups", "ModifyMountTargetSecurityGroups"):
+        m = svc.mount_targets.get(req.get("MountTargetId"))
+        rid = m["fs_id"] if m else rid
+    if not rid:
+        return None
+    if op == "CreateAccessPoint":
+        c.request_tags(_kv(req.get("Tags")))
+    if op in ("TagResource",):
+        c.request_tags(_kv(req.get("Tags")))
+    rec = svc.access_points.get(rid) if rid.startswith("fsap-") else svc.file_systems.get(rid)
+    kind = "access-point" if rid.startswith("fsap-") else "file-system"
+    arn = rec["arn"] if rec else f"arn:aws:elasticfilesystem:{ctx.region}:{ctx.account}:{kind}/{rid}"
+    return c.add_ctx(a, arn, resource_tags(rec["tags"]) if rec else {})
+
+
+def ssm(world, op, req, ctx):
+    c = Call()
+    a = f"ssm:{op}"
+    if op == "DescribeParameters":
+        return c.add(a, "*")
+    base = f"arn:aws:ssm:{ctx.region}:{ctx.account}:parameter"
+
+    def arn(name):
+        return base + ("" if str(name).startswith("/") else "/") + str(name)
+
+    params = world.services["ssm"].params
+    if op in ("GetParameters", "DeleteParameters"):
+        for name in req.get("Names") or []:
+            p = params.get((ctx.region, name))
+            c.add_ctx(a, arn(name), resource_tags(p["tags"]) if p else {})
+        return c
+    if op == "GetParametersByPath":
+        return c.add(a, arn(str(req.get("Path", "")).rstrip("/")))
+    name = req.get("Name") or req.get("ResourceId")
+    if not name:
+        return None
+    if op in ("PutParameter", "AddTagsToResource"):
+        c.request_tags(_kv(req.get("Tags")))
+    p = params.get((ctx.region, name))
+    return c.add_ctx(a, arn(name), resource_tags(p["tags"]) if p else {})
+
+
 SERVICES = {"ec2": ec2, "s3": s3, "iam": iam, "sts": sts, "elbv2": elbv2, "ecs": ecs, "logs": logs,
             "secretsmanager": secretsmanager, "servicediscovery": servicediscovery,
-            "cloudfront": cloudfront}
+            "cloudfront": cloudfront, "efs": efs, "ssm": ssm}
 
 
 def call_of(world, service, op, req, ctx):

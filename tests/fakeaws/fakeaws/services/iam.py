@@ -5,6 +5,7 @@ DeleteConflict and eventual consistency."""
 import json
 from urllib.parse import quote
 
+from ..authz import policy as iam_policy
 from ..core import AwsError, Service
 from ..util import action_matches, as_list, map_to_tags, paginate, policy_statements, rand_chars, tags_to_map, utcnow
 from ._iam_oidc import OidcProviders
@@ -456,11 +457,18 @@ class Iam(OidcProviders, Service):
         r = self.roles.get(arn.rpartition("/")[2]) if arn else None
         return r is not None and r["Arn"] == arn and self.trusts(r, "Service", [service_principal])
 
-    def role_allows(self, arn, action):
+    def role_allows(self, arn, action, resource=None, context=None):
+        """Whether the role's identity policies allow `action` (an explicit Deny wins).
+        With `resource` (an ARN), judged as IAM does, by the one evaluation the fake has
+        (authz/policy.py: Resource patterns, conditions on `context`, a dict of condition
+        keys). Without it, as the callers that ask only about an action want: any
+        resource, conditions not judged."""
         r = self.role_by_arn(arn)
         if r is None:
             return False
         docs = list(r["inline"].values()) + [self._policy_doc(a) for a in r["attached"]]
+        if resource is not None:
+            return iam_policy.decide(docs, action, resource, context or {}) == "allow"
         allowed = False
         for doc in docs:
             for st in policy_statements(doc):
