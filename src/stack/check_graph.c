@@ -202,13 +202,15 @@ void stack_check_refs(stack_ctx *c)
     for (size_t i = 0; i < s->nrefs; i++) {
         const stack_ref *r = &s->refs[i];
         size_t n = r->kind == STACK_REF_LOAD_BALANCER ? s->nload_balancers : r->kind == STACK_REF_SECRET ? s->nsecrets
-                 : r->kind == STACK_REF_BUCKET ? s->nbuckets : s->nservices;
+                 : r->kind == STACK_REF_BUCKET ? s->nbuckets : r->kind == STACK_REF_ZONE ? s->nzones
+                 : s->nservices;
         const char **names = xcalloc(n + 1, sizeof *names);
         int found = 0;
         for (size_t j = 0; j < n; j++) {
             names[j] = r->kind == STACK_REF_LOAD_BALANCER ? s->load_balancers[j].name
                      : r->kind == STACK_REF_SECRET ? s->secrets[j].name
-                     : r->kind == STACK_REF_BUCKET ? s->buckets[j].name : s->services[j].name;
+                     : r->kind == STACK_REF_BUCKET ? s->buckets[j].name
+                     : r->kind == STACK_REF_ZONE ? s->zones[j].name : s->services[j].name;
             found |= strcmp(names[j], r->name) == 0;
         }
         if (!found) {
@@ -216,6 +218,10 @@ void stack_check_refs(stack_ctx *c)
             stack_diag_add(c->d, r->loc, "%s: '${%s.%s.%s}': there is no '%s' under '%s:'%s%s%s",
                           c->ref_paths[i], stack_ref_kind_name(r->kind), r->name, r->attr, r->name, stack_ref_kind_name(r->kind),
                           hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+        } else if (r->kind == STACK_REF_LOAD_BALANCER && !strcmp(r->attr, "domain") &&
+                   !stack_find_load_balancer(s, r->name)->ndomains) {
+            stack_diag_add(c->d, r->loc, "%s: '${load_balancers.%s.domain}': load balancer %s has no "
+                          "domain (add domain: app.example.com to it)", c->ref_paths[i], r->name, r->name);
         } else if (r->kind == STACK_REF_SERVICE && !strcmp(r->attr, "url")) {
             const stack_service *v = stack_find_service(s, r->name);
             if (!v->has_load_balancer && !v->has_discovery)

@@ -9,9 +9,11 @@
 #include "stack_internal.h"
 #include "xalloc.h"
 
-static const char *const ref_kinds[] = {"load_balancers", "secrets", "buckets", "services", NULL};
+static const char *const ref_kinds[] = {"load_balancers", "secrets", "buckets", "services", "zones",
+                                        NULL};
 
-static const char *const lb_attrs[] = {"dns_name", "arn", "zone_id", "url", NULL};
+static const char *const lb_attrs[] = {"dns_name", "arn", "zone_id", "url", "domain", NULL};
+static const char *const zone_attrs[] = {"id", "name", "name_servers", NULL};
 static const char *const secret_attrs[] = {"arn", "name", NULL};
 static const char *const bucket_attrs[] = {"name", "arn", "domain_name", NULL};
 static const char *const service_attrs[] = {"name", "arn", "url", "host", "security_group_id",
@@ -23,6 +25,7 @@ const char *const *stack_ref_attributes(stack_ref_kind kind)
     case STACK_REF_LOAD_BALANCER: return lb_attrs;
     case STACK_REF_SECRET: return secret_attrs;
     case STACK_REF_BUCKET: return bucket_attrs;
+    case STACK_REF_ZONE: return zone_attrs;
     default: return service_attrs;
     }
 }

@@ -132,6 +132,7 @@ static cJSON *lb_json(const stack_load_balancer *lb)
     str(o, "subnets", stack_tier_name(lb->tier));
     num(o, "idle_timeout", lb->idle_timeout);
     strs(o, "allow_from", lb->allow_cidrs, lb->nallow_cidrs);
+    strs(o, "domains", lb->domains, lb->ndomains);
     cJSON *a = cJSON_AddArrayToObject(o, "listeners");
     for (size_t i = 0; i < lb->nlisteners; i++) {
         const stack_listener *l = &lb->listeners[i];
@@ -139,6 +140,11 @@ static cJSON *lb_json(const stack_load_balancer *lb)
         num(x, "port", l->port);
         str(x, "protocol", l->protocol == STACK_PROTO_HTTPS ? "HTTPS" : "HTTP");
         if (l->protocol == STACK_PROTO_HTTPS) {
+            if (l->nmanaged_names) {
+                cJSON *m = cJSON_AddObjectToObject(x, "certificate");
+                boolean(m, "auto", l->certificate_auto);
+                strs(m, "names", l->managed_names, l->nmanaged_names);
+            }
             strs(x, "certificates", l->certificates, l->ncertificates);
             str(x, "tls_policy", l->tls_policy);
         }
@@ -343,6 +349,13 @@ static void top_sections(cJSON *o, const stack_model *s)
     m = cJSON_AddObjectToObject(o, "buckets");
     for (size_t i = 0; i < s->nbuckets; i++)
         cJSON_AddItemToObject(m, s->buckets[i].name, bucket_json(&s->buckets[i]));
+    m = cJSON_AddObjectToObject(o, "zones");
+    for (size_t i = 0; i < s->nzones; i++) {
+        cJSON *z = cJSON_CreateObject();
+        str(z, "name", s->zones[i].domain);
+        boolean(z, "keep", s->zones[i].keep);
+        cJSON_AddItemToObject(m, s->zones[i].name, z);
+    }
     m = cJSON_AddObjectToObject(o, "load_balancers");
     for (size_t i = 0; i < s->nload_balancers; i++)
         cJSON_AddItemToObject(m, s->load_balancers[i].name, lb_json(&s->load_balancers[i]));
