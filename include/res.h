@@ -197,6 +197,11 @@ struct res_kind {
      * read other nodes' actual properties to settle which resource this kind's nodes stand
      * for (a task definition family takes the revision its service runs). */
     int (*after_discover)(res_ctx *ctx, aws_error *err);
+    /* Optional, for `up` once planned: 0 when this kind's planned actions can be carried
+     * out, else -1 with err (AWS_ERR_INPUT) saying what stands in the way, so that `up`
+     * stops before it changes anything (a record name no zone holds, a record someone else
+     * wrote). Reads only, and only when the plan has something for it to look at. */
+    int (*check)(res_ctx *ctx, aws_error *err);
 };
 
 /* ---- the registry (registry.c) ------------------------------------------------- */

@@ -11,8 +11,8 @@
  * its kind is deleted after (the list in its row, and everything those kinds are deleted
  * after in turn), and none depends on it. Kinds with nothing between them are deleted at
  * the same time. Together the rows give the order of docs/aws-behaviour.md: services →
- * discovery services → namespace; listener rules → listeners → target groups → load
- * balancer; cluster → task definitions → roles, secrets, buckets; log groups; then the
+ * discovery services → namespace; listener rules → listeners → certificates, target
+ * groups → DNS records → load balancer; records, certificates → hosted zone; cluster → task definitions → roles, secrets, buckets; log groups; then the
  * network: NAT gateways → Elastic IPs; route tables; internet gateway → security group
  * rules → security groups → subnets → VPC.
  */
@@ -29,10 +29,10 @@ extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_rout
     res_kind_secret, res_kind_bucket, res_kind_log_group, res_kind_role, res_kind_namespace,
     res_kind_discovery, res_kind_alb, res_kind_target_group, res_kind_listener,
     res_kind_listener_rule, res_kind_cluster, res_kind_task_def, res_kind_service,
-    res_kind_bootstrap;
+    res_kind_bootstrap, res_kind_zone, res_kind_certificate, res_kind_record;
 
 /* What every network kind waits for: the application is gone before the network goes. */
-#define APPLICATION "namespace alb log_group secret bucket role"
+#define APPLICATION "namespace alb log_group secret bucket role zone"
 
 const res_kind_row res_registry_rows[] = {
     /* kind                      deleted after (besides what those wait for) */
@@ -52,7 +52,12 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_role,             "task_def"},
     {&res_kind_namespace,        "discovery"},
     {&res_kind_discovery,        "service"},
-    {&res_kind_alb,              "target_group"},
+    /* a zone goes only once the stack's records and certificates (their validation
+     * records) in it are gone; a certificate once nothing uses it */
+    {&res_kind_zone,             "record certificate"},
+    {&res_kind_certificate,      "listener"},
+    {&res_kind_alb,              "target_group record"},
+    {&res_kind_record,           ""},
     {&res_kind_target_group,     "listener"},
     {&res_kind_listener,         "listener_rule"},
     {&res_kind_listener_rule,    "service"},
