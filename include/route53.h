@@ -141,9 +141,9 @@ int r53_wait_change_insync(aws_client *c, const char *change_id, const aws_wait_
 
 /* ---- tags of a hosted zone ------------------------------------------------------- */
 int r53_list_tags(aws_client *c, const char *zone_id, svc_tags *out, aws_error *err);
-/* ListTagsForResources: the tags of n zones (at most R53_TAGS_AT_ONCE) in one call, out[i]
- * (an array of n the caller gives; svc_tags_free each) for zone_ids[i]. NoSuchHostedZone
- * when one of them is gone. */
+/* ListTagsForResources: the tags of n zones (at most R53_TAGS_AT_ONCE, else -1 with
+ * InvalidInput and out untouched) in one call, out[i] (an array of n the caller gives;
+ * svc_tags_free each) for zone_ids[i]. NoSuchHostedZone when one of them is gone. */
 #define R53_TAGS_AT_ONCE 10
 int r53_list_tags_many(aws_client *c, const char *const *zone_ids, size_t n, svc_tags *out,
                        aws_error *err);
