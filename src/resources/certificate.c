@@ -11,10 +11,15 @@
  * Discovery: ListCertificates in the stack's region and the regions of the file's
  * certificates, then the tags of each side by side (ACM has no tag filter).
  *
+ * A certificate that can no longer become or stay ISSUED (FAILED, VALIDATION_TIMED_OUT,
+ * REVOKED, EXPIRED, INACTIVE) is found as "ID-unusable-ARN8": a node of its own that the
+ * file does not have, so `up` makes a new one, switches the listener to it and deletes the
+ * old one last, as for new names.
+ *
  * Properties: names (any order), region, status ("ISSUED" desired: one still
- * PENDING_VALIDATION is written and waited for again), usable (false for FAILED,
- * VALIDATION_TIMED_OUT, REVOKED, EXPIRED, INACTIVE: replaced); create-only zones (ids of
- * the stack's zones holding the names); actual ones add arn and domain.
+ * PENDING_VALIDATION, left by an interrupted run, is written and waited for again);
+ * create-only zones (ids of the stack's zones holding the names); actual ones add arn and
+ * domain.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -80,7 +85,6 @@ res_node *dnsres_add_certificate(res_graph *g, const char *owner, char *const *n
         cJSON_AddItemToArray(list, cJSON_CreateString(names[i]));
     cJSON_AddStringToObject(d, "region", region);
     cJSON_AddStringToObject(d, "status", "ISSUED");
-    cJSON_AddBoolToObject(d, "usable", 1);
     char *name = xasprintf("%s-%08x", owner, names_hash(names, n, region));
     char *label = xasprintf("certificate for %s%s (%s, %s)", names[0], n > 1 ? " and more" : "",
                             what, region);
@@ -128,7 +132,6 @@ static cJSON *props_of(const char *arn, const char *domain, const svc_strings *n
             cJSON_AddItemToArray(list, cJSON_CreateString(names->items[i]));
     cJSON_AddStringToObject(p, "region", region);
     cJSON_AddStringToObject(p, "status", status);
-    cJSON_AddBoolToObject(p, "usable", usable(status));
     cJSON_AddStringToObject(p, "arn", arn);
     cJSON_AddStringToObject(p, "domain", domain);
     return p;
@@ -209,8 +212,11 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         for (size_t j = 0; j < out->n; j++)
             seen |= !strcmp(out->items[j].id, id);
         const acm_summary *c = d.certs[i];
-        char *fid = seen ? xasprintf("%s-dup-%s", id, strrchr(c->arn, '/') ? strrchr(c->arn, '/') + 1 : c->arn)
-                         : xstrdup(id);
+        const char *uuid = strrchr(c->arn, '/') ? strrchr(c->arn, '/') + 1 : c->arn;
+        /* one that can no longer be issued or used stands for no node: a new one is made,
+         * its users switched to it, and this one deleted last */
+        char *fid = !usable(c->status) ? xasprintf("%s-unusable-%.8s", id, uuid)
+                    : seen ? xasprintf("%s-dup-%.8s", id, uuid) : xstrdup(id);
         res_found_add(out, fid, c->arn, props_of(c->arn, c->domain, &c->names, c->status, d.cert_region[i]));
         free(fid);
     }
@@ -620,7 +626,7 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     return 0;
 }
 
-static const char *const replace_on[] = {"names", "region", "usable", NULL};
+static const char *const replace_on[] = {"names", "region", NULL};
 static const char *const create_only[] = {"zones", NULL};
 static const char *const unordered[] = {"names", NULL};
 

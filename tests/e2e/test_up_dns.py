@@ -13,7 +13,9 @@ the public zone example.com (made beforehand, as the examples' headers say):
    (its record found through the zone's tag, then deleted);
 4. `down`: records, certificates and validation records go, the zone stays (kept), the
    foreign record stays; `down --purge` deletes the zone;
-5. rollback of a failed first `up`: no record, certificate or validation record left;
+5. rollback of a failed first `up`: no record, certificate or validation record left; a
+   run stopped before its validation records were written (--no-rollback) is finished by
+   the next `up` (an update of the certificate);
 6. lost answers of RequestCertificate, CreateHostedZone and ChangeResourceRecordSets: one
    certificate, one zone, the records once.
 """
@@ -258,6 +260,35 @@ def rollback(fake):
     R.check(not [k for k in top if "rb.example.com" in k[0]], f"no record of it either: {sorted(top)}")
 
 
+def unfinished_validation(fake):
+    """A run that stopped before the validation records were written (--no-rollback) leaves
+    the certificate PENDING_VALIDATION: the next up writes them and waits (an update)."""
+    path = os.path.join(WORK, "dnspv.yml")
+    with open(path, "w") as f:
+        f.write("stack: dnspv\nload_balancers:\n  web:\n    listeners: [ { port: 443, certificate: "
+                "[pv.example.com] } ]\nservices:\n  web: { image: nginx:1.27, port: 8083, "
+                "load_balancer: web }\n")
+    sw.set_faults(fake, [{"service": "route53", "operation": "ChangeResourceRecordSets", "action": "error",
+                          "code": "InternalError", "message": "not now"}])
+    rc, out, err = sw.run(fake, path, "up", "--no-rollback", env=ONE_TRY, timeout=300)
+    sw.set_faults(fake, [])
+    R.eq(rc, 1, f"up stops when the validation records cannot be written ({err.strip()[-500:]})")
+    certs = [c for c in acm(fake) if c["tags"].get("ecsdeploy:stack") == "dnspv"]
+    R.check(len(certs) == 1 and certs[0]["status"] == "PENDING_VALIDATION", f"its certificate waits: {certs}")
+    rc, out, err = sw.run(fake, path, "plan")
+    R.check("~   update   certificate/web-443-" in out and "status: PENDING_VALIDATION -> ISSUED" in out,
+            f"plan finishes it as an update: {out[-1500:]}")
+    rc, out, err = sw.run(fake, path, "up", timeout=300)
+    R.eq(rc, 0, f"the next up finishes it ({err.strip()[-500:]})")
+    certs = [c for c in acm(fake) if c["tags"].get("ecsdeploy:stack") == "dnspv"]
+    R.check(len(certs) == 1 and certs[0]["status"] == "ISSUED" and certs[0]["in_use_by"],
+            f"the same certificate, issued and used: {certs}")
+    rc, out, err = sw.run(fake, path, "down", "--yes", timeout=300)
+    R.eq(rc, 0, f"down ({err.strip()[-400:]})")
+    ok, why = nothing_of(fake, "dnspv")
+    R.check(ok, f"nothing is left: {why}")
+
+
 def lost_answers(fake):
     path = stack("dnslost", ["lost.example.com", "www.dnslost.example.com"], port=8082,
                  zones="zones:\n  own: { name: dnslost.example.com }\n")
@@ -295,6 +326,7 @@ def main():
             last = update(fake, rte, path, arn)
             down(fake, last, rte)
         rollback(fake)
+        unfinished_validation(fake)
         lost_answers(fake)
     print("%d passed, %d failed" % (R.passed, R.failed))
     return 1 if R.failed else 0
