@@ -273,7 +273,7 @@ int res_has_refs(const cJSON *props);
 
 /* Node ids of the things a stack file's ${KIND.NAME.ATTR} references name:
  *   load_balancers.NAME -> "alb/NAME", secrets.NAME -> "secret/NAME",
- *   buckets.NAME -> "bucket/NAME", services.NAME -> "service/NAME".
+ *   buckets.NAME -> "bucket/NAME", services.NAME -> "service/NAME", zones.NAME -> "zone/NAME".
  * The attribute is looked up in that node's actual properties under the same name
  * (dns_name, arn, name, url, ...), so kinds put those attributes there. */
 char *res_stack_ref_node_id(const stack_ref *ref);
