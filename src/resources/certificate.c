@@ -8,8 +8,8 @@
  * its validation records with it when no other certificate of the account needs them
  * (dns_internal.h).
  *
- * Discovery: ListCertificates in the stack's region and the regions of the file's
- * certificates, then the tags of each side by side (ACM has no tag filter).
+ * Discovery: ListCertificates in the stack's region, us-east-1 and the regions of the
+ * file's certificates, then the tags of each side by side (ACM has no tag filter).
  *
  * A certificate that can no longer become or stay ISSUED (FAILED, VALIDATION_TIMED_OUT,
  * REVOKED, EXPIRED, INACTIVE) is found as "ID-unusable-ARN8": a node of its own that the
@@ -137,11 +137,18 @@ static cJSON *props_of(const char *arn, const char *domain, const svc_strings *n
     return p;
 }
 
-/* The regions to look in: the stack's and those of the file's certificates. */
+#define MAX_REGIONS 8
+#define CLOUDFRONT_REGION "us-east-1"
+
+/* The regions to look in: the stack's, us-east-1 (where CloudFront's certificates live:
+ * one the file no longer names is still found there, and deleted) and those of the file's
+ * certificates. The lists are read side by side: no deeper for the extra region. */
 static size_t regions_of(res_ctx *ctx, const char **out, size_t max)
 {
     size_t n = 0;
     out[n++] = ctx->region;
+    if (strcmp(ctx->region, CLOUDFRONT_REGION) != 0)
+        out[n++] = CLOUDFRONT_REGION;
     for (size_t i = 0; i < ctx->graph->n && n < max; i++) {
         const res_node *x = ctx->graph->nodes[i];
         const char *r = x->kind == &res_kind_certificate ? str(x->desired, "region") : NULL;
@@ -154,7 +161,6 @@ static size_t regions_of(res_ctx *ctx, const char **out, size_t max)
     return n;
 }
 
-#define MAX_REGIONS 8
 
 typedef struct {
     res_ctx *ctx;
