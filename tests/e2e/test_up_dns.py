@@ -38,6 +38,7 @@ ONE_TRY = {"AWS_MAX_ATTEMPTS": "1"}
 
 
 def stack(name, domains, zones="", extra_listener="", port=8080):
+    outputs = "  name_servers: ${zones.own.name_servers}\n  zone_id: ${zones.own.id}\n" if zones else ""
     text = f"""\
 stack: {name}
 {zones}load_balancers:
@@ -53,7 +54,7 @@ stack: {name}
     load_balancer: {{ name: web, health_check: {{ path: /healthz }} }}
 outputs:
   url: ${{load_balancers.web.url}}
-"""
+{outputs}"""
     path = os.path.join(WORK, f"{name}-{abs(hash(text))}.yml")
     with open(path, "w") as f:
         f.write(text)
@@ -133,10 +134,14 @@ def create(fake, path):
     R.check("does not see the new certificate yet" in out,
             f"the listener waited while ELB did not see the new certificate: {out[-2500:]}")
     R.check("url = https://app.example.com" in out, f"the url is the domain's: {out[-400:]}")
+    R.check("waiting for the certificate to be issued" in out,
+            f"up says what it waits for while ACM validates: {out[-2500:]}")
     own = zone_by_name(fake, "dnse2e.example.com.")
     R.eq(len(own), 1, "the stack's zone exists once")
     R.check(own and own[0]["tags"].get("ecsdeploy:id") == "zone/own", f"and is tagged: {own}")
     R.check("name servers of dnse2e.example.com: ns-" in out, "up prints the new zone's name servers")
+    R.check(own and "name_servers = ns-" in out and ("zone_id = " + own[0]["id"].split("/")[-1]) in out,
+            f"and gives them and the zone's id as outputs: {out[-600:]}")
     top = records(fake, "example.com.")
     app = top.get(("app.example.com.", "A"))
     R.check(app and app["alias"]["dns_name"].startswith("dualstack.dnse2e-web-") and app["insync"],
@@ -231,6 +236,11 @@ def update(fake, rte, path, first_arn):
 def down(fake, path, rte):
     rc, out, err = sw.run(fake, path, "down", "--yes", timeout=300)
     R.eq(rc, 0, f"down ({err.strip()[-600:]})")
+    lines = out.splitlines()
+    done = [i for i, line in enumerate(lines) if "delete  listener/web-443" in line and ": ok" in line]
+    certs_done = [i for i, line in enumerate(lines) if "delete  certificate/web-443-" in line and ": ok" in line]
+    R.check(done and certs_done and max(done) < min(certs_done),
+            f"the listener goes before its certificate (ACM refuses one in use): {out[-2500:]}")
     R.check("Kept (remove them with down --purge)" in out and "zone/own" in out, f"down says it kept the zone: {out[-800:]}")
     R.eq([c for c in acm(fake) if c["tags"].get("ecsdeploy:stack") == "dnse2e"], [], "no certificate is left")
     top = records(fake, "example.com.")
