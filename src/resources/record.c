@@ -102,7 +102,10 @@ static const r53_record_set *find_set(const r53_record_sets *sets, const char *n
 /* The actual properties of record NAME in zone z (its sets listed in sets). */
 static cJSON *props_of(const r53_zone *z, const r53_record_sets *sets, const char *name)
 {
+    /* ours are aliases: an A or AAAA with values was written by someone else */
     const r53_record_set *a = find_set(sets, name, "A"), *aaaa = find_set(sets, name, "AAAA");
+    a = a && a->is_alias ? a : NULL;
+    aaaa = aaaa && aaaa->is_alias ? aaaa : NULL;
     const r53_record_set *any = a ? a : aaaa;
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "name", name);
@@ -390,6 +393,16 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     const char *zone = str(n->actual, "zone"), *name = str(n->desired, "name");
     batch b;
     batch_of(ctx, n, R53_UPSERT, R53_UPSERT, &b);
+    /* a type it does not have yet (AAAA when the target became dual-stack) is a CREATE:
+     * Route 53 refuses the batch rather than write over a record someone else wrote */
+    const char *had = str(n->actual, "ip_address_type");
+    for (size_t i = 0; had && i < b.n; i++) {
+        const char *type = b.sets[i].type;
+        int has = !strcmp(type, "A") ? !strcmp(had, "ipv4") || !strcmp(had, "dualstack")
+                : !strcmp(type, "AAAA") ? !strncmp(had, "dualstack", 9) : 1;
+        if (!has)
+            b.changes[i].action = R53_CREATE;
+    }
     /* a type no longer wanted goes, exactly as it is */
     const char *types[3];
     wanted_types(str(n->desired, "ip_address_type"), types);
@@ -402,7 +415,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
             wanted |= !strcmp(types[i], both[k]);
         if (!wanted && (rc = current(ctx, zone, name, both[k], &gone[k], err)) == 0)
             for (size_t i = 0; i < gone[k].n && b.n < 4; i++)
-                if (!gone[k].items[i].set_identifier) {
+                if (!gone[k].items[i].set_identifier && gone[k].items[i].is_alias) {
                     b.changes[b.n++] = (r53_change){R53_DELETE, &gone[k].items[i]};
                     break;
                 }
@@ -476,7 +489,7 @@ static int remove_locked(res_ctx *ctx, res_node *n, aws_error *err)
     for (size_t k = 0; rc == 0 && k < 3; k++)
         for (size_t i = 0; i < now[k].n; i++) {
             const r53_record_set *r = &now[k].items[i];
-            int ours = !r->set_identifier;
+            int ours = !r->set_identifier && r->is_alias;
             if (k == 2) { /* the owner record only when it is this node's */
                 ours = 0;
                 for (size_t v = 0; v < r->values.n; v++)

@@ -1,6 +1,6 @@
 /* The API other kinds use to give their resources a name and a certificate
- * (src/resources/dns_internal.h), against the fake: a dual-stack target gets A and AAAA
- * alias records, a certificate made in another region than the stack's (CloudFront's
+ * (src/resources/dns_internal.h), against the fake: a target that becomes dual-stack gets
+ * an AAAA alias beside its A (never over an AAAA record someone else wrote), a certificate made in another region than the stack's (CloudFront's
  * us-east-1) is issued there, a second plan has nothing to do, and when the file no longer
  * has them both are found again (the certificate in us-east-1 too) and deleted. */
 #include "../../src/resources/dns_internal.h"
@@ -19,14 +19,14 @@
 /* The graph of the network kinds plus, when `with_site`, what a site kind would add:
  * a record to the balancer (ip_address_type from the balancer, as the ALB's records do)
  * and a certificate for its name in us-east-1. */
-static plan_counts api_plan(net_run *r, const elbv2_lb *lb, int with_site)
+static plan_counts api_plan_typed(net_run *r, const elbv2_lb *lb, int with_site, const char *ip_type)
 {
     net_rebuild(r);
     r->g->region = r->ctx.region;
     if (with_site) {
         char *dns = xasprintf("dualstack.%s", lb->dns_name);
         dnsres_add_record(r->g, API_NAME, cJSON_CreateString(dns), cJSON_CreateString(lb->hosted_zone_id),
-                          cJSON_CreateString(lb->ip_address_type), NULL, "site test");
+                          cJSON_CreateString(ip_type), NULL, "site test");
         free(dns);
         char *names[] = {API_NAME};
         dnsres_add_certificate(r->g, "site-test", names, 1, "us-east-1", "site test");
@@ -36,6 +36,22 @@ static plan_counts api_plan(net_run *r, const elbv2_lb *lb, int with_site)
     OK(plan_discover(&r->ctx, 8, &err));
     plan_compute(&r->ctx, 0);
     return plan_count(r->g);
+}
+
+static plan_counts api_plan(net_run *r, const elbv2_lb *lb, int with_site)
+{
+    return api_plan_typed(r, lb, with_site, lb->ip_address_type);
+}
+
+/* Write (CREATE) or delete a plain AAAA record of API_NAME, as someone else would. */
+static void foreign_aaaa(net_run *r, const char *zone, r53_action action)
+{
+    aws_error err;
+    r53_record_set set = {.name = API_NAME, .type = "AAAA", .ttl = 60};
+    svc_strings_add(&set.values, "2001:db8::1");
+    r53_change ch = {action, &set};
+    OK(r53_change_record_sets(r->aws, zone, &ch, 1, "someone else", NULL, &err));
+    svc_strings_free(&set.values);
 }
 
 static const res_node *node_of_kind(net_run *r, const char *kind)
@@ -93,11 +109,36 @@ START_TEST(site_record_dualstack_and_certificate_in_us_east_1)
     OK(elbv2_create_load_balancer(r.aws, &in, &lb, &err));
     ck_assert_str_eq(lb.ip_address_type, "dualstack");
 
-    plan_counts c = api_plan(&r, &lb, 1);
+    /* first an A record only (the target was ipv4) */
+    plan_counts c = api_plan_typed(&r, &lb, 1, "ipv4");
     ck_assert_uint_eq(c.create, 2);
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    const res_node *rec = node_of_kind(&r, "record"), *cert = node_of_kind(&r, "certificate");
+    const res_node *rec = node_of_kind(&r, "record");
     char *zone = xstrdup(cJSON_GetObjectItem(rec->actual, "zone")->valuestring);
+    ck_assert_uint_eq(alias_sets(&r, zone, "A", lb.dns_name), 1);
+    ck_assert_uint_eq(alias_sets(&r, zone, "AAAA", lb.dns_name), 0);
+
+    /* the target became dual-stack while someone else had an AAAA record of the name: the
+     * update refuses to write over it, and the record is left as it was */
+    foreign_aaaa(&r, zone, R53_CREATE);
+    c = api_plan(&r, &lb, 1);
+    ck_assert_uint_eq(c.update, 1);
+    ck_assert_int_ne(net_exec(&r, 0, NULL), 0);
+    {
+        aws_error err2;
+        r53_record_sets l = {0};
+        ck_assert_int_eq(r53_get_record_sets(r.aws, zone, API_NAME, "AAAA", &l, &err2), 0);
+        ck_assert_uint_eq(l.n, 1);
+        ck_assert(!l.items[0].is_alias);
+        r53_record_sets_free(&l);
+    }
+    /* once it is gone, the update writes the AAAA alias beside the A */
+    foreign_aaaa(&r, zone, R53_DELETE);
+    c = api_plan(&r, &lb, 1);
+    ck_assert_uint_eq(c.update, 1);
+    ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
+    rec = node_of_kind(&r, "record");
+    const res_node *cert = node_of_kind(&r, "certificate");
     ck_assert_uint_eq(alias_sets(&r, zone, "A", lb.dns_name), 1);
     ck_assert_uint_eq(alias_sets(&r, zone, "AAAA", lb.dns_name), 1);
     ck_assert_str_eq(cJSON_GetObjectItem(rec->actual, "ip_address_type")->valuestring, "dualstack");
