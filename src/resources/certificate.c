@@ -369,9 +369,13 @@ static int validate(res_ctx *ctx, res_node *n, res_action action, aws_client *c,
     int rc = res_wait(ctx, n, action, "the certificate's DNS validation records", poll_records, &w, err);
     if (rc == 0 && strcmp(w.cert.status, "ISSUED") != 0)
         rc = write_records(ctx, n, action, &w, err);
+    /* names in a zone the stack made resolve only once its parent delegates to it */
+    const char *what = cJSON_GetArraySize(cJSON_GetObjectItem(n->desired, "zones")) > 0
+                           ? "the certificate to be issued (ACM validates by DNS: minutes on AWS, "
+                             "once the stack's zone is delegated to its name servers)"
+                           : "the certificate to be issued (ACM validates by DNS: minutes on AWS)";
     if (rc == 0)
-        rc = res_wait(ctx, n, action, "the certificate to be issued (ACM validates by DNS: "
-                                      "minutes on AWS)", poll_issued, &w, err);
+        rc = res_wait(ctx, n, action, what, poll_issued, &w, err);
     if (rc == 0)
         res_node_set(ctx, n, arn, props_of(arn, w.cert.domain, &w.cert.names, w.cert.status,
                                            str(n->desired, "region")));

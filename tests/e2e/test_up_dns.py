@@ -134,7 +134,8 @@ def create(fake, path):
     R.check("does not see the new certificate yet" in out,
             f"the listener waited while ELB did not see the new certificate: {out[-2500:]}")
     R.check("url = https://app.example.com" in out, f"the url is the domain's: {out[-400:]}")
-    R.check("waiting for the certificate to be issued" in out,
+    R.check("waiting for the certificate to be issued" in out and
+            "once the stack's zone is delegated to its name servers" in out,
             f"up says what it waits for while ACM validates: {out[-2500:]}")
     own = zone_by_name(fake, "dnse2e.example.com.")
     R.eq(len(own), 1, "the stack's zone exists once")
