@@ -27,8 +27,9 @@
 static const char *const env_keys[] = {"parameters", "overrides", "description", NULL};
 /* what overrides may set: every top-level section but these three */
 static const char *const override_keys[] = {"region", "tags", "network", "logs", "discovery",
-                                            "secrets", "buckets", "zones", "load_balancers",
-                                            "services", "bootstrap", "outputs", NULL};
+                                            "secrets", "buckets", "zones", "file_systems",
+                                            "parameter_store", "load_balancers", "services",
+                                            "bootstrap", "outputs", NULL};
 
 /* Merge `from` (a mapping) into `into` (a mapping), moving its nodes: a key on both sides
  * whose values are both mappings is merged again; any other value replaces the file's. */

@@ -10,7 +10,7 @@
 #include "xalloc.h"
 
 static const char *const ref_kinds[] = {"load_balancers", "secrets", "buckets", "services", "zones",
-                                        NULL};
+                                        "parameter_store", "file_systems", NULL};
 
 static const char *const lb_attrs[] = {"dns_name", "arn", "zone_id", "url", "domain", NULL};
 static const char *const zone_attrs[] = {"id", "name", "name_servers", NULL};
@@ -18,6 +18,8 @@ static const char *const secret_attrs[] = {"arn", "name", NULL};
 static const char *const bucket_attrs[] = {"name", "arn", "domain_name", NULL};
 static const char *const service_attrs[] = {"name", "arn", "url", "host", "security_group_id",
                                             "task_role_arn", NULL};
+static const char *const parameter_attrs[] = {"value", "name", "arn", "version", NULL};
+static const char *const file_system_attrs[] = {"id", "arn", NULL};
 
 const char *const *stack_ref_attributes(stack_ref_kind kind)
 {
@@ -26,6 +28,8 @@ const char *const *stack_ref_attributes(stack_ref_kind kind)
     case STACK_REF_SECRET: return secret_attrs;
     case STACK_REF_BUCKET: return bucket_attrs;
     case STACK_REF_ZONE: return zone_attrs;
+    case STACK_REF_PARAMETER: return parameter_attrs;
+    case STACK_REF_FILE_SYSTEM: return file_system_attrs;
     default: return service_attrs;
     }
 }
