@@ -2,6 +2,7 @@
 policies, service-linked roles, tags, OpenID Connect providers (_iam_oidc.py);
 DeleteConflict and eventual consistency."""
 
+import fnmatch
 import json
 from urllib.parse import quote
 
@@ -419,7 +420,10 @@ class Iam(OidcProviders, Service):
         r = self.roles.get(arn.rpartition("/")[2]) if arn else None
         return r is not None and r["Arn"] == arn and self.trusts(r, "Service", [service_principal])
 
-    def role_allows(self, arn, action):
+    def role_allows(self, arn, action, resource=None):
+        """Whether the role's policies allow `action` (on `resource`, an ARN, when given:
+        a statement counts when one of its Resource patterns matches it, or none of its
+        NotResource ones does; patterns take * and ?)."""
         r = self.role_by_arn(arn)
         if r is None:
             return False
@@ -428,11 +432,19 @@ class Iam(OidcProviders, Service):
         for doc in docs:
             for st in policy_statements(doc):
                 acts = as_list(st.get("Action"))
+                if resource is not None and not _resource_in(st, resource):
+                    continue
                 if any(action_matches(a, action) for a in acts):
                     if st.get("Effect") == "Deny":
                         return False
                     allowed = True
         return allowed
+
+
+def _resource_in(statement, resource):
+    if "NotResource" in statement:
+        return not any(fnmatch.fnmatchcase(resource, p) for p in as_list(statement["NotResource"]))
+    return any(fnmatch.fnmatchcase(resource, p) for p in as_list(statement.get("Resource", "*")))
 
 
 SERVICE = Iam
