@@ -25,7 +25,9 @@ typedef void (*plan_kind_fn)(void *ud, const res_kind *kind);
 int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud, aws_error *err);
 
 /* Decide every node's action. for_down: delete everything the stack owns, except kept
- * resources unless ctx->purge, and never external ones. */
+ * resources unless ctx->purge, and never external ones; a deletion's own changes
+ * (res_kind.delete_changes) become its changes. Either way, what a resource that stays
+ * depends on stays too, marked kept (a kept database keeps its network). */
 void plan_compute(res_ctx *ctx, int for_down);
 
 typedef struct {
@@ -47,6 +49,9 @@ char *plan_render_text(const res_graph *g, int color);
 /* The same for the replacements and deletions only (what `up` asks about), no summary. */
 char *plan_render_destructive_text(const res_graph *g, int color);
 cJSON *plan_render_json(const res_graph *g);
+/* The nodes with an action and changes (`down`: what a deletion does besides), no
+ * summary. Caller frees. */
+char *plan_render_noted_text(const res_graph *g, int color);
 
 /* Nodes planned for replacement that hold kept data (buckets, secrets); NULL-terminated
  * array the caller frees (not the nodes), or NULL when there are none. */
@@ -63,6 +68,7 @@ typedef enum {
     PLAN_UP_MISSING_EXTERNALS, /* existing resources the file names were not found: nodes */
     PLAN_UP_MISSING_GROUPS,    /* groups `reach` rules go into do not exist: err */
     PLAN_UP_UNREADABLE_SOURCE, /* a secret's first value cannot be read: err */
+    PLAN_UP_REFUSED,           /* a change AWS would refuse, or that loses data: err */
     PLAN_UP_REPLACES_KEPT      /* the plan replaces resources that keep data: nodes */
 } plan_up_verdict;
 
@@ -71,14 +77,15 @@ typedef struct {
     plan_counts counts;
     size_t unsettled;  /* unchanged nodes an earlier run left changing (plan_needs_settle) */
     res_node **nodes;  /* MISSING_EXTERNALS, REPLACES_KEPT: NULL-terminated, free the array */
-    aws_error err;     /* MISSING_GROUPS, UNREADABLE_SOURCE */
+    aws_error err;     /* MISSING_GROUPS, UNREADABLE_SOURCE, REFUSED */
 } plan_up_decision;
 
 /* Plan `up` (plan_compute) on a discovered graph and decide, in this order, whether it
  * may go: externals the file names must exist, groups `reach` rules go into must exist,
- * secrets' first values must be readable; nothing to do is NOTHING; replacing kept data
- * needs allow_replace. Reads at most one DescribeSecurityGroups. ctx->wait_services must
- * be set first (it decides what counts as unsettled). */
+ * secrets' first values must be readable, databases' changes must be ones RDS takes
+ * (res_database_check); nothing to do is NOTHING; replacing kept data needs
+ * allow_replace. Reads at most one DescribeSecurityGroups. ctx->wait_services must be set
+ * first (it decides what counts as unsettled). */
 void plan_up_decide(res_ctx *ctx, int allow_replace, plan_up_decision *d);
 
 typedef struct {

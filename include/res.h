@@ -144,6 +144,8 @@ struct res_ctx {
     double timeout_s;         /* bound of every single wait */
     double poll_s;            /* interval between polls of a wait */
     int purge;                /* down --purge: kept resources go too */
+    int rolling_back;         /* the executor undoes this run's changes: a remove() now deletes
+                                 what this run created (a database: no final snapshot) */
     int rebootstrap;          /* up --rebootstrap: run bootstrap steps again */
     int planning;             /* while planning, references to nodes about to get a new
                                  physical id are unknown */
@@ -197,6 +199,10 @@ struct res_kind {
      * read other nodes' actual properties to settle which resource this kind's nodes stand
      * for (a task definition family takes the revision its service runs). */
     int (*after_discover)(res_ctx *ctx, aws_error *err);
+    /* Optional, for `down`: what deleting n does besides deleting it, as changes shown
+     * before `down` asks (a database: deletion protection turned off, its final
+     * snapshot). Appends to out. */
+    void (*delete_changes)(const res_ctx *ctx, const res_node *n, res_changes *out);
 };
 
 /* ---- the registry (registry.c) ------------------------------------------------- */
@@ -298,6 +304,12 @@ int res_secret_check_sources(const res_graph *g, aws_error *err);
  * DescribeSecurityGroups, only when such rules are planned): 0, or -1 with err naming
  * the missing groups. */
 int res_reach_check_groups(res_ctx *ctx, aws_error *err);
+
+/* What `up` refuses about databases before it changes anything: a change RDS refuses or
+ * that loses data (storage made smaller, or grown by less than RDS's 10%; a version made
+ * older), and a service given the password of an existing database whose password RDS
+ * does not keep in Secrets Manager. 0, or -1 with err (AWS_ERR_INPUT) naming the first. */
+int res_database_check(res_ctx *ctx, aws_error *err);
 
 /* ---- helpers for kinds ----------------------------------------------------------------- */
 

@@ -11,7 +11,7 @@
  *
  * Strings and references. Parameters (${name}), ${stack} and ${env:NAME} are replaced at
  * load time. References to values known only after creation, ${KIND.NAME.ATTR} with KIND
- * one of load_balancers, secrets, buckets, services, are allowed only in "template"
+ * one of load_balancers, secrets, buckets, services, databases, caches, are allowed only in "template"
  * fields (marked TEMPLATE below: environment values, command and entry point items,
  * outputs); there they stay in the string as written, checked to name an existing target
  * and a known attribute, and listed in stack_model.refs. In a template "$${" stands for a
@@ -157,6 +157,53 @@ typedef struct {
     int keep;          /* default 1 */
     stack_loc loc;
 } stack_bucket;
+
+/* ---- databases and caches ------------------------------------------------------ */
+
+typedef enum { STACK_DB_POSTGRES, STACK_DB_MYSQL } stack_db_engine;
+
+/* An RDS DB instance the stack creates (PostgreSQL or MySQL: RDS instances, not Aurora),
+ * or, with `existing`, one it only reads and opens to the services that use it. A
+ * created one has storage encryption, automated backups and a master password that RDS
+ * keeps in Secrets Manager (ManageMasterUserPassword): ecsdeploy never sees it. */
+typedef struct {
+    char *name;            /* logical name */
+    char *existing;        /* an existing instance's identifier; the members below are unused */
+    char *identifier;      /* created: the RDS identifier, STACK-NAME (stack_name_database) */
+    stack_db_engine engine; /* default postgres */
+    char *version;         /* "16", "16.8", "8.0", "8.0.41"; NULL: RDS's default */
+    char *instance_class;  /* default db.t4g.micro */
+    int storage_gib;       /* default 20 */
+    char *storage_type;    /* gp3 (default) or gp2 */
+    int multi_az;          /* default 0 */
+    char *db_name;         /* the database created in it; default the logical name, '-' as '_' */
+    char *user;            /* master user; default postgres (PostgreSQL) or admin (MySQL) */
+    int port;              /* the engine's: 5432 or 3306 */
+    int backup_retention_days; /* 1..35, default 7 */
+    int deletion_protection; /* default 1 */
+    int keep;              /* survives `down` unless --purge; default 1 */
+    int final_snapshot;    /* `down --purge` takes one first; default 1 */
+    stack_tier tier;        /* its subnets: default private when the network has them */
+    char **subnet_ids;     /* or these subnets (an existing VPC): two zones at least */
+    size_t nsubnet_ids;
+    stack_loc loc;
+} stack_database;
+
+/* An existing ElastiCache cache: a replication group, serverless cache or cache cluster. */
+typedef struct {
+    char *name;            /* logical name */
+    char *existing;        /* its identifier */
+    stack_loc loc;
+} stack_cache;
+
+/* A service's use of a database or cache: the environment variables that receive its
+ * values (NULL: not wanted). The password (databases only) is a container secret read
+ * from the RDS-managed secret ("ARN:password::"); the others are environment values. */
+typedef struct {
+    char *name;            /* logical database or cache name */
+    char *host, *port, *db_name, *user, *password;
+    stack_loc loc;
+} stack_store_use;
 
 /* ---- load balancers -------------------------------------------------------------- */
 
@@ -389,6 +436,12 @@ typedef struct {
     size_t nallow_from;
     stack_reach *reach;
     size_t nreach;
+    stack_store_use *databases; /* databases it uses (their host, port, ... as environment
+                                 * values of the main container, the password as its secret;
+                                 * their security group admits it on their port) */
+    size_t ndatabases;
+    stack_store_use *caches;   /* caches it uses, the same way (host and port) */
+    size_t ncaches;
     char *task_definition_json; /* raw RegisterTaskDefinition fields merged last, or NULL */
     stack_loc loc;
 } stack_service;
@@ -411,7 +464,10 @@ typedef struct {
     stack_loc loc;
 } stack_output;
 
-typedef enum { STACK_REF_LOAD_BALANCER, STACK_REF_SECRET, STACK_REF_BUCKET, STACK_REF_SERVICE } stack_ref_kind;
+typedef enum {
+    STACK_REF_LOAD_BALANCER, STACK_REF_SECRET, STACK_REF_BUCKET, STACK_REF_SERVICE,
+    STACK_REF_DATABASE, STACK_REF_CACHE
+} stack_ref_kind;
 
 typedef struct {
     stack_ref_kind kind;
@@ -438,6 +494,10 @@ typedef struct stack_model {
     size_t nsecrets;
     stack_bucket *buckets;
     size_t nbuckets;
+    stack_database *databases;
+    size_t ndatabases;
+    stack_cache *caches;
+    size_t ncaches;
     stack_load_balancer *load_balancers;
     size_t nload_balancers;
     stack_service *services;
@@ -478,6 +538,8 @@ const stack_service *stack_find_service(const stack_model *s, const char *name);
 const stack_secret *stack_find_secret(const stack_model *s, const char *name);
 const stack_bucket *stack_find_bucket(const stack_model *s, const char *name);
 const stack_load_balancer *stack_find_load_balancer(const stack_model *s, const char *name);
+const stack_database *stack_find_database(const stack_model *s, const char *name);
+const stack_cache *stack_find_cache(const stack_model *s, const char *name);
 const stack_param *stack_find_param(const stack_model *s, const char *name);
 const stack_container *stack_find_container(const stack_service *svc, const char *name);
 const stack_listener *stack_find_listener(const stack_load_balancer *lb, int port);
@@ -494,6 +556,7 @@ const char *stack_arch_name(stack_arch v);
 const char *stack_dep_condition_name(stack_dep_condition v);
 const char *stack_secret_source_name(stack_secret_source v);
 const char *stack_ref_kind_name(stack_ref_kind v); /* "load_balancers", ... */
+const char *stack_db_engine_name(stack_db_engine v); /* "postgres", "mysql" */
 
 /* ---- templates ------------------------------------------------------------------- */
 
@@ -505,7 +568,10 @@ const char *stack_ref_kind_name(stack_ref_kind v); /* "load_balancers", ... */
  *   buckets.X: name, arn, domain_name (BUCKET.s3.REGION.amazonaws.com);
  *   services.X: name, arn, security_group_id, task_role_arn, host (NAME.NAMESPACE, with
  *     discovery), url (behind a load balancer: the LB's url plus the fixed prefix of the
- *     first path pattern; else http://HOST:DISCOVERY_PORT). */
+ *     first path pattern; else http://HOST:DISCOVERY_PORT);
+ *   databases.X: host (the endpoint's address), port, name (the database), user (the
+ *     master user), secret_arn (the RDS-managed secret holding username and password);
+ *   caches.X: host (the primary, configuration or serverless endpoint), port. */
 const char *const *stack_ref_attributes(stack_ref_kind kind);
 /* 1 when a template holds at least one reference. */
 int stack_template_has_refs(const char *tmpl);
@@ -517,8 +583,9 @@ typedef int (*stack_ref_resolver)(const stack_ref *ref, void *ud, char **value);
  * resolved; then *unresolved (if not NULL) is set to a malloc'd "${…}" text to free. */
 char *stack_template_resolve(const char *tmpl, stack_ref_resolver resolve, void *ud, char **unresolved);
 /* The value of a reference that the file alone decides (buckets.X.name, secrets.X.name,
- * services.X.name, services.X.host, and services.X.url for a service reached through
- * discovery only); NULL otherwise. Caller frees. */
+ * services.X.name, services.X.host, services.X.url for a service reached through
+ * discovery only, databases.X.name and .user of a database the stack creates); NULL
+ * otherwise. Caller frees. */
 char *stack_ref_static_value(const stack_model *s, const stack_ref *ref);
 
 #endif

@@ -23,6 +23,10 @@ char *stack_name_log_group(const char *stack, const char *service);
 char *stack_name_secret(const char *stack, const char *secret);
 /* Default S3 bucket name: STACK-BUCKET. */
 char *stack_name_bucket(const char *stack, const char *bucket);
+/* RDS: the DB instance identifier and its DB subnet group STACK-DATABASE (RDS lowers
+ * them), the database's security group STACK-db-DATABASE. */
+char *stack_name_database(const char *stack, const char *database);
+char *stack_name_database_group(const char *stack, const char *database);
 /* Cluster: STACK. Task definition family: STACK-SERVICE. */
 char *stack_name_cluster(const char *stack);
 char *stack_name_task_family(const char *stack, const char *service);

@@ -117,6 +117,9 @@ static void summary_service(const stack_service *v, buf *b)
         buf_printf(b, ", %s", stack_strategy_name(v->deployment.strategy));
     for (size_t i = 0; i < v->nreach; i++)
         buf_printf(b, "%s%s:%d", i ? ", " : ", reaches ", v->reach[i].group, v->reach[i].port);
+    for (size_t i = 0; i < v->ndatabases + v->ncaches; i++)
+        buf_printf(b, "%s%s", i ? ", " : ", uses ",
+                   i < v->ndatabases ? v->databases[i].name : v->caches[i - v->ndatabases].name);
     if (v->exec)
         buf_puts(b, ", exec");
 }
@@ -149,6 +152,20 @@ static void print_summary(const char *file, const stack_model *s)
         buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", s->buckets[i].name, s->buckets[i].bucket_name,
                    s->buckets[i].keep ? ", kept" : "");
     line("buckets", &b);
+    for (size_t i = 0; i < s->ndatabases; i++) {
+        const stack_database *db = &s->databases[i];
+        if (db->existing)
+            buf_printf(&b, "%s%s (existing %s)", i ? ", " : "", db->name, db->existing);
+        else
+            buf_printf(&b, "%s%s (%s%s%s, %s, %d GiB%s%s)", i ? ", " : "", db->name,
+                       stack_db_engine_name(db->engine), db->version ? " " : "",
+                       db->version ? db->version : "", db->instance_class, db->storage_gib,
+                       db->multi_az ? ", Multi-AZ" : "", db->keep ? ", kept" : "");
+    }
+    line("databases", &b);
+    for (size_t i = 0; i < s->ncaches; i++)
+        buf_printf(&b, "%s%s (existing %s)", i ? ", " : "", s->caches[i].name, s->caches[i].existing);
+    line("caches", &b);
     if (s->namespace_name)
         buf_puts(&b, s->namespace_name);
     line("discovery", &b);

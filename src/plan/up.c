@@ -20,6 +20,10 @@ void plan_up_decide(res_ctx *ctx, int allow_replace, plan_up_decision *d)
         d->verdict = PLAN_UP_UNREADABLE_SOURCE;
         return;
     }
+    if (res_database_check(ctx, &d->err) != 0) {
+        d->verdict = PLAN_UP_REFUSED;
+        return;
+    }
     d->counts = plan_count(ctx->graph);
     d->unsettled = plan_count_unsettled(ctx);
     const plan_counts *c = &d->counts;

@@ -1,6 +1,7 @@
 /*
  * IAM roles: per service an execution role (pulls images, writes logs, reads the
- * service's secrets) and, when the service needs one, a task role (its permissions and
+ * service's secrets, and the RDS-managed secret of each database whose password it gets)
+ * and, when the service needs one, a task role (its permissions and
  * ECS Exec); per stack an infrastructure role when ECS must manage EBS volumes or
  * blue/green traffic. All live under the path /ecsdeploy/STACK/, which is how they are
  * found again (one ListRoles call, then the details of each role side by side).
@@ -108,13 +109,33 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
             cJSON_AddItemToArray(secrets, secret_arn(secret));
             depend_on_secret(g, n, secret);
         }
+    /* a database's password: RDS keeps it in a secret of its own (its key is aws/secretsmanager
+     * for the databases the stack makes; an existing one's may be a customer key) */
+    cJSON *keys = cJSON_CreateArray();
+    for (size_t u = 0; u < svc->ndatabases; u++) {
+        if (!svc->databases[u].password)
+            continue;
+        char *id = xasprintf("database/%s", svc->databases[u].name);
+        cJSON_AddItemToArray(secrets, res_ref(id, "secret_arn"));
+        const stack_database *db = stack_find_database(g->stack, svc->databases[u].name);
+        if (db && db->existing)
+            cJSON_AddItemToArray(keys, res_ref(id, "secret_kms_key"));
+        res_node_depend(n, res_graph_find(g, id));
+        free(id);
+    }
     if (cJSON_GetArraySize(secrets) > 0) {
         static const char *const read[] = {"secretsmanager:GetSecretValue"};
+        static const char *const decrypt[] = {"kms:Decrypt"};
         cJSON *st = cJSON_CreateArray();
         cJSON_AddItemToArray(st, statement(read, 1, secrets));
+        if (cJSON_GetArraySize(keys) > 0)
+            cJSON_AddItemToArray(st, statement(decrypt, 1, keys));
+        else
+            cJSON_Delete(keys);
         cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
     } else {
         cJSON_Delete(secrets);
+        cJSON_Delete(keys);
     }
     free(label);
     free(name);

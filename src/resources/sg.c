@@ -1,5 +1,6 @@
 /*
- * sg/SERVICE, sg/lb-LB: one security group per service and per load balancer, named by
+ * sg/SERVICE, sg/lb-LB, sg/db-DATABASE: one security group per service, per load balancer
+ * and per database the stack creates, named by
  * stack_names.h, tagged. Only the group itself: its ingress rules are sg_rules nodes (so
  * that references between groups are revoked before any group is deleted), and AWS's
  * default allow-all egress rule stays. Deletion is retried while network interfaces
@@ -43,6 +44,17 @@ static int sg_build(res_graph *g, const stack_model *s, char *err, size_t errlen
         char *label = xasprintf("security group of service %s", svc);
         add_group(g, svc, stack_name_service_group(s->name, svc),
                   xasprintf("ecsdeploy stack %s, service %s", s->name, svc), label);
+        free(label);
+    }
+    for (size_t i = 0; i < s->ndatabases; i++) {
+        const char *db = s->databases[i].name;
+        if (s->databases[i].existing)
+            continue;
+        char *node = xasprintf("db-%s", db);
+        char *label = xasprintf("security group of database %s", db);
+        add_group(g, node, stack_name_database_group(s->name, db),
+                  xasprintf("ecsdeploy stack %s, database %s", s->name, db), label);
+        free(node);
         free(label);
     }
     return 0;

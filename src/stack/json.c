@@ -315,6 +315,7 @@ static cJSON *service_json(const stack_service *v)
     for (size_t i = 0; i < v->nvolumes; i++)
         cJSON_AddItemToArray(a, volume_json(&v->volumes[i]));
     service_lists(o, v);
+    stack_store_uses_json(o, v);
     cJSON *d = cJSON_AddObjectToObject(o, "deployment");
     const stack_deployment *dp = &v->deployment;
     str(d, "strategy", stack_strategy_name(dp->strategy));
@@ -343,6 +344,7 @@ static void top_sections(cJSON *o, const stack_model *s)
     m = cJSON_AddObjectToObject(o, "buckets");
     for (size_t i = 0; i < s->nbuckets; i++)
         cJSON_AddItemToObject(m, s->buckets[i].name, bucket_json(&s->buckets[i]));
+    stack_databases_json(o, s);
     m = cJSON_AddObjectToObject(o, "load_balancers");
     for (size_t i = 0; i < s->nload_balancers; i++)
         cJSON_AddItemToObject(m, s->load_balancers[i].name, lb_json(&s->load_balancers[i]));

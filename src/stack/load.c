@@ -9,7 +9,7 @@
 #include "xalloc.h"
 
 static const char *const top_keys[] = {"stack", "region", "parameters", "tags", "network", "logs",
-                                       "discovery", "secrets", "buckets", "load_balancers",
+                                       "discovery", "secrets", "buckets", "databases", "caches", "load_balancers",
                                        "services", "bootstrap", "outputs", NULL};
 static const char *const logs_keys[] = {"retention_days", NULL};
 static const char *const discovery_keys[] = {"namespace", NULL};
@@ -169,6 +169,8 @@ static void decode_all(stack_ctx *c, const stack_node *root, const stack_options
     stack_decode_network(c, stack_node_get(root, "network"));
     stack_decode_secrets(c, stack_node_get(root, "secrets"));
     stack_decode_buckets(c, stack_node_get(root, "buckets"));
+    stack_decode_databases(c, stack_node_get(root, "databases"));
+    stack_decode_caches(c, stack_node_get(root, "caches"));
     stack_decode_load_balancers(c, stack_node_get(root, "load_balancers"));
     const stack_node *svcs = stack_node_get(root, "services");
     if (svcs)

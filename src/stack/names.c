@@ -20,6 +20,8 @@ char *stack_name_lb_group(const char *stack, const char *lb) { return xasprintf(
 char *stack_name_log_group(const char *stack, const char *service) { return xasprintf("/ecsdeploy/%s/%s", stack, service); }
 char *stack_name_secret(const char *stack, const char *secret) { return xasprintf("%s/%s", stack, secret); }
 char *stack_name_bucket(const char *stack, const char *bucket) { return xasprintf("%s-%s", stack, bucket); }
+char *stack_name_database(const char *stack, const char *db) { return xasprintf("%s-%s", stack, db); }
+char *stack_name_database_group(const char *stack, const char *db) { return xasprintf("%s-db-%s", stack, db); }
 char *stack_name_cluster(const char *stack) { return xstrdup(stack); }
 char *stack_name_task_family(const char *stack, const char *service) { return xasprintf("%s-%s", stack, service); }
 

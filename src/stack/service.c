@@ -9,7 +9,8 @@ static const char *const service_keys[] = {
     "enabled", "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "architecture",
     "desired_count", "port", "ports", "environment", "secrets", "health_check", "depends_on",
     "subnets", "public_ip", "load_balancer", "discovery", "logs", "ephemeral_storage_gib",
-    "volumes", "permissions", "exec", "deployment", "allow_from", "reach", "containers",
+    "volumes", "permissions", "exec", "deployment", "allow_from", "reach", "databases", "caches",
+    "containers",
     "task_definition", NULL};
 static const char *const container_keys[] = {
     "enabled", "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "essential",
@@ -221,6 +222,7 @@ static void decode_service(stack_ctx *c, const stack_node *key, const stack_node
         decode_sidecars(c, x, svc);
     stack_decode_volumes(c, v, svc);
     stack_decode_access(c, v, svc);
+    stack_decode_store_uses(c, v, svc);
     stack_decode_deployment(c, v, svc);
     if (svc->has_discovery && !svc->discovery_port)
         svc->discovery_port = stack_service_port(svc);
