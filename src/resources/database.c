@@ -74,8 +74,13 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             for (char *p = ident; *p; p++)
                 *p = (char)tolower((unsigned char)*p); /* as RDS keeps it */
             cJSON_AddStringToObject(d, "identifier", ident);
-            label = xasprintf("RDS %s database %s (changes apply at once)",
-                              stack_db_engine_name(db->engine), ident);
+            /* what the plan of a create shows, and a reminder that changes are not
+             * left for the maintenance window */
+            label = xasprintf("RDS %s%s%s database %s (%s%s, %d GiB %s, encrypted; changes "
+                              "apply at once)", stack_db_engine_name(db->engine),
+                              db->version ? " " : "", db->version ? db->version : "", ident,
+                              db->instance_class, db->multi_az ? " Multi-AZ" : "",
+                              db->storage_gib, db->storage_type);
             free(ident);
         }
         res_node *n = res_graph_add(g, &res_kind_database, db->name, label, d);

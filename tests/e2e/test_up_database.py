@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """A database the stack creates, end to end against the fake:
 
-- `up` makes a PostgreSQL instance in the stack's private subnets (a DB subnet group over
+- `plan` says what database it creates (engine, version, class, storage); `up` makes a
+  PostgreSQL instance in the stack's private subnets (a DB subnet group over
   two zones), encrypted, with backups and deletion protection, its master password kept
   by RDS in Secrets Manager; its security group admits only the service that uses it, on
   5432; the service gets host, port, name and user as environment values and the
   password as a secret (the task's value is the secret's), its execution role may read
-  exactly that secret; CreateDBInstance and CreateDBSubnetGroup answers lost once make no
-  duplicate;
+  exactly that secret; while RDS creates it, `up` says what it waits for;
+  CreateDBInstance and CreateDBSubnetGroup answers lost once make no duplicate;
 - a second `up` only reads, at round-trip depth 4 at most;
 - instance class and storage change in place (the plan shows them field by field);
   storage made smaller or grown by less than 10%, and an engine change on a kept
@@ -190,6 +191,9 @@ def main():
     with Fake("--latency-ms", "0", time_scale=0.01) as fake:
         w = world(fake, work)
         stack = w.stack("shop", stack_text())
+        rc, out, err = w.run(stack, "plan")
+        R.check(rc == 0 and "create   database/main  RDS postgres 16 database shop-main (db.t4g.micro, "
+                "20 GiB gp3, encrypted" in out, "the plan says what database it creates: " + out[-1200:])
         # a lost answer of each create: sent once, answered into the void, not repeated
         w.faults({"rules": [{"service": "rds", "operation": "CreateDBInstance", "action": "drop",
                              "phase": "after", "count": 1},
@@ -199,6 +203,8 @@ def main():
         w.faults({"rules": []})
         if not R.check(rc == 0, "up creates the stack with its database: %s" % err[-800:]):
             return R.finish()
+        R.check("create  database/main: waiting for RDS database shop-main to be created (several minutes; "
+                "its endpoint comes at the end): creating" in out, "up says what it waits for: " + out[-1500:])
         d = check_created(w, out)
         if d:
             check_task_env(w, stack, d)

@@ -172,6 +172,43 @@ START_TEST(graph_of_databases)
 }
 END_TEST
 
+/* Whether n needs id, directly or through what it needs. */
+static int needs(const res_node *n, const char *id)
+{
+    for (size_t i = 0; i < n->ndeps; i++)
+        if (strcmp(n->deps[i]->id, id) == 0 || needs(n->deps[i], id))
+            return 1;
+    return 0;
+}
+
+/* The long creation runs beside everything that does not need the database: only the
+ * using service's role, task definition and service wait for it; the other service, the
+ * cluster, the log groups and the security groups do not. */
+START_TEST(only_the_users_wait_for_a_database)
+{
+    stack_model *s = load_ok("stack: shop\n"
+                             "network: { vpc: { cidr: 10.0.0.0/16 }, zones: 2 }\n"
+                             "databases: { main: {} }\n"
+                             "services:\n"
+                             "  web: { image: nginx, port: 80, databases: { main: { host: H, password: P } } }\n"
+                             "  worker: { image: nginx }\n");
+    res_graph *g = NULL;
+    char err[256];
+    ck_assert_int_eq(res_graph_build(s, "us-east-1", &g, err, sizeof err), 0);
+    const char *wait[] = {"role/exec-web", "task_def/web", "service/web", NULL};
+    for (size_t i = 0; wait[i]; i++)
+        ck_assert_msg(needs(node(g, wait[i]), "database/main"), "%s", wait[i]);
+    size_t waiting = 0;
+    for (size_t i = 0; i < g->n; i++)
+        waiting += needs(g->nodes[i], "database/main");
+    ck_assert_uint_eq(waiting, 3);
+    ck_assert(!needs(node(g, "service/worker"), "database/main"));
+    ck_assert(!needs(node(g, "sg_rules/db-main"), "database/main"));
+    res_graph_free(g);
+    stack_free(s);
+}
+END_TEST
+
 START_TEST(versions)
 {
     ck_assert(dbres_version_satisfied("postgres", "16", "16.8"));
@@ -260,6 +297,7 @@ Suite *stack_databases_suite(void)
     TCase *tc = tcase_create("databases");
     tcase_add_test(tc, defaults_and_uses);
     tcase_add_test(tc, graph_of_databases);
+    tcase_add_test(tc, only_the_users_wait_for_a_database);
     tcase_add_test(tc, versions);
     tcase_add_test(tc, down_keeps_what_a_database_stands_on);
     suite_add_tcase(s, tc);
