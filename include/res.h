@@ -142,6 +142,7 @@ struct res_ctx {
     const char *region;
     int wait_services;        /* wait until services are steady (up without --no-wait) */
     double timeout_s;         /* bound of every single wait */
+    int timeout_given;        /* --timeout was given: it bounds the long waits too */
     double poll_s;            /* interval between polls of a wait */
     int purge;                /* down --purge: kept resources go too */
     int rolling_back;         /* the executor undoes this run's changes: a remove() now deletes
@@ -326,6 +327,11 @@ typedef int (*res_poll_fn)(res_ctx *ctx, res_node *n, void *ud, char *status, si
  * waited for and the last status. A service's deployment is waited for with ctx->watch. */
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err);
+/* res_wait for what AWS documents as taking tens of minutes (an RDS instance created,
+ * changed or deleted): bounded by RES_LONG_WAIT_S, or by --timeout when it was given. */
+#define RES_LONG_WAIT_S 3600
+int res_wait_long(res_ctx *ctx, res_node *n, res_action action, const char *what,
+                  res_poll_fn poll, void *ud, aws_error *err);
 /* Sleep for `seconds` (util_sleep), returning early (-1) when cancelled. */
 int res_sleep(res_ctx *ctx, double seconds);
 

@@ -22,7 +22,7 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {"parallel", 0, "N", OPT_PARALLEL, "run N deletions at a time (1-64, default 16)",
      CLI_VALUE_ANY, NULL},
-    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m)", CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m; RDS 1h)", CLI_VALUE_ANY, NULL},
     {0}};
 
 static const cli_example examples[] = {
@@ -94,8 +94,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         return rc;
     }
     s.ctx.purge = o->purge;
-    if (o->timeout > 0)
+    if (o->timeout > 0) {
         s.ctx.timeout_s = o->timeout;
+        s.ctx.timeout_given = 1;
+    }
     plan_compute(&s.ctx, 1);
     plan_counts c = plan_count(s.graph);
     if (c.delete == 0) {

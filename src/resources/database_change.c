@@ -100,7 +100,7 @@ static int wait_until(res_ctx *ctx, res_node *n, res_action action, wait_for wan
         "RDS database %s to be deleted"};
     char what[300];
     snprintf(what, sizeof what, whats[want], n->physical_id);
-    return res_wait(ctx, n, action, what, poll, &want, err);
+    return res_wait_long(ctx, n, action, what, poll, &want, err);
 }
 
 /* ---- create ------------------------------------------------------------------------------ */

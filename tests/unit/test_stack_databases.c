@@ -209,6 +209,40 @@ START_TEST(only_the_users_wait_for_a_database)
 }
 END_TEST
 
+/* A poll done at its third check. */
+static int done_third(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    (void)ctx;
+    (void)n;
+    (void)err;
+    snprintf(status, len, "creating");
+    return ++*(int *)ud >= 3;
+}
+
+/* An RDS wait outlasts the bound of the other waits unless --timeout was given. */
+START_TEST(database_waits_are_long_unless_told)
+{
+    res_ctx ctx;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.timeout_s = 0.001;
+    ctx.poll_s = 0.01;
+    res_node n;
+    memset(&n, 0, sizeof n);
+    aws_error err;
+    int checks = 0;
+    ck_assert_int_eq(res_wait(&ctx, &n, RES_CREATE, "x", done_third, &checks, &err), -1);
+    ck_assert_str_eq(err.code, "WaiterTimeout");
+    checks = 0;
+    ck_assert_int_eq(res_wait_long(&ctx, &n, RES_CREATE, "x", done_third, &checks, &err), 0);
+    ck_assert_int_eq(checks, 3);
+    ctx.timeout_given = 1;
+    checks = 0;
+    ck_assert_int_eq(res_wait_long(&ctx, &n, RES_CREATE, "x", done_third, &checks, &err), -1);
+    ck_assert_str_eq(err.code, "WaiterTimeout");
+    ck_assert_int_lt(checks, 3);
+}
+END_TEST
+
 START_TEST(versions)
 {
     ck_assert(dbres_version_satisfied("postgres", "16", "16.8"));
@@ -298,6 +332,7 @@ Suite *stack_databases_suite(void)
     tcase_add_test(tc, defaults_and_uses);
     tcase_add_test(tc, graph_of_databases);
     tcase_add_test(tc, only_the_users_wait_for_a_database);
+    tcase_add_test(tc, database_waits_are_long_unless_told);
     tcase_add_test(tc, versions);
     tcase_add_test(tc, down_keeps_what_a_database_stands_on);
     suite_add_tcase(s, tc);
