@@ -14,6 +14,7 @@ TOP = os.environ.get("TOP", os.getcwd())
 sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
 sys.path.insert(0, os.path.join(TOP, "bench"))
 from fakelib import Fake, Report  # noqa: E402,F401
+import fakectl  # noqa: E402
 
 ECSDEPLOY = os.environ.get("ECSDEPLOY", os.path.join(TOP, "bin", "ecsdeploy"))
 
@@ -32,6 +33,7 @@ class World:
                   "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
             self.env.pop(k, None)
         self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        self.ctl = fakectl.Fake(fake.url)
 
     def stack(self, name, text):
         path = os.path.join(self.work, name + ".yml")
@@ -47,10 +49,6 @@ class World:
 
     # ---- the fake's state ---------------------------------------------------------------
 
-    def get(self, path):
-        with self.opener.open(self.fake.url + path, timeout=30) as r:
-            return json.loads(r.read().decode())
-
     def post(self, path, doc):
         req = urllib.request.Request(self.fake.url + path, method="POST", data=json.dumps(doc).encode(),
                                      headers={"Content-Type": "application/json"})
@@ -58,17 +56,16 @@ class World:
             return json.loads(r.read().decode() or "null")
 
     def resources(self):
-        return self.get("/_fake/resources")
+        return self.ctl.resources()
 
     def rds(self):
         return self.resources()["rds"]
 
     def last_seq(self):
-        return max((c.get("seq", 0) for c in self.get("/_fake/calls")["calls"]), default=0)
+        return self.ctl.last_seq()
 
     def calls_since(self, seq):
-        calls = self.get("/_fake/calls?since=%d" % seq)["calls"]
-        return sorted((c for c in calls if c.get("seq", 0) > seq), key=lambda c: c["seq"])
+        return self.ctl.calls_since(seq)
 
     def faults(self, doc):
         return self.post("/_fake/faults", doc)
