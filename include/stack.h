@@ -196,14 +196,19 @@ typedef struct {
     stack_loc loc;
 } stack_cache;
 
-/* A service's use of a database or cache: the environment variables that receive its
+/* A container's use of a database or cache: the environment variables that receive its
  * values (NULL: not wanted). The password (databases only) is a container secret read
  * from the RDS-managed secret ("ARN:password::"); the others are environment values. */
 typedef struct {
     char *name;            /* logical database or cache name */
     char *host, *port, *db_name, *user, *password;
+    size_t container;      /* which of the service's containers gets them (0: the main one) */
     stack_loc loc;
 } stack_store_use;
+
+/* 1 when uses[i] names a database or cache that an earlier one names (another container
+ * of the same service uses it too): what is per service (rules, permissions) is done once. */
+int stack_store_use_repeats(const stack_store_use *uses, size_t i);
 
 /* ---- load balancers -------------------------------------------------------------- */
 
@@ -436,9 +441,9 @@ typedef struct {
     size_t nallow_from;
     stack_reach *reach;
     size_t nreach;
-    stack_store_use *databases; /* databases it uses (their host, port, ... as environment
-                                 * values of the main container, the password as its secret;
-                                 * their security group admits it on their port) */
+    stack_store_use *databases; /* databases its containers use (their host, port, ... as
+                                 * environment values of the container, the password as its
+                                 * secret; their security group admits the service) */
     size_t ndatabases;
     stack_store_use *caches;   /* caches it uses, the same way (host and port) */
     size_t ncaches;

@@ -117,9 +117,13 @@ static void summary_service(const stack_service *v, buf *b)
         buf_printf(b, ", %s", stack_strategy_name(v->deployment.strategy));
     for (size_t i = 0; i < v->nreach; i++)
         buf_printf(b, "%s%s:%d", i ? ", " : ", reaches ", v->reach[i].group, v->reach[i].port);
-    for (size_t i = 0; i < v->ndatabases + v->ncaches; i++)
-        buf_printf(b, "%s%s", i ? ", " : ", uses ",
-                   i < v->ndatabases ? v->databases[i].name : v->caches[i - v->ndatabases].name);
+    for (size_t i = 0, shown = 0; i < v->ndatabases + v->ncaches; i++) {
+        int db = i < v->ndatabases;
+        size_t j = db ? i : i - v->ndatabases;
+        if (stack_store_use_repeats(db ? v->databases : v->caches, j))
+            continue;
+        buf_printf(b, "%s%s", shown++ ? ", " : ", uses ", db ? v->databases[j].name : v->caches[j].name);
+    }
     if (v->exec)
         buf_puts(b, ", exec");
 }

@@ -92,6 +92,15 @@ static void depend_on_secret(res_graph *g, res_node *n, const char *secret)
     free(id);
 }
 
+/* 1 when an earlier container of svc gets the password of use u's database too. */
+static int password_given_before(const stack_service *svc, size_t u)
+{
+    for (size_t j = 0; j < u; j++)
+        if (svc->databases[j].password && strcmp(svc->databases[j].name, svc->databases[u].name) == 0)
+            return 1;
+    return 0;
+}
+
 static void build_execution_role(res_graph *g, const stack_service *svc)
 {
     char *name = stack_name_execution_role(g->stack->name, svc->name);
@@ -113,7 +122,7 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
      * for the databases the stack makes; an existing one's may be a customer key) */
     cJSON *keys = cJSON_CreateArray();
     for (size_t u = 0; u < svc->ndatabases; u++) {
-        if (!svc->databases[u].password)
+        if (!svc->databases[u].password || password_given_before(svc, u))
             continue;
         char *id = xasprintf("database/%s", svc->databases[u].name);
         cJSON_AddItemToArray(secrets, res_ref(id, "secret_arn"));

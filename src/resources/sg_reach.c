@@ -35,13 +35,15 @@ static void existing_stores(const stack_model *s, const stack_service *svc, svc_
     memset(out, 0, sizeof *out);
     for (size_t u = 0; u < svc->ndatabases; u++) {
         const stack_database *db = stack_find_database(s, svc->databases[u].name);
-        if (db && db->existing) {
+        if (db && db->existing && !stack_store_use_repeats(svc->databases, u)) {
             char *id = xasprintf("database/%s", db->name);
             svc_strings_add(out, id);
             free(id);
         }
     }
     for (size_t u = 0; u < svc->ncaches; u++) {
+        if (stack_store_use_repeats(svc->caches, u))
+            continue;
         char *id = xasprintf("cache/%s", svc->caches[u].name);
         svc_strings_add(out, id);
         free(id);

@@ -122,7 +122,8 @@ static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t 
         /* the services that use it, on its port: nothing else reaches a database */
         for (size_t k = 0; k < s->nservices; k++)
             for (size_t u = 0; u < s->services[k].ndatabases; u++)
-                if (strcmp(s->services[k].databases[u].name, db->name) == 0) {
+                if (strcmp(s->services[k].databases[u].name, db->name) == 0 &&
+                    !stack_store_use_repeats(s->services[k].databases, u)) {
                     char *peer = xasprintf("sg/%s", s->services[k].name);
                     add_rule(&rules, "tcp", db->port, peer);
                     free(peer);

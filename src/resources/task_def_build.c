@@ -59,8 +59,8 @@ static cJSON *secrets(res_graph *g, res_node *n, const stack_service *svc, size_
 {
     const stack_container *k = &svc->containers[idx];
     cJSON *list = cJSON_CreateArray();
-    for (size_t u = 0; idx == 0 && u < svc->ndatabases; u++) {
-        if (!svc->databases[u].password)
+    for (size_t u = 0; u < svc->ndatabases; u++) {
+        if (!svc->databases[u].password || svc->databases[u].container != idx)
             continue;
         char *id = xasprintf("database/%s", svc->databases[u].name);
         add_secret(list, svc->databases[u].password, json_key_of(node_ref(g, n, id, "secret_arn"), "password"));

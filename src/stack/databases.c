@@ -287,17 +287,21 @@ static void decode_use_env(stack_ctx *c, const stack_node *v, const char *key, c
                       *out);
 }
 
+/* The uses of one container, added to the service's (*out). */
 static void decode_uses(stack_ctx *c, const stack_node *n, const char *section,
-                        const char *const *keys, stack_store_use **out, size_t *nout)
+                        const char *const *keys, size_t container, stack_store_use **out,
+                        size_t *nout)
 {
     size_t old = stack_path_push(c, section);
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 100, section, "one service may use")) {
-        *out = xcalloc(n->n + 1, sizeof **out);
+    if (stack_want_map(c, n) && !stack_too_many(c, n, 100, section, "one container may use")) {
+        *out = xrealloc(*out, (*nout + n->n + 1) * sizeof **out);
+        memset(*out + *nout, 0, (n->n + 1) * sizeof **out);
         for (size_t i = 0; i < n->n; i++) {
             size_t o2 = stack_path_push(c, n->keys[i]->str);
             const stack_node *v = n->vals[i];
             stack_store_use *u = &(*out)[(*nout)++];
             u->name = xstrdup(n->keys[i]->str);
+            u->container = container;
             u->loc = n->keys[i]->loc;
             if (v->kind != STACK_NODE_NULL && stack_want_map(c, v)) {
                 stack_check_keys(c, v, keys);
@@ -315,13 +319,22 @@ static void decode_uses(stack_ctx *c, const stack_node *n, const char *section,
     stack_path_pop(c, old);
 }
 
-void stack_decode_store_uses(stack_ctx *c, const stack_node *n, stack_service *svc)
+void stack_decode_store_uses(stack_ctx *c, const stack_node *n, stack_service *svc,
+                             size_t container)
 {
     const stack_node *x;
     if ((x = stack_node_get(n, "databases")))
-        decode_uses(c, x, "databases", db_use_keys, &svc->databases, &svc->ndatabases);
+        decode_uses(c, x, "databases", db_use_keys, container, &svc->databases, &svc->ndatabases);
     if ((x = stack_node_get(n, "caches")))
-        decode_uses(c, x, "caches", cache_use_keys, &svc->caches, &svc->ncaches);
+        decode_uses(c, x, "caches", cache_use_keys, container, &svc->caches, &svc->ncaches);
+}
+
+int stack_store_use_repeats(const stack_store_use *uses, size_t i)
+{
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(uses[j].name, uses[i].name) == 0)
+            return 1;
+    return 0;
 }
 
 /* ---- across sections ------------------------------------------------------------------ */
@@ -407,6 +420,14 @@ static const char *names_list(const char **names, size_t n, buf *b)
     return n ? buf_str(b) : "(none)";
 }
 
+/* Where a use is written: "services.S" or "services.S.containers.C" (caller frees). */
+static char *use_path(const stack_service *v, const stack_store_use *u)
+{
+    if (u->container == 0)
+        return xasprintf("services.%s", v->name);
+    return xasprintf("services.%s.containers.%s", v->name, v->containers[u->container].name);
+}
+
 static void unknown_use(stack_ctx *c, const stack_service *v, const stack_store_use *u, int db)
 {
     stack_model *s = c->s;
@@ -416,50 +437,77 @@ static void unknown_use(stack_ctx *c, const stack_service *v, const stack_store_
         names[i] = db ? s->databases[i].name : s->caches[i].name;
     const char *hint = c->d->n < STACK_SUGGEST_LIMIT ? util_suggest(u->name, names) : NULL;
     buf b = BUF_INIT;
+    char *where = use_path(v, u);
     if (hint)
-        stack_diag_add(c->d, u->loc, "services.%s.%s: there is no '%s' under '%s:' (did you mean '%s'?)",
-                       v->name, db ? "databases" : "caches", u->name, db ? "databases" : "caches", hint);
+        stack_diag_add(c->d, u->loc, "%s.%s: there is no '%s' under '%s:' (did you mean '%s'?)",
+                       where, db ? "databases" : "caches", u->name, db ? "databases" : "caches", hint);
     else
-        stack_diag_add(c->d, u->loc, "services.%s.%s: there is no '%s' under '%s:'; declared: %s",
-                       v->name, db ? "databases" : "caches", u->name, db ? "databases" : "caches",
+        stack_diag_add(c->d, u->loc, "%s.%s: there is no '%s' under '%s:'; declared: %s",
+                       where, db ? "databases" : "caches", u->name, db ? "databases" : "caches",
                        names_list(names, n, &b));
+    free(where);
     buf_free(&b);
     free(names);
 }
 
-/* 1 (after reporting) when env is already set by the main container or an earlier use. */
-static int env_taken(stack_ctx *c, const stack_service *v, const stack_store_use *u, const char *env)
+/* The environment names of a use: host, port, name, user, password (NULL: not wanted). */
+static void use_envs(const stack_store_use *u, const char *out[5])
 {
-    const stack_container *k = &v->containers[0];
-    for (size_t i = 0; i < k->nenvironment; i++)
-        if (strcmp(k->environment[i].name, env) == 0) {
-            stack_diag_add(c->d, u->loc, "services.%s: %s is set both in environment and by %s",
-                           v->name, env, u->name);
-            return 1;
-        }
-    for (size_t i = 0; i < k->nsecrets; i++)
-        if (strcmp(k->secrets[i].env, env) == 0) {
-            stack_diag_add(c->d, u->loc, "services.%s: %s is set both in secrets and by %s", v->name,
-                           env, u->name);
-            return 1;
-        }
-    const stack_store_use *all[2] = {v->databases, v->caches};
-    size_t counts[2] = {v->ndatabases, v->ncaches};
-    for (int l = 0; l < 2; l++)
-        for (size_t i = 0; i < counts[l] && &all[l][i] != u; i++) {
-            const char *e[] = {all[l][i].host, all[l][i].port, all[l][i].db_name, all[l][i].user,
-                               all[l][i].password};
-            for (size_t j = 0; j < 5; j++)
-                if (e[j] && strcmp(e[j], env) == 0) {
-                    stack_diag_add(c->d, u->loc, "services.%s: %s is set by both %s and %s", v->name,
-                                   env, all[l][i].name, u->name);
-                    return 1;
-                }
-        }
-    return 0;
+    out[0] = u->host;
+    out[1] = u->port;
+    out[2] = u->db_name;
+    out[3] = u->user;
+    out[4] = u->password;
 }
 
-/* env = "${SECTION.NAME.ATTR}" in the main container's environment. */
+/* 1 (after reporting) when env, field `field` of use u, is already set in the use's
+ * container: by its environment as written (the first `written` entries; the uses add
+ * theirs after), its secrets, an earlier use or an earlier field of u. */
+static int env_taken(stack_ctx *c, const stack_service *v, const stack_store_use *u, size_t field,
+                     size_t written)
+{
+    static const char *const fields[] = {"host", "port", "name", "user", "password"};
+    const stack_container *k = &v->containers[u->container];
+    const char *mine[5], *how = NULL, *other = NULL;
+    use_envs(u, mine);
+    const char *env = mine[field];
+    for (size_t i = 0; i < written; i++)
+        if (strcmp(k->environment[i].name, env) == 0)
+            how = "in environment";
+    for (size_t i = 0; !how && i < k->nsecrets; i++)
+        if (strcmp(k->secrets[i].env, env) == 0)
+            how = "in secrets";
+    const stack_store_use *all[2] = {v->databases, v->caches};
+    size_t counts[2] = {v->ndatabases, v->ncaches};
+    for (int l = 0; !how && l < 2; l++)
+        for (size_t i = 0; !how && i < counts[l] && &all[l][i] != u; i++) {
+            const char *e[5];
+            use_envs(&all[l][i], e);
+            for (size_t j = 0; j < 5 && all[l][i].container == u->container; j++)
+                if (e[j] && strcmp(e[j], env) == 0) {
+                    how = "by";
+                    other = all[l][i].name;
+                    break;
+                }
+        }
+    for (size_t j = 0; !how && j < field; j++)
+        if (mine[j] && strcmp(mine[j], env) == 0)
+            how = fields[j];
+    if (!how)
+        return 0;
+    char *where = use_path(v, u);
+    if (other)
+        stack_diag_add(c->d, u->loc, "%s: %s is set by both %s and %s", where, env, other, u->name);
+    else if (how[0] != 'i')
+        stack_diag_add(c->d, u->loc, "%s: %s gets both the %s and the %s of %s", where, env, how,
+                       fields[field], u->name);
+    else
+        stack_diag_add(c->d, u->loc, "%s: %s is set both %s and by %s", where, env, how, u->name);
+    free(where);
+    return 1;
+}
+
+/* env = "${SECTION.NAME.ATTR}" in a container's environment. */
 static void add_env(stack_container *k, const char *env, const char *section, const char *name,
                     const char *attr)
 {
@@ -471,6 +519,9 @@ static void add_env(stack_container *k, const char *env, const char *section, co
 static void service_uses(stack_ctx *c, stack_service *v)
 {
     const char *const attrs[] = {"host", "port", "name", "user"};
+    size_t *written = xcalloc(v->ncontainers, sizeof *written);
+    for (size_t k = 0; k < v->ncontainers; k++)
+        written[k] = v->containers[k].nenvironment;
     for (int db = 1; db >= 0; db--) {
         stack_store_use *uses = db ? v->databases : v->caches;
         size_t n = db ? v->ndatabases : v->ncaches;
@@ -480,14 +531,17 @@ static void service_uses(stack_ctx *c, stack_service *v)
                 unknown_use(c, v, u, db);
                 continue;
             }
-            const char *envs[] = {u->host, u->port, u->db_name, u->user};
+            const char *envs[5];
+            use_envs(u, envs);
             for (size_t a = 0; a < 4; a++)
-                if (envs[a] && !env_taken(c, v, u, envs[a]))
-                    add_env(&v->containers[0], envs[a], db ? "databases" : "caches", u->name, attrs[a]);
+                if (envs[a] && !env_taken(c, v, u, a, written[u->container]))
+                    add_env(&v->containers[u->container], envs[a], db ? "databases" : "caches",
+                            u->name, attrs[a]);
             if (u->password)
-                env_taken(c, v, u, u->password);
+                env_taken(c, v, u, 4, written[u->container]);
         }
     }
+    free(written);
 }
 
 void stack_check_databases(stack_ctx *c, const stack_node *root)
@@ -532,10 +586,18 @@ char *stack_database_static_value(const stack_model *s, const stack_ref *r)
     return NULL;
 }
 
-static void use_json(cJSON *o, const char *section, const stack_store_use *u, size_t n)
+static void use_json(cJSON *o, const char *section, const stack_store_use *u, size_t n,
+                     size_t container)
 {
+    size_t mine = 0;
+    for (size_t i = 0; i < n; i++)
+        mine += u[i].container == container;
+    if (container > 0 && mine == 0)
+        return; /* a sidecar shows the section only when it uses one */
     cJSON *m = cJSON_AddObjectToObject(o, section);
     for (size_t i = 0; i < n; i++) {
+        if (u[i].container != container)
+            continue;
         cJSON *x = cJSON_CreateObject();
         const char *keys[] = {"host", "port", "name", "user", "password"};
         const char *vals[] = {u[i].host, u[i].port, u[i].db_name, u[i].user, u[i].password};
@@ -546,10 +608,10 @@ static void use_json(cJSON *o, const char *section, const stack_store_use *u, si
     }
 }
 
-void stack_store_uses_json(cJSON *o, const stack_service *v)
+void stack_store_uses_json(cJSON *o, const stack_service *v, size_t container)
 {
-    use_json(o, "databases", v->databases, v->ndatabases);
-    use_json(o, "caches", v->caches, v->ncaches);
+    use_json(o, "databases", v->databases, v->ndatabases, container);
+    use_json(o, "caches", v->caches, v->ncaches, container);
 }
 
 void stack_databases_json(cJSON *o, const stack_model *s)

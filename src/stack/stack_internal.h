@@ -133,13 +133,15 @@ void stack_decode_deployment(stack_ctx *c, const stack_node *n, stack_service *s
  * environment), the model as JSON, and freeing. */
 void stack_decode_databases(stack_ctx *c, const stack_node *n);
 void stack_decode_caches(stack_ctx *c, const stack_node *n);
-void stack_decode_store_uses(stack_ctx *c, const stack_node *n, stack_service *svc);
+/* A service's (container 0) or a sidecar's databases: and caches: keys. */
+void stack_decode_store_uses(stack_ctx *c, const stack_node *n, stack_service *svc,
+                             size_t container);
 void stack_databases_defaults(stack_ctx *c);
 void stack_check_databases(stack_ctx *c, const stack_node *root);
 char *stack_database_static_value(const stack_model *s, const stack_ref *r);
 struct cJSON;
 void stack_databases_json(struct cJSON *o, const stack_model *s);
-void stack_store_uses_json(struct cJSON *o, const stack_service *v);
+void stack_store_uses_json(struct cJSON *o, const stack_service *v, size_t container);
 void stack_databases_free(stack_model *s);
 void stack_store_uses_free(stack_service *v);
 /* 1 when the network has subnets of that tier (check.c). */

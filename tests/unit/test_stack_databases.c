@@ -172,6 +172,55 @@ START_TEST(graph_of_databases)
 }
 END_TEST
 
+/* A sidecar (fdk's migration init container) uses a database too: its own environment
+ * values and password secret; the rule into the database and the role's permission are
+ * the service's, once. */
+START_TEST(a_sidecar_uses_a_database)
+{
+    stack_model *s = load_ok("stack: shop\n"
+                             "network: { vpc: { cidr: 10.0.0.0/16 }, zones: 2 }\n"
+                             "databases: { main: {}, legacy: { existing: old-db } }\n"
+                             "services:\n"
+                             "  web:\n"
+                             "    image: nginx\n"
+                             "    port: 80\n"
+                             "    databases: { main: { host: H, password: P } }\n"
+                             "    containers:\n"
+                             "      migrate:\n"
+                             "        init: true\n"
+                             "        image: nginx\n"
+                             "        databases: { main: { host: H, user: U, password: P },\n"
+                             "                     legacy: { host: LH } }\n");
+    const stack_service *web = stack_find_service(s, "web");
+    ck_assert_uint_eq(web->ndatabases, 3);
+    ck_assert_str_eq(env_of(&web->containers[1], "H"), "${databases.main.host}");
+    ck_assert_str_eq(env_of(&web->containers[1], "U"), "${databases.main.user}");
+    ck_assert_str_eq(env_of(&web->containers[1], "LH"), "${databases.legacy.host}");
+    ck_assert_ptr_null(env_of(&web->containers[0], "U"));
+    ck_assert_ptr_null(env_of(&web->containers[0], "LH"));
+    res_graph *g = NULL;
+    char err[256];
+    ck_assert_int_eq(res_graph_build(s, "us-east-1", &g, err, sizeof err), 0);
+    char *td = cJSON_PrintUnformatted(node(g, "task_def/web")->desired);
+    const char *secret = "\"name\":\"P\",\"valueFrom\":{\"concat\":[{\"ref\":\"database/main\"";
+    const char *first = strstr(td, secret);
+    ck_assert_ptr_nonnull(first);
+    ck_assert_ptr_nonnull(strstr(first + 1, secret)); /* in both containers */
+    free(td);
+    char *rules = cJSON_PrintUnformatted(node(g, "sg_rules/db-main")->desired);
+    const char *rule = strstr(rules, "tcp 5432 from sg/web");
+    ck_assert(rule && !strstr(rule + 1, "tcp 5432 from sg/web"));
+    free(rules);
+    char *role = cJSON_PrintUnformatted(node(g, "role/exec-web")->desired);
+    const char *arn = strstr(role, "{\"ref\":\"database/main\",\"attr\":\"secret_arn\"}");
+    ck_assert(arn && !strstr(arn + 1, "{\"ref\":\"database/main\",\"attr\":\"secret_arn\"}"));
+    free(role);
+    ck_assert(holds(node(g, "sg_reach/web")->desired, "{\"ref\":\"database/legacy\",\"attr\":\"port\"}"));
+    res_graph_free(g);
+    stack_free(s);
+}
+END_TEST
+
 /* Whether n needs id, directly or through what it needs. */
 static int needs(const res_node *n, const char *id)
 {
@@ -333,6 +382,7 @@ Suite *stack_databases_suite(void)
     tcase_add_test(tc, graph_of_databases);
     tcase_add_test(tc, only_the_users_wait_for_a_database);
     tcase_add_test(tc, database_waits_are_long_unless_told);
+    tcase_add_test(tc, a_sidecar_uses_a_database);
     tcase_add_test(tc, versions);
     tcase_add_test(tc, down_keeps_what_a_database_stands_on);
     suite_add_tcase(s, tc);
