@@ -17,6 +17,7 @@ from fakelib import Fake, Report  # noqa: E402,F401
 import fakectl  # noqa: E402
 
 ECSDEPLOY = os.environ.get("ECSDEPLOY", os.path.join(TOP, "bin", "ecsdeploy"))
+SHARED_MODELS = os.path.normpath(os.path.join(TOP, "..", "shared", "aws-models"))
 
 
 class World:
@@ -71,7 +72,17 @@ class World:
         return self.post("/_fake/faults", doc)
 
     def client(self, service):
-        return self.fake.client(service)
+        """A botocore client of the fake that knows the current service models
+        (../shared/aws-models): the system's botocore may predate RDS's managed master
+        password (MasterUserSecret), which it would drop from the answers."""
+        import botocore.session
+        from botocore.config import Config
+        s = botocore.session.get_session()
+        if os.path.isdir(SHARED_MODELS):
+            s.set_config_variable("data_path", SHARED_MODELS)
+        return s.create_client(service, region_name="us-east-1", endpoint_url=self.fake.url,
+                               aws_access_key_id="test", aws_secret_access_key="test",
+                               config=Config(retries={"total_max_attempts": 1}))
 
     def instance(self, ident):
         return self.client("rds").describe_db_instances(DBInstanceIdentifier=ident)["DBInstances"][0]
