@@ -14,6 +14,8 @@ char *res_stack_ref_node_id(const stack_ref *ref)
     case STACK_REF_SERVICE: kind = "service"; break;
     case STACK_REF_DATABASE: kind = "database"; break;
     case STACK_REF_CACHE: kind = "cache"; break;
+    case STACK_REF_PARAMETER: kind = "parameter"; break;
+    case STACK_REF_FILE_SYSTEM: kind = "file_system"; break;
     }
     return xasprintf("%s/%s", kind, ref->name);
 }

@@ -15,6 +15,7 @@
 #include "iam.h"
 #include "res.h"
 #include "stack_names.h"
+#include "storage_internal.h"
 #include "xalloc.h"
 
 extern const res_kind res_kind_role;
@@ -115,6 +116,8 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
     for (size_t c = 0; c < svc->ncontainers; c++)
         for (size_t k = 0; k < svc->containers[c].nsecrets; k++) {
             const char *secret = svc->containers[c].secrets[k].secret;
+            if (!secret)
+                continue; /* a parameter's: res_storage_exec_statements */
             cJSON_AddItemToArray(secrets, secret_arn(secret));
             depend_on_secret(g, n, secret);
         }
@@ -132,20 +135,24 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
         res_node_depend(n, res_graph_find(g, id));
         free(id);
     }
+    cJSON *st = cJSON_CreateArray();
     if (cJSON_GetArraySize(secrets) > 0) {
         static const char *const read[] = {"secretsmanager:GetSecretValue"};
-        static const char *const decrypt[] = {"kms:Decrypt"};
-        cJSON *st = cJSON_CreateArray();
         cJSON_AddItemToArray(st, statement(read, 1, secrets));
-        if (cJSON_GetArraySize(keys) > 0)
-            cJSON_AddItemToArray(st, statement(decrypt, 1, keys));
-        else
-            cJSON_Delete(keys);
-        cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
     } else {
         cJSON_Delete(secrets);
+    }
+    if (cJSON_GetArraySize(keys) > 0) {
+        static const char *const decrypt[] = {"kms:Decrypt"};
+        cJSON_AddItemToArray(st, statement(decrypt, 1, keys));
+    } else {
         cJSON_Delete(keys);
     }
+    res_storage_exec_statements(g, n, svc, st);
+    if (cJSON_GetArraySize(st) > 0)
+        cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
+    else
+        cJSON_Delete(st);
     free(label);
     free(name);
 }
@@ -178,7 +185,7 @@ static void add_bucket_statements(const res_graph *g, const stack_permission *p,
 
 static void build_task_role(res_graph *g, const stack_service *svc)
 {
-    if (svc->npermissions == 0 && !svc->exec)
+    if (svc->npermissions == 0 && !svc->exec && !res_storage_mounts(svc))
         return;
     char *name = stack_name_task_role(g->stack->name, svc->name);
     cJSON *d = role_props(g, name, "ecs-tasks.amazonaws.com");
@@ -205,6 +212,7 @@ static void build_task_role(res_graph *g, const stack_service *svc)
                 cJSON_AddItemToArray(st, raw);
         }
     }
+    res_storage_task_statements(g, n, svc, st);
     if (svc->exec) {
         static const char *const channels[] = {
             "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",

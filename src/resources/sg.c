@@ -1,6 +1,7 @@
 /*
- * sg/SERVICE, sg/lb-LB, sg/db-DATABASE: one security group per service, per load balancer
- * and per database the stack creates, named by
+ * sg/SERVICE, sg/lb-LB, sg/db-DATABASE, sg/efs-FS: one security group per service, per
+ * load balancer, per database the stack creates and per file system it creates (its mount
+ * targets' group), named by
  * stack_names.h, tagged. Only the group itself: its ingress rules are sg_rules nodes (so
  * that references between groups are revoked before any group is deleted), and AWS's
  * default allow-all egress rule stays. Deletion is retried while network interfaces
@@ -54,6 +55,17 @@ static int sg_build(res_graph *g, const stack_model *s, char *err, size_t errlen
         char *label = xasprintf("security group of database %s", db);
         add_group(g, node, stack_name_database_group(s->name, db),
                   xasprintf("ecsdeploy stack %s, database %s", s->name, db), label);
+        free(node);
+        free(label);
+    }
+    for (size_t i = 0; i < s->nfile_systems; i++) {
+        const char *fs = s->file_systems[i].name;
+        if (s->file_systems[i].existing)
+            continue;
+        char *node = xasprintf("efs-%s", fs);
+        char *label = xasprintf("security group of the mount targets of file system %s", fs);
+        add_group(g, node, stack_name_efs_group(s->name, fs),
+                  xasprintf("ecsdeploy stack %s, mount targets of file system %s", s->name, fs), label);
         free(node);
         free(label);
     }

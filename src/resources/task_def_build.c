@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "stack_names.h"
+#include "storage_internal.h"
 #include "task_def_internal.h"
 #include "xalloc.h"
 
@@ -52,8 +53,8 @@ static void add_secret(cJSON *list, const char *env, cJSON *from)
     cJSON_AddItemToArray(list, e);
 }
 
-/* valueFrom: the secret's ARN, or ARN:json_key:: for one key of a JSON secret; for the
- * main container also the password of each database the service uses, the "password"
+/* valueFrom: the secret's ARN, or ARN:json_key:: for one key of a JSON secret, or a
+ * parameter's; also the password of each database the container uses, the "password"
  * key of the secret RDS keeps it in (RDS stores {"username", "password"}). */
 static cJSON *secrets(res_graph *g, res_node *n, const stack_service *svc, size_t idx)
 {
@@ -67,6 +68,10 @@ static cJSON *secrets(res_graph *g, res_node *n, const stack_service *svc, size_
         free(id);
     }
     for (size_t i = 0; i < k->nsecrets; i++) {
+        if (k->secrets[i].parameter) {
+            add_secret(list, k->secrets[i].env, res_storage_value_from(g, n, &k->secrets[i]));
+            continue;
+        }
         char *id = xasprintf("secret/%s", k->secrets[i].secret);
         cJSON *from = node_ref(g, n, id, "arn");
         if (k->secrets[i].json_key)
@@ -154,6 +159,9 @@ static cJSON *container(res_graph *g, res_node *n, const stack_service *svc, siz
     cJSON_AddItemToObject(c, "portMappings", ports(k));
     cJSON_AddItemToObject(c, "environment", environment(g, n, k));
     cJSON_AddItemToObject(c, "secrets", secrets(g, n, svc, idx));
+    cJSON *versions = res_storage_versions_label(g, n, k);
+    if (versions)
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(c, "dockerLabels"), RES_PARAMETER_VERSIONS_LABEL, versions);
     cJSON_AddItemToObject(c, "mountPoints", mount_points(svc, k, idx == 0));
     if (k->health.set)
         cJSON_AddItemToObject(c, "healthCheck", health_check(&k->health));
@@ -169,8 +177,10 @@ static cJSON *container(res_graph *g, res_node *n, const stack_service *svc, siz
     return c;
 }
 
-static cJSON *volume(const stack_volume *v)
+static cJSON *volume(res_graph *g, res_node *n, const stack_volume *v)
 {
+    if (v->kind == STACK_VOL_EFS && v->file_system)
+        return res_storage_efs_volume(g, n, v);
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "name", v->name);
     if (v->kind == STACK_VOL_EBS) {
@@ -234,7 +244,7 @@ int task_def_document(res_graph *g, res_node *n, const stack_service *svc, cJSON
         cJSON_AddItemToArray(defs, container(g, n, svc, i));
     cJSON *vols = cJSON_AddArrayToObject(d, "volumes");
     for (size_t i = 0; i < svc->nvolumes; i++)
-        cJSON_AddItemToArray(vols, volume(&svc->volumes[i]));
+        cJSON_AddItemToArray(vols, volume(g, n, &svc->volumes[i]));
     if (svc->ephemeral_storage_gib > 0)
         cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "ephemeralStorage"), "sizeInGiB",
                                 svc->ephemeral_storage_gib);

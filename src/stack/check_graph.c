@@ -195,19 +195,22 @@ static void sort_refs(stack_ctx *c)
     }
 }
 
-/* The names a reference of that kind may name (NULL-terminated; free the array). */
-static const char **ref_targets(const stack_model *s, stack_ref_kind kind, size_t *n)
+/* The logical names a reference of this kind may name (a new array to free). */
+static const char **target_names(const stack_model *s, stack_ref_kind kind, size_t *n)
 {
+    size_t count = 0;
     switch (kind) {
-    case STACK_REF_LOAD_BALANCER: *n = s->nload_balancers; break;
-    case STACK_REF_SECRET: *n = s->nsecrets; break;
-    case STACK_REF_BUCKET: *n = s->nbuckets; break;
-    case STACK_REF_SERVICE: *n = s->nservices; break;
-    case STACK_REF_DATABASE: *n = s->ndatabases; break;
-    case STACK_REF_CACHE: *n = s->ncaches; break;
+    case STACK_REF_LOAD_BALANCER: count = s->nload_balancers; break;
+    case STACK_REF_SECRET: count = s->nsecrets; break;
+    case STACK_REF_BUCKET: count = s->nbuckets; break;
+    case STACK_REF_SERVICE: count = s->nservices; break;
+    case STACK_REF_DATABASE: count = s->ndatabases; break;
+    case STACK_REF_CACHE: count = s->ncaches; break;
+    case STACK_REF_PARAMETER: count = s->nssm_parameters; break;
+    case STACK_REF_FILE_SYSTEM: count = s->nfile_systems; break;
     }
-    const char **names = xcalloc(*n + 1, sizeof *names);
-    for (size_t j = 0; j < *n; j++)
+    const char **names = xcalloc(count + 1, sizeof *names);
+    for (size_t j = 0; j < count; j++) {
         switch (kind) {
         case STACK_REF_LOAD_BALANCER: names[j] = s->load_balancers[j].name; break;
         case STACK_REF_SECRET: names[j] = s->secrets[j].name; break;
@@ -215,7 +218,11 @@ static const char **ref_targets(const stack_model *s, stack_ref_kind kind, size_
         case STACK_REF_SERVICE: names[j] = s->services[j].name; break;
         case STACK_REF_DATABASE: names[j] = s->databases[j].name; break;
         case STACK_REF_CACHE: names[j] = s->caches[j].name; break;
+        case STACK_REF_PARAMETER: names[j] = s->ssm_parameters[j].name; break;
+        case STACK_REF_FILE_SYSTEM: names[j] = s->file_systems[j].name; break;
         }
+    }
+    *n = count;
     return names;
 }
 
@@ -225,8 +232,8 @@ void stack_check_refs(stack_ctx *c)
     sort_refs(c);
     for (size_t i = 0; i < s->nrefs; i++) {
         const stack_ref *r = &s->refs[i];
-        size_t n = 0;
-        const char **names = ref_targets(s, r->kind, &n);
+        size_t n;
+        const char **names = target_names(s, r->kind, &n);
         int found = 0;
         for (size_t j = 0; j < n; j++)
             found |= strcmp(names[j], r->name) == 0;

@@ -10,7 +10,7 @@
 #include "xalloc.h"
 
 static const char *const ref_kinds[] = {"load_balancers", "secrets", "buckets", "services",
-                                        "databases", "caches", NULL};
+                                        "databases", "caches", "parameter_store", "file_systems", NULL};
 
 static const char *const lb_attrs[] = {"dns_name", "arn", "zone_id", "url", NULL};
 static const char *const secret_attrs[] = {"arn", "name", NULL};
@@ -19,6 +19,8 @@ static const char *const service_attrs[] = {"name", "arn", "url", "host", "secur
                                             "task_role_arn", NULL};
 static const char *const database_attrs[] = {"host", "port", "name", "user", "secret_arn", NULL};
 static const char *const cache_attrs[] = {"host", "port", NULL};
+static const char *const parameter_attrs[] = {"value", "name", "arn", "version", NULL};
+static const char *const file_system_attrs[] = {"id", "arn", NULL};
 
 const char *const *stack_ref_attributes(stack_ref_kind kind)
 {
@@ -28,6 +30,8 @@ const char *const *stack_ref_attributes(stack_ref_kind kind)
     case STACK_REF_BUCKET: return bucket_attrs;
     case STACK_REF_DATABASE: return database_attrs;
     case STACK_REF_CACHE: return cache_attrs;
+    case STACK_REF_PARAMETER: return parameter_attrs;
+    case STACK_REF_FILE_SYSTEM: return file_system_attrs;
     default: return service_attrs;
     }
 }
