@@ -142,8 +142,11 @@ struct res_ctx {
     const char *region;
     int wait_services;        /* wait until services are steady (up without --no-wait) */
     double timeout_s;         /* bound of every single wait */
+    int timeout_given;        /* --timeout was given: it bounds the long waits too */
     double poll_s;            /* interval between polls of a wait */
     int purge;                /* down --purge: kept resources go too */
+    int rolling_back;         /* the executor undoes this run's changes: a remove() now deletes
+                                 what this run created (a database: no final snapshot) */
     int rebootstrap;          /* up --rebootstrap: run bootstrap steps again */
     int planning;             /* while planning, references to nodes about to get a new
                                  physical id are unknown */
@@ -214,6 +217,10 @@ struct res_kind {
      * stops before it changes anything (a record name no zone holds, a record someone else
      * wrote). Reads only, and only when the plan has something for it to look at. */
     int (*check)(res_ctx *ctx, aws_error *err);
+    /* Optional, for `down`: what deleting n does besides deleting it, as changes shown
+     * before `down` asks (a database: deletion protection turned off, its final
+     * snapshot). Appends to out. */
+    void (*delete_changes)(const res_ctx *ctx, const res_node *n, res_changes *out);
 };
 
 /* ---- the registry (registry.c) ------------------------------------------------- */
@@ -341,6 +348,11 @@ typedef int (*res_poll_fn)(res_ctx *ctx, res_node *n, void *ud, char *status, si
  * waited for and the last status. A service's deployment is waited for with ctx->watch. */
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err);
+/* res_wait for what AWS documents as taking tens of minutes (an RDS instance created,
+ * changed or deleted): bounded by RES_LONG_WAIT_S, or by --timeout when it was given. */
+#define RES_LONG_WAIT_S 3600
+int res_wait_long(res_ctx *ctx, res_node *n, res_action action, const char *what,
+                  res_poll_fn poll, void *ud, aws_error *err);
 /* Sleep for `seconds` (util_sleep), returning early (-1) when cancelled. */
 int res_sleep(res_ctx *ctx, double seconds);
 

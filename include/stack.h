@@ -11,7 +11,8 @@
  *
  * Strings and references. Parameters (${name}), ${stack} and ${env:NAME} are replaced at
  * load time. References to values known only after creation, ${KIND.NAME.ATTR} with KIND
- * one of load_balancers, secrets, buckets, services, zones, sites, ci, are allowed only in "template"
+ * one of load_balancers, secrets, buckets, services, zones, sites, ci, databases, caches,
+ * are allowed only in "template"
  * fields (marked TEMPLATE below: environment values, command and entry point items,
  * outputs); there they stay in the string as written, checked to name an existing target
  * and a known attribute, and listed in stack_model.refs. In a template "$${" stands for a
@@ -203,6 +204,58 @@ typedef struct {
     size_t npublish;
     stack_loc loc;
 } stack_ci;
+
+/* ---- databases and caches ------------------------------------------------------ */
+
+typedef enum { STACK_DB_POSTGRES, STACK_DB_MYSQL } stack_db_engine;
+
+/* An RDS DB instance the stack creates (PostgreSQL or MySQL: RDS instances, not Aurora),
+ * or, with `existing`, one it only reads and opens to the services that use it. A
+ * created one has storage encryption, automated backups and a master password that RDS
+ * keeps in Secrets Manager (ManageMasterUserPassword): ecsdeploy never sees it. */
+typedef struct {
+    char *name;            /* logical name */
+    char *existing;        /* an existing instance's identifier; the members below are unused */
+    char *identifier;      /* created: the RDS identifier, STACK-NAME (stack_name_database) */
+    stack_db_engine engine; /* default postgres */
+    char *version;         /* "16", "16.8", "8.0", "8.0.41"; NULL: RDS's default */
+    char *instance_class;  /* default db.t4g.micro */
+    int storage_gib;       /* default 20 */
+    char *storage_type;    /* gp3 (default) or gp2 */
+    int multi_az;          /* default 0 */
+    char *db_name;         /* the database created in it; default the logical name, '-' as '_' */
+    char *user;            /* master user; default postgres (PostgreSQL) or admin (MySQL) */
+    int port;              /* the engine's: 5432 or 3306 */
+    int backup_retention_days; /* 1..35, default 7 */
+    int deletion_protection; /* default 1 */
+    int keep;              /* survives `down` unless --purge; default 1 */
+    int final_snapshot;    /* `down --purge` takes one first; default 1 */
+    stack_tier tier;        /* its subnets: default private when the network has them */
+    char **subnet_ids;     /* or these subnets (an existing VPC): two zones at least */
+    size_t nsubnet_ids;
+    stack_loc loc;
+} stack_database;
+
+/* An existing ElastiCache cache: a replication group, serverless cache or cache cluster. */
+typedef struct {
+    char *name;            /* logical name */
+    char *existing;        /* its identifier */
+    stack_loc loc;
+} stack_cache;
+
+/* A container's use of a database or cache: the environment variables that receive its
+ * values (NULL: not wanted). The password (databases only) is a container secret read
+ * from the RDS-managed secret ("ARN:password::"); the others are environment values. */
+typedef struct {
+    char *name;            /* logical database or cache name */
+    char *host, *port, *db_name, *user, *password;
+    size_t container;      /* which of the service's containers gets them (0: the main one) */
+    stack_loc loc;
+} stack_store_use;
+
+/* 1 when uses[i] names a database or cache that an earlier one names (another container
+ * of the same service uses it too): what is per service (rules, permissions) is done once. */
+int stack_store_use_repeats(const stack_store_use *uses, size_t i);
 
 /* ---- file systems, Parameter Store (storage.c) ------------------------------------ */
 
@@ -518,6 +571,12 @@ typedef struct {
     size_t nallow_from;
     stack_reach *reach;
     size_t nreach;
+    stack_store_use *databases; /* databases its containers use (their host, port, ... as
+                                 * environment values of the container, the password as its
+                                 * secret; their security group admits the service) */
+    size_t ndatabases;
+    stack_store_use *caches;   /* caches it uses, the same way (host and port) */
+    size_t ncaches;
     char *task_definition_json; /* raw RegisterTaskDefinition fields merged last, or NULL */
     stack_loc loc;
 } stack_service;
@@ -548,6 +607,8 @@ typedef enum {
     STACK_REF_SITE,
     STACK_REF_CI,
     STACK_REF_ZONE,
+    STACK_REF_DATABASE,
+    STACK_REF_CACHE,
     STACK_REF_PARAMETER,
     STACK_REF_FILE_SYSTEM
 } stack_ref_kind;
@@ -587,6 +648,10 @@ typedef struct stack_model {
     stack_ci ci;
     stack_zone *zones;        /* hosted zones the stack creates */
     size_t nzones;
+    stack_database *databases;
+    size_t ndatabases;
+    stack_cache *caches;
+    size_t ncaches;
     stack_file_system *file_systems;
     size_t nfile_systems;
     stack_ssm_parameter *ssm_parameters; /* parameter_store: */
@@ -637,6 +702,8 @@ const stack_zone *stack_find_zone(const stack_model *s, const char *name);
 /* The stack's zone with the longest name that holds `domain` (itself or a name below it;
  * a leading "*." counts as below), or NULL. */
 const stack_zone *stack_zone_holding(const stack_model *s, const char *domain);
+const stack_database *stack_find_database(const stack_model *s, const char *name);
+const stack_cache *stack_find_cache(const stack_model *s, const char *name);
 const stack_param *stack_find_param(const stack_model *s, const char *name);
 const stack_file_system *stack_find_file_system(const stack_model *s, const char *name);
 const stack_access_point *stack_find_access_point(const stack_file_system *fs, const char *name);
@@ -662,6 +729,7 @@ const char *stack_arch_name(stack_arch v);
 const char *stack_dep_condition_name(stack_dep_condition v);
 const char *stack_secret_source_name(stack_secret_source v);
 const char *stack_ref_kind_name(stack_ref_kind v); /* "load_balancers", ... */
+const char *stack_db_engine_name(stack_db_engine v); /* "postgres", "mysql" */
 
 /* ---- templates ------------------------------------------------------------------- */
 
@@ -679,6 +747,9 @@ const char *stack_ref_kind_name(stack_ref_kind v); /* "load_balancers", ... */
  *   sites.X: domain_name (dxxxx.cloudfront.net), url (https:// and the site's domain, else
  *     its domain_name), distribution_id, arn;
  *   ci.github: role_arn;
+ *   databases.X: host (the endpoint's address), port, name (the database), user (the
+ *     master user), secret_arn (the RDS-managed secret holding username and password);
+ *   caches.X: host (the primary, configuration or serverless endpoint), port;
  *   parameter_store.X: value (String and StringList only, read at deploy time), name, arn,
  *     version;
  *   file_systems.X: id, arn. */
@@ -694,8 +765,9 @@ typedef int (*stack_ref_resolver)(const stack_ref *ref, void *ud, char **value);
 char *stack_template_resolve(const char *tmpl, stack_ref_resolver resolve, void *ud, char **unresolved);
 /* The value of a reference that the file alone decides (buckets.X.name, secrets.X.name,
  * services.X.name, services.X.host, services.X.url for a service reached through
- * discovery only, zones.X.name, and load_balancers.X.domain and .url, with services.X.url
- * and .host behind it, for a balancer with a domain); NULL otherwise. Caller frees. */
+ * discovery only, zones.X.name, load_balancers.X.domain and .url, with services.X.url
+ * and .host behind it, for a balancer with a domain, and databases.X.name and .user of a
+ * database the stack creates); NULL otherwise. Caller frees. */
 char *stack_ref_static_value(const stack_model *s, const stack_ref *ref);
 
 #endif

@@ -29,6 +29,10 @@ char *stack_name_bucket(const char *stack, const char *bucket);
 char *stack_name_site_oac(const char *stack, const char *site);
 char *stack_name_site_comment(const char *stack, const char *site);
 char *stack_name_ci_role(const char *stack);
+/* RDS: the DB instance identifier and its DB subnet group STACK-DATABASE (RDS lowers
+ * them), the database's security group STACK-db-DATABASE. */
+char *stack_name_database(const char *stack, const char *database);
+char *stack_name_database_group(const char *stack, const char *database);
 /* Cluster: STACK. Task definition family: STACK-SERVICE. */
 char *stack_name_cluster(const char *stack);
 char *stack_name_task_family(const char *stack, const char *service);

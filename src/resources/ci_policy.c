@@ -21,6 +21,7 @@
  * Kinds added later add their row here; tests/e2e/test_ci_role.py runs `up` and `deploy`
  * as the role against the fake, which enforces the policy, to check nothing is missing.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -833,6 +834,53 @@ static void certificate(ci_builder *b, int mine)
     record_writes(b); /* the validation records */
 }
 
+/* ---- databases: RDS and ElastiCache ---------------------------------------------------- */
+
+/* RDS lowers identifiers: the stack's instances and subnet groups are "stack-*". */
+static cJSON *rds_arn(const ci_builder *b, const char *type)
+{
+    char *lower = xstrdup(b->g->stack->name);
+    for (char *p = lower; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    cJSON *r = one(arn(b, "rds", 1, "%s:%s-*", type, lower));
+    free(lower);
+    return r;
+}
+
+static void db_subnets(ci_builder *b, int mine)
+{
+    READS(b, "rds:DescribeDBSubnetGroups");
+    if (mine)
+        allow(b, "rds:CreateDBSubnetGroup rds:ModifyDBSubnetGroup rds:DeleteDBSubnetGroup "
+                 "rds:AddTagsToResource rds:ListTagsForResource",
+              rds_arn(b, "subgrp"), NULL);
+}
+
+static void database(ci_builder *b, int mine)
+{
+    READS(b, "rds:DescribeDBInstances rds:DescribeDBSnapshots");
+    allow(b, "rds:ListTagsForResource", rds_arn(b, "db"), NULL);
+    if (!mine)
+        return;
+    allow(b, "rds:CreateDBInstance rds:ModifyDBInstance rds:DeleteDBInstance "
+             "rds:AddTagsToResource",
+          rds_arn(b, "db"), NULL);
+    allow(b, "rds:CreateDBInstance", rds_arn(b, "subgrp"), NULL);
+    allow(b, "rds:CreateDBSnapshot", rds_arn(b, "snapshot"), NULL);
+    /* RDS keeps the master password in a secret it makes in the caller's name */
+    allow(b, "secretsmanager:CreateSecret secretsmanager:TagResource",
+          one(arn(b, "secretsmanager", 1, "secret:rds!*")), NULL);
+    allow(b, "kms:DescribeKey", any(), NULL);
+    linked_role(b, "rds.amazonaws.com");
+}
+
+static void cache(ci_builder *b, int mine)
+{
+    (void)mine; /* caches are only ever existing ones: read */
+    READS(b, "elasticache:DescribeCacheClusters elasticache:DescribeReplicationGroups "
+             "elasticache:DescribeServerlessCaches");
+}
+
 typedef struct {
     const char *kind;
     void (*grant)(ci_builder *b, int mine);
@@ -857,6 +905,8 @@ static const ci_row rows[] = {
     {"parameter", parameter},
     {"zone", zone},         {"record", record},
     {"certificate", certificate},
+    {"db_subnets", db_subnets}, {"database", database},
+    {"cache", cache},
     {NULL, NULL}};
 
 static const ci_row *row_of(const char *kind)

@@ -1,6 +1,7 @@
 /*
  * IAM roles: per service an execution role (pulls images, writes logs, reads the
- * service's secrets) and, when the service needs one, a task role (its permissions and
+ * service's secrets, and the RDS-managed secret of each database whose password it gets)
+ * and, when the service needs one, a task role (its permissions and
  * ECS Exec); per stack an infrastructure role when ECS must manage EBS volumes or
  * blue/green traffic. All live under the path /ecsdeploy/STACK/, which is how they are
  * found again (one ListRoles call, then the details of each role side by side).
@@ -92,6 +93,15 @@ static void depend_on_secret(res_graph *g, res_node *n, const char *secret)
     free(id);
 }
 
+/* 1 when an earlier container of svc gets the password of use u's database too. */
+static int password_given_before(const stack_service *svc, size_t u)
+{
+    for (size_t j = 0; j < u; j++)
+        if (svc->databases[j].password && strcmp(svc->databases[j].name, svc->databases[u].name) == 0)
+            return 1;
+    return 0;
+}
+
 static void build_execution_role(res_graph *g, const stack_service *svc)
 {
     char *name = stack_name_execution_role(g->stack->name, svc->name);
@@ -111,12 +121,32 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
             cJSON_AddItemToArray(secrets, secret_arn(secret));
             depend_on_secret(g, n, secret);
         }
+    /* a database's password: RDS keeps it in a secret of its own (its key is aws/secretsmanager
+     * for the databases the stack makes; an existing one's may be a customer key) */
+    cJSON *keys = cJSON_CreateArray();
+    for (size_t u = 0; u < svc->ndatabases; u++) {
+        if (!svc->databases[u].password || password_given_before(svc, u))
+            continue;
+        char *id = xasprintf("database/%s", svc->databases[u].name);
+        cJSON_AddItemToArray(secrets, res_ref(id, "secret_arn"));
+        const stack_database *db = stack_find_database(g->stack, svc->databases[u].name);
+        if (db && db->existing)
+            cJSON_AddItemToArray(keys, res_ref(id, "secret_kms_key"));
+        res_node_depend(n, res_graph_find(g, id));
+        free(id);
+    }
     cJSON *st = cJSON_CreateArray();
     if (cJSON_GetArraySize(secrets) > 0) {
         static const char *const read[] = {"secretsmanager:GetSecretValue"};
         cJSON_AddItemToArray(st, statement(read, 1, secrets));
     } else {
         cJSON_Delete(secrets);
+    }
+    if (cJSON_GetArraySize(keys) > 0) {
+        static const char *const decrypt[] = {"kms:Decrypt"};
+        cJSON_AddItemToArray(st, statement(decrypt, 1, keys));
+    } else {
+        cJSON_Delete(keys);
     }
     res_storage_exec_statements(g, n, svc, st);
     if (cJSON_GetArraySize(st) > 0)

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net_internal.h"
 #include "service_internal.h"
 #include "xalloc.h"
 
@@ -29,17 +30,6 @@ static cJSON *dep_ref_fmt(res_graph *g, res_node *n, const char *attr, const cha
     cJSON *r = dep_ref(g, n, id, attr);
     free(id);
     return r;
-}
-
-/* subnet/public-N or subnet/private-N nodes, in graph order. */
-static cJSON *subnets(res_graph *g, res_node *n, stack_tier tier)
-{
-    const char *prefix = tier == STACK_TIER_PUBLIC ? "subnet/public-" : "subnet/private-";
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < g->n; i++)
-        if (strncmp(g->nodes[i]->id, prefix, strlen(prefix)) == 0 && g->nodes[i]->desired)
-            cJSON_AddItemToArray(a, dep_ref(g, n, g->nodes[i]->id, "id"));
-    return a;
 }
 
 /* The service's listener rules: the production one, and the test one when asked for. */
@@ -142,7 +132,7 @@ cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc)
     cJSON_AddNumberToObject(d, "desired_count", svc->desired_count);
     cJSON_AddStringToObject(d, "launch_type", "FARGATE");
     cJSON_AddStringToObject(d, "platform_version", "LATEST");
-    cJSON_AddItemToObject(d, "subnets", subnets(g, n, svc->subnets));
+    cJSON_AddItemToObject(d, "subnets", resnet_tier_subnets(g, n, svc->subnets));
     cJSON *groups = cJSON_AddArrayToObject(d, "security_groups");
     cJSON_AddItemToArray(groups, dep_ref_fmt(g, n, "id", "sg/%s%s", svc->name, ""));
     /* the group's rules too: tasks must be reachable once they start */

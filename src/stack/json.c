@@ -356,8 +356,12 @@ static cJSON *service_json(const stack_service *v)
     if (v->ephemeral_storage_gib)
         num(o, "ephemeral_storage_gib", v->ephemeral_storage_gib);
     cJSON *a = cJSON_AddArrayToObject(o, "containers");
-    for (size_t i = 0; i < v->ncontainers; i++)
-        cJSON_AddItemToArray(a, container_json(&v->containers[i]));
+    for (size_t i = 0; i < v->ncontainers; i++) {
+        cJSON *k = container_json(&v->containers[i]);
+        if (i > 0) /* the main container's are the service's */
+            stack_store_uses_json(k, v, i);
+        cJSON_AddItemToArray(a, k);
+    }
     if (v->has_load_balancer)
         cJSON_AddItemToObject(o, "load_balancer", attach_json(&v->lb));
     if (v->has_discovery) {
@@ -369,6 +373,7 @@ static cJSON *service_json(const stack_service *v)
     for (size_t i = 0; i < v->nvolumes; i++)
         cJSON_AddItemToArray(a, volume_json(&v->volumes[i]));
     service_lists(o, v);
+    stack_store_uses_json(o, v, 0);
     cJSON *d = cJSON_AddObjectToObject(o, "deployment");
     const stack_deployment *dp = &v->deployment;
     str(d, "strategy", stack_strategy_name(dp->strategy));
@@ -409,6 +414,7 @@ static void top_sections(cJSON *o, const stack_model *s)
         boolean(z, "keep", s->zones[i].keep);
         cJSON_AddItemToObject(m, s->zones[i].name, z);
     }
+    stack_databases_json(o, s);
     stack_storage_json(o, s);
     m = cJSON_AddObjectToObject(o, "load_balancers");
     for (size_t i = 0; i < s->nload_balancers; i++)

@@ -14,6 +14,8 @@ const stack_service *stack_find_service(const stack_model *s, const char *name) 
 const stack_secret *stack_find_secret(const stack_model *s, const char *name) { FIND(s->secrets, s->nsecrets, name); }
 const stack_bucket *stack_find_bucket(const stack_model *s, const char *name) { FIND(s->buckets, s->nbuckets, name); }
 const stack_site *stack_find_site(const stack_model *s, const char *name) { FIND(s->sites, s->nsites, name); }
+const stack_database *stack_find_database(const stack_model *s, const char *name) { FIND(s->databases, s->ndatabases, name); }
+const stack_cache *stack_find_cache(const stack_model *s, const char *name) { FIND(s->caches, s->ncaches, name); }
 const stack_load_balancer *stack_find_load_balancer(const stack_model *s, const char *name)
 {
     FIND(s->load_balancers, s->nload_balancers, name);
@@ -183,6 +185,7 @@ static void service_free(stack_service *v)
         free(v->reach[i].protocol);
     }
     free(v->reach);
+    stack_store_uses_free(v);
     free(v->task_definition_json);
 }
 
@@ -289,6 +292,7 @@ void stack_free(stack_model *s)
     network_free(&s->network);
     free(s->namespace_name);
     stores_free(s);
+    stack_databases_free(s);
     stack_storage_free(s);
     for (size_t i = 0; i < s->nservices; i++)
         service_free(&s->services[i]);

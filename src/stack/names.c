@@ -26,6 +26,8 @@ char *stack_name_site_comment(const char *stack, const char *site)
     return xasprintf("ecsdeploy %s site %s", stack, site);
 }
 char *stack_name_ci_role(const char *stack) { return xasprintf("%s-ci", stack); }
+char *stack_name_database(const char *stack, const char *db) { return xasprintf("%s-%s", stack, db); }
+char *stack_name_database_group(const char *stack, const char *db) { return xasprintf("%s-db-%s", stack, db); }
 char *stack_name_cluster(const char *stack) { return xstrdup(stack); }
 char *stack_name_task_family(const char *stack, const char *service) { return xasprintf("%s-%s", stack, service); }
 char *stack_name_efs_group(const char *stack, const char *fs) { return xasprintf("%s-efs-%s", stack, fs); }

@@ -194,6 +194,8 @@ char *stack_ref_static_value(const stack_model *s, const stack_ref *r)
         const stack_site *x = stack_find_site(s, r->name);
         return x && x->domain ? xasprintf("https://%s", x->domain) : NULL;
     }
+    if (r->kind == STACK_REF_DATABASE)
+        return stack_database_static_value(s, r);
     const stack_service *v = r->kind == STACK_REF_SERVICE ? stack_find_service(s, r->name) : NULL;
     if (!v)
         return NULL;

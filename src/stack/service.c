@@ -9,11 +9,13 @@ static const char *const service_keys[] = {
     "enabled", "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "architecture",
     "desired_count", "port", "ports", "environment", "secrets", "health_check", "depends_on",
     "subnets", "public_ip", "load_balancer", "discovery", "logs", "ephemeral_storage_gib",
-    "volumes", "permissions", "exec", "deployment", "allow_from", "reach", "containers",
+    "volumes", "permissions", "exec", "deployment", "allow_from", "reach", "databases", "caches",
+    "containers",
     "task_definition", NULL};
 static const char *const container_keys[] = {
     "enabled", "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "essential",
-    "init", "port", "ports", "environment", "secrets", "health_check", "depends_on", NULL};
+    "init", "port", "ports", "environment", "secrets", "health_check", "depends_on", "databases",
+    "caches", NULL};
 static const char *const attach_keys[] = {
     "enabled", "name", "container", "port", "paths", "hosts", "priority", "listeners", "test_listener",
     "health_check", "deregistration_delay", "grace_period", "authenticate", NULL};
@@ -161,6 +163,7 @@ static void decode_sidecars(stack_ctx *c, const stack_node *v, stack_service *sv
                 stack_check_keys(c, cn, container_keys);
                 stack_decode_container(c, cn, k, 0);
                 k->loc = v->keys[i]->loc;
+                stack_decode_store_uses(c, cn, svc, svc->ncontainers - 1);
             }
             stack_path_pop(c, o2);
         }
@@ -224,6 +227,7 @@ static void decode_service(stack_ctx *c, const stack_node *key, const stack_node
         decode_sidecars(c, x, svc);
     stack_decode_volumes(c, v, svc);
     stack_decode_access(c, v, svc);
+    stack_decode_store_uses(c, v, svc, 0);
     stack_decode_deployment(c, v, svc);
     if (svc->has_discovery && !svc->discovery_port)
         svc->discovery_port = stack_service_port(svc);

@@ -263,6 +263,9 @@ class TaskLifecycle:
                             "resource retrieval failed: unable to retrieve secret from asm: service call has "
                             f"been retried 1 time(s): failed to fetch secret {vf} from secrets manager: "
                             "ResourceNotFoundException: Secrets Manager can't find the specified secret.")
+                denied = self._secret_denied(task, role, sm, sid, vf)
+                if denied:
+                    return denied
                 if key:
                     import json
                     try:
@@ -274,6 +277,22 @@ class TaskLifecycle:
                 env[s["name"]] = value
             task["env"][c["name"]] = env
         return None
+
+    def _secret_denied(self, task, role, sm, sid, value_from):
+        """The stoppedReason when the execution role may not read the Secrets Manager secret
+        (secretsmanager:GetSecretValue on its ARN), else None."""
+        iam = self._svc_opt("iam")
+        lookup = getattr(sm, "_lookup_any", None)   # the test worlds' stand-in has none
+        s = lookup(sid) if lookup else None
+        if iam is None or not role or s is None or iam.role_allows(role, "secretsmanager:GetSecretValue", s["ARN"]):
+            return None
+        acct = task["arn"].split(":")[4]
+        who = f"arn:aws:sts::{acct}:assumed-role/{role.rpartition('/')[2]}/{task['id']}"
+        return ("ResourceInitializationError: unable to pull secrets or registry auth: execution resource "
+                "retrieval failed: unable to retrieve secret from asm: service call has been retried 1 "
+                f"time(s): failed to fetch secret {value_from} from secrets manager: AccessDeniedException: "
+                f"User: {who} is not authorized to perform: secretsmanager:GetSecretValue on resource: "
+                f"{value_from} because no identity-based policy allows the secretsmanager:GetSecretValue action")
 
     def _ssm_secret(self, task, role, value_from):
         """(value, None) of a Parameter Store secret, or (None, the stoppedReason): the
