@@ -390,5 +390,6 @@ void stack_check_stack(stack_ctx *c, const stack_node *root)
     stack_check_routes(c, root);
     stack_check_bootstrap(c, root);
     client_secret_rules(c, root);
+    stack_check_settings(c, root);
     stack_check_refs(c);
 }
