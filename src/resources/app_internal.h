@@ -10,4 +10,8 @@
  * a crash repeats the first request. Writes into out (at least 37 bytes). */
 void res_app_token(const char *stack, const char *id, const char *salt, char out[37]);
 
+/* The node id of the log group a service logs to: log_group/SERVICE, or the stack's
+ * shared group's (log_group.c). Caller frees. */
+char *res_log_group_node(const stack_service *svc);
+
 #endif
