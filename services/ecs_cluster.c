@@ -49,7 +49,8 @@ cJSON *ecs_capacity_json_(const ecs_capacity *items, size_t n)
         cJSON *x = cJSON_CreateObject();
         cJSON_AddStringToObject(x, "capacityProvider", items[i].provider);
         cJSON_AddNumberToObject(x, "weight", items[i].weight);
-        cJSON_AddNumberToObject(x, "base", items[i].base);
+        if (items[i].base > 0) /* ECS allows one provider of a strategy a base */
+            cJSON_AddNumberToObject(x, "base", items[i].base);
         cJSON_AddItemToArray(arr, x);
     }
     return arr;

@@ -5,8 +5,8 @@
  * Properties: name; insights ("enabled", "disabled", "enhanced") only when the file sets
  * it; capacity_providers (FARGATE and FARGATE_SPOT, both, as soon as the cluster or a
  * service has a strategy: a provider is never dropped while a service may still use it)
- * and default_strategy [{provider, weight, base}] only then. A stack without any leaves
- * both alone.
+ * and default_strategy [{provider, weight, base}] (empty without one). A stack without
+ * any strategy leaves the providers alone.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +49,8 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON *p = cJSON_AddArrayToObject(d, "capacity_providers");
         cJSON_AddItemToArray(p, cJSON_CreateString("FARGATE"));
         cJSON_AddItemToArray(p, cJSON_CreateString("FARGATE_SPOT"));
-        cJSON_AddItemToObject(d, "default_strategy", strategy_json(s->cluster.capacity, s->cluster.ncapacity));
     }
+    cJSON_AddItemToObject(d, "default_strategy", strategy_json(s->cluster.capacity, s->cluster.ncapacity));
     char *label = xasprintf("ECS cluster %s", name);
     res_graph_add(g, &res_kind_cluster, "main", label, d);
     free(label);
@@ -102,12 +102,14 @@ typedef struct {
     size_t n;
 } capacity_input;
 
-static int capacity_of(const cJSON *props, capacity_input *in)
+/* The providers props want, else those the cluster has (`have`, may be NULL): 0 when
+ * neither names any (nothing to send at creation). */
+static int capacity_of(const cJSON *props, const cJSON *have, capacity_input *in)
 {
     memset(in, 0, sizeof *in);
     const cJSON *p = cJSON_GetObjectItem(props, "capacity_providers"), *e;
     if (!cJSON_IsArray(p))
-        return 0;
+        p = have ? cJSON_GetObjectItem(have, "capacity_providers") : NULL;
     cJSON_ArrayForEach(e, p) if (cJSON_IsString(e)) svc_strings_add(&in->providers, e->valuestring);
     const cJSON *st = cJSON_GetObjectItem(props, "default_strategy");
     in->strategy = xcalloc((size_t)cJSON_GetArraySize(st) + 1, sizeof *in->strategy);
@@ -117,7 +119,7 @@ static int capacity_of(const cJSON *props, capacity_input *in)
         c->weight = cJSON_GetObjectItem(e, "weight")->valueint;
         c->base = cJSON_GetObjectItem(e, "base")->valueint;
     }
-    return 1;
+    return in->providers.n > 0;
 }
 
 static void capacity_free(capacity_input *in)
@@ -137,7 +139,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     svc_tags tags;
     res_tags_list(ctx, n, &tags);
     capacity_input cap;
-    int with = capacity_of(n->desired, &cap);
+    int with = capacity_of(n->desired, NULL, &cap);
     ecs_cluster_input in = {.name = str(n->desired, "name"),
                             .tags = &tags,
                             .container_insights = str(n->desired, "insights"),
@@ -174,7 +176,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     }
     if (rc == 0 && (changed(n, "capacity_providers") || changed(n, "default_strategy"))) {
         capacity_input cap;
-        capacity_of(n->desired, &cap);
+        capacity_of(n->desired, n->actual, &cap);
         rc = ecs_put_cluster_capacity_providers(ctx->aws, n->physical_id, &cap.providers, cap.strategy, cap.n,
                                                 NULL, err);
         capacity_free(&cap);

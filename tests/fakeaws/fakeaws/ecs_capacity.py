@@ -25,7 +25,7 @@ def invalid(msg):
 
 
 def normalised(strategy):
-    """A strategy with ECS's defaults filled in (weight 0, base 0), for comparing."""
+    """A strategy with ECS's defaults filled in (weight 0, base 0): what ECS shows."""
     return [{"capacityProvider": s.get("capacityProvider"), "weight": s.get("weight") or 0,
              "base": s.get("base") or 0} for s in strategy or []]
 
@@ -78,6 +78,7 @@ class Capacity:
             raise invalid(BOTH_MSG)
         if req.get("capacityProviderStrategy"):
             self.check_strategy(req["capacityProviderStrategy"], cluster.get("capacityProviders") or [])
+            svc["capacityProviderStrategy"] = normalised(req["capacityProviderStrategy"])
         elif not req.get("launchType"):
             if cluster.get("defaultCapacityProviderStrategy"):
                 svc["capacityProviderStrategy"] = copy.deepcopy(cluster["defaultCapacityProviderStrategy"])
@@ -100,7 +101,7 @@ class Capacity:
             if svc.get("launchType"):
                 new["launchTypeBefore"] = svc["launchType"]
             new["launchType"] = None  # `new` updates the service: None, not a missing key
-            new["capacityProviderStrategy"] = copy.deepcopy(want)
+            new["capacityProviderStrategy"] = normalised(want)
         else:
             new["capacityProviderStrategy"] = None
             new["launchType"] = svc.get("launchTypeBefore") or "FARGATE"

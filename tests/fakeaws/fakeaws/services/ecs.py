@@ -13,7 +13,7 @@ import re
 
 from fakeaws import containers
 from fakeaws.core import AwsError, Service
-from fakeaws.ecs_capacity import Capacity
+from fakeaws.ecs_capacity import Capacity, normalised
 from fakeaws.ecs_deploy import Deployments, platform_version
 from fakeaws.ecs_shapes import (cluster_shape, revision_shape, sd_brief, sd_shape, service_shape,
                                 task_shape)
@@ -125,7 +125,7 @@ class ECS(Validation, Capacity, TaskLifecycle, Deployments, Service):
              "tags": copy.deepcopy(req.get("tags") or []), "settings": copy.deepcopy(req.get("settings") or []),
              "configuration": copy.deepcopy(req.get("configuration")),
              "capacityProviders": list(req.get("capacityProviders") or []),
-             "defaultCapacityProviderStrategy": copy.deepcopy(req.get("defaultCapacityProviderStrategy") or []),
+             "defaultCapacityProviderStrategy": normalised(req.get("defaultCapacityProviderStrategy")),
              "region": ctx.region}
         if not c["settings"]:
             c["settings"] = [{"name": "containerInsights", "value": "disabled"}]
@@ -178,7 +178,7 @@ class ECS(Validation, Capacity, TaskLifecycle, Deployments, Service):
         if self.providers_in_use(c) - set(req["capacityProviders"]):
             raise AwsError("ResourceInUseException", "The specified capacity provider is in use and cannot be removed.")
         c["capacityProviders"] = list(req["capacityProviders"])
-        c["defaultCapacityProviderStrategy"] = copy.deepcopy(req["defaultCapacityProviderStrategy"])
+        c["defaultCapacityProviderStrategy"] = normalised(req["defaultCapacityProviderStrategy"])
         return {"cluster": cluster_shape(self, c)}
 
     def DescribeClusters(self, req, ctx):
