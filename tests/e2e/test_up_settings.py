@@ -17,6 +17,7 @@ a second `up` only reads, for
 """
 
 import hashlib
+import time
 import json
 import os
 import sys
@@ -148,6 +149,27 @@ def no_change_up(fake, calls, path, what, env=None):
     R.check(not writes, "%s: a second up only reads, made: %s" % (what, ", ".join(writes)))
 
 
+def shared_logs(fake, path):
+    """`logs worker` reads the stack's shared group, only the streams under worker/;
+    `logs web` reads web's own group."""
+    logs = fake.client("logs")
+    now = int(time.time() * 1000)
+    for group, stream, text in (("/ecs/kset", "worker/worker/t1", "from-the-worker"),
+                                ("/ecs/kset", "other/other/t2", "from-another-service"),
+                                ("/custom/kset-web", "web/web/t3", "from-web")):
+        try:
+            logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        except logs.exceptions.ResourceAlreadyExistsException:
+            pass
+        logs.put_log_events(logGroupName=group, logStreamName=stream,
+                            logEvents=[{"timestamp": now, "message": text}])
+    rc, out, err = run(fake, path, "logs", "worker")
+    R.check(rc == 0 and "from-the-worker" in out and "from-another-service" not in out,
+            "logs worker: its streams of the shared group only: %d %s %s" % (rc, out[-800:], err[-400:]))
+    rc, out, err = run(fake, path, "logs", "web")
+    R.check(rc == 0 and "from-web" in out, "logs web: its own group: %d %s %s" % (rc, out[-800:], err[-400:]))
+
+
 def create_and_check(fake, work, calls):
     ecs, iam, logs, sm = fake.client("ecs"), fake.client("iam"), fake.client("logs"), fake.client("secretsmanager")
     reg = sm.create_secret(Name="kset/registry", SecretString=json.dumps({"username": "u", "password": "p"}))["ARN"]
@@ -218,6 +240,7 @@ def create_and_check(fake, work, calls):
     R.check(all("retentionInDays" not in groups[g] for g in ("/custom/kset-web", "/ecs/kset")),
             "retention never: no retention policy")
     R.check(not any(g.startswith("/ecsdeploy/kset/") for g in groups), "no default groups beside the chosen ones")
+    shared_logs(fake, path)
     value = sm.get_secret_value(SecretId="kset/token")["SecretString"]
     R.eq(len(value), 24, "the generated token has the generator's length")
     R.check(value not in out, "the value is never printed")
