@@ -530,6 +530,9 @@ const stack_container *stack_find_container(const stack_service *svc, const char
 /* The capacity provider strategy a service runs with: its own `capacity:`, else the
  * cluster's; *n = 0: none (the FARGATE launch type). Owned by the model. */
 const stack_capacity *stack_service_capacity(const stack_model *s, const stack_service *v, size_t *n);
+/* A strategy as JSON: [{provider, weight, base}], the form of validate --output json and
+ * of the cluster's and services' properties. Caller frees (cJSON_Delete). */
+struct cJSON *stack_capacity_json(const stack_capacity *cap, size_t n);
 const stack_listener *stack_find_listener(const stack_load_balancer *lb, int port);
 /* The first port of the main container, 0 when it has none. */
 int stack_service_port(const stack_service *svc);

@@ -18,19 +18,6 @@
 
 extern const res_kind res_kind_cluster;
 
-static cJSON *strategy_json(const stack_capacity *cap, size_t n)
-{
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++) {
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "provider", cap[i].provider);
-        cJSON_AddNumberToObject(x, "weight", cap[i].weight);
-        cJSON_AddNumberToObject(x, "base", cap[i].base);
-        cJSON_AddItemToArray(a, x);
-    }
-    return a;
-}
-
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
@@ -50,7 +37,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddItemToArray(p, cJSON_CreateString("FARGATE"));
         cJSON_AddItemToArray(p, cJSON_CreateString("FARGATE_SPOT"));
     }
-    cJSON_AddItemToObject(d, "default_strategy", strategy_json(s->cluster.capacity, s->cluster.ncapacity));
+    cJSON_AddItemToObject(d, "default_strategy", stack_capacity_json(s->cluster.capacity, s->cluster.ncapacity));
     char *label = xasprintf("ECS cluster %s", name);
     res_graph_add(g, &res_kind_cluster, "main", label, d);
     free(label);

@@ -149,14 +149,7 @@ cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc)
         cJSON_AddNullToObject(d, "launch_type");
     else
         cJSON_AddStringToObject(d, "launch_type", "FARGATE");
-    cJSON *strategy = cJSON_AddArrayToObject(d, "capacity");
-    for (size_t i = 0; i < ncap; i++) {
-        cJSON *x = cJSON_CreateObject();
-        cJSON_AddStringToObject(x, "provider", cap[i].provider);
-        cJSON_AddNumberToObject(x, "weight", cap[i].weight);
-        cJSON_AddNumberToObject(x, "base", cap[i].base);
-        cJSON_AddItemToArray(strategy, x);
-    }
+    cJSON_AddItemToObject(d, "capacity", stack_capacity_json(cap, ncap));
     cJSON_AddStringToObject(d, "platform_version", "LATEST");
     cJSON_AddItemToObject(d, "subnets", subnets(g, n, svc->subnets));
     cJSON *groups = cJSON_AddArrayToObject(d, "security_groups");

@@ -204,7 +204,7 @@ static cJSON *container_json(const stack_container *k)
     return o;
 }
 
-static cJSON *capacity_json(const stack_capacity *cap, size_t n)
+cJSON *stack_capacity_json(const stack_capacity *cap, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < n; i++) {
@@ -327,7 +327,7 @@ static cJSON *service_json(const stack_service *v)
     num(o, "log_retention_days", v->log_retention_days);
     str(o, "log_group", v->log_group);
     if (v->has_capacity)
-        cJSON_AddItemToObject(o, "capacity", capacity_json(v->capacity, v->ncapacity));
+        cJSON_AddItemToObject(o, "capacity", stack_capacity_json(v->capacity, v->ncapacity));
     if (v->ephemeral_storage_gib)
         num(o, "ephemeral_storage_gib", v->ephemeral_storage_gib);
     cJSON *a = cJSON_AddArrayToObject(o, "containers");
@@ -408,7 +408,7 @@ char *stack_to_json(const stack_model *s)
     str(o, "log_group", s->log_group);
     cJSON *cl = cJSON_AddObjectToObject(o, "cluster");
     str(cl, "insights", s->cluster.insights);
-    cJSON_AddItemToObject(cl, "capacity", capacity_json(s->cluster.capacity, s->cluster.ncapacity));
+    cJSON_AddItemToObject(cl, "capacity", stack_capacity_json(s->cluster.capacity, s->cluster.ncapacity));
     str(o, "namespace", s->namespace_name);
     top_sections(o, s);
     cJSON *r = cJSON_AddArrayToObject(o, "references");

@@ -22,7 +22,6 @@ import json
 import os
 import sys
 import tempfile
-import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from stackworld import Fake, Report, run  # noqa: E402
@@ -87,18 +86,14 @@ class Calls:
     """The fake's call log, to see what one command did."""
 
     def __init__(self, fake):
-        self.url = fake.url
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-    def _get(self, path):
-        with self.opener.open(self.url + path, timeout=30) as r:
-            return json.loads(r.read().decode())
+        self.fake = fake
 
     def last(self):
-        return max((c.get("seq", 0) for c in self._get("/_fake/calls")["calls"]), default=0)
+        return max((c.get("seq", 0) for c in self.fake.control("GET", "/_fake/calls")[1]["calls"]), default=0)
 
     def since(self, seq):
-        return [c for c in self._get("/_fake/calls?since=%d" % seq)["calls"] if c.get("seq", 0) > seq]
+        calls = self.fake.control("GET", "/_fake/calls?since=%d" % seq)[1]["calls"]
+        return [c for c in calls if c.get("seq", 0) > seq]
 
 
 def up(fake, path, what, env=None, want=0):
