@@ -385,6 +385,28 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
+/* The record of what the file said before `deploy --count` follows the count up sets: kept
+ * with a kept count, gone once the file's count is taken. */
+static int sync_count_record(res_ctx *ctx, res_node *n, const ecs_service *s, aws_error *err)
+{
+    const char *want = str(n->desired, "file_count_record");
+    const char *have = n->actual ? str(n->actual, "file_count_record") : NULL;
+    if ((!want && !have) || (want && have && !strcmp(want, have)))
+        return 0;
+    char *key = res_file_tag_key(NULL, "desired_count", NULL);
+    int rc;
+    if (want) {
+        svc_tag t = {key, (char *)want};
+        svc_tags tags = {&t, 1};
+        rc = ecs_tag_resource(ctx->aws, s->arn, &tags, err);
+    } else {
+        svc_strings keys = {&key, 1};
+        rc = ecs_untag_resource(ctx->aws, s->arn, &keys, err);
+    }
+    free(key);
+    return rc;
+}
+
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     request r;
@@ -393,6 +415,8 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     double since = util_wall();
     int rc = call(ctx, n, 0, &r, &s, err);
     request_free(&r);
+    if (rc == 0)
+        rc = sync_count_record(ctx, n, &s, err);
     if (rc == 0)
         rc = record(ctx, n, RES_UPDATE, &s, since, err);
     ecs_service_free(&s);
@@ -483,6 +507,7 @@ static int settle(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", "cluster", NULL};
+static const char *const create_only[] = {"file_count_record", NULL};
 
 const res_kind res_kind_service = {
     .name = "service",
@@ -493,6 +518,7 @@ const res_kind res_kind_service = {
     .update = update,
     .remove = remove_service,
     .replace_on = replace_on,
+    .create_only = create_only,
     .status = service_status,
     .unsettled = unsettled,
     .settle = settle,

@@ -339,7 +339,7 @@ def bucket_migration(fake, work, calls):
             "the old bucket is neither created again nor replaced: " + out[:1500])
     R.check("bucket/other" not in out, "another region's bucket is not this stack's: " + out[:1500])
     up(fake, path, "migration")
-    names = sorted(b["Name"] for b in s3.list_buckets(Prefix="kmig-")["Buckets"])
+    names = sorted(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("kmig-"))
     R.eq(names, ["kmig-data", "kmig-other"], "no bucket under the new default name")
     body = s3.get_object(Bucket="kmig-data", Key="kept.txt")["Body"].read()
     R.eq(body, b"data of the old bucket", "the data stays")
@@ -352,7 +352,7 @@ def bucket_migration(fake, work, calls):
     no_change_up(fake, calls, path, "after the migration")
     rc, out, err = run(fake, path, "down", "--purge", "--yes", timeout=300)
     R.check(rc == 0, "down --purge of kmig: %s" % err[-600:])
-    names = sorted(b["Name"] for b in s3.list_buckets(Prefix="kmig-")["Buckets"])
+    names = sorted(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("kmig-"))
     R.eq(names, ["kmig-other"], "down --purge deletes the adopted bucket, not another region's")
 
 

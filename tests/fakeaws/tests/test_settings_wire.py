@@ -14,7 +14,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from fakelib import Fake, Report  # noqa: E402
+from fakelib import Fake, Report, sign_and_send  # noqa: E402
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                              "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
@@ -153,8 +153,16 @@ def registry_credentials(r, fake, net):
             family="reg", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
             executionRoleArn=role, containerDefinitions=[{"name": "web", "image": "registry.example.com/web:1",
                                                           "repositoryCredentials": {"credentialsParameter": secret}}])
-        arn = ecs.run_task(cluster="reg", taskDefinition=td["taskDefinition"]["taskDefinitionArn"],
-                           launchType="FARGATE", networkConfiguration=net)["tasks"][0]["taskArn"]
+
+        def started():  # a new role is assumable once IAM has propagated it
+            try:
+                return ecs.run_task(cluster="reg", taskDefinition=td["taskDefinition"]["taskDefinitionArn"],
+                                    launchType="FARGATE", networkConfiguration=net)["tasks"][0]["taskArn"]
+            except ecs.exceptions.InvalidParameterException as e:
+                if "unable to assume the role" not in str(e):
+                    raise
+                return None
+        arn = wait(r, started, "the new execution role to be assumable")
 
         def settled():
             t = ecs.describe_tasks(cluster="reg", tasks=[arn])["tasks"][0]
@@ -186,21 +194,35 @@ def iam_conditions(r, fake):
                 f"condition {cond} refused with '{want}': {e}")
 
 
+def list_buckets(fake, query):
+    """ListBuckets on the wire (the system's botocore predates its parameters): the names
+    and the ContinuationToken, or None."""
+    import xml.etree.ElementTree as ET
+    status, _, body = sign_and_send(fake.url, "s3", "GET", "/?" + query, s3=True)
+    if status != 200:
+        raise AssertionError("ListBuckets ?%s: %d %s" % (query, status, body[:300]))
+    ns = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+    doc = ET.fromstring(body)
+    token = doc.find(ns + "ContinuationToken")
+    return [b.findtext(ns + "Name") for b in doc.iter(ns + "Bucket")], token.text if token is not None else None
+
+
 def buckets_and_logs(r, fake):
     s3w, s3e, logs = fake.client("s3"), fake.client("s3", region="eu-west-1"), fake.client("logs")
     s3w.create_bucket(Bucket="app-data-1")
     s3w.create_bucket(Bucket="app-logs-1")
     s3e.create_bucket(Bucket="app-data-2", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
     s3w.create_bucket(Bucket="other-1")
-    names = [b["Name"] for b in s3w.list_buckets(Prefix="app-")["Buckets"]]
+    names, _ = list_buckets(fake, "prefix=app-")
     r.eq(names, ["app-data-1", "app-data-2", "app-logs-1"], "Prefix filters, every region listed")
-    names = [b["Name"] for b in s3w.list_buckets(Prefix="app-", BucketRegion="eu-west-1")["Buckets"]]
+    names, _ = list_buckets(fake, "bucket-region=eu-west-1&prefix=app-")
     r.eq(names, ["app-data-2"], "BucketRegion filters")
-    page = s3w.list_buckets(Prefix="app-", MaxBuckets=2)
-    rest = s3w.list_buckets(Prefix="app-", MaxBuckets=2, ContinuationToken=page["ContinuationToken"])
-    r.eq([b["Name"] for b in page["Buckets"] + rest["Buckets"]], ["app-data-1", "app-data-2", "app-logs-1"],
-         "pages follow the ContinuationToken")
-    r.check("ContinuationToken" not in rest, "the last page has no token")
+    page, token = list_buckets(fake, "max-buckets=2&prefix=app-")
+    rest, last = list_buckets(fake, "continuation-token=%s&max-buckets=2&prefix=app-" % token)
+    r.eq(page + rest, ["app-data-1", "app-data-2", "app-logs-1"], "pages follow the ContinuationToken")
+    r.check(token and last is None, "a token on the first page only: %r, %r" % (token, last))
+    status, _, body = sign_and_send(fake.url, "s3", "GET", "/?max-buckets=0", s3=True)
+    r.check(status == 400 and b"InvalidArgument" in body, "max-buckets 0 is refused: %d %s" % (status, body[:200]))
     e = error_of(lambda: logs.create_log_group(logGroupName="aws/mine"))
     r.eq(e and e["Code"], "InvalidParameterException", "a log group name starting with aws/")
     logs.create_log_group(logGroupName="/ecs/news-api")
