@@ -15,6 +15,7 @@
 #include "res.h"
 #include "role_internal.h"
 #include "stack_names.h"
+#include "storage_internal.h"
 #include "xalloc.h"
 
 extern const res_kind res_kind_role;
@@ -95,6 +96,8 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
     for (size_t c = 0; c < svc->ncontainers; c++) {
         for (size_t k = 0; k < svc->containers[c].nsecrets; k++) {
             const char *secret = svc->containers[c].secrets[k].secret;
+            if (!secret)
+                continue; /* a parameter's: res_storage_exec_statements */
             cJSON_AddItemToArray(secrets, secret_arn(secret));
             depend_on_secret(g, n, secret);
         }
@@ -105,14 +108,18 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
             depend_on_secret(g, n, creds);
         }
     }
+    cJSON *st = cJSON_CreateArray();
     if (cJSON_GetArraySize(secrets) > 0) {
         static const char *const read[] = {"secretsmanager:GetSecretValue"};
-        cJSON *st = cJSON_CreateArray();
         cJSON_AddItemToArray(st, role_statement(read, 1, secrets));
-        cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
     } else {
         cJSON_Delete(secrets);
     }
+    res_storage_exec_statements(g, n, svc, st);
+    if (cJSON_GetArraySize(st) > 0)
+        cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
+    else
+        cJSON_Delete(st);
     free(label);
     free(name);
 }
@@ -137,7 +144,7 @@ static void add_bucket_statements(res_graph *g, res_node *n, const stack_permiss
 
 static void build_task_role(res_graph *g, const stack_service *svc)
 {
-    if (svc->npermissions == 0 && !svc->exec)
+    if (svc->npermissions == 0 && !svc->exec && !res_storage_mounts(svc))
         return;
     char *name = stack_name_task_role(g->stack->name, svc->name);
     cJSON *d = role_props(g, name, "ecs-tasks.amazonaws.com");
@@ -164,6 +171,7 @@ static void build_task_role(res_graph *g, const stack_service *svc)
                 cJSON_AddItemToArray(st, raw);
         }
     }
+    res_storage_task_statements(g, n, svc, st);
     if (svc->exec) {
         static const char *const channels[] = {
             "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",

@@ -36,7 +36,7 @@ static int secret_id_ok(const char *s)
     return n >= 1 && n <= 512;
 }
 
-static void decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec)
+void stack_decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec)
 {
     sec->source = STACK_SECRET_GENERATE;
     size_t old = stack_path_push(c, "generate");
@@ -90,7 +90,7 @@ static void decode_secret(stack_ctx *c, const stack_node *key, const stack_node 
         if (first == secret_keys[i])
             sec->source = kinds[i]; /* reported; keep the first so no other message follows */
     if (g && sources == 1) {
-        decode_generate(c, g, sec);
+        stack_decode_generate(c, g, sec);
         sec->or_generate = fallback;
     }
     if (stack_node_get(v, "from_file") && sources == 1) {
