@@ -138,7 +138,8 @@ struct res_ctx {
     const stack_model *stack;
     const char *stack_name;
     res_graph *graph;
-    const char *account;      /* for ARNs built by hand */
+    char *account;            /* the account id once res_account() has asked STS (owned:
+                                 whoever owns the context frees it) */
     const char *region;
     int wait_services;        /* wait until services are steady (up without --no-wait) */
     double timeout_s;         /* bound of every single wait */
@@ -372,6 +373,10 @@ int res_parallel_first_failure(size_t n, const int *rcs, const aws_error *errs, 
 /* How many reads one kind makes side by side (discovery, status, reading one resource's
  * settings): enough that a stack's resources of one kind are read in one round trip. */
 #define RES_READS_AT_ONCE 32
+
+/* The account id of the credentials: STS GetCallerIdentity the first time (one call per
+ * context, kept in ctx->account), then that answer. NULL with err when STS refuses. */
+const char *res_account(res_ctx *ctx, aws_error *err);
 
 /* "aws", "aws-cn" or "aws-us-gov" for the region, for ARNs built by hand. */
 const char *res_partition(const res_ctx *ctx);

@@ -133,6 +133,9 @@ typedef struct {
     char *existing;           /* EXISTING: ARN or name */
     char *description;        /* or NULL */
     int keep;                 /* survive `down` (default 1) */
+    int or_generate;          /* FILE or ENV with `generate:` beside it: the given value
+                               * when the file or variable is there at first creation,
+                               * else one generated like GENERATE */
     stack_loc loc;
 } stack_secret;
 
@@ -161,7 +164,9 @@ typedef struct {
 
 typedef struct {
     char *name;        /* logical name */
-    char *bucket_name; /* the S3 name: `name:` in the file, else STACK-NAME */
+    char *bucket_name; /* the S3 name given by `name:`, or NULL for the default one,
+                        * STACK-NAME-HASH (stack_name_bucket), which needs the account and
+                        * the region: the resources layer knows it (node bucket/NAME) */
     stack_bucket_encryption encryption; /* default SSE-S3 */
     char *kms_key;     /* SSE-KMS key id/ARN, or NULL for the AWS-managed key */
     int block_public_access; /* default 1 */
@@ -420,6 +425,12 @@ typedef struct {
 } stack_dependency;
 
 typedef struct {
+    char *name;      /* one of ECS's ulimit names: nofile, nproc, core, ... */
+    int soft, hard;  /* soft <= hard */
+    stack_loc loc;
+} stack_ulimit;
+
+typedef struct {
     char *name;          /* the main container is named like its service */
     char *image;
     char **command;      /* TEMPLATE items; NULL/0: the image's default */
@@ -440,6 +451,11 @@ typedef struct {
     stack_health_check health;
     stack_dependency *depends_on;
     size_t ndepends_on;
+    int readonly_root;   /* readonlyRootFilesystem; default 0 */
+    stack_ulimit *ulimits;
+    size_t nulimits;
+    char *repository_credentials; /* logical secret name holding {"username","password"}
+                                   * for a private registry, or NULL */
     stack_loc loc;
 } stack_container;
 
@@ -504,9 +520,12 @@ typedef enum { STACK_ACCESS_READ, STACK_ACCESS_WRITE, STACK_ACCESS_READ_WRITE } 
 
 typedef struct {
     stack_permission_kind kind;
-    char *bucket;        /* BUCKET: logical name */
+    char *bucket;        /* BUCKET: logical name of a stack bucket, or NULL with bucket_name */
+    char *bucket_name;   /* BUCKET: the S3 name of a bucket the stack does not own, or NULL */
     stack_access access;  /* BUCKET: default read */
     char *prefix;        /* BUCKET: key prefix, or NULL for all */
+    char *conditions_json; /* BUCKET, STATEMENT: an IAM Condition block (JSON object of
+                            * operator -> {key: [values]}) added to every statement, or NULL */
     char *secret;        /* SECRET: logical name (read) */
     char *statement_json; /* STATEMENT: one IAM policy statement as JSON */
     stack_loc loc;
@@ -531,6 +550,14 @@ typedef struct {
 } stack_reach;
 
 typedef enum { STACK_DEPLOY_ROLLING, STACK_DEPLOY_BLUE_GREEN, STACK_DEPLOY_CANARY, STACK_DEPLOY_LINEAR } stack_strategy;
+
+/* One capacity provider of a strategy (cluster default or a service's own). */
+typedef struct {
+    char *provider;  /* FARGATE or FARGATE_SPOT */
+    int weight;      /* 0..1000 (at least one of a strategy above 0) */
+    int base;        /* 0..100000 tasks first placed here (one provider of a strategy) */
+    stack_loc loc;
+} stack_capacity;
 
 typedef struct {
     stack_strategy strategy;   /* default rolling */
@@ -559,7 +586,13 @@ typedef struct {
     int has_discovery;
     char *discovery_name;    /* DNS label in the stack namespace */
     int discovery_port;      /* default the first port */
-    int log_retention_days;  /* default the stack's */
+    int log_retention_days;  /* default the stack's; 0: never expire */
+    char *log_group;         /* the group it logs to: its logs.name, else the stack's
+                              * logs.name, else /ecsdeploy/STACK/SERVICE */
+    int log_group_shared;    /* 1 when that is the stack's logs.name group */
+    stack_capacity *capacity; /* its own capacity provider strategy (`capacity:`) */
+    size_t ncapacity;
+    int has_capacity;        /* `capacity:` given (else the cluster's, else FARGATE) */
     int ephemeral_storage_gib; /* 0: the 20 GiB default, else 21..200 */
     stack_volume *volumes;
     size_t nvolumes;
@@ -580,6 +613,17 @@ typedef struct {
     char *task_definition_json; /* raw RegisterTaskDefinition fields merged last, or NULL */
     stack_loc loc;
 } stack_service;
+
+/* ---- the cluster ------------------------------------------------------------------ */
+
+typedef struct {
+    char *insights;          /* Container Insights: "enabled", "disabled", "enhanced", or
+                              * NULL (not set: the account's default) */
+    stack_capacity *capacity; /* default capacity provider strategy of the services without
+                              * their own; none: the FARGATE launch type */
+    size_t ncapacity;
+    stack_loc loc;
+} stack_cluster;
 
 /* ---- bootstrap, outputs, references --------------------------------------------- */
 
@@ -637,7 +681,10 @@ typedef struct stack_model {
     stack_env *tags;         /* extra tags on every resource */
     size_t ntags;
     stack_network network;
-    int log_retention_days; /* default 30 */
+    int log_retention_days; /* default 30; 0: never expire */
+    char *log_group;        /* logs.name: the one group of every service without its own
+                             * logs.name, or NULL (a group per service) */
+    stack_cluster cluster;
     char *namespace_name;   /* private DNS namespace, or NULL */
     stack_secret *secrets;   /* declared ones, then those only a bootstrap step names */
     size_t nsecrets;
@@ -715,6 +762,12 @@ stack_tier stack_file_system_tier(const stack_model *s, const stack_file_system 
 /* 1 when a service mounts file system fs (logical name). */
 int stack_service_mounts(const stack_service *svc, const char *fs);
 const stack_container *stack_find_container(const stack_service *svc, const char *name);
+/* The capacity provider strategy a service runs with: its own `capacity:`, else the
+ * cluster's; *n = 0: none (the FARGATE launch type). Owned by the model. */
+const stack_capacity *stack_service_capacity(const stack_model *s, const stack_service *v, size_t *n);
+/* A strategy as JSON: [{provider, weight, base}], the form of validate --output json and
+ * of the cluster's and services' properties. Caller frees (cJSON_Delete). */
+struct cJSON *stack_capacity_json(const stack_capacity *cap, size_t n);
 const stack_listener *stack_find_listener(const stack_load_balancer *lb, int port);
 /* The first port of the main container, 0 when it has none. */
 int stack_service_port(const stack_service *svc);
@@ -763,7 +816,8 @@ typedef int (*stack_ref_resolver)(const stack_ref *ref, void *ud, char **value);
  * NULL when there are none). Caller frees. Returns NULL when a reference cannot be
  * resolved; then *unresolved (if not NULL) is set to a malloc'd "${…}" text to free. */
 char *stack_template_resolve(const char *tmpl, stack_ref_resolver resolve, void *ud, char **unresolved);
-/* The value of a reference that the file alone decides (buckets.X.name, secrets.X.name,
+/* The value of a reference that the file alone decides (buckets.X.name when the file names the bucket,
+ * secrets.X.name,
  * services.X.name, services.X.host, services.X.url for a service reached through
  * discovery only, zones.X.name, load_balancers.X.domain and .url, with services.X.url
  * and .host behind it, for a balancer with a domain, and databases.X.name and .user of a

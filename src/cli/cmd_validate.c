@@ -161,11 +161,17 @@ static void print_summary(const char *file, const stack_model *s)
                    s->zones[i].keep ? ", kept" : "");
     line("zones", &b);
     for (size_t i = 0; i < s->nsecrets; i++)
-        buf_printf(&b, "%s%s (%s)", i ? ", " : "", s->secrets[i].name, stack_secret_source_name(s->secrets[i].source));
+        buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", s->secrets[i].name, stack_secret_source_name(s->secrets[i].source),
+                   s->secrets[i].or_generate ? ", else generate" : "");
     line("secrets", &b);
-    for (size_t i = 0; i < s->nbuckets; i++)
-        buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", s->buckets[i].name, s->buckets[i].bucket_name,
-                   s->buckets[i].keep ? ", kept" : "");
+    for (size_t i = 0; i < s->nbuckets; i++) {
+        const stack_bucket *k = &s->buckets[i];
+        if (k->bucket_name) /* a default name needs the account: shown with its hash to come */
+            buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", k->name, k->bucket_name, k->keep ? ", kept" : "");
+        else
+            buf_printf(&b, "%s%s (%s-%s-<hash of account and region>%s)", i ? ", " : "", k->name, s->name,
+                       k->name, k->keep ? ", kept" : "");
+    }
     line("buckets", &b);
     for (size_t i = 0; i < s->nsites; i++) {
         const stack_site *x = &s->sites[i];

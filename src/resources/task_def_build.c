@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_internal.h"
 #include "stack_names.h"
 #include "storage_internal.h"
 #include "task_def_internal.h"
@@ -98,7 +99,7 @@ static cJSON *health_check(const stack_health_check *h)
 
 static cJSON *log_config(res_graph *g, res_node *n, const stack_service *svc)
 {
-    char *id = xasprintf("log_group/%s", svc->name);
+    char *id = res_log_group_node(svc);
     cJSON *l = cJSON_CreateObject();
     cJSON_AddStringToObject(l, "logDriver", "awslogs");
     cJSON *o = cJSON_AddObjectToObject(l, "options");
@@ -156,6 +157,24 @@ static cJSON *container(res_graph *g, res_node *n, const stack_service *svc, siz
         cJSON_AddStringToObject(c, "workingDirectory", k->working_dir);
     if (k->user)
         cJSON_AddStringToObject(c, "user", k->user);
+    if (k->readonly_root)
+        cJSON_AddBoolToObject(c, "readonlyRootFilesystem", 1);
+    if (k->nulimits) {
+        cJSON *u = cJSON_AddArrayToObject(c, "ulimits");
+        for (size_t i = 0; i < k->nulimits; i++) {
+            cJSON *l = cJSON_CreateObject();
+            cJSON_AddStringToObject(l, "name", k->ulimits[i].name);
+            cJSON_AddNumberToObject(l, "softLimit", k->ulimits[i].soft);
+            cJSON_AddNumberToObject(l, "hardLimit", k->ulimits[i].hard);
+            cJSON_AddItemToArray(u, l);
+        }
+    }
+    if (k->repository_credentials) {
+        char *id = xasprintf("secret/%s", k->repository_credentials);
+        cJSON *rc = cJSON_AddObjectToObject(c, "repositoryCredentials");
+        cJSON_AddItemToObject(rc, "credentialsParameter", node_ref(g, n, id, "arn"));
+        free(id);
+    }
     cJSON_AddItemToObject(c, "portMappings", ports(k));
     cJSON_AddItemToObject(c, "environment", environment(g, n, k));
     cJSON_AddItemToObject(c, "secrets", secrets(g, n, svc, idx));

@@ -392,6 +392,7 @@ void stack_check_stack(stack_ctx *c, const stack_node *root)
     stack_check_bootstrap(c, root);
     client_secret_rules(c, root);
     stack_check_databases(c, root);
+    stack_check_settings(c, root);
     stack_check_storage(c);
     stack_check_refs(c);
 }

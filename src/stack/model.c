@@ -143,6 +143,10 @@ void stack_container_free(stack_container *k)
     for (size_t i = 0; i < k->ndepends_on; i++)
         free(k->depends_on[i].container);
     free(k->depends_on);
+    for (size_t i = 0; i < k->nulimits; i++)
+        free(k->ulimits[i].name);
+    free(k->ulimits);
+    free(k->repository_credentials);
 }
 
 static void service_free(stack_service *v)
@@ -172,6 +176,8 @@ static void service_free(stack_service *v)
     free(v->volumes);
     for (size_t i = 0; i < v->npermissions; i++) {
         free(v->permissions[i].bucket);
+        free(v->permissions[i].bucket_name);
+        free(v->permissions[i].conditions_json);
         free(v->permissions[i].prefix);
         free(v->permissions[i].secret);
         free(v->permissions[i].statement_json);
@@ -187,6 +193,8 @@ static void service_free(stack_service *v)
     free(v->reach);
     stack_store_uses_free(v);
     free(v->task_definition_json);
+    free(v->log_group);
+    stack_capacity_free(v->capacity, v->ncapacity);
 }
 
 static void network_free(stack_network *n)
@@ -291,6 +299,9 @@ void stack_free(stack_model *s)
     free(s->tags);
     network_free(&s->network);
     free(s->namespace_name);
+    free(s->log_group);
+    free(s->cluster.insights);
+    stack_capacity_free(s->cluster.capacity, s->cluster.ncapacity);
     stores_free(s);
     stack_databases_free(s);
     stack_storage_free(s);

@@ -173,6 +173,19 @@ void stack_store_uses_free(stack_service *v);
 /* 1 when the network has subnets of that tier (check.c). */
 int stack_network_has_tier(const stack_network *net, stack_tier t);
 void stack_decode_bootstrap(stack_ctx *c, const stack_node *n);
+/* cluster: (cluster.c), and a capacity provider strategy list (also a service's). */
+void stack_decode_cluster(stack_ctx *c, const stack_node *n);
+void stack_decode_capacity(stack_ctx *c, const stack_node *n, stack_capacity **out, size_t *nout);
+void stack_capacity_free(stack_capacity *cap, size_t n);
+/* logs: { retention_days: N|never, name } of the stack or a service (logs.c); which group
+ * each service logs to (run by stack_check_settings). */
+void stack_decode_logs(stack_ctx *c, const stack_node *n, int *retention_days, char **name);
+void stack_resolve_log_groups(stack_ctx *c, const stack_node *root);
+/* An IAM Condition block { OPERATOR: { KEY: VALUE | [VALUES] } } checked and turned into
+ * JSON text (iam_conditions.c); NULL after reporting. */
+char *stack_decode_conditions(stack_ctx *c, const stack_node *n);
+/* Rules of the settings across sections: log groups, registry credentials (settings.c). */
+void stack_check_settings(stack_ctx *c, const stack_node *root);
 void stack_decode_outputs(stack_ctx *c, const stack_node *n);
 /* Rules across sections, once everything is decoded. */
 void stack_check_stack(stack_ctx *c, const stack_node *root);

@@ -24,6 +24,16 @@ sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
 from fakelib import Fake, Report  # noqa: E402
 
 R = Report()
+
+
+def default_bucket(stack, bucket, region="us-east-1"):
+    """The default S3 name of a bucket without `name:` (stack_name_bucket): STACK-BUCKET and
+    a hash of the fake's account, the region, the stack and the bucket."""
+    import hashlib
+    h = hashlib.sha256(f"000000000000:{region}:{stack}:{bucket}".encode()).hexdigest()[:10]
+    return f"{stack}-{bucket}-{h}"
+
+
 READ_PREFIXES = ("Describe", "Get", "List", "Head")
 PRINTED = []                     # everything ecsdeploy printed for the current example
 
@@ -153,19 +163,19 @@ def prepare(f, name, work):
     if name == "canardstack":
         x = Example(f, name)
         x.kept = ["secret/api-key", "secret/quack-token", "secret/agent-token", "bucket/data"]
-        x.buckets = ["canardstack-data"]
+        x.buckets = [default_bucket("canardstack", "data")]
     elif name == "dbward":
         x = Example(f, name)
         arn = x.existing_secret("dbward/database-url", "postgres://dbward@meta/dbward")
         x.args = ["--set", f"database_url_secret={arn}"]
         x.kept = ["bucket/results"]          # agent-token says keep: false
-        x.buckets = ["dbward-results"]
+        x.buckets = [default_bucket("dbward", "results")]
         x.toggle = ["--set", "alb=true"]
     elif name == "dekart":
         x = Example(f, name, region="eu-west-1")
         x.env = {"DEKART_POSTGRES_PASSWORD": "dekart-pw-7c1e"}
         x.kept = ["secret/postgres-password", "bucket/query-results"]
-        x.buckets = ["dekart-query-results"]
+        x.buckets = [default_bucket("dekart", "query-results", "eu-west-1")]
     elif name == "fdk":
         x = Example(f, name)
         os.makedirs(os.path.join(work, "secrets"), exist_ok=True)
@@ -266,7 +276,7 @@ def drift(f, x):
     if x.name != "canardstack":
         return
     f.client("logs").delete_log_group(logGroupName="/ecsdeploy/canardstack/catalog")
-    f.client("s3").delete_bucket_policy(Bucket="canardstack-data")
+    f.client("s3").delete_bucket_policy(Bucket=default_bucket("canardstack", "data"))
     seq = last_seq(f)
     rc, out, err = run(f, x.name, "up")
     R.check(rc == 0 and "log_group/catalog: ok" in out, f"canardstack: up after drift: {rc}\n{out[-3000:]}\n{err[-2000:]}")

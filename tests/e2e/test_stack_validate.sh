@@ -28,7 +28,7 @@ want='examples/canardstack.yml: stack canardstack is valid
                   catalog: 512 cpu, 1024 MiB, ARM64, 1 task, port 9494, public subnets, discovery catalog
   load balancers  public: internet-facing HTTP:80
   secrets         api-key (generate), quack-token (generate), agent-token (bootstrap)
-  buckets         data (canardstack-data, kept)
+  buckets         data (canardstack-data-<hash of account and region>, kept)
   discovery       canardstack.internal
   bootstrap       agent-token (in app, fills agent-token)
   outputs         url, catalog'
