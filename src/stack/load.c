@@ -9,8 +9,8 @@
 #include "xalloc.h"
 
 static const char *const top_keys[] = {"stack", "region", "parameters", "tags", "network", "logs",
-                                       "discovery", "secrets", "buckets", "load_balancers",
-                                       "services", "bootstrap", "outputs", NULL};
+                                       "discovery", "service_connect", "secrets", "buckets",
+                                       "load_balancers", "services", "bootstrap", "outputs", NULL};
 static const char *const logs_keys[] = {"retention_days", NULL};
 static const char *const discovery_keys[] = {"namespace", NULL};
 static const char *const step_keys[] = {"exec", "secret", NULL};
@@ -167,6 +167,7 @@ static void decode_all(stack_ctx *c, const stack_node *root, const stack_options
         return; /* every later value may depend on them: stop before a cascade */
     decode_head(c, root);
     stack_decode_network(c, stack_node_get(root, "network"));
+    stack_decode_connect_namespace(c, stack_node_get(root, "service_connect"));
     stack_decode_secrets(c, stack_node_get(root, "secrets"));
     stack_decode_buckets(c, stack_node_get(root, "buckets"));
     stack_decode_load_balancers(c, stack_node_get(root, "load_balancers"));

@@ -161,6 +161,21 @@ static void service_free(stack_service *v)
         free(v->reach[i].protocol);
     }
     free(v->reach);
+    for (size_t i = 0; i < v->negress; i++) {
+        free(v->egress[i].to);
+        free(v->egress[i].written);
+        free(v->egress[i].protocol);
+    }
+    free(v->egress);
+    for (size_t i = 0; i < v->scaling.nschedule; i++) {
+        free(v->scaling.schedule[i].name);
+        free(v->scaling.schedule[i].schedule);
+        free(v->scaling.schedule[i].timezone);
+    }
+    free(v->scaling.schedule);
+    free(v->connect.port_name);
+    free(v->connect.discovery_name);
+    free(v->connect.alias);
     free(v->task_definition_json);
 }
 
@@ -234,6 +249,7 @@ void stack_free(stack_model *s)
     free(s->tags);
     network_free(&s->network);
     free(s->namespace_name);
+    free(s->connect_namespace);
     stores_free(s);
     for (size_t i = 0; i < s->nservices; i++)
         service_free(&s->services[i]);
