@@ -29,7 +29,7 @@ extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_rout
     res_kind_secret, res_kind_bucket, res_kind_log_group, res_kind_role, res_kind_namespace,
     res_kind_discovery, res_kind_alb, res_kind_target_group, res_kind_listener,
     res_kind_listener_rule, res_kind_cluster, res_kind_task_def, res_kind_service,
-    res_kind_bootstrap;
+    res_kind_scaling, res_kind_bootstrap;
 
 /* What every network kind waits for: the application is gone before the network goes. */
 #define APPLICATION "namespace alb log_group secret bucket role"
@@ -58,7 +58,9 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_listener_rule,    "service"},
     {&res_kind_cluster,          "service"},
     {&res_kind_task_def,         "cluster"},
-    {&res_kind_service,          ""},
+    {&res_kind_service,          "scaling"},
+    /* a scalable target needs its ECS service; deregistered before the service goes */
+    {&res_kind_scaling,          ""},
     {&res_kind_bootstrap,        ""},
     {NULL, NULL}};
 

@@ -239,6 +239,8 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
     r->in.task_definition = str(p, "task_definition");
     r->in.desired_count = num(p, "desired_count", ECS_UNSET);
     if (!have) {
+        if (r->in.desired_count == ECS_UNSET)
+            r->in.desired_count = num(p, "initial_count", ECS_UNSET);
         r->in.launch_type = str(p, "launch_type");
         r->in.propagate_tags = "SERVICE";
         r->in.enable_ecs_managed_tags = 1;
@@ -465,6 +467,8 @@ static int settle(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", "cluster", "launch_type", NULL};
+/* a scaled service's count from the file: at creation only, autoscaling moves it after */
+static const char *const create_only[] = {"initial_count", NULL};
 
 const res_kind res_kind_service = {
     .name = "service",
@@ -475,6 +479,7 @@ const res_kind res_kind_service = {
     .update = update,
     .remove = remove_service,
     .replace_on = replace_on,
+    .create_only = create_only,
     .status = service_status,
     .unsettled = unsettled,
     .settle = settle,

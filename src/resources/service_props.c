@@ -3,7 +3,8 @@
  * back from DescribeServices, in the same shape so that the generic diff compares them
  * and a rollback can hand the previous actual properties back to update().
  *
- * name, cluster, task_definition, desired_count, launch_type, platform_version, subnets,
+ * name, cluster, task_definition, desired_count (initial_count, used at creation only, for
+ * a service that autoscaling resizes), launch_type, platform_version, subnets,
  * security_groups, public_ip, load_balancer {target_group, container, port,
  * alternate_target_group, production_rule, test_rule, role}, grace_period, registry,
  * exec, deployment {strategy, min_healthy, max_percent, circuit_breaker, bake_minutes,
@@ -139,7 +140,8 @@ cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc)
     cJSON_AddStringToObject(d, "name", svc->name);
     cJSON_AddItemToObject(d, "cluster", dep_ref(g, n, "cluster/main", "name"));
     cJSON_AddItemToObject(d, "task_definition", dep_ref_fmt(g, n, "id", "task_def/%s%s", svc->name, ""));
-    cJSON_AddNumberToObject(d, "desired_count", svc->desired_count);
+    /* autoscaling owns the count of a scaled service: the file's is only the first one */
+    cJSON_AddNumberToObject(d, svc->scaling.set ? "initial_count" : "desired_count", svc->desired_count);
     cJSON_AddStringToObject(d, "launch_type", "FARGATE");
     cJSON_AddStringToObject(d, "platform_version", "LATEST");
     cJSON_AddItemToObject(d, "subnets", subnets(g, n, svc->subnets));
