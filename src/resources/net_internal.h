@@ -90,4 +90,13 @@ char *resnet_peer_text(const ec2_permission *p, const svc_strings *our_ids,
 int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p, char **owned,
                            aws_error *err);
 
+/* Authorize the rules of `want` (texts) not in `have` (NULL: all) into our group, ingress
+ * or egress, in one call (one by one when EC2 finds one already there). */
+int resnet_rules_authorize(res_ctx *ctx, const char *group, const cJSON *want, const cJSON *have,
+                           int egress, aws_error *err);
+/* Revoke the group's ingress or egress rules whose text `keep` does not list (keep NULL:
+ * all of that direction). */
+int resnet_rules_revoke_others(res_ctx *ctx, const char *group, const cJSON *keep, int egress,
+                               aws_error *err);
+
 #endif

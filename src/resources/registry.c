@@ -25,7 +25,7 @@
 #include "xalloc.h"
 
 extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_route_table,
-    res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_reach,
+    res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_egress, res_kind_sg_reach,
     res_kind_secret, res_kind_bucket, res_kind_log_group, res_kind_role, res_kind_namespace,
     res_kind_discovery, res_kind_alb, res_kind_target_group, res_kind_listener,
     res_kind_listener_rule, res_kind_cluster, res_kind_task_def, res_kind_service,
@@ -43,8 +43,9 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_route_table,      APPLICATION},
     {&res_kind_eip,              "nat"},
     {&res_kind_nat,              APPLICATION},
-    {&res_kind_sg,               "sg_rules sg_reach"},
+    {&res_kind_sg,               "sg_rules sg_egress sg_reach"},
     {&res_kind_sg_rules,         "igw"},
+    {&res_kind_sg_egress,        "igw"},
     {&res_kind_sg_reach,         "igw"},
     {&res_kind_secret,           "task_def bootstrap"},
     {&res_kind_bucket,           "task_def bootstrap"},

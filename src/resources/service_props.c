@@ -152,6 +152,10 @@ cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc)
     char *rules = xasprintf("sg_rules/%s", svc->name);
     res_node_depend(n, res_graph_find(g, rules));
     free(rules);
+    /* and its egress: tasks never run with more than the file allows */
+    rules = xasprintf("sg_egress/%s", svc->name);
+    res_node_depend(n, res_graph_find(g, rules));
+    free(rules);
     cJSON_AddBoolToObject(d, "public_ip", svc->public_ip);
     /* null, not left out: a load balancer or registry removed from the file is a change */
     if (svc->has_load_balancer) {
