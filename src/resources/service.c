@@ -30,6 +30,22 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         n->model = svc;
         free(label);
     }
+    /* Service Connect clients resolve only the aliases that exist when their tasks start:
+     * the services publishing one come first */
+    for (size_t i = 0; i < s->nservices; i++) {
+        if (!s->services[i].connect.set || !s->services[i].connect.client_only)
+            continue;
+        char *id = xasprintf("service/%s", s->services[i].name);
+        res_node *client = res_graph_find(g, id);
+        free(id);
+        for (size_t k = 0; k < s->nservices; k++) {
+            if (!s->services[k].connect.set || s->services[k].connect.client_only)
+                continue;
+            id = xasprintf("service/%s", s->services[k].name);
+            res_node_depend(client, res_graph_find(g, id));
+            free(id);
+        }
+    }
     return 0;
 }
 
@@ -143,6 +159,7 @@ typedef struct {
     ecs_service_registry reg;
     ecs_volume_config *vols;
     ecs_deployment_config dep;
+    ecs_service_connect sc;
     cJSON *extra;                  /* empty lists that remove a load balancer or registry */
 } request;
 
@@ -204,6 +221,26 @@ static void fill_volumes(request *r, const cJSON *vols)
     }
     r->in.volumes = r->vols;
     r->in.n_volumes = i;
+}
+
+static int same(const cJSON *p, const cJSON *q, const char *member);
+
+/* Service Connect: sent when it changed; leaving the namespace is {"enabled": false}. */
+static void fill_connect(request *r, const cJSON *p, const cJSON *have)
+{
+    const cJSON *k = cJSON_GetObjectItem(p, "service_connect");
+    const cJSON *was = have ? cJSON_GetObjectItem(have, "service_connect") : NULL;
+    if (same(p, have, "service_connect") || (!cJSON_IsObject(k) && !cJSON_IsObject(was)))
+        return;
+    r->sc = (ecs_service_connect){.enabled = cJSON_IsObject(k)};
+    if (r->sc.enabled) {
+        r->sc.namespace_ref = str(k, "namespace");
+        r->sc.port_name = str(k, "port_name");
+        r->sc.discovery_name = str(k, "discovery_name");
+        r->sc.alias = str(k, "alias");
+        r->sc.alias_port = num(k, "alias_port", 0);
+    }
+    r->in.service_connect = &r->sc;
 }
 
 static int same(const cJSON *p, const cJSON *q, const char *member)
@@ -282,6 +319,7 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
         fill_deployment(r, cJSON_GetObjectItem(p, "deployment"));
     if (!same(p, have, "volumes"))
         fill_volumes(r, cJSON_GetObjectItem(p, "volumes"));
+    fill_connect(r, p, have);
 }
 
 static void request_free(request *r)

@@ -13,6 +13,7 @@ import re
 
 from fakeaws import containers
 from fakeaws.core import AwsError, Service
+from fakeaws.ecs_connect import ServiceConnect
 from fakeaws.ecs_deploy import Deployments, platform_version
 from fakeaws.ecs_shapes import (cluster_shape, revision_shape, sd_brief, sd_shape, service_shape,
                                 task_shape)
@@ -33,7 +34,7 @@ def _page(items, req, default=100):
     return out, token
 
 
-class ECS(Validation, TaskLifecycle, Deployments, Service):
+class ECS(Validation, ServiceConnect, TaskLifecycle, Deployments, Service):
     name = "ecs"
 
     def reset(self):
@@ -314,7 +315,8 @@ class ECS(Validation, TaskLifecycle, Deployments, Service):
         for k in ("launchType", "capacityProviderStrategy", "platformVersion", "networkConfiguration",
                   "loadBalancers", "serviceRegistries", "healthCheckGracePeriodSeconds", "schedulingStrategy",
                   "deploymentController", "tags", "enableECSManagedTags", "propagateTags",
-                  "enableExecuteCommand", "volumeConfigurations", "availabilityZoneRebalancing", "role"):
+                  "enableExecuteCommand", "volumeConfigurations", "availabilityZoneRebalancing", "role",
+                  "serviceConnectConfiguration"):
             if req.get(k) is not None:
                 svc[k] = copy.deepcopy(req[k])
         if not svc.get("launchType") and not svc.get("capacityProviderStrategy") \
@@ -361,7 +363,7 @@ class ECS(Validation, TaskLifecycle, Deployments, Service):
             redeploy |= td["taskDefinitionArn"] != svc["taskDefinition"]
             new["taskDefinition"] = td["taskDefinitionArn"]
         for k in ("networkConfiguration", "loadBalancers", "serviceRegistries", "volumeConfigurations",
-                  "platformVersion", "capacityProviderStrategy"):
+                  "platformVersion", "capacityProviderStrategy", "serviceConnectConfiguration"):
             if req.get(k) is not None and req[k] != svc.get(k):
                 new[k] = copy.deepcopy(req[k])
                 redeploy = True
