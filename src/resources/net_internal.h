@@ -11,8 +11,8 @@
 #include "res.h"
 
 /* The network kinds, in build order (registry.c). */
-extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_route_table,
-    res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_reach;
+extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_eigw, res_kind_route_table,
+    res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_egress, res_kind_sg_reach;
 
 /* res_found_add, except that when two resources claim one node id (a create retried
  * after its answer was lost, with no idempotency token in EC2), the one with the smaller
@@ -89,6 +89,12 @@ char *resnet_peer_text(const ec2_permission *p, const svc_strings *our_ids,
  * the caller frees: a resolved group id or VPC CIDR). */
 int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p, char **owned,
                            aws_error *err);
+
+/* IPv6 (net_ipv6.c): the /64 number `block` of a VPC's /56 (new string; NULL when the
+ * /56 is not one), and back: the block number of a /64 (-1 when it is not one) with its
+ * /56 in *vpc_block (new string; may be NULL). */
+char *resnet_ipv6_subnet(const char *vpc_block, int block);
+int resnet_ipv6_block_of(const char *subnet_block, char **vpc_block);
 
 /* Authorize the rules of `want` (texts) not in `have` (NULL: all) into our group, ingress
  * or egress, in one call (one by one when EC2 finds one already there). */

@@ -24,7 +24,7 @@
 #include "res.h"
 #include "xalloc.h"
 
-extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_route_table,
+extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_eigw, res_kind_route_table,
     res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_egress, res_kind_sg_reach,
     res_kind_secret, res_kind_bucket, res_kind_log_group, res_kind_role, res_kind_namespace,
     res_kind_discovery, res_kind_alb, res_kind_target_group, res_kind_listener,
@@ -39,6 +39,8 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_vpc,              "subnet"},
     {&res_kind_subnet,           "sg"},
     {&res_kind_igw,              "eip route_table"},
+    /* IPv6 routes to it go first (AWS would only leave them as blackholes) */
+    {&res_kind_eigw,             "route_table"},
     /* route tables may go before the NAT gateways they route to (they depend on them) */
     {&res_kind_route_table,      APPLICATION},
     {&res_kind_eip,              "nat"},

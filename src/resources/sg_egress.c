@@ -22,7 +22,6 @@
 #include "net_internal.h"
 #include "xalloc.h"
 
-extern const res_kind res_kind_sg_egress;
 
 static const char *const allow_all[] = {"all all to 0.0.0.0/0", "all all to ::/0"};
 
