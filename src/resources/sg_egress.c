@@ -244,9 +244,13 @@ static int apply(res_ctx *ctx, res_node *n, const char *group, const cJSON *have
     if (resnet_rules_authorize(ctx, group, want, have, 1, err) != 0)
         return -1;
     /* from here the group is as restricted as the file says once the rest is revoked; a
-     * failure below leaves it recorded for the rollback to restore */
-    res_node_set(ctx, n, group, props(group, want));
-    return resnet_rules_revoke_others(ctx, group, want, 1, err);
+     * failure below leaves it recorded for the rollback to restore. `group` may be the
+     * node's own physical id, which res_node_set replaces: keep a copy. */
+    char *id = xstrdup(group);
+    res_node_set(ctx, n, id, props(id, want));
+    int rc = resnet_rules_revoke_others(ctx, id, want, 1, err);
+    free(id);
+    return rc;
 }
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
