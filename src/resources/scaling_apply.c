@@ -236,16 +236,20 @@ int scaling_create(res_ctx *ctx, res_node *n, aws_error *err)
 
 int scaling_update(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    const char *rid = n->physical_id;
-    if (num(n->desired, "min", -1) != num(n->actual, "min", -1) ||
-        num(n->desired, "max", -1) != num(n->actual, "max", -1)) {
-        if (register_target(ctx, n, RES_UPDATE, n->desired, NULL, err) != 0)
-            return -1;
-    }
-    if (run_jobs(ctx, rid, n->desired, n->actual, err) != 0)
-        return -1;
+    /* Recorded as done before anything is sent: should a call fail half way, the rollback
+     * (an update back to the earlier properties) then puts back every policy and action
+     * this one may have touched; puts are upserts and deletes of what is gone are fine. */
+    char *rid = xstrdup(n->physical_id);
+    cJSON *have = n->actual ? cJSON_Duplicate(n->actual, 1) : NULL;
     res_node_set(ctx, n, rid, cJSON_Duplicate(n->desired, 1));
-    return 0;
+    int rc = 0;
+    if (num(n->desired, "min", -1) != num(have, "min", -1) || num(n->desired, "max", -1) != num(have, "max", -1))
+        rc = register_target(ctx, n, RES_UPDATE, n->desired, NULL, err);
+    if (rc == 0)
+        rc = run_jobs(ctx, rid, n->desired, have, err);
+    cJSON_Delete(have);
+    free(rid);
+    return rc;
 }
 
 int scaling_remove(res_ctx *ctx, res_node *n, aws_error *err)
