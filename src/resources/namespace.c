@@ -239,6 +239,23 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return -1;
 }
 
+/* The Cloud Map services ECS made in the Service Connect namespace stay there when a
+ * service leaves the namespace (only its own deletion takes them): once no task is
+ * registered in one, it goes with the namespace. Only ECS puts services into this
+ * namespace, which is the stack's own. Failures are left to the next poll. */
+static void drop_connect_services(res_ctx *ctx, const char *ns_id)
+{
+    sd_filter f = {.name = "NAMESPACE_ID", .value = ns_id, .condition = "EQ"};
+    sd_services l = {0};
+    aws_error e;
+    aws_error_clear(&e);
+    if (sd_list_services(ctx->aws, &f, 1, 100, &l, &e) == 0)
+        for (size_t i = 0; i < l.n; i++)
+            if (l.items[i].instance_count == 0 && sd_delete_service(ctx->aws, l.items[i].id, &e) != 0)
+                aws_error_clear(&e);
+    sd_services_free(&l);
+}
+
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
 {
     char **op_id = ud;
@@ -248,6 +265,8 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
         return 1;
     if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) {
         snprintf(status, len, "%s", err->message);
+        if (!strcmp(n->id, "namespace/connect") && aws_error_is(err, AWS_IS_IN_USE))
+            drop_connect_services(ctx, n->physical_id);
         return 0;
     }
     return elbres_poll_failed(err, status, len);
