@@ -62,6 +62,9 @@ cJSON *resnet_sorted_array(const svc_strings *s);
 /* Node ids of a stack's groups and subnets by physical id: fills `ids` and `nodes`
  * (parallel lists) from our tagged resources. Free both with svc_strings_free. */
 int resnet_our_groups(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err);
+/* The stack's groups (*l: ec2_security_groups_free) with ids/nodes as resnet_our_groups. */
+int resnet_stack_groups(res_ctx *ctx, ec2_security_groups *l, svc_strings *ids, svc_strings *nodes,
+                        aws_error *err);
 int resnet_our_subnets(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err);
 /* The entry of `nodes` at the position of `id` in `ids`, or NULL. */
 const char *resnet_lookup(const svc_strings *ids, const svc_strings *nodes, const char *id);

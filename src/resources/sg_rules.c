@@ -163,19 +163,10 @@ static cJSON *group_rules(const ec2_security_group *g, const svc_strings *ids,
 static int sg_rules_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     aws_error_clear(err);
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
-    ec2_security_groups l = {0};
-    if (ec2_describe_security_groups(ctx->aws, &in, &l, err) != 0)
+    ec2_security_groups l;
+    svc_strings ids, nodes;
+    if (resnet_stack_groups(ctx, &l, &ids, &nodes, err) != 0)
         return -1;
-    svc_strings ids = {0}, nodes = {0};
-    for (size_t i = 0; i < l.n; i++) {
-        const char *id = resnet_node_id(&l.items[i].tags);
-        if (id) {
-            svc_strings_add(&ids, l.items[i].id);
-            svc_strings_add(&nodes, id);
-        }
-    }
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
