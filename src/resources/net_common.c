@@ -276,3 +276,26 @@ const char *resnet_lookup(const svc_strings *ids, const svc_strings *nodes, cons
             return nodes->items[i];
     return NULL;
 }
+
+int resnet_rules_name_vpc(const res_node *n, const char *word)
+{
+    const cJSON *r, *rules = n && n->desired ? cJSON_GetObjectItemCaseSensitive(n->desired, "rules") : NULL;
+    char *needle = xasprintf(" %s vpc", word);
+    int found = 0;
+    cJSON_ArrayForEach(r, rules)
+        found |= cJSON_IsString(r) && strstr(r->valuestring, needle) != NULL;
+    free(needle);
+    return found;
+}
+
+int resnet_vpc_cidr(res_ctx *ctx, const char *vpc_id, char **cidr, aws_error *err)
+{
+    const char *ids[] = {vpc_id, NULL};
+    ec2_describe_in in = {.ids = ids};
+    ec2_vpcs l = {0};
+    if (ec2_describe_vpcs(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    *cidr = xstrdup(l.n ? l.items[0].cidr : "");
+    ec2_vpcs_free(&l);
+    return 0;
+}

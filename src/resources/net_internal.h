@@ -62,6 +62,10 @@ cJSON *resnet_sorted_array(const svc_strings *s);
 /* Node ids of a stack's groups and subnets by physical id: fills `ids` and `nodes`
  * (parallel lists) from our tagged resources. Free both with svc_strings_free. */
 int resnet_our_groups(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err);
+/* 1 when the node's desired rules name the VPC's CIDR ("… from vpc" / "… to vpc": word). */
+int resnet_rules_name_vpc(const res_node *n, const char *word);
+/* The IPv4 CIDR of a VPC ("" when it is gone). *cidr: free(). */
+int resnet_vpc_cidr(res_ctx *ctx, const char *vpc_id, char **cidr, aws_error *err);
 /* The stack's groups (*l: ec2_security_groups_free) with ids/nodes as resnet_our_groups. */
 int resnet_stack_groups(res_ctx *ctx, ec2_security_groups *l, svc_strings *ids, svc_strings *nodes,
                         aws_error *err);

@@ -149,27 +149,6 @@ static int is_default(const svc_strings *texts)
     return 1;
 }
 
-static int wants_vpc(const res_node *n)
-{
-    const cJSON *r, *rules = n && n->desired ? cJSON_GetObjectItemCaseSensitive(n->desired, "rules") : NULL;
-    cJSON_ArrayForEach(r, rules)
-        if (cJSON_IsString(r) && strstr(r->valuestring, " to vpc"))
-            return 1;
-    return 0;
-}
-
-static int vpc_cidr(res_ctx *ctx, const char *vpc_id, char **cidr, aws_error *err)
-{
-    const char *ids[] = {vpc_id, NULL};
-    ec2_describe_in in = {.ids = ids};
-    ec2_vpcs l = {0};
-    if (ec2_describe_vpcs(ctx->aws, &in, &l, err) != 0)
-        return -1;
-    *cidr = xstrdup(l.n ? l.items[0].cidr : "");
-    ec2_vpcs_free(&l);
-    return 0;
-}
-
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     aws_error_clear(err);
@@ -187,8 +166,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         char *node_id = xasprintf("sg_egress/%s", id + 3);
         const res_node *n = ctx->graph ? res_graph_find(ctx->graph, node_id) : NULL;
         /* the VPC's CIDR stands for `vpc`: read it only when the file names it */
-        if (!vpc && wants_vpc(n))
-            rc = vpc_cidr(ctx, gr->vpc_id, &vpc, err);
+        if (!vpc && resnet_rules_name_vpc(n, "to"))
+            rc = resnet_vpc_cidr(ctx, gr->vpc_id, &vpc, err);
         svc_strings texts = {0};
         for (size_t k = 0; k < gr->negress; k++) {
             char *peer = resnet_peer_text(&gr->egress[k], &ids, &nodes);

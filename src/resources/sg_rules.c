@@ -119,26 +119,6 @@ static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t 
 
 /* ---- reading rules back ----------------------------------------------------------- */
 
-static int wants_vpc(const res_node *n)
-{
-    const cJSON *rules = n && n->desired ? cJSON_GetObjectItemCaseSensitive(n->desired, "rules") : NULL;
-    const cJSON *r;
-    cJSON_ArrayForEach(r, rules) if (cJSON_IsString(r) && strstr(r->valuestring, " from vpc")) return 1;
-    return 0;
-}
-
-static int vpc_cidr(res_ctx *ctx, const char *vpc_id, char **cidr, aws_error *err)
-{
-    const char *ids[] = {vpc_id, NULL};
-    ec2_describe_in in = {.ids = ids};
-    ec2_vpcs l = {0};
-    if (ec2_describe_vpcs(ctx->aws, &in, &l, err) != 0)
-        return -1;
-    *cidr = xstrdup(l.n ? l.items[0].cidr : "");
-    ec2_vpcs_free(&l);
-    return 0;
-}
-
 static cJSON *group_rules(const ec2_security_group *g, const svc_strings *ids,
                           const svc_strings *nodes, const char *vpc)
 {
@@ -176,8 +156,8 @@ static int sg_rules_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         const res_node *n = ctx->graph ? res_graph_find(ctx->graph, node_id) : NULL;
         if (l.items[i].ningress || (n && n->desired)) {
             char *vpc = NULL;
-            if (wants_vpc(n))
-                rc = vpc_cidr(ctx, l.items[i].vpc_id, &vpc, err);
+            if (resnet_rules_name_vpc(n, "from"))
+                rc = resnet_vpc_cidr(ctx, l.items[i].vpc_id, &vpc, err);
             cJSON *p = cJSON_CreateObject();
             cJSON_AddStringToObject(p, "group", l.items[i].id);
             cJSON_AddItemToObject(p, "rules", group_rules(&l.items[i], &ids, &nodes, vpc));
