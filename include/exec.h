@@ -72,6 +72,29 @@ typedef struct {
  */
 int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err);
 
+/* ---- port forwarding --------------------------------------------------------- */
+
+typedef struct {
+    const exec_target *target;    /* the task (exec_find_target) whose agent forwards */
+    int local_port;               /* on 127.0.0.1; 0: any free port (see ready) */
+    int remote_port;              /* on the task, or on remote_host */
+    const char *remote_host;      /* a host the task can reach, or NULL: the task itself */
+    volatile sig_atomic_t *cancel; /* set (Ctrl-C): stop, ending every connection */
+    void (*ready)(void *ud, int local_port); /* listening (the port bound) */
+    void (*note)(void *ud, const char *msg); /* a connection that failed, for people */
+    void *ud;
+    int debug;
+} exec_forward_opts;
+
+/*
+ * Listen on 127.0.0.1:local_port until *cancel, forwarding each connection through its
+ * own Session Manager session (SSM StartSession, AWS-StartPortForwardingSession or
+ * AWS-StartPortForwardingSessionToRemoteHost) and data channel: no session-manager-plugin.
+ * A connection that cannot be forwarded is closed and noted; the others go on. 0 when
+ * stopped, -1 with err when it cannot listen ("LocalPortUnavailable") or poll fails.
+ */
+int exec_forward(aws_client *aws, const exec_forward_opts *o, aws_error *err);
+
 /* ---- exit codes through a wrapper ---- */
 
 /* A unique marker ("ECSDEPLOY_EXIT_" + 16 hex + "_"; 32 characters + NUL). */

@@ -358,6 +358,34 @@ int res_service_status(aws_client *aws, const char *cluster, const char *name,
                        const char *seen_task_def, const char *target_group, cJSON *out,
                        aws_error *err);
 
+/* ---- what the file said (deploy records, up keeps) ---------------------------------- */
+
+/*
+ * `ecsdeploy deploy` changes values the stack file also sets (a container's image and
+ * environment variables, a service's desired count). So that `up` does not undo them, the
+ * deploy records, on what it deploys, the values the file held before: a tag
+ * RES_FILE_TAG_PREFIX + KEY on the task definition revision it registers (image and
+ * environment) or on the service (desired count), whose value lists short hashes of those
+ * values (never the values). `up` keeps a deployed value while the file still says one of
+ * them, and takes the file's once it says something new (src/plan/keep.c).
+ */
+#define RES_FILE_TAG_PREFIX "ecsdeploy:file:"
+#define RES_FILE_HASH_LEN 12
+#define RES_FILE_RECORD_MAX 6
+
+/* The tag key of a container's field ("image"; "env" with name the variable) or, with
+ * container NULL, of a service's field ("desired_count"). New string. */
+char *res_file_tag_key(const char *container, const char *field, const char *name);
+/* The hash a record holds for value (NULL: the value is absent). */
+void res_file_hash(const char *value, char out[RES_FILE_HASH_LEN + 1]);
+/* 1 when record (may be NULL) holds value's hash. */
+int res_file_record_has(const char *record, const char *value);
+/* record (may be NULL) with value's hash added (once; the oldest dropped beyond
+ * RES_FILE_RECORD_MAX). New string. */
+char *res_file_record_add(const char *record, const char *value);
+/* The records among tags as a JSON object {tag key: record}. New tree. */
+cJSON *res_file_records_of(const svc_tags *tags);
+
 /* AWS names come from stack_names.h (the stack file's validation checks the same names). */
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * SSM Parameter Store client (awsJson1.1): put, read (one, many, by path), describe with
- * filters, delete, tags. Conventions as in svc.h; error codes as SSM sends them
+ * SSM client (awsJson1.1): Parameter Store — put, read (one, many, by path), describe with
+ * filters, delete, tags — and Session Manager sessions (start, terminate: port forwarding
+ * through a task's ECS Exec agent, src/exec/forward.c). Conventions as in svc.h; error codes as SSM sends them
  * (ParameterNotFound, ParameterAlreadyExists, InvalidKeyId, ...; ask aws_error_is).
  *
  * Secrets: a SecureString value is a secret. Values live only in memory the caller wipes
@@ -116,5 +117,26 @@ int ssm_add_tags(aws_client *c, const char *name, const svc_tags *tags, aws_erro
 int ssm_remove_tags(aws_client *c, const char *name, const char *const *keys, size_t nkeys,
                     aws_error *err);
 int ssm_list_tags(aws_client *c, const char *name, svc_tags *out, aws_error *err);
+
+/* ---- Session Manager sessions -------------------------------------------------------------
+ * Refusals arrive as err->code ("TargetNotConnected", "InvalidDocument",
+ * "InvalidParameters"). */
+
+typedef struct {
+    char *session_id;
+    char *stream_url;
+    char *token;                /* SECRET: the data channel's token; wiped by ssm_session_free */
+} ssm_session;
+
+void ssm_session_free(ssm_session *s);
+
+/* StartSession on target ("ecs:CLUSTER_TASKID_RUNTIMEID") with an SSM document
+ * ("AWS-StartPortForwardingSession", "AWS-StartPortForwardingSessionToRemoteHost") and its
+ * parameters as name/value pairs (each sent as a one-value list; may be NULL). The token
+ * never reaches logs (the wire log redacts TokenValue) and the response's copy is wiped. */
+int ssm_start_session(aws_client *c, const char *target, const char *document,
+                      const svc_tags *parameters, ssm_session *out, aws_error *err);
+/* TerminateSession: the session ends and its data channel closes. */
+int ssm_terminate_session(aws_client *c, const char *session_id, aws_error *err);
 
 #endif

@@ -122,6 +122,64 @@ const ecs_managed_agent *ecs_container_agent(const ecs_container *k, const char 
     return NULL;
 }
 
+int ecs_run_task(aws_client *c, const ecs_run_task_input *in, ecs_tasks *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *j = cJSON_CreateObject();
+    if (in->cluster)
+        cJSON_AddStringToObject(j, "cluster", in->cluster);
+    cJSON_AddStringToObject(j, "taskDefinition", in->task_definition ? in->task_definition : "");
+    cJSON_AddNumberToObject(j, "count", 1);
+    if (in->capacity_provider_strategy)
+        cJSON_AddItemToObject(j, "capacityProviderStrategy",
+                              cJSON_Duplicate(in->capacity_provider_strategy, 1));
+    else if (in->launch_type)
+        cJSON_AddStringToObject(j, "launchType", in->launch_type);
+    if (in->platform_version)
+        cJSON_AddStringToObject(j, "platformVersion", in->platform_version);
+    if (in->subnets) {
+        cJSON *vpc = cJSON_AddObjectToObject(cJSON_AddObjectToObject(j, "networkConfiguration"),
+                                             "awsvpcConfiguration");
+        cJSON_AddItemToObject(vpc, "subnets", cJSON_CreateStringArray(
+                                  (const char *const *)in->subnets->items, (int)in->subnets->n));
+        if (in->security_groups)
+            cJSON_AddItemToObject(vpc, "securityGroups", cJSON_CreateStringArray(
+                                      (const char *const *)in->security_groups->items,
+                                      (int)in->security_groups->n));
+        cJSON_AddStringToObject(vpc, "assignPublicIp", in->assign_public_ip ? "ENABLED" : "DISABLED");
+    }
+    if (in->container && in->ncommand) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", in->container);
+        cJSON_AddItemToObject(o, "command", cJSON_CreateStringArray(in->command, (int)in->ncommand));
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(cJSON_AddObjectToObject(j, "overrides"),
+                                                    "containerOverrides"), o);
+    }
+    if (in->started_by)
+        cJSON_AddStringToObject(j, "startedBy", in->started_by);
+    if (in->enable_execute_command > 0)
+        cJSON_AddBoolToObject(j, "enableExecuteCommand", 1);
+    if (in->propagate_tags)
+        cJSON_AddStringToObject(j, "propagateTags", in->propagate_tags);
+    cJSON *o = NULL;
+    if (ecs_call_(c, "RunTask", j, &o, err) != 0)
+        return -1;
+    const cJSON *tasks = aws_json_array(o, "tasks"), *t;
+    out->items = xcalloc((size_t)cJSON_GetArraySize(tasks) + 1, sizeof *out->items);
+    cJSON_ArrayForEach(t, tasks) read_task(t, &out->items[out->n++]);
+    int rc = 0;
+    if (out->n == 0) { /* nowhere to place it: ECS says why in failures, with a 200 */
+        const cJSON *f = cJSON_GetArrayItem(aws_json_array(o, "failures"), 0);
+        aws_error_set(err, AWS_ERR_SERVICE, "RunTaskFailure", "ECS did not start the task: %s%s%s",
+                      aws_json_str(f, "reason") ? aws_json_str(f, "reason") : "no reason given",
+                      aws_json_str(f, "detail") ? ": " : "",
+                      aws_json_str(f, "detail") ? aws_json_str(f, "detail") : "");
+        rc = -1;
+    }
+    cJSON_Delete(o);
+    return rc;
+}
+
 int ecs_list_tasks(aws_client *c, const char *cluster, const char *service,
                    const char *desired_status, int max_results, svc_strings *arns,
                    aws_error *err)

@@ -146,6 +146,22 @@ int logs_get_log_events(aws_client *c, const char *group, const char *stream,
     return rc;
 }
 
+int logs_tail_log_events(aws_client *c, const char *group, const char *stream, int limit,
+                         logs_events *out, aws_error *err)
+{
+    cJSON *j = svc_input("logGroupName", group);
+    cJSON_AddStringToObject(j, "logStreamName", stream ? stream : "");
+    cJSON_AddBoolToObject(j, "startFromHead", 0);
+    cJSON_AddNumberToObject(j, "limit", limit > 0 ? limit : 10);
+    cJSON *o = NULL;
+    int rc = aws_json_call(c, "logs", "GetLogEvents", j, &o, err);
+    if (rc == 0)
+        append(out, aws_json_array(o, "events"));
+    cJSON_Delete(o);
+    cJSON_Delete(j);
+    return rc;
+}
+
 void logs_cursor_free(logs_cursor *cur)
 {
     svc_strings_free(&cur->ids_at_since);

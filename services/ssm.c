@@ -1,4 +1,5 @@
-/* SSM Parameter Store: put (with its lost-answer finder), reads, describe, delete, tags. */
+/* SSM: Parameter Store (put with its lost-answer finder, reads, describe, delete, tags) and
+ * Session Manager sessions (start, terminate). */
 #include "ssm.h"
 
 #include <stdio.h>
@@ -326,4 +327,52 @@ int ssm_list_tags(aws_client *c, const char *name, svc_tags *out, aws_error *err
     svc_json_tags(resp, "TagList", "Key", "Value", out);
     cJSON_Delete(resp);
     return 0;
+}
+
+/* ---- Session Manager sessions ------------------------------------------------------------ */
+
+void ssm_session_free(ssm_session *s)
+{
+    free(s->session_id);
+    free(s->stream_url);
+    if (s->token)
+        OPENSSL_cleanse(s->token, strlen(s->token));
+    free(s->token);
+    memset(s, 0, sizeof *s);
+}
+
+int ssm_start_session(aws_client *c, const char *target, const char *document,
+                      const svc_tags *parameters, ssm_session *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *in = svc_input("Target", target), *o = NULL;
+    add_str(in, "DocumentName", document);
+    if (parameters && parameters->n) {
+        cJSON *p = cJSON_AddObjectToObject(in, "Parameters");
+        for (size_t i = 0; i < parameters->n; i++) {
+            cJSON *one = cJSON_AddArrayToObject(p, parameters->items[i].key);
+            cJSON_AddItemToArray(one, cJSON_CreateString(parameters->items[i].value));
+        }
+    }
+    if (call(c, "StartSession", in, NULL, &o, err) != 0)
+        return -1;
+    out->session_id = xstrdup_or_null(aws_json_str(o, "SessionId"));
+    out->stream_url = xstrdup_or_null(aws_json_str(o, "StreamUrl"));
+    out->token = xstrdup_or_null(aws_json_str(o, "TokenValue"));
+    cJSON *tv = cJSON_GetObjectItem(o, "TokenValue");
+    if (cJSON_IsString(tv))
+        OPENSSL_cleanse(tv->valuestring, strlen(tv->valuestring));
+    cJSON_Delete(o);
+    if (!out->session_id || !out->stream_url || !out->token) {
+        ssm_session_free(out);
+        aws_error_set(err, AWS_ERR_SERVICE, "IncompleteResponse",
+                      "StartSession answered without a session id, stream URL or token");
+        return -1;
+    }
+    return 0;
+}
+
+int ssm_terminate_session(aws_client *c, const char *session_id, aws_error *err)
+{
+    return call(c, "TerminateSession", svc_input("SessionId", session_id), NULL, NULL, err);
 }

@@ -23,6 +23,7 @@ enum {
     OPT_FILE,
     OPT_SET,
     OPT_SET_FILE,
+    OPT_ENV,
     OPT_HELP,
     OPT_VERSION
 };
@@ -31,6 +32,11 @@ const cli_flag cli_global_flags[] = {
     {"file", 'f', "FILE", OPT_FILE, "stack file (default: ecsdeploy.yml)", CLI_VALUE_FILE, NULL},
     {"set", 0, "NAME=VALUE", OPT_SET, "set a stack parameter (repeatable)", CLI_VALUE_ANY, NULL},
     {"set-file", 0, "NAME=PATH", OPT_SET_FILE, "set a parameter from a file's contents",
+     CLI_VALUE_ANY, NULL},
+    /* One flag, two uses told apart by '=' (an environment's name cannot hold one): the
+     * issue asks for a global --env NAME, and `deploy --env K=V` predates it. */
+    {"env", 0, "NAME", OPT_ENV,
+     "the stack file's environment (default: ECSDEPLOY_ENV); deploy: K=V sets a variable",
      CLI_VALUE_ANY, NULL},
     {"profile", 0, "NAME", OPT_PROFILE, "AWS profile (default: AWS_PROFILE, else default)",
      CLI_VALUE_ANY, NULL},
@@ -79,6 +85,21 @@ int cli_set_global(cli_globals *g, cli_parsed *p, int id, const char *arg)
     case OPT_FILE: g->stack_file = arg; return 0;
     case OPT_HELP: p->help = 1; return 0;
     case OPT_VERSION: p->version = 1; return 0;
+    case OPT_ENV:
+        if (strchr(arg, '=')) { /* K=V: deploy's container variable */
+            if (arg[0] == '=')
+                return cli_usage_error("--env wants NAME (an environment of the stack file) or, "
+                                       "for deploy, NAME=VALUE; got '%s'", arg);
+            if (g->nenv_vars >= CLI_MAX_SETS)
+                return cli_usage_error("too many --env options (at most %d)", CLI_MAX_SETS);
+            g->env_vars[g->nenv_vars++] = arg;
+            return 0;
+        }
+        if (!*arg)
+            return cli_usage_error("--env wants the name of an environment of the stack file");
+        g->environment = arg;
+        g->environment_flag = 1;
+        return 0;
     case OPT_OUTPUT:
         if (strcmp(arg, "text") == 0)
             g->output = OUTPUT_TEXT;
@@ -128,7 +149,13 @@ int cli_main(int argc, char **argv)
     } else if (!p.cmd) {
         cli_print_help(stderr);
         rc = EXIT_USAGE;
+    } else if (g.nenv_vars && strcmp(p.cmd->name, "deploy") != 0) {
+        rc = cli_usage_error("--env %s sets a container variable, which only deploy does; "
+                             "--env NAME selects an environment of the stack file", g.env_vars[0]);
     } else {
+        const char *e = getenv("ECSDEPLOY_ENV");
+        if (!g.environment && e && *e)
+            g.environment = e;
         rc = p.cmd->run(&g, p.state, p.nargs, p.args);
     }
     free(p.state);

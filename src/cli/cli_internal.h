@@ -31,6 +31,10 @@ typedef struct {
     int nsets;
     const char *set_files[CLI_MAX_SETS]; /* --set-file name=path */
     int nset_files;
+    const char *environment; /* --env NAME, else ECSDEPLOY_ENV: the stack file's environment */
+    int environment_flag;    /* it came from --env (not the environment variable) */
+    const char *env_vars[CLI_MAX_SETS]; /* deploy: --env K=V (a container variable) */
+    int nenv_vars;
 } cli_globals;
 
 /*
@@ -145,6 +149,10 @@ int cli_parse_duration(const char *text, double *seconds);
 int cli_parse_rfc3339(const char *text, double *epoch);
 /* --since: a duration before `now` (any length) or an RFC 3339 time, into *start. */
 int cli_parse_since(const char *text, double now, double *start);
+
+/* SIGINT, SIGTERM and SIGHUP to handler (which should only set a flag), SIGPIPE ignored:
+ * for the commands that stop on Ctrl-C by themselves (run, exec, exec --port-forward). */
+void cli_catch_interrupts(void (*handler)(int));
 
 /* --parallel N (1..64): 0, or prints why and returns EXIT_USAGE. */
 int cli_parse_parallel(const char *arg, int *out);

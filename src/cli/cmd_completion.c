@@ -363,7 +363,7 @@ static void fish_script(buf *b)
  * does not load, since a completion must never print into the command line. */
 static int list_names(const cli_globals *g, const char *what)
 {
-    stack_options o = {g->sets, g->nsets, g->set_files, g->nset_files};
+    stack_options o = {g->sets, g->nsets, g->set_files, g->nset_files, g->environment};
     stack_diags d;
     memset(&d, 0, sizeof d);
     stack_model *st = NULL;

@@ -10,10 +10,11 @@
 
 #include "exec.h"
 #include "client_internal.h"
+#include "exec_forward_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
-enum { OPT_TASK = 3000, OPT_CONTAINER, OPT_TIMEOUT, OPT_NO_WRAP, OPT_CLUSTER };
+enum { OPT_TASK = 3000, OPT_CONTAINER, OPT_TIMEOUT, OPT_NO_WRAP, OPT_CLUSTER, OPT_PORT_FORWARD };
 
 typedef struct {
     const char *task;
@@ -21,6 +22,8 @@ typedef struct {
     const char *cluster;
     double timeout;
     int interactive, tty, no_wrap;
+    int forward;                  /* --port-forward given */
+    cli_port_forward pf;
 } exec_state;
 
 static const cli_flag flags[] = {
@@ -38,12 +41,17 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {"no-wrap", 0, NULL, OPT_NO_WRAP, "send the command as is, not through sh (exit status 0 then)",
      CLI_VALUE_ANY, NULL},
+    {"port-forward", 0, "LOCAL:REMOTE[@HOST]", OPT_PORT_FORWARD,
+     "no command: forward local port LOCAL to REMOTE of the task, or of HOST it reaches "
+     "(LOCAL 0: any free port)", CLI_VALUE_ANY, NULL},
     {0}};
 
 static const cli_example examples[] = {
     {"exec web -- cat /var/lib/app/agent-token", "the output on stdout, byte for byte"},
     {"exec web -- sh -c 'exit 7'", "exits 7: the remote exit status is ecsdeploy's"},
     {"exec web -it -- sh", "an interactive shell (from a terminal)"},
+    {"exec web --port-forward 8080:80", "localhost:8080 reaches port 80 of a task of web, until Ctrl-C"},
+    {"exec web --port-forward 5432:5432@db.internal", "a database the task reaches, without a bastion"},
     {"exec --cluster other api --task 0123abcd -- ls /tmp", "a task of another cluster, no stack file"},
     {0}};
 
@@ -55,6 +63,7 @@ static int parse(void *st, int opt, const char *arg)
     case OPT_CONTAINER: s->container = arg; return 0;
     case OPT_CLUSTER: s->cluster = arg; return 0;
     case OPT_NO_WRAP: s->no_wrap = 1; return 0;
+    case OPT_PORT_FORWARD: s->forward = 1; return cli_parse_port_forward(arg, &s->pf);
     case 'i': s->interactive = 1; return 0;
     case 't': s->tty = 1; return 0;
     case OPT_TIMEOUT:
@@ -111,20 +120,6 @@ static int window_size(void *ctx, int *cols, int *rows)
     return 0;
 }
 
-static void install_signals(int interactive)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    if (interactive)
-        sigaction(SIGWINCH, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
 static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
                        const char *command, int debug)
 {
@@ -168,7 +163,14 @@ static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
         if (!s->timeout)
             o.timeout_s = 7 * 24 * 3600;
     }
-    install_signals(terminal);
+    cli_catch_interrupts(on_signal);
+    if (terminal) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGWINCH, &sa, NULL);
+    }
     fprintf(stderr, "ecsdeploy: exec in task %s, container %s\n", t->task_id, t->container);
     aws_error err;
     int rc = exec_run(c->aws, &o, &err);
@@ -195,7 +197,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     exec_state *s = state;
     if (argc < 1)
         return cli_usage_error("exec needs a service: ecsdeploy exec SERVICE -- COMMAND [ARG...]");
-    if (argc < 2)
+    if (s->forward && (argc > 1 || s->interactive || s->tty || s->no_wrap))
+        return cli_usage_error("--port-forward forwards a port: give no command, -it or --no-wrap "
+                               "with it");
+    if (argc < 2 && !s->forward)
         return cli_usage_error("exec needs a command after the service: ecsdeploy exec %s -- "
                                "COMMAND [ARG...]", argv[0]);
     if (s->interactive != s->tty)
@@ -217,6 +222,9 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         aws_error err;
         if (exec_find_target(c.aws, cluster, argv[0], s->task, s->container, &t, &err) != 0) {
             rc = cli_client_fail("exec", &err);
+        } else if (s->forward) {
+            rc = cli_exec_forward(&c, &t, &s->pf, g->debug);
+            exec_target_free(&t);
         } else {
             char *command = exec_join_argv(argc - 1, argv + 1);
             rc = run_session(&c, &t, s, command, g->debug);
@@ -232,6 +240,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 const cli_command cli_cmd_exec = {
     .name = "exec",
     .args = "SERVICE -- COMMAND [ARG...]",
+    .about = "With --port-forward LOCAL:REMOTE[@HOST] and no command, exec forwards a local port\n"
+             "through the task's ECS Exec agent (no session-manager plugin) until Ctrl-C.",
     .summary = "run a command in a running task of a service (ECS Exec, no plugin needed)",
     .flags = flags,
     .examples = examples,

@@ -17,10 +17,11 @@ typedef struct {
     int yes;
     double timeout;
     const char *timeline;
+    cli_take_file take;
 } up_opts;
 
 enum { OPT_PARALLEL = 2100, OPT_NO_WAIT, OPT_NO_ROLLBACK, OPT_ALLOW_REPLACE, OPT_TIMEOUT,
-       OPT_REBOOTSTRAP, OPT_YES, OPT_TIMELINE };
+       OPT_REBOOTSTRAP, OPT_YES, OPT_TIMELINE, OPT_TAKE_FILE };
 
 static const cli_flag flags[] = {
     {"yes", 'y', NULL, OPT_YES, "replace and delete without asking (on a terminal up asks first)",
@@ -35,6 +36,8 @@ static const cli_flag flags[] = {
     {"allow-replace", 0, NULL, OPT_ALLOW_REPLACE,
      "allow replacing a bucket or secret marked keep (its data is lost)", CLI_VALUE_ANY, NULL},
     {"rebootstrap", 0, NULL, OPT_REBOOTSTRAP, "run the bootstrap steps again", CLI_VALUE_ANY, NULL},
+    {"take-file", 0, "SERVICE", OPT_TAKE_FILE, "take the file's image, environment and count for "
+     "SERVICE, not the ones deploy rolled out (repeatable)", CLI_VALUE_SERVICE, NULL},
     {"timeline", 0, "FILE.svg", OPT_TIMELINE,
      "write the run as an SVG picture (one bar per resource, the critical path outlined)",
      CLI_VALUE_FILE, NULL},
@@ -46,6 +49,9 @@ static const cli_example examples[] = {
     {"-f prod.yml up --set image=ghcr.io/acme/shop:1.5 --timeout 20m",
      "another stack file, a parameter, a longer bound on waits"},
     {"up --timeline up.svg", "draw where the time went"},
+    {"up --take-file web", "put web back on the stack file's image (and environment, count) "
+     "after a deploy"},
+    {"up --env staging", "the stack file's environment staging: its values, its own stack"},
     {0}};
 
 static int parse(void *state, int opt, const char *arg)
@@ -59,6 +65,7 @@ static int parse(void *state, int opt, const char *arg)
     case OPT_REBOOTSTRAP: o->rebootstrap = 1; return 0;
     case OPT_TIMELINE: o->timeline = arg; return 0;
     case OPT_YES: o->yes = 1; return 0;
+    case OPT_TAKE_FILE: return cli_take_file_add(&o->take, arg);
     case OPT_TIMEOUT:
         if (cli_parse_duration(arg, &o->timeout) != 0)
             return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
@@ -152,6 +159,26 @@ static int ask_before_destroying(cli_session *s, const up_opts *o, const plan_co
     return EXIT_USAGE;
 }
 
+/* What up keeps of `ecsdeploy deploy`, and what it takes from the file instead. */
+static void print_kept(cli_session *s, const plan_kept *k)
+{
+    if (k->n == 0)
+        return;
+    if (s->g->output == OUTPUT_JSON) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "event", "kept");
+        cJSON_AddItemToObject(o, "values", plan_kept_json(k));
+        char *text = cJSON_PrintUnformatted(o);
+        printf("%s\n", text);
+        free(text);
+        cJSON_Delete(o);
+        return;
+    }
+    char *text = plan_kept_text(k);
+    fputs(text, stdout);
+    free(text);
+}
+
 /* What `up` says when the plan decides it goes no further; EXIT_OK for GO and NOTHING. */
 static int render_verdict(cli_session *s, const plan_up_decision *d)
 {
@@ -202,10 +229,15 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     s.ctx.rebootstrap = o->rebootstrap;
     if (rc == EXIT_OK)
         rc = cli_session_discover(&s, parallel);
+    plan_kept kept = {0};
+    if (rc == EXIT_OK)
+        rc = cli_session_keep(&s, &o->take, &kept);
     if (rc != EXIT_OK) {
         cli_session_close(&s);
         return rc;
     }
+    print_kept(&s, &kept);
+    plan_kept_free(&kept);
     s.ctx.wait_services = !o->no_wait;
     if (o->timeout > 0)
         s.ctx.timeout_s = o->timeout;

@@ -34,7 +34,7 @@ static void print_problems_json(const stack_diags *d)
 
 static int load_stack(const cli_globals *g, stack_model **out, int json_problems)
 {
-    stack_options o = {g->sets, g->nsets, g->set_files, g->nset_files};
+    stack_options o = {g->sets, g->nsets, g->set_files, g->nset_files, g->environment};
     stack_diags d;
     memset(&d, 0, sizeof d);
     const char *file = g->stack_file ? g->stack_file : "ecsdeploy.yml";
@@ -140,6 +140,10 @@ static void print_summary(const char *file, const stack_model *s)
         printf("%s: stack %s is valid (region %s)\n", file, s->name, s->region);
     else
         printf("%s: stack %s is valid\n", file, s->name);
+    for (size_t i = 0; i < s->nenvironments; i++) /* which one this is, and the others */
+        buf_printf(&b, "%s%s%s", i ? ", " : "", s->environments[i],
+                   s->environment && !strcmp(s->environment, s->environments[i]) ? " (this one)" : "");
+    line("environments", &b);
     summary_network(s, &b);
     line("network", &b);
     for (size_t i = 0; i < s->nservices; i++) {

@@ -13,6 +13,7 @@ extern const cli_command cli_cmd_deploy;
 extern const cli_command cli_cmd_rollback;
 extern const cli_command cli_cmd_history;
 extern const cli_command cli_cmd_exec;
+extern const cli_command cli_cmd_run;
 extern const cli_command cli_cmd_secret;
 extern const cli_command cli_cmd_logs;
 extern const cli_command cli_cmd_help;
@@ -31,6 +32,7 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_history,
     &cli_cmd_whoami,
     &cli_cmd_exec,
+    &cli_cmd_run,
     &cli_cmd_logs,
     &cli_cmd_secret,
     &cli_cmd_completion,

@@ -23,6 +23,10 @@ int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_t
     if (!cluster_flag && !want_stack)
         return cli_usage_error("no cluster: name it with --cluster NAME, or give the stack "
                                "file with -f FILE");
+    if (g->environment_flag && !want_stack)
+        return cli_usage_error("--env %s selects an environment of the stack file, and there is "
+                               "none (--cluster); to set a container variable write --env NAME=VALUE",
+                               g->environment);
     if (want_stack) {
         int rc = cli_load_stack(g, &t->stack);
         if (rc != EXIT_OK)
@@ -175,15 +179,22 @@ void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const d
         cJSON *rs = cJSON_AddArrayToObject(o, "reasons");
         for (size_t i = 0; i < r->nreasons; i++)
             cJSON_AddItemToArray(rs, cJSON_CreateString(r->reasons[i]));
+        if (r->nlog_lines) {
+            cJSON *lg = cJSON_AddObjectToObject(o, "logs");
+            cJSON_AddStringToObject(lg, "source", r->log_source ? r->log_source : "");
+            cJSON *ls = cJSON_AddArrayToObject(lg, "lines");
+            for (size_t i = 0; i < r->nlog_lines; i++)
+                cJSON_AddItemToArray(ls, cJSON_CreateString(r->log_lines[i]));
+        }
         print_json(o);
     } else {
         static const char *const mark[] = {"ok", "ROLLED BACK", "TIMEOUT", "FAILED", "started",
                                            "INTERRUPTED"};
         FILE *f = r->outcome == DEPLOY_OK || r->outcome == DEPLOY_STARTED ? stdout : stderr;
         fflush(stdout);
-        fprintf(f, "%s: %s: %s\n", service, mark[r->outcome], r->message ? r->message : "");
-        for (size_t i = 0; i < r->nreasons; i++)
-            fprintf(f, "  reason: %s\n", r->reasons[i]);
+        char *story = deploy_result_story(r, 0);
+        fprintf(f, "%s: %s: %s\n", service, mark[r->outcome], story);
+        free(story);
         fflush(f);
     }
     pthread_mutex_unlock(&p->lock);

@@ -98,6 +98,27 @@ int cli_session_discover(cli_session *s, int parallel)
     return EXIT_OK;
 }
 
+int cli_take_file_add(cli_take_file *t, const char *arg)
+{
+    if (!*arg)
+        return cli_usage_error("--take-file wants a SERVICE of the stack file");
+    if (t->n >= CLI_MAX_TAKE)
+        return cli_usage_error("too many --take-file options (at most %d)", CLI_MAX_TAKE);
+    t->names[t->n++] = arg;
+    return 0;
+}
+
+int cli_session_keep(cli_session *s, const cli_take_file *t, plan_kept *kept)
+{
+    memset(kept, 0, sizeof *kept);
+    for (size_t i = 0; t && i < t->n; i++)
+        if (!stack_find_service(s->stack, t->names[i]))
+            return cli_usage_error("--take-file %s: stack %s has no service '%s'", t->names[i],
+                                   s->stack->name, t->names[i]);
+    plan_keep_deployed(&s->ctx, t ? t->names : NULL, t ? t->n : 0, kept);
+    return EXIT_OK;
+}
+
 void cli_print_outputs_text(cli_session *s, FILE *out)
 {
     const stack_model *st = s->stack;

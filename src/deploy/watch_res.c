@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "clock.h"
 #include "deploy.h"
 
@@ -45,12 +44,11 @@ int deploy_watch_res(res_ctx *ctx, res_node *n, res_action action, const res_rol
     if (rc != 0) {
         switch (r.outcome) {
         case DEPLOY_ROLLED_BACK: {
-            buf b = {0};
-            buf_puts(&b, r.message);
-            for (size_t i = 0; i < r.nreasons; i++)
-                buf_printf(&b, "%s%s", i ? "; " : ": ", r.reasons[i]);
-            aws_error_set(err, AWS_ERR_SERVICE, "DeploymentFailed", "%s", buf_str(&b));
-            buf_free(&b);
+            /* the headline on the first line (the progress line shows it), the rest of
+             * the story on the lines below (the summary shows it whole) */
+            char *story = deploy_result_story(&r, sizeof err->message);
+            aws_error_set(err, AWS_ERR_SERVICE, "DeploymentFailed", "%s", story);
+            free(story);
             break;
         }
         case DEPLOY_TIMEOUT:

@@ -13,6 +13,7 @@
 #include "ecs.h"
 #include "exec.h"
 #include "channel_internal.h"
+#include "session_internal.h"
 #include "msg_internal.h"
 #include "ws_internal.h"
 #include "kms.h"
@@ -24,9 +25,17 @@ typedef struct {
     int line_open;            /* the last input byte sent did not end a line */
     exec_ws *ws;
     const char *session_id;
+    const char *client_version;
+    int port;                  /* a port forwarding session */
     aws_error send_err;
     int send_failed;
 } run_ctx;
+
+/* What a client announces decides what the agent speaks. Commands: 1.2.0.0. Ports: a
+ * version before 1.1.70, the first for which the agent multiplexes connections (smux)
+ * over the channel: this client speaks the plain stream of one connection per session. */
+#define CLIENT_VERSION_COMMANDS "1.2.0.0"
+#define CLIENT_VERSION_PORTS "1.1.61.0"
 
 static int chan_send(void *ctx, const unsigned char *p, size_t len)
 {
@@ -91,7 +100,7 @@ static int open_channel(run_ctx *r, const char *token, aws_error *err)
     cJSON_AddStringToObject(j, "RequestId", req);
     cJSON_AddStringToObject(j, "TokenValue", token);
     cJSON_AddStringToObject(j, "ClientId", client);
-    cJSON_AddStringToObject(j, "ClientVersion", "1.2.0.0");
+    cJSON_AddStringToObject(j, "ClientVersion", r->client_version);
     char *text = cJSON_PrintUnformatted(j);
     int rc = exec_ws_send(r->ws, EXEC_WS_TEXT, text, strlen(text), 10000, err);
     OPENSSL_cleanse(text, strlen(text));
@@ -132,6 +141,17 @@ static int pump_input(run_ctx *r, exec_chan *ch)
     int rc = exec_chan_send_input(ch, EXEC_PT_OUTPUT, in, (size_t)n, util_now());
     OPENSSL_cleanse(in, sizeof in);
     return rc;
+}
+
+/* A port session whose local connection closed: the agent closes its own (Flag
+ * DisconnectToPort) and ends the session (Flag TerminateSession). */
+static int end_port_session(run_ctx *r, exec_chan *ch)
+{
+    static const unsigned char disconnect[4] = {0, 0, 0, 1}, terminate[4] = {0, 0, 0, 2};
+    double now = util_now();
+    if (exec_chan_send_input(ch, EXEC_PT_FLAG, disconnect, sizeof disconnect, now) != 0)
+        return -1;
+    return r->send_failed ? -1 : exec_chan_send_input(ch, EXEC_PT_FLAG, terminate, sizeof terminate, now);
 }
 
 /* Messages already received; 1 when the channel is over, -1 on failure. */
@@ -209,18 +229,23 @@ static int loop(run_ctx *r, exec_chan *ch, double deadline, aws_error *err)
             wait = due;
         if (wait > 0.1)
             wait = 0.1;
+        /* a port session takes data only once its handshake is complete (the agent does
+         * not acknowledge earlier data, and would wait on it for ever) */
+        int take_input = input_open && (!r->port || exec_chan_ready(ch));
         struct pollfd p[2] = {{.fd = exec_ws_fd(r->ws), .events = POLLIN},
-                              {.fd = input_open ? r->o->input_fd : -1, .events = POLLIN}};
+                              {.fd = take_input ? r->o->input_fd : -1, .events = POLLIN}};
         if (poll(p, 2, (int)(wait * 1000) + 1) < 0 && errno != EINTR) {
             aws_error_set(err, AWS_ERR_NETWORK, "ExecSessionFailed", "poll: %s", strerror(errno));
             return -1;
         }
-        if (input_open && (p[1].revents & (POLLIN | POLLHUP))) {
+        if (take_input && (p[1].revents & (POLLIN | POLLHUP))) {
             int in = pump_input(r, ch);
             if (in < 0)
                 return channel_error(r, ch, err);
             if (in == 1)
                 input_open = 0;
+            if (in == 1 && r->port && end_port_session(r, ch) != 0)
+                return channel_error(r, ch, err);
         }
     }
 }
@@ -248,31 +273,27 @@ static void explain_execute_error(const exec_target *t, aws_error *err)
     }
 }
 
-int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
+int exec_session_run_(aws_client *aws, const exec_run_opts *o, const char *session_id,
+                      const char *stream_url, const char *token, int port, double deadline,
+                      aws_error *err)
 {
-    aws_error_clear(err);
     const exec_target *t = o->target;
-    double timeout = o->timeout_s > 0 ? o->timeout_s : 300;
-    double deadline = util_now() + timeout;
-    ecs_exec_session s;
-    if (ecs_execute_command(aws, t->cluster, t->task_arn, t->container, o->command, 1, &s,
-                            err) != 0) {
-        explain_execute_error(t, err);
-        return -1;
-    }
-    run_ctx r = {.aws = aws, .o = o, .session_id = s.session_id};
+    run_ctx r = {.aws = aws, .o = o, .session_id = session_id, .port = port,
+                 .client_version = port ? CLIENT_VERSION_PORTS : CLIENT_VERSION_COMMANDS};
     long connect_ms = (long)((deadline - util_now()) * 1000);
     connect_ms = connect_ms > 15000 ? 15000 : connect_ms < 1000 ? 1000 : connect_ms;
-    int rc = exec_ws_connect(s.stream_url ? s.stream_url : "", connect_ms, &r.ws, err);
+    int rc = exec_ws_connect(stream_url ? stream_url : "", connect_ms, &r.ws, err);
     if (rc == 0)
-        rc = open_channel(&r, s.token ? s.token : "", err);
+        rc = open_channel(&r, token ? token : "", err);
     if (rc == 0) {
         if (o->debug)
-            fprintf(stderr, "exec: session %s open on task %s container %s\n", s.session_id,
+            fprintf(stderr, "exec: session %s open on task %s container %s\n", session_id,
                     t->task_id, t->container);
         exec_chan_ops ops = {.ctx = &r, .send = chan_send, .output = chan_output,
                              .data_key = chan_data_key};
-        exec_chan *ch = exec_chan_new(&ops, "1.2.0.0");
+        exec_chan *ch = exec_chan_new(&ops, r.client_version);
+        if (port)
+            exec_chan_set_port_session(ch);
         rc = loop(&r, ch, deadline, err);
         if (rc != 0 && aws_error_is(err, AWS_IS_TIMED_OUT | AWS_IS_CANCELLED))
             terminate_session(&r, ch);
@@ -290,6 +311,22 @@ int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
         exec_ws_close(r.ws, 1000);
     }
     exec_ws_free(r.ws);
+    return rc;
+}
+
+int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
+{
+    aws_error_clear(err);
+    const exec_target *t = o->target;
+    double timeout = o->timeout_s > 0 ? o->timeout_s : 300;
+    double deadline = util_now() + timeout;
+    ecs_exec_session s;
+    if (ecs_execute_command(aws, t->cluster, t->task_arn, t->container, o->command, 1, &s,
+                            err) != 0) {
+        explain_execute_error(t, err);
+        return -1;
+    }
+    int rc = exec_session_run_(aws, o, s.session_id, s.stream_url, s.token, 0, deadline, err);
     ecs_exec_session_free(&s);
     return rc;
 }

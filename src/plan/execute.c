@@ -258,8 +258,9 @@ static void *worker(void *arg)
         if (rc == 0)
             res_event(x->ctx, n, n->action, RES_EV_DONE, "%s",
                       n->action == RES_DELETE ? "deleted" : n->physical_id ? n->physical_id : "done");
-        else
-            res_event(x->ctx, n, n->action, RES_EV_FAILED, "%s", aws_error_format(&err, msg, sizeof msg));
+        else /* the first line: a failure's details are told once, in the run's result */
+            res_event(x->ctx, n, n->action, RES_EV_FAILED, "%.*s",
+                      (int)strcspn(aws_error_format(&err, msg, sizeof msg), "\n"), msg);
         finish_job(x, i, rc, previous, &err);
     }
     /* Wake the others: the last finisher may have left nothing to wait for. */

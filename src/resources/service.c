@@ -407,6 +407,28 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
+/* The record of what the file said before `deploy --count` follows the count up sets: kept
+ * with a kept count, gone once the file's count is taken. */
+static int sync_count_record(res_ctx *ctx, res_node *n, const ecs_service *s, aws_error *err)
+{
+    const char *want = str(n->desired, "file_count_record");
+    const char *have = n->actual ? str(n->actual, "file_count_record") : NULL;
+    if ((!want && !have) || (want && have && !strcmp(want, have)))
+        return 0;
+    char *key = res_file_tag_key(NULL, "desired_count", NULL);
+    int rc;
+    if (want) {
+        svc_tag t = {key, (char *)want};
+        svc_tags tags = {&t, 1};
+        rc = ecs_tag_resource(ctx->aws, s->arn, &tags, err);
+    } else {
+        svc_strings keys = {&key, 1};
+        rc = ecs_untag_resource(ctx->aws, s->arn, &keys, err);
+    }
+    free(key);
+    return rc;
+}
+
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     request r;
@@ -415,6 +437,8 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     double since = util_wall();
     int rc = call(ctx, n, 0, &r, &s, err);
     request_free(&r);
+    if (rc == 0)
+        rc = sync_count_record(ctx, n, &s, err);
     if (rc == 0)
         rc = record(ctx, n, RES_UPDATE, &s, since, err);
     ecs_service_free(&s);
@@ -506,7 +530,7 @@ static int settle(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"name", "cluster", "launch_type", NULL};
 /* a scaled service's count from the file: at creation only, autoscaling moves it after */
-static const char *const create_only[] = {"initial_count", NULL};
+static const char *const create_only[] = {"initial_count", "file_count_record", NULL};
 
 const res_kind res_kind_service = {
     .name = "service",

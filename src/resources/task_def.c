@@ -11,7 +11,9 @@
  * (not one it reused); `down` deregisters every ACTIVE revision of the family.
  *
  * Properties: family, canonical (the comparable document), document (create_only: the
- * RegisterTaskDefinition input); actual attributes add arn and revision.
+ * RegisterTaskDefinition input), file_records (create_only: tags recording what the file
+ * said before a deploy, written on the revision; see src/plan/keep.c); actual attributes
+ * add arn and revision.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +90,10 @@ static int register_revision(res_ctx *ctx, res_node *n, aws_error *err)
     const cJSON *doc = cJSON_GetObjectItem(n->desired, "document");
     svc_tags tags;
     res_tags_list(ctx, n, &tags);
+    const cJSON *rec;
+    cJSON_ArrayForEach(rec, cJSON_GetObjectItem(n->desired, "file_records"))
+        if (cJSON_IsString(rec))
+            svc_tags_add(&tags, rec->string, rec->valuestring);
     ecs_task_definition t = {0};
     int rc = ecs_register_task_definition(ctx->aws, doc, &tags, &t, err);
     svc_tags_free(&tags);
@@ -175,7 +181,7 @@ static int remove_family(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"family", NULL};
-static const char *const create_only[] = {"document", NULL};
+static const char *const create_only[] = {"document", "file_records", NULL};
 static const char *const documents[] = {"canonical", NULL};
 
 const res_kind res_kind_task_def = {

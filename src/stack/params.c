@@ -67,7 +67,10 @@ static void check_allowed(stack_ctx *c, const stack_node *at, stack_param *p)
     buf b = BUF_INIT;
     for (size_t i = 0; i < p->nallowed; i++)
         buf_printf(&b, "%s%s", i ? ", " : "", p->allowed[i]);
-    const char *how = p->origin == STACK_PARAM_SET ? " (from --set)" : p->origin == STACK_PARAM_SET_FILE ? " (from --set-file)" : "";
+    const char *how = p->origin == STACK_PARAM_SET         ? " (from --set)"
+                      : p->origin == STACK_PARAM_SET_FILE  ? " (from --set-file)"
+                      : p->origin == STACK_PARAM_ENVIRONMENT ? " (from the environment's parameters)"
+                                                           : "";
     stack_err(c, at, "'%s'%s is not an allowed value; allowed: %s", p->value, how, buf_str(&b));
     buf_free(&b);
 }
@@ -99,6 +102,10 @@ static void decode_one(stack_ctx *c, const stack_node *key, const stack_node *v,
     } else if (set) {
         p->value = xstrdup(set);
         p->origin = STACK_PARAM_SET;
+    } else if (stack_node_get(c->env_params, p->name) &&
+               stack_node_get(c->env_params, p->name)->kind == STACK_NODE_SCALAR) {
+        p->value = xstrdup(stack_node_get(c->env_params, p->name)->str);
+        p->origin = STACK_PARAM_ENVIRONMENT;
     } else if (p->default_value) {
         p->value = xstrdup(p->default_value);
     } else if (!file) {

@@ -149,7 +149,8 @@ class TaskLifecycle:
 
     # ------------------------------------------------------------ launching
     def _new_task(self, cluster, td, t, svc=None, dep=None, network=None, started_by=None,
-                  group=None, exec_enabled=False, tags=None, region="us-east-1", platform="1.4.0"):
+                  group=None, exec_enabled=False, tags=None, region="us-east-1", platform="1.4.0",
+                  overrides=None):
         tid = "".join(self.world.random.choice("0123456789abcdef") for _ in range(32))
         acct = cluster["arn"].split(":")[4]
         arn = f"arn:aws:ecs:{region}:{acct}:task/{cluster['name']}/{tid}"
@@ -175,6 +176,7 @@ class TaskLifecycle:
             "behaviour": containers.behaviour(c["image"]), "healthStatus": "UNKNOWN",
             "hasHealthCheck": bool(c.get("healthCheck")),
         } for c in td["containerDefinitions"]]
+        self._oneoff_commands(task, overrides)
         self.tasks[tid] = task
         awsvpc = (network or {}).get("awsvpcConfiguration") or {}
         subnets = awsvpc.get("subnets") or []
@@ -312,6 +314,8 @@ class TaskLifecycle:
             ctx = {"task_id": task["id"], "container": c["name"], "image": c["image"],
                    "hostname": self._hostname(task), "env": task["env"].get(c["name"], {})}
             lines = containers.seed(task["fs"], c["image"], ctx, self.world.random, self.fixture)
+            if any(k["name"] == c["name"] and k.get("command") is not None for k in task["containers"]):
+                lines = []  # a one-off command runs instead of the image's program: its start lines too
             try:
                 self._log(task, t, c, lines)
             except AwsError as e:
@@ -335,6 +339,10 @@ class TaskLifecycle:
         task["version"] += 1
         for c in task["containers"]:
             c["lastStatus"] = "RUNNING"
+        if self._oneoff_start(task, t):  # RunTask with a command: it runs, then the task ends
+            if task["enableExecuteCommand"] and task["desiredStatus"] == "RUNNING":
+                self._task_at(task, t, "agent_up", AGENT_START_S)
+            return
         svc = self.services_by_arn.get(task["svc"])
         dep = self._dep(svc, task["dep"]) if svc else None
         lbs = (dep or {}).get("loadBalancers") or []

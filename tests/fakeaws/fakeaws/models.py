@@ -28,6 +28,7 @@ VALIDATION_CODES = {
     "logs": "InvalidParameterException",
     "secretsmanager": "ValidationException",
     "kms": "ValidationException",
+    "ssm": "ValidationException",
     "servicediscovery": "InvalidInput",
     "iam": "ValidationError",
     "sts": "ValidationError",

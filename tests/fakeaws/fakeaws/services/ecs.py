@@ -15,6 +15,7 @@ from fakeaws import containers
 from fakeaws.core import AwsError, Service
 from fakeaws.ecs_connect import ServiceConnect
 from fakeaws.ecs_deploy import Deployments, platform_version
+from fakeaws.ecs_oneoff import OneOff, check_overrides
 from fakeaws.ecs_shapes import (cluster_shape, revision_shape, sd_brief, sd_shape, service_shape,
                                 task_shape)
 from fakeaws.ecs_taskdefs import build as build_taskdef
@@ -34,7 +35,7 @@ def _page(items, req, default=100):
     return out, token
 
 
-class ECS(Validation, ServiceConnect, TaskLifecycle, Deployments, Service):
+class ECS(Validation, ServiceConnect, TaskLifecycle, OneOff, Deployments, Service):
     name = "ecs"
 
     def reset(self):
@@ -549,6 +550,7 @@ class ECS(Validation, ServiceConnect, TaskLifecycle, Deployments, Service):
         self.validate_platform(req.get("platformVersion"))
         self.validate_network(ctx, fake, td)
         self.validate_task_roles(td)
+        check_overrides(td, req.get("overrides"))
         if not self._placeable(fake):
             return {"tasks": [], "failures": [{"arn": c["arn"], "reason": "No Container Instances were found in your cluster."}]}
         t = self.now()
@@ -557,7 +559,7 @@ class ECS(Validation, ServiceConnect, TaskLifecycle, Deployments, Service):
             tk = self._new_task(c, td, t, network=req.get("networkConfiguration"), started_by=req.get("startedBy"),
                                 platform=platform_version(req.get("platformVersion")),
                                 group=req.get("group"), exec_enabled=req.get("enableExecuteCommand"),
-                                tags=req.get("tags"), region=ctx.region)
+                                tags=req.get("tags"), region=ctx.region, overrides=req.get("overrides"))
             out.append(task_shape(self, tk))
         return {"tasks": out, "failures": []}
 

@@ -1,4 +1,8 @@
-"""SSM Parameter Store: String, StringList and SecureString parameters with versions,
+"""SSM for the fake, one service: Parameter Store (here) and Session Manager's port
+forwarding sessions (StartSession, TerminateSession: _ssm/sessions.py, whose data channel
+is fakeaws/portchannel.py).
+
+Parameter Store: String, StringList and SecureString parameters with versions,
 labels, tiers, tags; GetParameter(s) with selectors (name:3, name:label), paths,
 DescribeParameters filters (in services/_ssm/query.py); and what ECS needs to put a
 parameter in a container's environment.
@@ -20,6 +24,7 @@ import re
 from ..core import AwsError, Service
 from ..util import utcnow
 from ._ssm.query import QueryMixin
+from ._ssm.sessions import Sessions
 
 MAX_VERSIONS = 100
 MAX_LABELS = 10
@@ -59,18 +64,20 @@ def check_name(name):
                        f"{MAX_LEVELS} levels.")
 
 
-class Ssm(QueryMixin, Service):
+class Ssm(QueryMixin, Sessions, Service):
     name = "ssm"
 
     def reset(self):
         self.params = {}            # (region, name) -> record
+        self._reset_sessions()
 
     def resources(self):
         return {"parameters": [dict({"name": p["name"], "region": p["region"], "type": p["type"],
                                      "version": p["version"], "tier": p["tier"], "key_id": p["key_id"],
                                      "tags": dict(p["tags"])},
                                     **({} if p["type"] == "SecureString" else {"value": self._cur(p)["value"][:256]}))
-                               for p in sorted(self.params.values(), key=lambda p: p["name"])]}
+                               for p in sorted(self.params.values(), key=lambda p: p["name"])],
+                "sessions": self.sessions_resources()}
 
     # -- lookups ---------------------------------------------------------------------------
     @staticmethod

@@ -1,1 +1,2 @@
-"""Pieces of the fake's SSM Parameter Store (services/ssm.py)."""
+"""Pieces of the fake's SSM (services/ssm.py): Parameter Store queries, Session Manager
+sessions."""
