@@ -4,8 +4,9 @@
  * ("tcp 443 to 0.0.0.0/0", "tcp 3000 to sg/server", "tcp 2049 to sg/efs-data",
  * "udp 53 to vpc", "tcp 443 to pl-…"); once any service of the stack restricts egress, the
  * load balancers' groups are restricted too, to the services behind them (and HTTPS to
- * the internet where a listener authenticates, to reach the identity provider), so that
- * no group of the stack allows all egress. Without rules the node does not exist and the
+ * the internet where a listener authenticates, to reach the identity provider), and the
+ * stack's file systems' groups send nothing, so that no group of the stack allows all
+ * egress. Without rules the node does not exist and the
  * allow-all rule stays.
  *
  * Create and update authorize the wanted rules first and then revoke the others (the
@@ -132,6 +133,17 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         svc_strings_free(&rules);
         if (rc != 0)
             return -1;
+    }
+    /* the stack's file systems' groups send nothing: security groups are stateful, so the
+     * mount targets still answer NFS */
+    for (size_t i = 0; restricted && i < s->nfile_systems; i++) {
+        if (s->file_systems[i].existing)
+            continue;
+        char *group = xasprintf("efs-%s", s->file_systems[i].name);
+        char *label = xasprintf("egress rules of file system %s (none)", s->file_systems[i].name);
+        add_node(g, group, label, &rules);
+        free(group);
+        free(label);
     }
     return 0;
 }

@@ -171,6 +171,16 @@ void stack_check_egress(stack_ctx *c, const stack_service *v)
         const stack_egress *e = &v->egress[i];
         if (e->kind == STACK_DEST_SERVICE && !stack_find_service(c->s, e->to))
             stack_diag_add(c->d, e->loc, "services.%s.egress: there is no service '%s'", v->name, e->to);
+        if (e->kind == STACK_DEST_NODE && !strncmp(e->to, "sg/efs-", 7)) {
+            const stack_file_system *fs = stack_find_file_system(c->s, e->to + 7);
+            if (!fs)
+                stack_diag_add(c->d, e->loc, "services.%s.egress: there is no file system '%s' in "
+                               "file_systems", v->name, e->to + 7);
+            else if (fs->existing)
+                stack_diag_add(c->d, e->loc, "services.%s.egress: file system '%s' is an existing one, "
+                               "without a group of the stack: write its mount targets' CIDR or group",
+                               v->name, e->to + 7);
+        }
         for (size_t j = 0; j < i; j++) {
             const stack_egress *f = &v->egress[j];
             if (f->kind == e->kind && !strcmp(f->to, e->to) && !strcmp(f->protocol, e->protocol) &&

@@ -17,6 +17,9 @@ lost answers of the new creates.
    balancer's group.
 4. `down` leaves nothing (the egress-only gateway neither); a fresh dual-stack stack with
    egress rules whose first `up` fails at CreateService leaves nothing.
+5. dbward's shape: a server on EFS restricted to HTTPS, NFS to its file system and DNS, an
+   agent reaching it through Service Connect: no group of the stack allows all egress (the
+   file system's group sends nothing), `plan` exits 0, `down --purge` leaves nothing.
 """
 import os
 import sys
@@ -189,6 +192,60 @@ def first_up_rolled_back(rep, fake, work):
     rep.eq(eigws(fake, stack), [], "no egress-only gateway is left")
 
 
+DBWARD = """\
+stack: e2edbward
+network: { vpc: { cidr: 10.66.0.0/16 }, zones: 2, nat: none }
+service_connect: { namespace: e2edbward.local }
+file_systems:
+  state: { access_points: { server: { path: /server, uid: 10001, gid: 10001, permissions: "0750" } } }
+services:
+  server:
+    image: nginx:1.27
+    port: 3000
+    volumes: [ { path: /var/lib/dbward, efs: { file_system: state, access_point: server } } ]
+    service_connect: { aliases: [ "server:3000" ] }
+    allow_from: [ agent ]
+    egress:
+      - { port: 443, to: 0.0.0.0/0 }
+      - { port: 2049, to: file_systems.state }
+      - { port: 53, protocol: udp, to: vpc }
+      - { port: 53, to: vpc }
+  agent:
+    image: nginx:1.27
+    service_connect: { client_only: true }
+    egress: [ { port: 3000, to: server }, { port: 443, to: 0.0.0.0/0 }, { port: 53, protocol: udp, to: vpc } ]
+"""
+
+
+def dbward_shape(rep, fake, work):
+    stack = "e2edbward"
+    path = os.path.join(work, "dbward.yml")
+    with open(path, "w") as f:
+        f.write(DBWARD)
+    rc, out, err = sw.run(fake, path, "up")
+    rep.eq(rc, 0, f"up of the dbward shape ({err.strip()[-600:]})")
+    ec2 = fake.client("ec2")
+    groups = ec2.describe_security_groups(Filters=[{"Name": "tag:ecsdeploy:stack", "Values": [stack]}])["SecurityGroups"]
+    rep.eq(sorted(g["GroupName"] for g in groups), [f"{stack}-agent", f"{stack}-efs-state", f"{stack}-server"],
+           "the stack's groups")
+    for g in groups:
+        name = g["GroupName"][len(stack) + 1:]
+        out_rules = rules(fake, stack, name, True)
+        rep.check(not any(r.startswith("-1 ") for r in out_rules), f"{name} does not allow all egress: {out_rules}")
+    rep.eq(rules(fake, stack, "server", True),
+           {"tcp 443-443 0.0.0.0/0", f"tcp 2049-2049 {stack}-efs-state", "udp 53-53 10.66.0.0/16",
+            "tcp 53-53 10.66.0.0/16"}, "the server's egress")
+    rep.eq(rules(fake, stack, "efs-state", True), set(), "the file system's group sends nothing")
+    rep.eq(rules(fake, stack, "efs-state", False), {f"tcp 2049-2049 {stack}-server"},
+           "and admits NFS from the server only")
+    rc, out, err = sw.run(fake, path, "plan", "--detailed-exitcode")
+    rep.eq(rc, 0, f"plan after up ({out.strip()[-600:]})")
+    rc, out, err = sw.run(fake, path, "down", "--yes", "--purge")
+    rep.eq(rc, 0, f"down --purge ({err.strip()[-400:]})")
+    left = ec2.describe_security_groups(Filters=[{"Name": "tag:ecsdeploy:stack", "Values": [stack]}])["SecurityGroups"]
+    rep.eq(left, [], "no group is left")
+
+
 def main():
     rep = sw.Report()
     work = tempfile.mkdtemp()
@@ -201,6 +258,7 @@ def main():
         rep.eq(sw.inventory(sw.resources(fake), STACK).get("ec2.vpcs"), None, "down removes the VPC")
         rep.eq(eigws(fake, STACK), [], "and the egress-only gateway")
         first_up_rolled_back(rep, fake, work)
+        dbward_shape(rep, fake, work)
     rep.finish()
 
 
