@@ -133,6 +133,11 @@ typedef struct {
  * err->code "NotFound". */
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err);
 
+/* Zero what may hold a secret before freeing it: a string (NULL is fine), a cJSON tree
+ * (every name and string value under it). */
+void aws_wipe_string_free(char *s);
+void aws_json_delete_wiped(cJSON *j);
+
 /* Readers tolerant of XML-derived trees (where every leaf is a string). */
 const char *aws_json_str(const cJSON *obj, const char *name); /* NULL when absent; owned by obj */
 long long aws_json_int(const cJSON *obj, const char *name, long long def);

@@ -27,6 +27,7 @@ struct aws_client {
     int debug;
     FILE *debug_out;
     long connect_timeout_ms, timeout_ms;
+    double deadline_s;         /* each call, attempts and backoff, ends within this */
 
     pthread_mutex_t lock;      /* guards skew and the credentials cache */
     long skew;                 /* seconds to add to the local clock when signing */
@@ -40,6 +41,7 @@ struct aws_client {
     void (*sleep)(double seconds, void *ctx);
     void *hook_ctx;
     time_t (*now)(void *ctx);  /* wall clock, for refresh decisions and signing */
+    double (*mono)(void *ctx); /* monotonic seconds, for the call deadline */
 };
 
 /* One request before signing. */
@@ -87,6 +89,9 @@ int aws_query_call_as(aws_client *c, const char *service, const char *action,
 void aws_client_set_hooks(aws_client *c, aws_transport_fn transport, void *transport_ctx,
                           double (*rand01)(void *), void (*sleep)(double, void *),
                           time_t (*now)(void *), void *hook_ctx);
+
+/* Test hook: the monotonic clock the call deadline is measured with (ctx: hook_ctx). */
+void aws_client_set_mono_clock(aws_client *c, double (*mono)(void *));
 
 /* ---- credentials ---- */
 

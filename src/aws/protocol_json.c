@@ -38,7 +38,7 @@ int aws_json_call_guarded(aws_client *c, const char *service, const char *operat
     aws_http_response resp;
     cJSON *found;
     int rc = aws_client_send_guarded(c, &r, guard, &resp, &found, err);
-    free(body);
+    aws_wipe_string_free(body); /* PutSecretValue, GenerateDataKey answers' inputs */
     free(target);
     if (rc == 1)
         *output = found;

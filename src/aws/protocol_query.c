@@ -35,7 +35,7 @@ static int query_common(aws_client *c, const char *service, const char *action,
     aws_http_response resp;
     cJSON *found;
     int rc = aws_client_send_guarded(c, &r, o->guard, &resp, &found, err);
-    free(body);
+    aws_wipe_string_free(body);
     if (rc == 1)
         *output = found;
     if (rc != 0)

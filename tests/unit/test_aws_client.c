@@ -139,6 +139,59 @@ START_TEST(transient_errors_retried_with_backoff)
 }
 END_TEST
 
+/* A silent endpoint: every attempt runs into its timeout; time is simulated (the
+ * transport and the backoff advance a fake monotonic clock). */
+typedef struct {
+    double clock;
+    long timeouts[16];
+    int n;
+} silent;
+
+static int silent_transport(void *ctx, const aws_http_request *req, aws_http_response *resp,
+                            aws_error *err)
+{
+    silent *s = ctx;
+    memset(resp, 0, sizeof *resp);
+    if (s->n < 16)
+        s->timeouts[s->n++] = req->timeout_ms;
+    s->clock += (double)req->timeout_ms / 1000.0;
+    aws_error_set(err, AWS_ERR_TIMEOUT, "RequestTimeout", "no answer in %ld ms", req->timeout_ms);
+    return -1;
+}
+
+static void silent_sleep(double sec, void *ctx)
+{
+    ((silent *)ctx)->clock += sec;
+}
+
+static double silent_clock(void *ctx)
+{
+    return ((silent *)ctx)->clock;
+}
+
+START_TEST(silent_endpoint_meets_the_deadline)
+{
+    script unused = {.n = 1};
+    aws_client *c = client_for(&unused);
+    silent s = {.clock = 1000};
+    aws_client_set_hooks(c, silent_transport, &s, half, silent_sleep, NULL, &s);
+    aws_client_set_mono_clock(c, silent_clock);
+    cJSON *out;
+    aws_error err;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    double took = s.clock - 1000;
+    /* the default deadline: at most 3 minutes, whatever the attempts and backoff */
+    ck_assert(AWS_CALL_DEADLINE_DEFAULT <= 180);
+    ck_assert_msg(took <= AWS_CALL_DEADLINE_DEFAULT + 0.01, "the call took %.1f s", took);
+    ck_assert_msg(took >= AWS_CALL_DEADLINE_DEFAULT - 1, "the call gave up early: %.1f s", took);
+    ck_assert_int_eq(s.timeouts[0], 60000); /* the first attempt: the usual bound */
+    ck_assert(s.timeouts[s.n - 1] < 60000); /* the last: what was left */
+    ck_assert_int_eq(err.kind, AWS_ERR_TIMEOUT);
+    ck_assert_ptr_nonnull(strstr(err.message, "ECSDEPLOY_CALL_DEADLINE"));
+    aws_client_free(c);
+}
+END_TEST
+
 START_TEST(attempts_are_bounded)
 {
     const char *thr = "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}";
@@ -509,6 +562,7 @@ Suite *aws_client_suite(void)
     tcase_add_test(t, json_call_signed_and_decoded);
     tcase_add_test(t, transient_errors_retried_with_backoff);
     tcase_add_test(t, attempts_are_bounded);
+    tcase_add_test(t, silent_endpoint_meets_the_deadline);
     tcase_add_test(t, unreachable_endpoint_fails_fast);
     tcase_add_test(t, client_errors_not_retried);
     tcase_add_test(t, quota_stops_a_storm);
