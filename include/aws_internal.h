@@ -110,6 +110,11 @@ int aws_creds_assume_role(aws_client *c, const aws_credentials *source, const ch
                           const char *duration, aws_credentials *out, aws_error *err);
 int aws_creds_process(const char *command, const char *profile, aws_credentials *out,
                       aws_error *err);
+/* credential_process into words as botocore splits it (POSIX shlex: quotes and
+ * backslashes, no shell). 0 with *argv (NULL-terminated; aws_argv_free), or -1 with the
+ * reason in why. */
+int aws_split_command(const char *command, char ***argv, char *why, size_t whylen);
+void aws_argv_free(char **argv);
 int aws_creds_sso(aws_client *c, const char *profile, aws_credentials *out, aws_error *err);
 int aws_creds_container(aws_client *c, aws_credentials *out, aws_error *err);
 int aws_creds_imds(aws_client *c, aws_credentials *out, aws_error *err);
