@@ -22,8 +22,8 @@ WARN      := -Wall -Wextra -Werror
 BASEFLAGS := -std=c11 -D_GNU_SOURCE -DECSDEPLOY_VERSION='"$(VERSION)"' \
              -Iinclude $(PKG_CFLAGS) $(WARN) -MMD -MP
 OPTFLAGS  ?= -O2 -g
-SANFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-             -fno-sanitize-recover=undefined
+SANFLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined,float-cast-overflow \
+             -fno-sanitize-recover=undefined,float-cast-overflow
 
 # Everything but main() goes into the library, so tests link the same code.
 LIB_SRC   := $(sort $(wildcard sigv4/*.c services/*.c src/*/*.c))

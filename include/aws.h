@@ -140,7 +140,12 @@ void aws_json_delete_wiped(cJSON *j);
 
 /* Readers tolerant of XML-derived trees (where every leaf is a string). */
 const char *aws_json_str(const cJSON *obj, const char *name); /* NULL when absent; owned by obj */
+/* A number (or a numeric string) as an integer; def when absent, not a number, or out of
+ * the range of long long (never the undefined conversion). */
 long long aws_json_int(const cJSON *obj, const char *name, long long def);
+/* d as a long long: 0, or -1 (out untouched) when d is NaN or outside [-2^63, 2^63).
+ * Every double that comes from outside goes through this before becoming an integer. */
+int aws_double_to_ll(double d, long long *out);
 int aws_json_bool(const cJSON *obj, const char *name, int def);
 /* The member as an array; NULL when absent. A lone non-array value is not converted. */
 const cJSON *aws_json_array(const cJSON *obj, const char *name);

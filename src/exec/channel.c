@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
+#include "aws.h"
 #include "buf.h"
 #include "exec_channel.h"
 #include "exec_chan_internal.h"
@@ -148,8 +149,8 @@ static void on_ack(exec_chan *c, const exec_msg *m)
 {
     cJSON *j = cJSON_ParseWithLength((const char *)m->payload, m->payload_len);
     const cJSON *s = cJSON_GetObjectItem(j, "AcknowledgedMessageSequenceNumber");
-    if (cJSON_IsNumber(s)) {
-        long long seq = (long long)s->valuedouble;
+    long long seq;
+    if (cJSON_IsNumber(s) && aws_double_to_ll(s->valuedouble, &seq) == 0) {
         for (size_t i = 0; i < c->n_unacked; i++) {
             if (c->unacked[i].seq != seq)
                 continue;

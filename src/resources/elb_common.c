@@ -289,8 +289,7 @@ static void auth_from(elbv2_action *a, const cJSON *o)
 {
     a->scope = dup_member(o, "scope");
     a->on_unauthenticated_request = dup_member(o, "on_unauthenticated");
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "session_timeout");
-    a->session_timeout = cJSON_IsNumber(t) ? (long long)t->valuedouble : 0;
+    a->session_timeout = aws_json_int(o, "session_timeout", 0);
 }
 
 static void forward_from(elbv2_action *a, const cJSON *o, const int *weights)

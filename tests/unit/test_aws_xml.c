@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws.h"
 #include "aws_xml.h"
 
 static cJSON *conv(const char *xml, aws_xml_style style, const char *const *lists, char *rid)
@@ -229,6 +230,22 @@ START_TEST(json_to_xml)
 }
 END_TEST
 
+/* Numbers in answers that no long long can hold: the default, never undefined behaviour
+ * (issue 16; the sanitizer build checks float-cast-overflow). */
+START_TEST(json_int_out_of_range)
+{
+    cJSON *o = cJSON_Parse("{\"big\":1e300,\"neg\":-1e300,\"edge\":9.3e18,\"ok\":-42,"
+                           "\"max\":9.2e18,\"s\":\"99999999999999999999\"}");
+    ck_assert(aws_json_int(o, "big", 7) == 7);
+    ck_assert(aws_json_int(o, "neg", 7) == 7);
+    ck_assert(aws_json_int(o, "edge", 7) == 7);
+    ck_assert(aws_json_int(o, "ok", 7) == -42);
+    ck_assert(aws_json_int(o, "max", 7) == 9200000000000000000LL);
+    ck_assert(aws_json_int(o, "s", 7) == 7);
+    cJSON_Delete(o);
+}
+END_TEST
+
 Suite *aws_xml_suite(void)
 {
     Suite *s = suite_create("aws_xml");
@@ -247,6 +264,7 @@ Suite *aws_xml_suite(void)
     tcase_add_test(t, no_entity_expansion);
     tcase_add_test(t, error_bodies);
     tcase_add_test(t, json_to_xml);
+    tcase_add_test(t, json_int_out_of_range);
     suite_add_tcase(s, t);
     return s;
 }
