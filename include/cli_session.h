@@ -49,8 +49,10 @@ struct cli_progress;
 struct cli_progress *cli_progress_start(cli_session *s, const char *verb);
 /* Stop (the live view prints its final state). */
 void cli_progress_stop(struct cli_progress *p);
-/* The ids of nodes whose action is running now; NULL-terminated, caller frees the array. */
-const char **cli_progress_in_flight(struct cli_progress *p);
+/* The ids of nodes whose action is running now, copied (NULL-terminated; the caller frees
+ * each and the array), or NULL when no view runs. Safe from any thread (the Ctrl-C
+ * watcher) while the view starts, stops and receives events. */
+char **cli_session_in_flight(cli_session *s);
 
 /* Outputs of the stack, resolved (text: "name = value" lines; JSON: an object). */
 void cli_print_outputs_text(cli_session *s, FILE *out);

@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "aws.h"
+#include "cancel.h"
 #include "buf.h"
 
 /* Where to exec: the task and container, after the checks. Strings owned
@@ -56,7 +57,7 @@ typedef struct {
     int (*window_size)(void *ctx, int *cols, int *rows);
     volatile sig_atomic_t *resized;
     /* When set (e.g. by a signal handler) the session ends early: -1 with "Cancelled". */
-    volatile sig_atomic_t *cancel;
+    cancel_flag *cancel;
     int debug;                /* a few lines about the channel on stderr (never data) */
 } exec_run_opts;
 

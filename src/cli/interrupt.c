@@ -15,7 +15,7 @@
 static int pipe_fds[2] = {-1, -1};
 static pthread_t watcher;
 static cli_session *session;
-static volatile int cancel_flag;
+static cancel_flag interrupted;
 static struct sigaction old_int, old_term;
 
 static void on_signal(int sig)
@@ -34,20 +34,19 @@ static void *watch(void *arg)
         if (b == 0) /* removal */
             return NULL;
         if (++presses == 1) {
-            cancel_flag = 1;
+            atomic_store(&interrupted, 1);
             fprintf(stderr, "\necsdeploy: interrupted: starting nothing new, finishing the calls "
                             "in flight (press Ctrl-C again to exit at once)\n");
             continue;
         }
         fprintf(stderr, "\necsdeploy: interrupted again: exiting now.");
-        if (session && session->progress) {
-            const char **ids = cli_progress_in_flight(session->progress);
+        char **ids = session ? cli_session_in_flight(session) : NULL;
+        if (ids) {
             fprintf(stderr, " In flight:");
             for (size_t i = 0; ids[i]; i++)
                 fprintf(stderr, " %s", ids[i]);
             if (!ids[0])
                 fprintf(stderr, " nothing");
-            free(ids);
         }
         fprintf(stderr, "\necsdeploy: run the same command again to converge.\n");
         _exit(130);
@@ -58,8 +57,8 @@ static void *watch(void *arg)
 void cli_interrupts_install(cli_session *s)
 {
     session = s;
-    cancel_flag = 0;
-    s->ctx.cancel = &cancel_flag;
+    atomic_store(&interrupted, 0);
+    s->ctx.cancel = &interrupted;
     if (pipe(pipe_fds) != 0)
         return;
     pthread_create(&watcher, NULL, watch, NULL);

@@ -40,6 +40,10 @@ struct cli_progress {
     int has_ticker;
 };
 
+/* Guards s->progress: the Ctrl-C watcher thread reads it while the command starts and
+ * stops its view. Taken before a view's own lock, never after. */
+static pthread_mutex_t view_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -208,7 +212,9 @@ struct cli_progress *cli_progress_start(cli_session *s, const char *verb)
             find_row(p, s->graph->nodes[i])->action = s->graph->nodes[i]->action;
     s->ctx.on_event = on_event;
     s->ctx.event_ud = p;
+    pthread_mutex_lock(&view_lock);
     s->progress = p;
+    pthread_mutex_unlock(&view_lock);
     if (p->style == PROGRESS_LIVE && pthread_create(&p->ticker, NULL, tick, p) == 0)
         p->has_ticker = 1;
     return p;
@@ -229,18 +235,28 @@ void cli_progress_stop(struct cli_progress *p)
         pthread_mutex_unlock(&p->lock);
     }
     p->s->ctx.on_event = NULL;
+    pthread_mutex_lock(&view_lock);
     p->s->progress = NULL;
+    pthread_mutex_unlock(&view_lock);
     pthread_mutex_destroy(&p->lock);
     free(p->rows);
     free(p);
 }
 
-const char **cli_progress_in_flight(struct cli_progress *p)
+char **cli_session_in_flight(cli_session *s)
 {
-    const char **ids = xcalloc(p->nrows + 1, sizeof *ids);
-    size_t n = 0;
-    for (size_t i = 0; i < p->nrows; i++)
-        if (p->rows[i].state == ROW_RUNNING)
-            ids[n++] = p->rows[i].node->id;
+    pthread_mutex_lock(&view_lock);
+    struct cli_progress *p = s->progress;
+    char **ids = NULL;
+    if (p) {
+        pthread_mutex_lock(&p->lock); /* rows grow (and move) as events come */
+        ids = xcalloc(p->nrows + 1, sizeof *ids);
+        size_t n = 0;
+        for (size_t i = 0; i < p->nrows; i++)
+            if (p->rows[i].state == ROW_RUNNING)
+                ids[n++] = xstrdup(p->rows[i].node->id);
+        pthread_mutex_unlock(&p->lock);
+    }
+    pthread_mutex_unlock(&view_lock);
     return ids;
 }

@@ -193,7 +193,7 @@ static int loop(run_ctx *r, exec_chan *ch, double deadline, aws_error *err)
             if (send_size(r, ch) != 0)
                 return channel_error(r, ch, err);
         }
-        if (r->o->cancel && *r->o->cancel) {
+        if (cancel_requested(r->o->cancel)) {
             aws_error_set(err, AWS_ERR_INPUT, "Cancelled", "interrupted");
             return -1;
         }

@@ -192,7 +192,7 @@ static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws
         cJSON_Delete(previous);
     }
     /* a wait cut short by Ctrl-C: the run's failure is the interrupt, not this */
-    int interrupted = rc != 0 && x->ctx->cancel && *x->ctx->cancel &&
+    int interrupted = rc != 0 && cancel_requested(x->ctx->cancel) &&
                       strcmp(err->code, "Interrupted") == 0;
     if (rc == 0) {
         x->state[i] = JOB_DONE;
@@ -215,7 +215,7 @@ static size_t next_job(executor *x)
 {
     pthread_mutex_lock(&x->lock);
     for (;;) {
-        if (x->ctx->cancel && *x->ctx->cancel)
+        if (cancel_requested(x->ctx->cancel))
             x->stop = 1;
         int waiting = 0;
         for (size_t i = 0; !x->stop && i < x->g->n; i++) {
@@ -287,7 +287,7 @@ static void add_left(plan_exec_result *r, const char *what)
 static void rollback(executor *x, plan_exec_result *r)
 {
     res_ctx *ctx = x->ctx;
-    volatile int *cancel = ctx->cancel;
+    cancel_flag *cancel = ctx->cancel;
     ctx->cancel = NULL;
     r->rollback_failed = 0;
     for (size_t k = x->njournal; k-- > 0;) {
@@ -350,7 +350,7 @@ int plan_execute(res_ctx *ctx, const plan_exec_options *o, plan_exec_result *r)
     free(threads);
 
     r->done = x.njournal;
-    int interrupted = ctx->cancel && *ctx->cancel;
+    int interrupted = cancel_requested(ctx->cancel);
     if (x.failure || interrupted) {
         r->failed = 1;
         r->failure = x.failure ? x.failure : xstrdup("interrupted");

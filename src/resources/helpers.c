@@ -31,7 +31,7 @@ static double now_s(void)
 
 static int cancelled(const res_ctx *ctx)
 {
-    return ctx->cancel && *ctx->cancel;
+    return cancel_requested(ctx->cancel);
 }
 
 int res_sleep(res_ctx *ctx, double seconds)
