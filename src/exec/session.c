@@ -133,10 +133,15 @@ static int pump_input(run_ctx *r, exec_chan *ch)
     return rc;
 }
 
-/* Messages already received; 1 when the channel is over, -1 on failure. */
+/* Messages one pump handles before the loop looks at the clock, Ctrl-C and keystrokes
+ * again: a peer that never pauses must not hold the session past its --timeout. */
+#define PUMP_BUDGET 512
+
+/* Messages already received (at most PUMP_BUDGET); 1 when the channel is over, -1 on
+ * failure. */
 static int pump_ws(run_ctx *r, exec_chan *ch, aws_error *err)
 {
-    for (;;) {
+    for (int handled = 0; handled < PUMP_BUDGET; handled++) {
         int op;
         const unsigned char *d;
         size_t n;
@@ -159,6 +164,7 @@ static int pump_ws(run_ctx *r, exec_chan *ch, aws_error *err)
         if (exec_chan_closed(ch))
             return 1;
     }
+    return 0;
 }
 
 static int channel_error(run_ctx *r, exec_chan *ch, aws_error *err)

@@ -7,7 +7,7 @@ import random
 import threading
 
 CALL_ACTIONS = {"latency", "throttle", "error", "drop", "slow"}
-EXEC_ACTIONS = {"drop", "duplicate", "reorder"}
+EXEC_ACTIONS = {"drop", "duplicate", "reorder", "flood"}
 _CALL_KEYS = {"service", "operation", "action", "rate", "count", "skip", "latency_ms",
               "status", "code", "message", "slow_ms", "phase"}
 _EXEC_KEYS = {"action", "rate", "count", "skip", "direction", "message_type"}
@@ -145,7 +145,8 @@ class Faults:
     # -- data channel (read by fakeaws/execchannel.py) --------------------------------
     def exec_rules(self):
         """Data-channel fault rates as the exec part reads them: {"drop": r, "duplicate": r,
-        "reorder": r}, each the rate of the first rule with that action (0 when none)."""
+        "reorder": r}, each the rate of the first rule with that action (0 when none), and
+        "flood" when a flood rule is set (a hostile agent: see execchannel._flood)."""
         with self.lock:
             out = {"drop": 0.0, "duplicate": 0.0, "reorder": 0.0}
             for r in reversed(self.exec):

@@ -139,6 +139,8 @@ def main():
     r.eq(fl.exec_rule_list()[0]["applied"], 1, "exec_rule_list() reports applications")
     fl.set({"exec": [{"action": "drop", "rate": 0.25}, {"action": "duplicate", "rate": 0.5}]})
     r.eq(fl.exec_rules(), {"drop": 0.25, "duplicate": 0.5, "reorder": 0.0}, "exec_rules() gives the rates")
+    fl.set({"exec": [{"action": "flood"}]})
+    r.eq(fl.exec_rules().get("flood"), 1.0, "a flood rule (hostile agent) is seen by the exec part")
     r.finish()
 
 
