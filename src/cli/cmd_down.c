@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli_session.h"
+#include "text.h"
 
 typedef struct {
     int parallel;
@@ -111,7 +112,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     cli_progress_stop(p);
     cli_interrupts_remove();
     if (r.failed) {
-        fprintf(stderr, "ecsdeploy: down did not finish: %s\n", r.failure);
+        text_printf(stderr, "ecsdeploy: down did not finish: %s\n", r.failure);
         fprintf(stderr, "ecsdeploy: run `ecsdeploy down` again to finish the job\n");
         rc = EXIT_AWS;
     } else if (g->output == OUTPUT_JSON) {

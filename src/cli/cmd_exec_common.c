@@ -4,6 +4,7 @@
 
 #include "cli_session.h"
 #include "exec_cli.h"
+#include "text.h"
 
 int exec_cli_open(const cli_globals *g, int load_stack, exec_cli_ctx *c)
 {
@@ -39,7 +40,7 @@ int exec_cli_fail(const char *context, const aws_error *err)
         cli_print_aws_error(context, err);
         return cli_aws_error_exit(err);
     }
-    fprintf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
-            err->message[0] ? err->message : err->code);
+    text_printf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
+                err->message[0] ? err->message : err->code);
     return EXIT_AWS;
 }

@@ -11,6 +11,7 @@
 #include "logs.h"
 #include "stack_names.h"
 #include "xalloc.h"
+#include "text.h"
 
 enum { OPT_FOLLOW = 3100, OPT_SINCE, OPT_LCONTAINER, OPT_LTASK };
 
@@ -102,11 +103,12 @@ static void print_event(const logs_event *e, int color)
         h = h * 31 + (unsigned char)*p;
     if (color)
         printf("\033[%dm", colors[h % 6]);
-    printf("%.12s %.*s", t, (int)kl, k);
+    text_printf(stdout, "%.12s %.*s", t, (int)kl, k);
     if (color)
         printf("\033[0m");
-    printf(" %s.%03dZ %.*s\n", when, (int)(e->timestamp % 1000), (int)ml,
-           e->message ? e->message : "");
+    /* a container's line: its colours and cursor moves are shown, not obeyed */
+    text_printf(stdout, " %s.%03dZ %.*s\n", when, (int)(e->timestamp % 1000), (int)ml,
+                e->message ? e->message : "");
 }
 
 static long long now_ms(void)

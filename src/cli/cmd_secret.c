@@ -14,6 +14,7 @@
 #include "secretsmanager.h"
 #include "stack_names.h"
 #include "xalloc.h"
+#include "text.h"
 
 #define SECRET_MAX 65536 /* Secrets Manager's limit for a SecretString */
 
@@ -181,8 +182,8 @@ static void list_one(exec_cli_ctx *c, const char *logical, const char *id, cJSON
             cJSON_AddStringToObject(o, "created", created);
         cJSON_AddItemToArray(arr, o);
     } else {
-        printf("%-24s %-10s %-20s %s\n", logical, state, created[0] ? created : "-",
-               s.arn ? s.arn : id);
+        text_printf(stdout, "%-24s %-10s %-20s %s\n", logical, state, created[0] ? created : "-",
+                    s.arn ? s.arn : id);
     }
     secretsmanager_secret_info_free(&s);
 }

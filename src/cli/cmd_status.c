@@ -5,6 +5,7 @@
 
 #include "cli_session.h"
 #include "xalloc.h"
+#include "text.h"
 
 typedef struct {
     int check;
@@ -153,17 +154,17 @@ static void print_details(const cJSON *o)
             !strcmp(k, "physical_id") || !strcmp(k, "external"))
             continue;
         if (cJSON_IsString(c)) {
-            printf("      %-14s %s\n", k, c->valuestring);
+            text_printf(stdout, "      %-14s %s\n", k, c->valuestring);
         } else if (cJSON_IsArray(c)) {
-            printf("      %s:\n", k);
+            text_printf(stdout, "      %s:\n", k);
             for (const cJSON *e = c->child; e; e = e->next) {
                 char *t = cJSON_IsString(e) ? NULL : cJSON_PrintUnformatted(e);
-                printf("        %s\n", t ? t : e->valuestring);
+                text_printf(stdout, "        %s\n", t ? t : e->valuestring);
                 free(t);
             }
         } else {
             char *t = cJSON_PrintUnformatted(c);
-            printf("      %-14s %s\n", k, t);
+            text_printf(stdout, "      %-14s %s\n", k, t);
             free(t);
         }
     }
@@ -199,7 +200,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         printf("Stack %s (%s)\n", s.stack->name, s.ctx.region);
         for (const cJSON *n = all->child; n; n = n->next) {
             const cJSON *pid = cJSON_GetObjectItemCaseSensitive(n, "physical_id");
-            printf("  %-32s %-22s %s\n", cJSON_GetObjectItemCaseSensitive(n, "id")->valuestring,
+            text_printf(stdout, "  %-32s %-22s %s\n",
+                        cJSON_GetObjectItemCaseSensitive(n, "id")->valuestring,
                    cJSON_GetObjectItemCaseSensitive(n, "state")->valuestring,
                    cJSON_IsString(pid) ? pid->valuestring : "");
             print_details(n);

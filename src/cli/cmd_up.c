@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "cli_session.h"
+#include "text.h"
 
 typedef struct {
     int parallel;
@@ -103,13 +104,13 @@ static void print_summary(cli_session *s, const plan_exec_result *r, double secs
         cli_print_outputs_text(s, stdout);
         return;
     }
-    fprintf(stderr, "ecsdeploy: up failed: %s\n", r->failure);
+    text_printf(stderr, "ecsdeploy: up failed: %s\n", r->failure);
     if (r->rolled_back)
         fprintf(stderr, "ecsdeploy: rolled back: what this run created was deleted and what it changed restored\n");
     else if (r->rollback_failed) {
         fprintf(stderr, "ecsdeploy: the rollback failed; left behind:\n");
         for (size_t i = 0; i < r->nleft; i++)
-            fprintf(stderr, "  %s\n", r->left[i]);
+            text_printf(stderr, "  %s\n", r->left[i]);
     } else {
         fprintf(stderr, "ecsdeploy: nothing was rolled back (--no-rollback); run `ecsdeploy status` to inspect\n");
     }
@@ -141,13 +142,13 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     aws_error err;
     aws_error_clear(&err);
     if (res_reach_check_groups(&s.ctx, &err) != 0) {
-        fprintf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed; create them first, or name "
-                        "ones that exist (in the file or with --set)\n", err.message);
+        text_printf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed; create them first, or "
+                            "name ones that exist (in the file or with --set)\n", err.message);
         cli_session_close(&s);
         return EXIT_AWS;
     }
     if (res_secret_check_sources(s.graph, &err) != 0) {
-        fprintf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", err.message);
+        text_printf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", err.message);
         cli_session_close(&s);
         return EXIT_USAGE;
     }

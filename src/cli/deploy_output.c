@@ -11,6 +11,7 @@
 #include "deploy_cli.h"
 #include "stack_names.h"
 #include "xalloc.h"
+#include "text.h"
 
 static double mono(void)
 {
@@ -99,7 +100,9 @@ static void live_update(deploy_cli_printer *p, const char *service, const char *
         p->nrows++;
     }
     free(p->rows[i]);
-    p->rows[i] = xasprintf("%.120s", msg);
+    char *safe = text_escape(msg, 0);
+    p->rows[i] = xasprintf("%.120s", safe);
+    free(safe);
     for (int k = 0; k < p->drawn; k++)
         fputs("\033[1A\033[2K", stdout);
     printf("\r\033[2Kecsdeploy deploy — %.0f s\n", mono() - p->t0);
@@ -138,7 +141,7 @@ void deploy_cli_progress(void *ud, const char *service, const char *phase, const
     } else if (p->live) {
         live_update(p, service, msg);
     } else {
-        printf("[%6.1fs] %s: %s\n", elapsed(p), service, msg);
+        text_printf(stdout, "[%6.1fs] %s: %s\n", elapsed(p), service, msg);
         fflush(stdout);
     }
     pthread_mutex_unlock(&p->lock);
@@ -186,9 +189,9 @@ void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const d
         static const char *const mark[] = {"ok", "ROLLED BACK", "TIMEOUT", "FAILED", "started"};
         FILE *f = r->outcome == DEPLOY_OK || r->outcome == DEPLOY_STARTED ? stdout : stderr;
         fflush(stdout);
-        fprintf(f, "%s: %s: %s\n", service, mark[r->outcome], r->message ? r->message : "");
+        text_printf(f, "%s: %s: %s\n", service, mark[r->outcome], r->message ? r->message : "");
         for (size_t i = 0; i < r->nreasons; i++)
-            fprintf(f, "  reason: %s\n", r->reasons[i]);
+            text_printf(f, "  reason: %s\n", r->reasons[i]);
         fflush(f);
     }
     pthread_mutex_unlock(&p->lock);

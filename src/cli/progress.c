@@ -14,6 +14,7 @@
 #include "buf.h"
 #include "cli_session.h"
 #include "xalloc.h"
+#include "text.h"
 
 typedef enum { ROW_WAITING, ROW_RUNNING, ROW_DONE, ROW_FAILED } row_state;
 
@@ -96,7 +97,8 @@ static void emit_line(struct cli_progress *p, const res_node *n, res_action a, r
                       const char *msg)
 {
     const char *mark = k == RES_EV_FAILED ? "FAILED " : k == RES_EV_DONE ? "ok " : "";
-    printf("[%6.1fs] %-7s %s: %s%s\n", now_s() - p->t0, plan_action_name(a), n->id, mark, msg);
+    text_printf(stdout, "[%6.1fs] %-7s %s: %s%s\n", now_s() - p->t0, plan_action_name(a), n->id,
+                mark, msg);
     fflush(stdout);
 }
 
@@ -167,7 +169,9 @@ static void on_event(void *ud, const res_node *n, res_action a, res_event_kind k
         r->state = k == RES_EV_DONE ? ROW_DONE : ROW_FAILED;
         r->ended = now_s();
     }
-    snprintf(r->message, sizeof r->message, "%s", msg);
+    char *safe = text_escape(msg, 0); /* the live view draws it between its own sequences */
+    snprintf(r->message, sizeof r->message, "%s", safe);
+    free(safe);
     if (p->style == PROGRESS_JSON)
         emit_json(p, n, a, k, msg);
     else if (p->style == PROGRESS_LINES)

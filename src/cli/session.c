@@ -4,13 +4,14 @@
 #include <string.h>
 
 #include "cli_session.h"
+#include "text.h"
 #include "xalloc.h"
 
 void cli_print_aws_error(const char *context, const aws_error *err)
 {
     char line[2048];
-    fprintf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
-            aws_error_format(err, line, sizeof line));
+    text_printf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
+                aws_error_format(err, line, sizeof line));
 }
 
 int cli_aws_error_exit(const aws_error *err)
@@ -98,7 +99,7 @@ void cli_print_outputs_text(cli_session *s, FILE *out)
     for (size_t i = 0; i < st->noutputs; i++) {
         char *unresolved = NULL;
         char *v = stack_template_resolve(st->outputs[i].value, res_stack_ref_resolve, &s->ctx, &unresolved);
-        fprintf(out, "  %s = %s\n", st->outputs[i].name, v ? v : "(not known yet)");
+        text_printf(out, "  %s = %s\n", st->outputs[i].name, v ? v : "(not known yet)");
         free(v);
         free(unresolved);
     }

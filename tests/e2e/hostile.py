@@ -5,6 +5,9 @@ does depends on the first path segment of the request:
   /headers   200 with header lines that never end
   /silent    reads the request and never answers (until the server stops)
   /creds     a container-credentials endpoint: records the Authorization header
+  /escapes   an awsJson endpoint whose answers carry terminal escape sequences: a
+             DescribeSecret with such an ARN (an error with them for a SecretId
+             ending in /bad)
   anything else: 404
 Every request is recorded in `seen` as (path, headers dict)."""
 
@@ -26,9 +29,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         return self.rfile.read(n) if n else b""
 
     def _serve(self):
-        self._body()
+        body = self._body()
+        try:
+            doc = json.loads(body) if body.startswith(b"{") else None
+        except ValueError:
+            doc = None
         srv = self.server
-        srv.seen.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+        srv.seen.append((self.path, {k.lower(): v for k, v in self.headers.items()},
+                         doc if isinstance(doc, dict) else None))
         mode = self.path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
         try:
             getattr(self, "mode_" + mode, self.mode_missing)()
@@ -84,6 +92,30 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
+
+
+# Sets the window title, clears the screen, moves the cursor, rings: what a hostile answer
+# would do to a terminal that prints it raw.
+ESCAPES = "\x1b]0;pwned\x07\x1b[2J\x1b[H\r\u009b31m\u202e"
+
+
+def _escapes_answer(handler):
+    target = handler.headers.get("X-Amz-Target", "")
+    secret = handler.server.seen[-1][2].get("SecretId", "") if handler.server.seen[-1][2] else ""
+    if target.endswith(".DescribeSecret") and not secret.endswith("/bad"):
+        status, doc = 200, {"ARN": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x" + ESCAPES,
+                            "Name": "x", "CreatedDate": 1700000000}
+    else:
+        status, doc = 400, {"__type": "AccessDeniedException" + ESCAPES, "message": "denied" + ESCAPES}
+    body = json.dumps(doc).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/x-amz-json-1.1")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+_Handler.mode_escapes = _escapes_answer
 
 
 class Hostile:

@@ -411,8 +411,16 @@ def _serve(world, session_id, sock, path, headers, initial):
     agent.client_id = opened.get("ClientId", "")
     # the service tells the client it may publish; clients ignore it (protocol doc, 4)
     ws.send_frame(2, encode_message("start_publication", 0, 0, 0, b"{}"))
-    if world.faults.exec_rules().get("flood"):
+    hostile = world.faults.exec_hostile()
+    if hostile and hostile["action"] == "flood":
         _flood(ws)
+        return
+    if hostile and hostile["action"] == "close":  # the agent ends at once, saying this
+        body = json.dumps({"MessageId": str(uuid.uuid4()), "MessageType": "channel_closed",
+                           "SessionId": session["id"], "SchemaVersion": 1,
+                           "Output": hostile.get("message", "")}).encode()
+        ws.send_frame(2, encode_message("channel_closed", 0, 0, 0, body))
+        ws.send_close(1000)
         return
     try:
         _run(world, ecs, session, agent)

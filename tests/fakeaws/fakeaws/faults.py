@@ -7,10 +7,10 @@ import random
 import threading
 
 CALL_ACTIONS = {"latency", "throttle", "error", "drop", "slow"}
-EXEC_ACTIONS = {"drop", "duplicate", "reorder", "flood"}
+EXEC_ACTIONS = {"drop", "duplicate", "reorder", "flood", "close"}
 _CALL_KEYS = {"service", "operation", "action", "rate", "count", "skip", "latency_ms",
               "status", "code", "message", "slow_ms", "phase"}
-_EXEC_KEYS = {"action", "rate", "count", "skip", "direction", "message_type"}
+_EXEC_KEYS = {"action", "rate", "count", "skip", "direction", "message_type", "message"}
 
 
 class FaultSpecError(ValueError):
@@ -145,13 +145,22 @@ class Faults:
     # -- data channel (read by fakeaws/execchannel.py) --------------------------------
     def exec_rules(self):
         """Data-channel fault rates as the exec part reads them: {"drop": r, "duplicate": r,
-        "reorder": r}, each the rate of the first rule with that action (0 when none), and
-        "flood" when a flood rule is set (a hostile agent: see execchannel._flood)."""
+        "reorder": r}, each the rate of the first rule with that action (0 when none)."""
         with self.lock:
             out = {"drop": 0.0, "duplicate": 0.0, "reorder": 0.0}
             for r in reversed(self.exec):
-                out[r.action] = r.rate
+                if r.action in out:
+                    out[r.action] = r.rate
             return out
+
+    def exec_hostile(self):
+        """The first hostile-agent rule ("flood" or "close", see execchannel.py) as a
+        dict, or None."""
+        with self.lock:
+            for r in self.exec:
+                if r.action in ("flood", "close"):
+                    return dict(r.spec)
+        return None
 
     def exec_rule_list(self):
         """The data-channel rules as plain dicts (action, rate, count, skip, direction,

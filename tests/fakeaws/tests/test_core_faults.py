@@ -140,7 +140,9 @@ def main():
     fl.set({"exec": [{"action": "drop", "rate": 0.25}, {"action": "duplicate", "rate": 0.5}]})
     r.eq(fl.exec_rules(), {"drop": 0.25, "duplicate": 0.5, "reorder": 0.0}, "exec_rules() gives the rates")
     fl.set({"exec": [{"action": "flood"}]})
-    r.eq(fl.exec_rules().get("flood"), 1.0, "a flood rule (hostile agent) is seen by the exec part")
+    r.eq(fl.exec_hostile(), {"action": "flood"}, "a flood rule (hostile agent) is seen by the exec part")
+    fl.set({"exec": [{"action": "close", "message": "bye"}]})
+    r.eq(fl.exec_hostile(), {"action": "close", "message": "bye"}, "a close rule, with its message")
     r.finish()
 
 
