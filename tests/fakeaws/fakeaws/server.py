@@ -249,6 +249,9 @@ class App:
     def _faults_before(self, fired, proto, info, rid, st):
         """Apply latency; answer throttling, errors and drops decided before the call.
         Returns (Outcome or None, rules for after the call, slow_ms)."""
+        if any(r.action == "hold" for r in fired):
+            st["fault"] = "held"
+            self.faults.hold()
         delay = self.faults.base_latency() + sum(r.latency_ms for r in fired if r.action == "latency")
         if delay > 0:
             time.sleep(delay / 1000.0)
