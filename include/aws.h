@@ -117,6 +117,8 @@ int aws_ec2_call_guarded(aws_client *c, const char *action, const cJSON *input,
 /* rest-xml for S3. */
 typedef struct {
     const char *method;     /* "GET", "PUT", "DELETE", "HEAD", "POST" */
+    const char *operation;  /* its name in S3's model ("GetBucketPolicy"): how the answer is
+                               read (see aws_output_kind); NULL: as a structure */
     const char *bucket;     /* NULL for ListBuckets */
     const char *key;        /* object key (not encoded), or NULL */
     const char *query;      /* "versions&prefix=a%2Fb" — already encoded, or NULL */

@@ -93,6 +93,33 @@ void aws_client_set_hooks(aws_client *c, aws_transport_fn transport, void *trans
 /* Test hook: the monotonic clock the call deadline is measured with (ctx: hook_ctx). */
 void aws_client_set_mono_clock(aws_client *c, double (*mono)(void *));
 
+/* ---- answers, read as the SDKs read them ---- */
+
+/* What an operation's output is in its model (src/aws/output_kinds.c, generated): the
+ * answer is read by that, never by the Content-Type the server declares. */
+typedef enum {
+    AWS_OUTPUT_STRUCT = 0, /* members, decoded as the protocol says */
+    AWS_OUTPUT_NONE,       /* no members: the body, whatever it holds, is not read */
+    AWS_OUTPUT_TEXT,       /* a payload string (GetBucketPolicy): the body is the value */
+    AWS_OUTPUT_BLOB        /* a payload blob (GetObject): the body is the value */
+} aws_output_kind;
+
+/* The kind of service's operation (service as in aws_service_lookup, which is the model's
+ * folder name); AWS_OUTPUT_STRUCT for anything the models do not say otherwise. */
+aws_output_kind aws_output_kind_of(const char *service, const char *operation);
+
+/* A 2xx answer into *out (cJSON_Delete), by the operation's output kind (decode.c):
+ * awsJson; query and ec2 (lists as in aws_xml.h); rest-xml, plus "Headers" (lower-case
+ * names) and a payload as the string "Body". -1 with err (AWS_ERR_PARSE) for a body that
+ * a structure output cannot be read from. */
+int aws_decode_json(const char *service, const char *operation, const aws_http_response *resp,
+                    cJSON **out, aws_error *err);
+int aws_decode_xml(aws_protocol proto, const char *service, const char *operation,
+                   const char *const *lists, const aws_http_response *resp, cJSON **out,
+                   aws_error *err);
+int aws_decode_restxml(const char *service, const char *operation, const char *const *lists,
+                       const aws_http_response *resp, cJSON **out, aws_error *err);
+
 /* ---- credentials ---- */
 
 /* Every provider returns 0 and leaves out->access_key_id NULL when it is not configured,

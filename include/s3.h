@@ -139,17 +139,18 @@ int s3_empty_bucket(aws_client *c, const char *bucket, size_t *deleted, aws_erro
  * version (free(); NULL when unversioned). */
 int s3_put_object(aws_client *c, const char *bucket, const char *key, const char *body,
                   char **version_id, aws_error *err);
-/* *body: the object's text (free()); up to the first NUL. Objects stored with an XML
- * content type come back parsed, not as text: use this for plain text only. */
+/* *body: the object's bytes as text (free()), whatever content type it was stored with;
+ * up to the first NUL: use this for text only. */
 int s3_get_object(aws_client *c, const char *bucket, const char *key, char **body,
                   aws_error *err);
 
-/* Internal, shared by services/s3*.c: one S3 call; body (consumed, may be NULL) is
+/* Internal, shared by services/s3*.c: one S3 call (operation: its name in the model, which
+ * decides how the answer is read); body (consumed, may be NULL) is
  * serialised as <root xmlns=S3>; md5 adds Content-MD5; *out (may be NULL) receives the
  * output (cJSON_Delete). */
-int s3_call_(aws_client *c, const char *method, const char *bucket, const char *query,
-             const char *root, cJSON *body, int md5, const char *const *lists, cJSON **out,
-             aws_error *err);
+int s3_call_(aws_client *c, const char *method, const char *operation, const char *bucket,
+             const char *query, const char *root, cJSON *body, int md5,
+             const char *const *lists, cJSON **out, aws_error *err);
 /* Append "&name=<percent-encoded value>" to q. */
 void s3_query_param_(buf *q, const char *name, const char *value);
 

@@ -42,8 +42,8 @@ int s3_put_bucket_lifecycle(aws_client *c, const char *bucket, const s3_lifecycl
     cJSON *conf = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(conf, "Rule");
     for (size_t i = 0; i < n; i++)
         cJSON_AddItemToArray(arr, rule_json(&rules[i]));
-    return s3_call_(c, "PUT", bucket, "lifecycle", "LifecycleConfiguration", conf, 1, NULL, NULL,
-                    err);
+    return s3_call_(c, "PUT", "PutBucketLifecycleConfiguration", bucket, "lifecycle",
+                    "LifecycleConfiguration", conf, 1, NULL, NULL, err);
 }
 
 static int days(const cJSON *rule, const char *member, const char *field)
@@ -57,7 +57,8 @@ int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rule
     static const char *const lists[] = {"Rule", NULL};
     cJSON *o;
     memset(out, 0, sizeof *out);
-    if (s3_call_(c, "GET", bucket, "lifecycle", NULL, NULL, 0, lists, &o, err) != 0)
+    if (s3_call_(c, "GET", "GetBucketLifecycleConfiguration", bucket, "lifecycle", NULL, NULL, 0,
+                 lists, &o, err) != 0)
         return -1;
     const cJSON *arr = aws_json_array(o, "Rule"), *r;
     out->items = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out->items);
@@ -81,7 +82,8 @@ int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rule
 
 int s3_delete_bucket_lifecycle(aws_client *c, const char *bucket, aws_error *err)
 {
-    return s3_call_(c, "DELETE", bucket, "lifecycle", NULL, NULL, 0, NULL, NULL, err);
+    return s3_call_(c, "DELETE", "DeleteBucketLifecycle", bucket, "lifecycle", NULL, NULL, 0, NULL,
+                    NULL, err);
 }
 
 int s3_put_bucket_tagging(aws_client *c, const char *bucket, const svc_tags *tags,
@@ -95,7 +97,8 @@ int s3_put_bucket_tagging(aws_client *c, const char *bucket, const svc_tags *tag
         cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
         cJSON_AddItemToArray(arr, t);
     }
-    return s3_call_(c, "PUT", bucket, "tagging", "Tagging", conf, 1, NULL, NULL, err);
+    return s3_call_(c, "PUT", "PutBucketTagging", bucket, "tagging", "Tagging", conf, 1, NULL, NULL,
+                    err);
 }
 
 int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_error *err)
@@ -103,7 +106,8 @@ int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_
     static const char *const lists[] = {"TagSet/Tag", NULL};
     cJSON *o;
     memset(out, 0, sizeof *out);
-    if (s3_call_(c, "GET", bucket, "tagging", NULL, NULL, 0, lists, &o, err) != 0) {
+    if (s3_call_(c, "GET", "GetBucketTagging", bucket, "tagging", NULL, NULL, 0, lists, &o,
+                 err) != 0) {
         if (strcmp(err->code, "NoSuchTagSet") != 0)
             return -1;
         aws_error_clear(err);
@@ -121,14 +125,16 @@ int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_
 
 int s3_delete_bucket_tagging(aws_client *c, const char *bucket, aws_error *err)
 {
-    return s3_call_(c, "DELETE", bucket, "tagging", NULL, NULL, 0, NULL, NULL, err);
+    return s3_call_(c, "DELETE", "DeleteBucketTagging", bucket, "tagging", NULL, NULL, 0, NULL,
+                    NULL, err);
 }
 
 int s3_get_bucket_versioning(aws_client *c, const char *bucket, char **status, aws_error *err)
 {
     cJSON *o;
     *status = NULL;
-    if (s3_call_(c, "GET", bucket, "versioning", NULL, NULL, 0, NULL, &o, err) != 0)
+    if (s3_call_(c, "GET", "GetBucketVersioning", bucket, "versioning", NULL, NULL, 0, NULL, &o,
+                 err) != 0)
         return -1;
     const char *st = aws_json_str(o, "Status");
     *status = xstrdup(st ? st : "");
@@ -141,6 +147,6 @@ int s3_put_bucket_versioning(aws_client *c, const char *bucket, const char *stat
 {
     cJSON *conf = cJSON_CreateObject();
     cJSON_AddStringToObject(conf, "Status", status ? status : "Enabled");
-    return s3_call_(c, "PUT", bucket, "versioning", "VersioningConfiguration", conf, 1, NULL,
-                    NULL, err);
+    return s3_call_(c, "PUT", "PutBucketVersioning", bucket, "versioning",
+                    "VersioningConfiguration", conf, 1, NULL, NULL, err);
 }

@@ -59,7 +59,8 @@ int s3_list_object_versions(aws_client *c, const char *bucket, const char *prefi
         if (vm)
             s3_query_param_(&q, "version-id-marker", vm);
         cJSON *o = NULL;
-        rc = s3_call_(c, "GET", bucket, buf_str(&q), NULL, NULL, 0, lists, &o, err);
+        rc = s3_call_(c, "GET", "ListObjectVersions", bucket, buf_str(&q), NULL, NULL, 0, lists, &o,
+                      err);
         buf_free(&q);
         if (rc != 0)
             break;
@@ -103,7 +104,8 @@ static int delete_batch(aws_client *c, const char *bucket, const s3_object_versi
     }
     cJSON_AddBoolToObject(del, "Quiet", 1);
     cJSON *out;
-    if (s3_call_(c, "POST", bucket, "delete", "Delete", del, 1, lists, &out, err) != 0)
+    if (s3_call_(c, "POST", "DeleteObjects", bucket, "delete", "Delete", del, 1, lists, &out,
+                 err) != 0)
         return -1;
     const cJSON *errors = aws_json_array(out, "Error");
     int nerr = cJSON_GetArraySize(errors);
@@ -162,7 +164,8 @@ int s3_empty_bucket(aws_client *c, const char *bucket, size_t *deleted, aws_erro
 int s3_put_object(aws_client *c, const char *bucket, const char *key, const char *body,
                   char **version_id, aws_error *err)
 {
-    aws_s3_request r = {.method = "PUT", .bucket = bucket, .key = key, .body = body,
+    aws_s3_request r = {.method = "PUT", .operation = "PutObject", .bucket = bucket, .key = key,
+                        .body = body,
                         .body_len = body ? strlen(body) : 0, .content_type = "text/plain"};
     cJSON *o;
     if (version_id)
@@ -179,7 +182,7 @@ int s3_put_object(aws_client *c, const char *bucket, const char *key, const char
 int s3_get_object(aws_client *c, const char *bucket, const char *key, char **body,
                   aws_error *err)
 {
-    aws_s3_request r = {.method = "GET", .bucket = bucket, .key = key};
+    aws_s3_request r = {.method = "GET", .operation = "GetObject", .bucket = bucket, .key = key};
     cJSON *o;
     *body = NULL;
     if (aws_s3_call(c, &r, &o, err) != 0)

@@ -1,13 +1,11 @@
-/* rest-xml for S3: addressing, Content-MD5, XML answers with response headers. */
+/* rest-xml for S3: addressing, Content-MD5; answers read by decode.c. */
 #include "aws_internal.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
-#include "aws_xml.h"
 #include "xalloc.h"
 
 static void content_md5(const char *body, size_t len, char out[32])
@@ -16,20 +14,6 @@ static void content_md5(const char *body, size_t len, char out[32])
     unsigned int n = 0;
     EVP_Digest(body ? body : "", len, md, &n, EVP_md5(), NULL);
     EVP_EncodeBlock((unsigned char *)out, md, (int)n);
-}
-
-static cJSON *headers_object(const aws_http_response *resp)
-{
-    cJSON *h = cJSON_CreateObject();
-    for (size_t i = 0; i < resp->nheaders; i++) {
-        char *name = xstrdup(resp->headers[i].name);
-        for (char *p = name; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-        cJSON_DeleteItemFromObjectCaseSensitive(h, name);
-        cJSON_AddStringToObject(h, name, resp->headers[i].value);
-        free(name);
-    }
-    return h;
 }
 
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err)
@@ -49,40 +33,11 @@ int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_er
     aws_wire_request r = {.service = "s3", .method = req->method, .query = req->query,
                           .headers = h, .nheaders = nh, .body = req->body,
                           .body_len = req->body_len, .proto = AWS_PROTO_RESTXML, .s3 = 1,
-                          .bucket = req->bucket, .key = req->key};
+                          .bucket = req->bucket, .key = req->key, .operation = req->operation};
     aws_http_response resp;
     if (aws_client_send(c, &r, &resp, err) != 0)
         return -1;
-    cJSON *out = NULL;
-    char msg[200];
-    int rc = 0;
-    const char *ct = aws_http_response_header(&resp, "Content-Type");
-    /* Without a Content-Type, XML is recognised by its first character (GetBucketPolicy
-     * answers JSON with none). */
-    size_t lead = 0;
-    while (lead < resp.body.len && isspace((unsigned char)resp.body.data[lead]))
-        lead++;
-    int xml = resp.body.len &&
-              (ct ? strstr(ct, "xml") != NULL : lead < resp.body.len && resp.body.data[lead] == '<');
-    if (xml)
-        rc = aws_xml_to_json(resp.body.data, resp.body.len, AWS_XML_REST, req->lists, &out,
-                             NULL, 0, msg, sizeof msg);
-    else
-        out = cJSON_CreateObject();
-    /* Bodies that are not XML (GetBucketPolicy's JSON, GetObject's bytes) as "Body":
-     * text up to the first NUL. */
-    if (rc == 0 && !xml && resp.body.len) {
-        char *text = xstrndup(resp.body.data, resp.body.len);
-        cJSON_AddStringToObject(out, "Body", text);
-        free(text);
-    }
-    if (rc != 0) {
-        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse", "S3 %s: %s", req->method, msg);
-        err->http_status = resp.status;
-    } else {
-        cJSON_AddItemToObject(out, "Headers", headers_object(&resp));
-        *output = out;
-    }
+    int rc = aws_decode_restxml("s3", req->operation, req->lists, &resp, output, err);
     aws_http_response_free(&resp);
     return rc;
 }

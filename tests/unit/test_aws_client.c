@@ -14,6 +14,7 @@ typedef struct {
     const char *body[8];
     const char *date[8];
     const char *region_header; /* x-amz-bucket-region on every answer, or NULL */
+    const char *ctype;         /* Content-Type on every answer, or NULL */
     int n, next;
     int calls;
     double sleeps[8];
@@ -58,6 +59,8 @@ static int transport(void *ctx, const aws_http_request *req, aws_http_response *
     if (s->region_header)
         aws_http_header_add(&resp->headers, &resp->nheaders, "x-amz-bucket-region",
                             s->region_header);
+    if (s->ctype)
+        aws_http_header_add(&resp->headers, &resp->nheaders, "Content-Type", s->ctype);
     return 0;
 }
 
@@ -358,6 +361,78 @@ START_TEST(s3_call_with_md5_and_headers)
 }
 END_TEST
 
+/* Answers read by the operation's output in its model, not by Content-Type (issue 16). */
+START_TEST(answers_read_by_output_shape)
+{
+    cJSON *out;
+    aws_error err;
+    /* no output members: whatever the body, the call succeeded */
+    script s = {.status = {200}, .body = {"<html>a proxy's page</html>"}, .ctype = "text/html",
+                .n = 1};
+    aws_client *c = client_for(&s);
+    ck_assert_msg(aws_json_call(c, "logs", "PutRetentionPolicy", NULL, &out, &err) == 0, "%s",
+                  err.message);
+    ck_assert_int_eq(cJSON_GetArraySize(out), 0);
+    cJSON_Delete(out);
+    ck_assert_msg(aws_query_call(c, "iam", "DeleteRole", NULL, NULL, NULL, &out, &err) == 0,
+                  "%s", err.message);
+    cJSON_Delete(out);
+    aws_s3_request del = {.method = "DELETE", .operation = "DeleteBucketPolicy",
+                          .bucket = "my-bucket", .query = "policy"};
+    ck_assert_msg(aws_s3_call(c, &del, &out, &err) == 0, "%s", err.message);
+    cJSON_Delete(out);
+    /* a structure output still refuses a body it cannot read */
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    ck_assert_str_eq(err.code, "InvalidResponse");
+    aws_client_free(c);
+
+    /* a payload: the body is the value, whatever type the server declares */
+    const char *policy = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+    const char *types[] = {"application/xml", "text/xml", "application/json", NULL};
+    for (int i = 0; i < 4; i++) {
+        script p = {.status = {200}, .body = {policy}, .ctype = types[i], .n = 1};
+        c = client_for(&p);
+        aws_s3_request get = {.method = "GET", .operation = "GetBucketPolicy",
+                              .bucket = "my-bucket", .query = "policy"};
+        ck_assert_msg(aws_s3_call(c, &get, &out, &err) == 0, "%s: %s", types[i], err.message);
+        ck_assert_str_eq(aws_json_str(out, "Body"), policy);
+        cJSON_Delete(out);
+        aws_client_free(c);
+    }
+    script o = {.status = {200}, .body = {"<note>text that looks like XML</note>"},
+                .ctype = "application/xml", .n = 1};
+    c = client_for(&o);
+    aws_s3_request obj = {.method = "GET", .operation = "GetObject", .bucket = "my-bucket",
+                          .key = "k"};
+    ck_assert_int_eq(aws_s3_call(c, &obj, &out, &err), 0);
+    ck_assert_str_eq(aws_json_str(out, "Body"), "<note>text that looks like XML</note>");
+    cJSON_Delete(out);
+    aws_client_free(c);
+
+    /* a structure with no Content-Type at all is still XML to S3 */
+    script v = {.status = {200}, .body = {"<VersioningConfiguration><Status>Enabled</Status>"
+                                          "</VersioningConfiguration>"}, .n = 1};
+    c = client_for(&v);
+    aws_s3_request ver = {.method = "GET", .operation = "GetBucketVersioning",
+                          .bucket = "my-bucket", .query = "versioning"};
+    ck_assert_int_eq(aws_s3_call(c, &ver, &out, &err), 0);
+    ck_assert_str_eq(aws_json_str(out, "Status"), "Enabled");
+    cJSON_Delete(out);
+    aws_client_free(c);
+
+    /* a query error inside <ErrorResponse><Errors><Error> keeps its code */
+    script e = {.status = {403}, .body = {"<ErrorResponse><Errors><Error><Type>Sender</Type>"
+                                          "<Code>AccessDenied</Code><Message>not you</Message>"
+                                          "</Error></Errors><RequestId>r9</RequestId>"
+                                          "</ErrorResponse>"}, .ctype = "text/xml", .n = 1};
+    c = client_for(&e);
+    ck_assert_int_eq(aws_query_call(c, "iam", "GetRole", NULL, NULL, NULL, &out, &err), -1);
+    ck_assert_str_eq(err.code, "AccessDenied");
+    ck_assert_str_eq(err.message, "not you");
+    aws_client_free(c);
+}
+END_TEST
+
 START_TEST(debug_log_redacts)
 {
     const char *sv = "{\"ARN\":\"a\",\"SecretString\":\"hunter2-very-secret\"}";
@@ -570,6 +645,7 @@ Suite *aws_client_suite(void)
     tcase_add_test(t, query_and_ec2_decoded);
     tcase_add_test(t, s3_call_with_md5_and_headers);
     tcase_add_test(t, debug_log_redacts);
+    tcase_add_test(t, answers_read_by_output_shape);
     tcase_add_test(t, pagination);
     tcase_add_test(t, credentials_refresh_before_expiry);
     tcase_add_test(t, long_lived_credentials_resolved_once);
