@@ -126,6 +126,9 @@ typedef struct {
     size_t body_len;
     const char *content_type; /* NULL: application/xml when there is a body */
     int content_md5;        /* add Content-MD5 (DeleteObjects and others require it) */
+    const char *if_match;   /* If-Match (an ETag, or "*"), or NULL */
+    const char *if_none_match; /* If-None-Match ("*" on writes), or NULL */
+    const char *expected_owner; /* x-amz-expected-bucket-owner (an account id), or NULL */
     const char *const *lists; /* list hints for the response (aws_xml.h), or NULL */
 } aws_s3_request;
 
@@ -134,6 +137,12 @@ typedef struct {
  * as the string "Body" (text up to the first NUL). A HEAD answered 404 gives
  * err->code "NotFound". */
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err);
+
+/* Times on the wire. "2026-11-24T06:35:22Z", with optional fraction and +hh:mm offset:
+ * epoch seconds, or -1. */
+time_t aws_time_parse_iso8601(const char *s);
+/* "Tue, 24 Nov 2026 06:35:22 GMT" (Date, Last-Modified): epoch seconds, or -1. */
+time_t aws_time_parse_http(const char *s);
 
 /* Zero what may hold a secret before freeing it: a string (NULL is fine), a cJSON tree
  * (every name and string value under it). */

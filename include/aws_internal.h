@@ -155,10 +155,5 @@ int aws_creds_from_object(const cJSON *o, const char *source, aws_credentials *o
                           aws_error *err);
 void aws_credentials_copy(aws_credentials *dst, const aws_credentials *src);
 
-/* ---- time ---- */
-/* "2026-11-24T06:35:22Z", with optional fraction and +hh:mm offset: epoch seconds, or -1. */
-time_t aws_time_parse_iso8601(const char *s);
-/* "Tue, 24 Nov 2026 06:35:22 GMT": epoch seconds, or -1. */
-time_t aws_time_parse_http(const char *s);
 
 #endif

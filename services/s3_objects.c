@@ -192,3 +192,78 @@ int s3_get_object(aws_client *c, const char *bucket, const char *key, char **bod
     cJSON_Delete(o);
     return 0;
 }
+
+/* ---- conditional writes ------------------------------------------------------------ */
+
+static void conditions(aws_s3_request *r, const s3_condition *cond)
+{
+    if (!cond)
+        return;
+    r->if_match = cond->if_match;
+    r->if_none_match = cond->if_none_match ? "*" : NULL;
+    r->expected_owner = cond->expected_owner;
+}
+
+static char *header_dup(const cJSON *o, const char *name)
+{
+    const char *v = aws_json_str(cJSON_GetObjectItem(o, "Headers"), name);
+    return v ? xstrdup(v) : NULL;
+}
+
+int s3_put_object_if(aws_client *c, const char *bucket, const char *key, const char *body,
+                     const s3_condition *cond, char **etag, aws_error *err)
+{
+    aws_s3_request r = {.method = "PUT", .operation = "PutObject", .bucket = bucket, .key = key,
+                        .body = body, .body_len = body ? strlen(body) : 0,
+                        .content_type = "application/json"};
+    conditions(&r, cond);
+    cJSON *o;
+    if (etag)
+        *etag = NULL;
+    if (aws_s3_call(c, &r, &o, err) != 0)
+        return -1;
+    if (etag)
+        *etag = header_dup(o, "etag");
+    cJSON_Delete(o);
+    return 0;
+}
+
+void s3_object_free(s3_object *o)
+{
+    free(o->body);
+    free(o->etag);
+    memset(o, 0, sizeof *o);
+}
+
+int s3_get_object_meta(aws_client *c, const char *bucket, const char *key,
+                       const char *expected_owner, s3_object *out, aws_error *err)
+{
+    aws_s3_request r = {.method = "GET", .operation = "GetObject", .bucket = bucket, .key = key,
+                        .expected_owner = expected_owner};
+    cJSON *o;
+    memset(out, 0, sizeof *out);
+    out->last_modified = out->server_date = -1;
+    if (aws_s3_call(c, &r, &o, err) != 0)
+        return -1;
+    const char *b = aws_json_str(o, "Body");
+    out->body = xstrdup(b ? b : "");
+    out->etag = header_dup(o, "etag");
+    const cJSON *h = cJSON_GetObjectItem(o, "Headers");
+    const char *lm = aws_json_str(h, "last-modified"), *date = aws_json_str(h, "date");
+    out->last_modified = lm ? aws_time_parse_http(lm) : -1;
+    out->server_date = date ? aws_time_parse_http(date) : -1;
+    cJSON_Delete(o);
+    return 0;
+}
+
+int s3_delete_object_if(aws_client *c, const char *bucket, const char *key,
+                        const s3_condition *cond, aws_error *err)
+{
+    aws_s3_request r = {.method = "DELETE", .operation = "DeleteObject", .bucket = bucket,
+                        .key = key};
+    conditions(&r, cond);
+    cJSON *o = NULL;
+    int rc = aws_s3_call(c, &r, &o, err);
+    cJSON_Delete(o);
+    return rc;
+}

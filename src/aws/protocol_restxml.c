@@ -19,7 +19,7 @@ static void content_md5(const char *body, size_t len, char out[32])
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err)
 {
     *output = NULL;
-    aws_http_header h[2];
+    aws_http_header h[5];
     size_t nh = 0;
     char md5[32];
     if (req->body_len || req->content_type)
@@ -30,6 +30,12 @@ int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_er
         content_md5(req->body, req->body_len, md5);
         h[nh++] = (aws_http_header){"Content-MD5", md5};
     }
+    if (req->if_match)
+        h[nh++] = (aws_http_header){"If-Match", (char *)req->if_match};
+    if (req->if_none_match)
+        h[nh++] = (aws_http_header){"If-None-Match", (char *)req->if_none_match};
+    if (req->expected_owner)
+        h[nh++] = (aws_http_header){"x-amz-expected-bucket-owner", (char *)req->expected_owner};
     aws_wire_request r = {.service = "s3", .method = req->method, .query = req->query,
                           .headers = h, .nheaders = nh, .body = req->body,
                           .body_len = req->body_len, .proto = AWS_PROTO_RESTXML, .s3 = 1,
