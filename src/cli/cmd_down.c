@@ -90,6 +90,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     s.ctx.purge = o->purge;
     if (o->timeout > 0)
         s.ctx.timeout_s = o->timeout;
+plan: /* again once the stack's lock is held (below) */
     plan_compute(&s.ctx, 1);
     plan_counts c = plan_count(s.graph);
     if (c.delete == 0) {
@@ -97,14 +98,28 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
             printf("Nothing to delete: stack %s has no resources left.\n", s.stack->name);
             list_kept(&s, stdout);
         }
+        s.lock_remove_bucket = 1;
         cli_session_close(&s);
         return EXIT_OK;
     }
-    if (!o->yes && !confirm(&s, c.delete)) {
+    if (!s.lock && !o->yes && !confirm(&s, c.delete)) {
         cli_session_close(&s);
         return EXIT_USAGE;
     }
-    cli_interrupts_install(&s);
+    if (!s.lock) { /* one run at a time (see lock.h) */
+        /* Ctrl-C from here on stops the run cleanly: its lock, once taken, is given back */
+        cli_interrupts_install(&s);
+        rc = cli_session_lock(&s, o->purge ? "down --purge" : "down", parallel);
+        if (rc != EXIT_OK) {
+            cli_session_close(&s);
+            return rc;
+        }
+        goto plan;
+    }
+    if (cli_lock_check(s.lock, s.stack->name) != EXIT_OK) {
+        cli_session_close(&s);
+        return EXIT_AWS;
+    }
     struct cli_progress *p = cli_progress_start(&s, "down");
     plan_exec_options eo = {.parallel = parallel, .rollback = 0};
     plan_exec_result r;
@@ -116,8 +131,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         fprintf(stderr, "ecsdeploy: run `ecsdeploy down` again to finish the job\n");
         rc = EXIT_AWS;
     } else if (g->output == OUTPUT_JSON) {
+        s.lock_remove_bucket = 1;
         printf("{\"event\":\"summary\",\"result\":\"ok\",\"deleted\":%zu}\n", r.done);
     } else {
+        s.lock_remove_bucket = 1;
         printf("Stack %s is down: %zu resources deleted.\n", s.stack->name, r.done);
         list_kept(&s, stdout);
     }

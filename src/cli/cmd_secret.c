@@ -10,6 +10,7 @@
 #include <openssl/crypto.h>
 
 #include "exec.h"
+#include "cli_session.h"
 #include "exec_cli.h"
 #include "secretsmanager.h"
 #include "stack_names.h"
@@ -125,6 +126,12 @@ static int do_put(exec_cli_ctx *c, const char *name)
         free(id);
         return EXIT_USAGE;
     }
+    lock_handle *lock = NULL; /* a secret of the stack: one run at a time */
+    if (c->stack && cli_lock_take(c->aws, c->stack->name, NULL, "secret put", &lock) != EXIT_OK) {
+        secretsmanager_secret_free(value);
+        free(id);
+        return EXIT_AWS;
+    }
     aws_error err;
     int rc = EXIT_OK;
     char *version = NULL;
@@ -147,6 +154,7 @@ static int do_put(exec_cli_ctx *c, const char *name)
     free(version);
     secretsmanager_secret_free(value);
     free(id);
+    cli_lock_release(lock, 0);
     return rc;
 }
 

@@ -131,9 +131,12 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         cli_session_close(&s);
         return rc;
     }
+    /* Ctrl-C from here on stops the run cleanly: its lock, once taken, is given back */
+    cli_interrupts_install(&s);
     s.ctx.wait_services = !o->no_wait;
     if (o->timeout > 0)
         s.ctx.timeout_s = o->timeout;
+plan: /* again once the stack's lock is held (below) */
     plan_compute(&s.ctx, 0);
     if (refuse_missing_externals(s.graph)) {
         cli_session_close(&s);
@@ -169,6 +172,14 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         cli_session_close(&s);
         return EXIT_USAGE;
     }
+    if (!s.lock) { /* changes to make: one run at a time (see lock.h) */
+        rc = cli_session_lock(&s, "up", parallel);
+        if (rc != EXIT_OK) {
+            cli_session_close(&s);
+            return rc;
+        }
+        goto plan;
+    }
     if (g->output != OUTPUT_JSON)
         printf("Plan: %zu to create, %zu to update, %zu to replace, %zu to delete.\n", c.create,
                c.update, c.replace, c.delete);
@@ -178,7 +189,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    cli_interrupts_install(&s);
+    if (cli_lock_check(s.lock, s.stack->name) != EXIT_OK) {
+        cli_session_close(&s);
+        return EXIT_AWS;
+    }
     struct cli_progress *p = cli_progress_start(&s, "up");
     plan_exec_options eo = {.parallel = parallel, .rollback = !o->no_rollback};
     plan_exec_result r;

@@ -14,6 +14,7 @@ extern const cli_command cli_cmd_history;
 extern const cli_command cli_cmd_exec;
 extern const cli_command cli_cmd_secret;
 extern const cli_command cli_cmd_logs;
+extern const cli_command cli_cmd_unlock;
 
 const cli_command *const cli_commands[] = {
     &cli_cmd_init,
@@ -22,6 +23,7 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_up,
     &cli_cmd_status,
     &cli_cmd_down,
+    &cli_cmd_unlock,
     &cli_cmd_deploy,
     &cli_cmd_rollback,
     &cli_cmd_history,

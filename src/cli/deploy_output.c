@@ -55,8 +55,33 @@ int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_t
     return EXIT_OK;
 }
 
+static void release_locks(deploy_cli_target *t)
+{
+    for (size_t i = 0; i < t->nlocks; i++)
+        cli_lock_release(t->locks[i], 0);
+    free(t->locks);
+    t->locks = NULL;
+    t->nlocks = 0;
+}
+
+int deploy_cli_lock(deploy_cli_target *t, const char *command, char *const *services,
+                    size_t n)
+{
+    t->locks = xcalloc(n ? n : 1, sizeof *t->locks);
+    for (size_t i = 0; i < n; i++) {
+        if (cli_lock_take(t->aws, t->stack ? t->stack->name : t->cluster, services[i], command,
+                          &t->locks[t->nlocks]) != EXIT_OK) {
+            release_locks(t);
+            return EXIT_AWS;
+        }
+        t->nlocks++;
+    }
+    return EXIT_OK;
+}
+
 void deploy_cli_close(deploy_cli_target *t)
 {
+    release_locks(t);
     if (t->aws)
         aws_client_free(t->aws);
     stack_free(t->stack);

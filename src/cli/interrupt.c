@@ -78,10 +78,16 @@ static void *watch(void *arg)
             if (!ids[0])
                 fprintf(stderr, " nothing");
         }
+        cli_lock_abandon(1.0);
         fprintf(stderr, "\necsdeploy: run the same command again to converge.\n");
         _exit(130);
     }
     return NULL;
+}
+
+void cli_interrupts_request(void)
+{
+    atomic_store(&interrupted, 1);
 }
 
 void cli_interrupts_install(cli_session *s)

@@ -69,8 +69,27 @@ int cli_session_open(const cli_globals *g, cli_session *s)
     return EXIT_OK;
 }
 
+int cli_session_lock(cli_session *s, const char *command, int parallel)
+{
+    int rc = cli_lock_take(s->aws, s->stack->name, NULL, command, &s->lock);
+    if (rc != EXIT_OK)
+        return rc;
+    /* what was discovered before may have been changed by the run that held it: again */
+    char msg[512];
+    res_graph_free(s->graph);
+    s->graph = NULL;
+    if (res_graph_build(s->stack, aws_client_region(s->aws), &s->graph, msg, sizeof msg) != 0) {
+        fprintf(stderr, "ecsdeploy: %s\n", msg);
+        return EXIT_USAGE;
+    }
+    s->ctx.graph = s->graph;
+    return cli_session_discover(s, parallel);
+}
+
 void cli_session_close(cli_session *s)
 {
+    cli_interrupts_remove(); /* when installed: every way out of a run passes here */
+    cli_lock_release(s->lock, s->lock_remove_bucket);
     res_graph_free(s->graph);
     if (s->aws)
         aws_client_free(s->aws);

@@ -131,6 +131,15 @@ def kill9(proc):
     proc.communicate()
 
 
+def unlock(fake, stack_file):
+    """What a user does after killing a run: remove the lock it left (`unlock --yes`).
+    Raises when that fails."""
+    rc, out, err = run(fake, stack_file, "unlock", "--yes")
+    if rc != 0:
+        raise RuntimeError(f"unlock --yes: exit {rc}: {err.strip()[-400:]}")
+    return out
+
+
 def resources(fake):
     status, doc = fake.control("GET", "/_fake/resources")
     if status != 200:

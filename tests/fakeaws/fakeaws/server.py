@@ -116,7 +116,7 @@ class App:
             self.calls = []
 
     def record(self, service, operation, status, code, start, end, fault=None, access_key=None,
-               region=None, request_id=None):
+               region=None, request_id=None, bucket=None):
         with self.calls_lock:
             self.seq += 1
             entry = {"seq": self.seq, "service": service, "operation": operation,
@@ -124,6 +124,8 @@ class App:
                      "end": round(end, 6), "region": region, "request_id": request_id}
             if fault:
                 entry["fault"] = fault
+            if bucket:
+                entry["bucket"] = bucket
             if access_key:
                 entry["access_key"] = access_key
             self.calls.append(entry)
@@ -141,8 +143,12 @@ class App:
         code = None
         if resp is not None and resp.status >= 300:
             code = getattr(resp, "error_code", None)
+        bucket = None
+        if st["service"] == "s3":  # path style: /BUCKET/KEY
+            bucket = unquote(req.path.split("?", 1)[0].lstrip("/").split("/", 1)[0]) or None
         self.record(st["service"], st["op"], resp.status if resp else None, code, start, end,
-                    st["fault"] or ("dropped" if outcome.drop else None), st["key"], st["region"], rid)
+                    st["fault"] or ("dropped" if outcome.drop else None), st["key"], st["region"], rid,
+                    bucket)
         return outcome
 
     def _err(self, proto, info, rid, err, op=None):
