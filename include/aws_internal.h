@@ -108,6 +108,15 @@ typedef enum {
  * folder name); AWS_OUTPUT_STRUCT for anything the models do not say otherwise. */
 aws_output_kind aws_output_kind_of(const char *service, const char *operation);
 
+/* The generated table behind it (output_kinds.c), one row per service model, ended by a
+ * row of NULLs. */
+typedef struct {
+    const char *service;
+    const char *no_output; /* " Name Name ... " */
+    const char *payload;   /* " Name:text Name:blob ... " */
+} aws_output_kinds_row;
+extern const aws_output_kinds_row aws_output_kinds[];
+
 /* A 2xx answer into *out (cJSON_Delete), by the operation's output kind (decode.c):
  * awsJson; query and ec2 (lists as in aws_xml.h); rest-xml, plus "Headers" (lower-case
  * names) and a payload as the string "Body". -1 with err (AWS_ERR_PARSE) for a body that

@@ -15,6 +15,35 @@
 #include "aws_xml.h"
 #include "xalloc.h"
 
+/* 1 when " name" followed by `end` is in the space-separated list; *after: past `end`. */
+static int listed(const char *list, const char *name, char end, const char **after)
+{
+    size_t n = strlen(name);
+    for (const char *p = strstr(list, name); p; p = strstr(p + 1, name))
+        if (p > list && p[-1] == ' ' && p[n] == end) {
+            *after = p + n + 1;
+            return 1;
+        }
+    return 0;
+}
+
+aws_output_kind aws_output_kind_of(const char *service, const char *operation)
+{
+    if (!service || !operation || !*operation)
+        return AWS_OUTPUT_STRUCT;
+    for (const aws_output_kinds_row *r = aws_output_kinds; r->service; r++) {
+        if (strcmp(r->service, service) != 0)
+            continue;
+        const char *after;
+        if (listed(r->no_output, operation, ' ', &after))
+            return AWS_OUTPUT_NONE;
+        if (listed(r->payload, operation, ':', &after))
+            return strncmp(after, "blob", 4) == 0 ? AWS_OUTPUT_BLOB : AWS_OUTPUT_TEXT;
+        break;
+    }
+    return AWS_OUTPUT_STRUCT;
+}
+
 static int empty_body(const aws_http_response *resp)
 {
     for (size_t i = 0; i < resp->body.len; i++)

@@ -92,7 +92,7 @@ typedef struct {
     aws_http_response *resp;
     size_t max_body;
     size_t header_bytes;
-    const char *refused; /* NULL, or what made the answer unacceptable */
+    char refused[160];  /* "", or what made the answer unacceptable */
 } transfer;
 
 /* Returning less than given makes libcurl stop with CURLE_WRITE_ERROR. */
@@ -101,11 +101,11 @@ static size_t on_body(char *p, size_t size, size_t n, void *user)
     transfer *t = user;
     size_t len = size * n;
     if (t->resp->body.len + len > t->max_body) {
-        t->refused = "a body longer than";
+        snprintf(t->refused, sizeof t->refused, "a body longer than %zu KiB", t->max_body >> 10);
         return 0;
     }
     if (buf_try_append(&t->resp->body, p, len) != 0) {
-        t->refused = "a body that does not fit in memory, at most";
+        snprintf(t->refused, sizeof t->refused, "a body that does not fit in memory");
         return 0;
     }
     return len;
@@ -118,7 +118,8 @@ static size_t on_header(char *p, size_t size, size_t n, void *user)
     size_t len = size * n;
     t->header_bytes += len;
     if (t->header_bytes > AWS_HTTP_MAX_HEADER_BYTES || resp->nheaders >= AWS_HTTP_MAX_HEADERS) {
-        t->refused = "more header lines than an AWS answer has, with a body limit of";
+        snprintf(t->refused, sizeof t->refused, "more than %d header lines or %u KiB of headers",
+                 AWS_HTTP_MAX_HEADERS, AWS_HTTP_MAX_HEADER_BYTES >> 10);
         return 0;
     }
     if (len > 5 && strncmp(p, "HTTP/", 5) == 0) { /* a new response (after 100 Continue) */
@@ -197,15 +198,17 @@ static void set_method(CURL *e, const aws_http_request *req, body_reader *br)
 }
 
 static void fail_from_curl(aws_error *err, CURLcode rc, const char *errbuf, const char *url,
-                           const transfer *t)
+                           transfer *t)
 {
     size_t n = strcspn(url, "?");
-    if (t->refused || rc == CURLE_FILESIZE_EXCEEDED) {
+    if (t->refused[0] || rc == CURLE_FILESIZE_EXCEEDED) {
+        if (!t->refused[0])
+            snprintf(t->refused, sizeof t->refused, "a body longer than %zu KiB",
+                     t->max_body >> 10);
         aws_error_set(err, AWS_ERR_PARSE, AWS_RESPONSE_TOO_LARGE,
-                      "%.*s: the endpoint sent %s %zu KiB; stopped reading (a broken or hostile "
+                      "%.*s: the endpoint sent %s; stopped reading (a broken or hostile "
                       "endpoint? check --endpoint-url and AWS_ENDPOINT_URL*)",
-                      (int)n, url, t->refused ? t->refused : "a body longer than",
-                      t->max_body >> 10);
+                      (int)n, url, t->refused);
         return;
     }
     aws_error_kind kind = rc == CURLE_OPERATION_TIMEDOUT ? AWS_ERR_TIMEOUT : AWS_ERR_NETWORK;
@@ -225,7 +228,7 @@ int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *r
 {
     memset(resp, 0, sizeof *resp);
     resp->body.wipe = 1;
-    transfer t = {resp, req->max_body ? req->max_body : AWS_HTTP_MAX_BODY, 0, NULL};
+    transfer t = {resp, req->max_body ? req->max_body : AWS_HTTP_MAX_BODY, 0, ""};
     CURL *e = curl_easy_init();
     char errbuf[CURL_ERROR_SIZE] = "";
     struct curl_slist *hdrs = header_list(req);

@@ -287,6 +287,33 @@ def set_faults(fake, rules):
         raise RuntimeError(f"POST /_fake/faults answered {status}: {doc}")
 
 
+def held(fake):
+    """How many calls the fake holds now (fault action "hold")."""
+    return fake.control("GET", "/_fake/faults")[1].get("held", 0)
+
+
+def wait_held(fake, proc, timeout=60):
+    """Until the fake holds a call while proc is alive: True, or False when proc ended
+    first (or nothing was held within timeout)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if held(fake) >= 1:
+            return proc.poll() is None
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.02)
+    return False
+
+
+def release(fake):
+    """New (empty) fault rules let every held call go; wait until none is left waiting."""
+    set_faults(fake, [])
+    for _ in range(500):
+        if held(fake) == 0:
+            return
+        time.sleep(0.01)
+
+
 def changed_stack_yaml(name):
     """STACK_YAML changed: the app on a new image (a new task definition revision and a
     service update), a second load balancer with a new service behind it, one more secret;

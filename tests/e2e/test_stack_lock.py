@@ -27,25 +27,6 @@ import stackworld as sw  # noqa: E402
 STACK = "e2elock"
 
 
-def wait_held(fake, proc, timeout=60):
-    end = time.time() + timeout
-    while time.time() < end:
-        if fake.control("GET", "/_fake/faults")[1].get("held", 0) >= 1:
-            return proc.poll() is None
-        if proc.poll() is not None:
-            return False
-        time.sleep(0.02)
-    return False
-
-
-def release(fake):
-    sw.set_faults(fake, [])
-    for _ in range(500):
-        if fake.control("GET", "/_fake/faults")[1].get("held", 0) == 0:
-            return
-        time.sleep(0.01)
-
-
 def lock_objects(fake):
     doc = sw.resources(fake)
     return {b["id"]: b["objects"] for b in doc.get("s3", {}).get("buckets", [])
@@ -56,7 +37,7 @@ def start_held(rep, fake, stack_file, what, env=None):
     """Start `up`, frozen at its VPC's creation (the lock is held by then)."""
     sw.set_faults(fake, [{"action": "hold", "service": "ec2", "operation": "CreateVpc"}])
     proc = sw.start(fake, stack_file, "up", env=env)
-    ok = wait_held(fake, proc)
+    ok = sw.wait_held(fake, proc)
     rep.check(ok, f"{what}: the first up runs, frozen at CreateVpc with the lock held "
                   f"(exit {proc.poll()})")
     return proc
@@ -81,7 +62,7 @@ def main():
 
         # ---- kill -9: the lock stays until unlock ------------------------------------------
         sw.kill9(first)
-        release(fake)
+        sw.release(fake)
         rc, out, err = sw.run(fake, base, "up")
         rep.eq(rc, 1, f"after kill -9 the lock stays: up refused ({err.strip()[-300:]})")
         rc, out, err = sw.run(fake, base, "unlock")
@@ -102,7 +83,7 @@ def main():
         # ---- deploy: a lock per service, exclusive with the stack's ---------------------
         sw.set_faults(fake, [{"action": "hold", "service": "ecs", "operation": "RegisterTaskDefinition"}])
         dep = sw.start(fake, base, "deploy", "app", "--tag", "1.28")
-        rep.check(wait_held(fake, dep), f"a deploy of app runs, frozen at its new revision (exit {dep.poll()})")
+        rep.check(sw.wait_held(fake, dep), f"a deploy of app runs, frozen at its new revision (exit {dep.poll()})")
         rc, out, err = sw.run(fake, base, "down", "--yes")
         rep.eq(rc, 1, f"down while app is being deployed: exit status ({err.strip()[-300:]})")
         rep.check(f"service app is being deployed by arn:aws:" in err and f"(pid {dep.pid}, `ecsdeploy deploy`)" in err,
@@ -111,7 +92,7 @@ def main():
         rep.check(rc == 0 and "No changes" in out, f"an up with nothing to change only reads: {rc} {err.strip()[-300:]}")
         rc, out, err = sw.run(fake, base, "deploy", "app", "--tag", "1.29")
         rep.eq(rc, 1, f"a second deploy of app: exit status ({err.strip()[-300:]})")
-        release(fake)
+        sw.release(fake)
         dep.communicate(timeout=120)
         rep.eq(dep.returncode, 0, "the deploy ends well")
         rep.eq(list(lock_objects(fake).values()), [0], "and leaves no lock")
@@ -123,7 +104,7 @@ def main():
         time.sleep(5)
         rc, out, err = sw.run(fake, base, "up")
         rep.eq(rc, 1, f"5 s into a run with a 2 s time to live, its lock is still held ({err.strip()[-300:]})")
-        release(fake)
+        sw.release(fake)
         first.communicate(timeout=120)
         rep.eq(first.returncode, 0, "the long run ends well")
         rep.eq(list(lock_objects(fake).values()), [0], "and leaves no lock")
@@ -134,7 +115,7 @@ def main():
         first = start_held(rep, fake, base, "expiry", env={"ECSDEPLOY_LOCK_TTL": "3"})
         sw.kill9(first)
         killed = time.time()
-        release(fake)
+        sw.release(fake)
         rc, out, err = sw.run(fake, base, "up")
         rep.eq(rc, 1, f"right after kill -9, up is refused ({err.strip()[-300:]})")
         rep.check("expires 3 s after its last renewal" in err, f"and says when the lock expires: {err!r}")

@@ -82,17 +82,11 @@ class Run:
 
     def wait_held(self, timeout=60):
         """Until the fake holds one of our calls; '' then, else why it could not."""
-        end = time.time() + timeout
-        while time.time() < end:
-            _, st = self.fake.control("GET", "/_fake/faults")
-            if st.get("held", 0) >= 1:
-                if self.proc.poll() is not None:  # a call of a process that has gone
-                    return f"the run ended (exit {self.proc.returncode}) while its call was held"
-                return ""
-            if self.proc.poll() is not None:
-                return (f"the run ended (exit {self.proc.returncode}) before the fake could hold "
-                        f"its call, so no SIGINT could be sent to it running; stderr: {self.stderr()[-400:]!r}")
-            time.sleep(0.02)
+        if sw.wait_held(self.fake, self.proc, timeout):
+            return ""
+        if self.proc.poll() is not None:
+            return (f"the run ended (exit {self.proc.returncode}) before the fake could hold "
+                    f"its call, so no SIGINT could be sent to it running; stderr: {self.stderr()[-400:]!r}")
         return f"no call was held within {timeout} s"
 
     def interrupt(self, wait_for=FIRST, timeout=30):
@@ -117,15 +111,6 @@ class Run:
         return self.proc.returncode, "".join(self.out), self.stderr()
 
 
-def release(fake):
-    """New (empty) rules let every held call go; wait until none is left waiting."""
-    sw.set_faults(fake, [])
-    for _ in range(500):
-        if fake.control("GET", "/_fake/faults")[1].get("held", 0) == 0:
-            return
-        time.sleep(0.01)
-
-
 def interrupt_held(rep, fake, stack_file, rule, tag, *args):
     """Start `up --output json` with `rule` holding a call, interrupt it once there, let
     the calls go, wait for the end: (exit status, stdout, stderr), or None when the
@@ -133,7 +118,7 @@ def interrupt_held(rep, fake, stack_file, rule, tag, *args):
     sw.set_faults(fake, [rule])
     run = Run(fake, stack_file, "--output", "json", *args)
     why = run.wait_held() or run.interrupt()
-    release(fake)
+    sw.release(fake)
     rc, out, err = run.finish()
     if not rep.check(not why, f"{tag}: {why}"):
         return None
@@ -244,7 +229,7 @@ def twice(rep, fake, stack_file):
         except Exception:  # noqa: BLE001 (reported below)
             pass
         took = time.time() - t0
-    release(fake)  # the held creation completes in the fake
+    sw.release(fake)  # the held creation completes in the fake
     rc, out, err = run.finish()
     print(f"{tag}: {err.strip()}", flush=True)
     rep.eq(rc, 130, f"{tag}: exit status")
