@@ -138,6 +138,17 @@ typedef struct {
  * err->code "NotFound". */
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err);
 
+/* Initialise the HTTP runtime once, with allocators for libcurl, OpenSSL and cJSON that
+ * zero what they free (their buffers hold answers in clear). Call first thing in main(),
+ * before any of them allocates; the first client calls it too (OpenSSL's memory may then
+ * not be covered). */
+void aws_http_global_init(void);
+
+/* Plain http:// or ws:// to a host other than this machine (loopback, localhost) is
+ * refused unless ECSDEPLOY_ALLOW_HTTP=1. 0, or -1 with err (AWS_ERR_CONFIG,
+ * "InsecureEndpoint") naming `what` ("the exec stream URL") and how to allow it. */
+int aws_url_check_transport(const char *url, const char *what, aws_error *err);
+
 /* Times on the wire. "2026-11-24T06:35:22Z", with optional fraction and +hh:mm offset:
  * epoch seconds, or -1. */
 time_t aws_time_parse_iso8601(const char *s);

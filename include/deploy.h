@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "aws.h"
+#include "res.h"
 
 /* The service tag each deploy writes: the task definition the service ran before. */
 #define DEPLOY_PREVIOUS_TAG "ecsdeploy:previous-task-definition"
@@ -22,7 +23,8 @@ typedef enum {
     DEPLOY_ROLLED_BACK, /* ECS rolled the deployment back (or stopped it) */
     DEPLOY_TIMEOUT,     /* gave up waiting; the deployment is left to ECS (or stopped) */
     DEPLOY_FAILED,      /* an AWS call failed or the service cannot be deployed */
-    DEPLOY_STARTED      /* --no-wait: registered and updated, not watched */
+    DEPLOY_STARTED,     /* --no-wait: registered and updated, not watched */
+    DEPLOY_INTERRUPTED  /* the watch was cut short (Ctrl-C); the deployment goes on */
 } deploy_outcome;
 
 /* One progress report: `phase` is "register", "update", "rolling", a lifecycle stage
@@ -72,6 +74,7 @@ typedef struct {
     char *message;                  /* one line: what happened (always set after run) */
     char **reasons;                 /* why it failed: AWS's own words, deduplicated */
     size_t nreasons;
+    aws_error error;                /* DEPLOY_FAILED, DEPLOY_INTERRUPTED: what ended it */
 } deploy_result;
 
 void deploy_result_free(deploy_result *r);
@@ -86,6 +89,54 @@ int deploy_run(aws_client *c, const deploy_request *req, deploy_result *out);
  * its end (DEPLOY_OK when the rollback succeeded); otherwise the revision recorded in
  * DEPLOY_PREVIOUS_TAG is deployed as in deploy_run. req->image/tag/env are ignored. */
 int deploy_rollback(aws_client *c, const deploy_request *req, deploy_result *out);
+
+/* ---- watching a deployment -------------------------------------------------------- */
+
+/* One deployment to watch until its revision serves or ECS gives it up. The one watcher
+ * of the program: deploy, rollback and up (through res_ctx.watch, deploy_watch_res) use
+ * it, so a failure reads the same everywhere. */
+typedef struct {
+    const char *cluster;            /* required */
+    const char *service;            /* required */
+    const char *task_definition;    /* the revision that must come to serve (ARN or
+                                       family:N) */
+    const char *service_deployment; /* the service deployment to follow, or NULL */
+    double since_epoch;             /* wall clock of the change: service events since then
+                                       explain a failure (0: every event ECS keeps) */
+    double timeout_s;               /* > 0 */
+    double poll_s;                  /* > 0 */
+    cancel_flag *cancel;            /* set by a Ctrl-C: ends the watch; may be NULL */
+    int stop_at_failure;            /* end at the first sign of failure, not once ECS has
+                                       finished rolling back */
+    int rollback_on_timeout;        /* on timeout, stop the service deployment with
+                                       ROLLBACK */
+    deploy_progress_fn progress;    /* the state in one line, when it changes; may be NULL */
+    void *ud;
+} deploy_watch_request;
+
+/*
+ * Watch until the revision serves (DEPLOY_OK: the PRIMARY deployment runs it, COMPLETED,
+ * alone, every task running, and the service deployment, if any, SUCCESSFUL), the
+ * deployment fails (DEPLOY_ROLLED_BACK with the reasons in AWS's words: service deployment
+ * and rollout reasons, stopped tasks, unhealthy targets, service events), the bound is
+ * reached (DEPLOY_TIMEOUT naming the last state), it is interrupted (DEPLOY_INTERRUPTED),
+ * or the service cannot be read five times in a row or is no longer active
+ * (DEPLOY_FAILED). Fills r->outcome, r->message, r->reasons and, for the last two,
+ * r->error; 0 only for DEPLOY_OK. r must be zeroed or filled by the caller
+ * (deploy_result_free).
+ */
+int deploy_watch(aws_client *c, const deploy_watch_request *w, deploy_result *r);
+
+/* deploy_watch for the resource kinds: a res_watch_fn (res.h) to set as res_ctx.watch.
+ * It ends at the first sign of failure (`up` rolls back its own changes) and turns the
+ * outcome into an error. */
+int deploy_watch_res(res_ctx *ctx, res_node *n, res_action action, const res_rollout *rollout,
+                     aws_error *err);
+
+/* deploy --all: the ACTIVE services of the cluster whose container (NULL: the first) runs
+ * an image of the same repository as image, appended to out (none: 0 and out empty). */
+int deploy_services_using(aws_client *c, const char *cluster, const char *image,
+                          const char *container, svc_strings *out, aws_error *err);
 
 /* ---- image references (pure) ---------------------------------------------------- */
 

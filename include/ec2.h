@@ -14,7 +14,6 @@
 #define ECSDEPLOY_EC2_H
 
 #include "aws.h"
-#include "netsvc.h"
 #include "svc.h"
 
 /* One Describe filter: "tag:ecsdeploy:stack", "vpc-id", "group-id", ... with either one
@@ -63,7 +62,7 @@ int ec2_describe_vpc_attribute(aws_client *c, const char *vpc_id, const char *at
 
 /* VpcAvailable (state "available"; a not-yet-visible VPC, InvalidVpcID.NotFound, is
  * waited for too, as VpcExists does). o may be NULL (40 × 15 s). */
-int ec2_wait_vpc_available(aws_client *c, const char *vpc_id, const netsvc_wait_opts *o,
+int ec2_wait_vpc_available(aws_client *c, const char *vpc_id, const aws_wait_opts *o,
                            aws_error *err);
 
 /* ---- zones and subnets -------------------------------------------------- */
@@ -103,7 +102,7 @@ int ec2_describe_subnets(aws_client *c, const ec2_describe_in *in, ec2_subnets *
                          aws_error *err);
 int ec2_delete_subnet(aws_client *c, const char *subnet_id, aws_error *err);
 /* SubnetAvailable (state "available"; InvalidSubnetID.NotFound waited for too). */
-int ec2_wait_subnet_available(aws_client *c, const char *subnet_id, const netsvc_wait_opts *o,
+int ec2_wait_subnet_available(aws_client *c, const char *subnet_id, const aws_wait_opts *o,
                               aws_error *err);
 /* ModifySubnetAttribute MapPublicIpOnLaunch. */
 int ec2_set_map_public_ip(aws_client *c, const char *subnet_id, int value, aws_error *err);
@@ -242,10 +241,10 @@ int ec2_describe_nat_gateways(aws_client *c, const ec2_describe_in *in, ec2_nats
                               aws_error *err);
 /* NatGatewayAvailable: until "available"; fails on failed/deleting/deleted (the message
  * carries the gateway's failure code and message). o may be NULL (40 × 15 s). */
-int ec2_wait_nat_gateway_available(aws_client *c, const char *nat_id, const netsvc_wait_opts *o,
+int ec2_wait_nat_gateway_available(aws_client *c, const char *nat_id, const aws_wait_opts *o,
                                    aws_error *err);
 /* NatGatewayDeleted: until "deleted" or NatGatewayNotFound. */
-int ec2_wait_nat_gateway_deleted(aws_client *c, const char *nat_id, const netsvc_wait_opts *o,
+int ec2_wait_nat_gateway_deleted(aws_client *c, const char *nat_id, const aws_wait_opts *o,
                                  aws_error *err);
 
 /* ---- security groups --------------------------------------------------------- */
@@ -286,7 +285,7 @@ int ec2_delete_security_group(aws_client *c, const char *group_id, aws_error *er
 /* SecurityGroupExists: until DescribeSecurityGroups finds it (InvalidGroup.NotFound is
  * waited for). o may be NULL (6 × 5 s). */
 int ec2_wait_security_group_exists(aws_client *c, const char *group_id,
-                                   const netsvc_wait_opts *o, aws_error *err);
+                                   const aws_wait_opts *o, aws_error *err);
 /* Filters include vpc-id, group-name, tag:K, ip-permission.group-id. */
 int ec2_describe_security_groups(aws_client *c, const ec2_describe_in *in,
                                  ec2_security_groups *out, aws_error *err);

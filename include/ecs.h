@@ -443,6 +443,20 @@ int ecs_describe_tasks(aws_client *c, const char *cluster, const char *const *ta
 int ecs_stop_task(aws_client *c, const char *cluster, const char *task, const char *reason,
                   aws_error *err);
 
+/* 1 when two task definition names, each an ARN or "family:N", name the same revision. */
+int ecs_same_task_definition(const char *a, const char *b);
+/* Why a task stopped, for people: its stoppedReason (or stop code) and, in parentheses,
+ * each container that exited non-zero or with a reason: "Essential container in task
+ * exited (web: exit code 1)". New string (free). */
+char *ecs_task_stop_reason(const ecs_task *t);
+/* The reasons of a service's recently stopped tasks (ListTasks STOPPED, DescribeTasks),
+ * newest first, without repeats, at most max, appended to out: only tasks of
+ * task_definition (an ARN or family:N; NULL: any), and none the scheduler stopped on purpose
+ * ("Scaling activity initiated by ..."). */
+int ecs_stopped_task_reasons(aws_client *c, const char *cluster, const char *service,
+                             const char *task_definition, size_t max, svc_strings *out,
+                             aws_error *err);
+
 /* ------------------------------------------------------------------ exec */
 
 typedef struct {
@@ -460,69 +474,5 @@ void ecs_exec_session_free(ecs_exec_session *s);
 int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
                         const char *container, const char *command, int interactive,
                         ecs_exec_session *out, aws_error *err);
-
-/* ------------------------------------------------------------------ waiters */
-
-/*
- * Every waiter polls every delay_sec until done, gives up after timeout_sec with
- * err->code "WaiterTimeout" and a message naming what it saw last, and stops early with
- * the AWS reason when the wait cannot succeed. progress (may be NULL) is called after
- * each poll with a one-line description of the state.
- */
-typedef struct {
-    double delay_sec;            /* 0: the model's delay (15 s services, 6 s tasks) */
-    double timeout_sec;          /* 0: the model's bound (600 s) */
-    void (*progress)(void *ctx, const char *state);
-    void *ctx;
-    /* ecs_wait_services_stable only: the task definition ("family:N" or ARN) the primary
-     * deployment must run; a steady service on another one (ECS rolled back before or
-     * while we waited) fails with "DeploymentFailed". NULL: not checked. */
-    const char *expect_task_definition;
-} ecs_wait_opts;
-
-/*
- * Until every service is steady: ACTIVE, one deployment, running == desired, and that
- * deployment's rolloutState COMPLETED (when ECS reports one). Fails at once with
- * "ServiceMissing" (MISSING), "ServiceInactive" (DRAINING/INACTIVE) or, when the primary
- * deployment's rolloutState is FAILED (circuit breaker, even if ECS rolled back and the
- * service is "stable" again), "DeploymentFailed" with the rollout reason and the latest
- * service event. The deployment watched is the primary one of the first poll: call it
- * right after CreateService/UpdateService, or set o->expect_task_definition.
- */
-int ecs_wait_services_stable(aws_client *c, const char *cluster, const char *const *services,
-                             size_t n, const ecs_wait_opts *o, aws_error *err);
-/* Until every service is INACTIVE (or gone). */
-int ecs_wait_services_inactive(aws_client *c, const char *cluster,
-                               const char *const *services, size_t n, const ecs_wait_opts *o,
-                               aws_error *err);
-/* Until every task is STOPPED. */
-int ecs_wait_tasks_stopped(aws_client *c, const char *cluster, const char *const *tasks,
-                           size_t n, const ecs_wait_opts *o, aws_error *err);
-/* Until every task is RUNNING; a STOPPED one fails with "TaskStopped" and its reason. */
-int ecs_wait_tasks_running(aws_client *c, const char *cluster, const char *const *tasks,
-                           size_t n, const ecs_wait_opts *o, aws_error *err);
-/* Until the service deployment ends. 0 when SUCCESSFUL; otherwise -1 with err->code
- * "DeploymentRolledBack" (ROLLBACK_SUCCESSFUL), "DeploymentStopped" (STOPPED) or
- * "DeploymentFailed" (ROLLBACK_FAILED), with the reason. *last (may be NULL) receives
- * the last description (ecs_service_deployments_free). */
-int ecs_wait_service_deployment(aws_client *c, const char *arn, const ecs_wait_opts *o,
-                                ecs_service_deployments *last, aws_error *err);
-
-/* ------------------------------------------------------------------ internal */
-
-/* Shared by services/ecs*.c. ecs_call_: one call, input consumed, *out (may be NULL) the
- * result. ecs_tags_json_: [{key, value}]. ecs_read_tags_: append from such an array.
- * ecs_dup_: strdup or NULL. ecs_time_: a timestamp member as epoch seconds. */
-int ecs_call_(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err);
-cJSON *ecs_tags_json_(const svc_tags *tags);
-void ecs_read_tags_(const cJSON *arr, svc_tags *out);
-char *ecs_dup_(const char *s);
-double ecs_time_(const cJSON *obj, const char *name);
-/* Fill *out from a service object (ecs_service_free). */
-void ecs_read_service_(const cJSON *j, ecs_service *out);
-/* A List* call of strings (ARNs, families): every nextToken page of member `items`,
- * input j consumed (maxResults added when > 0), into *out (svc_strings_free). */
-int ecs_list_strings_(aws_client *c, const char *op, cJSON *j, int max_results,
-                      const char *items, svc_strings *out, aws_error *err);
 
 #endif

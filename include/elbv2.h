@@ -15,7 +15,6 @@
 #define ECSDEPLOY_ELBV2_H
 
 #include "aws.h"
-#include "netsvc.h"
 #include "svc.h"
 
 /* ---- load balancers ---------------------------------------------------------- */
@@ -72,11 +71,11 @@ int elbv2_modify_load_balancer_attributes(aws_client *c, const char *arn, const 
                                           svc_tags *out, aws_error *err);
 /* LoadBalancerAvailable: until "active" (failed/active_impaired end it with the state's
  * reason). o may be NULL (40 checks 15 s apart). */
-int elbv2_wait_load_balancer_available(aws_client *c, const char *arn, const netsvc_wait_opts *o,
+int elbv2_wait_load_balancer_available(aws_client *c, const char *arn, const aws_wait_opts *o,
                                        aws_error *err);
 /* LoadBalancersDeleted: until every one of the NULL-terminated ARNs is gone. */
 int elbv2_wait_load_balancers_deleted(aws_client *c, const char *const *arns,
-                                      const netsvc_wait_opts *o, aws_error *err);
+                                      const aws_wait_opts *o, aws_error *err);
 
 /* ---- target groups ------------------------------------------------------------ */
 typedef struct {
@@ -160,11 +159,11 @@ int elbv2_describe_target_health(aws_client *c, const char *tg_arn, const elbv2_
 /* TargetInService: until every given target (n 0: all, and at least one) is healthy.
  * On giving up the error lists each target's state, reason and description. */
 int elbv2_wait_target_in_service(aws_client *c, const char *tg_arn, const elbv2_target *targets,
-                                 size_t n, const netsvc_wait_opts *o, aws_error *err);
+                                 size_t n, const aws_wait_opts *o, aws_error *err);
 /* TargetDeregistered: until the given targets are gone (unused or no longer listed). */
 int elbv2_wait_target_deregistered(aws_client *c, const char *tg_arn,
                                    const elbv2_target *targets, size_t n,
-                                   const netsvc_wait_opts *o, aws_error *err);
+                                   const aws_wait_opts *o, aws_error *err);
 
 /* ---- actions and conditions --------------------------------------------------- */
 typedef struct {

@@ -95,12 +95,6 @@ int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags 
 int iam_tag_role(aws_client *c, const char *role, const svc_tags *tags, aws_error *err);
 int iam_untag_role(aws_client *c, const char *role, const svc_strings *keys, aws_error *err);
 
-/* Internal, shared by services/iam*.c. iam_call_: one call, input consumed, *out (may
- * be NULL) the result (cJSON_Delete). iam_list_: every Marker page, input consumed. */
-int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err);
-int iam_list_(aws_client *c, const char *action, cJSON *in, int max_items, const char *items,
-              cJSON **all, aws_error *err);
-
 /* Percent-decode s ("%7B" → "{", '+' kept) into a new string (free()). */
 char *iam_url_decode(const char *s);
 

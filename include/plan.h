@@ -54,6 +54,31 @@ res_node **plan_kept_replacements(const res_graph *g);
  * find; NULL-terminated array the caller frees (not the nodes), or NULL when none. */
 res_node **plan_missing_externals(const res_graph *g);
 
+/* What `up` may do, decided before it changes anything. */
+typedef enum {
+    PLAN_UP_GO,                /* changes to make (or unsettled nodes to wait for) */
+    PLAN_UP_NOTHING,           /* every resource matches the file */
+    PLAN_UP_MISSING_EXTERNALS, /* existing resources the file names were not found: nodes */
+    PLAN_UP_MISSING_GROUPS,    /* groups `reach` rules go into do not exist: err */
+    PLAN_UP_UNREADABLE_SOURCE, /* a secret's first value cannot be read: err */
+    PLAN_UP_REPLACES_KEPT      /* the plan replaces resources that keep data: nodes */
+} plan_up_verdict;
+
+typedef struct {
+    plan_up_verdict verdict;
+    plan_counts counts;
+    size_t unsettled;  /* unchanged nodes an earlier run left changing (plan_needs_settle) */
+    res_node **nodes;  /* MISSING_EXTERNALS, REPLACES_KEPT: NULL-terminated, free the array */
+    aws_error err;     /* MISSING_GROUPS, UNREADABLE_SOURCE */
+} plan_up_decision;
+
+/* Plan `up` (plan_compute) on a discovered graph and decide, in this order, whether it
+ * may go: externals the file names must exist, groups `reach` rules go into must exist,
+ * secrets' first values must be readable; nothing to do is NOTHING; replacing kept data
+ * needs allow_replace. Reads at most one DescribeSecurityGroups. ctx->wait_services must
+ * be set first (it decides what counts as unsettled). */
+void plan_up_decide(res_ctx *ctx, int allow_replace, plan_up_decision *d);
+
 typedef struct {
     int parallel;    /* worker threads, at least 1 */
     int rollback;    /* on failure, undo what this run did */

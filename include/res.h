@@ -37,6 +37,7 @@ typedef struct res_node res_node;
 typedef struct res_graph res_graph;
 typedef struct res_ctx res_ctx;
 typedef struct res_kind res_kind;
+typedef struct res_registry res_registry;
 
 typedef enum {
     RES_NONE,    /* exists and matches */
@@ -96,6 +97,7 @@ struct res_node {
 };
 
 struct res_graph {
+    const res_registry *registry; /* the kinds of its nodes and their teardown order */
     const stack_model *stack;
     const char *region;    /* where the stack lives (for ARNs and zones) */
     const char *partition; /* "aws", "aws-cn", "aws-us-gov" */
@@ -115,6 +117,23 @@ typedef enum {
 typedef void (*res_event_fn)(void *ud, const res_node *n, res_action action,
                              res_event_kind kind, const char *message);
 
+/* A service's deployment for the watcher: the revision that must come to serve. */
+typedef struct {
+    const char *cluster;
+    const char *service;
+    const char *task_definition; /* ARN */
+    double since_epoch;          /* wall clock of the change (0: unknown) */
+} res_rollout;
+
+/* The deployment watcher a kind waits with (res_ctx.watch). It lives above the kinds, in
+ * src/deploy (deploy_watch_res): whoever runs the kinds sets it. Watches until the
+ * revision serves, showing the state as n's progress ("waiting for the service to be
+ * steady: ..."), bounded by ctx->timeout_s, checking every ctx->poll_s, cut short by
+ * ctx->cancel. 0, or -1 with err: "DeploymentFailed" with the reasons in AWS's words,
+ * "WaiterTimeout", "Interrupted", or the AWS error that stopped it. */
+typedef int (*res_watch_fn)(res_ctx *ctx, res_node *n, res_action action,
+                            const res_rollout *rollout, aws_error *err);
+
 struct res_ctx {
     aws_client *aws;
     const stack_model *stack;
@@ -132,6 +151,7 @@ struct res_ctx {
     cancel_flag *cancel;      /* set by the first Ctrl-C: waits end early (cancel.h) */
     res_event_fn on_event;
     void *event_ud;
+    res_watch_fn watch;       /* the deployment watcher (see res_watch_fn) */
     pthread_mutex_t lock;     /* guards graph fields read across workers (actual, physical_id) */
 };
 
@@ -161,8 +181,6 @@ struct res_kind {
      * shown field by field under paths without the property's own name
      * ("containerDefinitions[web].image") (NULL-terminated, may be NULL). */
     const char *const *documents;
-    /* Kinds whose resources must be gone before one of this kind can be deleted. */
-    const char *const *delete_after;
     /* Optional: add what `status` shows beyond id and state (a service's deployments,
      * events, target health, ...) to `out` (a cJSON object). */
     int (*status)(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err);
@@ -182,8 +200,39 @@ struct res_kind {
     int (*after_discover)(res_ctx *ctx, aws_error *err);
 };
 
-/* The kinds, in the order their nodes are built (registry.c). NULL-terminated. */
-extern const res_kind *const res_kinds[];
+/* ---- the registry (registry.c) ------------------------------------------------- */
+
+/* One kind's row. The rows are in build order: a kind's nodes may depend only on nodes of
+ * kinds in rows above. `deleted_after` names (separated by spaces) the kinds whose
+ * resources must be gone before one of this kind is deleted; what those are deleted after
+ * counts too. Adding a kind is its file and its row. */
+typedef struct {
+    const res_kind *kind;
+    const char *deleted_after;
+} res_kind_row;
+
+/* The program's rows, ended by {NULL, NULL}. */
+extern const res_kind_row res_registry_rows[];
+
+/* Rows read and checked: the kinds in build order and the teardown order they give. */
+struct res_registry {
+    const res_kind **kinds; /* build order, NULL-terminated */
+    size_t n;
+    unsigned char *after;   /* after[i * n + j]: kind i is deleted only once kind j's are gone */
+};
+
+/* Read and check rows (ended by a row whose kind is NULL): every kind named, once; every
+ * name in a teardown list a kind of the rows; no kind deleted after itself, directly or
+ * not. NULL with a message in err otherwise. Free with res_registry_free. */
+res_registry *res_registry_new(const res_kind_row *rows, char *err, size_t errlen);
+void res_registry_free(res_registry *r);
+/* The program's registry (read once; NULL when its rows are wrong: res_registry_check). */
+const res_registry *res_registry_get(void);
+/* 0 when the program's rows are right, else -1 with what is wrong (run at start). */
+int res_registry_check(char *err, size_t errlen);
+/* 1 when a resource of kind a may be deleted only once those of kind b are gone. */
+int res_registry_deleted_after(const res_registry *r, const res_kind *a, const res_kind *b);
+/* The program's kind of that name, or NULL. */
 const res_kind *res_kind_by_name(const char *name);
 
 /* ---- graph ---------------------------------------------------------------------- */
@@ -260,11 +309,13 @@ void res_event(res_ctx *ctx, const res_node *n, res_action action, res_event_kin
 /* One poll of a wait: 1 done, 0 not yet (with a short status line in `status`), -1 error. */
 typedef int (*res_poll_fn)(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
                            aws_error *err);
-/* Poll until done, showing "waiting for WHAT: STATUS (12 s)" as progress. Gives up after
- * ctx->timeout_s (or when cancelled) with err naming what it waited for and the last status. */
+/* Poll until done with the one poll loop (aws_wait.h), showing "waiting for WHAT: STATUS
+ * (12 s)" as progress when the status changes. Gives up after ctx->timeout_s
+ * ("WaiterTimeout") or at a Ctrl-C (ctx->cancel, "Interrupted") with err naming what it
+ * waited for and the last status. A service's deployment is waited for with ctx->watch. */
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err);
-/* Sleep for `seconds`, in slices, returning early (-1) when cancelled. */
+/* Sleep for `seconds` (aws_wait_sleep), returning early (-1) when cancelled. */
 int res_sleep(res_ctx *ctx, double seconds);
 
 /* Run fn(ud, i) for i in 0..n-1 on up to `width` threads at once (discovery that needs

@@ -12,7 +12,6 @@
 #define ECSDEPLOY_SERVICEDISCOVERY_H
 
 #include "aws.h"
-#include "netsvc.h"
 #include "svc.h"
 
 /* A list filter: NamespaceFilter (TYPE, NAME, HTTP_NAME, RESOURCE_OWNER) or ServiceFilter
@@ -39,7 +38,7 @@ int sd_get_operation(aws_client *c, const char *operation_id, sd_operation *out,
 /* Poll GetOperation until SUCCESS (0; *out, when not NULL, is the final operation) or FAIL
  * (-1, err code the operation's ErrorCode or "OperationFailed", its message). Bounded by
  * o (NULL: 60 checks 5 s apart — namespaces take tens of seconds). */
-int sd_wait_operation(aws_client *c, const char *operation_id, const netsvc_wait_opts *o,
+int sd_wait_operation(aws_client *c, const char *operation_id, const aws_wait_opts *o,
                       sd_operation *out, aws_error *err);
 
 /* ---- namespaces --------------------------------------------------------------- */

@@ -11,13 +11,16 @@
  * - Outputs are plain structs of owned strings and arrays with a matching _free function
  *   named in the header comment. Lists come with a count.
  * - Describe/list calls follow every page unless the caller asks for one page.
- * - Waiters (from the models' waiters-2.json) poll with a bound and report what they saw
- *   last when they give up.
+ * - Waiters (from the models' waiters-2.json) take a `const aws_wait_opts *` (NULL: the
+ *   model's checks and interval) and wait with svc_wait: the one poll loop, bounded,
+ *   reporting what they saw last when they give up.
  */
 #ifndef ECSDEPLOY_SVC_H
 #define ECSDEPLOY_SVC_H
 
 #include <stddef.h>
+
+#include "aws_wait.h"
 
 /* A tag. As input the strings are borrowed; in outputs they are owned (see svc_tags_free). */
 typedef struct {
@@ -45,5 +48,11 @@ typedef struct {
 
 void svc_strings_free(svc_strings *s);
 void svc_strings_add(svc_strings *s, const char *value);
+
+/* A waiter: aws_wait with the model's defaults (def_checks checks def_interval seconds
+ * apart) where o (may be NULL) leaves them 0. A check that fails for good keeps its error
+ * with "waiting for WHAT: " before the message. */
+int svc_wait(const aws_wait_opts *o, int def_checks, double def_interval, const char *what,
+             aws_poll_fn poll, void *ud, aws_error *err);
 
 #endif

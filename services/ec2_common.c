@@ -42,7 +42,7 @@ void ec2i_add_strings(cJSON *in, const char *name, const char *const *list)
 
 void ec2i_read_tags(const cJSON *obj, svc_tags *out)
 {
-    netsvc_tags(obj, "tagSet", "key", "value", out);
+    svc_json_tags(obj, "tagSet", "key", "value", out);
 }
 
 static void add_filters(cJSON *in, const ec2_describe_in *d)

@@ -38,18 +38,18 @@ int ec2_describe_network_interfaces(aws_client *c, const ec2_describe_in *in, ec
     cJSON_ArrayForEach(j, items)
     {
         ec2_eni *e = ec2i_grow((void **)&out->items, &out->n, sizeof *out->items);
-        e->id = netsvc_dup(j, "networkInterfaceId");
-        e->subnet_id = netsvc_dup(j, "subnetId");
-        e->vpc_id = netsvc_dup(j, "vpcId");
-        e->zone = netsvc_dup(j, "availabilityZone");
-        e->status = netsvc_dup(j, "status");
-        e->description = netsvc_dup(j, "description");
-        e->private_ip = netsvc_dup(j, "privateIpAddress");
-        e->public_ip = netsvc_dup2(j, "association", "publicIp");
-        e->interface_type = netsvc_dup(j, "interfaceType");
-        e->requester_id = netsvc_dup(j, "requesterId");
+        e->id = svc_json_dup(j, "networkInterfaceId");
+        e->subnet_id = svc_json_dup(j, "subnetId");
+        e->vpc_id = svc_json_dup(j, "vpcId");
+        e->zone = svc_json_dup(j, "availabilityZone");
+        e->status = svc_json_dup(j, "status");
+        e->description = svc_json_dup(j, "description");
+        e->private_ip = svc_json_dup(j, "privateIpAddress");
+        e->public_ip = svc_json_dup2(j, "association", "publicIp");
+        e->interface_type = svc_json_dup(j, "interfaceType");
+        e->requester_id = svc_json_dup(j, "requesterId");
         e->requester_managed = aws_json_bool(j, "requesterManaged", 0);
-        netsvc_strings(j, "groupSet", "groupId", &e->group_ids);
+        svc_json_strings(j, "groupSet", "groupId", &e->group_ids);
         ec2i_read_tags(j, &e->tags);
     }
     cJSON_Delete(items);

@@ -9,12 +9,12 @@
 
 static void read_igw(const cJSON *j, ec2_igw *g)
 {
-    g->id = netsvc_dup(j, "internetGatewayId");
-    g->owner_id = netsvc_dup(j, "ownerId");
+    g->id = svc_json_dup(j, "internetGatewayId");
+    g->owner_id = svc_json_dup(j, "ownerId");
     const cJSON *att = aws_json_array(j, "attachmentSet");
     const cJSON *first = att ? cJSON_GetArrayItem(att, 0) : NULL;
-    g->vpc_id = netsvc_dup(first, "vpcId");
-    g->attach_state = netsvc_dup(first, "state");
+    g->vpc_id = svc_json_dup(first, "vpcId");
+    g->attach_state = svc_json_dup(first, "state");
     ec2i_read_tags(j, &g->tags);
 }
 
@@ -94,29 +94,29 @@ int ec2_describe_internet_gateways(aws_client *c, const ec2_describe_in *in, ec2
 
 static void read_route(const cJSON *j, ec2_route *r)
 {
-    r->destination = netsvc_dup(j, "destinationCidrBlock");
-    r->destination_ipv6 = netsvc_dup(j, "destinationIpv6CidrBlock");
-    r->gateway_id = netsvc_dup(j, "gatewayId");
-    r->nat_gateway_id = netsvc_dup(j, "natGatewayId");
-    r->state = netsvc_dup(j, "state");
-    r->origin = netsvc_dup(j, "origin");
+    r->destination = svc_json_dup(j, "destinationCidrBlock");
+    r->destination_ipv6 = svc_json_dup(j, "destinationIpv6CidrBlock");
+    r->gateway_id = svc_json_dup(j, "gatewayId");
+    r->nat_gateway_id = svc_json_dup(j, "natGatewayId");
+    r->state = svc_json_dup(j, "state");
+    r->origin = svc_json_dup(j, "origin");
 }
 
 static void read_assoc(const cJSON *j, ec2_route_assoc *a)
 {
-    a->id = netsvc_dup(j, "routeTableAssociationId");
-    a->subnet_id = netsvc_dup(j, "subnetId");
-    a->gateway_id = netsvc_dup(j, "gatewayId");
-    a->state = netsvc_dup2(j, "associationState", "state");
+    a->id = svc_json_dup(j, "routeTableAssociationId");
+    a->subnet_id = svc_json_dup(j, "subnetId");
+    a->gateway_id = svc_json_dup(j, "gatewayId");
+    a->state = svc_json_dup2(j, "associationState", "state");
     a->main = aws_json_bool(j, "main", 0);
 }
 
 static void read_route_table(const cJSON *j, ec2_route_table *t)
 {
     const cJSON *e;
-    t->id = netsvc_dup(j, "routeTableId");
-    t->vpc_id = netsvc_dup(j, "vpcId");
-    t->owner_id = netsvc_dup(j, "ownerId");
+    t->id = svc_json_dup(j, "routeTableId");
+    t->vpc_id = svc_json_dup(j, "vpcId");
+    t->owner_id = svc_json_dup(j, "ownerId");
     cJSON_ArrayForEach(e, aws_json_array(j, "routeSet"))
         read_route(e, ec2i_grow((void **)&t->routes, &t->nroutes, sizeof *t->routes));
     cJSON_ArrayForEach(e, aws_json_array(j, "associationSet"))
@@ -239,7 +239,7 @@ int ec2_associate_route_table(aws_client *c, const char *rtb_id, const char *sub
     if (ec2i_call(c, "AssociateRouteTable", in, &resp, err) != 0)
         return -1;
     if (assoc_id)
-        *assoc_id = netsvc_dup(resp, "associationId");
+        *assoc_id = svc_json_dup(resp, "associationId");
     cJSON_Delete(resp);
     return 0;
 }

@@ -10,12 +10,12 @@
 
 static void read_address(const cJSON *j, ec2_address *a)
 {
-    a->allocation_id = netsvc_dup(j, "allocationId");
-    a->public_ip = netsvc_dup(j, "publicIp");
-    a->association_id = netsvc_dup(j, "associationId");
-    a->domain = netsvc_dup(j, "domain");
-    a->network_interface_id = netsvc_dup(j, "networkInterfaceId");
-    a->private_ip = netsvc_dup(j, "privateIpAddress");
+    a->allocation_id = svc_json_dup(j, "allocationId");
+    a->public_ip = svc_json_dup(j, "publicIp");
+    a->association_id = svc_json_dup(j, "associationId");
+    a->domain = svc_json_dup(j, "domain");
+    a->network_interface_id = svc_json_dup(j, "networkInterfaceId");
+    a->private_ip = svc_json_dup(j, "privateIpAddress");
     ec2i_read_tags(j, &a->tags);
 }
 
@@ -78,21 +78,21 @@ int ec2_describe_addresses(aws_client *c, const ec2_describe_in *in, ec2_address
 static void read_nat(const cJSON *j, ec2_nat *g)
 {
     const cJSON *e;
-    g->id = netsvc_dup(j, "natGatewayId");
-    g->subnet_id = netsvc_dup(j, "subnetId");
-    g->vpc_id = netsvc_dup(j, "vpcId");
-    g->state = netsvc_dup(j, "state");
-    g->connectivity_type = netsvc_dup(j, "connectivityType");
-    g->failure_code = netsvc_dup(j, "failureCode");
-    g->failure_message = netsvc_dup(j, "failureMessage");
+    g->id = svc_json_dup(j, "natGatewayId");
+    g->subnet_id = svc_json_dup(j, "subnetId");
+    g->vpc_id = svc_json_dup(j, "vpcId");
+    g->state = svc_json_dup(j, "state");
+    g->connectivity_type = svc_json_dup(j, "connectivityType");
+    g->failure_code = svc_json_dup(j, "failureCode");
+    g->failure_message = svc_json_dup(j, "failureMessage");
     cJSON_ArrayForEach(e, aws_json_array(j, "natGatewayAddressSet"))
     {
         ec2_nat_address *a =
             ec2i_grow((void **)&g->addresses, &g->naddresses, sizeof *g->addresses);
-        a->allocation_id = netsvc_dup(e, "allocationId");
-        a->public_ip = netsvc_dup(e, "publicIp");
-        a->private_ip = netsvc_dup(e, "privateIp");
-        a->network_interface_id = netsvc_dup(e, "networkInterfaceId");
+        a->allocation_id = svc_json_dup(e, "allocationId");
+        a->public_ip = svc_json_dup(e, "publicIp");
+        a->private_ip = svc_json_dup(e, "privateIp");
+        a->network_interface_id = svc_json_dup(e, "networkInterfaceId");
     }
     ec2i_read_tags(j, &g->tags);
 }
@@ -208,20 +208,20 @@ static int nat_poll(void *ctx, char *state, size_t size, aws_error *err)
     return rc;
 }
 
-int ec2_wait_nat_gateway_available(aws_client *c, const char *nat_id, const netsvc_wait_opts *o,
+int ec2_wait_nat_gateway_available(aws_client *c, const char *nat_id, const aws_wait_opts *o,
                                    aws_error *err)
 {
     nat_wait w = {c, nat_id, 0};
     char what[160];
     snprintf(what, sizeof what, "NAT gateway %s to be available", nat_id);
-    return netsvc_wait(o, 40, 15, what, nat_poll, &w, err);
+    return svc_wait(o, 40, 15, what, nat_poll, &w, err);
 }
 
-int ec2_wait_nat_gateway_deleted(aws_client *c, const char *nat_id, const netsvc_wait_opts *o,
+int ec2_wait_nat_gateway_deleted(aws_client *c, const char *nat_id, const aws_wait_opts *o,
                                  aws_error *err)
 {
     nat_wait w = {c, nat_id, 1};
     char what[160];
     snprintf(what, sizeof what, "NAT gateway %s to be deleted", nat_id);
-    return netsvc_wait(o, 40, 15, what, nat_poll, &w, err);
+    return svc_wait(o, 40, 15, what, nat_poll, &w, err);
 }

@@ -36,7 +36,7 @@ static void read_permission(const cJSON *j, ec2_permission **list, size_t *n)
         cJSON_ArrayForEach(e, aws_json_array(j, sources[s].set))
         {
             ec2_permission *p = ec2i_grow((void **)list, n, sizeof **list);
-            p->protocol = netsvc_dup(j, "ipProtocol");
+            p->protocol = svc_json_dup(j, "ipProtocol");
             p->from_port = (int)aws_json_int(j, "fromPort", -1);
             p->to_port = (int)aws_json_int(j, "toPort", -1);
             p->cidr = xstrdup("");
@@ -45,8 +45,8 @@ static void read_permission(const cJSON *j, ec2_permission **list, size_t *n)
             p->prefix_list_id = xstrdup("");
             char **slot = (char **)((char *)p + sources[s].off);
             free(*slot);
-            *slot = netsvc_dup(e, sources[s].field);
-            p->description = netsvc_dup(e, "description");
+            *slot = svc_json_dup(e, sources[s].field);
+            p->description = svc_json_dup(e, "description");
         }
     }
 }
@@ -54,11 +54,11 @@ static void read_permission(const cJSON *j, ec2_permission **list, size_t *n)
 static void read_group(const cJSON *j, ec2_security_group *g)
 {
     const cJSON *e;
-    g->id = netsvc_dup(j, "groupId");
-    g->name = netsvc_dup(j, "groupName");
-    g->description = netsvc_dup(j, "groupDescription");
-    g->vpc_id = netsvc_dup(j, "vpcId");
-    g->owner_id = netsvc_dup(j, "ownerId");
+    g->id = svc_json_dup(j, "groupId");
+    g->name = svc_json_dup(j, "groupName");
+    g->description = svc_json_dup(j, "groupDescription");
+    g->vpc_id = svc_json_dup(j, "vpcId");
+    g->owner_id = svc_json_dup(j, "ownerId");
     cJSON_ArrayForEach(e, aws_json_array(j, "ipPermissions"))
         read_permission(e, &g->ingress, &g->ningress);
     cJSON_ArrayForEach(e, aws_json_array(j, "ipPermissionsEgress"))
@@ -99,7 +99,7 @@ int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *nam
     ec2i_tag_spec(in, "security-group", tags);
     if (ec2i_call(c, "CreateSecurityGroup", in, &resp, err) != 0)
         return -1;
-    *group_id = netsvc_dup(resp, "groupId");
+    *group_id = svc_json_dup(resp, "groupId");
     cJSON_Delete(resp);
     return 0;
 }
@@ -180,7 +180,7 @@ static int authorize(aws_client *c, const char *action, const char *group_id,
     if (ec2i_call(c, action, in, &resp, err) != 0)
         return -1;
     if (rule_ids)
-        netsvc_strings(resp, "securityGroupRuleSet", "securityGroupRuleId", rule_ids);
+        svc_json_strings(resp, "securityGroupRuleSet", "securityGroupRuleId", rule_ids);
     cJSON_Delete(resp);
     return 0;
 }
@@ -260,18 +260,18 @@ int ec2_describe_security_group_rules(aws_client *c, const ec2_describe_in *in,
     cJSON_ArrayForEach(e, items)
     {
         ec2_sg_rule *r = ec2i_grow((void **)&out->items, &out->n, sizeof *out->items);
-        r->id = netsvc_dup(e, "securityGroupRuleId");
-        r->group_id = netsvc_dup(e, "groupId");
-        r->group_owner_id = netsvc_dup(e, "groupOwnerId");
-        r->protocol = netsvc_dup(e, "ipProtocol");
+        r->id = svc_json_dup(e, "securityGroupRuleId");
+        r->group_id = svc_json_dup(e, "groupId");
+        r->group_owner_id = svc_json_dup(e, "groupOwnerId");
+        r->protocol = svc_json_dup(e, "ipProtocol");
         r->is_egress = aws_json_bool(e, "isEgress", 0);
         r->from_port = (int)aws_json_int(e, "fromPort", -1);
         r->to_port = (int)aws_json_int(e, "toPort", -1);
-        r->cidr = netsvc_dup(e, "cidrIpv4");
-        r->cidr_ipv6 = netsvc_dup(e, "cidrIpv6");
-        r->prefix_list_id = netsvc_dup(e, "prefixListId");
-        r->referenced_group_id = netsvc_dup2(e, "referencedGroupInfo", "groupId");
-        r->description = netsvc_dup(e, "description");
+        r->cidr = svc_json_dup(e, "cidrIpv4");
+        r->cidr_ipv6 = svc_json_dup(e, "cidrIpv6");
+        r->prefix_list_id = svc_json_dup(e, "prefixListId");
+        r->referenced_group_id = svc_json_dup2(e, "referencedGroupInfo", "groupId");
+        r->description = svc_json_dup(e, "description");
         ec2i_read_tags(e, &r->tags);
     }
     cJSON_Delete(items);

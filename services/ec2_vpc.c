@@ -11,11 +11,11 @@
 
 static void read_vpc(const cJSON *j, ec2_vpc *v)
 {
-    v->id = netsvc_dup(j, "vpcId");
-    v->cidr = netsvc_dup(j, "cidrBlock");
-    v->state = netsvc_dup(j, "state");
-    v->dhcp_options_id = netsvc_dup(j, "dhcpOptionsId");
-    v->owner_id = netsvc_dup(j, "ownerId");
+    v->id = svc_json_dup(j, "vpcId");
+    v->cidr = svc_json_dup(j, "cidrBlock");
+    v->state = svc_json_dup(j, "state");
+    v->dhcp_options_id = svc_json_dup(j, "dhcpOptionsId");
+    v->owner_id = svc_json_dup(j, "ownerId");
     v->is_default = aws_json_bool(j, "isDefault", 0);
     ec2i_read_tags(j, &v->tags);
 }
@@ -170,12 +170,12 @@ int ec2_describe_availability_zones(aws_client *c, const ec2_describe_in *in, ec
     cJSON_ArrayForEach(e, items)
     {
         ec2_zone *z = ec2i_grow((void **)&out->items, &out->n, sizeof *out->items);
-        z->name = netsvc_dup(e, "zoneName");
-        z->zone_id = netsvc_dup(e, "zoneId");
-        z->state = netsvc_dup(e, "zoneState");
-        z->region = netsvc_dup(e, "regionName");
-        z->zone_type = netsvc_dup(e, "zoneType");
-        z->opt_in_status = netsvc_dup(e, "optInStatus");
+        z->name = svc_json_dup(e, "zoneName");
+        z->zone_id = svc_json_dup(e, "zoneId");
+        z->state = svc_json_dup(e, "zoneState");
+        z->region = svc_json_dup(e, "regionName");
+        z->zone_type = svc_json_dup(e, "zoneType");
+        z->opt_in_status = svc_json_dup(e, "optInStatus");
     }
     cJSON_Delete(items);
     return 0;
@@ -185,12 +185,12 @@ int ec2_describe_availability_zones(aws_client *c, const ec2_describe_in *in, ec
 
 static void read_subnet(const cJSON *j, ec2_subnet *s)
 {
-    s->id = netsvc_dup(j, "subnetId");
-    s->vpc_id = netsvc_dup(j, "vpcId");
-    s->cidr = netsvc_dup(j, "cidrBlock");
-    s->zone = netsvc_dup(j, "availabilityZone");
-    s->zone_id = netsvc_dup(j, "availabilityZoneId");
-    s->state = netsvc_dup(j, "state");
+    s->id = svc_json_dup(j, "subnetId");
+    s->vpc_id = svc_json_dup(j, "vpcId");
+    s->cidr = svc_json_dup(j, "cidrBlock");
+    s->zone = svc_json_dup(j, "availabilityZone");
+    s->zone_id = svc_json_dup(j, "availabilityZoneId");
+    s->state = svc_json_dup(j, "state");
     s->map_public_ip_on_launch = aws_json_bool(j, "mapPublicIpOnLaunch", 0);
     s->default_for_az = aws_json_bool(j, "defaultForAz", 0);
     s->available_ips = aws_json_int(j, "availableIpAddressCount", 0);

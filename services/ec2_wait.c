@@ -53,7 +53,7 @@ static int id_poll(void *ctx, char *state, size_t size, aws_error *err)
     return strcmp(state, w->kind == WAIT_GROUP ? "exists" : "available") == 0;
 }
 
-static int wait_for(aws_client *c, const char *id, wait_kind kind, const netsvc_wait_opts *o,
+static int wait_for(aws_client *c, const char *id, wait_kind kind, const aws_wait_opts *o,
                     aws_error *err)
 {
     static const char *const names[] = {"VPC", "subnet", "security group"};
@@ -61,24 +61,24 @@ static int wait_for(aws_client *c, const char *id, wait_kind kind, const netsvc_
     snprintf(what, sizeof what, "%s %s to %s", names[kind], id,
              kind == WAIT_GROUP ? "exist" : "be available");
     id_wait w = {c, id, kind};
-    return netsvc_wait(o, kind == WAIT_GROUP ? 6 : 40, kind == WAIT_GROUP ? 5 : 15, what,
+    return svc_wait(o, kind == WAIT_GROUP ? 6 : 40, kind == WAIT_GROUP ? 5 : 15, what,
                        id_poll, &w, err);
 }
 
-int ec2_wait_vpc_available(aws_client *c, const char *vpc_id, const netsvc_wait_opts *o,
+int ec2_wait_vpc_available(aws_client *c, const char *vpc_id, const aws_wait_opts *o,
                            aws_error *err)
 {
     return wait_for(c, vpc_id, WAIT_VPC, o, err);
 }
 
-int ec2_wait_subnet_available(aws_client *c, const char *subnet_id, const netsvc_wait_opts *o,
+int ec2_wait_subnet_available(aws_client *c, const char *subnet_id, const aws_wait_opts *o,
                               aws_error *err)
 {
     return wait_for(c, subnet_id, WAIT_SUBNET, o, err);
 }
 
 int ec2_wait_security_group_exists(aws_client *c, const char *group_id,
-                                   const netsvc_wait_opts *o, aws_error *err)
+                                   const aws_wait_opts *o, aws_error *err)
 {
     return wait_for(c, group_id, WAIT_GROUP, o, err);
 }

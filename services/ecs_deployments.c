@@ -1,5 +1,5 @@
 /* ECS service deployments: list, describe, stop; service revisions (see ecs.h). */
-#include "ecs.h"
+#include "ecs_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

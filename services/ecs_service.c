@@ -1,6 +1,6 @@
 /* ECS services: building CreateService/UpdateService inputs, create, update, delete, list
  * (see ecs.h). Reading services is in ecs_service_read.c. */
-#include "ecs.h"
+#include "ecs_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* ECS services: reading service objects, DescribeServices (see ecs.h). */
-#include "ecs.h"
+#include "ecs_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* ECS task definitions: register, describe, deregister, list (see ecs.h). */
-#include "ecs.h"
+#include "ecs_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -104,27 +104,6 @@ int ecs_deregister_task_definition(aws_client *c, const char *task_definition, a
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "taskDefinition", task_definition ? task_definition : "");
     return ecs_call_(c, "DeregisterTaskDefinition", j, NULL, err);
-}
-
-int ecs_list_strings_(aws_client *c, const char *op, cJSON *j, int max_results,
-                      const char *items, svc_strings *out, aws_error *err)
-{
-    cJSON *all;
-    memset(out, 0, sizeof *out);
-    if (max_results > 0)
-        cJSON_AddNumberToObject(j, "maxResults", max_results);
-    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken", .items = items};
-    int rc = aws_json_paginate(c, "ecs", op, j, &spec, &all, err);
-    cJSON_Delete(j);
-    if (rc != 0)
-        return -1;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, all) {
-        if (cJSON_IsString(e))
-            svc_strings_add(out, e->valuestring);
-    }
-    cJSON_Delete(all);
-    return 0;
 }
 
 int ecs_list_task_definition_families(aws_client *c, const char *prefix, int max_results,

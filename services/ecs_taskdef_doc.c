@@ -1,5 +1,5 @@
 /* Pure helpers over task-definition documents (see ecs.h). */
-#include "ecs.h"
+#include "ecs_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* ECS tasks: list, describe, stop; ExecuteCommand (see ecs.h). */
-#include "ecs.h"
+#include "ecs_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 
 #include "aws_paginate.h"
+#include "buf.h"
 #include "xalloc.h"
 
 static void read_container(const cJSON *j, ecs_container *k)
@@ -229,4 +230,84 @@ int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
         return -1;
     }
     return 0;
+}
+
+int ecs_same_task_definition(const char *a, const char *b)
+{
+    if (!a || !b)
+        return 0;
+    size_t al = strlen(a), bl = strlen(b);
+    if (al == bl)
+        return strcmp(a, b) == 0;
+    const char *longer = al > bl ? a : b, *shorter = al > bl ? b : a;
+    size_t ll = al > bl ? al : bl, sl = al > bl ? bl : al;
+    /* "arn:...:task-definition/web:3" and "web:3" */
+    return strcmp(longer + ll - sl, shorter) == 0 && longer[ll - sl - 1] == '/';
+}
+
+char *ecs_task_stop_reason(const ecs_task *t)
+{
+    buf b = {0};
+    buf_puts(&b, t->stopped_reason ? t->stopped_reason : t->stop_code ? t->stop_code : "stopped");
+    int first = 1;
+    for (size_t i = 0; i < t->n_containers; i++) {
+        const ecs_container *k = &t->containers[i];
+        if ((!k->has_exit_code || k->exit_code == 0) && !k->reason)
+            continue;
+        buf_puts(&b, first ? " (" : "; ");
+        first = 0;
+        buf_printf(&b, "%s:", k->name ? k->name : "container");
+        if (k->has_exit_code)
+            buf_printf(&b, " exit code %d", k->exit_code);
+        if (k->reason)
+            buf_printf(&b, "%s%s", k->has_exit_code ? ", " : " ", k->reason);
+    }
+    if (!first)
+        buf_putc(&b, ')');
+    return buf_detach(&b);
+}
+
+static int newest_first(const void *a, const void *b)
+{
+    double x = ((const ecs_task *)a)->stopped_at, y = ((const ecs_task *)b)->stopped_at;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static int listed(const svc_strings *s, const char *v)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->items[i], v) == 0)
+            return 1;
+    return 0;
+}
+
+int ecs_stopped_task_reasons(aws_client *c, const char *cluster, const char *service,
+                             const char *task_definition, size_t max, svc_strings *out,
+                             aws_error *err)
+{
+    svc_strings arns = {0};
+    ecs_tasks tasks = {0};
+    int rc = ecs_list_tasks(c, cluster, service, "STOPPED", 0, &arns, err);
+    if (rc == 0 && arns.n > 0)
+        rc = ecs_describe_tasks(c, cluster, (const char *const *)arns.items, arns.n, &tasks, err);
+    if (rc == 0 && tasks.n > 1)
+        qsort(tasks.items, tasks.n, sizeof *tasks.items, newest_first);
+    size_t added = 0;
+    for (size_t i = 0; rc == 0 && i < tasks.n && added < max; i++) {
+        const ecs_task *t = &tasks.items[i];
+        if (task_definition && t->task_definition_arn &&
+            !ecs_same_task_definition(t->task_definition_arn, task_definition))
+            continue;
+        if (t->stopped_reason && !strncmp(t->stopped_reason, "Scaling activity initiated by", 29))
+            continue;
+        char *r = ecs_task_stop_reason(t);
+        if (!listed(out, r)) {
+            svc_strings_add(out, r);
+            added++;
+        }
+        free(r);
+    }
+    ecs_tasks_free(&tasks);
+    svc_strings_free(&arns);
+    return rc;
 }

@@ -113,45 +113,45 @@ cJSON *elbv2i_encode_actions(const elbv2_action *a, size_t n, aws_error *err)
 
 static void read_one(const cJSON *j, elbv2_action *a)
 {
-    a->type = netsvc_dup(j, "Type");
+    a->type = svc_json_dup(j, "Type");
     a->order = (int)aws_json_int(j, "Order", 0);
-    a->target_group_arn = netsvc_dup(j, "TargetGroupArn");
+    a->target_group_arn = svc_json_dup(j, "TargetGroupArn");
     const cJSON *fc = cJSON_GetObjectItemCaseSensitive(j, "ForwardConfig"), *e;
     cJSON_ArrayForEach(e, aws_json_array(fc, "TargetGroups"))
     {
         elbv2_tg_weight *w = elbv2i_grow((void **)&a->forward, &a->nforward, sizeof *a->forward);
-        w->target_group_arn = netsvc_dup(e, "TargetGroupArn");
+        w->target_group_arn = svc_json_dup(e, "TargetGroupArn");
         w->weight = (int)aws_json_int(e, "Weight", 1);
     }
     const cJSON *st = cJSON_GetObjectItemCaseSensitive(fc, "TargetGroupStickinessConfig");
     a->stickiness = aws_json_bool(st, "Enabled", 0);
     a->stickiness_seconds = (int)aws_json_int(st, "DurationSeconds", 0);
     const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "RedirectConfig");
-    a->redirect.protocol = netsvc_dup(r, "Protocol");
-    a->redirect.port = netsvc_dup(r, "Port");
-    a->redirect.host = netsvc_dup(r, "Host");
-    a->redirect.path = netsvc_dup(r, "Path");
-    a->redirect.query = netsvc_dup(r, "Query");
-    a->redirect.status_code = netsvc_dup(r, "StatusCode");
+    a->redirect.protocol = svc_json_dup(r, "Protocol");
+    a->redirect.port = svc_json_dup(r, "Port");
+    a->redirect.host = svc_json_dup(r, "Host");
+    a->redirect.path = svc_json_dup(r, "Path");
+    a->redirect.query = svc_json_dup(r, "Query");
+    a->redirect.status_code = svc_json_dup(r, "StatusCode");
     const cJSON *f = cJSON_GetObjectItemCaseSensitive(j, "FixedResponseConfig");
-    a->fixed.status_code = netsvc_dup(f, "StatusCode");
-    a->fixed.content_type = netsvc_dup(f, "ContentType");
-    a->fixed.message_body = netsvc_dup(f, "MessageBody");
+    a->fixed.status_code = svc_json_dup(f, "StatusCode");
+    a->fixed.content_type = svc_json_dup(f, "ContentType");
+    a->fixed.message_body = svc_json_dup(f, "MessageBody");
     const cJSON *oi = cJSON_GetObjectItemCaseSensitive(j, "AuthenticateOidcConfig");
     const cJSON *co = cJSON_GetObjectItemCaseSensitive(j, "AuthenticateCognitoConfig");
-    a->oidc.issuer = netsvc_dup(oi, "Issuer");
-    a->oidc.authorization_endpoint = netsvc_dup(oi, "AuthorizationEndpoint");
-    a->oidc.token_endpoint = netsvc_dup(oi, "TokenEndpoint");
-    a->oidc.user_info_endpoint = netsvc_dup(oi, "UserInfoEndpoint");
-    a->oidc.client_id = netsvc_dup(oi, "ClientId");
+    a->oidc.issuer = svc_json_dup(oi, "Issuer");
+    a->oidc.authorization_endpoint = svc_json_dup(oi, "AuthorizationEndpoint");
+    a->oidc.token_endpoint = svc_json_dup(oi, "TokenEndpoint");
+    a->oidc.user_info_endpoint = svc_json_dup(oi, "UserInfoEndpoint");
+    a->oidc.client_id = svc_json_dup(oi, "ClientId");
     a->oidc.client_secret = xstrdup(""); /* never returned */
-    a->cognito.user_pool_arn = netsvc_dup(co, "UserPoolArn");
-    a->cognito.user_pool_client_id = netsvc_dup(co, "UserPoolClientId");
-    a->cognito.user_pool_domain = netsvc_dup(co, "UserPoolDomain");
+    a->cognito.user_pool_arn = svc_json_dup(co, "UserPoolArn");
+    a->cognito.user_pool_client_id = svc_json_dup(co, "UserPoolClientId");
+    a->cognito.user_pool_domain = svc_json_dup(co, "UserPoolDomain");
     const cJSON *auth = oi ? oi : co;
-    a->session_cookie_name = netsvc_dup(auth, "SessionCookieName");
-    a->scope = netsvc_dup(auth, "Scope");
-    a->on_unauthenticated_request = netsvc_dup(auth, "OnUnauthenticatedRequest");
+    a->session_cookie_name = svc_json_dup(auth, "SessionCookieName");
+    a->scope = svc_json_dup(auth, "Scope");
+    a->on_unauthenticated_request = svc_json_dup(auth, "OnUnauthenticatedRequest");
     a->session_timeout = aws_json_int(auth, "SessionTimeout", 0);
 }
 
@@ -226,13 +226,13 @@ void elbv2i_read_conditions(const cJSON *arr, elbv2_condition **out, size_t *n)
     cJSON_ArrayForEach(e, arr)
     {
         elbv2_condition *c = elbv2i_grow((void **)out, n, sizeof **out);
-        c->field = netsvc_dup(e, "Field");
+        c->field = svc_json_dup(e, "Field");
         for (size_t k = 0; k < sizeof condition_configs / sizeof condition_configs[0]; k++)
             if (strcmp(c->field, condition_configs[k].field) == 0)
-                netsvc_strings(cJSON_GetObjectItemCaseSensitive(e, condition_configs[k].config),
+                svc_json_strings(cJSON_GetObjectItemCaseSensitive(e, condition_configs[k].config),
                                "Values", NULL, &c->values);
         if (c->values.n == 0)
-            netsvc_strings(e, "Values", NULL, &c->values);
+            svc_json_strings(e, "Values", NULL, &c->values);
     }
 }
 

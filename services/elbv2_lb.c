@@ -9,24 +9,24 @@
 static void read_lb(const cJSON *j, elbv2_lb *lb)
 {
     const cJSON *e;
-    lb->arn = netsvc_dup(j, "LoadBalancerArn");
-    lb->name = netsvc_dup(j, "LoadBalancerName");
-    lb->dns_name = netsvc_dup(j, "DNSName");
-    lb->hosted_zone_id = netsvc_dup(j, "CanonicalHostedZoneId");
-    lb->scheme = netsvc_dup(j, "Scheme");
-    lb->type = netsvc_dup(j, "Type");
-    lb->vpc_id = netsvc_dup(j, "VpcId");
-    lb->ip_address_type = netsvc_dup(j, "IpAddressType");
-    lb->state = netsvc_dup2(j, "State", "Code");
-    lb->state_reason = netsvc_dup2(j, "State", "Reason");
-    lb->created_time = netsvc_dup(j, "CreatedTime");
+    lb->arn = svc_json_dup(j, "LoadBalancerArn");
+    lb->name = svc_json_dup(j, "LoadBalancerName");
+    lb->dns_name = svc_json_dup(j, "DNSName");
+    lb->hosted_zone_id = svc_json_dup(j, "CanonicalHostedZoneId");
+    lb->scheme = svc_json_dup(j, "Scheme");
+    lb->type = svc_json_dup(j, "Type");
+    lb->vpc_id = svc_json_dup(j, "VpcId");
+    lb->ip_address_type = svc_json_dup(j, "IpAddressType");
+    lb->state = svc_json_dup2(j, "State", "Code");
+    lb->state_reason = svc_json_dup2(j, "State", "Reason");
+    lb->created_time = svc_json_dup(j, "CreatedTime");
     cJSON_ArrayForEach(e, aws_json_array(j, "AvailabilityZones"))
     {
         elbv2_zone *z = elbv2i_grow((void **)&lb->zones, &lb->nzones, sizeof *lb->zones);
-        z->zone = netsvc_dup(e, "ZoneName");
-        z->subnet_id = netsvc_dup(e, "SubnetId");
+        z->zone = svc_json_dup(e, "ZoneName");
+        z->subnet_id = svc_json_dup(e, "SubnetId");
     }
-    netsvc_strings(j, "SecurityGroups", NULL, &lb->security_groups);
+    svc_json_strings(j, "SecurityGroups", NULL, &lb->security_groups);
 }
 
 void elbv2_lb_free(elbv2_lb *lb)
@@ -133,7 +133,7 @@ static int attributes(aws_client *c, const char *action, const char *arn_name, c
     if (elbv2i_call(c, action, req, &resp, err) != 0)
         return -1;
     if (out)
-        netsvc_tags(resp, "Attributes", "Key", "Value", out);
+        svc_json_tags(resp, "Attributes", "Key", "Value", out);
     cJSON_Delete(resp);
     return 0;
 }
@@ -208,26 +208,35 @@ static int lb_poll(void *ctx, char *state, size_t size, aws_error *err)
     return rc;
 }
 
-int elbv2_wait_load_balancer_available(aws_client *c, const char *arn, const netsvc_wait_opts *o,
+/* The NULL-terminated list's length (0 for NULL). */
+static size_t count_of(const char *const *list)
+{
+    size_t n = 0;
+    while (list && list[n])
+        n++;
+    return n;
+}
+
+int elbv2_wait_load_balancer_available(aws_client *c, const char *arn, const aws_wait_opts *o,
                                        aws_error *err)
 {
     const char *arns[] = {arn, NULL};
     lb_wait w = {c, arns, 0};
     char what[400];
     snprintf(what, sizeof what, "load balancer %s to be active", arn);
-    return netsvc_wait(o, 40, 15, what, lb_poll, &w, err);
+    return svc_wait(o, 40, 15, what, lb_poll, &w, err);
 }
 
 int elbv2_wait_load_balancers_deleted(aws_client *c, const char *const *arns,
-                                      const netsvc_wait_opts *o, aws_error *err)
+                                      const aws_wait_opts *o, aws_error *err)
 {
     lb_wait w = {c, arns, 1};
     char what[400];
     snprintf(what, sizeof what, "%zu load balancer(s) to be deleted (first %s)",
-             netsvc_count(arns), arns && arns[0] ? arns[0] : "none");
+             count_of(arns), arns && arns[0] ? arns[0] : "none");
     if (!arns || !arns[0])
         return 0;
-    return netsvc_wait(o, 40, 15, what, lb_poll, &w, err);
+    return svc_wait(o, 40, 15, what, lb_poll, &w, err);
 }
 
 /* ---- tags ------------------------------------------------------------------------ */
@@ -263,7 +272,7 @@ int elbv2_describe_tags(aws_client *c, const char *const *arns, elbv2_tag_descs 
                         aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    size_t total = netsvc_count(arns);
+    size_t total = count_of(arns);
     for (size_t start = 0; start < total; start += 20) {
         cJSON *req = cJSON_CreateObject(), *resp, *e;
         cJSON *list = cJSON_AddArrayToObject(req, "ResourceArns");
@@ -276,8 +285,8 @@ int elbv2_describe_tags(aws_client *c, const char *const *arns, elbv2_tag_descs 
         cJSON_ArrayForEach(e, aws_json_array(resp, "TagDescriptions"))
         {
             elbv2_tag_desc *d = elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items);
-            d->arn = netsvc_dup(e, "ResourceArn");
-            netsvc_tags(e, "Tags", "Key", "Value", &d->tags);
+            d->arn = svc_json_dup(e, "ResourceArn");
+            svc_json_tags(e, "Tags", "Key", "Value", &d->tags);
         }
         cJSON_Delete(resp);
     }

@@ -8,12 +8,12 @@
 
 static void read_listener(const cJSON *j, elbv2_listener *l)
 {
-    l->arn = netsvc_dup(j, "ListenerArn");
-    l->lb_arn = netsvc_dup(j, "LoadBalancerArn");
-    l->protocol = netsvc_dup(j, "Protocol");
-    l->ssl_policy = netsvc_dup(j, "SslPolicy");
+    l->arn = svc_json_dup(j, "ListenerArn");
+    l->lb_arn = svc_json_dup(j, "LoadBalancerArn");
+    l->protocol = svc_json_dup(j, "Protocol");
+    l->ssl_policy = svc_json_dup(j, "SslPolicy");
     l->port = (int)aws_json_int(j, "Port", 0);
-    netsvc_strings(j, "Certificates", "CertificateArn", &l->certificates);
+    svc_json_strings(j, "Certificates", "CertificateArn", &l->certificates);
     elbv2i_read_actions(aws_json_array(j, "DefaultActions"), &l->actions, &l->nactions);
 }
 
@@ -146,7 +146,7 @@ int elbv2_describe_listener_certificates(aws_client *c, const char *listener_arn
         return -1;
     cJSON_ArrayForEach(e, items) {
         elbv2_cert *x = elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items);
-        x->arn = netsvc_dup(e, "CertificateArn");
+        x->arn = svc_json_dup(e, "CertificateArn");
         x->is_default = aws_json_bool(e, "IsDefault", 0);
     }
     cJSON_Delete(items);
@@ -180,8 +180,8 @@ int elbv2_remove_listener_certificate(aws_client *c, const char *listener_arn,
 
 static void read_rule(const cJSON *j, elbv2_rule *r)
 {
-    r->arn = netsvc_dup(j, "RuleArn");
-    r->priority = netsvc_dup(j, "Priority");
+    r->arn = svc_json_dup(j, "RuleArn");
+    r->priority = svc_json_dup(j, "Priority");
     r->is_default = aws_json_bool(j, "IsDefault", 0);
     elbv2i_read_conditions(aws_json_array(j, "Conditions"), &r->conditions, &r->nconditions);
     elbv2i_read_actions(aws_json_array(j, "Actions"), &r->actions, &r->nactions);

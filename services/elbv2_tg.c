@@ -8,25 +8,25 @@
 
 static void read_tg(const cJSON *j, elbv2_tg *t)
 {
-    t->arn = netsvc_dup(j, "TargetGroupArn");
-    t->name = netsvc_dup(j, "TargetGroupName");
-    t->protocol = netsvc_dup(j, "Protocol");
-    t->protocol_version = netsvc_dup(j, "ProtocolVersion");
-    t->vpc_id = netsvc_dup(j, "VpcId");
-    t->target_type = netsvc_dup(j, "TargetType");
-    t->ip_address_type = netsvc_dup(j, "IpAddressType");
+    t->arn = svc_json_dup(j, "TargetGroupArn");
+    t->name = svc_json_dup(j, "TargetGroupName");
+    t->protocol = svc_json_dup(j, "Protocol");
+    t->protocol_version = svc_json_dup(j, "ProtocolVersion");
+    t->vpc_id = svc_json_dup(j, "VpcId");
+    t->target_type = svc_json_dup(j, "TargetType");
+    t->ip_address_type = svc_json_dup(j, "IpAddressType");
     t->port = (int)aws_json_int(j, "Port", 0);
     elbv2_health_check *h = &t->health;
     h->enabled = aws_json_bool(j, "HealthCheckEnabled", 0);
-    h->protocol = netsvc_dup(j, "HealthCheckProtocol");
-    h->port = netsvc_dup(j, "HealthCheckPort");
-    h->path = netsvc_dup(j, "HealthCheckPath");
-    h->matcher = netsvc_dup2(j, "Matcher", "HttpCode");
+    h->protocol = svc_json_dup(j, "HealthCheckProtocol");
+    h->port = svc_json_dup(j, "HealthCheckPort");
+    h->path = svc_json_dup(j, "HealthCheckPath");
+    h->matcher = svc_json_dup2(j, "Matcher", "HttpCode");
     h->interval = (int)aws_json_int(j, "HealthCheckIntervalSeconds", 0);
     h->timeout = (int)aws_json_int(j, "HealthCheckTimeoutSeconds", 0);
     h->healthy_threshold = (int)aws_json_int(j, "HealthyThresholdCount", 0);
     h->unhealthy_threshold = (int)aws_json_int(j, "UnhealthyThresholdCount", 0);
-    netsvc_strings(j, "LoadBalancerArns", NULL, &t->lb_arns);
+    svc_json_strings(j, "LoadBalancerArns", NULL, &t->lb_arns);
 }
 
 void elbv2_tg_free(elbv2_tg *t)
@@ -215,13 +215,13 @@ int elbv2_describe_target_health(aws_client *c, const char *tg_arn, const elbv2_
         elbv2_target_health *h = elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items);
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "Target");
         const cJSON *th = cJSON_GetObjectItemCaseSensitive(e, "TargetHealth");
-        h->id = netsvc_dup(t, "Id");
+        h->id = svc_json_dup(t, "Id");
         h->port = (int)aws_json_int(t, "Port", 0);
-        h->zone = netsvc_dup(t, "AvailabilityZone");
-        h->health_check_port = netsvc_dup(e, "HealthCheckPort");
-        h->state = netsvc_dup(th, "State");
-        h->reason = netsvc_dup(th, "Reason");
-        h->description = netsvc_dup(th, "Description");
+        h->zone = svc_json_dup(t, "AvailabilityZone");
+        h->health_check_port = svc_json_dup(e, "HealthCheckPort");
+        h->state = svc_json_dup(th, "State");
+        h->reason = svc_json_dup(th, "Reason");
+        h->description = svc_json_dup(th, "Description");
     }
     cJSON_Delete(resp);
     return 0;
@@ -267,20 +267,20 @@ static int target_poll(void *ctx, char *state, size_t size, aws_error *err)
 }
 
 int elbv2_wait_target_in_service(aws_client *c, const char *tg_arn, const elbv2_target *targets,
-                                 size_t n, const netsvc_wait_opts *o, aws_error *err)
+                                 size_t n, const aws_wait_opts *o, aws_error *err)
 {
     target_wait w = {c, tg_arn, targets, n, 0};
     char what[400];
     snprintf(what, sizeof what, "targets of %s to be healthy", tg_arn);
-    return netsvc_wait(o, 40, 15, what, target_poll, &w, err);
+    return svc_wait(o, 40, 15, what, target_poll, &w, err);
 }
 
 int elbv2_wait_target_deregistered(aws_client *c, const char *tg_arn,
                                    const elbv2_target *targets, size_t n,
-                                   const netsvc_wait_opts *o, aws_error *err)
+                                   const aws_wait_opts *o, aws_error *err)
 {
     target_wait w = {c, tg_arn, targets, n, 1};
     char what[400];
     snprintf(what, sizeof what, "targets of %s to be deregistered", tg_arn);
-    return netsvc_wait(o, 40, 15, what, target_poll, &w, err);
+    return svc_wait(o, 40, 15, what, target_poll, &w, err);
 }

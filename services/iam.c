@@ -1,46 +1,14 @@
 /* IAM roles: create, get, delete, trust policy, list, tags (see iam.h). */
-#include "iam.h"
+#include "iam_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_paginate.h"
 #include "xalloc.h"
-
-static const char *const role_lists[] = {"Tags", "Roles", NULL};
 
 static char *dup_or_null(const char *s)
 {
     return s ? xstrdup(s) : NULL;
-}
-
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-char *iam_url_decode(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = xmalloc(n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-        if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-            (lo = hexval(s[i + 2])) >= 0) {
-            *o++ = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            *o++ = s[i];
-        }
-    }
-    *o = '\0';
-    return out;
 }
 
 static void read_tags(const cJSON *arr, svc_tags *out)
@@ -100,19 +68,6 @@ void iam_roles_free(iam_roles *r)
     free(r->items);
     r->items = NULL;
     r->n = 0;
-}
-
-/* One query call whose output is only checked; input is consumed. */
-int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err)
-{
-    cJSON *o = NULL;
-    int rc = aws_query_call(c, "iam", action, in, NULL, role_lists, &o, err);
-    cJSON_Delete(in);
-    if (out)
-        *out = o;
-    else
-        cJSON_Delete(o);
-    return rc;
 }
 
 static cJSON *named(const char *role)
@@ -181,21 +136,6 @@ int iam_update_assume_role_policy(aws_client *c, const char *name, const char *p
     cJSON *j = named(name);
     cJSON_AddStringToObject(j, "PolicyDocument", policy ? policy : "");
     return iam_call_(c, "UpdateAssumeRolePolicy", j, NULL, err);
-}
-
-/* Follow Marker/IsTruncated pages of action, collecting `items`. */
-int iam_list_(aws_client *c, const char *action, cJSON *in, int max_items, const char *items,
-              cJSON **all, aws_error *err)
-{
-    static const char *const lists[] = {"Tags", "Roles", "PolicyNames", "AttachedPolicies",
-                                        NULL};
-    aws_page_spec spec = {.in_token = "Marker", .out_token = "Marker",
-                          .truncated = "IsTruncated", .items = items};
-    if (max_items > 0)
-        cJSON_AddNumberToObject(in, "MaxItems", max_items);
-    int rc = aws_query_paginate(c, "iam", action, in, lists, &spec, all, err);
-    cJSON_Delete(in);
-    return rc;
 }
 
 int iam_list_roles(aws_client *c, const char *path_prefix, int max_items, iam_roles *out,

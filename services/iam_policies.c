@@ -1,5 +1,5 @@
 /* IAM inline and managed role policies, service-linked roles (see iam.h). */
-#include "iam.h"
+#include "iam_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,35 +1,12 @@
 /* S3 buckets and their configurations (see s3.h). Lifecycle in s3_lifecycle.c, objects in
  * s3_objects.c. */
-#include "s3.h"
+#include "s3_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_xml.h"
 #include "buf.h"
 #include "xalloc.h"
-
-#define S3_XMLNS "http://s3.amazonaws.com/doc/2006-03-01/"
-
-int s3_call_(aws_client *c, const char *method, const char *operation, const char *bucket,
-             const char *query, const char *root, cJSON *body, int md5,
-             const char *const *lists, cJSON **out, aws_error *err)
-{
-    char *xml = body ? aws_xml_from_json(root, S3_XMLNS, body) : NULL;
-    aws_s3_request r = {.method = method, .operation = operation, .bucket = bucket,
-                        .query = query, .body = xml,
-                        .body_len = xml ? strlen(xml) : 0, .content_md5 = md5,
-                        .lists = lists};
-    cJSON *o = NULL;
-    int rc = aws_s3_call(c, &r, &o, err);
-    free(xml);
-    cJSON_Delete(body);
-    if (out)
-        *out = o;
-    else
-        cJSON_Delete(o);
-    return rc;
-}
 
 int s3_create_bucket(aws_client *c, const char *bucket, aws_error *err)
 {

@@ -1,5 +1,5 @@
 /* S3 lifecycle rules, tagging and versioning (see s3.h). */
-#include "s3.h"
+#include "s3_internal.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,9 @@
 /* S3 versioned listing, batch deletion, emptying a bucket, small objects (see s3.h). */
-#include "s3.h"
+#include "s3_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_form.h"
 #include "buf.h"
 #include "xalloc.h"
 
@@ -18,13 +17,6 @@ void s3_object_versions_free(s3_object_versions *v)
     }
     free(v->items);
     memset(v, 0, sizeof *v);
-}
-
-void s3_query_param_(buf *q, const char *name, const char *value)
-{
-    char *e = aws_form_escape(value);
-    buf_printf(q, "&%s=%s", name, e);
-    free(e);
 }
 
 static void add_versions(s3_object_versions *out, const cJSON *arr, int marker)

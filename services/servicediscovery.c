@@ -1,76 +1,10 @@
-/* Cloud Map: request helpers, operations and their waiter, namespaces, tags. */
+/* Cloud Map: operations and their waiter, namespaces, tags. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_paginate.h"
 #include "servicediscovery_internal.h"
 #include "xalloc.h"
-
-int sdi_call(aws_client *c, const char *operation, cJSON *in, cJSON **out, aws_error *err)
-{
-    cJSON *resp = NULL;
-    int rc = aws_json_call(c, "servicediscovery", operation, in, &resp, err);
-    cJSON_Delete(in);
-    if (out)
-        *out = rc == 0 ? resp : NULL;
-    else
-        cJSON_Delete(resp);
-    if (rc != 0)
-        aws_error_prefix(err, "%s: ", operation);
-    return rc;
-}
-
-int sdi_list(aws_client *c, const char *operation, const cJSON *in, const sd_filter *filters,
-             size_t nfilters, int page_size, const char *items, cJSON **all, aws_error *err)
-{
-    cJSON *req = in ? cJSON_Duplicate(in, 1) : cJSON_CreateObject();
-    if (nfilters > 0) {
-        cJSON *arr = cJSON_AddArrayToObject(req, "Filters");
-        for (size_t i = 0; i < nfilters; i++) {
-            cJSON *f = cJSON_CreateObject();
-            cJSON_AddStringToObject(f, "Name", filters[i].name ? filters[i].name : "");
-            cJSON *vals = cJSON_AddArrayToObject(f, "Values");
-            if (filters[i].value)
-                cJSON_AddItemToArray(vals, cJSON_CreateString(filters[i].value));
-            for (size_t k = 0; filters[i].values && filters[i].values[k]; k++)
-                cJSON_AddItemToArray(vals, cJSON_CreateString(filters[i].values[k]));
-            if (filters[i].condition)
-                cJSON_AddStringToObject(f, "Condition", filters[i].condition);
-            cJSON_AddItemToArray(arr, f);
-        }
-    }
-    if (page_size > 0)
-        cJSON_AddNumberToObject(req, "MaxResults", page_size);
-    aws_page_spec ps = {.in_token = "NextToken", .out_token = "NextToken", .items = items};
-    int rc = aws_json_paginate(c, "servicediscovery", operation, req, &ps, all, err);
-    cJSON_Delete(req);
-    if (rc != 0)
-        aws_error_prefix(err, "%s: ", operation);
-    return rc;
-}
-
-void sdi_add_tags(cJSON *in, const svc_tags *tags)
-{
-    if (!tags || tags->n == 0)
-        return;
-    cJSON *arr = cJSON_AddArrayToObject(in, "Tags");
-    for (size_t i = 0; i < tags->n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
-        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(arr, t);
-    }
-}
-
-void *sdi_grow(void **items, size_t *n, size_t sz)
-{
-    *items = xrealloc(*items, (*n + 1) * sz);
-    char *p = (char *)*items + *n * sz;
-    memset(p, 0, sz);
-    (*n)++;
-    return p;
-}
 
 static cJSON *input1(const char *name, const char *value)
 {
@@ -100,11 +34,11 @@ int sd_get_operation(aws_client *c, const char *operation_id, sd_operation *out,
     if (sdi_call(c, "GetOperation", input1("OperationId", operation_id), &resp, err) != 0)
         return -1;
     const cJSON *op = cJSON_GetObjectItemCaseSensitive(resp, "Operation"), *t;
-    out->id = netsvc_dup(op, "Id");
-    out->type = netsvc_dup(op, "Type");
-    out->status = netsvc_dup(op, "Status");
-    out->error_code = netsvc_dup(op, "ErrorCode");
-    out->error_message = netsvc_dup(op, "ErrorMessage");
+    out->id = svc_json_dup(op, "Id");
+    out->type = svc_json_dup(op, "Type");
+    out->status = svc_json_dup(op, "Status");
+    out->error_code = svc_json_dup(op, "ErrorCode");
+    out->error_message = svc_json_dup(op, "ErrorMessage");
     cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(op, "Targets"))
         if (t->string && cJSON_IsString(t))
             svc_tags_add(&out->targets, t->string, t->valuestring);
@@ -137,13 +71,13 @@ static int op_poll(void *ctx, char *state, size_t size, aws_error *err)
     return 0;
 }
 
-int sd_wait_operation(aws_client *c, const char *operation_id, const netsvc_wait_opts *o,
+int sd_wait_operation(aws_client *c, const char *operation_id, const aws_wait_opts *o,
                       sd_operation *out, aws_error *err)
 {
     op_wait w = {c, operation_id, {0}};
     char what[200];
     snprintf(what, sizeof what, "Cloud Map operation %s to finish", operation_id);
-    int rc = netsvc_wait(o, 60, 5, what, op_poll, &w, err);
+    int rc = svc_wait(o, 60, 5, what, op_poll, &w, err);
     if (rc == 0 && out)
         *out = w.last;
     else
@@ -156,14 +90,14 @@ int sd_wait_operation(aws_client *c, const char *operation_id, const netsvc_wait
 static void read_namespace(const cJSON *j, sd_namespace *ns)
 {
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "Properties");
-    ns->id = netsvc_dup(j, "Id");
-    ns->arn = netsvc_dup(j, "Arn");
-    ns->name = netsvc_dup(j, "Name");
-    ns->type = netsvc_dup(j, "Type");
-    ns->description = netsvc_dup(j, "Description");
-    ns->hosted_zone_id = netsvc_dup2(p, "DnsProperties", "HostedZoneId");
-    ns->http_name = netsvc_dup2(p, "HttpProperties", "HttpName");
-    ns->creator_request_id = netsvc_dup(j, "CreatorRequestId");
+    ns->id = svc_json_dup(j, "Id");
+    ns->arn = svc_json_dup(j, "Arn");
+    ns->name = svc_json_dup(j, "Name");
+    ns->type = svc_json_dup(j, "Type");
+    ns->description = svc_json_dup(j, "Description");
+    ns->hosted_zone_id = svc_json_dup2(p, "DnsProperties", "HostedZoneId");
+    ns->http_name = svc_json_dup2(p, "HttpProperties", "HttpName");
+    ns->creator_request_id = svc_json_dup(j, "CreatorRequestId");
     ns->service_count = aws_json_int(j, "ServiceCount", 0);
 }
 
@@ -202,7 +136,7 @@ int sd_create_private_dns_namespace(aws_client *c, const char *name, const char 
     sdi_add_tags(in, tags);
     if (sdi_call(c, "CreatePrivateDnsNamespace", in, &resp, err) != 0)
         return -1;
-    *operation_id = netsvc_dup(resp, "OperationId");
+    *operation_id = svc_json_dup(resp, "OperationId");
     cJSON_Delete(resp);
     return 0;
 }
@@ -240,7 +174,7 @@ int sd_delete_namespace(aws_client *c, const char *id, char **operation_id, aws_
     if (sdi_call(c, "DeleteNamespace", input1("Id", id), &resp, err) != 0)
         return -1;
     if (operation_id)
-        *operation_id = netsvc_dup(resp, "OperationId");
+        *operation_id = svc_json_dup(resp, "OperationId");
     cJSON_Delete(resp);
     return 0;
 }
@@ -253,7 +187,7 @@ int sd_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws
     cJSON *resp;
     if (sdi_call(c, "ListTagsForResource", input1("ResourceARN", arn), &resp, err) != 0)
         return -1;
-    netsvc_tags(resp, "Tags", "Key", "Value", out);
+    svc_json_tags(resp, "Tags", "Key", "Value", out);
     cJSON_Delete(resp);
     return 0;
 }

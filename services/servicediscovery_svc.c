@@ -11,19 +11,19 @@ static void read_service(const cJSON *j, sd_service *s)
     const cJSON *recs = aws_json_array(dns, "DnsRecords");
     const cJSON *first = recs ? cJSON_GetArrayItem(recs, 0) : NULL;
     const cJSON *custom = cJSON_GetObjectItemCaseSensitive(j, "HealthCheckCustomConfig");
-    s->id = netsvc_dup(j, "Id");
-    s->arn = netsvc_dup(j, "Arn");
-    s->name = netsvc_dup(j, "Name");
-    s->namespace_id = netsvc_dup(j, "NamespaceId");
+    s->id = svc_json_dup(j, "Id");
+    s->arn = svc_json_dup(j, "Arn");
+    s->name = svc_json_dup(j, "Name");
+    s->namespace_id = svc_json_dup(j, "NamespaceId");
     if (!s->namespace_id[0]) {
         free(s->namespace_id);
-        s->namespace_id = netsvc_dup(dns, "NamespaceId");
+        s->namespace_id = svc_json_dup(dns, "NamespaceId");
     }
-    s->description = netsvc_dup(j, "Description");
-    s->type = netsvc_dup(j, "Type");
-    s->creator_request_id = netsvc_dup(j, "CreatorRequestId");
-    s->routing_policy = netsvc_dup(dns, "RoutingPolicy");
-    s->record_type = netsvc_dup(first, "Type");
+    s->description = svc_json_dup(j, "Description");
+    s->type = svc_json_dup(j, "Type");
+    s->creator_request_id = svc_json_dup(j, "CreatorRequestId");
+    s->routing_policy = svc_json_dup(dns, "RoutingPolicy");
+    s->record_type = svc_json_dup(first, "Type");
     s->ttl = aws_json_int(first, "TTL", 0);
     s->instance_count = aws_json_int(j, "InstanceCount", 0);
     s->custom_health = cJSON_IsObject(custom);
@@ -125,7 +125,7 @@ int sd_update_service(aws_client *c, const char *id, const char *record_type, lo
     if (sdi_call(c, "UpdateService", req, &resp, err) != 0)
         return -1;
     if (operation_id)
-        *operation_id = netsvc_dup(resp, "OperationId");
+        *operation_id = svc_json_dup(resp, "OperationId");
     cJSON_Delete(resp);
     return 0;
 }
@@ -162,7 +162,7 @@ int sd_list_instances(aws_client *c, const char *service_id, int page_size, sd_i
     cJSON_ArrayForEach(e, items)
     {
         sd_instance *i = sdi_grow((void **)&out->items, &out->n, sizeof *out->items);
-        i->id = netsvc_dup(e, "Id");
+        i->id = svc_json_dup(e, "Id");
         cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(e, "Attributes"))
             if (a->string && cJSON_IsString(a))
                 svc_tags_add(&i->attributes, a->string, a->valuestring);
@@ -182,7 +182,7 @@ int sd_deregister_instance(aws_client *c, const char *service_id, const char *in
     if (sdi_call(c, "DeregisterInstance", req, &resp, err) != 0)
         return -1;
     if (operation_id)
-        *operation_id = netsvc_dup(resp, "OperationId");
+        *operation_id = svc_json_dup(resp, "OperationId");
     cJSON_Delete(resp);
     return 0;
 }

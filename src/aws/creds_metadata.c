@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "aws_wirelog.h"
+#include "wirelog_internal.h"
 #include "buf.h"
 #include "xalloc.h"
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_http.h"
+#include "http_internal.h"
 #include "xalloc.h"
 
 typedef struct {

@@ -1,5 +1,5 @@
-/* HTTP over libcurl with a shared connection cache (see aws_http.h). */
-#include "aws_http.h"
+/* HTTP over libcurl with a shared connection cache (see http_internal.h). */
+#include "http_internal.h"
 
 #include <ctype.h>
 #include <pthread.h>

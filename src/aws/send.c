@@ -6,7 +6,7 @@
 #include <strings.h>
 #include <sys/time.h>
 
-#include "aws_wirelog.h"
+#include "wirelog_internal.h"
 #include "sigv4.h"
 #include "xalloc.h"
 

@@ -3,7 +3,7 @@
  * the one that will connect, so "http://127.0.0.1@192.0.2.2/" is seen for what it is (a
  * user name "127.0.0.1" at host 192.0.2.2), never by a string prefix.
  */
-#include "aws_http.h"
+#include "http_internal.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>

@@ -7,7 +7,7 @@
  * before any of them allocates anything.
  */
 #include "aws.h"
-#include "aws_http.h"
+#include "http_internal.h"
 
 #include <malloc.h>
 #include <stdlib.h>

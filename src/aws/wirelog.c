@@ -1,5 +1,5 @@
-/* The redacting --debug wire log (see aws_wirelog.h). */
-#include "aws_wirelog.h"
+/* The redacting --debug wire log (see wirelog_internal.h). */
+#include "wirelog_internal.h"
 
 #include <ctype.h>
 #include <stdlib.h>

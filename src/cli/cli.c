@@ -3,13 +3,14 @@
  * name (`ecsdeploy --region eu-west-1 up` and `ecsdeploy up --region eu-west-1` are
  * the same); each command adds its own options to the global ones.
  */
-#include "cli.h"
+#include "cli_internal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "res.h"
 #include "xalloc.h"
 
 enum {
@@ -172,6 +173,11 @@ int cli_main(int argc, char **argv)
     cli_globals g;
     memset(&g, 0, sizeof g);
     g.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+    char bad[256];
+    if (res_registry_check(bad, sizeof bad) != 0) {
+        fprintf(stderr, "ecsdeploy: internal error in the table of resource kinds: %s\n", bad);
+        return EXIT_AWS;
+    }
 
     int ci = command_index(argc, argv);
     const cli_command *cmd = NULL;

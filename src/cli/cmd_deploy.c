@@ -4,11 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_session.h"
-#include "deploy_cli.h"
-#include "ecs.h"
-#include "stack_names.h"
+#include "cli_internal.h"
+#include "session_internal.h"
+#include "deploy_output_internal.h"
 #include "xalloc.h"
 
 #define MAX_ENV 64
@@ -179,50 +177,22 @@ static void make_request(const state *s, const deploy_cli_target *t, deploy_cli_
         q->step_percent = s->step;
 }
 
-/* 1 when the service's main container image uses repository repo. */
-static int uses_repository(aws_client *c, const ecs_service *sv, const char *container,
-                           const char *repo)
-{
-    ecs_task_definition td;
-    aws_error err;
-    if (!sv->task_definition || ecs_describe_task_definition(c, sv->task_definition, &td, &err) != 0)
-        return 0;
-    const char *img = aws_json_str(ecs_taskdef_container(td.doc, container), "image");
-    char *r = img ? deploy_image_repository(img) : NULL;
-    int yes = r && strcmp(r, repo) == 0;
-    free(r);
-    ecs_task_definition_free(&td);
-    return yes;
-}
-
-/* --all: the services of the cluster whose image uses the repository of --image. */
+/* --all: the services the image is for (deploy_services_using), or why there are none. */
 static int services_for_all(const state *s, const deploy_cli_target *t, svc_strings *out)
 {
-    svc_strings arns = {0};
-    ecs_services list = {0};
     aws_error err;
-    if (ecs_list_services(t->aws, t->cluster, 0, &arns, &err) != 0 ||
-        (arns.n && ecs_describe_services(t->aws, t->cluster, (const char *const *)arns.items,
-                                         arns.n, &list, &err) != 0)) {
+    if (deploy_services_using(t->aws, t->cluster, s->image, s->container, out, &err) != 0) {
         cli_print_aws_error("listing the cluster's services", &err);
-        svc_strings_free(&arns);
         return EXIT_AWS;
     }
-    char *repo = deploy_image_repository(s->image);
-    for (size_t i = 0; i < list.n; i++)
-        if (list.items[i].status && strcmp(list.items[i].status, "ACTIVE") == 0 &&
-            uses_repository(t->aws, &list.items[i], s->container, repo))
-            svc_strings_add(out, list.items[i].name);
-    int rc = EXIT_OK;
     if (out->n == 0) {
+        char *repo = deploy_image_repository(s->image);
         fprintf(stderr, "ecsdeploy: no service of cluster %s uses the repository %s\n",
                 t->cluster, repo);
-        rc = EXIT_AWS;
+        free(repo);
+        return EXIT_AWS;
     }
-    free(repo);
-    ecs_services_free(&list);
-    svc_strings_free(&arns);
-    return rc;
+    return EXIT_OK;
 }
 
 /* Deploy every named service in parallel; the worst exit code wins (3 over 1). */

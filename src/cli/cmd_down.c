@@ -5,7 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli_session.h"
+#include "session_internal.h"
 #include "text.h"
 
 typedef struct {

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "exec.h"
-#include "exec_cli.h"
+#include "client_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
@@ -112,7 +112,7 @@ static void install_signals(int interactive)
     signal(SIGPIPE, SIG_IGN);
 }
 
-static int run_session(exec_cli_ctx *c, const exec_target *t, const exec_state *s,
+static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
                        const char *command, int debug)
 {
     char marker[33];
@@ -151,7 +151,7 @@ static int run_session(exec_cli_ctx *c, const exec_target *t, const exec_state *
             fprintf(stderr, "ecsdeploy: exec interrupted\n");
             return 130;
         }
-        return exec_cli_fail("exec", &err);
+        return cli_client_fail("exec", &err);
     }
     if (wrap && f.exit_code < 0) {
         fprintf(stderr, "ecsdeploy: the command's exit status did not come back (does the "
@@ -174,10 +174,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     for (int i = 1; i < argc; i++)
         if (!argv[i][0] && argc == 2)
             return cli_usage_error("the command is empty");
-    exec_cli_ctx c;
-    int rc = exec_cli_open(g, s->cluster == NULL, &c);
+    cli_client c;
+    int rc = cli_client_open(g, s->cluster == NULL, &c);
     if (rc != EXIT_OK) {
-        exec_cli_close(&c);
+        cli_client_close(&c);
         return rc;
     }
     char *cluster = s->cluster ? xstrdup(s->cluster) : stack_name_cluster(c.stack->name);
@@ -188,7 +188,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         exec_target t;
         aws_error err;
         if (exec_find_target(c.aws, cluster, argv[0], s->task, s->container, &t, &err) != 0) {
-            rc = exec_cli_fail("exec", &err);
+            rc = cli_client_fail("exec", &err);
         } else {
             char *command = exec_join_argv(argc - 1, argv + 1);
             rc = run_session(&c, &t, s, command, g->debug);
@@ -197,7 +197,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         }
     }
     free(cluster);
-    exec_cli_close(&c);
+    cli_client_close(&c);
     return rc;
 }
 

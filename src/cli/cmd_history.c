@@ -6,9 +6,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "cli.h"
-#include "cli_session.h"
-#include "deploy_cli.h"
+#include "cli_internal.h"
+#include "session_internal.h"
+#include "deploy_output_internal.h"
 #include "text.h"
 
 enum { O_CLUSTER = 2200, O_LIMIT };

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cli.h"
+#include "cli_internal.h"
 #include "stack.h"
 #include "stack_names.h"
 #include "xalloc.h"

@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "exec_cli.h"
+#include "client_internal.h"
 #include "logs.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -145,7 +145,7 @@ static int printed_before(printed_set *p, const logs_event *e)
     return 0;
 }
 
-static int follow_loop(exec_cli_ctx *c, const logs_state *s, logs_filter_input *in, int color)
+static int follow_loop(cli_client *c, const logs_state *s, logs_filter_input *in, int color)
 {
     logs_cursor cur = {.since = in->start_time};
     struct sigaction sa;
@@ -163,7 +163,7 @@ static int follow_loop(exec_cli_ctx *c, const logs_state *s, logs_filter_input *
         logs_events ev = {0};
         aws_error err;
         if (logs_follow(c->aws, in, &cur, &ev, &err) != 0) {
-            rc = exec_cli_fail("logs", &err);
+            rc = cli_client_fail("logs", &err);
             logs_events_free(&ev);
             break;
         }
@@ -187,13 +187,13 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         return cli_usage_error(argc ? "logs takes one service, got '%s' too"
                                     : "logs needs a service: ecsdeploy logs SERVICE [--follow]%s",
                                argc ? argv[1] : "");
-    exec_cli_ctx c;
-    int rc = exec_cli_open(g, 1, &c);
+    cli_client c;
+    int rc = cli_client_open(g, 1, &c);
     if (rc == EXIT_OK && !stack_find_service(c.stack, argv[0]))
         rc = cli_usage_error("the stack %s has no service '%s' (see %s)", c.stack->name, argv[0],
                              c.stack->file);
     if (rc != EXIT_OK) {
-        exec_cli_close(&c);
+        cli_client_close(&c);
         return rc;
     }
     char *group = stack_name_log_group(c.stack->name, argv[0]);
@@ -208,7 +208,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
             if (strcmp(err.code, "ResourceNotFoundException") == 0)
                 fprintf(stderr, "ecsdeploy: no log group %s yet (is the stack up?)\n", group);
             else
-                exec_cli_fail("logs", &err);
+                cli_client_fail("logs", &err);
             rc = EXIT_AWS;
         }
         for (size_t i = 0; i < ev.n; i++)
@@ -217,7 +217,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         logs_events_free(&ev);
     }
     free(group);
-    exec_cli_close(&c);
+    cli_client_close(&c);
     return rc;
 }
 

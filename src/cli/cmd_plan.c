@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli_session.h"
+#include "session_internal.h"
 
 typedef struct {
     int detailed_exitcode;

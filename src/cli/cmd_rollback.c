@@ -3,9 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
-#include "cli_session.h"
-#include "deploy_cli.h"
+#include "cli_internal.h"
+#include "session_internal.h"
+#include "deploy_output_internal.h"
 
 enum { O_CLUSTER = 2100, O_TIMEOUT };
 

@@ -10,8 +10,8 @@
 #include <openssl/crypto.h>
 
 #include "exec.h"
-#include "cli_session.h"
-#include "exec_cli.h"
+#include "client_internal.h"
+#include "session_internal.h"
 #include "secretsmanager.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -21,7 +21,7 @@
 
 /* The Secrets Manager id of a secret named on the command line: an ARN as is, else a
  * logical name of the stack. NULL after printing why (then *rc is the exit code). */
-static char *secret_id(const exec_cli_ctx *c, const char *name, const stack_secret **decl)
+static char *secret_id(const cli_client *c, const char *name, const stack_secret **decl)
 {
     *decl = NULL;
     if (strncmp(name, "arn:", 4) == 0)
@@ -43,7 +43,7 @@ static char *secret_id(const exec_cli_ctx *c, const char *name, const stack_secr
     return stack_name_secret(c->stack->name, s->name);
 }
 
-static int do_get(exec_cli_ctx *c, const char *name)
+static int do_get(cli_client *c, const char *name)
 {
     const stack_secret *decl;
     char *id = secret_id(c, name, &decl);
@@ -57,7 +57,7 @@ static int do_get(exec_cli_ctx *c, const char *name)
             fprintf(stderr, "ecsdeploy: secret %s does not exist yet (create it with `ecsdeploy "
                             "secret put %s` or `ecsdeploy up`)\n", id, name);
         else
-            exec_cli_fail("secret get", &err);
+            cli_client_fail("secret get", &err);
         rc = EXIT_AWS;
     } else {
         size_t n = strlen(value);
@@ -110,7 +110,7 @@ static char *read_value(const char *name)
     return buf_detach(&b);
 }
 
-static int do_put(exec_cli_ctx *c, const char *name)
+static int do_put(cli_client *c, const char *name)
 {
     const stack_secret *decl;
     char *id = secret_id(c, name, &decl);
@@ -146,10 +146,10 @@ static int do_put(exec_cli_ctx *c, const char *name)
         if (secretsmanager_create_secret(c->aws, &in, NULL, &version, &err) == 0)
             fprintf(stderr, "ecsdeploy: secret %s created\n", id);
         else
-            rc = exec_cli_fail("secret put", &err);
+            rc = cli_client_fail("secret put", &err);
         free(node);
     } else {
-        rc = exec_cli_fail("secret put", &err);
+        rc = cli_client_fail("secret put", &err);
     }
     free(version);
     secretsmanager_secret_free(value);
@@ -158,7 +158,7 @@ static int do_put(exec_cli_ctx *c, const char *name)
     return rc;
 }
 
-static void list_one(exec_cli_ctx *c, const char *logical, const char *id, cJSON *arr,
+static void list_one(cli_client *c, const char *logical, const char *id, cJSON *arr,
                      int json, int *failed)
 {
     secretsmanager_secret s = {0};
@@ -169,7 +169,7 @@ static void list_one(exec_cli_ctx *c, const char *logical, const char *id, cJSON
         if (strcmp(err.code, "ResourceNotFoundException") == 0) {
             state = "missing";
         } else {
-            exec_cli_fail("secret list", &err);
+            cli_client_fail("secret list", &err);
             *failed = 1;
             return;
         }
@@ -196,7 +196,7 @@ static void list_one(exec_cli_ctx *c, const char *logical, const char *id, cJSON
     secretsmanager_secret_info_free(&s);
 }
 
-static int do_list(exec_cli_ctx *c, int json)
+static int do_list(cli_client *c, int json)
 {
     cJSON *arr = cJSON_CreateArray();
     int failed = 0;
@@ -233,8 +233,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         return cli_usage_error("secret %s takes one NAME (a secret of the stack, or an ARN)%s", action,
                                strcmp(action, "put") == 0 ? "; the value comes from stdin" : "");
     int by_arn = !is_list && strncmp(argv[1], "arn:", 4) == 0;
-    exec_cli_ctx c;
-    int rc = exec_cli_open(g, !by_arn, &c);
+    cli_client c;
+    int rc = cli_client_open(g, !by_arn, &c);
     if (rc == EXIT_OK) {
         if (is_list)
             rc = do_list(&c, g->output == OUTPUT_JSON);
@@ -243,7 +243,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         else
             rc = do_put(&c, argv[1]);
     }
-    exec_cli_close(&c);
+    cli_client_close(&c);
     return rc;
 }
 

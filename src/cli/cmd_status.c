@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_session.h"
+#include "session_internal.h"
 #include "xalloc.h"
 #include "text.h"
 

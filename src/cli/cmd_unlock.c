@@ -3,8 +3,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli_session.h"
-#include "exec_cli.h"
+#include "session_internal.h"
+#include "client_internal.h"
 #include "lock.h"
 #include "text.h"
 
@@ -45,13 +45,13 @@ static int confirm(const char *stack)
     return 1;
 }
 
-static int unlock(exec_cli_ctx *c, const char *stack, int yes)
+static int unlock(cli_client *c, const char *stack, int yes)
 {
     lock_info held;
     aws_error err;
     int rc = lock_read(c->aws, stack, &held, &err);
     if (rc < 0)
-        return exec_cli_fail("reading the stack's lock", &err);
+        return cli_client_fail("reading the stack's lock", &err);
     if (rc > 0) {
         printf("Stack %s is not locked.\n", stack);
         return EXIT_OK;
@@ -66,7 +66,7 @@ static int unlock(exec_cli_ctx *c, const char *stack, int yes)
     rc = lock_break(c->aws, stack, &held, &err);
     lock_info_free(&held);
     if (rc < 0)
-        return exec_cli_fail("removing the stack's lock", &err);
+        return cli_client_fail("removing the stack's lock", &err);
     if (rc > 0) {
         fprintf(stderr, "ecsdeploy: the lock changed since it was read (its run renewed it, or "
                         "another run took it): nothing was removed; look again with `ecsdeploy "
@@ -82,11 +82,11 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     unlock_opts *o = state;
     if (argc > 1)
         return cli_usage_error("unlock takes at most one STACK name, got '%s'", argv[1]);
-    exec_cli_ctx c;
-    int rc = exec_cli_open(g, argc == 0, &c);
+    cli_client c;
+    int rc = cli_client_open(g, argc == 0, &c);
     if (rc == EXIT_OK)
         rc = unlock(&c, argc ? argv[0] : c.stack->name, o->yes);
-    exec_cli_close(&c);
+    cli_client_close(&c);
     return rc;
 }
 

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "cli_session.h"
+#include "session_internal.h"
 #include "text.h"
 
 typedef struct {
@@ -44,12 +44,9 @@ static int parse(void *state, int opt, const char *arg)
     return -1;
 }
 
-/* Replacing a bucket or a secret marked keep would destroy data: refuse unless asked. */
-static int refuse_kept_replacements(const res_graph *g)
+/* Replacing a bucket or a secret marked keep would destroy data: say which. */
+static void print_kept_replacements(res_node *const *kept)
 {
-    res_node **kept = plan_kept_replacements(g);
-    if (!kept)
-        return 0;
     fprintf(stderr, "ecsdeploy: this plan replaces resources that keep data:\n");
     for (size_t i = 0; kept[i]; i++) {
         fprintf(stderr, "  %s (%s):", kept[i]->id, kept[i]->physical_id);
@@ -59,23 +56,16 @@ static int refuse_kept_replacements(const res_graph *g)
         fprintf(stderr, " changed\n");
     }
     fprintf(stderr, "ecsdeploy: nothing was changed; run again with --allow-replace to replace them\n");
-    free(kept);
-    return 1;
 }
 
-/* Existing resources the file names must exist: say which are missing, change nothing. */
-static int refuse_missing_externals(const res_graph *g)
+/* Existing resources the file names must exist: say which are missing. */
+static void print_missing_externals(res_node *const *missing)
 {
-    res_node **missing = plan_missing_externals(g);
-    if (!missing)
-        return 0;
     fprintf(stderr, "ecsdeploy: the stack file names existing resources that were not found:\n");
     for (size_t i = 0; missing[i]; i++)
         fprintf(stderr, "  %s: %s\n", missing[i]->id, missing[i]->label);
     fprintf(stderr, "ecsdeploy: nothing was changed; create them first, or name ones that exist "
                     "(in the file or with --set)\n");
-    free(missing);
-    return 1;
 }
 
 static void print_summary(cli_session *s, const plan_exec_result *r, double secs)
@@ -116,6 +106,43 @@ static void print_summary(cli_session *s, const plan_exec_result *r, double secs
     }
 }
 
+/* What `up` says when the plan decides it goes no further; EXIT_OK for GO and NOTHING. */
+static int render_verdict(cli_session *s, const plan_up_decision *d)
+{
+    int rc = EXIT_OK;
+    switch (d->verdict) {
+    case PLAN_UP_MISSING_EXTERNALS:
+        print_missing_externals(d->nodes);
+        rc = EXIT_AWS;
+        break;
+    case PLAN_UP_MISSING_GROUPS:
+        text_printf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed; create them first, or "
+                            "name ones that exist (in the file or with --set)\n", d->err.message);
+        rc = EXIT_AWS;
+        break;
+    case PLAN_UP_UNREADABLE_SOURCE:
+        text_printf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", d->err.message);
+        rc = EXIT_USAGE;
+        break;
+    case PLAN_UP_NOTHING:
+        if (s->g->output == OUTPUT_JSON) {
+            plan_exec_result none = {0};
+            print_summary(s, &none, 0);
+        } else {
+            printf("No changes: %zu resources match the stack file.\n", d->counts.unchanged);
+            cli_print_outputs_text(s, stdout);
+        }
+        break;
+    case PLAN_UP_REPLACES_KEPT:
+        print_kept_replacements(d->nodes);
+        rc = EXIT_USAGE;
+        break;
+    case PLAN_UP_GO:
+        break;
+    }
+    return rc;
+}
+
 static int run(const cli_globals *g, void *state, int argc, char **argv)
 {
     up_opts *o = state;
@@ -136,41 +163,14 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     s.ctx.wait_services = !o->no_wait;
     if (o->timeout > 0)
         s.ctx.timeout_s = o->timeout;
+    plan_up_decision d;
 plan: /* again once the stack's lock is held (below) */
-    plan_compute(&s.ctx, 0);
-    if (refuse_missing_externals(s.graph)) {
+    plan_up_decide(&s.ctx, o->allow_replace, &d);
+    rc = render_verdict(&s, &d);
+    free(d.nodes);
+    if (d.verdict != PLAN_UP_GO) {
         cli_session_close(&s);
-        return EXIT_AWS;
-    }
-    aws_error err;
-    aws_error_clear(&err);
-    if (res_reach_check_groups(&s.ctx, &err) != 0) {
-        text_printf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed; create them first, or "
-                            "name ones that exist (in the file or with --set)\n", err.message);
-        cli_session_close(&s);
-        return EXIT_AWS;
-    }
-    if (res_secret_check_sources(s.graph, &err) != 0) {
-        text_printf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", err.message);
-        cli_session_close(&s);
-        return EXIT_USAGE;
-    }
-    plan_counts c = plan_count(s.graph);
-    size_t unsettled = plan_count_unsettled(&s.ctx);
-    if (c.create + c.update + c.replace + c.delete + unsettled == 0) {
-        if (g->output == OUTPUT_JSON) {
-            plan_exec_result none = {0};
-            print_summary(&s, &none, 0);
-        } else {
-            printf("No changes: %zu resources match the stack file.\n", c.unchanged);
-            cli_print_outputs_text(&s, stdout);
-        }
-        cli_session_close(&s);
-        return EXIT_OK;
-    }
-    if (!o->allow_replace && refuse_kept_replacements(s.graph)) {
-        cli_session_close(&s);
-        return EXIT_USAGE;
+        return rc;
     }
     if (!s.lock) { /* changes to make: one run at a time (see lock.h) */
         rc = cli_session_lock(&s, "up", parallel);
@@ -180,6 +180,8 @@ plan: /* again once the stack's lock is held (below) */
         }
         goto plan;
     }
+    plan_counts c = d.counts;
+    size_t unsettled = d.unsettled;
     if (g->output != OUTPUT_JSON)
         printf("Plan: %zu to create, %zu to update, %zu to replace, %zu to delete.\n", c.create,
                c.update, c.replace, c.delete);

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "cli.h"
+#include "cli_internal.h"
 #include "stack.h"
 
 /* The problems as one JSON document on stdout, for `validate --output json`. */

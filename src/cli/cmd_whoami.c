@@ -6,8 +6,8 @@
 #include <cjson/cJSON.h>
 
 #include "aws.h"
-#include "cli.h"
-#include "cli_session.h"
+#include "cli_internal.h"
+#include "session_internal.h"
 #include "sts.h"
 #include "text.h"
 

@@ -1,5 +1,5 @@
 /* The table of commands, in the order --help lists them. */
-#include "cli.h"
+#include "cli_internal.h"
 
 extern const cli_command cli_cmd_init;
 extern const cli_command cli_cmd_validate;

@@ -7,8 +7,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "cli_session.h"
-#include "deploy_cli.h"
+#include "session_internal.h"
+#include "deploy_output_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 #include "text.h"
@@ -180,6 +180,7 @@ static const char *outcome_name(deploy_outcome o)
     case DEPLOY_TIMEOUT: return "timeout";
     case DEPLOY_FAILED: return "failed";
     case DEPLOY_STARTED: return "started";
+    case DEPLOY_INTERRUPTED: return "interrupted";
     }
     return "?";
 }
@@ -211,7 +212,8 @@ void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const d
             cJSON_AddItemToArray(rs, cJSON_CreateString(r->reasons[i]));
         print_json(o);
     } else {
-        static const char *const mark[] = {"ok", "ROLLED BACK", "TIMEOUT", "FAILED", "started"};
+        static const char *const mark[] = {"ok", "ROLLED BACK", "TIMEOUT", "FAILED", "started",
+                                           "INTERRUPTED"};
         FILE *f = r->outcome == DEPLOY_OK || r->outcome == DEPLOY_STARTED ? stdout : stderr;
         fflush(stdout);
         text_printf(f, "%s: %s: %s\n", service, mark[r->outcome], r->message ? r->message : "");

@@ -2,7 +2,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 
-#include "cli.h"
+#include "cli_internal.h"
 
 int cli_parse_duration(const char *text, double *seconds)
 {

@@ -7,8 +7,8 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
-#include "aws_http.h"
-#include "cli.h"
+#include "aws.h"
+#include "cli_internal.h"
 
 int cli_harden_process(void)
 {

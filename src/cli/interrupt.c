@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli_session.h"
+#include "session_internal.h"
 
 static int pipe_fds[2] = {-1, -1};
 static pthread_t watcher;

@@ -1,4 +1,4 @@
-#include "cli.h"
+#include "cli_internal.h"
 
 int main(int argc, char **argv)
 {

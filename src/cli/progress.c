@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "cli_session.h"
+#include "session_internal.h"
 #include "xalloc.h"
 #include "text.h"
 

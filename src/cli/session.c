@@ -3,7 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_session.h"
+#include "session_internal.h"
+#include "deploy.h"
 #include "text.h"
 #include "xalloc.h"
 
@@ -63,6 +64,7 @@ int cli_session_open(const cli_globals *g, cli_session *s)
     s->ctx.region = aws_client_region(s->aws);
     s->ctx.timeout_s = 900;
     s->ctx.poll_s = 5;
+    s->ctx.watch = deploy_watch_res;
     const char *poll = getenv("ECSDEPLOY_POLL_SECONDS"); /* the tests' fake runs fast */
     if (poll && atof(poll) > 0)
         s->ctx.poll_s = atof(poll);

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli_session.h"
+#include "session_internal.h"
 #include "lock.h"
 #include "text.h"
 

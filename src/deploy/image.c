@@ -1,4 +1,4 @@
-/* Image references, strategy names and the result struct: pure helpers of deploy. */
+/* Image references and strategy names: pure helpers of deploy. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,31 +52,4 @@ const char *deploy_strategy_from_flag(const char *flag)
         if (strcmp(flag, map[i][0]) == 0 || strcmp(flag, map[i][1]) == 0)
             return map[i][2];
     return NULL;
-}
-
-void deploy_result_add_reason(deploy_result *r, const char *reason)
-{
-    if (!reason || !*reason)
-        return;
-    for (size_t i = 0; i < r->nreasons; i++)
-        if (strcmp(r->reasons[i], reason) == 0)
-            return;
-    r->reasons = xrealloc(r->reasons, (r->nreasons + 1) * sizeof *r->reasons);
-    r->reasons[r->nreasons++] = xstrdup(reason);
-}
-
-void deploy_result_free(deploy_result *r)
-{
-    if (!r)
-        return;
-    free(r->previous_task_definition);
-    free(r->task_definition);
-    free(r->image);
-    free(r->service_deployment);
-    free(r->strategy);
-    free(r->message);
-    for (size_t i = 0; i < r->nreasons; i++)
-        free(r->reasons[i]);
-    free(r->reasons);
-    memset(r, 0, sizeof *r);
 }

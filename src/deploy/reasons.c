@@ -81,63 +81,33 @@ static void event_reasons(const ecs_service *s, double since, deploy_result *r)
     }
 }
 
-static void task_reason(const ecs_task *t, deploy_result *r)
+/* Stopped tasks that ran the new revision (the newest few). */
+static void stopped_task_reasons(aws_client *c, const deploy_watch_request *w, deploy_result *r)
 {
-    char extra[1024] = "";
-    size_t n = 0;
-    for (size_t k = 0; k < t->n_containers && n < sizeof extra - 1; k++) {
-        const ecs_container *ct = &t->containers[k];
-        if (!ct->has_exit_code && !ct->reason)
-            continue;
-        char code[32] = "";
-        if (ct->has_exit_code)
-            snprintf(code, sizeof code, "exit code %d", ct->exit_code);
-        n += (size_t)snprintf(extra + n, sizeof extra - n, "%scontainer %s: %s%s%s",
-                              n ? "; " : "", ct->name ? ct->name : "?", code,
-                              ct->reason && *code ? ", " : "", ct->reason ? ct->reason : "");
-    }
-    char *line = xasprintf("stopped task: %s%s%s%s",
-                           t->stopped_reason ? t->stopped_reason : "(no reason given)",
-                           *extra ? " (" : "", extra, *extra ? ")" : "");
-    deploy_result_add_reason(r, line);
-    free(line);
-}
-
-/* Stopped tasks that ran the new revision. */
-static void stopped_task_reasons(aws_client *c, const deploy_request *q, const char *td,
-                                 deploy_result *r)
-{
-    svc_strings arns = {0};
+    svc_strings why = {0};
     aws_error err;
-    if (ecs_list_tasks(c, q->cluster, q->service, "STOPPED", 0, &arns, &err) != 0 || !arns.n) {
-        svc_strings_free(&arns);
-        return;
+    ecs_stopped_task_reasons(c, w->cluster, w->service, w->task_definition, 5, &why, &err);
+    for (size_t i = 0; i < why.n; i++) {
+        char *line = xasprintf("stopped task: %s", why.items[i]);
+        deploy_result_add_reason(r, line);
+        free(line);
     }
-    ecs_tasks tasks = {0};
-    size_t n = arns.n > 100 ? 100 : arns.n;
-    if (ecs_describe_tasks(c, q->cluster, (const char *const *)arns.items, n, &tasks, &err) == 0)
-        for (size_t i = 0; i < tasks.n; i++)
-            if (tasks.items[i].task_definition_arn &&
-                strcmp(tasks.items[i].task_definition_arn, td) == 0)
-                task_reason(&tasks.items[i], r);
-    ecs_tasks_free(&tasks);
-    svc_strings_free(&arns);
+    svc_strings_free(&why);
 }
 
-void deploy_gather_reasons_(aws_client *c, const deploy_request *q, const ecs_service *s,
-                            const ecs_service_deployment *sd, const char *td, double since,
-                            const deploy_seen *seen, deploy_result *r)
+void deploy_gather_reasons_(aws_client *c, const deploy_watch_request *w, const ecs_service *s,
+                            const ecs_service_deployment *sd, const deploy_seen *seen,
+                            deploy_result *r)
 {
     if (sd) {
         deploy_result_add_reason(r, sd->status_reason);
         deploy_result_add_reason(r, sd->rollback_reason);
     }
     for (size_t i = 0; i < s->n_deployments; i++)
-        if (s->deployments[i].task_definition &&
-            strcmp(s->deployments[i].task_definition, td) == 0)
+        if (ecs_same_task_definition(s->deployments[i].task_definition, w->task_definition))
             deploy_result_add_reason(r, s->deployments[i].rollout_state_reason);
-    stopped_task_reasons(c, q, td, r);
+    stopped_task_reasons(c, w, r);
     for (size_t i = 0; seen && i < seen->n; i++)
         deploy_result_add_reason(r, seen->lines[i]);
-    event_reasons(s, since, r);
+    event_reasons(s, w->since_epoch, r);
 }

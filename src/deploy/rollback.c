@@ -1,8 +1,10 @@
 /* deploy_rollback: stop a deployment in progress with ROLLBACK, or deploy the revision
  * recorded before the last deploy. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_wait.h"
 #include "deploy_internal.h"
 #include "xalloc.h"
 
@@ -24,6 +26,42 @@ static char *revision_task_definition(aws_client *c, const char *rev)
     return td;
 }
 
+/* The rollback of a stopped service deployment, looked at once per check. */
+typedef struct {
+    aws_client *c;
+    const deploy_request *q;
+    const char *arn;
+    ecs_service_deployments last; /* the last look */
+} rollback_watch;
+
+/* 1 once the rollback has ended (either way), 0 while it goes on. */
+static int check_rollback(void *ud, char *line, size_t size, aws_error *err)
+{
+    rollback_watch *x = ud;
+    ecs_service_deployments_free(&x->last);
+    if (ecs_describe_service_deployments(x->c, &x->arn, 1, &x->last, err) != 0)
+        return -1;
+    if (x->last.n == 0) {
+        aws_error_set(err, AWS_ERR_SERVICE, "ServiceDeploymentNotFoundException",
+                      "service deployment %s does not exist", x->arn);
+        return -1;
+    }
+    const char *st = x->last.items[0].status ? x->last.items[0].status : "";
+    snprintf(line, size, "service deployment %s", st);
+    return strcmp(st, "ROLLBACK_SUCCESSFUL") == 0 || strcmp(st, "ROLLBACK_FAILED") == 0 ||
+           strcmp(st, "STOPPED") == 0 || strcmp(st, "SUCCESSFUL") == 0;
+}
+
+static void rollback_progress(void *ud, const char *what, const char *line, int checks,
+                              double waited)
+{
+    rollback_watch *x = ud;
+    (void)what;
+    (void)checks;
+    (void)waited;
+    deploy_note_(x->q, "rollback", "%s", line);
+}
+
 /* Stop the running deployment with ROLLBACK and watch the rollback to its end. */
 static int stop_and_watch(aws_client *c, const deploy_request *q,
                           const ecs_service_deployment *d, deploy_result *r)
@@ -34,43 +72,33 @@ static int stop_and_watch(aws_client *c, const deploy_request *q,
     if (ecs_stop_service_deployment(c, d->arn, "ROLLBACK", &err) != 0)
         return deploy_fail_(r, "stopping the deployment in progress", &err);
     deploy_note_(q, "rollback", "deployment in progress stopped with ROLLBACK");
-    double deadline = deploy_now_() + q->timeout_s;
-    char last[64] = "";
-    for (;;) {
-        ecs_service_deployments sd = {0};
-        const char *arn = d->arn;
-        if (ecs_describe_service_deployments(c, &arn, 1, &sd, &err) != 0 || sd.n == 0) {
-            ecs_service_deployments_free(&sd);
-            return deploy_fail_(r, "watching the rollback", &err);
-        }
-        const ecs_service_deployment *x = &sd.items[0];
-        const char *st = x->status ? x->status : "";
-        if (strcmp(st, last) != 0) {
-            deploy_note_(q, "rollback", "service deployment %s", st);
-            snprintf(last, sizeof last, "%s", st);
-        }
-        int ok = strcmp(st, "ROLLBACK_SUCCESSFUL") == 0;
-        int bad = strcmp(st, "ROLLBACK_FAILED") == 0 || strcmp(st, "STOPPED") == 0 ||
-                  strcmp(st, "SUCCESSFUL") == 0;
-        if (ok || bad) {
-            r->task_definition = revision_task_definition(c, x->rollback_revision_arn);
-            r->outcome = ok ? DEPLOY_OK : DEPLOY_ROLLED_BACK;
-            r->message = xasprintf(ok ? "rolled back to %s" : "the rollback did not succeed (%s)",
-                                   ok ? (r->task_definition ? r->task_definition : "the previous revision") : st);
-            deploy_result_add_reason(r, x->status_reason);
-            deploy_result_add_reason(r, x->rollback_reason);
-            ecs_service_deployments_free(&sd);
-            return ok ? 0 : -1;
-        }
-        ecs_service_deployments_free(&sd);
-        if (deploy_now_() >= deadline) {
-            r->outcome = DEPLOY_TIMEOUT;
-            r->message = xasprintf("timed out after %.0fs waiting for the rollback to finish "
-                                   "(service deployment %s)", q->timeout_s, st);
-            return -1;
-        }
-        deploy_sleep_(q->poll_s);
+    rollback_watch x = {c, q, d->arn, {0}};
+    aws_wait_opts o = {.interval_s = q->poll_s, .timeout_s = q->timeout_s,
+                       .progress = rollback_progress, .progress_ud = &x};
+    int rc = aws_wait(&o, "the rollback to finish", check_rollback, &x, &err);
+    if (rc != 0 && !aws_error_is(&err, AWS_IS_TIMED_OUT)) {
+        rc = deploy_fail_(r, "watching the rollback", &err);
+    } else if (rc != 0) {
+        const char *st = x.last.n && x.last.items[0].status ? x.last.items[0].status : "?";
+        r->outcome = DEPLOY_TIMEOUT;
+        r->message = xasprintf("timed out after %.0fs waiting for the rollback to finish "
+                               "(service deployment %s)", q->timeout_s, st);
+    } else {
+        const ecs_service_deployment *e = &x.last.items[0];
+        deploy_note_(q, "rollback", "service deployment %s", e->status); /* the end */
+        int ok = strcmp(e->status, "ROLLBACK_SUCCESSFUL") == 0;
+        r->task_definition = revision_task_definition(c, e->rollback_revision_arn);
+        r->outcome = ok ? DEPLOY_OK : DEPLOY_ROLLED_BACK;
+        r->message = xasprintf(ok ? "rolled back to %s" : "the rollback did not succeed (%s)",
+                               ok ? (r->task_definition ? r->task_definition
+                                                        : "the previous revision")
+                                  : e->status);
+        deploy_result_add_reason(r, e->status_reason);
+        deploy_result_add_reason(r, e->rollback_reason);
+        rc = ok ? 0 : -1;
     }
+    ecs_service_deployments_free(&x.last);
+    return rc;
 }
 
 int deploy_rollback(aws_client *c, const deploy_request *q, deploy_result *r)

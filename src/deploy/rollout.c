@@ -1,5 +1,4 @@
 /* deploy_run: derive and register the new revision, update the service, then watch. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,48 +7,12 @@
 #include "deploy_internal.h"
 #include "xalloc.h"
 
-void deploy_note_(const deploy_request *q, const char *phase, const char *fmt, ...)
-{
-    if (!q->progress)
-        return;
-    char msg[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    q->progress(q->ud, q->service, phase, msg);
-}
-
-int deploy_fail_(deploy_result *r, const char *what, const aws_error *err)
-{
-    char line[1400];
-    r->outcome = DEPLOY_FAILED;
-    free(r->message);
-    r->message = xasprintf("%s: %s", what, aws_error_format(err, line, sizeof line));
-    return -1;
-}
-
 static int fail_msg(deploy_result *r, const char *msg)
 {
     r->outcome = DEPLOY_FAILED;
     free(r->message);
     r->message = xstrdup(msg);
     return -1;
-}
-
-double deploy_now_(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void deploy_sleep_(double seconds)
-{
-    if (seconds <= 0)
-        return;
-    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
-    nanosleep(&ts, NULL);
 }
 
 /* Change the container's image and environment in a copy of the current definition. */
@@ -234,5 +197,15 @@ int deploy_run(aws_client *c, const deploy_request *q, deploy_result *r)
         r->message = xasprintf("deployment of %s started (not waiting)", r->task_definition);
         return 0;
     }
-    return deploy_watch_(c, q, r->service_deployment, r->task_definition, started, r);
+    deploy_watch_request w = {.cluster = q->cluster,
+                              .service = q->service,
+                              .task_definition = r->task_definition,
+                              .service_deployment = r->service_deployment,
+                              .since_epoch = started,
+                              .timeout_s = q->timeout_s,
+                              .poll_s = q->poll_s,
+                              .rollback_on_timeout = q->rollback_on_timeout,
+                              .progress = q->progress,
+                              .ud = q->ud};
+    return deploy_watch(c, &w, r);
 }

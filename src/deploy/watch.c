@@ -1,10 +1,15 @@
-/* Watching a deployment to its end and deciding the outcome exactly. */
+/* Watching a deployment to its end and deciding the outcome exactly: the one watcher
+ * (see deploy_watch in deploy.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_wait.h"
 #include "deploy_internal.h"
 #include "xalloc.h"
+
+/* Reads of the service in a row that may fail before the watch gives up. */
+#define READ_FAILURES 5
 
 typedef struct {
     ecs_service s;
@@ -27,39 +32,38 @@ static const ecs_service_deployment *sd_of(const view *v)
     return v->sd.n ? &v->sd.items[0] : NULL;
 }
 
+static int is(const char *a, const char *b)
+{
+    return a && strcmp(a, b) == 0;
+}
+
 /* The primary deployment and the one running td (the primary when both). */
 static void find_mine(view *v, const char *td)
 {
     v->primary = ecs_service_primary(&v->s);
     for (size_t i = 0; i < v->s.n_deployments; i++) {
         const ecs_deployment *d = &v->s.deployments[i];
-        if (d->task_definition && strcmp(d->task_definition, td) == 0 &&
-            (!v->mine || d == v->primary))
+        if (ecs_same_task_definition(d->task_definition, td) && (!v->mine || d == v->primary))
             v->mine = d;
     }
 }
 
-static int poll_view(aws_client *c, const deploy_request *q, const char *sd_arn,
-                     const char *td, view *v, aws_error *err)
+static int read_view(aws_client *c, const deploy_watch_request *w, view *v, aws_error *err)
 {
     int found = 0;
     memset(v, 0, sizeof *v);
-    if (ecs_describe_service(c, q->cluster, q->service, &v->s, &found, err) != 0)
+    if (ecs_describe_service(c, w->cluster, w->service, &v->s, &found, err) != 0)
         return -1;
     if (!found) {
-        aws_error_set(err, AWS_ERR_SERVICE, "ServiceMissing", "service %s is gone", q->service);
+        aws_error_set(err, AWS_ERR_SERVICE, "ServiceMissing", "service %s is gone", w->service);
         return -1;
     }
     v->have_s = 1;
-    find_mine(v, td);
+    find_mine(v, w->task_definition);
+    const char *sd_arn = w->service_deployment;
     if (sd_arn && ecs_describe_service_deployments(c, &sd_arn, 1, &v->sd, err) != 0)
         return -1;
     return 0;
-}
-
-static int is(const char *a, const char *b)
-{
-    return a && strcmp(a, b) == 0;
 }
 
 /* One line describing the state now. */
@@ -98,7 +102,7 @@ static int succeeded(const view *v, const char *td)
     const ecs_deployment *p = v->primary;
     return p && v->mine == p && v->s.n_deployments == 1 &&
            (!p->rollout_state || is(p->rollout_state, "COMPLETED")) &&
-           p->running == p->desired && is(v->s.task_definition, td);
+           p->running == p->desired && ecs_same_task_definition(v->s.task_definition, td);
 }
 
 /* 1 when the deployment failed; *final = 1 once ECS has finished rolling back. */
@@ -121,7 +125,7 @@ static int failed(const view *v, const char *td, int *final)
         return 1;
     }
     /* ECS already moved on to another revision without ours (rolled back before we saw) */
-    if (!v->mine && v->primary && !is(v->s.task_definition, td) &&
+    if (!v->mine && v->primary && !ecs_same_task_definition(v->s.task_definition, td) &&
         is(v->primary->rollout_state, "COMPLETED") && v->s.n_deployments == 1 &&
         (!sd || !is(sd->status, "IN_PROGRESS"))) {
         *final = 1;
@@ -149,84 +153,141 @@ deploy_state deploy_decide_(const ecs_service *s, const ecs_service_deployment *
     return DEPLOY_STATE_RUNNING;
 }
 
-static int finish_failed(aws_client *c, const deploy_request *q, const view *v, const char *td,
-                         double since, const deploy_seen *seen, int final, deploy_result *r)
+/* What one watch keeps between its checks. */
+typedef struct {
+    aws_client *c;
+    const deploy_watch_request *w;
+    view v;                 /* the last look at the service */
+    deploy_state state;     /* what the last look said */
+    int failures;           /* reads that failed in a row */
+    int unreadable;         /* the watch ended because the service could not be read */
+    char phase[64];         /* the service deployment's lifecycle stage, or "rolling" */
+    char line[512];         /* the state the last check saw */
+    char shown[512];        /* the state last reported */
+    deploy_seen seen;       /* unhealthy targets seen while watching */
+} watch;
+
+/* One check for aws_wait: 1 when the outcome is known, 0 to look again. */
+static int check(void *ud, char *line, size_t size, aws_error *err)
 {
-    const ecs_service_deployment *sd = sd_of(v);
+    watch *x = ud;
+    const deploy_watch_request *w = x->w;
+    view now;
+    int rc = read_view(x->c, w, &now, err);
+    if (rc == 0) {
+        view_free(&x->v);
+        x->v = now; /* mine and primary point into heap arrays: still right */
+    } else {
+        view_free(&now);
+    }
+    if (rc != 0) {
+        if (++x->failures >= READ_FAILURES) {
+            x->unreadable = 1;
+            return -1;
+        }
+        snprintf(line, size, "could not read the service (%s); trying again", err->code);
+        return 0;
+    }
+    x->failures = 0;
+    if (!is(x->v.s.status, "ACTIVE")) {
+        aws_error_set(err, AWS_ERR_SERVICE, "ServiceInactive", "service %s is %s", w->service,
+                      x->v.s.status ? x->v.s.status : "in an unknown state");
+        x->unreadable = 1;
+        return -1;
+    }
+    describe_state(&x->v, w->task_definition, line, size);
+    snprintf(x->line, sizeof x->line, "%s", line);
+    const ecs_service_deployment *sd = sd_of(&x->v);
+    snprintf(x->phase, sizeof x->phase, "%s",
+             sd && sd->lifecycle_stage ? sd->lifecycle_stage : "rolling");
+    int final = 0;
+    if (succeeded(&x->v, w->task_definition)) {
+        x->state = DEPLOY_STATE_OK;
+        return 1;
+    }
+    x->state = failed(&x->v, w->task_definition, &final) ? final ? DEPLOY_STATE_FAILED
+                                                                  : DEPLOY_STATE_FAILING
+                                                          : DEPLOY_STATE_RUNNING;
+    deploy_seen_targets_(x->c, &x->v.s, &x->seen);
+    return x->state == DEPLOY_STATE_FAILED ||
+           (x->state == DEPLOY_STATE_FAILING && w->stop_at_failure);
+}
+
+static void progress(void *ud, const char *what, const char *line, int checks, double waited)
+{
+    watch *x = ud;
+    (void)what;
+    (void)checks;
+    (void)waited;
+    if (x->w->progress)
+        x->w->progress(x->w->ud, x->w->service, x->phase, line);
+    snprintf(x->shown, sizeof x->shown, "%s", line);
+}
+
+static int finish_failed(watch *x, deploy_result *r)
+{
+    const deploy_watch_request *w = x->w;
+    const ecs_service_deployment *sd = sd_of(&x->v);
     r->outcome = DEPLOY_ROLLED_BACK;
     const char *st = sd && sd->status ? sd->status : "FAILED";
-    r->message = xasprintf("deployment of %s failed; %s%s", td,
+    free(r->message);
+    r->message = xasprintf("deployment of %s failed; %s%s", w->task_definition,
                            is(st, "ROLLBACK_FAILED") ? "ECS could not roll it back"
-                           : is(st, "STOPPED") ? "ECS stopped it"
-                                               : "ECS rolled it back",
-                           final ? "" : " (rollback still in progress)");
-    deploy_gather_reasons_(c, q, &v->s, sd, td, since, seen, r);
+                           : is(st, "STOPPED")       ? "ECS stopped it"
+                                                     : "ECS rolled it back",
+                           x->state == DEPLOY_STATE_FAILED ? "" : " (rollback still in progress)");
+    deploy_gather_reasons_(x->c, w, &x->v.s, sd, &x->seen, r);
     return -1;
 }
 
-static int finish_timeout(aws_client *c, const deploy_request *q, const char *sd_arn,
-                          const char *state, deploy_result *r)
+static int finish_timeout(watch *x, const char *last, deploy_result *r)
 {
+    const deploy_watch_request *w = x->w;
     r->outcome = DEPLOY_TIMEOUT;
     const char *what = "left to ECS";
     aws_error err;
-    if (q->rollback_on_timeout && sd_arn) {
-        if (ecs_stop_service_deployment(c, sd_arn, "ROLLBACK", &err) == 0)
+    if (w->rollback_on_timeout && w->service_deployment) {
+        if (ecs_stop_service_deployment(x->c, w->service_deployment, "ROLLBACK", &err) == 0)
             what = "rollback requested (--rollback-on-timeout)";
         else
             what = "rollback could not be requested";
     }
+    free(r->message);
     r->message = xasprintf("timed out after %.0fs waiting for the new revision to complete "
-                           "and serve: %s; the deployment is %s", q->timeout_s, state, what);
+                           "and serve: %s; the deployment is %s", w->timeout_s, last, what);
     return -1;
 }
 
-int deploy_watch_(aws_client *c, const deploy_request *q, const char *sd_arn, const char *td,
-                  double since, deploy_result *r)
+int deploy_watch(aws_client *c, const deploy_watch_request *w, deploy_result *r)
 {
-    double deadline = deploy_now_() + q->timeout_s;
-    char last[768] = "", state[768] = "";
-    deploy_seen seen = {0};
-    int rc = -1, fails = 0;
-    for (;;) {
-        view v;
-        aws_error err;
-        if (poll_view(c, q, sd_arn, td, &v, &err) != 0) {
-            view_free(&v);
-            if (++fails < 5 && deploy_now_() < deadline) {
-                deploy_sleep_(q->poll_s);
-                continue;
-            }
-            rc = deploy_fail_(r, "watching the deployment", &err);
-            break;
-        }
-        fails = 0;
-        describe_state(&v, td, state, sizeof state);
-        if (strcmp(state, last) != 0) {
-            const ecs_service_deployment *sd = sd_of(&v);
-            deploy_note_(q, sd && sd->lifecycle_stage ? sd->lifecycle_stage : "rolling", "%s",
-                         state);
-            snprintf(last, sizeof last, "%s", state);
-        }
-        deploy_seen_targets_(c, &v.s, &seen);
-        int final = 0, done = 0;
-        if (succeeded(&v, td)) {
-            r->outcome = DEPLOY_OK;
-            r->message = xasprintf("deployed %s: the new revision serves", td);
-            rc = 0;
-            done = 1;
-        } else if (failed(&v, td, &final) && (final || deploy_now_() >= deadline)) {
-            rc = finish_failed(c, q, &v, td, since, &seen, final, r);
-            done = 1;
-        } else if (deploy_now_() >= deadline) {
-            rc = finish_timeout(c, q, sd_arn, state, r);
-            done = 1;
-        }
-        view_free(&v);
-        if (done)
-            break;
-        deploy_sleep_(q->poll_s);
+    watch x = {.c = c, .w = w, .phase = "rolling"};
+    aws_wait_opts o = {.interval_s = w->poll_s,
+                       .timeout_s = w->timeout_s,
+                       .cancel = w->cancel,
+                       .progress = progress,
+                       .progress_ud = &x};
+    aws_error err;
+    int rc = aws_wait(&o, "the new revision to complete and serve", check, &x, &err);
+    if (rc == 0 && strcmp(x.line, x.shown) != 0)
+        progress(&x, NULL, x.line, 0, 0); /* the state that ended the watch */
+    if (rc == 0 && x.state == DEPLOY_STATE_OK) {
+        r->outcome = DEPLOY_OK;
+        free(r->message);
+        r->message = xasprintf("deployed %s: the new revision serves", w->task_definition);
+    } else if (rc == 0 || (x.state == DEPLOY_STATE_FAILING && !x.unreadable &&
+                           !aws_error_is(&err, AWS_IS_CANCELLED))) {
+        rc = finish_failed(&x, r); /* failed, or still rolling back at the bound */
+    } else if (x.unreadable) {
+        rc = deploy_fail_(r, "watching the deployment", &err);
+    } else if (aws_error_is(&err, AWS_IS_CANCELLED)) {
+        r->outcome = DEPLOY_INTERRUPTED;
+        r->error = err;
+        free(r->message);
+        r->message = xstrdup(err.message);
+    } else {
+        rc = finish_timeout(&x, x.line[0] ? x.line : "the service was never read", r);
     }
-    deploy_seen_free_(&seen);
+    view_free(&x.v);
+    deploy_seen_free_(&x.seen);
     return rc;
 }

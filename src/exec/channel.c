@@ -8,9 +8,9 @@
 
 #include "aws.h"
 #include "buf.h"
-#include "exec_channel.h"
-#include "exec_chan_internal.h"
-#include "exec_msg.h"
+#include "channel_internal.h"
+#include "channel_state_internal.h"
+#include "msg_internal.h"
 #include "xalloc.h"
 
 #define RESEND_FIRST 0.2

@@ -5,7 +5,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "exec_channel.h"
+#include "channel_internal.h"
 #include "xalloc.h"
 
 int exec_gcm_seal(const unsigned char key[32], const unsigned char *p, size_t len,

@@ -8,8 +8,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include "exec_chan_internal.h"
-#include "exec_msg.h"
+#include "channel_state_internal.h"
+#include "msg_internal.h"
 #include "xalloc.h"
 
 static char *b64(const unsigned char *p, size_t len)

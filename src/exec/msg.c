@@ -6,7 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "exec_msg.h"
+#include "msg_internal.h"
 
 static void put_be(unsigned char *p, uint64_t v, int n)
 {

@@ -12,9 +12,9 @@
 
 #include "ecs.h"
 #include "exec.h"
-#include "exec_channel.h"
-#include "exec_msg.h"
-#include "exec_ws.h"
+#include "channel_internal.h"
+#include "msg_internal.h"
+#include "ws_internal.h"
 #include "kms.h"
 #include "xalloc.h"
 

@@ -10,7 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "exec_ws.h"
+#include "ws_internal.h"
 #include "xalloc.h"
 
 /* The data channel's messages are a 116-byte header and at most 1 KiB of payload (a

@@ -11,9 +11,9 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
-#include "aws_http.h"
+#include "aws.h"
 #include "buf.h"
-#include "exec_ws.h"
+#include "ws_internal.h"
 #include "xalloc.h"
 
 static int curl_io_send(void *ctx, const void *p, size_t len, size_t *n)

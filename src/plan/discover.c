@@ -12,6 +12,7 @@ typedef struct {
     pthread_mutex_t lock;
     size_t next;            /* next kind to discover */
     size_t nkinds;
+    const res_kind *const *kinds; /* the graph's registry's, in build order */
     res_found_list *found;  /* per kind */
     aws_error *errors;      /* per kind */
     int *failed;            /* per kind */
@@ -51,8 +52,8 @@ static void attach_early(discovery *d, size_t k)
     for (size_t i = 0; i < d->found[k].n; i++) {
         res_found *f = &d->found[k].items[i];
         res_node *n = res_graph_find(ctx->graph, f->id);
-        if (n && n->kind == res_kinds[k] && n->desired && !n->physical_id)
-            attach(ctx, res_kinds[k], f);
+        if (n && n->kind == d->kinds[k] && n->desired && !n->physical_id)
+            attach(ctx, d->kinds[k], f);
     }
     pthread_mutex_unlock(&ctx->lock);
 }
@@ -66,7 +67,7 @@ static void *discover_worker(void *arg)
         pthread_mutex_unlock(&d->lock);
         if (k >= d->nkinds)
             return NULL;
-        const res_kind *kind = res_kinds[k];
+        const res_kind *kind = d->kinds[k];
         if (kind->discover && kind->discover(d->ctx, &d->found[k], &d->errors[k]) != 0)
             d->failed[k] = 1;
         if (d->ready && !d->failed[k]) {
@@ -83,8 +84,8 @@ int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud,
     d.ready = ready;
     d.ud = ud;
     pthread_mutex_init(&d.lock, NULL);
-    while (res_kinds[d.nkinds])
-        d.nkinds++;
+    d.kinds = ctx->graph->registry->kinds;
+    d.nkinds = ctx->graph->registry->n;
     d.found = xcalloc(d.nkinds, sizeof *d.found);
     d.errors = xcalloc(d.nkinds, sizeof *d.errors);
     d.failed = xcalloc(d.nkinds, sizeof *d.failed);
@@ -107,17 +108,17 @@ int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud,
     for (size_t k = 0; k < d.nkinds; k++) {
         if (d.failed[k] && rc == 0) {
             *err = d.errors[k];
-            aws_error_prefix(err, "discovering %s resources: ", res_kinds[k]->title);
+            aws_error_prefix(err, "discovering %s resources: ", d.kinds[k]->title);
             rc = -1;
         }
         for (size_t i = 0; rc == 0 && i < d.found[k].n; i++)
             if (d.found[k].items[i].props) /* not attached early */
-                attach(ctx, res_kinds[k], &d.found[k].items[i]);
+                attach(ctx, d.kinds[k], &d.found[k].items[i]);
         res_found_list_free(&d.found[k]);
     }
     for (size_t k = 0; rc == 0 && k < d.nkinds; k++)
-        if (res_kinds[k]->after_discover && res_kinds[k]->after_discover(ctx, err) != 0) {
-            aws_error_prefix(err, "discovering %s resources: ", res_kinds[k]->title);
+        if (d.kinds[k]->after_discover && d.kinds[k]->after_discover(ctx, err) != 0) {
+            aws_error_prefix(err, "discovering %s resources: ", d.kinds[k]->title);
             rc = -1;
         }
     free(d.found);

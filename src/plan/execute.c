@@ -7,7 +7,8 @@
  *   create, update, replace, and a wait for a node an earlier run left changing (see
  *   plan_needs_settle): all its dependencies are done;
  *   delete: every create/update/replace of the run is done, no pending deletion depends
- *   on it, and no pending deletion is of a kind in its kind's delete_after list.
+ *   on it, and no pending deletion is of a kind its kind is deleted after (the teardown
+ *   order of the registry, src/resources/registry.c).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -43,14 +44,6 @@ static int pending(const executor *x, size_t i)
     return x->state[i] == JOB_WAITING || x->state[i] == JOB_RUNNING;
 }
 
-static int listed(const char *const *list, const char *name)
-{
-    for (size_t i = 0; list && list[i]; i++)
-        if (strcmp(list[i], name) == 0)
-            return 1;
-    return 0;
-}
-
 static int depends_on(const res_node *n, const res_node *dep)
 {
     for (size_t i = 0; i < n->ndeps; i++)
@@ -77,7 +70,7 @@ static int ready(const executor *x, size_t i)
         const res_node *o = x->g->nodes[j];
         if (o->action != RES_DELETE)
             return 0;
-        if (depends_on(o, n) || listed(n->kind->delete_after, o->kind->name))
+        if (depends_on(o, n) || res_registry_deleted_after(x->g->registry, n->kind, o->kind))
             return 0;
     }
     return 1;

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elb_common.h"
+#include "elb_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
@@ -39,7 +39,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddStringToObject(d, "name", name);
         cJSON_AddStringToObject(d, "scheme", lb->internal ? "internal" : "internet-facing");
         char *label = xasprintf("%s load balancer %s", lb->internal ? "internal" : "internet-facing", name);
-        res_node *n = res_graph_add(g, &res_alb, lb->name, label, d);
+        res_node *n = res_graph_add(g, &res_kind_alb, lb->name, label, d);
         n->model = lb;
         cJSON_AddItemToObject(d, "subnets", tier_subnets(g, n, lb->tier));
         char *sg = xasprintf("sg/lb-%s", lb->name);
@@ -220,7 +220,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     elbv2_lb_free(&lb);
     if (res_wait(ctx, n, RES_CREATE, "the load balancer to become active", poll_active, NULL,
                  err) != 0) {
-        if (strcmp(err->code, "WaitTimeout") == 0 && strcmp(scheme, "internet-facing") == 0)
+        if (aws_error_is(err, AWS_IS_TIMED_OUT) && strcmp(scheme, "internet-facing") == 0)
             aws_error_prefix(err, "an internet-facing load balancer never becomes active in a "
                                   "VPC without an internet gateway: ");
         return -1;
@@ -299,9 +299,8 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const replace_on[] = {"name", "scheme", NULL};
 static const char *const unordered[] = {"subnets", "security_groups", NULL};
-static const char *const delete_after[] = {"service", "listener_rule", "listener", "target_group", NULL};
 
-const res_kind res_alb = {
+const res_kind res_kind_alb = {
     .name = "alb",
     .title = "load balancer",
     .build = build,
@@ -311,6 +310,5 @@ const res_kind res_alb = {
     .remove = remove_lb,
     .replace_on = replace_on,
     .unordered = unordered,
-    .delete_after = delete_after,
     .status = status,
 };

@@ -17,7 +17,7 @@
 #include "stack_names.h"
 #include "xalloc.h"
 
-extern const res_kind res_bootstrap;
+extern const res_kind res_kind_bootstrap;
 
 static int uses_secret(const stack_service *svc, const char *secret)
 {
@@ -40,7 +40,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddStringToObject(d, "command", b->command);
         char *label = xasprintf("bootstrap %s: `%s` in %s into secret %s", b->name, b->command,
                                 b->service, b->secret);
-        res_node *n = res_graph_add(g, &res_bootstrap, b->name, label, d);
+        res_node *n = res_graph_add(g, &res_kind_bootstrap, b->name, label, d);
         free(label);
         n->model = b;
         char *id = xasprintf("service/%s", b->service);
@@ -209,7 +209,7 @@ static int remove_step(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const create_only[] = {"service", "secret", "command", NULL};
 
-const res_kind res_bootstrap = {
+const res_kind res_kind_bootstrap = {
     .name = "bootstrap",
     .title = "bootstrap step",
     .build = build,

@@ -17,7 +17,7 @@
 #include "stack_names.h"
 #include "xalloc.h"
 
-extern const res_kind res_bucket;
+extern const res_kind res_kind_bucket;
 
 #define TLS_SID "ecsdeployDenyInsecureTransport"
 
@@ -58,7 +58,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             cJSON_AddItemToArray(lc, lifecycle_rule(b->lifecycle[k].prefix, b->lifecycle[k].expire_days,
                                                     b->lifecycle[k].noncurrent_expire_days));
         char *label = xasprintf("bucket %s", b->bucket_name);
-        res_node *n = res_graph_add(g, &res_bucket, b->name, label, d);
+        res_node *n = res_graph_add(g, &res_kind_bucket, b->name, label, d);
         /* tags: the standard ones, known once the node id is */
         cJSON *tags = cJSON_AddObjectToObject(d, "tags");
         for (size_t t = 0; t < s->ntags; t++)
@@ -269,7 +269,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     discovery d = {.ctx = ctx, .out = out};
     for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++) {
         const res_node *n = ctx->graph->nodes[i];
-        if (n->kind == &res_bucket && n->desired)
+        if (n->kind == &res_kind_bucket && n->desired)
             svc_strings_add(&d.names, cJSON_GetObjectItem(n->desired, "name")->valuestring);
     }
     char *prefix = stack_name_bucket(ctx->stack_name, "");
@@ -461,9 +461,8 @@ static int remove_bucket(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", NULL};
-static const char *const delete_after[] = {"service", "task_def", "bootstrap", NULL};
 
-const res_kind res_bucket = {
+const res_kind res_kind_bucket = {
     .name = "bucket",
     .title = "S3 bucket",
     .build = build,
@@ -472,5 +471,4 @@ const res_kind res_bucket = {
     .update = update,
     .remove = remove_bucket,
     .replace_on = replace_on,
-    .delete_after = delete_after,
 };

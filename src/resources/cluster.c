@@ -7,7 +7,7 @@
 #include "stack_names.h"
 #include "xalloc.h"
 
-extern const res_kind res_cluster;
+extern const res_kind res_kind_cluster;
 
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
@@ -19,7 +19,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", name);
     char *label = xasprintf("ECS cluster %s", name);
-    res_graph_add(g, &res_cluster, "main", label, d);
+    res_graph_add(g, &res_kind_cluster, "main", label, d);
     free(label);
     free(name);
     return 0;
@@ -87,9 +87,8 @@ static int remove_cluster(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", NULL};
-static const char *const delete_after[] = {"service", NULL};
 
-const res_kind res_cluster = {
+const res_kind res_kind_cluster = {
     .name = "cluster",
     .title = "ECS cluster",
     .build = build,
@@ -97,5 +96,4 @@ const res_kind res_cluster = {
     .create = create,
     .remove = remove_cluster,
     .replace_on = replace_on,
-    .delete_after = delete_after,
 };

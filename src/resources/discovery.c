@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elb_common.h"
+#include "elb_internal.h"
 #include "res.h"
 #include "servicediscovery.h"
 #include "xalloc.h"
 
-extern const res_kind res_discovery;
+extern const res_kind res_kind_discovery;
 
 #define DNS_TTL 10
 
@@ -34,7 +34,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddNumberToObject(d, "ttl", DNS_TTL);
         cJSON_AddBoolToObject(d, "custom_health", 1);
         char *label = xasprintf("Cloud Map service %s.%s", name, s->namespace_name ? s->namespace_name : "?");
-        res_node *n = res_graph_add(g, &res_discovery, svc->name, label, d);
+        res_node *n = res_graph_add(g, &res_kind_discovery, svc->name, label, d);
         n->model = svc;
         res_node_depend(n, res_graph_find(g, "namespace/main"));
         free(label);
@@ -284,9 +284,8 @@ static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", "namespace", "record_type", "custom_health", NULL};
-static const char *const delete_after[] = {"service", NULL};
 
-const res_kind res_discovery = {
+const res_kind res_kind_discovery = {
     .name = "discovery",
     .title = "Cloud Map service",
     .build = build,
@@ -295,5 +294,4 @@ const res_kind res_discovery = {
     .update = update,
     .remove = remove_service,
     .replace_on = replace_on,
-    .delete_after = delete_after,
 };

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 /* How many NAT gateways (and so Elastic IPs) the stack has. */
@@ -113,5 +113,4 @@ const res_kind res_kind_eip = {
     .create = eip_create,
     .remove = eip_remove,
     .replace_on = eip_replace_on,
-    .delete_after = resnet_after_eip,
 };

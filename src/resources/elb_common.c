@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "aws_retry.h"
-#include "elb_common.h"
+#include "elb_internal.h"
 #include "xalloc.h"
 
 /* DescribeTags takes up to 20 ARNs: one call per 20, side by side. */

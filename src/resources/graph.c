@@ -18,12 +18,19 @@ static const char *partition_of(const char *region)
 int res_graph_build(const stack_model *s, const char *region, res_graph **out, char *err,
                     size_t errlen)
 {
+    const res_registry *reg = res_registry_get();
+    if (!reg) {
+        res_registry_check(err, errlen);
+        *out = NULL;
+        return -1;
+    }
     res_graph *g = xcalloc(1, sizeof *g);
+    g->registry = reg;
     g->stack = s;
     g->region = region ? region : "";
     g->partition = partition_of(g->region);
-    for (size_t i = 0; res_kinds[i]; i++) {
-        if (res_kinds[i]->build && res_kinds[i]->build(g, s, err, errlen) != 0) {
+    for (size_t i = 0; i < reg->n; i++) {
+        if (reg->kinds[i]->build && reg->kinds[i]->build(g, s, err, errlen) != 0) {
             res_graph_free(g);
             *out = NULL;
             return -1;
@@ -253,4 +260,9 @@ void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *act
         n->actual = actual;
     }
     pthread_mutex_unlock(&ctx->lock);
+}
+
+const char *res_partition(const res_ctx *ctx)
+{
+    return ctx->graph && ctx->graph->partition ? ctx->graph->partition : "aws";
 }

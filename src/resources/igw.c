@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 static int igw_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
@@ -160,5 +160,4 @@ const res_kind res_kind_igw = {
     .create = igw_create,
     .update = igw_update,
     .remove = igw_remove,
-    .delete_after = resnet_after_igw,
 };

@@ -7,12 +7,12 @@
  * one, the file's first, set with ModifyListener) and certificates (HTTPS: the file's
  * others, in any order, the listener's SNI list kept with Add/RemoveListenerCertificates
  * and read with DescribeListenerCertificates; the default ARN never counts in it),
- * default_actions (the compared action shape of elb_common.h); actual ones add arn.
+ * default_actions (the compared action shape of elb_internal.h); actual ones add arn.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "elb_common.h"
+#include "elb_internal.h"
 #include "xalloc.h"
 
 static cJSON *default_action(const stack_listener *l)
@@ -74,7 +74,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             char *name = xasprintf("%s-%d", lb->name, l->port);
             char *label = xasprintf("%s listener on port %d of %s%s", https ? "HTTPS" : "HTTP",
                                     l->port, lb->name, l->redirect_port > 0 ? " (redirect to HTTPS)" : "");
-            res_node *n = res_graph_add(g, &res_listener, name, label, d);
+            res_node *n = res_graph_add(g, &res_kind_listener, name, label, d);
             n->model = l;
             res_node_depend(n, res_graph_find(g, alb));
             free(label);
@@ -300,9 +300,8 @@ static int remove_listener(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"lb", "port", NULL};
 static const char *const unordered[] = {"certificates", NULL};
-static const char *const delete_after[] = {"service", "listener_rule", NULL};
 
-const res_kind res_listener = {
+const res_kind res_kind_listener = {
     .name = "listener",
     .title = "listener",
     .build = build,
@@ -312,5 +311,4 @@ const res_kind res_listener = {
     .remove = remove_listener,
     .replace_on = replace_on,
     .unordered = unordered,
-    .delete_after = delete_after,
 };

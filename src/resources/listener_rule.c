@@ -8,13 +8,13 @@
  * compared), and the test listener gets its own rule (0/100: test traffic to the new side).
  *
  * Properties: listener (ARN), priority, conditions [{field, values}], actions (the
- * compared shape of elb_common.h), oidc_secret (the ARN of the secret holding an OIDC
+ * compared shape of elb_internal.h), oidc_secret (the ARN of the secret holding an OIDC
  * client secret, read at each change, never compared or shown); actual ones add arn.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "elb_common.h"
+#include "elb_internal.h"
 #include "secretsmanager.h"
 #include "xalloc.h"
 
@@ -92,7 +92,7 @@ static void add_rule(res_graph *g, const stack_service *svc, size_t index, const
     char *name = xasprintf("%s-%d", svc->name, l->port);
     char *label = xasprintf("%srule on %s port %d forwarding to %s", test ? "test listener " : "",
                             lb->name, l->port, svc->name);
-    res_node *n = res_graph_add(g, &res_listener_rule, name, label, d);
+    res_node *n = res_graph_add(g, &res_kind_listener_rule, name, label, d);
     n->model = svc;
     res_node_depend(n, res_graph_find(g, listener));
     res_node_depend(n, res_graph_find(g, tg));
@@ -404,9 +404,8 @@ static int remove_rule(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"listener", NULL};
 static const char *const create_only[] = {"oidc_secret", "initial_weights", NULL};
-static const char *const delete_after[] = {"service", NULL};
 
-const res_kind res_listener_rule = {
+const res_kind res_kind_listener_rule = {
     .name = "listener_rule",
     .title = "listener rule",
     .build = build,
@@ -416,5 +415,4 @@ const res_kind res_listener_rule = {
     .remove = remove_rule,
     .replace_on = replace_on,
     .create_only = create_only,
-    .delete_after = delete_after,
 };

@@ -10,7 +10,7 @@
 #include "stack_names.h"
 #include "xalloc.h"
 
-extern const res_kind res_log_group;
+extern const res_kind res_kind_log_group;
 
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
@@ -23,7 +23,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddStringToObject(d, "name", name);
         cJSON_AddNumberToObject(d, "retention_days", svc->log_retention_days);
         char *label = xasprintf("log group %s", name);
-        res_node *n = res_graph_add(g, &res_log_group, svc->name, label, d);
+        res_node *n = res_graph_add(g, &res_kind_log_group, svc->name, label, d);
         n->model = svc;
         free(label);
         free(name);
@@ -113,9 +113,8 @@ static int remove_group(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", NULL};
-static const char *const delete_after[] = {"service", NULL};
 
-const res_kind res_log_group = {
+const res_kind res_kind_log_group = {
     .name = "log_group",
     .title = "log group",
     .build = build,
@@ -124,5 +123,4 @@ const res_kind res_log_group = {
     .update = update,
     .remove = remove_group,
     .replace_on = replace_on,
-    .delete_after = delete_after,
 };

@@ -10,14 +10,13 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "elb_common.h"
+#include "elb_internal.h"
 #include "res.h"
 #include "servicediscovery.h"
 #include "xalloc.h"
 
-extern const res_kind res_namespace;
+extern const res_kind res_kind_namespace;
 
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
@@ -29,7 +28,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
     cJSON_AddStringToObject(d, "name", s->namespace_name);
     cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
     char *label = xasprintf("private DNS namespace %s", s->namespace_name);
-    res_node *n = res_graph_add(g, &res_namespace, "main", label, d);
+    res_node *n = res_graph_add(g, &res_kind_namespace, "main", label, d);
     res_node_depend(n, res_graph_find(g, "vpc/main"));
     free(label);
     return 0;
@@ -114,37 +113,36 @@ static int wait_op(res_ctx *ctx, res_node *n, res_action action, const char *wha
     return rc;
 }
 
+typedef struct {
+    res_ctx *ctx;
+    res_node *n;
+    sd_operation *op;
+} op_check;
+
+static int check_operation(void *ud, char *seen, size_t size, aws_error *err)
+{
+    op_check *c = ud;
+    return poll_operation(c->ctx, c->n, c->op, seen, size, err);
+}
+
 /* A create operation goes on in Cloud Map when a Ctrl-C cuts its wait short: see it
- * through (polling without the interrupt), so that the namespace gets its id and the
- * rollback can delete it instead of leaving it behind. */
+ * through (the same wait, but deaf to the interrupt), so that the namespace gets its id
+ * and the rollback can delete it instead of leaving it behind. */
 static int see_through(res_ctx *ctx, res_node *n, const char *op_id, char **ns_id, aws_error *err)
 {
     res_event(ctx, n, RES_CREATE, RES_EV_NOTE,
               "interrupted, but Cloud Map goes on creating the namespace: waiting for it to finish");
     sd_operation op = {.id = xstrdup(op_id)};
-    double interval = ctx->poll_s > 0 ? ctx->poll_s : 5;
-    double limit = ctx->timeout_s > 0 ? ctx->timeout_s : 900;
-    char status[256];
-    int rc = 0;
-    for (double waited = 0; rc == 0; waited += interval) {
-        aws_error_clear(err);
-        rc = poll_operation(ctx, n, &op, status, sizeof status, err);
-        if (rc == 0 && waited >= limit) {
-            aws_error_set(err, AWS_ERR_TIMEOUT, "WaitTimeout",
-                          "gave up waiting for the namespace to be created after %.0f s; last seen: %s",
-                          waited, status);
-            rc = -1;
-        }
-        struct timespec ts = {(time_t)interval, (long)((interval - (double)(time_t)interval) * 1e9)};
-        if (rc == 0)
-            nanosleep(&ts, NULL);
-    }
-    if (rc > 0) {
+    op_check c = {ctx, n, &op};
+    aws_wait_opts o = {.interval_s = ctx->poll_s > 0 ? ctx->poll_s : 5,
+                       .timeout_s = ctx->timeout_s > 0 ? ctx->timeout_s : 900};
+    int rc = aws_wait(&o, "the namespace to be created", check_operation, &c, err);
+    if (rc == 0) {
         const char *id = svc_tags_get(&op.targets, "NAMESPACE");
         *ns_id = id ? xstrdup(id) : NULL;
     }
     sd_operation_free(&op);
-    return rc > 0 ? 0 : -1;
+    return rc;
 }
 
 /* Adopt an existing namespace of ours; 1 when adopted, 0 when it is gone, -1 on error. */
@@ -254,9 +252,8 @@ static int remove_namespace(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"name", NULL};
 static const char *const create_only[] = {"vpc", NULL};
-static const char *const delete_after[] = {"service", "discovery", NULL};
 
-const res_kind res_namespace = {
+const res_kind res_kind_namespace = {
     .name = "namespace",
     .title = "Cloud Map namespace",
     .build = build,
@@ -265,5 +262,4 @@ const res_kind res_namespace = {
     .remove = remove_namespace,
     .replace_on = replace_on,
     .create_only = create_only,
-    .delete_after = delete_after,
 };

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 static int nat_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
@@ -199,5 +199,4 @@ const res_kind res_kind_nat = {
     .remove = nat_remove,
     .status = nat_status,
     .replace_on = nat_replace_on,
-    .delete_after = resnet_after_nat,
 };

@@ -1,29 +1,11 @@
-/* Shared pieces of the network kinds (see net_common.h). */
+/* Shared pieces of the network kinds (see net_internal.h). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
-
-/* The application kinds, gone before any network resource is deleted. */
-#define APP_KINDS                                                                          \
-    "bootstrap", "service", "discovery", "namespace", "listener_rule", "listener",         \
-        "target_group", "alb", "cluster", "task_def", "log_group", "secret", "bucket", "role"
-
-const char *const resnet_after_nat[] = {APP_KINDS, NULL};
-const char *const resnet_after_eip[] = {APP_KINDS, "nat", NULL};
-/* Route tables may go before the NAT gateways they route to (they depend on them). */
-const char *const resnet_after_route_table[] = {APP_KINDS, NULL};
-const char *const resnet_after_igw[] = {APP_KINDS, "nat", "eip", "route_table", NULL};
-const char *const resnet_after_sg_rules[] = {APP_KINDS, "nat", "eip", "route_table", "igw", NULL};
-const char *const resnet_after_sg[] = {APP_KINDS, "nat", "eip", "route_table", "igw",
-                                       "sg_rules", "sg_reach", NULL};
-const char *const resnet_after_subnet[] = {APP_KINDS, "nat", "eip", "route_table", "igw",
-                                           "sg_rules", "sg_reach", "sg", NULL};
-const char *const resnet_after_vpc[] = {APP_KINDS, "nat", "eip", "route_table", "igw",
-                                        "sg_rules", "sg_reach", "sg", "subnet", NULL};
 
 void resnet_tags(res_ctx *ctx, const res_node *n, svc_tags *out)
 {
@@ -177,12 +159,12 @@ int resnet_delete_retrying(res_ctx *ctx, res_node *n, const char *what, const ch
     return rc;
 }
 
-netsvc_wait_opts resnet_visible_opts(const res_ctx *ctx)
+aws_wait_opts resnet_visible_opts(const res_ctx *ctx)
 {
-    netsvc_wait_opts o = {0};
-    o.delay_s = ctx->poll_s > 0 && ctx->poll_s < 2 ? ctx->poll_s : 2;
+    aws_wait_opts o = {0};
+    o.interval_s = ctx->poll_s > 0 && ctx->poll_s < 2 ? ctx->poll_s : 2;
     o.timeout_s = 60;
-    o.max_attempts = (int)(60 / o.delay_s) + 1;
+    o.max_checks = (int)(60 / o.interval_s) + 1;
     return o;
 }
 

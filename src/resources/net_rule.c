@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 char *resnet_rule_text(const char *protocol, int from_port, int to_port, const char *word,

@@ -16,7 +16,7 @@
 #include "stack_names.h"
 #include "xalloc.h"
 
-extern const res_kind res_role;
+extern const res_kind res_kind_role;
 
 #define INLINE_NAME "ecsdeploy"
 
@@ -98,7 +98,7 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
     add_managed(g, d, "/service-role/", "AmazonECSTaskExecutionRolePolicy");
     cJSON *secrets = cJSON_CreateArray();
     char *label = xasprintf("execution role %s", name);
-    res_node *n = res_graph_add(g, &res_role, "", label, d);
+    res_node *n = res_graph_add(g, &res_kind_role, "", label, d);
     free(n->id);
     n->id = xasprintf("role/exec-%s", svc->name);
     n->model = svc;
@@ -153,7 +153,7 @@ static void build_task_role(res_graph *g, const stack_service *svc)
     char *name = stack_name_task_role(g->stack->name, svc->name);
     cJSON *d = role_props(g, name, "ecs-tasks.amazonaws.com");
     char *label = xasprintf("task role %s", name);
-    res_node *n = res_graph_add(g, &res_role, "", label, d);
+    res_node *n = res_graph_add(g, &res_kind_role, "", label, d);
     free(n->id);
     n->id = xasprintf("role/task-%s", svc->name);
     n->model = svc;
@@ -206,7 +206,7 @@ static void build_infrastructure_role(res_graph *g)
     if (volumes)
         add_managed(g, d, "/service-role/", "AmazonECSInfrastructureRolePolicyForVolumes");
     char *label = xasprintf("infrastructure role %s", name);
-    res_graph_add(g, &res_role, "infra", label, d);
+    res_graph_add(g, &res_kind_role, "infra", label, d);
     free(label);
     free(name);
 }
@@ -478,9 +478,8 @@ static int remove_role(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", "path", NULL};
-static const char *const delete_after[] = {"service", "task_def", NULL};
 
-const res_kind res_role = {
+const res_kind res_kind_role = {
     .name = "role",
     .title = "IAM role",
     .build = build,
@@ -489,5 +488,4 @@ const res_kind res_role = {
     .update = update,
     .remove = remove_role,
     .replace_on = replace_on,
-    .delete_after = delete_after,
 };

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 #define DEFAULT_DEST "0.0.0.0/0"
@@ -316,5 +316,4 @@ const res_kind res_kind_route_table = {
     .update = route_table_update,
     .remove = route_table_remove,
     .replace_on = route_table_replace_on,
-    .delete_after = resnet_after_route_table,
 };

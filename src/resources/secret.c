@@ -21,7 +21,7 @@
 #include "stack_names.h"
 #include "xalloc.h"
 
-extern const res_kind res_secret;
+extern const res_kind res_kind_secret;
 
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
@@ -35,7 +35,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddStringToObject(d, "name", name);
         char *label = xasprintf("%ssecret %s (%s)", existing ? "existing " : "", name,
                                 stack_secret_source_name(sec->source));
-        res_node *n = res_graph_add(g, &res_secret, sec->name, label, d);
+        res_node *n = res_graph_add(g, &res_kind_secret, sec->name, label, d);
         n->model = sec;
         n->external = existing;
         n->keep = sec->keep;
@@ -98,7 +98,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     size_t next = 0;
     d.external = xcalloc(ctx->graph ? ctx->graph->n + 1 : 1, sizeof *d.external);
     for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++)
-        if (ctx->graph->nodes[i]->kind == &res_secret && ctx->graph->nodes[i]->external)
+        if (ctx->graph->nodes[i]->kind == &res_kind_secret && ctx->graph->nodes[i]->external)
             d.external[next++] = ctx->graph->nodes[i];
     d.described = xcalloc(next + 1, sizeof *d.described);
     int *rcs = xcalloc(next + 1, sizeof *rcs);
@@ -215,7 +215,7 @@ int res_secret_check_sources(const res_graph *g, aws_error *err)
     for (size_t i = 0; i < g->n; i++) {
         const res_node *n = g->nodes[i];
         const stack_secret *sec = n->model;
-        if (n->kind != &res_secret || !sec || (n->action != RES_CREATE && n->action != RES_REPLACE))
+        if (n->kind != &res_kind_secret || !sec || (n->action != RES_CREATE && n->action != RES_REPLACE))
             continue;
         if (sec->source != STACK_SECRET_FILE && sec->source != STACK_SECRET_ENV)
             continue;
@@ -298,9 +298,8 @@ static int remove_secret(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", NULL};
-static const char *const delete_after[] = {"service", "task_def", "bootstrap", NULL};
 
-const res_kind res_secret = {
+const res_kind res_kind_secret = {
     .name = "secret",
     .title = "secret",
     .build = build,
@@ -308,5 +307,4 @@ const res_kind res_secret = {
     .create = create,
     .remove = remove_secret,
     .replace_on = replace_on,
-    .delete_after = delete_after,
 };

@@ -16,24 +16,15 @@
 #include "stack_names.h"
 #include "xalloc.h"
 
-int res_service_without_network = 0;
-
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
-    /* a service needs subnets and a group: without the network kinds it cannot exist */
-    if (!res_kind_by_name("sg") && !res_service_without_network)
-        return 0;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
-        /* behind a load balancer or in Cloud Map: only once those kinds are in the build */
-        if ((svc->has_load_balancer && !res_kind_by_name("target_group")) ||
-            (svc->has_discovery && !res_kind_by_name("discovery")))
-            continue;
         char *label = xasprintf("ECS service %s (%d × %s)", svc->name, svc->desired_count,
                                 svc->containers[0].image);
-        res_node *n = res_graph_add(g, &res_service, svc->name, label, cJSON_CreateObject());
+        res_node *n = res_graph_add(g, &res_kind_service, svc->name, label, cJSON_CreateObject());
         cJSON_Delete(n->desired);
         n->desired = service_desired(g, n, svc);
         n->model = svc;
@@ -322,13 +313,44 @@ static int call(res_ctx *ctx, res_node *n, int creating, request *r, ecs_service
     }
 }
 
-static int record(res_ctx *ctx, res_node *n, res_action action, const ecs_service *s, aws_error *err)
+static double wall_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Wait with the deployment watcher until the service runs props' task definition
+ * steadily; a failed deployment ends the wait with its reasons. */
+static int wait_steady(res_ctx *ctx, res_node *n, res_action action, const cJSON *props,
+                       double since, aws_error *err)
+{
+    res_rollout r = {.cluster = str(props, "cluster"),
+                     .service = str(props, "name"),
+                     .task_definition = str(props, "task_definition"),
+                     .since_epoch = since};
+    if (!r.cluster || !r.service || !r.task_definition) {
+        aws_error_set(err, AWS_ERR_INPUT, "Unresolved",
+                      "service %s: cluster or task definition unknown",
+                      r.service ? r.service : n->id);
+        return -1;
+    }
+    if (!ctx->watch) {
+        aws_error_set(err, AWS_ERR_INPUT, "NoWatcher",
+                      "service %s: no deployment watcher to wait with (res_ctx.watch)", n->id);
+        return -1;
+    }
+    return ctx->watch(ctx, n, action, &r, err);
+}
+
+static int record(res_ctx *ctx, res_node *n, res_action action, const ecs_service *s,
+                  double since, aws_error *err)
 {
     cJSON *props = service_props(ctx, s);
     res_node_set(ctx, n, s->arn, props);
     if (!ctx->wait_services)
         return 0;
-    return service_wait_steady(ctx, n, action, n->desired, err);
+    return wait_steady(ctx, n, action, n->desired, since, err);
 }
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
@@ -342,11 +364,12 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     res_tags_list(ctx, n, &tags);
     r.in.tags = &tags;
     ecs_service s = {0};
+    double since = wall_now();
     int rc = call(ctx, n, 1, &r, &s, err);
     svc_tags_free(&tags);
     request_free(&r);
     if (rc == 0)
-        rc = record(ctx, n, RES_CREATE, &s, err);
+        rc = record(ctx, n, RES_CREATE, &s, since, err);
     ecs_service_free(&s);
     return rc;
 }
@@ -356,10 +379,11 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     request r;
     fill(&r, n->desired, n->actual);
     ecs_service s = {0};
+    double since = wall_now();
     int rc = call(ctx, n, 0, &r, &s, err);
     request_free(&r);
     if (rc == 0)
-        rc = record(ctx, n, RES_UPDATE, &s, err);
+        rc = record(ctx, n, RES_UPDATE, &s, since, err);
     ecs_service_free(&s);
     return rc;
 }
@@ -449,12 +473,12 @@ static int unsettled(const res_node *n)
 
 static int settle(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    return service_wait_steady(ctx, n, RES_NONE, n->actual, err);
+    return wait_steady(ctx, n, RES_NONE, n->actual, 0, err);
 }
 
 static const char *const replace_on[] = {"name", "cluster", "launch_type", NULL};
 
-const res_kind res_service = {
+const res_kind res_kind_service = {
     .name = "service",
     .title = "ECS service",
     .build = build,

@@ -81,9 +81,16 @@ static int status_read(void *ud, size_t i, aws_error *err)
     case 1:
         r->images = cJSON_IsString(td) ? images_of(r->ctx, td->valuestring) : NULL;
         return 0;
-    case 2:
-        r->stopped = service_stopped_reasons(r->ctx, r->cluster, r->name, NULL, 5);
+    case 2: {
+        svc_strings why = {0};
+        aws_error ignored;
+        ecs_stopped_task_reasons(r->ctx->aws, r->cluster, r->name, NULL, 5, &why, &ignored);
+        r->stopped = cJSON_CreateArray();
+        for (size_t k = 0; k < why.n; k++)
+            cJSON_AddItemToArray(r->stopped, cJSON_CreateString(why.items[k]));
+        svc_strings_free(&why);
         return 0;
+    }
     default:
         r->targets_ok = read_targets(r->ctx, r->props, &r->targets);
         return 0;

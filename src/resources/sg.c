@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
@@ -116,7 +116,7 @@ static int sg_create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     res_node_set(ctx, n, id, sg_props(name, desc, vpc));
     free(id);
-    netsvc_wait_opts o = resnet_visible_opts(ctx);
+    aws_wait_opts o = resnet_visible_opts(ctx);
     return ec2_wait_security_group_exists(ctx->aws, n->physical_id, &o, err);
 }
 
@@ -136,5 +136,4 @@ const res_kind res_kind_sg = {
     .create = sg_create,
     .remove = sg_remove,
     .replace_on = sg_replace_on,
-    .delete_after = resnet_after_sg,
 };

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 static int sg_reach_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
@@ -229,7 +229,6 @@ const res_kind res_kind_sg_reach = {
     .update = sg_reach_update,
     .remove = sg_reach_remove,
     .replace_on = sg_reach_replace_on,
-    .delete_after = resnet_after_sg_rules,
 };
 
 /* The existing groups the rules `up` is about to add go into (the "sg-…" peers). */

@@ -5,7 +5,7 @@
  * its allow_from CIDRs on its listener ports (the VPC's CIDR, looked up, for an internal
  * one in an existing or the default VPC).
  *
- * Properties: group (the group's id) and rules (sorted texts, see net_common.h; a peer
+ * Properties: group (the group's id) and rules (sorted texts, see net_internal.h; a peer
  * that is one of our groups is named by its node id, so plans read well and ids never
  * show as changes). Update authorizes what is missing and revokes what is extra; remove
  * revokes every ingress rule of the group, which is how references between our groups
@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 /* ---- build ------------------------------------------------------------------------ */
@@ -358,5 +358,4 @@ const res_kind res_kind_sg_rules = {
     .update = sg_rules_update,
     .remove = sg_rules_remove,
     .replace_on = sg_rules_replace_on,
-    .delete_after = resnet_after_sg_rules,
 };

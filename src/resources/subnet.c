@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 static void add_external(res_graph *g, const char *tier, size_t i, const char *label,
@@ -243,7 +243,7 @@ static int subnet_create(res_ctx *ctx, res_node *n, aws_error *err)
     cJSON_AddBoolToObject(p, "map_public_ip", 0);
     res_node_set(ctx, n, s.id, p);
     ec2_subnet_free(&s);
-    netsvc_wait_opts o = resnet_visible_opts(ctx);
+    aws_wait_opts o = resnet_visible_opts(ctx);
     if (ec2_wait_subnet_available(ctx->aws, n->physical_id, &o, err) != 0)
         return -1;
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(n->desired, "map_public_ip"))) {
@@ -284,5 +284,4 @@ const res_kind res_kind_subnet = {
     .update = subnet_update,
     .remove = subnet_remove,
     .replace_on = subnet_replace_on,
-    .delete_after = resnet_after_subnet,
 };

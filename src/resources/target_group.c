@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elb_common.h"
+#include "elb_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
@@ -50,7 +50,7 @@ static void add_group(res_graph *g, const stack_service *svc, int alternate)
                             svc->lb.deregistration_delay >= 0 ? svc->lb.deregistration_delay : 30);
     char *label = xasprintf("%starget group %s", alternate ? "alternate (blue/green) " : "", name);
     char *node = xasprintf("%s%s", svc->name, alternate ? "-alt" : "");
-    res_node *n = res_graph_add(g, &res_target_group, node, label, d);
+    res_node *n = res_graph_add(g, &res_kind_target_group, node, label, d);
     n->model = svc;
     res_node_depend(n, res_graph_find(g, "vpc/main"));
     free(node);
@@ -294,9 +294,8 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", "port", "protocol", "target_type", "vpc", NULL};
-static const char *const delete_after[] = {"service", "listener_rule", "listener", NULL};
 
-const res_kind res_target_group = {
+const res_kind res_kind_target_group = {
     .name = "target_group",
     .title = "target group",
     .build = build,
@@ -305,6 +304,5 @@ const res_kind res_target_group = {
     .update = update,
     .remove = remove_tg,
     .replace_on = replace_on,
-    .delete_after = delete_after,
     .status = status,
 };

@@ -22,7 +22,7 @@
 #include "task_def_internal.h"
 #include "xalloc.h"
 
-extern const res_kind res_task_def;
+extern const res_kind res_kind_task_def;
 
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
@@ -31,7 +31,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         char *family = stack_name_task_family(s->name, svc->name);
         char *label = xasprintf("task definition %s", family);
         cJSON *d = cJSON_CreateObject();
-        res_node *n = res_graph_add(g, &res_task_def, svc->name, label, d);
+        res_node *n = res_graph_add(g, &res_kind_task_def, svc->name, label, d);
         n->model = svc;
         free(label);
         cJSON *doc = NULL;
@@ -177,9 +177,8 @@ static int remove_family(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const replace_on[] = {"family", NULL};
 static const char *const create_only[] = {"document", NULL};
 static const char *const documents[] = {"canonical", NULL};
-static const char *const delete_after[] = {"service", "cluster", NULL};
 
-const res_kind res_task_def = {
+const res_kind res_kind_task_def = {
     .name = "task_def",
     .title = "task definition",
     .build = build,
@@ -190,7 +189,6 @@ const res_kind res_task_def = {
     .replace_on = replace_on,
     .create_only = create_only,
     .documents = documents,
-    .delete_after = delete_after,
     .new_id_on_update = 1,
     .after_discover = task_def_use_service_revisions,
 };

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net_common.h"
+#include "net_internal.h"
 #include "xalloc.h"
 
 static int vpc_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
@@ -207,7 +207,7 @@ static int vpc_create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     /* recorded at once, so a failure below still leaves it for rollback */
     res_node_set(ctx, n, v.id, actual_from(n->desired, v.cidr));
-    netsvc_wait_opts o = resnet_visible_opts(ctx);
+    aws_wait_opts o = resnet_visible_opts(ctx);
     rc = ec2_wait_vpc_available(ctx->aws, v.id, &o, err);
     attr_writes w = {ctx, v.id, n->desired};
     if (rc == 0)
@@ -242,5 +242,4 @@ const res_kind res_kind_vpc = {
     .update = vpc_update,
     .remove = vpc_remove,
     .replace_on = vpc_replace_on,
-    .delete_after = resnet_after_vpc,
 };

@@ -326,3 +326,28 @@ int stack_get_strlist(stack_ctx *c, const stack_node *map, const char *key, int 
     *nout = n;
     return 0;
 }
+
+void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack_item_fn fn,
+                     stack_service *svc)
+{
+    const stack_node *l = stack_node_get(map, key);
+    if (!l)
+        return;
+    size_t old = stack_path_push(c, key);
+    if (l->kind != STACK_NODE_SEQ) {
+        stack_err(c, l, "must be a list");
+    } else if (!stack_too_many(c, l, 100, "entries", "this list may hold")) {
+        for (size_t i = 0; i < l->n; i++) {
+            size_t o2 = stack_path_push_index(c, i);
+            fn(c, l->vals[i], svc);
+            stack_path_pop(c, o2);
+        }
+    }
+    stack_path_pop(c, old);
+}
+
+size_t stack_list_len(const stack_node *map, const char *key)
+{
+    const stack_node *l = stack_node_get(map, key);
+    return l && l->kind == STACK_NODE_SEQ ? l->n : 0;
+}

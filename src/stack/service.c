@@ -219,7 +219,9 @@ static void decode_service(stack_ctx *c, const stack_node *key, const stack_node
     stack_get_bool(c, v, "exec", &svc->exec);
     if ((x = stack_node_get(v, "containers")))
         decode_sidecars(c, x, svc);
-    stack_decode_service_extras(c, v, svc);
+    stack_decode_volumes(c, v, svc);
+    stack_decode_access(c, v, svc);
+    stack_decode_deployment(c, v, svc);
     if (svc->has_discovery && !svc->discovery_port)
         svc->discovery_port = stack_service_port(svc);
 }

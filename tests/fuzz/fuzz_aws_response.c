@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_internal.h"
+#include "../../src/aws/aws_internal.h"
 
 static void response_fail(int line)
 {

@@ -16,7 +16,7 @@
 
 #include "aws_error.h"
 #include "aws_ini.h"
-#include "aws_wirelog.h"
+#include "../../src/aws/wirelog_internal.h"
 #include "aws_xml.h"
 
 static const char *const fuzz_lists[] = {"Contents", "TagSet/Tag", "Roles", "vpcSet",

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_internal.h"
+#include "../../src/aws/aws_internal.h"
 #include "xalloc.h"
 
 typedef struct {

@@ -65,6 +65,7 @@ static void net_rebuild(net_run *r)
 {
     res_graph_free(r->g);
     r->g = xcalloc(1, sizeof *r->g);
+    r->g->registry = res_registry_get();
     r->g->stack = r->s;
     char msg[512];
     for (size_t i = 0; net_kinds[i]; i++) {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aws_internal.h"
+#include "../../src/aws/aws_internal.h"
 #include "aws_paginate.h"
 #include "xalloc.h"
 

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_internal.h"
+#include "../../src/aws/aws_internal.h"
 
 typedef struct {
     long status[8]; /* 0: the connection closed without an answer */

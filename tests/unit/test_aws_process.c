@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_internal.h"
+#include "../../src/aws/aws_internal.h"
 
 static void expect(const char *cmd, const char *const *want)
 {

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_wirelog.h"
+#include "../../src/aws/wirelog_internal.h"
 
 #define SECRET "S3CR3T-VALUE-xyz"
 

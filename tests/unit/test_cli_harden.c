@@ -8,7 +8,7 @@
 #include <sys/resource.h>
 
 #include "buf.h"
-#include "cli.h"
+#include "../../src/cli/cli_internal.h"
 
 START_TEST(core_dumps_off_and_not_dumpable)
 {

@@ -10,7 +10,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cli_session.h"
+#include "../../src/cli/session_internal.h"
 
 /* 1 when thread tid is blocked in read(2) now (/proc/self/task/TID/syscall). */
 static int in_read(pid_t tid)

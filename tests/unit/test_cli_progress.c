@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli_session.h"
+#include "../../src/cli/session_internal.h"
 #include "xalloc.h"
 
 #define NODES 64

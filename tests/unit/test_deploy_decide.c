@@ -3,7 +3,7 @@
 #include <check.h>
 #include <string.h>
 
-#include "deploy_internal.h"
+#include "../../src/deploy/deploy_internal.h"
 
 #define NEW "arn:aws:ecs:us-east-1:1:task-definition/web:2"
 #define OLD "arn:aws:ecs:us-east-1:1:task-definition/web:1"

@@ -9,8 +9,8 @@
 #include <openssl/evp.h>
 
 #include "exec.h"
-#include "exec_channel.h"
-#include "exec_msg.h"
+#include "../../src/exec/channel_internal.h"
+#include "../../src/exec/msg_internal.h"
 
 static const unsigned char ID[16] = {0xdd, 0x01, 0xe5, 0x6b, 0xff, 0x48, 0x48, 0x3e,
                                      0xa5, 0x08, 0xb5, 0xf0, 0x73, 0xf3, 0x1b, 0x16};

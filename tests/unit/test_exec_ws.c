@@ -12,7 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "exec_ws.h"
+#include "../../src/exec/ws_internal.h"
 
 static void eq_bytes(const buf *b, const unsigned char *want, size_t n)
 {

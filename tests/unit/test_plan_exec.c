@@ -105,14 +105,15 @@ static int mem_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const mem_replace_on[] = {"cidr", NULL};
 static const char *const mem_create_only[] = {"initial", NULL};
-static const char *const parent_after[] = {"child", NULL};
 static const res_kind parent_kind = {
     .name = "parent", .title = "Parent", .create = mem_create, .update = mem_update,
-    .remove = mem_remove, .replace_on = mem_replace_on, .create_only = mem_create_only,
-    .delete_after = parent_after};
+    .remove = mem_remove, .replace_on = mem_replace_on, .create_only = mem_create_only};
 static const res_kind child_kind = {
     .name = "child", .title = "Child", .create = mem_create, .update = mem_update,
     .remove = mem_remove};
+/* The parent goes only once every child is gone. */
+static const res_kind_row mem_rows[] = {{&parent_kind, "child"}, {&child_kind, ""}, {NULL, NULL}};
+static res_registry *mem_registry;
 
 /* A kind whose resource an earlier run may have left changing (actual "steady": false). */
 static int mem_unsettled(const res_node *n)
@@ -141,6 +142,12 @@ static void reset(void)
 {
     memset(&ctx, 0, sizeof ctx);
     memset(&graph, 0, sizeof graph);
+    if (!mem_registry) {
+        char msg[256];
+        mem_registry = res_registry_new(mem_rows, msg, sizeof msg);
+        ck_assert_msg(mem_registry != NULL, "%s", msg);
+    }
+    graph.registry = mem_registry;
     pthread_mutex_init(&ctx.lock, NULL);
     ctx.graph = &graph;
     ctx.stack_name = "t";
@@ -307,7 +314,7 @@ START_TEST(down_deletes_children_before_parents)
     plan_exec_result_free(&r);
     events[0] = '\0';
 
-    /* keep nothing; delete_after keeps the parent until every child is gone */
+    /* keep nothing; the teardown order keeps the parent until every child is gone */
     plan_compute(&ctx, 1);
     ck_assert_int_eq(plan_execute(&ctx, &o, &r), 0);
     ck_assert_int_eq(live, 0);

@@ -8,12 +8,11 @@
 #include <string.h>
 
 #include "buf.h"
+#include "deploy.h"
 #include "ec2.h"
 #include "fakeaws_fixture.h"
 #include "plan.h"
 #include "xalloc.h"
-
-extern int res_service_without_network;
 
 typedef struct {
     stack_model *stack;
@@ -90,7 +89,6 @@ static void app_open(app_env *e, const char *yaml)
         pthread_mutex_init(&e->events_lock, NULL);
     }
     char msg[512];
-    res_service_without_network = 1; /* app_patch_network gives them one */
     ck_assert_msg(res_graph_build(e->stack, "us-east-1", &e->graph, msg, sizeof msg) == 0, "%s", msg);
     memset(&e->ctx, 0, sizeof e->ctx);
     pthread_mutex_init(&e->ctx.lock, NULL);
@@ -104,6 +102,7 @@ static void app_open(app_env *e, const char *yaml)
     e->ctx.poll_s = 0.05;
     e->ctx.on_event = app_on_event;
     e->ctx.event_ud = e;
+    e->ctx.watch = deploy_watch_res;
     app_patch_network(e);
     aws_error err;
     char line[1400];

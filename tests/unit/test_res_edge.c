@@ -15,7 +15,7 @@
 #include "buf.h"
 #include "ec2.h"
 #include "elbv2.h"
-#include "../../src/resources/elb_common.h"
+#include "../../src/resources/elb_internal.h"
 #include "fakeaws_fixture.h"
 #include "plan.h"
 #include "xalloc.h"
@@ -98,6 +98,7 @@ static plan_counts plan(run *r, int for_down)
 {
     res_graph_free(r->g);
     r->g = xcalloc(1, sizeof *r->g);
+    r->g->registry = res_registry_get();
     r->g->stack = r->s;
     r->g->region = r->ctx.region;
     r->g->partition = "aws";

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "stack.h"
-#include "stack_internal.h"
+#include "../../src/stack/stack_internal.h"
 #include "stack_names.h"
 
 static stack_model *load_ok(const char *text, const stack_options *o)

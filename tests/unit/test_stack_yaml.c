@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
-#include "stack_internal.h"
+#include "../../src/stack/stack_internal.h"
 
 static stack_node *parse(const char *text, stack_diags *d)
 {

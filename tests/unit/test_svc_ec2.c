@@ -291,7 +291,7 @@ END_TEST
 START_TEST(waiters_for_vpc_subnet_group)
 {
     aws_error err;
-    netsvc_wait_opts o = {.max_attempts = 3, .delay_s = 0.01};
+    aws_wait_opts o = {.max_checks = 3, .interval_s = 0.01};
     char *vpc = new_vpc("10.45.0.0/16");
     OK(ec2_wait_vpc_available(cl, vpc, &o, &err));
     ec2_subnet s;
@@ -307,7 +307,7 @@ START_TEST(waiters_for_vpc_subnet_group)
     FAILS_WITH(ec2_wait_security_group_exists(cl, "sg-00000000", &o, &err),
                "WaiterTimeout");
     /* A time bound ends the wait before the checks run out. */
-    netsvc_wait_opts timed = {.max_attempts = 1000, .delay_s = 0.05, .timeout_s = 0.2};
+    aws_wait_opts timed = {.max_checks = 1000, .interval_s = 0.05, .timeout_s = 0.2};
     time_t start = time(NULL);
     FAILS_WITH(ec2_wait_vpc_available(cl, "vpc-00000000", &timed, &err), "WaiterTimeout");
     ck_assert(time(NULL) - start <= 2);

@@ -71,9 +71,10 @@ typedef struct {
     char last[64];
 } seen;
 
-static void progress(void *ctx, const char *what, const char *state, int attempt)
+static void progress(void *ctx, const char *what, const char *state, int attempt, double waited)
 {
     seen *s = ctx;
+    (void)waited;
     s->calls = attempt;
     snprintf(s->last, sizeof s->last, "%s", state);
     ck_assert_ptr_nonnull(strstr(what, "NAT gateway nat-"));
@@ -98,14 +99,14 @@ START_TEST(nat_gateway_lifecycle)
     ec2_nat_free(&again);
 
     /* A waiter that gives up says what it saw last. */
-    netsvc_wait_opts quick = {.max_attempts = 1, .delay_s = 0.01};
+    aws_wait_opts quick = {.max_checks = 1, .interval_s = 0.01};
     FAILS_WITH(ec2_wait_nat_gateway_available(cl, n.id, &quick, &err), "WaiterTimeout");
     ck_assert_int_eq(err.kind, AWS_ERR_TIMEOUT);
     ck_assert_ptr_nonnull(strstr(err.message, "pending"));
     ck_assert_ptr_nonnull(strstr(err.message, n.id));
 
     seen s = {0};
-    netsvc_wait_opts o = {.max_attempts = 100, .delay_s = 0.05, .progress = progress, .ctx = &s};
+    aws_wait_opts o = {.max_checks = 100, .interval_s = 0.05, .progress = progress, .progress_ud = &s};
     OK(ec2_wait_nat_gateway_available(cl, n.id, &o, &err));
     ck_assert_int_ge(s.calls, 1);
     ck_assert_str_eq(s.last, "pending");
@@ -166,11 +167,11 @@ START_TEST(nat_gateway_failure_is_reported)
     ec2_nat n;
     /* No internet gateway in the VPC: the gateway fails, the waiter says why. */
     OK(ec2_create_nat_gateway(cl, subnet, a.allocation_id, NULL, NULL, &n, &err));
-    netsvc_wait_opts o = {.max_attempts = 50, .delay_s = 0.05};
+    aws_wait_opts o = {.max_checks = 50, .interval_s = 0.05};
     FAILS_WITH(ec2_wait_nat_gateway_available(cl, n.id, &o, &err), "Gateway.NotAttached");
     ck_assert_ptr_nonnull(strstr(err.message, "failed"));
-    FAILS_WITH(ec2_wait_nat_gateway_available(cl, "nat-0000000000000000", &(netsvc_wait_opts){
-                                                  .max_attempts = 2, .delay_s = 0.01},
+    FAILS_WITH(ec2_wait_nat_gateway_available(cl, "nat-0000000000000000", &(aws_wait_opts){
+                                                  .max_checks = 2, .interval_s = 0.01},
                                               &err),
                "WaiterTimeout");
     ck_assert_ptr_nonnull(strstr(err.message, "not found"));

@@ -4,7 +4,6 @@
 
 #include "elbv2.h"
 
-static const ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};
 
 /* A role ECS itself assumes, with one managed policy. Returns its ARN (owned). */
 static char *infra_role(aws_client *c, const char *name, const char *policy)
@@ -133,9 +132,7 @@ START_TEST(blue_green_deployment)
     in.deployment_controller = "ECS";
     in.health_check_grace_seconds = 10;
     create_service(c, &in);
-    const char *names[] = {"front"};
-    ck_assert_msg(ecs_wait_services_stable(c, "svc-bg", names, 1, &fast, &err) == 0, "%s",
-                  err.message);
+    ecs_test_steady(c, "svc-bg", "front", v1);
     ecs_service s;
     int found;
     ck_assert_int_eq(ecs_describe_service(c, "svc-bg", "front", &s, &found, &err), 0);
@@ -158,9 +155,13 @@ START_TEST(blue_green_deployment)
     ck_assert_uint_eq(d.n, 2);
     char *arn = strdup(d.items[0].arn);
     ecs_service_deployments_free(&d);
+    deploy_result r;
+    ck_assert_msg(ecs_test_watch(c, "svc-bg", "front", v2, arn, 60, &r) == DEPLOY_OK, "%s",
+                  r.message);
+    deploy_result_free(&r);
     ecs_service_deployments last;
-    ck_assert_msg(ecs_wait_service_deployment(c, arn, &fast, &last, &err) == 0, "%s",
-                  err.message);
+    const char *one[] = {arn};
+    ck_assert_int_eq(ecs_describe_service_deployments(c, one, 1, &last, &err), 0);
     ck_assert_str_eq(last.items[0].status, "SUCCESSFUL");
     ck_assert_ptr_nonnull(last.items[0].target_revision_arn);
     ecs_service_deployments_free(&last);
@@ -217,9 +218,7 @@ START_TEST(managed_ebs_volumes)
     in.volumes = &vol;
     in.n_volumes = 1;
     create_service(c, &in);
-    const char *names[] = {"db"};
-    ck_assert_msg(ecs_wait_services_stable(c, "svc-ebs", names, 1, &fast, &err) == 0, "%s",
-                  err.message);
+    ecs_test_steady(c, "svc-ebs", "db", td.arn);
     ecs_service s;
     int found;
     ck_assert_int_eq(ecs_describe_service(c, "svc-ebs", "db", &s, &found, &err), 0);
@@ -306,10 +305,7 @@ START_TEST(service_registry)
     const cJSON *r = cJSON_GetArrayItem(cJSON_GetObjectItem(s.raw, "serviceRegistries"), 0);
     ck_assert_str_eq(aws_json_str(r, "registryArn"), registry);
     ecs_service_free(&s);
-    const char *names[] = {"catalog"};
-    ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};
-    ck_assert_msg(ecs_wait_services_stable(c, "svc-sd", names, 1, &fast, &err) == 0, "%s",
-                  err.message);
+    ecs_test_steady(c, "svc-sd", "catalog", td);
     svc_strings_free(&sn);
     free(td);
     free(registry);

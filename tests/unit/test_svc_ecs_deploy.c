@@ -1,10 +1,10 @@
 /* ECS client against the local fake: deployments, the circuit breaker, service
- * deployments (list, describe, stop with rollback) and their waiters. */
+ * deployments (list, describe, stop with rollback), watched with the deployment
+ * watcher. */
 #include "test_svc_ecs_env.h"
 
 #include <time.h>
 
-static const ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};
 
 typedef struct {
     aws_client *c;
@@ -98,12 +98,13 @@ START_TEST(circuit_breaker_rollback_is_a_failure)
     dc.rollback = 1;
     ecs_service_input in = input(&e, "api", good, &dc);
     ck_assert_msg(ecs_create_service(e.c, &in, NULL, &err) == 0, "%s", err.message);
-    const char *names[] = {"api"};
-    ck_assert_int_eq(ecs_wait_services_stable(e.c, e.cluster, names, 1, &fast, &err), 0);
+    ecs_test_steady(e.c, e.cluster, "api", good);
     size_t n1;
     char *first = newest_deployment(&e, "api", &n1);
-    ck_assert_msg(ecs_wait_service_deployment(e.c, first, &fast, NULL, &err) == 0, "%s",
-                  err.message);
+    deploy_result r;
+    ck_assert_msg(ecs_test_watch(e.c, e.cluster, "api", good, first, 60, &r) == DEPLOY_OK, "%s",
+                  r.message);
+    deploy_result_free(&r);
     /* a crashing image: the circuit breaker trips and ECS rolls back */
     char *bad = ecs_test_taskdef(e.c, "svc-dep", "crashloop:2", NULL);
     ecs_service_input up = ECS_SERVICE_INPUT_INIT;
@@ -111,17 +112,27 @@ START_TEST(circuit_breaker_rollback_is_a_failure)
     up.name = "api";
     up.task_definition = bad;
     ck_assert_int_eq(ecs_update_service(e.c, &up, NULL, &err), 0);
-    ck_assert_int_eq(ecs_wait_services_stable(e.c, e.cluster, names, 1, &fast, &err), -1);
-    ck_assert_str_eq(err.code, "DeploymentFailed");
+    ck_assert_int_eq(ecs_test_watch(e.c, e.cluster, "api", bad, NULL, 60, &r), DEPLOY_ROLLED_BACK);
+    deploy_result_free(&r);
     check_crash_exit_codes(&e, "api");
     size_t n2;
     char *second = newest_deployment(&e, "api", &n2);
     ck_assert_uint_eq(n2, n1 + 1);
     ck_assert_str_ne(first, second);
+    /* followed to its end: ECS rolled it back, and the reasons say why in its words */
+    ck_assert_int_eq(ecs_test_watch(e.c, e.cluster, "api", bad, second, 60, &r),
+                     DEPLOY_ROLLED_BACK);
+    ck_assert_msg(strstr(r.message, "ECS rolled it back") && !strstr(r.message, "still"), "%s",
+                  r.message);
+    int named = 0;
+    for (size_t i = 0; i < r.nreasons; i++)
+        named |= strstr(r.reasons[i], "Essential container in task exited") &&
+                 strstr(r.reasons[i], "exit code 1");
+    ck_assert_msg(named, "no stopped task among %zu reasons", r.nreasons);
+    deploy_result_free(&r);
     ecs_service_deployments last = {0};
-    ck_assert_int_eq(ecs_wait_service_deployment(e.c, second, &fast, &last, &err), -1);
-    ck_assert_msg(strcmp(err.code, "DeploymentRolledBack") == 0, "%s: %s", err.code,
-                  err.message);
+    const char *arn2[] = {second};
+    ck_assert_int_eq(ecs_describe_service_deployments(e.c, arn2, 1, &last, &err), 0);
     ck_assert_uint_eq(last.n, 1);
     ck_assert_str_eq(last.items[0].status, "ROLLBACK_SUCCESSFUL");
     ck_assert_ptr_nonnull(last.items[0].raw);
@@ -161,27 +172,30 @@ START_TEST(circuit_breaker_rollback_is_a_failure)
 }
 END_TEST
 
-static void count_progress(void *ctx, const char *state)
+static void count_progress(void *ud, const char *service, const char *phase, const char *msg)
 {
-    ck_assert_ptr_nonnull(strstr(state, "worker: "));
-    (*(int *)ctx)++;
+    (void)phase;
+    ck_assert_str_eq(service, "worker");
+    ck_assert_ptr_nonnull(strstr(msg, "running"));
+    (*(int *)ud)++;
 }
 
-/* After the rollback the service is steady, but on v1: waiting for v2 fails at once. */
+/* After the rollback the service is steady, but on v1: watching v2 fails at once. */
 static void expect_revision(env *e, const char *v1, const char *v2)
 {
-    aws_error err;
-    const char *names[] = {"worker"};
-    int polls = 0;
-    ecs_wait_opts o = {.delay_sec = 0.05, .timeout_sec = 60, .progress = count_progress,
-                       .ctx = &polls, .expect_task_definition = v1};
-    ck_assert_msg(ecs_wait_services_stable(e->c, e->cluster, names, 1, &o, &err) == 0, "%s",
-                  err.message);
-    ck_assert_int_gt(polls, 0);
-    o.expect_task_definition = v2;
-    ck_assert_int_eq(ecs_wait_services_stable(e->c, e->cluster, names, 1, &o, &err), -1);
-    ck_assert_str_eq(err.code, "DeploymentFailed");
-    ck_assert_ptr_nonnull(strstr(err.message, v2));
+    int shown = 0;
+    deploy_watch_request w = {.cluster = e->cluster, .service = "worker", .task_definition = v1,
+                              .timeout_s = 60, .poll_s = 0.05, .progress = count_progress,
+                              .ud = &shown};
+    deploy_result r = {0};
+    ck_assert_msg(deploy_watch(e->c, &w, &r) == 0, "%s", r.message);
+    ck_assert_int_gt(shown, 0);
+    deploy_result_free(&r);
+    w.task_definition = v2;
+    ck_assert_int_eq(deploy_watch(e->c, &w, &r), -1);
+    ck_assert_int_eq(r.outcome, DEPLOY_ROLLED_BACK);
+    ck_assert_ptr_nonnull(strstr(r.message, v2));
+    deploy_result_free(&r);
 }
 
 START_TEST(stop_with_rollback)
@@ -200,8 +214,7 @@ START_TEST(stop_with_rollback)
     ck_assert_str_eq(s.deployment_controller, "ECS");
     ck_assert_str_eq(s.strategy, "ROLLING");
     ecs_service_free(&s);
-    const char *names[] = {"worker"};
-    ck_assert_int_eq(ecs_wait_services_stable(e.c, e.cluster, names, 1, &fast, &err), 0);
+    ecs_test_steady(e.c, e.cluster, "worker", v1);
     char *v2 = ecs_test_taskdef(e.c, "svc-stop", "slowstart:2", NULL);
     ecs_service_input up = ECS_SERVICE_INPUT_INIT;
     up.cluster = e.cluster;
@@ -213,17 +226,13 @@ START_TEST(stop_with_rollback)
     ck_assert_uint_eq(n, 2);
     ck_assert_msg(ecs_stop_service_deployment(e.c, arn, "ROLLBACK", &err) == 0, "%s",
                   err.message);
-    ck_assert_int_eq(ecs_wait_service_deployment(e.c, arn, &fast, NULL, &err), -1);
-    ck_assert_msg(strcmp(err.code, "DeploymentRolledBack") == 0 ||
-                  strcmp(err.code, "DeploymentStopped") == 0, "%s: %s", err.code, err.message);
+    deploy_result r;
+    ck_assert_int_eq(ecs_test_watch(e.c, e.cluster, "worker", v2, arn, 60, &r),
+                     DEPLOY_ROLLED_BACK);
+    deploy_result_free(&r);
     expect_revision(&e, v1, v2);
     ck_assert_int_eq(ecs_stop_service_deployment(e.c, "arn:aws:ecs:us-east-1:000000000000:"
                                                  "service-deployment/a/b/c", "ROLLBACK", &err),
-                     -1);
-    ck_assert_str_eq(err.code, "ServiceDeploymentNotFoundException");
-    ecs_wait_opts quick = {.delay_sec = 0.01, .timeout_sec = 0.05};
-    ck_assert_int_eq(ecs_wait_service_deployment(e.c, "arn:aws:ecs:us-east-1:000000000000:"
-                                                 "service-deployment/a/b/c", &quick, NULL, &err),
                      -1);
     ck_assert_str_eq(err.code, "ServiceDeploymentNotFoundException");
     free(arn);

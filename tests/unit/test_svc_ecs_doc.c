@@ -130,10 +130,7 @@ START_TEST(secrets_never_reach_the_wire_log)
         struct timespec ts = {0, 20000000};
         nanosleep(&ts, NULL);
     }
-    const char *names[] = {"one"};
-    ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};
-    ck_assert_msg(ecs_wait_services_stable(c, "svc-ecs-log", names, 1, &fast, &err) == 0, "%s",
-                  err.message);
+    ecs_test_steady(c, "svc-ecs-log", "one", td);
     svc_strings tasks;
     ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-log", "one", NULL, 0, &tasks, &err), 0);
     char *log = NULL;

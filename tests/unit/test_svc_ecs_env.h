@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_wait.h"
+#include "deploy.h"
 #include "ecs.h"
 #include "fakeaws_fixture.h"
 #include "iam.h"
@@ -90,6 +92,94 @@ static inline char *ecs_test_taskdef(aws_client *c, const char *family, const ch
     ecs_task_definition_free(&td);
     cJSON_Delete(def);
     return ref;
+}
+
+/* Watch a service until td (family:N or ARN) serves, with the deployment watcher,
+ * following service deployment sd (may be NULL): the outcome, *out filled (free it). */
+static inline deploy_outcome ecs_test_watch(aws_client *c, const char *cluster,
+                                            const char *service, const char *td,
+                                            const char *sd, double timeout, deploy_result *out)
+{
+    deploy_watch_request w = {.cluster = cluster, .service = service, .task_definition = td,
+                              .service_deployment = sd, .timeout_s = timeout,
+                              .poll_s = timeout < 1 ? timeout / 5 : 0.05};
+    memset(out, 0, sizeof *out);
+    deploy_watch(c, &w, out);
+    return out->outcome;
+}
+
+/* The service serves td (within 60 s). */
+static inline void ecs_test_steady(aws_client *c, const char *cluster, const char *service,
+                                   const char *td)
+{
+    deploy_result r;
+    ck_assert_msg(ecs_test_watch(c, cluster, service, td, NULL, 60, &r) == DEPLOY_OK, "%s: %s",
+                  service, r.message);
+    deploy_result_free(&r);
+}
+
+/* Until every task of the list has lastStatus `status`. */
+typedef struct {
+    aws_client *c;
+    const char *cluster, *status;
+    const svc_strings *tasks;
+} ecs_test_tasks_wait;
+
+static inline int ecs_test_tasks_poll(void *ud, char *seen, size_t size, aws_error *err)
+{
+    ecs_test_tasks_wait *w = ud;
+    ecs_tasks all;
+    if (ecs_describe_tasks(w->c, w->cluster, (const char *const *)w->tasks->items, w->tasks->n,
+                           &all, err) != 0)
+        return -1;
+    int done = all.n == w->tasks->n;
+    for (size_t i = 0; i < all.n; i++)
+        if (!all.items[i].last_status || strcmp(all.items[i].last_status, w->status) != 0) {
+            snprintf(seen, size, "%s %s", all.items[i].id, all.items[i].last_status);
+            done = 0;
+        }
+    ecs_tasks_free(&all);
+    return done;
+}
+
+static inline void ecs_test_wait_tasks(aws_client *c, const char *cluster,
+                                       const svc_strings *tasks, const char *status)
+{
+    ecs_test_tasks_wait w = {c, cluster, status, tasks};
+    aws_wait_opts o = {.interval_s = 0.05, .timeout_s = 60};
+    aws_error err;
+    ck_assert_msg(aws_wait(&o, "tasks", ecs_test_tasks_poll, &w, &err) == 0, "%s", err.message);
+}
+
+/* Until the service is INACTIVE (or gone). */
+typedef struct {
+    aws_client *c;
+    const char *cluster, *service;
+} ecs_test_service_wait;
+
+static inline int ecs_test_inactive_poll(void *ud, char *seen, size_t size, aws_error *err)
+{
+    ecs_test_service_wait *w = ud;
+    ecs_service s;
+    int found = 0;
+    if (ecs_describe_service(w->c, w->cluster, w->service, &s, &found, err) != 0)
+        return -1;
+    if (!found)
+        return 1;
+    int done = s.status && strcmp(s.status, "INACTIVE") == 0;
+    snprintf(seen, size, "%s", s.status ? s.status : "?");
+    ecs_service_free(&s);
+    return done;
+}
+
+static inline void ecs_test_wait_inactive(aws_client *c, const char *cluster,
+                                          const char *service)
+{
+    ecs_test_service_wait w = {c, cluster, service};
+    aws_wait_opts o = {.interval_s = 0.05, .timeout_s = 60};
+    aws_error err;
+    ck_assert_msg(aws_wait(&o, "inactive", ecs_test_inactive_poll, &w, &err) == 0, "%s",
+                  err.message);
 }
 
 #endif

@@ -1,7 +1,6 @@
 /* ECS client against the local fake: services, tasks, exec, deletion rules, waiters. */
 #include "test_svc_ecs_env.h"
 
-static const ecs_wait_opts fast = {.delay_sec = 0.05, .timeout_sec = 60};
 
 static void make_cluster(aws_client *c, const char *name)
 {
@@ -95,11 +94,9 @@ static void delete_service_and_tasks(aws_client *c, const char *arn, svc_strings
     ck_assert_int_eq(ecs_delete_service(c, "svc-ecs-s1", "web", 0, &err), -1);
     ck_assert_str_eq(err.code, "InvalidParameterException");
     ck_assert_int_eq(ecs_delete_service(c, "svc-ecs-s1", "web", 1, &err), 0);
-    ck_assert_msg(ecs_wait_services_inactive(c, "svc-ecs-s1", names, 1, &fast, &err) == 0, "%s",
-                  err.message);
+    ecs_test_wait_inactive(c, "svc-ecs-s1", names[0]);
     ecs_tasks t;
-    ck_assert_int_eq(ecs_wait_tasks_stopped(c, "svc-ecs-s1", (const char *const *)tasks.items,
-                                            tasks.n, &fast, &err), 0);
+    ecs_test_wait_tasks(c, "svc-ecs-s1", &tasks, "STOPPED");
     ck_assert_int_eq(ecs_describe_tasks(c, "svc-ecs-s1", (const char *const *)tasks.items,
                                         tasks.n, &t, &err), 0);
     ck_assert_str_eq(t.items[0].last_status, "STOPPED");
@@ -149,9 +146,7 @@ START_TEST(service_lifecycle)
     ck_assert_msg(create_service(c, &in, &s, &err) == 0, "%s", err.message);
     ck_assert_str_eq(s.arn, arn);
     ecs_service_free(&s);
-    const char *names[] = {"web"};
-    ck_assert_msg(ecs_wait_services_stable(c, "svc-ecs-s1", names, 1, &fast, &err) == 0, "%s",
-                  err.message);
+    ecs_test_steady(c, "svc-ecs-s1", "web", td);
     int found;
     ck_assert_int_eq(ecs_describe_service(c, "svc-ecs-s1", "web", &s, &found, &err), 0);
     ck_assert_int_eq(found, 1);
@@ -171,7 +166,7 @@ START_TEST(service_lifecycle)
     ck_assert_msg(ecs_update_service(c, &up, &s, &err) == 0, "%s", err.message);
     ck_assert_int_eq(s.desired, 1);
     ecs_service_free(&s);
-    ck_assert_int_eq(ecs_wait_services_stable(c, "svc-ecs-s1", names, 1, &fast, &err), 0);
+    ecs_test_steady(c, "svc-ecs-s1", "web", td);
     delete_service_and_tasks(c, arn, &tasks);
     ck_assert_msg(ecs_delete_cluster(c, "svc-ecs-s1", &err) == 0, "%s", err.message);
     svc_tags_free(&tags);
@@ -184,6 +179,8 @@ START_TEST(service_lifecycle)
 }
 END_TEST
 
+/* The deployment watcher gives up at its bound naming what it saw, and refuses a service
+ * or cluster that is not there; a stopped task's reason reads in AWS's words. */
 START_TEST(waiters_give_up_and_refuse)
 {
     aws_client *c = fake_client();
@@ -196,16 +193,19 @@ START_TEST(waiters_give_up_and_refuse)
     ecs_service_input in;
     service_input(&in, "svc-ecs-s2", "slow", td, &n, &subnets, &groups);
     ck_assert_int_eq(ecs_create_service(c, &in, NULL, &err), 0);
-    const char *names[] = {"slow"}, *missing[] = {"nothing-here"};
-    ecs_wait_opts quick = {.delay_sec = 0.02, .timeout_sec = 0.1};
-    ck_assert_int_eq(ecs_wait_services_stable(c, "svc-ecs-s2", names, 1, &quick, &err), -1);
-    ck_assert_str_eq(err.code, "WaiterTimeout");
-    ck_assert_ptr_nonnull(strstr(err.message, "slow: 0/2 running"));
-    ck_assert_int_eq(ecs_wait_services_stable(c, "svc-ecs-s2", missing, 1, &quick, &err), -1);
-    ck_assert_str_eq(err.code, "ServiceMissing");
-    ck_assert_int_eq(ecs_wait_services_stable(c, "svc-ecs-none", names, 1, &quick, &err), -1);
-    ck_assert_str_eq(err.code, "ClusterNotFoundException");
-    /* tasks that cannot pull their image stop: the running waiter says why */
+    deploy_result r;
+    ck_assert_int_eq(ecs_test_watch(c, "svc-ecs-s2", "slow", td, NULL, 0.1, &r), DEPLOY_TIMEOUT);
+    ck_assert_msg(strstr(r.message, "timed out") && strstr(r.message, "svc-slow:1 running 0/2"),
+                  "%s", r.message);
+    deploy_result_free(&r);
+    ck_assert_int_eq(ecs_test_watch(c, "svc-ecs-s2", "nothing-here", td, NULL, 5, &r),
+                     DEPLOY_FAILED);
+    ck_assert_str_eq(r.error.code, "ServiceMissing");
+    deploy_result_free(&r);
+    ck_assert_int_eq(ecs_test_watch(c, "svc-ecs-none", "slow", td, NULL, 5, &r), DEPLOY_FAILED);
+    ck_assert_str_eq(r.error.code, "ClusterNotFoundException");
+    deploy_result_free(&r);
+    /* tasks that cannot pull their image stop, and say why */
     char *bad = ecs_test_taskdef(c, "svc-nopull", "nopull:1", NULL);
     ecs_service_input in2;
     svc_strings s2 = {0}, g2 = {0};
@@ -222,10 +222,12 @@ START_TEST(waiters_give_up_and_refuse)
         }
     }
     ck_assert_uint_gt(tasks.n, 0);
-    ck_assert_int_eq(ecs_wait_tasks_running(c, "svc-ecs-s2", (const char *const *)tasks.items, 1,
-                                            &fast, &err), -1);
-    ck_assert_str_eq(err.code, "TaskStopped");
-    ck_assert_ptr_nonnull(strstr(err.message, "CannotPullContainerError"));
+    ecs_test_wait_tasks(c, "svc-ecs-s2", &tasks, "STOPPED");
+    svc_strings why = {0};
+    ck_assert_int_eq(ecs_stopped_task_reasons(c, "svc-ecs-s2", "nopull", bad, 5, &why, &err), 0);
+    ck_assert_uint_gt(why.n, 0);
+    ck_assert_msg(strstr(why.items[0], "CannotPullContainerError"), "%s", why.items[0]);
+    svc_strings_free(&why);
     svc_strings_free(&tasks);
     svc_strings_free(&s2);
     svc_strings_free(&g2);

@@ -63,9 +63,10 @@ typedef struct {
     char last[256];
 } seen;
 
-static void progress(void *ctx, const char *what, const char *state, int attempt)
+static void progress(void *ctx, const char *what, const char *state, int attempt, double waited)
 {
     seen *s = ctx;
+    (void)waited;
     (void)what;
     s->calls = attempt;
     snprintf(s->last, sizeof s->last, "%s", state);
@@ -91,11 +92,11 @@ START_TEST(load_balancer_lifecycle)
     elbv2_lb_free(&again);
 
     /* A waiter that gives up names the state it saw. */
-    netsvc_wait_opts quick = {.max_attempts = 1, .delay_s = 0.01};
+    aws_wait_opts quick = {.max_checks = 1, .interval_s = 0.01};
     FAILS_WITH(elbv2_wait_load_balancer_available(cl, lb.arn, &quick, &err), "WaiterTimeout");
     ck_assert_ptr_nonnull(strstr(err.message, "provisioning"));
     seen s = {0};
-    netsvc_wait_opts o = {.max_attempts = 300, .delay_s = 0.05, .progress = progress, .ctx = &s};
+    aws_wait_opts o = {.max_checks = 300, .interval_s = 0.05, .progress = progress, .progress_ud = &s};
     OK(elbv2_wait_load_balancer_available(cl, lb.arn, &o, &err));
     ck_assert_int_ge(s.calls, 1);
     ck_assert_ptr_nonnull(strstr(s.last, "demo-public provisioning"));

@@ -12,7 +12,7 @@
 
 static aws_client *cl;
 static char *vpc, *lb, *tg_a, *tg_b;
-static const netsvc_wait_opts wait_opts = {.max_attempts = 300, .delay_s = 0.05};
+static const aws_wait_opts wait_opts = {.max_checks = 300, .interval_s = 0.05};
 
 static char *make_tg(const char *name)
 {
@@ -103,7 +103,7 @@ START_TEST(forward_targets_and_health)
     ck_assert(h.items[0].description[0] != '\0');
     elbv2_target_healths_free(&h);
 
-    netsvc_wait_opts quick = {.max_attempts = 1, .delay_s = 0.01};
+    aws_wait_opts quick = {.max_checks = 1, .interval_s = 0.01};
     FAILS_WITH(elbv2_wait_target_in_service(cl, tg_a, NULL, 0, &quick, &err), "WaiterTimeout");
     ck_assert_ptr_nonnull(strstr(err.message, "10.70.0.10:8080 initial"));
     OK(elbv2_wait_target_in_service(cl, tg_a, NULL, 0, &wait_opts, &err));

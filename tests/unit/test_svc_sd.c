@@ -11,7 +11,7 @@
 static aws_client *cl;
 static svc_tags stack_tags;
 static char *vpc;
-static const netsvc_wait_opts wait_opts = {.max_attempts = 400, .delay_s = 0.05};
+static const aws_wait_opts wait_opts = {.max_checks = 400, .interval_s = 0.05};
 
 static void setup(void)
 {
@@ -54,9 +54,10 @@ typedef struct {
     char last[64];
 } seen;
 
-static void progress(void *ctx, const char *what, const char *state, int attempt)
+static void progress(void *ctx, const char *what, const char *state, int attempt, double waited)
 {
     seen *s = ctx;
+    (void)waited;
     s->calls = attempt;
     snprintf(s->last, sizeof s->last, "%s", state);
     ck_assert_ptr_nonnull(strstr(what, "Cloud Map operation"));
@@ -78,13 +79,13 @@ START_TEST(namespace_through_operations)
     ck_assert(strcmp(op.status, "SUBMITTED") == 0 || strcmp(op.status, "PENDING") == 0);
     sd_operation_free(&op);
 
-    netsvc_wait_opts quick = {.max_attempts = 1, .delay_s = 0.01};
+    aws_wait_opts quick = {.max_checks = 1, .interval_s = 0.01};
     FAILS_WITH(sd_wait_operation(cl, op_id, &quick, NULL, &err), "WaiterTimeout");
     ck_assert(strstr(err.message, "SUBMITTED") || strstr(err.message, "PENDING"));
     seen s = {0};
-    netsvc_wait_opts o = wait_opts;
+    aws_wait_opts o = wait_opts;
     o.progress = progress;
-    o.ctx = &s;
+    o.progress_ud = &s;
     OK(sd_wait_operation(cl, op_id, &o, &op, &err));
     ck_assert_int_ge(s.calls, 1);
     const char *ns_id = svc_tags_get(&op.targets, "NAMESPACE");

@@ -1,0 +1,74 @@
+/* What every services/ecs*.c shares: the call, tags, strings, times, and List* pages of
+ * strings (see ecs_internal.h). */
+#include "ecs_internal.h"
+
+#include <string.h>
+
+#include "aws_paginate.h"
+#include "xalloc.h"
+
+int ecs_call_(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
+{
+    cJSON *o = NULL;
+    int rc = aws_json_call(c, "ecs", op, in, &o, err);
+    cJSON_Delete(in);
+    if (out)
+        *out = o;
+    else
+        cJSON_Delete(o);
+    return rc;
+}
+
+cJSON *ecs_tags_json_(const svc_tags *tags)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; tags && i < tags->n; i++) {
+        cJSON *t = cJSON_CreateObject();
+        cJSON_AddStringToObject(t, "key", tags->items[i].key);
+        cJSON_AddStringToObject(t, "value", tags->items[i].value ? tags->items[i].value : "");
+        cJSON_AddItemToArray(arr, t);
+    }
+    return arr;
+}
+
+void ecs_read_tags_(const cJSON *arr, svc_tags *out)
+{
+    const cJSON *t;
+    cJSON_ArrayForEach(t, arr) {
+        const char *k = aws_json_str(t, "key");
+        if (k)
+            svc_tags_add(out, k, aws_json_str(t, "value"));
+    }
+}
+
+char *ecs_dup_(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+double ecs_time_(const cJSON *obj, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+int ecs_list_strings_(aws_client *c, const char *op, cJSON *j, int max_results,
+                      const char *items, svc_strings *out, aws_error *err)
+{
+    cJSON *all;
+    memset(out, 0, sizeof *out);
+    if (max_results > 0)
+        cJSON_AddNumberToObject(j, "maxResults", max_results);
+    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken", .items = items};
+    int rc = aws_json_paginate(c, "ecs", op, j, &spec, &all, err);
+    cJSON_Delete(j);
+    if (rc != 0)
+        return -1;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, all) {
+        if (cJSON_IsString(e))
+            svc_strings_add(out, e->valuestring);
+    }
+    cJSON_Delete(all);
+    return 0;
+}

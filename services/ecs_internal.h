@@ -1,0 +1,21 @@
+/* Shared by services/ecs*.c only. */
+#ifndef ECSDEPLOY_ECS_INTERNAL_H
+#define ECSDEPLOY_ECS_INTERNAL_H
+
+#include "ecs.h"
+
+/* ecs_call_: one call, input consumed, *out (may be NULL) the result. ecs_tags_json_: [{key, value}]. ecs_read_tags_: append from such an array.
+ * ecs_dup_: strdup or NULL. ecs_time_: a timestamp member as epoch seconds. */
+int ecs_call_(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err);
+cJSON *ecs_tags_json_(const svc_tags *tags);
+void ecs_read_tags_(const cJSON *arr, svc_tags *out);
+char *ecs_dup_(const char *s);
+double ecs_time_(const cJSON *obj, const char *name);
+/* Fill *out from a service object (ecs_service_free). */
+void ecs_read_service_(const cJSON *j, ecs_service *out);
+/* A List* call of strings (ARNs, families): every nextToken page of member `items`,
+ * input j consumed (maxResults added when > 0), into *out (svc_strings_free). */
+int ecs_list_strings_(aws_client *c, const char *op, cJSON *j, int max_results,
+                      const char *items, svc_strings *out, aws_error *err);
+
+#endif

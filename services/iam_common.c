@@ -1,0 +1,69 @@
+/* What services/iam*.c share: one query call, Marker pages, and decoding the policy
+ * documents IAM returns percent-encoded (see iam_internal.h). */
+#include "iam_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_paginate.h"
+#include "xalloc.h"
+
+/* Members that are lists in IAM's answers. */
+static const char *const iam_lists[] = {"Tags", "Roles", NULL};
+
+static int hexval(char ch)
+{
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
+}
+
+char *iam_url_decode(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = xmalloc(n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
+            (lo = hexval(s[i + 2])) >= 0) {
+            *o++ = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* One query call whose output is only checked; input is consumed. */
+int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err)
+{
+    cJSON *o = NULL;
+    int rc = aws_query_call(c, "iam", action, in, NULL, iam_lists, &o, err);
+    cJSON_Delete(in);
+    if (out)
+        *out = o;
+    else
+        cJSON_Delete(o);
+    return rc;
+}
+
+/* Follow Marker/IsTruncated pages of action, collecting `items`. */
+int iam_list_(aws_client *c, const char *action, cJSON *in, int max_items, const char *items,
+              cJSON **all, aws_error *err)
+{
+    static const char *const lists[] = {"Tags", "Roles", "PolicyNames", "AttachedPolicies",
+                                        NULL};
+    aws_page_spec spec = {.in_token = "Marker", .out_token = "Marker",
+                          .truncated = "IsTruncated", .items = items};
+    if (max_items > 0)
+        cJSON_AddNumberToObject(in, "MaxItems", max_items);
+    int rc = aws_query_paginate(c, "iam", action, in, lists, &spec, all, err);
+    cJSON_Delete(in);
+    return rc;
+}

@@ -1,0 +1,74 @@
+/* What services/servicediscovery*.c share: one call, List* pages with filters, tags,
+ * growing arrays (see servicediscovery_internal.h). */
+#include "servicediscovery_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_paginate.h"
+#include "xalloc.h"
+
+int sdi_call(aws_client *c, const char *operation, cJSON *in, cJSON **out, aws_error *err)
+{
+    cJSON *resp = NULL;
+    int rc = aws_json_call(c, "servicediscovery", operation, in, &resp, err);
+    cJSON_Delete(in);
+    if (out)
+        *out = rc == 0 ? resp : NULL;
+    else
+        cJSON_Delete(resp);
+    if (rc != 0)
+        aws_error_prefix(err, "%s: ", operation);
+    return rc;
+}
+
+int sdi_list(aws_client *c, const char *operation, const cJSON *in, const sd_filter *filters,
+             size_t nfilters, int page_size, const char *items, cJSON **all, aws_error *err)
+{
+    cJSON *req = in ? cJSON_Duplicate(in, 1) : cJSON_CreateObject();
+    if (nfilters > 0) {
+        cJSON *arr = cJSON_AddArrayToObject(req, "Filters");
+        for (size_t i = 0; i < nfilters; i++) {
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, "Name", filters[i].name ? filters[i].name : "");
+            cJSON *vals = cJSON_AddArrayToObject(f, "Values");
+            if (filters[i].value)
+                cJSON_AddItemToArray(vals, cJSON_CreateString(filters[i].value));
+            for (size_t k = 0; filters[i].values && filters[i].values[k]; k++)
+                cJSON_AddItemToArray(vals, cJSON_CreateString(filters[i].values[k]));
+            if (filters[i].condition)
+                cJSON_AddStringToObject(f, "Condition", filters[i].condition);
+            cJSON_AddItemToArray(arr, f);
+        }
+    }
+    if (page_size > 0)
+        cJSON_AddNumberToObject(req, "MaxResults", page_size);
+    aws_page_spec ps = {.in_token = "NextToken", .out_token = "NextToken", .items = items};
+    int rc = aws_json_paginate(c, "servicediscovery", operation, req, &ps, all, err);
+    cJSON_Delete(req);
+    if (rc != 0)
+        aws_error_prefix(err, "%s: ", operation);
+    return rc;
+}
+
+void sdi_add_tags(cJSON *in, const svc_tags *tags)
+{
+    if (!tags || tags->n == 0)
+        return;
+    cJSON *arr = cJSON_AddArrayToObject(in, "Tags");
+    for (size_t i = 0; i < tags->n; i++) {
+        cJSON *t = cJSON_CreateObject();
+        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
+        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
+        cJSON_AddItemToArray(arr, t);
+    }
+}
+
+void *sdi_grow(void **items, size_t *n, size_t sz)
+{
+    *items = xrealloc(*items, (*n + 1) * sz);
+    char *p = (char *)*items + *n * sz;
+    memset(p, 0, sz);
+    (*n)++;
+    return p;
+}

@@ -1,0 +1,19 @@
+/* Internals shared by services/servicediscovery*.c (not for other modules). */
+#ifndef ECSDEPLOY_SERVICEDISCOVERY_INTERNAL_H
+#define ECSDEPLOY_SERVICEDISCOVERY_INTERNAL_H
+
+#include "servicediscovery.h"
+#include "svc_json_internal.h"
+
+/* Call operation with in (owned, deleted); *out the response (NULL: discard). */
+int sdi_call(aws_client *c, const char *operation, cJSON *in, cJSON **out, aws_error *err);
+/* Every page of a List* call with filters (and extra input members in `in`, may be NULL;
+ * not modified); *items a new array of the `items` member's elements. */
+int sdi_list(aws_client *c, const char *operation, const cJSON *in, const sd_filter *filters,
+             size_t nfilters, int page_size, const char *items, cJSON **all, aws_error *err);
+/* Add Tags [{Key, Value}] when tags has any. */
+void sdi_add_tags(cJSON *in, const svc_tags *tags);
+/* Grow an array of items of size sz by one zeroed element; returns it. */
+void *sdi_grow(void **items, size_t *n, size_t sz);
+
+#endif

@@ -1,0 +1,17 @@
+/* The waiters of the service clients: the one poll loop with each waiter's model
+ * defaults (see svc.h). */
+#include "svc.h"
+
+int svc_wait(const aws_wait_opts *o, int def_checks, double def_interval, const char *what,
+             aws_poll_fn poll, void *ud, aws_error *err)
+{
+    aws_wait_opts w = o ? *o : (aws_wait_opts){0};
+    if (w.max_checks <= 0)
+        w.max_checks = def_checks;
+    if (w.interval_s <= 0)
+        w.interval_s = def_interval;
+    int rc = aws_wait(&w, what, poll, ud, err);
+    if (rc != 0 && !aws_error_is(err, AWS_IS_TIMED_OUT | AWS_IS_CANCELLED))
+        aws_error_prefix(err, "waiting for %s: ", what);
+    return rc;
+}

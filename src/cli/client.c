@@ -1,0 +1,47 @@
+/* The AWS client (and the stack file when asked) for exec, secret and logs (see
+ * client_internal.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "session_internal.h"
+#include "client_internal.h"
+#include "text.h"
+
+int cli_client_open(const cli_globals *g, int load_stack, cli_client *c)
+{
+    memset(c, 0, sizeof *c);
+    if (load_stack) {
+        int rc = cli_load_stack(g, &c->stack);
+        if (rc != EXIT_OK)
+            return rc;
+    }
+    aws_client_options o = {.profile = g->profile,
+                            .region = g->region ? g->region : c->stack ? c->stack->region : NULL,
+                            .endpoint_url = g->endpoint_url,
+                            .debug = g->debug};
+    aws_error err;
+    if (aws_client_new(&o, &c->aws, &err) != 0) {
+        cli_print_aws_error(NULL, &err);
+        return cli_aws_error_exit(&err);
+    }
+    return EXIT_OK;
+}
+
+void cli_client_close(cli_client *c)
+{
+    if (c->aws)
+        aws_client_free(c->aws);
+    stack_free(c->stack);
+    memset(c, 0, sizeof *c);
+}
+
+int cli_client_fail(const char *context, const aws_error *err)
+{
+    if (err->kind == AWS_ERR_CONFIG || err->kind == AWS_ERR_CREDENTIALS) {
+        cli_print_aws_error(context, err);
+        return cli_aws_error_exit(err);
+    }
+    text_printf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
+                err->message[0] ? err->message : err->code);
+    return EXIT_AWS;
+}

@@ -1,0 +1,95 @@
+/*
+ * What the network kinds (vpc, subnet, igw, route_table, eip, nat, sg, sg_rules,
+ * sg_reach) share: tags in EC2's shape, the stack's tag filter, "already gone" errors,
+ * deletions retried while AWS reports a dependency, the region's zones, idempotency
+ * tokens. Private to src/resources/.
+ */
+#ifndef ECSDEPLOY_RES_NET_INTERNAL_H
+#define ECSDEPLOY_RES_NET_INTERNAL_H
+
+#include "ec2.h"
+#include "res.h"
+
+/* The network kinds, in build order (registry.c). */
+extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_route_table,
+    res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_reach;
+
+/* res_found_add, except that when two resources claim one node id (a create retried
+ * after its answer was lost, with no idempotency token in EC2), the one with the smaller
+ * physical id keeps the id and the other becomes "ID-dup-PHYSICAL", a node the file does
+ * not have, which `up` and `down` delete. Takes ownership of props. */
+void resnet_found_add(res_found_list *out, const char *id, const char *physical_id, cJSON *props);
+/* The same, where among duplicates the higher `rank` (how much of the stack hangs on it:
+ * an attached gateway, a VPC with our subnets) keeps the id, then the smaller physical id.
+ * Call resnet_found_finish once every resource is added. */
+void resnet_found_add_ranked(res_found_list *out, const char *id, const char *physical_id,
+                             cJSON *props, double rank);
+void resnet_found_finish(res_found_list *out);
+
+/* The standard tags of a node (res_tags) as an owned svc_tags; free with svc_tags_free. */
+void resnet_tags(res_ctx *ctx, const res_node *n, svc_tags *out);
+/* A filter "tag:ecsdeploy:stack" = the stack's name (borrows ctx->stack_name). */
+ec2_filter resnet_stack_filter(const res_ctx *ctx);
+/* The ecsdeploy:id tag, or NULL. */
+const char *resnet_node_id(const svc_tags *tags);
+/* 1 when err says the resource does not exist (any *.NotFound / *NotFound code). */
+int resnet_gone(const aws_error *err);
+
+/* Delete something that AWS refuses with DependencyViolation while something still uses
+ * it: retried with res_wait until it goes, saying what it waits for. `del` returns 0/-1
+ * like the ec2 delete calls; NotFound counts as success. `eni_filter` ("group-id",
+ * "subnet-id", "vpc-id") names what to count network interfaces by for the message. */
+typedef int (*resnet_delete_fn)(aws_client *c, const char *id, aws_error *err);
+int resnet_delete_retrying(res_ctx *ctx, res_node *n, const char *what, const char *id,
+                           resnet_delete_fn del, const char *eni_filter, aws_error *err);
+
+/* Waiter options for a resource just created to become visible to EC2's other calls
+ * (EC2 is eventually consistent): polls ctx->poll_s apart, at most a minute. */
+aws_wait_opts resnet_visible_opts(const res_ctx *ctx);
+
+/* The region's available zone names, sorted (zone index N is the N-th). Free with
+ * svc_strings_free. */
+int resnet_zone_names(res_ctx *ctx, svc_strings *out, aws_error *err);
+/* The index of a zone name in a sorted list, or -1. */
+int resnet_zone_index(const svc_strings *zones, const char *zone);
+
+/* An idempotency token (at most 64 ASCII characters) derived from the stack, the node id
+ * and `extra`. Caller frees. */
+char *resnet_token(const res_ctx *ctx, const res_node *n, const char *extra);
+
+/* A JSON array of the strings, sorted and without duplicates (for rule and association
+ * sets). Caller frees with cJSON_Delete. */
+cJSON *resnet_sorted_array(const svc_strings *s);
+
+/* Node ids of a stack's groups and subnets by physical id: fills `ids` and `nodes`
+ * (parallel lists) from our tagged resources. Free both with svc_strings_free. */
+int resnet_our_groups(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err);
+int resnet_our_subnets(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err);
+/* The entry of `nodes` at the position of `id` in `ids`, or NULL. */
+const char *resnet_lookup(const svc_strings *ids, const svc_strings *nodes, const char *id);
+
+/* How many NAT gateways (and Elastic IPs) a network has: 0, 1 or one per zone. */
+int resnet_nat_count(const stack_network *net);
+
+/* ---- security group rules as text: "PROTOCOL PORTS from|into PEER" ---------------- */
+typedef struct {
+    char protocol[16]; /* "tcp", "udp", "icmp", "-1" */
+    int from_port, to_port;
+    char word[8];      /* "from" or "into" */
+    char peer[128];    /* "sg/NODE", "sg-…", a CIDR, "pl-…", or "vpc" (the VPC's CIDR) */
+} resnet_rule;
+
+/* The text of one rule. Caller frees. */
+char *resnet_rule_text(const char *protocol, int from_port, int to_port, const char *word,
+                       const char *peer);
+int resnet_rule_parse(const char *text, resnet_rule *r);
+/* The peer of an ingress permission: our group's node id, else the group id, CIDR or
+ * prefix list. Caller frees. */
+char *resnet_peer_text(const ec2_permission *p, const svc_strings *our_ids,
+                       const svc_strings *our_nodes);
+/* The EC2 permission for a parsed rule (strings borrowed from r, or from *owned, which
+ * the caller frees: a resolved group id or VPC CIDR). */
+int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p, char **owned,
+                           aws_error *err);
+
+#endif

@@ -1,0 +1,62 @@
+/* What a kind tells while it works: progress events, and its waits on the one poll loop
+ * (see res.h). */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "aws_wait.h"
+#include "res.h"
+
+void res_event(res_ctx *ctx, const res_node *n, res_action action, res_event_kind kind,
+               const char *fmt, ...)
+{
+    if (!ctx->on_event)
+        return;
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    ctx->on_event(ctx->event_ud, n, action, kind, msg);
+}
+
+/* A kind's wait: the one poll loop (aws_wait) with the context's bound, interval and
+ * Ctrl-C, its progress shown as the node's events. */
+typedef struct {
+    res_ctx *ctx;
+    res_node *n;
+    res_action action;
+    res_poll_fn poll;
+    void *ud;
+} wait_job;
+
+static int wait_poll(void *ud, char *seen, size_t size, aws_error *err)
+{
+    wait_job *w = ud;
+    return w->poll(w->ctx, w->n, w->ud, seen, size, err);
+}
+
+static void wait_progress(void *ud, const char *what, const char *seen, int checks,
+                          double waited)
+{
+    wait_job *w = ud;
+    (void)checks;
+    res_event(w->ctx, w->n, w->action, RES_EV_PROGRESS, "waiting for %s: %s (%.0f s)", what,
+              seen[0] ? seen : "not yet", waited);
+}
+
+int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
+             void *ud, aws_error *err)
+{
+    wait_job w = {ctx, n, action, poll, ud};
+    aws_wait_opts o = {.interval_s = ctx->poll_s > 0 ? ctx->poll_s : 5,
+                       .timeout_s = ctx->timeout_s > 0 ? ctx->timeout_s : 900,
+                       .cancel = ctx->cancel,
+                       .progress = wait_progress,
+                       .progress_ud = &w};
+    return aws_wait(&o, what, wait_poll, &w, err);
+}
+
+int res_sleep(res_ctx *ctx, double seconds)
+{
+    return aws_wait_sleep(seconds, ctx->cancel);
+}

@@ -1,0 +1,163 @@
+/*
+ * Inside the stack-file loader: the YAML node tree with positions, the decoding context
+ * and its typed getters. Used by the files of src/stack and their tests; other modules use stack.h.
+ */
+#ifndef ECSDEPLOY_STACK_INTERNAL_H
+#define ECSDEPLOY_STACK_INTERNAL_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "stack.h"
+
+/* ---- the node tree (yaml.c) ------------------------------------------------------ */
+
+typedef enum { STACK_NODE_NULL, STACK_NODE_SCALAR, STACK_NODE_MAP, STACK_NODE_SEQ } stack_node_kind;
+
+typedef struct stack_node {
+    stack_node_kind kind;
+    stack_loc loc;
+    char *str;               /* SCALAR: text; NULL otherwise */
+    int plain;               /* SCALAR: written unquoted */
+    size_t n;                /* MAP: pairs; SEQ: items */
+    struct stack_node **keys; /* MAP: key scalars */
+    struct stack_node **vals; /* MAP: values; SEQ: items */
+} stack_node;
+
+/* Limits of the loader. */
+#define STACK_MAX_DEPTH 64
+#define STACK_MAX_NODES 100000        /* after expanding aliases */
+#define STACK_MAX_EXPANDED_BYTES (8 * 1024 * 1024)
+
+/* Parse YAML (or JSON) into a node tree. Returns the root (free with stack_node_free) or
+ * NULL after adding the problems to `d`. An empty document gives NULL and a problem. */
+stack_node *stack_yaml_parse(const char *data, size_t len, stack_diags *d);
+void stack_node_free(stack_node *n);
+/* The value for `key` in a map; NULL when absent or the map is not a map. */
+const stack_node *stack_node_get(const stack_node *map, const char *key);
+/* "a mapping", "a list", "a string", "empty" — for messages. */
+const char *stack_node_kind_name(const stack_node *n);
+
+/* ---- problems (diag.c) ----------------------------------------------------------- */
+
+void stack_diag_add(stack_diags *d, stack_loc loc, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Order problems by place (stable). */
+void stack_diags_sort(stack_diags *d);
+/* The closest of `candidates` (NULL-terminated) to `word`, or NULL when none is close. */
+const char *stack_suggest(const char *word, const char *const *candidates);
+size_t stack_edit_distance(const char *a, const char *b);
+/* No more suggestions once this many problems are known: they cost an edit distance per
+ * candidate, and a hostile file could otherwise make validation quadratic. */
+#define STACK_SUGGEST_LIMIT 200
+
+/* ---- decoding context (get.c) ---------------------------------------------------- */
+
+typedef struct {
+    stack_diags *d;
+    stack_model *s;   /* being built; params and name are set first */
+    buf path;        /* "services.app.cpu" of the node being decoded */
+    int templates;   /* 1 while decoding a TEMPLATE field */
+    char **ref_paths; /* where each of s->refs was written ("outputs.url"), for messages */
+} stack_ctx;
+
+/* The path stack for messages. push appends ".seg" (or "seg" at the top, "[i]" for
+ * push_index) and returns the old length to give back to pop. */
+size_t stack_path_push(stack_ctx *c, const char *seg);
+size_t stack_path_push_index(stack_ctx *c, size_t i);
+void stack_path_pop(stack_ctx *c, size_t old);
+const char *stack_path(const stack_ctx *c);
+
+/* Report a problem at `n` prefixed with the current path. */
+void stack_err(stack_ctx *c, const stack_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Like stack_err with the path extended by `key`. */
+void stack_err_key(stack_ctx *c, const stack_node *n, const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* 1 when n is a map; otherwise reports "PATH must be a mapping" and returns 0. */
+int stack_want_map(stack_ctx *c, const stack_node *n);
+/* Report every key of map `n` not in `allowed` (NULL-terminated), with a suggestion. */
+void stack_check_keys(stack_ctx *c, const stack_node *n, const char *const *allowed);
+/* Report a missing required key of map `n`. */
+void stack_err_missing(stack_ctx *c, const stack_node *n, const char *key);
+
+/* Scalars, interpolated. Each returns 0 when set (or absent: *out untouched) and -1 after
+ * reporting a problem. Strings are new (free()). */
+int stack_scalar(stack_ctx *c, const stack_node *n, char **out);
+int stack_get_str(stack_ctx *c, const stack_node *map, const char *key, int required, char **out);
+int stack_get_int(stack_ctx *c, const stack_node *map, const char *key, long min, long max, int *out);
+int stack_node_int(stack_ctx *c, const stack_node *n, long min, long max, int *out);
+int stack_get_double(stack_ctx *c, const stack_node *map, const char *key, double min, double max, double *out);
+int stack_get_bool(stack_ctx *c, const stack_node *map, const char *key, int *out);
+/* One of `names` (NULL-terminated): *out is its index. */
+int stack_get_enum(stack_ctx *c, const stack_node *map, const char *key, const char *const *names, int *out);
+int stack_node_enum(stack_ctx *c, const stack_node *n, const char *const *names, int *out);
+/* 1 (after reporting) when list or map `n` has more than `max` entries of `what`. */
+int stack_too_many(stack_ctx *c, const stack_node *n, size_t max, const char *what, const char *why);
+/* The `enabled:` switch of a map (default true; false drops the element). */
+int stack_enabled(stack_ctx *c, const stack_node *map);
+/* A list of strings (a single string is taken as a one-item list when `single_ok`). */
+/* A list of a service's (map[key], at most 100): fn for each item, the path following. */
+typedef void (*stack_item_fn)(stack_ctx *c, const stack_node *item, stack_service *svc);
+void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack_item_fn fn,
+                     stack_service *svc);
+/* The number of items of the list map[key] (0 when it is not a list). */
+size_t stack_list_len(const stack_node *map, const char *key);
+int stack_get_strlist(stack_ctx *c, const stack_node *map, const char *key, int single_ok, char ***out, size_t *n);
+void stack_strlist_free(char **v, size_t n);
+
+/* ---- interpolation (interp.c) ---------------------------------------------------- */
+
+/* Replace ${param}, ${stack}, ${env:NAME} and check ${KIND.NAME.ATTR} (kept in templates,
+ * refused elsewhere) in the text of scalar `n`. Returns a new string (free()) or NULL
+ * after reporting. */
+char *stack_interpolate(stack_ctx *c, const stack_node *n, const char *text);
+
+/* ---- the sections ---------------------------------------------------------------- */
+
+int stack_decode_params(stack_ctx *c, const stack_node *n, const stack_options *opts);
+void stack_decode_network(stack_ctx *c, const stack_node *n);
+void stack_decode_secrets(stack_ctx *c, const stack_node *n);
+void stack_decode_buckets(stack_ctx *c, const stack_node *n);
+void stack_decode_load_balancers(stack_ctx *c, const stack_node *n);
+void stack_decode_auth(stack_ctx *c, const stack_node *n, stack_auth *a);
+void stack_decode_services(stack_ctx *c, const stack_node *n);
+void stack_decode_container(stack_ctx *c, const stack_node *n, stack_container *k, int main);
+/* The parts of a service beside its containers (service_volumes.c, service_access.c,
+ * service_deployment.c). */
+void stack_decode_volumes(stack_ctx *c, const stack_node *n, stack_service *svc);
+void stack_decode_access(stack_ctx *c, const stack_node *n, stack_service *svc);
+void stack_decode_deployment(stack_ctx *c, const stack_node *n, stack_service *svc);
+void stack_decode_bootstrap(stack_ctx *c, const stack_node *n);
+void stack_decode_outputs(stack_ctx *c, const stack_node *n);
+/* Rules across sections, once everything is decoded. */
+void stack_check_stack(stack_ctx *c, const stack_node *root);
+void stack_check_names(stack_ctx *c, const stack_node *root);
+/* Parts of stack_check_stack (check.c, check_graph.c). */
+void stack_container_cycles(stack_ctx *c, stack_service *svc);
+void stack_check_routes(stack_ctx *c, const stack_node *root);
+void stack_check_bootstrap(stack_ctx *c, const stack_node *root);
+void stack_check_refs(stack_ctx *c);
+/* The node at root.k1.k2… (NULL-terminated keys), or the deepest one that exists. */
+const stack_node *stack_at(const stack_node *root, ...);
+/* Report at n (or at `fallback` when n is NULL); the message carries its own path. */
+void stack_report(stack_ctx *c, const stack_node *n, stack_loc fallback, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Carve the new VPC's subnets once the tiers are known. */
+void stack_network_carve(stack_ctx *c, const stack_node *root);
+
+/* CIDR helpers (network.c). Parse "a.b.c.d/p" into a host-order address and prefix. */
+int stack_parse_cidr(const char *s, unsigned *addr, int *prefix);
+/* "a.b.c.d/p" as a new string (free()). */
+char *stack_format_cidr(unsigned addr, int prefix);
+/* Fargate cpu/memory: NULL when valid, else a new message to free. */
+char *stack_fargate_check(int cpu, int memory, int *cpu_bad);
+/* 1 when `days` is a CloudWatch Logs retention value. */
+int stack_valid_retention(int days);
+
+/* Helpers to free parts of the model (free.c). */
+void stack_container_free(stack_container *k);
+void stack_auth_free(stack_auth *a);
+
+#endif
