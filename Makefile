@@ -96,7 +96,7 @@ $(SAN)/check_runner: $(SAN)/tests/check_main.o $(TEST_SRC:%.c=$(SAN)/%.o) $(SAN)
 # Small helper programs the scripted tests drive (e.g. the SigV4 differential signer).
 $(SAN)/tools/%: tests/tools/%.c $(SAN)/libecsdeploy.a
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(BASEFLAGS) $(SANFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+	$(Q)$(CC) $(BASEFLAGS) $(SANFLAGS) -o $@ $(filter %.c %.a,$^) $(PKG_LIBS) -lpthread
 
 TOOLS := $(TOOL_SRC:tests/tools/%.c=$(SAN)/tools/%)
 

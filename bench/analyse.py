@@ -26,19 +26,48 @@ def _is_rollback(ev):
 
 
 def resource_spans(events):
-    """{id: {start, end, state}} from each resource's first start to its done/failed,
-    in seconds after the process started; rollback events are left out."""
+    """{id: {start, end, state, action, wait_from}} from each resource's first start to its
+    done/failed, in seconds after the process started; wait_from is its first "waiting
+    for ..." progress event (None when it never waited on AWS); rollback events are left
+    out."""
     spans = {}
     for t, ev in events:
         rid, kind = ev.get("id"), ev.get("event")
         if rid is None or _is_rollback(ev):
             continue
         if kind == "start" and rid not in spans:
-            spans[rid] = {"start": t, "end": None, "state": "running"}
-        elif kind in ("done", "failed") and rid in spans and spans[rid]["end"] is None:
+            spans[rid] = {"start": t, "end": None, "state": "running", "action": ev.get("action"),
+                          "wait_from": None}
+        elif rid not in spans or spans[rid]["end"] is not None:
+            continue
+        elif kind in ("done", "failed"):
             spans[rid]["end"] = t
             spans[rid]["state"] = kind
+        elif kind == "progress" and spans[rid]["wait_from"] is None and \
+                str(ev.get("message") or "").startswith("waiting for"):
+            spans[rid]["wait_from"] = t
     return spans
+
+
+def triggers(spans, edges=None, eps=0.005):
+    """Which resource's end each resource waited for before it started: of the resources
+    that ended before its start, the last one (one of its depends_on when several ended
+    within eps of each other). None for those that started before anything ended. This
+    is the order ecsdeploy really ran in: dependencies, and workers freed when the pool
+    was full."""
+    ends = sorted((s["end"], rid) for rid, s in spans.items() if s["end"] is not None)
+    out = {}
+    for rid, s in spans.items():
+        before = [(e, x) for e, x in ends if e <= s["start"] + eps and x != rid]
+        if not before:
+            out[rid] = None
+            continue
+        latest = before[-1][0]
+        near = [x for e, x in before if e >= latest - eps]
+        deps = set((edges or {}).get(rid, []))
+        mine = [x for x in near if x in deps]
+        out[rid] = (mine or near)[-1]
+    return out
 
 
 def _longest(edges, weight):
@@ -135,25 +164,17 @@ def write_calls(calls):
                    if not str(c.get("operation", "")).startswith(READ_PREFIXES)})
 
 
-# Kinds whose time is mostly AWS's own asynchronous work (scaled by the fake's time scale).
-ASYNC_KINDS = ("alb/", "service/", "namespace/", "nat/")
-
-
-def project_up(wall, cp, scale):
-    """Rough wall time with AWS's real durations: the asynchronous resources on the
-    critical path stretched back by 1/scale (their few calls are counted as waits too)."""
-    waits = sum(x["seconds"] for x in cp["path"] if x["id"].startswith(ASYNC_KINDS))
-    return round(wall + waits * (1 / scale - 1), 1)
-
-
 def cli_waits(lines):
-    """'aws-cli.sh: waited NAME X s' lines -> {total, by_name}."""
-    by = {}
-    for _, text in lines:
+    """'aws-cli.sh: waited NAME X s' lines -> {total, by_name, intervals: [[start, end, name]]}
+    (start and end in seconds after the script started)."""
+    by, intervals = {}, []
+    for t, text in lines:
         parts = text.split()
         if len(parts) == 5 and parts[:2] == ["aws-cli.sh:", "waited"]:
             try:
-                by[parts[2]] = round(by.get(parts[2], 0.0) + float(parts[3]), 3)
+                secs = float(parts[3])
             except ValueError:
                 continue
-    return {"total": round(sum(by.values()), 3), "by_name": by}
+            by[parts[2]] = round(by.get(parts[2], 0.0) + secs, 3)
+            intervals.append([round(t - secs, 3), round(t, 3), parts[2]])
+    return {"total": round(sum(by.values()), 3), "by_name": by, "intervals": intervals}

@@ -71,8 +71,8 @@ down_network() {
     SG_LB=$(sg lb) SG_APP=$(sg app) SG_CAT=$(sg catalog)
     aws ec2 revoke-security-group-ingress --group-id "$SG_APP" --protocol tcp --port 8080 --source-group "$SG_LB" >/dev/null
     aws ec2 revoke-security-group-ingress --group-id "$SG_CAT" --protocol tcp --port 9494 --source-group "$SG_APP" >/dev/null
-    for g in "$SG_CAT" "$SG_APP" "$SG_LB"; do
-        t=$(now); retry aws ec2 delete-security-group --group-id "$g"; waited security-group "$t"
+    for g in catalog:$SG_CAT app:$SG_APP lb:$SG_LB; do
+        t=$(now); retry aws ec2 delete-security-group --group-id "${g#*:}"; waited security-group-${g%%:*} "$t"
     done
     RT=$(aws ec2 describe-route-tables --filters Name=tag:Name,Values=$S-public --query 'RouteTables[0].RouteTableId')
     for a in $(aws ec2 describe-route-tables --route-table-ids "$RT" --query 'RouteTables[0].Associations[].RouteTableAssociationId'); do

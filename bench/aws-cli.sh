@@ -2,6 +2,7 @@
 # The canardstack topology as people write it by hand with the AWS CLI v2: one command
 # after another, with the CLI's waiters where it has them and polling loops elsewhere.
 #   sh bench/aws-cli.sh up     build it        sh bench/aws-cli.sh down    tear it down
+#   sh bench/aws-cli.sh deploy TAG             an image bump of app
 # Talks only to $AWS_ENDPOINT_URL (the local fake; bench/run.sh sets it up). Waits that
 # AWS measures in minutes are scaled by BENCH_TIME_SCALE on the fake, so the waiters'
 # delays are scaled the same way (scaled waiter definitions through AWS_DATA_PATH) and so
@@ -33,8 +34,10 @@ ECS_TRUST='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"
 MP=arn:aws:iam::aws:policy/service-role
 . "$here/aws-cli-up.sh"
 . "$here/aws-cli-down.sh"
+. "$here/aws-cli-deploy.sh"
 case "${1:-}" in
     up) up ;;
     down) down ;;
-    *) echo "usage: aws-cli.sh up|down" >&2; exit 2 ;;
+    deploy) deploy "${2:-}" ;;
+    *) echo "usage: aws-cli.sh up|deploy TAG|down" >&2; exit 2 ;;
 esac

@@ -16,6 +16,10 @@ class Fake:
         with self.opener.open(self.url + path, timeout=30) as r:
             return json.loads(r.read().decode())
 
+    def resources(self):
+        """Everything the fake holds now (GET /_fake/resources)."""
+        return self._get("/_fake/resources")
+
     def calls_since(self, seq):
         """Every call with a sequence number above seq, in order."""
         calls = self._get("/_fake/calls?since=%d" % seq).get("calls", [])
@@ -40,7 +44,7 @@ class Fake:
 
     def stack_leftovers(self, needle="canardstack"):
         """Ids of live resources whose description names the stack (kept ones included)."""
-        doc = self._get("/_fake/resources")
+        doc = self.resources()
         left = []
         for service, kinds in sorted(doc.items()):
             if not isinstance(kinds, dict):

@@ -18,17 +18,20 @@ def _stop(p, flag, sig=signal.SIGTERM):
         pass
 
 
-def run(argv, out_path, err_path):
-    """Returns {t0, wall, rc, maxrss_kb, cpu (user+sys s, with reaped children), lines: [(seconds since t0, text)],
-    timed_out}; a command still running after BENCH_PHASE_TIMEOUT seconds (180) is stopped."""
+def run(argv, out_path, err_path, timeout=None):
+    """Returns {t0, t0_epoch (the same moment in epoch seconds, as the fake's call log has
+    them), wall, rc, maxrss_kb, cpu (user+sys s, with reaped children), lines: [(seconds
+    since t0, text)], timed_out}; a command still running after `timeout` seconds (default
+    BENCH_PHASE_TIMEOUT, 180) is stopped."""
+    timeout = timeout or TIMEOUT
     lines = []
     with open(out_path, "w") as out, open(err_path, "w") as err:
-        t0 = time.monotonic()
+        t0, t0_epoch = time.monotonic(), time.time()
         p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL,
                              start_new_session=True)
         timed_out = []
-        timers = [threading.Timer(TIMEOUT, _stop, (p, timed_out)),
-                  threading.Timer(TIMEOUT + 60, _stop, (p, timed_out, signal.SIGKILL))]
+        timers = [threading.Timer(timeout, _stop, (p, timed_out)),
+                  threading.Timer(timeout + 60, _stop, (p, timed_out, signal.SIGKILL))]
         for t in timers:
             t.start()
         for raw in p.stdout:
@@ -41,6 +44,6 @@ def run(argv, out_path, err_path):
             t.cancel()
         wall = time.monotonic() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
-    return {"t0": t0, "wall": round(wall, 3), "rc": p.returncode,
+    return {"t0": t0, "t0_epoch": t0_epoch, "wall": round(wall, 3), "rc": p.returncode,
             "maxrss_kb": ru.ru_maxrss, "cpu": round(ru.ru_utime + ru.ru_stime, 2), "lines": lines,
             "timed_out": bool(timed_out)}

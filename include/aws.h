@@ -87,9 +87,9 @@ int aws_json_call_guarded(aws_client *c, const char *service, const char *operat
                           const cJSON *input, const aws_lost_answer *guard, cJSON **output,
                           aws_error *err);
 
-/* query (IAM, STS, ELBv2): input encoded as in aws_form.h (maps: member names that are
- * maps, may be NULL); output is the <ActionResult> element as cJSON (see aws_xml.h for
- * lists, a hint list that may be NULL). */
+/* query (IAM, STS, ELBv2, RDS, ElastiCache): input encoded as in aws_form.h (maps: hints
+ * naming maps and list element names, may be NULL); output is the <ActionResult> element
+ * as cJSON (see aws_xml.h for lists, a hint list that may be NULL). */
 int aws_query_call(aws_client *c, const char *service, const char *action, const cJSON *input,
                    const char *const *maps, const char *const *lists, cJSON **output,
                    aws_error *err);
@@ -137,6 +137,28 @@ typedef struct {
  * as the string "Body" (text up to the first NUL). A HEAD answered 404 gives
  * err->code "NotFound". */
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err);
+
+/* rest-xml for the services other than S3 (Route 53, CloudFront). */
+typedef struct {
+    const char *service;    /* "route53", "cloudfront" (not "s3": aws_s3_call) */
+    const char *operation;  /* "CreateDistribution": named in errors; tells reads from removals */
+    const char *method;     /* "GET", "POST", "PUT", "DELETE" */
+    const char *path;       /* percent-encoded: "/2020-05-31/distribution/E1/config" */
+    const char *query;      /* already encoded, or NULL */
+    const char *if_match;   /* the If-Match header (CloudFront's ETag versions), or NULL */
+    const char *body;       /* XML (aws_xml_from_json), or NULL */
+    size_t body_len;
+    const char *const *lists; /* list hints for the response (aws_xml.h), or NULL */
+} aws_rest_request;
+
+/* *output as aws_s3_call's: the root element's children plus "Headers" (ETag, Location);
+ * lost answers recovered by guard (NULL: none). */
+int aws_rest_xml_call(aws_client *c, const aws_rest_request *req, const aws_lost_answer *guard,
+                      cJSON **output, aws_error *err);
+
+/* A random 32-character hex token (an idempotency token, a caller reference) in out;
+ * returns out. */
+char *aws_random_token(char out[33]);
 
 /* Initialise the HTTP runtime once, with allocators for libcurl, OpenSSL and cJSON that
  * zero what they free (their buffers hold answers in clear). Call first thing in main(),

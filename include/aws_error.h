@@ -51,13 +51,17 @@ enum {
     AWS_IS_IN_USE = 1u << 2,     /* still used by something else: a delete to try again later */
     AWS_IS_BUSY = 1u << 3,       /* another operation on it is under way, or it is not ready */
     AWS_IS_THROTTLED = 1u << 4,  /* request rate or quota exceeded for now */
-    AWS_IS_DENIED = 1u << 5,     /* not authorised, or the caller's credentials were refused */
+    AWS_IS_DENIED = 1u << 5,     /* not authorised, the caller's credentials refused, or the
+                                  * name is another account's (S3's BucketAlreadyExists) */
     AWS_IS_INVALID = 1u << 6,    /* AWS judged the request itself wrong */
     AWS_IS_CANCELLED = 1u << 7,  /* the user interrupted (Ctrl-C, ecsdeploy's own codes) */
     AWS_IS_TIMED_OUT = 1u << 8,  /* a wait or call ran out of time */
     AWS_IS_NO_CREDENTIALS = 1u << 9, /* no credentials found, or only part of them */
     AWS_IS_LIMIT = 1u << 10,     /* an account or resource limit was reached */
-    AWS_IS_NOT_RUNNING = 1u << 11 /* exec: the task or its agent is not (yet) there to talk to */
+    AWS_IS_NOT_RUNNING = 1u << 11, /* exec: the task or its agent is not (yet) there to talk to */
+    AWS_IS_NOT_SET = 1u << 12    /* the resource is there, an optional setting of it is not
+                                  * (EFS's PolicyNotFound; S3's NoSuchCORSConfiguration,
+                                  * which is also AWS_IS_NOT_FOUND) */
 };
 /* 1 when e is an error of any of the classes (an OR of AWS_IS_*). */
 int aws_error_is(const aws_error *e, unsigned classes);
@@ -65,7 +69,13 @@ int aws_error_is(const aws_error *e, unsigned classes);
 unsigned aws_error_classes(const aws_error *e);
 
 /* Which protocol's error body to read. */
-typedef enum { AWS_PROTO_JSON, AWS_PROTO_QUERY, AWS_PROTO_EC2, AWS_PROTO_RESTXML } aws_protocol;
+typedef enum {
+    AWS_PROTO_JSON,
+    AWS_PROTO_QUERY,
+    AWS_PROTO_EC2,
+    AWS_PROTO_RESTXML,
+    AWS_PROTO_RESTJSON /* the x-amzn-ErrorType header wins over the body's code */
+} aws_protocol;
 
 /*
  * Fill e from an HTTP error response: status, body (may be NULL/empty, e.g. for HEAD),

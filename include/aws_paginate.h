@@ -1,7 +1,8 @@
 /*
  * Following pages: NextToken (JSON and EC2), nextToken (ECS), Marker + IsTruncated (IAM),
  * Marker/NextMarker (ELBv2), ContinuationToken/NextContinuationToken + IsTruncated (S3),
- * and two-part markers (S3 KeyMarker + VersionIdMarker).
+ * and markers in two or three parts (S3 KeyMarker + VersionIdMarker; Route 53's record
+ * name + type + set identifier).
  */
 #ifndef ECSDEPLOY_AWS_PAGINATE_H
 #define ECSDEPLOY_AWS_PAGINATE_H
@@ -15,6 +16,8 @@ typedef struct {
     const char *out_token;   /* output member with the token ("nextToken", "NextMarker") */
     const char *in_token2;   /* a second marker pair (S3 VersionIdMarker), or NULL */
     const char *out_token2;
+    const char *in_token3;   /* a third part, present on some pages only, or NULL */
+    const char *out_token3;
     const char *truncated;   /* output member that must be true to go on ("IsTruncated"), or NULL */
     const char *items;       /* output member whose array elements are collected */
     int max_pages;           /* safety bound; 0 means 1000 */

@@ -37,15 +37,11 @@ typedef struct {
  *   - a bound reached: -1, kind AWS_ERR_TIMEOUT, code "WaiterTimeout": "gave up waiting
  *     for WHAT after N checks in S s; last seen: SEEN";
  *   - *cancel set: -1, code "Interrupted": "interrupted while waiting for WHAT; last seen:
- *     SEEN" (the sleep between checks notices within a tenth of a second).
+ *     SEEN" (the sleep between checks, util_sleep, notices within 50 ms).
  * With neither bound set, the wait is bounded at 15 minutes. `what` reads after "waiting
  * for": "NAT gateway nat-1 to be available".
  */
 int aws_wait(const aws_wait_opts *o, const char *what, aws_poll_fn poll, void *ud,
              aws_error *err);
-
-/* Sleep for `seconds` in slices of at most 0.1 s: 0, or -1 as soon as *cancel (may be
- * NULL) is set. */
-int aws_wait_sleep(double seconds, cancel_flag *cancel);
 
 #endif

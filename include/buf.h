@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct {
     char *data; /* NULL until the first append; else NUL-terminated */
@@ -25,6 +26,10 @@ void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
+/* Append what f holds up to its end, or until b holds `limit` bytes or more (0: no limit:
+ * pass one more than the most you accept to tell a stream that is too long). Returns 0,
+ * or -1 when reading failed (ferror; errno as the failed read left it). f stays open. */
+int buf_read(buf *b, FILE *f, size_t limit);
 /* Empty the buffer, keeping its memory (zeroed when b->wipe). */
 void buf_reset(buf *b);
 /* The contents as a string ("" when empty); stays owned by the buffer. */

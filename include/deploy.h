@@ -1,6 +1,7 @@
 /*
  * Rollouts of a running ECS service: derive a new task-definition revision from the
- * service's current one (only the image/tag/environment asked change), register it,
+ * service's current one (only the image/tag/environment asked change; the values the
+ * revision had before are recorded on it, see "What the file said" in res.h), register it,
  * update the service (rolling with the circuit breaker and rollback always on, or ECS's
  * native blue/green, canary, linear), then watch the deployment until it ends and decide
  * the outcome exactly: success only when the new deployment completed with the new
@@ -14,9 +15,6 @@
 
 #include "aws.h"
 #include "res.h"
-
-/* The service tag each deploy writes: the task definition the service ran before. */
-#define DEPLOY_PREVIOUS_TAG "ecsdeploy:previous-task-definition"
 
 typedef enum {
     DEPLOY_OK = 0,
@@ -41,8 +39,10 @@ typedef struct {
     const char *container;          /* NULL: the first container */
     const char *const *env;         /* "K=V" to set in the container */
     size_t nenv;
-    const char *task_definition;    /* deploy this existing revision as is (rollback);
-                                       image/tag/env are then ignored */
+    const char *task_definition;    /* deploy this existing revision as is; image/tag/env
+                                       are then ignored (deploy_rollback: the --to
+                                       REVISION, N, FAMILY:N or an ARN) */
+    int desired_count;              /* -1: keep the service's */
     const char *strategy;           /* "ROLLING", "BLUE_GREEN", "CANARY", "LINEAR"; NULL:
                                        keep the service's */
     int min_healthy_percent;        /* -1: keep the service's */
@@ -61,7 +61,7 @@ typedef struct {
 } deploy_request;
 
 #define DEPLOY_REQUEST_INIT                                                               \
-    {.min_healthy_percent = -1, .max_percent = -1, .bake_minutes = -1,                    \
+    {.desired_count = -1, .min_healthy_percent = -1, .max_percent = -1, .bake_minutes = -1, \
      .canary_bake_minutes = -1, .step_bake_minutes = -1, .timeout_s = 900, .poll_s = 5}
 
 typedef struct {
@@ -72,8 +72,13 @@ typedef struct {
     char *service_deployment;       /* ARN of the service deployment watched, or NULL */
     char *strategy;                 /* "ROLLING", ... */
     char *message;                  /* one line: what happened (always set after run) */
-    char **reasons;                 /* why it failed: AWS's own words, deduplicated */
+    char **reasons;                 /* why it failed, from this deployment only: stopped
+                                       tasks with exit codes, unhealthy targets, service
+                                       events; AWS's own words, deduplicated */
     size_t nreasons;
+    char **log_lines;               /* the failed container's last log lines, or NULL */
+    size_t nlog_lines;
+    char *log_source;               /* "CONTAINER (task ID, LOG GROUP)" of those lines */
     aws_error error;                /* DEPLOY_FAILED, DEPLOY_INTERRUPTED: what ended it */
 } deploy_result;
 
@@ -81,14 +86,43 @@ void deploy_result_free(deploy_result *r);
 /* Append a reason (copied) unless the same text is already there. */
 void deploy_result_add_reason(deploy_result *r, const char *reason);
 
+/* The result for people: r->message, then each reason and the log lines on lines of their
+ * own, indented. With max > 0 the text stays under max bytes (the oldest log lines go
+ * first, then the last reasons). New string (free). */
+char *deploy_result_story(const deploy_result *r, size_t max);
+
 /* Deploy one service and (unless no_wait) watch it to the end. Returns 0 when the outcome
  * is DEPLOY_OK or DEPLOY_STARTED, else -1; *out is always filled (deploy_result_free). */
 int deploy_run(aws_client *c, const deploy_request *req, deploy_result *out);
 
-/* Roll a service back: a deployment in progress is stopped with ROLLBACK and watched to
- * its end (DEPLOY_OK when the rollback succeeded); otherwise the revision recorded in
- * DEPLOY_PREVIOUS_TAG is deployed as in deploy_run. req->image/tag/env are ignored. */
+/* Roll a service back. Without req->task_definition: a deployment in progress is stopped
+ * with ROLLBACK and watched to its end (DEPLOY_OK when ECS got back to its last good
+ * revision); otherwise the last good release (deploy_choose_release) is deployed as in
+ * deploy_run. req->task_definition (`--to`: N, FAMILY:N or an ARN) names the revision to
+ * return to instead. Which and why is reported (phase "rollback") before anything
+ * changes; with nothing to roll back to, DEPLOY_FAILED says why and nothing changes.
+ * req->image/tag/env are ignored. */
 int deploy_rollback(aws_client *c, const deploy_request *req, deploy_result *out);
+
+/* ---- releases ---------------------------------------------------------------------- */
+
+typedef struct {
+    char *task_definition;  /* the revision to return to (ARN) */
+    char *image;            /* its first container's image, or NULL */
+    char *why;              /* why this one, for people */
+} deploy_release_choice;
+
+void deploy_release_choice_free(deploy_release_choice *c);
+
+/* The release a service running `current` (its task definition ARN) rolls back to: `to`
+ * (N, FAMILY:N or an ARN of the service's family, ACTIVE), or, without it, the newest
+ * release that succeeded before the one running now (deploy_pick_release over ECS's
+ * deployment history). 0 with *out (deploy_release_choice_free), or -1 with err:
+ * "NothingToRollBackTo" (saying why), "NoSuchRevision", "NotThisService",
+ * "RevisionInactive", or an AWS error. */
+int deploy_choose_release(aws_client *c, const char *cluster, const char *service,
+                          const char *current, const char *to, deploy_release_choice *out,
+                          aws_error *err);
 
 /* ---- watching a deployment -------------------------------------------------------- */
 
@@ -151,6 +185,44 @@ int deploy_check_tag(const char *tag);
  * "linear" (also the upper-case names); NULL otherwise. Static string. */
 const char *deploy_strategy_from_flag(const char *flag);
 
+/* ---- one-off tasks (`ecsdeploy run`) ----------------------------------------------- */
+
+typedef struct {
+    const char *cluster;            /* required */
+    const char *service;            /* required: its task definition and network are used */
+    const char *container;          /* NULL: the container named like the service, else the
+                                       first */
+    const char *const *command;     /* the container's command (argv, exec form) */
+    size_t ncommand;
+    double timeout_s;               /* > 0: the task is stopped after this long */
+    double poll_s;                  /* > 0 */
+    cancel_flag *cancel;            /* set by a Ctrl-C: the task is stopped; may be NULL */
+    void (*output)(void *ud, const char *line); /* each line the container logs, in order */
+    deploy_progress_fn progress;    /* notes (phase "run"); may be NULL */
+    void *ud;
+} deploy_oneoff_request;
+
+typedef struct {
+    char *task_arn, *task_id;       /* NULL when it never started */
+    char *container;
+    int has_exit_code;              /* the container exited (else it never ran) */
+    int exit_code;
+    int interrupted;                /* stopped after a Ctrl-C */
+    int timed_out;                  /* stopped at the bound */
+    char *message;                  /* how it ended, for people */
+    aws_error error;                /* when it could not be started or followed */
+} deploy_oneoff_result;
+
+void deploy_oneoff_result_free(deploy_oneoff_result *r);
+
+/* Run a one-off task of a service (its task definition, subnets, groups, public IP,
+ * launch type or capacity providers, platform version; the container's command
+ * overridden), stream what the container logs (awslogs) through q->output, and wait until
+ * it has stopped. 0 when the container exited (r->exit_code is its code), -1 otherwise
+ * (never started, interrupted, timed out, an AWS failure: r->message says which). A
+ * Ctrl-C (q->cancel) or the bound stops the task and waits until it has stopped. */
+int deploy_oneoff(aws_client *c, const deploy_oneoff_request *q, deploy_oneoff_result *r);
+
 /* ---- history ------------------------------------------------------------------------ */
 
 typedef struct {
@@ -169,6 +241,16 @@ typedef struct {
 } deploy_history;
 
 void deploy_history_free(deploy_history *h);
+
+/* In a history (newest first), the release to roll back to from `current`: the release
+ * running now is the newest SUCCESSFUL deployment of current; the answer is the next older
+ * SUCCESSFUL deployment of another revision that usable(ud, td) accepts (NULL: all),
+ * skipping failed, rolled-back and stopped ones. 0 with *index and *why (what was chosen
+ * and skipped), or -1 with *why saying why there is none. *why is a new string. Pure but
+ * for usable. */
+int deploy_pick_release(const deploy_history *h, const char *current,
+                        int (*usable)(void *ud, const char *td), void *ud, size_t *index,
+                        char **why);
 /* The service's recent deployments, newest first (at most max). */
 int deploy_history_get(aws_client *c, const char *cluster, const char *service, size_t max,
                        deploy_history *out, aws_error *err);

@@ -443,6 +443,28 @@ int ecs_describe_tasks(aws_client *c, const char *cluster, const char *const *ta
 int ecs_stop_task(aws_client *c, const char *cluster, const char *task, const char *reason,
                   aws_error *err);
 
+/* RunTask of one task, its container's command overridden (a one-off task). */
+typedef struct {
+    const char *cluster;
+    const char *task_definition;
+    const char *launch_type;          /* "FARGATE"; ignored with a capacity provider strategy */
+    const cJSON *capacity_provider_strategy; /* as the service has it, or NULL */
+    const char *platform_version;     /* NULL: not sent */
+    const svc_strings *subnets;       /* awsvpc network configuration, sent when non-NULL */
+    const svc_strings *security_groups;
+    int assign_public_ip;
+    const char *container;            /* the container whose command is overridden */
+    const char *const *command;       /* argv (exec form) */
+    size_t ncommand;
+    const char *started_by;           /* up to 128 characters, or NULL */
+    int enable_execute_command;       /* 1: sent */
+    const char *propagate_tags;       /* "TASK_DEFINITION", "SERVICE"... or NULL */
+} ecs_run_task_input;
+
+/* RunTask; *out (ecs_tasks_free) holds the task started. A task ECS could not place is
+ * an error, "RunTaskFailure" with ECS's reason. */
+int ecs_run_task(aws_client *c, const ecs_run_task_input *in, ecs_tasks *out, aws_error *err);
+
 /* 1 when two task definition names, each an ARN or "family:N", name the same revision. */
 int ecs_same_task_definition(const char *a, const char *b);
 /* Why a task stopped, for people: its stoppedReason (or stop code) and, in parentheses,

@@ -54,6 +54,9 @@ typedef struct {
      * window size (may be NULL) is sent when the session is ready and whenever *resized
      * is set (the caller's SIGWINCH handler sets it; it is cleared here). */
     int input_fd;
+    /* At the end of input_fd's bytes send Ctrl-D (after a newline when the last line was
+     * not ended), as a terminal does, so that a remote shell fed from a pipe exits. */
+    int eof_as_ctrl_d;
     int (*window_size)(void *ctx, int *cols, int *rows);
     volatile sig_atomic_t *resized;
     /* When set (e.g. by a signal handler) the session ends early: -1 with "Cancelled". */
@@ -69,6 +72,29 @@ typedef struct {
  * permissions is explained ("TaskRoleMissingSsmmessages").
  */
 int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err);
+
+/* ---- port forwarding --------------------------------------------------------- */
+
+typedef struct {
+    const exec_target *target;    /* the task (exec_find_target) whose agent forwards */
+    int local_port;               /* on 127.0.0.1; 0: any free port (see ready) */
+    int remote_port;              /* on the task, or on remote_host */
+    const char *remote_host;      /* a host the task can reach, or NULL: the task itself */
+    cancel_flag *cancel;          /* set (Ctrl-C): stop, ending every connection */
+    void (*ready)(void *ud, int local_port); /* listening (the port bound) */
+    void (*note)(void *ud, const char *msg); /* a connection that failed, for people */
+    void *ud;
+    int debug;
+} exec_forward_opts;
+
+/*
+ * Listen on 127.0.0.1:local_port until *cancel, forwarding each connection through its
+ * own Session Manager session (SSM StartSession, AWS-StartPortForwardingSession or
+ * AWS-StartPortForwardingSessionToRemoteHost) and data channel: no session-manager-plugin.
+ * A connection that cannot be forwarded is closed and noted; the others go on. 0 when
+ * stopped, -1 with err when it cannot listen ("LocalPortUnavailable") or poll fails.
+ */
+int exec_forward(aws_client *aws, const exec_forward_opts *o, aws_error *err);
 
 /* ---- exit codes through a wrapper ---- */
 
@@ -87,6 +113,8 @@ typedef struct {
     void (*sink)(void *ctx, const unsigned char *p, size_t len);
     void *ctx;
     const char *marker;       /* NULL: nothing to strip */
+    int raw;                  /* for a terminal: "\r\n" kept, bytes passed on at once but a
+                               * tail that may begin the marker line (exec_filter_init_raw) */
     int pending_cr;
     buf hold;                 /* tail that may be the start of the marker line */
     int exit_code;            /* -1 until the marker line was seen */
@@ -94,6 +122,9 @@ typedef struct {
 
 void exec_filter_init(exec_filter *f, const char *marker,
                       void (*sink)(void *ctx, const unsigned char *p, size_t len), void *ctx);
+/* The same for an interactive session shown on a terminal (raw). */
+void exec_filter_init_raw(exec_filter *f, const char *marker,
+                          void (*sink)(void *ctx, const unsigned char *p, size_t len), void *ctx);
 /* Feed pty bytes (an exec_run_opts.output callback with ctx = the filter). */
 void exec_filter_feed(void *filter, const unsigned char *p, size_t len);
 /* The end: flush what was held back, strip the marker line; f->exit_code is set when it

@@ -1,6 +1,6 @@
 /*
  * IAM client (query protocol): roles, trust policies, inline and managed policies,
- * service-linked roles, role tags. Conventions as in svc.h: 0 or -1 with err filled;
+ * service-linked roles, role tags, OpenID Connect providers (iam_oidc.c). Conventions as in svc.h: 0 or -1 with err filled;
  * AWS refusals arrive as err->code ("NoSuchEntity", "EntityAlreadyExists",
  * "DeleteConflict", "MalformedPolicyDocument", ...).
  *
@@ -95,7 +95,42 @@ int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags 
 int iam_tag_role(aws_client *c, const char *role, const svc_tags *tags, aws_error *err);
 int iam_untag_role(aws_client *c, const char *role, const svc_strings *keys, aws_error *err);
 
-/* Percent-decode s ("%7B" → "{", '+' kept) into a new string (free()). */
-char *iam_url_decode(const char *s);
+/* ---- OpenID Connect providers (iam_oidc.c) ----------------------------------------------
+ * A provider is named by its ARN, "arn:aws:iam::ACCOUNT:oidc-provider/HOST[/PATH]"; IAM keeps
+ * its URL without "https://". EntityAlreadyExists when the URL has a provider already. */
+typedef struct {
+    char *arn;
+    char *url;                 /* "token.actions.githubusercontent.com" */
+    svc_strings client_ids;    /* audiences, e.g. "sts.amazonaws.com" */
+    svc_strings thumbprints;
+    svc_tags tags;
+    char *create_date;         /* as sent */
+} iam_oidc_provider;
+
+void iam_oidc_provider_free(iam_oidc_provider *p);
+/* CreateOpenIDConnectProvider for url ("https://token.actions.githubusercontent.com");
+ * client_ids, thumbprints and tags may be NULL. A create whose answer was lost is found by
+ * its URL. *arn (may be NULL): the provider's ARN (free()). */
+int iam_create_oidc_provider(aws_client *c, const char *url, const svc_strings *client_ids,
+                             const svc_strings *thumbprints, const svc_tags *tags, char **arn,
+                             aws_error *err);
+/* GetOpenIDConnectProvider into *out (iam_oidc_provider_free); NoSuchEntity when none. */
+int iam_get_oidc_provider(aws_client *c, const char *arn, iam_oidc_provider *out,
+                          aws_error *err);
+/* The ARNs of the account's providers into *arns (svc_strings_free). */
+int iam_list_oidc_providers(aws_client *c, svc_strings *arns, aws_error *err);
+/* The ARN of the provider for url (with or without "https://"), or *arn NULL (free()). */
+int iam_find_oidc_provider(aws_client *c, const char *url, char **arn, aws_error *err);
+int iam_delete_oidc_provider(aws_client *c, const char *arn, aws_error *err);
+int iam_add_oidc_client_id(aws_client *c, const char *arn, const char *client_id,
+                           aws_error *err);
+int iam_remove_oidc_client_id(aws_client *c, const char *arn, const char *client_id,
+                              aws_error *err);
+/* Replace the thumbprint list (at most 5, each 40 hex characters). */
+int iam_update_oidc_thumbprints(aws_client *c, const char *arn, const svc_strings *thumbprints,
+                                aws_error *err);
+int iam_tag_oidc_provider(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err);
+int iam_untag_oidc_provider(aws_client *c, const char *arn, const svc_strings *keys,
+                            aws_error *err);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * One run per stack. Every command that changes a stack (up, down, secret put) first
- * takes the stack's lock; deploy takes one per service it deploys, which excludes the
- * stack's lock and another deploy of that service (rollback takes none: it is the brake
+ * takes the stack's lock; deploy (and run, a one-off task) takes one per service, which
+ * excludes the stack's lock and another deploy or run of that service (rollback takes none: it is the brake
  * for a deployment in progress, maybe another run's). Each is an object in AWS written
  * with S3's conditional PutObject (If-None-Match: *), which S3 makes atomic: of two runs,
  * one writes it and the other gets 412 PreconditionFailed. Read-only commands take none.

@@ -104,4 +104,9 @@ int logs_get_log_events(aws_client *c, const char *group, const char *stream,
                         long long start_time, const char *next_token, int limit,
                         logs_events *out, aws_error *err);
 
+/* The last `limit` events (0: 10) of one stream, oldest first: one GetLogEvents read from the
+ * tail (startFromHead false), appended to *out (zero it first; logs_events_free). */
+int logs_tail_log_events(aws_client *c, const char *group, const char *stream, int limit,
+                         logs_events *out, aws_error *err);
+
 #endif

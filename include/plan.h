@@ -24,6 +24,38 @@ int plan_discover(res_ctx *ctx, int parallel, aws_error *err);
 typedef void (*plan_kind_fn)(void *ud, const res_kind *kind);
 int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud, aws_error *err);
 
+/* ---- what up keeps of `ecsdeploy deploy` (keep.c) -------------------------------- */
+
+typedef struct {
+    char *id;          /* "task_def/app", "service/app" */
+    char *path;        /* "containerDefinitions[app].image", "...environment.K", "desired_count" */
+    char *value;       /* what the service runs (NULL: an absent variable) */
+    char *file_value;  /* what the file says (NULL: absent) */
+    int kept;          /* 1: the running value is kept (the file still says what it said
+                          before the deploy); 0: the file's is taken (it changed since) */
+} plan_kept_item;
+
+typedef struct {
+    plan_kept_item *items;
+    size_t n;
+    int taken;         /* some service's values were taken from the file (--take-file) */
+} plan_kept;
+
+void plan_kept_free(plan_kept *k);
+
+/* After discovery, before plan_compute, for `plan` and `up`: every value `ecsdeploy
+ * deploy` changed (a container's image and environment variables, a service's desired
+ * count; see "What the file said" in res.h) that the running service has and the file
+ * does not is kept while the file still says what it said before that deploy: the
+ * desired properties take the running value (and carry the record). Once the file says
+ * something new, the file's value stays desired. Services named in take_file keep
+ * nothing. *out lists each such value, kept or not (plan_kept_free). No AWS call. Call
+ * once per discovery. */
+void plan_keep_deployed(res_ctx *ctx, const char *const *take_file, size_t ntake, plan_kept *out);
+/* The list for people ("" when empty) and for scripts. Caller frees. */
+char *plan_kept_text(const plan_kept *k);
+cJSON *plan_kept_json(const plan_kept *k);
+
 /* Decide every node's action. for_down: delete everything the stack owns, except kept
  * resources unless ctx->purge, and never external ones. */
 void plan_compute(res_ctx *ctx, int for_down);
@@ -44,6 +76,8 @@ size_t plan_count_unsettled(const res_ctx *ctx);
 
 /* The plan for a person (text) or a script (JSON). Caller frees. */
 char *plan_render_text(const res_graph *g, int color);
+/* The same for the replacements and deletions only (what `up` asks about), no summary. */
+char *plan_render_destructive_text(const res_graph *g, int color);
 cJSON *plan_render_json(const res_graph *g);
 
 /* Nodes planned for replacement that hold kept data (buckets, secrets); NULL-terminated

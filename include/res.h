@@ -315,7 +315,7 @@ typedef int (*res_poll_fn)(res_ctx *ctx, res_node *n, void *ud, char *status, si
  * waited for and the last status. A service's deployment is waited for with ctx->watch. */
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err);
-/* Sleep for `seconds` (aws_wait_sleep), returning early (-1) when cancelled. */
+/* Sleep for `seconds` (util_sleep), returning early (-1) when cancelled. */
 int res_sleep(res_ctx *ctx, double seconds);
 
 /* Run fn(ud, i) for i in 0..n-1 on up to `width` threads at once (discovery that needs
@@ -349,6 +349,43 @@ void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *act
 
 /* Set props[name] to a string copy of value; NULL leaves the member out. */
 void res_prop_str(cJSON *props, const char *name, const char *value);
+
+/* What `status` shows of ECS service `name` in `cluster` into `out`: desired, running,
+ * pending, task_definition, revision, images, rollout_state and _reason, deployments, events
+ * (newest first) and last_event_at, stopped_reasons, targets (counts by state, read from
+ * target_group when not NULL) and healthy. seen_task_def (or NULL) is the revision whose
+ * images may be read at once. -1 with err only when the service cannot be described. */
+int res_service_status(aws_client *aws, const char *cluster, const char *name,
+                       const char *seen_task_def, const char *target_group, cJSON *out,
+                       aws_error *err);
+
+/* ---- what the file said (deploy records, up keeps) ---------------------------------- */
+
+/*
+ * `ecsdeploy deploy` changes values the stack file also sets (a container's image and
+ * environment variables, a service's desired count). So that `up` does not undo them, the
+ * deploy records, on what it deploys, the values the file held before: a tag
+ * RES_FILE_TAG_PREFIX + KEY on the task definition revision it registers (image and
+ * environment) or on the service (desired count), whose value lists short hashes of those
+ * values (never the values). `up` keeps a deployed value while the file still says one of
+ * them, and takes the file's once it says something new (src/plan/keep.c).
+ */
+#define RES_FILE_TAG_PREFIX "ecsdeploy:file:"
+#define RES_FILE_HASH_LEN 12
+#define RES_FILE_RECORD_MAX 6
+
+/* The tag key of a container's field ("image"; "env" with name the variable) or, with
+ * container NULL, of a service's field ("desired_count"). New string. */
+char *res_file_tag_key(const char *container, const char *field, const char *name);
+/* The hash a record holds for value (NULL: the value is absent). */
+void res_file_hash(const char *value, char out[RES_FILE_HASH_LEN + 1]);
+/* 1 when record (may be NULL) holds value's hash. */
+int res_file_record_has(const char *record, const char *value);
+/* record (may be NULL) with value's hash added (once; the oldest dropped beyond
+ * RES_FILE_RECORD_MAX). New string. */
+char *res_file_record_add(const char *record, const char *value);
+/* The records among tags as a JSON object {tag key: record}. New tree. */
+cJSON *res_file_records_of(const svc_tags *tags);
 
 /* AWS names come from stack_names.h (the stack file's validation checks the same names). */
 

@@ -1,6 +1,6 @@
 /*
  * S3 client (rest-xml): buckets and their configurations (public access block, default
- * encryption, policy, lifecycle, tags, versioning), versioned listing and batch deletion
+ * encryption, policy, lifecycle, tags, versioning, CORS), versioned listing and batch deletion
  * composing s3_empty_bucket, and small objects (for tests). Conventions as in svc.h.
  * Refusals arrive as err->code ("BucketAlreadyOwnedByYou", "NoSuchBucket",
  * "BucketNotEmpty", "NoSuchBucketPolicy", "NoSuchLifecycleConfiguration",
@@ -93,6 +93,31 @@ int s3_put_bucket_lifecycle(aws_client *c, const char *bucket, const s3_lifecycl
 int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rules *out,
                             aws_error *err);
 int s3_delete_bucket_lifecycle(aws_client *c, const char *bucket, aws_error *err);
+
+/* A CORS rule. As input the strings are borrowed; in outputs they are owned
+ * (s3_cors_rules_free). */
+typedef struct {
+    char *id;                   /* NULL or "": none */
+    svc_strings origins;        /* "https://app.example.com", at most one '*' each */
+    svc_strings methods;        /* GET, PUT, HEAD, POST, DELETE */
+    svc_strings headers;        /* AllowedHeader, may be empty */
+    svc_strings expose_headers; /* ExposeHeader, may be empty */
+    long max_age;               /* MaxAgeSeconds; -1: none */
+} s3_cors_rule;
+
+typedef struct {
+    s3_cors_rule *items;
+    size_t n;
+} s3_cors_rules;
+
+void s3_cors_rules_free(s3_cors_rules *r);
+/* PutBucketCors (with Content-MD5) replaces every rule; n must be 1..100. */
+int s3_put_bucket_cors(aws_client *c, const char *bucket, const s3_cors_rule *rules, size_t n,
+                       aws_error *err);
+/* The rules into *out (s3_cors_rules_free); a bucket without CORS gives none, not an error
+ * (a missing bucket is NoSuchBucket). */
+int s3_get_bucket_cors(aws_client *c, const char *bucket, s3_cors_rules *out, aws_error *err);
+int s3_delete_bucket_cors(aws_client *c, const char *bucket, aws_error *err);
 
 /* PutBucketTagging replaces the whole tag set. */
 int s3_put_bucket_tagging(aws_client *c, const char *bucket, const svc_tags *tags,

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "buf.h"
+
 typedef struct {
     const char *access_key_id;
     const char *secret_access_key;
@@ -92,9 +94,14 @@ void sigv4_result_free(sigv4_result *res);
 /* Lowercase hex SHA-256 of data into out (65 bytes with the NUL). */
 void sigv4_sha256_hex(const void *data, size_t len, char out[65]);
 
-/* RFC 3986 percent-encoding of everything but unreserved characters (A-Z a-z 0-9 - . _ ~);
- * '/' is kept when keep_slash. Appends to a new string the caller frees. */
+/* RFC 3986 percent-encoding (uppercase hex) of everything but unreserved characters
+ * (A-Z a-z 0-9 - . _ ~); '/' is kept when keep_slash. The one percent-encoder of the
+ * program (query forms and S3 paths use it too). _into appends s[0..len) to b; the other
+ * returns a new string the caller frees. */
+void sigv4_encode_into(buf *b, const char *s, size_t len, int keep_slash);
 char *sigv4_uri_encode(const char *s, size_t len, int keep_slash);
+/* Append s[0..len) to b with every valid %XX escape decoded ('+' stays '+'). */
+void sigv4_decode_into(buf *b, const char *s, size_t len);
 
 /* ---- The pieces, exposed for tests and fuzzing ------------------------------------ */
 

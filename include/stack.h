@@ -65,7 +65,7 @@ void stack_diags_free(stack_diags *d);
 
 /* ---- parameters ---------------------------------------------------------------- */
 
-typedef enum { STACK_PARAM_DEFAULT, STACK_PARAM_SET, STACK_PARAM_SET_FILE } stack_param_origin;
+typedef enum { STACK_PARAM_DEFAULT, STACK_PARAM_SET, STACK_PARAM_SET_FILE, STACK_PARAM_ENVIRONMENT } stack_param_origin;
 
 typedef struct {
     char *name;
@@ -424,7 +424,12 @@ typedef struct {
 
 typedef struct stack_model {
     char *file;
-    char *name;             /* stack name */
+    char *name;             /* stack name: `stack:` of the file, with "-ENV" when an
+                             * environment is selected (every AWS name carries it) */
+    char *base_name;        /* `stack:` of the file */
+    char *environment;      /* the environment selected, or NULL */
+    char **environments;    /* every environment the file declares */
+    size_t nenvironments;
     char *region;           /* `region:` of the file, or NULL (then the command line,
                              * environment or profile decide) */
     stack_param *params;
@@ -455,6 +460,7 @@ typedef struct {
     int nsets;
     const char *const *set_files; /* "NAME=PATH" */
     int nset_files;
+    const char *environment;      /* the environment to apply (--env), or NULL */
 } stack_options;
 
 /* The largest stack file accepted, in bytes. */

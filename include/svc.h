@@ -1,7 +1,8 @@
 /*
  * Types shared by the service clients in services/ (one client per AWS service, each
  * with its own header: ec2.h, ecs.h, elbv2.h, s3.h, iam.h, secretsmanager.h,
- * servicediscovery.h, logs.h, sts.h, kms.h).
+ * servicediscovery.h, logs.h, sts.h, kms.h, route53.h, acm.h, rds.h, elasticache.h,
+ * efs.h, ssm.h, appautoscaling.h, cloudfront.h).
  *
  * Conventions of every client:
  * - One C function per AWS operation the deployer needs, named <prefix>_<operation in
@@ -54,5 +55,14 @@ void svc_strings_add(svc_strings *s, const char *value);
  * with "waiting for WHAT: " before the message. */
 int svc_wait(const aws_wait_opts *o, int def_checks, double def_interval, const char *what,
              aws_poll_fn poll, void *ud, aws_error *err);
+/* Free an output list {items, n}: each item with free_one(&item), then the array; the
+ * list is left empty. (Needs <stdlib.h> and <string.h>.) */
+#define SVC_LIST_FREE(list, free_one)                                                     \
+    do {                                                                                  \
+        for (size_t svc_i_ = 0; svc_i_ < (list)->n; svc_i_++)                             \
+            free_one(&(list)->items[svc_i_]);                                             \
+        free((list)->items);                                                              \
+        memset((list), 0, sizeof *(list));                                                \
+    } while (0)
 
 #endif

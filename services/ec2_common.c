@@ -22,22 +22,7 @@ void ec2i_tag_spec(cJSON *in, const char *resource_type, const svc_tags *tags)
     cJSON *spec = cJSON_CreateObject();
     cJSON_AddItemToArray(specs, spec);
     cJSON_AddStringToObject(spec, "ResourceType", resource_type);
-    cJSON *list = cJSON_AddArrayToObject(spec, "Tag");
-    for (size_t i = 0; i < tags->n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
-        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(list, t);
-    }
-}
-
-void ec2i_add_strings(cJSON *in, const char *name, const char *const *list)
-{
-    if (!list || !list[0])
-        return;
-    cJSON *arr = cJSON_AddArrayToObject(in, name);
-    for (size_t i = 0; list[i]; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(list[i]));
+    cJSON_AddItemToObject(spec, "Tag", svc_tags_json(tags, "Key", "Value"));
 }
 
 void ec2i_read_tags(const cJSON *obj, svc_tags *out)
@@ -52,8 +37,7 @@ static void add_filters(cJSON *in, const ec2_describe_in *d)
     cJSON *arr = cJSON_AddArrayToObject(in, "Filter");
     for (size_t i = 0; i < d->nfilters; i++) {
         const ec2_filter *f = &d->filters[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "Name", f->name ? f->name : "");
+        cJSON *o = svc_input("Name", f->name);
         cJSON *vals = cJSON_AddArrayToObject(o, "Value");
         if (f->value)
             cJSON_AddItemToArray(vals, cJSON_CreateString(f->value));
@@ -68,7 +52,7 @@ int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_descr
 {
     cJSON *req = cJSON_CreateObject();
     if (in)
-        ec2i_add_strings(req, spec->ids_name, in->ids);
+        svc_add_strings(req, spec->ids_name, in->ids);
     add_filters(req, in);
     /* EC2 refuses MaxResults together with ids (and ids fit one answer anyway). */
     if (spec->paged && in && in->page_size > 0 && !(in->ids && in->ids[0]))
@@ -80,6 +64,20 @@ int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_descr
     if (rc != 0)
         aws_error_prefix(err, "%s: ", spec->action);
     return rc;
+}
+
+int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
+                       const ec2_describe_in *in, void **items, size_t *n, aws_error *err)
+{
+    *items = NULL;
+    *n = 0;
+    cJSON *all, *e;
+    if (ec2i_describe(c, spec, in, &all, err) != 0)
+        return -1;
+    cJSON_ArrayForEach(e, all)
+        spec->read(e, xgrow(items, n, spec->size));
+    cJSON_Delete(all);
+    return 0;
 }
 
 /*
@@ -94,13 +92,13 @@ typedef struct {
 } created_kind;
 
 static const created_kind created_kinds[] = {
-    {"vpc", {"DescribeVpcs", "VpcId", "vpcSet", 1}, "vpc"},
-    {"subnet", {"DescribeSubnets", "SubnetId", "subnetSet", 1}, "subnet"},
-    {"internet-gateway", {"DescribeInternetGateways", "InternetGatewayId", "internetGatewaySet", 1},
+    {"vpc", {"DescribeVpcs", "VpcId", "vpcSet", 1, 0, NULL}, "vpc"},
+    {"subnet", {"DescribeSubnets", "SubnetId", "subnetSet", 1, 0, NULL}, "subnet"},
+    {"internet-gateway", {"DescribeInternetGateways", "InternetGatewayId", "internetGatewaySet", 1, 0, NULL},
      "internetGateway"},
-    {"route-table", {"DescribeRouteTables", "RouteTableId", "routeTableSet", 1}, "routeTable"},
-    {"security-group", {"DescribeSecurityGroups", "GroupId", "securityGroupInfo", 1}, NULL},
-    {"elastic-ip", {"DescribeAddresses", "AllocationId", "addressesSet", 0}, NULL},
+    {"route-table", {"DescribeRouteTables", "RouteTableId", "routeTableSet", 1, 0, NULL}, "routeTable"},
+    {"security-group", {"DescribeSecurityGroups", "GroupId", "securityGroupInfo", 1, 0, NULL}, NULL},
+    {"elastic-ip", {"DescribeAddresses", "AllocationId", "addressesSet", 0, 0, NULL}, NULL},
 };
 
 typedef struct {
@@ -183,19 +181,3 @@ int ec2i_call_simple(aws_client *c, const char *action, cJSON *in, aws_error *er
     return rc;
 }
 
-cJSON *ec2i_input(const char *name, const char *value)
-{
-    cJSON *in = cJSON_CreateObject();
-    if (name)
-        cJSON_AddStringToObject(in, name, value ? value : "");
-    return in;
-}
-
-void *ec2i_grow(void **items, size_t *n, size_t sz)
-{
-    *items = xrealloc(*items, (*n + 1) * sz);
-    char *p = (char *)*items + *n * sz;
-    memset(p, 0, sz);
-    (*n)++;
-    return p;
-}

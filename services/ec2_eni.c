@@ -5,61 +5,58 @@
 #include "ec2_internal.h"
 #include "xalloc.h"
 
+static void eni_free(ec2_eni *e)
+{
+    free(e->id);
+    free(e->subnet_id);
+    free(e->vpc_id);
+    free(e->zone);
+    free(e->status);
+    free(e->description);
+    free(e->private_ip);
+    free(e->public_ip);
+    free(e->interface_type);
+    free(e->requester_id);
+    svc_strings_free(&e->group_ids);
+    svc_tags_free(&e->tags);
+}
+
 void ec2_enis_free(ec2_enis *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        ec2_eni *e = &l->items[i];
-        free(e->id);
-        free(e->subnet_id);
-        free(e->vpc_id);
-        free(e->zone);
-        free(e->status);
-        free(e->description);
-        free(e->private_ip);
-        free(e->public_ip);
-        free(e->interface_type);
-        free(e->requester_id);
-        svc_strings_free(&e->group_ids);
-        svc_tags_free(&e->tags);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, eni_free);
+}
+
+static void read_eni(const cJSON *j, void *item)
+{
+    ec2_eni *e = item;
+    e->id = svc_json_dup(j, "networkInterfaceId");
+    e->subnet_id = svc_json_dup(j, "subnetId");
+    e->vpc_id = svc_json_dup(j, "vpcId");
+    e->zone = svc_json_dup(j, "availabilityZone");
+    e->status = svc_json_dup(j, "status");
+    e->description = svc_json_dup(j, "description");
+    e->private_ip = svc_json_dup(j, "privateIpAddress");
+    e->public_ip = svc_json_dup2(j, "association", "publicIp");
+    e->interface_type = svc_json_dup(j, "interfaceType");
+    e->requester_id = svc_json_dup(j, "requesterId");
+    e->requester_managed = aws_json_bool(j, "requesterManaged", 0);
+    svc_json_strings(j, "groupSet", "groupId", &e->group_ids);
+    ec2i_read_tags(j, &e->tags);
 }
 
 int ec2_describe_network_interfaces(aws_client *c, const ec2_describe_in *in, ec2_enis *out,
                                     aws_error *err)
 {
     static const ec2i_describe_spec spec = {"DescribeNetworkInterfaces", "NetworkInterfaceId",
-                                            "networkInterfaceSet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *j;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(j, items)
-    {
-        ec2_eni *e = ec2i_grow((void **)&out->items, &out->n, sizeof *out->items);
-        e->id = svc_json_dup(j, "networkInterfaceId");
-        e->subnet_id = svc_json_dup(j, "subnetId");
-        e->vpc_id = svc_json_dup(j, "vpcId");
-        e->zone = svc_json_dup(j, "availabilityZone");
-        e->status = svc_json_dup(j, "status");
-        e->description = svc_json_dup(j, "description");
-        e->private_ip = svc_json_dup(j, "privateIpAddress");
-        e->public_ip = svc_json_dup2(j, "association", "publicIp");
-        e->interface_type = svc_json_dup(j, "interfaceType");
-        e->requester_id = svc_json_dup(j, "requesterId");
-        e->requester_managed = aws_json_bool(j, "requesterManaged", 0);
-        svc_json_strings(j, "groupSet", "groupId", &e->group_ids);
-        ec2i_read_tags(j, &e->tags);
-    }
-    cJSON_Delete(items);
-    return 0;
+                                            "networkInterfaceSet", 1, sizeof *out->items,
+                                            read_eni};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 static cJSON *tag_input(const char *const *resource_ids, const svc_tags *tags, int with_empty)
 {
     cJSON *in = cJSON_CreateObject();
-    ec2i_add_strings(in, "ResourceId", resource_ids);
+    svc_add_strings(in, "ResourceId", resource_ids);
     if (!tags || tags->n == 0)
         return in;
     cJSON *arr = cJSON_AddArrayToObject(in, "Tag");

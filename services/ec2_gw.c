@@ -7,8 +7,9 @@
 
 /* ---- internet gateways ------------------------------------------------------- */
 
-static void read_igw(const cJSON *j, ec2_igw *g)
+static void read_igw(const cJSON *j, void *item)
 {
+    ec2_igw *g = item;
     g->id = svc_json_dup(j, "internetGatewayId");
     g->owner_id = svc_json_dup(j, "ownerId");
     const cJSON *att = aws_json_array(j, "attachmentSet");
@@ -30,17 +31,14 @@ void ec2_igw_free(ec2_igw *g)
 
 void ec2_igws_free(ec2_igws *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_igw_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_igw_free);
 }
 
 int ec2_create_internet_gateway(aws_client *c, const svc_tags *tags, ec2_igw *out,
                                 aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input(NULL, NULL), *resp;
+    cJSON *in = svc_input(NULL, NULL), *resp;
     ec2i_tag_spec(in, "internet-gateway", tags);
     if (ec2i_call(c, "CreateInternetGateway", in, &resp, err) != 0)
         return -1;
@@ -52,7 +50,7 @@ int ec2_create_internet_gateway(aws_client *c, const svc_tags *tags, ec2_igw *ou
 static int igw_vpc_call(aws_client *c, const char *action, const char *igw_id,
                         const char *vpc_id, aws_error *err)
 {
-    cJSON *in = ec2i_input("InternetGatewayId", igw_id);
+    cJSON *in = svc_input("InternetGatewayId", igw_id);
     cJSON_AddStringToObject(in, "VpcId", vpc_id ? vpc_id : "");
     return ec2i_call_simple(c, action, in, err);
 }
@@ -71,23 +69,15 @@ int ec2_detach_internet_gateway(aws_client *c, const char *igw_id, const char *v
 
 int ec2_delete_internet_gateway(aws_client *c, const char *igw_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteInternetGateway", ec2i_input("InternetGatewayId", igw_id),
+    return ec2i_call_simple(c, "DeleteInternetGateway", svc_input("InternetGatewayId", igw_id),
                             err);
 }
 
 int ec2_describe_internet_gateways(aws_client *c, const ec2_describe_in *in, ec2_igws *out,
                                    aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeInternetGateways", "InternetGatewayId",
-                                            "internetGatewaySet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_igw(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeInternetGateways", "InternetGatewayId", "internetGatewaySet", 1, sizeof *out->items, read_igw};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* ---- route tables ---------------------------------------------------------------- */
@@ -111,16 +101,17 @@ static void read_assoc(const cJSON *j, ec2_route_assoc *a)
     a->main = aws_json_bool(j, "main", 0);
 }
 
-static void read_route_table(const cJSON *j, ec2_route_table *t)
+static void read_route_table(const cJSON *j, void *item)
 {
+    ec2_route_table *t = item;
     const cJSON *e;
     t->id = svc_json_dup(j, "routeTableId");
     t->vpc_id = svc_json_dup(j, "vpcId");
     t->owner_id = svc_json_dup(j, "ownerId");
     cJSON_ArrayForEach(e, aws_json_array(j, "routeSet"))
-        read_route(e, ec2i_grow((void **)&t->routes, &t->nroutes, sizeof *t->routes));
+        read_route(e, xgrow((void **)&t->routes, &t->nroutes, sizeof *t->routes));
     cJSON_ArrayForEach(e, aws_json_array(j, "associationSet"))
-        read_assoc(e, ec2i_grow((void **)&t->assocs, &t->nassocs, sizeof *t->assocs));
+        read_assoc(e, xgrow((void **)&t->assocs, &t->nassocs, sizeof *t->assocs));
     ec2i_read_tags(j, &t->tags);
 }
 
@@ -152,17 +143,14 @@ void ec2_route_table_free(ec2_route_table *t)
 
 void ec2_route_tables_free(ec2_route_tables *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_route_table_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_route_table_free);
 }
 
 int ec2_create_route_table(aws_client *c, const char *vpc_id, const svc_tags *tags,
                            ec2_route_table *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input("VpcId", vpc_id), *resp;
+    cJSON *in = svc_input("VpcId", vpc_id), *resp;
     ec2i_tag_spec(in, "route-table", tags);
     if (ec2i_call(c, "CreateRouteTable", in, &resp, err) != 0)
         return -1;
@@ -174,21 +162,13 @@ int ec2_create_route_table(aws_client *c, const char *vpc_id, const svc_tags *ta
 int ec2_describe_route_tables(aws_client *c, const ec2_describe_in *in, ec2_route_tables *out,
                               aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeRouteTables", "RouteTableId",
-                                            "routeTableSet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_route_table(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeRouteTables", "RouteTableId", "routeTableSet", 1, sizeof *out->items, read_route_table};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 int ec2_delete_route_table(aws_client *c, const char *rtb_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteRouteTable", ec2i_input("RouteTableId", rtb_id), err);
+    return ec2i_call_simple(c, "DeleteRouteTable", svc_input("RouteTableId", rtb_id), err);
 }
 
 static int route_call(aws_client *c, const char *action, const char *rtb_id,
@@ -202,7 +182,7 @@ static int route_call(aws_client *c, const char *action, const char *rtb_id,
                       action);
         return -1;
     }
-    cJSON *in = ec2i_input("RouteTableId", rtb_id);
+    cJSON *in = svc_input("RouteTableId", rtb_id);
     cJSON_AddStringToObject(in, "DestinationCidrBlock", r->destination);
     if (r->gateway_id)
         cJSON_AddStringToObject(in, "GatewayId", r->gateway_id);
@@ -224,7 +204,7 @@ int ec2_replace_route(aws_client *c, const char *rtb_id, const ec2_route_in *r, 
 int ec2_delete_route(aws_client *c, const char *rtb_id, const char *destination,
                      aws_error *err)
 {
-    cJSON *in = ec2i_input("RouteTableId", rtb_id);
+    cJSON *in = svc_input("RouteTableId", rtb_id);
     cJSON_AddStringToObject(in, "DestinationCidrBlock", destination ? destination : "");
     return ec2i_call_simple(c, "DeleteRoute", in, err);
 }
@@ -234,7 +214,7 @@ int ec2_associate_route_table(aws_client *c, const char *rtb_id, const char *sub
 {
     if (assoc_id)
         *assoc_id = NULL;
-    cJSON *in = ec2i_input("RouteTableId", rtb_id), *resp;
+    cJSON *in = svc_input("RouteTableId", rtb_id), *resp;
     cJSON_AddStringToObject(in, "SubnetId", subnet_id ? subnet_id : "");
     if (ec2i_call(c, "AssociateRouteTable", in, &resp, err) != 0)
         return -1;
@@ -246,6 +226,6 @@ int ec2_associate_route_table(aws_client *c, const char *rtb_id, const char *sub
 
 int ec2_disassociate_route_table(aws_client *c, const char *assoc_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DisassociateRouteTable", ec2i_input("AssociationId", assoc_id),
+    return ec2i_call_simple(c, "DisassociateRouteTable", svc_input("AssociationId", assoc_id),
                             err);
 }

@@ -10,31 +10,32 @@
 
 /* Add TagSpecification.1 {ResourceType, Tag.N} to in when tags has any. */
 void ec2i_tag_spec(cJSON *in, const char *resource_type, const svc_tags *tags);
-/* Add a list member of strings (Name.N) from a NULL-terminated array, when not empty. */
-void ec2i_add_strings(cJSON *in, const char *name, const char *const *list);
 /* Read "tagSet" of obj into out. */
 void ec2i_read_tags(const cJSON *obj, svc_tags *out);
 
-/* What a Describe call looks like on the wire. */
+/* Fill one output item (a zeroed ec2_vpc, ...) from its wire object. */
+typedef void (*ec2i_read_fn)(const cJSON *j, void *item);
+
+/* What a Describe call looks like on the wire, and how its items are read. */
 typedef struct {
     const char *action;    /* "DescribeVpcs" */
     const char *ids_name;  /* "VpcId" */
     const char *items;     /* "vpcSet" */
     int paged;             /* takes MaxResults/NextToken */
+    size_t size;           /* sizeof the output item (for ec2i_describe_list) */
+    ec2i_read_fn read;     /* its reader (for ec2i_describe_list) */
 } ec2i_describe_spec;
 
 /* Run the Describe call over every page; *items a new array (cJSON_Delete). */
 int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_describe_in *in,
                   cJSON **items, aws_error *err);
+/* The same, read into an output list {*items, *n} (emptied first) with spec->read. */
+int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
+                       const ec2_describe_in *in, void **items, size_t *n, aws_error *err);
 
 /* An action with input in; the output is discarded. Takes ownership of in. */
 int ec2i_call_simple(aws_client *c, const char *action, cJSON *in, aws_error *err);
 /* An action with input in (owned, deleted); *out the response (cJSON_Delete). */
 int ec2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err);
-/* A new input object with one string member (name may be NULL: an empty object). */
-cJSON *ec2i_input(const char *name, const char *value);
-
-/* Grow an array of items of size sz by one zeroed element; returns it. */
-void *ec2i_grow(void **items, size_t *n, size_t sz);
 
 #endif

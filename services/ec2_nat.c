@@ -8,8 +8,9 @@
 
 /* ---- Elastic IPs ------------------------------------------------------------- */
 
-static void read_address(const cJSON *j, ec2_address *a)
+static void read_address(const cJSON *j, void *item)
 {
+    ec2_address *a = item;
     a->allocation_id = svc_json_dup(j, "allocationId");
     a->public_ip = svc_json_dup(j, "publicIp");
     a->association_id = svc_json_dup(j, "associationId");
@@ -33,16 +34,13 @@ void ec2_address_free(ec2_address *a)
 
 void ec2_addresses_free(ec2_addresses *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_address_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_address_free);
 }
 
 int ec2_allocate_address(aws_client *c, const svc_tags *tags, ec2_address *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input("Domain", "vpc"), *resp;
+    cJSON *in = svc_input("Domain", "vpc"), *resp;
     ec2i_tag_spec(in, "elastic-ip", tags);
     if (ec2i_call(c, "AllocateAddress", in, &resp, err) != 0)
         return -1;
@@ -55,28 +53,21 @@ int ec2_allocate_address(aws_client *c, const svc_tags *tags, ec2_address *out, 
 
 int ec2_release_address(aws_client *c, const char *allocation_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "ReleaseAddress", ec2i_input("AllocationId", allocation_id), err);
+    return ec2i_call_simple(c, "ReleaseAddress", svc_input("AllocationId", allocation_id), err);
 }
 
 int ec2_describe_addresses(aws_client *c, const ec2_describe_in *in, ec2_addresses *out,
                            aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeAddresses", "AllocationId", "addressesSet",
-                                            0};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_address(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeAddresses", "AllocationId", "addressesSet", 0, sizeof *out->items, read_address};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* ---- NAT gateways ------------------------------------------------------------ */
 
-static void read_nat(const cJSON *j, ec2_nat *g)
+static void read_nat(const cJSON *j, void *item)
 {
+    ec2_nat *g = item;
     const cJSON *e;
     g->id = svc_json_dup(j, "natGatewayId");
     g->subnet_id = svc_json_dup(j, "subnetId");
@@ -88,7 +79,7 @@ static void read_nat(const cJSON *j, ec2_nat *g)
     cJSON_ArrayForEach(e, aws_json_array(j, "natGatewayAddressSet"))
     {
         ec2_nat_address *a =
-            ec2i_grow((void **)&g->addresses, &g->naddresses, sizeof *g->addresses);
+            xgrow((void **)&g->addresses, &g->naddresses, sizeof *g->addresses);
         a->allocation_id = svc_json_dup(e, "allocationId");
         a->public_ip = svc_json_dup(e, "publicIp");
         a->private_ip = svc_json_dup(e, "privateIp");
@@ -119,10 +110,7 @@ void ec2_nat_free(ec2_nat *g)
 
 void ec2_nats_free(ec2_nats *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_nat_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_nat_free);
 }
 
 int ec2_create_nat_gateway(aws_client *c, const char *subnet_id, const char *allocation_id,
@@ -130,7 +118,7 @@ int ec2_create_nat_gateway(aws_client *c, const char *subnet_id, const char *all
                            aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input("SubnetId", subnet_id), *resp;
+    cJSON *in = svc_input("SubnetId", subnet_id), *resp;
     cJSON_AddStringToObject(in, "AllocationId", allocation_id ? allocation_id : "");
     if (client_token)
         cJSON_AddStringToObject(in, "ClientToken", client_token);
@@ -144,22 +132,14 @@ int ec2_create_nat_gateway(aws_client *c, const char *subnet_id, const char *all
 
 int ec2_delete_nat_gateway(aws_client *c, const char *nat_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteNatGateway", ec2i_input("NatGatewayId", nat_id), err);
+    return ec2i_call_simple(c, "DeleteNatGateway", svc_input("NatGatewayId", nat_id), err);
 }
 
 int ec2_describe_nat_gateways(aws_client *c, const ec2_describe_in *in, ec2_nats *out,
                               aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeNatGateways", "NatGatewayId",
-                                            "natGatewaySet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_nat(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeNatGateways", "NatGatewayId", "natGatewaySet", 1, sizeof *out->items, read_nat};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* ---- waiters --------------------------------------------------------------------- */
@@ -177,7 +157,7 @@ static int nat_poll(void *ctx, char *state, size_t size, aws_error *err)
     ec2_describe_in in = {.ids = ids};
     ec2_nats l;
     if (ec2_describe_nat_gateways(w->c, &in, &l, err) != 0) {
-        if (strcmp(err->code, "NatGatewayNotFound") == 0) {
+        if (aws_error_is(err, AWS_IS_NOT_FOUND)) {
             snprintf(state, size, "not found");
             aws_error_clear(err);
             return w->want_deleted ? 1 : 0;

@@ -35,7 +35,7 @@ static void read_permission(const cJSON *j, ec2_permission **list, size_t *n)
         const cJSON *e;
         cJSON_ArrayForEach(e, aws_json_array(j, sources[s].set))
         {
-            ec2_permission *p = ec2i_grow((void **)list, n, sizeof **list);
+            ec2_permission *p = xgrow((void **)list, n, sizeof **list);
             p->protocol = svc_json_dup(j, "ipProtocol");
             p->from_port = (int)aws_json_int(j, "fromPort", -1);
             p->to_port = (int)aws_json_int(j, "toPort", -1);
@@ -51,8 +51,9 @@ static void read_permission(const cJSON *j, ec2_permission **list, size_t *n)
     }
 }
 
-static void read_group(const cJSON *j, ec2_security_group *g)
+static void read_group(const cJSON *j, void *item)
 {
+    ec2_security_group *g = item;
     const cJSON *e;
     g->id = svc_json_dup(j, "groupId");
     g->name = svc_json_dup(j, "groupName");
@@ -81,10 +82,7 @@ void ec2_security_group_free(ec2_security_group *g)
 
 void ec2_security_groups_free(ec2_security_groups *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_security_group_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_security_group_free);
 }
 
 int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *name,
@@ -92,7 +90,7 @@ int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *nam
                               aws_error *err)
 {
     *group_id = NULL;
-    cJSON *in = ec2i_input("GroupName", name), *resp;
+    cJSON *in = svc_input("GroupName", name), *resp;
     cJSON_AddStringToObject(in, "GroupDescription", description ? description : "");
     if (vpc_id)
         cJSON_AddStringToObject(in, "VpcId", vpc_id);
@@ -106,22 +104,14 @@ int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *nam
 
 int ec2_delete_security_group(aws_client *c, const char *group_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteSecurityGroup", ec2i_input("GroupId", group_id), err);
+    return ec2i_call_simple(c, "DeleteSecurityGroup", svc_input("GroupId", group_id), err);
 }
 
 int ec2_describe_security_groups(aws_client *c, const ec2_describe_in *in,
                                  ec2_security_groups *out, aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeSecurityGroups", "GroupId",
-                                            "securityGroupInfo", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_group(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeSecurityGroups", "GroupId", "securityGroupInfo", 1, sizeof *out->items, read_group};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* {set: [{field: value, Description}]} for the one source of a permission. */
@@ -172,7 +162,7 @@ static int encode_perms(cJSON *in, const char *action, const ec2_permission *per
 static int authorize(aws_client *c, const char *action, const char *group_id,
                      const ec2_permission *perms, size_t n, svc_strings *rule_ids, aws_error *err)
 {
-    cJSON *in = ec2i_input("GroupId", group_id), *resp;
+    cJSON *in = svc_input("GroupId", group_id), *resp;
     if (encode_perms(in, action, perms, n, err) != 0) {
         cJSON_Delete(in);
         return -1;
@@ -206,12 +196,12 @@ static int revoke(aws_client *c, const char *action, const char *group_id,
                       "%s: give either permissions or rule ids (not both, not neither)", action);
         return -1;
     }
-    cJSON *in = ec2i_input("GroupId", group_id);
+    cJSON *in = svc_input("GroupId", group_id);
     if (n > 0 && encode_perms(in, action, perms, n, err) != 0) {
         cJSON_Delete(in);
         return -1;
     }
-    ec2i_add_strings(in, "SecurityGroupRuleId", rule_ids);
+    svc_add_strings(in, "SecurityGroupRuleId", rule_ids);
     return ec2i_call_simple(c, action, in, err);
 }
 
@@ -229,51 +219,48 @@ int ec2_revoke_egress(aws_client *c, const char *group_id, const ec2_permission 
 
 /* ---- rules ------------------------------------------------------------------ */
 
+static void sg_rule_free(ec2_sg_rule *r)
+{
+    free(r->id);
+    free(r->group_id);
+    free(r->group_owner_id);
+    free(r->protocol);
+    free(r->cidr);
+    free(r->cidr_ipv6);
+    free(r->prefix_list_id);
+    free(r->referenced_group_id);
+    free(r->description);
+    svc_tags_free(&r->tags);
+}
+
+static void read_sg_rule(const cJSON *e, void *item)
+{
+    ec2_sg_rule *r = item;
+    r->id = svc_json_dup(e, "securityGroupRuleId");
+    r->group_id = svc_json_dup(e, "groupId");
+    r->group_owner_id = svc_json_dup(e, "groupOwnerId");
+    r->protocol = svc_json_dup(e, "ipProtocol");
+    r->is_egress = aws_json_bool(e, "isEgress", 0);
+    r->from_port = (int)aws_json_int(e, "fromPort", -1);
+    r->to_port = (int)aws_json_int(e, "toPort", -1);
+    r->cidr = svc_json_dup(e, "cidrIpv4");
+    r->cidr_ipv6 = svc_json_dup(e, "cidrIpv6");
+    r->prefix_list_id = svc_json_dup(e, "prefixListId");
+    r->referenced_group_id = svc_json_dup2(e, "referencedGroupInfo", "groupId");
+    r->description = svc_json_dup(e, "description");
+    ec2i_read_tags(e, &r->tags);
+}
+
 void ec2_sg_rules_free(ec2_sg_rules *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        ec2_sg_rule *r = &l->items[i];
-        free(r->id);
-        free(r->group_id);
-        free(r->group_owner_id);
-        free(r->protocol);
-        free(r->cidr);
-        free(r->cidr_ipv6);
-        free(r->prefix_list_id);
-        free(r->referenced_group_id);
-        free(r->description);
-        svc_tags_free(&r->tags);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, sg_rule_free);
 }
 
 int ec2_describe_security_group_rules(aws_client *c, const ec2_describe_in *in,
                                       ec2_sg_rules *out, aws_error *err)
 {
     static const ec2i_describe_spec spec = {"DescribeSecurityGroupRules", "SecurityGroupRuleId",
-                                            "securityGroupRuleSet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-    {
-        ec2_sg_rule *r = ec2i_grow((void **)&out->items, &out->n, sizeof *out->items);
-        r->id = svc_json_dup(e, "securityGroupRuleId");
-        r->group_id = svc_json_dup(e, "groupId");
-        r->group_owner_id = svc_json_dup(e, "groupOwnerId");
-        r->protocol = svc_json_dup(e, "ipProtocol");
-        r->is_egress = aws_json_bool(e, "isEgress", 0);
-        r->from_port = (int)aws_json_int(e, "fromPort", -1);
-        r->to_port = (int)aws_json_int(e, "toPort", -1);
-        r->cidr = svc_json_dup(e, "cidrIpv4");
-        r->cidr_ipv6 = svc_json_dup(e, "cidrIpv6");
-        r->prefix_list_id = svc_json_dup(e, "prefixListId");
-        r->referenced_group_id = svc_json_dup2(e, "referencedGroupInfo", "groupId");
-        r->description = svc_json_dup(e, "description");
-        ec2i_read_tags(e, &r->tags);
-    }
-    cJSON_Delete(items);
-    return 0;
+                                            "securityGroupRuleSet", 1, sizeof *out->items,
+                                            read_sg_rule};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }

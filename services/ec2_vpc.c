@@ -9,8 +9,9 @@
 
 /* ---- VPCs ------------------------------------------------------------------ */
 
-static void read_vpc(const cJSON *j, ec2_vpc *v)
+static void read_vpc(const cJSON *j, void *item)
 {
+    ec2_vpc *v = item;
     v->id = svc_json_dup(j, "vpcId");
     v->cidr = svc_json_dup(j, "cidrBlock");
     v->state = svc_json_dup(j, "state");
@@ -33,17 +34,14 @@ void ec2_vpc_free(ec2_vpc *v)
 
 void ec2_vpcs_free(ec2_vpcs *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_vpc_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_vpc_free);
 }
 
 int ec2_create_vpc(aws_client *c, const char *cidr, const svc_tags *tags, ec2_vpc *out,
                    aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input("CidrBlock", cidr), *resp;
+    cJSON *in = svc_input("CidrBlock", cidr), *resp;
     ec2i_tag_spec(in, "vpc", tags);
     if (ec2i_call(c, "CreateVpc", in, &resp, err) != 0)
         return -1;
@@ -54,20 +52,13 @@ int ec2_create_vpc(aws_client *c, const char *cidr, const svc_tags *tags, ec2_vp
 
 int ec2_describe_vpcs(aws_client *c, const ec2_describe_in *in, ec2_vpcs *out, aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeVpcs", "VpcId", "vpcSet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_vpc(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeVpcs", "VpcId", "vpcSet", 1, sizeof *out->items, read_vpc};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 int ec2_delete_vpc(aws_client *c, const char *vpc_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteVpc", ec2i_input("VpcId", vpc_id), err);
+    return ec2i_call_simple(c, "DeleteVpc", svc_input("VpcId", vpc_id), err);
 }
 
 int ec2_default_vpc(aws_client *c, ec2_vpc *out, int *found, aws_error *err)
@@ -111,7 +102,7 @@ int ec2_modify_vpc_attribute(aws_client *c, const char *vpc_id, const char *attr
     char member[64];
     if (attribute_member(attribute, member, sizeof member, err) != 0)
         return -1;
-    cJSON *in = ec2i_input("VpcId", vpc_id);
+    cJSON *in = svc_input("VpcId", vpc_id);
     cJSON *v = cJSON_AddObjectToObject(in, member);
     cJSON_AddBoolToObject(v, "Value", value != 0);
     return ec2i_call_simple(c, "ModifyVpcAttribute", in, err);
@@ -124,7 +115,7 @@ int ec2_describe_vpc_attribute(aws_client *c, const char *vpc_id, const char *at
     *value = 0;
     if (attribute_member(attribute, member, sizeof member, err) != 0)
         return -1;
-    cJSON *in = ec2i_input("VpcId", vpc_id), *resp;
+    cJSON *in = svc_input("VpcId", vpc_id), *resp;
     cJSON_AddStringToObject(in, "Attribute", attribute);
     if (ec2i_call(c, "DescribeVpcAttribute", in, &resp, err) != 0)
         return -1;
@@ -143,48 +134,46 @@ int ec2_describe_vpc_attribute(aws_client *c, const char *vpc_id, const char *at
 
 /* ---- zones ------------------------------------------------------------------ */
 
+static void zone_free(ec2_zone *z)
+{
+    free(z->name);
+    free(z->zone_id);
+    free(z->state);
+    free(z->region);
+    free(z->zone_type);
+    free(z->opt_in_status);
+}
+
 void ec2_zones_free(ec2_zones *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        ec2_zone *z = &l->items[i];
-        free(z->name);
-        free(z->zone_id);
-        free(z->state);
-        free(z->region);
-        free(z->zone_type);
-        free(z->opt_in_status);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, zone_free);
+}
+
+static void read_zone(const cJSON *e, void *item)
+{
+    ec2_zone *z = item;
+    z->name = svc_json_dup(e, "zoneName");
+    z->zone_id = svc_json_dup(e, "zoneId");
+    z->state = svc_json_dup(e, "zoneState");
+    z->region = svc_json_dup(e, "regionName");
+    z->zone_type = svc_json_dup(e, "zoneType");
+    z->opt_in_status = svc_json_dup(e, "optInStatus");
 }
 
 int ec2_describe_availability_zones(aws_client *c, const ec2_describe_in *in, ec2_zones *out,
                                     aws_error *err)
 {
     static const ec2i_describe_spec spec = {"DescribeAvailabilityZones", "ZoneName",
-                                            "availabilityZoneInfo", 0};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-    {
-        ec2_zone *z = ec2i_grow((void **)&out->items, &out->n, sizeof *out->items);
-        z->name = svc_json_dup(e, "zoneName");
-        z->zone_id = svc_json_dup(e, "zoneId");
-        z->state = svc_json_dup(e, "zoneState");
-        z->region = svc_json_dup(e, "regionName");
-        z->zone_type = svc_json_dup(e, "zoneType");
-        z->opt_in_status = svc_json_dup(e, "optInStatus");
-    }
-    cJSON_Delete(items);
-    return 0;
+                                            "availabilityZoneInfo", 0, sizeof *out->items,
+                                            read_zone};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* ---- subnets ------------------------------------------------------------------ */
 
-static void read_subnet(const cJSON *j, ec2_subnet *s)
+static void read_subnet(const cJSON *j, void *item)
 {
+    ec2_subnet *s = item;
     s->id = svc_json_dup(j, "subnetId");
     s->vpc_id = svc_json_dup(j, "vpcId");
     s->cidr = svc_json_dup(j, "cidrBlock");
@@ -211,17 +200,14 @@ void ec2_subnet_free(ec2_subnet *s)
 
 void ec2_subnets_free(ec2_subnets *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        ec2_subnet_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, ec2_subnet_free);
 }
 
 int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const char *zone,
                       const svc_tags *tags, ec2_subnet *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = ec2i_input("VpcId", vpc_id), *resp;
+    cJSON *in = svc_input("VpcId", vpc_id), *resp;
     cJSON_AddStringToObject(in, "CidrBlock", cidr ? cidr : "");
     if (zone)
         cJSON_AddStringToObject(in, "AvailabilityZone", zone);
@@ -236,25 +222,18 @@ int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const
 int ec2_describe_subnets(aws_client *c, const ec2_describe_in *in, ec2_subnets *out,
                          aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeSubnets", "SubnetId", "subnetSet", 1};
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (ec2i_describe(c, &spec, in, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_subnet(e, ec2i_grow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    static const ec2i_describe_spec spec = {"DescribeSubnets", "SubnetId", "subnetSet", 1, sizeof *out->items, read_subnet};
+    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 int ec2_delete_subnet(aws_client *c, const char *subnet_id, aws_error *err)
 {
-    return ec2i_call_simple(c, "DeleteSubnet", ec2i_input("SubnetId", subnet_id), err);
+    return ec2i_call_simple(c, "DeleteSubnet", svc_input("SubnetId", subnet_id), err);
 }
 
 int ec2_set_map_public_ip(aws_client *c, const char *subnet_id, int value, aws_error *err)
 {
-    cJSON *in = ec2i_input("SubnetId", subnet_id);
+    cJSON *in = svc_input("SubnetId", subnet_id);
     cJSON *v = cJSON_AddObjectToObject(in, "MapPublicIpOnLaunch");
     cJSON_AddBoolToObject(v, "Value", value != 0);
     return ec2i_call_simple(c, "ModifySubnetAttribute", in, err);

@@ -12,9 +12,6 @@ typedef struct {
     wait_kind kind;
 } id_wait;
 
-static const char *const not_found[] = {"InvalidVpcID.NotFound", "InvalidSubnetID.NotFound",
-                                        "InvalidGroup.NotFound"};
-
 /* Describe the one resource; its state into state ("exists" for groups). */
 static int describe_state(id_wait *w, char *state, size_t size, aws_error *err)
 {
@@ -44,7 +41,7 @@ static int id_poll(void *ctx, char *state, size_t size, aws_error *err)
 {
     id_wait *w = ctx;
     if (describe_state(w, state, size, err) != 0) {
-        if (strcmp(err->code, not_found[w->kind]) != 0)
+        if (!aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
         snprintf(state, size, "not found");
         aws_error_clear(err);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws_paginate.h"
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 static cJSON *exec_configuration(const ecs_cluster_input *in)
@@ -36,9 +37,9 @@ static cJSON *exec_configuration(const ecs_cluster_input *in)
 static void read_cluster(const cJSON *j, ecs_cluster *out)
 {
     memset(out, 0, sizeof *out);
-    out->arn = ecs_dup_(aws_json_str(j, "clusterArn"));
-    out->name = ecs_dup_(aws_json_str(j, "clusterName"));
-    out->status = ecs_dup_(aws_json_str(j, "status"));
+    out->arn = xstrdup_or_null(aws_json_str(j, "clusterArn"));
+    out->name = xstrdup_or_null(aws_json_str(j, "clusterName"));
+    out->status = xstrdup_or_null(aws_json_str(j, "status"));
     out->running_tasks = (int)aws_json_int(j, "runningTasksCount", 0);
     out->pending_tasks = (int)aws_json_int(j, "pendingTasksCount", 0);
     out->active_services = (int)aws_json_int(j, "activeServicesCount", 0);
@@ -46,15 +47,15 @@ static void read_cluster(const cJSON *j, ecs_cluster *out)
     cJSON_ArrayForEach(s, aws_json_array(j, "settings")) {
         const char *n = aws_json_str(s, "name");
         if (n && strcmp(n, "containerInsights") == 0 && !out->container_insights)
-            out->container_insights = ecs_dup_(aws_json_str(s, "value"));
+            out->container_insights = xstrdup_or_null(aws_json_str(s, "value"));
     }
     const cJSON *e = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "configuration"),
                                          "executeCommandConfiguration");
-    out->exec_kms_key_id = ecs_dup_(aws_json_str(e, "kmsKeyId"));
-    out->exec_logging = ecs_dup_(aws_json_str(e, "logging"));
-    out->exec_log_group = ecs_dup_(aws_json_str(cJSON_GetObjectItem(e, "logConfiguration"),
+    out->exec_kms_key_id = xstrdup_or_null(aws_json_str(e, "kmsKeyId"));
+    out->exec_logging = xstrdup_or_null(aws_json_str(e, "logging"));
+    out->exec_log_group = xstrdup_or_null(aws_json_str(cJSON_GetObjectItem(e, "logConfiguration"),
                                                 "cloudWatchLogGroupName"));
-    ecs_read_tags_(aws_json_array(j, "tags"), &out->tags);
+    svc_json_tags(j, "tags", "key", "value", &out->tags);
 }
 
 void ecs_cluster_free(ecs_cluster *c)
@@ -81,7 +82,7 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
     cJSON *j = cJSON_CreateObject(), *o;
     cJSON_AddStringToObject(j, "clusterName", in->name);
     if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "tags", ecs_tags_json_(in->tags));
+        cJSON_AddItemToObject(j, "tags", svc_tags_json(in->tags, "key", "value"));
     if (in->container_insights) {
         cJSON *s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "name", "containerInsights");
@@ -153,8 +154,7 @@ int ecs_describe_cluster(aws_client *c, const char *cluster, ecs_cluster *out, i
 
 int ecs_delete_cluster(aws_client *c, const char *cluster, aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "cluster", cluster ? cluster : "");
+    cJSON *j = svc_input("cluster", cluster);
     return ecs_call_(c, "DeleteCluster", j, NULL, err);
 }
 
@@ -166,9 +166,7 @@ int ecs_list_clusters(aws_client *c, int max_results, svc_strings *arns, aws_err
 
 static cJSON *arn_input(const char *arn)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "resourceArn", arn ? arn : "");
-    return j;
+    return svc_input("resourceArn", arn);
 }
 
 int ecs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
@@ -177,7 +175,7 @@ int ecs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aw
     memset(out, 0, sizeof *out);
     if (ecs_call_(c, "ListTagsForResource", arn_input(arn), &o, err) != 0)
         return -1;
-    ecs_read_tags_(aws_json_array(o, "tags"), out);
+    svc_json_tags(o, "tags", "key", "value", out);
     cJSON_Delete(o);
     return 0;
 }
@@ -185,7 +183,7 @@ int ecs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aw
 int ecs_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
 {
     cJSON *j = arn_input(arn);
-    cJSON_AddItemToObject(j, "tags", ecs_tags_json_(tags));
+    cJSON_AddItemToObject(j, "tags", svc_tags_json(tags, "key", "value"));
     return ecs_call_(c, "TagResource", j, NULL, err);
 }
 

@@ -1,4 +1,4 @@
-/* What every services/ecs*.c shares: the call, tags, strings, times, and List* pages of
+/* What every services/ecs*.c shares: the call, times, and List* pages of
  * strings (see ecs_internal.h). */
 #include "ecs_internal.h"
 
@@ -17,33 +17,6 @@ int ecs_call_(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *
     else
         cJSON_Delete(o);
     return rc;
-}
-
-cJSON *ecs_tags_json_(const svc_tags *tags)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; tags && i < tags->n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "key", tags->items[i].key);
-        cJSON_AddStringToObject(t, "value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(arr, t);
-    }
-    return arr;
-}
-
-void ecs_read_tags_(const cJSON *arr, svc_tags *out)
-{
-    const cJSON *t;
-    cJSON_ArrayForEach(t, arr) {
-        const char *k = aws_json_str(t, "key");
-        if (k)
-            svc_tags_add(out, k, aws_json_str(t, "value"));
-    }
-}
-
-char *ecs_dup_(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
 }
 
 double ecs_time_(const cJSON *obj, const char *name)

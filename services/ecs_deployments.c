@@ -5,21 +5,22 @@
 #include <string.h>
 
 #include "aws_paginate.h"
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 static void read_sd(const cJSON *j, ecs_service_deployment *d)
 {
     memset(d, 0, sizeof *d);
     d->raw = cJSON_Duplicate(j, 1);
-    d->arn = ecs_dup_(aws_json_str(j, "serviceDeploymentArn"));
-    d->service_arn = ecs_dup_(aws_json_str(j, "serviceArn"));
-    d->cluster_arn = ecs_dup_(aws_json_str(j, "clusterArn"));
-    d->status = ecs_dup_(aws_json_str(j, "status"));
-    d->status_reason = ecs_dup_(aws_json_str(j, "statusReason"));
-    d->lifecycle_stage = ecs_dup_(aws_json_str(j, "lifecycleStage"));
+    d->arn = xstrdup_or_null(aws_json_str(j, "serviceDeploymentArn"));
+    d->service_arn = xstrdup_or_null(aws_json_str(j, "serviceArn"));
+    d->cluster_arn = xstrdup_or_null(aws_json_str(j, "clusterArn"));
+    d->status = xstrdup_or_null(aws_json_str(j, "status"));
+    d->status_reason = xstrdup_or_null(aws_json_str(j, "statusReason"));
+    d->lifecycle_stage = xstrdup_or_null(aws_json_str(j, "lifecycleStage"));
     const cJSON *t = cJSON_GetObjectItem(j, "targetServiceRevision");
     const char *target = aws_json_str(j, "targetServiceRevisionArn");
-    d->target_revision_arn = ecs_dup_(target ? target : aws_json_str(t, "arn"));
+    d->target_revision_arn = xstrdup_or_null(target ? target : aws_json_str(t, "arn"));
     d->target_requested = (int)aws_json_int(t, "requestedTaskCount", 0);
     d->target_running = (int)aws_json_int(t, "runningTaskCount", 0);
     d->target_pending = (int)aws_json_int(t, "pendingTaskCount", 0);
@@ -30,10 +31,10 @@ static void read_sd(const cJSON *j, ecs_service_deployment *d)
     d->stopped_at = ecs_time_(j, "stoppedAt");
     d->updated_at = ecs_time_(j, "updatedAt");
     const cJSON *rb = cJSON_GetObjectItem(j, "rollback");
-    d->rollback_reason = ecs_dup_(aws_json_str(rb, "reason"));
-    d->rollback_revision_arn = ecs_dup_(aws_json_str(rb, "serviceRevisionArn"));
+    d->rollback_reason = xstrdup_or_null(aws_json_str(rb, "reason"));
+    d->rollback_revision_arn = xstrdup_or_null(aws_json_str(rb, "serviceRevisionArn"));
     const cJSON *cb = cJSON_GetObjectItem(j, "deploymentCircuitBreaker");
-    d->circuit_breaker_status = ecs_dup_(aws_json_str(cb, "status"));
+    d->circuit_breaker_status = xstrdup_or_null(aws_json_str(cb, "status"));
     d->circuit_breaker_failures = (int)aws_json_int(cb, "failureCount", 0);
     d->circuit_breaker_threshold = (int)aws_json_int(cb, "threshold", 0);
 }
@@ -114,8 +115,7 @@ int ecs_describe_service_deployments(aws_client *c, const char *const *arns, siz
 int ecs_stop_service_deployment(aws_client *c, const char *arn, const char *stop_type,
                                 aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "serviceDeploymentArn", arn ? arn : "");
+    cJSON *j = svc_input("serviceDeploymentArn", arn);
     if (stop_type)
         cJSON_AddStringToObject(j, "stopType", stop_type);
     return ecs_call_(c, "StopServiceDeployment", j, NULL, err);
@@ -150,9 +150,9 @@ int ecs_describe_service_revisions(aws_client *c, const char *const *arns, size_
                               (out->n + (size_t)cJSON_GetArraySize(arr) + 1) * sizeof *out->items);
         cJSON_ArrayForEach(e, arr) {
             ecs_service_revision *r = &out->items[out->n++];
-            r->arn = ecs_dup_(aws_json_str(e, "serviceRevisionArn"));
-            r->service_arn = ecs_dup_(aws_json_str(e, "serviceArn"));
-            r->task_definition = ecs_dup_(aws_json_str(e, "taskDefinition"));
+            r->arn = xstrdup_or_null(aws_json_str(e, "serviceRevisionArn"));
+            r->service_arn = xstrdup_or_null(aws_json_str(e, "serviceArn"));
+            r->task_definition = xstrdup_or_null(aws_json_str(e, "taskDefinition"));
             r->created_at = ecs_time_(e, "createdAt");
             r->raw = cJSON_Duplicate(e, 1);
         }

@@ -4,12 +4,9 @@
 
 #include "ecs.h"
 
-/* ecs_call_: one call, input consumed, *out (may be NULL) the result. ecs_tags_json_: [{key, value}]. ecs_read_tags_: append from such an array.
- * ecs_dup_: strdup or NULL. ecs_time_: a timestamp member as epoch seconds. */
+/* ecs_call_: one call, input consumed, *out (may be NULL) the result. ecs_time_: a
+ * timestamp member as epoch seconds. */
 int ecs_call_(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err);
-cJSON *ecs_tags_json_(const svc_tags *tags);
-void ecs_read_tags_(const cJSON *arr, svc_tags *out);
-char *ecs_dup_(const char *s);
 double ecs_time_(const cJSON *obj, const char *name);
 /* Fill *out from a service object (ecs_service_free). */
 void ecs_read_service_(const cJSON *j, ecs_service *out);

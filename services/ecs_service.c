@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "aws_paginate.h"
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 static void add_str(cJSON *o, const char *name, const char *v)
@@ -73,7 +74,7 @@ static cJSON *volume_json(const ecs_volume_config *v)
         cJSON *ts = cJSON_CreateObject();
         cJSON_AddStringToObject(ts, "resourceType", "volume");
         if (v->tags && v->tags->n)
-            cJSON_AddItemToObject(ts, "tags", ecs_tags_json_(v->tags));
+            cJSON_AddItemToObject(ts, "tags", svc_tags_json(v->tags, "key", "value"));
         add_str(ts, "propagateTags", v->propagate_tags);
         cJSON_AddItemToArray(cJSON_AddArrayToObject(m, "tagSpecifications"), ts);
     }
@@ -136,7 +137,7 @@ static cJSON *service_json(const ecs_service_input *in, int create)
         add_str(j, "clientToken", in->client_token);
         add_str(j, "launchType", in->launch_type);
         if (in->tags && in->tags->n)
-            cJSON_AddItemToObject(j, "tags", ecs_tags_json_(in->tags));
+            cJSON_AddItemToObject(j, "tags", svc_tags_json(in->tags, "key", "value"));
     }
     add_str(j, "platformVersion", in->platform_version);
     if (in->subnets) {
@@ -205,7 +206,7 @@ int ecs_update_service(aws_client *c, const ecs_service_input *in, ecs_service *
 
 int ecs_error_role_not_ready(const aws_error *err)
 {
-    return err && strcmp(err->code, "InvalidParameterException") == 0 &&
+    return err && aws_error_is(err, AWS_IS_INVALID) &&
            (strstr(err->message, "unable to assume") || strstr(err->message, "Unable to assume"));
 }
 

@@ -4,19 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 static void read_deployment(const cJSON *j, ecs_deployment *d)
 {
-    d->id = ecs_dup_(aws_json_str(j, "id"));
-    d->status = ecs_dup_(aws_json_str(j, "status"));
-    d->task_definition = ecs_dup_(aws_json_str(j, "taskDefinition"));
+    d->id = xstrdup_or_null(aws_json_str(j, "id"));
+    d->status = xstrdup_or_null(aws_json_str(j, "status"));
+    d->task_definition = xstrdup_or_null(aws_json_str(j, "taskDefinition"));
     d->desired = (int)aws_json_int(j, "desiredCount", 0);
     d->pending = (int)aws_json_int(j, "pendingCount", 0);
     d->running = (int)aws_json_int(j, "runningCount", 0);
     d->failed_tasks = (int)aws_json_int(j, "failedTasks", 0);
-    d->rollout_state = ecs_dup_(aws_json_str(j, "rolloutState"));
-    d->rollout_state_reason = ecs_dup_(aws_json_str(j, "rolloutStateReason"));
+    d->rollout_state = xstrdup_or_null(aws_json_str(j, "rolloutState"));
+    d->rollout_state_reason = xstrdup_or_null(aws_json_str(j, "rolloutStateReason"));
     d->created_at = ecs_time_(j, "createdAt");
     d->updated_at = ecs_time_(j, "updatedAt");
 }
@@ -25,20 +26,20 @@ void ecs_read_service_(const cJSON *j, ecs_service *out)
 {
     memset(out, 0, sizeof *out);
     out->raw = j ? cJSON_Duplicate(j, 1) : cJSON_CreateObject();
-    out->arn = ecs_dup_(aws_json_str(j, "serviceArn"));
-    out->name = ecs_dup_(aws_json_str(j, "serviceName"));
-    out->cluster_arn = ecs_dup_(aws_json_str(j, "clusterArn"));
-    out->status = ecs_dup_(aws_json_str(j, "status"));
-    out->task_definition = ecs_dup_(aws_json_str(j, "taskDefinition"));
+    out->arn = xstrdup_or_null(aws_json_str(j, "serviceArn"));
+    out->name = xstrdup_or_null(aws_json_str(j, "serviceName"));
+    out->cluster_arn = xstrdup_or_null(aws_json_str(j, "clusterArn"));
+    out->status = xstrdup_or_null(aws_json_str(j, "status"));
+    out->task_definition = xstrdup_or_null(aws_json_str(j, "taskDefinition"));
     out->desired = (int)aws_json_int(j, "desiredCount", 0);
     out->running = (int)aws_json_int(j, "runningCount", 0);
     out->pending = (int)aws_json_int(j, "pendingCount", 0);
     out->enable_execute_command = aws_json_bool(j, "enableExecuteCommand", 0);
-    out->deployment_controller =
-        ecs_dup_(aws_json_str(cJSON_GetObjectItem(j, "deploymentController"), "type"));
-    out->strategy =
-        ecs_dup_(aws_json_str(cJSON_GetObjectItem(j, "deploymentConfiguration"), "strategy"));
-    out->current_service_deployment = ecs_dup_(aws_json_str(j, "currentServiceDeployment"));
+    const cJSON *controller = cJSON_GetObjectItem(j, "deploymentController");
+    const cJSON *config = cJSON_GetObjectItem(j, "deploymentConfiguration");
+    out->deployment_controller = xstrdup_or_null(aws_json_str(controller, "type"));
+    out->strategy = xstrdup_or_null(aws_json_str(config, "strategy"));
+    out->current_service_deployment = xstrdup_or_null(aws_json_str(j, "currentServiceDeployment"));
     const cJSON *arr = aws_json_array(j, "deployments"), *e;
     out->deployments = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out->deployments);
     cJSON_ArrayForEach(e, arr) read_deployment(e, &out->deployments[out->n_deployments++]);
@@ -46,11 +47,11 @@ void ecs_read_service_(const cJSON *j, ecs_service *out)
     out->events = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out->events);
     cJSON_ArrayForEach(e, arr) {
         ecs_service_event *ev = &out->events[out->n_events++];
-        ev->id = ecs_dup_(aws_json_str(e, "id"));
-        ev->message = ecs_dup_(aws_json_str(e, "message"));
+        ev->id = xstrdup_or_null(aws_json_str(e, "id"));
+        ev->message = xstrdup_or_null(aws_json_str(e, "message"));
         ev->created_at = ecs_time_(e, "createdAt");
     }
-    ecs_read_tags_(aws_json_array(j, "tags"), &out->tags);
+    svc_json_tags(j, "tags", "key", "value", &out->tags);
 }
 
 void ecs_service_free(ecs_service *s)
@@ -84,11 +85,8 @@ void ecs_service_free(ecs_service *s)
 
 void ecs_services_free(ecs_services *s)
 {
-    for (size_t i = 0; i < s->n; i++)
-        ecs_service_free(&s->items[i]);
-    free(s->items);
     svc_strings_free(&s->missing);
-    memset(s, 0, sizeof *s);
+    SVC_LIST_FREE(s, ecs_service_free);
 }
 
 const ecs_deployment *ecs_service_primary(const ecs_service *s)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws_paginate.h"
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 void ecs_task_definition_free(ecs_task_definition *t)
@@ -22,11 +23,11 @@ static void read_taskdef(cJSON *o, ecs_task_definition *out)
     memset(out, 0, sizeof *out);
     cJSON *td = cJSON_DetachItemFromObjectCaseSensitive(o, "taskDefinition");
     out->doc = td ? td : cJSON_CreateObject();
-    out->arn = ecs_dup_(aws_json_str(out->doc, "taskDefinitionArn"));
-    out->family = ecs_dup_(aws_json_str(out->doc, "family"));
+    out->arn = xstrdup_or_null(aws_json_str(out->doc, "taskDefinitionArn"));
+    out->family = xstrdup_or_null(aws_json_str(out->doc, "family"));
     out->revision = (int)aws_json_int(out->doc, "revision", 0);
-    out->status = ecs_dup_(aws_json_str(out->doc, "status"));
-    ecs_read_tags_(aws_json_array(o, "tags"), &out->tags);
+    out->status = xstrdup_or_null(aws_json_str(out->doc, "status"));
+    svc_json_tags(o, "tags", "key", "value", &out->tags);
 }
 
 /*
@@ -47,7 +48,7 @@ static int find_registered(void *ctx, cJSON **output, aws_error *err)
     const char *inc = "TAGS";
     cJSON_AddItemToObject(j, "include", cJSON_CreateStringArray(&inc, 1));
     if (ecs_call_(g->c, "DescribeTaskDefinition", j, &o, err) != 0)
-        return strcmp(err->code, "ClientException") == 0 ? 0 : -1; /* no revision yet */
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1; /* no revision yet */
     const cJSON *td = cJSON_GetObjectItemCaseSensitive(o, "taskDefinition");
     if (!td || !ecs_taskdef_equal(g->input, td)) {
         cJSON_Delete(o);
@@ -70,7 +71,7 @@ int ecs_register_task_definition(aws_client *c, const cJSON *def, const svc_tags
     if (tags) {
         cJSON_DeleteItemFromObjectCaseSensitive(j, "tags");
         if (tags->n)
-            cJSON_AddItemToObject(j, "tags", ecs_tags_json_(tags));
+            cJSON_AddItemToObject(j, "tags", svc_tags_json(tags, "key", "value"));
     }
     register_guard g = {c, j};
     aws_lost_answer guard = {find_registered, &g};
@@ -101,8 +102,7 @@ int ecs_describe_task_definition(aws_client *c, const char *task_definition,
 
 int ecs_deregister_task_definition(aws_client *c, const char *task_definition, aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "taskDefinition", task_definition ? task_definition : "");
+    cJSON *j = svc_input("taskDefinition", task_definition);
     return ecs_call_(c, "DeregisterTaskDefinition", j, NULL, err);
 }
 

@@ -8,26 +8,27 @@
 
 #include "aws_paginate.h"
 #include "buf.h"
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 static void read_container(const cJSON *j, ecs_container *k)
 {
-    k->name = ecs_dup_(aws_json_str(j, "name"));
-    k->image = ecs_dup_(aws_json_str(j, "image"));
-    k->last_status = ecs_dup_(aws_json_str(j, "lastStatus"));
+    k->name = xstrdup_or_null(aws_json_str(j, "name"));
+    k->image = xstrdup_or_null(aws_json_str(j, "image"));
+    k->last_status = xstrdup_or_null(aws_json_str(j, "lastStatus"));
     const cJSON *code = cJSON_GetObjectItem(j, "exitCode");
     k->has_exit_code = cJSON_IsNumber(code);
     k->exit_code = k->has_exit_code ? code->valueint : 0;
-    k->reason = ecs_dup_(aws_json_str(j, "reason"));
-    k->health_status = ecs_dup_(aws_json_str(j, "healthStatus"));
-    k->runtime_id = ecs_dup_(aws_json_str(j, "runtimeId"));
+    k->reason = xstrdup_or_null(aws_json_str(j, "reason"));
+    k->health_status = xstrdup_or_null(aws_json_str(j, "healthStatus"));
+    k->runtime_id = xstrdup_or_null(aws_json_str(j, "runtimeId"));
     const cJSON *arr = aws_json_array(j, "managedAgents"), *a;
     k->agents = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *k->agents);
     cJSON_ArrayForEach(a, arr) {
         ecs_managed_agent *m = &k->agents[k->n_agents++];
-        m->name = ecs_dup_(aws_json_str(a, "name"));
-        m->status = ecs_dup_(aws_json_str(a, "lastStatus"));
-        m->reason = ecs_dup_(aws_json_str(a, "reason"));
+        m->name = xstrdup_or_null(aws_json_str(a, "name"));
+        m->status = xstrdup_or_null(aws_json_str(a, "lastStatus"));
+        m->reason = xstrdup_or_null(aws_json_str(a, "reason"));
     }
 }
 
@@ -51,21 +52,21 @@ static void read_eni(const cJSON *task, ecs_task *t)
 static void read_task(const cJSON *j, ecs_task *t)
 {
     memset(t, 0, sizeof *t);
-    t->arn = ecs_dup_(aws_json_str(j, "taskArn"));
+    t->arn = xstrdup_or_null(aws_json_str(j, "taskArn"));
     const char *slash = t->arn ? strrchr(t->arn, '/') : NULL;
-    t->id = ecs_dup_(slash ? slash + 1 : t->arn);
-    t->cluster_arn = ecs_dup_(aws_json_str(j, "clusterArn"));
-    t->task_definition_arn = ecs_dup_(aws_json_str(j, "taskDefinitionArn"));
-    t->group = ecs_dup_(aws_json_str(j, "group"));
-    t->started_by = ecs_dup_(aws_json_str(j, "startedBy"));
-    t->last_status = ecs_dup_(aws_json_str(j, "lastStatus"));
-    t->desired_status = ecs_dup_(aws_json_str(j, "desiredStatus"));
-    t->health_status = ecs_dup_(aws_json_str(j, "healthStatus"));
-    t->stop_code = ecs_dup_(aws_json_str(j, "stopCode"));
-    t->stopped_reason = ecs_dup_(aws_json_str(j, "stoppedReason"));
-    t->availability_zone = ecs_dup_(aws_json_str(j, "availabilityZone"));
-    t->launch_type = ecs_dup_(aws_json_str(j, "launchType"));
-    t->platform_version = ecs_dup_(aws_json_str(j, "platformVersion"));
+    t->id = xstrdup_or_null(slash ? slash + 1 : t->arn);
+    t->cluster_arn = xstrdup_or_null(aws_json_str(j, "clusterArn"));
+    t->task_definition_arn = xstrdup_or_null(aws_json_str(j, "taskDefinitionArn"));
+    t->group = xstrdup_or_null(aws_json_str(j, "group"));
+    t->started_by = xstrdup_or_null(aws_json_str(j, "startedBy"));
+    t->last_status = xstrdup_or_null(aws_json_str(j, "lastStatus"));
+    t->desired_status = xstrdup_or_null(aws_json_str(j, "desiredStatus"));
+    t->health_status = xstrdup_or_null(aws_json_str(j, "healthStatus"));
+    t->stop_code = xstrdup_or_null(aws_json_str(j, "stopCode"));
+    t->stopped_reason = xstrdup_or_null(aws_json_str(j, "stoppedReason"));
+    t->availability_zone = xstrdup_or_null(aws_json_str(j, "availabilityZone"));
+    t->launch_type = xstrdup_or_null(aws_json_str(j, "launchType"));
+    t->platform_version = xstrdup_or_null(aws_json_str(j, "platformVersion"));
     t->enable_execute_command = aws_json_bool(j, "enableExecuteCommand", 0);
     t->created_at = ecs_time_(j, "createdAt");
     t->started_at = ecs_time_(j, "startedAt");
@@ -74,7 +75,7 @@ static void read_task(const cJSON *j, ecs_task *t)
     const cJSON *arr = aws_json_array(j, "containers"), *k;
     t->containers = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *t->containers);
     cJSON_ArrayForEach(k, arr) read_container(k, &t->containers[t->n_containers++]);
-    ecs_read_tags_(aws_json_array(j, "tags"), &t->tags);
+    svc_json_tags(j, "tags", "key", "value", &t->tags);
 }
 
 static void free_container(ecs_container *k)
@@ -109,11 +110,8 @@ static void free_task(ecs_task *t)
 
 void ecs_tasks_free(ecs_tasks *t)
 {
-    for (size_t i = 0; i < t->n; i++)
-        free_task(&t->items[i]);
-    free(t->items);
     svc_strings_free(&t->missing);
-    memset(t, 0, sizeof *t);
+    SVC_LIST_FREE(t, free_task);
 }
 
 const ecs_managed_agent *ecs_container_agent(const ecs_container *k, const char *name)
@@ -122,6 +120,64 @@ const ecs_managed_agent *ecs_container_agent(const ecs_container *k, const char 
         if (k->agents[i].name && name && strcmp(k->agents[i].name, name) == 0)
             return &k->agents[i];
     return NULL;
+}
+
+int ecs_run_task(aws_client *c, const ecs_run_task_input *in, ecs_tasks *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *j = cJSON_CreateObject();
+    if (in->cluster)
+        cJSON_AddStringToObject(j, "cluster", in->cluster);
+    cJSON_AddStringToObject(j, "taskDefinition", in->task_definition ? in->task_definition : "");
+    cJSON_AddNumberToObject(j, "count", 1);
+    if (in->capacity_provider_strategy)
+        cJSON_AddItemToObject(j, "capacityProviderStrategy",
+                              cJSON_Duplicate(in->capacity_provider_strategy, 1));
+    else if (in->launch_type)
+        cJSON_AddStringToObject(j, "launchType", in->launch_type);
+    if (in->platform_version)
+        cJSON_AddStringToObject(j, "platformVersion", in->platform_version);
+    if (in->subnets) {
+        cJSON *vpc = cJSON_AddObjectToObject(cJSON_AddObjectToObject(j, "networkConfiguration"),
+                                             "awsvpcConfiguration");
+        cJSON_AddItemToObject(vpc, "subnets", cJSON_CreateStringArray(
+                                  (const char *const *)in->subnets->items, (int)in->subnets->n));
+        if (in->security_groups)
+            cJSON_AddItemToObject(vpc, "securityGroups", cJSON_CreateStringArray(
+                                      (const char *const *)in->security_groups->items,
+                                      (int)in->security_groups->n));
+        cJSON_AddStringToObject(vpc, "assignPublicIp", in->assign_public_ip ? "ENABLED" : "DISABLED");
+    }
+    if (in->container && in->ncommand) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "name", in->container);
+        cJSON_AddItemToObject(o, "command", cJSON_CreateStringArray(in->command, (int)in->ncommand));
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(cJSON_AddObjectToObject(j, "overrides"),
+                                                    "containerOverrides"), o);
+    }
+    if (in->started_by)
+        cJSON_AddStringToObject(j, "startedBy", in->started_by);
+    if (in->enable_execute_command > 0)
+        cJSON_AddBoolToObject(j, "enableExecuteCommand", 1);
+    if (in->propagate_tags)
+        cJSON_AddStringToObject(j, "propagateTags", in->propagate_tags);
+    cJSON *o = NULL;
+    if (ecs_call_(c, "RunTask", j, &o, err) != 0)
+        return -1;
+    const cJSON *tasks = aws_json_array(o, "tasks"), *t;
+    out->items = xcalloc((size_t)cJSON_GetArraySize(tasks) + 1, sizeof *out->items);
+    cJSON_ArrayForEach(t, tasks) read_task(t, &out->items[out->n++]);
+    int rc = 0;
+    if (out->n == 0) { /* nowhere to place it: ECS says why in failures, with a 200 */
+        const cJSON *f = cJSON_GetArrayItem(aws_json_array(o, "failures"), 0);
+        aws_error_set(err, AWS_ERR_SERVICE, "RunTaskFailure", "ECS did not start the task: %s%s%s",
+                      aws_json_str(f, "reason") ? aws_json_str(f, "reason") : "no reason given",
+                      aws_json_str(f, "detail") ? ": " : "",
+                      aws_json_str(f, "detail") ? aws_json_str(f, "detail") : "");
+        rc = -1;
+    }
+    cJSON_Delete(o);
+    return rc;
 }
 
 int ecs_list_tasks(aws_client *c, const char *cluster, const char *service,
@@ -213,12 +269,12 @@ int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
     if (ecs_call_(c, "ExecuteCommand", j, &o, err) != 0)
         return -1;
     cJSON *s = cJSON_GetObjectItem(o, "session");
-    out->session_id = ecs_dup_(aws_json_str(s, "sessionId"));
-    out->stream_url = ecs_dup_(aws_json_str(s, "streamUrl"));
-    out->token = ecs_dup_(aws_json_str(s, "tokenValue"));
-    out->task_arn = ecs_dup_(aws_json_str(o, "taskArn"));
-    out->container_name = ecs_dup_(aws_json_str(o, "containerName"));
-    out->container_arn = ecs_dup_(aws_json_str(o, "containerArn"));
+    out->session_id = xstrdup_or_null(aws_json_str(s, "sessionId"));
+    out->stream_url = xstrdup_or_null(aws_json_str(s, "streamUrl"));
+    out->token = xstrdup_or_null(aws_json_str(s, "tokenValue"));
+    out->task_arn = xstrdup_or_null(aws_json_str(o, "taskArn"));
+    out->container_name = xstrdup_or_null(aws_json_str(o, "containerName"));
+    out->container_arn = xstrdup_or_null(aws_json_str(o, "containerArn"));
     cJSON *tv = cJSON_GetObjectItem(s, "tokenValue");
     if (cJSON_IsString(tv) && tv->valuestring)
         OPENSSL_cleanse(tv->valuestring, strlen(tv->valuestring));

@@ -119,7 +119,7 @@ static void read_one(const cJSON *j, elbv2_action *a)
     const cJSON *fc = cJSON_GetObjectItemCaseSensitive(j, "ForwardConfig"), *e;
     cJSON_ArrayForEach(e, aws_json_array(fc, "TargetGroups"))
     {
-        elbv2_tg_weight *w = elbv2i_grow((void **)&a->forward, &a->nforward, sizeof *a->forward);
+        elbv2_tg_weight *w = xgrow((void **)&a->forward, &a->nforward, sizeof *a->forward);
         w->target_group_arn = svc_json_dup(e, "TargetGroupArn");
         w->weight = (int)aws_json_int(e, "Weight", 1);
     }
@@ -159,7 +159,7 @@ void elbv2i_read_actions(const cJSON *arr, elbv2_action **out, size_t *n)
 {
     const cJSON *e;
     cJSON_ArrayForEach(e, arr)
-        read_one(e, elbv2i_grow((void **)out, n, sizeof **out));
+        read_one(e, xgrow((void **)out, n, sizeof **out));
 }
 
 void elbv2_actions_free(elbv2_action *a, size_t n)
@@ -225,7 +225,7 @@ void elbv2i_read_conditions(const cJSON *arr, elbv2_condition **out, size_t *n)
     const cJSON *e;
     cJSON_ArrayForEach(e, arr)
     {
-        elbv2_condition *c = elbv2i_grow((void **)out, n, sizeof **out);
+        elbv2_condition *c = xgrow((void **)out, n, sizeof **out);
         c->field = svc_json_dup(e, "Field");
         for (size_t k = 0; k < sizeof condition_configs / sizeof condition_configs[0]; k++)
             if (strcmp(c->field, condition_configs[k].field) == 0)

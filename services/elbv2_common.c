@@ -44,41 +44,9 @@ int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const ch
     return rc;
 }
 
-void elbv2i_add_strings(cJSON *in, const char *name, const char *const *list)
-{
-    if (!list || !list[0])
-        return;
-    cJSON *arr = cJSON_AddArrayToObject(in, name);
-    for (size_t i = 0; list[i]; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(list[i]));
-}
-
 void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags)
 {
     if (!tags || tags->n == 0)
         return;
-    cJSON *arr = cJSON_AddArrayToObject(in, name);
-    for (size_t i = 0; i < tags->n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
-        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(arr, t);
-    }
-}
-
-cJSON *elbv2i_input(const char *name, const char *value)
-{
-    cJSON *in = cJSON_CreateObject();
-    if (name)
-        cJSON_AddStringToObject(in, name, value ? value : "");
-    return in;
-}
-
-void *elbv2i_grow(void **items, size_t *n, size_t sz)
-{
-    *items = xrealloc(*items, (*n + 1) * sz);
-    char *p = (char *)*items + *n * sz;
-    memset(p, 0, sz);
-    (*n)++;
-    return p;
+    cJSON_AddItemToObject(in, name, svc_tags_json(tags, "Key", "Value"));
 }

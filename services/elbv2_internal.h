@@ -11,14 +11,8 @@ int elbv2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_e
 /* Follow Marker/NextMarker, collecting `items`; in is not modified. */
 int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
                     int page_size, cJSON **all, aws_error *err);
-/* Add a string list member from a NULL-terminated array when not empty. */
-void elbv2i_add_strings(cJSON *in, const char *name, const char *const *list);
 /* Add Tags [{Key, Value}] when tags has any. */
 void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags);
-/* A new input with one string member (name NULL: empty). */
-cJSON *elbv2i_input(const char *name, const char *value);
-/* Grow an array of items of size sz by one zeroed element; returns it. */
-void *elbv2i_grow(void **items, size_t *n, size_t sz);
 
 /* Actions and conditions: encode into a new array (NULL with err on bad input); read. */
 cJSON *elbv2i_encode_actions(const elbv2_action *a, size_t n, aws_error *err);

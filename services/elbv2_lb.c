@@ -22,7 +22,7 @@ static void read_lb(const cJSON *j, elbv2_lb *lb)
     lb->created_time = svc_json_dup(j, "CreatedTime");
     cJSON_ArrayForEach(e, aws_json_array(j, "AvailabilityZones"))
     {
-        elbv2_zone *z = elbv2i_grow((void **)&lb->zones, &lb->nzones, sizeof *lb->zones);
+        elbv2_zone *z = xgrow((void **)&lb->zones, &lb->nzones, sizeof *lb->zones);
         z->zone = svc_json_dup(e, "ZoneName");
         z->subnet_id = svc_json_dup(e, "SubnetId");
     }
@@ -47,19 +47,16 @@ void elbv2_lb_free(elbv2_lb *lb)
 
 void elbv2_lbs_free(elbv2_lbs *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        elbv2_lb_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, elbv2_lb_free);
 }
 
 int elbv2_create_load_balancer(aws_client *c, const elbv2_lb_in *in, elbv2_lb *out,
                                aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *req = elbv2i_input("Name", in->name), *resp;
-    elbv2i_add_strings(req, "Subnets", in->subnets);
-    elbv2i_add_strings(req, "SecurityGroups", in->security_groups);
+    cJSON *req = svc_input("Name", in->name), *resp;
+    svc_add_strings(req, "Subnets", in->subnets);
+    svc_add_strings(req, "SecurityGroups", in->security_groups);
     if (in->scheme)
         cJSON_AddStringToObject(req, "Scheme", in->scheme);
     if (in->type)
@@ -81,36 +78,36 @@ int elbv2_describe_load_balancers(aws_client *c, const char *const *arns,
 {
     memset(out, 0, sizeof *out);
     cJSON *req = cJSON_CreateObject(), *items, *e;
-    elbv2i_add_strings(req, "LoadBalancerArns", arns);
-    elbv2i_add_strings(req, "Names", names);
+    svc_add_strings(req, "LoadBalancerArns", arns);
+    svc_add_strings(req, "Names", names);
     int rc = elbv2i_paginate(c, "DescribeLoadBalancers", req, "LoadBalancers", page_size,
                              &items, err);
     cJSON_Delete(req);
     if (rc != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
-        read_lb(e, elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items));
+        read_lb(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
     cJSON_Delete(items);
     return 0;
 }
 
 int elbv2_delete_load_balancer(aws_client *c, const char *arn, aws_error *err)
 {
-    return elbv2i_call(c, "DeleteLoadBalancer", elbv2i_input("LoadBalancerArn", arn), NULL, err);
+    return elbv2i_call(c, "DeleteLoadBalancer", svc_input("LoadBalancerArn", arn), NULL, err);
 }
 
 int elbv2_set_subnets(aws_client *c, const char *arn, const char *const *subnets, aws_error *err)
 {
-    cJSON *req = elbv2i_input("LoadBalancerArn", arn);
-    elbv2i_add_strings(req, "Subnets", subnets);
+    cJSON *req = svc_input("LoadBalancerArn", arn);
+    svc_add_strings(req, "Subnets", subnets);
     return elbv2i_call(c, "SetSubnets", req, NULL, err);
 }
 
 int elbv2_set_security_groups(aws_client *c, const char *arn, const char *const *groups,
                               aws_error *err)
 {
-    cJSON *req = elbv2i_input("LoadBalancerArn", arn);
-    elbv2i_add_strings(req, "SecurityGroups", groups);
+    cJSON *req = svc_input("LoadBalancerArn", arn);
+    svc_add_strings(req, "SecurityGroups", groups);
     return elbv2i_call(c, "SetSecurityGroups", req, NULL, err);
 }
 
@@ -118,7 +115,7 @@ int elbv2_set_security_groups(aws_client *c, const char *arn, const char *const 
 static int attributes(aws_client *c, const char *action, const char *arn_name, const char *arn,
                       const svc_tags *set, svc_tags *out, aws_error *err)
 {
-    cJSON *req = elbv2i_input(arn_name, arn), *resp;
+    cJSON *req = svc_input(arn_name, arn), *resp;
     if (out)
         memset(out, 0, sizeof *out);
     if (set) {
@@ -180,7 +177,7 @@ static int lb_poll(void *ctx, char *state, size_t size, aws_error *err)
     lb_wait *w = ctx;
     elbv2_lbs l;
     if (elbv2_describe_load_balancers(w->c, w->arns, NULL, 0, &l, err) != 0) {
-        if (strcmp(err->code, "LoadBalancerNotFound") != 0)
+        if (!aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
         snprintf(state, size, "not found");
         aws_error_clear(err);
@@ -254,7 +251,7 @@ void elbv2_tag_descs_free(elbv2_tag_descs *l)
 int elbv2_add_tags(aws_client *c, const char *const *arns, const svc_tags *tags, aws_error *err)
 {
     cJSON *req = cJSON_CreateObject();
-    elbv2i_add_strings(req, "ResourceArns", arns);
+    svc_add_strings(req, "ResourceArns", arns);
     elbv2i_add_tags(req, "Tags", tags);
     return elbv2i_call(c, "AddTags", req, NULL, err);
 }
@@ -263,8 +260,8 @@ int elbv2_remove_tags(aws_client *c, const char *const *arns, const char *const 
                       aws_error *err)
 {
     cJSON *req = cJSON_CreateObject();
-    elbv2i_add_strings(req, "ResourceArns", arns);
-    elbv2i_add_strings(req, "TagKeys", keys);
+    svc_add_strings(req, "ResourceArns", arns);
+    svc_add_strings(req, "TagKeys", keys);
     return elbv2i_call(c, "RemoveTags", req, NULL, err);
 }
 
@@ -284,7 +281,7 @@ int elbv2_describe_tags(aws_client *c, const char *const *arns, elbv2_tag_descs 
         }
         cJSON_ArrayForEach(e, aws_json_array(resp, "TagDescriptions"))
         {
-            elbv2_tag_desc *d = elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items);
+            elbv2_tag_desc *d = xgrow((void **)&out->items, &out->n, sizeof *out->items);
             d->arn = svc_json_dup(e, "ResourceArn");
             svc_json_tags(e, "Tags", "Key", "Value", &d->tags);
         }

@@ -30,17 +30,14 @@ void elbv2_listener_free(elbv2_listener *l)
 
 void elbv2_listeners_free(elbv2_listeners *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        elbv2_listener_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, elbv2_listener_free);
 }
 
 /* The input shared by CreateListener and ModifyListener; NULL with err on bad actions. */
 static cJSON *listener_input(const elbv2_listener_in *in, int create, aws_error *err)
 {
-    cJSON *req = create ? elbv2i_input("LoadBalancerArn", in->lb_arn)
-                        : elbv2i_input("ListenerArn", in->listener_arn);
+    cJSON *req = create ? svc_input("LoadBalancerArn", in->lb_arn)
+                        : svc_input("ListenerArn", in->listener_arn);
     if (in->protocol)
         cJSON_AddStringToObject(req, "Protocol", in->protocol);
     if (in->port > 0)
@@ -108,20 +105,20 @@ int elbv2_describe_listeners(aws_client *c, const char *lb_arn, const char *cons
     cJSON *req = cJSON_CreateObject(), *items, *e;
     if (lb_arn)
         cJSON_AddStringToObject(req, "LoadBalancerArn", lb_arn);
-    elbv2i_add_strings(req, "ListenerArns", arns);
+    svc_add_strings(req, "ListenerArns", arns);
     int rc = elbv2i_paginate(c, "DescribeListeners", req, "Listeners", page_size, &items, err);
     cJSON_Delete(req);
     if (rc != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
-        read_listener(e, elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items));
+        read_listener(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
     cJSON_Delete(items);
     return 0;
 }
 
 int elbv2_delete_listener(aws_client *c, const char *arn, aws_error *err)
 {
-    return elbv2i_call(c, "DeleteListener", elbv2i_input("ListenerArn", arn), NULL, err);
+    return elbv2i_call(c, "DeleteListener", svc_input("ListenerArn", arn), NULL, err);
 }
 
 /* ---- listener certificates ------------------------------------------------------------ */
@@ -138,14 +135,14 @@ int elbv2_describe_listener_certificates(aws_client *c, const char *listener_arn
                                          elbv2_certs *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *req = elbv2i_input("ListenerArn", listener_arn), *items, *e;
+    cJSON *req = svc_input("ListenerArn", listener_arn), *items, *e;
     int rc = elbv2i_paginate(c, "DescribeListenerCertificates", req, "Certificates", 0, &items,
                              err);
     cJSON_Delete(req);
     if (rc != 0)
         return -1;
     cJSON_ArrayForEach(e, items) {
-        elbv2_cert *x = elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items);
+        elbv2_cert *x = xgrow((void **)&out->items, &out->n, sizeof *out->items);
         x->arn = svc_json_dup(e, "CertificateArn");
         x->is_default = aws_json_bool(e, "IsDefault", 0);
     }
@@ -157,7 +154,7 @@ int elbv2_describe_listener_certificates(aws_client *c, const char *listener_arn
 static int listener_cert_call(aws_client *c, const char *action, const char *listener_arn,
                               const char *cert_arn, aws_error *err)
 {
-    cJSON *req = elbv2i_input("ListenerArn", listener_arn);
+    cJSON *req = svc_input("ListenerArn", listener_arn);
     cJSON *one = cJSON_CreateObject();
     cJSON_AddStringToObject(one, "CertificateArn", cert_arn);
     cJSON_AddItemToArray(cJSON_AddArrayToObject(req, "Certificates"), one);
@@ -198,10 +195,7 @@ void elbv2_rule_free(elbv2_rule *r)
 
 void elbv2_rules_free(elbv2_rules *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        elbv2_rule_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, elbv2_rule_free);
 }
 
 /* Add Conditions and Actions (when given) to req; -1 with err on bad input (req kept). */
@@ -242,7 +236,7 @@ int elbv2_create_rule(aws_client *c, const char *listener_arn, int priority,
                       size_t nactions, const svc_tags *tags, elbv2_rule *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *req = elbv2i_input("ListenerArn", listener_arn);
+    cJSON *req = svc_input("ListenerArn", listener_arn);
     cJSON_AddNumberToObject(req, "Priority", priority);
     if (nconds == 0 || nactions == 0) {
         aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
@@ -265,7 +259,7 @@ int elbv2_modify_rule(aws_client *c, const char *rule_arn, const elbv2_condition
 {
     if (out)
         memset(out, 0, sizeof *out);
-    cJSON *req = elbv2i_input("RuleArn", rule_arn);
+    cJSON *req = svc_input("RuleArn", rule_arn);
     if (rule_parts(req, conds, nconds, actions, nactions, err) != 0) {
         cJSON_Delete(req);
         aws_error_prefix(err, "ModifyRule: ");
@@ -281,20 +275,20 @@ int elbv2_describe_rules(aws_client *c, const char *listener_arn, const char *co
     cJSON *req = cJSON_CreateObject(), *items, *e;
     if (listener_arn)
         cJSON_AddStringToObject(req, "ListenerArn", listener_arn);
-    elbv2i_add_strings(req, "RuleArns", arns);
+    svc_add_strings(req, "RuleArns", arns);
     int rc = elbv2i_paginate(c, "DescribeRules", req, "Rules", page_size, &items, err);
     cJSON_Delete(req);
     if (rc != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
-        read_rule(e, elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items));
+        read_rule(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
     cJSON_Delete(items);
     return 0;
 }
 
 int elbv2_delete_rule(aws_client *c, const char *arn, aws_error *err)
 {
-    return elbv2i_call(c, "DeleteRule", elbv2i_input("RuleArn", arn), NULL, err);
+    return elbv2i_call(c, "DeleteRule", svc_input("RuleArn", arn), NULL, err);
 }
 
 int elbv2_set_rule_priorities(aws_client *c, const char *const *rule_arns, const int *priorities,

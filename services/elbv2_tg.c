@@ -42,10 +42,7 @@ void elbv2_tg_free(elbv2_tg *t)
 
 void elbv2_tgs_free(elbv2_tgs *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        elbv2_tg_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, elbv2_tg_free);
 }
 
 static void add_health(cJSON *req, const elbv2_health_check *h)
@@ -83,7 +80,7 @@ int elbv2_create_target_group(aws_client *c, const elbv2_tg_in *in, elbv2_tg *ou
                               aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *req = elbv2i_input("Name", in->name), *resp;
+    cJSON *req = svc_input("Name", in->name), *resp;
     if (in->protocol)
         cJSON_AddStringToObject(req, "Protocol", in->protocol);
     if (in->protocol_version)
@@ -110,7 +107,7 @@ int elbv2_modify_target_group(aws_client *c, const char *arn, const elbv2_health
 {
     if (out)
         memset(out, 0, sizeof *out);
-    cJSON *req = elbv2i_input("TargetGroupArn", arn), *resp;
+    cJSON *req = svc_input("TargetGroupArn", arn), *resp;
     add_health(req, h);
     if (elbv2i_call(c, "ModifyTargetGroup", req, &resp, err) != 0)
         return -1;
@@ -127,22 +124,22 @@ int elbv2_describe_target_groups(aws_client *c, const char *lb_arn, const char *
     cJSON *req = cJSON_CreateObject(), *items, *e;
     if (lb_arn)
         cJSON_AddStringToObject(req, "LoadBalancerArn", lb_arn);
-    elbv2i_add_strings(req, "TargetGroupArns", arns);
-    elbv2i_add_strings(req, "Names", names);
+    svc_add_strings(req, "TargetGroupArns", arns);
+    svc_add_strings(req, "Names", names);
     int rc = elbv2i_paginate(c, "DescribeTargetGroups", req, "TargetGroups", page_size, &items,
                              err);
     cJSON_Delete(req);
     if (rc != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
-        read_tg(e, elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items));
+        read_tg(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
     cJSON_Delete(items);
     return 0;
 }
 
 int elbv2_delete_target_group(aws_client *c, const char *arn, aws_error *err)
 {
-    return elbv2i_call(c, "DeleteTargetGroup", elbv2i_input("TargetGroupArn", arn), NULL, err);
+    return elbv2i_call(c, "DeleteTargetGroup", svc_input("TargetGroupArn", arn), NULL, err);
 }
 
 /* ---- targets ------------------------------------------------------------------ */
@@ -170,7 +167,7 @@ static int targets_call(aws_client *c, const char *action, const char *tg_arn,
         aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter", "%s: no targets given", action);
         return -1;
     }
-    cJSON *req = elbv2i_input("TargetGroupArn", tg_arn);
+    cJSON *req = svc_input("TargetGroupArn", tg_arn);
     add_targets(req, t, n);
     return elbv2i_call(c, action, req, NULL, err);
 }
@@ -206,13 +203,13 @@ int elbv2_describe_target_health(aws_client *c, const char *tg_arn, const elbv2_
                                  size_t n, elbv2_target_healths *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *req = elbv2i_input("TargetGroupArn", tg_arn), *resp, *e;
+    cJSON *req = svc_input("TargetGroupArn", tg_arn), *resp, *e;
     add_targets(req, targets, n);
     if (elbv2i_call(c, "DescribeTargetHealth", req, &resp, err) != 0)
         return -1;
     cJSON_ArrayForEach(e, aws_json_array(resp, "TargetHealthDescriptions"))
     {
-        elbv2_target_health *h = elbv2i_grow((void **)&out->items, &out->n, sizeof *out->items);
+        elbv2_target_health *h = xgrow((void **)&out->items, &out->n, sizeof *out->items);
         const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "Target");
         const cJSON *th = cJSON_GetObjectItemCaseSensitive(e, "TargetHealth");
         h->id = svc_json_dup(t, "Id");
@@ -242,7 +239,9 @@ static int target_poll(void *ctx, char *state, size_t size, aws_error *err)
     target_wait *w = ctx;
     elbv2_target_healths l;
     if (elbv2_describe_target_health(w->c, w->tg, w->t, w->n, &l, err) != 0) {
-        if (strcmp(err->code, w->want_gone ? "InvalidTarget" : "InvalidInstance") != 0)
+        /* as AWS's waiters: gone (InvalidTarget) ends TargetDeregistered; not registered yet
+         * (InvalidInstance) is one more try of TargetInService */
+        if (!aws_error_is(err, w->want_gone ? AWS_IS_NOT_FOUND : AWS_IS_BUSY))
             return -1;
         snprintf(state, size, "%s", err->code);
         aws_error_clear(err);

@@ -4,48 +4,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_form.h"
+#include "svc_json_internal.h"
 #include "xalloc.h"
-
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
-static void read_tags(const cJSON *arr, svc_tags *out)
-{
-    const cJSON *t;
-    cJSON_ArrayForEach(t, arr) {
-        const char *k = aws_json_str(t, "Key");
-        if (k)
-            svc_tags_add(out, k, aws_json_str(t, "Value"));
-    }
-}
-
-static cJSON *tags_json(const svc_tags *tags)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; tags && i < tags->n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
-        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(arr, t);
-    }
-    return arr;
-}
 
 static void read_role(const cJSON *j, iam_role *r)
 {
     memset(r, 0, sizeof *r);
-    r->name = dup_or_null(aws_json_str(j, "RoleName"));
-    r->arn = dup_or_null(aws_json_str(j, "Arn"));
-    r->role_id = dup_or_null(aws_json_str(j, "RoleId"));
-    r->path = dup_or_null(aws_json_str(j, "Path"));
-    r->description = dup_or_null(aws_json_str(j, "Description"));
-    r->create_date = dup_or_null(aws_json_str(j, "CreateDate"));
+    r->name = xstrdup_or_null(aws_json_str(j, "RoleName"));
+    r->arn = xstrdup_or_null(aws_json_str(j, "Arn"));
+    r->role_id = xstrdup_or_null(aws_json_str(j, "RoleId"));
+    r->path = xstrdup_or_null(aws_json_str(j, "Path"));
+    r->description = xstrdup_or_null(aws_json_str(j, "Description"));
+    r->create_date = xstrdup_or_null(aws_json_str(j, "CreateDate"));
     const char *doc = aws_json_str(j, "AssumeRolePolicyDocument");
-    r->trust_policy = doc ? iam_url_decode(doc) : NULL;
+    r->trust_policy = doc ? aws_form_unescape(doc) : NULL;
     r->max_session_duration = (long)aws_json_int(j, "MaxSessionDuration", 0);
-    read_tags(aws_json_array(j, "Tags"), &r->tags);
+    svc_json_tags(j, "Tags", "Key", "Value", &r->tags);
 }
 
 void iam_role_free(iam_role *r)
@@ -63,18 +38,12 @@ void iam_role_free(iam_role *r)
 
 void iam_roles_free(iam_roles *r)
 {
-    for (size_t i = 0; i < r->n; i++)
-        iam_role_free(&r->items[i]);
-    free(r->items);
-    r->items = NULL;
-    r->n = 0;
+    SVC_LIST_FREE(r, iam_role_free);
 }
 
 static cJSON *named(const char *role)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "RoleName", role ? role : "");
-    return in;
+    return svc_input("RoleName", role);
 }
 
 int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *out,
@@ -94,7 +63,7 @@ int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *ou
     if (in->max_session_duration > 0)
         cJSON_AddNumberToObject(j, "MaxSessionDuration", (double)in->max_session_duration);
     if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", tags_json(in->tags));
+        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
     cJSON *o;
     if (iam_call_(c, "CreateRole", j, &o, err) != 0)
         return -1;
@@ -162,7 +131,7 @@ int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags 
     memset(out, 0, sizeof *out);
     if (iam_list_(c, "ListRoleTags", named(role), max_items, "Tags", &all, err) != 0)
         return -1;
-    read_tags(all, out);
+    svc_json_tags(all, NULL, "Key", "Value", out);
     cJSON_Delete(all);
     return 0;
 }
@@ -170,7 +139,7 @@ int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags 
 int iam_tag_role(aws_client *c, const char *role, const svc_tags *tags, aws_error *err)
 {
     cJSON *j = named(role);
-    cJSON_AddItemToObject(j, "Tags", tags_json(tags));
+    cJSON_AddItemToObject(j, "Tags", svc_tags_json(tags, "Key", "Value"));
     return iam_call_(c, "TagRole", j, NULL, err);
 }
 

@@ -1,5 +1,4 @@
-/* What services/iam*.c share: one query call, Marker pages, and decoding the policy
- * documents IAM returns percent-encoded (see iam_internal.h). */
+/* What services/iam*.c share: one query call and Marker pages (see iam_internal.h). */
 #include "iam_internal.h"
 
 #include <stdlib.h>
@@ -10,35 +9,6 @@
 
 /* Members that are lists in IAM's answers. */
 static const char *const iam_lists[] = {"Tags", "Roles", NULL};
-
-static int hexval(char ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
-char *iam_url_decode(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = xmalloc(n + 1), *o = out;
-    for (size_t i = 0; i < n; i++) {
-        int hi, lo;
-        if (s[i] == '%' && i + 2 < n && (hi = hexval(s[i + 1])) >= 0 &&
-            (lo = hexval(s[i + 2])) >= 0) {
-            *o++ = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            *o++ = s[i];
-        }
-    }
-    *o = '\0';
-    return out;
-}
 
 /* One query call whose output is only checked; input is consumed. */
 int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err)

@@ -4,12 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws_form.h"
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 static cJSON *role_policy(const char *role, const char *key, const char *value)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "RoleName", role ? role : "");
+    cJSON *in = svc_input("RoleName", role);
     if (key)
         cJSON_AddStringToObject(in, key, value ? value : "");
     return in;
@@ -32,7 +33,7 @@ int iam_get_role_policy(aws_client *c, const char *role, const char *policy_name
                   err) != 0)
         return -1;
     const char *doc = aws_json_str(out, "PolicyDocument");
-    *document = iam_url_decode(doc ? doc : "");
+    *document = aws_form_unescape(doc ? doc : "");
     cJSON_Delete(out);
     return 0;
 }
@@ -96,8 +97,7 @@ int iam_list_attached_role_policies(aws_client *c, const char *role, int max_ite
 int iam_create_service_linked_role(aws_client *c, const char *service, const char *description,
                                    int *created, aws_error *err)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "AWSServiceName", service ? service : "");
+    cJSON *in = svc_input("AWSServiceName", service);
     if (description)
         cJSON_AddStringToObject(in, "Description", description);
     if (created)
@@ -107,7 +107,7 @@ int iam_create_service_linked_role(aws_client *c, const char *service, const cha
             *created = 1;
         return 0;
     }
-    if (strcmp(err->code, "InvalidInput") == 0 && strstr(err->message, "has been taken")) {
+    if (aws_error_is(err, AWS_IS_INVALID) && strstr(err->message, "has been taken")) {
         aws_error_clear(err);
         return 0;
     }

@@ -71,7 +71,7 @@ int kms_generate_data_key(aws_client *c, const char *key_id, int number_of_bytes
                *kid = aws_json_str(o, "KeyId");
     out->plaintext = kms_base64_decode(pt, &out->plaintext_len);
     out->ciphertext = kms_base64_decode(ct, &out->ciphertext_len);
-    out->key_id = kid ? xstrdup(kid) : NULL;
+    out->key_id = xstrdup_or_null(kid);
     wipe_member(o, "Plaintext");
     cJSON_Delete(o);
     if (!out->plaintext || !out->ciphertext ||
@@ -96,11 +96,6 @@ void kms_key_free(kms_key *k)
     memset(k, 0, sizeof *k);
 }
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 int kms_describe_key(aws_client *c, const char *key_id, kms_key *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -111,13 +106,13 @@ int kms_describe_key(aws_client *c, const char *key_id, kms_key *out, aws_error 
     if (rc != 0)
         return -1;
     const cJSON *m = cJSON_GetObjectItem(o, "KeyMetadata");
-    out->key_id = dup_or_null(aws_json_str(m, "KeyId"));
-    out->arn = dup_or_null(aws_json_str(m, "Arn"));
-    out->key_state = dup_or_null(aws_json_str(m, "KeyState"));
+    out->key_id = xstrdup_or_null(aws_json_str(m, "KeyId"));
+    out->arn = xstrdup_or_null(aws_json_str(m, "Arn"));
+    out->key_state = xstrdup_or_null(aws_json_str(m, "KeyState"));
     out->enabled = aws_json_bool(m, "Enabled", 0);
-    out->key_usage = dup_or_null(aws_json_str(m, "KeyUsage"));
-    out->key_spec = dup_or_null(aws_json_str(m, "KeySpec"));
-    out->description = dup_or_null(aws_json_str(m, "Description"));
+    out->key_usage = xstrdup_or_null(aws_json_str(m, "KeyUsage"));
+    out->key_spec = xstrdup_or_null(aws_json_str(m, "KeySpec"));
+    out->description = xstrdup_or_null(aws_json_str(m, "Description"));
     cJSON_Delete(o);
     return 0;
 }

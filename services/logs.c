@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "aws_paginate.h"
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
@@ -21,9 +22,7 @@ static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error
 
 static cJSON *group_input(const char *name)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "logGroupName", name ? name : "");
-    return in;
+    return svc_input("logGroupName", name);
 }
 
 static cJSON *tag_map(const svc_tags *tags)
@@ -51,14 +50,9 @@ int logs_delete_log_group(aws_client *c, const char *name, aws_error *err)
     return call(c, "DeleteLogGroup", group_input(name), NULL, err);
 }
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 static void read_group(const cJSON *j, logs_group *g)
 {
-    g->name = dup_or_null(aws_json_str(j, "logGroupName"));
+    g->name = xstrdup_or_null(aws_json_str(j, "logGroupName"));
     const char *arn = aws_json_str(j, "logGroupArn");
     if (arn) {
         g->arn = xstrdup(arn);
@@ -69,7 +63,7 @@ static void read_group(const cJSON *j, logs_group *g)
     g->retention_days = (long)aws_json_int(j, "retentionInDays", 0);
     g->creation_time = aws_json_int(j, "creationTime", 0);
     g->stored_bytes = aws_json_int(j, "storedBytes", 0);
-    g->kms_key_id = dup_or_null(aws_json_str(j, "kmsKeyId"));
+    g->kms_key_id = xstrdup_or_null(aws_json_str(j, "kmsKeyId"));
 }
 
 void logs_groups_free(logs_groups *g)
@@ -119,9 +113,7 @@ int logs_delete_retention_policy(aws_client *c, const char *name, aws_error *err
 
 static cJSON *arn_input(const char *arn)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "resourceArn", arn ? arn : "");
-    return in;
+    return svc_input("resourceArn", arn);
 }
 
 int logs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 void logs_events_free(logs_events *e)
@@ -31,8 +32,8 @@ static void append(logs_events *out, const cJSON *arr)
                    *id = aws_json_str(e, "eventId");
         ev->timestamp = aws_json_int(e, "timestamp", 0);
         ev->message = xstrdup(m ? m : "");
-        ev->stream = s ? xstrdup(s) : NULL;
-        ev->event_id = id ? xstrdup(id) : NULL;
+        ev->stream = xstrdup_or_null(s);
+        ev->event_id = xstrdup_or_null(id);
     }
 }
 
@@ -109,15 +110,14 @@ int logs_get_log_events(aws_client *c, const char *group, const char *stream,
                         long long start_time, const char *next_token, int limit,
                         logs_events *out, aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "logGroupName", group ? group : "");
+    cJSON *j = svc_input("logGroupName", group);
     cJSON_AddStringToObject(j, "logStreamName", stream ? stream : "");
     cJSON_AddBoolToObject(j, "startFromHead", 1);
     if (start_time > 0)
         cJSON_AddNumberToObject(j, "startTime", (double)start_time);
     if (limit > 0)
         cJSON_AddNumberToObject(j, "limit", limit);
-    char *token = next_token ? xstrdup(next_token) : NULL;
+    char *token = xstrdup_or_null(next_token);
     int rc = 0;
     for (int page = 0; page < 10000; page++) {
         cJSON *o = NULL;
@@ -143,6 +143,22 @@ int logs_get_log_events(aws_client *c, const char *group, const char *stream,
     cJSON_Delete(j);
     free(out->next_token);
     out->next_token = token;
+    return rc;
+}
+
+int logs_tail_log_events(aws_client *c, const char *group, const char *stream, int limit,
+                         logs_events *out, aws_error *err)
+{
+    cJSON *j = svc_input("logGroupName", group);
+    cJSON_AddStringToObject(j, "logStreamName", stream ? stream : "");
+    cJSON_AddBoolToObject(j, "startFromHead", 0);
+    cJSON_AddNumberToObject(j, "limit", limit > 0 ? limit : 10);
+    cJSON *o = NULL;
+    int rc = aws_json_call(c, "logs", "GetLogEvents", j, &o, err);
+    if (rc == 0)
+        append(out, aws_json_array(o, "events"));
+    cJSON_Delete(o);
+    cJSON_Delete(j);
     return rc;
 }
 

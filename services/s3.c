@@ -27,8 +27,7 @@ int s3_head_bucket(aws_client *c, const char *bucket, int *exists, aws_error *er
         *exists = 1;
         return 0;
     }
-    if (err->http_status == 404 || strcmp(err->code, "NotFound") == 0 ||
-        strcmp(err->code, "NoSuchBucket") == 0) {
+    if (err->http_status == 404 || aws_error_is(err, AWS_IS_NOT_FOUND)) {
         aws_error_clear(err);
         return 0;
     }
@@ -61,8 +60,8 @@ static void add_buckets(s3_buckets *out, const cJSON *arr, const char *prefix)
                    *r = aws_json_str(b, "BucketRegion");
         if (!name || (prefix && strncmp(name, prefix, strlen(prefix)) != 0))
             continue;
-        out->items[out->n++] = (s3_bucket){xstrdup(name), d ? xstrdup(d) : NULL,
-                                           r ? xstrdup(r) : NULL};
+        out->items[out->n++] = (s3_bucket){xstrdup(name), xstrdup_or_null(d),
+                                           xstrdup_or_null(r)};
     }
 }
 
@@ -168,7 +167,7 @@ int s3_get_bucket_encryption(aws_client *c, const char *bucket, s3_encryption *o
     const cJSON *def = cJSON_GetObjectItem(rule, "ApplyServerSideEncryptionByDefault");
     const char *alg = aws_json_str(def, "SSEAlgorithm"), *key = aws_json_str(def, "KMSMasterKeyID");
     out->algorithm = xstrdup(alg ? alg : "");
-    out->kms_key_id = key ? xstrdup(key) : NULL;
+    out->kms_key_id = xstrdup_or_null(key);
     out->bucket_key_enabled = aws_json_bool(rule, "BucketKeyEnabled", 0);
     cJSON_Delete(o);
     return 0;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 void s3_lifecycle_rules_free(s3_lifecycle_rules *r)
@@ -68,7 +69,7 @@ int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rule
         const char *pfx = aws_json_str(cJSON_GetObjectItem(r, "Filter"), "Prefix");
         if (!pfx)
             pfx = aws_json_str(r, "Prefix");
-        d->id = id ? xstrdup(id) : NULL;
+        d->id = xstrdup_or_null(id);
         d->prefix = xstrdup(pfx ? pfx : "");
         d->enabled = st && strcmp(st, "Enabled") == 0;
         d->expiration_days = days(r, "Expiration", "Days");
@@ -90,15 +91,8 @@ int s3_put_bucket_tagging(aws_client *c, const char *bucket, const svc_tags *tag
                           aws_error *err)
 {
     cJSON *conf = cJSON_CreateObject(), *set = cJSON_AddObjectToObject(conf, "TagSet");
-    cJSON *arr = cJSON_AddArrayToObject(set, "Tag");
-    for (size_t i = 0; tags && i < tags->n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
-        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(arr, t);
-    }
-    return s3_call_(c, "PUT", "PutBucketTagging", bucket, "tagging", "Tagging", conf, 1, NULL, NULL,
-                    err);
+    cJSON_AddItemToObject(set, "Tag", svc_tags_json(tags, "Key", "Value"));
+    return s3_call_(c, "PUT", "PutBucketTagging", bucket, "tagging", "Tagging", conf, 1, NULL, NULL, err);
 }
 
 int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_error *err)
@@ -108,7 +102,7 @@ int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_
     memset(out, 0, sizeof *out);
     if (s3_call_(c, "GET", "GetBucketTagging", bucket, "tagging", NULL, NULL, 0, lists, &o,
                  err) != 0) {
-        if (strcmp(err->code, "NoSuchTagSet") != 0)
+        if (!aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
         aws_error_clear(err);
         return 0;

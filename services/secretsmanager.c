@@ -5,24 +5,8 @@
 #include <string.h>
 
 #include "aws_paginate.h"
+#include "svc_json_internal.h"
 #include "xalloc.h"
-
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
-static cJSON *tags_json(const svc_tags *t)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; t && i < t->n; i++) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "Key", t->items[i].key);
-        cJSON_AddStringToObject(o, "Value", t->items[i].value ? t->items[i].value : "");
-        cJSON_AddItemToArray(arr, o);
-    }
-    return arr;
-}
 
 static void add_opt(cJSON *o, const char *name, const char *v)
 {
@@ -57,13 +41,13 @@ int secretsmanager_create_secret(aws_client *c, const secretsmanager_create_inpu
     add_opt(j, "KmsKeyId", in->kms_key_id);
     add_opt(j, "ClientRequestToken", in->client_request_token);
     if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", tags_json(in->tags));
+        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
     if (call(c, "CreateSecret", j, &o, err) != 0)
         return -1;
     if (arn)
-        *arn = dup_or_null(aws_json_str(o, "ARN"));
+        *arn = xstrdup_or_null(aws_json_str(o, "ARN"));
     if (version_id)
-        *version_id = dup_or_null(aws_json_str(o, "VersionId"));
+        *version_id = xstrdup_or_null(aws_json_str(o, "VersionId"));
     cJSON_Delete(o);
     return 0;
 }
@@ -81,10 +65,10 @@ void secretsmanager_secret_info_free(secretsmanager_secret *s)
 static void read_secret(const cJSON *o, secretsmanager_secret *s)
 {
     memset(s, 0, sizeof *s);
-    s->arn = dup_or_null(aws_json_str(o, "ARN"));
-    s->name = dup_or_null(aws_json_str(o, "Name"));
-    s->description = dup_or_null(aws_json_str(o, "Description"));
-    s->kms_key_id = dup_or_null(aws_json_str(o, "KmsKeyId"));
+    s->arn = xstrdup_or_null(aws_json_str(o, "ARN"));
+    s->name = xstrdup_or_null(aws_json_str(o, "Name"));
+    s->description = xstrdup_or_null(aws_json_str(o, "Description"));
+    s->kms_key_id = xstrdup_or_null(aws_json_str(o, "KmsKeyId"));
     s->deleted_date = (time_t)aws_json_int(o, "DeletedDate", 0);
     s->created_date = (time_t)aws_json_int(o, "CreatedDate", 0);
     const cJSON *tags = aws_json_array(o, "Tags");
@@ -107,10 +91,7 @@ int secretsmanager_describe_secret(aws_client *c, const char *secret_id,
 
 void secretsmanager_secret_list_free(secretsmanager_secret_list *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        secretsmanager_secret_info_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, secretsmanager_secret_info_free);
 }
 
 int secretsmanager_list_secrets_by_tag(aws_client *c, const char *key, const char *value,
@@ -159,7 +140,7 @@ int secretsmanager_put_secret_value(aws_client *c, const char *secret_id, const 
     if (call(c, "PutSecretValue", in, &o, err) != 0)
         return -1;
     if (version_id)
-        *version_id = dup_or_null(aws_json_str(o, "VersionId"));
+        *version_id = xstrdup_or_null(aws_json_str(o, "VersionId"));
     cJSON_Delete(o);
     return 0;
 }
@@ -244,7 +225,7 @@ int secretsmanager_tag_resource(aws_client *c, const char *secret_id, const svc_
                                 aws_error *err)
 {
     cJSON *in = id_input(secret_id);
-    cJSON_AddItemToObject(in, "Tags", tags_json(tags));
+    cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
     return call(c, "TagResource", in, NULL, err);
 }
 

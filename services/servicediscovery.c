@@ -6,13 +6,6 @@
 #include "servicediscovery_internal.h"
 #include "xalloc.h"
 
-static cJSON *input1(const char *name, const char *value)
-{
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, name, value ? value : "");
-    return in;
-}
-
 /* ---- operations ----------------------------------------------------------------- */
 
 void sd_operation_free(sd_operation *op)
@@ -31,7 +24,7 @@ int sd_get_operation(aws_client *c, const char *operation_id, sd_operation *out,
 {
     memset(out, 0, sizeof *out);
     cJSON *resp;
-    if (sdi_call(c, "GetOperation", input1("OperationId", operation_id), &resp, err) != 0)
+    if (sdi_call(c, "GetOperation", svc_input("OperationId", operation_id), &resp, err) != 0)
         return -1;
     const cJSON *op = cJSON_GetObjectItemCaseSensitive(resp, "Operation"), *t;
     out->id = svc_json_dup(op, "Id");
@@ -116,10 +109,7 @@ void sd_namespace_free(sd_namespace *ns)
 
 void sd_namespaces_free(sd_namespaces *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        sd_namespace_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, sd_namespace_free);
 }
 
 int sd_create_private_dns_namespace(aws_client *c, const char *name, const char *vpc_id,
@@ -127,7 +117,7 @@ int sd_create_private_dns_namespace(aws_client *c, const char *name, const char 
                                     const svc_tags *tags, char **operation_id, aws_error *err)
 {
     *operation_id = NULL;
-    cJSON *in = input1("Name", name), *resp;
+    cJSON *in = svc_input("Name", name), *resp;
     cJSON_AddStringToObject(in, "Vpc", vpc_id ? vpc_id : "");
     if (creator_request_id)
         cJSON_AddStringToObject(in, "CreatorRequestId", creator_request_id);
@@ -150,7 +140,7 @@ int sd_list_namespaces(aws_client *c, const sd_filter *filters, size_t nfilters,
                  err) != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
-        read_namespace(e, sdi_grow((void **)&out->items, &out->n, sizeof *out->items));
+        read_namespace(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
     cJSON_Delete(items);
     return 0;
 }
@@ -159,7 +149,7 @@ int sd_get_namespace(aws_client *c, const char *id, sd_namespace *out, aws_error
 {
     memset(out, 0, sizeof *out);
     cJSON *resp;
-    if (sdi_call(c, "GetNamespace", input1("Id", id), &resp, err) != 0)
+    if (sdi_call(c, "GetNamespace", svc_input("Id", id), &resp, err) != 0)
         return -1;
     read_namespace(cJSON_GetObjectItemCaseSensitive(resp, "Namespace"), out);
     cJSON_Delete(resp);
@@ -171,7 +161,7 @@ int sd_delete_namespace(aws_client *c, const char *id, char **operation_id, aws_
     cJSON *resp;
     if (operation_id)
         *operation_id = NULL;
-    if (sdi_call(c, "DeleteNamespace", input1("Id", id), &resp, err) != 0)
+    if (sdi_call(c, "DeleteNamespace", svc_input("Id", id), &resp, err) != 0)
         return -1;
     if (operation_id)
         *operation_id = svc_json_dup(resp, "OperationId");
@@ -185,7 +175,7 @@ int sd_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws
 {
     memset(out, 0, sizeof *out);
     cJSON *resp;
-    if (sdi_call(c, "ListTagsForResource", input1("ResourceARN", arn), &resp, err) != 0)
+    if (sdi_call(c, "ListTagsForResource", svc_input("ResourceARN", arn), &resp, err) != 0)
         return -1;
     svc_json_tags(resp, "Tags", "Key", "Value", out);
     cJSON_Delete(resp);
@@ -194,7 +184,7 @@ int sd_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws
 
 int sd_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
 {
-    cJSON *in = input1("ResourceARN", arn);
+    cJSON *in = svc_input("ResourceARN", arn);
     cJSON_AddArrayToObject(in, "Tags");
     if (tags && tags->n) {
         cJSON_DeleteItemFromObjectCaseSensitive(in, "Tags");
@@ -205,7 +195,7 @@ int sd_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_er
 
 int sd_untag_resource(aws_client *c, const char *arn, const char *const *keys, aws_error *err)
 {
-    cJSON *in = input1("ResourceARN", arn);
+    cJSON *in = svc_input("ResourceARN", arn);
     cJSON *arr = cJSON_AddArrayToObject(in, "TagKeys");
     for (size_t i = 0; keys && keys[i]; i++)
         cJSON_AddItemToArray(arr, cJSON_CreateString(keys[i]));

@@ -1,5 +1,5 @@
-/* What services/servicediscovery*.c share: one call, List* pages with filters, tags,
- * growing arrays (see servicediscovery_internal.h). */
+/* What services/servicediscovery*.c share: one call, List* pages with filters, tags
+ * (see servicediscovery_internal.h). */
 #include "servicediscovery_internal.h"
 
 #include <stdlib.h>
@@ -55,20 +55,5 @@ void sdi_add_tags(cJSON *in, const svc_tags *tags)
 {
     if (!tags || tags->n == 0)
         return;
-    cJSON *arr = cJSON_AddArrayToObject(in, "Tags");
-    for (size_t i = 0; i < tags->n; i++) {
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "Key", tags->items[i].key);
-        cJSON_AddStringToObject(t, "Value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(arr, t);
-    }
-}
-
-void *sdi_grow(void **items, size_t *n, size_t sz)
-{
-    *items = xrealloc(*items, (*n + 1) * sz);
-    char *p = (char *)*items + *n * sz;
-    memset(p, 0, sz);
-    (*n)++;
-    return p;
+    cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
 }

@@ -13,7 +13,5 @@ int sdi_list(aws_client *c, const char *operation, const cJSON *in, const sd_fil
              size_t nfilters, int page_size, const char *items, cJSON **all, aws_error *err);
 /* Add Tags [{Key, Value}] when tags has any. */
 void sdi_add_tags(cJSON *in, const svc_tags *tags);
-/* Grow an array of items of size sz by one zeroed element; returns it. */
-void *sdi_grow(void **items, size_t *n, size_t sz);
 
 #endif

@@ -41,10 +41,7 @@ void sd_service_free(sd_service *s)
 
 void sd_services_free(sd_services *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        sd_service_free(&l->items[i]);
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    SVC_LIST_FREE(l, sd_service_free);
 }
 
 int sd_create_service(aws_client *c, const sd_service_in *in, sd_service *out, aws_error *err)
@@ -95,7 +92,7 @@ int sd_list_services(aws_client *c, const sd_filter *filters, size_t nfilters, i
                  err) != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
-        read_service(e, sdi_grow((void **)&out->items, &out->n, sizeof *out->items));
+        read_service(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
     cJSON_Delete(items);
     return 0;
 }
@@ -132,8 +129,7 @@ int sd_update_service(aws_client *c, const char *id, const char *record_type, lo
 
 int sd_delete_service(aws_client *c, const char *id, aws_error *err)
 {
-    cJSON *req = cJSON_CreateObject();
-    cJSON_AddStringToObject(req, "Id", id ? id : "");
+    cJSON *req = svc_input("Id", id);
     return sdi_call(c, "DeleteService", req, NULL, err);
 }
 
@@ -161,7 +157,7 @@ int sd_list_instances(aws_client *c, const char *service_id, int page_size, sd_i
         return -1;
     cJSON_ArrayForEach(e, items)
     {
-        sd_instance *i = sdi_grow((void **)&out->items, &out->n, sizeof *out->items);
+        sd_instance *i = xgrow((void **)&out->items, &out->n, sizeof *out->items);
         i->id = svc_json_dup(e, "Id");
         cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(e, "Attributes"))
             if (a->string && cJSON_IsString(a))

@@ -6,11 +6,6 @@
 
 #include "xalloc.h"
 
-static char *dup_or_null(const char *s)
-{
-    return s ? xstrdup(s) : NULL;
-}
-
 void sts_identity_free(sts_identity *id)
 {
     free(id->account);
@@ -25,9 +20,9 @@ int sts_get_caller_identity(aws_client *c, sts_identity *out, aws_error *err)
     memset(out, 0, sizeof *out);
     if (aws_query_call(c, "sts", "GetCallerIdentity", NULL, NULL, NULL, &o, err) != 0)
         return -1;
-    out->account = dup_or_null(aws_json_str(o, "Account"));
-    out->arn = dup_or_null(aws_json_str(o, "Arn"));
-    out->user_id = dup_or_null(aws_json_str(o, "UserId"));
+    out->account = xstrdup_or_null(aws_json_str(o, "Account"));
+    out->arn = xstrdup_or_null(aws_json_str(o, "Arn"));
+    out->user_id = xstrdup_or_null(aws_json_str(o, "UserId"));
     cJSON_Delete(o);
     return 0;
 }
@@ -74,10 +69,10 @@ static int read_credentials(cJSON *o, sts_credentials *out, aws_error *err)
     }
     out->access_key_id = xstrdup(ak);
     out->secret_access_key = xstrdup(sk);
-    out->session_token = dup_or_null(aws_json_str(cr, "SessionToken"));
+    out->session_token = xstrdup_or_null(aws_json_str(cr, "SessionToken"));
     out->expiration = parse_time(aws_json_str(cr, "Expiration"));
-    out->assumed_role_arn = dup_or_null(aws_json_str(user, "Arn"));
-    out->assumed_role_id = dup_or_null(aws_json_str(user, "AssumedRoleId"));
+    out->assumed_role_arn = xstrdup_or_null(aws_json_str(user, "Arn"));
+    out->assumed_role_id = xstrdup_or_null(aws_json_str(user, "AssumedRoleId"));
     cJSON_Delete(o);
     return 0;
 }

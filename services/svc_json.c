@@ -1,9 +1,39 @@
-/* Readers that copy strings out of the JSON answers of the network clients (see
- * svc_json_internal.h). */
+/* The JSON pieces every service client builds and reads the same way (see
+ * svc_json_internal.h): one-member inputs, lists of strings and tag lists in each
+ * service's spelling going out; strings, string lists and tags copied out of answers. */
 #include "svc_json_internal.h"
 
 #include "aws.h"
 #include "xalloc.h"
+
+cJSON *svc_input(const char *name, const char *value)
+{
+    cJSON *in = cJSON_CreateObject();
+    if (name)
+        cJSON_AddStringToObject(in, name, value ? value : "");
+    return in;
+}
+
+void svc_add_strings(cJSON *obj, const char *name, const char *const *list)
+{
+    if (!list || !list[0])
+        return;
+    cJSON *arr = cJSON_AddArrayToObject(obj, name);
+    for (size_t i = 0; list[i]; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(list[i]));
+}
+
+cJSON *svc_tags_json(const svc_tags *tags, const char *key, const char *value)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; tags && i < tags->n; i++) {
+        cJSON *t = cJSON_CreateObject();
+        cJSON_AddStringToObject(t, key, tags->items[i].key);
+        cJSON_AddStringToObject(t, value, tags->items[i].value ? tags->items[i].value : "");
+        cJSON_AddItemToArray(arr, t);
+    }
+    return arr;
+}
 
 char *svc_json_dup(const cJSON *obj, const char *name)
 {
@@ -30,7 +60,7 @@ void svc_json_strings(const cJSON *obj, const char *name, const char *field, svc
 void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const char *vname,
                  svc_tags *out)
 {
-    const cJSON *arr = aws_json_array(obj, name), *e;
+    const cJSON *arr = name ? aws_json_array(obj, name) : obj, *e;
     cJSON_ArrayForEach(e, arr)
     {
         const char *k = aws_json_str(e, kname);

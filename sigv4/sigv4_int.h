@@ -11,10 +11,6 @@
 int sigv4_is_unreserved(unsigned char c);
 /* Value of a hex digit, or -1. */
 int sigv4_hexval(unsigned char c);
-/* Append s[0..len) percent-encoded (uppercase hex) to b; '/' kept when keep_slash. */
-void sigv4_encode_into(buf *b, const char *s, size_t len, int keep_slash);
-/* Append s[0..len) to b with every valid %XX escape decoded. */
-void sigv4_decode_into(buf *b, const char *s, size_t len);
 /* HMAC-SHA256 of msg with key into out (32 bytes). */
 void sigv4_hmac(const void *key, size_t keylen, const void *msg, size_t msglen,
                 unsigned char out[32]);

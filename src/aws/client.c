@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "xalloc.h"
 
 static int default_transport(void *ctx, const aws_http_request *req, aws_http_response *resp,
@@ -27,11 +28,7 @@ static double default_rand(void *ctx)
 static void default_sleep(double seconds, void *ctx)
 {
     (void)ctx;
-    if (seconds <= 0)
-        return;
-    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
+    util_sleep(seconds, NULL);
 }
 
 static time_t default_now(void *ctx)

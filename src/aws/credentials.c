@@ -26,9 +26,9 @@ void aws_credentials_free(aws_credentials *cr)
 void aws_credentials_copy(aws_credentials *dst, const aws_credentials *src)
 {
     memset(dst, 0, sizeof *dst);
-    dst->access_key_id = src->access_key_id ? xstrdup(src->access_key_id) : NULL;
-    dst->secret_access_key = src->secret_access_key ? xstrdup(src->secret_access_key) : NULL;
-    dst->session_token = src->session_token ? xstrdup(src->session_token) : NULL;
+    dst->access_key_id = xstrdup_or_null(src->access_key_id);
+    dst->secret_access_key = xstrdup_or_null(src->secret_access_key);
+    dst->session_token = xstrdup_or_null(src->session_token);
     dst->expiration = src->expiration;
     memcpy(dst->source, src->source, sizeof dst->source);
 }

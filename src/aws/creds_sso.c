@@ -40,10 +40,7 @@ static cJSON *read_json(const char *path)
     if (!f)
         return NULL;
     buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
+    buf_read(&b, f, 0);
     fclose(f);
     cJSON *j = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
     buf_free(&b);
@@ -140,7 +137,7 @@ static int role_credentials(aws_client *c, const char *profile, const char *regi
         out->expiration = (time_t)(ms / 1000);
     if (rc == 0 && !out->session_token) {
         const char *st = aws_json_str(rcj, "sessionToken");
-        out->session_token = st ? xstrdup(st) : NULL;
+        out->session_token = xstrdup_or_null(st);
     }
     free(src);
     cJSON_Delete(j);

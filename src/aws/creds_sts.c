@@ -57,10 +57,7 @@ static char *read_token(const char *path, aws_error *err)
         return NULL;
     }
     buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (1u << 20))
-        buf_append(&b, chunk, n);
+    buf_read(&b, f, 1u << 20);
     fclose(f);
     while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r' ||
                      b.data[b.len - 1] == ' '))

@@ -1,7 +1,8 @@
 /*
  * Endpoint resolution (see aws_endpoint.h). The partition facts below come from AWS's
- * endpoints.json: hostname patterns, DNS suffixes, IAM's global endpoints and their
- * signing regions, and the GovCloud services whose FIPS endpoint is the plain one.
+ * endpoints.json: hostname patterns, DNS suffixes, the global services' endpoints (IAM,
+ * Route 53, CloudFront) and their signing regions, and the GovCloud services whose FIPS
+ * endpoint is the plain one.
  */
 #include "aws_endpoint.h"
 
@@ -17,24 +18,52 @@ typedef struct {
     const char *region_prefix; /* NULL for the catch-all "aws" */
     const char *dns_suffix;
     const char *dualstack_suffix;
-    const char *iam_host;
-    const char *iam_fips_host;
-    const char *iam_dualstack_host; /* NULL: none */
-    const char *iam_region;
 } partition;
 
 static const partition partitions[] = {
-    {"aws-us-gov", "us-gov-", "amazonaws.com", "api.aws", "iam.us-gov.amazonaws.com",
-     "iam.us-gov.amazonaws.com", NULL, "us-gov-west-1"},
-    {"aws-cn", "cn-", "amazonaws.com.cn", "api.amazonwebservices.com.cn",
-     "iam.cn-north-1.amazonaws.com.cn", NULL, NULL, "cn-north-1"},
-    {"aws", NULL, "amazonaws.com", "api.aws", "iam.amazonaws.com", "iam-fips.amazonaws.com",
-     "iam.global.api.aws", "us-east-1"},
+    {"aws-us-gov", "us-gov-", "amazonaws.com", "api.aws"},
+    {"aws-cn", "cn-", "amazonaws.com.cn", "api.amazonwebservices.com.cn"},
+    {"aws", NULL, "amazonaws.com", "api.aws"},
 };
+
+/* Services with one endpoint per partition, whatever the region, signed for one region. */
+typedef struct {
+    const char *service, *partition;
+    const char *host, *fips_host, *dualstack_host; /* NULL: no such variant */
+    const char *signing_region;
+} global_endpoint;
+
+static const global_endpoint globals[] = {
+    {"iam", "aws", "iam.amazonaws.com", "iam-fips.amazonaws.com", "iam.global.api.aws",
+     "us-east-1"},
+    {"iam", "aws-cn", "iam.cn-north-1.amazonaws.com.cn", NULL, NULL, "cn-north-1"},
+    {"iam", "aws-us-gov", "iam.us-gov.amazonaws.com", "iam.us-gov.amazonaws.com", NULL,
+     "us-gov-west-1"},
+    /* Route 53's variants as its endpoint rule set resolves them */
+    {"route53", "aws", "route53.amazonaws.com", "route53-fips.amazonaws.com",
+     "route53.aws-global.api.aws", "us-east-1"},
+    {"route53", "aws-cn", "route53.amazonaws.com.cn", "route53-fips.aws-cn-global.amazonaws.com.cn",
+     "route53.aws-cn-global.api.amazonwebservices.com.cn", "cn-northwest-1"},
+    {"route53", "aws-us-gov", "route53.us-gov.amazonaws.com", "route53.us-gov.amazonaws.com",
+     "route53.aws-us-gov-global.api.aws", "us-gov-west-1"},
+    /* CloudFront: no FIPS or dual-stack variant, and none at all in GovCloud */
+    {"cloudfront", "aws", "cloudfront.amazonaws.com", NULL, NULL, "us-east-1"},
+    {"cloudfront", "aws-cn", "cloudfront.cn-northwest-1.amazonaws.com.cn", NULL, NULL,
+     "cn-northwest-1"},
+    {"cloudfront", "aws-us-gov", NULL, NULL, NULL, "us-gov-west-1"},
+};
+
+static const global_endpoint *global_of(const char *service, const partition *p)
+{
+    for (size_t i = 0; i < sizeof globals / sizeof globals[0]; i++)
+        if (strcmp(globals[i].service, service) == 0 && strcmp(globals[i].partition, p->name) == 0)
+            return &globals[i];
+    return NULL;
+}
 
 /* GovCloud services whose FIPS variant is the ordinary hostname. */
 static const char *const gov_fips_plain[] = {"ec2", "elasticloadbalancing", "sts", "ssm", "logs",
-                                             NULL};
+                                             "application-autoscaling", NULL};
 
 static const partition *partition_of(const char *region)
 {
@@ -142,11 +171,10 @@ static char *aws_hostname(const partition *p, const aws_service_info *svc, const
                           int fips, int dual)
 {
     const char *pre = svc->prefix;
-    if (strcmp(svc->id, "iam") == 0) {
-        const char *h = fips && dual ? NULL : fips ? p->iam_fips_host
-                                     : dual      ? p->iam_dualstack_host
-                                                 : p->iam_host;
-        return h ? xstrdup(h) : NULL;
+    const global_endpoint *g = global_of(svc->id, p);
+    if (g) {
+        const char *h = fips && dual ? NULL : fips ? g->fips_host : dual ? g->dualstack_host : g->host;
+        return xstrdup_or_null(h);
     }
     if (strcmp(svc->id, "s3") == 0 && dual)
         return xasprintf("s3%s.dualstack.%s.%s", fips ? "-fips" : "", region, p->dns_suffix);
@@ -170,8 +198,9 @@ int aws_endpoint_resolve(const aws_endpoint_settings *s, const char *service, co
     const partition *p = partition_of(region);
     snprintf(out->partition, sizeof out->partition, "%s", p->name);
     snprintf(out->signing_name, sizeof out->signing_name, "%s", svc->signing_name);
+    const global_endpoint *g = global_of(svc->id, p);
     snprintf(out->signing_region, sizeof out->signing_region, "%s",
-             strcmp(svc->id, "iam") == 0 ? p->iam_region : region);
+             g ? g->signing_region : region);
     char from[96];
     const char *ov = override_for(s, svc, from, sizeof from);
     if (ov) {

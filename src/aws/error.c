@@ -95,17 +95,22 @@ static void json_code(char *dst, size_t size, const char *type)
     dst[n] = '\0';
 }
 
-static void from_json(aws_error *e, const char *body, size_t len)
+/* awsJson: the body's __type (else code). rest-json (keep_code): a code from the
+ * x-amzn-ErrorType header stays; else the body's code, Code, __type or (EFS's error shapes)
+ * ErrorCode. */
+static void from_json(aws_error *e, const char *body, size_t len, int keep_code)
 {
+    static const char *const json_order[] = {"__type", "code", NULL};
+    static const char *const rest_order[] = {"code", "Code", "__type", "ErrorCode", NULL};
     cJSON *root = cJSON_ParseWithLength(body, len);
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
         return;
     }
-    const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "__type"));
-    if (!type)
-        type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "code"));
-    if (type && *type)
+    const char *type = NULL;
+    for (const char *const *k = keep_code ? rest_order : json_order; *k && !type; k++)
+        type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, *k));
+    if (type && *type && !(keep_code && e->code[0]))
         json_code(e->code, sizeof e->code, type);
     const char *msg = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(root, "message"));
     if (!msg)
@@ -163,8 +168,8 @@ void aws_error_from_response(aws_error *e, aws_protocol proto, long status, cons
     if (error_type_header && *error_type_header)
         json_code(e->code, sizeof e->code, error_type_header);
     if (body && len) {
-        if (proto == AWS_PROTO_JSON)
-            from_json(e, body, len);
+        if (proto == AWS_PROTO_JSON || proto == AWS_PROTO_RESTJSON)
+            from_json(e, body, len, proto == AWS_PROTO_RESTJSON);
         else
             from_xml(e, body, len);
     }

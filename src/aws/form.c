@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "sigv4.h"
 #include "xalloc.h"
 
 #define MAX_DEPTH 32
@@ -19,23 +20,18 @@ typedef struct {
 
 static void escape_into(buf *b, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '.' || *p == '_' || *p == '~') {
-            buf_putc(b, (char)*p);
-        } else {
-            buf_putc(b, '%');
-            buf_putc(b, hex[*p >> 4]);
-            buf_putc(b, hex[*p & 15]);
-        }
-    }
+    sigv4_encode_into(b, s, strlen(s), 0);
 }
 
 char *aws_form_escape(const char *s)
 {
+    return sigv4_uri_encode(s, strlen(s), 0);
+}
+
+char *aws_form_unescape(const char *s)
+{
     buf b = BUF_INIT;
-    escape_into(&b, s);
+    sigv4_decode_into(&b, s, strlen(s));
     return buf_detach(&b);
 }
 
@@ -45,6 +41,17 @@ static int is_map(const form_ctx *f, const char *name)
         if (strcmp(f->maps[i], name) == 0)
             return 1;
     return 0;
+}
+
+/* The element name of list `name` from a "Name/Item" hint (RDS: "Tags/Tag"), else
+ * "member". */
+static const char *member_name(const form_ctx *f, const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    for (size_t i = 0; n && f->maps && f->maps[i]; i++)
+        if (strncmp(f->maps[i], name, n) == 0 && f->maps[i][n] == '/')
+            return f->maps[i] + n + 1;
+    return "member";
 }
 
 static void pair(form_ctx *f, const char *key, const char *value)
@@ -79,9 +86,10 @@ static void encode_list(form_ctx *f, const char *prefix, const cJSON *v, int dep
     int i = 1;
     if (!v->child && f->proto == AWS_PROTO_QUERY) /* an empty list is sent as "A=" */
         pair(f, prefix, "");
+    const char *item = member_name(f, v->string);
     for (const cJSON *c = v->child; c; c = c->next, i++) {
         char *key = f->proto == AWS_PROTO_EC2 ? xasprintf("%s.%d", prefix, i)
-                                              : xasprintf("%s.member.%d", prefix, i);
+                                              : xasprintf("%s.%s.%d", prefix, item, i);
         encode(f, key, c, depth + 1, 0);
         free(key);
     }

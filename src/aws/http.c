@@ -182,6 +182,12 @@ static void set_method(CURL *e, const aws_http_request *req, body_reader *br)
     if (strcmp(m, "HEAD") == 0) {
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     } else if (req->no_resend && strcmp(m, "GET") != 0) {
+        /* With nothing to rewind (an empty body: DELETE), libcurl would send the request
+         * again on a fresh connection by itself when the reused one died after the
+         * server took it — a lost answer the caller never hears of. A fresh connection
+         * from the start leaves it no reused one to give up on. */
+        if (!req->body_len)
+            curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
         *br = (body_reader){req->body ? req->body : "", req->body_len};
         curl_easy_setopt(e, CURLOPT_POST, 1L);
         curl_easy_setopt(e, CURLOPT_READFUNCTION, read_body);

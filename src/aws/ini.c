@@ -28,8 +28,8 @@ static void add(aws_ini *ini, const char *section, const char *key, const char *
     }
     ini_entry *e = &ini->v[ini->n++];
     e->section = xstrdup(section);
-    e->key = key ? xstrdup(key) : NULL;
-    e->value = value ? xstrdup(value) : NULL;
+    e->key = xstrdup_or_null(key);
+    e->value = xstrdup_or_null(value);
 }
 
 /* Trim in place; returns the start. */
@@ -143,10 +143,7 @@ int aws_ini_load(const char *path, aws_ini **out, aws_error *err)
         return -1;
     }
     buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
+    buf_read(&b, f, 0);
     fclose(f);
     int rc = aws_ini_parse(buf_str(&b), path, out, err);
     buf_free(&b);

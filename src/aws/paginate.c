@@ -60,6 +60,11 @@ int aws_paginate(aws_page_call call, void *ctx, const cJSON *input, const aws_pa
                 set_member(in, spec->in_token2, t2);
             else if (spec->in_token2)
                 cJSON_DeleteItemFromObjectCaseSensitive(in, spec->in_token2);
+            const char *t3 = token_of(out, spec->out_token3);
+            if (spec->in_token3 && t3)
+                set_member(in, spec->in_token3, t3);
+            else if (spec->in_token3)
+                cJSON_DeleteItemFromObjectCaseSensitive(in, spec->in_token3);
         }
         cJSON_Delete(out);
         if (rc != 0 || !more)

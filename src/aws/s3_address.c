@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "sigv4.h"
 #include "xalloc.h"
 
 /* A bucket name that can be a single DNS label under TLS (no dots). */
@@ -20,17 +21,7 @@ static int dns_label(const char *b)
 
 static void escape_path(buf *b, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            *p == '-' || *p == '.' || *p == '_' || *p == '~' || *p == '/') {
-            buf_putc(b, (char)*p);
-        } else {
-            buf_putc(b, '%');
-            buf_putc(b, hex[*p >> 4]);
-            buf_putc(b, hex[*p & 15]);
-        }
-    }
+    sigv4_encode_into(b, s, strlen(s), 1);
 }
 
 void aws_s3_address(const aws_endpoint *ep, const char *bucket, const char *key, int force_path,

@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/time.h>
 
+#include "clock.h"
 #include "wirelog_internal.h"
 #include "sigv4.h"
 #include "xalloc.h"
@@ -86,13 +86,6 @@ static int sign(aws_client *c, const aws_wire_request *r, const target *t,
     return 0;
 }
 
-static double elapsed_since(const struct timeval *t0)
-{
-    struct timeval t1;
-    gettimeofday(&t1, NULL);
-    return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_usec - t0->tv_usec) / 1e6;
-}
-
 static int has_prefix(const char *s, const char *const *prefixes)
 {
     for (size_t i = 0; s && prefixes[i]; i++)
@@ -121,12 +114,10 @@ static int is_removal(const aws_wire_request *r)
     return strcmp(r->method, "DELETE") == 0;
 }
 
-/* The error says the thing is not there (any service's spelling). */
+/* AWS answered that the thing is not there (any service's spelling: error_class.c). */
 static int is_not_found(const aws_error *e)
 {
-    return e->kind == AWS_ERR_SERVICE &&
-           (strstr(e->code, "NotFound") || strncmp(e->code, "NoSuch", 6) == 0 ||
-            strcmp(e->code, "Gateway.NotAttached") == 0);
+    return e->kind == AWS_ERR_SERVICE && aws_error_is(e, AWS_IS_NOT_FOUND);
 }
 
 /* The bound of one attempt: the configured one, cut to what is left of the call's
@@ -163,14 +154,13 @@ static int attempt_once(aws_client *c, const aws_wire_request *r, const target *
                             bound_ms(c->connect_timeout_ms, 10, left_s),
                             bound_ms(c->timeout_ms, AWS_RETRY_ATTEMPT_TIMEOUT, left_s),
                             !is_read(r), 0};
-    struct timeval t0;
-    gettimeofday(&t0, NULL);
+    double t0 = util_now();
     if (rc == 0 && c->debug)
         aws_wirelog_request(c->debug_out, r->service, attempt, &req);
     if (rc == 0)
         rc = c->transport(c->transport_ctx, &req, resp, err);
     if (rc == 0 && c->debug)
-        aws_wirelog_response(c->debug_out, r->service, resp, elapsed_since(&t0));
+        aws_wirelog_response(c->debug_out, r->service, resp, util_now() - t0);
     else if (c->debug && err->kind == AWS_ERR_NETWORK)
         fprintf(c->debug_out, "[debug] %s: %s\n", r->service, err->message);
     aws_http_headers_free(hv, nh);

@@ -20,7 +20,20 @@ static const aws_service_info services[] = {
     {"sts", "sts", "sts", "STS", "sts", AWS_PROTO_QUERY, "2011-06-15", NULL},
     {"kms", "kms", "kms", "KMS", "kms", AWS_PROTO_JSON, "2014-11-01", "TrentService"},
     {"ssm", "ssm", "ssm", "SSM", "ssm", AWS_PROTO_JSON, "2014-11-06", "AmazonSSM"},
+    {"route53", "route53", "route53", "ROUTE_53", "route_53", AWS_PROTO_RESTXML, "2013-04-01",
+     NULL},
+    {"acm", "acm", "acm", "ACM", "acm", AWS_PROTO_JSON, "2015-12-08", "CertificateManager"},
+    {"rds", "rds", "rds", "RDS", "rds", AWS_PROTO_QUERY, "2014-10-31", NULL},
+    {"elasticache", "elasticache", "elasticache", "ELASTICACHE", "elasticache", AWS_PROTO_QUERY,
+     "2015-02-02", NULL},
+    {"efs", "elasticfilesystem", "elasticfilesystem", "EFS", "efs", AWS_PROTO_RESTJSON,
+     "2015-02-01", NULL},
     {"sso", "portal.sso", "awsssoportal", "SSO", "sso", AWS_PROTO_JSON, "2019-06-10", NULL},
+    {"application-autoscaling", "application-autoscaling", "application-autoscaling",
+     "APPLICATION_AUTO_SCALING", "application_auto_scaling", AWS_PROTO_JSON, "2016-02-06",
+     "AnyScaleFrontendService"},
+    {"cloudfront", "cloudfront", "cloudfront", "CLOUDFRONT", "cloudfront", AWS_PROTO_RESTXML,
+     "2020-05-31", NULL},
 };
 
 const aws_service_info *aws_service_lookup(const char *id)

@@ -29,11 +29,27 @@ int aws_wirelog_is_secret_name(const char *name)
     return n >= 8 && strcasecmp(name + n - 8, "password") == 0;
 }
 
-static void redact_json(cJSON *node)
+/* Members that carry secrets in one service's bodies only: SSM's "Value" is a parameter's
+ * value (SecureString or not, and tag values with them: the log cannot tell them apart). */
+static const struct {
+    const char *service, *member;
+} service_secrets[] = {{"ssm", "Value"}};
+
+static int service_secret(const char *service, const char *name)
+{
+    for (size_t i = 0; service && i < sizeof service_secrets / sizeof service_secrets[0]; i++)
+        if (strcmp(service, service_secrets[i].service) == 0 &&
+            strcmp(name, service_secrets[i].member) == 0)
+            return 1;
+    return 0;
+}
+
+static void redact_json(cJSON *node, const char *service)
 {
     for (cJSON *c = node ? node->child : NULL; c; c = c->next) {
-        if (c->string && aws_wirelog_is_secret_name(c->string) && !cJSON_IsNull(c) &&
-            !cJSON_IsBool(c)) {
+        int secret = c->string && (aws_wirelog_is_secret_name(c->string) ||
+                                   service_secret(service, c->string));
+        if (secret && !cJSON_IsNull(c) && !cJSON_IsBool(c)) {
             cJSON *r = cJSON_CreateString(AWS_REDACTED);
             r->string = c->string; /* the key moves to the replacement */
             r->type |= c->type & cJSON_StringIsConst;
@@ -42,7 +58,7 @@ static void redact_json(cJSON *node)
             c = r;
             continue;
         }
-        redact_json(c);
+        redact_json(c, service);
     }
 }
 
@@ -110,6 +126,11 @@ static int printable(const char *body, size_t len)
 
 char *aws_wirelog_redact_body(const char *body, size_t len)
 {
+    return aws_wirelog_redact_body_for(NULL, body, len);
+}
+
+char *aws_wirelog_redact_body_for(const char *service, const char *body, size_t len)
+{
     if (!body || !len)
         return xstrdup("");
     if (!printable(body, len))
@@ -122,7 +143,7 @@ char *aws_wirelog_redact_body(const char *body, size_t len)
     if (*t == '{' || *t == '[') {
         cJSON *root = cJSON_Parse(t);
         if (root) {
-            redact_json(root);
+            redact_json(root, service);
             out = cJSON_PrintUnformatted(root);
             cJSON_Delete(root);
         } else {
@@ -158,7 +179,7 @@ static void headers(FILE *out, const aws_http_header *h, size_t n)
 void aws_wirelog_request(FILE *out, const char *service, int attempt, const aws_http_request *req)
 {
     char *url = aws_wirelog_redact_url(req->url);
-    char *body = aws_wirelog_redact_body(req->body, req->body_len);
+    char *body = aws_wirelog_redact_body_for(service, req->body, req->body_len);
     flockfile(out);
     fprintf(out, "[debug] %s request (attempt %d): %s %s\n", service, attempt, req->method, url);
     headers(out, req->headers, req->nheaders);
@@ -172,7 +193,7 @@ void aws_wirelog_request(FILE *out, const char *service, int attempt, const aws_
 void aws_wirelog_response(FILE *out, const char *service, const aws_http_response *resp,
                           double seconds)
 {
-    char *body = aws_wirelog_redact_body(resp->body.data, resp->body.len);
+    char *body = aws_wirelog_redact_body_for(service, resp->body.data, resp->body.len);
     flockfile(out);
     fprintf(out, "[debug] %s response: HTTP %ld in %.3f s (%s connection)\n", service,
             resp->status, seconds, resp->new_connections ? "new" : "reused");

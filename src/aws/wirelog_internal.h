@@ -3,7 +3,8 @@
  * redacted — Authorization, X-Amz-Security-Token and other credential headers,
  * presigned signatures in URLs, and in JSON, XML and form bodies the values of
  * SecretString, SecretBinary, SecretAccessKey, SessionToken, Token, tokenValue,
- * Plaintext, WebIdentityToken, accessToken and any member whose name ends in "Password".
+ * Plaintext, WebIdentityToken, accessToken and any member whose name ends in "Password";
+ * in SSM's bodies, every "Value" (Parameter Store values, SecureString or not).
  */
 #ifndef ECSDEPLOY_AWS_WIRELOG_INTERNAL_H
 #define ECSDEPLOY_AWS_WIRELOG_INTERNAL_H
@@ -22,6 +23,9 @@ int aws_wirelog_is_secret_name(const char *name);
 /* A redacted copy of a body (JSON, XML, form or other text; binary bodies are
  * summarised by their length). Returns a new string (free()). */
 char *aws_wirelog_redact_body(const char *body, size_t len);
+/* The same for a body of service (an id of aws_service_lookup, or NULL), with the members
+ * that carry secrets only there (SSM's "Value"). */
+char *aws_wirelog_redact_body_for(const char *service, const char *body, size_t len);
 
 /* A redacted copy of a URL (X-Amz-Signature, X-Amz-Security-Token and X-Amz-Credential
  * query values hidden). Returns a new string (free()). */

@@ -125,7 +125,8 @@ static void add_member(walk_ctx *w, cJSON *obj, xmlNode *c, int depth)
     if (flattened || text_item) {
         if (!have)
             have = cJSON_AddArrayToObject(obj, name);
-        cJSON_AddItemToArray(have, convert(w, c, depth + 1));
+        /* a text item is its text (convert would take the hinted name for an empty list) */
+        cJSON_AddItemToArray(have, text_item ? text_of(c) : convert(w, c, depth + 1));
         return;
     }
     cJSON *val = hint ? convert_list(w, c, item, depth + 1) : convert(w, c, depth + 1);

@@ -10,6 +10,9 @@
 int cli_client_open(const cli_globals *g, int load_stack, cli_client *c)
 {
     memset(c, 0, sizeof *c);
+    if (!load_stack && g->environment_flag)
+        return cli_usage_error("--env %s selects an environment of the stack file, and none is "
+                               "read with --cluster", g->environment);
     if (load_stack) {
         int rc = cli_load_stack(g, &c->stack);
         if (rc != EXIT_OK)

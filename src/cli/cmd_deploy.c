@@ -9,26 +9,49 @@
 #include "deploy_output_internal.h"
 #include "xalloc.h"
 
-#define MAX_ENV 64
+#define MAX_ENV CLI_MAX_SETS /* --env K=V arrive with the global options (cli.c) */
 
-enum { O_IMAGE = 2000, O_TAG, O_ENV, O_STRATEGY, O_TIMEOUT, O_NO_WAIT, O_RB_TIMEOUT, O_ALL,
-       O_CLUSTER, O_CONTAINER, O_BAKE, O_CANARY, O_STEP };
+enum { O_IMAGE = 2000, O_TAG, O_STRATEGY, O_TIMEOUT, O_NO_WAIT, O_RB_TIMEOUT, O_ALL,
+       O_CLUSTER, O_CONTAINER, O_BAKE, O_CANARY, O_STEP, O_COUNT };
 
-static const struct option options[] = {
-    {"image", required_argument, NULL, O_IMAGE},
-    {"tag", required_argument, NULL, O_TAG},
-    {"env", required_argument, NULL, O_ENV},
-    {"strategy", required_argument, NULL, O_STRATEGY},
-    {"timeout", required_argument, NULL, O_TIMEOUT},
-    {"no-wait", no_argument, NULL, O_NO_WAIT},
-    {"rollback-on-timeout", no_argument, NULL, O_RB_TIMEOUT},
-    {"all", no_argument, NULL, O_ALL},
-    {"cluster", required_argument, NULL, O_CLUSTER},
-    {"container", required_argument, NULL, O_CONTAINER},
-    {"bake-minutes", required_argument, NULL, O_BAKE},
-    {"canary-percent", required_argument, NULL, O_CANARY},
-    {"step-percent", required_argument, NULL, O_STEP},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"image", 0, "REF", O_IMAGE, "the new image, e.g. ghcr.io/acme/shop:1.5", CLI_VALUE_ANY, NULL},
+    {"tag", 0, "TAG", O_TAG, "keep each service's repository, change the tag", CLI_VALUE_ANY, NULL},
+    {"container", 0, "NAME", O_CONTAINER, "the container to change (default: the first)",
+     CLI_VALUE_ANY, NULL},
+    {"all", 0, NULL, O_ALL, "every service of the cluster using --image's repository",
+     CLI_VALUE_ANY, NULL},
+    {"cluster", 0, "NAME", O_CLUSTER, "the cluster (default: the stack file's); no file needed",
+     CLI_VALUE_ANY, NULL},
+    {"strategy", 0, "S", O_STRATEGY, "rolling, blue-green, canary or linear (default: the service's)",
+     CLI_VALUE_WORDS, "rolling blue-green canary linear"},
+    {"bake-minutes", 0, "N", O_BAKE, "blue/green: minutes to keep the old revision (0-1440)",
+     CLI_VALUE_ANY, NULL},
+    {"canary-percent", 0, "P", O_CANARY, "canary: share of traffic first moved (0.1-100)",
+     CLI_VALUE_ANY, NULL},
+    {"step-percent", 0, "P", O_STEP, "linear: share of traffic moved per step (3-100)",
+     CLI_VALUE_ANY, NULL},
+    {"count", 0, "N", O_COUNT, "run N tasks (0-5000); alone, scales without a new revision",
+     CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", O_TIMEOUT, "give up waiting after D (default 30m)", CLI_VALUE_ANY, NULL},
+    {"no-wait", 0, NULL, O_NO_WAIT, "return once the service is updated", CLI_VALUE_ANY, NULL},
+    {"rollback-on-timeout", 0, NULL, O_RB_TIMEOUT, "on timeout, roll the deployment back",
+     CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"deploy web --tag 1.4.2", "keep web's repository, run tag 1.4.2, watch it to the end"},
+    {"deploy web api --image ghcr.io/acme/app:1.4.2 --env LOG_LEVEL=debug",
+     "two services at once, with one environment variable changed"},
+    {"deploy web --count 4", "scale web to 4 tasks; a later 'up' keeps 4 while the file's count "
+     "is unchanged"},
+    {"deploy web --tag 1.4.2 --env prod",
+     "in the stack file's environment prod (its own stack, STACK-prod)"},
+    {"deploy --all --image ghcr.io/acme/app:1.4.2", "every service using that repository"},
+    {"deploy web --tag 1.4.2 --cluster prod", "in CI without the stack file"},
+    {"deploy web --tag 1.4.2 --strategy canary --canary-percent 20 --bake-minutes 10",
+     "20% of the traffic first, then all of it; the old revision kept 10 minutes"},
+    {0}};
 
 typedef struct {
     const char *image, *tag, *strategy, *cluster, *container;
@@ -36,6 +59,7 @@ typedef struct {
     size_t nenv;
     double timeout;
     int no_wait, rollback_on_timeout, all, bake;
+    int count;            /* --count N + 1; 0: not given */
     double canary, step;
     int bad;
 } state;
@@ -66,13 +90,6 @@ static int parse(void *st, int opt, const char *arg)
                                    "'.', '-'; at most 128)", arg);
         s->tag = arg;
         return 0;
-    case O_ENV:
-        if (!strchr(arg, '=') || arg[0] == '=')
-            return cli_usage_error("--env wants NAME=VALUE, got '%s'", arg);
-        if (s->nenv >= MAX_ENV)
-            return cli_usage_error("too many --env options (at most %d)", MAX_ENV);
-        s->env[s->nenv++] = arg;
-        return 0;
     case O_STRATEGY:
         if (!(s->strategy = deploy_strategy_from_flag(arg)))
             return cli_usage_error("--strategy must be rolling, blue-green, canary or linear, "
@@ -92,16 +109,30 @@ static int parse(void *st, int opt, const char *arg)
             return -1;
         s->bake = (int)v + 1; /* 0: not given */
         return 0;
+    case O_COUNT:
+        if (parse_number("--count", arg, 0, 5000, &v) != 0)
+            return -1;
+        if (v != (int)v)
+            return cli_usage_error("--count wants a whole number of tasks, got '%s'", arg);
+        s->count = (int)v + 1;
+        return 0;
     case O_CANARY: return parse_number("--canary-percent", arg, 0.1, 100, &s->canary);
     case O_STEP: return parse_number("--step-percent", arg, 3, 100, &s->step);
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
 static int check_flags(const state *s, int argc, char **argv)
 {
-    if (!!s->image + !!s->tag != 1)
+    if (s->image && s->tag)
         return cli_usage_error("deploy needs exactly one of --image REF or --tag TAG");
+    if (!s->image && !s->tag && !s->count)
+        return cli_usage_error("deploy needs exactly one of --image REF or --tag TAG (or --count N "
+                               "to scale)");
+    if (s->count && s->all)
+        return cli_usage_error("--count scales the services named: name them instead of --all");
+    if (!s->image && !s->tag && s->nenv)
+        return cli_usage_error("--env changes the container: give it with --image REF or --tag TAG");
     if (s->all && argc > 0)
         return cli_usage_error("--all deploys every service using the image's repository: "
                                "name no SERVICE with it");
@@ -152,6 +183,7 @@ static void make_request(const state *s, const deploy_cli_target *t, deploy_cli_
     q->env = s->env;
     q->nenv = s->nenv;
     q->strategy = s->strategy;
+    q->desired_count = s->count - 1;
     q->timeout_s = s->timeout > 0 ? s->timeout : 1800;
     q->poll_s = t->poll_s;
     q->no_wait = s->no_wait;
@@ -231,6 +263,8 @@ static int deploy_all(const state *s, deploy_cli_target *t, const cli_globals *g
 static int run(const cli_globals *g, void *st, int argc, char **argv)
 {
     state *s = st;
+    for (int i = 0; i < g->nenv_vars && s->nenv < MAX_ENV; i++)
+        s->env[s->nenv++] = g->env_vars[i];
     int rc = check_flags(s, argc, argv);
     if (rc != EXIT_OK)
         return rc;
@@ -239,9 +273,8 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
     if (rc == EXIT_OK && t.stack && !s->cluster)
         for (int i = 0; i < argc && rc == EXIT_OK; i++)
             if (!stack_find_service(t.stack, argv[i]))
-                rc = cli_usage_error("stack %s has no service '%s' (or name the cluster with "
-                                     "--cluster to deploy a service outside the file)",
-                                     t.stack->name, argv[i]);
+                rc = cli_no_such_service(t.stack, argv[i], "name the cluster with --cluster "
+                                         "to deploy a service outside the file");
     if (rc == EXIT_OK && s->all) {
         svc_strings names = {0};
         rc = services_for_all(s, &t, &names);
@@ -257,12 +290,17 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
 
 const cli_command cli_cmd_deploy = {
     .name = "deploy",
-    .usage = "deploy SERVICE... (--image REF | --tag TAG) [--env K=V]... [--container NAME]\n"
-             "       [--strategy rolling|blue-green|canary|linear] [--bake-minutes N]\n"
-             "       [--canary-percent P] [--step-percent P] [--timeout D] [--no-wait]\n"
-             "       [--rollback-on-timeout] [--all] [--cluster NAME]",
-    .summary = "roll out a new image (or tag, or environment) to services and watch it to the end",
-    .options = options,
+    .args = "SERVICE... (--image REF | --tag TAG)",
+    .summary = "roll out a new image (or tag, environment, count) to services and watch it to the end",
+    .about = "--env K=V (repeatable, with --image or --tag) sets an environment variable of the\n"
+             "container; --env NAME, without '=', is the global flag that picks the stack\n"
+             "file's environment. Both may be given: --env prod --env LOG_LEVEL=debug.\n"
+             "A later 'up' keeps what deploy rolled out (image, variables, count) while the\n"
+             "stack file's own value has not changed since; see 'ecsdeploy up --help'.",
+    .flags = flags,
+    .examples = examples,
+    .args_kind = CLI_VALUE_SERVICE,
+    .more_kind = CLI_VALUE_SERVICE,
     .parse = parse,
     .state_size = sizeof(state),
     .run = run,

@@ -17,12 +17,19 @@ typedef struct {
 
 enum { OPT_PARALLEL = 2200, OPT_YES, OPT_PURGE, OPT_TIMEOUT };
 
-static const struct option options[] = {
-    {"parallel", required_argument, NULL, OPT_PARALLEL},
-    {"yes", no_argument, NULL, OPT_YES},
-    {"purge", no_argument, NULL, OPT_PURGE},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"yes", 'y', NULL, OPT_YES, "do not ask (needed when not on a terminal)", CLI_VALUE_ANY, NULL},
+    {"purge", 0, NULL, OPT_PURGE, "delete the kept buckets (every object version) and secrets too",
+     CLI_VALUE_ANY, NULL},
+    {"parallel", 0, "N", OPT_PARALLEL, "run N deletions at a time (1-64, default 16)",
+     CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m)", CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"down", "asks for the stack name, then deletes all but kept buckets and secrets"},
+    {"down --yes --purge", "in a script: delete everything, kept data too"},
+    {0}};
 
 static int parse(void *state, int opt, const char *arg)
 {
@@ -36,7 +43,7 @@ static int parse(void *state, int opt, const char *arg)
             return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
         return 0;
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
 /* On a terminal, ask; elsewhere demand --yes. Returns 1 to go ahead. */
@@ -145,9 +152,9 @@ plan: /* again once the stack's lock is held (below) */
 
 const cli_command cli_cmd_down = {
     .name = "down",
-    .usage = "down [--yes] [--purge] [--parallel N] [--timeout D]",
     .summary = "delete everything the stack owns (kept buckets and secrets stay unless --purge)",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
     .parse = parse,
     .state_size = sizeof(down_opts),
     .run = run,

@@ -10,10 +10,11 @@
 
 #include "exec.h"
 #include "client_internal.h"
+#include "exec_forward_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
-enum { OPT_TASK = 3000, OPT_CONTAINER, OPT_TIMEOUT, OPT_NO_WRAP, OPT_CLUSTER };
+enum { OPT_TASK = 3000, OPT_CONTAINER, OPT_TIMEOUT, OPT_NO_WRAP, OPT_CLUSTER, OPT_PORT_FORWARD };
 
 typedef struct {
     const char *task;
@@ -21,17 +22,38 @@ typedef struct {
     const char *cluster;
     double timeout;
     int interactive, tty, no_wrap;
+    int forward;                  /* --port-forward given */
+    cli_port_forward pf;
 } exec_state;
 
-static const struct option options[] = {
-    {"task", required_argument, NULL, OPT_TASK},
-    {"container", required_argument, NULL, OPT_CONTAINER},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"no-wrap", no_argument, NULL, OPT_NO_WRAP},
-    {"cluster", required_argument, NULL, OPT_CLUSTER},
-    {"interactive", no_argument, NULL, 'i'},
-    {"tty", no_argument, NULL, 't'},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"interactive", 'i', NULL, 'i', "with -t: an interactive session (stdin must be a terminal)",
+     CLI_VALUE_ANY, NULL},
+    {"tty", 't', NULL, 't', "with -i: a terminal in the container (raw mode, window size)",
+     CLI_VALUE_ANY, NULL},
+    {"task", 0, "ID", OPT_TASK, "this task (default: a running task of the service)",
+     CLI_VALUE_ANY, NULL},
+    {"container", 0, "NAME", OPT_CONTAINER, "this container (default: the one named like the service)",
+     CLI_VALUE_ANY, NULL},
+    {"cluster", 0, "NAME", OPT_CLUSTER, "the cluster (default: the stack file's); no file needed",
+     CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", OPT_TIMEOUT, "end the session after D (default 5m; none with -it)",
+     CLI_VALUE_ANY, NULL},
+    {"no-wrap", 0, NULL, OPT_NO_WRAP, "send the command as is, not through sh (exit status 0 then)",
+     CLI_VALUE_ANY, NULL},
+    {"port-forward", 0, "LOCAL:REMOTE[@HOST]", OPT_PORT_FORWARD,
+     "no command: forward local port LOCAL to REMOTE of the task, or of HOST it reaches "
+     "(LOCAL 0: any free port)", CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"exec web -- cat /var/lib/app/agent-token", "the output on stdout, byte for byte"},
+    {"exec web -- sh -c 'exit 7'", "exits 7: the remote exit status is ecsdeploy's"},
+    {"exec web -it -- sh", "an interactive shell (from a terminal)"},
+    {"exec web --port-forward 8080:80", "localhost:8080 reaches port 80 of a task of web, until Ctrl-C"},
+    {"exec web --port-forward 5432:5432@db.internal", "a database the task reaches, without a bastion"},
+    {"exec --cluster other api --task 0123abcd -- ls /tmp", "a task of another cluster, no stack file"},
+    {0}};
 
 static int parse(void *st, int opt, const char *arg)
 {
@@ -41,6 +63,7 @@ static int parse(void *st, int opt, const char *arg)
     case OPT_CONTAINER: s->container = arg; return 0;
     case OPT_CLUSTER: s->cluster = arg; return 0;
     case OPT_NO_WRAP: s->no_wrap = 1; return 0;
+    case OPT_PORT_FORWARD: s->forward = 1; return cli_parse_port_forward(arg, &s->pf);
     case 'i': s->interactive = 1; return 0;
     case 't': s->tty = 1; return 0;
     case OPT_TIMEOUT:
@@ -48,7 +71,7 @@ static int parse(void *st, int opt, const char *arg)
             return cli_usage_error("--timeout wants a duration such as 30s, 5m or 1h, not '%s'", arg);
         return 0;
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
 static volatile sig_atomic_t resized;
@@ -98,38 +121,40 @@ static int window_size(void *ctx, int *cols, int *rows)
     return 0;
 }
 
-static void install_signals(int interactive)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    if (interactive)
-        sigaction(SIGWINCH, &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
 static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
                        const char *command, int debug)
 {
     char marker[33];
     exec_new_marker(marker);
-    int wrap = !s->no_wrap && !s->interactive;
+    /* Both modes run the command through sh to learn its exit status (--no-wrap: not). */
+    int wrap = !s->no_wrap;
+    /* -it from a terminal: raw mode, the pty's bytes as they are. -it with stdin not a
+     * terminal (a pipe, /dev/null): no local terminal to put in raw mode, so the session
+     * runs without one: stdin's bytes are the input and its end is sent as Ctrl-D (so
+     * `sh </dev/null` ends), the output is plain lines as without -it. */
+    int terminal = s->interactive && isatty(STDIN_FILENO);
     char *line = wrap ? exec_wrap_command(command, marker) : xstrdup(command);
     exec_filter f;
-    exec_filter_init(&f, wrap ? marker : NULL, write_out, NULL);
+    if (terminal)
+        exec_filter_init_raw(&f, wrap ? marker : NULL, write_out, NULL);
+    else
+        exec_filter_init(&f, wrap ? marker : NULL, write_out, NULL);
     exec_run_opts o = {.target = t, .command = line, .timeout_s = s->timeout,
                        .output = exec_filter_feed, .ctx = &f, .input_fd = -1,
                        .cancel = &cancelled, .debug = debug};
-    if (s->interactive) {
-        o.output = write_out; /* a terminal wants the pty's bytes as they are */
+    if (s->interactive && !terminal) {
+        fprintf(stderr, "ecsdeploy: stdin is not a terminal: -it runs without one (input from "
+                        "stdin, its end sent as Ctrl-D)\n");
+        o.input_fd = STDIN_FILENO;
+        o.eof_as_ctrl_d = 1;
+        if (!s->timeout)
+            o.timeout_s = 7 * 24 * 3600;
+    }
+    if (terminal) {
         o.input_fd = STDIN_FILENO;
         o.window_size = window_size;
         o.resized = &resized;
-        if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
+        if (tcgetattr(STDIN_FILENO, &saved_tio) == 0) {
             struct termios raw = saved_tio;
             cfmakeraw(&raw);
             tio_saved = 1;
@@ -139,7 +164,14 @@ static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
         if (!s->timeout)
             o.timeout_s = 7 * 24 * 3600;
     }
-    install_signals(s->interactive);
+    cli_catch_interrupts(on_signal);
+    if (terminal) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGWINCH, &sa, NULL);
+    }
     fprintf(stderr, "ecsdeploy: exec in task %s, container %s\n", t->task_id, t->container);
     aws_error err;
     int rc = exec_run(c->aws, &o, &err);
@@ -147,7 +179,7 @@ static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
     exec_filter_finish(&f);
     free(line);
     if (rc != 0) {
-        if (strcmp(err.code, "Cancelled") == 0) {
+        if (aws_error_is(&err, AWS_IS_CANCELLED)) {
             fprintf(stderr, "ecsdeploy: exec interrupted\n");
             return 130;
         }
@@ -158,7 +190,7 @@ static int run_session(cli_client *c, const exec_target *t, const exec_state *s,
                         "container have sh? use --no-wrap)\n");
         return EXIT_AWS;
     }
-    return wrap ? f.exit_code : EXIT_OK;
+    return wrap ? f.exit_code : EXIT_OK; /* the remote command's status, in both modes */
 }
 
 static int run(const cli_globals *g, void *state, int argc, char **argv)
@@ -166,7 +198,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     exec_state *s = state;
     if (argc < 1)
         return cli_usage_error("exec needs a service: ecsdeploy exec SERVICE -- COMMAND [ARG...]");
-    if (argc < 2)
+    if (s->forward && (argc > 1 || s->interactive || s->tty || s->no_wrap))
+        return cli_usage_error("--port-forward forwards a port: give no command, -it or --no-wrap "
+                               "with it");
+    if (argc < 2 && !s->forward)
         return cli_usage_error("exec needs a command after the service: ecsdeploy exec %s -- "
                                "COMMAND [ARG...]", argv[0]);
     if (s->interactive != s->tty)
@@ -182,13 +217,15 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     }
     char *cluster = s->cluster ? xstrdup(s->cluster) : stack_name_cluster(c.stack->name);
     if (c.stack && !stack_find_service(c.stack, argv[0])) {
-        rc = cli_usage_error("the stack %s has no service '%s' (see %s)", c.stack->name, argv[0],
-                             c.stack->file);
+        rc = cli_no_such_service(c.stack, argv[0], NULL);
     } else {
         exec_target t;
         aws_error err;
         if (exec_find_target(c.aws, cluster, argv[0], s->task, s->container, &t, &err) != 0) {
             rc = cli_client_fail("exec", &err);
+        } else if (s->forward) {
+            rc = cli_exec_forward(&c, &t, &s->pf, g->debug);
+            exec_target_free(&t);
         } else {
             char *command = exec_join_argv(argc - 1, argv + 1);
             rc = run_session(&c, &t, s, command, g->debug);
@@ -203,11 +240,13 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_exec = {
     .name = "exec",
-    .usage = "exec SERVICE [--task ID] [--container NAME] [--timeout D] [-it] [--no-wrap] "
-             "[--cluster NAME] -- COMMAND [ARG...]",
+    .args = "SERVICE -- COMMAND [ARG...]",
+    .about = "With --port-forward LOCAL:REMOTE[@HOST] and no command, exec forwards a local port\n"
+             "through the task's ECS Exec agent (no session-manager plugin) until Ctrl-C.",
     .summary = "run a command in a running task of a service (ECS Exec, no plugin needed)",
-    .options = options,
-    .shortopts = "it",
+    .flags = flags,
+    .examples = examples,
+    .args_kind = CLI_VALUE_SERVICE,
     .parse = parse,
     .state_size = sizeof(exec_state),
     .run = run,

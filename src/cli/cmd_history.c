@@ -13,10 +13,17 @@
 
 enum { O_CLUSTER = 2200, O_LIMIT };
 
-static const struct option options[] = {
-    {"cluster", required_argument, NULL, O_CLUSTER},
-    {"limit", required_argument, NULL, O_LIMIT},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"limit", 0, "N", O_LIMIT, "show the N most recent deployments (1-100, default 10)",
+     CLI_VALUE_ANY, NULL},
+    {"cluster", 0, "NAME", O_CLUSTER, "the cluster (default: the stack file's); no file needed",
+     CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"history web", "web's last 10 deployments: when, revision, strategy, outcome, image"},
+    {"history web --limit 3 --output json", "the last 3, as JSON"},
+    {0}};
 
 typedef struct {
     const char *cluster;
@@ -30,6 +37,8 @@ static int parse(void *st, int opt, const char *arg)
         s->cluster = arg;
         return 0;
     }
+    if (opt != O_LIMIT)
+        return CLI_NOT_MINE;
     char *end;
     long v = strtol(arg, &end, 10);
     if (!*arg || *end || v < 1 || v > 100)
@@ -135,9 +144,11 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
 
 const cli_command cli_cmd_history = {
     .name = "history",
-    .usage = "history SERVICE [--cluster NAME] [--limit N]",
+    .args = "SERVICE",
     .summary = "list a service's recent deployments: when, revision, image, strategy, outcome",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
+    .args_kind = CLI_VALUE_SERVICE,
     .parse = parse,
     .state_size = sizeof(state),
     .run = run,

@@ -20,11 +20,20 @@ typedef struct {
 
 enum { OPT_NAME = 2000, OPT_IMAGE, OPT_PORT };
 
-static const struct option init_options[] = {
-    {"name", required_argument, NULL, OPT_NAME},
-    {"image", required_argument, NULL, OPT_IMAGE},
-    {"port", required_argument, NULL, OPT_PORT},
-    {0, 0, 0, 0}};
+static const cli_flag init_flags[] = {
+    {"name", 0, "NAME", OPT_NAME, "the stack's name (default: from the current directory)",
+     CLI_VALUE_ANY, NULL},
+    {"image", 0, "IMAGE", OPT_IMAGE, "the application's image (default: nginx's public image)",
+     CLI_VALUE_ANY, NULL},
+    {"port", 0, "PORT", OPT_PORT, "the port it listens on, behind a load balancer (default 80)", CLI_VALUE_ANY,
+     NULL},
+    {0}};
+
+static const cli_example init_examples[] = {
+    {"init", "write ecsdeploy.yml for the current directory"},
+    {"init --name shop --image ghcr.io/acme/shop:1.4.2 --port 8080", "a named stack with its image"},
+    {"-f prod.yml init", "write prod.yml instead"},
+    {0}};
 
 static int parse_init(void *state, int opt, const char *arg)
 {
@@ -36,7 +45,7 @@ static int parse_init(void *state, int opt, const char *arg)
     else if (opt == OPT_PORT)
         st->port = arg;
     else
-        return -1;
+        return CLI_NOT_MINE;
     return 0;
 }
 
@@ -165,9 +174,10 @@ static int run_init(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_init = {
     .name = "init",
-    .usage = "init [--name NAME] [--image IMAGE] [--port PORT] [-f FILE]",
+
     .summary = "write a commented starter stack file (never overwrites one)",
-    .options = init_options,
+    .flags = init_flags,
+    .examples = init_examples,
     .parse = parse_init,
     .state_size = sizeof(init_state),
     .run = run_init,

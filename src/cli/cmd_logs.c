@@ -1,33 +1,51 @@
-/* `ecsdeploy logs SERVICE [--follow] [--since D] [--container C] [--task ID]`. */
+/* `ecsdeploy logs SERVICE`: a service's log events, filtered, as text or JSON lines. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "client_internal.h"
+#include "clock.h"
 #include "logs.h"
 #include "stack_names.h"
 #include "xalloc.h"
 #include "text.h"
 
-enum { OPT_FOLLOW = 3100, OPT_SINCE, OPT_LCONTAINER, OPT_LTASK };
+enum { OPT_FOLLOW = 3100, OPT_SINCE, OPT_LCONTAINER, OPT_LTASK, OPT_LIMIT, OPT_FILTER };
 
 typedef struct {
     int follow;
-    double since;
+    double start;           /* epoch seconds; 0: an hour ago */
     const char *container;
     const char *task;
+    const char *filter;     /* CloudWatch Logs filter pattern, or NULL */
+    int limit;              /* only the last N events (of the backlog with --follow); 0: all */
+    int json;
 } logs_state;
 
-static const struct option options[] = {
-    {"follow", no_argument, NULL, OPT_FOLLOW},
-    {"since", required_argument, NULL, OPT_SINCE},
-    {"container", required_argument, NULL, OPT_LCONTAINER},
-    {"task", required_argument, NULL, OPT_LTASK},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"follow", 0, NULL, OPT_FOLLOW, "keep printing new events until Ctrl-C", CLI_VALUE_ANY, NULL},
+    {"since", 0, "WHEN", OPT_SINCE, "from a duration ago (30s, 10m, 2h, 1d) or an RFC 3339 time "
+     "(default 1h)", CLI_VALUE_ANY, NULL},
+    {"container", 0, "NAME", OPT_LCONTAINER, "only this container's events", CLI_VALUE_ANY, NULL},
+    {"task", 0, "ID", OPT_LTASK, "only this task's events", CLI_VALUE_ANY, NULL},
+    {"filter", 0, "PATTERN", OPT_FILTER, "a CloudWatch Logs filter pattern, e.g. ERROR or "
+     "'?ERROR ?WARN' or '\"timed out\" -health'", CLI_VALUE_ANY, NULL},
+    {"limit", 0, "N", OPT_LIMIT, "only the last N events (1-10000; with --follow: of the backlog)",
+     CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"logs web", "the last hour of web's events, each with its task and container"},
+    {"logs web --follow --since 10m", "the last 10 minutes, then new events as they come, until Ctrl-C"},
+    {"logs web --since 2d --filter ERROR --limit 50", "the last 50 events with ERROR of two days"},
+    {"logs web --since 2024-05-01T12:00:00Z --output json",
+     "from that time on, one JSON object per line (time, stream, task, container, message)"},
+    {0}};
 
 static int parse(void *st, int opt, const char *arg)
 {
@@ -37,19 +55,34 @@ static int parse(void *st, int opt, const char *arg)
     case OPT_LCONTAINER: s->container = arg; return 0;
     case OPT_LTASK: s->task = arg; return 0;
     case OPT_SINCE:
-        if (cli_parse_duration(arg, &s->since) != 0)
-            return cli_usage_error("--since wants a duration such as 10m, 2h or 90s, not '%s'", arg);
+        if (cli_parse_since(arg, util_wall(), &s->start) != 0)
+            return cli_usage_error("--since wants a duration (90s, 10m, 2h, 1d) or an RFC 3339 time "
+                                   "(2024-05-01T12:00:00Z), not '%s'", arg);
+        return 0;
+    case OPT_FILTER:
+        if (!*arg || strlen(arg) > 1024)
+            return cli_usage_error("--filter wants a CloudWatch Logs filter pattern of 1 to 1024 "
+                                   "characters");
+        s->filter = arg;
+        return 0;
+    case OPT_LIMIT: {
+        char *end;
+        long v = strtol(arg, &end, 10);
+        if (!*arg || *end || arg[0] < '0' || arg[0] > '9' || v < 1 || v > 10000)
+            return cli_usage_error("--limit wants a number from 1 to 10000, got '%s'", arg);
+        s->limit = (int)v;
         return 0;
     }
-    return -1;
+    }
+    return CLI_NOT_MINE;
 }
 
-static volatile sig_atomic_t stop;
+static cancel_flag stop;
 
 static void on_signal(int sig)
 {
     (void)sig;
-    stop = 1;
+    atomic_store(&stop, 1);
 }
 
 /* The container and task of an awslogs stream "PREFIX/CONTAINER/TASKID". */
@@ -84,8 +117,38 @@ static int wanted(const logs_state *s, const logs_event *e)
     return 1;
 }
 
-static void print_event(const logs_event *e, int color)
+/* One event as one JSON line: time (RFC 3339, UTC, milliseconds), stream, task,
+ * container, message. */
+static void print_event_json(const logs_event *e)
 {
+    const char *k, *t;
+    size_t kl;
+    stream_parts(e->stream ? e->stream : "", &k, &kl, &t);
+    char when[48], container[256];
+    time_t secs = (time_t)(e->timestamp / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    size_t n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(when + n, sizeof when - n, ".%03dZ", (int)(e->timestamp % 1000));
+    snprintf(container, sizeof container, "%.*s", (int)kl, k);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "time", when);
+    cJSON_AddStringToObject(o, "stream", e->stream ? e->stream : "");
+    cJSON_AddStringToObject(o, "task", t);
+    cJSON_AddStringToObject(o, "container", container);
+    cJSON_AddStringToObject(o, "message", e->message ? e->message : "");
+    char *line = cJSON_PrintUnformatted(o);
+    printf("%s\n", line);
+    free(line);
+    cJSON_Delete(o);
+}
+
+static void print_event(const logs_state *s, const logs_event *e, int color)
+{
+    if (s->json) {
+        print_event_json(e);
+        return;
+    }
     static const int colors[] = {36, 33, 32, 35, 34, 31};
     const char *k, *t;
     size_t kl;
@@ -109,13 +172,6 @@ static void print_event(const logs_event *e, int color)
     /* a container's line: its colours and cursor moves are shown, not obeyed */
     text_printf(stdout, " %s.%03dZ %.*s\n", when, (int)(e->timestamp % 1000), (int)ml,
                 e->message ? e->message : "");
-}
-
-static long long now_ms(void)
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    return (long long)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
 /* Events already printed: those before `top`, and at `top` the ones listed (by stream and
@@ -145,6 +201,38 @@ static int printed_before(printed_set *p, const logs_event *e)
     return 0;
 }
 
+/* --limit N: how many of the wanted events to leave out so that the last N remain. */
+static size_t to_skip(const logs_state *s, const logs_events *ev)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ev->n; i++)
+        n += (size_t)wanted(s, &ev->items[i]);
+    return s->limit > 0 && n > (size_t)s->limit ? n - (size_t)s->limit : 0;
+}
+
+static int skip_one(size_t *skip)
+{
+    if (!*skip)
+        return 0;
+    (*skip)--;
+    return 1;
+}
+
+/* The service refused the filter pattern: say so in its words, with where to look. */
+static int report(const logs_state *s, const char *group, const aws_error *err)
+{
+    if (aws_error_is(err, AWS_IS_NOT_FOUND)) {
+        fprintf(stderr, "ecsdeploy: no log group %s yet (is the stack up?)\n", group);
+        return EXIT_AWS;
+    }
+    if (s->filter && aws_error_is(err, AWS_IS_INVALID)) {
+        fprintf(stderr, "ecsdeploy: CloudWatch Logs refused --filter '%s': %s (see the filter "
+                        "pattern syntax in the CloudWatch Logs user guide)\n", s->filter, err->message);
+        return EXIT_AWS;
+    }
+    return cli_client_fail("logs", err);
+}
+
 static int follow_loop(cli_client *c, const logs_state *s, logs_filter_input *in, int color)
 {
     logs_cursor cur = {.since = in->start_time};
@@ -159,21 +247,23 @@ static int follow_loop(cli_client *c, const logs_state *s, logs_filter_input *in
         poll = atof(env) < 0.2 ? 0.2 : atof(env);
     int rc = EXIT_OK;
     printed_set printed = {0};
-    while (!stop) {
+    int first = 1;
+    while (!atomic_load(&stop)) {
         logs_events ev = {0};
         aws_error err;
         if (logs_follow(c->aws, in, &cur, &ev, &err) != 0) {
-            rc = cli_client_fail("logs", &err);
+            rc = report(s, in->group, &err);
             logs_events_free(&ev);
             break;
         }
+        size_t skip = first ? to_skip(s, &ev) : 0;
+        first = 0;
         for (size_t i = 0; i < ev.n; i++)
-            if (!printed_before(&printed, &ev.items[i]) && wanted(s, &ev.items[i]))
-                print_event(&ev.items[i], color);
+            if (!printed_before(&printed, &ev.items[i]) && wanted(s, &ev.items[i]) && !skip_one(&skip))
+                print_event(s, &ev.items[i], color);
         fflush(stdout);
         logs_events_free(&ev);
-        for (double slept = 0; slept < poll && !stop; slept += 0.05)
-            usleep(50000);
+        util_sleep(poll, &stop);
     }
     logs_cursor_free(&cur);
     svc_strings_free(&printed.at_top);
@@ -190,30 +280,27 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     cli_client c;
     int rc = cli_client_open(g, 1, &c);
     if (rc == EXIT_OK && !stack_find_service(c.stack, argv[0]))
-        rc = cli_usage_error("the stack %s has no service '%s' (see %s)", c.stack->name, argv[0],
-                             c.stack->file);
+        rc = cli_no_such_service(c.stack, argv[0], NULL);
     if (rc != EXIT_OK) {
         cli_client_close(&c);
         return rc;
     }
     char *group = stack_name_log_group(c.stack->name, argv[0]);
-    double since = s->since > 0 ? s->since : 3600;
-    logs_filter_input in = {.group = group, .start_time = now_ms() - (long long)(since * 1000)};
+    double start = s->start > 0 ? s->start : util_wall() - 3600;
+    s->json = g->output == OUTPUT_JSON;
+    logs_filter_input in = {.group = group, .start_time = (long long)(start * 1000),
+                            .filter_pattern = s->filter};
     if (s->follow) {
-        rc = follow_loop(&c, s, &in, g->color);
+        rc = follow_loop(&c, s, &in, g->color && !s->json);
     } else {
         logs_events ev = {0};
         aws_error err;
-        if (logs_filter_log_events(c.aws, &in, &ev, &err) != 0) {
-            if (strcmp(err.code, "ResourceNotFoundException") == 0)
-                fprintf(stderr, "ecsdeploy: no log group %s yet (is the stack up?)\n", group);
-            else
-                cli_client_fail("logs", &err);
-            rc = EXIT_AWS;
-        }
-        for (size_t i = 0; i < ev.n; i++)
-            if (wanted(s, &ev.items[i]))
-                print_event(&ev.items[i], g->color);
+        if (logs_filter_log_events(c.aws, &in, &ev, &err) != 0)
+            rc = report(s, group, &err);
+        size_t skip = to_skip(s, &ev);
+        for (size_t i = 0; rc == EXIT_OK && i < ev.n; i++)
+            if (wanted(s, &ev.items[i]) && !skip_one(&skip))
+                print_event(s, &ev.items[i], g->color && !s->json);
         logs_events_free(&ev);
     }
     free(group);
@@ -223,9 +310,11 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_logs = {
     .name = "logs",
-    .usage = "logs SERVICE [--follow] [--since D] [--container NAME] [--task ID]",
+    .args = "SERVICE",
     .summary = "show a service's log events in time order (default: the last hour), or follow them",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
+    .args_kind = CLI_VALUE_SERVICE,
     .parse = parse,
     .state_size = sizeof(logs_state),
     .run = run,

@@ -7,14 +7,27 @@
 typedef struct {
     int detailed_exitcode;
     int parallel;
+    cli_take_file take;
 } plan_opts;
 
-enum { OPT_DETAILED = 2000, OPT_PARALLEL };
+enum { OPT_DETAILED = 2000, OPT_PARALLEL, OPT_TAKE_FILE };
 
-static const struct option options[] = {
-    {"detailed-exitcode", no_argument, NULL, OPT_DETAILED},
-    {"parallel", required_argument, NULL, OPT_PARALLEL},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"detailed-exitcode", 0, NULL, OPT_DETAILED,
+     "exit 0 when nothing would change, 4 when something would", CLI_VALUE_ANY, NULL},
+    {"parallel", 0, "N", OPT_PARALLEL, "discover with N calls at a time (1-64, default 16)",
+     CLI_VALUE_ANY, NULL},
+    {"take-file", 0, "SERVICE", OPT_TAKE_FILE, "plan the file's image, environment and count for "
+     "SERVICE, not the ones deploy rolled out (repeatable)", CLI_VALUE_SERVICE, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"plan", "what up would create, update, replace and delete, field by field"},
+    {"plan --detailed-exitcode", "in CI: exit 4 when the account differs from the file"},
+    {"plan --take-file web", "what up --take-file web would put back from the file"},
+    {"plan --env staging", "the stack file's environment staging (its own stack)"},
+    {"plan --output json", "the same changes as JSON ({\"path\", \"from\", \"to\", \"replaces\"})"},
+    {0}};
 
 int cli_parse_parallel(const char *arg, int *out)
 {
@@ -29,11 +42,12 @@ int cli_parse_parallel(const char *arg, int *out)
 static int parse(void *state, int opt, const char *arg)
 {
     plan_opts *o = state;
-    if (opt == OPT_DETAILED) {
-        o->detailed_exitcode = 1;
-        return 0;
+    switch (opt) {
+    case OPT_DETAILED: o->detailed_exitcode = 1; return 0;
+    case OPT_PARALLEL: return cli_parse_parallel(arg, &o->parallel);
+    case OPT_TAKE_FILE: return cli_take_file_add(&o->take, arg);
     }
-    return cli_parse_parallel(arg, &o->parallel);
+    return CLI_NOT_MINE;
 }
 
 static int run(const cli_globals *g, void *state, int argc, char **argv)
@@ -45,16 +59,23 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     int rc = cli_session_open(g, &s);
     if (rc == EXIT_OK)
         rc = cli_session_discover(&s, o->parallel ? o->parallel : 16);
+    plan_kept kept = {0};
+    if (rc == EXIT_OK)
+        rc = cli_session_keep(&s, &o->take, &kept);
     if (rc == EXIT_OK) {
         plan_compute(&s.ctx, 0);
         if (g->output == OUTPUT_JSON) {
             cJSON *j = plan_render_json(s.graph);
+            cJSON_AddItemToObject(j, "kept", plan_kept_json(&kept));
             char *text = cJSON_Print(j);
             printf("%s\n", text);
             free(text);
             cJSON_Delete(j);
         } else {
             char *text = plan_render_text(s.graph, g->color);
+            fputs(text, stdout);
+            free(text);
+            text = plan_kept_text(&kept);
             fputs(text, stdout);
             free(text);
         }
@@ -67,15 +88,16 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         if (o->detailed_exitcode && c.create + c.update + c.replace + c.delete > 0)
             rc = EXIT_CHANGES;
     }
+    plan_kept_free(&kept);
     cli_session_close(&s);
     return rc;
 }
 
 const cli_command cli_cmd_plan = {
     .name = "plan",
-    .usage = "plan [--detailed-exitcode] [--parallel N]",
     .summary = "show what `up` would create, update, replace and delete",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
     .parse = parse,
     .state_size = sizeof(plan_opts),
     .run = run,

@@ -1,5 +1,5 @@
-/* `ecsdeploy rollback SERVICE`: stop a deployment in progress with rollback, or deploy
- * the revision the service ran before the last deploy. */
+/* `ecsdeploy rollback SERVICE [--to REVISION]`: stop a deployment in progress with
+ * rollback, or return to the last good release (deploy_rollback decides which). */
 #include <stdio.h>
 #include <string.h>
 
@@ -7,28 +7,48 @@
 #include "session_internal.h"
 #include "deploy_output_internal.h"
 
-enum { O_CLUSTER = 2100, O_TIMEOUT };
+enum { O_CLUSTER = 2100, O_TIMEOUT, O_TO };
 
-static const struct option options[] = {
-    {"cluster", required_argument, NULL, O_CLUSTER},
-    {"timeout", required_argument, NULL, O_TIMEOUT},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"cluster", 0, "NAME", O_CLUSTER, "the cluster (default: the stack file's); no file needed",
+     CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", O_TIMEOUT, "give up waiting after D (default 30m)", CLI_VALUE_ANY, NULL},
+    {"to", 0, "REVISION", O_TO, "this revision: N, FAMILY:N or a task definition ARN "
+     "(default: the last good release)", CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"rollback web", "back to web's last good release: the newest that succeeded before the one "
+     "running, failed and rolled-back ones skipped"},
+    {"rollback web --to 7", "back to revision 7 of web's family (also web:7 or an ARN)"},
+    {"rollback web --cluster prod --timeout 10m", "without the stack file, waiting at most 10 minutes"},
+    {0}};
 
 typedef struct {
     const char *cluster;
+    const char *to;
     double timeout;
 } state;
 
 static int parse(void *st, int opt, const char *arg)
 {
     state *s = st;
-    if (opt == O_CLUSTER) {
-        s->cluster = arg;
+    switch (opt) {
+    case O_CLUSTER: s->cluster = arg; return 0;
+    case O_TIMEOUT:
+        if (cli_parse_duration(arg, &s->timeout) != 0)
+            return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
+        return 0;
+    case O_TO: {
+        size_t len = strlen(arg);
+        if (len == 0 || len > 1600 || strpbrk(arg, " \t\n"))
+            return cli_usage_error("--to wants a revision: N, FAMILY:N or a task definition ARN, "
+                                   "got '%s'", arg);
+        s->to = arg;
         return 0;
     }
-    if (opt == O_TIMEOUT && cli_parse_duration(arg, &s->timeout) != 0)
-        return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
-    return 0;
+    }
+    return CLI_NOT_MINE;
 }
 
 static int run(const cli_globals *g, void *st, int argc, char **argv)
@@ -46,6 +66,7 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
         deploy_request q = DEPLOY_REQUEST_INIT;
         q.cluster = t.cluster;
         q.service = argv[0];
+        q.task_definition = s->to;
         q.timeout_s = s->timeout > 0 ? s->timeout : 1800;
         q.poll_s = t.poll_s;
         q.progress = deploy_cli_progress;
@@ -63,9 +84,11 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
 
 const cli_command cli_cmd_rollback = {
     .name = "rollback",
-    .usage = "rollback SERVICE [--cluster NAME] [--timeout D]",
-    .summary = "roll a service back: stop the deployment in progress, or return to the previous revision",
-    .options = options,
+    .args = "SERVICE",
+    .summary = "roll a service back to its last good release (or --to a revision), saying which and why",
+    .flags = flags,
+    .examples = examples,
+    .args_kind = CLI_VALUE_SERVICE,
     .parse = parse,
     .state_size = sizeof(state),
     .run = run,

@@ -53,7 +53,7 @@ static int do_get(cli_client *c, const char *name)
     aws_error err;
     int rc = EXIT_OK;
     if (secretsmanager_get_secret_value(c->aws, id, &value, &err) != 0) {
-        if (strcmp(err.code, "ResourceNotFoundException") == 0)
+        if (aws_error_is(&err, AWS_IS_NOT_FOUND))
             fprintf(stderr, "ecsdeploy: secret %s does not exist yet (create it with `ecsdeploy "
                             "secret put %s` or `ecsdeploy up`)\n", id, name);
         else
@@ -137,7 +137,7 @@ static int do_put(cli_client *c, const char *name)
     char *version = NULL;
     if (secretsmanager_put_secret_value(c->aws, id, value, NULL, &version, &err) == 0) {
         fprintf(stderr, "ecsdeploy: secret %s: new version stored\n", id);
-    } else if (strcmp(err.code, "ResourceNotFoundException") == 0 && decl) {
+    } else if (aws_error_is(&err, AWS_IS_NOT_FOUND) && decl) {
         char *node = xasprintf("secret/%s", name);
         svc_tag tags[2] = {{(char *)"ecsdeploy:stack", c->stack->name}, {(char *)"ecsdeploy:id", node}};
         svc_tags t = {tags, 2};
@@ -166,7 +166,7 @@ static void list_one(cli_client *c, const char *logical, const char *id, cJSON *
     const char *state = "present";
     char created[32] = "";
     if (secretsmanager_describe_secret(c->aws, id, &s, &err) != 0) {
-        if (strcmp(err.code, "ResourceNotFoundException") == 0) {
+        if (aws_error_is(&err, AWS_IS_NOT_FOUND)) {
             state = "missing";
         } else {
             cli_client_fail("secret list", &err);
@@ -247,9 +247,20 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
+static const cli_example examples[] = {
+    {"secret list", "the stack's secrets: name, state, creation date, ARN"},
+    {"secret get api-key", "print one's value (the only command that prints a secret)"},
+    {"secret put api-key < key.txt", "store a new value read from stdin (never from the command line)"},
+    {0}};
+
 const cli_command cli_cmd_secret = {
     .name = "secret",
-    .usage = "secret list | secret get NAME | secret put NAME  (NAME: a secret of the stack, or an ARN)",
+    .args = "list | get NAME | put NAME",
+    .about = "NAME is a secret of the stack file, or any secret's ARN (then no stack file is needed).",
+    .examples = examples,
+    .args_kind = CLI_VALUE_WORDS,
+    .args_words = "list get put",
+    .more_kind = CLI_VALUE_SECRET,
     .summary = "list the stack's secrets, print one's value, or store a new value read from stdin",
     .run = run,
 };

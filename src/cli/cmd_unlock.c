@@ -14,13 +14,20 @@ typedef struct {
 
 enum { OPT_YES = 2400 };
 
-static const struct option options[] = {{"yes", no_argument, NULL, OPT_YES}, {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"yes", 'y', NULL, OPT_YES, "do not ask (needed when not on a terminal)", CLI_VALUE_ANY, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"unlock", "shows who holds the stack's lock, asks for the stack name, removes it"},
+    {"unlock shop-staging --yes", "in a script: remove the lock of stack shop-staging"},
+    {0}};
 
 static int parse(void *state, int opt, const char *arg)
 {
     (void)arg;
     if (opt != OPT_YES)
-        return -1;
+        return CLI_NOT_MINE;
     ((unlock_opts *)state)->yes = 1;
     return 0;
 }
@@ -92,9 +99,13 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_unlock = {
     .name = "unlock",
-    .usage = "unlock [STACK] [--yes]",
+    .args = "[STACK]",
     .summary = "remove the stack's lock that a killed run left (asks first; --yes for scripts)",
-    .options = options,
+    .about = "Only for a run that is gone (killed, or its machine lost): a live run renews its\n"
+             "lock, and the lock of one that died expires by itself (ecsdeploy(1), ONE RUN PER\n"
+             "STACK). It removes only the lock it showed.",
+    .flags = flags,
+    .examples = examples,
     .parse = parse,
     .state_size = sizeof(unlock_opts),
     .run = run,

@@ -1,8 +1,11 @@
 /* `ecsdeploy up`: create or update everything the stack file describes. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "clock.h"
+#include "picture_internal.h"
 #include "session_internal.h"
 #include "text.h"
 
@@ -12,20 +15,45 @@ typedef struct {
     int no_rollback;
     int allow_replace;
     int rebootstrap;
+    int yes;
     double timeout;
+    const char *timeline;
+    cli_take_file take;
 } up_opts;
 
 enum { OPT_PARALLEL = 2100, OPT_NO_WAIT, OPT_NO_ROLLBACK, OPT_ALLOW_REPLACE, OPT_TIMEOUT,
-       OPT_REBOOTSTRAP };
+       OPT_REBOOTSTRAP, OPT_YES, OPT_TIMELINE, OPT_TAKE_FILE };
 
-static const struct option options[] = {
-    {"parallel", required_argument, NULL, OPT_PARALLEL},
-    {"no-wait", no_argument, NULL, OPT_NO_WAIT},
-    {"no-rollback", no_argument, NULL, OPT_NO_ROLLBACK},
-    {"allow-replace", no_argument, NULL, OPT_ALLOW_REPLACE},
-    {"timeout", required_argument, NULL, OPT_TIMEOUT},
-    {"rebootstrap", no_argument, NULL, OPT_REBOOTSTRAP},
-    {0, 0, 0, 0}};
+static const cli_flag flags[] = {
+    {"yes", 'y', NULL, OPT_YES, "replace and delete without asking (on a terminal up asks first)",
+     CLI_VALUE_ANY, NULL},
+    {"parallel", 0, "N", OPT_PARALLEL, "run N actions at a time (1-64, default 16)",
+     CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m)", CLI_VALUE_ANY, NULL},
+    {"no-wait", 0, NULL, OPT_NO_WAIT, "do not wait for services to become steady", CLI_VALUE_ANY,
+     NULL},
+    {"no-rollback", 0, NULL, OPT_NO_ROLLBACK,
+     "on failure leave everything as it is for inspection (exit 1)", CLI_VALUE_ANY, NULL},
+    {"allow-replace", 0, NULL, OPT_ALLOW_REPLACE,
+     "allow replacing a bucket or secret marked keep (its data is lost)", CLI_VALUE_ANY, NULL},
+    {"rebootstrap", 0, NULL, OPT_REBOOTSTRAP, "run the bootstrap steps again", CLI_VALUE_ANY, NULL},
+    {"take-file", 0, "SERVICE", OPT_TAKE_FILE, "take the file's image, environment and count for "
+     "SERVICE, not the ones deploy rolled out (repeatable)", CLI_VALUE_SERVICE, NULL},
+    {"timeline", 0, "FILE.svg", OPT_TIMELINE,
+     "write the run as an SVG picture (one bar per resource, the critical path outlined)",
+     CLI_VALUE_FILE, NULL},
+    {0}};
+
+static const cli_example examples[] = {
+    {"up", "create or update everything, then wait until the services are steady"},
+    {"up --yes --output json", "in a script: no question, one JSON object per event"},
+    {"-f prod.yml up --set image=ghcr.io/acme/shop:1.5 --timeout 20m",
+     "another stack file, a parameter, a longer bound on waits"},
+    {"up --timeline up.svg", "draw where the time went"},
+    {"up --take-file web", "put web back on the stack file's image (and environment, count) "
+     "after a deploy"},
+    {"up --env staging", "the stack file's environment staging: its values, its own stack"},
+    {0}};
 
 static int parse(void *state, int opt, const char *arg)
 {
@@ -36,12 +64,15 @@ static int parse(void *state, int opt, const char *arg)
     case OPT_NO_ROLLBACK: o->no_rollback = 1; return 0;
     case OPT_ALLOW_REPLACE: o->allow_replace = 1; return 0;
     case OPT_REBOOTSTRAP: o->rebootstrap = 1; return 0;
+    case OPT_TIMELINE: o->timeline = arg; return 0;
+    case OPT_YES: o->yes = 1; return 0;
+    case OPT_TAKE_FILE: return cli_take_file_add(&o->take, arg);
     case OPT_TIMEOUT:
         if (cli_parse_duration(arg, &o->timeout) != 0)
             return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
         return 0;
     }
-    return -1;
+    return CLI_NOT_MINE;
 }
 
 /* Replacing a bucket or a secret marked keep would destroy data: say which. */
@@ -106,6 +137,49 @@ static void print_summary(cli_session *s, const plan_exec_result *r, double secs
     }
 }
 
+/* On a terminal, a plan that replaces or deletes shows those changes field by field and
+ * asks; --yes, JSON output or no terminal (CI) go ahead as before. EXIT_OK to go on. */
+static int ask_before_destroying(cli_session *s, const up_opts *o, const plan_counts *c)
+{
+    if (c->replace + c->delete == 0 || o->yes || s->g->output == OUTPUT_JSON ||
+        !isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+        return EXIT_OK;
+    char *text = plan_render_destructive_text(s->graph, s->g->color);
+    printf("%s", text);
+    free(text);
+    printf("This up replaces %zu and deletes %zu resource%s (above): their data and addresses "
+           "are lost.\nGo ahead? [y/N] ", c->replace, c->delete, c->replace + c->delete == 1 ? "" : "s");
+    fflush(stdout);
+    char line[64];
+    if (!fgets(line, sizeof line, stdin))
+        line[0] = '\0';
+    line[strcspn(line, "\r\n")] = '\0';
+    if (strcmp(line, "y") == 0 || strcmp(line, "Y") == 0 || strcmp(line, "yes") == 0)
+        return EXIT_OK;
+    fprintf(stderr, "ecsdeploy: not confirmed; nothing was changed (up --yes does not ask)\n");
+    return EXIT_USAGE;
+}
+
+/* What up keeps of `ecsdeploy deploy`, and what it takes from the file instead. */
+static void print_kept(cli_session *s, const plan_kept *k)
+{
+    if (k->n == 0)
+        return;
+    if (s->g->output == OUTPUT_JSON) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "event", "kept");
+        cJSON_AddItemToObject(o, "values", plan_kept_json(k));
+        char *text = cJSON_PrintUnformatted(o);
+        printf("%s\n", text);
+        free(text);
+        cJSON_Delete(o);
+        return;
+    }
+    char *text = plan_kept_text(k);
+    fputs(text, stdout);
+    free(text);
+}
+
 /* What `up` says when the plan decides it goes no further; EXIT_OK for GO and NOTHING. */
 static int render_verdict(cli_session *s, const plan_up_decision *d)
 {
@@ -148,6 +222,8 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     up_opts *o = state;
     if (argc > 0)
         return cli_usage_error("up takes no arguments, got '%s'", argv[0]);
+    if (o->timeline && cli_timeline_check(o->timeline) != 0)
+        return EXIT_USAGE;
     int parallel = o->parallel ? o->parallel : 16;
     cli_session s;
     int rc = cli_session_open(g, &s);
@@ -164,15 +240,17 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     if (o->timeout > 0)
         s.ctx.timeout_s = o->timeout;
     plan_up_decision d;
+    plan_kept kept;
 plan: /* again once the stack's lock is held (below) */
-    plan_up_decide(&s.ctx, o->allow_replace, &d);
-    rc = render_verdict(&s, &d);
-    free(d.nodes);
-    if (d.verdict != PLAN_UP_GO) {
+    rc = cli_session_keep(&s, &o->take, &kept);
+    if (rc != EXIT_OK) {
         cli_session_close(&s);
         return rc;
     }
-    if (!s.lock) { /* changes to make: one run at a time (see lock.h) */
+    plan_up_decide(&s.ctx, o->allow_replace, &d);
+    if (d.verdict == PLAN_UP_GO && !s.lock) { /* changes to make: one run at a time (lock.h) */
+        free(d.nodes);
+        plan_kept_free(&kept);
         rc = cli_session_lock(&s, "up", parallel);
         if (rc != EXIT_OK) {
             cli_session_close(&s);
@@ -180,8 +258,27 @@ plan: /* again once the stack's lock is held (below) */
         }
         goto plan;
     }
+    print_kept(&s, &kept);
+    plan_kept_free(&kept);
+    rc = render_verdict(&s, &d);
+    free(d.nodes);
+    if (d.verdict != PLAN_UP_GO) {
+        if (d.verdict == PLAN_UP_NOTHING && o->timeline)
+            cli_timeline_write(cli_timeline_start(&s), o->timeline, "ecsdeploy up: no changes");
+        cli_session_close(&s);
+        return rc;
+    }
     plan_counts c = d.counts;
     size_t unsettled = d.unsettled;
+    if ((rc = ask_before_destroying(&s, o, &c)) != EXIT_OK) {
+        cli_session_close(&s);
+        return rc;
+    }
+    if (cancel_requested(s.ctx.cancel)) { /* a Ctrl-C while it planned or asked */
+        fprintf(stderr, "ecsdeploy: interrupted before any change; nothing was changed\n");
+        cli_session_close(&s);
+        return 130;
+    }
     if (g->output != OUTPUT_JSON)
         printf("Plan: %zu to create, %zu to update, %zu to replace, %zu to delete.\n", c.create,
                c.update, c.replace, c.delete);
@@ -189,20 +286,25 @@ plan: /* again once the stack's lock is held (below) */
         printf("Waiting for %zu unchanged resource%s an earlier run left changing (e.g. a service "
                "deployment in progress).\n", unsettled, unsettled == 1 ? "" : "s");
 
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = util_now();
     if (cli_lock_check(s.lock, s.stack->name) != EXIT_OK) {
         cli_session_close(&s);
         return EXIT_AWS;
     }
     struct cli_progress *p = cli_progress_start(&s, "up");
+    struct cli_timeline *tl = o->timeline ? cli_timeline_start(&s) : NULL;
     plan_exec_options eo = {.parallel = parallel, .rollback = !o->no_rollback};
     plan_exec_result r;
     plan_execute(&s.ctx, &eo, &r);
     cli_progress_stop(p);
     cli_interrupts_remove();
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    print_summary(&s, &r, (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+    double elapsed = util_now() - t0;
+    if (tl) {
+        char title[256];
+        snprintf(title, sizeof title, "ecsdeploy up %s: %s", s.stack->name, r.failed ? "failed" : "ok");
+        cli_timeline_write(tl, o->timeline, title);
+    }
+    print_summary(&s, &r, elapsed);
     rc = !r.failed ? EXIT_OK : r.rolled_back ? EXIT_ROLLED_BACK : EXIT_AWS;
     plan_exec_result_free(&r);
     cli_session_close(&s);
@@ -211,10 +313,9 @@ plan: /* again once the stack's lock is held (below) */
 
 const cli_command cli_cmd_up = {
     .name = "up",
-    .usage = "up [--parallel N] [--no-wait] [--timeout D] [--no-rollback] [--allow-replace] "
-             "[--rebootstrap]",
     .summary = "create or update everything the stack file describes",
-    .options = options,
+    .flags = flags,
+    .examples = examples,
     .parse = parse,
     .state_size = sizeof(up_opts),
     .run = run,

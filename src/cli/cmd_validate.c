@@ -10,6 +10,7 @@
 #include "buf.h"
 #include "cli_internal.h"
 #include "stack.h"
+#include "suggest.h"
 
 /* The problems as one JSON document on stdout, for `validate --output json`. */
 static void print_problems_json(const stack_diags *d)
@@ -33,7 +34,7 @@ static void print_problems_json(const stack_diags *d)
 
 static int load_stack(const cli_globals *g, stack_model **out, int json_problems)
 {
-    stack_options o = {g->sets, g->nsets, g->set_files, g->nset_files};
+    stack_options o = {g->sets, g->nsets, g->set_files, g->nset_files, g->environment};
     stack_diags d;
     memset(&d, 0, sizeof d);
     const char *file = g->stack_file ? g->stack_file : "ecsdeploy.yml";
@@ -53,6 +54,28 @@ static int load_stack(const cli_globals *g, stack_model **out, int json_problems
 int cli_load_stack(const cli_globals *g, stack_model **out)
 {
     return load_stack(g, out, 0);
+}
+
+int cli_no_such_service(const stack_model *st, const char *name, const char *hint)
+{
+    const char **names = calloc(st->nservices + 1, sizeof *names);
+    buf list = BUF_INIT;
+    for (size_t i = 0; names && i < st->nservices; i++) {
+        names[i] = st->services[i].name;
+        buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
+    }
+    const char *close = names ? util_suggest(name, names) : NULL;
+    buf b = BUF_INIT;
+    if (close)
+        buf_printf(&b, " (did you mean '%s'?)", close);
+    buf_printf(&b, "; it has %s%s", st->nservices ? "" : "no services", buf_str(&list));
+    if (hint)
+        buf_printf(&b, "; %s", hint);
+    int rc = cli_usage_error("the stack %s has no service '%s'%s", st->name, name, buf_str(&b));
+    buf_free(&b);
+    buf_free(&list);
+    free(names);
+    return rc;
 }
 
 static void line(const char *label, buf *b)
@@ -105,6 +128,10 @@ static void print_summary(const char *file, const stack_model *s)
         printf("%s: stack %s is valid (region %s)\n", file, s->name, s->region);
     else
         printf("%s: stack %s is valid\n", file, s->name);
+    for (size_t i = 0; i < s->nenvironments; i++) /* which one this is, and the others */
+        buf_printf(&b, "%s%s%s", i ? ", " : "", s->environments[i],
+                   s->environment && !strcmp(s->environment, s->environments[i]) ? " (this one)" : "");
+    line("environments", &b);
     summary_network(s, &b);
     line("network", &b);
     for (size_t i = 0; i < s->nservices; i++) {
@@ -159,12 +186,16 @@ static int run_validate(const cli_globals *g, void *state, int argc, char **argv
     return EXIT_OK;
 }
 
-static const struct option validate_options[] = {{0, 0, 0, 0}};
+static const cli_example validate_examples[] = {
+    {"validate", "check ecsdeploy.yml offline and summarise it"},
+    {"-f examples/dbward.yml validate --set alb=true", "another file, with a parameter set"},
+    {"validate --output json", "the resolved model (or the problems) as JSON"},
+    {0}};
 
 const cli_command cli_cmd_validate = {
     .name = "validate",
-    .usage = "validate [-f FILE] [--set NAME=VALUE]... [--output json]",
+
     .summary = "check the stack file offline and summarise it (exit 2 on any problem)",
-    .options = validate_options,
+    .examples = validate_examples,
     .run = run_validate,
 };

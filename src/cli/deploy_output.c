@@ -2,23 +2,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 
-#include "session_internal.h"
+#include "clock.h"
 #include "deploy_output_internal.h"
+#include "session_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 #include "text.h"
-
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_target *t)
 {
@@ -31,6 +24,10 @@ int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_t
     if (!cluster_flag && !want_stack)
         return cli_usage_error("no cluster: name it with --cluster NAME, or give the stack "
                                "file with -f FILE");
+    if (g->environment_flag && !want_stack)
+        return cli_usage_error("--env %s selects an environment of the stack file, and there is "
+                               "none (--cluster); to set a container variable write --env NAME=VALUE",
+                               g->environment);
     if (want_stack) {
         int rc = cli_load_stack(g, &t->stack);
         if (rc != EXIT_OK)
@@ -93,7 +90,7 @@ void deploy_cli_printer_init(deploy_cli_printer *p, const cli_globals *g)
 {
     memset(p, 0, sizeof *p);
     p->g = g;
-    p->t0 = mono();
+    p->t0 = util_now();
     const char *term = getenv("TERM");
     p->live = g->output == OUTPUT_TEXT && isatty(STDOUT_FILENO) && term &&
               strcmp(term, "dumb") != 0;
@@ -130,7 +127,7 @@ static void live_update(deploy_cli_printer *p, const char *service, const char *
     free(safe);
     for (int k = 0; k < p->drawn; k++)
         fputs("\033[1A\033[2K", stdout);
-    printf("\r\033[2Kecsdeploy deploy — %.0f s\n", mono() - p->t0);
+    printf("\r\033[2Kecsdeploy deploy — %.0f s\n", util_now() - p->t0);
     for (size_t k = 0; k < p->nrows; k++)
         printf("\033[2K  %-20s %s\n", p->names[k], p->rows[k]);
     p->drawn = (int)p->nrows + 1;
@@ -139,7 +136,7 @@ static void live_update(deploy_cli_printer *p, const char *service, const char *
 
 static double elapsed(const deploy_cli_printer *p)
 {
-    return (double)(long)((mono() - p->t0) * 10) / 10;
+    return (double)(long)((util_now() - p->t0) * 10) / 10;
 }
 
 static void print_json(cJSON *o)
@@ -210,15 +207,22 @@ void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const d
         cJSON *rs = cJSON_AddArrayToObject(o, "reasons");
         for (size_t i = 0; i < r->nreasons; i++)
             cJSON_AddItemToArray(rs, cJSON_CreateString(r->reasons[i]));
+        if (r->nlog_lines) {
+            cJSON *lg = cJSON_AddObjectToObject(o, "logs");
+            cJSON_AddStringToObject(lg, "source", r->log_source ? r->log_source : "");
+            cJSON *ls = cJSON_AddArrayToObject(lg, "lines");
+            for (size_t i = 0; i < r->nlog_lines; i++)
+                cJSON_AddItemToArray(ls, cJSON_CreateString(r->log_lines[i]));
+        }
         print_json(o);
     } else {
         static const char *const mark[] = {"ok", "ROLLED BACK", "TIMEOUT", "FAILED", "started",
                                            "INTERRUPTED"};
         FILE *f = r->outcome == DEPLOY_OK || r->outcome == DEPLOY_STARTED ? stdout : stderr;
         fflush(stdout);
-        text_printf(f, "%s: %s: %s\n", service, mark[r->outcome], r->message ? r->message : "");
-        for (size_t i = 0; i < r->nreasons; i++)
-            text_printf(f, "  reason: %s\n", r->reasons[i]);
+        char *story = deploy_result_story(r, 0);
+        text_printf(f, "%s: %s: %s\n", service, mark[r->outcome], story);
+        free(story);
         fflush(f);
     }
     pthread_mutex_unlock(&p->lock);

@@ -123,3 +123,15 @@ void cli_interrupts_remove(void)
     pipe_fds[0] = pipe_fds[1] = -1;
     session = NULL;
 }
+
+void cli_catch_interrupts(void (*handler)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL); /* the terminal went away: stop the same way */
+    signal(SIGPIPE, SIG_IGN);
+}

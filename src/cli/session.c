@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "session_internal.h"
+#include "aws_retry.h"
 #include "deploy.h"
 #include "text.h"
 #include "xalloc.h"
@@ -13,14 +14,20 @@ void cli_print_aws_error(const char *context, const aws_error *err)
     char line[2048];
     text_printf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
                 aws_error_format(err, line, sizeof line));
+    /* the endpoint itself is the problem: say what to check, not only curl's words */
+    if (aws_retry_never_sent(err))
+        fprintf(stderr, "ecsdeploy: AWS could not be reached at all (nothing was sent): check "
+                        "--endpoint-url / AWS_ENDPOINT_URL, the region, and the network or proxy\n");
+    else if (err->kind == AWS_ERR_TIMEOUT && err->http_status == 0)
+        fprintf(stderr, "ecsdeploy: AWS did not answer in time: check --endpoint-url / "
+                        "AWS_ENDPOINT_URL, the network or proxy\n");
 }
 
 int cli_aws_error_exit(const aws_error *err)
 {
     if (err->kind == AWS_ERR_CONFIG)
         return EXIT_USAGE;
-    if (err->kind == AWS_ERR_CREDENTIALS &&
-        (strcmp(err->code, "NoCredentials") == 0 || strcmp(err->code, "PartialCredentials") == 0))
+    if (err->kind == AWS_ERR_CREDENTIALS && aws_error_is(err, AWS_IS_NO_CREDENTIALS))
         return EXIT_USAGE;
     return EXIT_AWS;
 }
@@ -108,6 +115,27 @@ int cli_session_discover(cli_session *s, int parallel)
         cli_print_aws_error(NULL, &err);
         return EXIT_AWS;
     }
+    return EXIT_OK;
+}
+
+int cli_take_file_add(cli_take_file *t, const char *arg)
+{
+    if (!*arg)
+        return cli_usage_error("--take-file wants a SERVICE of the stack file");
+    if (t->n >= CLI_MAX_TAKE)
+        return cli_usage_error("too many --take-file options (at most %d)", CLI_MAX_TAKE);
+    t->names[t->n++] = arg;
+    return 0;
+}
+
+int cli_session_keep(cli_session *s, const cli_take_file *t, plan_kept *kept)
+{
+    memset(kept, 0, sizeof *kept);
+    for (size_t i = 0; t && i < t->n; i++)
+        if (!stack_find_service(s->stack, t->names[i]))
+            return cli_usage_error("--take-file %s: stack %s has no service '%s'", t->names[i],
+                                   s->stack->name, t->names[i]);
+    plan_keep_deployed(&s->ctx, t ? t->names : NULL, t ? t->n : 0, kept);
     return EXIT_OK;
 }
 

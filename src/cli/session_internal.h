@@ -32,6 +32,19 @@ void cli_session_close(cli_session *s);
 /* Discover what AWS has; on failure print why and return EXIT_AWS. */
 int cli_session_discover(cli_session *s, int parallel);
 
+/* --take-file SERVICE, repeatable (plan, up): the names, checked against the stack file
+ * when the session opens. */
+#define CLI_MAX_TAKE 64
+typedef struct {
+    const char *names[CLI_MAX_TAKE];
+    size_t n;
+} cli_take_file;
+/* Add one --take-file value: 0, or prints why and returns EXIT_USAGE. */
+int cli_take_file_add(cli_take_file *t, const char *arg);
+/* After cli_session_discover: check the names (EXIT_USAGE naming an unknown service) and
+ * decide what `up` keeps of `ecsdeploy deploy` (plan_keep_deployed) into *kept. */
+int cli_session_keep(cli_session *s, const cli_take_file *t, plan_kept *kept);
+
 /* Print an AWS error as one line "ecsdeploy: CONTEXT: CODE: message (...)". */
 void cli_print_aws_error(const char *context, const aws_error *err);
 /* The exit code for an error from aws_client_new / credentials (2 for configuration). */

@@ -20,9 +20,10 @@ void deploy_history_free(deploy_history *h)
     memset(h, 0, sizeof *h);
 }
 
-static char *dup_or_null(const char *s)
+/* A copy of s, or NULL for a missing or empty string. */
+static char *dup_nonempty(const char *s)
 {
-    return s && *s ? xstrdup(s) : NULL;
+    return xstrdup_or_null(s && *s ? s : NULL);
 }
 
 /* Fill revision details (task definition, first image) from DescribeServiceRevisions. */
@@ -32,9 +33,9 @@ static void add_revision(const ecs_service_revisions *rv, const char *arn,
     for (size_t i = 0; arn && i < rv->n; i++) {
         if (!rv->items[i].arn || strcmp(rv->items[i].arn, arn) != 0)
             continue;
-        x->task_definition = dup_or_null(rv->items[i].task_definition);
+        x->task_definition = dup_nonempty(rv->items[i].task_definition);
         const cJSON *imgs = cJSON_GetObjectItem(rv->items[i].raw, "containerImages");
-        x->image = dup_or_null(aws_json_str(cJSON_GetArrayItem(imgs, 0), "image"));
+        x->image = dup_nonempty(aws_json_str(cJSON_GetArrayItem(imgs, 0), "image"));
         return;
     }
 }
@@ -69,10 +70,10 @@ int deploy_history_get(aws_client *c, const char *cluster, const char *service, 
             x->arn = xstrdup(d->arn);
             x->created_at = d->created_at;
             x->finished_at = d->finished_at ? d->finished_at : d->stopped_at;
-            x->status = dup_or_null(d->status);
-            x->reason = dup_or_null(d->rollback_reason ? d->rollback_reason : d->status_reason);
+            x->status = dup_nonempty(d->status);
+            x->reason = dup_nonempty(d->rollback_reason ? d->rollback_reason : d->status_reason);
             const cJSON *cfg = cJSON_GetObjectItem(d->raw, "deploymentConfiguration");
-            x->strategy = dup_or_null(aws_json_str(cfg, "strategy"));
+            x->strategy = dup_nonempty(aws_json_str(cfg, "strategy"));
             add_revision(&rv, d->target_revision_arn, x);
         }
     ecs_service_revisions_free(&rv);

@@ -7,16 +7,33 @@
 #include "deploy_internal.h"
 #include "xalloc.h"
 
+static void vsay(deploy_progress_fn fn, void *ud, const char *service, const char *phase,
+                 const char *fmt, va_list ap)
+{
+    char msg[1024];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    fn(ud, service, phase, msg);
+}
+
+void deploy_say_(deploy_progress_fn fn, void *ud, const char *service, const char *phase,
+                 const char *fmt, ...)
+{
+    if (!fn)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsay(fn, ud, service, phase, fmt, ap);
+    va_end(ap);
+}
+
 void deploy_note_(const deploy_request *q, const char *phase, const char *fmt, ...)
 {
     if (!q->progress)
         return;
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vsay(q->progress, q->ud, q->service, phase, fmt, ap);
     va_end(ap);
-    q->progress(q->ud, q->service, phase, msg);
 }
 
 int deploy_fail_(deploy_result *r, const char *what, const aws_error *err)
@@ -53,5 +70,9 @@ void deploy_result_free(deploy_result *r)
     for (size_t i = 0; i < r->nreasons; i++)
         free(r->reasons[i]);
     free(r->reasons);
+    for (size_t i = 0; i < r->nlog_lines; i++)
+        free(r->log_lines[i]);
+    free(r->log_lines);
+    free(r->log_source);
     memset(r, 0, sizeof *r);
 }

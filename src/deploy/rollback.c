@@ -1,5 +1,5 @@
-/* deploy_rollback: stop a deployment in progress with ROLLBACK, or deploy the revision
- * recorded before the last deploy. */
+/* deploy_rollback: stop a deployment in progress with ROLLBACK, or deploy the last good
+ * release (release.c) or the one named with --to. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,47 +101,78 @@ static int stop_and_watch(aws_client *c, const deploy_request *q,
     return rc;
 }
 
-int deploy_rollback(aws_client *c, const deploy_request *q, deploy_result *r)
+/* The revision the service runs now, or -1 with r filled. */
+static int current_revision(aws_client *c, const deploy_request *q, char **td, deploy_result *r)
 {
-    memset(r, 0, sizeof *r);
     aws_error err;
-    ecs_service_deployments d = {0};
-    if (ecs_list_service_deployments(c, q->cluster, q->service, NULL, 0, &d, &err) != 0)
-        return deploy_fail_(r, "listing the service's deployments", &err);
-    for (size_t i = 0; i < d.n; i++)
-        if (in_progress(d.items[i].status)) {
-            int rc = stop_and_watch(c, q, &d.items[i], r);
-            ecs_service_deployments_free(&d);
-            return rc;
-        }
-    ecs_service_deployments_free(&d);
-
     ecs_service s;
     int found = 0;
     if (ecs_describe_service(c, q->cluster, q->service, &s, &found, &err) != 0)
         return deploy_fail_(r, "reading the service", &err);
-    if (!found) {
+    if (!found || !s.task_definition) {
+        if (found)
+            ecs_service_free(&s);
         r->outcome = DEPLOY_FAILED;
         r->message = xasprintf("service %s not found in cluster %s", q->service, q->cluster);
         return -1;
     }
-    const char *prev = svc_tags_get(&s.tags, DEPLOY_PREVIOUS_TAG);
-    char *td = prev ? xstrdup(prev) : NULL;
+    *td = xstrdup(s.task_definition);
     ecs_service_free(&s);
-    if (!td) {
+    return 0;
+}
+
+int deploy_rollback(aws_client *c, const deploy_request *q, deploy_result *r)
+{
+    memset(r, 0, sizeof *r);
+    aws_error err;
+    if (!q->task_definition) {
+        ecs_service_deployments d = {0};
+        if (ecs_list_service_deployments(c, q->cluster, q->service, NULL, 0, &d, &err) != 0)
+            return deploy_fail_(r, "listing the service's deployments", &err);
+        for (size_t i = 0; i < d.n; i++)
+            if (in_progress(d.items[i].status)) {
+                deploy_note_(q, "rollback", "a deployment is in progress: stopping it with "
+                             "ROLLBACK (ECS returns to the last revision that completed)");
+                int rc = stop_and_watch(c, q, &d.items[i], r);
+                ecs_service_deployments_free(&d);
+                return rc;
+            }
+        ecs_service_deployments_free(&d);
+    }
+
+    char *current = NULL;
+    if (current_revision(c, q, &current, r) != 0)
+        return -1;
+    deploy_release_choice pick;
+    if (deploy_choose_release(c, q->cluster, q->service, current, q->task_definition, &pick,
+                              &err) != 0) {
+        free(current);
+        if (err.kind != AWS_ERR_INPUT)
+            return deploy_fail_(r, "choosing the release to roll back to", &err);
         r->outcome = DEPLOY_FAILED;
-        r->message = xasprintf("service %s has no previous revision recorded (tag %s): deploy "
-                               "a revision with 'ecsdeploy deploy' first", q->service,
-                               DEPLOY_PREVIOUS_TAG);
+        r->error = err;
+        r->message = xstrdup(err.message);
         return -1;
     }
+    if (ecs_same_task_definition(pick.task_definition, current)) {
+        r->outcome = DEPLOY_OK;
+        r->task_definition = xstrdup(current);
+        r->message = xasprintf("%s already runs %s: nothing to do", q->service,
+                               deploy_short_td_(current));
+        free(current);
+        deploy_release_choice_free(&pick);
+        return 0;
+    }
+    deploy_note_(q, "rollback", "rolling back from %s to %s%s%s%s: %s",
+                 deploy_short_td_(current), deploy_short_td_(pick.task_definition),
+                 pick.image ? " (image " : "", pick.image ? pick.image : "",
+                 pick.image ? ")" : "", pick.why);
     deploy_request q2 = *q;
-    q2.task_definition = td;
+    q2.task_definition = pick.task_definition;
     q2.image = q2.tag = NULL;
     q2.nenv = 0;
-    deploy_note_(q, "rollback", "no deployment in progress; deploying the previous revision %s",
-                 td);
     int rc = deploy_run(c, &q2, r);
-    free(td);
+    free(current);
+    deploy_release_choice_free(&pick);
     return rc;
 }

@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "deploy_internal.h"
 #include "xalloc.h"
 
@@ -42,6 +42,54 @@ static int edit_definition(const deploy_request *q, cJSON *in, deploy_result *r)
     return 0;
 }
 
+/* The tags of the new revision: the current one's, with a record of each value this
+ * deploy changes (the value it had, added to what the current revision recorded). */
+static void record_changes(const deploy_request *q, const cJSON *was, const cJSON *now,
+                           const svc_tags *had, svc_tags *out)
+{
+    const char *name = aws_json_str(now, "name");
+    svc_tags add = {0};
+    const char *img0 = aws_json_str(was, "image"), *img1 = aws_json_str(now, "image");
+    if (img0 && img1 && strcmp(img0, img1) != 0) {
+        char *key = res_file_tag_key(name, "image", NULL);
+        char *rec = res_file_record_add(svc_tags_get(had, key), img0);
+        svc_tags_add(&add, key, rec);
+        free(rec);
+        free(key);
+    }
+    for (size_t i = 0; i < q->nenv; i++) {
+        size_t klen = strcspn(q->env[i], "=");
+        char *var = xstrndup(q->env[i], klen);
+        const char *v0 = NULL, *v1 = NULL;
+        const cJSON *e;
+        cJSON_ArrayForEach(e, cJSON_GetObjectItem(was, "environment"))
+            if (aws_json_str(e, "name") && !strcmp(aws_json_str(e, "name"), var))
+                v0 = aws_json_str(e, "value");
+        cJSON_ArrayForEach(e, cJSON_GetObjectItem(now, "environment"))
+            if (aws_json_str(e, "name") && !strcmp(aws_json_str(e, "name"), var))
+                v1 = aws_json_str(e, "value");
+        if (!v0 || !v1 || strcmp(v0, v1) != 0) {
+            char *key = res_file_tag_key(name, "env", var);
+            char *rec = res_file_record_add(svc_tags_get(had, key), v0);
+            svc_tags_add(&add, key, rec);
+            free(rec);
+            free(key);
+        }
+        free(var);
+    }
+    for (size_t i = 0; i < had->n; i++)
+        if (!svc_tags_get(&add, had->items[i].key))
+            svc_tags_add(out, had->items[i].key, had->items[i].value);
+    /* ECS allows 50 tags on a revision: records beyond that are not kept (up then takes
+     * the file's value for those) */
+    for (size_t i = 0; i < add.n && out->n < 50; i++)
+        svc_tags_add(out, add.items[i].key, add.items[i].value);
+    if (out->n == 50 && add.n)
+        deploy_note_(q, "register", "some changed values could not be recorded (50 tags at "
+                     "most): up will take the stack file's for them");
+    svc_tags_free(&add);
+}
+
 /* The revision to deploy into r->task_definition: a new one registered, or the current
  * one when nothing changes (*same = 1). */
 static int new_revision(aws_client *c, const deploy_request *q, const ecs_service *s,
@@ -59,7 +107,13 @@ static int new_revision(aws_client *c, const deploy_request *q, const ecs_servic
         deploy_note_(q, "register", "task definition unchanged; redeploying %s", td.arn);
     } else if (rc == 0) {
         ecs_task_definition nt;
-        if (ecs_register_task_definition(c, in, td.tags.n ? &td.tags : NULL, &nt, &err) != 0) {
+        svc_tags tags = {0};
+        const char *k = aws_json_str(ecs_taskdef_container(in, q->container), "name");
+        record_changes(q, ecs_taskdef_container(td.doc, k), ecs_taskdef_container(in, k),
+                       &td.tags, &tags);
+        int reg = ecs_register_task_definition(c, in, tags.n ? &tags : NULL, &nt, &err);
+        svc_tags_free(&tags);
+        if (reg != 0) {
             rc = deploy_fail_(r, "registering the new task definition", &err);
         } else {
             r->task_definition = xstrdup(nt.arn);
@@ -134,16 +188,23 @@ static int update(aws_client *c, const deploy_request *q, const ecs_service *s, 
     up.task_definition = r->task_definition;
     up.deployment = &dc;
     up.force_new_deployment = same;
+    up.desired_count = q->desired_count;
     ecs_service after;
     aws_error err;
     if (ecs_update_service(c, &up, &after, &err) != 0)
         return deploy_fail_(r, "updating the service", &err);
-    if (strcmp(s->task_definition, r->task_definition) != 0) {
-        svc_tag t = {DEPLOY_PREVIOUS_TAG, s->task_definition};
+    if (q->desired_count >= 0 && q->desired_count != s->desired) {
+        /* the count it had, recorded (see "What the file said" in res.h) */
+        char *key = res_file_tag_key(NULL, "desired_count", NULL), was[32];
+        snprintf(was, sizeof was, "%d", s->desired);
+        char *rec = res_file_record_add(svc_tags_get(&s->tags, key), was);
+        svc_tag t = {key, rec};
         svc_tags tags = {&t, 1};
         if (ecs_tag_resource(c, s->arn, &tags, &err) != 0)
-            deploy_note_(q, "update", "could not record the previous revision: %s",
-                         err.message);
+            deploy_note_(q, "update", "could not record the count it had (%s): up will take the "
+                         "stack file's", err.message);
+        free(rec);
+        free(key);
     }
     r->service_deployment = find_service_deployment(c, q, &after);
     deploy_note_(q, "update", "service updated (%s) to %s", r->strategy, r->task_definition);
@@ -181,12 +242,14 @@ int deploy_run(aws_client *c, const deploy_request *q, deploy_result *r)
         r->task_definition = xstrdup(q->task_definition);
         same = strcmp(s.task_definition, q->task_definition) == 0;
         rc = 0;
+    } else if (!q->image && !q->tag && q->nenv == 0) {
+        /* only the count: the revision stays, no new deployment */
+        r->task_definition = xstrdup(s.task_definition);
+        rc = 0;
     } else {
         rc = new_revision(c, q, &s, r, &same);
     }
-    struct timespec wall;
-    clock_gettime(CLOCK_REALTIME, &wall);
-    double started = (double)wall.tv_sec + (double)wall.tv_nsec / 1e9;
+    double started = util_wall();
     if (rc == 0)
         rc = update(c, q, &s, same, r);
     ecs_service_free(&s);

@@ -165,7 +165,23 @@ typedef struct {
     char line[512];         /* the state the last check saw */
     char shown[512];        /* the state last reported */
     deploy_seen seen;       /* unhealthy targets seen while watching */
+    deploy_mine mine;       /* the ECS deployment running the revision, once seen */
 } watch;
+
+/* Remember the deployment that runs the revision: it is gone from the service once ECS
+ * has rolled it back, and the story of the failure is told from it. */
+static void note_mine(watch *x)
+{
+    const ecs_deployment *d = x->v.mine;
+    if (!d || !d->id)
+        return;
+    if (strcmp(x->mine.id, d->id) != 0) {
+        snprintf(x->mine.id, sizeof x->mine.id, "%s", d->id);
+        x->mine.created_at = d->created_at;
+    }
+    if (d->rollout_state_reason)
+        snprintf(x->mine.reason, sizeof x->mine.reason, "%s", d->rollout_state_reason);
+}
 
 /* One check for aws_wait: 1 when the outcome is known, 0 to look again. */
 static int check(void *ud, char *line, size_t size, aws_error *err)
@@ -189,6 +205,7 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
         return 0;
     }
     x->failures = 0;
+    note_mine(x);
     if (!is(x->v.s.status, "ACTIVE")) {
         aws_error_set(err, AWS_ERR_SERVICE, "ServiceInactive", "service %s is %s", w->service,
                       x->v.s.status ? x->v.s.status : "in an unknown state");
@@ -226,17 +243,8 @@ static void progress(void *ud, const char *what, const char *line, int checks, d
 
 static int finish_failed(watch *x, deploy_result *r)
 {
-    const deploy_watch_request *w = x->w;
-    const ecs_service_deployment *sd = sd_of(&x->v);
-    r->outcome = DEPLOY_ROLLED_BACK;
-    const char *st = sd && sd->status ? sd->status : "FAILED";
-    free(r->message);
-    r->message = xasprintf("deployment of %s failed; %s%s", w->task_definition,
-                           is(st, "ROLLBACK_FAILED") ? "ECS could not roll it back"
-                           : is(st, "STOPPED")       ? "ECS stopped it"
-                                                     : "ECS rolled it back",
-                           x->state == DEPLOY_STATE_FAILED ? "" : " (rollback still in progress)");
-    deploy_gather_reasons_(x->c, w, &x->v.s, sd, &x->seen, r);
+    deploy_tell_failure_(x->c, x->w, &x->v.s, sd_of(&x->v), x->state == DEPLOY_STATE_FAILED,
+                         &x->seen, &x->mine, r);
     return -1;
 }
 

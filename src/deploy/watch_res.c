@@ -3,27 +3,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "buf.h"
+#include "clock.h"
 #include "deploy.h"
 
 typedef struct {
     res_ctx *ctx;
     res_node *n;
     res_action action;
-    struct timespec start;
+    double start;
 } shown_as;
 
 static void progress(void *ud, const char *service, const char *phase, const char *msg)
 {
     shown_as *p = ud;
-    struct timespec now;
     (void)service;
     (void)phase;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    double waited = (double)(now.tv_sec - p->start.tv_sec) +
-                    (double)(now.tv_nsec - p->start.tv_nsec) / 1e9;
+    double waited = util_now() - p->start;
     res_event(p->ctx, p->n, p->action, RES_EV_PROGRESS,
               "waiting for the service to be steady: %s (%.0f s)", msg, waited);
 }
@@ -31,8 +27,7 @@ static void progress(void *ud, const char *service, const char *phase, const cha
 int deploy_watch_res(res_ctx *ctx, res_node *n, res_action action, const res_rollout *rollout,
                      aws_error *err)
 {
-    shown_as p = {ctx, n, action, {0, 0}};
-    clock_gettime(CLOCK_MONOTONIC, &p.start);
+    shown_as p = {ctx, n, action, util_now()};
     deploy_watch_request w = {.cluster = rollout->cluster,
                               .service = rollout->service,
                               .task_definition = rollout->task_definition,
@@ -49,12 +44,11 @@ int deploy_watch_res(res_ctx *ctx, res_node *n, res_action action, const res_rol
     if (rc != 0) {
         switch (r.outcome) {
         case DEPLOY_ROLLED_BACK: {
-            buf b = {0};
-            buf_puts(&b, r.message);
-            for (size_t i = 0; i < r.nreasons; i++)
-                buf_printf(&b, "%s%s", i ? "; " : ": ", r.reasons[i]);
-            aws_error_set(err, AWS_ERR_SERVICE, "DeploymentFailed", "%s", buf_str(&b));
-            buf_free(&b);
+            /* the headline on the first line (the progress line shows it), the rest of
+             * the story on the lines below (the summary shows it whole) */
+            char *story = deploy_result_story(&r, sizeof err->message);
+            aws_error_set(err, AWS_ERR_SERVICE, "DeploymentFailed", "%s", story);
+            free(story);
             break;
         }
         case DEPLOY_TIMEOUT:

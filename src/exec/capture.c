@@ -90,6 +90,68 @@ void exec_filter_init(exec_filter *f, const char *marker,
     f->exit_code = -1;
 }
 
+void exec_filter_init_raw(exec_filter *f, const char *marker,
+                          void (*sink)(void *ctx, const unsigned char *p, size_t len), void *ctx)
+{
+    exec_filter_init(f, marker, sink, ctx);
+    f->raw = 1;
+}
+
+/* Raw: 1 when the n bytes at s may be the beginning (or all) of the wrapper's last line
+ * "\r\n<marker><digits>\r\n"; *whole set when they are all of it. */
+static int raw_marker_prefix(const char *s, size_t n, const char *marker, int *whole)
+{
+    static const char crlf[] = "\r\n";
+    size_t ml = strlen(marker), i = 0, digits = 0;
+    *whole = 0;
+    for (size_t k = 0; k < 2; k++, i++)
+        if (i == n || s[i] != crlf[k])
+            return i == n;
+    for (size_t k = 0; k < ml; k++, i++)
+        if (i == n || s[i] != marker[k])
+            return i == n;
+    while (i < n && s[i] >= '0' && s[i] <= '9' && digits < 9) {
+        i++;
+        digits++;
+    }
+    if (i == n)
+        return 1;
+    if (!digits || s[i] != '\r')
+        return 0;
+    if (++i == n)
+        return 1;
+    if (s[i] != '\n' || i + 1 != n)
+        return 0;
+    *whole = 1;
+    return 1;
+}
+
+/* Raw: where in the hold the tail that may be the marker line starts (hold.len: none). */
+static size_t raw_tail_start(const exec_filter *f, int *whole)
+{
+    size_t len = f->hold.len, longest = strlen(f->marker) + 2 + 9 + 2;
+    for (size_t i = len > longest ? len - longest : 0; i < len; i++)
+        if (f->hold.data[i] == '\r' && raw_marker_prefix(f->hold.data + i, len - i, f->marker, whole))
+            return i;
+    *whole = 0;
+    return len;
+}
+
+/* Raw: pass everything on at once (a person is typing) but the tail that may be the
+ * marker line. */
+static void stage_raw(exec_filter *f, const unsigned char *p, size_t len)
+{
+    buf_append(&f->hold, p, len);
+    int whole;
+    size_t out = raw_tail_start(f, &whole);
+    if (out) {
+        f->sink(f->ctx, (unsigned char *)f->hold.data, out);
+        memmove(f->hold.data, f->hold.data + out, f->hold.len - out);
+        f->hold.len -= out;
+        f->hold.data[f->hold.len] = '\0';
+    }
+}
+
 /* Pass converted bytes on, keeping back a tail long enough to hold the marker line. */
 static void stage(exec_filter *f, const unsigned char *p, size_t len)
 {
@@ -114,6 +176,13 @@ static void stage(exec_filter *f, const unsigned char *p, size_t len)
 void exec_filter_feed(void *filter, const unsigned char *p, size_t len)
 {
     exec_filter *f = filter;
+    if (f->raw) {
+        if (f->marker)
+            stage_raw(f, p, len);
+        else
+            f->sink(f->ctx, p, len);
+        return;
+    }
     unsigned char tmp[4096];
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
@@ -163,7 +232,15 @@ void exec_filter_finish(exec_filter *f)
         unsigned char cr = '\r';
         stage(f, &cr, 1);
     }
-    if (f->marker && f->hold.len) {
+    if (f->raw && f->marker && f->hold.len) {
+        int whole;
+        size_t at = raw_tail_start(f, &whole);
+        if (whole)
+            f->exit_code = atoi(f->hold.data + at + 2 + strlen(f->marker));
+        size_t out = whole ? at : f->hold.len;
+        if (out)
+            f->sink(f->ctx, (unsigned char *)f->hold.data, out);
+    } else if (f->marker && f->hold.len) {
         int code = -1;
         long at = find_marker_line(f, &code);
         size_t out = at >= 0 ? (size_t)at : f->hold.len;

@@ -26,6 +26,11 @@ static void wipe_free(void *p, size_t n)
     }
 }
 
+void exec_chan_set_port_session(exec_chan *c)
+{
+    c->port_session = 1;
+}
+
 exec_chan *exec_chan_new(const exec_chan_ops *ops, const char *client_version)
 {
     exec_chan *c = xcalloc(1, sizeof *c);

@@ -39,6 +39,9 @@ typedef struct {
 exec_chan *exec_chan_new(const exec_chan_ops *ops, const char *client_version);
 /* Frees; key material and buffered payloads are wiped. */
 void exec_chan_free(exec_chan *c);
+/* A port forwarding session: the handshake accepts SessionType "Port" and refuses the
+ * others (by default it is the other way round). */
+void exec_chan_set_port_session(exec_chan *c);
 
 /* One received binary message at time now (seconds, any monotonic origin). 0, or -1
  * when the channel cannot go on (exec_chan_error says why). */

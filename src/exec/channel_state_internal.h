@@ -22,6 +22,7 @@ typedef struct {
 struct exec_chan {
     exec_chan_ops ops;
     char *client_version;
+    int port_session;          /* the agent must offer SessionType "Port" (and only that) */
     int64_t out_seq;
     exec_chan_pending *unacked;
     size_t n_unacked;

@@ -93,9 +93,12 @@ static int on_handshake_request(exec_chan *c, const unsigned char *p, size_t len
             cJSON_AddItemToArray(done, kms_action(c, params));
         } else if (type && strcmp(type, "SessionType") == 0) {
             const char *st = cJSON_GetStringValue(cJSON_GetObjectItem(params, "SessionType"));
-            int ok = !st || strcmp(st, "Port") != 0;
+            int port = st && strcmp(st, "Port") == 0;
+            int ok = port == c->port_session;
             cJSON_AddItemToArray(done, action_result("SessionType", ok ? 1 : 3, NULL,
-                                                     ok ? NULL : "port sessions are not supported"));
+                                                     ok     ? NULL
+                                                     : port ? "port sessions are not expected here"
+                                                            : "this client forwards a port only"));
         } else {
             cJSON_AddItemToArray(done, action_result(type ? type : "", 3, NULL,
                                                      "not supported by this client"));

@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "msg_internal.h"
 
 static void put_be(unsigned char *p, uint64_t v, int n)
@@ -40,11 +41,8 @@ void exec_msg_encode(buf *out, const char *type, int64_t seq, uint64_t flags,
     size_t tl = strlen(type);
     memcpy(h + 4, type, tl > 32 ? 32 : tl);
     put_be(h + 36, 1, 4);
-    if (!created_ms) {
-        struct timeval tv;
-        gettimeofday(&tv, NULL);
-        created_ms = (uint64_t)tv.tv_sec * 1000 + (uint64_t)tv.tv_usec / 1000;
-    }
+    if (!created_ms)
+        created_ms = (uint64_t)(util_wall() * 1000);
     put_be(h + 40, created_ms, 8);
     put_be(h + 48, (uint64_t)seq, 8);
     put_be(h + 56, flags, 8);
@@ -97,6 +95,7 @@ int exec_msg_decode(const unsigned char *d, size_t len, exec_msg *m)
 void exec_uuid_v4(unsigned char id[16])
 {
     if (RAND_bytes(id, 16) != 1) {
+        /* No randomness: the time of day only keeps ids apart (not a clock for waits). */
         struct timeval tv;
         gettimeofday(&tv, NULL);
         memset(id, 0, 16);

@@ -4,15 +4,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
+#include "clock.h"
 #include "ecs.h"
 #include "exec.h"
 #include "channel_internal.h"
+#include "session_internal.h"
 #include "msg_internal.h"
 #include "ws_internal.h"
 #include "kms.h"
@@ -21,18 +22,20 @@
 typedef struct {
     aws_client *aws;
     const exec_run_opts *o;
+    int line_open;            /* the last input byte sent did not end a line */
     exec_ws *ws;
     const char *session_id;
+    const char *client_version;
+    int port;                  /* a port forwarding session */
     aws_error send_err;
     int send_failed;
 } run_ctx;
 
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+/* What a client announces decides what the agent speaks. Commands: 1.2.0.0. Ports: a
+ * version before 1.1.70, the first for which the agent multiplexes connections (smux)
+ * over the channel: this client speaks the plain stream of one connection per session. */
+#define CLIENT_VERSION_COMMANDS "1.2.0.0"
+#define CLIENT_VERSION_PORTS "1.1.61.0"
 
 static int chan_send(void *ctx, const unsigned char *p, size_t len)
 {
@@ -97,7 +100,7 @@ static int open_channel(run_ctx *r, const char *token, aws_error *err)
     cJSON_AddStringToObject(j, "RequestId", req);
     cJSON_AddStringToObject(j, "TokenValue", token);
     cJSON_AddStringToObject(j, "ClientId", client);
-    cJSON_AddStringToObject(j, "ClientVersion", "1.2.0.0");
+    cJSON_AddStringToObject(j, "ClientVersion", r->client_version);
     char *text = cJSON_PrintUnformatted(j);
     int rc = exec_ws_send(r->ws, EXEC_WS_TEXT, text, strlen(text), 10000, err);
     OPENSSL_cleanse(text, strlen(text));
@@ -116,7 +119,7 @@ static int send_size(run_ctx *r, exec_chan *ch)
         return 0;
     char body[64];
     int n = snprintf(body, sizeof body, "{\"cols\":%d,\"rows\":%d}", cols, rows);
-    return exec_chan_send_input(ch, EXEC_PT_SIZE, body, (size_t)n, mono());
+    return exec_chan_send_input(ch, EXEC_PT_SIZE, body, (size_t)n, util_now());
 }
 
 /* Keystrokes from input_fd. 0, 1 at end of input, -1 on failure. */
@@ -126,11 +129,29 @@ static int pump_input(run_ctx *r, exec_chan *ch)
     ssize_t n = read(r->o->input_fd, in, sizeof in);
     if (n < 0)
         return errno == EINTR || errno == EAGAIN ? 0 : -1;
-    if (n == 0)
-        return 1;
-    int rc = exec_chan_send_input(ch, EXEC_PT_OUTPUT, in, (size_t)n, mono());
+    if (n == 0) {
+        if (!r->o->eof_as_ctrl_d)
+            return 1;
+        static const unsigned char eof[] = "\n\x04";
+        int off = r->line_open ? 0 : 1;
+        return exec_chan_send_input(ch, EXEC_PT_OUTPUT, eof + off, (size_t)(2 - off), util_now()) < 0
+                   ? -1 : 1;
+    }
+    r->line_open = in[n - 1] != '\n' && in[n - 1] != '\r';
+    int rc = exec_chan_send_input(ch, EXEC_PT_OUTPUT, in, (size_t)n, util_now());
     OPENSSL_cleanse(in, sizeof in);
     return rc;
+}
+
+/* A port session whose local connection closed: the agent closes its own (Flag
+ * DisconnectToPort) and ends the session (Flag TerminateSession). */
+static int end_port_session(run_ctx *r, exec_chan *ch)
+{
+    static const unsigned char disconnect[4] = {0, 0, 0, 1}, terminate[4] = {0, 0, 0, 2};
+    double now = util_now();
+    if (exec_chan_send_input(ch, EXEC_PT_FLAG, disconnect, sizeof disconnect, now) != 0)
+        return -1;
+    return r->send_failed ? -1 : exec_chan_send_input(ch, EXEC_PT_FLAG, terminate, sizeof terminate, now);
 }
 
 /* Messages one pump handles before the loop looks at the clock, Ctrl-C and keystrokes
@@ -159,7 +180,7 @@ static int pump_ws(run_ctx *r, exec_chan *ch, aws_error *err)
         }
         if (op != EXEC_WS_BINARY)
             continue;
-        if (exec_chan_receive(ch, d, n, mono()) != 0)
+        if (exec_chan_receive(ch, d, n, util_now()) != 0)
             return -1;
         if (exec_chan_closed(ch))
             return 1;
@@ -189,7 +210,7 @@ static int loop(run_ctx *r, exec_chan *ch, double deadline, aws_error *err)
             return 0;
         if (rc < 0)
             return exec_chan_error(ch)[0] || r->send_failed ? channel_error(r, ch, err) : -1;
-        if (exec_chan_tick(ch, mono()) != 0)
+        if (exec_chan_tick(ch, util_now()) != 0)
             return channel_error(r, ch, err);
         if (exec_chan_ready(ch) && r->o->window_size &&
             (!sized || (r->o->resized && *r->o->resized))) {
@@ -203,7 +224,7 @@ static int loop(run_ctx *r, exec_chan *ch, double deadline, aws_error *err)
             aws_error_set(err, AWS_ERR_INPUT, "Cancelled", "interrupted");
             return -1;
         }
-        double now = mono(), wait = deadline - now, due = exec_chan_next_due(ch, now);
+        double now = util_now(), wait = deadline - now, due = exec_chan_next_due(ch, now);
         if (wait <= 0) {
             aws_error_set(err, AWS_ERR_TIMEOUT, "ExecTimeout",
                           "the command did not finish within %.0f s (raise it with --timeout)",
@@ -214,18 +235,23 @@ static int loop(run_ctx *r, exec_chan *ch, double deadline, aws_error *err)
             wait = due;
         if (wait > 0.1)
             wait = 0.1;
+        /* a port session takes data only once its handshake is complete (the agent does
+         * not acknowledge earlier data, and would wait on it for ever) */
+        int take_input = input_open && (!r->port || exec_chan_ready(ch));
         struct pollfd p[2] = {{.fd = exec_ws_fd(r->ws), .events = POLLIN},
-                              {.fd = input_open ? r->o->input_fd : -1, .events = POLLIN}};
+                              {.fd = take_input ? r->o->input_fd : -1, .events = POLLIN}};
         if (poll(p, 2, (int)(wait * 1000) + 1) < 0 && errno != EINTR) {
             aws_error_set(err, AWS_ERR_NETWORK, "ExecSessionFailed", "poll: %s", strerror(errno));
             return -1;
         }
-        if (input_open && (p[1].revents & (POLLIN | POLLHUP))) {
+        if (take_input && (p[1].revents & (POLLIN | POLLHUP))) {
             int in = pump_input(r, ch);
             if (in < 0)
                 return channel_error(r, ch, err);
             if (in == 1)
                 input_open = 0;
+            if (in == 1 && r->port && end_port_session(r, ch) != 0)
+                return channel_error(r, ch, err);
         }
     }
 }
@@ -235,12 +261,12 @@ static void terminate_session(run_ctx *r, exec_chan *ch)
 {
     static const unsigned char terminate[4] = {0, 0, 0, 2};
     if (!r->send_failed)
-        exec_chan_send_input(ch, EXEC_PT_FLAG, terminate, sizeof terminate, mono());
+        exec_chan_send_input(ch, EXEC_PT_FLAG, terminate, sizeof terminate, util_now());
 }
 
 static void explain_execute_error(const exec_target *t, aws_error *err)
 {
-    if (strcmp(err->code, "TargetNotConnectedException") == 0) {
+    if (aws_error_is(err, AWS_IS_NOT_RUNNING)) {
         char *was = xstrdup(err->message);
         aws_error_set(err, AWS_ERR_SERVICE, "TaskRoleMissingSsmmessages",
                       "ECS could not reach the exec agent in task %s (%s). The usual cause: the "
@@ -253,33 +279,29 @@ static void explain_execute_error(const exec_target *t, aws_error *err)
     }
 }
 
-int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
+int exec_session_run_(aws_client *aws, const exec_run_opts *o, const char *session_id,
+                      const char *stream_url, const char *token, int port, double deadline,
+                      aws_error *err)
 {
-    aws_error_clear(err);
     const exec_target *t = o->target;
-    double timeout = o->timeout_s > 0 ? o->timeout_s : 300;
-    double deadline = mono() + timeout;
-    ecs_exec_session s;
-    if (ecs_execute_command(aws, t->cluster, t->task_arn, t->container, o->command, 1, &s,
-                            err) != 0) {
-        explain_execute_error(t, err);
-        return -1;
-    }
-    run_ctx r = {.aws = aws, .o = o, .session_id = s.session_id};
-    long connect_ms = (long)((deadline - mono()) * 1000);
+    run_ctx r = {.aws = aws, .o = o, .session_id = session_id, .port = port,
+                 .client_version = port ? CLIENT_VERSION_PORTS : CLIENT_VERSION_COMMANDS};
+    long connect_ms = (long)((deadline - util_now()) * 1000);
     connect_ms = connect_ms > 15000 ? 15000 : connect_ms < 1000 ? 1000 : connect_ms;
-    int rc = exec_ws_connect(s.stream_url ? s.stream_url : "", connect_ms, &r.ws, err);
+    int rc = exec_ws_connect(stream_url ? stream_url : "", connect_ms, &r.ws, err);
     if (rc == 0)
-        rc = open_channel(&r, s.token ? s.token : "", err);
+        rc = open_channel(&r, token ? token : "", err);
     if (rc == 0) {
         if (o->debug)
-            fprintf(stderr, "exec: session %s open on task %s container %s\n", s.session_id,
+            fprintf(stderr, "exec: session %s open on task %s container %s\n", session_id,
                     t->task_id, t->container);
         exec_chan_ops ops = {.ctx = &r, .send = chan_send, .output = chan_output,
                              .data_key = chan_data_key};
-        exec_chan *ch = exec_chan_new(&ops, "1.2.0.0");
+        exec_chan *ch = exec_chan_new(&ops, r.client_version);
+        if (port)
+            exec_chan_set_port_session(ch);
         rc = loop(&r, ch, deadline, err);
-        if (rc != 0 && (strcmp(err->code, "ExecTimeout") == 0 || strcmp(err->code, "Cancelled") == 0))
+        if (rc != 0 && aws_error_is(err, AWS_IS_TIMED_OUT | AWS_IS_CANCELLED))
             terminate_session(&r, ch);
         if (rc == 0 && exec_chan_close_output(ch)[0]) {
             aws_error_set(err, AWS_ERR_SERVICE, "ExecSessionFailed", "the exec agent ended the session: %s",
@@ -295,6 +317,22 @@ int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
         exec_ws_close(r.ws, 1000);
     }
     exec_ws_free(r.ws);
+    return rc;
+}
+
+int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
+{
+    aws_error_clear(err);
+    const exec_target *t = o->target;
+    double timeout = o->timeout_s > 0 ? o->timeout_s : 300;
+    double deadline = util_now() + timeout;
+    ecs_exec_session s;
+    if (ecs_execute_command(aws, t->cluster, t->task_arn, t->container, o->command, 1, &s,
+                            err) != 0) {
+        explain_execute_error(t, err);
+        return -1;
+    }
+    int rc = exec_session_run_(aws, o, s.session_id, s.stream_url, s.token, 0, deadline, err);
     ecs_exec_session_free(&s);
     return rc;
 }

@@ -177,7 +177,7 @@ int exec_find_target(aws_client *aws, const char *cluster, const char *service,
         out->task_arn = xstrdup(t->arn);
         out->task_id = xstrdup(t->id ? t->id : last_part(t->arn));
         out->container = xstrdup(k->name);
-        out->runtime_id = k->runtime_id ? xstrdup(k->runtime_id) : NULL;
+        out->runtime_id = xstrdup_or_null(k->runtime_id);
     }
     ecs_tasks_free(&ts);
     return rc;

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "ws_internal.h"
 #include "xalloc.h"
 
@@ -155,13 +155,6 @@ int exec_ws_fd(const exec_ws *ws)
     return ws->io.fd;
 }
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int wait_fd(int fd, short events, long ms)
 {
     struct pollfd p = {.fd = fd, .events = events};
@@ -172,7 +165,7 @@ static int wait_fd(int fd, short events, long ms)
 static int send_all(exec_ws *ws, const unsigned char *p, size_t len, long timeout_ms,
                     aws_error *err)
 {
-    long long end = now_ms() + timeout_ms;
+    long long end = util_now_ms() + timeout_ms;
     while (len) {
         size_t n = 0;
         int rc = ws->io.send(ws->io.ctx, p, len, &n);
@@ -186,7 +179,7 @@ static int send_all(exec_ws *ws, const unsigned char *p, size_t len, long timeou
                           "the data channel connection broke while sending");
             return -1;
         }
-        long left = (long)(end - now_ms());
+        long left = (long)(end - util_now_ms());
         if (left <= 0) {
             aws_error_set(err, AWS_ERR_NETWORK, "WebSocketError",
                           "the data channel connection took no data for %ld ms", timeout_ms);
@@ -334,7 +327,7 @@ static int drain(exec_ws *ws, int *opcode, aws_error *err)
 int exec_ws_next(exec_ws *ws, long timeout_ms, int *opcode, const unsigned char **data,
                  size_t *len, aws_error *err)
 {
-    long long end = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+    long long end = util_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
     if (ws->peer_closed)
         return EXEC_WS_CLOSED;
     for (;;) {
@@ -360,7 +353,7 @@ int exec_ws_next(exec_ws *ws, long timeout_ms, int *opcode, const unsigned char 
                           "the data channel connection broke while receiving");
             return EXEC_WS_ERROR;
         }
-        long left = (long)(end - now_ms());
+        long left = (long)(end - util_now_ms());
         if (left <= 0)
             return EXEC_WS_TIMEOUT;
         if (wait_fd(ws->io.fd, POLLIN, left) < 0) {

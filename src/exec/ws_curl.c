@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <curl/curl.h>
 #include <openssl/evp.h>
@@ -13,6 +12,7 @@
 
 #include "aws.h"
 #include "buf.h"
+#include "clock.h"
 #include "ws_internal.h"
 #include "xalloc.h"
 
@@ -36,13 +36,6 @@ static int curl_io_recv(void *ctx, void *p, size_t len, size_t *n)
 static void curl_io_close(void *ctx)
 {
     curl_easy_cleanup((CURL *)ctx);
-}
-
-static long long ms_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* The http(s) URL curl connects to, and the request target and Host of the upgrade. */
@@ -95,7 +88,7 @@ static int read_head(CURL *c, int fd, long long end, buf *head, aws_error *err)
         }
         if (rc != CURLE_AGAIN)
             break;
-        long left = (long)(end - ms_now());
+        long left = (long)(end - util_now_ms());
         if (left <= 0) {
             aws_error_set(err, AWS_ERR_TIMEOUT, "WebSocketTimeout",
                           "no answer to the data channel's WebSocket upgrade");
@@ -164,7 +157,7 @@ static int handshake(CURL *c, int fd, const char *target, const char *host, long
             off += n;
             continue;
         }
-        if (cr != CURLE_AGAIN || ms_now() > end) {
+        if (cr != CURLE_AGAIN || util_now_ms() > end) {
             aws_error_set(err, AWS_ERR_NETWORK, "WebSocketError",
                           "could not send the WebSocket upgrade request");
             rc = -1;
@@ -192,7 +185,7 @@ int exec_ws_connect(const char *url, long timeout_ms, exec_ws **out, aws_error *
         return -1;
     if (timeout_ms <= 0)
         timeout_ms = 10000;
-    long long end = ms_now() + timeout_ms;
+    long long end = util_now_ms() + timeout_ms;
     CURL *c = curl_easy_init();
     curl_easy_setopt(c, CURLOPT_URL, http_url);
     curl_easy_setopt(c, CURLOPT_CONNECT_ONLY, 1L);

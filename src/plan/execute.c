@@ -186,7 +186,7 @@ static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws
     }
     /* a wait cut short by Ctrl-C: the run's failure is the interrupt, not this */
     int interrupted = rc != 0 && cancel_requested(x->ctx->cancel) &&
-                      strcmp(err->code, "Interrupted") == 0;
+                      aws_error_is(err, AWS_IS_CANCELLED);
     if (rc == 0) {
         x->state[i] = JOB_DONE;
     } else {
@@ -258,8 +258,9 @@ static void *worker(void *arg)
         if (rc == 0)
             res_event(x->ctx, n, n->action, RES_EV_DONE, "%s",
                       n->action == RES_DELETE ? "deleted" : n->physical_id ? n->physical_id : "done");
-        else
-            res_event(x->ctx, n, n->action, RES_EV_FAILED, "%s", aws_error_format(&err, msg, sizeof msg));
+        else /* the first line: a failure's details are told once, in the run's result */
+            res_event(x->ctx, n, n->action, RES_EV_FAILED, "%.*s",
+                      (int)strcspn(aws_error_format(&err, msg, sizeof msg), "\n"), msg);
         finish_job(x, i, rc, previous, &err);
     }
     /* Wake the others: the last finisher may have left nothing to wait for. */

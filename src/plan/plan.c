@@ -191,24 +191,36 @@ static void render_change(buf *b, const res_change *ch)
     buf_printf(b, "%s\n", ch->replaces ? "  (forces replacement)" : "");
 }
 
+/* One node's line and its changes, field by field. */
+static void render_node(buf *b, const res_node *n, int color)
+{
+    buf_printf(b, "%s%-3s %-8s %s%s", color ? action_color(n->action) : "",
+               action_mark(n->action), plan_action_name(n->action), n->id,
+               color ? "\033[0m" : "");
+    if (n->physical_id)
+        buf_printf(b, " (%s)", n->physical_id);
+    if (n->label && strcmp(n->label, n->id) != 0)
+        buf_printf(b, "  %s", n->label);
+    buf_putc(b, '\n');
+    for (size_t c = 0; c < n->changes.n; c++)
+        render_change(b, &n->changes.items[c]);
+}
+
+char *plan_render_destructive_text(const res_graph *g, int color)
+{
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < g->n; i++)
+        if (g->nodes[i]->action == RES_REPLACE || g->nodes[i]->action == RES_DELETE)
+            render_node(&b, g->nodes[i], color);
+    return buf_detach(&b);
+}
+
 char *plan_render_text(const res_graph *g, int color)
 {
     buf b = BUF_INIT;
-    for (size_t i = 0; i < g->n; i++) {
-        const res_node *n = g->nodes[i];
-        if (n->action == RES_NONE)
-            continue;
-        buf_printf(&b, "%s%-3s %-8s %s%s", color ? action_color(n->action) : "",
-                   action_mark(n->action), plan_action_name(n->action), n->id,
-                   color ? "\033[0m" : "");
-        if (n->physical_id)
-            buf_printf(&b, " (%s)", n->physical_id);
-        if (n->label && strcmp(n->label, n->id) != 0)
-            buf_printf(&b, "  %s", n->label);
-        buf_putc(&b, '\n');
-        for (size_t c = 0; c < n->changes.n; c++)
-            render_change(&b, &n->changes.items[c]);
-    }
+    for (size_t i = 0; i < g->n; i++)
+        if (g->nodes[i]->action != RES_NONE)
+            render_node(&b, g->nodes[i], color);
     plan_counts c = plan_count(g);
     if (c.create + c.update + c.replace + c.delete == 0)
         buf_printf(&b, "No changes: %zu resources match the stack file.\n", c.unchanged);

@@ -211,7 +211,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     free(subnets);
     free(groups);
     if (rc != 0) {
-        if (strcmp(err->code, "InvalidSubnet") == 0 && strcmp(scheme, "internet-facing") == 0)
+        if (aws_error_is(err, AWS_IS_BUSY) && strcmp(scheme, "internet-facing") == 0)
             aws_error_prefix(err, "an internet-facing load balancer needs an internet gateway "
                                   "attached to its VPC (or make it `internal: true`): ");
         return -1;
@@ -271,7 +271,7 @@ static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t l
     (void)ud;
     elbv2_lb lb = {0};
     if (describe_one(ctx, n->physical_id, &lb, err) != 0)
-        return elbres_gone(err) ? 1 : elbres_poll_failed(err, status, len);
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 1 : elbres_poll_failed(err, status, len);
     snprintf(status, len, "still %s", lb.state);
     elbv2_lb_free(&lb);
     return 0;
@@ -279,7 +279,8 @@ static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t l
 
 static int remove_lb(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    if (elbv2_delete_load_balancer(ctx->aws, n->physical_id, err) != 0 && !elbres_gone(err))
+    if (elbv2_delete_load_balancer(ctx->aws, n->physical_id, err) != 0 &&
+        !aws_error_is(err, AWS_IS_NOT_FOUND))
         return -1;
     return res_wait(ctx, n, RES_DELETE, "the load balancer to be gone", poll_gone, NULL, err);
 }
@@ -289,7 +290,7 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     elbv2_lb lb = {0};
     if (describe_one(ctx, n->physical_id, &lb, err) != 0)
         return -1;
-    cJSON_AddStringToObject(out, "state", lb.state);
+    cJSON_AddStringToObject(out, "lb_state", lb.state); /* "state" is the node's own */
     cJSON_AddStringToObject(out, "dns_name", lb.dns_name);
     if (strcmp(lb.state, "active") != 0)
         cJSON_AddBoolToObject(out, "healthy", 0);

@@ -10,7 +10,4 @@
  * a crash repeats the first request. Writes into out (at least 37 bytes). */
 void res_app_token(const char *stack, const char *id, const char *salt, char out[37]);
 
-/* 1 when err->code equals code. */
-int res_app_code_is(const aws_error *err, const char *code);
-
 #endif

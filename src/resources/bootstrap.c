@@ -71,7 +71,7 @@ static int secret_has_value(res_ctx *ctx, const char *secret_id, aws_error *err)
         secretsmanager_secret_free(value);
         return 1;
     }
-    return strcmp(err->code, "ResourceNotFoundException") == 0 ? 0 : -1;
+    return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1;
 }
 
 typedef struct {
@@ -157,8 +157,7 @@ static int poll_capture(res_ctx *ctx, res_node *n, void *ud, char *status, size_
     free(cluster);
     if (rc == 0)
         return 1;
-    if (!strcmp(err->code, "NoRunningTask") || !strcmp(err->code, "ExecAgentNotRunning") ||
-        !strcmp(err->code, "TaskNotRunning")) {
+    if (aws_error_is(err, AWS_IS_NOT_RUNNING)) {
         snprintf(status, len, "%s", err->message);
         return 0;
     }

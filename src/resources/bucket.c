@@ -74,9 +74,10 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 
 /* ---- reading ----------------------------------------------------------------------- */
 
-static int absent(aws_error *err, const char *code)
+/* The bucket, or the setting asked for, is not there: err cleared, 1. */
+static int absent(aws_error *err)
 {
-    if (!res_app_code_is(err, code))
+    if (!aws_error_is(err, AWS_IS_NOT_FOUND))
         return 0;
     aws_error_clear(err);
     return 1;
@@ -86,7 +87,7 @@ static int read_policy(res_ctx *ctx, const char *name, cJSON *p, aws_error *err)
 {
     char *doc = NULL;
     if (s3_get_bucket_policy(ctx->aws, name, &doc, err) != 0) {
-        if (!absent(err, "NoSuchBucketPolicy"))
+        if (!absent(err))
             return -1;
         cJSON_AddBoolToObject(p, "tls_only", 0);
         return 0;
@@ -109,7 +110,7 @@ static int read_lifecycle(res_ctx *ctx, const char *name, cJSON *p, aws_error *e
     s3_lifecycle_rules rules = {0};
     cJSON *lc = cJSON_AddArrayToObject(p, "lifecycle");
     if (s3_get_bucket_lifecycle(ctx->aws, name, &rules, err) != 0)
-        return absent(err, "NoSuchLifecycleConfiguration") ? 0 : -1;
+        return absent(err) ? 0 : -1;
     for (size_t i = 0; i < rules.n; i++)
         cJSON_AddItemToArray(lc, lifecycle_rule(rules.items[i].prefix, rules.items[i].expiration_days,
                                                 rules.items[i].noncurrent_days));
@@ -121,7 +122,7 @@ static int read_public_access(res_ctx *ctx, const char *name, cJSON *p, aws_erro
 {
     s3_public_access_block pab = {0};
     if (s3_get_public_access_block(ctx->aws, name, &pab, err) != 0 &&
-        !absent(err, "NoSuchPublicAccessBlockConfiguration"))
+        !absent(err))
         return -1;
     cJSON_AddBoolToObject(p, "block_public_access", pab.block_public_acls && pab.ignore_public_acls &&
                                                         pab.block_public_policy &&
@@ -133,7 +134,7 @@ static int read_encryption(res_ctx *ctx, const char *name, cJSON *p, aws_error *
 {
     s3_encryption enc = {0};
     if (s3_get_bucket_encryption(ctx->aws, name, &enc, err) != 0) {
-        if (!absent(err, "ServerSideEncryptionConfigurationNotFoundError"))
+        if (!absent(err))
             return -1;
         cJSON_AddNullToObject(p, "encryption");
         return 0;
@@ -227,13 +228,13 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     int exists = 0;
     if (s3_head_bucket(d->ctx->aws, name, &exists, err) != 0)
         /* 403: the name is someone else's; create will say so */
-        return res_app_code_is(err, "Forbidden") || res_app_code_is(err, "403") ? 0 : -1;
+        return aws_error_is(err, AWS_IS_DENIED) ? 0 : -1;
     if (!exists)
         return 0;
     svc_tags tags = {0};
     cJSON *props = NULL;
     int rc = read_bucket(d->ctx, name, &tags, &props, err);
-    if (rc != 0 && absent(err, "NoSuchBucket"))
+    if (rc != 0 && absent(err))
         rc = 0; /* deleted meanwhile */
     const char *id = svc_tags_get(&tags, RES_TAG_ID);
     if (rc == 0 && props && id && res_tags_match(d->ctx, &tags, NULL)) {
@@ -315,7 +316,7 @@ static int set_tls_policy(res_ctx *ctx, const char *name, int on, aws_error *err
 {
     if (!on) {
         int rc = s3_delete_bucket_policy(ctx->aws, name, err);
-        return rc != 0 && absent(err, "NoSuchBucketPolicy") ? 0 : rc;
+        return rc != 0 && absent(err) ? 0 : rc;
     }
     char *doc = xasprintf(
         "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"" TLS_SID "\",\"Effect\":\"Deny\","
@@ -332,7 +333,7 @@ static int set_lifecycle(res_ctx *ctx, const char *name, const cJSON *lc, aws_er
     size_t n = (size_t)cJSON_GetArraySize(lc);
     if (n == 0) {
         int rc = s3_delete_bucket_lifecycle(ctx->aws, name, err);
-        return rc != 0 && absent(err, "NoSuchLifecycleConfiguration") ? 0 : rc;
+        return rc != 0 && absent(err) ? 0 : rc;
     }
     s3_lifecycle_rule *rules = xcalloc(n, sizeof *rules);
     char **ids = xcalloc(n, sizeof *ids);
@@ -378,7 +379,7 @@ static int apply(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a,
             rc = s3_put_public_access_block(ctx->aws, name, &pab, err);
         } else {
             rc = s3_delete_public_access_block(ctx->aws, name, err);
-            if (rc != 0 && absent(err, "NoSuchPublicAccessBlockConfiguration"))
+            if (rc != 0 && absent(err))
                 rc = 0;
         }
         if (rc != 0)
@@ -421,12 +422,14 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     const char *name = cJSON_GetObjectItem(n->desired, "name")->valuestring;
     int rc = s3_create_bucket(ctx->aws, name, err);
     cJSON *existing = NULL;
-    if (rc != 0 && absent(err, "BucketAlreadyOwnedByYou")) {
-        /* a re-run after a crash: compare with what the first run set */
+    int taken = rc != 0 && aws_error_is(err, AWS_IS_EXISTS);
+    if (taken && !aws_error_is(err, AWS_IS_DENIED)) {
+        /* BucketAlreadyOwnedByYou, a re-run after a crash: compare with what the first run set */
+        aws_error_clear(err);
         svc_tags tags = {0};
         rc = read_bucket(ctx, name, &tags, &existing, err);
         svc_tags_free(&tags);
-    } else if (rc != 0 && res_app_code_is(err, "BucketAlreadyExists")) {
+    } else if (taken) { /* BucketAlreadyExists: another account holds the name */
         aws_error_set(err, AWS_ERR_INPUT, "BucketAlreadyExists",
                       "bucket name %s belongs to another AWS account (S3 names are global); "
                       "choose another `name:` for bucket %s", name, strchr(n->id, '/') + 1);
@@ -452,12 +455,12 @@ static int remove_bucket(res_ctx *ctx, res_node *n, aws_error *err)
     size_t deleted = 0;
     int rc = s3_empty_bucket(ctx->aws, n->physical_id, &deleted, err);
     if (rc != 0)
-        return absent(err, "NoSuchBucket") ? 0 : -1;
+        return absent(err) ? 0 : -1;
     if (deleted)
         res_event(ctx, n, RES_DELETE, RES_EV_PROGRESS, "emptied: %zu object versions deleted",
                   deleted);
     rc = s3_delete_bucket(ctx->aws, n->physical_id, err);
-    return rc != 0 && absent(err, "NoSuchBucket") ? 0 : rc;
+    return rc != 0 && absent(err) ? 0 : rc;
 }
 
 static const char *const replace_on[] = {"name", NULL};

@@ -69,11 +69,9 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
 {
     (void)ud;
     if (ecs_delete_cluster(ctx->aws, n->physical_id, err) == 0 ||
-        strcmp(err->code, "ClusterNotFoundException") == 0)
+        aws_error_is(err, AWS_IS_NOT_FOUND))
         return 1;
-    if (strcmp(err->code, "ClusterContainsServicesException") == 0 ||
-        strcmp(err->code, "ClusterContainsTasksException") == 0 ||
-        strcmp(err->code, "UpdateInProgressException") == 0) {
+    if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) {
         snprintf(status, len, "%s", err->message);
         return 0;
     }

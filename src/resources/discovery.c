@@ -54,12 +54,6 @@ static cJSON *props_of(const sd_service *s)
     return p;
 }
 
-static int gone(const aws_error *err)
-{
-    return strcmp(err->code, "ServiceNotFound") == 0 ||
-           strcmp(err->code, "ResourceNotFoundException") == 0;
-}
-
 typedef struct {
     res_ctx *ctx;
     sd_namespaces namespaces;
@@ -76,7 +70,7 @@ static int namespace_owned(void *ud, size_t i, aws_error *err)
     svc_tags tags = {0};
     int rc = sd_list_tags_for_resource(d->ctx->aws, d->namespaces.items[i].arn, &tags, err);
     d->owned[i] = rc == 0 && res_tags_match(d->ctx, &tags, NULL);
-    if (rc != 0 && (gone(err) || strcmp(err->code, "NamespaceNotFound") == 0))
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
         rc = 0;
     svc_tags_free(&tags);
     return rc;
@@ -89,7 +83,7 @@ static int namespace_services(void *ud, size_t i, aws_error *err)
         return 0;
     sd_filter f = {.name = "NAMESPACE_ID", .value = d->namespaces.items[i].id, .condition = "EQ"};
     int rc = sd_list_services(d->ctx->aws, &f, 1, 0, &d->services[i], err);
-    return rc != 0 && (gone(err) || strcmp(err->code, "NamespaceNotFound") == 0) ? 0 : rc;
+    return rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : rc;
 }
 
 /* A service of the stack's namespaces: its tags say which node it is. The summary has
@@ -106,7 +100,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
         s->namespace_id = xstrdup(d->ns_of[i]);
         res_found_add(d->out, id, s->id, props_of(s));
     }
-    if (rc != 0 && gone(err))
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
         rc = 0;
     svc_tags_free(&tags);
     return rc;
@@ -200,7 +194,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
             s.namespace_id = xstrdup(ns);
         }
         res_node_set(ctx, n, s.id, props_of(&s));
-    } else if (strcmp(err->code, "ServiceAlreadyExists") == 0) {
+    } else if (aws_error_is(err, AWS_IS_EXISTS)) {
         aws_error_prefix(err, "a Cloud Map service of that name exists in the namespace and was "
                               "not made by this node: ");
     }
@@ -249,11 +243,11 @@ static int deregister_leftovers(res_ctx *ctx, res_node *n, aws_error *err)
 {
     sd_instances inst = {0};
     if (sd_list_instances(ctx->aws, n->physical_id, 0, &inst, err) != 0)
-        return gone(err) ? 0 : -1;
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < inst.n; i++) {
         rc = sd_deregister_instance(ctx->aws, n->physical_id, inst.items[i].id, NULL, err);
-        if (rc != 0 && strcmp(err->code, "InstanceNotFound") == 0)
+        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
             rc = 0;
     }
     if (rc == 0 && inst.n > 0)
@@ -266,9 +260,10 @@ static int deregister_leftovers(res_ctx *ctx, res_node *n, aws_error *err)
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
 {
     (void)ud;
-    if (sd_delete_service(ctx->aws, n->physical_id, err) == 0 || gone(err))
+    if (sd_delete_service(ctx->aws, n->physical_id, err) == 0 ||
+        aws_error_is(err, AWS_IS_NOT_FOUND))
         return 1;
-    if (strcmp(err->code, "ResourceInUse") == 0) {
+    if (aws_error_is(err, AWS_IS_IN_USE)) {
         snprintf(status, len, "%s", err->message);
         return 0;
     }

@@ -84,10 +84,10 @@ static int poll_release(res_ctx *ctx, res_node *n, void *ud, char *status, size_
     (void)ud;
     aws_error e;
     aws_error_clear(&e);
-    if (ec2_release_address(ctx->aws, n->physical_id, &e) == 0 || resnet_gone(&e))
+    if (ec2_release_address(ctx->aws, n->physical_id, &e) == 0 ||
+        aws_error_is(&e, AWS_IS_NOT_FOUND))
         return 1;
-    if (strcmp(e.code, "AuthFailure") != 0 && strcmp(e.code, "InvalidIPAddress.InUse") != 0 &&
-        strcmp(e.code, "DependencyViolation") != 0) {
+    if (!aws_error_is(&e, AWS_IS_IN_USE)) {
         *err = e;
         return -1;
     }

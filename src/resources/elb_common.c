@@ -32,7 +32,7 @@ static int tags_one(void *ud, size_t i, aws_error *err)
     tag_reads *t = ud;
     const char *one[] = {t->arns[i], NULL};
     int rc = elbv2_describe_tags(t->ctx->aws, one, &t->got[i], err);
-    return rc != 0 && elbres_gone(err) ? 0 : rc;
+    return rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : rc;
 }
 
 static int tags_chunk(void *ud, size_t c, aws_error *err)
@@ -44,7 +44,7 @@ static int tags_chunk(void *ud, size_t c, aws_error *err)
     memcpy(list, t->arns + from, k * sizeof *list);
     int rc = elbv2_describe_tags(t->ctx->aws, list, &t->got[c], err);
     free(list);
-    if (rc == 0 || !elbres_gone(err))
+    if (rc == 0 || !aws_error_is(err, AWS_IS_NOT_FOUND))
         return rc;
     /* one of them deleted since the list fails the whole call: ask for each on its own */
     elbv2_tag_descs_free(&t->got[c]);
@@ -119,7 +119,7 @@ int elbres_owned_read(res_ctx *ctx, const char *const *arns, size_t n, elbres_re
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (!(*ids)[i] || rcs[i + 1] == 0)
             continue;
-        if (elbres_gone(&errs[i + 1])) {
+        if (aws_error_is(&errs[i + 1], AWS_IS_NOT_FOUND)) {
             free((*ids)[i]);
             (*ids)[i] = NULL;
             continue;
@@ -137,16 +137,6 @@ void elbres_ids_free(char **ids, size_t n)
     for (size_t i = 0; ids && i < n; i++)
         free(ids[i]);
     free(ids);
-}
-
-int elbres_gone(const aws_error *err)
-{
-    static const char *const codes[] = {"LoadBalancerNotFound", "TargetGroupNotFound",
-                                        "ListenerNotFound", "RuleNotFound", NULL};
-    for (size_t i = 0; codes[i]; i++)
-        if (strcmp(err->code, codes[i]) == 0)
-            return 1;
-    return 0;
 }
 
 int elbres_poll_failed(const aws_error *err, char *status, size_t len)
@@ -334,7 +324,7 @@ elbv2_action *elbres_actions_from(const cJSON *actions, const int *weights,
             a->oidc.token_endpoint = dup_member(o, "token_endpoint");
             a->oidc.user_info_endpoint = dup_member(o, "user_info_endpoint");
             a->oidc.client_id = dup_member(o, "client_id");
-            a->oidc.client_secret = client_secret ? xstrdup(client_secret) : NULL;
+            a->oidc.client_secret = xstrdup_or_null(client_secret);
             auth_from(a, o);
         } else if (strcmp(a->type, "authenticate-cognito") == 0) {
             a->cognito.user_pool_arn = dup_member(o, "user_pool_arn");
@@ -381,7 +371,7 @@ static int listeners_one(void *ud, size_t i, aws_error *err)
 {
     listeners_of *l = ud;
     int rc = elbv2_describe_listeners(l->ctx->aws, l->lbs->items[i].arn, NULL, 0, &l->per_lb[i], err);
-    return rc != 0 && elbres_gone(err) ? 0 : rc;
+    return rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : rc;
 }
 
 int elbres_stack_listeners(res_ctx *ctx, elbv2_listeners *out, aws_error *err)

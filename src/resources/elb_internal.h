@@ -25,9 +25,6 @@ typedef int (*elbres_read_fn)(void *ud, size_t i, aws_error *err);
 int elbres_owned_read(res_ctx *ctx, const char *const *arns, size_t n, elbres_read_fn read,
                       void *ud, char ***ids, aws_error *err);
 
-/* 1 when err says the ELBv2 resource does not exist. */
-int elbres_gone(const aws_error *err);
-
 /* In a poll of res_wait (also the Cloud Map kinds'): a throttled or transient failure that
  * outlived the client's retries is one more "not yet" (0, status says so), not the end of
  * the wait; anything else is -1. */

@@ -251,7 +251,7 @@ void res_prop_str(cJSON *props, const char *name, const char *value)
 
 void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual)
 {
-    char *id = physical_id ? xstrdup(physical_id) : NULL;
+    char *id = xstrdup_or_null(physical_id);
     pthread_mutex_lock(&ctx->lock);
     free(n->physical_id);
     n->physical_id = id;

@@ -28,8 +28,3 @@ void res_app_token(const char *stack, const char *id, const char *salt, char out
              (unsigned)((a >> 16) & 0xffff), (unsigned)(a & 0xffff), (unsigned)(b >> 48),
              (unsigned long long)(b & 0xffffffffffffULL));
 }
-
-int res_app_code_is(const aws_error *err, const char *code)
-{
-    return err && strcmp(err->code, code) == 0;
-}

@@ -73,10 +73,10 @@ static int poll_detach(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
     detach_job *j = ud;
     aws_error e;
     aws_error_clear(&e);
-    if (ec2_detach_internet_gateway(ctx->aws, j->igw, j->vpc, &e) == 0 || resnet_gone(&e) ||
-        strcmp(e.code, "Gateway.NotAttached") == 0)
+    if (ec2_detach_internet_gateway(ctx->aws, j->igw, j->vpc, &e) == 0 ||
+        aws_error_is(&e, AWS_IS_NOT_FOUND)) /* Gateway.NotAttached counts too */
         return 1;
-    if (strcmp(e.code, "DependencyViolation") != 0) {
+    if (!aws_error_is(&e, AWS_IS_IN_USE)) {
         *err = e;
         return -1;
     }
@@ -98,7 +98,7 @@ static int attach(res_ctx *ctx, const char *igw, const char *vpc, aws_error *err
 {
     if (ec2_attach_internet_gateway(ctx->aws, igw, vpc, err) == 0)
         return 0;
-    if (strcmp(err->code, "Resource.AlreadyAssociated") != 0)
+    if (!aws_error_is(err, AWS_IS_EXISTS))
         return -1;
     const char *ids[] = {igw, NULL};
     ec2_describe_in in = {.ids = ids};

@@ -140,7 +140,7 @@ static int read_one(void *ud, size_t i, aws_error *err)
     if (strcmp(r->all->items[i].protocol, "HTTPS") != 0)
         return 0;
     r->extra[i] = read_extra_certs(r->ctx, r->all->items[i].arn, 0, err);
-    return r->extra[i] || elbres_gone(err) ? 0 : -1;
+    return r->extra[i] || aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1;
 }
 
 static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -211,7 +211,7 @@ static int sync_certs(res_ctx *ctx, res_node *n, const char *arn, int created, a
         if (!is_default)
             res_event(ctx, n, RES_UPDATE, RES_EV_PROGRESS, "removing certificate %s", e->valuestring);
         rc = elbv2_remove_listener_certificate(ctx->aws, arn, e->valuestring, err);
-        if (rc != 0 && is_default && strcmp(err->code, "OperationNotPermitted") == 0) {
+        if (rc != 0 && is_default && aws_error_is(err, AWS_IS_INVALID)) {
             aws_error_clear(err);
             rc = 0;
         }
@@ -277,7 +277,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     if (call(ctx, n, 1, err) == 0)
         return 0;
-    if (strcmp(err->code, "DuplicateListener") != 0)
+    if (!aws_error_is(err, AWS_IS_EXISTS))
         return -1;
     aws_error first = *err;
     if (adopt(ctx, n, err) == 0)
@@ -293,7 +293,8 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 
 static int remove_listener(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    if (elbv2_delete_listener(ctx->aws, n->physical_id, err) != 0 && !elbres_gone(err))
+    if (elbv2_delete_listener(ctx->aws, n->physical_id, err) != 0 &&
+        !aws_error_is(err, AWS_IS_NOT_FOUND))
         return -1;
     return 0;
 }

@@ -171,7 +171,7 @@ static int rules_one(void *ud, size_t i, aws_error *err)
 {
     discovery *d = ud;
     int rc = elbv2_describe_rules(d->ctx->aws, d->listeners->items[i].arn, NULL, 0, &d->rules[i], err);
-    return rc != 0 && elbres_gone(err) ? 0 : rc;
+    return rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : rc;
 }
 
 static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -370,7 +370,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     elbv2_conditions_free(conds, nconds);
     elbv2_actions_free(actions, nactions);
     secretsmanager_secret_free(secret);
-    if (rc != 0 && strcmp(err->code, "PriorityInUse") == 0) {
+    if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS)) {
         /* a re-run after a crash: our own rule holds the priority */
         aws_error first = *err;
         arn = ours_at(ctx, n, priority, err);
@@ -397,7 +397,8 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 
 static int remove_rule(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    if (elbv2_delete_rule(ctx->aws, n->physical_id, err) != 0 && !elbres_gone(err))
+    if (elbv2_delete_rule(ctx->aws, n->physical_id, err) != 0 &&
+        !aws_error_is(err, AWS_IS_NOT_FOUND))
         return -1;
     return 0;
 }

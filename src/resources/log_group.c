@@ -75,7 +75,7 @@ static int set_retention(res_ctx *ctx, const char *name, int days, aws_error *er
     if (days > 0)
         return logs_put_retention_policy(ctx->aws, name, days, err);
     int rc = logs_delete_retention_policy(ctx->aws, name, err);
-    return rc != 0 && strcmp(err->code, "ResourceNotFoundException") == 0 ? 0 : rc;
+    return rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : rc;
 }
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
@@ -87,7 +87,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     int rc = logs_create_log_group(ctx->aws, name, &tags, NULL, err);
     svc_tags_free(&tags);
     /* a re-run after a crash finds it created: carry on */
-    if (rc != 0 && strcmp(err->code, "ResourceAlreadyExistsException") != 0)
+    if (rc != 0 && !aws_error_is(err, AWS_IS_EXISTS))
         return -1;
     /* it exists now: should what follows fail, the rollback deletes it */
     res_node_set(ctx, n, name, cJSON_CreateObject());
@@ -107,7 +107,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 static int remove_group(res_ctx *ctx, res_node *n, aws_error *err)
 {
     int rc = logs_delete_log_group(ctx->aws, n->physical_id, err);
-    if (rc != 0 && strcmp(err->code, "ResourceNotFoundException") == 0)
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
         rc = 0;
     return rc;
 }

@@ -58,8 +58,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     if (rc == 0 && id && res_tags_match(d->ctx, &tags, NULL)) {
         res_found_add(d->out, id, ns->id, props_of(ns));
     }
-    if (rc != 0 && (strcmp(err->code, "ResourceNotFoundException") == 0 ||
-                    strcmp(err->code, "NamespaceNotFound") == 0))
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
         rc = 0;
     svc_tags_free(&tags);
     return rc;
@@ -107,7 +106,7 @@ static int wait_op(res_ctx *ctx, res_node *n, res_action action, const char *wha
     int rc = res_wait(ctx, n, action, what, poll_operation, &op, err);
     if (rc == 0 && ns_id) {
         const char *id = svc_tags_get(&op.targets, "NAMESPACE");
-        *ns_id = id ? xstrdup(id) : NULL;
+        *ns_id = xstrdup_or_null(id);
     }
     sd_operation_free(&op);
     return rc;
@@ -139,7 +138,7 @@ static int see_through(res_ctx *ctx, res_node *n, const char *op_id, char **ns_i
     int rc = aws_wait(&o, "the namespace to be created", check_operation, &c, err);
     if (rc == 0) {
         const char *id = svc_tags_get(&op.targets, "NAMESPACE");
-        *ns_id = id ? xstrdup(id) : NULL;
+        *ns_id = xstrdup_or_null(id);
     }
     sd_operation_free(&op);
     return rc;
@@ -150,7 +149,7 @@ static int adopt(res_ctx *ctx, res_node *n, const char *ns_id, aws_error *err)
 {
     sd_namespace ns = {0};
     if (sd_get_namespace(ctx->aws, ns_id, &ns, err) != 0)
-        return strcmp(err->code, "NamespaceNotFound") == 0 ? 0 : -1;
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1;
     res_node_set(ctx, n, ns.id, props_of(&ns));
     sd_namespace_free(&ns);
     return 1;
@@ -203,15 +202,15 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         free(token);
         if (rc == 0)
             rc = wait_op(ctx, n, RES_CREATE, "the namespace to be created", op_id, &ns_id, err);
-        if (rc != 0 && op_id && strcmp(err->code, "Interrupted") == 0)
+        if (rc != 0 && op_id && aws_error_is(err, AWS_IS_CANCELLED))
             rc = see_through(ctx, n, op_id, &ns_id, err);
         free(op_id);
         if (rc == 0)
             rc = ns_id ? adopt(ctx, n, ns_id, err) : 0;
-        else if (strcmp(err->code, "NamespaceAlreadyExists") == 0)
+        else if (aws_error_is(err, AWS_IS_EXISTS))
             rc = adopt_by_name(ctx, n, name, err);
         free(ns_id);
-        if (rc == -1 && strcmp(err->code, "DuplicateRequest") != 0)
+        if (rc == -1 && !aws_error_is(err, AWS_IS_BUSY))
             break;
         /* 0: the token's namespace was deleted since; DuplicateRequest: the token was used
          * for something else. Either way, the next token. */
@@ -230,9 +229,9 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
     char **op_id = ud;
     if (sd_delete_namespace(ctx->aws, n->physical_id, op_id, err) == 0)
         return 1;
-    if (strcmp(err->code, "NamespaceNotFound") == 0)
+    if (aws_error_is(err, AWS_IS_NOT_FOUND))
         return 1;
-    if (strcmp(err->code, "ResourceInUse") == 0 || strcmp(err->code, "DuplicateRequest") == 0) {
+    if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) {
         snprintf(status, len, "%s", err->message);
         return 0;
     }

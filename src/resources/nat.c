@@ -79,7 +79,7 @@ static int describe_one(res_ctx *ctx, const char *id, ec2_nat *g, int *gone, aws
     ec2_nats l = {0};
     *gone = 0;
     if (ec2_describe_nat_gateways(ctx->aws, &in, &l, err) != 0) {
-        if (!resnet_gone(err))
+        if (!aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
         *gone = 1;
         return 0;
@@ -168,7 +168,8 @@ static int poll_deleted(res_ctx *ctx, res_node *n, void *ud, char *status, size_
 
 static int nat_remove(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    if (ec2_delete_nat_gateway(ctx->aws, n->physical_id, err) != 0 && !resnet_gone(err))
+    if (ec2_delete_nat_gateway(ctx->aws, n->physical_id, err) != 0 &&
+        !aws_error_is(err, AWS_IS_NOT_FOUND))
         return -1;
     aws_error_clear(err);
     char *what = xasprintf("NAT gateway %s to be deleted", n->physical_id);

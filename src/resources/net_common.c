@@ -2,8 +2,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -73,12 +73,6 @@ const char *resnet_node_id(const svc_tags *tags)
     return svc_tags_get(tags, RES_TAG_ID);
 }
 
-int resnet_gone(const aws_error *err)
-{
-    size_t len = strlen(err->code);
-    return err->kind == AWS_ERR_SERVICE && len >= 8 && strcmp(err->code + len - 8, "NotFound") == 0;
-}
-
 /* How long a DependencyViolation with no network interface to wait for is retried (60
  * polls, at most 30 s): long enough for EC2 to notice what was just deleted, short enough
  * not to hang on a blocker that will not go by itself (another stack's rule naming the
@@ -94,13 +88,6 @@ typedef struct {
     resnet_delete_fn del;
     double blocked_since; /* when a blocker other than interfaces was first seen, or 0 */
 } delete_job;
-
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static int count_enis(res_ctx *ctx, const char *filter, const char *id, size_t *n, aws_error *err)
 {
@@ -121,9 +108,9 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
     delete_job *j = ud;
     aws_error e;
     aws_error_clear(&e);
-    if (j->del(ctx->aws, j->id, &e) == 0 || resnet_gone(&e))
+    if (j->del(ctx->aws, j->id, &e) == 0 || aws_error_is(&e, AWS_IS_NOT_FOUND))
         return 1;
-    if (strcmp(e.code, "DependencyViolation") != 0) {
+    if (!aws_error_is(&e, AWS_IS_IN_USE)) {
         *err = e;
         return -1;
     }
@@ -138,8 +125,8 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
     }
     snprintf(status, len, "%s %s still in use: %s", j->what, j->id, e.message);
     if (j->blocked_since == 0)
-        j->blocked_since = mono_now();
-    else if (mono_now() - j->blocked_since > blocked_grace(ctx)) {
+        j->blocked_since = util_now();
+    else if (util_now() - j->blocked_since > blocked_grace(ctx)) {
         *err = e;
         aws_error_prefix(err, "%s %s cannot be deleted while something else uses it "
                               "(delete that first, then run the command again): ",

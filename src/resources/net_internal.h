@@ -32,8 +32,6 @@ void resnet_tags(res_ctx *ctx, const res_node *n, svc_tags *out);
 ec2_filter resnet_stack_filter(const res_ctx *ctx);
 /* The ecsdeploy:id tag, or NULL. */
 const char *resnet_node_id(const svc_tags *tags);
-/* 1 when err says the resource does not exist (any *.NotFound / *NotFound code). */
-int resnet_gone(const aws_error *err);
 
 /* Delete something that AWS refuses with DependencyViolation while something still uses
  * it: retried with res_wait until it goes, saying what it waits for. `del` returns 0/-1

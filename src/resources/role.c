@@ -329,7 +329,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     iam_role role = {0};
     cJSON *props = NULL;
     int rc = read_role(d->ctx, d->roles->items[i].name, &role, &props, err);
-    if (rc != 0 && strcmp(err->code, "NoSuchEntity") == 0)
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
         rc = 0; /* deleted meanwhile */
     const char *id = svc_tags_get(&role.tags, RES_TAG_ID);
     if (rc == 0 && props && id && res_tags_match(d->ctx, &role.tags, NULL)) {
@@ -422,7 +422,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     svc_tags_free(&tags);
     free(trust);
     cJSON *existing = NULL;
-    if (rc != 0 && strcmp(err->code, "EntityAlreadyExists") == 0) {
+    if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS)) {
         /* a re-run after a crash: adopt what the first run made */
         iam_role role = {0};
         rc = read_role(ctx, name, &role, &existing, err);
@@ -465,14 +465,14 @@ static int remove_role(res_ctx *ctx, res_node *n, aws_error *err)
     iam_role_free(&role);
     if (rc != 0) {
         cJSON_Delete(none);
-        return strcmp(err->code, "NoSuchEntity") == 0 ? 0 : -1;
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1;
     }
     rc = sync_policies(ctx, n->physical_id, none, now, err);
     cJSON_Delete(none);
     cJSON_Delete(now);
     if (rc == 0)
         rc = iam_delete_role(ctx->aws, n->physical_id, err);
-    if (rc != 0 && strcmp(err->code, "NoSuchEntity") == 0)
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
         rc = 0;
     return rc;
 }

@@ -169,7 +169,8 @@ static int set_route(res_ctx *ctx, const char *rtb, const char *have, const char
     if (strcmp(have, want) == 0)
         return 0;
     if (!want[0]) {
-        if (ec2_delete_route(ctx->aws, rtb, DEFAULT_DEST, err) == 0 || resnet_gone(err))
+        if (ec2_delete_route(ctx->aws, rtb, DEFAULT_DEST, err) == 0 ||
+            aws_error_is(err, AWS_IS_NOT_FOUND))
             return 0;
         return -1;
     }
@@ -180,7 +181,7 @@ static int set_route(res_ctx *ctx, const char *rtb, const char *have, const char
         r.gateway_id = want;
     if (!have[0] && ec2_create_route(ctx->aws, rtb, &r, err) == 0)
         return 0;
-    if (!have[0] && strcmp(err->code, "RouteAlreadyExists") != 0)
+    if (!have[0] && !aws_error_is(err, AWS_IS_EXISTS))
         return -1;
     return ec2_replace_route(ctx->aws, rtb, &r, err);
 }
@@ -218,7 +219,8 @@ static int set_assocs(res_ctx *ctx, const char *rtb, const cJSON *want, cJSON *p
     for (cJSON *a = assocs->child; a;) {
         cJSON *next = a->next;
         if (!in_array(want, a->string)) {
-            if (ec2_disassociate_route_table(ctx->aws, a->valuestring, err) != 0 && !resnet_gone(err))
+            if (ec2_disassociate_route_table(ctx->aws, a->valuestring, err) != 0 &&
+                !aws_error_is(err, AWS_IS_NOT_FOUND))
                 return -1;
             cJSON_DeleteItemFromObjectCaseSensitive(assocs, a->string);
         }
@@ -238,7 +240,7 @@ static int set_assocs(res_ctx *ctx, const char *rtb, const cJSON *want, cJSON *p
         }
         char *assoc = NULL;
         int rc = ec2_associate_route_table(ctx->aws, rtb, subnet, &assoc, err);
-        if (rc != 0 && strcmp(err->code, "Resource.AlreadyAssociated") == 0 &&
+        if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS) &&
             (assoc = existing_assoc(ctx, rtb, subnet)) != NULL)
             rc = 0;
         free(subnet);
@@ -299,7 +301,8 @@ static int route_table_remove(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *assocs = n->actual ? cJSON_GetObjectItemCaseSensitive(n->actual, "associations") : NULL;
     for (const cJSON *a = assocs ? assocs->child : NULL; a; a = a->next)
-        if (ec2_disassociate_route_table(ctx->aws, a->valuestring, err) != 0 && !resnet_gone(err))
+        if (ec2_disassociate_route_table(ctx->aws, a->valuestring, err) != 0 &&
+            !aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
     return resnet_delete_retrying(ctx, n, "route table", n->physical_id, ec2_delete_route_table,
                                   NULL, err);

@@ -81,7 +81,7 @@ static int found_external(res_ctx *ctx, const res_node *n, const secretsmanager_
         res_found_add(out, n->id, s->arn, props_of(s));
         return 0;
     }
-    if (!res_app_code_is(err, "ResourceNotFoundException"))
+    if (!aws_error_is(err, AWS_IS_NOT_FOUND))
         return -1;
     /* not fatal here (down must still work); what refers to it cannot be made */
     aws_error_clear(err);
@@ -272,8 +272,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     int rc = secretsmanager_create_secret(ctx->aws, &in, &arn, NULL, err);
     svc_tags_free(&tags);
     secretsmanager_secret_free(value);
-    if (rc != 0 && (res_app_code_is(err, "ResourceExistsException") ||
-                    (res_app_code_is(err, "InvalidRequestException") &&
+    if (rc != 0 && (aws_error_is(err, AWS_IS_EXISTS) ||
+                    (aws_error_is(err, AWS_IS_INVALID) &&
                      strstr(err->message, "delet")))) {
         /* made by a run that crashed, or scheduled for deletion: restore and keep it */
         aws_error_clear(err);
@@ -292,7 +292,7 @@ static int remove_secret(res_ctx *ctx, res_node *n, aws_error *err)
 {
     /* without recovery: a later `up` creates it afresh */
     int rc = secretsmanager_delete_secret(ctx->aws, n->physical_id, 0, 1, NULL, err);
-    if (rc != 0 && res_app_code_is(err, "ResourceNotFoundException"))
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
         rc = 0;
     return rc;
 }

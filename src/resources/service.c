@@ -8,9 +8,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app_internal.h"
+#include "clock.h"
 #include "elbv2.h"
 #include "service_internal.h"
 #include "stack_names.h"
@@ -81,7 +81,7 @@ static int find_services(res_ctx *ctx, res_found_list *out, aws_error *err)
     char *cluster = stack_name_cluster(ctx->stack_name);
     svc_strings arns = {0};
     int rc = ecs_list_services(ctx->aws, cluster, 0, &arns, err);
-    if (rc != 0 && res_app_code_is(err, "ClusterNotFoundException")) {
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
         aws_error_clear(err);
         rc = 0;
     }
@@ -313,13 +313,6 @@ static int call(res_ctx *ctx, res_node *n, int creating, request *r, ecs_service
     }
 }
 
-static double wall_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Wait with the deployment watcher until the service runs props' task definition
  * steadily; a failed deployment ends the wait with its reasons. */
 static int wait_steady(res_ctx *ctx, res_node *n, res_action action, const cJSON *props,
@@ -364,7 +357,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     res_tags_list(ctx, n, &tags);
     r.in.tags = &tags;
     ecs_service s = {0};
-    double since = wall_now();
+    double since = util_wall();
     int rc = call(ctx, n, 1, &r, &s, err);
     svc_tags_free(&tags);
     request_free(&r);
@@ -374,14 +367,38 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
+/* The record of what the file said before `deploy --count` follows the count up sets: kept
+ * with a kept count, gone once the file's count is taken. */
+static int sync_count_record(res_ctx *ctx, res_node *n, const ecs_service *s, aws_error *err)
+{
+    const char *want = str(n->desired, "file_count_record");
+    const char *have = n->actual ? str(n->actual, "file_count_record") : NULL;
+    if ((!want && !have) || (want && have && !strcmp(want, have)))
+        return 0;
+    char *key = res_file_tag_key(NULL, "desired_count", NULL);
+    int rc;
+    if (want) {
+        svc_tag t = {key, (char *)want};
+        svc_tags tags = {&t, 1};
+        rc = ecs_tag_resource(ctx->aws, s->arn, &tags, err);
+    } else {
+        svc_strings keys = {&key, 1};
+        rc = ecs_untag_resource(ctx->aws, s->arn, &keys, err);
+    }
+    free(key);
+    return rc;
+}
+
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     request r;
     fill(&r, n->desired, n->actual);
     ecs_service s = {0};
-    double since = wall_now();
+    double since = util_wall();
     int rc = call(ctx, n, 0, &r, &s, err);
     request_free(&r);
+    if (rc == 0)
+        rc = sync_count_record(ctx, n, &s, err);
     if (rc == 0)
         rc = record(ctx, n, RES_UPDATE, &s, since, err);
     ecs_service_free(&s);
@@ -402,7 +419,7 @@ static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t l
     int found = 0;
     if (ecs_describe_service(ctx->aws, w->cluster, w->name, &s, &found, err) != 0) {
         ecs_service_free(&s);
-        return res_app_code_is(err, "ClusterNotFoundException") ? 1 : -1;
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 1 : -1;
     }
     int done = !found || (s.status && !strcmp(s.status, "INACTIVE"));
     snprintf(status, len, "%s, %d running, %d pending", found ? s.status : "gone", s.running, s.pending);
@@ -431,7 +448,7 @@ static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t l
     ecs_tasks_free(&tasks);
     svc_strings_free(&arns);
     if (rc != 0)
-        return res_app_code_is(err, "ClusterNotFoundException") ? 1 : -1;
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 1 : -1;
     snprintf(status, len, "service inactive, %zu task%s still stopping", left, left == 1 ? "" : "s");
     return left == 0;
 }
@@ -445,16 +462,11 @@ static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)
     in.cluster = cluster;
     in.name = name;
     in.desired_count = 0;
-    /* scale to zero first; a service already draining or gone still has its tasks waited for */
-    int rc = ecs_update_service(ctx->aws, &in, NULL, err);
-    if (rc != 0 && res_app_code_is(err, "ClusterNotFoundException")) {
-        free(cluster);
-        return 0;
-    }
-    rc = ecs_delete_service(ctx->aws, cluster, name, 1, err);
-    if (rc != 0 && (res_app_code_is(err, "ServiceNotFoundException") ||
-                    res_app_code_is(err, "ServiceNotActiveException") ||
-                    res_app_code_is(err, "ClusterNotFoundException"))) {
+    /* scale to zero first; a service already draining or gone still has its tasks waited
+     * for (and a cluster that is gone answers so to the delete and the wait alike) */
+    ecs_update_service(ctx->aws, &in, NULL, err);
+    int rc = ecs_delete_service(ctx->aws, cluster, name, 1, err);
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
         aws_error_clear(err);
         rc = 0;
     }
@@ -477,6 +489,7 @@ static int settle(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", "cluster", "launch_type", NULL};
+static const char *const create_only[] = {"file_count_record", NULL};
 
 const res_kind res_kind_service = {
     .name = "service",
@@ -487,6 +500,7 @@ const res_kind res_kind_service = {
     .update = update,
     .remove = remove_service,
     .replace_on = replace_on,
+    .create_only = create_only,
     .status = service_status,
     .unsettled = unsettled,
     .settle = settle,

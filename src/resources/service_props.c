@@ -339,6 +339,10 @@ cJSON *service_props(res_ctx *ctx, const ecs_service *s)
     cJSON_AddItemToObject(p, "deployment", actual_deployment(raw));
     cJSON_AddItemToObject(p, "volumes", actual_volumes(raw));
     add_url(ctx, p, s->name);
+    /* not compared: what the file said before `deploy --count` (src/plan/keep.c) */
+    char *key = res_file_tag_key(NULL, "desired_count", NULL);
+    res_prop_str(p, "file_count_record", svc_tags_get(&s->tags, key));
+    free(key);
     /* not compared (desired has no such member): a deployment still under way, which an
      * interrupted `up` may have left, makes the next `up` wait for it (res_kind.unsettled) */
     const ecs_deployment *primary = ecs_service_primary(s);

@@ -1,6 +1,7 @@
 /* What `ecsdeploy status` shows of a service beyond its id and state. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "elbv2.h"
 #include "service_internal.h"
@@ -13,13 +14,13 @@ static int revision_of(const char *arn)
 }
 
 /* The images of a task definition's containers (an empty array when it cannot be read). */
-static cJSON *images_of(res_ctx *ctx, const char *task_def)
+static cJSON *images_of(aws_client *aws, const char *task_def)
 {
     cJSON *images = cJSON_CreateArray();
     ecs_task_definition t = {0};
     aws_error err;
     aws_error_clear(&err);
-    if (task_def && ecs_describe_task_definition(ctx->aws, task_def, &t, &err) == 0) {
+    if (task_def && ecs_describe_task_definition(aws, task_def, &t, &err) == 0) {
         const cJSON *k;
         cJSON_ArrayForEach(k, cJSON_GetObjectItem(t.doc, "containerDefinitions")) {
             const cJSON *img = cJSON_GetObjectItem(k, "image");
@@ -33,16 +34,15 @@ static cJSON *images_of(res_ctx *ctx, const char *task_def)
 
 /* Target health counts by state ({"healthy": 2, "unhealthy": 1}) into *counts (NULL when
  * there is no target group or it cannot be read); 1 when none is unhealthy. */
-static int read_targets(res_ctx *ctx, const cJSON *props, cJSON **counts)
+static int read_targets(aws_client *aws, const char *tg, cJSON **counts)
 {
     *counts = NULL;
-    const cJSON *tg = cJSON_GetObjectItem(cJSON_GetObjectItem(props, "load_balancer"), "target_group");
-    if (!cJSON_IsString(tg))
+    if (!tg)
         return 1;
     elbv2_target_healths h = {0};
     aws_error err;
     aws_error_clear(&err);
-    if (elbv2_describe_target_health(ctx->aws, tg->valuestring, NULL, 0, &h, &err) != 0)
+    if (elbv2_describe_target_health(aws, tg, NULL, 0, &h, &err) != 0)
         return 1;
     *counts = cJSON_CreateObject();
     int ok = 1;
@@ -62,8 +62,8 @@ static int read_targets(res_ctx *ctx, const cJSON *props, cJSON **counts)
 /* What status reads of a service, each on its own: the service, the images of the task
  * definition discovery saw it run, the reasons of its stopped tasks, its targets. */
 typedef struct {
-    res_ctx *ctx;
-    const cJSON *props;
+    aws_client *aws;
+    const char *seen_task_def, *target_group;
     const char *cluster, *name;
     ecs_service s;
     int found;
@@ -74,17 +74,16 @@ typedef struct {
 static int status_read(void *ud, size_t i, aws_error *err)
 {
     status_reads *r = ud;
-    const cJSON *td = cJSON_GetObjectItem(r->props, "task_definition");
     switch (i) {
     case 0:
-        return ecs_describe_service(r->ctx->aws, r->cluster, r->name, &r->s, &r->found, err);
+        return ecs_describe_service(r->aws, r->cluster, r->name, &r->s, &r->found, err);
     case 1:
-        r->images = cJSON_IsString(td) ? images_of(r->ctx, td->valuestring) : NULL;
+        r->images = r->seen_task_def ? images_of(r->aws, r->seen_task_def) : NULL;
         return 0;
     case 2: {
         svc_strings why = {0};
         aws_error ignored;
-        ecs_stopped_task_reasons(r->ctx->aws, r->cluster, r->name, NULL, 5, &why, &ignored);
+        ecs_stopped_task_reasons(r->aws, r->cluster, r->name, NULL, 5, &why, &ignored);
         r->stopped = cJSON_CreateArray();
         for (size_t k = 0; k < why.n; k++)
             cJSON_AddItemToArray(r->stopped, cJSON_CreateString(why.items[k]));
@@ -92,12 +91,12 @@ static int status_read(void *ud, size_t i, aws_error *err)
         return 0;
     }
     default:
-        r->targets_ok = read_targets(r->ctx, r->props, &r->targets);
+        r->targets_ok = read_targets(r->aws, r->target_group, &r->targets);
         return 0;
     }
 }
 
-static void add_details(res_ctx *ctx, status_reads *r, cJSON *out)
+static void add_details(status_reads *r, cJSON *out)
 {
     const ecs_service *s = &r->s;
     cJSON_AddNumberToObject(out, "desired", s->desired);
@@ -106,11 +105,10 @@ static void add_details(res_ctx *ctx, status_reads *r, cJSON *out)
     res_prop_str(out, "task_definition", s->task_definition);
     cJSON_AddNumberToObject(out, "revision", revision_of(s->task_definition));
     /* a deployment since discovery: the images of the revision the service runs now */
-    const cJSON *td = cJSON_GetObjectItem(r->props, "task_definition");
-    if (!r->images || !cJSON_IsString(td) || !s->task_definition ||
-        strcmp(td->valuestring, s->task_definition) != 0) {
+    if (!r->images || !r->seen_task_def || !s->task_definition ||
+        strcmp(r->seen_task_def, s->task_definition) != 0) {
         cJSON_Delete(r->images);
-        r->images = images_of(ctx, s->task_definition);
+        r->images = images_of(r->aws, s->task_definition);
     }
     cJSON_AddItemToObject(out, "images", r->images);
     r->images = NULL;
@@ -121,6 +119,14 @@ static void add_details(res_ctx *ctx, status_reads *r, cJSON *out)
     cJSON *events = cJSON_AddArrayToObject(out, "events");
     for (size_t i = 0; i < s->n_events && i < 5; i++)
         cJSON_AddItemToArray(events, cJSON_CreateString(s->events[i].message));
+    if (s->n_events && s->events[0].created_at > 0) { /* newest first */
+        char when[32];
+        time_t t = (time_t)s->events[0].created_at;
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        cJSON_AddStringToObject(out, "last_event_at", when);
+    }
     cJSON_AddItemToObject(out, "stopped_reasons", r->stopped);
     r->stopped = NULL;
     if (r->targets) {
@@ -129,14 +135,12 @@ static void add_details(res_ctx *ctx, status_reads *r, cJSON *out)
     }
 }
 
-int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
+int res_service_status(aws_client *aws, const char *cluster, const char *name,
+                       const char *seen_task_def, const char *target_group, cJSON *out,
+                       aws_error *err)
 {
-    const cJSON *props = n->actual ? n->actual : n->desired;
-    const cJSON *cl = cJSON_GetObjectItem(props, "cluster");
-    const cJSON *nm = cJSON_GetObjectItem(props, "name");
-    if (!cJSON_IsString(cl) || !cJSON_IsString(nm))
-        return 0;
-    status_reads r = {.ctx = ctx, .props = props, .cluster = cl->valuestring, .name = nm->valuestring};
+    status_reads r = {.aws = aws, .seen_task_def = seen_task_def, .target_group = target_group,
+                      .cluster = cluster, .name = name};
     int rcs[4];
     aws_error errs[4];
     res_parallel_all(4, 4, status_read, &r, rcs, errs);
@@ -147,15 +151,12 @@ int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     } else if (!r.found) {
         cJSON_AddBoolToObject(out, "healthy", 0);
     } else {
-        add_details(ctx, &r, out);
+        add_details(&r, out);
         const ecs_deployment *p = ecs_service_primary(&r.s);
         int steady = r.s.status && !strcmp(r.s.status, "ACTIVE") && r.s.n_deployments == 1 &&
                      r.s.running == r.s.desired &&
                      (!p || !p->rollout_state || !strcmp(p->rollout_state, "COMPLETED"));
         steady &= r.targets_ok;
-        const cJSON *url = cJSON_GetObjectItem(n->actual, "url");
-        if (cJSON_IsString(url))
-            cJSON_AddStringToObject(out, "url", url->valuestring);
         cJSON_AddBoolToObject(out, "healthy", steady);
     }
     cJSON_Delete(r.images);
@@ -163,4 +164,24 @@ int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     cJSON_Delete(r.targets);
     ecs_service_free(&r.s);
     return rc;
+}
+
+static const char *str_of(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, key);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
+{
+    const cJSON *props = n->actual ? n->actual : n->desired;
+    const char *cluster = str_of(props, "cluster"), *name = str_of(props, "name");
+    if (!cluster || !name)
+        return 0;
+    const char *url = str_of(n->actual, "url");
+    if (url)
+        cJSON_AddStringToObject(out, "url", url);
+    return res_service_status(ctx->aws, cluster, name, str_of(props, "task_definition"),
+                              str_of(cJSON_GetObjectItem(props, "load_balancer"), "target_group"),
+                              out, err);
 }

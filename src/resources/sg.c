@@ -109,7 +109,7 @@ static int sg_create(res_ctx *ctx, res_node *n, aws_error *err)
     char *id = NULL;
     int rc = ec2_create_security_group(ctx->aws, vpc, name, desc, &tags, &id, err);
     svc_tags_free(&tags);
-    if (rc != 0 && strcmp(err->code, "InvalidGroup.Duplicate") == 0 &&
+    if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS) &&
         (id = adopt(ctx, n, vpc, name)) != NULL)
         rc = 0;
     if (rc != 0)

@@ -156,7 +156,7 @@ static int apply(res_ctx *ctx, const res_node *n, const char *source, const char
     int rc = add ? ec2_authorize_ingress(ctx->aws, r.peer, &p, 1, NULL, err)
                  : ec2_revoke_ingress(ctx->aws, r.peer, &p, 1, NULL, err);
     free(desc);
-    if (rc != 0 && (add ? strcmp(err->code, "InvalidPermission.Duplicate") == 0 : resnet_gone(err)))
+    if (rc != 0 && aws_error_is(err, add ? AWS_IS_EXISTS : AWS_IS_NOT_FOUND))
         rc = 0;
     return rc;
 }

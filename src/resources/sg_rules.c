@@ -239,11 +239,11 @@ static int authorize(res_ctx *ctx, const char *group, const cJSON *want, const c
     }
     if (rc == 0 && k > 0 && ec2_authorize_ingress(ctx->aws, group, perms, k, NULL, err) != 0) {
         rc = -1;
-        if (strcmp(err->code, "InvalidPermission.Duplicate") == 0) {
+        if (aws_error_is(err, AWS_IS_EXISTS)) {
             rc = 0;
             for (size_t i = 0; rc == 0 && i < k; i++)
                 if (ec2_authorize_ingress(ctx->aws, group, &perms[i], 1, NULL, err) != 0 &&
-                    strcmp(err->code, "InvalidPermission.Duplicate") != 0)
+                    !aws_error_is(err, AWS_IS_EXISTS))
                     rc = -1;
         }
     }
@@ -294,11 +294,11 @@ static int revoke_others(res_ctx *ctx, const char *group, const cJSON *keep, aws
         char **list = xcalloc(doomed.n + 1, sizeof *list);
         memcpy(list, doomed.items, doomed.n * sizeof *list);
         if (ec2_revoke_ingress(ctx->aws, group, NULL, 0, (const char *const *)list, err) != 0 &&
-            !resnet_gone(err))
+            !aws_error_is(err, AWS_IS_NOT_FOUND))
             rc = -1;
         free(list);
     }
-    if (rc != 0 && resnet_gone(err))
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
         rc = keep ? -1 : 0;
     ec2_sg_rules_free(&l);
     svc_strings_free(&doomed);

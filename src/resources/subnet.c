@@ -230,7 +230,7 @@ static int subnet_create(res_ctx *ctx, res_node *n, aws_error *err)
                                zones.items[index], &tags, &s, err);
     svc_tags_free(&tags);
     svc_strings_free(&zones);
-    if (rc != 0 && strcmp(err->code, "InvalidSubnet.Conflict") == 0 &&
+    if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS) &&
         adopt(ctx, n, str(n->desired, "vpc"), str(n->desired, "cidr"), &s))
         rc = 0;
     if (rc != 0)

@@ -217,9 +217,10 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
 {
     (void)ud;
-    if (elbv2_delete_target_group(ctx->aws, n->physical_id, err) == 0 || elbres_gone(err))
+    if (elbv2_delete_target_group(ctx->aws, n->physical_id, err) == 0 ||
+        aws_error_is(err, AWS_IS_NOT_FOUND))
         return 1;
-    if (strcmp(err->code, "ResourceInUse") == 0) {
+    if (aws_error_is(err, AWS_IS_IN_USE)) {
         snprintf(status, len, "%s", err->message);
         return 0;
     }
@@ -243,7 +244,7 @@ static int detach_rules(res_ctx *ctx, const res_node *n, aws_error *err)
         busy.fixed.status_code = "503";
         busy.fixed.content_type = "text/plain";
         if (elbv2_modify_rule(ctx->aws, r->physical_id, NULL, 0, &busy, 1, NULL, err) != 0 &&
-            !elbres_gone(err))
+            !aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
         res_event(ctx, n, RES_REPLACE, RES_EV_NOTE, "%s answers 503 until the new target group is in place",
                   r->id);

@@ -11,7 +11,9 @@
  * (not one it reused); `down` deregisters every ACTIVE revision of the family.
  *
  * Properties: family, canonical (the comparable document), document (create_only: the
- * RegisterTaskDefinition input); actual attributes add arn and revision.
+ * RegisterTaskDefinition input), file_records (create_only: tags recording what the file
+ * said before a deploy, written on the revision; see src/plan/keep.c); actual attributes
+ * add arn and revision.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +62,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     if (ecs_describe_task_definition(d->ctx->aws, d->families.items[i], &t, err) != 0) {
         ecs_task_definition_free(&t);
         /* deregistered meanwhile */
-        return res_app_code_is(err, "ClientException") ? 0 : -1;
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1;
     }
     const char *id = svc_tags_get(&t.tags, RES_TAG_ID);
     if (id && t.status && !strcmp(t.status, "ACTIVE") && res_tags_match(d->ctx, &t.tags, NULL)) {
@@ -88,6 +90,10 @@ static int register_revision(res_ctx *ctx, res_node *n, aws_error *err)
     const cJSON *doc = cJSON_GetObjectItem(n->desired, "document");
     svc_tags tags;
     res_tags_list(ctx, n, &tags);
+    const cJSON *rec;
+    cJSON_ArrayForEach(rec, cJSON_GetObjectItem(n->desired, "file_records"))
+        if (cJSON_IsString(rec))
+            svc_tags_add(&tags, rec->string, rec->valuestring);
     ecs_task_definition t = {0};
     int rc = ecs_register_task_definition(ctx->aws, doc, &tags, &t, err);
     svc_tags_free(&tags);
@@ -112,7 +118,7 @@ static int use_revision(res_ctx *ctx, res_node *n, const char *arn, aws_error *e
     int registered = n->actual && cJSON_IsTrue(cJSON_GetObjectItem(n->actual, "registered_now"));
     if (rc == 0 && registered && n->physical_id && strcmp(n->physical_id, t.arn) != 0) {
         rc = ecs_deregister_task_definition(ctx->aws, n->physical_id, err);
-        if (rc != 0 && res_app_code_is(err, "ClientException"))
+        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
             rc = 0; /* already inactive */
     }
     if (rc == 0)
@@ -167,7 +173,7 @@ static int remove_family(res_ctx *ctx, res_node *n, aws_error *err)
         if (!task_def_of_family(arns.items[i], fam->valuestring))
             continue;
         rc = ecs_deregister_task_definition(ctx->aws, arns.items[i], err);
-        if (rc != 0 && res_app_code_is(err, "ClientException"))
+        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
             rc = 0; /* already inactive */
     }
     svc_strings_free(&arns);
@@ -175,7 +181,7 @@ static int remove_family(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"family", NULL};
-static const char *const create_only[] = {"document", NULL};
+static const char *const create_only[] = {"document", "file_records", NULL};
 static const char *const documents[] = {"canonical", NULL};
 
 const res_kind res_kind_task_def = {

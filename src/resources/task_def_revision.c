@@ -26,6 +26,8 @@ cJSON *task_def_props(const ecs_task_definition *t)
     cJSON *input = ecs_taskdef_to_input(t->doc);
     cJSON_AddItemToObject(p, "canonical", ecs_taskdef_canonical(input));
     cJSON_Delete(input);
+    /* not compared: what the file said before a deploy (src/plan/keep.c) */
+    cJSON_AddItemToObject(p, "file_records", res_file_records_of(&t->tags));
     return p;
 }
 
@@ -74,7 +76,7 @@ static int describe_one(void *ud, size_t i, aws_error *err)
     ecs_task_definition t = {0};
     if (ecs_describe_task_definition(l->ctx->aws, l->arns[i], &t, err) != 0) {
         ecs_task_definition_free(&t);
-        return res_app_code_is(err, "ClientException") ? 0 : -1; /* gone meanwhile */
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1; /* gone meanwhile */
     }
     l->props[i] = task_def_props(&t);
     ecs_task_definition_free(&t);
@@ -140,14 +142,20 @@ int task_def_find_equal(res_ctx *ctx, res_node *n, cJSON **props, aws_error *err
             lookups_add(&l, NULL, arns.items[i]);
     svc_strings_free(&arns);
     int rc = l.n ? res_parallel(l.n, 8, describe_one, &l, err) : 0;
-    /* newest first: the newest equal revision wins */
+    /* newest first: the newest equal revision wins; its records of what the file said
+     * must be the ones wanted too, or a later `up` would judge the kept values wrongly */
+    cJSON *none = cJSON_CreateObject();
+    const cJSON *records = cJSON_GetObjectItemCaseSensitive(n->desired, "file_records");
     for (size_t i = 0; rc == 0 && i < l.n && !*props; i++) {
         const cJSON *have = l.props[i] ? cJSON_GetObjectItemCaseSensitive(l.props[i], "canonical") : NULL;
-        if (have && cJSON_Compare(have, want, 1)) {
+        const cJSON *had = l.props[i] ? cJSON_GetObjectItemCaseSensitive(l.props[i], "file_records") : NULL;
+        if (have && cJSON_Compare(have, want, 1) &&
+            cJSON_Compare(had ? had : none, records ? records : none, 1)) {
             *props = l.props[i];
             l.props[i] = NULL;
         }
     }
+    cJSON_Delete(none);
     lookups_free(&l);
     return rc;
 }

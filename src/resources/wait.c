@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "aws_wait.h"
+#include "clock.h"
 #include "res.h"
 
 void res_event(res_ctx *ctx, const res_node *n, res_action action, res_event_kind kind,
@@ -58,5 +59,5 @@ int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res
 
 int res_sleep(res_ctx *ctx, double seconds)
 {
-    return aws_wait_sleep(seconds, ctx->cancel);
+    return util_sleep(seconds, ctx->cancel);
 }

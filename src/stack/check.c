@@ -303,7 +303,7 @@ static void service_refs(stack_ctx *c, const stack_node *root, stack_service *v)
             const char **names = xcalloc(c->s->nservices + 1, sizeof *names);
             for (size_t j = 0; j < c->s->nservices; j++)
                 names[j] = c->s->services[j].name;
-            const char *hint = c->d->n < STACK_SUGGEST_LIMIT ? stack_suggest(g->peer, names) : NULL;
+            const char *hint = c->d->n < STACK_SUGGEST_LIMIT ? util_suggest(g->peer, names) : NULL;
             stack_diag_add(c->d, g->loc, "services.%s.allow_from[%zu]: there is no service '%s'%s%s%s", v->name, i, g->peer,
                           hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
             free(names);

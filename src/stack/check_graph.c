@@ -212,7 +212,7 @@ void stack_check_refs(stack_ctx *c)
             found |= strcmp(names[j], r->name) == 0;
         }
         if (!found) {
-            const char *hint = c->d->n < STACK_SUGGEST_LIMIT ? stack_suggest(r->name, names) : NULL;
+            const char *hint = c->d->n < STACK_SUGGEST_LIMIT ? util_suggest(r->name, names) : NULL;
             stack_diag_add(c->d, r->loc, "%s: '${%s.%s.%s}': there is no '%s' under '%s:'%s%s%s",
                           c->ref_paths[i], stack_ref_kind_name(r->kind), r->name, r->attr, r->name, stack_ref_kind_name(r->kind),
                           hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");

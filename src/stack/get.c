@@ -89,7 +89,7 @@ void stack_check_keys(stack_ctx *c, const stack_node *n, const char *const *allo
         if (allowed[j])
             continue;
         /* suggestions cost an edit distance per known key: none once problems abound */
-        const char *hint = c->d->n < STACK_SUGGEST_LIMIT ? stack_suggest(k, allowed) : NULL;
+        const char *hint = c->d->n < STACK_SUGGEST_LIMIT ? util_suggest(k, allowed) : NULL;
         if (hint) {
             stack_err(c, n->keys[i], "unknown key '%s' (did you mean '%s'?)", k, hint);
         } else {
@@ -243,7 +243,7 @@ int stack_node_enum(stack_ctx *c, const stack_node *n, const char *const *names,
     buf b = BUF_INIT;
     for (int i = 0; names[i]; i++)
         buf_printf(&b, "%s%s", i ? (names[i + 1] ? ", " : " or ") : "", names[i]);
-    const char *hint = c->d->n < STACK_SUGGEST_LIMIT ? stack_suggest(s, names) : NULL;
+    const char *hint = c->d->n < STACK_SUGGEST_LIMIT ? util_suggest(s, names) : NULL;
     if (hint)
         stack_err(c, n, "'%s' is not one of %s (did you mean '%s'?)", s, buf_str(&b), hint);
     else

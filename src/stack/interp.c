@@ -137,7 +137,7 @@ static int ref_expr(stack_ctx *c, const stack_node *n, const char *expr, buf *ou
         k++;
     buf b = BUF_INIT;
     if (!ref_kinds[k]) {
-        const char *hint = stack_suggest(kind, ref_kinds);
+        const char *hint = util_suggest(kind, ref_kinds);
         stack_err(c, n, "'${%s}': '%s' is not something to refer to%s%s%s; use %s", expr, kind,
                  hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "",
                  list_of(ref_kinds, &b));
@@ -150,7 +150,7 @@ static int ref_expr(stack_ctx *c, const stack_node *n, const char *expr, buf *ou
         while (attrs[a] && strcmp(attrs[a], attr) != 0)
             a++;
         if (!attrs[a]) {
-            const char *hint = stack_suggest(attr, attrs);
+            const char *hint = util_suggest(attr, attrs);
             stack_err(c, n, "'${%s}': %s have no attribute '%s'%s%s%s; known: %s", expr, kind, attr,
                      hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "",
                      list_of(attrs, &b));
@@ -199,7 +199,7 @@ static int param_expr(stack_ctx *c, const stack_node *n, const char *expr, buf *
     for (size_t i = 0; i < c->s->nparams; i++)
         names[i] = c->s->params[i].name;
     names[c->s->nparams] = "stack";
-    const char *hint = stack_suggest(expr, names);
+    const char *hint = util_suggest(expr, names);
     if (hint)
         stack_err(c, n, "unknown parameter '%s' in '${%s}' (did you mean '%s'?)", expr, expr, hint);
     else

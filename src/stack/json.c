@@ -369,6 +369,13 @@ char *stack_to_json(const stack_model *s)
 {
     cJSON *o = cJSON_CreateObject();
     str(o, "stack", s->name);
+    if (s->environment)
+        str(o, "environment", s->environment);
+    if (s->nenvironments) {
+        cJSON *e = cJSON_AddArrayToObject(o, "environments");
+        for (size_t i = 0; i < s->nenvironments; i++)
+            cJSON_AddItemToArray(e, cJSON_CreateString(s->environments[i]));
+    }
     str(o, "region", s->region);
     cJSON *p = cJSON_AddObjectToObject(o, "parameters");
     for (size_t i = 0; i < s->nparams; i++)

@@ -8,9 +8,9 @@
 #include "stack_names.h"
 #include "xalloc.h"
 
-static const char *const top_keys[] = {"stack", "region", "parameters", "tags", "network", "logs",
-                                       "discovery", "secrets", "buckets", "load_balancers",
-                                       "services", "bootstrap", "outputs", NULL};
+static const char *const top_keys[] = {"stack", "region", "parameters", "environments", "tags",
+                                       "network", "logs", "discovery", "secrets", "buckets",
+                                       "load_balancers", "services", "bootstrap", "outputs", NULL};
 static const char *const logs_keys[] = {"retention_days", NULL};
 static const char *const discovery_keys[] = {"namespace", NULL};
 static const char *const step_keys[] = {"exec", "secret", NULL};
@@ -37,6 +37,16 @@ static void decode_head(stack_ctx *c, const stack_node *root)
         const char *why = stack_check_logical_name(s->name);
         if (why)
             stack_err_key(c, stack_node_get(root, "stack"), "stack", "'%s' %s", s->name, why);
+        s->base_name = xstrdup(s->name);
+        if (s->environment) { /* the environment's stack: every AWS name carries it */
+            char *named = xasprintf("%s-%s", s->name, s->environment);
+            free(s->name);
+            s->name = named;
+            why = stack_check_logical_name(named);
+            if (why)
+                stack_err_key(c, stack_node_get(root, "stack"), "stack",
+                              "'%s' (the stack of environment %s) %s", named, s->environment, why);
+        }
     }
     if (stack_get_str(c, root, "region", 0, &s->region) == 0 && s->region && !region_ok(s->region))
         stack_err_key(c, stack_node_get(root, "region"), "region", "'%s' is not an AWS region like eu-west-1", s->region);
@@ -160,11 +170,15 @@ void stack_decode_outputs(stack_ctx *c, const stack_node *n)
     stack_path_pop(c, old);
 }
 
-static void decode_all(stack_ctx *c, const stack_node *root, const stack_options *opts)
+static void decode_all(stack_ctx *c, stack_node *root, const stack_options *opts)
 {
     stack_check_keys(c, root, top_keys);
+    size_t before = c->d->n;
+    if (stack_environment_apply(c, root, opts ? opts->environment : NULL) != 0 || c->d->n > before)
+        return; /* which document to decode is not known */
     if (stack_decode_params(c, stack_node_get(root, "parameters"), opts) != 0)
         return; /* every later value may depend on them: stop before a cascade */
+    stack_environment_check_params(c, root);
     decode_head(c, root);
     stack_decode_network(c, stack_node_get(root, "network"));
     stack_decode_secrets(c, stack_node_get(root, "secrets"));
@@ -181,8 +195,8 @@ static void decode_all(stack_ctx *c, const stack_node *root, const stack_options
     stack_check_names(c, root);
 }
 
-int stack_load_buffer(const char *file, const char *data, size_t len, const stack_options *opts,
-                     stack_model **out, stack_diags *d)
+static int load_one(const char *file, const char *data, size_t len, const stack_options *opts,
+                    stack_model **out, stack_diags *d)
 {
     *out = NULL;
     if (!d->file)
@@ -223,6 +237,53 @@ int stack_load_buffer(const char *file, const char *data, size_t len, const stac
     return 0;
 }
 
+/* Every other environment of the file decoded too: a file is valid only when each of its
+ * environments is. Their problems not already reported are added, prefixed with the
+ * environment's name. */
+static void check_other_environments(const char *data, size_t len, const stack_options *opts,
+                                     const stack_model *s, stack_diags *d)
+{
+    for (size_t i = 0; i < s->nenvironments; i++) {
+        if (s->environment && !strcmp(s->environment, s->environments[i]))
+            continue;
+        stack_options o = opts ? *opts : (stack_options){0};
+        o.environment = s->environments[i];
+        stack_diags other;
+        memset(&other, 0, sizeof other);
+        other.file = xstrdup(d->file);
+        stack_model *m = NULL;
+        if (load_one(d->file, data, len, &o, &m, &other) != 0) {
+            for (size_t k = 0; k < other.n; k++) {
+                size_t j = 0;
+                while (j < d->n && !(d->items[j].loc.line == other.items[k].loc.line &&
+                                     d->items[j].loc.col == other.items[k].loc.col &&
+                                     !strcmp(d->items[j].message, other.items[k].message)))
+                    j++;
+                if (j == d->n)
+                    stack_diag_add(d, other.items[k].loc, "(environment %s) %s", o.environment,
+                                   other.items[k].message);
+            }
+        }
+        stack_free(m);
+        stack_diags_free(&other);
+    }
+}
+
+int stack_load_buffer(const char *file, const char *data, size_t len, const stack_options *opts,
+                     stack_model **out, stack_diags *d)
+{
+    int rc = load_one(file, data, len, opts, out, d);
+    if (rc != 0 || !(*out)->nenvironments)
+        return rc;
+    check_other_environments(data, len, opts, *out, d);
+    if (d->n == 0)
+        return 0;
+    stack_diags_sort(d);
+    stack_free(*out);
+    *out = NULL;
+    return -1;
+}
+
 int stack_load_file(const char *path, const stack_options *opts, stack_model **out, stack_diags *d)
 {
     *out = NULL;
@@ -237,11 +298,7 @@ int stack_load_file(const char *path, const stack_options *opts, stack_model **o
         return -1;
     }
     buf b = BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= STACK_MAX_FILE_SIZE)
-        buf_append(&b, chunk, n);
-    int err = ferror(f) ? errno : 0;
+    int err = buf_read(&b, f, STACK_MAX_FILE_SIZE + 1) != 0 ? errno : 0;
     if (!from_stdin)
         fclose(f);
     errno = err;

@@ -217,6 +217,9 @@ void stack_free(stack_model *s)
         return;
     free(s->file);
     free(s->name);
+    free(s->base_name);
+    free(s->environment);
+    stack_strlist_free(s->environments, s->nenvironments);
     free(s->region);
     for (size_t i = 0; i < s->nparams; i++) {
         stack_param *p = &s->params[i];

@@ -30,11 +30,7 @@ static char *read_value_file(stack_ctx *c, const char *name, const char *path)
         return NULL;
     }
     buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= STACK_MAX_FILE_SIZE)
-        buf_append(&b, chunk, n);
-    int err = ferror(f);
+    int err = buf_read(&b, f, STACK_MAX_FILE_SIZE + 1);
     fclose(f);
     if (err || b.len > STACK_MAX_FILE_SIZE || memchr(buf_str(&b), 0, b.len)) {
         stack_diag_add(c->d, none, "--set-file %s=%s: %s", name, path,
@@ -71,7 +67,10 @@ static void check_allowed(stack_ctx *c, const stack_node *at, stack_param *p)
     buf b = BUF_INIT;
     for (size_t i = 0; i < p->nallowed; i++)
         buf_printf(&b, "%s%s", i ? ", " : "", p->allowed[i]);
-    const char *how = p->origin == STACK_PARAM_SET ? " (from --set)" : p->origin == STACK_PARAM_SET_FILE ? " (from --set-file)" : "";
+    const char *how = p->origin == STACK_PARAM_SET         ? " (from --set)"
+                      : p->origin == STACK_PARAM_SET_FILE  ? " (from --set-file)"
+                      : p->origin == STACK_PARAM_ENVIRONMENT ? " (from the environment's parameters)"
+                                                           : "";
     stack_err(c, at, "'%s'%s is not an allowed value; allowed: %s", p->value, how, buf_str(&b));
     buf_free(&b);
 }
@@ -103,6 +102,10 @@ static void decode_one(stack_ctx *c, const stack_node *key, const stack_node *v,
     } else if (set) {
         p->value = xstrdup(set);
         p->origin = STACK_PARAM_SET;
+    } else if (stack_node_get(c->env_params, p->name) &&
+               stack_node_get(c->env_params, p->name)->kind == STACK_NODE_SCALAR) {
+        p->value = xstrdup(stack_node_get(c->env_params, p->name)->str);
+        p->origin = STACK_PARAM_ENVIRONMENT;
     } else if (p->default_value) {
         p->value = xstrdup(p->default_value);
     } else if (!file) {
@@ -121,7 +124,7 @@ static void check_sets(stack_ctx *c, const char *const *list, int n, const char 
         const char *eq = strchr(list[i], '=');
         char *name = eq ? xstrndup(list[i], (size_t)(eq - list[i])) : xstrdup(list[i]);
         if (!eq || !stack_find_param(c->s, name)) {
-            const char *hint = stack_suggest(name, names);
+            const char *hint = util_suggest(name, names);
             if (!eq)
                 stack_diag_add(c->d, none, "%s %s: expected NAME=%s", flag, list[i],
                               strcmp(flag, "--set") ? "PATH" : "VALUE");

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "stack.h"
+#include "suggest.h"
 
 /* ---- the node tree (yaml.c) ------------------------------------------------------ */
 
@@ -44,9 +45,6 @@ void stack_diag_add(stack_diags *d, stack_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Order problems by place (stable). */
 void stack_diags_sort(stack_diags *d);
-/* The closest of `candidates` (NULL-terminated) to `word`, or NULL when none is close. */
-const char *stack_suggest(const char *word, const char *const *candidates);
-size_t stack_edit_distance(const char *a, const char *b);
 /* No more suggestions once this many problems are known: they cost an edit distance per
  * candidate, and a hostile file could otherwise make validation quadratic. */
 #define STACK_SUGGEST_LIMIT 200
@@ -59,6 +57,7 @@ typedef struct {
     buf path;        /* "services.app.cpu" of the node being decoded */
     int templates;   /* 1 while decoding a TEMPLATE field */
     char **ref_paths; /* where each of s->refs was written ("outputs.url"), for messages */
+    const stack_node *env_params; /* the selected environment's parameters, or NULL */
 } stack_ctx;
 
 /* The path stack for messages. push appends ".seg" (or "seg" at the top, "[i]" for
@@ -159,5 +158,14 @@ int stack_valid_retention(int days);
 /* Helpers to free parts of the model (free.c). */
 void stack_container_free(stack_container *k);
 void stack_auth_free(stack_auth *a);
+
+/* ---- environments (environments.c) --------------------------------------------- */
+
+/* Check every environment of root's `environments:` (names into s->environments) and
+ * apply `selected` (may be NULL): its overrides merged into root, its parameters in
+ * c->env_params, s->environment set. -1 (reported) when selected is not declared. */
+int stack_environment_apply(stack_ctx *c, stack_node *root, const char *selected);
+/* Once the parameters are decoded: every environment names only declared ones. */
+void stack_environment_check_params(stack_ctx *c, const stack_node *root);
 
 #endif

@@ -96,7 +96,7 @@ static stack_node *copy_node(parser *ps, const stack_node *src, stack_loc at, in
         return NULL;
     stack_node *n = node_new(src->kind, at);
     n->plain = src->plain;
-    n->str = src->str ? xstrdup(src->str) : NULL;
+    n->str = xstrdup_or_null(src->str);
     for (size_t i = 0; i < src->n; i++) {
         stack_node *k = NULL, *v;
         if (src->keys && !(k = copy_node(ps, src->keys[i], at, depth + 1))) {

@@ -92,6 +92,15 @@ void buf_printf(buf *b, const char *fmt, ...)
     va_end(ap);
 }
 
+int buf_read(buf *b, FILE *f, size_t limit)
+{
+    char chunk[8192];
+    size_t n;
+    while ((!limit || b->len < limit) && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        buf_append(b, chunk, n);
+    return ferror(f) ? -1 : 0;
+}
+
 void buf_reset(buf *b)
 {
     if (b->data && b->wipe)

@@ -46,12 +46,26 @@ char *xstrdup(const char *s)
     return xstrndup(s, strlen(s));
 }
 
+char *xstrdup_or_null(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
 char *xstrndup(const char *s, size_t n)
 {
     size_t len = strnlen(s, n);
     char *p = xmalloc(len + 1);
     memcpy(p, s, len);
     p[len] = '\0';
+    return p;
+}
+
+void *xgrow(void **items, size_t *n, size_t size)
+{
+    *items = xrealloc(*items, (*n + 1) * size);
+    char *p = (char *)*items + *n * size;
+    memset(p, 0, size);
+    (*n)++;
     return p;
 }
 

@@ -268,6 +268,8 @@ for part in ("environment", "web identity", "profile 'default'", "ECS container"
 # ---- STS-based: assume role, web identity, against the fake --------------------------------
 with Fake() as f:
     iam = f.client("iam")
+    # IAM refuses a trust policy naming an OIDC provider that does not exist
+    iam.create_open_id_connect_provider(Url="https://ci", ThumbprintList=["0" * 40])
     trust = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "sts:AssumeRole"},
         {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::000000000000:oidc-provider/ci"},

@@ -28,16 +28,22 @@ def bad_flags(f, cwd):
         (["deploy", "web", "--tag", "bad tag!"] + C, "not a valid image tag"),
         (["deploy", "web", "--tag", "1", "--strategy", "big-bang"] + C, "--strategy must be"),
         (["deploy", "web", "--tag", "1", "--timeout", "soon"] + C, "--timeout wants a duration"),
-        (["deploy", "web", "--tag", "1", "--env", "NOEQUALS"] + C, "--env wants NAME=VALUE"),
+        (["deploy", "web", "--tag", "1", "--env", "NOEQUALS"] + C, "write --env NAME=VALUE"),
+        (["deploy", "web", "--tag", "1", "--env", "=x"] + C, "--env wants NAME"),
+        (["rollback", "web", "--env", "A=1"] + C, "only deploy does"),
+        (["deploy", "web", "--count", "-1"] + C, "--count wants"),
+        (["deploy", "web", "--count", "1.5"] + C, "whole number"),
+        (["deploy", "web", "--env", "A=1"] + C, "--image REF or --tag TAG"),
         (["deploy", "--tag", "1"] + C, "at least one SERVICE"),
         (["deploy", "web", "--all", "--image", "a:1"] + C, "name no SERVICE"),
         (["deploy", "--all", "--tag", "1"] + C, "--all needs --image"),
         (["deploy", "web", "web", "--tag", "1"] + C, "named twice"),
         (["deploy", "web", "--tag", "1", "--bake-minutes", "-3"] + C, "--bake-minutes wants"),
-        (["deploy", "web", "--tag", "1", "--frobnicate"] + C, "unknown option"),
+        (["deploy", "web", "--tag", "1", "--frobnicate"] + C, "unknown flag"),
         (["deploy", "web", "--tag", "1"], "name it with --cluster"),
         (["rollback"] + C, "exactly one SERVICE"),
         (["rollback", "web", "--timeout", "x"] + C, "--timeout wants"),
+        (["rollback", "web", "--to", "a b"] + C, "--to wants a revision"),
         (["history"] + C, "exactly one SERVICE"),
         (["history", "web", "--limit", "0"] + C, "--limit wants"),
     ]
@@ -80,16 +86,48 @@ def all_flag(f, w, cwd):
 
 
 def rollback_after(f, w, cwd):
+    """rollback returns to the newest release that succeeded before the one running now,
+    skipping a deployment ECS rolled back; says which and why first; --to picks one."""
     before = w.service("web")["taskDefinition"]
     rc, out, err = D.run(f, "deploy", "web", "--tag", "4", *C, cwd=cwd)
     R.check(rc == 0, f"deploy :4: {rc} {err}")
-    tags = {t["key"]: t["value"] for t in w.service("web").get("tags", [])}
-    R.eq(tags.get("ecsdeploy:previous-task-definition"), before, "the previous revision is recorded as a tag")
+    four = w.service("web")["taskDefinition"]
+    rc, out, err = D.run(f, "deploy", "web", "--tag", "crashloop", "--timeout", "60s", *C, cwd=cwd)
+    R.check(rc == 3, f"a crash-looping deploy is rolled back by ECS (exit 3): {rc} {err}")
+    R.eq(w.service("web")["taskDefinition"], four, "after ECS's rollback the service runs :4 again")
+    R.check(not any("ecsdeploy:previous" in t["key"] for t in w.service("web").get("tags", [])),
+            "no tag holds a previous revision: ECS's history decides")
     rc, out, err = D.run(f, "rollback", "web", *C, cwd=cwd)
     R.check(rc == 0, f"rollback after a deploy exits 0: {rc} {out}{err}")
-    R.eq(w.service("web")["taskDefinition"], before, "rollback returns to the previous revision")
+    short = lambda td: td.rsplit("/", 1)[1]  # noqa: E731
+    said = [l for l in out.splitlines() if "rolling back from" in l]
+    R.check(len(said) == 1 and f"from {short(four)} to {short(before)}" in said[0] and
+            "example/app:3" in said[0] and "newest release that succeeded before" in said[0] and
+            "ROLLBACK_SUCCESSFUL" in said[0],
+            f"rollback says which release and why (the rolled-back one skipped) before it starts: {out}")
+    R.check(out.index("rolling back from") < out.index("service updated"),
+            f"the choice is told before the service changes: {out}")
+    R.eq(w.service("web")["taskDefinition"], before, "rollback returns to the release before :4")
     R.check(D.serving(w, "web", before), "the previous revision serves again")
     R.eq(w.image_of("web")["image"], "example/app:3", "the previous image runs again")
+
+    rev4 = short(four).rsplit(":", 1)[1]
+    rc, out, err = D.run(f, "rollback", "web", "--to", rev4, *C, cwd=cwd)
+    R.check(rc == 0 and "named with --to " + rev4 in out, f"rollback --to N: {rc} {out}{err}")
+    R.eq(w.service("web")["taskDefinition"], four, "--to picks the revision named")
+    rc, out, err = D.run(f, "rollback", "web", "--to", short(four), *C, cwd=cwd)
+    R.check(rc == 0 and "already runs" in out, f"--to the running revision: nothing to do: {rc} {out}{err}")
+    rc, out, err = D.run(f, "rollback", "web", "--to", "999", *C, cwd=cwd)
+    R.check(rc == 1 and "no task definition" in err and err.count("\n") == 1,
+            f"--to a revision that does not exist: exit 1, one line: {rc} {err}")
+    R.eq(w.service("web")["taskDefinition"], four, "a refused --to changes nothing")
+    rc, out, err = D.run(f, "rollback", "web", "--to", "other:1", *C, cwd=cwd)
+    R.check(rc == 1 and "not a revision of the service's family" in err, f"--to another family: {rc} {err}")
+    rc, out, err = D.run(f, "rollback", "other", *C, cwd=cwd)
+    R.check(rc == 1 and "nothing to roll back to" in err and "--to REVISION" in err,
+            f"a service with one release: nothing to roll back to, exit 1: {rc} {out}{err}")
+    rc, out, err = D.run(f, "rollback", "web", *C, cwd=cwd)  # back to :3 for the tests below
+    R.check(rc == 0 and w.service("web")["taskDefinition"] == before, f"rollback again: {rc} {out}{err}")
 
 
 def rollback_during(f, w, cwd):

@@ -283,7 +283,8 @@ def status(f, x):
     n = x.name
     seq = last_seq(f)
     rc, out, err = run(f, n, *x.args, "status", cwd=x.cwd)
-    R.check(rc == 0 and f"Stack {n}" in out and "service/" in out, f"{n}: status: {rc}\n{out[-2000:]}{err[-1000:]}")
+    R.check(rc == 0 and f"Stack {n}" in out and "\nSERVICE " in out and "Infrastructure:" in out,
+            f"{n}: status: {rc}\n{out[-2000:]}{err[-1000:]}")
     rc, out, err = run(f, n, *x.args, "status", "--check", cwd=x.cwd)
     R.check(rc == 0, f"{n}: status --check on steady services: {rc}\n{out[-2000:]}{err[-1000:]}")
     rc, out, err = run(f, n, *x.args, "status", "--output", "json", cwd=x.cwd)

@@ -82,10 +82,16 @@ with Fake() as fake:
     # our own input lost twice: resent until acknowledged (an interactive shell fed by a pipe)
     faults(fake, [{"action": "drop", "count": 2, "direction": "from_client", "message_type": "input_stream_data"}])
     p = w.run("--debug", "exec", "--cluster", "ex", "web", "-it", "--", "sh", stdin=b"echo hello\nexit 3\n")
-    ok(p, "interactive sh with lost input")
-    r.check(b"hello\r\n" in p.stdout, f"interactive output {p.stdout!r}")
+    ok(p, "interactive sh with lost input (its exit status)", 3)
+    r.check(b"hello\n" in p.stdout and b"\r" not in p.stdout, f"interactive output {p.stdout!r}")
     r.check(b" 0 resent" not in p.stderr and b"resent" in p.stderr, "our lost input was resent")
     fake.control("POST", "/_fake/faults", {"rules": [], "exec": []})
+    # -it with stdin not a terminal: run without one, the end of input is the shell's end
+    p = w.run("exec", "--cluster", "ex", "web", "-it", "--", "sh", stdin=b"")
+    ok(p, "-it with stdin at its end (sh </dev/null) ends")
+    r.check(b"stdin is not a terminal" in p.stderr, f"-it without a terminal says so: {p.stderr!r}")
+    p = w.run("exec", "--cluster", "ex", "web", "-it", "--", "sh", stdin=b"echo partial; exit 4")
+    ok(p, "-it: a last line without its newline still runs", 4)
 
     # a timeout ends cleanly
     t0 = time.time()
@@ -141,6 +147,20 @@ with Fake() as fake:
         proc.kill()
     r.check(proc.returncode == 0, f"-it exit status {proc.returncode}")
     r.check(termios.tcgetattr(slave) == before, "the terminal is restored after -it")
+    # the remote exit status on a terminal too, and no marker line shown
+    read_until(b"never", 0.5)  # what the first session still wrote
+    seen = b""
+    proc = subprocess.Popen([os.environ.get("ECSDEPLOY", "bin/ecsdeploy"), "exec", "--cluster", "ex", "web", "-it",
+                             "--", "sh"], stdin=slave, stdout=slave, stderr=slave, env=w.env, start_new_session=True)
+    r.check(read_until(b"container web\n# "), f"interactive prompt: {seen!r}")
+    os.write(master, b"exit 3\r")
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    read_until(b"never", 0.5)
+    r.check(proc.returncode == 3, f"'exit 3' in an -it session exits {proc.returncode}: {seen!r}")
+    r.check(b"ECSDEPLOY_EXIT" not in seen, f"no marker on the terminal: {seen!r}")
     os.close(master)
     os.close(slave)
 

@@ -27,6 +27,38 @@ expect_exit 0 -- "$ECSDEPLOY" -f "$stack" logs web --task "$task" --since 10m
 expect_in "$out" "web: ready" "--task filter keeps the task's lines"
 expect_exit 2 -- "$ECSDEPLOY" -f "$stack" logs nosuch
 expect_exit 2 -- "$ECSDEPLOY" -f "$stack" logs web --since yesterday
+expect_exit 2 -- "$ECSDEPLOY" -f "$stack" logs web --since 0x10
+expect_in "$err" "--since wants a duration" "hexadecimal is not a duration"
+expect_exit 2 -- "$ECSDEPLOY" -f "$stack" logs web --since 2024-02-30T00:00:00Z
+expect_exit 2 -- "$ECSDEPLOY" -f "$stack" logs wbe
+expect_in "$err" "did you mean 'web'?" "logs suggests the service"
+
+# --output json: one event per line with time, stream, task, container and message
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" logs web --since 2d --output json
+printf '%s\n' "$out" | /usr/bin/python3 -c '
+import json, sys, re
+lines = [l for l in sys.stdin.read().splitlines() if l]
+evs = [json.loads(l) for l in lines]
+assert len(evs) >= 2, evs
+for e in evs:
+    assert set(e) == {"time", "stream", "task", "container", "message"}, e
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", e["time"]), e
+    assert e["container"] == "web" and e["stream"].endswith(e["task"]), e
+assert any(e["message"] == "web: ready" for e in evs), evs' && pass || fail "logs --output json: $out"
+# --since as an RFC 3339 time (the fake's clock runs ahead: a time a day back covers it)
+when=$(date -u -d '-1 day' +%Y-%m-%dT%H:%M:%SZ)
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" logs web --since "$when"
+expect_in "$out" "web: ready" "--since an RFC 3339 time"
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" logs web --since "$when" --limit 1
+[ "$(printf '%s\n' "$out" | grep -c .)" -eq 1 ] && pass || fail "--limit 1 printed: $out"
+# --filter goes to FilterLogEvents as a CloudWatch Logs filter pattern
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" logs web --filter '"web: ready"'
+[ "$(printf '%s\n' "$out" | grep -c .)" -eq 1 ] && pass || fail "--filter printed: $out"
+expect_in "$out" "web: ready" "--filter keeps the matching event"
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" logs web --filter 'starting -ready'
+expect_in "$out" "starting nginx" "--filter with an excluded term"
+expect_exit 1 -- "$ECSDEPLOY" -f "$stack" logs web --filter 'a.b'
+expect_in "$err" "refused --filter 'a.b'" "a pattern CloudWatch refuses is named"
 
 # --follow: periodic lines appear, none twice; SIGINT ends it with exit 0
 # (the fake advances its tasks, and their periodic log lines, on ECS calls: keep polling)

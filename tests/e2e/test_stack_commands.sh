@@ -65,7 +65,7 @@ assert lines[-1]["event"] == "summary" and lines[-1]["result"] == "ok", lines' \
     && pass || fail "up --output json: $out"
 
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" status
-expect_in "$out" "cluster/main" "status lists the cluster"
+expect_in "$out" "ECS cluster" "status summarises the cluster"
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" status --output json
 printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["stack"] == "cmdtest"' \
     && pass || fail "status --output json: $out"

@@ -1,9 +1,9 @@
 """One run per stack (issue 16): a lock in S3 (s3://ecsdeploy-locks-ACCOUNT-REGION/STACK.lock,
 a conditional PutObject) taken before any write, renewed while the run lives, with an
 expiry.
-- A second `up` (and `down`, `deploy`) of a stack while an `up` runs exits 1 naming the
-  holder (its ARN, host, pid and command); read-only commands (plan, status, history,
-  validate) still work. A deploy locks its service: `down` and a second deploy of that
+- A second `up` (and `down`, `deploy`, `run`) of a stack while an `up` runs exits 1 naming
+  the holder (its ARN, host, pid and command); read-only commands (plan, status, history,
+  validate, graph) still work. A deploy locks its service: `down` and a second deploy of that
   service are refused while it runs (an `up` with nothing to change only reads, takes no
   lock, and says "No changes") (deploys of different services go on side by side:
   tests/e2e/test_deploy_strategies.py).
@@ -50,12 +50,14 @@ def main():
         # ---- a second run of a running stack is refused, naming the holder -------------
         first = start_held(rep, fake, base, "lock")
         rep.eq(list(lock_objects(fake).values()), [1], "the lock object exists while up runs")
-        for args in (("up",), ("down", "--yes"), ("deploy", "app", "--tag", "2")):
+        for args in (("up",), ("down", "--yes"), ("deploy", "app", "--tag", "2"),
+                     ("run", "app", "--", "true")):
             rc, out, err = sw.run(fake, base, *args)
             rep.eq(rc, 1, f"`{' '.join(args)}` while up runs: exit status ({err.strip()[-300:]})")
             rep.check(f"stack {STACK} is locked by arn:aws:" in err and f"(pid {first.pid}, `ecsdeploy up`)" in err,
                       f"`{' '.join(args)}` names the holder (ARN, pid, command): {err.strip()[-400:]!r}")
-        for args, want in ((("plan",), 0), (("status",), None), (("validate",), 0), (("history", "app"), None)):
+        for args, want in ((("plan",), 0), (("status",), None), (("validate",), 0), (("history", "app"), None),
+                           (("graph",), 0)):
             rc, out, err = sw.run(fake, base, *args)
             rep.check("is locked" not in err and (want is None or rc == want),
                       f"`{' '.join(args)}` takes no lock: exit {rc}, {err.strip()[-300:]!r}")

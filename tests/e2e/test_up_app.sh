@@ -40,8 +40,42 @@ expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "No changes" "second up"
 
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" status
-expect_in "$out" "rollout_state  COMPLETED" "status shows the rollout"
-expect_in "$out" "nginx:1.27" "status shows the image"
+# services first, one aligned line each, in words; then the infrastructure; no raw JSON
+printf '%s\n' "$out" | /usr/bin/python3 -c '
+import re, sys
+lines = sys.stdin.read().splitlines()
+head = [i for i, l in enumerate(lines) if l.startswith("SERVICE ")]
+assert head, "no service table"
+h = lines[head[0]]
+row = lines[head[0] + 1]
+assert row.startswith("web "), row
+for col in ("TASKS", "REV", "IMAGE", "HEALTH", "LAST EVENT"):
+    assert col in h, col
+assert row[h.index("TASKS"):].startswith("1/1"), row
+assert row[h.index("IMAGE"):].startswith("nginx:1.27"), row
+assert row[h.index("HEALTH"):].startswith("healthy"), row
+assert "steady state" in row[h.index("LAST EVENT"):], row
+infra = [i for i, l in enumerate(lines) if l.startswith("Infrastructure:")]
+assert infra and infra[0] > head[0], "infrastructure is not after the services"
+assert not any(re.search(r"[{}\[\]]", l) for l in lines[:infra[0] + 30] if not l.startswith("  url")), "raw JSON"
+assert not any(a.endswith(":") and (b == "" or not b.startswith(" ")) for a, b in zip(lines, lines[1:] + [""])), "an empty header"
+' && pass || fail "status is not services first, aligned, in words: $out"
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" status web
+expect_in "$out" "Service web" "status web shows the service"
+expect_in "$out" "rollout    COMPLETED" "status web shows the rollout"
+expect_in "$out" "image      nginx:1.27" "status web shows the image"
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" status web --output json
+printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert [r["id"] for r in d["resources"]] == ["service/web"], d
+assert d["resources"][0]["images"] == ["nginx:1.27"] and d["healthy"], d' \
+    && pass || fail "status web --output json: $out"
+expect_exit 2 -- "$ECSDEPLOY" -f "$stack" status wbe
+expect_in "$err" "has no service 'wbe' (did you mean 'web'?)" "status suggests the service"
+expect_exit 0 -- "$ECSDEPLOY" status --cluster e2eapp
+expect_in "$out" "Cluster e2eapp" "status --cluster without a stack file"
+expect_in "$out" "nginx:1.27" "status --cluster shows the image"
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" status --check
 
 # The generated password appears nowhere.

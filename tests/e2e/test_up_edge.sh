@@ -55,7 +55,8 @@ assert "elb.amazonaws.com" in text, "no DNS name"
 assert "\"active\"" in text, "no active state"
 assert "healthy" in text, "no target health"' && pass || fail "status --output json: $out"
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" status
-expect_in "$out" "alb/web" "status lists the load balancer"
+printf '%s\n' "$out" | grep -q "^  load balancer  *web: active, .*elb.amazonaws.com" && pass \
+    || fail "status lists the load balancer with its state and DNS name: $out"
 
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" down --yes
 expect_in "$out" "is down" "down summary"

@@ -83,8 +83,8 @@ expect_exit 0 -- run up
 expect_exit 0 -- run plan --detailed-exitcode
 
 expect_exit 0 -- run status
-expect_in "$out" "vpc/main" "status lists the VPC"
-expect_in "$out" "sg/worker" "status lists the groups"
+printf '%s\n' "$out" | grep -q "^  VPC  *main" && pass || fail "status lists the VPC: $out"
+printf '%s\n' "$out" | grep -q "^  security group  .*worker" && pass || fail "status lists the groups: $out"
 expect_in "$out" "available" "status shows the NAT state"
 
 expect_exit 0 -- run down --yes

@@ -5,8 +5,9 @@
 #     "No changes" and no RegisterTaskDefinition;
 #   - `ecsdeploy deploy` of a bad tag rolled back by the circuit breaker, then `up`:
 #     no RegisterTaskDefinition, no changes;
-#   - `ecsdeploy deploy` of a good tag, then `up` with the original file: the service goes
-#     back to the revision that matches the file, reused rather than registered again.
+#   - `ecsdeploy deploy` of a good tag, then `up` with the original file: the deployed tag is
+#     kept (plan says so); `up --take-file` goes back to the revision that matches the
+#     file, reused rather than registered again.
 . tests/e2e/lib.sh
 . tests/e2e/fake.sh
 
@@ -85,20 +86,32 @@ expect_in "$out" "No changes" "up after a rolled-back deploy"
 n=$(count_since "$seq" RegisterTaskDefinition)
 [ "$n" = 0 ] && pass || fail "up after a rolled-back deploy registered $n task definition(s)"
 
-# 3. A good deploy of another tag, then up with the file: revision 1 is reused.
+# 3. A good deploy of another tag: up keeps it (the file has not changed since), and plan
+#    says so; up --take-file web takes the file's image again, reusing revision 1.
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" deploy web --tag 1.28
 rev=$(revision_of_service)
 [ "$rev" -gt 1 ] && pass || fail "the deploy of 1.28 did not give a new revision ($rev)"
-expect_exit 4 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode
-expect_in "$out" "task_def/web" "the plan shows the task definition differs from the file"
-expect_in "$out" "nginx:1.28" "the plan shows the image the service runs"
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode
+expect_in "$out" "No changes" "the plan after the deploy has no change"
+expect_in "$out" "Kept as deployed" "the plan says what it keeps"
+expect_in "$out" "containerDefinitions[web].image: nginx:1.28 (the file says nginx:1.27)" "and which image, and why"
 seq=$(last_seq)
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_in "$out" "No changes" "up keeps the deployed image"
+n=$(count_since "$seq" UpdateService)
+[ "$n" = 0 ] && pass || fail "up after the deploy updated the service $n time(s)"
+[ "$(revision_of_service)" = "$rev" ] && pass || fail "up did not keep revision $rev"
+expect_exit 4 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode --take-file web
+expect_in "$out" "containerDefinitions[web].image: nginx:1.28 -> nginx:1.27" "plan --take-file shows the file's image"
+seq=$(last_seq)
+expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up --take-file web
 n=$(count_since "$seq" RegisterTaskDefinition)
-[ "$n" = 0 ] && pass || fail "up back to the file's image registered $n task definition(s)"
-[ "$(revision_of_service)" = 1 ] && pass || fail "up did not bring the service back to revision 1"
+[ "$n" = 0 ] && pass || fail "up --take-file registered $n task definition(s)"
+[ "$(revision_of_service)" = 1 ] && pass || fail "up --take-file did not bring the service back to revision 1"
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "No changes" "up after going back to revision 1"
+expect_exit 2 -- "$ECSDEPLOY" -f "$stack" up --take-file nosuch
+expect_in "$err" "has no service 'nosuch'" "--take-file names a service of the file"
 
 # 4. A real change still registers exactly one revision.
 cat >"$stack" <<YML

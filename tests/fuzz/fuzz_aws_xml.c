@@ -1,12 +1,15 @@
 /*
  * Fuzz target for the AWS response parsers: XML to cJSON in the three styles (query,
  * ec2, rest-xml) with list hints, the XML error reader, the uniform error reader for
- * every protocol (JSON bodies too), the --debug redactor and the shared-config parser.
+ * every protocol (JSON bodies too), rest-json answers and requests (a body read back, and
+ * read as an input to encode), the --debug redactor and the shared-config parser.
  * The first input byte picks the style and a header value; the rest is the body.
  * Properties checked (abort on failure, which the fuzzer reports):
  *   - a successful conversion yields a JSON object that prints;
  *   - an error read from any body has a non-empty code and message;
- *   - redaction never returns NULL.
+ *   - redaction never returns NULL;
+ *   - a rest-json answer is read as an object or refused with a parse error; an object
+ *     input encodes (a path starting with '/') or is refused as bad input.
  * libFuzzer entry point when built with -DAWS_FUZZ_LIBFUZZER (tests/fuzz/run.sh (make fuzz));
  * a bounded random run inside `make check` calls aws_fuzz_xml_one (tests/unit/test_aws_fuzz.c).
  */
@@ -16,6 +19,7 @@
 
 #include "aws_error.h"
 #include "aws_ini.h"
+#include "../../src/aws/restjson_internal.h"
 #include "../../src/aws/wirelog_internal.h"
 #include "aws_xml.h"
 
@@ -26,6 +30,30 @@ static void fuzz_check(int cond)
 {
     if (!cond)
         abort();
+}
+
+static void fuzz_restjson(const char *body, size_t len)
+{
+    static const aws_rest_binding bindings[] = {{"Max", AWS_REST_QUERY, "max"},
+                                                {"Keys", AWS_REST_QUERY, "tagKeys"},
+                                                {"Token", AWS_REST_HEADER, "x-amz-token"},
+                                                {NULL, 0, NULL}};
+    static const aws_rest_op op = {"Fuzz", "PUT", "/v1/{Id}/items/{Key+}?mode=x", bindings};
+    cJSON *out = NULL;
+    aws_error e;
+    if (aws_rest_json_decode(body, len, &out, &e) == 0) {
+        fuzz_check(cJSON_IsObject(out));
+        aws_rest_json_request rq;
+        if (aws_rest_json_encode(&op, out, &rq, &e) == 0) {
+            fuzz_check(rq.path[0] == '/' && rq.body != NULL);
+            aws_rest_json_request_free(&rq);
+        } else {
+            fuzz_check(e.kind == AWS_ERR_INPUT && e.message[0] != '\0');
+        }
+        cJSON_Delete(out);
+    } else {
+        fuzz_check(out == NULL && e.kind == AWS_ERR_PARSE);
+    }
 }
 
 static int aws_fuzz_xml_one(const uint8_t *data, size_t size)
@@ -51,12 +79,13 @@ static int aws_fuzz_xml_one(const uint8_t *data, size_t size)
     aws_xml_error xe;
     if (aws_xml_parse_error(body, len, &xe) == 0)
         fuzz_check(xe.code[0] != '\0');
-    for (int proto = AWS_PROTO_JSON; proto <= AWS_PROTO_RESTXML; proto++) {
+    for (int proto = AWS_PROTO_JSON; proto <= AWS_PROTO_RESTJSON; proto++) {
         aws_error e;
         aws_error_from_response(&e, (aws_protocol)proto, 400 + (sel % 200), body, len,
                                 (sel & 8) ? "Fuzz:http://x" : NULL, (sel & 16) ? "rid" : NULL);
         fuzz_check(e.code[0] != '\0' && e.message[0] != '\0' && e.kind == AWS_ERR_SERVICE);
     }
+    fuzz_restjson(body, len);
     char *red = aws_wirelog_redact_body(body, len);
     fuzz_check(red != NULL);
     free(red);

@@ -33,7 +33,7 @@ static int fuzz_resolve(const stack_ref *r, void *ud, char **value)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const char *const sets[] = {"image=nginx:1", "arch=ARM64"};
-    stack_options opts = {sets, 2, NULL, 0};
+    stack_options opts = {sets, 2, NULL, 0, NULL};
     stack_diags d;
     memset(&d, 0, sizeof d);
     stack_model *s = NULL;

@@ -17,6 +17,8 @@
 #ifndef ECSDEPLOY_TEST_FAKEAWS_FIXTURE_H
 #define ECSDEPLOY_TEST_FAKEAWS_FIXTURE_H
 
+#include <check.h>
+
 const char *fake_start(void);
 /* The URL once started, else NULL. */
 const char *fake_url(void);
@@ -24,6 +26,16 @@ const char *fake_url(void);
 void fake_setup(void);
 /* POST a JSON body to a control path ("/_fake/reset", "/_fake/faults"); 0 on HTTP 2xx. */
 int fake_control(const char *path, const char *json_body);
+
+/* A suite `name` of one test case (of the same name) against the fake: fake_setup once,
+ * setup and teardown (may be NULL) around each test, `timeout` seconds each (0: Check's
+ * default). tests: a NULL-terminated list of the START_TEST names. */
+Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
+                  const TTest *const *tests);
+/* The next call of operation (service: botocore's name) happens and then its answer is
+ * lost: the connection closes (action "drop") or HTTP 500 comes instead ("error").
+ * Replaces the fault rules in force; 0 on success. */
+int fake_lose_next(const char *service, const char *operation, const char *action);
 
 struct aws_client;
 /* A client with default options (environment pointed at the fake); fails the test when it

@@ -5,109 +5,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../src/aws/aws_internal.h"
 #include "aws_paginate.h"
+#include "aws_restjson.h"
+#include "scripted_client.h"
+#include "unit_suite.h"
 #include "xalloc.h"
 
-typedef struct {
-    long status[8];          /* 0: a connection error, -1: could not connect */
-    const char *body[8];
-    const char *date[8];
-    const char *region_header; /* x-amz-bucket-region on every answer, or NULL */
-    const char *ctype;         /* Content-Type on every answer, or NULL */
-    int n, next;
-    int calls;
-    double sleeps[8];
-    int nsleeps;
-    char last_auth[512];
-    char last_target[128];
-    char last_url[512];
-    char last_body[1024];
-    time_t now;
-} script;
-
-static int transport(void *ctx, const aws_http_request *req, aws_http_response *resp,
-                     aws_error *err)
-{
-    script *s = ctx;
-    memset(resp, 0, sizeof *resp);
-    int i = s->next < s->n ? s->next++ : s->n - 1;
-    s->calls++;
-    snprintf(s->last_url, sizeof s->last_url, "%s", req->url);
-    snprintf(s->last_body, sizeof s->last_body, "%.*s", (int)req->body_len,
-             req->body ? req->body : "");
-    for (size_t h = 0; h < req->nheaders; h++) {
-        if (strcmp(req->headers[h].name, "Authorization") == 0)
-            snprintf(s->last_auth, sizeof s->last_auth, "%s", req->headers[h].value);
-        if (strcmp(req->headers[h].name, "X-Amz-Target") == 0)
-            snprintf(s->last_target, sizeof s->last_target, "%s", req->headers[h].value);
-    }
-    if (s->status[i] == -1) {
-        aws_error_set(err, AWS_ERR_NETWORK, AWS_CONNECT_FAILED, "connection refused");
-        return -1;
-    }
-    if (s->status[i] == 0) {
-        aws_error_set(err, AWS_ERR_NETWORK, "ConnectionError", "connection reset");
-        return -1;
-    }
-    resp->status = s->status[i];
-    if (s->body[i])
-        buf_puts(&resp->body, s->body[i]);
-    aws_http_header_add(&resp->headers, &resp->nheaders, "x-amzn-RequestId", "rid");
-    if (s->date[i])
-        aws_http_header_add(&resp->headers, &resp->nheaders, "Date", s->date[i]);
-    if (s->region_header)
-        aws_http_header_add(&resp->headers, &resp->nheaders, "x-amz-bucket-region",
-                            s->region_header);
-    if (s->ctype)
-        aws_http_header_add(&resp->headers, &resp->nheaders, "Content-Type", s->ctype);
-    return 0;
-}
-
-static double half(void *ctx)
-{
-    (void)ctx;
-    return 0.5;
-}
-
-static void record_sleep(double sec, void *ctx)
-{
-    script *s = ctx;
-    if (s->nsleeps < 8)
-        s->sleeps[s->nsleeps++] = sec;
-}
-
-static time_t fixed_now(void *ctx)
-{
-    return ((script *)ctx)->now;
-}
-
-static aws_client *client_for(script *s)
-{
-    setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
-    setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
-    setenv("AWS_REGION", "eu-west-1", 1);
-    setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
-    setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
-    setenv("AWS_EC2_METADATA_DISABLED", "true", 1); /* never reach for 169.254.169.254 */
-    unsetenv("AWS_PROFILE");
-    unsetenv("AWS_MAX_ATTEMPTS");
-    unsetenv("AWS_ENDPOINT_URL");
-    s->now = 1700000000;
-    aws_client_options o = {0};
-    aws_client *c;
-    aws_error err;
-    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
-    aws_client_set_hooks(c, transport, s, half, record_sleep, fixed_now, s);
-    return c;
-}
 
 #define ECS_OK "{\"clusters\":[],\"failures\":[]}"
 
 START_TEST(json_call_signed_and_decoded)
 {
     script s = {.status = {200}, .body = {ECS_OK}, .n = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     cJSON *out;
     aws_error err;
     cJSON *in = cJSON_Parse("{\"clusters\":[\"x\"]}");
@@ -128,7 +38,7 @@ END_TEST
 START_TEST(transient_errors_retried_with_backoff)
 {
     script s = {.status = {500, 0, 200}, .body = {"{}", NULL, ECS_OK}, .n = 3};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     cJSON *out;
     aws_error err;
     ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), 0);
@@ -162,6 +72,12 @@ static int silent_transport(void *ctx, const aws_http_request *req, aws_http_res
     return -1;
 }
 
+static double silent_half(void *ctx)
+{
+    (void)ctx;
+    return 0.5;
+}
+
 static void silent_sleep(double sec, void *ctx)
 {
     ((silent *)ctx)->clock += sec;
@@ -175,9 +91,9 @@ static double silent_clock(void *ctx)
 START_TEST(silent_endpoint_meets_the_deadline)
 {
     script unused = {.n = 1};
-    aws_client *c = client_for(&unused);
+    aws_client *c = scripted_client(&unused);
     silent s = {.clock = 1000};
-    aws_client_set_hooks(c, silent_transport, &s, half, silent_sleep, NULL, &s);
+    aws_client_set_hooks(c, silent_transport, &s, silent_half, silent_sleep, NULL, &s);
     aws_client_set_mono_clock(c, silent_clock);
     cJSON *out;
     aws_error err;
@@ -199,7 +115,7 @@ START_TEST(attempts_are_bounded)
 {
     const char *thr = "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}";
     script s = {.status = {400}, .body = {thr}, .n = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     cJSON *out;
     aws_error err;
     ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
@@ -216,7 +132,7 @@ START_TEST(attempts_are_bounded)
     aws_client_options o = {0};
     ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
     s5.now = 1700000000;
-    aws_client_set_hooks(c, transport, &s5, half, record_sleep, fixed_now, &s5);
+    scripted_hooks(c, &s5);
     ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
     ck_assert_int_eq(s5.calls, 5);
     ck_assert(s5.sleeps[3] == 4.0);
@@ -228,7 +144,7 @@ END_TEST
 START_TEST(unreachable_endpoint_fails_fast)
 {
     script s = {.status = {-1}, .n = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     cJSON *out;
     aws_error err;
     ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
@@ -243,7 +159,7 @@ START_TEST(client_errors_not_retried)
 {
     const char *nf = "{\"__type\":\"ClusterNotFoundException\",\"message\":\"nope\"}";
     script s = {.status = {400}, .body = {nf}, .n = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     cJSON *out;
     aws_error err;
     ck_assert_int_eq(aws_json_call(c, "ecs", "DescribeClusters", NULL, &out, &err), -1);
@@ -258,7 +174,7 @@ END_TEST
 START_TEST(quota_stops_a_storm)
 {
     script s = {.status = {500}, .body = {""}, .n = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     cJSON *out;
     aws_error err;
     int calls = 0;
@@ -280,7 +196,7 @@ START_TEST(clock_skew_corrected)
                        "expired\"}";
     script s = {.status = {400, 200}, .body = {skew, ECS_OK},
                 .date = {"Wed, 15 Nov 2023 22:13:20 GMT", NULL}, .n = 2};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     cJSON *out;
     aws_error err;
     ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), 0);
@@ -291,7 +207,7 @@ START_TEST(clock_skew_corrected)
     aws_client_free(c);
     /* Without a Date header the error is final. */
     script s2 = {.status = {400}, .body = {skew}, .n = 1};
-    c = client_for(&s2);
+    c = scripted_client(&s2);
     ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
     ck_assert_int_eq(s2.calls, 1);
     aws_client_free(c);
@@ -303,7 +219,7 @@ START_TEST(query_and_ec2_decoded)
     const char *x = "<DescribeVpcsResponse><requestId>r</requestId><vpcSet><item><vpcId>v"
                     "</vpcId></item></vpcSet></DescribeVpcsResponse>";
     script s = {.status = {200}, .body = {x}, .n = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     cJSON *out;
     aws_error err;
     cJSON *in = cJSON_Parse("{\"VpcId\":[\"v\"]}");
@@ -318,7 +234,7 @@ START_TEST(query_and_ec2_decoded)
     const char *bad = "<ErrorResponse><Error><Code>NoSuchEntity</Code><Message>m</Message>"
                       "</Error><RequestId>q</RequestId></ErrorResponse>";
     script s2 = {.status = {404}, .body = {bad}, .n = 1};
-    aws_client_set_hooks(c, transport, &s2, NULL, NULL, NULL, &s2);
+    aws_client_set_hooks(c, scripted_transport, &s2, NULL, NULL, NULL, &s2);
     ck_assert_int_eq(aws_query_call(c, "iam", "GetRole", NULL, NULL, NULL, &out, &err), -1);
     ck_assert_str_eq(err.code, "NoSuchEntity");
     ck_assert_str_eq(err.request_id, "q"); /* the body's id wins over the header's */
@@ -332,7 +248,7 @@ START_TEST(s3_call_with_md5_and_headers)
 {
     const char *x = "<DeleteResult><Deleted><Key>a</Key></Deleted></DeleteResult>";
     script s = {.status = {200}, .body = {x}, .n = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     cJSON *out;
     aws_error err;
     static const char *const lists[] = {"Deleted", "Error", NULL};
@@ -348,12 +264,12 @@ START_TEST(s3_call_with_md5_and_headers)
     ck_assert_str_eq(aws_json_str(cJSON_GetObjectItem(out, "Headers"), "x-amzn-requestid"), "rid");
     cJSON_Delete(out);
     script s2 = {.status = {404}, .body = {NULL}, .n = 1};
-    aws_client_set_hooks(c, transport, &s2, NULL, NULL, NULL, &s2);
+    aws_client_set_hooks(c, scripted_transport, &s2, NULL, NULL, NULL, &s2);
     aws_s3_request h = {.method = "HEAD", .bucket = "my-bucket"};
     ck_assert_int_eq(aws_s3_call(c, &h, &out, &err), -1);
     ck_assert_str_eq(err.code, "NotFound");
     script s3 = {.status = {301}, .body = {NULL}, .region_header = "ap-south-1", .n = 1};
-    aws_client_set_hooks(c, transport, &s3, NULL, NULL, NULL, &s3);
+    aws_client_set_hooks(c, scripted_transport, &s3, NULL, NULL, NULL, &s3);
     ck_assert_int_eq(aws_s3_call(c, &h, &out, &err), -1);
     ck_assert_str_eq(err.code, "PermanentRedirect");
     ck_assert_ptr_nonnull(strstr(err.message, "(the bucket is in ap-south-1)"));
@@ -369,7 +285,7 @@ START_TEST(answers_read_by_output_shape)
     /* no output members: whatever the body, the call succeeded */
     script s = {.status = {200}, .body = {"<html>a proxy's page</html>"}, .ctype = "text/html",
                 .n = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     ck_assert_msg(aws_json_call(c, "logs", "PutRetentionPolicy", NULL, &out, &err) == 0, "%s",
                   err.message);
     ck_assert_int_eq(cJSON_GetArraySize(out), 0);
@@ -381,7 +297,39 @@ START_TEST(answers_read_by_output_shape)
                           .bucket = "my-bucket", .query = "policy"};
     ck_assert_msg(aws_s3_call(c, &del, &out, &err) == 0, "%s", err.message);
     cJSON_Delete(out);
-    /* a structure output still refuses a body it cannot read */
+    /* the same for the services that came later: rest-xml (Route 53), rest-json (EFS), query
+     * (RDS, ElastiCache), awsJson (SSM, ACM, Application Auto Scaling) */
+    aws_rest_request tags = {.service = "route53", .operation = "ChangeTagsForResource",
+                             .method = "POST", .path = "/2013-04-01/tags/hostedzone/Z1"};
+    ck_assert_msg(aws_rest_xml_call(c, &tags, NULL, &out, &err) == 0, "%s", err.message);
+    cJSON_Delete(out);
+    static const aws_rest_op delete_fs = {"DeleteFileSystem", "DELETE",
+                                          "/2015-02-01/file-systems/{FileSystemId}", NULL};
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "FileSystemId", "fs-1");
+    ck_assert_msg(aws_rest_json_call(c, "efs", &delete_fs, in, NULL, &out, &err) == 0, "%s",
+                  err.message);
+    cJSON_Delete(in);
+    cJSON_Delete(out);
+    ck_assert_msg(aws_query_call(c, "rds", "DeleteDBSubnetGroup", NULL, NULL, NULL, &out, &err)
+                  == 0, "%s", err.message);
+    cJSON_Delete(out);
+    ck_assert_msg(aws_query_call(c, "elasticache", "DeleteCacheSubnetGroup", NULL, NULL, NULL,
+                                 &out, &err) == 0, "%s", err.message);
+    cJSON_Delete(out);
+    const char *json_none[][2] = {{"ssm", "DeleteParameter"}, {"acm", "DeleteCertificate"},
+                                  {"application-autoscaling", "DeregisterScalableTarget"}};
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_msg(aws_json_call(c, json_none[i][0], json_none[i][1], NULL, &out, &err) == 0,
+                      "%s %s: %s", json_none[i][0], json_none[i][1], err.message);
+        cJSON_Delete(out);
+    }
+    /* a structure output still refuses a body it cannot read (the page is well-formed XML,
+     * so only the JSON protocols can tell) */
+    static const aws_rest_op describe_fs = {"DescribeFileSystems", "GET",
+                                            "/2015-02-01/file-systems", NULL};
+    ck_assert_int_eq(aws_rest_json_call(c, "efs", &describe_fs, NULL, NULL, &out, &err), -1);
+    ck_assert_str_eq(err.code, "InvalidResponse");
     ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
     ck_assert_str_eq(err.code, "InvalidResponse");
     aws_client_free(c);
@@ -391,7 +339,7 @@ START_TEST(answers_read_by_output_shape)
     const char *types[] = {"application/xml", "text/xml", "application/json", NULL};
     for (int i = 0; i < 4; i++) {
         script p = {.status = {200}, .body = {policy}, .ctype = types[i], .n = 1};
-        c = client_for(&p);
+        c = scripted_client(&p);
         aws_s3_request get = {.method = "GET", .operation = "GetBucketPolicy",
                               .bucket = "my-bucket", .query = "policy"};
         ck_assert_msg(aws_s3_call(c, &get, &out, &err) == 0, "%s: %s", types[i], err.message);
@@ -401,7 +349,7 @@ START_TEST(answers_read_by_output_shape)
     }
     script o = {.status = {200}, .body = {"<note>text that looks like XML</note>"},
                 .ctype = "application/xml", .n = 1};
-    c = client_for(&o);
+    c = scripted_client(&o);
     aws_s3_request obj = {.method = "GET", .operation = "GetObject", .bucket = "my-bucket",
                           .key = "k"};
     ck_assert_int_eq(aws_s3_call(c, &obj, &out, &err), 0);
@@ -412,7 +360,7 @@ START_TEST(answers_read_by_output_shape)
     /* a structure with no Content-Type at all is still XML to S3 */
     script v = {.status = {200}, .body = {"<VersioningConfiguration><Status>Enabled</Status>"
                                           "</VersioningConfiguration>"}, .n = 1};
-    c = client_for(&v);
+    c = scripted_client(&v);
     aws_s3_request ver = {.method = "GET", .operation = "GetBucketVersioning",
                           .bucket = "my-bucket", .query = "versioning"};
     ck_assert_int_eq(aws_s3_call(c, &ver, &out, &err), 0);
@@ -425,7 +373,7 @@ START_TEST(answers_read_by_output_shape)
                                           "<Code>AccessDenied</Code><Message>not you</Message>"
                                           "</Error></Errors><RequestId>r9</RequestId>"
                                           "</ErrorResponse>"}, .ctype = "text/xml", .n = 1};
-    c = client_for(&e);
+    c = scripted_client(&e);
     ck_assert_int_eq(aws_query_call(c, "iam", "GetRole", NULL, NULL, NULL, &out, &err), -1);
     ck_assert_str_eq(err.code, "AccessDenied");
     ck_assert_str_eq(err.message, "not you");
@@ -441,7 +389,7 @@ START_TEST(debug_log_redacts)
     size_t len = 0;
     FILE *f = open_memstream(&log, &len);
     setenv("AWS_SESSION_TOKEN", "session-token-secret", 1);
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     c->debug = 1;
     c->debug_out = f;
     cJSON *out;
@@ -479,7 +427,7 @@ START_TEST(pagination)
                 .body = {"{\"clusterArns\":[\"a\",\"b\"],\"nextToken\":\"t1\"}",
                          "{\"clusterArns\":[\"c\"],\"nextToken\":\"t2\"}", "{\"clusterArns\":[]}"},
                 .n = 3};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     cJSON *items;
     aws_error err;
     aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
@@ -490,14 +438,14 @@ START_TEST(pagination)
     cJSON_Delete(items);
     script loop = {.status = {200}, .body = {"{\"clusterArns\":[\"a\"],\"nextToken\":\"same\"}"},
                    .n = 1};
-    aws_client_set_hooks(c, transport, &loop, NULL, NULL, NULL, &loop);
+    aws_client_set_hooks(c, scripted_transport, &loop, NULL, NULL, NULL, &loop);
     ck_assert_int_eq(aws_json_paginate(c, "ecs", "ListClusters", NULL, &spec, &items, &err), -1);
     ck_assert_str_eq(err.code, "PaginationLoop");
     const char *iam = "<ListRolesResponse><ListRolesResult><Roles><member><RoleName>r</RoleName>"
                       "</member></Roles><IsTruncated>false</IsTruncated><Marker>m</Marker>"
                       "</ListRolesResult></ListRolesResponse>";
     script q = {.status = {200}, .body = {iam}, .n = 1};
-    aws_client_set_hooks(c, transport, &q, NULL, NULL, NULL, &q);
+    aws_client_set_hooks(c, scripted_transport, &q, NULL, NULL, NULL, &q);
     aws_page_spec ispec = {.in_token = "Marker", .out_token = "Marker",
                            .truncated = "IsTruncated", .items = "Roles"};
     ck_assert_int_eq(aws_query_paginate(c, "iam", "ListRoles", NULL, NULL, &ispec, &items, &err),
@@ -515,7 +463,7 @@ START_TEST(pagination)
                          "</NextKeyMarker><Version><Key>k2</Key></Version><Version><Key>k3</Key>"
                          "</Version></ListVersionsResult>"},
                 .n = 2};
-    aws_client_set_hooks(c, transport, &v, NULL, NULL, NULL, &v);
+    aws_client_set_hooks(c, scripted_transport, &v, NULL, NULL, NULL, &v);
     aws_page_spec vspec = {.in_token = "key-marker", .out_token = "NextKeyMarker",
                            .in_token2 = "version-id-marker", .out_token2 = "NextVersionIdMarker",
                            .truncated = "IsTruncated", .items = "Version"};
@@ -532,7 +480,7 @@ END_TEST
 START_TEST(credentials_refresh_before_expiry)
 {
     script s = {.status = {200}, .body = {ECS_OK}, .n = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     setenv("AWS_CREDENTIAL_EXPIRATION", "2023-11-14T22:16:40Z", 1); /* now + 200 s */
     setenv("AWS_SESSION_TOKEN", "tok1", 1);
     aws_credentials cr;
@@ -564,7 +512,7 @@ END_TEST
 START_TEST(long_lived_credentials_resolved_once)
 {
     script s = {.status = {200}, .body = {ECS_OK}, .n = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     aws_credentials cr;
     aws_error err;
     ck_assert_int_eq(aws_client_credentials(c, &cr, &err), 0);
@@ -590,13 +538,13 @@ START_TEST(provider_failure_not_retried_twice)
                       "[profile base]\naws_access_key_id = AK\naws_secret_access_key = SK\n";
     ck_assert_int_eq(write(fd, cfg, strlen(cfg)), (int)strlen(cfg));
     close(fd);
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     aws_client_free(c);
     setenv("AWS_CONFIG_FILE", path, 1);
     aws_client_options o = {.profile = "deploy"};
     aws_error err;
     ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
-    aws_client_set_hooks(c, transport, &s, half, record_sleep, fixed_now, &s);
+    scripted_hooks(c, &s);
     cJSON *out;
     ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
     ck_assert_int_eq(err.kind, AWS_ERR_CREDENTIALS);
@@ -612,12 +560,12 @@ END_TEST
 START_TEST(endpoint_with_a_base_path)
 {
     script s = {.status = {200, 200}, .body = {ECS_OK, "<R/>"}, .n = 2};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     aws_client_free(c);
     aws_client_options o = {.endpoint_url = "http://127.0.0.1:9/base/"};
     aws_error err;
     ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
-    aws_client_set_hooks(c, transport, &s, half, record_sleep, fixed_now, &s);
+    scripted_hooks(c, &s);
     cJSON *out;
     ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), 0);
     ck_assert_str_eq(s.last_url, "http://127.0.0.1:9/base/");
@@ -632,25 +580,16 @@ END_TEST
 
 Suite *aws_client_suite(void)
 {
-    Suite *s = suite_create("aws_client");
-    TCase *t = tcase_create("pipeline");
-    tcase_add_test(t, json_call_signed_and_decoded);
-    tcase_add_test(t, transient_errors_retried_with_backoff);
-    tcase_add_test(t, attempts_are_bounded);
-    tcase_add_test(t, silent_endpoint_meets_the_deadline);
-    tcase_add_test(t, unreachable_endpoint_fails_fast);
-    tcase_add_test(t, client_errors_not_retried);
-    tcase_add_test(t, quota_stops_a_storm);
-    tcase_add_test(t, clock_skew_corrected);
-    tcase_add_test(t, query_and_ec2_decoded);
-    tcase_add_test(t, s3_call_with_md5_and_headers);
-    tcase_add_test(t, debug_log_redacts);
-    tcase_add_test(t, answers_read_by_output_shape);
-    tcase_add_test(t, pagination);
-    tcase_add_test(t, credentials_refresh_before_expiry);
-    tcase_add_test(t, long_lived_credentials_resolved_once);
-    tcase_add_test(t, provider_failure_not_retried_twice);
-    tcase_add_test(t, endpoint_with_a_base_path);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {json_call_signed_and_decoded,
+                                  transient_errors_retried_with_backoff, attempts_are_bounded,
+                                  silent_endpoint_meets_the_deadline,
+                                  unreachable_endpoint_fails_fast, client_errors_not_retried,
+                                  quota_stops_a_storm, clock_skew_corrected,
+                                  query_and_ec2_decoded, s3_call_with_md5_and_headers,
+                                  debug_log_redacts, answers_read_by_output_shape, pagination,
+                                  credentials_refresh_before_expiry,
+                                  long_lived_credentials_resolved_once,
+                                  provider_failure_not_retried_twice, endpoint_with_a_base_path,
+                                  NULL};
+    return unit_suite("aws_client", 0, tests);
 }

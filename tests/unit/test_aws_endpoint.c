@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aws_endpoint.h"
+#include "unit_suite.h"
 
 static void clear_env(void)
 {
@@ -64,6 +65,43 @@ START_TEST(iam_global)
     ck_assert_str_eq(ep.url, "https://iam-fips.amazonaws.com");
     ep = resolve("iam", "eu-west-1", 0, 1, NULL);
     ck_assert_str_eq(ep.url, "https://iam.global.api.aws");
+}
+END_TEST
+
+/* Route 53 is global like IAM (one endpoint per partition, signed for one region, even
+ * behind an endpoint override); ACM is regional. */
+START_TEST(route53_global_acm_regional)
+{
+    clear_env();
+    aws_endpoint ep = resolve("route53", "eu-west-1", 0, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://route53.amazonaws.com");
+    ck_assert_str_eq(ep.signing_region, "us-east-1");
+    ck_assert_str_eq(ep.signing_name, "route53");
+    ep = resolve("route53", "cn-north-1", 0, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://route53.amazonaws.com.cn");
+    ck_assert_str_eq(ep.signing_region, "cn-northwest-1");
+    ep = resolve("route53", "us-gov-east-1", 1, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://route53.us-gov.amazonaws.com");
+    ck_assert_str_eq(ep.signing_region, "us-gov-west-1");
+    ck_assert_str_eq(resolve("route53", "eu-west-1", 1, 0, NULL).url,
+                     "https://route53-fips.amazonaws.com");
+    ck_assert_str_eq(resolve("route53", "eu-west-1", 0, 1, NULL).url,
+                     "https://route53.aws-global.api.aws");
+    ep = resolve("route53", "eu-west-1", 0, 0, "http://127.0.0.1:4566");
+    ck_assert_str_eq(ep.url, "http://127.0.0.1:4566");
+    ck_assert_str_eq(ep.signing_region, "us-east-1");
+    ep = resolve("acm", "eu-west-1", 0, 0, NULL);
+    ck_assert_str_eq(ep.url, "https://acm.eu-west-1.amazonaws.com");
+    ck_assert_str_eq(ep.signing_region, "eu-west-1");
+    ck_assert_str_eq(resolve("acm", "ca-central-1", 1, 0, NULL).url,
+                     "https://acm-fips.ca-central-1.amazonaws.com");
+    /* the SDKs' names of their endpoint variables */
+    setenv("AWS_ENDPOINT_URL_ROUTE_53", "http://127.0.0.1:5353", 1);
+    setenv("AWS_ENDPOINT_URL_ACM", "http://127.0.0.1:5354", 1);
+    ck_assert_str_eq(resolve("route53", "eu-west-1", 0, 0, NULL).url, "http://127.0.0.1:5353");
+    ck_assert_str_eq(resolve("acm", "eu-west-1", 0, 0, NULL).url, "http://127.0.0.1:5354");
+    unsetenv("AWS_ENDPOINT_URL_ROUTE_53");
+    unsetenv("AWS_ENDPOINT_URL_ACM");
 }
 END_TEST
 
@@ -195,15 +233,8 @@ END_TEST
 
 Suite *aws_endpoint_suite(void)
 {
-    Suite *s = suite_create("aws_endpoint");
-    TCase *t = tcase_create("core");
-    tcase_add_test(t, partitions);
-    tcase_add_test(t, iam_global);
-    tcase_add_test(t, fips_and_dualstack);
-    tcase_add_test(t, overrides_in_order);
-    tcase_add_test(t, bad_override_refused);
-    tcase_add_test(t, s3_addressing);
-    tcase_add_test(t, regions);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {partitions, iam_global, route53_global_acm_regional,
+                                  fips_and_dualstack, overrides_in_order, bad_override_refused,
+                                  s3_addressing, regions, NULL};
+    return unit_suite("aws_endpoint", 0, tests);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aws_error.h"
+#include "unit_suite.h"
 
 START_TEST(json_errors)
 {
@@ -99,38 +100,63 @@ static aws_error answered(const char *service, const char *op, const char *code)
 
 START_TEST(classes)
 {
-    aws_error e = answered("ec2", "DeleteVpc", "InvalidVpcID.NotFound");
-    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
-    ck_assert(!aws_error_is(&e, AWS_IS_IN_USE | AWS_IS_EXISTS));
-    e = answered("ec2", "DeleteSubnet", "DependencyViolation");
-    ck_assert(aws_error_is(&e, AWS_IS_IN_USE));
-    e = answered("iam", "GetRole", "NoSuchEntity");
-    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
-    e = answered("s3", "HeadBucket", "NoSuchBucket");
-    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
-    /* one operation's meaning: ECS says ClientException for an unknown family */
-    e = answered("ecs", "DescribeTaskDefinition", "ClientException");
-    ck_assert(aws_error_is(&e, AWS_IS_NOT_FOUND));
-    e = answered("ecs", "RegisterTaskDefinition", "ClientException");
-    ck_assert_uint_eq(aws_error_classes(&e), 0);
-    /* the same code means different things in different services */
-    e = answered("elbv2", "DeleteTargetGroup", "ResourceInUse");
-    ck_assert(aws_error_is(&e, AWS_IS_IN_USE));
-    e = answered("elbv2", "CreateLoadBalancer", "InvalidSubnet");
-    ck_assert(aws_error_is(&e, AWS_IS_BUSY));
-    e = answered("elbv2", "CreateListener", "InvalidSubnet");
-    ck_assert(!aws_error_is(&e, AWS_IS_BUSY));
-    e = answered("logs", "CreateLogGroup", "ResourceAlreadyExistsException");
-    ck_assert(aws_error_is(&e, AWS_IS_EXISTS));
-    e = answered("ecs", "ListServices", "ThrottlingException");
-    ck_assert(aws_error_is(&e, AWS_IS_THROTTLED));
-    /* ecsdeploy's own codes count only when no service said them */
-    aws_error_set(&e, AWS_ERR_CONFIG, "Interrupted", "stopped");
-    ck_assert(aws_error_is(&e, AWS_IS_CANCELLED));
-    e = answered("ecs", "RunTask", "Interrupted");
-    ck_assert(!aws_error_is(&e, AWS_IS_CANCELLED));
-    aws_error_set(&e, AWS_ERR_CREDENTIALS, "PartialCredentials", "x");
-    ck_assert(aws_error_is(&e, AWS_IS_NO_CREDENTIALS));
+    /* service "" : one of ecsdeploy's own codes, which count only when no service said it */
+    static const struct {
+        const char *service, *operation, *code;
+        unsigned classes;
+    } rows[] = {
+        {"ec2", "DeleteVpc", "InvalidVpcID.NotFound", AWS_IS_NOT_FOUND},
+        {"ec2", "DeleteSubnet", "DependencyViolation", AWS_IS_IN_USE},
+        {"iam", "GetRole", "NoSuchEntity", AWS_IS_NOT_FOUND},
+        {"s3", "", "NoSuchBucket", AWS_IS_NOT_FOUND},
+        /* one operation's meaning: ECS says ClientException for an unknown family */
+        {"ecs", "DescribeTaskDefinition", "ClientException", AWS_IS_NOT_FOUND},
+        {"ecs", "DeregisterTaskDefinition", "ClientException", AWS_IS_NOT_FOUND},
+        {"ecs", "RegisterTaskDefinition", "ClientException", 0},
+        /* the same code means different things in different services and operations */
+        {"elbv2", "DeleteTargetGroup", "ResourceInUse", AWS_IS_IN_USE},
+        {"elbv2", "CreateLoadBalancer", "InvalidSubnet", AWS_IS_BUSY},
+        {"elbv2", "CreateListener", "InvalidSubnet", 0},
+        {"ec2", "ReleaseAddress", "AuthFailure", AWS_IS_IN_USE | AWS_IS_DENIED},
+        {"ec2", "DescribeVpcs", "AuthFailure", AWS_IS_DENIED},
+        {"elbv2", "DescribeTargetHealth", "InvalidInstance", AWS_IS_BUSY},
+        {"elbv2", "DescribeTargetHealth", "InvalidTarget", AWS_IS_NOT_FOUND},
+        {"elbv2", "RemoveListenerCertificates", "OperationNotPermitted", AWS_IS_INVALID},
+        {"elbv2", "DeleteLoadBalancer", "OperationNotPermitted", 0},
+        /* S3: ours (exists) or another account's (exists, and not ours to use) */
+        {"s3", "", "BucketAlreadyOwnedByYou", AWS_IS_EXISTS},
+        {"s3", "", "BucketAlreadyExists", AWS_IS_EXISTS | AWS_IS_DENIED},
+        {"s3", "", "Forbidden", AWS_IS_DENIED},
+        {"s3", "", "NoSuchPublicAccessBlockConfiguration", AWS_IS_NOT_FOUND},
+        {"s3", "", "ServerSideEncryptionConfigurationNotFoundError", AWS_IS_NOT_FOUND},
+        {"logs", "CreateLogGroup", "ResourceAlreadyExistsException", AWS_IS_EXISTS},
+        {"ecs", "ListServices", "ThrottlingException", AWS_IS_THROTTLED},
+        {"servicediscovery", "CreatePrivateDnsNamespace", "DuplicateRequest", AWS_IS_BUSY},
+        {"servicediscovery", "GetNamespace", "NamespaceNotFound", AWS_IS_NOT_FOUND},
+        {"ecs", "ExecuteCommand", "TargetNotConnectedException", AWS_IS_NOT_RUNNING},
+        {"ecs", "RunTask", "Interrupted", 0},
+        {"", "", "Interrupted", AWS_IS_CANCELLED},
+        {"", "", "Cancelled", AWS_IS_CANCELLED},
+        {"", "", "WaitTimeout", AWS_IS_TIMED_OUT},
+        {"", "", "ExecTimeout", AWS_IS_TIMED_OUT},
+        {"", "", "NoCredentials", AWS_IS_NO_CREDENTIALS},
+        {"", "", "PartialCredentials", AWS_IS_NO_CREDENTIALS},
+        {"", "", "NoRunningTask", AWS_IS_NOT_RUNNING},
+        {"", "", "ExecAgentNotRunning", AWS_IS_NOT_RUNNING},
+        {"", "", "TaskNotRunning", AWS_IS_NOT_RUNNING},
+        {"", "", "ExecSessionFailed", 0},
+    };
+    aws_error e;
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        if (rows[i].service[0])
+            e = answered(rows[i].service, rows[i].operation, rows[i].code);
+        else
+            aws_error_set(&e, AWS_ERR_INPUT, rows[i].code, "x");
+        ck_assert_msg(aws_error_classes(&e) == rows[i].classes, "%s %s %s: %#x", rows[i].service,
+                      rows[i].operation, rows[i].code, aws_error_classes(&e));
+        ck_assert_int_eq(aws_error_is(&e, AWS_IS_NOT_FOUND),
+                         (rows[i].classes & AWS_IS_NOT_FOUND) != 0);
+    }
     aws_error_set(&e, AWS_ERR_TIMEOUT, "", "slow");
     ck_assert(aws_error_is(&e, AWS_IS_TIMED_OUT));
     aws_error_clear(&e);
@@ -140,13 +166,7 @@ END_TEST
 
 Suite *aws_error_suite(void)
 {
-    Suite *s = suite_create("aws_error");
-    TCase *t = tcase_create("core");
-    tcase_add_test(t, json_errors);
-    tcase_add_test(t, xml_errors);
-    tcase_add_test(t, empty_and_garbage_bodies);
-    tcase_add_test(t, format_and_prefix);
-    tcase_add_test(t, classes);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {json_errors, xml_errors, empty_and_garbage_bodies,
+                                  format_and_prefix, classes, NULL};
+    return unit_suite("aws_error", 0, tests);
 }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aws_form.h"
+#include "unit_suite.h"
 
 static char *enc(aws_protocol p, const char *json, const char *const *maps)
 {
@@ -46,6 +47,25 @@ START_TEST(query_maps)
 }
 END_TEST
 
+/* RDS and ElastiCache name their list elements: "Tags/Tag" gives Tags.Tag.N. */
+START_TEST(query_named_list_members)
+{
+    static const char *const hints[] = {"Tags/Tag", "Filters/Filter", "Values/Value",
+                                        "Attributes", NULL};
+    char *s = enc(AWS_PROTO_QUERY,
+                  "{\"Tags\":[{\"Key\":\"k\",\"Value\":\"v\"}],\"TagKeys\":[\"a\"],"
+                  "\"Filters\":[{\"Name\":\"engine\",\"Values\":[\"postgres\",\"mysql\"]}],"
+                  "\"Attributes\":{\"x\":\"1\"},\"Empty\":[]}",
+                  hints);
+    ck_assert_str_eq(s, "Action=Act&Version=2011-06-15&Tags.Tag.1.Key=k&Tags.Tag.1.Value=v&"
+                        "TagKeys.member.1=a&Filters.Filter.1.Name=engine&"
+                        "Filters.Filter.1.Values.Value.1=postgres&"
+                        "Filters.Filter.1.Values.Value.2=mysql&Attributes.entry.1.key=x&"
+                        "Attributes.entry.1.value=1&Empty=");
+    free(s);
+}
+END_TEST
+
 START_TEST(ec2_flattened_lists)
 {
     char *s = enc(AWS_PROTO_EC2,
@@ -71,6 +91,21 @@ START_TEST(no_input_and_unicode)
 }
 END_TEST
 
+START_TEST(escape_and_unescape)
+{
+    char *e = aws_form_escape("a b/c~{}");
+    ck_assert_str_eq(e, "a%20b%2Fc~%7B%7D");
+    free(e);
+    /* IAM's URL-encoded policy documents: '+' stays, broken escapes stay as they are */
+    char *d = aws_form_unescape("%7B%22a%22%3A1%7D+%zz%4");
+    ck_assert_str_eq(d, "{\"a\":1}+%zz%4");
+    free(d);
+    d = aws_form_unescape("");
+    ck_assert_str_eq(d, "");
+    free(d);
+}
+END_TEST
+
 START_TEST(bad_input_refused)
 {
     aws_error err;
@@ -90,14 +125,9 @@ END_TEST
 
 Suite *aws_form_suite(void)
 {
-    Suite *s = suite_create("aws_form");
-    TCase *t = tcase_create("core");
-    tcase_add_test(t, query_scalars_and_structs);
-    tcase_add_test(t, query_lists_one_and_empty);
-    tcase_add_test(t, query_maps);
-    tcase_add_test(t, ec2_flattened_lists);
-    tcase_add_test(t, no_input_and_unicode);
-    tcase_add_test(t, bad_input_refused);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {query_scalars_and_structs, query_lists_one_and_empty,
+                                  query_maps, query_named_list_members, ec2_flattened_lists,
+                                  no_input_and_unicode, escape_and_unescape, bad_input_refused,
+                                  NULL};
+    return unit_suite("aws_form", 0, tests);
 }

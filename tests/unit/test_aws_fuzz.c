@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "unit_suite.h"
+
 #include "../fuzz/fuzz_aws_xml.c"
 #include "../fuzz/fuzz_aws_response.c"
 
@@ -31,6 +33,9 @@ static const char *const seeds[] = {
     "<Error><Code>NoSuchKey</Code><Message>m</Message></Error>",
     "<R><M><entry><key>a</key><value>1</value></entry></M><Roles/></R>",
     "{\"__type\":\"a#B:c\",\"message\":\"m\",\"SecretString\":\"s\"}",
+    "{\"Id\":\"fs-1\",\"Key\":\"a/b c\",\"Max\":10,\"Keys\":[\"x\",\"y\"],\"Token\":\"t\","
+    "\"Body\":{\"n\":[1,2.5,true,null]}}",
+    "{\"ErrorCode\":\"FileSystemNotFound\",\"Message\":\"m\",\"FileSystemId\":\"fs-1\"}",
     "[default]\nregion = x\ns3 =\n  a = b\n",
     "<ErrorResponse><Errors><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>m"
     "</Message></Error></Errors><RequestId>r</RequestId></ErrorResponse>",
@@ -127,10 +132,6 @@ END_TEST
 
 Suite *aws_fuzz_suite(void)
 {
-    Suite *s = suite_create("aws_fuzz");
-    TCase *tc = tcase_create("random_run");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, fuzz_target_random_run);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {fuzz_target_random_run, NULL};
+    return unit_suite("aws_fuzz", 300, tests);
 }

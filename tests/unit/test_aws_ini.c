@@ -6,6 +6,7 @@
 
 #include "aws_config.h"
 #include "aws_ini.h"
+#include "unit_suite.h"
 
 START_TEST(sections_keys_comments_nesting)
 {
@@ -125,13 +126,8 @@ END_TEST
 
 Suite *aws_ini_suite(void)
 {
-    Suite *s = suite_create("aws_ini");
-    TCase *t = tcase_create("core");
-    tcase_add_test(t, sections_keys_comments_nesting);
-    tcase_add_test(t, errors_name_the_line);
-    tcase_add_test(t, missing_file_is_empty);
-    tcase_add_test(t, config_profiles_and_files);
-    tcase_add_test(t, home_expansion);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {sections_keys_comments_nesting, errors_name_the_line,
+                                  missing_file_is_empty, config_profiles_and_files,
+                                  home_expansion, NULL};
+    return unit_suite("aws_ini", 0, tests);
 }

@@ -5,70 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/aws/aws_internal.h"
+#include "scripted_client.h"
+#include "unit_suite.h"
 
-typedef struct {
-    long status[8]; /* 0: the connection closed without an answer */
-    const char *body[8];
-    int n, next, calls;
-    int no_resend[8]; /* what each attempt asked of libcurl */
-    int finds;        /* how often the finder was asked */
-    int find_rc;
-} script;
-
-static int transport(void *ctx, const aws_http_request *req, aws_http_response *resp,
-                     aws_error *err)
-{
-    script *s = ctx;
-    memset(resp, 0, sizeof *resp);
-    int i = s->next < s->n ? s->next++ : s->n - 1;
-    s->no_resend[s->calls < 8 ? s->calls : 7] = req->no_resend;
-    s->calls++;
-    if (s->status[i] == 0) {
-        aws_error_set(err, AWS_ERR_NETWORK, "ConnectionError", "closed without an answer");
-        return -1;
-    }
-    resp->status = s->status[i];
-    buf_puts(&resp->body, s->body[i] ? s->body[i] : "");
-    return 0;
-}
-
-static double half(void *ctx)
-{
-    (void)ctx;
-    return 0.5;
-}
-
-static void no_sleep(double sec, void *ctx)
-{
-    (void)sec;
-    (void)ctx;
-}
-
-static time_t fixed_now(void *ctx)
-{
-    (void)ctx;
-    return 1700000000;
-}
-
-static aws_client *client_for(script *s)
-{
-    setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", 1);
-    setenv("AWS_SECRET_ACCESS_KEY", "secret", 1);
-    setenv("AWS_REGION", "eu-west-1", 1);
-    setenv("AWS_CONFIG_FILE", "/nonexistent/config", 1);
-    setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials", 1);
-    setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
-    unsetenv("AWS_PROFILE");
-    unsetenv("AWS_MAX_ATTEMPTS");
-    unsetenv("AWS_ENDPOINT_URL");
-    aws_client_options o = {0};
-    aws_client *c;
-    aws_error err;
-    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
-    aws_client_set_hooks(c, transport, s, half, no_sleep, fixed_now, s);
-    return c;
-}
 
 /* Finds the VPC the lost attempt made (find_rc 1), nothing (0), or fails (-1). */
 static int finder(void *ctx, cJSON **output, aws_error *err)
@@ -91,7 +30,7 @@ static int finder(void *ctx, cJSON **output, aws_error *err)
 START_TEST(lost_create_found_again)
 {
     script s = {.status = {0, 200}, .body = {NULL, VPC_OK}, .n = 2, .find_rc = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     aws_lost_answer g = {finder, &s};
     cJSON *in = cJSON_Parse("{\"CidrBlock\":\"10.0.0.0/16\"}"), *out;
     aws_error err;
@@ -106,7 +45,7 @@ START_TEST(lost_create_found_again)
 
     /* not there: sent again, the new answer is the result */
     script s0 = {.status = {500, 0, 200}, .body = {"", NULL, VPC_OK}, .n = 3, .find_rc = 0};
-    c = client_for(&s0);
+    c = scripted_client(&s0);
     g.ctx = &s0;
     ck_assert_int_eq(aws_ec2_call_guarded(c, "CreateVpc", in, NULL, &g, &out, &err), 0);
     ck_assert_int_eq(s0.calls, 3);
@@ -123,7 +62,7 @@ START_TEST(finder_not_asked_for_refusals)
     /* throttled: the call did not happen, nothing to look for */
     script s = {.status = {503, 503, 200}, .body = {THROTTLED, THROTTLED, VPC_OK}, .n = 3,
                 .find_rc = 1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     aws_lost_answer g = {finder, &s};
     cJSON *out;
     aws_error err;
@@ -139,7 +78,7 @@ END_TEST
 START_TEST(finder_failure_stops_the_call)
 {
     script s = {.status = {0, 200}, .body = {NULL, VPC_OK}, .n = 2, .find_rc = -1};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     aws_lost_answer g = {finder, &s};
     cJSON *out;
     aws_error err;
@@ -155,7 +94,7 @@ START_TEST(finder_failure_stops_the_call)
     script s2 = {.status = {0}, .n = 1, .find_rc = 0};
     aws_client_options o = {0};
     ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
-    aws_client_set_hooks(c, transport, &s2, half, no_sleep, fixed_now, &s2);
+    scripted_hooks(c, &s2);
     g.ctx = &s2;
     ck_assert_int_eq(aws_ec2_call_guarded(c, "CreateVpc", NULL, NULL, &g, &out, &err), -1);
     ck_assert_int_eq(s2.calls, 2);
@@ -172,7 +111,7 @@ END_TEST
 START_TEST(removal_done_by_the_lost_attempt)
 {
     script s = {.status = {0, 400}, .body = {NULL, NOT_FOUND}, .n = 2};
-    aws_client *c = client_for(&s);
+    aws_client *c = scripted_client(&s);
     cJSON *in = cJSON_Parse("{\"GroupId\":\"sg-1\"}"), *out;
     aws_error err;
     ck_assert_int_eq(aws_ec2_call(c, "DeleteSecurityGroup", in, NULL, &out, &err), 0);
@@ -183,14 +122,14 @@ START_TEST(removal_done_by_the_lost_attempt)
 
     /* not found on the first attempt: the caller hears it */
     script s1 = {.status = {400}, .body = {NOT_FOUND}, .n = 1};
-    c = client_for(&s1);
+    c = scripted_client(&s1);
     ck_assert_int_eq(aws_ec2_call(c, "DeleteSecurityGroup", in, NULL, &out, &err), -1);
     ck_assert_str_eq(err.code, "InvalidGroup.NotFound");
     aws_client_free(c);
 
     /* a read that meets not-found after a lost answer is not a removal */
     script s2 = {.status = {0, 400}, .body = {NULL, NOT_FOUND}, .n = 2};
-    c = client_for(&s2);
+    c = scripted_client(&s2);
     ck_assert_int_eq(aws_ec2_call(c, "DescribeSecurityGroups", in, NULL, &out, &err), -1);
     ck_assert_str_eq(err.code, "InvalidGroup.NotFound");
     ck_assert_int_eq(s2.no_resend[0], 0); /* reads may be re-sent by libcurl */
@@ -200,7 +139,7 @@ START_TEST(removal_done_by_the_lost_attempt)
     script s3 = {.status = {0, 404},
                  .body = {NULL, "<Error><Code>NoSuchBucket</Code><Message>x</Message></Error>"},
                  .n = 2};
-    c = client_for(&s3);
+    c = scripted_client(&s3);
     aws_s3_request r = {.method = "DELETE", .bucket = "b-1"};
     ck_assert_int_eq(aws_s3_call(c, &r, &out, &err), 0);
     ck_assert_int_eq(s3.no_resend[0], 1);
@@ -212,12 +151,8 @@ END_TEST
 
 Suite *aws_lost_suite(void)
 {
-    Suite *s = suite_create("aws_lost");
-    TCase *t = tcase_create("lost");
-    tcase_add_test(t, lost_create_found_again);
-    tcase_add_test(t, finder_not_asked_for_refusals);
-    tcase_add_test(t, finder_failure_stops_the_call);
-    tcase_add_test(t, removal_done_by_the_lost_attempt);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {lost_create_found_again, finder_not_asked_for_refusals,
+                                  finder_failure_stops_the_call,
+                                  removal_done_by_the_lost_attempt, NULL};
+    return unit_suite("aws_lost", 0, tests);
 }

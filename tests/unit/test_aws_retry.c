@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aws_retry.h"
+#include "unit_suite.h"
 
 static aws_error svc(long status, const char *code)
 {
@@ -171,14 +172,7 @@ END_TEST
 
 Suite *aws_retry_suite(void)
 {
-    Suite *s = suite_create("aws_retry");
-    TCase *t = tcase_create("core");
-    tcase_add_test(t, classification);
-    tcase_add_test(t, backoff_bounds);
-    tcase_add_test(t, quota_bucket);
-    tcase_add_test(t, max_attempts_setting);
-    tcase_add_test(t, waiting_is_bounded);
-    tcase_add_test(t, lost_answers);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {classification, backoff_bounds, quota_bucket,
+                                  max_attempts_setting, waiting_is_bounded, lost_answers, NULL};
+    return unit_suite("aws_retry", 0, tests);
 }

@@ -87,11 +87,6 @@ END_TEST
 
 Suite *aws_threads_suite(void)
 {
-    Suite *s = suite_create("aws_threads");
-    TCase *t = tcase_create("against_fake");
-    tcase_add_unchecked_fixture(t, fake_setup, NULL);
-    tcase_set_timeout(t, 60);
-    tcase_add_test(t, threads_share_one_client);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {threads_share_one_client, NULL};
+    return fake_suite("aws_threads", NULL, NULL, 60, tests);
 }

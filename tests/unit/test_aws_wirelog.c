@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../src/aws/wirelog_internal.h"
+#include "unit_suite.h"
 
 #define SECRET "S3CR3T-VALUE-xyz"
 
@@ -110,12 +111,7 @@ END_TEST
 
 Suite *aws_wirelog_suite(void)
 {
-    Suite *s = suite_create("aws_wirelog");
-    TCase *t = tcase_create("redaction");
-    tcase_add_test(t, json_bodies);
-    tcase_add_test(t, xml_and_form_bodies);
-    tcase_add_test(t, headers_and_urls);
-    tcase_add_test(t, secret_names);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {json_bodies, xml_and_form_bodies, headers_and_urls,
+                                  secret_names, NULL};
+    return unit_suite("aws_wirelog", 0, tests);
 }

@@ -4,6 +4,7 @@
 
 #include "aws.h"
 #include "aws_xml.h"
+#include "unit_suite.h"
 
 static cJSON *conv(const char *xml, aws_xml_style style, const char *const *lists, char *rid)
 {
@@ -133,6 +134,21 @@ START_TEST(s3_flattened_and_wrapped)
 }
 END_TEST
 
+/* Flattened lists of text (S3's CORS rules: repeated <AllowedMethod>) are strings. */
+START_TEST(s3_flattened_text)
+{
+    static const char *const lists[] = {"CORSRule", "AllowedMethod", NULL};
+    cJSON *o = conv("<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod>"
+                    "<AllowedMethod>HEAD</AllowedMethod></CORSRule><CORSRule><AllowedMethod>PUT"
+                    "</AllowedMethod></CORSRule></CORSConfiguration>", AWS_XML_REST, lists, NULL);
+    char *s = print(o);
+    ck_assert_str_eq(s, "{\"CORSRule\":[{\"AllowedMethod\":[\"GET\",\"HEAD\"]},"
+                        "{\"AllowedMethod\":[\"PUT\"]}]}");
+    free(s);
+    cJSON_Delete(o);
+}
+END_TEST
+
 START_TEST(repeated_siblings_without_hint)
 {
     cJSON *o = conv("<R><V><K>a</K></V><V><K>b</K></V><V><K>c</K></V></R>", AWS_XML_REST, NULL,
@@ -248,23 +264,12 @@ END_TEST
 
 Suite *aws_xml_suite(void)
 {
-    Suite *s = suite_create("aws_xml");
-    TCase *t = tcase_create("core");
-    tcase_add_test(t, query_result_unwrapped_with_request_id);
-    tcase_add_test(t, member_list_of_one_is_an_array);
-    tcase_add_test(t, empty_list_needs_hint);
-    tcase_add_test(t, empty_result_is_empty_object);
-    tcase_add_test(t, ec2_items_and_request_id);
-    tcase_add_test(t, ec2_empty_set);
-    tcase_add_test(t, s3_flattened_and_wrapped);
-    tcase_add_test(t, repeated_siblings_without_hint);
-    tcase_add_test(t, query_map_entries);
-    tcase_add_test(t, escapes_decoded);
-    tcase_add_test(t, malformed_refused);
-    tcase_add_test(t, no_entity_expansion);
-    tcase_add_test(t, error_bodies);
-    tcase_add_test(t, json_to_xml);
-    tcase_add_test(t, json_int_out_of_range);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {query_result_unwrapped_with_request_id,
+                                  member_list_of_one_is_an_array, empty_list_needs_hint,
+                                  empty_result_is_empty_object, ec2_items_and_request_id,
+                                  ec2_empty_set, s3_flattened_and_wrapped, s3_flattened_text,
+                                  repeated_siblings_without_hint, query_map_entries,
+                                  escapes_decoded, malformed_refused, no_entity_expansion,
+                                  error_bodies, json_to_xml, json_int_out_of_range, NULL};
+    return unit_suite("aws_xml", 0, tests);
 }

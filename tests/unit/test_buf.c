@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "unit_suite.h"
 
 START_TEST(grows_and_stays_terminated)
 {
@@ -48,13 +49,31 @@ START_TEST(binary_bytes)
 }
 END_TEST
 
+START_TEST(reads_a_stream)
+{
+    FILE *f = tmpfile();
+    ck_assert_ptr_nonnull(f);
+    for (int i = 0; i < 5000; i++)
+        fputs("0123456789", f);
+    rewind(f);
+    buf b = BUF_INIT;
+    ck_assert_int_eq(buf_read(&b, f, 0), 0);
+    ck_assert_uint_eq(b.len, 50000);
+    ck_assert_uint_eq(strlen(buf_str(&b)), 50000);
+    rewind(f);
+    buf_reset(&b);
+    /* a limit stops the reading once it is reached, a chunk past it at most */
+    ck_assert_int_eq(buf_read(&b, f, 100), 0);
+    ck_assert_uint_ge(b.len, 100);
+    ck_assert_uint_lt(b.len, 50000);
+    fclose(f);
+    buf_free(&b);
+}
+END_TEST
+
 Suite *buf_suite(void)
 {
-    Suite *s = suite_create("buf");
-    TCase *tc = tcase_create("buf");
-    tcase_add_test(tc, grows_and_stays_terminated);
-    tcase_add_test(tc, printf_appends);
-    tcase_add_test(tc, binary_bytes);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {grows_and_stays_terminated, printf_appends, binary_bytes,
+                                  reads_a_stream, NULL};
+    return unit_suite("buf", 0, tests);
 }

@@ -381,6 +381,40 @@ START_TEST(filter_and_wrapper)
 }
 END_TEST
 
+static void feed_text(exec_filter *f, const char *text)
+{
+    exec_filter_feed(f, (const unsigned char *)text, strlen(text));
+}
+
+/* For a terminal: bytes go out at once (a person is typing), "\r\n" kept, only a tail that
+ * may be the marker line held back, and the status read from it at the end. */
+START_TEST(raw_filter_for_a_terminal)
+{
+    const char *marker = "ECSDEPLOY_EXIT_0123456789abcdef_";
+    buf out = BUF_INIT;
+    exec_filter f;
+    exec_filter_init_raw(&f, marker, to_buf, &out);
+    feed_text(&f, "# ");
+    ck_assert_str_eq(buf_str(&out), "# "); /* the prompt is shown before the session ends */
+    feed_text(&f, "exit 3\r\n\r");
+    ck_assert_str_eq(buf_str(&out), "# exit 3\r\n"); /* "\r" may begin the marker line */
+    feed_text(&f, "\nECSDEPLOY_EXIT_0123");
+    feed_text(&f, "456789abcdef_3\r\n");
+    exec_filter_finish(&f);
+    ck_assert_str_eq(buf_str(&out), "# exit 3\r\n");
+    ck_assert_int_eq(f.exit_code, 3);
+    buf_free(&out);
+
+    /* something that only starts like the marker is passed on; no marker: status unknown */
+    exec_filter_init_raw(&f, marker, to_buf, &out);
+    feed_text(&f, "a\r\nECSDEPLOY_EXIT_x\r\n");
+    exec_filter_finish(&f);
+    ck_assert_str_eq(buf_str(&out), "a\r\nECSDEPLOY_EXIT_x\r\n");
+    ck_assert_int_eq(f.exit_code, -1);
+    buf_free(&out);
+}
+END_TEST
+
 Suite *exec_msg_suite(void)
 {
     Suite *s = suite_create("exec_msg");
@@ -392,6 +426,7 @@ Suite *exec_msg_suite(void)
     tcase_add_test(tc, session_type_handshake);
     tcase_add_test(tc, kms_handshake);
     tcase_add_test(tc, filter_and_wrapper);
+    tcase_add_test(tc, raw_filter_for_a_terminal);
     suite_add_tcase(s, tc);
     return s;
 }

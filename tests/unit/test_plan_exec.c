@@ -3,8 +3,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "clock.h"
 #include "plan.h"
 #include "xalloc.h"
 
@@ -39,7 +39,7 @@ static void busy(int delta)
 static int mem_create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     busy(1);
-    usleep(20000);
+    util_sleep(0.02, NULL);
     busy(-1);
     if (fail_on && strcmp(fail_on, n->id) == 0) {
         aws_error_set(err, AWS_ERR_SERVICE, "InvalidParameterException", "refused");
@@ -375,7 +375,7 @@ END_TEST
 static void *press_ctrl_c(void *arg)
 {
     (void)arg;
-    usleep(100000);
+    util_sleep(0.1, NULL);
     atomic_store(&ctrl_c, 1);
     return NULL;
 }

@@ -97,7 +97,7 @@ START_TEST(service_create_update_and_failed_deploy)
     app_open(&e, yaml);
     plan_exec_result r;
     ck_assert_int_eq(app_run(&e, 0, &r), -1);
-    ck_assert_msg(strstr(r.failure, "deployment failed") &&
+    ck_assert_msg(strstr(r.failure, "deployment of kapp-svc-web:3 failed") &&
                       strstr(r.failure, "Essential container in task exited") &&
                       strstr(r.failure, "exit code 1"),
                   "%s", r.failure);

@@ -10,9 +10,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "ec2.h"
 #include "elbv2.h"
 #include "../../src/resources/elb_internal.h"
@@ -528,7 +528,7 @@ typedef struct {
 static void *delete_rule_later(void *arg)
 {
     later *l = arg;
-    usleep(300000);
+    util_sleep(0.3, NULL);
     aws_error err;
     elbv2_delete_rule(l->aws, l->rule, &err);
     return NULL;
@@ -648,7 +648,7 @@ START_TEST(namespace_and_discovery_teardown)
     remover ns = {.r = &r, .n = (res_node *)node(&r, "namespace/main")};
     pthread_t t;
     pthread_create(&t, NULL, remove_in_thread, &ns);
-    usleep(200000);
+    util_sleep(0.2, NULL);
     aws_error_clear(&err);
     OK(res_kind_by_name("discovery")->remove(&r.ctx, (res_node *)node(&r, "discovery/api"), &err));
     pthread_join(t, NULL);

@@ -1,8 +1,8 @@
 /* The network kinds when AWS pushes back: a group still used by a network interface
  * (teardown waits, saying why), and a failure in the middle of `up` (rollback). */
-#include <unistd.h>
-
 #include "res_net_harness.h"
+
+#include "clock.h"
 
 #define ENI_STACK                                                                          \
     "stack: knet-eni\n"                                                                    \
@@ -20,7 +20,7 @@ typedef struct {
 static void *release_later(void *arg)
 {
     releaser *x = arg;
-    usleep(600 * 1000);
+    util_sleep(0.6, NULL);
     cJSON *req = cJSON_CreateObject(), *out = NULL;
     cJSON_AddStringToObject(req, "NetworkInterfaceId", x->eni);
     aws_error err;

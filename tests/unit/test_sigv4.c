@@ -14,6 +14,7 @@
 #include <openssl/hmac.h>
 
 #include "sigv4.h"
+#include "unit_suite.h"
 
 /* ---- encoder ---------------------------------------------------------------------- */
 
@@ -334,19 +335,11 @@ END_TEST
 
 Suite *sigv4_suite(void)
 {
-    Suite *s = suite_create("sigv4");
-    TCase *tc = tcase_create("pieces");
-    tcase_add_test(tc, encode_every_byte);
-    tcase_add_test(tc, encode_slash_and_utf8);
-    tcase_add_test(tc, sha256_vectors);
-    tcase_add_test(tc, uri_normalised_and_double_encoded);
-    tcase_add_test(tc, uri_s3_verbatim_encoded_once);
-    tcase_add_test(tc, query_sorting_and_encoding);
-    tcase_add_test(tc, headers_fold_join_sort);
-    tcase_add_test(tc, headers_bad_names);
-    tcase_add_test(tc, key_known_answer_and_cache);
-    tcase_add_test(tc, key_cache_eviction_stays_correct);
-    tcase_add_test(tc, key_cache_many_threads);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {encode_every_byte, encode_slash_and_utf8, sha256_vectors,
+                                  uri_normalised_and_double_encoded,
+                                  uri_s3_verbatim_encoded_once, query_sorting_and_encoding,
+                                  headers_fold_join_sort, headers_bad_names,
+                                  key_known_answer_and_cache, key_cache_eviction_stays_correct,
+                                  key_cache_many_threads, NULL};
+    return unit_suite("sigv4", 0, tests);
 }

@@ -13,6 +13,8 @@
 
 /* Every fuzz target defines libFuzzer's entry point; give this one its own name here. */
 #define LLVMFuzzerTestOneInput fuzz_sigv4_one
+#include "unit_suite.h"
+
 #include "../fuzz/fuzz_sigv4.c"
 
 #define FUZZ_RUNS 20000
@@ -61,10 +63,6 @@ END_TEST
 
 Suite *sigv4_fuzz_suite(void)
 {
-    Suite *s = suite_create("sigv4_fuzz");
-    TCase *tc = tcase_create("random_run");
-    tcase_set_timeout(tc, 300);
-    tcase_add_test(tc, fuzz_target_random_run);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {fuzz_target_random_run, NULL};
+    return unit_suite("sigv4_fuzz", 300, tests);
 }

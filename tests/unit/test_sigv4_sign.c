@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "sigv4.h"
+#include "unit_suite.h"
 
 static const sigv4_credentials docs_cred = {"AKIAIOSFODNN7EXAMPLE",
                                             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", NULL};
@@ -268,15 +269,9 @@ END_TEST
 
 Suite *sigv4_sign_suite(void)
 {
-    Suite *s = suite_create("sigv4_sign");
-    TCase *tc = tcase_create("signing");
-    tcase_add_test(tc, s3_docs_get_object);
-    tcase_add_test(tc, s3_docs_presigned_url);
-    tcase_add_test(tc, header_mode_token_and_replaced_headers);
-    tcase_add_test(tc, header_mode_payload_options);
-    tcase_add_test(tc, presign_with_query_and_token);
-    tcase_add_test(tc, bad_input_is_reported);
-    tcase_add_test(tc, odd_but_valid_input_signs);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {s3_docs_get_object, s3_docs_presigned_url,
+                                  header_mode_token_and_replaced_headers,
+                                  header_mode_payload_options, presign_with_query_and_token,
+                                  bad_input_is_reported, odd_but_valid_input_signs, NULL};
+    return unit_suite("sigv4_sign", 0, tests);
 }

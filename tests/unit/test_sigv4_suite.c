@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "sigv4.h"
+#include "unit_suite.h"
 #include "xalloc.h"
 
 #define SUITE1 "aws4_testsuite"
@@ -49,10 +50,7 @@ static char *slurp(const char *path)
     if (!f)
         return NULL;
     buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
+    buf_read(&b, f, 0);
     fclose(f);
     return buf_detach(&b);
 }
@@ -422,10 +420,6 @@ END_TEST
 
 Suite *sigv4_suite_suite(void)
 {
-    Suite *s = suite_create("sigv4_suite");
-    TCase *tc = tcase_create("known_answers");
-    tcase_add_test(tc, aws4_testsuite_all);
-    tcase_add_test(tc, aws_c_auth_v4_all);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {aws4_testsuite_all, aws_c_auth_v4_all, NULL};
+    return unit_suite("sigv4_suite", 0, tests);
 }

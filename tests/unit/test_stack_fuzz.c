@@ -33,10 +33,7 @@ static char *read_all(const char *path, size_t *len)
     if (!f)
         return NULL;
     buf b = BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        buf_append(&b, chunk, n);
+    buf_read(&b, f, 0);
     fclose(f);
     *len = b.len;
     return buf_detach(&b);

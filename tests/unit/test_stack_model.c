@@ -152,7 +152,7 @@ START_TEST(parameters_and_sets)
     snprintf(setfile, sizeof setfile, "tag=%s", path);
     const char *sets[] = {"image=httpd:2", "port=8080", "image=httpd:3"};
     const char *files[] = {setfile};
-    stack_options o = {sets, 3, files, 1};
+    stack_options o = {sets, 3, files, 1, NULL};
     s = load_ok(text, &o);
     ck_assert_str_eq(stack_find_service(s, "web")->containers[0].image, "httpd:3"); /* last --set wins */
     ck_assert_int_eq(stack_service_port(stack_find_service(s, "web")), 8080);
@@ -164,7 +164,7 @@ START_TEST(parameters_and_sets)
 
     const char *bad_sets[] = {"port=443", "prot=1", "noequals"};
     const char *bad_files[] = {"image"};
-    stack_options ob = {bad_sets, 3, bad_files, 1};
+    stack_options ob = {bad_sets, 3, bad_files, 1, NULL};
     char *got = load_bad(text, &ob);
     ck_assert_str_eq(got, "0:0: --set prot=1: unknown parameter 'prot' (did you mean 'port'?)\n"
                           "0:0: --set noequals: expected NAME=VALUE\n"
@@ -309,7 +309,7 @@ START_TEST(enabled_switch)
     ck_assert_uint_eq(s->services[0].ncontainers, 1);
     stack_free(s);
     const char *sets[] = {"side=true"};
-    stack_options o = {sets, 1, NULL, 0};
+    stack_options o = {sets, 1, NULL, 0, NULL};
     s = load_ok(text, &o);
     ck_assert_uint_eq(s->services[0].ncontainers, 2);
     stack_free(s);

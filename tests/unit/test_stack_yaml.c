@@ -218,14 +218,14 @@ END_TEST
 
 START_TEST(edit_distance_and_suggestions)
 {
-    ck_assert_uint_eq(stack_edit_distance("memory", "memroy"), 1);
-    ck_assert_uint_eq(stack_edit_distance("kitten", "sitting"), 3);
-    ck_assert_uint_eq(stack_edit_distance("", "abc"), 3);
+    ck_assert_uint_eq(util_edit_distance("memory", "memroy"), 1);
+    ck_assert_uint_eq(util_edit_distance("kitten", "sitting"), 3);
+    ck_assert_uint_eq(util_edit_distance("", "abc"), 3);
     const char *keys[] = {"image", "memory", "services", "cpu", NULL};
-    ck_assert_str_eq(stack_suggest("imag", keys), "image");
-    ck_assert_str_eq(stack_suggest("servcies", keys), "services");
-    ck_assert_ptr_null(stack_suggest("colour", keys));
-    ck_assert_ptr_null(stack_suggest("cpu", keys)); /* exact: no suggestion */
+    ck_assert_str_eq(util_suggest("imag", keys), "image");
+    ck_assert_str_eq(util_suggest("servcies", keys), "services");
+    ck_assert_ptr_null(util_suggest("colour", keys));
+    ck_assert_ptr_null(util_suggest("cpu", keys)); /* exact: no suggestion */
 }
 END_TEST
 

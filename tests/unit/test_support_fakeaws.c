@@ -12,6 +12,7 @@
 #include "aws.h"
 
 #include "fakeaws_fixture.h"
+#include "unit_suite.h"
 
 static char url[256];
 static pid_t fake_pid;
@@ -124,6 +125,16 @@ int fake_control(const char *path, const char *json_body)
     return rc == CURLE_OK && status >= 200 && status < 300 ? 0 : -1;
 }
 
+int fake_lose_next(const char *service, const char *operation, const char *action)
+{
+    char doc[400];
+    snprintf(doc, sizeof doc,
+             "{\"rules\": [{\"service\": \"%s\", \"operation\": \"%s\", \"action\": \"%s\", "
+             "\"phase\": \"after\", \"count\": 1}]}",
+             service, operation, action);
+    return fake_control("/_fake/faults", doc);
+}
+
 struct aws_client *fake_client(void)
 {
     aws_client_options o = {0};
@@ -131,4 +142,16 @@ struct aws_client *fake_client(void)
     aws_error err;
     ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "cannot make a client: %s", err.message);
     return c;
+}
+
+Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
+                  const TTest *const *tests)
+{
+    TCase *tc = unit_tcase(name, timeout, tests);
+    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
+    if (setup || teardown)
+        tcase_add_checked_fixture(tc, setup, teardown);
+    Suite *s = suite_create(name);
+    suite_add_tcase(s, tc);
+    return s;
 }

@@ -1,6 +1,7 @@
 #include <check.h>
 
 #include "svc.h"
+#include "unit_suite.h"
 
 START_TEST(tags_add_get_free)
 {
@@ -22,9 +23,6 @@ END_TEST
 
 Suite *svc_common_suite(void)
 {
-    Suite *s = suite_create("svc_common");
-    TCase *tc = tcase_create("svc_common");
-    tcase_add_test(tc, tags_add_get_free);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {tags_add_get_free, NULL};
+    return unit_suite("svc_common", 0, tests);
 }

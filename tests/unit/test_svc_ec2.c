@@ -322,18 +322,8 @@ END_TEST
 
 Suite *svc_ec2_suite(void)
 {
-    Suite *s = suite_create("svc_ec2");
-    TCase *tc = tcase_create("ec2_network");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, vpc_create_describe_delete);
-    tcase_add_test(tc, vpc_attributes_and_default);
-    tcase_add_test(tc, zones);
-    tcase_add_test(tc, subnets_pages_and_dependencies);
-    tcase_add_test(tc, internet_gateway);
-    tcase_add_test(tc, route_tables);
-    tcase_add_test(tc, waiters_for_vpc_subnet_group);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {vpc_create_describe_delete, vpc_attributes_and_default, zones,
+                                  subnets_pages_and_dependencies, internet_gateway,
+                                  route_tables, waiters_for_vpc_subnet_group, NULL};
+    return fake_suite("svc_ec2", setup, teardown, 30, tests);
 }

@@ -3,8 +3,8 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "clock.h"
 #include "ec2.h"
 #include "fakeaws_fixture.h"
 
@@ -149,7 +149,7 @@ START_TEST(nat_gateway_lifecycle)
         rc = ec2_release_address(cl, a.allocation_id, &err);
         if (rc != 0) {
             ck_assert_str_eq(err.code, "AuthFailure");
-            usleep(20000);
+            util_sleep(0.02, NULL);
         }
     }
     OK(rc);
@@ -434,19 +434,9 @@ END_TEST
 
 Suite *svc_ec2_sg_suite(void)
 {
-    Suite *s = suite_create("svc_ec2_sg");
-    TCase *tc = tcase_create("ec2_groups");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, elastic_ips);
-    tcase_add_test(tc, nat_gateway_lifecycle);
-    tcase_add_test(tc, nat_gateway_failure_is_reported);
-    tcase_add_test(tc, security_groups_and_rules);
-    tcase_add_test(tc, security_groups_paginate);
-    tcase_add_test(tc, network_interfaces_block_deletion);
-    tcase_add_test(tc, tags);
-    tcase_add_test(tc, faults_keep_pages_and_tokens);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {elastic_ips, nat_gateway_lifecycle,
+                                  nat_gateway_failure_is_reported, security_groups_and_rules,
+                                  security_groups_paginate, network_interfaces_block_deletion,
+                                  tags, faults_keep_pages_and_tokens, NULL};
+    return fake_suite("svc_ec2_sg", setup, teardown, 30, tests);
 }

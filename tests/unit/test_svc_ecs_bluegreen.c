@@ -36,20 +36,6 @@ static char *target_group(aws_client *c, const char *name, const char *vpc)
     return arn;
 }
 
-/* Create a service, retrying while young roles are not assumable yet. */
-static void create_service(aws_client *c, const ecs_service_input *in)
-{
-    aws_error err;
-    for (int i = 0; i < 100; i++) {
-        if (ecs_create_service(c, in, NULL, &err) == 0)
-            return;
-        ck_assert_msg(ecs_error_role_not_ready(&err), "%s", err.message);
-        struct timespec ts = {0, 20000000};
-        nanosleep(&ts, NULL);
-    }
-    ck_abort_msg("roles never became assumable: %s", err.message);
-}
-
 typedef struct {
     char *subnet2, *blue, *green;
     elbv2_lb lb;
@@ -131,7 +117,7 @@ START_TEST(blue_green_deployment)
     in.deployment = &dc;
     in.deployment_controller = "ECS";
     in.health_check_grace_seconds = 10;
-    create_service(c, &in);
+    ecs_test_create_service(c, &in, NULL);
     ecs_test_steady(c, "svc-bg", "front", v1);
     ecs_service s;
     int found;
@@ -217,7 +203,7 @@ START_TEST(managed_ebs_volumes)
                              .tags = &vt, .propagate_tags = "SERVICE"};
     in.volumes = &vol;
     in.n_volumes = 1;
-    create_service(c, &in);
+    ecs_test_create_service(c, &in, NULL);
     ecs_test_steady(c, "svc-ebs", "db", td.arn);
     ecs_service s;
     int found;
@@ -258,8 +244,7 @@ static char *discovery_service(aws_client *c, const char *vpc)
         cJSON_Delete(op);
         ck_assert_int_eq(aws_json_call(c, "servicediscovery", "GetOperation", in, &op, &err), 0);
         status = aws_json_str(cJSON_GetObjectItem(op, "Operation"), "Status");
-        struct timespec ts = {0, 10000000};
-        nanosleep(&ts, NULL);
+        util_sleep(0.01, NULL);
     }
     ck_assert_str_eq(status, "SUCCESS");
     const char *ns = aws_json_str(cJSON_GetObjectItem(cJSON_GetObjectItem(op, "Operation"),
@@ -316,12 +301,7 @@ END_TEST
 
 Suite *svc_ecs_bluegreen_suite(void)
 {
-    Suite *s = suite_create("svc_ecs_bluegreen");
-    TCase *tc = tcase_create("svc_ecs_bluegreen");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_test(tc, blue_green_deployment);
-    tcase_add_test(tc, managed_ebs_volumes);
-    tcase_add_test(tc, service_registry);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {blue_green_deployment, managed_ebs_volumes, service_registry,
+                                  NULL};
+    return fake_suite("svc_ecs_bluegreen", NULL, NULL, 0, tests);
 }

@@ -167,12 +167,7 @@ END_TEST
 
 Suite *svc_ecs_cluster_suite(void)
 {
-    Suite *s = suite_create("svc_ecs_cluster");
-    TCase *tc = tcase_create("svc_ecs_cluster");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_test(tc, cluster_create_describe_delete);
-    tcase_add_test(tc, clusters_listed_over_pages);
-    tcase_add_test(tc, task_definitions);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {cluster_create_describe_delete, clusters_listed_over_pages,
+                                  task_definitions, NULL};
+    return fake_suite("svc_ecs_cluster", NULL, NULL, 0, tests);
 }

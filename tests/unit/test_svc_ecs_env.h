@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aws_wait.h"
+#include "clock.h"
 #include "deploy.h"
 #include "ecs.h"
 #include "fakeaws_fixture.h"
@@ -26,6 +27,21 @@ static inline char *ecs_test_ec2(aws_client *c, const char *action, const char *
     cJSON_Delete(in);
     cJSON_Delete(out);
     return v;
+}
+
+/* CreateService, retried while a young task role is not assumable yet; fails the test on
+ * any other refusal. *out (may be NULL) receives the service. */
+static inline void ecs_test_create_service(aws_client *c, const ecs_service_input *in,
+                                           ecs_service *out)
+{
+    aws_error err;
+    for (int i = 0; i < 100; i++) {
+        if (ecs_create_service(c, in, out, &err) == 0)
+            return;
+        ck_assert_msg(ecs_error_role_not_ready(&err), "%s", err.message);
+        util_sleep(0.02, NULL);
+    }
+    ck_abort_msg("roles never became assumable: %s", err.message);
 }
 
 typedef struct {

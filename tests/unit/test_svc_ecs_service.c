@@ -9,21 +9,6 @@ static void make_cluster(aws_client *c, const char *name)
     ck_assert_msg(ecs_create_cluster(c, &in, NULL, &err) == 0, "%s", err.message);
 }
 
-/* CreateService, retried while the young task role is not assumable yet. */
-static int create_service(aws_client *c, const ecs_service_input *in, ecs_service *out,
-                          aws_error *err)
-{
-    for (int i = 0; i < 100; i++) {
-        if (ecs_create_service(c, in, out, err) == 0)
-            return 0;
-        if (!ecs_error_role_not_ready(err))
-            return -1;
-        struct timespec ts = {0, 20000000};
-        nanosleep(&ts, NULL);
-    }
-    return -1;
-}
-
 static void service_input(ecs_service_input *in, const char *cluster, const char *name,
                           const char *td, ecs_test_net *n, svc_strings *subnets,
                           svc_strings *groups)
@@ -133,7 +118,7 @@ START_TEST(service_lifecycle)
     svc_tags_add(&tags, "ecsdeploy:id", "services.web");
     in.tags = &tags;
     ecs_service s;
-    ck_assert_msg(create_service(c, &in, &s, &err) == 0, "%s", err.message);
+    ecs_test_create_service(c, &in, &s);
     ck_assert_str_eq(s.name, "web");
     ck_assert_str_eq(s.status, "ACTIVE");
     ck_assert_int_eq(s.desired, 2);
@@ -143,7 +128,7 @@ START_TEST(service_lifecycle)
     char *arn = strdup(s.arn);
     ecs_service_free(&s);
     /* the same client token: the same service, no duplicate */
-    ck_assert_msg(create_service(c, &in, &s, &err) == 0, "%s", err.message);
+    ecs_test_create_service(c, &in, &s);
     ck_assert_str_eq(s.arn, arn);
     ecs_service_free(&s);
     ecs_test_steady(c, "svc-ecs-s1", "web", td);
@@ -217,8 +202,7 @@ START_TEST(waiters_give_up_and_refuse)
         ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-s2", "nopull", NULL, 0, &tasks, &err), 0);
         if (tasks.n == 0) {
             svc_strings_free(&tasks);
-            struct timespec ts = {0, 20000000};
-            nanosleep(&ts, NULL);
+            util_sleep(0.02, NULL);
         }
     }
     ck_assert_uint_gt(tasks.n, 0);
@@ -242,11 +226,6 @@ END_TEST
 
 Suite *svc_ecs_service_suite(void)
 {
-    Suite *s = suite_create("svc_ecs_service");
-    TCase *tc = tcase_create("svc_ecs_service");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_test(tc, service_lifecycle);
-    tcase_add_test(tc, waiters_give_up_and_refuse);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {service_lifecycle, waiters_give_up_and_refuse, NULL};
+    return fake_suite("svc_ecs_service", NULL, NULL, 0, tests);
 }

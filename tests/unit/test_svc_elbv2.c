@@ -2,8 +2,8 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "clock.h"
 #include "ec2.h"
 #include "elbv2.h"
 #include "fakeaws_fixture.h"
@@ -309,7 +309,7 @@ START_TEST(deleted_balancer_interfaces_block_group_deletion)
         rc = ec2_delete_security_group(cl, sg, &err);
         if (rc != 0) {
             ck_assert_str_eq(err.code, "DependencyViolation");
-            usleep(50000);
+            util_sleep(0.05, NULL);
         }
     }
     OK(rc);
@@ -322,17 +322,9 @@ END_TEST
 
 Suite *svc_elbv2_suite(void)
 {
-    Suite *s = suite_create("svc_elbv2");
-    TCase *tc = tcase_create("elbv2_lb");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, load_balancer_lifecycle);
-    tcase_add_test(tc, load_balancers_paginate);
-    tcase_add_test(tc, load_balancer_tags);
-    tcase_add_test(tc, target_groups);
-    tcase_add_test(tc, tags_of_many_resources_in_batches);
-    tcase_add_test(tc, deleted_balancer_interfaces_block_group_deletion);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {load_balancer_lifecycle, load_balancers_paginate,
+                                  load_balancer_tags, target_groups,
+                                  tags_of_many_resources_in_batches,
+                                  deleted_balancer_interfaces_block_group_deletion, NULL};
+    return fake_suite("svc_elbv2", setup, teardown, 30, tests);
 }

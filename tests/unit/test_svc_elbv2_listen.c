@@ -19,8 +19,10 @@ static char *make_tg(const char *name)
     aws_error err;
     elbv2_tg_in in = {.name = name, .protocol = "HTTP", .port = 8080, .vpc_id = vpc,
                       .target_type = "ip",
-                      .health = {.path = "/healthz", .interval = 5, .timeout = 2,
-                                 .healthy_threshold = 2}};
+                      /* healthy after 300 s of the fake's time (3 s at its scale): the
+                       * test sees "initial" first however slow the machine */
+                      .health = {.path = "/healthz", .interval = 30, .timeout = 2,
+                                 .healthy_threshold = 10}};
     elbv2_tg t;
     OK(elbv2_create_target_group(cl, &in, &t, &err));
     char *arn = strdup(t.arn);
@@ -126,7 +128,8 @@ START_TEST(forward_targets_and_health)
     elbv2_tgs_free(&l);
 
     svc_tags set = {0};
-    svc_tags_add(&set, "deregistration_delay.timeout_seconds", "2");
+    /* draining for 200 s of the fake's time (2 s): long enough to be seen */
+    svc_tags_add(&set, "deregistration_delay.timeout_seconds", "200");
     OK(elbv2_modify_target_group_attributes(cl, tg_a, &set, NULL, &err));
     svc_tags_free(&set);
     OK(elbv2_deregister_targets(cl, tg_a, t, 1, &err));
@@ -407,17 +410,8 @@ END_TEST
 
 Suite *svc_elbv2_listen_suite(void)
 {
-    Suite *s = suite_create("svc_elbv2_listen");
-    TCase *tc = tcase_create("elbv2_listeners");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, forward_targets_and_health);
-    tcase_add_test(tc, listener_actions);
-    tcase_add_test(tc, rules);
-    tcase_add_test(tc, oidc_secret_never_logged);
-    tcase_add_test(tc, listener_certificates);
-    tcase_add_test(tc, set_groups_and_subnets);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {forward_targets_and_health, listener_actions, rules,
+                                  oidc_secret_never_logged, listener_certificates,
+                                  set_groups_and_subnets, NULL};
+    return fake_suite("svc_elbv2_listen", setup, teardown, 30, tests);
 }

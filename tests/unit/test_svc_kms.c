@@ -99,11 +99,6 @@ END_TEST
 
 Suite *svc_kms_suite(void)
 {
-    Suite *s = suite_create("svc_kms");
-    TCase *tc = tcase_create("svc_kms");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_test(tc, generate_data_key);
-    tcase_add_test(tc, describe_key);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {generate_data_key, describe_key, NULL};
+    return fake_suite("svc_kms", NULL, NULL, 0, tests);
 }

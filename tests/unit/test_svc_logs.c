@@ -170,13 +170,7 @@ END_TEST
 
 Suite *svc_logs_suite(void)
 {
-    Suite *s = suite_create("svc_logs");
-    TCase *tc = tcase_create("svc_logs");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_test(tc, groups_retention_tags);
-    tcase_add_test(tc, groups_paged);
-    tcase_add_test(tc, events_filter_and_get);
-    tcase_add_test(tc, follow_returns_each_event_once);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {groups_retention_tags, groups_paged, events_filter_and_get,
+                                  follow_returns_each_event_once, NULL};
+    return fake_suite("svc_logs", NULL, NULL, 0, tests);
 }

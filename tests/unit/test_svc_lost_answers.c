@@ -16,11 +16,7 @@
  * closes ("drop") or the service answers HTTP 500 ("error"). */
 static void lose_next(const char *svc, const char *op, const char *action)
 {
-    char doc[400];
-    snprintf(doc, sizeof doc,
-             "{\"rules\": [{\"service\": \"%s\", \"operation\": \"%s\", \"action\": \"%s\", "
-             "\"phase\": \"after\", \"count\": 1}]}", svc, op, action);
-    ck_assert_int_eq(fake_control("/_fake/faults", doc), 0);
+    ck_assert_int_eq(fake_lose_next(svc, op, action), 0);
 }
 
 static void no_faults(void)
@@ -144,12 +140,7 @@ END_TEST
 
 Suite *svc_lost_answers_suite(void)
 {
-    Suite *s = suite_create("svc_lost_answers");
-    TCase *tc = tcase_create("lost");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, ec2_creates_found_by_their_tags);
-    tcase_add_test(tc, task_definition_registered_once);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {ec2_creates_found_by_their_tags,
+                                  task_definition_registered_once, NULL};
+    return fake_suite("svc_lost_answers", NULL, NULL, 60, tests);
 }

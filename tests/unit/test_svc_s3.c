@@ -205,14 +205,7 @@ END_TEST
 
 Suite *svc_s3_suite(void)
 {
-    Suite *s = suite_create("svc_s3");
-    TCase *tc = tcase_create("svc_s3");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_test(tc, bucket_lifecycle);
-    tcase_add_test(tc, bucket_settings);
-    tcase_add_test(tc, lifecycle_tags_versioning);
-    tcase_add_test(tc, empty_versioned_bucket);
-    tcase_add_test(tc, delete_objects_in_batches);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {bucket_lifecycle, bucket_settings, lifecycle_tags_versioning,
+                                  empty_versioned_bucket, delete_objects_in_batches, NULL};
+    return fake_suite("svc_s3", NULL, NULL, 0, tests);
 }

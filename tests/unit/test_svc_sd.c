@@ -253,14 +253,7 @@ END_TEST
 
 Suite *svc_sd_suite(void)
 {
-    Suite *s = suite_create("svc_sd");
-    TCase *tc = tcase_create("servicediscovery");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_add_checked_fixture(tc, setup, teardown);
-    tcase_set_timeout(tc, 30);
-    tcase_add_test(tc, namespace_through_operations);
-    tcase_add_test(tc, namespaces_listed_and_filtered);
-    tcase_add_test(tc, services_and_instances);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {namespace_through_operations, namespaces_listed_and_filtered,
+                                  services_and_instances, NULL};
+    return fake_suite("svc_sd", setup, teardown, 30, tests);
 }

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
+#include "clock.h"
 #include "fakeaws_fixture.h"
 #include "secretsmanager.h"
 #include "sts.h"
@@ -34,7 +34,7 @@ START_TEST(sts_identity_and_assume_role)
         rc = sts_assume_role(c, "arn:aws:iam::000000000000:role/sts-test-role", "unit", "ext",
                              900, &cr, &err);
         if (rc != 0)
-            usleep(50000);
+            util_sleep(0.05, NULL);
     }
     ck_assert_msg(rc == 0, "%s", err.message);
     ck_assert_str_eq(cr.assumed_role_arn,
@@ -133,12 +133,6 @@ END_TEST
 
 Suite *svc_sts_secretsmanager_suite(void)
 {
-    Suite *s = suite_create("svc_sts_secretsmanager");
-    TCase *t = tcase_create("against_fake");
-    tcase_add_unchecked_fixture(t, fake_setup, NULL);
-    tcase_set_timeout(t, 60);
-    tcase_add_test(t, sts_identity_and_assume_role);
-    tcase_add_test(t, secrets_lifecycle);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {sts_identity_and_assume_role, secrets_lifecycle, NULL};
+    return fake_suite("svc_sts_secretsmanager", NULL, NULL, 60, tests);
 }

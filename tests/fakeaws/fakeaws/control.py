@@ -67,12 +67,24 @@ def handle(app, method, path, body):
             if r is False:
                 return _json(404, {"error": "TaskNotFound", "message": f"no running task {segs[1]}"})
             return _json(200, {"stopped": segs[1], "result": r})
+        svc = app.world.services.get(segs[0]) if segs else None
+        if svc is not None and hasattr(svc, "control"):
+            # a service's own control requests: /_fake/<service>/<what> (see its control())
+            try:
+                doc = json.loads(body.decode("utf-8") or "null")
+            except ValueError as e:
+                return _json(400, {"error": f"the body is not JSON: {e}"})
+            with app.world.lock:
+                return _json(*svc.control(method, segs[1:], doc))
     except Exception:
         return _json(500, {"error": traceback.format_exc()})
     return _json(404, {"error": f"no control endpoint {method} {parts.path}",
                        "endpoints": ["GET /_fake/health", "GET /_fake/resources", "GET /_fake/calls?since=N",
                                      "POST /_fake/reset", "GET|POST /_fake/faults",
-                                     "POST /_fake/tasks/<id>/stop", "GET /_fake/exec/<session> (WebSocket)"]})
+                                     "POST /_fake/tasks/<id>/stop", "GET /_fake/exec/<session> (WebSocket)",
+                                     "POST /_fake/route53/hosted-zones", "POST /_fake/elasticache/caches",
+                                     "POST /_fake/application-autoscaling/scale",
+                                     "POST /_fake/cloudfront/deployment"]})
 
 
 def exec_handover(app, handler):

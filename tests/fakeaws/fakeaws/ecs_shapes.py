@@ -105,6 +105,12 @@ def service_shape(ecs, svc, include=()):
     return out
 
 
+def _container_overrides(tk):
+    """Each container's override as RunTask gave it (its name alone when none)."""
+    given = {o.get("name"): o for o in ((tk.get("overrides") or {}).get("containerOverrides") or [])}
+    return [copy.deepcopy(given.get(c["name"]) or {"name": c["name"]}) for c in tk["containers"]]
+
+
 def task_shape(ecs, tk, include=()):
     td = ecs.taskdefs_by_arn.get(tk["td"]) or {}
     eni = tk.get("eni") or {}
@@ -155,7 +161,7 @@ def task_shape(ecs, tk, include=()):
         "enableExecuteCommand": tk["enableExecuteCommand"],
         "executionStoppedAt": dt(tk.get("executionStoppedAt")), "group": tk["group"],
         "healthStatus": tk["health"], "lastStatus": tk["lastStatus"], "launchType": "FARGATE",
-        "overrides": {"containerOverrides": [{"name": c["name"]} for c in tk["containers"]],
+        "overrides": {"containerOverrides": _container_overrides(tk),
                       "inferenceAcceleratorOverrides": []},
         "platformVersion": tk["platformVersion"], "platformFamily": "Linux",
         "pullStartedAt": dt(tk.get("pullStartedAt")), "pullStoppedAt": dt(tk.get("pullStoppedAt")),

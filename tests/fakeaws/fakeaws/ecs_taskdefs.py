@@ -117,6 +117,8 @@ def validate(req):
                                "support log driver awslogs.")
         if fargate and log.get("logDriver") not in (None, "awslogs", "splunk", "awsfirelens"):
             raise client_error(f"Fargate does not support log driver {log.get('logDriver')}.")
+    for v in req.get("volumes") or []:
+        _check_volume(v)
     vol_names = {v.get("name") for v in req.get("volumes") or []}
     for c in containers:
         for mp in c.get("mountPoints") or []:
@@ -144,6 +146,37 @@ def validate(req):
             raise client_error(f"The sum of all container memory reservations ({total} MiB) is greater "
                                f"than the task memory ({mem} MiB).")
     return (str(cpu) if cpu is not None else None, str(mem) if mem is not None else None)
+
+
+VOLUME_KINDS = ("host", "dockerVolumeConfiguration", "efsVolumeConfiguration",
+                "s3filesVolumeConfiguration", "fsxWindowsFileServerVolumeConfiguration", "configuredAtLaunch")
+
+
+def _check_volume(v):
+    """One kind of volume each; EFS access points and IAM authorization need transit
+    encryption, and an access point fixes the root directory."""
+    if sum(1 for k in VOLUME_KINDS if v.get(k)) > 1:
+        raise client_error("When the volume parameter is specified, only one volume configuration "
+                           "type should be used.")
+    efs = v.get("efsVolumeConfiguration")
+    if not efs:
+        return
+    auth = efs.get("authorizationConfig") or {}
+    transit = efs.get("transitEncryption") == "ENABLED"
+    if auth.get("iam") == "ENABLED" and not transit:
+        raise client_error("Invalid request provided: Create TaskDefinition: Transit encryption "
+                           "must be enabled when IAM authorization is used for an EFS volume.")
+    if auth.get("accessPointId"):
+        if not transit:
+            raise client_error("Invalid request provided: Create TaskDefinition: Transit encryption "
+                               "must be enabled when an EFS access point is used.")
+        if efs.get("rootDirectory") not in (None, "", "/"):
+            raise client_error("Invalid request provided: Create TaskDefinition: When using an EFS "
+                               "access point, the root directory must either be set to \"/\" or be "
+                               "omitted.")
+    if efs.get("transitEncryptionPort") is not None and not transit:
+        raise client_error("Invalid request provided: Create TaskDefinition: A transit encryption "
+                           "port can only be given with transit encryption enabled.")
 
 
 def build(req, arn, revision, now_dt, account):
@@ -174,7 +207,7 @@ def build(req, arn, revision, now_dt, account):
         "containerDefinitions": containers,
         "family": req["family"],
         "revision": revision,
-        "volumes": copy.deepcopy(req.get("volumes") or []),
+        "volumes": _stored_volumes(req.get("volumes")),
         "status": "ACTIVE",
         "placementConstraints": copy.deepcopy(req.get("placementConstraints") or []),
         "compatibilities": ["EC2", "FARGATE"] if req.get("networkMode") == "awsvpc" else ["EC2"],
@@ -194,6 +227,15 @@ def build(req, arn, revision, now_dt, account):
     return td
 
 
+def _stored_volumes(volumes):
+    """As DescribeTaskDefinition shows them: ECS fills in an EFS volume's root directory."""
+    out = copy.deepcopy(volumes or [])
+    for v in out:
+        if v.get("efsVolumeConfiguration"):
+            v["efsVolumeConfiguration"].setdefault("rootDirectory", "/")
+    return out
+
+
 def _requires(req):
     out = [{"name": "com.amazonaws.ecs.capability.docker-remote-api.1.18"}]
     if req.get("networkMode") == "awsvpc":
@@ -207,6 +249,11 @@ def _requires(req):
             break
     if any(c.get("secrets") for c in req.get("containerDefinitions") or []):
         out.append({"name": "ecs.capability.secrets.asm.environment-variables"})
+    efs = [v["efsVolumeConfiguration"] for v in req.get("volumes") or [] if v.get("efsVolumeConfiguration")]
+    if efs:
+        out.append({"name": "ecs.capability.efs"})
+    if any((e.get("authorizationConfig") or {}).get("iam") == "ENABLED" for e in efs):
+        out.append({"name": "ecs.capability.efsAuth"})
     if any(c.get("healthCheck") for c in req.get("containerDefinitions") or []):
         out.append({"name": "ecs.capability.container-health-check"})
     if any(c.get("dependsOn") for c in req.get("containerDefinitions") or []):

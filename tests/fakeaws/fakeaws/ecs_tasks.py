@@ -18,6 +18,12 @@ from fakeaws import containers
 from fakeaws.core import AwsError
 from fakeaws.ecs_taskdefs import secret_base_arn
 
+
+def _from_secrets_manager(value_from):
+    """A container secret names a Secrets Manager secret by its ARN; anything else (an
+    ssm ARN, or a bare name in the task's region) is a Parameter Store parameter."""
+    return value_from.startswith("arn:") and value_from.split(":")[2:3] == ["secretsmanager"]
+
 PROVISION_S = 8        # ENI attach
 PULL_S = 15            # image pull
 START_S = 3            # container start
@@ -143,7 +149,8 @@ class TaskLifecycle:
 
     # ------------------------------------------------------------ launching
     def _new_task(self, cluster, td, t, svc=None, dep=None, network=None, started_by=None,
-                  group=None, exec_enabled=False, tags=None, region="us-east-1", platform="1.4.0"):
+                  group=None, exec_enabled=False, tags=None, region="us-east-1", platform="1.4.0",
+                  overrides=None):
         tid = "".join(self.world.random.choice("0123456789abcdef") for _ in range(32))
         acct = cluster["arn"].split(":")[4]
         arn = f"arn:aws:ecs:{region}:{acct}:task/{cluster['name']}/{tid}"
@@ -169,6 +176,7 @@ class TaskLifecycle:
             "behaviour": containers.behaviour(c["image"]), "healthStatus": "UNKNOWN",
             "hasHealthCheck": bool(c.get("healthCheck")),
         } for c in td["containerDefinitions"]]
+        self._oneoff_commands(task, overrides)
         self.tasks[tid] = task
         awsvpc = (network or {}).get("awsvpcConfiguration") or {}
         subnets = awsvpc.get("subnets") or []
@@ -205,7 +213,7 @@ class TaskLifecycle:
             return self._fail_start(task, t, "ResourceInitializationError: failed to configure ENI: "
                                     + task["eni_error"])
         td = self._td(task["td"])
-        err = self._check_execution(task, td)
+        err = self._check_execution(task, td) or self._check_volumes(task, td)
         if err:
             return self._fail_start(task, t, err)
         task["pullStartedAt"] = t
@@ -227,6 +235,12 @@ class TaskLifecycle:
             env = {e["name"]: e.get("value", "") for e in c.get("environment") or []}
             for s in c.get("secrets") or []:
                 vf = s["valueFrom"]
+                if not _from_secrets_manager(vf):
+                    value, err = self._ssm_secret(task, role, vf)
+                    if err:
+                        return err
+                    env[s["name"]] = value
+                    continue
                 sid, key = secret_base_arn(vf)
                 value = sm.secret_value_for_task(sid) if sm is not None else ""
                 if value is None:
@@ -246,6 +260,43 @@ class TaskLifecycle:
             task["env"][c["name"]] = env
         return None
 
+    def _ssm_secret(self, task, role, value_from):
+        """(value, None) of a Parameter Store secret, or (None, the stoppedReason): the
+        parameter must exist, and the execution role must allow ssm:GetParameters (and
+        kms:Decrypt for a customer managed key)."""
+        head = ("ResourceInitializationError: unable to pull secrets or registry auth: execution "
+                "resource retrieval failed: unable to retrieve secrets from ssm: service call has been "
+                "retried 1 time(s): ")
+        ssm, iam = self._svc_opt("ssm"), self._svc_opt("iam")
+        if ssm is None:
+            return "", None
+        acct = task["arn"].split(":")[4]
+        try:
+            p = ssm.parameter_for_task(task["region"], acct, value_from)
+        except AwsError as e:
+            if e.code == "ParameterNotFound":
+                return None, head + f"invalid ssm parameters: {value_from}"
+            return None, head + f"{e.code}: {e.message}"
+        who = f"arn:aws:sts::{acct}:assumed-role/{(role or '').rpartition('/')[2]}/{task['id']}"
+        for action, resource in (("ssm:GetParameters", p["arn"]), ("kms:Decrypt", p["customer_key"])):
+            if resource and iam is not None and role and not iam.role_allows(role, action):
+                return None, head + (f"AccessDeniedException: User: {who} is not authorized to perform: "
+                                     f"{action} on resource: {resource} because no identity-based policy "
+                                     f"allows the {action} action")
+        return p["value"], None
+
+    def _check_volumes(self, task, td):
+        """ECS mounts every EFS volume of the task definition before the containers start;
+        the fake's EFS says why a mount fails (efs.mount_failure)."""
+        efs = self._svc_opt("efs")
+        for v in td.get("volumes") or []:
+            cfg = v.get("efsVolumeConfiguration")
+            if cfg and efs is not None:
+                err = efs.mount_failure(task["region"], cfg, task.get("eni"), td.get("taskRoleArn"))
+                if err:
+                    return err
+        return None
+
     def _on_pull_failed(self, task, t):
         img = next(c["image"] for c in task["containers"] if c["behaviour"] == "nopull")
         reason = (f"CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to "
@@ -263,6 +314,8 @@ class TaskLifecycle:
             ctx = {"task_id": task["id"], "container": c["name"], "image": c["image"],
                    "hostname": self._hostname(task), "env": task["env"].get(c["name"], {})}
             lines = containers.seed(task["fs"], c["image"], ctx, self.world.random, self.fixture)
+            if any(k["name"] == c["name"] and k.get("command") is not None for k in task["containers"]):
+                lines = []  # a one-off command runs instead of the image's program: its start lines too
             try:
                 self._log(task, t, c, lines)
             except AwsError as e:
@@ -286,6 +339,10 @@ class TaskLifecycle:
         task["version"] += 1
         for c in task["containers"]:
             c["lastStatus"] = "RUNNING"
+        if self._oneoff_start(task, t):  # RunTask with a command: it runs, then the task ends
+            if task["enableExecuteCommand"] and task["desiredStatus"] == "RUNNING":
+                self._task_at(task, t, "agent_up", AGENT_START_S)
+            return
         svc = self.services_by_arn.get(task["svc"])
         dep = self._dep(svc, task["dep"]) if svc else None
         lbs = (dep or {}).get("loadBalancers") or []

@@ -41,7 +41,7 @@ AGENT_VERSION = "3.3.1142.0"
 
 PT_OUTPUT, PT_SIZE, PT_HS_REQ, PT_HS_RESP, PT_HS_DONE = 1, 3, 5, 6, 7
 PT_ENC_REQ, PT_ENC_RESP, PT_FLAG = 8, 9, 10
-FLAG_TERMINATE = 2
+FLAG_DISCONNECT, FLAG_TERMINATE = 1, 2
 
 
 # ---------------------------------------------------------------- message framing
@@ -233,6 +233,9 @@ class Agent:
         self.enc_key = self.dec_key = None
         self.eof = False
         self.terminate = False     # the client sent Flag TerminateSession
+        self.disconnect = False    # the client sent Flag DisconnectToPort (port sessions)
+        self.accept_output = True  # False: Output input is not taken (nor acknowledged) yet
+        self.client_version = None # from the client's HandshakeResponse
         self.stats = {"resent": 0, "dropped_out": 0, "dropped_in": 0, "dup_in": 0}
 
     # -- sending
@@ -341,6 +344,8 @@ class Agent:
         if seq < self.expected:
             self.send_ack(msg)  # a duplicate: ack again, drop
             return
+        if seq == self.expected and msg["ptype"] == PT_OUTPUT and not self.accept_output:
+            return  # the plugin is not ready for data: no ack, the client sends it again
         self.send_ack(msg)
         if seq > self.expected:
             self.inbuf[seq] = msg
@@ -364,6 +369,8 @@ class Agent:
             self.hs_responses.append((pt, payload))
         elif pt == PT_FLAG and len(payload) >= 4 and struct.unpack(">I", payload[:4])[0] == FLAG_TERMINATE:
             self.terminate = True
+        elif pt == PT_FLAG and len(payload) >= 4 and struct.unpack(">I", payload[:4])[0] == FLAG_DISCONNECT:
+            self.disconnect = True
         # Size (3), Flag (10) and anything else: nothing to do for a fake pty.
 
 
@@ -384,6 +391,9 @@ def _serve(world, session_id, sock, path, headers, initial):
     with world.lock:
         ecs = world.services.get("ecs")
         session, fs = ecs.exec_session(session_id) if ecs is not None else (None, None)
+        ssm = world.services.get("ssm")
+        if session is None and ssm is not None and hasattr(ssm, "port_session"):
+            session, fs = ssm.port_session(session_id)  # Session Manager port forwarding
         if session is not None and (session.get("used") or fs is None):
             session = None
         if session is not None:
@@ -481,12 +491,12 @@ def _pump(agent, timeout):
     agent.resend_due()
 
 
-def _do_handshake(world, session, agent):
+def _do_handshake(world, session, agent, session_type="InteractiveCommands", properties=None):
     actions = []
     if session.get("kms_key"):
         actions.append({"ActionType": "KMSEncryption", "ActionParameters": {"KMSKeyId": session["kms_key"]}})
     actions.append({"ActionType": "SessionType",
-                    "ActionParameters": {"SessionType": "InteractiveCommands", "Properties": None}})
+                    "ActionParameters": {"SessionType": session_type, "Properties": properties}})
     started = time.time()
     agent.send_data(PT_HS_REQ, json.dumps({"AgentVersion": AGENT_VERSION, "RequestedClientActions": actions}).encode())
     resp = _await_hs(agent, PT_HS_RESP, started)
@@ -495,6 +505,7 @@ def _do_handshake(world, session, agent):
     try:
         body = json.loads(resp)
         processed = {a.get("ActionType"): a for a in body.get("ProcessedClientActions") or []}
+        agent.client_version = body.get("ClientVersion")
     except (ValueError, AttributeError):
         return "Handshake failed: the HandshakeResponse could not be parsed."
     for a in actions:
@@ -550,9 +561,12 @@ def _kms_setup(world, agent, result, started):
 
 def _run(world, ecs, session, agent):
     err = None
-    if session.get("kms_key") or getattr(ecs, "exec_handshake", False):
+    if session.get("document"):  # a Session Manager port session: fakeaws/portchannel.py
+        from fakeaws import portchannel
+        err = portchannel.run(world, session, agent)
+    elif session.get("kms_key") or getattr(ecs, "exec_handshake", False):
         err = _do_handshake(world, session, agent)
-    if err is None:
+    if err is None and not session.get("document"):
         err = _run_command(world, session, agent)
     # remaining output acknowledged (or 2 s), then channel_closed and the close frame
     end = time.time() + CLOSE_ACK_WAIT_S

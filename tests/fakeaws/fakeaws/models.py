@@ -17,7 +17,8 @@ OVERLAY_DIR = os.path.join(HERE, "overlay")
 
 # The services the fake answers (botocore names).
 SERVICES = ["ec2", "ecs", "elbv2", "s3", "iam", "secretsmanager", "servicediscovery",
-            "logs", "sts", "kms"]
+            "logs", "sts", "kms", "route53", "acm", "rds", "elasticache", "efs", "ssm",
+            "application-autoscaling", "cloudfront"]
 
 # Error code per protocol/service for model validation failures (see validate.py).
 # json services: what each answers for a constraint violation, and for a body it cannot
@@ -27,12 +28,18 @@ VALIDATION_CODES = {
     "logs": "InvalidParameterException",
     "secretsmanager": "ValidationException",
     "kms": "ValidationException",
+    "ssm": "ValidationException",
     "servicediscovery": "InvalidInput",
     "iam": "ValidationError",
     "sts": "ValidationError",
     "elbv2": "ValidationError",
     "ec2": "InvalidParameterValue",     # MissingParameter for a missing required member
     "s3": "InvalidArgument",
+    "route53": "InvalidInput",
+    "acm": "ValidationException",
+    "rds": "InvalidParameterValue",
+    "elasticache": "InvalidParameterValue",
+    "cloudfront": "InvalidArgument",
 }
 
 
@@ -95,7 +102,7 @@ class ServiceInfo:
         self.name = name
         self.model = model
         md = model.metadata
-        self.protocol = md["protocol"]              # json, query, ec2, rest-xml
+        self.protocol = md["protocol"]              # json, query, ec2, rest-xml, rest-json
         self.signing_name = md.get("signingName") or md.get("endpointPrefix") or name
         self.target_prefix = md.get("targetPrefix")
         self.api_version = md.get("apiVersion")
@@ -117,7 +124,7 @@ class ServiceInfo:
         return op
 
     def rest_routes(self):
-        """For rest-xml: [(method, path_parts, required_query, op_name, deprecated, required_headers)]."""
+        """For rest-xml and rest-json: [(method, path_parts, required_query, op_name, deprecated, required_headers)]."""
         if self._rest_routes is None:
             routes = []
             for op_name in self.model.operation_names:
@@ -176,7 +183,7 @@ class Models:
 
     def by_signing_name(self, signing_name):
         """The service a SigV4 scope names (elasticloadbalancing -> elbv2, ...)."""
-        alias = {"elasticloadbalancing": "elbv2", "monitoring": None}
+        alias = {"elasticloadbalancing": "elbv2", "elasticfilesystem": "efs", "monitoring": None}
         name = alias.get(signing_name, signing_name)
         if name in SERVICES:
             return self.get(name)

@@ -198,7 +198,7 @@ class App:
             r.error_code = "UnknownService"
             return Outcome(r)
         st["service"] = info.name
-        proto = protocols.get(info.protocol)
+        proto = protocols.for_service(info)
         try:
             call = self._admit(req, info, proto, auth, auth_err, st)
         except AwsError as e:
@@ -235,7 +235,7 @@ class App:
             key, region = {"account": ACCOUNT_ID, "arn": None}, "us-east-1"
         else:
             try:
-                key = verify(req, auth, self.keyring, s3=info.protocol == "rest-xml")
+                key = verify(req, auth, self.keyring, s3=info.name == "s3")
             except AuthError as e:
                 if e.kind == "other":
                     raise AwsError(e.code, e.message, e.status)

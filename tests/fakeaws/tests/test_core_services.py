@@ -53,6 +53,15 @@ def main():
         evs, n = pages(logs, "filter_log_events", "events", logGroupName="/page/g0", filterPattern="line",
                        PaginationConfig={"PageSize": 10})
         r.eq((len(evs), n), (25, 3), "FilterLogEvents pages of 10")
+        # filter patterns as CloudWatch reads them: terms, "phrases", ?any, -none
+        def count(pattern):
+            return len(logs.filter_log_events(logGroupName="/page/g0", filterPattern=pattern)["events"])
+        r.eq(count('"line 1"'), 11, "a quoted phrase (line 1, line 10..19)")
+        r.eq(count('?"line 3" ?"line 24"'), 2, "?terms: any of them")
+        r.eq(count('line -"line 1"'), 14, "-term: none of them")
+        r.eq(count('LINE'), 0, "terms are case-sensitive")
+        for bad in ('line.1', '""', '"line', '{ $.level = 1'):
+            r.error_code(lambda: count(bad), "InvalidParameterException", f"pattern {bad!r} refused")
         got, token, rounds = [], None, 0
         while rounds < 10:
             kw = {"nextToken": token} if token else {"startFromHead": True}

@@ -149,7 +149,7 @@ def main():
     rng = random.Random(20261124)
     for name in SERVICES * 2:          # twice: other optional members, other values
         info = models.get(name)
-        proto = protocols.get(info.protocol)
+        proto = protocols.for_service(info)
         ser = create_serializer(info.protocol, include_validation=False)
         parser = create_parser(info.protocol)
         ops = sorted(info.model.operation_names)

@@ -510,6 +510,52 @@ def test_periodic_log_lines():
     assert stamps == sorted(stamps)
 
 
+def test_one_off_tasks_run_their_command_and_exit_with_its_code():
+    w = world(scale=0.001)
+    td = register(w, "nginx:1")
+
+    def run(command, **extra):
+        o = {"containerOverrides": [{"name": "web", "command": command}]}
+        t = call(w, "RunTask", cluster="c1", taskDefinition=td, launchType="FARGATE", networkConfiguration=NET,
+                 overrides=o, startedBy="ecsdeploy-run", **extra)["tasks"][0]
+        assert t["overrides"]["containerOverrides"] == [{"name": "web", "command": command}], t["overrides"]
+        tid = t["taskArn"]
+        wait_for(lambda: call(w, "DescribeTasks", cluster="c1", tasks=[tid])["tasks"][0]["lastStatus"] == "STOPPED")
+        return call(w, "DescribeTasks", cluster="c1", tasks=[tid])["tasks"][0]
+
+    t = run(["sh", "-c", "echo migrating; echo done; exit 5"])
+    assert t["stopCode"] == "EssentialContainerExited", t
+    assert t["stoppedReason"] == "Essential container in task exited"
+    assert t["containers"][0]["exitCode"] == 5 and t["startedBy"] == "ecsdeploy-run"
+    tid = t["taskArn"].rsplit("/", 1)[1]
+    events = w.svc("logs").groups["/ecs/app"][f"app/web/{tid}"]
+    assert [m for _, m in events][-2:] == ["migrating", "done"], events
+    ok = run(["sh", "-c", "printf 'a\\nb'; true"])
+    assert ok["containers"][0]["exitCode"] == 0 and ok["stopCode"] == "EssentialContainerExited"
+    oid = ok["taskArn"].rsplit("/", 1)[1]
+    assert [m for _, m in w.svc("logs").groups["/ecs/app"][f"app/web/{oid}"]][-2:] == ["a", "b"]
+    bad = run(["migrate-db", "--now"])
+    assert bad["stopCode"] == "TaskFailedToStart" and "CannotStartContainerError" in bad["stoppedReason"], bad
+    assert "exitCode" not in bad["containers"][0] and '"migrate-db"' in bad["containers"][0]["reason"]
+    # a long command is stopped like any task
+    o = {"containerOverrides": [{"name": "web", "command": ["sleep", "3600"]}]}
+    long = call(w, "RunTask", cluster="c1", taskDefinition=td, launchType="FARGATE", networkConfiguration=NET,
+                overrides=o)["tasks"][0]["taskArn"]
+    wait_for(lambda: call(w, "DescribeTasks", cluster="c1", tasks=[long])["tasks"][0]["lastStatus"] == "RUNNING")
+    call(w, "StopTask", cluster="c1", task=long, reason="interrupted")
+    wait_for(lambda: call(w, "DescribeTasks", cluster="c1", tasks=[long])["tasks"][0]["lastStatus"] == "STOPPED")
+    assert call(w, "DescribeTasks", cluster="c1", tasks=[long])["tasks"][0]["stopCode"] == "UserInitiated"
+    # refusals as AWS words them
+    e = expect_error("InvalidParameterException", call, w, "RunTask", cluster="c1", taskDefinition=td,
+                     launchType="FARGATE", networkConfiguration=NET,
+                     overrides={"containerOverrides": [{"name": "nosuch", "command": ["true"]}]})
+    assert e.message == "Override for container named nosuch is not a container in the TaskDefinition."
+    e = expect_error("InvalidParameterException", call, w, "RunTask", cluster="c1", taskDefinition=td,
+                     launchType="FARGATE", networkConfiguration=NET,
+                     overrides={"containerOverrides": [{"name": "web", "command": ["echo", "x" * 9000]}]})
+    assert e.message == "Container Overrides length must be at most 8192"
+
+
 if __name__ == "__main__":
     run_tests([test_clusters, test_task_definitions, test_service_validation_refusals,
                test_service_reaches_steady_state_with_tasks_enis_targets_logs_cloudmap,
@@ -519,4 +565,4 @@ if __name__ == "__main__":
                test_blue_green_failure_rolls_back_and_restores_weights, test_stop_service_deployment_rollback_during_bake,
                test_stop_rolling_deployment_rollback, test_crash_via_control_api_is_replaced,
                test_teardown_refusals_and_eni_linger, test_one_writer_deployment_and_container_health_checks,
-               test_periodic_log_lines])
+               test_periodic_log_lines, test_one_off_tasks_run_their_command_and_exit_with_its_code])

@@ -61,11 +61,9 @@ def _match(route, method, segs, query, headers):
     return labels
 
 
-def operation_name(req, info):
-    raw = req.path.split("?", 1)[0]
-    segs = [unquote(s) for s in raw.lstrip("/").split("/")] if raw.strip("/") else []
-    if raw.endswith("/") and len(segs) == 1:
-        segs = segs[:1]
+def best_route(req, info, segs, score):
+    """(operation name, labels) of the route matching the request with the highest
+    score(route), or None. Shared with rest-json."""
     query = {}
     for k, v in req.query_pairs:
         query.setdefault(k, v)
@@ -74,14 +72,24 @@ def operation_name(req, info):
         labels = _match(route, req.method, segs, query, req.headers)
         if labels is None:
             continue
-        score = (len(route[2]) + len(route[5]), -sum(1 for p in route[1] if p.endswith("+}")),
-                 len(route[1]), not route[4])
-        if best is None or score > best[0]:
-            best = (score, route[3], labels)
-    if best is None:
+        s = score(route)
+        if best is None or s > best[0]:
+            best = (s, route[3], labels)
+    return best[1:] if best else None
+
+
+def operation_name(req, info):
+    raw = req.path.split("?", 1)[0]
+    segs = [unquote(s) for s in raw.lstrip("/").split("/")] if raw.strip("/") else []
+    if raw.endswith("/") and len(segs) == 1:
+        segs = segs[:1]
+    found = best_route(req, info, segs, lambda route: (
+        len(route[2]) + len(route[5]), -sum(1 for p in route[1] if p.endswith("+}")),
+        len(route[1]), not route[4]))
+    if found is None:
         raise AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
-    req.labels = best[2]
-    return best[1]
+    req.labels = found[1]
+    return found[0]
 
 
 def unknown_operation(action, info):
@@ -221,14 +229,18 @@ def _xml_in(el, shape):
         raise AwsError("MalformedXML", f"{e.wire}: {e.value!r} is not {e.expected}", 400)
 
 
-def encode(result, info, op, request_id):
+def encode(result, info, op, request_id, xmlns=S3_XMLNS, id_headers=None):
+    """S3's answers; the other rest-xml services (restxml_aws.py) give their namespace and
+    request id headers."""
     result = result or {}
+    if id_headers is None:
+        id_headers = _id_headers(request_id)
     if "__raw__" in result:
         status, headers, body = result["__raw__"]
-        return Response(status, list(headers) + _id_headers(request_id), body)
+        return Response(status, list(headers) + id_headers, body)
     shape = op.output_shape
     status = result.get("__status__") or op.http.get("responseCode", 200)     # 206 for ranges
-    headers = _id_headers(request_id)
+    headers = list(id_headers)
     body = b""
     if shape is not None:
         payload = shape.serialization.get("payload")
@@ -253,7 +265,7 @@ def encode(result, info, op, request_id):
                     body = v if isinstance(v, bytes) else v.encode()
                 else:
                     ename = ref.serialization.get("name", payload)
-                    out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{ename} xmlns="{S3_XMLNS}">']
+                    out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{ename} xmlns="{xmlns}">']
                     xml_struct_body(out, v, ref)
                     out.append(f"</{ename}>")
                     body = "".join(out).encode()
@@ -263,7 +275,7 @@ def encode(result, info, op, request_id):
                             if not r.serialization.get("location") and result.get(n) is not None]
             if body_members:
                 root = shape.serialization.get("name") or op.name + "Result"
-                out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{root} xmlns="{S3_XMLNS}">']
+                out = ['<?xml version="1.0" encoding="UTF-8"?>\n', f'<{root} xmlns="{xmlns}">']
                 xml_struct_body(out, result, shape)
                 out.append(f"</{root}>")
                 body = "".join(out).encode()

@@ -14,6 +14,7 @@ import re
 from fakeaws import containers
 from fakeaws.core import AwsError, Service
 from fakeaws.ecs_deploy import Deployments, platform_version
+from fakeaws.ecs_oneoff import OneOff, check_overrides
 from fakeaws.ecs_shapes import (cluster_shape, revision_shape, sd_brief, sd_shape, service_shape,
                                 task_shape)
 from fakeaws.ecs_taskdefs import build as build_taskdef
@@ -33,7 +34,7 @@ def _page(items, req, default=100):
     return out, token
 
 
-class ECS(Validation, TaskLifecycle, Deployments, Service):
+class ECS(Validation, TaskLifecycle, OneOff, Deployments, Service):
     name = "ecs"
 
     def reset(self):
@@ -547,6 +548,7 @@ class ECS(Validation, TaskLifecycle, Deployments, Service):
         self.validate_platform(req.get("platformVersion"))
         self.validate_network(ctx, fake, td)
         self.validate_task_roles(td)
+        check_overrides(td, req.get("overrides"))
         if not self._placeable(fake):
             return {"tasks": [], "failures": [{"arn": c["arn"], "reason": "No Container Instances were found in your cluster."}]}
         t = self.now()
@@ -555,7 +557,7 @@ class ECS(Validation, TaskLifecycle, Deployments, Service):
             tk = self._new_task(c, td, t, network=req.get("networkConfiguration"), started_by=req.get("startedBy"),
                                 platform=platform_version(req.get("platformVersion")),
                                 group=req.get("group"), exec_enabled=req.get("enableExecuteCommand"),
-                                tags=req.get("tags"), region=ctx.region)
+                                tags=req.get("tags"), region=ctx.region, overrides=req.get("overrides"))
             out.append(task_shape(self, tk))
         return {"tasks": out, "failures": []}
 

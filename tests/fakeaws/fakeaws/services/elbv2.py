@@ -146,5 +146,27 @@ class ELBv2(LoadBalancerMixin, ListenerMixin, Service):
             raise AwsError("InvalidLoadBalancerAction", f"'{arn}' has no forward action")
         self._refresh_attachments()
 
+    def load_balancer_by_dns_name(self, dns_name):
+        """(added by dns) The load balancer a Route 53 alias names ("web-1.us-east-1.elb.
+        amazonaws.com", with or without "dualstack." and the final dot, any case) as
+        {"arn", "region", "dns", "ip_type"}, or None."""
+        name = dns_name.lower().rstrip(".")
+        name = name[len("dualstack."):] if name.startswith("dualstack.") else name
+        for lb in self.lbs.values():
+            if lb["dns"].lower() == name:
+                return {"arn": lb["arn"], "region": lb["region"], "dns": lb["dns"],
+                        "ip_type": lb["ip_type"]}
+        return None
+
+    def certificate_users(self, cert_arn):
+        """(added by dns) The ARNs of the load balancers whose listeners use the
+        certificate (as default or in their certificate list), for ACM's InUseBy."""
+        users = []
+        for li in self.listeners.values():
+            used = [c["CertificateArn"] for c in li["certs"]] + li.get("cert_list", [])
+            if cert_arn in used and li["lb_arn"] not in users:
+                users.append(li["lb_arn"])
+        return users
+
 
 SERVICE = ELBv2

@@ -1,11 +1,13 @@
 """IAM: roles, trust and inline policies, managed policy attachment, customer managed
-policies, service-linked roles, tags; DeleteConflict and eventual consistency."""
+policies, service-linked roles, tags, OpenID Connect providers (_iam_oidc.py);
+DeleteConflict and eventual consistency."""
 
 import json
 from urllib.parse import quote
 
 from ..core import AwsError, Service
 from ..util import action_matches, as_list, map_to_tags, paginate, policy_statements, rand_chars, tags_to_map, utcnow
+from ._iam_oidc import OidcProviders
 from .iam_policies import MANAGED, MANAGED_BY_ARN, SERVICE_LINKED, managed_arn
 
 ASSUME_DELAY = 8.0          # AWS seconds during which a new role is not yet assumable
@@ -20,19 +22,21 @@ def _encode_doc(doc):
     return quote(doc, safe="")
 
 
-class Iam(Service):
+class Iam(OidcProviders, Service):
     name = "iam"
 
     def reset(self):
         self.roles = {}             # name -> record
         self.policies = {}          # arn -> customer managed policy
+        self.reset_oidc()
 
     def resources(self):
         return {"roles": [{"id": r["Arn"], "name": n, "attached": list(r["attached"]),
                            "inline": sorted(r["inline"]), "tags": tags_to_map(r["Tags"])}
                           for n, r in self.roles.items()],
                 "policies": [{"id": a, "name": p["PolicyName"], "attachments": self._attach_count(a)}
-                             for a, p in self.policies.items()]}
+                             for a, p in self.policies.items()],
+                "oidc_providers": self.oidc_resources()}
 
     # -- helpers -------------------------------------------------------------------------
     def _role(self, name):
@@ -107,6 +111,7 @@ class Iam(Service):
     def CreateRole(self, req, ctx):
         path = req.get("Path") or "/"
         trust = self._check_doc(req["AssumeRolePolicyDocument"], True)
+        self.check_federated(trust, ctx.account)
         dur = req.get("MaxSessionDuration")
         if dur is not None and not 3600 <= dur <= 43200:
             raise AwsError("ValidationError", "1 validation error detected: Value '%d' at 'maxSessionDuration' "
@@ -148,7 +153,9 @@ class Iam(Service):
     def UpdateAssumeRolePolicy(self, req, ctx):
         r = self._role(req["RoleName"])
         self._modifiable(r)
-        r["AssumeRolePolicyDocument"] = self._check_doc(req["PolicyDocument"], True)
+        doc = self._check_doc(req["PolicyDocument"], True)
+        self.check_federated(doc, ctx.account)
+        r["AssumeRolePolicyDocument"] = doc
         return {}
 
     def _modifiable(self, r):

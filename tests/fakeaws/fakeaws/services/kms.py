@@ -73,7 +73,8 @@ class Kms(Service):
         st = self._state(k)
         return {"AWSAccountId": k["account"], "KeyId": k["KeyId"], "Arn": k["Arn"],
                 "CreationDate": k["created"], "Enabled": st == "Enabled", "Description": k["Description"],
-                "KeyUsage": k["KeyUsage"], "KeyState": st, "Origin": "AWS_KMS", "KeyManager": "CUSTOMER",
+                "KeyUsage": k["KeyUsage"], "KeyState": st, "Origin": "AWS_KMS",
+                "KeyManager": k.get("manager", "CUSTOMER"),
                 "CustomerMasterKeySpec": k["KeySpec"], "KeySpec": k["KeySpec"],
                 "EncryptionAlgorithms": ["SYMMETRIC_DEFAULT"], "MultiRegion": False,
                 "DeletionDate": k.get("DeletionDate")}
@@ -245,6 +246,38 @@ class Kms(Service):
         return {"KeyId": k["Arn"], "Plaintext": plain, "EncryptionAlgorithm": "SYMMETRIC_DEFAULT"}
 
     # -- cross-service -------------------------------------------------------------------
+    def managed_key(self, region, account, alias):
+        """The AWS managed key behind `alias` ("alias/aws/ssm", "alias/aws/elasticfilesystem"),
+        made on first use as AWS makes it (KeyManager AWS)."""
+        kid = self.aliases.get((region, alias))
+        if kid is None:
+            kid = self.world.new_uuid()
+            self.keys[kid] = {
+                "KeyId": kid, "Arn": self.world.arn("kms", region, f"key/{kid}", account),
+                "region": region, "account": account, "created": utcnow(self.world),
+                "Description": f"Default key that protects my {alias[10:].upper()} data when no "
+                               "other key is defined", "KeyUsage": "ENCRYPT_DECRYPT",
+                "KeySpec": "SYMMETRIC_DEFAULT", "enabled": True, "delete_at": None, "manager": "AWS",
+                "material": bytes(self.world.random.getrandbits(8) for _ in range(32)),
+                "Tags": [], "Policy": None}
+            self.aliases[(region, alias)] = kid
+        return self.keys[kid]
+
+    def usable_key(self, region, account, key_ref):
+        """The record of an enabled key named by id, ARN or alias (alias/aws/* makes the
+        managed key); AwsError NotFoundException, DisabledException or
+        KMSInvalidStateException otherwise, as KMS answers them."""
+        if key_ref.startswith("alias/aws/"):
+            return self.managed_key(region, account, key_ref)
+        import types
+        k = self._find(types.SimpleNamespace(region=region, account=account), key_ref)
+        self._usable(k)
+        return k
+
+    def seal(self, k, plaintext, context=None):
+        """A ciphertext blob of plaintext (bytes) under key record k."""
+        return self._seal(k, plaintext, context)
+
     def decrypt_blob(self, ciphertext_blob):
         """The plaintext behind a blob GenerateDataKey/Encrypt returned, ignoring the
         encryption context; None when it is not one of ours."""

@@ -266,7 +266,7 @@ class Logs(Service):
                            "mutually exclusive.", 400)
         streams = [s for n, s in sorted(g["streams"].items())
                    if (not names or n in names) and (not prefix or n.startswith(prefix))]
-        terms = _pattern_terms(req.get("filterPattern"))
+        matches = _pattern(req.get("filterPattern"))
         evs = []
         for s in streams:
             for t, m, i in s["events"]:
@@ -274,7 +274,7 @@ class Logs(Service):
                     continue
                 if req.get("endTime") is not None and t > req["endTime"]:
                     continue
-                if all(term in m for term in terms):
+                if matches(m):
                     evs.append((t, s["name"], m, i))
         evs.sort(key=lambda e: (e[0], e[1]))
         page, nxt = self._page(evs, req.get("nextToken"), req.get("limit"), 10000)
@@ -299,26 +299,53 @@ class Logs(Service):
             self._append(s, int(ts), msg, now)
 
 
-def _pattern_terms(p):
-    """A filter pattern's terms: quoted phrases and bare words, all of which must occur."""
-    if not p or not p.strip():
-        return []
-    terms, cur, quoted = [], "", False
-    for ch in p.strip():
-        if ch == '"':
-            if quoted:
-                terms.append(cur)
-                cur = ""
-            quoted = not quoted
-        elif ch == " " and not quoted:
-            if cur:
-                terms.append(cur)
-            cur = ""
+def _bad_pattern(why):
+    return AwsError("InvalidParameterException", f"Invalid filter pattern: {why}", 400)
+
+
+def _pattern(p):
+    """A filter pattern for unstructured events, as CloudWatch Logs reads it: terms that
+    must all occur (case-sensitive), "quoted phrases", ?terms of which one must occur, and
+    -terms that must not. A bare term is letters, digits and '_' (anything else needs
+    quotes); an empty phrase is refused. JSON ({...}), space-delimited ([...]) and regular
+    expression (%...%) patterns are refused here: the fake does not evaluate them.
+    Returns a function message -> bool."""
+    p = (p or "").strip()
+    if not p:
+        return lambda m: True
+    if p.startswith("{") and not p.endswith("}"):
+        raise _bad_pattern("If a filter pattern starts with '{' it must end with '}'")
+    if p[0] in "{[%":
+        raise AwsError("InvalidParameterException", "the fake evaluates only term patterns, "
+                       "not JSON, space-delimited or regular-expression ones", 400)
+    must, any_of, never = [], [], []
+    i = 0
+    while i < len(p):
+        if p[i] == " ":
+            i += 1
+            continue
+        kind = must
+        if p[i] in "?-":
+            kind = any_of if p[i] == "?" else never
+            i += 1
+        if i < len(p) and p[i] == '"':
+            end = p.find('"', i + 1)
+            if end < 0:
+                raise _bad_pattern(f"Unbalanced quotes in '{p}'")
+            term = p[i + 1:end]
+            if not term:
+                raise _bad_pattern("Invalid character(s) in term '\"\"'")
+            i = end + 1
         else:
-            cur += ch
-    if cur:
-        terms.append(cur)
-    return terms
+            end = p.find(" ", i)
+            end = len(p) if end < 0 else end
+            term = p[i:end]
+            if not term or not all(c.isalnum() or c == "_" for c in term):
+                raise _bad_pattern(f"Invalid character(s) in term '{term}'")
+            i = end
+        kind.append(term)
+    return lambda m: (all(t in m for t in must) and not any(t in m for t in never)
+                      and (not any_of or any(t in m for t in any_of)))
 
 
 SERVICE = Logs

@@ -10,11 +10,12 @@ from urllib.parse import quote
 
 from ..core import AwsError, Service
 from ..util import utcnow
+from ._s3_rules import check_cors, public_statement as _public_statement
 
 XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
 CHECKSUM_REQUIRED = {"PutBucketLifecycleConfiguration", "DeleteObjects", "PutBucketPolicy",
                      "PutBucketTagging", "PutPublicAccessBlock", "PutBucketEncryption",
-                     "PutBucketVersioning"}
+                     "PutBucketVersioning", "PutBucketCors"}
 NAME_RX = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
 
@@ -54,6 +55,7 @@ class S3(Service):
                         "versions": sum(len(vs) for vs in b["objects"].values()),
                         "public_access_block": b["pab"] is not None, "encryption": b["encryption"] is not None,
                         "policy": b["policy"] is not None, "lifecycle": b["lifecycle"] is not None,
+                        "cors": b.get("cors") is not None,
                         "tags": {t["Key"]: t["Value"] for t in (b["tags"] or [])}})
         return {"buckets": out}
 
@@ -177,7 +179,7 @@ class S3(Service):
         self.buckets[name] = {"Name": name, "region": ctx.region, "owner": ctx.account,
                               "CreationDate": utcnow(self.world).replace(microsecond=0),
                               "versioning": None, "objects": {}, "pab": None, "encryption": None,
-                              "policy": None, "lifecycle": None, "tags": None,
+                              "policy": None, "lifecycle": None, "tags": None, "cors": None,
                               "ownership": req.get("ObjectOwnership") or "BucketOwnerEnforced"}
         loc = f"/{name}" if ctx.region == "us-east-1" else f"http://{name}.s3.amazonaws.com/"
         return {"Location": loc}
@@ -278,13 +280,27 @@ class S3(Service):
             for r in res if isinstance(res, list) else [res]:
                 if not (r == arn or r.startswith(arn + "/")):
                     raise AwsError("MalformedPolicy", "Policy has invalid resource", 400)
-            pr = st.get("Principal")
-            if st["Effect"] == "Allow" and (pr == "*" or (isinstance(pr, dict) and "*" in (
-                    pr.get("AWS") if isinstance(pr.get("AWS"), list) else [pr.get("AWS")]))) and "Condition" not in st:
-                public = True
+            public = public or _public_statement(st)
         if public and b["pab"] and b["pab"]["BlockPublicPolicy"]:
             raise AwsError("AccessDenied", "Access Denied", 403)
         b["policy"] = text
+        return {}
+
+    # -- CORS (the rules in _s3_rules.py) ------------------------------------------------
+    def PutBucketCors(self, req, ctx):
+        b = self._bucket(ctx, req["Bucket"])
+        b["cors"] = check_cors(req["CORSConfiguration"].get("CORSRules") or [])
+        return {}
+
+    def GetBucketCors(self, req, ctx):
+        b = self._bucket(ctx, req["Bucket"])
+        if b.get("cors") is None:
+            raise AwsError("NoSuchCORSConfiguration", "The CORS configuration does not exist", 404,
+                           extra={"BucketName": b["Name"]})
+        return {"CORSRules": b["cors"]}
+
+    def DeleteBucketCors(self, req, ctx):
+        self._bucket(ctx, req["Bucket"])["cors"] = None
         return {}
 
     def GetBucketPolicy(self, req, ctx):

@@ -126,6 +126,9 @@ class SecretsManager(Service):
         out = {k: s[k] for k in ("ARN", "Name", "Description", "KmsKeyId", "CreatedDate",
                                   "LastChangedDate", "LastAccessedDate", "DeletedDate")}
         out["Tags"] = s["Tags"] or None
+        if s.get("OwningService"):
+            out.update(OwningService=s["OwningService"], RotationEnabled=True,
+                       RotationRules={"AutomaticallyAfterDays": 7})
         out["VersionIdsToStages"] = {k: list(v["stages"]) for k, v in s["versions"].items()} or None
         return out
 
@@ -295,6 +298,32 @@ class SecretsManager(Service):
         if ref.startswith("arn:") and ref.count(":") > 6:
             ref = ":".join(ref.split(":")[:7])     # drop :json-key:version-stage:version-id
         return self._find(ref)
+
+    def create_service_secret(self, region, account, name, value, description, kms_key_id,
+                              tags, owner):
+        """A secret another service owns (RDS's managed master password): OwningService
+        set, rotation on. Returns its ARN."""
+        arn = self.world.arn("secretsmanager", region, f"secret:{name}-" + rand_chars(
+            self.world, 6, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"), account)
+        now = utcnow(self.world)
+        s = {"ARN": arn, "Name": name, "region": region, "Description": description,
+             "KmsKeyId": kms_key_id, "Tags": map_to_tags(tags), "versions": {},
+             "CreatedDate": now, "LastChangedDate": now, "LastAccessedDate": None,
+             "DeletedDate": None, "purge_at": None, "OwningService": owner}
+        self.secrets[(region, name)] = s
+        self._add_version(s, {"SecretString": value}, None)
+        return arn
+
+    def put_service_secret_value(self, arn, value):
+        s = self._find(arn)
+        if s is not None:
+            self._add_version(s, {"SecretString": value}, None)
+
+    def delete_service_secret(self, arn):
+        """The owning service deletes its secret: gone at once, no recovery window."""
+        s = self._find(arn)
+        if s is not None:
+            del self.secrets[(s["region"], s["Name"])]
 
     def secret_exists(self, arn_or_name):
         return self._lookup_any(arn_or_name) is not None

@@ -484,13 +484,34 @@ class SecurityGroupMixin:
 
     # ---- cross-service (see CONTRACTS.md) -------------------------------
 
-    def create_network_interface(self, subnet_id, group_ids, description, owner):
+    def create_network_interface(self, subnet_id, group_ids, description, owner, ip=None):
         sub = self._subnet(subnet_id)
         groups = list(group_ids or [])
         if not groups:      # as ECS and ELB do: the VPC's default group
             groups = [g["id"] for g in self.sgs.values()
                       if g["vpc_id"] == sub["vpc_id"] and g["is_default"]]
-        return self._render_eni(self._new_eni(sub, groups, description, owner or "unknown"))
+        if ip is not None:  # a chosen address (EFS mount targets' IpAddress)
+            net = ipaddress.IPv4Network(sub["cidr"])
+            addr = ipaddress.IPv4Address(ip)
+            if addr not in net or not 4 <= int(addr) - int(net.network_address) < net.num_addresses - 1:
+                raise AwsError("InvalidParameterValue",
+                               f"Address {ip} does not fall within the subnet's address range")
+            if any(e["ip"] == ip for e in self._live_enis() if e["subnet_id"] == sub["id"]):
+                raise AwsError("InvalidIPAddress.InUse", f"Address {ip} is in use.")
+        eni = self._new_eni(sub, groups, description, owner or "unknown")
+        if ip is not None:
+            eni["ip"] = ip
+        return self._render_eni(eni)
+
+    def set_network_interface_groups(self, eni_id, group_ids):
+        """Replace an interface's security groups (EFS ModifyMountTargetSecurityGroups);
+        AwsError for an unknown group or one of another VPC."""
+        eni = self._eni(eni_id)
+        for g in (self._sg(x) for x in group_ids):
+            if g["vpc_id"] != eni["vpc_id"]:
+                raise AwsError("InvalidParameter", f"Security group {g['id']} and interface "
+                               f"{eni_id} belong to different networks.")
+        eni["groups"] = list(group_ids)
 
     def release_network_interface(self, eni_id, linger_seconds):
         eni = self.enis.get(eni_id)
@@ -506,6 +527,23 @@ class SecurityGroupMixin:
     def security_group(self, group_id):
         sg = self.sgs.get(group_id)
         return self._render_sg(sg) if sg else None
+
+    def default_vpc(self, region):
+        """The region's default VPC (vpc() shape plus "SubnetIds", its default subnets),
+        made on first use as any EC2 call in the region would (added for RDS)."""
+        if region not in self.regions:
+            self.regions.add(region)
+            self._make_default_vpc(region)
+        v = next(v for v in self.vpcs.values() if v["region"] == region and v["is_default"])
+        out = self.vpc(v["id"])
+        out["SubnetIds"] = [s["id"] for s in self.subnets.values()
+                            if s["vpc_id"] == v["id"] and s.get("default_for_az")]
+        return out
+
+    def default_security_group(self, vpc_id):
+        """The id of the VPC's default security group, or None (added for RDS)."""
+        return next((g["id"] for g in self.sgs.values()
+                     if g["vpc_id"] == vpc_id and g.get("is_default")), None)
 
     def vpc(self, vpc_id):
         v = self.vpcs.get(vpc_id)

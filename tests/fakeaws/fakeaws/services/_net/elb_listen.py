@@ -196,7 +196,15 @@ class ListenerMixin:
             out["SslPolicy"] = li["ssl_policy"]
         return out
 
-    def _certs(self, req, protocol):
+    def _acm_allows(self, arn, lb):
+        """An ACM certificate of the ALB's own account must be ISSUED in its region (ACM
+        of the fake decides, when loaded: CertificateNotFound / UnsupportedCertificate)."""
+        acm = self.world.services.get("acm")
+        refusal = acm.listener_refusal(arn, lb["arn"].split(":")[4], lb["region"]) if acm else None
+        if refusal is not None:
+            raise refusal
+
+    def _certs(self, req, protocol, lb):
         certs = req.get("Certificates") or []
         if protocol != "HTTPS":
             if certs:
@@ -212,6 +220,7 @@ class ListenerMixin:
             if not CERT_ARN.fullmatch(c.get("CertificateArn") or ""):
                 raise AwsError("CertificateNotFound",
                                f"Certificate '{c.get('CertificateArn')}' not found")
+            self._acm_allows(c["CertificateArn"], lb)
         policy = req.get("SslPolicy") or "ELBSecurityPolicy-2016-08"
         if not policy.startswith("ELBSecurityPolicy-"):
             raise AwsError("SSLPolicyNotFound", f"SSL policy '{policy}' not found")
@@ -233,7 +242,7 @@ class ListenerMixin:
                 raise AwsError("DuplicateListener",
                                "A listener already exists on this port for this load balancer "
                                f"'{lb['arn']}'")
-        certs = self._certs(req, protocol)
+        certs = self._certs(req, protocol, lb)
         actions = self._actions(req["DefaultActions"], protocol, lb)
         hexid = "".join(self.world.random.choice("0123456789abcdef") for _ in range(16))
         arn = lb["arn"].replace(":loadbalancer/", ":listener/") + "/" + hexid
@@ -266,9 +275,9 @@ class ListenerMixin:
         if protocol == "HTTPS":
             merged = {"Certificates": req.get("Certificates") or li["certs"],
                       "SslPolicy": req.get("SslPolicy") or li["ssl_policy"]}
-            certs, policy = self._certs(merged, protocol)
+            certs, policy = self._certs(merged, protocol, lb)
         else:
-            self._certs(req, protocol)
+            self._certs(req, protocol, lb)
             certs, policy = [], None
         actions = self._actions(req["DefaultActions"], protocol, lb) \
             if req.get("DefaultActions") else li["actions"]
@@ -309,6 +318,7 @@ class ListenerMixin:
         arn = certs[0].get("CertificateArn") or ""
         if not CERT_ARN.fullmatch(arn):
             raise AwsError("CertificateNotFound", f"Certificate '{arn}' not found")
+        self._acm_allows(arn, self.lbs[li["lb_arn"]])
         return arn
 
     def AddListenerCertificates(self, req, ctx):

@@ -1,0 +1,552 @@
+/* CloudFront: the call, origin access controls, distributions, the wait until Deployed, tags
+ * (see cloudfront.h; configurations in cloudfront_config.c). */
+#include "cloudfront_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_form.h"
+#include "aws_paginate.h"
+#include "aws_xml.h"
+#include "buf.h"
+#include "xalloc.h"
+
+#define API "/2020-05-31"
+#define XMLNS "http://cloudfront.amazonaws.com/doc/2020-05-31/"
+
+int cfi_call(aws_client *c, const char *op, const char *method, const char *path,
+             const char *query, const char *if_match, const char *root, cJSON *body,
+             const aws_lost_answer *guard, cJSON **out, aws_error *err)
+{
+    char *xml = body ? aws_xml_from_json(root, XMLNS, body) : NULL;
+    char *full = xasprintf(API "%s", path);
+    aws_rest_request r = {.service = "cloudfront", .operation = op, .method = method,
+                          .path = full, .query = query, .if_match = if_match, .body = xml,
+                          .body_len = xml ? strlen(xml) : 0};
+    cJSON *o = NULL;
+    int rc = aws_rest_xml_call(c, &r, guard, &o, err);
+    free(xml);
+    free(full);
+    cJSON_Delete(body);
+    if (rc != 0)
+        aws_error_prefix(err, "%s: ", op);
+    if (out)
+        *out = rc == 0 ? o : NULL;
+    else
+        cJSON_Delete(o);
+    return rc;
+}
+
+/* GET /2020-05-31/<kind>/<id>: the answer with its ETag header in *out (cJSON_Delete). */
+static int get_one(aws_client *c, const char *op, const char *kind, const char *id, cJSON **out,
+                   aws_error *err)
+{
+    char *path = xasprintf("/%s/%s", kind, id ? id : "");
+    int rc = cfi_call(c, op, "GET", path, NULL, NULL, NULL, NULL, NULL, out, err);
+    free(path);
+    return rc;
+}
+
+static char *etag_of(const cJSON *out)
+{
+    const char *e = aws_json_str(cJSON_GetObjectItemCaseSensitive(out, "Headers"), "etag");
+    return xstrdup(e ? e : "");
+}
+
+char *cf_s3_origin_domain(const char *bucket, const char *region)
+{
+    return xasprintf("%s.s3.%s.amazonaws.com", bucket, region);
+}
+
+/* Every page of a Marker/NextMarker list: the <...List> answer's items, flattened. */
+typedef struct {
+    aws_client *c;
+    const char *op, *path, *item;
+    int page_size;
+} page_ctx;
+
+static int page_call(void *ctx, const cJSON *in, cJSON **output, aws_error *err)
+{
+    page_ctx *p = ctx;
+    buf q = BUF_INIT;
+    const char *marker = aws_json_str(in, "Marker");
+    if (marker) {
+        char *e = aws_form_escape(marker);
+        buf_printf(&q, "Marker=%s", e);
+        free(e);
+    }
+    if (p->page_size > 0)
+        buf_printf(&q, "%sMaxItems=%d", q.len ? "&" : "", p->page_size);
+    cJSON *o;
+    int rc = cfi_call(p->c, p->op, "GET", p->path, q.len ? buf_str(&q) : NULL, NULL, NULL, NULL,
+                      NULL, &o, err);
+    buf_free(&q);
+    if (rc != 0)
+        return -1;
+    cJSON *items = cJSON_CreateArray();
+    const cJSON *e;
+    for (int i = 0; (e = cf_item_at(o, p->item, i)); i++)
+        cJSON_AddItemToArray(items, cJSON_Duplicate(e, 1));
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "Items");
+    cJSON_AddItemToObject(o, "Items", items);
+    *output = o;
+    return 0;
+}
+
+static int list_all(aws_client *c, const char *op, const char *path, const char *item,
+                    int page_size, cJSON **all, aws_error *err)
+{
+    page_ctx p = {c, op, path, item, page_size};
+    aws_page_spec ps = {.in_token = "Marker", .out_token = "NextMarker",
+                        .truncated = "IsTruncated", .items = "Items"};
+    return aws_paginate(page_call, &p, NULL, &ps, all, err);
+}
+
+/* ---- origin access controls ---------------------------------------------------------- */
+
+void cf_oac_free(cf_oac *o)
+{
+    free(o->id);
+    free(o->name);
+    free(o->description);
+    free(o->origin_type);
+    free(o->signing_behavior);
+    free(o->signing_protocol);
+    free(o->etag);
+    memset(o, 0, sizeof *o);
+}
+
+void cf_oacs_free(cf_oacs *l)
+{
+    SVC_LIST_FREE(l, cf_oac_free);
+}
+
+/* An OAC from its config (or a list summary, which has the same member names). */
+static void read_oac(const char *id, const cJSON *cfg, const cJSON *answer, cf_oac *o)
+{
+    o->id = xstrdup(id ? id : "");
+    o->name = svc_json_dup(cfg, "Name");
+    o->description = svc_json_dup(cfg, "Description");
+    o->origin_type = svc_json_dup(cfg, "OriginAccessControlOriginType");
+    o->signing_behavior = svc_json_dup(cfg, "SigningBehavior");
+    o->signing_protocol = svc_json_dup(cfg, "SigningProtocol");
+    o->etag = answer ? etag_of(answer) : xstrdup("");
+}
+
+static void read_oac_answer(const cJSON *answer, cf_oac *o)
+{
+    read_oac(aws_json_str(answer, "Id"),
+             cJSON_GetObjectItemCaseSensitive(answer, "OriginAccessControlConfig"), answer, o);
+}
+
+static cJSON *oac_config(const cf_oac_in *in)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "Name", in->name ? in->name : "");
+    cJSON_AddStringToObject(j, "Description", in->description ? in->description : "");
+    cJSON_AddStringToObject(j, "SigningProtocol", "sigv4");
+    cJSON_AddStringToObject(j, "SigningBehavior",
+                            in->signing_behavior ? in->signing_behavior : "always");
+    cJSON_AddStringToObject(j, "OriginAccessControlOriginType",
+                            in->origin_type ? in->origin_type : "s3");
+    return j;
+}
+
+/* After a lost CreateOriginAccessControl answer: the one of that name, read again as the
+ * create answers it. */
+typedef struct {
+    aws_client *c;
+    const char *name;
+} oac_guard;
+
+static int find_oac(void *ctx, cJSON **output, aws_error *err)
+{
+    oac_guard *g = ctx;
+    aws_client *c = g->c;
+    cf_oacs all;
+    if (cf_list_origin_access_controls(c, 0, &all, err) != 0)
+        return -1;
+    int found = 0;
+    for (size_t i = 0; i < all.n && !found; i++) {
+        if (strcmp(all.items[i].name, g->name) != 0)
+            continue;
+        found = get_one(c, "GetOriginAccessControl", "origin-access-control", all.items[i].id,
+                        output, err) == 0 ? 1 : -1;
+    }
+    cf_oacs_free(&all);
+    return found;
+}
+
+int cf_create_origin_access_control(aws_client *c, const cf_oac_in *in, cf_oac *out,
+                                    aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    oac_guard g = {c, in->name ? in->name : ""};
+    aws_lost_answer guard = {find_oac, &g};
+    cJSON *o;
+    if (cfi_call(c, "CreateOriginAccessControl", "POST", "/origin-access-control", NULL, NULL,
+                 "OriginAccessControlConfig", oac_config(in), &guard, &o, err) != 0)
+        return -1;
+    read_oac_answer(o, out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int cf_get_origin_access_control(aws_client *c, const char *id, cf_oac *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *o;
+    if (get_one(c, "GetOriginAccessControl", "origin-access-control", id, &o, err) != 0)
+        return -1;
+    read_oac_answer(o, out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int cf_update_origin_access_control(aws_client *c, const char *id, const char *etag,
+                                    const cf_oac_in *in, cf_oac *out, aws_error *err)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    char *path = xasprintf("/origin-access-control/%s/config", id);
+    cJSON *o;
+    int rc = cfi_call(c, "UpdateOriginAccessControl", "PUT", path, NULL, etag,
+                      "OriginAccessControlConfig", oac_config(in), NULL, &o, err);
+    free(path);
+    if (rc == 0 && out)
+        read_oac_answer(o, out);
+    cJSON_Delete(o);
+    return rc;
+}
+
+int cf_delete_origin_access_control(aws_client *c, const char *id, const char *etag,
+                                    aws_error *err)
+{
+    char *path = xasprintf("/origin-access-control/%s", id);
+    int rc = cfi_call(c, "DeleteOriginAccessControl", "DELETE", path, NULL, etag, NULL, NULL,
+                      NULL, NULL, err);
+    free(path);
+    return rc;
+}
+
+int cf_list_origin_access_controls(aws_client *c, int page_size, cf_oacs *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *all, *e;
+    if (list_all(c, "ListOriginAccessControls", "/origin-access-control",
+                 "OriginAccessControlSummary", page_size, &all, err) != 0)
+        return -1;
+    out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
+    cJSON_ArrayForEach(e, all)
+        read_oac(aws_json_str(e, "Id"), e, NULL, &out->items[out->n++]);
+    cJSON_Delete(all);
+    return 0;
+}
+
+/* ---- distributions ------------------------------------------------------------------- */
+
+void cf_distribution_free(cf_distribution *d)
+{
+    free(d->id);
+    free(d->arn);
+    free(d->domain_name);
+    free(d->status);
+    free(d->etag);
+    free(d->last_modified);
+    cf_config_free(&d->config);
+    cJSON_Delete(d->doc);
+    memset(d, 0, sizeof *d);
+}
+
+/* From an answer whose root is <Distribution> (with its ETag header). */
+static void read_distribution(const cJSON *answer, cf_distribution *d)
+{
+    d->id = svc_json_dup(answer, "Id");
+    d->arn = svc_json_dup(answer, "ARN");
+    d->domain_name = svc_json_dup(answer, "DomainName");
+    d->status = svc_json_dup(answer, "Status");
+    d->last_modified = svc_json_dup(answer, "LastModifiedTime");
+    d->etag = etag_of(answer);
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(answer, "DistributionConfig");
+    d->doc = cfg ? cJSON_Duplicate(cfg, 1) : cJSON_CreateObject();
+    cf_config_read(d->doc, &d->config);
+}
+
+typedef struct {
+    aws_client *c;
+    const char *caller_reference, *comment;
+} create_guard;
+
+/* After a lost CreateDistribution answer: the distribution with that CallerReference, read
+ * again as the create answers it. */
+static int find_created(void *ctx, cJSON **output, aws_error *err)
+{
+    create_guard *g = ctx;
+    cf_distribution d;
+    int found;
+    if (cf_find_distribution(g->c, g->caller_reference, g->comment, &d, &found, err) != 0)
+        return -1;
+    if (found) {
+        found = get_one(g->c, "GetDistribution", "distribution", d.id, output, err) == 0 ? 1 : -1;
+        cf_distribution_free(&d);
+    }
+    return found;
+}
+
+static cJSON *tag_items(const svc_tags *tags)
+{
+    cJSON *t = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(cJSON_AddObjectToObject(t, "Items"), "Tag");
+    for (size_t i = 0; tags && i < tags->n; i++) {
+        cJSON *e = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "Key", tags->items[i].key);
+        cJSON_AddStringToObject(e, "Value", tags->items[i].value ? tags->items[i].value : "");
+        cJSON_AddItemToArray(arr, e);
+    }
+    return t;
+}
+
+int cf_create_distribution(aws_client *c, const cf_config *cfg, const svc_tags *tags,
+                           cf_distribution *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    create_guard g = {c, cfg->caller_reference ? cfg->caller_reference : "", cfg->comment};
+    aws_lost_answer guard = {find_created, &g};
+    cJSON *body, *o;
+    const char *root = "DistributionConfig", *query = NULL;
+    if (tags && tags->n) {
+        body = cJSON_CreateObject();
+        cJSON_AddItemToObject(body, "DistributionConfig", cf_config_json(cfg));
+        cJSON_AddItemToObject(body, "Tags", tag_items(tags));
+        root = "DistributionConfigWithTags";
+        query = "WithTags";
+    } else {
+        body = cf_config_json(cfg);
+    }
+    if (cfi_call(c, query ? "CreateDistributionWithTags" : "CreateDistribution", "POST",
+                 "/distribution", query, NULL, root, body, &guard, &o, err) != 0)
+        return -1;
+    read_distribution(o, out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int cf_get_distribution(aws_client *c, const char *id, cf_distribution *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *o;
+    if (get_one(c, "GetDistribution", "distribution", id, &o, err) != 0)
+        return -1;
+    read_distribution(o, out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int cf_get_distribution_config(aws_client *c, const char *id, cJSON **doc, char **etag,
+                               aws_error *err)
+{
+    *doc = NULL;
+    *etag = NULL;
+    char *cfg_id = xasprintf("%s/config", id);
+    cJSON *o;
+    int rc = get_one(c, "GetDistributionConfig", "distribution", cfg_id, &o, err);
+    free(cfg_id);
+    if (rc != 0)
+        return -1;
+    *etag = etag_of(o);
+    cJSON_DeleteItemFromObjectCaseSensitive(o, "Headers");
+    *doc = o;
+    return 0;
+}
+
+int cf_update_distribution(aws_client *c, const char *id, const char *etag, const cJSON *doc,
+                           cf_distribution *out, aws_error *err)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    char *path = xasprintf("/distribution/%s/config", id);
+    cJSON *o;
+    int rc = cfi_call(c, "UpdateDistribution", "PUT", path, NULL, etag, "DistributionConfig",
+                      cJSON_Duplicate(doc, 1), NULL, &o, err);
+    free(path);
+    if (rc == 0 && out)
+        read_distribution(o, out);
+    cJSON_Delete(o);
+    return rc;
+}
+
+int cf_disable_distribution(aws_client *c, const char *id, cf_distribution *out,
+                            aws_error *err)
+{
+    cJSON *doc;
+    char *etag;
+    if (cf_get_distribution_config(c, id, &doc, &etag, err) != 0)
+        return -1;
+    cJSON_ReplaceItemInObjectCaseSensitive(doc, "Enabled", cJSON_CreateBool(0));
+    int rc = cf_update_distribution(c, id, etag, doc, out, err);
+    cJSON_Delete(doc);
+    free(etag);
+    return rc;
+}
+
+int cf_delete_distribution(aws_client *c, const char *id, const char *etag, aws_error *err)
+{
+    char *path = xasprintf("/distribution/%s", id);
+    int rc = cfi_call(c, "DeleteDistribution", "DELETE", path, NULL, etag, NULL, NULL, NULL, NULL,
+                      err);
+    free(path);
+    return rc;
+}
+
+typedef struct {
+    aws_client *c;
+    const char *id;
+    cf_distribution last;
+} deploy_wait;
+
+static int deployed_poll(void *ctx, char *state, size_t size, aws_error *err)
+{
+    deploy_wait *w = ctx;
+    cf_distribution_free(&w->last);
+    if (cf_get_distribution(w->c, w->id, &w->last, err) != 0)
+        return -1;
+    snprintf(state, size, "%s", w->last.status);
+    return strcmp(w->last.status, "Deployed") == 0;
+}
+
+int cf_wait_distribution_deployed(aws_client *c, const char *id, const aws_wait_opts *o,
+                                  cf_distribution *out, aws_error *err)
+{
+    deploy_wait w = {c, id, {0}};
+    char what[160];
+    snprintf(what, sizeof what, "CloudFront distribution %s to be deployed", id);
+    int rc = svc_wait(o, 35, 60, what, deployed_poll, &w, err);
+    if (rc == 0 && out)
+        *out = w.last;
+    else
+        cf_distribution_free(&w.last);
+    return rc;
+}
+
+void cf_summaries_free(cf_summaries *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        cf_summary *s = &l->items[i];
+        free(s->id);
+        free(s->arn);
+        free(s->domain_name);
+        free(s->status);
+        free(s->comment);
+        svc_strings_free(&s->origins);
+        svc_strings_free(&s->aliases);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int cf_list_distributions(aws_client *c, int page_size, cf_summaries *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *all, *e;
+    if (list_all(c, "ListDistributions", "/distribution", "DistributionSummary", page_size, &all,
+                 err) != 0)
+        return -1;
+    out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
+    cJSON_ArrayForEach(e, all)
+    {
+        cf_summary *s = &out->items[out->n++];
+        const cJSON *x;
+        s->id = svc_json_dup(e, "Id");
+        s->arn = svc_json_dup(e, "ARN");
+        s->domain_name = svc_json_dup(e, "DomainName");
+        s->status = svc_json_dup(e, "Status");
+        s->comment = svc_json_dup(e, "Comment");
+        s->enabled = aws_json_bool(e, "Enabled", 0);
+        const cJSON *origins = cJSON_GetObjectItemCaseSensitive(e, "Origins");
+        const cJSON *aliases = cJSON_GetObjectItemCaseSensitive(e, "Aliases");
+        for (int i = 0; (x = cf_item_at(origins, "Origin", i)); i++) {
+            const char *d = aws_json_str(x, "DomainName");
+            svc_strings_add(&s->origins, d ? d : "");
+        }
+        for (int i = 0; (x = cf_item_at(aliases, "CNAME", i)); i++)
+            if (cJSON_IsString(x))
+                svc_strings_add(&s->aliases, x->valuestring);
+    }
+    cJSON_Delete(all);
+    return 0;
+}
+
+int cf_find_distribution(aws_client *c, const char *caller_reference, const char *comment,
+                         cf_distribution *out, int *found, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    *found = 0;
+    cf_summaries all;
+    if (cf_list_distributions(c, 0, &all, err) != 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < all.n && !*found && rc == 0; i++) {
+        if (comment && strcmp(all.items[i].comment, comment) != 0)
+            continue;
+        if ((rc = cf_get_distribution(c, all.items[i].id, out, err)) != 0)
+            break;
+        if (strcmp(out->config.caller_reference, caller_reference) == 0)
+            *found = 1;
+        else
+            cf_distribution_free(out);
+    }
+    cf_summaries_free(&all);
+    return rc;
+}
+
+/* ---- tags ------------------------------------------------------------------------------ */
+
+static char *resource_query(const char *op, const char *arn)
+{
+    char *e = aws_form_escape(arn ? arn : "");
+    char *q = op ? xasprintf("Operation=%s&Resource=%s", op, e) : xasprintf("Resource=%s", e);
+    free(e);
+    return q;
+}
+
+int cf_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    char *q = resource_query(NULL, arn);
+    cJSON *o;
+    int rc = cfi_call(c, "ListTagsForResource", "GET", "/tagging", q, NULL, NULL, NULL, NULL, &o,
+                      err);
+    free(q);
+    if (rc != 0)
+        return -1;
+    const cJSON *t;
+    for (int i = 0; (t = cf_item_at(o, "Tag", i)); i++) {
+        const char *k = aws_json_str(t, "Key");
+        svc_tags_add(out, k ? k : "", aws_json_str(t, "Value"));
+    }
+    cJSON_Delete(o);
+    return 0;
+}
+
+int cf_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
+{
+    char *q = resource_query("Tag", arn);
+    int rc = cfi_call(c, "TagResource", "POST", "/tagging", q, NULL, "Tags", tag_items(tags),
+                      NULL, NULL, err);
+    free(q);
+    return rc;
+}
+
+int cf_untag_resource(aws_client *c, const char *arn, const char *const *keys, aws_error *err)
+{
+    char *q = resource_query("Untag", arn);
+    cJSON *body = cJSON_CreateObject();
+    cJSON *arr = cJSON_AddArrayToObject(cJSON_AddObjectToObject(body, "Items"), "Key");
+    for (size_t i = 0; keys && keys[i]; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(keys[i]));
+    int rc = cfi_call(c, "UntagResource", "POST", "/tagging", q, NULL, "TagKeys", body, NULL,
+                      NULL, err);
+    free(q);
+    return rc;
+}

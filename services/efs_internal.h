@@ -1,0 +1,30 @@
+/*
+ * Internals shared by services/efs*.c (not for other modules): calls, pages and readers.
+ */
+#ifndef ECSDEPLOY_EFS_INTERNAL_H
+#define ECSDEPLOY_EFS_INTERNAL_H
+
+#include "aws_restjson.h"
+#include "efs.h"
+#include "svc_json_internal.h"
+
+/* op with input in (owned, deleted; NULL: {}); *out the answer (cJSON_Delete), or NULL to
+ * discard it. guard may be NULL. */
+int efsi_call(aws_client *c, const aws_rest_op *op, cJSON *in, const aws_lost_answer *guard,
+              cJSON **out, aws_error *err);
+
+/* Every page of a Describe/List op: the elements of `items` into *list (cJSON_Delete).
+ * in_token/out_token: "Marker"/"NextMarker" or "NextToken"/"NextToken". */
+int efsi_pages(aws_client *c, const aws_rest_op *op, const cJSON *in, const char *in_token,
+               const char *out_token, const char *items, cJSON **list, aws_error *err);
+
+/* The first element of a Describe answer's list, or NULL with err set to `code` (kind
+ * AWS_ERR_SERVICE, service efs): a describe by id that answered no element. */
+const cJSON *efsi_only(const cJSON *list, const char *code, const char *id, aws_error *err);
+
+/* Readers for the client's output structs. */
+void efsi_read_file_system(const cJSON *j, efs_file_system *f);
+void efsi_read_mount_target(const cJSON *j, efs_mount_target *m);
+void efsi_read_access_point(const cJSON *j, efs_access_point *a);
+
+#endif

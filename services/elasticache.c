@@ -1,0 +1,307 @@
+/* ElastiCache: the describes of replication groups, cache clusters and serverless caches,
+ * and finding an existing cache by identifier (see elasticache.h). */
+#include "elasticache.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_paginate.h"
+#include "svc_json_internal.h"
+#include "xalloc.h"
+
+/* Lists in ElastiCache answers, most named after their elements. */
+static const char *const ec_lists[] = {
+    "ReplicationGroups/ReplicationGroup", "CacheClusters/CacheCluster", "ServerlessCaches",
+    "MemberClusters/ClusterId", "NodeGroups/NodeGroup", "NodeGroupMembers/NodeGroupMember",
+    "MemberClustersOutpostArns/ReplicationGroupOutpostArn", "UserGroupIds",
+    "LogDeliveryConfigurations/LogDeliveryConfiguration", "CacheNodes/CacheNode",
+    "CacheSecurityGroups/CacheSecurityGroup", "CacheNodeIdsToReboot/CacheNodeId",
+    "CacheNodeIdsToRemove/CacheNodeId", "SecurityGroups", "SecurityGroupIds/SecurityGroupId",
+    "SubnetIds/SubnetId", NULL};
+
+/* Every page of action (in: the input, deleted), the elements of `items` into *all.
+ * Serverless caches page with NextToken/MaxResults, the others with Marker/MaxRecords. */
+static int describe(aws_client *c, const char *action, cJSON *in, const char *items,
+                    int next_token, int page_size, cJSON **all, aws_error *err)
+{
+    aws_page_spec ps = {.in_token = next_token ? "NextToken" : "Marker",
+                        .out_token = next_token ? "NextToken" : "Marker", .items = items};
+    if (page_size > 0)
+        cJSON_AddNumberToObject(in, next_token ? "MaxResults" : "MaxRecords", page_size);
+    int rc = aws_query_paginate(c, "elasticache", action, in, ec_lists, &ps, all, err);
+    cJSON_Delete(in);
+    if (rc != 0)
+        aws_error_prefix(err, "%s: ", action);
+    return rc;
+}
+
+/* Endpoint {Address, Port} member `name` of obj. */
+static char *endpoint(const cJSON *obj, const char *name, int *port)
+{
+    const cJSON *ep = cJSON_GetObjectItemCaseSensitive(obj, name);
+    *port = (int)aws_json_int(ep, "Port", 0);
+    return svc_json_dup(ep, "Address");
+}
+
+/* ---- replication groups ------------------------------------------------------------ */
+
+static void read_group(const cJSON *j, elasticache_replication_group *g)
+{
+    g->id = svc_json_dup(j, "ReplicationGroupId");
+    g->arn = svc_json_dup(j, "ARN");
+    g->status = svc_json_dup(j, "Status");
+    g->engine = svc_json_dup(j, "Engine");
+    g->description = svc_json_dup(j, "Description");
+    g->node_type = svc_json_dup(j, "CacheNodeType");
+    g->cluster_mode = aws_json_bool(j, "ClusterEnabled", 0);
+    g->transit_encryption = aws_json_bool(j, "TransitEncryptionEnabled", 0);
+    const cJSON *ng = cJSON_GetArrayItem(aws_json_array(j, "NodeGroups"), 0);
+    g->primary_address = endpoint(ng, "PrimaryEndpoint", &g->primary_port);
+    g->reader_address = endpoint(ng, "ReaderEndpoint", &g->reader_port);
+    g->config_address = endpoint(j, "ConfigurationEndpoint", &g->config_port);
+    svc_json_strings(j, "MemberClusters", NULL, &g->member_clusters);
+}
+
+void elasticache_replication_groups_free(elasticache_replication_groups *l)
+{
+    for (size_t k = 0; k < l->n; k++) {
+        elasticache_replication_group *g = &l->items[k];
+        char *all[] = {g->id, g->arn, g->status, g->engine, g->description, g->node_type,
+                       g->primary_address, g->reader_address, g->config_address};
+        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+            free(all[i]);
+        svc_strings_free(&g->member_clusters);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int elasticache_describe_replication_groups(aws_client *c, const char *id, int page_size,
+                                            elasticache_replication_groups *out,
+                                            aws_error *err)
+{
+    cJSON *items, *e;
+    memset(out, 0, sizeof *out);
+    if (describe(c, "DescribeReplicationGroups", svc_input(id ? "ReplicationGroupId" : NULL, id),
+                 "ReplicationGroups", 0, page_size, &items, err) != 0)
+        return -1;
+    cJSON_ArrayForEach(e, items)
+        read_group(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
+    cJSON_Delete(items);
+    return 0;
+}
+
+/* ---- cache clusters ---------------------------------------------------------------- */
+
+static void read_cluster(const cJSON *j, elasticache_cache_cluster *cl)
+{
+    cl->id = svc_json_dup(j, "CacheClusterId");
+    cl->arn = svc_json_dup(j, "ARN");
+    cl->status = svc_json_dup(j, "CacheClusterStatus");
+    cl->engine = svc_json_dup(j, "Engine");
+    cl->engine_version = svc_json_dup(j, "EngineVersion");
+    cl->node_type = svc_json_dup(j, "CacheNodeType");
+    cl->replication_group_id = svc_json_dup(j, "ReplicationGroupId");
+    cl->num_nodes = (int)aws_json_int(j, "NumCacheNodes", 0);
+    cl->transit_encryption = aws_json_bool(j, "TransitEncryptionEnabled", 0);
+    if (cJSON_GetObjectItemCaseSensitive(j, "ConfigurationEndpoint"))
+        cl->address = endpoint(j, "ConfigurationEndpoint", &cl->port);
+    else
+        cl->address = endpoint(cJSON_GetArrayItem(aws_json_array(j, "CacheNodes"), 0),
+                               "Endpoint", &cl->port);
+    svc_json_strings(j, "SecurityGroups", "SecurityGroupId", &cl->security_groups);
+}
+
+void elasticache_cache_clusters_free(elasticache_cache_clusters *l)
+{
+    for (size_t k = 0; k < l->n; k++) {
+        elasticache_cache_cluster *cl = &l->items[k];
+        char *all[] = {cl->id, cl->arn, cl->status, cl->engine, cl->engine_version,
+                       cl->node_type, cl->replication_group_id, cl->address};
+        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+            free(all[i]);
+        svc_strings_free(&cl->security_groups);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int elasticache_describe_cache_clusters(aws_client *c, const char *id, int show_node_info,
+                                        int page_size, elasticache_cache_clusters *out,
+                                        aws_error *err)
+{
+    cJSON *items, *e, *in = svc_input(id ? "CacheClusterId" : NULL, id);
+    memset(out, 0, sizeof *out);
+    if (show_node_info)
+        cJSON_AddBoolToObject(in, "ShowCacheNodeInfo", 1);
+    if (describe(c, "DescribeCacheClusters", in, "CacheClusters", 0, page_size, &items, err) != 0)
+        return -1;
+    cJSON_ArrayForEach(e, items)
+        read_cluster(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
+    cJSON_Delete(items);
+    return 0;
+}
+
+/* ---- serverless caches --------------------------------------------------------------- */
+
+static void read_serverless(const cJSON *j, elasticache_serverless_cache *s)
+{
+    s->name = svc_json_dup(j, "ServerlessCacheName");
+    s->arn = svc_json_dup(j, "ARN");
+    s->status = svc_json_dup(j, "Status");
+    s->engine = svc_json_dup(j, "Engine");
+    s->major_engine_version = svc_json_dup(j, "MajorEngineVersion");
+    s->address = endpoint(j, "Endpoint", &s->port);
+    s->reader_address = endpoint(j, "ReaderEndpoint", &s->reader_port);
+    svc_json_strings(j, "SecurityGroupIds", NULL, &s->security_groups);
+    svc_json_strings(j, "SubnetIds", NULL, &s->subnet_ids);
+}
+
+void elasticache_serverless_caches_free(elasticache_serverless_caches *l)
+{
+    for (size_t k = 0; k < l->n; k++) {
+        elasticache_serverless_cache *s = &l->items[k];
+        char *all[] = {s->name, s->arn, s->status, s->engine, s->major_engine_version,
+                       s->address, s->reader_address};
+        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+            free(all[i]);
+        svc_strings_free(&s->security_groups);
+        svc_strings_free(&s->subnet_ids);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int elasticache_describe_serverless_caches(aws_client *c, const char *name, int page_size,
+                                           elasticache_serverless_caches *out, aws_error *err)
+{
+    cJSON *items, *e;
+    memset(out, 0, sizeof *out);
+    if (describe(c, "DescribeServerlessCaches", svc_input(name ? "ServerlessCacheName" : NULL, name),
+                 "ServerlessCaches", 1, page_size, &items, err) != 0)
+        return -1;
+    cJSON_ArrayForEach(e, items)
+        read_serverless(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
+    cJSON_Delete(items);
+    return 0;
+}
+
+/* ---- one cache by identifier ------------------------------------------------------- */
+
+void elasticache_cache_free(elasticache_cache *c)
+{
+    free(c->kind);
+    free(c->id);
+    free(c->engine);
+    free(c->status);
+    free(c->address);
+    svc_strings_free(&c->security_groups);
+    memset(c, 0, sizeof *c);
+}
+
+static void add_unique(svc_strings *s, const svc_strings *more)
+{
+    for (size_t k = 0; k < more->n; k++) {
+        size_t j = 0;
+        while (j < s->n && strcmp(s->items[j], more->items[k]) != 0)
+            j++;
+        if (j == s->n)
+            svc_strings_add(s, more->items[k]);
+    }
+}
+
+static void fill(elasticache_cache *out, const char *kind, const char *id, const char *engine,
+                 const char *status, const char *address, int port, int tls)
+{
+    out->kind = xstrdup(kind);
+    out->id = xstrdup(id);
+    out->engine = xstrdup(engine);
+    out->status = xstrdup(status);
+    out->address = xstrdup(address);
+    out->port = port;
+    out->tls = tls;
+}
+
+/* 1 found (out filled), 0 not a replication group, -1 error. */
+static int find_group(aws_client *c, const char *id, elasticache_cache *out, aws_error *err)
+{
+    elasticache_replication_groups gl;
+    if (elasticache_describe_replication_groups(c, id, 0, &gl, err) != 0)
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? (aws_error_clear(err), 0) : -1;
+    if (gl.n == 0) {
+        elasticache_replication_groups_free(&gl);
+        return 0;
+    }
+    const elasticache_replication_group *g = &gl.items[0];
+    int cfg = g->cluster_mode || !g->primary_address[0];
+    fill(out, "replication-group", g->id, g->engine, g->status,
+         cfg ? g->config_address : g->primary_address, cfg ? g->config_port : g->primary_port,
+         g->transit_encryption);
+    for (size_t k = 0; k < g->member_clusters.n; k++) {
+        elasticache_cache_clusters cl;
+        if (elasticache_describe_cache_clusters(c, g->member_clusters.items[k], 0, 0, &cl,
+                                                err) != 0) {
+            elasticache_replication_groups_free(&gl);
+            elasticache_cache_free(out);
+            return -1;
+        }
+        for (size_t j = 0; j < cl.n; j++)
+            add_unique(&out->security_groups, &cl.items[j].security_groups);
+        elasticache_cache_clusters_free(&cl);
+    }
+    elasticache_replication_groups_free(&gl);
+    return 1;
+}
+
+static int find_serverless(aws_client *c, const char *id, elasticache_cache *out,
+                           aws_error *err)
+{
+    elasticache_serverless_caches sl;
+    if (elasticache_describe_serverless_caches(c, id, 0, &sl, err) != 0)
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? (aws_error_clear(err), 0) : -1;
+    int found = sl.n > 0;
+    if (found) {
+        const elasticache_serverless_cache *s = &sl.items[0];
+        /* a serverless cache always encrypts in transit */
+        fill(out, "serverless-cache", s->name, s->engine, s->status, s->address, s->port, 1);
+        add_unique(&out->security_groups, &s->security_groups);
+    }
+    elasticache_serverless_caches_free(&sl);
+    return found;
+}
+
+static int find_cluster(aws_client *c, const char *id, elasticache_cache *out, aws_error *err)
+{
+    elasticache_cache_clusters cl;
+    if (elasticache_describe_cache_clusters(c, id, 1, 0, &cl, err) != 0)
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? (aws_error_clear(err), 0) : -1;
+    int found = cl.n > 0;
+    if (found) {
+        const elasticache_cache_cluster *k = &cl.items[0];
+        fill(out, "cache-cluster", k->id, k->engine, k->status, k->address, k->port,
+             k->transit_encryption);
+        add_unique(&out->security_groups, &k->security_groups);
+    }
+    elasticache_cache_clusters_free(&cl);
+    return found;
+}
+
+int elasticache_find_cache(aws_client *c, const char *id, elasticache_cache *out,
+                           aws_error *err)
+{
+    int (*const finders[])(aws_client *, const char *, elasticache_cache *, aws_error *) = {
+        find_group, find_serverless, find_cluster};
+    memset(out, 0, sizeof *out);
+    aws_error_clear(err);
+    for (size_t k = 0; k < sizeof finders / sizeof finders[0]; k++) {
+        int rc = finders[k](c, id, out, err);
+        if (rc != 0)
+            return rc > 0 ? 0 : -1;
+    }
+    aws_error_set(err, AWS_ERR_SERVICE, "CacheNotFound",
+                  "no ElastiCache replication group, serverless cache or cache cluster is "
+                  "named %s in %s", id, aws_client_region(c));
+    snprintf(err->service, sizeof err->service, "elasticache");
+    return -1;
+}

@@ -1,0 +1,200 @@
+/* IAM OpenID Connect providers (see iam.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "iam_internal.h"
+#include "svc_json_internal.h"
+#include "xalloc.h"
+
+static const char *const oidc_lists[] = {"ClientIDList", "ThumbprintList",
+                                         "OpenIDConnectProviderList", "Tags", NULL};
+
+static int call(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
+                cJSON **out, aws_error *err)
+{
+    cJSON *o = NULL;
+    int rc = aws_query_call_guarded(c, "iam", action, in, NULL, oidc_lists, guard, &o, err);
+    cJSON_Delete(in);
+    if (rc != 0)
+        aws_error_prefix(err, "%s: ", action);
+    if (out)
+        *out = rc == 0 ? o : NULL;
+    else
+        cJSON_Delete(o);
+    return rc;
+}
+
+static void add_strings(cJSON *in, const char *name, const svc_strings *s)
+{
+    cJSON *arr = cJSON_AddArrayToObject(in, name);
+    for (size_t i = 0; s && i < s->n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(s->items[i]));
+}
+
+/* url without its scheme and trailing '/', as IAM keeps it. */
+static char *bare_url(const char *url)
+{
+    if (strncmp(url, "https://", 8) == 0)
+        url += 8;
+    size_t n = strlen(url);
+    while (n > 1 && url[n - 1] == '/')
+        n--;
+    return xstrndup(url, n);
+}
+
+void iam_oidc_provider_free(iam_oidc_provider *p)
+{
+    free(p->arn);
+    free(p->url);
+    svc_strings_free(&p->client_ids);
+    svc_strings_free(&p->thumbprints);
+    svc_tags_free(&p->tags);
+    free(p->create_date);
+    memset(p, 0, sizeof *p);
+}
+
+int iam_list_oidc_providers(aws_client *c, svc_strings *arns, aws_error *err)
+{
+    memset(arns, 0, sizeof *arns);
+    cJSON *o;
+    if (call(c, "ListOpenIDConnectProviders", cJSON_CreateObject(), NULL, &o, err) != 0)
+        return -1;
+    const cJSON *e;
+    cJSON_ArrayForEach(e, aws_json_array(o, "OpenIDConnectProviderList"))
+        if (aws_json_str(e, "Arn"))
+            svc_strings_add(arns, aws_json_str(e, "Arn"));
+    cJSON_Delete(o);
+    return 0;
+}
+
+int iam_find_oidc_provider(aws_client *c, const char *url, char **arn, aws_error *err)
+{
+    *arn = NULL;
+    svc_strings arns;
+    if (iam_list_oidc_providers(c, &arns, err) != 0)
+        return -1;
+    char *want = bare_url(url);
+    for (size_t i = 0; i < arns.n && !*arn; i++) {
+        const char *tail = strstr(arns.items[i], ":oidc-provider/");
+        if (tail && strcmp(tail + strlen(":oidc-provider/"), want) == 0)
+            *arn = xstrdup(arns.items[i]);
+    }
+    free(want);
+    svc_strings_free(&arns);
+    return 0;
+}
+
+/* After a lost CreateOpenIDConnectProvider answer: the provider of that URL, answered as the
+ * create answers. */
+typedef struct {
+    aws_client *c;
+    const char *url;
+} create_guard;
+
+static int find_created(void *ctx, cJSON **output, aws_error *err)
+{
+    create_guard *g = ctx;
+    char *arn;
+    if (iam_find_oidc_provider(g->c, g->url, &arn, err) != 0)
+        return -1;
+    if (!arn)
+        return 0;
+    *output = cJSON_CreateObject();
+    cJSON_AddStringToObject(*output, "OpenIDConnectProviderArn", arn);
+    free(arn);
+    return 1;
+}
+
+int iam_create_oidc_provider(aws_client *c, const char *url, const svc_strings *client_ids,
+                             const svc_strings *thumbprints, const svc_tags *tags, char **arn,
+                             aws_error *err)
+{
+    if (arn)
+        *arn = NULL;
+    cJSON *in = cJSON_CreateObject(), *o;
+    cJSON_AddStringToObject(in, "Url", url ? url : "");
+    if (client_ids && client_ids->n)
+        add_strings(in, "ClientIDList", client_ids);
+    if (thumbprints && thumbprints->n)
+        add_strings(in, "ThumbprintList", thumbprints);
+    if (tags && tags->n)
+        cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
+    create_guard g = {c, url ? url : ""};
+    aws_lost_answer guard = {find_created, &g};
+    if (call(c, "CreateOpenIDConnectProvider", in, &guard, &o, err) != 0)
+        return -1;
+    if (arn) {
+        const char *a = aws_json_str(o, "OpenIDConnectProviderArn");
+        *arn = xstrdup(a ? a : "");
+    }
+    cJSON_Delete(o);
+    return 0;
+}
+
+int iam_get_oidc_provider(aws_client *c, const char *arn, iam_oidc_provider *out,
+                          aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *o;
+    cJSON *in = svc_input("OpenIDConnectProviderArn", arn);
+    if (call(c, "GetOpenIDConnectProvider", in, NULL, &o, err) != 0)
+        return -1;
+    const char *url = aws_json_str(o, "Url"), *created = aws_json_str(o, "CreateDate");
+    out->arn = xstrdup(arn);
+    out->url = xstrdup(url ? url : "");
+    out->create_date = xstrdup(created ? created : "");
+    svc_json_strings(o, "ClientIDList", NULL, &out->client_ids);
+    svc_json_strings(o, "ThumbprintList", NULL, &out->thumbprints);
+    svc_json_tags(o, "Tags", "Key", "Value", &out->tags);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int iam_delete_oidc_provider(aws_client *c, const char *arn, aws_error *err)
+{
+    return call(c, "DeleteOpenIDConnectProvider", svc_input("OpenIDConnectProviderArn", arn),
+                NULL, NULL, err);
+}
+
+static int client_id_call(aws_client *c, const char *action, const char *arn,
+                          const char *client_id, aws_error *err)
+{
+    cJSON *in = svc_input("OpenIDConnectProviderArn", arn);
+    cJSON_AddStringToObject(in, "ClientID", client_id ? client_id : "");
+    return call(c, action, in, NULL, NULL, err);
+}
+
+int iam_add_oidc_client_id(aws_client *c, const char *arn, const char *client_id,
+                           aws_error *err)
+{
+    return client_id_call(c, "AddClientIDToOpenIDConnectProvider", arn, client_id, err);
+}
+
+int iam_remove_oidc_client_id(aws_client *c, const char *arn, const char *client_id,
+                              aws_error *err)
+{
+    return client_id_call(c, "RemoveClientIDFromOpenIDConnectProvider", arn, client_id, err);
+}
+
+int iam_update_oidc_thumbprints(aws_client *c, const char *arn, const svc_strings *thumbprints,
+                                aws_error *err)
+{
+    cJSON *in = svc_input("OpenIDConnectProviderArn", arn);
+    add_strings(in, "ThumbprintList", thumbprints);
+    return call(c, "UpdateOpenIDConnectProviderThumbprint", in, NULL, NULL, err);
+}
+
+int iam_tag_oidc_provider(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
+{
+    cJSON *in = svc_input("OpenIDConnectProviderArn", arn);
+    cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
+    return call(c, "TagOpenIDConnectProvider", in, NULL, NULL, err);
+}
+
+int iam_untag_oidc_provider(aws_client *c, const char *arn, const svc_strings *keys,
+                            aws_error *err)
+{
+    cJSON *in = svc_input("OpenIDConnectProviderArn", arn);
+    add_strings(in, "TagKeys", keys);
+    return call(c, "UntagOpenIDConnectProvider", in, NULL, NULL, err);
+}

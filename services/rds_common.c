@@ -1,0 +1,104 @@
+/* RDS request helpers (see rds_internal.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_paginate.h"
+#include "rds_internal.h"
+#include "xalloc.h"
+
+/* Lists whose elements RDS names after their type (the query protocol's "member" is not
+ * used): request encoding ("Name/Item" gives Name.Item.N) and answers alike. */
+static const char *const rds_request_lists[] = {
+    "VpcSecurityGroupIds/VpcSecurityGroupId", "SubnetIds/SubnetIdentifier", "Tags/Tag",
+    "Filters/Filter", "Values/Value", NULL};
+
+static const char *const rds_answer_lists[] = {
+    "DBInstances/DBInstance", "DBSubnetGroups/DBSubnetGroup", "DBSnapshots/DBSnapshot",
+    "Subnets/Subnet", "VpcSecurityGroups/VpcSecurityGroupMembership", "TagList/Tag",
+    "DBParameterGroups/DBParameterGroup", "OptionGroupMemberships/OptionGroupMembership",
+    "DBSecurityGroups/DBSecurityGroup",
+    "ReadReplicaDBInstanceIdentifiers/ReadReplicaDBInstanceIdentifier",
+    "ReadReplicaDBClusterIdentifiers/ReadReplicaDBClusterIdentifier",
+    "DomainMemberships/DomainMembership", "AssociatedRoles/DBInstanceRole",
+    "ProcessorFeatures/ProcessorFeature", "StatusInfos/DBInstanceStatusInfo",
+    "DBInstanceAutomatedBackupsReplications/DBInstanceAutomatedBackupsReplication",
+    "EnabledCloudwatchLogsExports", "SupportedNetworkTypes", NULL};
+
+int rdsi_call(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
+              cJSON **out, aws_error *err)
+{
+    cJSON *resp = NULL;
+    int rc = aws_query_call_guarded(c, "rds", action, in, rds_request_lists, rds_answer_lists,
+                                    guard, &resp, err);
+    cJSON_Delete(in);
+    if (rc != 0) {
+        aws_error_prefix(err, "%s: ", action);
+        if (out)
+            *out = NULL;
+        return -1;
+    }
+    if (out)
+        *out = resp;
+    else
+        cJSON_Delete(resp);
+    return 0;
+}
+
+int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
+                  int page_size, cJSON **all, aws_error *err)
+{
+    aws_page_spec ps = {.in_token = "Marker", .out_token = "Marker", .items = items};
+    cJSON *req = in ? cJSON_Duplicate(in, 1) : cJSON_CreateObject();
+    if (page_size > 0)
+        cJSON_AddNumberToObject(req, "MaxRecords", page_size);
+    /* no describe input has a list: the request hints are not needed */
+    int rc = aws_query_paginate(c, "rds", action, req, rds_answer_lists, &ps, all, err);
+    cJSON_Delete(req);
+    if (rc != 0)
+        aws_error_prefix(err, "%s: ", action);
+    return rc;
+}
+
+void rdsi_add_strings(cJSON *in, const char *name, const char *const *list)
+{
+    if (list && !list[0])
+        cJSON_AddArrayToObject(in, name); /* sent empty: RDS says what is missing */
+    else
+        svc_add_strings(in, name, list);
+}
+
+void rdsi_add_tags(cJSON *in, const svc_tags *tags)
+{
+    if (tags && tags->n)
+        cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
+}
+
+void rdsi_add_tri(cJSON *in, const char *name, int tri)
+{
+    if (tri)
+        cJSON_AddBoolToObject(in, name, tri > 0);
+}
+
+const cJSON *rdsi_first(const cJSON *obj, const char *name)
+{
+    return cJSON_GetArrayItem(aws_json_array(obj, name), 0);
+}
+
+int rdsi_has_tags(const cJSON *item, const cJSON *want)
+{
+    const cJSON *w, *t;
+    cJSON_ArrayForEach(w, want)
+    {
+        const char *k = aws_json_str(w, "Key"), *v = aws_json_str(w, "Value");
+        int seen = 0;
+        cJSON_ArrayForEach(t, aws_json_array(item, "TagList"))
+        {
+            const char *tk = aws_json_str(t, "Key"), *tv = aws_json_str(t, "Value");
+            if (k && tk && strcmp(k, tk) == 0 && strcmp(v ? v : "", tv ? tv : "") == 0)
+                seen = 1;
+        }
+        if (!seen)
+            return 0;
+    }
+    return 1;
+}

@@ -1,0 +1,159 @@
+/* RDS: DB subnet groups. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rds_internal.h"
+#include "xalloc.h"
+
+static void read_group(const cJSON *j, rds_subnet_group *g)
+{
+    const cJSON *e;
+    memset(g, 0, sizeof *g);
+    g->name = svc_json_dup(j, "DBSubnetGroupName");
+    g->description = svc_json_dup(j, "DBSubnetGroupDescription");
+    g->vpc_id = svc_json_dup(j, "VpcId");
+    g->status = svc_json_dup(j, "SubnetGroupStatus");
+    g->arn = svc_json_dup(j, "DBSubnetGroupArn");
+    cJSON_ArrayForEach(e, aws_json_array(j, "Subnets"))
+    {
+        const char *id = aws_json_str(e, "SubnetIdentifier");
+        const char *zone =
+            aws_json_str(cJSON_GetObjectItemCaseSensitive(e, "SubnetAvailabilityZone"), "Name");
+        svc_strings_add(&g->subnet_ids, id ? id : "");
+        svc_strings_add(&g->zones, zone ? zone : "");
+    }
+}
+
+void rds_subnet_group_free(rds_subnet_group *g)
+{
+    free(g->name);
+    free(g->description);
+    free(g->vpc_id);
+    free(g->status);
+    free(g->arn);
+    svc_strings_free(&g->subnet_ids);
+    svc_strings_free(&g->zones);
+    memset(g, 0, sizeof *g);
+}
+
+void rds_subnet_groups_free(rds_subnet_groups *l)
+{
+    SVC_LIST_FREE(l, rds_subnet_group_free);
+}
+
+/* The subnets of a group element are exactly the input's SubnetIds (in any order). */
+static int same_subnets(const cJSON *group, const cJSON *want)
+{
+    const cJSON *w, *s;
+    if (cJSON_GetArraySize(aws_json_array(group, "Subnets")) != cJSON_GetArraySize(want))
+        return 0;
+    cJSON_ArrayForEach(w, want)
+    {
+        int seen = 0;
+        cJSON_ArrayForEach(s, aws_json_array(group, "Subnets"))
+        {
+            const char *id = aws_json_str(s, "SubnetIdentifier");
+            seen |= id && cJSON_IsString(w) && strcmp(id, w->valuestring) == 0;
+        }
+        if (!seen)
+            return 0;
+    }
+    return 1;
+}
+
+/*
+ * CreateDBSubnetGroup takes no client token. When its answer is lost, a group of that
+ * name with the description and subnets asked for is the one this call made; another
+ * one is left for the retry to report (DBSubnetGroupAlreadyExists).
+ */
+typedef struct {
+    aws_client *c;
+    const cJSON *in;
+} create_guard;
+
+static int find_created(void *ctx, cJSON **output, aws_error *err)
+{
+    create_guard *g = ctx;
+    cJSON *resp;
+    const char *name = aws_json_str(g->in, "DBSubnetGroupName");
+    if (rdsi_call(g->c, "DescribeDBSubnetGroups", svc_input("DBSubnetGroupName", name), NULL,
+                  &resp, err) != 0) {
+        if (!aws_error_is(err, AWS_IS_NOT_FOUND))
+            return -1;
+        aws_error_clear(err);
+        return 0;
+    }
+    const cJSON *item = rdsi_first(resp, "DBSubnetGroups");
+    const char *have = aws_json_str(item, "DBSubnetGroupDescription");
+    const char *want = aws_json_str(g->in, "DBSubnetGroupDescription");
+    int same = item && have && want && strcmp(have, want) == 0 &&
+               same_subnets(item, cJSON_GetObjectItemCaseSensitive(g->in, "SubnetIds"));
+    if (same) {
+        *output = cJSON_CreateObject();
+        cJSON_AddItemToObject(*output, "DBSubnetGroup", cJSON_Duplicate(item, 1));
+    }
+    cJSON_Delete(resp);
+    return same;
+}
+
+int rds_create_db_subnet_group(aws_client *c, const char *name, const char *description,
+                               const char *const *subnet_ids, const svc_tags *tags,
+                               rds_subnet_group *out, aws_error *err)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    cJSON *j = svc_input("DBSubnetGroupName", name), *resp;
+    cJSON_AddStringToObject(j, "DBSubnetGroupDescription", description ? description : "");
+    static const char *const none[] = {NULL};
+    rdsi_add_strings(j, "SubnetIds", subnet_ids ? subnet_ids : none);
+    rdsi_add_tags(j, tags);
+    create_guard g = {c, j};
+    aws_lost_answer guard = {find_created, &g};
+    if (rdsi_call(c, "CreateDBSubnetGroup", j, &guard, &resp, err) != 0)
+        return -1;
+    if (out)
+        read_group(cJSON_GetObjectItemCaseSensitive(resp, "DBSubnetGroup"), out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int rds_describe_db_subnet_groups(aws_client *c, const char *name, int page_size,
+                                  rds_subnet_groups *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *req = name ? svc_input("DBSubnetGroupName", name) : cJSON_CreateObject(), *items, *e;
+    int rc = rdsi_paginate(c, "DescribeDBSubnetGroups", req, "DBSubnetGroups", page_size, &items,
+                           err);
+    cJSON_Delete(req);
+    if (rc != 0)
+        return -1;
+    cJSON_ArrayForEach(e, items)
+        read_group(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
+    cJSON_Delete(items);
+    return 0;
+}
+
+int rds_modify_db_subnet_group(aws_client *c, const char *name, const char *description,
+                               const char *const *subnet_ids, rds_subnet_group *out,
+                               aws_error *err)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    cJSON *j = svc_input("DBSubnetGroupName", name), *resp;
+    if (description)
+        cJSON_AddStringToObject(j, "DBSubnetGroupDescription", description);
+    static const char *const none[] = {NULL};
+    rdsi_add_strings(j, "SubnetIds", subnet_ids ? subnet_ids : none);
+    if (rdsi_call(c, "ModifyDBSubnetGroup", j, NULL, &resp, err) != 0)
+        return -1;
+    if (out)
+        read_group(cJSON_GetObjectItemCaseSensitive(resp, "DBSubnetGroup"), out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int rds_delete_db_subnet_group(aws_client *c, const char *name, aws_error *err)
+{
+    return rdsi_call(c, "DeleteDBSubnetGroup", svc_input("DBSubnetGroupName", name), NULL,
+                     NULL, err);
+}

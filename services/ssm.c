@@ -1,0 +1,378 @@
+/* SSM: Parameter Store (put with its lost-answer finder, reads, describe, delete, tags) and
+ * Session Manager sessions (start, terminate). */
+#include "ssm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "aws_paginate.h"
+#include "svc_json_internal.h"
+#include "xalloc.h"
+
+#define BATCH 10 /* GetParameters and DeleteParameters take at most ten names */
+
+static int call(aws_client *c, const char *op, cJSON *in, const aws_lost_answer *guard,
+                cJSON **out, aws_error *err)
+{
+    cJSON *o = NULL;
+    int rc = aws_json_call_guarded(c, "ssm", op, in, guard, out ? out : &o, err);
+    cJSON_Delete(in);
+    cJSON_Delete(o);
+    return rc;
+}
+
+static void add_str(cJSON *o, const char *name, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, name, v);
+}
+
+/* Wipe every "Value" string of an answer before it is freed: SecureString values. */
+static void wipe_values(cJSON *node)
+{
+    for (cJSON *e = node ? node->child : NULL; e; e = e->next) {
+        if (e->string && strcmp(e->string, "Value") == 0 && cJSON_IsString(e))
+            OPENSSL_cleanse(e->valuestring, strlen(e->valuestring));
+        else
+            wipe_values(e);
+    }
+}
+
+static void delete_wiped(cJSON *o)
+{
+    wipe_values(o);
+    cJSON_Delete(o);
+}
+
+/* ---- put ------------------------------------------------------------------------------- */
+
+typedef struct {
+    aws_client *c;
+    const ssm_put_in *in;
+} put_finder;
+
+/* aws_lost_answer: the put happened when the parameter now holds this value and type. */
+static int find_put(void *ctx, cJSON **output, aws_error *err)
+{
+    put_finder *f = ctx;
+    cJSON *in = svc_input("Name", f->in->name), *resp;
+    cJSON_AddBoolToObject(in, "WithDecryption", 1);
+    if (call(f->c, "GetParameter", in, NULL, &resp, err) != 0) {
+        if (!aws_error_is(err, AWS_IS_NOT_FOUND))
+            return -1;
+        aws_error_clear(err);
+        return 0;
+    }
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(resp, "Parameter");
+    const char *v = aws_json_str(p, "Value"), *t = aws_json_str(p, "Type");
+    int same = v && strcmp(v, f->in->value) == 0 &&
+               (!f->in->type || (t && strcmp(t, f->in->type) == 0));
+    if (same) {
+        *output = cJSON_CreateObject();
+        cJSON_AddNumberToObject(*output, "Version", (double)aws_json_int(p, "Version", 0));
+    }
+    delete_wiped(resp);
+    return same;
+}
+
+int ssm_put_parameter(aws_client *c, const ssm_put_in *in, long long *version, aws_error *err)
+{
+    if (version)
+        *version = 0;
+    cJSON *j = svc_input("Name", in->name), *resp;
+    cJSON_AddStringToObject(j, "Value", in->value ? in->value : "");
+    add_str(j, "Type", in->type);
+    add_str(j, "Description", in->description);
+    add_str(j, "KeyId", in->key_id);
+    add_str(j, "Tier", in->tier);
+    add_str(j, "AllowedPattern", in->allowed_pattern);
+    add_str(j, "DataType", in->data_type);
+    if (in->overwrite)
+        cJSON_AddBoolToObject(j, "Overwrite", 1);
+    if (in->tags && in->tags->n)
+        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
+    put_finder f = {c, in};
+    aws_lost_answer guard = {find_put, &f};
+    int rc = aws_json_call_guarded(c, "ssm", "PutParameter", j, &guard, &resp, err);
+    delete_wiped(j);
+    if (rc != 0)
+        return -1;
+    if (version)
+        *version = aws_json_int(resp, "Version", 0);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+/* ---- reads ------------------------------------------------------------------------------ */
+
+static void read_parameter(const cJSON *j, ssm_parameter *p)
+{
+    memset(p, 0, sizeof *p);
+    p->name = svc_json_dup(j, "Name");
+    p->arn = svc_json_dup(j, "ARN");
+    p->type = svc_json_dup(j, "Type");
+    p->value = svc_json_dup(j, "Value");
+    p->data_type = svc_json_dup(j, "DataType");
+    p->selector = svc_json_dup(j, "Selector");
+    p->version = aws_json_int(j, "Version", 0);
+    p->last_modified = (time_t)aws_json_int(j, "LastModifiedDate", 0);
+}
+
+void ssm_parameter_free(ssm_parameter *p)
+{
+    if (p->value)
+        OPENSSL_cleanse(p->value, strlen(p->value));
+    free(p->value);
+    free(p->name);
+    free(p->arn);
+    free(p->type);
+    free(p->data_type);
+    free(p->selector);
+    memset(p, 0, sizeof *p);
+}
+
+void ssm_parameters_free(ssm_parameters *l)
+{
+    SVC_LIST_FREE(l, ssm_parameter_free);
+}
+
+/* Append the parameters of a list to out (the list is wiped by the caller). */
+static void append_parameters(const cJSON *list, ssm_parameters *out)
+{
+    const cJSON *e;
+    size_t more = (size_t)cJSON_GetArraySize(list);
+    out->items = xrealloc(out->items, (out->n + more + 1) * sizeof *out->items);
+    cJSON_ArrayForEach(e, list)
+        read_parameter(e, &out->items[out->n++]);
+}
+
+int ssm_get_parameter(aws_client *c, const char *name, int with_decryption, ssm_parameter *out,
+                      aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *in = svc_input("Name", name), *resp;
+    cJSON_AddBoolToObject(in, "WithDecryption", with_decryption != 0);
+    if (call(c, "GetParameter", in, NULL, &resp, err) != 0)
+        return -1;
+    read_parameter(cJSON_GetObjectItemCaseSensitive(resp, "Parameter"), out);
+    delete_wiped(resp);
+    return 0;
+}
+
+int ssm_get_parameters(aws_client *c, const char *const *names, size_t n, int with_decryption,
+                       ssm_parameters *out, svc_strings *invalid, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t at = 0; at < n; at += BATCH) {
+        cJSON *in = cJSON_CreateObject(), *resp;
+        cJSON *list = cJSON_AddArrayToObject(in, "Names");
+        for (size_t i = at; i < n && i < at + BATCH; i++)
+            cJSON_AddItemToArray(list, cJSON_CreateString(names[i]));
+        cJSON_AddBoolToObject(in, "WithDecryption", with_decryption != 0);
+        if (call(c, "GetParameters", in, NULL, &resp, err) != 0) {
+            ssm_parameters_free(out);
+            return -1;
+        }
+        append_parameters(aws_json_array(resp, "Parameters"), out);
+        if (invalid)
+            svc_json_strings(resp, "InvalidParameters", NULL, invalid);
+        delete_wiped(resp);
+    }
+    return 0;
+}
+
+int ssm_get_parameters_by_path(aws_client *c, const char *path, int recursive,
+                               int with_decryption, ssm_parameters *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *in = cJSON_CreateObject(), *items;
+    cJSON_AddStringToObject(in, "Path", path);
+    cJSON_AddBoolToObject(in, "Recursive", recursive != 0);
+    cJSON_AddBoolToObject(in, "WithDecryption", with_decryption != 0);
+    aws_page_spec spec = {.in_token = "NextToken", .out_token = "NextToken", .items = "Parameters"};
+    int rc = aws_json_paginate(c, "ssm", "GetParametersByPath", in, &spec, &items, err);
+    cJSON_Delete(in);
+    if (rc != 0)
+        return -1;
+    append_parameters(items, out);
+    delete_wiped(items);
+    return 0;
+}
+
+/* ---- describe ----------------------------------------------------------------------------- */
+
+void ssm_parameter_metas_free(ssm_parameter_metas *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        ssm_parameter_meta *m = &l->items[i];
+        free(m->name);
+        free(m->arn);
+        free(m->type);
+        free(m->key_id);
+        free(m->description);
+        free(m->tier);
+        free(m->data_type);
+        free(m->allowed_pattern);
+        free(m->last_modified_user);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+int ssm_describe_parameters(aws_client *c, const ssm_filter *filters, size_t nfilters,
+                            ssm_parameter_metas *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *in = cJSON_CreateObject(), *items;
+    const cJSON *e;
+    if (nfilters) {
+        cJSON *arr = cJSON_AddArrayToObject(in, "ParameterFilters");
+        for (size_t i = 0; i < nfilters; i++) {
+            cJSON *f = cJSON_CreateObject();
+            cJSON_AddStringToObject(f, "Key", filters[i].key);
+            add_str(f, "Option", filters[i].option);
+            if (filters[i].values && filters[i].values[0]) {
+                cJSON *v = cJSON_AddArrayToObject(f, "Values");
+                for (size_t k = 0; filters[i].values[k]; k++)
+                    cJSON_AddItemToArray(v, cJSON_CreateString(filters[i].values[k]));
+            }
+            cJSON_AddItemToArray(arr, f);
+        }
+    }
+    cJSON_AddNumberToObject(in, "MaxResults", 50);
+    aws_page_spec spec = {.in_token = "NextToken", .out_token = "NextToken", .items = "Parameters"};
+    int rc = aws_json_paginate(c, "ssm", "DescribeParameters", in, &spec, &items, err);
+    cJSON_Delete(in);
+    if (rc != 0)
+        return -1;
+    out->items = xcalloc((size_t)cJSON_GetArraySize(items) + 1, sizeof *out->items);
+    cJSON_ArrayForEach(e, items)
+    {
+        ssm_parameter_meta *m = &out->items[out->n++];
+        m->name = svc_json_dup(e, "Name");
+        m->arn = svc_json_dup(e, "ARN");
+        m->type = svc_json_dup(e, "Type");
+        m->key_id = svc_json_dup(e, "KeyId");
+        m->description = svc_json_dup(e, "Description");
+        m->tier = svc_json_dup(e, "Tier");
+        m->data_type = svc_json_dup(e, "DataType");
+        m->allowed_pattern = svc_json_dup(e, "AllowedPattern");
+        m->last_modified_user = svc_json_dup(e, "LastModifiedUser");
+        m->version = aws_json_int(e, "Version", 0);
+        m->last_modified = (time_t)aws_json_int(e, "LastModifiedDate", 0);
+    }
+    cJSON_Delete(items);
+    return 0;
+}
+
+/* ---- delete ------------------------------------------------------------------------------ */
+
+int ssm_delete_parameter(aws_client *c, const char *name, aws_error *err)
+{
+    return call(c, "DeleteParameter", svc_input("Name", name), NULL, NULL, err);
+}
+
+int ssm_delete_parameters(aws_client *c, const char *const *names, size_t n, svc_strings *invalid,
+                          aws_error *err)
+{
+    for (size_t at = 0; at < n; at += BATCH) {
+        cJSON *in = cJSON_CreateObject(), *resp;
+        cJSON *list = cJSON_AddArrayToObject(in, "Names");
+        for (size_t i = at; i < n && i < at + BATCH; i++)
+            cJSON_AddItemToArray(list, cJSON_CreateString(names[i]));
+        if (call(c, "DeleteParameters", in, NULL, &resp, err) != 0)
+            return -1;
+        if (invalid)
+            svc_json_strings(resp, "InvalidParameters", NULL, invalid);
+        cJSON_Delete(resp);
+    }
+    return 0;
+}
+
+/* ---- tags ------------------------------------------------------------------------------- */
+
+static cJSON *tag_input(const char *name)
+{
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "ResourceType", "Parameter");
+    cJSON_AddStringToObject(in, "ResourceId", name);
+    return in;
+}
+
+int ssm_add_tags(aws_client *c, const char *name, const svc_tags *tags, aws_error *err)
+{
+    cJSON *in = tag_input(name);
+    cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
+    return call(c, "AddTagsToResource", in, NULL, NULL, err);
+}
+
+int ssm_remove_tags(aws_client *c, const char *name, const char *const *keys, size_t nkeys,
+                    aws_error *err)
+{
+    cJSON *in = tag_input(name);
+    cJSON *arr = cJSON_AddArrayToObject(in, "TagKeys");
+    for (size_t i = 0; i < nkeys; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(keys[i]));
+    return call(c, "RemoveTagsFromResource", in, NULL, NULL, err);
+}
+
+int ssm_list_tags(aws_client *c, const char *name, svc_tags *out, aws_error *err)
+{
+    cJSON *resp;
+    if (call(c, "ListTagsForResource", tag_input(name), NULL, &resp, err) != 0)
+        return -1;
+    svc_json_tags(resp, "TagList", "Key", "Value", out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+/* ---- Session Manager sessions ------------------------------------------------------------ */
+
+void ssm_session_free(ssm_session *s)
+{
+    free(s->session_id);
+    free(s->stream_url);
+    if (s->token)
+        OPENSSL_cleanse(s->token, strlen(s->token));
+    free(s->token);
+    memset(s, 0, sizeof *s);
+}
+
+int ssm_start_session(aws_client *c, const char *target, const char *document,
+                      const svc_tags *parameters, ssm_session *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *in = svc_input("Target", target), *o = NULL;
+    add_str(in, "DocumentName", document);
+    if (parameters && parameters->n) {
+        cJSON *p = cJSON_AddObjectToObject(in, "Parameters");
+        for (size_t i = 0; i < parameters->n; i++) {
+            cJSON *one = cJSON_AddArrayToObject(p, parameters->items[i].key);
+            cJSON_AddItemToArray(one, cJSON_CreateString(parameters->items[i].value));
+        }
+    }
+    if (call(c, "StartSession", in, NULL, &o, err) != 0)
+        return -1;
+    out->session_id = xstrdup_or_null(aws_json_str(o, "SessionId"));
+    out->stream_url = xstrdup_or_null(aws_json_str(o, "StreamUrl"));
+    out->token = xstrdup_or_null(aws_json_str(o, "TokenValue"));
+    cJSON *tv = cJSON_GetObjectItem(o, "TokenValue");
+    if (cJSON_IsString(tv))
+        OPENSSL_cleanse(tv->valuestring, strlen(tv->valuestring));
+    cJSON_Delete(o);
+    if (!out->session_id || !out->stream_url || !out->token) {
+        ssm_session_free(out);
+        aws_error_set(err, AWS_ERR_SERVICE, "IncompleteResponse",
+                      "StartSession answered without a session id, stream URL or token");
+        return -1;
+    }
+    return 0;
+}
+
+int ssm_terminate_session(aws_client *c, const char *session_id, aws_error *err)
+{
+    return call(c, "TerminateSession", svc_input("SessionId", session_id), NULL, NULL, err);
+}

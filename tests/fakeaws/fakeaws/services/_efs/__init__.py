@@ -1,0 +1,1 @@
+"""Pieces of the fake's EFS (services/efs.py)."""
