@@ -18,6 +18,16 @@
 typedef int (*aws_transport_fn)(void *ctx, const aws_http_request *req, aws_http_response *resp,
                                 aws_error *err);
 
+/* A host that could not be reached (unreachable.c): for AWS_UNREACHABLE_MEMORY_S after
+ * a call gave up on it, later calls to it fail at once instead of trying again. */
+#define AWS_UNREACHABLE_MEMORY_S 10.0
+#define AWS_UNREACHABLE_HOSTS 8
+typedef struct {
+    char host[256];            /* "" when the slot is free */
+    double at;                 /* c->mono when the call gave up on it */
+    char why[256];             /* the last attempt's error message */
+} aws_unreachable_host;
+
 struct aws_client {
     aws_config cfg;
     char *region;
@@ -29,7 +39,7 @@ struct aws_client {
     long connect_timeout_ms, timeout_ms;
     double deadline_s;         /* each call, attempts and backoff, ends within this */
 
-    pthread_mutex_t lock;      /* guards skew and the credentials cache */
+    pthread_mutex_t lock;      /* guards skew, the credentials cache and unreachable */
     long skew;                 /* seconds to add to the local clock when signing */
     aws_credentials creds;     /* cache; creds.access_key_id NULL until resolved */
     int creds_resolving;
@@ -42,6 +52,7 @@ struct aws_client {
     void *hook_ctx;
     time_t (*now)(void *ctx);  /* wall clock, for refresh decisions and signing */
     double (*mono)(void *ctx); /* monotonic seconds, for the call deadline */
+    aws_unreachable_host unreachable[AWS_UNREACHABLE_HOSTS];
 };
 
 /* One request before signing. */
@@ -76,6 +87,14 @@ int aws_client_send(aws_client *c, const aws_wire_request *r, aws_http_response 
  * NULL). Returns 0 with a 2xx response in resp, 1 when the finder found the effect of a
  * lost answer (*found set, cJSON_Delete; resp empty), or -1 with err.
  */
+/* Hosts this client could not reach (unreachable.c), under c->lock. note: a call gave up
+ * on host after AWS_RETRY_UNREACHABLE_ATTEMPTS attempts that could not connect (err says
+ * why). known: 1 when host is remembered so (err filled: ConnectFailed, saying when and
+ * why), else 0. forget: host answered. */
+void aws_unreachable_note(aws_client *c, const char *host, const aws_error *err);
+int aws_unreachable_known(aws_client *c, const char *host, aws_error *err);
+void aws_unreachable_forget(aws_client *c, const char *host);
+
 int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_lost_answer *g,
                             aws_http_response *resp, cJSON **found, aws_error *err);
 

@@ -209,11 +209,26 @@ static void note_deadline(const aws_client *c, aws_error *err)
              " (gave up: every call ends within %.0f s, ECSDEPLOY_CALL_DEADLINE)", c->deadline_s);
 }
 
+/* The backoff after an attempt that could not connect, cut short as soon as another call
+ * gives up on the same host: the next attempt then fails at once (unreachable.c), and a
+ * run whose calls all wait for one dead endpoint ends when the first of them gives up. */
+static void nap_unless_unreachable(aws_client *c, const char *host, double delay)
+{
+    aws_error scratch;
+    while (delay > 0) {
+        double slice = delay < 0.1 ? delay : 0.1;
+        c->sleep(slice, c->hook_ctx);
+        delay -= slice;
+        if (aws_unreachable_known(c, host, &scratch))
+            return;
+    }
+}
+
 /* Decide whether to try again; sleeps the backoff when yes. *cost gathers the quota this
  * call has taken, *waited the seconds it has slept; left_s is what is left of the call's
  * deadline. */
-static int should_retry(aws_client *c, const aws_http_response *resp, int attempt, int *cost,
-                        double *waited, double left_s, aws_error *err)
+static int should_retry(aws_client *c, const char *host, const aws_http_response *resp,
+                        int attempt, int *cost, double *waited, double left_s, aws_error *err)
 {
     aws_retry_class k = aws_retry_classify(err);
     if (k == AWS_RETRY_NO || err->kind == AWS_ERR_CREDENTIALS)
@@ -243,7 +258,10 @@ static int should_retry(aws_client *c, const aws_http_response *resp, int attemp
     if (c->debug)
         fprintf(c->debug_out, "[debug] retrying after %s in %.3f s (attempt %d of %d)\n",
                 err->code, delay, attempt + 1, c->retry.max_attempts);
-    c->sleep(delay, c->hook_ctx);
+    if (aws_retry_never_sent(err))
+        nap_unless_unreachable(c, host, delay);
+    else
+        c->sleep(delay, c->hook_ctx);
     return 1;
 }
 
@@ -284,11 +302,19 @@ int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_
         target_free(&t);
         return -1;
     }
-    int cost = 0, rc, was_lost = 0;
+    int cost = 0, rc, was_lost = 0, remembered = 0;
     double waited = 0, end = c->mono(c->hook_ctx) + c->deadline_s;
     for (int attempt = 1;; attempt++) {
+        /* a host this run could not reach a moment ago: fail at once (unreachable.c) */
+        if ((remembered = aws_unreachable_known(c, t.host, err)) != 0) {
+            err->attempts = attempt - 1;
+            rc = -1;
+            break;
+        }
         rc = attempt_once(c, r, &t, attempt, end - c->mono(c->hook_ctx), resp, err);
         err->attempts = attempt;
+        if (rc == 0 || err->http_status > 0) /* it answered */
+            aws_unreachable_forget(c, t.host);
         if (rc == 0)
             break;
         if (was_lost && is_removal(r) && is_not_found(err)) {
@@ -305,7 +331,7 @@ int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_
         }
         was_lost |= aws_retry_answer_lost(err);
         int lost = g && g->find && aws_retry_answer_lost(err);
-        int again = should_retry(c, resp, attempt, &cost, &waited,
+        int again = should_retry(c, t.host, resp, attempt, &cost, &waited,
                                  end - c->mono(c->hook_ctx), err);
         aws_http_response_free(resp);
         if (lost && (rc = ask_finder(c, r, g, found, err)) != 0) {
@@ -321,6 +347,8 @@ int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_
     }
     if (rc >= 0)
         aws_retry_quota_release(&c->retry, cost);
+    else if (!remembered && aws_retry_never_sent(err))
+        aws_unreachable_note(c, t.host, err);
     target_free(&t);
     return rc;
 }

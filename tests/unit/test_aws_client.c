@@ -155,6 +155,45 @@ START_TEST(unreachable_endpoint_fails_fast)
 }
 END_TEST
 
+/* A monotonic clock the test moves (aws_client_set_mono_clock). */
+static double memo_clock_now = 1000;
+static double memo_clock(void *ctx)
+{
+    (void)ctx;
+    return memo_clock_now;
+}
+
+/* Once a call has given up on a host, the calls after it fail at once, without a single
+ * attempt, for AWS_UNREACHABLE_MEMORY_S; then the host is tried again, and an answer from
+ * it ends the memory (issue 15: plan and status against a wrong endpoint). */
+START_TEST(unreachable_host_remembered)
+{
+    script s = {.status = {-1, -1, -1, 200}, .body = {NULL, NULL, NULL, ECS_OK}, .n = 4};
+    aws_client *c = scripted_client(&s);
+    aws_client_set_mono_clock(c, memo_clock);
+    cJSON *out;
+    aws_error err;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    ck_assert_int_eq(s.calls, AWS_RETRY_UNREACHABLE_ATTEMPTS);
+    /* another service on the same endpoint host: not tried, the same error */
+    memo_clock_now += AWS_UNREACHABLE_MEMORY_S - 1;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "DescribeClusters", NULL, &out, &err), -1);
+    ck_assert_int_eq(s.calls, AWS_RETRY_UNREACHABLE_ATTEMPTS);
+    ck_assert_str_eq(err.code, AWS_CONNECT_FAILED);
+    ck_assert(aws_retry_never_sent(&err)); /* the commands still say what to check */
+    ck_assert_int_eq(err.attempts, 0);
+    ck_assert_msg(strstr(err.message, "connection refused") &&
+                  strstr(err.message, "could not be reached 9 s ago"), "%s", err.message);
+    /* the memory is short: then the host is tried again, and its answer clears it */
+    memo_clock_now += 1;
+    ck_assert_msg(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err) == 0, "%s",
+                  err.message);
+    cJSON_Delete(out);
+    ck_assert_int_eq(s.calls, AWS_RETRY_UNREACHABLE_ATTEMPTS + 1);
+    aws_client_free(c);
+}
+END_TEST
+
 START_TEST(client_errors_not_retried)
 {
     const char *nf = "{\"__type\":\"ClusterNotFoundException\",\"message\":\"nope\"}";
@@ -582,7 +621,7 @@ Suite *aws_client_suite(void)
 {
     const TTest *const tests[] = {json_call_signed_and_decoded,
                                   transient_errors_retried_with_backoff, attempts_are_bounded,
-                                  silent_endpoint_meets_the_deadline,
+                                  silent_endpoint_meets_the_deadline, unreachable_host_remembered,
                                   unreachable_endpoint_fails_fast, client_errors_not_retried,
                                   quota_stops_a_storm, clock_skew_corrected,
                                   query_and_ec2_decoded, s3_call_with_md5_and_headers,
