@@ -26,11 +26,6 @@ YML
 write_stack nginx:1.27
 
 start_fake
-if ! "$ECSDEPLOY" -f "$stack" plan 2>/dev/null | grep -q "subnet/"; then
-    rm -rf "$work"
-    echo "skipped: the network resource kinds are not in this build yet"
-    exit 77
-fi
 
 # last_seq: the sequence number of the newest call the fake has seen.
 last_seq() {
