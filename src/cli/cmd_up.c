@@ -274,11 +274,6 @@ plan: /* again once the stack's lock is held (below) */
         cli_session_close(&s);
         return rc;
     }
-    if (cancel_requested(s.ctx.cancel)) { /* a Ctrl-C while it planned or asked */
-        fprintf(stderr, "ecsdeploy: interrupted before any change; nothing was changed\n");
-        cli_session_close(&s);
-        return 130;
-    }
     if (g->output != OUTPUT_JSON)
         printf("Plan: %zu to create, %zu to update, %zu to replace, %zu to delete.\n", c.create,
                c.update, c.replace, c.delete);
