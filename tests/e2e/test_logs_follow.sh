@@ -67,13 +67,18 @@ import sys, time
 sys.path.insert(0, "tests/e2e")
 from exec_world import Remote
 ecs = Remote(sys.argv[1]).client("ecs")
-for _ in range(100):
+for _ in range(1200):
     ecs.list_tasks(cluster="lg")
     time.sleep(0.1)' "$FAKE_URL" &
 poker=$!
 ECSDEPLOY_POLL_SECONDS=0.2 "$ECSDEPLOY" -f "$stack" logs web --follow >"$work/follow.out" 2>"$work/follow.err" &
 pid=$!
-sleep 4
+# until the third periodic line shows (not a fixed sleep: a loaded machine is slow to
+# start the poker and the sanitizer build); 60 s is only a guard
+for _ in $(seq 600); do
+    grep -q "alive (3)" "$work/follow.out" && break
+    sleep 0.1
+done
 kill -INT $pid
 wait $pid
 rc=$?

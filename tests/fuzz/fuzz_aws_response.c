@@ -88,6 +88,12 @@ static int aws_fuzz_response_one(const uint8_t *data, size_t size)
     response_check(aws_decode_restxml("s3", "DeleteBucketPolicy", NULL, &resp, &out, &err) == 0);
     response_check(cJSON_IsObject(cJSON_GetObjectItem(out, "Headers")));
     cJSON_Delete(out);
+    /* the rest-xml services other than S3 (Route 53, CloudFront) read the same way */
+    rc = aws_decode_restxml("route53", "ListHostedZonesByName", lists, &resp, &out, &err);
+    check_decoded(rc, out, &err, "ListHostedZonesByName");
+    response_check(aws_decode_restxml("route53", "ChangeTagsForResource", NULL, &resp, &out,
+                                      &err) == 0);
+    cJSON_Delete(out);
     /* payloads: the body, whatever it is */
     const char *payload_op = (sel & 16) ? "GetObject" : "GetBucketPolicy";
     response_check(aws_decode_restxml("s3", payload_op, NULL, &resp, &out, &err) == 0);
