@@ -134,8 +134,9 @@ int ecs_taskdef_set_image(cJSON *doc, const char *container, const char *image);
 int ecs_taskdef_set_env(cJSON *doc, const char *container, const char *name,
                         const char *value);
 /* A task definition in the one form two documents are compared in: without the members
- * ECS adds (ARN, revision, status, ...) and tags, without empty lists and objects and the
- * values ECS fills in by default, cpu and memory as strings, environment and secrets sorted
+ * ECS adds (ARN, revision, status, requiresAttributes, ...) and tags, without empty lists
+ * and objects and the values ECS fills in by default (an EFS volume's rootDirectory "/"
+ * among them), cpu and memory as strings, environment and secrets sorted
  * by name. The caller frees it with cJSON_Delete(). */
 cJSON *ecs_taskdef_canonical(const cJSON *doc);
 /* 1 when registering `input` would give the same definition as `described`: equal

@@ -77,6 +77,11 @@ int efs_describe_file_system(aws_client *c, const char *fs_id, efs_file_system *
  * empty list, not an error). Tags included: discovery filters on them. */
 int efs_describe_file_systems(aws_client *c, const char *creation_token, efs_file_systems *out,
                               aws_error *err);
+/* UpdateFileSystem: a new throughput mode (NULL: keep) and/or provisioned throughput (0:
+ * none given); *out is the file system, "updating" for a few seconds. EFS takes a mode
+ * change or a decrease once in 24 hours (TooManyRequests), an increase any time. */
+int efs_update_file_system(aws_client *c, const char *fs_id, const char *throughput_mode,
+                           double provisioned_mibps, efs_file_system *out, aws_error *err);
 /* FileSystemInUse while any mount target is left (wait for them to be gone first). */
 int efs_delete_file_system(aws_client *c, const char *fs_id, aws_error *err);
 

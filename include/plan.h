@@ -80,7 +80,8 @@ char *plan_render_text(const res_graph *g, int color);
 char *plan_render_destructive_text(const res_graph *g, int color);
 cJSON *plan_render_json(const res_graph *g);
 
-/* Nodes planned for replacement that hold kept data (buckets, secrets); NULL-terminated
+/* Nodes planned for replacement that hold kept data (buckets, secrets, file systems,
+ * parameters; not kinds whose replacement keeps the data, res_kind.replace_keeps_data); NULL-terminated
  * array the caller frees (not the nodes), or NULL when there are none. */
 res_node **plan_kept_replacements(const res_graph *g);
 

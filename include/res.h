@@ -187,6 +187,13 @@ struct res_kind {
     /* 1 when update() gives the resource a new physical id (a task definition revision):
      * references to it count as changing. */
     int new_id_on_update;
+    /* Top-level attributes (beside the physical id) that update() gives new values (a
+     * parameter's version): references to them count as changing while an update of the
+     * node is planned, so what reads them is planned too (NULL-terminated, may be NULL). */
+    const char *const *changing_attrs;
+    /* 1 when replacing a kept node loses no data (an access point: its directory and files
+     * stay in the file system), so `up` replaces it without --allow-replace. */
+    int replace_keeps_data;
     /* Optional, for `up`: 1 when a node with nothing to change still has an operation
      * under way that an earlier run started and did not see through (it was killed or
      * interrupted): a service deployment in progress. Judged from n->actual, no call. */
@@ -294,6 +301,10 @@ void res_changes_free(res_changes *c);
  * environment can be read now: 0, or -1 with err (AWS_ERR_INPUT) naming the first that
  * cannot, so that `up` stops before making anything. */
 int res_secret_check_sources(const res_graph *g, aws_error *err);
+
+/* Every parameter the plan writes from a file (from_file:) can be read now and fits a
+ * Standard parameter: 0, or -1 with err (AWS_ERR_INPUT) naming the first that cannot. */
+int res_parameter_check_sources(const res_graph *g, aws_error *err);
 
 /* Every existing security group the plan adds `reach` rules into exists (one
  * DescribeSecurityGroups, only when such rules are planned): 0, or -1 with err naming

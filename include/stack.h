@@ -158,6 +158,61 @@ typedef struct {
     stack_loc loc;
 } stack_bucket;
 
+/* ---- file systems, Parameter Store (storage.c) ------------------------------------ */
+
+/* An EFS access point the stack makes on one of its file systems. */
+typedef struct {
+    char *name;        /* logical name (a key of access_points:) */
+    char *path;        /* root directory, default "/NAME"; made with owner uid:gid and
+                        * `permissions` the first time a client mounts through it */
+    long long uid, gid; /* POSIX identity every client gets; -1: none (then the directory
+                        * is owned by 0:0) */
+    char *permissions; /* the root directory's mode, octal, default "755" */
+    stack_loc loc;
+} stack_access_point;
+
+typedef struct {
+    char *name;             /* logical name */
+    char *existing;         /* fs-… of a file system the stack does not own, or NULL */
+    int keep;               /* survives `down` unless --purge (default 1) */
+    char *performance_mode; /* generalPurpose (default) or maxIO */
+    char *throughput_mode;  /* elastic (default), bursting or provisioned */
+    int provisioned_mibps;  /* provisioned only: 1..3414 */
+    char *kms_key;          /* a KMS key for encryption at rest, or NULL: aws/elasticfilesystem */
+    int backup;             /* automatic backups (default 0) */
+    stack_access_point *access_points;
+    size_t naccess_points;
+    stack_loc loc;
+} stack_file_system;
+
+typedef enum {
+    STACK_SSM_VALUE,    /* `value:` */
+    STACK_SSM_FILE,     /* `from_file:` */
+    STACK_SSM_GENERATE, /* `generate:` (Secrets Manager GetRandomPassword at first creation) */
+    STACK_SSM_EXISTING, /* `existing: true`: a parameter the stack reads and never changes */
+    STACK_SSM_PATH      /* `path:` with `existing: true`: every parameter under a path */
+} stack_ssm_source;
+
+/* A Parameter Store entry. A SecureString's value (VALUE) is a secret: it never reaches
+ * the JSON model, a plan, an event or a log. */
+typedef struct {
+    char *name;         /* logical name */
+    char *ssm_name;     /* the parameter's name ("/STACK/NAME" by default); PATH: the path,
+                         * without its trailing slash ("/news-api") */
+    char *type;         /* "String", "StringList" or "SecureString" (default for what the
+                         * stack creates); NULL: an existing one whose type the file does
+                         * not say (checked at deploy time) */
+    stack_ssm_source source;
+    char *value;        /* VALUE */
+    char *path;         /* FILE: the file whose contents are the value */
+    stack_secret generator; /* GENERATE: length, classes and exclude, as a secret's */
+    char *kms_key;      /* SecureString: key id or ARN; NULL: the AWS-managed alias/aws/ssm */
+    char *description;  /* or NULL */
+    int keep;           /* survive `down` (default 1) */
+    int used_as_value;  /* some ${parameter_store.NAME.value} reads it */
+    stack_loc loc;
+} stack_ssm_parameter;
+
 /* ---- load balancers -------------------------------------------------------------- */
 
 typedef enum { STACK_AUTH_NONE, STACK_AUTH_OIDC, STACK_AUTH_COGNITO } stack_auth_kind;
@@ -217,8 +272,10 @@ typedef struct {
 
 typedef struct {
     char *env;       /* environment variable */
-    char *secret;    /* logical secret name */
+    char *secret;    /* logical secret name, or NULL when the value is a parameter's */
     char *json_key;  /* a key of a JSON secret, or NULL for the whole value */
+    char *parameter; /* logical name of a parameter_store entry, or NULL */
+    char *parameter_sub; /* under a PATH entry: the name below the path ("db/url"), else NULL */
     stack_loc loc;
 } stack_secret_env;
 
@@ -309,11 +366,16 @@ typedef struct {
     int encrypted;       /* default 1 */
     char *kms_key;       /* or NULL */
     char *filesystem;    /* ext3, ext4 (default), xfs */
-    /* EFS, existing */
+    /* EFS by id (the older form): file_system_id, root_directory, access_point (fsap-…) */
     char *file_system_id;
     char *root_directory; /* or NULL */
     char *access_point;  /* or NULL */
     int transit_encryption; /* default 1 */
+    /* EFS of file_systems: (always TLS and IAM authorization; the task role gets the
+     * client actions) */
+    char *file_system;   /* logical name, or NULL for the file_system_id form */
+    char *fs_access_point; /* logical name of one of its access points, or NULL */
+    int root_access;     /* elasticfilesystem:ClientRootAccess too (default 0) */
     stack_loc loc;
 } stack_volume;
 
@@ -411,7 +473,8 @@ typedef struct {
     stack_loc loc;
 } stack_output;
 
-typedef enum { STACK_REF_LOAD_BALANCER, STACK_REF_SECRET, STACK_REF_BUCKET, STACK_REF_SERVICE } stack_ref_kind;
+typedef enum { STACK_REF_LOAD_BALANCER, STACK_REF_SECRET, STACK_REF_BUCKET, STACK_REF_SERVICE,
+               STACK_REF_PARAMETER, STACK_REF_FILE_SYSTEM } stack_ref_kind;
 
 typedef struct {
     stack_ref_kind kind;
@@ -443,6 +506,10 @@ typedef struct stack_model {
     size_t nsecrets;
     stack_bucket *buckets;
     size_t nbuckets;
+    stack_file_system *file_systems;
+    size_t nfile_systems;
+    stack_ssm_parameter *ssm_parameters; /* parameter_store: */
+    size_t nssm_parameters;
     stack_load_balancer *load_balancers;
     size_t nload_balancers;
     stack_service *services;
@@ -485,6 +552,15 @@ const stack_secret *stack_find_secret(const stack_model *s, const char *name);
 const stack_bucket *stack_find_bucket(const stack_model *s, const char *name);
 const stack_load_balancer *stack_find_load_balancer(const stack_model *s, const char *name);
 const stack_param *stack_find_param(const stack_model *s, const char *name);
+const stack_file_system *stack_find_file_system(const stack_model *s, const char *name);
+const stack_access_point *stack_find_access_point(const stack_file_system *fs, const char *name);
+const stack_ssm_parameter *stack_find_ssm_parameter(const stack_model *s, const char *name);
+/* The subnet tier of a file system's mount targets: private when a service that mounts it
+ * runs in private subnets, else public when one mounts it; private when none does and the
+ * network has private subnets, else public. */
+stack_tier stack_file_system_tier(const stack_model *s, const stack_file_system *fs);
+/* 1 when a service mounts file system fs (logical name). */
+int stack_service_mounts(const stack_service *svc, const char *fs);
 const stack_container *stack_find_container(const stack_service *svc, const char *name);
 const stack_listener *stack_find_listener(const stack_load_balancer *lb, int port);
 /* The first port of the main container, 0 when it has none. */
@@ -511,7 +587,10 @@ const char *stack_ref_kind_name(stack_ref_kind v); /* "load_balancers", ... */
  *   buckets.X: name, arn, domain_name (BUCKET.s3.REGION.amazonaws.com);
  *   services.X: name, arn, security_group_id, task_role_arn, host (NAME.NAMESPACE, with
  *     discovery), url (behind a load balancer: the LB's url plus the fixed prefix of the
- *     first path pattern; else http://HOST:DISCOVERY_PORT). */
+ *     first path pattern; else http://HOST:DISCOVERY_PORT);
+ *   parameter_store.X: value (String and StringList only, read at deploy time), name, arn,
+ *     version;
+ *   file_systems.X: id, arn. */
 const char *const *stack_ref_attributes(stack_ref_kind kind);
 /* 1 when a template holds at least one reference. */
 int stack_template_has_refs(const char *tmpl);

@@ -26,6 +26,8 @@ char *stack_name_bucket(const char *stack, const char *bucket);
 /* Cluster: STACK. Task definition family: STACK-SERVICE. */
 char *stack_name_cluster(const char *stack);
 char *stack_name_task_family(const char *stack, const char *service);
+/* The security group of a file system's mount targets: STACK-efs-FS. */
+char *stack_name_efs_group(const char *stack, const char *fs);
 
 /* Checks of AWS's rules. Each returns NULL when `name` is valid, else a static
  * explanation ("is longer than 32 characters", ...). */
@@ -35,6 +37,9 @@ const char *stack_check_group_name(const char *name);
 const char *stack_check_bucket_name(const char *name);
 const char *stack_check_dns_label(const char *name);
 const char *stack_check_dns_name(const char *name);
+/* An SSM parameter name ("/stack/db/url" or "plain"): letters, digits and _.-/, a path
+ * starting with '/', no empty part, not starting with aws or ssm, at most 15 levels. */
+const char *stack_check_ssm_name(const char *name);
 /* Logical names in the file: lowercase letters, digits and hyphens, starting with a
  * letter, not ending with a hyphen, at most 63 characters. */
 const char *stack_check_logical_name(const char *name);

@@ -72,7 +72,8 @@ static int is_empty(const cJSON *v)
 }
 
 /* Members ECS fills in when the input leaves them out (container cpu 0, essential true,
- * protocol tcp, hostPort, readOnly false, startPeriod 0, enableFaultInjection false). */
+ * protocol tcp, hostPort, readOnly false, startPeriod 0, enableFaultInjection false, an
+ * EFS volume's rootDirectory "/"). */
 static int is_default(const cJSON *m, int in_container)
 {
     const char *n = m->string;
@@ -90,6 +91,8 @@ static int is_default(const cJSON *m, int in_container)
         return cJSON_IsNumber(m) && m->valuedouble == 0;
     if (!in_container && !strcmp(n, "enableFaultInjection"))
         return cJSON_IsFalse(m); /* described revisions carry it even when never set */
+    if (!strcmp(n, "rootDirectory")) /* an EFS volume's: ECS stores "/" when none is given */
+        return cJSON_IsString(m) && !strcmp(m->valuestring, "/");
     return !strcmp(n, "hostPort");
 }
 

@@ -17,6 +17,7 @@ static const aws_rest_binding fs_query[] = {{"MaxItems", AWS_REST_QUERY, NULL},
 static const aws_rest_op create_fs = {"CreateFileSystem", "POST", FS_URI, NULL};
 static const aws_rest_op describe_fs = {"DescribeFileSystems", "GET", FS_URI, fs_query};
 static const aws_rest_op delete_fs = {"DeleteFileSystem", "DELETE", FS_URI "/{FileSystemId}", NULL};
+static const aws_rest_op update_fs = {"UpdateFileSystem", "PUT", FS_URI "/{FileSystemId}", NULL};
 static const aws_rest_op put_policy = {"PutFileSystemPolicy", "PUT",
                                        FS_URI "/{FileSystemId}/policy", NULL};
 static const aws_rest_op get_policy = {"DescribeFileSystemPolicy", "GET",
@@ -239,6 +240,21 @@ int efs_describe_file_systems(aws_client *c, const char *creation_token, efs_fil
     cJSON_ArrayForEach(e, items)
         efsi_read_file_system(e, &out->items[out->n++]);
     cJSON_Delete(items);
+    return 0;
+}
+
+int efs_update_file_system(aws_client *c, const char *fs_id, const char *throughput_mode,
+                           double provisioned_mibps, efs_file_system *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *in = svc_input("FileSystemId", fs_id), *resp;
+    add_str(in, "ThroughputMode", throughput_mode);
+    if (provisioned_mibps > 0)
+        cJSON_AddNumberToObject(in, "ProvisionedThroughputInMibps", provisioned_mibps);
+    if (efsi_call(c, &update_fs, in, NULL, &resp, err) != 0)
+        return -1;
+    efsi_read_file_system(resp, out);
+    cJSON_Delete(resp);
     return 0;
 }
 

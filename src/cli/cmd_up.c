@@ -35,7 +35,7 @@ static const cli_flag flags[] = {
     {"no-rollback", 0, NULL, OPT_NO_ROLLBACK,
      "on failure leave everything as it is for inspection (exit 1)", CLI_VALUE_ANY, NULL},
     {"allow-replace", 0, NULL, OPT_ALLOW_REPLACE,
-     "allow replacing a bucket or secret marked keep (its data is lost)", CLI_VALUE_ANY, NULL},
+     "allow replacing a bucket, secret, file system or parameter marked keep (its data is lost)", CLI_VALUE_ANY, NULL},
     {"rebootstrap", 0, NULL, OPT_REBOOTSTRAP, "run the bootstrap steps again", CLI_VALUE_ANY, NULL},
     {"take-file", 0, "SERVICE", OPT_TAKE_FILE, "take the file's image, environment and count for "
      "SERVICE, not the ones deploy rolled out (repeatable)", CLI_VALUE_SERVICE, NULL},
@@ -75,7 +75,8 @@ static int parse(void *state, int opt, const char *arg)
     return CLI_NOT_MINE;
 }
 
-/* Replacing a bucket or a secret marked keep would destroy data: say which. */
+/* Replacing a resource marked keep (a bucket, secret, file system, parameter) would destroy
+ * data: say which. */
 static void print_kept_replacements(res_node *const *kept)
 {
     fprintf(stderr, "ecsdeploy: this plan replaces resources that keep data:\n");

@@ -153,6 +153,21 @@ static void print_summary(const char *file, const stack_model *s)
         buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", s->buckets[i].name, s->buckets[i].bucket_name,
                    s->buckets[i].keep ? ", kept" : "");
     line("buckets", &b);
+    for (size_t i = 0; i < s->nfile_systems; i++) {
+        const stack_file_system *fs = &s->file_systems[i];
+        buf_printf(&b, "%s%s (%s", i ? ", " : "", fs->name, fs->existing ? fs->existing : fs->keep ? "kept" : "new");
+        for (size_t j = 0; j < fs->naccess_points; j++)
+            buf_printf(&b, "%s%s", j ? " " : ", access points ", fs->access_points[j].name);
+        buf_puts(&b, ")");
+    }
+    line("file systems", &b);
+    static const char *const sources[] = {"value", "from_file", "generate", "existing", "path"};
+    for (size_t i = 0; i < s->nssm_parameters; i++) {
+        const stack_ssm_parameter *p = &s->ssm_parameters[i];
+        buf_printf(&b, "%s%s (%s%s%s)", i ? ", " : "", p->name, p->type ? p->type : "", p->type ? ", " : "",
+                   sources[p->source]);
+    }
+    line("parameters", &b);
     if (s->namespace_name)
         buf_puts(&b, s->namespace_name);
     line("discovery", &b);

@@ -100,7 +100,7 @@ res_node **plan_kept_replacements(const res_graph *g)
     res_node **list = NULL;
     size_t n = 0;
     for (size_t i = 0; i < g->n; i++) {
-        if (g->nodes[i]->action == RES_REPLACE && g->nodes[i]->keep) {
+        if (g->nodes[i]->action == RES_REPLACE && g->nodes[i]->keep && !g->nodes[i]->kind->replace_keeps_data) {
             list = xrealloc(list, (n + 2) * sizeof *list);
             list[n++] = g->nodes[i];
             list[n] = NULL;

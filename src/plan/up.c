@@ -16,7 +16,8 @@ void plan_up_decide(res_ctx *ctx, int allow_replace, plan_up_decision *d)
         d->verdict = PLAN_UP_MISSING_GROUPS;
         return;
     }
-    if (res_secret_check_sources(ctx->graph, &d->err) != 0) {
+    if (res_secret_check_sources(ctx->graph, &d->err) != 0 ||
+        res_parameter_check_sources(ctx->graph, &d->err) != 0) {
         d->verdict = PLAN_UP_UNREADABLE_SOURCE;
         return;
     }

@@ -10,4 +10,16 @@
  * a crash repeats the first request. Writes into out (at least 37 bytes). */
 void res_app_token(const char *stack, const char *id, const char *salt, char out[37]);
 
+/* The contents of a file that is a first value (a secret's, a parameter's): a new string
+ * to release with secretsmanager_secret_free (it may be a secret), or NULL with err
+ * (AWS_ERR_INPUT) saying "WHAT: cannot read PATH (relative to …): why", or that it is larger
+ * than max bytes ("…larger than the LIMIT"). */
+char *res_read_value_file(const char *what, const char *path, size_t max, const char *limit,
+                          aws_error *err);
+
+/* A generated value (Secrets Manager GetRandomPassword) with a secret's generator
+ * settings: length, character classes, exclude. *value: release with
+ * secretsmanager_secret_free. */
+int res_generate_value(res_ctx *ctx, const stack_secret *gen, char **value, aws_error *err);
+
 #endif

@@ -23,7 +23,7 @@ static int uses_secret(const stack_service *svc, const char *secret)
 {
     for (size_t c = 0; c < svc->ncontainers; c++)
         for (size_t k = 0; k < svc->containers[c].nsecrets; k++)
-            if (strcmp(svc->containers[c].secrets[k].secret, secret) == 0)
+            if (svc->containers[c].secrets[k].secret && strcmp(svc->containers[c].secrets[k].secret, secret) == 0)
                 return 1;
     return 0;
 }

@@ -121,6 +121,14 @@ static int is_ref(const cJSON *v)
            cJSON_IsString(cJSON_GetObjectItemCaseSensitive(v, "attr"));
 }
 
+static int attr_changes(const res_kind *kind, const char *attr)
+{
+    for (const char *const *a = kind->changing_attrs; a && *a; a++)
+        if (strcmp(*a, attr) == 0)
+            return 1;
+    return 0;
+}
+
 char *res_ref_value(res_ctx *ctx, const char *id, const char *attr)
 {
     char *value = NULL;
@@ -128,7 +136,8 @@ char *res_ref_value(res_ctx *ctx, const char *id, const char *attr)
     const res_node *n = res_graph_find(ctx->graph, id);
     int changing = n && ctx->planning &&
                    (n->action == RES_CREATE || n->action == RES_REPLACE ||
-                    (n->action == RES_UPDATE && n->kind->new_id_on_update));
+                    (n->action == RES_UPDATE &&
+                     (n->kind->new_id_on_update || attr_changes(n->kind, attr))));
     if (n && n->physical_id && !changing) {
         if (strcmp(attr, "id") == 0) {
             value = xstrdup(n->physical_id);

@@ -12,6 +12,8 @@ char *res_stack_ref_node_id(const stack_ref *ref)
     case STACK_REF_SECRET: kind = "secret"; break;
     case STACK_REF_BUCKET: kind = "bucket"; break;
     case STACK_REF_SERVICE: kind = "service"; break;
+    case STACK_REF_PARAMETER: kind = "parameter"; break;
+    case STACK_REF_FILE_SYSTEM: kind = "file_system"; break;
     }
     return xasprintf("%s/%s", kind, ref->name);
 }

@@ -14,6 +14,7 @@
 #include "iam.h"
 #include "res.h"
 #include "stack_names.h"
+#include "storage_internal.h"
 #include "xalloc.h"
 
 extern const res_kind res_kind_role;
@@ -105,17 +106,23 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
     for (size_t c = 0; c < svc->ncontainers; c++)
         for (size_t k = 0; k < svc->containers[c].nsecrets; k++) {
             const char *secret = svc->containers[c].secrets[k].secret;
+            if (!secret)
+                continue; /* a parameter's: res_storage_exec_statements */
             cJSON_AddItemToArray(secrets, secret_arn(secret));
             depend_on_secret(g, n, secret);
         }
+    cJSON *st = cJSON_CreateArray();
     if (cJSON_GetArraySize(secrets) > 0) {
         static const char *const read[] = {"secretsmanager:GetSecretValue"};
-        cJSON *st = cJSON_CreateArray();
         cJSON_AddItemToArray(st, statement(read, 1, secrets));
-        cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
     } else {
         cJSON_Delete(secrets);
     }
+    res_storage_exec_statements(g, n, svc, st);
+    if (cJSON_GetArraySize(st) > 0)
+        cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
+    else
+        cJSON_Delete(st);
     free(label);
     free(name);
 }
@@ -148,7 +155,7 @@ static void add_bucket_statements(const res_graph *g, const stack_permission *p,
 
 static void build_task_role(res_graph *g, const stack_service *svc)
 {
-    if (svc->npermissions == 0 && !svc->exec)
+    if (svc->npermissions == 0 && !svc->exec && !res_storage_mounts(svc))
         return;
     char *name = stack_name_task_role(g->stack->name, svc->name);
     cJSON *d = role_props(g, name, "ecs-tasks.amazonaws.com");
@@ -175,6 +182,7 @@ static void build_task_role(res_graph *g, const stack_service *svc)
                 cJSON_AddItemToArray(st, raw);
         }
     }
+    res_storage_task_statements(g, n, svc, st);
     if (svc->exec) {
         static const char *const channels[] = {
             "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",

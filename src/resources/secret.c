@@ -131,16 +131,17 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 
 /* ---- the first value ------------------------------------------------------------- */
 
-static char *read_file_value(const stack_secret *sec, aws_error *err)
+char *res_read_value_file(const char *what, const char *path, size_t max, const char *limit,
+                          aws_error *err)
 {
-    FILE *f = fopen(sec->path, "rb");
+    FILE *f = fopen(path, "rb");
     if (!f) {
         int e = errno;
         char cwd[512] = "";
-        if (sec->path[0] != '/' && !getcwd(cwd, sizeof cwd))
+        if (path[0] != '/' && !getcwd(cwd, sizeof cwd))
             cwd[0] = '\0';
-        aws_error_set(err, AWS_ERR_INPUT, "SecretSource", "secret %s: cannot read %s%s%s%s: %s",
-                      sec->name, sec->path, cwd[0] ? " (relative to the current directory, " : "",
+        aws_error_set(err, AWS_ERR_INPUT, "SecretSource", "%s: cannot read %s%s%s%s: %s",
+                      what, path, cwd[0] ? " (relative to the current directory, " : "",
                       cwd, cwd[0] ? ")" : "", strerror(e));
         return NULL;
     }
@@ -149,19 +150,28 @@ static char *read_file_value(const stack_secret *sec, aws_error *err)
     size_t got;
     while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
         len += got;
-        if (len + 1 == cap)
+        if (len + 1 == cap && len <= max)
             buf = xrealloc(buf, cap *= 2);
+        else if (len + 1 == cap)
+            break; /* too long already: said below */
     }
     fclose(f);
     buf[len] = '\0';
-    if (len > 65536) {
+    if (len > max) {
         secretsmanager_secret_free(buf);
-        aws_error_set(err, AWS_ERR_INPUT, "SecretSource",
-                      "secret %s: %s is larger than the 64 KiB Secrets Manager accepts",
-                      sec->name, sec->path);
+        aws_error_set(err, AWS_ERR_INPUT, "SecretSource", "%s: %s is larger than the %s", what,
+                      path, limit);
         return NULL;
     }
     return buf;
+}
+
+static char *read_file_value(const stack_secret *sec, aws_error *err)
+{
+    char *what = xasprintf("secret %s", sec->name);
+    char *v = res_read_value_file(what, sec->path, 65536, "64 KiB Secrets Manager accepts", err);
+    free(what);
+    return v;
 }
 
 /* Characters GetRandomPassword must leave out: the file's exclude plus disabled classes. */
@@ -178,18 +188,21 @@ static char *excluded(const stack_secret *sec)
     return x;
 }
 
+int res_generate_value(res_ctx *ctx, const stack_secret *gen, char **value, aws_error *err)
+{
+    char *x = excluded(gen);
+    int rc = secretsmanager_get_random_password(ctx->aws, gen->length, !gen->symbols, x, value, err);
+    free(x);
+    return rc;
+}
+
 /* The value to create the secret with (secretsmanager_secret_free), NULL for none. */
 static int first_value(res_ctx *ctx, const stack_secret *sec, char **value, aws_error *err)
 {
     *value = NULL;
     switch (sec->source) {
-    case STACK_SECRET_GENERATE: {
-        char *x = excluded(sec);
-        int rc = secretsmanager_get_random_password(ctx->aws, sec->length, !sec->symbols, x,
-                                                    value, err);
-        free(x);
-        return rc;
-    }
+    case STACK_SECRET_GENERATE:
+        return res_generate_value(ctx, sec, value, err);
     case STACK_SECRET_FILE:
         *value = read_file_value(sec, err);
         return *value ? 0 : -1;

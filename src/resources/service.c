@@ -14,6 +14,7 @@
 #include "elbv2.h"
 #include "service_internal.h"
 #include "stack_names.h"
+#include "storage_internal.h"
 #include "xalloc.h"
 
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
@@ -28,6 +29,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_Delete(n->desired);
         n->desired = service_desired(g, n, svc);
         n->model = svc;
+        res_storage_service_deps(g, n, svc);
         free(label);
     }
     return 0;

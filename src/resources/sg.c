@@ -1,5 +1,6 @@
 /*
- * sg/SERVICE, sg/lb-LB: one security group per service and per load balancer, named by
+ * sg/SERVICE, sg/lb-LB, sg/efs-FS: one security group per service, per load balancer and
+ * per file system the stack creates (its mount targets' group), named by
  * stack_names.h, tagged. Only the group itself: its ingress rules are sg_rules nodes (so
  * that references between groups are revoked before any group is deleted), and AWS's
  * default allow-all egress rule stays. Deletion is retried while network interfaces
@@ -43,6 +44,17 @@ static int sg_build(res_graph *g, const stack_model *s, char *err, size_t errlen
         char *label = xasprintf("security group of service %s", svc);
         add_group(g, svc, stack_name_service_group(s->name, svc),
                   xasprintf("ecsdeploy stack %s, service %s", s->name, svc), label);
+        free(label);
+    }
+    for (size_t i = 0; i < s->nfile_systems; i++) {
+        const char *fs = s->file_systems[i].name;
+        if (s->file_systems[i].existing)
+            continue;
+        char *node = xasprintf("efs-%s", fs);
+        char *label = xasprintf("security group of the mount targets of file system %s", fs);
+        add_group(g, node, stack_name_efs_group(s->name, fs),
+                  xasprintf("ecsdeploy stack %s, mount targets of file system %s", s->name, fs), label);
+        free(node);
         free(label);
     }
     return 0;

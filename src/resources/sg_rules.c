@@ -114,6 +114,22 @@ static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t 
         free(label);
         svc_strings_free(&rules);
     }
+    /* NFS into a file system's mount targets from the services that mount it */
+    for (size_t i = 0; i < s->nfile_systems; i++) {
+        const stack_file_system *fs = &s->file_systems[i];
+        for (size_t j = 0; !fs->existing && j < s->nservices; j++)
+            if (stack_service_mounts(&s->services[j], fs->name)) {
+                char *peer = xasprintf("sg/%s", s->services[j].name);
+                add_rule(&rules, "tcp", 2049, peer);
+                free(peer);
+            }
+        char *group = xasprintf("efs-%s", fs->name);
+        char *label = xasprintf("NFS rules of file system %s", fs->name);
+        add_node(g, group, label, &rules);
+        free(group);
+        free(label);
+        svc_strings_free(&rules);
+    }
     return 0;
 }
 

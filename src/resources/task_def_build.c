@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "stack_names.h"
+#include "storage_internal.h"
 #include "task_def_internal.h"
 #include "xalloc.h"
 
@@ -38,6 +39,13 @@ static cJSON *secrets(res_graph *g, res_node *n, const stack_container *k)
 {
     cJSON *list = cJSON_CreateArray();
     for (size_t i = 0; i < k->nsecrets; i++) {
+        if (k->secrets[i].parameter) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "name", k->secrets[i].env);
+            cJSON_AddItemToObject(e, "valueFrom", res_storage_value_from(g, n, &k->secrets[i]));
+            cJSON_AddItemToArray(list, e);
+            continue;
+        }
         char *id = xasprintf("secret/%s", k->secrets[i].secret);
         cJSON *from = node_ref(g, n, id, "arn");
         if (k->secrets[i].json_key) {
@@ -134,6 +142,9 @@ static cJSON *container(res_graph *g, res_node *n, const stack_service *svc, siz
     cJSON_AddItemToObject(c, "portMappings", ports(k));
     cJSON_AddItemToObject(c, "environment", environment(g, n, k));
     cJSON_AddItemToObject(c, "secrets", secrets(g, n, k));
+    cJSON *versions = res_storage_versions_label(g, n, k);
+    if (versions)
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(c, "dockerLabels"), RES_PARAMETER_VERSIONS_LABEL, versions);
     cJSON_AddItemToObject(c, "mountPoints", mount_points(svc, k, idx == 0));
     if (k->health.set)
         cJSON_AddItemToObject(c, "healthCheck", health_check(&k->health));
@@ -149,8 +160,10 @@ static cJSON *container(res_graph *g, res_node *n, const stack_service *svc, siz
     return c;
 }
 
-static cJSON *volume(const stack_volume *v)
+static cJSON *volume(res_graph *g, res_node *n, const stack_volume *v)
 {
+    if (v->kind == STACK_VOL_EFS && v->file_system)
+        return res_storage_efs_volume(g, n, v);
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "name", v->name);
     if (v->kind == STACK_VOL_EBS) {
@@ -214,7 +227,7 @@ int task_def_document(res_graph *g, res_node *n, const stack_service *svc, cJSON
         cJSON_AddItemToArray(defs, container(g, n, svc, i));
     cJSON *vols = cJSON_AddArrayToObject(d, "volumes");
     for (size_t i = 0; i < svc->nvolumes; i++)
-        cJSON_AddItemToArray(vols, volume(&svc->volumes[i]));
+        cJSON_AddItemToArray(vols, volume(g, n, &svc->volumes[i]));
     if (svc->ephemeral_storage_gib > 0)
         cJSON_AddNumberToObject(cJSON_AddObjectToObject(d, "ephemeralStorage"), "sizeInGiB",
                                 svc->ephemeral_storage_gib);

@@ -175,7 +175,7 @@ static void env_rules(stack_ctx *c, stack_service *v)
         stack_container *k = &v->containers[i];
         for (size_t j = 0; j < k->nsecrets; j++) {
             stack_secret_env *se = &k->secrets[j];
-            if (!stack_find_secret(c->s, se->secret) && !stack_find_bootstrap_for(c->s, se->secret))
+            if (se->secret && !stack_find_secret(c->s, se->secret) && !stack_find_bootstrap_for(c->s, se->secret))
                 stack_diag_add(c->d, se->loc, "services.%s: secret '%s' (for %s) is not declared under 'secrets:'",
                               v->name, se->secret, se->env);
             for (size_t e = 0; e < k->nenvironment; e++)
@@ -390,5 +390,6 @@ void stack_check_stack(stack_ctx *c, const stack_node *root)
     stack_check_routes(c, root);
     stack_check_bootstrap(c, root);
     client_secret_rules(c, root);
+    stack_check_storage(c);
     stack_check_refs(c);
 }

@@ -195,22 +195,44 @@ static void sort_refs(stack_ctx *c)
     }
 }
 
+/* The logical names a reference of this kind may name (a new array to free). */
+static const char **target_names(const stack_model *s, stack_ref_kind kind, size_t *n)
+{
+    size_t count = 0;
+    switch (kind) {
+    case STACK_REF_LOAD_BALANCER: count = s->nload_balancers; break;
+    case STACK_REF_SECRET: count = s->nsecrets; break;
+    case STACK_REF_BUCKET: count = s->nbuckets; break;
+    case STACK_REF_SERVICE: count = s->nservices; break;
+    case STACK_REF_PARAMETER: count = s->nssm_parameters; break;
+    case STACK_REF_FILE_SYSTEM: count = s->nfile_systems; break;
+    }
+    const char **names = xcalloc(count + 1, sizeof *names);
+    for (size_t j = 0; j < count; j++) {
+        switch (kind) {
+        case STACK_REF_LOAD_BALANCER: names[j] = s->load_balancers[j].name; break;
+        case STACK_REF_SECRET: names[j] = s->secrets[j].name; break;
+        case STACK_REF_BUCKET: names[j] = s->buckets[j].name; break;
+        case STACK_REF_SERVICE: names[j] = s->services[j].name; break;
+        case STACK_REF_PARAMETER: names[j] = s->ssm_parameters[j].name; break;
+        case STACK_REF_FILE_SYSTEM: names[j] = s->file_systems[j].name; break;
+        }
+    }
+    *n = count;
+    return names;
+}
+
 void stack_check_refs(stack_ctx *c)
 {
     stack_model *s = c->s;
     sort_refs(c);
     for (size_t i = 0; i < s->nrefs; i++) {
         const stack_ref *r = &s->refs[i];
-        size_t n = r->kind == STACK_REF_LOAD_BALANCER ? s->nload_balancers : r->kind == STACK_REF_SECRET ? s->nsecrets
-                 : r->kind == STACK_REF_BUCKET ? s->nbuckets : s->nservices;
-        const char **names = xcalloc(n + 1, sizeof *names);
+        size_t n;
+        const char **names = target_names(s, r->kind, &n);
         int found = 0;
-        for (size_t j = 0; j < n; j++) {
-            names[j] = r->kind == STACK_REF_LOAD_BALANCER ? s->load_balancers[j].name
-                     : r->kind == STACK_REF_SECRET ? s->secrets[j].name
-                     : r->kind == STACK_REF_BUCKET ? s->buckets[j].name : s->services[j].name;
+        for (size_t j = 0; j < n; j++)
             found |= strcmp(names[j], r->name) == 0;
-        }
         if (!found) {
             const char *hint = c->d->n < STACK_SUGGEST_LIMIT ? util_suggest(r->name, names) : NULL;
             stack_diag_add(c->d, r->loc, "%s: '${%s.%s.%s}': there is no '%s' under '%s:'%s%s%s",

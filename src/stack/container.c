@@ -8,7 +8,7 @@
 
 static const char *const health_keys[] = {"command", "interval", "timeout", "retries", "start_period", NULL};
 static const char *const port_keys[] = {"port", "protocol", NULL};
-static const char *const secret_ref_keys[] = {"secret", "key", NULL};
+static const char *const secret_ref_keys[] = {"secret", "key", "parameter", NULL};
 static const char *const proto_names[] = {"tcp", "udp", NULL};
 static const char *const cond_names[] = {"start", "complete", "success", "healthy", NULL};
 
@@ -116,6 +116,23 @@ static void decode_environment(stack_ctx *c, const stack_node *e, stack_containe
     stack_path_pop(c, old);
 }
 
+/* { parameter: NAME } or { parameter: PATH-ENTRY/NAME-BELOW }: a Parameter Store value. */
+static void decode_parameter_ref(stack_ctx *c, const stack_node *v, stack_secret_env *se)
+{
+    for (const char *const *k = (const char *const[]){"secret", "key", NULL}; *k; k++)
+        if (stack_node_get(v, *k))
+            stack_err_key(c, stack_node_get(v, *k), *k, "give either 'secret' or 'parameter', not both");
+    char *ref = NULL;
+    if (stack_get_str(c, v, "parameter", 1, &ref) != 0 || !ref)
+        return;
+    char *slash = strchr(ref, '/');
+    if (slash) {
+        *slash = '\0';
+        se->parameter_sub = xstrdup(slash + 1);
+    }
+    se->parameter = ref;
+}
+
 static void decode_secret_env(stack_ctx *c, const stack_node *e, stack_container *k)
 {
     size_t old = stack_path_push(c, "secrets");
@@ -126,7 +143,10 @@ static void decode_secret_env(stack_ctx *c, const stack_node *e, stack_container
             size_t o2 = stack_path_push(c, e->keys[i]->str);
             stack_secret_env se = {0};
             se.loc = v->loc;
-            if (v->kind == STACK_NODE_MAP) {
+            if (v->kind == STACK_NODE_MAP && stack_node_get(v, "parameter")) {
+                stack_check_keys(c, v, secret_ref_keys);
+                decode_parameter_ref(c, v, &se);
+            } else if (v->kind == STACK_NODE_MAP) {
                 stack_check_keys(c, v, secret_ref_keys);
                 stack_get_str(c, v, "secret", 1, &se.secret);
                 stack_get_str(c, v, "key", 0, &se.json_key);
@@ -135,7 +155,7 @@ static void decode_secret_env(stack_ctx *c, const stack_node *e, stack_container
             } else {
                 stack_err(c, v, "must name a secret (a key of 'secrets:')");
             }
-            if (se.secret) {
+            if (se.secret || se.parameter) {
                 se.env = xstrdup(e->keys[i]->str);
                 k->secrets[k->nsecrets++] = se;
             } else {

@@ -178,6 +178,13 @@ static cJSON *container_json(const stack_container *k)
         cJSON *x = cJSON_CreateObject();
         str(x, "secret", k->secrets[i].secret);
         str(x, "key", k->secrets[i].json_key);
+        if (k->secrets[i].parameter && k->secrets[i].parameter_sub) {
+            char *p = xasprintf("%s/%s", k->secrets[i].parameter, k->secrets[i].parameter_sub);
+            str(x, "parameter", p);
+            free(p);
+        } else {
+            str(x, "parameter", k->secrets[i].parameter);
+        }
         cJSON_AddItemToObject(s, k->secrets[i].env, x);
     }
     if (k->health.set) {
@@ -242,6 +249,10 @@ static cJSON *volume_json(const stack_volume *v)
         boolean(x, "encrypted", v->encrypted);
         str(x, "kms_key", v->kms_key);
         str(x, "filesystem", v->filesystem);
+    } else if (v->file_system) {
+        str(x, "file_system", v->file_system);
+        str(x, "access_point", v->fs_access_point);
+        boolean(x, "root_access", v->root_access);
     } else {
         str(x, "file_system_id", v->file_system_id);
         str(x, "root_directory", v->root_directory);
@@ -343,6 +354,7 @@ static void top_sections(cJSON *o, const stack_model *s)
     m = cJSON_AddObjectToObject(o, "buckets");
     for (size_t i = 0; i < s->nbuckets; i++)
         cJSON_AddItemToObject(m, s->buckets[i].name, bucket_json(&s->buckets[i]));
+    stack_storage_json(o, s);
     m = cJSON_AddObjectToObject(o, "load_balancers");
     for (size_t i = 0; i < s->nload_balancers; i++)
         cJSON_AddItemToObject(m, s->load_balancers[i].name, lb_json(&s->load_balancers[i]));

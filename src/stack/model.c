@@ -114,6 +114,8 @@ void stack_container_free(stack_container *k)
         free(k->secrets[i].env);
         free(k->secrets[i].secret);
         free(k->secrets[i].json_key);
+        free(k->secrets[i].parameter);
+        free(k->secrets[i].parameter_sub);
     }
     free(k->secrets);
     stack_strlist_free(k->health.command, k->health.ncommand);
@@ -141,7 +143,8 @@ static void service_free(stack_service *v)
     for (size_t i = 0; i < v->nvolumes; i++) {
         stack_volume *x = &v->volumes[i];
         char *f[] = {x->name, x->path, x->container, x->type, x->kms_key, x->filesystem,
-                     x->file_system_id, x->root_directory, x->access_point};
+                     x->file_system_id, x->root_directory, x->access_point, x->file_system,
+                     x->fs_access_point};
         for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
             free(f[j]);
     }
@@ -238,6 +241,7 @@ void stack_free(stack_model *s)
     network_free(&s->network);
     free(s->namespace_name);
     stores_free(s);
+    stack_storage_free(s);
     for (size_t i = 0; i < s->nservices; i++)
         service_free(&s->services[i]);
     free(s->services);

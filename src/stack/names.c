@@ -22,6 +22,7 @@ char *stack_name_secret(const char *stack, const char *secret) { return xasprint
 char *stack_name_bucket(const char *stack, const char *bucket) { return xasprintf("%s-%s", stack, bucket); }
 char *stack_name_cluster(const char *stack) { return xstrdup(stack); }
 char *stack_name_task_family(const char *stack, const char *service) { return xasprintf("%s-%s", stack, service); }
+char *stack_name_efs_group(const char *stack, const char *fs) { return xasprintf("%s-efs-%s", stack, fs); }
 
 static int alnum(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'); }
 static int lower_alnum(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); }

@@ -16,7 +16,7 @@ static void check_derived(stack_ctx *c, stack_loc at, const char *where, const c
     if (why)
         stack_diag_add(c->d, at, "%s: the %s name '%s' %s; %s the stack or %s name", where, what, name, why,
                       strncmp(why, "is longer", 9) == 0 ? "shorten" : "change", strncmp(where, "services", 8) == 0 ? "service" : strncmp(where, "load", 4) == 0
-                          ? "load balancer" : "bucket");
+                          ? "load balancer" : strncmp(where, "file", 4) == 0 ? "file system" : "bucket");
     free(name);
 }
 
@@ -103,10 +103,36 @@ void stack_check_names(stack_ctx *c, const stack_node *root)
     }
     for (size_t i = 0; i < s->nsecrets; i++)
         logical(c, s->secrets[i].loc, "secrets", s->secrets[i].name);
+    for (size_t i = 0; i < s->nssm_parameters; i++)
+        logical(c, s->ssm_parameters[i].loc, "parameter_store", s->ssm_parameters[i].name);
+    for (size_t i = 0; i < s->nfile_systems; i++) {
+        const stack_file_system *fs = &s->file_systems[i];
+        logical(c, fs->loc, "file_systems", fs->name);
+        if (!fs->existing) {
+            char *where = xasprintf("file_systems.%s", fs->name);
+            check_derived(c, fs->loc, where, "security group", stack_name_efs_group(st, fs->name),
+                          stack_check_group_name);
+            free(where);
+        }
+    }
 }
 
 char *stack_ref_static_value(const stack_model *s, const stack_ref *r)
 {
+    if (r->kind == STACK_REF_PARAMETER) {
+        const stack_ssm_parameter *p = stack_find_ssm_parameter(s, r->name);
+        if (p && !strcmp(r->attr, "name"))
+            return xstrdup_or_null(p->ssm_name);
+        /* a value written in the file, when it is no secret */
+        if (p && !strcmp(r->attr, "value") && p->source == STACK_SSM_VALUE && p->type &&
+            strcmp(p->type, "SecureString") != 0)
+            return xstrdup_or_null(p->value);
+        return NULL;
+    }
+    if (r->kind == STACK_REF_FILE_SYSTEM) {
+        const stack_file_system *fs = stack_find_file_system(s, r->name);
+        return fs && fs->existing && !strcmp(r->attr, "id") ? xstrdup(fs->existing) : NULL;
+    }
     if (r->kind == STACK_REF_BUCKET && !strcmp(r->attr, "name")) {
         const stack_bucket *b = stack_find_bucket(s, r->name);
         return b ? xstrdup(b->bucket_name) : NULL;

@@ -1,4 +1,5 @@
-/* A service's volumes: EBS volumes ECS makes at launch, EFS file systems that exist. */
+/* A service's volumes: EBS volumes ECS makes at launch, EFS file systems of the stack
+ * (file_systems:) or named by id. */
 #include <string.h>
 
 #include "stack_internal.h"
@@ -7,8 +8,8 @@
 static const char *const volume_keys[] = {"name", "path", "container", "read_only", "ebs", "efs", NULL};
 static const char *const ebs_keys[] = {"size_gib", "type", "iops", "throughput", "encrypted",
                                        "kms_key", "filesystem", NULL};
-static const char *const efs_keys[] = {"file_system_id", "root_directory", "access_point",
-                                       "transit_encryption", NULL};
+static const char *const efs_keys[] = {"file_system", "access_point", "read_only", "root_access",
+                                       "file_system_id", "root_directory", "transit_encryption", NULL};
 static const char *const ebs_types[] = {"gp3", "gp2", "io1", "io2", "st1", "sc1", "standard", NULL};
 static const char *const fs_names[] = {"ext4", "ext3", "xfs", NULL};
 
@@ -47,13 +48,45 @@ static void decode_ebs(stack_ctx *c, const stack_node *e, stack_volume *v)
     stack_path_pop(c, old);
 }
 
-static void decode_efs(stack_ctx *c, const stack_node *e, stack_volume *v)
+/* efs: { file_system: NAME, access_point: AP, read_only, root_access }: a file system of
+ * file_systems:, always mounted with TLS and IAM authorization. */
+static void decode_efs_of_stack(stack_ctx *c, const stack_node *e, stack_volume *v, const stack_node *volume)
+{
+    v->transit_encryption = 1;
+    stack_get_str(c, e, "file_system", 1, &v->file_system);
+    stack_get_str(c, e, "access_point", 0, &v->fs_access_point);
+    static const char *const by_id[] = {"file_system_id", "root_directory", "transit_encryption", NULL};
+    for (size_t i = 0; by_id[i]; i++)
+        if (stack_node_get(e, by_id[i]))
+            stack_err_key(c, stack_node_get(e, by_id[i]), by_id[i],
+                         "belongs to the file_system_id form; a file system of file_systems: is always "
+                         "mounted with TLS, its root chosen by an access point");
+    if (stack_node_get(e, "read_only") && stack_node_get(volume, "read_only"))
+        stack_err_key(c, stack_node_get(e, "read_only"), "read_only", "is given on the volume already");
+    else
+        stack_get_bool(c, e, "read_only", &v->read_only);
+    stack_get_bool(c, e, "root_access", &v->root_access);
+}
+
+static void decode_efs(stack_ctx *c, const stack_node *e, stack_volume *v, const stack_node *volume)
 {
     size_t old = stack_path_push(c, "efs");
     v->kind = STACK_VOL_EFS;
     v->transit_encryption = 1;
-    if (stack_want_map(c, e)) {
-        stack_check_keys(c, e, efs_keys);
+    if (!stack_want_map(c, e)) {
+        stack_path_pop(c, old);
+        return;
+    }
+    stack_check_keys(c, e, efs_keys);
+    if (stack_node_get(e, "file_system")) {
+        decode_efs_of_stack(c, e, v, volume);
+    } else {
+        static const char *const of_stack[] = {"read_only", "root_access", NULL};
+        for (size_t i = 0; of_stack[i]; i++)
+            if (stack_node_get(e, of_stack[i]))
+                stack_err_key(c, stack_node_get(e, of_stack[i]), of_stack[i],
+                             "belongs to the file_system form (a file system of file_systems:)%s",
+                             i == 0 ? "; with file_system_id, give read_only on the volume" : "");
         if (stack_get_str(c, e, "file_system_id", 1, &v->file_system_id) == 0 && v->file_system_id &&
             strncmp(v->file_system_id, "fs-", 3) != 0)
             stack_err_key(c, stack_node_get(e, "file_system_id"), "file_system_id",
@@ -88,9 +121,9 @@ static void volume_item(stack_ctx *c, const stack_node *n, stack_service *svc)
     else if (ebs)
         decode_ebs(c, ebs, v);
     else if (efs)
-        decode_efs(c, efs, v);
+        decode_efs(c, efs, v, n);
     else
-        stack_err(c, n, "needs 'ebs: { size_gib: N }' or 'efs: { file_system_id: fs-… }'");
+        stack_err(c, n, "needs 'ebs: { size_gib: N }' or 'efs: { file_system: NAME }'");
     int ebs_seen = 0;
     for (size_t i = 0; i + 1 < svc->nvolumes; i++) {
         if (v->kind == STACK_VOL_EBS && svc->volumes[i].kind == STACK_VOL_EBS && ebs && !ebs_seen++)

@@ -118,6 +118,17 @@ char *stack_interpolate(stack_ctx *c, const stack_node *n, const char *text);
 int stack_decode_params(stack_ctx *c, const stack_node *n, const stack_options *opts);
 void stack_decode_network(stack_ctx *c, const stack_node *n);
 void stack_decode_secrets(stack_ctx *c, const stack_node *n);
+/* `generate:` (true, or a map of length and character classes) into a secret's settings
+ * (source GENERATE). */
+void stack_decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec);
+/* file_systems: and parameter_store: (storage.c), their rules across sections, their
+ * part of the JSON model, freeing them. */
+void stack_decode_file_systems(stack_ctx *c, const stack_node *n);
+void stack_decode_parameter_store(stack_ctx *c, const stack_node *n);
+void stack_check_storage(stack_ctx *c);
+struct cJSON;
+void stack_storage_json(struct cJSON *o, const stack_model *s);
+void stack_storage_free(stack_model *s);
 void stack_decode_buckets(stack_ctx *c, const stack_node *n);
 void stack_decode_load_balancers(stack_ctx *c, const stack_node *n);
 void stack_decode_auth(stack_ctx *c, const stack_node *n, stack_auth *a);

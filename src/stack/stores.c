@@ -35,7 +35,7 @@ static int secret_id_ok(const char *s)
     return n >= 1 && n <= 512;
 }
 
-static void decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec)
+void stack_decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec)
 {
     sec->source = STACK_SECRET_GENERATE;
     size_t old = stack_path_push(c, "generate");
@@ -86,7 +86,7 @@ static void decode_secret(stack_ctx *c, const stack_node *key, const stack_node 
             sec->source = kinds[i]; /* reported; keep the first so no other message follows */
     const stack_node *g = stack_node_get(v, "generate");
     if (g && sources == 1)
-        decode_generate(c, g, sec);
+        stack_decode_generate(c, g, sec);
     if (stack_node_get(v, "from_file") && sources == 1) {
         sec->source = STACK_SECRET_FILE;
         stack_get_str(c, v, "from_file", 0, &sec->path);

@@ -354,6 +354,110 @@ START_TEST(names_and_checks)
 }
 END_TEST
 
+/* file_systems: and parameter_store: with their defaults, the volumes and secrets that use
+ * them, and the references they answer without AWS. */
+START_TEST(storage_sections)
+{
+    stack_model *s = load_ok(
+        "stack: dbw\n"
+        "file_systems:\n"
+        "  state: { access_points: { server: { uid: 10001, gid: 10001, permissions: \"750\" }, any: {} } }\n"
+        "  shared: { existing: fs-0abc }\n"
+        "parameter_store:\n"
+        "  config: { from_file: server.toml }\n"
+        "  port: { type: String, value: \"3000\" }\n"
+        "  token: { generate: { length: 20 }, kms_key: 1234abcd-12ab-34cd-56ef-1234567890ab }\n"
+        "  keys: { path: /news-api/, existing: true }\n"
+        "  old: { name: /legacy/url, existing: true }\n"
+        "services:\n"
+        "  web:\n"
+        "    image: nginx\n"
+        "    environment: { PORT: \"${parameter_store.port.value}\", OLD: \"${parameter_store.old.value}\" }\n"
+        "    secrets: { CONFIG: { parameter: config }, KEY: { parameter: keys/newsapi } }\n"
+        "    volumes:\n"
+        "      - { path: /data, efs: { file_system: state, access_point: server } }\n"
+        "      - { path: /ro, efs: { file_system: shared, read_only: true, root_access: true } }\n",
+        NULL);
+    const stack_file_system *fs = stack_find_file_system(s, "state");
+    ck_assert_ptr_nonnull(fs);
+    ck_assert_int_eq(fs->keep, 1);
+    ck_assert_str_eq(fs->throughput_mode, "elastic");
+    ck_assert_str_eq(fs->performance_mode, "generalPurpose");
+    const stack_access_point *ap = stack_find_access_point(fs, "server");
+    ck_assert_str_eq(ap->path, "/server");
+    ck_assert_int_eq((int)ap->uid, 10001);
+    ck_assert_str_eq(ap->permissions, "750");
+    ap = stack_find_access_point(fs, "any");
+    ck_assert_int_eq((int)ap->uid, -1);
+    ck_assert_str_eq(ap->permissions, "755");
+    ck_assert_str_eq(stack_find_file_system(s, "shared")->existing, "fs-0abc");
+    ck_assert_int_eq(stack_file_system_tier(s, fs), STACK_TIER_PUBLIC);
+
+    const stack_ssm_parameter *p = stack_find_ssm_parameter(s, "config");
+    ck_assert_str_eq(p->ssm_name, "/dbw/config");
+    ck_assert_str_eq(p->type, "SecureString");
+    ck_assert_int_eq(p->source, STACK_SSM_FILE);
+    p = stack_find_ssm_parameter(s, "token");
+    ck_assert_int_eq(p->source, STACK_SSM_GENERATE);
+    ck_assert_int_eq(p->generator.length, 20);
+    ck_assert_int_eq(p->generator.digits, 1);
+    p = stack_find_ssm_parameter(s, "keys");
+    ck_assert_int_eq(p->source, STACK_SSM_PATH);
+    ck_assert_str_eq(p->ssm_name, "/news-api");
+    ck_assert_ptr_null(p->type);
+    p = stack_find_ssm_parameter(s, "old");
+    ck_assert_int_eq(p->source, STACK_SSM_EXISTING);
+    ck_assert_int_eq(p->used_as_value, 1);
+    ck_assert_ptr_null(p->type);
+
+    const stack_service *v = stack_find_service(s, "web");
+    ck_assert_str_eq(v->volumes[0].file_system, "state");
+    ck_assert_str_eq(v->volumes[0].fs_access_point, "server");
+    ck_assert_int_eq(v->volumes[1].read_only, 1);
+    ck_assert_int_eq(v->volumes[1].root_access, 1);
+    const stack_container *k = &v->containers[0];
+    ck_assert_ptr_null(k->secrets[0].secret);
+    ck_assert_str_eq(k->secrets[0].parameter, "config");
+    ck_assert_ptr_null(k->secrets[0].parameter_sub);
+    ck_assert_str_eq(k->secrets[1].parameter, "keys");
+    ck_assert_str_eq(k->secrets[1].parameter_sub, "newsapi");
+    /* a String's value is known offline; an existing one's only at deploy time */
+    for (size_t i = 0; i < s->nrefs; i++) {
+        char *value = stack_ref_static_value(s, &s->refs[i]);
+        if (!strcmp(s->refs[i].name, "port"))
+            ck_assert_str_eq(value, "3000");
+        else
+            ck_assert_ptr_null(value);
+        free(value);
+    }
+    stack_free(s);
+}
+END_TEST
+
+START_TEST(storage_refusals)
+{
+    char *e = load_bad(
+        "stack: dbw\n"
+        "file_systems:\n"
+        "  state: { access_points: { a: { path: /a/b/c/d/e, permissions: \"999\" } } }\n"
+        "parameter_store:\n"
+        "  secret: { value: x }\n"
+        "  both: { value: x, generate: true }\n"
+        "services:\n"
+        "  web:\n"
+        "    image: nginx\n"
+        "    environment: { S: \"${parameter_store.secret.value}\" }\n"
+        "    volumes: [ { path: /d, efs: { file_system: nope } } ]\n",
+        NULL);
+    ck_assert_ptr_nonnull(strstr(e, "has more than 4 levels"));
+    ck_assert_ptr_nonnull(strstr(e, "'999' is not an octal mode"));
+    ck_assert_ptr_nonnull(strstr(e, "a parameter has one source; 'value' is already given"));
+    ck_assert_ptr_nonnull(strstr(e, "is a SecureString, and a secret never goes into plain configuration"));
+    ck_assert_ptr_nonnull(strstr(e, "there is no file system 'nope' under 'file_systems:'"));
+    free(e);
+}
+END_TEST
+
 START_TEST(json_has_no_secret_values)
 {
     setenv("STACK_TEST_SECRET_VALUE", "hunter2-very-secret", 1);
@@ -362,6 +466,14 @@ START_TEST(json_has_no_secret_values)
     char *js = stack_to_json(s);
     ck_assert_ptr_null(strstr(js, "hunter2"));
     ck_assert_ptr_nonnull(strstr(js, "\"from_env\":\t\"STACK_TEST_SECRET_VALUE\""));
+    free(js);
+    stack_free(s);
+    /* nor a SecureString parameter's value, even one written in the file */
+    s = load_ok("stack: demo\nparameter_store:\n  pw: { value: \"${env:STACK_TEST_SECRET_VALUE}\" }\n"
+                "  plain: { type: String, value: shown }\nservices:\n  web: { image: nginx }\n", NULL);
+    js = stack_to_json(s);
+    ck_assert_ptr_null(strstr(js, "hunter2"));
+    ck_assert_ptr_nonnull(strstr(js, "\"shown\""));
     free(js);
     stack_free(s);
 }
@@ -382,6 +494,8 @@ Suite *stack_model_suite(void)
     tcase_add_test(tc, enabled_switch);
     tcase_add_test(tc, names_and_checks);
     tcase_add_test(tc, json_has_no_secret_values);
+    tcase_add_test(tc, storage_sections);
+    tcase_add_test(tc, storage_refusals);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -42,6 +42,32 @@ START_TEST(taskdef_equal_ignores_ecs_defaults)
 }
 END_TEST
 
+/* What ECS adds to an EFS volume (rootDirectory "/") never counts as a change; any other
+ * root directory does. */
+START_TEST(taskdef_efs_root_directory_default)
+{
+    const char *vol = "{\"family\":\"f\",\"containerDefinitions\":[{\"name\":\"a\",\"image\":\"i\"}],"
+                      "\"volumes\":[{\"name\":\"v\",\"efsVolumeConfiguration\":{\"fileSystemId\":\"fs-1\","
+                      "\"transitEncryption\":\"ENABLED\",\"authorizationConfig\":{\"accessPointId\":\"fsap-1\","
+                      "\"iam\":\"ENABLED\"}%s}}]%s}";
+    char in_text[600], out_text[700];
+    snprintf(in_text, sizeof in_text, vol, "", "");
+    snprintf(out_text, sizeof out_text, vol, ",\"rootDirectory\":\"/\"",
+             ",\"requiresAttributes\":[{\"name\":\"ecs.capability.efsAuth\"},"
+             "{\"name\":\"com.amazonaws.ecs.capability.docker-remote-api.1.25\"}]");
+    cJSON *in = cJSON_Parse(in_text), *out = cJSON_Parse(out_text);
+    ck_assert_ptr_nonnull(in);
+    ck_assert_ptr_nonnull(out);
+    ck_assert_int_eq(ecs_taskdef_equal(in, out), 1);
+    cJSON *efs = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(out, "volumes"), 0),
+                                     "efsVolumeConfiguration");
+    cJSON_ReplaceItemInObject(efs, "rootDirectory", cJSON_CreateString("/data"));
+    ck_assert_int_eq(ecs_taskdef_equal(in, out), 0);
+    cJSON_Delete(in);
+    cJSON_Delete(out);
+}
+END_TEST
+
 START_TEST(bad_input_refused_before_any_call)
 {
     aws_client *c = fake_client();
@@ -166,6 +192,7 @@ END_TEST
 Suite *svc_ecs_doc_suite(void)
 {
     const TTest *const tests[] = {taskdef_equal_ignores_ecs_defaults,
+                                  taskdef_efs_root_directory_default,
                                   bad_input_refused_before_any_call,
                                   describe_reports_missing_in_batches,
                                   secrets_never_reach_the_wire_log, NULL};

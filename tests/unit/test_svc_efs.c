@@ -127,6 +127,15 @@ START_TEST(file_systems)
                               .kms_key_id = "alias/not-there"};
     FAILS_WITH(efs_create_file_system(c, &nokey, &again, NULL, &err), "BadRequest");
 
+    /* throughput: a mode change (the next one within a day is refused with TooManyRequests,
+     * a 429 the retry layer backs off on: test_efs.py checks that refusal) */
+    OK(efs_update_file_system(c, f.id, "bursting", 0, &again, &err));
+    ck_assert_str_eq(again.throughput_mode, "bursting");
+    ck_assert_str_eq(again.state, "updating");
+    efs_file_system_free(&again);
+    OK(efs_wait_file_system(c, f.id, EFS_AVAILABLE, &quick, &err));
+    FAILS_WITH(efs_update_file_system(c, f.id, NULL, 8, &again, &err), "BadRequest");
+
     OK(efs_delete_file_system(c, f.id, &err));
     OK(efs_wait_file_system(c, f.id, EFS_GONE, &quick, &err));
     ck_assert_int_eq(efs_check_file_system(c, f.id, EFS_AVAILABLE, state, sizeof state, &err), -1);

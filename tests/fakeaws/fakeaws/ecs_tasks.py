@@ -279,7 +279,7 @@ class TaskLifecycle:
             return None, head + f"{e.code}: {e.message}"
         who = f"arn:aws:sts::{acct}:assumed-role/{(role or '').rpartition('/')[2]}/{task['id']}"
         for action, resource in (("ssm:GetParameters", p["arn"]), ("kms:Decrypt", p["customer_key"])):
-            if resource and iam is not None and role and not iam.role_allows(role, action):
+            if resource and iam is not None and role and not iam.role_allows(role, action, resource, {}):
                 return None, head + (f"AccessDeniedException: User: {who} is not authorized to perform: "
                                      f"{action} on resource: {resource} because no identity-based policy "
                                      f"allows the {action} action")

@@ -81,6 +81,32 @@ def test_file_system_refusals():
             FileSystemId=fs["FileSystemId"], Policy="{}")
 
 
+def test_update_throughput():
+    n, _, _ = setup()
+    fid = make_fs(n, ThroughputMode="bursting")
+    out = n.call("efs", "UpdateFileSystem", FileSystemId=fid, ThroughputMode="elastic")
+    expect(out["ThroughputMode"] == "elastic" and out["LifeCycleState"] == "updating")
+    n.fails("IncorrectFileSystemLifeCycleState", "efs", "UpdateFileSystem", FileSystemId=fid,
+            ThroughputMode="bursting")
+    n.wait(5)
+    expect(fs_state(n, fid) == "available")
+    n.fails("TooManyRequests", "efs", "UpdateFileSystem", FileSystemId=fid, ThroughputMode="bursting")
+    n.fails("BadRequest", "efs", "UpdateFileSystem", FileSystemId=fid, ThroughputMode="elastic")
+    n.fails("BadRequest", "efs", "UpdateFileSystem", FileSystemId=fid, ProvisionedThroughputInMibps=8.0)
+    n.wait(24 * 3600)
+    n.fails("BadRequest", "efs", "UpdateFileSystem", FileSystemId=fid, ThroughputMode="provisioned")
+    out = n.call("efs", "UpdateFileSystem", FileSystemId=fid, ThroughputMode="provisioned",
+                 ProvisionedThroughputInMibps=64.0)
+    expect(out["ProvisionedThroughputInMibps"] == 64.0)
+    n.wait(5)
+    expect(n.call("efs", "UpdateFileSystem", FileSystemId=fid, ProvisionedThroughputInMibps=128.0)
+           ["ProvisionedThroughputInMibps"] == 128.0, "an increase any time")
+    n.wait(5)
+    n.fails("TooManyRequests", "efs", "UpdateFileSystem", FileSystemId=fid, ProvisionedThroughputInMibps=32.0)
+    io = make_fs(n, token="io", PerformanceMode="maxIO")
+    n.fails("BadRequest", "efs", "UpdateFileSystem", FileSystemId=io, ThroughputMode="elastic")
+
+
 def test_describe_pages():
     n, _, _ = setup()
     ids = [n.call("efs", "CreateFileSystem", CreationToken=f"t{i}")["FileSystemId"] for i in range(5)]
@@ -330,6 +356,63 @@ def test_mount_check_for_ecs():
     expect(efs.mount_failure("us-east-1", via_ap, task, role) is None)
     expect(efs.mount_failure("us-east-1", raw, task, None) is None, "the access point made /state")
     expect(mid and efs.mount_failure("eu-west-1", cfg, task, role).startswith("ResourceInitializationError"))
+
+
+def test_mount_iam_judged_on_the_file_system_and_access_point():
+    """With a file system policy in place, an IAM client gets in through its role's own
+    policy only when it names this file system (and, with a condition, the access point
+    it mounts through); a policy statement naming the account only hands the decision to
+    the identity policies, as IAM does."""
+    n, vid, (a, _) = setup()
+    efs = n.world.svc("efs")
+    fid = make_fs(n)
+    other = make_fs(n, token="tok-2")
+    arn = n.call("efs", "DescribeFileSystems", FileSystemId=fid)["FileSystems"][0]["FileSystemArn"]
+    other_arn = n.call("efs", "DescribeFileSystems", FileSystemId=other)["FileSystems"][0]["FileSystemArn"]
+    app, nfs = n.sg(vid, "app"), n.sg(vid, "nfs")
+    n.call("efs", "CreateMountTarget", FileSystemId=fid, SubnetId=a, SecurityGroups=[nfs])
+    n.call("ec2", "AuthorizeSecurityGroupIngress", GroupId=nfs, IpPermissions=[{
+        "IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049, "UserIdGroupPairs": [{"GroupId": app}]}])
+    ap = n.call("efs", "CreateAccessPoint", ClientToken="ap", FileSystemId=fid,
+                RootDirectory={"Path": "/s", "CreationInfo": {"OwnerUid": 1, "OwnerGid": 1, "Permissions": "750"}})
+    ap2 = n.call("efs", "CreateAccessPoint", ClientToken="ap2", FileSystemId=fid)
+    n.wait(90)
+    n.call("ec2", "ModifyVpcAttribute", VpcId=vid, EnableDnsHostnames={"Value": True})
+    task = _task_eni(n, a, [app])
+    via = {"fileSystemId": fid, "transitEncryption": "ENABLED",
+           "authorizationConfig": {"iam": "ENABLED", "accessPointId": ap["AccessPointId"]}}
+    n.call("efs", "PutFileSystemPolicy", FileSystemId=fid, Policy=json.dumps({"Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"},
+         "Action": "elasticfilesystem:ClientMount", "Resource": arn},
+        {"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*", "Resource": arn,
+         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+    nothing = _role(n, "nothing", ["s3:GetObject"])
+    expect("access denied" in efs.mount_failure("us-east-1", via, task, nothing),
+           "the account as principal lets in no role by itself")
+    elsewhere = _role_statement(n, "elsewhere", {"Effect": "Allow", "Action": "elasticfilesystem:ClientMount",
+                                                  "Resource": other_arn})
+    expect("access denied" in efs.mount_failure("us-east-1", via, task, elsewhere), "another file system's grant")
+    cond = {"StringEquals": {"elasticfilesystem:AccessPointArn": ap["AccessPointArn"]}}
+    exact = _role_statement(n, "exact", {"Effect": "Allow", "Action": ["elasticfilesystem:ClientMount"],
+                                         "Resource": arn, "Condition": cond})
+    expect(efs.mount_failure("us-east-1", via, task, exact) is None, "the file system and its access point")
+    by_other_ap = dict(via, authorizationConfig={"iam": "ENABLED", "accessPointId": ap2["AccessPointId"]})
+    expect("access denied" in efs.mount_failure("us-east-1", by_other_ap, task, exact),
+           "another access point of the same file system")
+    plain = {"fileSystemId": fid, "transitEncryption": "ENABLED", "authorizationConfig": {"iam": "ENABLED"}}
+    expect("access denied" in efs.mount_failure("us-east-1", plain, task, exact), "no access point: no key")
+    iam = n.world.svc("iam")
+    expect(not iam.role_allows(exact, "elasticfilesystem:ClientWrite", arn, {}), "ClientWrite was not granted")
+    expect(iam.role_allows(exact, "elasticfilesystem:ClientMount"), "asked about the action alone, as before")
+
+
+def _role_statement(n, name, statement):
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]})
+    arn = n.call("iam", "CreateRole", RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    n.call("iam", "PutRolePolicy", RoleName=name, PolicyName="p", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [statement]}))
+    return arn
 
 
 def test_resources_listing():

@@ -259,6 +259,25 @@ def refusals(t, n):
     t.err("AuthFailure", "ec2", "release-address", "--allocation-id", n["alloc"])
 
 
+def linger_refusal(t, group, lb_deleted):
+    """The ALB's interfaces linger 240 s of AWS time (2.4 s here): a group deletion inside
+    that window is refused. On a loaded machine the call may come later than the window, and
+    then it must succeed; either answer is checked against the time it was sent. Returns
+    whether the group is gone."""
+    sent = time.monotonic()
+    p = t._run(("ec2", "delete-security-group", "--group-id", group))
+    inside = sent - lb_deleted < 240 * SCALE
+    if p.returncode == 254 and "(DependencyViolation)" in p.stderr:
+        t.passed += 1
+        return False
+    if p.returncode == 0 and not inside:
+        t.passed += 1
+        return True
+    t.fail(f"delete-security-group {sent - lb_deleted:.2f} s after the ALB's deletion "
+           f"(inside the linger: {inside}): exit {p.returncode}: {p.stderr.strip()[-300:]}")
+    return p.returncode == 0
+
+
 def teardown(t, n, lb, cm):
     t.ok("servicediscovery", "deregister-instance", "--service-id", cm["svc"], "--instance-id",
          "task-1")
@@ -267,14 +286,15 @@ def teardown(t, n, lb, cm):
     t.ok("elbv2", "delete-rule", "--rule-arn", lb["rule"])
     t.ok("elbv2", "delete-listener", "--listener-arn", lb["listener"])
     t.ok("elbv2", "delete-target-group", "--target-group-arn", lb["tg"])
+    lb_deleted = time.monotonic()
     t.ok("elbv2", "delete-load-balancer", "--load-balancer-arn", lb["lb"])
+    alb_sg_gone = linger_refusal(t, n["alb_sg"], lb_deleted)
     t.ok("ec2", "revoke-security-group-ingress", "--group-id", n["task_sg"],
          "--security-group-rule-ids", n["rule_id"])
-    # the ALB's interfaces linger: the group stays in use for a while
-    t.err("DependencyViolation", "ec2", "delete-security-group", "--group-id", n["alb_sg"])
     t.ok("ec2", "delete-nat-gateway", "--nat-gateway-id", n["nat"])
     t.wait(241)
-    t.ok("ec2", "delete-security-group", "--group-id", n["alb_sg"])
+    if not alb_sg_gone:
+        t.ok("ec2", "delete-security-group", "--group-id", n["alb_sg"])
     t.ok("ec2", "delete-security-group", "--group-id", n["task_sg"])
     nats = t.ok("ec2", "describe-nat-gateways", "--nat-gateway-ids", n["nat"])["NatGateways"]
     t.check(nats and nats[0]["State"] == "deleted", f"NAT after deletion: {nats}")

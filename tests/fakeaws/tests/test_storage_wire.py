@@ -174,7 +174,15 @@ def ecs_with_storage(r, fake, fid):
     stopped = run(td("denied", secrets=from_ssm))
     r.check(stopped and "not authorized to perform: ssm:GetParameters" in stopped.get("stoppedReason", ""),
             f"no ssm:GetParameters: {stopped and stopped.get('stoppedReason')}")
-    iam.put_role_policy(RoleName="st-exec", PolicyName="ssm", PolicyDocument=policy("ssm:GetParameters"))
+    iam.put_role_policy(RoleName="st-exec", PolicyName="ssm", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:GetParameters",
+                                                "Resource": "arn:aws:ssm:us-east-1:000000000000:parameter/st/other"}]}))
+    stopped = run(td("elsewhere", secrets=from_ssm))
+    r.check(stopped and "not authorized to perform: ssm:GetParameters" in stopped.get("stoppedReason", ""),
+            f"a grant on another parameter: {stopped and stopped.get('stoppedReason')}")
+    iam.put_role_policy(RoleName="st-exec", PolicyName="ssm", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:GetParameters",
+                                                "Resource": "arn:aws:ssm:us-east-1:000000000000:parameter/st/*"}]}))
     running = run(td("ssm", secrets=from_ssm))
     r.eq(running and running["lastStatus"], "RUNNING", "a Parameter Store secret")
     if running:

@@ -8,11 +8,14 @@ SDK users report and AWS's advice to wait 90 s after creating a mount target):
                 interface keeps blocking the subnet and groups until then)
   access point  creating -> available after 5 s; deleting -> gone after 2 s
   backup policy ENABLING / DISABLING for 5 s after PutBackupPolicy
+  throughput    UpdateFileSystem: updating -> available after 5 s
 Refusals as AWS documents them: the same CreationToken or ClientToken again is
 FileSystemAlreadyExists / AccessPointAlreadyExists with the existing id; one mount target
 per zone and one VPC per file system (MountTargetConflict); DeleteFileSystem while mount
 targets remain is FileSystemInUse; changes to a file system that is not available are
-IncorrectFileSystemLifeCycleState. Mount targets are in services/_efs/mounts.py."""
+IncorrectFileSystemLifeCycleState; the throughput mode changes, and provisioned throughput
+decreases, at most once in 24 hours (TooManyRequests). Mount targets are in
+services/_efs/mounts.py."""
 
 import json
 
@@ -23,6 +26,8 @@ from ._efs.mounts import MountTargetMixin
 FS_CREATE_S, FS_DELETE_S = 10, 10
 AP_CREATE_S, AP_DELETE_S = 5, 2
 BACKUP_SWITCH_S = 5
+UPDATE_S = 5
+THROUGHPUT_COOLDOWN_S = 24 * 3600
 MAX_ACCESS_POINTS = 10000
 MAX_TAGS = 50
 TRANSITIONS = ("TransitionToIA", "TransitionToArchive", "TransitionToPrimaryStorageClass")
@@ -76,7 +81,9 @@ class Efs(MountTargetMixin, Service):
         clock = self.world.clock
         if f["delete_at"] is not None:
             return "deleted" if clock.reached(f["delete_at"]) else "deleting"
-        return "available" if clock.reached(f["ready_at"]) else "creating"
+        if not clock.reached(f["ready_at"]):
+            return "creating"
+        return "updating" if f.get("updated_at") and not clock.reached(f["updated_at"]) else "available"
 
     def _ap_state(self, a):
         clock = self.world.clock
@@ -220,6 +227,36 @@ class Efs(MountTargetMixin, Service):
         if nxt:
             out["NextMarker"] = nxt
         return out
+
+    def UpdateFileSystem(self, req, ctx):
+        f = self._fs_available(ctx, req["FileSystemId"])
+        mode = req.get("ThroughputMode") or f["throughput"]
+        prov = req.get("ProvisionedThroughputInMibps")
+        if mode == "provisioned" and prov is None and f["throughput"] != "provisioned":
+            raise AwsError("BadRequest", "ProvisionedThroughputInMibps is required when "
+                           "ThroughputMode is provisioned.")
+        if mode != "provisioned" and prov is not None:
+            raise AwsError("BadRequest", "ProvisionedThroughputInMibps can only be set when "
+                           "ThroughputMode is provisioned.")
+        if mode == "elastic" and f["performance"] == "maxIO":
+            raise AwsError("BadRequest", "Max I/O performance mode is not supported with Elastic throughput.")
+        new_prov = prov if mode == "provisioned" else None
+        if new_prov is None and mode == "provisioned":
+            new_prov = f["provisioned"]
+        mode_change = mode != f["throughput"]
+        decrease = (f["provisioned"] is not None and new_prov is not None and new_prov < f["provisioned"])
+        if mode == f["throughput"] and new_prov == f["provisioned"]:
+            raise AwsError("BadRequest", "The file system already has this throughput mode and "
+                           "provisioned throughput.")
+        last = f.get("throughput_changed_at")
+        if (mode_change or decrease) and last is not None and not self.world.clock.reached(last):
+            raise AwsError("TooManyRequests", "You can change the throughput mode or decrease the "
+                           "provisioned throughput only once every 24 hours.")
+        if mode_change or decrease:
+            f["throughput_changed_at"] = self.world.clock.after(THROUGHPUT_COOLDOWN_S)
+        f["throughput"], f["provisioned"] = mode, new_prov
+        f["updated_at"] = self.world.clock.after(UPDATE_S)
+        return self._fs_out(f)
 
     def DeleteFileSystem(self, req, ctx):
         f = self._fs(ctx, req["FileSystemId"])

@@ -3,6 +3,7 @@ policies, service-linked roles, tags, OpenID Connect providers (_iam_oidc.py);
 DeleteConflict and eventual consistency."""
 
 import json
+from fnmatch import fnmatchcase
 from urllib.parse import quote
 
 from ..core import AwsError, Service
@@ -419,7 +420,12 @@ class Iam(OidcProviders, Service):
         r = self.roles.get(arn.rpartition("/")[2]) if arn else None
         return r is not None and r["Arn"] == arn and self.trusts(r, "Service", [service_principal])
 
-    def role_allows(self, arn, action):
+    def role_allows(self, arn, action, resource=None, context=None):
+        """Whether the role's identity policies allow `action` (an explicit Deny wins).
+        With `resource` (an ARN), a statement applies only when one of its Resource
+        patterns matches it (NotResource: when none does); with `context` (a dict of
+        condition keys), its Condition must hold (statement_applies). Without them, as the
+        callers that ask only about an action want: any resource, conditions not judged."""
         r = self.role_by_arn(arn)
         if r is None:
             return False
@@ -428,11 +434,51 @@ class Iam(OidcProviders, Service):
         for doc in docs:
             for st in policy_statements(doc):
                 acts = as_list(st.get("Action"))
-                if any(action_matches(a, action) for a in acts):
-                    if st.get("Effect") == "Deny":
-                        return False
-                    allowed = True
+                if not any(action_matches(a, action) for a in acts):
+                    continue
+                if resource is not None and not statement_applies(st, resource, context or {}):
+                    continue
+                if st.get("Effect") == "Deny":
+                    return False
+                allowed = True
         return allowed
+
+
+_POSITIVE = {"StringEquals": "eq", "ArnEquals": "eq", "StringLike": "like", "ArnLike": "like", "Bool": "bool"}
+_NEGATIVE = {"StringNotEquals": "eq", "ArnNotEquals": "eq", "StringNotLike": "like", "ArnNotLike": "like"}
+
+
+def _matches(how, have, want):
+    if how == "like":
+        return fnmatchcase(have, want)
+    if how == "bool":
+        return have.lower() == want.lower()
+    return have == want
+
+
+def statement_applies(st, resource, context):
+    """IAM's matching of one statement to a request on `resource` with condition keys
+    `context`: Resource patterns (* and ? wildcards, case-sensitive as ARNs are) and the
+    condition operators the fake knows (String/Arn Equals/Like and their Not forms, Bool).
+    A key missing from the context fails a positive operator and passes a negative one,
+    as in IAM; an operator the fake does not know makes the statement not apply, so a
+    policy the fake cannot judge never allows by accident."""
+    if "NotResource" in st:
+        if any(fnmatchcase(resource, p) for p in as_list(st["NotResource"])):
+            return False
+    elif not any(fnmatchcase(resource, p) for p in as_list(st.get("Resource"))):
+        return False
+    keys = {k.lower(): v for k, v in context.items()}
+    for op, kv in (st.get("Condition") or {}).items():
+        how = _POSITIVE.get(op) or _NEGATIVE.get(op)
+        if how is None or not isinstance(kv, dict):
+            return False
+        for key, wants in kv.items():
+            have = keys.get(key.lower())
+            hit = have is not None and any(_matches(how, str(have), str(w)) for w in as_list(wants))
+            if (op in _POSITIVE) != hit:
+                return False
+    return True
 
 
 SERVICE = Iam

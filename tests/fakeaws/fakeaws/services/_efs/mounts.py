@@ -179,22 +179,29 @@ class MountTargetMixin:
         if iam and not task_role:
             return DENIED
         path = cfg.get("rootDirectory") or "/"
+        ap = None
         if auth.get("accessPointId"):
             ap = self.access_points.get(bare_id(auth["accessPointId"]))
             if ap is None or ap["fs_id"] != fid or self._ap_state(ap) != "available":
                 return DENIED
             path = ap["root"]["Path"]
-            if ap["root"].get("CreationInfo") and path not in f["dirs"]:
-                f["dirs"].update(_parents(path))
-        if not self._client_allowed(f, iam and task_role, transit):
+        if not self._client_allowed(f, iam and task_role, transit, ap and ap["arn"]):
             return DENIED
+        if ap is not None and ap["root"].get("CreationInfo") and path not in f["dirs"]:
+            f["dirs"].update(_parents(path))
         if path.rstrip("/") and path.rstrip("/") not in f["dirs"]:
             return NO_DIR.format(dns=dns, path=path)
         return None
 
-    def _client_allowed(self, f, role, transit):
-        """The file system policy (none: AWS's default, every client that reaches a mount
-        target) and, for IAM clients, the role's own policies, for ClientMount."""
+    def _client_allowed(self, f, role, transit, ap_arn=None):
+        """ClientMount as EFS authorizes it. No file system policy: AWS's default, every
+        client that reaches a mount target. With one: its Deny statements that match stop
+        anyone; its Allow statements let in the principals they name (anyone for "*"),
+        while one naming the account (or its root) only hands the decision to the
+        client's identity policies, as IAM does; an IAM client (role) is let in too by its
+        role's identity policies, judged on the file system's ARN with the request's
+        condition keys (aws:SecureTransport, elasticfilesystem:AccessPointArn when mounting
+        through an access point)."""
         if f["policy"] is None:
             return True
         from ...util import action_matches, as_list, policy_statements
@@ -203,16 +210,20 @@ class MountTargetMixin:
             acts = as_list(st.get("Action"))
             if not any(action_matches(a, "elasticfilesystem:ClientMount") for a in acts):
                 continue
-            if not _principal_matches(st.get("Principal"), role, f["account"]):
-                continue
-            if not _conditions_hold(st.get("Condition"), transit):
+            who = _principal_matches(st.get("Principal"), role, f["account"])
+            if not who or not _conditions_hold(st.get("Condition"), transit, ap_arn):
                 continue
             if st.get("Effect") == "Deny":
                 return False
-            allowed = True
+            allowed |= who == "direct"
         if not allowed and role:
             iam = self.world.services.get("iam")
-            allowed = iam is not None and iam.role_allows(role, "elasticfilesystem:ClientMount")
+            context = {"aws:SecureTransport": "true" if transit else "false",
+                       "elasticfilesystem:AccessedViaMountTarget": "true"}
+            if ap_arn:
+                context["elasticfilesystem:AccessPointArn"] = ap_arn
+            allowed = iam is not None and iam.role_allows(role, "elasticfilesystem:ClientMount",
+                                                          f["arn"], context)
         return allowed
 
 
@@ -248,26 +259,33 @@ def _nfs_open(ec2, eni, mt):
 
 
 def _principal_matches(principal, role, account):
+    """"direct" when the statement names everyone or the role itself, "account" when it
+    names the role's account (which delegates to identity policies), None otherwise."""
     if principal == "*":
-        return True
+        return "direct"
     aws = principal.get("AWS") if isinstance(principal, dict) else None
     for p in ([aws] if isinstance(aws, str) else aws or []):
-        if p == "*":
-            return True
-        if role and p in (role, account, f"arn:aws:iam::{account}:root"):
-            return True
-    return False
+        if p == "*" or (role and p == role):
+            return "direct"
+        if role and p in (account, f"arn:aws:iam::{account}:root"):
+            return "account"
+    return None
 
 
-def _conditions_hold(cond, transit):
-    """The conditions EFS policies use: aws:SecureTransport and
-    elasticfilesystem:AccessedViaMountTarget (always true here: tasks mount through one).
-    Any other condition is taken as not met."""
+def _conditions_hold(cond, transit, ap_arn=None):
+    """The conditions EFS policies use: Bool on aws:SecureTransport and
+    elasticfilesystem:AccessedViaMountTarget (always true here: tasks mount through one),
+    StringEquals/ArnEquals on elasticfilesystem:AccessPointArn. Any other condition is
+    taken as not met."""
     for op, kv in (cond or {}).items():
         for key, want in kv.items():
-            want = str(want[0] if isinstance(want, list) else want).lower()
+            want = str(want[0] if isinstance(want, list) else want)
+            if op in ("StringEquals", "ArnEquals") and key.lower() == "elasticfilesystem:accesspointarn":
+                if ap_arn != want:
+                    return False
+                continue
             have = {"aws:securetransport": "true" if transit else "false",
                     "elasticfilesystem:accessedviamounttarget": "true"}.get(key.lower())
-            if op != "Bool" or have is None or have != want:
+            if op != "Bool" or have is None or have != want.lower():
                 return False
     return True
