@@ -28,7 +28,7 @@ import stackworld as sw  # noqa: E402
 R = sw.Report()
 TOP = sw.TOP
 EXAMPLE = open(os.path.join(TOP, "examples", "canardstack.yml")).read()
-REPO = "ghcr.io/example/canardstack"
+REPO = "ghcr.io/smithclay/canardstack"
 WORK = tempfile.mkdtemp()
 FILE = os.path.join(WORK, "canardstack.yml")
 
@@ -236,11 +236,11 @@ def port_forward(fake):
     def task_ids(service):
         return {a.rsplit("/", 1)[1] for a in ecs.list_tasks(cluster="canardstack", serviceName=service)["taskArns"]}
 
-    p, port = forward(fake, "0:8080")
+    p, port = forward(fake, "0:4318")
     answer = http_get(port, "/healthz")
-    R.check(answer.startswith(b"HTTP/1.1 200 OK") and b"port 8080: GET /healthz HTTP/1.1" in answer and
+    R.check(answer.startswith(b"HTTP/1.1 200 OK") and b"port 4318: GET /healthz HTTP/1.1" in answer and
             any(t.encode() in answer for t in task_ids("app")),
-            f"an HTTP request through the forward reaches the app task's port 8080: {answer!r}")
+            f"an HTTP request through the forward reaches the app task's port 4318: {answer!r}")
     conns = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(3)]
     for i, c in enumerate(conns):
         c.sendall(bytes([0, i, 255]) + b"raw bytes %d" % i)
@@ -261,7 +261,7 @@ def port_forward(fake):
     R.check(len(sessions) == 4 and all(x["status"] == "Terminated" for x in sessions),
             f"one Session Manager session per connection, each terminated: {sessions}")
 
-    p, port = forward(fake, "0:9494@catalog.canardstack.internal")
+    p, port = forward(fake, "0:9494@catalog.canardstack.local")
     answer = http_get(port, "/catalog")
     R.check(b"port 9494: GET /catalog" in answer and any(t.encode() in answer for t in task_ids("catalog")),
             f"a host the task reaches (the catalog, by its Cloud Map name): {answer!r}")

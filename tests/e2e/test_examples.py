@@ -489,6 +489,10 @@ def one(f, name):
     t0 = time.time()
     f.control("POST", "/_fake/reset")
     PRINTED.clear()
+    seq = last_seq(f)
+    rc, out, err = run(f, name, "validate")
+    R.check(rc == 0 and f"stack {name} is valid" in out, f"{name}: validate: {rc}\n{out[-1000:]}{err[-2000:]}")
+    R.eq(last_seq(f), seq, f"{name}: validate sent nothing to AWS")
     refusals(f, name)
     with tempfile.TemporaryDirectory() as work:
         x = prepare(f, name, work)
