@@ -29,6 +29,10 @@ R = sw.Report()
 TOP = sw.TOP
 EXAMPLE = open(os.path.join(TOP, "examples", "canardstack.yml")).read()
 REPO = "ghcr.io/smithclay/canardstack"
+# the lines of the app service the test changes (each appears once, in the app)
+APP_ENV_LINE = "      CANARDSTACK_BIND: 0.0.0.0:4318\n"
+APP_IMAGE_LINES = "image: ${image}\n    command: [canardstack, serve]\n"
+assert EXAMPLE.count(APP_ENV_LINE) == 1 and EXAMPLE.count(APP_IMAGE_LINES) == 1, "examples/canardstack.yml changed"
 WORK = tempfile.mkdtemp()
 FILE = os.path.join(WORK, "canardstack.yml")
 
@@ -91,8 +95,7 @@ def deploy_and_rollback(fake):
 def up_keeps_deploys(fake):
     rc, out, err = run(fake, "deploy", "app", "--tag", "1.6")
     R.eq(rc, 0, f"deploy app --tag 1.6 ({err[-400:]})")
-    with_env = EXAMPLE.replace("      CANARDSTACK_DATA_BUCKET: ${buckets.data.name}\n",
-                               "      CANARDSTACK_DATA_BUCKET: ${buckets.data.name}\n      LOG_LEVEL: debug\n")
+    with_env = EXAMPLE.replace(APP_ENV_LINE, APP_ENV_LINE + "      LOG_LEVEL: debug\n", 1)
     write(with_env)
     rc, out, err = run(fake, "plan", "--detailed-exitcode")
     R.check(rc == 4 and "+ containerDefinitions[app].environment.LOG_LEVEL: debug" in out and
@@ -112,8 +115,8 @@ def up_keeps_deploys(fake):
     R.check(rc == 0 and "service/app desired_count: 2 (the file says 1)" in out,
             f"the deployed count is kept: {rc} {out[-800:]}")
 
-    write(with_env.replace("image: ${image}\n    command: [serve]\n",
-                           f"image: {REPO}:2.0\n    command: [serve]\n", 1))
+    write(with_env.replace(APP_IMAGE_LINES,
+                           APP_IMAGE_LINES.replace("${image}", f"{REPO}:2.0"), 1))
     rc, out, err = run(fake, "plan", "--detailed-exitcode")
     R.check(rc == 4 and f"containerDefinitions[app].image: {REPO}:1.6 -> {REPO}:2.0" in out and
             "Taken from the file" in out, f"a new image in the file is taken: {out[-1500:]}")
@@ -128,8 +131,8 @@ def up_failure_story(fake):
     # an earlier deployment that failed its health checks: its events must not be quoted
     rc, out, err = run(fake, "deploy", "app", "--tag", "unhealthy")
     R.check(rc == 3 and "unhealthy" in err, f"an unhealthy deploy is rolled back: {rc} {err[-600:]}")
-    write(EXAMPLE.replace("image: ${image}\n    command: [serve]\n",
-                          f"image: {REPO}:crashloop\n    command: [serve]\n", 1))
+    write(EXAMPLE.replace(APP_IMAGE_LINES,
+                          APP_IMAGE_LINES.replace("${image}", f"{REPO}:crashloop"), 1))
     rc, out, err = run(fake, "up")
     R.eq(rc, 3, f"a crash-looping up exits 3 ({err[-800:]})")
     both = out + err
