@@ -1,5 +1,6 @@
 /* Time for the whole program: one monotonic clock for elapsed time and deadlines, the
- * wall clock for timestamps, and one sleep that a cancel flag (Ctrl-C) cuts short. */
+ * wall clock for timestamps, and one sleep that a cancel flag (Ctrl-C) cuts short and that
+ * gives the sleeping thread's slot back meanwhile (slots.h). */
 #ifndef ECSDEPLOY_CLOCK_H
 #define ECSDEPLOY_CLOCK_H
 
@@ -13,7 +14,8 @@ double util_wall(void);
 /*
  * Sleep `seconds` (nothing for <= 0). A signal does not end it early. With a cancel flag
  * (may be NULL) it wakes every 50 ms and returns -1 as soon as *cancel is set, also when
- * it already was; otherwise 0 once the time has passed.
+ * it already was; otherwise 0 once the time has passed. A thread holding a slot
+ * (util_slots_held) gives it back for the sleep and takes one again before returning.
  */
 int util_sleep(double seconds, volatile int *cancel);
 

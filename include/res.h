@@ -200,6 +200,11 @@ struct res_kind {
     /* Optional, with unsettled: wait for that operation with reads only; 0 when it is
      * over, -1 with err (e.g. the deployment failed). */
     int (*settle)(res_ctx *ctx, res_node *n, aws_error *err);
+    /* Optional, for `up`: once every action of the run is done, wait until a node this
+     * run created (or replaced) serves users (an ALB: active), when its create left that
+     * wait out because AWS lets the nodes after it go ahead meanwhile. 0, or -1 with err
+     * (the run fails and rolls back). */
+    int (*ready)(res_ctx *ctx, res_node *n, aws_error *err);
     /* Optional: runs once every kind's discovery has met the graph, before planning; may
      * read other nodes' actual properties to settle which resource this kind's nodes stand
      * for (a task definition family takes the revision its service runs). */

@@ -327,7 +327,7 @@ typedef struct {
     char *path;          /* "/healthz" (default "/") */
     int port;            /* 0: the traffic port */
     char *matcher;       /* HTTP codes, default "200-399" */
-    int interval, timeout, healthy_threshold, unhealthy_threshold; /* 30, 5, 5, 2 */
+    int interval, timeout, healthy_threshold, unhealthy_threshold; /* 10, 5, 2, 3 */
     stack_loc loc;
 } stack_lb_health;
 
@@ -345,7 +345,7 @@ typedef struct {
     size_t nlisteners;
     int test_listener;     /* blue/green test listener port, 0: none */
     stack_lb_health health;
-    int deregistration_delay; /* seconds, default 30 */
+    int deregistration_delay; /* seconds, default 15 */
     int grace_period;      /* health check grace period, seconds, default 0 */
     stack_auth auth;        /* authenticate before forwarding (overrides the listener's) */
     stack_loc loc;

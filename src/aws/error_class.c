@@ -41,6 +41,11 @@ static const error_row rows[] = {
     {"ecs", "*", "UpdateInProgressException", AWS_IS_BUSY},
     {"ecs", "*", "TargetNotConnectedException", AWS_IS_NOT_RUNNING},
     /* ---- ELBv2 -------------------------------------------------------------------- */
+    /* a listener or attributes asked of a load balancer that AWS judged not ready yet
+     * (or a configuration it refuses: the caller looks at the balancer's state) */
+    {"elbv2", "CreateListener", "InvalidConfigurationRequest", AWS_IS_BUSY | AWS_IS_INVALID},
+    {"elbv2", "ModifyLoadBalancerAttributes", "InvalidConfigurationRequest",
+     AWS_IS_BUSY | AWS_IS_INVALID},
     {"elbv2", "*", "ResourceInUse", AWS_IS_IN_USE},
     {"elbv2", "*", "DuplicateListener", AWS_IS_EXISTS},
     {"elbv2", "*", "DuplicateLoadBalancerName", AWS_IS_EXISTS},

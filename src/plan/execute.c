@@ -1,7 +1,8 @@
 /*
- * The executor: every node's action on a bounded pool of worker threads, each node as
- * soon as what it needs is done; a journal of what was done, and the rollback that
- * undoes it in reverse order.
+ * The executor: every node's action on a thread of its own, each node as soon as what
+ * it needs is done, at most `parallel` of them working at once while waiting for AWS
+ * does not count (slots.h); a journal of what was done, and the rollback that undoes it
+ * in reverse order.
  *
  * When a node may start:
  *   create, update, replace, and a wait for a node an earlier run left changing (see
@@ -16,6 +17,7 @@
 
 #include "buf.h"
 #include "plan.h"
+#include "slots.h"
 #include "xalloc.h"
 
 typedef enum { JOB_WAITING, JOB_RUNNING, JOB_DONE, JOB_FAILED } job_state;
@@ -26,10 +28,21 @@ typedef struct {
     cJSON *previous; /* update: the actual properties before */
 } journal_entry;
 
+typedef struct executor executor;
+
 typedef struct {
+    executor *x;
+    size_t index;     /* of the node in the graph */
+    pthread_t thread;
+    int thread_live;  /* started and not joined yet */
+} job;
+
+struct executor {
     res_ctx *ctx;
     res_graph *g;
     job_state *state;
+    job *jobs;        /* one per node */
+    util_slots slots; /* `parallel` of them: a job holds one except while it sleeps */
     pthread_mutex_t lock;
     pthread_cond_t changed;
     int stop;
@@ -37,7 +50,7 @@ typedef struct {
     journal_entry *journal;
     size_t njournal;
     char *failure;
-} executor;
+};
 
 static int pending(const executor *x, size_t i)
 {
@@ -203,71 +216,139 @@ static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws
     pthread_mutex_unlock(&x->lock);
 }
 
-/* Pick a ready node, or return (size_t)-1 when nothing is left to start. */
-static size_t next_job(executor *x)
+/* Under the lock: a node that may start now, NO_JOB_YET when one may once a running job
+ * ends, or RUN_OVER when nothing more will start (stopped, all done, or stuck). */
+#define NO_JOB_YET ((size_t)-1)
+#define RUN_OVER ((size_t)-2)
+
+static size_t pick_job(executor *x)
 {
-    pthread_mutex_lock(&x->lock);
-    for (;;) {
-        if (x->ctx->cancel && *x->ctx->cancel)
-            x->stop = 1;
-        int waiting = 0;
-        for (size_t i = 0; !x->stop && i < x->g->n; i++) {
-            if (x->state[i] != JOB_WAITING)
-                continue;
-            waiting = 1;
-            if (ready(x, i)) {
-                x->state[i] = JOB_RUNNING;
-                x->running++;
-                pthread_mutex_unlock(&x->lock);
-                return i;
-            }
-        }
-        if (waiting && x->running == 0 && !x->stop && !x->failure) {
-            /* Nothing runs and nothing can start: a dependency that never completes.
-             * Never report that as success. */
-            x->stop = 1;
-            buf b = BUF_INIT;
-            for (size_t i = 0; i < x->g->n; i++)
-                if (x->state[i] == JOB_WAITING)
-                    buf_printf(&b, "%s%s", b.len ? ", " : "", x->g->nodes[i]->id);
-            x->failure = xasprintf("these actions could never start (their dependencies did "
-                                   "not complete): %s", buf_str(&b));
-            buf_free(&b);
-        }
-        if (x->stop || !waiting || x->running == 0) {
-            pthread_mutex_unlock(&x->lock);
-            return (size_t)-1;
-        }
-        pthread_cond_wait(&x->changed, &x->lock);
+    if (x->ctx->cancel && *x->ctx->cancel)
+        x->stop = 1;
+    int waiting = 0;
+    for (size_t i = 0; !x->stop && i < x->g->n; i++) {
+        if (x->state[i] != JOB_WAITING)
+            continue;
+        waiting = 1;
+        if (ready(x, i))
+            return i;
     }
+    if (waiting && x->running == 0 && !x->stop && !x->failure) {
+        /* Nothing runs and nothing can start: a dependency that never completes.
+         * Never report that as success. */
+        x->stop = 1;
+        buf b = BUF_INIT;
+        for (size_t i = 0; i < x->g->n; i++)
+            if (x->state[i] == JOB_WAITING)
+                buf_printf(&b, "%s%s", b.len ? ", " : "", x->g->nodes[i]->id);
+        x->failure = xasprintf("these actions could never start (their dependencies did "
+                               "not complete): %s", buf_str(&b));
+        buf_free(&b);
+    }
+    return x->stop || !waiting || x->running == 0 ? RUN_OVER : NO_JOB_YET;
 }
 
-static void *worker(void *arg)
+/* One node's action, on its own thread, holding one of the run's slots (given back
+ * while it sleeps: slots.h). */
+static void *run_job(void *arg)
 {
-    executor *x = arg;
-    size_t i;
-    while ((i = next_job(x)) != (size_t)-1) {
+    executor *x = ((job *)arg)->x;
+    size_t i = ((job *)arg)->index;
+    res_node *n = x->g->nodes[i];
+    util_slots_held(&x->slots);
+    aws_error err;
+    aws_error_clear(&err);
+    cJSON *previous = NULL;
+    res_event(x->ctx, n, n->action, RES_EV_START, "%s%s", n->label,
+              n->action == RES_NONE ? ": unchanged, but an earlier run left it changing" : "");
+    int rc = run_action(x, n, &previous, &err);
+    char msg[1400];
+    if (rc == 0)
+        res_event(x->ctx, n, n->action, RES_EV_DONE, "%s",
+                  n->action == RES_DELETE ? "deleted" : n->physical_id ? n->physical_id : "done");
+    else /* the first line: a failure's details are told once, in the run's result */
+        res_event(x->ctx, n, n->action, RES_EV_FAILED, "%.*s",
+                  (int)strcspn(aws_error_format(&err, msg, sizeof msg), "\n"), msg);
+    finish_job(x, i, rc, previous, &err);
+    util_slots_held(NULL);
+    util_slots_give(&x->slots);
+    return NULL;
+}
+
+/* Join the threads of jobs that have ended (under the lock: an ended job no longer
+ * takes it), so that a long run does not keep their stacks. */
+static void reap_jobs(executor *x)
+{
+    for (size_t i = 0; i < x->g->n; i++)
+        if (x->jobs[i].thread_live && (x->state[i] == JOB_DONE || x->state[i] == JOB_FAILED)) {
+            pthread_join(x->jobs[i].thread, NULL);
+            x->jobs[i].thread_live = 0;
+        }
+}
+
+/*
+ * Start every node as soon as it may, each on a thread of its own once a slot is free.
+ * A job holds its slot while it calls AWS and gives it back while it sleeps between
+ * polls, so `parallel` bounds the work in flight, not the waits: a node waiting for AWS
+ * never keeps another from starting.
+ */
+static void dispatch(executor *x)
+{
+    for (;;) {
+        pthread_mutex_lock(&x->lock);
+        size_t i;
+        while ((i = pick_job(x)) == NO_JOB_YET) {
+            pthread_cond_wait(&x->changed, &x->lock);
+            reap_jobs(x);
+        }
+        pthread_mutex_unlock(&x->lock);
+        if (i == RUN_OVER)
+            break;
+        /* Only this thread starts jobs and a ready node stays ready, so i still may
+         * start once a slot is free, unless the run stopped meanwhile. */
+        util_slots_take(&x->slots);
+        pthread_mutex_lock(&x->lock);
+        if (x->stop || (x->ctx->cancel && *x->ctx->cancel)) {
+            pthread_mutex_unlock(&x->lock);
+            util_slots_give(&x->slots);
+            continue;
+        }
+        x->state[i] = JOB_RUNNING;
+        x->running++;
+        x->jobs[i].thread_live = pthread_create(&x->jobs[i].thread, NULL, run_job, &x->jobs[i]) == 0;
+        pthread_mutex_unlock(&x->lock);
+        if (!x->jobs[i].thread_live) { /* no thread to be had: run it here */
+            run_job(&x->jobs[i]);
+            util_slots_held(NULL);
+        }
+    }
+    for (size_t i = 0; i < x->g->n; i++)
+        if (x->jobs[i].thread_live)
+            pthread_join(x->jobs[i].thread, NULL);
+}
+
+/* Once every action is done: the waits kinds left to the end (res_kind.ready) for what
+ * this run created. By then they are mostly over (a service steady behind a load
+ * balancer needed it active), so one look each, in turn. */
+static void await_ready(executor *x)
+{
+    for (size_t i = 0; i < x->g->n && !x->failure; i++) {
         res_node *n = x->g->nodes[i];
+        if (x->state[i] != JOB_DONE || !n->kind->ready ||
+            (n->action != RES_CREATE && n->action != RES_REPLACE))
+            continue;
         aws_error err;
         aws_error_clear(&err);
-        cJSON *previous = NULL;
-        res_event(x->ctx, n, n->action, RES_EV_START, "%s%s", n->label,
-                  n->action == RES_NONE ? ": unchanged, but an earlier run left it changing" : "");
-        int rc = run_action(x, n, &previous, &err);
+        if (n->kind->ready(x->ctx, n, &err) == 0)
+            continue;
         char msg[1400];
-        if (rc == 0)
-            res_event(x->ctx, n, n->action, RES_EV_DONE, "%s",
-                      n->action == RES_DELETE ? "deleted" : n->physical_id ? n->physical_id : "done");
-        else /* the first line: a failure's details are told once, in the run's result */
-            res_event(x->ctx, n, n->action, RES_EV_FAILED, "%.*s",
-                      (int)strcspn(aws_error_format(&err, msg, sizeof msg), "\n"), msg);
-        finish_job(x, i, rc, previous, &err);
+        res_event(x->ctx, n, n->action, RES_EV_FAILED, "%.*s",
+                  (int)strcspn(aws_error_format(&err, msg, sizeof msg), "\n"), msg);
+        if (!(x->ctx->cancel && *x->ctx->cancel && aws_error_is(&err, AWS_IS_CANCELLED)))
+            x->failure = xasprintf("%s: wait: %s", n->id, aws_error_format(&err, msg, sizeof msg));
+        else
+            x->stop = 1;
     }
-    /* Wake the others: the last finisher may have left nothing to wait for. */
-    pthread_mutex_lock(&x->lock);
-    pthread_cond_broadcast(&x->changed);
-    pthread_mutex_unlock(&x->lock);
-    return NULL;
 }
 
 static void add_left(plan_exec_result *r, const char *what)
@@ -335,13 +416,13 @@ int plan_execute(res_ctx *ctx, const plan_exec_options *o, plan_exec_result *r)
     pthread_mutex_init(&x.lock, NULL);
     pthread_cond_init(&x.changed, NULL);
 
-    size_t nthreads = o->parallel < 1 ? 1 : (size_t)o->parallel;
-    pthread_t *threads = xcalloc(nthreads, sizeof *threads);
-    for (size_t i = 0; i < nthreads; i++)
-        pthread_create(&threads[i], NULL, worker, &x);
-    for (size_t i = 0; i < nthreads; i++)
-        pthread_join(threads[i], NULL);
-    free(threads);
+    util_slots_init(&x.slots, o->parallel);
+    x.jobs = xcalloc(x.g->n ? x.g->n : 1, sizeof *x.jobs);
+    for (size_t i = 0; i < x.g->n; i++)
+        x.jobs[i] = (job){.x = &x, .index = i};
+    dispatch(&x);
+    if (!x.failure && !(ctx->cancel && *ctx->cancel))
+        await_ready(&x);
 
     r->done = x.njournal;
     int interrupted = ctx->cancel && *ctx->cancel;
@@ -356,6 +437,8 @@ int plan_execute(res_ctx *ctx, const plan_exec_options *o, plan_exec_result *r)
         cJSON_Delete(x.journal[k].previous);
     free(x.journal);
     free(x.state);
+    free(x.jobs);
+    util_slots_destroy(&x.slots);
     pthread_mutex_destroy(&x.lock);
     pthread_cond_destroy(&x.changed);
     return r->failed ? -1 : 0;

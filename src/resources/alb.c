@@ -1,7 +1,8 @@
 /*
  * Application load balancers: STACK-LB, internet-facing or internal, in the subnets of
- * its tier with its own security group (sg/lb-LB), waited for until active; the idle
- * timeout attribute. Found by name prefix and tags.
+ * its tier with its own security group (sg/lb-LB); the idle timeout attribute. Not waited
+ * for until active when made (its listeners go ahead while it provisions): `up` waits
+ * for that at its end (the kind's ready hook). Found by name prefix and tags.
  *
  * Properties: name, scheme, subnets and security_groups (compared in any order, set in
  * place with SetSubnets / SetSecurityGroups), idle_timeout; actual ones add arn,
@@ -136,25 +137,6 @@ static int describe_one(res_ctx *ctx, const char *arn, elbv2_lb *out, aws_error 
     return 0;
 }
 
-static int poll_active(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
-{
-    (void)ud;
-    elbv2_lb lb = {0};
-    if (describe_one(ctx, n->physical_id, &lb, err) != 0)
-        return elbres_poll_failed(err, status, len);
-    int rc = 0;
-    snprintf(status, len, "%s%s%s", lb.state, *lb.state_reason ? ": " : "", lb.state_reason);
-    if (strcmp(lb.state, "active") == 0) {
-        rc = 1;
-    } else if (strcmp(lb.state, "failed") == 0) {
-        aws_error_set(err, AWS_ERR_SERVICE, "LoadBalancerFailed", "load balancer %s failed: %s",
-                      lb.name, *lb.state_reason ? lb.state_reason : "no reason given");
-        rc = -1;
-    }
-    elbv2_lb_free(&lb);
-    return rc;
-}
-
 /* Set the attributes, then record what AWS has. */
 static int settle(res_ctx *ctx, res_node *n, aws_error *err)
 {
@@ -166,6 +148,11 @@ static int settle(res_ctx *ctx, res_node *n, aws_error *err)
         snprintf(idle, sizeof idle, "%d", timeout->valueint);
         svc_tags_add(&want, IDLE_KEY, idle);
         rc = elbv2_modify_load_balancer_attributes(ctx->aws, n->physical_id, &want, &now, err);
+        if (rc != 0 && elbres_refused_before_active(ctx, n, n->action, n->physical_id, err) == 1) {
+            svc_tags_free(&now);
+            memset(&now, 0, sizeof now);
+            rc = elbv2_modify_load_balancer_attributes(ctx->aws, n->physical_id, &want, &now, err);
+        }
     } else {
         rc = elbv2_describe_load_balancer_attributes(ctx->aws, n->physical_id, &now, err);
     }
@@ -218,14 +205,29 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     }
     res_node_set(ctx, n, lb.arn, props_of(&lb, NULL));
     elbv2_lb_free(&lb);
-    if (res_wait(ctx, n, RES_CREATE, "the load balancer to become active", poll_active, NULL,
-                 err) != 0) {
-        if (aws_error_is(err, AWS_IS_TIMED_OUT) && strcmp(scheme, "internet-facing") == 0)
-            aws_error_prefix(err, "an internet-facing load balancer never becomes active in a "
-                                  "VPC without an internet gateway: ");
-        return -1;
-    }
+    /* Not waited for here: AWS takes its attributes, listeners and rules, and ECS a
+     * service behind them, while it provisions, so those go ahead meanwhile; `up` waits
+     * for it to be active before it reports success (ready). */
     return settle(ctx, n, err);
+}
+
+/* The end of `up`: the balancer the run made answers (by then a service behind it is
+ * steady, which needs it active, so this is mostly one look). */
+static int ready(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    if (elbres_wait_active(ctx, n, n->action, n->physical_id, err) == 0) {
+        cJSON *now = n->actual ? cJSON_Duplicate(n->actual, 1) : cJSON_CreateObject();
+        cJSON_DeleteItemFromObject(now, "state");
+        cJSON_AddStringToObject(now, "state", "active");
+        res_node_set(ctx, n, n->physical_id, now);
+        return 0;
+    }
+    const cJSON *scheme = cJSON_GetObjectItem(n->desired, "scheme");
+    if (aws_error_is(err, AWS_IS_TIMED_OUT) && cJSON_IsString(scheme) &&
+        strcmp(scheme->valuestring, "internet-facing") == 0)
+        aws_error_prefix(err, "an internet-facing load balancer never becomes active in a "
+                              "VPC without an internet gateway: ");
+    return -1;
 }
 
 /* 1 when two lists of strings hold the same strings, in any order. */
@@ -312,4 +314,5 @@ const res_kind res_kind_alb = {
     .replace_on = replace_on,
     .unordered = unordered,
     .status = status,
+    .ready = ready,
 };

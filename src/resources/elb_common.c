@@ -147,6 +147,64 @@ int elbres_poll_failed(const aws_error *err, char *status, size_t len)
     return 0;
 }
 
+/* The load balancer's state, AWS's words: "active", "provisioning: reason", ... */
+static int lb_state(res_ctx *ctx, const char *lb_arn, char *state, size_t len, aws_error *err)
+{
+    const char *arns[] = {lb_arn, NULL};
+    elbv2_lbs l = {0};
+    if (elbv2_describe_load_balancers(ctx->aws, arns, NULL, 0, &l, err) != 0)
+        return -1;
+    if (l.n == 0)
+        aws_error_set(err, AWS_ERR_SERVICE, "LoadBalancerNotFound", "load balancer %s not found",
+                      lb_arn);
+    else
+        snprintf(state, len, "%s%s%s", l.items[0].state, *l.items[0].state_reason ? ": " : "",
+                 l.items[0].state_reason);
+    int found = l.n > 0;
+    elbv2_lbs_free(&l);
+    return found ? 0 : -1;
+}
+
+static int poll_active(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    (void)n;
+    if (lb_state(ctx, ud, status, len, err) != 0)
+        return elbres_poll_failed(err, status, len);
+    if (strcmp(status, "active") == 0)
+        return 1;
+    if (strncmp(status, "failed", 6) == 0) {
+        aws_error_set(err, AWS_ERR_SERVICE, "LoadBalancerFailed", "load balancer %s %s",
+                      (const char *)ud, status);
+        return -1;
+    }
+    return 0;
+}
+
+int elbres_wait_active(res_ctx *ctx, res_node *n, res_action action, const char *lb_arn,
+                       aws_error *err)
+{
+    return res_wait(ctx, n, action, "the load balancer to become active", poll_active,
+                    (void *)lb_arn, err);
+}
+
+int elbres_refused_before_active(res_ctx *ctx, res_node *n, res_action action,
+                                 const char *lb_arn, aws_error *err)
+{
+    if (!lb_arn || !aws_error_is(err, AWS_IS_BUSY))
+        return 0;
+    aws_error refusal = *err, read;
+    char state[256] = "";
+    if (lb_state(ctx, lb_arn, state, sizeof state, &read) != 0 ||
+        strncmp(state, "provisioning", 12) != 0) {
+        *err = refusal;
+        return 0;
+    }
+    res_event(ctx, n, action, RES_EV_PROGRESS,
+              "AWS refused it while the load balancer provisions (%s): waiting for it, then again",
+              refusal.code);
+    return elbres_wait_active(ctx, n, action, lb_arn, err) == 0 ? 1 : -1;
+}
+
 int elbres_discover_retry(res_ctx *ctx, elbres_discover_fn fn, res_found_list *out, aws_error *err)
 {
     for (int attempt = 1;; attempt++) {

@@ -36,6 +36,20 @@ int elbres_poll_failed(const aws_error *err, char *status, size_t len);
 typedef int (*elbres_discover_fn)(res_ctx *ctx, res_found_list *out, aws_error *err);
 int elbres_discover_retry(res_ctx *ctx, elbres_discover_fn fn, res_found_list *out, aws_error *err);
 
+/* Wait (as n's progress) until load balancer lb_arn is active: 0, or -1 with err (it
+ * failed, the wait's bound, Ctrl-C). */
+int elbres_wait_active(res_ctx *ctx, res_node *n, res_action action, const char *lb_arn,
+                       aws_error *err);
+
+/* After a call about load balancer lb_arn that AWS refused with err: when the refusal may
+ * mean "not ready yet" (AWS_IS_BUSY) and the balancer is still provisioning, wait until
+ * it is active and return 1 (make the call again); 0 when the refusal stands (err kept);
+ * -1 when the wait failed (err set). ecsdeploy calls early, while the balancer
+ * provisions, because AWS accepts listeners and attributes then; this is the way back
+ * should AWS ever refuse one. */
+int elbres_refused_before_active(res_ctx *ctx, res_node *n, res_action action,
+                                 const char *lb_arn, aws_error *err);
+
 /* Every load balancer of the region whose name starts with "STACK-" (one paginated call). */
 int elbres_stack_lbs(res_ctx *ctx, elbv2_lbs *out, aws_error *err);
 

@@ -273,10 +273,15 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     return elbres_discover_retry(ctx, discover_once, out, err);
 }
 
+/* Made while the load balancer provisions (AWS takes it then); should AWS refuse it as
+ * not ready, made again once the balancer is active. */
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     if (call(ctx, n, 1, err) == 0)
         return 0;
+    int again = elbres_refused_before_active(ctx, n, RES_CREATE, str(n->desired, "lb"), err);
+    if (again != 0)
+        return again == 1 ? call(ctx, n, 1, err) : -1;
     if (!aws_error_is(err, AWS_IS_EXISTS))
         return -1;
     aws_error first = *err;

@@ -47,7 +47,7 @@ static void add_group(res_graph *g, const stack_service *svc, int alternate)
     cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
     cJSON_AddItemToObject(d, "health_check", health_json(&svc->lb.health));
     cJSON_AddNumberToObject(d, "deregistration_delay",
-                            svc->lb.deregistration_delay >= 0 ? svc->lb.deregistration_delay : 30);
+                            svc->lb.deregistration_delay >= 0 ? svc->lb.deregistration_delay : 15);
     char *label = xasprintf("%starget group %s", alternate ? "alternate (blue/green) " : "", name);
     char *node = xasprintf("%s%s", svc->name, alternate ? "-alt" : "");
     res_node *n = res_graph_add(g, &res_kind_target_group, node, label, d);

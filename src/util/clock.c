@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <time.h>
 
+#include "slots.h"
+
 #define SLICE_S 0.05 /* how often a sleep with a cancel flag looks at it */
 
 static double seconds_of(const struct timespec *ts)
@@ -40,7 +42,7 @@ static void sleep_through(double s)
         ;
 }
 
-int util_sleep(double seconds, volatile int *cancel)
+static int sleep_cancellable(double seconds, volatile int *cancel)
 {
     if (!cancel) {
         if (seconds > 0)
@@ -56,4 +58,16 @@ int util_sleep(double seconds, volatile int *cancel)
             return 0;
         sleep_through(left < SLICE_S ? left : SLICE_S);
     }
+}
+
+/* A thread that sleeps holds no slot (slots.h): it gives its slot back for the sleep. */
+int util_sleep(double seconds, volatile int *cancel)
+{
+    util_slots *slots = util_slots_of_thread();
+    if (!slots || seconds <= 0)
+        return sleep_cancellable(seconds, cancel);
+    util_slots_give(slots);
+    int rc = sleep_cancellable(seconds, cancel);
+    util_slots_take(slots);
+    return rc;
 }

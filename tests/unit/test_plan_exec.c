@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "clock.h"
 #include "plan.h"
@@ -35,11 +36,18 @@ static void busy(int delta)
     pthread_mutex_unlock(&cloud_lock);
 }
 
-static int mem_create(res_ctx *ctx, res_node *n, aws_error *err)
+/* 20 ms of calls in flight: a sleep outside util_sleep, so the job keeps its slot. */
+static void calls_in_flight(void)
 {
     busy(1);
-    util_sleep(0.02, NULL);
+    struct timespec call = {0, 20000000};
+    nanosleep(&call, NULL);
     busy(-1);
+}
+
+static int mem_create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    calls_in_flight();
     if (fail_on && strcmp(fail_on, n->id) == 0) {
         aws_error_set(err, AWS_ERR_SERVICE, "InvalidParameterException", "refused");
         return -1;
@@ -383,6 +391,74 @@ START_TEST(unchanged_but_unsettled_is_waited_for)
 }
 END_TEST
 
+/* A kind whose create waits on AWS: one call, then polls (res_wait) until every one of
+ * them is waiting at once. With waits holding a slot, at most `parallel` could ever wait
+ * together and the wait would end only at its bound; with waits multiplexed, all do. A
+ * poll is a call in flight (a sleep outside util_sleep, so it keeps its slot): never
+ * more of those than `parallel`. */
+static int waiting_now, waiting_goal, waited_all;
+
+static void in_flight(void)
+{
+    busy(1);
+    struct timespec call = {0, 2000000}; /* 2 ms of "network", holding the slot */
+    nanosleep(&call, NULL);
+    busy(-1);
+}
+
+static int all_waiting(res_ctx *c, res_node *n, void *ud, char *seen, size_t size, aws_error *err)
+{
+    (void)c, (void)n, (void)ud, (void)err;
+    in_flight();
+    pthread_mutex_lock(&cloud_lock);
+    int done = waiting_now >= waiting_goal;
+    if (done)
+        waited_all = 1;
+    snprintf(seen, size, "%d of %d waiting", waiting_now, waiting_goal);
+    pthread_mutex_unlock(&cloud_lock);
+    return done;
+}
+
+static int waiting_create(res_ctx *c, res_node *n, aws_error *err)
+{
+    in_flight();
+    pthread_mutex_lock(&cloud_lock);
+    waiting_now++;
+    pthread_mutex_unlock(&cloud_lock);
+    int rc = res_wait(c, n, RES_CREATE, "the others", all_waiting, NULL, err);
+    if (rc == 0)
+        res_node_set(c, n, "phys", cJSON_Duplicate(n->desired, 1));
+    return rc;
+}
+
+static const res_kind waiting_kind = {
+    .name = "child", .title = "Child", .create = waiting_create, .update = mem_update,
+    .remove = mem_remove};
+
+START_TEST(waits_do_not_hold_a_slot)
+{
+    reset();
+    waiting_now = waited_all = 0;
+    waiting_goal = 6;
+    for (int i = 0; i < waiting_goal; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "w%d", i);
+        res_graph_add(&graph, &waiting_kind, name, NULL, cJSON_CreateObject());
+    }
+    ctx.poll_s = 0.01;
+    ctx.timeout_s = 60; /* only a bound on failure: success needs no time to pass */
+    plan_compute(&ctx, 0);
+    plan_exec_options o = {.parallel = 2, .rollback = 0};
+    plan_exec_result r;
+    ck_assert_msg(plan_execute(&ctx, &o, &r) == 0, "%s", r.failure ? r.failure : "");
+    ck_assert_int_eq(waited_all, 1);    /* all six waited side by side... */
+    ck_assert_int_le(max_concurrent, 2); /* ...with never more than two calls in flight */
+    ck_assert_int_ge(max_concurrent, 1);
+    plan_exec_result_free(&r);
+    cleanup();
+}
+END_TEST
+
 Suite *plan_exec_suite(void)
 {
     Suite *s = suite_create("plan_exec");
@@ -394,6 +470,7 @@ Suite *plan_exec_suite(void)
     tcase_add_test(tc, down_deletes_children_before_parents);
     tcase_add_test(tc, interrupt_stops_and_rolls_back);
     tcase_add_test(tc, unchanged_but_unsettled_is_waited_for);
+    tcase_add_test(tc, waits_do_not_hold_a_slot);
     suite_add_tcase(s, tc);
     return s;
 }

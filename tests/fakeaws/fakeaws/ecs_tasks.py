@@ -217,7 +217,22 @@ class TaskLifecycle:
         if err:
             return self._fail_start(task, t, err)
         task["pullStartedAt"] = t
+        if self.pulls_held is not None:     # tests: POST /_fake/ecs/pulls {"hold": true}
+            self.pulls_held.append(task["id"])
+            return
+        self._start_pull(task, t)
+
+    def _start_pull(self, task, t):
         self._task_at(task, t, "pull_failed" if task["behaviour"] == "nopull" else "pulled", PULL_S)
+
+    def release_pulls(self, t):
+        """End a hold (control API): every held task starts its pull now."""
+        held, self.pulls_held = self.pulls_held or [], None
+        for tid in held:
+            task = self.tasks.get(tid)
+            if task is not None and task["desiredStatus"] == "RUNNING":
+                self._start_pull(task, t)
+        return len(held)
 
     def _check_execution(self, task, td):
         """Execution role, secrets: what ECS needs before it can pull and start."""

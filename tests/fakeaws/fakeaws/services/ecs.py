@@ -52,6 +52,7 @@ class ECS(Validation, TaskLifecycle, OneOff, Deployments, Service):
         self._subnet_rr = {}
         self.fixture = containers.load_fixture()
         self.exec_handshake = False   # tests: make the agent send a SessionType handshake
+        self.pulls_held = None        # tests: ids of tasks whose image pull waits (control API)
 
     def handler(self, operation):
         fn = super().handler(operation)
@@ -676,6 +677,21 @@ class ECS(Validation, TaskLifecycle, OneOff, Deployments, Service):
         return s, (tk["fs"] if tk else None)
 
     # ------------------------------------------------------------ control API
+    def control(self, method, segs, doc):
+        """POST /_fake/ecs/pulls {"hold": true}: from now on every task stays PENDING before
+        its image pull (as behind a registry that does not answer), so its service is
+        never steady; {"hold": false} lets the held pulls start. Tests use it to keep
+        services waiting for as long as they need, without depending on timing."""
+        if method != "POST" or segs != ["pulls"] or not isinstance(doc, dict) \
+                or not isinstance(doc.get("hold"), bool):
+            return 404, {"error": 'ecs control: POST /_fake/ecs/pulls {"hold": true|false}'}
+        self.advance()
+        if doc["hold"]:
+            if self.pulls_held is None:
+                self.pulls_held = []
+            return 200, {"held": len(self.pulls_held)}
+        return 200, {"released": self.release_pulls(self.now())}
+
     def resources(self):
         with self.world.lock:
             self.advance()

@@ -14,6 +14,40 @@ class ELBv2(LoadBalancerMixin, ListenerMixin, Service):
     def reset(self):
         self.lbs, self.tgs, self.listeners, self.rules = {}, {}, {}, {}
         self.tags = {}        # resource ARN -> {key: value}
+        self.refuse_not_ready = set()   # tests: POST /_fake/elbv2/not-ready
+        self.hold_provisioning = False
+
+    # ---- control -------------------------------------------------------------
+
+    EARLY_CALLS = ("CreateListener", "ModifyLoadBalancerAttributes")
+
+    def control(self, method, segs, doc):
+        """POST /_fake/elbv2/not-ready {"refuse": ..., "hold": BOOL} (either or both):
+        refuse (true, false, or a list of some of EARLY_CALLS; true: both): those calls
+        on a load balancer still provisioning answer InvalidConfigurationRequest, as AWS
+        would if it ever refused them early (it accepts both: this is the switch for the
+        caller's way back); hold: every load balancer stays provisioning whatever the
+        clock says, until {"hold": false} (tests that calls happen while it provisions
+        need no race with the clock)."""
+        usage = ('elbv2 control: POST /_fake/elbv2/not-ready {"refuse": true|false|[OPERATION, ...], '
+                 '"hold": true|false}, operations among ' + ", ".join(self.EARLY_CALLS))
+        if method != "POST" or segs != ["not-ready"] or not isinstance(doc, dict) or not doc \
+                or set(doc) - {"refuse", "hold"} or not isinstance(doc.get("hold", False), bool):
+            return 404, {"error": usage}
+        refuse = doc.get("refuse", None)
+        if isinstance(refuse, bool):
+            self.refuse_not_ready = set(self.EARLY_CALLS) if refuse else set()
+        elif isinstance(refuse, list) and all(op in self.EARLY_CALLS for op in refuse):
+            self.refuse_not_ready = set(refuse)
+        elif refuse is not None:
+            return 404, {"error": usage}
+        self.hold_provisioning = doc.get("hold", self.hold_provisioning)
+        return 200, {"refuse": sorted(self.refuse_not_ready), "hold": self.hold_provisioning}
+
+    def _refuse_if_not_ready(self, lb, operation):
+        if operation in self.refuse_not_ready and self._lb_state(lb) == "provisioning":
+            raise AwsError("InvalidConfigurationRequest",
+                           f"Load balancer '{lb['arn']}' is not active yet")
 
     # ---- tags --------------------------------------------------------------
 

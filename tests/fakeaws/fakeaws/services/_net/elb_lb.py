@@ -88,7 +88,7 @@ class LoadBalancerMixin:
         return lb
 
     def _lb_state(self, lb):
-        if not self.world.clock.reached(lb["ready_at"]):
+        if self.hold_provisioning or not self.world.clock.reached(lb["ready_at"]):
             return "provisioning"
         if lb["scheme"] == "internet-facing" and \
                 not self.world.svc("ec2").has_internet_gateway(lb["vpc_id"]):
@@ -291,6 +291,7 @@ class LoadBalancerMixin:
 
     def ModifyLoadBalancerAttributes(self, req, ctx):
         lb = self._lb(req["LoadBalancerArn"])
+        self._refuse_if_not_ready(lb, "ModifyLoadBalancerAttributes")
         validators = {
             "idle_timeout.timeout_seconds": lambda k, v: _int_between(k, v, 1, 4000),
             "routing.http.xff_header_processing.mode": lambda k, v: _one_of(

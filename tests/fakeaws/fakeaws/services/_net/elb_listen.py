@@ -228,6 +228,7 @@ class ListenerMixin:
 
     def CreateListener(self, req, ctx):
         lb = self._lb(req["LoadBalancerArn"])
+        self._refuse_if_not_ready(lb, "CreateListener")
         protocol, port = req.get("Protocol"), req.get("Port")
         if protocol is None or port is None:
             raise AwsError("ValidationError",

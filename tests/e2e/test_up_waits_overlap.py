@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""Waits do not hold a worker: with `up --parallel 2`, six services all get created while
+the first ones still wait to be steady.
+
+The fake holds every image pull (POST /_fake/ecs/pulls {"hold": true}), so no task gets
+past PENDING and no service can become steady until the test lets go: there is no race
+with the clock. Were a waiting service to keep one of the two slots, only two
+CreateService calls could ever happen while the pulls are held. The test waits until the
+fake's call log holds all six (the deadline only bounds a failure), checks that the
+services were being waited for meanwhile (DescribeServices calls), lets the pulls go,
+and `up` must then succeed."""
+import os
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import stackworld as sw  # noqa: E402
+
+SERVICES = 6
+STACK = "stack: overlap\nservices:\n" + "".join(
+    f"  s{i}:\n    image: nginx:1.27\n    port: 8080\n" for i in range(SERVICES))
+
+
+def calls(fake):
+    _, doc = fake.control("GET", "/_fake/calls")
+    return doc["calls"]
+
+
+def main():
+    rep = sw.Report()
+    with sw.Fake() as fake, tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, "overlap.yml")
+        with open(path, "w") as f:
+            f.write(STACK)
+        status, held = fake.control("POST", "/_fake/ecs/pulls", {"hold": True})
+        rep.eq(status, 200, "the fake holds image pulls")
+        proc = sw.start(fake, path, "up", "--yes", "--parallel", "2")
+        deadline = time.monotonic() + 120
+        created = []
+        while time.monotonic() < deadline and proc.poll() is None:
+            log = calls(fake)
+            created = [c for c in log if c["operation"] == "CreateService" and not c["error"]]
+            if len(created) >= SERVICES:
+                break
+            time.sleep(0.2)
+        rep.eq(len(created), SERVICES,
+               "every service is created while the first ones wait (waits hold no slot)")
+        log = calls(fake)
+        last_create = max((c["seq"] for c in created), default=0)
+        polled = [c for c in log if c["operation"] == "DescribeServices" and c["seq"] < last_create]
+        rep.check(len(polled) > 0, "services were being waited for before the last was created")
+        _, res = fake.control("GET", "/_fake/resources")
+        running = [t for t in res["ecs"]["tasks"] if t["lastStatus"] == "RUNNING"]
+        rep.eq(len(running), 0, "no task ran while the pulls were held")
+        status, _ = fake.control("POST", "/_fake/ecs/pulls", {"hold": False})
+        rep.eq(status, 200, "the fake lets the pulls go")
+        try:
+            out, err = proc.communicate(timeout=180)
+        except Exception:
+            sw.kill9(proc)
+            out, err = proc.communicate()
+        rep.eq(proc.returncode, 0, "up succeeds once the tasks start: " + err[-600:])
+        rc, out, err = sw.run(fake, path, "down", "--yes", "--purge", timeout=180)
+        rep.eq(rc, 0, "down: " + err[-400:])
+    rep.finish()
+
+
+if __name__ == "__main__":
+    main()
