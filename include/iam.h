@@ -95,6 +95,52 @@ int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags 
 int iam_tag_role(aws_client *c, const char *role, const svc_tags *tags, aws_error *err);
 int iam_untag_role(aws_client *c, const char *role, const svc_strings *keys, aws_error *err);
 
+/* ---- customer managed policies (iam_managed.c) -------------------------------------------
+ * A policy is named by its ARN, "arn:aws:iam::ACCOUNT:policy/PATH/NAME". Its document lives
+ * in versions (at most 5; LimitExceeded beyond), one of them the default. */
+typedef struct {
+    char *arn, *name, *path;
+    char *default_version;       /* "v3" */
+    char *description;           /* NULL when none */
+    long attachments;            /* AttachmentCount */
+    svc_tags tags;               /* GetPolicy returns them; ListPolicies may not */
+} iam_policy;
+
+void iam_policy_free(iam_policy *p);
+
+typedef struct {
+    iam_policy *items;
+    size_t n;
+} iam_policies;
+
+void iam_policies_free(iam_policies *l);
+
+/* CreatePolicy (description and tags may be NULL); *out (may be NULL) the new policy.
+ * EntityAlreadyExists when the path and name are taken. */
+int iam_create_policy(aws_client *c, const char *name, const char *path, const char *document,
+                      const char *description, const svc_tags *tags, iam_policy *out,
+                      aws_error *err);
+/* GetPolicy (with its tags) into *out (iam_policy_free); NoSuchEntity when there is none. */
+int iam_get_policy(aws_client *c, const char *arn, iam_policy *out, aws_error *err);
+/* The decoded document of a version (free()). */
+int iam_get_policy_version(aws_client *c, const char *arn, const char *version, char **document,
+                           aws_error *err);
+/* CreatePolicyVersion, the new default when set_default; *version (may be NULL) its id. */
+int iam_create_policy_version(aws_client *c, const char *arn, const char *document,
+                              int set_default, char **version, aws_error *err);
+/* The versions' ids, oldest first, into *ids (svc_strings_free); *default_id (may be NULL)
+ * the default one (free()). */
+int iam_list_policy_versions(aws_client *c, const char *arn, svc_strings *ids, char **default_id,
+                             aws_error *err);
+/* DeleteConflict for the default version. */
+int iam_delete_policy_version(aws_client *c, const char *arn, const char *version,
+                              aws_error *err);
+/* DeleteConflict while attached or with versions besides the default. */
+int iam_delete_policy(aws_client *c, const char *arn, aws_error *err);
+/* The account's own policies under path_prefix (NULL: all), every page, into *out. */
+int iam_list_local_policies(aws_client *c, const char *path_prefix, iam_policies *out,
+                            aws_error *err);
+
 /* ---- OpenID Connect providers (iam_oidc.c) ----------------------------------------------
  * A provider is named by its ARN, "arn:aws:iam::ACCOUNT:oidc-provider/HOST[/PATH]"; IAM keeps
  * its URL without "https://". EntityAlreadyExists when the URL has a provider already. */

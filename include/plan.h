@@ -96,6 +96,7 @@ typedef enum {
     PLAN_UP_MISSING_EXTERNALS, /* existing resources the file names were not found: nodes */
     PLAN_UP_MISSING_GROUPS,    /* groups `reach` rules go into do not exist: err */
     PLAN_UP_UNREADABLE_SOURCE, /* a secret's first value cannot be read: err */
+    PLAN_UP_CI_CHANGES_ITSELF, /* the CI role would change its own identity: err */
     PLAN_UP_REPLACES_KEPT      /* the plan replaces resources that keep data: nodes */
 } plan_up_verdict;
 

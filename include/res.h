@@ -315,6 +315,12 @@ int res_parameter_check_sources(const res_graph *g, aws_error *err);
  * the missing groups. */
 int res_reach_check_groups(res_ctx *ctx, aws_error *err);
 
+/* When the plan changes the CI identity (ci:'s role, its policies, the provider), the
+ * caller is not that role (one GetCallerIdentity, only then): 0, or -1 with err
+ * (AWS_ERR_INPUT) saying an administrator must apply this file, since the role may not
+ * change its own rights and a half-applied `up` would stop at its policy. */
+int res_ci_check_caller(res_ctx *ctx, aws_error *err);
+
 /* ---- helpers for kinds ----------------------------------------------------------------- */
 
 /* Report progress of a node (thread-safe). */
@@ -343,6 +349,9 @@ int res_parallel(size_t n, int width, res_each_fn fn, void *ud, aws_error *err);
  * (arrays of n, the caller's) receive each one's result and error. Returns 0 when every
  * call returned 0, else -1. */
 int res_parallel_all(size_t n, int width, res_each_fn fn, void *ud, int *rcs, aws_error *errs);
+/* After res_parallel_all: 0 when every rcs[i] is 0, else -1 with the first failure (in
+ * index order) copied into err. */
+int res_parallel_first_failure(size_t n, const int *rcs, const aws_error *errs, aws_error *err);
 /* How many reads one kind makes side by side (discovery, status, reading one resource's
  * settings): enough that a stack's resources of one kind are read in one round trip. */
 #define RES_READS_AT_ONCE 32

@@ -11,7 +11,7 @@
  *
  * Strings and references. Parameters (${name}), ${stack} and ${env:NAME} are replaced at
  * load time. References to values known only after creation, ${KIND.NAME.ATTR} with KIND
- * one of load_balancers, secrets, buckets, services, are allowed only in "template"
+ * one of load_balancers, secrets, buckets, services, sites, ci, are allowed only in "template"
  * fields (marked TEMPLATE below: environment values, command and entry point items,
  * outputs); there they stay in the string as written, checked to name an existing target
  * and a known attribute, and listed in stack_model.refs. In a template "$${" stands for a
@@ -144,6 +144,20 @@ typedef struct {
     stack_loc loc;
 } stack_lifecycle_rule;
 
+/* A CORS rule of a bucket (S3's CORSRule). */
+typedef struct {
+    char **origins;         /* AllowedOrigin: "https://app.example.com", at most one '*' each */
+    size_t norigins;
+    char **methods;         /* AllowedMethod: GET, PUT, HEAD, POST, DELETE */
+    size_t nmethods;
+    char **headers;         /* AllowedHeader (may be empty), at most one '*' each */
+    size_t nheaders;
+    char **expose_headers;  /* ExposeHeader (may be empty), no '*' */
+    size_t nexpose_headers;
+    int max_age;            /* MaxAgeSeconds; -1: not set */
+    stack_loc loc;
+} stack_cors_rule;
+
 typedef struct {
     char *name;        /* logical name */
     char *bucket_name; /* the S3 name: `name:` in the file, else STACK-NAME */
@@ -154,9 +168,41 @@ typedef struct {
     int versioning;    /* default 0 */
     stack_lifecycle_rule *lifecycle;
     size_t nlifecycle;
+    stack_cors_rule *cors; /* none: the bucket has no CORS configuration */
+    size_t ncors;
     int keep;          /* default 1 */
     stack_loc loc;
 } stack_bucket;
+
+/* ---- sites (a bucket served through CloudFront) and the CI identity ---------------- */
+
+typedef enum { STACK_PRICE_ALL, STACK_PRICE_200, STACK_PRICE_100 } stack_price_class;
+
+typedef struct {
+    char *name;            /* logical name */
+    char *bucket;          /* logical name of a bucket of the stack */
+    char *path;            /* origin path "/latest" (objects under latest/), or NULL */
+    char *domain;          /* alternate domain name (CNAME), or NULL: CloudFront's own */
+    char *certificate_arn; /* an ACM certificate in us-east-1, or NULL */
+    int certificate_auto;  /* `certificate: auto`: a DNS-validated one (needs the DNS kinds) */
+    char *default_root_object; /* default "index.html"; "" for none */
+    int spa;               /* a single-page app: 403 and 404 answer /index.html with 200 */
+    stack_price_class price_class; /* default all */
+    stack_loc loc;
+} stack_site;
+
+/* `ci: { github: {...}, publish: [...] }`: an IAM role GitHub Actions may assume. */
+typedef struct {
+    int enabled;           /* 1 when the file has `ci:` */
+    char *repository;      /* "owner/repo" */
+    char **branches;       /* may deploy from these branches (glob patterns allowed) */
+    size_t nbranches;
+    char **environments;   /* ... and from jobs in these GitHub environments */
+    size_t nenvironments;
+    char **publish;        /* sites whose bucket and cache the role may also write */
+    size_t npublish;
+    stack_loc loc;
+} stack_ci;
 
 /* ---- file systems, Parameter Store (storage.c) ------------------------------------ */
 
@@ -473,8 +519,16 @@ typedef struct {
     stack_loc loc;
 } stack_output;
 
-typedef enum { STACK_REF_LOAD_BALANCER, STACK_REF_SECRET, STACK_REF_BUCKET, STACK_REF_SERVICE,
-               STACK_REF_PARAMETER, STACK_REF_FILE_SYSTEM } stack_ref_kind;
+typedef enum {
+    STACK_REF_LOAD_BALANCER,
+    STACK_REF_SECRET,
+    STACK_REF_BUCKET,
+    STACK_REF_SERVICE,
+    STACK_REF_SITE,
+    STACK_REF_CI,
+    STACK_REF_PARAMETER,
+    STACK_REF_FILE_SYSTEM
+} stack_ref_kind;
 
 typedef struct {
     stack_ref_kind kind;
@@ -506,6 +560,9 @@ typedef struct stack_model {
     size_t nsecrets;
     stack_bucket *buckets;
     size_t nbuckets;
+    stack_site *sites;
+    size_t nsites;
+    stack_ci ci;
     stack_file_system *file_systems;
     size_t nfile_systems;
     stack_ssm_parameter *ssm_parameters; /* parameter_store: */
@@ -550,6 +607,7 @@ char *stack_to_json(const stack_model *s);
 const stack_service *stack_find_service(const stack_model *s, const char *name);
 const stack_secret *stack_find_secret(const stack_model *s, const char *name);
 const stack_bucket *stack_find_bucket(const stack_model *s, const char *name);
+const stack_site *stack_find_site(const stack_model *s, const char *name);
 const stack_load_balancer *stack_find_load_balancer(const stack_model *s, const char *name);
 const stack_param *stack_find_param(const stack_model *s, const char *name);
 const stack_file_system *stack_find_file_system(const stack_model *s, const char *name);
@@ -588,6 +646,9 @@ const char *stack_ref_kind_name(stack_ref_kind v); /* "load_balancers", ... */
  *   services.X: name, arn, security_group_id, task_role_arn, host (NAME.NAMESPACE, with
  *     discovery), url (behind a load balancer: the LB's url plus the fixed prefix of the
  *     first path pattern; else http://HOST:DISCOVERY_PORT);
+ *   sites.X: domain_name (dxxxx.cloudfront.net), url (https:// and the site's domain, else
+ *     its domain_name), distribution_id, arn;
+ *   ci.github: role_arn;
  *   parameter_store.X: value (String and StringList only, read at deploy time), name, arn,
  *     version;
  *   file_systems.X: id, arn. */

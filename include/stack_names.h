@@ -23,6 +23,12 @@ char *stack_name_log_group(const char *stack, const char *service);
 char *stack_name_secret(const char *stack, const char *secret);
 /* Default S3 bucket name: STACK-BUCKET. */
 char *stack_name_bucket(const char *stack, const char *bucket);
+/* A site's CloudFront origin access control: STACK-SITE (at most 64, unique in the
+ * account); its distribution's comment, by which discovery finds it: "ecsdeploy STACK site
+ * SITE" (at most 128). The CI role (at most 64): STACK-ci. */
+char *stack_name_site_oac(const char *stack, const char *site);
+char *stack_name_site_comment(const char *stack, const char *site);
+char *stack_name_ci_role(const char *stack);
 /* Cluster: STACK. Task definition family: STACK-SERVICE. */
 char *stack_name_cluster(const char *stack);
 char *stack_name_task_family(const char *stack, const char *service);

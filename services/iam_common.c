@@ -28,7 +28,7 @@ int iam_list_(aws_client *c, const char *action, cJSON *in, int max_items, const
               cJSON **all, aws_error *err)
 {
     static const char *const lists[] = {"Tags", "Roles", "PolicyNames", "AttachedPolicies",
-                                        NULL};
+                                        "Policies", "Versions", NULL};
     aws_page_spec spec = {.in_token = "Marker", .out_token = "Marker",
                           .truncated = "IsTruncated", .items = items};
     if (max_items > 0)

@@ -80,6 +80,7 @@ static const error_row rows[] = {
     {"s3", "*", "PreconditionFailed", AWS_IS_EXISTS},
     {"s3", "*", "ConditionalRequestConflict", AWS_IS_BUSY},
     {"s3", "*", "NoSuchCORSConfiguration", AWS_IS_NOT_FOUND | AWS_IS_NOT_SET},
+    {"s3", "*", "NoSuchBucketPolicy", AWS_IS_NOT_FOUND | AWS_IS_NOT_SET},
     {"s3", "*", "InvalidRequest", AWS_IS_INVALID},
     {"s3", "*", "MalformedXML", AWS_IS_INVALID},
     /* ---- Application Auto Scaling --------------------------------------------------- */

@@ -194,6 +194,10 @@ static int render_verdict(cli_session *s, const plan_up_decision *d)
                         "ones that exist (in the file or with --set)\n", d->err.message);
         rc = EXIT_AWS;
         break;
+    case PLAN_UP_CI_CHANGES_ITSELF:
+        fprintf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", d->err.message);
+        rc = EXIT_AWS;
+        break;
     case PLAN_UP_UNREADABLE_SOURCE:
         fprintf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", d->err.message);
         rc = EXIT_USAGE;

@@ -153,6 +153,23 @@ static void print_summary(const char *file, const stack_model *s)
         buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", s->buckets[i].name, s->buckets[i].bucket_name,
                    s->buckets[i].keep ? ", kept" : "");
     line("buckets", &b);
+    for (size_t i = 0; i < s->nsites; i++) {
+        const stack_site *x = &s->sites[i];
+        buf_printf(&b, "%s%s (bucket %s%s%s, %s%s)", i ? ", " : "", x->name, x->bucket,
+                   x->path ? x->path : "", x->spa ? ", single-page app" : "",
+                   x->domain ? "https://" : "CloudFront's domain", x->domain ? x->domain : "");
+    }
+    line("sites", &b);
+    if (s->ci.enabled) {
+        buf_printf(&b, "GitHub %s", s->ci.repository ? s->ci.repository : "");
+        for (size_t i = 0; i < s->ci.nbranches; i++)
+            buf_printf(&b, "%s%s", i ? ", " : ", branches ", s->ci.branches[i]);
+        for (size_t i = 0; i < s->ci.nenvironments; i++)
+            buf_printf(&b, "%s%s", i ? ", " : ", environments ", s->ci.environments[i]);
+        for (size_t i = 0; i < s->ci.npublish; i++)
+            buf_printf(&b, "%s%s", i ? ", " : ", publishes ", s->ci.publish[i]);
+    }
+    line("ci", &b);
     for (size_t i = 0; i < s->nfile_systems; i++) {
         const stack_file_system *fs = &s->file_systems[i];
         buf_printf(&b, "%s%s (%s", i ? ", " : "", fs->name, fs->existing ? fs->existing : fs->keep ? "kept" : "new");

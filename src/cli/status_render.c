@@ -236,7 +236,8 @@ static void kind_details(const cJSON *o, buf *b)
     else if (targets) {
         buf_puts(b, ": ");
         targets_words(targets, b);
-    }
+    } else if (str(o, "summary")) /* a kind's own words (a site: "Deployed, https://…") */
+        buf_printf(b, ": %s", str(o, "summary"));
 }
 
 void status_print_infrastructure(FILE *out, const cJSON *resources, int cols)

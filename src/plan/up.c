@@ -28,6 +28,10 @@ void plan_up_decide(res_ctx *ctx, int allow_replace, plan_up_decision *d)
         d->verdict = PLAN_UP_NOTHING;
         return;
     }
+    if (res_ci_check_caller(ctx, &d->err) != 0) {
+        d->verdict = PLAN_UP_CI_CHANGES_ITSELF;
+        return;
+    }
     if (!allow_replace && (d->nodes = plan_kept_replacements(ctx->graph))) {
         d->verdict = PLAN_UP_REPLACES_KEPT;
         return;

@@ -6,12 +6,17 @@
  *
  * Properties: name, block_public_access (bool), encryption {algorithm, kms_key},
  * tls_only (bool), versioning (bool), lifecycle [{prefix, expire_days, noncurrent_days}],
- * tags {…}; actual attributes add arn.
+ * cors [{origins, methods, headers, expose_headers, max_age}], tags {…}; actual attributes
+ * add arn.
+ *
+ * The bucket policy is shared: the TLS-only statement is this kind's (its Sid), a site's
+ * grant to its distribution is the site's (bucket_policy.c); each keeps the others'.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "app_internal.h"
+#include "bucket_internal.h"
 #include "res.h"
 #include "s3.h"
 #include "stack_names.h"
@@ -39,6 +44,29 @@ static cJSON *encryption(const char *algorithm, const char *kms_key)
     return e;
 }
 
+static cJSON *strings(char *const *v, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
+    return a;
+}
+
+/* A CORS rule as compared: every list present (maybe empty), max_age only when set. */
+static cJSON *cors_rule(char *const *origins, size_t norigins, char *const *methods, size_t nmethods,
+                        char *const *headers, size_t nheaders, char *const *expose, size_t nexpose,
+                        long max_age)
+{
+    cJSON *r = cJSON_CreateObject();
+    cJSON_AddItemToObject(r, "origins", strings(origins, norigins));
+    cJSON_AddItemToObject(r, "methods", strings(methods, nmethods));
+    cJSON_AddItemToObject(r, "headers", strings(headers, nheaders));
+    cJSON_AddItemToObject(r, "expose_headers", strings(expose, nexpose));
+    if (max_age >= 0)
+        cJSON_AddNumberToObject(r, "max_age", (double)max_age);
+    return r;
+}
+
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
@@ -57,6 +85,13 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         for (size_t k = 0; k < b->nlifecycle; k++)
             cJSON_AddItemToArray(lc, lifecycle_rule(b->lifecycle[k].prefix, b->lifecycle[k].expire_days,
                                                     b->lifecycle[k].noncurrent_expire_days));
+        cJSON *cors = cJSON_AddArrayToObject(d, "cors");
+        for (size_t k = 0; k < b->ncors; k++) {
+            const stack_cors_rule *r = &b->cors[k];
+            cJSON_AddItemToArray(cors, cors_rule(r->origins, r->norigins, r->methods, r->nmethods,
+                                                 r->headers, r->nheaders, r->expose_headers,
+                                                 r->nexpose_headers, r->max_age));
+        }
         char *label = xasprintf("bucket %s", b->bucket_name);
         res_node *n = res_graph_add(g, &res_kind_bucket, b->name, label, d);
         /* tags: the standard ones, known once the node id is */
@@ -118,6 +153,23 @@ static int read_lifecycle(res_ctx *ctx, const char *name, cJSON *p, aws_error *e
     return 0;
 }
 
+static int read_cors(res_ctx *ctx, const char *name, cJSON *p, aws_error *err)
+{
+    s3_cors_rules rules = {0};
+    if (s3_get_bucket_cors(ctx->aws, name, &rules, err) != 0)
+        return -1;
+    cJSON *cors = cJSON_AddArrayToObject(p, "cors");
+    for (size_t i = 0; i < rules.n; i++) {
+        const s3_cors_rule *r = &rules.items[i];
+        cJSON_AddItemToArray(cors, cors_rule(r->origins.items, r->origins.n, r->methods.items,
+                                             r->methods.n, r->headers.items, r->headers.n,
+                                             r->expose_headers.items, r->expose_headers.n,
+                                             r->max_age));
+    }
+    s3_cors_rules_free(&rules);
+    return 0;
+}
+
 static int read_public_access(res_ctx *ctx, const char *name, cJSON *p, aws_error *err)
 {
     s3_public_access_block pab = {0};
@@ -157,7 +209,7 @@ static int read_versioning(res_ctx *ctx, const char *name, cJSON *p, aws_error *
 /* The settings, each its own call, in the order their members appear in the properties. */
 typedef int (*setting_fn)(res_ctx *ctx, const char *name, cJSON *p, aws_error *err);
 static const setting_fn settings[] = {read_public_access, read_encryption, read_policy,
-                                      read_lifecycle, read_versioning};
+                                      read_lifecycle, read_versioning, read_cors};
 #define NSETTINGS (sizeof settings / sizeof settings[0])
 
 typedef struct {
@@ -314,17 +366,51 @@ static int want(const cJSON *desired, const char *member)
 
 static int set_tls_policy(res_ctx *ctx, const char *name, int on, aws_error *err)
 {
-    if (!on) {
-        int rc = s3_delete_bucket_policy(ctx->aws, name, err);
+    cJSON *st = NULL;
+    if (on) {
+        char *doc = xasprintf(
+            "{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":"
+            "[\"arn:%s:s3:::%s\",\"arn:%s:s3:::%s/*\"],\"Condition\":{\"Bool\":"
+            "{\"aws:SecureTransport\":\"false\"}}}",
+            res_partition(ctx), name, res_partition(ctx), name);
+        st = cJSON_Parse(doc);
+        free(doc);
+    }
+    int rc = bucket_policy_put(ctx, name, TLS_SID, st, err);
+    cJSON_Delete(st);
+    return rc;
+}
+
+static int set_cors(res_ctx *ctx, const char *name, const cJSON *cors, aws_error *err)
+{
+    size_t n = (size_t)cJSON_GetArraySize(cors);
+    if (n == 0) {
+        int rc = s3_delete_bucket_cors(ctx->aws, name, err);
         return rc != 0 && absent(err) ? 0 : rc;
     }
-    char *doc = xasprintf(
-        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"" TLS_SID "\",\"Effect\":\"Deny\","
-        "\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":[\"arn:%s:s3:::%s\","
-        "\"arn:%s:s3:::%s/*\"],\"Condition\":{\"Bool\":{\"aws:SecureTransport\":\"false\"}}}]}",
-        res_partition(ctx), name, res_partition(ctx), name);
-    int rc = s3_put_bucket_policy(ctx->aws, name, doc, err);
-    free(doc);
+    s3_cors_rule *rules = xcalloc(n, sizeof *rules);
+    size_t i = 0;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cors) {
+        static const char *const lists[] = {"origins", "methods", "headers", "expose_headers"};
+        svc_strings *to[] = {&rules[i].origins, &rules[i].methods, &rules[i].headers,
+                             &rules[i].expose_headers};
+        for (size_t k = 0; k < 4; k++) {
+            const cJSON *v;
+            cJSON_ArrayForEach(v, cJSON_GetObjectItem(r, lists[k])) svc_strings_add(to[k], v->valuestring);
+        }
+        const cJSON *age = cJSON_GetObjectItem(r, "max_age");
+        rules[i].max_age = cJSON_IsNumber(age) ? (long)age->valuedouble : -1;
+        i++;
+    }
+    int rc = s3_put_bucket_cors(ctx->aws, name, rules, n, err);
+    for (i = 0; i < n; i++) {
+        svc_strings_free(&rules[i].origins);
+        svc_strings_free(&rules[i].methods);
+        svc_strings_free(&rules[i].headers);
+        svc_strings_free(&rules[i].expose_headers);
+    }
+    free(rules);
     return rc;
 }
 
@@ -397,6 +483,10 @@ static int apply(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a,
         return -1;
     if (changed(d, a, "lifecycle") &&
         set_lifecycle(ctx, name, cJSON_GetObjectItem(d, "lifecycle"), err) != 0)
+        return -1;
+    /* a new bucket has no CORS to take away */
+    if (changed(d, a, "cors") && (a || cJSON_GetArraySize(cJSON_GetObjectItem(d, "cors")) > 0) &&
+        set_cors(ctx, name, cJSON_GetObjectItem(d, "cors"), err) != 0)
         return -1;
     /* a bucket never versioned needs no "Suspended" */
     if (changed(d, a, "versioning") && (a || want(d, "versioning")) &&

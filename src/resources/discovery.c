@@ -106,17 +106,6 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     return rc;
 }
 
-/* The first failure of a res_parallel_all in order, into err. */
-static int first_failure(size_t n, const int *rcs, const aws_error *errs, aws_error *err)
-{
-    for (size_t i = 0; i < n; i++)
-        if (rcs[i] != 0) {
-            *err = errs[i];
-            return -1;
-        }
-    return 0;
-}
-
 /* Only the stack's namespaces hold its services: the private namespaces' tags, then the
  * services of those that are the stack's, then those services' tags (not every service
  * of the region). */
@@ -132,10 +121,10 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     int *rcs = xcalloc(n + 1, sizeof *rcs);
     aws_error *errs = xcalloc(n + 1, sizeof *errs);
     res_parallel_all(n, RES_READS_AT_ONCE, namespace_owned, &d, rcs, errs);
-    int rc = first_failure(n, rcs, errs, err);
+    int rc = res_parallel_first_failure(n, rcs, errs, err);
     if (rc == 0) {
         res_parallel_all(n, RES_READS_AT_ONCE, namespace_services, &d, rcs, errs);
-        rc = first_failure(n, rcs, errs, err);
+        rc = res_parallel_first_failure(n, rcs, errs, err);
     }
     size_t m = 0;
     for (size_t i = 0; i < n; i++)

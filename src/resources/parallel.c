@@ -81,3 +81,13 @@ int res_parallel_all(size_t n, int width, res_each_fn fn, void *ud, int *rcs, aw
             return -1;
     return 0;
 }
+
+int res_parallel_first_failure(size_t n, const int *rcs, const aws_error *errs, aws_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rcs[i] != 0) {
+            *err = errs[i];
+            return -1;
+        }
+    return 0;
+}

@@ -12,6 +12,8 @@ char *res_stack_ref_node_id(const stack_ref *ref)
     case STACK_REF_SECRET: kind = "secret"; break;
     case STACK_REF_BUCKET: kind = "bucket"; break;
     case STACK_REF_SERVICE: kind = "service"; break;
+    case STACK_REF_SITE: kind = "site"; break;
+    case STACK_REF_CI: return xstrdup("role/ci"); /* ${ci.github.role_arn} */
     case STACK_REF_PARAMETER: kind = "parameter"; break;
     case STACK_REF_FILE_SYSTEM: kind = "file_system"; break;
     }
@@ -24,7 +26,8 @@ int res_stack_ref_resolve(const stack_ref *ref, void *ud, char **value)
     char *v = stack_ref_static_value(ctx->stack, ref);
     if (!v) {
         char *id = res_stack_ref_node_id(ref);
-        v = res_ref_value(ctx, id, ref->attr);
+        /* the CI role's node has its ARN as "arn" */
+        v = res_ref_value(ctx, id, ref->kind == STACK_REF_CI ? "arn" : ref->attr);
         free(id);
     }
     if (!v)

@@ -204,6 +204,8 @@ static const char **target_names(const stack_model *s, stack_ref_kind kind, size
     case STACK_REF_SECRET: count = s->nsecrets; break;
     case STACK_REF_BUCKET: count = s->nbuckets; break;
     case STACK_REF_SERVICE: count = s->nservices; break;
+    case STACK_REF_SITE: count = s->nsites; break;
+    case STACK_REF_CI: count = s->ci.enabled ? 1 : 0; break;
     case STACK_REF_PARAMETER: count = s->nssm_parameters; break;
     case STACK_REF_FILE_SYSTEM: count = s->nfile_systems; break;
     }
@@ -214,6 +216,8 @@ static const char **target_names(const stack_model *s, stack_ref_kind kind, size
         case STACK_REF_SECRET: names[j] = s->secrets[j].name; break;
         case STACK_REF_BUCKET: names[j] = s->buckets[j].name; break;
         case STACK_REF_SERVICE: names[j] = s->services[j].name; break;
+        case STACK_REF_SITE: names[j] = s->sites[j].name; break;
+        case STACK_REF_CI: names[j] = "github"; break;
         case STACK_REF_PARAMETER: names[j] = s->ssm_parameters[j].name; break;
         case STACK_REF_FILE_SYSTEM: names[j] = s->file_systems[j].name; break;
         }

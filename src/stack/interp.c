@@ -10,13 +10,15 @@
 #include "xalloc.h"
 
 static const char *const ref_kinds[] = {"load_balancers", "secrets", "buckets", "services",
-                                        "parameter_store", "file_systems", NULL};
+                                        "sites", "ci", "parameter_store", "file_systems", NULL};
 
 static const char *const lb_attrs[] = {"dns_name", "arn", "zone_id", "url", NULL};
 static const char *const secret_attrs[] = {"arn", "name", NULL};
 static const char *const bucket_attrs[] = {"name", "arn", "domain_name", NULL};
 static const char *const service_attrs[] = {"name", "arn", "url", "host", "security_group_id",
                                             "task_role_arn", NULL};
+static const char *const site_attrs[] = {"domain_name", "url", "distribution_id", "arn", NULL};
+static const char *const ci_attrs[] = {"role_arn", NULL};
 static const char *const parameter_attrs[] = {"value", "name", "arn", "version", NULL};
 static const char *const file_system_attrs[] = {"id", "arn", NULL};
 
@@ -26,6 +28,8 @@ const char *const *stack_ref_attributes(stack_ref_kind kind)
     case STACK_REF_LOAD_BALANCER: return lb_attrs;
     case STACK_REF_SECRET: return secret_attrs;
     case STACK_REF_BUCKET: return bucket_attrs;
+    case STACK_REF_SITE: return site_attrs;
+    case STACK_REF_CI: return ci_attrs;
     case STACK_REF_PARAMETER: return parameter_attrs;
     case STACK_REF_FILE_SYSTEM: return file_system_attrs;
     default: return service_attrs;

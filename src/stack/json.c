@@ -121,7 +121,44 @@ static cJSON *bucket_json(const stack_bucket *b)
             num(r, "noncurrent_expire_days", b->lifecycle[i].noncurrent_expire_days);
         cJSON_AddItemToArray(a, r);
     }
+    a = cJSON_AddArrayToObject(o, "cors");
+    for (size_t i = 0; i < b->ncors; i++) {
+        const stack_cors_rule *c = &b->cors[i];
+        cJSON *r = cJSON_CreateObject();
+        strs(r, "origins", c->origins, c->norigins);
+        strs(r, "methods", c->methods, c->nmethods);
+        strs(r, "headers", c->headers, c->nheaders);
+        strs(r, "expose_headers", c->expose_headers, c->nexpose_headers);
+        if (c->max_age >= 0)
+            num(r, "max_age", c->max_age);
+        cJSON_AddItemToArray(a, r);
+    }
     boolean(o, "keep", b->keep);
+    return o;
+}
+
+static cJSON *site_json(const stack_site *x)
+{
+    static const char *const prices[] = {"all", "200", "100"};
+    cJSON *o = cJSON_CreateObject();
+    str(o, "bucket", x->bucket);
+    str(o, "path", x->path);
+    str(o, "domain", x->domain);
+    str(o, "certificate", x->certificate_auto ? "auto" : x->certificate_arn);
+    str(o, "default_root_object", x->default_root_object);
+    boolean(o, "spa", x->spa);
+    str(o, "price_class", prices[x->price_class]);
+    return o;
+}
+
+static cJSON *ci_json(const stack_ci *ci)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON *g = cJSON_AddObjectToObject(o, "github");
+    str(g, "repository", ci->repository);
+    strs(g, "branches", ci->branches, ci->nbranches);
+    strs(g, "environments", ci->environments, ci->nenvironments);
+    strs(o, "publish", ci->publish, ci->npublish);
     return o;
 }
 
@@ -354,6 +391,11 @@ static void top_sections(cJSON *o, const stack_model *s)
     m = cJSON_AddObjectToObject(o, "buckets");
     for (size_t i = 0; i < s->nbuckets; i++)
         cJSON_AddItemToObject(m, s->buckets[i].name, bucket_json(&s->buckets[i]));
+    m = cJSON_AddObjectToObject(o, "sites");
+    for (size_t i = 0; i < s->nsites; i++)
+        cJSON_AddItemToObject(m, s->sites[i].name, site_json(&s->sites[i]));
+    if (s->ci.enabled)
+        cJSON_AddItemToObject(o, "ci", ci_json(&s->ci));
     stack_storage_json(o, s);
     m = cJSON_AddObjectToObject(o, "load_balancers");
     for (size_t i = 0; i < s->nload_balancers; i++)

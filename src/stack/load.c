@@ -10,8 +10,8 @@
 
 static const char *const top_keys[] = {"stack", "region", "parameters", "environments", "tags",
                                        "network", "logs", "discovery", "secrets", "buckets",
-                                       "file_systems", "parameter_store", "load_balancers",
-                                       "services", "bootstrap", "outputs", NULL};
+                                       "sites", "ci", "file_systems", "parameter_store",
+                                       "load_balancers", "services", "bootstrap", "outputs", NULL};
 static const char *const logs_keys[] = {"retention_days", NULL};
 static const char *const discovery_keys[] = {"namespace", NULL};
 static const char *const step_keys[] = {"exec", "secret", NULL};
@@ -184,6 +184,8 @@ static void decode_all(stack_ctx *c, stack_node *root, const stack_options *opts
     stack_decode_network(c, stack_node_get(root, "network"));
     stack_decode_secrets(c, stack_node_get(root, "secrets"));
     stack_decode_buckets(c, stack_node_get(root, "buckets"));
+    stack_decode_sites(c, stack_node_get(root, "sites"));
+    stack_decode_ci(c, stack_node_get(root, "ci"));
     stack_decode_file_systems(c, stack_node_get(root, "file_systems"));
     stack_decode_parameter_store(c, stack_node_get(root, "parameter_store"));
     stack_decode_load_balancers(c, stack_node_get(root, "load_balancers"));

@@ -13,6 +13,7 @@
 const stack_service *stack_find_service(const stack_model *s, const char *name) { FIND(s->services, s->nservices, name); }
 const stack_secret *stack_find_secret(const stack_model *s, const char *name) { FIND(s->secrets, s->nsecrets, name); }
 const stack_bucket *stack_find_bucket(const stack_model *s, const char *name) { FIND(s->buckets, s->nbuckets, name); }
+const stack_site *stack_find_site(const stack_model *s, const char *name) { FIND(s->sites, s->nsites, name); }
 const stack_load_balancer *stack_find_load_balancer(const stack_model *s, const char *name)
 {
     FIND(s->load_balancers, s->nload_balancers, name);
@@ -198,8 +199,30 @@ static void stores_free(stack_model *s)
         for (size_t j = 0; j < b->nlifecycle; j++)
             free(b->lifecycle[j].prefix);
         free(b->lifecycle);
+        for (size_t j = 0; j < b->ncors; j++) {
+            stack_cors_rule *r = &b->cors[j];
+            stack_strlist_free(r->origins, r->norigins);
+            stack_strlist_free(r->methods, r->nmethods);
+            stack_strlist_free(r->headers, r->nheaders);
+            stack_strlist_free(r->expose_headers, r->nexpose_headers);
+        }
+        free(b->cors);
     }
     free(s->buckets);
+    for (size_t i = 0; i < s->nsites; i++) {
+        stack_site *x = &s->sites[i];
+        free(x->name);
+        free(x->bucket);
+        free(x->path);
+        free(x->domain);
+        free(x->certificate_arn);
+        free(x->default_root_object);
+    }
+    free(s->sites);
+    free(s->ci.repository);
+    stack_strlist_free(s->ci.branches, s->ci.nbranches);
+    stack_strlist_free(s->ci.environments, s->ci.nenvironments);
+    stack_strlist_free(s->ci.publish, s->ci.npublish);
     for (size_t i = 0; i < s->nload_balancers; i++) {
         stack_load_balancer *lb = &s->load_balancers[i];
         free(lb->name);

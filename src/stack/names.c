@@ -20,6 +20,12 @@ char *stack_name_lb_group(const char *stack, const char *lb) { return xasprintf(
 char *stack_name_log_group(const char *stack, const char *service) { return xasprintf("/ecsdeploy/%s/%s", stack, service); }
 char *stack_name_secret(const char *stack, const char *secret) { return xasprintf("%s/%s", stack, secret); }
 char *stack_name_bucket(const char *stack, const char *bucket) { return xasprintf("%s-%s", stack, bucket); }
+char *stack_name_site_oac(const char *stack, const char *site) { return xasprintf("%s-%s", stack, site); }
+char *stack_name_site_comment(const char *stack, const char *site)
+{
+    return xasprintf("ecsdeploy %s site %s", stack, site);
+}
+char *stack_name_ci_role(const char *stack) { return xasprintf("%s-ci", stack); }
 char *stack_name_cluster(const char *stack) { return xstrdup(stack); }
 char *stack_name_task_family(const char *stack, const char *service) { return xasprintf("%s-%s", stack, service); }
 char *stack_name_efs_group(const char *stack, const char *fs) { return xasprintf("%s-efs-%s", stack, fs); }

@@ -144,6 +144,10 @@ char *stack_ref_static_value(const stack_model *s, const stack_ref *r)
         return x->source == STACK_SECRET_EXISTING ? (strncmp(x->existing, "arn:", 4) ? xstrdup(x->existing) : NULL)
                                                  : stack_name_secret(s->name, x->name);
     }
+    if (r->kind == STACK_REF_SITE && !strcmp(r->attr, "url")) {
+        const stack_site *x = stack_find_site(s, r->name);
+        return x && x->domain ? xasprintf("https://%s", x->domain) : NULL;
+    }
     const stack_service *v = r->kind == STACK_REF_SERVICE ? stack_find_service(s, r->name) : NULL;
     if (!v)
         return NULL;

@@ -130,6 +130,10 @@ struct cJSON;
 void stack_storage_json(struct cJSON *o, const stack_model *s);
 void stack_storage_free(stack_model *s);
 void stack_decode_buckets(stack_ctx *c, const stack_node *n);
+/* buckets.NAME.cors (cors.c), sites: (sites.c) and ci: (ci.c). */
+void stack_decode_cors(stack_ctx *c, const stack_node *list, stack_bucket *b);
+void stack_decode_sites(stack_ctx *c, const stack_node *n);
+void stack_decode_ci(stack_ctx *c, const stack_node *n);
 void stack_decode_load_balancers(stack_ctx *c, const stack_node *n);
 void stack_decode_auth(stack_ctx *c, const stack_node *n, stack_auth *a);
 void stack_decode_services(stack_ctx *c, const stack_node *n);

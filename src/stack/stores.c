@@ -10,7 +10,7 @@ static const char *const secret_keys[] = {"generate", "from_file", "from_env", "
 static const char *const generate_keys[] = {"length", "lowercase", "uppercase", "digits",
                                             "symbols", "exclude", NULL};
 static const char *const bucket_keys[] = {"name", "encryption", "kms_key", "block_public_access",
-                                          "tls_only", "versioning", "lifecycle", "keep", NULL};
+                                          "tls_only", "versioning", "lifecycle", "cors", "keep", NULL};
 static const char *const lifecycle_keys[] = {"prefix", "expire_days", "noncurrent_expire_days", NULL};
 static const char *const encryption_names[] = {"sse-s3", "sse-kms", NULL};
 
@@ -186,6 +186,8 @@ static void decode_bucket(stack_ctx *c, const stack_node *key, const stack_node 
     const stack_node *l = stack_node_get(v, "lifecycle");
     if (l)
         decode_lifecycle(c, l, b);
+    if (stack_node_get(v, "cors"))
+        stack_decode_cors(c, stack_node_get(v, "cors"), b);
 }
 
 void stack_decode_buckets(stack_ctx *c, const stack_node *n)

@@ -241,12 +241,18 @@ for part in ("environment", "web identity", "profile 'default'", "ECS container"
 with Fake() as f:
     iam = f.client("iam")
     # IAM refuses a trust policy naming an OIDC provider that does not exist
-    iam.create_open_id_connect_provider(Url="https://ci", ThumbprintList=["0" * 40])
+    iam.create_open_id_connect_provider(Url="https://ci", ClientIDList=["sts.amazonaws.com"],
+                                        ThumbprintList=["0" * 40])
     trust = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:root"}, "Action": "sts:AssumeRole"},
         {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::000000000000:oidc-provider/ci"},
          "Action": "sts:AssumeRoleWithWebIdentity"}]}
     iam.create_role(RoleName="deployer", AssumeRolePolicyDocument=json.dumps(trust))
+    # A trust policy naming the account (not the role) lets a role session of that account
+    # assume the role only when its own policy allows it too (role chaining below).
+    iam.put_role_policy(RoleName="deployer", PolicyName="chain", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                "Resource": "arn:aws:iam::000000000000:role/deployer"}]}))
     time.sleep(0.5)
     fenv = {"AWS_ENDPOINT_URL": f.url}
 
@@ -275,20 +281,19 @@ with Fake() as f:
     res, _ = creds("--profile", "loop1", **fenv)
     r.check("loop" in res.get("error", {}).get("message", ""), f"source_profile loop: {res}")
 
-    # Web identity: the fake verifies the token is a JWT; it routes the unsigned call
-    # only when it can tell the service without a signature (noted, not failed, if not).
-    write(os.path.join(HOME, "token.jwt"), "header.payload.signature\n")
+    # Web identity: the fake checks the token (a JWT it signed, of a provider of the
+    # account, for one of its audiences) and routes the unsigned call by its Action.
+    token = f.control("POST", "/_fake/sts/web-identity-token",
+                      {"iss": "https://ci", "sub": "deployer", "aud": "sts.amazonaws.com"})[1]["token"]
+    write(os.path.join(HOME, "fake-token.jwt"), token + "\n")
     res, _, _ = run("query", "sts", "GetCallerIdentity", env=fenv, HOME="/nonexistent",
-                    AWS_WEB_IDENTITY_TOKEN_FILE=os.path.join(HOME, "token.jwt"),
+                    AWS_WEB_IDENTITY_TOKEN_FILE=os.path.join(HOME, "fake-token.jwt"),
                     AWS_ROLE_ARN="arn:aws:iam::000000000000:role/deployer", AWS_ROLE_SESSION_NAME="gha")
-    if "cannot route" in json.dumps(res) or res.get("error", {}).get("code") == "BadRequest":
-        print("note: the fake cannot route unsigned STS calls yet; web identity is checked "
-              "against the local stand-in below")
-    else:
-        r.eq(res.get("output", {}).get("Arn"), "arn:aws:sts::000000000000:assumed-role/deployer/gha",
-             "web identity against the fake")
+    r.eq(res.get("output", {}).get("Arn"), "arn:aws:sts::000000000000:assumed-role/deployer/gha",
+         "web identity against the fake")
 
 # ---- web identity against a local STS stand-in -----------------------------------------------
+write(os.path.join(HOME, "token.jwt"), "header.payload.signature\n")
 wenv = {"AWS_ENDPOINT_URL_STS": META, "HOME": "/nonexistent",
         "AWS_WEB_IDENTITY_TOKEN_FILE": os.path.join(HOME, "token.jwt"),
         "AWS_ROLE_ARN": "arn:aws:iam::000000000000:role/deployer", "AWS_ROLE_SESSION_NAME": "gha"}

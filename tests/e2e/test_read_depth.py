@@ -5,8 +5,8 @@
 A representative stack (examples/canardstack.yml without its bootstrap step: VPC, subnets,
 gateway, route table, groups and rules, secrets, a bucket, log groups, roles, Cloud Map
 namespace and service, ALB, target group, listener, rule, cluster, task definitions, two
-services) is deployed with no latency; then every call costs 200 ms and a no-change `up`
-and `status` run. From the fake's call log, the depth is the longest chain of calls each
+services; plus a CloudFront site of its bucket and the CI identity) is deployed with no
+latency; then every call costs 200 ms and a no-change `up` and `status` run. From the fake's call log, the depth is the longest chain of calls each
 of which started after the previous one ended (bench/analyse.py, as `make bench`). Calls
 that run side by side start within a few milliseconds of each other, far less than
 200 ms, so a loaded machine does not add levels; a read made after another one that it
@@ -38,6 +38,9 @@ def stack_file(work):
     with open(os.path.join(TOP, "examples", "canardstack.yml")) as f:
         text = f.read()
     text = re.sub(r"(?ms)^bootstrap:.*?(?=^\S)", "", text)
+    # and a site of its bucket, with the CI identity (their discovery joins the same levels)
+    text += ("sites:\n  www: { bucket: data, path: /www }\n"
+             "ci: { github: { repository: acme/canard, branches: [main] }, publish: [www] }\n")
     path = os.path.join(work, "canardstack.yml")
     with open(path, "w") as f:
         f.write(text)

@@ -42,6 +42,14 @@ def handle(app, method, path, body):
             with app.calls_lock:
                 calls = [c for c in app.calls if c["seq"] > since]
             return _json(200, {"calls": calls})
+        if method == "POST" and segs == ["iam", "simulate"]:
+            from . import authz
+            doc = json.loads(body.decode("utf-8") or "{}")
+            since = int(doc.get("since") or 0)
+            with app.calls_lock:
+                calls = [c for c in app.calls if c["seq"] > since]
+            with app.world.lock:
+                return _json(*authz.simulate(app.world, calls, doc.get("role") or ""))
         if method == "POST" and segs == ["reset"]:
             app.reset()
             return _json(200, {"reset": True})
@@ -84,7 +92,8 @@ def handle(app, method, path, body):
                                      "POST /_fake/tasks/<id>/stop", "GET /_fake/exec/<session> (WebSocket)",
                                      "POST /_fake/ecs/pulls", "POST /_fake/elbv2/not-ready", "POST /_fake/route53/hosted-zones", "POST /_fake/elasticache/caches",
                                      "POST /_fake/application-autoscaling/scale",
-                                     "POST /_fake/cloudfront/deployment"]})
+                                     "POST /_fake/cloudfront/deployment",
+                                     "POST /_fake/iam/simulate", "POST /_fake/sts/web-identity-token"]})
 
 
 def exec_handover(app, handler):

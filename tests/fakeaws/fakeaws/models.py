@@ -189,6 +189,18 @@ class Models:
             return self.get(name)
         return None
 
+    def by_unsigned_action(self, action):
+        """The query service whose operation `action` is called without a signature (STS's
+        AssumeRoleWithWebIdentity): AWS tells it by the host, this one endpoint by the
+        Action of the form."""
+        for n in SERVICES:
+            info = self.get(n)
+            if info and info.protocol == "query":
+                op = info.operation(action)
+                if op is not None and getattr(op, "auth_type", None) == "none":
+                    return info
+        return None
+
     def by_target(self, target):
         """The service an X-Amz-Target header names, or None."""
         prefix = target.rpartition(".")[0]

@@ -16,7 +16,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
 
-from . import control, protocols
+from . import authz, control, protocols
 from .core import ACCOUNT_ID, AwsError, RequestContext, World
 from .faults import Faults
 from .models import Models
@@ -115,8 +115,10 @@ class App:
         with self.calls_lock:
             self.calls = []
 
+    _UNJUDGED = object()
+
     def record(self, service, operation, status, code, start, end, fault=None, access_key=None,
-               region=None, request_id=None):
+               region=None, request_id=None, judged=_UNJUDGED):
         with self.calls_lock:
             self.seq += 1
             entry = {"seq": self.seq, "service": service, "operation": operation,
@@ -126,6 +128,10 @@ class App:
                 entry["fault"] = fault
             if access_key:
                 entry["access_key"] = access_key
+            if judged is App._UNJUDGED:
+                entry["authz_skipped"] = True   # refused before IAM would judge it
+            else:
+                entry["authz"] = judged
             self.calls.append(entry)
             if len(self.calls) > 200000:
                 del self.calls[:100000]
@@ -134,7 +140,8 @@ class App:
     def handle(self, req):
         start = time.time()
         rid = str(uuid.uuid4())
-        st = {"service": None, "op": None, "fault": None, "key": None, "region": None}
+        st = {"service": None, "op": None, "fault": None, "key": None, "region": None,
+              "authz": App._UNJUDGED}
         outcome = self._handle(req, rid, st)
         end = time.time()
         resp = outcome.response
@@ -142,7 +149,8 @@ class App:
         if resp is not None and resp.status >= 300:
             code = getattr(resp, "error_code", None)
         self.record(st["service"], st["op"], resp.status if resp else None, code, start, end,
-                    st["fault"] or ("dropped" if outcome.drop else None), st["key"], st["region"], rid)
+                    st["fault"] or ("dropped" if outcome.drop else None), st["key"], st["region"], rid,
+                    st["authz"])
         return outcome
 
     def _err(self, proto, info, rid, err, op=None):
@@ -179,6 +187,10 @@ class App:
         target = req.header("x-amz-target")
         if info is None and target:
             info = self.models.by_target(target)
+        if info is None and not authz and "x-www-form-urlencoded" in (req.header("content-type") or ""):
+            from urllib.parse import parse_qs
+            action = parse_qs(req.body.decode("utf-8", "replace")).get("Action", [None])[0]
+            info = self.models.by_unsigned_action(action) if action else None
         return info, auth, auth_err, name
 
     def _handle(self, req, rid, st):
@@ -201,7 +213,7 @@ class App:
         outcome, after, slow_ms = self._faults_before(fired, proto, info, rid, st)
         if outcome is not None:
             return outcome
-        resp = self._call(req, rid, info, proto, call)
+        resp = self._call(req, rid, info, proto, call, st)
         for r in after:
             if r.action == "drop":
                 st["fault"] = "drop after call"
@@ -268,8 +280,9 @@ class App:
                 return Outcome(drop=True), [], 0
         return None, after, slow_ms
 
-    def _call(self, req, rid, info, proto, call):
-        """Decode, validate, run the handler under the world lock, encode. -> Response"""
+    def _call(self, req, rid, info, proto, call, st):
+        """Decode, validate, judge (IAM, authz/), run the handler under the world lock,
+        encode. -> Response"""
         op = call.op
         try:
             params = proto.decode(req, info, op)
@@ -288,6 +301,9 @@ class App:
             ctx.caller_arn = call.key.get("arn")
             ctx.request = req
             with self.world.lock:
+                st["authz"], refusal = authz.before_call(self.world, info.name, call.op_name, params, ctx)
+                if refusal is not None:
+                    raise refusal
                 result = call.fn(params, ctx)
             if CHECK_OUTPUT and op.output_shape is not None and isinstance(result, dict) \
                     and "__raw__" not in result:

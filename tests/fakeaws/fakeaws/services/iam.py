@@ -3,9 +3,9 @@ policies, service-linked roles, tags, OpenID Connect providers (_iam_oidc.py);
 DeleteConflict and eventual consistency."""
 
 import json
-from fnmatch import fnmatchcase
 from urllib.parse import quote
 
+from ..authz import policy as iam_policy
 from ..core import AwsError, Service
 from ..util import action_matches, as_list, map_to_tags, paginate, policy_statements, rand_chars, tags_to_map, utcnow
 from ._iam_oidc import OidcProviders
@@ -13,6 +13,9 @@ from .iam_policies import MANAGED, MANAGED_BY_ARN, SERVICE_LINKED, managed_arn
 
 ASSUME_DELAY = 8.0          # AWS seconds during which a new role is not yet assumable
 MAX_MANAGED_PER_ROLE = 10
+MAX_INLINE_CHARS = 10240    # all of a role's inline policies, white space not counted
+MAX_MANAGED_CHARS = 6144    # one managed policy version, white space not counted
+MAX_POLICY_VERSIONS = 5
 
 
 def _no_role(name):
@@ -21,6 +24,11 @@ def _no_role(name):
 
 def _encode_doc(doc):
     return quote(doc, safe="")
+
+
+def _size(doc):
+    """A policy's size as IAM counts it: its characters without white space."""
+    return sum(1 for ch in doc if not ch.isspace())
 
 
 class Iam(OidcProviders, Service):
@@ -203,7 +211,12 @@ class Iam(OidcProviders, Service):
     def PutRolePolicy(self, req, ctx):
         r = self._role(req["RoleName"])
         self._modifiable(r)
-        r["inline"][req["PolicyName"]] = self._check_doc(req["PolicyDocument"], False)
+        doc = self._check_doc(req["PolicyDocument"], False)
+        total = _size(doc) + sum(_size(d) for n, d in r["inline"].items() if n != req["PolicyName"])
+        if total > MAX_INLINE_CHARS:
+            raise AwsError("LimitExceeded", f"Maximum policy size of {MAX_INLINE_CHARS} bytes exceeded for role "
+                                            f"{r['RoleName']}", 409)
+        r["inline"][req["PolicyName"]] = doc
         return {}
 
     def GetRolePolicy(self, req, ctx):
@@ -257,15 +270,23 @@ class Iam(OidcProviders, Service):
         items = [{"PolicyName": a.rpartition("/")[2], "PolicyArn": a} for a in r["attached"]]
         return self._page(items, req, "AttachedPolicies")
 
+    @staticmethod
+    def _managed_size(doc):
+        if _size(doc) > MAX_MANAGED_CHARS:
+            raise AwsError("LimitExceeded", f"Cannot exceed quota for PolicySize: {MAX_MANAGED_CHARS}", 409)
+        return doc
+
     def CreatePolicy(self, req, ctx):
         path = req.get("Path") or "/"
         arn = f"arn:aws:iam::{ctx.account}:policy{path}{req['PolicyName']}"
-        if arn.lower() in {a.lower() for a in self.policies}:
+        # a name is the account's, whatever the path (and its case)
+        if req["PolicyName"].lower() in {p["PolicyName"].lower() for p in self.policies.values()}:
             raise AwsError("EntityAlreadyExists", f"A policy called {req['PolicyName']} already exists. "
                            "Duplicate names are not allowed.", 409)
-        doc = self._check_doc(req["PolicyDocument"], False)
+        doc = self._managed_size(self._check_doc(req["PolicyDocument"], False))
         now = utcnow(self.world)
         p = {"PolicyName": req["PolicyName"], "PolicyId": "ANPA" + rand_chars(self.world, 17), "Arn": arn,
+             "account": ctx.account,
              "Path": path, "DefaultVersionId": "v1", "Description": req.get("Description"),
              "CreateDate": now, "UpdateDate": now, "Tags": list(req.get("Tags") or []),
              "versions": {"v1": {"Document": doc, "CreateDate": now}}, "next_version": 2}
@@ -275,6 +296,8 @@ class Iam(OidcProviders, Service):
     def _out_policy(self, p):
         out = {k: p[k] for k in ("PolicyName", "PolicyId", "Arn", "Path", "DefaultVersionId", "Description",
                                   "CreateDate", "UpdateDate")}
+        if out["Description"] is None:
+            del out["Description"]
         out["AttachmentCount"] = self._attach_count(p["Arn"])
         out["PermissionsBoundaryUsageCount"] = 0
         out["IsAttachable"] = True
@@ -312,12 +335,13 @@ class Iam(OidcProviders, Service):
         p = self.policies.get(arn)
         if p is None:
             raise AwsError("NoSuchEntity", f"Policy {arn} does not exist or is not attachable.", 404)
-        if len(p["versions"]) >= 5:
+        if len(p["versions"]) >= MAX_POLICY_VERSIONS:
             raise AwsError("LimitExceeded", "A managed policy can have up to 5 versions. Before you create a "
                            "new version, you must delete an existing version.", 409)
         vid = f"v{p['next_version']}"
         p["next_version"] += 1
-        p["versions"][vid] = {"Document": self._check_doc(req["PolicyDocument"], False), "CreateDate": utcnow(self.world)}
+        p["versions"][vid] = {"Document": self._managed_size(self._check_doc(req["PolicyDocument"], False)),
+                              "CreateDate": utcnow(self.world)}
         if req.get("SetAsDefault"):
             p["DefaultVersionId"] = vid
         return {"PolicyVersion": {"VersionId": vid, "IsDefaultVersion": p["DefaultVersionId"] == vid,
@@ -331,6 +355,16 @@ class Iam(OidcProviders, Service):
             raise AwsError("DeleteConflict", "Cannot delete the default version of a policy.", 409)
         del p["versions"][req["VersionId"]]
         return {}
+
+    def ListPolicyVersions(self, req, ctx):
+        p = self.policies.get(req["PolicyArn"])
+        if p is None:
+            self._policy_exists(req["PolicyArn"])
+            raise AwsError("NoSuchEntity", f"Policy {req['PolicyArn']} does not exist or is not attachable.", 404)
+        # newest first, as IAM lists them
+        items = [{"VersionId": vid, "IsDefaultVersion": vid == p["DefaultVersionId"], "CreateDate": v["CreateDate"]}
+                 for vid, v in sorted(p["versions"].items(), key=lambda kv: -int(kv[0][1:]))]
+        return self._page(items, req, "Versions")
 
     def DeletePolicy(self, req, ctx):
         arn = req["PolicyArn"]
@@ -356,7 +390,10 @@ class Iam(OidcProviders, Service):
                        "AttachmentCount": self._attach_count(managed_arn(n)), "IsAttachable": True}
                       for n in sorted(MANAGED)]
         if scope in ("All", "Local"):
-            items += [self._out_policy(p) for _, p in sorted(self.policies.items())]
+            items += [self._out_policy(p) for _, p in sorted(self.policies.items())
+                      if p["account"] == ctx.account]
+        prefix = req.get("PathPrefix") or "/"
+        items = [i for i in items if i["Path"].startswith(prefix)]
         if req.get("OnlyAttached"):
             items = [i for i in items if i["AttachmentCount"]]
         return self._page(items, req, "Policies")
@@ -422,63 +459,25 @@ class Iam(OidcProviders, Service):
 
     def role_allows(self, arn, action, resource=None, context=None):
         """Whether the role's identity policies allow `action` (an explicit Deny wins).
-        With `resource` (an ARN), a statement applies only when one of its Resource
-        patterns matches it (NotResource: when none does); with `context` (a dict of
-        condition keys), its Condition must hold (statement_applies). Without them, as the
-        callers that ask only about an action want: any resource, conditions not judged."""
+        With `resource` (an ARN), judged as IAM does, by the one evaluation the fake has
+        (authz/policy.py: Resource patterns, conditions on `context`, a dict of condition
+        keys). Without it, as the callers that ask only about an action want: any
+        resource, conditions not judged."""
         r = self.role_by_arn(arn)
         if r is None:
             return False
         docs = list(r["inline"].values()) + [self._policy_doc(a) for a in r["attached"]]
+        if resource is not None:
+            return iam_policy.decide(docs, action, resource, context or {}) == "allow"
         allowed = False
         for doc in docs:
             for st in policy_statements(doc):
                 acts = as_list(st.get("Action"))
-                if not any(action_matches(a, action) for a in acts):
-                    continue
-                if resource is not None and not statement_applies(st, resource, context or {}):
-                    continue
-                if st.get("Effect") == "Deny":
-                    return False
-                allowed = True
+                if any(action_matches(a, action) for a in acts):
+                    if st.get("Effect") == "Deny":
+                        return False
+                    allowed = True
         return allowed
-
-
-_POSITIVE = {"StringEquals": "eq", "ArnEquals": "eq", "StringLike": "like", "ArnLike": "like", "Bool": "bool"}
-_NEGATIVE = {"StringNotEquals": "eq", "ArnNotEquals": "eq", "StringNotLike": "like", "ArnNotLike": "like"}
-
-
-def _matches(how, have, want):
-    if how == "like":
-        return fnmatchcase(have, want)
-    if how == "bool":
-        return have.lower() == want.lower()
-    return have == want
-
-
-def statement_applies(st, resource, context):
-    """IAM's matching of one statement to a request on `resource` with condition keys
-    `context`: Resource patterns (* and ? wildcards, case-sensitive as ARNs are) and the
-    condition operators the fake knows (String/Arn Equals/Like and their Not forms, Bool).
-    A key missing from the context fails a positive operator and passes a negative one,
-    as in IAM; an operator the fake does not know makes the statement not apply, so a
-    policy the fake cannot judge never allows by accident."""
-    if "NotResource" in st:
-        if any(fnmatchcase(resource, p) for p in as_list(st["NotResource"])):
-            return False
-    elif not any(fnmatchcase(resource, p) for p in as_list(st.get("Resource"))):
-        return False
-    keys = {k.lower(): v for k, v in context.items()}
-    for op, kv in (st.get("Condition") or {}).items():
-        how = _POSITIVE.get(op) or _NEGATIVE.get(op)
-        if how is None or not isinstance(kv, dict):
-            return False
-        for key, wants in kv.items():
-            have = keys.get(key.lower())
-            hit = have is not None and any(_matches(how, str(have), str(w)) for w in as_list(wants))
-            if (op in _POSITIVE) != hit:
-                return False
-    return True
 
 
 SERVICE = Iam

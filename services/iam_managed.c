@@ -1,0 +1,158 @@
+/* IAM customer managed policies and their versions (see iam.h). */
+#include "iam_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws_form.h"
+#include "svc_json_internal.h"
+#include "xalloc.h"
+
+static void read_policy(const cJSON *j, iam_policy *p)
+{
+    memset(p, 0, sizeof *p);
+    p->arn = xstrdup_or_null(aws_json_str(j, "Arn"));
+    p->name = xstrdup_or_null(aws_json_str(j, "PolicyName"));
+    p->path = xstrdup_or_null(aws_json_str(j, "Path"));
+    p->default_version = xstrdup_or_null(aws_json_str(j, "DefaultVersionId"));
+    p->description = xstrdup_or_null(aws_json_str(j, "Description"));
+    p->attachments = (long)aws_json_int(j, "AttachmentCount", 0);
+    svc_json_tags(j, "Tags", "Key", "Value", &p->tags);
+}
+
+void iam_policy_free(iam_policy *p)
+{
+    free(p->arn);
+    free(p->name);
+    free(p->path);
+    free(p->default_version);
+    free(p->description);
+    svc_tags_free(&p->tags);
+    memset(p, 0, sizeof *p);
+}
+
+void iam_policies_free(iam_policies *l)
+{
+    SVC_LIST_FREE(l, iam_policy_free);
+}
+
+int iam_create_policy(aws_client *c, const char *name, const char *path, const char *document,
+                      const char *description, const svc_tags *tags, iam_policy *out,
+                      aws_error *err)
+{
+    cJSON *in = svc_input("PolicyName", name);
+    cJSON_AddStringToObject(in, "PolicyDocument", document ? document : "");
+    if (path)
+        cJSON_AddStringToObject(in, "Path", path);
+    if (description)
+        cJSON_AddStringToObject(in, "Description", description);
+    if (tags && tags->n)
+        cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
+    cJSON *o;
+    if (iam_call_(c, "CreatePolicy", in, &o, err) != 0)
+        return -1;
+    if (out)
+        read_policy(cJSON_GetObjectItemCaseSensitive(o, "Policy"), out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int iam_get_policy(aws_client *c, const char *arn, iam_policy *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *o;
+    if (iam_call_(c, "GetPolicy", svc_input("PolicyArn", arn), &o, err) != 0)
+        return -1;
+    read_policy(cJSON_GetObjectItemCaseSensitive(o, "Policy"), out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int iam_get_policy_version(aws_client *c, const char *arn, const char *version, char **document,
+                           aws_error *err)
+{
+    *document = NULL;
+    cJSON *in = svc_input("PolicyArn", arn);
+    cJSON_AddStringToObject(in, "VersionId", version);
+    cJSON *o;
+    if (iam_call_(c, "GetPolicyVersion", in, &o, err) != 0)
+        return -1;
+    const char *doc = aws_json_str(cJSON_GetObjectItemCaseSensitive(o, "PolicyVersion"), "Document");
+    *document = aws_form_unescape(doc ? doc : "");
+    cJSON_Delete(o);
+    return 0;
+}
+
+int iam_create_policy_version(aws_client *c, const char *arn, const char *document,
+                              int set_default, char **version, aws_error *err)
+{
+    if (version)
+        *version = NULL;
+    cJSON *in = svc_input("PolicyArn", arn);
+    cJSON_AddStringToObject(in, "PolicyDocument", document ? document : "");
+    if (set_default)
+        cJSON_AddStringToObject(in, "SetAsDefault", "true");
+    cJSON *o;
+    if (iam_call_(c, "CreatePolicyVersion", in, &o, err) != 0)
+        return -1;
+    if (version)
+        *version = xstrdup_or_null(
+            aws_json_str(cJSON_GetObjectItemCaseSensitive(o, "PolicyVersion"), "VersionId"));
+    cJSON_Delete(o);
+    return 0;
+}
+
+int iam_list_policy_versions(aws_client *c, const char *arn, svc_strings *ids, char **default_id,
+                             aws_error *err)
+{
+    memset(ids, 0, sizeof *ids);
+    if (default_id)
+        *default_id = NULL;
+    cJSON *all;
+    if (iam_list_(c, "ListPolicyVersions", svc_input("PolicyArn", arn), 0, "Versions", &all,
+                  err) != 0)
+        return -1;
+    /* IAM lists the newest first */
+    int n = cJSON_GetArraySize(all);
+    for (int i = n - 1; i >= 0; i--) {
+        const cJSON *v = cJSON_GetArrayItem(all, i);
+        const char *id = aws_json_str(v, "VersionId");
+        if (!id)
+            continue;
+        svc_strings_add(ids, id);
+        if (default_id && !*default_id && aws_json_bool(v, "IsDefaultVersion", 0))
+            *default_id = xstrdup(id);
+    }
+    cJSON_Delete(all);
+    return 0;
+}
+
+int iam_delete_policy_version(aws_client *c, const char *arn, const char *version,
+                              aws_error *err)
+{
+    cJSON *in = svc_input("PolicyArn", arn);
+    cJSON_AddStringToObject(in, "VersionId", version);
+    return iam_call_(c, "DeletePolicyVersion", in, NULL, err);
+}
+
+int iam_delete_policy(aws_client *c, const char *arn, aws_error *err)
+{
+    return iam_call_(c, "DeletePolicy", svc_input("PolicyArn", arn), NULL, err);
+}
+
+int iam_list_local_policies(aws_client *c, const char *path_prefix, iam_policies *out,
+                            aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *in = svc_input("Scope", "Local");
+    if (path_prefix)
+        cJSON_AddStringToObject(in, "PathPrefix", path_prefix);
+    cJSON *all;
+    if (iam_list_(c, "ListPolicies", in, 0, "Policies", &all, err) != 0)
+        return -1;
+    out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
+    const cJSON *p;
+    cJSON_ArrayForEach(p, all) read_policy(p, &out->items[out->n++]);
+    cJSON_Delete(all);
+    return 0;
+}

@@ -1,0 +1,204 @@
+/*
+ * CloudFront origin access controls: one per site, through which its distribution signs
+ * its requests to the site's bucket. An origin access control has no tags: it is named
+ * STACK-SITE (names are unique in the account) and its description says whose it is
+ * ("ecsdeploy STACK site SITE", stack_name_site_comment), so discovery is one
+ * ListOriginAccessControls.
+ *
+ * Properties: name, description, origin_type (s3; a change replaces), signing_behavior,
+ * signing_protocol.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cloudfront.h"
+#include "res.h"
+#include "stack_names.h"
+#include "xalloc.h"
+
+extern const res_kind res_kind_oac;
+
+static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+{
+    (void)err;
+    (void)errlen;
+    for (size_t i = 0; i < s->nsites; i++) {
+        char *name = stack_name_site_oac(s->name, s->sites[i].name);
+        char *description = stack_name_site_comment(s->name, s->sites[i].name);
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "name", name);
+        cJSON_AddStringToObject(d, "description", description);
+        cJSON_AddStringToObject(d, "origin_type", "s3");
+        cJSON_AddStringToObject(d, "signing_behavior", "always");
+        cJSON_AddStringToObject(d, "signing_protocol", "sigv4");
+        char *label = xasprintf("origin access control %s", name);
+        res_node *n = res_graph_add(g, &res_kind_oac, s->sites[i].name, label, d);
+        n->model = &s->sites[i];
+        free(label);
+        free(description);
+        free(name);
+    }
+    return 0;
+}
+
+static cJSON *props_of(const cf_oac *o)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", o->name);
+    cJSON_AddStringToObject(p, "description", o->description);
+    cJSON_AddStringToObject(p, "origin_type", o->origin_type);
+    cJSON_AddStringToObject(p, "signing_behavior", o->signing_behavior);
+    cJSON_AddStringToObject(p, "signing_protocol", o->signing_protocol);
+    return p;
+}
+
+/* The site an origin access control is this stack's for, from its description; NULL when
+ * it is not the stack's (a new string otherwise). */
+static char *site_of(res_ctx *ctx, const cf_oac *o)
+{
+    char *prefix = stack_name_site_comment(ctx->stack_name, "");
+    char *site = NULL;
+    size_t len = strlen(prefix);
+    if (strncmp(o->description, prefix, len) == 0 && o->description[len] &&
+        !stack_check_logical_name(o->description + len)) {
+        char *name = stack_name_site_oac(ctx->stack_name, o->description + len);
+        if (strcmp(name, o->name) == 0)
+            site = xstrdup(o->description + len);
+        free(name);
+    }
+    free(prefix);
+    return site;
+}
+
+static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
+{
+    cf_oacs all;
+    if (cf_list_origin_access_controls(ctx->aws, 0, &all, err) != 0)
+        return -1;
+    for (size_t i = 0; i < all.n; i++) {
+        char *site = site_of(ctx, &all.items[i]);
+        if (!site)
+            continue;
+        char *id = xasprintf("oac/%s", site);
+        res_found_add(out, id, all.items[i].id, props_of(&all.items[i]));
+        free(id);
+        free(site);
+    }
+    cf_oacs_free(&all);
+    return 0;
+}
+
+static void input_of(const cJSON *d, cf_oac_in *in)
+{
+    *in = (cf_oac_in){.name = cJSON_GetObjectItem(d, "name")->valuestring,
+                      .description = cJSON_GetObjectItem(d, "description")->valuestring,
+                      .origin_type = cJSON_GetObjectItem(d, "origin_type")->valuestring,
+                      .signing_behavior = cJSON_GetObjectItem(d, "signing_behavior")->valuestring};
+}
+
+/* The one named like n's whose description says it is ours (a run that stopped after
+ * creating it and before anything recorded it): 1 with *out, 0 when it is someone else's. */
+static int adopt(res_ctx *ctx, const char *name, cf_oac *out, aws_error *err)
+{
+    cf_oacs all;
+    if (cf_list_origin_access_controls(ctx->aws, 0, &all, err) != 0)
+        return -1;
+    int found = 0;
+    for (size_t i = 0; i < all.n && !found; i++) {
+        char *site = site_of(ctx, &all.items[i]);
+        if (site && strcmp(all.items[i].name, name) == 0)
+            found = cf_get_origin_access_control(ctx->aws, all.items[i].id, out, err) == 0 ? 1 : -1;
+        free(site);
+    }
+    cf_oacs_free(&all);
+    return found;
+}
+
+static int create(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    cf_oac_in in;
+    input_of(n->desired, &in);
+    cf_oac o;
+    if (cf_create_origin_access_control(ctx->aws, &in, &o, err) == 0) {
+        res_node_set(ctx, n, o.id, props_of(&o));
+        cf_oac_free(&o);
+        return 0;
+    }
+    if (!aws_error_is(err, AWS_IS_EXISTS))
+        return -1;
+    char code[sizeof err->code];
+    snprintf(code, sizeof code, "%s", err->code);
+    int found = adopt(ctx, in.name, &o, err);
+    if (found == 0)
+        aws_error_set(err, AWS_ERR_INPUT, code, "the account already has an origin access "
+                      "control named %s that is not this stack's; rename the site or the other "
+                      "one", in.name);
+    if (found <= 0)
+        return -1;
+    /* the adopted one is recorded first (a failing update leaves it to the rollback) */
+    res_node_set(ctx, n, o.id, props_of(&o));
+    int rc = 0;
+    if (strcmp(o.signing_behavior, in.signing_behavior) != 0) {
+        cf_oac got;
+        rc = cf_update_origin_access_control(ctx->aws, o.id, o.etag, &in, &got, err);
+        if (rc == 0) {
+            res_node_set(ctx, n, o.id, props_of(&got));
+            cf_oac_free(&got);
+        }
+    }
+    cf_oac_free(&o);
+    return rc;
+}
+
+static int update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    cf_oac now, got;
+    if (cf_get_origin_access_control(ctx->aws, n->physical_id, &now, err) != 0)
+        return -1;
+    cf_oac_in in;
+    input_of(n->desired, &in);
+    int rc = cf_update_origin_access_control(ctx->aws, n->physical_id, now.etag, &in, &got, err);
+    cf_oac_free(&now);
+    if (rc == 0) {
+        res_node_set(ctx, n, n->physical_id, props_of(&got));
+        cf_oac_free(&got);
+    }
+    return rc;
+}
+
+/* Deleting waits while a distribution still names it (one being deleted beside it). */
+static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    (void)ud;
+    cf_oac now;
+    if (cf_get_origin_access_control(ctx->aws, n->physical_id, &now, err) != 0)
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 1 : -1;
+    int rc = cf_delete_origin_access_control(ctx->aws, n->physical_id, now.etag, err);
+    cf_oac_free(&now);
+    if (rc == 0 || aws_error_is(err, AWS_IS_NOT_FOUND))
+        return 1;
+    if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) {
+        snprintf(status, len, "%s", err->message);
+        return 0;
+    }
+    return -1;
+}
+
+static int remove_oac(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    return res_wait(ctx, n, RES_DELETE, "no distribution to use the origin access control",
+                    poll_delete, NULL, err);
+}
+
+static const char *const replace_on[] = {"origin_type", NULL};
+
+const res_kind res_kind_oac = {
+    .name = "oac",
+    .title = "origin access control",
+    .build = build,
+    .discover = discover,
+    .create = create,
+    .update = update,
+    .remove = remove_oac,
+    .replace_on = replace_on,
+};

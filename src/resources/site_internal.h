@@ -1,0 +1,35 @@
+/* The site kind's two files (site.c: building and changing; site_read.c: discovery and the
+ * properties of a distribution). Internal to src/resources/. */
+#ifndef ECSDEPLOY_RES_SITE_INTERNAL_H
+#define ECSDEPLOY_RES_SITE_INTERNAL_H
+
+#include "cloudfront.h"
+#include "res.h"
+
+extern const res_kind res_kind_site;
+
+/* The id of the origin a site's distribution reads its bucket through. */
+#define SITE_ORIGIN_ID "s3"
+
+/* The Sid of the site's statement in its bucket's policy (a new string). */
+char *site_grant_sid(const char *site);
+/* The grant a site's desired properties ask for, as compared: "s3:GetObject on
+ * arn:aws:s3:::BUCKET/PATH*" (a new string). */
+char *site_grant_text(const char *partition, const char *bucket, const char *path);
+/* What the statement `sid` of a bucket policy grants, as site_grant_text says it, with "
+ * for ARN" added when it names another distribution than dist_arn; "" when there is none
+ * (a new string). */
+char *site_grant_found(const char *policy, const char *sid, const char *dist_arn);
+
+/* The actual properties of a distribution (as the desired ones, plus domain_name, url,
+ * distribution_id, arn, status); bucket is the bucket its origin reads, grant what that
+ * bucket's policy grants it. Caller frees. */
+cJSON *site_props(const cf_distribution *d, const char *bucket, const char *grant);
+/* The bucket of an S3 origin domain ("B.s3.REGION.amazonaws.com" -> B), a new string, or
+ * NULL when it is not one. */
+char *site_origin_bucket(const char *domain);
+
+/* Every distribution of the stack's sites (kind discover). */
+int site_discover(res_ctx *ctx, res_found_list *out, aws_error *err);
+
+#endif
