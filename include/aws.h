@@ -39,6 +39,12 @@ void aws_client_free(aws_client *c);
 
 /* The region in effect ("" with region_optional and none configured). Owned by c. */
 const char *aws_client_region(const aws_client *c);
+/* A client like c (profile, endpoints, debug, timeouts, test hooks) for another region:
+ * c itself when region is c's (or NULL/""), else one made on first use, owned by c and
+ * freed with it (thread-safe). NULL with err when it cannot be made. For what must live in
+ * one region whatever the stack's (CloudFront's certificates in us-east-1) and for
+ * looking at every region (ACM's validation records serve them all). */
+aws_client *aws_client_in_region(aws_client *c, const char *region, aws_error *err);
 /* The active profile's name. Owned by c. */
 const char *aws_client_profile(const aws_client *c);
 

@@ -81,6 +81,9 @@ void ec2_zones_free(ec2_zones *l);
 int ec2_describe_availability_zones(aws_client *c, const ec2_describe_in *in, ec2_zones *out,
                                     aws_error *err);
 
+/* DescribeRegions: the names of the regions enabled for the account (svc_strings_free). */
+int ec2_describe_regions(aws_client *c, svc_strings *out, aws_error *err);
+
 typedef struct {
     char *id, *vpc_id, *cidr, *zone, *zone_id, *state;
     int map_public_ip_on_launch, default_for_az;

@@ -97,6 +97,7 @@ typedef enum {
     PLAN_UP_MISSING_GROUPS,    /* groups `reach` rules go into do not exist: err */
     PLAN_UP_UNREADABLE_SOURCE, /* a secret's first value cannot be read: err */
     PLAN_UP_CI_CHANGES_ITSELF, /* the CI role would change its own identity: err */
+    PLAN_UP_REFUSED,           /* a kind's check says its actions cannot be done: err */
     PLAN_UP_REPLACES_KEPT      /* the plan replaces resources that keep data: nodes */
 } plan_up_verdict;
 
@@ -105,14 +106,15 @@ typedef struct {
     plan_counts counts;
     size_t unsettled;  /* unchanged nodes an earlier run left changing (plan_needs_settle) */
     res_node **nodes;  /* MISSING_EXTERNALS, REPLACES_KEPT: NULL-terminated, free the array */
-    aws_error err;     /* MISSING_GROUPS, UNREADABLE_SOURCE */
+    aws_error err;     /* MISSING_GROUPS, UNREADABLE_SOURCE, REFUSED */
 } plan_up_decision;
 
 /* Plan `up` (plan_compute) on a discovered graph and decide, in this order, whether it
  * may go: externals the file names must exist, groups `reach` rules go into must exist,
  * secrets' first values must be readable; nothing to do is NOTHING; replacing kept data
- * needs allow_replace. Reads at most one DescribeSecurityGroups. ctx->wait_services must
- * be set first (it decides what counts as unsettled). */
+ * needs allow_replace; every kind's check (res_kind.check) must pass. Reads at most one
+ * DescribeSecurityGroups, and what the checks read for what is planned. ctx->wait_services
+ * must be set first (it decides what counts as unsettled). */
 void plan_up_decide(res_ctx *ctx, int allow_replace, plan_up_decision *d);
 
 typedef struct {

@@ -209,6 +209,11 @@ struct res_kind {
      * read other nodes' actual properties to settle which resource this kind's nodes stand
      * for (a task definition family takes the revision its service runs). */
     int (*after_discover)(res_ctx *ctx, aws_error *err);
+    /* Optional, for `up` once planned: 0 when this kind's planned actions can be carried
+     * out, else -1 with err (AWS_ERR_INPUT) saying what stands in the way, so that `up`
+     * stops before it changes anything (a record name no zone holds, a record someone else
+     * wrote). Reads only, and only when the plan has something for it to look at. */
+    int (*check)(res_ctx *ctx, aws_error *err);
 };
 
 /* ---- the registry (registry.c) ------------------------------------------------- */
@@ -280,7 +285,7 @@ int res_has_refs(const cJSON *props);
 
 /* Node ids of the things a stack file's ${KIND.NAME.ATTR} references name:
  *   load_balancers.NAME -> "alb/NAME", secrets.NAME -> "secret/NAME",
- *   buckets.NAME -> "bucket/NAME", services.NAME -> "service/NAME".
+ *   buckets.NAME -> "bucket/NAME", services.NAME -> "service/NAME", zones.NAME -> "zone/NAME".
  * The attribute is looked up in that node's actual properties under the same name
  * (dns_name, arn, name, url, ...), so kinds put those attributes there. */
 char *res_stack_ref_node_id(const stack_ref *ref);

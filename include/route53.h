@@ -141,11 +141,20 @@ int r53_wait_change_insync(aws_client *c, const char *change_id, const aws_wait_
 
 /* ---- tags of a hosted zone ------------------------------------------------------- */
 int r53_list_tags(aws_client *c, const char *zone_id, svc_tags *out, aws_error *err);
+/* ListTagsForResources: the tags of n zones (at most R53_TAGS_AT_ONCE, else -1 with
+ * InvalidInput and out untouched) in one call, out[i] (an array of n the caller gives;
+ * svc_tags_free each) for zone_ids[i]. NoSuchHostedZone when one of them is gone. */
+#define R53_TAGS_AT_ONCE 10
+int r53_list_tags_many(aws_client *c, const char *const *zone_ids, size_t n, svc_tags *out,
+                       aws_error *err);
 /* ChangeTagsForResource: add (may be NULL) and remove keys (may be NULL), at most 10 each. */
 int r53_change_tags(aws_client *c, const char *zone_id, const svc_tags *add,
                     const svc_strings *remove_keys, aws_error *err);
 
 /* ---- names and comparisons ------------------------------------------------------- */
+/* A name as a stack file writes it: \ooo escapes decoded, lower case, no final dot
+ * ("\052.Example.com." -> "*.example.com"). free(). */
+char *r53_name_plain(const char *name);
 /* 1 when two names are the same DNS name: case, a final dot and \ooo escapes aside. */
 int r53_name_equal(const char *a, const char *b);
 /* 1 when two record sets are the same as Route 53 compares them for DELETE: name, type,

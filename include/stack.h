@@ -11,7 +11,7 @@
  *
  * Strings and references. Parameters (${name}), ${stack} and ${env:NAME} are replaced at
  * load time. References to values known only after creation, ${KIND.NAME.ATTR} with KIND
- * one of load_balancers, secrets, buckets, services, sites, ci, are allowed only in "template"
+ * one of load_balancers, secrets, buckets, services, zones, sites, ci, are allowed only in "template"
  * fields (marked TEMPLATE below: environment values, command and entry point items,
  * outputs); there they stay in the string as written, checked to name an existing target
  * and a known attribute, and listed in stack_model.refs. In a template "$${" stands for a
@@ -284,8 +284,15 @@ typedef enum { STACK_PROTO_HTTP, STACK_PROTO_HTTPS } stack_lb_protocol;
 typedef struct {
     int port;
     stack_lb_protocol protocol; /* default HTTPS when certificates are given, else HTTP */
-    char **certificates;       /* HTTPS: ACM ARNs, the first is the default */
+    char **certificates;       /* HTTPS: ACM ARNs, the first is the default (after a managed
+                                * certificate, which comes first when there is one) */
     size_t ncertificates;
+    /* HTTPS: a DNS-validated certificate the stack requests (`certificate: auto` or a list
+     * of names): its names, lower case, the first one the certificate's subject (for auto:
+     * the load balancer's domains); none: no managed certificate */
+    char **managed_names;
+    size_t nmanaged_names;
+    int certificate_auto;      /* the names came from `certificate: auto` */
     char *tls_policy;          /* HTTPS: default ELBSecurityPolicy-TLS13-1-2-2021-06 */
     int redirect_port;         /* >0: this listener only redirects to HTTPS on that port */
     stack_auth auth;            /* applied to every forward of this listener */
@@ -303,8 +310,22 @@ typedef struct {
     size_t nallow_cidrs;
     stack_listener *listeners;
     size_t nlisteners;
+    char **domains;     /* `domain:` / `domains:`: names (lower case, a leading "*." allowed)
+                         * with alias records to the balancer, in the stack's zone that holds
+                         * them or the account's longest public zone that does */
+    size_t ndomains;
     stack_loc loc;
 } stack_load_balancer;
+
+/* ---- hosted zones ------------------------------------------------------------------ */
+
+typedef struct {
+    char *name;        /* logical name */
+    char *domain;      /* the zone's DNS name, lower case, no final dot: "fdk.example.com" */
+    int keep;          /* survives `down` unless --purge (default 1): the delegation to its
+                        * name servers is set up by hand at the registrar */
+    stack_loc loc;
+} stack_zone;
 
 /* ---- services -------------------------------------------------------------------- */
 
@@ -526,6 +547,7 @@ typedef enum {
     STACK_REF_SERVICE,
     STACK_REF_SITE,
     STACK_REF_CI,
+    STACK_REF_ZONE,
     STACK_REF_PARAMETER,
     STACK_REF_FILE_SYSTEM
 } stack_ref_kind;
@@ -563,6 +585,8 @@ typedef struct stack_model {
     stack_site *sites;
     size_t nsites;
     stack_ci ci;
+    stack_zone *zones;        /* hosted zones the stack creates */
+    size_t nzones;
     stack_file_system *file_systems;
     size_t nfile_systems;
     stack_ssm_parameter *ssm_parameters; /* parameter_store: */
@@ -609,6 +633,10 @@ const stack_secret *stack_find_secret(const stack_model *s, const char *name);
 const stack_bucket *stack_find_bucket(const stack_model *s, const char *name);
 const stack_site *stack_find_site(const stack_model *s, const char *name);
 const stack_load_balancer *stack_find_load_balancer(const stack_model *s, const char *name);
+const stack_zone *stack_find_zone(const stack_model *s, const char *name);
+/* The stack's zone with the longest name that holds `domain` (itself or a name below it;
+ * a leading "*." counts as below), or NULL. */
+const stack_zone *stack_zone_holding(const stack_model *s, const char *domain);
 const stack_param *stack_find_param(const stack_model *s, const char *name);
 const stack_file_system *stack_find_file_system(const stack_model *s, const char *name);
 const stack_access_point *stack_find_access_point(const stack_file_system *fs, const char *name);
@@ -639,8 +667,10 @@ const char *stack_ref_kind_name(stack_ref_kind v); /* "load_balancers", ... */
 
 /* NULL-terminated list of the attributes a reference of this kind may name. Meanings:
  *   load_balancers.X: dns_name, arn, zone_id (canonical hosted zone), url (https:// when
- *     the LB has an HTTPS forwarding listener, else http://; DNS name; ":PORT" unless the
- *     port is the scheme's default);
+ *     the LB has an HTTPS forwarding listener, else http://; its first domain that is not
+ *     a wildcard, else its DNS name; ":PORT" unless the port is the scheme's default),
+ *     domain (its first domain);
+ *   zones.X: id, name (with no final dot), name_servers (the four, joined by ", ");
  *   secrets.X: arn, name (the Secrets Manager name);
  *   buckets.X: name, arn, domain_name (BUCKET.s3.REGION.amazonaws.com);
  *   services.X: name, arn, security_group_id, task_role_arn, host (NAME.NAMESPACE, with
@@ -663,8 +693,9 @@ typedef int (*stack_ref_resolver)(const stack_ref *ref, void *ud, char **value);
  * resolved; then *unresolved (if not NULL) is set to a malloc'd "${…}" text to free. */
 char *stack_template_resolve(const char *tmpl, stack_ref_resolver resolve, void *ud, char **unresolved);
 /* The value of a reference that the file alone decides (buckets.X.name, secrets.X.name,
- * services.X.name, services.X.host, and services.X.url for a service reached through
- * discovery only); NULL otherwise. Caller frees. */
+ * services.X.name, services.X.host, services.X.url for a service reached through
+ * discovery only, zones.X.name, and load_balancers.X.domain and .url, with services.X.url
+ * and .host behind it, for a balancer with a domain); NULL otherwise. Caller frees. */
 char *stack_ref_static_value(const stack_model *s, const stack_ref *ref);
 
 #endif

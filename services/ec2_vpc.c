@@ -169,6 +169,22 @@ int ec2_describe_availability_zones(aws_client *c, const ec2_describe_in *in, ec
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
+int ec2_describe_regions(aws_client *c, svc_strings *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *o;
+    if (ec2i_call(c, "DescribeRegions", cJSON_CreateObject(), &o, err) != 0)
+        return -1;
+    const cJSON *r;
+    cJSON_ArrayForEach(r, aws_json_array(o, "regionInfo")) {
+        const char *name = aws_json_str(r, "regionName");
+        if (name)
+            svc_strings_add(out, name);
+    }
+    cJSON_Delete(o);
+    return 0;
+}
+
 /* ---- subnets ------------------------------------------------------------------ */
 
 static void read_subnet(const cJSON *j, void *item)

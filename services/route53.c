@@ -21,6 +21,7 @@ static const char *const lists[] = {"HostedZones/HostedZone",
                                     "ResourceRecords/ResourceRecord",
                                     "NameServers/NameServer",
                                     "Tags/Tag",
+                                    "ResourceTagSets/ResourceTagSet",
                                     "VPCs/VPC",
                                     NULL};
 
@@ -253,8 +254,7 @@ int r53_delete_hosted_zone(aws_client *c, const char *zone_id, char **change_id,
 
 /* ---- names -------------------------------------------------------------------- */
 
-/* A name compared: \ooo escapes decoded, lower case, no final dot. free(). */
-static char *plain_name(const char *s)
+char *r53_name_plain(const char *s)
 {
     buf b = BUF_INIT;
     for (size_t i = 0; s && s[i]; i++) {
@@ -275,7 +275,7 @@ static char *plain_name(const char *s)
 
 int r53_name_equal(const char *a, const char *b)
 {
-    char *x = plain_name(a), *y = plain_name(b);
+    char *x = r53_name_plain(a), *y = r53_name_plain(b);
     int eq = strcmp(x, y) == 0;
     free(x);
     free(y);
@@ -284,13 +284,13 @@ int r53_name_equal(const char *a, const char *b)
 
 const r53_zone *r53_zone_for_name(const r53_zones *zones, const char *name, int *ambiguous)
 {
-    char *want = plain_name(name);
+    char *want = r53_name_plain(name);
     size_t wlen = strlen(want), best_len = 0;
     const r53_zone *best = NULL;
     int twins = 0;
     for (size_t i = 0; i < zones->n; i++) {
         const r53_zone *z = &zones->items[i];
-        char *zn = plain_name(z->name);
+        char *zn = r53_name_plain(z->name);
         size_t zl = strlen(zn);
         int holds = !z->private_zone && zl && zl <= wlen &&
                     strcmp(want + wlen - zl, zn) == 0 && (zl == wlen || want[wlen - zl - 1] == '.');
@@ -362,6 +362,35 @@ int r53_list_tags(aws_client *c, const char *zone_id, svc_tags *out, aws_error *
                     out);
     cJSON_Delete(o);
     return rc;
+}
+
+int r53_list_tags_many(aws_client *c, const char *const *zone_ids, size_t n, svc_tags *out,
+                       aws_error *err)
+{
+    if (n > R53_TAGS_AT_ONCE) {
+        aws_error_set(err, AWS_ERR_INPUT, "InvalidInput", "at most %d zones in one tag list, not %zu",
+                      R53_TAGS_AT_ONCE, n);
+        return -1;
+    }
+    memset(out, 0, n * sizeof *out);
+    if (n == 0)
+        return 0;
+    cJSON *b = cJSON_CreateObject(), *o;
+    cJSON *ids = cJSON_AddArrayToObject(cJSON_AddObjectToObject(b, "ResourceIds"), "ResourceId");
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(ids, cJSON_CreateString(r53i_bare(zone_ids[i])));
+    if (r53i_call(c, "POST", "ListTagsForResources", API "/tags/hostedzone", NULL,
+                  "ListTagsForResourcesRequest", b, NULL, &o, err) != 0)
+        return -1;
+    const cJSON *set;
+    cJSON_ArrayForEach(set, aws_json_array(o, "ResourceTagSets")) {
+        const char *id = aws_json_str(set, "ResourceId");
+        for (size_t i = 0; id && i < n; i++)
+            if (strcmp(r53i_bare(zone_ids[i]), r53i_bare(id)) == 0 && !out[i].n)
+                svc_json_tags(set, "Tags", "Key", "Value", &out[i]);
+    }
+    cJSON_Delete(o);
+    return 0;
 }
 
 int r53_change_tags(aws_client *c, const char *zone_id, const svc_tags *add,

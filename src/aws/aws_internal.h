@@ -40,6 +40,11 @@ struct aws_client {
     void (*sleep)(double seconds, void *ctx);
     void *hook_ctx;
     time_t (*now)(void *ctx);  /* wall clock, for refresh decisions and signing */
+
+    /* what it was made with, to make a client of another region (aws_client_in_region) */
+    char *opt_profile, *opt_endpoint_url;
+    struct aws_client **others; /* clients of other regions, owned (guarded by lock) */
+    size_t nothers;
 };
 
 /* One request before signing. */

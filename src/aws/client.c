@@ -71,14 +71,51 @@ int aws_client_new(const aws_client_options *o, aws_client **out, aws_error *err
     c->rand01 = default_rand;
     c->sleep = default_sleep;
     c->now = default_now;
+    c->opt_profile = xstrdup_or_null(o->profile);
+    c->opt_endpoint_url = xstrdup_or_null(o->endpoint_url);
     *out = c;
     return 0;
+}
+
+aws_client *aws_client_in_region(aws_client *c, const char *region, aws_error *err)
+{
+    if (!region || !*region || strcmp(region, c->region) == 0)
+        return c;
+    pthread_mutex_lock(&c->lock);
+    aws_client *k = NULL;
+    for (size_t i = 0; i < c->nothers && !k; i++)
+        if (strcmp(c->others[i]->region, region) == 0)
+            k = c->others[i];
+    if (!k) {
+        aws_client_options o = {.profile = c->opt_profile, .region = region,
+                                .endpoint_url = c->opt_endpoint_url, .debug = c->debug,
+                                .debug_out = c->debug_out,
+                                .connect_timeout_ms = c->connect_timeout_ms,
+                                .timeout_ms = c->timeout_ms};
+        if (aws_client_new(&o, &k, err) == 0) {
+            aws_client_set_hooks(k, c->transport, c->transport_ctx, c->rand01, c->sleep, c->now,
+                                 c->hook_ctx);
+            if (c->transport == default_transport) /* its own connections, not c's */
+                k->transport_ctx = k->http;
+            c->others = xrealloc(c->others, (c->nothers + 1) * sizeof *c->others);
+            c->others[c->nothers++] = k;
+        } else {
+            k = NULL;
+        }
+    }
+    pthread_mutex_unlock(&c->lock);
+    return k;
 }
 
 void aws_client_free(aws_client *c)
 {
     if (!c)
         return;
+    for (size_t i = 0; i < c->nothers; i++)
+        aws_client_free(c->others[i]);
+    free(c->others);
+    free(c->opt_profile);
+    free(c->opt_endpoint_url);
     aws_credentials_free(&c->creds);
     aws_http_free(c->http);
     aws_retry_destroy(&c->retry);

@@ -202,6 +202,10 @@ static int render_verdict(cli_session *s, const plan_up_decision *d)
         fprintf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", d->err.message);
         rc = EXIT_USAGE;
         break;
+    case PLAN_UP_REFUSED:
+        fprintf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", d->err.message);
+        rc = d->err.kind == AWS_ERR_INPUT ? EXIT_USAGE : EXIT_AWS;
+        break;
     case PLAN_UP_NOTHING:
         if (s->g->output == OUTPUT_JSON) {
             plan_exec_result none = {0};

@@ -142,10 +142,17 @@ static void print_summary(const char *file, const stack_model *s)
         const stack_load_balancer *lb = &s->load_balancers[i];
         buf_printf(&b, "%s: %s", lb->name, lb->internal ? "internal" : "internet-facing");
         for (size_t j = 0; j < lb->nlisteners; j++)
-            buf_printf(&b, "%s%s:%d%s", j ? ", " : " ", lb->listeners[j].protocol == STACK_PROTO_HTTPS ? "HTTPS" : "HTTP",
-                       lb->listeners[j].port, lb->listeners[j].redirect_port ? " (redirect)" : "");
+            buf_printf(&b, "%s%s:%d%s%s", j ? ", " : " ", lb->listeners[j].protocol == STACK_PROTO_HTTPS ? "HTTPS" : "HTTP",
+                       lb->listeners[j].port, lb->listeners[j].redirect_port ? " (redirect)" : "",
+                       lb->listeners[j].nmanaged_names ? " (DNS-validated certificate)" : "");
+        for (size_t j = 0; j < lb->ndomains; j++)
+            buf_printf(&b, "%s%s", j ? ", " : ", at ", lb->domains[j]);
         line(i ? "" : "load balancers", &b);
     }
+    for (size_t i = 0; i < s->nzones; i++)
+        buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", s->zones[i].name, s->zones[i].domain,
+                   s->zones[i].keep ? ", kept" : "");
+    line("zones", &b);
     for (size_t i = 0; i < s->nsecrets; i++)
         buf_printf(&b, "%s%s (%s)", i ? ", " : "", s->secrets[i].name, stack_secret_source_name(s->secrets[i].source));
     line("secrets", &b);

@@ -36,5 +36,11 @@ void plan_up_decide(res_ctx *ctx, int allow_replace, plan_up_decision *d)
         d->verdict = PLAN_UP_REPLACES_KEPT;
         return;
     }
+    const res_registry *r = ctx->graph->registry;
+    for (size_t k = 0; r && k < r->n; k++)
+        if (r->kinds[k]->check && r->kinds[k]->check(ctx, &d->err) != 0) {
+            d->verdict = PLAN_UP_REFUSED;
+            return;
+        }
     d->verdict = PLAN_UP_GO;
 }

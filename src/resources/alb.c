@@ -6,7 +6,7 @@
  *
  * Properties: name, scheme, subnets and security_groups (compared in any order, set in
  * place with SetSubnets / SetSecurityGroups), idle_timeout; actual ones add arn,
- * dns_name, state.
+ * dns_name, zone_id (its canonical hosted zone), ip_address_type, state.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +79,8 @@ static cJSON *props_of(const elbv2_lb *lb, const svc_tags *attrs)
         cJSON_AddNumberToObject(p, "idle_timeout", atoi(idle));
     cJSON_AddStringToObject(p, "arn", lb->arn);
     cJSON_AddStringToObject(p, "dns_name", lb->dns_name);
+    cJSON_AddStringToObject(p, "zone_id", lb->hosted_zone_id); /* for alias records */
+    cJSON_AddStringToObject(p, "ip_address_type", *lb->ip_address_type ? lb->ip_address_type : "ipv4");
     cJSON_AddStringToObject(p, "state", lb->state);
     return p;
 }

@@ -728,6 +728,111 @@ static void parameter(ci_builder *b, int mine)
     allow(b, "secretsmanager:GetRandomPassword", any(), NULL);
 }
 
+/* ---- domains: Route 53 and ACM -------------------------------------------------------- */
+
+/* Route 53's ARNs name no region and no account. */
+static cJSON *r53_arn(const ci_builder *b, const char *what)
+{
+    char *s = xasprintf("arn:%s:route53:::%s", b->g->partition, what);
+    cJSON *r = one(cJSON_CreateString(s));
+    free(s);
+    return r;
+}
+
+/* ACM certificates of any region: CloudFront's live in us-east-1. */
+static cJSON *acm_arn(const ci_builder *b)
+{
+    char *head = xasprintf("arn:%s:acm:*:", b->g->partition);
+    cJSON *parts = cJSON_CreateArray();
+    cJSON_AddItemToArray(parts, cJSON_CreateString(head));
+    cJSON_AddItemToArray(parts, res_ref(b->account_node, "account"));
+    cJSON_AddItemToArray(parts, cJSON_CreateString(":certificate/*"));
+    free(head);
+    return one(res_concat(parts));
+}
+
+static void add_name_patterns(cJSON *names, const char *name)
+{
+    const char *bare = strncmp(name, "*.", 2) == 0 ? name + 2 : name;
+    char *below = xasprintf("*.%s", bare);
+    add_actions(names, bare);   /* a set of strings, as actions are */
+    add_actions(names, below);
+    free(below);
+}
+
+/* The record names the stack may change: its records and certificates' names and every
+ * name below them (validation and owner records start with "_"). */
+static cJSON *record_names(const ci_builder *b)
+{
+    cJSON *names = cJSON_CreateArray();
+    for (size_t i = 0; i < b->g->n; i++) {
+        const res_node *n = b->g->nodes[i];
+        if (!n->desired)
+            continue;
+        const cJSON *name = cJSON_GetObjectItem(n->desired, "name"), *e;
+        if (strncmp(n->id, "record/", 7) == 0 && cJSON_IsString(name))
+            add_name_patterns(names, name->valuestring);
+        if (strncmp(n->id, "certificate/", 12) == 0)
+            cJSON_ArrayForEach(e, cJSON_GetObjectItem(n->desired, "names"))
+                if (cJSON_IsString(e))
+                    add_name_patterns(names, e->valuestring);
+    }
+    return names;
+}
+
+static void dns_reads(ci_builder *b)
+{
+    READS(b, "route53:ListHostedZones route53:ListHostedZonesByName");
+    allow(b, "route53:GetHostedZone route53:ListResourceRecordSets route53:ListTagsForResource "
+             "route53:ListTagsForResources",
+          r53_arn(b, "hostedzone/*"), NULL);
+    allow(b, "route53:GetChange", r53_arn(b, "change/*"), NULL);
+}
+
+/* Route 53 authorizes no tag conditions: record changes are bounded by their names. */
+static void record_writes(ci_builder *b)
+{
+    cJSON *names = record_names(b);
+    if (cJSON_GetArraySize(names) == 0) {
+        cJSON_Delete(names);
+        return;
+    }
+    allow(b, "route53:ChangeResourceRecordSets", r53_arn(b, "hostedzone/*"),
+          when(b, "ForAllValues:StringLike", "route53:ChangeResourceRecordSetsNormalizedRecordNames",
+               names));
+    allow(b, "route53:ChangeTagsForResource", r53_arn(b, "hostedzone/*"), NULL);
+}
+
+static void zone(ci_builder *b, int mine)
+{
+    dns_reads(b);
+    if (!mine)
+        return;
+    /* a zone the stack makes has no name the policy could know beforehand */
+    allow(b, "route53:CreateHostedZone", any(), NULL);
+    allow(b, "route53:DeleteHostedZone route53:ChangeTagsForResource", r53_arn(b, "hostedzone/*"),
+          NULL);
+}
+
+static void record(ci_builder *b, int mine)
+{
+    dns_reads(b);
+    if (mine)
+        record_writes(b);
+}
+
+static void certificate(ci_builder *b, int mine)
+{
+    READS(b, "acm:ListCertificates ec2:DescribeRegions");
+    allow(b, "acm:DescribeCertificate acm:ListTagsForCertificate", acm_arn(b), NULL);
+    dns_reads(b);
+    if (!mine)
+        return;
+    allow(b, "acm:RequestCertificate acm:AddTagsToCertificate", acm_arn(b), tagging(b));
+    allow(b, "acm:DeleteCertificate", acm_arn(b), tagged(b));
+    record_writes(b); /* the validation records */
+}
+
 typedef struct {
     const char *kind;
     void (*grant)(ci_builder *b, int mine);
@@ -750,6 +855,8 @@ static const ci_row rows[] = {
     {"policy", policy},     {"file_system", file_system},
     {"access_point", access_point}, {"mount_target", mount_target},
     {"parameter", parameter},
+    {"zone", zone},         {"record", record},
+    {"certificate", certificate},
     {NULL, NULL}};
 
 static const ci_row *row_of(const char *kind)

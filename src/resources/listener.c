@@ -4,16 +4,25 @@
  * through rules — or, for a redirect listener, sends to HTTPS. Changed in place.
  *
  * Properties: lb (its ARN), port, protocol, ssl_policy, certificate (HTTPS: the default
- * one, the file's first, set with ModifyListener) and certificates (HTTPS: the file's
+ * one, the stack's DNS-validated certificate/LB-PORT-HASH when the file asks for one
+ * (certificate: auto or names; a listener then tries again for a while when ELB does not
+ * yet see the just-issued certificate), else the file's first ARN, set with ModifyListener) and certificates (HTTPS: the file's
  * others, in any order, the listener's SNI list kept with Add/RemoveListenerCertificates
  * and read with DescribeListenerCertificates; the default ARN never counts in it),
  * default_actions (the compared action shape of elb_internal.h); actual ones add arn.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+#include "dns_internal.h"
 #include "elb_internal.h"
 #include "xalloc.h"
+
+/* How long a listener tries again while ELB does not yet see a certificate ACM has just
+ * issued (CertificateNotFound, seconds on AWS). */
+#define NEW_CERTIFICATE_S 120
 
 static cJSON *default_action(const stack_listener *l)
 {
@@ -35,11 +44,12 @@ static cJSON *default_action(const stack_listener *l)
     return a;
 }
 
-/* The certificates after the first (the default), without repeats. */
+/* The certificates after the default (the file's first ARN, unless the stack requests
+ * one), without repeats. */
 static cJSON *extra_certs(const stack_listener *l)
 {
     cJSON *a = cJSON_CreateArray();
-    for (size_t i = 1; i < l->ncertificates; i++) {
+    for (size_t i = l->nmanaged_names ? 0 : 1; i < l->ncertificates; i++) {
         int seen = 0;
         for (size_t k = 0; k < i; k++)
             seen |= strcmp(l->certificates[k], l->certificates[i]) == 0;
@@ -66,7 +76,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             if (https) {
                 cJSON_AddStringToObject(d, "ssl_policy", l->tls_policy ? l->tls_policy
                                                                       : "ELBSecurityPolicy-TLS13-1-2-2021-06");
-                if (l->ncertificates > 0)
+                if (l->ncertificates > 0 && !l->nmanaged_names)
                     cJSON_AddStringToObject(d, "certificate", l->certificates[0]);
                 cJSON_AddItemToObject(d, "certificates", extra_certs(l));
             }
@@ -74,9 +84,18 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             char *name = xasprintf("%s-%d", lb->name, l->port);
             char *label = xasprintf("%s listener on port %d of %s%s", https ? "HTTPS" : "HTTP",
                                     l->port, lb->name, l->redirect_port > 0 ? " (redirect to HTTPS)" : "");
+            res_node *cert = NULL; /* before the listener: nodes come after what they use */
+            if (https && l->nmanaged_names) {
+                char *what = xasprintf("HTTPS listener %s:%d", lb->name, l->port);
+                cert = dnsres_add_certificate(g, name, l->managed_names, l->nmanaged_names, NULL, what);
+                cJSON_AddItemToObject(d, "certificate", res_ref(cert->id, "arn"));
+                free(what);
+            }
             res_node *n = res_graph_add(g, &res_kind_listener, name, label, d);
             n->model = l;
             res_node_depend(n, res_graph_find(g, alb));
+            if (cert)
+                res_node_depend(n, cert);
             free(label);
             free(name);
         }
@@ -220,6 +239,30 @@ static int sync_certs(res_ctx *ctx, res_node *n, const char *arn, int created, a
     return rc;
 }
 
+/* Create or modify the listener, trying again for a while when it uses a certificate the
+ * stack has just had issued and ELB does not see it yet. */
+typedef struct {
+    const elbv2_listener_in *in;
+    elbv2_listener *out;
+    int create;
+    double started;
+} attempt;
+
+static int poll_call(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    attempt *a = ud;
+    int rc = a->create ? elbv2_create_listener(ctx->aws, a->in, a->out, err)
+                       : elbv2_modify_listener(ctx->aws, a->in, a->out, err);
+    if (rc == 0)
+        return 1;
+    if (!aws_error_is(err, AWS_IS_NOT_FOUND) || !res_node_dep(n, "certificate") ||
+        util_now() - a->started > NEW_CERTIFICATE_S)
+        return -1;
+    snprintf(status, len, "the load balancer does not see the new certificate yet: %s", err->message);
+    aws_error_clear(err);
+    return 0;
+}
+
 static int call(res_ctx *ctx, res_node *n, int create, aws_error *err)
 {
     size_t nactions = 0;
@@ -238,8 +281,9 @@ static int call(res_ctx *ctx, res_node *n, int create, aws_error *err)
                             .nactions = nactions,
                             .tags = create ? &tags : NULL};
     elbv2_listener l = {0};
-    int rc = create ? elbv2_create_listener(ctx->aws, &in, &l, err)
-                    : elbv2_modify_listener(ctx->aws, &in, &l, err);
+    attempt a = {&in, &l, create, util_now()};
+    int rc = res_wait(ctx, n, create ? RES_CREATE : RES_UPDATE, create ? "the listener to be made"
+                      : "the listener to take its settings", poll_call, &a, err);
     if (rc == 0) { /* recorded first: a failure below still leaves it to roll back */
         res_node_set(ctx, n, l.arn, props_of(&l, NULL));
         rc = sync_certs(ctx, n, l.arn, create, err);

@@ -14,6 +14,7 @@ char *res_stack_ref_node_id(const stack_ref *ref)
     case STACK_REF_SERVICE: kind = "service"; break;
     case STACK_REF_SITE: kind = "site"; break;
     case STACK_REF_CI: return xstrdup("role/ci"); /* ${ci.github.role_arn} */
+    case STACK_REF_ZONE: kind = "zone"; break;
     case STACK_REF_PARAMETER: kind = "parameter"; break;
     case STACK_REF_FILE_SYSTEM: kind = "file_system"; break;
     }

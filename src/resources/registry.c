@@ -11,8 +11,8 @@
  * its kind is deleted after (the list in its row, and everything those kinds are deleted
  * after in turn), and none depends on it. Kinds with nothing between them are deleted at
  * the same time. Together the rows give the order of docs/aws-behaviour.md: services →
- * discovery services → namespace; listener rules → listeners → target groups → load
- * balancer; cluster → task definitions → roles, secrets, buckets; log groups; then the
+ * discovery services → namespace; listener rules → listeners → certificates, target
+ * groups → DNS records → load balancer; records, certificates → hosted zone; cluster → task definitions → roles, secrets, buckets; log groups; then the
  * network: NAT gateways → Elastic IPs; route tables; internet gateway → security group
  * rules → security groups → subnets → VPC.
  */
@@ -30,11 +30,11 @@ extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_rout
     res_kind_discovery, res_kind_alb, res_kind_target_group, res_kind_listener,
     res_kind_listener_rule, res_kind_cluster, res_kind_task_def, res_kind_service,
     res_kind_bootstrap, res_kind_oac, res_kind_site, res_kind_oidc_provider,
-    res_kind_policy, res_kind_parameter, res_kind_file_system, res_kind_access_point,
-    res_kind_mount_target;
+    res_kind_policy, res_kind_zone, res_kind_certificate, res_kind_record, res_kind_parameter,
+    res_kind_file_system, res_kind_access_point, res_kind_mount_target;
 
 /* What every network kind waits for: the application is gone before the network goes. */
-#define APPLICATION "namespace alb log_group secret bucket role oac oidc_provider policy " \
+#define APPLICATION "namespace alb log_group secret bucket role zone oac oidc_provider policy " \
                     "parameter file_system access_point mount_target"
 
 const res_kind_row res_registry_rows[] = {
@@ -60,7 +60,12 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_role,             "task_def"},
     {&res_kind_namespace,        "discovery"},
     {&res_kind_discovery,        "service"},
-    {&res_kind_alb,              "target_group"},
+    /* a zone goes only once the stack's records and certificates (their validation
+     * records) in it are gone; a certificate once nothing uses it */
+    {&res_kind_zone,             "record certificate"},
+    {&res_kind_certificate,      "listener"},
+    {&res_kind_alb,              "target_group record"},
+    {&res_kind_record,           ""},
     {&res_kind_target_group,     "listener"},
     {&res_kind_listener,         "listener_rule"},
     {&res_kind_listener_rule,    "service"},

@@ -206,6 +206,7 @@ static const char **target_names(const stack_model *s, stack_ref_kind kind, size
     case STACK_REF_SERVICE: count = s->nservices; break;
     case STACK_REF_SITE: count = s->nsites; break;
     case STACK_REF_CI: count = s->ci.enabled ? 1 : 0; break;
+    case STACK_REF_ZONE: count = s->nzones; break;
     case STACK_REF_PARAMETER: count = s->nssm_parameters; break;
     case STACK_REF_FILE_SYSTEM: count = s->nfile_systems; break;
     }
@@ -218,6 +219,7 @@ static const char **target_names(const stack_model *s, stack_ref_kind kind, size
         case STACK_REF_SERVICE: names[j] = s->services[j].name; break;
         case STACK_REF_SITE: names[j] = s->sites[j].name; break;
         case STACK_REF_CI: names[j] = "github"; break;
+        case STACK_REF_ZONE: names[j] = s->zones[j].name; break;
         case STACK_REF_PARAMETER: names[j] = s->ssm_parameters[j].name; break;
         case STACK_REF_FILE_SYSTEM: names[j] = s->file_systems[j].name; break;
         }
@@ -242,6 +244,10 @@ void stack_check_refs(stack_ctx *c)
             stack_diag_add(c->d, r->loc, "%s: '${%s.%s.%s}': there is no '%s' under '%s:'%s%s%s",
                           c->ref_paths[i], stack_ref_kind_name(r->kind), r->name, r->attr, r->name, stack_ref_kind_name(r->kind),
                           hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+        } else if (r->kind == STACK_REF_LOAD_BALANCER && !strcmp(r->attr, "domain") &&
+                   !stack_find_load_balancer(s, r->name)->ndomains) {
+            stack_diag_add(c->d, r->loc, "%s: '${load_balancers.%s.domain}': load balancer %s has no "
+                          "domain (add domain: app.example.com to it)", c->ref_paths[i], r->name, r->name);
         } else if (r->kind == STACK_REF_SERVICE && !strcmp(r->attr, "url")) {
             const stack_service *v = stack_find_service(s, r->name);
             if (!v->has_load_balancer && !v->has_discovery)

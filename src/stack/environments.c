@@ -27,7 +27,8 @@
 static const char *const env_keys[] = {"parameters", "overrides", "description", NULL};
 /* what overrides may set: every top-level section but these three */
 static const char *const override_keys[] = {"region", "tags", "network", "logs", "discovery",
-                                            "secrets", "buckets", "load_balancers", "services",
+                                            "secrets", "buckets", "zones", "file_systems",
+                                            "parameter_store", "load_balancers", "services",
                                             "bootstrap", "outputs", NULL};
 
 /* Merge `from` (a mapping) into `into` (a mapping), moving its nodes: a key on both sides

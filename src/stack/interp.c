@@ -10,9 +10,11 @@
 #include "xalloc.h"
 
 static const char *const ref_kinds[] = {"load_balancers", "secrets", "buckets", "services",
-                                        "sites", "ci", "parameter_store", "file_systems", NULL};
+                                        "sites", "ci", "zones", "parameter_store",
+                                        "file_systems", NULL};
 
-static const char *const lb_attrs[] = {"dns_name", "arn", "zone_id", "url", NULL};
+static const char *const lb_attrs[] = {"dns_name", "arn", "zone_id", "url", "domain", NULL};
+static const char *const zone_attrs[] = {"id", "name", "name_servers", NULL};
 static const char *const secret_attrs[] = {"arn", "name", NULL};
 static const char *const bucket_attrs[] = {"name", "arn", "domain_name", NULL};
 static const char *const service_attrs[] = {"name", "arn", "url", "host", "security_group_id",
@@ -30,6 +32,7 @@ const char *const *stack_ref_attributes(stack_ref_kind kind)
     case STACK_REF_BUCKET: return bucket_attrs;
     case STACK_REF_SITE: return site_attrs;
     case STACK_REF_CI: return ci_attrs;
+    case STACK_REF_ZONE: return zone_attrs;
     case STACK_REF_PARAMETER: return parameter_attrs;
     case STACK_REF_FILE_SYSTEM: return file_system_attrs;
     default: return service_attrs;

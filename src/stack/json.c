@@ -169,6 +169,7 @@ static cJSON *lb_json(const stack_load_balancer *lb)
     str(o, "subnets", stack_tier_name(lb->tier));
     num(o, "idle_timeout", lb->idle_timeout);
     strs(o, "allow_from", lb->allow_cidrs, lb->nallow_cidrs);
+    strs(o, "domains", lb->domains, lb->ndomains);
     cJSON *a = cJSON_AddArrayToObject(o, "listeners");
     for (size_t i = 0; i < lb->nlisteners; i++) {
         const stack_listener *l = &lb->listeners[i];
@@ -176,6 +177,11 @@ static cJSON *lb_json(const stack_load_balancer *lb)
         num(x, "port", l->port);
         str(x, "protocol", l->protocol == STACK_PROTO_HTTPS ? "HTTPS" : "HTTP");
         if (l->protocol == STACK_PROTO_HTTPS) {
+            if (l->nmanaged_names) {
+                cJSON *m = cJSON_AddObjectToObject(x, "certificate");
+                boolean(m, "auto", l->certificate_auto);
+                strs(m, "names", l->managed_names, l->nmanaged_names);
+            }
             strs(x, "certificates", l->certificates, l->ncertificates);
             str(x, "tls_policy", l->tls_policy);
         }
@@ -396,6 +402,13 @@ static void top_sections(cJSON *o, const stack_model *s)
         cJSON_AddItemToObject(m, s->sites[i].name, site_json(&s->sites[i]));
     if (s->ci.enabled)
         cJSON_AddItemToObject(o, "ci", ci_json(&s->ci));
+    m = cJSON_AddObjectToObject(o, "zones");
+    for (size_t i = 0; i < s->nzones; i++) {
+        cJSON *z = cJSON_CreateObject();
+        str(z, "name", s->zones[i].domain);
+        boolean(z, "keep", s->zones[i].keep);
+        cJSON_AddItemToObject(m, s->zones[i].name, z);
+    }
     stack_storage_json(o, s);
     m = cJSON_AddObjectToObject(o, "load_balancers");
     for (size_t i = 0; i < s->nload_balancers; i++)

@@ -5,9 +5,10 @@
 #include "stack_internal.h"
 #include "xalloc.h"
 
-static const char *const lb_keys[] = {"enabled", "scheme", "subnets", "idle_timeout", "allow_from", "listeners", NULL};
-static const char *const listener_keys[] = {"port", "protocol", "certificates", "tls_policy",
-                                            "redirect_to", "authenticate", NULL};
+static const char *const lb_keys[] = {"enabled", "scheme", "subnets", "idle_timeout", "allow_from",
+                                     "listeners", "domain", "domains", NULL};
+static const char *const listener_keys[] = {"port", "protocol", "certificate", "certificates",
+                                            "tls_policy", "redirect_to", "authenticate", NULL};
 static const char *const auth_keys[] = {"cognito", "oidc", NULL};
 static const char *const cognito_keys[] = {"user_pool_arn", "client_id", "domain", "scope",
                                            "session_timeout", "on_unauthenticated", NULL};
@@ -82,7 +83,8 @@ void stack_decode_auth(stack_ctx *c, const stack_node *n, stack_auth *a)
     stack_path_pop(c, old);
 }
 
-static void decode_listener(stack_ctx *c, const stack_node *v, stack_listener *l)
+static void decode_listener(stack_ctx *c, const stack_node *v, stack_listener *l,
+                            const stack_load_balancer *lb)
 {
     l->loc = v->loc;
     stack_check_keys(c, v, listener_keys);
@@ -90,7 +92,9 @@ static void decode_listener(stack_ctx *c, const stack_node *v, stack_listener *l
         stack_err_missing(c, v, "port");
     stack_get_int(c, v, "port", 1, 65535, &l->port);
     stack_get_strlist(c, v, "certificates", 1, &l->certificates, &l->ncertificates);
-    int proto = l->ncertificates || l->port == 443 ? STACK_PROTO_HTTPS : STACK_PROTO_HTTP;
+    stack_decode_listener_certificate(c, v, l, lb);
+    const stack_node *cert = stack_node_get(v, "certificate");
+    int proto = l->ncertificates || cert || l->port == 443 ? STACK_PROTO_HTTPS : STACK_PROTO_HTTP;
     stack_get_enum(c, v, "protocol", proto_names, &proto);
     l->protocol = (stack_lb_protocol)proto;
     stack_get_str(c, v, "tls_policy", 0, &l->tls_policy);
@@ -99,17 +103,20 @@ static void decode_listener(stack_ctx *c, const stack_node *v, stack_listener *l
     if (auth)
         stack_decode_auth(c, auth, &l->auth);
     if (l->protocol == STACK_PROTO_HTTPS) {
-        if (!l->ncertificates)
-            stack_err(c, v, "an HTTPS listener needs certificates: [arn:aws:acm:…]");
+        if (!l->ncertificates && !cert)
+            stack_err(c, v, "an HTTPS listener needs a certificate: 'certificate: auto' (for the "
+                            "load balancer's domains), 'certificate: [NAMES]', or "
+                            "'certificates: [arn:aws:acm:…]'");
         if (!l->tls_policy)
             l->tls_policy = xstrdup("ELBSecurityPolicy-TLS13-1-2-2021-06");
         if (l->redirect_port)
             stack_err_key(c, stack_node_get(v, "redirect_to"), "redirect_to",
                          "only an HTTP listener redirects to HTTPS");
     } else {
-        if (l->ncertificates)
-            stack_err_key(c, stack_node_get(v, "certificates"), "certificates",
-                         "an HTTP listener takes no certificates; write protocol: HTTPS");
+        if (l->ncertificates || cert)
+            stack_err_key(c, cert ? cert : stack_node_get(v, "certificates"),
+                          cert ? "certificate" : "certificates",
+                          "an HTTP listener takes no certificates; write protocol: HTTPS");
         if (l->tls_policy)
             stack_err_key(c, stack_node_get(v, "tls_policy"), "tls_policy", "applies to HTTPS listeners only");
         if (auth)
@@ -117,7 +124,9 @@ static void decode_listener(stack_ctx *c, const stack_node *v, stack_listener *l
     }
     for (size_t i = 0; i < l->ncertificates; i++)
         if (strncmp(l->certificates[i], "arn:", 4) != 0 || !strstr(l->certificates[i], ":certificate/"))
-            stack_err_key(c, stack_node_get(v, "certificates"), "certificates",
+            stack_err_key(c, stack_node_get(v, "certificates") ? stack_node_get(v, "certificates")
+                                                               : cert,
+                          stack_node_get(v, "certificates") ? "certificates" : "certificate",
                          "'%s' is not a certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID)",
                          l->certificates[i]);
 }
@@ -139,7 +148,7 @@ static void decode_listeners(stack_ctx *c, const stack_node *ls, stack_load_bala
         size_t o2 = stack_path_push_index(c, i);
         if (stack_want_map(c, ls->vals[i])) {
             stack_listener *l = &lb->listeners[lb->nlisteners++];
-            decode_listener(c, ls->vals[i], l);
+            decode_listener(c, ls->vals[i], l, lb);
             for (size_t j = 0; j + 1 < lb->nlisteners; j++)
                 if (l->port && lb->listeners[j].port == l->port)
                     stack_err_key(c, stack_node_get(ls->vals[i], "port"), "port",
@@ -197,6 +206,7 @@ static void decode_lb(stack_ctx *c, const stack_node *key, const stack_node *v, 
         lb->allow_cidrs = xcalloc(1, sizeof *lb->allow_cidrs);
         lb->allow_cidrs[lb->nallow_cidrs++] = xstrdup("0.0.0.0/0");
     }
+    stack_decode_domains(c, v, lb);
     const stack_node *ls = stack_node_get(v, "listeners");
     if (ls)
         decode_listeners(c, ls, lb);

@@ -10,7 +10,7 @@
 
 static const char *const top_keys[] = {"stack", "region", "parameters", "environments", "tags",
                                        "network", "logs", "discovery", "secrets", "buckets",
-                                       "sites", "ci", "file_systems", "parameter_store",
+                                       "sites", "ci", "zones", "file_systems", "parameter_store",
                                        "load_balancers", "services", "bootstrap", "outputs", NULL};
 static const char *const logs_keys[] = {"retention_days", NULL};
 static const char *const discovery_keys[] = {"namespace", NULL};
@@ -186,6 +186,7 @@ static void decode_all(stack_ctx *c, stack_node *root, const stack_options *opts
     stack_decode_buckets(c, stack_node_get(root, "buckets"));
     stack_decode_sites(c, stack_node_get(root, "sites"));
     stack_decode_ci(c, stack_node_get(root, "ci"));
+    stack_decode_zones(c, stack_node_get(root, "zones"));
     stack_decode_file_systems(c, stack_node_get(root, "file_systems"));
     stack_decode_parameter_store(c, stack_node_get(root, "parameter_store"));
     stack_decode_load_balancers(c, stack_node_get(root, "load_balancers"));
@@ -197,6 +198,7 @@ static void decode_all(stack_ctx *c, stack_node *root, const stack_options *opts
     stack_decode_bootstrap(c, stack_node_get(root, "bootstrap"));
     stack_decode_outputs(c, stack_node_get(root, "outputs"));
     stack_check_stack(c, root);
+    stack_check_domains(c, root);
     stack_check_names(c, root);
 }
 

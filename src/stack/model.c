@@ -18,6 +18,24 @@ const stack_load_balancer *stack_find_load_balancer(const stack_model *s, const 
 {
     FIND(s->load_balancers, s->nload_balancers, name);
 }
+const stack_zone *stack_find_zone(const stack_model *s, const char *name) { FIND(s->zones, s->nzones, name); }
+
+const stack_zone *stack_zone_holding(const stack_model *s, const char *domain)
+{
+    const stack_zone *best = NULL;
+    size_t dl = strlen(domain);
+    for (size_t i = 0; i < s->nzones; i++) {
+        const char *z = s->zones[i].domain;
+        size_t zl = z ? strlen(z) : 0;
+        if (!zl || zl > dl || strcmp(domain + dl - zl, z) != 0 ||
+            (zl < dl && domain[dl - zl - 1] != '.'))
+            continue;
+        if (!best || zl > strlen(best->domain))
+            best = &s->zones[i];
+    }
+    return best;
+}
+
 const stack_param *stack_find_param(const stack_model *s, const char *name) { FIND(s->params, s->nparams, name); }
 const stack_container *stack_find_container(const stack_service *svc, const char *name)
 {
@@ -227,14 +245,21 @@ static void stores_free(stack_model *s)
         stack_load_balancer *lb = &s->load_balancers[i];
         free(lb->name);
         stack_strlist_free(lb->allow_cidrs, lb->nallow_cidrs);
+        stack_strlist_free(lb->domains, lb->ndomains);
         for (size_t j = 0; j < lb->nlisteners; j++) {
             stack_strlist_free(lb->listeners[j].certificates, lb->listeners[j].ncertificates);
+            stack_strlist_free(lb->listeners[j].managed_names, lb->listeners[j].nmanaged_names);
             free(lb->listeners[j].tls_policy);
             stack_auth_free(&lb->listeners[j].auth);
         }
         free(lb->listeners);
     }
     free(s->load_balancers);
+    for (size_t i = 0; i < s->nzones; i++) {
+        free(s->zones[i].name);
+        free(s->zones[i].domain);
+    }
+    free(s->zones);
 }
 
 void stack_free(stack_model *s)

@@ -1,5 +1,6 @@
 /* Logical names in the file, and the AWS names they become once prefixed with the stack
  * name (see stack_names.h), against AWS's limits. Also the references the file decides. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,8 +118,53 @@ void stack_check_names(stack_ctx *c, const stack_node *root)
     }
 }
 
+/* A balancer's first domain that is not a wildcard (its host name for people), or NULL. */
+static const char *lb_host(const stack_load_balancer *lb)
+{
+    for (size_t i = 0; lb && i < lb->ndomains; i++)
+        if (strncmp(lb->domains[i], "*.", 2) != 0)
+            return lb->domains[i];
+    return NULL;
+}
+
+/* https://HOST (or http://, with :PORT when not the scheme's default) of a balancer with a
+ * domain, then `path` (a path pattern cut at its first '*'). */
+static char *lb_domain_url(const stack_load_balancer *lb, const char *path)
+{
+    const stack_listener *https = NULL, *http = NULL;
+    for (size_t i = 0; i < lb->nlisteners; i++) {
+        const stack_listener *l = &lb->listeners[i];
+        if (l->redirect_port)
+            continue;
+        if (l->protocol == STACK_PROTO_HTTPS && !https)
+            https = l;
+        if (l->protocol == STACK_PROTO_HTTP && !http)
+            http = l;
+    }
+    const stack_listener *l = https ? https : http;
+    int dflt = https ? 443 : 80;
+    size_t cut = path ? strcspn(path, "*") : 0;
+    char port[16] = "";
+    if (l && l->port != dflt)
+        snprintf(port, sizeof port, ":%d", l->port);
+    return xasprintf("%s://%s%s%.*s", https ? "https" : "http", lb_host(lb), port, (int)cut,
+                     path ? path : "");
+}
+
 char *stack_ref_static_value(const stack_model *s, const stack_ref *r)
 {
+    if (r->kind == STACK_REF_ZONE && !strcmp(r->attr, "name")) {
+        const stack_zone *z = stack_find_zone(s, r->name);
+        return z && z->domain ? xstrdup(z->domain) : NULL;
+    }
+    if (r->kind == STACK_REF_LOAD_BALANCER) {
+        const stack_load_balancer *lb = stack_find_load_balancer(s, r->name);
+        if (lb && lb->ndomains && !strcmp(r->attr, "domain"))
+            return xstrdup(lb->domains[0]);
+        if (lb && lb_host(lb) && !strcmp(r->attr, "url"))
+            return lb_domain_url(lb, NULL);
+        return NULL;
+    }
     if (r->kind == STACK_REF_PARAMETER) {
         const stack_ssm_parameter *p = stack_find_ssm_parameter(s, r->name);
         if (p && !strcmp(r->attr, "name"))
@@ -153,8 +199,13 @@ char *stack_ref_static_value(const stack_model *s, const stack_ref *r)
         return NULL;
     if (!strcmp(r->attr, "name"))
         return xstrdup(v->name);
+    const stack_load_balancer *lb = v->has_load_balancer ? stack_find_load_balancer(s, v->lb.load_balancer) : NULL;
+    if (lb_host(lb) && !strcmp(r->attr, "url"))
+        return lb_domain_url(lb, v->lb.npaths ? v->lb.paths[0] : NULL);
     if (v->has_discovery && s->namespace_name && !strcmp(r->attr, "host"))
         return xasprintf("%s.%s", v->discovery_name, s->namespace_name);
+    if (lb_host(lb) && !strcmp(r->attr, "host"))
+        return xstrdup(lb_host(lb));
     if (v->has_discovery && s->namespace_name && !v->has_load_balancer && !strcmp(r->attr, "url"))
         return xasprintf("http://%s.%s:%d", v->discovery_name, s->namespace_name, v->discovery_port);
     return NULL;

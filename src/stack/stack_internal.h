@@ -135,6 +135,16 @@ void stack_decode_cors(stack_ctx *c, const stack_node *list, stack_bucket *b);
 void stack_decode_sites(stack_ctx *c, const stack_node *n);
 void stack_decode_ci(stack_ctx *c, const stack_node *n);
 void stack_decode_load_balancers(stack_ctx *c, const stack_node *n);
+/* DNS (dns.c): zones:, a balancer's domain:/domains:, a listener's certificate: (after its
+ * certificates:, with the balancer's domains decoded), and one name per balancer. */
+void stack_decode_zones(stack_ctx *c, const stack_node *n);
+void stack_decode_domains(stack_ctx *c, const stack_node *map, stack_load_balancer *lb);
+void stack_decode_listener_certificate(stack_ctx *c, const stack_node *map, stack_listener *l,
+                                       const stack_load_balancer *lb);
+void stack_check_domains(stack_ctx *c, const stack_node *root);
+/* NULL when `name` (lower case, no final dot) is a domain name of two labels or more (a
+ * leading "*." when wildcard_ok), else why not. */
+const char *stack_check_domain(const char *name, int wildcard_ok);
 void stack_decode_auth(stack_ctx *c, const stack_node *n, stack_auth *a);
 void stack_decode_services(stack_ctx *c, const stack_node *n);
 void stack_decode_container(stack_ctx *c, const stack_node *n, stack_container *k, int main);

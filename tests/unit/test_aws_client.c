@@ -414,6 +414,29 @@ START_TEST(endpoint_with_a_base_path)
 }
 END_TEST
 
+/* A client of another region: made once, owned by the first, signing for its region
+ * through the same transport. */
+START_TEST(client_of_another_region)
+{
+    script s = {.status = {200, 200}, .body = {ECS_OK, ECS_OK}, .n = 2};
+    aws_client *c = scripted_client(&s);
+    aws_error err;
+    ck_assert_ptr_eq(aws_client_in_region(c, "eu-west-1", &err), c);
+    ck_assert_ptr_eq(aws_client_in_region(c, NULL, &err), c);
+    aws_client *us = aws_client_in_region(c, "us-east-1", &err);
+    ck_assert_ptr_nonnull(us);
+    ck_assert_ptr_ne(us, c);
+    ck_assert_str_eq(aws_client_region(us), "us-east-1");
+    ck_assert_ptr_eq(aws_client_in_region(c, "us-east-1", &err), us);
+    cJSON *out;
+    ck_assert_int_eq(aws_json_call(us, "ecs", "DescribeClusters", NULL, &out, &err), 0);
+    ck_assert_str_eq(s.last_url, "https://ecs.us-east-1.amazonaws.com/");
+    ck_assert_ptr_nonnull(strstr(s.last_auth, "/us-east-1/ecs/aws4_request"));
+    cJSON_Delete(out);
+    aws_client_free(c); /* and us with it */
+}
+END_TEST
+
 Suite *aws_client_suite(void)
 {
     const TTest *const tests[] = {json_call_signed_and_decoded,
@@ -425,6 +448,6 @@ Suite *aws_client_suite(void)
                                   credentials_refresh_before_expiry,
                                   long_lived_credentials_resolved_once,
                                   provider_failure_not_retried_twice, endpoint_with_a_base_path,
-                                  NULL};
+                                  client_of_another_region, NULL};
     return unit_suite("aws_client", 0, tests);
 }

@@ -131,6 +131,14 @@ START_TEST(zones)
     OK(ec2_describe_availability_zones(cl, &none, &z, &err));
     ck_assert_uint_eq(z.n, 0);
     ec2_zones_free(&z);
+    svc_strings regions;
+    OK(ec2_describe_regions(cl, &regions, &err));
+    ck_assert_uint_ge(regions.n, 10);
+    int seen = 0;
+    for (size_t i = 0; i < regions.n; i++)
+        seen |= strcmp(regions.items[i], "eu-west-1") == 0;
+    ck_assert(seen);
+    svc_strings_free(&regions);
 }
 END_TEST
 

@@ -307,6 +307,24 @@ START_TEST(tags)
     ck_assert_str_eq(svc_tags_get(&got, "ecsdeploy:stack"), "demo");
     svc_tags_free(&got);
     FAILS_WITH(r53_list_tags(cl, "Z0NOSUCHZONE", &got, &err), "NoSuchHostedZone");
+    /* several zones at once, each its own list, in the order asked */
+    char *other = dns_test_zone(cl, "example.org");
+    const char *both[] = {other, zone};
+    svc_tags many[2];
+    OK(r53_list_tags_many(cl, both, 2, many, &err));
+    ck_assert_uint_eq(many[0].n, 0);
+    ck_assert_str_eq(svc_tags_get(&many[1], "ecsdeploy:stack"), "demo");
+    svc_tags_free(&many[0]);
+    svc_tags_free(&many[1]);
+    const char *gone[] = {zone, "Z0NOSUCHZONE"};
+    FAILS_WITH(r53_list_tags_many(cl, gone, 2, many, &err), "NoSuchHostedZone");
+    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    const char *eleven[11];
+    for (int i = 0; i < 11; i++)
+        eleven[i] = zone;
+    svc_tags none[11];
+    ck_assert_int_eq(r53_list_tags_many(cl, eleven, 11, none, &err), -1); /* refused before sending */
+    free(other);
     svc_tags_free(&add);
     svc_strings_free(&drop);
     free(zone);

@@ -213,6 +213,27 @@ def test_listeners_need_an_issued_certificate_and_hold_it():
     n.fails("ResourceNotFoundException", "acm", "DescribeCertificate", CertificateArn=other)
 
 
+def test_propagation_can_be_set_for_tests():
+    n, z = setup()
+    lb, tg = _listener_setup(n)
+    acm = n.world.svc("acm")
+    expect(acm.control("POST", ["settings"], {"propagation_seconds": 30}) == (200, {"propagation_seconds": 30}))
+    expect(acm.control("POST", ["settings"], {"propagation_seconds": "x"})[0] == 400)
+    expect(acm.control("GET", ["settings"], None)[0] == 404)
+    arn = request(n)
+    n.wait(5)
+    write_records(n, z, arn)
+    n.wait(101)
+
+    def listener():
+        return dict(LoadBalancerArn=lb, Protocol="HTTPS", Port=443, Certificates=[{"CertificateArn": arn}],
+                    DefaultActions=[{"Type": "forward", "TargetGroupArn": tg}])
+    n.wait(10)
+    n.fails("CertificateNotFound", "elbv2", "CreateListener", **listener())
+    n.wait(21)
+    n.call("elbv2", "CreateListener", **listener())
+
+
 def test_lists_filters_pages_and_tags():
     n, z = setup()
     arns = [request(n, f"s{i}.example.com") for i in range(3)]

@@ -265,6 +265,12 @@ def test_zone_lists_tags_and_deletion():
                     "Tags": [{"Key": "ecsdeploy:stack", "Value": "demo"}]}, tags)
     n.fails("NoSuchHostedZone", "route53", "ListTagsForResource", ResourceType="hostedzone", ResourceId="Z0NOPE")
     n.fails("NoSuchHealthCheck", "route53", "ListTagsForResource", ResourceType="healthcheck", ResourceId="abc")
+    # several zones' tags in one call, in the order asked; one unknown zone fails it all
+    many = n.call("route53", "ListTagsForResources", ResourceType="hostedzone",
+                  ResourceIds=[ids[1], ids[0]])["ResourceTagSets"]
+    expect(many == [{"ResourceType": "hostedzone", "ResourceId": ids[1]}, tags], many)
+    n.fails("NoSuchHostedZone", "route53", "ListTagsForResources", ResourceType="hostedzone",
+            ResourceIds=[ids[0], "Z0NOPE"])
     n.call("route53", "ChangeResourceRecordSets", **change(ids[0], ("CREATE", rr("www.b.example.com"))))
     n.fails("HostedZoneNotEmpty", "route53", "DeleteHostedZone", Id=ids[0])
     n.call("route53", "ChangeResourceRecordSets", **change(ids[0], ("DELETE", rr("www.b.example.com"))))

@@ -26,6 +26,14 @@ def test_default_vpc_and_zones():
     expect(zones[0]["ZoneId"] == "use1-az1" and zones[0]["State"] == "available")
     other = n.call("ec2", "DescribeAvailabilityZones", region="eu-west-1")["AvailabilityZones"]
     expect([z["ZoneName"] for z in other] == ["eu-west-1a", "eu-west-1b", "eu-west-1c"])
+    regions = [r["RegionName"] for r in n.call("ec2", "DescribeRegions")["Regions"]]
+    expect(len(regions) == 17 and "eu-west-1" in regions and "af-south-1" not in regions, regions)
+    every = n.call("ec2", "DescribeRegions", AllRegions=True)["Regions"]
+    expect({r["RegionName"]: r["OptInStatus"] for r in every}["af-south-1"] == "not-opted-in", every)
+    one = n.call("ec2", "DescribeRegions", RegionNames=["eu-west-1"])["Regions"]
+    expect(one == [{"RegionName": "eu-west-1", "OptInStatus": "opt-in-not-required",
+                    "Endpoint": "ec2.eu-west-1.amazonaws.com"}], one)
+    n.fails("InvalidParameterValue", "ec2", "DescribeRegions", RegionNames=["mars-north-1"])
     # each region has its own default VPC; us-east-1 still sees only its own
     n.call("ec2", "DescribeVpcs", region="eu-west-1")
     expect(len(n.call("ec2", "DescribeVpcs")["Vpcs"]) == 1)

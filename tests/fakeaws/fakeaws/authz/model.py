@@ -469,9 +469,61 @@ def ssm(world, op, req, ctx):
     return c.add_ctx(a, arn(name), resource_tags(p["tags"]) if p else {})
 
 
+# ---- Route 53 and ACM -------------------------------------------------------------------
+
+_R53_ANY = {"ListHostedZones", "ListHostedZonesByName", "CreateHostedZone", "GetHostedZoneCount"}
+
+
+def _r53_names(batch):
+    """route53:ChangeResourceRecordSetsNormalizedRecordNames: lower case, no final dot."""
+    out = []
+    for ch in (batch or {}).get("Changes") or []:
+        name = str((ch.get("ResourceRecordSet") or {}).get("Name", "")).lower().rstrip(".")
+        out.append(name.replace("\\052", "*"))
+    return out
+
+
+def route53(world, op, req, ctx):
+    c = Call()
+    a = f"route53:{op}"
+    if op in _R53_ANY:
+        return c.add(a, "*")
+    if op == "GetChange":
+        return c.add(a, "arn:aws:route53:::change/" + str(req.get("Id", "")).rsplit("/", 1)[-1])
+    if op == "ListTagsForResources":
+        for rid in req.get("ResourceIds") or []:
+            c.add(a, "arn:aws:route53:::hostedzone/" + str(rid).rsplit("/", 1)[-1])
+        return c
+    zid = req.get("Id") or req.get("HostedZoneId") or req.get("ResourceId")
+    if not zid:
+        return None
+    arn = "arn:aws:route53:::hostedzone/" + str(zid).rsplit("/", 1)[-1]
+    if op == "ChangeResourceRecordSets":
+        return c.add_ctx(a, arn, {"route53:ChangeResourceRecordSetsNormalizedRecordNames":
+                                  _r53_names(req.get("ChangeBatch"))})
+    return c.add(a, arn)
+
+
+def acm(world, op, req, ctx):
+    c = Call()
+    a = f"acm:{op}"
+    if op == "ListCertificates":
+        return c.add(a, "*")
+    if op == "RequestCertificate":
+        c.request_tags(_kv(req.get("Tags")))
+        return c.add(a, f"arn:aws:acm:{ctx.region}:{ctx.account}:certificate/*")
+    arn = req.get("CertificateArn")
+    if not arn:
+        return None
+    if op == "AddTagsToCertificate":
+        c.request_tags(_kv(req.get("Tags")))
+    cert = world.services["acm"].certs.get(arn)
+    return c.add_ctx(a, arn, resource_tags(cert["tags"]) if cert else {})
+
+
 SERVICES = {"ec2": ec2, "s3": s3, "iam": iam, "sts": sts, "elbv2": elbv2, "ecs": ecs, "logs": logs,
             "secretsmanager": secretsmanager, "servicediscovery": servicediscovery,
-            "cloudfront": cloudfront, "efs": efs, "ssm": ssm}
+            "cloudfront": cloudfront, "efs": efs, "ssm": ssm, "route53": route53, "acm": acm}
 
 
 def call_of(world, service, op, req, ctx):

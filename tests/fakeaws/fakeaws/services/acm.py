@@ -17,6 +17,9 @@ DNS, as AWS issues them.
   less than PROPAGATION seconds ago (AWS's eventual consistency, which tools retry);
   not ISSUED is UnsupportedCertificate. Certificates of other accounts are not checked
   (the fake serves one account's ACM per key; tests use placeholder ARNs of others).
+- Control: POST /_fake/acm/settings {"propagation_seconds": N} changes PROPAGATION (AWS
+  seconds), so a test can make sure a listener meets CertificateNotFound right after the
+  issue and must try again.
 - DeleteCertificate: ResourceInUseException while a listener uses it (InUseBy lists the
   load balancers); DescribeCertificate of a deleted one is ResourceNotFoundException.
 - ListCertificates: by default only RSA_1024/RSA_2048 keys (Includes.keyTypes for more),
@@ -47,6 +50,7 @@ class ACM(Service):
     name = "acm"
 
     def reset(self):
+        self.propagation = PROPAGATION
         self.certs = {}        # ARN -> certificate
         self.tokens = {}       # (account, region, token) -> (ARN, requested at)
         self.order = 0
@@ -274,13 +278,23 @@ class ACM(Service):
             self._refresh_one(c)
         if c is None or c["region"] != region or (
                 c["status"] == "ISSUED" and
-                not self.world.clock.reached(c["issued"] + PROPAGATION * self.world.clock.scale)):
+                not self.world.clock.reached(c["issued"] + self.propagation * self.world.clock.scale)):
             return AwsError("CertificateNotFound", f"Certificate '{arn}' not found")
         if c["status"] != "ISSUED":
             return AwsError("UnsupportedCertificate", f"The certificate '{arn}' must have a "
                             "fully-qualified domain name, a supported signature, and a supported "
                             "key size.")
         return None
+
+    def control(self, method, path, doc):
+        """POST /_fake/acm/settings {"propagation_seconds": N}."""
+        if method != "POST" or path != ["settings"]:
+            return 404, {"error": "acm control endpoints: POST /_fake/acm/settings"}
+        seconds = doc.get("propagation_seconds") if isinstance(doc, dict) else None
+        if not isinstance(seconds, (int, float)) or isinstance(seconds, bool) or not 0 <= seconds <= 3600:
+            return 400, {"error": 'expected {"propagation_seconds": 0..3600}'}
+        self.propagation = seconds
+        return 200, {"propagation_seconds": seconds}
 
     def resources(self):
         out = []

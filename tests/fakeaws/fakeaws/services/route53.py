@@ -11,6 +11,8 @@ Global (one state for every region, zones per account). What it holds to, as AWS
   to load balancers of the fake).
 - DeleteHostedZone: HostedZoneNotEmpty while records other than the apex SOA and NS
   remain.
+- Tags: ChangeTagsForResource, ListTagsForResource, ListTagsForResources (10 zones at
+  most, the model's bound; an unknown zone fails the whole call).
 - Cross-service: ACM validates a certificate once its CNAME is INSYNC in the public zone
   with the longest name that holds it (`validation_seen_at`), and is told before records
   change (`acm.refresh()`), so an issue already due is not undone by a deletion.
@@ -250,12 +252,20 @@ class Route53(Service):
         z["tags"] = tags
         return {}
 
-    def ListTagsForResource(self, req, ctx):
-        z = self._tagged(req, ctx)
-        out = {"ResourceType": req["ResourceType"], "ResourceId": z["id"]}
+    def _tag_set(self, rtype, z):
+        out = {"ResourceType": rtype, "ResourceId": z["id"]}
         if z["tags"]:
             out["Tags"] = [{"Key": k, "Value": v} for k, v in z["tags"].items()]
-        return {"ResourceTagSet": out}
+        return out
+
+    def ListTagsForResource(self, req, ctx):
+        return {"ResourceTagSet": self._tag_set(req["ResourceType"], self._tagged(req, ctx))}
+
+    def ListTagsForResources(self, req, ctx):
+        """Up to 10 at once (the model's bound); one unknown id fails the whole call."""
+        sets = [self._tag_set(req["ResourceType"], self._tagged(
+            {"ResourceType": req["ResourceType"], "ResourceId": rid}, ctx)) for rid in req["ResourceIds"]]
+        return {"ResourceTagSets": sets}
 
     # ---- cross-service -----------------------------------------------------------
 

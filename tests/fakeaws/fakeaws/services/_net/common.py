@@ -157,6 +157,13 @@ def check_id(rid, prefix):
 
 # ---- regions and zones ----------------------------------------------------
 
+# The commercial regions every account has, and some that must be opted into.
+ENABLED_REGIONS = ("us-east-1", "us-east-2", "us-west-1", "us-west-2", "ap-south-1",
+                   "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-southeast-1",
+                   "ap-southeast-2", "ca-central-1", "eu-central-1", "eu-west-1", "eu-west-2",
+                   "eu-west-3", "eu-north-1", "sa-east-1")
+OPT_IN_REGIONS = ("af-south-1", "ap-east-1", "eu-south-1", "me-south-1")
+
 ZONE_COUNT = {"us-east-1": 6, "us-west-2": 4, "us-west-1": 2, "ap-northeast-1": 3}
 
 

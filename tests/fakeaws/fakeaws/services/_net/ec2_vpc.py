@@ -1,10 +1,11 @@
-"""EC2: VPCs, subnets, availability zones, internet gateways and route tables."""
+"""EC2: VPCs, subnets, regions and availability zones, internet gateways and route tables."""
 
 import ipaddress
 
 from fakeaws.core import AwsError
 from fakeaws.services._net.common import (
-    check_id, match_filters, paginate, parse_cidr, tag_list, tags_from_specs, zones)
+    ENABLED_REGIONS, OPT_IN_REGIONS, check_id, match_filters, paginate, parse_cidr, tag_list,
+    tags_from_specs, zones)
 
 
 def _not_found(kind, code, rid):
@@ -172,7 +173,27 @@ class VpcMixin:
         key = attr[0].upper() + attr[1:]
         return {"VpcId": vpc["id"], key: {"Value": vpc[self.VPC_ATTRS[key]]}}
 
-    # ---- availability zones ----------------------------------------------
+    # ---- regions and availability zones -----------------------------------
+
+    def DescribeRegions(self, req, ctx):
+        """The regions enabled for the account (AllRegions: the opt-in ones too, as
+        not-opted-in), RegionNames to choose; an unknown name is refused as AWS does."""
+        known = [(r, "opt-in-not-required") for r in ENABLED_REGIONS] + \
+                [(r, "not-opted-in") for r in OPT_IN_REGIONS]
+        names = req.get("RegionNames") or []
+        for name in names:
+            if name not in [r for r, _ in known]:
+                raise AwsError("InvalidParameterValue", f"Invalid region: {name}")
+        fields = {"region-name": lambda r: r["RegionName"], "opt-in-status": lambda r: r["OptInStatus"],
+                  "endpoint": lambda r: r["Endpoint"]}
+        out = []
+        for name, status in known:
+            if status == "not-opted-in" and not req.get("AllRegions") and name not in names:
+                continue
+            r = {"RegionName": name, "OptInStatus": status, "Endpoint": f"ec2.{name}.amazonaws.com"}
+            if (not names or name in names) and match_filters(req.get("Filters"), r, fields, {}):
+                out.append(r)
+        return {"Regions": out}
 
     def DescribeAvailabilityZones(self, req, ctx):
         region = self._region(ctx)
