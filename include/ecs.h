@@ -29,11 +29,28 @@
 
 /* ------------------------------------------------------------------ clusters */
 
+/* One capacity provider of a strategy (a cluster's default or a service's). */
+typedef struct {
+    char *provider;                   /* "FARGATE", "FARGATE_SPOT" */
+    int weight;                       /* 0..1000 */
+    int base;                         /* 0..100000 */
+} ecs_capacity;
+
+typedef struct {
+    ecs_capacity *items;
+    size_t n;
+} ecs_capacities;
+
+void ecs_capacities_free(ecs_capacities *c);
+
 typedef struct {
     const char *name;                 /* required */
     const svc_tags *tags;             /* may be NULL */
     const char *container_insights;   /* "enabled", "disabled", "enhanced"; NULL: not sent */
     const svc_strings *capacity_providers; /* e.g. FARGATE, FARGATE_SPOT; NULL: not sent */
+    const ecs_capacity *default_strategy; /* defaultCapacityProviderStrategy, sent with
+                                           * capacity_providers */
+    size_t n_default_strategy;
     /* configuration.executeCommandConfiguration (sent when any is set) */
     const char *exec_kms_key_id;      /* encrypt exec sessions with this key */
     const char *exec_logging;         /* "NONE", "DEFAULT", "OVERRIDE" */
@@ -55,6 +72,8 @@ typedef struct {
     char *exec_kms_key_id;            /* NULLs when not configured */
     char *exec_logging;
     char *exec_log_group;
+    svc_strings capacity_providers;   /* associated with the cluster */
+    ecs_capacities default_strategy;  /* defaultCapacityProviderStrategy, as ECS lists it */
     svc_tags tags;
 } ecs_cluster;
 
@@ -68,6 +87,12 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
  * = the cluster); tags and capacity providers are not changed here. *out may be NULL. */
 int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
                        aws_error *err);
+/* PutClusterCapacityProviders: the providers associated with the cluster and its default
+ * strategy (both replace what the cluster had; ECS refuses to drop a provider in use:
+ * "ResourceInUseException"). *out may be NULL. */
+int ecs_put_cluster_capacity_providers(aws_client *c, const char *cluster, const svc_strings *providers,
+                                       const ecs_capacity *strategy, size_t n, ecs_cluster *out,
+                                       aws_error *err);
 /* DescribeClusters of one cluster with settings, configurations and tags. *found = 0
  * when ECS reports it MISSING (out zeroed); INACTIVE clusters are found with that status. */
 int ecs_describe_cluster(aws_client *c, const char *cluster, ecs_cluster *out, int *found,
@@ -208,7 +233,12 @@ typedef struct {
     const char *task_definition;      /* "family:3" or ARN */
     int desired_count;                /* ECS_UNSET or >= 0 */
     const char *client_token;         /* CreateService idempotency token (up to 36 chars) */
-    const char *launch_type;          /* "FARGATE"; NULL: not sent */
+    const char *launch_type;          /* "FARGATE"; NULL: not sent (never with a strategy) */
+    const ecs_capacity *capacity;     /* capacityProviderStrategy, sent when send_capacity */
+    size_t n_capacity;
+    int send_capacity;                /* 1: send it (on update an empty one returns the
+                                       * service to its launch type; ECS wants
+                                       * force_new_deployment with any change of it) */
     const char *platform_version;
     const svc_strings *subnets;       /* awsvpc network configuration, sent when non-NULL */
     const svc_strings *security_groups;

@@ -95,8 +95,20 @@ typedef struct {
 
 void elasticache_cache_free(elasticache_cache *c);
 
-/* -1 with code "CacheNotFound" (a not-found error) when no cache has that identifier. */
+/* -1 with code "CacheNotFound" (a not-found error) when no cache has that identifier.
+ * Reads one after another (a replication group and its members, else a serverless cache,
+ * else a cache cluster). */
 int elasticache_find_cache(aws_client *c, const char *id, elasticache_cache *out,
                            aws_error *err);
+
+/* The cache `id` names (case aside) among lists already read — what elasticache_find_cache
+ * decides, for a caller that reads every list of the region side by side (each may be
+ * NULL or empty): a replication group first (its security groups those of its member
+ * clusters found in `clusters`), else a serverless cache, else a cache cluster (its first
+ * node's or configuration endpoint: read `clusters` with show_node_info). 1 found (out
+ * filled: elasticache_cache_free), 0 none. */
+int elasticache_cache_pick(const char *id, const elasticache_replication_groups *groups,
+                           const elasticache_serverless_caches *serverless,
+                           const elasticache_cache_clusters *clusters, elasticache_cache *out);
 
 #endif

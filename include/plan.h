@@ -57,7 +57,9 @@ char *plan_kept_text(const plan_kept *k);
 cJSON *plan_kept_json(const plan_kept *k);
 
 /* Decide every node's action. for_down: delete everything the stack owns, except kept
- * resources unless ctx->purge, and never external ones. */
+ * resources unless ctx->purge, and never external ones; a deletion's own changes
+ * (res_kind.delete_changes) become its changes. Either way, what a resource that stays
+ * depends on stays too, marked kept (a kept database keeps its network). */
 void plan_compute(res_ctx *ctx, int for_down);
 
 typedef struct {
@@ -79,6 +81,9 @@ char *plan_render_text(const res_graph *g, int color);
 /* The same for the replacements and deletions only (what `up` asks about), no summary. */
 char *plan_render_destructive_text(const res_graph *g, int color);
 cJSON *plan_render_json(const res_graph *g);
+/* The nodes with an action and changes (`down`: what a deletion does besides), no
+ * summary. Caller frees. */
+char *plan_render_noted_text(const res_graph *g, int color);
 
 /* Nodes planned for replacement that hold kept data (buckets, secrets, file systems,
  * parameters; not kinds whose replacement keeps the data, res_kind.replace_keeps_data); NULL-terminated

@@ -138,12 +138,16 @@ struct res_ctx {
     const stack_model *stack;
     const char *stack_name;
     res_graph *graph;
-    const char *account;      /* for ARNs built by hand */
+    char *account;            /* the account id once res_account() has asked STS (owned:
+                                 whoever owns the context frees it) */
     const char *region;
     int wait_services;        /* wait until services are steady (up without --no-wait) */
     double timeout_s;         /* bound of every single wait */
+    int timeout_given;        /* --timeout was given: it bounds the long waits too */
     double poll_s;            /* interval between polls of a wait */
     int purge;                /* down --purge: kept resources go too */
+    int rolling_back;         /* the executor undoes this run's changes: a remove() now deletes
+                                 what this run created (a database: no final snapshot) */
     int rebootstrap;          /* up --rebootstrap: run bootstrap steps again */
     int planning;             /* while planning, references to nodes about to get a new
                                  physical id are unknown */
@@ -214,6 +218,10 @@ struct res_kind {
      * stops before it changes anything (a record name no zone holds, a record someone else
      * wrote). Reads only, and only when the plan has something for it to look at. */
     int (*check)(res_ctx *ctx, aws_error *err);
+    /* Optional, for `down`: what deleting n does besides deleting it, as changes shown
+     * before `down` asks (a database: deletion protection turned off, its final
+     * snapshot). Appends to out. */
+    void (*delete_changes)(const res_ctx *ctx, const res_node *n, res_changes *out);
 };
 
 /* ---- the registry (registry.c) ------------------------------------------------- */
@@ -341,6 +349,11 @@ typedef int (*res_poll_fn)(res_ctx *ctx, res_node *n, void *ud, char *status, si
  * waited for and the last status. A service's deployment is waited for with ctx->watch. */
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err);
+/* res_wait for what AWS documents as taking tens of minutes (an RDS instance created,
+ * changed or deleted): bounded by RES_LONG_WAIT_S, or by --timeout when it was given. */
+#define RES_LONG_WAIT_S 3600
+int res_wait_long(res_ctx *ctx, res_node *n, res_action action, const char *what,
+                  res_poll_fn poll, void *ud, aws_error *err);
 /* Sleep for `seconds` (util_sleep), returning early (-1) when cancelled. */
 int res_sleep(res_ctx *ctx, double seconds);
 
@@ -360,6 +373,10 @@ int res_parallel_first_failure(size_t n, const int *rcs, const aws_error *errs, 
 /* How many reads one kind makes side by side (discovery, status, reading one resource's
  * settings): enough that a stack's resources of one kind are read in one round trip. */
 #define RES_READS_AT_ONCE 32
+
+/* The account id of the credentials: STS GetCallerIdentity the first time (one call per
+ * context, kept in ctx->account), then that answer. NULL with err when STS refuses. */
+const char *res_account(res_ctx *ctx, aws_error *err);
 
 /* "aws", "aws-cn" or "aws-us-gov" for the region, for ARNs built by hand. */
 const char *res_partition(const res_ctx *ctx);

@@ -11,7 +11,8 @@
  *
  * Strings and references. Parameters (${name}), ${stack} and ${env:NAME} are replaced at
  * load time. References to values known only after creation, ${KIND.NAME.ATTR} with KIND
- * one of load_balancers, secrets, buckets, services, zones, sites, ci, are allowed only in "template"
+ * one of load_balancers, secrets, buckets, services, zones, sites, ci, databases, caches,
+ * are allowed only in "template"
  * fields (marked TEMPLATE below: environment values, command and entry point items,
  * outputs); there they stay in the string as written, checked to name an existing target
  * and a known attribute, and listed in stack_model.refs. In a template "$${" stands for a
@@ -132,6 +133,9 @@ typedef struct {
     char *existing;           /* EXISTING: ARN or name */
     char *description;        /* or NULL */
     int keep;                 /* survive `down` (default 1) */
+    int or_generate;          /* FILE or ENV with `generate:` beside it: the given value
+                               * when the file or variable is there at first creation,
+                               * else one generated like GENERATE */
     stack_loc loc;
 } stack_secret;
 
@@ -160,7 +164,9 @@ typedef struct {
 
 typedef struct {
     char *name;        /* logical name */
-    char *bucket_name; /* the S3 name: `name:` in the file, else STACK-NAME */
+    char *bucket_name; /* the S3 name given by `name:`, or NULL for the default one,
+                        * STACK-NAME-HASH (stack_name_bucket), which needs the account and
+                        * the region: the resources layer knows it (node bucket/NAME) */
     stack_bucket_encryption encryption; /* default SSE-S3 */
     char *kms_key;     /* SSE-KMS key id/ARN, or NULL for the AWS-managed key */
     int block_public_access; /* default 1 */
@@ -203,6 +209,58 @@ typedef struct {
     size_t npublish;
     stack_loc loc;
 } stack_ci;
+
+/* ---- databases and caches ------------------------------------------------------ */
+
+typedef enum { STACK_DB_POSTGRES, STACK_DB_MYSQL } stack_db_engine;
+
+/* An RDS DB instance the stack creates (PostgreSQL or MySQL: RDS instances, not Aurora),
+ * or, with `existing`, one it only reads and opens to the services that use it. A
+ * created one has storage encryption, automated backups and a master password that RDS
+ * keeps in Secrets Manager (ManageMasterUserPassword): ecsdeploy never sees it. */
+typedef struct {
+    char *name;            /* logical name */
+    char *existing;        /* an existing instance's identifier; the members below are unused */
+    char *identifier;      /* created: the RDS identifier, STACK-NAME (stack_name_database) */
+    stack_db_engine engine; /* default postgres */
+    char *version;         /* "16", "16.8", "8.0", "8.0.41"; NULL: RDS's default */
+    char *instance_class;  /* default db.t4g.micro */
+    int storage_gib;       /* default 20 */
+    char *storage_type;    /* gp3 (default) or gp2 */
+    int multi_az;          /* default 0 */
+    char *db_name;         /* the database created in it; default the logical name, '-' as '_' */
+    char *user;            /* master user; default postgres (PostgreSQL) or admin (MySQL) */
+    int port;              /* the engine's: 5432 or 3306 */
+    int backup_retention_days; /* 1..35, default 7 */
+    int deletion_protection; /* default 1 */
+    int keep;              /* survives `down` unless --purge; default 1 */
+    int final_snapshot;    /* `down --purge` takes one first; default 1 */
+    stack_tier tier;        /* its subnets: default private when the network has them */
+    char **subnet_ids;     /* or these subnets (an existing VPC): two zones at least */
+    size_t nsubnet_ids;
+    stack_loc loc;
+} stack_database;
+
+/* An existing ElastiCache cache: a replication group, serverless cache or cache cluster. */
+typedef struct {
+    char *name;            /* logical name */
+    char *existing;        /* its identifier */
+    stack_loc loc;
+} stack_cache;
+
+/* A container's use of a database or cache: the environment variables that receive its
+ * values (NULL: not wanted). The password (databases only) is a container secret read
+ * from the RDS-managed secret ("ARN:password::"); the others are environment values. */
+typedef struct {
+    char *name;            /* logical database or cache name */
+    char *host, *port, *db_name, *user, *password;
+    size_t container;      /* which of the service's containers gets them (0: the main one) */
+    stack_loc loc;
+} stack_store_use;
+
+/* 1 when uses[i] names a database or cache that an earlier one names (another container
+ * of the same service uses it too): what is per service (rules, permissions) is done once. */
+int stack_store_use_repeats(const stack_store_use *uses, size_t i);
 
 /* ---- file systems, Parameter Store (storage.c) ------------------------------------ */
 
@@ -367,6 +425,12 @@ typedef struct {
 } stack_dependency;
 
 typedef struct {
+    char *name;      /* one of ECS's ulimit names: nofile, nproc, core, ... */
+    int soft, hard;  /* soft <= hard */
+    stack_loc loc;
+} stack_ulimit;
+
+typedef struct {
     char *name;          /* the main container is named like its service */
     char *image;
     char **command;      /* TEMPLATE items; NULL/0: the image's default */
@@ -387,6 +451,11 @@ typedef struct {
     stack_health_check health;
     stack_dependency *depends_on;
     size_t ndepends_on;
+    int readonly_root;   /* readonlyRootFilesystem; default 0 */
+    stack_ulimit *ulimits;
+    size_t nulimits;
+    char *repository_credentials; /* logical secret name holding {"username","password"}
+                                   * for a private registry, or NULL */
     stack_loc loc;
 } stack_container;
 
@@ -451,9 +520,12 @@ typedef enum { STACK_ACCESS_READ, STACK_ACCESS_WRITE, STACK_ACCESS_READ_WRITE } 
 
 typedef struct {
     stack_permission_kind kind;
-    char *bucket;        /* BUCKET: logical name */
+    char *bucket;        /* BUCKET: logical name of a stack bucket, or NULL with bucket_name */
+    char *bucket_name;   /* BUCKET: the S3 name of a bucket the stack does not own, or NULL */
     stack_access access;  /* BUCKET: default read */
     char *prefix;        /* BUCKET: key prefix, or NULL for all */
+    char *conditions_json; /* BUCKET, STATEMENT: an IAM Condition block (JSON object of
+                            * operator -> {key: [values]}) added to every statement, or NULL */
     char *secret;        /* SECRET: logical name (read) */
     char *statement_json; /* STATEMENT: one IAM policy statement as JSON */
     stack_loc loc;
@@ -478,6 +550,14 @@ typedef struct {
 } stack_reach;
 
 typedef enum { STACK_DEPLOY_ROLLING, STACK_DEPLOY_BLUE_GREEN, STACK_DEPLOY_CANARY, STACK_DEPLOY_LINEAR } stack_strategy;
+
+/* One capacity provider of a strategy (cluster default or a service's own). */
+typedef struct {
+    char *provider;  /* FARGATE or FARGATE_SPOT */
+    int weight;      /* 0..1000 (at least one of a strategy above 0) */
+    int base;        /* 0..100000 tasks first placed here (one provider of a strategy) */
+    stack_loc loc;
+} stack_capacity;
 
 typedef struct {
     stack_strategy strategy;   /* default rolling */
@@ -506,7 +586,13 @@ typedef struct {
     int has_discovery;
     char *discovery_name;    /* DNS label in the stack namespace */
     int discovery_port;      /* default the first port */
-    int log_retention_days;  /* default the stack's */
+    int log_retention_days;  /* default the stack's; 0: never expire */
+    char *log_group;         /* the group it logs to: its logs.name, else the stack's
+                              * logs.name, else /ecsdeploy/STACK/SERVICE */
+    int log_group_shared;    /* 1 when that is the stack's logs.name group */
+    stack_capacity *capacity; /* its own capacity provider strategy (`capacity:`) */
+    size_t ncapacity;
+    int has_capacity;        /* `capacity:` given (else the cluster's, else FARGATE) */
     int ephemeral_storage_gib; /* 0: the 20 GiB default, else 21..200 */
     stack_volume *volumes;
     size_t nvolumes;
@@ -518,9 +604,26 @@ typedef struct {
     size_t nallow_from;
     stack_reach *reach;
     size_t nreach;
+    stack_store_use *databases; /* databases its containers use (their host, port, ... as
+                                 * environment values of the container, the password as its
+                                 * secret; their security group admits the service) */
+    size_t ndatabases;
+    stack_store_use *caches;   /* caches it uses, the same way (host and port) */
+    size_t ncaches;
     char *task_definition_json; /* raw RegisterTaskDefinition fields merged last, or NULL */
     stack_loc loc;
 } stack_service;
+
+/* ---- the cluster ------------------------------------------------------------------ */
+
+typedef struct {
+    char *insights;          /* Container Insights: "enabled", "disabled", "enhanced", or
+                              * NULL (not set: the account's default) */
+    stack_capacity *capacity; /* default capacity provider strategy of the services without
+                              * their own; none: the FARGATE launch type */
+    size_t ncapacity;
+    stack_loc loc;
+} stack_cluster;
 
 /* ---- bootstrap, outputs, references --------------------------------------------- */
 
@@ -548,6 +651,8 @@ typedef enum {
     STACK_REF_SITE,
     STACK_REF_CI,
     STACK_REF_ZONE,
+    STACK_REF_DATABASE,
+    STACK_REF_CACHE,
     STACK_REF_PARAMETER,
     STACK_REF_FILE_SYSTEM
 } stack_ref_kind;
@@ -576,7 +681,10 @@ typedef struct stack_model {
     stack_env *tags;         /* extra tags on every resource */
     size_t ntags;
     stack_network network;
-    int log_retention_days; /* default 30 */
+    int log_retention_days; /* default 30; 0: never expire */
+    char *log_group;        /* logs.name: the one group of every service without its own
+                             * logs.name, or NULL (a group per service) */
+    stack_cluster cluster;
     char *namespace_name;   /* private DNS namespace, or NULL */
     stack_secret *secrets;   /* declared ones, then those only a bootstrap step names */
     size_t nsecrets;
@@ -587,6 +695,10 @@ typedef struct stack_model {
     stack_ci ci;
     stack_zone *zones;        /* hosted zones the stack creates */
     size_t nzones;
+    stack_database *databases;
+    size_t ndatabases;
+    stack_cache *caches;
+    size_t ncaches;
     stack_file_system *file_systems;
     size_t nfile_systems;
     stack_ssm_parameter *ssm_parameters; /* parameter_store: */
@@ -637,6 +749,8 @@ const stack_zone *stack_find_zone(const stack_model *s, const char *name);
 /* The stack's zone with the longest name that holds `domain` (itself or a name below it;
  * a leading "*." counts as below), or NULL. */
 const stack_zone *stack_zone_holding(const stack_model *s, const char *domain);
+const stack_database *stack_find_database(const stack_model *s, const char *name);
+const stack_cache *stack_find_cache(const stack_model *s, const char *name);
 const stack_param *stack_find_param(const stack_model *s, const char *name);
 const stack_file_system *stack_find_file_system(const stack_model *s, const char *name);
 const stack_access_point *stack_find_access_point(const stack_file_system *fs, const char *name);
@@ -648,6 +762,12 @@ stack_tier stack_file_system_tier(const stack_model *s, const stack_file_system 
 /* 1 when a service mounts file system fs (logical name). */
 int stack_service_mounts(const stack_service *svc, const char *fs);
 const stack_container *stack_find_container(const stack_service *svc, const char *name);
+/* The capacity provider strategy a service runs with: its own `capacity:`, else the
+ * cluster's; *n = 0: none (the FARGATE launch type). Owned by the model. */
+const stack_capacity *stack_service_capacity(const stack_model *s, const stack_service *v, size_t *n);
+/* A strategy as JSON: [{provider, weight, base}], the form of validate --output json and
+ * of the cluster's and services' properties. Caller frees (cJSON_Delete). */
+struct cJSON *stack_capacity_json(const stack_capacity *cap, size_t n);
 const stack_listener *stack_find_listener(const stack_load_balancer *lb, int port);
 /* The first port of the main container, 0 when it has none. */
 int stack_service_port(const stack_service *svc);
@@ -662,6 +782,7 @@ const char *stack_arch_name(stack_arch v);
 const char *stack_dep_condition_name(stack_dep_condition v);
 const char *stack_secret_source_name(stack_secret_source v);
 const char *stack_ref_kind_name(stack_ref_kind v); /* "load_balancers", ... */
+const char *stack_db_engine_name(stack_db_engine v); /* "postgres", "mysql" */
 
 /* ---- templates ------------------------------------------------------------------- */
 
@@ -679,6 +800,9 @@ const char *stack_ref_kind_name(stack_ref_kind v); /* "load_balancers", ... */
  *   sites.X: domain_name (dxxxx.cloudfront.net), url (https:// and the site's domain, else
  *     its domain_name), distribution_id, arn;
  *   ci.github: role_arn;
+ *   databases.X: host (the endpoint's address), port, name (the database), user (the
+ *     master user), secret_arn (the RDS-managed secret holding username and password);
+ *   caches.X: host (the primary, configuration or serverless endpoint), port;
  *   parameter_store.X: value (String and StringList only, read at deploy time), name, arn,
  *     version;
  *   file_systems.X: id, arn. */
@@ -692,10 +816,12 @@ typedef int (*stack_ref_resolver)(const stack_ref *ref, void *ud, char **value);
  * NULL when there are none). Caller frees. Returns NULL when a reference cannot be
  * resolved; then *unresolved (if not NULL) is set to a malloc'd "${…}" text to free. */
 char *stack_template_resolve(const char *tmpl, stack_ref_resolver resolve, void *ud, char **unresolved);
-/* The value of a reference that the file alone decides (buckets.X.name, secrets.X.name,
+/* The value of a reference that the file alone decides (buckets.X.name when the file names the bucket,
+ * secrets.X.name,
  * services.X.name, services.X.host, services.X.url for a service reached through
- * discovery only, zones.X.name, and load_balancers.X.domain and .url, with services.X.url
- * and .host behind it, for a balancer with a domain); NULL otherwise. Caller frees. */
+ * discovery only, zones.X.name, load_balancers.X.domain and .url, with services.X.url
+ * and .host behind it, for a balancer with a domain, and databases.X.name and .user of a
+ * database the stack creates); NULL otherwise. Caller frees. */
 char *stack_ref_static_value(const stack_model *s, const stack_ref *ref);
 
 #endif

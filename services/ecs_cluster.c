@@ -34,6 +34,44 @@ static cJSON *exec_configuration(const ecs_cluster_input *in)
     return conf;
 }
 
+void ecs_capacities_free(ecs_capacities *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        free(c->items[i].provider);
+    free(c->items);
+    memset(c, 0, sizeof *c);
+}
+
+cJSON *ecs_capacity_json_(const ecs_capacity *items, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        cJSON *x = cJSON_CreateObject();
+        cJSON_AddStringToObject(x, "capacityProvider", items[i].provider);
+        cJSON_AddNumberToObject(x, "weight", items[i].weight);
+        if (items[i].base > 0) /* ECS allows one provider of a strategy a base */
+            cJSON_AddNumberToObject(x, "base", items[i].base);
+        cJSON_AddItemToArray(arr, x);
+    }
+    return arr;
+}
+
+void ecs_read_capacity_(const cJSON *arr, ecs_capacities *out)
+{
+    memset(out, 0, sizeof *out);
+    int n = cJSON_GetArraySize(arr);
+    if (n <= 0)
+        return;
+    out->items = xcalloc((size_t)n, sizeof *out->items);
+    const cJSON *x;
+    cJSON_ArrayForEach(x, arr) {
+        ecs_capacity *c = &out->items[out->n++];
+        c->provider = xstrdup_or_null(aws_json_str(x, "capacityProvider"));
+        c->weight = (int)aws_json_int(x, "weight", 0);
+        c->base = (int)aws_json_int(x, "base", 0);
+    }
+}
+
 static void read_cluster(const cJSON *j, ecs_cluster *out)
 {
     memset(out, 0, sizeof *out);
@@ -55,6 +93,12 @@ static void read_cluster(const cJSON *j, ecs_cluster *out)
     out->exec_logging = xstrdup_or_null(aws_json_str(e, "logging"));
     out->exec_log_group = xstrdup_or_null(aws_json_str(cJSON_GetObjectItem(e, "logConfiguration"),
                                                 "cloudWatchLogGroupName"));
+    const cJSON *p;
+    cJSON_ArrayForEach(p, aws_json_array(j, "capacityProviders")) {
+        if (cJSON_IsString(p))
+            svc_strings_add(&out->capacity_providers, p->valuestring);
+    }
+    ecs_read_capacity_(aws_json_array(j, "defaultCapacityProviderStrategy"), &out->default_strategy);
     svc_json_tags(j, "tags", "key", "value", &out->tags);
 }
 
@@ -67,6 +111,8 @@ void ecs_cluster_free(ecs_cluster *c)
     free(c->exec_kms_key_id);
     free(c->exec_logging);
     free(c->exec_log_group);
+    svc_strings_free(&c->capacity_providers);
+    ecs_capacities_free(&c->default_strategy);
     svc_tags_free(&c->tags);
     memset(c, 0, sizeof *c);
 }
@@ -93,6 +139,9 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
         cJSON *arr = cJSON_AddArrayToObject(j, "capacityProviders");
         for (size_t i = 0; i < in->capacity_providers->n; i++)
             cJSON_AddItemToArray(arr, cJSON_CreateString(in->capacity_providers->items[i]));
+        if (in->n_default_strategy)
+            cJSON_AddItemToObject(j, "defaultCapacityProviderStrategy",
+                                  ecs_capacity_json_(in->default_strategy, in->n_default_strategy));
     }
     cJSON *conf = exec_configuration(in);
     if (conf)
@@ -125,6 +174,23 @@ int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
     if (conf)
         cJSON_AddItemToObject(j, "configuration", conf);
     if (ecs_call_(c, "UpdateCluster", j, &o, err) != 0)
+        return -1;
+    if (out)
+        read_cluster(cJSON_GetObjectItem(o, "cluster"), out);
+    cJSON_Delete(o);
+    return 0;
+}
+
+int ecs_put_cluster_capacity_providers(aws_client *c, const char *cluster, const svc_strings *providers,
+                                       const ecs_capacity *strategy, size_t n, ecs_cluster *out,
+                                       aws_error *err)
+{
+    cJSON *j = svc_input("cluster", cluster), *o;
+    cJSON *arr = cJSON_AddArrayToObject(j, "capacityProviders");
+    for (size_t i = 0; providers && i < providers->n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(providers->items[i]));
+    cJSON_AddItemToObject(j, "defaultCapacityProviderStrategy", ecs_capacity_json_(strategy, n));
+    if (ecs_call_(c, "PutClusterCapacityProviders", j, &o, err) != 0)
         return -1;
     if (out)
         read_cluster(cJSON_GetObjectItem(o, "cluster"), out);

@@ -135,10 +135,13 @@ static cJSON *service_json(const ecs_service_input *in, int create)
     add_int(j, "desiredCount", in->desired_count, 0);
     if (create) {
         add_str(j, "clientToken", in->client_token);
-        add_str(j, "launchType", in->launch_type);
+        if (!in->send_capacity)
+            add_str(j, "launchType", in->launch_type);
         if (in->tags && in->tags->n)
             cJSON_AddItemToObject(j, "tags", svc_tags_json(in->tags, "key", "value"));
     }
+    if (in->send_capacity)
+        cJSON_AddItemToObject(j, "capacityProviderStrategy", ecs_capacity_json_(in->capacity, in->n_capacity));
     add_str(j, "platformVersion", in->platform_version);
     if (in->subnets) {
         cJSON *n = cJSON_AddObjectToObject(j, "networkConfiguration");

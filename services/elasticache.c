@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "aws_paginate.h"
 #include "svc_json_internal.h"
@@ -223,82 +224,88 @@ static void fill(elasticache_cache *out, const char *kind, const char *id, const
     out->tls = tls;
 }
 
-/* 1 found (out filled), 0 not a replication group, -1 error. */
-static int find_group(aws_client *c, const char *id, elasticache_cache *out, aws_error *err)
+int elasticache_cache_pick(const char *id, const elasticache_replication_groups *groups,
+                           const elasticache_serverless_caches *serverless,
+                           const elasticache_cache_clusters *clusters, elasticache_cache *out)
 {
-    elasticache_replication_groups gl;
-    if (elasticache_describe_replication_groups(c, id, 0, &gl, err) != 0)
-        return aws_error_is(err, AWS_IS_NOT_FOUND) ? (aws_error_clear(err), 0) : -1;
-    if (gl.n == 0) {
-        elasticache_replication_groups_free(&gl);
-        return 0;
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; groups && i < groups->n; i++) {
+        const elasticache_replication_group *g = &groups->items[i];
+        if (strcasecmp(g->id, id) != 0)
+            continue;
+        int cfg = g->cluster_mode || !g->primary_address[0];
+        fill(out, "replication-group", g->id, g->engine, g->status,
+             cfg ? g->config_address : g->primary_address, cfg ? g->config_port : g->primary_port,
+             g->transit_encryption);
+        /* its security groups are its members' */
+        for (size_t k = 0; clusters && k < clusters->n; k++)
+            for (size_t m = 0; m < g->member_clusters.n; m++)
+                if (strcmp(clusters->items[k].id, g->member_clusters.items[m]) == 0)
+                    add_unique(&out->security_groups, &clusters->items[k].security_groups);
+        return 1;
     }
-    const elasticache_replication_group *g = &gl.items[0];
-    int cfg = g->cluster_mode || !g->primary_address[0];
-    fill(out, "replication-group", g->id, g->engine, g->status,
-         cfg ? g->config_address : g->primary_address, cfg ? g->config_port : g->primary_port,
-         g->transit_encryption);
-    for (size_t k = 0; k < g->member_clusters.n; k++) {
-        elasticache_cache_clusters cl;
-        if (elasticache_describe_cache_clusters(c, g->member_clusters.items[k], 0, 0, &cl,
-                                                err) != 0) {
-            elasticache_replication_groups_free(&gl);
-            elasticache_cache_free(out);
-            return -1;
-        }
-        for (size_t j = 0; j < cl.n; j++)
-            add_unique(&out->security_groups, &cl.items[j].security_groups);
-        elasticache_cache_clusters_free(&cl);
-    }
-    elasticache_replication_groups_free(&gl);
-    return 1;
-}
-
-static int find_serverless(aws_client *c, const char *id, elasticache_cache *out,
-                           aws_error *err)
-{
-    elasticache_serverless_caches sl;
-    if (elasticache_describe_serverless_caches(c, id, 0, &sl, err) != 0)
-        return aws_error_is(err, AWS_IS_NOT_FOUND) ? (aws_error_clear(err), 0) : -1;
-    int found = sl.n > 0;
-    if (found) {
-        const elasticache_serverless_cache *s = &sl.items[0];
+    for (size_t i = 0; serverless && i < serverless->n; i++) {
+        const elasticache_serverless_cache *x = &serverless->items[i];
+        if (strcasecmp(x->name, id) != 0)
+            continue;
         /* a serverless cache always encrypts in transit */
-        fill(out, "serverless-cache", s->name, s->engine, s->status, s->address, s->port, 1);
-        add_unique(&out->security_groups, &s->security_groups);
+        fill(out, "serverless-cache", x->name, x->engine, x->status, x->address, x->port, 1);
+        add_unique(&out->security_groups, &x->security_groups);
+        return 1;
     }
-    elasticache_serverless_caches_free(&sl);
-    return found;
-}
-
-static int find_cluster(aws_client *c, const char *id, elasticache_cache *out, aws_error *err)
-{
-    elasticache_cache_clusters cl;
-    if (elasticache_describe_cache_clusters(c, id, 1, 0, &cl, err) != 0)
-        return aws_error_is(err, AWS_IS_NOT_FOUND) ? (aws_error_clear(err), 0) : -1;
-    int found = cl.n > 0;
-    if (found) {
-        const elasticache_cache_cluster *k = &cl.items[0];
+    for (size_t i = 0; clusters && i < clusters->n; i++) {
+        const elasticache_cache_cluster *k = &clusters->items[i];
+        if (strcasecmp(k->id, id) != 0)
+            continue;
         fill(out, "cache-cluster", k->id, k->engine, k->status, k->address, k->port,
              k->transit_encryption);
         add_unique(&out->security_groups, &k->security_groups);
+        return 1;
     }
-    elasticache_cache_clusters_free(&cl);
-    return found;
+    return 0;
+}
+
+/* A describe by identifier whose "not found" is an empty list. */
+static int absent_ok(int rc, aws_error *err)
+{
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
+        aws_error_clear(err);
+        return 0;
+    }
+    return rc;
 }
 
 int elasticache_find_cache(aws_client *c, const char *id, elasticache_cache *out,
                            aws_error *err)
 {
-    int (*const finders[])(aws_client *, const char *, elasticache_cache *, aws_error *) = {
-        find_group, find_serverless, find_cluster};
+    elasticache_replication_groups groups = {0};
+    elasticache_serverless_caches serverless = {0};
+    elasticache_cache_clusters clusters = {0};
     memset(out, 0, sizeof *out);
     aws_error_clear(err);
-    for (size_t k = 0; k < sizeof finders / sizeof finders[0]; k++) {
-        int rc = finders[k](c, id, out, err);
-        if (rc != 0)
-            return rc > 0 ? 0 : -1;
+    int rc = absent_ok(elasticache_describe_replication_groups(c, id, 0, &groups, err), err);
+    for (size_t m = 0; rc == 0 && groups.n && m < groups.items[0].member_clusters.n; m++) {
+        elasticache_cache_clusters one;
+        rc = elasticache_describe_cache_clusters(c, groups.items[0].member_clusters.items[m], 0,
+                                                 0, &one, err);
+        for (size_t k = 0; rc == 0 && k < one.n; k++) { /* move into clusters */
+            *(elasticache_cache_cluster *)xgrow((void **)&clusters.items, &clusters.n,
+                                                sizeof *clusters.items) = one.items[k];
+        }
+        if (rc == 0) {
+            free(one.items);
+        }
     }
+    if (rc == 0 && !groups.n)
+        rc = absent_ok(elasticache_describe_serverless_caches(c, id, 0, &serverless, err), err);
+    if (rc == 0 && !groups.n && !serverless.n)
+        rc = absent_ok(elasticache_describe_cache_clusters(c, id, 1, 0, &clusters, err), err);
+    int found = rc == 0 && elasticache_cache_pick(id, &groups, &serverless, &clusters, out);
+    elasticache_replication_groups_free(&groups);
+    elasticache_serverless_caches_free(&serverless);
+    elasticache_cache_clusters_free(&clusters);
+    if (rc != 0 || found)
+        return rc;
     aws_error_set(err, AWS_ERR_SERVICE, "CacheNotFound",
                   "no ElastiCache replication group, serverless cache or cache cluster is "
                   "named %s in %s", id, aws_client_region(c));

@@ -18,15 +18,15 @@ enum { OPT_PARALLEL = 2200, OPT_YES, OPT_PURGE, OPT_TIMEOUT };
 
 static const cli_flag flags[] = {
     {"yes", 'y', NULL, OPT_YES, "do not ask (needed when not on a terminal)", CLI_VALUE_ANY, NULL},
-    {"purge", 0, NULL, OPT_PURGE, "delete the kept buckets (every object version) and secrets too",
+    {"purge", 0, NULL, OPT_PURGE, "delete the kept buckets (every object version), secrets and databases (with a final snapshot) too",
      CLI_VALUE_ANY, NULL},
     {"parallel", 0, "N", OPT_PARALLEL, "run N deletions at a time (1-64, default 16)",
      CLI_VALUE_ANY, NULL},
-    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m)", CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m; RDS 1h)", CLI_VALUE_ANY, NULL},
     {0}};
 
 static const cli_example examples[] = {
-    {"down", "asks for the stack name, then deletes all but kept buckets and secrets"},
+    {"down", "asks for the stack name, then deletes all but kept buckets, secrets and databases"},
     {"down --yes --purge", "in a script: delete everything, kept data too"},
     {0}};
 
@@ -94,8 +94,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         return rc;
     }
     s.ctx.purge = o->purge;
-    if (o->timeout > 0)
+    if (o->timeout > 0) {
         s.ctx.timeout_s = o->timeout;
+        s.ctx.timeout_given = 1;
+    }
     plan_compute(&s.ctx, 1);
     plan_counts c = plan_count(s.graph);
     if (c.delete == 0) {
@@ -105,6 +107,12 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         }
         cli_session_close(&s);
         return EXIT_OK;
+    }
+    if (g->output != OUTPUT_JSON) {
+        char *noted = plan_render_noted_text(s.graph, g->color);
+        if (noted[0])
+            printf("Deleting these needs more than a delete:\n%s", noted);
+        free(noted);
     }
     if (!o->yes && !confirm(&s, c.delete)) {
         cli_session_close(&s);
@@ -134,7 +142,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_down = {
     .name = "down",
-    .summary = "delete everything the stack owns (kept buckets and secrets stay unless --purge)",
+    .summary = "delete everything the stack owns (kept buckets, secrets and databases stay unless --purge)",
     .flags = flags,
     .examples = examples,
     .parse = parse,

@@ -283,10 +283,13 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         cli_client_close(&c);
         return rc;
     }
-    char *group = stack_name_log_group(c.stack->name, argv[0]);
+    /* a group the stack's services share holds each one's streams under its name */
+    const stack_service *svc = stack_find_service(c.stack, argv[0]);
+    char *group = xstrdup(svc->log_group);
+    char *streams = svc->log_group_shared ? xasprintf("%s/", svc->name) : NULL;
     double start = s->start > 0 ? s->start : util_wall() - 3600;
     s->json = g->output == OUTPUT_JSON;
-    logs_filter_input in = {.group = group, .start_time = (long long)(start * 1000),
+    logs_filter_input in = {.group = group, .stream_prefix = streams, .start_time = (long long)(start * 1000),
                             .filter_pattern = s->filter};
     if (s->follow) {
         rc = follow_loop(&c, s, &in, g->color && !s->json);
@@ -302,6 +305,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         logs_events_free(&ev);
     }
     free(group);
+    free(streams);
     cli_client_close(&c);
     return rc;
 }

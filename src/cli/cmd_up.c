@@ -28,7 +28,7 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {"parallel", 0, "N", OPT_PARALLEL, "run N actions at a time (1-64, default 16)",
      CLI_VALUE_ANY, NULL},
-    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m)", CLI_VALUE_ANY, NULL},
+    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m; RDS 1h)", CLI_VALUE_ANY, NULL},
     {"no-wait", 0, NULL, OPT_NO_WAIT, "do not wait for services to become steady", CLI_VALUE_ANY,
      NULL},
     {"no-rollback", 0, NULL, OPT_NO_ROLLBACK,
@@ -248,8 +248,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     print_kept(&s, &kept);
     plan_kept_free(&kept);
     s.ctx.wait_services = !o->no_wait;
-    if (o->timeout > 0)
+    if (o->timeout > 0) {
         s.ctx.timeout_s = o->timeout;
+        s.ctx.timeout_given = 1;
+    }
     plan_up_decision d;
     plan_up_decide(&s.ctx, o->allow_replace, &d);
     rc = render_verdict(&s, &d);

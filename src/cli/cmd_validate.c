@@ -117,6 +117,13 @@ static void summary_service(const stack_service *v, buf *b)
         buf_printf(b, ", %s", stack_strategy_name(v->deployment.strategy));
     for (size_t i = 0; i < v->nreach; i++)
         buf_printf(b, "%s%s:%d", i ? ", " : ", reaches ", v->reach[i].group, v->reach[i].port);
+    for (size_t i = 0, shown = 0; i < v->ndatabases + v->ncaches; i++) {
+        int db = i < v->ndatabases;
+        size_t j = db ? i : i - v->ndatabases;
+        if (stack_store_use_repeats(db ? v->databases : v->caches, j))
+            continue;
+        buf_printf(b, "%s%s", shown++ ? ", " : ", uses ", db ? v->databases[j].name : v->caches[j].name);
+    }
     if (v->exec)
         buf_puts(b, ", exec");
 }
@@ -154,11 +161,17 @@ static void print_summary(const char *file, const stack_model *s)
                    s->zones[i].keep ? ", kept" : "");
     line("zones", &b);
     for (size_t i = 0; i < s->nsecrets; i++)
-        buf_printf(&b, "%s%s (%s)", i ? ", " : "", s->secrets[i].name, stack_secret_source_name(s->secrets[i].source));
+        buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", s->secrets[i].name, stack_secret_source_name(s->secrets[i].source),
+                   s->secrets[i].or_generate ? ", else generate" : "");
     line("secrets", &b);
-    for (size_t i = 0; i < s->nbuckets; i++)
-        buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", s->buckets[i].name, s->buckets[i].bucket_name,
-                   s->buckets[i].keep ? ", kept" : "");
+    for (size_t i = 0; i < s->nbuckets; i++) {
+        const stack_bucket *k = &s->buckets[i];
+        if (k->bucket_name) /* a default name needs the account: shown with its hash to come */
+            buf_printf(&b, "%s%s (%s%s)", i ? ", " : "", k->name, k->bucket_name, k->keep ? ", kept" : "");
+        else
+            buf_printf(&b, "%s%s (%s-%s-<hash of account and region>%s)", i ? ", " : "", k->name, s->name,
+                       k->name, k->keep ? ", kept" : "");
+    }
     line("buckets", &b);
     for (size_t i = 0; i < s->nsites; i++) {
         const stack_site *x = &s->sites[i];
@@ -177,6 +190,20 @@ static void print_summary(const char *file, const stack_model *s)
             buf_printf(&b, "%s%s", i ? ", " : ", publishes ", s->ci.publish[i]);
     }
     line("ci", &b);
+    for (size_t i = 0; i < s->ndatabases; i++) {
+        const stack_database *db = &s->databases[i];
+        if (db->existing)
+            buf_printf(&b, "%s%s (existing %s)", i ? ", " : "", db->name, db->existing);
+        else
+            buf_printf(&b, "%s%s (%s%s%s, %s, %d GiB%s%s)", i ? ", " : "", db->name,
+                       stack_db_engine_name(db->engine), db->version ? " " : "",
+                       db->version ? db->version : "", db->instance_class, db->storage_gib,
+                       db->multi_az ? ", Multi-AZ" : "", db->keep ? ", kept" : "");
+    }
+    line("databases", &b);
+    for (size_t i = 0; i < s->ncaches; i++)
+        buf_printf(&b, "%s%s (existing %s)", i ? ", " : "", s->caches[i].name, s->caches[i].existing);
+    line("caches", &b);
     for (size_t i = 0; i < s->nfile_systems; i++) {
         const stack_file_system *fs = &s->file_systems[i];
         buf_printf(&b, "%s%s (%s", i ? ", " : "", fs->name, fs->existing ? fs->existing : fs->keep ? "kept" : "new");

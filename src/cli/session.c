@@ -83,6 +83,7 @@ void cli_session_close(cli_session *s)
     if (s->aws)
         aws_client_free(s->aws);
     stack_free(s->stack);
+    free(s->ctx.account);
     pthread_mutex_destroy(&s->ctx.lock);
     memset(s, 0, sizeof *s);
 }

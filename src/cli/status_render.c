@@ -231,7 +231,8 @@ static void kind_details(const cJSON *o, buf *b)
                    str(o, "lb_state") ? ", " : "", str(o, "dns_name"));
     else if (str(o, "nat_state"))
         buf_printf(b, ": %s", str(o, "nat_state"));
-    else if (str(o, "summary")) /* a kind's own words: "available, 2 mount targets (…)" */
+    else if (str(o, "summary")) /* a kind's own words: a database's state and endpoint,
+                                  * "available, 2 mount targets (…)" */
         buf_printf(b, ": %s", str(o, "summary"));
     else if (targets) {
         buf_puts(b, ": ");

@@ -364,6 +364,7 @@ static void rollback(executor *x, plan_exec_result *r)
     res_ctx *ctx = x->ctx;
     volatile int *cancel = ctx->cancel;
     ctx->cancel = NULL;
+    ctx->rolling_back = 1;
     r->rollback_failed = 0;
     for (size_t k = x->njournal; k-- > 0;) {
         journal_entry *e = &x->journal[k];
@@ -400,6 +401,7 @@ static void rollback(executor *x, plan_exec_result *r)
         }
     }
     r->rolled_back = !r->rollback_failed;
+    ctx->rolling_back = 0;
     ctx->cancel = cancel;
 }
 

@@ -23,8 +23,8 @@ const char *plan_action_name(res_action a)
 
 static res_action up_action(res_ctx *ctx, res_node *n)
 {
-    if (!n->desired)
-        return n->external || !n->physical_id ? RES_NONE : RES_DELETE;
+    if (!n->desired) /* kept: a kind keeps what holds data when the file drops it */
+        return n->external || !n->physical_id || n->keep ? RES_NONE : RES_DELETE;
     if (n->external)
         return RES_NONE;
     if (!n->physical_id)
@@ -38,6 +38,23 @@ static res_action up_action(res_ctx *ctx, res_node *n)
         if (n->changes.items[i].replaces || !n->kind->update)
             return RES_REPLACE;
     return RES_UPDATE;
+}
+
+/* What a resource that stays stands on stays too (a kept database: its subnet group,
+ * security group, subnets and VPC), marked kept: dependencies come before their
+ * dependents in build order, so one pass from the end reaches every level. */
+static void keep_what_stays_needs(res_graph *g)
+{
+    for (size_t i = g->n; i-- > 0;) {
+        const res_node *n = g->nodes[i];
+        if (!n->physical_id || n->action == RES_DELETE || n->action == RES_REPLACE)
+            continue;
+        for (size_t d = 0; d < n->ndeps; d++)
+            if (n->deps[d]->action == RES_DELETE) {
+                n->deps[d]->action = RES_NONE;
+                n->deps[d]->keep = 1;
+            }
+    }
 }
 
 /* Nodes are in build order, dependencies first, so a node's references are judged after
@@ -56,6 +73,12 @@ void plan_compute(res_ctx *ctx, int for_down)
                                                                                     : RES_NONE;
         else
             n->action = up_action(ctx, n);
+    }
+    keep_what_stays_needs(g);
+    for (size_t i = 0; for_down && i < g->n; i++) {
+        res_node *n = g->nodes[i];
+        if (n->action == RES_DELETE && n->kind->delete_changes)
+            n->kind->delete_changes(ctx, n, &n->changes);
     }
     ctx->planning = 0;
 }
@@ -211,6 +234,15 @@ char *plan_render_destructive_text(const res_graph *g, int color)
     buf b = BUF_INIT;
     for (size_t i = 0; i < g->n; i++)
         if (g->nodes[i]->action == RES_REPLACE || g->nodes[i]->action == RES_DELETE)
+            render_node(&b, g->nodes[i], color);
+    return buf_detach(&b);
+}
+
+char *plan_render_noted_text(const res_graph *g, int color)
+{
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < g->n; i++)
+        if (g->nodes[i]->action != RES_NONE && g->nodes[i]->changes.n)
             render_node(&b, g->nodes[i], color);
     return buf_detach(&b);
 }

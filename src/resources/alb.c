@@ -12,22 +12,11 @@
 #include <string.h>
 
 #include "elb_internal.h"
+#include "net_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
 #define IDLE_KEY "idle_timeout.timeout_seconds"
-
-static cJSON *tier_subnets(res_graph *g, res_node *n, stack_tier tier)
-{
-    const char *prefix = tier == STACK_TIER_PUBLIC ? "subnet/public-" : "subnet/private-";
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < g->n; i++)
-        if (strncmp(g->nodes[i]->id, prefix, strlen(prefix)) == 0 && g->nodes[i]->desired) {
-            cJSON_AddItemToArray(a, res_ref(g->nodes[i]->id, "id"));
-            res_node_depend(n, g->nodes[i]);
-        }
-    return a;
-}
 
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
@@ -42,7 +31,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         char *label = xasprintf("%s load balancer %s", lb->internal ? "internal" : "internet-facing", name);
         res_node *n = res_graph_add(g, &res_kind_alb, lb->name, label, d);
         n->model = lb;
-        cJSON_AddItemToObject(d, "subnets", tier_subnets(g, n, lb->tier));
+        cJSON_AddItemToObject(d, "subnets", resnet_tier_subnets(g, n, lb->tier));
         char *sg = xasprintf("sg/lb-%s", lb->name);
         cJSON *groups = cJSON_AddArrayToObject(d, "security_groups");
         cJSON_AddItemToArray(groups, res_ref(sg, "id"));

@@ -10,6 +10,10 @@
  * a crash repeats the first request. Writes into out (at least 37 bytes). */
 void res_app_token(const char *stack, const char *id, const char *salt, char out[37]);
 
+/* The node id of the log group a service logs to: log_group/SERVICE, or the stack's
+ * shared group's (log_group.c). Caller frees. */
+char *res_log_group_node(const stack_service *svc);
+
 /* The contents of a file that is a first value (a secret's, a parameter's): a new string
  * to release with secretsmanager_secret_free (it may be a secret), or NULL with err
  * (AWS_ERR_INPUT) saying "WHAT: cannot read PATH (relative to …): why", or that it is larger

@@ -1,17 +1,25 @@
 /*
  * S3 buckets with their settings: public access block, default encryption, a TLS-only
  * bucket policy, lifecycle rules, versioning and tags, each read, compared and set on its
- * own. Names are deterministic (stack_name_bucket), so discovery asks for each bucket by
- * name (side by side) and lists the STACK- buckets for those the file no longer has.
+ * own. Names are deterministic: the file's `name:`, else STACK-BUCKET-HASH with a hash of
+ * the account and region (stack_name_bucket), so that a default name is this account's
+ * alone and found again without state. Discovery asks for the file's named buckets by
+ * name, lists the account's STACK- buckets (in this region) and asks STS for the account
+ * side by side, then reads the buckets those name.
+ *
+ * A bucket made under the default name of earlier versions, STACK-BUCKET, and tagged as
+ * this node's is kept under that name (after_discover makes it the desired one), so an
+ * upgrade neither orphans nor replaces it.
  *
  * Properties: name, block_public_access (bool), encryption {algorithm, kms_key},
  * tls_only (bool), versioning (bool), lifecycle [{prefix, expire_days, noncurrent_days}],
  * cors [{origins, methods, headers, expose_headers, max_age}], tags {…}; actual attributes
- * add arn.
+ * add arn and domain_name.
  *
  * The bucket policy is shared: the TLS-only statement is this kind's (its Sid), a site's
  * grant to its distribution is the site's (bucket_policy.c); each keeps the others'.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,7 +82,11 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
     for (size_t i = 0; i < s->nbuckets; i++) {
         const stack_bucket *b = &s->buckets[i];
         cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "name", b->bucket_name);
+        /* a default name is set once the account is known (after_discover) */
+        if (b->bucket_name)
+            cJSON_AddStringToObject(d, "name", b->bucket_name);
+        else
+            cJSON_AddNullToObject(d, "name");
         cJSON_AddBoolToObject(d, "block_public_access", b->block_public_access);
         cJSON_AddItemToObject(d, "encryption",
                               b->encryption == STACK_ENC_SSE_KMS ? encryption("aws:kms", b->kms_key)
@@ -92,7 +104,8 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
                                                  r->headers, r->nheaders, r->expose_headers,
                                                  r->nexpose_headers, r->max_age));
         }
-        char *label = xasprintf("bucket %s", b->bucket_name);
+        char *label = b->bucket_name ? xasprintf("bucket %s", b->bucket_name)
+                                     : xasprintf("bucket %s-%s-… (default name)", s->name, b->name);
         res_node *n = res_graph_add(g, &res_kind_bucket, b->name, label, d);
         /* tags: the standard ones, known once the node id is */
         cJSON *tags = cJSON_AddObjectToObject(d, "tags");
@@ -249,6 +262,10 @@ static int read_bucket(res_ctx *ctx, const char *name, svc_tags *tags, cJSON **p
         char *arn = xasprintf("arn:%s:s3:::%s", res_partition(ctx), name);
         cJSON_AddStringToObject(p, "arn", arn);
         free(arn);
+        char *domain = xasprintf("%s.s3.%s.amazonaws.com%s", name, ctx->region ? ctx->region : "us-east-1",
+                                 strcmp(res_partition(ctx), "aws-cn") ? "" : ".cn");
+        cJSON_AddStringToObject(p, "domain_name", domain);
+        free(domain);
         for (size_t i = 0; i < NSETTINGS; i++)
             while (r.parts[i]->child) {
                 cJSON *m = cJSON_DetachItemViaPointer(r.parts[i], r.parts[i]->child);
@@ -266,19 +283,23 @@ static int read_bucket(res_ctx *ctx, const char *name, svc_tags *tags, cJSON **p
 
 typedef struct {
     res_ctx *ctx;
-    svc_strings names; /* the file's buckets, then the listed ones the file no longer has */
+    svc_strings names; /* the file's named buckets, then those named by the listing, the
+                        * account's default names */
     size_t base;       /* the first name of the batch being read */
+    size_t known;      /* names from `base` on at least this index are in the listing */
     const char *prefix;
+    int want_account;  /* some bucket has the default name */
     s3_buckets listed;
     res_found_list *out;
 } discovery;
 
+/* Read one bucket if it exists: asked with HeadBucket, or known from the listing. */
 static int discover_one(void *ud, size_t i, aws_error *err)
 {
     discovery *d = ud;
     const char *name = d->names.items[d->base + i];
-    int exists = 0;
-    if (s3_head_bucket(d->ctx->aws, name, &exists, err) != 0)
+    int exists = d->base + i >= d->known;
+    if (!exists && s3_head_bucket(d->ctx->aws, name, &exists, err) != 0)
         /* 403: the name is someone else's; create will say so */
         return aws_error_is(err, AWS_IS_DENIED) ? 0 : -1;
     if (!exists)
@@ -298,13 +319,16 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     return rc;
 }
 
-/* Job 0 lists the stack's buckets; the others read the file's buckets meanwhile. */
+/* Job 0 lists the stack's buckets, job 1 asks for the account (when a default name needs
+ * it); the others read the file's named buckets meanwhile. */
 static int list_or_read(void *ud, size_t i, aws_error *err)
 {
     discovery *d = ud;
     if (i == 0)
         return s3_list_buckets(d->ctx->aws, d->prefix, &d->listed, err);
-    return discover_one(d, i - 1, err);
+    if (i == 1)
+        return d->want_account && !res_account(d->ctx, err) ? -1 : 0;
+    return discover_one(d, i - 2, err);
 }
 
 static int listed(const svc_strings *s, const char *name)
@@ -315,19 +339,77 @@ static int listed(const svc_strings *s, const char *name)
     return 0;
 }
 
-/* The file's buckets by name, read while ListBuckets finds those that left the file
- * (they carry the default name STACK-…), which are read next. */
+static const stack_bucket *model_of(const res_node *n)
+{
+    return n->kind == &res_kind_bucket && n->desired ? n->model : NULL;
+}
+
+/* The default name of node n's bucket (caller frees), or NULL when the file names it. */
+static char *default_name(res_ctx *ctx, const res_node *n)
+{
+    const stack_bucket *b = model_of(n);
+    if (!b || b->bucket_name || !ctx->account)
+        return NULL;
+    return stack_name_bucket(ctx->stack_name, b->name, ctx->account, ctx->region ? ctx->region : "");
+}
+
+char *bucket_name_of(res_ctx *ctx, const res_node *n, aws_error *err)
+{
+    const cJSON *name = n->desired ? cJSON_GetObjectItem(n->desired, "name") : NULL;
+    if (cJSON_IsString(name))
+        return xstrdup(name->valuestring);
+    if (!res_account(ctx, err))
+        return NULL;
+    return default_name(ctx, n);
+}
+
+/* The second round: the default names (not listed: asked with HeadBucket), then the
+ * listed buckets of this region not read yet (their tags say whose they are). */
+static void second_round(discovery *d)
+{
+    res_ctx *ctx = d->ctx;
+    svc_strings unlisted = {0}, inlist = {0};
+    for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++) {
+        char *name = default_name(ctx, ctx->graph->nodes[i]);
+        if (name && !listed(&d->names, name)) {
+            int in = 0;
+            for (size_t k = 0; k < d->listed.n; k++)
+                in |= !strcmp(d->listed.items[k].name, name);
+            svc_strings_add(in ? &inlist : &unlisted, name);
+        }
+        free(name);
+    }
+    d->base = d->names.n;
+    for (size_t i = 0; i < unlisted.n; i++)
+        svc_strings_add(&d->names, unlisted.items[i]);
+    d->known = d->names.n;
+    for (size_t i = 0; i < inlist.n; i++)
+        svc_strings_add(&d->names, inlist.items[i]);
+    for (size_t i = 0; i < d->listed.n; i++) {
+        const s3_bucket *b = &d->listed.items[i];
+        /* S3 lists every region's buckets: another region's stack of this name is not ours */
+        if (b->region && ctx->region && strcmp(b->region, ctx->region) != 0)
+            continue;
+        if (!listed(&d->names, b->name))
+            svc_strings_add(&d->names, b->name);
+    }
+    svc_strings_free(&unlisted);
+    svc_strings_free(&inlist);
+}
+
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     discovery d = {.ctx = ctx, .out = out};
     for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++) {
-        const res_node *n = ctx->graph->nodes[i];
-        if (n->kind == &res_kind_bucket && n->desired)
-            svc_strings_add(&d.names, cJSON_GetObjectItem(n->desired, "name")->valuestring);
+        const stack_bucket *b = model_of(ctx->graph->nodes[i]);
+        if (b && b->bucket_name)
+            svc_strings_add(&d.names, b->bucket_name);
+        d.want_account |= b && !b->bucket_name;
     }
-    char *prefix = stack_name_bucket(ctx->stack_name, "");
+    char *prefix = stack_name_bucket_prefix(ctx->stack_name);
     d.prefix = prefix;
-    size_t jobs = 1 + d.names.n;
+    d.known = d.names.n;
+    size_t jobs = 2 + d.names.n;
     int *rcs = xcalloc(jobs, sizeof *rcs);
     aws_error *errs = xcalloc(jobs, sizeof *errs);
     int rc = res_parallel_all(jobs, RES_READS_AT_ONCE, list_or_read, &d, rcs, errs);
@@ -336,18 +418,42 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
             *err = errs[i];
             break;
         }
-    d.base = d.names.n;
-    for (size_t i = 0; rc == 0 && i < d.listed.n; i++)
-        if (!listed(&d.names, d.listed.items[i].name))
-            svc_strings_add(&d.names, d.listed.items[i].name);
-    if (rc == 0)
+    if (rc == 0) {
+        second_round(&d);
         rc = res_parallel(d.names.n - d.base, RES_READS_AT_ONCE, discover_one, &d, err);
+    }
     free(rcs);
     free(errs);
     s3_buckets_free(&d.listed);
     free(prefix);
     svc_strings_free(&d.names);
     return rc;
+}
+
+/* Once every bucket is found: each default-named node's name. A bucket found for the
+ * node under the default name of earlier versions (STACK-BUCKET) keeps that name, so an
+ * upgrade does not replace it; any other name found becomes the default (a change). */
+static int after_discover(res_ctx *ctx, aws_error *err)
+{
+    for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++) {
+        res_node *n = ctx->graph->nodes[i];
+        const stack_bucket *b = model_of(n);
+        if (!b || b->bucket_name)
+            continue;
+        if (!res_account(ctx, err))
+            return -1;
+        char *name = default_name(ctx, n);
+        char *legacy = stack_name_bucket_legacy(ctx->stack_name, b->name);
+        pthread_mutex_lock(&ctx->lock);
+        const char *use = n->physical_id && !strcmp(n->physical_id, legacy) ? legacy : name;
+        cJSON_ReplaceItemInObjectCaseSensitive(n->desired, "name", cJSON_CreateString(use));
+        free(n->label);
+        n->label = xasprintf("bucket %s", use);
+        pthread_mutex_unlock(&ctx->lock);
+        free(legacy);
+        free(name);
+    }
+    return 0;
 }
 
 /* ---- changing ---------------------------------------------------------------------- */
@@ -564,4 +670,5 @@ const res_kind res_kind_bucket = {
     .update = update,
     .remove = remove_bucket,
     .replace_on = replace_on,
+    .after_discover = after_discover,
 };

@@ -20,4 +20,10 @@ cJSON *bucket_policy_statement(const char *doc, const char *sid);
 /* The policy document of a bucket into *doc (free(); NULL when it has none). */
 int bucket_policy_read(res_ctx *ctx, const char *bucket, char **doc, aws_error *err);
 
+/* The name of the bucket of node n (a bucket node): the file's, or the default one, which
+ * needs the account (one STS call per context, then remembered). Caller frees; NULL with
+ * err when the account cannot be read. Before after_discover this is the new default, not
+ * a legacy STACK-BUCKET name an older version made. */
+char *bucket_name_of(res_ctx *ctx, const res_node *n, aws_error *err);
+
 #endif

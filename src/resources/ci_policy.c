@@ -21,6 +21,7 @@
  * Kinds added later add their row here; tests/e2e/test_ci_role.py runs `up` and `deploy`
  * as the role against the fake, which enforces the policy, to check nothing is missing.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,14 +319,48 @@ static cJSON *bucket_arn(const ci_builder *b, const char *name)
     return j;
 }
 
+/* A bucket node's name, or for a default name (known only once the account is) the
+ * pattern of it: STACK-BUCKET-* in place of the hash. Caller frees. */
+static char *bucket_name_or_pattern(const ci_builder *b, const res_node *n)
+{
+    const cJSON *name = cJSON_GetObjectItem(n->desired, "name");
+    if (cJSON_IsString(name))
+        return xstrdup(name->valuestring);
+    const stack_bucket *bk = n->model;
+    char *any = stack_name_bucket(b->g->stack->name, bk ? bk->name : strchr(n->id, '/') + 1, "", "");
+    size_t len = strlen(any);
+    if (len > 10)
+        strcpy(any + len - 10, "*");
+    return any;
+}
+
+/* The stack's buckets (their ARNs, or with objects: "/ *" after each), all or those not kept. */
+static cJSON *stack_buckets(const ci_builder *b, int only_gone, int objects)
+{
+    cJSON *r = cJSON_CreateArray();
+    for (size_t i = 0; i < b->g->n; i++) {
+        const res_node *n = b->g->nodes[i];
+        if (!n->desired || strncmp(n->id, "bucket/", 7) != 0 || (only_gone && n->keep))
+            continue;
+        char *name = bucket_name_or_pattern(b, n);
+        char *what = objects ? xasprintf("%s/*", name) : xstrdup(name);
+        cJSON_AddItemToArray(r, bucket_arn(b, what));
+        free(what);
+        free(name);
+    }
+    return r;
+}
+
 static void bucket(ci_builder *b, int mine)
 {
     READS(b, "s3:ListAllMyBuckets");
     cJSON *buckets = each(b, "bucket", "name", bucket_arn);
     /* discovery reads the buckets of the file and those named like the stack's */
-    char *prefixed = stack_name_bucket(b->g->stack->name, "*");
+    char *prefix = stack_name_bucket_prefix(b->g->stack->name);
+    char *prefixed = xasprintf("%s*", prefix);
     cJSON_AddItemToArray(buckets, bucket_arn(b, prefixed));
     free(prefixed);
+    free(prefix);
     allow(b, "s3:ListBucket s3:GetBucketTagging s3:GetEncryptionConfiguration "
              "s3:GetBucketPolicy s3:GetLifecycleConfiguration s3:GetBucketVersioning "
              "s3:GetBucketPublicAccessBlock s3:GetBucketCORS",
@@ -335,19 +370,9 @@ static void bucket(ci_builder *b, int mine)
     allow(b, "s3:CreateBucket s3:PutBucketTagging s3:PutBucketPublicAccessBlock "
              "s3:PutEncryptionConfiguration s3:PutBucketPolicy s3:DeleteBucketPolicy "
              "s3:PutLifecycleConfiguration s3:PutBucketVersioning s3:PutBucketCORS",
-          each(b, "bucket", "name", bucket_arn), NULL);
+          stack_buckets(b, 0, 0), NULL);
     /* only a bucket that is not kept can be deleted (emptied first) by `up` */
-    cJSON *gone = cJSON_CreateArray(), *objects = cJSON_CreateArray();
-    for (size_t i = 0; i < b->g->n; i++) {
-        const res_node *n = b->g->nodes[i];
-        if (!n->desired || n->keep || strncmp(n->id, "bucket/", 7) != 0)
-            continue;
-        const char *name = cJSON_GetObjectItem(n->desired, "name")->valuestring;
-        cJSON_AddItemToArray(gone, bucket_arn(b, name));
-        char *all = xasprintf("%s/*", name);
-        cJSON_AddItemToArray(objects, bucket_arn(b, all));
-        free(all);
-    }
+    cJSON *gone = stack_buckets(b, 1, 0), *objects = stack_buckets(b, 1, 1);
     if (cJSON_GetArraySize(gone)) {
         allow(b, "s3:DeleteBucket s3:ListBucketVersions", gone, NULL);
         allow(b, "s3:DeleteObject s3:DeleteObjectVersion", objects, NULL);
@@ -833,6 +858,53 @@ static void certificate(ci_builder *b, int mine)
     record_writes(b); /* the validation records */
 }
 
+/* ---- databases: RDS and ElastiCache ---------------------------------------------------- */
+
+/* RDS lowers identifiers: the stack's instances and subnet groups are "stack-*". */
+static cJSON *rds_arn(const ci_builder *b, const char *type)
+{
+    char *lower = xstrdup(b->g->stack->name);
+    for (char *p = lower; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    cJSON *r = one(arn(b, "rds", 1, "%s:%s-*", type, lower));
+    free(lower);
+    return r;
+}
+
+static void db_subnets(ci_builder *b, int mine)
+{
+    READS(b, "rds:DescribeDBSubnetGroups");
+    if (mine)
+        allow(b, "rds:CreateDBSubnetGroup rds:ModifyDBSubnetGroup rds:DeleteDBSubnetGroup "
+                 "rds:AddTagsToResource rds:ListTagsForResource",
+              rds_arn(b, "subgrp"), NULL);
+}
+
+static void database(ci_builder *b, int mine)
+{
+    READS(b, "rds:DescribeDBInstances rds:DescribeDBSnapshots");
+    allow(b, "rds:ListTagsForResource", rds_arn(b, "db"), NULL);
+    if (!mine)
+        return;
+    allow(b, "rds:CreateDBInstance rds:ModifyDBInstance rds:DeleteDBInstance "
+             "rds:AddTagsToResource",
+          rds_arn(b, "db"), NULL);
+    allow(b, "rds:CreateDBInstance", rds_arn(b, "subgrp"), NULL);
+    allow(b, "rds:CreateDBSnapshot", rds_arn(b, "snapshot"), NULL);
+    /* RDS keeps the master password in a secret it makes in the caller's name */
+    allow(b, "secretsmanager:CreateSecret secretsmanager:TagResource",
+          one(arn(b, "secretsmanager", 1, "secret:rds!*")), NULL);
+    allow(b, "kms:DescribeKey", any(), NULL);
+    linked_role(b, "rds.amazonaws.com");
+}
+
+static void cache(ci_builder *b, int mine)
+{
+    (void)mine; /* caches are only ever existing ones: read */
+    READS(b, "elasticache:DescribeCacheClusters elasticache:DescribeReplicationGroups "
+             "elasticache:DescribeServerlessCaches");
+}
+
 typedef struct {
     const char *kind;
     void (*grant)(ci_builder *b, int mine);
@@ -857,6 +929,8 @@ static const ci_row rows[] = {
     {"parameter", parameter},
     {"zone", zone},         {"record", record},
     {"certificate", certificate},
+    {"db_subnets", db_subnets}, {"database", database},
+    {"cache", cache},
     {NULL, NULL}};
 
 static const ci_row *row_of(const char *kind)
@@ -884,11 +958,14 @@ static void publish(ci_builder *b)
     const stack_model *s = b->g->stack;
     for (size_t i = 0; i < s->ci.npublish; i++) {
         const stack_site *x = stack_find_site(s, s->ci.publish[i]);
-        const stack_bucket *bk = x ? stack_find_bucket(s, x->bucket) : NULL;
-        if (!bk)
+        char *id = x ? xasprintf("bucket/%s", x->bucket) : NULL;
+        const res_node *bn = id ? res_graph_find(b->g, id) : NULL;
+        free(id);
+        if (!bn || !bn->desired)
             continue;
+        char *bucket_name = bucket_name_or_pattern(b, bn);
         const char *prefix = x->path ? x->path + 1 : "";
-        char *objects = xasprintf("%s/%s%s*", bk->bucket_name, prefix, *prefix ? "/" : "");
+        char *objects = xasprintf("%s/%s%s*", bucket_name, prefix, *prefix ? "/" : "");
         allow(b, "s3:PutObject s3:GetObject s3:DeleteObject", one(bucket_arn(b, objects)), NULL);
         free(objects);
         cJSON *list = when(b, "StringLike", "s3:prefix",
@@ -899,14 +976,15 @@ static void publish(ci_builder *b)
                                       cJSON_CreateString(p));
             free(p);
         }
-        allow(b, "s3:ListBucket", one(bucket_arn(b, bk->bucket_name)), list);
-        char *id = xasprintf("site/%s", x->name);
+        allow(b, "s3:ListBucket", one(bucket_arn(b, bucket_name)), list);
+        free(bucket_name);
+        char *site_id = xasprintf("site/%s", x->name);
         cJSON *c = tagged(b);
         cJSON_AddStringToObject(cJSON_GetObjectItem(c, "StringEquals"),
-                                "aws:ResourceTag/" RES_TAG_ID, id);
+                                "aws:ResourceTag/" RES_TAG_ID, site_id);
         allow(b, "cloudfront:CreateInvalidation cloudfront:GetInvalidation",
               one(arn(b, "cloudfront", 0, "distribution/*")), c);
-        free(id);
+        free(site_id);
     }
 }
 

@@ -1,4 +1,13 @@
-/* The stack's ECS cluster (named like the stack). */
+/*
+ * The stack's ECS cluster (named like the stack), with Container Insights when the file
+ * sets it and the Fargate capacity providers when any strategy uses them.
+ *
+ * Properties: name; insights ("enabled", "disabled", "enhanced") only when the file sets
+ * it; capacity_providers (FARGATE and FARGATE_SPOT, both, as soon as the cluster or a
+ * service has a strategy: a provider is never dropped while a service may still use it)
+ * and default_strategy [{provider, weight, base}] (empty without one). A stack without
+ * any strategy leaves the providers alone.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +27,17 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
     char *name = stack_name_cluster(s->name);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", name);
+    if (s->cluster.insights)
+        cJSON_AddStringToObject(d, "insights", s->cluster.insights);
+    int strategies = s->cluster.ncapacity > 0;
+    for (size_t i = 0; i < s->nservices; i++)
+        strategies |= s->services[i].has_capacity;
+    if (strategies) {
+        cJSON *p = cJSON_AddArrayToObject(d, "capacity_providers");
+        cJSON_AddItemToArray(p, cJSON_CreateString("FARGATE"));
+        cJSON_AddItemToArray(p, cJSON_CreateString("FARGATE_SPOT"));
+    }
+    cJSON_AddItemToObject(d, "default_strategy", stack_capacity_json(s->cluster.capacity, s->cluster.ncapacity));
     char *label = xasprintf("ECS cluster %s", name);
     res_graph_add(g, &res_kind_cluster, "main", label, d);
     free(label);
@@ -31,6 +51,19 @@ static cJSON *props_of(const ecs_cluster *c)
     cJSON_AddStringToObject(p, "name", c->name);
     res_prop_str(p, "arn", c->arn);
     res_prop_str(p, "status", c->status);
+    res_prop_str(p, "insights", c->container_insights);
+    cJSON *a = cJSON_AddArrayToObject(p, "capacity_providers");
+    for (size_t i = 0; i < c->capacity_providers.n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(c->capacity_providers.items[i]));
+    a = cJSON_AddArrayToObject(p, "default_strategy");
+    for (size_t i = 0; i < c->default_strategy.n; i++) {
+        const ecs_capacity *x = &c->default_strategy.items[i];
+        cJSON *o = cJSON_CreateObject();
+        res_prop_str(o, "provider", x->provider);
+        cJSON_AddNumberToObject(o, "weight", x->weight);
+        cJSON_AddNumberToObject(o, "base", x->base);
+        cJSON_AddItemToArray(a, o);
+    }
     return p;
 }
 
@@ -49,16 +82,96 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     return rc;
 }
 
+/* The providers and default strategy of props, for the ECS client (free with free()). */
+typedef struct {
+    svc_strings providers;
+    ecs_capacity *strategy;
+    size_t n;
+} capacity_input;
+
+/* The providers props want, else those the cluster has (`have`, may be NULL): 0 when
+ * neither names any (nothing to send at creation). */
+static int capacity_of(const cJSON *props, const cJSON *have, capacity_input *in)
+{
+    memset(in, 0, sizeof *in);
+    const cJSON *p = cJSON_GetObjectItem(props, "capacity_providers"), *e;
+    if (!cJSON_IsArray(p))
+        p = have ? cJSON_GetObjectItem(have, "capacity_providers") : NULL;
+    cJSON_ArrayForEach(e, p) if (cJSON_IsString(e)) svc_strings_add(&in->providers, e->valuestring);
+    const cJSON *st = cJSON_GetObjectItem(props, "default_strategy");
+    in->strategy = xcalloc((size_t)cJSON_GetArraySize(st) + 1, sizeof *in->strategy);
+    cJSON_ArrayForEach(e, st) {
+        ecs_capacity *c = &in->strategy[in->n++];
+        c->provider = cJSON_GetObjectItem(e, "provider")->valuestring;
+        c->weight = cJSON_GetObjectItem(e, "weight")->valueint;
+        c->base = cJSON_GetObjectItem(e, "base")->valueint;
+    }
+    return in->providers.n > 0;
+}
+
+static void capacity_free(capacity_input *in)
+{
+    svc_strings_free(&in->providers);
+    free(in->strategy);
+}
+
+static const char *str(const cJSON *o, const char *name)
+{
+    const cJSON *v = cJSON_GetObjectItem(o, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     svc_tags tags;
     res_tags_list(ctx, n, &tags);
-    ecs_cluster_input in = {.name = cJSON_GetObjectItem(n->desired, "name")->valuestring,
-                            .tags = &tags};
+    capacity_input cap;
+    int with = capacity_of(n->desired, NULL, &cap);
+    ecs_cluster_input in = {.name = str(n->desired, "name"),
+                            .tags = &tags,
+                            .container_insights = str(n->desired, "insights"),
+                            .capacity_providers = with ? &cap.providers : NULL,
+                            .default_strategy = cap.strategy,
+                            .n_default_strategy = cap.n};
     ecs_cluster c = {0};
     int rc = ecs_create_cluster(ctx->aws, &in, &c, err);
     svc_tags_free(&tags);
+    capacity_free(&cap);
     if (rc == 0)
+        res_node_set(ctx, n, c.name, props_of(&c));
+    ecs_cluster_free(&c);
+    return rc;
+}
+
+static int changed(const res_node *n, const char *member)
+{
+    const cJSON *d = cJSON_GetObjectItem(n->desired, member);
+    const cJSON *a = n->actual ? cJSON_GetObjectItem(n->actual, member) : NULL;
+    return d && (!a || !cJSON_Compare(d, a, 1));
+}
+
+/* Container Insights through UpdateCluster; providers and default strategy through
+ * PutClusterCapacityProviders (the services' own strategies change after: they depend
+ * on the cluster). */
+static int update(res_ctx *ctx, res_node *n, aws_error *err)
+{
+    ecs_cluster c = {0};
+    int rc = 0;
+    if (changed(n, "insights")) {
+        ecs_cluster_input in = {.name = n->physical_id, .container_insights = str(n->desired, "insights")};
+        rc = ecs_update_cluster(ctx->aws, &in, NULL, err);
+    }
+    if (rc == 0 && (changed(n, "capacity_providers") || changed(n, "default_strategy"))) {
+        capacity_input cap;
+        capacity_of(n->desired, n->actual, &cap);
+        rc = ecs_put_cluster_capacity_providers(ctx->aws, n->physical_id, &cap.providers, cap.strategy, cap.n,
+                                                NULL, err);
+        capacity_free(&cap);
+    }
+    int found = 0;
+    if (rc == 0)
+        rc = ecs_describe_cluster(ctx->aws, n->physical_id, &c, &found, err);
+    if (rc == 0 && found)
         res_node_set(ctx, n, c.name, props_of(&c));
     ecs_cluster_free(&c);
     return rc;
@@ -85,6 +198,7 @@ static int remove_cluster(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", NULL};
+static const char *const unordered[] = {"capacity_providers", NULL};
 
 const res_kind res_kind_cluster = {
     .name = "cluster",
@@ -92,6 +206,8 @@ const res_kind res_kind_cluster = {
     .build = build,
     .discover = discover,
     .create = create,
+    .update = update,
     .remove = remove_cluster,
     .replace_on = replace_on,
+    .unordered = unordered,
 };

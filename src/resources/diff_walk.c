@@ -21,7 +21,7 @@ typedef struct {
 /* Members that identify an element of a list of objects, tried in this order. */
 static const char *const natural_keys[] = {"name", "containerName", "sourceVolume", "containerPort",
                                            "field", "prefix", "Sid", "namespace", "hostname",
-                                           "key", "Key", NULL};
+                                           "key", "Key", "provider", NULL};
 
 /* Name/value lists shown as "list.NAME: value". */
 static const struct {

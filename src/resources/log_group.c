@@ -1,10 +1,20 @@
 /*
- * CloudWatch log groups, one per service: /ecsdeploy/STACK/SERVICE with its retention.
- * Found by their name prefix (one DescribeLogGroups call for the whole stack).
+ * CloudWatch log groups with their retention (0: events never expire). A service logs to
+ * /ecsdeploy/STACK/SERVICE (node log_group/SERVICE), to a group the file names for it
+ * (services.S.logs.name, the same node), or to the stack's one shared group
+ * (logs.name, node log_group/_stack: no service name starts with "_").
+ *
+ * Found by the name prefix /ecsdeploy/STACK/ (one DescribeLogGroups) and, for the names
+ * the file chooses, by name (one DescribeLogGroups each, side by side) with the tags that
+ * say whose they are (ListTagsForResource): a group of that name made by someone else is
+ * not the stack's until `up` adopts it. CloudWatch Logs cannot list groups by tag, so a
+ * chosen name the file no longer has is not found again: that group stays (with its
+ * events) until deleted by hand.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_internal.h"
 #include "logs.h"
 #include "res.h"
 #include "stack_names.h"
@@ -12,23 +22,39 @@
 
 extern const res_kind res_kind_log_group;
 
+#define SHARED "_stack"
+
+static void add_group(res_graph *g, const char *name, const char *node, int days, const void *model)
+{
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "name", name);
+    cJSON_AddNumberToObject(d, "retention_days", days);
+    char *label = days ? xasprintf("log group %s", name) : xasprintf("log group %s (never expires)", name);
+    res_node *n = res_graph_add(g, &res_kind_log_group, node, label, d);
+    n->model = model;
+    free(label);
+}
+
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
+    int shared = 0;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
-        char *name = stack_name_log_group(s->name, svc->name);
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "name", name);
-        cJSON_AddNumberToObject(d, "retention_days", svc->log_retention_days);
-        char *label = xasprintf("log group %s", name);
-        res_node *n = res_graph_add(g, &res_kind_log_group, svc->name, label, d);
-        n->model = svc;
-        free(label);
-        free(name);
+        if (svc->log_group_shared)
+            shared = 1;
+        else
+            add_group(g, svc->log_group, svc->name, svc->log_retention_days, svc);
     }
+    if (shared)
+        add_group(g, s->log_group, SHARED, s->log_retention_days, NULL);
     return 0;
+}
+
+char *res_log_group_node(const stack_service *svc)
+{
+    return xasprintf("log_group/%s", svc->log_group_shared ? SHARED : svc->name);
 }
 
 static cJSON *props_of(const logs_group *lg)
@@ -40,32 +66,93 @@ static cJSON *props_of(const logs_group *lg)
     return p;
 }
 
+/* ---- reading ----------------------------------------------------------------------- */
+
+typedef struct {
+    res_ctx *ctx;
+    const char *prefix;
+    svc_strings chosen;  /* the names the file chooses (not under the prefix) */
+    logs_groups *found;  /* per job: 0 the prefix, then each chosen name */
+    res_found_list *out;
+} discovery;
+
+/* The group of exactly that name among those found by its prefix, or NULL. */
+static const logs_group *exactly(const logs_groups *gs, const char *name)
+{
+    for (size_t i = 0; i < gs->n; i++)
+        if (!strcmp(gs->items[i].name, name))
+            return &gs->items[i];
+    return NULL;
+}
+
+/* Job 0: the stack's default groups by prefix, their node ids from their names. Job k:
+ * the chosen name k-1 and, when it exists, its tags. */
+static int discover_part(void *ud, size_t i, aws_error *err)
+{
+    discovery *d = ud;
+    const char *prefix = i == 0 ? d->prefix : d->chosen.items[i - 1];
+    if (logs_describe_log_groups(d->ctx->aws, prefix, 0, &d->found[i], err) != 0)
+        return -1;
+    if (i == 0) {
+        for (size_t k = 0; k < d->found[0].n; k++) {
+            const logs_group *lg = &d->found[0].items[k];
+            const char *service = lg->name + strlen(prefix);
+            if (!*service || strchr(service, '/'))
+                continue;
+            char *id = xasprintf("log_group/%s", service);
+            res_found_add(d->out, id, lg->name, props_of(lg));
+            free(id);
+        }
+        return 0;
+    }
+    const logs_group *lg = exactly(&d->found[i], prefix);
+    if (!lg || !lg->arn)
+        return 0;
+    svc_tags tags = {0};
+    int rc = logs_list_tags_for_resource(d->ctx->aws, lg->arn, &tags, err);
+    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
+        rc = 0; /* deleted meanwhile */
+    const char *id = svc_tags_get(&tags, RES_TAG_ID);
+    if (rc == 0 && id && res_tags_match(d->ctx, &tags, NULL))
+        res_found_add(d->out, id, lg->name, props_of(lg));
+    svc_tags_free(&tags);
+    return rc;
+}
+
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     char *prefix = stack_name_log_group(ctx->stack_name, "");
-    logs_groups groups = {0};
-    int rc = logs_describe_log_groups(ctx->aws, prefix, 0, &groups, err);
-    for (size_t i = 0; rc == 0 && i < groups.n; i++) {
-        const char *service = groups.items[i].name + strlen(prefix);
-        if (!*service || strchr(service, '/'))
-            continue;
-        char *id = xasprintf("log_group/%s", service);
-        res_found_add(out, id, groups.items[i].name, props_of(&groups.items[i]));
-        free(id);
+    discovery d = {.ctx = ctx, .prefix = prefix, .out = out};
+    for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++) {
+        const res_node *n = ctx->graph->nodes[i];
+        const cJSON *name = n->kind == &res_kind_log_group && n->desired ? cJSON_GetObjectItem(n->desired, "name") : NULL;
+        if (cJSON_IsString(name) && strncmp(name->valuestring, prefix, strlen(prefix)) != 0)
+            svc_strings_add(&d.chosen, name->valuestring);
     }
-    logs_groups_free(&groups);
+    d.found = xcalloc(d.chosen.n + 1, sizeof *d.found);
+    int rc = res_parallel(d.chosen.n + 1, RES_READS_AT_ONCE, discover_part, &d, err);
+    for (size_t i = 0; i <= d.chosen.n; i++)
+        logs_groups_free(&d.found[i]);
+    free(d.found);
+    svc_strings_free(&d.chosen);
     free(prefix);
     return rc;
 }
 
-static int read_back(res_ctx *ctx, res_node *n, const char *name, aws_error *err)
+/* ---- changing ---------------------------------------------------------------------- */
+
+/* The group's actual properties after a change; *arn (may be NULL) receives its ARN. */
+static int read_back(res_ctx *ctx, res_node *n, const char *name, char **arn, aws_error *err)
 {
     logs_groups groups = {0};
     if (logs_describe_log_groups(ctx->aws, name, 0, &groups, err) != 0)
         return -1;
-    for (size_t i = 0; i < groups.n; i++)
-        if (strcmp(groups.items[i].name, name) == 0)
-            res_node_set(ctx, n, name, props_of(&groups.items[i]));
+    const logs_group *lg = exactly(&groups, name);
+    if (lg) {
+        res_node_set(ctx, n, name, props_of(lg));
+        if (arn && lg->arn)
+            *arn = xstrdup(lg->arn);
+    }
     logs_groups_free(&groups);
     return 0;
 }
@@ -78,6 +165,25 @@ static int set_retention(res_ctx *ctx, const char *name, int days, aws_error *er
     return rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : rc;
 }
 
+/* A group of the chosen name that was there before: the stack's from now on (tagged as
+ * this node's), so that the next run finds it and `down` deletes it. */
+static int adopt(res_ctx *ctx, res_node *n, const char *name, aws_error *err)
+{
+    char *arn = NULL;
+    int rc = read_back(ctx, n, name, &arn, err);
+    if (rc == 0 && arn) {
+        svc_tags tags;
+        res_tags_list(ctx, n, &tags);
+        rc = logs_tag_resource(ctx->aws, arn, &tags, err);
+        svc_tags_free(&tags);
+        if (rc == 0)
+            res_event(ctx, n, RES_CREATE, RES_EV_NOTE, "%s was there already: the stack adopts it (its events "
+                      "are kept; `down` deletes it)", name);
+    }
+    free(arn);
+    return rc;
+}
+
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const char *name = cJSON_GetObjectItem(n->desired, "name")->valuestring;
@@ -86,14 +192,17 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     res_tags_list(ctx, n, &tags);
     int rc = logs_create_log_group(ctx->aws, name, &tags, NULL, err);
     svc_tags_free(&tags);
-    /* a re-run after a crash finds it created: carry on */
     if (rc != 0 && !aws_error_is(err, AWS_IS_EXISTS))
         return -1;
+    /* a re-run after a crash finds it created (tagged); a chosen name may be someone's */
+    if (rc != 0 && adopt(ctx, n, name, err) != 0)
+        return -1;
     /* it exists now: should what follows fail, the rollback deletes it */
-    res_node_set(ctx, n, name, cJSON_CreateObject());
+    if (!n->physical_id)
+        res_node_set(ctx, n, name, cJSON_CreateObject());
     if (set_retention(ctx, name, days, err) != 0)
         return -1;
-    return read_back(ctx, n, name, err);
+    return read_back(ctx, n, name, NULL, err);
 }
 
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
@@ -101,7 +210,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     const char *name = cJSON_GetObjectItem(n->desired, "name")->valuestring;
     if (set_retention(ctx, name, cJSON_GetObjectItem(n->desired, "retention_days")->valueint, err) != 0)
         return -1;
-    return read_back(ctx, n, name, err);
+    return read_back(ctx, n, name, NULL, err);
 }
 
 static int remove_group(res_ctx *ctx, res_node *n, aws_error *err)

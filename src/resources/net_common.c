@@ -268,3 +268,15 @@ const char *resnet_lookup(const svc_strings *ids, const svc_strings *nodes, cons
             return nodes->items[i];
     return NULL;
 }
+
+cJSON *resnet_tier_subnets(res_graph *g, res_node *n, stack_tier tier)
+{
+    const char *prefix = tier == STACK_TIER_PUBLIC ? "subnet/public-" : "subnet/private-";
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < g->n; i++)
+        if (strncmp(g->nodes[i]->id, prefix, strlen(prefix)) == 0 && g->nodes[i]->desired) {
+            cJSON_AddItemToArray(a, res_ref(g->nodes[i]->id, "id"));
+            res_node_depend(n, g->nodes[i]);
+        }
+    return a;
+}

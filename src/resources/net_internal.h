@@ -66,6 +66,11 @@ int resnet_our_subnets(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_e
 /* The entry of `nodes` at the position of `id` in `ids`, or NULL. */
 const char *resnet_lookup(const svc_strings *ids, const svc_strings *nodes, const char *id);
 
+/* References to the ids of a tier's subnets (subnet/public-N or subnet/private-N, in
+ * graph order), each made a dependency of n: the subnets of a load balancer, a service,
+ * a DB subnet group. New array (cJSON_Delete). */
+cJSON *resnet_tier_subnets(res_graph *g, res_node *n, stack_tier tier);
+
 /* How many NAT gateways (and Elastic IPs) a network has: 0, 1 or one per zone. */
 int resnet_nat_count(const stack_network *net);
 

@@ -15,6 +15,8 @@ char *res_stack_ref_node_id(const stack_ref *ref)
     case STACK_REF_SITE: kind = "site"; break;
     case STACK_REF_CI: return xstrdup("role/ci"); /* ${ci.github.role_arn} */
     case STACK_REF_ZONE: kind = "zone"; break;
+    case STACK_REF_DATABASE: kind = "database"; break;
+    case STACK_REF_CACHE: kind = "cache"; break;
     case STACK_REF_PARAMETER: kind = "parameter"; break;
     case STACK_REF_FILE_SYSTEM: kind = "file_system"; break;
     }

@@ -12,7 +12,9 @@
  * after in turn), and none depends on it. Kinds with nothing between them are deleted at
  * the same time. Together the rows give the order of docs/aws-behaviour.md: services →
  * discovery services → namespace; listener rules → listeners → certificates, target
- * groups → DNS records → load balancer; records, certificates → hosted zone; cluster → task definitions → roles, secrets, buckets; log groups; then the
+ * groups → DNS records → load balancer; records, certificates → hosted zone; cluster → task
+ * definitions → roles, secrets, buckets; log groups; databases → their DB subnet groups;
+ * then the
  * network: NAT gateways → Elastic IPs; route tables; internet gateway → security group
  * rules → security groups → subnets → VPC.
  */
@@ -30,12 +32,13 @@ extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_rout
     res_kind_discovery, res_kind_alb, res_kind_target_group, res_kind_listener,
     res_kind_listener_rule, res_kind_cluster, res_kind_task_def, res_kind_service,
     res_kind_bootstrap, res_kind_oac, res_kind_site, res_kind_oidc_provider,
-    res_kind_policy, res_kind_zone, res_kind_certificate, res_kind_record, res_kind_parameter,
-    res_kind_file_system, res_kind_access_point, res_kind_mount_target;
+    res_kind_policy, res_kind_zone, res_kind_certificate, res_kind_record, res_kind_db_subnets,
+    res_kind_database, res_kind_cache, res_kind_parameter, res_kind_file_system,
+    res_kind_access_point, res_kind_mount_target;
 
 /* What every network kind waits for: the application is gone before the network goes. */
 #define APPLICATION "namespace alb log_group secret bucket role zone oac oidc_provider policy " \
-                    "parameter file_system access_point mount_target"
+                    "db_subnets cache parameter file_system access_point mount_target"
 
 const res_kind_row res_registry_rows[] = {
     /* kind                      deleted after (besides what those wait for) */
@@ -47,6 +50,9 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_eip,              "nat"},
     {&res_kind_nat,              APPLICATION},
     {&res_kind_sg,               "sg_rules sg_reach"},
+    {&res_kind_db_subnets,       "database"},
+    {&res_kind_database,         ""},
+    {&res_kind_cache,            ""},
     {&res_kind_sg_rules,         "igw"},
     {&res_kind_sg_reach,         "igw"},
     {&res_kind_secret,           "task_def bootstrap"},

@@ -1,6 +1,7 @@
 /*
  * IAM roles: per service an execution role (pulls images, writes logs, reads the
- * service's secrets) and, when the service needs one, a task role (its permissions and
+ * service's secrets, and the RDS-managed secret of each database whose password it gets)
+ * and, when the service needs one, a task role (its permissions and
  * ECS Exec); per stack an infrastructure role when ECS must manage EBS volumes or
  * blue/green traffic. All live under the path /ecsdeploy/STACK/, which is how they are
  * found again (one ListRoles call, then the details of each role side by side).
@@ -13,6 +14,7 @@
 
 #include "iam.h"
 #include "res.h"
+#include "role_internal.h"
 #include "stack_names.h"
 #include "storage_internal.h"
 #include "xalloc.h"
@@ -35,17 +37,6 @@ static cJSON *trust_for(const char *service_principal)
     cJSON_AddStringToObject(s, "Action", "sts:AssumeRole");
     cJSON_AddItemToArray(st, s);
     return doc;
-}
-
-static cJSON *statement(const char *const *actions, size_t nactions, cJSON *resources)
-{
-    cJSON *s = cJSON_CreateObject();
-    cJSON_AddStringToObject(s, "Effect", "Allow");
-    cJSON *a = cJSON_AddArrayToObject(s, "Action");
-    for (size_t i = 0; i < nactions; i++)
-        cJSON_AddItemToArray(a, cJSON_CreateString(actions[i]));
-    cJSON_AddItemToObject(s, "Resource", resources);
-    return s;
 }
 
 static cJSON *policy_doc(cJSON *statements)
@@ -92,6 +83,15 @@ static void depend_on_secret(res_graph *g, res_node *n, const char *secret)
     free(id);
 }
 
+/* 1 when an earlier container of svc gets the password of use u's database too. */
+static int password_given_before(const stack_service *svc, size_t u)
+{
+    for (size_t j = 0; j < u; j++)
+        if (svc->databases[j].password && strcmp(svc->databases[j].name, svc->databases[u].name) == 0)
+            return 1;
+    return 0;
+}
+
 static void build_execution_role(res_graph *g, const stack_service *svc)
 {
     char *name = stack_name_execution_role(g->stack->name, svc->name);
@@ -103,7 +103,7 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
     free(n->id);
     n->id = xasprintf("role/exec-%s", svc->name);
     n->model = svc;
-    for (size_t c = 0; c < svc->ncontainers; c++)
+    for (size_t c = 0; c < svc->ncontainers; c++) {
         for (size_t k = 0; k < svc->containers[c].nsecrets; k++) {
             const char *secret = svc->containers[c].secrets[k].secret;
             if (!secret)
@@ -111,12 +111,39 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
             cJSON_AddItemToArray(secrets, secret_arn(secret));
             depend_on_secret(g, n, secret);
         }
+        /* ECS reads a private registry's credentials with the execution role */
+        const char *creds = svc->containers[c].repository_credentials;
+        if (creds) {
+            cJSON_AddItemToArray(secrets, secret_arn(creds));
+            depend_on_secret(g, n, creds);
+        }
+    }
+    /* a database's password: RDS keeps it in a secret of its own (its key is aws/secretsmanager
+     * for the databases the stack makes; an existing one's may be a customer key) */
+    cJSON *keys = cJSON_CreateArray();
+    for (size_t u = 0; u < svc->ndatabases; u++) {
+        if (!svc->databases[u].password || password_given_before(svc, u))
+            continue;
+        char *id = xasprintf("database/%s", svc->databases[u].name);
+        cJSON_AddItemToArray(secrets, res_ref(id, "secret_arn"));
+        const stack_database *db = stack_find_database(g->stack, svc->databases[u].name);
+        if (db && db->existing)
+            cJSON_AddItemToArray(keys, res_ref(id, "secret_kms_key"));
+        res_node_depend(n, res_graph_find(g, id));
+        free(id);
+    }
     cJSON *st = cJSON_CreateArray();
     if (cJSON_GetArraySize(secrets) > 0) {
         static const char *const read[] = {"secretsmanager:GetSecretValue"};
-        cJSON_AddItemToArray(st, statement(read, 1, secrets));
+        cJSON_AddItemToArray(st, role_statement(read, 1, secrets));
     } else {
         cJSON_Delete(secrets);
+    }
+    if (cJSON_GetArraySize(keys) > 0) {
+        static const char *const decrypt[] = {"kms:Decrypt"};
+        cJSON_AddItemToArray(st, role_statement(decrypt, 1, keys));
+    } else {
+        cJSON_Delete(keys);
     }
     res_storage_exec_statements(g, n, svc, st);
     if (cJSON_GetArraySize(st) > 0)
@@ -127,30 +154,22 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
     free(name);
 }
 
-static void add_bucket_statements(const res_graph *g, const stack_permission *p, cJSON *st)
+/* A stack bucket's ARN is its node's (a default name is known once the account is); a
+ * bucket the stack does not own is named in the file. */
+static void add_bucket_statements(res_graph *g, res_node *n, const stack_permission *p, cJSON *st)
 {
-    const stack_bucket *b = stack_find_bucket(g->stack, p->bucket);
-    const char *bname = b ? b->bucket_name : p->bucket;
-    static const char *const list[] = {"s3:ListBucket", "s3:GetBucketLocation"};
-    static const char *const read[] = {"s3:GetObject"};
-    static const char *const write[] = {"s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"};
-    cJSON *bucket = cJSON_CreateArray();
-    char *arn = xasprintf("arn:%s:s3:::%s", g->partition, bname);
-    cJSON_AddItemToArray(bucket, cJSON_CreateString(arn));
-    cJSON_AddItemToArray(st, statement(list, 2, bucket));
-    char *objects = xasprintf("%s/%s*", arn, p->prefix ? p->prefix : "");
-    if (p->access == STACK_ACCESS_READ || p->access == STACK_ACCESS_READ_WRITE) {
-        cJSON *r = cJSON_CreateArray();
-        cJSON_AddItemToArray(r, cJSON_CreateString(objects));
-        cJSON_AddItemToArray(st, statement(read, 1, r));
+    cJSON *arn;
+    if (p->bucket) {
+        char *id = xasprintf("bucket/%s", p->bucket);
+        res_node_depend(n, res_graph_find(g, id));
+        arn = res_ref(id, "arn");
+        free(id);
+    } else {
+        char *s = xasprintf("arn:%s:s3:::%s", g->partition, p->bucket_name);
+        arn = cJSON_CreateString(s);
+        free(s);
     }
-    if (p->access == STACK_ACCESS_WRITE || p->access == STACK_ACCESS_READ_WRITE) {
-        cJSON *r = cJSON_CreateArray();
-        cJSON_AddItemToArray(r, cJSON_CreateString(objects));
-        cJSON_AddItemToArray(st, statement(write, 3, r));
-    }
-    free(objects);
-    free(arn);
+    role_bucket_statements(arn, p->prefix, p->access, p->conditions_json, st);
 }
 
 static void build_task_role(res_graph *g, const stack_service *svc)
@@ -168,13 +187,13 @@ static void build_task_role(res_graph *g, const stack_service *svc)
     for (size_t i = 0; i < svc->npermissions; i++) {
         const stack_permission *p = &svc->permissions[i];
         if (p->kind == STACK_PERM_BUCKET) {
-            add_bucket_statements(g, p, st);
+            add_bucket_statements(g, n, p, st);
         } else if (p->kind == STACK_PERM_SECRET) {
             static const char *const read[] = {"secretsmanager:GetSecretValue",
                                                "secretsmanager:DescribeSecret"};
             cJSON *r = cJSON_CreateArray();
             cJSON_AddItemToArray(r, secret_arn(p->secret));
-            cJSON_AddItemToArray(st, statement(read, 2, r));
+            cJSON_AddItemToArray(st, role_statement(read, 2, r));
             depend_on_secret(g, n, p->secret);
         } else {
             cJSON *raw = cJSON_Parse(p->statement_json);
@@ -189,7 +208,7 @@ static void build_task_role(res_graph *g, const stack_service *svc)
             "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"};
         cJSON *any = cJSON_CreateArray();
         cJSON_AddItemToArray(any, cJSON_CreateString("*"));
-        cJSON_AddItemToArray(st, statement(channels, 4, any));
+        cJSON_AddItemToArray(st, role_statement(channels, 4, any));
     }
     cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
     free(label);

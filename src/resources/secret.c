@@ -23,6 +23,34 @@
 
 extern const res_kind res_kind_secret;
 
+/* A value given else generated: 1 when the file or the variable is there now. */
+static int given_now(const stack_secret *sec)
+{
+    if (sec->source == STACK_SECRET_ENV) {
+        const char *v = getenv(sec->env);
+        return v && *v;
+    }
+    return access(sec->path, F_OK) == 0 || errno != ENOENT;
+}
+
+/* What the plan says of a secret: where its first value comes from and, for a value
+ * given else generated, which of the two a creation now would use (never the value). */
+static char *label_of(const stack_secret *sec, const char *name)
+{
+    int existing = sec->source == STACK_SECRET_EXISTING;
+    if (!sec->or_generate)
+        return xasprintf("%ssecret %s (%s)", existing ? "existing " : "", name,
+                         stack_secret_source_name(sec->source));
+    int env = sec->source == STACK_SECRET_ENV;
+    const char *what = env ? sec->env : sec->path;
+    if (given_now(sec))
+        return xasprintf("secret %s (%s %s, else generate: %s %s, %s used)", name,
+                         stack_secret_source_name(sec->source), what, what, env ? "is set" : "exists",
+                         env ? "its value is" : "its contents are");
+    return xasprintf("secret %s (%s %s, else generate: %s %s, a value is generated)", name,
+                     stack_secret_source_name(sec->source), what, what, env ? "is not set" : "does not exist");
+}
+
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
@@ -33,8 +61,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         char *name = existing ? xstrdup(sec->existing) : stack_name_secret(s->name, sec->name);
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", name);
-        char *label = xasprintf("%ssecret %s (%s)", existing ? "existing " : "", name,
-                                stack_secret_source_name(sec->source));
+        char *label = label_of(sec, name);
         res_node *n = res_graph_add(g, &res_kind_secret, sec->name, label, d);
         n->model = sec;
         n->external = existing;
@@ -196,11 +223,16 @@ int res_generate_value(res_ctx *ctx, const stack_secret *gen, char **value, aws_
     return rc;
 }
 
-/* The value to create the secret with (secretsmanager_secret_free), NULL for none. */
+/* The value to create the secret with (secretsmanager_secret_free), NULL for none. A
+ * value given else generated is generated when its file or variable is not there (a file
+ * there but unreadable is an error, not a reason to generate). */
 static int first_value(res_ctx *ctx, const stack_secret *sec, char **value, aws_error *err)
 {
     *value = NULL;
-    switch (sec->source) {
+    stack_secret_source source = sec->source;
+    if (sec->or_generate && !given_now(sec))
+        source = STACK_SECRET_GENERATE;
+    switch (source) {
     case STACK_SECRET_GENERATE:
         return res_generate_value(ctx, sec, value, err);
     case STACK_SECRET_FILE:
@@ -232,6 +264,8 @@ int res_secret_check_sources(const res_graph *g, aws_error *err)
             continue;
         if (sec->source != STACK_SECRET_FILE && sec->source != STACK_SECRET_ENV)
             continue;
+        if (sec->or_generate && !given_now(sec))
+            continue; /* generated at creation */
         char *value = NULL; /* no AWS call for these two sources */
         if (first_value(NULL, sec, &value, err) != 0)
             return -1;
@@ -272,6 +306,15 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     char *value = NULL;
     if (sec && first_value(ctx, sec, &value, err) != 0)
         return -1;
+    if (sec && sec->or_generate) {
+        int env = sec->source == STACK_SECRET_ENV;
+        if (given_now(sec))
+            res_event(ctx, n, RES_CREATE, RES_EV_NOTE, "the value given by %s %s", env ? "environment variable" : "file",
+                      env ? sec->env : sec->path);
+        else
+            res_event(ctx, n, RES_CREATE, RES_EV_NOTE, "a generated value: %s %s", env ? sec->env : sec->path,
+                      env ? "is not set" : "does not exist");
+    }
     char token[37];
     res_app_token(ctx->stack_name, n->id, NULL, token);
     svc_tags tags;

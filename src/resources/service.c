@@ -140,6 +140,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 
 typedef struct {
     ecs_service_input in;
+    ecs_capacity *capacity;
     svc_strings subnets, groups;
     ecs_load_balancer lb;
     ecs_service_registry reg;
@@ -246,6 +247,22 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
         r->in.enable_ecs_managed_tags = 1;
         r->in.deployment_controller = "ECS";
     }
+    /* a strategy in place of the launch type, or another one: ECS applies it only with a
+     * new deployment (an empty one returns the service to its launch type) */
+    const cJSON *cap = cJSON_GetObjectItem(p, "capacity");
+    if (cJSON_GetArraySize(cap) > 0 ? !have || !same(p, have, "capacity") : have && !same(p, have, "capacity")) {
+        r->capacity = xcalloc((size_t)cJSON_GetArraySize(cap) + 1, sizeof *r->capacity);
+        const cJSON *x;
+        cJSON_ArrayForEach(x, cap) {
+            ecs_capacity *c = &r->capacity[r->in.n_capacity++];
+            c->provider = (char *)str(x, "provider");
+            c->weight = num(x, "weight", 0);
+            c->base = num(x, "base", 0);
+        }
+        r->in.capacity = r->capacity;
+        r->in.send_capacity = 1;
+        r->in.force_new_deployment = have != NULL;
+    }
     if (!same(p, have, "platform_version"))
         r->in.platform_version = str(p, "platform_version");
     if (!same(p, have, "subnets") || !same(p, have, "security_groups") || !same(p, have, "public_ip")) {
@@ -289,6 +306,7 @@ static void request_free(request *r)
     svc_strings_free(&r->subnets);
     svc_strings_free(&r->groups);
     free(r->vols);
+    free(r->capacity);
     cJSON_Delete(r->extra);
 }
 
@@ -490,7 +508,7 @@ static int settle(res_ctx *ctx, res_node *n, aws_error *err)
     return wait_steady(ctx, n, RES_NONE, n->actual, 0, err);
 }
 
-static const char *const replace_on[] = {"name", "cluster", "launch_type", NULL};
+static const char *const replace_on[] = {"name", "cluster", NULL};
 static const char *const create_only[] = {"file_count_record", NULL};
 
 const res_kind res_kind_service = {

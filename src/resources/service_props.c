@@ -3,7 +3,8 @@
  * back from DescribeServices, in the same shape so that the generic diff compares them
  * and a rollback can hand the previous actual properties back to update().
  *
- * name, cluster, task_definition, desired_count, launch_type, platform_version, subnets,
+ * name, cluster, task_definition, desired_count, launch_type ("FARGATE", null with a
+ * capacity provider strategy), capacity [{provider, weight, base}], platform_version, subnets,
  * security_groups, public_ip, load_balancer {target_group, container, port,
  * alternate_target_group, production_rule, test_rule, role}, grace_period, registry,
  * exec, deployment {strategy, min_healthy, max_percent, circuit_breaker, bake_minutes,
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "net_internal.h"
 #include "service_internal.h"
 #include "xalloc.h"
 
@@ -29,17 +31,6 @@ static cJSON *dep_ref_fmt(res_graph *g, res_node *n, const char *attr, const cha
     cJSON *r = dep_ref(g, n, id, attr);
     free(id);
     return r;
-}
-
-/* subnet/public-N or subnet/private-N nodes, in graph order. */
-static cJSON *subnets(res_graph *g, res_node *n, stack_tier tier)
-{
-    const char *prefix = tier == STACK_TIER_PUBLIC ? "subnet/public-" : "subnet/private-";
-    cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < g->n; i++)
-        if (strncmp(g->nodes[i]->id, prefix, strlen(prefix)) == 0 && g->nodes[i]->desired)
-            cJSON_AddItemToArray(a, dep_ref(g, n, g->nodes[i]->id, "id"));
-    return a;
 }
 
 /* The service's listener rules: the production one, and the test one when asked for. */
@@ -140,9 +131,17 @@ cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc)
     cJSON_AddItemToObject(d, "cluster", dep_ref(g, n, "cluster/main", "name"));
     cJSON_AddItemToObject(d, "task_definition", dep_ref_fmt(g, n, "id", "task_def/%s%s", svc->name, ""));
     cJSON_AddNumberToObject(d, "desired_count", svc->desired_count);
-    cJSON_AddStringToObject(d, "launch_type", "FARGATE");
+    /* the service's strategy, else the cluster's, sent as the service's own: the plan
+     * compares it, and a later change of the cluster's reaches the service too */
+    size_t ncap = 0;
+    const stack_capacity *cap = stack_service_capacity(g->stack, svc, &ncap);
+    if (ncap)
+        cJSON_AddNullToObject(d, "launch_type");
+    else
+        cJSON_AddStringToObject(d, "launch_type", "FARGATE");
+    cJSON_AddItemToObject(d, "capacity", stack_capacity_json(cap, ncap));
     cJSON_AddStringToObject(d, "platform_version", "LATEST");
-    cJSON_AddItemToObject(d, "subnets", subnets(g, n, svc->subnets));
+    cJSON_AddItemToObject(d, "subnets", resnet_tier_subnets(g, n, svc->subnets));
     cJSON *groups = cJSON_AddArrayToObject(d, "security_groups");
     cJSON_AddItemToArray(groups, dep_ref_fmt(g, n, "id", "sg/%s%s", svc->name, ""));
     /* the group's rules too: tasks must be reachable once they start */
@@ -316,6 +315,18 @@ cJSON *service_props(res_ctx *ctx, const ecs_service *s)
     res_prop_str(p, "task_definition", s->task_definition);
     cJSON_AddNumberToObject(p, "desired_count", s->desired);
     copy_str(p, "launch_type", raw, "launchType");
+    if (!cJSON_GetObjectItem(p, "launch_type"))
+        cJSON_AddNullToObject(p, "launch_type");
+    cJSON *strategy = cJSON_AddArrayToObject(p, "capacity");
+    const cJSON *x;
+    cJSON_ArrayForEach(x, cJSON_GetObjectItem(raw, "capacityProviderStrategy")) {
+        cJSON *o = cJSON_CreateObject();
+        copy_str(o, "provider", x, "capacityProvider");
+        const cJSON *w = cJSON_GetObjectItem(x, "weight"), *b = cJSON_GetObjectItem(x, "base");
+        cJSON_AddNumberToObject(o, "weight", cJSON_IsNumber(w) ? w->valuedouble : 0);
+        cJSON_AddNumberToObject(o, "base", cJSON_IsNumber(b) ? b->valuedouble : 0);
+        cJSON_AddItemToArray(strategy, o);
+    }
     copy_str(p, "platform_version", raw, "platformVersion");
     const cJSON *vpc = cJSON_GetObjectItem(cJSON_GetObjectItem(raw, "networkConfiguration"),
                                            "awsvpcConfiguration");

@@ -1,6 +1,7 @@
 /*
- * sg/SERVICE, sg/lb-LB, sg/efs-FS: one security group per service, per load balancer and
- * per file system the stack creates (its mount targets' group), named by
+ * sg/SERVICE, sg/lb-LB, sg/db-DATABASE, sg/efs-FS: one security group per service, per
+ * load balancer, per database the stack creates and per file system it creates (its mount
+ * targets' group), named by
  * stack_names.h, tagged. Only the group itself: its ingress rules are sg_rules nodes (so
  * that references between groups are revoked before any group is deleted), and AWS's
  * default allow-all egress rule stays. Deletion is retried while network interfaces
@@ -44,6 +45,17 @@ static int sg_build(res_graph *g, const stack_model *s, char *err, size_t errlen
         char *label = xasprintf("security group of service %s", svc);
         add_group(g, svc, stack_name_service_group(s->name, svc),
                   xasprintf("ecsdeploy stack %s, service %s", s->name, svc), label);
+        free(label);
+    }
+    for (size_t i = 0; i < s->ndatabases; i++) {
+        const char *db = s->databases[i].name;
+        if (s->databases[i].existing)
+            continue;
+        char *node = xasprintf("db-%s", db);
+        char *label = xasprintf("security group of database %s", db);
+        add_group(g, node, stack_name_database_group(s->name, db),
+                  xasprintf("ecsdeploy stack %s, database %s", s->name, db), label);
+        free(node);
         free(label);
     }
     for (size_t i = 0; i < s->nfile_systems; i++) {

@@ -1,10 +1,13 @@
 /*
  * sg_reach/SERVICE: the rules we add INTO existing groups so that a service may reach
- * them (stack_service.reach): ingress on port/protocol from the service's group. The
- * existing groups are never otherwise touched; our rules are recognised by their
- * description "ecsdeploy:STACK:SERVICE" and only those are ever revoked.
+ * them: ingress on port/protocol from the service's group, into the groups its `reach`
+ * names and into the group of each existing database and cache it uses (on their port;
+ * both known once the database or cache is read, so those rules are references until
+ * then). The existing groups are never otherwise touched; our rules are recognised by
+ * their description "ecsdeploy:STACK:SERVICE" and only those are ever revoked.
  *
- * Properties: source (our service group's id) and rules ("tcp 5432 into sg-…", sorted).
+ * Properties: source (our service group's id) and rules ("tcp 5432 into sg-…", compared
+ * in any order).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,13 +16,49 @@
 #include "net_internal.h"
 #include "xalloc.h"
 
+/* "tcp PORT into GROUP" of an existing database or cache (node id), as a reference. */
+static cJSON *store_rule(res_graph *g, res_node *n, const char *id)
+{
+    res_node_depend(n, res_graph_find(g, id));
+    cJSON *parts = cJSON_CreateArray();
+    cJSON_AddItemToArray(parts, cJSON_CreateString("tcp "));
+    cJSON_AddItemToArray(parts, res_ref(id, "port"));
+    cJSON_AddItemToArray(parts, cJSON_CreateString(" into "));
+    cJSON_AddItemToArray(parts, res_ref(id, "security_group_id"));
+    return res_concat(parts);
+}
+
+/* The existing databases and caches the service uses, as node ids (free with
+ * svc_strings_free). */
+static void existing_stores(const stack_model *s, const stack_service *svc, svc_strings *out)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t u = 0; u < svc->ndatabases; u++) {
+        const stack_database *db = stack_find_database(s, svc->databases[u].name);
+        if (db && db->existing && !stack_store_use_repeats(svc->databases, u)) {
+            char *id = xasprintf("database/%s", db->name);
+            svc_strings_add(out, id);
+            free(id);
+        }
+    }
+    for (size_t u = 0; u < svc->ncaches; u++) {
+        if (stack_store_use_repeats(svc->caches, u))
+            continue;
+        char *id = xasprintf("cache/%s", svc->caches[u].name);
+        svc_strings_add(out, id);
+        free(id);
+    }
+}
+
 static int sg_reach_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
-        if (svc->nreach == 0)
+        svc_strings stores;
+        existing_stores(s, svc, &stores);
+        if (svc->nreach == 0 && stores.n == 0)
             continue;
         svc_strings rules = {0};
         for (size_t r = 0; r < svc->nreach; r++) {
@@ -32,10 +71,14 @@ static int sg_reach_build(res_graph *g, const stack_model *s, char *err, size_t 
         char *sg = xasprintf("sg/%s", svc->name);
         cJSON *d = cJSON_CreateObject();
         cJSON_AddItemToObject(d, "source", res_ref(sg, "id"));
-        cJSON_AddItemToObject(d, "rules", resnet_sorted_array(&rules));
+        cJSON *list = resnet_sorted_array(&rules);
+        cJSON_AddItemToObject(d, "rules", list);
         char *label = xasprintf("rules of service %s in existing groups", svc->name);
         res_node *n = res_graph_add(g, &res_kind_sg_reach, svc->name, label, d);
         res_node_depend(n, res_graph_find(g, sg));
+        for (size_t k = 0; k < stores.n; k++)
+            cJSON_AddItemToArray(list, store_rule(g, n, stores.items[k]));
+        svc_strings_free(&stores);
         free(label);
         free(sg);
         svc_strings_free(&rules);
@@ -219,6 +262,7 @@ static int sg_reach_remove(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const sg_reach_replace_on[] = {"source", NULL};
+static const char *const sg_reach_unordered[] = {"rules", NULL};
 
 const res_kind res_kind_sg_reach = {
     .name = "sg_reach",
@@ -229,6 +273,7 @@ const res_kind res_kind_sg_reach = {
     .update = sg_reach_update,
     .remove = sg_reach_remove,
     .replace_on = sg_reach_replace_on,
+    .unordered = sg_reach_unordered,
 };
 
 /* The existing groups the rules `up` is about to add go into (the "sg-…" peers). */

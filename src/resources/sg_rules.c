@@ -1,9 +1,10 @@
 /*
- * sg_rules/SERVICE, sg_rules/lb-LB: the ingress rules into one of our groups — from a load
- * balancer's group to the service's port (and health check port), from other services'
- * groups, existing groups and CIDRs (allow_from), and into a load balancer's group from
- * its allow_from CIDRs on its listener ports (the VPC's CIDR, looked up, for an internal
- * one in an existing or the default VPC).
+ * sg_rules/SERVICE, sg_rules/lb-LB, sg_rules/db-DATABASE: the ingress rules into one of
+ * our groups — from a load balancer's group to the service's port (and health check
+ * port), from other services' groups, existing groups and CIDRs (allow_from), into a load
+ * balancer's group from its allow_from CIDRs on its listener ports (the VPC's CIDR, looked
+ * up, for an internal one in an existing or the default VPC), and into a database's
+ * group from the groups of the services that use it, on its port.
  *
  * Properties: group (the group's id) and rules (sorted texts, see net_internal.h; a peer
  * that is one of our groups is named by its node id, so plans read well and ids never
@@ -111,6 +112,26 @@ static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t 
             allow_rules(svc, &svc->allow_from[a], &rules);
         char *label = xasprintf("ingress rules of service %s", svc->name);
         add_node(g, svc->name, label, &rules);
+        free(label);
+        svc_strings_free(&rules);
+    }
+    for (size_t i = 0; i < s->ndatabases; i++) {
+        const stack_database *db = &s->databases[i];
+        if (db->existing)
+            continue;
+        /* the services that use it, on its port: nothing else reaches a database */
+        for (size_t k = 0; k < s->nservices; k++)
+            for (size_t u = 0; u < s->services[k].ndatabases; u++)
+                if (strcmp(s->services[k].databases[u].name, db->name) == 0 &&
+                    !stack_store_use_repeats(s->services[k].databases, u)) {
+                    char *peer = xasprintf("sg/%s", s->services[k].name);
+                    add_rule(&rules, "tcp", db->port, peer);
+                    free(peer);
+                }
+        char *group = xasprintf("db-%s", db->name);
+        char *label = xasprintf("ingress rules of database %s", db->name);
+        add_node(g, group, label, &rules);
+        free(group);
         free(label);
         svc_strings_free(&rules);
     }

@@ -34,6 +34,51 @@ static const char *const price_names[] = {"PriceClass_All", "PriceClass_200", "P
 
 /* ---- building ------------------------------------------------------------------------- */
 
+/* What a site's properties say about its bucket (NULL: not known yet): its name, the
+ * origin's domain, the grant in its policy, and the label. */
+static void set_bucket(const res_graph *g, res_node *n, const char *bucket)
+{
+    const stack_site *x = n->model;
+    cJSON *d = n->desired, *origin = cJSON_GetObjectItem(d, "origin");
+    char *domain = bucket ? cf_s3_origin_domain(bucket, g->region) : NULL;
+    char *grant = bucket ? site_grant_text(g->partition, bucket, x->path) : NULL;
+    cJSON_DeleteItemFromObject(d, "bucket");
+    cJSON_DeleteItemFromObject(d, "grant");
+    cJSON_DeleteItemFromObject(origin, "domain");
+    cJSON_AddItemToObject(d, "bucket", bucket ? cJSON_CreateString(bucket) : cJSON_CreateNull());
+    cJSON_AddItemToObject(origin, "domain", domain ? cJSON_CreateString(domain) : cJSON_CreateNull());
+    cJSON_AddItemToObject(d, "grant", grant ? cJSON_CreateString(grant) : cJSON_CreateNull());
+    free(n->label);
+    n->label = xasprintf("site %s (CloudFront for bucket %s%s)", x->name,
+                         bucket ? bucket : x->bucket, x->path ? x->path : "");
+    free(domain);
+    free(grant);
+}
+
+/* Once the buckets have their names (the bucket kind's after_discover runs first: it is
+ * earlier in the registry): the sites of default-named buckets learn theirs. */
+static int after_discover(res_ctx *ctx, aws_error *err)
+{
+    (void)err;
+    for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++) {
+        res_node *n = ctx->graph->nodes[i];
+        if (n->kind != &res_kind_site || !n->desired ||
+            cJSON_IsString(cJSON_GetObjectItem(n->desired, "bucket")))
+            continue;
+        const stack_site *x = n->model;
+        char *id = xasprintf("bucket/%s", x->bucket);
+        const res_node *b = res_graph_find(ctx->graph, id);
+        const cJSON *name = b && b->desired ? cJSON_GetObjectItem(b->desired, "name") : NULL;
+        free(id);
+        if (cJSON_IsString(name)) {
+            pthread_mutex_lock(&ctx->lock);
+            set_bucket(ctx->graph, n, name->valuestring);
+            pthread_mutex_unlock(&ctx->lock);
+        }
+    }
+    return 0;
+}
+
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     for (size_t i = 0; i < s->nsites; i++) {
@@ -53,10 +98,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         char *comment = stack_name_site_comment(s->name, x->name);
         cJSON_AddStringToObject(d, "comment", comment);
         cJSON_AddBoolToObject(d, "enabled", 1);
-        cJSON_AddStringToObject(d, "bucket", b->bucket_name);
         cJSON *origin = cJSON_AddObjectToObject(d, "origin");
-        char *domain = cf_s3_origin_domain(b->bucket_name, g->region);
-        cJSON_AddStringToObject(origin, "domain", domain);
         cJSON_AddStringToObject(origin, "path", x->path ? x->path : "");
         cJSON_AddItemToObject(origin, "oac", res_ref(oac_id, "id"));
         cJSON_AddStringToObject(d, "default_root_object", x->default_root_object);
@@ -66,17 +108,12 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             cJSON_AddItemToArray(aliases, cJSON_CreateString(x->domain));
         cJSON_AddStringToObject(d, "certificate", x->certificate_arn ? x->certificate_arn : "");
         cJSON_AddStringToObject(d, "price_class", price_names[x->price_class]);
-        char *grant = site_grant_text(g->partition, b->bucket_name, x->path);
-        cJSON_AddStringToObject(d, "grant", grant);
-        char *label = xasprintf("site %s (CloudFront for bucket %s%s)", x->name, b->bucket_name,
-                                x->path ? x->path : "");
-        res_node *n = res_graph_add(g, &res_kind_site, x->name, label, d);
+        res_node *n = res_graph_add(g, &res_kind_site, x->name, "", d);
         n->model = x;
         res_node_depend(n, bucket);
         res_node_depend(n, oac);
-        free(label);
-        free(grant);
-        free(domain);
+        /* a default bucket name is known once the account is (after_discover) */
+        set_bucket(g, n, b->bucket_name);
         free(comment);
         free(bucket_id);
         free(oac_id);
@@ -357,7 +394,6 @@ static int remove_site(res_ctx *ctx, res_node *n, aws_error *err)
 
 static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
-    (void)ctx;
     (void)err;
     const cJSON *a = n->actual;
     const char *state = member(a, "status");
@@ -365,7 +401,15 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     cJSON_AddStringToObject(out, "domain_name", member(a, "domain_name"));
     cJSON_AddStringToObject(out, "url", member(a, "url"));
     int enabled = cJSON_IsTrue(cJSON_GetObjectItem(a, "enabled"));
-    int granted = n->desired && strcmp(member(a, "grant"), member(n->desired, "grant")) == 0;
+    /* status may read a site before the bucket's default name is known: then the grant it
+     * must have is the one for the bucket it serves now */
+    const stack_site *x = n->model;
+    char *own = NULL;
+    const char *want = n->desired ? member(n->desired, "grant") : "";
+    if (n->desired && !*want && *member(a, "bucket") && x)
+        want = own = site_grant_text(ctx->graph->partition, member(a, "bucket"), x->path);
+    int granted = n->desired && strcmp(member(a, "grant"), want) == 0;
+    free(own);
     char *summary = xasprintf("%s%s, %s%s", enabled ? "" : "disabled, ", state, member(a, "url"),
                               granted || !n->desired ? "" : " (the bucket policy does not grant it)");
     cJSON_AddStringToObject(out, "summary", summary);
@@ -387,4 +431,5 @@ const res_kind res_kind_site = {
     .remove = remove_site,
     .unordered = unordered,
     .status = status,
+    .after_discover = after_discover,
 };

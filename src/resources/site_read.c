@@ -230,8 +230,19 @@ int site_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     discovery d = {.ctx = ctx, .out = out};
     for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++) {
         const res_node *n = ctx->graph->nodes[i];
-        if (n->kind == &res_kind_site && n->desired)
-            bucket_index(&d, cJSON_GetObjectItem(n->desired, "bucket")->valuestring);
+        if (n->kind != &res_kind_site || !n->desired)
+            continue;
+        const stack_site *x = n->model;
+        char *id = xasprintf("bucket/%s", x->bucket);
+        const res_node *b = res_graph_find(ctx->graph, id);
+        free(id);
+        char *name = b ? bucket_name_of(ctx, b, err) : NULL;
+        if (!name) {
+            svc_strings_free(&d.buckets);
+            return -1;
+        }
+        bucket_index(&d, name);
+        free(name);
     }
     size_t known = d.buckets.n;
     d.policies = xcalloc(known + 1, sizeof *d.policies);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_internal.h"
 #include "stack_names.h"
 #include "storage_internal.h"
 #include "task_def_internal.h"
@@ -34,32 +35,49 @@ static cJSON *environment(res_graph *g, res_node *n, const stack_container *k)
     return env;
 }
 
-/* valueFrom: the secret's ARN, or ARN:json_key:: for one key of a JSON secret. */
-static cJSON *secrets(res_graph *g, res_node *n, const stack_container *k)
+/* ARN:json_key:: for one key of a JSON secret whose ARN is `from` (ownership passes). */
+static cJSON *json_key_of(cJSON *from, const char *json_key)
 {
+    cJSON *parts = cJSON_CreateArray();
+    cJSON_AddItemToArray(parts, from);
+    char *suffix = xasprintf(":%s::", json_key);
+    cJSON_AddItemToArray(parts, cJSON_CreateString(suffix));
+    free(suffix);
+    return res_concat(parts);
+}
+
+static void add_secret(cJSON *list, const char *env, cJSON *from)
+{
+    cJSON *e = cJSON_CreateObject();
+    cJSON_AddStringToObject(e, "name", env);
+    cJSON_AddItemToObject(e, "valueFrom", from);
+    cJSON_AddItemToArray(list, e);
+}
+
+/* valueFrom: the secret's ARN, or ARN:json_key:: for one key of a JSON secret, or a
+ * parameter's; also the password of each database the container uses, the "password"
+ * key of the secret RDS keeps it in (RDS stores {"username", "password"}). */
+static cJSON *secrets(res_graph *g, res_node *n, const stack_service *svc, size_t idx)
+{
+    const stack_container *k = &svc->containers[idx];
     cJSON *list = cJSON_CreateArray();
+    for (size_t u = 0; u < svc->ndatabases; u++) {
+        if (!svc->databases[u].password || svc->databases[u].container != idx)
+            continue;
+        char *id = xasprintf("database/%s", svc->databases[u].name);
+        add_secret(list, svc->databases[u].password, json_key_of(node_ref(g, n, id, "secret_arn"), "password"));
+        free(id);
+    }
     for (size_t i = 0; i < k->nsecrets; i++) {
         if (k->secrets[i].parameter) {
-            cJSON *e = cJSON_CreateObject();
-            cJSON_AddStringToObject(e, "name", k->secrets[i].env);
-            cJSON_AddItemToObject(e, "valueFrom", res_storage_value_from(g, n, &k->secrets[i]));
-            cJSON_AddItemToArray(list, e);
+            add_secret(list, k->secrets[i].env, res_storage_value_from(g, n, &k->secrets[i]));
             continue;
         }
         char *id = xasprintf("secret/%s", k->secrets[i].secret);
         cJSON *from = node_ref(g, n, id, "arn");
-        if (k->secrets[i].json_key) {
-            cJSON *parts = cJSON_CreateArray();
-            cJSON_AddItemToArray(parts, from);
-            char *suffix = xasprintf(":%s::", k->secrets[i].json_key);
-            cJSON_AddItemToArray(parts, cJSON_CreateString(suffix));
-            free(suffix);
-            from = res_concat(parts);
-        }
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "name", k->secrets[i].env);
-        cJSON_AddItemToObject(e, "valueFrom", from);
-        cJSON_AddItemToArray(list, e);
+        if (k->secrets[i].json_key)
+            from = json_key_of(from, k->secrets[i].json_key);
+        add_secret(list, k->secrets[i].env, from);
         free(id);
     }
     return list;
@@ -81,7 +99,7 @@ static cJSON *health_check(const stack_health_check *h)
 
 static cJSON *log_config(res_graph *g, res_node *n, const stack_service *svc)
 {
-    char *id = xasprintf("log_group/%s", svc->name);
+    char *id = res_log_group_node(svc);
     cJSON *l = cJSON_CreateObject();
     cJSON_AddStringToObject(l, "logDriver", "awslogs");
     cJSON *o = cJSON_AddObjectToObject(l, "options");
@@ -139,9 +157,27 @@ static cJSON *container(res_graph *g, res_node *n, const stack_service *svc, siz
         cJSON_AddStringToObject(c, "workingDirectory", k->working_dir);
     if (k->user)
         cJSON_AddStringToObject(c, "user", k->user);
+    if (k->readonly_root)
+        cJSON_AddBoolToObject(c, "readonlyRootFilesystem", 1);
+    if (k->nulimits) {
+        cJSON *u = cJSON_AddArrayToObject(c, "ulimits");
+        for (size_t i = 0; i < k->nulimits; i++) {
+            cJSON *l = cJSON_CreateObject();
+            cJSON_AddStringToObject(l, "name", k->ulimits[i].name);
+            cJSON_AddNumberToObject(l, "softLimit", k->ulimits[i].soft);
+            cJSON_AddNumberToObject(l, "hardLimit", k->ulimits[i].hard);
+            cJSON_AddItemToArray(u, l);
+        }
+    }
+    if (k->repository_credentials) {
+        char *id = xasprintf("secret/%s", k->repository_credentials);
+        cJSON *rc = cJSON_AddObjectToObject(c, "repositoryCredentials");
+        cJSON_AddItemToObject(rc, "credentialsParameter", node_ref(g, n, id, "arn"));
+        free(id);
+    }
     cJSON_AddItemToObject(c, "portMappings", ports(k));
     cJSON_AddItemToObject(c, "environment", environment(g, n, k));
-    cJSON_AddItemToObject(c, "secrets", secrets(g, n, k));
+    cJSON_AddItemToObject(c, "secrets", secrets(g, n, svc, idx));
     cJSON *versions = res_storage_versions_label(g, n, k);
     if (versions)
         cJSON_AddItemToObject(cJSON_AddObjectToObject(c, "dockerLabels"), RES_PARAMETER_VERSIONS_LABEL, versions);

@@ -45,16 +45,32 @@ static void wait_progress(void *ud, const char *what, const char *seen, int chec
               seen[0] ? seen : "not yet", waited);
 }
 
-int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
-             void *ud, aws_error *err)
+static int wait_bounded(res_ctx *ctx, res_node *n, res_action action, const char *what,
+                        res_poll_fn poll, void *ud, double bound_s, aws_error *err)
 {
     wait_job w = {ctx, n, action, poll, ud};
     aws_wait_opts o = {.interval_s = ctx->poll_s > 0 ? ctx->poll_s : 5,
-                       .timeout_s = ctx->timeout_s > 0 ? ctx->timeout_s : 900,
+                       .timeout_s = bound_s,
                        .cancel = ctx->cancel,
                        .progress = wait_progress,
                        .progress_ud = &w};
     return aws_wait(&o, what, wait_poll, &w, err);
+}
+
+int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
+             void *ud, aws_error *err)
+{
+    return wait_bounded(ctx, n, action, what, poll, ud, ctx->timeout_s > 0 ? ctx->timeout_s : 900,
+                        err);
+}
+
+int res_wait_long(res_ctx *ctx, res_node *n, res_action action, const char *what,
+                  res_poll_fn poll, void *ud, aws_error *err)
+{
+    double bound = ctx->timeout_s > 0 ? ctx->timeout_s : 900;
+    if (!ctx->timeout_given && bound < RES_LONG_WAIT_S)
+        bound = RES_LONG_WAIT_S;
+    return wait_bounded(ctx, n, action, what, poll, ud, bound, err);
 }
 
 int res_sleep(res_ctx *ctx, double seconds)

@@ -34,7 +34,7 @@ void stack_report(stack_ctx *c, const stack_node *n, stack_loc fallback, const c
     buf_free(&b);
 }
 
-static int has_tier(const stack_network *net, stack_tier t)
+int stack_network_has_tier(const stack_network *net, stack_tier t)
 {
     switch (net->mode) {
     case STACK_VPC_NEW: return t == STACK_TIER_PUBLIC ? net->public_subnets == 1 : net->private_subnets == 1;
@@ -62,14 +62,14 @@ static void network_defaults(stack_ctx *c)
     for (size_t i = 0; i < s->nload_balancers; i++) {
         stack_load_balancer *lb = &s->load_balancers[i];
         if ((int)lb->tier < 0)
-            lb->tier = lb->internal && has_tier(net, STACK_TIER_PRIVATE) ? STACK_TIER_PRIVATE : STACK_TIER_PUBLIC;
+            lb->tier = lb->internal && stack_network_has_tier(net, STACK_TIER_PRIVATE) ? STACK_TIER_PRIVATE : STACK_TIER_PUBLIC;
         if (lb->internal && !lb->nallow_cidrs && net->cidr) {
             lb->allow_cidrs = xcalloc(1, sizeof *lb->allow_cidrs);
             lb->allow_cidrs[lb->nallow_cidrs++] = xstrdup(net->cidr);
         }
     }
     /* private by default only where tasks can reach the internet from there */
-    int private_ok = has_tier(net, STACK_TIER_PRIVATE) && (net->mode != STACK_VPC_NEW || net->nat != STACK_NAT_NONE);
+    int private_ok = stack_network_has_tier(net, STACK_TIER_PRIVATE) && (net->mode != STACK_VPC_NEW || net->nat != STACK_NAT_NONE);
     for (size_t i = 0; i < s->nservices; i++) {
         stack_service *v = &s->services[i];
         if ((int)v->subnets < 0)
@@ -94,7 +94,7 @@ static void network_rules(stack_ctx *c, const stack_node *root)
                     "network.zones: a load balancer needs subnets in at least 2 zones; use zones: 2");
     for (size_t i = 0; i < s->nload_balancers; i++) {
         stack_load_balancer *lb = &s->load_balancers[i];
-        if (!has_tier(net, lb->tier))
+        if (!stack_network_has_tier(net, lb->tier))
             stack_report(c, stack_at(root, "load_balancers", lb->name, "subnets", NULL), lb->loc,
                         "load_balancers.%s.subnets: the network has no %s subnets", lb->name, stack_tier_name(lb->tier));
         else if (net->mode == STACK_VPC_EXISTING &&
@@ -110,7 +110,7 @@ static void network_rules(stack_ctx *c, const stack_node *root)
     for (size_t i = 0; i < s->nservices; i++) {
         stack_service *v = &s->services[i];
         const stack_node *sn = stack_at(root, "services", v->name, "subnets", NULL);
-        if (!has_tier(net, v->subnets))
+        if (!stack_network_has_tier(net, v->subnets))
             stack_report(c, sn, v->loc, "services.%s.subnets: the network has no %s subnets%s", v->name,
                         stack_tier_name(v->subnets),
                         net->mode == STACK_VPC_DEFAULT ? " (the default VPC has public subnets only)" : "");
@@ -374,6 +374,7 @@ static void client_secret_rules(stack_ctx *c, const stack_node *root)
 void stack_check_stack(stack_ctx *c, const stack_node *root)
 {
     stack_model *s = c->s;
+    stack_databases_defaults(c);
     network_defaults(c);
     stack_network_carve(c, root);
     network_rules(c, root);
@@ -390,6 +391,8 @@ void stack_check_stack(stack_ctx *c, const stack_node *root)
     stack_check_routes(c, root);
     stack_check_bootstrap(c, root);
     client_secret_rules(c, root);
+    stack_check_databases(c, root);
+    stack_check_settings(c, root);
     stack_check_storage(c);
     stack_check_refs(c);
 }

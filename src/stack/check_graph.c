@@ -207,6 +207,8 @@ static const char **target_names(const stack_model *s, stack_ref_kind kind, size
     case STACK_REF_SITE: count = s->nsites; break;
     case STACK_REF_CI: count = s->ci.enabled ? 1 : 0; break;
     case STACK_REF_ZONE: count = s->nzones; break;
+    case STACK_REF_DATABASE: count = s->ndatabases; break;
+    case STACK_REF_CACHE: count = s->ncaches; break;
     case STACK_REF_PARAMETER: count = s->nssm_parameters; break;
     case STACK_REF_FILE_SYSTEM: count = s->nfile_systems; break;
     }
@@ -220,6 +222,8 @@ static const char **target_names(const stack_model *s, stack_ref_kind kind, size
         case STACK_REF_SITE: names[j] = s->sites[j].name; break;
         case STACK_REF_CI: names[j] = "github"; break;
         case STACK_REF_ZONE: names[j] = s->zones[j].name; break;
+        case STACK_REF_DATABASE: names[j] = s->databases[j].name; break;
+        case STACK_REF_CACHE: names[j] = s->caches[j].name; break;
         case STACK_REF_PARAMETER: names[j] = s->ssm_parameters[j].name; break;
         case STACK_REF_FILE_SYSTEM: names[j] = s->file_systems[j].name; break;
         }

@@ -11,6 +11,11 @@ static const char *const port_keys[] = {"port", "protocol", NULL};
 static const char *const secret_ref_keys[] = {"secret", "key", "parameter", NULL};
 static const char *const proto_names[] = {"tcp", "udp", NULL};
 static const char *const cond_names[] = {"start", "complete", "success", "healthy", NULL};
+static const char *const ulimit_keys[] = {"soft", "hard", NULL};
+/* ECS's UlimitName values */
+static const char *const ulimit_names[] = {"core", "cpu", "data", "fsize", "locks", "memlock", "msgqueue",
+                                           "nice", "nofile", "nproc", "rss", "rtprio", "rttime",
+                                           "sigpending", "stack", NULL};
 
 /* command / entry_point: a list, or a string run by /bin/sh -c. Items are templates. */
 static void decode_argv(stack_ctx *c, const stack_node *map, const char *key, char ***out, size_t *n)
@@ -197,7 +202,7 @@ static void decode_health(stack_ctx *c, const stack_node *h, stack_health_check 
             hc->ncommand++;
         }
         stack_get_int(c, h, "interval", 5, 300, &hc->interval);
-        stack_get_int(c, h, "timeout", 2, 120, &hc->timeout);
+        stack_get_int(c, h, "timeout", 2, 60, &hc->timeout);
         stack_get_int(c, h, "retries", 1, 10, &hc->retries);
         stack_get_int(c, h, "start_period", 0, 300, &hc->start_period);
         hc->set = hc->ncommand > 0;
@@ -227,6 +232,61 @@ static void decode_depends(stack_ctx *c, const stack_node *d, stack_container *k
     stack_path_pop(c, old);
 }
 
+/* ulimits: { nofile: 65536, nproc: { soft: 512, hard: 1024 } }: one limit for both, or a
+ * soft one below a hard one. */
+static void decode_ulimits(stack_ctx *c, const stack_node *u, stack_container *k)
+{
+    size_t old = stack_path_push(c, "ulimits");
+    if (u->kind != STACK_NODE_MAP) {
+        stack_err(c, u, "must be a mapping like { nofile: 65536, nproc: { soft: 512, hard: 1024 } }");
+    } else if (!stack_too_many(c, u, 15, "limits", "ECS knows")) {
+        k->ulimits = xcalloc(u->n + 1, sizeof *k->ulimits);
+        for (size_t i = 0; i < u->n; i++) {
+            const char *name = u->keys[i]->str;
+            const stack_node *v = u->vals[i];
+            size_t o2 = stack_path_push(c, name);
+            stack_ulimit *l = &k->ulimits[k->nulimits];
+            int which = 0, ok;
+            ok = stack_node_enum(c, u->keys[i], ulimit_names, &which) == 0;
+            if (v->kind == STACK_NODE_MAP) {
+                stack_check_keys(c, v, ulimit_keys);
+                if (!stack_node_get(v, "soft") || !stack_node_get(v, "hard")) {
+                    stack_err(c, v, "give both soft and hard, or one number for both");
+                    ok = 0;
+                }
+                ok = stack_get_int(c, v, "soft", 0, 2147483647, &l->soft) == 0 && ok;
+                ok = stack_get_int(c, v, "hard", 0, 2147483647, &l->hard) == 0 && ok;
+                if (ok && l->soft > l->hard) {
+                    stack_err(c, v, "the soft limit %d is above the hard limit %d", l->soft, l->hard);
+                    ok = 0;
+                }
+            } else {
+                ok = stack_node_int(c, v, 0, 2147483647, &l->soft) == 0 && ok;
+                l->hard = l->soft;
+            }
+            if (ok) {
+                l->name = xstrdup(ulimit_names[which]);
+                l->loc = u->keys[i]->loc;
+                k->nulimits++;
+            }
+            stack_path_pop(c, o2);
+        }
+    }
+    stack_path_pop(c, old);
+}
+
+/* user, user:group, uid, uid:gid, user:gid or uid:group (ECS's forms). */
+static int user_ok(const char *u)
+{
+    const char *colon = strchr(u, ':');
+    if (!*u || *u == ':' || (colon && (!colon[1] || strchr(colon + 1, ':'))))
+        return 0;
+    for (const char *p = u; *p; p++)
+        if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 127)
+            return 0;
+    return 1;
+}
+
 void stack_decode_container(stack_ctx *c, const stack_node *n, stack_container *k, int main)
 {
     k->loc = n->loc;
@@ -241,7 +301,11 @@ void stack_decode_container(stack_ctx *c, const stack_node *n, stack_container *
     decode_argv(c, n, "command", &k->command, &k->ncommand);
     decode_argv(c, n, "entry_point", &k->entry_point, &k->nentry_point);
     stack_get_str(c, n, "working_dir", 0, &k->working_dir);
-    stack_get_str(c, n, "user", 0, &k->user);
+    if (stack_get_str(c, n, "user", 0, &k->user) == 0 && k->user && !user_ok(k->user))
+        stack_err_key(c, stack_node_get(n, "user"), "user", "'%s' is not a user; use NAME, UID, NAME:GROUP "
+                     "or UID:GID", k->user);
+    stack_get_bool(c, n, "readonly_root", &k->readonly_root);
+    stack_get_str(c, n, "repository_credentials", 0, &k->repository_credentials);
     if (!main) {
         stack_get_int(c, n, "cpu", 0, 16384, &k->cpu);
         stack_get_int(c, n, "memory", 6, 122880, &k->memory);
@@ -262,4 +326,6 @@ void stack_decode_container(stack_ctx *c, const stack_node *n, stack_container *
         decode_health(c, v, &k->health);
     if ((v = stack_node_get(n, "depends_on")))
         decode_depends(c, v, k);
+    if ((v = stack_node_get(n, "ulimits")))
+        decode_ulimits(c, v, k);
 }

@@ -10,8 +10,8 @@
 #include "xalloc.h"
 
 static const char *const ref_kinds[] = {"load_balancers", "secrets", "buckets", "services",
-                                        "sites", "ci", "zones", "parameter_store",
-                                        "file_systems", NULL};
+                                        "sites", "ci", "zones", "databases", "caches",
+                                        "parameter_store", "file_systems", NULL};
 
 static const char *const lb_attrs[] = {"dns_name", "arn", "zone_id", "url", "domain", NULL};
 static const char *const zone_attrs[] = {"id", "name", "name_servers", NULL};
@@ -21,6 +21,8 @@ static const char *const service_attrs[] = {"name", "arn", "url", "host", "secur
                                             "task_role_arn", NULL};
 static const char *const site_attrs[] = {"domain_name", "url", "distribution_id", "arn", NULL};
 static const char *const ci_attrs[] = {"role_arn", NULL};
+static const char *const database_attrs[] = {"host", "port", "name", "user", "secret_arn", NULL};
+static const char *const cache_attrs[] = {"host", "port", NULL};
 static const char *const parameter_attrs[] = {"value", "name", "arn", "version", NULL};
 static const char *const file_system_attrs[] = {"id", "arn", NULL};
 
@@ -33,6 +35,8 @@ const char *const *stack_ref_attributes(stack_ref_kind kind)
     case STACK_REF_SITE: return site_attrs;
     case STACK_REF_CI: return ci_attrs;
     case STACK_REF_ZONE: return zone_attrs;
+    case STACK_REF_DATABASE: return database_attrs;
+    case STACK_REF_CACHE: return cache_attrs;
     case STACK_REF_PARAMETER: return parameter_attrs;
     case STACK_REF_FILE_SYSTEM: return file_system_attrs;
     default: return service_attrs;

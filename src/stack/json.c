@@ -86,7 +86,7 @@ static cJSON *secret_json(const stack_secret *x)
 {
     cJSON *o = cJSON_CreateObject();
     str(o, "source", stack_secret_source_name(x->source));
-    if (x->source == STACK_SECRET_GENERATE) {
+    if (x->source == STACK_SECRET_GENERATE || x->or_generate) {
         num(o, "length", x->length);
         boolean(o, "lowercase", x->lowercase);
         boolean(o, "uppercase", x->uppercase);
@@ -97,6 +97,8 @@ static cJSON *secret_json(const stack_secret *x)
     str(o, "from_file", x->path);
     str(o, "from_env", x->env);
     str(o, "existing", x->existing);
+    if (x->or_generate)
+        str(o, "else", "generate");
     str(o, "description", x->description);
     boolean(o, "keep", x->keep);
     return o;
@@ -241,7 +243,28 @@ static cJSON *container_json(const stack_container *k)
     cJSON *d = cJSON_AddObjectToObject(o, "depends_on");
     for (size_t i = 0; i < k->ndepends_on; i++)
         cJSON_AddStringToObject(d, k->depends_on[i].container, stack_dep_condition_name(k->depends_on[i].condition));
+    boolean(o, "readonly_root", k->readonly_root);
+    cJSON *u = cJSON_AddObjectToObject(o, "ulimits");
+    for (size_t i = 0; i < k->nulimits; i++) {
+        cJSON *x = cJSON_AddObjectToObject(u, k->ulimits[i].name);
+        num(x, "soft", k->ulimits[i].soft);
+        num(x, "hard", k->ulimits[i].hard);
+    }
+    str(o, "repository_credentials", k->repository_credentials);
     return o;
+}
+
+cJSON *stack_capacity_json(const stack_capacity *cap, size_t n)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        cJSON *x = cJSON_CreateObject();
+        str(x, "provider", cap[i].provider);
+        num(x, "weight", cap[i].weight);
+        num(x, "base", cap[i].base);
+        cJSON_AddItemToArray(a, x);
+    }
+    return a;
 }
 
 static cJSON *attach_json(const stack_lb_attach *a)
@@ -315,8 +338,11 @@ static void service_lists(cJSON *o, const stack_service *v)
         cJSON *x = cJSON_CreateObject();
         if (p->kind == STACK_PERM_BUCKET) {
             str(x, "bucket", p->bucket);
+            str(x, "bucket_name", p->bucket_name);
             str(x, "access", access[p->access]);
             str(x, "prefix", p->prefix);
+            if (p->conditions_json)
+                cJSON_AddItemToObject(x, "conditions", cJSON_Parse(p->conditions_json));
         } else if (p->kind == STACK_PERM_SECRET) {
             str(x, "secret", p->secret);
         } else {
@@ -353,11 +379,18 @@ static cJSON *service_json(const stack_service *v)
     boolean(o, "public_ip", v->public_ip);
     boolean(o, "exec", v->exec);
     num(o, "log_retention_days", v->log_retention_days);
+    str(o, "log_group", v->log_group);
+    if (v->has_capacity)
+        cJSON_AddItemToObject(o, "capacity", stack_capacity_json(v->capacity, v->ncapacity));
     if (v->ephemeral_storage_gib)
         num(o, "ephemeral_storage_gib", v->ephemeral_storage_gib);
     cJSON *a = cJSON_AddArrayToObject(o, "containers");
-    for (size_t i = 0; i < v->ncontainers; i++)
-        cJSON_AddItemToArray(a, container_json(&v->containers[i]));
+    for (size_t i = 0; i < v->ncontainers; i++) {
+        cJSON *k = container_json(&v->containers[i]);
+        if (i > 0) /* the main container's are the service's */
+            stack_store_uses_json(k, v, i);
+        cJSON_AddItemToArray(a, k);
+    }
     if (v->has_load_balancer)
         cJSON_AddItemToObject(o, "load_balancer", attach_json(&v->lb));
     if (v->has_discovery) {
@@ -369,6 +402,7 @@ static cJSON *service_json(const stack_service *v)
     for (size_t i = 0; i < v->nvolumes; i++)
         cJSON_AddItemToArray(a, volume_json(&v->volumes[i]));
     service_lists(o, v);
+    stack_store_uses_json(o, v, 0);
     cJSON *d = cJSON_AddObjectToObject(o, "deployment");
     const stack_deployment *dp = &v->deployment;
     str(d, "strategy", stack_strategy_name(dp->strategy));
@@ -409,6 +443,7 @@ static void top_sections(cJSON *o, const stack_model *s)
         boolean(z, "keep", s->zones[i].keep);
         cJSON_AddItemToObject(m, s->zones[i].name, z);
     }
+    stack_databases_json(o, s);
     stack_storage_json(o, s);
     m = cJSON_AddObjectToObject(o, "load_balancers");
     for (size_t i = 0; i < s->nload_balancers; i++)
@@ -450,6 +485,10 @@ char *stack_to_json(const stack_model *s)
     env_map(o, "tags", s->tags, s->ntags);
     cJSON_AddItemToObject(o, "network", network_json(&s->network));
     num(o, "log_retention_days", s->log_retention_days);
+    str(o, "log_group", s->log_group);
+    cJSON *cl = cJSON_AddObjectToObject(o, "cluster");
+    str(cl, "insights", s->cluster.insights);
+    cJSON_AddItemToObject(cl, "capacity", stack_capacity_json(s->cluster.capacity, s->cluster.ncapacity));
     str(o, "namespace", s->namespace_name);
     top_sections(o, s);
     cJSON *r = cJSON_AddArrayToObject(o, "references");

@@ -10,9 +10,10 @@
 
 static const char *const top_keys[] = {"stack", "region", "parameters", "environments", "tags",
                                        "network", "logs", "discovery", "secrets", "buckets",
-                                       "sites", "ci", "zones", "file_systems", "parameter_store",
-                                       "load_balancers", "services", "bootstrap", "outputs", NULL};
-static const char *const logs_keys[] = {"retention_days", NULL};
+                                       "sites", "ci", "zones", "databases", "caches",
+                                       "file_systems", "parameter_store",
+                                       "load_balancers", "services", "bootstrap", "outputs", "cluster",
+                                       NULL};
 static const char *const discovery_keys[] = {"namespace", NULL};
 static const char *const step_keys[] = {"exec", "secret", NULL};
 static const char *const exec_keys[] = {"service", "command", "container", "timeout", NULL};
@@ -72,19 +73,8 @@ static void decode_head(stack_ctx *c, const stack_node *root)
     }
     s->log_retention_days = 30;
     const stack_node *l = stack_node_get(root, "logs");
-    if (l) {
-        size_t old = stack_path_push(c, "logs");
-        if (stack_want_map(c, l)) {
-            stack_check_keys(c, l, logs_keys);
-            if (stack_get_int(c, l, "retention_days", 0, 100000, &s->log_retention_days) == 0 &&
-                !stack_valid_retention(s->log_retention_days))
-                stack_err_key(c, stack_node_get(l, "retention_days"), "retention_days",
-                             "%d is not a CloudWatch Logs retention; use 1, 3, 5, 7, 14, 30, 60, 90, 120, "
-                             "150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
-                             s->log_retention_days);
-        }
-        stack_path_pop(c, old);
-    }
+    if (l)
+        stack_decode_logs(c, l, &s->log_retention_days, &s->log_group);
     const stack_node *d = stack_node_get(root, "discovery");
     if (d) {
         size_t old = stack_path_push(c, "discovery");
@@ -187,9 +177,12 @@ static void decode_all(stack_ctx *c, stack_node *root, const stack_options *opts
     stack_decode_sites(c, stack_node_get(root, "sites"));
     stack_decode_ci(c, stack_node_get(root, "ci"));
     stack_decode_zones(c, stack_node_get(root, "zones"));
+    stack_decode_databases(c, stack_node_get(root, "databases"));
+    stack_decode_caches(c, stack_node_get(root, "caches"));
     stack_decode_file_systems(c, stack_node_get(root, "file_systems"));
     stack_decode_parameter_store(c, stack_node_get(root, "parameter_store"));
     stack_decode_load_balancers(c, stack_node_get(root, "load_balancers"));
+    stack_decode_cluster(c, stack_node_get(root, "cluster"));
     const stack_node *svcs = stack_node_get(root, "services");
     if (svcs)
         stack_decode_services(c, svcs);

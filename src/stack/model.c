@@ -14,6 +14,8 @@ const stack_service *stack_find_service(const stack_model *s, const char *name) 
 const stack_secret *stack_find_secret(const stack_model *s, const char *name) { FIND(s->secrets, s->nsecrets, name); }
 const stack_bucket *stack_find_bucket(const stack_model *s, const char *name) { FIND(s->buckets, s->nbuckets, name); }
 const stack_site *stack_find_site(const stack_model *s, const char *name) { FIND(s->sites, s->nsites, name); }
+const stack_database *stack_find_database(const stack_model *s, const char *name) { FIND(s->databases, s->ndatabases, name); }
+const stack_cache *stack_find_cache(const stack_model *s, const char *name) { FIND(s->caches, s->ncaches, name); }
 const stack_load_balancer *stack_find_load_balancer(const stack_model *s, const char *name)
 {
     FIND(s->load_balancers, s->nload_balancers, name);
@@ -141,6 +143,10 @@ void stack_container_free(stack_container *k)
     for (size_t i = 0; i < k->ndepends_on; i++)
         free(k->depends_on[i].container);
     free(k->depends_on);
+    for (size_t i = 0; i < k->nulimits; i++)
+        free(k->ulimits[i].name);
+    free(k->ulimits);
+    free(k->repository_credentials);
 }
 
 static void service_free(stack_service *v)
@@ -170,6 +176,8 @@ static void service_free(stack_service *v)
     free(v->volumes);
     for (size_t i = 0; i < v->npermissions; i++) {
         free(v->permissions[i].bucket);
+        free(v->permissions[i].bucket_name);
+        free(v->permissions[i].conditions_json);
         free(v->permissions[i].prefix);
         free(v->permissions[i].secret);
         free(v->permissions[i].statement_json);
@@ -183,7 +191,10 @@ static void service_free(stack_service *v)
         free(v->reach[i].protocol);
     }
     free(v->reach);
+    stack_store_uses_free(v);
     free(v->task_definition_json);
+    free(v->log_group);
+    stack_capacity_free(v->capacity, v->ncapacity);
 }
 
 static void network_free(stack_network *n)
@@ -288,7 +299,11 @@ void stack_free(stack_model *s)
     free(s->tags);
     network_free(&s->network);
     free(s->namespace_name);
+    free(s->log_group);
+    free(s->cluster.insights);
+    stack_capacity_free(s->cluster.capacity, s->cluster.ncapacity);
     stores_free(s);
+    stack_databases_free(s);
     stack_storage_free(s);
     for (size_t i = 0; i < s->nservices; i++)
         service_free(&s->services[i]);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "sigv4.h"
 #include "stack_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -19,13 +20,41 @@ char *stack_name_service_group(const char *stack, const char *service) { return 
 char *stack_name_lb_group(const char *stack, const char *lb) { return xasprintf("%s-lb-%s", stack, lb); }
 char *stack_name_log_group(const char *stack, const char *service) { return xasprintf("/ecsdeploy/%s/%s", stack, service); }
 char *stack_name_secret(const char *stack, const char *secret) { return xasprintf("%s/%s", stack, secret); }
-char *stack_name_bucket(const char *stack, const char *bucket) { return xasprintf("%s-%s", stack, bucket); }
 char *stack_name_site_oac(const char *stack, const char *site) { return xasprintf("%s-%s", stack, site); }
 char *stack_name_site_comment(const char *stack, const char *site)
 {
     return xasprintf("ecsdeploy %s site %s", stack, site);
 }
 char *stack_name_ci_role(const char *stack) { return xasprintf("%s-ci", stack); }
+char *stack_name_database(const char *stack, const char *db) { return xasprintf("%s-%s", stack, db); }
+char *stack_name_database_group(const char *stack, const char *db) { return xasprintf("%s-db-%s", stack, db); }
+char *stack_name_bucket_legacy(const char *stack, const char *bucket) { return xasprintf("%s-%s", stack, bucket); }
+
+#define BUCKET_BASE_MAX 52 /* 63 - "-" - 10 hexadecimal digits */
+
+char *stack_name_bucket(const char *stack, const char *bucket, const char *account, const char *region)
+{
+    char *seed = xasprintf("%s:%s:%s:%s", account, region, stack, bucket);
+    char hex[65];
+    sigv4_sha256_hex(seed, strlen(seed), hex);
+    free(seed);
+    char *base = xasprintf("%s-%s", stack, bucket);
+    if (strlen(base) > BUCKET_BASE_MAX)
+        base[BUCKET_BASE_MAX] = '\0';
+    for (size_t n = strlen(base); n > 0 && base[n - 1] == '-'; n--)
+        base[n - 1] = '\0';
+    char *name = xasprintf("%s-%.10s", base, hex);
+    free(base);
+    return name;
+}
+
+char *stack_name_bucket_prefix(const char *stack)
+{
+    char *p = xasprintf("%s-", stack);
+    if (strlen(p) > BUCKET_BASE_MAX)
+        p[BUCKET_BASE_MAX] = '\0';
+    return p;
+}
 char *stack_name_cluster(const char *stack) { return xstrdup(stack); }
 char *stack_name_task_family(const char *stack, const char *service) { return xasprintf("%s-%s", stack, service); }
 char *stack_name_efs_group(const char *stack, const char *fs) { return xasprintf("%s-efs-%s", stack, fs); }
@@ -79,16 +108,33 @@ const char *stack_check_bucket_name(const char *n)
         return "must start and end with a lowercase letter or digit";
     if (strstr(n, "..") || strstr(n, ".-") || strstr(n, "-."))
         return "may not have two dots, or a dot next to a hyphen";
-    if (strncmp(n, "xn--", 4) == 0 || strncmp(n, "sthree-", 7) == 0)
-        return "may not start with 'xn--' or 'sthree-'";
-    if (len > 8 && strcmp(n + len - 8, "-s3alias") == 0)
-        return "may not end with '-s3alias'";
+    static const char *const prefixes[] = {"xn--", "sthree-", "amzn-s3-demo-", NULL};
+    static const char *const suffixes[] = {"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3", NULL};
+    for (size_t i = 0; prefixes[i]; i++)
+        if (strncmp(n, prefixes[i], strlen(prefixes[i])) == 0)
+            return "may not start with 'xn--', 'sthree-' or 'amzn-s3-demo-' (S3 keeps them)";
+    for (size_t i = 0; suffixes[i]; i++)
+        if (len > strlen(suffixes[i]) && strcmp(n + len - strlen(suffixes[i]), suffixes[i]) == 0)
+            return "may not end with '-s3alias', '--ol-s3', '.mrap', '--x-s3' or '--table-s3' (S3 keeps them)";
     unsigned a;
     int pre;
     char *cidr = xasprintf("%s/32", n);
     int ip = stack_parse_cidr(cidr, &a, &pre) == 0;
     free(cidr);
     return ip ? "may not look like an IP address" : NULL;
+}
+
+const char *stack_check_log_group_name(const char *n)
+{
+    size_t len = strlen(n);
+    if (!len || len > 512)
+        return "must be 1 to 512 characters";
+    for (const char *p = n; *p; p++)
+        if (!alnum(*p) && !strchr("._-/#", *p))
+            return "may hold only letters, digits and . _ - / #";
+    if (strncmp(n, "aws/", 4) == 0)
+        return "may not start with aws/ (CloudWatch Logs keeps it)";
+    return NULL;
 }
 
 const char *stack_check_dns_label(const char *n)

@@ -99,7 +99,16 @@ void stack_check_names(stack_ctx *c, const stack_node *root)
         const stack_bucket *b = &s->buckets[i];
         char *where = xasprintf("buckets.%s", b->name);
         logical(c, b->loc, "buckets", b->name);
-        check_derived(c, b->loc, where, "bucket", xstrdup(b->bucket_name), stack_check_bucket_name);
+        if (!b->bucket_name) { /* the default name: its shape, whatever the account */
+            char *name = stack_name_bucket(st, b->name, "000000000000", "us-east-1");
+            const char *why = stack_check_bucket_name(name);
+            if (why) {
+                strcpy(name + strlen(name) - 10, "…");
+                stack_diag_add(c->d, b->loc, "%s: the default bucket name '%s' %s; change the stack name or "
+                              "give the bucket a name:", where, name, why);
+            }
+            free(name);
+        }
         free(where);
     }
     for (size_t i = 0; i < s->nsecrets; i++)
@@ -180,8 +189,9 @@ char *stack_ref_static_value(const stack_model *s, const stack_ref *r)
         return fs && fs->existing && !strcmp(r->attr, "id") ? xstrdup(fs->existing) : NULL;
     }
     if (r->kind == STACK_REF_BUCKET && !strcmp(r->attr, "name")) {
+        /* a default name needs the account: the bucket node knows it */
         const stack_bucket *b = stack_find_bucket(s, r->name);
-        return b ? xstrdup(b->bucket_name) : NULL;
+        return b && b->bucket_name ? xstrdup(b->bucket_name) : NULL;
     }
     if (r->kind == STACK_REF_SECRET && !strcmp(r->attr, "name")) {
         const stack_secret *x = stack_find_secret(s, r->name);
@@ -194,6 +204,8 @@ char *stack_ref_static_value(const stack_model *s, const stack_ref *r)
         const stack_site *x = stack_find_site(s, r->name);
         return x && x->domain ? xasprintf("https://%s", x->domain) : NULL;
     }
+    if (r->kind == STACK_REF_DATABASE)
+        return stack_database_static_value(s, r);
     const stack_service *v = r->kind == STACK_REF_SERVICE ? stack_find_service(s, r->name) : NULL;
     if (!v)
         return NULL;

@@ -9,18 +9,19 @@ static const char *const service_keys[] = {
     "enabled", "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "architecture",
     "desired_count", "port", "ports", "environment", "secrets", "health_check", "depends_on",
     "subnets", "public_ip", "load_balancer", "discovery", "logs", "ephemeral_storage_gib",
-    "volumes", "permissions", "exec", "deployment", "allow_from", "reach", "containers",
-    "task_definition", NULL};
+    "volumes", "permissions", "exec", "deployment", "allow_from", "reach", "databases", "caches",
+    "containers", "task_definition", "capacity", "readonly_root", "ulimits",
+    "repository_credentials", NULL};
 static const char *const container_keys[] = {
     "enabled", "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "essential",
-    "init", "port", "ports", "environment", "secrets", "health_check", "depends_on", NULL};
+    "init", "port", "ports", "environment", "secrets", "health_check", "depends_on", "databases",
+    "caches", "readonly_root", "ulimits", "repository_credentials", NULL};
 static const char *const attach_keys[] = {
     "enabled", "name", "container", "port", "paths", "hosts", "priority", "listeners", "test_listener",
     "health_check", "deregistration_delay", "grace_period", "authenticate", NULL};
 static const char *const lb_health_keys[] = {"path", "port", "matcher", "interval", "timeout",
                                              "healthy_threshold", "unhealthy_threshold", NULL};
 static const char *const discovery_keys[] = {"name", "port", NULL};
-static const char *const logs_keys[] = {"retention_days", NULL};
 static const char *const arch_names[] = {"X86_64", "ARM64", NULL};
 static const char *const tier_names[] = {"public", "private", NULL};
 
@@ -161,6 +162,7 @@ static void decode_sidecars(stack_ctx *c, const stack_node *v, stack_service *sv
                 stack_check_keys(c, cn, container_keys);
                 stack_decode_container(c, cn, k, 0);
                 k->loc = v->keys[i]->loc;
+                stack_decode_store_uses(c, cn, svc, svc->ncontainers - 1);
             }
             stack_path_pop(c, o2);
         }
@@ -203,18 +205,11 @@ static void decode_service(stack_ctx *c, const stack_node *key, const stack_node
         decode_attach(c, x, svc);
     if ((x = stack_node_get(v, "discovery")))
         decode_discovery(c, x, svc);
-    if ((x = stack_node_get(v, "logs"))) {
-        size_t old = stack_path_push(c, "logs");
-        if (stack_want_map(c, x)) {
-            stack_check_keys(c, x, logs_keys);
-            if (stack_get_int(c, x, "retention_days", 0, 100000, &svc->log_retention_days) == 0 &&
-                !stack_valid_retention(svc->log_retention_days))
-                stack_err_key(c, stack_node_get(x, "retention_days"), "retention_days",
-                             "%d is not a CloudWatch Logs retention; use 1, 3, 5, 7, 14, 30, 60, 90, 120, "
-                             "150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653",
-                             svc->log_retention_days);
-        }
-        stack_path_pop(c, old);
+    if ((x = stack_node_get(v, "logs")))
+        stack_decode_logs(c, x, &svc->log_retention_days, &svc->log_group);
+    if ((x = stack_node_get(v, "capacity"))) {
+        svc->has_capacity = 1;
+        stack_decode_capacity(c, x, &svc->capacity, &svc->ncapacity);
     }
     if (stack_get_int(c, v, "ephemeral_storage_gib", 20, 200, &svc->ephemeral_storage_gib) == 0 &&
         svc->ephemeral_storage_gib == 20)
@@ -224,6 +219,7 @@ static void decode_service(stack_ctx *c, const stack_node *key, const stack_node
         decode_sidecars(c, x, svc);
     stack_decode_volumes(c, v, svc);
     stack_decode_access(c, v, svc);
+    stack_decode_store_uses(c, v, svc, 0);
     stack_decode_deployment(c, v, svc);
     if (svc->has_discovery && !svc->discovery_port)
         svc->discovery_port = stack_service_port(svc);

@@ -5,10 +5,11 @@
 #include <string.h>
 
 #include "stack_internal.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
-static const char *const perm_keys[] = {"bucket", "access", "prefix", "secret", "actions",
-                                        "resources", "effect", NULL};
+static const char *const perm_keys[] = {"bucket", "bucket_name", "access", "prefix", "secret", "actions",
+                                        "resources", "effect", "conditions", NULL};
 static const char *const access_names[] = {"read", "write", "read-write", NULL};
 static const char *const effect_names[] = {"Allow", "Deny", NULL};
 static const char *const ingress_keys[] = {"service", "group", "cidr", "port", NULL};
@@ -43,12 +44,43 @@ static void statement_item(stack_ctx *c, const stack_node *n, stack_permission *
         cJSON_AddItemToArray(a, cJSON_CreateString(actions[i]));
     for (size_t i = 0; i < nr; i++)
         cJSON_AddItemToArray(r, cJSON_CreateString(resources[i]));
+    if (p->conditions_json)
+        cJSON_AddItemToObject(st, "Condition", cJSON_Parse(p->conditions_json));
     char *js = cJSON_PrintUnformatted(st);
     p->statement_json = xstrdup(js);
     cJSON_free(js);
     cJSON_Delete(st);
     stack_strlist_free(actions, na);
     stack_strlist_free(resources, nr);
+}
+
+/* A bucket permission: a stack bucket by logical name, or any bucket by its S3 name. */
+static void bucket_item(stack_ctx *c, const stack_node *n, stack_permission *p)
+{
+    int acc = 0;
+    p->kind = STACK_PERM_BUCKET;
+    if (stack_node_get(n, "bucket"))
+        stack_get_str(c, n, "bucket", 1, &p->bucket);
+    else if (stack_get_str(c, n, "bucket_name", 1, &p->bucket_name) == 0 && p->bucket_name) {
+        const char *why = stack_check_bucket_name(p->bucket_name);
+        if (why)
+            stack_err_key(c, stack_node_get(n, "bucket_name"), "bucket_name", "'%s' is not an S3 bucket name: "
+                         "it %s", p->bucket_name, why);
+    }
+    if (stack_get_enum(c, n, "access", access_names, &acc) == 0)
+        p->access = (stack_access)acc;
+    if (stack_get_str(c, n, "prefix", 0, &p->prefix) == 0 && p->prefix &&
+        (p->prefix[0] == '/' || strpbrk(p->prefix, "*?") || !p->prefix[0]))
+        stack_err_key(c, stack_node_get(n, "prefix"), "prefix", "'%s' is not a key prefix like app/ (no leading "
+                     "'/', no wildcards: ecsdeploy adds the '*')", p->prefix);
+    if (p->prefix && p->conditions_json) {
+        cJSON *cond = cJSON_Parse(p->conditions_json);
+        if (cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cond, "StringLike"), "s3:prefix"))
+            stack_err_key(c, stack_node_get(n, "conditions"), "conditions",
+                         "StringLike s3:prefix is what prefix: '%s' sets on s3:ListBucket; keep one of them",
+                         p->prefix);
+        cJSON_Delete(cond);
+    }
 }
 
 static void permission_item(stack_ctx *c, const stack_node *n, stack_service *svc)
@@ -58,28 +90,31 @@ static void permission_item(stack_ctx *c, const stack_node *n, stack_service *sv
     stack_permission *p = &svc->permissions[svc->npermissions];
     p->loc = n->loc;
     stack_check_keys(c, n, perm_keys);
-    int kinds = !!stack_node_get(n, "bucket") + !!stack_node_get(n, "secret") + !!stack_node_get(n, "actions");
+    int kinds = !!stack_node_get(n, "bucket") + !!stack_node_get(n, "bucket_name") +
+                !!stack_node_get(n, "secret") + !!stack_node_get(n, "actions");
     if (kinds == 1)
         svc->npermissions++;
     else {
         stack_err(c, n, "a permission is one of { bucket: NAME, access: read|write|read-write }, "
-                       "{ secret: NAME } or { actions: […], resources: […] }");
+                       "{ bucket_name: S3-NAME, prefix: p/, access: … }, { secret: NAME } or "
+                       "{ actions: […], resources: […] }");
         return;
     }
+    int bucket = stack_node_get(n, "bucket") || stack_node_get(n, "bucket_name");
     const char *bucket_only[] = {"access", "prefix"}, *stmt_only[] = {"resources", "effect"};
     for (int i = 0; i < 2; i++) {
-        if (!stack_node_get(n, "bucket") && stack_node_get(n, bucket_only[i]))
+        if (!bucket && stack_node_get(n, bucket_only[i]))
             stack_err_key(c, stack_node_get(n, bucket_only[i]), bucket_only[i], "applies to bucket permissions only");
         if (!stack_node_get(n, "actions") && stack_node_get(n, stmt_only[i]))
             stack_err_key(c, stack_node_get(n, stmt_only[i]), stmt_only[i], "applies to { actions: … } statements only");
     }
-    if (stack_node_get(n, "bucket")) {
-        int acc = 0;
-        p->kind = STACK_PERM_BUCKET;
-        stack_get_str(c, n, "bucket", 1, &p->bucket);
-        if (stack_get_enum(c, n, "access", access_names, &acc) == 0)
-            p->access = (stack_access)acc;
-        stack_get_str(c, n, "prefix", 0, &p->prefix);
+    const stack_node *cond = stack_node_get(n, "conditions");
+    if (cond && stack_node_get(n, "secret"))
+        stack_err_key(c, cond, "conditions", "applies to bucket permissions and { actions: … } statements only");
+    else if (cond)
+        p->conditions_json = stack_decode_conditions(c, cond);
+    if (bucket) {
+        bucket_item(c, n, p);
     } else if (stack_node_get(n, "secret")) {
         p->kind = STACK_PERM_SECRET;
         stack_get_str(c, n, "secret", 1, &p->secret);

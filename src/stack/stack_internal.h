@@ -153,7 +153,39 @@ void stack_decode_container(stack_ctx *c, const stack_node *n, stack_container *
 void stack_decode_volumes(stack_ctx *c, const stack_node *n, stack_service *svc);
 void stack_decode_access(stack_ctx *c, const stack_node *n, stack_service *svc);
 void stack_decode_deployment(stack_ctx *c, const stack_node *n, stack_service *svc);
+/* databases: and caches: (databases.c): the sections, a service's uses of them, the
+ * default subnets (before the network's defaults: a database may ask for private ones),
+ * the rules across sections (which also put the uses' values into the main container's
+ * environment), the model as JSON, and freeing. */
+void stack_decode_databases(stack_ctx *c, const stack_node *n);
+void stack_decode_caches(stack_ctx *c, const stack_node *n);
+/* A service's (container 0) or a sidecar's databases: and caches: keys. */
+void stack_decode_store_uses(stack_ctx *c, const stack_node *n, stack_service *svc,
+                             size_t container);
+void stack_databases_defaults(stack_ctx *c);
+void stack_check_databases(stack_ctx *c, const stack_node *root);
+char *stack_database_static_value(const stack_model *s, const stack_ref *r);
+struct cJSON;
+void stack_databases_json(struct cJSON *o, const stack_model *s);
+void stack_store_uses_json(struct cJSON *o, const stack_service *v, size_t container);
+void stack_databases_free(stack_model *s);
+void stack_store_uses_free(stack_service *v);
+/* 1 when the network has subnets of that tier (check.c). */
+int stack_network_has_tier(const stack_network *net, stack_tier t);
 void stack_decode_bootstrap(stack_ctx *c, const stack_node *n);
+/* cluster: (cluster.c), and a capacity provider strategy list (also a service's). */
+void stack_decode_cluster(stack_ctx *c, const stack_node *n);
+void stack_decode_capacity(stack_ctx *c, const stack_node *n, stack_capacity **out, size_t *nout);
+void stack_capacity_free(stack_capacity *cap, size_t n);
+/* logs: { retention_days: N|never, name } of the stack or a service (logs.c); which group
+ * each service logs to (run by stack_check_settings). */
+void stack_decode_logs(stack_ctx *c, const stack_node *n, int *retention_days, char **name);
+void stack_resolve_log_groups(stack_ctx *c, const stack_node *root);
+/* An IAM Condition block { OPERATOR: { KEY: VALUE | [VALUES] } } checked and turned into
+ * JSON text (iam_conditions.c); NULL after reporting. */
+char *stack_decode_conditions(stack_ctx *c, const stack_node *n);
+/* Rules of the settings across sections: log groups, registry credentials (settings.c). */
+void stack_check_settings(stack_ctx *c, const stack_node *root);
 void stack_decode_outputs(stack_ctx *c, const stack_node *n);
 /* Rules across sections, once everything is decoded. */
 void stack_check_stack(stack_ctx *c, const stack_node *root);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "stack_internal.h"
+#include "stack_names.h"
 #include "xalloc.h"
 
 static const char *const secret_keys[] = {"generate", "from_file", "from_env", "existing",
@@ -69,9 +70,13 @@ static void decode_secret(stack_ctx *c, const stack_node *key, const stack_node 
     if (!v || !stack_want_map(c, v))
         return;
     stack_check_keys(c, v, secret_keys);
+    /* one source; or a given one (file or environment) with `generate:` as its fallback */
+    const stack_node *g = stack_node_get(v, "generate");
+    int fallback = g && !!stack_node_get(v, "from_file") + !!stack_node_get(v, "from_env") == 1 &&
+                   !stack_node_get(v, "existing");
     int sources = 0;
     const char *first = NULL;
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = fallback ? 1 : 0; i < 4; i++)
         if (stack_node_get(v, secret_keys[i])) {
             if (sources++)
                 stack_err_key(c, stack_node_get(v, secret_keys[i]), secret_keys[i],
@@ -84,9 +89,10 @@ static void decode_secret(stack_ctx *c, const stack_node *key, const stack_node 
     for (size_t i = 0; sources > 1 && i < 4; i++)
         if (first == secret_keys[i])
             sec->source = kinds[i]; /* reported; keep the first so no other message follows */
-    const stack_node *g = stack_node_get(v, "generate");
-    if (g && sources == 1)
+    if (g && sources == 1) {
         stack_decode_generate(c, g, sec);
+        sec->or_generate = fallback;
+    }
     if (stack_node_get(v, "from_file") && sources == 1) {
         sec->source = STACK_SECRET_FILE;
         stack_get_str(c, v, "from_file", 0, &sec->path);
@@ -172,7 +178,12 @@ static void decode_bucket(stack_ctx *c, const stack_node *key, const stack_node 
     if (!v || !stack_want_map(c, v))
         return;
     stack_check_keys(c, v, bucket_keys);
-    stack_get_str(c, v, "name", 0, &b->bucket_name);
+    if (stack_get_str(c, v, "name", 0, &b->bucket_name) == 0 && b->bucket_name) {
+        const char *why = stack_check_bucket_name(b->bucket_name);
+        if (why)
+            stack_err_key(c, stack_node_get(v, "name"), "name", "'%s' is not an S3 bucket name: it %s",
+                         b->bucket_name, why);
+    }
     int enc = 0;
     if (stack_get_enum(c, v, "encryption", encryption_names, &enc) == 0)
         b->encryption = (stack_bucket_encryption)enc;
@@ -206,7 +217,4 @@ void stack_decode_buckets(stack_ctx *c, const stack_node *n)
         }
     }
     stack_path_pop(c, old);
-    for (size_t i = 0; i < c->s->nbuckets; i++)
-        if (!c->s->buckets[i].bucket_name)
-            c->s->buckets[i].bucket_name = xasprintf("%s-%s", c->s->name ? c->s->name : "", c->s->buckets[i].name);
 }

@@ -37,7 +37,7 @@ SITE = ("file_systems:\n  state:\n    access_points: { server: { path: /server, 
         "parameter_store:\n  flag: { value: \"on\", type: String }\n"
         "sites:\n  www: { bucket: data, path: /www }\n"
         "ci:\n  github: { repository: acme/shop, branches: [main] }\n  publish: [www]\n")
-CORS = ("  data:\n    keep: true\n    cors: [ { origins: [\"https://shop.example.com\"], methods: [GET], "
+CORS = ("  data:\n    name: " + STACK + "-data\n    keep: true\n    cors: [ { origins: [\"https://shop.example.com\"], methods: [GET], "
         "max_age: {age} } ]\n")
 
 

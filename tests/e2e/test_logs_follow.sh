@@ -67,13 +67,15 @@ import sys, time
 sys.path.insert(0, "tests/e2e")
 from exec_world import Remote
 ecs = Remote(sys.argv[1]).client("ecs")
-for _ in range(100):
+while True:
     ecs.list_tasks(cluster="lg")
     time.sleep(0.1)' "$FAKE_URL" &
 poker=$!
 ECSDEPLOY_POLL_SECONDS=0.2 "$ECSDEPLOY" -f "$stack" logs web --follow >"$work/follow.out" 2>"$work/follow.err" &
 pid=$!
-sleep 4
+# wait for the third periodic line (not a fixed time: a loaded machine is slower), at most 120 s
+i=0
+while [ $i -lt 1200 ] && ! grep -q "alive (3)" "$work/follow.out"; do sleep 0.1; i=$((i + 1)); done
 kill -INT $pid
 wait $pid
 rc=$?

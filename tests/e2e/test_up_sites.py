@@ -35,6 +35,7 @@ STACK = """\
 stack: {name}
 buckets:
   web:
+    name: {name}-web
 {cors}
 sites:
   app: {{ bucket: web, path: /latest, spa: {spa}{price} }}

@@ -152,6 +152,7 @@ static void net_close(net_run *r)
     aws_client_free(r->aws);
     buf_free(&r->events);
     pthread_mutex_destroy(&r->lock);
+    free(r->ctx.account);
     pthread_mutex_destroy(&r->ctx.lock);
 }
 

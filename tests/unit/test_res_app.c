@@ -3,6 +3,7 @@
 
 #include "s3.h"
 #include "secretsmanager.h"
+#include "stack_names.h"
 
 static const char *const secrets_yaml =
     "stack: kapp-sec\n"
@@ -110,36 +111,38 @@ static const char *const bucket_yaml =
     "    versioning: true\n"
     "    encryption: sse-kms\n"
     "    lifecycle: [ { prefix: \"tmp/\", expire_days: 7 }, { noncurrent_expire_days: 30 } ]\n"
-    "  plain: { keep: false }\n"
+    "  plain: { keep: false, name: kapp-bkt-plain }\n"
     "services:\n"
     "  web: { image: nginx, port: 80 }\n";
 
 START_TEST(buckets_with_every_setting)
 {
     app_env e = {0};
+    /* data has the default name: unique to the fake's account and the region */
+    char *data = stack_name_bucket("kapp-bkt", "data", "000000000000", "us-east-1");
     app_open(&e, bucket_yaml);
     plan_exec_result r;
     ck_assert_msg(app_run(&e, 0, &r) == 0, "%s", r.failure);
     plan_exec_result_free(&r);
     aws_error err;
     char *status = NULL;
-    ck_assert_int_eq(s3_get_bucket_versioning(e.aws, "kapp-bkt-data", &status, &err), 0);
+    ck_assert_int_eq(s3_get_bucket_versioning(e.aws, data, &status, &err), 0);
     ck_assert_str_eq(status, "Enabled");
     free(status);
     s3_public_access_block pab = {0};
-    ck_assert_int_eq(s3_get_public_access_block(e.aws, "kapp-bkt-data", &pab, &err), 0);
+    ck_assert_int_eq(s3_get_public_access_block(e.aws, data, &pab, &err), 0);
     ck_assert_int_eq(pab.block_public_acls && pab.restrict_public_buckets, 1);
     char *policy = NULL;
-    ck_assert_int_eq(s3_get_bucket_policy(e.aws, "kapp-bkt-data", &policy, &err), 0);
+    ck_assert_int_eq(s3_get_bucket_policy(e.aws, data, &policy, &err), 0);
     ck_assert_ptr_nonnull(strstr(policy, "aws:SecureTransport"));
     free(policy);
     s3_lifecycle_rules rules = {0};
-    ck_assert_int_eq(s3_get_bucket_lifecycle(e.aws, "kapp-bkt-data", &rules, &err), 0);
+    ck_assert_int_eq(s3_get_bucket_lifecycle(e.aws, data, &rules, &err), 0);
     ck_assert_uint_eq(rules.n, 2);
     s3_lifecycle_rules_free(&rules);
     /* versions and a delete marker, for --purge to empty */
-    ck_assert_int_eq(s3_put_object(e.aws, "kapp-bkt-data", "a.txt", "1", NULL, &err), 0);
-    ck_assert_int_eq(s3_put_object(e.aws, "kapp-bkt-data", "a.txt", "2", NULL, &err), 0);
+    ck_assert_int_eq(s3_put_object(e.aws, data, "a.txt", "1", NULL, &err), 0);
+    ck_assert_int_eq(s3_put_object(e.aws, data, "a.txt", "2", NULL, &err), 0);
     app_close(&e);
 
     app_open(&e, bucket_yaml);
@@ -151,18 +154,19 @@ START_TEST(buckets_with_every_setting)
         "stack: kapp-bkt\n"
         "buckets:\n"
         "  data: { versioning: false, block_public_access: false, tls_only: false }\n"
-        "  plain: { keep: false }\n"
+        "  plain: { keep: false, name: kapp-bkt-plain }\n"
         "services:\n"
         "  web: { image: nginx, port: 80 }\n";
     app_open(&e, edited);
+    ck_assert_str_eq(app_node(&e, "bucket/data")->physical_id, data);
     plan_compute(&e.ctx, 0);
     ck_assert_int_eq(app_node(&e, "bucket/data")->action, RES_UPDATE);
     ck_assert_msg(app_run(&e, 0, &r) == 0, "%s", r.failure);
     plan_exec_result_free(&r);
-    ck_assert_int_eq(s3_get_bucket_versioning(e.aws, "kapp-bkt-data", &status, &err), 0);
+    ck_assert_int_eq(s3_get_bucket_versioning(e.aws, data, &status, &err), 0);
     ck_assert_str_eq(status, "Suspended");
     free(status);
-    ck_assert_int_ne(s3_get_bucket_policy(e.aws, "kapp-bkt-data", &policy, &err), 0);
+    ck_assert_int_ne(s3_get_bucket_policy(e.aws, data, &policy, &err), 0);
     app_close(&e);
     app_open(&e, edited);
     ck_assert_uint_eq(app_changes(&e), 0);
@@ -171,7 +175,7 @@ START_TEST(buckets_with_every_setting)
     ck_assert_int_eq(app_run(&e, 1, &r), 0);
     plan_exec_result_free(&r);
     int exists = 0;
-    ck_assert_int_eq(s3_head_bucket(e.aws, "kapp-bkt-data", &exists, &err), 0);
+    ck_assert_int_eq(s3_head_bucket(e.aws, data, &exists, &err), 0);
     ck_assert_int_eq(exists, 1);
     ck_assert_int_eq(s3_head_bucket(e.aws, "kapp-bkt-plain", &exists, &err), 0);
     ck_assert_int_eq(exists, 0);
@@ -180,8 +184,9 @@ START_TEST(buckets_with_every_setting)
     e.ctx.purge = 1;
     ck_assert_int_eq(app_run(&e, 1, &r), 0);
     plan_exec_result_free(&r);
-    ck_assert_int_eq(s3_head_bucket(e.aws, "kapp-bkt-data", &exists, &err), 0);
+    ck_assert_int_eq(s3_head_bucket(e.aws, data, &exists, &err), 0);
     ck_assert_int_eq(exists, 0);
+    free(data);
     app_free(&e);
 }
 END_TEST

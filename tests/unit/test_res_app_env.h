@@ -115,6 +115,7 @@ static void app_close(app_env *e)
 {
     res_graph_free(e->graph);
     stack_free(e->stack);
+    free(e->ctx.account);
     pthread_mutex_destroy(&e->ctx.lock);
     e->graph = NULL;
     e->stack = NULL;

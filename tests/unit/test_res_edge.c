@@ -157,6 +157,7 @@ static void close_run(run *r)
     aws_client_free(r->aws);
     buf_free(&r->events);
     pthread_mutex_destroy(&r->lock);
+    free(r->ctx.account);
     pthread_mutex_destroy(&r->ctx.lock);
 }
 

@@ -97,6 +97,9 @@ def validate(req):
             raise client_error("Container.image should not be null or empty.")
     if not any(c.get("essential", True) for c in containers):
         raise client_error("Task definition must have at least one essential container.")
+    windows = (req.get("runtimePlatform") or {}).get("operatingSystemFamily", "LINUX").startswith("WINDOWS")
+    for c in containers:
+        _check_container_settings(c, windows)
     for c in containers:
         for d in c.get("dependsOn") or []:
             if d.get("containerName") not in names:
@@ -146,6 +149,33 @@ def validate(req):
             raise client_error(f"The sum of all container memory reservations ({total} MiB) is greater "
                                f"than the task memory ({mem} MiB).")
     return (str(cpu) if cpu is not None else None, str(mem) if mem is not None else None)
+
+
+HEALTH_RANGES = (("interval", 5, 300), ("timeout", 2, 60), ("retries", 1, 10), ("startPeriod", 0, 300))
+
+
+def _check_container_settings(c, windows):
+    """What ECS refuses in one container: Linux-only settings on Windows, a health check
+    out of its ranges or without CMD / CMD-SHELL / NONE, a ulimit given twice."""
+    name = c["name"]
+    if windows:
+        for key in ("readonlyRootFilesystem", "ulimits", "user"):
+            if c.get(key):
+                raise client_error(f"Container '{name}': {key} is not supported for Windows containers.")
+    hc = c.get("healthCheck")
+    if hc:
+        cmd = hc.get("command") or []
+        if not cmd or cmd[0] not in ("CMD", "CMD-SHELL", "NONE"):
+            raise client_error(f"Invalid 'healthCheck' setting for container '{name}': the command must start "
+                               "with CMD, CMD-SHELL or NONE.")
+        for key, lo, hi in HEALTH_RANGES:
+            v = hc.get(key)
+            if v is not None and not lo <= v <= hi:
+                raise client_error(f"Invalid 'healthCheck' setting for container '{name}': {key} must be between "
+                                   f"{lo} and {hi}.")
+    names = [u.get("name") for u in c.get("ulimits") or []]
+    if len(names) != len(set(names)):
+        raise client_error(f"Container '{name}': a ulimit name may be given only once.")
 
 
 VOLUME_KINDS = ("host", "dockerVolumeConfiguration", "efsVolumeConfiguration",

@@ -247,6 +247,9 @@ class TaskLifecycle:
                     "and that your IAM user has permissions to pass this role.")
         sm = self._svc_opt("secretsmanager")
         for c in td["containerDefinitions"]:
+            err = self._registry_auth(c, role, sm, iam)
+            if err:
+                return err
             env = {e["name"]: e.get("value", "") for e in c.get("environment") or []}
             for s in c.get("secrets") or []:
                 vf = s["valueFrom"]
@@ -263,6 +266,9 @@ class TaskLifecycle:
                             "resource retrieval failed: unable to retrieve secret from asm: service call has "
                             f"been retried 1 time(s): failed to fetch secret {vf} from secrets manager: "
                             "ResourceNotFoundException: Secrets Manager can't find the specified secret.")
+                denied = self._secret_denied(task, role, sm, sid, vf)
+                if denied:
+                    return denied
                 if key:
                     import json
                     try:
@@ -273,6 +279,51 @@ class TaskLifecycle:
                                 f"retrieved secret from Secrets Manager did not contain json key {key}")
                 env[s["name"]] = value
             task["env"][c["name"]] = env
+        return None
+
+    def _secret_denied(self, task, role, sm, sid, value_from):
+        """The stoppedReason when the execution role may not read the Secrets Manager secret
+        (secretsmanager:GetSecretValue on its ARN), else None."""
+        iam = self._svc_opt("iam")
+        lookup = getattr(sm, "_lookup_any", None)   # the test worlds' stand-in has none
+        s = lookup(sid) if lookup else None
+        if iam is None or not role or s is None or iam.role_allows(role, "secretsmanager:GetSecretValue", s["ARN"]):
+            return None
+        acct = task["arn"].split(":")[4]
+        who = f"arn:aws:sts::{acct}:assumed-role/{role.rpartition('/')[2]}/{task['id']}"
+        return ("ResourceInitializationError: unable to pull secrets or registry auth: execution resource "
+                "retrieval failed: unable to retrieve secret from asm: service call has been retried 1 "
+                f"time(s): failed to fetch secret {value_from} from secrets manager: AccessDeniedException: "
+                f"User: {who} is not authorized to perform: secretsmanager:GetSecretValue on resource: "
+                f"{value_from} because no identity-based policy allows the secretsmanager:GetSecretValue action")
+
+    def _registry_auth(self, c, role, sm, iam):
+        """A private registry's credentials: a Secrets Manager secret the execution role
+        may read, holding {"username", "password"}; the stoppedReason when not."""
+        ref = (c.get("repositoryCredentials") or {}).get("credentialsParameter")
+        if not ref:
+            return None
+        head = "ResourceInitializationError: unable to pull secrets or registry auth: execution resource " \
+               "retrieval failed: unable to retrieve secret from asm: "
+        if not role:
+            return head + "no execution role to read the registry credentials with"
+        if iam is not None and not iam.role_allows(role, "secretsmanager:GetSecretValue"):
+            return head + (f"service call has been retried 1 time(s): AccessDeniedException: User is not authorized "
+                           f"to perform: secretsmanager:GetSecretValue on resource: {ref}")
+        value = sm.secret_value_for_task(secret_base_arn(ref)[0]) if sm is not None else None
+        if sm is not None and value is None:
+            return head + (f"service call has been retried 1 time(s): failed to fetch secret {ref} from secrets "
+                           "manager: ResourceNotFoundException: Secrets Manager can't find the specified secret.")
+        if sm is not None:
+            import json
+            try:
+                doc = json.loads(value)
+                ok = isinstance(doc, dict) and doc.get("username") and doc.get("password")
+            except ValueError:
+                ok = False
+            if not ok:
+                return ("CannotPullContainerError: the registry credentials in " + ref + " are not a JSON "
+                        "object with username and password")
         return None
 
     def _ssm_secret(self, task, role, value_from):

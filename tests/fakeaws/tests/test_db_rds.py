@@ -267,8 +267,8 @@ def test_modify_now_later_and_refusals():
     n.fails("InvalidDBInstanceState", "rds", "ModifyDBInstance", DBInstanceIdentifier="appdb",
             DeletionProtection=False)
     n.wait(241)
-    d = describe(n)
-    expect(d["DBInstanceStatus"] == "available" and d["DBInstanceClass"] == "db.t3.small"
+    d = describe(n)       # a storage change is optimised for a long while after
+    expect(d["DBInstanceStatus"] == "storage-optimization" and d["DBInstanceClass"] == "db.t3.small"
            and d["AllocatedStorage"] == 22 and d["MultiAZ"] and d["PendingModifiedValues"] == {}, d)
     other = n.sg(vid, "db2")
     m = n.call("rds", "ModifyDBInstance", DBInstanceIdentifier="appdb", VpcSecurityGroupIds=[other])["DBInstance"]
@@ -370,6 +370,31 @@ def test_tags_and_filters():
     expect([i["DBInstanceIdentifier"] for i in by_id["DBInstances"]] == ["appdb"], by_id)
     n.fails("InvalidParameterValue", "rds", "DescribeDBInstances",
             Filters=[{"Name": "tag:ecsdeploy:stack", "Values": ["demo"]}])
+
+
+def test_storage_optimization():
+    n, vid, subs, sg = setup()
+    group(n, subs)
+    create(n, sg)
+    n.wait(391)
+    m = n.call("rds", "ModifyDBInstance", DBInstanceIdentifier="appdb", AllocatedStorage=30,
+               ApplyImmediately=True)["DBInstance"]
+    expect(m["DBInstanceStatus"] == "modifying", m)
+    n.wait(241)
+    expect(status(n) == "storage-optimization" and describe(n)["AllocatedStorage"] == 30, describe(n))
+    n.fails("InvalidParameterCombination", "rds", "ModifyDBInstance", DBInstanceIdentifier="appdb",
+            AllocatedStorage=40, ApplyImmediately=True)
+    m = n.call("rds", "ModifyDBInstance", DBInstanceIdentifier="appdb",      # other changes: yes
+               DBInstanceClass="db.t3.small", DeletionProtection=True, ApplyImmediately=True)["DBInstance"]
+    expect(m["DBInstanceStatus"] == "modifying" and m["DeletionProtection"], m)
+    n.wait(241)
+    expect(status(n) == "storage-optimization" and describe(n)["DBInstanceClass"] == "db.t3.small",
+           describe(n))
+    n.wait(1800)
+    expect(status(n) == "available", describe(n))
+    m = n.call("rds", "ModifyDBInstance", DBInstanceIdentifier="appdb", AllocatedStorage=40,
+               ApplyImmediately=True)["DBInstance"]
+    expect(m["DBInstanceStatus"] == "modifying", m)
 
 
 def test_modify_subnet_group_in_use():

@@ -50,6 +50,10 @@ def main():
         ex = iam.create_role(RoleName="app-exec", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
         iam.attach_role_policy(RoleName="app-exec",
                                PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
+        # ECS reads the tasks' secrets with the execution role: it must be allowed to
+        iam.put_role_policy(RoleName="app-exec", PolicyName="secrets", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
+                                                    "Resource": "arn:aws:secretsmanager:*:*:secret:dbward/*"}]}))
         task_role = iam.create_role(RoleName="app-task", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
         iam.put_role_policy(RoleName="app-task", PolicyName="exec", PolicyDocument=EXEC_POLICY)
         logs.create_log_group(logGroupName="/ecs/dbward")
@@ -133,16 +137,24 @@ def main():
         r.check(status == 200 and all(applied.get(a, 0) > 0 for a in ("drop", "duplicate", "reorder")),
                 f"faults applied: {state}")
         fake.control("POST", "/_fake/faults", {"rules": [], "exec": []})
-        # a missing secret and a missing log group fail the task at start
+        # a missing secret, one the execution role may not read and a missing log group
+        # fail the task at start
         gone = td("broken", "nginx:1", [{"name": "X", "valueFrom": db.replace("database-url", "nope")}])
+        other = sm.create_secret(Name="elsewhere/key", SecretString="k")["ARN"]
+        denied = td("denied", "nginx:1", [{"name": "X", "valueFrom": other}])
         nolog = td("nolog", "nginx:1", [], group="/ecs/missing")
         for name, tdef, want in (("broken", gone, "ResourceInitializationError: unable to pull secrets"),
+                                 ("denied", denied, "ResourceInitializationError: unable to pull secrets or "
+                                  "registry auth: execution resource retrieval failed: unable to retrieve "
+                                  "secret from asm"),
                                  ("nolog", nolog, "ResourceInitializationError: failed to validate logger args")):
             t = ecs.run_task(cluster="app", taskDefinition=tdef, launchType="FARGATE", networkConfiguration=net)["tasks"][0]
             stopped = wait(r, lambda: (lambda x: x["lastStatus"] == "STOPPED" and x)(
                 ecs.describe_tasks(cluster="app", tasks=[t["taskArn"]])["tasks"][0]), f"{name} stopped")
             if stopped:
-                r.check(stopped["stoppedReason"].startswith(want), f"{name}: {stopped['stoppedReason']}")
+                r.check(stopped["stoppedReason"].startswith(want) and
+                        (name != "denied" or "AccessDeniedException" in stopped["stoppedReason"]),
+                        f"{name}: {stopped['stoppedReason']}")
                 r.eq(stopped["stopCode"], "TaskFailedToStart", f"{name} stop code")
         # teardown: Cloud Map service in use, ENIs linger and block the security group
         from botocore.exceptions import ClientError

@@ -521,9 +521,44 @@ def acm(world, op, req, ctx):
     return c.add_ctx(a, arn, resource_tags(cert["tags"]) if cert else {})
 
 
+# ---- RDS and ElastiCache -------------------------------------------------------------------
+
+_RDS_ANY = {"DescribeDBInstances", "DescribeDBSubnetGroups", "DescribeDBSnapshots"}
+_RDS_TYPES = {"DBInstanceIdentifier": "db", "DBSubnetGroupName": "subgrp",
+              "DBSnapshotIdentifier": "snapshot", "FinalDBSnapshotIdentifier": "snapshot"}
+
+
+def rds(world, op, req, ctx):
+    """Each identifier a call names is a resource IAM judges (CreateDBInstance: the instance
+    and its subnet group; DeleteDBInstance: the instance and its final snapshot)."""
+    c = Call()
+    a = f"rds:{op}"
+    if op in _RDS_ANY and not req.get("DBInstanceIdentifier"):
+        return c.add(a, "*")
+    if op in ("AddTagsToResource", "ListTagsForResource", "RemoveTagsFromResource"):
+        if op == "AddTagsToResource":
+            c.request_tags(_kv(req.get("Tags")))
+        return c.add(a, req.get("ResourceName", ""))
+    if op.startswith("Create"):
+        c.request_tags(_kv(req.get("Tags")))
+    for member, kind in _RDS_TYPES.items():
+        if req.get(member):
+            rid = str(req[member]).lower() if kind != "snapshot" else str(req[member])
+            c.add("rds:CreateDBSnapshot" if member == "FinalDBSnapshotIdentifier" else a,
+                  f"arn:aws:rds:{ctx.region}:{ctx.account}:{kind}:{rid}")
+    return c if c.items else None
+
+
+def elasticache(world, op, req, ctx):
+    if op.startswith("Describe"):
+        return Call().add(f"elasticache:{op}", "*")
+    return None
+
+
 SERVICES = {"ec2": ec2, "s3": s3, "iam": iam, "sts": sts, "elbv2": elbv2, "ecs": ecs, "logs": logs,
             "secretsmanager": secretsmanager, "servicediscovery": servicediscovery,
-            "cloudfront": cloudfront, "efs": efs, "ssm": ssm, "route53": route53, "acm": acm}
+            "cloudfront": cloudfront, "efs": efs, "ssm": ssm, "route53": route53, "acm": acm,
+            "rds": rds, "elasticache": elasticache}
 
 
 def call_of(world, service, op, req, ctx):

@@ -13,6 +13,7 @@ import re
 
 from fakeaws import containers
 from fakeaws.core import AwsError, Service
+from fakeaws.ecs_capacity import Capacity, normalised
 from fakeaws.ecs_deploy import Deployments, platform_version
 from fakeaws.ecs_oneoff import OneOff, check_overrides
 from fakeaws.ecs_shapes import (cluster_shape, revision_shape, sd_brief, sd_shape, service_shape,
@@ -34,7 +35,7 @@ def _page(items, req, default=100):
     return out, token
 
 
-class ECS(Validation, TaskLifecycle, OneOff, Deployments, Service):
+class ECS(Validation, Capacity, TaskLifecycle, OneOff, Deployments, Service):
     name = "ecs"
 
     def reset(self):
@@ -117,6 +118,8 @@ class ECS(Validation, TaskLifecycle, OneOff, Deployments, Service):
             raise invalid("Cluster name must contain only letters, numbers, underscores and hyphens "
                           "and be at most 255 characters long.")
         self._check_cluster_config(req.get("configuration"))
+        self.check_settings(req.get("settings"))
+        self.check_cluster_capacity(req.get("capacityProviders") or [], req.get("defaultCapacityProviderStrategy"))
         c = self.clusters.get((ctx.region, name))
         if c is not None and c["status"] == "ACTIVE":
             return {"cluster": cluster_shape(self, c, ("TAGS", "SETTINGS"))}
@@ -124,7 +127,7 @@ class ECS(Validation, TaskLifecycle, OneOff, Deployments, Service):
              "tags": copy.deepcopy(req.get("tags") or []), "settings": copy.deepcopy(req.get("settings") or []),
              "configuration": copy.deepcopy(req.get("configuration")),
              "capacityProviders": list(req.get("capacityProviders") or []),
-             "defaultCapacityProviderStrategy": copy.deepcopy(req.get("defaultCapacityProviderStrategy") or []),
+             "defaultCapacityProviderStrategy": normalised(req.get("defaultCapacityProviderStrategy")),
              "region": ctx.region}
         if not c["settings"]:
             c["settings"] = [{"name": "containerInsights", "value": "disabled"}]
@@ -159,6 +162,7 @@ class ECS(Validation, TaskLifecycle, OneOff, Deployments, Service):
             self._check_cluster_config(req["configuration"])
             c["configuration"] = copy.deepcopy(req["configuration"])
         if req.get("settings") is not None:
+            self.check_settings(req["settings"])
             c["settings"] = copy.deepcopy(req["settings"])
         if req.get("serviceConnectDefaults") is not None:
             c["serviceConnectDefaults"] = copy.deepcopy(req["serviceConnectDefaults"])
@@ -166,16 +170,17 @@ class ECS(Validation, TaskLifecycle, OneOff, Deployments, Service):
 
     def UpdateClusterSettings(self, req, ctx):
         c = self._cluster(ctx, req["cluster"])
+        self.check_settings(req["settings"])
         c["settings"] = copy.deepcopy(req["settings"])
         return {"cluster": cluster_shape(self, c, ("SETTINGS",))}
 
     def PutClusterCapacityProviders(self, req, ctx):
         c = self._cluster(ctx, req["cluster"])
-        for cp in req["capacityProviders"]:
-            if cp not in ("FARGATE", "FARGATE_SPOT"):
-                raise invalid(f"The specified capacity provider {cp} was not found.")
+        self.check_cluster_capacity(req["capacityProviders"], req["defaultCapacityProviderStrategy"])
+        if self.providers_in_use(c) - set(req["capacityProviders"]):
+            raise AwsError("ResourceInUseException", "The specified capacity provider is in use and cannot be removed.")
         c["capacityProviders"] = list(req["capacityProviders"])
-        c["defaultCapacityProviderStrategy"] = copy.deepcopy(req["defaultCapacityProviderStrategy"])
+        c["defaultCapacityProviderStrategy"] = normalised(req["defaultCapacityProviderStrategy"])
         return {"cluster": cluster_shape(self, c)}
 
     def DescribeClusters(self, req, ctx):
@@ -319,9 +324,7 @@ class ECS(Validation, TaskLifecycle, OneOff, Deployments, Service):
                   "enableExecuteCommand", "volumeConfigurations", "availabilityZoneRebalancing", "role"):
             if req.get(k) is not None:
                 svc[k] = copy.deepcopy(req[k])
-        if not svc.get("launchType") and not svc.get("capacityProviderStrategy") \
-                and not c.get("defaultCapacityProviderStrategy"):
-            svc["launchType"] = "EC2"
+        self.new_service_capacity(c, req, svc)
         if svc.get("healthCheckGracePeriodSeconds") is None and svc.get("loadBalancers"):
             svc["healthCheckGracePeriodSeconds"] = 0
         cfg = copy.deepcopy(req.get("deploymentConfiguration") or {})
@@ -362,8 +365,9 @@ class ECS(Validation, TaskLifecycle, OneOff, Deployments, Service):
             td = self._resolve_td(ctx, req["taskDefinition"], must_active=True)
             redeploy |= td["taskDefinitionArn"] != svc["taskDefinition"]
             new["taskDefinition"] = td["taskDefinitionArn"]
+        self.update_service_capacity(c, svc, req, new)
         for k in ("networkConfiguration", "loadBalancers", "serviceRegistries", "volumeConfigurations",
-                  "platformVersion", "capacityProviderStrategy"):
+                  "platformVersion"):
             if req.get(k) is not None and req[k] != svc.get(k):
                 new[k] = copy.deepcopy(req[k])
                 redeploy = True

@@ -31,6 +31,42 @@ def _size(doc):
     return sum(1 for ch in doc if not ch.isspace())
 
 
+CONDITION_OPERATORS = {
+    "StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase", "StringLike",
+    "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan", "NumericLessThanEquals",
+    "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals", "DateNotEquals", "DateLessThan",
+    "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals", "Bool", "BinaryEquals", "IpAddress",
+    "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike", "Null"}
+
+
+def _malformed(msg):
+    return AwsError("MalformedPolicyDocument", msg, 400)
+
+
+def _check_condition(cond):
+    """A Condition block as IAM reads it: operator -> {key: value or list of values}, the
+    operator known (optionally ...IfExists, ForAllValues:/ForAnyValue:), keys SERVICE:NAME."""
+    if not isinstance(cond, dict) or not cond:
+        raise _malformed("Syntax errors in policy.")
+    for op, keys in cond.items():
+        base = op.split(":", 1)[1] if op.startswith(("ForAllValues:", "ForAnyValue:")) else op
+        if base.endswith("IfExists") and base != "NullIfExists":
+            base = base[:-len("IfExists")]
+        if base not in CONDITION_OPERATORS:
+            raise _malformed(f"Invalid Condition type : {op}")
+        if not isinstance(keys, dict) or not keys:
+            raise _malformed("Syntax errors in policy.")
+        for key, value in keys.items():
+            # a tag key after "/" may hold colons itself (aws:ResourceTag/ecsdeploy:stack)
+            if key.split("/", 1)[0].count(":") > 1:
+                raise _malformed("Actions/Condition can contain only one colon.")
+            if ":" not in key or key.startswith(":") or key.endswith(":"):
+                raise _malformed("Syntax errors in policy.")
+            values = value if isinstance(value, list) else [value]
+            if not values or any(isinstance(v, (dict, list)) or v is None for v in values):
+                raise _malformed("Syntax errors in policy.")
+
+
 class Iam(OidcProviders, Service):
     name = "iam"
 
@@ -68,6 +104,8 @@ class Iam(OidcProviders, Service):
                 raise AwsError("MalformedPolicyDocument", "Syntax errors in policy.", 400)
             if "Action" not in st and "NotAction" not in st:
                 raise AwsError("MalformedPolicyDocument", "Policy statement must contain actions.", 400)
+            if "Condition" in st:
+                _check_condition(st["Condition"])
             if trust:
                 if "Principal" not in st and "NotPrincipal" not in st:
                     raise AwsError("MalformedPolicyDocument", "AssumeRolepolicy contained an invalid principal: "

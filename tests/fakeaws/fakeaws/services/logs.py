@@ -57,6 +57,8 @@ class Logs(Service):
     # -- groups --------------------------------------------------------------------------
     def CreateLogGroup(self, req, ctx):
         name = req["logGroupName"]
+        if name.startswith("aws/"):
+            raise AwsError("InvalidParameterException", "Log group names can't start with the string aws/.", 400)
         if (ctx.region, name) in self.groups:
             raise AwsError("ResourceAlreadyExistsException", "The specified log group already exists", 400)
         if len(req.get("tags") or {}) > 50:

@@ -148,10 +148,24 @@ class S3(Service):
         return {"BucketRegion": b["region"], "AccessPointAlias": False}
 
     def ListBuckets(self, req, ctx):
-        mine = [b for n, b in sorted(self.buckets.items()) if b["owner"] == ctx.account]
-        return {"Buckets": [{"Name": b["Name"], "CreationDate": b["CreationDate"], "BucketRegion": b["region"]}
-                            for b in mine],
-                "Owner": {"ID": hashlib.sha256(ctx.account.encode()).hexdigest(), "DisplayName": "fakeaws"}}
+        """The caller's buckets of every region, by name; Prefix and BucketRegion filter,
+        MaxBuckets pages with a ContinuationToken (the last name of the page)."""
+        mine = [b for n, b in sorted(self.buckets.items()) if b["owner"] == ctx.account
+                and n.startswith(req.get("Prefix") or "")
+                and (not req.get("BucketRegion") or b["region"] == req["BucketRegion"])
+                and n > (req.get("ContinuationToken") or "")]
+        limit = req.get("MaxBuckets")
+        if limit is not None and not 1 <= limit <= 10000:
+            raise AwsError("InvalidArgument", "Argument max-buckets must be an integer between 1 and 10000.", 400)
+        page = mine[:limit] if limit else mine
+        out = {"Buckets": [{"Name": b["Name"], "CreationDate": b["CreationDate"], "BucketRegion": b["region"]}
+                           for b in page],
+               "Owner": {"ID": hashlib.sha256(ctx.account.encode()).hexdigest(), "DisplayName": "fakeaws"}}
+        if limit and len(mine) > limit:
+            out["ContinuationToken"] = page[-1]["Name"]
+        if req.get("Prefix"):
+            out["Prefix"] = req["Prefix"]
+        return out
 
     def DeleteBucket(self, req, ctx):
         b = self._bucket(ctx, req["Bucket"])

@@ -4,7 +4,7 @@ from the clock.
 An instance is "creating" for CREATE_S (more with Multi-AZ), then "backing-up" for
 BACKUP_S while its first automated snapshot is taken (only when BackupRetentionPeriod > 0),
 then "available"; a ModifyDBInstance that applies changes makes it "modifying" for a
-while; DeleteDBInstance makes it "deleting" (after a final snapshot, when asked) until it
+while (then "storage-optimization" for longer after a storage change); DeleteDBInstance makes it "deleting" (after a final snapshot, when asked) until it
 is gone. The Endpoint is there once creation is over. Each instance holds network
 interfaces in the fake's EC2 (one per zone it runs in), so its subnets and security
 groups cannot be deleted under it. A managed master password is a Secrets Manager secret
@@ -91,6 +91,8 @@ class InstanceMixin:
             return "backing-up"
         if i["busy_until"] is not None and now < i["busy_until"]:
             return "modifying"
+        if i.get("storage_opt_until") is not None and now < i["storage_opt_until"]:
+            return "storage-optimization"
         return "available"
 
     def _created(self, i):
@@ -343,6 +345,7 @@ class InstanceMixin:
             "backup_until": ready_at + rules.BACKUP_S * self.world.clock.scale if retention else None,
             "auto_snap": False, "busy_until": None, "applying": {}, "pending": {},
             "password_change": False, "deleting_since": None, "gone_at": None,
+            "storage_opt_until": None,
             "enis": [], "secret": None,
         }
         self._place(i, g, req.get("AvailabilityZone"), req.get("MultiAZ"))

@@ -5,8 +5,9 @@ RDS applies some changes at once (deletion protection, tag copying, windows), so
 master password, a retention change between two non-zero values: "modifying" for a short
 while), and the rest (class, storage, engine version, Multi-AZ, turning backups on or off)
 only with ApplyImmediately; without it they wait in PendingModifiedValues for the
-maintenance window, which never comes in the fake. An instance that is not "available"
-refuses any change."""
+maintenance window, which never comes in the fake. A storage change is followed by
+"storage-optimization", during which the instance takes any change but another storage
+one. An instance in any other state than those two refuses any change."""
 
 import json
 import math
@@ -122,10 +123,14 @@ class ModifyMixin:
     def ModifyDBInstance(self, req, ctx):
         not_modelled(req, MODIFY_MEMBERS, "ModifyDBInstance")
         i = self._instance(ctx.region, req["DBInstanceIdentifier"])
-        if self._status(i) != "available":
+        status = self._status(i)
+        if status not in ("available", "storage-optimization"):
             raise AwsError("InvalidDBInstanceState", "Database instance is not in available state.")
         cfg, now_ = i["cfg"], req.get("ApplyImmediately", False)
         heavy = self._check_heavy(i, req)
+        if status == "storage-optimization" and {"AllocatedStorage", "StorageType", "Iops"} & set(heavy):
+            raise AwsError("InvalidParameterCombination", "You can't currently modify the storage of "
+                           "this DB instance because the previous storage change is being optimized.")
         rules.check_backup_retention(req.get("BackupRetentionPeriod"))
         groups = None
         if req.get("VpcSecurityGroupIds") is not None:
@@ -166,6 +171,8 @@ class ModifyMixin:
             i["applying"] = heavy
             self._apply_placement(i, heavy)
             i["busy_until"] = self.world.clock.after(rules.MODIFY_HEAVY_S)
+            if {"AllocatedStorage", "StorageType", "Iops"} & set(heavy):
+                i["storage_opt_until"] = self.world.clock.after(rules.MODIFY_HEAVY_S + rules.STORAGE_OPT_S)
         elif light:
             i["busy_until"] = self.world.clock.after(rules.MODIFY_LIGHT_S)
         return {"DBInstance": self._render_instance(i)}

@@ -16,6 +16,8 @@ MULTI_AZ_EXTRA_S = 120
 BACKUP_S = 90
 MODIFY_LIGHT_S = 60          # security groups, backup retention, password
 MODIFY_HEAVY_S = 240         # class, storage, engine version, Multi-AZ
+STORAGE_OPT_S = 1800         # "storage-optimization" after a storage change (hours on AWS):
+                             # the instance works and takes other changes, not storage ones
 DELETE_S = 180               # "deleting" until gone
 FINAL_SNAPSHOT_S = 120       # the final snapshot is taken first, while "deleting"
 

@@ -1,0 +1,107 @@
+/* cluster: Container Insights and the default capacity provider strategy; a service's
+ * own `capacity:` strategy. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "stack_internal.h"
+#include "xalloc.h"
+
+static const char *const cluster_keys[] = {"insights", "capacity", NULL};
+static const char *const capacity_keys[] = {"provider", "weight", "base", NULL};
+static const char *const provider_names[] = {"FARGATE", "FARGATE_SPOT", NULL};
+static const char *const insights_names[] = {"true", "false", "enhanced", NULL};
+static const char *const insights_values[] = {"enabled", "disabled", "enhanced"};
+
+/* ECS's rules for a strategy: each provider once, at most one with a base, and some
+ * weight above 0 (a provider of weight 0 places nothing beyond its base). */
+static void strategy_rules(stack_ctx *c, const stack_node *list, const stack_capacity *cap, size_t n)
+{
+    int weighted = 0;
+    for (size_t i = 0; i < n; i++) {
+        weighted |= cap[i].weight > 0;
+        for (size_t j = 0; j < i; j++) {
+            if (!strcmp(cap[i].provider, cap[j].provider))
+                stack_diag_add(c->d, cap[i].loc, "%s: %s is already in this strategy (line %d)",
+                              stack_path(c), cap[i].provider, cap[j].loc.line);
+            else if (cap[i].base > 0 && cap[j].base > 0)
+                stack_diag_add(c->d, cap[i].loc, "%s: only one provider of a strategy may have a base "
+                              "(%s has base %d)", stack_path(c), cap[j].provider, cap[j].base);
+        }
+    }
+    if (n && !weighted)
+        stack_err(c, list, "every provider has weight 0, so ECS could place no task; give one a weight "
+                          "like { provider: FARGATE_SPOT, weight: 1 }");
+}
+
+void stack_decode_capacity(stack_ctx *c, const stack_node *n, stack_capacity **out, size_t *nout)
+{
+    size_t old = stack_path_push(c, "capacity");
+    if (n->kind != STACK_NODE_SEQ) {
+        stack_err(c, n, "must be a list like [ { provider: FARGATE, base: 1, weight: 1 }, "
+                       "{ provider: FARGATE_SPOT, weight: 3 } ]");
+    } else if (!n->n) {
+        stack_err(c, n, "name at least one provider (FARGATE or FARGATE_SPOT), or leave 'capacity' out");
+    } else if (!stack_too_many(c, n, 2, "providers", "Fargate has (FARGATE and FARGATE_SPOT)")) {
+        stack_capacity *cap = xcalloc(n->n, sizeof *cap);
+        size_t k = 0;
+        for (size_t i = 0; i < n->n; i++) {
+            const stack_node *item = n->vals[i];
+            size_t o2 = stack_path_push_index(c, i);
+            int provider = -1;
+            if (stack_want_map(c, item)) {
+                stack_check_keys(c, item, capacity_keys);
+                if (!stack_node_get(item, "provider"))
+                    stack_err_missing(c, item, "provider");
+                else if (stack_get_enum(c, item, "provider", provider_names, &provider) == 0) {
+                    cap[k].provider = xstrdup(provider_names[provider]);
+                    cap[k].weight = 1;
+                    cap[k].loc = item->loc;
+                    stack_get_int(c, item, "weight", 0, 1000, &cap[k].weight);
+                    stack_get_int(c, item, "base", 0, 100000, &cap[k].base);
+                    k++;
+                }
+            }
+            stack_path_pop(c, o2);
+        }
+        strategy_rules(c, n, cap, k);
+        *out = cap;
+        *nout = k;
+    }
+    stack_path_pop(c, old);
+}
+
+void stack_decode_cluster(stack_ctx *c, const stack_node *n)
+{
+    if (!n)
+        return;
+    stack_cluster *cl = &c->s->cluster;
+    size_t old = stack_path_push(c, "cluster");
+    cl->loc = n->loc;
+    if (stack_want_map(c, n)) {
+        stack_check_keys(c, n, cluster_keys);
+        int insights = 0;
+        if (stack_get_enum(c, n, "insights", insights_names, &insights) == 0 && stack_node_get(n, "insights"))
+            cl->insights = xstrdup(insights_values[insights]);
+        const stack_node *cap = stack_node_get(n, "capacity");
+        if (cap)
+            stack_decode_capacity(c, cap, &cl->capacity, &cl->ncapacity);
+    }
+    stack_path_pop(c, old);
+}
+
+const stack_capacity *stack_service_capacity(const stack_model *s, const stack_service *v, size_t *n)
+{
+    if (v->has_capacity) {
+        *n = v->ncapacity;
+        return v->capacity;
+    }
+    *n = s->cluster.ncapacity;
+    return s->cluster.capacity;
+}
+
+void stack_capacity_free(stack_capacity *cap, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(cap[i].provider);
+    free(cap);
+}
