@@ -33,9 +33,18 @@ typedef struct {
 } ec2_describe_in;
 
 /* ---- VPCs -------------------------------------------------------------- */
+
+/* An IPv6 block of a VPC (ipv6CidrBlockAssociationSet). */
+typedef struct {
+    char *assoc_id, *cidr;
+    char *state; /* "associating", "associated", "disassociating", "disassociated", "failed" */
+} ec2_ipv6_block;
+
 typedef struct {
     char *id, *cidr, *state, *dhcp_options_id, *owner_id;
     int is_default;
+    ec2_ipv6_block *ipv6; /* every IPv6 association EC2 lists */
+    size_t nipv6;
     svc_tags tags;
 } ec2_vpc;
 
@@ -59,6 +68,15 @@ int ec2_modify_vpc_attribute(aws_client *c, const char *vpc_id, const char *attr
                              aws_error *err);
 int ec2_describe_vpc_attribute(aws_client *c, const char *vpc_id, const char *attribute,
                                int *value, aws_error *err);
+/* AssociateVpcCidrBlock AmazonProvidedIpv6CidrBlock: a /56 from Amazon's pool, "associating"
+ * at first; *out (may be NULL) the new block (ec2_ipv6_block_free). No idempotency token:
+ * a call retried after its answer was lost may leave a second block. */
+int ec2_associate_vpc_ipv6(aws_client *c, const char *vpc_id, ec2_ipv6_block *out, aws_error *err);
+/* DisassociateVpcCidrBlock of an association id. */
+int ec2_disassociate_vpc_cidr(aws_client *c, const char *assoc_id, aws_error *err);
+void ec2_ipv6_block_free(ec2_ipv6_block *b);
+/* The VPC's first block in state "associating" or "associated", or NULL. */
+const ec2_ipv6_block *ec2_vpc_ipv6(const ec2_vpc *v);
 
 /* VpcAvailable (state "available"; a not-yet-visible VPC, InvalidVpcID.NotFound, is
  * waited for too, as VpcExists does). o may be NULL (40 × 15 s). */
@@ -86,7 +104,8 @@ int ec2_describe_regions(aws_client *c, svc_strings *out, aws_error *err);
 
 typedef struct {
     char *id, *vpc_id, *cidr, *zone, *zone_id, *state;
-    int map_public_ip_on_launch, default_for_az;
+    char *ipv6_cidr, *ipv6_assoc_id; /* its IPv6 /64 and association, "" when none */
+    int map_public_ip_on_launch, default_for_az, assign_ipv6_on_creation;
     long long available_ips;
     svc_tags tags;
 } ec2_subnet;
@@ -109,6 +128,13 @@ int ec2_wait_subnet_available(aws_client *c, const char *subnet_id, const aws_wa
                               aws_error *err);
 /* ModifySubnetAttribute MapPublicIpOnLaunch. */
 int ec2_set_map_public_ip(aws_client *c, const char *subnet_id, int value, aws_error *err);
+/* ModifySubnetAttribute AssignIpv6AddressOnCreation (the subnet needs an IPv6 block). */
+int ec2_set_assign_ipv6(aws_client *c, const char *subnet_id, int value, aws_error *err);
+/* AssociateSubnetCidrBlock with an IPv6 /64 of the VPC's blocks; *assoc_id (may be NULL;
+ * free()) the association. */
+int ec2_associate_subnet_ipv6(aws_client *c, const char *subnet_id, const char *ipv6_cidr,
+                              char **assoc_id, aws_error *err);
+int ec2_disassociate_subnet_cidr(aws_client *c, const char *assoc_id, aws_error *err);
 
 /* ---- internet gateways ---------------------------------------------------- */
 typedef struct {
@@ -142,6 +168,7 @@ typedef struct {
     char *destination_ipv6;
     char *gateway_id;     /* igw-… or "local" */
     char *nat_gateway_id;
+    char *egress_only_gateway_id; /* eigw-… */
     char *state;          /* "active" or "blackhole" */
     char *origin;         /* "CreateRouteTable", "CreateRoute" */
 } ec2_route;
@@ -179,15 +206,39 @@ int ec2_delete_route_table(aws_client *c, const char *rtb_id, aws_error *err);
 
 /* Where a route goes: exactly one of the targets. */
 typedef struct {
-    const char *destination;    /* IPv4 CIDR, "0.0.0.0/0" */
+    const char *destination;    /* IPv4 CIDR, "0.0.0.0/0", or IPv6 ("::/0": one with ':') */
     const char *gateway_id;     /* internet gateway */
     const char *nat_gateway_id;
+    const char *egress_only_gateway_id; /* IPv6 destinations only */
 } ec2_route_in;
 
 int ec2_create_route(aws_client *c, const char *rtb_id, const ec2_route_in *r, aws_error *err);
 int ec2_replace_route(aws_client *c, const char *rtb_id, const ec2_route_in *r, aws_error *err);
+/* destination: an IPv4 or (with ':') an IPv6 CIDR. */
 int ec2_delete_route(aws_client *c, const char *rtb_id, const char *destination,
                      aws_error *err);
+
+/* ---- egress-only internet gateways (IPv6 out, nothing in) -------------------- */
+typedef struct {
+    char *id, *vpc_id;   /* vpc_id: of its attachment */
+    svc_tags tags;
+} ec2_eigw;
+
+typedef struct {
+    ec2_eigw *items;
+    size_t n;
+} ec2_eigws;
+
+void ec2_eigw_free(ec2_eigw *g);
+void ec2_eigws_free(ec2_eigws *l);
+/* CreateEgressOnlyInternetGateway in vpc_id; client_token (may be NULL, at most 64 ASCII)
+ * makes a retried create return the first one. */
+int ec2_create_egress_only_gateway(aws_client *c, const char *vpc_id, const char *client_token,
+                                   const svc_tags *tags, ec2_eigw *out, aws_error *err);
+/* Filters include tag:K and egress-only-internet-gateway-id. */
+int ec2_describe_egress_only_gateways(aws_client *c, const ec2_describe_in *in, ec2_eigws *out,
+                                      aws_error *err);
+int ec2_delete_egress_only_gateway(aws_client *c, const char *id, aws_error *err);
 /* AssociateRouteTable with a subnet; *assoc_id (may be NULL) gets the new rtbassoc-… (free()). */
 int ec2_associate_route_table(aws_client *c, const char *rtb_id, const char *subnet_id,
                               char **assoc_id, aws_error *err);

@@ -221,6 +221,17 @@ typedef struct {
     {.circuit_breaker = ECS_UNSET, .rollback = 0, .min_healthy_percent = ECS_UNSET,       \
      .max_percent = ECS_UNSET, .bake_time_minutes = ECS_UNSET}
 
+/* serviceConnectConfiguration: the service in a Service Connect namespace, publishing one
+ * named port (port_name NULL: a client only). */
+typedef struct {
+    int enabled;                      /* 0: sent as {"enabled": false}, leaving the namespace */
+    const char *namespace_ref;        /* the namespace's name or ARN */
+    const char *port_name;            /* the task definition's port mapping name; NULL: client */
+    const char *discovery_name;       /* NULL: ECS uses the port name */
+    const char *alias;                /* clientAliases[0].dnsName; NULL: the discovery name */
+    int alias_port;                   /* clientAliases[0].port; 0: no alias */
+} ecs_service_connect;
+
 /*
  * Input of CreateService and UpdateService. Start from ECS_SERVICE_INPUT_INIT; members
  * left NULL / ECS_UNSET / with a count of 0 are not sent (UpdateService then keeps what the
@@ -250,6 +261,7 @@ typedef struct {
     const ecs_volume_config *volumes;
     size_t n_volumes;
     const ecs_deployment_config *deployment; /* NULL: not sent */
+    const ecs_service_connect *service_connect; /* NULL: not sent */
     const char *deployment_controller;       /* "ECS", "CODE_DEPLOY", "EXTERNAL"; NULL */
     int health_check_grace_seconds;          /* ECS_UNSET or seconds */
     int enable_execute_command;              /* ECS_UNSET, 0, 1 */

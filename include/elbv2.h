@@ -59,6 +59,8 @@ int elbv2_describe_load_balancers(aws_client *c, const char *const *arns,
                                   const char *const *names, int page_size, elbv2_lbs *out,
                                   aws_error *err);
 int elbv2_delete_load_balancer(aws_client *c, const char *arn, aws_error *err);
+/* SetIpAddressType: "ipv4" or "dualstack" (internet-facing, subnets with IPv6 blocks). */
+int elbv2_set_ip_address_type(aws_client *c, const char *arn, const char *type, aws_error *err);
 /* SetSubnets / SetSecurityGroups: the lists given (NULL-terminated) replace the balancer's. */
 int elbv2_set_subnets(aws_client *c, const char *arn, const char *const *subnets, aws_error *err);
 int elbv2_set_security_groups(aws_client *c, const char *arn, const char *const *groups,

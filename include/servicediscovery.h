@@ -1,5 +1,5 @@
 /*
- * AWS Cloud Map (servicediscovery) client: private DNS namespaces and the asynchronous
+ * AWS Cloud Map (servicediscovery) client: private DNS and HTTP namespaces and the asynchronous
  * operations that create and delete them, services with DNS A records, instances, tags.
  * Conventions in svc.h; prefix sd_.
  *
@@ -61,6 +61,11 @@ void sd_namespaces_free(sd_namespaces *l);
 int sd_create_private_dns_namespace(aws_client *c, const char *name, const char *vpc_id,
                                     const char *creator_request_id, const char *description,
                                     const svc_tags *tags, char **operation_id, aws_error *err);
+/* CreateHttpNamespace (found by API calls only: Service Connect): as the private DNS one,
+ * without a VPC. */
+int sd_create_http_namespace(aws_client *c, const char *name, const char *creator_request_id,
+                             const char *description, const svc_tags *tags, char **operation_id,
+                             aws_error *err);
 int sd_list_namespaces(aws_client *c, const sd_filter *filters, size_t nfilters, int page_size,
                        sd_namespaces *out, aws_error *err);
 int sd_get_namespace(aws_client *c, const char *id, sd_namespace *out, aws_error *err);

@@ -89,6 +89,7 @@ typedef struct {
     stack_tier tier;
     int zone;   /* 0-based index into the region's first `zones` zones, in name order */
     char *cidr; /* carved from the VPC CIDR */
+    int ipv6_block; /* with network.ipv6: which /64 of the VPC's /56 (the same block number) */
 } stack_subnet;
 
 typedef struct {
@@ -103,6 +104,8 @@ typedef struct {
                             * service or load balancer asks for it, or `subnets:` lists it */
     stack_subnet *subnets;  /* public tier first, each tier in zone order */
     size_t nsubnets;
+    int ipv6;              /* network.ipv6: a dual-stack VPC (an Amazon-provided /56), subnets
+                            * with /64s, IPv6 routes and dual-stack internet-facing ALBs */
     /* STACK_VPC_EXISTING */
     char *vpc_id;
     char **public_subnet_ids;
@@ -536,7 +539,7 @@ typedef enum { STACK_PEER_SERVICE, STACK_PEER_GROUP, STACK_PEER_CIDR } stack_pee
 /* Who may reach this service (ingress into the service's own group). */
 typedef struct {
     stack_peer_kind kind;
-    char *peer;   /* service logical name, sg-… id or CIDR */
+    char *peer;   /* service logical name, sg-… id or CIDR (IPv4 or IPv6, normalised) */
     int port;     /* 0: every port of this service */
     stack_loc loc;
 } stack_ingress;
@@ -548,6 +551,59 @@ typedef struct {
     char *protocol; /* "tcp" (default) or "udp" */
     stack_loc loc;
 } stack_reach;
+
+/* Where a service may send traffic (egress of its group; none given: AWS's allow-all). */
+typedef enum {
+    STACK_DEST_CIDR,        /* an IPv4 or IPv6 CIDR (normalised) */
+    STACK_DEST_SERVICE,     /* another service's group */
+    STACK_DEST_NODE,        /* a group of another section by node id: file_systems.NAME ->
+                             * "sg/efs-NAME", databases.NAME -> "sg/db-NAME" */
+    STACK_DEST_PREFIX_LIST, /* pl-… */
+    STACK_DEST_GROUP,       /* an existing group sg-… */
+    STACK_DEST_VPC          /* `vpc`: the VPC's own CIDR (its DNS resolver, endpoints) */
+} stack_dest_kind;
+
+typedef struct {
+    stack_dest_kind kind;
+    char *to;        /* as the kind says (NODE: the node id) */
+    char *written;   /* the destination as written, for messages */
+    char *protocol;  /* "tcp" (default), "udp" or "all" */
+    int port, to_port; /* one port or a range; 0, 0 with protocol all */
+    stack_loc loc;
+} stack_egress;
+
+/* Autoscaling of a service's desired count (Application Auto Scaling). */
+typedef struct {
+    char *name;      /* unique in the service */
+    char *schedule;  /* as AWS takes it: "cron(0 8 ? * MON-FRI *)", "at(2026-01-01T00:00:00)",
+                      * "rate(1 day)" */
+    char *timezone;  /* IANA name, or NULL: UTC */
+    int min, max;    /* -1: left as it is (at least one is given) */
+    stack_loc loc;
+} stack_schedule;
+
+typedef struct {
+    int set;
+    int min, max;             /* the range autoscaling keeps the count in */
+    double cpu, memory;       /* target average utilisation in percent; 0: no such policy */
+    double requests;          /* target ALB requests per task per minute; 0: none */
+    int scale_in_cooldown, scale_out_cooldown; /* seconds, default 300 */
+    stack_schedule *schedule;
+    size_t nschedule;
+    stack_loc loc;
+} stack_scaling;
+
+/* The service's place in the stack's Service Connect namespace. */
+typedef struct {
+    int set;
+    int client_only;      /* reaches the others, publishes nothing */
+    int port;             /* the container port it publishes (default: its first port) */
+    char *port_name;      /* the name of that port mapping (default: the service's name) */
+    char *discovery_name; /* the Cloud Map service ECS makes (default: the service's name) */
+    char *alias;          /* the name clients use (default: discovery_name) */
+    int alias_port;       /* the port clients use (default: port) */
+    stack_loc loc;
+} stack_connect;
 
 typedef enum { STACK_DEPLOY_ROLLING, STACK_DEPLOY_BLUE_GREEN, STACK_DEPLOY_CANARY, STACK_DEPLOY_LINEAR } stack_strategy;
 
@@ -577,7 +633,7 @@ typedef struct {
     size_t ncontainers;
     int cpu, memory;         /* task size (Fargate pair); default 256 / 512 */
     stack_arch arch;          /* default X86_64 */
-    int desired_count;       /* default 1 */
+    int desired_count;       /* default 1 (with scaling: min, and only at creation) */
     stack_tier subnets;       /* default private when the network has private subnets (and,
                               * in a new VPC, a NAT gateway), else public */
     int public_ip;           /* default 1 in public subnets, 0 in private ones */
@@ -610,6 +666,10 @@ typedef struct {
     size_t ndatabases;
     stack_store_use *caches;   /* caches it uses, the same way (host and port) */
     size_t ncaches;
+    stack_egress *egress;    /* none: AWS's allow-all egress stays */
+    size_t negress;
+    stack_scaling scaling;   /* with it, desired_count is only the count at creation */
+    stack_connect connect;
     char *task_definition_json; /* raw RegisterTaskDefinition fields merged last, or NULL */
     stack_loc loc;
 } stack_service;
@@ -686,6 +746,9 @@ typedef struct stack_model {
                              * logs.name, or NULL (a group per service) */
     stack_cluster cluster;
     char *namespace_name;   /* private DNS namespace, or NULL */
+    char *connect_namespace; /* Service Connect namespace (service_connect.namespace): the
+                              * private DNS one when it has that name, else an HTTP
+                              * namespace the stack makes; NULL: none */
     stack_secret *secrets;   /* declared ones, then those only a bootstrap step names */
     size_t nsecrets;
     stack_bucket *buckets;

@@ -88,6 +88,7 @@ static void read_route(const cJSON *j, ec2_route *r)
     r->destination_ipv6 = svc_json_dup(j, "destinationIpv6CidrBlock");
     r->gateway_id = svc_json_dup(j, "gatewayId");
     r->nat_gateway_id = svc_json_dup(j, "natGatewayId");
+    r->egress_only_gateway_id = svc_json_dup(j, "egressOnlyInternetGatewayId");
     r->state = svc_json_dup(j, "state");
     r->origin = svc_json_dup(j, "origin");
 }
@@ -123,6 +124,7 @@ void ec2_route_table_free(ec2_route_table *t)
         free(r->destination_ipv6);
         free(r->gateway_id);
         free(r->nat_gateway_id);
+        free(r->egress_only_gateway_id);
         free(r->state);
         free(r->origin);
     }
@@ -174,20 +176,23 @@ int ec2_delete_route_table(aws_client *c, const char *rtb_id, aws_error *err)
 static int route_call(aws_client *c, const char *action, const char *rtb_id,
                       const ec2_route_in *r, aws_error *err)
 {
-    int targets = (r->gateway_id != NULL) + (r->nat_gateway_id != NULL);
+    int targets = (r->gateway_id != NULL) + (r->nat_gateway_id != NULL) + (r->egress_only_gateway_id != NULL);
     if (!r->destination || targets != 1) {
         aws_error_set(err, AWS_ERR_INPUT, "InvalidRoute",
                       "%s: a route needs a destination CIDR and exactly one target "
-                      "(an internet gateway or a NAT gateway)",
+                      "(an internet gateway, a NAT gateway or an egress-only gateway)",
                       action);
         return -1;
     }
     cJSON *in = svc_input("RouteTableId", rtb_id);
-    cJSON_AddStringToObject(in, "DestinationCidrBlock", r->destination);
+    cJSON_AddStringToObject(in, strchr(r->destination, ':') ? "DestinationIpv6CidrBlock" : "DestinationCidrBlock",
+                            r->destination);
     if (r->gateway_id)
         cJSON_AddStringToObject(in, "GatewayId", r->gateway_id);
     if (r->nat_gateway_id)
         cJSON_AddStringToObject(in, "NatGatewayId", r->nat_gateway_id);
+    if (r->egress_only_gateway_id)
+        cJSON_AddStringToObject(in, "EgressOnlyInternetGatewayId", r->egress_only_gateway_id);
     return ec2i_call_simple(c, action, in, err);
 }
 
@@ -205,7 +210,9 @@ int ec2_delete_route(aws_client *c, const char *rtb_id, const char *destination,
                      aws_error *err)
 {
     cJSON *in = svc_input("RouteTableId", rtb_id);
-    cJSON_AddStringToObject(in, "DestinationCidrBlock", destination ? destination : "");
+    cJSON_AddStringToObject(in, destination && strchr(destination, ':') ? "DestinationIpv6CidrBlock"
+                                                                          : "DestinationCidrBlock",
+                            destination ? destination : "");
     return ec2i_call_simple(c, "DeleteRoute", in, err);
 }
 

@@ -13,6 +13,11 @@ void ec2i_tag_spec(cJSON *in, const char *resource_type, const svc_tags *tags);
 /* Read "tagSet" of obj into out. */
 void ec2i_read_tags(const cJSON *obj, svc_tags *out);
 
+/* The IPv6 blocks of a VPC's wire object (ipv6CidrBlockAssociationSet), and a subnet's
+ * associated /64 ("" when none) (ec2_ipv6.c). */
+void ec2i_read_vpc_ipv6(const cJSON *j, ec2_ipv6_block **blocks, size_t *n);
+void ec2i_read_subnet_ipv6(const cJSON *j, char **cidr, char **assoc_id);
+
 /* Fill one output item (a zeroed ec2_vpc, ...) from its wire object. */
 typedef void (*ec2i_read_fn)(const cJSON *j, void *item);
 

@@ -18,6 +18,7 @@ static void read_vpc(const cJSON *j, void *item)
     v->dhcp_options_id = svc_json_dup(j, "dhcpOptionsId");
     v->owner_id = svc_json_dup(j, "ownerId");
     v->is_default = aws_json_bool(j, "isDefault", 0);
+    ec2i_read_vpc_ipv6(j, &v->ipv6, &v->nipv6);
     ec2i_read_tags(j, &v->tags);
 }
 
@@ -28,6 +29,9 @@ void ec2_vpc_free(ec2_vpc *v)
     free(v->state);
     free(v->dhcp_options_id);
     free(v->owner_id);
+    for (size_t i = 0; i < v->nipv6; i++)
+        ec2_ipv6_block_free(&v->ipv6[i]);
+    free(v->ipv6);
     svc_tags_free(&v->tags);
     memset(v, 0, sizeof *v);
 }
@@ -199,6 +203,8 @@ static void read_subnet(const cJSON *j, void *item)
     s->map_public_ip_on_launch = aws_json_bool(j, "mapPublicIpOnLaunch", 0);
     s->default_for_az = aws_json_bool(j, "defaultForAz", 0);
     s->available_ips = aws_json_int(j, "availableIpAddressCount", 0);
+    s->assign_ipv6_on_creation = aws_json_bool(j, "assignIpv6AddressOnCreation", 0);
+    ec2i_read_subnet_ipv6(j, &s->ipv6_cidr, &s->ipv6_assoc_id);
     ec2i_read_tags(j, &s->tags);
 }
 
@@ -210,6 +216,8 @@ void ec2_subnet_free(ec2_subnet *s)
     free(s->zone);
     free(s->zone_id);
     free(s->state);
+    free(s->ipv6_cidr);
+    free(s->ipv6_assoc_id);
     svc_tags_free(&s->tags);
     memset(s, 0, sizeof *s);
 }

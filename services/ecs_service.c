@@ -125,6 +125,28 @@ static void add_lists(cJSON *j, const ecs_service_input *in)
     }
 }
 
+static cJSON *connect_json(const ecs_service_connect *k)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddBoolToObject(j, "enabled", k->enabled);
+    if (!k->enabled)
+        return j;
+    add_str(j, "namespace", k->namespace_ref);
+    if (k->port_name) {
+        cJSON *s = cJSON_CreateObject();
+        cJSON_AddStringToObject(s, "portName", k->port_name);
+        add_str(s, "discoveryName", k->discovery_name);
+        if (k->alias_port > 0) {
+            cJSON *a = cJSON_CreateObject();
+            cJSON_AddNumberToObject(a, "port", k->alias_port);
+            add_str(a, "dnsName", k->alias);
+            cJSON_AddItemToArray(cJSON_AddArrayToObject(s, "clientAliases"), a);
+        }
+        cJSON_AddItemToArray(cJSON_AddArrayToObject(j, "services"), s);
+    }
+    return j;
+}
+
 /* The members CreateService and UpdateService share. */
 static cJSON *service_json(const ecs_service_input *in, int create)
 {
@@ -154,6 +176,8 @@ static cJSON *service_json(const ecs_service_input *in, int create)
     add_lists(j, in);
     if (in->deployment)
         cJSON_AddItemToObject(j, "deploymentConfiguration", deployment_json(in->deployment));
+    if (in->service_connect)
+        cJSON_AddItemToObject(j, "serviceConnectConfiguration", connect_json(in->service_connect));
     if (in->deployment_controller)
         cJSON_AddStringToObject(cJSON_AddObjectToObject(j, "deploymentController"), "type",
                                 in->deployment_controller);

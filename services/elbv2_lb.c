@@ -96,6 +96,13 @@ int elbv2_delete_load_balancer(aws_client *c, const char *arn, aws_error *err)
     return elbv2i_call(c, "DeleteLoadBalancer", svc_input("LoadBalancerArn", arn), NULL, err);
 }
 
+int elbv2_set_ip_address_type(aws_client *c, const char *arn, const char *type, aws_error *err)
+{
+    cJSON *req = svc_input("LoadBalancerArn", arn);
+    cJSON_AddStringToObject(req, "IpAddressType", type ? type : "ipv4");
+    return elbv2i_call(c, "SetIpAddressType", req, NULL, err);
+}
+
 int elbv2_set_subnets(aws_client *c, const char *arn, const char *const *subnets, aws_error *err)
 {
     cJSON *req = svc_input("LoadBalancerArn", arn);

@@ -131,6 +131,24 @@ int sd_create_private_dns_namespace(aws_client *c, const char *name, const char 
     return 0;
 }
 
+int sd_create_http_namespace(aws_client *c, const char *name, const char *creator_request_id,
+                             const char *description, const svc_tags *tags, char **operation_id,
+                             aws_error *err)
+{
+    *operation_id = NULL;
+    cJSON *in = svc_input("Name", name), *resp;
+    if (creator_request_id)
+        cJSON_AddStringToObject(in, "CreatorRequestId", creator_request_id);
+    if (description)
+        cJSON_AddStringToObject(in, "Description", description);
+    sdi_add_tags(in, tags);
+    if (sdi_call(c, "CreateHttpNamespace", in, &resp, err) != 0)
+        return -1;
+    *operation_id = svc_json_dup(resp, "OperationId");
+    cJSON_Delete(resp);
+    return 0;
+}
+
 int sd_list_namespaces(aws_client *c, const sd_filter *filters, size_t nfilters, int page_size,
                        sd_namespaces *out, aws_error *err)
 {

@@ -98,12 +98,18 @@ static void summary_network(const stack_model *s, buf *b)
                    n->zones == 1 ? "" : "s", n->public_subnets ? "public" : "",
                    n->public_subnets && n->private_subnets ? " and " : "", n->private_subnets ? "private" : "",
                    n->subnet_prefix, stack_nat_name(n->nat));
+    if (n->ipv6)
+        buf_puts(b, ", dual-stack (IPv6)");
 }
 
 static void summary_service(const stack_service *v, buf *b)
 {
-    buf_printf(b, "%s: %d cpu, %d MiB, %s, %d task%s", v->name, v->cpu, v->memory, stack_arch_name(v->arch),
-               v->desired_count, v->desired_count == 1 ? "" : "s");
+    if (v->scaling.set)
+        buf_printf(b, "%s: %d cpu, %d MiB, %s, %d to %d tasks (autoscaled)", v->name, v->cpu, v->memory,
+                   stack_arch_name(v->arch), v->scaling.min, v->scaling.max);
+    else
+        buf_printf(b, "%s: %d cpu, %d MiB, %s, %d task%s", v->name, v->cpu, v->memory,
+                   stack_arch_name(v->arch), v->desired_count, v->desired_count == 1 ? "" : "s");
     if (stack_service_port(v))
         buf_printf(b, ", port %d", stack_service_port(v));
     buf_printf(b, ", %s subnets", stack_tier_name(v->subnets));
@@ -124,6 +130,12 @@ static void summary_service(const stack_service *v, buf *b)
             continue;
         buf_printf(b, "%s%s", shown++ ? ", " : ", uses ", db ? v->databases[j].name : v->caches[j].name);
     }
+    if (v->connect.set && v->connect.client_only)
+        buf_puts(b, ", Service Connect client");
+    else if (v->connect.set)
+        buf_printf(b, ", Service Connect %s:%d", v->connect.alias, v->connect.alias_port);
+    if (v->negress)
+        buf_printf(b, ", %zu egress rule%s", v->negress, v->negress == 1 ? "" : "s");
     if (v->exec)
         buf_puts(b, ", exec");
 }
@@ -222,6 +234,9 @@ static void print_summary(const char *file, const stack_model *s)
     if (s->namespace_name)
         buf_puts(&b, s->namespace_name);
     line("discovery", &b);
+    if (s->connect_namespace)
+        buf_puts(&b, s->connect_namespace);
+    line("service connect", &b);
     for (size_t i = 0; i < s->nbootstrap; i++)
         buf_printf(&b, "%s%s (in %s, fills %s)", i ? ", " : "", s->bootstrap[i].name, s->bootstrap[i].service,
                    s->bootstrap[i].secret);

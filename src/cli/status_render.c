@@ -327,6 +327,10 @@ void status_print_service(FILE *out, const cJSON *s, int cols)
         if (v.len)
             detail(out, cols, "rollout", buf_str(&v));
     }
+    if (str(s, "scaling"))
+        detail(out, cols, "scaling", str(s, "scaling"));
+    if (str(s, "service_connect"))
+        detail(out, cols, "connect", str(s, "service_connect"));
     if (str(s, "url"))
         detail(out, cols, "url", str(s, "url"));
     if (str(s, "error"))

@@ -5,8 +5,9 @@
  * for that at its end (the kind's ready hook). Found by name prefix and tags.
  *
  * Properties: name, scheme, subnets and security_groups (compared in any order, set in
- * place with SetSubnets / SetSecurityGroups), idle_timeout; actual ones add arn,
- * dns_name, zone_id (its canonical hosted zone), ip_address_type, state.
+ * place with SetSubnets / SetSecurityGroups), idle_timeout, ip_address_type (ipv4 or
+ * dualstack, SetIpAddressType); actual ones add arn, dns_name, zone_id (its canonical
+ * hosted zone), state.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,10 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             res_node_depend(n, res_graph_find(g, "route_table/public"));
         }
         cJSON_AddNumberToObject(d, "idle_timeout", lb->idle_timeout);
+        /* network.ipv6: internet-facing balancers answer over IPv6 too (AWS keeps internal
+         * ones on IPv4) */
+        cJSON_AddStringToObject(d, "ip_address_type",
+                                s->network.ipv6 && !lb->internal ? "dualstack" : "ipv4");
         free(rules);
         free(sg);
         free(label);
@@ -57,6 +62,7 @@ static cJSON *props_of(const elbv2_lb *lb, const svc_tags *attrs)
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "name", lb->name);
     cJSON_AddStringToObject(p, "scheme", lb->scheme);
+    cJSON_AddStringToObject(p, "ip_address_type", lb->ip_address_type[0] ? lb->ip_address_type : "ipv4");
     cJSON *subnets = cJSON_AddArrayToObject(p, "subnets");
     for (size_t i = 0; i < lb->nzones; i++)
         cJSON_AddItemToArray(subnets, cJSON_CreateString(lb->zones[i].subnet_id));
@@ -181,6 +187,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     res_tags_list(ctx, n, &tags);
     elbv2_lb_in in = {.name = cJSON_GetObjectItem(n->desired, "name")->valuestring,
                       .subnets = subnets, .security_groups = groups, .scheme = scheme,
+                      .ip_address_type = cJSON_GetStringValue(cJSON_GetObjectItem(n->desired, "ip_address_type")),
                       .tags = &tags};
     elbv2_lb lb = {0};
     /* the same name with the same settings answers with the existing balancer */
@@ -256,6 +263,13 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     if (set_list(ctx, n, "subnets", err) != 0 || set_list(ctx, n, "security_groups", err) != 0)
         return -1;
+    const char *want = cJSON_GetStringValue(cJSON_GetObjectItem(n->desired, "ip_address_type"));
+    const char *have = n->actual ? cJSON_GetStringValue(cJSON_GetObjectItem(n->actual, "ip_address_type")) : NULL;
+    if (want && (!have || strcmp(want, have) != 0)) {
+        res_event(ctx, n, RES_UPDATE, RES_EV_PROGRESS, "setting its IP address type to %s", want);
+        if (elbv2_set_ip_address_type(ctx->aws, n->physical_id, want, err) != 0)
+            return -1;
+    }
     return settle(ctx, n, err);
 }
 

@@ -200,14 +200,16 @@ static void vpc(ci_builder *b, int mine)
 {
     READS(b, "ec2:DescribeVpcs ec2:DescribeVpcAttribute ec2:DescribeAvailabilityZones");
     if (mine)
-        ec2_writes(b, "ec2:CreateVpc", "ec2:ModifyVpcAttribute ec2:DeleteVpc");
+        ec2_writes(b, "ec2:CreateVpc", "ec2:ModifyVpcAttribute ec2:DeleteVpc "
+                   "ec2:AssociateVpcCidrBlock ec2:DisassociateVpcCidrBlock");
 }
 
 static void subnet(ci_builder *b, int mine)
 {
     READS(b, "ec2:DescribeSubnets ec2:DescribeAvailabilityZones");
     if (mine)
-        ec2_writes(b, "ec2:CreateSubnet", "ec2:ModifySubnetAttribute ec2:DeleteSubnet");
+        ec2_writes(b, "ec2:CreateSubnet", "ec2:ModifySubnetAttribute ec2:DeleteSubnet "
+                   "ec2:AssociateSubnetCidrBlock ec2:DisassociateSubnetCidrBlock");
 }
 
 static void igw(ci_builder *b, int mine)
@@ -216,6 +218,14 @@ static void igw(ci_builder *b, int mine)
     if (mine)
         ec2_writes(b, "ec2:CreateInternetGateway",
                    "ec2:AttachInternetGateway ec2:DetachInternetGateway ec2:DeleteInternetGateway");
+}
+
+/* the egress-only internet gateway of a dual-stack VPC's private subnets */
+static void eigw(ci_builder *b, int mine)
+{
+    READS(b, "ec2:DescribeEgressOnlyInternetGateways");
+    if (mine)
+        ec2_writes(b, "ec2:CreateEgressOnlyInternetGateway", "ec2:DeleteEgressOnlyInternetGateway");
 }
 
 static void route_table(ci_builder *b, int mine)
@@ -255,6 +265,15 @@ static void sg_rules(ci_builder *b, int mine)
     READS(b, "ec2:DescribeSecurityGroupRules");
     if (mine)
         allow(b, "ec2:AuthorizeSecurityGroupIngress ec2:RevokeSecurityGroupIngress",
+              one(arn(b, "ec2", 1, "security-group/*")), tagged(b));
+}
+
+/* a service's egress rules replace its group's allow-all */
+static void sg_egress(ci_builder *b, int mine)
+{
+    READS(b, "ec2:DescribeSecurityGroupRules ec2:DescribeSecurityGroups");
+    if (mine)
+        allow(b, "ec2:AuthorizeSecurityGroupEgress ec2:RevokeSecurityGroupEgress",
               one(arn(b, "ec2", 1, "security-group/*")), tagged(b));
 }
 
@@ -517,7 +536,7 @@ static void alb(ci_builder *b, int mine)
     allow(b, "elasticloadbalancing:CreateLoadBalancer elasticloadbalancing:AddTags "
              "elasticloadbalancing:RemoveTags elasticloadbalancing:ModifyLoadBalancerAttributes "
              "elasticloadbalancing:SetSubnets elasticloadbalancing:SetSecurityGroups "
-             "elasticloadbalancing:DeleteLoadBalancer",
+             "elasticloadbalancing:SetIpAddressType elasticloadbalancing:DeleteLoadBalancer",
           each(b, "alb", "name", lb_arn), NULL);
     linked_role(b, "elasticloadbalancing.amazonaws.com");
 }
@@ -905,6 +924,31 @@ static void cache(ci_builder *b, int mine)
              "elasticache:DescribeServerlessCaches");
 }
 
+/* ---- autoscaling: Application Auto Scaling on the stack's ECS services ------------------ */
+
+static void scaling(ci_builder *b, int mine)
+{
+    READS(b, "application-autoscaling:DescribeScalableTargets "
+             "application-autoscaling:DescribeScalingPolicies "
+             "application-autoscaling:DescribeScheduledActions "
+             "application-autoscaling:DescribeScalingActivities");
+    if (!mine)
+        return;
+    /* its resources are the cluster's services: service/STACK/SERVICE */
+    allow(b, "application-autoscaling:RegisterScalableTarget "
+             "application-autoscaling:DeregisterScalableTarget "
+             "application-autoscaling:PutScalingPolicy application-autoscaling:DeleteScalingPolicy "
+             "application-autoscaling:PutScheduledAction "
+             "application-autoscaling:DeleteScheduledAction application-autoscaling:TagResource",
+          one(arn(b, "application-autoscaling", 1, "scalable-target/*")), NULL);
+    allow(b, "ecs:DescribeServices ecs:UpdateService", one(arn(b, "ecs", 1, "service/%s/*",
+                                                              b->g->stack->name)), NULL);
+    allow(b, "cloudwatch:PutMetricAlarm cloudwatch:DescribeAlarms cloudwatch:DeleteAlarms",
+          one(arn(b, "cloudwatch", 1, "alarm:TargetTracking-service/%s/*", b->g->stack->name)),
+          NULL);
+    linked_role(b, "ecs.application-autoscaling.amazonaws.com");
+}
+
 typedef struct {
     const char *kind;
     void (*grant)(ci_builder *b, int mine);
@@ -930,7 +974,8 @@ static const ci_row rows[] = {
     {"zone", zone},         {"record", record},
     {"certificate", certificate},
     {"db_subnets", db_subnets}, {"database", database},
-    {"cache", cache},
+    {"cache", cache},       {"eigw", eigw},
+    {"sg_egress", sg_egress}, {"scaling", scaling},
     {NULL, NULL}};
 
 static const ci_row *row_of(const char *kind)

@@ -1,12 +1,15 @@
 /*
- * The stack's Cloud Map private DNS namespace (namespace/main) in its VPC. Creating and
+ * The stack's Cloud Map namespaces: the private DNS one (namespace/main) in its VPC, and
+ * the HTTP namespace of Service Connect (namespace/connect) when `service_connect.namespace`
+ * names another one (ECS takes a namespace of any type, so Service Connect shares the
+ * private DNS namespace when it has that name). Creating and
  * deleting are asynchronous operations, waited for while showing their status. The
  * CreatorRequestId comes from the stack, the node and the VPC, so a re-run after a crash
  * gets the first run's operation instead of a second namespace; a token whose namespace
  * was deleted since (down, then up) is followed by the next one in a fixed sequence.
  *
- * Properties: name, vpc (used at creation; Cloud Map does not show it); actual ones add
- * arn. The physical id is the namespace id (ns-…).
+ * Properties: name, vpc (used at creation; Cloud Map does not show it), type (HTTP for
+ * namespace/connect); actual ones add arn and type. The physical id is the namespace id.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,14 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
+    if (s->connect_namespace && (!s->namespace_name || strcmp(s->connect_namespace, s->namespace_name))) {
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddStringToObject(d, "name", s->connect_namespace);
+        cJSON_AddStringToObject(d, "type", "HTTP");
+        char *label = xasprintf("Service Connect namespace %s", s->connect_namespace);
+        res_graph_add(g, &res_kind_namespace, "connect", label, d);
+        free(label);
+    }
     if (!s->namespace_name)
         return 0;
     cJSON *d = cJSON_CreateObject();
@@ -39,6 +50,7 @@ static cJSON *props_of(const sd_namespace *ns)
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "name", ns->name);
     cJSON_AddStringToObject(p, "arn", ns->arn);
+    cJSON_AddStringToObject(p, "type", ns->type);
     return p;
 }
 
@@ -66,7 +78,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
 
 static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    sd_filter f = {.name = "TYPE", .value = "DNS_PRIVATE"};
+    static const char *const types[] = {"DNS_PRIVATE", "HTTP", NULL};
+    sd_filter f = {.name = "TYPE", .values = types, .condition = "IN"};
     sd_namespaces all = {0};
     if (sd_list_namespaces(ctx->aws, &f, 1, 0, &all, err) != 0)
         return -1;
@@ -189,16 +202,18 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const char *name = cJSON_GetObjectItem(n->desired, "name")->valuestring;
-    const char *vpc = cJSON_GetObjectItem(n->desired, "vpc")->valuestring;
+    const char *vpc = cJSON_GetStringValue(cJSON_GetObjectItem(n->desired, "vpc"));
+    int http = vpc == NULL; /* namespace/connect */
     svc_tags tags;
     res_tags_list(ctx, n, &tags);
     int rc = -1;
     for (int attempt = 1; attempt <= 20 && rc != 1; attempt++) {
-        char *token = xasprintf("ecsdeploy-%s-%s-%d", ctx->stack_name, vpc, attempt);
+        char *token = xasprintf("ecsdeploy-%s-%s-%d", ctx->stack_name, http ? "http" : vpc, attempt);
         if (strlen(token) > 64)
             memmove(token, token + strlen(token) - 64, 65); /* keep the distinct end */
         char *op_id = NULL, *ns_id = NULL;
-        rc = sd_create_private_dns_namespace(ctx->aws, name, vpc, token, n->label, &tags, &op_id, err);
+        rc = http ? sd_create_http_namespace(ctx->aws, name, token, n->label, &tags, &op_id, err)
+                  : sd_create_private_dns_namespace(ctx->aws, name, vpc, token, n->label, &tags, &op_id, err);
         free(token);
         if (rc == 0)
             rc = wait_op(ctx, n, RES_CREATE, "the namespace to be created", op_id, &ns_id, err);
@@ -224,6 +239,23 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return -1;
 }
 
+/* The Cloud Map services ECS made in the Service Connect namespace stay there when a
+ * service leaves the namespace (only its own deletion takes them): once no task is
+ * registered in one, it goes with the namespace. Only ECS puts services into this
+ * namespace, which is the stack's own. Failures are left to the next poll. */
+static void drop_connect_services(res_ctx *ctx, const char *ns_id)
+{
+    sd_filter f = {.name = "NAMESPACE_ID", .value = ns_id, .condition = "EQ"};
+    sd_services l = {0};
+    aws_error e;
+    aws_error_clear(&e);
+    if (sd_list_services(ctx->aws, &f, 1, 100, &l, &e) == 0)
+        for (size_t i = 0; i < l.n; i++)
+            if (l.items[i].instance_count == 0 && sd_delete_service(ctx->aws, l.items[i].id, &e) != 0)
+                aws_error_clear(&e);
+    sd_services_free(&l);
+}
+
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
 {
     char **op_id = ud;
@@ -233,6 +265,8 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
         return 1;
     if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) {
         snprintf(status, len, "%s", err->message);
+        if (!strcmp(n->id, "namespace/connect") && aws_error_is(err, AWS_IS_IN_USE))
+            drop_connect_services(ctx, n->physical_id);
         return 0;
     }
     return elbres_poll_failed(err, status, len);
@@ -249,7 +283,7 @@ static int remove_namespace(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
-static const char *const replace_on[] = {"name", NULL};
+static const char *const replace_on[] = {"name", "type", NULL};
 static const char *const create_only[] = {"vpc", NULL};
 
 const res_kind res_kind_namespace = {

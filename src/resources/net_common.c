@@ -221,24 +221,32 @@ cJSON *resnet_sorted_array(const svc_strings *s)
     return a;
 }
 
-int resnet_our_groups(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err)
+int resnet_stack_groups(res_ctx *ctx, ec2_security_groups *l, svc_strings *ids, svc_strings *nodes,
+                        aws_error *err)
 {
     memset(ids, 0, sizeof *ids);
     memset(nodes, 0, sizeof *nodes);
+    memset(l, 0, sizeof *l);
     ec2_filter f = resnet_stack_filter(ctx);
     ec2_describe_in in = {.filters = &f, .nfilters = 1};
-    ec2_security_groups l = {0};
-    if (ec2_describe_security_groups(ctx->aws, &in, &l, err) != 0)
+    if (ec2_describe_security_groups(ctx->aws, &in, l, err) != 0)
         return -1;
-    for (size_t i = 0; i < l.n; i++) {
-        const char *id = resnet_node_id(&l.items[i].tags);
+    for (size_t i = 0; i < l->n; i++) {
+        const char *id = resnet_node_id(&l->items[i].tags);
         if (!id)
             continue;
-        svc_strings_add(ids, l.items[i].id);
+        svc_strings_add(ids, l->items[i].id);
         svc_strings_add(nodes, id);
     }
-    ec2_security_groups_free(&l);
     return 0;
+}
+
+int resnet_our_groups(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err)
+{
+    ec2_security_groups l;
+    int rc = resnet_stack_groups(ctx, &l, ids, nodes, err);
+    ec2_security_groups_free(&l);
+    return rc;
 }
 
 int resnet_our_subnets(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err)
@@ -279,4 +287,27 @@ cJSON *resnet_tier_subnets(res_graph *g, res_node *n, stack_tier tier)
             res_node_depend(n, g->nodes[i]);
         }
     return a;
+}
+
+int resnet_rules_name_vpc(const res_node *n, const char *word)
+{
+    const cJSON *r, *rules = n && n->desired ? cJSON_GetObjectItemCaseSensitive(n->desired, "rules") : NULL;
+    char *needle = xasprintf(" %s vpc", word);
+    int found = 0;
+    cJSON_ArrayForEach(r, rules)
+        found |= cJSON_IsString(r) && strstr(r->valuestring, needle) != NULL;
+    free(needle);
+    return found;
+}
+
+int resnet_vpc_cidr(res_ctx *ctx, const char *vpc_id, char **cidr, aws_error *err)
+{
+    const char *ids[] = {vpc_id, NULL};
+    ec2_describe_in in = {.ids = ids};
+    ec2_vpcs l = {0};
+    if (ec2_describe_vpcs(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    *cidr = xstrdup(l.n ? l.items[0].cidr : "");
+    ec2_vpcs_free(&l);
+    return 0;
 }

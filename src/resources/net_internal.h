@@ -11,8 +11,8 @@
 #include "res.h"
 
 /* The network kinds, in build order (registry.c). */
-extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_route_table,
-    res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_reach;
+extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_eigw, res_kind_route_table,
+    res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_egress, res_kind_sg_reach;
 
 /* res_found_add, except that when two resources claim one node id (a create retried
  * after its answer was lost, with no idempotency token in EC2), the one with the smaller
@@ -62,6 +62,13 @@ cJSON *resnet_sorted_array(const svc_strings *s);
 /* Node ids of a stack's groups and subnets by physical id: fills `ids` and `nodes`
  * (parallel lists) from our tagged resources. Free both with svc_strings_free. */
 int resnet_our_groups(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err);
+/* 1 when the node's desired rules name the VPC's CIDR ("… from vpc" / "… to vpc": word). */
+int resnet_rules_name_vpc(const res_node *n, const char *word);
+/* The IPv4 CIDR of a VPC ("" when it is gone). *cidr: free(). */
+int resnet_vpc_cidr(res_ctx *ctx, const char *vpc_id, char **cidr, aws_error *err);
+/* The stack's groups (*l: ec2_security_groups_free) with ids/nodes as resnet_our_groups. */
+int resnet_stack_groups(res_ctx *ctx, ec2_security_groups *l, svc_strings *ids, svc_strings *nodes,
+                        aws_error *err);
 int resnet_our_subnets(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_error *err);
 /* The entry of `nodes` at the position of `id` in `ids`, or NULL. */
 const char *resnet_lookup(const svc_strings *ids, const svc_strings *nodes, const char *id);
@@ -94,5 +101,20 @@ char *resnet_peer_text(const ec2_permission *p, const svc_strings *our_ids,
  * the caller frees: a resolved group id or VPC CIDR). */
 int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p, char **owned,
                            aws_error *err);
+
+/* IPv6 (net_ipv6.c): the /64 number `block` of a VPC's /56 (new string; NULL when the
+ * /56 is not one), and back: the block number of a /64 (-1 when it is not one) with its
+ * /56 in *vpc_block (new string; may be NULL). */
+char *resnet_ipv6_subnet(const char *vpc_block, int block);
+int resnet_ipv6_block_of(const char *subnet_block, char **vpc_block);
+
+/* Authorize the rules of `want` (texts) not in `have` (NULL: all) into our group, ingress
+ * or egress, in one call (one by one when EC2 finds one already there). */
+int resnet_rules_authorize(res_ctx *ctx, const char *group, const cJSON *want, const cJSON *have,
+                           int egress, aws_error *err);
+/* Revoke the group's ingress or egress rules whose text `keep` does not list (keep NULL:
+ * all of that direction). */
+int resnet_rules_revoke_others(res_ctx *ctx, const char *group, const cJSON *keep, int egress,
+                               aws_error *err);
 
 #endif

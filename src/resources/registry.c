@@ -26,12 +26,12 @@
 #include "res.h"
 #include "xalloc.h"
 
-extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_route_table,
-    res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_reach,
+extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_eigw, res_kind_route_table,
+    res_kind_eip, res_kind_nat, res_kind_sg, res_kind_sg_rules, res_kind_sg_egress, res_kind_sg_reach,
     res_kind_secret, res_kind_bucket, res_kind_log_group, res_kind_role, res_kind_namespace,
     res_kind_discovery, res_kind_alb, res_kind_target_group, res_kind_listener,
     res_kind_listener_rule, res_kind_cluster, res_kind_task_def, res_kind_service,
-    res_kind_bootstrap, res_kind_oac, res_kind_site, res_kind_oidc_provider,
+    res_kind_scaling, res_kind_bootstrap, res_kind_oac, res_kind_site, res_kind_oidc_provider,
     res_kind_policy, res_kind_zone, res_kind_certificate, res_kind_record, res_kind_db_subnets,
     res_kind_database, res_kind_cache, res_kind_parameter, res_kind_file_system,
     res_kind_access_point, res_kind_mount_target;
@@ -45,15 +45,18 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_vpc,              "subnet"},
     {&res_kind_subnet,           "sg"},
     {&res_kind_igw,              "eip route_table"},
+    /* IPv6 routes to it go first (AWS would only leave them as blackholes) */
+    {&res_kind_eigw,             "route_table"},
     /* route tables may go before the NAT gateways they route to (they depend on them) */
     {&res_kind_route_table,      APPLICATION},
     {&res_kind_eip,              "nat"},
     {&res_kind_nat,              APPLICATION},
-    {&res_kind_sg,               "sg_rules sg_reach"},
+    {&res_kind_sg,               "sg_rules sg_egress sg_reach"},
     {&res_kind_db_subnets,       "database"},
     {&res_kind_database,         ""},
     {&res_kind_cache,            ""},
     {&res_kind_sg_rules,         "igw"},
+    {&res_kind_sg_egress,        "igw"},
     {&res_kind_sg_reach,         "igw"},
     {&res_kind_secret,           "task_def bootstrap"},
     {&res_kind_bucket,           "task_def bootstrap site"},
@@ -77,7 +80,9 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_listener_rule,    "service"},
     {&res_kind_cluster,          "service"},
     {&res_kind_task_def,         "cluster"},
-    {&res_kind_service,          ""},
+    {&res_kind_service,          "scaling"},
+    /* a scalable target needs its ECS service; deregistered before the service goes */
+    {&res_kind_scaling,          ""},
     {&res_kind_bootstrap,        ""},
     {&res_kind_oac,              "site"},
     {&res_kind_site,             ""},

@@ -3,8 +3,10 @@
  * or none): route tables of a new VPC with their default route (0.0.0.0/0 to the internet
  * gateway, to a NAT gateway, or none) and their subnet associations.
  *
- * Properties: vpc, default_route (the target's id, "" for none) and subnets (the node ids
- * of the associated subnets, sorted). The actual properties also carry
+ * Properties: vpc, default_route (the target's id, "" for none), ipv6_route (the target of
+ * ::/0: the internet gateway for the public table, the egress-only gateway for private
+ * ones, "" without network.ipv6) and subnets (the node ids of the associated subnets,
+ * sorted). The actual properties also carry
  * "associations" {subnet node id: rtbassoc-…}, used to disassociate and never compared.
  * A private table's route to nat/N is a reference; the nat kind adds the dependency
  * (its nodes are built after route tables).
@@ -16,6 +18,7 @@
 #include "xalloc.h"
 
 #define DEFAULT_DEST "0.0.0.0/0"
+#define DEFAULT_DEST6 "::/0"
 
 static res_node *add_table(res_graph *g, const char *name, const char *label, cJSON *route,
                            const svc_strings *subnets)
@@ -23,9 +26,15 @@ static res_node *add_table(res_graph *g, const char *name, const char *label, cJ
     cJSON *d = cJSON_CreateObject();
     cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
     cJSON_AddItemToObject(d, "default_route", route);
+    /* IPv6 out: public subnets through the internet gateway, private ones through the
+     * egress-only gateway (both exist only with network.ipv6 where needed) */
+    int pub = strcmp(name, "public") == 0;
+    res_node *v6 = g->stack && g->stack->network.ipv6 ? res_graph_find(g, pub ? "igw/main" : "eigw/main") : NULL;
+    cJSON_AddItemToObject(d, "ipv6_route", v6 ? res_ref(v6->id, "id") : cJSON_CreateString(""));
     cJSON_AddItemToObject(d, "subnets", resnet_sorted_array(subnets));
     res_node *n = res_graph_add(g, &res_kind_route_table, name, label, d);
     res_node_depend(n, res_graph_find(g, "vpc/main"));
+    res_node_depend(n, v6);
     for (size_t i = 0; i < subnets->n; i++)
         res_node_depend(n, res_graph_find(g, subnets->items[i]));
     return n;
@@ -88,13 +97,16 @@ static cJSON *table_props(const ec2_route_table *t, const svc_strings *sub_ids,
 {
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "vpc", t->vpc_id);
-    const char *target = "";
+    const char *target = "", *target6 = "";
     for (size_t i = 0; i < t->nroutes; i++) {
         const ec2_route *r = &t->routes[i];
         if (strcmp(r->destination, DEFAULT_DEST) == 0)
             target = r->nat_gateway_id[0] ? r->nat_gateway_id : r->gateway_id;
+        if (strcmp(r->destination_ipv6, DEFAULT_DEST6) == 0)
+            target6 = r->egress_only_gateway_id[0] ? r->egress_only_gateway_id : r->gateway_id;
     }
     cJSON_AddStringToObject(p, "default_route", target);
+    cJSON_AddStringToObject(p, "ipv6_route", target6);
     svc_strings subs = {0};
     cJSON *assocs = cJSON_CreateObject();
     for (size_t i = 0; i < t->nassocs; i++) {
@@ -162,21 +174,23 @@ static const char *str(const cJSON *o, const char *name)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-/* Bring the default route from `have` to `want` ("" = none). */
-static int set_route(res_ctx *ctx, const char *rtb, const char *have, const char *want,
+/* Bring the default route to dest (0.0.0.0/0 or ::/0) from `have` to `want` ("" = none). */
+static int set_route(res_ctx *ctx, const char *rtb, const char *dest, const char *have, const char *want,
                      aws_error *err)
 {
     if (strcmp(have, want) == 0)
         return 0;
     if (!want[0]) {
-        if (ec2_delete_route(ctx->aws, rtb, DEFAULT_DEST, err) == 0 ||
+        if (ec2_delete_route(ctx->aws, rtb, dest, err) == 0 ||
             aws_error_is(err, AWS_IS_NOT_FOUND))
             return 0;
         return -1;
     }
-    ec2_route_in r = {.destination = DEFAULT_DEST};
+    ec2_route_in r = {.destination = dest};
     if (strncmp(want, "nat-", 4) == 0)
         r.nat_gateway_id = want;
+    else if (strncmp(want, "eigw-", 5) == 0)
+        r.egress_only_gateway_id = want;
     else
         r.gateway_id = want;
     if (!have[0] && ec2_create_route(ctx->aws, rtb, &r, err) == 0)
@@ -260,9 +274,17 @@ static int set_assocs(res_ctx *ctx, const char *rtb, const cJSON *want, cJSON *p
 static int converge(res_ctx *ctx, res_node *n, cJSON *props, aws_error *err)
 {
     const char *want = str(n->desired, "default_route");
-    int rc = set_route(ctx, n->physical_id, str(props, "default_route"), want, err);
+    int rc = set_route(ctx, n->physical_id, DEFAULT_DEST, str(props, "default_route"), want, err);
     if (rc == 0)
         cJSON_ReplaceItemInObjectCaseSensitive(props, "default_route", cJSON_CreateString(want));
+    const char *want6 = str(n->desired, "ipv6_route");
+    if (rc == 0 && cJSON_GetObjectItemCaseSensitive(n->desired, "ipv6_route")) {
+        rc = set_route(ctx, n->physical_id, DEFAULT_DEST6, str(props, "ipv6_route"), want6, err);
+        if (rc == 0) {
+            cJSON_DeleteItemFromObjectCaseSensitive(props, "ipv6_route");
+            cJSON_AddStringToObject(props, "ipv6_route", want6);
+        }
+    }
     if (rc == 0)
         rc = set_assocs(ctx, n->physical_id, cJSON_GetObjectItemCaseSensitive(n->desired, "subnets"),
                         props, err);
@@ -282,6 +304,7 @@ static int route_table_create(res_ctx *ctx, res_node *n, aws_error *err)
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "vpc", t.vpc_id);
     cJSON_AddStringToObject(p, "default_route", "");
+    cJSON_AddStringToObject(p, "ipv6_route", "");
     cJSON_AddItemToObject(p, "subnets", cJSON_CreateArray());
     cJSON_AddItemToObject(p, "associations", cJSON_CreateObject());
     res_node_set(ctx, n, t.id, cJSON_Duplicate(p, 1));

@@ -32,6 +32,22 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         res_storage_service_deps(g, n, svc);
         free(label);
     }
+    /* Service Connect clients resolve only the aliases that exist when their tasks start:
+     * the services publishing one come first */
+    for (size_t i = 0; i < s->nservices; i++) {
+        if (!s->services[i].connect.set || !s->services[i].connect.client_only)
+            continue;
+        char *id = xasprintf("service/%s", s->services[i].name);
+        res_node *client = res_graph_find(g, id);
+        free(id);
+        for (size_t k = 0; k < s->nservices; k++) {
+            if (!s->services[k].connect.set || s->services[k].connect.client_only)
+                continue;
+            id = xasprintf("service/%s", s->services[k].name);
+            res_node_depend(client, res_graph_find(g, id));
+            free(id);
+        }
+    }
     return 0;
 }
 
@@ -146,6 +162,7 @@ typedef struct {
     ecs_service_registry reg;
     ecs_volume_config *vols;
     ecs_deployment_config dep;
+    ecs_service_connect sc;
     cJSON *extra;                  /* empty lists that remove a load balancer or registry */
 } request;
 
@@ -209,6 +226,26 @@ static void fill_volumes(request *r, const cJSON *vols)
     r->in.n_volumes = i;
 }
 
+static int same(const cJSON *p, const cJSON *q, const char *member);
+
+/* Service Connect: sent when it changed; leaving the namespace is {"enabled": false}. */
+static void fill_connect(request *r, const cJSON *p, const cJSON *have)
+{
+    const cJSON *k = cJSON_GetObjectItem(p, "service_connect");
+    const cJSON *was = have ? cJSON_GetObjectItem(have, "service_connect") : NULL;
+    if (same(p, have, "service_connect") || (!cJSON_IsObject(k) && !cJSON_IsObject(was)))
+        return;
+    r->sc = (ecs_service_connect){.enabled = cJSON_IsObject(k)};
+    if (r->sc.enabled) {
+        r->sc.namespace_ref = str(k, "namespace");
+        r->sc.port_name = str(k, "port_name");
+        r->sc.discovery_name = str(k, "discovery_name");
+        r->sc.alias = str(k, "alias");
+        r->sc.alias_port = num(k, "alias_port", 0);
+    }
+    r->in.service_connect = &r->sc;
+}
+
 static int same(const cJSON *p, const cJSON *q, const char *member)
 {
     return q && cJSON_Compare(cJSON_GetObjectItem(p, member), cJSON_GetObjectItem(q, member), 1);
@@ -242,6 +279,8 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
     r->in.task_definition = str(p, "task_definition");
     r->in.desired_count = num(p, "desired_count", ECS_UNSET);
     if (!have) {
+        if (r->in.desired_count == ECS_UNSET)
+            r->in.desired_count = num(p, "initial_count", ECS_UNSET);
         r->in.launch_type = str(p, "launch_type");
         r->in.propagate_tags = "SERVICE";
         r->in.enable_ecs_managed_tags = 1;
@@ -299,6 +338,7 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
         fill_deployment(r, cJSON_GetObjectItem(p, "deployment"));
     if (!same(p, have, "volumes"))
         fill_volumes(r, cJSON_GetObjectItem(p, "volumes"));
+    fill_connect(r, p, have);
 }
 
 static void request_free(request *r)
@@ -509,7 +549,8 @@ static int settle(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const replace_on[] = {"name", "cluster", NULL};
-static const char *const create_only[] = {"file_count_record", NULL};
+/* a scaled service's count from the file: at creation only, autoscaling moves it after */
+static const char *const create_only[] = {"initial_count", "file_count_record", NULL};
 
 const res_kind res_kind_service = {
     .name = "service",

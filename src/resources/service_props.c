@@ -3,11 +3,13 @@
  * back from DescribeServices, in the same shape so that the generic diff compares them
  * and a rollback can hand the previous actual properties back to update().
  *
- * name, cluster, task_definition, desired_count, launch_type ("FARGATE", null with a
- * capacity provider strategy), capacity [{provider, weight, base}], platform_version, subnets,
+ * name, cluster, task_definition, desired_count (initial_count, used at creation only, for
+ * a service that autoscaling resizes), launch_type ("FARGATE", null with a capacity
+ * provider strategy), capacity [{provider, weight, base}], platform_version, subnets,
  * security_groups, public_ip, load_balancer {target_group, container, port,
  * alternate_target_group, production_rule, test_rule, role}, grace_period, registry,
- * exec, deployment {strategy, min_healthy, max_percent, circuit_breaker, bake_minutes,
+ * exec, service_connect {namespace, port_name, discovery_name, alias, alias_port} (or
+ * null), deployment {strategy, min_healthy, max_percent, circuit_breaker, bake_minutes,
  * canary_percent, canary_bake_minutes, step_percent, step_bake_minutes},
  * volumes [{name, role, size_gib, type, iops, throughput, encrypted, kms_key, filesystem}].
  */
@@ -124,13 +126,34 @@ static cJSON *volumes(res_graph *g, res_node *n, const stack_service *svc)
     return a;
 }
 
+/* Service Connect: the namespace (the private DNS one when it has that name), the port
+ * it publishes and how clients call it; null when the service is not in a namespace. */
+static cJSON *service_connect(res_graph *g, res_node *n, const stack_service *svc)
+{
+    const stack_connect *k = &svc->connect;
+    const stack_model *s = g->stack;
+    if (!k->set || !s || !s->connect_namespace)
+        return cJSON_CreateNull();
+    cJSON *j = cJSON_CreateObject();
+    int shared = s->namespace_name && !strcmp(s->namespace_name, s->connect_namespace);
+    cJSON_AddItemToObject(j, "namespace", dep_ref(g, n, shared ? "namespace/main" : "namespace/connect", "arn"));
+    if (!k->client_only) {
+        cJSON_AddStringToObject(j, "port_name", k->port_name);
+        cJSON_AddStringToObject(j, "discovery_name", k->discovery_name);
+        cJSON_AddStringToObject(j, "alias", k->alias);
+        cJSON_AddNumberToObject(j, "alias_port", k->alias_port);
+    }
+    return j;
+}
+
 cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc)
 {
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", svc->name);
     cJSON_AddItemToObject(d, "cluster", dep_ref(g, n, "cluster/main", "name"));
     cJSON_AddItemToObject(d, "task_definition", dep_ref_fmt(g, n, "id", "task_def/%s%s", svc->name, ""));
-    cJSON_AddNumberToObject(d, "desired_count", svc->desired_count);
+    /* autoscaling owns the count of a scaled service: the file's is only the first one */
+    cJSON_AddNumberToObject(d, svc->scaling.set ? "initial_count" : "desired_count", svc->desired_count);
     /* the service's strategy, else the cluster's, sent as the service's own: the plan
      * compares it, and a later change of the cluster's reaches the service too */
     size_t ncap = 0;
@@ -149,6 +172,10 @@ cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc)
     char *rules = xasprintf("sg_rules/%s", svc->name);
     res_node_depend(n, res_graph_find(g, rules));
     free(rules);
+    /* and its egress: tasks never run with more than the file allows */
+    rules = xasprintf("sg_egress/%s", svc->name);
+    res_node_depend(n, res_graph_find(g, rules));
+    free(rules);
     cJSON_AddBoolToObject(d, "public_ip", svc->public_ip);
     /* null, not left out: a load balancer or registry removed from the file is a change */
     if (svc->has_load_balancer) {
@@ -162,6 +189,7 @@ cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc)
     else
         cJSON_AddNullToObject(d, "registry");
     cJSON_AddBoolToObject(d, "exec", svc->exec);
+    cJSON_AddItemToObject(d, "service_connect", service_connect(g, n, svc));
     cJSON_AddItemToObject(d, "deployment", deployment(&svc->deployment));
     cJSON_AddItemToObject(d, "volumes", volumes(g, n, svc));
     return d;
@@ -262,6 +290,34 @@ static cJSON *actual_volumes(const cJSON *raw)
     return a;
 }
 
+/* The PRIMARY deployment's Service Connect configuration, shaped like service_connect()'s
+ * (ECS reports the namespace by its ARN); null when the service is in no namespace. */
+static cJSON *actual_connect(const cJSON *raw)
+{
+    const cJSON *d, *cfg = NULL;
+    cJSON_ArrayForEach(d, cJSON_GetObjectItem(raw, "deployments")) {
+        const cJSON *st = cJSON_GetObjectItem(d, "status");
+        if (cJSON_IsString(st) && !strcmp(st->valuestring, "PRIMARY"))
+            cfg = cJSON_GetObjectItem(d, "serviceConnectConfiguration");
+    }
+    if (!cJSON_IsTrue(cJSON_GetObjectItem(cfg, "enabled")))
+        return cJSON_CreateNull();
+    cJSON *j = cJSON_CreateObject();
+    copy_str(j, "namespace", cfg, "namespace");
+    const cJSON *s = cJSON_GetArrayItem(cJSON_GetObjectItem(cfg, "services"), 0);
+    if (s) {
+        copy_str(j, "port_name", s, "portName");
+        copy_str(j, "discovery_name", s, "discoveryName");
+        const cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(s, "clientAliases"), 0);
+        if (cJSON_GetObjectItem(a, "dnsName"))
+            copy_str(j, "alias", a, "dnsName");
+        else
+            copy_str(j, "alias", s, "discoveryName");
+        copy_num(j, "alias_port", a, "port");
+    }
+    return j;
+}
+
 static cJSON *string_array(const cJSON *from)
 {
     cJSON *a = cJSON_CreateArray();
@@ -347,6 +403,7 @@ cJSON *service_props(res_ctx *ctx, const ecs_service *s)
     if (!cJSON_GetObjectItem(p, "registry"))
         cJSON_AddNullToObject(p, "registry");
     cJSON_AddBoolToObject(p, "exec", s->enable_execute_command);
+    cJSON_AddItemToObject(p, "service_connect", actual_connect(raw));
     cJSON_AddItemToObject(p, "deployment", actual_deployment(raw));
     cJSON_AddItemToObject(p, "volumes", actual_volumes(raw));
     add_url(ctx, p, s->name);

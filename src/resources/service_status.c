@@ -181,6 +181,27 @@ int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     const char *url = str_of(n->actual, "url");
     if (url)
         cJSON_AddStringToObject(out, "url", url);
+    /* Service Connect: "server:3000 (discovery server) in sc2", or "client in sc2" */
+    const cJSON *sc = n->actual ? cJSON_GetObjectItem(n->actual, "service_connect") : NULL;
+    const stack_model *st = ctx->stack;
+    if (cJSON_IsObject(sc) && st && st->connect_namespace) {
+        char *words;
+        if (str_of(sc, "alias"))
+            words = xasprintf("%s:%d (discovery %s) in %s", str_of(sc, "alias"),
+                              cJSON_GetObjectItem(sc, "alias_port") ? cJSON_GetObjectItem(sc, "alias_port")->valueint : 0,
+                              str_of(sc, "discovery_name") ? str_of(sc, "discovery_name") : "-", st->connect_namespace);
+        else
+            words = xasprintf("client in %s", st->connect_namespace);
+        cJSON_AddStringToObject(out, "service_connect", words);
+        free(words);
+    }
+    /* autoscaling owns the count: say so beside it */
+    const stack_service *svc = st ? stack_find_service(st, name) : NULL;
+    if (svc && svc->scaling.set) {
+        char *words = xasprintf("%d to %d tasks", svc->scaling.min, svc->scaling.max);
+        cJSON_AddStringToObject(out, "scaling", words);
+        free(words);
+    }
     return res_service_status(ctx->aws, cluster, name, str_of(props, "task_definition"),
                               str_of(cJSON_GetObjectItem(props, "load_balancer"), "target_group"),
                               out, err);

@@ -156,26 +156,6 @@ static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t 
 
 /* ---- reading rules back ----------------------------------------------------------- */
 
-static int wants_vpc(const res_node *n)
-{
-    const cJSON *rules = n && n->desired ? cJSON_GetObjectItemCaseSensitive(n->desired, "rules") : NULL;
-    const cJSON *r;
-    cJSON_ArrayForEach(r, rules) if (cJSON_IsString(r) && strstr(r->valuestring, " from vpc")) return 1;
-    return 0;
-}
-
-static int vpc_cidr(res_ctx *ctx, const char *vpc_id, char **cidr, aws_error *err)
-{
-    const char *ids[] = {vpc_id, NULL};
-    ec2_describe_in in = {.ids = ids};
-    ec2_vpcs l = {0};
-    if (ec2_describe_vpcs(ctx->aws, &in, &l, err) != 0)
-        return -1;
-    *cidr = xstrdup(l.n ? l.items[0].cidr : "");
-    ec2_vpcs_free(&l);
-    return 0;
-}
-
 static cJSON *group_rules(const ec2_security_group *g, const svc_strings *ids,
                           const svc_strings *nodes, const char *vpc)
 {
@@ -200,19 +180,10 @@ static cJSON *group_rules(const ec2_security_group *g, const svc_strings *ids,
 static int sg_rules_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     aws_error_clear(err);
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
-    ec2_security_groups l = {0};
-    if (ec2_describe_security_groups(ctx->aws, &in, &l, err) != 0)
+    ec2_security_groups l;
+    svc_strings ids, nodes;
+    if (resnet_stack_groups(ctx, &l, &ids, &nodes, err) != 0)
         return -1;
-    svc_strings ids = {0}, nodes = {0};
-    for (size_t i = 0; i < l.n; i++) {
-        const char *id = resnet_node_id(&l.items[i].tags);
-        if (id) {
-            svc_strings_add(&ids, l.items[i].id);
-            svc_strings_add(&nodes, id);
-        }
-    }
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
@@ -222,8 +193,8 @@ static int sg_rules_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         const res_node *n = ctx->graph ? res_graph_find(ctx->graph, node_id) : NULL;
         if (l.items[i].ningress || (n && n->desired)) {
             char *vpc = NULL;
-            if (wants_vpc(n))
-                rc = vpc_cidr(ctx, l.items[i].vpc_id, &vpc, err);
+            if (resnet_rules_name_vpc(n, "from"))
+                rc = resnet_vpc_cidr(ctx, l.items[i].vpc_id, &vpc, err);
             cJSON *p = cJSON_CreateObject();
             cJSON_AddStringToObject(p, "group", l.items[i].id);
             cJSON_AddItemToObject(p, "rules", group_rules(&l.items[i], &ids, &nodes, vpc));
@@ -243,107 +214,6 @@ static int sg_rules_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 
 /* ---- changing rules ---------------------------------------------------------------- */
 
-static int in_array(const cJSON *a, const char *s)
-{
-    const cJSON *v;
-    cJSON_ArrayForEach(v, a) if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0) return 1;
-    return 0;
-}
-
-/* Authorize each rule of `want` not in `have` (NULL: all), one call; duplicates (a rule
- * that appeared meanwhile) are fine. */
-static int authorize(res_ctx *ctx, const char *group, const cJSON *want, const cJSON *have,
-                     aws_error *err)
-{
-    size_t n = (size_t)cJSON_GetArraySize(want), k = 0;
-    ec2_permission *perms = xcalloc(n ? n : 1, sizeof *perms);
-    resnet_rule *rules = xcalloc(n ? n : 1, sizeof *rules);
-    char **owned = xcalloc(n ? n : 1, sizeof *owned);
-    int rc = 0;
-    const cJSON *w;
-    cJSON_ArrayForEach(w, want)
-    {
-        if (rc != 0 || (have && in_array(have, w->valuestring)))
-            continue;
-        if (resnet_rule_parse(w->valuestring, &rules[k]) != 0) {
-            aws_error_set(err, AWS_ERR_INPUT, "BadRule", "cannot read rule '%s'", w->valuestring);
-            rc = -1;
-        } else if (resnet_rule_permission(ctx, &rules[k], &perms[k], &owned[k], err) == 0) {
-            k++;
-        } else {
-            rc = -1;
-        }
-    }
-    if (rc == 0 && k > 0 && ec2_authorize_ingress(ctx->aws, group, perms, k, NULL, err) != 0) {
-        rc = -1;
-        if (aws_error_is(err, AWS_IS_EXISTS)) {
-            rc = 0;
-            for (size_t i = 0; rc == 0 && i < k; i++)
-                if (ec2_authorize_ingress(ctx->aws, group, &perms[i], 1, NULL, err) != 0 &&
-                    !aws_error_is(err, AWS_IS_EXISTS))
-                    rc = -1;
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        free(owned[i]);
-    free(owned);
-    free(rules);
-    free(perms);
-    return rc;
-}
-
-/* Revoke the group's ingress rules whose text `keep` does not list (keep NULL: all). */
-static int revoke_others(res_ctx *ctx, const char *group, const cJSON *keep, aws_error *err)
-{
-    svc_strings ids = {0}, nodes = {0}, doomed = {0};
-    if (keep && resnet_our_groups(ctx, &ids, &nodes, err) != 0)
-        return -1;
-    ec2_filter f = {"group-id", group, NULL};
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
-    ec2_sg_rules l = {0};
-    int rc = ec2_describe_security_group_rules(ctx->aws, &in, &l, err);
-    char *vpc = NULL;
-    for (size_t i = 0; rc == 0 && i < l.n; i++) {
-        const ec2_sg_rule *r = &l.items[i];
-        if (r->is_egress)
-            continue;
-        if (keep) {
-            ec2_permission p = {.protocol = r->protocol, .group_id = r->referenced_group_id,
-                                .cidr = r->cidr, .cidr_ipv6 = r->cidr_ipv6,
-                                .prefix_list_id = r->prefix_list_id};
-            char *peer = resnet_peer_text(&p, &ids, &nodes);
-            char *t = resnet_rule_text(r->protocol, r->from_port, r->to_port, "from", peer);
-            int kept = in_array(keep, t);
-            if (!kept && r->cidr[0] && (vpc || (vpc = res_ref_value(ctx, "vpc/main", "cidr")))) {
-                char *tv = resnet_rule_text(r->protocol, r->from_port, r->to_port, "from", "vpc");
-                kept = strcmp(vpc, r->cidr) == 0 && in_array(keep, tv);
-                free(tv);
-            }
-            free(t);
-            free(peer);
-            if (kept)
-                continue;
-        }
-        svc_strings_add(&doomed, r->id);
-    }
-    free(vpc);
-    if (rc == 0 && doomed.n) {
-        char **list = xcalloc(doomed.n + 1, sizeof *list);
-        memcpy(list, doomed.items, doomed.n * sizeof *list);
-        if (ec2_revoke_ingress(ctx->aws, group, NULL, 0, (const char *const *)list, err) != 0 &&
-            !aws_error_is(err, AWS_IS_NOT_FOUND))
-            rc = -1;
-        free(list);
-    }
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = keep ? -1 : 0;
-    ec2_sg_rules_free(&l);
-    svc_strings_free(&doomed);
-    svc_strings_free(&ids);
-    svc_strings_free(&nodes);
-    return rc;
-}
-
 static cJSON *rules_props(const cJSON *desired)
 {
     cJSON *p = cJSON_CreateObject();
@@ -361,8 +231,8 @@ static int sg_rules_create(res_ctx *ctx, res_node *n, aws_error *err)
         aws_error_set(err, AWS_ERR_INPUT, "Unresolved", "the group of %s is not known yet", n->id);
         return -1;
     }
-    if (authorize(ctx, g->valuestring, cJSON_GetObjectItemCaseSensitive(n->desired, "rules"), NULL,
-                  err) != 0)
+    if (resnet_rules_authorize(ctx, g->valuestring, cJSON_GetObjectItemCaseSensitive(n->desired, "rules"),
+                               NULL, 0, err) != 0)
         return -1;
     res_node_set(ctx, n, g->valuestring, rules_props(n->desired));
     return 0;
@@ -372,8 +242,8 @@ static int sg_rules_update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(n->desired, "rules");
     const cJSON *have = n->actual ? cJSON_GetObjectItemCaseSensitive(n->actual, "rules") : NULL;
-    if (revoke_others(ctx, n->physical_id, want, err) != 0 ||
-        authorize(ctx, n->physical_id, want, have, err) != 0)
+    if (resnet_rules_revoke_others(ctx, n->physical_id, want, 0, err) != 0 ||
+        resnet_rules_authorize(ctx, n->physical_id, want, have, 0, err) != 0)
         return -1;
     res_node_set(ctx, n, n->physical_id, rules_props(n->desired));
     return 0;
@@ -381,7 +251,7 @@ static int sg_rules_update(res_ctx *ctx, res_node *n, aws_error *err)
 
 static int sg_rules_remove(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    return revoke_others(ctx, n->physical_id, NULL, err);
+    return resnet_rules_revoke_others(ctx, n->physical_id, NULL, 0, err);
 }
 
 static const char *const sg_rules_replace_on[] = {"group", NULL};

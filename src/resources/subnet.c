@@ -3,6 +3,10 @@
  * to the region's N-th available zone in name order; public ones map public IPs on
  * launch), or external ones: the subnets the file names in an existing VPC, or the
  * default VPC's default subnets (one per zone, in zone name order).
+ *
+ * With network.ipv6 a subnet also gets the /64 number ipv6_block of the VPC's /56
+ * (ipv6_vpc_cidr, the VPC's ipv6_cidr) and assigns IPv6 addresses on creation
+ * (assign_ipv6, false otherwise).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +54,11 @@ static int subnet_build(res_graph *g, const stack_model *s, char *err, size_t er
         cJSON_AddStringToObject(d, "cidr", sn->cidr);
         cJSON_AddNumberToObject(d, "zone_index", sn->zone);
         cJSON_AddBoolToObject(d, "map_public_ip", pub);
+        cJSON_AddBoolToObject(d, "assign_ipv6", net->ipv6);
+        if (net->ipv6) {
+            cJSON_AddNumberToObject(d, "ipv6_block", sn->ipv6_block);
+            cJSON_AddItemToObject(d, "ipv6_vpc_cidr", res_ref("vpc/main", "ipv6_cidr"));
+        }
         char name[32];
         snprintf(name, sizeof name, "%s-%d", pub ? "public" : "private", sn->zone);
         char *label = xasprintf("%s subnet %s (zone %d)", pub ? "public" : "private", sn->cidr,
@@ -70,6 +79,15 @@ static cJSON *subnet_props(const ec2_subnet *s, const svc_strings *zones)
     cJSON_AddNumberToObject(p, "zone_index", resnet_zone_index(zones, s->zone));
     cJSON_AddStringToObject(p, "zone", s->zone);
     cJSON_AddBoolToObject(p, "map_public_ip", s->map_public_ip_on_launch);
+    cJSON_AddBoolToObject(p, "assign_ipv6", s->assign_ipv6_on_creation);
+    char *vpc_block = NULL;
+    int block = s->ipv6_cidr[0] ? resnet_ipv6_block_of(s->ipv6_cidr, &vpc_block) : -1;
+    if (block >= 0) {
+        cJSON_AddNumberToObject(p, "ipv6_block", block);
+        cJSON_AddStringToObject(p, "ipv6_vpc_cidr", vpc_block);
+        cJSON_AddStringToObject(p, "ipv6_assoc", s->ipv6_assoc_id);
+    }
+    free(vpc_block);
     return p;
 }
 
@@ -209,6 +227,52 @@ static int adopt(res_ctx *ctx, const res_node *n, const char *vpc, const char *c
     return found;
 }
 
+/* The subnet's IPv6 /64 (when the file gives it one and it has none) and whether it
+ * assigns IPv6 addresses on creation; p (the actual properties being built) follows. */
+static int set_ipv6(res_ctx *ctx, res_node *n, cJSON *p, aws_error *err)
+{
+    const cJSON *block = cJSON_GetObjectItemCaseSensitive(n->desired, "ipv6_block");
+    if (cJSON_IsNumber(block) && !cJSON_GetObjectItemCaseSensitive(p, "ipv6_block")) {
+        const char *vpc = str(n->desired, "ipv6_vpc_cidr");
+        char *cidr = resnet_ipv6_subnet(vpc, block->valueint), *assoc = NULL;
+        if (!cidr) {
+            aws_error_set(err, AWS_ERR_INPUT, "Unresolved", "%s: the VPC's IPv6 block is not known (%s)", n->id,
+                          *vpc ? vpc : "none");
+            return -1;
+        }
+        int rc = ec2_associate_subnet_ipv6(ctx->aws, n->physical_id, cidr, &assoc, err);
+        if (rc != 0 && aws_error_is(err, AWS_IS_INVALID)) {
+            /* a call retried after its answer was lost: the subnet has the block already */
+            const char *ids[] = {n->physical_id, NULL};
+            ec2_describe_in in = {.ids = ids};
+            ec2_subnets l = {0};
+            aws_error e;
+            if (ec2_describe_subnets(ctx->aws, &in, &l, &e) == 0 && l.n == 1 && !strcmp(l.items[0].ipv6_cidr, cidr)) {
+                assoc = xstrdup(l.items[0].ipv6_assoc_id);
+                rc = 0;
+            }
+            ec2_subnets_free(&l);
+        }
+        free(cidr);
+        if (rc != 0)
+            return -1;
+        cJSON_AddNumberToObject(p, "ipv6_block", block->valueint);
+        cJSON_AddStringToObject(p, "ipv6_vpc_cidr", vpc);
+        cJSON_AddStringToObject(p, "ipv6_assoc", assoc ? assoc : "");
+        free(assoc);
+        res_node_set(ctx, n, n->physical_id, cJSON_Duplicate(p, 1));
+    }
+    const cJSON *want = cJSON_GetObjectItemCaseSensitive(n->desired, "assign_ipv6");
+    const cJSON *have = cJSON_GetObjectItemCaseSensitive(p, "assign_ipv6");
+    if (cJSON_IsBool(want) && (!cJSON_IsBool(have) || cJSON_IsTrue(want) != cJSON_IsTrue(have))) {
+        if (ec2_set_assign_ipv6(ctx->aws, n->physical_id, cJSON_IsTrue(want), err) != 0)
+            return -1;
+        cJSON_DeleteItemFromObjectCaseSensitive(p, "assign_ipv6");
+        cJSON_AddBoolToObject(p, "assign_ipv6", cJSON_IsTrue(want));
+    }
+    return 0;
+}
+
 static int subnet_create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     int index = cJSON_GetObjectItemCaseSensitive(n->desired, "zone_index")->valueint;
@@ -246,25 +310,33 @@ static int subnet_create(res_ctx *ctx, res_node *n, aws_error *err)
     aws_wait_opts o = resnet_visible_opts(ctx);
     if (ec2_wait_subnet_available(ctx->aws, n->physical_id, &o, err) != 0)
         return -1;
+    cJSON *q = cJSON_Duplicate(p, 1);
+    cJSON_AddBoolToObject(q, "assign_ipv6", 0);
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(n->desired, "map_public_ip"))) {
-        if (ec2_set_map_public_ip(ctx->aws, n->physical_id, 1, err) != 0)
+        if (ec2_set_map_public_ip(ctx->aws, n->physical_id, 1, err) != 0) {
+            cJSON_Delete(q);
             return -1;
-        cJSON *q = cJSON_Duplicate(p, 1);
+        }
         cJSON_ReplaceItemInObjectCaseSensitive(q, "map_public_ip", cJSON_CreateBool(1));
-        res_node_set(ctx, n, n->physical_id, q);
     }
-    return 0;
+    rc = set_ipv6(ctx, n, q, err);
+    res_node_set(ctx, n, n->physical_id, q);
+    return rc;
 }
 
 static int subnet_update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     int want = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(n->desired, "map_public_ip"));
-    if (ec2_set_map_public_ip(ctx->aws, n->physical_id, want, err) != 0)
-        return -1;
+    if (!cJSON_GetObjectItemCaseSensitive(n->actual, "map_public_ip") ||
+        want != cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(n->actual, "map_public_ip"))) {
+        if (ec2_set_map_public_ip(ctx->aws, n->physical_id, want, err) != 0)
+            return -1;
+    }
     cJSON *p = cJSON_Duplicate(n->actual, 1);
     cJSON_ReplaceItemInObjectCaseSensitive(p, "map_public_ip", cJSON_CreateBool(want));
+    int rc = set_ipv6(ctx, n, p, err);
     res_node_set(ctx, n, n->physical_id, p);
-    return 0;
+    return rc;
 }
 
 static int subnet_remove(res_ctx *ctx, res_node *n, aws_error *err)

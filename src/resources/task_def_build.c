@@ -110,13 +110,31 @@ static cJSON *log_config(res_graph *g, res_node *n, const stack_service *svc)
     return l;
 }
 
-static cJSON *ports(const stack_container *k)
+/* The container that publishes the service's Service Connect port: the first one with it. */
+static const stack_container *connect_container(const stack_service *svc)
+{
+    if (!svc->connect.set || svc->connect.client_only || !svc->connect.port_name)
+        return NULL;
+    for (size_t c = 0; c < svc->ncontainers; c++)
+        for (size_t i = 0; i < svc->containers[c].nports; i++)
+            if (svc->containers[c].ports[i].port == svc->connect.port)
+                return &svc->containers[c];
+    return NULL;
+}
+
+static cJSON *ports(const stack_service *svc, const stack_container *k)
 {
     cJSON *p = cJSON_CreateArray();
+    int named = connect_container(svc) == k;
     for (size_t i = 0; i < k->nports; i++) {
         cJSON *m = cJSON_CreateObject();
         cJSON_AddNumberToObject(m, "containerPort", k->ports[i].port);
         cJSON_AddStringToObject(m, "protocol", k->ports[i].protocol ? k->ports[i].protocol : "tcp");
+        /* Service Connect finds the port it publishes by this name */
+        if (named && k->ports[i].port == svc->connect.port) {
+            cJSON_AddStringToObject(m, "name", svc->connect.port_name);
+            named = 0;
+        }
         cJSON_AddItemToArray(p, m);
     }
     return p;
@@ -175,7 +193,7 @@ static cJSON *container(res_graph *g, res_node *n, const stack_service *svc, siz
         cJSON_AddItemToObject(rc, "credentialsParameter", node_ref(g, n, id, "arn"));
         free(id);
     }
-    cJSON_AddItemToObject(c, "portMappings", ports(k));
+    cJSON_AddItemToObject(c, "portMappings", ports(svc, k));
     cJSON_AddItemToObject(c, "environment", environment(g, n, k));
     cJSON_AddItemToObject(c, "secrets", secrets(g, n, svc, idx));
     cJSON *versions = res_storage_versions_label(g, n, k);

@@ -1,7 +1,12 @@
 /*
- * vpc/main: the stack's VPC. A new one (CIDR, DNS support and hostnames on, tagged), or an
- * existing one named by id, or the account's default VPC — both external: read, never
- * changed.
+ * vpc/main: the stack's VPC. A new one (CIDR, DNS support and hostnames on, tagged; with
+ * network.ipv6 an Amazon-provided IPv6 /56 too), or an existing one named by id, or the
+ * account's default VPC — both external: read, never changed.
+ *
+ * Properties: cidr, dns_support, dns_hostnames, ipv6 (only when the file asks for it:
+ * IPv6 is added in place, and a file that stops asking leaves the block where it is, as
+ * subnets and load balancers may still hold addresses of it); actual ones add ipv6_cidr,
+ * the /56 that subnets carve their /64s from.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +25,9 @@ static int vpc_build(res_graph *g, const stack_model *s, char *err, size_t errle
         cJSON_AddStringToObject(d, "cidr", net->cidr);
         cJSON_AddBoolToObject(d, "dns_support", 1);
         cJSON_AddBoolToObject(d, "dns_hostnames", 1);
-        char *label = xasprintf("VPC %s", net->cidr);
+        if (net->ipv6)
+            cJSON_AddBoolToObject(d, "ipv6", 1);
+        char *label = xasprintf("VPC %s%s", net->cidr, net->ipv6 ? " (dual-stack)" : "");
         n = res_graph_add(g, &res_kind_vpc, "main", label, d);
         free(label);
     } else if (net->mode == STACK_VPC_EXISTING) {
@@ -55,6 +62,10 @@ static cJSON *vpc_props(const ec2_vpc *v)
 {
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "cidr", v->cidr);
+    const ec2_ipv6_block *b = ec2_vpc_ipv6(v);
+    cJSON_AddBoolToObject(p, "ipv6", b != NULL);
+    if (b) /* left out, not "": a reference to it is then not known yet */
+        cJSON_AddStringToObject(p, "ipv6_cidr", b->cidr);
     return p;
 }
 
@@ -186,13 +197,83 @@ static int write_one(void *ud, size_t i, aws_error *err)
                                     err);
 }
 
-static cJSON *actual_from(const cJSON *desired, const char *cidr)
+static cJSON *actual_from(const cJSON *desired, const char *cidr, const char *ipv6_cidr)
 {
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "cidr", cidr);
     cJSON_AddBoolToObject(p, "dns_support", flag(desired, "dns_support"));
     cJSON_AddBoolToObject(p, "dns_hostnames", flag(desired, "dns_hostnames"));
+    cJSON_AddBoolToObject(p, "ipv6", ipv6_cidr && *ipv6_cidr);
+    if (ipv6_cidr && *ipv6_cidr)
+        cJSON_AddStringToObject(p, "ipv6_cidr", ipv6_cidr);
     return p;
+}
+
+/* ---- IPv6 -------------------------------------------------------------------------- */
+
+static int read_vpc(res_ctx *ctx, const char *id, ec2_vpc *out, aws_error *err)
+{
+    const char *ids[] = {id, NULL};
+    ec2_describe_in in = {.ids = ids};
+    ec2_vpcs l = {0};
+    if (ec2_describe_vpcs(ctx->aws, &in, &l, err) != 0)
+        return -1;
+    int rc = 0;
+    if (l.n == 1) {
+        *out = l.items[0];
+        memset(&l.items[0], 0, sizeof l.items[0]);
+    } else {
+        aws_error_set(err, AWS_ERR_SERVICE, "InvalidVpcID.NotFound", "VPC %s is not there", id);
+        rc = -1;
+    }
+    ec2_vpcs_free(&l);
+    return rc;
+}
+
+static int poll_ipv6(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    char **cidr = ud;
+    ec2_vpc v = {0};
+    if (read_vpc(ctx, n->physical_id, &v, err) != 0)
+        return -1;
+    const ec2_ipv6_block *b = ec2_vpc_ipv6(&v);
+    int done = b && !strcmp(b->state, "associated");
+    snprintf(status, len, "%s", b ? b->state : "no block");
+    if (done)
+        *cidr = xstrdup(b->cidr);
+    ec2_vpc_free(&v);
+    return done;
+}
+
+/* An IPv6 block for the VPC: the one it has, else a new one. AssociateVpcCidrBlock has no
+ * idempotency token, so a call retried after its answer was lost may leave a second block:
+ * every block but the first listed goes again. *cidr (free()) the block once associated. */
+static int ensure_ipv6(res_ctx *ctx, res_node *n, res_action action, char **cidr, aws_error *err)
+{
+    ec2_vpc v = {0};
+    if (read_vpc(ctx, n->physical_id, &v, err) != 0)
+        return -1;
+    int rc = 0;
+    if (!ec2_vpc_ipv6(&v))
+        rc = ec2_associate_vpc_ipv6(ctx->aws, n->physical_id, NULL, err);
+    ec2_vpc_free(&v);
+    if (rc == 0)
+        rc = res_wait(ctx, n, action, "the VPC's IPv6 block to be associated", poll_ipv6, cidr, err);
+    if (rc != 0 || read_vpc(ctx, n->physical_id, &v, err) != 0)
+        return -1;
+    const ec2_ipv6_block *keep = ec2_vpc_ipv6(&v);
+    for (size_t i = 0; rc == 0 && i < v.nipv6; i++) {
+        const ec2_ipv6_block *b = &v.ipv6[i];
+        if (b != keep && (!strcmp(b->state, "associated") || !strcmp(b->state, "associating")) &&
+            ec2_disassociate_vpc_cidr(ctx->aws, b->assoc_id, err) != 0 && !aws_error_is(err, AWS_IS_NOT_FOUND))
+            rc = -1;
+    }
+    if (rc == 0 && keep && strcmp(keep->cidr, *cidr) != 0) {
+        free(*cidr);
+        *cidr = xstrdup(keep->cidr);
+    }
+    ec2_vpc_free(&v);
+    return rc;
 }
 
 static int vpc_create(res_ctx *ctx, res_node *n, aws_error *err)
@@ -206,12 +287,16 @@ static int vpc_create(res_ctx *ctx, res_node *n, aws_error *err)
     if (rc != 0)
         return -1;
     /* recorded at once, so a failure below still leaves it for rollback */
-    res_node_set(ctx, n, v.id, actual_from(n->desired, v.cidr));
+    res_node_set(ctx, n, v.id, actual_from(n->desired, v.cidr, NULL));
     aws_wait_opts o = resnet_visible_opts(ctx);
     rc = ec2_wait_vpc_available(ctx->aws, v.id, &o, err);
     attr_writes w = {ctx, v.id, n->desired};
     if (rc == 0)
         rc = res_parallel(2, 2, write_one, &w, err);
+    char *ipv6 = NULL;
+    if (rc == 0 && flag(n->desired, "ipv6") && (rc = ensure_ipv6(ctx, n, RES_CREATE, &ipv6, err)) == 0)
+        res_node_set(ctx, n, v.id, actual_from(n->desired, v.cidr, ipv6));
+    free(ipv6);
     ec2_vpc_free(&v);
     return rc;
 }
@@ -221,9 +306,18 @@ static int vpc_update(res_ctx *ctx, res_node *n, aws_error *err)
     if (set_attrs(ctx, n->physical_id, n->desired, n->actual, err) != 0)
         return -1;
     const cJSON *cidr = cJSON_GetObjectItemCaseSensitive(n->actual, "cidr");
-    res_node_set(ctx, n, n->physical_id,
-                 actual_from(n->desired, cJSON_IsString(cidr) ? cidr->valuestring : ""));
-    return 0;
+    char *ipv6 = xstrdup_or_null(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n->actual, "ipv6_cidr")));
+    int rc = 0;
+    if (flag(n->desired, "ipv6") && !flag(n->actual, "ipv6")) {
+        free(ipv6);
+        ipv6 = NULL;
+        rc = ensure_ipv6(ctx, n, RES_UPDATE, &ipv6, err);
+    }
+    if (rc == 0)
+        res_node_set(ctx, n, n->physical_id,
+                     actual_from(n->desired, cJSON_IsString(cidr) ? cidr->valuestring : "", ipv6));
+    free(ipv6);
+    return rc;
 }
 
 static int vpc_remove(res_ctx *ctx, res_node *n, aws_error *err)

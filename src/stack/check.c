@@ -387,7 +387,10 @@ void stack_check_stack(stack_ctx *c, const stack_node *root)
         if (v->has_load_balancer)
             attach_rules(c, root, v);
         service_refs(c, root, v);
+        stack_check_egress(c, v);
+        stack_check_scaling(c, root, v);
     }
+    stack_check_connect(c, root);
     stack_check_routes(c, root);
     stack_check_bootstrap(c, root);
     client_secret_rules(c, root);

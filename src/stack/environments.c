@@ -27,7 +27,7 @@
 static const char *const env_keys[] = {"parameters", "overrides", "description", NULL};
 /* what overrides may set: every top-level section but these three */
 static const char *const override_keys[] = {"region", "tags", "network", "logs", "cluster",
-                                            "discovery", "secrets", "buckets", "sites", "ci",
+                                            "discovery", "service_connect", "secrets", "buckets", "sites", "ci",
                                             "zones", "databases", "caches", "file_systems",
                                             "parameter_store", "load_balancers", "services",
                                             "bootstrap", "outputs", NULL};

@@ -66,6 +66,7 @@ static cJSON *network_json(const stack_network *n)
         num(o, "zones", n->zones);
         str(o, "nat", stack_nat_name(n->nat));
         num(o, "subnet_size", n->subnet_prefix);
+        boolean(o, "ipv6", n->ipv6);
         cJSON *a = cJSON_AddArrayToObject(o, "subnets");
         for (size_t i = 0; i < n->nsubnets; i++) {
             cJSON *sn = cJSON_CreateObject();
@@ -368,6 +369,71 @@ static void service_lists(cJSON *o, const stack_service *v)
     }
 }
 
+static void egress_json(cJSON *o, const stack_service *v)
+{
+    if (!v->negress)
+        return;
+    cJSON *a = cJSON_AddArrayToObject(o, "egress");
+    for (size_t i = 0; i < v->negress; i++) {
+        const stack_egress *e = &v->egress[i];
+        cJSON *x = cJSON_CreateObject();
+        str(x, "to", e->written);
+        str(x, "protocol", e->protocol);
+        if (strcmp(e->protocol, "all") != 0) {
+            num(x, "port", e->port);
+            if (e->to_port != e->port)
+                num(x, "to_port", e->to_port);
+        }
+        cJSON_AddItemToArray(a, x);
+    }
+}
+
+static void scaling_json(cJSON *o, const stack_scaling *sc)
+{
+    if (!sc->set)
+        return;
+    cJSON *x = cJSON_AddObjectToObject(o, "scaling");
+    num(x, "min", sc->min);
+    num(x, "max", sc->max);
+    if (sc->cpu)
+        num(x, "cpu", sc->cpu);
+    if (sc->memory)
+        num(x, "memory", sc->memory);
+    if (sc->requests)
+        num(x, "requests", sc->requests);
+    num(x, "scale_in_cooldown", sc->scale_in_cooldown);
+    num(x, "scale_out_cooldown", sc->scale_out_cooldown);
+    cJSON *a = cJSON_AddArrayToObject(x, "schedule");
+    for (size_t i = 0; i < sc->nschedule; i++) {
+        const stack_schedule *e = &sc->schedule[i];
+        cJSON *y = cJSON_CreateObject();
+        str(y, "name", e->name);
+        str(y, "schedule", e->schedule);
+        str(y, "timezone", e->timezone);
+        if (e->min >= 0)
+            num(y, "min", e->min);
+        if (e->max >= 0)
+            num(y, "max", e->max);
+        cJSON_AddItemToArray(a, y);
+    }
+}
+
+static void connect_json(cJSON *o, const stack_connect *k)
+{
+    if (!k->set)
+        return;
+    cJSON *x = cJSON_AddObjectToObject(o, "service_connect");
+    boolean(x, "client_only", k->client_only);
+    if (k->client_only)
+        return;
+    num(x, "port", k->port);
+    str(x, "port_name", k->port_name);
+    str(x, "discovery_name", k->discovery_name);
+    char *alias = xasprintf("%s:%d", k->alias ? k->alias : "", k->alias_port);
+    str(x, "alias", alias);
+    free(alias);
+}
+
 static cJSON *service_json(const stack_service *v)
 {
     cJSON *o = cJSON_CreateObject();
@@ -403,6 +469,9 @@ static cJSON *service_json(const stack_service *v)
         cJSON_AddItemToArray(a, volume_json(&v->volumes[i]));
     service_lists(o, v);
     stack_store_uses_json(o, v, 0);
+    egress_json(o, v);
+    scaling_json(o, &v->scaling);
+    connect_json(o, &v->connect);
     cJSON *d = cJSON_AddObjectToObject(o, "deployment");
     const stack_deployment *dp = &v->deployment;
     str(d, "strategy", stack_strategy_name(dp->strategy));
@@ -490,6 +559,7 @@ char *stack_to_json(const stack_model *s)
     str(cl, "insights", s->cluster.insights);
     cJSON_AddItemToObject(cl, "capacity", stack_capacity_json(s->cluster.capacity, s->cluster.ncapacity));
     str(o, "namespace", s->namespace_name);
+    str(o, "service_connect_namespace", s->connect_namespace);
     top_sections(o, s);
     cJSON *r = cJSON_AddArrayToObject(o, "references");
     for (size_t i = 0; i < s->nrefs; i++) {

@@ -196,15 +196,21 @@ static void decode_lb(stack_ctx *c, const stack_node *key, const stack_node *v, 
     stack_get_int(c, v, "idle_timeout", 1, 4000, &lb->idle_timeout);
     stack_get_strlist(c, v, "allow_from", 1, &lb->allow_cidrs, &lb->nallow_cidrs);
     for (size_t i = 0; i < lb->nallow_cidrs; i++) {
-        unsigned a;
-        int p;
-        if (stack_parse_cidr(lb->allow_cidrs[i], &a, &p) != 0)
-            stack_err_key(c, stack_node_get(v, "allow_from"), "allow_from",
-                         "'%s' is not a CIDR block like 203.0.113.0/24", lb->allow_cidrs[i]);
+        char *why = NULL, *cidr = stack_cidr_check(lb->allow_cidrs[i], &why);
+        if (cidr) {
+            free(lb->allow_cidrs[i]);
+            lb->allow_cidrs[i] = cidr;
+        } else {
+            stack_err_key(c, stack_node_get(v, "allow_from"), "allow_from", "%s", why);
+            free(why);
+        }
     }
     if (!lb->nallow_cidrs && !lb->internal) {
-        lb->allow_cidrs = xcalloc(1, sizeof *lb->allow_cidrs);
+        /* everyone: over IPv6 too when the load balancer is dual-stack (network.ipv6) */
+        lb->allow_cidrs = xcalloc(2, sizeof *lb->allow_cidrs);
         lb->allow_cidrs[lb->nallow_cidrs++] = xstrdup("0.0.0.0/0");
+        if (c->s->network.ipv6)
+            lb->allow_cidrs[lb->nallow_cidrs++] = xstrdup("::/0");
     }
     stack_decode_domains(c, v, lb);
     const stack_node *ls = stack_node_get(v, "listeners");

@@ -9,11 +9,10 @@
 #include "xalloc.h"
 
 static const char *const top_keys[] = {"stack", "region", "parameters", "environments", "tags",
-                                       "network", "logs", "discovery", "secrets", "buckets",
-                                       "sites", "ci", "zones", "databases", "caches",
-                                       "file_systems", "parameter_store",
-                                       "load_balancers", "services", "bootstrap", "outputs", "cluster",
-                                       NULL};
+                                       "network", "logs", "discovery", "service_connect", "secrets",
+                                       "buckets", "sites", "ci", "zones", "databases", "caches",
+                                       "file_systems", "parameter_store", "load_balancers",
+                                       "services", "bootstrap", "outputs", "cluster", NULL};
 static const char *const discovery_keys[] = {"namespace", NULL};
 static const char *const step_keys[] = {"exec", "secret", NULL};
 static const char *const exec_keys[] = {"service", "command", "container", "timeout", NULL};
@@ -172,6 +171,7 @@ static void decode_all(stack_ctx *c, stack_node *root, const stack_options *opts
     stack_environment_check_params(c, root);
     decode_head(c, root);
     stack_decode_network(c, stack_node_get(root, "network"));
+    stack_decode_connect_namespace(c, stack_node_get(root, "service_connect"));
     stack_decode_secrets(c, stack_node_get(root, "secrets"));
     stack_decode_buckets(c, stack_node_get(root, "buckets"));
     stack_decode_sites(c, stack_node_get(root, "sites"));

@@ -192,6 +192,21 @@ static void service_free(stack_service *v)
     }
     free(v->reach);
     stack_store_uses_free(v);
+    for (size_t i = 0; i < v->negress; i++) {
+        free(v->egress[i].to);
+        free(v->egress[i].written);
+        free(v->egress[i].protocol);
+    }
+    free(v->egress);
+    for (size_t i = 0; i < v->scaling.nschedule; i++) {
+        free(v->scaling.schedule[i].name);
+        free(v->scaling.schedule[i].schedule);
+        free(v->scaling.schedule[i].timezone);
+    }
+    free(v->scaling.schedule);
+    free(v->connect.port_name);
+    free(v->connect.discovery_name);
+    free(v->connect.alias);
     free(v->task_definition_json);
     free(v->log_group);
     stack_capacity_free(v->capacity, v->ncapacity);
@@ -302,6 +317,7 @@ void stack_free(stack_model *s)
     free(s->log_group);
     free(s->cluster.insights);
     stack_capacity_free(s->cluster.capacity, s->cluster.ncapacity);
+    free(s->connect_namespace);
     stores_free(s);
     stack_databases_free(s);
     stack_storage_free(s);

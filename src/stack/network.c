@@ -6,7 +6,7 @@
 #include "stack_internal.h"
 #include "xalloc.h"
 
-static const char *const network_keys[] = {"vpc", "zones", "nat", "subnets", "subnet_size", NULL};
+static const char *const network_keys[] = {"vpc", "zones", "nat", "subnets", "subnet_size", "ipv6", NULL};
 static const char *const new_vpc_keys[] = {"cidr", NULL};
 static const char *const old_vpc_keys[] = {"id", "public_subnets", "private_subnets", NULL};
 static const char *const nat_names[] = {"none", "single", "per-zone", NULL};
@@ -169,6 +169,7 @@ void stack_decode_network(stack_ctx *c, const stack_node *n)
             if (stack_get_enum(c, n, "nat", nat_names, &nat) == 0)
                 net->nat = (stack_nat)nat;
             stack_get_int(c, n, "subnet_size", 16, 28, &net->subnet_prefix);
+            stack_get_bool(c, n, "ipv6", &net->ipv6);
             const stack_node *tiers = stack_node_get(n, "subnets");
             if (tiers) {
                 size_t o2 = stack_path_push(c, "subnets");
@@ -239,6 +240,7 @@ void stack_network_carve(stack_ctx *c, const stack_node *root)
             sn->zone = z;
             unsigned block = (unsigned)(t * net->zones + z);
             sn->cidr = stack_format_cidr(a + (block << (32 - net->subnet_prefix)), net->subnet_prefix);
+            sn->ipv6_block = (int)block;
         }
     }
 }

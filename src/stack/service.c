@@ -9,9 +9,9 @@ static const char *const service_keys[] = {
     "enabled", "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "architecture",
     "desired_count", "port", "ports", "environment", "secrets", "health_check", "depends_on",
     "subnets", "public_ip", "load_balancer", "discovery", "logs", "ephemeral_storage_gib",
-    "volumes", "permissions", "exec", "deployment", "allow_from", "reach", "databases", "caches",
-    "containers", "task_definition", "capacity", "readonly_root", "ulimits",
-    "repository_credentials", NULL};
+    "volumes", "permissions", "exec", "deployment", "allow_from", "reach", "egress", "scaling",
+    "service_connect", "databases", "caches", "containers", "task_definition", "capacity",
+    "readonly_root", "ulimits", "repository_credentials", NULL};
 static const char *const container_keys[] = {
     "enabled", "image", "command", "entry_point", "working_dir", "user", "cpu", "memory", "essential",
     "init", "port", "ports", "environment", "secrets", "health_check", "depends_on", "databases",
@@ -221,6 +221,9 @@ static void decode_service(stack_ctx *c, const stack_node *key, const stack_node
     stack_decode_access(c, v, svc);
     stack_decode_store_uses(c, v, svc, 0);
     stack_decode_deployment(c, v, svc);
+    stack_decode_egress(c, v, svc);
+    stack_decode_scaling(c, v, svc);
+    stack_decode_connect(c, v, svc);
     if (svc->has_discovery && !svc->discovery_port)
         svc->discovery_port = stack_service_port(svc);
 }

@@ -123,13 +123,6 @@ static void permission_item(stack_ctx *c, const stack_node *n, stack_service *sv
     }
 }
 
-static int looks_cidr(const char *s)
-{
-    unsigned a;
-    int p;
-    return stack_parse_cidr(s, &a, &p) == 0;
-}
-
 static void ingress_item(stack_ctx *c, const stack_node *n, stack_service *svc)
 {
     stack_ingress *g = &svc->allow_from[svc->nallow_from];
@@ -138,7 +131,9 @@ static void ingress_item(stack_ctx *c, const stack_node *n, stack_service *svc)
     if (n->kind == STACK_NODE_SCALAR) {
         if (stack_scalar(c, n, &peer) != 0)
             return;
-        g->kind = strncmp(peer, "sg-", 3) == 0 ? STACK_PEER_GROUP : strchr(peer, '/') ? STACK_PEER_CIDR : STACK_PEER_SERVICE;
+        g->kind = strncmp(peer, "sg-", 3) == 0 ? STACK_PEER_GROUP
+                  : strchr(peer, '/')           ? STACK_PEER_CIDR
+                                                : STACK_PEER_SERVICE;
     } else if (stack_want_map(c, n)) {
         stack_check_keys(c, n, ingress_keys);
         const char *kinds[] = {"service", "group", "cidr"};
@@ -151,15 +146,24 @@ static void ingress_item(stack_ctx *c, const stack_node *n, stack_service *svc)
             }
         stack_get_int(c, n, "port", 1, 65535, &g->port);
         if (found != 1) {
-            stack_err(c, n, "name one peer: { service: NAME }, { group: sg-… } or { cidr: 10.0.0.0/8 }");
+            stack_err(c, n, "name one peer: { service: NAME }, { group: sg-… } or { cidr: 10.0.0.0/8 "
+                           "or 2001:db8::/32 }");
             free(peer);
             return;
         }
     }
     if (!peer)
         return;
-    if (g->kind == STACK_PEER_CIDR && !looks_cidr(peer))
-        stack_err(c, n, "'%s' is not a CIDR block like 10.0.0.0/8", peer);
+    if (g->kind == STACK_PEER_CIDR) {
+        char *why = NULL, *cidr = stack_cidr_check(peer, &why);
+        if (!cidr)
+            stack_err(c, n, "%s", why);
+        free(why);
+        free(peer);
+        if (!cidr)
+            return;
+        peer = cidr;
+    }
     g->peer = peer;
     svc->nallow_from++;
 }

@@ -172,6 +172,15 @@ void stack_databases_free(stack_model *s);
 void stack_store_uses_free(stack_service *v);
 /* 1 when the network has subnets of that tier (check.c). */
 int stack_network_has_tier(const stack_network *net, stack_tier t);
+/* egress (service_egress.c), scaling (service_scaling.c), Service Connect (connect.c):
+ * decoders take the service's map; the checks run once every service is decoded. */
+void stack_decode_egress(stack_ctx *c, const stack_node *n, stack_service *svc);
+void stack_check_egress(stack_ctx *c, const stack_service *v);
+void stack_decode_scaling(stack_ctx *c, const stack_node *svc_node, stack_service *svc);
+void stack_check_scaling(stack_ctx *c, const stack_node *root, stack_service *v);
+void stack_decode_connect_namespace(stack_ctx *c, const stack_node *n);
+void stack_decode_connect(stack_ctx *c, const stack_node *svc_node, stack_service *svc);
+void stack_check_connect(stack_ctx *c, const stack_node *root);
 void stack_decode_bootstrap(stack_ctx *c, const stack_node *n);
 /* cluster: (cluster.c), and a capacity provider strategy list (also a service's). */
 void stack_decode_cluster(stack_ctx *c, const stack_node *n);
@@ -207,6 +216,13 @@ void stack_network_carve(stack_ctx *c, const stack_node *root);
 int stack_parse_cidr(const char *s, unsigned *addr, int *prefix);
 /* "a.b.c.d/p" as a new string (free()). */
 char *stack_format_cidr(unsigned addr, int prefix);
+/* IPv6 (cidr6.c): parse "2001:db8::/32" into 16 bytes and a prefix; write one in AWS's
+ * form (new string). */
+int stack_parse_cidr6(const char *s, unsigned char addr[16], int *prefix);
+char *stack_format_cidr6(const unsigned char addr[16], int prefix);
+/* An IPv4 or IPv6 CIDR as AWS writes it (new string), or NULL with *why (new string,
+ * free()) saying what is wrong: not a CIDR, or host bits set. */
+char *stack_cidr_check(const char *text, char **why);
 /* Fargate cpu/memory: NULL when valid, else a new message to free. */
 char *stack_fargate_check(int cpu, int memory, int *cpu_bad);
 /* 1 when `days` is a CloudWatch Logs retention value. */

@@ -39,6 +39,7 @@ START_TEST(program_teardown_order)
               after("listener", "listener_rule") && after("alb", "service"));
     ck_assert(after("task_def", "cluster") && after("secret", "task_def") &&
               after("bucket", "bootstrap") && after("role", "task_def"));
+    ck_assert(after("sg", "sg_egress") && after("eigw", "route_table") && after("service", "scaling"));
     ck_assert(after("vpc", "subnet") && after("subnet", "sg") && after("sg", "sg_rules") &&
               after("sg_rules", "igw") && after("igw", "eip") && after("eip", "nat"));
     ck_assert(!after("service", "vpc") && !after("log_group", "cluster") &&
@@ -51,8 +52,8 @@ END_TEST
  * network kind. A kind missing from the network's teardown list fails here. */
 START_TEST(application_goes_before_the_network)
 {
-    static const char *const network[] = {"vpc", "subnet", "igw", "route_table", "eip",
-                                          "nat", "sg", "sg_rules", "sg_reach", NULL};
+    static const char *const network[] = {"vpc", "subnet", "igw", "eigw", "route_table", "eip",
+                                          "nat", "sg", "sg_rules", "sg_egress", "sg_reach", NULL};
     const res_registry *r = res_registry_get();
     for (size_t i = 0; i < r->n; i++) {
         int is_network = 0;

@@ -3,6 +3,7 @@ rollback, and the native blue/green, canary and linear strategies with their lif
 stages and listener-rule weights. A mixin of the ECS service (fakeaws/services/ecs.py).
 """
 
+import copy
 import math
 
 from fakeaws.core import AwsError
@@ -76,6 +77,9 @@ class Deployments:
             "volumeConfigurations": svc.get("volumeConfigurations") or [],
             "enableExecuteCommand": bool(svc.get("enableExecuteCommand")),
         }
+        if (svc.get("serviceConnectConfiguration") or {}).get("enabled"):
+            rev["serviceConnectConfiguration"] = copy.deepcopy(svc["serviceConnectConfiguration"])
+            rev["serviceConnectResources"] = self.sc_resources(svc, svc["region"])
         self.revisions[arn] = rev
         return rev
 
@@ -88,6 +92,8 @@ class Deployments:
             "networkConfiguration": rev["networkConfiguration"], "loadBalancers": rev["loadBalancers"],
             "serviceRegistries": rev["serviceRegistries"], "volumeConfigurations": rev["volumeConfigurations"],
             "enableExecuteCommand": rev["enableExecuteCommand"],
+            "serviceConnectConfiguration": rev.get("serviceConnectConfiguration"),
+            "serviceConnectResources": rev.get("serviceConnectResources"),
             "rolloutState": "IN_PROGRESS", "rolloutStateReason": "ECS deployment " + dep_id + " in progress.",
             "rev": rev["serviceRevisionArn"], "sd": sd["serviceDeploymentArn"], "slot": slot,
             "failed": False, "next_launch": 0, "is_rollback": False,
@@ -386,6 +392,7 @@ class Deployments:
             if svc["status"] == "DRAINING" and not self._alive(svc):
                 svc["status"] = "INACTIVE"
                 svc["inactiveAt"] = t
+                self.sc_release(svc)
             return
         if not svc["deployments"]:
             return

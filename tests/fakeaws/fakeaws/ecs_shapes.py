@@ -55,6 +55,9 @@ def deployment_shape(ecs, svc, d):
         out["networkConfiguration"] = copy.deepcopy(d["networkConfiguration"])
     if d.get("volumeConfigurations"):
         out["volumeConfigurations"] = copy.deepcopy(d["volumeConfigurations"])
+    if d.get("serviceConnectConfiguration"):
+        out["serviceConnectConfiguration"] = copy.deepcopy(d["serviceConnectConfiguration"])
+        out["serviceConnectResources"] = copy.deepcopy(d.get("serviceConnectResources") or [])
     return out
 
 

@@ -69,6 +69,7 @@ def secret_base_arn(value_from):
 
 FAMILY_RE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 CONTAINER_NAME_RE = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+PORT_NAME_RE = re.compile(r"^[a-z0-9_][a-z0-9_-]{0,63}$")
 
 
 def validate(req):
@@ -95,6 +96,7 @@ def validate(req):
         names.add(name)
         if not c.get("image"):
             raise client_error("Container.image should not be null or empty.")
+    port_names = set()
     if not any(c.get("essential", True) for c in containers):
         raise client_error("Task definition must have at least one essential container.")
     windows = (req.get("runtimePlatform") or {}).get("operatingSystemFamily", "LINUX").startswith("WINDOWS")
@@ -105,6 +107,17 @@ def validate(req):
             if d.get("containerName") not in names:
                 raise client_error(f"Container '{c['name']}' depends on container "
                                    f"'{d.get('containerName')}', which is not defined in the task definition.")
+        for pm in c.get("portMappings") or []:
+            pname = pm.get("name")
+            if pname is None:
+                continue
+            if not PORT_NAME_RE.match(pname):
+                raise client_error(f"Port mapping name '{pname}' is invalid: up to 64 lowercase letters, "
+                                   "numbers, underscores and hyphens, not starting with a hyphen.")
+            if pname in port_names:
+                raise client_error(f"Port mapping name '{pname}' is used more than once in the task "
+                                   "definition; port names must be unique.")
+            port_names.add(pname)
         if req.get("networkMode") == "awsvpc" or fargate:
             for pm in c.get("portMappings") or []:
                 if pm.get("hostPort") not in (None, 0) and pm.get("containerPort") is not None \

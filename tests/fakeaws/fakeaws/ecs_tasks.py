@@ -434,6 +434,7 @@ class TaskLifecycle:
             for tg in registered:
                 self._event(svc, t, f"(service {svc['name']}) registered 1 targets in (target-group {tg})")
         self._register_cloud_map(task, svc, dep)
+        self.sc_task_running(task, svc, dep)
         c_hc = any(c["hasHealthCheck"] and c["essential"] for c in task["containers"])
         if task["targets"]:
             st = self._tg_settings(task["targets"][0][0])

@@ -225,6 +225,7 @@ class Validation:
         self.validate_load_balancers(svc, td)
         self.validate_registries(svc)
         self.validate_volumes(svc, td)
+        self.validate_service_connect(ctx, cluster, svc, td)
         self.validate_task_roles(td)
         if svc.get("role") and not self._role_ok(svc["role"], "ecs.amazonaws.com"):
             raise invalid("Unable to assume role and validate the specified targetGroupArn. Please verify that "

@@ -555,10 +555,25 @@ def elasticache(world, op, req, ctx):
     return None
 
 
+# ---- Application Auto Scaling --------------------------------------------------------------
+
+def application_autoscaling(world, op, req, ctx):
+    """Describe calls on "*"; changes on the scalable target (AWS's ARN names a random id, so
+    policies name scalable-target/* with the service in the request)."""
+    c = Call()
+    a = f"application-autoscaling:{op}"
+    if op.startswith("Describe"):
+        return c.add(a, "*")
+    if op == "TagResource":
+        c.request_tags(req.get("Tags") or {})
+    return c.add(a, f"arn:aws:application-autoscaling:{ctx.region}:{ctx.account}:scalable-target/*")
+
+
 SERVICES = {"ec2": ec2, "s3": s3, "iam": iam, "sts": sts, "elbv2": elbv2, "ecs": ecs, "logs": logs,
             "secretsmanager": secretsmanager, "servicediscovery": servicediscovery,
             "cloudfront": cloudfront, "efs": efs, "ssm": ssm, "route53": route53, "acm": acm,
-            "rds": rds, "elasticache": elasticache}
+            "rds": rds, "elasticache": elasticache,
+            "application-autoscaling": application_autoscaling}
 
 
 def call_of(world, service, op, req, ctx):

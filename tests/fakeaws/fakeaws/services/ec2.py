@@ -9,6 +9,7 @@ methods listed in CONTRACTS.md."""
 from fakeaws.core import ACCOUNT_ID, AwsError, Service
 from fakeaws.services._net.common import (
     MALFORMED, check_id, check_tag, match_filters, paginate)
+from fakeaws.services._net.ec2_ipv6 import Ipv6Mixin
 from fakeaws.services._net.ec2_nat import NatMixin
 from fakeaws.services._net.ec2_sg import SecurityGroupMixin
 from fakeaws.services._net.ec2_vpc import VpcMixin
@@ -24,10 +25,11 @@ ID_KINDS = {
             "networkInterface"),
     "nat": ("nats", "natgateway", "NatGatewayNotFound", "Nat Gateway"),
     "eipalloc": ("eips", "elastic-ip", "InvalidAllocationID.NotFound", "allocation"),
+    "eigw": ("eigws", "egress-only-internet-gateway", "InvalidGatewayID.NotFound", "gateway"),
 }
 
 
-class EC2(VpcMixin, SecurityGroupMixin, NatMixin, Service):
+class EC2(VpcMixin, Ipv6Mixin, SecurityGroupMixin, NatMixin, Service):
     name = "ec2"
     account = ACCOUNT_ID
 
@@ -36,6 +38,7 @@ class EC2(VpcMixin, SecurityGroupMixin, NatMixin, Service):
         self.dhcp = {}
         self.vpcs, self.subnets, self.igws, self.rtbs = {}, {}, {}, {}
         self.sgs, self.enis, self.eips, self.nats = {}, {}, {}, {}
+        self.eigws = {}
 
     def handler(self, operation):
         fn = super().handler(operation)
@@ -126,10 +129,14 @@ class EC2(VpcMixin, SecurityGroupMixin, NatMixin, Service):
         self._live_enis()
         return {
             "vpcs": [{"id": v["id"], "region": v["region"], "cidr": v["cidr"],
+                      "ipv6": [b["cidr"] for b in self.vpc_ipv6_blocks(v, ("associating", "associated"))],
                       "default": v["is_default"], "tags": v["tags"]} for v in self.vpcs.values()],
             "subnets": [{"id": s["id"], "vpc": s["vpc_id"], "zone": s["zone"], "cidr": s["cidr"],
+                         "ipv6": s["ipv6"]["cidr"] if s.get("ipv6") else None,
                          "public_ip_on_launch": s["map_public"], "tags": s["tags"]}
                         for s in self.subnets.values()],
+            "egress_only_internet_gateways": [{"id": g["id"], "vpc": g["vpc_id"], "tags": g["tags"]}
+                                              for g in self.eigws.values()],
             "internet_gateways": [{"id": g["id"], "vpc": g["vpc_id"], "tags": g["tags"]}
                                   for g in self.igws.values()],
             "route_tables": [{"id": r["id"], "vpc": r["vpc_id"], "main": bool(r["main_assoc"]),

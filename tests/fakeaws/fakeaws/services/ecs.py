@@ -14,6 +14,7 @@ import re
 from fakeaws import containers
 from fakeaws.core import AwsError, Service
 from fakeaws.ecs_capacity import Capacity, normalised
+from fakeaws.ecs_connect import ServiceConnect
 from fakeaws.ecs_deploy import Deployments, platform_version
 from fakeaws.ecs_oneoff import OneOff, check_overrides
 from fakeaws.ecs_shapes import (cluster_shape, revision_shape, sd_brief, sd_shape, service_shape,
@@ -35,7 +36,7 @@ def _page(items, req, default=100):
     return out, token
 
 
-class ECS(Validation, Capacity, TaskLifecycle, OneOff, Deployments, Service):
+class ECS(Validation, Capacity, ServiceConnect, TaskLifecycle, OneOff, Deployments, Service):
     name = "ecs"
 
     def reset(self):
@@ -321,7 +322,8 @@ class ECS(Validation, Capacity, TaskLifecycle, OneOff, Deployments, Service):
         for k in ("launchType", "capacityProviderStrategy", "platformVersion", "networkConfiguration",
                   "loadBalancers", "serviceRegistries", "healthCheckGracePeriodSeconds", "schedulingStrategy",
                   "deploymentController", "tags", "enableECSManagedTags", "propagateTags",
-                  "enableExecuteCommand", "volumeConfigurations", "availabilityZoneRebalancing", "role"):
+                  "enableExecuteCommand", "volumeConfigurations", "availabilityZoneRebalancing", "role",
+                  "serviceConnectConfiguration"):
             if req.get(k) is not None:
                 svc[k] = copy.deepcopy(req[k])
         self.new_service_capacity(c, req, svc)
@@ -367,7 +369,7 @@ class ECS(Validation, Capacity, TaskLifecycle, OneOff, Deployments, Service):
             new["taskDefinition"] = td["taskDefinitionArn"]
         self.update_service_capacity(c, svc, req, new)
         for k in ("networkConfiguration", "loadBalancers", "serviceRegistries", "volumeConfigurations",
-                  "platformVersion"):
+                  "platformVersion", "serviceConnectConfiguration"):
             if req.get(k) is not None and req[k] != svc.get(k):
                 new[k] = copy.deepcopy(req[k])
                 redeploy = True

@@ -9,6 +9,8 @@ from fakeaws.core import AwsError, Service
 from fakeaws.services._net.common import paginate, utc
 
 NAMESPACE_OP_RANGE = (30, 60)     # a private DNS namespace makes a Route 53 zone: tens of s
+HTTP_NAMESPACE_OP_RANGE = (3, 8)  # an HTTP namespace has no zone: a few seconds
+HTTP_NAME = re.compile(r"[!-~]{1,1024}")
 INSTANCE_OP_SECONDS = 5
 DNS_NAME = re.compile(r"(?=.{1,253}$)([A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.)*"
                       r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?\.?")
@@ -102,12 +104,11 @@ class ServiceDiscovery(Service):
         return ns
 
     def _render_ns(self, ns, full=False):
-        out = {"Id": ns["id"], "Arn": ns["arn"], "Name": ns["name"], "Type": "DNS_PRIVATE",
+        dns = {"HostedZoneId": ns["zone"], "SOA": {"TTL": ns["ttl"]}} if ns["type"] == "DNS_PRIVATE" else {}
+        out = {"Id": ns["id"], "Arn": ns["arn"], "Name": ns["name"], "Type": ns["type"],
                "ServiceCount": sum(1 for s in self.services.values()
                                    if s["namespace_id"] == ns["id"]),
-               "Properties": {"DnsProperties": {"HostedZoneId": ns["zone"],
-                                                "SOA": {"TTL": ns["ttl"]}},
-                              "HttpProperties": {"HttpName": ns["name"]}},
+               "Properties": {"DnsProperties": dns, "HttpProperties": {"HttpName": ns["name"]}},
                "CreateDate": utc(ns["created"]), "ResourceOwner": ctx_account()}
         if ns["description"]:
             out["Description"] = ns["description"]
@@ -148,9 +149,46 @@ class ServiceDiscovery(Service):
         op = self._new_op(ctx.region, "CREATE_NAMESPACE", {"NAMESPACE": ns_id}, seconds)
         zone = "Z" + "".join(self.world.random.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
                              for _ in range(20))
-        ns = {"id": ns_id, "region": ctx.region, "name": name, "vpc": vpc_id,
+        ns = {"id": ns_id, "region": ctx.region, "name": name, "vpc": vpc_id, "type": "DNS_PRIVATE",
               "arn": self.world.arn("servicediscovery", ctx.region, "namespace/" + ns_id),
               "description": req.get("Description") or "", "ttl": ttl, "zone": zone,
+              "creator": creator, "op": op["id"], "created": self.world.clock.now(),
+              "ready_at": op["done_at"], "gone_at": None, "delete_op": None}
+        self.namespaces[ns_id] = ns
+        self.tags[ns["arn"]] = tags
+        return {"OperationId": op["id"]}
+
+    def CreateHttpNamespace(self, req, ctx):
+        """A namespace found by API calls only (DiscoverInstances): no VPC, no hosted zone.
+        Its name is unique among the account's HTTP namespaces of the region."""
+        name = req["Name"]
+        creator = req.get("CreatorRequestId")
+        for ns in self.namespaces.values():
+            if creator and ns["creator"] == creator and ns["region"] == ctx.region:
+                if (ns["name"], ns["type"]) == (name, "HTTP"):
+                    return {"OperationId": ns["op"]}
+                raise AwsError("DuplicateRequest",
+                               "The CreatorRequestId was already used for a different request",
+                               extra={"DuplicateOperationId": ns["op"]})
+        if not HTTP_NAME.fullmatch(name):
+            raise AwsError("InvalidInput", f"Namespace name '{name}' is not valid: 1 to 1024 printable "
+                                           "ASCII characters without spaces")
+        for ns in self.namespaces.values():
+            if ns["name"] == name and ns["type"] == "HTTP" and ns["region"] == ctx.region and \
+                    not self.world.clock.reached(ns["gone_at"]):
+                if not self.world.clock.reached(ns["ready_at"]):
+                    raise AwsError("DuplicateRequest",
+                                   f"An operation creating namespace {name} is in progress",
+                                   extra={"DuplicateOperationId": ns["op"]})
+                raise AwsError("NamespaceAlreadyExists", f"Namespace with name {name} already exists",
+                               extra={"NamespaceId": ns["id"], "CreatorRequestId": ns["creator"] or ""})
+        tags = self._tags_in(req)
+        ns_id = self._id("ns-")
+        op = self._new_op(ctx.region, "CREATE_NAMESPACE", {"NAMESPACE": ns_id},
+                          self.world.random.uniform(*HTTP_NAMESPACE_OP_RANGE))
+        ns = {"id": ns_id, "region": ctx.region, "name": name, "vpc": None, "type": "HTTP",
+              "arn": self.world.arn("servicediscovery", ctx.region, "namespace/" + ns_id),
+              "description": req.get("Description") or "", "ttl": None, "zone": None,
               "creator": creator, "op": op["id"], "created": self.world.clock.now(),
               "ready_at": op["done_at"], "gone_at": None, "delete_op": None}
         self.namespaces[ns_id] = ns
@@ -166,7 +204,9 @@ class ServiceDiscovery(Service):
         for f in req.get("Filters") or []:
             name, values, cond = f["Name"], f["Values"], f.get("Condition") or "EQ"
             if name == "TYPE":
-                items = [ns for ns in items if "DNS_PRIVATE" in values]
+                if cond == "EQ" and len(values) != 1:
+                    raise AwsError("InvalidInput", "Filter TYPE with condition EQ takes one value")
+                items = [ns for ns in items if ns["type"] in values]
             elif name in ("NAME", "HTTP_NAME"):
                 if cond == "BEGINS_WITH":
                     items = [ns for ns in items if any(ns["name"].startswith(v) for v in values)]
@@ -233,6 +273,9 @@ class ServiceDiscovery(Service):
             raise AwsError("InvalidInput",
                            "HealthCheckConfig is supported only in public DNS namespaces; use "
                            "HealthCheckCustomConfig in a private namespace")
+        if ns["type"] == "HTTP" and dns:
+            raise AwsError("InvalidInput", f"Namespace {ns['id']} is an HTTP namespace: its services "
+                                           "cannot have a DnsConfig")
         if req.get("Type") == "HTTP":
             stype = "HTTP"
             if dns:
@@ -440,7 +483,7 @@ class ServiceDiscovery(Service):
         clock = self.world.clock
         live = [ns for ns in self.namespaces.values() if not clock.reached(ns["gone_at"])]
         return {
-            "namespaces": [{"id": ns["id"], "name": ns["name"], "vpc": ns["vpc"],
+            "namespaces": [{"id": ns["id"], "name": ns["name"], "vpc": ns["vpc"], "type": ns["type"],
                             "state": "deleting" if ns["delete_op"] else
                             "active" if clock.reached(ns["ready_at"]) else "creating"}
                            for ns in live],
@@ -453,6 +496,39 @@ class ServiceDiscovery(Service):
             if s["arn"] == arn:
                 return self._render_svc(s)
         return None
+
+    def namespace_ref(self, region, ref):
+        """A visible namespace by name or ARN in region (ECS Service Connect), or None."""
+        for ns in self.namespaces.values():
+            if ns["region"] == region and self._ns_visible(ns) and ref in (ns["name"], ns["arn"]):
+                return {"Id": ns["id"], "Arn": ns["arn"], "Name": ns["name"], "Type": ns["type"]}
+        return None
+
+    def managed_service(self, region, ns_id, name, owner):
+        """The Cloud Map service ECS makes for a Service Connect discovery name (HTTP, no
+        DNS records), made on first use; owner is the ECS service's ARN. -> (id, arn)"""
+        for s in self.services.values():
+            if s["namespace_id"] == ns_id and s["name"] == name:
+                s.setdefault("owners", set()).add(owner)
+                return s["id"], s["arn"]
+        sid = self._id("srv-")
+        s = {"id": sid, "region": region, "name": name, "namespace_id": ns_id,
+             "arn": self.world.arn("servicediscovery", region, "service/" + sid), "type": "HTTP",
+             "Description": None, "DnsConfig": None, "HealthCheckCustomConfig": None,
+             "creator": None, "created": self.world.clock.now(), "instances": {},
+             "owners": {owner}, "managed_by": "ECS"}
+        self.services[sid] = s
+        self.tags[s["arn"]] = {"AmazonECSManaged": "true"}
+        return sid, s["arn"]
+
+    def release_managed_services(self, owner):
+        """ECS deleted a service: the Cloud Map services it alone used go, instances too."""
+        for sid in [k for k, s in self.services.items() if owner in s.get("owners", ())]:
+            s = self.services[sid]
+            s["owners"].discard(owner)
+            if not s["owners"]:
+                del self.services[sid]
+                self.tags.pop(s["arn"], None)
 
     def register_instance(self, service_id, instance_id, attributes):
         self._register(self._svc(service_id), instance_id, attributes or {})

@@ -85,6 +85,9 @@ class SecurityGroupMixin:
         tags = tags_from_specs(req, "security-group")
         sg = self._new_sg(vpc, name, req["Description"], tags)
         self._add_rule(sg, True, {"IpProtocol": "-1"}, {"CidrIpv4": "0.0.0.0/0"})
+        if self.vpc_ipv6_blocks(vpc, ("associating", "associated")):
+            # as AWS: in a VPC with IPv6, the default egress allows all IPv6 traffic too
+            self._add_rule(sg, True, {"IpProtocol": "-1"}, {"CidrIpv6": "::/0"})
         return {"GroupId": sg["id"], "Tags": tag_list(tags),
                 "SecurityGroupArn": self._sg_arn(sg)}
 

@@ -3,6 +3,7 @@
 import ipaddress
 
 from fakeaws.core import AwsError
+from fakeaws.services._net.ec2_ipv6 import parse_cidr6
 from fakeaws.services._net.common import (
     ENABLED_REGIONS, OPT_IN_REGIONS, check_id, match_filters, paginate, parse_cidr, tag_list,
     tags_from_specs, zones)
@@ -46,7 +47,7 @@ class VpcMixin:
                "is_default": is_default, "dns_support": True, "dns_hostnames": False,
                "nau_metrics": False, "tenancy": "default",
                "assoc_id": self.world.new_id("vpc-cidr-assoc"),
-               "dhcp": self.dhcp_for_region(region)}
+               "dhcp": self.dhcp_for_region(region), "ipv6": []}
         self.vpcs[vid] = vpc
         rtb = self._new_rtb(vpc, {})
         rtb["main_assoc"] = self.world.new_id("rtbassoc")
@@ -74,6 +75,7 @@ class VpcMixin:
                 "CidrBlockAssociationSet": [{
                     "AssociationId": v["assoc_id"], "CidrBlock": v["cidr"],
                     "CidrBlockState": {"State": "associated"}}],
+                "Ipv6CidrBlockAssociationSet": self.render_vpc_ipv6(v),
                 "Tags": tag_list(v["tags"]),
                 "BlockPublicAccessStates": {"InternetGatewayBlockMode": "off"}}
 
@@ -90,6 +92,8 @@ class VpcMixin:
         tags = tags_from_specs(req, "vpc")
         vpc = self._new_vpc(region, text, tags)
         vpc["tenancy"] = tenancy
+        if req.get("AmazonProvidedIpv6CidrBlock"):
+            self._vpc_ipv6_associate(vpc)
         out = self._render_vpc(vpc)
         out["State"] = "pending"     # CreateVpc answers pending; describes see available
         return {"Vpc": out}
@@ -102,6 +106,12 @@ class VpcMixin:
         "dhcp-options-id": lambda v: v["dhcp"], "is-default": lambda v: v["is_default"],
         "owner-id": lambda v: "000000000000", "state": lambda v: "available",
         "instance-tenancy": lambda v: v["tenancy"],
+        "ipv6-cidr-block-association.ipv6-cidr-block":
+            lambda v: [b["Ipv6CidrBlock"] for b in v["_ipv6"]],
+        "ipv6-cidr-block-association.association-id":
+            lambda v: [b["AssociationId"] for b in v["_ipv6"]],
+        "ipv6-cidr-block-association.state":
+            lambda v: [b["Ipv6CidrBlockState"]["State"] for b in v["_ipv6"]],
     }
 
     def _describe(self, store, ids, id_code, kind, filters, fields, region):
@@ -121,6 +131,8 @@ class VpcMixin:
 
     def DescribeVpcs(self, req, ctx):
         region = self._region(ctx)
+        for v in self.vpcs.values():
+            v["_ipv6"] = self.render_vpc_ipv6(v)
         items = self._describe(self.vpcs, req.get("VpcIds"), "InvalidVpcID.NotFound", "vpc",
                                req.get("Filters"), self.VPC_FILTERS, region)
         return paginate([self._render_vpc(v) for v in items], req, "Vpcs")
@@ -136,6 +148,7 @@ class VpcMixin:
                 or any(g["vpc_id"] == vid and not g.get("is_default")
                        for g in self.sgs.values())
                 or any(e["vpc_id"] == vid for e in self._live_enis())
+                or any(g["vpc_id"] == vid for g in self.eigws.values())
                 or any(n["vpc_id"] == vid for n in self._live_nats()))
         if busy:
             raise AwsError("DependencyViolation",
@@ -230,7 +243,7 @@ class VpcMixin:
         sid = self.world.new_id("subnet")
         sub = {"id": sid, "region": vpc["region"], "vpc_id": vpc["id"], "cidr": cidr,
                "zone": zone, "zone_id": zone_id, "tags": tags, "map_public": False,
-               "default_for_az": False, "next_ip": 4}
+               "default_for_az": False, "next_ip": 4, "ipv6": None, "assign_ipv6": False}
         self.subnets[sid] = sub
         return sub
 
@@ -248,8 +261,8 @@ class VpcMixin:
                 "AvailabilityZone": s["zone"], "AvailabilityZoneId": s["zone_id"],
                 "State": "available", "AvailableIpAddressCount": net.num_addresses - 5 - used,
                 "DefaultForAz": s["default_for_az"], "MapPublicIpOnLaunch": s["map_public"],
-                "MapCustomerOwnedIpOnLaunch": False, "AssignIpv6AddressOnCreation": False,
-                "Ipv6CidrBlockAssociationSet": [], "OwnerId": self.account,
+                "MapCustomerOwnedIpOnLaunch": False, "AssignIpv6AddressOnCreation": s["assign_ipv6"],
+                "Ipv6CidrBlockAssociationSet": self.render_subnet_ipv6(s), "OwnerId": self.account,
                 "SubnetArn": self.world.arn("ec2", s["region"], "subnet/" + s["id"]),
                 "EnableDns64": False, "Ipv6Native": False,
                 "PrivateDnsNameOptionsOnLaunch": {
@@ -284,7 +297,9 @@ class VpcMixin:
             zone, zone_id = match[0]
         else:
             zone, zone_id = known[self.world.random.randrange(len(known))]
+        ipv6 = self.subnet_ipv6(vpc["id"], req["Ipv6CidrBlock"]) if req.get("Ipv6CidrBlock") else None
         sub = self._new_subnet(vpc, text, zone, zone_id, tags_from_specs(req, "subnet"))
+        sub["ipv6"] = ipv6
         return {"Subnet": self._render_subnet(sub)}
 
     SUBNET_FILTERS = {
@@ -297,6 +312,8 @@ class VpcMixin:
         "defaultForAz": lambda s: s["default_for_az"],
         "map-public-ip-on-launch": lambda s: s["map_public"],
         "state": lambda s: "available", "owner-id": lambda s: "000000000000",
+        "ipv6-cidr-block-association.ipv6-cidr-block": lambda s: [s["ipv6"]["cidr"]] if s.get("ipv6") else [],
+        "assign-ipv6-address-on-creation": lambda s: s["assign_ipv6"],
     }
 
     def DescribeSubnets(self, req, ctx):
@@ -314,6 +331,8 @@ class VpcMixin:
                            "Exactly one attribute may be modified per request.")
         if given[0] == "MapPublicIpOnLaunch":
             sub["map_public"] = bool(req["MapPublicIpOnLaunch"].get("Value"))
+        elif given[0] == "AssignIpv6AddressOnCreation":
+            self.set_assign_ipv6(sub, (req["AssignIpv6AddressOnCreation"] or {}).get("Value"))
         return {}
 
     def DeleteSubnet(self, req, ctx):
@@ -416,7 +435,9 @@ class VpcMixin:
         rid = self.world.new_id("rtb")
         rtb = {"id": rid, "region": vpc["region"], "vpc_id": vpc["id"], "tags": tags,
                "routes": [{"DestinationCidrBlock": vpc["cidr"], "GatewayId": "local",
-                           "Origin": "CreateRouteTable", "State": "active"}],
+                           "Origin": "CreateRouteTable", "State": "active"}]
+               + [{"DestinationIpv6CidrBlock": b["cidr"], "GatewayId": "local", "Origin": "CreateRouteTable",
+                   "State": "active"} for b in self.vpc_ipv6_blocks(vpc, ("associating", "associated"))],
                "assocs": {}, "main_assoc": None}
         self.rtbs[rid] = rtb
         return rtb
@@ -438,6 +459,9 @@ class VpcMixin:
         if nid:
             nat = self.nats.get(nid)
             return "active" if nat and self._nat_state(nat) == "available" else "blackhole"
+        eid = route.get("EgressOnlyInternetGatewayId")
+        if eid:
+            return "active" if eid in self.eigws else "blackhole"
         gid = route.get("GatewayId")
         if gid and gid != "local":
             igw = self.igws.get(gid)
@@ -465,16 +489,27 @@ class VpcMixin:
         rtb = self._new_rtb(vpc, tags_from_specs(req, "route-table"))
         return {"RouteTable": self._render_rtb(rtb)}
 
-    def _add_route(self, rtb, dest, target):
+    @staticmethod
+    def _route_dest(req):
+        """(member, destination) of a route request: IPv4 or IPv6, exactly one."""
+        d4, d6 = req.get("DestinationCidrBlock"), req.get("DestinationIpv6CidrBlock")
+        if d4 and d6:
+            raise AwsError("InvalidParameterCombination",
+                           "Only one of destinationCidrBlock and destinationIpv6CidrBlock may be given")
+        if d6:
+            return "DestinationIpv6CidrBlock", str(parse_cidr6(d6, "destinationIpv6CidrBlock"))
+        return "DestinationCidrBlock", d4
+
+    def _add_route(self, rtb, dest, target, member="DestinationCidrBlock"):
         for rt in rtb["routes"]:
-            if rt.get("DestinationCidrBlock") == dest:
+            if rt.get(member) == dest:
                 raise AwsError("RouteAlreadyExists",
                                f"The route identified by {dest} already exists.")
-        route = {"DestinationCidrBlock": dest, "Origin": "CreateRoute", "State": "active"}
+        route = {member: dest, "Origin": "CreateRoute", "State": "active"}
         route.update(target)
         rtb["routes"].append(route)
 
-    def _route_target(self, req, rtb):
+    def _route_target(self, req, rtb, dest6=None):
         targets = {k: req[k] for k in ("GatewayId", "NatGatewayId", "NetworkInterfaceId",
                                        "VpcPeeringConnectionId", "TransitGatewayId",
                                        "EgressOnlyInternetGatewayId", "InstanceId",
@@ -499,6 +534,8 @@ class VpcMixin:
                                "belong to different networks")
         elif "NetworkInterfaceId" in targets:
             self._eni(targets["NetworkInterfaceId"])
+        elif "EgressOnlyInternetGatewayId" in targets:
+            pass  # checked with the destination below
         else:
             # kinds of target this fake does not model: none of them can exist
             key, value = next(iter(targets.items()))
@@ -506,34 +543,36 @@ class VpcMixin:
                 "VpcPeeringConnectionId": ("InvalidVpcPeeringConnectionID.NotFound",
                                            "vpcPeeringConnection"),
                 "TransitGatewayId": ("InvalidTransitGatewayID.NotFound", "transitGateway"),
-                "EgressOnlyInternetGatewayId": ("InvalidGatewayID.NotFound", "gateway"),
                 "InstanceId": ("InvalidInstanceID.NotFound", "instance"),
                 "VpcEndpointId": ("InvalidVpcEndpointId.NotFound", "vpcEndpoint"),
                 "LocalGatewayId": ("InvalidLocalGatewayID.NotFound", "localGateway"),
                 "CarrierGatewayId": ("InvalidCarrierGatewayID.NotFound", "carrierGateway"),
             }[key]
             raise AwsError(code, f"The {kind} ID '{value}' does not exist")
+        self.ipv6_route_target(targets, rtb, dest6)
         return targets
 
     def CreateRoute(self, req, ctx):
         self._region(ctx)
         rtb = self._rtb(req["RouteTableId"])
-        dest = req.get("DestinationCidrBlock")
+        member, dest = self._route_dest(req)
         if not dest:
             raise AwsError("MissingParameter",
                            "The request must contain the parameter destinationCidrBlock")
-        parse_cidr(dest, "destinationCidrBlock")
-        self._add_route(rtb, dest, self._route_target(req, rtb))
+        if member == "DestinationCidrBlock":
+            parse_cidr(dest, "destinationCidrBlock")
+        target = self._route_target(req, rtb, dest if member != "DestinationCidrBlock" else None)
+        self._add_route(rtb, dest, target, member)
         return {"Return": True}
 
     def ReplaceRoute(self, req, ctx):
         self._region(ctx)
         rtb = self._rtb(req["RouteTableId"])
-        dest = req.get("DestinationCidrBlock")
-        target = self._route_target(req, rtb)
+        member, dest = self._route_dest(req)
+        target = self._route_target(req, rtb, dest if member != "DestinationCidrBlock" else None)
         for i, rt in enumerate(rtb["routes"]):
-            if rt.get("DestinationCidrBlock") == dest and rt.get("GatewayId") != "local":
-                rtb["routes"][i] = dict({"DestinationCidrBlock": dest, "Origin": "CreateRoute",
+            if rt.get(member) == dest and rt.get("GatewayId") != "local":
+                rtb["routes"][i] = dict({member: dest, "Origin": "CreateRoute",
                                          "State": "active"}, **target)
                 return {}
         raise AwsError("InvalidRoute.NotFound",
@@ -542,9 +581,9 @@ class VpcMixin:
     def DeleteRoute(self, req, ctx):
         self._region(ctx)
         rtb = self._rtb(req["RouteTableId"])
-        dest = req.get("DestinationCidrBlock")
+        member, dest = self._route_dest(req)
         for rt in rtb["routes"]:
-            if rt.get("DestinationCidrBlock") == dest:
+            if rt.get(member) == dest:
                 if rt.get("GatewayId") == "local":
                     raise AwsError("InvalidParameterValue",
                                    f"cannot remove local route {dest} in route table {rtb['id']}")
@@ -605,6 +644,11 @@ class VpcMixin:
         "route.gateway-id": lambda r: [x["GatewayId"] for x in r["routes"] if x.get("GatewayId")],
         "route.nat-gateway-id":
             lambda r: [x["NatGatewayId"] for x in r["routes"] if x.get("NatGatewayId")],
+        "route.destination-ipv6-cidr-block":
+            lambda r: [x["DestinationIpv6CidrBlock"] for x in r["routes"] if x.get("DestinationIpv6CidrBlock")],
+        "route.egress-only-internet-gateway-id":
+            lambda r: [x["EgressOnlyInternetGatewayId"] for x in r["routes"]
+                       if x.get("EgressOnlyInternetGatewayId")],
         "owner-id": lambda r: "000000000000",
     }
 

@@ -148,6 +148,27 @@ class LoadBalancerMixin:
                            "be specified")
         return subs
 
+    @staticmethod
+    def _check_ip_type(ip_type, scheme, subs):
+        """dualstack: internet-facing only, every subnet with an IPv6 block (as AWS)."""
+        if ip_type not in ("ipv4", "dualstack", "dualstack-without-public-ipv4"):
+            raise AwsError("ValidationError", f"IP address type '{ip_type}' is not valid")
+        if ip_type == "ipv4":
+            return
+        if scheme == "internal":
+            raise AwsError("InvalidConfigurationRequest", "Internal load balancers must use the ipv4 IP address type")
+        bare = [s["SubnetId"] for s in subs if not s.get("Ipv6CidrBlockAssociationSet")]
+        if bare:
+            raise AwsError("InvalidSubnet", f"The following subnets do not have an IPv6 CIDR block, which a "
+                                            f"{ip_type} load balancer needs: {', '.join(bare)}")
+
+    def SetIpAddressType(self, req, ctx):
+        lb = self._lb(req["LoadBalancerArn"])
+        ec2 = self.world.svc("ec2")
+        self._check_ip_type(req["IpAddressType"], lb["scheme"], [ec2.subnet(sid) for sid in lb["subnets"]])
+        lb["ip_type"] = req["IpAddressType"]
+        return {"IpAddressType": lb["ip_type"]}
+
     def CreateLoadBalancer(self, req, ctx):
         name = req["Name"]
         check_name("Load balancer", name)
@@ -158,6 +179,7 @@ class LoadBalancerMixin:
         subs = self._lb_subnets(req)
         vpc_id = subs[0]["VpcId"]
         ec2 = self.world.svc("ec2")
+        self._check_ip_type(req.get("IpAddressType") or "ipv4", scheme, subs)
         sgs = self._lb_groups(req.get("SecurityGroups") or [], vpc_id)
         if not sgs:
             sgs = [g["id"] for g in ec2.sgs.values() if g["vpc_id"] == vpc_id and g["is_default"]]
@@ -230,6 +252,8 @@ class LoadBalancerMixin:
             raise AwsError("InvalidConfigurationRequest",
                            "The subnets must be in the load balancer's VPC "
                            f"'{lb['vpc_id']}'")
+        self._check_ip_type(req.get("IpAddressType") or lb["ip_type"], lb["scheme"], subs)
+        lb["ip_type"] = req.get("IpAddressType") or lb["ip_type"]
         ec2 = self.world.svc("ec2")
         wanted = [s["SubnetId"] for s in subs]
         for sid in [x for x in lb["enis"] if x not in wanted]:
