@@ -123,6 +123,8 @@ int aws_ec2_call_guarded(aws_client *c, const char *action, const cJSON *input,
 /* rest-xml for S3. */
 typedef struct {
     const char *method;     /* "GET", "PUT", "DELETE", "HEAD", "POST" */
+    const char *operation;  /* its name in S3's model ("GetBucketPolicy"): how the answer is
+                               read (see aws_output_kind); NULL: as a structure */
     const char *bucket;     /* NULL for ListBuckets */
     const char *key;        /* object key (not encoded), or NULL */
     const char *query;      /* "versions&prefix=a%2Fb" — already encoded, or NULL */
@@ -130,6 +132,9 @@ typedef struct {
     size_t body_len;
     const char *content_type; /* NULL: application/xml when there is a body */
     int content_md5;        /* add Content-MD5 (DeleteObjects and others require it) */
+    const char *if_match;   /* If-Match (an ETag, or "*"), or NULL */
+    const char *if_none_match; /* If-None-Match ("*" on writes), or NULL */
+    const char *expected_owner; /* x-amz-expected-bucket-owner (an account id), or NULL */
     const char *const *lists; /* list hints for the response (aws_xml.h), or NULL */
 } aws_s3_request;
 
@@ -161,9 +166,36 @@ int aws_rest_xml_call(aws_client *c, const aws_rest_request *req, const aws_lost
  * returns out. */
 char *aws_random_token(char out[33]);
 
+/* Initialise the HTTP runtime once, with allocators for libcurl, OpenSSL and cJSON that
+ * zero what they free (their buffers hold answers in clear). Call first thing in main(),
+ * before any of them allocates; the first client calls it too (OpenSSL's memory may then
+ * not be covered). */
+void aws_http_global_init(void);
+
+/* Plain http:// or ws:// to a host other than this machine (loopback, localhost) is
+ * refused unless ECSDEPLOY_ALLOW_HTTP=1. 0, or -1 with err (AWS_ERR_CONFIG,
+ * "InsecureEndpoint") naming `what` ("the exec stream URL") and how to allow it. */
+int aws_url_check_transport(const char *url, const char *what, aws_error *err);
+
+/* Times on the wire. "2026-11-24T06:35:22Z", with optional fraction and +hh:mm offset:
+ * epoch seconds, or -1. */
+time_t aws_time_parse_iso8601(const char *s);
+/* "Tue, 24 Nov 2026 06:35:22 GMT" (Date, Last-Modified): epoch seconds, or -1. */
+time_t aws_time_parse_http(const char *s);
+
+/* Zero what may hold a secret before freeing it: a string (NULL is fine), a cJSON tree
+ * (every name and string value under it). */
+void aws_wipe_string_free(char *s);
+void aws_json_delete_wiped(cJSON *j);
+
 /* Readers tolerant of XML-derived trees (where every leaf is a string). */
 const char *aws_json_str(const cJSON *obj, const char *name); /* NULL when absent; owned by obj */
+/* A number (or a numeric string) as an integer; def when absent, not a number, or out of
+ * the range of long long (never the undefined conversion). */
 long long aws_json_int(const cJSON *obj, const char *name, long long def);
+/* d as a long long: 0, or -1 (out untouched) when d is NaN or outside [-2^63, 2^63).
+ * Every double that comes from outside goes through this before becoming an integer. */
+int aws_double_to_ll(double d, long long *out);
 int aws_json_bool(const cJSON *obj, const char *name, int def);
 /* The member as an array; NULL when absent. A lone non-array value is not converted. */
 const cJSON *aws_json_array(const cJSON *obj, const char *name);

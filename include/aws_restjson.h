@@ -41,7 +41,8 @@ typedef struct {
 
 /*
  * Call op of service (a rest-json service of aws_service_lookup) with input; *output is
- * the answer's body as aws_rest_json_decode reads it. Retries and lost answers as the
+ * the answer's body as aws_rest_json_decode reads it ({} for an operation whose output has
+ * no members in AWS's model, whatever the body). Retries and lost answers as the
  * other protocols (guard may be NULL; see aws_lost_answer in aws.h).
  */
 int aws_rest_json_call(aws_client *c, const char *service, const aws_rest_op *op,

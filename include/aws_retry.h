@@ -33,6 +33,13 @@
 #define AWS_RETRY_UNREACHABLE_ATTEMPTS 3
 /* The error code of such a failure (kind AWS_ERR_NETWORK). */
 #define AWS_CONNECT_FAILED "ConnectFailed"
+/* Every call, attempts and backoff together, ends within this many seconds (an endpoint
+ * that accepts the connection and never answers would otherwise hold a call for 10
+ * attempts of AWS_RETRY_ATTEMPT_TIMEOUT each). ECSDEPLOY_CALL_DEADLINE overrides it. */
+#define AWS_CALL_DEADLINE_DEFAULT 120.0
+#define AWS_CALL_DEADLINE_MAX 1800.0
+/* One attempt's bound when nothing else is configured (seconds). */
+#define AWS_RETRY_ATTEMPT_TIMEOUT 60.0
 
 typedef enum {
     AWS_RETRY_NO = 0,     /* not retryable */
@@ -71,6 +78,12 @@ void aws_retry_destroy(aws_retry_state *r);
  * err (kind AWS_ERR_CONFIG) when the value is not a whole number from 1 to 50.
  */
 int aws_retry_max_attempts(const aws_config *cfg, int *out, aws_error *err);
+
+/*
+ * The per-call deadline in seconds: ECSDEPLOY_CALL_DEADLINE ("90", "90s", "2m"; 1 s to
+ * 30 min) or AWS_CALL_DEADLINE_DEFAULT. -1 with err (AWS_ERR_CONFIG) when it is invalid.
+ */
+int aws_retry_call_deadline(double *out, aws_error *err);
 
 /* Delay before retry number `retry` (1 for the first retry): rand01 * 2^(retry-1),
  * capped at AWS_RETRY_MAX_BACKOFF. rand01 in [0, 1). */

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "aws_error.h"
+#include "cancel.h"
 
 /* One check: 1 done, 0 not yet, -1 failed for good (err filled). Writes what it saw into
  * seen (size bytes, "" on entry): "nat-0abc pending", AWS's own words where it has some. */
@@ -26,7 +27,7 @@ typedef struct {
     double interval_s;            /* between checks; <= 0: 5 s */
     double timeout_s;             /* give up after this long; 0: no time bound */
     int max_checks;               /* give up after this many checks; 0: no such bound */
-    volatile int *cancel;         /* non-zero ends the wait early; may be NULL */
+    cancel_flag *cancel;          /* set: ends the wait early; may be NULL (cancel.h) */
     aws_wait_progress_fn progress; /* may be NULL */
     void *progress_ud;
 } aws_wait_opts;

@@ -41,8 +41,9 @@ typedef struct {
     char request_id[128];
 } aws_xml_error;
 
-/* Read an XML error body of any of the three styles (<ErrorResponse><Error>,
- * <Response><Errors><Error>, S3's <Error>). Returns 0 when an error code was found. */
+/* Read an XML error body of any style: <ErrorResponse><Error>, <Response><Errors><Error>,
+ * either wrapper with the other's inside (<ErrorResponse><Errors><Error>), S3's <Error>.
+ * Returns 0 when an error code was found. */
 int aws_xml_parse_error(const char *body, size_t len, aws_xml_error *out);
 
 /*

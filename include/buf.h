@@ -1,4 +1,5 @@
-/* A growable byte buffer, always NUL-terminated. Out of memory aborts (see xalloc.h). */
+/* A growable byte buffer, always NUL-terminated. Out of memory ends the process (see
+ * xalloc.h), except in buf_try_append, which says so instead. */
 #ifndef ECSDEPLOY_BUF_H
 #define ECSDEPLOY_BUF_H
 
@@ -10,11 +11,17 @@ typedef struct {
     char *data; /* NULL until the first append; else NUL-terminated */
     size_t len;
     size_t cap;
+    int wipe;   /* may hold a secret: growing and freeing leave no copy behind (zeroed) */
 } buf;
 
-#define BUF_INIT {NULL, 0, 0}
+#define BUF_INIT {NULL, 0, 0, 0}
+/* An empty buffer whose bytes are wiped when it grows, is reset or is freed. */
+#define BUF_INIT_WIPE {NULL, 0, 0, 1}
 
 void buf_append(buf *b, const void *p, size_t n);
+/* buf_append that fails (-1, b unchanged) instead of ending the process when memory runs
+ * out: for data whose size a peer decides. */
+int buf_try_append(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -23,12 +30,13 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap);
  * pass one more than the most you accept to tell a stream that is too long). Returns 0,
  * or -1 when reading failed (ferror; errno as the failed read left it). f stays open. */
 int buf_read(buf *b, FILE *f, size_t limit);
-/* Empty the buffer, keeping its memory. */
+/* Empty the buffer, keeping its memory (zeroed when b->wipe). */
 void buf_reset(buf *b);
 /* The contents as a string ("" when empty); stays owned by the buffer. */
 const char *buf_str(const buf *b);
 /* Hand the contents to the caller (free() it; never NULL) and leave b empty. */
 char *buf_detach(buf *b);
+/* Release the memory (zeroed first when b->wipe); b stays usable, empty, same wipe mode. */
 void buf_free(buf *b);
 
 #endif

@@ -4,6 +4,8 @@
 #ifndef ECSDEPLOY_CLOCK_H
 #define ECSDEPLOY_CLOCK_H
 
+#include "cancel.h"
+
 /* Seconds on the monotonic clock (not wall time: only differences mean something). */
 double util_now(void);
 /* The same in whole milliseconds. */
@@ -17,6 +19,6 @@ double util_wall(void);
  * it already was; otherwise 0 once the time has passed. A thread holding a slot
  * (util_slots_held) gives it back for the sleep and takes one again before returning.
  */
-int util_sleep(double seconds, volatile int *cancel);
+int util_sleep(double seconds, cancel_flag *cancel);
 
 #endif

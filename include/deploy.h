@@ -139,7 +139,7 @@ typedef struct {
                                        explain a failure (0: every event ECS keeps) */
     double timeout_s;               /* > 0 */
     double poll_s;                  /* > 0 */
-    volatile int *cancel;           /* set by a Ctrl-C: ends the watch; may be NULL */
+    cancel_flag *cancel;            /* set by a Ctrl-C: ends the watch; may be NULL */
     int stop_at_failure;            /* end at the first sign of failure, not once ECS has
                                        finished rolling back */
     int rollback_on_timeout;        /* on timeout, stop the service deployment with
@@ -196,7 +196,7 @@ typedef struct {
     size_t ncommand;
     double timeout_s;               /* > 0: the task is stopped after this long */
     double poll_s;                  /* > 0 */
-    volatile int *cancel;           /* set by a Ctrl-C: the task is stopped; may be NULL */
+    cancel_flag *cancel;            /* set by a Ctrl-C: the task is stopped; may be NULL */
     void (*output)(void *ud, const char *line); /* each line the container logs, in order */
     deploy_progress_fn progress;    /* notes (phase "run"); may be NULL */
     void *ud;

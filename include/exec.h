@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "aws.h"
+#include "cancel.h"
 #include "buf.h"
 
 /* Where to exec: the task and container, after the checks. Strings owned
@@ -59,7 +60,7 @@ typedef struct {
     int (*window_size)(void *ctx, int *cols, int *rows);
     volatile sig_atomic_t *resized;
     /* When set (e.g. by a signal handler) the session ends early: -1 with "Cancelled". */
-    volatile sig_atomic_t *cancel;
+    cancel_flag *cancel;
     int debug;                /* a few lines about the channel on stderr (never data) */
 } exec_run_opts;
 
@@ -79,7 +80,7 @@ typedef struct {
     int local_port;               /* on 127.0.0.1; 0: any free port (see ready) */
     int remote_port;              /* on the task, or on remote_host */
     const char *remote_host;      /* a host the task can reach, or NULL: the task itself */
-    volatile sig_atomic_t *cancel; /* set (Ctrl-C): stop, ending every connection */
+    cancel_flag *cancel;          /* set (Ctrl-C): stop, ending every connection */
     void (*ready)(void *ud, int local_port); /* listening (the port bound) */
     void (*note)(void *ud, const char *msg); /* a connection that failed, for people */
     void *ud;

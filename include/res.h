@@ -26,6 +26,7 @@
 #include <cjson/cJSON.h>
 
 #include "aws.h"
+#include "cancel.h"
 #include "stack.h"
 #include "svc.h"
 
@@ -151,7 +152,7 @@ struct res_ctx {
     int rebootstrap;          /* up --rebootstrap: run bootstrap steps again */
     int planning;             /* while planning, references to nodes about to get a new
                                  physical id are unknown */
-    volatile int *cancel;     /* set by the first Ctrl-C: waits end early */
+    cancel_flag *cancel;      /* set by the first Ctrl-C: waits end early (cancel.h) */
     res_event_fn on_event;
     void *event_ud;
     res_watch_fn watch;       /* the deployment watcher (see res_watch_fn) */

@@ -164,9 +164,40 @@ int s3_empty_bucket(aws_client *c, const char *bucket, size_t *deleted, aws_erro
  * version (free(); NULL when unversioned). */
 int s3_put_object(aws_client *c, const char *bucket, const char *key, const char *body,
                   char **version_id, aws_error *err);
-/* *body: the object's text (free()); up to the first NUL. Objects stored with an XML
- * content type come back parsed, not as text: use this for plain text only. */
+/* *body: the object's bytes as text (free()), whatever content type it was stored with;
+ * up to the first NUL: use this for text only. */
 int s3_get_object(aws_client *c, const char *bucket, const char *key, char **body,
                   aws_error *err);
+
+/* ---- conditional writes (S3's compare-and-swap on one object) ---- */
+
+typedef struct {
+    const char *if_match;       /* write/delete only if the current ETag is this ("*": any) */
+    int if_none_match;          /* write only if no object has the key */
+    const char *expected_owner; /* the bucket must belong to this account (else 403) */
+} s3_condition;
+
+/* PutObject of text with conditions. *etag (may be NULL) gets the new ETag (free()).
+ * A failed condition: err classes AWS_IS_EXISTS (412 PreconditionFailed: the object is
+ * there, or another ETag), AWS_IS_NOT_FOUND (If-Match and no object, or no bucket),
+ * AWS_IS_BUSY (409 ConditionalRequestConflict: try again). */
+int s3_put_object_if(aws_client *c, const char *bucket, const char *key, const char *body,
+                     const s3_condition *cond, char **etag, aws_error *err);
+
+typedef struct {
+    char *body;          /* text up to the first NUL */
+    char *etag;
+    time_t last_modified; /* -1 when unknown */
+    time_t server_date;   /* the answer's Date: S3's clock when it answered; -1 unknown */
+} s3_object;
+
+/* GetObject with its ETag, Last-Modified and the server's Date (s3_object_free). */
+int s3_get_object_meta(aws_client *c, const char *bucket, const char *key,
+                       const char *expected_owner, s3_object *out, aws_error *err);
+void s3_object_free(s3_object *o);
+
+/* DeleteObject with conditions (if_match). */
+int s3_delete_object_if(aws_client *c, const char *bucket, const char *key,
+                        const s3_condition *cond, aws_error *err);
 
 #endif

@@ -1,5 +1,8 @@
-/* Allocation that never returns NULL: on exhaustion the process prints and aborts,
- * as there is no useful recovery for a command-line tool. Free with free(). */
+/* Allocation that never returns NULL: on exhaustion the process says so and exits with
+ * status 1 (no abort, so no core and no half-written signal story), as there is no useful
+ * recovery for a command-line tool in the middle of its own bookkeeping. Memory whose size
+ * a peer decides is allocated with a call that can fail instead (buf_try_append). Free
+ * with free(). */
 #ifndef ECSDEPLOY_XALLOC_H
 #define ECSDEPLOY_XALLOC_H
 
@@ -16,5 +19,7 @@ char *xstrndup(const char *s, size_t n);
 void *xgrow(void **items, size_t *n, size_t size);
 /* A new string formatted like printf. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Say "out of memory (asked for n bytes)" and exit 1. */
+void xalloc_out_of_memory(size_t n) __attribute__((noreturn));
 
 #endif

@@ -16,14 +16,14 @@ int s3_create_bucket(aws_client *c, const char *bucket, aws_error *err)
         conf = cJSON_CreateObject();
         cJSON_AddStringToObject(conf, "LocationConstraint", rg);
     }
-    return s3_call_(c, "PUT", bucket, NULL, "CreateBucketConfiguration", conf, 0, NULL, NULL,
-                    err);
+    return s3_call_(c, "PUT", "CreateBucket", bucket, NULL, "CreateBucketConfiguration", conf, 0,
+                    NULL, NULL, err);
 }
 
 int s3_head_bucket(aws_client *c, const char *bucket, int *exists, aws_error *err)
 {
     *exists = 0;
-    if (s3_call_(c, "HEAD", bucket, NULL, NULL, NULL, 0, NULL, NULL, err) == 0) {
+    if (s3_call_(c, "HEAD", "HeadBucket", bucket, NULL, NULL, NULL, 0, NULL, NULL, err) == 0) {
         *exists = 1;
         return 0;
     }
@@ -36,7 +36,7 @@ int s3_head_bucket(aws_client *c, const char *bucket, int *exists, aws_error *er
 
 int s3_delete_bucket(aws_client *c, const char *bucket, aws_error *err)
 {
-    return s3_call_(c, "DELETE", bucket, NULL, NULL, NULL, 0, NULL, NULL, err);
+    return s3_call_(c, "DELETE", "DeleteBucket", bucket, NULL, NULL, NULL, 0, NULL, NULL, err);
 }
 
 void s3_buckets_free(s3_buckets *b)
@@ -79,8 +79,8 @@ int s3_list_buckets(aws_client *c, const char *prefix, s3_buckets *out, aws_erro
             s3_query_param_(&q, "prefix", prefix);
         cJSON *o;
         /* the names filter again below: a server that ignores "prefix" still works */
-        rc = s3_call_(c, "GET", NULL, q.len ? buf_str(&q) + 1 : NULL, NULL, NULL, 0, lists, &o,
-                      err);
+        rc = s3_call_(c, "GET", "ListBuckets", NULL, q.len ? buf_str(&q) + 1 : NULL, NULL, NULL, 0,
+                      lists, &o, err);
         buf_free(&q);
         if (rc != 0)
             break;
@@ -107,8 +107,8 @@ int s3_put_public_access_block(aws_client *c, const char *bucket,
     cJSON_AddBoolToObject(b, "IgnorePublicAcls", p->ignore_public_acls);
     cJSON_AddBoolToObject(b, "BlockPublicPolicy", p->block_public_policy);
     cJSON_AddBoolToObject(b, "RestrictPublicBuckets", p->restrict_public_buckets);
-    return s3_call_(c, "PUT", bucket, "publicAccessBlock", "PublicAccessBlockConfiguration", b,
-                    1, NULL, NULL, err);
+    return s3_call_(c, "PUT", "PutPublicAccessBlock", bucket, "publicAccessBlock",
+                    "PublicAccessBlockConfiguration", b, 1, NULL, NULL, err);
 }
 
 int s3_get_public_access_block(aws_client *c, const char *bucket, s3_public_access_block *out,
@@ -116,7 +116,8 @@ int s3_get_public_access_block(aws_client *c, const char *bucket, s3_public_acce
 {
     cJSON *o;
     memset(out, 0, sizeof *out);
-    if (s3_call_(c, "GET", bucket, "publicAccessBlock", NULL, NULL, 0, NULL, &o, err) != 0)
+    if (s3_call_(c, "GET", "GetPublicAccessBlock", bucket, "publicAccessBlock", NULL, NULL, 0, NULL,
+                 &o, err) != 0)
         return -1;
     out->block_public_acls = aws_json_bool(o, "BlockPublicAcls", 0);
     out->ignore_public_acls = aws_json_bool(o, "IgnorePublicAcls", 0);
@@ -128,7 +129,8 @@ int s3_get_public_access_block(aws_client *c, const char *bucket, s3_public_acce
 
 int s3_delete_public_access_block(aws_client *c, const char *bucket, aws_error *err)
 {
-    return s3_call_(c, "DELETE", bucket, "publicAccessBlock", NULL, NULL, 0, NULL, NULL, err);
+    return s3_call_(c, "DELETE", "DeletePublicAccessBlock", bucket, "publicAccessBlock", NULL, NULL,
+                    0, NULL, NULL, err);
 }
 
 void s3_encryption_free(s3_encryption *e)
@@ -148,8 +150,8 @@ int s3_put_bucket_encryption(aws_client *c, const char *bucket, const char *algo
         cJSON_AddStringToObject(def, "KMSMasterKeyID", kms_key_id);
     if (bucket_key_enabled)
         cJSON_AddBoolToObject(rule, "BucketKeyEnabled", 1);
-    return s3_call_(c, "PUT", bucket, "encryption", "ServerSideEncryptionConfiguration", conf, 1,
-                    NULL, NULL, err);
+    return s3_call_(c, "PUT", "PutBucketEncryption", bucket, "encryption",
+                    "ServerSideEncryptionConfiguration", conf, 1, NULL, NULL, err);
 }
 
 int s3_get_bucket_encryption(aws_client *c, const char *bucket, s3_encryption *out,
@@ -158,7 +160,8 @@ int s3_get_bucket_encryption(aws_client *c, const char *bucket, s3_encryption *o
     static const char *const lists[] = {"Rule", NULL};
     cJSON *o;
     memset(out, 0, sizeof *out);
-    if (s3_call_(c, "GET", bucket, "encryption", NULL, NULL, 0, lists, &o, err) != 0)
+    if (s3_call_(c, "GET", "GetBucketEncryption", bucket, "encryption", NULL, NULL, 0, lists, &o,
+                 err) != 0)
         return -1;
     const cJSON *rule = cJSON_GetArrayItem(aws_json_array(o, "Rule"), 0);
     const cJSON *def = cJSON_GetObjectItem(rule, "ApplyServerSideEncryptionByDefault");
@@ -172,12 +175,14 @@ int s3_get_bucket_encryption(aws_client *c, const char *bucket, s3_encryption *o
 
 int s3_delete_bucket_encryption(aws_client *c, const char *bucket, aws_error *err)
 {
-    return s3_call_(c, "DELETE", bucket, "encryption", NULL, NULL, 0, NULL, NULL, err);
+    return s3_call_(c, "DELETE", "DeleteBucketEncryption", bucket, "encryption", NULL, NULL, 0,
+                    NULL, NULL, err);
 }
 
 int s3_put_bucket_policy(aws_client *c, const char *bucket, const char *policy, aws_error *err)
 {
-    aws_s3_request r = {.method = "PUT", .bucket = bucket, .query = "policy", .body = policy,
+    aws_s3_request r = {.method = "PUT", .operation = "PutBucketPolicy", .bucket = bucket,
+                        .query = "policy", .body = policy,
                         .body_len = policy ? strlen(policy) : 0,
                         .content_type = "application/json", .content_md5 = 1};
     cJSON *o = NULL;
@@ -190,7 +195,7 @@ int s3_get_bucket_policy(aws_client *c, const char *bucket, char **policy, aws_e
 {
     cJSON *o;
     *policy = NULL;
-    if (s3_call_(c, "GET", bucket, "policy", NULL, NULL, 0, NULL, &o, err) != 0)
+    if (s3_call_(c, "GET", "GetBucketPolicy", bucket, "policy", NULL, NULL, 0, NULL, &o, err) != 0)
         return -1;
     const char *body = aws_json_str(o, "Body");
     *policy = xstrdup(body ? body : "");
@@ -200,5 +205,6 @@ int s3_get_bucket_policy(aws_client *c, const char *bucket, char **policy, aws_e
 
 int s3_delete_bucket_policy(aws_client *c, const char *bucket, aws_error *err)
 {
-    return s3_call_(c, "DELETE", bucket, "policy", NULL, NULL, 0, NULL, NULL, err);
+    return s3_call_(c, "DELETE", "DeleteBucketPolicy", bucket, "policy", NULL, NULL, 0, NULL, NULL,
+                    err);
 }

@@ -10,14 +10,14 @@
 
 #define S3_XMLNS "http://s3.amazonaws.com/doc/2006-03-01/"
 
-int s3_call_(aws_client *c, const char *method, const char *bucket, const char *query,
-             const char *root, cJSON *body, int md5, const char *const *lists, cJSON **out,
-             aws_error *err)
+int s3_call_(aws_client *c, const char *method, const char *operation, const char *bucket,
+             const char *query, const char *root, cJSON *body, int md5,
+             const char *const *lists, cJSON **out, aws_error *err)
 {
     char *xml = body ? aws_xml_from_json(root, S3_XMLNS, body) : NULL;
-    aws_s3_request r = {.method = method, .bucket = bucket, .query = query, .body = xml,
-                        .body_len = xml ? strlen(xml) : 0, .content_md5 = md5,
-                        .lists = lists};
+    aws_s3_request r = {.method = method, .operation = operation, .bucket = bucket,
+                        .query = query, .body = xml, .body_len = xml ? strlen(xml) : 0,
+                        .content_md5 = md5, .lists = lists};
     cJSON *o = NULL;
     int rc = aws_s3_call(c, &r, &o, err);
     free(xml);

@@ -46,7 +46,7 @@ int s3_put_bucket_cors(aws_client *c, const char *bucket, const s3_cors_rule *ru
             cJSON_AddNumberToObject(j, "MaxAgeSeconds", (double)r->max_age);
         cJSON_AddItemToArray(arr, j);
     }
-    return s3_call_(c, "PUT", bucket, "cors", "CORSConfiguration", conf, 1, NULL, NULL, err);
+    return s3_call_(c, "PUT", "PutBucketCors", bucket, "cors", "CORSConfiguration", conf, 1, NULL, NULL, err);
 }
 
 static void read_flat(const cJSON *rule, const char *name, svc_strings *out)
@@ -63,7 +63,7 @@ int s3_get_bucket_cors(aws_client *c, const char *bucket, s3_cors_rules *out, aw
                                         "AllowedOrigin", "ExposeHeader", NULL};
     cJSON *o;
     memset(out, 0, sizeof *out);
-    if (s3_call_(c, "GET", bucket, "cors", NULL, NULL, 0, lists, &o, err) != 0) {
+    if (s3_call_(c, "GET", "GetBucketCors", bucket, "cors", NULL, NULL, 0, lists, &o, err) != 0) {
         if (!aws_error_is(err, AWS_IS_NOT_SET))
             return -1;
         aws_error_clear(err);
@@ -88,5 +88,5 @@ int s3_get_bucket_cors(aws_client *c, const char *bucket, s3_cors_rules *out, aw
 
 int s3_delete_bucket_cors(aws_client *c, const char *bucket, aws_error *err)
 {
-    return s3_call_(c, "DELETE", bucket, "cors", NULL, NULL, 0, NULL, NULL, err);
+    return s3_call_(c, "DELETE", "DeleteBucketCors", bucket, "cors", NULL, NULL, 0, NULL, NULL, err);
 }

@@ -43,8 +43,8 @@ int s3_put_bucket_lifecycle(aws_client *c, const char *bucket, const s3_lifecycl
     cJSON *conf = cJSON_CreateObject(), *arr = cJSON_AddArrayToObject(conf, "Rule");
     for (size_t i = 0; i < n; i++)
         cJSON_AddItemToArray(arr, rule_json(&rules[i]));
-    return s3_call_(c, "PUT", bucket, "lifecycle", "LifecycleConfiguration", conf, 1, NULL, NULL,
-                    err);
+    return s3_call_(c, "PUT", "PutBucketLifecycleConfiguration", bucket, "lifecycle",
+                    "LifecycleConfiguration", conf, 1, NULL, NULL, err);
 }
 
 static int days(const cJSON *rule, const char *member, const char *field)
@@ -58,7 +58,8 @@ int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rule
     static const char *const lists[] = {"Rule", NULL};
     cJSON *o;
     memset(out, 0, sizeof *out);
-    if (s3_call_(c, "GET", bucket, "lifecycle", NULL, NULL, 0, lists, &o, err) != 0)
+    if (s3_call_(c, "GET", "GetBucketLifecycleConfiguration", bucket, "lifecycle", NULL, NULL, 0,
+                 lists, &o, err) != 0)
         return -1;
     const cJSON *arr = aws_json_array(o, "Rule"), *r;
     out->items = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out->items);
@@ -82,7 +83,8 @@ int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rule
 
 int s3_delete_bucket_lifecycle(aws_client *c, const char *bucket, aws_error *err)
 {
-    return s3_call_(c, "DELETE", bucket, "lifecycle", NULL, NULL, 0, NULL, NULL, err);
+    return s3_call_(c, "DELETE", "DeleteBucketLifecycle", bucket, "lifecycle", NULL, NULL, 0, NULL,
+                    NULL, err);
 }
 
 int s3_put_bucket_tagging(aws_client *c, const char *bucket, const svc_tags *tags,
@@ -90,7 +92,7 @@ int s3_put_bucket_tagging(aws_client *c, const char *bucket, const svc_tags *tag
 {
     cJSON *conf = cJSON_CreateObject(), *set = cJSON_AddObjectToObject(conf, "TagSet");
     cJSON_AddItemToObject(set, "Tag", svc_tags_json(tags, "Key", "Value"));
-    return s3_call_(c, "PUT", bucket, "tagging", "Tagging", conf, 1, NULL, NULL, err);
+    return s3_call_(c, "PUT", "PutBucketTagging", bucket, "tagging", "Tagging", conf, 1, NULL, NULL, err);
 }
 
 int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_error *err)
@@ -98,7 +100,8 @@ int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_
     static const char *const lists[] = {"TagSet/Tag", NULL};
     cJSON *o;
     memset(out, 0, sizeof *out);
-    if (s3_call_(c, "GET", bucket, "tagging", NULL, NULL, 0, lists, &o, err) != 0) {
+    if (s3_call_(c, "GET", "GetBucketTagging", bucket, "tagging", NULL, NULL, 0, lists, &o,
+                 err) != 0) {
         if (!aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
         aws_error_clear(err);
@@ -116,14 +119,16 @@ int s3_get_bucket_tagging(aws_client *c, const char *bucket, svc_tags *out, aws_
 
 int s3_delete_bucket_tagging(aws_client *c, const char *bucket, aws_error *err)
 {
-    return s3_call_(c, "DELETE", bucket, "tagging", NULL, NULL, 0, NULL, NULL, err);
+    return s3_call_(c, "DELETE", "DeleteBucketTagging", bucket, "tagging", NULL, NULL, 0, NULL,
+                    NULL, err);
 }
 
 int s3_get_bucket_versioning(aws_client *c, const char *bucket, char **status, aws_error *err)
 {
     cJSON *o;
     *status = NULL;
-    if (s3_call_(c, "GET", bucket, "versioning", NULL, NULL, 0, NULL, &o, err) != 0)
+    if (s3_call_(c, "GET", "GetBucketVersioning", bucket, "versioning", NULL, NULL, 0, NULL, &o,
+                 err) != 0)
         return -1;
     const char *st = aws_json_str(o, "Status");
     *status = xstrdup(st ? st : "");
@@ -136,6 +141,6 @@ int s3_put_bucket_versioning(aws_client *c, const char *bucket, const char *stat
 {
     cJSON *conf = cJSON_CreateObject();
     cJSON_AddStringToObject(conf, "Status", status ? status : "Enabled");
-    return s3_call_(c, "PUT", bucket, "versioning", "VersioningConfiguration", conf, 1, NULL,
-                    NULL, err);
+    return s3_call_(c, "PUT", "PutBucketVersioning", bucket, "versioning",
+                    "VersioningConfiguration", conf, 1, NULL, NULL, err);
 }

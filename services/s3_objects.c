@@ -51,7 +51,8 @@ int s3_list_object_versions(aws_client *c, const char *bucket, const char *prefi
         if (vm)
             s3_query_param_(&q, "version-id-marker", vm);
         cJSON *o = NULL;
-        rc = s3_call_(c, "GET", bucket, buf_str(&q), NULL, NULL, 0, lists, &o, err);
+        rc = s3_call_(c, "GET", "ListObjectVersions", bucket, buf_str(&q), NULL, NULL, 0, lists, &o,
+                      err);
         buf_free(&q);
         if (rc != 0)
             break;
@@ -95,7 +96,8 @@ static int delete_batch(aws_client *c, const char *bucket, const s3_object_versi
     }
     cJSON_AddBoolToObject(del, "Quiet", 1);
     cJSON *out;
-    if (s3_call_(c, "POST", bucket, "delete", "Delete", del, 1, lists, &out, err) != 0)
+    if (s3_call_(c, "POST", "DeleteObjects", bucket, "delete", "Delete", del, 1, lists, &out,
+                 err) != 0)
         return -1;
     const cJSON *errors = aws_json_array(out, "Error");
     int nerr = cJSON_GetArraySize(errors);
@@ -154,7 +156,8 @@ int s3_empty_bucket(aws_client *c, const char *bucket, size_t *deleted, aws_erro
 int s3_put_object(aws_client *c, const char *bucket, const char *key, const char *body,
                   char **version_id, aws_error *err)
 {
-    aws_s3_request r = {.method = "PUT", .bucket = bucket, .key = key, .body = body,
+    aws_s3_request r = {.method = "PUT", .operation = "PutObject", .bucket = bucket, .key = key,
+                        .body = body,
                         .body_len = body ? strlen(body) : 0, .content_type = "text/plain"};
     cJSON *o;
     if (version_id)
@@ -171,7 +174,7 @@ int s3_put_object(aws_client *c, const char *bucket, const char *key, const char
 int s3_get_object(aws_client *c, const char *bucket, const char *key, char **body,
                   aws_error *err)
 {
-    aws_s3_request r = {.method = "GET", .bucket = bucket, .key = key};
+    aws_s3_request r = {.method = "GET", .operation = "GetObject", .bucket = bucket, .key = key};
     cJSON *o;
     *body = NULL;
     if (aws_s3_call(c, &r, &o, err) != 0)
@@ -180,4 +183,79 @@ int s3_get_object(aws_client *c, const char *bucket, const char *key, char **bod
     *body = xstrdup(b ? b : "");
     cJSON_Delete(o);
     return 0;
+}
+
+/* ---- conditional writes ------------------------------------------------------------ */
+
+static void conditions(aws_s3_request *r, const s3_condition *cond)
+{
+    if (!cond)
+        return;
+    r->if_match = cond->if_match;
+    r->if_none_match = cond->if_none_match ? "*" : NULL;
+    r->expected_owner = cond->expected_owner;
+}
+
+static char *header_dup(const cJSON *o, const char *name)
+{
+    const char *v = aws_json_str(cJSON_GetObjectItem(o, "Headers"), name);
+    return v ? xstrdup(v) : NULL;
+}
+
+int s3_put_object_if(aws_client *c, const char *bucket, const char *key, const char *body,
+                     const s3_condition *cond, char **etag, aws_error *err)
+{
+    aws_s3_request r = {.method = "PUT", .operation = "PutObject", .bucket = bucket, .key = key,
+                        .body = body, .body_len = body ? strlen(body) : 0,
+                        .content_type = "application/json"};
+    conditions(&r, cond);
+    cJSON *o;
+    if (etag)
+        *etag = NULL;
+    if (aws_s3_call(c, &r, &o, err) != 0)
+        return -1;
+    if (etag)
+        *etag = header_dup(o, "etag");
+    cJSON_Delete(o);
+    return 0;
+}
+
+void s3_object_free(s3_object *o)
+{
+    free(o->body);
+    free(o->etag);
+    memset(o, 0, sizeof *o);
+}
+
+int s3_get_object_meta(aws_client *c, const char *bucket, const char *key,
+                       const char *expected_owner, s3_object *out, aws_error *err)
+{
+    aws_s3_request r = {.method = "GET", .operation = "GetObject", .bucket = bucket, .key = key,
+                        .expected_owner = expected_owner};
+    cJSON *o;
+    memset(out, 0, sizeof *out);
+    out->last_modified = out->server_date = -1;
+    if (aws_s3_call(c, &r, &o, err) != 0)
+        return -1;
+    const char *b = aws_json_str(o, "Body");
+    out->body = xstrdup(b ? b : "");
+    out->etag = header_dup(o, "etag");
+    const cJSON *h = cJSON_GetObjectItem(o, "Headers");
+    const char *lm = aws_json_str(h, "last-modified"), *date = aws_json_str(h, "date");
+    out->last_modified = lm ? aws_time_parse_http(lm) : -1;
+    out->server_date = date ? aws_time_parse_http(date) : -1;
+    cJSON_Delete(o);
+    return 0;
+}
+
+int s3_delete_object_if(aws_client *c, const char *bucket, const char *key,
+                        const s3_condition *cond, aws_error *err)
+{
+    aws_s3_request r = {.method = "DELETE", .operation = "DeleteObject", .bucket = bucket,
+                        .key = key};
+    conditions(&r, cond);
+    cJSON *o = NULL;
+    int rc = aws_s3_call(c, &r, &o, err);
+    cJSON_Delete(o);
+    return rc;
 }

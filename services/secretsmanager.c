@@ -14,12 +14,13 @@ static void add_opt(cJSON *o, const char *name, const char *v)
         cJSON_AddStringToObject(o, name, v);
 }
 
+/* Inputs and unread answers may carry secret values: wiped when freed. */
 static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
 {
     cJSON *o = NULL;
     int rc = aws_json_call(c, "secretsmanager", op, in, out ? out : &o, err);
-    cJSON_Delete(in);
-    cJSON_Delete(o);
+    aws_json_delete_wiped(in);
+    aws_json_delete_wiped(o);
     return rc;
 }
 
@@ -170,7 +171,7 @@ static int take_secret(cJSON *o, const char *member, char **value, aws_error *er
                       "the answer has no %s (a binary secret?)", member);
         rc = -1;
     }
-    cJSON_Delete(o);
+    aws_json_delete_wiped(o);
     return rc;
 }
 

@@ -18,6 +18,16 @@
 typedef int (*aws_transport_fn)(void *ctx, const aws_http_request *req, aws_http_response *resp,
                                 aws_error *err);
 
+/* A host that could not be reached (unreachable.c): for AWS_UNREACHABLE_MEMORY_S after
+ * a call gave up on it, later calls to it fail at once instead of trying again. */
+#define AWS_UNREACHABLE_MEMORY_S 10.0
+#define AWS_UNREACHABLE_HOSTS 8
+typedef struct {
+    char host[256];            /* "" when the slot is free */
+    double at;                 /* c->mono when the call gave up on it */
+    char why[256];             /* the last attempt's error message */
+} aws_unreachable_host;
+
 struct aws_client {
     aws_config cfg;
     char *region;
@@ -27,8 +37,9 @@ struct aws_client {
     int debug;
     FILE *debug_out;
     long connect_timeout_ms, timeout_ms;
+    double deadline_s;         /* each call, attempts and backoff, ends within this */
 
-    pthread_mutex_t lock;      /* guards skew and the credentials cache */
+    pthread_mutex_t lock;      /* guards skew, the credentials cache and unreachable */
     long skew;                 /* seconds to add to the local clock when signing */
     aws_credentials creds;     /* cache; creds.access_key_id NULL until resolved */
     int creds_resolving;
@@ -45,6 +56,8 @@ struct aws_client {
     char *opt_profile, *opt_endpoint_url;
     struct aws_client **others; /* clients of other regions, owned (guarded by lock) */
     size_t nothers;
+    double (*mono)(void *ctx); /* monotonic seconds, for the call deadline */
+    aws_unreachable_host unreachable[AWS_UNREACHABLE_HOSTS];
 };
 
 /* One request before signing. */
@@ -79,6 +92,14 @@ int aws_client_send(aws_client *c, const aws_wire_request *r, aws_http_response 
  * NULL). Returns 0 with a 2xx response in resp, 1 when the finder found the effect of a
  * lost answer (*found set, cJSON_Delete; resp empty), or -1 with err.
  */
+/* Hosts this client could not reach (unreachable.c), under c->lock. note: a call gave up
+ * on host after AWS_RETRY_UNREACHABLE_ATTEMPTS attempts that could not connect (err says
+ * why). known: 1 when host is remembered so (err filled: ConnectFailed, saying when and
+ * why), else 0. forget: host answered. */
+void aws_unreachable_note(aws_client *c, const char *host, const aws_error *err);
+int aws_unreachable_known(aws_client *c, const char *host, aws_error *err);
+void aws_unreachable_forget(aws_client *c, const char *host);
+
 int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_lost_answer *g,
                             aws_http_response *resp, cJSON **found, aws_error *err);
 
@@ -92,6 +113,45 @@ int aws_query_call_as(aws_client *c, const char *service, const char *action,
 void aws_client_set_hooks(aws_client *c, aws_transport_fn transport, void *transport_ctx,
                           double (*rand01)(void *), void (*sleep)(double, void *),
                           time_t (*now)(void *), void *hook_ctx);
+
+/* Test hook: the monotonic clock the call deadline is measured with (ctx: hook_ctx). */
+void aws_client_set_mono_clock(aws_client *c, double (*mono)(void *));
+
+/* ---- answers, read as the SDKs read them ---- */
+
+/* What an operation's output is in its model (src/aws/output_kinds.c, generated): the
+ * answer is read by that, never by the Content-Type the server declares. */
+typedef enum {
+    AWS_OUTPUT_STRUCT = 0, /* members, decoded as the protocol says */
+    AWS_OUTPUT_NONE,       /* no members: the body, whatever it holds, is not read */
+    AWS_OUTPUT_TEXT,       /* a payload string (GetBucketPolicy): the body is the value */
+    AWS_OUTPUT_BLOB        /* a payload blob (GetObject): the body is the value */
+} aws_output_kind;
+
+/* The kind of service's operation (service as in aws_service_lookup, which is the model's
+ * folder name); AWS_OUTPUT_STRUCT for anything the models do not say otherwise. */
+aws_output_kind aws_output_kind_of(const char *service, const char *operation);
+
+/* The generated table behind it (output_kinds.c), one row per service model, ended by a
+ * row of NULLs. */
+typedef struct {
+    const char *service;
+    const char *no_output; /* " Name Name ... " */
+    const char *payload;   /* " Name:text Name:blob ... " */
+} aws_output_kinds_row;
+extern const aws_output_kinds_row aws_output_kinds[];
+
+/* A 2xx answer into *out (cJSON_Delete), by the operation's output kind (decode.c):
+ * awsJson; query and ec2 (lists as in aws_xml.h); rest-xml, plus "Headers" (lower-case
+ * names) and a payload as the string "Body". -1 with err (AWS_ERR_PARSE) for a body that
+ * a structure output cannot be read from. */
+int aws_decode_json(const char *service, const char *operation, const aws_http_response *resp,
+                    cJSON **out, aws_error *err);
+int aws_decode_xml(aws_protocol proto, const char *service, const char *operation,
+                   const char *const *lists, const aws_http_response *resp, cJSON **out,
+                   aws_error *err);
+int aws_decode_restxml(const char *service, const char *operation, const char *const *lists,
+                       const aws_http_response *resp, cJSON **out, aws_error *err);
 
 /* ---- credentials ---- */
 
@@ -110,6 +170,11 @@ int aws_creds_assume_role(aws_client *c, const aws_credentials *source, const ch
                           const char *duration, aws_credentials *out, aws_error *err);
 int aws_creds_process(const char *command, const char *profile, aws_credentials *out,
                       aws_error *err);
+/* credential_process into words as botocore splits it (POSIX shlex: quotes and
+ * backslashes, no shell). 0 with *argv (NULL-terminated; aws_argv_free), or -1 with the
+ * reason in why. */
+int aws_split_command(const char *command, char ***argv, char *why, size_t whylen);
+void aws_argv_free(char **argv);
 int aws_creds_sso(aws_client *c, const char *profile, aws_credentials *out, aws_error *err);
 int aws_creds_container(aws_client *c, aws_credentials *out, aws_error *err);
 int aws_creds_imds(aws_client *c, aws_credentials *out, aws_error *err);
@@ -123,10 +188,5 @@ int aws_creds_from_object(const cJSON *o, const char *source, aws_credentials *o
                           aws_error *err);
 void aws_credentials_copy(aws_credentials *dst, const aws_credentials *src);
 
-/* ---- time ---- */
-/* "2026-11-24T06:35:22Z", with optional fraction and +hh:mm offset: epoch seconds, or -1. */
-time_t aws_time_parse_iso8601(const char *s);
-/* "Tue, 24 Nov 2026 06:35:22 GMT": epoch seconds, or -1. */
-time_t aws_time_parse_http(const char *s);
 
 #endif

@@ -37,6 +37,14 @@ static time_t default_now(void *ctx)
     return time(NULL);
 }
 
+static double default_mono(void *ctx)
+{
+    (void)ctx;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int aws_client_new(const aws_client_options *o, aws_client **out, aws_error *err)
 {
     aws_client *c = xcalloc(1, sizeof *c);
@@ -51,7 +59,8 @@ int aws_client_new(const aws_client_options *o, aws_client **out, aws_error *err
         aws_error_clear(err);
         c->region = xstrdup("");
     }
-    if (!c->region || aws_retry_max_attempts(&c->cfg, &attempts, err) != 0) {
+    if (!c->region || aws_retry_max_attempts(&c->cfg, &attempts, err) != 0 ||
+        aws_retry_call_deadline(&c->deadline_s, err) != 0) {
         aws_config_free(&c->cfg);
         free(c->region);
         free(c);
@@ -73,6 +82,7 @@ int aws_client_new(const aws_client_options *o, aws_client **out, aws_error *err
     c->now = default_now;
     c->opt_profile = xstrdup_or_null(o->profile);
     c->opt_endpoint_url = xstrdup_or_null(o->endpoint_url);
+    c->mono = default_mono;
     *out = c;
     return 0;
 }
@@ -151,4 +161,9 @@ void aws_client_set_hooks(aws_client *c, aws_transport_fn transport, void *trans
     if (now)
         c->now = now;
     c->hook_ctx = hook_ctx;
+}
+
+void aws_client_set_mono_clock(aws_client *c, double (*mono)(void *))
+{
+    c->mono = mono ? mono : default_mono;
 }

@@ -13,34 +13,39 @@
 
 #define ECS_HOST "http://169.254.170.2"
 #define IMDS_HOST "http://169.254.169.254"
+/* A credentials document is a few hundred bytes. */
+#define METADATA_MAX_BODY (64u << 10)
 
 /* One GET/PUT to a metadata endpoint. 0 with resp filled (any status), -1 on no answer. */
 static int fetch(aws_client *c, const char *method, const char *url, const aws_http_header *h,
                  size_t nh, long timeout_ms, aws_http_response *resp, aws_error *err)
 {
-    aws_http_request req = {method, url, h, nh, NULL, 0, timeout_ms, timeout_ms, 0};
+    aws_http_request req = {method, url, h, nh, NULL, 0, timeout_ms, timeout_ms, 0,
+                            METADATA_MAX_BODY};
     if (c->debug)
         aws_wirelog_request(c->debug_out, "credentials", 1, &req);
     return c->transport(c->transport_ctx, &req, resp, err);
 }
 
-/* http is allowed only to loopback and the ECS/EKS agent addresses; https anywhere. */
+/* As the SDKs allow: https anywhere; http only to the ECS/EKS agent addresses or a
+ * loopback address (or localhost). The URL is parsed as libcurl will connect, so a
+ * user-info part cannot pass for the host; none is accepted at all (a token sent with
+ * it would go wherever the real host is). */
 static int full_uri_allowed(const char *uri)
 {
-    if (strncmp(uri, "https://", 8) == 0)
-        return 1;
-    if (strncmp(uri, "http://", 7) != 0)
+    aws_url u;
+    if (aws_url_parse(uri, &u) != 0 || u.has_userinfo)
         return 0;
-    const char *h = uri + 7;
-    static const char *const ok[] = {"127.", "localhost", "[::1]", "169.254.170.2",
-                                     "169.254.170.23", "[fd00:ec2::23]", NULL};
-    for (size_t i = 0; ok[i]; i++) {
-        size_t n = strlen(ok[i]);
-        if (strncmp(h, ok[i], n) == 0 &&
-            (ok[i][n - 1] == '.' || h[n] == '\0' || h[n] == ':' || h[n] == '/'))
+    if (strcmp(u.scheme, "https") == 0)
+        return 1;
+    if (strcmp(u.scheme, "http") != 0)
+        return 0;
+    static const char *const agents[] = {"169.254.170.2", "169.254.170.23", "fd00:ec2::23",
+                                         NULL};
+    for (size_t i = 0; agents[i]; i++)
+        if (strcmp(u.host, agents[i]) == 0)
             return 1;
-    }
-    return 0;
+    return aws_host_is_loopback(u.host);
 }
 
 static char *container_token(aws_error *err)
@@ -86,7 +91,7 @@ static int container_url(char **url, aws_error *err)
             aws_error_set(err, AWS_ERR_CREDENTIALS, "InvalidConfig",
                           "AWS_CONTAINER_CREDENTIALS_FULL_URI '%s' must be https, or http to a "
                           "loopback address or the ECS/EKS agent (169.254.170.2, "
-                          "169.254.170.23)",
+                          "169.254.170.23, fd00:ec2::23), without a user name",
                           full);
             return -1;
         }

@@ -132,8 +132,9 @@ static int role_credentials(aws_client *c, const char *profile, const char *regi
     char *src = xasprintf("profile %s (IAM Identity Center, role %s in %s)", profile, role,
                           account);
     rc = aws_creds_from_object(rcj, src, out, err);
-    if (rc == 0 && cJSON_IsNumber(exp))
-        out->expiration = (time_t)(exp->valuedouble / 1000);
+    long long ms;
+    if (rc == 0 && cJSON_IsNumber(exp) && aws_double_to_ll(exp->valuedouble, &ms) == 0)
+        out->expiration = (time_t)(ms / 1000);
     if (rc == 0 && !out->session_token) {
         const char *st = aws_json_str(rcj, "sessionToken");
         out->session_token = xstrdup_or_null(st);

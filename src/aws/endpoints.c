@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http_internal.h"
 #include "xalloc.h"
 
 typedef struct {
@@ -204,7 +205,11 @@ int aws_endpoint_resolve(const aws_endpoint_settings *s, const char *service, co
     const char *ov = override_for(s, svc, from, sizeof from);
     if (ov) {
         out->overridden = 1;
-        return set_url(out, ov, from, err);
+        if (set_url(out, ov, from, err) != 0)
+            return -1;
+        char what[160];
+        snprintf(what, sizeof what, "the endpoint from %s", from);
+        return aws_url_check_transport(ov, what, err);
     }
     char *host = aws_hostname(p, svc, region, s->use_fips, s->use_dualstack);
     if (!host) {

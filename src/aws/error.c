@@ -3,11 +3,13 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
 #include "aws_xml.h"
+#include "text.h"
 
 void aws_error_clear(aws_error *e)
 {
@@ -146,6 +148,13 @@ static const char *status_code(long status)
     return "HttpError";
 }
 
+static void escape_field(char *field, size_t size)
+{
+    char *safe = text_escape(field, 0);
+    snprintf(field, size, "%s", safe);
+    free(safe);
+}
+
 void aws_error_from_response(aws_error *e, aws_protocol proto, long status, const char *body,
                              size_t len, const char *error_type_header,
                              const char *request_id_header)
@@ -168,4 +177,8 @@ void aws_error_from_response(aws_error *e, aws_protocol proto, long status, cons
         snprintf(e->code, sizeof e->code, "%s", status_code(status));
     if (!e->message[0])
         snprintf(e->message, sizeof e->message, "the service answered HTTP %ld", status);
+    /* what the endpoint said is shown to people: no control character survives */
+    escape_field(e->code, sizeof e->code);
+    escape_field(e->message, sizeof e->message);
+    escape_field(e->request_id, sizeof e->request_id);
 }

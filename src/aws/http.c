@@ -21,7 +21,12 @@ static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 
 static void global_init(void)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    aws_wipe_allocators_install(); /* initialises libcurl too */
+}
+
+void aws_http_global_init(void)
+{
+    pthread_once(&global_once, global_init);
 }
 
 static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *user)
@@ -41,7 +46,7 @@ static void share_unlock(CURL *handle, curl_lock_data data, void *user)
 
 aws_http *aws_http_new(void)
 {
-    pthread_once(&global_once, global_init);
+    aws_http_global_init();
     aws_http *h = xcalloc(1, sizeof *h);
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++)
         pthread_mutex_init(&h->locks[i], NULL);
@@ -82,16 +87,41 @@ void aws_http_headers_free(aws_http_header *v, size_t n)
     free(v);
 }
 
+/* What one transfer reads into: the response, and why it stopped reading early. */
+typedef struct {
+    aws_http_response *resp;
+    size_t max_body;
+    size_t header_bytes;
+    char refused[160];  /* "", or what made the answer unacceptable */
+} transfer;
+
+/* Returning less than given makes libcurl stop with CURLE_WRITE_ERROR. */
 static size_t on_body(char *p, size_t size, size_t n, void *user)
 {
-    buf_append(user, p, size * n);
-    return size * n;
+    transfer *t = user;
+    size_t len = size * n;
+    if (t->resp->body.len + len > t->max_body) {
+        snprintf(t->refused, sizeof t->refused, "a body longer than %zu KiB", t->max_body >> 10);
+        return 0;
+    }
+    if (buf_try_append(&t->resp->body, p, len) != 0) {
+        snprintf(t->refused, sizeof t->refused, "a body that does not fit in memory");
+        return 0;
+    }
+    return len;
 }
 
 static size_t on_header(char *p, size_t size, size_t n, void *user)
 {
-    aws_http_response *resp = user;
+    transfer *t = user;
+    aws_http_response *resp = t->resp;
     size_t len = size * n;
+    t->header_bytes += len;
+    if (t->header_bytes > AWS_HTTP_MAX_HEADER_BYTES || resp->nheaders >= AWS_HTTP_MAX_HEADERS) {
+        snprintf(t->refused, sizeof t->refused, "more than %d header lines or %u KiB of headers",
+                 AWS_HTTP_MAX_HEADERS, AWS_HTTP_MAX_HEADER_BYTES >> 10);
+        return 0;
+    }
     if (len > 5 && strncmp(p, "HTTP/", 5) == 0) { /* a new response (after 100 Continue) */
         aws_http_headers_free(resp->headers, resp->nheaders);
         resp->headers = NULL;
@@ -173,11 +203,22 @@ static void set_method(CURL *e, const aws_http_request *req, body_reader *br)
     }
 }
 
-static void fail_from_curl(aws_error *err, CURLcode rc, const char *errbuf, const char *url)
+static void fail_from_curl(aws_error *err, CURLcode rc, const char *errbuf, const char *url,
+                           transfer *t)
 {
+    size_t n = strcspn(url, "?");
+    if (t->refused[0] || rc == CURLE_FILESIZE_EXCEEDED) {
+        if (!t->refused[0])
+            snprintf(t->refused, sizeof t->refused, "a body longer than %zu KiB",
+                     t->max_body >> 10);
+        aws_error_set(err, AWS_ERR_PARSE, AWS_RESPONSE_TOO_LARGE,
+                      "%.*s: the endpoint sent %s; stopped reading (a broken or hostile "
+                      "endpoint? check --endpoint-url and AWS_ENDPOINT_URL*)",
+                      (int)n, url, t->refused);
+        return;
+    }
     aws_error_kind kind = rc == CURLE_OPERATION_TIMEDOUT ? AWS_ERR_TIMEOUT : AWS_ERR_NETWORK;
     /* Only the scheme and host of the URL: the query may hold presigned parameters. */
-    size_t n = strcspn(url, "?");
     const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
     if (rc == CURLE_SEND_FAIL_REWIND) /* see body_reader */
         why = "the connection closed without an answer (the request may have been received)";
@@ -192,6 +233,8 @@ int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *r
                   aws_error *err)
 {
     memset(resp, 0, sizeof *resp);
+    resp->body.wipe = 1;
+    transfer t = {resp, req->max_body ? req->max_body : AWS_HTTP_MAX_BODY, 0, ""};
     CURL *e = curl_easy_init();
     char errbuf[CURL_ERROR_SIZE] = "";
     struct curl_slist *hdrs = header_list(req);
@@ -210,9 +253,10 @@ int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *r
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, req->timeout_ms > 0 ? req->timeout_ms : 60000L);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(e, CURLOPT_WRITEDATA, &resp->body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t.max_body);
     curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(e, CURLOPT_HEADERDATA, resp);
+    curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
     curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, NULL);
     body_reader br;
     set_method(e, req, &br);
@@ -222,7 +266,7 @@ int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *r
         curl_easy_getinfo(e, CURLINFO_NUM_CONNECTS, &resp->new_connections);
     }
     else
-        fail_from_curl(err, rc, errbuf, req->url);
+        fail_from_curl(err, rc, errbuf, req->url, &t);
     curl_slist_free_all(hdrs);
     curl_easy_cleanup(e);
     return rc == CURLE_OK ? 0 : -1;

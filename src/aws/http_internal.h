@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "aws_error.h"
+#include "aws.h"
 #include "buf.h"
 
 typedef struct {
@@ -29,7 +30,17 @@ typedef struct {
     long timeout_ms;                /* whole exchange; 0: 60 s */
     int no_resend;                  /* libcurl must not send it again by itself when a reused
                                        connection dies: the failure is reported instead */
+    size_t max_body;                /* the most a legitimate answer holds; 0: AWS_HTTP_MAX_BODY */
 } aws_http_request;
+
+/* No AWS API answer the tool reads comes near this (the largest are list pages of a few
+ * hundred kilobytes): a longer body is refused, whatever the endpoint keeps sending. */
+#define AWS_HTTP_MAX_BODY (8u << 20)
+/* Response headers: more (or longer) than this is not an AWS endpoint. */
+#define AWS_HTTP_MAX_HEADERS 200
+#define AWS_HTTP_MAX_HEADER_BYTES (64u << 10)
+/* The error code of an answer refused for its size (kind AWS_ERR_PARSE, never retried). */
+#define AWS_RESPONSE_TOO_LARGE "ResponseTooLarge"
 
 typedef struct {
     long status;
@@ -41,6 +52,9 @@ typedef struct {
 
 typedef struct aws_http aws_http;
 
+/* The allocators alone (wipe_alloc.c): 0, or -1 when a library had started already. */
+int aws_wipe_allocators_install(void);
+
 /* A new transport (free with aws_http_free, after every thread has stopped using it). */
 aws_http *aws_http_new(void);
 void aws_http_free(aws_http *h);
@@ -48,7 +62,9 @@ void aws_http_free(aws_http *h);
 /*
  * Send req; fill resp (release with aws_http_response_free, also after a failure).
  * Returns 0 when an HTTP answer arrived (whatever its status), or -1 with err of kind
- * AWS_ERR_NETWORK or AWS_ERR_TIMEOUT.
+ * AWS_ERR_NETWORK or AWS_ERR_TIMEOUT, or AWS_ERR_PARSE (AWS_RESPONSE_TOO_LARGE) for an
+ * answer larger than req->max_body or with too many headers, or one that did not fit
+ * in memory. The body may hold secrets: it is wiped when freed.
  */
 int aws_http_send(aws_http *h, const aws_http_request *req, aws_http_response *resp,
                   aws_error *err);
@@ -60,5 +76,23 @@ void aws_http_response_free(aws_http_response *resp);
 /* Add a header to a growable array (*v with *n entries); copies name and value. */
 void aws_http_header_add(aws_http_header **v, size_t *n, const char *name, const char *value);
 void aws_http_headers_free(aws_http_header *v, size_t n);
+
+/* ---- where connections may go (url_check.c) ---- */
+
+typedef struct {
+    char scheme[16];   /* lower case: "https", "http", "wss", "ws" */
+    char host[256];    /* without brackets for IPv6 */
+    int port;          /* 0 when the URL gives none */
+    int has_userinfo;  /* "user[:password]@" before the host */
+} aws_url;
+
+/* Split url with libcurl's parser (the one that connects). 0, or -1 when it is no URL. */
+int aws_url_parse(const char *url, aws_url *out);
+/* 1 when host is a loopback address (127.0.0.0/8, ::1) or "localhost". Names are not
+ * resolved (as botocore): an answer that changes between the check and the connection
+ * could not be trusted anyway. */
+int aws_host_is_loopback(const char *host);
+/* 1 when ECSDEPLOY_ALLOW_HTTP is 1/true/yes: plain http and ws:// to any host. */
+int aws_plain_http_allowed(void);
 
 #endif

@@ -38,25 +38,17 @@ int aws_json_call_guarded(aws_client *c, const char *service, const char *operat
     aws_http_response resp;
     cJSON *found;
     int rc = aws_client_send_guarded(c, &r, guard, &resp, &found, err);
-    free(body);
+    aws_wipe_string_free(body); /* PutSecretValue, GenerateDataKey answers' inputs */
     free(target);
     if (rc == 1)
         *output = found;
     if (rc != 0)
         return rc > 0 ? 0 : -1;
-    const char *rid = aws_http_response_header(&resp, "x-amzn-RequestId");
-    cJSON *out = resp.body.len ? cJSON_ParseWithLength(resp.body.data, resp.body.len)
-                               : cJSON_CreateObject();
-    if (!cJSON_IsObject(out)) {
-        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
-                      "%s %s answered with a body that is not a JSON object", service, operation);
-        err->http_status = resp.status;
+    rc = aws_decode_json(service, operation, &resp, output, err);
+    if (rc != 0) {
+        const char *rid = aws_http_response_header(&resp, "x-amzn-RequestId");
         snprintf(err->request_id, sizeof err->request_id, "%s", rid ? rid : "");
-        cJSON_Delete(out);
-        aws_http_response_free(&resp);
-        return -1;
     }
     aws_http_response_free(&resp);
-    *output = out;
-    return 0;
+    return rc;
 }

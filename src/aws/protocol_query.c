@@ -35,19 +35,12 @@ static int query_common(aws_client *c, const char *service, const char *action,
     aws_http_response resp;
     cJSON *found;
     int rc = aws_client_send_guarded(c, &r, o->guard, &resp, &found, err);
-    free(body);
+    aws_wipe_string_free(body);
     if (rc == 1)
         *output = found;
     if (rc != 0)
         return rc > 0 ? 0 : -1;
-    char msg[200];
-    rc = aws_xml_to_json(resp.body.data, resp.body.len,
-                         svc->protocol == AWS_PROTO_EC2 ? AWS_XML_EC2 : AWS_XML_QUERY, lists,
-                         output, err->request_id, sizeof err->request_id, msg, sizeof msg);
-    if (rc != 0) {
-        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse", "%s %s: %s", service, action, msg);
-        err->http_status = resp.status;
-    }
+    rc = aws_decode_xml(svc->protocol, service, action, lists, &resp, output, err);
     aws_http_response_free(&resp);
     return rc;
 }

@@ -227,7 +227,13 @@ int aws_rest_json_call(aws_client *c, const char *service, const aws_rest_op *op
         *output = found;
     if (rc != 0)
         return rc > 0 ? 0 : -1;
-    rc = aws_rest_json_decode(resp.body.data, resp.body.len, output, err);
+    /* by the operation's output shape (decode.c): no members, no body to read */
+    if (aws_output_kind_of(service, op->name) == AWS_OUTPUT_NONE) {
+        *output = cJSON_CreateObject();
+        rc = 0;
+    } else {
+        rc = aws_rest_json_decode(resp.body.data, resp.body.len, output, err);
+    }
     if (rc != 0) {
         const char *rid = aws_http_response_header(&resp, "x-amzn-RequestId");
         aws_error_prefix(err, "%s %s: ", service, op->name);

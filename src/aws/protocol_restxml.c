@@ -1,14 +1,13 @@
 /* rest-xml: S3 (addressing, Content-MD5) and the other services that speak it (Route 53,
- * CloudFront: a path, a query, an XML document); XML answers with their response headers. */
+ * CloudFront: a path, a query, an XML document); answers read by decode.c, by the
+ * operation's output shape, with their response headers. */
 #include "aws_internal.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
-#include "aws_xml.h"
 #include "xalloc.h"
 
 static void content_md5(const char *body, size_t len, char out[32])
@@ -19,61 +18,10 @@ static void content_md5(const char *body, size_t len, char out[32])
     EVP_EncodeBlock((unsigned char *)out, md, (int)n);
 }
 
-static cJSON *headers_object(const aws_http_response *resp)
-{
-    cJSON *h = cJSON_CreateObject();
-    for (size_t i = 0; i < resp->nheaders; i++) {
-        char *name = xstrdup(resp->headers[i].name);
-        for (char *p = name; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
-        cJSON_DeleteItemFromObjectCaseSensitive(h, name);
-        cJSON_AddStringToObject(h, name, resp->headers[i].value);
-        free(name);
-    }
-    return h;
-}
-
-/* The answer of a rest-xml call as *output (see aws_s3_call in aws.h). */
-static int read_answer(const aws_http_response *resp, const char *const *lists, const char *what,
-                       cJSON **output, aws_error *err)
-{
-    cJSON *out = NULL;
-    char msg[200];
-    int rc = 0;
-    const char *ct = aws_http_response_header(resp, "Content-Type");
-    /* Without a Content-Type, XML is recognised by its first character (GetBucketPolicy
-     * answers JSON with none). */
-    size_t lead = 0;
-    while (lead < resp->body.len && isspace((unsigned char)resp->body.data[lead]))
-        lead++;
-    int xml = resp->body.len &&
-              (ct ? strstr(ct, "xml") != NULL : lead < resp->body.len && resp->body.data[lead] == '<');
-    if (xml)
-        rc = aws_xml_to_json(resp->body.data, resp->body.len, AWS_XML_REST, lists, &out, NULL, 0,
-                             msg, sizeof msg);
-    else
-        out = cJSON_CreateObject();
-    /* Bodies that are not XML (GetBucketPolicy's JSON, GetObject's bytes) as "Body":
-     * text up to the first NUL. */
-    if (rc == 0 && !xml && resp->body.len) {
-        char *text = xstrndup(resp->body.data, resp->body.len);
-        cJSON_AddStringToObject(out, "Body", text);
-        free(text);
-    }
-    if (rc != 0) {
-        aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse", "%s: %s", what, msg);
-        err->http_status = resp->status;
-        return -1;
-    }
-    cJSON_AddItemToObject(out, "Headers", headers_object(resp));
-    *output = out;
-    return 0;
-}
-
 int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_error *err)
 {
     *output = NULL;
-    aws_http_header h[2];
+    aws_http_header h[5];
     size_t nh = 0;
     char md5[32];
     if (req->body_len || req->content_type)
@@ -84,16 +32,20 @@ int aws_s3_call(aws_client *c, const aws_s3_request *req, cJSON **output, aws_er
         content_md5(req->body, req->body_len, md5);
         h[nh++] = (aws_http_header){"Content-MD5", md5};
     }
+    if (req->if_match)
+        h[nh++] = (aws_http_header){"If-Match", (char *)req->if_match};
+    if (req->if_none_match)
+        h[nh++] = (aws_http_header){"If-None-Match", (char *)req->if_none_match};
+    if (req->expected_owner)
+        h[nh++] = (aws_http_header){"x-amz-expected-bucket-owner", (char *)req->expected_owner};
     aws_wire_request r = {.service = "s3", .method = req->method, .query = req->query,
                           .headers = h, .nheaders = nh, .body = req->body,
                           .body_len = req->body_len, .proto = AWS_PROTO_RESTXML, .s3 = 1,
-                          .bucket = req->bucket, .key = req->key};
+                          .bucket = req->bucket, .key = req->key, .operation = req->operation};
     aws_http_response resp;
     if (aws_client_send(c, &r, &resp, err) != 0)
         return -1;
-    char what[32];
-    snprintf(what, sizeof what, "S3 %s", req->method);
-    int rc = read_answer(&resp, req->lists, what, output, err);
+    int rc = aws_decode_restxml("s3", req->operation, req->lists, &resp, output, err);
     aws_http_response_free(&resp);
     return rc;
 }
@@ -125,9 +77,7 @@ int aws_rest_xml_call(aws_client *c, const aws_rest_request *req, const aws_lost
         *output = found;
     if (rc != 0)
         return rc > 0 ? 0 : -1;
-    char what[96];
-    snprintf(what, sizeof what, "%s %s", req->service, req->operation);
-    rc = read_answer(&resp, req->lists, what, output, err);
+    rc = aws_decode_restxml(req->service, req->operation, req->lists, &resp, output, err);
     aws_http_response_free(&resp);
     return rc;
 }

@@ -101,6 +101,29 @@ int aws_retry_max_attempts(const aws_config *cfg, int *out, aws_error *err)
     return 0;
 }
 
+int aws_retry_call_deadline(double *out, aws_error *err)
+{
+    const char *v = getenv("ECSDEPLOY_CALL_DEADLINE");
+    *out = AWS_CALL_DEADLINE_DEFAULT;
+    if (!v || !*v)
+        return 0;
+    char *end;
+    double n = strtod(v, &end);
+    if (end != v && (strcmp(end, "m") == 0 || strcmp(end, "min") == 0))
+        n *= 60;
+    else if (end != v && strcmp(end, "s") == 0)
+        end += 1;
+    if (end == v || (*end && strcmp(end, "m") != 0 && strcmp(end, "min") != 0) || !(n >= 1) ||
+        n > AWS_CALL_DEADLINE_MAX) {
+        aws_error_set(err, AWS_ERR_CONFIG, "InvalidCallDeadline",
+                      "ECSDEPLOY_CALL_DEADLINE is '%s'; it must be a duration like 90s or 3m, "
+                      "from 1 second to 30 minutes", v);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
 double aws_retry_delay(int retry, double rand01)
 {
     if (rand01 < 0 || rand01 >= 1)

@@ -120,9 +120,20 @@ static int is_not_found(const aws_error *e)
     return e->kind == AWS_ERR_SERVICE && aws_error_is(e, AWS_IS_NOT_FOUND);
 }
 
+/* The bound of one attempt: the configured one, cut to what is left of the call's
+ * deadline (at least 1 ms: 0 would mean "the default" to the transport). */
+static long bound_ms(long configured, double fallback_s, double left_s)
+{
+    double b = configured > 0 ? (double)configured / 1000.0 : fallback_s;
+    if (left_s < b)
+        b = left_s;
+    long ms = (long)(b * 1000.0);
+    return ms < 1 ? 1 : ms;
+}
+
 /* One attempt: headers, signature, transport, error reading. */
 static int attempt_once(aws_client *c, const aws_wire_request *r, const target *t, int attempt,
-                        aws_http_response *resp, aws_error *err)
+                        double left_s, aws_http_response *resp, aws_error *err)
 {
     aws_http_header *hv = NULL;
     size_t nh = 0;
@@ -140,7 +151,9 @@ static int attempt_once(aws_client *c, const aws_wire_request *r, const target *
         aws_credentials_free(&own);
     }
     aws_http_request req = {r->method, t->url, hv, nh, r->body, r->body_len,
-                            c->connect_timeout_ms, c->timeout_ms, !is_read(r)};
+                            bound_ms(c->connect_timeout_ms, 10, left_s),
+                            bound_ms(c->timeout_ms, AWS_RETRY_ATTEMPT_TIMEOUT, left_s),
+                            !is_read(r), 0};
     double t0 = util_now();
     if (rc == 0 && c->debug)
         aws_wirelog_request(c->debug_out, r->service, attempt, &req);
@@ -188,16 +201,40 @@ static int correct_skew(aws_client *c, const aws_http_response *resp)
     return changed;
 }
 
+/* Say in err that the call ran out of time, once. */
+static void note_deadline(const aws_client *c, aws_error *err)
+{
+    size_t n = strlen(err->message);
+    snprintf(err->message + n, sizeof err->message - n,
+             " (gave up: every call ends within %.0f s, ECSDEPLOY_CALL_DEADLINE)", c->deadline_s);
+}
+
+/* The backoff after an attempt that could not connect, cut short as soon as another call
+ * gives up on the same host: the next attempt then fails at once (unreachable.c), and a
+ * run whose calls all wait for one dead endpoint ends when the first of them gives up. */
+static void nap_unless_unreachable(aws_client *c, const char *host, double delay)
+{
+    aws_error scratch;
+    while (delay > 0) {
+        double slice = delay < 0.1 ? delay : 0.1;
+        c->sleep(slice, c->hook_ctx);
+        delay -= slice;
+        if (aws_unreachable_known(c, host, &scratch))
+            return;
+    }
+}
+
 /* Decide whether to try again; sleeps the backoff when yes. *cost gathers the quota this
- * call has taken, *waited the seconds it has slept. */
-static int should_retry(aws_client *c, const aws_http_response *resp, int attempt, int *cost,
-                        double *waited, aws_error *err)
+ * call has taken, *waited the seconds it has slept; left_s is what is left of the call's
+ * deadline. */
+static int should_retry(aws_client *c, const char *host, const aws_http_response *resp,
+                        int attempt, int *cost, double *waited, double left_s, aws_error *err)
 {
     aws_retry_class k = aws_retry_classify(err);
     if (k == AWS_RETRY_NO || err->kind == AWS_ERR_CREDENTIALS)
         return 0;
     if (k == AWS_RETRY_CLOCK_SKEW)
-        return correct_skew(c, resp) && attempt < c->retry.max_attempts;
+        return correct_skew(c, resp) && attempt < c->retry.max_attempts && left_s > 1;
     /* An endpoint that cannot be reached at all is far more often a wrong address or a
      * missing network than a blip: fail in seconds, not after the whole budget. */
     if (aws_retry_never_sent(err) && attempt >= AWS_RETRY_UNREACHABLE_ATTEMPTS)
@@ -205,6 +242,10 @@ static int should_retry(aws_client *c, const aws_http_response *resp, int attemp
     double delay = aws_retry_next_delay(&c->retry, attempt, *waited, c->rand01(c->hook_ctx));
     if (delay < 0)
         return 0;
+    if (left_s - delay < 0.001) { /* no time left for another attempt */
+        note_deadline(c, err);
+        return 0;
+    }
     int got = aws_retry_quota_acquire(&c->retry, k);
     if (got < 0) {
         size_t n = strlen(err->message);
@@ -217,7 +258,10 @@ static int should_retry(aws_client *c, const aws_http_response *resp, int attemp
     if (c->debug)
         fprintf(c->debug_out, "[debug] retrying after %s in %.3f s (attempt %d of %d)\n",
                 err->code, delay, attempt + 1, c->retry.max_attempts);
-    c->sleep(delay, c->hook_ctx);
+    if (aws_retry_never_sent(err))
+        nap_unless_unreachable(c, host, delay);
+    else
+        c->sleep(delay, c->hook_ctx);
     return 1;
 }
 
@@ -258,11 +302,19 @@ int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_
         target_free(&t);
         return -1;
     }
-    int cost = 0, rc, was_lost = 0;
-    double waited = 0;
+    int cost = 0, rc, was_lost = 0, remembered = 0;
+    double waited = 0, end = c->mono(c->hook_ctx) + c->deadline_s;
     for (int attempt = 1;; attempt++) {
-        rc = attempt_once(c, r, &t, attempt, resp, err);
+        /* a host this run could not reach a moment ago: fail at once (unreachable.c) */
+        if ((remembered = aws_unreachable_known(c, t.host, err)) != 0) {
+            err->attempts = attempt - 1;
+            rc = -1;
+            break;
+        }
+        rc = attempt_once(c, r, &t, attempt, end - c->mono(c->hook_ctx), resp, err);
         err->attempts = attempt;
+        if (rc == 0 || err->http_status > 0) /* it answered */
+            aws_unreachable_forget(c, t.host);
         if (rc == 0)
             break;
         if (was_lost && is_removal(r) && is_not_found(err)) {
@@ -279,7 +331,8 @@ int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_
         }
         was_lost |= aws_retry_answer_lost(err);
         int lost = g && g->find && aws_retry_answer_lost(err);
-        int again = should_retry(c, resp, attempt, &cost, &waited, err);
+        int again = should_retry(c, t.host, resp, attempt, &cost, &waited,
+                                 end - c->mono(c->hook_ctx), err);
         aws_http_response_free(resp);
         if (lost && (rc = ask_finder(c, r, g, found, err)) != 0) {
             if (rc > 0)
@@ -294,6 +347,8 @@ int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_
     }
     if (rc >= 0)
         aws_retry_quota_release(&c->retry, cost);
+    else if (!remembered && aws_retry_never_sent(err))
+        aws_unreachable_note(c, t.host, err);
     target_free(&t);
     return rc;
 }

@@ -245,13 +245,17 @@ int aws_xml_parse_error(const char *body, size_t len, aws_xml_error *out)
         xmlFreeDoc(doc);
         return -1;
     }
+    /* <Error> (S3), <ErrorResponse><Error> (query), <Response><Errors><Error> (EC2), and
+     * either wrapper around either form: some query services and proxies answer
+     * <ErrorResponse><Errors><Error>, which botocore reads too. */
     xmlNode *e = NULL;
-    if (is_name(root, "Error"))
+    if (is_name(root, "Error")) {
         e = root;
-    else if (is_name(root, "ErrorResponse"))
+    } else if (is_name(root, "ErrorResponse") || is_name(root, "Response")) {
         e = child_named(root, "Error");
-    else if (is_name(root, "Response"))
-        e = child_named(child_named(root, "Errors"), "Error");
+        if (!e)
+            e = child_named(child_named(root, "Errors"), "Error");
+    }
     copy_text(child_named(e, "Code"), out->code, sizeof out->code);
     copy_text(child_named(e, "Message"), out->message, sizeof out->message);
     xmlNode *rid = child_named(root, "RequestId");

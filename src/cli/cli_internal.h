@@ -128,6 +128,10 @@ const cli_command *cli_command_find(const char *name);
 
 int cli_main(int argc, char **argv);
 
+/* First thing in main(): core dumps off (RLIMIT_CORE 0), the process not dumpable, and
+ * freed memory of libcurl and OpenSSL zeroed. 0, or -1 when a setting was refused. */
+int cli_harden_process(void);
+
 /* Print "ecsdeploy: " + message + newline on stderr. Returns EXIT_USAGE for convenience. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

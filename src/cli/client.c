@@ -5,6 +5,7 @@
 
 #include "session_internal.h"
 #include "client_internal.h"
+#include "text.h"
 
 int cli_client_open(const cli_globals *g, int load_stack, cli_client *c)
 {
@@ -43,7 +44,7 @@ int cli_client_fail(const char *context, const aws_error *err)
         cli_print_aws_error(context, err);
         return cli_aws_error_exit(err);
     }
-    fprintf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
-            err->message[0] ? err->message : err->code);
+    text_printf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
+                err->message[0] ? err->message : err->code);
     return EXIT_AWS;
 }

@@ -231,6 +231,8 @@ static int services_for_all(const state *s, const deploy_cli_target *t, svc_stri
 static int deploy_all(const state *s, deploy_cli_target *t, const cli_globals *g,
                       char *const *names, size_t n)
 {
+    if (deploy_cli_lock(t, "deploy", names, n) != EXIT_OK)
+        return EXIT_AWS;
     deploy_cli_printer p;
     deploy_cli_printer_init(&p, g);
     job *jobs = xcalloc(n, sizeof *jobs);

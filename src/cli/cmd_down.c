@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "session_internal.h"
+#include "text.h"
 
 typedef struct {
     int parallel;
@@ -98,6 +99,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         s.ctx.timeout_s = o->timeout;
         s.ctx.timeout_given = 1;
     }
+plan: /* again once the stack's lock is held (below) */
     plan_compute(&s.ctx, 1);
     plan_counts c = plan_count(s.graph);
     if (c.delete == 0) {
@@ -105,20 +107,34 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
             printf("Nothing to delete: stack %s has no resources left.\n", s.stack->name);
             list_kept(&s, stdout);
         }
+        s.lock_remove_bucket = 1;
         cli_session_close(&s);
         return EXIT_OK;
     }
-    if (g->output != OUTPUT_JSON) {
+    if (!s.lock && g->output != OUTPUT_JSON) {
         char *noted = plan_render_noted_text(s.graph, g->color);
         if (noted[0])
             printf("Deleting these needs more than a delete:\n%s", noted);
         free(noted);
     }
-    if (!o->yes && !confirm(&s, c.delete)) {
+    if (!s.lock && !o->yes && !confirm(&s, c.delete)) {
         cli_session_close(&s);
         return EXIT_USAGE;
     }
-    cli_interrupts_install(&s);
+    if (!s.lock) { /* one run at a time (see lock.h) */
+        /* Ctrl-C from here on stops the run cleanly: its lock, once taken, is given back */
+        cli_interrupts_install(&s);
+        rc = cli_session_lock(&s, o->purge ? "down --purge" : "down", parallel);
+        if (rc != EXIT_OK) {
+            cli_session_close(&s);
+            return rc;
+        }
+        goto plan;
+    }
+    if (cli_lock_check(s.lock, s.stack->name) != EXIT_OK) {
+        cli_session_close(&s);
+        return EXIT_AWS;
+    }
     struct cli_progress *p = cli_progress_start(&s, "down");
     plan_exec_options eo = {.parallel = parallel, .rollback = 0};
     plan_exec_result r;
@@ -126,12 +142,14 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     cli_progress_stop(p);
     cli_interrupts_remove();
     if (r.failed) {
-        fprintf(stderr, "ecsdeploy: down did not finish: %s\n", r.failure);
+        text_printf(stderr, "ecsdeploy: down did not finish: %s\n", r.failure);
         fprintf(stderr, "ecsdeploy: run `ecsdeploy down` again to finish the job\n");
         rc = EXIT_AWS;
     } else if (g->output == OUTPUT_JSON) {
+        s.lock_remove_bucket = 1;
         printf("{\"event\":\"summary\",\"result\":\"ok\",\"deleted\":%zu}\n", r.done);
     } else {
+        s.lock_remove_bucket = 1;
         printf("Stack %s is down: %zu resources deleted.\n", s.stack->name, r.done);
         list_kept(&s, stdout);
     }

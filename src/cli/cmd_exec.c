@@ -74,14 +74,15 @@ static int parse(void *st, int opt, const char *arg)
     return CLI_NOT_MINE;
 }
 
-static volatile sig_atomic_t cancelled, resized;
+static volatile sig_atomic_t resized;
+static cancel_flag cancelled;
 
 static void on_signal(int sig)
 {
     if (sig == SIGWINCH)
         resized = 1;
     else
-        cancelled = 1;
+        atomic_store(&cancelled, 1);
 }
 
 static void write_out(void *ctx, const unsigned char *p, size_t len)

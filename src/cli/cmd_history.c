@@ -9,6 +9,7 @@
 #include "cli_internal.h"
 #include "session_internal.h"
 #include "deploy_output_internal.h"
+#include "text.h"
 
 enum { O_CLUSTER = 2200, O_LIMIT };
 
@@ -72,11 +73,11 @@ static void print_text(const deploy_history *h)
         const deploy_history_item *x = &h->items[i];
         char t[32];
         when(x->created_at, t, sizeof t);
-        printf("%-20s  %-24s  %-11s  %-20s  %s\n", t, revision(x->task_definition),
+        text_printf(stdout, "%-20s  %-24s  %-11s  %-20s  %s\n", t, revision(x->task_definition),
                x->strategy ? x->strategy : "ROLLING", x->status ? x->status : "-",
                x->image ? x->image : "-");
         if (x->reason)
-            printf("  reason: %s\n", x->reason);
+            text_printf(stdout, "  reason: %s\n", x->reason);
     }
 }
 

@@ -13,6 +13,7 @@
 #include "logs.h"
 #include "stack_names.h"
 #include "xalloc.h"
+#include "text.h"
 
 enum { OPT_FOLLOW = 3100, OPT_SINCE, OPT_LCONTAINER, OPT_LTASK, OPT_LIMIT, OPT_FILTER };
 
@@ -76,12 +77,12 @@ static int parse(void *st, int opt, const char *arg)
     return CLI_NOT_MINE;
 }
 
-static volatile sig_atomic_t stop;
+static cancel_flag stop;
 
 static void on_signal(int sig)
 {
     (void)sig;
-    stop = 1;
+    atomic_store(&stop, 1);
 }
 
 /* The container and task of an awslogs stream "PREFIX/CONTAINER/TASKID". */
@@ -165,11 +166,12 @@ static void print_event(const logs_state *s, const logs_event *e, int color)
         h = h * 31 + (unsigned char)*p;
     if (color)
         printf("\033[%dm", colors[h % 6]);
-    printf("%.12s %.*s", t, (int)kl, k);
+    text_printf(stdout, "%.12s %.*s", t, (int)kl, k);
     if (color)
         printf("\033[0m");
-    printf(" %s.%03dZ %.*s\n", when, (int)(e->timestamp % 1000), (int)ml,
-           e->message ? e->message : "");
+    /* a container's line: its colours and cursor moves are shown, not obeyed */
+    text_printf(stdout, " %s.%03dZ %.*s\n", when, (int)(e->timestamp % 1000), (int)ml,
+                e->message ? e->message : "");
 }
 
 /* Events already printed: those before `top`, and at `top` the ones listed (by stream and
@@ -246,7 +248,7 @@ static int follow_loop(cli_client *c, const logs_state *s, logs_filter_input *in
     int rc = EXIT_OK;
     printed_set printed = {0};
     int first = 1;
-    while (!stop) {
+    while (!atomic_load(&stop)) {
         logs_events ev = {0};
         aws_error err;
         if (logs_follow(c->aws, in, &cur, &ev, &err) != 0) {

@@ -57,6 +57,8 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
     if (argc != 1)
         return cli_usage_error("rollback needs exactly one SERVICE");
     deploy_cli_target t;
+    /* No stack lock: rollback is the brake for a deployment in progress, which may well be
+     * another run's (a `deploy` holding the lock); ECS itself orders the two. */
     int rc = deploy_cli_open(g, s->cluster, &t);
     if (rc == EXIT_OK) {
         deploy_cli_printer p;

@@ -8,6 +8,7 @@
 
 #include "client_internal.h"
 #include "deploy.h"
+#include "session_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
@@ -51,19 +52,19 @@ static int parse(void *st, int opt, const char *arg)
     return CLI_NOT_MINE;
 }
 
-static volatile int cancelled;
+static cancel_flag cancelled;
 
 static void on_signal(int sig)
 {
     (void)sig;
-    if (cancelled) {
+    if (atomic_load(&cancelled)) {
         static const char msg[] = "\necsdeploy: interrupted again: exiting; the task may still run "
                                   "(see 'ecsdeploy status')\n";
         if (write(STDERR_FILENO, msg, sizeof msg - 1) < 0)
             _exit(130);
         _exit(130);
     }
-    cancelled = 1;
+    atomic_store(&cancelled, 1);
 }
 
 static void print_line(void *ud, const char *line)
@@ -117,9 +118,18 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
                                .cancel = &cancelled,
                                .output = print_line,
                                .progress = print_note};
+    /* a one-off task runs the service's task definition against what it uses (a migration
+     * against its database): not while a run changes the stack or deploys that service */
+    lock_handle *lock = NULL;
+    if (cli_lock_take(c.aws, c.stack ? c.stack->name : cluster, argv[0], "run", &lock) != EXIT_OK) {
+        free(cluster);
+        cli_client_close(&c);
+        return EXIT_AWS;
+    }
     cli_catch_interrupts(on_signal);
     deploy_oneoff_result r;
     deploy_oneoff(c.aws, &q, &r);
+    cli_lock_release(lock, 0);
     fflush(stdout);
     if (r.message)
         fprintf(stderr, "ecsdeploy: run: %s\n", r.message);

@@ -11,9 +11,11 @@
 
 #include "exec.h"
 #include "client_internal.h"
+#include "session_internal.h"
 #include "secretsmanager.h"
 #include "stack_names.h"
 #include "xalloc.h"
+#include "text.h"
 
 #define SECRET_MAX 65536 /* Secrets Manager's limit for a SecretString */
 
@@ -124,6 +126,12 @@ static int do_put(cli_client *c, const char *name)
         free(id);
         return EXIT_USAGE;
     }
+    lock_handle *lock = NULL; /* a secret of the stack: one run at a time */
+    if (c->stack && cli_lock_take(c->aws, c->stack->name, NULL, "secret put", &lock) != EXIT_OK) {
+        secretsmanager_secret_free(value);
+        free(id);
+        return EXIT_AWS;
+    }
     aws_error err;
     int rc = EXIT_OK;
     char *version = NULL;
@@ -146,6 +154,7 @@ static int do_put(cli_client *c, const char *name)
     free(version);
     secretsmanager_secret_free(value);
     free(id);
+    cli_lock_release(lock, 0);
     return rc;
 }
 
@@ -181,8 +190,8 @@ static void list_one(cli_client *c, const char *logical, const char *id, cJSON *
             cJSON_AddStringToObject(o, "created", created);
         cJSON_AddItemToArray(arr, o);
     } else {
-        printf("%-24s %-10s %-20s %s\n", logical, state, created[0] ? created : "-",
-               s.arn ? s.arn : id);
+        text_printf(stdout, "%-24s %-10s %-20s %s\n", logical, state, created[0] ? created : "-",
+                    s.arn ? s.arn : id);
     }
     secretsmanager_secret_info_free(&s);
 }

@@ -12,6 +12,7 @@
 #include "status_internal.h"
 #include "term_internal.h"
 #include "xalloc.h"
+#include "text.h"
 
 typedef struct {
     int check;

@@ -7,6 +7,7 @@
 #include "clock.h"
 #include "picture_internal.h"
 #include "session_internal.h"
+#include "text.h"
 
 typedef struct {
     int parallel;
@@ -125,13 +126,13 @@ static void print_summary(cli_session *s, const plan_exec_result *r, double secs
         cli_print_outputs_text(s, stdout);
         return;
     }
-    fprintf(stderr, "ecsdeploy: up failed: %s\n", r->failure);
+    text_printf(stderr, "ecsdeploy: up failed: %s\n", r->failure);
     if (r->rolled_back)
         fprintf(stderr, "ecsdeploy: rolled back: what this run created was deleted and what it changed restored\n");
     else if (r->rollback_failed) {
         fprintf(stderr, "ecsdeploy: the rollback failed; left behind:\n");
         for (size_t i = 0; i < r->nleft; i++)
-            fprintf(stderr, "  %s\n", r->left[i]);
+            text_printf(stderr, "  %s\n", r->left[i]);
     } else {
         fprintf(stderr, "ecsdeploy: nothing was rolled back (--no-rollback); run `ecsdeploy status` to inspect\n");
     }
@@ -190,8 +191,8 @@ static int render_verdict(cli_session *s, const plan_up_decision *d)
         rc = EXIT_AWS;
         break;
     case PLAN_UP_MISSING_GROUPS:
-        fprintf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed; create them first, or name "
-                        "ones that exist (in the file or with --set)\n", d->err.message);
+        text_printf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed; create them first, or "
+                            "name ones that exist (in the file or with --set)\n", d->err.message);
         rc = EXIT_AWS;
         break;
     case PLAN_UP_CI_CHANGES_ITSELF:
@@ -199,7 +200,7 @@ static int render_verdict(cli_session *s, const plan_up_decision *d)
         rc = EXIT_AWS;
         break;
     case PLAN_UP_UNREADABLE_SOURCE:
-        fprintf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", d->err.message);
+        text_printf(stderr, "ecsdeploy: %s\necsdeploy: nothing was changed\n", d->err.message);
         rc = EXIT_USAGE;
         break;
     case PLAN_UP_REFUSED:
@@ -238,22 +239,38 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     s.ctx.rebootstrap = o->rebootstrap;
     if (rc == EXIT_OK)
         rc = cli_session_discover(&s, parallel);
-    plan_kept kept = {0};
-    if (rc == EXIT_OK)
-        rc = cli_session_keep(&s, &o->take, &kept);
     if (rc != EXIT_OK) {
         cli_session_close(&s);
         return rc;
     }
-    print_kept(&s, &kept);
-    plan_kept_free(&kept);
+    /* Ctrl-C from here on stops the run cleanly: its lock, once taken, is given back */
+    cli_interrupts_install(&s);
     s.ctx.wait_services = !o->no_wait;
     if (o->timeout > 0) {
         s.ctx.timeout_s = o->timeout;
         s.ctx.timeout_given = 1;
     }
     plan_up_decision d;
+    plan_kept kept;
+plan: /* again once the stack's lock is held (below) */
+    rc = cli_session_keep(&s, &o->take, &kept);
+    if (rc != EXIT_OK) {
+        cli_session_close(&s);
+        return rc;
+    }
     plan_up_decide(&s.ctx, o->allow_replace, &d);
+    if (d.verdict == PLAN_UP_GO && !s.lock) { /* changes to make: one run at a time (lock.h) */
+        free(d.nodes);
+        plan_kept_free(&kept);
+        rc = cli_session_lock(&s, "up", parallel);
+        if (rc != EXIT_OK) {
+            cli_session_close(&s);
+            return rc;
+        }
+        goto plan;
+    }
+    print_kept(&s, &kept);
+    plan_kept_free(&kept);
     rc = render_verdict(&s, &d);
     free(d.nodes);
     if (d.verdict != PLAN_UP_GO) {
@@ -276,7 +293,10 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
                "deployment in progress).\n", unsettled, unsettled == 1 ? "" : "s");
 
     double t0 = util_now();
-    cli_interrupts_install(&s);
+    if (cli_lock_check(s.lock, s.stack->name) != EXIT_OK) {
+        cli_session_close(&s);
+        return EXIT_AWS;
+    }
     struct cli_progress *p = cli_progress_start(&s, "up");
     struct cli_timeline *tl = o->timeline ? cli_timeline_start(&s) : NULL;
     plan_exec_options eo = {.parallel = parallel, .rollback = !o->no_rollback};

@@ -9,6 +9,7 @@
 #include "cli_internal.h"
 #include "session_internal.h"
 #include "sts.h"
+#include "text.h"
 
 static int fail(const aws_error *err)
 {
@@ -24,9 +25,9 @@ static const char *or_empty(const char *s)
 static void print_text(const sts_identity *id, const char *region, const char *profile,
                        const aws_credentials *cr)
 {
-    printf("Account:     %s\n", or_empty(id->account));
-    printf("ARN:         %s\n", or_empty(id->arn));
-    printf("User ID:     %s\n", or_empty(id->user_id));
+    text_printf(stdout, "Account:     %s\n", or_empty(id->account));
+    text_printf(stdout, "ARN:         %s\n", or_empty(id->arn));
+    text_printf(stdout, "User ID:     %s\n", or_empty(id->user_id));
     printf("Region:      %s\n", region);
     printf("Profile:     %s\n", profile);
     printf("Credentials: %s\n", cr->source);

@@ -16,6 +16,7 @@ extern const cli_command cli_cmd_exec;
 extern const cli_command cli_cmd_run;
 extern const cli_command cli_cmd_secret;
 extern const cli_command cli_cmd_logs;
+extern const cli_command cli_cmd_unlock;
 extern const cli_command cli_cmd_help;
 extern const cli_command cli_cmd_completion;
 
@@ -27,6 +28,7 @@ const cli_command *const cli_commands[] = {
     &cli_cmd_up,
     &cli_cmd_status,
     &cli_cmd_down,
+    &cli_cmd_unlock,
     &cli_cmd_deploy,
     &cli_cmd_rollback,
     &cli_cmd_history,

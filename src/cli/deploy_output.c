@@ -11,6 +11,7 @@
 #include "session_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
+#include "text.h"
 
 int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_target *t)
 {
@@ -51,8 +52,33 @@ int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_t
     return EXIT_OK;
 }
 
+static void release_locks(deploy_cli_target *t)
+{
+    for (size_t i = 0; i < t->nlocks; i++)
+        cli_lock_release(t->locks[i], 0);
+    free(t->locks);
+    t->locks = NULL;
+    t->nlocks = 0;
+}
+
+int deploy_cli_lock(deploy_cli_target *t, const char *command, char *const *services,
+                    size_t n)
+{
+    t->locks = xcalloc(n ? n : 1, sizeof *t->locks);
+    for (size_t i = 0; i < n; i++) {
+        if (cli_lock_take(t->aws, t->stack ? t->stack->name : t->cluster, services[i], command,
+                          &t->locks[t->nlocks]) != EXIT_OK) {
+            release_locks(t);
+            return EXIT_AWS;
+        }
+        t->nlocks++;
+    }
+    return EXIT_OK;
+}
+
 void deploy_cli_close(deploy_cli_target *t)
 {
+    release_locks(t);
     if (t->aws)
         aws_client_free(t->aws);
     stack_free(t->stack);
@@ -96,7 +122,9 @@ static void live_update(deploy_cli_printer *p, const char *service, const char *
         p->nrows++;
     }
     free(p->rows[i]);
-    p->rows[i] = xasprintf("%.120s", msg);
+    char *safe = text_escape(msg, 0);
+    p->rows[i] = xasprintf("%.120s", safe);
+    free(safe);
     for (int k = 0; k < p->drawn; k++)
         fputs("\033[1A\033[2K", stdout);
     printf("\r\033[2Kecsdeploy deploy — %.0f s\n", util_now() - p->t0);
@@ -135,7 +163,7 @@ void deploy_cli_progress(void *ud, const char *service, const char *phase, const
     } else if (p->live) {
         live_update(p, service, msg);
     } else {
-        printf("[%6.1fs] %s: %s\n", elapsed(p), service, msg);
+        text_printf(stdout, "[%6.1fs] %s: %s\n", elapsed(p), service, msg);
         fflush(stdout);
     }
     pthread_mutex_unlock(&p->lock);
@@ -193,7 +221,7 @@ void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const d
         FILE *f = r->outcome == DEPLOY_OK || r->outcome == DEPLOY_STARTED ? stdout : stderr;
         fflush(stdout);
         char *story = deploy_result_story(r, 0);
-        fprintf(f, "%s: %s: %s\n", service, mark[r->outcome], story);
+        text_printf(f, "%s: %s: %s\n", service, mark[r->outcome], story);
         free(story);
         fflush(f);
     }

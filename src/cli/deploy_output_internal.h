@@ -10,6 +10,7 @@
 
 #include "cli_internal.h"
 #include "deploy.h"
+#include "lock.h"
 #include "stack.h"
 
 typedef struct {
@@ -17,12 +18,18 @@ typedef struct {
     char *cluster;          /* owned */
     stack_model *stack;      /* NULL without a stack file */
     double poll_s;          /* ECSDEPLOY_POLL_SECONDS or 5 */
+    lock_handle **locks;    /* one per service deployed (see lock.h); released on close */
+    size_t nlocks;
 } deploy_cli_target;
 
 /* Resolve the cluster and open the client. Returns EXIT_OK or the exit code to leave
  * with (the reason printed). Close with deploy_cli_close in every case. */
 int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_target *t);
 void deploy_cli_close(deploy_cli_target *t);
+/* Take the lock of each service for `command` (the stack: the file's, else the cluster's
+ * name). EXIT_OK, or EXIT_AWS after saying who holds one (none is then kept). */
+int deploy_cli_lock(deploy_cli_target *t, const char *command, char *const *services,
+                    size_t n);
 
 /* Progress printer: pass deploy_cli_progress as req.progress and the printer as req.ud.
  * On a terminal (text output) a live view, one row per service redrawn in place; elsewhere

@@ -42,12 +42,12 @@ int cli_parse_port_forward(const char *arg, cli_port_forward *out)
     return 0;
 }
 
-static volatile sig_atomic_t stop;
+static cancel_flag stop;
 
 static void on_signal(int sig)
 {
     (void)sig;
-    stop = 1;
+    atomic_store(&stop, 1);
 }
 
 typedef struct {

@@ -2,5 +2,6 @@
 
 int main(int argc, char **argv)
 {
+    cli_harden_process(); /* before any library allocates */
     return cli_main(argc, argv);
 }

@@ -15,6 +15,7 @@
 #include "session_internal.h"
 #include "term_internal.h"
 #include "xalloc.h"
+#include "text.h"
 
 typedef enum { ROW_WAITING, ROW_RUNNING, ROW_DONE, ROW_FAILED } row_state;
 
@@ -41,6 +42,10 @@ struct cli_progress {
     int has_ticker;
     struct sigaction old_winch;
 };
+
+/* Guards s->progress: the Ctrl-C watcher thread reads it while the command starts and
+ * stops its view. Taken before a view's own lock, never after. */
+static pthread_mutex_t view_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static row *find_row(struct cli_progress *p, const res_node *n)
 {
@@ -87,7 +92,8 @@ static void emit_line(struct cli_progress *p, const res_node *n, res_action a, r
                       const char *msg)
 {
     const char *mark = k == RES_EV_FAILED ? "FAILED " : k == RES_EV_DONE ? "ok " : "";
-    printf("[%6.1fs] %-7s %s: %s%s\n", util_now() - p->t0, plan_action_name(a), n->id, mark, msg);
+    text_printf(stdout, "[%6.1fs] %-7s %s: %s%s\n", util_now() - p->t0, plan_action_name(a),
+                n->id, mark, msg);
     fflush(stdout);
 }
 
@@ -201,7 +207,9 @@ static void on_event(void *ud, const res_node *n, res_action a, res_event_kind k
         r->state = k == RES_EV_DONE ? ROW_DONE : ROW_FAILED;
         r->ended = util_now();
     }
-    snprintf(r->message, sizeof r->message, "%s", msg);
+    char *safe = text_escape(msg, 0); /* the live view draws it between its own sequences */
+    snprintf(r->message, sizeof r->message, "%s", safe);
+    free(safe);
     if (p->style == PROGRESS_JSON)
         emit_json(p, n, a, k, msg);
     else if (p->style == PROGRESS_LINES)
@@ -249,7 +257,9 @@ struct cli_progress *cli_progress_start(cli_session *s, const char *verb)
             find_row(p, s->graph->nodes[i])->action = s->graph->nodes[i]->action;
     s->ctx.on_event = on_event;
     s->ctx.event_ud = p;
+    pthread_mutex_lock(&view_lock);
     s->progress = p;
+    pthread_mutex_unlock(&view_lock);
     if (p->style == PROGRESS_LIVE) {
         struct sigaction sa;
         memset(&sa, 0, sizeof sa);
@@ -279,18 +289,28 @@ void cli_progress_stop(struct cli_progress *p)
         sigaction(SIGWINCH, &p->old_winch, NULL);
     }
     p->s->ctx.on_event = NULL;
+    pthread_mutex_lock(&view_lock);
     p->s->progress = NULL;
+    pthread_mutex_unlock(&view_lock);
     pthread_mutex_destroy(&p->lock);
     free(p->rows);
     free(p);
 }
 
-const char **cli_progress_in_flight(struct cli_progress *p)
+char **cli_session_in_flight(cli_session *s)
 {
-    const char **ids = xcalloc(p->nrows + 1, sizeof *ids);
-    size_t n = 0;
-    for (size_t i = 0; i < p->nrows; i++)
-        if (p->rows[i].state == ROW_RUNNING)
-            ids[n++] = p->rows[i].node->id;
+    pthread_mutex_lock(&view_lock);
+    struct cli_progress *p = s->progress;
+    char **ids = NULL;
+    if (p) {
+        pthread_mutex_lock(&p->lock); /* rows grow (and move) as events come */
+        ids = xcalloc(p->nrows + 1, sizeof *ids);
+        size_t n = 0;
+        for (size_t i = 0; i < p->nrows; i++)
+            if (p->rows[i].state == ROW_RUNNING)
+                ids[n++] = xstrdup(p->rows[i].node->id);
+        pthread_mutex_unlock(&p->lock);
+    }
+    pthread_mutex_unlock(&view_lock);
     return ids;
 }

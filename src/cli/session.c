@@ -6,13 +6,14 @@
 #include "session_internal.h"
 #include "aws_retry.h"
 #include "deploy.h"
+#include "text.h"
 #include "xalloc.h"
 
 void cli_print_aws_error(const char *context, const aws_error *err)
 {
     char line[2048];
-    fprintf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
-            aws_error_format(err, line, sizeof line));
+    text_printf(stderr, "ecsdeploy: %s%s%s\n", context ? context : "", context ? ": " : "",
+                aws_error_format(err, line, sizeof line));
     /* the endpoint itself is the problem: say what to check, not only curl's words */
     if (aws_retry_never_sent(err))
         fprintf(stderr, "ecsdeploy: AWS could not be reached at all (nothing was sent): check "
@@ -77,8 +78,27 @@ int cli_session_open(const cli_globals *g, cli_session *s)
     return EXIT_OK;
 }
 
+int cli_session_lock(cli_session *s, const char *command, int parallel)
+{
+    int rc = cli_lock_take(s->aws, s->stack->name, NULL, command, &s->lock);
+    if (rc != EXIT_OK)
+        return rc;
+    /* what was discovered before may have been changed by the run that held it: again */
+    char msg[512];
+    res_graph_free(s->graph);
+    s->graph = NULL;
+    if (res_graph_build(s->stack, aws_client_region(s->aws), &s->graph, msg, sizeof msg) != 0) {
+        fprintf(stderr, "ecsdeploy: %s\n", msg);
+        return EXIT_USAGE;
+    }
+    s->ctx.graph = s->graph;
+    return cli_session_discover(s, parallel);
+}
+
 void cli_session_close(cli_session *s)
 {
+    cli_interrupts_remove(); /* when installed: every way out of a run passes here */
+    cli_lock_release(s->lock, s->lock_remove_bucket);
     res_graph_free(s->graph);
     if (s->aws)
         aws_client_free(s->aws);
@@ -129,7 +149,7 @@ void cli_print_outputs_text(cli_session *s, FILE *out)
     for (size_t i = 0; i < st->noutputs; i++) {
         char *unresolved = NULL;
         char *v = stack_template_resolve(st->outputs[i].value, res_stack_ref_resolve, &s->ctx, &unresolved);
-        fprintf(out, "  %s = %s\n", st->outputs[i].name, v ? v : "(not known yet)");
+        text_printf(out, "  %s = %s\n", st->outputs[i].name, v ? v : "(not known yet)");
         free(v);
         free(unresolved);
     }

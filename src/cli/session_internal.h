@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "cli_internal.h"
+#include "lock.h"
 #include "plan.h"
 #include "res.h"
 
@@ -18,6 +19,8 @@ typedef struct {
     res_graph *graph;
     res_ctx ctx;
     struct cli_progress *progress;
+    lock_handle *lock;        /* the stack's lock, when the command changes the stack */
+    int lock_remove_bucket;   /* release it with the lock bucket (a down that finished) */
 } cli_session;
 
 /* Load the stack file, create the AWS client, build the graph. Returns EXIT_OK, or the
@@ -47,10 +50,32 @@ void cli_print_aws_error(const char *context, const aws_error *err);
 /* The exit code for an error from aws_client_new / credentials (2 for configuration). */
 int cli_aws_error_exit(const aws_error *err);
 
+/* ---- the stack's lock (stack_lock.c; see lock.h) ---- */
+
+/* Take the lock on stack (service NULL) or on one of its services (deploy) for `command`
+ * ("up", "down --purge"...). EXIT_OK with *out, or EXIT_AWS after saying who holds it
+ * (or what failed). */
+int cli_lock_take(aws_client *aws, const char *stack, const char *service, const char *command,
+                  lock_handle **out);
+/* Before a run begins: EXIT_OK, or EXIT_AWS after saying the lock was lost meanwhile. */
+int cli_lock_check(lock_handle *h, const char *stack);
+/* Release (NULL is fine); a failure is said, not fatal: the lock then expires. */
+void cli_lock_release(lock_handle *h, int remove_bucket);
+/* The second Ctrl-C, about to exit: give the held lock back, waiting `seconds` at most. */
+void cli_lock_abandon(double seconds);
+/* cli_lock_take for a session (s->lock; cli_session_close releases it), then the graph is
+ * made and discovered again: a plan to execute is made under the lock. A command plans
+ * first without it (a run with nothing to change only reads), then, when it has changes,
+ * takes it and plans again. */
+int cli_session_lock(cli_session *s, const char *command, int parallel);
+
 /* Ctrl-C: the first press sets *cancel (work in flight finishes, then rollback), the
  * second exits at once after listing what is in flight. */
 void cli_interrupts_install(cli_session *s);
+/* Nothing when not installed; cli_session_close calls it. */
 void cli_interrupts_remove(void);
+/* What the first Ctrl-C does, asked for by the program (a lost lock): the cancel flag. */
+void cli_interrupts_request(void);
 
 /* ---- progress ------------------------------------------------------------------- */
 
@@ -62,8 +87,10 @@ struct cli_progress;
 struct cli_progress *cli_progress_start(cli_session *s, const char *verb);
 /* Stop (the live view prints its final state). */
 void cli_progress_stop(struct cli_progress *p);
-/* The ids of nodes whose action is running now; NULL-terminated, caller frees the array. */
-const char **cli_progress_in_flight(struct cli_progress *p);
+/* The ids of nodes whose action is running now, copied (NULL-terminated; the caller frees
+ * each and the array), or NULL when no view runs. Safe from any thread (the Ctrl-C
+ * watcher) while the view starts, stops and receives events. */
+char **cli_session_in_flight(cli_session *s);
 
 /* Outputs of the stack, resolved (text: "name = value" lines; JSON: an object). */
 void cli_print_outputs_text(cli_session *s, FILE *out);

@@ -11,8 +11,7 @@
 
 void exec_buf_wipe(buf *b)
 {
-    if (b->data)
-        OPENSSL_cleanse(b->data, b->cap);
+    b->wipe = 1;
     buf_free(b);
 }
 
@@ -253,22 +252,23 @@ void exec_filter_finish(exec_filter *f)
     exec_buf_wipe(&f->hold);
 }
 
+/* A captured value (a bootstrap token, a generated key) is small: a command that prints
+ * more is refused rather than held in memory. */
+#define CAPTURE_MAX (1u << 20)
+
+typedef struct {
+    buf *out;     /* a wiping buffer: the output may be a secret */
+    int too_much; /* more than CAPTURE_MAX arrived; the rest was dropped */
+} capture_sink;
+
 static void to_buf(void *ctx, const unsigned char *p, size_t len)
 {
-    buf *b = ctx;
-    if (b->len + len + 1 > b->cap && b->data) {
-        /* grow by hand so the old copy can be wiped */
-        size_t cap = (b->cap ? b->cap : 64) * 2;
-        while (cap < b->len + len + 1)
-            cap *= 2;
-        char *n = xmalloc(cap);
-        memcpy(n, b->data, b->len + 1);
-        OPENSSL_cleanse(b->data, b->cap);
-        free(b->data);
-        b->data = n;
-        b->cap = cap;
+    capture_sink *s = ctx;
+    if (s->too_much || s->out->len + len > CAPTURE_MAX) {
+        s->too_much = 1;
+        return;
     }
-    buf_append(b, p, len);
+    buf_append(s->out, p, len);
 }
 
 int exec_capture(aws_client *aws, const exec_target *target, const char *command,
@@ -278,13 +278,21 @@ int exec_capture(aws_client *aws, const exec_target *target, const char *command
     exec_new_marker(marker);
     char *wrapped = exec_wrap_command(command, marker);
     exec_filter f;
-    exec_filter_init(&f, marker, to_buf, output);
+    output->wipe = 1;
+    capture_sink sink = {output, 0};
+    exec_filter_init(&f, marker, to_buf, &sink);
     exec_run_opts o = {.target = target, .command = wrapped, .timeout_s = timeout_s,
                        .output = exec_filter_feed, .ctx = &f, .input_fd = -1};
     int rc = exec_run(aws, &o, err);
     exec_filter_finish(&f);
     free(wrapped);
     *exit_code = f.exit_code;
+    if (rc == 0 && sink.too_much) {
+        aws_error_set(err, AWS_ERR_SERVICE, "ExecOutputTooLarge",
+                      "'%s' printed more than %u KiB; a captured value must be smaller", command,
+                      CAPTURE_MAX >> 10);
+        rc = -1;
+    }
     if (rc != 0)
         exec_buf_wipe(output);
     else if (!output->data)

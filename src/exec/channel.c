@@ -6,6 +6,7 @@
 #include <cjson/cJSON.h>
 #include <openssl/crypto.h>
 
+#include "aws.h"
 #include "buf.h"
 #include "channel_internal.h"
 #include "channel_state_internal.h"
@@ -15,6 +16,7 @@
 #define RESEND_FIRST 0.2
 #define RESEND_MAX 1.0
 #define REORDER_MAX 4096
+#define REORDER_MAX_BYTES (4u << 20) /* what early messages may hold in all */
 
 static void wipe_free(void *p, size_t n)
 {
@@ -153,8 +155,8 @@ static void on_ack(exec_chan *c, const exec_msg *m)
 {
     cJSON *j = cJSON_ParseWithLength((const char *)m->payload, m->payload_len);
     const cJSON *s = cJSON_GetObjectItem(j, "AcknowledgedMessageSequenceNumber");
-    if (cJSON_IsNumber(s)) {
-        long long seq = (long long)s->valuedouble;
+    long long seq;
+    if (cJSON_IsNumber(s) && aws_double_to_ll(s->valuedouble, &seq) == 0) {
         for (size_t i = 0; i < c->n_unacked; i++) {
             if (c->unacked[i].seq != seq)
                 continue;
@@ -195,6 +197,7 @@ static int deliver_run(exec_chan *c, uint32_t ptype, const unsigned char *p, siz
     while ((i = early_index(c, c->expected)) >= 0) {
         exec_chan_early e = c->early[i];
         c->early[i] = c->early[--c->n_early];
+        c->early_bytes -= e.len;
         int rc = exec_chan_deliver(c, e.ptype, e.payload, e.len, now);
         wipe_free(e.payload, e.len);
         if (rc != 0)
@@ -212,13 +215,14 @@ static int on_stream(exec_chan *c, const exec_msg *m, double now)
         return send_ack(c, m);
     }
     if (m->seq > c->expected) {
-        if (c->n_early >= REORDER_MAX)
+        if (c->n_early >= REORDER_MAX || c->early_bytes + m->payload_len > REORDER_MAX_BYTES)
             return 0; /* not acked: the agent sends it again later */
         c->early = xrealloc(c->early, (c->n_early + 1) * sizeof *c->early);
         exec_chan_early *e = &c->early[c->n_early++];
         e->seq = m->seq;
         e->ptype = m->payload_type;
         e->len = m->payload_len;
+        c->early_bytes += e->len;
         e->payload = xmalloc(m->payload_len + 1);
         memcpy(e->payload, m->payload, m->payload_len);
         c->stats.buffered++;

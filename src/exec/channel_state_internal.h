@@ -29,6 +29,7 @@ struct exec_chan {
     int64_t expected;
     exec_chan_early *early;
     size_t n_early;
+    size_t early_bytes;        /* their payloads in all (bounded by REORDER_MAX_BYTES) */
     int closed, ready, failed, encrypted;
     char *close_output;
     char *error;

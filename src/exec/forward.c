@@ -49,7 +49,7 @@ struct conn {
     forwarder *f;
     int fd;
     unsigned long number;
-    volatile sig_atomic_t stop;   /* Ctrl-C, or the local side cannot be written to */
+    cancel_flag stop;             /* Ctrl-C, or the local side cannot be written to */
     pthread_t thread;
     int done;
 };
@@ -71,12 +71,12 @@ static void note(const forwarder *f, const char *fmt, ...)
 static void to_local(void *ctx, const unsigned char *p, size_t len)
 {
     conn *c = ctx;
-    while (len && !c->stop) {
+    while (len && !atomic_load(&c->stop)) {
         ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0) {
-            c->stop = 1; /* the local client went away: end the session */
+            atomic_store(&c->stop, 1); /* the local client went away: end the session */
             return;
         }
         p += n;
@@ -214,7 +214,7 @@ int exec_forward(aws_client *aws, const exec_forward_opts *o, aws_error *err)
                          t->runtime_id ? t->runtime_id : "");
     if (o->ready)
         o->ready(o->ud, bound);
-    while (!(o->cancel && *o->cancel)) {
+    while (!cancel_requested(o->cancel)) {
         struct pollfd p = {.fd = lfd, .events = POLLIN};
         int n = poll(&p, 1, 200);
         if (n < 0 && errno != EINTR) {
@@ -229,7 +229,7 @@ int exec_forward(aws_client *aws, const exec_forward_opts *o, aws_error *err)
     for (size_t i = 0; i < FORWARD_MAX; i++) { /* every connection ends its session */
         pthread_mutex_lock(&f.lock);
         if (f.slots[i])
-            f.slots[i]->stop = 1;
+            atomic_store(&f.slots[i]->stop, 1);
         pthread_mutex_unlock(&f.lock);
     }
     reap(&f, 1);

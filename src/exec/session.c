@@ -154,10 +154,15 @@ static int end_port_session(run_ctx *r, exec_chan *ch)
     return r->send_failed ? -1 : exec_chan_send_input(ch, EXEC_PT_FLAG, terminate, sizeof terminate, now);
 }
 
-/* Messages already received; 1 when the channel is over, -1 on failure. */
+/* Messages one pump handles before the loop looks at the clock, Ctrl-C and keystrokes
+ * again: a peer that never pauses must not hold the session past its --timeout. */
+#define PUMP_BUDGET 512
+
+/* Messages already received (at most PUMP_BUDGET); 1 when the channel is over, -1 on
+ * failure. */
 static int pump_ws(run_ctx *r, exec_chan *ch, aws_error *err)
 {
-    for (;;) {
+    for (int handled = 0; handled < PUMP_BUDGET; handled++) {
         int op;
         const unsigned char *d;
         size_t n;
@@ -180,6 +185,7 @@ static int pump_ws(run_ctx *r, exec_chan *ch, aws_error *err)
         if (exec_chan_closed(ch))
             return 1;
     }
+    return 0;
 }
 
 static int channel_error(run_ctx *r, exec_chan *ch, aws_error *err)
@@ -214,7 +220,7 @@ static int loop(run_ctx *r, exec_chan *ch, double deadline, aws_error *err)
             if (send_size(r, ch) != 0)
                 return channel_error(r, ch, err);
         }
-        if (r->o->cancel && *r->o->cancel) {
+        if (cancel_requested(r->o->cancel)) {
             aws_error_set(err, AWS_ERR_INPUT, "Cancelled", "interrupted");
             return -1;
         }

@@ -13,7 +13,12 @@
 #include "ws_internal.h"
 #include "xalloc.h"
 
-#define WS_MAX_MESSAGE (64u << 20) /* far above anything the data channel sends */
+/* The data channel's messages are a 116-byte header and at most 1 KiB of payload (a
+ * little more encrypted): a message or frame past this is refused. */
+#define WS_MAX_MESSAGE (1u << 20)
+/* What one fill() reads before letting the caller parse, answer and look at the clock:
+ * a peer that sends without pause must not keep the reader in its loop forever. */
+#define WS_FILL_BUDGET (256u << 10)
 
 struct exec_ws {
     exec_ws_io io;
@@ -208,16 +213,22 @@ void exec_ws_close(exec_ws *ws, int code)
     exec_ws_send(ws, EXEC_WS_CLOSE, c, 2, 1000, &e);
 }
 
-/* Read what the stream has now. 1 bytes came, 0 none, 2 end of stream, -1 error. */
+/* Read what the stream has now, up to WS_FILL_BUDGET. 1 bytes came, 0 none, 2 end of
+ * stream, -1 error. */
 static int fill(exec_ws *ws)
 {
     unsigned char tmp[65536];
     int got = 0;
-    for (;;) {
+    for (size_t taken = 0;;) {
         size_t n = 0;
+        if (taken >= WS_FILL_BUDGET) {
+            OPENSSL_cleanse(tmp, sizeof tmp);
+            return 1;
+        }
         int rc = ws->io.recv(ws->io.ctx, tmp, sizeof tmp, &n);
         if (rc == EXEC_IO_OK && n) {
             buf_append(&ws->in, tmp, n);
+            taken += n;
             got = 1;
             continue;
         }

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "aws.h"
 #include "buf.h"
 #include "clock.h"
 #include "ws_internal.h"
@@ -54,6 +55,9 @@ static int split_url(const char *url, char **http_url, char **target, char **hos
                       "the exec stream URL is not ws:// or wss://");
         return -1;
     }
+    /* ws:// (no TLS) only to this machine, unless ECSDEPLOY_ALLOW_HTTP says so */
+    if (!tls && aws_url_check_transport(url, "the exec stream URL", err) != 0)
+        return -1;
     size_t hl = strcspn(rest, "/?#");
     if (hl == 0) {
         aws_error_set(err, AWS_ERR_INPUT, "InvalidStreamUrl", "the exec stream URL has no host");

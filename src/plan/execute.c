@@ -198,7 +198,7 @@ static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws
         cJSON_Delete(previous);
     }
     /* a wait cut short by Ctrl-C: the run's failure is the interrupt, not this */
-    int interrupted = rc != 0 && x->ctx->cancel && *x->ctx->cancel &&
+    int interrupted = rc != 0 && cancel_requested(x->ctx->cancel) &&
                       aws_error_is(err, AWS_IS_CANCELLED);
     if (rc == 0) {
         x->state[i] = JOB_DONE;
@@ -223,7 +223,7 @@ static void finish_job(executor *x, size_t i, int rc, cJSON *previous, const aws
 
 static size_t pick_job(executor *x)
 {
-    if (x->ctx->cancel && *x->ctx->cancel)
+    if (cancel_requested(x->ctx->cancel))
         x->stop = 1;
     int waiting = 0;
     for (size_t i = 0; !x->stop && i < x->g->n; i++) {
@@ -308,7 +308,7 @@ static void dispatch(executor *x)
          * start once a slot is free, unless the run stopped meanwhile. */
         util_slots_take(&x->slots);
         pthread_mutex_lock(&x->lock);
-        if (x->stop || (x->ctx->cancel && *x->ctx->cancel)) {
+        if (x->stop || (cancel_requested(x->ctx->cancel))) {
             pthread_mutex_unlock(&x->lock);
             util_slots_give(&x->slots);
             continue;
@@ -344,7 +344,7 @@ static void await_ready(executor *x)
         char msg[1400];
         res_event(x->ctx, n, n->action, RES_EV_FAILED, "%.*s",
                   (int)strcspn(aws_error_format(&err, msg, sizeof msg), "\n"), msg);
-        if (!(x->ctx->cancel && *x->ctx->cancel && aws_error_is(&err, AWS_IS_CANCELLED)))
+        if (!(cancel_requested(x->ctx->cancel) && aws_error_is(&err, AWS_IS_CANCELLED)))
             x->failure = xasprintf("%s: wait: %s", n->id, aws_error_format(&err, msg, sizeof msg));
         else
             x->stop = 1;
@@ -362,7 +362,7 @@ static void add_left(plan_exec_result *r, const char *what)
 static void rollback(executor *x, plan_exec_result *r)
 {
     res_ctx *ctx = x->ctx;
-    volatile int *cancel = ctx->cancel;
+    cancel_flag *cancel = ctx->cancel;
     ctx->cancel = NULL;
     ctx->rolling_back = 1;
     r->rollback_failed = 0;
@@ -423,11 +423,11 @@ int plan_execute(res_ctx *ctx, const plan_exec_options *o, plan_exec_result *r)
     for (size_t i = 0; i < x.g->n; i++)
         x.jobs[i] = (job){.x = &x, .index = i};
     dispatch(&x);
-    if (!x.failure && !(ctx->cancel && *ctx->cancel))
+    if (!x.failure && !cancel_requested(ctx->cancel))
         await_ready(&x);
 
     r->done = x.njournal;
-    int interrupted = ctx->cancel && *ctx->cancel;
+    int interrupted = cancel_requested(ctx->cancel);
     if (x.failure || interrupted) {
         r->failed = 1;
         r->failure = x.failure ? x.failure : xstrdup("interrupted");

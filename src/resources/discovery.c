@@ -170,7 +170,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
                         .description = n->label,
                         .creator_request_id = token,
                         .record_type = cJSON_GetObjectItem(n->desired, "record_type")->valuestring,
-                        .ttl = (long long)cJSON_GetObjectItem(n->desired, "ttl")->valuedouble,
+                        .ttl = aws_json_int(n->desired, "ttl", 0),
                         .custom_health = cJSON_IsTrue(cJSON_GetObjectItem(n->desired, "custom_health")),
                         .tags = &tags};
     sd_service s = {0};
@@ -213,7 +213,7 @@ static int poll_op(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     char *op = NULL;
-    long long ttl = (long long)cJSON_GetObjectItem(n->desired, "ttl")->valuedouble;
+    long long ttl = aws_json_int(n->desired, "ttl", 0);
     if (sd_update_service(ctx->aws, n->physical_id, "A", ttl, NULL, &op, err) != 0)
         return -1;
     int rc = op ? res_wait(ctx, n, RES_UPDATE, "the DNS records to change", poll_op, op, err) : 0;

@@ -210,8 +210,9 @@ int elbres_discover_retry(res_ctx *ctx, elbres_discover_fn fn, res_found_list *o
     for (int attempt = 1;; attempt++) {
         res_found_list found = {0};
         int rc = fn(ctx, &found, err);
+        /* an endpoint that could not be reached: the client has tried it already */
         if (rc == 0 || attempt == 4 || aws_retry_classify(err) == AWS_RETRY_NO ||
-            res_sleep(ctx, 0.25 * attempt) != 0) {
+            aws_retry_never_sent(err) || res_sleep(ctx, 0.25 * attempt) != 0) {
             for (size_t i = 0; rc == 0 && i < found.n; i++)
                 res_found_add(out, found.items[i].id, found.items[i].physical_id,
                               cJSON_Duplicate(found.items[i].props, 1));
@@ -337,8 +338,7 @@ static void auth_from(elbv2_action *a, const cJSON *o)
 {
     a->scope = dup_member(o, "scope");
     a->on_unauthenticated_request = dup_member(o, "on_unauthenticated");
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "session_timeout");
-    a->session_timeout = cJSON_IsNumber(t) ? (long long)t->valuedouble : 0;
+    a->session_timeout = aws_json_int(o, "session_timeout", 0);
 }
 
 static void forward_from(elbv2_action *a, const cJSON *o, const int *weights)

@@ -65,6 +65,54 @@ static const char *list_of(const char *const *names, buf *b)
     return buf_str(b);
 }
 
+/* AWS's own credential variables: a task gets AWS access from its role, never from the
+ * deployer's keys. */
+static const char *const aws_credential_vars[] = {
+    "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN", NULL};
+
+/* Words in a variable's name that say its value is a secret. */
+static const char *const secret_words[] = {"SECRET", "PASSWORD", "PASSWD", "PASSPHRASE",
+                                           "TOKEN", "PRIVATE_KEY", "PRIVATEKEY", "API_KEY",
+                                           "APIKEY", "ACCESS_KEY", "CREDENTIAL", NULL};
+
+static int looks_secret(const char *var)
+{
+    char up[256];
+    size_t i = 0;
+    for (; var[i] && i + 1 < sizeof up; i++)
+        up[i] = (char)(var[i] >= 'a' && var[i] <= 'z' ? var[i] - 32 : var[i]);
+    up[i] = '\0';
+    for (size_t k = 0; secret_words[k]; k++)
+        if (strstr(up, secret_words[k]))
+            return 1;
+    return 0;
+}
+
+/* A container's environment and command go into the task definition in clear: anyone
+ * allowed to describe it (and `validate --output json`) reads them. A value taken from
+ * the deployer's AWS keys, or from a variable whose name says it is a secret, is refused
+ * there; it belongs in `secrets:` (from_env), read by ECS at start. */
+static int refuse_secret_in_plain(stack_ctx *c, const stack_node *n, const char *var)
+{
+    for (size_t i = 0; aws_credential_vars[i]; i++)
+        if (strcmp(var, aws_credential_vars[i]) == 0) {
+            stack_err(c, n, "${env:%s} would put your AWS credentials into the task definition "
+                            "in clear; a task gets AWS access from its role (`permissions:`). If "
+                            "it must have these keys, declare a secret `{ from_env: %s }` under "
+                            "`secrets:` and list it in the service's `secrets`", var, var);
+            return -1;
+        }
+    if (looks_secret(var)) {
+        stack_err(c, n, "${env:%s} looks like a secret, and environment and command values are "
+                        "stored in the task definition in clear; declare it under `secrets:` "
+                        "as `{ from_env: %s }` and list it in the service's `secrets`",
+                  var, var);
+        return -1;
+    }
+    return 0;
+}
+
 static int env_expr(stack_ctx *c, const stack_node *n, const char *expr, buf *out)
 {
     const char *name = expr + 4, *dflt = strstr(name, ":-");
@@ -78,6 +126,10 @@ static int env_expr(stack_ctx *c, const stack_node *n, const char *expr, buf *ou
         return -1;
     }
     char *var = xstrndup(name, len);
+    if (c->templates && refuse_secret_in_plain(c, n, var) != 0) {
+        free(var);
+        return -1;
+    }
     const char *v = getenv(var);
     int rc = 0;
     if (v)

@@ -42,7 +42,7 @@ static void sleep_through(double s)
         ;
 }
 
-static int sleep_cancellable(double seconds, volatile int *cancel)
+static int sleep_cancellable(double seconds, cancel_flag *cancel)
 {
     if (!cancel) {
         if (seconds > 0)
@@ -51,7 +51,7 @@ static int sleep_cancellable(double seconds, volatile int *cancel)
     }
     double end = util_now() + seconds;
     for (;;) {
-        if (*cancel)
+        if (cancel_requested(cancel))
             return -1;
         double left = end - util_now();
         if (left <= 0)
@@ -61,7 +61,7 @@ static int sleep_cancellable(double seconds, volatile int *cancel)
 }
 
 /* A thread that sleeps holds no slot (slots.h): it gives its slot back for the sleep. */
-int util_sleep(double seconds, volatile int *cancel)
+int util_sleep(double seconds, cancel_flag *cancel)
 {
     util_slots *slots = util_slots_of_thread();
     if (!slots || seconds <= 0)

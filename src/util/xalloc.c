@@ -4,18 +4,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-static void out_of_memory(size_t n)
+void xalloc_out_of_memory(size_t n)
 {
-    fprintf(stderr, "ecsdeploy: out of memory (asked for %zu bytes)\n", n);
-    abort();
+    static const char msg[] = "ecsdeploy: out of memory\n";
+    char line[96];
+    int k = snprintf(line, sizeof line, "ecsdeploy: out of memory (asked for %zu bytes)\n", n);
+    /* write(2), not stdio: stdio may itself need memory */
+    if (k <= 0 || write(2, line, (size_t)k) < 0)
+        (void)!write(2, msg, sizeof msg - 1);
+    _exit(1);
 }
 
 void *xmalloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (!p)
-        out_of_memory(n);
+        xalloc_out_of_memory(n);
     return p;
 }
 
@@ -23,7 +29,7 @@ void *xcalloc(size_t count, size_t n)
 {
     void *p = calloc(count ? count : 1, n ? n : 1);
     if (!p)
-        out_of_memory(count * n);
+        xalloc_out_of_memory(count * n);
     return p;
 }
 
@@ -31,7 +37,7 @@ void *xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
     if (!q)
-        out_of_memory(n);
+        xalloc_out_of_memory(n);
     return q;
 }
 
@@ -71,6 +77,6 @@ char *xasprintf(const char *fmt, ...)
     int n = vasprintf(&p, fmt, ap);
     va_end(ap);
     if (n < 0)
-        out_of_memory(strlen(fmt));
+        xalloc_out_of_memory(strlen(fmt));
     return p;
 }

@@ -131,6 +131,15 @@ def kill9(proc):
     proc.communicate()
 
 
+def unlock(fake, stack_file):
+    """What a user does after killing a run: remove the lock it left (`unlock --yes`).
+    Raises when that fails."""
+    rc, out, err = run(fake, stack_file, "unlock", "--yes")
+    if rc != 0:
+        raise RuntimeError(f"unlock --yes: exit {rc}: {err.strip()[-400:]}")
+    return out
+
+
 def resources(fake):
     status, doc = fake.control("GET", "/_fake/resources")
     if status != 200:
@@ -276,6 +285,33 @@ def set_faults(fake, rules):
     status, doc = fake.control("POST", "/_fake/faults", {"rules": rules})
     if status != 200:
         raise RuntimeError(f"POST /_fake/faults answered {status}: {doc}")
+
+
+def held(fake):
+    """How many calls the fake holds now (fault action "hold")."""
+    return fake.control("GET", "/_fake/faults")[1].get("held", 0)
+
+
+def wait_held(fake, proc, timeout=60):
+    """Until the fake holds a call while proc is alive: True, or False when proc ended
+    first (or nothing was held within timeout)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        if held(fake) >= 1:
+            return proc.poll() is None
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.02)
+    return False
+
+
+def release(fake):
+    """New (empty) fault rules let every held call go; wait until none is left waiting."""
+    set_faults(fake, [])
+    for _ in range(500):
+        if held(fake) == 0:
+            return
+        time.sleep(0.01)
 
 
 def changed_stack_yaml(name):

@@ -143,6 +143,13 @@ def source(res):
     return res.get("output", {}).get("Source", "")
 
 
+# credential_process is split into words as botocore splits it, never given to a shell:
+# the ';', '$(...)', '|' and '>' below would run commands under /bin/sh -c.
+ARGS_OUT = os.path.join(HOME, "argproc.args")
+PWNED = os.path.join(HOME, "pwned")
+ARGPROC_CMD = (f"'{HOME}/arg proc.sh' \"two words\" 'single $HOME' a\\ b \"\\\"q\\\"\" "
+               f"; touch {PWNED} $(touch {PWNED}) | tee {PWNED} > {PWNED}")
+
 # ---- environment and static profiles --------------------------------------------------
 write(os.path.join(AWS, "credentials"),
       "[default]\naws_access_key_id = DEFAULTAKID\naws_secret_access_key = s\n"
@@ -155,6 +162,8 @@ write(os.path.join(AWS, "config"),
       f"[profile proc]\ncredential_process = /bin/sh {HOME}/proc.sh\n"
       f"[profile badproc]\ncredential_process = /bin/sh -c 'echo oops; exit 3'\n"
       f"[profile oldproc]\ncredential_process = /bin/sh {HOME}/oldproc.sh\n"
+      f"[profile argproc]\ncredential_process = {ARGPROC_CMD}\n"
+      "[profile openproc]\ncredential_process = /bin/echo \"unclosed\n"
       "[profile assumer]\nrole_arn = arn:aws:iam::000000000000:role/deployer\nsource_profile = base\n"
       "role_session_name = ci-run\nexternal_id = ext-1\n"
       "[profile chained]\nrole_arn = arn:aws:iam::000000000000:role/deployer\nsource_profile = assumer\n"
@@ -208,6 +217,22 @@ r.check("failed (exit status 3)" in res.get("error", {}).get("message", ""), f"f
 write(os.path.join(HOME, "oldproc.sh"), "echo '{\"Version\": 2, \"AccessKeyId\": \"A\"}'\n")
 res, _ = creds("--profile", "oldproc")
 r.check("Version" in res.get("error", {}).get("message", ""), f"process Version must be 1: {res}")
+write(os.path.join(HOME, "arg proc.sh"),
+      "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done > " + ARGS_OUT + "\n"
+      "echo '{\"Version\": 1, \"AccessKeyId\": \"ARGAKID\", \"SecretAccessKey\": \"s\"}'\n", 0o700)
+res, _ = creds("--profile", "argproc")
+r.eq(res.get("output", {}).get("AccessKeyId"), "ARGAKID", f"credential_process with quoted words: {res}")
+r.check(not os.path.exists(PWNED), "no shell ran the command line (';', '$(...)', '|', '>' are words)")
+got = open(ARGS_OUT).read().split("\0")[:-1] if os.path.exists(ARGS_OUT) else None
+try:  # the split of Debian's botocore itself, when it is installed
+    sys.path.insert(0, "/usr/lib/python3/dist-packages")
+    from botocore.compat import compat_shell_split as split
+except ImportError:
+    import shlex
+    split = shlex.split
+r.eq(got, split(ARGPROC_CMD)[1:], "the program's arguments are botocore's split of the line")
+res, _ = creds("--profile", "openproc")
+r.check("quotation is not closed" in res.get("error", {}).get("message", ""), f"an open quote is refused: {res}")
 
 # ---- container credentials and instance metadata ---------------------------------------
 write(os.path.join(HOME, "ctoken"), "container-auth-token\n")

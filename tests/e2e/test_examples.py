@@ -116,8 +116,11 @@ def last_seq(f):
 
 
 def writes_since(f, seq):
+    """The calls that changed something, leaving out the stack lock's own (its bucket:
+    ecsdeploy-locks-*, see README "One run per stack")."""
     calls = f.control("GET", f"/_fake/calls?since={seq}")[1]["calls"]
-    return [f'{c["service"]}:{c["operation"]}' for c in calls if not c["operation"].startswith(READ_PREFIXES)]
+    return [f'{c["service"]}:{c["operation"]}' for c in calls if not c["operation"].startswith(READ_PREFIXES)
+            and not (c.get("bucket") or "").startswith("ecsdeploy-locks-")]
 
 
 def wait_for(what, fn, tries=600):

@@ -148,6 +148,8 @@ def untagged_allowed(svc, kind, it):
                 or (kind == "security_groups" and it.get("name") == "default"))
     if svc == "iam" and kind == "roles":
         return "/aws-service-role/" in (it.get("id") or "")
+    if svc == "s3" and kind == "buckets":  # the account's stack-lock bucket (lock.h), by name
+        return (it.get("id") or "").startswith("ecsdeploy-locks-")
     return svc in ("ecs", "elbv2", "servicediscovery")
 
 

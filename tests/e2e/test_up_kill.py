@@ -7,7 +7,8 @@ load balancer and service, one more secret; KILL_CHANGE_SEEDS), and an `up` kill
 it rolls back a failure. Each round prints its seed and kill point; to replay one, run
 with KILL_SEEDS=SEED (a comma-separated list; empty for none). The kill point is "after
 the Nth event line of `up --output json`" (N drawn from the seed) plus a seeded delay of
-0–150 ms, so the process dies with calls in flight, during waits, between steps."""
+0–150 ms, so the process dies with calls in flight, during waits, between steps. After
+each kill the test runs `unlock --yes`, as a user would: a killed run leaves its lock."""
 
 import os
 import random
@@ -45,6 +46,7 @@ def kill_at(fake, stack_file, point, delay, env=None, match=None):
         time.sleep(delay)
     finished = proc.poll() is not None
     sw.kill9(proc)
+    sw.unlock(fake, stack_file)  # the lock a killed run leaves (README: "One run per stack")
     last = seen[-1] if seen and isinstance(seen[-1], dict) else {}
     return (f"{last.get('event')} {last.get('action', '')} {last.get('id')}: {str(last.get('message'))[:70]}"
             f"{' (it had already exited)' if finished else ''}")

@@ -92,8 +92,8 @@ n=$(left)
 expect_exit 0 -- run down --yes
 expect_exit 4 -- run plan --detailed-exitcode
 
-# Killed in the middle of `up` (while the NAT gateway is pending): the next `up` converges
-# with nothing made twice, and `down` leaves nothing.
+# Killed in the middle of `up` (while the NAT gateway is pending): after `unlock --yes`
+# the next `up` converges with nothing made twice, and `down` leaves nothing.
 # `exec` so that $! is ecsdeploy itself: killing only a subshell would leave the real
 # process running on, and its rollback would then undo the second `up`.
 (exec env AWS_ENDPOINT_URL="$url" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
@@ -104,6 +104,7 @@ up_pid=$!
 for _ in $(seq 100); do grep -q "waiting for NAT gateway" "$work/killed.out" 2>/dev/null && break; sleep 0.05; done
 kill -9 $up_pid 2>/dev/null; wait $up_pid 2>/dev/null
 grep -q "waiting for NAT gateway" "$work/killed.out" && pass || fail "up never reached the NAT wait: $(cat "$work/killed.out")"
+expect_exit 0 -- run unlock --yes   # the lock the killed run left (README: one run per stack)
 expect_exit 0 -- run up
 expect_exit 0 -- run plan --detailed-exitcode
 count() {

@@ -16,6 +16,7 @@ typedef struct {
     const char *body[8];
     const char *date[8];
     const char *region_header; /* x-amz-bucket-region on every answer, or NULL */
+    const char *ctype;         /* Content-Type on every answer, or NULL */
     int n, next;
     int calls;
     int no_resend[8];        /* what each attempt asked of libcurl */

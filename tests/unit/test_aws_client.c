@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "aws_paginate.h"
+#include "aws_restjson.h"
 #include "scripted_client.h"
 #include "unit_suite.h"
 #include "xalloc.h"
@@ -51,6 +52,65 @@ START_TEST(transient_errors_retried_with_backoff)
 }
 END_TEST
 
+/* A silent endpoint: every attempt runs into its timeout; time is simulated (the
+ * transport and the backoff advance a fake monotonic clock). */
+typedef struct {
+    double clock;
+    long timeouts[16];
+    int n;
+} silent;
+
+static int silent_transport(void *ctx, const aws_http_request *req, aws_http_response *resp,
+                            aws_error *err)
+{
+    silent *s = ctx;
+    memset(resp, 0, sizeof *resp);
+    if (s->n < 16)
+        s->timeouts[s->n++] = req->timeout_ms;
+    s->clock += (double)req->timeout_ms / 1000.0;
+    aws_error_set(err, AWS_ERR_TIMEOUT, "RequestTimeout", "no answer in %ld ms", req->timeout_ms);
+    return -1;
+}
+
+static double silent_half(void *ctx)
+{
+    (void)ctx;
+    return 0.5;
+}
+
+static void silent_sleep(double sec, void *ctx)
+{
+    ((silent *)ctx)->clock += sec;
+}
+
+static double silent_clock(void *ctx)
+{
+    return ((silent *)ctx)->clock;
+}
+
+START_TEST(silent_endpoint_meets_the_deadline)
+{
+    script unused = {.n = 1};
+    aws_client *c = scripted_client(&unused);
+    silent s = {.clock = 1000};
+    aws_client_set_hooks(c, silent_transport, &s, silent_half, silent_sleep, NULL, &s);
+    aws_client_set_mono_clock(c, silent_clock);
+    cJSON *out;
+    aws_error err;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    double took = s.clock - 1000;
+    /* the default deadline: at most 3 minutes, whatever the attempts and backoff */
+    ck_assert(AWS_CALL_DEADLINE_DEFAULT <= 180);
+    ck_assert_msg(took <= AWS_CALL_DEADLINE_DEFAULT + 0.01, "the call took %.1f s", took);
+    ck_assert_msg(took >= AWS_CALL_DEADLINE_DEFAULT - 1, "the call gave up early: %.1f s", took);
+    ck_assert_int_eq(s.timeouts[0], 60000); /* the first attempt: the usual bound */
+    ck_assert(s.timeouts[s.n - 1] < 60000); /* the last: what was left */
+    ck_assert_int_eq(err.kind, AWS_ERR_TIMEOUT);
+    ck_assert_ptr_nonnull(strstr(err.message, "ECSDEPLOY_CALL_DEADLINE"));
+    aws_client_free(c);
+}
+END_TEST
+
 START_TEST(attempts_are_bounded)
 {
     const char *thr = "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}";
@@ -91,6 +151,45 @@ START_TEST(unreachable_endpoint_fails_fast)
     ck_assert_int_eq(s.calls, AWS_RETRY_UNREACHABLE_ATTEMPTS);
     ck_assert_str_eq(err.code, AWS_CONNECT_FAILED);
     ck_assert(!aws_retry_answer_lost(&err)); /* nothing was sent: nothing to look for */
+    aws_client_free(c);
+}
+END_TEST
+
+/* A monotonic clock the test moves (aws_client_set_mono_clock). */
+static double memo_clock_now = 1000;
+static double memo_clock(void *ctx)
+{
+    (void)ctx;
+    return memo_clock_now;
+}
+
+/* Once a call has given up on a host, the calls after it fail at once, without a single
+ * attempt, for AWS_UNREACHABLE_MEMORY_S; then the host is tried again, and an answer from
+ * it ends the memory (issue 15: plan and status against a wrong endpoint). */
+START_TEST(unreachable_host_remembered)
+{
+    script s = {.status = {-1, -1, -1, 200}, .body = {NULL, NULL, NULL, ECS_OK}, .n = 4};
+    aws_client *c = scripted_client(&s);
+    aws_client_set_mono_clock(c, memo_clock);
+    cJSON *out;
+    aws_error err;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    ck_assert_int_eq(s.calls, AWS_RETRY_UNREACHABLE_ATTEMPTS);
+    /* another service on the same endpoint host: not tried, the same error */
+    memo_clock_now += AWS_UNREACHABLE_MEMORY_S - 1;
+    ck_assert_int_eq(aws_json_call(c, "ecs", "DescribeClusters", NULL, &out, &err), -1);
+    ck_assert_int_eq(s.calls, AWS_RETRY_UNREACHABLE_ATTEMPTS);
+    ck_assert_str_eq(err.code, AWS_CONNECT_FAILED);
+    ck_assert(aws_retry_never_sent(&err)); /* the commands still say what to check */
+    ck_assert_int_eq(err.attempts, 0);
+    ck_assert_msg(strstr(err.message, "connection refused") &&
+                  strstr(err.message, "could not be reached 9 s ago"), "%s", err.message);
+    /* the memory is short: then the host is tried again, and its answer clears it */
+    memo_clock_now += 1;
+    ck_assert_msg(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err) == 0, "%s",
+                  err.message);
+    cJSON_Delete(out);
+    ck_assert_int_eq(s.calls, AWS_RETRY_UNREACHABLE_ATTEMPTS + 1);
     aws_client_free(c);
 }
 END_TEST
@@ -213,6 +312,110 @@ START_TEST(s3_call_with_md5_and_headers)
     ck_assert_int_eq(aws_s3_call(c, &h, &out, &err), -1);
     ck_assert_str_eq(err.code, "PermanentRedirect");
     ck_assert_ptr_nonnull(strstr(err.message, "(the bucket is in ap-south-1)"));
+    aws_client_free(c);
+}
+END_TEST
+
+/* Answers read by the operation's output in its model, not by Content-Type (issue 16). */
+START_TEST(answers_read_by_output_shape)
+{
+    cJSON *out;
+    aws_error err;
+    /* no output members: whatever the body, the call succeeded */
+    script s = {.status = {200}, .body = {"<html>a proxy's page</html>"}, .ctype = "text/html",
+                .n = 1};
+    aws_client *c = scripted_client(&s);
+    ck_assert_msg(aws_json_call(c, "logs", "PutRetentionPolicy", NULL, &out, &err) == 0, "%s",
+                  err.message);
+    ck_assert_int_eq(cJSON_GetArraySize(out), 0);
+    cJSON_Delete(out);
+    ck_assert_msg(aws_query_call(c, "iam", "DeleteRole", NULL, NULL, NULL, &out, &err) == 0,
+                  "%s", err.message);
+    cJSON_Delete(out);
+    aws_s3_request del = {.method = "DELETE", .operation = "DeleteBucketPolicy",
+                          .bucket = "my-bucket", .query = "policy"};
+    ck_assert_msg(aws_s3_call(c, &del, &out, &err) == 0, "%s", err.message);
+    cJSON_Delete(out);
+    /* the same for the services that came later: rest-xml (Route 53), rest-json (EFS), query
+     * (RDS, ElastiCache), awsJson (SSM, ACM, Application Auto Scaling) */
+    aws_rest_request tags = {.service = "route53", .operation = "ChangeTagsForResource",
+                             .method = "POST", .path = "/2013-04-01/tags/hostedzone/Z1"};
+    ck_assert_msg(aws_rest_xml_call(c, &tags, NULL, &out, &err) == 0, "%s", err.message);
+    cJSON_Delete(out);
+    static const aws_rest_op delete_fs = {"DeleteFileSystem", "DELETE",
+                                          "/2015-02-01/file-systems/{FileSystemId}", NULL};
+    cJSON *in = cJSON_CreateObject();
+    cJSON_AddStringToObject(in, "FileSystemId", "fs-1");
+    ck_assert_msg(aws_rest_json_call(c, "efs", &delete_fs, in, NULL, &out, &err) == 0, "%s",
+                  err.message);
+    cJSON_Delete(in);
+    cJSON_Delete(out);
+    ck_assert_msg(aws_query_call(c, "rds", "DeleteDBSubnetGroup", NULL, NULL, NULL, &out, &err)
+                  == 0, "%s", err.message);
+    cJSON_Delete(out);
+    ck_assert_msg(aws_query_call(c, "elasticache", "DeleteCacheSubnetGroup", NULL, NULL, NULL,
+                                 &out, &err) == 0, "%s", err.message);
+    cJSON_Delete(out);
+    const char *json_none[][2] = {{"ssm", "DeleteParameter"}, {"acm", "DeleteCertificate"},
+                                  {"application-autoscaling", "DeregisterScalableTarget"}};
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_msg(aws_json_call(c, json_none[i][0], json_none[i][1], NULL, &out, &err) == 0,
+                      "%s %s: %s", json_none[i][0], json_none[i][1], err.message);
+        cJSON_Delete(out);
+    }
+    /* a structure output still refuses a body it cannot read (the page is well-formed XML,
+     * so only the JSON protocols can tell) */
+    static const aws_rest_op describe_fs = {"DescribeFileSystems", "GET",
+                                            "/2015-02-01/file-systems", NULL};
+    ck_assert_int_eq(aws_rest_json_call(c, "efs", &describe_fs, NULL, NULL, &out, &err), -1);
+    ck_assert_str_eq(err.code, "InvalidResponse");
+    ck_assert_int_eq(aws_json_call(c, "ecs", "ListClusters", NULL, &out, &err), -1);
+    ck_assert_str_eq(err.code, "InvalidResponse");
+    aws_client_free(c);
+
+    /* a payload: the body is the value, whatever type the server declares */
+    const char *policy = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+    const char *types[] = {"application/xml", "text/xml", "application/json", NULL};
+    for (int i = 0; i < 4; i++) {
+        script p = {.status = {200}, .body = {policy}, .ctype = types[i], .n = 1};
+        c = scripted_client(&p);
+        aws_s3_request get = {.method = "GET", .operation = "GetBucketPolicy",
+                              .bucket = "my-bucket", .query = "policy"};
+        ck_assert_msg(aws_s3_call(c, &get, &out, &err) == 0, "%s: %s", types[i], err.message);
+        ck_assert_str_eq(aws_json_str(out, "Body"), policy);
+        cJSON_Delete(out);
+        aws_client_free(c);
+    }
+    script o = {.status = {200}, .body = {"<note>text that looks like XML</note>"},
+                .ctype = "application/xml", .n = 1};
+    c = scripted_client(&o);
+    aws_s3_request obj = {.method = "GET", .operation = "GetObject", .bucket = "my-bucket",
+                          .key = "k"};
+    ck_assert_int_eq(aws_s3_call(c, &obj, &out, &err), 0);
+    ck_assert_str_eq(aws_json_str(out, "Body"), "<note>text that looks like XML</note>");
+    cJSON_Delete(out);
+    aws_client_free(c);
+
+    /* a structure with no Content-Type at all is still XML to S3 */
+    script v = {.status = {200}, .body = {"<VersioningConfiguration><Status>Enabled</Status>"
+                                          "</VersioningConfiguration>"}, .n = 1};
+    c = scripted_client(&v);
+    aws_s3_request ver = {.method = "GET", .operation = "GetBucketVersioning",
+                          .bucket = "my-bucket", .query = "versioning"};
+    ck_assert_int_eq(aws_s3_call(c, &ver, &out, &err), 0);
+    ck_assert_str_eq(aws_json_str(out, "Status"), "Enabled");
+    cJSON_Delete(out);
+    aws_client_free(c);
+
+    /* a query error inside <ErrorResponse><Errors><Error> keeps its code */
+    script e = {.status = {403}, .body = {"<ErrorResponse><Errors><Error><Type>Sender</Type>"
+                                          "<Code>AccessDenied</Code><Message>not you</Message>"
+                                          "</Error></Errors><RequestId>r9</RequestId>"
+                                          "</ErrorResponse>"}, .ctype = "text/xml", .n = 1};
+    c = scripted_client(&e);
+    ck_assert_int_eq(aws_query_call(c, "iam", "GetRole", NULL, NULL, NULL, &out, &err), -1);
+    ck_assert_str_eq(err.code, "AccessDenied");
+    ck_assert_str_eq(err.message, "not you");
     aws_client_free(c);
 }
 END_TEST
@@ -441,10 +644,11 @@ Suite *aws_client_suite(void)
 {
     const TTest *const tests[] = {json_call_signed_and_decoded,
                                   transient_errors_retried_with_backoff, attempts_are_bounded,
+                                  silent_endpoint_meets_the_deadline, unreachable_host_remembered,
                                   unreachable_endpoint_fails_fast, client_errors_not_retried,
                                   quota_stops_a_storm, clock_skew_corrected,
                                   query_and_ec2_decoded, s3_call_with_md5_and_headers,
-                                  debug_log_redacts, pagination,
+                                  debug_log_redacts, answers_read_by_output_shape, pagination,
                                   credentials_refresh_before_expiry,
                                   long_lived_credentials_resolved_once,
                                   provider_failure_not_retried_twice, endpoint_with_a_base_path,

@@ -1,7 +1,8 @@
 /*
- * A bounded, deterministic random run of the AWS parser fuzz target
- * (tests/fuzz/fuzz_aws_xml.c) inside `make check`, under ASan and UBSan: seed documents
- * of every response style, mutated (byte flips, insertions of markup characters,
+ * A bounded, deterministic random run of the AWS parser fuzz targets
+ * (tests/fuzz/fuzz_aws_xml.c, tests/fuzz/fuzz_aws_response.c: whole answers through the
+ * decoders calls use, and the error reader) inside `make check`, under ASan and UBSan:
+ * seed documents of every response style, mutated (byte flips, insertions of markup characters,
  * deletions, splices), plus raw random bytes. Longer, coverage-guided runs:
  * tests/fuzz/run.sh (make fuzz).
  */
@@ -14,6 +15,7 @@
 #include "unit_suite.h"
 
 #include "../fuzz/fuzz_aws_xml.c"
+#include "../fuzz/fuzz_aws_response.c"
 
 #define FUZZ_RUNS 12000
 
@@ -35,6 +37,12 @@ static const char *const seeds[] = {
     "\"Body\":{\"n\":[1,2.5,true,null]}}",
     "{\"ErrorCode\":\"FileSystemNotFound\",\"Message\":\"m\",\"FileSystemId\":\"fs-1\"}",
     "[default]\nregion = x\ns3 =\n  a = b\n",
+    "<ErrorResponse><Errors><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>m"
+    "</Message></Error></Errors><RequestId>r</RequestId></ErrorResponse>",
+    "{\"services\":[{\"serviceName\":\"web\",\"deployments\":[{\"status\":\"PRIMARY\"}]}],"
+    "\"failures\":[]}",
+    "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Deny\",\"Action\":\"s3:*\"}]}",
+    "<html><body>502 Bad Gateway</body></html>",
     "<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY e \"xx\">]><r>&e;&amp;</r>",
 };
 
@@ -100,6 +108,7 @@ START_TEST(fuzz_target_random_run)
             len = 1 + mutate(data + 1, len - 1, sizeof data - 1);
         }
         ck_assert_int_eq(aws_fuzz_xml_one(data, len), 0);
+        ck_assert_int_eq(aws_fuzz_response_one(data, len), 0);
         total += len;
     }
     /* Pathological nesting is refused, not recursed into without bound. */
@@ -116,8 +125,8 @@ START_TEST(fuzz_target_random_run)
                                      sizeof why), -1);
     ck_assert_ptr_nonnull(strstr(why, "nested"));
     ck_assert_int_eq(aws_fuzz_xml_one((const uint8_t *)deep, n), 0);
-    fprintf(stderr, "aws fuzz: %d inputs (%zu bytes) through the response parsers\n", FUZZ_RUNS,
-            total);
+    fprintf(stderr, "aws fuzz: %d inputs (%zu bytes) through the response parsers and "
+                    "decoders\n", FUZZ_RUNS, total);
 }
 END_TEST
 

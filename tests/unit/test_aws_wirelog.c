@@ -81,7 +81,7 @@ START_TEST(headers_and_urls)
                            {"X-Amz-Target", "secretsmanager.GetSecretValue"}};
     const char *body = "{\"SecretId\":\"db\"}";
     aws_http_request req = {"POST", "https://h/?X-Amz-Signature=" SECRET "&a=b", h, 5, body,
-                            strlen(body), 0, 0, 0};
+                            strlen(body), 0, 0, 0, 0};
     aws_wirelog_request(out, "secretsmanager", 1, &req);
     aws_http_header rh[] = {{"Content-Type", "application/x-amz-json-1.1"}};
     aws_http_response resp = {200, BUF_INIT, rh, 1, 1};

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws.h"
 #include "aws_xml.h"
 #include "unit_suite.h"
 
@@ -245,6 +246,22 @@ START_TEST(json_to_xml)
 }
 END_TEST
 
+/* Numbers in answers that no long long can hold: the default, never undefined behaviour
+ * (issue 16; the sanitizer build checks float-cast-overflow). */
+START_TEST(json_int_out_of_range)
+{
+    cJSON *o = cJSON_Parse("{\"big\":1e300,\"neg\":-1e300,\"edge\":9.3e18,\"ok\":-42,"
+                           "\"max\":9.2e18,\"s\":\"99999999999999999999\"}");
+    ck_assert(aws_json_int(o, "big", 7) == 7);
+    ck_assert(aws_json_int(o, "neg", 7) == 7);
+    ck_assert(aws_json_int(o, "edge", 7) == 7);
+    ck_assert(aws_json_int(o, "ok", 7) == -42);
+    ck_assert(aws_json_int(o, "max", 7) == 9200000000000000000LL);
+    ck_assert(aws_json_int(o, "s", 7) == 7);
+    cJSON_Delete(o);
+}
+END_TEST
+
 Suite *aws_xml_suite(void)
 {
     const TTest *const tests[] = {query_result_unwrapped_with_request_id,
@@ -253,6 +270,6 @@ Suite *aws_xml_suite(void)
                                   ec2_empty_set, s3_flattened_and_wrapped, s3_flattened_text,
                                   repeated_siblings_without_hint, query_map_entries,
                                   escapes_decoded, malformed_refused, no_entity_expansion,
-                                  error_bodies, json_to_xml, NULL};
+                                  error_bodies, json_to_xml, json_int_out_of_range, NULL};
     return unit_suite("aws_xml", 0, tests);
 }

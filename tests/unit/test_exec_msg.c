@@ -227,6 +227,17 @@ START_TEST(resend_timing)
     ck_assert_int_eq(q.n_sent, 13);
     ck_assert_int_eq(sent(&q, 12).seq, 1);
     ck_assert_uint_eq(exec_chan_get_stats(c).resent, 11);
+    /* sequence numbers no integer can hold: ignored, nothing undefined (issue 16) */
+    const char *huge[] = {"1e300", "-1e300", "9.3e18", "1e19"};
+    for (int i = 0; i < 4; i++) {
+        char bad[256];
+        snprintf(bad, sizeof bad, "{\"AcknowledgedMessageType\":\"input_stream_data\","
+                 "\"AcknowledgedMessageSequenceNumber\":%s}", huge[i]);
+        exec_msg_encode(&b, "acknowledge", 0, 3, 0, NULL, 0, bad, strlen(bad));
+        ck_assert_int_eq(exec_chan_receive(c, (unsigned char *)b.data, b.len, 14.5), 0);
+        buf_free(&b);
+    }
+    ck_assert_uint_eq(exec_chan_unacked(c), 1);
     exec_chan_free(c);
     peer_free(&q);
 }

@@ -292,6 +292,27 @@ START_TEST(connect_with_first_frame_in_the_101)
 }
 END_TEST
 
+/* ws:// (no TLS) only to this machine, unless ECSDEPLOY_ALLOW_HTTP=1 (issue 16). */
+START_TEST(plain_ws_only_to_loopback)
+{
+    exec_ws *ws = NULL;
+    aws_error err;
+    unsetenv("ECSDEPLOY_ALLOW_HTTP");
+    ck_assert_int_eq(exec_ws_connect("ws://192.0.2.1:9/x", 100, &ws, &err), -1);
+    ck_assert_str_eq(err.code, "InsecureEndpoint");
+    ck_assert_ptr_nonnull(strstr(err.message, "ECSDEPLOY_ALLOW_HTTP"));
+    ck_assert_int_eq(exec_ws_connect("ws://127.0.0.1@192.0.2.1:9/x", 100, &ws, &err), -1);
+    ck_assert_str_eq(err.code, "InsecureEndpoint");
+    /* loopback is allowed (nothing listens on port 9: a connection error instead) */
+    ck_assert_int_eq(exec_ws_connect("ws://127.0.0.1:9/x", 500, &ws, &err), -1);
+    ck_assert_str_ne(err.code, "InsecureEndpoint");
+    setenv("ECSDEPLOY_ALLOW_HTTP", "1", 1);
+    ck_assert_int_eq(exec_ws_connect("ws://192.0.2.1:9/x", 100, &ws, &err), -1);
+    ck_assert_str_ne(err.code, "InsecureEndpoint");
+    unsetenv("ECSDEPLOY_ALLOW_HTTP");
+}
+END_TEST
+
 Suite *exec_ws_suite(void)
 {
     Suite *s = suite_create("exec_ws");
@@ -302,6 +323,7 @@ Suite *exec_ws_suite(void)
     tcase_add_test(tc, socketpair_session);
     tcase_add_test(tc, timeout_and_eof);
     tcase_add_test(tc, connect_with_first_frame_in_the_101);
+    tcase_add_test(tc, plain_ws_only_to_loopback);
     suite_add_tcase(s, tc);
     return s;
 }

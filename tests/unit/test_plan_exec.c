@@ -15,8 +15,9 @@ static char events[4096];
 static int live;        /* resources that exist */
 static int concurrent, max_concurrent;
 static const char *fail_on; /* id whose create fails */
-static volatile int cancel_flag;
+static cancel_flag ctrl_c;
 static const char *interrupt_on; /* id whose create meets a Ctrl-C: made, then its wait cut short */
+static int waiting_create;       /* creates wait (res_sleep) until cancelled */
 static int remove_cancellable;   /* a remove ran with ctx->cancel set (the rollback must not) */
 
 static void record(const char *what, const res_node *n)
@@ -58,9 +59,21 @@ static int mem_create(res_ctx *ctx, res_node *n, aws_error *err)
         live++;
         pthread_mutex_unlock(&cloud_lock);
         res_node_set(ctx, n, "phys-interrupted", cJSON_Duplicate(n->desired, 1));
-        cancel_flag = 1;
+        atomic_store(&ctrl_c, 1);
         aws_error_set(err, AWS_ERR_TIMEOUT, "Interrupted", "interrupted while waiting");
         return -1;
+    }
+    if (waiting_create) { /* a wait that only a Ctrl-C ends */
+        record("create", n);
+        pthread_mutex_lock(&cloud_lock);
+        live++;
+        pthread_mutex_unlock(&cloud_lock);
+        res_node_set(ctx, n, "phys-waiting", cJSON_Duplicate(n->desired, 1));
+        if (res_sleep(ctx, 30) != 0) {
+            aws_error_set(err, AWS_ERR_TIMEOUT, "Interrupted", "interrupted while waiting");
+            return -1;
+        }
+        return 0;
     }
     /* a reference must be resolved by now */
     const cJSON *parent = cJSON_GetObjectItem(n->desired, "parent");
@@ -150,7 +163,8 @@ static void reset(void)
     live = concurrent = max_concurrent = 0;
     fail_on = NULL;
     interrupt_on = NULL;
-    cancel_flag = 0;
+    waiting_create = 0;
+    atomic_store(&ctrl_c, 0);
     remove_cancellable = 0;
 }
 
@@ -330,7 +344,7 @@ START_TEST(interrupt_stops_and_rolls_back)
 {
     reset();
     build(3);
-    ctx.cancel = &cancel_flag;
+    ctx.cancel = &ctrl_c;
     interrupt_on = "child/c0";
     plan_compute(&ctx, 0);
     plan_exec_options o = {.parallel = 1, .rollback = 1};
@@ -343,14 +357,14 @@ START_TEST(interrupt_stops_and_rolls_back)
     ck_assert_msg(!strstr(events, "create child/c1") && !strstr(events, "create child/c2"), "%s", events);
     ck_assert_ptr_nonnull(strstr(events, "delete child/c0;"));
     ck_assert_int_eq(remove_cancellable, 0);
-    ck_assert_int_eq(ctx.cancel == &cancel_flag, 1);
+    ck_assert_int_eq(ctx.cancel == &ctrl_c, 1);
     plan_exec_result_free(&r);
     cleanup();
 
     /* --no-rollback: it stops there */
     reset();
     build(3);
-    ctx.cancel = &cancel_flag;
+    ctx.cancel = &ctrl_c;
     interrupt_on = "child/c0";
     plan_compute(&ctx, 0);
     o.rollback = 0;
@@ -358,6 +372,38 @@ START_TEST(interrupt_stops_and_rolls_back)
     ck_assert_str_eq(r.failure, "interrupted");
     ck_assert_int_eq(r.rolled_back, 0);
     ck_assert_int_eq(live, 2);
+    plan_exec_result_free(&r);
+    cleanup();
+}
+END_TEST
+
+/* The Ctrl-C watcher is another thread: it sets the flag while workers sleep in their
+ * waits and the pool looks for work (ThreadSanitizer, `make tsan`, checks the flag is
+ * read and written without a race). */
+static void *press_ctrl_c(void *arg)
+{
+    (void)arg;
+    util_sleep(0.1, NULL);
+    atomic_store(&ctrl_c, 1);
+    return NULL;
+}
+
+START_TEST(interrupt_from_another_thread_ends_waits)
+{
+    reset();
+    build(6);
+    ctx.cancel = &ctrl_c;
+    waiting_create = 1;
+    plan_compute(&ctx, 0);
+    plan_exec_options o = {.parallel = 4, .rollback = 1};
+    plan_exec_result r;
+    pthread_t watcher;
+    pthread_create(&watcher, NULL, press_ctrl_c, NULL);
+    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    pthread_join(watcher, NULL);
+    ck_assert_str_eq(r.failure, "interrupted");
+    ck_assert_int_eq(r.rolled_back, 1);
+    ck_assert_int_eq(live, 0);
     plan_exec_result_free(&r);
     cleanup();
 }
@@ -419,7 +465,7 @@ static int all_waiting(res_ctx *c, res_node *n, void *ud, char *seen, size_t siz
     return done;
 }
 
-static int waiting_create(res_ctx *c, res_node *n, aws_error *err)
+static int overlapping_create(res_ctx *c, res_node *n, aws_error *err)
 {
     in_flight();
     pthread_mutex_lock(&cloud_lock);
@@ -432,7 +478,7 @@ static int waiting_create(res_ctx *c, res_node *n, aws_error *err)
 }
 
 static const res_kind waiting_kind = {
-    .name = "child", .title = "Child", .create = waiting_create, .update = mem_update,
+    .name = "child", .title = "Child", .create = overlapping_create, .update = mem_update,
     .remove = mem_remove};
 
 START_TEST(waits_do_not_hold_a_slot)
@@ -469,6 +515,7 @@ Suite *plan_exec_suite(void)
     tcase_add_test(tc, diff_update_replace_and_create_only);
     tcase_add_test(tc, down_deletes_children_before_parents);
     tcase_add_test(tc, interrupt_stops_and_rolls_back);
+    tcase_add_test(tc, interrupt_from_another_thread_ends_waits);
     tcase_add_test(tc, unchanged_but_unsettled_is_waited_for);
     tcase_add_test(tc, waits_do_not_hold_a_slot);
     suite_add_tcase(s, tc);

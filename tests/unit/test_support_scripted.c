@@ -39,6 +39,8 @@ int scripted_transport(void *ctx, const aws_http_request *req, aws_http_response
     if (s->region_header)
         aws_http_header_add(&resp->headers, &resp->nheaders, "x-amz-bucket-region",
                             s->region_header);
+    if (s->ctype)
+        aws_http_header_add(&resp->headers, &resp->nheaders, "Content-Type", s->ctype);
     return 0;
 }
 

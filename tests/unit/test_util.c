@@ -22,17 +22,17 @@ END_TEST
 static void *cancel_soon(void *flag)
 {
     util_sleep(0.05, NULL);
-    *(volatile int *)flag = 1;
+    atomic_store((cancel_flag *)flag, 1);
     return NULL;
 }
 
 START_TEST(sleep_ends_on_cancel)
 {
-    volatile int cancel = 1;
+    cancel_flag cancel = 1;
     /* a sleep that did not look at the flag would outlast the test's timeout */
     ck_assert_int_eq(util_sleep(1000, &cancel), -1);
     ck_assert_int_eq(util_sleep(0, &cancel), -1); /* a cancel already set counts */
-    cancel = 0;
+    atomic_store(&cancel, 0);
     ck_assert_int_eq(util_sleep(0.01, &cancel), 0);
     pthread_t t; /* set while it sleeps, as Ctrl-C does */
     pthread_create(&t, NULL, cancel_soon, (void *)&cancel);

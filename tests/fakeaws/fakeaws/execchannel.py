@@ -24,6 +24,7 @@ import os
 import random
 import select
 import struct
+import threading
 import time
 import uuid
 
@@ -420,9 +421,45 @@ def _serve(world, session_id, sock, path, headers, initial):
     agent.client_id = opened.get("ClientId", "")
     # the service tells the client it may publish; clients ignore it (protocol doc, 4)
     ws.send_frame(2, encode_message("start_publication", 0, 0, 0, b"{}"))
+    faults = getattr(world, "faults", None)  # (stand-in worlds of the part's own tests have none)
+    hostile = faults.exec_hostile() if hasattr(faults, "exec_hostile") else None
+    if hostile and hostile["action"] == "flood":
+        _flood(ws)
+        return
+    if hostile and hostile["action"] == "close":  # the agent ends at once, saying this
+        body = json.dumps({"MessageId": str(uuid.uuid4()), "MessageType": "channel_closed",
+                           "SessionId": session["id"], "SchemaVersion": 1,
+                           "Output": hostile.get("message", "")}).encode()
+        ws.send_frame(2, encode_message("channel_closed", 0, 0, 0, body))
+        ws.send_close(1000)
+        return
     try:
         _run(world, ecs, session, agent)
     except _Gone:
+        pass
+
+
+def _flood(ws):
+    """A hostile agent (exec fault "flood"): small frames as fast as the socket takes
+    them, with no flow control and no end, until the client goes away; what the client
+    sends is read and dropped so that its writes never block. Each frame holds a valid
+    start_publication message, which clients read and ignore."""
+    frame = bytes([0x82, 0]) + encode_message("start_publication", 0, 0, 0, b"{}")
+    frame = frame[:1] + bytes([len(frame) - 2]) + frame[2:]
+    block = frame * ((1 << 20) // len(frame))
+
+    def drain():
+        try:
+            while ws.sock.recv(65536):
+                pass
+        except OSError:
+            pass
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        while True:
+            ws.sock.sendall(block)
+    except OSError:
         pass
 
 

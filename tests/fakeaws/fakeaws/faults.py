@@ -6,11 +6,13 @@ exec_decide() (or exec_rules() for the raw list)."""
 import random
 import threading
 
-CALL_ACTIONS = {"latency", "throttle", "error", "drop", "slow"}
-EXEC_ACTIONS = {"drop", "duplicate", "reorder"}
+CALL_ACTIONS = {"latency", "throttle", "error", "drop", "slow", "hold"}
+EXEC_ACTIONS = {"drop", "duplicate", "reorder", "flood", "close"}
 _CALL_KEYS = {"service", "operation", "action", "rate", "count", "skip", "latency_ms",
-              "status", "code", "message", "slow_ms", "phase"}
-_EXEC_KEYS = {"action", "rate", "count", "skip", "direction", "message_type"}
+              "status", "code", "message", "slow_ms", "phase", "writes", "after"}
+# Operations that only read (the rest change something): what "writes": true leaves out.
+READ_PREFIXES = ("Describe", "List", "Get", "Head", "Discover", "Filter", "Lookup", "Search")
+_EXEC_KEYS = {"action", "rate", "count", "skip", "direction", "message_type", "message"}
 
 
 class FaultSpecError(ValueError):
@@ -49,10 +51,29 @@ class _Rule:
         if exec_rule and self.direction not in ("to_client", "from_client", "both"):
             raise FaultSpecError("direction must be to_client, from_client or both")
         self.message_type = spec.get("message_type")
+        self.writes = spec.get("writes", False)
+        if not isinstance(self.writes, bool):
+            raise FaultSpecError(f"writes must be true or false, got {self.writes!r}")
+        self.after = spec.get("after")
+        if self.after is not None and not isinstance(self.after, str):
+            raise FaultSpecError(f"after must be an operation name, got {self.after!r}")
+        self.armed = self.after is None   # "after": matches only once that operation was seen
         self.seen = 0
         self.applied = 0
 
+    def note_call(self, operation):
+        """Every call is shown to every rule first (to arm an "after" rule)."""
+        if not self.armed and operation == self.after:
+            self.armed = "next"
+
     def matches_call(self, service, operation):
+        if self.armed is not True:
+            if self.armed == "next" and operation != self.after:
+                self.armed = True
+            else:
+                return False
+        if self.writes and (operation or "").startswith(READ_PREFIXES):
+            return False
         return ((self.service in (None, "*", service)) and
                 (self.operation in (None, "*", operation)))
 
@@ -109,6 +130,24 @@ class Faults:
             self.latency_ms = self.default_latency_ms
             self.rules = []
             self.exec = []
+            self._release_held()
+
+    def _release_held(self):
+        """Let every held call go (called with the lock held): new rules, or a reset."""
+        old = getattr(self, "release", None)
+        self.release = threading.Event()
+        self.held = getattr(self, "held", 0)
+        if old is not None:
+            old.set()
+
+    def hold(self):
+        """Block the calling request until the rules are replaced (a "hold" rule fired)."""
+        with self.lock:
+            ev = self.release
+            self.held += 1
+        ev.wait()
+        with self.lock:
+            self.held -= 1
 
     def set(self, doc):
         """Replace all rules from a JSON document (see README.md). Raises FaultSpecError."""
@@ -127,16 +166,19 @@ class Faults:
             self.rules = rules
             self.exec = execs
             self.latency_ms = latency
+            self._release_held()
 
     def state(self):
         with self.lock:
-            return {"seed": self.seed, "latency_ms": self.latency_ms,
+            return {"seed": self.seed, "latency_ms": self.latency_ms, "held": self.held,
                     "rules": [r.state() for r in self.rules],
                     "exec": [r.state() for r in self.exec]}
 
     def for_call(self, service, operation):
         """The actions for one API call: a list of _Rule that fired, in rule order."""
         with self.lock:
+            for r in self.rules:
+                r.note_call(operation)
             return [r for r in self.rules if r.matches_call(service, operation) and r.fire(self.random)]
 
     def base_latency(self):
@@ -149,8 +191,18 @@ class Faults:
         with self.lock:
             out = {"drop": 0.0, "duplicate": 0.0, "reorder": 0.0}
             for r in reversed(self.exec):
-                out[r.action] = r.rate
+                if r.action in out:
+                    out[r.action] = r.rate
             return out
+
+    def exec_hostile(self):
+        """The first hostile-agent rule ("flood" or "close", see execchannel.py) as a
+        dict, or None."""
+        with self.lock:
+            for r in self.exec:
+                if r.action in ("flood", "close"):
+                    return dict(r.spec)
+        return None
 
     def exec_rule_list(self):
         """The data-channel rules as plain dicts (action, rate, count, skip, direction,

@@ -118,7 +118,7 @@ class App:
     _UNJUDGED = object()
 
     def record(self, service, operation, status, code, start, end, fault=None, access_key=None,
-               region=None, request_id=None, judged=_UNJUDGED):
+               region=None, request_id=None, judged=_UNJUDGED, bucket=None):
         with self.calls_lock:
             self.seq += 1
             entry = {"seq": self.seq, "service": service, "operation": operation,
@@ -126,6 +126,8 @@ class App:
                      "end": round(end, 6), "region": region, "request_id": request_id}
             if fault:
                 entry["fault"] = fault
+            if bucket:
+                entry["bucket"] = bucket
             if access_key:
                 entry["access_key"] = access_key
             if judged is App._UNJUDGED:
@@ -148,9 +150,12 @@ class App:
         code = None
         if resp is not None and resp.status >= 300:
             code = getattr(resp, "error_code", None)
+        bucket = None
+        if st["service"] == "s3":  # path style: /BUCKET/KEY
+            bucket = unquote(req.path.split("?", 1)[0].lstrip("/").split("/", 1)[0]) or None
         self.record(st["service"], st["op"], resp.status if resp else None, code, start, end,
                     st["fault"] or ("dropped" if outcome.drop else None), st["key"], st["region"], rid,
-                    st["authz"])
+                    st["authz"], bucket)
         return outcome
 
     def _err(self, proto, info, rid, err, op=None):
@@ -261,6 +266,9 @@ class App:
     def _faults_before(self, fired, proto, info, rid, st):
         """Apply latency; answer throttling, errors and drops decided before the call.
         Returns (Outcome or None, rules for after the call, slow_ms)."""
+        if any(r.action == "hold" for r in fired):
+            st["fault"] = "held"
+            self.faults.hold()
         delay = self.faults.base_latency() + sum(r.latency_ms for r in fired if r.action == "latency")
         if delay > 0:
             time.sleep(delay / 1000.0)

@@ -124,7 +124,7 @@ def main():
         r.eq(codes(sts.get_caller_identity, 1), ["ok"], "reset clears the rules")
 
     # data-channel rules, as the exec part reads them
-    from fakeaws.faults import Faults
+    from fakeaws.faults import Faults, FaultSpecError
     decisions = []
     for _ in range(2):
         fl = Faults(seed=7)
@@ -139,6 +139,37 @@ def main():
     r.eq(fl.exec_rule_list()[0]["applied"], 1, "exec_rule_list() reports applications")
     fl.set({"exec": [{"action": "drop", "rate": 0.25}, {"action": "duplicate", "rate": 0.5}]})
     r.eq(fl.exec_rules(), {"drop": 0.25, "duplicate": 0.5, "reorder": 0.0}, "exec_rules() gives the rates")
+    # hold: writes only, after a skip; released by new rules
+    import threading
+    fl = Faults(seed=1)
+    fl.set({"rules": [{"action": "hold", "writes": True, "skip": 1}]})
+    r.eq([x.action for x in fl.for_call("ec2", "DescribeVpcs")], [], "writes: true leaves reads alone")
+    r.eq([x.action for x in fl.for_call("ec2", "CreateVpc")], [], "the first write is skipped")
+    r.eq([x.action for x in fl.for_call("ec2", "CreateSubnet")], ["hold"], "the next write is held")
+    t = threading.Thread(target=fl.hold)
+    t.start()
+    for _ in range(200):
+        if fl.state()["held"] == 1:
+            break
+        threading.Event().wait(0.01)
+    r.eq(fl.state()["held"], 1, "a held call is counted")
+    fl.set({"rules": []})
+    t.join(5)
+    r.check(not t.is_alive() and fl.state()["held"] == 0, "new rules let held calls go")
+    fl.set({"rules": [{"action": "hold", "service": "ecs", "operation": "DescribeServices",
+                       "after": "UpdateService"}]})
+    r.eq([x.action for x in fl.for_call("ecs", "DescribeServices")], [], "after: nothing before the operation")
+    r.eq([x.action for x in fl.for_call("ecs", "UpdateService")], [], "after: not the operation itself")
+    r.eq([x.action for x in fl.for_call("ecs", "DescribeServices")], ["hold"], "after: the calls that follow it")
+    try:
+        fl.set({"rules": [{"action": "hold", "writes": "yes"}]})
+        r.check(False, "writes must be a boolean")
+    except FaultSpecError:
+        r.check(True, "writes must be a boolean")
+    fl.set({"exec": [{"action": "flood"}]})
+    r.eq(fl.exec_hostile(), {"action": "flood"}, "a flood rule (hostile agent) is seen by the exec part")
+    fl.set({"exec": [{"action": "close", "message": "bye"}]})
+    r.eq(fl.exec_hostile(), {"action": "close", "message": "bye"}, "a close rule, with its message")
     r.finish()
 
 

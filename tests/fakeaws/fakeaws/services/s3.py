@@ -44,6 +44,8 @@ class S3(Service):
 
     def reset(self):
         self.buckets = {}
+        self.deletes = 0   # deletions so far: a conditional write that saw one of its key
+        #                    happen while it was in progress answers 409 (see _condition)
 
     def resources(self):
         out = []
@@ -94,15 +96,54 @@ class S3(Service):
         return found
 
     def handler(self, operation):
+        """The handler, wrapped: ExpectedBucketOwner is checked for every operation, the
+        checksum for those that require one; a conditional write remembers how many
+        deletions had happened when it was admitted (before it waits for the world lock,
+        i.e. while it is "in progress")."""
         fn = super().handler(operation)
-        if fn is None or operation not in CHECKSUM_REQUIRED:
+        if fn is None:
             return fn
+        admitted = self.deletes
 
         def wrapped(req, ctx):
-            if not self._check_checksum(ctx):
+            owner = req.get("ExpectedBucketOwner")
+            b = self.buckets.get(req.get("Bucket") or "")
+            if owner is not None and b is not None and b["owner"] != owner:
+                raise AwsError("AccessDenied", "Access Denied", 403)
+            if operation in CHECKSUM_REQUIRED and not self._check_checksum(ctx):
                 raise AwsError("InvalidRequest", "Missing required header for this request: Content-MD5", 400)
+            ctx.admitted_deletes = admitted
             return fn(req, ctx)
         return wrapped
+
+    @staticmethod
+    def _same_etag(given, etag):
+        return given.strip().strip('"') == (etag or "").strip('"')
+
+    def _condition(self, b, key, req, ctx, write=True):
+        """S3's preconditions on a write (PutObject) or a delete (DeleteObject) of `key`:
+        If-None-Match only as "*" (writes), If-Match an ETag ("*" on deletes: any). A delete
+        of the key while a conditional write was in progress: 409 ConditionalRequestConflict."""
+        inm, im = req.get("IfNoneMatch"), req.get("IfMatch")
+        if inm is None and im is None:
+            return
+        if write and inm is not None and (inm != "*" or im is not None):
+            raise AwsError("NotImplemented", "A header you provided implies functionality that is not "
+                           "implemented", 501, extra={"Header": "If-None-Match"})
+        if write and b.get("deleted_at", {}).get(key, -1) > getattr(ctx, "admitted_deletes", self.deletes):
+            raise AwsError("ConditionalRequestConflict", "The conditional request cannot succeed due to a "
+                           "conflicting operation against this resource.", 409)
+        vs = b["objects"].get(key) or []
+        current = vs[-1] if vs and not vs[-1]["marker"] else None
+        if inm == "*" and current is not None:
+            raise AwsError("PreconditionFailed", "At least one of the pre-conditions you specified did not "
+                           "hold", 412, extra={"Condition": "If-None-Match"})
+        if im is not None:
+            if current is None:
+                raise AwsError("NoSuchKey", "The specified key does not exist.", 404, extra={"Key": key})
+            if im != "*" and not self._same_etag(im, current["ETag"]):
+                raise AwsError("PreconditionFailed", "At least one of the pre-conditions you specified did "
+                               "not hold", 412, extra={"Condition": "If-Match"})
 
     # -- buckets -------------------------------------------------------------------------
     def CreateBucket(self, req, ctx):
@@ -377,6 +418,7 @@ class S3(Service):
         if md5 is not None and md5 != base64.b64encode(hashlib.md5(body).digest()).decode():
             raise _bad_digest()
         self._check_checksum(ctx)        # x-amz-checksum-* headers (or aws-chunked trailers)
+        self._condition(b, req["Key"], req, ctx)
         etag = '"' + hashlib.md5(body).hexdigest() + '"'
         vid = self._new_version_id(b)
         self._store(b, req["Key"], {"VersionId": vid, "body": body, "ETag": etag, "marker": False,
@@ -444,6 +486,8 @@ class S3(Service):
 
     def _delete_one(self, b, key, vid):
         """(VersionId deleted, DeleteMarker bool, DeleteMarkerVersionId)"""
+        self.deletes += 1
+        b.setdefault("deleted_at", {})[key] = self.deletes
         vs = b["objects"].get(key) or []
         if vid is not None:
             for i, v in enumerate(vs):
@@ -466,6 +510,8 @@ class S3(Service):
 
     def DeleteObject(self, req, ctx):
         b = self._bucket(ctx, req["Bucket"])
+        if req.get("VersionId") is None:
+            self._condition(b, req["Key"], req, ctx, write=False)
         vid, marker, mid = self._delete_one(b, req["Key"], req.get("VersionId"))
         out = {}
         if marker:

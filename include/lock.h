@@ -1,0 +1,87 @@
+/*
+ * One run per stack. Every command that changes a stack (up, down, secret put) first
+ * takes the stack's lock; deploy (and run, a one-off task) takes one per service, which
+ * excludes the stack's lock and another deploy or run of that service (rollback takes none: it is the brake
+ * for a deployment in progress, maybe another run's). Each is an object in AWS written
+ * with S3's conditional PutObject (If-None-Match: *), which S3 makes atomic: of two runs,
+ * one writes it and the other gets 412 PreconditionFailed. Read-only commands take none.
+ *
+ * Where it lives: s3://ecsdeploy-locks-ACCOUNT-REGION/STACK.lock (a service's:
+ * STACK/services/NAME.lock), one small bucket per
+ * account and region (created on first use, public access blocked, every request sent
+ * with x-amz-expected-bucket-owner so a bucket of that name in another account is never
+ * used), not a bucket of the stack's own: it must exist before a fresh stack has
+ * anything, outlive the `down` that deletes the stack's buckets, fit every stack name
+ * (S3 names are at most 63 characters and global), and match one IAM pattern
+ * (arn:aws:s3:::ecsdeploy-locks-*). A `down` that finishes removes the bucket when no
+ * other stack's lock is in it.
+ *
+ * What it holds (JSON): who (the caller's ARN), the host, the pid, the command, since
+ * when and when last renewed, a run id, and its time to live. A thread renews it (a
+ * conditional PutObject with If-Match: the ETag it wrote last) every quarter of its TTL;
+ * when S3's clock says it was not renewed for a whole TTL (its Last-Modified against the
+ * Date of S3's answer), the holder is taken for dead and the next run takes it over,
+ * atomically again (If-Match on the stale ETag). So a `kill -9` blocks the next run for
+ * at most the TTL: ECSDEPLOY_LOCK_TTL seconds (2 to 3600), default 120. `ecsdeploy
+ * unlock` removes a lock at once, and only the one it showed (If-Match).
+ */
+#ifndef ECSDEPLOY_LOCK_H
+#define ECSDEPLOY_LOCK_H
+
+#include <time.h>
+
+#include "aws.h"
+
+#define LOCK_TTL_DEFAULT 120
+
+typedef struct {
+    char *holder;   /* the caller's ARN */
+    char *host;
+    long pid;
+    char *command;  /* "up", "down --purge", ... */
+    char *since;    /* ISO 8601, the holder's clock */
+    char *run;      /* a random id of the run */
+    int ttl_s;
+    long age_s;     /* S3's clock: seconds since it was written or renewed (-1 unknown) */
+    char *etag;     /* of the object as read */
+    char *key;      /* where: "STACK.lock", or "STACK/services/NAME.lock" (deploy) */
+} lock_info;
+
+void lock_info_free(lock_info *i);
+/* One line for a person: "ARN on HOST (pid N, `ecsdeploy up`) since T, renewed 3 s ago". */
+void lock_describe(const lock_info *i, char *out, size_t size);
+
+typedef struct lock_handle lock_handle;
+
+/* Called once from the renewal thread when the lock is lost (someone took it over or
+ * removed it, or it could not be renewed for a whole TTL): `why` says which. */
+typedef void (*lock_lost_fn)(void *ud, const char *why);
+
+/*
+ * Take the lock on `stack` for `command` -- the whole stack's (service NULL: up, down,
+ * secret put), or one service's (deploy: deploys of different services go on side by
+ * side, but none while the stack's lock is held, nor that while one runs). 0 with *out
+ * (held and renewed until lock_release); 1 when another live run holds it or the other
+ * scope's (*held describes it; lock_info_free); -1 with err. *took_over (may be NULL) is
+ * set when an expired lock was replaced, and *held then describes the run that had left it.
+ */
+int lock_take(aws_client *c, const char *stack, const char *service, const char *command,
+              lock_lost_fn on_lost, void *ud, lock_handle **out, lock_info *held,
+              int *took_over, aws_error *err);
+/* 1 when the handle's lock was lost (see lock_lost_fn). */
+int lock_lost(lock_handle *h);
+/* Stop renewing and delete the lock (only if it is still ours); with remove_bucket, also
+ * the lock bucket when no other lock is in it. Frees h (NULL is fine). 0, or -1 with err
+ * (the lock then expires by itself). */
+int lock_release(lock_handle *h, int remove_bucket, aws_error *err);
+
+/* The lock on stack now: 0 with *out, 1 when there is none, -1 with err. */
+int lock_read(aws_client *c, const char *stack, lock_info *out, aws_error *err);
+/* Remove the lock that `seen` describes (If-Match on its ETag). 0, 1 when it has changed
+ * or gone since it was read, -1 with err. */
+int lock_break(aws_client *c, const char *stack, const lock_info *seen, aws_error *err);
+
+/* The lock's TTL for runs of this process: ECSDEPLOY_LOCK_TTL, or LOCK_TTL_DEFAULT. */
+int lock_ttl(void);
+
+#endif
