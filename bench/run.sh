@@ -20,7 +20,7 @@ TOP=$(pwd)
 export BENCH_LATENCY_MS=${BENCH_LATENCY_MS:-25}
 export BENCH_TIME_SCALE=${BENCH_TIME_SCALE:-0.05}
 export BENCH_OUT="$TOP/bench/out"
-export ECSDEPLOY="$TOP/bin/ecsdeploy" BENCH_STACK=examples/canardstack.yml
+export ECSDEPLOY="$TOP/bin/ecsdeploy" BENCH_STACK=bench/canardstack.yml
 [ -x "$ECSDEPLOY" ] || { echo "bench: $ECSDEPLOY is missing; run \`make bench\` (it builds it)"; exit 1; }
 mkdir -p "$BENCH_OUT"
 rm -f "$BENCH_OUT"/*.out "$BENCH_OUT"/*.err "$BENCH_OUT"/*.svg "$BENCH_OUT"/*.yml "$BENCH_OUT"/results.json

@@ -7,10 +7,10 @@
 start_fake
 
 work=$(mktemp -d)
-arn=$(/usr/bin/aws --endpoint-url "$FAKE_URL" secretsmanager create-secret --name dburl \
+arn=$(/usr/bin/aws --endpoint-url "$FAKE_URL" secretsmanager create-secret --name dbward/database-url \
       --secret-string "postgres://meta" --query ARN --output text)
 [ -n "$arn" ] && pass || fail "could not make the existing database-url secret"
-run() { "$ECSDEPLOY" -f examples/dbward.yml --set "database_url_secret=$arn" "$@"; }
+run() { "$ECSDEPLOY" -f examples/dbward.yml "$@"; }
 
 expect_exit 0 -- run up --debug
 printf '%s\n%s\n' "$out" "$err" >"$work/up.log"

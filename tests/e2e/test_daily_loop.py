@@ -28,7 +28,11 @@ import stackworld as sw  # noqa: E402
 R = sw.Report()
 TOP = sw.TOP
 EXAMPLE = open(os.path.join(TOP, "examples", "canardstack.yml")).read()
-REPO = "ghcr.io/example/canardstack"
+REPO = "ghcr.io/smithclay/canardstack"
+# the lines of the app service the test changes (each appears once, in the app)
+APP_ENV_LINE = "      CANARDSTACK_BIND: 0.0.0.0:4318\n"
+APP_IMAGE_LINES = "image: ${image}\n    command: [canardstack, serve]\n"
+assert EXAMPLE.count(APP_ENV_LINE) == 1 and EXAMPLE.count(APP_IMAGE_LINES) == 1, "examples/canardstack.yml changed"
 WORK = tempfile.mkdtemp()
 FILE = os.path.join(WORK, "canardstack.yml")
 
@@ -91,8 +95,7 @@ def deploy_and_rollback(fake):
 def up_keeps_deploys(fake):
     rc, out, err = run(fake, "deploy", "app", "--tag", "1.6")
     R.eq(rc, 0, f"deploy app --tag 1.6 ({err[-400:]})")
-    with_env = EXAMPLE.replace("      CANARDSTACK_DATA_BUCKET: ${buckets.data.name}\n",
-                               "      CANARDSTACK_DATA_BUCKET: ${buckets.data.name}\n      LOG_LEVEL: debug\n")
+    with_env = EXAMPLE.replace(APP_ENV_LINE, APP_ENV_LINE + "      LOG_LEVEL: debug\n", 1)
     write(with_env)
     rc, out, err = run(fake, "plan", "--detailed-exitcode")
     R.check(rc == 4 and "+ containerDefinitions[app].environment.LOG_LEVEL: debug" in out and
@@ -112,8 +115,8 @@ def up_keeps_deploys(fake):
     R.check(rc == 0 and "service/app desired_count: 2 (the file says 1)" in out,
             f"the deployed count is kept: {rc} {out[-800:]}")
 
-    write(with_env.replace("image: ${image}\n    command: [serve]\n",
-                           f"image: {REPO}:2.0\n    command: [serve]\n", 1))
+    write(with_env.replace(APP_IMAGE_LINES,
+                           APP_IMAGE_LINES.replace("${image}", f"{REPO}:2.0"), 1))
     rc, out, err = run(fake, "plan", "--detailed-exitcode")
     R.check(rc == 4 and f"containerDefinitions[app].image: {REPO}:1.6 -> {REPO}:2.0" in out and
             "Taken from the file" in out, f"a new image in the file is taken: {out[-1500:]}")
@@ -128,8 +131,8 @@ def up_failure_story(fake):
     # an earlier deployment that failed its health checks: its events must not be quoted
     rc, out, err = run(fake, "deploy", "app", "--tag", "unhealthy")
     R.check(rc == 3 and "unhealthy" in err, f"an unhealthy deploy is rolled back: {rc} {err[-600:]}")
-    write(EXAMPLE.replace("image: ${image}\n    command: [serve]\n",
-                          f"image: {REPO}:crashloop\n    command: [serve]\n", 1))
+    write(EXAMPLE.replace(APP_IMAGE_LINES,
+                          APP_IMAGE_LINES.replace("${image}", f"{REPO}:crashloop"), 1))
     rc, out, err = run(fake, "up")
     R.eq(rc, 3, f"a crash-looping up exits 3 ({err[-800:]})")
     both = out + err
@@ -236,11 +239,11 @@ def port_forward(fake):
     def task_ids(service):
         return {a.rsplit("/", 1)[1] for a in ecs.list_tasks(cluster="canardstack", serviceName=service)["taskArns"]}
 
-    p, port = forward(fake, "0:8080")
+    p, port = forward(fake, "0:4318")
     answer = http_get(port, "/healthz")
-    R.check(answer.startswith(b"HTTP/1.1 200 OK") and b"port 8080: GET /healthz HTTP/1.1" in answer and
+    R.check(answer.startswith(b"HTTP/1.1 200 OK") and b"port 4318: GET /healthz HTTP/1.1" in answer and
             any(t.encode() in answer for t in task_ids("app")),
-            f"an HTTP request through the forward reaches the app task's port 8080: {answer!r}")
+            f"an HTTP request through the forward reaches the app task's port 4318: {answer!r}")
     conns = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(3)]
     for i, c in enumerate(conns):
         c.sendall(bytes([0, i, 255]) + b"raw bytes %d" % i)
@@ -261,7 +264,7 @@ def port_forward(fake):
     R.check(len(sessions) == 4 and all(x["status"] == "Terminated" for x in sessions),
             f"one Session Manager session per connection, each terminated: {sessions}")
 
-    p, port = forward(fake, "0:9494@catalog.canardstack.internal")
+    p, port = forward(fake, "0:9494@catalog.canardstack.local")
     answer = http_get(port, "/catalog")
     R.check(b"port 9494: GET /catalog" in answer and any(t.encode() in answer for t in task_ids("catalog")),
             f"a host the task reaches (the catalog, by its Cloud Map name): {answer!r}")

@@ -14,7 +14,8 @@ for ex in canardstack dbward dekart news-api fdk; do
         && pass || fail "$ex: --output json is not the model as JSON"
 done
 expect_exit 0 -- "$ECSDEPLOY" validate -f examples/news-api.yml
-expect_in "$out" "reaches sg-0a1b2c3d4e5f60718:5432, sg-0f1e2d3c4b5a69788:6379" "news-api reaches the existing groups"
+expect_in "$out" "databases       db (existing news-api-db)" "news-api names its existing database"
+expect_in "$out" "caches          cache (existing news-api-cache)" "news-api names its existing cache"
 expect_exit 0 -- "$ECSDEPLOY" validate -f examples/dbward.yml --set alb=true
 expect_in "$out" "load balancers  web: internet-facing HTTP:80" "dbward with --set alb=true has its ALB"
 expect_exit 0 -- "$ECSDEPLOY" validate -f examples/fdk.yml --set monitoring=true
@@ -23,15 +24,14 @@ expect_in "$out" "2 more containers" "fdk with the monitoring sidecar"
 # The summary of canardstack, line by line.
 expect_exit 0 -- "$ECSDEPLOY" validate -f examples/canardstack.yml
 want='examples/canardstack.yml: stack canardstack is valid
-  network         new VPC 10.40.0.0/16, 2 zones, public subnets (/20), NAT none
-  services        app: 1024 cpu, 2048 MiB, ARM64, 1 task, port 8080, public subnets, behind public, exec
-                  catalog: 512 cpu, 1024 MiB, ARM64, 1 task, port 9494, public subnets, discovery catalog
+  network         new VPC 10.78.0.0/16, 2 zones, public subnets (/20), NAT none
+  services        app: 512 cpu, 1024 MiB, ARM64, 1 task, port 4318, public subnets, behind public, exec
+                  catalog: 256 cpu, 1024 MiB, ARM64, 1 task, port 9494, public subnets, discovery catalog, exec
   load balancers  public: internet-facing HTTP:80
-  secrets         api-key (generate), quack-token (generate), agent-token (bootstrap)
+  secrets         api-key (from_env, else generate), admin-api-key (from_env, else generate), quack-token (from_env, else generate)
   buckets         data (canardstack-data-<hash of account and region>, kept)
-  discovery       canardstack.internal
-  bootstrap       agent-token (in app, fills agent-token)
-  outputs         url, catalog'
+  discovery       canardstack.local
+  outputs         url, ducklake_attach_uri, ducklake_data_path, api_key, admin_api_key, quack_token'
 [ "$out" = "$want" ] && pass || fail "canardstack summary: $out"
 
 # The sketch in DESIGN.md is a valid stack file.

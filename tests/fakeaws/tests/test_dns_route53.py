@@ -206,6 +206,26 @@ def test_alias_targets_must_be_real_load_balancers():
     n.call("route53", "ChangeResourceRecordSets", **change(z, ("DELETE", ok)))
 
 
+def test_alias_to_a_load_balancer_of_another_region():
+    """A load balancer in ap-southeast-2 has that region's canonical zone (not us-east-1's),
+    and an alias naming it is accepted; naming us-east-1's zone is refused."""
+    n = Net(services=SERVICES, region="ap-southeast-2")
+    z = zid(zone(n))
+    vid, _ = n.vpc()
+    a = n.subnet(vid, "10.0.0.0/24", "ap-southeast-2a")
+    b = n.subnet(vid, "10.0.1.0/24", "ap-southeast-2b")
+    lb = n.call("elbv2", "CreateLoadBalancer", Name="web", Subnets=[a, b],
+                SecurityGroups=[n.sg(vid)])["LoadBalancers"][0]
+    expect(lb["CanonicalHostedZoneId"] == "Z1GM3OXH4ZPM65", lb)
+    target = {"HostedZoneId": lb["CanonicalHostedZoneId"], "DNSName": "dualstack." + lb["DNSName"],
+              "EvaluateTargetHealth": True}
+    n.call("route53", "ChangeResourceRecordSets",
+           **change(z, ("CREATE", {"Name": "app.example.com", "Type": "A", "AliasTarget": target})))
+    e = n.fails("InvalidChangeBatch", "route53", "ChangeResourceRecordSets", **change(z, ("CREATE", {
+        "Name": "w.example.com", "Type": "A", "AliasTarget": dict(target, HostedZoneId="Z35SXDOTRQ7X7K")})))
+    expect("does not lie within the target zone" in e.message, e.message)
+
+
 def test_listing_order_and_pages():
     n = Net(services=SERVICES)
     z = zid(zone(n))

@@ -8,9 +8,19 @@ from fakeaws.services._net.common import paginate, utc
 
 LB_ACTIVE_RANGE = (60, 150)      # provisioning -> active, AWS seconds
 LB_ENI_LINGER = 240              # ALB interfaces stay a while after the ALB is gone
+# Each region's canonical hosted zone of its Application Load Balancers (AWS General
+# Reference, "Elastic Load Balancing endpoints"): what an alias record to one must name.
 HOSTED_ZONES = {"us-east-1": "Z35SXDOTRQ7X7K", "us-east-2": "Z3AADJGX6KTTL2",
                 "us-west-1": "Z368ELLRRE2KJ0", "us-west-2": "Z1H1FL5HABSF5",
-                "eu-west-1": "Z32O12XQLNTSW2", "eu-central-1": "Z215JYRZR1TBD5"}
+                "ca-central-1": "ZQSVJUPU6J1EY", "sa-east-1": "Z2P70J7HTTTPLU",
+                "eu-west-1": "Z32O12XQLNTSW2", "eu-west-2": "ZHURV8PSTC4K8",
+                "eu-west-3": "Z3Q77PNBQS71R4", "eu-central-1": "Z215JYRZR1TBD5",
+                "eu-north-1": "Z23TAZ6LKFMNIO", "eu-south-1": "Z3ULH7SSC9OV64",
+                "ap-south-1": "ZP97RAFLXTNZK", "ap-east-1": "Z3DQVH9N71FHZ0",
+                "ap-northeast-1": "Z14GRHDCWA56QT", "ap-northeast-2": "ZWKZPGTI48KDX",
+                "ap-northeast-3": "Z5LXEXXYW11ES", "ap-southeast-1": "Z1LMS91P8CMLE5",
+                "ap-southeast-2": "Z1GM3OXH4ZPM65", "me-south-1": "ZS929ML54UICD",
+                "af-south-1": "Z268VQBMOI5EKX"}
 
 LB_ATTRS = {
     "access_logs.s3.enabled": "false", "access_logs.s3.bucket": "", "access_logs.s3.prefix": "",
