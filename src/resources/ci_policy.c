@@ -1033,25 +1033,6 @@ static void publish(ci_builder *b)
     }
 }
 
-/* The stack's locks (lock.h): its own and its services' objects in the account's lock
- * bucket, which the first run in a region makes and the last `down` removes. */
-static void locks(ci_builder *b)
-{
-    const char *stack = b->g->stack->name;
-    char *bucket = xasprintf("arn:%s:s3:::ecsdeploy-locks-*", b->g->partition);
-    char *own = xasprintf("%s/%s.lock", bucket, stack);
-    char *services = xasprintf("%s/%s/services/*", bucket, stack);
-    cJSON *objects = cJSON_CreateArray();
-    cJSON_AddItemToArray(objects, cJSON_CreateString(own));
-    cJSON_AddItemToArray(objects, cJSON_CreateString(services));
-    allow(b, "s3:PutObject s3:GetObject s3:DeleteObject", objects, NULL);
-    allow(b, "s3:CreateBucket s3:PutBucketPublicAccessBlock s3:ListBucketVersions s3:DeleteBucket",
-          one(cJSON_CreateString(bucket)), NULL);
-    free(services);
-    free(own);
-    free(bucket);
-}
-
 /* The CI role and the provider it trusts stay as an administrator made them. */
 static void deny_self(ci_builder *b)
 {
@@ -1088,7 +1069,6 @@ cJSON *ci_policy_document(const res_graph *g, const char *account_node)
     }
     ec2_tagging(&b);
     publish(&b);
-    locks(&b);
     deny_self(&b);
     cJSON_Delete(b.ec2_creates);
     /* a list of one is written as the one string: IAM counts every character */
