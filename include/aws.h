@@ -105,11 +105,6 @@ int aws_query_call_guarded(aws_client *c, const char *service, const char *actio
                            const cJSON *input, const char *const *maps, const char *const *lists,
                            const aws_lost_answer *guard, cJSON **output, aws_error *err);
 
-/* A query call sent without a signature (STS AssumeRoleWithWebIdentity). */
-int aws_query_call_unsigned(aws_client *c, const char *service, const char *action,
-                            const cJSON *input, const char *const *lists, cJSON **output,
-                            aws_error *err);
-
 /* ec2: input with EC2 wire names (see aws_form.h); output members keep the wire names
  * ("vpcSet", "item" lists become arrays). */
 int aws_ec2_call(aws_client *c, const char *action, const cJSON *input, const char *const *lists,

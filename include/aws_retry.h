@@ -57,8 +57,6 @@ aws_retry_class aws_retry_classify(const aws_error *e);
 int aws_retry_answer_lost(const aws_error *e);
 /* 1 when the attempt could not connect at all (AWS_CONNECT_FAILED): nothing was sent. */
 int aws_retry_never_sent(const aws_error *e);
-/* 1 when code is one of the throttling codes. */
-int aws_retry_is_throttle_code(const char *code);
 
 typedef struct {
     int max_attempts;

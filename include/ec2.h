@@ -134,7 +134,6 @@ int ec2_set_assign_ipv6(aws_client *c, const char *subnet_id, int value, aws_err
  * free()) the association. */
 int ec2_associate_subnet_ipv6(aws_client *c, const char *subnet_id, const char *ipv6_cidr,
                               char **assoc_id, aws_error *err);
-int ec2_disassociate_subnet_cidr(aws_client *c, const char *assoc_id, aws_error *err);
 
 /* ---- internet gateways ---------------------------------------------------- */
 typedef struct {

@@ -1,5 +1,6 @@
 /*
- * STS client: GetCallerIdentity, AssumeRole, AssumeRoleWithWebIdentity.
+ * STS client: GetCallerIdentity, AssumeRole (AssumeRoleWithWebIdentity is the credential
+ * chain's, src/aws/creds_sts.c).
  * Every function returns 0, or -1 with err filled; outputs are owned by the caller and
  * released with the matching _free function.
  */
@@ -35,11 +36,5 @@ void sts_credentials_free(sts_credentials *cr);
 int sts_assume_role(aws_client *c, const char *role_arn, const char *session_name,
                     const char *external_id, int duration_seconds, sts_credentials *out,
                     aws_error *err);
-
-/* Sent unsigned, as AWS requires; token is the OIDC JWT itself. */
-int sts_assume_role_with_web_identity(aws_client *c, const char *role_arn,
-                                      const char *session_name, const char *token,
-                                      int duration_seconds, sts_credentials *out,
-                                      aws_error *err);
 
 #endif

@@ -92,11 +92,6 @@ int ec2_associate_subnet_ipv6(aws_client *c, const char *subnet_id, const char *
     return 0;
 }
 
-int ec2_disassociate_subnet_cidr(aws_client *c, const char *assoc_id, aws_error *err)
-{
-    return ec2i_call_simple(c, "DisassociateSubnetCidrBlock", svc_input("AssociationId", assoc_id), err);
-}
-
 /* ---- egress-only internet gateways ------------------------------------------------ */
 
 static void read_eigw(const cJSON *j, void *item)

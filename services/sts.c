@@ -100,15 +100,3 @@ int sts_assume_role(aws_client *c, const char *role_arn, const char *session_nam
     return rc == 0 ? read_credentials(o, out, err) : -1;
 }
 
-int sts_assume_role_with_web_identity(aws_client *c, const char *role_arn,
-                                      const char *session_name, const char *token,
-                                      int duration_seconds, sts_credentials *out,
-                                      aws_error *err)
-{
-    memset(out, 0, sizeof *out);
-    cJSON *in = role_input(role_arn, session_name, duration_seconds), *o;
-    cJSON_AddStringToObject(in, "WebIdentityToken", token);
-    int rc = aws_query_call_unsigned(c, "sts", "AssumeRoleWithWebIdentity", in, NULL, &o, err);
-    cJSON_Delete(in);
-    return rc == 0 ? read_credentials(o, out, err) : -1;
-}

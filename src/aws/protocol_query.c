@@ -69,14 +69,6 @@ int aws_query_call_as(aws_client *c, const char *service, const char *action,
     return query_common(c, service, action, input, NULL, NULL, &o, output, err);
 }
 
-int aws_query_call_unsigned(aws_client *c, const char *service, const char *action,
-                            const cJSON *input, const char *const *lists, cJSON **output,
-                            aws_error *err)
-{
-    query_opts o = {NULL, 1, NULL};
-    return query_common(c, service, action, input, NULL, lists, &o, output, err);
-}
-
 int aws_ec2_call(aws_client *c, const char *action, const cJSON *input, const char *const *lists,
                  cJSON **output, aws_error *err)
 {

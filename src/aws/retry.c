@@ -28,11 +28,6 @@ static int in_list(const char *const *list, const char *code)
     return 0;
 }
 
-int aws_retry_is_throttle_code(const char *code)
-{
-    return code && in_list(throttle_codes, code);
-}
-
 aws_retry_class aws_retry_classify(const aws_error *e)
 {
     switch (e->kind) {
