@@ -1033,35 +1033,23 @@ static void publish(ci_builder *b)
     }
 }
 
-/* The stack lock (include/lock.h) up and deploy take before anything else: its objects
- * in the account's lock bucket of the stack's region, and that bucket made on first use. */
-static cJSON *lock_arn(const ci_builder *b, const char *key)
-{
-    char *head = xasprintf("arn:%s:s3:::ecsdeploy-locks-", b->g->partition);
-    char *rest = xasprintf("-%s%s", b->g->region, key);
-    cJSON *parts = cJSON_CreateArray();
-    cJSON_AddItemToArray(parts, cJSON_CreateString(head));
-    cJSON_AddItemToArray(parts, res_ref(b->account_node, "account"));
-    cJSON_AddItemToArray(parts, cJSON_CreateString(rest));
-    free(head);
-    free(rest);
-    return res_concat(parts);
-}
-
-static void stack_lock(ci_builder *b)
+/* The stack's locks (lock.h): its own and its services' objects in the account's lock
+ * bucket, which the first run in a region makes and the last `down` removes. */
+static void locks(ci_builder *b)
 {
     const char *stack = b->g->stack->name;
-    char *whole = xasprintf("/%s.lock", stack), *services = xasprintf("/%s/services/*", stack);
-    cJSON *objects = one(lock_arn(b, whole));
-    cJSON_AddItemToArray(objects, lock_arn(b, services));
+    char *bucket = xasprintf("arn:%s:s3:::ecsdeploy-locks-*", b->g->partition);
+    char *own = xasprintf("%s/%s.lock", bucket, stack);
+    char *services = xasprintf("%s/%s/services/*", bucket, stack);
+    cJSON *objects = cJSON_CreateArray();
+    cJSON_AddItemToArray(objects, cJSON_CreateString(own));
+    cJSON_AddItemToArray(objects, cJSON_CreateString(services));
     allow(b, "s3:PutObject s3:GetObject s3:DeleteObject", objects, NULL);
-    allow(b, "s3:CreateBucket s3:PutBucketPublicAccessBlock", one(lock_arn(b, "")), NULL);
-    char *listed = xasprintf("%s/services/*", stack); /* the stack's lock looks for its services' */
-    allow(b, "s3:ListBucketVersions", one(lock_arn(b, "")),
-          when(b, "StringLike", "s3:prefix", cJSON_CreateString(listed)));
-    free(listed);
-    free(whole);
+    allow(b, "s3:CreateBucket s3:PutBucketPublicAccessBlock s3:ListBucketVersions s3:DeleteBucket",
+          one(cJSON_CreateString(bucket)), NULL);
     free(services);
+    free(own);
+    free(bucket);
 }
 
 /* The CI role and the provider it trusts stay as an administrator made them. */
@@ -1099,8 +1087,8 @@ cJSON *ci_policy_document(const res_graph *g, const char *account_node)
         row->grant(&b, mine);
     }
     ec2_tagging(&b);
-    stack_lock(&b);
     publish(&b);
+    locks(&b);
     deny_self(&b);
     cJSON_Delete(b.ec2_creates);
     /* a list of one is written as the one string: IAM counts every character */
