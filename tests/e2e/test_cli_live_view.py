@@ -135,8 +135,10 @@ with Fake() as fake:
     with open(stack) as f:
         text = f.read()
     changed = os.path.join(tempfile.mkdtemp(), "canard.yml")
+    bigger = text.replace("    cpu: 512\n    memory: 1024\n", "    cpu: 1024\n    memory: 2048\n", 1)
+    r.check(bigger != text, "the app's size is found in examples/canardstack.yml to change it")
     with open(changed, "w") as f:
-        f.write(text.replace("cpu: 1024", "cpu: 512").replace("memory: 2048", "memory: 1024"))
+        f.write(bigger)
     code, out = run_up(env, changed, resize_to=(40, 12))
     os.unlink(changed)
     r.check(code == 0, f"the second up exits {code}: {out[-800:]!r}")
