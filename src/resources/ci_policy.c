@@ -1033,6 +1033,37 @@ static void publish(ci_builder *b)
     }
 }
 
+/* The stack lock (include/lock.h) up and deploy take before anything else: its objects
+ * in the account's lock bucket of the stack's region, and that bucket made on first use. */
+static cJSON *lock_arn(const ci_builder *b, const char *key)
+{
+    char *head = xasprintf("arn:%s:s3:::ecsdeploy-locks-", b->g->partition);
+    char *rest = xasprintf("-%s%s", b->g->region, key);
+    cJSON *parts = cJSON_CreateArray();
+    cJSON_AddItemToArray(parts, cJSON_CreateString(head));
+    cJSON_AddItemToArray(parts, res_ref(b->account_node, "account"));
+    cJSON_AddItemToArray(parts, cJSON_CreateString(rest));
+    free(head);
+    free(rest);
+    return res_concat(parts);
+}
+
+static void stack_lock(ci_builder *b)
+{
+    const char *stack = b->g->stack->name;
+    char *whole = xasprintf("/%s.lock", stack), *services = xasprintf("/%s/services/*", stack);
+    cJSON *objects = one(lock_arn(b, whole));
+    cJSON_AddItemToArray(objects, lock_arn(b, services));
+    allow(b, "s3:PutObject s3:GetObject s3:DeleteObject", objects, NULL);
+    allow(b, "s3:CreateBucket s3:PutBucketPublicAccessBlock", one(lock_arn(b, "")), NULL);
+    char *listed = xasprintf("%s/services/*", stack); /* the stack's lock looks for its services' */
+    allow(b, "s3:ListBucketVersions", one(lock_arn(b, "")),
+          when(b, "StringLike", "s3:prefix", cJSON_CreateString(listed)));
+    free(listed);
+    free(whole);
+    free(services);
+}
+
 /* The CI role and the provider it trusts stay as an administrator made them. */
 static void deny_self(ci_builder *b)
 {
@@ -1068,6 +1099,7 @@ cJSON *ci_policy_document(const res_graph *g, const char *account_node)
         row->grant(&b, mine);
     }
     ec2_tagging(&b);
+    stack_lock(&b);
     publish(&b);
     deny_self(&b);
     cJSON_Delete(b.ec2_creates);
