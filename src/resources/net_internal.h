@@ -107,6 +107,9 @@ int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p
  * /56 in *vpc_block (new string; may be NULL). */
 char *resnet_ipv6_subnet(const char *vpc_block, int block);
 int resnet_ipv6_block_of(const char *subnet_block, char **vpc_block);
+/* "ADDR/N" in RFC 5952 form (compared as text with the blocks computed above), or a copy
+ * of cidr when it does not parse. */
+char *resnet_ipv6_canonical(const char *cidr);
 
 /* Authorize the rules of `want` (texts) not in `have` (NULL: all) into our group, ingress
  * or egress, in one call (one by one when EC2 finds one already there). */

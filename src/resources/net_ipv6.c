@@ -39,6 +39,15 @@ char *resnet_ipv6_subnet(const char *vpc_block, int block)
     return format(a, 64);
 }
 
+char *resnet_ipv6_canonical(const char *cidr)
+{
+    const char *slash = cidr ? strchr(cidr, '/') : NULL;
+    unsigned char a[16];
+    if (!slash || parse(cidr, a, atoi(slash + 1)) != 0)
+        return xstrdup_or_null(cidr);
+    return format(a, atoi(slash + 1));
+}
+
 int resnet_ipv6_block_of(const char *subnet_block, char **vpc_block)
 {
     unsigned char a[16];

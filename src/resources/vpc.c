@@ -64,8 +64,11 @@ static cJSON *vpc_props(const ec2_vpc *v)
     cJSON_AddStringToObject(p, "cidr", v->cidr);
     const ec2_ipv6_block *b = ec2_vpc_ipv6(v);
     cJSON_AddBoolToObject(p, "ipv6", b != NULL);
-    if (b) /* left out, not "": a reference to it is then not known yet */
-        cJSON_AddStringToObject(p, "ipv6_cidr", b->cidr);
+    if (b) { /* left out, not "": a reference to it is then not known yet */
+        char *cidr = resnet_ipv6_canonical(b->cidr);
+        cJSON_AddStringToObject(p, "ipv6_cidr", cidr);
+        free(cidr);
+    }
     return p;
 }
 
@@ -204,8 +207,11 @@ static cJSON *actual_from(const cJSON *desired, const char *cidr, const char *ip
     cJSON_AddBoolToObject(p, "dns_support", flag(desired, "dns_support"));
     cJSON_AddBoolToObject(p, "dns_hostnames", flag(desired, "dns_hostnames"));
     cJSON_AddBoolToObject(p, "ipv6", ipv6_cidr && *ipv6_cidr);
-    if (ipv6_cidr && *ipv6_cidr)
-        cJSON_AddStringToObject(p, "ipv6_cidr", ipv6_cidr);
+    if (ipv6_cidr && *ipv6_cidr) {
+        char *canonical = resnet_ipv6_canonical(ipv6_cidr);
+        cJSON_AddStringToObject(p, "ipv6_cidr", canonical);
+        free(canonical);
+    }
     return p;
 }
 

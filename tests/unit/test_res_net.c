@@ -1,5 +1,6 @@
 /* The network kinds against the fake: a new VPC with per-zone NAT gateways, groups and
  * rules — create, no changes, an update, down leaving nothing; NAT none → single. */
+#include "../../src/resources/net_internal.h"
 #include "res_net_harness.h"
 
 #define BASIC                                                                              \
@@ -221,6 +222,28 @@ START_TEST(nat_none_then_single)
 }
 END_TEST
 
+/* A subnet's /64 is block N of its VPC's /56; blocks are written in RFC 5952 form, and a
+ * VPC block read with leading zeros ("0300") compares equal to the one computed back. */
+START_TEST(ipv6_blocks)
+{
+    char *sub = resnet_ipv6_subnet("2600:1f94:eab0:300::/56", 2);
+    ck_assert_str_eq(sub, "2600:1f94:eab0:302::/64");
+    char *vpc = NULL;
+    ck_assert_int_eq(resnet_ipv6_block_of(sub, &vpc), 2);
+    ck_assert_str_eq(vpc, "2600:1f94:eab0:300::/56");
+    char *canon = resnet_ipv6_canonical("2600:1F94:EAB0:0300:0000::/56");
+    ck_assert_str_eq(canon, vpc);
+    free(canon);
+    canon = resnet_ipv6_canonical("not a block");
+    ck_assert_str_eq(canon, "not a block");
+    ck_assert_ptr_null(resnet_ipv6_subnet("2600:1f94:eab0:300::/64", 1));
+    ck_assert_int_eq(resnet_ipv6_block_of("2600:1f94:eab0:300::/56", NULL), -1);
+    free(canon);
+    free(vpc);
+    free(sub);
+}
+END_TEST
+
 Suite *res_net_suite(void)
 {
     Suite *s = suite_create("res_net");
@@ -230,5 +253,8 @@ Suite *res_net_suite(void)
     tcase_add_test(tc, lifecycle_per_zone_nat);
     tcase_add_test(tc, nat_none_then_single);
     suite_add_tcase(s, tc);
+    TCase *blocks = tcase_create("ipv6");
+    tcase_add_test(blocks, ipv6_blocks);
+    suite_add_tcase(s, blocks);
     return s;
 }

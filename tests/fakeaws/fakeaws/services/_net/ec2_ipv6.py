@@ -38,7 +38,8 @@ class Ipv6Mixin:
         used = {b["cidr"] for v in self.vpcs.values() for b in v.get("ipv6", [])}
         while True:
             n = self.world.random.getrandbits(24)
-            cidr = "2600:1f%02x:%04x:%02x00::/56" % (n >> 16 & 0xff, n & 0xffff, self.world.random.getrandbits(8))
+            text = "2600:1f%02x:%04x:%02x00::/56" % (n >> 16 & 0xff, n & 0xffff, self.world.random.getrandbits(8))
+            cidr = str(ipaddress.IPv6Network(text))  # as AWS writes it: RFC 5952, "300" not "0300"
             if cidr not in used:
                 return cidr
 
