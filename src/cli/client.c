@@ -18,16 +18,7 @@ int cli_client_open(const cli_globals *g, int load_stack, cli_client *c)
         if (rc != EXIT_OK)
             return rc;
     }
-    aws_client_options o = {.profile = g->profile,
-                            .region = g->region ? g->region : c->stack ? c->stack->region : NULL,
-                            .endpoint_url = g->endpoint_url,
-                            .debug = g->debug};
-    aws_error err;
-    if (aws_client_new(&o, &c->aws, &err) != 0) {
-        cli_print_aws_error(NULL, &err);
-        return cli_aws_error_exit(&err);
-    }
-    return EXIT_OK;
+    return cli_aws_connect(g, c->stack, 0, &c->aws);
 }
 
 void cli_client_close(cli_client *c)

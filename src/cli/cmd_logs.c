@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "client_internal.h"
+#include "session_internal.h"
 #include "clock.h"
 #include "logs.h"
 #include "stack_names.h"
@@ -241,10 +242,9 @@ static int follow_loop(cli_client *c, const logs_state *s, logs_filter_input *in
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    double poll = 1.0;
-    const char *env = getenv("ECSDEPLOY_POLL_SECONDS");
-    if (env && atof(env) > 0)
-        poll = atof(env) < 0.2 ? 0.2 : atof(env);
+    double poll = cli_poll_seconds(1.0);
+    if (poll < 0.2)
+        poll = 0.2;
     int rc = EXIT_OK;
     printed_set printed = {0};
     int first = 1;

@@ -107,14 +107,13 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     const char *shell[3] = {"sh", "-c", argv[1]};
     int as_line = argc == 2 && strpbrk(argv[1], " \t;&|<>$'\"");
     char *cluster = s->cluster ? xstrdup(s->cluster) : stack_name_cluster(c.stack->name);
-    const char *poll = getenv("ECSDEPLOY_POLL_SECONDS");
     deploy_oneoff_request q = {.cluster = cluster,
                                .service = argv[0],
                                .container = s->container,
                                .command = as_line ? shell : (const char *const *)argv + 1,
                                .ncommand = as_line ? 3 : (size_t)argc - 1,
                                .timeout_s = s->timeout > 0 ? s->timeout : 3600,
-                               .poll_s = poll && atof(poll) > 0 ? atof(poll) : 2,
+                               .poll_s = cli_poll_seconds(2),
                                .cancel = &cancelled,
                                .output = print_line,
                                .progress = print_note};

@@ -16,10 +16,7 @@
 int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_target *t)
 {
     memset(t, 0, sizeof *t);
-    t->poll_s = 5;
-    const char *poll = getenv("ECSDEPLOY_POLL_SECONDS");
-    if (poll && atof(poll) > 0)
-        t->poll_s = atof(poll);
+    t->poll_s = cli_poll_seconds(5);
     int want_stack = g->stack_file || (!cluster_flag && access("ecsdeploy.yml", F_OK) == 0);
     if (!cluster_flag && !want_stack)
         return cli_usage_error("no cluster: name it with --cluster NAME, or give the stack "
@@ -34,22 +31,7 @@ int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_t
             return rc;
     }
     t->cluster = cluster_flag ? xstrdup(cluster_flag) : stack_name_cluster(t->stack->name);
-    aws_client_options o = {.profile = g->profile,
-                            .region = g->region ? g->region : t->stack ? t->stack->region : NULL,
-                            .endpoint_url = g->endpoint_url,
-                            .debug = g->debug};
-    aws_error err;
-    if (aws_client_new(&o, &t->aws, &err) != 0) {
-        cli_print_aws_error(NULL, &err);
-        return cli_aws_error_exit(&err);
-    }
-    aws_credentials cr = {0};
-    if (aws_client_credentials(t->aws, &cr, &err) != 0) {
-        cli_print_aws_error(NULL, &err);
-        return cli_aws_error_exit(&err);
-    }
-    aws_credentials_free(&cr);
-    return EXIT_OK;
+    return cli_aws_connect(g, t->stack, 1, &t->aws);
 }
 
 static void release_locks(deploy_cli_target *t)
