@@ -15,9 +15,12 @@
 #define API "/2020-05-31"
 #define XMLNS "http://cloudfront.amazonaws.com/doc/2020-05-31/"
 
-int cfi_call(aws_client *c, const char *op, const char *method, const char *path,
-             const char *query, const char *if_match, const char *root, cJSON *body,
-             const aws_lost_answer *guard, cJSON **out, aws_error *err)
+/* One CloudFront call: path under /2020-05-31, query (encoded, may be NULL), if_match (may
+ * be NULL); body (consumed, may be NULL) is written as <root xmlns=CloudFront's>; guard may
+ * be NULL. *out (may be NULL): the answer (cJSON_Delete), with "Headers". */
+static int cfi_call(aws_client *c, const char *op, const char *method, const char *path,
+                    const char *query, const char *if_match, const char *root, cJSON *body,
+                    const aws_lost_answer *guard, cJSON **out, aws_error *err)
 {
     char *xml = body ? aws_xml_from_json(root, XMLNS, body) : NULL;
     char *full = xasprintf(API "%s", path);

@@ -9,11 +9,4 @@
  * several an array), or NULL past the end. */
 const cJSON *cf_item_at(const cJSON *wrapper, const char *item, int i);
 
-/* One CloudFront call: path under /2020-05-31, query (encoded, may be NULL), if_match (may
- * be NULL); body (consumed, may be NULL) is written as <root xmlns=CloudFront's>; guard may
- * be NULL. *out (may be NULL): the answer (cJSON_Delete), with "Headers". */
-int cfi_call(aws_client *c, const char *op, const char *method, const char *path,
-             const char *query, const char *if_match, const char *root, cJSON *body,
-             const aws_lost_answer *guard, cJSON **out, aws_error *err);
-
 #endif

@@ -63,7 +63,8 @@ static size_t index_of(const res_graph *g, const res_node *n)
     return g->n;
 }
 
-char *cli_graph_render(const res_graph *g, cli_graph_format f)
+/* Every node of g and an edge from each dependency to what needs it. Caller frees. */
+static char *cli_graph_render(const res_graph *g, cli_graph_format f)
 {
     buf b = BUF_INIT;
     const char *stack = g->stack && g->stack->name ? g->stack->name : "stack";
