@@ -21,8 +21,7 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {"all", 0, NULL, O_ALL, "every service of the cluster using --image's repository",
      CLI_VALUE_ANY, NULL},
-    {"cluster", 0, "NAME", O_CLUSTER, "the cluster (default: the stack file's); no file needed",
-     CLI_VALUE_ANY, NULL},
+    CLI_FLAG_CLUSTER(O_CLUSTER),
     {"strategy", 0, "S", O_STRATEGY, "rolling, blue-green, canary or linear (default: the service's)",
      CLI_VALUE_WORDS, "rolling blue-green canary linear"},
     {"bake-minutes", 0, "N", O_BAKE, "blue/green: minutes to keep the old revision (0-1440)",
@@ -33,7 +32,7 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {"count", 0, "N", O_COUNT, "run N tasks (0-5000); alone, scales without a new revision",
      CLI_VALUE_ANY, NULL},
-    {"timeout", 0, "D", O_TIMEOUT, "give up waiting after D (default 30m)", CLI_VALUE_ANY, NULL},
+    CLI_FLAG_DEPLOY_TIMEOUT(O_TIMEOUT),
     {"no-wait", 0, NULL, O_NO_WAIT, "return once the service is updated", CLI_VALUE_ANY, NULL},
     {"rollback-on-timeout", 0, NULL, O_RB_TIMEOUT, "on timeout, roll the deployment back",
      CLI_VALUE_ANY, NULL},
@@ -95,10 +94,7 @@ static int parse(void *st, int opt, const char *arg)
             return cli_usage_error("--strategy must be rolling, blue-green, canary or linear, "
                                    "not '%s'", arg);
         return 0;
-    case O_TIMEOUT:
-        if (cli_parse_duration(arg, &s->timeout) != 0)
-            return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
-        return 0;
+    case O_TIMEOUT: return cli_parse_timeout(arg, &s->timeout);
     case O_NO_WAIT: s->no_wait = 1; return 0;
     case O_RB_TIMEOUT: s->rollback_on_timeout = 1; return 0;
     case O_ALL: s->all = 1; return 0;

@@ -16,8 +16,7 @@ enum { O_CLUSTER = 2200, O_LIMIT };
 static const cli_flag flags[] = {
     {"limit", 0, "N", O_LIMIT, "show the N most recent deployments (1-100, default 10)",
      CLI_VALUE_ANY, NULL},
-    {"cluster", 0, "NAME", O_CLUSTER, "the cluster (default: the stack file's); no file needed",
-     CLI_VALUE_ANY, NULL},
+    CLI_FLAG_CLUSTER(O_CLUSTER),
     {0}};
 
 static const cli_example examples[] = {
@@ -110,10 +109,7 @@ static void print_json(const deploy_history *h, const char *service)
         add(o, "reason", x->reason);
         cJSON_AddItemToArray(arr, o);
     }
-    char *s = cJSON_Print(root);
-    printf("%s\n", s);
-    free(s);
-    cJSON_Delete(root);
+    cli_print_json(root, 1);
 }
 
 static int run(const cli_globals *g, void *st, int argc, char **argv)

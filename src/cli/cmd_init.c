@@ -126,8 +126,8 @@ static void write_template(buf *b, const char *name, const char *image, int port
 static int run_init(const cli_globals *g, void *state, int argc, char **argv)
 {
     init_state *st = state;
-    if (argc > 0)
-        return cli_usage_error("init takes no arguments, got '%s'", argv[0]);
+    (void)argc;
+    (void)argv;
     char *name = st->name ? xstrdup(st->name) : default_name();
     const char *why = stack_check_logical_name(name);
     if (why) {
@@ -174,6 +174,7 @@ static int run_init(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_init = {
     .name = "init",
+    .no_args = 1,
 
     .summary = "write a commented starter stack file (never overwrites one)",
     .flags = init_flags,

@@ -138,10 +138,7 @@ static void print_event_json(const logs_event *e)
     cJSON_AddStringToObject(o, "task", t);
     cJSON_AddStringToObject(o, "container", container);
     cJSON_AddStringToObject(o, "message", e->message ? e->message : "");
-    char *line = cJSON_PrintUnformatted(o);
-    printf("%s\n", line);
-    free(line);
-    cJSON_Delete(o);
+    cli_print_json(o, 0);
 }
 
 static void print_event(const logs_state *s, const logs_event *e, int color)

@@ -9,8 +9,6 @@
 #include "client_internal.h"
 #include "deploy.h"
 #include "session_internal.h"
-#include "stack_names.h"
-#include "xalloc.h"
 
 enum { OPT_CONTAINER = 3100, OPT_TIMEOUT, OPT_CLUSTER };
 
@@ -25,8 +23,7 @@ static const cli_flag flags[] = {
      "(default: the one named like the service)", CLI_VALUE_ANY, NULL},
     {"timeout", 0, "D", OPT_TIMEOUT, "stop the task and give up after D (default 1h)",
      CLI_VALUE_ANY, NULL},
-    {"cluster", 0, "NAME", OPT_CLUSTER, "the cluster (default: the stack file's); no file needed",
-     CLI_VALUE_ANY, NULL},
+    CLI_FLAG_CLUSTER(OPT_CLUSTER),
     {0}};
 
 static const cli_example examples[] = {
@@ -93,21 +90,15 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     if (argc == 2 && !argv[1][0])
         return cli_usage_error("the command is empty");
     cli_client c;
-    int rc = cli_client_open(g, s->cluster == NULL, &c);
+    int rc = cli_client_open_service(g, s->cluster, argv[0], &c);
     if (rc != EXIT_OK) {
-        cli_client_close(&c);
-        return rc;
-    }
-    if (c.stack && !stack_find_service(c.stack, argv[0])) {
-        rc = cli_no_such_service(c.stack, argv[0], NULL);
         cli_client_close(&c);
         return rc;
     }
     /* one argument is a command line as typed (run through sh); several are the argv */
     const char *shell[3] = {"sh", "-c", argv[1]};
     int as_line = argc == 2 && strpbrk(argv[1], " \t;&|<>$'\"");
-    char *cluster = s->cluster ? xstrdup(s->cluster) : stack_name_cluster(c.stack->name);
-    deploy_oneoff_request q = {.cluster = cluster,
+    deploy_oneoff_request q = {.cluster = c.cluster,
                                .service = argv[0],
                                .container = s->container,
                                .command = as_line ? shell : (const char *const *)argv + 1,
@@ -120,8 +111,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     /* a one-off task runs the service's task definition against what it uses (a migration
      * against its database): not while a run changes the stack or deploys that service */
     lock_handle *lock = NULL;
-    if (cli_lock_take(c.aws, c.stack ? c.stack->name : cluster, argv[0], "run", &lock) != EXIT_OK) {
-        free(cluster);
+    if (cli_lock_take(c.aws, c.stack ? c.stack->name : c.cluster, argv[0], "run", &lock) != EXIT_OK) {
         cli_client_close(&c);
         return EXIT_AWS;
     }
@@ -139,7 +129,6 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     else
         rc = r.exit_code;
     deploy_oneoff_result_free(&r);
-    free(cluster);
     cli_client_close(&c);
     return rc;
 }

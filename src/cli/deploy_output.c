@@ -123,11 +123,8 @@ static double elapsed(const deploy_cli_printer *p)
 
 static void print_json(cJSON *o)
 {
-    char *s = cJSON_PrintUnformatted(o);
-    printf("%s\n", s);
+    cli_print_json(o, 0);
     fflush(stdout);
-    free(s);
-    cJSON_Delete(o);
 }
 
 void deploy_cli_progress(void *ud, const char *service, const char *phase, const char *msg)
