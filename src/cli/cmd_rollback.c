@@ -63,7 +63,7 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
         q.cluster = t.cluster;
         q.service = argv[0];
         q.task_definition = s->to;
-        q.timeout_s = s->timeout > 0 ? s->timeout : 1800;
+        q.timeout_s = s->timeout > 0 ? s->timeout : DEPLOY_TIMEOUT_DEFAULT;
         q.poll_s = t.poll_s;
         q.progress = deploy_cli_progress;
         q.ud = &p;
