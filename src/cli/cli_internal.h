@@ -109,6 +109,12 @@ typedef struct cli_command {
     int (*run)(const cli_globals *g, void *state, int argc, char **argv);
 } cli_command;
 
+/* What a command with flags wires into its cli_command: the pieces its file defines under
+ * these names, its `flags` and `examples` tables, its `parse` and `run`, and its state. */
+#define CLI_COMMAND_PARTS(state_type)                                                         \
+    .flags = flags, .examples = examples, .parse = parse, .state_size = sizeof(state_type),   \
+    .run = run
+
 /* The global flags (cli.c), ended by a zero row. */
 extern const cli_flag cli_global_flags[];
 

@@ -257,11 +257,7 @@ const cli_command cli_cmd_deploy = {
              "file's environment. Both may be given: --env prod --env LOG_LEVEL=debug.\n"
              "A later 'up' keeps what deploy rolled out (image, variables, count) while the\n"
              "stack file's own value has not changed since; see 'ecsdeploy up --help'.",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
     .more_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(state),
-    .run = run,
+    CLI_COMMAND_PARTS(state),
 };

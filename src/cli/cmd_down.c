@@ -158,9 +158,5 @@ const cli_command cli_cmd_down = {
     .name = "down",
     .no_args = 1,
     .summary = "delete everything the stack owns (kept buckets, secrets and databases stay unless --purge)",
-    .flags = flags,
-    .examples = examples,
-    .parse = parse,
-    .state_size = sizeof(down_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(down_opts),
 };

@@ -234,10 +234,6 @@ const cli_command cli_cmd_exec = {
     .about = "With --port-forward LOCAL:REMOTE[@HOST] and no command, exec forwards a local port\n"
              "through the task's ECS Exec agent (no session-manager plugin) until Ctrl-C.",
     .summary = "run a command in a running task of a service (ECS Exec, no plugin needed)",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(exec_state),
-    .run = run,
+    CLI_COMMAND_PARTS(exec_state),
 };

@@ -146,9 +146,5 @@ const cli_command cli_cmd_graph = {
     .name = "graph",
     .no_args = 1,
     .summary = "print the stack's resource graph (what each resource needs) as DOT or Mermaid",
-    .flags = flags,
-    .examples = examples,
-    .parse = parse,
-    .state_size = sizeof(graph_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(graph_opts),
 };

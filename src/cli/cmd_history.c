@@ -142,10 +142,6 @@ const cli_command cli_cmd_history = {
     .name = "history",
     .args = "SERVICE",
     .summary = "list a service's recent deployments: when, revision, image, strategy, outcome",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(state),
-    .run = run,
+    CLI_COMMAND_PARTS(state),
 };

@@ -313,10 +313,6 @@ const cli_command cli_cmd_logs = {
     .name = "logs",
     .args = "SERVICE",
     .summary = "show a service's log events in time order (default: the last hour), or follow them",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(logs_state),
-    .run = run,
+    CLI_COMMAND_PARTS(logs_state),
 };

@@ -94,9 +94,5 @@ const cli_command cli_cmd_plan = {
     .name = "plan",
     .no_args = 1,
     .summary = "show what `up` would create, update, replace and delete",
-    .flags = flags,
-    .examples = examples,
-    .parse = parse,
-    .state_size = sizeof(plan_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(plan_opts),
 };

@@ -82,10 +82,6 @@ const cli_command cli_cmd_rollback = {
     .name = "rollback",
     .args = "SERVICE",
     .summary = "roll a service back to its last good release (or --to a revision), saying which and why",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(state),
-    .run = run,
+    CLI_COMMAND_PARTS(state),
 };

@@ -139,10 +139,6 @@ const cli_command cli_cmd_run = {
     .summary = "run a one-off task of a service (e.g. a migration), stream its output, exit with its code",
     .about = "One argument after '--' that holds spaces or shell characters runs through sh -c;\n"
              "several are the command's arguments as they are. Ctrl-C stops the task.",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(run_state),
-    .run = run,
+    CLI_COMMAND_PARTS(run_state),
 };

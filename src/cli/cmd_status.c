@@ -323,10 +323,6 @@ const cli_command cli_cmd_status = {
     .name = "status",
     .args = "[SERVICE]",
     .summary = "show the stack's services (tasks, revision, image, health) and infrastructure",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(status_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(status_opts),
 };

@@ -103,9 +103,5 @@ const cli_command cli_cmd_unlock = {
     .about = "Only for a run that is gone (killed, or its machine lost): a live run renews its\n"
              "lock, and the lock of one that died expires by itself (ecsdeploy(1), ONE RUN PER\n"
              "STACK). It removes only the lock it showed.",
-    .flags = flags,
-    .examples = examples,
-    .parse = parse,
-    .state_size = sizeof(unlock_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(unlock_opts),
 };

@@ -310,9 +310,5 @@ const cli_command cli_cmd_up = {
     .name = "up",
     .no_args = 1,
     .summary = "create or update everything the stack file describes",
-    .flags = flags,
-    .examples = examples,
-    .parse = parse,
-    .state_size = sizeof(up_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(up_opts),
 };
