@@ -75,6 +75,14 @@ void cli_print_json(cJSON *o, int pretty)
     cJSON_Delete(o);
 }
 
+void cli_json_str(cJSON *o, const char *k, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
 int cli_read_answer(char *line, size_t size)
 {
     if (!fgets(line, (int)size, stdin)) {

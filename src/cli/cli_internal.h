@@ -159,6 +159,8 @@ int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print o on stdout, indented (pretty) or on one line, then a newline; o is deleted. */
 struct cJSON;
 void cli_print_json(struct cJSON *o, int pretty);
+/* Add member k to o: the string v, or null when v is NULL. */
+void cli_json_str(struct cJSON *o, const char *k, const char *v);
 
 /* Load and validate the stack file named by -f (default ecsdeploy.yml) with the --set and
  * --set-file options. On success returns 0 and *out (free with stack_free). Otherwise

@@ -80,14 +80,6 @@ static void print_text(const deploy_history *h)
     }
 }
 
-static void add(cJSON *o, const char *k, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 static void print_json(const deploy_history *h, const char *service)
 {
     cJSON *root = cJSON_CreateObject();
@@ -99,14 +91,14 @@ static void print_json(const deploy_history *h, const char *service)
         char t[32], f[32];
         when(x->created_at, t, sizeof t);
         when(x->finished_at, f, sizeof f);
-        add(o, "service_deployment", x->arn);
-        add(o, "started", t);
-        add(o, "finished", x->finished_at > 0 ? f : NULL);
-        add(o, "task_definition", x->task_definition);
-        add(o, "image", x->image);
-        add(o, "strategy", x->strategy ? x->strategy : "ROLLING");
-        add(o, "outcome", x->status);
-        add(o, "reason", x->reason);
+        cli_json_str(o, "service_deployment", x->arn);
+        cli_json_str(o, "started", t);
+        cli_json_str(o, "finished", x->finished_at > 0 ? f : NULL);
+        cli_json_str(o, "task_definition", x->task_definition);
+        cli_json_str(o, "image", x->image);
+        cli_json_str(o, "strategy", x->strategy ? x->strategy : "ROLLING");
+        cli_json_str(o, "outcome", x->status);
+        cli_json_str(o, "reason", x->reason);
         cJSON_AddItemToArray(arr, o);
     }
     cli_print_json(root, 1);

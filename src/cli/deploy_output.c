@@ -161,14 +161,6 @@ static const char *outcome_name(deploy_outcome o)
     return "?";
 }
 
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const deploy_result *r)
 {
     pthread_mutex_lock(&p->lock);
@@ -177,12 +169,12 @@ void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const d
         cJSON_AddStringToObject(o, "event", "result");
         cJSON_AddStringToObject(o, "service", service);
         cJSON_AddStringToObject(o, "outcome", outcome_name(r->outcome));
-        add_str(o, "task_definition", r->task_definition);
-        add_str(o, "previous_task_definition", r->previous_task_definition);
-        add_str(o, "image", r->image);
-        add_str(o, "strategy", r->strategy);
-        add_str(o, "service_deployment", r->service_deployment);
-        add_str(o, "message", r->message);
+        cli_json_str(o, "task_definition", r->task_definition);
+        cli_json_str(o, "previous_task_definition", r->previous_task_definition);
+        cli_json_str(o, "image", r->image);
+        cli_json_str(o, "strategy", r->strategy);
+        cli_json_str(o, "service_deployment", r->service_deployment);
+        cli_json_str(o, "message", r->message);
         cJSON *rs = cJSON_AddArrayToObject(o, "reasons");
         for (size_t i = 0; i < r->nreasons; i++)
             cJSON_AddItemToArray(rs, cJSON_CreateString(r->reasons[i]));
