@@ -351,14 +351,10 @@ static void request_free(request *r)
 }
 
 /* Create or update, retrying while IAM has not made a young role usable yet, or while a
- * service of the same name is still draining. A young role is usable a few seconds after
- * it was made (IAM's eventual consistency), so while that is due the call is tried again
- * every second of AWS time (a fifth of the poll interval, which is AWS's 5 s) for the
- * first 15 s, then less and less often; a draining service is looked at every poll. */
+ * service of the same name is still draining. */
 static int call(res_ctx *ctx, res_node *n, int creating, request *r, ecs_service *out, aws_error *err)
 {
-    double poll = ctx->poll_s > 0 ? ctx->poll_s : 5;
-    double waited = 0, delay = poll < 1 ? poll : 1;
+    double waited = 0, delay = ctx->poll_s > 0 && ctx->poll_s < 1 ? ctx->poll_s : 1;
     for (;;) {
         int rc = creating ? ecs_create_service(ctx->aws, &r->in, out, err)
                           : ecs_update_service(ctx->aws, &r->in, out, err);
@@ -370,8 +366,6 @@ static int call(res_ctx *ctx, res_node *n, int creating, request *r, ecs_service
             return -1;
         res_event(ctx, n, creating ? RES_CREATE : RES_UPDATE, RES_EV_PROGRESS, "%s; retrying",
                   young ? "IAM role not usable by ECS yet" : "the previous service is still draining");
-        if (young && waited < 3 * poll)
-            delay = poll / 5;
         if (res_sleep(ctx, delay) != 0)
             return -1;
         waited += delay;
