@@ -174,16 +174,23 @@ typedef struct {
     poller_watch *pw;       /* the cluster's shared reader of services */
     double earliest, due;   /* when the next look may and must be (util_now) */
     double deadline;        /* the watch's bound (util_now) */
-    int looks;              /* at the service so far */
     int registering;        /* the last target health read saw no health check begun */
 } watch;
 
-/* When to look next: one poll interval on, or in a round another watcher of the cluster
- * makes from half an interval on (so that watchers fall into the same rounds), never
- * past the bound. */
+/*
+ * When to look next: one poll interval on, or in a round another watcher of the cluster
+ * makes from half an interval on (so that watchers fall into the same rounds), never past
+ * the bound. While the new tasks run but no health check of their targets has begun (the
+ * load balancer provisions: a minute or two on AWS), every second interval (10 s): a
+ * target is healthy at the earliest one check interval after its first check (two checks
+ * 5 s apart, the least AWS allows), so the service's end is still seen at most one
+ * interval (5 s) after it comes, as with a look every interval; and half the looks go.
+ */
 static void schedule_next(watch *x)
 {
     double now = util_now(), poll = x->w->poll_s;
+    if (x->registering)
+        poll *= 2;
     x->due = now + poll < x->deadline ? now + poll : x->deadline;
     x->earliest = now + poll / 2 < x->due ? now + poll / 2 : x->due;
 }
@@ -210,7 +217,7 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
     const deploy_watch_request *w = x->w;
     view now;
     int rc = read_view(x->c, w, x->pw, x->earliest, x->due, &now, err);
-    schedule_next(x);
+    schedule_next(x); /* by what the last look saw */
     if (rc != 0 && aws_error_is(err, AWS_IS_CANCELLED))
         return -1; /* a Ctrl-C: deploy_watch tells it */
     if (rc == 0) {
@@ -248,12 +255,9 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
     x->state = failed(&x->v, w->task_definition, &final) ? final ? DEPLOY_STATE_FAILED
                                                                   : DEPLOY_STATE_FAILING
                                                           : DEPLOY_STATE_RUNNING;
-    /* Target health explains a failure. It only changes once the new tasks run, and while
-     * their registration is still in progress (an ALB provisioning) every other look is
-     * enough: no target turns unhealthy before two failed checks of at least 5 s each. */
-    if (x->v.mine && x->v.mine->running > 0 && !(x->registering && x->looks % 2))
-        x->registering = !deploy_seen_targets_(x->c, &x->v.s, &x->seen);
-    x->looks++;
+    /* Target health explains a failure; it only changes once the new tasks run */
+    x->registering = x->v.mine && x->v.mine->running > 0 &&
+                     !deploy_seen_targets_(x->c, &x->v.s, &x->seen);
     return x->state == DEPLOY_STATE_FAILED ||
            (x->state == DEPLOY_STATE_FAILING && w->stop_at_failure);
 }
