@@ -22,7 +22,7 @@
  * Why a pool and not a shared connection cache: libcurl's connection cache in a share
  * handle is not thread-safe (its known bug 11.11, curl issue #4915, still in the 7.88 we
  * build with): threads that shared it corrupted the heap inside libcurl (glibc aborted
- * "free(): invalid size", "corrupted size vs. prev_size" in 5 of 24 runs of a 20-service
+ * "free(): invalid size", "corrupted size vs. prev_size" in 6 of 29 runs of a 20-service
  * `up` with two malloc arenas; ASan, which does not see into libcurl, saw nothing). An easy
  * handle is used by one thread at a time, so each keeps its own connections; a call takes
  * an idle one that last talked to the same host when there is one.
