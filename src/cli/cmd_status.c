@@ -198,14 +198,6 @@ static void print_text(cli_session *s, const cJSON *all, const char *only)
     }
 }
 
-static void print_json(cJSON *root)
-{
-    char *text = cJSON_Print(root);
-    printf("%s\n", text);
-    free(text);
-    cJSON_Delete(root);
-}
-
 /* `status --cluster NAME [SERVICE]`: the cluster's services as ECS has them, no stack. */
 static int run_cluster(const cli_globals *g, const status_opts *o, const char *only)
 {
@@ -259,7 +251,7 @@ static int run_cluster(const cli_globals *g, const status_opts *o, const char *o
         cJSON_AddItemToObject(root, "resources", all);
         all = NULL;
         cJSON_AddBoolToObject(root, "healthy", !unhealthy);
-        print_json(root);
+        cli_print_json(root, 1);
     } else if (rc == EXIT_OK) {
         int cols = 0, rows;
         if (cli_term_size(STDOUT_FILENO, &cols, &rows) != 0)
@@ -313,7 +305,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         if (!only)
             cJSON_AddItemToObject(root, "outputs", cli_outputs_json(&s));
         cJSON_AddBoolToObject(root, "healthy", !unhealthy);
-        print_json(root);
+        cli_print_json(root, 1);
     } else {
         print_text(&s, all, only);
         cJSON_Delete(all);
@@ -331,10 +323,6 @@ const cli_command cli_cmd_status = {
     .name = "status",
     .args = "[SERVICE]",
     .summary = "show the stack's services (tasks, revision, image, health) and infrastructure",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(status_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(status_opts),
 };
