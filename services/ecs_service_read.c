@@ -54,6 +54,11 @@ void ecs_read_service_(const cJSON *j, ecs_service *out)
     svc_json_tags(j, "tags", "key", "value", &out->tags);
 }
 
+void ecs_service_copy(const ecs_service *s, ecs_service *out)
+{
+    ecs_read_service_(s->raw, out);
+}
+
 void ecs_service_free(ecs_service *s)
 {
     free(s->arn);
