@@ -19,6 +19,8 @@
 
 #include <check.h>
 
+#include "unit_suite.h"
+
 const char *fake_start(void);
 /* The URL once started, else NULL. */
 const char *fake_url(void);
@@ -31,6 +33,9 @@ int fake_control(const char *path, const char *json_body);
  * setup and teardown (may be NULL) around each test, `timeout` seconds each (0: Check's
  * default). tests: a NULL-terminated list of the START_TEST names. */
 Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
+                  const TTest *const *tests);
+/* The test case of fake_suite alone, for a suite that has others beside it. */
+TCase *fake_tcase(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
                   const TTest *const *tests);
 /* The next call of operation (service: botocore's name) happens and then its answer is
  * lost: the connection closes (action "drop") or HTTP 500 comes instead ("error").

@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "plan.h"
 #include "xalloc.h"
+#include "unit_suite.h"
 
 /* The in-memory "cloud": what exists, and the order things happened. */
 static pthread_mutex_t cloud_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -507,17 +508,13 @@ END_TEST
 
 Suite *plan_exec_suite(void)
 {
-    Suite *s = suite_create("plan_exec");
-    TCase *tc = tcase_create("plan_exec");
-    tcase_add_test(tc, creates_in_dependency_order_in_parallel);
-    tcase_add_test(tc, failure_rolls_back_what_was_created);
-    tcase_add_test(tc, no_rollback_leaves_resources);
-    tcase_add_test(tc, diff_update_replace_and_create_only);
-    tcase_add_test(tc, down_deletes_children_before_parents);
-    tcase_add_test(tc, interrupt_stops_and_rolls_back);
-    tcase_add_test(tc, interrupt_from_another_thread_ends_waits);
-    tcase_add_test(tc, unchanged_but_unsettled_is_waited_for);
-    tcase_add_test(tc, waits_do_not_hold_a_slot);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {creates_in_dependency_order_in_parallel,
+                                  failure_rolls_back_what_was_created, no_rollback_leaves_resources,
+                                  diff_update_replace_and_create_only,
+                                  down_deletes_children_before_parents,
+                                  interrupt_stops_and_rolls_back,
+                                  interrupt_from_another_thread_ends_waits,
+                                  unchanged_but_unsettled_is_waited_for, waits_do_not_hold_a_slot,
+                                  NULL};
+    return unit_suite("plan_exec", 0, tests);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "res.h"
+#include "unit_suite.h"
 
 static const char *const replace_on[] = {"name", NULL};
 static const char *const create_only[] = {"document", NULL};
@@ -68,10 +69,7 @@ END_TEST
 
 Suite *res_diff_suite(void)
 {
-    Suite *s = suite_create("res_diff");
-    TCase *t = tcase_create("diff");
-    tcase_add_test(t, unordered_lists_ignore_order);
-    tcase_add_test(t, references_create_only_and_replace);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {unordered_lists_ignore_order, references_create_only_and_replace,
+                                  NULL};
+    return unit_suite("res_diff", 0, tests);
 }

@@ -188,11 +188,6 @@ END_TEST
 
 Suite *res_dns_suite(void)
 {
-    Suite *s = suite_create("res_dns");
-    TCase *tc = tcase_create("api");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, site_record_dualstack_and_certificate_in_us_east_1);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {site_record_dualstack_and_certificate_in_us_east_1, NULL};
+    return fake_suite("res_dns", NULL, NULL, 120, tests);
 }

@@ -700,19 +700,10 @@ END_TEST
 
 Suite *res_edge_suite(void)
 {
-    Suite *s = suite_create("res_edge");
-    TCase *tc = tcase_create("edge");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, create_no_change_update_down);
-    tcase_add_test(tc, https_and_redirect);
-    tcase_add_test(tc, blue_green);
-    tcase_add_test(tc, target_group_in_use_is_retried);
-    tcase_add_test(tc, no_internet_gateway);
-    tcase_add_test(tc, auth_added_and_port_changed);
-    tcase_add_test(tc, blue_green_refuses_login);
-    tcase_add_test(tc, throttled_waits_and_discovery);
-    tcase_add_test(tc, namespace_and_discovery_teardown);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {create_no_change_update_down, https_and_redirect, blue_green,
+                                  target_group_in_use_is_retried, no_internet_gateway,
+                                  auth_added_and_port_changed, blue_green_refuses_login,
+                                  throttled_waits_and_discovery, namespace_and_discovery_teardown,
+                                  NULL};
+    return fake_suite("res_edge", NULL, NULL, 120, tests);
 }

@@ -16,6 +16,7 @@
 #include "../fuzz/fuzz_stack.c"
 #undef LLVMFuzzerTestOneInput
 #include "buf.h"
+#include "unit_suite.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
@@ -136,10 +137,6 @@ END_TEST
 
 Suite *stack_fuzz_suite(void)
 {
-    Suite *s = suite_create("stack_fuzz");
-    TCase *tc = tcase_create("fuzz");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, mutations_never_crash);
-    suite_add_tcase(s, tc);
-    return s;
+    const TTest *const tests[] = {mutations_never_crash, NULL};
+    return unit_suite("stack_fuzz", 120, tests);
 }

@@ -144,14 +144,20 @@ struct aws_client *fake_client(void)
     return c;
 }
 
-Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
+TCase *fake_tcase(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
                   const TTest *const *tests)
 {
     TCase *tc = unit_tcase(name, timeout, tests);
     tcase_add_unchecked_fixture(tc, fake_setup, NULL);
     if (setup || teardown)
         tcase_add_checked_fixture(tc, setup, teardown);
+    return tc;
+}
+
+Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
+                  const TTest *const *tests)
+{
     Suite *s = suite_create(name);
-    suite_add_tcase(s, tc);
+    suite_add_tcase(s, fake_tcase(name, setup, teardown, timeout, tests));
     return s;
 }

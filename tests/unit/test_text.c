@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "unit_suite.h"
 
 static void expect(const char *in, int flags, const char *want)
 {
@@ -31,9 +32,6 @@ END_TEST
 
 Suite *text_suite(void)
 {
-    Suite *s = suite_create("text");
-    TCase *t = tcase_create("escape");
-    tcase_add_test(t, controls_escaped);
-    suite_add_tcase(s, t);
-    return s;
+    const TTest *const tests[] = {controls_escaped, NULL};
+    return unit_suite("text", 0, tests);
 }
