@@ -231,10 +231,5 @@ START_TEST(regions)
 }
 END_TEST
 
-Suite *aws_endpoint_suite(void)
-{
-    const TTest *const tests[] = {partitions, iam_global, route53_global_acm_regional,
-                                  fips_and_dualstack, overrides_in_order, bad_override_refused,
-                                  s3_addressing, regions, NULL};
-    return unit_suite("aws_endpoint", 0, tests);
-}
+UNIT_SUITE(aws_endpoint, 0, partitions, iam_global, route53_global_acm_regional, fips_and_dualstack,
+           overrides_in_order, bad_override_refused, s3_addressing, regions)

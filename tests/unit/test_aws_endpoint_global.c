@@ -67,9 +67,4 @@ START_TEST(application_autoscaling_is_regional)
 }
 END_TEST
 
-Suite *aws_endpoint_global_suite(void)
-{
-    const TTest *const tests[] = {cloudfront_is_global, application_autoscaling_is_regional,
-                                  NULL};
-    return unit_suite("aws_endpoint_global", 0, tests);
-}
+UNIT_SUITE(aws_endpoint_global, 0, cloudfront_is_global, application_autoscaling_is_regional)

@@ -63,8 +63,4 @@ START_TEST(bad_lines_refused)
 }
 END_TEST
 
-Suite *aws_process_suite(void)
-{
-    const TTest *const tests[] = {words_as_shlex_splits_them, bad_lines_refused, NULL};
-    return unit_suite("aws_process", 0, tests);
-}
+UNIT_SUITE(aws_process, 0, words_as_shlex_splits_them, bad_lines_refused)

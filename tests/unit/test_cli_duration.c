@@ -53,8 +53,4 @@ START_TEST(since_is_either)
 }
 END_TEST
 
-Suite *cli_duration_suite(void)
-{
-    const TTest *const tests[] = {durations, rfc3339_times, since_is_either, NULL};
-    return unit_suite("cli_duration", 0, tests);
-}
+UNIT_SUITE(cli_duration, 0, durations, rfc3339_times, since_is_either)

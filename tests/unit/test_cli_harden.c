@@ -52,9 +52,5 @@ START_TEST(try_append_fails_instead_of_exiting)
 }
 END_TEST
 
-Suite *cli_harden_suite(void)
-{
-    const TTest *const tests[] = {core_dumps_off_and_not_dumpable, wiping_buffer,
-                                  try_append_fails_instead_of_exiting, NULL};
-    return unit_suite("cli_harden", 0, tests);
-}
+UNIT_SUITE(cli_harden, 0, core_dumps_off_and_not_dumpable, wiping_buffer,
+           try_append_fails_instead_of_exiting)

@@ -83,9 +83,4 @@ START_TEST(sigint_to_the_main_thread)
 }
 END_TEST
 
-Suite *cli_interrupt_suite(void)
-{
-    const TTest *const tests[] = {sigint_to_the_watcher_thread_is_not_lost,
-                                  sigint_to_the_main_thread, NULL};
-    return unit_suite("cli_interrupt", 0, tests);
-}
+UNIT_SUITE(cli_interrupt, 0, sigint_to_the_watcher_thread_is_not_lost, sigint_to_the_main_thread)

@@ -92,8 +92,4 @@ START_TEST(in_flight_list_read_while_workers_report)
 }
 END_TEST
 
-Suite *cli_progress_suite(void)
-{
-    const TTest *const tests[] = {in_flight_list_read_while_workers_report, NULL};
-    return unit_suite("cli_progress", 0, tests);
-}
+UNIT_SUITE(cli_progress, 0, in_flight_list_read_while_workers_report)

@@ -105,10 +105,5 @@ START_TEST(stopped_and_failed_rollbacks_end_it)
 }
 END_TEST
 
-Suite *deploy_decide_suite(void)
-{
-    const TTest *const tests[] = {completed_new_revision_is_ok, not_done_until_everything_agrees,
-                                  circuit_breaker_is_a_failure_even_when_steady,
-                                  stopped_and_failed_rollbacks_end_it, NULL};
-    return unit_suite("deploy_decide", 0, tests);
-}
+UNIT_SUITE(deploy_decide, 0, completed_new_revision_is_ok, not_done_until_everything_agrees,
+           circuit_breaker_is_a_failure_even_when_steady, stopped_and_failed_rollbacks_end_it)

@@ -93,9 +93,5 @@ START_TEST(reasons_deduplicated)
 }
 END_TEST
 
-Suite *deploy_image_suite(void)
-{
-    const TTest *const tests[] = {repository_of_references, tag_replaced_digest_dropped,
-                                  tags_checked, strategy_names, reasons_deduplicated, NULL};
-    return unit_suite("deploy_image", 0, tests);
-}
+UNIT_SUITE(deploy_image, 0, repository_of_references, tag_replaced_digest_dropped, tags_checked,
+           strategy_names, reasons_deduplicated)

@@ -416,10 +416,5 @@ START_TEST(raw_filter_for_a_terminal)
 }
 END_TEST
 
-Suite *exec_msg_suite(void)
-{
-    const TTest *const tests[] = {header_bytes, uuids, reorder_duplicates_acks, resend_timing,
-                                  session_type_handshake, kms_handshake, filter_and_wrapper,
-                                  raw_filter_for_a_terminal, NULL};
-    return unit_suite("exec_msg", 0, tests);
-}
+UNIT_SUITE(exec_msg, 0, header_bytes, uuids, reorder_duplicates_acks, resend_timing,
+           session_type_handshake, kms_handshake, filter_and_wrapper, raw_filter_for_a_terminal)

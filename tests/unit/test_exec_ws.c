@@ -314,10 +314,5 @@ START_TEST(plain_ws_only_to_loopback)
 }
 END_TEST
 
-Suite *exec_ws_suite(void)
-{
-    const TTest *const tests[] = {rfc_vectors, lengths_16_and_64, bad_frames, socketpair_session,
-                                  timeout_and_eof, connect_with_first_frame_in_the_101,
-                                  plain_ws_only_to_loopback, NULL};
-    return unit_suite("exec_ws", 0, tests);
-}
+UNIT_SUITE(exec_ws, 0, rfc_vectors, lengths_16_and_64, bad_frames, socketpair_session,
+           timeout_and_eof, connect_with_first_frame_in_the_101, plain_ws_only_to_loopback)

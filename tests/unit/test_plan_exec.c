@@ -506,15 +506,8 @@ START_TEST(waits_do_not_hold_a_slot)
 }
 END_TEST
 
-Suite *plan_exec_suite(void)
-{
-    const TTest *const tests[] = {creates_in_dependency_order_in_parallel,
-                                  failure_rolls_back_what_was_created, no_rollback_leaves_resources,
-                                  diff_update_replace_and_create_only,
-                                  down_deletes_children_before_parents,
-                                  interrupt_stops_and_rolls_back,
-                                  interrupt_from_another_thread_ends_waits,
-                                  unchanged_but_unsettled_is_waited_for, waits_do_not_hold_a_slot,
-                                  NULL};
-    return unit_suite("plan_exec", 0, tests);
-}
+UNIT_SUITE(plan_exec, 0, creates_in_dependency_order_in_parallel,
+           failure_rolls_back_what_was_created, no_rollback_leaves_resources,
+           diff_update_replace_and_create_only, down_deletes_children_before_parents,
+           interrupt_stops_and_rolls_back, interrupt_from_another_thread_ends_waits,
+           unchanged_but_unsettled_is_waited_for, waits_do_not_hold_a_slot)

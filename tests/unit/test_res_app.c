@@ -207,11 +207,6 @@ START_TEST(missing_existing_secret_is_a_note_not_a_failure)
 }
 END_TEST
 
-Suite *res_app_suite(void)
-{
-    const TTest *const tests[] = {secrets_generated_once_and_never_shown,
-                                  secret_scheduled_for_deletion_is_restored,
-                                  buckets_with_every_setting,
-                                  missing_existing_secret_is_a_note_not_a_failure, NULL};
-    return fake_suite("res_app", NULL, NULL, 60, tests);
-}
+FAKE_SUITE(res_app, NULL, NULL, 60, secrets_generated_once_and_never_shown,
+           secret_scheduled_for_deletion_is_restored, buckets_with_every_setting,
+           missing_existing_secret_is_a_note_not_a_failure)

@@ -207,11 +207,6 @@ START_TEST(volumes_exec_and_deployment_settings_compare_clean)
 }
 END_TEST
 
-Suite *res_app_service_suite(void)
-{
-    const TTest *const tests[] = {service_create_update_and_failed_deploy,
-                                  first_deploy_that_crashloops_is_removed,
-                                  no_wait_returns_after_the_calls,
-                                  volumes_exec_and_deployment_settings_compare_clean, NULL};
-    return fake_suite("res_app_service", NULL, NULL, 120, tests);
-}
+FAKE_SUITE(res_app_service, NULL, NULL, 120, service_create_update_and_failed_deploy,
+           first_deploy_that_crashloops_is_removed, no_wait_returns_after_the_calls,
+           volumes_exec_and_deployment_settings_compare_clean)

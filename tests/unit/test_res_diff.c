@@ -67,9 +67,4 @@ START_TEST(references_create_only_and_replace)
 }
 END_TEST
 
-Suite *res_diff_suite(void)
-{
-    const TTest *const tests[] = {unordered_lists_ignore_order, references_create_only_and_replace,
-                                  NULL};
-    return unit_suite("res_diff", 0, tests);
-}
+UNIT_SUITE(res_diff, 0, unordered_lists_ignore_order, references_create_only_and_replace)

@@ -313,11 +313,6 @@ START_TEST(text_lines)
 }
 END_TEST
 
-Suite *res_diff_walk_suite(void)
-{
-    const TTest *const tests[] = {containers_by_name_environment_by_name, order_only_and_exactness,
-                                  plain_and_unkeyed_lists, references_and_odd_names,
-                                  task_definition_canonical_documents,
-                                  changes_exactly_when_documents_differ, text_lines, NULL};
-    return unit_suite("res_diff_walk", 0, tests);
-}
+UNIT_SUITE(res_diff_walk, 0, containers_by_name_environment_by_name, order_only_and_exactness,
+           plain_and_unkeyed_lists, references_and_odd_names, task_definition_canonical_documents,
+           changes_exactly_when_documents_differ, text_lines)

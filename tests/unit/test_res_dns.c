@@ -186,8 +186,4 @@ START_TEST(site_record_dualstack_and_certificate_in_us_east_1)
 }
 END_TEST
 
-Suite *res_dns_suite(void)
-{
-    const TTest *const tests[] = {site_record_dualstack_and_certificate_in_us_east_1, NULL};
-    return fake_suite("res_dns", NULL, NULL, 120, tests);
-}
+FAKE_SUITE(res_dns, NULL, NULL, 120, site_record_dualstack_and_certificate_in_us_east_1)

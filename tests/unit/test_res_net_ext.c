@@ -259,9 +259,5 @@ START_TEST(default_vpc)
 }
 END_TEST
 
-Suite *res_net_ext_suite(void)
-{
-    const TTest *const tests[] = {existing_vpc_and_reach, missing_existing_vpc_is_named,
-                                  default_vpc, group_used_by_someone_else, NULL};
-    return fake_suite("res_net_ext", NULL, NULL, 60, tests);
-}
+FAKE_SUITE(res_net_ext, NULL, NULL, 60, existing_vpc_and_reach, missing_existing_vpc_is_named,
+           default_vpc, group_used_by_someone_else)

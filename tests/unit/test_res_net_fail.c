@@ -166,10 +166,5 @@ START_TEST(lost_answers_make_no_duplicates)
 }
 END_TEST
 
-Suite *res_net_fail_suite(void)
-{
-    const TTest *const tests[] = {group_deletion_waits_for_interfaces,
-                                  failure_in_the_middle_rolls_back, lost_answers_make_no_duplicates,
-                                  NULL};
-    return fake_suite("res_net_fail", NULL, NULL, 60, tests);
-}
+FAKE_SUITE(res_net_fail, NULL, NULL, 60, group_deletion_waits_for_interfaces,
+           failure_in_the_middle_rolls_back, lost_answers_make_no_duplicates)

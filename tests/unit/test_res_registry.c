@@ -113,10 +113,5 @@ START_TEST(teardown_order_is_transitive)
 }
 END_TEST
 
-Suite *res_registry_suite(void)
-{
-    const TTest *const tests[] = {program_rows_are_right, program_teardown_order,
-                                  application_goes_before_the_network, wrong_rows_fail,
-                                  teardown_order_is_transitive, NULL};
-    return unit_suite("res_registry", 0, tests);
-}
+UNIT_SUITE(res_registry, 0, program_rows_are_right, program_teardown_order,
+           application_goes_before_the_network, wrong_rows_fail, teardown_order_is_transitive)

@@ -298,9 +298,5 @@ START_TEST(every_kind_has_ci_permissions)
 }
 END_TEST
 
-Suite *res_site_ci_suite(void)
-{
-    const TTest *const tests[] = {model, graph, policies_within_size, grant_read_back,
-                                  every_kind_has_ci_permissions, NULL};
-    return unit_suite("res_site_ci", 0, tests);
-}
+UNIT_SUITE(res_site_ci, 0, model, graph, policies_within_size, grant_read_back,
+           every_kind_has_ci_permissions)

@@ -418,8 +418,4 @@ START_TEST(aws_c_auth_v4_all)
 }
 END_TEST
 
-Suite *sigv4_suite_suite(void)
-{
-    const TTest *const tests[] = {aws4_testsuite_all, aws_c_auth_v4_all, NULL};
-    return unit_suite("sigv4_suite", 0, tests);
-}
+UNIT_SUITE(sigv4_suite, 0, aws4_testsuite_all, aws_c_auth_v4_all)

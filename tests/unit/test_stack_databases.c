@@ -363,11 +363,6 @@ START_TEST(down_keeps_what_a_database_stands_on)
 }
 END_TEST
 
-Suite *stack_databases_suite(void)
-{
-    const TTest *const tests[] = {defaults_and_uses, graph_of_databases,
-                                  only_the_users_wait_for_a_database,
-                                  database_waits_are_long_unless_told, a_sidecar_uses_a_database,
-                                  versions, down_keeps_what_a_database_stands_on, NULL};
-    return unit_suite("stack_databases", 0, tests);
-}
+UNIT_SUITE(stack_databases, 0, defaults_and_uses, graph_of_databases,
+           only_the_users_wait_for_a_database, database_waits_are_long_unless_told,
+           a_sidecar_uses_a_database, versions, down_keeps_what_a_database_stands_on)

@@ -120,9 +120,5 @@ START_TEST(domain_names)
 }
 END_TEST
 
-Suite *stack_dns_suite(void)
-{
-    const TTest *const tests[] = {zones_domains_and_certificates, zone_holding_a_name,
-                                  urls_from_the_domain, domain_names, NULL};
-    return unit_suite("stack_dns", 0, tests);
-}
+UNIT_SUITE(stack_dns, 0, zones_domains_and_certificates, zone_holding_a_name, urls_from_the_domain,
+           domain_names)

@@ -180,10 +180,5 @@ START_TEST(stack_name_with_environment_checked)
 }
 END_TEST
 
-Suite *stack_env_suite(void)
-{
-    const TTest *const tests[] = {no_environment_selected, parameters_and_overrides_applied,
-                                  unknown_environment, every_environment_checked,
-                                  stack_name_with_environment_checked, NULL};
-    return unit_suite("stack_env", 0, tests);
-}
+UNIT_SUITE(stack_env, 0, no_environment_selected, parameters_and_overrides_applied,
+           unknown_environment, every_environment_checked, stack_name_with_environment_checked)

@@ -135,8 +135,4 @@ START_TEST(mutations_never_crash)
 }
 END_TEST
 
-Suite *stack_fuzz_suite(void)
-{
-    const TTest *const tests[] = {mutations_never_crash, NULL};
-    return unit_suite("stack_fuzz", 120, tests);
-}
+UNIT_SUITE(stack_fuzz, 120, mutations_never_crash)

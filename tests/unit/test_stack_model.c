@@ -464,12 +464,7 @@ START_TEST(json_has_no_secret_values)
 }
 END_TEST
 
-Suite *stack_model_suite(void)
-{
-    const TTest *const tests[] = {defaults_applied, carving, cidr_parsing, parameters_and_sets,
-                                  environment_interpolation, references_kept_typed,
-                                  sidecars_and_init, bootstrap_secret_implicit, enabled_switch,
-                                  names_and_checks, json_has_no_secret_values, storage_sections,
-                                  storage_refusals, NULL};
-    return unit_suite("stack_model", 0, tests);
-}
+UNIT_SUITE(stack_model, 0, defaults_applied, carving, cidr_parsing, parameters_and_sets,
+           environment_interpolation, references_kept_typed, sidecars_and_init,
+           bootstrap_secret_implicit, enabled_switch, names_and_checks, json_has_no_secret_values,
+           storage_sections, storage_refusals)

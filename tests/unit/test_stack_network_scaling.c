@@ -160,9 +160,5 @@ START_TEST(ipv6_network_and_cidr_peers)
 }
 END_TEST
 
-Suite *stack_network_scaling_suite(void)
-{
-    const TTest *const tests[] = {scaling_model, connect_defaults, egress_destinations,
-                                  ipv6_network_and_cidr_peers, NULL};
-    return unit_suite("stack_network_scaling", 0, tests);
-}
+UNIT_SUITE(stack_network_scaling, 0, scaling_model, connect_defaults, egress_destinations,
+           ipv6_network_and_cidr_peers)

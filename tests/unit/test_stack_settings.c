@@ -144,9 +144,5 @@ START_TEST(default_bucket_names)
 }
 END_TEST
 
-Suite *stack_settings_suite(void)
-{
-    const TTest *const tests[] = {cluster_and_capacity, container_settings, log_groups,
-                                  secret_and_permissions, default_bucket_names, NULL};
-    return unit_suite("stack_settings", 0, tests);
-}
+UNIT_SUITE(stack_settings, 0, cluster_and_capacity, container_settings, log_groups,
+           secret_and_permissions, default_bucket_names)

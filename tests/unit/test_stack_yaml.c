@@ -255,12 +255,7 @@ START_TEST(diags_sorted_and_capped)
 }
 END_TEST
 
-Suite *stack_yaml_suite(void)
-{
-    const TTest *const tests[] = {positions_of_nodes, json_is_yaml, null_values_are_absent,
-                                  duplicate_keys, aliases_expand, billion_laughs_is_bounded,
-                                  deep_nesting_is_refused, alias_depth_is_bounded,
-                                  text_must_be_utf8, escaped_nul_is_refused, size_cap,
-                                  edit_distance_and_suggestions, diags_sorted_and_capped, NULL};
-    return unit_suite("stack_yaml", 0, tests);
-}
+UNIT_SUITE(stack_yaml, 0, positions_of_nodes, json_is_yaml, null_values_are_absent, duplicate_keys,
+           aliases_expand, billion_laughs_is_bounded, deep_nesting_is_refused,
+           alias_depth_is_bounded, text_must_be_utf8, escaped_nul_is_refused, size_cap,
+           edit_distance_and_suggestions, diags_sorted_and_capped)

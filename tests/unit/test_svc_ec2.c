@@ -328,10 +328,6 @@ START_TEST(waiters_for_vpc_subnet_group)
 }
 END_TEST
 
-Suite *svc_ec2_suite(void)
-{
-    const TTest *const tests[] = {vpc_create_describe_delete, vpc_attributes_and_default, zones,
-                                  subnets_pages_and_dependencies, internet_gateway,
-                                  route_tables, waiters_for_vpc_subnet_group, NULL};
-    return fake_suite("svc_ec2", setup, teardown, 30, tests);
-}
+FAKE_SUITE(svc_ec2, setup, teardown, 30, vpc_create_describe_delete, vpc_attributes_and_default,
+           zones, subnets_pages_and_dependencies, internet_gateway, route_tables,
+           waiters_for_vpc_subnet_group)

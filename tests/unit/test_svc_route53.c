@@ -393,10 +393,5 @@ START_TEST(lost_answers)
 }
 END_TEST
 
-Suite *svc_route53_suite(void)
-{
-    const TTest *const tests[] = {zones, zone_lists_and_deletion, records_and_changes,
-                                  record_pages, alias_to_load_balancer, tags, names,
-                                  lost_answers, NULL};
-    return fake_suite("svc_route53", setup, teardown, 60, tests);
-}
+FAKE_SUITE(svc_route53, setup, teardown, 60, zones, zone_lists_and_deletion, records_and_changes,
+           record_pages, alias_to_load_balancer, tags, names, lost_answers)

@@ -30,8 +30,4 @@ START_TEST(controls_escaped)
 }
 END_TEST
 
-Suite *text_suite(void)
-{
-    const TTest *const tests[] = {controls_escaped, NULL};
-    return unit_suite("text", 0, tests);
-}
+UNIT_SUITE(text, 0, controls_escaped)

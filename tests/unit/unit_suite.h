@@ -9,4 +9,14 @@
 TCase *unit_tcase(const char *name, int timeout, const TTest *const *tests);
 Suite *unit_suite(const char *name, int timeout, const TTest *const *tests);
 
+/* Define `Suite *NAME_suite(void)`, the suite NAME (a bare name) of the START_TEST names
+ * listed, `timeout` seconds each (0: Check's default). The Makefile finds the suites by
+ * the start of this line as it finds `Suite *NAME_suite(void)`. */
+#define UNIT_SUITE(name, timeout, ...)                                                     \
+    Suite *name##_suite(void)                                                              \
+    {                                                                                      \
+        const TTest *const tests_[] = {__VA_ARGS__, NULL};                                 \
+        return unit_suite(#name, timeout, tests_);                                         \
+    }
+
 #endif
