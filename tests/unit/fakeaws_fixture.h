@@ -58,6 +58,8 @@ struct aws_client;
 /* A client with default options (environment pointed at the fake); fails the test when it
  * cannot be made. The caller frees it with aws_client_free(). */
 struct aws_client *fake_client(void);
+/* The fake emptied (POST /_fake/reset), then fake_client(): a test's setup. */
+struct aws_client *fake_reset_client(void);
 
 /* A network made in the fake beforehand, for a client test: a VPC 10.N.0.0/16, with an
  * internet gateway attached when `igw`, and a subnet 10.N.i.0/24 in each zone of `zones`

@@ -234,3 +234,9 @@ void fake_wait_progress(void *ud, const char *what, const char *state, int check
     if (!strstr(s->states, state))
         snprintf(s->states + n, sizeof s->states - n, "%s ", state);
 }
+
+struct aws_client *fake_reset_client(void)
+{
+    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
+    return fake_client();
+}

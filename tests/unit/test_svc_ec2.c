@@ -12,8 +12,7 @@ static svc_tags stack_tags;
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-    cl = fake_client();
+    cl = fake_reset_client();
     svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
     svc_tags_add(&stack_tags, "ecsdeploy:id", "network");
 }

@@ -16,9 +16,8 @@ static char *sg, *sg2;
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     aws_error err;
-    cl = fake_client();
+    cl = fake_reset_client();
     const char *zones[] = {"us-east-1a", "us-east-1b", NULL};
     fake_net_make(cl, 63, 0, zones, &net);
     OK(ec2_create_security_group(cl, net.vpc, "cache-a", "cache", NULL, &sg, &err));

@@ -16,9 +16,8 @@ static char *sg;
 /* A VPC with an internet gateway, two public subnets in two zones and a group. */
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     aws_error err;
-    cl = fake_client();
+    cl = fake_reset_client();
     svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
     const char *zones[] = {"us-east-1a", "us-east-1b", NULL};
     fake_net_make(cl, 60, 1, zones, &net);

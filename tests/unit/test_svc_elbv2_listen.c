@@ -34,9 +34,8 @@ static char *make_tg(const char *name)
 /* A VPC with an internet gateway, two subnets, an active load balancer, two groups. */
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     aws_error err;
-    cl = fake_client();
+    cl = fake_reset_client();
     const char *zones[] = {"us-east-1a", "us-east-1b", NULL};
     fake_net_make(cl, 70, 1, zones, &net);
     elbv2_lb_in in = {.name = "demo", .subnets = (const char *const *)net.subnets};

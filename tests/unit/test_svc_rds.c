@@ -19,9 +19,8 @@ static char *sg, *sg2;
 /* A VPC with two subnets in two zones (and a third beside the first), two groups. */
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     aws_error err;
-    cl = fake_client();
+    cl = fake_reset_client();
     svc_tags_add(&stack_tags, "ecsdeploy:stack", "shop");
     const char *zones[] = {"us-east-1a", "us-east-1b", "us-east-1a", NULL};
     fake_net_make(cl, 61, 0, zones, &net);

@@ -29,8 +29,7 @@ static svc_tags tags;
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-    cl = fake_client();
+    cl = fake_reset_client();
     const char *zones[] = {"us-east-1a", "us-east-1b", NULL};
     fake_net_make(cl, 62, 0, zones, &net);
     svc_tags_add(&tags, "ecsdeploy:stack", "lost");

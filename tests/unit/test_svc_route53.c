@@ -12,8 +12,7 @@ static aws_client *cl;
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-    cl = fake_client();
+    cl = fake_reset_client();
 }
 
 static void teardown(void)

@@ -15,8 +15,7 @@ static const aws_wait_opts wait_opts = {.max_checks = 400, .interval_s = 0.05};
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-    cl = fake_client();
+    cl = fake_reset_client();
     svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
     fake_net_make(cl, 80, 0, NULL, &net);
 }
