@@ -28,18 +28,6 @@ static uint64_t rnd(void)
     return rng_state;
 }
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf b = BUF_INIT;
-    buf_read(&b, f, 0);
-    fclose(f);
-    *len = b.len;
-    return buf_detach(&b);
-}
-
 static const char *const tokens[] = {
     "${", "}", ": ", "- ", "\n  ", "\n", "&a ", "*a", "[", "]", "{", "}", "\"", "'", "\t", "\xff",
     "\xc3", "---\n", "${services.app.url}", "${secrets.api-key.arn}", "${image}", "${env:HOME}",
@@ -114,7 +102,7 @@ START_TEST(mutations_never_crash)
     char **seeds = calloc(g.gl_pathc, sizeof *seeds);
     size_t *lens = calloc(g.gl_pathc, sizeof *lens);
     for (size_t i = 0; i < g.gl_pathc; i++) {
-        seeds[i] = read_all(g.gl_pathv[i], &lens[i]);
+        seeds[i] = test_read_file(g.gl_pathv[i], &lens[i]);
         ck_assert_ptr_nonnull(seeds[i]);
         stack_fuzz_one_input((const uint8_t *)seeds[i], lens[i]);
     }
