@@ -70,6 +70,18 @@ class Fake:
             return e.code, json.loads(e.read() or b"null")
 
 
+def poll(pred, timeout=30, every=0.05):
+    """Call pred() every `every` seconds until it gives a true value, and return that; None
+    after `timeout` seconds (a bound, not a timing)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(every)
+    return None
+
+
 class Report:
     def __init__(self):
         self.passed = 0
@@ -96,16 +108,11 @@ class Report:
         return self.check(False, f"{what}: no error, want {want}")
 
     def wait(self, pred, what, timeout=30, every=0.05):
-        """Poll pred() until it gives a true value, and return it; after `timeout` seconds
-        (a bound, not a timing) record a failure and return None."""
-        end = time.time() + timeout
-        while time.time() < end:
-            v = pred()
-            if v:
-                return v
-            time.sleep(every)
-        self.check(False, f"timed out waiting for {what}")
-        return None
+        """poll(pred), recording a failure when it times out."""
+        v = poll(pred, timeout, every)
+        if not v:
+            self.check(False, f"timed out waiting for {what}")
+        return v
 
     def cli_ok(self, p, what):
         """An AWS CLI run (a CompletedProcess) that must succeed: its JSON output ({} for none)."""
