@@ -22,6 +22,10 @@
 #include "aws_wait.h"
 #include "svc.h"
 
+/* CloudFront reads viewer certificates from ACM in this region only. */
+#define CF_CERTIFICATE_REGION "us-east-1"
+/* The hosted zone id of every distribution, for Route 53 alias records. */
+#define CF_ALIAS_ZONE_ID "Z2FDTNDATAQYW2"
 /* CloudFront's managed cache policies (ids from its documentation). */
 #define CF_CACHING_OPTIMIZED "658327ea-f89d-4fab-a63d-7e88639e58f6"
 #define CF_CACHING_DISABLED "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"

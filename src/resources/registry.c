@@ -72,7 +72,7 @@ const res_kind_row res_registry_rows[] = {
     /* a zone goes only once the stack's records and certificates (their validation
      * records) in it are gone; a certificate once nothing uses it */
     {&res_kind_zone,             "record certificate"},
-    {&res_kind_certificate,      "listener"},
+    {&res_kind_certificate,      "listener site"},
     {&res_kind_alb,              "target_group record"},
     {&res_kind_record,           ""},
     {&res_kind_target_group,     "listener"},
@@ -85,7 +85,7 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_scaling,          ""},
     {&res_kind_bootstrap,        ""},
     {&res_kind_oac,              "site"},
-    {&res_kind_site,             ""},
+    {&res_kind_site,             "record"},
     /* last: it also builds the CI role (a role), whose permissions need the whole graph */
     {&res_kind_oidc_provider,    "role"},
     /* the stack's managed policies (the CI role's), detached by the roles' deletion */

@@ -49,11 +49,6 @@ static void decode_certificate(stack_ctx *c, const stack_node *v, stack_site *x)
     const stack_node *at = stack_node_get(v, "certificate");
     if (strcmp(cert, "auto") == 0) {
         x->certificate_auto = 1;
-        /* a DNS-validated certificate needs the record and certificate kinds of the
-         * domains work; until then only an ARN can be given */
-        stack_err_key(c, at, "certificate", "'auto' (a DNS-validated certificate) needs the stack's "
-                      "DNS support, which this build does not have yet; give the ARN of an ACM "
-                      "certificate in us-east-1 that covers the domain");
     } else if (certificate_arn_ok(cert)) {
         x->certificate_arn = cert;
         cert = NULL;
@@ -109,9 +104,9 @@ static void decode_site(stack_ctx *c, const stack_node *key, const stack_node *v
     decode_certificate(c, v, x);
     if (x->domain && !x->certificate_arn && !x->certificate_auto && !stack_node_get(v, "certificate"))
         stack_err_key(c, stack_node_get(v, "domain"), "domain", "CloudFront serves another domain "
-                      "than its own only with a certificate for it: add certificate: ARN (ACM, "
-                      "us-east-1)");
-    if (!x->domain && x->certificate_arn)
+                      "than its own only with a certificate for it: add certificate: auto (a "
+                      "DNS-validated certificate in us-east-1) or certificate: ARN (ACM, us-east-1)");
+    if (!x->domain && (x->certificate_arn || x->certificate_auto))
         stack_err_key(c, stack_node_get(v, "certificate"), "certificate", "a certificate is for a "
                       "domain: add domain: NAME, or remove the certificate");
     if (stack_get_str(c, v, "default_root_object", 0, &x->default_root_object) == 0 &&
