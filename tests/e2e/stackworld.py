@@ -276,6 +276,21 @@ def converge_and_down(rep, fake, stack_file, stack, tag):
     return left
 
 
+def first_up_refused(rep, fake, stack_file, stack, skip=0):
+    """A first `up` whose CreateService AWS refuses (after `skip` that succeed), with one
+    try a call: it exits 3 and leaves nothing of the stack but the task definitions it
+    deregistered (AWS keeps them listed, INACTIVE). Two checks."""
+    rule = {"service": "ecs", "operation": "CreateService", "action": "error",
+            "code": "AccessDeniedException", "message": "refused by the test"}
+    set_faults(fake, [dict(rule, skip=skip)] if skip else [rule])
+    rc, out, err = run(fake, stack_file, "up", env={"AWS_MAX_ATTEMPTS": "1"})
+    set_faults(fake, [])
+    rep.eq(rc, 3, f"a first up failing at CreateService exits 3 ({err.strip()[-600:]})")
+    left = inventory(resources(fake), stack)
+    left.pop("ecs.taskDefinitions", None)
+    rep.eq(left, {}, "nothing of the stack is left")
+
+
 def diff(got, want):
     """A readable difference of two inventories, or '' when they are equal."""
     lines = []
