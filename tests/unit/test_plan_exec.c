@@ -204,6 +204,14 @@ static void build(int children)
     }
 }
 
+/* Plan (for `up`, or for `down`) and run it; plan_execute's result, *r filled. */
+static int plan_and_run(int for_down, int parallel, int rollback, plan_exec_result *r)
+{
+    plan_compute(&ctx, for_down);
+    plan_exec_options o = {.parallel = parallel, .rollback = rollback};
+    return plan_execute(&ctx, &o, r);
+}
+
 START_TEST(creates_in_dependency_order_in_parallel)
 {
     reset();
@@ -234,10 +242,8 @@ START_TEST(failure_rolls_back_what_was_created)
     reset();
     build(3);
     fail_on = "child/c1";
-    plan_compute(&ctx, 0);
-    plan_exec_options o = {.parallel = 1, .rollback = 1};
     plan_exec_result r;
-    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_int_eq(plan_and_run(0, 1, 1, &r), -1);
     ck_assert_int_eq(r.failed, 1);
     ck_assert_int_eq(r.rolled_back, 1);
     ck_assert_ptr_nonnull(strstr(r.failure, "child/c1: create: InvalidParameterException"));
@@ -257,10 +263,8 @@ START_TEST(no_rollback_leaves_resources)
     reset();
     build(2);
     fail_on = "child/c0";
-    plan_compute(&ctx, 0);
-    plan_exec_options o = {.parallel = 1, .rollback = 0};
     plan_exec_result r;
-    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_int_eq(plan_and_run(0, 1, 0, &r), -1);
     ck_assert_int_eq(r.rolled_back, 0);
     ck_assert_int_ge(live, 1);
     plan_exec_result_free(&r);
@@ -347,10 +351,8 @@ START_TEST(interrupt_stops_and_rolls_back)
     build(3);
     ctx.cancel = &ctrl_c;
     interrupt_on = "child/c0";
-    plan_compute(&ctx, 0);
-    plan_exec_options o = {.parallel = 1, .rollback = 1};
     plan_exec_result r;
-    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_int_eq(plan_and_run(0, 1, 1, &r), -1);
     ck_assert_int_eq(r.failed, 1);
     ck_assert_str_eq(r.failure, "interrupted");
     ck_assert_int_eq(r.rolled_back, 1);
@@ -367,9 +369,7 @@ START_TEST(interrupt_stops_and_rolls_back)
     build(3);
     ctx.cancel = &ctrl_c;
     interrupt_on = "child/c0";
-    plan_compute(&ctx, 0);
-    o.rollback = 0;
-    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_int_eq(plan_and_run(0, 1, 0, &r), -1);
     ck_assert_str_eq(r.failure, "interrupted");
     ck_assert_int_eq(r.rolled_back, 0);
     ck_assert_int_eq(live, 2);
