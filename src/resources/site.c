@@ -19,7 +19,8 @@
  * distribution, the certificate after it.
  *
  * Properties: comment, enabled, bucket, origin {domain, path, oac}, default_root_object,
- * spa, aliases (unordered), certificate, price_class, grant; actual attributes add
+ * spa, aliases (unordered), certificate, price_class, headers_policy (the id of the site's
+ * response headers policy, headers_policy.c; "" none), grant; actual attributes add
  * domain_name, url, distribution_id, arn, status. Discovery is site_read.c.
  */
 #include <stdlib.h>
@@ -135,12 +136,18 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             cJSON_AddStringToObject(d, "certificate", x->certificate_arn ? x->certificate_arn : "");
         }
         cJSON_AddStringToObject(d, "price_class", price_names[x->price_class]);
+        char *headers_id = xasprintf("headers/%s", x->name);
+        res_node *headers = res_graph_find(g, headers_id);
+        cJSON_AddItemToObject(d, "headers_policy", headers ? res_ref(headers_id, "id") : cJSON_CreateString(""));
+        free(headers_id);
         res_node *n = res_graph_add(g, &res_kind_site, x->name, "", d);
         n->model = x;
         res_node_depend(n, bucket);
         res_node_depend(n, oac);
         if (cert)
             res_node_depend(n, cert);
+        if (headers)
+            res_node_depend(n, headers);
         if (x->domain)
             add_record(g, n, x);
         /* a default bucket name is known once the account is (after_discover) */
@@ -192,6 +199,7 @@ static void config_of(const cJSON *d, const char *caller_reference, site_config 
     cJSON_ArrayForEach(a, cJSON_GetObjectItem(d, "aliases")) svc_strings_add(&c->aliases, a->valuestring);
     c->certificate_arn = (char *)member(d, "certificate");
     c->price_class = (char *)member(d, "price_class");
+    c->response_headers_policy = (char *)member(d, "headers_policy");
     c->ipv6 = 1;
     if (cJSON_IsTrue(cJSON_GetObjectItem(d, "spa"))) {
         /* a missing object is 403 through an origin access control without s3:ListBucket */

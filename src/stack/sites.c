@@ -2,13 +2,17 @@
  * site, the bucket readable only by its distribution). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "stack_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
 static const char *const site_keys[] = {"bucket", "path", "domain", "certificate",
-                                        "default_root_object", "spa", "price_class", NULL};
+                                        "default_root_object", "spa", "price_class", "headers",
+                                        NULL};
+/* CloudFront's quota of custom headers in a response headers policy. */
+#define MAX_HEADERS 10
 static const char *const price_classes[] = {"all", "200", "100", NULL};
 
 /* CloudFront takes viewer certificates only from ACM in us-east-1. */
@@ -58,6 +62,51 @@ static void decode_certificate(stack_ctx *c, const stack_node *v, stack_site *x)
                       "certificates from there only; or write auto", cert);
     }
     free(cert);
+}
+
+/* Why name is not an HTTP header name (a token), or NULL. */
+static const char *header_name_problem(const char *name)
+{
+    static const char token[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    if (!*name || name[strspn(name, token)])
+        return "is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)";
+    return NULL;
+}
+
+/* headers: {NAME: VALUE}: the custom headers every response of the site carries, such as
+ * the cross-origin isolation a WASM app with SharedArrayBuffer needs. */
+static void decode_headers(stack_ctx *c, const stack_node *v, stack_site *x)
+{
+    const stack_node *h = stack_node_get(v, "headers");
+    if (!h)
+        return;
+    size_t old = stack_path_push(c, "headers");
+    if (stack_want_map(c, h)) {
+        if (h->n > MAX_HEADERS)
+            stack_err(c, h, "%zu headers, but CloudFront sets at most %d custom headers per site", h->n,
+                      MAX_HEADERS);
+        x->headers = xcalloc(h->n + 1, sizeof *x->headers);
+        for (size_t i = 0; i < h->n && i < MAX_HEADERS; i++) {
+            const char *name = h->keys[i]->str, *why = header_name_problem(name);
+            size_t o2 = stack_path_push(c, name);
+            char *value = NULL;
+            for (size_t j = 0; !why && j < x->nheaders; j++)
+                if (strcasecmp(x->headers[j].name, name) == 0)
+                    why = "is given twice (header names are case-insensitive)";
+            if (why)
+                stack_err(c, h->keys[i], "'%s' %s", name, why);
+            else if (stack_scalar(c, h->vals[i], &value) == 0 && (!*value || strpbrk(value, "\r\n"))) {
+                stack_err(c, h->vals[i], "the value of header %s must be one non-empty line", name);
+                free(value);
+            } else if (value) {
+                x->headers[x->nheaders].name = xstrdup(name);
+                x->headers[x->nheaders++].value = value;
+            }
+            stack_path_pop(c, o2);
+        }
+    }
+    stack_path_pop(c, old);
 }
 
 static void check_bucket(stack_ctx *c, const stack_node *v, const stack_site *x)
@@ -121,6 +170,7 @@ static void decode_site(stack_ctx *c, const stack_node *key, const stack_node *v
     int pc = 0;
     if (stack_get_enum(c, v, "price_class", price_classes, &pc) == 0)
         x->price_class = (stack_price_class)pc;
+    decode_headers(c, v, x);
 }
 
 /* The OAC's name and the distribution's comment must fit CloudFront's limits. */

@@ -333,6 +333,12 @@ def check_site_domain(f, x, zones, name):
         if arn.startswith("arn:aws:acm:us-east-1:") else {}
     R.check(cert.get("Status") == "ISSUED" and name in cert.get("SubjectAlternativeNames", []),
             f"{x.name}: {name} is served with an ISSUED certificate of us-east-1: {arn} {cert.get('Status')}")
+    policy_id = cf.get_distribution_config(Id=dists[0]["Id"])["DistributionConfig"]["DefaultCacheBehavior"] \
+        .get("ResponseHeadersPolicyId", "")
+    policy = [p for p in resources(f)["cloudfront"]["response_headers_policies"] if p["id"] == policy_id]
+    R.check(policy and policy[0]["headers"] == {"Cross-Origin-Embedder-Policy": "require-corp",
+                                                "Cross-Origin-Opener-Policy": "same-origin"},
+            f"{x.name}: {name} answers with the cross-origin isolation headers: {policy}")
 
 
 def check_database(f, x):

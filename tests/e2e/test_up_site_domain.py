@@ -1,18 +1,23 @@
 #!/usr/bin/python3
-"""A site with a domain of its own end to end (fdk's viewer at app.DOMAIN), on a fake
-holding only the public zone example.com (made beforehand, as the examples say):
+"""A site with a domain and response headers of its own end to end (fdk's viewer at
+app.DOMAIN, cross-origin isolated), on a fake holding only the public zone example.com
+(made beforehand, as the examples say):
 
 1. `up` of a stack zone, a bucket and a site with `domain:` and `certificate: auto`: the
    certificate is requested in us-east-1 (whatever the stack's region), validated through
    the stack's zone and issued before the distribution serves with it; the distribution has
    the domain as its alias; A and AAAA alias records point the domain at it (CloudFront's
    zone Z2FDTNDATAQYW2) with their owner record; the site's url is the domain's; `status`
-   shows the certificate and the record; a second `up` only reads.
+   shows the certificate and the record; the site's `headers:` are a response headers
+   policy (STACK-SITE) that the distribution's default behaviour names; a second `up` only
+   reads.
 2. The fake refuses what AWS refuses (so the order above is proven, not assumed): a
    distribution whose certificate is not issued or does not cover its alias, an alias
    record to a distribution that lacks the name, a certificate deleted while a
    distribution uses it.
-3. `down --purge`: record, distribution, certificate and its validation record, and the
+3. Headers changed: the policy is updated in place (the distribution untouched); headers
+   removed: the distribution stops naming the policy, which is then deleted.
+4. `down --purge`: record, distribution, certificate and its validation record, and the
    zone are gone, in that order of dependence.
 """
 
@@ -29,6 +34,8 @@ NAME = "sitedom"
 ZONE = f"{NAME}.example.com"
 DOMAIN = f"app.{ZONE}"
 
+HEADERS = ("    headers: {{ Cross-Origin-Embedder-Policy: {coep}, "
+           "Cross-Origin-Opener-Policy: same-origin }}\n")
 STACK = f"""\
 stack: {NAME}
 region: eu-west-1
@@ -37,12 +44,20 @@ zones:
 buckets:
   wasm: {{}}
 sites:
-  app: {{ bucket: wasm, path: /latest, domain: {DOMAIN}, certificate: auto }}
-services:
+  app:
+    bucket: wasm
+    path: /latest
+    domain: {DOMAIN}
+    certificate: auto
+{{headers}}services:
   api: {{ image: nginx:1.27, port: 80 }}
 outputs:
   app: ${{sites.app.url}}
 """
+
+
+def stack_text(coep="require-corp"):
+    return STACK.replace("{headers}", HEADERS.format(coep=coep) if coep else "")
 
 
 def write(text):
@@ -100,6 +115,12 @@ def create(fake, path):
     R.check(any(k[1] == "CNAME" and k[0].startswith("_") for k in inner),
             f"the validation record is in the stack's zone: {sorted(inner)}")
     R.check(f"app = https://{DOMAIN}" in out, f"the site's url is the domain's: {out[-600:]}")
+    policies = doc["cloudfront"]["response_headers_policies"]
+    R.eq([(p["name"], p["headers"]) for p in policies],
+         [(f"{NAME}-app", {"Cross-Origin-Embedder-Policy": "require-corp",
+                           "Cross-Origin-Opener-Policy": "same-origin"})], "the site's response headers policy")
+    R.eq(cfg["DefaultCacheBehavior"].get("ResponseHeadersPolicyId"), policies[0]["id"] if policies else None,
+         "the distribution's default behaviour names it")
 
     rc, out, err = sw.run(fake, path, "status")
     R.eq(rc, 0, f"status ({err.strip()[-300:]})")
@@ -137,6 +158,32 @@ def refusals(fake, made):
     acm.delete_certificate(CertificateArn=pending)
 
 
+def policy_of(fake, dist_id):
+    cfg = fake.client("cloudfront").get_distribution_config(Id=dist_id)["DistributionConfig"]
+    return cfg["DefaultCacheBehavior"].get("ResponseHeadersPolicyId", "")
+
+
+def headers_changes(fake, made):
+    path = write(stack_text(coep="credentialless"))
+    rc, out, err = sw.run(fake, path, "plan")
+    R.check(rc == 0 and "headers/app" in out and "credentialless" in out and "site/app" not in out,
+            f"plan shows the header's new value, the site unchanged: {out[-1200:]}")
+    before = policy_of(fake, made["dist"]["id"])
+    rc, out, err = sw.run(fake, path, "up", "--yes", timeout=300)
+    R.eq(rc, 0, f"up with a header changed ({err.strip()[-400:]})")
+    policies = sw.resources(fake)["cloudfront"]["response_headers_policies"]
+    R.eq([(p["id"], p["headers"].get("Cross-Origin-Embedder-Policy")) for p in policies],
+         [(before, "credentialless")], "the policy is changed in place")
+    path = write(stack_text(coep=None))
+    rc, out, err = sw.run(fake, path, "up", "--yes", timeout=300)
+    R.eq(rc, 0, f"up without headers ({err.strip()[-400:]})")
+    R.eq(policy_of(fake, made["dist"]["id"]), "", "the distribution no longer names a policy")
+    R.eq(sw.resources(fake)["cloudfront"]["response_headers_policies"], [], "and the policy is deleted")
+    rc, out, err = sw.run(fake, path, "up")
+    R.check(rc == 0 and "No changes" in out, f"then nothing to do: {out[-800:]}{err[-400:]}")
+    return path
+
+
 def down(fake, path):
     rc, out, err = sw.run(fake, path, "down", "--yes", "--purge", timeout=300)
     R.eq(rc, 0, f"down --purge ({err.strip()[-600:]})")
@@ -152,10 +199,11 @@ def main():
         status, doc = fake.control("POST", "/_fake/route53/hosted-zones", {"name": "example.com"})
         if not R.eq(status, 200, f"the zone example.com is made beforehand: {doc}"):
             return R.finish()
-        path = write(STACK)
+        path = write(stack_text())
         made = create(fake, path)
         if made:
             refusals(fake, made)
+            path = headers_changes(fake, made)
         down(fake, path)
     R.finish()
 
