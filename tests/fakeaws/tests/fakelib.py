@@ -2,8 +2,6 @@
 clients for it, a tiny check/report harness, the AWS CLI in process, a clock that moves
 when told. Usable by every part's tests."""
 
-import atexit
-import faulthandler
 import json
 import os
 import re
@@ -153,32 +151,7 @@ class Report:
 
     def finish(self):
         print(f"{self.passed} passed, {self.failed} failed", flush=True)
-        _exit["code"] = 1 if self.failed else 0
-        # What follows the summary (leaving `with` blocks, stopping the fake, the
-        # interpreter's shutdown) takes seconds; if it takes minutes, print where every
-        # thread stands and fail, instead of waiting for the runner's timeout.
-        faulthandler.dump_traceback_later(EXIT_BOUND_S, exit=True)
-        sys.exit(_exit["code"])
-
-
-# How long a script may take to exit after its summary (see Report.finish).
-EXIT_BOUND_S = 300
-
-# The in-process AWS CLI (Cli._in_process) loads awscrt, whose native threads (AwsLogger)
-# and C-level exit handlers (its own, s2n's, OpenSSL's) outlive the script: once, in a full
-# `make check`, a CLI tour printed its summary and then never exited. A script that used
-# it, reached Report.finish and left no exception behind exits at the end of Python's own
-# exit handlers with the code finish decided, without the native library teardown.
-_exit = {"code": None, "native_cli": False}
-
-
-@atexit.register
-def _exit_before_native_teardown():
-    if not _exit["native_cli"] or _exit["code"] is None or getattr(sys, "last_value", None) is not None:
-        return      # the normal way out: no CLI in process, no summary, or a traceback to report
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(_exit["code"])
+        sys.exit(1 if self.failed else 0)
 
 
 def client_error(fn):
@@ -312,7 +285,6 @@ class Cli:
             with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
                 if self.driver is None:
                     self.driver = create_clidriver()
-                    _exit["native_cli"] = True
                 rc = self.driver.main(argv)
         finally:
             os.environ.clear()
