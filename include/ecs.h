@@ -41,8 +41,6 @@ typedef struct {
     size_t n;
 } ecs_capacities;
 
-void ecs_capacities_free(ecs_capacities *c);
-
 typedef struct {
     const char *name;                 /* required */
     const svc_tags *tags;             /* may be NULL */

@@ -84,7 +84,7 @@ typedef struct {
 
 /*
  * One record set: values with a TTL, or an alias (is_alias). As an input its strings are
- * borrowed (the caller's); as an output they are owned (r53_record_set_free).
+ * borrowed (the caller's); as an output they are owned (r53_record_sets_free).
  */
 typedef struct {
     char *name;
@@ -102,7 +102,6 @@ typedef struct {
     size_t n;
 } r53_record_sets;
 
-void r53_record_set_free(r53_record_set *r);
 void r53_record_sets_free(r53_record_sets *l);
 
 /* ListResourceRecordSets, every page, in Route 53's order (name with labels reversed,

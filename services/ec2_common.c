@@ -47,8 +47,9 @@ static void add_filters(cJSON *in, const ec2_describe_in *d)
     }
 }
 
-int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_describe_in *in,
-                  cJSON **items, aws_error *err)
+/* Run the Describe call over every page; *items a new array (cJSON_Delete). */
+static int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_describe_in *in,
+                         cJSON **items, aws_error *err)
 {
     cJSON *req = cJSON_CreateObject();
     if (in)

@@ -31,10 +31,7 @@ typedef struct {
     ec2i_read_fn read;     /* its reader (for ec2i_describe_list) */
 } ec2i_describe_spec;
 
-/* Run the Describe call over every page; *items a new array (cJSON_Delete). */
-int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_describe_in *in,
-                  cJSON **items, aws_error *err);
-/* The same, read into an output list {*items, *n} (emptied first) with spec->read. */
+/* Run the Describe call over every page, read into an output list {*items, *n} (emptied first) with spec->read. */
 int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
                        const ec2_describe_in *in, void **items, size_t *n, aws_error *err);
 

@@ -34,7 +34,7 @@ static cJSON *exec_configuration(const ecs_cluster_input *in)
     return conf;
 }
 
-void ecs_capacities_free(ecs_capacities *c)
+static void ecs_capacities_free(ecs_capacities *c)
 {
     for (size_t i = 0; i < c->n; i++)
         free(c->items[i].provider);
@@ -56,7 +56,7 @@ cJSON *ecs_capacity_json_(const ecs_capacity *items, size_t n)
     return arr;
 }
 
-void ecs_read_capacity_(const cJSON *arr, ecs_capacities *out)
+static void ecs_read_capacity_(const cJSON *arr, ecs_capacities *out)
 {
     memset(out, 0, sizeof *out);
     int n = cJSON_GetArraySize(arr);

@@ -93,7 +93,7 @@ static void add_str(cJSON *o, const char *name, const char *v)
 
 /* ---- file systems --------------------------------------------------------------------- */
 
-void efsi_read_file_system(const cJSON *j, efs_file_system *f)
+static void efsi_read_file_system(const cJSON *j, efs_file_system *f)
 {
     memset(f, 0, sizeof *f);
     f->id = svc_json_dup(j, "FileSystemId");

@@ -18,7 +18,7 @@ static const aws_rest_op describe_ap = {"DescribeAccessPoints", "GET", AP_URI, a
 static const aws_rest_op delete_ap = {"DeleteAccessPoint", "DELETE", AP_URI "/{AccessPointId}",
                                       NULL};
 
-void efsi_read_access_point(const cJSON *j, efs_access_point *a)
+static void efsi_read_access_point(const cJSON *j, efs_access_point *a)
 {
     memset(a, 0, sizeof *a);
     a->id = svc_json_dup(j, "AccessPointId");

@@ -22,9 +22,4 @@ int efsi_pages(aws_client *c, const aws_rest_op *op, const cJSON *in, const char
  * AWS_ERR_SERVICE, service efs): a describe by id that answered no element. */
 const cJSON *efsi_only(const cJSON *list, const char *code, const char *id, aws_error *err);
 
-/* Readers for the client's output structs. */
-void efsi_read_file_system(const cJSON *j, efs_file_system *f);
-void efsi_read_mount_target(const cJSON *j, efs_mount_target *m);
-void efsi_read_access_point(const cJSON *j, efs_access_point *a);
-
 #endif

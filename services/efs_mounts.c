@@ -22,7 +22,7 @@ static const aws_rest_op get_groups = {"DescribeMountTargetSecurityGroups", "GET
 static const aws_rest_op put_groups = {"ModifyMountTargetSecurityGroups", "PUT",
                                        MT_URI "/{MountTargetId}/security-groups", NULL};
 
-void efsi_read_mount_target(const cJSON *j, efs_mount_target *m)
+static void efsi_read_mount_target(const cJSON *j, efs_mount_target *m)
 {
     memset(m, 0, sizeof *m);
     m->id = svc_json_dup(j, "MountTargetId");

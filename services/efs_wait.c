@@ -51,8 +51,8 @@ int efs_check_file_system(aws_client *c, const char *fs_id, efs_want want, char 
     return rc;
 }
 
-int efs_check_mount_target(aws_client *c, const char *mt_id, efs_want want, char *state,
-                           size_t size, aws_error *err)
+static int efs_check_mount_target(aws_client *c, const char *mt_id, efs_want want, char *state,
+                                  size_t size, aws_error *err)
 {
     efs_mount_target m;
     if (efs_describe_mount_target(c, mt_id, &m, err) != 0)

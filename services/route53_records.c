@@ -8,7 +8,7 @@
 #include "aws_paginate.h"
 #include "xalloc.h"
 
-void r53_record_set_free(r53_record_set *r)
+static void r53_record_set_free(r53_record_set *r)
 {
     free(r->name);
     free(r->type);

@@ -92,7 +92,5 @@ int aws_url_parse(const char *url, aws_url *out);
  * resolved (as botocore): an answer that changes between the check and the connection
  * could not be trusted anyway. */
 int aws_host_is_loopback(const char *host);
-/* 1 when ECSDEPLOY_ALLOW_HTTP is 1/true/yes: plain http and ws:// to any host. */
-int aws_plain_http_allowed(void);
 
 #endif
