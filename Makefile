@@ -73,12 +73,14 @@ $(SAN)/ecsdeploy: $(SAN)/$(MAIN_SRC:.c=.o) $(SAN)/libecsdeploy.a
 	@$(if $(Q),echo '  LINK    $@')
 	$(Q)$(CC) $(SANFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
-# Each tests/unit/test_*.c defines one or more `Suite *NAME_suite(void)`; the runner
-# gets the list generated here, so adding a test file needs no other edit.
+# Each tests/unit/test_*.c defines one or more `Suite *NAME_suite(void)` (or UNIT_SUITE(NAME,
+# ...) / FAKE_SUITE(NAME, ...), which define it); the runner gets the list generated here,
+# so adding a test file needs no other edit.
 $(SAN)/suites.h: $(TEST_SRC) Makefile
 	@mkdir -p $(dir $@)
 	@{ for f in $(TEST_SRC); do \
-	     sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void).*/SUITE(\1)/p' $$f; \
+	     sed -n -e 's/^Suite \*\([a-z0-9_]*_suite\)(void).*/SUITE(\1)/p' \
+	            -e 's/^[A-Z]*_SUITE(\([a-z0-9_]*\),.*/SUITE(\1_suite)/p' $$f; \
 	   done; } > $@.tmp && mv $@.tmp $@
 
 $(SAN)/scripts.h: Makefile $(SCRIPTS)
@@ -124,7 +126,8 @@ $(TSAN)/libecsdeploy.a: $(LIB_SRC:%.c=$(TSAN)/%.o)
 $(TSAN)/suites.h: $(TSAN_TESTS) Makefile
 	@mkdir -p $(dir $@)
 	@{ for f in $(TSAN_TESTS); do \
-	     sed -n 's/^Suite \*\([a-z0-9_]*_suite\)(void).*/SUITE(\1)/p' $$f; \
+	     sed -n -e 's/^Suite \*\([a-z0-9_]*_suite\)(void).*/SUITE(\1)/p' \
+	            -e 's/^[A-Z]*_SUITE(\([a-z0-9_]*\),.*/SUITE(\1_suite)/p' $$f; \
 	   done; } > $@.tmp && mv $@.tmp $@
 	@: > $(TSAN)/scripts.h
 

@@ -162,11 +162,17 @@ static void run_pool(size_t jobs)
                 continue;
             break;
         }
+        /* Only a script still running: a finished one's pid can come back to a later
+         * script (the machine's pids wrap), and matching both counted one exit twice,
+         * ended the pool early and left the last script without a status (its test
+         * waited for the 900 s timeout though the script had passed). */
         for (size_t i = 0; i < next; i++)
             if (pids[i] == done) {
                 int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
                 write_status(scripts[i], code, now() - started[i]);
+                pids[i] = 0;
                 running--;
+                break;
             }
     }
     _exit(0);

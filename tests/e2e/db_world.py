@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
 sys.path.insert(0, os.path.join(TOP, "bench"))
 from fakelib import Fake, Report  # noqa: E402,F401
 import fakectl  # noqa: E402
+from stackworld import env_for  # noqa: E402
 
 ECSDEPLOY = os.environ.get("ECSDEPLOY", os.path.join(TOP, "bin", "ecsdeploy"))
 SHARED_MODELS = os.path.normpath(os.path.join(TOP, "..", "shared", "aws-models"))
@@ -25,14 +26,7 @@ class World:
         self.fake = fake
         self.work = work
         self.outputs = []     # (command, stdout + stderr) of every run
-        self.env = dict(os.environ, AWS_ENDPOINT_URL=fake.url, AWS_ACCESS_KEY_ID="test",
-                        AWS_SECRET_ACCESS_KEY="test", AWS_REGION="us-east-1",
-                        AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
-                        AWS_EC2_METADATA_DISABLED="true", ECSDEPLOY_POLL_SECONDS="0.05",
-                        NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
-        for k in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "http_proxy",
-                  "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-            self.env.pop(k, None)
+        self.env = env_for(fake, direct=True)
         self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         self.ctl = fakectl.Fake(fake.url)
 

@@ -117,13 +117,23 @@ class Delegator:
                     self.done.add(z["id"])
 
 
-def env_for(fake, extra=None):
+PROXY_VARS = ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy")
+
+
+def env_for(fake, extra=None, direct=False):
+    """The binary's environment against the fake: none of the caller's AWS settings, the
+    test keys, us-east-1, quick polls; then `extra`. direct: no proxy either (NO_PROXY for
+    127.0.0.1, the proxy variables gone), for scripts that count the fake's calls."""
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("AWS_") and k not in ("ECSDEPLOY_PROFILE",)}
     env.update(AWS_ENDPOINT_URL=fake.url, AWS_ACCESS_KEY_ID="test", AWS_SECRET_ACCESS_KEY="test",
                AWS_REGION="us-east-1", AWS_CONFIG_FILE="/dev/null",
                AWS_SHARED_CREDENTIALS_FILE="/dev/null", AWS_EC2_METADATA_DISABLED="true",
                ECSDEPLOY_POLL_SECONDS="0.05")
+    if direct:
+        for k in PROXY_VARS:
+            env.pop(k, None)
+        env.update(NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
     env.update(extra or {})
     return env
 
@@ -285,6 +295,48 @@ def inventory(doc, stack):
             add("servicediscovery.services", r["name"])
 
     return {k: sorted(v) for k, v in sorted(inv.items())}
+
+
+def converge_and_down(rep, fake, stack_file, stack, tag):
+    """After a failed or stopped `up`: the next `up` converges, a plan after it finds
+    nothing to do, and `down --yes --purge` leaves nothing of the stack (four checks).
+    Returns what down left (by inventory)."""
+    rc, out, err = run(fake, stack_file, "up")
+    rep.eq(rc, 0, f"{tag}: the next up converges ({err.strip()[-600:]})")
+    rc, out, err = run(fake, stack_file, "plan", "--detailed-exitcode")
+    rep.eq(rc, 0, f"{tag}: then plan finds nothing to do ({out.strip()[-1500:]})")
+    rc, out, err = run(fake, stack_file, "down", "--yes", "--purge")
+    rep.eq(rc, 0, f"{tag}: down ({err.strip()[-600:]})")
+    left = inventory(resources(fake), stack)
+    rep.eq(left, {}, f"{tag}: what down left")
+    return left
+
+
+def first_up_refused(rep, fake, stack_file, stack, skip=0):
+    """A first `up` whose CreateService AWS refuses (after `skip` that succeed), with one
+    try a call: it exits 3 and leaves nothing of the stack but the task definitions it
+    deregistered (AWS keeps them listed, INACTIVE). Two checks."""
+    rule = {"service": "ecs", "operation": "CreateService", "action": "error",
+            "code": "AccessDeniedException", "message": "refused by the test"}
+    set_faults(fake, [dict(rule, skip=skip)] if skip else [rule])
+    rc, out, err = run(fake, stack_file, "up", env={"AWS_MAX_ATTEMPTS": "1"})
+    set_faults(fake, [])
+    rep.eq(rc, 3, f"a first up failing at CreateService exits 3 ({err.strip()[-600:]})")
+    left = inventory(resources(fake), stack)
+    left.pop("ecs.taskDefinitions", None)
+    rep.eq(left, {}, "nothing of the stack is left")
+
+
+def calls_since(fake, seq):
+    """The calls the fake answered after call number `seq`, in order."""
+    _, doc = fake.control("GET", "/_fake/calls?since=%d" % seq)
+    return sorted((c for c in doc["calls"] if c.get("seq", 0) > seq), key=lambda c: c["seq"])
+
+
+def last_seq(fake):
+    """The number of the last call the fake answered (0: none yet)."""
+    _, doc = fake.control("GET", "/_fake/calls")
+    return max((c.get("seq", 0) for c in doc["calls"]), default=0)
 
 
 def diff(got, want):

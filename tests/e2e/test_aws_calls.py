@@ -3,43 +3,25 @@
 verifies, the uniform error struct, and the standard retry mode under fault injection
 (throttling storms, 5xx, dropped connections): attempts, backoff and the retry quota."""
 import json
-import os
 import subprocess
-import sys
 
-TOP = os.environ.get("TOP", os.getcwd())
-sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
-TOOL = os.path.join(os.environ.get("TOOLS_DIR", os.path.join(TOP, "build", "san", "tools")), "aws_call")
-
-if not os.path.exists(TOOL):
-    print(f"FAIL: {TOOL} not built (run through `make check`)")
-    sys.exit(1)
-
+from awscall import TOOL, last_result, run_tool, tool_env  # noqa: E402 (also: fakelib on the path)
 from fakelib import Fake, Report  # noqa: E402
 
 r = Report()
 
 
 def env_for(fake, **extra):
-    e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent",
-         "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test",
-         "AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL": fake.url,
-         "AWS_EC2_METADATA_DISABLED": "true"}
-    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
-        if k in os.environ:
-            e[k] = os.environ[k]
-    e.update(extra)
-    return e
+    return tool_env(AWS_ENDPOINT_URL=fake.url, **extra)
 
 
 def call(fake, *args, env=None, inp=None):
-    argv = [TOOL, "--no-sleep"] + list(args)
+    argv = ["--no-sleep"] + list(args)
     if inp is not None:
         argv.append(json.dumps(inp))
-    p = subprocess.run(argv, env=env or env_for(fake), capture_output=True, text=True, timeout=60)
-    lines = [json.loads(x) for x in p.stdout.splitlines() if x.startswith("{")]
+    lines, stderr = run_tool(argv, env or env_for(fake))
     if not lines:
-        r.check(False, f"no output from {args}: {p.stderr}")
+        r.check(False, f"no output from {args}: {stderr}")
         return [{"ok": False, "error": {}, "attempts": 0, "sleeps": [], "quota": -1}]
     return lines
 

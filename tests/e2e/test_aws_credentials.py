@@ -10,21 +10,13 @@ import http.server
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from urllib.parse import urlsplit, parse_qs
 
-TOP = os.environ.get("TOP", os.getcwd())
-sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
-TOOL = os.path.join(os.environ.get("TOOLS_DIR", os.path.join(TOP, "build", "san", "tools")), "aws_call")
-
-if not os.path.exists(TOOL):
-    print(f"FAIL: {TOOL} not built (run through `make check`)")
-    sys.exit(1)
-
+from awscall import last_result, run_tool, tool_env  # noqa: E402 (also: fakelib on the path)
 from fakelib import Fake, Report  # noqa: E402
 
 r = Report()
@@ -122,16 +114,11 @@ def write(path, text, mode=0o600):
 
 
 def run(*args, env=None, **extra):
-    e = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": HOME, "AWS_REGION": "eu-west-1",
-         "AWS_EC2_METADATA_DISABLED": "true"}
-    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
-        if k in os.environ:
-            e[k] = os.environ[k]
+    e = tool_env(keys=False, HOME=HOME)
     e.update(env or {})
     e.update(extra)
-    p = subprocess.run([TOOL] + list(args), env=e, capture_output=True, text=True, timeout=60)
-    lines = [json.loads(x) for x in p.stdout.splitlines() if x.startswith("{")]
-    return (lines[-1] if lines else {"ok": False, "error": {"message": p.stderr}}), lines, p.stderr
+    lines, stderr = run_tool(args, e)
+    return last_result(lines, stderr), lines, stderr
 
 
 def creds(*args, **env):

@@ -19,33 +19,19 @@ import subprocess
 import sys
 import time
 
-TOP = os.environ.get("TOP", os.getcwd())
-TOOLS = os.environ.get("TOOLS_DIR", os.path.join(TOP, "build", "san", "tools"))
-TOOL = os.path.join(TOOLS, "aws_call")
-ECSDEPLOY = os.environ.get("ECSDEPLOY", os.path.join(TOP, "build", "san", "ecsdeploy"))
-sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from awscall import TOOL, TOP, tool_env  # noqa: E402 (also: fakelib on the path)
 from fakelib import Report  # noqa: E402
 from hostile import Hostile, watch  # noqa: E402
 
-if not os.path.exists(TOOL):
-    print(f"FAIL: {TOOL} not built (run through `make check`)")
-    sys.exit(1)
+ECSDEPLOY = os.environ.get("ECSDEPLOY", os.path.join(TOP, "build", "san", "ecsdeploy"))
 
 LIMIT_KB = 100 * 1024
 r = Report()
 
 
 def env_for(extra):
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent",
-           "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "eu-west-1",
-           "AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": "/dev/null",
-           "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}
-    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
-        if k in os.environ:
-            env[k] = os.environ[k]
-    env.update(extra)
-    return env
+    return tool_env(AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null", **extra)
 
 
 def call(extra, *args, limit_kb=LIMIT_KB * 4):

@@ -4,34 +4,16 @@ EC2 flattened lists (Filter.N.Value.M, TagSpecification.N.Tag.M), item wrappers 
 (one element and none), S3 bucket operations, path-style addressing, Content-MD5,
 versioned listing and batch delete, HEAD errors without a body."""
 import json
-import os
-import subprocess
-import sys
 
-TOP = os.environ.get("TOP", os.getcwd())
-sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
-TOOL = os.path.join(os.environ.get("TOOLS_DIR", os.path.join(TOP, "build", "san", "tools")), "aws_call")
-
-if not os.path.exists(TOOL):
-    print(f"FAIL: {TOOL} not built (run through `make check`)")
-    sys.exit(1)
-
+from awscall import last_result, run_tool, tool_env  # noqa: E402 (also: fakelib on the path)
 from fakelib import Fake, Report  # noqa: E402
 
 r = Report()
 
 
 def call(fake, *args, inp=None):
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent",
-           "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "eu-west-1",
-           "AWS_ENDPOINT_URL": fake.url, "AWS_EC2_METADATA_DISABLED": "true"}
-    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
-        if k in os.environ:
-            env[k] = os.environ[k]
-    argv = [TOOL] + list(args) + ([json.dumps(inp)] if inp is not None else [])
-    p = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=60)
-    lines = [json.loads(x) for x in p.stdout.splitlines() if x.startswith("{")]
-    return lines[-1] if lines else {"ok": False, "error": {"message": p.stderr}}
+    argv = list(args) + ([json.dumps(inp)] if inp is not None else [])
+    return last_result(*run_tool(argv, tool_env(AWS_ENDPOINT_URL=fake.url)))
 
 
 def out(res, what):

@@ -13,13 +13,8 @@ import tempfile
 import threading
 import urllib.request
 
-TOP = os.environ.get("TOP", os.getcwd())
-TOOL = os.path.join(os.environ.get("TOOLS_DIR", os.path.join(TOP, "build", "san", "tools")), "aws_call")
-sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
+from awscall import TOP, last_result, run_tool, tool_env  # noqa: E402 (also: fakelib on the path)
 
-if not os.path.exists(TOOL):
-    print(f"FAIL: {TOOL} not built (run through `make check`)")
-    sys.exit(1)
 if not shutil.which("openssl"):
     print("skip: the openssl command is needed to make a test certificate")
     sys.exit(77)
@@ -88,16 +83,9 @@ def serve(handler, tls_ctx=None):
 
 
 def run(env_extra, *args):
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/nonexistent",
-           "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test", "AWS_REGION": "eu-west-1",
-           "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1"}
-    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS"):
-        if k in os.environ:
-            env[k] = os.environ[k]
+    env = tool_env(AWS_MAX_ATTEMPTS="1")
     env.update(env_extra)
-    p = subprocess.run([TOOL] + list(args), env=env, capture_output=True, text=True, timeout=60)
-    lines = [json.loads(x) for x in p.stdout.splitlines() if x.startswith("{")]
-    return lines[-1] if lines else {"ok": False, "error": {"message": p.stderr}}
+    return last_result(*run_tool(args, env))
 
 
 # ---- TLS ------------------------------------------------------------------------------

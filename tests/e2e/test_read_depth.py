@@ -24,6 +24,7 @@ TOP = os.environ.get("TOP", os.getcwd())
 sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
 sys.path.insert(0, os.path.join(TOP, "bench"))
 from fakelib import Fake, Report  # noqa: E402
+from stackworld import env_for  # noqa: E402
 import analyse  # noqa: E402
 
 ECSDEPLOY = os.environ.get("ECSDEPLOY", os.path.join(TOP, "bin", "ecsdeploy"))
@@ -96,14 +97,7 @@ def main():
     work = tempfile.mkdtemp()
     stack = stack_file(work)
     with Fake("--latency-ms", "0", time_scale=0.01) as fake:
-        env = dict(os.environ, AWS_ENDPOINT_URL=fake.url, AWS_ACCESS_KEY_ID="test",
-                   AWS_SECRET_ACCESS_KEY="test", AWS_REGION="us-east-1",
-                   AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null",
-                   AWS_EC2_METADATA_DISABLED="true", ECSDEPLOY_POLL_SECONDS="0.05",
-                   NO_PROXY="127.0.0.1", no_proxy="127.0.0.1")
-        for k in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_DEFAULT_REGION", "http_proxy",
-                  "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
-            env.pop(k, None)
+        env = env_for(fake, direct=True)
         calls = Calls(fake)
         rc, out, err = run(env, stack, "up")
         if not R.check(rc == 0, "the first up deploys the stack (exit %d): %s" % (rc, err.strip()[-600:])):

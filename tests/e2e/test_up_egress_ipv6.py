@@ -29,7 +29,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import stackworld as sw  # noqa: E402
 
 STACK = "e2eegress"
-ONE_TRY = {"AWS_MAX_ATTEMPTS": "1"}
 
 BASE = """\
 stack: {stack}
@@ -181,14 +180,7 @@ def unrestricted(rep, fake, work):
 def first_up_rolled_back(rep, fake, work):
     stack = "e2eegress2"
     path = write(work, "fresh.yml", stack=stack, ipv6=True, egress=EGRESS6)
-    sw.set_faults(fake, [{"service": "ecs", "operation": "CreateService", "action": "error",
-                          "code": "AccessDeniedException", "message": "refused by the test"}])
-    rc, out, err = sw.run(fake, path, "up", env=ONE_TRY)
-    sw.set_faults(fake, [])
-    rep.eq(rc, 3, f"a first up failing at CreateService exits 3 ({err.strip()[-600:]})")
-    left = sw.inventory(sw.resources(fake), stack)
-    left.pop("ecs.taskDefinitions", None)  # deregistered revisions stay listed (INACTIVE) in AWS
-    rep.eq(left, {}, "nothing of the stack is left")
+    sw.first_up_refused(rep, fake, path, stack)
     rep.eq(eigws(fake, stack), [], "no egress-only gateway is left")
 
 

@@ -126,15 +126,7 @@ def interrupt_held(rep, fake, stack_file, rule, tag, *args):
 
 
 def converge_and_down(rep, fake, stack_file, tag):
-    rc, out, err = sw.run(fake, stack_file, "up")
-    rep.eq(rc, 0, f"{tag}: the next up converges ({err.strip()[-600:]})")
-    rc, out, err = sw.run(fake, stack_file, "plan", "--detailed-exitcode")
-    rep.eq(rc, 0, f"{tag}: then plan finds nothing to do ({out.strip()[-800:]})")
-    rc, out, err = sw.run(fake, stack_file, "down", "--yes", "--purge")
-    rep.eq(rc, 0, f"{tag}: down ({err.strip()[-600:]})")
-    left = sw.inventory(sw.resources(fake), STACK)
-    rep.eq(left, {}, f"{tag}: what down left")
-    if left:
+    if sw.converge_and_down(rep, fake, stack_file, STACK, tag):
         fake.control("POST", "/_fake/reset")
 
 

@@ -94,13 +94,7 @@ def existing_stack(rep, fake, base, changed):
               f"only the first load balancer has a listener: {left.get('elbv2.listeners')}")
     rep.check(sw.services_of(left_doc, STACK).get("app") != before_services.get("app"),
               "--no-rollback left the service on its new revision")
-    rc, out, err = sw.run(fake, changed, "up")
-    rep.eq(rc, 0, f"without the fault, up converges after --no-rollback ({err.strip()[-500:]})")
-    rc, out, err = sw.run(fake, changed, "plan", "--detailed-exitcode")
-    rep.eq(rc, 0, f"plan after that up finds nothing to do: {out.strip()[-1500:]}")
-    rc, out, err = sw.run(fake, changed, "down", "--yes", "--purge")
-    rep.eq(rc, 0, f"down ({err.strip()[-500:]})")
-    rep.eq(sw.inventory(sw.resources(fake), STACK), {}, "nothing left after down --purge")
+    sw.converge_and_down(rep, fake, changed, STACK, "without the fault, after --no-rollback")
 
 
 def fresh_stack(rep, fake, base):

@@ -19,6 +19,8 @@
 
 #include <check.h>
 
+#include "unit_suite.h"
+
 const char *fake_start(void);
 /* The URL once started, else NULL. */
 const char *fake_url(void);
@@ -32,15 +34,55 @@ int fake_control(const char *path, const char *json_body);
  * default). tests: a NULL-terminated list of the START_TEST names. */
 Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
                   const TTest *const *tests);
+/* Define `Suite *NAME_suite(void)` as fake_suite(NAME, ...) of the START_TEST names listed
+ * (see UNIT_SUITE in unit_suite.h). */
+#define FAKE_SUITE(name, setup, teardown, timeout, ...)                                   \
+    Suite *name##_suite(void)                                                              \
+    {                                                                                      \
+        const TTest *const tests_[] = {__VA_ARGS__, NULL};                                 \
+        return fake_suite(#name, setup, teardown, timeout, tests_);                        \
+    }
+/* The test case of fake_suite alone, for a suite that has others beside it. */
+TCase *fake_tcase(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
+                  const TTest *const *tests);
 /* The next call of operation (service: botocore's name) happens and then its answer is
  * lost: the connection closes (action "drop") or HTTP 500 comes instead ("error").
  * Replaces the fault rules in force; 0 on success. */
 int fake_lose_next(const char *service, const char *operation, const char *action);
 
+/* What the fake holds (GET /_fake/resources); fails the test when it cannot be read.
+ * The caller frees it with cJSON_Delete(). */
+struct cJSON *fake_resources(void);
+
 struct aws_client;
 /* A client with default options (environment pointed at the fake); fails the test when it
  * cannot be made. The caller frees it with aws_client_free(). */
 struct aws_client *fake_client(void);
+/* The fake emptied (POST /_fake/reset), then fake_client(): a test's setup. */
+struct aws_client *fake_reset_client(void);
+
+/* A network made in the fake beforehand, for a client test: a VPC 10.N.0.0/16, with an
+ * internet gateway attached when `igw`, and a subnet 10.N.i.0/24 in each zone of `zones`
+ * (NULL-terminated, at most FAKE_NET_SUBNETS; NULL: none). Fails the test when a call
+ * fails. fake_net_free() frees the strings. */
+#define FAKE_NET_SUBNETS 3
+typedef struct {
+    char *vpc;
+    char *subnets[FAKE_NET_SUBNETS + 1]; /* NULL-terminated */
+} fake_net;
+void fake_net_make(struct aws_client *c, int n, int igw, const char *const *zones, fake_net *out);
+void fake_net_free(fake_net *net);
+
+/* What a waiter reported to its progress callback: aws_wait_opts.progress =
+ * fake_wait_progress, .progress_ud = a fake_wait_seen (zeroed, with `want_what` set when
+ * every report must name it): the checks made, the last state, each state once. */
+typedef struct {
+    const char *want_what; /* when set, each report's `what` must contain it */
+    int calls;
+    char last[256];
+    char states[512]; /* each state once, "a b " */
+} fake_wait_seen;
+void fake_wait_progress(void *ud, const char *what, const char *state, int checks, double waited);
 
 /* Assertions on a client call, for tests that keep an `aws_error err` in scope: OK(call)
  * wants 0; FAILS_WITH(call, "Code") wants -1 with that AWS error code. */

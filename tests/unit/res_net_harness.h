@@ -1,13 +1,13 @@
 /*
  * Driving the network kinds against the fake through plan_discover / plan_compute /
  * plan_execute, the way the commands do, with a graph of only the network kinds (so the
- * tests do not depend on the other kinds). Static helpers for tests/unit/test_res_net*.c.
+ * tests do not depend on the other kinds), or of the kinds a test names in `kinds`.
+ * Static helpers for tests/unit/test_res_net*.c and test_res_edge.c.
  */
 #ifndef ECSDEPLOY_TEST_RES_NET_HARNESS_H
 #define ECSDEPLOY_TEST_RES_NET_HARNESS_H
 
 #include <check.h>
-#include <curl/curl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -17,6 +17,7 @@
 #include "ec2.h"
 #include "fakeaws_fixture.h"
 #include "plan.h"
+#include "stack_fixture.h"
 #include "xalloc.h"
 
 #define OK(x) ck_assert_msg((x) == 0, "%s failed: %s: %s", #x, err.code, err.message)
@@ -25,6 +26,7 @@ static const char *const net_kinds[] = {"vpc",  "subnet", "igw",      "route_tab
                                         "nat",  "sg",     "sg_rules", "sg_reach",    NULL};
 
 typedef struct {
+    const char *const *kinds; /* the kinds of the graph; NULL: net_kinds */
     stack_model *s;
     res_graph *g;
     res_ctx ctx;
@@ -60,23 +62,35 @@ static void net_open(net_run *r, const char *region)
     r->ctx.event_ud = r;
 }
 
-/* A fresh graph of the network kinds for the loaded stack. */
+static int net_kind_in(const char *const *kinds, const char *name)
+{
+    for (size_t i = 0; kinds[i]; i++)
+        if (strcmp(kinds[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* A fresh graph of the run's kinds for the loaded stack. */
 static void net_rebuild(net_run *r)
 {
+    const char *const *kinds = r->kinds ? r->kinds : net_kinds;
     res_graph_free(r->g);
     r->g = xcalloc(1, sizeof *r->g);
     r->g->registry = res_registry_get();
     r->g->stack = r->s;
+    r->g->region = r->ctx.region;
+    r->g->partition = "aws";
     char msg[512];
-    for (size_t i = 0; net_kinds[i]; i++) {
-        const res_kind *k = res_kind_by_name(net_kinds[i]);
-        ck_assert_msg(k != NULL, "kind %s is not registered", net_kinds[i]);
-        ck_assert_msg(k->build(r->g, r->s, msg, sizeof msg) == 0, "%s: %s", net_kinds[i], msg);
+    for (size_t i = 0; kinds[i]; i++) {
+        const res_kind *k = res_kind_by_name(kinds[i]);
+        ck_assert_msg(k != NULL, "kind %s is not registered", kinds[i]);
+        ck_assert_msg(k->build(r->g, r->s, msg, sizeof msg) == 0, "%s: %s", kinds[i], msg);
     }
     r->ctx.graph = r->g;
 }
 
-/* Load a stack file from text (printf format). */
+/* Load a stack file from text (printf format), in place of the one loaded before (and
+ * of its graph). */
 static void net_load(net_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void net_load(net_run *r, const char *fmt, ...)
 {
@@ -85,14 +99,10 @@ static void net_load(net_run *r, const char *fmt, ...)
     buf b = BUF_INIT;
     buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    stack_diags d = {0};
+    res_graph_free(r->g);
+    r->g = NULL;
     stack_free(r->s);
-    r->s = NULL;
-    int rc = stack_load_buffer("test.yml", b.data, b.len, NULL, &r->s, &d);
-    if (rc != 0)
-        stack_diags_print(&d, stderr, 10);
-    ck_assert_int_eq(rc, 0);
-    stack_diags_free(&d);
+    r->s = test_load_stack(buf_str(&b), NULL);
     buf_free(&b);
     r->ctx.stack = r->s;
     r->ctx.stack_name = r->s->name;
@@ -105,6 +115,10 @@ static plan_counts net_plan(net_run *r, int for_down)
     aws_error err;
     aws_error_clear(&err);
     OK(plan_discover(&r->ctx, 8, &err));
+    /* found resources of kinds not under test (another test's, or none) are left alone */
+    for (size_t i = 0; r->kinds && i < r->g->n; i++)
+        if (!net_kind_in(r->kinds, r->g->nodes[i]->kind->name))
+            r->g->nodes[i]->external = 1;
     plan_compute(&r->ctx, for_down);
     return plan_count(r->g);
 }
@@ -127,22 +141,25 @@ static inline int net_exec(net_run *r, int rollback, plan_exec_result *out)
     return rc;
 }
 
+/* Run the plan, which must succeed (`what` names it in the failure). */
+static inline void net_execute(net_run *r, int rollback, const char *what)
+{
+    plan_exec_result res;
+    int rc = net_exec(r, rollback, &res);
+    ck_assert_msg(rc == 0, "%s failed: %s\n%s", what, res.failure ? res.failure : "?", buf_str(&r->events));
+    plan_exec_result_free(&res);
+}
+
 static inline void net_up(net_run *r)
 {
     net_plan(r, 0);
-    plan_exec_result res;
-    int rc = net_exec(r, 1, &res);
-    ck_assert_msg(rc == 0, "up failed: %s\n%s", res.failure ? res.failure : "?", buf_str(&r->events));
-    plan_exec_result_free(&res);
+    net_execute(r, 1, "up");
 }
 
 static inline void net_down(net_run *r)
 {
     net_plan(r, 1);
-    plan_exec_result res;
-    int rc = net_exec(r, 0, &res);
-    ck_assert_msg(rc == 0, "down failed: %s\n%s", res.failure ? res.failure : "?", buf_str(&r->events));
-    plan_exec_result_free(&res);
+    net_execute(r, 0, "down");
 }
 
 static void net_close(net_run *r)
@@ -163,12 +180,6 @@ static inline const res_node *net_node(const net_run *r, const char *id)
     return n;
 }
 
-static size_t net_collect(char *p, size_t size, size_t n, void *ud)
-{
-    buf_append(ud, p, size * n);
-    return size * n;
-}
-
 /* Count what the fake holds for a stack (resources tagged ecsdeploy:stack = name), as
  * GET /_fake/resources shows them. */
 static void count_tagged(const cJSON *v, const char *stack, int *count)
@@ -185,21 +196,10 @@ static void count_tagged(const cJSON *v, const char *stack, int *count)
 
 static inline int fake_count_stack(const char *stack)
 {
-    char full[512];
-    snprintf(full, sizeof full, "%s/_fake/resources", fake_url());
-    CURL *h = curl_easy_init();
-    buf b = BUF_INIT;
-    curl_easy_setopt(h, CURLOPT_URL, full);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, net_collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-    ck_assert_int_eq(curl_easy_perform(h), CURLE_OK);
-    curl_easy_cleanup(h);
-    cJSON *doc = cJSON_Parse(buf_str(&b));
-    ck_assert_ptr_nonnull(doc);
+    cJSON *doc = fake_resources();
     int count = 0;
     count_tagged(doc, stack, &count);
     cJSON_Delete(doc);
-    buf_free(&b);
     return count;
 }
 

@@ -640,18 +640,10 @@ START_TEST(client_of_another_region)
 }
 END_TEST
 
-Suite *aws_client_suite(void)
-{
-    const TTest *const tests[] = {json_call_signed_and_decoded,
-                                  transient_errors_retried_with_backoff, attempts_are_bounded,
-                                  silent_endpoint_meets_the_deadline, unreachable_host_remembered,
-                                  unreachable_endpoint_fails_fast, client_errors_not_retried,
-                                  quota_stops_a_storm, clock_skew_corrected,
-                                  query_and_ec2_decoded, s3_call_with_md5_and_headers,
-                                  debug_log_redacts, answers_read_by_output_shape, pagination,
-                                  credentials_refresh_before_expiry,
-                                  long_lived_credentials_resolved_once,
-                                  provider_failure_not_retried_twice, endpoint_with_a_base_path,
-                                  client_of_another_region, NULL};
-    return unit_suite("aws_client", 0, tests);
-}
+UNIT_SUITE(aws_client, 0, json_call_signed_and_decoded, transient_errors_retried_with_backoff,
+           attempts_are_bounded, silent_endpoint_meets_the_deadline, unreachable_host_remembered,
+           unreachable_endpoint_fails_fast, client_errors_not_retried, quota_stops_a_storm,
+           clock_skew_corrected, query_and_ec2_decoded, s3_call_with_md5_and_headers,
+           debug_log_redacts, answers_read_by_output_shape, pagination,
+           credentials_refresh_before_expiry, long_lived_credentials_resolved_once,
+           provider_failure_not_retried_twice, endpoint_with_a_base_path, client_of_another_region)

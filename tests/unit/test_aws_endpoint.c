@@ -1,3 +1,5 @@
+/* Endpoint resolution: partitions, global services, FIPS and dual-stack hosts, overrides,
+ * S3 addressing, the region. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,8 @@ static void clear_env(void)
                           "AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT",
                           "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AWS_REGION",
                           "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2",
-                          NULL};
+                          "AWS_ENDPOINT_URL_CLOUDFRONT",
+                          "AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING", NULL};
     for (int i = 0; vars[i]; i++)
         unsetenv(vars[i]);
 }
@@ -29,42 +32,76 @@ static aws_endpoint resolve(const char *svc, const char *region, int fips, int d
     return ep;
 }
 
+/* One resolution and what it must give (NULL: not checked), or that it is refused. */
+typedef struct {
+    const char *svc, *region;
+    int fips, dual;
+    const char *override; /* --endpoint-url, or NULL */
+    const char *url, *host, *signing_region, *signing_name, *partition;
+    int refused;
+} endpoint_case;
+
+#define WANT(field)                                                                       \
+    ck_assert_msg(!c->field || strcmp(ep.field, c->field) == 0,                           \
+                  "%s in %s: " #field " %s, want %s", c->svc, c->region, ep.field, c->field)
+
+static void check_endpoints(const endpoint_case *c, size_t n)
+{
+    for (const endpoint_case *end = c + n; c < end; c++) {
+        if (c->refused) {
+            aws_endpoint_settings s;
+            aws_endpoint_settings_load(&s, c->override, NULL);
+            s.use_fips = c->fips;
+            s.use_dualstack = c->dual;
+            aws_endpoint ep;
+            aws_error err;
+            ck_assert_msg(aws_endpoint_resolve(&s, c->svc, c->region, &ep, &err) == -1,
+                          "%s in %s: not refused", c->svc, c->region);
+            continue;
+        }
+        aws_endpoint ep = resolve(c->svc, c->region, c->fips, c->dual, c->override);
+        WANT(url);
+        WANT(host);
+        WANT(signing_region);
+        WANT(signing_name);
+        WANT(partition);
+    }
+}
+#define CHECK_ENDPOINTS(rows) check_endpoints(rows, sizeof rows / sizeof rows[0])
+
 START_TEST(partitions)
 {
     clear_env();
-    aws_endpoint ep = resolve("ecs", "eu-west-1", 0, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://ecs.eu-west-1.amazonaws.com");
-    ck_assert_str_eq(ep.host, "ecs.eu-west-1.amazonaws.com");
-    ck_assert_str_eq(ep.signing_region, "eu-west-1");
-    ck_assert_str_eq(ep.partition, "aws");
-    ep = resolve("elbv2", "cn-north-1", 0, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://elasticloadbalancing.cn-north-1.amazonaws.com.cn");
-    ck_assert_str_eq(ep.signing_name, "elasticloadbalancing");
-    ck_assert_str_eq(ep.partition, "aws-cn");
-    ep = resolve("logs", "us-gov-west-1", 0, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://logs.us-gov-west-1.amazonaws.com");
-    ck_assert_str_eq(ep.partition, "aws-us-gov");
-    ep = resolve("sts", "ap-southeast-2", 0, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://sts.ap-southeast-2.amazonaws.com");
+    static const endpoint_case rows[] = {
+        {.svc = "ecs", .region = "eu-west-1",
+         .url = "https://ecs.eu-west-1.amazonaws.com", .host = "ecs.eu-west-1.amazonaws.com",
+         .signing_region = "eu-west-1", .partition = "aws"},
+        {.svc = "elbv2", .region = "cn-north-1",
+         .url = "https://elasticloadbalancing.cn-north-1.amazonaws.com.cn",
+         .signing_name = "elasticloadbalancing", .partition = "aws-cn"},
+        {.svc = "logs", .region = "us-gov-west-1",
+         .url = "https://logs.us-gov-west-1.amazonaws.com", .partition = "aws-us-gov"},
+        {.svc = "sts", .region = "ap-southeast-2",
+         .url = "https://sts.ap-southeast-2.amazonaws.com"},
+    };
+    CHECK_ENDPOINTS(rows);
 }
 END_TEST
 
 START_TEST(iam_global)
 {
     clear_env();
-    aws_endpoint ep = resolve("iam", "eu-west-1", 0, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://iam.amazonaws.com");
-    ck_assert_str_eq(ep.signing_region, "us-east-1");
-    ep = resolve("iam", "cn-northwest-1", 0, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://iam.cn-north-1.amazonaws.com.cn");
-    ck_assert_str_eq(ep.signing_region, "cn-north-1");
-    ep = resolve("iam", "us-gov-east-1", 0, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://iam.us-gov.amazonaws.com");
-    ck_assert_str_eq(ep.signing_region, "us-gov-west-1");
-    ep = resolve("iam", "eu-west-1", 1, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://iam-fips.amazonaws.com");
-    ep = resolve("iam", "eu-west-1", 0, 1, NULL);
-    ck_assert_str_eq(ep.url, "https://iam.global.api.aws");
+    static const endpoint_case rows[] = {
+        {.svc = "iam", .region = "eu-west-1",
+         .url = "https://iam.amazonaws.com", .signing_region = "us-east-1"},
+        {.svc = "iam", .region = "cn-northwest-1",
+         .url = "https://iam.cn-north-1.amazonaws.com.cn", .signing_region = "cn-north-1"},
+        {.svc = "iam", .region = "us-gov-east-1",
+         .url = "https://iam.us-gov.amazonaws.com", .signing_region = "us-gov-west-1"},
+        {.svc = "iam", .region = "eu-west-1", .fips = 1, .url = "https://iam-fips.amazonaws.com"},
+        {.svc = "iam", .region = "eu-west-1", .dual = 1, .url = "https://iam.global.api.aws"},
+    };
+    CHECK_ENDPOINTS(rows);
 }
 END_TEST
 
@@ -73,28 +110,26 @@ END_TEST
 START_TEST(route53_global_acm_regional)
 {
     clear_env();
-    aws_endpoint ep = resolve("route53", "eu-west-1", 0, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://route53.amazonaws.com");
-    ck_assert_str_eq(ep.signing_region, "us-east-1");
-    ck_assert_str_eq(ep.signing_name, "route53");
-    ep = resolve("route53", "cn-north-1", 0, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://route53.amazonaws.com.cn");
-    ck_assert_str_eq(ep.signing_region, "cn-northwest-1");
-    ep = resolve("route53", "us-gov-east-1", 1, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://route53.us-gov.amazonaws.com");
-    ck_assert_str_eq(ep.signing_region, "us-gov-west-1");
-    ck_assert_str_eq(resolve("route53", "eu-west-1", 1, 0, NULL).url,
-                     "https://route53-fips.amazonaws.com");
-    ck_assert_str_eq(resolve("route53", "eu-west-1", 0, 1, NULL).url,
-                     "https://route53.aws-global.api.aws");
-    ep = resolve("route53", "eu-west-1", 0, 0, "http://127.0.0.1:4566");
-    ck_assert_str_eq(ep.url, "http://127.0.0.1:4566");
-    ck_assert_str_eq(ep.signing_region, "us-east-1");
-    ep = resolve("acm", "eu-west-1", 0, 0, NULL);
-    ck_assert_str_eq(ep.url, "https://acm.eu-west-1.amazonaws.com");
-    ck_assert_str_eq(ep.signing_region, "eu-west-1");
-    ck_assert_str_eq(resolve("acm", "ca-central-1", 1, 0, NULL).url,
-                     "https://acm-fips.ca-central-1.amazonaws.com");
+    static const endpoint_case rows[] = {
+        {.svc = "route53", .region = "eu-west-1",
+         .url = "https://route53.amazonaws.com", .signing_region = "us-east-1",
+         .signing_name = "route53"},
+        {.svc = "route53", .region = "cn-north-1",
+         .url = "https://route53.amazonaws.com.cn", .signing_region = "cn-northwest-1"},
+        {.svc = "route53", .region = "us-gov-east-1", .fips = 1,
+         .url = "https://route53.us-gov.amazonaws.com", .signing_region = "us-gov-west-1"},
+        {.svc = "route53", .region = "eu-west-1", .fips = 1,
+         .url = "https://route53-fips.amazonaws.com"},
+        {.svc = "route53", .region = "eu-west-1", .dual = 1,
+         .url = "https://route53.aws-global.api.aws"},
+        {.svc = "route53", .region = "eu-west-1", .override = "http://127.0.0.1:4566",
+         .url = "http://127.0.0.1:4566", .signing_region = "us-east-1"},
+        {.svc = "acm", .region = "eu-west-1",
+         .url = "https://acm.eu-west-1.amazonaws.com", .signing_region = "eu-west-1"},
+        {.svc = "acm", .region = "ca-central-1", .fips = 1,
+         .url = "https://acm-fips.ca-central-1.amazonaws.com"},
+    };
+    CHECK_ENDPOINTS(rows);
     /* the SDKs' names of their endpoint variables */
     setenv("AWS_ENDPOINT_URL_ROUTE_53", "http://127.0.0.1:5353", 1);
     setenv("AWS_ENDPOINT_URL_ACM", "http://127.0.0.1:5354", 1);
@@ -108,21 +143,24 @@ END_TEST
 START_TEST(fips_and_dualstack)
 {
     clear_env();
-    ck_assert_str_eq(resolve("ecs", "us-east-1", 1, 0, NULL).url,
-                     "https://ecs-fips.us-east-1.amazonaws.com");
-    ck_assert_str_eq(resolve("ec2", "us-east-1", 0, 1, NULL).url, "https://ec2.us-east-1.api.aws");
-    ck_assert_str_eq(resolve("servicediscovery", "us-east-1", 1, 1, NULL).url,
-                     "https://servicediscovery-fips.us-east-1.api.aws");
-    ck_assert_str_eq(resolve("s3", "us-east-1", 0, 1, NULL).url,
-                     "https://s3.dualstack.us-east-1.amazonaws.com");
-    ck_assert_str_eq(resolve("s3", "us-east-1", 1, 1, NULL).url,
-                     "https://s3-fips.dualstack.us-east-1.amazonaws.com");
-    ck_assert_str_eq(resolve("ec2", "us-gov-west-1", 1, 0, NULL).url,
-                     "https://ec2.us-gov-west-1.amazonaws.com");
-    ck_assert_str_eq(resolve("kms", "us-gov-west-1", 1, 0, NULL).url,
-                     "https://kms-fips.us-gov-west-1.amazonaws.com");
-    ck_assert_str_eq(resolve("logs", "cn-north-1", 0, 1, NULL).url,
-                     "https://logs.cn-north-1.api.amazonwebservices.com.cn");
+    static const endpoint_case rows[] = {
+        {.svc = "ecs", .region = "us-east-1", .fips = 1,
+         .url = "https://ecs-fips.us-east-1.amazonaws.com"},
+        {.svc = "ec2", .region = "us-east-1", .dual = 1, .url = "https://ec2.us-east-1.api.aws"},
+        {.svc = "servicediscovery", .region = "us-east-1", .fips = 1, .dual = 1,
+         .url = "https://servicediscovery-fips.us-east-1.api.aws"},
+        {.svc = "s3", .region = "us-east-1", .dual = 1,
+         .url = "https://s3.dualstack.us-east-1.amazonaws.com"},
+        {.svc = "s3", .region = "us-east-1", .fips = 1, .dual = 1,
+         .url = "https://s3-fips.dualstack.us-east-1.amazonaws.com"},
+        {.svc = "ec2", .region = "us-gov-west-1", .fips = 1,
+         .url = "https://ec2.us-gov-west-1.amazonaws.com"},
+        {.svc = "kms", .region = "us-gov-west-1", .fips = 1,
+         .url = "https://kms-fips.us-gov-west-1.amazonaws.com"},
+        {.svc = "logs", .region = "cn-north-1", .dual = 1,
+         .url = "https://logs.cn-north-1.api.amazonwebservices.com.cn"},
+    };
+    CHECK_ENDPOINTS(rows);
     aws_endpoint_settings s;
     aws_endpoint_settings_load(&s, NULL, NULL);
     s.use_fips = 1;
@@ -231,10 +269,49 @@ START_TEST(regions)
 }
 END_TEST
 
-Suite *aws_endpoint_suite(void)
+/* The global services other than IAM (CloudFront) and Application Auto Scaling: hosts
+ * per partition, the region they are signed for, the overrides. */
+START_TEST(cloudfront_is_global)
 {
-    const TTest *const tests[] = {partitions, iam_global, route53_global_acm_regional,
-                                  fips_and_dualstack, overrides_in_order, bad_override_refused,
-                                  s3_addressing, regions, NULL};
-    return unit_suite("aws_endpoint", 0, tests);
+    clear_env();
+    static const endpoint_case rows[] = {
+        {.svc = "cloudfront", .region = "eu-west-3",
+         .url = "https://cloudfront.amazonaws.com", .signing_region = "us-east-1",
+         .signing_name = "cloudfront"},
+        {.svc = "cloudfront", .region = "cn-north-1",
+         .url = "https://cloudfront.cn-northwest-1.amazonaws.com.cn",
+         .signing_region = "cn-northwest-1"},
+        {.svc = "cloudfront", .region = "us-gov-west-1", .refused = 1},
+        {.svc = "cloudfront", .region = "us-east-1", .fips = 1, .refused = 1}, /* no FIPS host */
+        /* an override keeps the signing region of the global endpoint */
+        {.svc = "cloudfront", .region = "eu-west-3", .override = "http://127.0.0.1:4566",
+         .url = "http://127.0.0.1:4566", .signing_region = "us-east-1"},
+    };
+    CHECK_ENDPOINTS(rows);
+    setenv("AWS_ENDPOINT_URL_CLOUDFRONT", "http://127.0.0.1:9999", 1);
+    ck_assert_str_eq(resolve("cloudfront", "eu-west-1", 0, 0, NULL).url, "http://127.0.0.1:9999");
+    unsetenv("AWS_ENDPOINT_URL_CLOUDFRONT");
 }
+END_TEST
+
+START_TEST(application_autoscaling_is_regional)
+{
+    clear_env();
+    static const endpoint_case rows[] = {
+        {.svc = "application-autoscaling", .region = "eu-west-3",
+         .url = "https://application-autoscaling.eu-west-3.amazonaws.com",
+         .signing_region = "eu-west-3", .signing_name = "application-autoscaling"},
+        {.svc = "application-autoscaling", .region = "us-gov-east-1", .fips = 1,
+         .url = "https://application-autoscaling.us-gov-east-1.amazonaws.com"},
+    };
+    CHECK_ENDPOINTS(rows);
+    setenv("AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING", "http://127.0.0.1:9998", 1);
+    ck_assert_str_eq(resolve("application-autoscaling", "eu-west-1", 0, 0, NULL).url,
+                     "http://127.0.0.1:9998");
+    unsetenv("AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING");
+}
+END_TEST
+
+UNIT_SUITE(aws_endpoint, 0, partitions, iam_global, route53_global_acm_regional, fips_and_dualstack,
+           overrides_in_order, bad_override_refused, s3_addressing, regions)
+UNIT_SUITE(aws_endpoint_global, 0, cloudfront_is_global, application_autoscaling_is_regional)

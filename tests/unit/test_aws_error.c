@@ -164,9 +164,5 @@ START_TEST(classes)
 }
 END_TEST
 
-Suite *aws_error_suite(void)
-{
-    const TTest *const tests[] = {json_errors, xml_errors, empty_and_garbage_bodies,
-                                  format_and_prefix, classes, NULL};
-    return unit_suite("aws_error", 0, tests);
-}
+UNIT_SUITE(aws_error, 0, json_errors, xml_errors, empty_and_garbage_bodies, format_and_prefix,
+           classes)

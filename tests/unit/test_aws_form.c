@@ -123,11 +123,6 @@ START_TEST(bad_input_refused)
 }
 END_TEST
 
-Suite *aws_form_suite(void)
-{
-    const TTest *const tests[] = {query_scalars_and_structs, query_lists_one_and_empty,
-                                  query_maps, query_named_list_members, ec2_flattened_lists,
-                                  no_input_and_unicode, escape_and_unescape, bad_input_refused,
-                                  NULL};
-    return unit_suite("aws_form", 0, tests);
-}
+UNIT_SUITE(aws_form, 0, query_scalars_and_structs, query_lists_one_and_empty, query_maps,
+           query_named_list_members, ec2_flattened_lists, no_input_and_unicode, escape_and_unescape,
+           bad_input_refused)

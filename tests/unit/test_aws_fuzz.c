@@ -130,8 +130,4 @@ START_TEST(fuzz_target_random_run)
 }
 END_TEST
 
-Suite *aws_fuzz_suite(void)
-{
-    const TTest *const tests[] = {fuzz_target_random_run, NULL};
-    return unit_suite("aws_fuzz", 300, tests);
-}
+UNIT_SUITE(aws_fuzz, 300, fuzz_target_random_run)

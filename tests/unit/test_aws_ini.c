@@ -124,10 +124,5 @@ START_TEST(home_expansion)
 }
 END_TEST
 
-Suite *aws_ini_suite(void)
-{
-    const TTest *const tests[] = {sections_keys_comments_nesting, errors_name_the_line,
-                                  missing_file_is_empty, config_profiles_and_files,
-                                  home_expansion, NULL};
-    return unit_suite("aws_ini", 0, tests);
-}
+UNIT_SUITE(aws_ini, 0, sections_keys_comments_nesting, errors_name_the_line, missing_file_is_empty,
+           config_profiles_and_files, home_expansion)

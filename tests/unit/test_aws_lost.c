@@ -149,10 +149,5 @@ START_TEST(removal_done_by_the_lost_attempt)
 }
 END_TEST
 
-Suite *aws_lost_suite(void)
-{
-    const TTest *const tests[] = {lost_create_found_again, finder_not_asked_for_refusals,
-                                  finder_failure_stops_the_call,
-                                  removal_done_by_the_lost_attempt, NULL};
-    return unit_suite("aws_lost", 0, tests);
-}
+UNIT_SUITE(aws_lost, 0, lost_create_found_again, finder_not_asked_for_refusals,
+           finder_failure_stops_the_call, removal_done_by_the_lost_attempt)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../../src/aws/aws_internal.h"
+#include "unit_suite.h"
 
 static void expect(const char *cmd, const char *const *want)
 {
@@ -62,12 +63,4 @@ START_TEST(bad_lines_refused)
 }
 END_TEST
 
-Suite *aws_process_suite(void)
-{
-    Suite *s = suite_create("aws_process");
-    TCase *t = tcase_create("split");
-    tcase_add_test(t, words_as_shlex_splits_them);
-    tcase_add_test(t, bad_lines_refused);
-    suite_add_tcase(s, t);
-    return s;
-}
+UNIT_SUITE(aws_process, 0, words_as_shlex_splits_them, bad_lines_refused)

@@ -267,11 +267,6 @@ START_TEST(call_through_the_client)
 }
 END_TEST
 
-Suite *aws_restjson_suite(void)
-{
-    const TTest *const tests[] = {labels_query_headers_and_body, bodies_only_when_due,
-                                  bad_inputs_refused, answers_decoded,
-                                  error_codes_header_first, efs_and_ssm_codes_classified,
-                                  call_through_the_client, NULL};
-    return unit_suite("aws_restjson", 0, tests);
-}
+UNIT_SUITE(aws_restjson, 0, labels_query_headers_and_body, bodies_only_when_due, bad_inputs_refused,
+           answers_decoded, error_codes_header_first, efs_and_ssm_codes_classified,
+           call_through_the_client)

@@ -170,9 +170,5 @@ START_TEST(lost_answers)
 }
 END_TEST
 
-Suite *aws_retry_suite(void)
-{
-    const TTest *const tests[] = {classification, backoff_bounds, quota_bucket,
-                                  max_attempts_setting, waiting_is_bounded, lost_answers, NULL};
-    return unit_suite("aws_retry", 0, tests);
-}
+UNIT_SUITE(aws_retry, 0, classification, backoff_bounds, quota_bucket, max_attempts_setting,
+           waiting_is_bounded, lost_answers)

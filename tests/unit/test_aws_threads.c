@@ -85,8 +85,4 @@ START_TEST(threads_share_one_client)
 }
 END_TEST
 
-Suite *aws_threads_suite(void)
-{
-    const TTest *const tests[] = {threads_share_one_client, NULL};
-    return fake_suite("aws_threads", NULL, NULL, 60, tests);
-}
+FAKE_SUITE(aws_threads, NULL, NULL, 60, threads_share_one_client)

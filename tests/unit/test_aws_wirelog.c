@@ -109,9 +109,4 @@ START_TEST(secret_names)
 }
 END_TEST
 
-Suite *aws_wirelog_suite(void)
-{
-    const TTest *const tests[] = {json_bodies, xml_and_form_bodies, headers_and_urls,
-                                  secret_names, NULL};
-    return unit_suite("aws_wirelog", 0, tests);
-}
+UNIT_SUITE(aws_wirelog, 0, json_bodies, xml_and_form_bodies, headers_and_urls, secret_names)

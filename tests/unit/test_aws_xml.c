@@ -262,14 +262,8 @@ START_TEST(json_int_out_of_range)
 }
 END_TEST
 
-Suite *aws_xml_suite(void)
-{
-    const TTest *const tests[] = {query_result_unwrapped_with_request_id,
-                                  member_list_of_one_is_an_array, empty_list_needs_hint,
-                                  empty_result_is_empty_object, ec2_items_and_request_id,
-                                  ec2_empty_set, s3_flattened_and_wrapped, s3_flattened_text,
-                                  repeated_siblings_without_hint, query_map_entries,
-                                  escapes_decoded, malformed_refused, no_entity_expansion,
-                                  error_bodies, json_to_xml, json_int_out_of_range, NULL};
-    return unit_suite("aws_xml", 0, tests);
-}
+UNIT_SUITE(aws_xml, 0, query_result_unwrapped_with_request_id, member_list_of_one_is_an_array,
+           empty_list_needs_hint, empty_result_is_empty_object, ec2_items_and_request_id,
+           ec2_empty_set, s3_flattened_and_wrapped, s3_flattened_text,
+           repeated_siblings_without_hint, query_map_entries, escapes_decoded, malformed_refused,
+           no_entity_expansion, error_bodies, json_to_xml, json_int_out_of_range)

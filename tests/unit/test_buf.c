@@ -71,9 +71,4 @@ START_TEST(reads_a_stream)
 }
 END_TEST
 
-Suite *buf_suite(void)
-{
-    const TTest *const tests[] = {grows_and_stays_terminated, printf_appends, binary_bytes,
-                                  reads_a_stream, NULL};
-    return unit_suite("buf", 0, tests);
-}
+UNIT_SUITE(buf, 0, grows_and_stays_terminated, printf_appends, binary_bytes, reads_a_stream)

@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "../../src/cli/cli_internal.h"
+#include "unit_suite.h"
 
 START_TEST(core_dumps_off_and_not_dumpable)
 {
@@ -51,13 +52,5 @@ START_TEST(try_append_fails_instead_of_exiting)
 }
 END_TEST
 
-Suite *cli_harden_suite(void)
-{
-    Suite *s = suite_create("cli_harden");
-    TCase *t = tcase_create("harden");
-    tcase_add_test(t, core_dumps_off_and_not_dumpable);
-    tcase_add_test(t, wiping_buffer);
-    tcase_add_test(t, try_append_fails_instead_of_exiting);
-    suite_add_tcase(s, t);
-    return s;
-}
+UNIT_SUITE(cli_harden, 0, core_dumps_off_and_not_dumpable, wiping_buffer,
+           try_append_fails_instead_of_exiting)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../../src/cli/session_internal.h"
+#include "unit_suite.h"
 
 /* 1 when thread tid is blocked in read(2) now (/proc/self/task/TID/syscall). */
 static int in_read(pid_t tid)
@@ -82,12 +83,4 @@ START_TEST(sigint_to_the_main_thread)
 }
 END_TEST
 
-Suite *cli_interrupt_suite(void)
-{
-    Suite *s = suite_create("cli_interrupt");
-    TCase *t = tcase_create("ctrl_c");
-    tcase_add_test(t, sigint_to_the_watcher_thread_is_not_lost);
-    tcase_add_test(t, sigint_to_the_main_thread);
-    suite_add_tcase(s, t);
-    return s;
-}
+UNIT_SUITE(cli_interrupt, 0, sigint_to_the_watcher_thread_is_not_lost, sigint_to_the_main_thread)

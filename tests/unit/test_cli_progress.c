@@ -9,6 +9,7 @@
 
 #include "../../src/cli/session_internal.h"
 #include "xalloc.h"
+#include "unit_suite.h"
 
 #define NODES 64
 #define WORKERS 4
@@ -91,11 +92,4 @@ START_TEST(in_flight_list_read_while_workers_report)
 }
 END_TEST
 
-Suite *cli_progress_suite(void)
-{
-    Suite *s = suite_create("cli_progress");
-    TCase *t = tcase_create("in_flight");
-    tcase_add_test(t, in_flight_list_read_while_workers_report);
-    suite_add_tcase(s, t);
-    return s;
-}
+UNIT_SUITE(cli_progress, 0, in_flight_list_read_while_workers_report)

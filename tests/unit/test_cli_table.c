@@ -246,11 +246,6 @@ START_TEST(flags_stand_anywhere_before_the_double_dash)
 }
 END_TEST
 
-Suite *cli_table_suite(void)
-{
-    const TTest *const tests[] = {every_parsed_flag_is_in_the_table,
-                                  help_describes_every_flag_with_an_example, every_example_parses,
-                                  mistakes_are_named_with_a_suggestion,
-                                  flags_stand_anywhere_before_the_double_dash, NULL};
-    return unit_suite("cli_table", 0, tests);
-}
+UNIT_SUITE(cli_table, 0, every_parsed_flag_is_in_the_table,
+           help_describes_every_flag_with_an_example, every_example_parses,
+           mistakes_are_named_with_a_suggestion, flags_stand_anywhere_before_the_double_dash)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../src/deploy/deploy_internal.h"
+#include "unit_suite.h"
 
 #define NEW "arn:aws:ecs:us-east-1:1:task-definition/web:2"
 #define OLD "arn:aws:ecs:us-east-1:1:task-definition/web:1"
@@ -104,14 +105,5 @@ START_TEST(stopped_and_failed_rollbacks_end_it)
 }
 END_TEST
 
-Suite *deploy_decide_suite(void)
-{
-    Suite *s = suite_create("deploy_decide");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, completed_new_revision_is_ok);
-    tcase_add_test(tc, not_done_until_everything_agrees);
-    tcase_add_test(tc, circuit_breaker_is_a_failure_even_when_steady);
-    tcase_add_test(tc, stopped_and_failed_rollbacks_end_it);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(deploy_decide, 0, completed_new_revision_is_ok, not_done_until_everything_agrees,
+           circuit_breaker_is_a_failure_even_when_steady, stopped_and_failed_rollbacks_end_it)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "deploy.h"
+#include "unit_suite.h"
 
 static void repo_is(const char *ref, const char *want)
 {
@@ -92,15 +93,5 @@ START_TEST(reasons_deduplicated)
 }
 END_TEST
 
-Suite *deploy_image_suite(void)
-{
-    Suite *s = suite_create("deploy_image");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, repository_of_references);
-    tcase_add_test(tc, tag_replaced_digest_dropped);
-    tcase_add_test(tc, tags_checked);
-    tcase_add_test(tc, strategy_names);
-    tcase_add_test(tc, reasons_deduplicated);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(deploy_image, 0, repository_of_references, tag_replaced_digest_dropped, tags_checked,
+           strategy_names, reasons_deduplicated)

@@ -149,11 +149,6 @@ START_TEST(secret_values_redacted_from_log_lines)
 }
 END_TEST
 
-Suite *deploy_release_suite(void)
-{
-    const TTest *const tests[] = {rolled_back_deploy_skipped, failed_and_stopped_between_skipped,
-                                         rollback_twice_toggles, nothing_to_roll_back_to,
-                                         deregistered_release_skipped, story_fits_its_bound,
-                                  secret_values_redacted_from_log_lines, NULL};
-    return unit_suite("deploy_release", 0, tests);
-}
+UNIT_SUITE(deploy_release, 0, rolled_back_deploy_skipped, failed_and_stopped_between_skipped,
+           rollback_twice_toggles, nothing_to_roll_back_to, deregistered_release_skipped,
+           story_fits_its_bound, secret_values_redacted_from_log_lines)

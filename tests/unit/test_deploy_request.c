@@ -6,6 +6,7 @@
 
 #include "deploy.h"
 #include "scripted_client.h"
+#include "unit_suite.h"
 
 static stack_service file_service(void)
 {
@@ -95,14 +96,6 @@ START_TEST(each_request_gets_its_result)
 }
 END_TEST
 
-Suite *deploy_request_suite(void)
-{
-    Suite *s = suite_create("deploy_request");
-    TCase *tc = tcase_create("core");
-    tcase_add_test(tc, outside_the_file_the_service_keeps_its_own);
-    tcase_add_test(tc, the_file_settings_are_taken);
-    tcase_add_test(tc, the_command_line_wins_over_the_file);
-    tcase_add_test(tc, each_request_gets_its_result);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(deploy_request, 0, outside_the_file_the_service_keeps_its_own,
+           the_file_settings_are_taken, the_command_line_wins_over_the_file,
+           each_request_gets_its_result)

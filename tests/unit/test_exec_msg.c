@@ -11,6 +11,7 @@
 #include "exec.h"
 #include "../../src/exec/channel_internal.h"
 #include "../../src/exec/msg_internal.h"
+#include "unit_suite.h"
 
 static const unsigned char ID[16] = {0xdd, 0x01, 0xe5, 0x6b, 0xff, 0x48, 0x48, 0x3e,
                                      0xa5, 0x08, 0xb5, 0xf0, 0x73, 0xf3, 0x1b, 0x16};
@@ -415,18 +416,5 @@ START_TEST(raw_filter_for_a_terminal)
 }
 END_TEST
 
-Suite *exec_msg_suite(void)
-{
-    Suite *s = suite_create("exec_msg");
-    TCase *tc = tcase_create("exec_msg");
-    tcase_add_test(tc, header_bytes);
-    tcase_add_test(tc, uuids);
-    tcase_add_test(tc, reorder_duplicates_acks);
-    tcase_add_test(tc, resend_timing);
-    tcase_add_test(tc, session_type_handshake);
-    tcase_add_test(tc, kms_handshake);
-    tcase_add_test(tc, filter_and_wrapper);
-    tcase_add_test(tc, raw_filter_for_a_terminal);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(exec_msg, 0, header_bytes, uuids, reorder_duplicates_acks, resend_timing,
+           session_type_handshake, kms_handshake, filter_and_wrapper, raw_filter_for_a_terminal)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "../../src/exec/ws_internal.h"
+#include "unit_suite.h"
 
 static void eq_bytes(const buf *b, const unsigned char *want, size_t n)
 {
@@ -313,17 +314,5 @@ START_TEST(plain_ws_only_to_loopback)
 }
 END_TEST
 
-Suite *exec_ws_suite(void)
-{
-    Suite *s = suite_create("exec_ws");
-    TCase *tc = tcase_create("exec_ws");
-    tcase_add_test(tc, rfc_vectors);
-    tcase_add_test(tc, lengths_16_and_64);
-    tcase_add_test(tc, bad_frames);
-    tcase_add_test(tc, socketpair_session);
-    tcase_add_test(tc, timeout_and_eof);
-    tcase_add_test(tc, connect_with_first_frame_in_the_101);
-    tcase_add_test(tc, plain_ws_only_to_loopback);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(exec_ws, 0, rfc_vectors, lengths_16_and_64, bad_frames, socketpair_session,
+           timeout_and_eof, connect_with_first_frame_in_the_101, plain_ws_only_to_loopback)

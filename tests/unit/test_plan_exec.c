@@ -8,6 +8,7 @@
 #include "clock.h"
 #include "plan.h"
 #include "xalloc.h"
+#include "unit_suite.h"
 
 /* The in-memory "cloud": what exists, and the order things happened. */
 static pthread_mutex_t cloud_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -203,6 +204,14 @@ static void build(int children)
     }
 }
 
+/* Plan (for `up`, or for `down`) and run it; plan_execute's result, *r filled. */
+static int plan_and_run(int for_down, int parallel, int rollback, plan_exec_result *r)
+{
+    plan_compute(&ctx, for_down);
+    plan_exec_options o = {.parallel = parallel, .rollback = rollback};
+    return plan_execute(&ctx, &o, r);
+}
+
 START_TEST(creates_in_dependency_order_in_parallel)
 {
     reset();
@@ -233,10 +242,8 @@ START_TEST(failure_rolls_back_what_was_created)
     reset();
     build(3);
     fail_on = "child/c1";
-    plan_compute(&ctx, 0);
-    plan_exec_options o = {.parallel = 1, .rollback = 1};
     plan_exec_result r;
-    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_int_eq(plan_and_run(0, 1, 1, &r), -1);
     ck_assert_int_eq(r.failed, 1);
     ck_assert_int_eq(r.rolled_back, 1);
     ck_assert_ptr_nonnull(strstr(r.failure, "child/c1: create: InvalidParameterException"));
@@ -256,10 +263,8 @@ START_TEST(no_rollback_leaves_resources)
     reset();
     build(2);
     fail_on = "child/c0";
-    plan_compute(&ctx, 0);
-    plan_exec_options o = {.parallel = 1, .rollback = 0};
     plan_exec_result r;
-    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_int_eq(plan_and_run(0, 1, 0, &r), -1);
     ck_assert_int_eq(r.rolled_back, 0);
     ck_assert_int_ge(live, 1);
     plan_exec_result_free(&r);
@@ -346,10 +351,8 @@ START_TEST(interrupt_stops_and_rolls_back)
     build(3);
     ctx.cancel = &ctrl_c;
     interrupt_on = "child/c0";
-    plan_compute(&ctx, 0);
-    plan_exec_options o = {.parallel = 1, .rollback = 1};
     plan_exec_result r;
-    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_int_eq(plan_and_run(0, 1, 1, &r), -1);
     ck_assert_int_eq(r.failed, 1);
     ck_assert_str_eq(r.failure, "interrupted");
     ck_assert_int_eq(r.rolled_back, 1);
@@ -366,9 +369,7 @@ START_TEST(interrupt_stops_and_rolls_back)
     build(3);
     ctx.cancel = &ctrl_c;
     interrupt_on = "child/c0";
-    plan_compute(&ctx, 0);
-    o.rollback = 0;
-    ck_assert_int_eq(plan_execute(&ctx, &o, &r), -1);
+    ck_assert_int_eq(plan_and_run(0, 1, 0, &r), -1);
     ck_assert_str_eq(r.failure, "interrupted");
     ck_assert_int_eq(r.rolled_back, 0);
     ck_assert_int_eq(live, 2);
@@ -505,19 +506,8 @@ START_TEST(waits_do_not_hold_a_slot)
 }
 END_TEST
 
-Suite *plan_exec_suite(void)
-{
-    Suite *s = suite_create("plan_exec");
-    TCase *tc = tcase_create("plan_exec");
-    tcase_add_test(tc, creates_in_dependency_order_in_parallel);
-    tcase_add_test(tc, failure_rolls_back_what_was_created);
-    tcase_add_test(tc, no_rollback_leaves_resources);
-    tcase_add_test(tc, diff_update_replace_and_create_only);
-    tcase_add_test(tc, down_deletes_children_before_parents);
-    tcase_add_test(tc, interrupt_stops_and_rolls_back);
-    tcase_add_test(tc, interrupt_from_another_thread_ends_waits);
-    tcase_add_test(tc, unchanged_but_unsettled_is_waited_for);
-    tcase_add_test(tc, waits_do_not_hold_a_slot);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(plan_exec, 0, creates_in_dependency_order_in_parallel,
+           failure_rolls_back_what_was_created, no_rollback_leaves_resources,
+           diff_update_replace_and_create_only, down_deletes_children_before_parents,
+           interrupt_stops_and_rolls_back, interrupt_from_another_thread_ends_waits,
+           unchanged_but_unsettled_is_waited_for, waits_do_not_hold_a_slot)

@@ -7,6 +7,7 @@
 
 #include "plan.h"
 #include "xalloc.h"
+#include "unit_suite.h"
 
 static int discovery_fails;
 
@@ -151,13 +152,5 @@ START_TEST(discovery_that_fails)
 }
 END_TEST
 
-Suite *plan_status_suite(void)
-{
-    Suite *s = suite_create("plan_status");
-    TCase *tc = tcase_create("plan_status");
-    tcase_add_test(tc, every_node_with_its_state);
-    tcase_add_test(tc, what_makes_it_unhealthy);
-    tcase_add_test(tc, discovery_that_fails);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(plan_status, 0, every_node_with_its_state, what_makes_it_unhealthy,
+           discovery_that_fails)

@@ -207,16 +207,6 @@ START_TEST(missing_existing_secret_is_a_note_not_a_failure)
 }
 END_TEST
 
-Suite *res_app_suite(void)
-{
-    Suite *s = suite_create("res_app");
-    TCase *tc = tcase_create("secrets_buckets");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, secrets_generated_once_and_never_shown);
-    tcase_add_test(tc, secret_scheduled_for_deletion_is_restored);
-    tcase_add_test(tc, buckets_with_every_setting);
-    tcase_add_test(tc, missing_existing_secret_is_a_note_not_a_failure);
-    suite_add_tcase(s, tc);
-    return s;
-}
+FAKE_SUITE(res_app, NULL, NULL, 60, secrets_generated_once_and_never_shown,
+           secret_scheduled_for_deletion_is_restored, buckets_with_every_setting,
+           missing_existing_secret_is_a_note_not_a_failure)

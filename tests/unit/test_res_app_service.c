@@ -207,16 +207,6 @@ START_TEST(volumes_exec_and_deployment_settings_compare_clean)
 }
 END_TEST
 
-Suite *res_app_service_suite(void)
-{
-    Suite *s = suite_create("res_app_service");
-    TCase *tc = tcase_create("services");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, service_create_update_and_failed_deploy);
-    tcase_add_test(tc, first_deploy_that_crashloops_is_removed);
-    tcase_add_test(tc, no_wait_returns_after_the_calls);
-    tcase_add_test(tc, volumes_exec_and_deployment_settings_compare_clean);
-    suite_add_tcase(s, tc);
-    return s;
-}
+FAKE_SUITE(res_app_service, NULL, NULL, 120, service_create_update_and_failed_deploy,
+           first_deploy_that_crashloops_is_removed, no_wait_returns_after_the_calls,
+           volumes_exec_and_deployment_settings_compare_clean)

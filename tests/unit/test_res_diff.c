@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "res.h"
+#include "unit_suite.h"
 
 static const char *const replace_on[] = {"name", NULL};
 static const char *const create_only[] = {"document", NULL};
@@ -66,12 +67,4 @@ START_TEST(references_create_only_and_replace)
 }
 END_TEST
 
-Suite *res_diff_suite(void)
-{
-    Suite *s = suite_create("res_diff");
-    TCase *t = tcase_create("diff");
-    tcase_add_test(t, unordered_lists_ignore_order);
-    tcase_add_test(t, references_create_only_and_replace);
-    suite_add_tcase(s, t);
-    return s;
-}
+UNIT_SUITE(res_diff, 0, unordered_lists_ignore_order, references_create_only_and_replace)

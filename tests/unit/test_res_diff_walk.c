@@ -11,6 +11,7 @@
 #include "plan.h"
 #include "xalloc.h"
 #include "../../src/resources/task_def_internal.h"
+#include "unit_suite.h"
 
 static const char *const documents[] = {"doc", NULL};
 static const char *const replace_on[] = {"fixed", NULL};
@@ -312,17 +313,6 @@ START_TEST(text_lines)
 }
 END_TEST
 
-Suite *res_diff_walk_suite(void)
-{
-    Suite *s = suite_create("res_diff_walk");
-    TCase *t = tcase_create("walk");
-    tcase_add_test(t, containers_by_name_environment_by_name);
-    tcase_add_test(t, order_only_and_exactness);
-    tcase_add_test(t, plain_and_unkeyed_lists);
-    tcase_add_test(t, references_and_odd_names);
-    tcase_add_test(t, task_definition_canonical_documents);
-    tcase_add_test(t, changes_exactly_when_documents_differ);
-    tcase_add_test(t, text_lines);
-    suite_add_tcase(s, t);
-    return s;
-}
+UNIT_SUITE(res_diff_walk, 0, containers_by_name_environment_by_name, order_only_and_exactness,
+           plain_and_unkeyed_lists, references_and_odd_names, task_definition_canonical_documents,
+           changes_exactly_when_documents_differ, text_lines)

@@ -186,13 +186,4 @@ START_TEST(site_record_dualstack_and_certificate_in_us_east_1)
 }
 END_TEST
 
-Suite *res_dns_suite(void)
-{
-    Suite *s = suite_create("res_dns");
-    TCase *tc = tcase_create("api");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, site_record_dualstack_and_certificate_in_us_east_1);
-    suite_add_tcase(s, tc);
-    return s;
-}
+FAKE_SUITE(res_dns, NULL, NULL, 120, site_record_dualstack_and_certificate_in_us_east_1)

@@ -5,7 +5,6 @@
  * (the other kinds are left out, so nothing here waits for ECS).
  */
 #include <check.h>
-#include <curl/curl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -16,161 +15,32 @@
 #include "ec2.h"
 #include "elbv2.h"
 #include "../../src/resources/elb_internal.h"
-#include "fakeaws_fixture.h"
-#include "plan.h"
-#include "xalloc.h"
-
-#define OK(x) ck_assert_msg((x) == 0, "%s failed: %s: %s", #x, err.code, err.message)
+#include "res_net_harness.h"
 
 static const char *const kinds[] = {"vpc", "subnet", "igw", "route_table", "eip", "nat", "sg",
                                     "sg_rules", "sg_reach", "namespace", "discovery", "alb",
                                     "target_group", "listener", "listener_rule", NULL};
 
-typedef struct {
-    stack_model *s;
-    res_graph *g;
-    res_ctx ctx;
-    aws_client *aws;
-    pthread_mutex_t lock;
-    buf events;
-} run;
+typedef net_run run;
 
-static void on_event(void *ud, const res_node *n, res_action a, res_event_kind k, const char *msg)
-{
-    (void)a;
-    (void)k;
-    run *r = ud;
-    pthread_mutex_lock(&r->lock);
-    buf_printf(&r->events, "%s: %s\n", n->id, msg);
-    pthread_mutex_unlock(&r->lock);
-}
-
+/* A run of this file's kinds on the stack file `fmt` (printf format). */
 static void open_run(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void open_run(run *r, const char *fmt, ...)
 {
-    memset(r, 0, sizeof *r);
-    pthread_mutex_init(&r->lock, NULL);
-    pthread_mutex_init(&r->ctx.lock, NULL);
-    aws_client_options o = {0};
-    aws_error err;
-    OK(aws_client_new(&o, &r->aws, &err));
-    r->ctx.aws = r->aws;
-    r->ctx.region = aws_client_region(r->aws);
-    r->ctx.timeout_s = 60;
-    r->ctx.poll_s = 0.05;
-    r->ctx.on_event = on_event;
-    r->ctx.event_ud = r;
+    net_open(r, NULL);
+    r->kinds = kinds;
     va_list ap;
     va_start(ap, fmt);
-    buf b = BUF_INIT;
-    buf_vprintf(&b, fmt, ap);
+    buf text = BUF_INIT;
+    buf_vprintf(&text, fmt, ap);
     va_end(ap);
-    stack_diags d = {0};
-    int rc = stack_load_buffer("edge.yml", b.data, b.len, NULL, &r->s, &d);
-    if (rc != 0)
-        stack_diags_print(&d, stderr, 10);
-    ck_assert_int_eq(rc, 0);
-    stack_diags_free(&d);
-    buf_free(&b);
-    r->ctx.stack = r->s;
-    r->ctx.stack_name = r->s->name;
-}
-
-/* Replace the stack file (same stack name). */
-static void reload(run *r, const char *text)
-{
-    stack_diags d = {0};
-    stack_model *s = NULL;
-    int rc = stack_load_buffer("edge.yml", text, strlen(text), NULL, &s, &d);
-    if (rc != 0)
-        stack_diags_print(&d, stderr, 10);
-    ck_assert_int_eq(rc, 0);
-    stack_diags_free(&d);
-    res_graph_free(r->g);
-    r->g = NULL;
-    stack_free(r->s);
-    r->s = s;
-    r->ctx.stack = s;
-    r->ctx.stack_name = s->name;
-}
-
-static plan_counts plan(run *r, int for_down)
-{
-    res_graph_free(r->g);
-    r->g = xcalloc(1, sizeof *r->g);
-    r->g->registry = res_registry_get();
-    r->g->stack = r->s;
-    r->g->region = r->ctx.region;
-    r->g->partition = "aws";
-    char msg[512];
-    for (size_t i = 0; kinds[i]; i++) {
-        const res_kind *k = res_kind_by_name(kinds[i]);
-        ck_assert_msg(k != NULL, "kind %s is not registered", kinds[i]);
-        ck_assert_msg(k->build(r->g, r->s, msg, sizeof msg) == 0, "%s: %s", kinds[i], msg);
-    }
-    r->ctx.graph = r->g;
-    aws_error err;
-    aws_error_clear(&err);
-    OK(plan_discover(&r->ctx, 8, &err));
-    /* found resources of kinds not under test (another test's, or none) are left alone */
-    for (size_t i = 0; i < r->g->n; i++) {
-        int ours = 0;
-        for (size_t k = 0; kinds[k]; k++)
-            ours |= strcmp(r->g->nodes[i]->kind->name, kinds[k]) == 0;
-        if (!ours)
-            r->g->nodes[i]->external = 1;
-    }
-    plan_compute(&r->ctx, for_down);
-    return plan_count(r->g);
-}
-
-static size_t changes(plan_counts c)
-{
-    return c.create + c.update + c.replace + c.delete;
-}
-
-static void execute(run *r, const char *what)
-{
-    plan_exec_options o = {.parallel = 8, .rollback = 0};
-    plan_exec_result res;
-    int rc = plan_execute(&r->ctx, &o, &res);
-    ck_assert_msg(rc == 0, "%s failed: %s\n%s", what, res.failure ? res.failure : "?", buf_str(&r->events));
-    plan_exec_result_free(&res);
-}
-
-static void up(run *r)
-{
-    plan(r, 0);
-    execute(r, "up");
-}
-
-static void down(run *r)
-{
-    plan(r, 1);
-    execute(r, "down");
-}
-
-static void close_run(run *r)
-{
-    res_graph_free(r->g);
-    stack_free(r->s);
-    aws_client_free(r->aws);
-    buf_free(&r->events);
-    pthread_mutex_destroy(&r->lock);
-    free(r->ctx.account);
-    pthread_mutex_destroy(&r->ctx.lock);
-}
-
-static const res_node *node(const run *r, const char *id)
-{
-    const res_node *n = res_graph_find(r->g, id);
-    ck_assert_msg(n != NULL, "no node %s", id);
-    return n;
+    net_load(r, "%s", buf_str(&text));
+    buf_free(&text);
 }
 
 static const char *actual_str(const run *r, const char *id, const char *member)
 {
-    const res_node *n = node(r, id);
+    const res_node *n = net_node(r, id);
     ck_assert_msg(n->actual != NULL, "%s has no actual properties", id);
     const cJSON *v = cJSON_GetObjectItem(n->actual, member);
     ck_assert_msg(cJSON_IsString(v), "%s has no %s", id, member);
@@ -183,24 +53,6 @@ static char *plan_text(const run *r)
 }
 
 /* ---- the fake's view --------------------------------------------------------------- */
-
-static size_t collect(char *p, size_t size, size_t n, void *ud)
-{
-    buf_append(ud, p, size * n);
-    return size * n;
-}
-
-static void count_tagged(const cJSON *v, const char *stack, int *count)
-{
-    if (cJSON_IsObject(v)) {
-        const cJSON *tags = cJSON_GetObjectItemCaseSensitive(v, "tags");
-        const cJSON *t = cJSON_IsObject(tags) ? cJSON_GetObjectItemCaseSensitive(tags, RES_TAG_STACK) : NULL;
-        if (cJSON_IsString(t) && strcmp(t->valuestring, stack) == 0)
-            (*count)++;
-    }
-    for (const cJSON *c = v ? v->child : NULL; c; c = c->next)
-        count_tagged(c, stack, count);
-}
 
 static int names_stack(const cJSON *o, const char *stack, const char *ns_id)
 {
@@ -232,23 +84,12 @@ static void count_named(const cJSON *v, const char *stack, const char *ns_id, in
 
 static int fake_count(const char *stack, const char *ns_id)
 {
-    char url[512];
-    snprintf(url, sizeof url, "%s/_fake/resources", fake_url());
-    CURL *h = curl_easy_init();
-    buf b = BUF_INIT;
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-    ck_assert_int_eq(curl_easy_perform(h), CURLE_OK);
-    curl_easy_cleanup(h);
-    cJSON *doc = cJSON_Parse(buf_str(&b));
-    ck_assert_ptr_nonnull(doc);
+    cJSON *doc = fake_resources();
     int count = 0;
     count_named(cJSON_GetObjectItem(doc, "elbv2"), stack, ns_id, &count);
     count_named(cJSON_GetObjectItem(doc, "servicediscovery"), stack, ns_id, &count);
     count_tagged(cJSON_GetObjectItem(doc, "ec2"), stack, &count);
     cJSON_Delete(doc);
-    buf_free(&b);
     return count;
 }
 
@@ -278,9 +119,9 @@ static char *basic(const char *stack, int idle, const char *health, int delay, c
 
 static void assert_no_changes(run *r)
 {
-    plan_counts c = plan(r, 0);
+    plan_counts c = net_plan(r, 0);
     char *text = plan_text(r);
-    ck_assert_msg(changes(c) == 0, "expected no changes:\n%s", text);
+    ck_assert_msg(net_changes(c) == 0, "expected no changes:\n%s", text);
     free(text);
 }
 
@@ -290,18 +131,18 @@ START_TEST(create_no_change_update_down)
     char *text = basic("edge-a", 60, "/healthz", 30, "");
     open_run(&r, "%s", text);
     free(text);
-    plan_counts c = plan(&r, 0);
+    plan_counts c = net_plan(&r, 0);
     ck_assert_msg(c.create >= 6, "creates: %zu", c.create);
-    execute(&r, "up");
+    net_execute(&r, 0, "up");
     ck_assert_str_eq(actual_str(&r, "alb/web", "name"), "edge-a-web");
     ck_assert(strstr(actual_str(&r, "alb/web", "dns_name"), "elb.amazonaws.com") != NULL);
     ck_assert_str_eq(actual_str(&r, "alb/web", "state"), "active");
     ck_assert(strncmp(actual_str(&r, "target_group/api", "arn"), "arn:aws:elasticloadbalancing:", 29) == 0);
-    ck_assert_int_eq(cJSON_GetObjectItem(node(&r, "target_group/api")->actual, "deregistration_delay")->valueint, 30);
+    ck_assert_int_eq(cJSON_GetObjectItem(net_node(&r, "target_group/api")->actual, "deregistration_delay")->valueint, 30);
     ck_assert(strncmp(actual_str(&r, "discovery/api", "arn"), "arn:aws:servicediscovery:", 25) == 0);
-    ck_assert_ptr_nonnull(node(&r, "listener/web-80")->physical_id);
-    ck_assert_ptr_nonnull(node(&r, "listener_rule/api-80")->physical_id);
-    char *ns_id = xstrdup(node(&r, "namespace/main")->physical_id);
+    ck_assert_ptr_nonnull(net_node(&r, "listener/web-80")->physical_id);
+    ck_assert_ptr_nonnull(net_node(&r, "listener_rule/api-80")->physical_id);
+    char *ns_id = xstrdup(net_node(&r, "namespace/main")->physical_id);
     ck_assert(strstr(buf_str(&r.events), "waiting for the load balancer to become active") != NULL);
 
     /* a second plan finds everything as the file wants it */
@@ -310,8 +151,8 @@ START_TEST(create_no_change_update_down)
     /* edits: health check path, deregistration delay, idle timeout, a path rule */
     text = basic("edge-a", 120, "/ready", 10, "");
     char *with_paths = xasprintf("%s      paths: [/api/*]\n", text);
-    reload(&r, with_paths);
-    c = plan(&r, 0);
+    net_load(&r, "%s", with_paths);
+    c = net_plan(&r, 0);
     char *shown = plan_text(&r);
     ck_assert_msg(c.update == 3 && c.create == 0 && c.replace == 0 && c.delete == 0, "%s", shown);
     ck_assert_msg(strstr(shown, "health_check.path: /healthz -> /ready") != NULL, "%s", shown);
@@ -319,18 +160,18 @@ START_TEST(create_no_change_update_down)
     ck_assert_msg(strstr(shown, "idle_timeout: 60 -> 120") != NULL, "%s", shown);
     ck_assert_msg(strstr(shown, "listener_rule/api-80") != NULL, "%s", shown);
     free(shown);
-    execute(&r, "update");
+    net_execute(&r, 0, "update");
     assert_no_changes(&r);
     free(with_paths);
     free(text);
 
     ck_assert_int_gt(fake_count("edge-a", ns_id), 0);
-    down(&r);
+    net_down(&r);
     ck_assert_int_eq(fake_count("edge-a", ns_id), 0);
-    c = plan(&r, 1);
-    ck_assert_int_eq(changes(c), 0);
+    c = net_plan(&r, 1);
+    ck_assert_int_eq(net_changes(c), 0);
     free(ns_id);
-    close_run(&r);
+    net_close(&r);
 }
 END_TEST
 
@@ -347,8 +188,8 @@ START_TEST(https_and_redirect)
                             "[ \"arn:aws:acm:us-east-1:123456789012:certificate/abc-123\" ] } ]%s",
                             (int)(p - https), https, p + strlen("listeners: [ { port: 80 } ]"));
     open_run(&r, "%s", fixed);
-    up(&r);
-    const res_node *l80 = node(&r, "listener/web-80");
+    net_up(&r);
+    const res_node *l80 = net_node(&r, "listener/web-80");
     const cJSON *a = cJSON_GetArrayItem(cJSON_GetObjectItem(l80->actual, "default_actions"), 0);
     ck_assert_str_eq(cJSON_GetObjectItem(a, "type")->valuestring, "redirect");
     ck_assert_str_eq(cJSON_GetObjectItem(a, "port")->valuestring, "443");
@@ -358,14 +199,14 @@ START_TEST(https_and_redirect)
     ck_assert_str_eq(actual_str(&r, "listener/web-443", "certificate"),
                      "arn:aws:acm:us-east-1:123456789012:certificate/abc-123");
     ck_assert_ptr_null(res_graph_find(r.g, "listener_rule/api-80"));
-    ck_assert_ptr_nonnull(node(&r, "listener_rule/api-443")->physical_id);
+    ck_assert_ptr_nonnull(net_node(&r, "listener_rule/api-443")->physical_id);
     assert_no_changes(&r);
-    down(&r);
+    net_down(&r);
     ck_assert_int_eq(fake_count("edge-b", NULL), 0);
     free(fixed);
     free(https);
     free(text);
-    close_run(&r);
+    net_close(&r);
 }
 END_TEST
 
@@ -381,13 +222,13 @@ START_TEST(blue_green)
     char *two = xasprintf("%.*slisteners: [ { port: 80 }, { port: 8080 } ]%s", (int)(p - text), text,
                           p + strlen("listeners: [ { port: 80 } ]"));
     open_run(&r, "%s", two);
-    up(&r);
+    net_up(&r);
     ck_assert_str_eq(actual_str(&r, "target_group/api-alt", "name"), "edge-c-api-g");
     char *tg = xstrdup(actual_str(&r, "target_group/api", "arn"));
     char *alt = xstrdup(actual_str(&r, "target_group/api-alt", "arn"));
     aws_error err;
-    char *prod_arn = xstrdup(node(&r, "listener_rule/api-80")->physical_id);
-    char *test_arn = xstrdup(node(&r, "listener_rule/api-8080")->physical_id);
+    char *prod_arn = xstrdup(net_node(&r, "listener_rule/api-80")->physical_id);
+    char *test_arn = xstrdup(net_node(&r, "listener_rule/api-8080")->physical_id);
     const char *prod[] = {prod_arn, NULL};
     const char *test[] = {test_arn, NULL};
     elbv2_rules rules = {0};
@@ -417,7 +258,7 @@ START_TEST(blue_green)
     OK(elbv2_modify_rule(r.aws, prod[0], NULL, 0, &shifted, 1, NULL, &err));
     assert_no_changes(&r);
 
-    down(&r);
+    net_down(&r);
     ck_assert_int_eq(fake_count("edge-c", NULL), 0);
     free(prod_arn);
     free(test_arn);
@@ -425,7 +266,7 @@ START_TEST(blue_green)
     free(alt);
     free(two);
     free(text);
-    close_run(&r);
+    net_close(&r);
 }
 END_TEST
 
@@ -455,18 +296,18 @@ START_TEST(auth_added_and_port_changed)
 {
     run r;
     open_run(&r, auth_fmt, 8080, "", "");
-    up(&r);
-    char *rule = xstrdup(node(&r, "listener_rule/api-443")->physical_id);
+    net_up(&r);
+    char *rule = xstrdup(net_node(&r, "listener_rule/api-443")->physical_id);
     aws_error err;
 
     char *text = xasprintf(auth_fmt, 8080, "", cognito);
-    reload(&r, text);
-    plan_counts c = plan(&r, 0);
+    net_load(&r, "%s", text);
+    plan_counts c = net_plan(&r, 0);
     char *shown = plan_text(&r);
-    ck_assert_msg(c.update == 1 && changes(c) == 1, "%s", shown);
+    ck_assert_msg(c.update == 1 && net_changes(c) == 1, "%s", shown);
     ck_assert_msg(strstr(shown, "listener_rule/api-443") != NULL, "%s", shown);
     free(shown);
-    execute(&r, "update");
+    net_execute(&r, 0, "update");
     const char *arns[] = {rule, NULL};
     elbv2_rules rules = {0};
     OK(elbv2_describe_rules(r.aws, NULL, arns, 0, &rules, &err));
@@ -482,22 +323,22 @@ START_TEST(auth_added_and_port_changed)
     free(text);
 
     text = xasprintf(auth_fmt, 8081, "", cognito);
-    reload(&r, text);
-    c = plan(&r, 0);
+    net_load(&r, "%s", text);
+    c = net_plan(&r, 0);
     shown = plan_text(&r);
     ck_assert_msg(c.replace == 1 && strstr(shown, "update   listener_rule/api-443") != NULL, "%s", shown);
     free(shown);
-    execute(&r, "port change");
+    net_execute(&r, 0, "port change");
     ck_assert_msg(strstr(buf_str(&r.events), "answers 503 until the new target group") != NULL, "%s",
                   buf_str(&r.events));
-    ck_assert_int_eq(cJSON_GetObjectItem(node(&r, "target_group/api")->actual, "port")->valueint, 8081);
+    ck_assert_int_eq(cJSON_GetObjectItem(net_node(&r, "target_group/api")->actual, "port")->valueint, 8081);
     assert_no_changes(&r);
     free(text);
 
-    down(&r);
+    net_down(&r);
     ck_assert_int_eq(fake_count("edge-g", NULL), 0);
     free(rule);
-    close_run(&r);
+    net_close(&r);
 }
 END_TEST
 
@@ -543,9 +384,9 @@ START_TEST(target_group_in_use_is_retried)
     char *text = basic("edge-d", 60, "/", 30, "");
     open_run(&r, "%s", text);
     free(text);
-    up(&r);
-    res_node *tg = (res_node *)node(&r, "target_group/api");
-    later l = {.aws = r.aws, .rule = xstrdup(node(&r, "listener_rule/api-80")->physical_id)};
+    net_up(&r);
+    res_node *tg = (res_node *)net_node(&r, "target_group/api");
+    later l = {.aws = r.aws, .rule = xstrdup(net_node(&r, "listener_rule/api-80")->physical_id)};
     pthread_t t;
     pthread_create(&t, NULL, delete_rule_later, &l);
     aws_error err;
@@ -556,16 +397,16 @@ START_TEST(target_group_in_use_is_retried)
                   "%s", buf_str(&r.events));
     OK(res_kind_by_name("target_group")->remove(&r.ctx, tg, &err));
     /* ownership by tags still answers when one of the ARNs is gone */
-    const char *arns[] = {tg->physical_id, node(&r, "alb/web")->physical_id};
+    const char *arns[] = {tg->physical_id, net_node(&r, "alb/web")->physical_id};
     char **ids = NULL;
     OK(elbres_owned(&r.ctx, arns, 2, &ids, &err));
     ck_assert_ptr_null(ids[0]);
     ck_assert_str_eq(ids[1], "alb/web");
     elbres_ids_free(ids, 2);
     free(l.rule);
-    down(&r);
+    net_down(&r);
     ck_assert_int_eq(fake_count("edge-d", NULL), 0);
-    close_run(&r);
+    net_close(&r);
 }
 END_TEST
 
@@ -590,7 +431,7 @@ START_TEST(no_internet_gateway)
              "services:\n"
              "  api: { image: nginx:1.27, port: 8080, subnets: public, load_balancer: web }\n",
              vpc.id, a.id, b.id);
-    plan(&r, 0);
+    net_plan(&r, 0);
     plan_exec_options eo = {.parallel = 8, .rollback = 1};
     plan_exec_result res;
     ck_assert_int_eq(plan_execute(&r.ctx, &eo, &res), -1);
@@ -606,7 +447,7 @@ START_TEST(no_internet_gateway)
     ec2_subnet_free(&b);
     ec2_vpc_free(&vpc);
     aws_client_free(aws);
-    close_run(&r);
+    net_close(&r);
 }
 END_TEST
 
@@ -633,10 +474,10 @@ START_TEST(namespace_and_discovery_teardown)
     char *text = basic("edge-e", 60, "/", 30, "");
     open_run(&r, "%s", text);
     free(text);
-    up(&r);
+    net_up(&r);
     aws_error err;
     cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "ServiceId", node(&r, "discovery/api")->physical_id);
+    cJSON_AddStringToObject(in, "ServiceId", net_node(&r, "discovery/api")->physical_id);
     cJSON_AddStringToObject(in, "InstanceId", "leftover-1");
     cJSON *attrs = cJSON_AddObjectToObject(in, "Attributes");
     cJSON_AddStringToObject(attrs, "AWS_INSTANCE_IPV4", "10.70.0.9");
@@ -644,26 +485,26 @@ START_TEST(namespace_and_discovery_teardown)
     OK(aws_json_call(r.aws, "servicediscovery", "RegisterInstance", in, &out, &err));
     cJSON_Delete(in);
     cJSON_Delete(out);
-    char *ns_id = xstrdup(node(&r, "namespace/main")->physical_id);
+    char *ns_id = xstrdup(net_node(&r, "namespace/main")->physical_id);
 
-    remover ns = {.r = &r, .n = (res_node *)node(&r, "namespace/main")};
+    remover ns = {.r = &r, .n = (res_node *)net_node(&r, "namespace/main")};
     pthread_t t;
     pthread_create(&t, NULL, remove_in_thread, &ns);
     util_sleep(0.2, NULL);
     aws_error_clear(&err);
-    OK(res_kind_by_name("discovery")->remove(&r.ctx, (res_node *)node(&r, "discovery/api"), &err));
+    OK(res_kind_by_name("discovery")->remove(&r.ctx, (res_node *)net_node(&r, "discovery/api"), &err));
     pthread_join(t, NULL);
     ck_assert_msg(ns.rc == 0, "namespace removal: %s: %s", ns.err.code, ns.err.message);
     const char *ev = buf_str(&r.events);
     ck_assert_msg(strstr(ev, "namespace/main: waiting for the namespace to have no services left") != NULL, "%s", ev);
     ck_assert_msg(strstr(ev, "discovery/api: deregistered 1 leftover instance") != NULL, "%s", ev);
     /* gone already: removing again succeeds */
-    OK(res_kind_by_name("discovery")->remove(&r.ctx, (res_node *)node(&r, "discovery/api"), &err));
-    OK(res_kind_by_name("namespace")->remove(&r.ctx, (res_node *)node(&r, "namespace/main"), &err));
-    down(&r);
+    OK(res_kind_by_name("discovery")->remove(&r.ctx, (res_node *)net_node(&r, "discovery/api"), &err));
+    OK(res_kind_by_name("namespace")->remove(&r.ctx, (res_node *)net_node(&r, "namespace/main"), &err));
+    net_down(&r);
     ck_assert_int_eq(fake_count("edge-e", ns_id), 0);
     free(ns_id);
-    close_run(&r);
+    net_close(&r);
 }
 END_TEST
 
@@ -685,34 +526,20 @@ START_TEST(throttled_waits_and_discovery)
                                   "{\"service\": \"elbv2\", \"operation\": \"DescribeTargetGroups\","
                                   " \"action\": \"error\", \"status\": 500, \"count\": 3}]}"),
                      0);
-    plan(&r, 0);
-    execute(&r, "up under throttling");
+    net_plan(&r, 0);
+    net_execute(&r, 0, "up under throttling");
     ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
     ck_assert_msg(strstr(buf_str(&r.events), "namespace/main: waiting for the namespace to be created: "
                                              "AWS answered ThrottlingException, asking again") != NULL,
                   "%s", buf_str(&r.events));
     assert_no_changes(&r);
-    down(&r);
+    net_down(&r);
     ck_assert_int_eq(fake_count("edge-h", NULL), 0);
-    close_run(&r);
+    net_close(&r);
 }
 END_TEST
 
-Suite *res_edge_suite(void)
-{
-    Suite *s = suite_create("res_edge");
-    TCase *tc = tcase_create("edge");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, create_no_change_update_down);
-    tcase_add_test(tc, https_and_redirect);
-    tcase_add_test(tc, blue_green);
-    tcase_add_test(tc, target_group_in_use_is_retried);
-    tcase_add_test(tc, no_internet_gateway);
-    tcase_add_test(tc, auth_added_and_port_changed);
-    tcase_add_test(tc, blue_green_refuses_login);
-    tcase_add_test(tc, throttled_waits_and_discovery);
-    tcase_add_test(tc, namespace_and_discovery_teardown);
-    suite_add_tcase(s, tc);
-    return s;
-}
+FAKE_SUITE(res_edge, NULL, NULL, 120, create_no_change_update_down, https_and_redirect, blue_green,
+           target_group_in_use_is_retried, no_internet_gateway, auth_added_and_port_changed,
+           blue_green_refuses_login, throttled_waits_and_discovery,
+           namespace_and_discovery_teardown)

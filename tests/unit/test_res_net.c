@@ -246,15 +246,10 @@ END_TEST
 
 Suite *res_net_suite(void)
 {
+    const TTest *const network[] = {lifecycle_per_zone_nat, nat_none_then_single, NULL};
+    const TTest *const blocks[] = {ipv6_blocks, NULL};
     Suite *s = suite_create("res_net");
-    TCase *tc = tcase_create("network");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_set_timeout(tc, 90);
-    tcase_add_test(tc, lifecycle_per_zone_nat);
-    tcase_add_test(tc, nat_none_then_single);
-    suite_add_tcase(s, tc);
-    TCase *blocks = tcase_create("ipv6");
-    tcase_add_test(blocks, ipv6_blocks);
-    suite_add_tcase(s, blocks);
+    suite_add_tcase(s, fake_tcase("network", NULL, NULL, 90, network));
+    suite_add_tcase(s, unit_tcase("ipv6", 0, blocks));
     return s;
 }

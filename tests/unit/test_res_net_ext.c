@@ -259,16 +259,5 @@ START_TEST(default_vpc)
 }
 END_TEST
 
-Suite *res_net_ext_suite(void)
-{
-    Suite *s = suite_create("res_net_ext");
-    TCase *tc = tcase_create("outside");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, existing_vpc_and_reach);
-    tcase_add_test(tc, missing_existing_vpc_is_named);
-    tcase_add_test(tc, default_vpc);
-    tcase_add_test(tc, group_used_by_someone_else);
-    suite_add_tcase(s, tc);
-    return s;
-}
+FAKE_SUITE(res_net_ext, NULL, NULL, 60, existing_vpc_and_reach, missing_existing_vpc_is_named,
+           default_vpc, group_used_by_someone_else)

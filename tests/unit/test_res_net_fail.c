@@ -166,15 +166,5 @@ START_TEST(lost_answers_make_no_duplicates)
 }
 END_TEST
 
-Suite *res_net_fail_suite(void)
-{
-    Suite *s = suite_create("res_net_fail");
-    TCase *tc = tcase_create("pushback");
-    tcase_add_unchecked_fixture(tc, fake_setup, NULL);
-    tcase_set_timeout(tc, 60);
-    tcase_add_test(tc, group_deletion_waits_for_interfaces);
-    tcase_add_test(tc, failure_in_the_middle_rolls_back);
-    tcase_add_test(tc, lost_answers_make_no_duplicates);
-    suite_add_tcase(s, tc);
-    return s;
-}
+FAKE_SUITE(res_net_fail, NULL, NULL, 60, group_deletion_waits_for_interfaces,
+           failure_in_the_middle_rolls_back, lost_answers_make_no_duplicates)

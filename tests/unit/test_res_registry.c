@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "res.h"
+#include "unit_suite.h"
 
 START_TEST(program_rows_are_right)
 {
@@ -112,15 +113,5 @@ START_TEST(teardown_order_is_transitive)
 }
 END_TEST
 
-Suite *res_registry_suite(void)
-{
-    Suite *s = suite_create("res_registry");
-    TCase *tc = tcase_create("registry");
-    tcase_add_test(tc, program_rows_are_right);
-    tcase_add_test(tc, program_teardown_order);
-    tcase_add_test(tc, application_goes_before_the_network);
-    tcase_add_test(tc, wrong_rows_fail);
-    tcase_add_test(tc, teardown_order_is_transitive);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(res_registry, 0, program_rows_are_right, program_teardown_order,
+           application_goes_before_the_network, wrong_rows_fail, teardown_order_is_transitive)

@@ -13,6 +13,8 @@
 #include "../../src/resources/ci_internal.h"
 #include "../../src/resources/policy_internal.h"
 #include "../../src/resources/site_internal.h"
+#include "unit_suite.h"
+#include "stack_fixture.h"
 
 static const char *const FILE_TEXT =
     "stack: shop\n"
@@ -35,21 +37,9 @@ static const char *const FILE_TEXT =
     "  site: ${sites.app.url}\n"
     "  role: ${ci.github.role_arn}\n";
 
-static stack_model *load(const char *text)
-{
-    stack_diags d = {0};
-    stack_model *s = NULL;
-    int rc = stack_load_buffer("t.yml", text, strlen(text), NULL, &s, &d);
-    if (rc != 0)
-        stack_diags_print(&d, stderr, 50);
-    ck_assert_int_eq(rc, 0);
-    stack_diags_free(&d);
-    return s;
-}
-
 START_TEST(model)
 {
-    stack_model *s = load(FILE_TEXT);
+    stack_model *s = test_load_stack(FILE_TEXT, NULL);
     const stack_bucket *b = stack_find_bucket(s, "web");
     ck_assert_uint_eq(b->ncors, 1);
     ck_assert_str_eq(b->cors[0].origins[0], "https://app.example.com");
@@ -140,7 +130,7 @@ static const cJSON *allowing(const cJSON *sts, const char *action, const char *o
 
 START_TEST(graph)
 {
-    stack_model *s = load(FILE_TEXT);
+    stack_model *s = test_load_stack(FILE_TEXT, NULL);
     res_graph *g;
     char msg[256];
     ck_assert_msg(res_graph_build(s, "eu-west-1", &g, msg, sizeof msg) == 0, "%s", msg);
@@ -244,7 +234,7 @@ START_TEST(policies_within_size)
         len += snprintf(text + len, sizeof text - (size_t)len,
                         "  s%d: { image: nginx, port: 80, load_balancer: { name: lb%d, paths: /s%d/* } }\n",
                         i, i % 4, i);
-    stack_model *s = load(text);
+    stack_model *s = test_load_stack(text, NULL);
     res_graph *g;
     char msg[256];
     ck_assert_msg(res_graph_build(s, "us-east-1", &g, msg, sizeof msg) == 0, "%s", msg);
@@ -308,15 +298,5 @@ START_TEST(every_kind_has_ci_permissions)
 }
 END_TEST
 
-Suite *res_site_ci_suite(void)
-{
-    Suite *s = suite_create("res_site_ci");
-    TCase *tc = tcase_create("site_ci");
-    tcase_add_test(tc, model);
-    tcase_add_test(tc, graph);
-    tcase_add_test(tc, policies_within_size);
-    tcase_add_test(tc, grant_read_back);
-    tcase_add_test(tc, every_kind_has_ci_permissions);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(res_site_ci, 0, model, graph, policies_within_size, grant_read_back,
+           every_kind_has_ci_permissions)

@@ -333,13 +333,7 @@ START_TEST(key_cache_many_threads)
 }
 END_TEST
 
-Suite *sigv4_suite(void)
-{
-    const TTest *const tests[] = {encode_every_byte, encode_slash_and_utf8, sha256_vectors,
-                                  uri_normalised_and_double_encoded,
-                                  uri_s3_verbatim_encoded_once, query_sorting_and_encoding,
-                                  headers_fold_join_sort, headers_bad_names,
-                                  key_known_answer_and_cache, key_cache_eviction_stays_correct,
-                                  key_cache_many_threads, NULL};
-    return unit_suite("sigv4", 0, tests);
-}
+UNIT_SUITE(sigv4, 0, encode_every_byte, encode_slash_and_utf8, sha256_vectors,
+           uri_normalised_and_double_encoded, uri_s3_verbatim_encoded_once,
+           query_sorting_and_encoding, headers_fold_join_sort, headers_bad_names,
+           key_known_answer_and_cache, key_cache_eviction_stays_correct, key_cache_many_threads)

@@ -61,8 +61,4 @@ START_TEST(fuzz_target_random_run)
 }
 END_TEST
 
-Suite *sigv4_fuzz_suite(void)
-{
-    const TTest *const tests[] = {fuzz_target_random_run, NULL};
-    return unit_suite("sigv4_fuzz", 300, tests);
-}
+UNIT_SUITE(sigv4_fuzz, 300, fuzz_target_random_run)

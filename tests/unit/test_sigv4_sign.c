@@ -267,11 +267,6 @@ START_TEST(odd_but_valid_input_signs)
 }
 END_TEST
 
-Suite *sigv4_sign_suite(void)
-{
-    const TTest *const tests[] = {s3_docs_get_object, s3_docs_presigned_url,
-                                  header_mode_token_and_replaced_headers,
-                                  header_mode_payload_options, presign_with_query_and_token,
-                                  bad_input_is_reported, odd_but_valid_input_signs, NULL};
-    return unit_suite("sigv4_sign", 0, tests);
-}
+UNIT_SUITE(sigv4_sign, 0, s3_docs_get_object, s3_docs_presigned_url,
+           header_mode_token_and_replaced_headers, header_mode_payload_options,
+           presign_with_query_and_token, bad_input_is_reported, odd_but_valid_input_signs)

@@ -43,22 +43,10 @@ static char *suite_root(void)
     return NULL;
 }
 
-/* The whole file, or NULL. */
-static char *slurp(const char *path)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf b = BUF_INIT;
-    buf_read(&b, f, 0);
-    fclose(f);
-    return buf_detach(&b);
-}
-
 static char *slurp_must(const char *dir, const char *name)
 {
     char *path = xasprintf("%s/%s", dir, name);
-    char *s = slurp(path);
+    char *s = test_read_file(path, NULL);
     ck_assert_msg(s != NULL, "cannot read %s", path);
     free(path);
     return s;
@@ -418,8 +406,4 @@ START_TEST(aws_c_auth_v4_all)
 }
 END_TEST
 
-Suite *sigv4_suite_suite(void)
-{
-    const TTest *const tests[] = {aws4_testsuite_all, aws_c_auth_v4_all, NULL};
-    return unit_suite("sigv4_suite", 0, tests);
-}
+UNIT_SUITE(sigv4_suite, 0, aws4_testsuite_all, aws_c_auth_v4_all)

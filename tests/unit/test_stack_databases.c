@@ -10,19 +10,8 @@
 #include "res.h"
 #include "stack.h"
 #include "../../src/resources/database_internal.h"
-
-static stack_model *load_ok(const char *text)
-{
-    stack_diags d;
-    memset(&d, 0, sizeof d);
-    stack_model *s = NULL;
-    int rc = stack_load_buffer("t.yml", text, strlen(text), NULL, &s, &d);
-    if (rc != 0)
-        stack_diags_print(&d, stderr, 50);
-    ck_assert_int_eq(rc, 0);
-    stack_diags_free(&d);
-    return s;
-}
+#include "unit_suite.h"
+#include "stack_fixture.h"
 
 static const char *const shop =
     "stack: shop\n"
@@ -53,7 +42,7 @@ static const char *env_of(const stack_container *k, const char *name)
 
 START_TEST(defaults_and_uses)
 {
-    stack_model *s = load_ok(shop);
+    stack_model *s = test_load_stack(shop, NULL);
     const stack_database *db = stack_find_database(s, "main-db");
     ck_assert_ptr_nonnull(db);
     ck_assert_ptr_null(db->existing);
@@ -130,7 +119,7 @@ static int holds(const cJSON *props, const char *text)
 
 START_TEST(graph_of_databases)
 {
-    stack_model *s = load_ok(shop);
+    stack_model *s = test_load_stack(shop, NULL);
     res_graph *g = NULL;
     char err[256];
     ck_assert_int_eq(res_graph_build(s, "us-east-1", &g, err, sizeof err), 0);
@@ -177,7 +166,7 @@ END_TEST
  * the service's, once. */
 START_TEST(a_sidecar_uses_a_database)
 {
-    stack_model *s = load_ok("stack: shop\n"
+    stack_model *s = test_load_stack("stack: shop\n"
                              "network: { vpc: { cidr: 10.0.0.0/16 }, zones: 2 }\n"
                              "databases: { main: {}, legacy: { existing: old-db } }\n"
                              "services:\n"
@@ -190,7 +179,7 @@ START_TEST(a_sidecar_uses_a_database)
                              "        init: true\n"
                              "        image: nginx\n"
                              "        databases: { main: { host: H, user: U, password: P },\n"
-                             "                     legacy: { host: LH } }\n");
+                             "                     legacy: { host: LH } }\n", NULL);
     const stack_service *web = stack_find_service(s, "web");
     ck_assert_uint_eq(web->ndatabases, 3);
     ck_assert_str_eq(env_of(&web->containers[1], "H"), "${databases.main.host}");
@@ -235,12 +224,12 @@ static int needs(const res_node *n, const char *id)
  * cluster, the log groups and the security groups do not. */
 START_TEST(only_the_users_wait_for_a_database)
 {
-    stack_model *s = load_ok("stack: shop\n"
+    stack_model *s = test_load_stack("stack: shop\n"
                              "network: { vpc: { cidr: 10.0.0.0/16 }, zones: 2 }\n"
                              "databases: { main: {} }\n"
                              "services:\n"
                              "  web: { image: nginx, port: 80, databases: { main: { host: H, password: P } } }\n"
-                             "  worker: { image: nginx }\n");
+                             "  worker: { image: nginx }\n", NULL);
     res_graph *g = NULL;
     char err[256];
     ck_assert_int_eq(res_graph_build(s, "us-east-1", &g, err, sizeof err), 0);
@@ -326,7 +315,7 @@ START_TEST(down_keeps_what_a_database_stands_on)
                                     "  web: { image: nginx, port: 80, subnets: public,\n"
                                     "         databases: { main: { host: H } } }\n";
     for (int purge = 0; purge < 2; purge++) {
-        stack_model *s = load_ok(yaml);
+        stack_model *s = test_load_stack(yaml, NULL);
         res_graph *g = NULL;
         char err[256];
         ck_assert_int_eq(res_graph_build(s, "us-east-1", &g, err, sizeof err), 0);
@@ -374,17 +363,6 @@ START_TEST(down_keeps_what_a_database_stands_on)
 }
 END_TEST
 
-Suite *stack_databases_suite(void)
-{
-    Suite *s = suite_create("stack_databases");
-    TCase *tc = tcase_create("databases");
-    tcase_add_test(tc, defaults_and_uses);
-    tcase_add_test(tc, graph_of_databases);
-    tcase_add_test(tc, only_the_users_wait_for_a_database);
-    tcase_add_test(tc, database_waits_are_long_unless_told);
-    tcase_add_test(tc, a_sidecar_uses_a_database);
-    tcase_add_test(tc, versions);
-    tcase_add_test(tc, down_keeps_what_a_database_stands_on);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(stack_databases, 0, defaults_and_uses, graph_of_databases,
+           only_the_users_wait_for_a_database, database_waits_are_long_unless_told,
+           a_sidecar_uses_a_database, versions, down_keeps_what_a_database_stands_on)

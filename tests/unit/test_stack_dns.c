@@ -8,19 +8,7 @@
 #include "stack.h"
 #include "../../src/stack/stack_internal.h"
 #include "unit_suite.h"
-
-static stack_model *load_ok(const char *text)
-{
-    stack_diags d;
-    memset(&d, 0, sizeof d);
-    stack_model *s = NULL;
-    int rc = stack_load_buffer("t.yml", text, strlen(text), NULL, &s, &d);
-    if (rc != 0)
-        stack_diags_print(&d, stderr, 50);
-    ck_assert_int_eq(rc, 0);
-    stack_diags_free(&d);
-    return s;
-}
+#include "stack_fixture.h"
 
 static const char *file =
     "stack: demo\n"
@@ -47,7 +35,7 @@ static const char *file =
 
 START_TEST(zones_domains_and_certificates)
 {
-    stack_model *s = load_ok(file);
+    stack_model *s = test_load_stack(file, NULL);
     ck_assert_uint_eq(s->nzones, 2);
     ck_assert_str_eq(s->zones[0].domain, "fdk.example.com");
     ck_assert_int_eq(s->zones[0].keep, 1);
@@ -81,8 +69,8 @@ END_TEST
 
 START_TEST(zone_holding_a_name)
 {
-    stack_model *s = load_ok("stack: demo\nzones:\n  a: example.com\n  b: app.example.com\n"
-                             "services:\n  web: { image: nginx }\n");
+    stack_model *s = test_load_stack("stack: demo\nzones:\n  a: example.com\n  b: app.example.com\n"
+                             "services:\n  web: { image: nginx }\n", NULL);
     ck_assert_ptr_eq(stack_zone_holding(s, "x.app.example.com"), &s->zones[1]);
     ck_assert_ptr_eq(stack_zone_holding(s, "app.example.com"), &s->zones[1]);
     ck_assert_ptr_eq(stack_zone_holding(s, "www.example.com"), &s->zones[0]);
@@ -96,7 +84,7 @@ END_TEST
 /* A balancer with a domain has URLs the file decides: https://NAME[:PORT]/PATH. */
 START_TEST(urls_from_the_domain)
 {
-    stack_model *s = load_ok(file);
+    stack_model *s = test_load_stack(file, NULL);
     stack_ref lb_url = {.kind = STACK_REF_LOAD_BALANCER, .name = "web", .attr = "url"};
     stack_ref domain = {.kind = STACK_REF_LOAD_BALANCER, .name = "web", .attr = "domain"};
     stack_ref svc_url = {.kind = STACK_REF_SERVICE, .name = "web", .attr = "url"};
@@ -132,9 +120,5 @@ START_TEST(domain_names)
 }
 END_TEST
 
-Suite *stack_dns_suite(void)
-{
-    const TTest *const tests[] = {zones_domains_and_certificates, zone_holding_a_name,
-                                  urls_from_the_domain, domain_names, NULL};
-    return unit_suite("stack_dns", 0, tests);
-}
+UNIT_SUITE(stack_dns, 0, zones_domains_and_certificates, zone_holding_a_name, urls_from_the_domain,
+           domain_names)

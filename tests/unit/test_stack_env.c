@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "stack.h"
 #include "unit_suite.h"
+#include "stack_fixture.h"
 
 static const char base[] =
     "stack: shop\n"                                        /* 1 */
@@ -38,11 +39,8 @@ static stack_model *load(const char *text, const stack_options *o, char **proble
     memset(&d, 0, sizeof d);
     stack_model *s = NULL;
     int rc = stack_load_buffer("t.yml", text, strlen(text), o, &s, &d);
-    buf b = BUF_INIT;
-    for (size_t i = 0; i < d.n; i++)
-        buf_printf(&b, "%d:%d: %s\n", d.items[i].loc.line, d.items[i].loc.col, d.items[i].message);
+    *problems = test_stack_problems(&d);
     stack_diags_free(&d);
-    *problems = buf_detach(&b);
     ck_assert_int_eq(rc == 0, s != NULL);
     return s;
 }
@@ -182,10 +180,5 @@ START_TEST(stack_name_with_environment_checked)
 }
 END_TEST
 
-Suite *stack_env_suite(void)
-{
-    const TTest *const tests[] = {no_environment_selected, parameters_and_overrides_applied,
-                                  unknown_environment, every_environment_checked,
-                                  stack_name_with_environment_checked, NULL};
-    return unit_suite("stack_env", 0, tests);
-}
+UNIT_SUITE(stack_env, 0, no_environment_selected, parameters_and_overrides_applied,
+           unknown_environment, every_environment_checked, stack_name_with_environment_checked)

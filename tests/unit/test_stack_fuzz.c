@@ -16,6 +16,7 @@
 #include "../fuzz/fuzz_stack.c"
 #undef LLVMFuzzerTestOneInput
 #include "buf.h"
+#include "unit_suite.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
 
@@ -25,18 +26,6 @@ static uint64_t rnd(void)
     rng_state ^= rng_state >> 7;
     rng_state ^= rng_state << 17;
     return rng_state;
-}
-
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    buf b = BUF_INIT;
-    buf_read(&b, f, 0);
-    fclose(f);
-    *len = b.len;
-    return buf_detach(&b);
 }
 
 static const char *const tokens[] = {
@@ -113,7 +102,7 @@ START_TEST(mutations_never_crash)
     char **seeds = calloc(g.gl_pathc, sizeof *seeds);
     size_t *lens = calloc(g.gl_pathc, sizeof *lens);
     for (size_t i = 0; i < g.gl_pathc; i++) {
-        seeds[i] = read_all(g.gl_pathv[i], &lens[i]);
+        seeds[i] = test_read_file(g.gl_pathv[i], &lens[i]);
         ck_assert_ptr_nonnull(seeds[i]);
         stack_fuzz_one_input((const uint8_t *)seeds[i], lens[i]);
     }
@@ -134,12 +123,4 @@ START_TEST(mutations_never_crash)
 }
 END_TEST
 
-Suite *stack_fuzz_suite(void)
-{
-    Suite *s = suite_create("stack_fuzz");
-    TCase *tc = tcase_create("fuzz");
-    tcase_set_timeout(tc, 120);
-    tcase_add_test(tc, mutations_never_crash);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(stack_fuzz, 120, mutations_never_crash)

@@ -9,20 +9,8 @@
 #include "stack.h"
 #include "../../src/stack/stack_internal.h"
 #include "stack_names.h"
-
-static stack_model *load_ok(const char *text, const stack_options *o)
-{
-    stack_diags d;
-    memset(&d, 0, sizeof d);
-    stack_model *s = NULL;
-    int rc = stack_load_buffer("t.yml", text, strlen(text), o, &s, &d);
-    if (rc != 0)
-        stack_diags_print(&d, stderr, 50);
-    ck_assert_int_eq(rc, 0);
-    ck_assert_ptr_nonnull(s);
-    stack_diags_free(&d);
-    return s;
-}
+#include "unit_suite.h"
+#include "stack_fixture.h"
 
 /* All problems, one "L:C: message" a line. Caller frees. */
 static char *load_bad(const char *text, const stack_options *o)
@@ -32,16 +20,14 @@ static char *load_bad(const char *text, const stack_options *o)
     stack_model *s = NULL;
     ck_assert_int_eq(stack_load_buffer("t.yml", text, strlen(text), o, &s, &d), -1);
     ck_assert_ptr_null(s);
-    buf b = BUF_INIT;
-    for (size_t i = 0; i < d.n; i++)
-        buf_printf(&b, "%d:%d: %s\n", d.items[i].loc.line, d.items[i].loc.col, d.items[i].message);
+    char *problems = test_stack_problems(&d);
     stack_diags_free(&d);
-    return buf_detach(&b);
+    return problems;
 }
 
 START_TEST(defaults_applied)
 {
-    stack_model *s = load_ok("stack: demo\nservices:\n  web: { image: nginx }\n", NULL);
+    stack_model *s = test_load_stack("stack: demo\nservices:\n  web: { image: nginx }\n", NULL);
     ck_assert_str_eq(s->name, "demo");
     ck_assert_ptr_null(s->region);
     ck_assert_int_eq(s->network.mode, STACK_VPC_NEW);
@@ -74,7 +60,7 @@ END_TEST
 
 START_TEST(carving)
 {
-    stack_model *s = load_ok("stack: demo\nnetwork: { vpc: { cidr: 10.40.0.0/16 }, zones: 3, nat: single }\n"
+    stack_model *s = test_load_stack("stack: demo\nnetwork: { vpc: { cidr: 10.40.0.0/16 }, zones: 3, nat: single }\n"
                             "services:\n  web: { image: nginx }\n", NULL);
     const stack_network *n = &s->network;
     ck_assert_int_eq(n->subnet_prefix, 20);
@@ -91,19 +77,19 @@ START_TEST(carving)
     ck_assert_int_eq(stack_find_service(s, "web")->public_ip, 0);
     stack_free(s);
 
-    s = load_ok("stack: demo\nnetwork: { subnets: [public, private] }\nservices:\n  web: { image: nginx }\n", NULL);
+    s = test_load_stack("stack: demo\nnetwork: { subnets: [public, private] }\nservices:\n  web: { image: nginx }\n", NULL);
     ck_assert_int_eq(stack_find_service(s, "web")->subnets, STACK_TIER_PUBLIC); /* no NAT: public */
     ck_assert_uint_eq(s->network.nsubnets, 4);
     stack_free(s);
 
-    s = load_ok("stack: demo\nnetwork: { vpc: { cidr: 192.168.8.0/24 }, subnet_size: 27 }\n"
+    s = test_load_stack("stack: demo\nnetwork: { vpc: { cidr: 192.168.8.0/24 }, subnet_size: 27 }\n"
                 "services:\n  web: { image: nginx }\n", NULL);
     ck_assert_uint_eq(s->network.nsubnets, 2); /* public tier only; room kept for private */
     ck_assert_str_eq(s->network.subnets[0].cidr, "192.168.8.0/27");
     ck_assert_str_eq(s->network.subnets[1].cidr, "192.168.8.32/27");
     stack_free(s);
 
-    s = load_ok("stack: demo\nnetwork: { vpc: { cidr: 10.0.0.0/26 }, zones: 2 }\n"
+    s = test_load_stack("stack: demo\nnetwork: { vpc: { cidr: 10.0.0.0/26 }, zones: 2 }\n"
                 "services:\n  web: { image: nginx }\n", NULL);
     ck_assert_int_eq(s->network.subnet_prefix, 28);
     ck_assert_str_eq(s->network.subnets[1].cidr, "10.0.0.16/28");
@@ -133,7 +119,7 @@ START_TEST(parameters_and_sets)
     const char *text = "stack: demo\nparameters:\n  image: { default: \"nginx:1\" }\n  tag: latest\n"
                        "  port: { default: \"80\", allowed: [\"80\", \"8080\"], description: the port }\n"
                        "services:\n  web: { image: \"${image}\", port: \"${port}\", environment: { TAG: \"${tag}-x\" } }\n";
-    stack_model *s = load_ok(text, NULL);
+    stack_model *s = test_load_stack(text, NULL);
     ck_assert_str_eq(stack_find_service(s, "web")->containers[0].image, "nginx:1");
     ck_assert_int_eq(stack_service_port(stack_find_service(s, "web")), 80);
     ck_assert_str_eq(stack_find_service(s, "web")->containers[0].environment[0].value, "latest-x");
@@ -153,7 +139,7 @@ START_TEST(parameters_and_sets)
     const char *sets[] = {"image=httpd:2", "port=8080", "image=httpd:3"};
     const char *files[] = {setfile};
     stack_options o = {sets, 3, files, 1, NULL};
-    s = load_ok(text, &o);
+    s = test_load_stack(text, &o);
     ck_assert_str_eq(stack_find_service(s, "web")->containers[0].image, "httpd:3"); /* last --set wins */
     ck_assert_int_eq(stack_service_port(stack_find_service(s, "web")), 8080);
     ck_assert_str_eq(stack_find_service(s, "web")->containers[0].environment[0].value, "v2-from-file-x");
@@ -178,7 +164,7 @@ START_TEST(environment_interpolation)
 {
     setenv("STACK_TEST_REGISTRY", "registry.example.com", 1);
     unsetenv("STACK_TEST_MISSING");
-    stack_model *s = load_ok("stack: demo\nservices:\n  web:\n    image: \"${env:STACK_TEST_REGISTRY}/app:${env:STACK_TEST_MISSING:-dev}\"\n"
+    stack_model *s = test_load_stack("stack: demo\nservices:\n  web:\n    image: \"${env:STACK_TEST_REGISTRY}/app:${env:STACK_TEST_MISSING:-dev}\"\n"
                             "    environment: { A: \"${stack}-$${literal}\", B: \"$${env:X}\" }\n", NULL);
     const stack_container *k = &stack_find_service(s, "web")->containers[0];
     ck_assert_str_eq(k->image, "registry.example.com/app:dev");
@@ -191,7 +177,7 @@ START_TEST(environment_interpolation)
     stack_free(s);
 
     /* in a non-template field the escape is resolved at once */
-    s = load_ok("stack: demo\nservices:\n  web: { image: nginx, working_dir: \"/a$${b}\" }\n", NULL);
+    s = test_load_stack("stack: demo\nservices:\n  web: { image: nginx, working_dir: \"/a$${b}\" }\n", NULL);
     ck_assert_str_eq(stack_find_service(s, "web")->containers[0].working_dir, "/a${b}");
     stack_free(s);
 
@@ -215,7 +201,7 @@ static int resolver(const stack_ref *r, void *ud, char **value)
 
 START_TEST(references_kept_typed)
 {
-    stack_model *s = load_ok(
+    stack_model *s = test_load_stack(
         "stack: demo\nsecrets:\n  api-key: { generate: true }\nbuckets:\n  data: {}\n"
         "load_balancers:\n  public: { listeners: [ { port: 80 } ] }\ndiscovery: { namespace: demo.internal }\n"
         "services:\n  web:\n    image: nginx\n    port: 8080\n    load_balancer: public\n"
@@ -258,7 +244,7 @@ END_TEST
 
 START_TEST(sidecars_and_init)
 {
-    stack_model *s = load_ok(
+    stack_model *s = test_load_stack(
         "stack: demo\nservices:\n  web:\n    image: nginx\n    port: 80\n    health_check: { command: [curl, -f, localhost] }\n"
         "    containers:\n      migrate: { image: busybox, init: true, command: \"run migrations\" }\n"
         "      log: { image: fluent/fluent-bit, depends_on: { web: healthy } }\n", NULL);
@@ -282,7 +268,7 @@ END_TEST
 
 START_TEST(bootstrap_secret_implicit)
 {
-    stack_model *s = load_ok(
+    stack_model *s = test_load_stack(
         "stack: demo\ndiscovery: { namespace: demo.internal }\nservices:\n"
         "  server: { image: nginx, port: 3000, exec: true, discovery: { name: server } }\n"
         "  agent: { image: nginx, secrets: { TOKEN: agent-token } }\n"
@@ -303,13 +289,13 @@ START_TEST(enabled_switch)
     const char *text = "stack: demo\nparameters:\n  side: { default: \"false\" }\nservices:\n"
                        "  web:\n    image: nginx\n    containers:\n      extra: { enabled: \"${side}\", image: busybox }\n"
                        "  off: { enabled: false, image: \"\" }\n";
-    stack_model *s = load_ok(text, NULL);
+    stack_model *s = test_load_stack(text, NULL);
     ck_assert_uint_eq(s->nservices, 1);
     ck_assert_uint_eq(s->services[0].ncontainers, 1);
     stack_free(s);
     const char *sets[] = {"side=true"};
     stack_options o = {sets, 1, NULL, 0, NULL};
-    s = load_ok(text, &o);
+    s = test_load_stack(text, &o);
     ck_assert_uint_eq(s->services[0].ncontainers, 2);
     stack_free(s);
 }
@@ -357,7 +343,7 @@ END_TEST
  * them, and the references they answer without AWS. */
 START_TEST(storage_sections)
 {
-    stack_model *s = load_ok(
+    stack_model *s = test_load_stack(
         "stack: dbw\n"
         "file_systems:\n"
         "  state: { access_points: { server: { uid: 10001, gid: 10001, permissions: \"750\" }, any: {} } }\n"
@@ -460,7 +446,7 @@ END_TEST
 START_TEST(json_has_no_secret_values)
 {
     setenv("STACK_TEST_SECRET_VALUE", "hunter2-very-secret", 1);
-    stack_model *s = load_ok("stack: demo\nsecrets:\n  pw: { from_env: STACK_TEST_SECRET_VALUE }\n"
+    stack_model *s = test_load_stack("stack: demo\nsecrets:\n  pw: { from_env: STACK_TEST_SECRET_VALUE }\n"
                             "  gen: { generate: { length: 20 } }\nservices:\n  web: { image: nginx, secrets: { PW: pw } }\n", NULL);
     char *js = stack_to_json(s);
     ck_assert_ptr_null(strstr(js, "hunter2"));
@@ -468,7 +454,7 @@ START_TEST(json_has_no_secret_values)
     free(js);
     stack_free(s);
     /* nor a SecureString parameter's value, even one written in the file */
-    s = load_ok("stack: demo\nparameter_store:\n  pw: { value: \"${env:STACK_TEST_SECRET_VALUE}\" }\n"
+    s = test_load_stack("stack: demo\nparameter_store:\n  pw: { value: \"${env:STACK_TEST_SECRET_VALUE}\" }\n"
                 "  plain: { type: String, value: shown }\nservices:\n  web: { image: nginx }\n", NULL);
     js = stack_to_json(s);
     ck_assert_ptr_null(strstr(js, "hunter2"));
@@ -478,23 +464,7 @@ START_TEST(json_has_no_secret_values)
 }
 END_TEST
 
-Suite *stack_model_suite(void)
-{
-    Suite *s = suite_create("stack_model");
-    TCase *tc = tcase_create("model");
-    tcase_add_test(tc, defaults_applied);
-    tcase_add_test(tc, carving);
-    tcase_add_test(tc, cidr_parsing);
-    tcase_add_test(tc, parameters_and_sets);
-    tcase_add_test(tc, environment_interpolation);
-    tcase_add_test(tc, references_kept_typed);
-    tcase_add_test(tc, sidecars_and_init);
-    tcase_add_test(tc, bootstrap_secret_implicit);
-    tcase_add_test(tc, enabled_switch);
-    tcase_add_test(tc, names_and_checks);
-    tcase_add_test(tc, json_has_no_secret_values);
-    tcase_add_test(tc, storage_sections);
-    tcase_add_test(tc, storage_refusals);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(stack_model, 0, defaults_applied, carving, cidr_parsing, parameters_and_sets,
+           environment_interpolation, references_kept_typed, sidecars_and_init,
+           bootstrap_secret_implicit, enabled_switch, names_and_checks, json_has_no_secret_values,
+           storage_sections, storage_refusals)

@@ -5,23 +5,12 @@
 #include <string.h>
 
 #include "stack.h"
-
-static stack_model *load_ok(const char *text)
-{
-    stack_diags d;
-    memset(&d, 0, sizeof d);
-    stack_model *s = NULL;
-    int rc = stack_load_buffer("t.yml", text, strlen(text), NULL, &s, &d);
-    if (rc != 0)
-        stack_diags_print(&d, stderr, 50);
-    ck_assert_int_eq(rc, 0);
-    stack_diags_free(&d);
-    return s;
-}
+#include "unit_suite.h"
+#include "stack_fixture.h"
 
 START_TEST(scaling_model)
 {
-    stack_model *s = load_ok(
+    stack_model *s = test_load_stack(
         "stack: demo\n"
         "load_balancers: { web: { listeners: [ { port: 80 } ] } }\n"
         "services:\n"
@@ -39,7 +28,7 @@ START_TEST(scaling_model)
         "        - { name: day, cron: \"0 8 ? * MON-FRI *\", min: 3, timezone: Europe/Paris }\n"
         "        - { name: once, at: \"at(2026-12-24T18:00:00)\", max: 2 }\n"
         "        - { name: tick, rate: \"1 day\", min: 2, max: 4 }\n"
-        "  fixed: { image: nginx, desired_count: 3 }\n");
+        "  fixed: { image: nginx, desired_count: 3 }\n", NULL);
     const stack_service *v = stack_find_service(s, "web");
     const stack_scaling *sc = &v->scaling;
     ck_assert(sc->set);
@@ -67,14 +56,14 @@ END_TEST
 
 START_TEST(connect_defaults)
 {
-    stack_model *s = load_ok(
+    stack_model *s = test_load_stack(
         "stack: demo\n"
         "service_connect: { namespace: demo.local }\n"
         "services:\n"
         "  server: { image: x, port: 3000, service_connect: { aliases: [ \"api:80\" ] } }\n"
         "  plain: { image: x, ports: [ 8080, 9090 ], service_connect: {} }\n"
         "  named: { image: x, port: 5000, service_connect: { port_name: rpc, discovery_name: backend } }\n"
-        "  agent: { image: x, service_connect: { client_only: true } }\n");
+        "  agent: { image: x, service_connect: { client_only: true } }\n", NULL);
     ck_assert_str_eq(s->connect_namespace, "demo.local");
     const stack_connect *k = &stack_find_service(s, "server")->connect;
     ck_assert(k->set && !k->client_only);
@@ -100,7 +89,7 @@ END_TEST
 
 START_TEST(egress_destinations)
 {
-    stack_model *s = load_ok(
+    stack_model *s = test_load_stack(
         "stack: demo\n"
         "services:\n"
         "  server: { image: x, port: 3000 }\n"
@@ -113,7 +102,7 @@ START_TEST(egress_destinations)
         "      - { port: 3000, to: server }\n"
         "      - { port: \"1024-2048\", to: sg-0123456789abcdef0 }\n"
         "      - { protocol: all, to: pl-0123456789abcdef0 }\n"
-        "  open: { image: x }\n");
+        "  open: { image: x }\n", NULL);
     const stack_service *v = stack_find_service(s, "agent");
     ck_assert_uint_eq(v->negress, 6);
     ck_assert_int_eq(v->egress[0].kind, STACK_DEST_CIDR);
@@ -138,14 +127,14 @@ END_TEST
 
 START_TEST(ipv6_network_and_cidr_peers)
 {
-    stack_model *s = load_ok(
+    stack_model *s = test_load_stack(
         "stack: demo\n"
         "network: { vpc: { cidr: 10.0.0.0/16 }, nat: single, ipv6: true }\n"
         "load_balancers:\n"
         "  open: { listeners: [ { port: 80 } ] }\n"
         "  some: { listeners: [ { port: 80 } ], allow_from: [ \"2001:DB8::/48\", 198.51.100.0/24 ] }\n"
         "services:\n"
-        "  web: { image: x, port: 80, allow_from: [ \"::/0\", 203.0.113.0/24, { cidr: \"2001:db8::/32\", port: 80 } ] }\n");
+        "  web: { image: x, port: 80, allow_from: [ \"::/0\", 203.0.113.0/24, { cidr: \"2001:db8::/32\", port: 80 } ] }\n", NULL);
     ck_assert(s->network.ipv6);
     const stack_load_balancer *lb = NULL;
     for (size_t i = 0; i < s->nload_balancers; i++)
@@ -171,14 +160,5 @@ START_TEST(ipv6_network_and_cidr_peers)
 }
 END_TEST
 
-Suite *stack_network_scaling_suite(void)
-{
-    Suite *s = suite_create("stack_network_scaling");
-    TCase *tc = tcase_create("decode");
-    tcase_add_test(tc, scaling_model);
-    tcase_add_test(tc, connect_defaults);
-    tcase_add_test(tc, egress_destinations);
-    tcase_add_test(tc, ipv6_network_and_cidr_peers);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(stack_network_scaling, 0, scaling_model, connect_defaults, egress_destinations,
+           ipv6_network_and_cidr_peers)

@@ -9,19 +9,8 @@
 
 #include "stack.h"
 #include "stack_names.h"
-
-static stack_model *load_ok(const char *text)
-{
-    stack_diags d;
-    memset(&d, 0, sizeof d);
-    stack_model *s = NULL;
-    int rc = stack_load_buffer("t.yml", text, strlen(text), NULL, &s, &d);
-    if (rc != 0)
-        stack_diags_print(&d, stderr, 50);
-    ck_assert_int_eq(rc, 0);
-    stack_diags_free(&d);
-    return s;
-}
+#include "unit_suite.h"
+#include "stack_fixture.h"
 
 static const char *settings_yml =
     "stack: shop\n"
@@ -48,7 +37,7 @@ static const char *settings_yml =
 
 START_TEST(cluster_and_capacity)
 {
-    stack_model *s = load_ok(settings_yml);
+    stack_model *s = test_load_stack(settings_yml, NULL);
     ck_assert_str_eq(s->cluster.insights, "enhanced");
     ck_assert_uint_eq(s->cluster.ncapacity, 2);
     ck_assert_str_eq(s->cluster.capacity[0].provider, "FARGATE");
@@ -64,7 +53,7 @@ START_TEST(cluster_and_capacity)
     ck_assert_ptr_eq(c, s->cluster.capacity);
     stack_free(s);
 
-    s = load_ok("stack: bare\nservices:\n  web: { image: nginx }\n");
+    s = test_load_stack("stack: bare\nservices:\n  web: { image: nginx }\n", NULL);
     ck_assert_ptr_null(s->cluster.insights); /* left alone */
     stack_service_capacity(s, stack_find_service(s, "web"), &n);
     ck_assert_uint_eq(n, 0); /* the FARGATE launch type */
@@ -74,7 +63,7 @@ END_TEST
 
 START_TEST(container_settings)
 {
-    stack_model *s = load_ok(settings_yml);
+    stack_model *s = test_load_stack(settings_yml, NULL);
     const stack_container *k = &stack_find_service(s, "web")->containers[0];
     ck_assert_str_eq(k->user, "1000:1000");
     ck_assert_int_eq(k->readonly_root, 1);
@@ -93,7 +82,7 @@ END_TEST
 
 START_TEST(log_groups)
 {
-    stack_model *s = load_ok(settings_yml);
+    stack_model *s = test_load_stack(settings_yml, NULL);
     const stack_service *web = stack_find_service(s, "web"), *worker = stack_find_service(s, "worker");
     ck_assert_str_eq(s->log_group, "/ecs/shop");
     ck_assert_int_eq(s->log_retention_days, 0); /* never */
@@ -105,7 +94,7 @@ START_TEST(log_groups)
     ck_assert_int_eq(worker->log_retention_days, 0);
     stack_free(s);
 
-    s = load_ok("stack: bare\nservices:\n  web: { image: nginx }\n");
+    s = test_load_stack("stack: bare\nservices:\n  web: { image: nginx }\n", NULL);
     ck_assert_str_eq(stack_find_service(s, "web")->log_group, "/ecsdeploy/bare/web");
     ck_assert_int_eq(stack_find_service(s, "web")->log_retention_days, 30);
     stack_free(s);
@@ -114,7 +103,7 @@ END_TEST
 
 START_TEST(secret_and_permissions)
 {
-    stack_model *s = load_ok(settings_yml);
+    stack_model *s = test_load_stack(settings_yml, NULL);
     const stack_secret *t = stack_find_secret(s, "token");
     ck_assert_int_eq(t->or_generate, 1);
     ck_assert_int_eq(stack_find_secret(s, "registry")->or_generate, 0);
@@ -155,15 +144,5 @@ START_TEST(default_bucket_names)
 }
 END_TEST
 
-Suite *stack_settings_suite(void)
-{
-    Suite *s = suite_create("stack_settings");
-    TCase *tc = tcase_create("settings");
-    tcase_add_test(tc, cluster_and_capacity);
-    tcase_add_test(tc, container_settings);
-    tcase_add_test(tc, log_groups);
-    tcase_add_test(tc, secret_and_permissions);
-    tcase_add_test(tc, default_bucket_names);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(stack_settings, 0, cluster_and_capacity, container_settings, log_groups,
+           secret_and_permissions, default_bucket_names)

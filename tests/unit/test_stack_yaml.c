@@ -5,6 +5,7 @@
 
 #include "buf.h"
 #include "../../src/stack/stack_internal.h"
+#include "unit_suite.h"
 
 static stack_node *parse(const char *text, stack_diags *d)
 {
@@ -254,23 +255,7 @@ START_TEST(diags_sorted_and_capped)
 }
 END_TEST
 
-Suite *stack_yaml_suite(void)
-{
-    Suite *s = suite_create("stack_yaml");
-    TCase *tc = tcase_create("loader");
-    tcase_add_test(tc, positions_of_nodes);
-    tcase_add_test(tc, json_is_yaml);
-    tcase_add_test(tc, null_values_are_absent);
-    tcase_add_test(tc, duplicate_keys);
-    tcase_add_test(tc, aliases_expand);
-    tcase_add_test(tc, billion_laughs_is_bounded);
-    tcase_add_test(tc, deep_nesting_is_refused);
-    tcase_add_test(tc, alias_depth_is_bounded);
-    tcase_add_test(tc, text_must_be_utf8);
-    tcase_add_test(tc, escaped_nul_is_refused);
-    tcase_add_test(tc, size_cap);
-    tcase_add_test(tc, edit_distance_and_suggestions);
-    tcase_add_test(tc, diags_sorted_and_capped);
-    suite_add_tcase(s, tc);
-    return s;
-}
+UNIT_SUITE(stack_yaml, 0, positions_of_nodes, json_is_yaml, null_values_are_absent, duplicate_keys,
+           aliases_expand, billion_laughs_is_bounded, deep_nesting_is_refused,
+           alias_depth_is_bounded, text_must_be_utf8, escaped_nul_is_refused, size_cap,
+           edit_distance_and_suggestions, diags_sorted_and_capped)

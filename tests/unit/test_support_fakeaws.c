@@ -10,8 +10,11 @@
 #include <curl/curl.h>
 
 #include "aws.h"
+#include "buf.h"
+#include "ec2.h"
 
 #include "fakeaws_fixture.h"
+#include "xalloc.h"
 #include "unit_suite.h"
 
 static char url[256];
@@ -125,6 +128,29 @@ int fake_control(const char *path, const char *json_body)
     return rc == CURLE_OK && status >= 200 && status < 300 ? 0 : -1;
 }
 
+static size_t collect(char *p, size_t size, size_t n, void *ud)
+{
+    buf_append(ud, p, size * n);
+    return size * n;
+}
+
+cJSON *fake_resources(void)
+{
+    char full[512];
+    snprintf(full, sizeof full, "%s/_fake/resources", url);
+    CURL *h = curl_easy_init();
+    buf b = BUF_INIT;
+    curl_easy_setopt(h, CURLOPT_URL, full);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    ck_assert_int_eq(curl_easy_perform(h), CURLE_OK);
+    curl_easy_cleanup(h);
+    cJSON *doc = cJSON_Parse(buf_str(&b));
+    ck_assert_ptr_nonnull(doc);
+    buf_free(&b);
+    return doc;
+}
+
 int fake_lose_next(const char *service, const char *operation, const char *action)
 {
     char doc[400];
@@ -144,14 +170,73 @@ struct aws_client *fake_client(void)
     return c;
 }
 
-Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
+TCase *fake_tcase(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
                   const TTest *const *tests)
 {
     TCase *tc = unit_tcase(name, timeout, tests);
     tcase_add_unchecked_fixture(tc, fake_setup, NULL);
     if (setup || teardown)
         tcase_add_checked_fixture(tc, setup, teardown);
+    return tc;
+}
+
+Suite *fake_suite(const char *name, void (*setup)(void), void (*teardown)(void), int timeout,
+                  const TTest *const *tests)
+{
     Suite *s = suite_create(name);
-    suite_add_tcase(s, tc);
+    suite_add_tcase(s, fake_tcase(name, setup, teardown, timeout, tests));
     return s;
+}
+
+void fake_net_make(struct aws_client *c, int n, int igw, const char *const *zones, fake_net *out)
+{
+    aws_error err;
+    memset(out, 0, sizeof *out);
+    char cidr[32];
+    snprintf(cidr, sizeof cidr, "10.%d.0.0/16", n);
+    ec2_vpc v;
+    OK(ec2_create_vpc(c, cidr, NULL, &v, &err));
+    out->vpc = xstrdup(v.id);
+    ec2_vpc_free(&v);
+    if (igw) {
+        ec2_igw g;
+        OK(ec2_create_internet_gateway(c, NULL, &g, &err));
+        OK(ec2_attach_internet_gateway(c, g.id, out->vpc, &err));
+        ec2_igw_free(&g);
+    }
+    for (int i = 0; zones && zones[i]; i++) {
+        ck_assert_int_lt(i, FAKE_NET_SUBNETS);
+        snprintf(cidr, sizeof cidr, "10.%d.%d.0/24", n, i);
+        ec2_subnet s;
+        OK(ec2_create_subnet(c, out->vpc, cidr, zones[i], NULL, &s, &err));
+        out->subnets[i] = xstrdup(s.id);
+        ec2_subnet_free(&s);
+    }
+}
+
+void fake_net_free(fake_net *net)
+{
+    free(net->vpc);
+    for (int i = 0; net->subnets[i]; i++)
+        free(net->subnets[i]);
+    memset(net, 0, sizeof *net);
+}
+
+void fake_wait_progress(void *ud, const char *what, const char *state, int checks, double waited)
+{
+    fake_wait_seen *s = ud;
+    (void)waited;
+    if (s->want_what)
+        ck_assert_ptr_nonnull(strstr(what, s->want_what));
+    s->calls = checks;
+    snprintf(s->last, sizeof s->last, "%s", state);
+    size_t n = strlen(s->states);
+    if (!strstr(s->states, state))
+        snprintf(s->states + n, sizeof s->states - n, "%s ", state);
+}
+
+struct aws_client *fake_reset_client(void)
+{
+    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
+    return fake_client();
 }

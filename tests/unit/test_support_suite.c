@@ -1,4 +1,7 @@
-/* unit_tcase, unit_suite (see unit_suite.h). */
+/* unit_tcase, unit_suite, test_read_file (see unit_suite.h). */
+#include <stdio.h>
+
+#include "buf.h"
 #include "unit_suite.h"
 
 TCase *unit_tcase(const char *name, int timeout, const TTest *const *tests)
@@ -16,4 +19,17 @@ Suite *unit_suite(const char *name, int timeout, const TTest *const *tests)
     Suite *s = suite_create(name);
     suite_add_tcase(s, unit_tcase(name, timeout, tests));
     return s;
+}
+
+char *test_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    buf b = BUF_INIT;
+    buf_read(&b, f, 0);
+    fclose(f);
+    if (len)
+        *len = b.len;
+    return buf_detach(&b);
 }

@@ -16,8 +16,7 @@ static aws_client *cl;
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-    cl = fake_client();
+    cl = fake_reset_client();
 }
 
 static void teardown(void)
@@ -272,10 +271,5 @@ START_TEST(too_many_names)
 }
 END_TEST
 
-Suite *svc_acm_suite(void)
-{
-    const TTest *const tests[] = {dns_validation, idempotency_and_lost_answers,
-                                  listener_holds_the_certificate, lists_tags_and_refusals,
-                                  too_many_names, NULL};
-    return fake_suite("svc_acm", setup, teardown, 60, tests);
-}
+FAKE_SUITE(svc_acm, setup, teardown, 60, dns_validation, idempotency_and_lost_answers,
+           listener_holds_the_certificate, lists_tags_and_refusals, too_many_names)

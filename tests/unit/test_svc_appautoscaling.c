@@ -324,8 +324,4 @@ START_TEST(lost_answers_are_upserts)
 }
 END_TEST
 
-Suite *svc_appautoscaling_suite(void)
-{
-    const TTest *const tests[] = {targets_policies_actions, lost_answers_are_upserts, NULL};
-    return fake_suite("svc_appautoscaling", NULL, NULL, 60, tests);
-}
+FAKE_SUITE(svc_appautoscaling, NULL, NULL, 60, targets_policies_actions, lost_answers_are_upserts)

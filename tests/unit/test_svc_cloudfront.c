@@ -320,9 +320,5 @@ START_TEST(distribution_lost_answer)
 }
 END_TEST
 
-Suite *svc_cloudfront_suite(void)
-{
-    const TTest *const tests[] = {origin_access_controls, response_headers_policies,
-                                  distribution_lifecycle, distribution_lost_answer, NULL};
-    return fake_suite("svc_cloudfront", NULL, NULL, 60, tests);
-}
+FAKE_SUITE(svc_cloudfront, NULL, NULL, 60, origin_access_controls, response_headers_policies,
+           distribution_lifecycle, distribution_lost_answer)

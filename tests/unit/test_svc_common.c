@@ -21,8 +21,4 @@ START_TEST(tags_add_get_free)
 }
 END_TEST
 
-Suite *svc_common_suite(void)
-{
-    const TTest *const tests[] = {tags_add_get_free, NULL};
-    return unit_suite("svc_common", 0, tests);
-}
+UNIT_SUITE(svc_common, 0, tags_add_get_free)

@@ -20,26 +20,13 @@ static const aws_wait_opts dns_wait = {.max_checks = 400, .interval_s = 0.05};
 static inline void dns_test_alb(aws_client *c, const char *name, elbv2_lb *out)
 {
     aws_error err;
-    ec2_vpc v;
-    OK(ec2_create_vpc(c, "10.71.0.0/16", NULL, &v, &err));
-    ec2_igw g;
-    OK(ec2_create_internet_gateway(c, NULL, &g, &err));
-    OK(ec2_attach_internet_gateway(c, g.id, v.id, &err));
-    char *subnets[3] = {NULL, NULL, NULL};
-    const char *cidrs[] = {"10.71.0.0/24", "10.71.1.0/24"}, *zones[] = {"us-east-1a", "us-east-1b"};
-    for (int i = 0; i < 2; i++) {
-        ec2_subnet s;
-        OK(ec2_create_subnet(c, v.id, cidrs[i], zones[i], NULL, &s, &err));
-        subnets[i] = strdup(s.id);
-        ec2_subnet_free(&s);
-    }
-    elbv2_lb_in in = {.name = name, .subnets = (const char *const *)subnets};
+    fake_net net;
+    const char *zones[] = {"us-east-1a", "us-east-1b", NULL};
+    fake_net_make(c, 71, 1, zones, &net);
+    elbv2_lb_in in = {.name = name, .subnets = (const char *const *)net.subnets};
     OK(elbv2_create_load_balancer(c, &in, out, &err));
     OK(elbv2_wait_load_balancer_available(c, out->arn, &dns_wait, &err));
-    free(subnets[0]);
-    free(subnets[1]);
-    ec2_igw_free(&g);
-    ec2_vpc_free(&v);
+    fake_net_free(&net);
 }
 
 /* A public zone made as a test makes it beforehand; its id (free()). */

@@ -12,8 +12,7 @@ static svc_tags stack_tags;
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-    cl = fake_client();
+    cl = fake_reset_client();
     svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
     svc_tags_add(&stack_tags, "ecsdeploy:id", "network");
 }
@@ -328,10 +327,6 @@ START_TEST(waiters_for_vpc_subnet_group)
 }
 END_TEST
 
-Suite *svc_ec2_suite(void)
-{
-    const TTest *const tests[] = {vpc_create_describe_delete, vpc_attributes_and_default, zones,
-                                  subnets_pages_and_dependencies, internet_gateway,
-                                  route_tables, waiters_for_vpc_subnet_group, NULL};
-    return fake_suite("svc_ec2", setup, teardown, 30, tests);
-}
+FAKE_SUITE(svc_ec2, setup, teardown, 30, vpc_create_describe_delete, vpc_attributes_and_default,
+           zones, subnets_pages_and_dependencies, internet_gateway, route_tables,
+           waiters_for_vpc_subnet_group)

@@ -66,20 +66,6 @@ START_TEST(elastic_ips)
 }
 END_TEST
 
-typedef struct {
-    int calls;
-    char last[64];
-} seen;
-
-static void progress(void *ctx, const char *what, const char *state, int attempt, double waited)
-{
-    seen *s = ctx;
-    (void)waited;
-    s->calls = attempt;
-    snprintf(s->last, sizeof s->last, "%s", state);
-    ck_assert_ptr_nonnull(strstr(what, "NAT gateway nat-"));
-}
-
 START_TEST(nat_gateway_lifecycle)
 {
     aws_error err;
@@ -105,8 +91,9 @@ START_TEST(nat_gateway_lifecycle)
     ck_assert_ptr_nonnull(strstr(err.message, "pending"));
     ck_assert_ptr_nonnull(strstr(err.message, n.id));
 
-    seen s = {0};
-    aws_wait_opts o = {.max_checks = 100, .interval_s = 0.05, .progress = progress, .progress_ud = &s};
+    fake_wait_seen s = {.want_what = "NAT gateway nat-"};
+    aws_wait_opts o = {.max_checks = 100, .interval_s = 0.05, .progress = fake_wait_progress,
+                       .progress_ud = &s};
     OK(ec2_wait_nat_gateway_available(cl, n.id, &o, &err));
     ck_assert_int_ge(s.calls, 1);
     ck_assert_str_eq(s.last, "pending");
@@ -432,11 +419,6 @@ START_TEST(faults_keep_pages_and_tokens)
 }
 END_TEST
 
-Suite *svc_ec2_sg_suite(void)
-{
-    const TTest *const tests[] = {elastic_ips, nat_gateway_lifecycle,
-                                  nat_gateway_failure_is_reported, security_groups_and_rules,
-                                  security_groups_paginate, network_interfaces_block_deletion,
-                                  tags, faults_keep_pages_and_tokens, NULL};
-    return fake_suite("svc_ec2_sg", setup, teardown, 30, tests);
-}
+FAKE_SUITE(svc_ec2_sg, setup, teardown, 30, elastic_ips, nat_gateway_lifecycle,
+           nat_gateway_failure_is_reported, security_groups_and_rules, security_groups_paginate,
+           network_interfaces_block_deletion, tags, faults_keep_pages_and_tokens)

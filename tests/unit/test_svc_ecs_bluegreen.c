@@ -299,9 +299,5 @@ START_TEST(service_registry)
 }
 END_TEST
 
-Suite *svc_ecs_bluegreen_suite(void)
-{
-    const TTest *const tests[] = {blue_green_deployment, managed_ebs_volumes, service_registry,
-                                  NULL};
-    return fake_suite("svc_ecs_bluegreen", NULL, NULL, 0, tests);
-}
+FAKE_SUITE(svc_ecs_bluegreen, NULL, NULL, 0, blue_green_deployment, managed_ebs_volumes,
+           service_registry)

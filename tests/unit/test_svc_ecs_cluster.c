@@ -165,9 +165,5 @@ START_TEST(task_definitions)
 }
 END_TEST
 
-Suite *svc_ecs_cluster_suite(void)
-{
-    const TTest *const tests[] = {cluster_create_describe_delete, clusters_listed_over_pages,
-                                  task_definitions, NULL};
-    return fake_suite("svc_ecs_cluster", NULL, NULL, 0, tests);
-}
+FAKE_SUITE(svc_ecs_cluster, NULL, NULL, 0, cluster_create_describe_delete,
+           clusters_listed_over_pages, task_definitions)

@@ -242,9 +242,4 @@ START_TEST(stop_with_rollback)
 }
 END_TEST
 
-Suite *svc_ecs_deploy_suite(void)
-{
-    const TTest *const tests[] = {circuit_breaker_rollback_is_a_failure, stop_with_rollback,
-                                  NULL};
-    return fake_suite("svc_ecs_deploy", NULL, NULL, 0, tests);
-}
+FAKE_SUITE(svc_ecs_deploy, NULL, NULL, 0, circuit_breaker_rollback_is_a_failure, stop_with_rollback)

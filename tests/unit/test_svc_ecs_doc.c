@@ -189,12 +189,6 @@ START_TEST(secrets_never_reach_the_wire_log)
 }
 END_TEST
 
-Suite *svc_ecs_doc_suite(void)
-{
-    const TTest *const tests[] = {taskdef_equal_ignores_ecs_defaults,
-                                  taskdef_efs_root_directory_default,
-                                  bad_input_refused_before_any_call,
-                                  describe_reports_missing_in_batches,
-                                  secrets_never_reach_the_wire_log, NULL};
-    return fake_suite("svc_ecs_doc", NULL, NULL, 0, tests);
-}
+FAKE_SUITE(svc_ecs_doc, NULL, NULL, 0, taskdef_equal_ignores_ecs_defaults,
+           taskdef_efs_root_directory_default, bad_input_refused_before_any_call,
+           describe_reports_missing_in_batches, secrets_never_reach_the_wire_log)

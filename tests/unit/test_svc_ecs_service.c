@@ -224,8 +224,4 @@ START_TEST(waiters_give_up_and_refuse)
 }
 END_TEST
 
-Suite *svc_ecs_service_suite(void)
-{
-    const TTest *const tests[] = {service_lifecycle, waiters_give_up_and_refuse, NULL};
-    return fake_suite("svc_ecs_service", NULL, NULL, 0, tests);
-}
+FAKE_SUITE(svc_ecs_service, NULL, NULL, 0, service_lifecycle, waiters_give_up_and_refuse)

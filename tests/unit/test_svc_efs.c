@@ -374,9 +374,5 @@ START_TEST(lost_create_answer_makes_one_file_system)
 }
 END_TEST
 
-Suite *svc_efs_suite(void)
-{
-    const TTest *const tests[] = {file_systems, mount_targets, access_points, settings,
-                                  lost_create_answer_makes_one_file_system, NULL};
-    return fake_suite("svc_efs", NULL, NULL, 60, tests);
-}
+FAKE_SUITE(svc_efs, NULL, NULL, 60, file_systems, mount_targets, access_points, settings,
+           lost_create_answer_makes_one_file_system)

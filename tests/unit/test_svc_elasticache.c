@@ -11,26 +11,17 @@
 #include "fakeaws_fixture.h"
 
 static aws_client *cl;
-static char *subnets[2], *sg, *sg2;
+static fake_net net;
+static char *sg, *sg2;
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     aws_error err;
-    cl = fake_client();
-    ec2_vpc v;
-    OK(ec2_create_vpc(cl, "10.63.0.0/16", NULL, &v, &err));
-    const char *cidrs[] = {"10.63.0.0/24", "10.63.1.0/24"};
-    const char *zones[] = {"us-east-1a", "us-east-1b"};
-    for (int i = 0; i < 2; i++) {
-        ec2_subnet s;
-        OK(ec2_create_subnet(cl, v.id, cidrs[i], zones[i], NULL, &s, &err));
-        subnets[i] = strdup(s.id);
-        ec2_subnet_free(&s);
-    }
-    OK(ec2_create_security_group(cl, v.id, "cache-a", "cache", NULL, &sg, &err));
-    OK(ec2_create_security_group(cl, v.id, "cache-b", "cache", NULL, &sg2, &err));
-    ec2_vpc_free(&v);
+    cl = fake_reset_client();
+    const char *zones[] = {"us-east-1a", "us-east-1b", NULL};
+    fake_net_make(cl, 63, 0, zones, &net);
+    OK(ec2_create_security_group(cl, net.vpc, "cache-a", "cache", NULL, &sg, &err));
+    OK(ec2_create_security_group(cl, net.vpc, "cache-b", "cache", NULL, &sg2, &err));
     char doc[2048];
     snprintf(doc, sizeof doc,
              "{\"replication_groups\": ["
@@ -42,15 +33,14 @@ static void setup(void)
              "  \"security_groups\": [\"%s\"]}],"
              " \"serverless_caches\": [{\"name\": \"news-sessions\", \"security_groups\": [\"%s\"],"
              "  \"subnets\": [\"%s\", \"%s\"]}]}",
-             sg, subnets[0], subnets[1], sg, sg2, sg2, sg, sg, subnets[0], subnets[1]);
+             sg, net.subnets[0], net.subnets[1], sg, sg2, sg2, sg, sg, net.subnets[0], net.subnets[1]);
     ck_assert_int_eq(fake_control("/_fake/elasticache/caches", doc), 0);
 }
 
 static void teardown(void)
 {
     aws_client_free(cl);
-    free(subnets[0]);
-    free(subnets[1]);
+    fake_net_free(&net);
     free(sg);
     free(sg2);
 }
@@ -170,8 +160,4 @@ START_TEST(find_by_identifier)
 }
 END_TEST
 
-Suite *svc_elasticache_suite(void)
-{
-    const TTest *const tests[] = {describes, clusters_in_pages, find_by_identifier, NULL};
-    return fake_suite("svc_elasticache", setup, teardown, 60, tests);
-}
+FAKE_SUITE(svc_elasticache, setup, teardown, 60, describes, clusters_in_pages, find_by_identifier)

@@ -10,42 +10,25 @@
 
 static aws_client *cl;
 static svc_tags stack_tags;
-static char *vpc, *subnets[3], *sg;
+static fake_net net;
+static char *sg;
 
 /* A VPC with an internet gateway, two public subnets in two zones and a group. */
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     aws_error err;
-    cl = fake_client();
+    cl = fake_reset_client();
     svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
-    ec2_vpc v;
-    OK(ec2_create_vpc(cl, "10.60.0.0/16", NULL, &v, &err));
-    vpc = strdup(v.id);
-    ec2_vpc_free(&v);
-    ec2_igw g;
-    OK(ec2_create_internet_gateway(cl, NULL, &g, &err));
-    OK(ec2_attach_internet_gateway(cl, g.id, vpc, &err));
-    ec2_igw_free(&g);
-    const char *cidrs[] = {"10.60.0.0/24", "10.60.1.0/24"}, *zones[] = {"us-east-1a",
-                                                                       "us-east-1b"};
-    for (int i = 0; i < 2; i++) {
-        ec2_subnet s;
-        OK(ec2_create_subnet(cl, vpc, cidrs[i], zones[i], NULL, &s, &err));
-        subnets[i] = strdup(s.id);
-        ec2_subnet_free(&s);
-    }
-    subnets[2] = NULL;
-    OK(ec2_create_security_group(cl, vpc, "demo-lb", "lb", NULL, &sg, &err));
+    const char *zones[] = {"us-east-1a", "us-east-1b", NULL};
+    fake_net_make(cl, 60, 1, zones, &net);
+    OK(ec2_create_security_group(cl, net.vpc, "demo-lb", "lb", NULL, &sg, &err));
 }
 
 static void teardown(void)
 {
     aws_client_free(cl);
     svc_tags_free(&stack_tags);
-    free(vpc);
-    free(subnets[0]);
-    free(subnets[1]);
+    fake_net_free(&net);
     free(sg);
 }
 
@@ -53,23 +36,9 @@ static void create_lb(const char *name, elbv2_lb *out)
 {
     aws_error err;
     const char *groups[] = {sg, NULL};
-    elbv2_lb_in in = {.name = name, .subnets = (const char *const *)subnets,
+    elbv2_lb_in in = {.name = name, .subnets = (const char *const *)net.subnets,
                       .security_groups = groups, .tags = &stack_tags};
     OK(elbv2_create_load_balancer(cl, &in, out, &err));
-}
-
-typedef struct {
-    int calls;
-    char last[256];
-} seen;
-
-static void progress(void *ctx, const char *what, const char *state, int attempt, double waited)
-{
-    seen *s = ctx;
-    (void)waited;
-    (void)what;
-    s->calls = attempt;
-    snprintf(s->last, sizeof s->last, "%s", state);
 }
 
 START_TEST(load_balancer_lifecycle)
@@ -81,7 +50,7 @@ START_TEST(load_balancer_lifecycle)
     ck_assert_str_eq(lb.state, "provisioning");
     ck_assert_str_eq(lb.scheme, "internet-facing");
     ck_assert_str_eq(lb.type, "application");
-    ck_assert_str_eq(lb.vpc_id, vpc);
+    ck_assert_str_eq(lb.vpc_id, net.vpc);
     ck_assert_uint_eq(lb.nzones, 2);
     ck_assert_uint_eq(lb.security_groups.n, 1);
     ck_assert_str_eq(lb.security_groups.items[0], sg);
@@ -95,8 +64,9 @@ START_TEST(load_balancer_lifecycle)
     aws_wait_opts quick = {.max_checks = 1, .interval_s = 0.01};
     FAILS_WITH(elbv2_wait_load_balancer_available(cl, lb.arn, &quick, &err), "WaiterTimeout");
     ck_assert_ptr_nonnull(strstr(err.message, "provisioning"));
-    seen s = {0};
-    aws_wait_opts o = {.max_checks = 300, .interval_s = 0.05, .progress = progress, .progress_ud = &s};
+    fake_wait_seen s = {0};
+    aws_wait_opts o = {.max_checks = 300, .interval_s = 0.05, .progress = fake_wait_progress,
+                       .progress_ud = &s};
     OK(elbv2_wait_load_balancer_available(cl, lb.arn, &o, &err));
     ck_assert_int_ge(s.calls, 1);
     ck_assert_ptr_nonnull(strstr(s.last, "demo-public provisioning"));
@@ -192,7 +162,7 @@ END_TEST
 static void create_tg(const char *name, int port, elbv2_tg *out)
 {
     aws_error err;
-    elbv2_tg_in in = {.name = name, .protocol = "HTTP", .port = port, .vpc_id = vpc,
+    elbv2_tg_in in = {.name = name, .protocol = "HTTP", .port = port, .vpc_id = net.vpc,
                       .target_type = "ip", .tags = &stack_tags,
                       .health = {.enabled = 1, .path = "/healthz", .interval = 5,
                                  .timeout = 3, .healthy_threshold = 2,
@@ -215,7 +185,7 @@ START_TEST(target_groups)
     ck_assert_int_eq(t.health.healthy_threshold, 2);
     ck_assert_uint_eq(t.lb_arns.n, 0);
 
-    elbv2_tg_in other = {.name = "demo-app", .protocol = "HTTP", .port = 9090, .vpc_id = vpc,
+    elbv2_tg_in other = {.name = "demo-app", .protocol = "HTTP", .port = 9090, .vpc_id = net.vpc,
                          .target_type = "ip"};
     elbv2_tg dup;
     FAILS_WITH(elbv2_create_target_group(cl, &other, &dup, &err), "DuplicateTargetGroupName");
@@ -320,11 +290,6 @@ START_TEST(deleted_balancer_interfaces_block_group_deletion)
 }
 END_TEST
 
-Suite *svc_elbv2_suite(void)
-{
-    const TTest *const tests[] = {load_balancer_lifecycle, load_balancers_paginate,
-                                  load_balancer_tags, target_groups,
-                                  tags_of_many_resources_in_batches,
-                                  deleted_balancer_interfaces_block_group_deletion, NULL};
-    return fake_suite("svc_elbv2", setup, teardown, 30, tests);
-}
+FAKE_SUITE(svc_elbv2, setup, teardown, 30, load_balancer_lifecycle, load_balancers_paginate,
+           load_balancer_tags, target_groups, tags_of_many_resources_in_batches,
+           deleted_balancer_interfaces_block_group_deletion)

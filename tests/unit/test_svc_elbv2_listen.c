@@ -11,13 +11,14 @@
 #define CERT "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-demo"
 
 static aws_client *cl;
-static char *vpc, *lb, *tg_a, *tg_b;
+static fake_net net;
+static char *lb, *tg_a, *tg_b;
 static const aws_wait_opts wait_opts = {.max_checks = 300, .interval_s = 0.05};
 
 static char *make_tg(const char *name)
 {
     aws_error err;
-    elbv2_tg_in in = {.name = name, .protocol = "HTTP", .port = 8080, .vpc_id = vpc,
+    elbv2_tg_in in = {.name = name, .protocol = "HTTP", .port = 8080, .vpc_id = net.vpc,
                       .target_type = "ip",
                       /* healthy after 300 s of the fake's time (3 s at its scale): the
                        * test sees "initial" first however slow the machine */
@@ -33,33 +34,15 @@ static char *make_tg(const char *name)
 /* A VPC with an internet gateway, two subnets, an active load balancer, two groups. */
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     aws_error err;
-    cl = fake_client();
-    ec2_vpc v;
-    OK(ec2_create_vpc(cl, "10.70.0.0/16", NULL, &v, &err));
-    vpc = strdup(v.id);
-    ec2_vpc_free(&v);
-    ec2_igw g;
-    OK(ec2_create_internet_gateway(cl, NULL, &g, &err));
-    OK(ec2_attach_internet_gateway(cl, g.id, vpc, &err));
-    ec2_igw_free(&g);
-    char *subnets[3] = {NULL, NULL, NULL};
-    const char *cidrs[] = {"10.70.0.0/24", "10.70.1.0/24"};
-    const char *zones[] = {"us-east-1a", "us-east-1b"};
-    for (int i = 0; i < 2; i++) {
-        ec2_subnet s;
-        OK(ec2_create_subnet(cl, vpc, cidrs[i], zones[i], NULL, &s, &err));
-        subnets[i] = strdup(s.id);
-        ec2_subnet_free(&s);
-    }
-    elbv2_lb_in in = {.name = "demo", .subnets = (const char *const *)subnets};
+    cl = fake_reset_client();
+    const char *zones[] = {"us-east-1a", "us-east-1b", NULL};
+    fake_net_make(cl, 70, 1, zones, &net);
+    elbv2_lb_in in = {.name = "demo", .subnets = (const char *const *)net.subnets};
     elbv2_lb l;
     OK(elbv2_create_load_balancer(cl, &in, &l, &err));
     lb = strdup(l.arn);
     elbv2_lb_free(&l);
-    free(subnets[0]);
-    free(subnets[1]);
     tg_a = make_tg("demo-a");
     tg_b = make_tg("demo-b");
     OK(elbv2_wait_load_balancer_available(cl, lb, &wait_opts, &err));
@@ -68,7 +51,7 @@ static void setup(void)
 static void teardown(void)
 {
     aws_client_free(cl);
-    free(vpc);
+    fake_net_free(&net);
     free(lb);
     free(tg_a);
     free(tg_b);
@@ -396,7 +379,7 @@ START_TEST(set_groups_and_subnets)
     const char *one[] = {subnets[0], NULL};
     FAILS_WITH(elbv2_set_subnets(cl, lb, one, &err), "ValidationError");
     char *gid = NULL;
-    OK(ec2_create_security_group(cl, vpc, "lb-extra", "extra", NULL, &gid, &err));
+    OK(ec2_create_security_group(cl, net.vpc, "lb-extra", "extra", NULL, &gid, &err));
     const char *groups[] = {gid, NULL};
     OK(elbv2_set_security_groups(cl, lb, groups, &err));
     elbv2_lbs_free(&l);
@@ -408,10 +391,5 @@ START_TEST(set_groups_and_subnets)
 }
 END_TEST
 
-Suite *svc_elbv2_listen_suite(void)
-{
-    const TTest *const tests[] = {forward_targets_and_health, listener_actions, rules,
-                                  oidc_secret_never_logged, listener_certificates,
-                                  set_groups_and_subnets, NULL};
-    return fake_suite("svc_elbv2_listen", setup, teardown, 30, tests);
-}
+FAKE_SUITE(svc_elbv2_listen, setup, teardown, 30, forward_targets_and_health, listener_actions,
+           rules, oidc_secret_never_logged, listener_certificates, set_groups_and_subnets)

@@ -166,9 +166,5 @@ START_TEST(tags_and_service_linked_role)
 }
 END_TEST
 
-Suite *svc_iam_suite(void)
-{
-    const TTest *const tests[] = {role_create_get_delete, policies_and_delete_conflict,
-                                  lists_follow_pages, tags_and_service_linked_role, NULL};
-    return fake_suite("svc_iam", NULL, NULL, 0, tests);
-}
+FAKE_SUITE(svc_iam, NULL, NULL, 0, role_create_get_delete, policies_and_delete_conflict,
+           lists_follow_pages, tags_and_service_linked_role)

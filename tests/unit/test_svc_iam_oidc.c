@@ -133,8 +133,4 @@ START_TEST(create_lost_answer)
 }
 END_TEST
 
-Suite *svc_iam_oidc_suite(void)
-{
-    const TTest *const tests[] = {providers, create_lost_answer, NULL};
-    return fake_suite("svc_iam_oidc", NULL, NULL, 60, tests);
-}
+FAKE_SUITE(svc_iam_oidc, NULL, NULL, 60, providers, create_lost_answer)

@@ -97,8 +97,4 @@ START_TEST(describe_key)
 }
 END_TEST
 
-Suite *svc_kms_suite(void)
-{
-    const TTest *const tests[] = {generate_data_key, describe_key, NULL};
-    return fake_suite("svc_kms", NULL, NULL, 0, tests);
-}
+FAKE_SUITE(svc_kms, NULL, NULL, 0, generate_data_key, describe_key)

@@ -168,9 +168,5 @@ START_TEST(follow_returns_each_event_once)
 }
 END_TEST
 
-Suite *svc_logs_suite(void)
-{
-    const TTest *const tests[] = {groups_retention_tags, groups_paged, events_filter_and_get,
-                                  follow_returns_each_event_once, NULL};
-    return fake_suite("svc_logs", NULL, NULL, 0, tests);
-}
+FAKE_SUITE(svc_logs, NULL, NULL, 0, groups_retention_tags, groups_paged, events_filter_and_get,
+           follow_returns_each_event_once)

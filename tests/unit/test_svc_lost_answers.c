@@ -138,9 +138,5 @@ START_TEST(task_definition_registered_once)
 }
 END_TEST
 
-Suite *svc_lost_answers_suite(void)
-{
-    const TTest *const tests[] = {ec2_creates_found_by_their_tags,
-                                  task_definition_registered_once, NULL};
-    return fake_suite("svc_lost_answers", NULL, NULL, 60, tests);
-}
+FAKE_SUITE(svc_lost_answers, NULL, NULL, 60, ec2_creates_found_by_their_tags,
+           task_definition_registered_once)

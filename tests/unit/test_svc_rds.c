@@ -13,39 +13,26 @@
 
 static aws_client *cl;
 static svc_tags stack_tags;
-static char *vpc, *subnets[4], *sg, *sg2;
+static fake_net net;
+static char *sg, *sg2;
 
 /* A VPC with two subnets in two zones (and a third beside the first), two groups. */
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     aws_error err;
-    cl = fake_client();
+    cl = fake_reset_client();
     svc_tags_add(&stack_tags, "ecsdeploy:stack", "shop");
-    ec2_vpc v;
-    OK(ec2_create_vpc(cl, "10.61.0.0/16", NULL, &v, &err));
-    vpc = strdup(v.id);
-    ec2_vpc_free(&v);
-    const char *cidrs[] = {"10.61.0.0/24", "10.61.1.0/24", "10.61.2.0/24"};
-    const char *zones[] = {"us-east-1a", "us-east-1b", "us-east-1a"};
-    for (int i = 0; i < 3; i++) {
-        ec2_subnet s;
-        OK(ec2_create_subnet(cl, vpc, cidrs[i], zones[i], NULL, &s, &err));
-        subnets[i] = strdup(s.id);
-        ec2_subnet_free(&s);
-    }
-    subnets[3] = NULL;
-    OK(ec2_create_security_group(cl, vpc, "shop-db", "database", NULL, &sg, &err));
-    OK(ec2_create_security_group(cl, vpc, "shop-db2", "database", NULL, &sg2, &err));
+    const char *zones[] = {"us-east-1a", "us-east-1b", "us-east-1a", NULL};
+    fake_net_make(cl, 61, 0, zones, &net);
+    OK(ec2_create_security_group(cl, net.vpc, "shop-db", "database", NULL, &sg, &err));
+    OK(ec2_create_security_group(cl, net.vpc, "shop-db2", "database", NULL, &sg2, &err));
 }
 
 static void teardown(void)
 {
     aws_client_free(cl);
     svc_tags_free(&stack_tags);
-    free(vpc);
-    for (int i = 0; i < 3; i++)
-        free(subnets[i]);
+    fake_net_free(&net);
     free(sg);
     free(sg2);
 }
@@ -54,8 +41,8 @@ static void teardown(void)
 static const char *const *two_zones(void)
 {
     static const char *pair[3];
-    pair[0] = subnets[0];
-    pair[1] = subnets[1];
+    pair[0] = net.subnets[0];
+    pair[1] = net.subnets[1];
     pair[2] = NULL;
     return pair;
 }
@@ -87,28 +74,11 @@ static aws_wait_opts quick(void)
     return (aws_wait_opts){.max_checks = 400, .interval_s = 0.05};
 }
 
-typedef struct {
-    int calls;
-    char states[512];
-} seen;
-
-static void progress(void *ctx, const char *what, const char *state, int attempt,
-                     double waited)
-{
-    seen *s = ctx;
-    (void)what;
-    (void)waited;
-    s->calls = attempt;
-    size_t n = strlen(s->states);
-    if (!strstr(s->states, state))
-        snprintf(s->states + n, sizeof s->states - n, "%s ", state);
-}
-
 START_TEST(subnet_groups)
 {
     aws_error err;
     rds_subnet_group g;
-    const char *one_zone[] = {subnets[0], subnets[2], NULL};
+    const char *one_zone[] = {net.subnets[0], net.subnets[2], NULL};
     FAILS_WITH(rds_create_db_subnet_group(cl, "shop-db", "x", one_zone, NULL, &g, &err),
                "DBSubnetGroupDoesNotCoverEnoughAZs");
     ck_assert(aws_error_is(&err, AWS_IS_INVALID));
@@ -116,7 +86,7 @@ START_TEST(subnet_groups)
     OK(rds_create_db_subnet_group(cl, "Shop-DB", "shop database", two_zones(), &stack_tags, &g,
                                   &err));
     ck_assert_str_eq(g.name, "shop-db");
-    ck_assert_str_eq(g.vpc_id, vpc);
+    ck_assert_str_eq(g.vpc_id, net.vpc);
     ck_assert_str_eq(g.status, "Complete");
     ck_assert_uint_eq(g.subnet_ids.n, 2);
     ck_assert_str_ne(g.zones.items[0], g.zones.items[1]);
@@ -135,7 +105,7 @@ START_TEST(subnet_groups)
                "DBSubnetGroupNotFoundFault");
     ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
 
-    OK(rds_modify_db_subnet_group(cl, "shop-db", "wider", (const char *const *)subnets, &g,
+    OK(rds_modify_db_subnet_group(cl, "shop-db", "wider", (const char *const *)net.subnets, &g,
                                   &err));
     ck_assert_str_eq(g.description, "wider");
     ck_assert_uint_eq(g.subnet_ids.n, 3);
@@ -205,7 +175,7 @@ START_TEST(instance_life)
     ck_assert_int_eq(d.deletion_protection, 1);
     ck_assert_int_eq(d.backup_retention_days, 7);
     ck_assert_str_eq(d.subnet_group, "shop-db");
-    ck_assert_str_eq(d.vpc_id, vpc);
+    ck_assert_str_eq(d.vpc_id, net.vpc);
     ck_assert_uint_eq(d.security_groups.n, 1);
     ck_assert_str_eq(d.security_groups.items[0], sg);
     ck_assert_ptr_nonnull(strstr(d.master_secret_arn, ":secret:rds!db-"));
@@ -224,9 +194,9 @@ START_TEST(instance_life)
     FAILS_WITH(rds_delete_db_subnet_group(cl, "shop-db", &err), "InvalidDBSubnetGroupStateFault");
     ck_assert(aws_error_is(&err, AWS_IS_IN_USE));
 
-    seen s = {0};
+    fake_wait_seen s = {0};
     aws_wait_opts o = quick();
-    o.progress = progress;
+    o.progress = fake_wait_progress;
     o.progress_ud = &s;
     OK(rds_wait_db_instance_available(cl, "shop-main", &o, &err));
     ck_assert_int_ge(s.calls, 1);
@@ -458,10 +428,5 @@ START_TEST(mysql_with_password_and_tags)
 }
 END_TEST
 
-Suite *svc_rds_suite(void)
-{
-    const TTest *const tests[] = {subnet_groups, subnet_groups_in_pages, instance_life,
-                                  snapshots_and_waits, create_refusals,
-                                  mysql_with_password_and_tags, NULL};
-    return fake_suite("svc_rds", setup, teardown, 90, tests);
-}
+FAKE_SUITE(svc_rds, setup, teardown, 90, subnet_groups, subnet_groups_in_pages, instance_life,
+           snapshots_and_waits, create_refusals, mysql_with_password_and_tags)

@@ -24,26 +24,14 @@ static void no_faults(void)
 }
 
 static aws_client *cl;
-static char *subnets[3];
+static fake_net net;
 static svc_tags tags;
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-    aws_error err;
-    cl = fake_client();
-    ec2_vpc v;
-    OK(ec2_create_vpc(cl, "10.62.0.0/16", NULL, &v, &err));
-    const char *cidrs[] = {"10.62.0.0/24", "10.62.1.0/24"};
-    const char *zones[] = {"us-east-1a", "us-east-1b"};
-    for (int i = 0; i < 2; i++) {
-        ec2_subnet s;
-        OK(ec2_create_subnet(cl, v.id, cidrs[i], zones[i], NULL, &s, &err));
-        subnets[i] = strdup(s.id);
-        ec2_subnet_free(&s);
-    }
-    subnets[2] = NULL;
-    ec2_vpc_free(&v);
+    cl = fake_reset_client();
+    const char *zones[] = {"us-east-1a", "us-east-1b", NULL};
+    fake_net_make(cl, 62, 0, zones, &net);
     svc_tags_add(&tags, "ecsdeploy:stack", "lost");
 }
 
@@ -51,8 +39,7 @@ static void teardown(void)
 {
     no_faults();
     aws_client_free(cl);
-    free(subnets[0]);
-    free(subnets[1]);
+    fake_net_free(&net);
     svc_tags_free(&tags);
 }
 
@@ -65,7 +52,7 @@ START_TEST(subnet_group_created_once)
         snprintf(name, sizeof name, "lost-%d", i);
         lose_next("CreateDBSubnetGroup", actions[i]);
         rds_subnet_group g;
-        OK(rds_create_db_subnet_group(cl, name, "lost answers", (const char *const *)subnets,
+        OK(rds_create_db_subnet_group(cl, name, "lost answers", (const char *const *)net.subnets,
                                       &tags, &g, &err));
         ck_assert_str_eq(g.name, name); /* the answer is the group made */
         ck_assert_uint_eq(g.subnet_ids.n, 2);
@@ -75,7 +62,7 @@ START_TEST(subnet_group_created_once)
      * retry's DBSubnetGroupAlreadyExists stands. */
     lose_next("CreateDBSubnetGroup", "drop");
     FAILS_WITH(rds_create_db_subnet_group(cl, "lost-0", "someone else's",
-                                          (const char *const *)subnets, NULL, NULL, &err),
+                                          (const char *const *)net.subnets, NULL, NULL, &err),
                "DBSubnetGroupAlreadyExists");
     /* A delete whose answer is lost: the retry's "not found" means done. */
     lose_next("DeleteDBSubnetGroup", "drop");
@@ -101,7 +88,7 @@ static rds_instance_in instance(const char *id)
 START_TEST(instance_created_once)
 {
     aws_error err;
-    OK(rds_create_db_subnet_group(cl, "lost-db", "x", (const char *const *)subnets, NULL, NULL,
+    OK(rds_create_db_subnet_group(cl, "lost-db", "x", (const char *const *)net.subnets, NULL, NULL,
                                   &err));
     const char *actions[] = {"drop", "error"};
     const char *ids[] = {"lost-a", "lost-b"};
@@ -134,7 +121,7 @@ END_TEST
 START_TEST(modify_and_delete_recognised)
 {
     aws_error err;
-    OK(rds_create_db_subnet_group(cl, "lost-db", "x", (const char *const *)subnets, NULL, NULL,
+    OK(rds_create_db_subnet_group(cl, "lost-db", "x", (const char *const *)net.subnets, NULL, NULL,
                                   &err));
     rds_instance_in in = instance("lost-m");
     OK(rds_create_db_instance(cl, &in, NULL, &err));
@@ -164,9 +151,5 @@ START_TEST(modify_and_delete_recognised)
 }
 END_TEST
 
-Suite *svc_rds_lost_suite(void)
-{
-    const TTest *const tests[] = {subnet_group_created_once, instance_created_once,
-                                  modify_and_delete_recognised, NULL};
-    return fake_suite("svc_rds_lost", setup, teardown, 90, tests);
-}
+FAKE_SUITE(svc_rds_lost, setup, teardown, 90, subnet_group_created_once, instance_created_once,
+           modify_and_delete_recognised)

@@ -12,8 +12,7 @@ static aws_client *cl;
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-    cl = fake_client();
+    cl = fake_reset_client();
 }
 
 static void teardown(void)
@@ -393,10 +392,5 @@ START_TEST(lost_answers)
 }
 END_TEST
 
-Suite *svc_route53_suite(void)
-{
-    const TTest *const tests[] = {zones, zone_lists_and_deletion, records_and_changes,
-                                  record_pages, alias_to_load_balancer, tags, names,
-                                  lost_answers, NULL};
-    return fake_suite("svc_route53", setup, teardown, 60, tests);
-}
+FAKE_SUITE(svc_route53, setup, teardown, 60, zones, zone_lists_and_deletion, records_and_changes,
+           record_pages, alias_to_load_balancer, tags, names, lost_answers)

@@ -203,9 +203,5 @@ START_TEST(delete_objects_in_batches)
 }
 END_TEST
 
-Suite *svc_s3_suite(void)
-{
-    const TTest *const tests[] = {bucket_lifecycle, bucket_settings, lifecycle_tags_versioning,
-                                  empty_versioned_bucket, delete_objects_in_batches, NULL};
-    return fake_suite("svc_s3", NULL, NULL, 0, tests);
-}
+FAKE_SUITE(svc_s3, NULL, NULL, 0, bucket_lifecycle, bucket_settings, lifecycle_tags_versioning,
+           empty_versioned_bucket, delete_objects_in_batches)

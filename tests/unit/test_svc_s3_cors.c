@@ -92,8 +92,4 @@ START_TEST(cors_rules)
 }
 END_TEST
 
-Suite *svc_s3_cors_suite(void)
-{
-    const TTest *const tests[] = {cors_rules, NULL};
-    return fake_suite("svc_s3_cors", NULL, NULL, 60, tests);
-}
+FAKE_SUITE(svc_s3_cors, NULL, NULL, 60, cors_rules)

@@ -10,26 +10,21 @@
 
 static aws_client *cl;
 static svc_tags stack_tags;
-static char *vpc;
+static fake_net net;
 static const aws_wait_opts wait_opts = {.max_checks = 400, .interval_s = 0.05};
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-    aws_error err;
-    cl = fake_client();
+    cl = fake_reset_client();
     svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
-    ec2_vpc v;
-    OK(ec2_create_vpc(cl, "10.80.0.0/16", NULL, &v, &err));
-    vpc = strdup(v.id);
-    ec2_vpc_free(&v);
+    fake_net_make(cl, 80, 0, NULL, &net);
 }
 
 static void teardown(void)
 {
     aws_client_free(cl);
     svc_tags_free(&stack_tags);
-    free(vpc);
+    fake_net_free(&net);
 }
 
 /* Create a namespace and wait for it; returns its id. */
@@ -37,7 +32,7 @@ static char *make_namespace(const char *name, const char *creator)
 {
     aws_error err;
     char *op_id;
-    OK(sd_create_private_dns_namespace(cl, name, vpc, creator, "test", &stack_tags, &op_id,
+    OK(sd_create_private_dns_namespace(cl, name, net.vpc, creator, "test", &stack_tags, &op_id,
                                        &err));
     sd_operation op;
     OK(sd_wait_operation(cl, op_id, &wait_opts, &op, &err));
@@ -49,28 +44,14 @@ static char *make_namespace(const char *name, const char *creator)
     return id;
 }
 
-typedef struct {
-    int calls;
-    char last[64];
-} seen;
-
-static void progress(void *ctx, const char *what, const char *state, int attempt, double waited)
-{
-    seen *s = ctx;
-    (void)waited;
-    s->calls = attempt;
-    snprintf(s->last, sizeof s->last, "%s", state);
-    ck_assert_ptr_nonnull(strstr(what, "Cloud Map operation"));
-}
-
 START_TEST(namespace_through_operations)
 {
     aws_error err;
     char *op_id, *again;
-    OK(sd_create_private_dns_namespace(cl, "demo.internal", vpc, "req-1", NULL, &stack_tags,
+    OK(sd_create_private_dns_namespace(cl, "demo.internal", net.vpc, "req-1", NULL, &stack_tags,
                                        &op_id, &err));
     /* The same CreatorRequestId gives the same operation. */
-    OK(sd_create_private_dns_namespace(cl, "demo.internal", vpc, "req-1", NULL, &stack_tags,
+    OK(sd_create_private_dns_namespace(cl, "demo.internal", net.vpc, "req-1", NULL, &stack_tags,
                                        &again, &err));
     ck_assert_str_eq(again, op_id);
     free(again);
@@ -82,9 +63,9 @@ START_TEST(namespace_through_operations)
     aws_wait_opts quick = {.max_checks = 1, .interval_s = 0.01};
     FAILS_WITH(sd_wait_operation(cl, op_id, &quick, NULL, &err), "WaiterTimeout");
     ck_assert(strstr(err.message, "SUBMITTED") || strstr(err.message, "PENDING"));
-    seen s = {0};
+    fake_wait_seen s = {.want_what = "Cloud Map operation"};
     aws_wait_opts o = wait_opts;
-    o.progress = progress;
+    o.progress = fake_wait_progress;
     o.progress_ud = &s;
     OK(sd_wait_operation(cl, op_id, &o, &op, &err));
     ck_assert_int_ge(s.calls, 1);
@@ -251,9 +232,5 @@ START_TEST(services_and_instances)
 }
 END_TEST
 
-Suite *svc_sd_suite(void)
-{
-    const TTest *const tests[] = {namespace_through_operations, namespaces_listed_and_filtered,
-                                  services_and_instances, NULL};
-    return fake_suite("svc_sd", setup, teardown, 30, tests);
-}
+FAKE_SUITE(svc_sd, setup, teardown, 30, namespace_through_operations,
+           namespaces_listed_and_filtered, services_and_instances)

@@ -286,19 +286,11 @@ END_TEST
 
 Suite *svc_ssm_suite(void)
 {
+    const TTest *const against_fake[] = {put_get_versions, secure_strings, many_paths_filters, tags,
+                                         lost_put_answers, debug_log_hides_values, NULL};
+    const TTest *const pure[] = {redaction_by_service, NULL};
     Suite *s = suite_create("svc_ssm");
-    TCase *t = tcase_create("against_fake");
-    tcase_add_unchecked_fixture(t, fake_setup, NULL);
-    tcase_set_timeout(t, 60);
-    tcase_add_test(t, put_get_versions);
-    tcase_add_test(t, secure_strings);
-    tcase_add_test(t, many_paths_filters);
-    tcase_add_test(t, tags);
-    tcase_add_test(t, lost_put_answers);
-    tcase_add_test(t, debug_log_hides_values);
-    suite_add_tcase(s, t);
-    TCase *pure = tcase_create("redaction");
-    tcase_add_test(pure, redaction_by_service);
-    suite_add_tcase(s, pure);
+    suite_add_tcase(s, fake_tcase("against_fake", NULL, NULL, 60, against_fake));
+    suite_add_tcase(s, unit_tcase("redaction", 0, pure));
     return s;
 }

@@ -131,8 +131,4 @@ START_TEST(secrets_lifecycle)
 }
 END_TEST
 
-Suite *svc_sts_secretsmanager_suite(void)
-{
-    const TTest *const tests[] = {sts_identity_and_assume_role, secrets_lifecycle, NULL};
-    return fake_suite("svc_sts_secretsmanager", NULL, NULL, 60, tests);
-}
+FAKE_SUITE(svc_sts_secretsmanager, NULL, NULL, 60, sts_identity_and_assume_role, secrets_lifecycle)

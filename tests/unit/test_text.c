@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "text.h"
+#include "unit_suite.h"
 
 static void expect(const char *in, int flags, const char *want)
 {
@@ -29,11 +30,4 @@ START_TEST(controls_escaped)
 }
 END_TEST
 
-Suite *text_suite(void)
-{
-    Suite *s = suite_create("text");
-    TCase *t = tcase_create("escape");
-    tcase_add_test(t, controls_escaped);
-    suite_add_tcase(s, t);
-    return s;
-}
+UNIT_SUITE(text, 0, controls_escaped)

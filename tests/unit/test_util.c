@@ -54,8 +54,4 @@ START_TEST(dup_or_null)
 }
 END_TEST
 
-Suite *util_suite(void)
-{
-    const TTest *const tests[] = {clocks_move_forward, sleep_ends_on_cancel, dup_or_null, NULL};
-    return unit_suite("util", 0, tests);
-}
+UNIT_SUITE(util, 0, clocks_move_forward, sleep_ends_on_cancel, dup_or_null)

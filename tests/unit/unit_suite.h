@@ -3,10 +3,25 @@
 #define ECSDEPLOY_TEST_UNIT_SUITE_H
 
 #include <check.h>
+#include <stddef.h>
 
 /* A test case `name` of the NULL-terminated START_TEST names, `timeout` seconds each (0:
  * Check's default); unit_suite: a suite of that one test case, of the same name. */
 TCase *unit_tcase(const char *name, int timeout, const TTest *const *tests);
 Suite *unit_suite(const char *name, int timeout, const TTest *const *tests);
+
+/* The whole file at `path` (its length in *len when len is not NULL), or NULL when it
+ * cannot be read. The caller frees it. */
+char *test_read_file(const char *path, size_t *len);
+
+/* Define `Suite *NAME_suite(void)`, the suite NAME (a bare name) of the START_TEST names
+ * listed, `timeout` seconds each (0: Check's default). The Makefile finds the suites by
+ * the start of this line as it finds `Suite *NAME_suite(void)`. */
+#define UNIT_SUITE(name, timeout, ...)                                                     \
+    Suite *name##_suite(void)                                                              \
+    {                                                                                      \
+        const TTest *const tests_[] = {__VA_ARGS__, NULL};                                 \
+        return unit_suite(#name, timeout, tests_);                                         \
+    }
 
 #endif

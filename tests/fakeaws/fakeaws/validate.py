@@ -57,7 +57,9 @@ def _lc(name):
     return name[:1].lower() + name[1:]
 
 
-def _wire(shape_ref, name, protocol):
+def wire_name(shape_ref, name, protocol):
+    """A member's name on the wire: for EC2 its queryName, else its name capitalised;
+    for the other protocols its name, if the model gives one."""
     ser = shape_ref.serialization
     if protocol == "ec2":
         if "queryName" in ser:
@@ -89,7 +91,7 @@ def _check_struct(value, shape, path, wire, protocol, problems, limit):
         if value.get(req) is None and req in members:
             ref = members[req]
             problems.append(Problem("missing", _join(path, _lc(req)),
-                                    _join(wire, _wire(ref, req, protocol)), None,
+                                    _join(wire, wire_name(ref, req, protocol)), None,
                                     "Member must not be null"))
     for name, v in value.items():
         if len(problems) >= limit:
@@ -101,7 +103,7 @@ def _check_struct(value, shape, path, wire, protocol, problems, limit):
             continue
         if v is None:
             continue
-        _check(v, ref, _join(path, _lc(name)), _join(wire, _wire(ref, name, protocol)),
+        _check(v, ref, _join(path, _lc(name)), _join(wire, wire_name(ref, name, protocol)),
                protocol, problems, limit)
 
 

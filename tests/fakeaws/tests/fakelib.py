@@ -1,8 +1,10 @@
 """Helpers for the fake's scripted tests: start a fake on a free port, make botocore
-clients for it, a tiny check/report harness. Usable by every part's tests."""
+clients for it, a tiny check/report harness, the AWS CLI in process, a clock that moves
+when told. Usable by every part's tests."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -11,6 +13,10 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKE_DIR = os.path.dirname(HERE)
 RUN = os.path.join(FAKE_DIR, "run")
+if FAKE_DIR not in sys.path:
+    sys.path.insert(0, FAKE_DIR)
+
+from fakeaws.core import Clock  # noqa: E402
 
 
 class Fake:
@@ -62,6 +68,18 @@ class Fake:
             return e.code, json.loads(e.read() or b"null")
 
 
+def poll(pred, timeout=30, every=0.05):
+    """Call pred() every `every` seconds until it gives a true value, and return that; None
+    after `timeout` seconds (a bound, not a timing)."""
+    end = time.time() + timeout
+    while time.time() < end:
+        v = pred()
+        if v:
+            return v
+        time.sleep(every)
+    return None
+
+
 class Report:
     def __init__(self):
         self.passed = 0
@@ -87,9 +105,106 @@ class Report:
             return self.eq(e.response["Error"]["Code"], want, what)
         return self.check(False, f"{what}: no error, want {want}")
 
+    def wait(self, pred, what, timeout=30, every=0.05):
+        """poll(pred), recording a failure when it times out."""
+        v = poll(pred, timeout, every)
+        if not v:
+            self.check(False, f"timed out waiting for {what}")
+        return v
+
+    def cli_ok(self, p, what):
+        """An AWS CLI run (a CompletedProcess) that must succeed: its JSON output ({} for none)."""
+        self.check(p.returncode == 0, f"{what}: rc {p.returncode}: {p.stderr.strip()[:300]}")
+        return json.loads(p.stdout) if p.stdout.strip() else {}
+
+    def cli_refused(self, p, code, what):
+        """An AWS CLI run that must fail with the AWS error `code`: its stderr."""
+        self.check(p.returncode != 0 and f"({code})" in p.stderr,
+                   f"{what}: want {code}, got rc {p.returncode}: {p.stderr.strip()[:300]}")
+        return p.stderr
+
+    def cli_step(self, p, want, what, check=None):
+        """One step of a CLI tour (p: its CompletedProcess). want "ok": the command succeeds
+        with JSON output, and check(output), when given, holds; returns the output. Else want
+        is the AWS error code the CLI must report, parsed (no traceback); returns None, as
+        for an "ok" step that failed."""
+        if want != "ok":
+            m = re.search(r"An error occurred \(([^)]+)\)", p.stderr)
+            self.eq(m.group(1) if m else f"exit {p.returncode}: {p.stderr.strip()!r}", want, what)
+            self.check("Traceback" not in p.stderr and "Unable to parse" not in p.stderr,
+                       f"{what}: the CLI parsed the error: {p.stderr!r}")
+            return None
+        if not self.check(p.returncode == 0, f"{what}: exit {p.returncode}, stderr {p.stderr.strip()!r}"):
+            return None
+        try:
+            out = json.loads(p.stdout) if p.stdout.strip() else {}
+        except ValueError:
+            self.check(False, f"{what}: output is not JSON: {p.stdout!r}")
+            return None
+        if check is not None:
+            try:
+                ok, shown = check(out), out
+            except (KeyError, IndexError, TypeError) as e:
+                ok, shown = False, f"{out} ({e!r})"
+            self.check(ok, f"{what}: unexpected output {shown}")
+        return out
+
     def finish(self):
         print(f"{self.passed} passed, {self.failed} failed", flush=True)
         sys.exit(1 if self.failed else 0)
+
+
+def client_error(fn):
+    """The error response of fn() (a botocore call), or None when it succeeds."""
+    from botocore.exceptions import ClientError
+    try:
+        fn()
+    except ClientError as e:
+        return e.response
+    return None
+
+
+def error_code_in(body):
+    """The AWS error code in a raw answer (bytes): a JSON __type or an XML <Code>."""
+    text = body.decode("utf-8", "replace")
+    if text.startswith("{"):
+        return json.loads(text).get("__type")
+    m = re.search(r"<Code>([^<]*)</Code>", text)
+    return m.group(1) if m else None
+
+
+class ManualClock(Clock):
+    """The fake's clock with time that moves only when a test says so (advance, or set
+    .t): lifecycles and delays are checked exactly, however slow the machine is."""
+
+    def __init__(self, scale):
+        super().__init__(scale)
+        self.t = 1.8e9
+
+    def now(self):
+        return self.t
+
+    def after(self, seconds):
+        return self.t + seconds * self.scale
+
+    def reached(self, deadline):
+        return deadline is not None and self.t >= deadline
+
+    def advance(self, real_seconds):
+        self.t += real_seconds
+
+
+def alb_network(fake, n, lb_name, sg_name):
+    """A VPC 10.n.0.0/16 with a subnet in us-east-1a and one in us-east-1b, a security group
+    and an internal application load balancer in them: (vpc, subnets, sg, lb arn)."""
+    ec2, elb = fake.client("ec2"), fake.client("elbv2")
+    vpc = ec2.create_vpc(CidrBlock=f"10.{n}.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.{n}.{i}.0/24", AvailabilityZone=f"us-east-1{z}")
+               ["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
+    sg = ec2.create_security_group(GroupName=sg_name, Description=sg_name, VpcId=vpc)["GroupId"]
+    lb = elb.create_load_balancer(Name=lb_name, Scheme="internal", Type="application", Subnets=subnets,
+                                  SecurityGroups=[sg])["LoadBalancers"][0]["LoadBalancerArn"]
+    return vpc, subnets, sg, lb
 
 
 def sign_and_send(url, service, method="POST", path="/", headers=None, body=b"", key="test", secret="test",

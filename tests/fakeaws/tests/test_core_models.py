@@ -9,7 +9,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
-from fakelib import Fake, Report, sign_and_send  # noqa: E402
+from fakelib import Fake, Report, error_code_in, sign_and_send  # noqa: E402
 
 FORM = "application/x-www-form-urlencoded; charset=utf-8"
 
@@ -84,14 +84,6 @@ CASES = [
 ]
 
 
-def code_of(body):
-    text = body.decode("utf-8", "replace")
-    if text.startswith("{"):
-        return json.loads(text).get("__type")
-    m = re.search(r"<Code>([^<]*)</Code>", text)
-    return m.group(1) if m else None
-
-
 def main():
     r = Report()
     with Fake() as f:
@@ -99,7 +91,7 @@ def main():
         r.eq(st, 200, "s3: bucket for the model checks")
         for what, sn, hdrs, body, method, path, status, code, rx in CASES:
             st, h, b = sign_and_send(f.url, sn, method=method, path=path, headers=hdrs, body=body, s3=(sn == "s3"))
-            r.eq((st, code_of(b)), (status, code), what)
+            r.eq((st, error_code_in(b)), (status, code), what)
             if rx:
                 r.check(re.search(rx, b.decode("utf-8", "replace")) is not None, f"{what}: body {b[:400]!r} lacks /{rx}/")
             if sn in ("logs", "secretsmanager", "kms"):
@@ -133,7 +125,7 @@ def main():
         for what, op, body, code, rx in ecs_cases:
             st, h, b = sign_and_send(f.url, "ecs", headers=js("AmazonEC2ContainerServiceV20141113." + op),
                                      body=json.dumps(body).encode())
-            r.eq((st, code_of(b)), (400, code), what)
+            r.eq((st, error_code_in(b)), (400, code), what)
             r.check(re.search(rx, b.decode()) is not None, f"{what}: body {b[:300]!r} lacks /{rx}/")
     r.finish()
 

@@ -9,20 +9,14 @@
 Sent as raw signed requests: Debian's botocore and AWS CLI predate these headers."""
 
 import os
-import re
 import sys
 import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fakelib import Fake, Report, sign_and_send  # noqa: E402
+from fakelib import Fake, Report, error_code_in, sign_and_send  # noqa: E402
 
 r = Report()
-
-
-def code_of(body):
-    m = re.search(rb"<Code>([^<]*)</Code>", body)
-    return m.group(1).decode() if m else None
 
 
 with Fake() as fake:
@@ -39,31 +33,31 @@ with Fake() as fake:
     r.eq(st, 200, "If-None-Match: * on a new key writes it")
     etag = hd.get("etag")
     st, _, body = put("a", b"second", **{"If-None-Match": "*"})
-    r.eq((st, code_of(body)), (412, "PreconditionFailed"), "If-None-Match: * on an existing key")
+    r.eq((st, error_code_in(body)), (412, "PreconditionFailed"), "If-None-Match: * on an existing key")
     r.eq(s3.get_object(Bucket="locks", Key="a")["Body"].read(), b"first", "the object is unchanged")
     st, _, body = put("a", b"x", **{"If-None-Match": etag})
-    r.eq((st, code_of(body)), (501, "NotImplemented"), "If-None-Match with an ETag is not implemented")
+    r.eq((st, error_code_in(body)), (501, "NotImplemented"), "If-None-Match with an ETag is not implemented")
     st, _, body = put("a", b"x", **{"If-None-Match": "*", "If-Match": etag})
-    r.eq((st, code_of(body)), (501, "NotImplemented"), "both headers together")
+    r.eq((st, error_code_in(body)), (501, "NotImplemented"), "both headers together")
     st, _, body = put("a", b"third", **{"If-Match": '"0123"'})
-    r.eq((st, code_of(body)), (412, "PreconditionFailed"), "If-Match with another ETag")
+    r.eq((st, error_code_in(body)), (412, "PreconditionFailed"), "If-Match with another ETag")
     st, hd, _ = put("a", b"third", **{"If-Match": etag})
     r.eq(st, 200, "If-Match with the current ETag writes")
     r.check(hd.get("etag") != etag, "a new ETag")
     etag = hd.get("etag")
     st, _, body = put("missing", b"x", **{"If-Match": etag})
-    r.eq((st, code_of(body)), (404, "NoSuchKey"), "If-Match on a key that does not exist")
+    r.eq((st, error_code_in(body)), (404, "NoSuchKey"), "If-Match on a key that does not exist")
     s3.delete_object(Bucket="locks", Key="gone-before")
     st, _, _ = put("gone-before", b"x", **{"If-None-Match": "*"})
     r.eq(st, 200, "a delete long before a conditional write does not conflict with it")
 
     st, _, body = put("a", b"x", **{"x-amz-expected-bucket-owner": "999999999999"})
-    r.eq((st, code_of(body)), (403, "AccessDenied"), "a bucket of another account than expected")
+    r.eq((st, error_code_in(body)), (403, "AccessDenied"), "a bucket of another account than expected")
 
     st, _, body = delete("a", **{"If-Match": '"0123"'})
-    r.eq((st, code_of(body)), (412, "PreconditionFailed"), "a conditional delete with another ETag")
+    r.eq((st, error_code_in(body)), (412, "PreconditionFailed"), "a conditional delete with another ETag")
     st, _, body = delete("nothing", **{"If-Match": etag})
-    r.eq((st, code_of(body)), (404, "NoSuchKey"), "a conditional delete of a missing key")
+    r.eq((st, error_code_in(body)), (404, "NoSuchKey"), "a conditional delete of a missing key")
     st, _, _ = delete("a", **{"If-Match": etag})
     r.eq(st, 204, "a conditional delete with the current ETag")
 
@@ -84,6 +78,6 @@ with Fake() as fake:
     fake.control("POST", "/_fake/faults", {"rules": []})  # lets the write go on
     t.join(10)
     st, _, body = got.get("res", (None, None, b""))
-    r.eq((st, code_of(body)), (409, "ConditionalRequestConflict"), "the write in progress conflicts")
+    r.eq((st, error_code_in(body)), (409, "ConditionalRequestConflict"), "the write in progress conflicts")
     fake.control("POST", "/_fake/faults", {"rules": []})
 r.finish()

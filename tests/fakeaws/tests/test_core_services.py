@@ -13,7 +13,7 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
-from fakelib import Fake, Report, sign_and_send  # noqa: E402
+from fakelib import Fake, ManualClock, Report, sign_and_send  # noqa: E402
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                             "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
@@ -178,22 +178,8 @@ def main():
 
     # cross-service hooks, in process
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    from fakeaws.core import AwsError, Clock, RequestContext, World
+    from fakeaws.core import AwsError, RequestContext, World
     from fakeaws.services import iam as iam_mod, logs as logs_mod, secretsmanager as sm_mod, kms as kms_mod
-
-    class ManualClock(Clock):
-        """Time that moves only when the test says: "not at once" cannot depend on how fast
-        a loaded machine gets from CreateRole to the check."""
-        t = 1.8e9
-
-        def now(self):
-            return self.t
-
-        def after(self, seconds):
-            return self.t + seconds * self.scale
-
-        def reached(self, deadline):
-            return deadline is not None and self.t >= deadline
 
     w = World(time_scale=0.001, seed=1)
     w.clock = ManualClock(0.001)

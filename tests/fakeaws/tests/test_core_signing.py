@@ -13,7 +13,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
-from fakelib import Fake, Report, sign_and_send  # noqa: E402
+from fakelib import Fake, Report, error_code_in, sign_and_send  # noqa: E402
 
 FORM = "application/x-www-form-urlencoded; charset=utf-8"
 
@@ -34,15 +34,6 @@ CASES = {
     "ec2": ("ec2", {"Content-Type": FORM}, b"Action=DescribeVpcs&Version=2016-11-15",
             "AuthFailure", "AuthFailure", "RequestExpired", None),
 }
-
-
-def code_of(body):
-    text = body.decode("utf-8", "replace")
-    if text.startswith("{"):
-        return json.loads(text).get("__type")
-    import re
-    m = re.search(r"<Code>([^<]*)</Code>", text)
-    return m.group(1) if m else None
 
 
 def streaming_put(url, path, chunks, tamper=None):
@@ -96,13 +87,13 @@ def main():
         for name, (sn, hdrs, body, bad, unknown, skew, status) in CASES.items():
             st, h, b = sign_and_send(f.url, sn, headers=hdrs, body=body)
             if name == "ec2":    # network part may not be there: anything but an auth error
-                r.check(code_of(b) not in ("AuthFailure", "RequestExpired"), f"{name}: good signature accepted ({b[:200]!r})")
+                r.check(error_code_in(b) not in ("AuthFailure", "RequestExpired"), f"{name}: good signature accepted ({b[:200]!r})")
             else:
                 r.eq(st, 200, f"{name}: good signature accepted ({b[:200]!r})")
             # body changed after signing
             st, h, b = sign_and_send(f.url, sn, headers=hdrs, body=body,
                                      tamper=lambda hd, bd: bd + (b"&X=1" if bd.startswith(b"Action") else b" "))
-            r.eq(code_of(b), bad, f"{name}: tampered body")
+            r.eq(error_code_in(b), bad, f"{name}: tampered body")
             if status:
                 r.eq(st, status, f"{name}: tampered body status")
             # header changed after signing
@@ -110,19 +101,19 @@ def main():
                 hd["X-Amz-Date"] = hd["X-Amz-Date"][:-3] + "00Z" if not hd["X-Amz-Date"].endswith("00Z") else hd["X-Amz-Date"][:-3] + "01Z"
                 return bd
             st, h, b = sign_and_send(f.url, sn, headers=hdrs, body=body, tamper=th)
-            r.eq(code_of(b), bad, f"{name}: tampered date header")
+            r.eq(error_code_in(b), bad, f"{name}: tampered date header")
             st, h, b = sign_and_send(f.url, sn, headers=hdrs, body=body, secret="wrong")
-            r.eq(code_of(b), bad, f"{name}: wrong secret")
+            r.eq(error_code_in(b), bad, f"{name}: wrong secret")
             st, h, b = sign_and_send(f.url, sn, headers=hdrs, body=body, key="AKIANOSUCHKEY", secret="x")
-            r.eq(code_of(b), unknown, f"{name}: unknown access key")
+            r.eq(error_code_in(b), unknown, f"{name}: unknown access key")
             st, h, b = sign_and_send(f.url, sn, headers=hdrs, body=body, when=time.time() - 600)
-            r.eq(code_of(b), skew, f"{name}: 10 minutes old")
+            r.eq(error_code_in(b), skew, f"{name}: 10 minutes old")
             if skew != "RequestExpired":
                 r.check(b"Signature expired" in b, f"{name}: skew message says 'Signature expired': {b[:300]!r}")
             st, h, b = sign_and_send(f.url, sn, headers=hdrs, body=body, when=time.time() + 600)
-            r.eq(code_of(b), skew, f"{name}: 10 minutes ahead")
+            r.eq(error_code_in(b), skew, f"{name}: 10 minutes ahead")
             st, h, b = sign_and_send(f.url, sn, headers=hdrs, body=body, when=time.time() - 200)
-            r.check(code_of(b) != skew or name == "ec2", f"{name}: 200 s old is within the 5 minutes")
+            r.check(error_code_in(b) != skew or name == "ec2", f"{name}: 200 s old is within the 5 minutes")
 
         # S3: payload hash header, good and tampered
         st, h, b = sign_and_send(f.url, "s3", method="PUT", path="/sig-bucket", s3=True)
@@ -131,20 +122,20 @@ def main():
         r.eq(st, 200, f"s3: put object signed ({b[:200]!r})")
         st, h, b = sign_and_send(f.url, "s3", method="PUT", path="/sig-bucket/key.txt", body=b"hello", s3=True,
                                  tamper=lambda hd, bd: b"jello")
-        r.eq(code_of(b), "XAmzContentSHA256Mismatch", "s3: body changed after signing")
+        r.eq(error_code_in(b), "XAmzContentSHA256Mismatch", "s3: body changed after signing")
         st, h, b = sign_and_send(f.url, "s3", method="GET", path="/sig-bucket", s3=True, secret="nope")
-        r.eq((st, code_of(b)), (403, "SignatureDoesNotMatch"), "s3: wrong secret")
+        r.eq((st, error_code_in(b)), (403, "SignatureDoesNotMatch"), "s3: wrong secret")
         st, h, b = sign_and_send(f.url, "s3", method="GET", path="/sig-bucket", s3=True, key="AKIANOSUCHKEY")
-        r.eq((st, code_of(b)), (403, "InvalidAccessKeyId"), "s3: unknown key")
+        r.eq((st, error_code_in(b)), (403, "InvalidAccessKeyId"), "s3: unknown key")
         st, h, b = sign_and_send(f.url, "s3", method="GET", path="/sig-bucket", s3=True, when=time.time() - 900)
-        r.eq((st, code_of(b)), (403, "RequestTimeTooSkewed"), "s3: skew")
+        r.eq((st, error_code_in(b)), (403, "RequestTimeTooSkewed"), "s3: skew")
 
         # S3 aws-chunked uploads, signed chunk by chunk
         for what, chunks, tamper, want in [
                 ("signed chunks", [b"hello ", b"streaming ", b"world"], None, 200),
                 ("a chunk changed after signing", [b"hello ", b"streaming ", b"world"], 1, "SignatureDoesNotMatch")]:
             st, b = streaming_put(f.url, "/sig-bucket/streamed.txt", chunks, tamper)
-            r.eq(st if want == 200 else code_of(b), want, f"s3 aws-chunked: {what} ({b[:200]!r})")
+            r.eq(st if want == 200 else error_code_in(b), want, f"s3 aws-chunked: {what} ({b[:200]!r})")
         r.eq(f.client("s3").get_object(Bucket="sig-bucket", Key="streamed.txt")["Body"].read(),
              b"hello streaming world", "s3 aws-chunked: the object holds the decoded payload")
 
@@ -156,7 +147,7 @@ def main():
             urllib.request.urlopen(req)
             r.check(False, "unsigned json request accepted")
         except urllib.error.HTTPError as e:
-            r.eq((e.code, code_of(e.read())), (403, "MissingAuthenticationTokenException"), "unsigned json request")
+            r.eq((e.code, error_code_in(e.read())), (403, "MissingAuthenticationTokenException"), "unsigned json request")
 
         # presigned S3 URL
         import botocore.session
@@ -170,14 +161,14 @@ def main():
             urllib.request.urlopen(url.replace("X-Amz-Signature=", "X-Amz-Signature=f"))
             r.check(False, "tampered presigned URL accepted")
         except urllib.error.HTTPError as e:
-            r.eq(code_of(e.read()), "SignatureDoesNotMatch", "s3: tampered presigned URL")
+            r.eq(error_code_in(e.read()), "SignatureDoesNotMatch", "s3: tampered presigned URL")
         url = c.generate_presigned_url("get_object", Params={"Bucket": "sig-bucket", "Key": "k ey.txt"}, ExpiresIn=1)
         time.sleep(1.5)
         try:
             urllib.request.urlopen(url)
             r.check(False, "expired presigned URL accepted")
         except urllib.error.HTTPError as e:
-            r.eq(code_of(e.read()), "AccessDenied", "s3: expired presigned URL")
+            r.eq(error_code_in(e.read()), "AccessDenied", "s3: expired presigned URL")
 
         # session tokens from the fake's STS
         iam, sts = f.client("iam"), f.client("sts")
@@ -192,10 +183,10 @@ def main():
         hdrs = {"Content-Type": FORM}
         st, h, b = sign_and_send(f.url, "sts", headers=hdrs, body=CASES["sts"][2], key=cred["AccessKeyId"],
                                  secret=cred["SecretAccessKey"])
-        r.eq(code_of(b), "InvalidClientTokenId", "temporary key without its session token")
+        r.eq(error_code_in(b), "InvalidClientTokenId", "temporary key without its session token")
         st, h, b = sign_and_send(f.url, "sts", headers=hdrs, body=CASES["sts"][2], key=cred["AccessKeyId"],
                                  secret=cred["SecretAccessKey"], token=cred["SessionToken"][:-2] + "xx")
-        r.eq(code_of(b), "InvalidClientTokenId", "temporary key with a wrong session token")
+        r.eq(error_code_in(b), "InvalidClientTokenId", "temporary key with a wrong session token")
         r.error_code(lambda: f.client("sts", token="bogus").get_caller_identity(), "InvalidClientTokenId",
                      "long-term key with a session token")
 

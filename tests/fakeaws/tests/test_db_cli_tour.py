@@ -16,7 +16,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -43,20 +42,12 @@ class Tour:
         p = self.cli.run(list(args), subprocess_=binary)
         what = "aws " + " ".join(args[:2])
         if want_error:
-            self.r.check(p.returncode != 0 and f"({want_error})" in p.stderr,
-                         f"{what}: want {want_error}, got rc {p.returncode}: {p.stderr.strip()[:300]}")
-            return p.stderr
-        self.r.check(p.returncode == 0, f"{what}: rc {p.returncode}: {p.stderr.strip()[:300]}")
-        return json.loads(p.stdout) if p.stdout.strip() else {}
+            return self.r.cli_refused(p, want_error, what)
+        return self.r.cli_ok(p, what)
 
     def until(self, what, fn, bound=60):
         """Poll fn until it is true; the bound is generous, not a timing."""
-        deadline = time.time() + bound
-        while time.time() < deadline:
-            if fn():
-                return True
-            time.sleep(0.05)
-        return self.r.check(False, f"{what} within {bound} s")
+        return bool(self.r.wait(fn, what, bound))
 
     def status(self, ident):
         """The instance's status read with the in-process CLI, or "gone"."""

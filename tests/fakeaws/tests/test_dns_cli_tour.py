@@ -11,7 +11,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -35,26 +34,14 @@ class Tour:
         return self.cli.run(list(args), subprocess_=binary)
 
     def ok(self, *args, binary=False):
-        p = self.run(*args, binary=binary)
-        R.check(p.returncode == 0, f"aws {' '.join(args[:2])}: exit {p.returncode}: {p.stderr.strip()[:300]}")
-        return json.loads(p.stdout) if p.stdout.strip() else {}
+        return R.cli_ok(self.run(*args, binary=binary), f"aws {' '.join(args[:2])}")
 
     def err(self, code, *args):
-        p = self.run(*args)
-        R.check(p.returncode != 0 and f"({code})" in p.stderr,
-                f"aws {' '.join(args[:2])}: wanted {code}, got exit {p.returncode}: {p.stderr.strip()[:300]}")
-        return p.stderr
+        return R.cli_refused(self.run(*args), code, f"aws {' '.join(args[:2])}")
 
     def until(self, what, fn, bound=30.0):
         """Poll fn() (truthy ends) every 0.05 s for at most `bound` seconds."""
-        end = time.time() + bound
-        while time.time() < end:
-            v = fn()
-            if v:
-                return v
-            time.sleep(0.05)
-        R.check(False, f"gave up waiting for {what}")
-        return None
+        return R.wait(fn, what, bound)
 
     def file(self, name, doc):
         path = os.path.join(self.home, name)

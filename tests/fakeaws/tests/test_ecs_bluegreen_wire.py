@@ -13,7 +13,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from fakelib import Fake, Report, sign_and_send
+from fakelib import Fake, Report, alb_network, sign_and_send
 
 TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                  "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]}
@@ -39,13 +39,8 @@ class Ecs:
 
 
 def setup(fake, ecs):
-    ec2, elb, iam = fake.client("ec2"), fake.client("elbv2"), fake.client("iam")
-    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.9.{i}.0/24", AvailabilityZone=f"us-east-1{z}")
-               ["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
-    sg = ec2.create_security_group(GroupName="bg", Description="bg", VpcId=vpc)["GroupId"]
-    lb = elb.create_load_balancer(Name="bg", Scheme="internal", Type="application", Subnets=subnets,
-                                  SecurityGroups=[sg])["LoadBalancers"][0]["LoadBalancerArn"]
+    elb, iam = fake.client("elbv2"), fake.client("iam")
+    vpc, subnets, sg, lb = alb_network(fake, 9, "bg", "bg")
     tgs = [elb.create_target_group(Name=n, Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip",
                                    HealthCheckIntervalSeconds=5, HealthCheckTimeoutSeconds=2, HealthyThresholdCount=2)
            ["TargetGroups"][0]["TargetGroupArn"] for n in ("blue", "green")]

@@ -23,7 +23,7 @@ def skip(why):
 
 if not os.path.exists("/usr/bin/aws"):
     skip("/usr/bin/aws (AWS CLI v2) is not installed")
-from fakelib import Fake, Report  # the core's helpers
+from fakelib import Fake, Report, alb_network  # the core's helpers
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                              "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
@@ -47,21 +47,11 @@ class Tour:
                            env=self.env, capture_output=True, text=True, timeout=60)
         what = "aws " + " ".join(args[:2])
         if want_error:
-            self.r.check(p.returncode != 0 and f"({want_error})" in p.stderr,
-                         f"{what}: want {want_error}, got rc {p.returncode}: {p.stderr.strip()[:300]}")
-            return p.stderr
-        self.r.check(p.returncode == 0, f"{what}: rc {p.returncode}: {p.stderr.strip()[:300]}")
-        return json.loads(p.stdout) if p.stdout.strip() else {}
+            return self.r.cli_refused(p, want_error, what)
+        return self.r.cli_ok(p, what)
 
     def wait(self, pred, what, timeout=30):
-        end = time.time() + timeout
-        while time.time() < end:
-            v = pred()
-            if v:
-                return v
-            time.sleep(0.1)
-        self.r.check(False, f"timed out waiting for {what}")
-        return None
+        return self.r.wait(pred, what, timeout, every=0.1)
 
     def json_call(self, op, body):
         """An ECS operation newer than Debian's CLI and botocore (ListServiceDeployments ...):
@@ -79,13 +69,8 @@ class Tour:
 
 def network(t):
     """The network around the service (botocore: the CLI tour is about ECS)."""
-    ec2, elb = t.fake.client("ec2"), t.fake.client("elbv2")
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{z}")
-               ["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
-    sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
-    lb = elb.create_load_balancer(Name="tour", Scheme="internal", Type="application", Subnets=subnets,
-                                  SecurityGroups=[sg])["LoadBalancers"][0]["LoadBalancerArn"]
+    elb = t.fake.client("elbv2")
+    vpc, subnets, sg, lb = alb_network(t.fake, 0, "tour", "web")
     tg = elb.create_target_group(Name="web", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip",
                                  HealthCheckIntervalSeconds=5, HealthCheckTimeoutSeconds=2,
                                  HealthyThresholdCount=2)["TargetGroups"][0]["TargetGroupArn"]

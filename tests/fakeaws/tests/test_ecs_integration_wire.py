@@ -21,16 +21,6 @@ EXEC_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "ssmmessages:*", "Resource": "*"}]})
 
 
-def wait(r, pred, what, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    r.check(False, f"timed out waiting for {what}")
-    return None
-
 
 def main():
     r = Report()
@@ -43,7 +33,7 @@ def main():
         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.7.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
         sg = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
         op = sd.create_private_dns_namespace(Name="dbward.internal", Vpc=vpc)["OperationId"]
-        ns = wait(r, lambda: (lambda o: o["Status"] == "SUCCESS" and o)(sd.get_operation(OperationId=op)["Operation"]),
+        ns = r.wait(lambda: (lambda o: o["Status"] == "SUCCESS" and o)(sd.get_operation(OperationId=op)["Operation"]),
                   "namespace")["Targets"]["NAMESPACE"]
         reg = sd.create_service(Name="server", NamespaceId=ns, DnsConfig={"DnsRecords": [{"Type": "A", "TTL": 10}]},
                                 HealthCheckCustomConfig={"FailureThreshold": 1})["Service"]
@@ -78,7 +68,7 @@ def main():
         ecs.create_service(cluster="app", serviceName="server", taskDefinition=server_td, desiredCount=1,
                            launchType="FARGATE", networkConfiguration=net, enableExecuteCommand=True,
                            serviceRegistries=[{"registryArn": reg["Arn"]}])
-        wait(r, lambda: (lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED" and s)(
+        r.wait(lambda: (lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED" and s)(
             ecs.describe_services(cluster="app", services=["server"])["services"][0]), "server steady")
         inst = sd.list_instances(ServiceId=reg["Id"])["Instances"]
         r.eq(len(inst), 1, "one Cloud Map instance")
@@ -102,7 +92,7 @@ def main():
         # the first-run dance: read the token through exec, store it as a secret
         import test_ecs_exec as X
         arn = ecs.list_tasks(cluster="app", serviceName="server")["taskArns"][0]
-        wait(r, lambda: ecs.describe_tasks(cluster="app", tasks=[arn])["tasks"][0]["containers"][0][
+        r.wait(lambda: ecs.describe_tasks(cluster="app", tasks=[arn])["tasks"][0]["containers"][0][
             "managedAgents"][0]["lastStatus"] == "RUNNING", "exec agent")
         s = ecs.execute_command(cluster="app", task=arn, command="cat /data/agent-token", interactive=True)["session"]
         c = X.Client(fake.port, s["streamUrl"].split(str(fake.port), 1)[1], s["tokenValue"])
@@ -114,10 +104,10 @@ def main():
                       [{"name": "DBWARD_SERVER_URL", "value": "http://server.dbward.internal:3000"}])
         ecs.create_service(cluster="app", serviceName="agent", taskDefinition=agent_td, desiredCount=2,
                            launchType="FARGATE", networkConfiguration=net, enableExecuteCommand=True)
-        wait(r, lambda: (lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED" and s)(
+        r.wait(lambda: (lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED" and s)(
             ecs.describe_services(cluster="app", services=["agent"])["services"][0]), "agents steady")
         arn = ecs.list_tasks(cluster="app", serviceName="agent")["taskArns"][0]
-        wait(r, lambda: ecs.describe_tasks(cluster="app", tasks=[arn])["tasks"][0]["containers"][0][
+        r.wait(lambda: ecs.describe_tasks(cluster="app", tasks=[arn])["tasks"][0]["containers"][0][
             "managedAgents"][0]["lastStatus"] == "RUNNING", "agent exec agent")
         s = ecs.execute_command(cluster="app", task=arn, command="cat /run/dbward-agent/token", interactive=True)["session"]
         c = X.Client(fake.port, s["streamUrl"].split(str(fake.port), 1)[1], s["tokenValue"])
@@ -149,7 +139,7 @@ def main():
                                   "secret from asm"),
                                  ("nolog", nolog, "ResourceInitializationError: failed to validate logger args")):
             t = ecs.run_task(cluster="app", taskDefinition=tdef, launchType="FARGATE", networkConfiguration=net)["tasks"][0]
-            stopped = wait(r, lambda: (lambda x: x["lastStatus"] == "STOPPED" and x)(
+            stopped = r.wait(lambda: (lambda x: x["lastStatus"] == "STOPPED" and x)(
                 ecs.describe_tasks(cluster="app", tasks=[t["taskArn"]])["tasks"][0]), f"{name} stopped")
             if stopped:
                 r.check(stopped["stoppedReason"].startswith(want) and
@@ -166,7 +156,7 @@ def main():
         for svc in ("server", "agent"):
             ecs.update_service(cluster="app", service=svc, desiredCount=0)
             ecs.delete_service(cluster="app", service=svc)
-        wait(r, lambda: all(s["status"] == "INACTIVE" for s in
+        r.wait(lambda: all(s["status"] == "INACTIVE" for s in
                             ecs.describe_services(cluster="app", services=["server", "agent"])["services"]), "INACTIVE")
         r.eq(sd.list_instances(ServiceId=reg["Id"])["Instances"], [], "instances deregistered")
         sd.delete_service(Id=reg["Id"])
@@ -175,7 +165,7 @@ def main():
             r.check(False, "the security group must be blocked by lingering ENIs")
         except ClientError as e:
             r.eq(e.response["Error"]["Code"], "DependencyViolation", "ENIs linger")
-        wait(r, lambda: not ec2.describe_network_interfaces(
+        r.wait(lambda: not ec2.describe_network_interfaces(
             Filters=[{"Name": "group-id", "Values": [sg]}])["NetworkInterfaces"], "ENIs gone", timeout=20)
         ec2.delete_security_group(GroupId=sg)
         ecs.delete_cluster(cluster="app")

@@ -110,16 +110,8 @@ def test_update_throughput():
 def test_describe_pages():
     n, _, _ = setup()
     ids = [n.call("efs", "CreateFileSystem", CreationToken=f"t{i}")["FileSystemId"] for i in range(5)]
-    seen, marker = [], None
-    while True:
-        req = {"MaxItems": 2}
-        if marker:
-            req["Marker"] = marker
-        page = n.call("efs", "DescribeFileSystems", **req)
-        seen += [f["FileSystemId"] for f in page["FileSystems"]]
-        marker = page.get("NextMarker")
-        if not marker:
-            break
+    seen = [f["FileSystemId"] for f in n.pages("efs", "DescribeFileSystems", "FileSystems", "Marker",
+                                                "NextMarker", MaxItems=2)]
     expect(sorted(seen) == sorted(ids), seen)
     n.fails("BadRequest", "efs", "DescribeFileSystems", Marker="not-a-marker")
 

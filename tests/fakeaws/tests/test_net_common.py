@@ -13,28 +13,8 @@ import traceback
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
-from fakeaws.core import AwsError, Clock, RequestContext, World  # noqa: E402
-
-
-class ManualClock(Clock):
-    """The fake's clock with time that moves only when a test says so: lifecycles are
-    checked exactly, however slow the machine is."""
-
-    def __init__(self, scale):
-        super().__init__(scale)
-        self.t = 1.8e9
-
-    def now(self):
-        return self.t
-
-    def after(self, seconds):
-        return self.t + seconds * self.scale
-
-    def reached(self, deadline):
-        return deadline is not None and self.t >= deadline
-
-    def advance(self, real_seconds):
-        self.t += real_seconds
+from fakeaws.core import AwsError, RequestContext, World  # noqa: E402
+from fakelib import ManualClock  # noqa: E402
 
 
 class Net:
@@ -83,6 +63,17 @@ class Net:
                 raise AssertionError(f"{op}: expected {code}, got {e.code}: {e.message}")
             return e
         raise AssertionError(f"{op}: expected {code}, but it succeeded: {out}")
+
+    def pages(self, service, op, key, token="NextToken", next_token=None, **req):
+        """Every item under `key` in the pages of op, the first asked with `req`; the next
+        page asked with `token` set to the answer's `next_token` (the same name if None)."""
+        items, marker = [], None
+        while True:
+            page = self.call(service, op, **(dict(req, **{token: marker}) if marker else req))
+            items += page[key]
+            marker = page.get(next_token or token)
+            if not marker:
+                return items
 
     def wait(self, aws_seconds):
         """Let `aws_seconds` of simulated time pass (at once: the clock is manual)."""

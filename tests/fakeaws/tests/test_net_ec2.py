@@ -394,16 +394,7 @@ def test_pagination_on_describes():
     n = net()
     for i in range(7):
         n.vpc(f"10.{i}.0.0/16", igw=False)
-    seen, token = [], None
-    while True:
-        req = {"MaxResults": 5}
-        if token:
-            req["NextToken"] = token
-        page = n.call("ec2", "DescribeVpcs", **req)
-        seen.extend(v["VpcId"] for v in page["Vpcs"])
-        token = page.get("NextToken")
-        if not token:
-            break
+    seen = [v["VpcId"] for v in n.pages("ec2", "DescribeVpcs", "Vpcs", MaxResults=5)]
     expect(len(seen) == 8 and len(set(seen)) == 8, seen)   # 7 + the default VPC
 
 

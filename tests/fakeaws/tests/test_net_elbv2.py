@@ -413,16 +413,8 @@ def test_tags_and_pagination():
             Tags=[{"Key": "a", "Value": "b"}])
     n.fails("DuplicateTagKeys", "elbv2", "AddTags", ResourceArns=[lb],
             Tags=[{"Key": "a", "Value": "b"}, {"Key": "a", "Value": "c"}])
-    seen, marker = [], None
-    while True:
-        req = {"PageSize": 2}
-        if marker:
-            req["Marker"] = marker
-        page = n.call("elbv2", "DescribeTargetGroups", **req)
-        seen += [t["TargetGroupArn"] for t in page["TargetGroups"]]
-        marker = page.get("NextMarker")
-        if not marker:
-            break
+    seen = [t["TargetGroupArn"] for t in n.pages("elbv2", "DescribeTargetGroups", "TargetGroups", "Marker",
+                                                  "NextMarker", PageSize=2)]
     expect(seen == tgs, seen)
     res = n.elbv2.resources()
     expect(len(res["load_balancers"]) == 1 and len(res["target_groups"]) == 5)

@@ -10,7 +10,6 @@ process (see fakelib.Cli); FAKEAWS_CLI_SUBPROCESS=1 runs them all as /usr/bin/aw
 
 import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -193,26 +192,9 @@ def run_step(r, cli, seen, state, step):
     first = args[0] not in seen
     seen.add(args[0])
     p = cli.run(args, subprocess_=first or bool(os.environ.get("FAKEAWS_CLI_SUBPROCESS")))
-    what = "aws " + " ".join(args[:2])
-    if want != "ok":
-        m = re.search(r"An error occurred \(([^)]+)\)", p.stderr)
-        r.eq(m.group(1) if m else f"exit {p.returncode}: {p.stderr.strip()!r}", want, what)
-        r.check("Traceback" not in p.stderr and "Unable to parse" not in p.stderr, f"{what}: parsed {p.stderr!r}")
-        return
-    if not r.check(p.returncode == 0, f"{what}: exit {p.returncode}, stderr {p.stderr.strip()!r}"):
-        return
-    try:
-        out = json.loads(p.stdout) if p.stdout.strip() else {}
-    except ValueError:
-        r.check(False, f"{what}: output is not JSON: {p.stdout!r}")
-        return
-    if check is not None:
-        try:
-            ok = check(out, state)
-        except (KeyError, IndexError, TypeError) as e:
-            ok, out = False, f"{out} ({e!r})"
-        r.check(ok, f"{what}: unexpected output {out}")
-    if save is not None:
+    out = r.cli_step(p, want, "aws " + " ".join(args[:2]),
+                     check and (lambda o: check(o, state)))
+    if out is not None and save is not None:
         save(out, state)
 
 

@@ -13,7 +13,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")
-from fakelib import Fake, Report, sign_and_send  # noqa: E402
+from fakelib import Fake, Report, alb_network, sign_and_send  # noqa: E402
 
 DIM = "ecs:service:DesiredCount"
 CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
@@ -29,13 +29,8 @@ def aas_raw(fake, op, body):
 def network(fake):
     """A VPC with two subnets, an internal ALB whose listener forwards to an ip target group,
     a cluster and a Fargate service behind the group. -> (lb arn, tg arn, subnets)"""
-    ec2, elb, ecs = fake.client("ec2"), fake.client("elbv2"), fake.client("ecs")
-    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{i}.0/24", AvailabilityZone=f"us-east-1{z}")
-               ["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
-    sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
-    lb = elb.create_load_balancer(Name="web", Scheme="internal", Type="application", Subnets=subnets,
-                                  SecurityGroups=[sg])["LoadBalancers"][0]["LoadBalancerArn"]
+    elb, ecs = fake.client("elbv2"), fake.client("ecs")
+    vpc, subnets, sg, lb = alb_network(fake, 20, "web", "web")
     tgs = [elb.create_target_group(Name=n, Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip")
            ["TargetGroups"][0]["TargetGroupArn"] for n in ("web", "spare")]
     elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80,

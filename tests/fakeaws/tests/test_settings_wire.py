@@ -10,11 +10,10 @@ condition blocks, S3 ListBuckets with Prefix and BucketRegion, log group names."
 import json
 import os
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from fakelib import Fake, Report, sign_and_send  # noqa: E402
+from fakelib import Fake, Report, client_error, sign_and_send  # noqa: E402
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                              "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
@@ -28,23 +27,8 @@ def policy(actions, condition=None):
 
 
 def error_of(fn):
-    from botocore.exceptions import ClientError
-    try:
-        fn()
-    except ClientError as e:
-        return e.response["Error"]
-    return None
+    return (client_error(fn) or {}).get("Error")
 
-
-def wait(r, pred, what, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    r.check(False, f"timed out waiting for {what}")
-    return None
 
 
 def capacity(r, fake, net, td):
@@ -162,12 +146,12 @@ def registry_credentials(r, fake, net):
                 if "unable to assume the role" not in str(e):
                     raise
                 return None
-        arn = wait(r, started, "the new execution role to be assumable")
+        arn = r.wait(started, "the new execution role to be assumable")
 
         def settled():
             t = ecs.describe_tasks(cluster="reg", tasks=[arn])["tasks"][0]
             return t["lastStatus"] in ("RUNNING", "STOPPED") and t
-        return wait(r, settled, "the task to run or stop") or {}
+        return r.wait(settled, "the task to run or stop") or {}
     t = run(roles["exec-read"], ok)
     r.eq(t.get("lastStatus"), "RUNNING", "credentials the execution role may read: the image is pulled")
     t = run(roles["exec-none"], ok)

@@ -138,16 +138,8 @@ def test_get_parameters_and_paths():
     expect(got["InvalidParameters"] == ["/nope", "/app/a:7"])
     one = n.call("ssm", "GetParametersByPath", Path="/app")["Parameters"]
     expect([p["Name"] for p in one] == ["/app/a", "/app/b"], "one level by default")
-    names, token = [], None
-    while True:
-        req = {"Path": "/app/", "Recursive": True, "MaxResults": 2}
-        if token:
-            req["NextToken"] = token
-        page = n.call("ssm", "GetParametersByPath", **req)
-        names += [p["Name"] for p in page["Parameters"]]
-        token = page.get("NextToken")
-        if not token:
-            break
+    names = [p["Name"] for p in n.pages("ssm", "GetParametersByPath", "Parameters", Path="/app/",
+                                        Recursive=True, MaxResults=2)]
     expect(names == ["/app/a", "/app/b", "/app/sub/c"], names)
     typed = n.call("ssm", "GetParametersByPath", Path="/", Recursive=True,
                    ParameterFilters=[{"Key": "Type", "Values": ["SecureString"]}])["Parameters"]

@@ -7,7 +7,6 @@ subprocess, the rest in this process (FAKEAWS_CLI_SUBPROCESS=1: all as /usr/bin/
 
 import json
 import os
-import re
 import sys
 import tempfile
 import time
@@ -153,24 +152,12 @@ def main():
             seen.add(args[0])
             p = cli.run(args, subprocess_=first or bool(os.environ.get("FAKEAWS_CLI_SUBPROCESS")))
             what = "aws " + " ".join(args[:4])
+            out = r.cli_step(p, want, what, check)
             if want == "ok":
-                if not r.check(p.returncode == 0, f"{what}: exit {p.returncode}, stderr {p.stderr.strip()!r}"):
+                if out is None:
                     continue
-                out = json.loads(p.stdout) if p.stdout.strip() else {}
-                if check is not None:
-                    try:
-                        ok = check(out)
-                    except (KeyError, IndexError, TypeError) as e:
-                        ok, out = False, f"{out} ({e!r})"
-                    r.check(ok, f"{what}: unexpected output {out}")
                 for k, fn in (remember or {}).items():
                     state[k] = fn(out)
-            else:
-                m = re.search(r"An error occurred \(([^)]+)\)", p.stderr)
-                got = m.group(1) if m else f"exit {p.returncode}: {p.stderr.strip()!r}"
-                r.eq(got, want, what)
-                r.check("Traceback" not in p.stderr and "Unable to parse" not in p.stderr,
-                        f"{what}: the CLI parsed the error: {p.stderr!r}")
             r.check(SECRET not in p.stderr, f"{what}: no secret in an error")
         st, res = f.control("GET", "/_fake/resources")
         r.check(not res["efs"]["mount_targets"] and not res["efs"]["access_points"]

@@ -13,7 +13,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from fakelib import Fake, Report, sign_and_send  # noqa: E402
+from fakelib import Fake, Report, client_error, sign_and_send  # noqa: E402
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
                                                              "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
@@ -25,43 +25,24 @@ def policy(*actions):
         {"Effect": "Allow", "Action": list(actions), "Resource": "*"}]})
 
 
-def wait(r, pred, what, timeout=30):
-    end = time.time() + timeout
-    while time.time() < end:
-        v = pred()
-        if v:
-            return v
-        time.sleep(0.05)
-    r.check(False, f"timed out waiting for {what}")
-    return None
-
-
-def code_of(fn):
-    from botocore.exceptions import ClientError
-    try:
-        fn()
-    except ClientError as e:
-        return e.response
-    return None
-
 
 def efs_wire(r, fake):
     efs = fake.client("efs")
     fs = efs.create_file_system(CreationToken="wire-1", Encrypted=True, Tags=[{"Key": "Name", "Value": "w"}])
     r.eq(fs["ResponseMetadata"]["HTTPStatusCode"], 201, "CreateFileSystem answers 201")
     fid = fs["FileSystemId"]
-    err = code_of(lambda: efs.create_file_system(CreationToken="wire-1"))
+    err = client_error(lambda: efs.create_file_system(CreationToken="wire-1"))
     r.eq(err and err["Error"]["Code"], "FileSystemAlreadyExists", "same token")
     r.eq(err and err.get("FileSystemId"), fid, "the error body names the existing file system")
     r.eq(err and err["ResponseMetadata"]["HTTPStatusCode"], 409, "409 as the model says")
-    err = code_of(lambda: efs.describe_file_systems(FileSystemId="fs-0123456789abcdef0"))
+    err = client_error(lambda: efs.describe_file_systems(FileSystemId="fs-0123456789abcdef0"))
     r.eq(err and (err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"]), ("FileSystemNotFound", 404),
          "not found")
-    err = code_of(lambda: efs.create_access_point(ClientToken="x", FileSystemId=fid,
+    err = client_error(lambda: efs.create_access_point(ClientToken="x", FileSystemId=fid,
                                                   RootDirectory={"Path": "/a/b/c/d/e"}))
     r.eq(err and err["Error"]["Code"], "ValidationException", "the model's path pattern")
     r.check(err and "rootDirectory.path" in err["Error"]["Message"], f"coral path: {err and err['Error']}")
-    wait(r, lambda: efs.describe_file_systems(FileSystemId=fid)["FileSystems"][0]["LifeCycleState"] == "available",
+    r.wait(lambda: efs.describe_file_systems(FileSystemId=fid)["FileSystems"][0]["LifeCycleState"] == "available",
          "file system available")
     arn = efs.describe_file_systems(FileSystemId=fid)["FileSystems"][0]["FileSystemArn"]
     efs.tag_resource(ResourceId=arn, Tags=[{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}])
@@ -82,7 +63,7 @@ def efs_wire(r, fake):
     status, _, body = sign_and_send(fake.url, "elasticfilesystem", method="GET", path="/2015-02-01/nothing-here")
     r.eq(status, 404, f"an unknown route: {body[:120]!r}")
     fake.control("POST", "/_fake/faults", {"rules": [{"service": "efs", "action": "throttle", "count": 1}]})
-    err = code_of(lambda: efs.describe_file_systems())
+    err = client_error(lambda: efs.describe_file_systems())
     r.eq(err and (err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"]), ("ThrottlingException", 429),
          "throttling as EFS's model spells it")
     fake.control("POST", "/_fake/faults", {"rules": []})
@@ -93,9 +74,9 @@ def ssm_wire(r, fake):
     ssm = fake.client("ssm")
     ssm.put_parameter(Name="/wire/db", Value=SECRET, Type="SecureString", Tags=[{"Key": "k", "Value": "v"}])
     ssm.put_parameter(Name="/wire/port", Value="8080", Type="String")
-    err = code_of(lambda: ssm.put_parameter(Name="/wire/port", Value="1", Type="String"))
+    err = client_error(lambda: ssm.put_parameter(Name="/wire/port", Value="1", Type="String"))
     r.eq(err and err["Error"]["Code"], "ParameterAlreadyExists", "exists")
-    err = code_of(lambda: ssm.get_parameter(Name="/wire/none"))
+    err = client_error(lambda: ssm.get_parameter(Name="/wire/none"))
     r.eq(err and err["Error"]["Code"], "ParameterNotFound", "not found")
     got = ssm.get_parameters(Names=["/wire/db", "/wire/none"], WithDecryption=True)
     r.eq([p["Value"] for p in got["Parameters"]], [SECRET], "decrypted")
@@ -138,7 +119,7 @@ def ecs_with_storage(r, fake, fid):
     def run(tdef):
         t = ecs.run_task(cluster="st", taskDefinition=tdef["taskDefinitionArn"], launchType="FARGATE",
                          networkConfiguration=net, enableExecuteCommand=True)["tasks"][0]["taskArn"]
-        return wait(r, lambda: (lambda x: x["lastStatus"] in ("RUNNING", "STOPPED") and x)(
+        return r.wait(lambda: (lambda x: x["lastStatus"] in ("RUNNING", "STOPPED") and x)(
             ecs.describe_tasks(cluster="st", tasks=[t])["tasks"][0]), "task settled")
 
     vol = {"name": "state", "efsVolumeConfiguration": {
@@ -147,7 +128,7 @@ def ecs_with_storage(r, fake, fid):
     for bad, what in (({"transitEncryption": "DISABLED"}, "IAM without TLS"),
                       ({"rootDirectory": "/x"}, "a root directory with an access point")):
         v = {"name": "state", "efsVolumeConfiguration": dict(vol["efsVolumeConfiguration"], **bad)}
-        err = code_of(lambda: td("bad", [v]))
+        err = client_error(lambda: td("bad", [v]))
         r.eq(err and err["Error"]["Code"], "ClientException", f"RegisterTaskDefinition refuses {what}")
     tdef = td("efs", [vol])
     r.eq(tdef["volumes"][0]["efsVolumeConfiguration"]["rootDirectory"], "/", "ECS fills in the root directory")
@@ -155,7 +136,7 @@ def ecs_with_storage(r, fake, fid):
     r.check(stopped and stopped["lastStatus"] == "STOPPED" and "Failed to resolve" in stopped["stoppedReason"]
             and stopped["stopCode"] == "TaskFailedToStart", f"no mount target: {stopped and stopped.get('stoppedReason')}")
     mt = efs.create_mount_target(FileSystemId=fid, SubnetId=subnet, SecurityGroups=[nfs])["MountTargetId"]
-    wait(r, lambda: efs.describe_mount_targets(MountTargetId=mt)["MountTargets"][0]["LifeCycleState"] == "available",
+    r.wait(lambda: efs.describe_mount_targets(MountTargetId=mt)["MountTargets"][0]["LifeCycleState"] == "available",
          "mount target available")
     stopped = run(tdef)
     r.check(stopped and "Connection timed out" in stopped.get("stoppedReason", ""),
@@ -187,7 +168,7 @@ def ecs_with_storage(r, fake, fid):
     r.eq(running and running["lastStatus"], "RUNNING", "a Parameter Store secret")
     if running:
         import test_ecs_exec as X
-        wait(r, lambda: ecs.describe_tasks(cluster="st", tasks=[running["taskArn"]])["tasks"][0]["containers"][0][
+        r.wait(lambda: ecs.describe_tasks(cluster="st", tasks=[running["taskArn"]])["tasks"][0]["containers"][0][
             "managedAgents"][0]["lastStatus"] == "RUNNING", "exec agent")
         s = ecs.execute_command(cluster="st", task=running["taskArn"], command="printenv DB_URL",
                                 interactive=True)["session"]

@@ -5,7 +5,7 @@ import base64
 from urllib.parse import parse_qsl
 
 from ..core import AwsError
-from ..validate import coral_message
+from ..validate import coral_message, wire_name
 from .common import (DecodeError, Response, parse_timestamp, xml_struct_body, xml_text)
 
 AUTH_PARAMS = {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
@@ -110,20 +110,10 @@ class QueryProtocol:
                              f"{', '.join(sorted(left)[:5])}\n")
         return out
 
-    def _name(self, ref, name):
-        ser = ref.serialization
-        if self.ec2:
-            if "queryName" in ser:
-                return ser["queryName"]
-            if "name" in ser:
-                return ser["name"][:1].upper() + ser["name"][1:]
-            return name
-        return ser.get("name", name)
-
     def _struct(self, p, shape, prefix):
         out = {}
         for name, ref in shape.members.items():
-            key = self._name(ref, name)
+            key = wire_name(ref, name, "ec2" if self.ec2 else "query")
             full = f"{prefix}.{key}" if prefix else key
             if ref.type_name == "list" and not self.ec2 and ref.serialization.get("flattened"):
                 mname = ref.member.serialization.get("name")

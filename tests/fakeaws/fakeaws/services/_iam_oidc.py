@@ -16,6 +16,24 @@ def _no_provider(arn):
     return AwsError("NoSuchEntity", f"OpenIDConnect Provider not found for arn {arn}", 404)
 
 
+def tag_entity(entity, tags, quota):
+    """IAM's Tag* operations: `tags` merged into the entity's (a key given again takes the
+    new value); more than 50 refused with the quota's name (TagsPer<quota>)."""
+    m = tags_to_map(entity["Tags"])
+    m.update(tags_to_map(tags))
+    if len(m) > 50:
+        raise AwsError("LimitExceeded", f"Cannot exceed quota for TagsPer{quota}: 50", 409)
+    entity["Tags"] = map_to_tags(m)
+    return {}
+
+
+def untag_entity(entity, keys):
+    """IAM's Untag* operations."""
+    drop = set(keys)
+    entity["Tags"] = [t for t in entity["Tags"] if t["Key"] not in drop]
+    return {}
+
+
 class OidcProviders:
     def reset_oidc(self):
         self.oidc = {}              # provider ARN -> record
@@ -96,18 +114,10 @@ class OidcProviders:
         return {}
 
     def TagOpenIDConnectProvider(self, req, ctx):
-        p = self._provider(req["OpenIDConnectProviderArn"])
-        m = tags_to_map(p["Tags"])
-        m.update(tags_to_map(req["Tags"]))
-        if len(m) > 50:
-            raise AwsError("LimitExceeded", "Cannot exceed quota for TagsPerOpenIdConnectProvider: 50", 409)
-        p["Tags"] = map_to_tags(m)
-        return {}
+        return tag_entity(self._provider(req["OpenIDConnectProviderArn"]), req["Tags"], "OpenIdConnectProvider")
 
     def UntagOpenIDConnectProvider(self, req, ctx):
-        p = self._provider(req["OpenIDConnectProviderArn"])
-        p["Tags"] = [t for t in p["Tags"] if t["Key"] not in set(req["TagKeys"])]
-        return {}
+        return untag_entity(self._provider(req["OpenIDConnectProviderArn"]), req["TagKeys"])
 
     def ListOpenIDConnectProviderTags(self, req, ctx):
         p = self._provider(req["OpenIDConnectProviderArn"])

@@ -7,8 +7,8 @@ from urllib.parse import quote
 
 from ..authz import policy as iam_policy
 from ..core import AwsError, Service
-from ..util import action_matches, as_list, map_to_tags, paginate, policy_statements, rand_chars, tags_to_map, utcnow
-from ._iam_oidc import OidcProviders
+from ..util import action_matches, as_list, paginate, policy_statements, rand_chars, tags_to_map, utcnow
+from ._iam_oidc import OidcProviders, tag_entity, untag_entity
 from .iam_policies import MANAGED, MANAGED_BY_ARN, SERVICE_LINKED, managed_arn
 
 ASSUME_DELAY = 8.0          # AWS seconds during which a new role is not yet assumable
@@ -438,19 +438,10 @@ class Iam(OidcProviders, Service):
 
     # -- tags ----------------------------------------------------------------------------
     def TagRole(self, req, ctx):
-        r = self._role(req["RoleName"])
-        m = tags_to_map(r["Tags"])
-        m.update(tags_to_map(req["Tags"]))
-        if len(m) > 50:
-            raise AwsError("LimitExceeded", "Cannot exceed quota for TagsPerRole: 50", 409)
-        r["Tags"] = map_to_tags(m)
-        return {}
+        return tag_entity(self._role(req["RoleName"]), req["Tags"], "Role")
 
     def UntagRole(self, req, ctx):
-        r = self._role(req["RoleName"])
-        drop = set(req["TagKeys"])
-        r["Tags"] = [t for t in r["Tags"] if t["Key"] not in drop]
-        return {}
+        return untag_entity(self._role(req["RoleName"]), req["TagKeys"])
 
     def ListRoleTags(self, req, ctx):
         r = self._role(req["RoleName"])
