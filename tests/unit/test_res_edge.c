@@ -363,16 +363,25 @@ START_TEST(blue_green_refuses_login)
 END_TEST
 
 typedef struct {
-    aws_client *aws;
+    run *r;
     char *rule;
 } later;
 
+/* The rule goes once the removal has said it waits for it (not after a fixed time: on a
+ * loaded machine the removal may start late); at most 30 s. */
 static void *delete_rule_later(void *arg)
 {
     later *l = arg;
-    util_sleep(0.3, NULL);
+    for (int i = 0; i < 3000; i++) {
+        pthread_mutex_lock(&l->r->lock);
+        int waiting = strstr(buf_str(&l->r->events), "target_group/api: waiting for no listener or rule") != NULL;
+        pthread_mutex_unlock(&l->r->lock);
+        if (waiting)
+            break;
+        util_sleep(0.01, NULL);
+    }
     aws_error err;
-    elbv2_delete_rule(l->aws, l->rule, &err);
+    elbv2_delete_rule(l->r->aws, l->rule, &err);
     return NULL;
 }
 
@@ -386,7 +395,7 @@ START_TEST(target_group_in_use_is_retried)
     free(text);
     net_up(&r);
     res_node *tg = (res_node *)net_node(&r, "target_group/api");
-    later l = {.aws = r.aws, .rule = xstrdup(net_node(&r, "listener_rule/api-80")->physical_id)};
+    later l = {.r = &r, .rule = xstrdup(net_node(&r, "listener_rule/api-80")->physical_id)};
     pthread_t t;
     pthread_create(&t, NULL, delete_rule_later, &l);
     aws_error err;
