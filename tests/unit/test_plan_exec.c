@@ -145,20 +145,20 @@ static const res_kind settling_kind = {
     .remove = mem_remove, .unsettled = mem_unsettled, .settle = mem_settle};
 
 static res_ctx ctx;
-static res_graph graph;
+static res_graph *graph;
 
 static void reset(void)
 {
     memset(&ctx, 0, sizeof ctx);
-    memset(&graph, 0, sizeof graph);
+    graph = xcalloc(1, sizeof *graph);
     if (!mem_registry) {
         char msg[256];
         mem_registry = res_registry_new(mem_rows, msg, sizeof msg);
         ck_assert_msg(mem_registry != NULL, "%s", msg);
     }
-    graph.registry = mem_registry;
+    graph->registry = mem_registry;
     pthread_mutex_init(&ctx.lock, NULL);
-    ctx.graph = &graph;
+    ctx.graph = graph;
     ctx.stack_name = "t";
     events[0] = '\0';
     live = concurrent = max_concurrent = 0;
@@ -171,18 +171,8 @@ static void reset(void)
 
 static void cleanup(void)
 {
-    for (size_t i = 0; i < graph.n; i++) {
-        res_node *n = graph.nodes[i];
-        free(n->id);
-        free(n->label);
-        cJSON_Delete(n->desired);
-        cJSON_Delete(n->actual);
-        free(n->physical_id);
-        free(n->deps);
-        res_changes_free(&n->changes);
-        free(n);
-    }
-    free(graph.nodes);
+    res_graph_free(graph);
+    graph = NULL;
     pthread_mutex_destroy(&ctx.lock);
 }
 
@@ -192,14 +182,14 @@ static void build(int children)
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "cidr", "10.0.0.0/16");
     cJSON_AddStringToObject(p, "initial", "x");
-    res_node *parent = res_graph_add(&graph, &parent_kind, "main", NULL, p);
+    res_node *parent = res_graph_add(graph, &parent_kind, "main", NULL, p);
     for (int i = 0; i < children; i++) {
         char name[16];
         snprintf(name, sizeof name, "c%d", i);
         cJSON *c = cJSON_CreateObject();
         cJSON_AddItemToObject(c, "parent", res_ref("parent/main", "id"));
         cJSON_AddNumberToObject(c, "size", i);
-        res_node *child = res_graph_add(&graph, &child_kind, name, NULL, c);
+        res_node *child = res_graph_add(graph, &child_kind, name, NULL, c);
         res_node_depend(child, parent);
     }
 }
@@ -217,8 +207,8 @@ START_TEST(creates_in_dependency_order_in_parallel)
     reset();
     build(8);
     plan_compute(&ctx, 0);
-    ck_assert_int_eq(graph.nodes[0]->action, RES_CREATE);
-    ck_assert_int_eq(graph.nodes[1]->action, RES_CREATE);
+    ck_assert_int_eq(graph->nodes[0]->action, RES_CREATE);
+    ck_assert_int_eq(graph->nodes[1]->action, RES_CREATE);
     plan_exec_options o = {.parallel = 8, .rollback = 1};
     plan_exec_result r;
     ck_assert_int_eq(plan_execute(&ctx, &o, &r), 0);
@@ -230,7 +220,7 @@ START_TEST(creates_in_dependency_order_in_parallel)
 
     /* a second plan finds nothing to do */
     plan_compute(&ctx, 0);
-    plan_counts c = plan_count(&graph);
+    plan_counts c = plan_count(graph);
     ck_assert_uint_eq(c.create + c.update + c.replace + c.delete, 0);
     ck_assert_uint_eq(c.unchanged, 9);
     cleanup();
@@ -283,31 +273,31 @@ START_TEST(diff_update_replace_and_create_only)
     plan_exec_result_free(&r);
 
     /* create_only members never count */
-    cJSON_ReplaceItemInObject(graph.nodes[0]->desired, "initial", cJSON_CreateString("y"));
+    cJSON_ReplaceItemInObject(graph->nodes[0]->desired, "initial", cJSON_CreateString("y"));
     plan_compute(&ctx, 0);
-    ck_assert_int_eq(graph.nodes[0]->action, RES_NONE);
+    ck_assert_int_eq(graph->nodes[0]->action, RES_NONE);
 
     /* an updatable member */
-    cJSON_ReplaceItemInObject(graph.nodes[1]->desired, "size", cJSON_CreateNumber(5));
+    cJSON_ReplaceItemInObject(graph->nodes[1]->desired, "size", cJSON_CreateNumber(5));
     plan_compute(&ctx, 0);
-    ck_assert_int_eq(graph.nodes[1]->action, RES_UPDATE);
-    ck_assert_uint_eq(graph.nodes[1]->changes.n, 1);
-    ck_assert_str_eq(graph.nodes[1]->changes.items[0].path, "size");
-    ck_assert_str_eq(graph.nodes[1]->changes.items[0].from, "0");
-    ck_assert_str_eq(graph.nodes[1]->changes.items[0].to, "5");
+    ck_assert_int_eq(graph->nodes[1]->action, RES_UPDATE);
+    ck_assert_uint_eq(graph->nodes[1]->changes.n, 1);
+    ck_assert_str_eq(graph->nodes[1]->changes.items[0].path, "size");
+    ck_assert_str_eq(graph->nodes[1]->changes.items[0].from, "0");
+    ck_assert_str_eq(graph->nodes[1]->changes.items[0].to, "5");
 
     /* a replace_on member: the parent is replaced, the child's reference changes */
-    cJSON_ReplaceItemInObject(graph.nodes[0]->desired, "cidr", cJSON_CreateString("10.1.0.0/16"));
+    cJSON_ReplaceItemInObject(graph->nodes[0]->desired, "cidr", cJSON_CreateString("10.1.0.0/16"));
     plan_compute(&ctx, 0);
-    ck_assert_int_eq(graph.nodes[0]->action, RES_REPLACE);
-    ck_assert_int_eq(graph.nodes[0]->changes.items[0].replaces, 1);
-    ck_assert_int_eq(graph.nodes[1]->action, RES_UPDATE);
+    ck_assert_int_eq(graph->nodes[0]->action, RES_REPLACE);
+    ck_assert_int_eq(graph->nodes[0]->changes.items[0].replaces, 1);
+    ck_assert_int_eq(graph->nodes[1]->action, RES_UPDATE);
     int saw_known_after = 0;
-    for (size_t i = 0; i < graph.nodes[1]->changes.n; i++)
-        if (strcmp(graph.nodes[1]->changes.items[i].to, "(known after create)") == 0)
+    for (size_t i = 0; i < graph->nodes[1]->changes.n; i++)
+        if (strcmp(graph->nodes[1]->changes.items[i].to, "(known after create)") == 0)
             saw_known_after = 1;
     ck_assert_int_eq(saw_known_after, 1);
-    char *text = plan_render_text(&graph, 0);
+    char *text = plan_render_text(graph, 0);
     ck_assert_ptr_nonnull(strstr(text, "-/+ replace  parent/main"));
     ck_assert_ptr_nonnull(strstr(text, "(forces replacement)"));
     ck_assert_ptr_nonnull(strstr(text, "Plan: 0 to create, 1 to update, 1 to replace"));
@@ -338,7 +328,7 @@ START_TEST(down_deletes_children_before_parents)
 
     /* a kept node stays unless purged */
     plan_compute(&ctx, 1);
-    ck_assert_uint_eq(plan_count(&graph).delete, 0);
+    ck_assert_uint_eq(plan_count(graph).delete, 0);
     cleanup();
 }
 END_TEST
@@ -417,7 +407,7 @@ START_TEST(unchanged_but_unsettled_is_waited_for)
     reset();
     cJSON *d = cJSON_CreateObject();
     cJSON_AddNumberToObject(d, "size", 1);
-    res_node *n = res_graph_add(&graph, &settling_kind, "svc", NULL, d);
+    res_node *n = res_graph_add(graph, &settling_kind, "svc", NULL, d);
     n->physical_id = xstrdup("phys-svc");
     n->actual = cJSON_CreateObject();
     cJSON_AddNumberToObject(n->actual, "size", 1);
@@ -490,7 +480,7 @@ START_TEST(waits_do_not_hold_a_slot)
     for (int i = 0; i < waiting_goal; i++) {
         char name[16];
         snprintf(name, sizeof name, "w%d", i);
-        res_graph_add(&graph, &waiting_kind, name, NULL, cJSON_CreateObject());
+        res_graph_add(graph, &waiting_kind, name, NULL, cJSON_CreateObject());
     }
     ctx.poll_s = 0.01;
     ctx.timeout_s = 60; /* only a bound on failure: success needs no time to pass */

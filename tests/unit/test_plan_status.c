@@ -41,40 +41,30 @@ static const res_kind_row rows[] = {{&box_kind, ""}, {NULL, NULL}};
 
 static res_registry *registry;
 static res_ctx ctx;
-static res_graph graph;
+static res_graph *graph;
 
 /* The file wants box/one, box/sick and box/missing. */
 static void setup(const char *const *wanted)
 {
     memset(&ctx, 0, sizeof ctx);
-    memset(&graph, 0, sizeof graph);
+    graph = xcalloc(1, sizeof *graph);
     if (!registry) {
         char msg[256];
         registry = res_registry_new(rows, msg, sizeof msg);
         ck_assert_msg(registry != NULL, "%s", msg);
     }
-    graph.registry = registry;
+    graph->registry = registry;
     pthread_mutex_init(&ctx.lock, NULL);
-    ctx.graph = &graph;
+    ctx.graph = graph;
     ctx.stack_name = "t";
     for (size_t i = 0; wanted[i]; i++)
-        res_graph_add(&graph, &box_kind, wanted[i], NULL, cJSON_CreateObject());
+        res_graph_add(graph, &box_kind, wanted[i], NULL, cJSON_CreateObject());
 }
 
 static void cleanup(void)
 {
-    for (size_t i = 0; i < graph.n; i++) {
-        res_node *n = graph.nodes[i];
-        free(n->id);
-        free(n->label);
-        cJSON_Delete(n->desired);
-        cJSON_Delete(n->actual);
-        free(n->physical_id);
-        free(n->deps);
-        res_changes_free(&n->changes);
-        free(n);
-    }
-    free(graph.nodes);
+    res_graph_free(graph);
+    graph = NULL;
     pthread_mutex_destroy(&ctx.lock);
 }
 
