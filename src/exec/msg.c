@@ -3,6 +3,7 @@
 #include <string.h>
 #include <sys/time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -118,17 +119,6 @@ void exec_uuid_format(const unsigned char id[16], char out[37])
     out[o] = '\0';
 }
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 int exec_uuid_parse(const char *s, unsigned char id[16])
 {
     if (!s || strlen(s) != 36)
@@ -140,7 +130,8 @@ int exec_uuid_parse(const char *s, unsigned char id[16])
                 return -1;
             continue;
         }
-        int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+        int hi = OPENSSL_hexchar2int((unsigned char)s[i]);
+        int lo = OPENSSL_hexchar2int((unsigned char)s[i + 1]);
         if (hi < 0 || lo < 0)
             return -1;
         id[n++] = (unsigned char)(hi << 4 | lo);
