@@ -185,33 +185,28 @@ static void decode_zone(stack_ctx *c, const stack_node *key, const stack_node *v
     stack_get_bool(c, v, "keep", &z->keep);
 }
 
+/* A zone, checked against the zones before it. */
+static void zone_block(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                       size_t at)
+{
+    stack_zone *zones = items, *z = &zones[at];
+    decode_zone(c, key, v, z);
+    /* the zone's CallerReference names the stack and the zone (128 at most) */
+    if (c->s->name && strlen(c->s->name) + strlen(z->name) > 95)
+        stack_err(c, key, "the stack's name and the zone's together may hold "
+                  "at most 95 characters: give the zone a shorter name");
+    for (size_t k = 0; z->domain && k < at; k++)
+        if (zones[k].domain && strcmp(zones[k].domain, z->domain) == 0)
+            stack_err(c, key, "zone %s is zones.%s already (line %d)", z->domain, zones[k].name,
+                      zones[k].loc.line);
+}
+
 void stack_decode_zones(stack_ctx *c, const stack_node *n)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "zones");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 20, "zones", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->zones = xcalloc(n->n + 1, sizeof *s->zones);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            if (stack_enabled(c, v)) {
-                stack_zone *z = &s->zones[s->nzones++];
-                decode_zone(c, n->keys[i], v, z);
-                /* the zone's CallerReference names the stack and the zone (128 at most) */
-                if (s->name && strlen(s->name) + strlen(z->name) > 95)
-                    stack_err(c, n->keys[i], "the stack's name and the zone's together may hold "
-                              "at most 95 characters: give the zone a shorter name");
-                for (size_t k = 0; z->domain && k + 1 < s->nzones; k++)
-                    if (s->zones[k].domain && strcmp(s->zones[k].domain, z->domain) == 0)
-                        stack_err(c, n->keys[i], "zone %s is zones.%s already (line %d)", z->domain,
-                                  s->zones[k].name, s->zones[k].loc.line);
-            }
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_blocks blocks = {.key = "zones", .max = 20, .what = "zones",
+                                        .why = "one stack may hold", .skip_disabled = 1};
+    stack_model *s = c->s;
+    s->zones = stack_decode_blocks(c, n, &blocks, sizeof *s->zones, &s->nzones, zone_block);
 }
 
 /* Where a balancer's domains are written (its own node when they are not). */

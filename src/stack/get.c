@@ -346,6 +346,31 @@ void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack
     stack_path_pop(c, old);
 }
 
+void *stack_decode_blocks(stack_ctx *c, const stack_node *n, const stack_blocks *b, size_t size,
+                          size_t *count, stack_block_fn fn)
+{
+    if (!n)
+        return NULL;
+    char *items = NULL;
+    size_t old = stack_path_push(c, b->key);
+    if (stack_want_map(c, n) && !stack_too_many(c, n, b->max, b->what, b->why)) {
+        if (!n->n && b->empty_error)
+            stack_err(c, n, "%s", b->empty_error);
+        items = xcalloc(n->n + 1, size);
+        for (size_t i = 0; i < n->n; i++) {
+            size_t o2 = stack_path_push(c, n->keys[i]->str);
+            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
+            if (!b->skip_disabled || stack_enabled(c, v)) {
+                size_t at = (*count)++;
+                fn(c, n->keys[i], v, items, at);
+            }
+            stack_path_pop(c, o2);
+        }
+    }
+    stack_path_pop(c, old);
+    return items;
+}
+
 size_t stack_list_len(const stack_node *map, const char *key)
 {
     const stack_node *l = stack_node_get(map, key);

@@ -175,8 +175,10 @@ static void decode_listeners(stack_ctx *c, const stack_node *ls, stack_load_bala
     stack_path_pop(c, old);
 }
 
-static void decode_lb(stack_ctx *c, const stack_node *key, const stack_node *v, stack_load_balancer *lb)
+static void decode_lb(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                      size_t at)
 {
+    stack_load_balancer *lb = (stack_load_balancer *)items + at;
     lb->name = xstrdup(key->str);
     lb->loc = key->loc;
     lb->idle_timeout = 60;
@@ -222,22 +224,10 @@ static void decode_lb(stack_ctx *c, const stack_node *key, const stack_node *v, 
 
 void stack_decode_load_balancers(stack_ctx *c, const stack_node *n)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "load_balancers");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 50, "load balancers", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->load_balancers = xcalloc(n->n + 1, sizeof *s->load_balancers);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            if (!stack_enabled(c, v)) {
-                stack_path_pop(c, o2);
-                continue;
-            }
-            decode_lb(c, n->keys[i], v, &s->load_balancers[s->nload_balancers++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_blocks blocks = {.key = "load_balancers", .max = 50,
+                                        .what = "load balancers", .why = "one stack may hold",
+                                        .skip_disabled = 1};
+    stack_model *s = c->s;
+    s->load_balancers = stack_decode_blocks(c, n, &blocks, sizeof *s->load_balancers,
+                                            &s->nload_balancers, decode_lb);
 }

@@ -89,8 +89,10 @@ static void decode_head(stack_ctx *c, const stack_node *root)
     }
 }
 
-static void decode_step(stack_ctx *c, const stack_node *key, const stack_node *v, stack_bootstrap *b)
+static void decode_step(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                        size_t at)
 {
+    stack_bootstrap *b = (stack_bootstrap *)items + at;
     b->name = xstrdup(key->str);
     b->loc = key->loc;
     b->timeout = 300;
@@ -118,20 +120,11 @@ static void decode_step(stack_ctx *c, const stack_node *key, const stack_node *v
 
 void stack_decode_bootstrap(stack_ctx *c, const stack_node *n)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "bootstrap");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 100, "steps", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->bootstrap = xcalloc(n->n + 1, sizeof *s->bootstrap);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_step(c, n->keys[i], v, &s->bootstrap[s->nbootstrap++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_blocks blocks = {.key = "bootstrap", .max = 100, .what = "steps",
+                                        .why = "one stack may hold"};
+    stack_model *s = c->s;
+    s->bootstrap = stack_decode_blocks(c, n, &blocks, sizeof *s->bootstrap, &s->nbootstrap,
+                                       decode_step);
 }
 
 void stack_decode_outputs(stack_ctx *c, const stack_node *n)

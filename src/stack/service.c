@@ -170,8 +170,10 @@ static void decode_sidecars(stack_ctx *c, const stack_node *v, stack_service *sv
     stack_path_pop(c, old);
 }
 
-static void decode_service(stack_ctx *c, const stack_node *key, const stack_node *v, stack_service *svc)
+static void decode_service(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                           size_t at)
 {
+    stack_service *svc = (stack_service *)items + at;
     svc->name = xstrdup(key->str);
     svc->loc = key->loc;
     svc->cpu = 256;
@@ -230,22 +232,10 @@ static void decode_service(stack_ctx *c, const stack_node *key, const stack_node
 
 void stack_decode_services(stack_ctx *c, const stack_node *n)
 {
-    size_t old = stack_path_push(c, "services");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 500, "services", "one stack may hold; split it")) {
-        stack_model *s = c->s;
-        if (!n->n)
-            stack_err(c, n, "declare at least one service");
-        s->services = xcalloc(n->n + 1, sizeof *s->services);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            if (!stack_enabled(c, v)) {
-                stack_path_pop(c, o2);
-                continue;
-            }
-            decode_service(c, n->keys[i], v, &s->services[s->nservices++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_blocks blocks = {.key = "services", .max = 500, .what = "services",
+                                        .why = "one stack may hold; split it", .skip_disabled = 1,
+                                        .empty_error = "declare at least one service"};
+    stack_model *s = c->s;
+    s->services = stack_decode_blocks(c, n, &blocks, sizeof *s->services, &s->nservices,
+                                      decode_service);
 }

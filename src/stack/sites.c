@@ -140,27 +140,24 @@ static void check_names(stack_ctx *c, const stack_site *x)
     free(oac);
 }
 
+/* A site, checked against the sites before it. */
+static void site_block(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                       size_t at)
+{
+    stack_site *sites = items, *x = &sites[at];
+    decode_site(c, key, v, x);
+    check_names(c, x);
+    for (size_t j = 0; x->domain && j < at; j++)
+        if (sites[j].domain && strcmp(sites[j].domain, x->domain) == 0)
+            stack_err_key(c, stack_node_get(v, "domain"), "domain", "'%s' is already the "
+                          "domain of site %s (a domain has one distribution)", x->domain,
+                          sites[j].name);
+}
+
 void stack_decode_sites(stack_ctx *c, const stack_node *n)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "sites");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 100, "sites", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->sites = xcalloc(n->n + 1, sizeof *s->sites);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            stack_site *x = &s->sites[s->nsites++];
-            decode_site(c, n->keys[i], v, x);
-            check_names(c, x);
-            for (size_t j = 0; x->domain && j + 1 < s->nsites; j++)
-                if (s->sites[j].domain && strcmp(s->sites[j].domain, x->domain) == 0)
-                    stack_err_key(c, stack_node_get(v, "domain"), "domain", "'%s' is already the "
-                                  "domain of site %s (a domain has one distribution)", x->domain,
-                                  s->sites[j].name);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_blocks blocks = {.key = "sites", .max = 100, .what = "sites",
+                                        .why = "one stack may hold"};
+    stack_model *s = c->s;
+    s->sites = stack_decode_blocks(c, n, &blocks, sizeof *s->sites, &s->nsites, site_block);
 }

@@ -101,6 +101,25 @@ int stack_enabled(stack_ctx *c, const stack_node *map);
 typedef void (*stack_item_fn)(stack_ctx *c, const stack_node *item, stack_service *svc);
 void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack_item_fn fn,
                      stack_service *svc);
+/* A map of named blocks: a section of the file ("secrets:", "load_balancers:") or of a
+ * block (a file system's "access_points:"). */
+typedef struct {
+    const char *key;         /* its key, the path segment */
+    size_t max;              /* more blocks than this is an error: "N WHAT, more than the */
+    const char *what;        /* MAX WHY" */
+    const char *why;
+    int skip_disabled;       /* a block with `enabled: false` is left out */
+    const char *empty_error; /* the error for a map without blocks, or NULL */
+} stack_blocks;
+/* Decode one block, the path at its name: items[i] of the array stack_decode_blocks makes
+ * (items[0..i) hold the blocks before it), from key (the name) and block (NULL when empty). */
+typedef void (*stack_block_fn)(stack_ctx *c, const stack_node *key, const stack_node *block,
+                               void *items, size_t i);
+/* Decode the map n (NULL: nothing) with fn into a new zeroed array of n's size plus one
+ * elements of `size` bytes, *count the blocks decoded (counted before fn sees each); NULL
+ * when n is no such map. The model's free functions free the array. */
+void *stack_decode_blocks(stack_ctx *c, const stack_node *n, const stack_blocks *b, size_t size,
+                          size_t *count, stack_block_fn fn);
 /* The number of items of the list map[key] (0 when it is not a list). */
 size_t stack_list_len(const stack_node *map, const char *key);
 int stack_get_strlist(stack_ctx *c, const stack_node *map, const char *key, int single_ok, char ***out, size_t *n);

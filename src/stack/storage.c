@@ -54,8 +54,13 @@ static int octal_ok(const char *s)
     return (n == 3 || n == 4) && strspn(s, "01234567") == n;
 }
 
-static void decode_access_point(stack_ctx *c, const stack_node *key, const stack_node *v, stack_access_point *ap)
+static void decode_access_point(stack_ctx *c, const stack_node *key, const stack_node *v,
+                                void *items, size_t at)
 {
+    stack_access_point *ap = (stack_access_point *)items + at;
+    const char *why = stack_check_logical_name(key->str);
+    if (why)
+        stack_err(c, key, "'%s' %s", key->str, why);
     ap->name = xstrdup(key->str);
     ap->loc = key->loc;
     ap->uid = ap->gid = -1;
@@ -87,24 +92,17 @@ static void decode_access_point(stack_ctx *c, const stack_node *key, const stack
 
 static void decode_access_points(stack_ctx *c, const stack_node *n, stack_file_system *fs)
 {
-    size_t old = stack_path_push(c, "access_points");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 1000, "access points", "EFS allows per file system")) {
-        fs->access_points = xcalloc(n->n + 1, sizeof *fs->access_points);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const char *why = stack_check_logical_name(n->keys[i]->str);
-            if (why)
-                stack_err(c, n->keys[i], "'%s' %s", n->keys[i]->str, why);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_access_point(c, n->keys[i], v, &fs->access_points[fs->naccess_points++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_blocks blocks = {.key = "access_points", .max = 1000,
+                                        .what = "access points",
+                                        .why = "EFS allows per file system"};
+    fs->access_points = stack_decode_blocks(c, n, &blocks, sizeof *fs->access_points,
+                                            &fs->naccess_points, decode_access_point);
 }
 
-static void decode_file_system(stack_ctx *c, const stack_node *key, const stack_node *v, stack_file_system *fs)
+static void decode_file_system(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                               size_t at)
 {
+    stack_file_system *fs = (stack_file_system *)items + at;
     fs->name = xstrdup(key->str);
     fs->loc = key->loc;
     fs->keep = 1;
@@ -152,20 +150,11 @@ static void decode_file_system(stack_ctx *c, const stack_node *key, const stack_
 
 void stack_decode_file_systems(stack_ctx *c, const stack_node *n)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "file_systems");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 100, "file systems", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->file_systems = xcalloc(n->n + 1, sizeof *s->file_systems);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_file_system(c, n->keys[i], v, &s->file_systems[s->nfile_systems++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_blocks blocks = {.key = "file_systems", .max = 100, .what = "file systems",
+                                        .why = "one stack may hold"};
+    stack_model *s = c->s;
+    s->file_systems = stack_decode_blocks(c, n, &blocks, sizeof *s->file_systems,
+                                          &s->nfile_systems, decode_file_system);
 }
 
 /* ---- Parameter Store ------------------------------------------------------------------ */
@@ -255,8 +244,10 @@ static void decode_sources(stack_ctx *c, const stack_node *v, stack_ssm_paramete
     }
 }
 
-static void decode_parameter(stack_ctx *c, const stack_node *key, const stack_node *v, stack_ssm_parameter *p)
+static void decode_parameter(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                             size_t at)
 {
+    stack_ssm_parameter *p = (stack_ssm_parameter *)items + at;
     p->name = xstrdup(key->str);
     p->loc = key->loc;
     p->keep = 1;
@@ -303,24 +294,15 @@ static void decode_parameter(stack_ctx *c, const stack_node *key, const stack_no
 
 void stack_decode_parameter_store(stack_ctx *c, const stack_node *n)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "parameter_store");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 1000, "parameters", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->ssm_parameters = xcalloc(n->n + 1, sizeof *s->ssm_parameters);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_parameter(c, n->keys[i], v, &s->ssm_parameters[s->nssm_parameters++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
-    for (size_t i = 0; i < c->s->nssm_parameters; i++) {
-        stack_ssm_parameter *p = &c->s->ssm_parameters[i];
+    static const stack_blocks blocks = {.key = "parameter_store", .max = 1000,
+                                        .what = "parameters", .why = "one stack may hold"};
+    stack_model *s = c->s;
+    s->ssm_parameters = stack_decode_blocks(c, n, &blocks, sizeof *s->ssm_parameters,
+                                            &s->nssm_parameters, decode_parameter);
+    for (size_t i = 0; i < s->nssm_parameters; i++) {
+        stack_ssm_parameter *p = &s->ssm_parameters[i];
         if (!p->ssm_name && p->source != STACK_SSM_PATH)
-            p->ssm_name = xasprintf("/%s/%s", c->s->name ? c->s->name : "", p->name);
+            p->ssm_name = xasprintf("/%s/%s", s->name ? s->name : "", p->name);
     }
 }
 

@@ -59,8 +59,10 @@ void stack_decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec)
     stack_path_pop(c, old);
 }
 
-static void decode_secret(stack_ctx *c, const stack_node *key, const stack_node *v, stack_secret *sec)
+static void decode_secret(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                          size_t at)
 {
+    stack_secret *sec = (stack_secret *)items + at;
     sec->name = xstrdup(key->str);
     sec->loc = key->loc;
     sec->length = 32;
@@ -117,20 +119,11 @@ static void decode_secret(stack_ctx *c, const stack_node *key, const stack_node 
 
 void stack_decode_secrets(stack_ctx *c, const stack_node *n)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "secrets");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 1000, "secrets", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->secrets = xcalloc(n->n + 1, sizeof *s->secrets);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_secret(c, n->keys[i], v, &s->secrets[s->nsecrets++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_blocks blocks = {.key = "secrets", .max = 1000, .what = "secrets",
+                                        .why = "one stack may hold"};
+    stack_model *s = c->s;
+    s->secrets = stack_decode_blocks(c, n, &blocks, sizeof *s->secrets, &s->nsecrets,
+                                     decode_secret);
 }
 
 static void decode_lifecycle(stack_ctx *c, const stack_node *l, stack_bucket *b)
@@ -170,8 +163,10 @@ static void decode_lifecycle(stack_ctx *c, const stack_node *l, stack_bucket *b)
     stack_path_pop(c, old);
 }
 
-static void decode_bucket(stack_ctx *c, const stack_node *key, const stack_node *v, stack_bucket *b)
+static void decode_bucket(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                          size_t at)
 {
+    stack_bucket *b = (stack_bucket *)items + at;
     b->name = xstrdup(key->str);
     b->loc = key->loc;
     b->block_public_access = b->tls_only = b->keep = 1;
@@ -203,18 +198,9 @@ static void decode_bucket(stack_ctx *c, const stack_node *key, const stack_node 
 
 void stack_decode_buckets(stack_ctx *c, const stack_node *n)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "buckets");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 1000, "buckets", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->buckets = xcalloc(n->n + 1, sizeof *s->buckets);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_bucket(c, n->keys[i], v, &s->buckets[s->nbuckets++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_blocks blocks = {.key = "buckets", .max = 1000, .what = "buckets",
+                                        .why = "one stack may hold"};
+    stack_model *s = c->s;
+    s->buckets = stack_decode_blocks(c, n, &blocks, sizeof *s->buckets, &s->nbuckets,
+                                     decode_bucket);
 }
