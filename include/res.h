@@ -396,6 +396,10 @@ void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *act
 
 /* Set props[name] to a string copy of value; NULL leaves the member out. */
 void res_prop_str(cJSON *props, const char *name, const char *value);
+/* props[name] when it is a string, else NULL (props may be NULL); borrowed from props. */
+const char *res_prop_string(const cJSON *props, const char *name);
+/* The same, "" when it is not a string: for text and comparisons. */
+const char *res_prop_text(const cJSON *props, const char *name);
 
 /* What `status` shows of ECS service `name` in `cluster` into `out`: desired, running,
  * pending, task_definition, revision, images, rollout_state and _reason, deployments, events

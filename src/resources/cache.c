@@ -110,20 +110,15 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     return rc;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
     (void)ctx;
     (void)err;
     const cJSON *port = cJSON_GetObjectItemCaseSensitive(n->actual, "port");
-    const char *state = str(n->actual, "status");
-    char *summary = xasprintf("%s %s, %s:%d%s", str(n->actual, "kind"), state,
-                              str(n->actual, "host"), cJSON_IsNumber(port) ? port->valueint : 0,
+    const char *state = res_prop_text(n->actual, "status");
+    char *summary = xasprintf("%s %s, %s:%d%s", res_prop_text(n->actual, "kind"), state,
+                              res_prop_text(n->actual, "host"), cJSON_IsNumber(port) ? port->valueint : 0,
                               cJSON_IsTrue(cJSON_GetObjectItem(n->actual, "tls")) ? ", TLS" : "");
     cJSON_AddStringToObject(out, "summary", summary);
     free(summary);

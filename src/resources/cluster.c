@@ -115,11 +115,6 @@ static void capacity_free(capacity_input *in)
     free(in->strategy);
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
@@ -127,9 +122,9 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     res_tags_list(ctx, n, &tags);
     capacity_input cap;
     int with = capacity_of(n->desired, NULL, &cap);
-    ecs_cluster_input in = {.name = str(n->desired, "name"),
+    ecs_cluster_input in = {.name = res_prop_string(n->desired, "name"),
                             .tags = &tags,
-                            .container_insights = str(n->desired, "insights"),
+                            .container_insights = res_prop_string(n->desired, "insights"),
                             .capacity_providers = with ? &cap.providers : NULL,
                             .default_strategy = cap.strategy,
                             .n_default_strategy = cap.n};
@@ -158,7 +153,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     ecs_cluster c = {0};
     int rc = 0;
     if (changed(n, "insights")) {
-        ecs_cluster_input in = {.name = n->physical_id, .container_insights = str(n->desired, "insights")};
+        ecs_cluster_input in = {.name = n->physical_id, .container_insights = res_prop_string(n->desired, "insights")};
         rc = ecs_update_cluster(ctx->aws, &in, NULL, err);
     }
     if (rc == 0 && (changed(n, "capacity_providers") || changed(n, "default_strategy"))) {

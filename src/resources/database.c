@@ -314,17 +314,12 @@ static int after_discover(res_ctx *ctx, aws_error *err)
 
 /* ---- status ---------------------------------------------------------------------------- */
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
     (void)ctx;
     (void)err;
-    const char *state = str(n->actual, "status"), *host = str(n->actual, "host");
+    const char *state = res_prop_text(n->actual, "status"), *host = res_prop_text(n->actual, "host");
     const cJSON *port = cJSON_GetObjectItemCaseSensitive(n->actual, "port");
     cJSON_AddStringToObject(out, "db_state", state);
     buf b = BUF_INIT;
@@ -396,7 +391,7 @@ static int refuse_change(const res_node *n, aws_error *err)
             return -1;
         }
     }
-    const char *v = str(d, "version"), *h = str(a, "version"), *engine = str(a, "engine");
+    const char *v = res_prop_text(d, "version"), *h = res_prop_text(a, "version"), *engine = res_prop_text(a, "engine");
     if (v[0] && h[0] && !dbres_version_satisfied(engine, v, h) && version_cmp(v, h) < 0) {
         aws_error_set(err, AWS_ERR_INPUT, "VersionDowngrade",
                       "databases.%s.version: %s is older than the %s it runs; RDS upgrades a "
@@ -419,7 +414,7 @@ static int refuse_password(res_ctx *ctx, aws_error *err)
             char *id = xasprintf("database/%s", db->name);
             const res_node *n = res_graph_find(ctx->graph, id);
             free(id);
-            if (n && n->actual && !str(n->actual, "secret_arn")[0]) {
+            if (n && n->actual && !res_prop_text(n->actual, "secret_arn")[0]) {
                 aws_error_set(err, AWS_ERR_INPUT, "NoManagedPassword",
                               "services.%s.databases.%s.password: the password of RDS database %s "
                               "is not kept by RDS in Secrets Manager, so ecsdeploy cannot give it; "

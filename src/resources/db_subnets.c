@@ -117,17 +117,12 @@ static const char **subnet_list(const res_node *n)
     return list;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int modify(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const char **subnets = subnet_list(n);
     rds_subnet_group sg;
-    int rc = rds_modify_db_subnet_group(ctx->aws, str(n->desired, "name"), NULL, subnets, &sg, err);
+    int rc = rds_modify_db_subnet_group(ctx->aws, res_prop_text(n->desired, "name"), NULL, subnets, &sg, err);
     free(subnets);
     if (rc == 0) {
         res_node_set(ctx, n, sg.name, props_of(&sg));
@@ -138,7 +133,7 @@ static int modify(res_ctx *ctx, res_node *n, aws_error *err)
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    const char *name = str(n->desired, "name"), *description = str(n->desired, "description");
+    const char *name = res_prop_text(n->desired, "name"), *description = res_prop_text(n->desired, "description");
     const char **subnets = subnet_list(n);
     svc_tags tags = {0};
     res_tags_list(ctx, n, &tags);

@@ -258,6 +258,18 @@ void res_prop_str(cJSON *props, const char *name, const char *value)
         cJSON_AddStringToObject(props, name, value);
 }
 
+const char *res_prop_string(const cJSON *props, const char *name)
+{
+    const cJSON *v = props ? cJSON_GetObjectItemCaseSensitive(props, name) : NULL;
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const char *res_prop_text(const cJSON *props, const char *name)
+{
+    const char *v = res_prop_string(props, name);
+    return v ? v : "";
+}
+
 void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual)
 {
     char *id = xstrdup_or_null(physical_id);

@@ -212,21 +212,16 @@ static cJSON *reach_props(const char *source, const cJSON *rules)
     return p;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int converge(res_ctx *ctx, res_node *n, const cJSON *have, aws_error *err)
 {
-    const char *source = str(n->desired, "source");
+    const char *source = res_prop_text(n->desired, "source");
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(n->desired, "rules");
     const cJSON *v;
     cJSON_ArrayForEach(v, have)
     {
         if (!in_array(want, v->valuestring) &&
-            apply(ctx, n, str(n->actual, "source"), v->valuestring, 0, err) != 0)
+            apply(ctx, n, res_prop_text(n->actual, "source"), v->valuestring, 0, err) != 0)
             return -1;
     }
     cJSON_ArrayForEach(v, want)
