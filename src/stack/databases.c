@@ -183,12 +183,11 @@ static void decode_created(stack_ctx *c, const stack_node *v, stack_database *db
     decode_subnets(c, v, db);
 }
 
-static void decode_database(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
-                            size_t at)
+void stack_decode_database(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                           size_t at)
 {
     stack_database *db = (stack_database *)items + at;
-    db->name = xstrdup(key->str);
-    db->loc = key->loc;
+    (void)key; /* named by stack_decode_blocks */
     db->storage_gib = 20;
     db->backup_retention_days = 7;
     db->deletion_protection = db->keep = db->final_snapshot = 1;
@@ -226,23 +225,12 @@ static void decode_database(stack_ctx *c, const stack_node *key, const stack_nod
     db->identifier = stack_name_database(c->s->name ? c->s->name : "", db->name);
 }
 
-void stack_decode_databases(stack_ctx *c, const stack_node *n)
-{
-    static const stack_blocks blocks = {.key = "databases", .max = 40, .what = "databases",
-                                        .why = "RDS allows per region"};
-    stack_model *s = c->s;
-    s->databases = stack_decode_blocks(c, n, &blocks, sizeof *s->databases, &s->ndatabases,
-                                       decode_database);
-}
-
 /* ---- caches: ---------------------------------------------------------------------- */
 
-static void decode_cache(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
-                         size_t at)
+void stack_decode_cache(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                        size_t at)
 {
     stack_cache *x = (stack_cache *)items + at;
-    x->name = xstrdup(key->str);
-    x->loc = key->loc;
     if (!v)
         stack_err(c, key, "needs existing: ID (ecsdeploy reads caches that exist; it "
                           "does not create them)");
@@ -255,14 +243,6 @@ static void decode_cache(stack_ctx *c, const stack_node *key, const stack_node *
                               "'%s' is not an ElastiCache identifier: it %s", x->existing, why);
         }
     }
-}
-
-void stack_decode_caches(stack_ctx *c, const stack_node *n)
-{
-    static const stack_blocks blocks = {.key = "caches", .max = 100, .what = "caches",
-                                        .why = "one stack may name"};
-    stack_model *s = c->s;
-    s->caches = stack_decode_blocks(c, n, &blocks, sizeof *s->caches, &s->ncaches, decode_cache);
 }
 
 /* ---- a service's databases: and caches: ------------------------------------------------ */

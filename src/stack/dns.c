@@ -160,8 +160,6 @@ void stack_decode_listener_certificate(stack_ctx *c, const stack_node *map, stac
 
 static void decode_zone(stack_ctx *c, const stack_node *key, const stack_node *v, stack_zone *z)
 {
-    z->name = xstrdup(key->str);
-    z->loc = key->loc;
     z->keep = 1;
     if (!v) {
         stack_err(c, key, "needs name: (the zone's domain, like app.example.com)");
@@ -186,7 +184,7 @@ static void decode_zone(stack_ctx *c, const stack_node *key, const stack_node *v
 }
 
 /* A zone, checked against the zones before it. */
-static void zone_block(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+void stack_decode_zone(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
                        size_t at)
 {
     stack_zone *zones = items, *z = &zones[at];
@@ -199,14 +197,6 @@ static void zone_block(stack_ctx *c, const stack_node *key, const stack_node *v,
         if (zones[k].domain && strcmp(zones[k].domain, z->domain) == 0)
             stack_err(c, key, "zone %s is zones.%s already (line %d)", z->domain, zones[k].name,
                       zones[k].loc.line);
-}
-
-void stack_decode_zones(stack_ctx *c, const stack_node *n)
-{
-    static const stack_blocks blocks = {.key = "zones", .max = 20, .what = "zones",
-                                        .why = "one stack may hold", .skip_disabled = 1};
-    stack_model *s = c->s;
-    s->zones = stack_decode_blocks(c, n, &blocks, sizeof *s->zones, &s->nzones, zone_block);
 }
 
 /* Where a balancer's domains are written (its own node when they are not). */

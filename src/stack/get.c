@@ -346,8 +346,8 @@ void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack
     stack_path_pop(c, old);
 }
 
-void *stack_decode_blocks(stack_ctx *c, const stack_node *n, const stack_blocks *b, size_t size,
-                          size_t *count, stack_block_fn fn)
+void *stack_decode_blocks(stack_ctx *c, const stack_node *n, const stack_blocks *b, size_t *count,
+                          stack_block_fn fn)
 {
     if (!n)
         return NULL;
@@ -356,12 +356,15 @@ void *stack_decode_blocks(stack_ctx *c, const stack_node *n, const stack_blocks 
     if (stack_want_map(c, n) && !stack_too_many(c, n, b->max, b->what, b->why)) {
         if (!n->n && b->empty_error)
             stack_err(c, n, "%s", b->empty_error);
-        items = xcalloc(n->n + 1, size);
+        items = xcalloc(n->n + 1, b->size);
         for (size_t i = 0; i < n->n; i++) {
             size_t o2 = stack_path_push(c, n->keys[i]->str);
             const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
             if (!b->skip_disabled || stack_enabled(c, v)) {
                 size_t at = (*count)++;
+                char *name = xstrdup(n->keys[i]->str);
+                memcpy(items + b->size * at + b->name_at, &name, sizeof name);
+                memcpy(items + b->size * at + b->loc_at, &n->keys[i]->loc, sizeof(stack_loc));
                 fn(c, n->keys[i], v, items, at);
             }
             stack_path_pop(c, o2);

@@ -175,12 +175,10 @@ static void decode_listeners(stack_ctx *c, const stack_node *ls, stack_load_bala
     stack_path_pop(c, old);
 }
 
-static void decode_lb(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
-                      size_t at)
+void stack_decode_load_balancer(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                                size_t at)
 {
     stack_load_balancer *lb = (stack_load_balancer *)items + at;
-    lb->name = xstrdup(key->str);
-    lb->loc = key->loc;
     lb->idle_timeout = 60;
     lb->tier = (stack_tier)-1;
     if (!v) {
@@ -222,12 +220,3 @@ static void decode_lb(stack_ctx *c, const stack_node *key, const stack_node *v, 
         stack_err_missing(c, v, "listeners");
 }
 
-void stack_decode_load_balancers(stack_ctx *c, const stack_node *n)
-{
-    static const stack_blocks blocks = {.key = "load_balancers", .max = 50,
-                                        .what = "load balancers", .why = "one stack may hold",
-                                        .skip_disabled = 1};
-    stack_model *s = c->s;
-    s->load_balancers = stack_decode_blocks(c, n, &blocks, sizeof *s->load_balancers,
-                                            &s->nload_balancers, decode_lb);
-}

@@ -170,12 +170,10 @@ static void decode_sidecars(stack_ctx *c, const stack_node *v, stack_service *sv
     stack_path_pop(c, old);
 }
 
-static void decode_service(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
-                           size_t at)
+void stack_decode_service(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                          size_t at)
 {
     stack_service *svc = (stack_service *)items + at;
-    svc->name = xstrdup(key->str);
-    svc->loc = key->loc;
     svc->cpu = 256;
     svc->memory = 512;
     svc->desired_count = 1;
@@ -230,12 +228,3 @@ static void decode_service(stack_ctx *c, const stack_node *key, const stack_node
         svc->discovery_port = stack_service_port(svc);
 }
 
-void stack_decode_services(stack_ctx *c, const stack_node *n)
-{
-    static const stack_blocks blocks = {.key = "services", .max = 500, .what = "services",
-                                        .why = "one stack may hold; split it", .skip_disabled = 1,
-                                        .empty_error = "declare at least one service"};
-    stack_model *s = c->s;
-    s->services = stack_decode_blocks(c, n, &blocks, sizeof *s->services, &s->nservices,
-                                      decode_service);
-}

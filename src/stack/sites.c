@@ -87,8 +87,6 @@ static void check_bucket(stack_ctx *c, const stack_node *v, const stack_site *x)
 
 static void decode_site(stack_ctx *c, const stack_node *key, const stack_node *v, stack_site *x)
 {
-    x->name = xstrdup(key->str);
-    x->loc = key->loc;
     x->default_root_object = xstrdup("index.html");
     const char *why = stack_check_logical_name(x->name);
     if (why)
@@ -141,7 +139,7 @@ static void check_names(stack_ctx *c, const stack_site *x)
 }
 
 /* A site, checked against the sites before it. */
-static void site_block(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+void stack_decode_site(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
                        size_t at)
 {
     stack_site *sites = items, *x = &sites[at];
@@ -154,10 +152,3 @@ static void site_block(stack_ctx *c, const stack_node *key, const stack_node *v,
                           sites[j].name);
 }
 
-void stack_decode_sites(stack_ctx *c, const stack_node *n)
-{
-    static const stack_blocks blocks = {.key = "sites", .max = 100, .what = "sites",
-                                        .why = "one stack may hold"};
-    stack_model *s = c->s;
-    s->sites = stack_decode_blocks(c, n, &blocks, sizeof *s->sites, &s->nsites, site_block);
-}

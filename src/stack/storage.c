@@ -61,8 +61,6 @@ static void decode_access_point(stack_ctx *c, const stack_node *key, const stack
     const char *why = stack_check_logical_name(key->str);
     if (why)
         stack_err(c, key, "'%s' %s", key->str, why);
-    ap->name = xstrdup(key->str);
-    ap->loc = key->loc;
     ap->uid = ap->gid = -1;
     int uid = -1, gid = -1;
     if (v && stack_want_map(c, v)) {
@@ -94,17 +92,17 @@ static void decode_access_points(stack_ctx *c, const stack_node *n, stack_file_s
 {
     static const stack_blocks blocks = {.key = "access_points", .max = 1000,
                                         .what = "access points",
-                                        .why = "EFS allows per file system"};
-    fs->access_points = stack_decode_blocks(c, n, &blocks, sizeof *fs->access_points,
-                                            &fs->naccess_points, decode_access_point);
+                                        .why = "EFS allows per file system",
+                                        STACK_BLOCKS_OF(stack_access_point)};
+    fs->access_points = stack_decode_blocks(c, n, &blocks, &fs->naccess_points,
+                                            decode_access_point);
 }
 
-static void decode_file_system(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
-                               size_t at)
+void stack_decode_file_system(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                              size_t at)
 {
     stack_file_system *fs = (stack_file_system *)items + at;
-    fs->name = xstrdup(key->str);
-    fs->loc = key->loc;
+    (void)key; /* named by stack_decode_blocks */
     fs->keep = 1;
     int perf = 0, tput = 0;
     if (v && stack_want_map(c, v)) {
@@ -146,15 +144,6 @@ static void decode_file_system(stack_ctx *c, const stack_node *key, const stack_
     }
     fs->performance_mode = xstrdup(performance_modes[perf]);
     fs->throughput_mode = xstrdup(throughput_modes[tput]);
-}
-
-void stack_decode_file_systems(stack_ctx *c, const stack_node *n)
-{
-    static const stack_blocks blocks = {.key = "file_systems", .max = 100, .what = "file systems",
-                                        .why = "one stack may hold"};
-    stack_model *s = c->s;
-    s->file_systems = stack_decode_blocks(c, n, &blocks, sizeof *s->file_systems,
-                                          &s->nfile_systems, decode_file_system);
 }
 
 /* ---- Parameter Store ------------------------------------------------------------------ */
@@ -244,12 +233,9 @@ static void decode_sources(stack_ctx *c, const stack_node *v, stack_ssm_paramete
     }
 }
 
-static void decode_parameter(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
-                             size_t at)
+static void decode_parameter(stack_ctx *c, const stack_node *key, const stack_node *v,
+                             stack_ssm_parameter *p)
 {
-    stack_ssm_parameter *p = (stack_ssm_parameter *)items + at;
-    p->name = xstrdup(key->str);
-    p->loc = key->loc;
     p->keep = 1;
     p->generator.source = STACK_SECRET_GENERATE; /* a secret's generator defaults */
     p->generator.length = 32;
@@ -292,18 +278,13 @@ static void decode_parameter(stack_ctx *c, const stack_node *key, const stack_no
                      "an existing parameter is never deleted; remove 'keep: false'");
 }
 
-void stack_decode_parameter_store(stack_ctx *c, const stack_node *n)
+void stack_decode_parameter(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                            size_t at)
 {
-    static const stack_blocks blocks = {.key = "parameter_store", .max = 1000,
-                                        .what = "parameters", .why = "one stack may hold"};
-    stack_model *s = c->s;
-    s->ssm_parameters = stack_decode_blocks(c, n, &blocks, sizeof *s->ssm_parameters,
-                                            &s->nssm_parameters, decode_parameter);
-    for (size_t i = 0; i < s->nssm_parameters; i++) {
-        stack_ssm_parameter *p = &s->ssm_parameters[i];
-        if (!p->ssm_name && p->source != STACK_SSM_PATH)
-            p->ssm_name = xasprintf("/%s/%s", s->name ? s->name : "", p->name);
-    }
+    stack_ssm_parameter *p = (stack_ssm_parameter *)items + at;
+    decode_parameter(c, key, v, p);
+    if (!p->ssm_name && p->source != STACK_SSM_PATH)
+        p->ssm_name = xasprintf("/%s/%s", c->s->name ? c->s->name : "", p->name);
 }
 
 /* ---- lookups ----------------------------------------------------------------------- */

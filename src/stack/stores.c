@@ -59,12 +59,11 @@ void stack_decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec)
     stack_path_pop(c, old);
 }
 
-static void decode_secret(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
-                          size_t at)
+void stack_decode_secret(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                         size_t at)
 {
     stack_secret *sec = (stack_secret *)items + at;
-    sec->name = xstrdup(key->str);
-    sec->loc = key->loc;
+    (void)key; /* named by stack_decode_blocks */
     sec->length = 32;
     sec->lowercase = sec->uppercase = sec->digits = 1;
     sec->keep = 1;
@@ -117,15 +116,6 @@ static void decode_secret(stack_ctx *c, const stack_node *key, const stack_node 
                      "an existing secret is never deleted; remove 'keep: false'");
 }
 
-void stack_decode_secrets(stack_ctx *c, const stack_node *n)
-{
-    static const stack_blocks blocks = {.key = "secrets", .max = 1000, .what = "secrets",
-                                        .why = "one stack may hold"};
-    stack_model *s = c->s;
-    s->secrets = stack_decode_blocks(c, n, &blocks, sizeof *s->secrets, &s->nsecrets,
-                                     decode_secret);
-}
-
 static void decode_lifecycle(stack_ctx *c, const stack_node *l, stack_bucket *b)
 {
     size_t old = stack_path_push(c, "lifecycle");
@@ -163,12 +153,11 @@ static void decode_lifecycle(stack_ctx *c, const stack_node *l, stack_bucket *b)
     stack_path_pop(c, old);
 }
 
-static void decode_bucket(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
-                          size_t at)
+void stack_decode_bucket(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                         size_t at)
 {
     stack_bucket *b = (stack_bucket *)items + at;
-    b->name = xstrdup(key->str);
-    b->loc = key->loc;
+    (void)key; /* named by stack_decode_blocks */
     b->block_public_access = b->tls_only = b->keep = 1;
     if (!v || !stack_want_map(c, v))
         return;
@@ -196,11 +185,3 @@ static void decode_bucket(stack_ctx *c, const stack_node *key, const stack_node 
         stack_decode_cors(c, stack_node_get(v, "cors"), b);
 }
 
-void stack_decode_buckets(stack_ctx *c, const stack_node *n)
-{
-    static const stack_blocks blocks = {.key = "buckets", .max = 1000, .what = "buckets",
-                                        .why = "one stack may hold"};
-    stack_model *s = c->s;
-    s->buckets = stack_decode_blocks(c, n, &blocks, sizeof *s->buckets, &s->nbuckets,
-                                     decode_bucket);
-}
