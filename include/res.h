@@ -270,6 +270,9 @@ void res_graph_free(res_graph *g);
 /* A new node (owned by the graph) with desired properties (ownership passes to the node). */
 res_node *res_graph_add(res_graph *g, const res_kind *kind, const char *name, const char *label,
                         cJSON *desired);
+/* The same with the label formatted from fmt (printf). */
+res_node *res_graph_addf(res_graph *g, const res_kind *kind, const char *name, cJSON *desired,
+                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 res_node *res_graph_find(const res_graph *g, const char *id);
 /* Record that n needs dep first. */
 void res_node_depend(res_node *n, res_node *dep);

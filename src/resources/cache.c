@@ -29,11 +29,10 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         const stack_cache *x = &s->caches[i];
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "identifier", x->existing ? x->existing : "");
-        char *label = xasprintf("existing ElastiCache cache %s", x->existing ? x->existing : "");
-        res_node *n = res_graph_add(g, &res_kind_cache, x->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_cache, x->name, d, "existing ElastiCache cache %s",
+                                     x->existing ? x->existing : "");
         n->model = x;
         n->external = 1;
-        free(label);
     }
     return 0;
 }

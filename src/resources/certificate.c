@@ -81,9 +81,9 @@ res_node *dnsres_add_certificate(res_graph *g, const char *owner, char *const *n
     cJSON_AddStringToObject(d, "region", region);
     cJSON_AddStringToObject(d, "status", "ISSUED");
     char *name = xasprintf("%s-%08x", owner, names_hash(names, n, region));
-    char *label = xasprintf("certificate for %s%s (%s, %s)", names[0], n > 1 ? " and more" : "",
-                            what, region);
-    res_node *node = res_graph_add(g, &res_kind_certificate, name, label, d);
+    res_node *node = res_graph_addf(g, &res_kind_certificate, name, d,
+                                    "certificate for %s%s (%s, %s)", names[0],
+                                    n > 1 ? " and more" : "", what, region);
     cJSON *zones = cJSON_AddArrayToObject(d, "zones");
     for (size_t i = 0; i < n; i++) {
         res_node *z = dnsres_stack_zone_node(g, names[i]);
@@ -95,7 +95,6 @@ res_node *dnsres_add_certificate(res_graph *g, const char *owner, char *const *n
             res_node_depend(node, z);
         }
     }
-    free(label);
     free(name);
     return node;
 }

@@ -38,9 +38,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddItemToArray(p, cJSON_CreateString("FARGATE_SPOT"));
     }
     cJSON_AddItemToObject(d, "default_strategy", stack_capacity_json(s->cluster.capacity, s->cluster.ncapacity));
-    char *label = xasprintf("ECS cluster %s", name);
-    res_graph_add(g, &res_kind_cluster, "main", label, d);
-    free(label);
+    res_graph_addf(g, &res_kind_cluster, "main", d, "ECS cluster %s", name);
     free(name);
     return 0;
 }

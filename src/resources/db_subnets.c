@@ -39,12 +39,12 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         if (db->existing)
             continue;
         char *name = group_name(s->name, db->name);
-        char *label = xasprintf("DB subnet group %s", name);
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", name);
         char *description = xasprintf(DESCRIPTION_FORMAT, s->name, db->name);
         cJSON_AddStringToObject(d, "description", description);
-        res_node *n = res_graph_add(g, &res_kind_db_subnets, db->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_db_subnets, db->name, d, "DB subnet group %s",
+                                     name);
         n->model = db;
         if (db->nsubnet_ids) {
             cJSON *a = cJSON_AddArrayToObject(d, "subnets");
@@ -54,7 +54,6 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             cJSON_AddItemToObject(d, "subnets", resnet_tier_subnets(g, n, db->tier));
         }
         free(description);
-        free(label);
         free(name);
     }
     return 0;

@@ -33,11 +33,10 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddStringToObject(d, "record_type", "A");
         cJSON_AddNumberToObject(d, "ttl", DNS_TTL);
         cJSON_AddBoolToObject(d, "custom_health", 1);
-        char *label = xasprintf("Cloud Map service %s.%s", name, s->namespace_name ? s->namespace_name : "?");
-        res_node *n = res_graph_add(g, &res_kind_discovery, svc->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_discovery, svc->name, d, "Cloud Map service %s.%s",
+                                     name, s->namespace_name ? s->namespace_name : "?");
         n->model = svc;
         res_node_depend(n, res_graph_find(g, "namespace/main"));
-        free(label);
     }
     return 0;
 }

@@ -1,4 +1,5 @@
 /* The graph of a stack: nodes, dependencies, references between nodes. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,18 @@ res_node *res_graph_add(res_graph *g, const res_kind *kind, const char *name, co
     n->desired = desired;
     g->nodes = xrealloc(g->nodes, (g->n + 1) * sizeof *g->nodes);
     g->nodes[g->n++] = n;
+    return n;
+}
+
+res_node *res_graph_addf(res_graph *g, const res_kind *kind, const char *name, cJSON *desired,
+                         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *label = xvasprintf(fmt, ap);
+    va_end(ap);
+    res_node *n = res_graph_add(g, kind, name, label, desired);
+    free(label);
     return n;
 }
 

@@ -82,8 +82,6 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             }
             cJSON_AddItemToObject(d, "default_actions", default_action(l));
             char *name = xasprintf("%s-%d", lb->name, l->port);
-            char *label = xasprintf("%s listener on port %d of %s%s", https ? "HTTPS" : "HTTP",
-                                    l->port, lb->name, l->redirect_port > 0 ? " (redirect to HTTPS)" : "");
             res_node *cert = NULL; /* before the listener: nodes come after what they use */
             if (https && l->nmanaged_names) {
                 char *what = xasprintf("HTTPS listener %s:%d", lb->name, l->port);
@@ -91,12 +89,14 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
                 cJSON_AddItemToObject(d, "certificate", res_ref(cert->id, "arn"));
                 free(what);
             }
-            res_node *n = res_graph_add(g, &res_kind_listener, name, label, d);
+            res_node *n = res_graph_addf(g, &res_kind_listener, name, d,
+                                         "%s listener on port %d of %s%s", https ? "HTTPS" : "HTTP",
+                                         l->port, lb->name,
+                                         l->redirect_port > 0 ? " (redirect to HTTPS)" : "");
             n->model = l;
             res_node_depend(n, res_graph_find(g, alb));
             if (cert)
                 res_node_depend(n, cert);
-            free(label);
             free(name);
         }
         free(alb);

@@ -29,19 +29,17 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", s->connect_namespace);
         cJSON_AddStringToObject(d, "type", "HTTP");
-        char *label = xasprintf("Service Connect namespace %s", s->connect_namespace);
-        res_graph_add(g, &res_kind_namespace, "connect", label, d);
-        free(label);
+        res_graph_addf(g, &res_kind_namespace, "connect", d, "Service Connect namespace %s",
+                       s->connect_namespace);
     }
     if (!s->namespace_name)
         return 0;
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", s->namespace_name);
     cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
-    char *label = xasprintf("private DNS namespace %s", s->namespace_name);
-    res_node *n = res_graph_add(g, &res_kind_namespace, "main", label, d);
+    res_node *n = res_graph_addf(g, &res_kind_namespace, "main", d, "private DNS namespace %s",
+                                 s->namespace_name);
     res_node_depend(n, res_graph_find(g, "vpc/main"));
-    free(label);
     return 0;
 }
 

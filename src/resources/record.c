@@ -44,9 +44,7 @@ res_node *dnsres_add_record(res_graph *g, const char *name, cJSON *dns_name, cJS
     cJSON_AddItemToObject(t, "zone_id", zone_id);
     cJSON_AddItemToObject(d, "ip_address_type",
                           ip_address_type ? ip_address_type : cJSON_CreateString("ipv4"));
-    char *label = xasprintf("alias record %s -> %s", name, what);
-    res_node *n = res_graph_add(g, &res_kind_record, name, label, d);
-    free(label);
+    res_node *n = res_graph_addf(g, &res_kind_record, name, d, "alias record %s -> %s", name, what);
     res_node *zone = dnsres_stack_zone_node(g, name);
     if (zone) {
         cJSON_AddItemToObject(d, "zone", res_ref(zone->id, "id"));

@@ -73,13 +73,12 @@ static int sg_reach_build(res_graph *g, const stack_model *s, char *err, size_t 
         cJSON_AddItemToObject(d, "source", res_ref(sg, "id"));
         cJSON *list = resnet_sorted_array(&rules);
         cJSON_AddItemToObject(d, "rules", list);
-        char *label = xasprintf("rules of service %s in existing groups", svc->name);
-        res_node *n = res_graph_add(g, &res_kind_sg_reach, svc->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_sg_reach, svc->name, d,
+                                     "rules of service %s in existing groups", svc->name);
         res_node_depend(n, res_graph_find(g, sg));
         for (size_t k = 0; k < stores.n; k++)
             cJSON_AddItemToArray(list, store_rule(g, n, stores.items[k]));
         svc_strings_free(&stores);
-        free(label);
         free(sg);
         svc_strings_free(&rules);
     }

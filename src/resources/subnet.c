@@ -61,10 +61,8 @@ static int subnet_build(res_graph *g, const stack_model *s, char *err, size_t er
         }
         char name[32];
         snprintf(name, sizeof name, "%s-%d", pub ? "public" : "private", sn->zone);
-        char *label = xasprintf("%s subnet %s (zone %d)", pub ? "public" : "private", sn->cidr,
-                                sn->zone);
-        res_node *n = res_graph_add(g, &res_kind_subnet, name, label, d);
-        free(label);
+        res_node *n = res_graph_addf(g, &res_kind_subnet, name, d, "%s subnet %s (zone %d)",
+                                     pub ? "public" : "private", sn->cidr, sn->zone);
         n->model = sn;
         res_node_depend(n, vpc);
     }

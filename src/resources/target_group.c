@@ -48,13 +48,12 @@ static void add_group(res_graph *g, const stack_service *svc, int alternate)
     cJSON_AddItemToObject(d, "health_check", health_json(&svc->lb.health));
     cJSON_AddNumberToObject(d, "deregistration_delay",
                             svc->lb.deregistration_delay >= 0 ? svc->lb.deregistration_delay : 15);
-    char *label = xasprintf("%starget group %s", alternate ? "alternate (blue/green) " : "", name);
     char *node = xasprintf("%s%s", svc->name, alternate ? "-alt" : "");
-    res_node *n = res_graph_add(g, &res_kind_target_group, node, label, d);
+    res_node *n = res_graph_addf(g, &res_kind_target_group, node, d, "%starget group %s",
+                                 alternate ? "alternate (blue/green) " : "", name);
     n->model = svc;
     res_node_depend(n, res_graph_find(g, "vpc/main"));
     free(node);
-    free(label);
     free(name);
 }
 

@@ -31,11 +31,10 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
         char *family = stack_name_task_family(s->name, svc->name);
-        char *label = xasprintf("task definition %s", family);
         cJSON *d = cJSON_CreateObject();
-        res_node *n = res_graph_add(g, &res_kind_task_def, svc->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_task_def, svc->name, d, "task definition %s",
+                                     family);
         n->model = svc;
-        free(label);
         cJSON *doc = NULL;
         if (task_def_document(g, n, svc, &doc, err, errlen) != 0) {
             free(family);

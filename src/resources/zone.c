@@ -28,11 +28,9 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         const stack_zone *z = &s->zones[i];
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", z->domain);
-        char *label = xasprintf("hosted zone %s", z->domain);
-        res_node *n = res_graph_add(g, &res_kind_zone, z->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_zone, z->name, d, "hosted zone %s", z->domain);
         n->model = z;
         n->keep = z->keep;
-        free(label);
     }
     return 0;
 }
