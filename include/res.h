@@ -360,6 +360,14 @@ int res_wait_long(res_ctx *ctx, res_node *n, res_action action, const char *what
                   res_poll_fn poll, void *ud, aws_error *err);
 /* Sleep for `seconds` (util_sleep), returning early (-1) when cancelled. */
 int res_sleep(res_ctx *ctx, double seconds);
+/* For a poll function that deletes: the answer of one try, rc and err being the delete
+ * call's. 1 when it is gone (rc 0, or AWS_IS_NOT_FOUND); 0 while AWS refuses because
+ * something still uses it (AWS_IS_IN_USE, or the classes in `also`), with AWS's message as
+ * status; else -1 (err kept). */
+int res_delete_tried(int rc, aws_error *err, unsigned also, char *status, size_t len);
+/* rc, or 0 (err cleared) when it failed because the resource is not there: a delete of
+ * what is already gone, a read of what was deleted meanwhile. */
+int res_not_found_ok(int rc, aws_error *err);
 
 /* Run fn(ud, i) for i in 0..n-1 on up to `width` threads at once (discovery that needs
  * one call per resource). Returns 0 when every call returned 0, else -1 with the first

@@ -174,14 +174,8 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
 {
     (void)ud;
-    if (ecs_delete_cluster(ctx->aws, n->physical_id, err) == 0 ||
-        aws_error_is(err, AWS_IS_NOT_FOUND))
-        return 1;
-    if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) {
-        snprintf(status, len, "%s", err->message);
-        return 0;
-    }
-    return -1;
+    return res_delete_tried(ecs_delete_cluster(ctx->aws, n->physical_id, err), err, AWS_IS_BUSY,
+                            status, len);
 }
 
 static int remove_cluster(res_ctx *ctx, res_node *n, aws_error *err)

@@ -180,10 +180,7 @@ static int delete_extra(res_ctx *ctx, const char *fs_id, const cJSON *keep, size
         if ((keep && listed(keep, l.items[i].subnet_id)) || !strcmp(l.items[i].state, "deleting"))
             continue;
         rc = efs_delete_mount_target(ctx->aws, l.items[i].id, err);
-        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
-            aws_error_clear(err);
-            rc = 0;
-        }
+        rc = res_not_found_ok(rc, err);
         *deleted += rc == 0;
     }
     efs_mount_targets_free(&l);

@@ -174,13 +174,7 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
         return aws_error_is(err, AWS_IS_NOT_FOUND) ? 1 : -1;
     int rc = cf_delete_origin_access_control(ctx->aws, n->physical_id, now.etag, err);
     cf_oac_free(&now);
-    if (rc == 0 || aws_error_is(err, AWS_IS_NOT_FOUND))
-        return 1;
-    if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) {
-        snprintf(status, len, "%s", err->message);
-        return 0;
-    }
-    return -1;
+    return res_delete_tried(rc, err, AWS_IS_BUSY, status, len);
 }
 
 static int remove_oac(res_ctx *ctx, res_node *n, aws_error *err)

@@ -493,12 +493,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 
 static int remove_parameter(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    int rc = ssm_delete_parameter(ctx->aws, n->physical_id, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
-        aws_error_clear(err);
-        rc = 0;
-    }
-    return rc;
+    return res_not_found_ok(ssm_delete_parameter(ctx->aws, n->physical_id, err), err);
 }
 
 /* `status`: the version and type, never the value. */

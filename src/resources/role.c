@@ -349,9 +349,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     discovery *d = ud;
     iam_role role = {0};
     cJSON *props = NULL;
-    int rc = read_role(d->ctx, d->roles->items[i].name, &role, &props, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = 0; /* deleted meanwhile */
+    /* not found: deleted meanwhile */
+    int rc = res_not_found_ok(read_role(d->ctx, d->roles->items[i].name, &role, &props, err), err);
     const char *id = svc_tags_get(&role.tags, RES_TAG_ID);
     if (rc == 0 && props && id && res_tags_match(d->ctx, &role.tags, NULL)) {
         res_found_add(d->out, id, role.name, props);
@@ -493,8 +492,7 @@ static int remove_role(res_ctx *ctx, res_node *n, aws_error *err)
     cJSON_Delete(now);
     if (rc == 0)
         rc = iam_delete_role(ctx->aws, n->physical_id, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = 0;
+    rc = res_not_found_ok(rc, err);
     return rc;
 }
 

@@ -348,9 +348,7 @@ static int remove_secret(res_ctx *ctx, res_node *n, aws_error *err)
 {
     /* without recovery: a later `up` creates it afresh */
     int rc = secretsmanager_delete_secret(ctx->aws, n->physical_id, 0, 1, NULL, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = 0;
-    return rc;
+    return res_not_found_ok(rc, err);
 }
 
 static const char *const replace_on[] = {"name", NULL};

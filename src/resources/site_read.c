@@ -185,10 +185,7 @@ static int round_two(void *ud, size_t i, aws_error *err)
                                        &d->tags[i - d->ncandidates], err);
     else
         return read_policy(d, r->first_policy + i - 2 * d->ncandidates, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
-        aws_error_clear(err);
-        rc = 0;
-    }
+    rc = res_not_found_ok(rc, err);
     return rc;
 }
 

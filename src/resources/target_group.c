@@ -216,14 +216,9 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
 {
     (void)ud;
-    if (elbv2_delete_target_group(ctx->aws, n->physical_id, err) == 0 ||
-        aws_error_is(err, AWS_IS_NOT_FOUND))
-        return 1;
-    if (aws_error_is(err, AWS_IS_IN_USE)) {
-        snprintf(status, len, "%s", err->message);
-        return 0;
-    }
-    return elbres_poll_failed(err, status, len);
+    int rc = res_delete_tried(elbv2_delete_target_group(ctx->aws, n->physical_id, err), err, 0,
+                              status, len);
+    return rc >= 0 ? rc : elbres_poll_failed(err, status, len);
 }
 
 /* A group being replaced (a new port, ...) is still the target of our rules, which move
