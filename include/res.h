@@ -382,6 +382,21 @@ int res_parallel_all(size_t n, int width, res_each_fn fn, void *ud, int *rcs, aw
 /* After res_parallel_all: 0 when every rcs[i] is 0, else -1 with the first failure (in
  * index order) copied into err. */
 int res_parallel_first_failure(size_t n, const int *rcs, const aws_error *errs, aws_error *err);
+/* A kind's external nodes (the resources the file names by id, with their model) and the
+ * results of reading them beside the list of the stack's own (res_externals_read): for a
+ * discovery that lists the stack's resources and reads the existing ones in one round. */
+typedef struct {
+    const res_node **nodes;
+    size_t n;
+    int *rcs;        /* [0]: the list's result, [1 + k]: node k's read */
+    aws_error *errs; /* the same for their errors */
+} res_externals;
+/* The external nodes of kind in ctx's graph. Free with res_externals_free. */
+void res_externals_of(const res_ctx *ctx, const res_kind *kind, res_externals *out);
+/* fn(ud, 0) (the list) and fn(ud, 1 + k) (a read of node k) all side by side
+ * (res_parallel_all), their results in x->rcs and x->errs. */
+void res_externals_read(res_externals *x, res_each_fn fn, void *ud);
+void res_externals_free(res_externals *x);
 /* How many reads one kind makes side by side (discovery, status, reading one resource's
  * settings): enough that a stack's resources of one kind are read in one round trip. */
 #define RES_READS_AT_ONCE 32
