@@ -420,6 +420,10 @@ int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id);
  * the actual properties (ownership passes; NULL when gone). Thread-safe. */
 void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual);
 
+/* A status's "summary" (formatted like printf), and "healthy": false when !healthy. */
+void res_status_summary(cJSON *out, int healthy, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Set props[name] to a string copy of value; NULL leaves the member out. */
 void res_prop_str(cJSON *props, const char *name, const char *value);
 /* props[name] when it is a string, else NULL (props may be NULL); borrowed from props. */

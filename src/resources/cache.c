@@ -116,14 +116,11 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     (void)err;
     const cJSON *port = cJSON_GetObjectItemCaseSensitive(n->actual, "port");
     const char *state = res_prop_text(n->actual, "status");
-    char *summary = xasprintf("%s %s, %s:%d%s", res_prop_text(n->actual, "kind"), state,
-                              res_prop_text(n->actual, "host"), cJSON_IsNumber(port) ? port->valueint : 0,
-                              cJSON_IsTrue(cJSON_GetObjectItem(n->actual, "tls")) ? ", TLS" : "");
-    cJSON_AddStringToObject(out, "summary", summary);
-    free(summary);
-    if (strcmp(state, "available") != 0 && strcmp(state, "modifying") != 0 &&
-        strcmp(state, "snapshotting") != 0)
-        cJSON_AddBoolToObject(out, "healthy", 0);
+    int healthy = !strcmp(state, "available") || !strcmp(state, "modifying") ||
+                  !strcmp(state, "snapshotting");
+    res_status_summary(out, healthy, "%s %s, %s:%d%s", res_prop_text(n->actual, "kind"), state,
+                       res_prop_text(n->actual, "host"), cJSON_IsNumber(port) ? port->valueint : 0,
+                       cJSON_IsTrue(cJSON_GetObjectItem(n->actual, "tls")) ? ", TLS" : "");
     return 0;
 }
 

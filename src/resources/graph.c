@@ -271,6 +271,18 @@ void res_prop_str(cJSON *props, const char *name, const char *value)
         cJSON_AddStringToObject(props, name, value);
 }
 
+void res_status_summary(cJSON *out, int healthy, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *summary = xvasprintf(fmt, ap);
+    va_end(ap);
+    cJSON_AddStringToObject(out, "summary", summary);
+    free(summary);
+    if (!healthy)
+        cJSON_AddBoolToObject(out, "healthy", 0);
+}
+
 const char *res_prop_string(const cJSON *props, const char *name)
 {
     const cJSON *v = props ? cJSON_GetObjectItemCaseSensitive(props, name) : NULL;

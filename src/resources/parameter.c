@@ -504,13 +504,14 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     const char *path = member(n->actual, "path");
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(n->actual, "version");
     /* no comma inside: `status` lists a kind's nodes on one line, comma-separated */
-    char *s = path ? xasprintf("every parameter under %s/", path)
-                   : xasprintf("%s v%.0f", member(n->actual, "type") ? member(n->actual, "type") : "?",
-                               cJSON_IsNumber(version) ? version->valuedouble : 0);
-    cJSON_AddStringToObject(out, "summary", s);
+    if (path)
+        res_status_summary(out, 1, "every parameter under %s/", path);
+    else
+        res_status_summary(out, 1, "%s v%.0f",
+                           member(n->actual, "type") ? member(n->actual, "type") : "?",
+                           cJSON_IsNumber(version) ? version->valuedouble : 0);
     if (cJSON_IsNumber(version))
         cJSON_AddNumberToObject(out, "version", version->valuedouble);
-    free(s);
     return 0;
 }
 

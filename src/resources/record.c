@@ -603,15 +603,13 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     const cJSON *t = cJSON_GetObjectItem(n->actual, "target");
     const char *type = res_prop_string(n->actual, "ip_address_type");
     int none = !type || !strcmp(type, "none") || !res_prop_string(t, "dns_name") || !*res_prop_string(t, "dns_name");
-    char *s = none ? xasprintf("no alias record (only its owner record) in zone %s",
-                               res_prop_string(n->actual, "zone_name"))
-                   : xasprintf("-> %s (%s) in zone %s", res_prop_string(t, "dns_name"),
-                               !strcmp(type, "dualstack") ? "A, AAAA" : !strcmp(type, "ipv4") ? "A" : "AAAA",
-                               res_prop_string(n->actual, "zone_name"));
-    cJSON_AddStringToObject(out, "summary", s);
     if (none)
-        cJSON_AddBoolToObject(out, "healthy", 0);
-    free(s);
+        res_status_summary(out, 0, "no alias record (only its owner record) in zone %s",
+                           res_prop_string(n->actual, "zone_name"));
+    else
+        res_status_summary(out, 1, "-> %s (%s) in zone %s", res_prop_string(t, "dns_name"),
+                           !strcmp(type, "dualstack") ? "A, AAAA" : !strcmp(type, "ipv4") ? "A" : "AAAA",
+                           res_prop_string(n->actual, "zone_name"));
     return 0;
 }
 

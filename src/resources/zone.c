@@ -182,10 +182,8 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     const cJSON *ns = cJSON_GetObjectItem(n->actual, "name_servers");
     if (!cJSON_IsString(name) || !cJSON_IsString(ns))
         return 0;
-    char *s = xasprintf("%s, name servers %s", name->valuestring, ns->valuestring);
-    cJSON_AddStringToObject(out, "summary", s);
+    res_status_summary(out, 1, "%s, name servers %s", name->valuestring, ns->valuestring);
     cJSON_AddStringToObject(out, "name_servers", ns->valuestring);
-    free(s);
     return 0;
 }
 
