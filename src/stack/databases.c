@@ -193,8 +193,7 @@ void stack_decode_database(stack_ctx *c, const stack_node *key, const stack_node
     db->deletion_protection = db->keep = db->final_snapshot = 1;
     db->tier = (stack_tier)-1;
     db->port = 5432;
-    if (v && stack_want_map(c, v)) {
-        stack_check_keys(c, v, database_keys);
+    if (stack_block_map(c, key, v, NULL, database_keys)) {
         const stack_node *ex = stack_node_get(v, "existing");
         if (ex && v->n > 1) {
             stack_err(c, v, "an existing database is only read and opened to its services: give "

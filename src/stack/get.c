@@ -264,6 +264,20 @@ int stack_get_enum(stack_ctx *c, const stack_node *map, const char *key, const c
     return rc;
 }
 
+int stack_block_map(stack_ctx *c, const stack_node *key, const stack_node *v, const char *needs,
+                    const char *const *keys)
+{
+    if (!v) {
+        if (needs)
+            stack_err(c, key, "%s", needs);
+        return 0;
+    }
+    if (!stack_want_map(c, v))
+        return 0;
+    stack_check_keys(c, v, keys);
+    return 1;
+}
+
 int stack_too_many(stack_ctx *c, const stack_node *n, size_t max, const char *what, const char *why)
 {
     if (!n || (n->kind != STACK_NODE_MAP && n->kind != STACK_NODE_SEQ) || n->n <= max)

@@ -181,13 +181,8 @@ void stack_decode_load_balancer(stack_ctx *c, const stack_node *key, const stack
     stack_load_balancer *lb = (stack_load_balancer *)items + at;
     lb->idle_timeout = 60;
     lb->tier = (stack_tier)-1;
-    if (!v) {
-        stack_err(c, key, "needs listeners: [ { port: 80 } ]");
+    if (!stack_block_map(c, key, v, "needs listeners: [ { port: 80 } ]", lb_keys))
         return;
-    }
-    if (!stack_want_map(c, v))
-        return;
-    stack_check_keys(c, v, lb_keys);
     int scheme = 0, tier = -1;
     if (stack_get_enum(c, v, "scheme", scheme_names, &scheme) == 0)
         lb->internal = scheme;

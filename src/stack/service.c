@@ -183,13 +183,8 @@ void stack_decode_service(stack_ctx *c, const stack_node *key, const stack_node 
     svc->containers = xcalloc(1, sizeof *svc->containers);
     svc->ncontainers = 1;
     svc->containers[0].name = xstrdup(svc->name);
-    if (!v) {
-        stack_err(c, key, "needs at least 'image:'");
+    if (!stack_block_map(c, key, v, "needs at least 'image:'", service_keys))
         return;
-    }
-    if (!stack_want_map(c, v))
-        return;
-    stack_check_keys(c, v, service_keys);
     stack_decode_container(c, v, &svc->containers[0], 1);
     stack_get_int(c, v, "cpu", 1, 1000000, &svc->cpu);
     stack_get_int(c, v, "memory", 1, 10000000, &svc->memory);

@@ -91,13 +91,9 @@ static void decode_site(stack_ctx *c, const stack_node *key, const stack_node *v
     const char *why = stack_check_logical_name(x->name);
     if (why)
         stack_err(c, key, "'%s' is not a valid name: it %s", x->name, why);
-    if (!v) {
-        stack_err(c, key, "needs bucket: NAME (a bucket of this stack to serve)");
+    if (!stack_block_map(c, key, v, "needs bucket: NAME (a bucket of this stack to serve)",
+                         site_keys))
         return;
-    }
-    if (!stack_want_map(c, v))
-        return;
-    stack_check_keys(c, v, site_keys);
     if (stack_get_str(c, v, "bucket", 1, &x->bucket) == 0 && x->bucket)
         check_bucket(c, v, x);
     decode_path(c, v, x);

@@ -92,6 +92,11 @@ int stack_get_bool(stack_ctx *c, const stack_node *map, const char *key, int *ou
 /* One of `names` (NULL-terminated): *out is its index. */
 int stack_get_enum(stack_ctx *c, const stack_node *map, const char *key, const char *const *names, int *out);
 int stack_node_enum(stack_ctx *c, const stack_node *n, const char *const *names, int *out);
+/* 1 when the block v of a map of named blocks is a mapping to decode (its keys checked
+ * against `keys`); else 0 after reporting (an empty block: `needs` at its name key; none
+ * when needs is NULL: an empty block takes the defaults). */
+int stack_block_map(stack_ctx *c, const stack_node *key, const stack_node *v, const char *needs,
+                    const char *const *keys);
 /* 1 (after reporting) when list or map `n` has more than `max` entries of `what`. */
 int stack_too_many(stack_ctx *c, const stack_node *n, size_t max, const char *what, const char *why);
 /* The `enabled:` switch of a map (default true; false drops the element). */

@@ -63,8 +63,7 @@ static void decode_access_point(stack_ctx *c, const stack_node *key, const stack
         stack_err(c, key, "'%s' %s", key->str, why);
     ap->uid = ap->gid = -1;
     int uid = -1, gid = -1;
-    if (v && stack_want_map(c, v)) {
-        stack_check_keys(c, v, ap_keys);
+    if (stack_block_map(c, key, v, NULL, ap_keys)) {
         stack_get_str(c, v, "path", 0, &ap->path);
         stack_get_int(c, v, "uid", 0, 2147483647, &uid);
         stack_get_int(c, v, "gid", 0, 2147483647, &gid);
@@ -105,8 +104,7 @@ void stack_decode_file_system(stack_ctx *c, const stack_node *key, const stack_n
     (void)key; /* named by stack_decode_blocks */
     fs->keep = 1;
     int perf = 0, tput = 0;
-    if (v && stack_want_map(c, v)) {
-        stack_check_keys(c, v, fs_keys);
+    if (stack_block_map(c, key, v, NULL, fs_keys)) {
         if (stack_get_str(c, v, "existing", 0, &fs->existing) == 0 && fs->existing &&
             (strncmp(fs->existing, "fs-", 3) != 0 || strlen(fs->existing) < 4))
             stack_err_key(c, stack_node_get(v, "existing"), "existing",
@@ -240,13 +238,9 @@ static void decode_parameter(stack_ctx *c, const stack_node *key, const stack_no
     p->generator.source = STACK_SECRET_GENERATE; /* a secret's generator defaults */
     p->generator.length = 32;
     p->generator.lowercase = p->generator.uppercase = p->generator.digits = 1;
-    if (!v) {
-        stack_err(c, key, "needs a source: value, from_file, generate, or existing: true");
+    if (!stack_block_map(c, key, v, "needs a source: value, from_file, generate, or existing: true",
+                         param_keys))
         return;
-    }
-    if (!stack_want_map(c, v))
-        return;
-    stack_check_keys(c, v, param_keys);
     decode_sources(c, v, p);
     if (p->source != STACK_SSM_PATH && stack_get_str(c, v, "name", 0, &p->ssm_name) == 0 && p->ssm_name) {
         const char *why = stack_check_ssm_name(p->ssm_name);
