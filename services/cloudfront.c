@@ -39,8 +39,8 @@ int cfi_call(aws_client *c, const char *op, const char *method, const char *path
 }
 
 /* GET /2020-05-31/<kind>/<id>: the answer with its ETag header in *out (cJSON_Delete). */
-static int get_one(aws_client *c, const char *op, const char *kind, const char *id, cJSON **out,
-                   aws_error *err)
+int cfi_get_one(aws_client *c, const char *op, const char *kind, const char *id, cJSON **out,
+                aws_error *err)
 {
     char *path = xasprintf("/%s/%s", kind, id ? id : "");
     int rc = cfi_call(c, op, "GET", path, NULL, NULL, NULL, NULL, NULL, out, err);
@@ -48,7 +48,7 @@ static int get_one(aws_client *c, const char *op, const char *kind, const char *
     return rc;
 }
 
-static char *etag_of(const cJSON *out)
+char *cfi_etag_of(const cJSON *out)
 {
     const char *e = aws_json_str(cJSON_GetObjectItemCaseSensitive(out, "Headers"), "etag");
     return xstrdup(e ? e : "");
@@ -94,8 +94,8 @@ static int page_call(void *ctx, const cJSON *in, cJSON **output, aws_error *err)
     return 0;
 }
 
-static int list_all(aws_client *c, const char *op, const char *path, const char *item,
-                    int page_size, cJSON **all, aws_error *err)
+int cfi_list_all(aws_client *c, const char *op, const char *path, const char *item,
+                 int page_size, cJSON **all, aws_error *err)
 {
     page_ctx p = {c, op, path, item, page_size};
     aws_page_spec ps = {.in_token = "Marker", .out_token = "NextMarker",
@@ -131,7 +131,7 @@ static void read_oac(const char *id, const cJSON *cfg, const cJSON *answer, cf_o
     o->origin_type = svc_json_dup(cfg, "OriginAccessControlOriginType");
     o->signing_behavior = svc_json_dup(cfg, "SigningBehavior");
     o->signing_protocol = svc_json_dup(cfg, "SigningProtocol");
-    o->etag = answer ? etag_of(answer) : xstrdup("");
+    o->etag = answer ? cfi_etag_of(answer) : xstrdup("");
 }
 
 static void read_oac_answer(const cJSON *answer, cf_oac *o)
@@ -171,7 +171,7 @@ static int find_oac(void *ctx, cJSON **output, aws_error *err)
     for (size_t i = 0; i < all.n && !found; i++) {
         if (strcmp(all.items[i].name, g->name) != 0)
             continue;
-        found = get_one(c, "GetOriginAccessControl", "origin-access-control", all.items[i].id,
+        found = cfi_get_one(c, "GetOriginAccessControl", "origin-access-control", all.items[i].id,
                         output, err) == 0 ? 1 : -1;
     }
     cf_oacs_free(&all);
@@ -197,7 +197,7 @@ int cf_get_origin_access_control(aws_client *c, const char *id, cf_oac *out, aws
 {
     memset(out, 0, sizeof *out);
     cJSON *o;
-    if (get_one(c, "GetOriginAccessControl", "origin-access-control", id, &o, err) != 0)
+    if (cfi_get_one(c, "GetOriginAccessControl", "origin-access-control", id, &o, err) != 0)
         return -1;
     read_oac_answer(o, out);
     cJSON_Delete(o);
@@ -234,7 +234,7 @@ int cf_list_origin_access_controls(aws_client *c, int page_size, cf_oacs *out, a
 {
     memset(out, 0, sizeof *out);
     cJSON *all, *e;
-    if (list_all(c, "ListOriginAccessControls", "/origin-access-control",
+    if (cfi_list_all(c, "ListOriginAccessControls", "/origin-access-control",
                  "OriginAccessControlSummary", page_size, &all, err) != 0)
         return -1;
     out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
@@ -267,7 +267,7 @@ static void read_distribution(const cJSON *answer, cf_distribution *d)
     d->domain_name = svc_json_dup(answer, "DomainName");
     d->status = svc_json_dup(answer, "Status");
     d->last_modified = svc_json_dup(answer, "LastModifiedTime");
-    d->etag = etag_of(answer);
+    d->etag = cfi_etag_of(answer);
     const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(answer, "DistributionConfig");
     d->doc = cfg ? cJSON_Duplicate(cfg, 1) : cJSON_CreateObject();
     cf_config_read(d->doc, &d->config);
@@ -288,7 +288,7 @@ static int find_created(void *ctx, cJSON **output, aws_error *err)
     if (cf_find_distribution(g->c, g->caller_reference, g->comment, &d, &found, err) != 0)
         return -1;
     if (found) {
-        found = get_one(g->c, "GetDistribution", "distribution", d.id, output, err) == 0 ? 1 : -1;
+        found = cfi_get_one(g->c, "GetDistribution", "distribution", d.id, output, err) == 0 ? 1 : -1;
         cf_distribution_free(&d);
     }
     return found;
@@ -336,7 +336,7 @@ int cf_get_distribution(aws_client *c, const char *id, cf_distribution *out, aws
 {
     memset(out, 0, sizeof *out);
     cJSON *o;
-    if (get_one(c, "GetDistribution", "distribution", id, &o, err) != 0)
+    if (cfi_get_one(c, "GetDistribution", "distribution", id, &o, err) != 0)
         return -1;
     read_distribution(o, out);
     cJSON_Delete(o);
@@ -350,11 +350,11 @@ int cf_get_distribution_config(aws_client *c, const char *id, cJSON **doc, char 
     *etag = NULL;
     char *cfg_id = xasprintf("%s/config", id);
     cJSON *o;
-    int rc = get_one(c, "GetDistributionConfig", "distribution", cfg_id, &o, err);
+    int rc = cfi_get_one(c, "GetDistributionConfig", "distribution", cfg_id, &o, err);
     free(cfg_id);
     if (rc != 0)
         return -1;
-    *etag = etag_of(o);
+    *etag = cfi_etag_of(o);
     cJSON_DeleteItemFromObjectCaseSensitive(o, "Headers");
     *doc = o;
     return 0;
@@ -449,7 +449,7 @@ int cf_list_distributions(aws_client *c, int page_size, cf_summaries *out, aws_e
 {
     memset(out, 0, sizeof *out);
     cJSON *all, *e;
-    if (list_all(c, "ListDistributions", "/distribution", "DistributionSummary", page_size, &all,
+    if (cfi_list_all(c, "ListDistributions", "/distribution", "DistributionSummary", page_size, &all,
                  err) != 0)
         return -1;
     out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
