@@ -270,6 +270,9 @@ void res_graph_free(res_graph *g);
 /* A new node (owned by the graph) with desired properties (ownership passes to the node). */
 res_node *res_graph_add(res_graph *g, const res_kind *kind, const char *name, const char *label,
                         cJSON *desired);
+/* The same with the label formatted from fmt (printf). */
+res_node *res_graph_addf(res_graph *g, const res_kind *kind, const char *name, cJSON *desired,
+                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 res_node *res_graph_find(const res_graph *g, const char *id);
 /* Record that n needs dep first. */
 void res_node_depend(res_node *n, res_node *dep);
@@ -357,6 +360,14 @@ int res_wait_long(res_ctx *ctx, res_node *n, res_action action, const char *what
                   res_poll_fn poll, void *ud, aws_error *err);
 /* Sleep for `seconds` (util_sleep), returning early (-1) when cancelled. */
 int res_sleep(res_ctx *ctx, double seconds);
+/* For a poll function that deletes: the answer of one try, rc and err being the delete
+ * call's. 1 when it is gone (rc 0, or AWS_IS_NOT_FOUND); 0 while AWS refuses because
+ * something still uses it (AWS_IS_IN_USE, or the classes in `also`), with AWS's message as
+ * status; else -1 (err kept). */
+int res_delete_tried(int rc, aws_error *err, unsigned also, char *status, size_t len);
+/* rc, or 0 (err cleared) when it failed because the resource is not there: a delete of
+ * what is already gone, a read of what was deleted meanwhile. */
+int res_not_found_ok(int rc, aws_error *err);
 
 /* Run fn(ud, i) for i in 0..n-1 on up to `width` threads at once (discovery that needs
  * one call per resource). Returns 0 when every call returned 0, else -1 with the first
@@ -371,6 +382,21 @@ int res_parallel_all(size_t n, int width, res_each_fn fn, void *ud, int *rcs, aw
 /* After res_parallel_all: 0 when every rcs[i] is 0, else -1 with the first failure (in
  * index order) copied into err. */
 int res_parallel_first_failure(size_t n, const int *rcs, const aws_error *errs, aws_error *err);
+/* A kind's external nodes (the resources the file names by id, with their model) and the
+ * results of reading them beside the list of the stack's own (res_externals_read): for a
+ * discovery that lists the stack's resources and reads the existing ones in one round. */
+typedef struct {
+    const res_node **nodes;
+    size_t n;
+    int *rcs;        /* [0]: the list's result, [1 + k]: node k's read */
+    aws_error *errs; /* the same for their errors */
+} res_externals;
+/* The external nodes of kind in ctx's graph. Free with res_externals_free. */
+void res_externals_of(const res_ctx *ctx, const res_kind *kind, res_externals *out);
+/* fn(ud, 0) (the list) and fn(ud, 1 + k) (a read of node k) all side by side
+ * (res_parallel_all), their results in x->rcs and x->errs. */
+void res_externals_read(res_externals *x, res_each_fn fn, void *ud);
+void res_externals_free(res_externals *x);
 /* How many reads one kind makes side by side (discovery, status, reading one resource's
  * settings): enough that a stack's resources of one kind are read in one round trip. */
 #define RES_READS_AT_ONCE 32
@@ -394,8 +420,16 @@ int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id);
  * the actual properties (ownership passes; NULL when gone). Thread-safe. */
 void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual);
 
+/* A status's "summary" (formatted like printf), and "healthy": false when !healthy. */
+void res_status_summary(cJSON *out, int healthy, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Set props[name] to a string copy of value; NULL leaves the member out. */
 void res_prop_str(cJSON *props, const char *name, const char *value);
+/* props[name] when it is a string, else NULL (props may be NULL); borrowed from props. */
+const char *res_prop_string(const cJSON *props, const char *name);
+/* The same, "" when it is not a string: for text and comparisons. */
+const char *res_prop_text(const cJSON *props, const char *name);
 
 /* What `status` shows of ECS service `name` in `cluster` into `out`: desired, running,
  * pending, task_definition, revision, images, rollout_state and _reason, deployments, events

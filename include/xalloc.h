@@ -6,6 +6,7 @@
 #ifndef ECSDEPLOY_XALLOC_H
 #define ECSDEPLOY_XALLOC_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 void *xmalloc(size_t n);
@@ -19,6 +20,7 @@ char *xstrndup(const char *s, size_t n);
 void *xgrow(void **items, size_t *n, size_t size);
 /* A new string formatted like printf. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* Say "out of memory (asked for n bytes)" and exit 1. */
 void xalloc_out_of_memory(size_t n) __attribute__((noreturn));
 

@@ -44,12 +44,12 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             cJSON_AddNumberToObject(d, "owner_gid", ap->gid >= 0 ? (double)ap->gid : 0);
             cJSON_AddStringToObject(d, "permissions", ap->permissions);
             char *name = xasprintf("%s.%s", fs->name, ap->name);
-            char *label = xasprintf("EFS access point %s of %s (%s)", ap->name, fs->name, ap->path);
-            res_node *n = res_graph_add(g, &res_kind_access_point, name, label, d);
+            res_node *n = res_graph_addf(g, &res_kind_access_point, name, d,
+                                         "EFS access point %s of %s (%s)", ap->name, fs->name,
+                                         ap->path);
             res_node_depend(n, res_graph_find(g, fs_id));
             n->model = ap;
             n->keep = fs->existing ? 0 : fs->keep;
-            free(label);
             free(name);
         }
         free(fs_id);

@@ -29,8 +29,8 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", name);
         cJSON_AddStringToObject(d, "scheme", lb->internal ? "internal" : "internet-facing");
-        char *label = xasprintf("%s load balancer %s", lb->internal ? "internal" : "internet-facing", name);
-        res_node *n = res_graph_add(g, &res_kind_alb, lb->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_alb, lb->name, d, "%s load balancer %s",
+                                     lb->internal ? "internal" : "internet-facing", name);
         n->model = lb;
         cJSON_AddItemToObject(d, "subnets", resnet_tier_subnets(g, n, lb->tier));
         char *sg = xasprintf("sg/lb-%s", lb->name);
@@ -52,7 +52,6 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
                                 s->network.ipv6 && !lb->internal ? "dualstack" : "ipv4");
         free(rules);
         free(sg);
-        free(label);
         free(name);
     }
     return 0;

@@ -38,10 +38,9 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddStringToObject(d, "service", b->service);
         cJSON_AddStringToObject(d, "secret", b->secret);
         cJSON_AddStringToObject(d, "command", b->command);
-        char *label = xasprintf("bootstrap %s: `%s` in %s into secret %s", b->name, b->command,
-                                b->service, b->secret);
-        res_node *n = res_graph_add(g, &res_kind_bootstrap, b->name, label, d);
-        free(label);
+        res_node *n = res_graph_addf(g, &res_kind_bootstrap, b->name, d,
+                                     "bootstrap %s: `%s` in %s into secret %s", b->name, b->command,
+                                     b->service, b->secret);
         n->model = b;
         char *id = xasprintf("service/%s", b->service);
         res_node_depend(n, res_graph_find(g, id));

@@ -29,11 +29,10 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         const stack_cache *x = &s->caches[i];
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "identifier", x->existing ? x->existing : "");
-        char *label = xasprintf("existing ElastiCache cache %s", x->existing ? x->existing : "");
-        res_node *n = res_graph_add(g, &res_kind_cache, x->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_cache, x->name, d, "existing ElastiCache cache %s",
+                                     x->existing ? x->existing : "");
         n->model = x;
         n->external = 1;
-        free(label);
     }
     return 0;
 }
@@ -110,26 +109,18 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     return rc;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
     (void)ctx;
     (void)err;
     const cJSON *port = cJSON_GetObjectItemCaseSensitive(n->actual, "port");
-    const char *state = str(n->actual, "status");
-    char *summary = xasprintf("%s %s, %s:%d%s", str(n->actual, "kind"), state,
-                              str(n->actual, "host"), cJSON_IsNumber(port) ? port->valueint : 0,
-                              cJSON_IsTrue(cJSON_GetObjectItem(n->actual, "tls")) ? ", TLS" : "");
-    cJSON_AddStringToObject(out, "summary", summary);
-    free(summary);
-    if (strcmp(state, "available") != 0 && strcmp(state, "modifying") != 0 &&
-        strcmp(state, "snapshotting") != 0)
-        cJSON_AddBoolToObject(out, "healthy", 0);
+    const char *state = res_prop_text(n->actual, "status");
+    int healthy = !strcmp(state, "available") || !strcmp(state, "modifying") ||
+                  !strcmp(state, "snapshotting");
+    res_status_summary(out, healthy, "%s %s, %s:%d%s", res_prop_text(n->actual, "kind"), state,
+                       res_prop_text(n->actual, "host"), cJSON_IsNumber(port) ? port->valueint : 0,
+                       cJSON_IsTrue(cJSON_GetObjectItem(n->actual, "tls")) ? ", TLS" : "");
     return 0;
 }
 

@@ -39,11 +39,6 @@
  * of one name removed at once do not each leave the record to the other. */
 static pthread_mutex_t cleaning = PTHREAD_MUTEX_INITIALIZER;
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 /* A name without its wildcard: what its validation record is for. */
 static const char *base_of(const char *name)
@@ -87,9 +82,9 @@ res_node *dnsres_add_certificate(res_graph *g, const char *owner, char *const *n
     cJSON_AddStringToObject(d, "region", region);
     cJSON_AddStringToObject(d, "status", "ISSUED");
     char *name = xasprintf("%s-%08x", owner, names_hash(names, n, region));
-    char *label = xasprintf("certificate for %s%s (%s, %s)", names[0], n > 1 ? " and more" : "",
-                            what, region);
-    res_node *node = res_graph_add(g, &res_kind_certificate, name, label, d);
+    res_node *node = res_graph_addf(g, &res_kind_certificate, name, d,
+                                    "certificate for %s%s (%s, %s)", names[0],
+                                    n > 1 ? " and more" : "", what, region);
     cJSON *zones = cJSON_AddArrayToObject(d, "zones");
     for (size_t i = 0; i < n; i++) {
         res_node *z = dnsres_stack_zone_node(g, names[i]);
@@ -101,7 +96,6 @@ res_node *dnsres_add_certificate(res_graph *g, const char *owner, char *const *n
             res_node_depend(node, z);
         }
     }
-    free(label);
     free(name);
     return node;
 }
@@ -151,7 +145,7 @@ static size_t regions_of(res_ctx *ctx, const char **out, size_t max)
         out[n++] = CF_CERTIFICATE_REGION;
     for (size_t i = 0; i < ctx->graph->n && n < max; i++) {
         const res_node *x = ctx->graph->nodes[i];
-        const char *r = x->kind == &res_kind_certificate ? str(x->desired, "region") : NULL;
+        const char *r = x->kind == &res_kind_certificate ? res_prop_string(x->desired, "region") : NULL;
         int seen = 0;
         for (size_t k = 0; r && k < n; k++)
             seen |= !strcmp(out[k], r);
@@ -239,7 +233,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 /* The client of the node's region. */
 static aws_client *client_of(res_ctx *ctx, const res_node *n, aws_error *err)
 {
-    const char *region = str(n->desired ? n->desired : n->actual, "region");
+    const char *region = res_prop_string(n->desired ? n->desired : n->actual, "region");
     return aws_client_in_region(ctx->aws, region, err);
 }
 
@@ -378,7 +372,7 @@ static int validate(res_ctx *ctx, res_node *n, res_action action, aws_client *c,
         rc = res_wait(ctx, n, action, what, poll_issued, &w, err);
     if (rc == 0)
         res_node_set(ctx, n, arn, props_of(arn, w.cert.domain, &w.cert.names, w.cert.status,
-                                           str(n->desired, "region")));
+                                           res_prop_string(n->desired, "region")));
     acm_certificate_free(&w.cert);
     return rc;
 }
@@ -407,7 +401,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         for (size_t i = 0; i < nn; i++)
             svc_strings_add(&got, cJSON_GetArrayItem(names, (int)i)->valuestring);
         res_node_set(ctx, n, arn, props_of(arn, in.domain, &got, "PENDING_VALIDATION",
-                                           str(n->desired, "region")));
+                                           res_prop_string(n->desired, "region")));
         svc_strings_free(&got);
         rc = validate(ctx, n, RES_CREATE, c, arn, err);
     }
@@ -420,7 +414,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     /* only ever to finish a validation (a rollback's "previous" state needs nothing) */
-    const char *want = str(n->desired, "status");
+    const char *want = res_prop_string(n->desired, "status");
     if (!want || strcmp(want, "ISSUED") != 0)
         return 0;
     aws_client *c = client_of(ctx, n, err);

@@ -134,14 +134,13 @@ void ci_role_build(res_graph *g, res_node *provider)
     }
     cJSON_Delete(all);
 
-    char *label = xasprintf("CI role %s (GitHub %s)", name, s->ci.repository);
-    res_node *n = res_graph_add(g, &res_kind_role, "ci", label, d);
+    res_node *n = res_graph_addf(g, &res_kind_role, "ci", d, "CI role %s (GitHub %s)", name,
+                                 s->ci.repository);
     n->model = &s->ci;
     res_node_depend(n, provider);
     for (size_t i = 0; i < npolicies; i++)
         res_node_depend(n, policies[i]);
     free(policies);
-    free(label);
     free(path);
     free(name);
 }

@@ -38,9 +38,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddItemToArray(p, cJSON_CreateString("FARGATE_SPOT"));
     }
     cJSON_AddItemToObject(d, "default_strategy", stack_capacity_json(s->cluster.capacity, s->cluster.ncapacity));
-    char *label = xasprintf("ECS cluster %s", name);
-    res_graph_add(g, &res_kind_cluster, "main", label, d);
-    free(label);
+    res_graph_addf(g, &res_kind_cluster, "main", d, "ECS cluster %s", name);
     free(name);
     return 0;
 }
@@ -115,11 +113,6 @@ static void capacity_free(capacity_input *in)
     free(in->strategy);
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
@@ -127,9 +120,9 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     res_tags_list(ctx, n, &tags);
     capacity_input cap;
     int with = capacity_of(n->desired, NULL, &cap);
-    ecs_cluster_input in = {.name = str(n->desired, "name"),
+    ecs_cluster_input in = {.name = res_prop_string(n->desired, "name"),
                             .tags = &tags,
-                            .container_insights = str(n->desired, "insights"),
+                            .container_insights = res_prop_string(n->desired, "insights"),
                             .capacity_providers = with ? &cap.providers : NULL,
                             .default_strategy = cap.strategy,
                             .n_default_strategy = cap.n};
@@ -158,7 +151,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     ecs_cluster c = {0};
     int rc = 0;
     if (changed(n, "insights")) {
-        ecs_cluster_input in = {.name = n->physical_id, .container_insights = str(n->desired, "insights")};
+        ecs_cluster_input in = {.name = n->physical_id, .container_insights = res_prop_string(n->desired, "insights")};
         rc = ecs_update_cluster(ctx->aws, &in, NULL, err);
     }
     if (rc == 0 && (changed(n, "capacity_providers") || changed(n, "default_strategy"))) {
@@ -181,14 +174,8 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
 {
     (void)ud;
-    if (ecs_delete_cluster(ctx->aws, n->physical_id, err) == 0 ||
-        aws_error_is(err, AWS_IS_NOT_FOUND))
-        return 1;
-    if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) {
-        snprintf(status, len, "%s", err->message);
-        return 0;
-    }
-    return -1;
+    return res_delete_tried(ecs_delete_cluster(ctx->aws, n->physical_id, err), err, AWS_IS_BUSY,
+                            status, len);
 }
 
 static int remove_cluster(res_ctx *ctx, res_node *n, aws_error *err)

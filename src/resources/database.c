@@ -218,8 +218,8 @@ cJSON *dbres_props(const rds_instance *i, const cJSON *desired)
 typedef struct {
     res_ctx *ctx;
     rds_instances listed;
-    const res_node **external; /* the file's existing databases */
-    rds_instances *described;  /* per external */
+    res_externals ext;        /* the file's existing databases */
+    rds_instances *described; /* per external */
 } discovery;
 
 static int discover_part(void *ud, size_t i, aws_error *err)
@@ -227,7 +227,7 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     discovery *d = ud;
     if (i == 0)
         return rds_describe_db_instances(d->ctx->aws, NULL, 0, &d->listed, err);
-    const stack_database *db = d->external[i - 1]->model;
+    const stack_database *db = d->ext.nodes[i - 1]->model;
     return rds_describe_db_instances(d->ctx->aws, db->existing, 0, &d->described[i - 1], err);
 }
 
@@ -252,19 +252,12 @@ static int found_external(res_ctx *ctx, const res_node *n, const rds_instances *
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     discovery d = {.ctx = ctx};
-    size_t next = 0;
-    d.external = xcalloc(ctx->graph ? ctx->graph->n + 1 : 1, sizeof *d.external);
-    for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++)
-        if (ctx->graph->nodes[i]->kind == &res_kind_database && ctx->graph->nodes[i]->external &&
-            ctx->graph->nodes[i]->model)
-            d.external[next++] = ctx->graph->nodes[i];
-    d.described = xcalloc(next + 1, sizeof *d.described);
-    int *rcs = xcalloc(next + 1, sizeof *rcs);
-    aws_error *errs = xcalloc(next + 1, sizeof *errs);
-    res_parallel_all(next + 1, RES_READS_AT_ONCE, discover_part, &d, rcs, errs);
-    int rc = rcs[0];
+    res_externals_of(ctx, &res_kind_database, &d.ext);
+    d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
+    res_externals_read(&d.ext, discover_part, &d);
+    int rc = d.ext.rcs[0];
     if (rc != 0)
-        *err = errs[0];
+        *err = d.ext.errs[0];
     for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
         const rds_instance *x = &d.listed.items[i];
         const char *id = svc_tags_get(&x->tags, RES_TAG_ID);
@@ -273,17 +266,16 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         const res_node *n = ctx->graph ? res_graph_find(ctx->graph, id) : NULL;
         res_found_add(out, id, x->id, dbres_props(x, n ? n->desired : NULL));
     }
-    for (size_t i = 0; rc == 0 && i < next; i++)
-        if (found_external(ctx, d.external[i], &d.described[i], rcs[i + 1], &errs[i + 1], out) != 0) {
-            *err = errs[i + 1];
+    for (size_t i = 0; rc == 0 && i < d.ext.n; i++)
+        if (found_external(ctx, d.ext.nodes[i], &d.described[i], d.ext.rcs[i + 1],
+                           &d.ext.errs[i + 1], out) != 0) {
+            *err = d.ext.errs[i + 1];
             rc = -1;
         }
-    for (size_t i = 0; i < next; i++)
+    for (size_t i = 0; i < d.ext.n; i++)
         rds_instances_free(&d.described[i]);
     free(d.described);
-    free(d.external);
-    free(rcs);
-    free(errs);
+    res_externals_free(&d.ext);
     rds_instances_free(&d.listed);
     return rc;
 }
@@ -314,17 +306,12 @@ static int after_discover(res_ctx *ctx, aws_error *err)
 
 /* ---- status ---------------------------------------------------------------------------- */
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
     (void)ctx;
     (void)err;
-    const char *state = str(n->actual, "status"), *host = str(n->actual, "host");
+    const char *state = res_prop_text(n->actual, "status"), *host = res_prop_text(n->actual, "host");
     const cJSON *port = cJSON_GetObjectItemCaseSensitive(n->actual, "port");
     cJSON_AddStringToObject(out, "db_state", state);
     buf b = BUF_INIT;
@@ -396,7 +383,7 @@ static int refuse_change(const res_node *n, aws_error *err)
             return -1;
         }
     }
-    const char *v = str(d, "version"), *h = str(a, "version"), *engine = str(a, "engine");
+    const char *v = res_prop_text(d, "version"), *h = res_prop_text(a, "version"), *engine = res_prop_text(a, "engine");
     if (v[0] && h[0] && !dbres_version_satisfied(engine, v, h) && version_cmp(v, h) < 0) {
         aws_error_set(err, AWS_ERR_INPUT, "VersionDowngrade",
                       "databases.%s.version: %s is older than the %s it runs; RDS upgrades a "
@@ -419,7 +406,7 @@ static int refuse_password(res_ctx *ctx, aws_error *err)
             char *id = xasprintf("database/%s", db->name);
             const res_node *n = res_graph_find(ctx->graph, id);
             free(id);
-            if (n && n->actual && !str(n->actual, "secret_arn")[0]) {
+            if (n && n->actual && !res_prop_text(n->actual, "secret_arn")[0]) {
                 aws_error_set(err, AWS_ERR_INPUT, "NoManagedPassword",
                               "services.%s.databases.%s.password: the password of RDS database %s "
                               "is not kept by RDS in Secrets Manager, so ecsdeploy cannot give it; "

@@ -21,11 +21,6 @@
 #include "diff_internal.h"
 #include "xalloc.h"
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static int num(const cJSON *o, const char *name)
 {
@@ -133,16 +128,16 @@ static int adopt(res_ctx *ctx, res_node *n, const char *id, aws_error *err)
 int dbres_create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *d = n->desired;
-    const char *id = str(d, "identifier");
+    const char *id = res_prop_string(d, "identifier");
     const char **groups = strings(d, "security_groups");
     svc_tags tags = {0};
     res_tags_list(ctx, n, &tags);
     rds_instance_in in = {
-        .id = id, .engine = str(d, "engine"), .engine_version = str(d, "version"),
-        .instance_class = str(d, "instance_class"), .allocated_storage = num(d, "storage_gib"),
-        .storage_type = str(d, "storage_type"), .db_name = str(d, "db_name"),
-        .master_username = str(d, "user"), .manage_master_password = 1,
-        .subnet_group = str(d, "subnet_group"), .security_groups = groups,
+        .id = id, .engine = res_prop_string(d, "engine"), .engine_version = res_prop_string(d, "version"),
+        .instance_class = res_prop_string(d, "instance_class"), .allocated_storage = num(d, "storage_gib"),
+        .storage_type = res_prop_string(d, "storage_type"), .db_name = res_prop_string(d, "db_name"),
+        .master_username = res_prop_string(d, "user"), .manage_master_password = 1,
+        .subnet_group = res_prop_string(d, "subnet_group"), .security_groups = groups,
         .storage_encrypted = 1, .multi_az = flag(d, "multi_az") ? 1 : -1,
         .deletion_protection = flag(d, "deletion_protection") ? 1 : -1,
         .publicly_accessible = -1, .copy_tags_to_snapshot = 1,
@@ -181,9 +176,9 @@ int dbres_update(res_ctx *ctx, res_node *n, aws_error *err)
     const char **groups = NULL;
     char *want_major = NULL, *have_major = NULL;
     if (differs(d, a, "instance_class"))
-        m.instance_class = str(d, "instance_class");
+        m.instance_class = res_prop_string(d, "instance_class");
     if (differs(d, a, "storage_type"))
-        m.storage_type = str(d, "storage_type");
+        m.storage_type = res_prop_string(d, "storage_type");
     if (differs(d, a, "storage_gib")) {
         if (num(d, "storage_gib") > num(a, "storage_gib"))
             m.allocated_storage = num(d, "storage_gib");
@@ -191,11 +186,11 @@ int dbres_update(res_ctx *ctx, res_node *n, aws_error *err)
             res_event(ctx, n, RES_UPDATE, RES_EV_NOTE, "storage stays at %d GiB: RDS cannot shrink it",
                       num(a, "storage_gib"));
     }
-    if (differs(d, a, "version") && str(d, "version") && str(a, "version")) {
-        const char *engine = str(a, "engine") ? str(a, "engine") : "";
-        want_major = dbres_major(engine, str(d, "version"));
-        have_major = dbres_major(engine, str(a, "version"));
-        m.engine_version = str(d, "version");
+    if (differs(d, a, "version") && res_prop_string(d, "version") && res_prop_string(a, "version")) {
+        const char *engine = res_prop_string(a, "engine") ? res_prop_string(a, "engine") : "";
+        want_major = dbres_major(engine, res_prop_string(d, "version"));
+        have_major = dbres_major(engine, res_prop_string(a, "version"));
+        m.engine_version = res_prop_string(d, "version");
         m.allow_major_version_upgrade = strcmp(want_major, have_major) != 0;
     }
     if (differs(d, a, "multi_az"))
@@ -226,7 +221,7 @@ int dbres_update(res_ctx *ctx, res_node *n, aws_error *err)
 static char *final_snapshot(const res_ctx *ctx, const res_node *n)
 {
     const stack_database *db = n->model;
-    const char *state = str(n->actual, "status");
+    const char *state = res_prop_string(n->actual, "status");
     if (ctx->rolling_back || (db && !db->final_snapshot) || (state && strcmp(state, "creating") == 0))
         return NULL;
     time_t now = (time_t)util_wall();

@@ -39,12 +39,12 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         if (db->existing)
             continue;
         char *name = group_name(s->name, db->name);
-        char *label = xasprintf("DB subnet group %s", name);
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", name);
         char *description = xasprintf(DESCRIPTION_FORMAT, s->name, db->name);
         cJSON_AddStringToObject(d, "description", description);
-        res_node *n = res_graph_add(g, &res_kind_db_subnets, db->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_db_subnets, db->name, d, "DB subnet group %s",
+                                     name);
         n->model = db;
         if (db->nsubnet_ids) {
             cJSON *a = cJSON_AddArrayToObject(d, "subnets");
@@ -54,7 +54,6 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             cJSON_AddItemToObject(d, "subnets", resnet_tier_subnets(g, n, db->tier));
         }
         free(description);
-        free(label);
         free(name);
     }
     return 0;
@@ -117,17 +116,12 @@ static const char **subnet_list(const res_node *n)
     return list;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int modify(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const char **subnets = subnet_list(n);
     rds_subnet_group sg;
-    int rc = rds_modify_db_subnet_group(ctx->aws, str(n->desired, "name"), NULL, subnets, &sg, err);
+    int rc = rds_modify_db_subnet_group(ctx->aws, res_prop_text(n->desired, "name"), NULL, subnets, &sg, err);
     free(subnets);
     if (rc == 0) {
         res_node_set(ctx, n, sg.name, props_of(&sg));
@@ -138,7 +132,7 @@ static int modify(res_ctx *ctx, res_node *n, aws_error *err)
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    const char *name = str(n->desired, "name"), *description = str(n->desired, "description");
+    const char *name = res_prop_text(n->desired, "name"), *description = res_prop_text(n->desired, "description");
     const char **subnets = subnet_list(n);
     svc_tags tags = {0};
     res_tags_list(ctx, n, &tags);

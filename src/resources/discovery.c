@@ -33,11 +33,10 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddStringToObject(d, "record_type", "A");
         cJSON_AddNumberToObject(d, "ttl", DNS_TTL);
         cJSON_AddBoolToObject(d, "custom_health", 1);
-        char *label = xasprintf("Cloud Map service %s.%s", name, s->namespace_name ? s->namespace_name : "?");
-        res_node *n = res_graph_add(g, &res_kind_discovery, svc->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_discovery, svc->name, d, "Cloud Map service %s.%s",
+                                     name, s->namespace_name ? s->namespace_name : "?");
         n->model = svc;
         res_node_depend(n, res_graph_find(g, "namespace/main"));
-        free(label);
     }
     return 0;
 }
@@ -70,8 +69,7 @@ static int namespace_owned(void *ud, size_t i, aws_error *err)
     svc_tags tags = {0};
     int rc = sd_list_tags_for_resource(d->ctx->aws, d->namespaces.items[i].arn, &tags, err);
     d->owned[i] = rc == 0 && res_tags_match(d->ctx, &tags, NULL);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = 0;
+    rc = res_not_found_ok(rc, err);
     svc_tags_free(&tags);
     return rc;
 }
@@ -100,8 +98,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
         s->namespace_id = xstrdup(d->ns_of[i]);
         res_found_add(d->out, id, s->id, props_of(s));
     }
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = 0;
+    rc = res_not_found_ok(rc, err);
     svc_tags_free(&tags);
     return rc;
 }
@@ -236,8 +233,7 @@ static int deregister_leftovers(res_ctx *ctx, res_node *n, aws_error *err)
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < inst.n; i++) {
         rc = sd_deregister_instance(ctx->aws, n->physical_id, inst.items[i].id, NULL, err);
-        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-            rc = 0;
+        rc = res_not_found_ok(rc, err);
     }
     if (rc == 0 && inst.n > 0)
         res_event(ctx, n, RES_DELETE, RES_EV_NOTE, "deregistered %zu leftover instance%s",
@@ -249,14 +245,9 @@ static int deregister_leftovers(res_ctx *ctx, res_node *n, aws_error *err)
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
 {
     (void)ud;
-    if (sd_delete_service(ctx->aws, n->physical_id, err) == 0 ||
-        aws_error_is(err, AWS_IS_NOT_FOUND))
-        return 1;
-    if (aws_error_is(err, AWS_IS_IN_USE)) {
-        snprintf(status, len, "%s", err->message);
-        return 0;
-    }
-    return elbres_poll_failed(err, status, len);
+    int rc = res_delete_tried(sd_delete_service(ctx->aws, n->physical_id, err), err, 0, status,
+                              len);
+    return rc >= 0 ? rc : elbres_poll_failed(err, status, len);
 }
 
 static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)

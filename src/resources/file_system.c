@@ -151,7 +151,7 @@ static const stack_file_system *model_of(res_ctx *ctx, const char *id)
 typedef struct {
     res_ctx *ctx;
     efs_file_systems listed;
-    const res_node **external;
+    res_externals ext;          /* the file's existing file systems */
     efs_file_system *described; /* per external */
 } discovery;
 
@@ -160,7 +160,7 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     discovery *d = ud;
     if (i == 0)
         return efs_describe_file_systems(d->ctx->aws, NULL, &d->listed, err);
-    const stack_file_system *fs = d->external[i - 1]->model;
+    const stack_file_system *fs = d->ext.nodes[i - 1]->model;
     return efs_describe_file_system(d->ctx->aws, fs->existing, &d->described[i - 1], err);
 }
 
@@ -185,23 +185,18 @@ static void found_external(res_ctx *ctx, const res_node *n, const efs_file_syste
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     discovery d = {.ctx = ctx};
-    size_t next = 0;
-    d.external = xcalloc(ctx->graph ? ctx->graph->n + 1 : 1, sizeof *d.external);
-    for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++)
-        if (ctx->graph->nodes[i]->kind == &res_kind_file_system && ctx->graph->nodes[i]->external)
-            d.external[next++] = ctx->graph->nodes[i];
-    d.described = xcalloc(next + 1, sizeof *d.described);
-    int *rcs = xcalloc(next + 1, sizeof *rcs);
-    aws_error *errs = xcalloc(next + 1, sizeof *errs);
-    res_parallel_all(next + 1, RES_READS_AT_ONCE, discover_part, &d, rcs, errs);
+    res_externals_of(ctx, &res_kind_file_system, &d.ext);
+    d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
+    res_externals_read(&d.ext, discover_part, &d);
     int rc = 0, failed = 0;
-    for (size_t i = 0; i < next + 1 && !failed; i++) {
-        if (i == 0 && rcs[0] != 0)
+    for (size_t i = 0; i < d.ext.n + 1 && !failed; i++) {
+        if (i == 0 && d.ext.rcs[0] != 0)
             failed = 1;
         else if (i > 0)
-            found_external(ctx, d.external[i - 1], &d.described[i - 1], rcs[i], &errs[i], out, &failed);
+            found_external(ctx, d.ext.nodes[i - 1], &d.described[i - 1], d.ext.rcs[i],
+                           &d.ext.errs[i], out, &failed);
         if (failed)
-            *err = errs[i];
+            *err = d.ext.errs[i];
     }
     /* ours (not being deleted), then their settings side by side */
     const efs_file_system **ours = xcalloc(d.listed.n + 1, sizeof *ours);
@@ -226,12 +221,10 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         free(set[i].policy);
     free(set);
     free(ours);
-    for (size_t i = 0; i < next; i++)
+    for (size_t i = 0; i < d.ext.n; i++)
         efs_file_system_free(&d.described[i]);
     free(d.described);
-    free(d.external);
-    free(rcs);
-    free(errs);
+    res_externals_free(&d.ext);
     efs_file_systems_free(&d.listed);
     return rc;
 }

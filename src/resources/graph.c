@@ -1,4 +1,5 @@
 /* The graph of a stack: nodes, dependencies, references between nodes. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,18 @@ res_node *res_graph_add(res_graph *g, const res_kind *kind, const char *name, co
     n->desired = desired;
     g->nodes = xrealloc(g->nodes, (g->n + 1) * sizeof *g->nodes);
     g->nodes[g->n++] = n;
+    return n;
+}
+
+res_node *res_graph_addf(res_graph *g, const res_kind *kind, const char *name, cJSON *desired,
+                         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *label = xvasprintf(fmt, ap);
+    va_end(ap);
+    res_node *n = res_graph_add(g, kind, name, label, desired);
+    free(label);
     return n;
 }
 
@@ -256,6 +269,30 @@ void res_prop_str(cJSON *props, const char *name, const char *value)
 {
     if (value)
         cJSON_AddStringToObject(props, name, value);
+}
+
+void res_status_summary(cJSON *out, int healthy, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *summary = xvasprintf(fmt, ap);
+    va_end(ap);
+    cJSON_AddStringToObject(out, "summary", summary);
+    free(summary);
+    if (!healthy)
+        cJSON_AddBoolToObject(out, "healthy", 0);
+}
+
+const char *res_prop_string(const cJSON *props, const char *name)
+{
+    const cJSON *v = props ? cJSON_GetObjectItemCaseSensitive(props, name) : NULL;
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+const char *res_prop_text(const cJSON *props, const char *name)
+{
+    const char *v = res_prop_string(props, name);
+    return v ? v : "";
 }
 
 void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual)

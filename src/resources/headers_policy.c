@@ -36,10 +36,9 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON *h = cJSON_AddObjectToObject(d, "headers");
         for (size_t k = 0; k < x->nheaders; k++)
             cJSON_AddStringToObject(h, x->headers[k].name, x->headers[k].value);
-        char *label = xasprintf("response headers policy %s", name);
-        res_node *n = res_graph_add(g, &res_kind_headers, x->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_headers, x->name, d, "response headers policy %s",
+                                     name);
         n->model = x;
-        free(label);
         free(comment);
         free(name);
     }

@@ -82,8 +82,6 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             }
             cJSON_AddItemToObject(d, "default_actions", default_action(l));
             char *name = xasprintf("%s-%d", lb->name, l->port);
-            char *label = xasprintf("%s listener on port %d of %s%s", https ? "HTTPS" : "HTTP",
-                                    l->port, lb->name, l->redirect_port > 0 ? " (redirect to HTTPS)" : "");
             res_node *cert = NULL; /* before the listener: nodes come after what they use */
             if (https && l->nmanaged_names) {
                 char *what = xasprintf("HTTPS listener %s:%d", lb->name, l->port);
@@ -91,12 +89,14 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
                 cJSON_AddItemToObject(d, "certificate", res_ref(cert->id, "arn"));
                 free(what);
             }
-            res_node *n = res_graph_add(g, &res_kind_listener, name, label, d);
+            res_node *n = res_graph_addf(g, &res_kind_listener, name, d,
+                                         "%s listener on port %d of %s%s", https ? "HTTPS" : "HTTP",
+                                         l->port, lb->name,
+                                         l->redirect_port > 0 ? " (redirect to HTTPS)" : "");
             n->model = l;
             res_node_depend(n, res_graph_find(g, alb));
             if (cert)
                 res_node_depend(n, cert);
-            free(label);
             free(name);
         }
         free(alb);
@@ -187,11 +187,6 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     return rc;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static int listed(const cJSON *list, const char *s)
 {
@@ -207,7 +202,7 @@ static int listed(const cJSON *list, const char *s)
 static int sync_certs(res_ctx *ctx, res_node *n, const char *arn, int created, aws_error *err)
 {
     const cJSON *want = cJSON_GetObjectItem(n->desired, "certificates");
-    const char *dflt = str(n->desired, "certificate");
+    const char *dflt = res_prop_string(n->desired, "certificate");
     if (!cJSON_IsArray(want))
         return 0;
     cJSON *have = created ? cJSON_CreateArray() : read_extra_certs(ctx, arn, 1, err);
@@ -268,14 +263,14 @@ static int call(res_ctx *ctx, res_node *n, int create, aws_error *err)
     size_t nactions = 0;
     elbv2_action *actions = elbres_actions_from(cJSON_GetObjectItem(n->desired, "default_actions"),
                                                 NULL, NULL, &nactions);
-    const char *certs[] = {str(n->desired, "certificate"), NULL};
+    const char *certs[] = {res_prop_string(n->desired, "certificate"), NULL};
     svc_tags tags;
     res_tags_list(ctx, n, &tags);
-    elbv2_listener_in in = {.lb_arn = create ? str(n->desired, "lb") : NULL,
+    elbv2_listener_in in = {.lb_arn = create ? res_prop_string(n->desired, "lb") : NULL,
                             .listener_arn = create ? NULL : n->physical_id,
-                            .protocol = str(n->desired, "protocol"),
+                            .protocol = res_prop_string(n->desired, "protocol"),
                             .port = cJSON_GetObjectItem(n->desired, "port")->valueint,
-                            .ssl_policy = str(n->desired, "ssl_policy"),
+                            .ssl_policy = res_prop_string(n->desired, "ssl_policy"),
                             .certificates = certs[0] ? certs : NULL,
                             .actions = actions,
                             .nactions = nactions,
@@ -302,7 +297,7 @@ static int call(res_ctx *ctx, res_node *n, int create, aws_error *err)
 static int adopt(res_ctx *ctx, res_node *n, aws_error *err)
 {
     elbv2_listeners l = {0};
-    if (elbv2_describe_listeners(ctx->aws, str(n->desired, "lb"), NULL, 0, &l, err) != 0)
+    if (elbv2_describe_listeners(ctx->aws, res_prop_string(n->desired, "lb"), NULL, 0, &l, err) != 0)
         return -1;
     int port = cJSON_GetObjectItem(n->desired, "port")->valueint;
     for (size_t i = 0; i < l.n; i++)
@@ -323,7 +318,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     if (call(ctx, n, 1, err) == 0)
         return 0;
-    int again = elbres_refused_before_active(ctx, n, RES_CREATE, str(n->desired, "lb"), err);
+    int again = elbres_refused_before_active(ctx, n, RES_CREATE, res_prop_string(n->desired, "lb"), err);
     if (again != 0)
         return again == 1 ? call(ctx, n, 1, err) : -1;
     if (!aws_error_is(err, AWS_IS_EXISTS))

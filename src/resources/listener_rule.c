@@ -90,9 +90,9 @@ static void add_rule(res_graph *g, const stack_service *svc, size_t index, const
     if (secret)
         cJSON_AddItemToObject(d, "oidc_secret", res_ref(secret, "arn"));
     char *name = xasprintf("%s-%d", svc->name, l->port);
-    char *label = xasprintf("%srule on %s port %d forwarding to %s", test ? "test listener " : "",
-                            lb->name, l->port, svc->name);
-    res_node *n = res_graph_add(g, &res_kind_listener_rule, name, label, d);
+    res_node *n = res_graph_addf(g, &res_kind_listener_rule, name, d,
+                                 "%srule on %s port %d forwarding to %s",
+                                 test ? "test listener " : "", lb->name, l->port, svc->name);
     n->model = svc;
     res_node_depend(n, res_graph_find(g, listener));
     res_node_depend(n, res_graph_find(g, tg));
@@ -101,7 +101,6 @@ static void add_rule(res_graph *g, const stack_service *svc, size_t index, const
     if (secret)
         res_node_depend(n, res_graph_find(g, secret));
     free(secret);
-    free(label);
     free(name);
     free(alt);
     free(tg);

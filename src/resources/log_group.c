@@ -109,9 +109,8 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     if (!lg || !lg->arn)
         return 0;
     svc_tags tags = {0};
-    int rc = logs_list_tags_for_resource(d->ctx->aws, lg->arn, &tags, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = 0; /* deleted meanwhile */
+    /* not found: deleted meanwhile */
+    int rc = res_not_found_ok(logs_list_tags_for_resource(d->ctx->aws, lg->arn, &tags, err), err);
     const char *id = svc_tags_get(&tags, RES_TAG_ID);
     if (rc == 0 && id && res_tags_match(d->ctx, &tags, NULL))
         res_found_add(d->out, id, lg->name, props_of(lg));
@@ -215,10 +214,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 
 static int remove_group(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    int rc = logs_delete_log_group(ctx->aws, n->physical_id, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = 0;
-    return rc;
+    return res_not_found_ok(logs_delete_log_group(ctx->aws, n->physical_id, err), err);
 }
 
 static const char *const replace_on[] = {"name", NULL};

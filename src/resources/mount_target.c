@@ -38,8 +38,8 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddItemToObject(d, "file_system", res_ref(fs_node, "id"));
         cJSON *subnets = cJSON_AddArrayToObject(d, "subnets");
         cJSON_AddItemToArray(cJSON_AddArrayToObject(d, "security_groups"), res_ref(sg, "id"));
-        char *label = xasprintf("EFS mount targets of %s (%s subnets)", fs->name, tier);
-        res_node *n = res_graph_add(g, &res_kind_mount_target, fs->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_mount_target, fs->name, d,
+                                     "EFS mount targets of %s (%s subnets)", fs->name, tier);
         for (int z = 0;; z++) {
             char *id = xasprintf("subnet/%s-%d", tier, z);
             res_node *subnet = res_graph_find(g, id);
@@ -56,7 +56,6 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         /* available mount targets are what a task needs: with the NFS rule in place */
         res_node_depend(n, res_graph_find(g, rules));
         n->model = fs;
-        free(label);
         free(fs_node);
         free(sg);
         free(rules);
@@ -181,10 +180,7 @@ static int delete_extra(res_ctx *ctx, const char *fs_id, const cJSON *keep, size
         if ((keep && listed(keep, l.items[i].subnet_id)) || !strcmp(l.items[i].state, "deleting"))
             continue;
         rc = efs_delete_mount_target(ctx->aws, l.items[i].id, err);
-        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
-            aws_error_clear(err);
-            rc = 0;
-        }
+        rc = res_not_found_ok(rc, err);
         *deleted += rc == 0;
     }
     efs_mount_targets_free(&l);

@@ -29,19 +29,17 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", s->connect_namespace);
         cJSON_AddStringToObject(d, "type", "HTTP");
-        char *label = xasprintf("Service Connect namespace %s", s->connect_namespace);
-        res_graph_add(g, &res_kind_namespace, "connect", label, d);
-        free(label);
+        res_graph_addf(g, &res_kind_namespace, "connect", d, "Service Connect namespace %s",
+                       s->connect_namespace);
     }
     if (!s->namespace_name)
         return 0;
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", s->namespace_name);
     cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
-    char *label = xasprintf("private DNS namespace %s", s->namespace_name);
-    res_node *n = res_graph_add(g, &res_kind_namespace, "main", label, d);
+    res_node *n = res_graph_addf(g, &res_kind_namespace, "main", d, "private DNS namespace %s",
+                                 s->namespace_name);
     res_node_depend(n, res_graph_find(g, "vpc/main"));
-    free(label);
     return 0;
 }
 
@@ -70,8 +68,7 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     if (rc == 0 && id && res_tags_match(d->ctx, &tags, NULL)) {
         res_found_add(d->out, id, ns->id, props_of(ns));
     }
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = 0;
+    rc = res_not_found_ok(rc, err);
     svc_tags_free(&tags);
     return rc;
 }
@@ -259,17 +256,11 @@ static void drop_connect_services(res_ctx *ctx, const char *ns_id)
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
 {
     char **op_id = ud;
-    if (sd_delete_namespace(ctx->aws, n->physical_id, op_id, err) == 0)
-        return 1;
-    if (aws_error_is(err, AWS_IS_NOT_FOUND))
-        return 1;
-    if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) {
-        snprintf(status, len, "%s", err->message);
-        if (!strcmp(n->id, "namespace/connect") && aws_error_is(err, AWS_IS_IN_USE))
-            drop_connect_services(ctx, n->physical_id);
-        return 0;
-    }
-    return elbres_poll_failed(err, status, len);
+    int rc = res_delete_tried(sd_delete_namespace(ctx->aws, n->physical_id, op_id, err), err,
+                              AWS_IS_BUSY, status, len);
+    if (rc == 0 && !strcmp(n->id, "namespace/connect") && aws_error_is(err, AWS_IS_IN_USE))
+        drop_connect_services(ctx, n->physical_id);
+    return rc >= 0 ? rc : elbres_poll_failed(err, status, len);
 }
 
 static int remove_namespace(res_ctx *ctx, res_node *n, aws_error *err)

@@ -122,15 +122,10 @@ static int poll_available(res_ctx *ctx, res_node *n, void *ud, char *status, siz
     return rc;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int nat_create(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    const char *subnet = str(n->desired, "subnet"), *eip = str(n->desired, "eip");
+    const char *subnet = res_prop_text(n->desired, "subnet"), *eip = res_prop_text(n->desired, "eip");
     char *extra = xasprintf("%s/%s", subnet, eip);
     char *token = resnet_token(ctx, n, extra);
     free(extra);
@@ -183,7 +178,7 @@ static int nat_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
     (void)ctx;
     (void)err;
-    const char *state = n->actual ? str(n->actual, "state") : "";
+    const char *state = n->actual ? res_prop_text(n->actual, "state") : "";
     cJSON_AddStringToObject(out, "nat_state", state[0] ? state : "unknown");
     cJSON_AddBoolToObject(out, "healthy", strcmp(state, "available") == 0);
     return 0;

@@ -32,10 +32,9 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON_AddStringToObject(d, "origin_type", "s3");
         cJSON_AddStringToObject(d, "signing_behavior", "always");
         cJSON_AddStringToObject(d, "signing_protocol", "sigv4");
-        char *label = xasprintf("origin access control %s", name);
-        res_node *n = res_graph_add(g, &res_kind_oac, s->sites[i].name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_oac, s->sites[i].name, d,
+                                     "origin access control %s", name);
         n->model = &s->sites[i];
-        free(label);
         free(description);
         free(name);
     }

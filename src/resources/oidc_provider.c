@@ -190,13 +190,9 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     int ours = cJSON_IsTrue(cJSON_GetObjectItem(n->actual, "created_by_stack"));
     const cJSON *aud = cJSON_GetObjectItem(n->actual, "audience");
     int ok = cJSON_IsString(aud) && strcmp(aud->valuestring, CI_AUDIENCE) == 0;
-    char *summary = xasprintf("%s%s", ours ? "created by this stack" : "the account's, shared",
-                              ok ? "" : "; its audiences lack " CI_AUDIENCE
-                                        " (GitHub's tokens will be refused)");
-    cJSON_AddStringToObject(out, "summary", summary);
-    free(summary);
-    if (!ok)
-        cJSON_AddBoolToObject(out, "healthy", 0);
+    res_status_summary(out, ok, "%s%s", ours ? "created by this stack" : "the account's, shared",
+                       ok ? "" : "; its audiences lack " CI_AUDIENCE
+                                 " (GitHub's tokens will be refused)");
     return 0;
 }
 

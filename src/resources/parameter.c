@@ -493,12 +493,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 
 static int remove_parameter(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    int rc = ssm_delete_parameter(ctx->aws, n->physical_id, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
-        aws_error_clear(err);
-        rc = 0;
-    }
-    return rc;
+    return res_not_found_ok(ssm_delete_parameter(ctx->aws, n->physical_id, err), err);
 }
 
 /* `status`: the version and type, never the value. */
@@ -509,13 +504,14 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     const char *path = member(n->actual, "path");
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(n->actual, "version");
     /* no comma inside: `status` lists a kind's nodes on one line, comma-separated */
-    char *s = path ? xasprintf("every parameter under %s/", path)
-                   : xasprintf("%s v%.0f", member(n->actual, "type") ? member(n->actual, "type") : "?",
-                               cJSON_IsNumber(version) ? version->valuedouble : 0);
-    cJSON_AddStringToObject(out, "summary", s);
+    if (path)
+        res_status_summary(out, 1, "every parameter under %s/", path);
+    else
+        res_status_summary(out, 1, "%s v%.0f",
+                           member(n->actual, "type") ? member(n->actual, "type") : "?",
+                           cJSON_IsNumber(version) ? version->valuedouble : 0);
     if (cJSON_IsNumber(version))
         cJSON_AddNumberToObject(out, "version", version->valuedouble);
-    free(s);
     return 0;
 }
 

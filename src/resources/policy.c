@@ -201,13 +201,7 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
     free(def);
     if (rc == 0)
         rc = iam_delete_policy(ctx->aws, n->physical_id, err);
-    if (rc == 0 || aws_error_is(err, AWS_IS_NOT_FOUND))
-        return 1;
-    if (aws_error_is(err, AWS_IS_IN_USE)) { /* DeleteConflict: still attached */
-        snprintf(status, len, "%s", err->message);
-        return 0;
-    }
-    return -1;
+    return res_delete_tried(rc, err, 0, status, len); /* in use: DeleteConflict, still attached */
 }
 
 static int remove_policy(res_ctx *ctx, res_node *n, aws_error *err)

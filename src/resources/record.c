@@ -44,9 +44,7 @@ res_node *dnsres_add_record(res_graph *g, const char *name, cJSON *dns_name, cJS
     cJSON_AddItemToObject(t, "zone_id", zone_id);
     cJSON_AddItemToObject(d, "ip_address_type",
                           ip_address_type ? ip_address_type : cJSON_CreateString("ipv4"));
-    char *label = xasprintf("alias record %s -> %s", name, what);
-    res_node *n = res_graph_add(g, &res_kind_record, name, label, d);
-    free(label);
+    res_node *n = res_graph_addf(g, &res_kind_record, name, d, "alias record %s -> %s", name, what);
     res_node *zone = dnsres_stack_zone_node(g, name);
     if (zone) {
         cJSON_AddItemToObject(d, "zone", res_ref(zone->id, "id"));
@@ -83,11 +81,6 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 
 /* ---- what a zone holds ------------------------------------------------------------------- */
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 /* The simple record set of name and type in sets, or NULL. */
 static const r53_record_set *find_set(const r53_record_sets *sets, const char *name, const char *type)
@@ -131,7 +124,7 @@ static const r53_zone *zone_of(res_ctx *ctx, const r53_zones *zones, const res_n
 {
     *pending = 0;
     const cJSON *zref = cJSON_GetObjectItem(n->desired, "zone");
-    const char *zone_node = str(zref, "ref");
+    const char *zone_node = res_prop_string(zref, "ref");
     if (zone_node) {
         for (size_t i = 0; i < zones->n; i++) {
             char *id = dnsres_zone_ref_id(ctx->stack_name, zones->items[i].caller_reference);
@@ -143,7 +136,7 @@ static const r53_zone *zone_of(res_ctx *ctx, const r53_zones *zones, const res_n
         *pending = 1;
         return NULL;
     }
-    return dnsres_zone_for(zones, str(n->desired, "name"), NULL, err);
+    return dnsres_zone_for(zones, res_prop_string(n->desired, "name"), NULL, err);
 }
 
 /* ---- discovery -------------------------------------------------------------------------- */
@@ -291,14 +284,14 @@ typedef struct {
 static void batch_of(res_ctx *ctx, const res_node *n, r53_action action, int owner_action, batch *b)
 {
     memset(b, 0, sizeof *b);
-    const char *name = str(n->desired, "name");
+    const char *name = res_prop_string(n->desired, "name");
     const cJSON *t = cJSON_GetObjectItem(n->desired, "target");
     const char *types[3];
-    wanted_types(str(n->desired, "ip_address_type"), types);
+    wanted_types(res_prop_string(n->desired, "ip_address_type"), types);
     for (size_t i = 0; types[i]; i++) {
         b->sets[b->n] = (r53_record_set){.name = (char *)name, .type = (char *)types[i],
                                          .is_alias = 1,
-                                         .alias = {(char *)str(t, "zone_id"), (char *)str(t, "dns_name"), 1}};
+                                         .alias = {(char *)res_prop_string(t, "zone_id"), (char *)res_prop_string(t, "dns_name"), 1}};
         b->changes[b->n] = (r53_change){action, &b->sets[b->n]};
         b->n++;
     }
@@ -339,7 +332,7 @@ static int record_actual(res_ctx *ctx, res_node *n, const r53_zone *z, aws_error
     r53_record_sets sets;
     if (dnsres_list_zones(ctx, (const char *const *)&z->id, 1, &sets, err) != 0)
         return -1;
-    const char *name = str(n->desired, "name");
+    const char *name = res_prop_string(n->desired, "name");
     char *pid = xasprintf("%s/%s", z->id, name);
     res_node_set(ctx, n, pid, props_of(z, &sets, name));
     free(pid);
@@ -356,7 +349,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     const r53_zone *z = zone_of(ctx, &zones, n, &pending, err);
     if (!z && pending)
         aws_error_set(err, AWS_ERR_SERVICE, "NoHostedZone", "the stack's zone for %s is not there",
-                      str(n->desired, "name"));
+                      res_prop_string(n->desired, "name"));
     int rc = z ? tag_zone(ctx, z->id, err) : -1;
     batch b;
     char *change = NULL;
@@ -366,7 +359,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         if (rc != 0 && aws_error_is(err, AWS_IS_INVALID)) /* Route 53 wrote none of them */
             aws_error_prefix(err, "writing %s in zone %s (nothing was written: ecsdeploy never "
                                   "writes over records it did not write): ",
-                             str(n->desired, "name"), z->name);
+                             res_prop_string(n->desired, "name"), z->name);
         batch_free(&b);
     }
     if (rc == 0)
@@ -390,12 +383,12 @@ static int current(res_ctx *ctx, const char *zone, const char *name, const char 
 
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    const char *zone = str(n->actual, "zone"), *name = str(n->desired, "name");
+    const char *zone = res_prop_string(n->actual, "zone"), *name = res_prop_string(n->desired, "name");
     batch b;
     batch_of(ctx, n, R53_UPSERT, R53_UPSERT, &b);
     /* a type it does not have yet (AAAA when the target became dual-stack) is a CREATE:
      * Route 53 refuses the batch rather than write over a record someone else wrote */
-    const char *had = str(n->actual, "ip_address_type");
+    const char *had = res_prop_string(n->actual, "ip_address_type");
     for (size_t i = 0; had && i < b.n; i++) {
         const char *type = b.sets[i].type;
         int has = !strcmp(type, "A") ? !strcmp(had, "ipv4") || !strcmp(had, "dualstack")
@@ -405,7 +398,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     }
     /* a type no longer wanted goes, exactly as it is */
     const char *types[3];
-    wanted_types(str(n->desired, "ip_address_type"), types);
+    wanted_types(res_prop_string(n->desired, "ip_address_type"), types);
     r53_record_sets gone[2] = {{0}, {0}};
     const char *both[] = {"A", "AAAA"};
     int rc = 0;
@@ -425,7 +418,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
         res_event(ctx, n, RES_UPDATE, RES_EV_PROGRESS, "writing %s", name);
         rc = r53_change_record_sets(ctx->aws, zone, b.changes, b.n, "ecsdeploy", &change, err);
     }
-    r53_zone z = {.id = (char *)zone, .name = (char *)(str(n->actual, "zone_name") ? str(n->actual, "zone_name") : "")};
+    r53_zone z = {.id = (char *)zone, .name = (char *)(res_prop_string(n->actual, "zone_name") ? res_prop_string(n->actual, "zone_name") : "")};
     if (rc == 0)
         rc = record_actual(ctx, n, &z, err);
     if (rc == 0)
@@ -464,7 +457,7 @@ static int untag_when_empty(res_ctx *ctx, const char *zone, aws_error *err)
 
 static int remove_locked(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    const char *zone = str(n->actual, "zone"), *name = str(n->actual, "name");
+    const char *zone = res_prop_string(n->actual, "zone"), *name = res_prop_string(n->actual, "name");
     char *owner = dnsres_owner_name(name), *value = dnsres_owner_value(ctx->stack_name, n->id);
     /* a duplicate ("record/X-dup-Z") was written under its original id */
     const char *dup = strstr(n->id, "-dup-");
@@ -528,7 +521,7 @@ static int remove_record(res_ctx *ctx, res_node *n, aws_error *err)
 static void conflicts(res_ctx *ctx, const res_node *n, const r53_zone *z,
                       const r53_record_sets *sets, buf *b)
 {
-    const char *name = str(n->desired, "name");
+    const char *name = res_prop_string(n->desired, "name");
     char *owner = dnsres_owner_name(name), *value = dnsres_owner_value(ctx->stack_name, n->id);
     for (size_t i = 0; i < sets->n; i++) {
         const r53_record_set *r = &sets->items[i];
@@ -573,8 +566,8 @@ static int check(res_ctx *ctx, aws_error *err)
         if (!of[i] && !pending)
             buf_printf(&problems, "%s%s", problems.len ? "; " : "", why.message);
         /* a replacement in its own zone finds its own records there */
-        if (of[i] && n->action == RES_REPLACE && str(n->actual, "zone") &&
-            !strcmp(str(n->actual, "zone"), of[i]->id))
+        if (of[i] && n->action == RES_REPLACE && res_prop_string(n->actual, "zone") &&
+            !strcmp(res_prop_string(n->actual, "zone"), of[i]->id))
             of[i] = NULL;
         size_t k = 0;
         while (of[i] && k < nids && strcmp(ids[k], of[i]->id))
@@ -608,17 +601,15 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     (void)ctx;
     (void)err;
     const cJSON *t = cJSON_GetObjectItem(n->actual, "target");
-    const char *type = str(n->actual, "ip_address_type");
-    int none = !type || !strcmp(type, "none") || !str(t, "dns_name") || !*str(t, "dns_name");
-    char *s = none ? xasprintf("no alias record (only its owner record) in zone %s",
-                               str(n->actual, "zone_name"))
-                   : xasprintf("-> %s (%s) in zone %s", str(t, "dns_name"),
-                               !strcmp(type, "dualstack") ? "A, AAAA" : !strcmp(type, "ipv4") ? "A" : "AAAA",
-                               str(n->actual, "zone_name"));
-    cJSON_AddStringToObject(out, "summary", s);
+    const char *type = res_prop_string(n->actual, "ip_address_type");
+    int none = !type || !strcmp(type, "none") || !res_prop_string(t, "dns_name") || !*res_prop_string(t, "dns_name");
     if (none)
-        cJSON_AddBoolToObject(out, "healthy", 0);
-    free(s);
+        res_status_summary(out, 0, "no alias record (only its owner record) in zone %s",
+                           res_prop_string(n->actual, "zone_name"));
+    else
+        res_status_summary(out, 1, "-> %s (%s) in zone %s", res_prop_string(t, "dns_name"),
+                           !strcmp(type, "dualstack") ? "A, AAAA" : !strcmp(type, "ipv4") ? "A" : "AAAA",
+                           res_prop_string(n->actual, "zone_name"));
     return 0;
 }
 

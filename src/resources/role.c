@@ -98,8 +98,7 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
     cJSON *d = role_props(g, name, "ecs-tasks.amazonaws.com");
     add_managed(g, d, "/service-role/", "AmazonECSTaskExecutionRolePolicy");
     cJSON *secrets = cJSON_CreateArray();
-    char *label = xasprintf("execution role %s", name);
-    res_node *n = res_graph_add(g, &res_kind_role, "", label, d);
+    res_node *n = res_graph_addf(g, &res_kind_role, "", d, "execution role %s", name);
     free(n->id);
     n->id = xasprintf("role/exec-%s", svc->name);
     n->model = svc;
@@ -150,7 +149,6 @@ static void build_execution_role(res_graph *g, const stack_service *svc)
         cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
     else
         cJSON_Delete(st);
-    free(label);
     free(name);
 }
 
@@ -178,8 +176,7 @@ static void build_task_role(res_graph *g, const stack_service *svc)
         return;
     char *name = stack_name_task_role(g->stack->name, svc->name);
     cJSON *d = role_props(g, name, "ecs-tasks.amazonaws.com");
-    char *label = xasprintf("task role %s", name);
-    res_node *n = res_graph_add(g, &res_kind_role, "", label, d);
+    res_node *n = res_graph_addf(g, &res_kind_role, "", d, "task role %s", name);
     free(n->id);
     n->id = xasprintf("role/task-%s", svc->name);
     n->model = svc;
@@ -211,7 +208,6 @@ static void build_task_role(res_graph *g, const stack_service *svc)
         cJSON_AddItemToArray(st, role_statement(channels, 4, any));
     }
     cJSON_AddItemToObject(cJSON_GetObjectItem(d, "inline"), INLINE_NAME, policy_doc(st));
-    free(label);
     free(name);
 }
 
@@ -232,9 +228,7 @@ static void build_infrastructure_role(res_graph *g)
         add_managed(g, d, "/service-role/", "AmazonECSInfrastructureRolePolicyForLoadBalancers");
     if (volumes)
         add_managed(g, d, "/service-role/", "AmazonECSInfrastructureRolePolicyForVolumes");
-    char *label = xasprintf("infrastructure role %s", name);
-    res_graph_add(g, &res_kind_role, "infra", label, d);
-    free(label);
+    res_graph_addf(g, &res_kind_role, "infra", d, "infrastructure role %s", name);
     free(name);
 }
 
@@ -355,9 +349,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     discovery *d = ud;
     iam_role role = {0};
     cJSON *props = NULL;
-    int rc = read_role(d->ctx, d->roles->items[i].name, &role, &props, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = 0; /* deleted meanwhile */
+    /* not found: deleted meanwhile */
+    int rc = res_not_found_ok(read_role(d->ctx, d->roles->items[i].name, &role, &props, err), err);
     const char *id = svc_tags_get(&role.tags, RES_TAG_ID);
     if (rc == 0 && props && id && res_tags_match(d->ctx, &role.tags, NULL)) {
         res_found_add(d->out, id, role.name, props);
@@ -499,8 +492,7 @@ static int remove_role(res_ctx *ctx, res_node *n, aws_error *err)
     cJSON_Delete(now);
     if (rc == 0)
         rc = iam_delete_role(ctx->aws, n->physical_id, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = 0;
+    rc = res_not_found_ok(rc, err);
     return rc;
 }
 

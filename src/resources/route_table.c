@@ -168,11 +168,6 @@ static int route_table_discover(res_ctx *ctx, res_found_list *out, aws_error *er
     return 0;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 /* Bring the default route to dest (0.0.0.0/0 or ::/0) from `have` to `want` ("" = none). */
 static int set_route(res_ctx *ctx, const char *rtb, const char *dest, const char *have, const char *want,
@@ -273,13 +268,13 @@ static int set_assocs(res_ctx *ctx, const char *rtb, const cJSON *want, cJSON *p
 
 static int converge(res_ctx *ctx, res_node *n, cJSON *props, aws_error *err)
 {
-    const char *want = str(n->desired, "default_route");
-    int rc = set_route(ctx, n->physical_id, DEFAULT_DEST, str(props, "default_route"), want, err);
+    const char *want = res_prop_text(n->desired, "default_route");
+    int rc = set_route(ctx, n->physical_id, DEFAULT_DEST, res_prop_text(props, "default_route"), want, err);
     if (rc == 0)
         cJSON_ReplaceItemInObjectCaseSensitive(props, "default_route", cJSON_CreateString(want));
-    const char *want6 = str(n->desired, "ipv6_route");
+    const char *want6 = res_prop_text(n->desired, "ipv6_route");
     if (rc == 0 && cJSON_GetObjectItemCaseSensitive(n->desired, "ipv6_route")) {
-        rc = set_route(ctx, n->physical_id, DEFAULT_DEST6, str(props, "ipv6_route"), want6, err);
+        rc = set_route(ctx, n->physical_id, DEFAULT_DEST6, res_prop_text(props, "ipv6_route"), want6, err);
         if (rc == 0) {
             cJSON_DeleteItemFromObjectCaseSensitive(props, "ipv6_route");
             cJSON_AddStringToObject(props, "ipv6_route", want6);
@@ -297,7 +292,7 @@ static int route_table_create(res_ctx *ctx, res_node *n, aws_error *err)
     svc_tags tags;
     resnet_tags(ctx, n, &tags);
     ec2_route_table t = {0};
-    int rc = ec2_create_route_table(ctx->aws, str(n->desired, "vpc"), &tags, &t, err);
+    int rc = ec2_create_route_table(ctx->aws, res_prop_text(n->desired, "vpc"), &tags, &t, err);
     svc_tags_free(&tags);
     if (rc != 0)
         return -1;

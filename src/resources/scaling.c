@@ -124,9 +124,9 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         free(rid);
         cJSON_AddNumberToObject(d, "min", sc->min);
         cJSON_AddNumberToObject(d, "max", sc->max);
-        char *label = xasprintf("autoscaling of service %s (%d to %d tasks)", svc->name, sc->min, sc->max);
-        res_node *n = res_graph_add(g, &res_kind_scaling, svc->name, label, d);
-        free(label);
+        res_node *n = res_graph_addf(g, &res_kind_scaling, svc->name, d,
+                                     "autoscaling of service %s (%d to %d tasks)", svc->name,
+                                     sc->min, sc->max);
         n->model = svc;
         /* registering needs the service ACTIVE; `down` deregisters before it goes */
         dep(g, n, "service/%s", svc->name);

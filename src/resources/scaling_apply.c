@@ -16,10 +16,6 @@
 #include "scaling_internal.h"
 #include "xalloc.h"
 
-static const char *str(const cJSON *o, const char *name)
-{
-    return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, name));
-}
 
 static long num(const cJSON *o, const char *name, long dflt)
 {
@@ -31,7 +27,7 @@ static const cJSON *by_name(const cJSON *list, const char *name)
 {
     const cJSON *e;
     cJSON_ArrayForEach(e, list) {
-        const char *n = str(e, "name");
+        const char *n = res_prop_string(e, "name");
         if (n && name && !strcmp(n, name))
             return e;
     }
@@ -42,23 +38,23 @@ static const cJSON *by_name(const cJSON *list, const char *name)
 
 static int put_policy(res_ctx *ctx, const char *rid, const cJSON *p, aws_error *err)
 {
-    const char *metric = scaling_aws_metric(str(p, "metric"));
+    const char *metric = scaling_aws_metric(res_prop_string(p, "metric"));
     if (!metric) {
-        aws_error_set(err, AWS_ERR_INPUT, "BadPolicy", "scaling policy %s: unknown metric %s", str(p, "name"),
-                      str(p, "metric") ? str(p, "metric") : "(none)");
+        aws_error_set(err, AWS_ERR_INPUT, "BadPolicy", "scaling policy %s: unknown metric %s", res_prop_string(p, "name"),
+                      res_prop_string(p, "metric") ? res_prop_string(p, "metric") : "(none)");
         return -1;
     }
     char *label = NULL;
-    if (str(p, "load_balancer") || str(p, "target_group")) {
-        label = aas_alb_resource_label(str(p, "load_balancer"), str(p, "target_group"));
+    if (res_prop_string(p, "load_balancer") || res_prop_string(p, "target_group")) {
+        label = aas_alb_resource_label(res_prop_string(p, "load_balancer"), res_prop_string(p, "target_group"));
         if (!label) {
             aws_error_set(err, AWS_ERR_INPUT, "Unresolved", "scaling policy %s: the load balancer or target "
-                          "group is not known yet", str(p, "name"));
+                          "group is not known yet", res_prop_string(p, "name"));
             return -1;
         }
     }
     aas_tracking_in in = {.resource_id = rid,
-                          .name = str(p, "name"),
+                          .name = res_prop_string(p, "name"),
                           .metric = metric,
                           .resource_label = label,
                           .target_value = cJSON_GetNumberValue(cJSON_GetObjectItem(p, "target")),
@@ -72,9 +68,9 @@ static int put_policy(res_ctx *ctx, const char *rid, const cJSON *p, aws_error *
 static int put_action(res_ctx *ctx, const char *rid, const cJSON *a, aws_error *err)
 {
     aas_scheduled_in in = {.resource_id = rid,
-                           .name = str(a, "name"),
-                           .schedule = str(a, "schedule"),
-                           .timezone = str(a, "timezone"),
+                           .name = res_prop_string(a, "name"),
+                           .schedule = res_prop_string(a, "schedule"),
+                           .timezone = res_prop_string(a, "timezone"),
                            .min_capacity = num(a, "min", AAS_UNSET),
                            .max_capacity = num(a, "max", AAS_UNSET)};
     return aas_put_scheduled_action(ctx->aws, &in, err);
@@ -115,7 +111,7 @@ static int run_job(void *ud, size_t i, aws_error *err)
 {
     jobs *j = ud;
     const job *b = &j->jobs[i];
-    const char *name = str(b->item, "name");
+    const char *name = res_prop_string(b->item, "name");
     switch (b->kind) {
     case PUT_POLICY:
         return put_policy(j->ctx, j->rid, b->item, err);
@@ -150,19 +146,19 @@ static void plan_jobs(jobs *j, const cJSON *want, const cJSON *have)
     const cJSON *wa = cJSON_GetObjectItem(want, "schedule"), *ha = cJSON_GetObjectItem(have, "schedule");
     const cJSON *e;
     cJSON_ArrayForEach(e, wp) {
-        const cJSON *h = by_name(hp, str(e, "name"));
+        const cJSON *h = by_name(hp, res_prop_string(e, "name"));
         if (!h || !cJSON_Compare(h, e, 1))
             add_job(j, PUT_POLICY, e);
     }
-    cJSON_ArrayForEach(e, hp) if (!by_name(wp, str(e, "name"))) add_job(j, DELETE_POLICY, e);
+    cJSON_ArrayForEach(e, hp) if (!by_name(wp, res_prop_string(e, "name"))) add_job(j, DELETE_POLICY, e);
     cJSON_ArrayForEach(e, wa) {
-        const cJSON *h = by_name(ha, str(e, "name"));
+        const cJSON *h = by_name(ha, res_prop_string(e, "name"));
         if (!h)
             add_job(j, PUT_ACTION, e);
         else if (!cJSON_Compare(h, e, 1))
             add_job(j, loses_member(h, e) ? REPUT_ACTION : PUT_ACTION, e);
     }
-    cJSON_ArrayForEach(e, ha) if (!by_name(wa, str(e, "name"))) add_job(j, DELETE_ACTION, e);
+    cJSON_ArrayForEach(e, ha) if (!by_name(wa, res_prop_string(e, "name"))) add_job(j, DELETE_ACTION, e);
 }
 
 static int run_jobs(res_ctx *ctx, const char *rid, const cJSON *want, const cJSON *have, aws_error *err)
@@ -198,7 +194,7 @@ static int poll_register(res_ctx *ctx, res_node *n, void *ud, char *status, size
 static int register_target(res_ctx *ctx, res_node *n, res_action action, const cJSON *want,
                            const svc_tags *tags, aws_error *err)
 {
-    register_try t = {.in = {.resource_id = str(want, "resource_id"),
+    register_try t = {.in = {.resource_id = res_prop_string(want, "resource_id"),
                              .min_capacity = num(want, "min", AAS_UNSET),
                              .max_capacity = num(want, "max", AAS_UNSET),
                              .tags = tags}};
@@ -209,7 +205,7 @@ static int register_target(res_ctx *ctx, res_node *n, res_action action, const c
 static cJSON *range_only(const cJSON *want)
 {
     cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "resource_id", str(want, "resource_id"));
+    cJSON_AddStringToObject(p, "resource_id", res_prop_string(want, "resource_id"));
     cJSON_AddNumberToObject(p, "min", (double)num(want, "min", 0));
     cJSON_AddNumberToObject(p, "max", (double)num(want, "max", 0));
     cJSON_AddArrayToObject(p, "policies");
@@ -219,7 +215,7 @@ static cJSON *range_only(const cJSON *want)
 
 int scaling_create(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    const char *rid = str(n->desired, "resource_id");
+    const char *rid = res_prop_string(n->desired, "resource_id");
     svc_tags tags;
     res_tags_list(ctx, n, &tags);
     int rc = register_target(ctx, n, RES_CREATE, n->desired, &tags, err);

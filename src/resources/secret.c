@@ -83,7 +83,7 @@ static cJSON *props_of(const secretsmanager_secret *s)
 typedef struct {
     res_ctx *ctx;
     secretsmanager_secret_list listed;
-    const res_node **external;      /* the file's existing secrets */
+    res_externals ext;                /* the file's existing secrets */
     secretsmanager_secret *described; /* per external */
 } discovery;
 
@@ -95,7 +95,7 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     if (i == 0)
         return secretsmanager_list_secrets_by_tag(d->ctx->aws, RES_TAG_STACK, d->ctx->stack_name,
                                                   &d->listed, err);
-    const stack_secret *sec = d->external[i - 1]->model;
+    const stack_secret *sec = d->ext.nodes[i - 1]->model;
     return secretsmanager_describe_secret(d->ctx->aws, sec->existing, &d->described[i - 1], err);
 }
 
@@ -122,18 +122,12 @@ static int found_external(res_ctx *ctx, const res_node *n, const secretsmanager_
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     discovery d = {.ctx = ctx};
-    size_t next = 0;
-    d.external = xcalloc(ctx->graph ? ctx->graph->n + 1 : 1, sizeof *d.external);
-    for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++)
-        if (ctx->graph->nodes[i]->kind == &res_kind_secret && ctx->graph->nodes[i]->external)
-            d.external[next++] = ctx->graph->nodes[i];
-    d.described = xcalloc(next + 1, sizeof *d.described);
-    int *rcs = xcalloc(next + 1, sizeof *rcs);
-    aws_error *errs = xcalloc(next + 1, sizeof *errs);
-    res_parallel_all(next + 1, RES_READS_AT_ONCE, discover_part, &d, rcs, errs);
-    int rc = rcs[0];
+    res_externals_of(ctx, &res_kind_secret, &d.ext);
+    d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
+    res_externals_read(&d.ext, discover_part, &d);
+    int rc = d.ext.rcs[0];
     if (rc != 0)
-        *err = errs[0];
+        *err = d.ext.errs[0];
     for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
         const secretsmanager_secret *s = &d.listed.items[i];
         const char *id = svc_tags_get(&s->tags, RES_TAG_ID);
@@ -141,17 +135,16 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         if (id && !s->deleted_date && res_tags_match(ctx, &s->tags, NULL))
             res_found_add(out, id, s->arn, props_of(s));
     }
-    for (size_t i = 0; rc == 0 && i < next; i++)
-        if (found_external(ctx, d.external[i], &d.described[i], rcs[i + 1], &errs[i + 1], out) != 0) {
-            *err = errs[i + 1];
+    for (size_t i = 0; rc == 0 && i < d.ext.n; i++)
+        if (found_external(ctx, d.ext.nodes[i], &d.described[i], d.ext.rcs[i + 1],
+                           &d.ext.errs[i + 1], out) != 0) {
+            *err = d.ext.errs[i + 1];
             rc = -1;
         }
-    for (size_t i = 0; i < next; i++)
+    for (size_t i = 0; i < d.ext.n; i++)
         secretsmanager_secret_info_free(&d.described[i]);
     free(d.described);
-    free(d.external);
-    free(rcs);
-    free(errs);
+    res_externals_free(&d.ext);
     secretsmanager_secret_list_free(&d.listed);
     return rc;
 }
@@ -348,9 +341,7 @@ static int remove_secret(res_ctx *ctx, res_node *n, aws_error *err)
 {
     /* without recovery: a later `up` creates it afresh */
     int rc = secretsmanager_delete_secret(ctx->aws, n->physical_id, 0, 1, NULL, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-        rc = 0;
-    return rc;
+    return res_not_found_ok(rc, err);
 }
 
 static const char *const replace_on[] = {"name", NULL};

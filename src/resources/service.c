@@ -166,11 +166,6 @@ typedef struct {
     cJSON *extra;                  /* empty lists that remove a load balancer or registry */
 } request;
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static int num(const cJSON *o, const char *name, int dflt)
 {
@@ -191,7 +186,7 @@ static void fill_deployment(request *r, const cJSON *d)
     r->dep.rollback = 1;
     r->dep.min_healthy_percent = num(d, "min_healthy", ECS_UNSET);
     r->dep.max_percent = num(d, "max_percent", ECS_UNSET);
-    r->dep.strategy = str(d, "strategy");
+    r->dep.strategy = res_prop_string(d, "strategy");
     r->dep.bake_time_minutes = num(d, "bake_minutes", ECS_UNSET);
     const cJSON *cp = cJSON_GetObjectItem(d, "canary_percent");
     r->dep.canary_percent = cJSON_IsNumber(cp) ? cp->valuedouble : 0;
@@ -212,15 +207,15 @@ static void fill_volumes(request *r, const cJSON *vols)
     const cJSON *v;
     cJSON_ArrayForEach(v, vols) {
         ecs_volume_config *c = &r->vols[i++];
-        c->name = str(v, "name");
-        c->role_arn = str(v, "role");
+        c->name = res_prop_string(v, "name");
+        c->role_arn = res_prop_string(v, "role");
         c->size_gib = num(v, "size_gib", 0);
-        c->volume_type = str(v, "type");
+        c->volume_type = res_prop_string(v, "type");
         c->iops = num(v, "iops", 0);
         c->throughput = num(v, "throughput", 0);
         c->encrypted = cJSON_IsTrue(cJSON_GetObjectItem(v, "encrypted"));
-        c->kms_key_id = str(v, "kms_key");
-        c->filesystem_type = str(v, "filesystem");
+        c->kms_key_id = res_prop_string(v, "kms_key");
+        c->filesystem_type = res_prop_string(v, "filesystem");
     }
     r->in.volumes = r->vols;
     r->in.n_volumes = i;
@@ -237,10 +232,10 @@ static void fill_connect(request *r, const cJSON *p, const cJSON *have)
         return;
     r->sc = (ecs_service_connect){.enabled = cJSON_IsObject(k)};
     if (r->sc.enabled) {
-        r->sc.namespace_ref = str(k, "namespace");
-        r->sc.port_name = str(k, "port_name");
-        r->sc.discovery_name = str(k, "discovery_name");
-        r->sc.alias = str(k, "alias");
+        r->sc.namespace_ref = res_prop_string(k, "namespace");
+        r->sc.port_name = res_prop_string(k, "port_name");
+        r->sc.discovery_name = res_prop_string(k, "discovery_name");
+        r->sc.alias = res_prop_string(k, "alias");
         r->sc.alias_port = num(k, "alias_port", 0);
     }
     r->in.service_connect = &r->sc;
@@ -274,14 +269,14 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
 {
     memset(r, 0, sizeof *r);
     r->in = (ecs_service_input)ECS_SERVICE_INPUT_INIT;
-    r->in.cluster = str(p, "cluster");
-    r->in.name = str(p, "name");
-    r->in.task_definition = str(p, "task_definition");
+    r->in.cluster = res_prop_string(p, "cluster");
+    r->in.name = res_prop_string(p, "name");
+    r->in.task_definition = res_prop_string(p, "task_definition");
     r->in.desired_count = num(p, "desired_count", ECS_UNSET);
     if (!have) {
         if (r->in.desired_count == ECS_UNSET)
             r->in.desired_count = num(p, "initial_count", ECS_UNSET);
-        r->in.launch_type = str(p, "launch_type");
+        r->in.launch_type = res_prop_string(p, "launch_type");
         r->in.propagate_tags = "SERVICE";
         r->in.enable_ecs_managed_tags = 1;
         r->in.deployment_controller = "ECS";
@@ -294,7 +289,7 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
         const cJSON *x;
         cJSON_ArrayForEach(x, cap) {
             ecs_capacity *c = &r->capacity[r->in.n_capacity++];
-            c->provider = (char *)str(x, "provider");
+            c->provider = (char *)res_prop_string(x, "provider");
             c->weight = num(x, "weight", 0);
             c->base = num(x, "base", 0);
         }
@@ -303,7 +298,7 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
         r->in.force_new_deployment = have != NULL;
     }
     if (!same(p, have, "platform_version"))
-        r->in.platform_version = str(p, "platform_version");
+        r->in.platform_version = res_prop_string(p, "platform_version");
     if (!same(p, have, "subnets") || !same(p, have, "security_groups") || !same(p, have, "public_ip")) {
         strings_of(cJSON_GetObjectItem(p, "subnets"), &r->subnets);
         strings_of(cJSON_GetObjectItem(p, "security_groups"), &r->groups);
@@ -315,20 +310,20 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
     if (cJSON_IsNull(lb) || cJSON_IsNull(cJSON_GetObjectItem(p, "registry")))
         remove_lists(r, p, have);
     if (cJSON_IsObject(lb) && !same(p, have, "load_balancer")) {
-        r->lb = (ecs_load_balancer){.target_group_arn = str(lb, "target_group"),
-                                    .container_name = str(lb, "container"),
+        r->lb = (ecs_load_balancer){.target_group_arn = res_prop_string(lb, "target_group"),
+                                    .container_name = res_prop_string(lb, "container"),
                                     .container_port = num(lb, "port", 0),
-                                    .alternate_target_group_arn = str(lb, "alternate_target_group"),
-                                    .production_listener_rule = str(lb, "production_rule"),
-                                    .test_listener_rule = str(lb, "test_rule"),
-                                    .role_arn = str(lb, "role")};
+                                    .alternate_target_group_arn = res_prop_string(lb, "alternate_target_group"),
+                                    .production_listener_rule = res_prop_string(lb, "production_rule"),
+                                    .test_listener_rule = res_prop_string(lb, "test_rule"),
+                                    .role_arn = res_prop_string(lb, "role")};
         r->in.load_balancers = &r->lb;
         r->in.n_load_balancers = 1;
     }
     if (cJSON_IsObject(lb) && !same(p, have, "grace_period"))
         r->in.health_check_grace_seconds = num(p, "grace_period", ECS_UNSET);
-    if (str(p, "registry") && !same(p, have, "registry")) {
-        r->reg.registry_arn = str(p, "registry");
+    if (res_prop_string(p, "registry") && !same(p, have, "registry")) {
+        r->reg.registry_arn = res_prop_string(p, "registry");
         r->in.registries = &r->reg;
         r->in.n_registries = 1;
     }
@@ -378,9 +373,9 @@ static int call(res_ctx *ctx, res_node *n, int creating, request *r, ecs_service
 static int wait_steady(res_ctx *ctx, res_node *n, res_action action, const cJSON *props,
                        double since, aws_error *err)
 {
-    res_rollout r = {.cluster = str(props, "cluster"),
-                     .service = str(props, "name"),
-                     .task_definition = str(props, "task_definition"),
+    res_rollout r = {.cluster = res_prop_string(props, "cluster"),
+                     .service = res_prop_string(props, "name"),
+                     .task_definition = res_prop_string(props, "task_definition"),
                      .since_epoch = since};
     if (!r.cluster || !r.service || !r.task_definition) {
         aws_error_set(err, AWS_ERR_INPUT, "Unresolved",
@@ -431,8 +426,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
  * with a kept count, gone once the file's count is taken. */
 static int sync_count_record(res_ctx *ctx, res_node *n, const ecs_service *s, aws_error *err)
 {
-    const char *want = str(n->desired, "file_count_record");
-    const char *have = n->actual ? str(n->actual, "file_count_record") : NULL;
+    const char *want = res_prop_string(n->desired, "file_count_record");
+    const char *have = n->actual ? res_prop_string(n->actual, "file_count_record") : NULL;
     if ((!want && !have) || (want && have && !strcmp(want, have)))
         return 0;
     char *key = res_file_tag_key(NULL, "desired_count", NULL);
@@ -517,7 +512,7 @@ static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *props = n->actual ? n->actual : n->desired;
     char *cluster = stack_name_cluster(ctx->stack_name);
-    const char *name = str(props, "name");
+    const char *name = res_prop_string(props, "name");
     ecs_service_input in = ECS_SERVICE_INPUT_INIT;
     in.cluster = cluster;
     in.name = name;

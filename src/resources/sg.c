@@ -99,11 +99,6 @@ static int sg_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     return 0;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 /* CreateSecurityGroup retried after its answer was lost meets its own group (names are
  * unique in a VPC): adopt it when it carries this node's tags. */
@@ -126,8 +121,8 @@ static char *adopt(res_ctx *ctx, const res_node *n, const char *vpc, const char 
 
 static int sg_create(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    const char *name = str(n->desired, "name"), *desc = str(n->desired, "description"),
-               *vpc = str(n->desired, "vpc");
+    const char *name = res_prop_text(n->desired, "name"), *desc = res_prop_text(n->desired, "description"),
+               *vpc = res_prop_text(n->desired, "vpc");
     svc_tags tags;
     resnet_tags(ctx, n, &tags);
     char *id = NULL;

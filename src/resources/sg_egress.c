@@ -260,12 +260,7 @@ static int remove_rules(res_ctx *ctx, res_node *n, aws_error *err)
     const res_node *group = ctx->graph ? res_graph_find(ctx->graph, sg) : NULL;
     free(sg);
     if (!group || !group->desired || group->action == RES_DELETE) {
-        int rc = resnet_rules_revoke_others(ctx, n->physical_id, NULL, 1, err);
-        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
-            aws_error_clear(err);
-            rc = 0;
-        }
-        return rc;
+        return res_not_found_ok(resnet_rules_revoke_others(ctx, n->physical_id, NULL, 1, err), err);
     }
     char *ipv6 = res_ref_value(ctx, "vpc/main", "ipv6_cidr");
     cJSON *keep = cJSON_CreateArray();
@@ -276,10 +271,7 @@ static int remove_rules(res_ctx *ctx, res_node *n, aws_error *err)
     int rc = resnet_rules_authorize(ctx, n->physical_id, keep, NULL, 1, err);
     if (rc == 0)
         rc = resnet_rules_revoke_others(ctx, n->physical_id, keep, 1, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
-        aws_error_clear(err); /* the group is gone, and its rules with it */
-        rc = 0;
-    }
+    rc = res_not_found_ok(rc, err); /* the group is gone, and its rules with it */
     cJSON_Delete(keep);
     return rc;
 }

@@ -73,13 +73,12 @@ static int sg_reach_build(res_graph *g, const stack_model *s, char *err, size_t 
         cJSON_AddItemToObject(d, "source", res_ref(sg, "id"));
         cJSON *list = resnet_sorted_array(&rules);
         cJSON_AddItemToObject(d, "rules", list);
-        char *label = xasprintf("rules of service %s in existing groups", svc->name);
-        res_node *n = res_graph_add(g, &res_kind_sg_reach, svc->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_sg_reach, svc->name, d,
+                                     "rules of service %s in existing groups", svc->name);
         res_node_depend(n, res_graph_find(g, sg));
         for (size_t k = 0; k < stores.n; k++)
             cJSON_AddItemToArray(list, store_rule(g, n, stores.items[k]));
         svc_strings_free(&stores);
-        free(label);
         free(sg);
         svc_strings_free(&rules);
     }
@@ -212,21 +211,16 @@ static cJSON *reach_props(const char *source, const cJSON *rules)
     return p;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 static int converge(res_ctx *ctx, res_node *n, const cJSON *have, aws_error *err)
 {
-    const char *source = str(n->desired, "source");
+    const char *source = res_prop_text(n->desired, "source");
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(n->desired, "rules");
     const cJSON *v;
     cJSON_ArrayForEach(v, have)
     {
         if (!in_array(want, v->valuestring) &&
-            apply(ctx, n, str(n->actual, "source"), v->valuestring, 0, err) != 0)
+            apply(ctx, n, res_prop_text(n->actual, "source"), v->valuestring, 0, err) != 0)
             return -1;
     }
     cJSON_ArrayForEach(v, want)

@@ -449,12 +449,9 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
         want = own = site_grant_text(ctx->graph->partition, member(a, "bucket"), x->path);
     int granted = n->desired && strcmp(member(a, "grant"), want) == 0;
     free(own);
-    char *summary = xasprintf("%s%s, %s%s", enabled ? "" : "disabled, ", state, member(a, "url"),
-                              granted || !n->desired ? "" : " (the bucket policy does not grant it)");
-    cJSON_AddStringToObject(out, "summary", summary);
-    free(summary);
-    if (!enabled || (n->desired && !granted))
-        cJSON_AddBoolToObject(out, "healthy", 0);
+    res_status_summary(out, enabled && (!n->desired || granted), "%s%s, %s%s",
+                       enabled ? "" : "disabled, ", state, member(a, "url"),
+                       granted || !n->desired ? "" : " (the bucket policy does not grant it)");
     return 0;
 }
 

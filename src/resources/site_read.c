@@ -147,13 +147,8 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
         return aws_error_is(err, AWS_IS_NOT_FOUND) ? 1 : -1;
     int rc = o->del(ctx->aws, n->physical_id, etag, err);
     free(etag);
-    if (rc == 0 || aws_error_is(err, AWS_IS_NOT_FOUND))
-        return 1;
-    if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) { /* named still, or changed meanwhile */
-        snprintf(status, len, "%s", err->message);
-        return 0;
-    }
-    return -1;
+    /* in use: named still; busy: changed meanwhile */
+    return res_delete_tried(rc, err, AWS_IS_BUSY, status, len);
 }
 
 int site_delete_unused(res_ctx *ctx, res_node *n, const site_cf_object *o, aws_error *err)
@@ -227,10 +222,7 @@ static int round_two(void *ud, size_t i, aws_error *err)
                                        &d->tags[i - d->ncandidates], err);
     else
         return read_policy(d, r->first_policy + i - 2 * d->ncandidates, err);
-    if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND)) {
-        aws_error_clear(err);
-        rc = 0;
-    }
+    rc = res_not_found_ok(rc, err);
     return rc;
 }
 

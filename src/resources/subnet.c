@@ -61,10 +61,8 @@ static int subnet_build(res_graph *g, const stack_model *s, char *err, size_t er
         }
         char name[32];
         snprintf(name, sizeof name, "%s-%d", pub ? "public" : "private", sn->zone);
-        char *label = xasprintf("%s subnet %s (zone %d)", pub ? "public" : "private", sn->cidr,
-                                sn->zone);
-        res_node *n = res_graph_add(g, &res_kind_subnet, name, label, d);
-        free(label);
+        res_node *n = res_graph_addf(g, &res_kind_subnet, name, d, "%s subnet %s (zone %d)",
+                                     pub ? "public" : "private", sn->cidr, sn->zone);
         n->model = sn;
         res_node_depend(n, vpc);
     }
@@ -199,11 +197,6 @@ static int subnet_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     return rc;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
 
 /* CreateSubnet retried after its answer was lost meets its own subnet (the CIDR is taken):
  * adopt it when it carries this node's tags. 1 adopted, 0 not ours. */
@@ -233,7 +226,7 @@ static int set_ipv6(res_ctx *ctx, res_node *n, cJSON *p, aws_error *err)
 {
     const cJSON *block = cJSON_GetObjectItemCaseSensitive(n->desired, "ipv6_block");
     if (cJSON_IsNumber(block) && !cJSON_GetObjectItemCaseSensitive(p, "ipv6_block")) {
-        const char *vpc = str(n->desired, "ipv6_vpc_cidr");
+        const char *vpc = res_prop_text(n->desired, "ipv6_vpc_cidr");
         char *cidr = resnet_ipv6_subnet(vpc, block->valueint), *assoc = NULL;
         if (!cidr) {
             aws_error_set(err, AWS_ERR_INPUT, "Unresolved", "%s: the VPC's IPv6 block is not known (%s)", n->id,
@@ -290,12 +283,12 @@ static int subnet_create(res_ctx *ctx, res_node *n, aws_error *err)
     svc_tags tags;
     resnet_tags(ctx, n, &tags);
     ec2_subnet s = {0};
-    int rc = ec2_create_subnet(ctx->aws, str(n->desired, "vpc"), str(n->desired, "cidr"),
+    int rc = ec2_create_subnet(ctx->aws, res_prop_text(n->desired, "vpc"), res_prop_text(n->desired, "cidr"),
                                zones.items[index], &tags, &s, err);
     svc_tags_free(&tags);
     svc_strings_free(&zones);
     if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS) &&
-        adopt(ctx, n, str(n->desired, "vpc"), str(n->desired, "cidr"), &s))
+        adopt(ctx, n, res_prop_text(n->desired, "vpc"), res_prop_text(n->desired, "cidr"), &s))
         rc = 0;
     if (rc != 0)
         return -1;

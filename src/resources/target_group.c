@@ -48,13 +48,12 @@ static void add_group(res_graph *g, const stack_service *svc, int alternate)
     cJSON_AddItemToObject(d, "health_check", health_json(&svc->lb.health));
     cJSON_AddNumberToObject(d, "deregistration_delay",
                             svc->lb.deregistration_delay >= 0 ? svc->lb.deregistration_delay : 15);
-    char *label = xasprintf("%starget group %s", alternate ? "alternate (blue/green) " : "", name);
     char *node = xasprintf("%s%s", svc->name, alternate ? "-alt" : "");
-    res_node *n = res_graph_add(g, &res_kind_target_group, node, label, d);
+    res_node *n = res_graph_addf(g, &res_kind_target_group, node, d, "%starget group %s",
+                                 alternate ? "alternate (blue/green) " : "", name);
     n->model = svc;
     res_node_depend(n, res_graph_find(g, "vpc/main"));
     free(node);
-    free(label);
     free(name);
 }
 
@@ -217,14 +216,9 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
 {
     (void)ud;
-    if (elbv2_delete_target_group(ctx->aws, n->physical_id, err) == 0 ||
-        aws_error_is(err, AWS_IS_NOT_FOUND))
-        return 1;
-    if (aws_error_is(err, AWS_IS_IN_USE)) {
-        snprintf(status, len, "%s", err->message);
-        return 0;
-    }
-    return elbres_poll_failed(err, status, len);
+    int rc = res_delete_tried(elbv2_delete_target_group(ctx->aws, n->physical_id, err), err, 0,
+                              status, len);
+    return rc >= 0 ? rc : elbres_poll_failed(err, status, len);
 }
 
 /* A group being replaced (a new port, ...) is still the target of our rules, which move

@@ -31,11 +31,10 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
         char *family = stack_name_task_family(s->name, svc->name);
-        char *label = xasprintf("task definition %s", family);
         cJSON *d = cJSON_CreateObject();
-        res_node *n = res_graph_add(g, &res_kind_task_def, svc->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_task_def, svc->name, d, "task definition %s",
+                                     family);
         n->model = svc;
-        free(label);
         cJSON *doc = NULL;
         if (task_def_document(g, n, svc, &doc, err, errlen) != 0) {
             free(family);
@@ -118,8 +117,7 @@ static int use_revision(res_ctx *ctx, res_node *n, const char *arn, aws_error *e
     int registered = n->actual && cJSON_IsTrue(cJSON_GetObjectItem(n->actual, "registered_now"));
     if (rc == 0 && registered && n->physical_id && strcmp(n->physical_id, t.arn) != 0) {
         rc = ecs_deregister_task_definition(ctx->aws, n->physical_id, err);
-        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-            rc = 0; /* already inactive */
+        rc = res_not_found_ok(rc, err); /* already inactive */
     }
     if (rc == 0)
         res_node_set(ctx, n, t.arn, task_def_props(&t));
@@ -173,8 +171,7 @@ static int remove_family(res_ctx *ctx, res_node *n, aws_error *err)
         if (!task_def_of_family(arns.items[i], fam->valuestring))
             continue;
         rc = ecs_deregister_task_definition(ctx->aws, arns.items[i], err);
-        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
-            rc = 0; /* already inactive */
+        rc = res_not_found_ok(rc, err); /* already inactive */
     }
     svc_strings_free(&arns);
     return rc;

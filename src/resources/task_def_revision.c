@@ -83,20 +83,15 @@ static int describe_one(void *ud, size_t i, aws_error *err)
     return 0;
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 /* The revision of n's family that its service runs, when not n's physical id; else NULL. */
 static const char *service_revision(res_ctx *ctx, const res_node *n)
 {
-    const char *family = str(n->desired, "family");
+    const char *family = res_prop_string(n->desired, "family");
     char *sid = xasprintf("service/%s", strchr(n->id, '/') + 1);
     const res_node *s = res_graph_find(ctx->graph, sid);
     free(sid);
-    const char *td = s ? str(s->actual, "task_definition") : NULL;
+    const char *td = s ? res_prop_string(s->actual, "task_definition") : NULL;
     if (!family || !td || !task_def_of_family(td, family))
         return NULL;
     return n->physical_id && strcmp(n->physical_id, td) == 0 ? NULL : td;
@@ -128,7 +123,7 @@ int task_def_use_service_revisions(res_ctx *ctx, aws_error *err)
 int task_def_find_equal(res_ctx *ctx, res_node *n, cJSON **props, aws_error *err)
 {
     *props = NULL;
-    const char *family = str(n->desired, "family");
+    const char *family = res_prop_string(n->desired, "family");
     const cJSON *want = cJSON_GetObjectItemCaseSensitive(n->desired, "canonical");
     if (!family || !want)
         return 0;

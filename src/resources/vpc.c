@@ -27,13 +27,10 @@ static int vpc_build(res_graph *g, const stack_model *s, char *err, size_t errle
         cJSON_AddBoolToObject(d, "dns_hostnames", 1);
         if (net->ipv6)
             cJSON_AddBoolToObject(d, "ipv6", 1);
-        char *label = xasprintf("VPC %s%s", net->cidr, net->ipv6 ? " (dual-stack)" : "");
-        n = res_graph_add(g, &res_kind_vpc, "main", label, d);
-        free(label);
+        n = res_graph_addf(g, &res_kind_vpc, "main", d, "VPC %s%s", net->cidr,
+                           net->ipv6 ? " (dual-stack)" : "");
     } else if (net->mode == STACK_VPC_EXISTING) {
-        char *label = xasprintf("existing VPC %s", net->vpc_id);
-        n = res_graph_add(g, &res_kind_vpc, "main", label, d);
-        free(label);
+        n = res_graph_addf(g, &res_kind_vpc, "main", d, "existing VPC %s", net->vpc_id);
         n->external = 1;
     } else {
         n = res_graph_add(g, &res_kind_vpc, "main", "the account's default VPC", d);

@@ -28,11 +28,9 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         const stack_zone *z = &s->zones[i];
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", z->domain);
-        char *label = xasprintf("hosted zone %s", z->domain);
-        res_node *n = res_graph_add(g, &res_kind_zone, z->name, label, d);
+        res_node *n = res_graph_addf(g, &res_kind_zone, z->name, d, "hosted zone %s", z->domain);
         n->model = z;
         n->keep = z->keep;
-        free(label);
     }
     return 0;
 }
@@ -184,10 +182,8 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     const cJSON *ns = cJSON_GetObjectItem(n->actual, "name_servers");
     if (!cJSON_IsString(name) || !cJSON_IsString(ns))
         return 0;
-    char *s = xasprintf("%s, name servers %s", name->valuestring, ns->valuestring);
-    cJSON_AddStringToObject(out, "summary", s);
+    res_status_summary(out, 1, "%s, name servers %s", name->valuestring, ns->valuestring);
     cJSON_AddStringToObject(out, "name_servers", ns->valuestring);
-    free(s);
     return 0;
 }
 

@@ -183,18 +183,17 @@ static void decode_created(stack_ctx *c, const stack_node *v, stack_database *db
     decode_subnets(c, v, db);
 }
 
-static void decode_database(stack_ctx *c, const stack_node *key, const stack_node *v,
-                            stack_database *db)
+void stack_decode_database(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                           size_t at)
 {
-    db->name = xstrdup(key->str);
-    db->loc = key->loc;
+    stack_database *db = (stack_database *)items + at;
+    (void)key; /* named by stack_decode_blocks */
     db->storage_gib = 20;
     db->backup_retention_days = 7;
     db->deletion_protection = db->keep = db->final_snapshot = 1;
     db->tier = (stack_tier)-1;
     db->port = 5432;
-    if (v && stack_want_map(c, v)) {
-        stack_check_keys(c, v, database_keys);
+    if (stack_block_map(c, key, v, NULL, database_keys)) {
         const stack_node *ex = stack_node_get(v, "existing");
         if (ex && v->n > 1) {
             stack_err(c, v, "an existing database is only read and opened to its services: give "
@@ -225,57 +224,24 @@ static void decode_database(stack_ctx *c, const stack_node *key, const stack_nod
     db->identifier = stack_name_database(c->s->name ? c->s->name : "", db->name);
 }
 
-void stack_decode_databases(stack_ctx *c, const stack_node *n)
-{
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "databases");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 40, "databases", "RDS allows per region")) {
-        stack_model *s = c->s;
-        s->databases = xcalloc(n->n + 1, sizeof *s->databases);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_database(c, n->keys[i], v, &s->databases[s->ndatabases++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
-}
-
 /* ---- caches: ---------------------------------------------------------------------- */
 
-void stack_decode_caches(stack_ctx *c, const stack_node *n)
+void stack_decode_cache(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                        size_t at)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "caches");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 100, "caches", "one stack may name")) {
-        stack_model *s = c->s;
-        s->caches = xcalloc(n->n + 1, sizeof *s->caches);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i];
-            stack_cache *x = &s->caches[s->ncaches++];
-            x->name = xstrdup(n->keys[i]->str);
-            x->loc = n->keys[i]->loc;
-            if (v->kind == STACK_NODE_NULL)
-                stack_err(c, n->keys[i], "needs existing: ID (ecsdeploy reads caches that exist; it "
-                                         "does not create them)");
-            else if (stack_want_map(c, v)) {
-                stack_check_keys(c, v, cache_keys);
-                if (stack_get_str(c, v, "existing", 1, &x->existing) == 0 && x->existing) {
-                    const char *why = identifier_problem(x->existing, 40);
-                    if (why)
-                        stack_err_key(c, stack_node_get(v, "existing"), "existing",
-                                      "'%s' is not an ElastiCache identifier: it %s", x->existing,
-                                      why);
-                }
-            }
-            stack_path_pop(c, o2);
+    stack_cache *x = (stack_cache *)items + at;
+    if (!v)
+        stack_err(c, key, "needs existing: ID (ecsdeploy reads caches that exist; it "
+                          "does not create them)");
+    else if (stack_want_map(c, v)) {
+        stack_check_keys(c, v, cache_keys);
+        if (stack_get_str(c, v, "existing", 1, &x->existing) == 0 && x->existing) {
+            const char *why = identifier_problem(x->existing, 40);
+            if (why)
+                stack_err_key(c, stack_node_get(v, "existing"), "existing",
+                              "'%s' is not an ElastiCache identifier: it %s", x->existing, why);
         }
     }
-    stack_path_pop(c, old);
 }
 
 /* ---- a service's databases: and caches: ------------------------------------------------ */

@@ -160,8 +160,6 @@ void stack_decode_listener_certificate(stack_ctx *c, const stack_node *map, stac
 
 static void decode_zone(stack_ctx *c, const stack_node *key, const stack_node *v, stack_zone *z)
 {
-    z->name = xstrdup(key->str);
-    z->loc = key->loc;
     z->keep = 1;
     if (!v) {
         stack_err(c, key, "needs name: (the zone's domain, like app.example.com)");
@@ -185,33 +183,20 @@ static void decode_zone(stack_ctx *c, const stack_node *key, const stack_node *v
     stack_get_bool(c, v, "keep", &z->keep);
 }
 
-void stack_decode_zones(stack_ctx *c, const stack_node *n)
+/* A zone, checked against the zones before it. */
+void stack_decode_zone(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                       size_t at)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "zones");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 20, "zones", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->zones = xcalloc(n->n + 1, sizeof *s->zones);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            if (stack_enabled(c, v)) {
-                stack_zone *z = &s->zones[s->nzones++];
-                decode_zone(c, n->keys[i], v, z);
-                /* the zone's CallerReference names the stack and the zone (128 at most) */
-                if (s->name && strlen(s->name) + strlen(z->name) > 95)
-                    stack_err(c, n->keys[i], "the stack's name and the zone's together may hold "
-                              "at most 95 characters: give the zone a shorter name");
-                for (size_t k = 0; z->domain && k + 1 < s->nzones; k++)
-                    if (s->zones[k].domain && strcmp(s->zones[k].domain, z->domain) == 0)
-                        stack_err(c, n->keys[i], "zone %s is zones.%s already (line %d)", z->domain,
-                                  s->zones[k].name, s->zones[k].loc.line);
-            }
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    stack_zone *zones = items, *z = &zones[at];
+    decode_zone(c, key, v, z);
+    /* the zone's CallerReference names the stack and the zone (128 at most) */
+    if (c->s->name && strlen(c->s->name) + strlen(z->name) > 95)
+        stack_err(c, key, "the stack's name and the zone's together may hold "
+                  "at most 95 characters: give the zone a shorter name");
+    for (size_t k = 0; z->domain && k < at; k++)
+        if (zones[k].domain && strcmp(zones[k].domain, z->domain) == 0)
+            stack_err(c, key, "zone %s is zones.%s already (line %d)", z->domain, zones[k].name,
+                      zones[k].loc.line);
 }
 
 /* Where a balancer's domains are written (its own node when they are not). */

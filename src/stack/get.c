@@ -264,6 +264,20 @@ int stack_get_enum(stack_ctx *c, const stack_node *map, const char *key, const c
     return rc;
 }
 
+int stack_block_map(stack_ctx *c, const stack_node *key, const stack_node *v, const char *needs,
+                    const char *const *keys)
+{
+    if (!v) {
+        if (needs)
+            stack_err(c, key, "%s", needs);
+        return 0;
+    }
+    if (!stack_want_map(c, v))
+        return 0;
+    stack_check_keys(c, v, keys);
+    return 1;
+}
+
 int stack_too_many(stack_ctx *c, const stack_node *n, size_t max, const char *what, const char *why)
 {
     if (!n || (n->kind != STACK_NODE_MAP && n->kind != STACK_NODE_SEQ) || n->n <= max)
@@ -344,6 +358,34 @@ void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack
         }
     }
     stack_path_pop(c, old);
+}
+
+void *stack_decode_blocks(stack_ctx *c, const stack_node *n, const stack_blocks *b, size_t *count,
+                          stack_block_fn fn)
+{
+    if (!n)
+        return NULL;
+    char *items = NULL;
+    size_t old = stack_path_push(c, b->key);
+    if (stack_want_map(c, n) && !stack_too_many(c, n, b->max, b->what, b->why)) {
+        if (!n->n && b->empty_error)
+            stack_err(c, n, "%s", b->empty_error);
+        items = xcalloc(n->n + 1, b->size);
+        for (size_t i = 0; i < n->n; i++) {
+            size_t o2 = stack_path_push(c, n->keys[i]->str);
+            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
+            if (!b->skip_disabled || stack_enabled(c, v)) {
+                size_t at = (*count)++;
+                char *name = xstrdup(n->keys[i]->str);
+                memcpy(items + b->size * at + b->name_at, &name, sizeof name);
+                memcpy(items + b->size * at + b->loc_at, &n->keys[i]->loc, sizeof(stack_loc));
+                fn(c, n->keys[i], v, items, at);
+            }
+            stack_path_pop(c, o2);
+        }
+    }
+    stack_path_pop(c, old);
+    return items;
 }
 
 size_t stack_list_len(const stack_node *map, const char *key)

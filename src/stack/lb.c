@@ -175,19 +175,14 @@ static void decode_listeners(stack_ctx *c, const stack_node *ls, stack_load_bala
     stack_path_pop(c, old);
 }
 
-static void decode_lb(stack_ctx *c, const stack_node *key, const stack_node *v, stack_load_balancer *lb)
+void stack_decode_load_balancer(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                                size_t at)
 {
-    lb->name = xstrdup(key->str);
-    lb->loc = key->loc;
+    stack_load_balancer *lb = (stack_load_balancer *)items + at;
     lb->idle_timeout = 60;
     lb->tier = (stack_tier)-1;
-    if (!v) {
-        stack_err(c, key, "needs listeners: [ { port: 80 } ]");
+    if (!stack_block_map(c, key, v, "needs listeners: [ { port: 80 } ]", lb_keys))
         return;
-    }
-    if (!stack_want_map(c, v))
-        return;
-    stack_check_keys(c, v, lb_keys);
     int scheme = 0, tier = -1;
     if (stack_get_enum(c, v, "scheme", scheme_names, &scheme) == 0)
         lb->internal = scheme;
@@ -220,24 +215,3 @@ static void decode_lb(stack_ctx *c, const stack_node *key, const stack_node *v, 
         stack_err_missing(c, v, "listeners");
 }
 
-void stack_decode_load_balancers(stack_ctx *c, const stack_node *n)
-{
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "load_balancers");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 50, "load balancers", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->load_balancers = xcalloc(n->n + 1, sizeof *s->load_balancers);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            if (!stack_enabled(c, v)) {
-                stack_path_pop(c, o2);
-                continue;
-            }
-            decode_lb(c, n->keys[i], v, &s->load_balancers[s->nload_balancers++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
-}

@@ -89,10 +89,10 @@ static void decode_head(stack_ctx *c, const stack_node *root)
     }
 }
 
-static void decode_step(stack_ctx *c, const stack_node *key, const stack_node *v, stack_bootstrap *b)
+void stack_decode_bootstrap_step(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                                 size_t at)
 {
-    b->name = xstrdup(key->str);
-    b->loc = key->loc;
+    stack_bootstrap *b = (stack_bootstrap *)items + at;
     b->timeout = 300;
     b->secret = xstrdup(b->name);
     if (!v || !stack_want_map(c, v)) {
@@ -114,24 +114,6 @@ static void decode_step(stack_ctx *c, const stack_node *key, const stack_node *v
     }
     stack_path_pop(c, old);
     stack_get_str(c, v, "secret", 0, &b->secret);
-}
-
-static void stack_decode_bootstrap(stack_ctx *c, const stack_node *n)
-{
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "bootstrap");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 100, "steps", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->bootstrap = xcalloc(n->n + 1, sizeof *s->bootstrap);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_step(c, n->keys[i], v, &s->bootstrap[s->nbootstrap++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
 }
 
 static void stack_decode_outputs(stack_ctx *c, const stack_node *n)
@@ -160,6 +142,61 @@ static void stack_decode_outputs(stack_ctx *c, const stack_node *n)
     stack_path_pop(c, old);
 }
 
+/* The sections after the head, in the order they are decoded (a section may look at
+ * the blocks of one above it: sites at the buckets). One of its own shape has `decode`; a
+ * map of named blocks has its limits, the decoder of one block and the model's members
+ * that keep them (MODEL). */
+typedef struct {
+    stack_blocks blocks; /* its key, and the limits of a map of named blocks */
+    void (*decode)(stack_ctx *c, const stack_node *n);
+    stack_block_fn block;
+    size_t items_at, count_at;
+    int required; /* a file without the section is wrong */
+} section;
+
+#define MODEL(member) .items_at = offsetof(stack_model, member), .count_at = offsetof(stack_model, n##member)
+
+static const section sections[] = {
+    {{.key = "network"}, .decode = stack_decode_network},
+    {{.key = "service_connect"}, .decode = stack_decode_connect_namespace},
+    {{"secrets", 1000, "secrets", "one stack may hold", STACK_BLOCKS_OF(stack_secret)},
+     .block = stack_decode_secret, MODEL(secrets)},
+    {{"buckets", 1000, "buckets", "one stack may hold", STACK_BLOCKS_OF(stack_bucket)},
+     .block = stack_decode_bucket, MODEL(buckets)},
+    {{"sites", 100, "sites", "one stack may hold", STACK_BLOCKS_OF(stack_site)},
+     .block = stack_decode_site, MODEL(sites)},
+    {{.key = "ci"}, .decode = stack_decode_ci},
+    {{"zones", 20, "zones", "one stack may hold", 1, STACK_BLOCKS_OF(stack_zone)},
+     .block = stack_decode_zone, MODEL(zones)},
+    {{"databases", 40, "databases", "RDS allows per region", STACK_BLOCKS_OF(stack_database)},
+     .block = stack_decode_database, MODEL(databases)},
+    {{"caches", 100, "caches", "one stack may name", STACK_BLOCKS_OF(stack_cache)},
+     .block = stack_decode_cache, MODEL(caches)},
+    {{"file_systems", 100, "file systems", "one stack may hold", STACK_BLOCKS_OF(stack_file_system)},
+     .block = stack_decode_file_system, MODEL(file_systems)},
+    {{"parameter_store", 1000, "parameters", "one stack may hold",
+      STACK_BLOCKS_OF(stack_ssm_parameter)},
+     .block = stack_decode_parameter, MODEL(ssm_parameters)},
+    {{"load_balancers", 50, "load balancers", "one stack may hold", 1,
+      STACK_BLOCKS_OF(stack_load_balancer)},
+     .block = stack_decode_load_balancer, MODEL(load_balancers)},
+    {{.key = "cluster"}, .decode = stack_decode_cluster},
+    {{"services", 500, "services", "one stack may hold; split it", 1,
+      "declare at least one service", STACK_BLOCKS_OF(stack_service)},
+     .block = stack_decode_service, MODEL(services), .required = 1},
+    {{"bootstrap", 100, "steps", "one stack may hold", STACK_BLOCKS_OF(stack_bootstrap)},
+     .block = stack_decode_bootstrap_step, MODEL(bootstrap)},
+    {.blocks = {.key = NULL}},
+};
+
+/* A map of named blocks into the model's array and count. */
+static void decode_section_blocks(stack_ctx *c, const stack_node *n, const section *x)
+{
+    size_t *count = (size_t *)((char *)c->s + x->count_at);
+    void *items = stack_decode_blocks(c, n, &x->blocks, count, x->block);
+    memcpy((char *)c->s + x->items_at, &items, sizeof items);
+}
+
 static void decode_all(stack_ctx *c, stack_node *root, const stack_options *opts)
 {
     stack_check_keys(c, root, top_keys);
@@ -170,25 +207,15 @@ static void decode_all(stack_ctx *c, stack_node *root, const stack_options *opts
         return; /* every later value may depend on them: stop before a cascade */
     stack_environment_check_params(c, root);
     decode_head(c, root);
-    stack_decode_network(c, stack_node_get(root, "network"));
-    stack_decode_connect_namespace(c, stack_node_get(root, "service_connect"));
-    stack_decode_secrets(c, stack_node_get(root, "secrets"));
-    stack_decode_buckets(c, stack_node_get(root, "buckets"));
-    stack_decode_sites(c, stack_node_get(root, "sites"));
-    stack_decode_ci(c, stack_node_get(root, "ci"));
-    stack_decode_zones(c, stack_node_get(root, "zones"));
-    stack_decode_databases(c, stack_node_get(root, "databases"));
-    stack_decode_caches(c, stack_node_get(root, "caches"));
-    stack_decode_file_systems(c, stack_node_get(root, "file_systems"));
-    stack_decode_parameter_store(c, stack_node_get(root, "parameter_store"));
-    stack_decode_load_balancers(c, stack_node_get(root, "load_balancers"));
-    stack_decode_cluster(c, stack_node_get(root, "cluster"));
-    const stack_node *svcs = stack_node_get(root, "services");
-    if (svcs)
-        stack_decode_services(c, svcs);
-    else
-        stack_err_missing(c, root, "services");
-    stack_decode_bootstrap(c, stack_node_get(root, "bootstrap"));
+    for (const section *x = sections; x->blocks.key; x++) {
+        const stack_node *n = stack_node_get(root, x->blocks.key);
+        if (!n && x->required)
+            stack_err_missing(c, root, x->blocks.key);
+        else if (x->decode)
+            x->decode(c, n);
+        else
+            decode_section_blocks(c, n, x);
+    }
     stack_decode_outputs(c, stack_node_get(root, "outputs"));
     stack_check_stack(c, root);
     stack_check_domains(c, root);

@@ -170,10 +170,10 @@ static void decode_sidecars(stack_ctx *c, const stack_node *v, stack_service *sv
     stack_path_pop(c, old);
 }
 
-static void decode_service(stack_ctx *c, const stack_node *key, const stack_node *v, stack_service *svc)
+void stack_decode_service(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                          size_t at)
 {
-    svc->name = xstrdup(key->str);
-    svc->loc = key->loc;
+    stack_service *svc = (stack_service *)items + at;
     svc->cpu = 256;
     svc->memory = 512;
     svc->desired_count = 1;
@@ -183,13 +183,8 @@ static void decode_service(stack_ctx *c, const stack_node *key, const stack_node
     svc->containers = xcalloc(1, sizeof *svc->containers);
     svc->ncontainers = 1;
     svc->containers[0].name = xstrdup(svc->name);
-    if (!v) {
-        stack_err(c, key, "needs at least 'image:'");
+    if (!stack_block_map(c, key, v, "needs at least 'image:'", service_keys))
         return;
-    }
-    if (!stack_want_map(c, v))
-        return;
-    stack_check_keys(c, v, service_keys);
     stack_decode_container(c, v, &svc->containers[0], 1);
     stack_get_int(c, v, "cpu", 1, 1000000, &svc->cpu);
     stack_get_int(c, v, "memory", 1, 10000000, &svc->memory);
@@ -228,24 +223,3 @@ static void decode_service(stack_ctx *c, const stack_node *key, const stack_node
         svc->discovery_port = stack_service_port(svc);
 }
 
-void stack_decode_services(stack_ctx *c, const stack_node *n)
-{
-    size_t old = stack_path_push(c, "services");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 500, "services", "one stack may hold; split it")) {
-        stack_model *s = c->s;
-        if (!n->n)
-            stack_err(c, n, "declare at least one service");
-        s->services = xcalloc(n->n + 1, sizeof *s->services);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            if (!stack_enabled(c, v)) {
-                stack_path_pop(c, o2);
-                continue;
-            }
-            decode_service(c, n->keys[i], v, &s->services[s->nservices++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
-}

@@ -131,19 +131,13 @@ static void check_bucket(stack_ctx *c, const stack_node *v, const stack_site *x)
 
 static void decode_site(stack_ctx *c, const stack_node *key, const stack_node *v, stack_site *x)
 {
-    x->name = xstrdup(key->str);
-    x->loc = key->loc;
     x->default_root_object = xstrdup("index.html");
     const char *why = stack_check_logical_name(x->name);
     if (why)
         stack_err(c, key, "'%s' is not a valid name: it %s", x->name, why);
-    if (!v) {
-        stack_err(c, key, "needs bucket: NAME (a bucket of this stack to serve)");
+    if (!stack_block_map(c, key, v, "needs bucket: NAME (a bucket of this stack to serve)",
+                         site_keys))
         return;
-    }
-    if (!stack_want_map(c, v))
-        return;
-    stack_check_keys(c, v, site_keys);
     if (stack_get_str(c, v, "bucket", 1, &x->bucket) == 0 && x->bucket)
         check_bucket(c, v, x);
     decode_path(c, v, x);
@@ -185,27 +179,17 @@ static void check_names(stack_ctx *c, const stack_site *x)
     free(oac);
 }
 
-void stack_decode_sites(stack_ctx *c, const stack_node *n)
+/* A site, checked against the sites before it. */
+void stack_decode_site(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                       size_t at)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "sites");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 100, "sites", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->sites = xcalloc(n->n + 1, sizeof *s->sites);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            stack_site *x = &s->sites[s->nsites++];
-            decode_site(c, n->keys[i], v, x);
-            check_names(c, x);
-            for (size_t j = 0; x->domain && j + 1 < s->nsites; j++)
-                if (s->sites[j].domain && strcmp(s->sites[j].domain, x->domain) == 0)
-                    stack_err_key(c, stack_node_get(v, "domain"), "domain", "'%s' is already the "
-                                  "domain of site %s (a domain has one distribution)", x->domain,
-                                  s->sites[j].name);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    stack_site *sites = items, *x = &sites[at];
+    decode_site(c, key, v, x);
+    check_names(c, x);
+    for (size_t j = 0; x->domain && j < at; j++)
+        if (sites[j].domain && strcmp(sites[j].domain, x->domain) == 0)
+            stack_err_key(c, stack_node_get(v, "domain"), "domain", "'%s' is already the "
+                          "domain of site %s (a domain has one distribution)", x->domain,
+                          sites[j].name);
 }
+

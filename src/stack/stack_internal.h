@@ -92,6 +92,11 @@ int stack_get_bool(stack_ctx *c, const stack_node *map, const char *key, int *ou
 /* One of `names` (NULL-terminated): *out is its index. */
 int stack_get_enum(stack_ctx *c, const stack_node *map, const char *key, const char *const *names, int *out);
 int stack_node_enum(stack_ctx *c, const stack_node *n, const char *const *names, int *out);
+/* 1 when the block v of a map of named blocks is a mapping to decode (its keys checked
+ * against `keys`); else 0 after reporting (an empty block: `needs` at its name key; none
+ * when needs is NULL: an empty block takes the defaults). */
+int stack_block_map(stack_ctx *c, const stack_node *key, const stack_node *v, const char *needs,
+                    const char *const *keys);
 /* 1 (after reporting) when list or map `n` has more than `max` entries of `what`. */
 int stack_too_many(stack_ctx *c, const stack_node *n, size_t max, const char *what, const char *why);
 /* The `enabled:` switch of a map (default true; false drops the element). */
@@ -101,6 +106,30 @@ int stack_enabled(stack_ctx *c, const stack_node *map);
 typedef void (*stack_item_fn)(stack_ctx *c, const stack_node *item, stack_service *svc);
 void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack_item_fn fn,
                      stack_service *svc);
+/* A map of named blocks: a section of the file ("secrets:", "load_balancers:") or of a
+ * block (a file system's "access_points:"). */
+typedef struct {
+    const char *key;         /* its key, the path segment */
+    size_t max;              /* more blocks than this is an error: "N WHAT, more than the */
+    const char *what;        /* MAX WHY" */
+    const char *why;
+    int skip_disabled;       /* a block with `enabled: false` is left out */
+    const char *empty_error; /* the error for a map without blocks, or NULL */
+    size_t size;             /* a block's model (STACK_BLOCKS_OF): its size and where its */
+    size_t name_at, loc_at;  /* `char *name` and `stack_loc loc` are, set from the key */
+} stack_blocks;
+#define STACK_BLOCKS_OF(type)                                                                \
+    .size = sizeof(type), .name_at = offsetof(type, name), .loc_at = offsetof(type, loc)
+/* Decode one block, the path at its name: items[i] of the array stack_decode_blocks makes
+ * (items[0..i) hold the blocks before it; its name and location are set), from key (the
+ * name) and block (NULL when empty). */
+typedef void (*stack_block_fn)(stack_ctx *c, const stack_node *key, const stack_node *block,
+                               void *items, size_t i);
+/* Decode the map n (NULL: nothing) with fn into a new zeroed array of n's size plus one
+ * blocks, *count the blocks decoded (counted before fn sees each); NULL when n is no such
+ * map. The model's free functions free the array. */
+void *stack_decode_blocks(stack_ctx *c, const stack_node *n, const stack_blocks *b, size_t *count,
+                          stack_block_fn fn);
 /* The number of items of the list map[key] (0 when it is not a list). */
 size_t stack_list_len(const stack_node *map, const char *key);
 int stack_get_strlist(stack_ctx *c, const stack_node *map, const char *key, int single_ok, char ***out, size_t *n);
@@ -115,29 +144,39 @@ char *stack_interpolate(stack_ctx *c, const stack_node *n, const char *text);
 
 /* ---- the sections ---------------------------------------------------------------- */
 
+/* A section that is a map of named blocks is a row of load.c's table of sections: its
+ * limits, its model's members and the decoder of one block (stack_block_fn), below. */
+
 int stack_decode_params(stack_ctx *c, const stack_node *n, const stack_options *opts);
 void stack_decode_network(stack_ctx *c, const stack_node *n);
-void stack_decode_secrets(stack_ctx *c, const stack_node *n);
+void stack_decode_secret(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                         size_t at);
 /* `generate:` (true, or a map of length and character classes) into a secret's settings
  * (source GENERATE). */
 void stack_decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec);
 /* file_systems: and parameter_store: (storage.c), their rules across sections, their
  * part of the JSON model, freeing them. */
-void stack_decode_file_systems(stack_ctx *c, const stack_node *n);
-void stack_decode_parameter_store(stack_ctx *c, const stack_node *n);
+void stack_decode_file_system(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                              size_t at);
+void stack_decode_parameter(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                            size_t at);
 void stack_check_storage(stack_ctx *c);
 struct cJSON;
 void stack_storage_json(struct cJSON *o, const stack_model *s);
 void stack_storage_free(stack_model *s);
-void stack_decode_buckets(stack_ctx *c, const stack_node *n);
+void stack_decode_bucket(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                         size_t at);
 /* buckets.NAME.cors (cors.c), sites: (sites.c) and ci: (ci.c). */
 void stack_decode_cors(stack_ctx *c, const stack_node *list, stack_bucket *b);
-void stack_decode_sites(stack_ctx *c, const stack_node *n);
+void stack_decode_site(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                       size_t at);
 void stack_decode_ci(stack_ctx *c, const stack_node *n);
-void stack_decode_load_balancers(stack_ctx *c, const stack_node *n);
+void stack_decode_load_balancer(stack_ctx *c, const stack_node *key, const stack_node *v,
+                                void *items, size_t at);
 /* DNS (dns.c): zones:, a balancer's domain:/domains:, a listener's certificate: (after its
  * certificates:, with the balancer's domains decoded), and one name per balancer. */
-void stack_decode_zones(stack_ctx *c, const stack_node *n);
+void stack_decode_zone(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                       size_t at);
 void stack_decode_domains(stack_ctx *c, const stack_node *map, stack_load_balancer *lb);
 void stack_decode_listener_certificate(stack_ctx *c, const stack_node *map, stack_listener *l,
                                        const stack_load_balancer *lb);
@@ -146,7 +185,8 @@ void stack_check_domains(stack_ctx *c, const stack_node *root);
  * leading "*." when wildcard_ok), else why not. */
 const char *stack_check_domain(const char *name, int wildcard_ok);
 void stack_decode_auth(stack_ctx *c, const stack_node *n, stack_auth *a);
-void stack_decode_services(stack_ctx *c, const stack_node *n);
+void stack_decode_service(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                          size_t at);
 void stack_decode_container(stack_ctx *c, const stack_node *n, stack_container *k, int main);
 /* The parts of a service beside its containers (service_volumes.c, service_access.c,
  * service_deployment.c). */
@@ -157,8 +197,10 @@ void stack_decode_deployment(stack_ctx *c, const stack_node *n, stack_service *s
  * default subnets (before the network's defaults: a database may ask for private ones),
  * the rules across sections (which also put the uses' values into the main container's
  * environment), the model as JSON, and freeing. */
-void stack_decode_databases(stack_ctx *c, const stack_node *n);
-void stack_decode_caches(stack_ctx *c, const stack_node *n);
+void stack_decode_database(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                           size_t at);
+void stack_decode_cache(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                        size_t at);
 /* A service's (container 0) or a sidecar's databases: and caches: keys. */
 void stack_decode_store_uses(stack_ctx *c, const stack_node *n, stack_service *svc,
                              size_t container);
@@ -181,6 +223,8 @@ void stack_check_scaling(stack_ctx *c, const stack_node *root, stack_service *v)
 void stack_decode_connect_namespace(stack_ctx *c, const stack_node *n);
 void stack_decode_connect(stack_ctx *c, const stack_node *svc_node, stack_service *svc);
 void stack_check_connect(stack_ctx *c, const stack_node *root);
+void stack_decode_bootstrap_step(stack_ctx *c, const stack_node *key, const stack_node *v,
+                                 void *items, size_t at);
 /* cluster: (cluster.c), and a capacity provider strategy list (also a service's). */
 void stack_decode_cluster(stack_ctx *c, const stack_node *n);
 void stack_decode_capacity(stack_ctx *c, const stack_node *n, stack_capacity **out, size_t *nout);

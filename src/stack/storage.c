@@ -54,14 +54,16 @@ static int octal_ok(const char *s)
     return (n == 3 || n == 4) && strspn(s, "01234567") == n;
 }
 
-static void decode_access_point(stack_ctx *c, const stack_node *key, const stack_node *v, stack_access_point *ap)
+static void decode_access_point(stack_ctx *c, const stack_node *key, const stack_node *v,
+                                void *items, size_t at)
 {
-    ap->name = xstrdup(key->str);
-    ap->loc = key->loc;
+    stack_access_point *ap = (stack_access_point *)items + at;
+    const char *why = stack_check_logical_name(key->str);
+    if (why)
+        stack_err(c, key, "'%s' %s", key->str, why);
     ap->uid = ap->gid = -1;
     int uid = -1, gid = -1;
-    if (v && stack_want_map(c, v)) {
-        stack_check_keys(c, v, ap_keys);
+    if (stack_block_map(c, key, v, NULL, ap_keys)) {
         stack_get_str(c, v, "path", 0, &ap->path);
         stack_get_int(c, v, "uid", 0, 2147483647, &uid);
         stack_get_int(c, v, "gid", 0, 2147483647, &gid);
@@ -87,30 +89,22 @@ static void decode_access_point(stack_ctx *c, const stack_node *key, const stack
 
 static void decode_access_points(stack_ctx *c, const stack_node *n, stack_file_system *fs)
 {
-    size_t old = stack_path_push(c, "access_points");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 1000, "access points", "EFS allows per file system")) {
-        fs->access_points = xcalloc(n->n + 1, sizeof *fs->access_points);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const char *why = stack_check_logical_name(n->keys[i]->str);
-            if (why)
-                stack_err(c, n->keys[i], "'%s' %s", n->keys[i]->str, why);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_access_point(c, n->keys[i], v, &fs->access_points[fs->naccess_points++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_blocks blocks = {.key = "access_points", .max = 1000,
+                                        .what = "access points",
+                                        .why = "EFS allows per file system",
+                                        STACK_BLOCKS_OF(stack_access_point)};
+    fs->access_points = stack_decode_blocks(c, n, &blocks, &fs->naccess_points,
+                                            decode_access_point);
 }
 
-static void decode_file_system(stack_ctx *c, const stack_node *key, const stack_node *v, stack_file_system *fs)
+void stack_decode_file_system(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                              size_t at)
 {
-    fs->name = xstrdup(key->str);
-    fs->loc = key->loc;
+    stack_file_system *fs = (stack_file_system *)items + at;
+    (void)key; /* named by stack_decode_blocks */
     fs->keep = 1;
     int perf = 0, tput = 0;
-    if (v && stack_want_map(c, v)) {
-        stack_check_keys(c, v, fs_keys);
+    if (stack_block_map(c, key, v, NULL, fs_keys)) {
         if (stack_get_str(c, v, "existing", 0, &fs->existing) == 0 && fs->existing &&
             (strncmp(fs->existing, "fs-", 3) != 0 || strlen(fs->existing) < 4))
             stack_err_key(c, stack_node_get(v, "existing"), "existing",
@@ -148,24 +142,6 @@ static void decode_file_system(stack_ctx *c, const stack_node *key, const stack_
     }
     fs->performance_mode = xstrdup(performance_modes[perf]);
     fs->throughput_mode = xstrdup(throughput_modes[tput]);
-}
-
-void stack_decode_file_systems(stack_ctx *c, const stack_node *n)
-{
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "file_systems");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 100, "file systems", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->file_systems = xcalloc(n->n + 1, sizeof *s->file_systems);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_file_system(c, n->keys[i], v, &s->file_systems[s->nfile_systems++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
 }
 
 /* ---- Parameter Store ------------------------------------------------------------------ */
@@ -257,21 +233,16 @@ static void decode_sources(stack_ctx *c, const stack_node *v, stack_ssm_paramete
     }
 }
 
-static void decode_parameter(stack_ctx *c, const stack_node *key, const stack_node *v, stack_ssm_parameter *p)
+static void decode_parameter(stack_ctx *c, const stack_node *key, const stack_node *v,
+                             stack_ssm_parameter *p)
 {
-    p->name = xstrdup(key->str);
-    p->loc = key->loc;
     p->keep = 1;
     p->generator.source = STACK_SECRET_GENERATE; /* a secret's generator defaults */
     p->generator.length = 32;
     p->generator.lowercase = p->generator.uppercase = p->generator.digits = 1;
-    if (!v) {
-        stack_err(c, key, "needs a source: value, from_file, generate, or existing: true");
+    if (!stack_block_map(c, key, v, "needs a source: value, from_file, generate, or existing: true",
+                         param_keys))
         return;
-    }
-    if (!stack_want_map(c, v))
-        return;
-    stack_check_keys(c, v, param_keys);
     decode_sources(c, v, p);
     if (p->source != STACK_SSM_PATH && stack_get_str(c, v, "name", 0, &p->ssm_name) == 0 && p->ssm_name) {
         const char *why = stack_check_ssm_name(p->ssm_name);
@@ -303,27 +274,13 @@ static void decode_parameter(stack_ctx *c, const stack_node *key, const stack_no
                      "an existing parameter is never deleted; remove 'keep: false'");
 }
 
-void stack_decode_parameter_store(stack_ctx *c, const stack_node *n)
+void stack_decode_parameter(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                            size_t at)
 {
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "parameter_store");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 1000, "parameters", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->ssm_parameters = xcalloc(n->n + 1, sizeof *s->ssm_parameters);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_parameter(c, n->keys[i], v, &s->ssm_parameters[s->nssm_parameters++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
-    for (size_t i = 0; i < c->s->nssm_parameters; i++) {
-        stack_ssm_parameter *p = &c->s->ssm_parameters[i];
-        if (!p->ssm_name && p->source != STACK_SSM_PATH)
-            p->ssm_name = xasprintf("/%s/%s", c->s->name ? c->s->name : "", p->name);
-    }
+    stack_ssm_parameter *p = (stack_ssm_parameter *)items + at;
+    decode_parameter(c, key, v, p);
+    if (!p->ssm_name && p->source != STACK_SSM_PATH)
+        p->ssm_name = xasprintf("/%s/%s", c->s->name ? c->s->name : "", p->name);
 }
 
 /* ---- lookups ----------------------------------------------------------------------- */

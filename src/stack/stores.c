@@ -59,10 +59,11 @@ void stack_decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec)
     stack_path_pop(c, old);
 }
 
-static void decode_secret(stack_ctx *c, const stack_node *key, const stack_node *v, stack_secret *sec)
+void stack_decode_secret(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                         size_t at)
 {
-    sec->name = xstrdup(key->str);
-    sec->loc = key->loc;
+    stack_secret *sec = (stack_secret *)items + at;
+    (void)key; /* named by stack_decode_blocks */
     sec->length = 32;
     sec->lowercase = sec->uppercase = sec->digits = 1;
     sec->keep = 1;
@@ -115,24 +116,6 @@ static void decode_secret(stack_ctx *c, const stack_node *key, const stack_node 
                      "an existing secret is never deleted; remove 'keep: false'");
 }
 
-void stack_decode_secrets(stack_ctx *c, const stack_node *n)
-{
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "secrets");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 1000, "secrets", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->secrets = xcalloc(n->n + 1, sizeof *s->secrets);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_secret(c, n->keys[i], v, &s->secrets[s->nsecrets++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
-}
-
 static void decode_lifecycle(stack_ctx *c, const stack_node *l, stack_bucket *b)
 {
     size_t old = stack_path_push(c, "lifecycle");
@@ -170,10 +153,11 @@ static void decode_lifecycle(stack_ctx *c, const stack_node *l, stack_bucket *b)
     stack_path_pop(c, old);
 }
 
-static void decode_bucket(stack_ctx *c, const stack_node *key, const stack_node *v, stack_bucket *b)
+void stack_decode_bucket(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
+                         size_t at)
 {
-    b->name = xstrdup(key->str);
-    b->loc = key->loc;
+    stack_bucket *b = (stack_bucket *)items + at;
+    (void)key; /* named by stack_decode_blocks */
     b->block_public_access = b->tls_only = b->keep = 1;
     if (!v || !stack_want_map(c, v))
         return;
@@ -201,20 +185,3 @@ static void decode_bucket(stack_ctx *c, const stack_node *key, const stack_node 
         stack_decode_cors(c, stack_node_get(v, "cors"), b);
 }
 
-void stack_decode_buckets(stack_ctx *c, const stack_node *n)
-{
-    if (!n)
-        return;
-    size_t old = stack_path_push(c, "buckets");
-    if (stack_want_map(c, n) && !stack_too_many(c, n, 1000, "buckets", "one stack may hold")) {
-        stack_model *s = c->s;
-        s->buckets = xcalloc(n->n + 1, sizeof *s->buckets);
-        for (size_t i = 0; i < n->n; i++) {
-            size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            decode_bucket(c, n->keys[i], v, &s->buckets[s->nbuckets++]);
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
-}

@@ -69,14 +69,19 @@ void *xgrow(void **items, size_t *n, size_t size)
     return p;
 }
 
+char *xvasprintf(const char *fmt, va_list ap)
+{
+    char *p = NULL;
+    if (vasprintf(&p, fmt, ap) < 0)
+        xalloc_out_of_memory(strlen(fmt));
+    return p;
+}
+
 char *xasprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *p = NULL;
-    int n = vasprintf(&p, fmt, ap);
+    char *p = xvasprintf(fmt, ap);
     va_end(ap);
-    if (n < 0)
-        xalloc_out_of_memory(strlen(fmt));
     return p;
 }

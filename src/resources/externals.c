@@ -1,0 +1,29 @@
+/* A kind's external nodes read beside the list of the stack's own (res.h: res_externals). */
+#include <stdlib.h>
+
+#include "res.h"
+#include "xalloc.h"
+
+void res_externals_of(const res_ctx *ctx, const res_kind *kind, res_externals *out)
+{
+    const res_graph *g = ctx->graph;
+    out->n = 0;
+    out->nodes = xcalloc(g ? g->n + 1 : 1, sizeof *out->nodes);
+    for (size_t i = 0; g && i < g->n; i++)
+        if (g->nodes[i]->kind == kind && g->nodes[i]->external && g->nodes[i]->model)
+            out->nodes[out->n++] = g->nodes[i];
+    out->rcs = xcalloc(out->n + 1, sizeof *out->rcs);
+    out->errs = xcalloc(out->n + 1, sizeof *out->errs);
+}
+
+void res_externals_read(res_externals *x, res_each_fn fn, void *ud)
+{
+    res_parallel_all(x->n + 1, RES_READS_AT_ONCE, fn, ud, x->rcs, x->errs);
+}
+
+void res_externals_free(res_externals *x)
+{
+    free(x->nodes);
+    free(x->rcs);
+    free(x->errs);
+}
