@@ -332,7 +332,9 @@ def _watch_stages(w, until):
 
 
 def test_blue_green_completes_and_flips_target_groups():
-    w = world()
+    # every stage must be seen while current: at 0.01 the shortest lasts tens of ms of real
+    # time, which a loaded machine's sampling does not miss (at 0.001 it could)
+    w = world(scale=0.01)
     _bg_service(w)
     elb = w.svc("elbv2")
     assert elb.weights["rule-prod"] == {"tg-green": 0, "tg-blue": 100}
