@@ -69,7 +69,9 @@ int sd_create_http_namespace(aws_client *c, const char *name, const char *creato
 int sd_list_namespaces(aws_client *c, const sd_filter *filters, size_t nfilters, int page_size,
                        sd_namespaces *out, aws_error *err);
 int sd_get_namespace(aws_client *c, const char *id, sd_namespace *out, aws_error *err);
-/* ResourceInUse while the namespace has services. *operation_id: free(). */
+/* ResourceInUse while the namespace has services. *operation_id: free(); NULL when there
+ * is no operation to wait for (the namespace was gone when a call whose answer was lost was
+ * retried). */
 int sd_delete_namespace(aws_client *c, const char *id, char **operation_id, aws_error *err);
 
 /* ---- services ------------------------------------------------------------------ */

@@ -181,8 +181,10 @@ int sd_delete_namespace(aws_client *c, const char *id, char **operation_id, aws_
         *operation_id = NULL;
     if (sdi_call(c, "DeleteNamespace", svc_input("Id", id), &resp, err) != 0)
         return -1;
+    /* none when the answer of a call that did it was lost and the retry found the namespace
+     * gone (send.c): nothing to wait for then */
     if (operation_id)
-        *operation_id = svc_json_dup(resp, "OperationId");
+        *operation_id = xstrdup_or_null(aws_json_str(resp, "OperationId"));
     cJSON_Delete(resp);
     return 0;
 }
