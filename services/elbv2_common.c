@@ -1,4 +1,5 @@
 /* ELBv2 request helpers (see elbv2_internal.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,29 @@ int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const ch
     if (rc != 0)
         aws_error_prefix(err, "%s: ", action);
     return rc;
+}
+
+int elbv2i_describe(aws_client *c, const char *action, cJSON *in, const char *items,
+                    int page_size, const svc_shape *shape, void **out, size_t *n,
+                    aws_error *err)
+{
+    cJSON *all;
+    *out = NULL;
+    *n = 0;
+    int rc = elbv2i_paginate(c, action, in, items, page_size, &all, err);
+    cJSON_Delete(in);
+    return rc ? -1 : svc_read_items(all, shape, out, n);
+}
+
+int elbv2i_call_first(aws_client *c, const char *action, cJSON *in, const char *items,
+                      const svc_shape *shape, void *out, aws_error *err)
+{
+    char path[64];
+    cJSON *resp;
+    if (out)
+        memset(out, 0, shape->size);
+    snprintf(path, sizeof path, "%s.0", items);
+    return elbv2i_call(c, action, in, &resp, err) ? -1 : svc_read_answer(resp, path, shape, out);
 }
 
 void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags)

@@ -35,5 +35,90 @@ void svc_json_strings(const cJSON *obj, const char *name, const char *field, svc
  * array). */
 void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const char *vname,
                  svc_tags *out);
+/* The value at path below obj: member names joined by '.', a segment of digits indexing
+ * an array ("attachmentSet.0.vpcId"); NULL when any step is missing. */
+const cJSON *svc_json_at(const cJSON *obj, const char *path);
+
+/*
+ * Output structs by table. Each output struct of a client has one table of its fields
+ * (the wire member, the C type, the offset) from which svc_read fills it and svc_free
+ * frees it, so a reader and its _free cannot drift apart:
+ *
+ *     static const svc_field vpc_fields[] = {
+ *         SVC_FIELD("vpcId", SVC_STR, ec2_vpc, id),
+ *         SVC_FIELD("isDefault", SVC_BOOL, ec2_vpc, is_default),
+ *         SVC_FTAGS("tagSet", ec2_vpc, tags, "key", "value"),
+ *         SVC_END};
+ *     static const svc_shape vpc_shape = {sizeof(ec2_vpc), vpc_fields, NULL, NULL};
+ *
+ * What a table cannot say (a computed field) the shape's read_more and free_more do.
+ */
+typedef enum {
+    SVC_STR,      /* char *: a copy of the string, "" when absent */
+    SVC_STR_NULL, /* char *: a copy of the string, NULL when absent */
+    SVC_SECRET,   /* char *: as SVC_STR_NULL, wiped when freed */
+    SVC_BOOL,     /* int: 1 or 0 (0 when absent) */
+    SVC_INT,      /* int: a number (0 when absent) */
+    SVC_LONG,     /* long */
+    SVC_LLONG,    /* long long */
+    SVC_TIME,     /* time_t: epoch seconds */
+    SVC_DOUBLE,   /* double */
+    SVC_STRINGS,  /* svc_strings: an array's strings, or each of its objects' member `key` */
+    SVC_TAGS,     /* svc_tags: an array's {key, value} objects ("Key"/"Value" when NULL) */
+    SVC_LIST,     /* T *items at off, its size_t count at `count`: an array read with sub */
+    SVC_OBJ,      /* a struct at off, read with sub from the object */
+} svc_type;
+
+typedef struct svc_shape svc_shape;
+
+typedef struct {
+    const char *name;     /* the member (a path, see svc_json_at); NULL ends a table */
+    svc_type type;
+    size_t off;           /* offsetof the field */
+    size_t count;         /* SVC_LIST: offsetof its count */
+    const svc_shape *sub; /* SVC_LIST, SVC_OBJ: the shape of an item */
+    const char *key;      /* SVC_TAGS: the key member; SVC_STRINGS: the member of each object */
+    const char *value;    /* SVC_TAGS: the value member */
+    int def;              /* SVC_INT: the value when absent */
+} svc_field;
+
+/* Rows of a table: a field of struct T read from member `name`. */
+#define SVC_FIELD(name, type, T, f) {name, type, offsetof(T, f), 0, NULL, NULL, NULL, 0}
+/* An int with a default other than 0. */
+#define SVC_FINT(name, T, f, def) {name, SVC_INT, offsetof(T, f), 0, NULL, NULL, NULL, def}
+/* svc_strings from the member `key` of each object of the array. */
+#define SVC_FSTRINGS(name, T, f, key) {name, SVC_STRINGS, offsetof(T, f), 0, NULL, key, NULL, 0}
+/* svc_tags from {key, value} objects. */
+#define SVC_FTAGS(name, T, f, key, value) {name, SVC_TAGS, offsetof(T, f), 0, NULL, key, value, 0}
+/* The list T.items / T.count of items read with shape (a pointer). */
+#define SVC_FLIST(name, T, items, count, shape)                                             \
+    {name, SVC_LIST, offsetof(T, items), offsetof(T, count), shape, NULL, NULL, 0}
+/* A struct inside T read with shape from the object `name`. */
+#define SVC_FOBJ(name, T, f, shape) {name, SVC_OBJ, offsetof(T, f), 0, shape, NULL, NULL, 0}
+#define SVC_END {NULL, SVC_STR, 0, 0, NULL, NULL, NULL, 0}
+
+struct svc_shape {
+    size_t size;             /* sizeof the struct */
+    const svc_field *fields; /* ended by {NULL} */
+    /* May be NULL: what the table cannot say, read after it and freed before it. */
+    void (*read_more)(const cJSON *j, void *out);
+    void (*free_more)(void *p);
+};
+
+/* Fill out (zeroed first) from the wire object j (may be NULL: all empty). */
+void svc_read(const cJSON *j, const svc_shape *s, void *out);
+/* Free what svc_read filled in p and zero it. */
+void svc_free(const svc_shape *s, void *p);
+/* Append every element of the array arr to the list {*items, *n}, read with s. */
+void svc_read_list(const cJSON *arr, const svc_shape *s, void **items, size_t *n);
+/* Free every item of the list {*items, *n} and the array; leaves it empty. */
+void svc_free_list(const svc_shape *s, void **items, size_t *n);
+/* Read the answer's member at path (NULL: the answer itself) into out (may be NULL),
+ * delete the answer, return 0: a call that returns one item ends with
+ *     return xxx_call(..., &resp, err) ? -1 : svc_read_answer(resp, "vpc", &shape, out); */
+int svc_read_answer(cJSON *resp, const char *path, const svc_shape *s, void *out);
+/* Read every element of items (a list of answers' items, deleted) into the list
+ * {*out, *n}, which is emptied first; 0. */
+int svc_read_items(cJSON *items, const svc_shape *s, void **out, size_t *n);
 
 #endif

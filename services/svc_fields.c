@@ -1,0 +1,170 @@
+/* Output structs read and freed by their field tables (see svc_json_internal.h). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws.h"
+#include "svc_json_internal.h"
+#include "xalloc.h"
+
+const cJSON *svc_json_at(const cJSON *obj, const char *path)
+{
+    char seg[128];
+    while (obj && path && *path) {
+        size_t len = strcspn(path, ".");
+        if (len >= sizeof seg)
+            return NULL;
+        memcpy(seg, path, len);
+        seg[len] = '\0';
+        path += len + (path[len] == '.');
+        if (isdigit((unsigned char)seg[0]))
+            obj = cJSON_IsArray(obj) ? cJSON_GetArrayItem(obj, atoi(seg)) : NULL;
+        else
+            obj = cJSON_GetObjectItemCaseSensitive(obj, seg);
+    }
+    return obj;
+}
+
+/* The object holding the last member of path, and that member's name (in buf). */
+static const cJSON *parent_of(const cJSON *j, const char *path, char *buf, size_t size,
+                              const char **last)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot) {
+        *last = path;
+        return j;
+    }
+    size_t len = (size_t)(dot - path);
+    if (len >= size)
+        return NULL;
+    memcpy(buf, path, len);
+    buf[len] = '\0';
+    *last = dot + 1;
+    return svc_json_at(j, buf);
+}
+
+#define AT(p, off, T) ((T *)((char *)(p) + (off)))
+
+static void read_field(const cJSON *j, const svc_field *f, void *out)
+{
+    char buf[128];
+    const char *name;
+    const cJSON *o = parent_of(j, f->name, buf, sizeof buf, &name), *v;
+    switch (f->type) {
+    case SVC_STR:
+        *AT(out, f->off, char *) = svc_json_dup(o, name);
+        break;
+    case SVC_STR_NULL:
+    case SVC_SECRET:
+        *AT(out, f->off, char *) = xstrdup_or_null(aws_json_str(o, name));
+        break;
+    case SVC_BOOL:
+        *AT(out, f->off, int) = aws_json_bool(o, name, 0);
+        break;
+    case SVC_INT:
+        *AT(out, f->off, int) = (int)aws_json_int(o, name, f->def);
+        break;
+    case SVC_LONG:
+        *AT(out, f->off, long) = (long)aws_json_int(o, name, 0);
+        break;
+    case SVC_LLONG:
+        *AT(out, f->off, long long) = aws_json_int(o, name, 0);
+        break;
+    case SVC_TIME:
+        *AT(out, f->off, time_t) = (time_t)aws_json_int(o, name, 0);
+        break;
+    case SVC_DOUBLE:
+        v = cJSON_GetObjectItemCaseSensitive(o, name);
+        *AT(out, f->off, double) = cJSON_IsNumber(v) ? v->valuedouble : 0;
+        break;
+    case SVC_STRINGS:
+        svc_json_strings(o, name, f->key, AT(out, f->off, svc_strings));
+        break;
+    case SVC_TAGS:
+        svc_json_tags(o, name, f->key ? f->key : "Key", f->value ? f->value : "Value",
+                      AT(out, f->off, svc_tags));
+        break;
+    case SVC_LIST:
+        svc_read_list(aws_json_array(o, name), f->sub, AT(out, f->off, void *),
+                      AT(out, f->count, size_t));
+        break;
+    case SVC_OBJ:
+        svc_read(cJSON_GetObjectItemCaseSensitive(o, name), f->sub, AT(out, f->off, void));
+        break;
+    }
+}
+
+void svc_read(const cJSON *j, const svc_shape *s, void *out)
+{
+    memset(out, 0, s->size);
+    for (const svc_field *f = s->fields; f->name; f++)
+        read_field(j, f, out);
+    if (s->read_more)
+        s->read_more(j, out);
+}
+
+void svc_free(const svc_shape *s, void *p)
+{
+    if (s->free_more)
+        s->free_more(p);
+    for (const svc_field *f = s->fields; f->name; f++) {
+        switch (f->type) {
+        case SVC_STR:
+        case SVC_STR_NULL:
+            free(*AT(p, f->off, char *));
+            break;
+        case SVC_SECRET:
+            aws_wipe_string_free(*AT(p, f->off, char *));
+            break;
+        case SVC_STRINGS:
+            svc_strings_free(AT(p, f->off, svc_strings));
+            break;
+        case SVC_TAGS:
+            svc_tags_free(AT(p, f->off, svc_tags));
+            break;
+        case SVC_LIST:
+            svc_free_list(f->sub, AT(p, f->off, void *), AT(p, f->count, size_t));
+            break;
+        case SVC_OBJ:
+            svc_free(f->sub, AT(p, f->off, void));
+            break;
+        default: /* numbers own nothing */
+            break;
+        }
+    }
+    memset(p, 0, s->size);
+}
+
+void svc_read_list(const cJSON *arr, const svc_shape *s, void **items, size_t *n)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr)
+        svc_read(e, s, xgrow(items, n, s->size));
+}
+
+void svc_free_list(const svc_shape *s, void **items, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        svc_free(s, (char *)*items + i * s->size);
+    free(*items);
+    *items = NULL;
+    *n = 0;
+}
+
+int svc_read_answer(cJSON *resp, const char *path, const svc_shape *s, void *out)
+{
+    if (out)
+        svc_read(path ? svc_json_at(resp, path) : resp, s, out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int svc_read_items(cJSON *items, const svc_shape *s, void **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    svc_read_list(items, s, out, n);
+    cJSON_Delete(items);
+    return 0;
+}
