@@ -59,6 +59,27 @@ int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char
     return rc;
 }
 
+int rdsi_describe(aws_client *c, const char *action, cJSON *in, const char *items,
+                  int page_size, const svc_shape *shape, void **out, size_t *n, aws_error *err)
+{
+    cJSON *all;
+    *out = NULL;
+    *n = 0;
+    int rc = rdsi_paginate(c, action, in, items, page_size, &all, err);
+    cJSON_Delete(in);
+    return rc ? -1 : svc_read_items(all, shape, out, n);
+}
+
+int rdsi_call_read(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
+                   const char *member, const svc_shape *shape, void *out, aws_error *err)
+{
+    cJSON *resp;
+    if (out)
+        memset(out, 0, shape->size);
+    return rdsi_call(c, action, in, guard, &resp, err) ? -1
+                                                        : svc_read_answer(resp, member, shape, out);
+}
+
 void rdsi_add_strings(cJSON *in, const char *name, const char *const *list)
 {
     if (list && !list[0])

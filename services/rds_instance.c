@@ -7,74 +7,68 @@
 #include "rds_internal.h"
 #include "xalloc.h"
 
-void rdsi_read_instance(const cJSON *j, rds_instance *out)
+#define SECRET(m) "MasterUserSecret." m
+
+/* What ModifyDBInstance has not applied yet, as name/value pairs. */
+static void read_pending(const cJSON *j, void *item)
 {
+    rds_instance *out = item;
     const cJSON *e;
-    memset(out, 0, sizeof *out);
-    out->id = svc_json_dup(j, "DBInstanceIdentifier");
-    out->arn = svc_json_dup(j, "DBInstanceArn");
-    out->resource_id = svc_json_dup(j, "DbiResourceId");
-    out->status = svc_json_dup(j, "DBInstanceStatus");
-    out->engine = svc_json_dup(j, "Engine");
-    out->engine_version = svc_json_dup(j, "EngineVersion");
-    out->instance_class = svc_json_dup(j, "DBInstanceClass");
-    out->db_name = svc_json_dup(j, "DBName");
-    out->master_username = svc_json_dup(j, "MasterUsername");
-    out->address = svc_json_dup2(j, "Endpoint", "Address");
-    out->hosted_zone_id = svc_json_dup2(j, "Endpoint", "HostedZoneId");
-    out->port = (int)aws_json_int(cJSON_GetObjectItemCaseSensitive(j, "Endpoint"), "Port", 0);
-    out->allocated_storage = (int)aws_json_int(j, "AllocatedStorage", 0);
-    out->storage_type = svc_json_dup(j, "StorageType");
-    out->kms_key_id = svc_json_dup(j, "KmsKeyId");
-    out->storage_encrypted = aws_json_bool(j, "StorageEncrypted", 0);
-    out->multi_az = aws_json_bool(j, "MultiAZ", 0);
-    out->deletion_protection = aws_json_bool(j, "DeletionProtection", 0);
-    out->publicly_accessible = aws_json_bool(j, "PubliclyAccessible", 0);
-    out->copy_tags_to_snapshot = aws_json_bool(j, "CopyTagsToSnapshot", 0);
-    out->backup_retention_days = (int)aws_json_int(j, "BackupRetentionPeriod", 0);
-    out->availability_zone = svc_json_dup(j, "AvailabilityZone");
-    out->subnet_group = svc_json_dup2(j, "DBSubnetGroup", "DBSubnetGroupName");
-    out->vpc_id = svc_json_dup2(j, "DBSubnetGroup", "VpcId");
-    out->create_time = svc_json_dup(j, "InstanceCreateTime");
-    svc_json_strings(j, "VpcSecurityGroups", "VpcSecurityGroupId", &out->security_groups);
-    out->master_secret_arn = svc_json_dup2(j, "MasterUserSecret", "SecretArn");
-    out->master_secret_status = svc_json_dup2(j, "MasterUserSecret", "SecretStatus");
-    out->master_secret_kms_key_id = svc_json_dup2(j, "MasterUserSecret", "KmsKeyId");
-    const cJSON *pending = cJSON_GetObjectItemCaseSensitive(j, "PendingModifiedValues");
-    cJSON_ArrayForEach(e, pending)
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(j, "PendingModifiedValues"))
     {
         if (cJSON_IsString(e))
             svc_tags_add(&out->pending, e->string, e->valuestring);
     }
-    svc_json_tags(j, "TagList", "Key", "Value", &out->tags);
 }
+
+static void free_pending(void *item)
+{
+    svc_tags_free(&((rds_instance *)item)->pending);
+}
+
+static const svc_field instance_fields[] = {
+    SVC_FIELD("DBInstanceIdentifier", SVC_STR, rds_instance, id),
+    SVC_FIELD("DBInstanceArn", SVC_STR, rds_instance, arn),
+    SVC_FIELD("DbiResourceId", SVC_STR, rds_instance, resource_id),
+    SVC_FIELD("DBInstanceStatus", SVC_STR, rds_instance, status),
+    SVC_FIELD("Engine", SVC_STR, rds_instance, engine),
+    SVC_FIELD("EngineVersion", SVC_STR, rds_instance, engine_version),
+    SVC_FIELD("DBInstanceClass", SVC_STR, rds_instance, instance_class),
+    SVC_FIELD("DBName", SVC_STR, rds_instance, db_name),
+    SVC_FIELD("MasterUsername", SVC_STR, rds_instance, master_username),
+    SVC_FIELD("Endpoint.Address", SVC_STR, rds_instance, address),
+    SVC_FIELD("Endpoint.HostedZoneId", SVC_STR, rds_instance, hosted_zone_id),
+    SVC_FIELD("Endpoint.Port", SVC_INT, rds_instance, port),
+    SVC_FIELD("AllocatedStorage", SVC_INT, rds_instance, allocated_storage),
+    SVC_FIELD("StorageType", SVC_STR, rds_instance, storage_type),
+    SVC_FIELD("KmsKeyId", SVC_STR, rds_instance, kms_key_id),
+    SVC_FIELD("StorageEncrypted", SVC_BOOL, rds_instance, storage_encrypted),
+    SVC_FIELD("MultiAZ", SVC_BOOL, rds_instance, multi_az),
+    SVC_FIELD("DeletionProtection", SVC_BOOL, rds_instance, deletion_protection),
+    SVC_FIELD("PubliclyAccessible", SVC_BOOL, rds_instance, publicly_accessible),
+    SVC_FIELD("CopyTagsToSnapshot", SVC_BOOL, rds_instance, copy_tags_to_snapshot),
+    SVC_FIELD("BackupRetentionPeriod", SVC_INT, rds_instance, backup_retention_days),
+    SVC_FIELD("AvailabilityZone", SVC_STR, rds_instance, availability_zone),
+    SVC_FIELD("DBSubnetGroup.DBSubnetGroupName", SVC_STR, rds_instance, subnet_group),
+    SVC_FIELD("DBSubnetGroup.VpcId", SVC_STR, rds_instance, vpc_id),
+    SVC_FIELD("InstanceCreateTime", SVC_STR, rds_instance, create_time),
+    SVC_FSTRINGS("VpcSecurityGroups", rds_instance, security_groups, "VpcSecurityGroupId"),
+    SVC_FIELD(SECRET("SecretArn"), SVC_STR, rds_instance, master_secret_arn),
+    SVC_FIELD(SECRET("SecretStatus"), SVC_STR, rds_instance, master_secret_status),
+    SVC_FIELD(SECRET("KmsKeyId"), SVC_STR, rds_instance, master_secret_kms_key_id),
+    SVC_FTAGS("TagList", rds_instance, tags, "Key", "Value"),
+    SVC_END};
+const svc_shape rdsi_instance_shape = {sizeof(rds_instance), instance_fields, read_pending,
+                                       free_pending};
 
 void rds_instance_free(rds_instance *i)
 {
-    char *all[] = {i->id, i->arn, i->resource_id, i->status, i->engine, i->engine_version,
-                   i->instance_class, i->db_name, i->master_username, i->address,
-                   i->hosted_zone_id, i->storage_type, i->kms_key_id, i->availability_zone,
-                   i->subnet_group, i->vpc_id, i->create_time, i->master_secret_arn,
-                   i->master_secret_status, i->master_secret_kms_key_id};
-    for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
-        free(all[k]);
-    svc_strings_free(&i->security_groups);
-    svc_tags_free(&i->pending);
-    svc_tags_free(&i->tags);
-    memset(i, 0, sizeof *i);
+    svc_free(&rdsi_instance_shape, i);
 }
 
 void rds_instances_free(rds_instances *l)
 {
-    SVC_LIST_FREE(l, rds_instance_free);
-}
-
-/* The answer of a call that returns {"DBInstance": ...}, read into out (may be NULL). */
-static void read_answer(cJSON *resp, rds_instance *out)
-{
-    if (out)
-        rdsi_read_instance(cJSON_GetObjectItemCaseSensitive(resp, "DBInstance"), out);
-    cJSON_Delete(resp);
+    svc_free_list(&rdsi_instance_shape, (void **)&l->items, &l->n);
 }
 
 int rdsi_find_instance(aws_client *c, const char *id, cJSON **found, aws_error *err)
@@ -181,29 +175,20 @@ int rds_create_db_instance(aws_client *c, const rds_instance_in *in, rds_instanc
                       "needed");
         return -1;
     }
-    cJSON *j = create_input(in), *resp;
+    cJSON *j = create_input(in);
     create_guard g = {c, j};
     aws_lost_answer guard = {find_created, &g};
     /* rdsi_call deletes j: the guard reads it only during the call */
-    if (rdsi_call(c, "CreateDBInstance", j, &guard, &resp, err) != 0)
-        return -1;
-    read_answer(resp, out);
-    return 0;
+    return rdsi_call_read(c, "CreateDBInstance", j, &guard, "DBInstance", &rdsi_instance_shape,
+                          out, err);
 }
 
 int rds_describe_db_instances(aws_client *c, const char *id, int page_size, rds_instances *out,
                               aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *req = id ? svc_input("DBInstanceIdentifier", id) : cJSON_CreateObject(), *items, *e;
-    int rc = rdsi_paginate(c, "DescribeDBInstances", req, "DBInstances", page_size, &items, err);
-    cJSON_Delete(req);
-    if (rc != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        rdsi_read_instance(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    cJSON *req = id ? svc_input("DBInstanceIdentifier", id) : NULL;
+    return rdsi_describe(c, "DescribeDBInstances", req, "DBInstances", page_size,
+                         &rdsi_instance_shape, (void **)&out->items, &out->n, err);
 }
 
 /*
@@ -238,22 +223,14 @@ static int find_deleting(void *ctx, cJSON **output, aws_error *err)
 int rds_delete_db_instance(aws_client *c, const char *id, const char *final_snapshot_id,
                            rds_instance *out, aws_error *err)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    cJSON *j = svc_input("DBInstanceIdentifier", id), *resp;
+    cJSON *j = svc_input("DBInstanceIdentifier", id);
     if (final_snapshot_id)
         cJSON_AddStringToObject(j, "FinalDBSnapshotIdentifier", final_snapshot_id);
     else
         cJSON_AddBoolToObject(j, "SkipFinalSnapshot", 1);
     delete_guard g = {c, id};
     aws_lost_answer guard = {find_deleting, &g};
-    if (rdsi_call(c, "DeleteDBInstance", j, &guard, &resp, err) != 0)
-        return -1;
-    cJSON *item = cJSON_GetObjectItemCaseSensitive(resp, "DBInstance");
-    if (out && item)
-        rdsi_read_instance(item, out);
-    else if (out) /* gone before the retry could see it */
-        rdsi_read_instance(NULL, out);
-    cJSON_Delete(resp);
-    return 0;
+    /* no DBInstance (gone before the retry could see it): out is read empty */
+    return rdsi_call_read(c, "DeleteDBInstance", j, &guard, "DBInstance", &rdsi_instance_shape,
+                          out, err);
 }

@@ -128,7 +128,7 @@ static int find_modified(void *ctx, cJSON **output, aws_error *err)
     if (!item)
         return 0; /* the retry reports DBInstanceNotFound */
     rds_instance i;
-    rdsi_read_instance(item, &i);
+    svc_read(item, &rdsi_instance_shape, &i);
     int seen = visible(&i, g->m);
     rds_instance_free(&i);
     if (!seen) {
@@ -148,13 +148,8 @@ int rds_modify_db_instance(aws_client *c, const char *id, const rds_instance_mod
         memset(out, 0, sizeof *out);
     if (!m)
         m = &none;
-    cJSON *resp;
     modify_guard g = {c, id, m};
     aws_lost_answer guard = {find_modified, &g};
-    if (rdsi_call(c, "ModifyDBInstance", modify_input(id, m), &guard, &resp, err) != 0)
-        return -1;
-    if (out)
-        rdsi_read_instance(cJSON_GetObjectItemCaseSensitive(resp, "DBInstance"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return rdsi_call_read(c, "ModifyDBInstance", modify_input(id, m), &guard, "DBInstance",
+                          &rdsi_instance_shape, out, err);
 }
