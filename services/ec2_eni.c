@@ -22,10 +22,7 @@ static const svc_field eni_fields[] = {
     SVC_END};
 static const svc_shape eni_shape = {sizeof(ec2_eni), eni_fields, NULL, NULL};
 
-void ec2_enis_free(ec2_enis *l)
-{
-    svc_free_list(&eni_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_LIST_FREE(ec2_enis_free, ec2_enis, eni_shape)
 
 int ec2_describe_network_interfaces(aws_client *c, const ec2_describe_in *in, ec2_enis *out,
                                     aws_error *err)

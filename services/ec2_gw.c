@@ -16,15 +16,8 @@ static const svc_field igw_fields[] = {
     SVC_END};
 static const svc_shape igw_shape = {sizeof(ec2_igw), igw_fields, NULL, NULL};
 
-void ec2_igw_free(ec2_igw *g)
-{
-    svc_free(&igw_shape, g);
-}
-
-void ec2_igws_free(ec2_igws *l)
-{
-    svc_free_list(&igw_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(ec2_igw_free, ec2_igw, igw_shape)
+SVC_DEFINE_LIST_FREE(ec2_igws_free, ec2_igws, igw_shape)
 
 int ec2_create_internet_gateway(aws_client *c, const svc_tags *tags, ec2_igw *out,
                                 aws_error *err)
@@ -100,15 +93,8 @@ static const svc_field route_table_fields[] = {
 static const svc_shape route_table_shape = {sizeof(ec2_route_table), route_table_fields, NULL,
                                             NULL};
 
-void ec2_route_table_free(ec2_route_table *t)
-{
-    svc_free(&route_table_shape, t);
-}
-
-void ec2_route_tables_free(ec2_route_tables *l)
-{
-    svc_free_list(&route_table_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(ec2_route_table_free, ec2_route_table, route_table_shape)
+SVC_DEFINE_LIST_FREE(ec2_route_tables_free, ec2_route_tables, route_table_shape)
 
 int ec2_create_route_table(aws_client *c, const char *vpc_id, const svc_tags *tags,
                            ec2_route_table *out, aws_error *err)

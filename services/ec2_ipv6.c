@@ -12,10 +12,7 @@ static const svc_field block_fields[] = {
     SVC_END};
 const svc_shape ec2i_ipv6_block_shape = {sizeof(ec2_ipv6_block), block_fields, NULL, NULL};
 
-void ec2_ipv6_block_free(ec2_ipv6_block *b)
-{
-    svc_free(&ec2i_ipv6_block_shape, b);
-}
+SVC_DEFINE_FREE(ec2_ipv6_block_free, ec2_ipv6_block, ec2i_ipv6_block_shape)
 
 const ec2_ipv6_block *ec2_vpc_ipv6(const ec2_vpc *v)
 {
@@ -85,15 +82,8 @@ static const svc_field eigw_fields[] = {
     SVC_END};
 static const svc_shape eigw_shape = {sizeof(ec2_eigw), eigw_fields, NULL, NULL};
 
-void ec2_eigw_free(ec2_eigw *g)
-{
-    svc_free(&eigw_shape, g);
-}
-
-void ec2_eigws_free(ec2_eigws *l)
-{
-    svc_free_list(&eigw_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(ec2_eigw_free, ec2_eigw, eigw_shape)
+SVC_DEFINE_LIST_FREE(ec2_eigws_free, ec2_eigws, eigw_shape)
 
 int ec2_create_egress_only_gateway(aws_client *c, const char *vpc_id, const char *client_token,
                                    const svc_tags *tags, ec2_eigw *out, aws_error *err)

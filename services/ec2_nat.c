@@ -19,15 +19,8 @@ static const svc_field address_fields[] = {
     SVC_END};
 static const svc_shape address_shape = {sizeof(ec2_address), address_fields, NULL, NULL};
 
-void ec2_address_free(ec2_address *a)
-{
-    svc_free(&address_shape, a);
-}
-
-void ec2_addresses_free(ec2_addresses *l)
-{
-    svc_free_list(&address_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(ec2_address_free, ec2_address, address_shape)
+SVC_DEFINE_LIST_FREE(ec2_addresses_free, ec2_addresses, address_shape)
 
 int ec2_allocate_address(aws_client *c, const svc_tags *tags, ec2_address *out, aws_error *err)
 {
@@ -77,15 +70,8 @@ static const svc_field nat_fields[] = {
     SVC_END};
 static const svc_shape nat_shape = {sizeof(ec2_nat), nat_fields, NULL, NULL};
 
-void ec2_nat_free(ec2_nat *g)
-{
-    svc_free(&nat_shape, g);
-}
-
-void ec2_nats_free(ec2_nats *l)
-{
-    svc_free_list(&nat_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(ec2_nat_free, ec2_nat, nat_shape)
+SVC_DEFINE_LIST_FREE(ec2_nats_free, ec2_nats, nat_shape)
 
 int ec2_create_nat_gateway(aws_client *c, const char *subnet_id, const char *allocation_id,
                            const char *client_token, const svc_tags *tags, ec2_nat *out,

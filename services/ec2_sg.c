@@ -79,15 +79,8 @@ static const svc_field group_fields[] = {
 static const svc_shape group_shape = {sizeof(ec2_security_group), group_fields, read_permissions,
                                       free_permissions};
 
-void ec2_security_group_free(ec2_security_group *g)
-{
-    svc_free(&group_shape, g);
-}
-
-void ec2_security_groups_free(ec2_security_groups *l)
-{
-    svc_free_list(&group_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(ec2_security_group_free, ec2_security_group, group_shape)
+SVC_DEFINE_LIST_FREE(ec2_security_groups_free, ec2_security_groups, group_shape)
 
 int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *name,
                               const char *description, const svc_tags *tags, char **group_id,
@@ -240,10 +233,7 @@ static const svc_field sg_rule_fields[] = {
     SVC_END};
 static const svc_shape sg_rule_shape = {sizeof(ec2_sg_rule), sg_rule_fields, NULL, NULL};
 
-void ec2_sg_rules_free(ec2_sg_rules *l)
-{
-    svc_free_list(&sg_rule_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_LIST_FREE(ec2_sg_rules_free, ec2_sg_rules, sg_rule_shape)
 
 int ec2_describe_security_group_rules(aws_client *c, const ec2_describe_in *in,
                                       ec2_sg_rules *out, aws_error *err)

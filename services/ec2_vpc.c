@@ -21,15 +21,8 @@ static const svc_field vpc_fields[] = {
     SVC_END};
 static const svc_shape vpc_shape = {sizeof(ec2_vpc), vpc_fields, NULL, NULL};
 
-void ec2_vpc_free(ec2_vpc *v)
-{
-    svc_free(&vpc_shape, v);
-}
-
-void ec2_vpcs_free(ec2_vpcs *l)
-{
-    svc_free_list(&vpc_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(ec2_vpc_free, ec2_vpc, vpc_shape)
+SVC_DEFINE_LIST_FREE(ec2_vpcs_free, ec2_vpcs, vpc_shape)
 
 int ec2_create_vpc(aws_client *c, const char *cidr, const svc_tags *tags, ec2_vpc *out,
                    aws_error *err)
@@ -133,10 +126,7 @@ static const svc_field zone_fields[] = {
     SVC_END};
 static const svc_shape zone_shape = {sizeof(ec2_zone), zone_fields, NULL, NULL};
 
-void ec2_zones_free(ec2_zones *l)
-{
-    svc_free_list(&zone_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_LIST_FREE(ec2_zones_free, ec2_zones, zone_shape)
 
 int ec2_describe_availability_zones(aws_client *c, const ec2_describe_in *in, ec2_zones *out,
                                     aws_error *err)
@@ -193,15 +183,8 @@ static const svc_field subnet_fields[] = {
 static const svc_shape subnet_shape = {sizeof(ec2_subnet), subnet_fields, read_subnet_ipv6,
                                        free_subnet_ipv6};
 
-void ec2_subnet_free(ec2_subnet *s)
-{
-    svc_free(&subnet_shape, s);
-}
-
-void ec2_subnets_free(ec2_subnets *l)
-{
-    svc_free_list(&subnet_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(ec2_subnet_free, ec2_subnet, subnet_shape)
+SVC_DEFINE_LIST_FREE(ec2_subnets_free, ec2_subnets, subnet_shape)
 
 int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const char *zone,
                       const svc_tags *tags, ec2_subnet *out, aws_error *err)

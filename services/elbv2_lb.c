@@ -29,15 +29,8 @@ static const svc_field lb_fields[] = {
     SVC_END};
 static const svc_shape lb_shape = {sizeof(elbv2_lb), lb_fields, NULL, NULL};
 
-void elbv2_lb_free(elbv2_lb *lb)
-{
-    svc_free(&lb_shape, lb);
-}
-
-void elbv2_lbs_free(elbv2_lbs *l)
-{
-    svc_free_list(&lb_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(elbv2_lb_free, elbv2_lb, lb_shape)
+SVC_DEFINE_LIST_FREE(elbv2_lbs_free, elbv2_lbs, lb_shape)
 
 int elbv2_create_load_balancer(aws_client *c, const elbv2_lb_in *in, elbv2_lb *out,
                                aws_error *err)

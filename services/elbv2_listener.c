@@ -17,15 +17,8 @@ static const svc_field listener_fields[] = {
     SVC_END};
 static const svc_shape listener_shape = {sizeof(elbv2_listener), listener_fields, NULL, NULL};
 
-void elbv2_listener_free(elbv2_listener *l)
-{
-    svc_free(&listener_shape, l);
-}
-
-void elbv2_listeners_free(elbv2_listeners *l)
-{
-    svc_free_list(&listener_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(elbv2_listener_free, elbv2_listener, listener_shape)
+SVC_DEFINE_LIST_FREE(elbv2_listeners_free, elbv2_listeners, listener_shape)
 
 /* The input shared by CreateListener and ModifyListener; NULL with err on bad actions. */
 static cJSON *listener_input(const elbv2_listener_in *in, int create, aws_error *err)
@@ -109,10 +102,7 @@ static const svc_field cert_fields[] = {
     SVC_END};
 static const svc_shape cert_shape = {sizeof(elbv2_cert), cert_fields, NULL, NULL};
 
-void elbv2_certs_free(elbv2_certs *l)
-{
-    svc_free_list(&cert_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_LIST_FREE(elbv2_certs_free, elbv2_certs, cert_shape)
 
 int elbv2_describe_listener_certificates(aws_client *c, const char *listener_arn,
                                          elbv2_certs *out, aws_error *err)
@@ -156,15 +146,8 @@ static const svc_field rule_fields[] = {
     SVC_END};
 static const svc_shape rule_shape = {sizeof(elbv2_rule), rule_fields, NULL, NULL};
 
-void elbv2_rule_free(elbv2_rule *r)
-{
-    svc_free(&rule_shape, r);
-}
-
-void elbv2_rules_free(elbv2_rules *l)
-{
-    svc_free_list(&rule_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(elbv2_rule_free, elbv2_rule, rule_shape)
+SVC_DEFINE_LIST_FREE(elbv2_rules_free, elbv2_rules, rule_shape)
 
 /* Add Conditions and Actions (when given) to req; -1 with err on bad input (req kept). */
 static int rule_parts(cJSON *req, const elbv2_condition *conds, size_t nconds,

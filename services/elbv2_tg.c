@@ -28,15 +28,8 @@ static const svc_field tg_fields[] = {
     SVC_END};
 static const svc_shape tg_shape = {sizeof(elbv2_tg), tg_fields, NULL, NULL};
 
-void elbv2_tg_free(elbv2_tg *t)
-{
-    svc_free(&tg_shape, t);
-}
-
-void elbv2_tgs_free(elbv2_tgs *l)
-{
-    svc_free_list(&tg_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(elbv2_tg_free, elbv2_tg, tg_shape)
+SVC_DEFINE_LIST_FREE(elbv2_tgs_free, elbv2_tgs, tg_shape)
 
 static void add_health(cJSON *req, const elbv2_health_check *h)
 {
@@ -160,10 +153,7 @@ static const svc_field health_fields[] = {
     SVC_END};
 static const svc_shape health_shape = {sizeof(elbv2_target_health), health_fields, NULL, NULL};
 
-void elbv2_target_healths_free(elbv2_target_healths *l)
-{
-    svc_free_list(&health_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_LIST_FREE(elbv2_target_healths_free, elbv2_target_healths, health_shape)
 
 int elbv2_describe_target_health(aws_client *c, const char *tg_arn, const elbv2_target *targets,
                                  size_t n, elbv2_target_healths *out, aws_error *err)

@@ -61,15 +61,8 @@ static const svc_field instance_fields[] = {
 const svc_shape rdsi_instance_shape = {sizeof(rds_instance), instance_fields, read_pending,
                                        free_pending};
 
-void rds_instance_free(rds_instance *i)
-{
-    svc_free(&rdsi_instance_shape, i);
-}
-
-void rds_instances_free(rds_instances *l)
-{
-    svc_free_list(&rdsi_instance_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(rds_instance_free, rds_instance, rdsi_instance_shape)
+SVC_DEFINE_LIST_FREE(rds_instances_free, rds_instances, rdsi_instance_shape)
 
 int rdsi_find_instance(aws_client *c, const char *id, cJSON **found, aws_error *err)
 {

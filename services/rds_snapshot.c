@@ -22,10 +22,7 @@ static const svc_field snapshot_fields[] = {
     SVC_END};
 static const svc_shape snapshot_shape = {sizeof(rds_snapshot), snapshot_fields, NULL, NULL};
 
-void rds_snapshots_free(rds_snapshots *l)
-{
-    svc_free_list(&snapshot_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_LIST_FREE(rds_snapshots_free, rds_snapshots, snapshot_shape)
 
 int rds_describe_db_snapshots(aws_client *c, const char *instance_id, const char *snapshot_id,
                               const char *type, int page_size, rds_snapshots *out,

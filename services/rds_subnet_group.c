@@ -37,15 +37,8 @@ static const svc_field group_fields[] = {
 static const svc_shape group_shape = {sizeof(rds_subnet_group), group_fields, read_subnets,
                                       free_subnets};
 
-void rds_subnet_group_free(rds_subnet_group *g)
-{
-    svc_free(&group_shape, g);
-}
-
-void rds_subnet_groups_free(rds_subnet_groups *l)
-{
-    svc_free_list(&group_shape, (void **)&l->items, &l->n);
-}
+SVC_DEFINE_FREE(rds_subnet_group_free, rds_subnet_group, group_shape)
+SVC_DEFINE_LIST_FREE(rds_subnet_groups_free, rds_subnet_groups, group_shape)
 
 /* The subnets of a group element are exactly the input's SubnetIds (in any order). */
 static int same_subnets(const cJSON *group, const cJSON *want)

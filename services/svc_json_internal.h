@@ -105,6 +105,13 @@ struct svc_shape {
     void (*free_more)(void *p);
 };
 
+/* Define a client's public `void fn(T *p)` freeing one T, and `void fn(L *l)` freeing a
+ * list {T *items; size_t n;}, from T's shape. */
+#define SVC_DEFINE_FREE(fn, T, shape)                                                       \
+    void fn(T *p) { svc_free(&(shape), p); }
+#define SVC_DEFINE_LIST_FREE(fn, L, shape)                                                  \
+    void fn(L *l) { svc_free_list(&(shape), (void **)&l->items, &l->n); }
+
 /* Fill out (zeroed first) from the wire object j (may be NULL: all empty). */
 void svc_read(const cJSON *j, const svc_shape *s, void *out);
 /* Free what svc_read filled in p and zero it. */
