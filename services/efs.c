@@ -75,14 +75,19 @@ int efsi_pages(aws_client *c, const aws_rest_op *op, const cJSON *in, const char
     return aws_paginate(page_call, &p, in, &spec, list, err);
 }
 
-const cJSON *efsi_only(const cJSON *list, const char *code, const char *id, aws_error *err)
+int efsi_read_only(cJSON *owner, const cJSON *list, const char *code, const char *id,
+                   const svc_shape *shape, void *out, aws_error *err)
 {
     const cJSON *first = cJSON_GetArrayItem(list, 0);
     if (!first) {
         aws_error_set(err, AWS_ERR_SERVICE, code, "%s: EFS described nothing", id);
         snprintf(err->service, sizeof err->service, "efs");
+        cJSON_Delete(owner);
+        return -1;
     }
-    return first;
+    svc_read(first, shape, out);
+    cJSON_Delete(owner);
+    return 0;
 }
 
 static void add_str(cJSON *o, const char *name, const char *v)
@@ -93,46 +98,27 @@ static void add_str(cJSON *o, const char *name, const char *v)
 
 /* ---- file systems --------------------------------------------------------------------- */
 
-void efsi_read_file_system(const cJSON *j, efs_file_system *f)
-{
-    memset(f, 0, sizeof *f);
-    f->id = svc_json_dup(j, "FileSystemId");
-    f->arn = svc_json_dup(j, "FileSystemArn");
-    f->creation_token = svc_json_dup(j, "CreationToken");
-    f->state = svc_json_dup(j, "LifeCycleState");
-    f->name = svc_json_dup(j, "Name");
-    f->performance_mode = svc_json_dup(j, "PerformanceMode");
-    f->throughput_mode = svc_json_dup(j, "ThroughputMode");
-    f->kms_key_id = svc_json_dup(j, "KmsKeyId");
-    f->availability_zone = svc_json_dup(j, "AvailabilityZoneName");
-    f->encrypted = aws_json_bool(j, "Encrypted", 0);
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "ProvisionedThroughputInMibps");
-    f->provisioned_mibps = cJSON_IsNumber(p) ? p->valuedouble : 0;
-    f->mount_targets = (int)aws_json_int(j, "NumberOfMountTargets", 0);
-    f->size_bytes = aws_json_int(cJSON_GetObjectItemCaseSensitive(j, "SizeInBytes"), "Value", 0);
-    f->created = (time_t)aws_json_int(j, "CreationTime", 0);
-    svc_json_tags(j, "Tags", "Key", "Value", &f->tags);
-}
+static const svc_field fs_fields[] = {
+    SVC_FIELD("FileSystemId", SVC_STR, efs_file_system, id),
+    SVC_FIELD("FileSystemArn", SVC_STR, efs_file_system, arn),
+    SVC_FIELD("CreationToken", SVC_STR, efs_file_system, creation_token),
+    SVC_FIELD("LifeCycleState", SVC_STR, efs_file_system, state),
+    SVC_FIELD("Name", SVC_STR, efs_file_system, name),
+    SVC_FIELD("PerformanceMode", SVC_STR, efs_file_system, performance_mode),
+    SVC_FIELD("ThroughputMode", SVC_STR, efs_file_system, throughput_mode),
+    SVC_FIELD("KmsKeyId", SVC_STR, efs_file_system, kms_key_id),
+    SVC_FIELD("AvailabilityZoneName", SVC_STR, efs_file_system, availability_zone),
+    SVC_FIELD("Encrypted", SVC_BOOL, efs_file_system, encrypted),
+    SVC_FIELD("ProvisionedThroughputInMibps", SVC_DOUBLE, efs_file_system, provisioned_mibps),
+    SVC_FIELD("NumberOfMountTargets", SVC_INT, efs_file_system, mount_targets),
+    SVC_FIELD("SizeInBytes.Value", SVC_LLONG, efs_file_system, size_bytes),
+    SVC_FIELD("CreationTime", SVC_TIME, efs_file_system, created),
+    SVC_FTAGS("Tags", efs_file_system, tags, "Key", "Value"),
+    SVC_END};
+static const svc_shape fs_shape = {sizeof(efs_file_system), fs_fields, NULL, NULL};
 
-void efs_file_system_free(efs_file_system *f)
-{
-    free(f->id);
-    free(f->arn);
-    free(f->creation_token);
-    free(f->state);
-    free(f->name);
-    free(f->performance_mode);
-    free(f->throughput_mode);
-    free(f->kms_key_id);
-    free(f->availability_zone);
-    svc_tags_free(&f->tags);
-    memset(f, 0, sizeof *f);
-}
-
-void efs_file_systems_free(efs_file_systems *l)
-{
-    SVC_LIST_FREE(l, efs_file_system_free);
-}
+SVC_DEFINE_FREE(efs_file_system_free, efs_file_system, fs_shape)
+SVC_DEFINE_LIST_FREE(efs_file_systems_free, efs_file_systems, fs_shape)
 
 /* The raw description of the file system with this creation token: 1 with *fs set
  * (cJSON_Delete), 0 when there is none, -1 with err. */
@@ -197,11 +183,7 @@ int efs_create_file_system(aws_client *c, const efs_create_fs_in *in, efs_file_s
         if (rc == 0 && existed)
             *existed = 1;
     }
-    if (rc != 0)
-        return -1;
-    efsi_read_file_system(resp, out);
-    cJSON_Delete(resp);
-    return 0;
+    return rc ? -1 : svc_read_answer(resp, NULL, &fs_shape, out);
 }
 
 int efs_describe_file_system(aws_client *c, const char *fs_id, efs_file_system *out,
@@ -211,22 +193,15 @@ int efs_describe_file_system(aws_client *c, const char *fs_id, efs_file_system *
     cJSON *resp;
     if (efsi_call(c, &describe_fs, svc_input("FileSystemId", fs_id), NULL, &resp, err) != 0)
         return -1;
-    const cJSON *first = efsi_only(cJSON_GetObjectItemCaseSensitive(resp, "FileSystems"),
-                                   "FileSystemNotFound", fs_id, err);
-    if (!first) {
-        cJSON_Delete(resp);
-        return -1;
-    }
-    efsi_read_file_system(first, out);
-    cJSON_Delete(resp);
-    return 0;
+    return efsi_read_only(resp, cJSON_GetObjectItemCaseSensitive(resp, "FileSystems"),
+                          "FileSystemNotFound", fs_id, &fs_shape, out, err);
 }
 
 int efs_describe_file_systems(aws_client *c, const char *creation_token, efs_file_systems *out,
                               aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = cJSON_CreateObject(), *items, *e;
+    cJSON *in = cJSON_CreateObject(), *items;
     add_str(in, "CreationToken", creation_token);
     int rc = efsi_pages(c, &describe_fs, in, "Marker", "NextMarker", "FileSystems", &items, err);
     cJSON_Delete(in);
@@ -236,11 +211,7 @@ int efs_describe_file_systems(aws_client *c, const char *creation_token, efs_fil
         aws_error_clear(err);
         return 0;
     }
-    out->items = xcalloc((size_t)cJSON_GetArraySize(items) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(e, items)
-        efsi_read_file_system(e, &out->items[out->n++]);
-    cJSON_Delete(items);
-    return 0;
+    return svc_read_items(items, &fs_shape, (void **)&out->items, &out->n);
 }
 
 int efs_update_file_system(aws_client *c, const char *fs_id, const char *throughput_mode,
@@ -251,11 +222,8 @@ int efs_update_file_system(aws_client *c, const char *fs_id, const char *through
     add_str(in, "ThroughputMode", throughput_mode);
     if (provisioned_mibps > 0)
         cJSON_AddNumberToObject(in, "ProvisionedThroughputInMibps", provisioned_mibps);
-    if (efsi_call(c, &update_fs, in, NULL, &resp, err) != 0)
-        return -1;
-    efsi_read_file_system(resp, out);
-    cJSON_Delete(resp);
-    return 0;
+    return efsi_call(c, &update_fs, in, NULL, &resp, err) ? -1
+                                                           : svc_read_answer(resp, NULL, &fs_shape, out);
 }
 
 int efs_delete_file_system(aws_client *c, const char *fs_id, aws_error *err)

@@ -18,15 +18,10 @@ static const aws_rest_op describe_ap = {"DescribeAccessPoints", "GET", AP_URI, a
 static const aws_rest_op delete_ap = {"DeleteAccessPoint", "DELETE", AP_URI "/{AccessPointId}",
                                       NULL};
 
-void efsi_read_access_point(const cJSON *j, efs_access_point *a)
+/* The root directory ("/" when none is said) and the POSIX user, when set. */
+static void read_posix(const cJSON *j, void *item)
 {
-    memset(a, 0, sizeof *a);
-    a->id = svc_json_dup(j, "AccessPointId");
-    a->arn = svc_json_dup(j, "AccessPointArn");
-    a->file_system_id = svc_json_dup(j, "FileSystemId");
-    a->client_token = svc_json_dup(j, "ClientToken");
-    a->name = svc_json_dup(j, "Name");
-    a->state = svc_json_dup(j, "LifeCycleState");
+    efs_access_point *a = item;
     const cJSON *root = cJSON_GetObjectItemCaseSensitive(j, "RootDirectory");
     const char *path = aws_json_str(root, "Path");
     a->root_path = xstrdup(path && *path ? path : "/");
@@ -48,26 +43,26 @@ void efsi_read_access_point(const cJSON *j, efs_access_point *a)
             if (u->nsecondary < 16 && cJSON_IsNumber(g))
                 u->secondary_gids[u->nsecondary++] = (long long)g->valuedouble;
     }
-    svc_json_tags(j, "Tags", "Key", "Value", &a->tags);
 }
 
-void efs_access_point_free(efs_access_point *a)
+static void free_root(void *item)
 {
-    free(a->id);
-    free(a->arn);
-    free(a->file_system_id);
-    free(a->client_token);
-    free(a->name);
-    free(a->state);
-    free(a->root_path);
-    svc_tags_free(&a->tags);
-    memset(a, 0, sizeof *a);
+    free(((efs_access_point *)item)->root_path);
 }
 
-void efs_access_points_free(efs_access_points *l)
-{
-    SVC_LIST_FREE(l, efs_access_point_free);
-}
+static const svc_field ap_fields[] = {
+    SVC_FIELD("AccessPointId", SVC_STR, efs_access_point, id),
+    SVC_FIELD("AccessPointArn", SVC_STR, efs_access_point, arn),
+    SVC_FIELD("FileSystemId", SVC_STR, efs_access_point, file_system_id),
+    SVC_FIELD("ClientToken", SVC_STR, efs_access_point, client_token),
+    SVC_FIELD("Name", SVC_STR, efs_access_point, name),
+    SVC_FIELD("LifeCycleState", SVC_STR, efs_access_point, state),
+    SVC_FTAGS("Tags", efs_access_point, tags, "Key", "Value"),
+    SVC_END};
+static const svc_shape ap_shape = {sizeof(efs_access_point), ap_fields, read_posix, free_root};
+
+SVC_DEFINE_FREE(efs_access_point_free, efs_access_point, ap_shape)
+SVC_DEFINE_LIST_FREE(efs_access_points_free, efs_access_points, ap_shape)
 
 /* Every access point of a file system (NULL: of the region) as raw descriptions. */
 static int access_point_pages(aws_client *c, const char *member, const char *id, cJSON **items,
@@ -158,11 +153,7 @@ int efs_create_access_point(aws_client *c, const efs_create_ap_in *in, efs_acces
         if (rc == 0 && existed)
             *existed = 1;
     }
-    if (rc != 0)
-        return -1;
-    efsi_read_access_point(resp, out);
-    cJSON_Delete(resp);
-    return 0;
+    return rc ? -1 : svc_read_answer(resp, NULL, &ap_shape, out);
 }
 
 int efs_describe_access_points(aws_client *c, const char *fs_id, efs_access_points *out,
@@ -170,14 +161,9 @@ int efs_describe_access_points(aws_client *c, const char *fs_id, efs_access_poin
 {
     memset(out, 0, sizeof *out);
     cJSON *items;
-    const cJSON *e;
     if (access_point_pages(c, "FileSystemId", fs_id, &items, err) != 0)
         return -1;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(items) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(e, items)
-        efsi_read_access_point(e, &out->items[out->n++]);
-    cJSON_Delete(items);
-    return 0;
+    return svc_read_items(items, &ap_shape, (void **)&out->items, &out->n);
 }
 
 int efs_describe_access_point(aws_client *c, const char *ap_id, efs_access_point *out,
@@ -187,14 +173,7 @@ int efs_describe_access_point(aws_client *c, const char *ap_id, efs_access_point
     cJSON *items;
     if (access_point_pages(c, "AccessPointId", ap_id, &items, err) != 0)
         return -1;
-    const cJSON *first = efsi_only(items, "AccessPointNotFound", ap_id, err);
-    if (!first) {
-        cJSON_Delete(items);
-        return -1;
-    }
-    efsi_read_access_point(first, out);
-    cJSON_Delete(items);
-    return 0;
+    return efsi_read_only(items, items, "AccessPointNotFound", ap_id, &ap_shape, out, err);
 }
 
 int efs_delete_access_point(aws_client *c, const char *ap_id, aws_error *err)

@@ -18,13 +18,10 @@ int efsi_call(aws_client *c, const aws_rest_op *op, cJSON *in, const aws_lost_an
 int efsi_pages(aws_client *c, const aws_rest_op *op, const cJSON *in, const char *in_token,
                const char *out_token, const char *items, cJSON **list, aws_error *err);
 
-/* The first element of a Describe answer's list, or NULL with err set to `code` (kind
- * AWS_ERR_SERVICE, service efs): a describe by id that answered no element. */
-const cJSON *efsi_only(const cJSON *list, const char *code, const char *id, aws_error *err);
-
-/* Readers for the client's output structs. */
-void efsi_read_file_system(const cJSON *j, efs_file_system *f);
-void efsi_read_mount_target(const cJSON *j, efs_mount_target *m);
-void efsi_read_access_point(const cJSON *j, efs_access_point *a);
+/* A describe by id: read the first element of list (inside owner, which is deleted) into
+ * out with shape; -1 with err set to `code` (kind AWS_ERR_SERVICE, service efs) when the
+ * answer has no element. */
+int efsi_read_only(cJSON *owner, const cJSON *list, const char *code, const char *id,
+                   const svc_shape *shape, void *out, aws_error *err);
 
 #endif
