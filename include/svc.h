@@ -55,6 +55,10 @@ void svc_strings_add(svc_strings *s, const char *value);
  * with "waiting for WHAT: " before the message. */
 int svc_wait(const aws_wait_opts *o, int def_checks, double def_interval, const char *what,
              aws_poll_fn poll, void *ud, aws_error *err);
+/* The same, with what formatted from fmt (up to 400 characters). */
+int svc_waitf(const aws_wait_opts *o, int def_checks, double def_interval, aws_poll_fn poll,
+              void *ud, aws_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 /* Free an output list {items, n}: each item with free_one(&item), then the array; the
  * list is left empty. (Needs <stdlib.h> and <string.h>.) */
 #define SVC_LIST_FREE(list, free_one)                                                     \

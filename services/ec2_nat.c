@@ -147,16 +147,12 @@ int ec2_wait_nat_gateway_available(aws_client *c, const char *nat_id, const aws_
                                    aws_error *err)
 {
     nat_wait w = {c, nat_id, 0};
-    char what[160];
-    snprintf(what, sizeof what, "NAT gateway %s to be available", nat_id);
-    return svc_wait(o, 40, 15, what, nat_poll, &w, err);
+    return svc_waitf(o, 40, 15, nat_poll, &w, err, "NAT gateway %s to be available", nat_id);
 }
 
 int ec2_wait_nat_gateway_deleted(aws_client *c, const char *nat_id, const aws_wait_opts *o,
                                  aws_error *err)
 {
     nat_wait w = {c, nat_id, 1};
-    char what[160];
-    snprintf(what, sizeof what, "NAT gateway %s to be deleted", nat_id);
-    return svc_wait(o, 40, 15, what, nat_poll, &w, err);
+    return svc_waitf(o, 40, 15, nat_poll, &w, err, "NAT gateway %s to be deleted", nat_id);
 }

@@ -194,9 +194,7 @@ int elbv2_wait_load_balancer_available(aws_client *c, const char *arn, const aws
 {
     const char *arns[] = {arn, NULL};
     lb_wait w = {c, arns, 0};
-    char what[400];
-    snprintf(what, sizeof what, "load balancer %s to be active", arn);
-    return svc_wait(o, 40, 15, what, lb_poll, &w, err);
+    return svc_waitf(o, 40, 15, lb_poll, &w, err, "load balancer %s to be active", arn);
 }
 
 int elbv2_wait_load_balancers_deleted(aws_client *c, const char *const *arns,

@@ -214,9 +214,7 @@ int elbv2_wait_target_in_service(aws_client *c, const char *tg_arn, const elbv2_
                                  size_t n, const aws_wait_opts *o, aws_error *err)
 {
     target_wait w = {c, tg_arn, targets, n, 0};
-    char what[400];
-    snprintf(what, sizeof what, "targets of %s to be healthy", tg_arn);
-    return svc_wait(o, 40, 15, what, target_poll, &w, err);
+    return svc_waitf(o, 40, 15, target_poll, &w, err, "targets of %s to be healthy", tg_arn);
 }
 
 int elbv2_wait_target_deregistered(aws_client *c, const char *tg_arn,
@@ -224,7 +222,5 @@ int elbv2_wait_target_deregistered(aws_client *c, const char *tg_arn,
                                    const aws_wait_opts *o, aws_error *err)
 {
     target_wait w = {c, tg_arn, targets, n, 1};
-    char what[400];
-    snprintf(what, sizeof what, "targets of %s to be deregistered", tg_arn);
-    return svc_wait(o, 40, 15, what, target_poll, &w, err);
+    return svc_waitf(o, 40, 15, target_poll, &w, err, "targets of %s to be deregistered", tg_arn);
 }

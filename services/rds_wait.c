@@ -60,18 +60,16 @@ int rds_wait_db_instance_available(aws_client *c, const char *id, const aws_wait
                                    aws_error *err)
 {
     instance_wait w = {c, id, 0};
-    char what[300];
-    snprintf(what, sizeof what, "DB instance %s to be available", id);
-    return svc_wait(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, what, instance_poll, &w, err);
+    return svc_waitf(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, instance_poll, &w, err,
+                     "DB instance %s to be available", id);
 }
 
 int rds_wait_db_instance_deleted(aws_client *c, const char *id, const aws_wait_opts *o,
                                  aws_error *err)
 {
     instance_wait w = {c, id, 1};
-    char what[300];
-    snprintf(what, sizeof what, "DB instance %s to be deleted", id);
-    return svc_wait(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, what, instance_poll, &w, err);
+    return svc_waitf(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, instance_poll, &w, err,
+                     "DB instance %s to be deleted", id);
 }
 
 typedef struct {
@@ -107,7 +105,6 @@ int rds_wait_db_snapshot_available(aws_client *c, const char *id, const aws_wait
                                    aws_error *err)
 {
     snapshot_wait w = {c, id};
-    char what[300];
-    snprintf(what, sizeof what, "DB snapshot %s to be available", id);
-    return svc_wait(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, what, snapshot_poll, &w, err);
+    return svc_waitf(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, snapshot_poll, &w, err,
+                     "DB snapshot %s to be available", id);
 }

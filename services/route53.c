@@ -343,9 +343,8 @@ int r53_wait_change_insync(aws_client *c, const char *change_id, const aws_wait_
                            aws_error *err)
 {
     change_poll p = {c, change_id};
-    char what[160];
-    snprintf(what, sizeof what, "Route 53 change %s to be INSYNC", r53i_bare(change_id));
-    return svc_wait(o, 60, 30, what, poll_change, &p, err);
+    return svc_waitf(o, 60, 30, poll_change, &p, err,
+                     "Route 53 change %s to be INSYNC", r53i_bare(change_id));
 }
 
 /* ---- tags --------------------------------------------------------------------------- */

@@ -6,6 +6,29 @@
 #include "aws.h"
 #include "xalloc.h"
 
+int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,
+                  int flags, aws_error *err)
+{
+    cJSON *o = NULL;
+    int rc = aws_json_call(c, service, op, in, &o, err);
+    if (flags & SVC_WIPE)
+        aws_json_delete_wiped(in);
+    else
+        cJSON_Delete(in);
+    if (rc != 0 && (flags & SVC_PREFIX))
+        aws_error_prefix(err, "%s: ", op);
+    if (rc != 0 || !out) {
+        if (flags & SVC_WIPE)
+            aws_json_delete_wiped(o);
+        else
+            cJSON_Delete(o);
+        o = NULL;
+    }
+    if (out)
+        *out = o;
+    return rc;
+}
+
 cJSON *svc_input(const char *name, const char *value)
 {
     cJSON *in = cJSON_CreateObject();

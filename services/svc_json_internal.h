@@ -10,7 +10,19 @@
 
 #include <cjson/cJSON.h>
 
+#include "aws.h"
 #include "svc.h"
+
+/* Calling JSON-protocol services. */
+
+enum {
+    SVC_PREFIX = 1, /* errors begin "Operation: " */
+    SVC_WIPE = 2,   /* the input and an unread answer may hold secrets: wiped when freed */
+};
+/* Call service's op with in (owned, deleted); *out the answer (cJSON_Delete; NULL when
+ * the call fails), or out NULL to discard it. */
+int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,
+                  int flags, aws_error *err);
 
 /* Building requests. */
 
