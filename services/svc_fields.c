@@ -53,10 +53,10 @@ static void read_field(const cJSON *j, const svc_field *f, void *out)
     const cJSON *o = parent_of(j, f->name, buf, sizeof buf, &name), *v;
     switch (f->type) {
     case SVC_STR:
+    case SVC_SECRET:
         *AT(out, f->off, char *) = svc_json_dup(o, name);
         break;
     case SVC_STR_NULL:
-    case SVC_SECRET:
         *AT(out, f->off, char *) = xstrdup_or_null(aws_json_str(o, name));
         break;
     case SVC_BOOL:

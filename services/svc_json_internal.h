@@ -11,7 +11,10 @@
 #include <cjson/cJSON.h>
 
 #include "aws.h"
+#include "aws_paginate.h"
 #include "svc.h"
+
+typedef struct svc_shape svc_shape;
 
 /* Calling JSON-protocol services. */
 
@@ -24,10 +27,18 @@ enum {
 int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,
                   int flags, aws_error *err);
 
+/* Every page of a JSON-protocol list (in is not modified), its items read with shape into
+ * {*out, *n} (emptied first). */
+int svc_json_list(aws_client *c, const char *service, const char *op, const cJSON *in,
+                  const aws_page_spec *spec, const svc_shape *shape, void **out, size_t *n,
+                  aws_error *err);
+
 /* Building requests. */
 
 /* A new input object with one string member (NULL value: ""); name NULL: an empty object. */
 cJSON *svc_input(const char *name, const char *value);
+/* A new array of the n strings of items (items may be NULL when n is 0). */
+cJSON *svc_array_json(const char *const *items, size_t n);
 /* Add a member `name`: the strings of a NULL-terminated list, only when it has any. */
 void svc_add_strings(cJSON *obj, const char *name, const char *const *list);
 /* A new array of the tags (may be NULL) as {key: k, value: v}, in the member names the
@@ -68,7 +79,7 @@ const cJSON *svc_json_at(const cJSON *obj, const char *path);
 typedef enum {
     SVC_STR,      /* char *: a copy of the string, "" when absent */
     SVC_STR_NULL, /* char *: a copy of the string, NULL when absent */
-    SVC_SECRET,   /* char *: as SVC_STR_NULL, wiped when freed */
+    SVC_SECRET,   /* char *: as SVC_STR, wiped when freed */
     SVC_BOOL,     /* int: 1 or 0 (0 when absent) */
     SVC_INT,      /* int: a number (0 when absent) */
     SVC_LONG,     /* long */
@@ -80,8 +91,6 @@ typedef enum {
     SVC_LIST,     /* T *items at off, its size_t count at `count`: an array read with sub */
     SVC_OBJ,      /* a struct at off, read with sub from the object */
 } svc_type;
-
-typedef struct svc_shape svc_shape;
 
 typedef struct {
     const char *name;     /* the member (a path, see svc_json_at); NULL ends a table */
