@@ -344,9 +344,7 @@ int efs_untag_resource(aws_client *c, const char *resource_id, const char *const
                        size_t nkeys, aws_error *err)
 {
     cJSON *in = svc_input("ResourceId", resource_id);
-    cJSON *arr = cJSON_AddArrayToObject(in, "TagKeys");
-    for (size_t i = 0; i < nkeys; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(keys[i]));
+    cJSON_AddItemToObject(in, "TagKeys", svc_array_json(keys, nkeys));
     return efsi_call(c, &untag_op, in, NULL, NULL, err);
 }
 

@@ -49,6 +49,11 @@ cJSON *svc_array_json(const char *const *items, size_t n)
     return arr;
 }
 
+cJSON *svc_strings_json(const svc_strings *s)
+{
+    return s ? svc_array_json((const char *const *)s->items, s->n) : cJSON_CreateArray();
+}
+
 cJSON *svc_input(const char *name, const char *value)
 {
     cJSON *in = cJSON_CreateObject();

@@ -39,6 +39,8 @@ int svc_json_list(aws_client *c, const char *service, const char *op, const cJSO
 cJSON *svc_input(const char *name, const char *value);
 /* A new array of the n strings of items (items may be NULL when n is 0). */
 cJSON *svc_array_json(const char *const *items, size_t n);
+/* The same for a list of strings (NULL: empty). */
+cJSON *svc_strings_json(const svc_strings *s);
 /* Add a member `name`: the strings of a NULL-terminated list, only when it has any. */
 void svc_add_strings(cJSON *obj, const char *name, const char *const *list);
 /* A new array of the tags (may be NULL) as {key: k, value: v}, in the member names the
