@@ -10,10 +10,8 @@ int ecs_call_(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *
 double ecs_time_(const cJSON *obj, const char *name);
 /* Fill *out from a service object (ecs_service_free). */
 void ecs_read_service_(const cJSON *j, ecs_service *out);
-/* A capacity provider strategy as ECS's JSON list (new), and read from one into *out
- * (ecs_capacities_free). */
+/* A capacity provider strategy as ECS's JSON list (new). */
 cJSON *ecs_capacity_json_(const ecs_capacity *items, size_t n);
-void ecs_read_capacity_(const cJSON *arr, ecs_capacities *out);
 /* A List* call of strings (ARNs, families): every nextToken page of member `items`,
  * input j consumed (maxResults added when > 0), into *out (svc_strings_free). */
 int ecs_list_strings_(aws_client *c, const char *op, cJSON *j, int max_results,
