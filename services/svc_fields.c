@@ -92,6 +92,10 @@ static void read_field(const cJSON *j, const svc_field *f, void *out)
     case SVC_OBJ:
         svc_read(cJSON_GetObjectItemCaseSensitive(o, name), f->sub, AT(out, f->off, void));
         break;
+    case SVC_RAW:
+        v = svc_json_at(j, f->name);
+        *AT(out, f->off, cJSON *) = v ? cJSON_Duplicate(v, 1) : NULL;
+        break;
     }
 }
 
@@ -128,6 +132,9 @@ void svc_free(const svc_shape *s, void *p)
             break;
         case SVC_OBJ:
             svc_free(f->sub, AT(p, f->off, void));
+            break;
+        case SVC_RAW:
+            cJSON_Delete(*AT(p, f->off, cJSON *));
             break;
         default: /* numbers own nothing */
             break;

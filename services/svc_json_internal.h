@@ -92,6 +92,7 @@ typedef enum {
     SVC_TAGS,     /* svc_tags: an array's {key, value} objects ("Key"/"Value" when NULL) */
     SVC_LIST,     /* T *items at off, its size_t count at `count`: an array read with sub */
     SVC_OBJ,      /* a struct at off, read with sub from the object */
+    SVC_RAW,      /* cJSON *: a copy of the member ("": of the whole object) */
 } svc_type;
 
 typedef struct {
