@@ -160,13 +160,6 @@ static void read_subnet_ipv6(const cJSON *j, void *item)
     ec2i_read_subnet_ipv6(j, &s->ipv6_cidr, &s->ipv6_assoc_id);
 }
 
-static void free_subnet_ipv6(void *item)
-{
-    ec2_subnet *s = item;
-    free(s->ipv6_cidr);
-    free(s->ipv6_assoc_id);
-}
-
 static const svc_field subnet_fields[] = {
     SVC_FIELD("subnetId", SVC_STR, ec2_subnet, id),
     SVC_FIELD("vpcId", SVC_STR, ec2_subnet, vpc_id),
@@ -179,9 +172,11 @@ static const svc_field subnet_fields[] = {
     SVC_FIELD("availableIpAddressCount", SVC_LLONG, ec2_subnet, available_ips),
     SVC_FIELD("assignIpv6AddressOnCreation", SVC_BOOL, ec2_subnet, assign_ipv6_on_creation),
     EC2I_TAGS(ec2_subnet),
+    SVC_FIELD("", SVC_KEPT, ec2_subnet, ipv6_cidr),
+    SVC_FIELD("", SVC_KEPT, ec2_subnet, ipv6_assoc_id),
     SVC_END};
 static const svc_shape subnet_shape = {sizeof(ec2_subnet), subnet_fields, read_subnet_ipv6,
-                                       free_subnet_ipv6};
+                                       NULL};
 
 SVC_DEFINE_FREE(ec2_subnet_free, ec2_subnet, subnet_shape)
 SVC_DEFINE_LIST_FREE(ec2_subnets_free, ec2_subnets, subnet_shape)

@@ -69,11 +69,6 @@ static void read_insights(const cJSON *j, void *item)
     }
 }
 
-static void free_insights(void *item)
-{
-    free(((ecs_cluster *)item)->container_insights);
-}
-
 #define EXEC(m) "configuration.executeCommandConfiguration." m
 
 static const svc_field cluster_fields[] = {
@@ -91,9 +86,10 @@ static const svc_field cluster_fields[] = {
     SVC_FLIST("defaultCapacityProviderStrategy", ecs_cluster, default_strategy.items,
               default_strategy.n, &capacity_shape),
     SVC_FTAGS("tags", ecs_cluster, tags, "key", "value"),
+    SVC_FIELD("", SVC_KEPT, ecs_cluster, container_insights),
     SVC_END};
 static const svc_shape cluster_shape = {sizeof(ecs_cluster), cluster_fields, read_insights,
-                                        free_insights};
+                                        NULL};
 
 SVC_DEFINE_FREE(ecs_cluster_free, ecs_cluster, cluster_shape)
 

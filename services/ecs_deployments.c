@@ -17,11 +17,6 @@ static void read_target(const cJSON *j, void *item)
                                                  svc_json_at(j, "targetServiceRevision"), "arn"));
 }
 
-static void free_target(void *item)
-{
-    free(((ecs_service_deployment *)item)->target_revision_arn);
-}
-
 #define TARGET(m) "targetServiceRevision." m
 #define BREAKER(m) "deploymentCircuitBreaker." m
 
@@ -49,9 +44,9 @@ static const svc_field sd_fields[] = {
     SVC_FIELD(BREAKER("status"), SVC_STR_NULL, ecs_service_deployment, circuit_breaker_status),
     SVC_FIELD(BREAKER("failureCount"), SVC_INT, ecs_service_deployment, circuit_breaker_failures),
     SVC_FIELD(BREAKER("threshold"), SVC_INT, ecs_service_deployment, circuit_breaker_threshold),
+    SVC_FIELD("", SVC_KEPT, ecs_service_deployment, target_revision_arn),
     SVC_END};
-static const svc_shape sd_shape = {sizeof(ecs_service_deployment), sd_fields, read_target,
-                                   free_target};
+static const svc_shape sd_shape = {sizeof(ecs_service_deployment), sd_fields, read_target, NULL};
 
 SVC_DEFINE_LIST_FREE(ecs_service_deployments_free, ecs_service_deployments, sd_shape)
 

@@ -29,18 +29,8 @@ static const svc_field event_fields[] = {
     SVC_END};
 static const svc_shape event_shape = {sizeof(ecs_service_event), event_fields, NULL, NULL};
 
-/* raw is never NULL: an absent service reads as {}. */
-static void read_raw(const cJSON *j, void *item)
-{
-    ((ecs_service *)item)->raw = j ? cJSON_Duplicate(j, 1) : cJSON_CreateObject();
-}
-
-static void free_raw(void *item)
-{
-    cJSON_Delete(((ecs_service *)item)->raw);
-}
-
 static const svc_field service_fields[] = {
+    SVC_FIELD("", SVC_RAW, ecs_service, raw),
     SVC_FIELD("serviceArn", SVC_STR_NULL, ecs_service, arn),
     SVC_FIELD("serviceName", SVC_STR_NULL, ecs_service, name),
     SVC_FIELD("clusterArn", SVC_STR_NULL, ecs_service, cluster_arn),
@@ -57,7 +47,7 @@ static const svc_field service_fields[] = {
     SVC_FLIST("events", ecs_service, events, n_events, &event_shape),
     SVC_FTAGS("tags", ecs_service, tags, "key", "value"),
     SVC_END};
-static const svc_shape service_shape = {sizeof(ecs_service), service_fields, read_raw, free_raw};
+static const svc_shape service_shape = {sizeof(ecs_service), service_fields, NULL, NULL};
 
 void ecs_read_service_(const cJSON *j, ecs_service *out)
 {

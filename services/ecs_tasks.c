@@ -60,14 +60,6 @@ static void read_eni(const cJSON *task, void *item)
     }
 }
 
-static void free_eni(void *item)
-{
-    ecs_task *t = item;
-    free(t->id);
-    free(t->private_ip);
-    free(t->eni_id);
-}
-
 static const svc_field task_fields[] = {
     SVC_FIELD("taskArn", SVC_STR_NULL, ecs_task, arn),
     SVC_FIELD("clusterArn", SVC_STR_NULL, ecs_task, cluster_arn),
@@ -88,8 +80,11 @@ static const svc_field task_fields[] = {
     SVC_FIELD("stoppedAt", SVC_DOUBLE, ecs_task, stopped_at),
     SVC_FLIST("containers", ecs_task, containers, n_containers, &container_shape),
     SVC_FTAGS("tags", ecs_task, tags, "key", "value"),
+    SVC_FIELD("", SVC_KEPT, ecs_task, id),
+    SVC_FIELD("", SVC_KEPT, ecs_task, private_ip),
+    SVC_FIELD("", SVC_KEPT, ecs_task, eni_id),
     SVC_END};
-static const svc_shape task_shape = {sizeof(ecs_task), task_fields, read_eni, free_eni};
+static const svc_shape task_shape = {sizeof(ecs_task), task_fields, read_eni, NULL};
 
 void ecs_tasks_free(ecs_tasks *t)
 {

@@ -45,11 +45,6 @@ static void read_posix(const cJSON *j, void *item)
     }
 }
 
-static void free_root(void *item)
-{
-    free(((efs_access_point *)item)->root_path);
-}
-
 static const svc_field ap_fields[] = {
     SVC_FIELD("AccessPointId", SVC_STR, efs_access_point, id),
     SVC_FIELD("AccessPointArn", SVC_STR, efs_access_point, arn),
@@ -58,8 +53,9 @@ static const svc_field ap_fields[] = {
     SVC_FIELD("Name", SVC_STR, efs_access_point, name),
     SVC_FIELD("LifeCycleState", SVC_STR, efs_access_point, state),
     SVC_FTAGS("Tags", efs_access_point, tags, "Key", "Value"),
+    SVC_FIELD("", SVC_KEPT, efs_access_point, root_path),
     SVC_END};
-static const svc_shape ap_shape = {sizeof(efs_access_point), ap_fields, read_posix, free_root};
+static const svc_shape ap_shape = {sizeof(efs_access_point), ap_fields, read_posix, NULL};
 
 SVC_DEFINE_FREE(efs_access_point_free, efs_access_point, ap_shape)
 SVC_DEFINE_LIST_FREE(efs_access_points_free, efs_access_points, ap_shape)

@@ -97,11 +97,6 @@ static void read_endpoint(const cJSON *j, void *item)
     cl->address = svc_json_dup(ep, "Address");
 }
 
-static void free_endpoint(void *item)
-{
-    free(((elasticache_cache_cluster *)item)->address);
-}
-
 static const svc_field cluster_fields[] = {
     SVC_FIELD("CacheClusterId", SVC_STR, elasticache_cache_cluster, id),
     SVC_FIELD("ARN", SVC_STR, elasticache_cache_cluster, arn),
@@ -113,9 +108,10 @@ static const svc_field cluster_fields[] = {
     SVC_FIELD("NumCacheNodes", SVC_INT, elasticache_cache_cluster, num_nodes),
     SVC_FIELD("TransitEncryptionEnabled", SVC_BOOL, elasticache_cache_cluster, transit_encryption),
     SVC_FSTRINGS("SecurityGroups", elasticache_cache_cluster, security_groups, "SecurityGroupId"),
+    SVC_FIELD("", SVC_KEPT, elasticache_cache_cluster, address),
     SVC_END};
 static const svc_shape cluster_shape = {sizeof(elasticache_cache_cluster), cluster_fields,
-                                        read_endpoint, free_endpoint};
+                                        read_endpoint, NULL};
 
 SVC_DEFINE_LIST_FREE(elasticache_cache_clusters_free, elasticache_cache_clusters, cluster_shape)
 

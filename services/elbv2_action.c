@@ -147,6 +147,10 @@ static const svc_field action_fields[] = {
     SVC_FIELD(COG("UserPoolArn"), SVC_STR, elbv2_action, cognito.user_pool_arn),
     SVC_FIELD(COG("UserPoolClientId"), SVC_STR, elbv2_action, cognito.user_pool_client_id),
     SVC_FIELD(COG("UserPoolDomain"), SVC_STR, elbv2_action, cognito.user_pool_domain),
+    SVC_FIELD("", SVC_KEPT, elbv2_action, oidc.client_secret),
+    SVC_FIELD("", SVC_KEPT, elbv2_action, session_cookie_name),
+    SVC_FIELD("", SVC_KEPT, elbv2_action, scope),
+    SVC_FIELD("", SVC_KEPT, elbv2_action, on_unauthenticated_request),
     SVC_END};
 
 /* The members both authenticate configs have, from whichever the action has; the client
@@ -164,16 +168,7 @@ static void read_auth(const cJSON *j, void *item)
     a->session_timeout = aws_json_int(auth, "SessionTimeout", 0);
 }
 
-static void free_auth(void *item)
-{
-    elbv2_action *a = item;
-    free(a->oidc.client_secret);
-    free(a->session_cookie_name);
-    free(a->scope);
-    free(a->on_unauthenticated_request);
-}
-
-const svc_shape elbv2i_action_shape = {sizeof(elbv2_action), action_fields, read_auth, free_auth};
+const svc_shape elbv2i_action_shape = {sizeof(elbv2_action), action_fields, read_auth, NULL};
 
 void elbv2_actions_free(elbv2_action *a, size_t n)
 {
@@ -229,16 +224,12 @@ static void read_values(const cJSON *e, void *item)
         svc_json_strings(e, "Values", NULL, &c->values);
 }
 
-static void free_values(void *item)
-{
-    svc_strings_free(&((elbv2_condition *)item)->values);
-}
-
 static const svc_field condition_fields[] = {
     SVC_FIELD("Field", SVC_STR, elbv2_condition, field),
+    SVC_FIELD("", SVC_KEPT_STRINGS, elbv2_condition, values),
     SVC_END};
 const svc_shape elbv2i_condition_shape = {sizeof(elbv2_condition), condition_fields, read_values,
-                                          free_values};
+                                          NULL};
 
 void elbv2_conditions_free(elbv2_condition *c, size_t n)
 {

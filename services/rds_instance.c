@@ -21,11 +21,6 @@ static void read_pending(const cJSON *j, void *item)
     }
 }
 
-static void free_pending(void *item)
-{
-    svc_tags_free(&((rds_instance *)item)->pending);
-}
-
 static const svc_field instance_fields[] = {
     SVC_FIELD("DBInstanceIdentifier", SVC_STR, rds_instance, id),
     SVC_FIELD("DBInstanceArn", SVC_STR, rds_instance, arn),
@@ -57,9 +52,9 @@ static const svc_field instance_fields[] = {
     SVC_FIELD(SECRET("SecretStatus"), SVC_STR, rds_instance, master_secret_status),
     SVC_FIELD(SECRET("KmsKeyId"), SVC_STR, rds_instance, master_secret_kms_key_id),
     SVC_FTAGS("TagList", rds_instance, tags, "Key", "Value"),
+    SVC_FIELD("", SVC_KEPT_TAGS, rds_instance, pending),
     SVC_END};
-const svc_shape rdsi_instance_shape = {sizeof(rds_instance), instance_fields, read_pending,
-                                       free_pending};
+const svc_shape rdsi_instance_shape = {sizeof(rds_instance), instance_fields, read_pending, NULL};
 
 SVC_DEFINE_FREE(rds_instance_free, rds_instance, rdsi_instance_shape)
 SVC_DEFINE_LIST_FREE(rds_instances_free, rds_instances, rdsi_instance_shape)

@@ -94,7 +94,11 @@ static void read_field(const cJSON *j, const svc_field *f, void *out)
         break;
     case SVC_RAW:
         v = svc_json_at(j, f->name);
-        *AT(out, f->off, cJSON *) = v ? cJSON_Duplicate(v, 1) : NULL;
+        *AT(out, f->off, cJSON *) = v ? cJSON_Duplicate(v, 1) : cJSON_CreateObject();
+        break;
+    case SVC_KEPT:
+    case SVC_KEPT_STRINGS:
+    case SVC_KEPT_TAGS:
         break;
     }
 }
@@ -116,15 +120,18 @@ void svc_free(const svc_shape *s, void *p)
         switch (f->type) {
         case SVC_STR:
         case SVC_STR_NULL:
+        case SVC_KEPT:
             free(*AT(p, f->off, char *));
             break;
         case SVC_SECRET:
             aws_wipe_string_free(*AT(p, f->off, char *));
             break;
         case SVC_STRINGS:
+        case SVC_KEPT_STRINGS:
             svc_strings_free(AT(p, f->off, svc_strings));
             break;
         case SVC_TAGS:
+        case SVC_KEPT_TAGS:
             svc_tags_free(AT(p, f->off, svc_tags));
             break;
         case SVC_LIST:

@@ -92,7 +92,10 @@ typedef enum {
     SVC_TAGS,     /* svc_tags: an array's {key, value} objects ("Key"/"Value" when NULL) */
     SVC_LIST,     /* T *items at off, its size_t count at `count`: an array read with sub */
     SVC_OBJ,      /* a struct at off, read with sub from the object */
-    SVC_RAW,      /* cJSON *: a copy of the member ("": of the whole object) */
+    SVC_RAW,      /* cJSON *: a copy of the member ("": of the whole object), {} when absent */
+    SVC_KEPT,     /* char *: not read (the shape's read_more sets it), freed with the rest */
+    SVC_KEPT_STRINGS, /* svc_strings: likewise */
+    SVC_KEPT_TAGS,    /* svc_tags: likewise */
 } svc_type;
 
 typedef struct {
@@ -124,7 +127,8 @@ typedef struct {
 struct svc_shape {
     size_t size;             /* sizeof the struct */
     const svc_field *fields; /* ended by {NULL} */
-    /* May be NULL: what the table cannot say, read after it and freed before it. */
+    /* May be NULL: what the table cannot say (into SVC_KEPT fields, freed by the table),
+     * read after it; free_more frees what else it read. */
     void (*read_more)(const cJSON *j, void *out);
     void (*free_more)(void *p);
 };
