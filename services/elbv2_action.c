@@ -113,7 +113,7 @@ cJSON *elbv2i_encode_actions(const elbv2_action *a, size_t n, aws_error *err)
 
 static const svc_field weight_fields[] = {
     SVC_FIELD("TargetGroupArn", SVC_STR, elbv2_tg_weight, target_group_arn),
-    SVC_FINT("Weight", elbv2_tg_weight, weight, 1),
+    SVC_FDEF("Weight", SVC_INT, elbv2_tg_weight, weight, 1),
     SVC_END};
 static const svc_shape weight_shape = {sizeof(elbv2_tg_weight), weight_fields, NULL, NULL};
 

@@ -18,21 +18,12 @@ static cJSON *group_input(const char *name)
     return svc_input("logGroupName", name);
 }
 
-static cJSON *tag_map(const svc_tags *tags)
-{
-    cJSON *m = cJSON_CreateObject();
-    for (size_t i = 0; tags && i < tags->n; i++)
-        cJSON_AddStringToObject(m, tags->items[i].key,
-                                tags->items[i].value ? tags->items[i].value : "");
-    return m;
-}
-
 int logs_create_log_group(aws_client *c, const char *name, const svc_tags *tags,
                           const char *kms_key_id, aws_error *err)
 {
     cJSON *in = group_input(name);
     if (tags && tags->n)
-        cJSON_AddItemToObject(in, "tags", tag_map(tags));
+        cJSON_AddItemToObject(in, "tags", svc_tags_map_json(tags));
     if (kms_key_id)
         cJSON_AddStringToObject(in, "kmsKeyId", kms_key_id);
     return call(c, "CreateLogGroup", in, NULL, err);
@@ -107,11 +98,7 @@ int logs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, a
     memset(out, 0, sizeof *out);
     if (call(c, "ListTagsForResource", arn_input(arn), &o, err) != 0)
         return -1;
-    const cJSON *t;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItem(o, "tags")) {
-        if (cJSON_IsString(t))
-            svc_tags_add(out, t->string, t->valuestring);
-    }
+    svc_json_tag_map(o, "tags", out);
     cJSON_Delete(o);
     return 0;
 }
@@ -119,7 +106,7 @@ int logs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, a
 int logs_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
 {
     cJSON *in = arn_input(arn);
-    cJSON_AddItemToObject(in, "tags", tag_map(tags));
+    cJSON_AddItemToObject(in, "tags", svc_tags_map_json(tags));
     return call(c, "TagResource", in, NULL, err);
 }
 

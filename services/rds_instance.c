@@ -9,18 +9,6 @@
 
 #define SECRET(m) "MasterUserSecret." m
 
-/* What ModifyDBInstance has not applied yet, as name/value pairs. */
-static void read_pending(const cJSON *j, void *item)
-{
-    rds_instance *out = item;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(j, "PendingModifiedValues"))
-    {
-        if (cJSON_IsString(e))
-            svc_tags_add(&out->pending, e->string, e->valuestring);
-    }
-}
-
 static const svc_field instance_fields[] = {
     SVC_FIELD("DBInstanceIdentifier", SVC_STR, rds_instance, id),
     SVC_FIELD("DBInstanceArn", SVC_STR, rds_instance, arn),
@@ -52,9 +40,9 @@ static const svc_field instance_fields[] = {
     SVC_FIELD(SECRET("SecretStatus"), SVC_STR, rds_instance, master_secret_status),
     SVC_FIELD(SECRET("KmsKeyId"), SVC_STR, rds_instance, master_secret_kms_key_id),
     SVC_FTAGS("TagList", rds_instance, tags, "Key", "Value"),
-    SVC_FIELD("", SVC_KEPT_TAGS, rds_instance, pending),
+    SVC_FIELD("PendingModifiedValues", SVC_TAG_MAP, rds_instance, pending),
     SVC_END};
-const svc_shape rdsi_instance_shape = {sizeof(rds_instance), instance_fields, read_pending, NULL};
+const svc_shape rdsi_instance_shape = {sizeof(rds_instance), instance_fields, NULL, NULL};
 
 SVC_DEFINE_FREE(rds_instance_free, rds_instance, rdsi_instance_shape)
 SVC_DEFINE_LIST_FREE(rds_instances_free, rds_instances, rdsi_instance_shape)

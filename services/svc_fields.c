@@ -66,10 +66,10 @@ static void read_field(const cJSON *j, const svc_field *f, void *out)
         *AT(out, f->off, int) = (int)aws_json_int(o, name, f->def);
         break;
     case SVC_LONG:
-        *AT(out, f->off, long) = (long)aws_json_int(o, name, 0);
+        *AT(out, f->off, long) = (long)aws_json_int(o, name, f->def);
         break;
     case SVC_LLONG:
-        *AT(out, f->off, long long) = aws_json_int(o, name, 0);
+        *AT(out, f->off, long long) = aws_json_int(o, name, f->def);
         break;
     case SVC_TIME:
         *AT(out, f->off, time_t) = (time_t)aws_json_int(o, name, 0);
@@ -84,6 +84,9 @@ static void read_field(const cJSON *j, const svc_field *f, void *out)
     case SVC_TAGS:
         svc_json_tags(o, name, f->key ? f->key : "Key", f->value ? f->value : "Value",
                       AT(out, f->off, svc_tags));
+        break;
+    case SVC_TAG_MAP:
+        svc_json_tag_map(o, name, AT(out, f->off, svc_tags));
         break;
     case SVC_LIST:
         svc_read_list(aws_json_array(o, name), f->sub, AT(out, f->off, void *),
@@ -131,6 +134,7 @@ void svc_free(const svc_shape *s, void *p)
             svc_strings_free(AT(p, f->off, svc_strings));
             break;
         case SVC_TAGS:
+        case SVC_TAG_MAP:
         case SVC_KEPT_TAGS:
             svc_tags_free(AT(p, f->off, svc_tags));
             break;

@@ -83,6 +83,15 @@ cJSON *svc_tags_json(const svc_tags *tags, const char *key, const char *value)
     return arr;
 }
 
+cJSON *svc_tags_map_json(const svc_tags *tags)
+{
+    cJSON *m = cJSON_CreateObject();
+    for (size_t i = 0; tags && i < tags->n; i++)
+        cJSON_AddStringToObject(m, tags->items[i].key,
+                                tags->items[i].value ? tags->items[i].value : "");
+    return m;
+}
+
 char *svc_json_dup(const cJSON *obj, const char *name)
 {
     const char *s = aws_json_str(obj, name);
@@ -114,5 +123,15 @@ void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const 
         const char *k = aws_json_str(e, kname);
         if (k)
             svc_tags_add(out, k, aws_json_str(e, vname));
+    }
+}
+
+void svc_json_tag_map(const cJSON *obj, const char *name, svc_tags *out)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(obj, name))
+    {
+        if (e->string && cJSON_IsString(e))
+            svc_tags_add(out, e->string, e->valuestring);
     }
 }

@@ -47,6 +47,9 @@ void svc_add_strings(cJSON *obj, const char *name, const char *const *list);
  * service spells ("Key"/"Value", "key"/"value"); a missing value is sent as "". */
 cJSON *svc_tags_json(const svc_tags *tags, const char *key, const char *value);
 
+/* A new object {key: value, ...} of the tags (may be NULL); a missing value is "". */
+cJSON *svc_tags_map_json(const svc_tags *tags);
+
 /* Reading answers. */
 
 /* A new copy of the string member (xstrdup; free()), "" when absent or not a string. */
@@ -60,6 +63,8 @@ void svc_json_strings(const cJSON *obj, const char *name, const char *field, svc
  * array). */
 void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const char *vname,
                  svc_tags *out);
+/* Append the string members of the object member `name` (a map) to out as tags. */
+void svc_json_tag_map(const cJSON *obj, const char *name, svc_tags *out);
 /* The value at path below obj: member names joined by '.', a segment of digits indexing
  * an array ("attachmentSet.0.vpcId"); NULL when any step is missing. */
 const cJSON *svc_json_at(const cJSON *obj, const char *path);
@@ -90,6 +95,7 @@ typedef enum {
     SVC_DOUBLE,   /* double */
     SVC_STRINGS,  /* svc_strings: an array's strings, or each of its objects' member `key` */
     SVC_TAGS,     /* svc_tags: an array's {key, value} objects ("Key"/"Value" when NULL) */
+    SVC_TAG_MAP,  /* svc_tags: an object's string members */
     SVC_LIST,     /* T *items at off, its size_t count at `count`: an array read with sub */
     SVC_OBJ,      /* a struct at off, read with sub from the object */
     SVC_RAW,      /* cJSON *: a copy of the member ("": of the whole object), {} when absent */
@@ -106,13 +112,13 @@ typedef struct {
     const svc_shape *sub; /* SVC_LIST, SVC_OBJ: the shape of an item */
     const char *key;      /* SVC_TAGS: the key member; SVC_STRINGS: the member of each object */
     const char *value;    /* SVC_TAGS: the value member */
-    int def;              /* SVC_INT: the value when absent */
+    long def;             /* SVC_INT, SVC_LONG, SVC_LLONG: the value when absent */
 } svc_field;
 
 /* Rows of a table: a field of struct T read from member `name`. */
 #define SVC_FIELD(name, type, T, f) {name, type, offsetof(T, f), 0, NULL, NULL, NULL, 0}
-/* An int with a default other than 0. */
-#define SVC_FINT(name, T, f, def) {name, SVC_INT, offsetof(T, f), 0, NULL, NULL, NULL, def}
+/* A number (SVC_INT, SVC_LONG, SVC_LLONG) with a default other than 0. */
+#define SVC_FDEF(name, type, T, f, def) {name, type, offsetof(T, f), 0, NULL, NULL, NULL, def}
 /* svc_strings from the member `key` of each object of the array. */
 #define SVC_FSTRINGS(name, T, f, key) {name, SVC_STRINGS, offsetof(T, f), 0, NULL, key, NULL, 0}
 /* svc_tags from {key, value} objects. */
