@@ -37,8 +37,10 @@ static int list(aws_client *c, const char *op, cJSON *in, int page_size, int one
             }
             cJSON_Delete(o);
         }
-    } else if ((rc = aws_json_paginate(c, "application-autoscaling", op, in, &ps, &all, err)) != 0) {
-        aws_error_prefix(err, "%s: ", op);
+    } else {
+        rc = aws_json_paginate(c, "application-autoscaling", op, in, &ps, &all, err);
+        if (rc != 0)
+            aws_error_prefix(err, "%s: ", op);
     }
     cJSON_Delete(in);
     return rc ? -1 : svc_read_items(all, shape, out, n);

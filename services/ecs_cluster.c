@@ -120,7 +120,9 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
     cJSON *conf = exec_configuration(in);
     if (conf)
         cJSON_AddItemToObject(j, "configuration", conf);
-    return ecs_call_(c, "CreateCluster", j, &o, err) ? -1 : svc_read_answer(o, "cluster", &cluster_shape, out);
+    return ecs_call_(c, "CreateCluster", j, &o, err)
+               ? -1
+               : svc_read_answer(o, "cluster", &cluster_shape, out);
 }
 
 int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
@@ -142,7 +144,9 @@ int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
     cJSON *conf = exec_configuration(in);
     if (conf)
         cJSON_AddItemToObject(j, "configuration", conf);
-    return ecs_call_(c, "UpdateCluster", j, &o, err) ? -1 : svc_read_answer(o, "cluster", &cluster_shape, out);
+    return ecs_call_(c, "UpdateCluster", j, &o, err)
+               ? -1
+               : svc_read_answer(o, "cluster", &cluster_shape, out);
 }
 
 int ecs_put_cluster_capacity_providers(aws_client *c, const char *cluster, const svc_strings *providers,
@@ -152,7 +156,9 @@ int ecs_put_cluster_capacity_providers(aws_client *c, const char *cluster, const
     cJSON *j = svc_input("cluster", cluster), *o;
     cJSON_AddItemToObject(j, "capacityProviders", svc_strings_json(providers));
     cJSON_AddItemToObject(j, "defaultCapacityProviderStrategy", ecs_capacity_json_(strategy, n));
-    return ecs_call_(c, "PutClusterCapacityProviders", j, &o, err) ? -1 : svc_read_answer(o, "cluster", &cluster_shape, out);
+    return ecs_call_(c, "PutClusterCapacityProviders", j, &o, err)
+               ? -1
+               : svc_read_answer(o, "cluster", &cluster_shape, out);
 }
 
 int ecs_describe_cluster(aws_client *c, const char *cluster, ecs_cluster *out, int *found,

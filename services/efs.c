@@ -222,8 +222,9 @@ int efs_update_file_system(aws_client *c, const char *fs_id, const char *through
     add_str(in, "ThroughputMode", throughput_mode);
     if (provisioned_mibps > 0)
         cJSON_AddNumberToObject(in, "ProvisionedThroughputInMibps", provisioned_mibps);
-    return efsi_call(c, &update_fs, in, NULL, &resp, err) ? -1
-                                                           : svc_read_answer(resp, NULL, &fs_shape, out);
+    if (efsi_call(c, &update_fs, in, NULL, &resp, err) != 0)
+        return -1;
+    return svc_read_answer(resp, NULL, &fs_shape, out);
 }
 
 int efs_delete_file_system(aws_client *c, const char *fs_id, aws_error *err)

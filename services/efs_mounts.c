@@ -82,8 +82,9 @@ int efs_create_mount_target(aws_client *c, const char *fs_id, const char *subnet
     svc_add_strings(in, "SecurityGroups", security_groups);
     subnet_finder f = {c, fs_id, subnet_id};
     aws_lost_answer guard = {find_mount_target, &f};
-    return efsi_call(c, &create_mt, in, &guard, &resp, err) ? -1
-                                                            : svc_read_answer(resp, NULL, &mt_shape, out);
+    if (efsi_call(c, &create_mt, in, &guard, &resp, err) != 0)
+        return -1;
+    return svc_read_answer(resp, NULL, &mt_shape, out);
 }
 
 int efs_describe_mount_targets(aws_client *c, const char *fs_id, efs_mount_targets *out,

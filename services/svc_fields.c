@@ -31,10 +31,9 @@ static const cJSON *parent_of(const cJSON *j, const char *path, char *buf, size_
                               const char **last)
 {
     const char *dot = strrchr(path, '.');
-    if (!dot) {
-        *last = path;
+    *last = path;
+    if (!dot)
         return j;
-    }
     size_t len = (size_t)(dot - path);
     if (len >= size)
         return NULL;
@@ -174,6 +173,17 @@ int svc_read_answer(cJSON *resp, const char *path, const svc_shape *s, void *out
 {
     if (out)
         svc_read(path ? svc_json_at(resp, path) : resp, s, out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int svc_answer_str(cJSON *resp, const char *path, char **out)
+{
+    char buf[128];
+    const char *name;
+    const cJSON *o = parent_of(resp, path, buf, sizeof buf, &name);
+    if (out)
+        *out = svc_json_dup(o, name);
     cJSON_Delete(resp);
     return 0;
 }

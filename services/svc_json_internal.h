@@ -158,6 +158,9 @@ void svc_free_list(const svc_shape *s, void **items, size_t *n);
  * delete the answer, return 0: a call that returns one item ends with
  *     return xxx_call(..., &resp, err) ? -1 : svc_read_answer(resp, "vpc", &shape, out); */
 int svc_read_answer(cJSON *resp, const char *path, const svc_shape *s, void *out);
+/* The same for one string: *out (out may be NULL) a copy of the member at path, "" when
+ * absent; the answer is deleted; 0. */
+int svc_answer_str(cJSON *resp, const char *path, char **out);
 /* Read every element of items (a list of answers' items, deleted) into the list
  * {*out, *n}, which is emptied first; 0. */
 int svc_read_items(cJSON *items, const svc_shape *s, void **out, size_t *n);
