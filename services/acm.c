@@ -42,11 +42,9 @@ int acm_request_certificate(aws_client *c, const acm_request_in *in, char **arn,
         cJSON_AddStringToObject(j, "KeyAlgorithm", in->key_algorithm);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
-    if (call(c, "RequestCertificate", j, &o, err) != 0)
-        return -1;
-    *arn = svc_json_dup(o, "CertificateArn");
-    cJSON_Delete(o);
-    return 0;
+    return call(c, "RequestCertificate", j, &o, err)
+               ? -1
+               : svc_answer_str(o, "CertificateArn", arn);
 }
 
 static const svc_field validation_fields[] = {

@@ -123,12 +123,9 @@ int aas_register_scalable_target(aws_client *c, const aas_target_in *in, char **
     }
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_map_json(in->tags));
-    if (call(c, "RegisterScalableTarget", j, &o, err) != 0)
-        return -1;
-    if (arn)
-        *arn = svc_json_dup(o, "ScalableTargetARN");
-    cJSON_Delete(o);
-    return 0;
+    return call(c, "RegisterScalableTarget", j, &o, err)
+               ? -1
+               : svc_answer_str(o, "ScalableTargetARN", arn);
 }
 
 int aas_describe_scalable_targets(aws_client *c, const char *const *resource_ids, int page_size,
@@ -166,12 +163,9 @@ int aas_put_tracking_policy(aws_client *c, const aas_tracking_in *in, char **pol
     cJSON_AddNumberToObject(cfg, "ScaleOutCooldown", (double)in->scale_out_cooldown);
     cJSON_AddNumberToObject(cfg, "ScaleInCooldown", (double)in->scale_in_cooldown);
     cJSON_AddBoolToObject(cfg, "DisableScaleIn", in->disable_scale_in);
-    if (call(c, "PutScalingPolicy", j, &o, err) != 0)
-        return -1;
-    if (policy_arn)
-        *policy_arn = svc_json_dup(o, "PolicyARN");
-    cJSON_Delete(o);
-    return 0;
+    return call(c, "PutScalingPolicy", j, &o, err)
+               ? -1
+               : svc_answer_str(o, "PolicyARN", policy_arn);
 }
 
 #define TRACKING(m) "TargetTrackingScalingPolicyConfiguration." m

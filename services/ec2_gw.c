@@ -166,12 +166,9 @@ int ec2_associate_route_table(aws_client *c, const char *rtb_id, const char *sub
         *assoc_id = NULL;
     cJSON *in = svc_input("RouteTableId", rtb_id), *resp;
     cJSON_AddStringToObject(in, "SubnetId", subnet_id ? subnet_id : "");
-    if (ec2i_call(c, "AssociateRouteTable", in, &resp, err) != 0)
-        return -1;
-    if (assoc_id)
-        *assoc_id = svc_json_dup(resp, "associationId");
-    cJSON_Delete(resp);
-    return 0;
+    return ec2i_call(c, "AssociateRouteTable", in, &resp, err)
+               ? -1
+               : svc_answer_str(resp, "associationId", assoc_id);
 }
 
 int ec2_disassociate_route_table(aws_client *c, const char *assoc_id, aws_error *err)

@@ -65,12 +65,9 @@ int ec2_associate_subnet_ipv6(aws_client *c, const char *subnet_id, const char *
         *assoc_id = NULL;
     cJSON *in = svc_input("SubnetId", subnet_id), *resp;
     cJSON_AddStringToObject(in, "Ipv6CidrBlock", ipv6_cidr ? ipv6_cidr : "");
-    if (ec2i_call(c, "AssociateSubnetCidrBlock", in, &resp, err) != 0)
-        return -1;
-    if (assoc_id)
-        *assoc_id = svc_json_dup2(resp, "ipv6CidrBlockAssociation", "associationId");
-    cJSON_Delete(resp);
-    return 0;
+    return ec2i_call(c, "AssociateSubnetCidrBlock", in, &resp, err)
+               ? -1
+               : svc_answer_str(resp, "ipv6CidrBlockAssociation.associationId", assoc_id);
 }
 
 /* ---- egress-only internet gateways ------------------------------------------------ */

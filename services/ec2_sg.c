@@ -92,11 +92,9 @@ int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *nam
     if (vpc_id)
         cJSON_AddStringToObject(in, "VpcId", vpc_id);
     ec2i_tag_spec(in, "security-group", tags);
-    if (ec2i_call(c, "CreateSecurityGroup", in, &resp, err) != 0)
-        return -1;
-    *group_id = svc_json_dup(resp, "groupId");
-    cJSON_Delete(resp);
-    return 0;
+    return ec2i_call(c, "CreateSecurityGroup", in, &resp, err)
+               ? -1
+               : svc_answer_str(resp, "groupId", group_id);
 }
 
 int ec2_delete_security_group(aws_client *c, const char *group_id, aws_error *err)
