@@ -37,3 +37,15 @@ int iam_list_(aws_client *c, const char *action, cJSON *in, int max_items, const
     cJSON_Delete(in);
     return rc;
 }
+
+int iam_list_read_(aws_client *c, const char *action, cJSON *in, int max_items,
+                   const char *items, const svc_shape *shape, void **out, size_t *n,
+                   aws_error *err)
+{
+    cJSON *all;
+    *out = NULL;
+    *n = 0;
+    if (iam_list_(c, action, in, max_items, items, &all, err) != 0)
+        return -1;
+    return svc_read_items(all, shape, out, n);
+}
