@@ -23,6 +23,16 @@
 
 #include "aws_wait.h"
 
+/* Declare L, a client's output list {T *items; size_t n;}, and `void L_free(L *l)`, which
+ * frees every item and the array and leaves the list empty:
+ *     SVC_LIST_TYPE(ec2_vpc, ec2_vpcs);   declares ec2_vpcs and ec2_vpcs_free */
+#define SVC_LIST_TYPE(T, L)                                                                \
+    typedef struct {                                                                      \
+        T *items;                                                                         \
+        size_t n;                                                                         \
+    } L;                                                                                  \
+    void L##_free(L *l)
+
 /* A tag. As input the strings are borrowed; in outputs they are owned (see svc_tags_free). */
 typedef struct {
     char *key;
