@@ -94,12 +94,6 @@ void rdsi_add_tags(cJSON *in, const svc_tags *tags)
         cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
 }
 
-void rdsi_add_tri(cJSON *in, const char *name, int tri)
-{
-    if (tri)
-        cJSON_AddBoolToObject(in, name, tri > 0);
-}
-
 const cJSON *rdsi_first(const cJSON *obj, const char *name)
 {
     return cJSON_GetArrayItem(aws_json_array(obj, name), 0);

@@ -100,39 +100,33 @@ static int find_created(void *ctx, cJSON **output, aws_error *err)
     return 1;
 }
 
+static const svc_field create_fields[] = {
+    SVC_FIELD("EngineVersion", SVC_STR, rds_instance_in, engine_version),
+    SVC_FIELD("AllocatedStorage", SVC_INT, rds_instance_in, allocated_storage),
+    SVC_FIELD("StorageType", SVC_STR, rds_instance_in, storage_type),
+    SVC_FIELD("DBName", SVC_STR, rds_instance_in, db_name),
+    SVC_FIELD("MasterUsername", SVC_STR, rds_instance_in, master_username),
+    SVC_FIELD("MasterUserPassword", SVC_SECRET, rds_instance_in, master_password),
+    SVC_FIELD("MasterUserSecretKmsKeyId", SVC_STR, rds_instance_in, master_secret_kms_key_id),
+    SVC_FIELD("DBSubnetGroupName", SVC_STR, rds_instance_in, subnet_group),
+    SVC_FIELD("Port", SVC_INT, rds_instance_in, port),
+    SVC_FIELD("StorageEncrypted", SVC_TRI, rds_instance_in, storage_encrypted),
+    SVC_FIELD("KmsKeyId", SVC_STR, rds_instance_in, kms_key_id),
+    SVC_FIELD("MultiAZ", SVC_TRI, rds_instance_in, multi_az),
+    SVC_FIELD("DeletionProtection", SVC_TRI, rds_instance_in, deletion_protection),
+    SVC_FIELD("PubliclyAccessible", SVC_TRI, rds_instance_in, publicly_accessible),
+    SVC_FIELD("CopyTagsToSnapshot", SVC_TRI, rds_instance_in, copy_tags_to_snapshot),
+    SVC_END};
+
 static cJSON *create_input(const rds_instance_in *in)
 {
     cJSON *j = svc_input("DBInstanceIdentifier", in->id);
     cJSON_AddStringToObject(j, "Engine", in->engine ? in->engine : "");
     cJSON_AddStringToObject(j, "DBInstanceClass", in->instance_class ? in->instance_class : "");
-    if (in->engine_version)
-        cJSON_AddStringToObject(j, "EngineVersion", in->engine_version);
-    if (in->allocated_storage > 0)
-        cJSON_AddNumberToObject(j, "AllocatedStorage", in->allocated_storage);
-    if (in->storage_type)
-        cJSON_AddStringToObject(j, "StorageType", in->storage_type);
-    if (in->db_name)
-        cJSON_AddStringToObject(j, "DBName", in->db_name);
-    if (in->master_username)
-        cJSON_AddStringToObject(j, "MasterUsername", in->master_username);
-    if (in->master_password)
-        cJSON_AddStringToObject(j, "MasterUserPassword", in->master_password);
+    svc_write(j, create_fields, in);
     if (in->manage_master_password > 0)
         cJSON_AddBoolToObject(j, "ManageMasterUserPassword", 1);
-    if (in->master_secret_kms_key_id)
-        cJSON_AddStringToObject(j, "MasterUserSecretKmsKeyId", in->master_secret_kms_key_id);
-    if (in->subnet_group)
-        cJSON_AddStringToObject(j, "DBSubnetGroupName", in->subnet_group);
     rdsi_add_strings(j, "VpcSecurityGroupIds", in->security_groups);
-    if (in->port > 0)
-        cJSON_AddNumberToObject(j, "Port", in->port);
-    rdsi_add_tri(j, "StorageEncrypted", in->storage_encrypted);
-    if (in->kms_key_id)
-        cJSON_AddStringToObject(j, "KmsKeyId", in->kms_key_id);
-    rdsi_add_tri(j, "MultiAZ", in->multi_az);
-    rdsi_add_tri(j, "DeletionProtection", in->deletion_protection);
-    rdsi_add_tri(j, "PubliclyAccessible", in->publicly_accessible);
-    rdsi_add_tri(j, "CopyTagsToSnapshot", in->copy_tags_to_snapshot);
     if (in->backup_retention_days)
         cJSON_AddNumberToObject(j, "BackupRetentionPeriod",
                                 in->backup_retention_days < 0 ? 0 : in->backup_retention_days);

@@ -24,8 +24,6 @@ int rdsi_call_read(aws_client *c, const char *action, cJSON *in, const aws_lost_
 void rdsi_add_strings(cJSON *in, const char *name, const char *const *list);
 /* Add Tags [{Key, Value}] when tags has any. */
 void rdsi_add_tags(cJSON *in, const svc_tags *tags);
-/* Add a boolean member for a tri-state (0: nothing, 1 true, -1 false). */
-void rdsi_add_tri(cJSON *in, const char *name, int tri);
 /* The first element of the array member, or NULL. */
 const cJSON *rdsi_first(const cJSON *obj, const char *name);
 /* 1 when every tag of want is in the TagList of item (an RDS answer's element). */

@@ -101,6 +101,7 @@ static void read_field(const cJSON *j, const svc_field *f, void *out)
     case SVC_KEPT:
     case SVC_KEPT_STRINGS:
     case SVC_KEPT_TAGS:
+    case SVC_TRI:
         break;
     }
 }
@@ -167,6 +168,47 @@ void svc_free_list(const svc_shape *s, void **items, size_t *n)
     free(*items);
     *items = NULL;
     *n = 0;
+}
+
+#define IN(p, off, T) (*(const T *)((const char *)(p) + (off)))
+
+void svc_write(cJSON *obj, const svc_field *fields, const void *in)
+{
+    for (const svc_field *f = fields; f->name; f++) {
+        double v = 0;
+        switch (f->type) {
+        case SVC_STR:
+        case SVC_STR_NULL:
+        case SVC_SECRET:
+            if (IN(in, f->off, const char *))
+                cJSON_AddStringToObject(obj, f->name, IN(in, f->off, const char *));
+            continue;
+        case SVC_BOOL:
+            if (IN(in, f->off, int))
+                cJSON_AddBoolToObject(obj, f->name, 1);
+            continue;
+        case SVC_TRI:
+            if (IN(in, f->off, int))
+                cJSON_AddBoolToObject(obj, f->name, IN(in, f->off, int) > 0);
+            continue;
+        case SVC_INT:
+            v = IN(in, f->off, int);
+            break;
+        case SVC_LONG:
+            v = (double)IN(in, f->off, long);
+            break;
+        case SVC_LLONG:
+            v = (double)IN(in, f->off, long long);
+            break;
+        case SVC_DOUBLE:
+            v = IN(in, f->off, double);
+            break;
+        default:
+            continue;
+        }
+        if (v > 0)
+            cJSON_AddNumberToObject(obj, f->name, v);
+    }
 }
 
 int svc_read_answer(cJSON *resp, const char *path, const svc_shape *s, void *out)

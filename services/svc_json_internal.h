@@ -102,6 +102,7 @@ typedef enum {
     SVC_KEPT,     /* char *: not read (the shape's read_more sets it), freed with the rest */
     SVC_KEPT_STRINGS, /* svc_strings: likewise */
     SVC_KEPT_TAGS,    /* svc_tags: likewise */
+    SVC_TRI,      /* int, inputs only (svc_write): 0 leaves it out, > 0 true, < 0 false */
 } svc_type;
 
 typedef struct {
@@ -145,6 +146,11 @@ struct svc_shape {
     void fn(T *p) { svc_free(&(shape), p); }
 #define SVC_DEFINE_LIST_FREE(fn, L, shape)                                                  \
     void fn(L *l) { svc_free_list(&(shape), (void **)&l->items, &l->n); }
+
+/* The other way: add to the request obj the members of an input struct in that are set,
+ * by a table of its fields: strings when not NULL, numbers when > 0, SVC_BOOL true when
+ * not 0, SVC_TRI as said there. Other types are the caller's to add. */
+void svc_write(cJSON *obj, const svc_field *fields, const void *in);
 
 /* Fill out (zeroed first) from the wire object j (may be NULL: all empty). */
 void svc_read(const cJSON *j, const svc_shape *s, void *out);
