@@ -32,18 +32,19 @@ static const svc_shape lb_shape = {sizeof(elbv2_lb), lb_fields, NULL, NULL};
 SVC_DEFINE_FREE(elbv2_lb_free, elbv2_lb, lb_shape)
 SVC_DEFINE_LIST_FREE(elbv2_lbs_free, elbv2_lbs, lb_shape)
 
+static const svc_field lb_in_fields[] = {
+    SVC_FIELD("Scheme", SVC_STR, elbv2_lb_in, scheme),
+    SVC_FIELD("Type", SVC_STR, elbv2_lb_in, type),
+    SVC_FIELD("IpAddressType", SVC_STR, elbv2_lb_in, ip_address_type),
+    SVC_END};
+
 int elbv2_create_load_balancer(aws_client *c, const elbv2_lb_in *in, elbv2_lb *out,
                                aws_error *err)
 {
     cJSON *req = svc_input("Name", in->name);
     svc_add_strings(req, "Subnets", in->subnets);
     svc_add_strings(req, "SecurityGroups", in->security_groups);
-    if (in->scheme)
-        cJSON_AddStringToObject(req, "Scheme", in->scheme);
-    if (in->type)
-        cJSON_AddStringToObject(req, "Type", in->type);
-    if (in->ip_address_type)
-        cJSON_AddStringToObject(req, "IpAddressType", in->ip_address_type);
+    svc_write(req, lb_in_fields, in);
     elbv2i_add_tags(req, "Tags", in->tags);
     return elbv2i_call_first(c, "CreateLoadBalancer", req, "LoadBalancers", &lb_shape, out, err);
 }

@@ -6,6 +6,21 @@
 #include "elbv2_internal.h"
 #include "xalloc.h"
 
+/* A target group's health check: read from its members, and written as they are. */
+static const svc_field health_check_fields[] = {
+    SVC_FIELD("HealthCheckEnabled", SVC_TRI, elbv2_health_check, enabled),
+    SVC_FIELD("HealthCheckProtocol", SVC_STR, elbv2_health_check, protocol),
+    SVC_FIELD("HealthCheckPort", SVC_STR, elbv2_health_check, port),
+    SVC_FIELD("HealthCheckPath", SVC_STR, elbv2_health_check, path),
+    SVC_FIELD("HealthCheckIntervalSeconds", SVC_INT, elbv2_health_check, interval),
+    SVC_FIELD("HealthCheckTimeoutSeconds", SVC_INT, elbv2_health_check, timeout),
+    SVC_FIELD("HealthyThresholdCount", SVC_INT, elbv2_health_check, healthy_threshold),
+    SVC_FIELD("UnhealthyThresholdCount", SVC_INT, elbv2_health_check, unhealthy_threshold),
+    SVC_FIELD("Matcher.HttpCode", SVC_STR, elbv2_health_check, matcher),
+    SVC_END};
+static const svc_shape health_check_shape = {sizeof(elbv2_health_check), health_check_fields,
+                                             NULL, NULL};
+
 static const svc_field tg_fields[] = {
     SVC_FIELD("TargetGroupArn", SVC_STR, elbv2_tg, arn),
     SVC_FIELD("TargetGroupName", SVC_STR, elbv2_tg, name),
@@ -15,15 +30,7 @@ static const svc_field tg_fields[] = {
     SVC_FIELD("TargetType", SVC_STR, elbv2_tg, target_type),
     SVC_FIELD("IpAddressType", SVC_STR, elbv2_tg, ip_address_type),
     SVC_FIELD("Port", SVC_INT, elbv2_tg, port),
-    SVC_FIELD("HealthCheckEnabled", SVC_BOOL, elbv2_tg, health.enabled),
-    SVC_FIELD("HealthCheckProtocol", SVC_STR, elbv2_tg, health.protocol),
-    SVC_FIELD("HealthCheckPort", SVC_STR, elbv2_tg, health.port),
-    SVC_FIELD("HealthCheckPath", SVC_STR, elbv2_tg, health.path),
-    SVC_FIELD("Matcher.HttpCode", SVC_STR, elbv2_tg, health.matcher),
-    SVC_FIELD("HealthCheckIntervalSeconds", SVC_INT, elbv2_tg, health.interval),
-    SVC_FIELD("HealthCheckTimeoutSeconds", SVC_INT, elbv2_tg, health.timeout),
-    SVC_FIELD("HealthyThresholdCount", SVC_INT, elbv2_tg, health.healthy_threshold),
-    SVC_FIELD("UnhealthyThresholdCount", SVC_INT, elbv2_tg, health.unhealthy_threshold),
+    SVC_FOBJ("", elbv2_tg, health, &health_check_shape),
     SVC_FIELD("LoadBalancerArns", SVC_STRINGS, elbv2_tg, lb_arns),
     SVC_END};
 static const svc_shape tg_shape = {sizeof(elbv2_tg), tg_fields, NULL, NULL};
@@ -31,45 +38,21 @@ static const svc_shape tg_shape = {sizeof(elbv2_tg), tg_fields, NULL, NULL};
 SVC_DEFINE_FREE(elbv2_tg_free, elbv2_tg, tg_shape)
 SVC_DEFINE_LIST_FREE(elbv2_tgs_free, elbv2_tgs, tg_shape)
 
-static void add_health(cJSON *req, const elbv2_health_check *h)
-{
-    if (h->enabled != 0)
-        cJSON_AddBoolToObject(req, "HealthCheckEnabled", h->enabled > 0);
-    if (h->protocol)
-        cJSON_AddStringToObject(req, "HealthCheckProtocol", h->protocol);
-    if (h->port)
-        cJSON_AddStringToObject(req, "HealthCheckPort", h->port);
-    if (h->path)
-        cJSON_AddStringToObject(req, "HealthCheckPath", h->path);
-    if (h->interval > 0)
-        cJSON_AddNumberToObject(req, "HealthCheckIntervalSeconds", h->interval);
-    if (h->timeout > 0)
-        cJSON_AddNumberToObject(req, "HealthCheckTimeoutSeconds", h->timeout);
-    if (h->healthy_threshold > 0)
-        cJSON_AddNumberToObject(req, "HealthyThresholdCount", h->healthy_threshold);
-    if (h->unhealthy_threshold > 0)
-        cJSON_AddNumberToObject(req, "UnhealthyThresholdCount", h->unhealthy_threshold);
-    if (h->matcher)
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(req, "Matcher"), "HttpCode", h->matcher);
-}
+static const svc_field tg_in_fields[] = {
+    SVC_FIELD("Protocol", SVC_STR, elbv2_tg_in, protocol),
+    SVC_FIELD("ProtocolVersion", SVC_STR, elbv2_tg_in, protocol_version),
+    SVC_FIELD("Port", SVC_INT, elbv2_tg_in, port),
+    SVC_FIELD("VpcId", SVC_STR, elbv2_tg_in, vpc_id),
+    SVC_FIELD("TargetType", SVC_STR, elbv2_tg_in, target_type),
+    SVC_FIELD("IpAddressType", SVC_STR, elbv2_tg_in, ip_address_type),
+    SVC_END};
 
 int elbv2_create_target_group(aws_client *c, const elbv2_tg_in *in, elbv2_tg *out,
                               aws_error *err)
 {
     cJSON *req = svc_input("Name", in->name);
-    if (in->protocol)
-        cJSON_AddStringToObject(req, "Protocol", in->protocol);
-    if (in->protocol_version)
-        cJSON_AddStringToObject(req, "ProtocolVersion", in->protocol_version);
-    if (in->port > 0)
-        cJSON_AddNumberToObject(req, "Port", in->port);
-    if (in->vpc_id)
-        cJSON_AddStringToObject(req, "VpcId", in->vpc_id);
-    if (in->target_type)
-        cJSON_AddStringToObject(req, "TargetType", in->target_type);
-    if (in->ip_address_type)
-        cJSON_AddStringToObject(req, "IpAddressType", in->ip_address_type);
-    add_health(req, &in->health);
+    svc_write(req, tg_in_fields, in);
+    svc_write(req, health_check_fields, &in->health);
     elbv2i_add_tags(req, "Tags", in->tags);
     return elbv2i_call_first(c, "CreateTargetGroup", req, "TargetGroups", &tg_shape, out, err);
 }
@@ -78,7 +61,7 @@ int elbv2_modify_target_group(aws_client *c, const char *arn, const elbv2_health
                               elbv2_tg *out, aws_error *err)
 {
     cJSON *req = svc_input("TargetGroupArn", arn);
-    add_health(req, h);
+    svc_write(req, health_check_fields, h);
     return elbv2i_call_first(c, "ModifyTargetGroup", req, "TargetGroups", &tg_shape, out, err);
 }
 

@@ -25,15 +25,19 @@ static cJSON *id_input(const char *secret_id)
     return svc_input("SecretId", secret_id);
 }
 
+static const svc_field create_fields[] = {
+    SVC_FIELD("Description", SVC_STR, secretsmanager_create_input, description),
+    SVC_FIELD("SecretString", SVC_SECRET, secretsmanager_create_input, secret_string),
+    SVC_FIELD("KmsKeyId", SVC_STR, secretsmanager_create_input, kms_key_id),
+    SVC_FIELD("ClientRequestToken", SVC_STR, secretsmanager_create_input, client_request_token),
+    SVC_END};
+
 int secretsmanager_create_secret(aws_client *c, const secretsmanager_create_input *in, char **arn,
                                  char **version_id, aws_error *err)
 {
     cJSON *j = cJSON_CreateObject(), *o;
     cJSON_AddStringToObject(j, "Name", in->name);
-    add_opt(j, "Description", in->description);
-    add_opt(j, "SecretString", in->secret_string);
-    add_opt(j, "KmsKeyId", in->kms_key_id);
-    add_opt(j, "ClientRequestToken", in->client_request_token);
+    svc_write(j, create_fields, in);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
     if (call(c, "CreateSecret", j, &o, err) != 0)

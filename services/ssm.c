@@ -78,20 +78,23 @@ static int find_put(void *ctx, cJSON **output, aws_error *err)
     return same;
 }
 
+static const svc_field put_fields[] = {
+    SVC_FIELD("Type", SVC_STR, ssm_put_in, type),
+    SVC_FIELD("Description", SVC_STR, ssm_put_in, description),
+    SVC_FIELD("KeyId", SVC_STR, ssm_put_in, key_id),
+    SVC_FIELD("Tier", SVC_STR, ssm_put_in, tier),
+    SVC_FIELD("AllowedPattern", SVC_STR, ssm_put_in, allowed_pattern),
+    SVC_FIELD("DataType", SVC_STR, ssm_put_in, data_type),
+    SVC_FIELD("Overwrite", SVC_BOOL, ssm_put_in, overwrite),
+    SVC_END};
+
 int ssm_put_parameter(aws_client *c, const ssm_put_in *in, long long *version, aws_error *err)
 {
     if (version)
         *version = 0;
     cJSON *j = svc_input("Name", in->name), *resp;
     cJSON_AddStringToObject(j, "Value", in->value ? in->value : "");
-    add_str(j, "Type", in->type);
-    add_str(j, "Description", in->description);
-    add_str(j, "KeyId", in->key_id);
-    add_str(j, "Tier", in->tier);
-    add_str(j, "AllowedPattern", in->allowed_pattern);
-    add_str(j, "DataType", in->data_type);
-    if (in->overwrite)
-        cJSON_AddBoolToObject(j, "Overwrite", 1);
+    svc_write(j, put_fields, in);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
     put_finder f = {c, in};

@@ -59,6 +59,7 @@ static void read_field(const cJSON *j, const svc_field *f, void *out)
         *AT(out, f->off, char *) = xstrdup_or_null(aws_json_str(o, name));
         break;
     case SVC_BOOL:
+    case SVC_TRI:
         *AT(out, f->off, int) = aws_json_bool(o, name, 0);
         break;
     case SVC_INT:
@@ -92,7 +93,7 @@ static void read_field(const cJSON *j, const svc_field *f, void *out)
                       AT(out, f->count, size_t));
         break;
     case SVC_OBJ:
-        svc_read(cJSON_GetObjectItemCaseSensitive(o, name), f->sub, AT(out, f->off, void));
+        svc_read(svc_json_at(j, f->name), f->sub, AT(out, f->off, void));
         break;
     case SVC_RAW:
         v = svc_json_at(j, f->name);
@@ -101,7 +102,6 @@ static void read_field(const cJSON *j, const svc_field *f, void *out)
     case SVC_KEPT:
     case SVC_KEPT_STRINGS:
     case SVC_KEPT_TAGS:
-    case SVC_TRI:
         break;
     }
 }
@@ -172,42 +172,68 @@ void svc_free_list(const svc_shape *s, void **items, size_t *n)
 
 #define IN(p, off, T) (*(const T *)((const char *)(p) + (off)))
 
-void svc_write(cJSON *obj, const svc_field *fields, const void *in)
+/* The object that holds the last member of path below obj (made when missing), and that
+ * member's name. */
+static cJSON *holder(cJSON *obj, const char *path, const char **last)
+{
+    char seg[128];
+    const char *dot;
+    while ((dot = strchr(path, '.')) && (size_t)(dot - path) < sizeof seg) {
+        memcpy(seg, path, (size_t)(dot - path));
+        seg[dot - path] = '\0';
+        cJSON *next = cJSON_GetObjectItemCaseSensitive(obj, seg);
+        obj = next ? next : cJSON_AddObjectToObject(obj, seg);
+        path = dot + 1;
+    }
+    *last = path;
+    return obj;
+}
+
+/* Whether an input field is set (to be written), with its number in *num. */
+static int input_set(const svc_field *f, const void *in, double *num)
+{
+    switch (f->type) {
+    case SVC_STR:
+    case SVC_STR_NULL:
+    case SVC_SECRET:
+        return IN(in, f->off, const char *) != NULL;
+    case SVC_BOOL:
+        *num = 1;
+        return IN(in, f->off, int) != 0;
+    case SVC_TRI:
+        *num = IN(in, f->off, int) > 0;
+        return IN(in, f->off, int) != 0;
+    case SVC_INT:
+        *num = IN(in, f->off, int);
+        return *num > 0;
+    case SVC_LONG:
+        *num = (double)IN(in, f->off, long);
+        return *num > 0;
+    case SVC_LLONG:
+        *num = (double)IN(in, f->off, long long);
+        return *num > 0;
+    case SVC_DOUBLE:
+        *num = IN(in, f->off, double);
+        return *num > 0;
+    default:
+        return 0;
+    }
+}
+
+void svc_write(cJSON *req, const svc_field *fields, const void *in)
 {
     for (const svc_field *f = fields; f->name; f++) {
-        double v = 0;
-        switch (f->type) {
-        case SVC_STR:
-        case SVC_STR_NULL:
-        case SVC_SECRET:
-            if (IN(in, f->off, const char *))
-                cJSON_AddStringToObject(obj, f->name, IN(in, f->off, const char *));
+        double num = 0;
+        const char *name;
+        if (!input_set(f, in, &num))
             continue;
-        case SVC_BOOL:
-            if (IN(in, f->off, int))
-                cJSON_AddBoolToObject(obj, f->name, 1);
-            continue;
-        case SVC_TRI:
-            if (IN(in, f->off, int))
-                cJSON_AddBoolToObject(obj, f->name, IN(in, f->off, int) > 0);
-            continue;
-        case SVC_INT:
-            v = IN(in, f->off, int);
-            break;
-        case SVC_LONG:
-            v = (double)IN(in, f->off, long);
-            break;
-        case SVC_LLONG:
-            v = (double)IN(in, f->off, long long);
-            break;
-        case SVC_DOUBLE:
-            v = IN(in, f->off, double);
-            break;
-        default:
-            continue;
-        }
-        if (v > 0)
-            cJSON_AddNumberToObject(obj, f->name, v);
+        cJSON *obj = holder(req, f->name, &name);
+        if (f->type == SVC_STR || f->type == SVC_STR_NULL || f->type == SVC_SECRET)
+            cJSON_AddStringToObject(obj, name, IN(in, f->off, const char *));
+        else if (f->type == SVC_BOOL || f->type == SVC_TRI)
+            cJSON_AddBoolToObject(obj, name, num != 0);
+        else
+            cJSON_AddNumberToObject(obj, name, num);
     }
 }
 

@@ -97,12 +97,12 @@ typedef enum {
     SVC_TAGS,     /* svc_tags: an array's {key, value} objects ("Key"/"Value" when NULL) */
     SVC_TAG_MAP,  /* svc_tags: an object's string members */
     SVC_LIST,     /* T *items at off, its size_t count at `count`: an array read with sub */
-    SVC_OBJ,      /* a struct at off, read with sub from the object */
+    SVC_OBJ,      /* a struct at off, read with sub from the object ("": this object) */
     SVC_RAW,      /* cJSON *: a copy of the member ("": of the whole object), {} when absent */
     SVC_KEPT,     /* char *: not read (the shape's read_more sets it), freed with the rest */
     SVC_KEPT_STRINGS, /* svc_strings: likewise */
     SVC_KEPT_TAGS,    /* svc_tags: likewise */
-    SVC_TRI,      /* int, inputs only (svc_write): 0 leaves it out, > 0 true, < 0 false */
+    SVC_TRI,      /* int: read as SVC_BOOL; written (svc_write) when not 0, > 0 true */
 } svc_type;
 
 typedef struct {
@@ -149,7 +149,8 @@ struct svc_shape {
 
 /* The other way: add to the request obj the members of an input struct in that are set,
  * by a table of its fields: strings when not NULL, numbers when > 0, SVC_BOOL true when
- * not 0, SVC_TRI as said there. Other types are the caller's to add. */
+ * not 0, SVC_TRI as said there; a path "A.B" adds B to the object A (made when needed).
+ * Other types are the caller's to add. */
 void svc_write(cJSON *obj, const svc_field *fields, const void *in);
 
 /* Fill out (zeroed first) from the wire object j (may be NULL: all empty). */
