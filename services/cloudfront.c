@@ -155,21 +155,16 @@ static cJSON *oac_config(const cf_oac_in *in)
 
 /* After a lost CreateOriginAccessControl answer: the one of that name, read again as the
  * create answers it. */
-typedef struct {
-    aws_client *c;
-    const char *name;
-} oac_guard;
-
 static int find_oac(void *ctx, cJSON **output, aws_error *err)
 {
-    oac_guard *g = ctx;
+    svc_lookup *g = ctx;
     aws_client *c = g->c;
     cf_oacs all;
     if (cf_list_origin_access_controls(c, 0, &all, err) != 0)
         return -1;
     int found = 0;
     for (size_t i = 0; i < all.n && !found; i++) {
-        if (strcmp(all.items[i].name, g->name) != 0)
+        if (strcmp(all.items[i].name, g->id) != 0)
             continue;
         found = get_one(c, "GetOriginAccessControl", "origin-access-control", all.items[i].id,
                         output, err) == 0 ? 1 : -1;
@@ -182,7 +177,7 @@ int cf_create_origin_access_control(aws_client *c, const cf_oac_in *in, cf_oac *
                                     aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    oac_guard g = {c, in->name ? in->name : ""};
+    svc_lookup g = {.c = c, .id = in->name ? in->name : ""};
     aws_lost_answer guard = {find_oac, &g};
     cJSON *o;
     if (cfi_call(c, "CreateOriginAccessControl", "POST", "/origin-access-control", NULL, NULL,
@@ -263,19 +258,14 @@ static const svc_shape distribution_shape = {sizeof(cf_distribution), distributi
 
 SVC_DEFINE_FREE(cf_distribution_free, cf_distribution, distribution_shape)
 
-typedef struct {
-    aws_client *c;
-    const char *caller_reference, *comment;
-} create_guard;
-
 /* After a lost CreateDistribution answer: the distribution with that CallerReference, read
  * again as the create answers it. */
 static int find_created(void *ctx, cJSON **output, aws_error *err)
 {
-    create_guard *g = ctx;
+    svc_lookup *g = ctx;
     cf_distribution d;
     int found;
-    if (cf_find_distribution(g->c, g->caller_reference, g->comment, &d, &found, err) != 0)
+    if (cf_find_distribution(g->c, g->id, g->id2, &d, &found, err) != 0)
         return -1;
     if (found) {
         found = get_one(g->c, "GetDistribution", "distribution", d.id, output, err) == 0 ? 1 : -1;
@@ -296,7 +286,8 @@ int cf_create_distribution(aws_client *c, const cf_config *cfg, const svc_tags *
                            cf_distribution *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    create_guard g = {c, cfg->caller_reference ? cfg->caller_reference : "", cfg->comment};
+    svc_lookup g = {.c = c, .id = cfg->caller_reference ? cfg->caller_reference : "",
+                     .id2 = cfg->comment};
     aws_lost_answer guard = {find_created, &g};
     cJSON *body, *o;
     const char *root = "DistributionConfig", *query = NULL;

@@ -99,15 +99,9 @@ int ec2_describe_nat_gateways(aws_client *c, const ec2_describe_in *in, ec2_nats
 
 /* ---- waiters --------------------------------------------------------------------- */
 
-typedef struct {
-    aws_client *c;
-    const char *id;
-    int want_deleted;
-} nat_wait;
-
 static int nat_poll(void *ctx, char *state, size_t size, aws_error *err)
 {
-    nat_wait *w = ctx;
+    svc_lookup *w = ctx;
     const char *ids[] = {w->id, NULL};
     ec2_describe_in in = {.ids = ids};
     ec2_nats l;
@@ -115,18 +109,18 @@ static int nat_poll(void *ctx, char *state, size_t size, aws_error *err)
         if (aws_error_is(err, AWS_IS_NOT_FOUND)) {
             snprintf(state, size, "not found");
             aws_error_clear(err);
-            return w->want_deleted ? 1 : 0;
+            return w->want_gone ? 1 : 0;
         }
         return -1;
     }
     int rc = 0;
     if (l.n == 0) {
         snprintf(state, size, "not found");
-        rc = w->want_deleted ? 1 : 0;
+        rc = w->want_gone ? 1 : 0;
     } else {
         const ec2_nat *g = &l.items[0];
         snprintf(state, size, "%s", g->state);
-        if (w->want_deleted) {
+        if (w->want_gone) {
             rc = strcmp(g->state, "deleted") == 0;
         } else if (strcmp(g->state, "available") == 0) {
             rc = 1;
@@ -146,13 +140,13 @@ static int nat_poll(void *ctx, char *state, size_t size, aws_error *err)
 int ec2_wait_nat_gateway_available(aws_client *c, const char *nat_id, const aws_wait_opts *o,
                                    aws_error *err)
 {
-    nat_wait w = {c, nat_id, 0};
+    svc_lookup w = {.c = c, .id = nat_id};
     return svc_waitf(o, 40, 15, nat_poll, &w, err, "NAT gateway %s to be available", nat_id);
 }
 
 int ec2_wait_nat_gateway_deleted(aws_client *c, const char *nat_id, const aws_wait_opts *o,
                                  aws_error *err)
 {
-    nat_wait w = {c, nat_id, 1};
+    svc_lookup w = {.c = c, .id = nat_id, .want_gone = 1};
     return svc_waitf(o, 40, 15, nat_poll, &w, err, "NAT gateway %s to be deleted", nat_id);
 }

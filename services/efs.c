@@ -139,16 +139,11 @@ static int fs_by_token(aws_client *c, const char *token, cJSON **fs, aws_error *
     return *fs != NULL;
 }
 
-typedef struct {
-    aws_client *c;
-    const char *token;
-} token_finder;
-
 /* aws_lost_answer: did the CreateFileSystem whose answer was lost make it? */
 static int find_fs(void *ctx, cJSON **output, aws_error *err)
 {
-    token_finder *f = ctx;
-    return fs_by_token(f->c, f->token, output, err);
+    svc_lookup *f = ctx;
+    return fs_by_token(f->c, f->id, output, err);
 }
 
 int efs_create_file_system(aws_client *c, const efs_create_fs_in *in, efs_file_system *out,
@@ -171,7 +166,7 @@ int efs_create_file_system(aws_client *c, const efs_create_fs_in *in, efs_file_s
         cJSON_AddBoolToObject(j, "Backup", 1);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
-    token_finder f = {c, in->creation_token};
+    svc_lookup f = {.c = c, .id = in->creation_token};
     aws_lost_answer guard = {find_fs, &f};
     int rc = efsi_call(c, &create_fs, j, &guard, &resp, err);
     if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS)) {

@@ -91,15 +91,10 @@ static int ap_by_token(aws_client *c, const char *fs_id, const char *token, cJSO
     return *ap != NULL;
 }
 
-typedef struct {
-    aws_client *c;
-    const char *fs_id, *token;
-} token_finder;
-
 static int find_access_point(void *ctx, cJSON **output, aws_error *err)
 {
-    token_finder *f = ctx;
-    return ap_by_token(f->c, f->fs_id, f->token, output, err);
+    svc_lookup *f = ctx;
+    return ap_by_token(f->c, f->id, f->id2, output, err);
 }
 
 static cJSON *posix_json(const efs_posix_user *p)
@@ -137,7 +132,7 @@ int efs_create_access_point(aws_client *c, const efs_create_ap_in *in, efs_acces
     }
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
-    token_finder f = {c, in->file_system_id, in->client_token};
+    svc_lookup f = {.c = c, .id = in->file_system_id, .id2 = in->client_token};
     aws_lost_answer guard = {find_access_point, &f};
     int rc = efsi_call(c, &create_ap, j, &guard, &resp, err);
     if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS)) {

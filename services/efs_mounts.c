@@ -46,23 +46,18 @@ static int mount_target_pages(aws_client *c, const char *member, const char *id,
     return rc;
 }
 
-typedef struct {
-    aws_client *c;
-    const char *fs_id, *subnet_id;
-} subnet_finder;
-
 /* aws_lost_answer: CreateMountTarget has no token; the file system's mount target in
  * that subnet is the one the lost call made (one per zone: there is no other). */
 static int find_mount_target(void *ctx, cJSON **output, aws_error *err)
 {
-    subnet_finder *f = ctx;
+    svc_lookup *f = ctx;
     cJSON *items, *e;
-    if (mount_target_pages(f->c, "FileSystemId", f->fs_id, &items, err) != 0)
+    if (mount_target_pages(f->c, "FileSystemId", f->id, &items, err) != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
     {
         const char *s = aws_json_str(e, "SubnetId"), *st = aws_json_str(e, "LifeCycleState");
-        if (s && strcmp(s, f->subnet_id) == 0 && st && strncmp(st, "delet", 5) != 0) {
+        if (s && strcmp(s, f->id2) == 0 && st && strncmp(st, "delet", 5) != 0) {
             *output = cJSON_DetachItemViaPointer(items, e);
             cJSON_Delete(items);
             return 1;
@@ -80,7 +75,7 @@ int efs_create_mount_target(aws_client *c, const char *fs_id, const char *subnet
     cJSON *in = svc_input("FileSystemId", fs_id), *resp;
     cJSON_AddStringToObject(in, "SubnetId", subnet_id);
     svc_add_strings(in, "SecurityGroups", security_groups);
-    subnet_finder f = {c, fs_id, subnet_id};
+    svc_lookup f = {.c = c, .id = fs_id, .id2 = subnet_id};
     aws_lost_answer guard = {find_mount_target, &f};
     if (efsi_call(c, &create_mt, in, &guard, &resp, err) != 0)
         return -1;

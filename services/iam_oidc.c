@@ -80,16 +80,11 @@ int iam_find_oidc_provider(aws_client *c, const char *url, char **arn, aws_error
 
 /* After a lost CreateOpenIDConnectProvider answer: the provider of that URL, answered as the
  * create answers. */
-typedef struct {
-    aws_client *c;
-    const char *url;
-} create_guard;
-
 static int find_created(void *ctx, cJSON **output, aws_error *err)
 {
-    create_guard *g = ctx;
+    svc_lookup *g = ctx;
     char *arn;
-    if (iam_find_oidc_provider(g->c, g->url, &arn, err) != 0)
+    if (iam_find_oidc_provider(g->c, g->id, &arn, err) != 0)
         return -1;
     if (!arn)
         return 0;
@@ -113,7 +108,7 @@ int iam_create_oidc_provider(aws_client *c, const char *url, const svc_strings *
         cJSON_AddItemToObject(in, "ThumbprintList", svc_strings_json(thumbprints));
     if (tags && tags->n)
         cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
-    create_guard g = {c, url ? url : ""};
+    svc_lookup g = {.c = c, .id = url ? url : ""};
     aws_lost_answer guard = {find_created, &g};
     return call(c, "CreateOpenIDConnectProvider", in, &guard, &o, err)
                ? -1

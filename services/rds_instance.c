@@ -71,11 +71,6 @@ int rdsi_find_instance(aws_client *c, const char *id, cJSON **found, aws_error *
  * retry would only meet DBInstanceAlreadyExists. Another one (made by someone else) is
  * left for the retry to report.
  */
-typedef struct {
-    aws_client *c;
-    const cJSON *in;
-} create_guard;
-
 static int same_string(const cJSON *a, const cJSON *b, const char *name)
 {
     const char *x = aws_json_str(a, name), *y = aws_json_str(b, name);
@@ -84,7 +79,7 @@ static int same_string(const cJSON *a, const cJSON *b, const char *name)
 
 static int find_created(void *ctx, cJSON **output, aws_error *err)
 {
-    create_guard *g = ctx;
+    svc_lookup *g = ctx;
     cJSON *item;
     if (rdsi_find_instance(g->c, aws_json_str(g->in, "DBInstanceIdentifier"), &item, err) != 0)
         return -1;
@@ -146,7 +141,7 @@ int rds_create_db_instance(aws_client *c, const rds_instance_in *in, rds_instanc
         return -1;
     }
     cJSON *j = create_input(in);
-    create_guard g = {c, j};
+    svc_lookup g = {.c = c, .in = j};
     aws_lost_answer guard = {find_created, &g};
     /* rdsi_call deletes j: the guard reads it only during the call */
     return rdsi_call_read(c, "CreateDBInstance", j, &guard, "DBInstance", &rdsi_instance_shape,
@@ -165,14 +160,9 @@ int rds_describe_db_instances(aws_client *c, const char *id, int page_size, rds_
  * A lost DeleteDBInstance answer: sent again it would meet InvalidDBInstanceState
  * ("already being deleted"). An instance "deleting" (or gone) means the call took effect.
  */
-typedef struct {
-    aws_client *c;
-    const char *id;
-} delete_guard;
-
 static int find_deleting(void *ctx, cJSON **output, aws_error *err)
 {
-    delete_guard *g = ctx;
+    svc_lookup *g = ctx;
     cJSON *item;
     if (rdsi_find_instance(g->c, g->id, &item, err) != 0)
         return -1;
@@ -198,7 +188,7 @@ int rds_delete_db_instance(aws_client *c, const char *id, const char *final_snap
         cJSON_AddStringToObject(j, "FinalDBSnapshotIdentifier", final_snapshot_id);
     else
         cJSON_AddBoolToObject(j, "SkipFinalSnapshot", 1);
-    delete_guard g = {c, id};
+    svc_lookup g = {.c = c, .id = id};
     aws_lost_answer guard = {find_deleting, &g};
     /* no DBInstance (gone before the retry could see it): out is read empty */
     return rdsi_call_read(c, "DeleteDBInstance", j, &guard, "DBInstance", &rdsi_instance_shape,

@@ -59,14 +59,9 @@ static int same_subnets(const cJSON *group, const cJSON *want)
  * name with the description and subnets asked for is the one this call made; another
  * one is left for the retry to report (DBSubnetGroupAlreadyExists).
  */
-typedef struct {
-    aws_client *c;
-    const cJSON *in;
-} create_guard;
-
 static int find_created(void *ctx, cJSON **output, aws_error *err)
 {
-    create_guard *g = ctx;
+    svc_lookup *g = ctx;
     cJSON *resp;
     const char *name = aws_json_str(g->in, "DBSubnetGroupName");
     if (rdsi_call(g->c, "DescribeDBSubnetGroups", svc_input("DBSubnetGroupName", name), NULL,
@@ -98,7 +93,7 @@ int rds_create_db_subnet_group(aws_client *c, const char *name, const char *desc
     static const char *const none[] = {NULL};
     rdsi_add_strings(j, "SubnetIds", subnet_ids ? subnet_ids : none);
     rdsi_add_tags(j, tags);
-    create_guard g = {c, j};
+    svc_lookup g = {.c = c, .in = j};
     aws_lost_answer guard = {find_created, &g};
     return rdsi_call_read(c, "CreateDBSubnetGroup", j, &guard, "DBSubnetGroup", &group_shape, out,
                           err);

@@ -33,6 +33,16 @@ int svc_json_list(aws_client *c, const char *service, const char *op, const cJSO
                   const aws_page_spec *spec, const svc_shape *shape, void **out, size_t *n,
                   aws_error *err);
 
+/* What a lost-answer finder (aws_lost_answer) or a waiter's poll is given: the client and
+ * what names the thing it looks for (each finder or poll says which members it reads). */
+typedef struct {
+    aws_client *c;
+    const char *id;   /* the id, name, token or URL looked for */
+    const char *id2;  /* a second one (a caller reference's comment, a token's file system) */
+    const cJSON *in;  /* the call's input, for a finder that compares with it */
+    int want_gone;    /* a poll: what is waited for is the thing's end */
+} svc_lookup;
+
 /* Building requests. */
 
 /* A new input object with one string member (NULL value: ""); name NULL: an empty object. */
