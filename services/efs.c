@@ -75,18 +75,30 @@ int efsi_pages(aws_client *c, const aws_rest_op *op, const cJSON *in, const char
     return aws_paginate(page_call, &p, in, &spec, list, err);
 }
 
-int efsi_read_only(cJSON *owner, const cJSON *list, const char *code, const char *id,
-                   const svc_shape *shape, void *out, aws_error *err)
+int efsi_kind_pages(aws_client *c, const efsi_kind *k, const cJSON *in, cJSON **items,
+                    aws_error *err)
 {
-    const cJSON *first = cJSON_GetArrayItem(list, 0);
+    return efsi_pages(c, k->op, in, k->in_token, k->out_token, k->items, items, err);
+}
+
+int efsi_describe_one(aws_client *c, const efsi_kind *k, const char *id, void *out,
+                      aws_error *err)
+{
+    cJSON *in = svc_input(k->id_member, id), *items;
+    memset(out, 0, k->shape->size);
+    int rc = efsi_kind_pages(c, k, in, &items, err);
+    cJSON_Delete(in);
+    if (rc != 0)
+        return -1;
+    const cJSON *first = cJSON_GetArrayItem(items, 0);
+    if (first)
+        svc_read(first, k->shape, out);
+    cJSON_Delete(items);
     if (!first) {
-        aws_error_set(err, AWS_ERR_SERVICE, code, "%s: EFS described nothing", id);
+        aws_error_set(err, AWS_ERR_SERVICE, k->not_found, "%s: EFS described nothing", id);
         snprintf(err->service, sizeof err->service, "efs");
-        cJSON_Delete(owner);
         return -1;
     }
-    svc_read(first, shape, out);
-    cJSON_Delete(owner);
     return 0;
 }
 
@@ -116,6 +128,10 @@ static const svc_field fs_fields[] = {
     SVC_FTAGS("Tags", efs_file_system, tags, "Key", "Value"),
     SVC_END};
 static const svc_shape fs_shape = {sizeof(efs_file_system), fs_fields, NULL, NULL};
+
+const efsi_kind efsi_file_system = {"file system", &describe_fs, "Marker", "NextMarker",
+                                    "FileSystems", "FileSystemId", "FileSystemNotFound",
+                                    &fs_shape, offsetof(efs_file_system, state)};
 
 SVC_DEFINE_FREE(efs_file_system_free, efs_file_system, fs_shape)
 SVC_DEFINE_LIST_FREE(efs_file_systems_free, efs_file_systems, fs_shape)
@@ -184,12 +200,7 @@ int efs_create_file_system(aws_client *c, const efs_create_fs_in *in, efs_file_s
 int efs_describe_file_system(aws_client *c, const char *fs_id, efs_file_system *out,
                              aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *resp;
-    if (efsi_call(c, &describe_fs, svc_input("FileSystemId", fs_id), NULL, &resp, err) != 0)
-        return -1;
-    return efsi_read_only(resp, cJSON_GetObjectItemCaseSensitive(resp, "FileSystems"),
-                          "FileSystemNotFound", fs_id, &fs_shape, out, err);
+    return efsi_describe_one(c, &efsi_file_system, fs_id, out, err);
 }
 
 int efs_describe_file_systems(aws_client *c, const char *creation_token, efs_file_systems *out,
@@ -198,7 +209,7 @@ int efs_describe_file_systems(aws_client *c, const char *creation_token, efs_fil
     memset(out, 0, sizeof *out);
     cJSON *in = cJSON_CreateObject(), *items;
     add_str(in, "CreationToken", creation_token);
-    int rc = efsi_pages(c, &describe_fs, in, "Marker", "NextMarker", "FileSystems", &items, err);
+    int rc = efsi_kind_pages(c, &efsi_file_system, in, &items, err);
     cJSON_Delete(in);
     if (rc != 0) {
         if (!creation_token || !aws_error_is(err, AWS_IS_NOT_FOUND))

@@ -57,6 +57,10 @@ static const svc_field ap_fields[] = {
     SVC_END};
 static const svc_shape ap_shape = {sizeof(efs_access_point), ap_fields, read_posix, NULL};
 
+const efsi_kind efsi_access_point = {"access point", &describe_ap, "NextToken", "NextToken",
+                                     "AccessPoints", "AccessPointId", "AccessPointNotFound",
+                                     &ap_shape, offsetof(efs_access_point, state)};
+
 SVC_DEFINE_FREE(efs_access_point_free, efs_access_point, ap_shape)
 SVC_DEFINE_LIST_FREE(efs_access_points_free, efs_access_points, ap_shape)
 
@@ -65,7 +69,7 @@ static int access_point_pages(aws_client *c, const char *member, const char *id,
                               aws_error *err)
 {
     cJSON *in = svc_input(id ? member : NULL, id);
-    int rc = efsi_pages(c, &describe_ap, in, "NextToken", "NextToken", "AccessPoints", items, err);
+    int rc = efsi_kind_pages(c, &efsi_access_point, in, items, err);
     cJSON_Delete(in);
     return rc;
 }
@@ -160,11 +164,7 @@ int efs_describe_access_points(aws_client *c, const char *fs_id, efs_access_poin
 int efs_describe_access_point(aws_client *c, const char *ap_id, efs_access_point *out,
                               aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *items;
-    if (access_point_pages(c, "AccessPointId", ap_id, &items, err) != 0)
-        return -1;
-    return efsi_read_only(items, items, "AccessPointNotFound", ap_id, &ap_shape, out, err);
+    return efsi_describe_one(c, &efsi_access_point, ap_id, out, err);
 }
 
 int efs_delete_access_point(aws_client *c, const char *ap_id, aws_error *err)

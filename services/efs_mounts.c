@@ -34,6 +34,10 @@ static const svc_field mt_fields[] = {
     SVC_END};
 static const svc_shape mt_shape = {sizeof(efs_mount_target), mt_fields, NULL, NULL};
 
+const efsi_kind efsi_mount_target = {"mount target", &describe_mt, "Marker", "NextMarker",
+                                     "MountTargets", "MountTargetId", "MountTargetNotFound",
+                                     &mt_shape, offsetof(efs_mount_target, state)};
+
 SVC_DEFINE_FREE(efs_mount_target_free, efs_mount_target, mt_shape)
 SVC_DEFINE_LIST_FREE(efs_mount_targets_free, efs_mount_targets, mt_shape)
 
@@ -41,7 +45,7 @@ static int mount_target_pages(aws_client *c, const char *member, const char *id,
                               aws_error *err)
 {
     cJSON *in = svc_input(member, id);
-    int rc = efsi_pages(c, &describe_mt, in, "Marker", "NextMarker", "MountTargets", items, err);
+    int rc = efsi_kind_pages(c, &efsi_mount_target, in, items, err);
     cJSON_Delete(in);
     return rc;
 }
@@ -95,11 +99,7 @@ int efs_describe_mount_targets(aws_client *c, const char *fs_id, efs_mount_targe
 int efs_describe_mount_target(aws_client *c, const char *mt_id, efs_mount_target *out,
                               aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *items;
-    if (mount_target_pages(c, "MountTargetId", mt_id, &items, err) != 0)
-        return -1;
-    return efsi_read_only(items, items, "MountTargetNotFound", mt_id, &mt_shape, out, err);
+    return efsi_describe_one(c, &efsi_mount_target, mt_id, out, err);
 }
 
 int efs_describe_mount_target_security_groups(aws_client *c, const char *mt_id,
