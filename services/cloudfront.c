@@ -29,13 +29,7 @@ int cfi_call(aws_client *c, const char *op, const char *method, const char *path
     free(xml);
     free(full);
     cJSON_Delete(body);
-    if (rc != 0)
-        aws_error_prefix(err, "%s: ", op);
-    if (out)
-        *out = rc == 0 ? o : NULL;
-    else
-        cJSON_Delete(o);
-    return rc;
+    return svc_call_end(rc, op, SVC_PREFIX, o, out, err);
 }
 
 /* GET /2020-05-31/<kind>/<id>: the answer with its ETag header in *out (cJSON_Delete). */

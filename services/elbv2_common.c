@@ -18,17 +18,7 @@ int elbv2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_e
     cJSON *resp = NULL;
     int rc = aws_query_call(c, "elbv2", action, in, NULL, elbv2_lists, &resp, err);
     cJSON_Delete(in);
-    if (rc != 0) {
-        aws_error_prefix(err, "%s: ", action);
-        if (out)
-            *out = NULL;
-        return -1;
-    }
-    if (out)
-        *out = resp;
-    else
-        cJSON_Delete(resp);
-    return 0;
+    return svc_call_end(rc, action, SVC_PREFIX, resp, out, err);
 }
 
 int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,

@@ -16,11 +16,7 @@ int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_err
     cJSON *o = NULL;
     int rc = aws_query_call(c, "iam", action, in, NULL, iam_lists, &o, err);
     cJSON_Delete(in);
-    if (out)
-        *out = o;
-    else
-        cJSON_Delete(o);
-    return rc;
+    return svc_call_end(rc, action, 0, o, out, err);
 }
 
 /* Follow Marker/IsTruncated pages of action, collecting `items`. */

@@ -15,13 +15,7 @@ static int call(aws_client *c, const char *action, cJSON *in, const aws_lost_ans
     cJSON *o = NULL;
     int rc = aws_query_call_guarded(c, "iam", action, in, NULL, oidc_lists, guard, &o, err);
     cJSON_Delete(in);
-    if (rc != 0)
-        aws_error_prefix(err, "%s: ", action);
-    if (out)
-        *out = rc == 0 ? o : NULL;
-    else
-        cJSON_Delete(o);
-    return rc;
+    return svc_call_end(rc, action, SVC_PREFIX, o, out, err);
 }
 
 /* url without its scheme and trailing '/', as IAM keeps it. */

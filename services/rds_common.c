@@ -31,17 +31,7 @@ int rdsi_call(aws_client *c, const char *action, cJSON *in, const aws_lost_answe
     int rc = aws_query_call_guarded(c, "rds", action, in, rds_request_lists, rds_answer_lists,
                                     guard, &resp, err);
     cJSON_Delete(in);
-    if (rc != 0) {
-        aws_error_prefix(err, "%s: ", action);
-        if (out)
-            *out = NULL;
-        return -1;
-    }
-    if (out)
-        *out = resp;
-    else
-        cJSON_Delete(resp);
-    return 0;
+    return svc_call_end(rc, action, SVC_PREFIX, resp, out, err);
 }
 
 int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,

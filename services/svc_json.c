@@ -6,27 +6,35 @@
 #include "aws.h"
 #include "xalloc.h"
 
+static void delete_json(cJSON *j, int flags)
+{
+    if (flags & SVC_WIPE)
+        aws_json_delete_wiped(j);
+    else
+        cJSON_Delete(j);
+}
+
+int svc_call_end(int rc, const char *op, int flags, cJSON *answer, cJSON **out,
+                 aws_error *err)
+{
+    if (rc != 0 && (flags & SVC_PREFIX))
+        aws_error_prefix(err, "%s: ", op);
+    if (rc != 0 || !out) {
+        delete_json(answer, flags);
+        answer = NULL;
+    }
+    if (out)
+        *out = answer;
+    return rc;
+}
+
 int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,
                   int flags, aws_error *err)
 {
     cJSON *o = NULL;
     int rc = aws_json_call(c, service, op, in, &o, err);
-    if (flags & SVC_WIPE)
-        aws_json_delete_wiped(in);
-    else
-        cJSON_Delete(in);
-    if (rc != 0 && (flags & SVC_PREFIX))
-        aws_error_prefix(err, "%s: ", op);
-    if (rc != 0 || !out) {
-        if (flags & SVC_WIPE)
-            aws_json_delete_wiped(o);
-        else
-            cJSON_Delete(o);
-        o = NULL;
-    }
-    if (out)
-        *out = o;
-    return rc;
+    delete_json(in, flags);
+    return svc_call_end(rc, op, flags, o, out, err);
 }
 
 int svc_json_list(aws_client *c, const char *service, const char *op, const cJSON *in,

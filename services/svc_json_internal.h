@@ -22,6 +22,11 @@ enum {
     SVC_PREFIX = 1, /* errors begin "Operation: " */
     SVC_WIPE = 2,   /* the input and an unread answer may hold secrets: wiped when freed */
 };
+/* How every client's call ends, whatever the protocol: rc and the answer of op; errors
+ * prefixed "op: " with SVC_PREFIX; *out the answer when rc is 0 (else NULL), or out NULL
+ * to delete it (wiped with SVC_WIPE). Returns rc. */
+int svc_call_end(int rc, const char *op, int flags, cJSON *answer, cJSON **out,
+                 aws_error *err);
 /* Call service's op with in (owned, deleted); *out the answer (cJSON_Delete; NULL when
  * the call fails), or out NULL to discard it. */
 int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,
