@@ -80,11 +80,8 @@ SVC_DEFINE_FREE(acm_certificate_free, acm_certificate, certificate_shape)
 int acm_describe_certificate(aws_client *c, const char *arn, acm_certificate *out,
                              aws_error *err)
 {
-    cJSON *o;
-    memset(out, 0, sizeof *out);
-    return call(c, "DescribeCertificate", arn_input(arn), &o, err)
-               ? -1
-               : svc_read_answer(o, "Certificate", &certificate_shape, out);
+    return svc_call_read(call, c, "DescribeCertificate", arn_input(arn), "Certificate",
+                         &certificate_shape, out, err);
 }
 
 static const svc_field summary_fields[] = {

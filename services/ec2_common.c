@@ -173,12 +173,3 @@ int ec2i_call_simple(aws_client *c, const char *action, cJSON *in, aws_error *er
     return rc;
 }
 
-
-int ec2i_call_read(aws_client *c, const char *action, cJSON *in, const char *member,
-                   const svc_shape *shape, void *out, aws_error *err)
-{
-    cJSON *resp;
-    if (out)
-        memset(out, 0, shape->size);
-    return ec2i_call(c, action, in, &resp, err) ? -1 : svc_read_answer(resp, member, shape, out);
-}

@@ -24,7 +24,8 @@ int ec2_create_internet_gateway(aws_client *c, const svc_tags *tags, ec2_igw *ou
 {
     cJSON *in = svc_input(NULL, NULL);
     ec2i_tag_spec(in, "internet-gateway", tags);
-    return ec2i_call_read(c, "CreateInternetGateway", in, "internetGateway", &igw_shape, out, err);
+    return svc_call_read(ec2i_call, c, "CreateInternetGateway", in, "internetGateway", &igw_shape,
+                         out, err);
 }
 
 static int igw_vpc_call(aws_client *c, const char *action, const char *igw_id,
@@ -101,7 +102,8 @@ int ec2_create_route_table(aws_client *c, const char *vpc_id, const svc_tags *ta
 {
     cJSON *in = svc_input("VpcId", vpc_id);
     ec2i_tag_spec(in, "route-table", tags);
-    return ec2i_call_read(c, "CreateRouteTable", in, "routeTable", &route_table_shape, out, err);
+    return svc_call_read(ec2i_call, c, "CreateRouteTable", in, "routeTable", &route_table_shape,
+                         out, err);
 }
 
 int ec2_describe_route_tables(aws_client *c, const ec2_describe_in *in, ec2_route_tables *out,

@@ -40,8 +40,6 @@ int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
 int ec2i_call_simple(aws_client *c, const char *action, cJSON *in, aws_error *err);
 /* An action with input in (owned, deleted); *out the response (cJSON_Delete). */
 int ec2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err);
-/* An action whose answer holds one item at member (NULL: the answer), read into out. */
-int ec2i_call_read(aws_client *c, const char *action, cJSON *in, const char *member,
-                   const svc_shape *shape, void *out, aws_error *err);
+
 
 #endif

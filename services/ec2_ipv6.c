@@ -42,8 +42,8 @@ int ec2_associate_vpc_ipv6(aws_client *c, const char *vpc_id, ec2_ipv6_block *ou
 {
     cJSON *in = svc_input("VpcId", vpc_id);
     cJSON_AddBoolToObject(in, "AmazonProvidedIpv6CidrBlock", 1);
-    return ec2i_call_read(c, "AssociateVpcCidrBlock", in, "ipv6CidrBlockAssociation",
-                          &ec2i_ipv6_block_shape, out, err);
+    return svc_call_read(ec2i_call, c, "AssociateVpcCidrBlock", in, "ipv6CidrBlockAssociation",
+                         &ec2i_ipv6_block_shape, out, err);
 }
 
 int ec2_disassociate_vpc_cidr(aws_client *c, const char *assoc_id, aws_error *err)
@@ -89,8 +89,8 @@ int ec2_create_egress_only_gateway(aws_client *c, const char *vpc_id, const char
     if (client_token)
         cJSON_AddStringToObject(in, "ClientToken", client_token);
     ec2i_tag_spec(in, "egress-only-internet-gateway", tags);
-    return ec2i_call_read(c, "CreateEgressOnlyInternetGateway", in, "egressOnlyInternetGateway",
-                          &eigw_shape, out, err);
+    return svc_call_read(ec2i_call, c, "CreateEgressOnlyInternetGateway", in,
+                         "egressOnlyInternetGateway", &eigw_shape, out, err);
 }
 
 int ec2_describe_egress_only_gateways(aws_client *c, const ec2_describe_in *in, ec2_eigws *out,

@@ -26,7 +26,7 @@ int ec2_allocate_address(aws_client *c, const svc_tags *tags, ec2_address *out, 
 {
     cJSON *in = svc_input("Domain", "vpc");
     ec2i_tag_spec(in, "elastic-ip", tags);
-    if (ec2i_call_read(c, "AllocateAddress", in, NULL, &address_shape, out, err) != 0)
+    if (svc_call_read(ec2i_call, c, "AllocateAddress", in, NULL, &address_shape, out, err) != 0)
         return -1;
     /* the answer has no tagSet: keep what we asked for */
     for (size_t i = 0; tags && i < tags->n; i++)
@@ -82,7 +82,7 @@ int ec2_create_nat_gateway(aws_client *c, const char *subnet_id, const char *all
     if (client_token)
         cJSON_AddStringToObject(in, "ClientToken", client_token);
     ec2i_tag_spec(in, "natgateway", tags);
-    return ec2i_call_read(c, "CreateNatGateway", in, "natGateway", &nat_shape, out, err);
+    return svc_call_read(ec2i_call, c, "CreateNatGateway", in, "natGateway", &nat_shape, out, err);
 }
 
 int ec2_delete_nat_gateway(aws_client *c, const char *nat_id, aws_error *err)

@@ -29,7 +29,7 @@ int ec2_create_vpc(aws_client *c, const char *cidr, const svc_tags *tags, ec2_vp
 {
     cJSON *in = svc_input("CidrBlock", cidr);
     ec2i_tag_spec(in, "vpc", tags);
-    return ec2i_call_read(c, "CreateVpc", in, "vpc", &vpc_shape, out, err);
+    return svc_call_read(ec2i_call, c, "CreateVpc", in, "vpc", &vpc_shape, out, err);
 }
 
 int ec2_describe_vpcs(aws_client *c, const ec2_describe_in *in, ec2_vpcs *out, aws_error *err)
@@ -189,7 +189,7 @@ int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const
     if (zone)
         cJSON_AddStringToObject(in, "AvailabilityZone", zone);
     ec2i_tag_spec(in, "subnet", tags);
-    return ec2i_call_read(c, "CreateSubnet", in, "subnet", &subnet_shape, out, err);
+    return svc_call_read(ec2i_call, c, "CreateSubnet", in, "subnet", &subnet_shape, out, err);
 }
 
 int ec2_describe_subnets(aws_client *c, const ec2_describe_in *in, ec2_subnets *out,

@@ -101,7 +101,7 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
                       "CreateCluster needs a cluster name");
         return -1;
     }
-    cJSON *j = cJSON_CreateObject(), *o;
+    cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "clusterName", in->name);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "tags", svc_tags_json(in->tags, "key", "value"));
@@ -120,9 +120,7 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
     cJSON *conf = exec_configuration(in);
     if (conf)
         cJSON_AddItemToObject(j, "configuration", conf);
-    return ecs_call_(c, "CreateCluster", j, &o, err)
-               ? -1
-               : svc_read_answer(o, "cluster", &cluster_shape, out);
+    return svc_call_read(ecs_call_, c, "CreateCluster", j, "cluster", &cluster_shape, out, err);
 }
 
 int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
@@ -133,7 +131,7 @@ int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
                       "UpdateCluster needs the cluster name");
         return -1;
     }
-    cJSON *j = cJSON_CreateObject(), *o;
+    cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "cluster", in->name);
     if (in->container_insights) {
         cJSON *s = cJSON_CreateObject();
@@ -144,21 +142,18 @@ int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
     cJSON *conf = exec_configuration(in);
     if (conf)
         cJSON_AddItemToObject(j, "configuration", conf);
-    return ecs_call_(c, "UpdateCluster", j, &o, err)
-               ? -1
-               : svc_read_answer(o, "cluster", &cluster_shape, out);
+    return svc_call_read(ecs_call_, c, "UpdateCluster", j, "cluster", &cluster_shape, out, err);
 }
 
 int ecs_put_cluster_capacity_providers(aws_client *c, const char *cluster, const svc_strings *providers,
                                        const ecs_capacity *strategy, size_t n, ecs_cluster *out,
                                        aws_error *err)
 {
-    cJSON *j = svc_input("cluster", cluster), *o;
+    cJSON *j = svc_input("cluster", cluster);
     cJSON_AddItemToObject(j, "capacityProviders", svc_strings_json(providers));
     cJSON_AddItemToObject(j, "defaultCapacityProviderStrategy", ecs_capacity_json_(strategy, n));
-    return ecs_call_(c, "PutClusterCapacityProviders", j, &o, err)
-               ? -1
-               : svc_read_answer(o, "cluster", &cluster_shape, out);
+    return svc_call_read(ecs_call_, c, "PutClusterCapacityProviders", j, "cluster", &cluster_shape,
+                         out, err);
 }
 
 int ecs_describe_cluster(aws_client *c, const char *cluster, ecs_cluster *out, int *found,

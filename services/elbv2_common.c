@@ -47,17 +47,6 @@ int elbv2i_describe(aws_client *c, const char *action, cJSON *in, const char *it
     return rc ? -1 : svc_read_items(all, shape, out, n);
 }
 
-int elbv2i_call_first(aws_client *c, const char *action, cJSON *in, const char *items,
-                      const svc_shape *shape, void *out, aws_error *err)
-{
-    char path[64];
-    cJSON *resp;
-    if (out)
-        memset(out, 0, shape->size);
-    snprintf(path, sizeof path, "%s.0", items);
-    return elbv2i_call(c, action, in, &resp, err) ? -1 : svc_read_answer(resp, path, shape, out);
-}
-
 void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags)
 {
     if (!tags || tags->n == 0)

@@ -15,10 +15,7 @@ int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const ch
 int elbv2i_describe(aws_client *c, const char *action, cJSON *in, const char *items,
                     int page_size, const svc_shape *shape, void **out, size_t *n,
                     aws_error *err);
-/* Call action (in owned); read the first element of the answer's array `items` into out
- * (may be NULL). */
-int elbv2i_call_first(aws_client *c, const char *action, cJSON *in, const char *items,
-                      const svc_shape *shape, void *out, aws_error *err);
+
 /* Add Tags [{Key, Value}] when tags has any. */
 void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags);
 

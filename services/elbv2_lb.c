@@ -46,7 +46,8 @@ int elbv2_create_load_balancer(aws_client *c, const elbv2_lb_in *in, elbv2_lb *o
     svc_add_strings(req, "SecurityGroups", in->security_groups);
     svc_write(req, lb_in_fields, in);
     elbv2i_add_tags(req, "Tags", in->tags);
-    return elbv2i_call_first(c, "CreateLoadBalancer", req, "LoadBalancers", &lb_shape, out, err);
+    return svc_call_read(elbv2i_call, c, "CreateLoadBalancer", req, "LoadBalancers.0", &lb_shape,
+                         out, err);
 }
 
 int elbv2_describe_load_balancers(aws_client *c, const char *const *arns,

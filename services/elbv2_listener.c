@@ -63,7 +63,7 @@ static int listener_call(aws_client *c, const char *action, const elbv2_listener
         aws_error_prefix(err, "%s: ", action);
         return -1;
     }
-    return elbv2i_call_first(c, action, req, "Listeners", &listener_shape, out, err);
+    return svc_call_read(elbv2i_call, c, action, req, "Listeners.0", &listener_shape, out, err);
 }
 
 int elbv2_create_listener(aws_client *c, const elbv2_listener_in *in, elbv2_listener *out,
@@ -187,7 +187,7 @@ int elbv2_create_rule(aws_client *c, const char *listener_arn, int priority,
         return -1;
     }
     elbv2i_add_tags(req, "Tags", tags);
-    return elbv2i_call_first(c, "CreateRule", req, "Rules", &rule_shape, out, err);
+    return svc_call_read(elbv2i_call, c, "CreateRule", req, "Rules.0", &rule_shape, out, err);
 }
 
 int elbv2_modify_rule(aws_client *c, const char *rule_arn, const elbv2_condition *conds,
@@ -202,7 +202,7 @@ int elbv2_modify_rule(aws_client *c, const char *rule_arn, const elbv2_condition
         aws_error_prefix(err, "ModifyRule: ");
         return -1;
     }
-    return elbv2i_call_first(c, "ModifyRule", req, "Rules", &rule_shape, out, err);
+    return svc_call_read(elbv2i_call, c, "ModifyRule", req, "Rules.0", &rule_shape, out, err);
 }
 
 int elbv2_describe_rules(aws_client *c, const char *listener_arn, const char *const *arns,

@@ -54,7 +54,8 @@ int elbv2_create_target_group(aws_client *c, const elbv2_tg_in *in, elbv2_tg *ou
     svc_write(req, tg_in_fields, in);
     svc_write(req, health_check_fields, &in->health);
     elbv2i_add_tags(req, "Tags", in->tags);
-    return elbv2i_call_first(c, "CreateTargetGroup", req, "TargetGroups", &tg_shape, out, err);
+    return svc_call_read(elbv2i_call, c, "CreateTargetGroup", req, "TargetGroups.0", &tg_shape, out,
+                         err);
 }
 
 int elbv2_modify_target_group(aws_client *c, const char *arn, const elbv2_health_check *h,
@@ -62,7 +63,8 @@ int elbv2_modify_target_group(aws_client *c, const char *arn, const elbv2_health
 {
     cJSON *req = svc_input("TargetGroupArn", arn);
     svc_write(req, health_check_fields, h);
-    return elbv2i_call_first(c, "ModifyTargetGroup", req, "TargetGroups", &tg_shape, out, err);
+    return svc_call_read(elbv2i_call, c, "ModifyTargetGroup", req, "TargetGroups.0", &tg_shape, out,
+                         err);
 }
 
 int elbv2_describe_target_groups(aws_client *c, const char *lb_arn, const char *const *arns,

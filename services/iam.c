@@ -54,17 +54,12 @@ int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *ou
         cJSON_AddNumberToObject(j, "MaxSessionDuration", (double)in->max_session_duration);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
-    cJSON *o;
-    return iam_call_(c, "CreateRole", j, &o, err) ? -1
-                                                   : svc_read_answer(o, "Role", &role_shape, out);
+    return svc_call_read(iam_call_, c, "CreateRole", j, "Role", &role_shape, out, err);
 }
 
 int iam_get_role(aws_client *c, const char *name, iam_role *out, aws_error *err)
 {
-    cJSON *o;
-    return iam_call_(c, "GetRole", named(name), &o, err)
-               ? -1
-               : svc_read_answer(o, "Role", &role_shape, out);
+    return svc_call_read(iam_call_, c, "GetRole", named(name), "Role", &role_shape, out, err);
 }
 
 int iam_delete_role(aws_client *c, const char *name, aws_error *err)

@@ -34,19 +34,13 @@ int iam_create_policy(aws_client *c, const char *name, const char *path, const c
         cJSON_AddStringToObject(in, "Description", description);
     if (tags && tags->n)
         cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
-    cJSON *o;
-    return iam_call_(c, "CreatePolicy", in, &o, err)
-               ? -1
-               : svc_read_answer(o, "Policy", &policy_shape, out);
+    return svc_call_read(iam_call_, c, "CreatePolicy", in, "Policy", &policy_shape, out, err);
 }
 
 int iam_get_policy(aws_client *c, const char *arn, iam_policy *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *o;
-    return iam_call_(c, "GetPolicy", svc_input("PolicyArn", arn), &o, err)
-               ? -1
-               : svc_read_answer(o, "Policy", &policy_shape, out);
+    return svc_call_read(iam_call_, c, "GetPolicy", svc_input("PolicyArn", arn), "Policy",
+                         &policy_shape, out, err);
 }
 
 int iam_get_policy_version(aws_client *c, const char *arn, const char *version, char **document,

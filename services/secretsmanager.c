@@ -66,11 +66,8 @@ SVC_DEFINE_FREE(secretsmanager_secret_info_free, secretsmanager_secret, secret_s
 int secretsmanager_describe_secret(aws_client *c, const char *secret_id,
                                    secretsmanager_secret *out, aws_error *err)
 {
-    cJSON *o;
-    memset(out, 0, sizeof *out);
-    return call(c, "DescribeSecret", id_input(secret_id), &o, err)
-               ? -1
-               : svc_read_answer(o, NULL, &secret_shape, out);
+    return svc_call_read(call, c, "DescribeSecret", id_input(secret_id), NULL, &secret_shape, out,
+                         err);
 }
 
 SVC_DEFINE_LIST_FREE(secretsmanager_secret_list_free, secretsmanager_secret_list, secret_shape)

@@ -23,11 +23,8 @@ SVC_DEFINE_FREE(sd_operation_free, sd_operation, operation_shape)
 int sd_get_operation(aws_client *c, const char *operation_id, sd_operation *out,
                      aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *resp;
-    return sdi_call(c, "GetOperation", svc_input("OperationId", operation_id), &resp, err)
-               ? -1
-               : svc_read_answer(resp, "Operation", &operation_shape, out);
+    return svc_call_read(sdi_call, c, "GetOperation", svc_input("OperationId", operation_id),
+                         "Operation", &operation_shape, out, err);
 }
 
 typedef struct {
@@ -128,11 +125,8 @@ int sd_list_namespaces(aws_client *c, const sd_filter *filters, size_t nfilters,
 
 int sd_get_namespace(aws_client *c, const char *id, sd_namespace *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *resp;
-    return sdi_call(c, "GetNamespace", svc_input("Id", id), &resp, err)
-               ? -1
-               : svc_read_answer(resp, "Namespace", &namespace_shape, out);
+    return svc_call_read(sdi_call, c, "GetNamespace", svc_input("Id", id), "Namespace",
+                         &namespace_shape, out, err);
 }
 
 int sd_delete_namespace(aws_client *c, const char *id, char **operation_id, aws_error *err)

@@ -40,7 +40,7 @@ SVC_DEFINE_LIST_FREE(sd_services_free, sd_services, service_shape)
 int sd_create_service(aws_client *c, const sd_service_in *in, sd_service *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *req = cJSON_CreateObject(), *resp;
+    cJSON *req = cJSON_CreateObject();
     cJSON_AddStringToObject(req, "Name", in->name ? in->name : "");
     cJSON_AddStringToObject(req, "NamespaceId", in->namespace_id ? in->namespace_id : "");
     if (in->description)
@@ -57,18 +57,13 @@ int sd_create_service(aws_client *c, const sd_service_in *in, sd_service *out, a
     if (in->custom_health)
         cJSON_AddObjectToObject(req, "HealthCheckCustomConfig");
     sdi_add_tags(req, in->tags);
-    return sdi_call(c, "CreateService", req, &resp, err)
-               ? -1
-               : svc_read_answer(resp, "Service", &service_shape, out);
+    return svc_call_read(sdi_call, c, "CreateService", req, "Service", &service_shape, out, err);
 }
 
 int sd_get_service(aws_client *c, const char *id, sd_service *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *resp;
-    return sdi_call(c, "GetService", svc_input("Id", id), &resp, err)
-               ? -1
-               : svc_read_answer(resp, "Service", &service_shape, out);
+    return svc_call_read(sdi_call, c, "GetService", svc_input("Id", id), "Service", &service_shape,
+                         out, err);
 }
 
 int sd_list_services(aws_client *c, const sd_filter *filters, size_t nfilters, int page_size,

@@ -245,6 +245,15 @@ int svc_read_answer(cJSON *resp, const char *path, const svc_shape *s, void *out
     return 0;
 }
 
+int svc_call_read(svc_call_fn call, aws_client *c, const char *op, cJSON *in, const char *path,
+                  const svc_shape *shape, void *out, aws_error *err)
+{
+    cJSON *resp;
+    if (out)
+        memset(out, 0, shape->size);
+    return call(c, op, in, &resp, err) ? -1 : svc_read_answer(resp, path, shape, out);
+}
+
 int svc_answer_str(cJSON *resp, const char *path, char **out)
 {
     char buf[128];

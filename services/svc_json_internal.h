@@ -180,6 +180,14 @@ void svc_free_list(const svc_shape *s, void **items, size_t *n);
  * delete the answer, return 0: a call that returns one item ends with
  *     return xxx_call(..., &resp, err) ? -1 : svc_read_answer(resp, "vpc", &shape, out); */
 int svc_read_answer(cJSON *resp, const char *path, const svc_shape *s, void *out);
+/* A client's call of op with in (owned); *out its answer (cJSON_Delete). */
+typedef int (*svc_call_fn)(aws_client *c, const char *op, cJSON *in, cJSON **out,
+                           aws_error *err);
+/* Call op and read the answer's member at path (NULL: the answer; "Items.0": the first of a
+ * list) into out (may be NULL; zeroed first): the one "call and read one item" of every
+ * client. */
+int svc_call_read(svc_call_fn call, aws_client *c, const char *op, cJSON *in, const char *path,
+                  const svc_shape *shape, void *out, aws_error *err);
 /* The same for one string: *out (out may be NULL) a copy of the member at path, "" when
  * absent; the answer is deleted; 0. */
 int svc_answer_str(cJSON *resp, const char *path, char **out);
