@@ -50,6 +50,28 @@ static const svc_shape sd_shape = {sizeof(ecs_service_deployment), sd_fields, re
 
 SVC_DEFINE_LIST_FREE(ecs_service_deployments_free, ecs_service_deployments, sd_shape)
 
+/* A Describe* of arns, 20 at a time (ECS's limit), the answers' `items` read with shape into
+ * {*out, *count} (emptied first; emptied again when a call fails). */
+static int describe_by_arns(aws_client *c, const char *op, const char *member,
+                            const char *const *arns, size_t n, const char *items,
+                            const svc_shape *shape, void **out, size_t *count, aws_error *err)
+{
+    *out = NULL;
+    *count = 0;
+    for (size_t at = 0; at < n; at += 20) {
+        size_t k = n - at < 20 ? n - at : 20;
+        cJSON *j = cJSON_CreateObject(), *o;
+        cJSON_AddItemToObject(j, member, cJSON_CreateStringArray(arns + at, (int)k));
+        if (ecs_call_(c, op, j, &o, err) != 0) {
+            svc_free_list(shape, out, count);
+            return -1;
+        }
+        svc_read_list(aws_json_array(o, items), shape, out, count);
+        cJSON_Delete(o);
+    }
+    return 0;
+}
+
 int ecs_list_service_deployments(aws_client *c, const char *cluster, const char *service,
                                  const svc_strings *statuses, int max_results,
                                  ecs_service_deployments *out, aws_error *err)
@@ -75,21 +97,8 @@ int ecs_list_service_deployments(aws_client *c, const char *cluster, const char 
 int ecs_describe_service_deployments(aws_client *c, const char *const *arns, size_t n,
                                      ecs_service_deployments *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    for (size_t at = 0; at < n; at += 20) {
-        size_t k = n - at < 20 ? n - at : 20;
-        cJSON *j = cJSON_CreateObject(), *o;
-        cJSON_AddItemToObject(j, "serviceDeploymentArns",
-                              cJSON_CreateStringArray(arns + at, (int)k));
-        if (ecs_call_(c, "DescribeServiceDeployments", j, &o, err) != 0) {
-            ecs_service_deployments_free(out);
-            return -1;
-        }
-        svc_read_list(aws_json_array(o, "serviceDeployments"), &sd_shape, (void **)&out->items,
-                      &out->n);
-        cJSON_Delete(o);
-    }
-    return 0;
+    return describe_by_arns(c, "DescribeServiceDeployments", "serviceDeploymentArns", arns, n,
+                            "serviceDeployments", &sd_shape, (void **)&out->items, &out->n, err);
 }
 
 int ecs_stop_service_deployment(aws_client *c, const char *arn, const char *stop_type,
@@ -116,18 +125,7 @@ SVC_DEFINE_LIST_FREE(ecs_service_revisions_free, ecs_service_revisions, revision
 int ecs_describe_service_revisions(aws_client *c, const char *const *arns, size_t n,
                                    ecs_service_revisions *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    for (size_t at = 0; at < n; at += 20) {
-        size_t k = n - at < 20 ? n - at : 20;
-        cJSON *j = cJSON_CreateObject(), *o;
-        cJSON_AddItemToObject(j, "serviceRevisionArns", cJSON_CreateStringArray(arns + at, (int)k));
-        if (ecs_call_(c, "DescribeServiceRevisions", j, &o, err) != 0) {
-            ecs_service_revisions_free(out);
-            return -1;
-        }
-        svc_read_list(aws_json_array(o, "serviceRevisions"), &revision_shape, (void **)&out->items,
-                      &out->n);
-        cJSON_Delete(o);
-    }
-    return 0;
+    return describe_by_arns(c, "DescribeServiceRevisions", "serviceRevisionArns", arns, n,
+                            "serviceRevisions", &revision_shape, (void **)&out->items, &out->n,
+                            err);
 }
