@@ -22,6 +22,10 @@
 #include "aws_wait.h"
 #include "svc.h"
 
+/* CloudFront reads viewer certificates from ACM in this region only. */
+#define CF_CERTIFICATE_REGION "us-east-1"
+/* The hosted zone id of every distribution, for Route 53 alias records. */
+#define CF_ALIAS_ZONE_ID "Z2FDTNDATAQYW2"
 /* CloudFront's managed cache policies (ids from its documentation). */
 #define CF_CACHING_OPTIMIZED "658327ea-f89d-4fab-a63d-7e88639e58f6"
 #define CF_CACHING_DISABLED "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
@@ -64,6 +68,38 @@ int cf_delete_origin_access_control(aws_client *c, const char *id, const char *e
                                     aws_error *err);
 /* Every page (page_size per call; 0: CloudFront's 100) into *out (cf_oacs_free). */
 int cf_list_origin_access_controls(aws_client *c, int page_size, cf_oacs *out, aws_error *err);
+
+/* ---- response headers policies ------------------------------------------------------- */
+typedef struct {
+    char *id, *name, *comment;
+    svc_tags headers;       /* the custom headers, name -> value, in the policy's order */
+    char *etag;             /* "" in list results */
+} cf_headers_policy;
+
+SVC_LIST_TYPE(cf_headers_policy, cf_headers_policies);
+
+void cf_headers_policy_free(cf_headers_policy *p);
+
+/* The input: custom headers CloudFront sets on every response (overriding the origin's). */
+typedef struct {
+    const char *name;         /* unique in the account: letters, digits, '-', '_' */
+    const char *comment;      /* NULL: "" */
+    const svc_tags *headers;  /* at most 10 */
+} cf_headers_policy_in;
+
+/* CreateResponseHeadersPolicy. A create whose answer was lost is found by its name;
+ * ResponseHeadersPolicyAlreadyExists when the name is taken. *out: the new one, its ETag. */
+int cf_create_headers_policy(aws_client *c, const cf_headers_policy_in *in, cf_headers_policy *out,
+                             aws_error *err);
+/* GetResponseHeadersPolicy with its ETag; NoSuchResponseHeadersPolicy when there is none. */
+int cf_get_headers_policy(aws_client *c, const char *id, cf_headers_policy *out, aws_error *err);
+/* UpdateResponseHeadersPolicy: the whole configuration, with the ETag read before. */
+int cf_update_headers_policy(aws_client *c, const char *id, const char *etag,
+                             const cf_headers_policy_in *in, cf_headers_policy *out, aws_error *err);
+/* ResponseHeadersPolicyInUse while a cache behavior names it. */
+int cf_delete_headers_policy(aws_client *c, const char *id, const char *etag, aws_error *err);
+/* The account's custom policies, every page, into *out (cf_headers_policies_free). */
+int cf_list_headers_policies(aws_client *c, cf_headers_policies *out, aws_error *err);
 
 /* ---- distribution configurations -------------------------------------------------------
  * As input the strings are borrowed (NULL counts as ""); in outputs they are owned. */

@@ -183,6 +183,12 @@ typedef struct {
     stack_loc loc;
 } stack_bucket;
 
+/* A name and its value: environment variables, tags, response headers. */
+typedef struct {
+    char *name;      /* "KEY" */
+    char *value;     /* TEMPLATE */
+} stack_env;
+
 /* ---- sites (a bucket served through CloudFront) and the CI identity ---------------- */
 
 typedef enum { STACK_PRICE_ALL, STACK_PRICE_200, STACK_PRICE_100 } stack_price_class;
@@ -197,6 +203,8 @@ typedef struct {
     char *default_root_object; /* default "index.html"; "" for none */
     int spa;               /* a single-page app: 403 and 404 answer /index.html with 200 */
     stack_price_class price_class; /* default all */
+    stack_env *headers;    /* response headers CloudFront sets (a response headers policy) */
+    size_t nheaders;
     stack_loc loc;
 } stack_site;
 
@@ -393,10 +401,6 @@ typedef struct {
 typedef enum { STACK_ARCH_X86_64, STACK_ARCH_ARM64 } stack_arch;
 typedef enum { STACK_DEP_START, STACK_DEP_COMPLETE, STACK_DEP_SUCCESS, STACK_DEP_HEALTHY } stack_dep_condition;
 
-typedef struct {
-    char *name;      /* "KEY" */
-    char *value;     /* TEMPLATE */
-} stack_env;
 
 typedef struct {
     char *env;       /* environment variable */

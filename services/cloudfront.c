@@ -33,8 +33,8 @@ int cfi_call(aws_client *c, const char *op, const char *method, const char *path
 }
 
 /* GET /2020-05-31/<kind>/<id>: the answer with its ETag header in *out (cJSON_Delete). */
-static int get_one(aws_client *c, const char *op, const char *kind, const char *id, cJSON **out,
-                   aws_error *err)
+int cfi_get_one(aws_client *c, const char *op, const char *kind, const char *id, cJSON **out,
+                aws_error *err)
 {
     char *path = xasprintf("/%s/%s", kind, id ? id : "");
     int rc = cfi_call(c, op, "GET", path, NULL, NULL, NULL, NULL, NULL, out, err);
@@ -42,7 +42,7 @@ static int get_one(aws_client *c, const char *op, const char *kind, const char *
     return rc;
 }
 
-static char *etag_of(const cJSON *out)
+char *cfi_etag_of(const cJSON *out)
 {
     const char *e = aws_json_str(cJSON_GetObjectItemCaseSensitive(out, "Headers"), "etag");
     return xstrdup(e ? e : "");
@@ -88,18 +88,24 @@ static int page_call(void *ctx, const cJSON *in, cJSON **output, aws_error *err)
     return 0;
 }
 
+int cfi_list_all(aws_client *c, const char *op, const char *path, const char *item,
+                 int page_size, cJSON **all, aws_error *err)
+{
+    page_ctx p = {c, op, path, item, page_size};
+    aws_page_spec ps = {.in_token = "Marker", .out_token = "NextMarker",
+                        .truncated = "IsTruncated", .items = "Items"};
+    return aws_paginate(page_call, &p, NULL, &ps, all, err);
+}
+
 /* Every page, the items read with shape into {*out, *n} (emptied first). */
 static int list_all(aws_client *c, const char *op, const char *path, const char *item,
                     int page_size, const svc_shape *shape, void **out, size_t *n,
                     aws_error *err)
 {
-    page_ctx p = {c, op, path, item, page_size};
-    aws_page_spec ps = {.in_token = "Marker", .out_token = "NextMarker",
-                        .truncated = "IsTruncated", .items = "Items"};
     cJSON *all;
     *out = NULL;
     *n = 0;
-    if (aws_paginate(page_call, &p, NULL, &ps, &all, err) != 0)
+    if (cfi_list_all(c, op, path, item, page_size, &all, err) != 0)
         return -1;
     return svc_read_items(all, shape, out, n);
 }
@@ -129,7 +135,7 @@ static int read_oac_answer(cJSON *answer, cf_oac *o)
     free(o->id);
     free(o->etag);
     o->id = svc_json_dup(answer, "Id");
-    o->etag = etag_of(answer);
+    o->etag = cfi_etag_of(answer);
     cJSON_Delete(answer);
     return 0;
 }
@@ -160,7 +166,7 @@ static int find_oac(void *ctx, cJSON **output, aws_error *err)
     for (size_t i = 0; i < all.n && !found; i++) {
         if (strcmp(all.items[i].name, g->id) != 0)
             continue;
-        found = get_one(c, "GetOriginAccessControl", "origin-access-control", all.items[i].id,
+        found = cfi_get_one(c, "GetOriginAccessControl", "origin-access-control", all.items[i].id,
                         output, err) == 0 ? 1 : -1;
     }
     cf_oacs_free(&all);
@@ -184,7 +190,7 @@ int cf_get_origin_access_control(aws_client *c, const char *id, cf_oac *out, aws
 {
     memset(out, 0, sizeof *out);
     cJSON *o;
-    if (get_one(c, "GetOriginAccessControl", "origin-access-control", id, &o, err) != 0)
+    if (cfi_get_one(c, "GetOriginAccessControl", "origin-access-control", id, &o, err) != 0)
         return -1;
     return read_oac_answer(o, out);
 }
@@ -262,7 +268,7 @@ static int find_created(void *ctx, cJSON **output, aws_error *err)
     if (cf_find_distribution(g->c, g->id, g->id2, &d, &found, err) != 0)
         return -1;
     if (found) {
-        found = get_one(g->c, "GetDistribution", "distribution", d.id, output, err) == 0 ? 1 : -1;
+        found = cfi_get_one(g->c, "GetDistribution", "distribution", d.id, output, err) == 0 ? 1 : -1;
         cf_distribution_free(&d);
     }
     return found;
@@ -304,7 +310,7 @@ int cf_get_distribution(aws_client *c, const char *id, cf_distribution *out, aws
 {
     memset(out, 0, sizeof *out);
     cJSON *o;
-    return get_one(c, "GetDistribution", "distribution", id, &o, err)
+    return cfi_get_one(c, "GetDistribution", "distribution", id, &o, err)
                ? -1
                : svc_read_answer(o, NULL, &distribution_shape, out);
 }
@@ -316,11 +322,11 @@ int cf_get_distribution_config(aws_client *c, const char *id, cJSON **doc, char 
     *etag = NULL;
     char *cfg_id = xasprintf("%s/config", id);
     cJSON *o;
-    int rc = get_one(c, "GetDistributionConfig", "distribution", cfg_id, &o, err);
+    int rc = cfi_get_one(c, "GetDistributionConfig", "distribution", cfg_id, &o, err);
     free(cfg_id);
     if (rc != 0)
         return -1;
-    *etag = etag_of(o);
+    *etag = cfi_etag_of(o);
     cJSON_DeleteItemFromObjectCaseSensitive(o, "Headers");
     *doc = o;
     return 0;

@@ -16,4 +16,14 @@ int cfi_call(aws_client *c, const char *op, const char *method, const char *path
              const char *query, const char *if_match, const char *root, cJSON *body,
              const aws_lost_answer *guard, cJSON **out, aws_error *err);
 
+/* GET /2020-05-31/KIND/ID: the answer with its ETag header in *out (cJSON_Delete). */
+int cfi_get_one(aws_client *c, const char *op, const char *kind, const char *id, cJSON **out,
+                aws_error *err);
+/* The ETag header of an answer (a new string; "" when none). */
+char *cfi_etag_of(const cJSON *out);
+/* Every page of a Marker/NextMarker list at path: the <ITEM>s of the answers, flattened
+ * into one array (*all, cJSON_Delete); page_size 0: CloudFront's. */
+int cfi_list_all(aws_client *c, const char *op, const char *path, const char *item,
+                 int page_size, cJSON **all, aws_error *err);
+
 #endif

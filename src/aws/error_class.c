@@ -92,6 +92,8 @@ static const error_row rows[] = {
     {"cloudfront", "*", "OriginAccessControlAlreadyExists", AWS_IS_EXISTS},
     {"cloudfront", "*", "CNAMEAlreadyExists", AWS_IS_EXISTS},
     {"cloudfront", "*", "OriginAccessControlInUse", AWS_IS_IN_USE},
+    {"cloudfront", "*", "ResponseHeadersPolicyAlreadyExists", AWS_IS_EXISTS},
+    {"cloudfront", "*", "ResponseHeadersPolicyInUse", AWS_IS_IN_USE},
     {"cloudfront", "*", "ResourceInUse", AWS_IS_IN_USE},
     /* disabled, but the change has not yet deployed: wait for Deployed and try again */
     {"cloudfront", "*", "DistributionNotDisabled", AWS_IS_BUSY},
@@ -115,6 +117,8 @@ static const error_row rows[] = {
     {"cloudfront", "*", "TooManyDistributions", AWS_IS_LIMIT},
     {"cloudfront", "*", "TooManyOriginAccessControls", AWS_IS_LIMIT},
     {"cloudfront", "*", "TooManyDistributionsAssociatedToOriginAccessControl", AWS_IS_LIMIT},
+    {"cloudfront", "*", "TooManyResponseHeadersPolicies", AWS_IS_LIMIT},
+    {"cloudfront", "*", "TooManyCustomHeadersInResponseHeadersPolicy", AWS_IS_LIMIT},
     /* ---- Route 53 (NoSuchHostedZone, NoSuchChange: not found by their names) --------- */
     {"route53", "*", "HostedZoneNotEmpty", AWS_IS_IN_USE},
     {"route53", "*", "HostedZoneAlreadyExists", AWS_IS_EXISTS},

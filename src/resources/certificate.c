@@ -28,6 +28,7 @@
 
 #include "acm.h"
 #include "buf.h"
+#include "cloudfront.h"
 #include "dns_internal.h"
 #include "ec2.h"
 #include "xalloc.h"
@@ -138,7 +139,6 @@ static cJSON *props_of(const char *arn, const char *domain, const svc_strings *n
 }
 
 #define MAX_REGIONS 8
-#define CLOUDFRONT_REGION "us-east-1"
 
 /* The regions to look in: the stack's, us-east-1 (where CloudFront's certificates live:
  * one the file no longer names is still found there, and deleted) and those of the file's
@@ -147,8 +147,8 @@ static size_t regions_of(res_ctx *ctx, const char **out, size_t max)
 {
     size_t n = 0;
     out[n++] = ctx->region;
-    if (strcmp(ctx->region, CLOUDFRONT_REGION) != 0)
-        out[n++] = CLOUDFRONT_REGION;
+    if (strcmp(ctx->region, CF_CERTIFICATE_REGION) != 0)
+        out[n++] = CF_CERTIFICATE_REGION;
     for (size_t i = 0; i < ctx->graph->n && n < max; i++) {
         const res_node *x = ctx->graph->nodes[i];
         const char *r = x->kind == &res_kind_certificate ? str(x->desired, "region") : NULL;

@@ -506,6 +506,16 @@ static void oac(ci_builder *b, int mine)
               ci_one(ci_arn(b, "cloudfront", 0, "origin-access-control/*")), NULL);
 }
 
+static void headers(ci_builder *b, int mine)
+{
+    READS(b, "cloudfront:ListResponseHeadersPolicies");
+    /* like origin access controls: random ids, no tags */
+    if (mine)
+        ci_allow(b, "cloudfront:CreateResponseHeadersPolicy cloudfront:GetResponseHeadersPolicy "
+                 "cloudfront:UpdateResponseHeadersPolicy cloudfront:DeleteResponseHeadersPolicy",
+              ci_one(ci_arn(b, "cloudfront", 0, "response-headers-policy/*")), NULL);
+}
+
 static void site(ci_builder *b, int mine)
 {
     READS(b, "cloudfront:ListDistributions");
@@ -550,7 +560,7 @@ static const ci_row rows[] = {
     {"target_group", target_group}, {"listener", listener},
     {"listener_rule", listener_rule}, {"cluster", cluster},
     {"task_def", task_def}, {"service", service},
-    {"bootstrap", bootstrap}, {"oac", oac},
+    {"bootstrap", bootstrap}, {"oac", oac}, {"headers", headers},
     {"site", site},         {"oidc_provider", oidc_provider},
     {"policy", policy},
     {NULL, NULL}};

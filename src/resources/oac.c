@@ -13,6 +13,7 @@
 
 #include "cloudfront.h"
 #include "res.h"
+#include "site_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
@@ -52,31 +53,13 @@ static cJSON *props_of(const cf_oac *o)
     return p;
 }
 
-/* The site an origin access control is this stack's for, from its description; NULL when
- * it is not the stack's (a new string otherwise). */
-static char *site_of(res_ctx *ctx, const cf_oac *o)
-{
-    char *prefix = stack_name_site_comment(ctx->stack_name, "");
-    char *site = NULL;
-    size_t len = strlen(prefix);
-    if (strncmp(o->description, prefix, len) == 0 && o->description[len] &&
-        !stack_check_logical_name(o->description + len)) {
-        char *name = stack_name_site_oac(ctx->stack_name, o->description + len);
-        if (strcmp(name, o->name) == 0)
-            site = xstrdup(o->description + len);
-        free(name);
-    }
-    free(prefix);
-    return site;
-}
-
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     cf_oacs all;
     if (cf_list_origin_access_controls(ctx->aws, 0, &all, err) != 0)
         return -1;
     for (size_t i = 0; i < all.n; i++) {
-        char *site = site_of(ctx, &all.items[i]);
+        char *site = site_owner(ctx->stack_name, all.items[i].name, all.items[i].description);
         if (!site)
             continue;
         char *id = xasprintf("oac/%s", site);
@@ -105,7 +88,7 @@ static int adopt(res_ctx *ctx, const char *name, cf_oac *out, aws_error *err)
         return -1;
     int found = 0;
     for (size_t i = 0; i < all.n && !found; i++) {
-        char *site = site_of(ctx, &all.items[i]);
+        char *site = site_owner(ctx->stack_name, all.items[i].name, all.items[i].description);
         if (site && strcmp(all.items[i].name, name) == 0)
             found = cf_get_origin_access_control(ctx->aws, all.items[i].id, out, err) == 0 ? 1 : -1;
         free(site);
@@ -166,28 +149,20 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
-/* Deleting waits while a distribution still names it (one being deleted beside it). */
-static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+static int etag_of(aws_client *c, const char *id, char **etag, aws_error *err)
 {
-    (void)ud;
     cf_oac now;
-    if (cf_get_origin_access_control(ctx->aws, n->physical_id, &now, err) != 0)
-        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 1 : -1;
-    int rc = cf_delete_origin_access_control(ctx->aws, n->physical_id, now.etag, err);
+    if (cf_get_origin_access_control(c, id, &now, err) != 0)
+        return -1;
+    *etag = xstrdup(now.etag);
     cf_oac_free(&now);
-    if (rc == 0 || aws_error_is(err, AWS_IS_NOT_FOUND))
-        return 1;
-    if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) {
-        snprintf(status, len, "%s", err->message);
-        return 0;
-    }
-    return -1;
+    return 0;
 }
 
 static int remove_oac(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    return res_wait(ctx, n, RES_DELETE, "no distribution to use the origin access control",
-                    poll_delete, NULL, err);
+    static const site_cf_object object = {"origin access control", etag_of, cf_delete_origin_access_control};
+    return site_delete_unused(ctx, n, &object, err);
 }
 
 static const char *const replace_on[] = {"origin_type", NULL};

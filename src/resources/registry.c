@@ -31,13 +31,13 @@ extern const res_kind res_kind_vpc, res_kind_subnet, res_kind_igw, res_kind_eigw
     res_kind_secret, res_kind_bucket, res_kind_log_group, res_kind_role, res_kind_namespace,
     res_kind_discovery, res_kind_alb, res_kind_target_group, res_kind_listener,
     res_kind_listener_rule, res_kind_cluster, res_kind_task_def, res_kind_service,
-    res_kind_scaling, res_kind_bootstrap, res_kind_oac, res_kind_site, res_kind_oidc_provider,
+    res_kind_scaling, res_kind_bootstrap, res_kind_oac, res_kind_headers, res_kind_site, res_kind_oidc_provider,
     res_kind_policy, res_kind_zone, res_kind_certificate, res_kind_record, res_kind_db_subnets,
     res_kind_database, res_kind_cache, res_kind_parameter, res_kind_file_system,
     res_kind_access_point, res_kind_mount_target;
 
 /* What every network kind waits for: the application is gone before the network goes. */
-#define APPLICATION "namespace alb log_group secret bucket role zone oac oidc_provider policy " \
+#define APPLICATION "namespace alb log_group secret bucket role zone oac headers oidc_provider policy " \
                     "db_subnets cache parameter file_system access_point mount_target"
 
 const res_kind_row res_registry_rows[] = {
@@ -72,7 +72,7 @@ const res_kind_row res_registry_rows[] = {
     /* a zone goes only once the stack's records and certificates (their validation
      * records) in it are gone; a certificate once nothing uses it */
     {&res_kind_zone,             "record certificate"},
-    {&res_kind_certificate,      "listener"},
+    {&res_kind_certificate,      "listener site"},
     {&res_kind_alb,              "target_group record"},
     {&res_kind_record,           ""},
     {&res_kind_target_group,     "listener"},
@@ -85,7 +85,9 @@ const res_kind_row res_registry_rows[] = {
     {&res_kind_scaling,          ""},
     {&res_kind_bootstrap,        ""},
     {&res_kind_oac,              "site"},
-    {&res_kind_site,             ""},
+    /* a response headers policy goes once no distribution names it */
+    {&res_kind_headers,          "site"},
+    {&res_kind_site,             "record"},
     /* last: it also builds the CI role (a role), whose permissions need the whole graph */
     {&res_kind_oidc_provider,    "role"},
     /* the stack's managed policies (the CI role's), detached by the roles' deletion */

@@ -13,8 +13,14 @@
  * the statement out of the bucket's policy (the bucket itself is the bucket kind's, kept
  * when `keep`).
  *
+ * A site's domain gets a certificate and a name the way a load balancer's do (dns_internal.h):
+ * with `certificate: auto` a DNS-validated one in us-east-1 (the only region CloudFront
+ * reads), and A/AAAA alias records to the distribution; the record is deleted before the
+ * distribution, the certificate after it.
+ *
  * Properties: comment, enabled, bucket, origin {domain, path, oac}, default_root_object,
- * spa, aliases (unordered), certificate, price_class, grant; actual attributes add
+ * spa, aliases (unordered), certificate, price_class, headers_policy (the id of the site's
+ * response headers policy, headers_policy.c; "" none), grant; actual attributes add
  * domain_name, url, distribution_id, arn, status. Discovery is site_read.c.
  */
 #include <stdlib.h>
@@ -23,6 +29,7 @@
 #include "app_internal.h"
 #include "bucket_internal.h"
 #include "clock.h"
+#include "dns_internal.h"
 #include "site_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -79,6 +86,18 @@ static int after_discover(res_ctx *ctx, aws_error *err)
     return 0;
 }
 
+/* The site's name in DNS: A and AAAA alias records (IPv6 is on) to the distribution, under
+ * the zone every distribution's alias lives in. */
+static void add_record(res_graph *g, res_node *site, const stack_site *x)
+{
+    char *what = xasprintf("site %s", x->name);
+    res_node *r = dnsres_add_record(g, x->domain, res_ref(site->id, "domain_name"),
+                                    cJSON_CreateString(CF_ALIAS_ZONE_ID), cJSON_CreateString("dualstack"),
+                                    site, what);
+    r->model = x;
+    free(what);
+}
+
 static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
 {
     for (size_t i = 0; i < s->nsites; i++) {
@@ -106,12 +125,31 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON *aliases = cJSON_AddArrayToObject(d, "aliases");
         if (x->domain)
             cJSON_AddItemToArray(aliases, cJSON_CreateString(x->domain));
-        cJSON_AddStringToObject(d, "certificate", x->certificate_arn ? x->certificate_arn : "");
+        res_node *cert = NULL; /* before the site: nodes come after what they use */
+        if (x->certificate_auto && x->domain) {
+            char *owner = xasprintf("site-%s", x->name), *what = xasprintf("site %s", x->name);
+            cert = dnsres_add_certificate(g, owner, &x->domain, 1, CF_CERTIFICATE_REGION, what);
+            cJSON_AddItemToObject(d, "certificate", res_ref(cert->id, "arn"));
+            free(what);
+            free(owner);
+        } else {
+            cJSON_AddStringToObject(d, "certificate", x->certificate_arn ? x->certificate_arn : "");
+        }
         cJSON_AddStringToObject(d, "price_class", price_names[x->price_class]);
+        char *headers_id = xasprintf("headers/%s", x->name);
+        res_node *headers = res_graph_find(g, headers_id);
+        cJSON_AddItemToObject(d, "headers_policy", headers ? res_ref(headers_id, "id") : cJSON_CreateString(""));
+        free(headers_id);
         res_node *n = res_graph_add(g, &res_kind_site, x->name, "", d);
         n->model = x;
         res_node_depend(n, bucket);
         res_node_depend(n, oac);
+        if (cert)
+            res_node_depend(n, cert);
+        if (headers)
+            res_node_depend(n, headers);
+        if (x->domain)
+            add_record(g, n, x);
         /* a default bucket name is known once the account is (after_discover) */
         set_bucket(g, n, b->bucket_name);
         free(comment);
@@ -161,6 +199,7 @@ static void config_of(const cJSON *d, const char *caller_reference, site_config 
     cJSON_ArrayForEach(a, cJSON_GetObjectItem(d, "aliases")) svc_strings_add(&c->aliases, a->valuestring);
     c->certificate_arn = (char *)member(d, "certificate");
     c->price_class = (char *)member(d, "price_class");
+    c->response_headers_policy = (char *)member(d, "headers_policy");
     c->ipv6 = 1;
     if (cJSON_IsTrue(cJSON_GetObjectItem(d, "spa"))) {
         /* a missing object is 403 through an origin access control without s3:ListBucket */

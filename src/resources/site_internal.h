@@ -29,6 +29,23 @@ cJSON *site_props(const cf_distribution *d, const char *bucket, const char *gran
  * NULL when it is not one. */
 char *site_origin_bucket(const char *domain);
 
+/* The site a CloudFront object without tags (an origin access control, a response headers
+ * policy) is the stack's for: named STACK-SITE with the text "ecsdeploy STACK site SITE"
+ * (its description or comment); a new string, or NULL when it is not the stack's. */
+char *site_owner(const char *stack, const char *name, const char *text);
+
+/* How to delete a CloudFront object a distribution may still name: read its ETag (*etag,
+ * free()), then delete with it. */
+typedef struct {
+    const char *what; /* "origin access control" */
+    int (*etag)(aws_client *c, const char *id, char **etag, aws_error *err);
+    int (*del)(aws_client *c, const char *id, const char *etag, aws_error *err);
+} site_cf_object;
+
+/* Delete n's object once no distribution names it (waiting while one still does, showing
+ * CloudFront's answer; gone already counts as deleted). */
+int site_delete_unused(res_ctx *ctx, res_node *n, const site_cf_object *o, aws_error *err);
+
 /* Every distribution of the stack's sites (kind discover). */
 int site_discover(res_ctx *ctx, res_found_list *out, aws_error *err);
 

@@ -3,6 +3,7 @@
  * comment is "ecsdeploy STACK site NAME") beside the bucket policies of the file's sites;
  * then each candidate's distribution and tags (which say it is the stack's) side by side.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,6 +111,7 @@ cJSON *site_props(const cf_distribution *d, const char *bucket, const char *gran
         cJSON_AddItemToArray(aliases, cJSON_CreateString(c->aliases.items[i]));
     cJSON_AddStringToObject(p, "certificate", c->certificate_arn);
     cJSON_AddStringToObject(p, "price_class", *c->price_class ? c->price_class : "PriceClass_All");
+    cJSON_AddStringToObject(p, "headers_policy", c->response_headers_policy ? c->response_headers_policy : "");
     cJSON_AddStringToObject(p, "grant", grant ? grant : "");
     /* what references and status read */
     cJSON_AddStringToObject(p, "domain_name", d->domain_name);
@@ -120,6 +122,46 @@ cJSON *site_props(const cf_distribution *d, const char *bucket, const char *gran
     cJSON_AddStringToObject(p, "arn", d->arn);
     cJSON_AddStringToObject(p, "status", d->status);
     return p;
+}
+
+char *site_owner(const char *stack, const char *name, const char *text)
+{
+    char *prefix = stack_name_site_comment(stack, "");
+    char *site = NULL;
+    size_t len = strlen(prefix);
+    if (strncmp(text, prefix, len) == 0 && text[len] && !stack_check_logical_name(text + len)) {
+        char *want = stack_name_site_oac(stack, text + len);
+        if (strcmp(want, name) == 0)
+            site = xstrdup(text + len);
+        free(want);
+    }
+    free(prefix);
+    return site;
+}
+
+static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
+{
+    const site_cf_object *o = ud;
+    char *etag = NULL;
+    if (o->etag(ctx->aws, n->physical_id, &etag, err) != 0)
+        return aws_error_is(err, AWS_IS_NOT_FOUND) ? 1 : -1;
+    int rc = o->del(ctx->aws, n->physical_id, etag, err);
+    free(etag);
+    if (rc == 0 || aws_error_is(err, AWS_IS_NOT_FOUND))
+        return 1;
+    if (aws_error_is(err, AWS_IS_IN_USE | AWS_IS_BUSY)) { /* named still, or changed meanwhile */
+        snprintf(status, len, "%s", err->message);
+        return 0;
+    }
+    return -1;
+}
+
+int site_delete_unused(res_ctx *ctx, res_node *n, const site_cf_object *o, aws_error *err)
+{
+    char *waiting = xasprintf("no distribution to use the %s", o->what);
+    int rc = res_wait(ctx, n, RES_DELETE, waiting, poll_delete, (void *)o, err);
+    free(waiting);
+    return rc;
 }
 
 /* ---- discovery ------------------------------------------------------------------------ */

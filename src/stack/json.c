@@ -151,6 +151,7 @@ static cJSON *site_json(const stack_site *x)
     str(o, "default_root_object", x->default_root_object);
     boolean(o, "spa", x->spa);
     str(o, "price_class", prices[x->price_class]);
+    env_map(o, "headers", x->headers, x->nheaders);
     return o;
 }
 

@@ -261,6 +261,11 @@ static void stores_free(stack_model *s)
         free(x->domain);
         free(x->certificate_arn);
         free(x->default_root_object);
+        for (size_t k = 0; k < x->nheaders; k++) {
+            free(x->headers[k].name);
+            free(x->headers[k].value);
+        }
+        free(x->headers);
     }
     free(s->sites);
     free(s->ci.repository);

@@ -2,13 +2,17 @@
  * site, the bucket readable only by its distribution). */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "stack_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
 static const char *const site_keys[] = {"bucket", "path", "domain", "certificate",
-                                        "default_root_object", "spa", "price_class", NULL};
+                                        "default_root_object", "spa", "price_class", "headers",
+                                        NULL};
+/* CloudFront's quota of custom headers in a response headers policy. */
+#define MAX_HEADERS 10
 static const char *const price_classes[] = {"all", "200", "100", NULL};
 
 /* CloudFront takes viewer certificates only from ACM in us-east-1. */
@@ -49,11 +53,6 @@ static void decode_certificate(stack_ctx *c, const stack_node *v, stack_site *x)
     const stack_node *at = stack_node_get(v, "certificate");
     if (strcmp(cert, "auto") == 0) {
         x->certificate_auto = 1;
-        /* a DNS-validated certificate needs the record and certificate kinds of the
-         * domains work; until then only an ARN can be given */
-        stack_err_key(c, at, "certificate", "'auto' (a DNS-validated certificate) needs the stack's "
-                      "DNS support, which this build does not have yet; give the ARN of an ACM "
-                      "certificate in us-east-1 that covers the domain");
     } else if (certificate_arn_ok(cert)) {
         x->certificate_arn = cert;
         cert = NULL;
@@ -63,6 +62,51 @@ static void decode_certificate(stack_ctx *c, const stack_node *v, stack_site *x)
                       "certificates from there only; or write auto", cert);
     }
     free(cert);
+}
+
+/* Why name is not an HTTP header name (a token), or NULL. */
+static const char *header_name_problem(const char *name)
+{
+    static const char token[] = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz"
+                                "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    if (!*name || name[strspn(name, token)])
+        return "is not an HTTP header name (letters, digits and !#$%&'*+-.^_`|~)";
+    return NULL;
+}
+
+/* headers: {NAME: VALUE}: the custom headers every response of the site carries, such as
+ * the cross-origin isolation a WASM app with SharedArrayBuffer needs. */
+static void decode_headers(stack_ctx *c, const stack_node *v, stack_site *x)
+{
+    const stack_node *h = stack_node_get(v, "headers");
+    if (!h)
+        return;
+    size_t old = stack_path_push(c, "headers");
+    if (stack_want_map(c, h)) {
+        if (h->n > MAX_HEADERS)
+            stack_err(c, h, "%zu headers, but CloudFront sets at most %d custom headers per site", h->n,
+                      MAX_HEADERS);
+        x->headers = xcalloc(h->n + 1, sizeof *x->headers);
+        for (size_t i = 0; i < h->n && i < MAX_HEADERS; i++) {
+            const char *name = h->keys[i]->str, *why = header_name_problem(name);
+            size_t o2 = stack_path_push(c, name);
+            char *value = NULL;
+            for (size_t j = 0; !why && j < x->nheaders; j++)
+                if (strcasecmp(x->headers[j].name, name) == 0)
+                    why = "is given twice (header names are case-insensitive)";
+            if (why)
+                stack_err(c, h->keys[i], "'%s' %s", name, why);
+            else if (stack_scalar(c, h->vals[i], &value) == 0 && (!*value || strpbrk(value, "\r\n"))) {
+                stack_err(c, h->vals[i], "the value of header %s must be one non-empty line", name);
+                free(value);
+            } else if (value) {
+                x->headers[x->nheaders].name = xstrdup(name);
+                x->headers[x->nheaders++].value = value;
+            }
+            stack_path_pop(c, o2);
+        }
+    }
+    stack_path_pop(c, old);
 }
 
 static void check_bucket(stack_ctx *c, const stack_node *v, const stack_site *x)
@@ -109,9 +153,9 @@ static void decode_site(stack_ctx *c, const stack_node *key, const stack_node *v
     decode_certificate(c, v, x);
     if (x->domain && !x->certificate_arn && !x->certificate_auto && !stack_node_get(v, "certificate"))
         stack_err_key(c, stack_node_get(v, "domain"), "domain", "CloudFront serves another domain "
-                      "than its own only with a certificate for it: add certificate: ARN (ACM, "
-                      "us-east-1)");
-    if (!x->domain && x->certificate_arn)
+                      "than its own only with a certificate for it: add certificate: auto (a "
+                      "DNS-validated certificate in us-east-1) or certificate: ARN (ACM, us-east-1)");
+    if (!x->domain && (x->certificate_arn || x->certificate_auto))
         stack_err_key(c, stack_node_get(v, "certificate"), "certificate", "a certificate is for a "
                       "domain: add domain: NAME, or remove the certificate");
     if (stack_get_str(c, v, "default_root_object", 0, &x->default_root_object) == 0 &&
@@ -126,6 +170,7 @@ static void decode_site(stack_ctx *c, const stack_node *key, const stack_node *v
     int pc = 0;
     if (stack_get_enum(c, v, "price_class", price_classes, &pc) == 0)
         x->price_class = (stack_price_class)pc;
+    decode_headers(c, v, x);
 }
 
 /* The OAC's name and the distribution's comment must fit CloudFront's limits. */

@@ -272,6 +272,7 @@ def fill_buckets(f, x):
 
 DOMAINS = {"dekart": ["dekart.example.com"], "fdk": ["fdk.example.com"], "news-api": ["news-api.example.com"]}
 DATABASES = {"dekart": "dekart-db", "fdk": "fdk-db"}
+SITE_DOMAINS = {"fdk": ["app.fdk.example.com"]}
 
 
 def task_definitions(f, x):
@@ -307,6 +308,37 @@ def check_domains(f, x):
     used = [c["CertificateArn"] for ln in https for c in ln.get("Certificates", [])]
     R.check(https and used and all(u in issued for u in used),
             f"{x.name}: the HTTPS listener has an ISSUED certificate: {used} {certs}")
+    for name in SITE_DOMAINS.get(x.name, []):
+        check_site_domain(f, x, zones, name)
+
+
+def check_site_domain(f, x, zones, name):
+    """A site's own name: A and AAAA aliases to its distribution, which serves it with an
+    ISSUED certificate of us-east-1."""
+    cf = f.client("cloudfront")
+    dists = [d for d in cf.list_distributions()["DistributionList"].get("Items", [])
+             if name in d["Aliases"].get("Items", [])]
+    R.eq(len(dists), 1, f"{x.name}: one distribution has the alias {name}")
+    if not dists:
+        return
+    r53 = f.client("route53")
+    found = []
+    for z in zones:
+        sets = r53.list_resource_record_sets(HostedZoneId=z["Id"])["ResourceRecordSets"]
+        found += [r["Type"] for r in sets if r["Name"] == name + "." and
+                  r.get("AliasTarget", {}).get("DNSName", "").rstrip(".") == dists[0]["DomainName"]]
+    R.eq(sorted(found), ["A", "AAAA"], f"{x.name}: {name} is an alias to its distribution")
+    arn = dists[0]["ViewerCertificate"].get("ACMCertificateArn", "")
+    cert = f.client("acm", region="us-east-1").describe_certificate(CertificateArn=arn)["Certificate"] \
+        if arn.startswith("arn:aws:acm:us-east-1:") else {}
+    R.check(cert.get("Status") == "ISSUED" and name in cert.get("SubjectAlternativeNames", []),
+            f"{x.name}: {name} is served with an ISSUED certificate of us-east-1: {arn} {cert.get('Status')}")
+    policy_id = cf.get_distribution_config(Id=dists[0]["Id"])["DistributionConfig"]["DefaultCacheBehavior"] \
+        .get("ResponseHeadersPolicyId", "")
+    policy = [p for p in resources(f)["cloudfront"]["response_headers_policies"] if p["id"] == policy_id]
+    R.check(policy and policy[0]["headers"] == {"Cross-Origin-Embedder-Policy": "require-corp",
+                                                "Cross-Origin-Opener-Policy": "same-origin"},
+            f"{x.name}: {name} answers with the cross-origin isolation headers: {policy}")
 
 
 def check_database(f, x):

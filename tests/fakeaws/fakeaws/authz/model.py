@@ -383,7 +383,7 @@ def cloudfront(world, op, req, ctx):
     a = f"cloudfront:{op}"
     cf = world.services["cloudfront"]
     base = f"arn:aws:cloudfront::{ctx.account}:"
-    if op in ("ListDistributions", "ListOriginAccessControls"):
+    if op in ("ListDistributions", "ListOriginAccessControls", "ListResponseHeadersPolicies"):
         return c.add(a, "*")
     if op in ("CreateDistribution", "CreateDistributionWithTags"):
         tags = {}
@@ -398,6 +398,10 @@ def cloudfront(world, op, req, ctx):
         return c.add(a, base + "origin-access-control/*")
     if "OriginAccessControl" in op:
         return c.add(a, base + f"origin-access-control/{req.get('Id')}")
+    if op == "CreateResponseHeadersPolicy":
+        return c.add(a, base + "response-headers-policy/*")
+    if "ResponseHeadersPolicy" in op:
+        return c.add(a, base + f"response-headers-policy/{req.get('Id')}")
     if op in ("TagResource", "UntagResource", "ListTagsForResource"):
         arn = req.get("Resource", "")
         d = cf.distributions.get(arn.rsplit("/", 1)[-1])

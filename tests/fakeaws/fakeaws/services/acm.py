@@ -20,8 +20,11 @@ DNS, as AWS issues them.
 - Control: POST /_fake/acm/settings {"propagation_seconds": N} changes PROPAGATION (AWS
   seconds), so a test can make sure a listener meets CertificateNotFound right after the
   issue and must try again.
-- DeleteCertificate: ResourceInUseException while a listener uses it (InUseBy lists the
-  load balancers); DescribeCertificate of a deleted one is ResourceNotFoundException.
+- CloudFront asks `viewer_certificate_refusal` before a distribution serves with a
+  certificate: the account's own must be ISSUED in us-east-1 and cover every alias
+  (InvalidViewerCertificate).
+- DeleteCertificate: ResourceInUseException while a listener or a distribution uses it
+  (InUseBy lists the load balancers and distributions); DescribeCertificate of a deleted one is ResourceNotFoundException.
 - ListCertificates: by default only RSA_1024/RSA_2048 keys (Includes.keyTypes for more),
   CertificateStatuses filter, MaxItems/NextToken.
 """
@@ -104,8 +107,12 @@ class ACM(Service):
             self._refresh_one(c)
 
     def _in_use(self, c):
-        elbv2 = self.world.services.get("elbv2")
-        return elbv2.certificate_users(c["arn"]) if elbv2 is not None else []
+        users = []
+        for name in ("elbv2", "cloudfront"):
+            svc = self.world.services.get(name)
+            if svc is not None:
+                users += svc.certificate_users(c["arn"])
+        return users
 
     def _validation(self, c, v):
         out = {"DomainName": v["domain"], "ValidationDomain": v["vdomain"],
@@ -284,6 +291,30 @@ class ACM(Service):
             return AwsError("UnsupportedCertificate", f"The certificate '{arn}' must have a "
                             "fully-qualified domain name, a supported signature, and a supported "
                             "key size.")
+        return None
+
+    def viewer_certificate_refusal(self, arn, account, aliases):
+        """The AwsError CloudFront answers when a distribution of `account` with these
+        aliases may not serve with the certificate, else None: it must be the account's,
+        in us-east-1 and ISSUED, and each alias must be one of its names or under one of
+        its wildcards (one label deep). Other accounts' certificates are not checked."""
+        m = ARN_RX.fullmatch(arn)
+        if m is not None and m.group(2) != account:
+            return None
+        c = self.certs.get(arn) if m is not None else None
+        if c is not None:
+            self._refresh_one(c)
+        if c is None or c["region"] != "us-east-1" or c["status"] != "ISSUED":
+            return AwsError("InvalidViewerCertificate", "The specified SSL certificate doesn't exist, isn't in "
+                            "us-east-1 region, isn't valid, or doesn't include a valid certificate chain.", 400)
+        names = {n.lower() for n in c["names"]}
+        for alias in aliases:
+            a = alias.lower()
+            parent = a.split(".", 1)[1] if "." in a else ""
+            if a not in names and f"*.{parent}" not in names:
+                return AwsError("InvalidViewerCertificate", "The certificate that is attached to your "
+                                "distribution doesn't cover the alternate domain name (CNAME) that you're "
+                                f"trying to add: {alias}.", 400)
         return None
 
     def control(self, method, path, doc):

@@ -1,11 +1,15 @@
 """CloudFront (rest-xml, global: one state whatever the signing region, us-east-1 as AWS
-signs it): origin access controls and distributions with ETag / If-Match versions, tags.
+signs it): origin access controls, response headers policies (_cloudfront_headers.py) and
+distributions with ETag / If-Match versions, tags.
 
 As AWS: a distribution is InProgress after every create or update and Deployed
 DEPLOY_SECONDS (AWS time, scaled by the clock) later; a change needs the current ETag
 (InvalidIfMatchVersion without one, PreconditionFailed for a stale one); DeleteDistribution
 is refused (DistributionNotDisabled) unless the distribution is disabled and Deployed;
-a CallerReference used before is DistributionAlreadyExists; an origin access control
+a CallerReference used before is DistributionAlreadyExists; an ACM certificate of the
+account must be ISSUED in us-east-1 and cover every alias (ACM's viewer_certificate_refusal,
+InvalidViewerCertificate), and an alias is one distribution's only (CNAMEAlreadyExists); an
+origin access control
 used by a distribution cannot be deleted (OriginAccessControlInUse) and names are unique
 (OriginAccessControlAlreadyExists). Configurations are checked and completed with
 CloudFront's defaults in _cloudfront_config.py.
@@ -17,6 +21,7 @@ InProgress (whatever its clock says) until {"action": "finish"} deploys it at on
 from ..core import AwsError, Service
 from ..util import utcnow
 from . import _cloudfront_config as config
+from ._cloudfront_headers import HeadersPolicyMixin
 
 DEPLOY_SECONDS = 180
 API = "https://cloudfront.amazonaws.com/2020-05-31"
@@ -31,18 +36,25 @@ def _no_oac():
     return AwsError("NoSuchOriginAccessControl", "The specified origin access control does not exist.", 404)
 
 
-class CloudFront(Service):
+class CloudFront(HeadersPolicyMixin, Service):
     name = "cloudfront"
 
     def reset(self):
         self.oacs = {}            # id -> {"config", "etag", "account"}
         self.distributions = {}   # id -> record
+        self.headers_policies = {}  # id -> {"config", "etag", "account", "modified"}
 
     def resources(self):
         return {"distributions": [{"id": i, "arn": d["arn"], "domain": d["domain"], "status": self._status(d),
                                    "enabled": d["config"]["Enabled"], "comment": d["config"]["Comment"],
                                    "origins": [o["DomainName"] for o in d["config"]["Origins"]["Items"]],
                                    "tags": dict(d["tags"])} for i, d in self.distributions.items()],
+                "response_headers_policies": [{"id": i, "name": p["config"]["Name"],
+                                               "comment": p["config"].get("Comment") or "",
+                                               "headers": {h["Header"]: h["Value"] for h in
+                                                           (p["config"].get("CustomHeadersConfig") or {})
+                                                           .get("Items") or []}}
+                                              for i, p in self.headers_policies.items()],
                 "origin_access_controls": [{"id": i, "name": o["config"]["Name"],
                                             "type": o["config"]["OriginAccessControlOriginType"]}
                                            for i, o in self.oacs.items()]}
@@ -123,11 +135,36 @@ class CloudFront(Service):
 
     def _check_config(self, ctx, cfg, dist_id=None):
         config.check(cfg, {i: o for i, o in self.oacs.items() if o["account"] == ctx.account})
+        acm = self.world.services.get("acm")
+        arn = (cfg.get("ViewerCertificate") or {}).get("ACMCertificateArn")
+        refusal = acm.viewer_certificate_refusal(arn, ctx.account, (cfg.get("Aliases") or {}).get("Items") or []) \
+            if arn and acm is not None else None
+        if refusal is not None:
+            raise refusal
+        behaviors = [cfg["DefaultCacheBehavior"]] + list((cfg.get("CacheBehaviors") or {}).get("Items") or [])
+        for b in behaviors:
+            if b.get("ResponseHeadersPolicyId"):
+                refusal = self.headers_policy_refusal(ctx.account, b["ResponseHeadersPolicyId"])
+                if refusal is not None:
+                    raise refusal
         mine = set((cfg.get("Aliases") or {}).get("Items") or [])
         for i, d in self.distributions.items():
             if i != dist_id and mine & set(d["config"]["Aliases"].get("Items") or []):
                 raise AwsError("CNAMEAlreadyExists", "One or more of the CNAMEs you provided are already "
                                                      "associated with a different resource.", 409)
+
+    def certificate_users(self, cert_arn):
+        """The ARNs of the distributions that serve with this ACM certificate (ACM's InUseBy)."""
+        return [d["arn"] for d in self.distributions.values()
+                if (d["config"].get("ViewerCertificate") or {}).get("ACMCertificateArn") == cert_arn]
+
+    def distribution_by_domain(self, account, domain):
+        """The distribution of `account` whose DomainName is `domain` (trailing dot or not)."""
+        want = domain.rstrip(".").lower()
+        for d in self.distributions.values():
+            if d["account"] == account and d["domain"] == want:
+                return d
+        return None
 
     # -- origin access controls ----------------------------------------------------------
     def _check_oac(self, ctx, cfg, oac_id=None):

@@ -12,7 +12,9 @@ batch, "[first, second]"; a change whose shape is wrong is InvalidInput):
 - deleting the apex SOA or NS;
 - an alias whose target is not a load balancer of the fake with that canonical hosted
   zone id ("... but the alias target name does not lie within the target zone", "...
-  but that target was not found"), or a record of a zone of the fake that is not there.
+  but that target was not found"), nor a distribution of the account under CloudFront's
+  zone Z2FDTNDATAQYW2 that has the record's name as an alternate domain name, nor a
+  record of a zone of the fake that is there.
 """
 
 import ipaddress
@@ -22,6 +24,7 @@ from fakeaws.services._dns import names
 from fakeaws.services._net.elb_lb import HOSTED_ZONES as ELB_ZONES
 
 ELB_ZONE_REGION = {z: r for r, z in ELB_ZONES.items()}
+CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2"   # every CloudFront distribution's alias zone
 MAX_ITEMS = 300
 
 
@@ -213,12 +216,30 @@ class Batch:
             if lb is None or lb["region"] != region:
                 out.append(not_found)
             return out
+        if tz == CLOUDFRONT_ZONE:
+            return self._cloudfront_alias_problems(rr, target, head, not_within, not_found)
         zone = self.zone if tz == self.zone["id"] else self.r53.zones.get(tz)
         if zone is None or not names.within(target, zone["name"]):
             return [not_within]
         records = self.records if zone is self.zone else zone["records"]
         if not any(k[0] == target and k[1] == rtype for k in records):
             return [not_found]
+        return []
+
+    def _cloudfront_alias_problems(self, rr, target, head, not_within, not_found):
+        """A distribution of the zone's account with that domain name, which must have an
+        alternate domain name that is the record's name or a wildcard over it (Route 53's
+        documented rule)."""
+        if not target.endswith(".cloudfront.net."):
+            return [not_within]
+        cloudfront = self.r53.world.services.get("cloudfront")
+        d = cloudfront.distribution_by_domain(self.zone["account"], target) if cloudfront is not None else None
+        if d is None:
+            return [not_found]
+        aliases = {names.canonical(a) for a in (d["config"].get("Aliases") or {}).get("Items") or []}
+        name = names.canonical(rr["Name"])
+        if name not in aliases and "*." + name.split(".", 1)[-1] not in aliases:
+            return [f"{head}, but the distribution has no alternate domain name {names.wire(name)}"]
         return []
 
     def _conflicts(self):

@@ -1,0 +1,154 @@
+/* CloudFront response headers policies: custom headers on every response of the cache
+ * behaviors that name the policy (see cloudfront.h). */
+#include "cloudfront_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "xalloc.h"
+
+#define KIND "response-headers-policy"
+
+void cf_headers_policy_free(cf_headers_policy *p)
+{
+    free(p->id);
+    free(p->name);
+    free(p->comment);
+    svc_tags_free(&p->headers);
+    free(p->etag);
+    memset(p, 0, sizeof *p);
+}
+
+void cf_headers_policies_free(cf_headers_policies *l)
+{
+    SVC_LIST_FREE(l, cf_headers_policy_free);
+}
+
+/* A policy from a <ResponseHeadersPolicy> (Id, ResponseHeadersPolicyConfig); the ETag from
+ * answer's headers when given. */
+static void read_policy(const cJSON *policy, const cJSON *answer, cf_headers_policy *p)
+{
+    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(policy, "ResponseHeadersPolicyConfig");
+    p->id = svc_json_dup(policy, "Id");
+    p->name = svc_json_dup(cfg, "Name");
+    p->comment = svc_json_dup(cfg, "Comment");
+    const cJSON *custom = cJSON_GetObjectItemCaseSensitive(cfg, "CustomHeadersConfig"), *h;
+    for (int i = 0; (h = cf_item_at(custom, "ResponseHeadersPolicyCustomHeader", i)); i++)
+        svc_tags_add(&p->headers, aws_json_str(h, "Header") ? aws_json_str(h, "Header") : "",
+                     aws_json_str(h, "Value") ? aws_json_str(h, "Value") : "");
+    p->etag = answer ? cfi_etag_of(answer) : xstrdup("");
+}
+
+/* The configuration in the model's member order (Comment before Name), the items as
+ * {"Items": {"ResponseHeadersPolicyCustomHeader": [...]}} (cloudfront_config.c says why). */
+static cJSON *policy_config(const cf_headers_policy_in *in)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "Comment", in->comment ? in->comment : "");
+    cJSON_AddStringToObject(j, "Name", in->name ? in->name : "");
+    cJSON *custom = cJSON_AddObjectToObject(j, "CustomHeadersConfig");
+    size_t n = in->headers ? in->headers->n : 0;
+    cJSON_AddNumberToObject(custom, "Quantity", (double)n);
+    if (n) {
+        cJSON *items = cJSON_AddArrayToObject(cJSON_AddObjectToObject(custom, "Items"),
+                                              "ResponseHeadersPolicyCustomHeader");
+        for (size_t i = 0; i < n; i++) {
+            cJSON *h = cJSON_CreateObject();
+            cJSON_AddStringToObject(h, "Header", in->headers->items[i].key);
+            cJSON_AddStringToObject(h, "Value", in->headers->items[i].value);
+            cJSON_AddBoolToObject(h, "Override", 1);
+            cJSON_AddItemToArray(items, h);
+        }
+    }
+    return j;
+}
+
+static int read_answer(int rc, cJSON *o, cf_headers_policy *out)
+{
+    if (rc == 0 && out)
+        read_policy(cJSON_GetObjectItemCaseSensitive(o, "ResponseHeadersPolicy") ?
+                        cJSON_GetObjectItemCaseSensitive(o, "ResponseHeadersPolicy") : o, o, out);
+    cJSON_Delete(o);
+    return rc;
+}
+
+/* After a lost create answer: the policy of that name, read again as the create answers. */
+typedef struct {
+    aws_client *c;
+    const char *name;
+} name_guard;
+
+static int find_by_name(void *ctx, cJSON **output, aws_error *err)
+{
+    name_guard *g = ctx;
+    cf_headers_policies all;
+    if (cf_list_headers_policies(g->c, &all, err) != 0)
+        return -1;
+    int found = 0;
+    for (size_t i = 0; i < all.n && !found; i++)
+        if (strcmp(all.items[i].name, g->name) == 0)
+            found = cfi_get_one(g->c, "GetResponseHeadersPolicy", KIND, all.items[i].id, output, err) == 0
+                        ? 1 : -1;
+    cf_headers_policies_free(&all);
+    return found;
+}
+
+int cf_create_headers_policy(aws_client *c, const cf_headers_policy_in *in, cf_headers_policy *out,
+                             aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    name_guard g = {c, in->name ? in->name : ""};
+    aws_lost_answer guard = {find_by_name, &g};
+    cJSON *o = NULL;
+    int rc = cfi_call(c, "CreateResponseHeadersPolicy", "POST", "/" KIND, NULL, NULL,
+                      "ResponseHeadersPolicyConfig", policy_config(in), &guard, &o, err);
+    return read_answer(rc, o, out);
+}
+
+int cf_get_headers_policy(aws_client *c, const char *id, cf_headers_policy *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *o = NULL;
+    int rc = cfi_get_one(c, "GetResponseHeadersPolicy", KIND, id, &o, err);
+    return read_answer(rc, o, out);
+}
+
+int cf_update_headers_policy(aws_client *c, const char *id, const char *etag,
+                             const cf_headers_policy_in *in, cf_headers_policy *out, aws_error *err)
+{
+    if (out)
+        memset(out, 0, sizeof *out);
+    char *path = xasprintf("/" KIND "/%s", id);
+    cJSON *o = NULL;
+    int rc = cfi_call(c, "UpdateResponseHeadersPolicy", "PUT", path, NULL, etag,
+                      "ResponseHeadersPolicyConfig", policy_config(in), NULL, &o, err);
+    free(path);
+    return read_answer(rc, o, out);
+}
+
+int cf_delete_headers_policy(aws_client *c, const char *id, const char *etag, aws_error *err)
+{
+    char *path = xasprintf("/" KIND "/%s", id);
+    int rc = cfi_call(c, "DeleteResponseHeadersPolicy", "DELETE", path, NULL, etag, NULL, NULL,
+                      NULL, NULL, err);
+    free(path);
+    return rc;
+}
+
+int cf_list_headers_policies(aws_client *c, cf_headers_policies *out, aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cJSON *all, *e;
+    if (cfi_list_all(c, "ListResponseHeadersPolicies", "/" KIND, "ResponseHeadersPolicySummary", 0,
+                     &all, err) != 0)
+        return -1;
+    out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
+    cJSON_ArrayForEach(e, all) {
+        const char *type = aws_json_str(e, "Type");
+        if (type && strcmp(type, "custom") == 0) /* AWS's managed ones are listed too */
+            read_policy(cJSON_GetObjectItemCaseSensitive(e, "ResponseHeadersPolicy"), NULL,
+                        &out->items[out->n++]);
+    }
+    cJSON_Delete(all);
+    return 0;
+}
