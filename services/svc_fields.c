@@ -196,7 +196,7 @@ static int input_set(const svc_field *f, const void *in, double *num)
     case SVC_STR:
     case SVC_STR_NULL:
     case SVC_SECRET:
-        return IN(in, f->off, const char *) != NULL;
+        return IN(in, f->off, char *) != NULL;
     case SVC_BOOL:
         *num = 1;
         return IN(in, f->off, int) != 0;
@@ -229,7 +229,7 @@ void svc_write(cJSON *req, const svc_field *fields, const void *in)
             continue;
         cJSON *obj = holder(req, f->name, &name);
         if (f->type == SVC_STR || f->type == SVC_STR_NULL || f->type == SVC_SECRET)
-            cJSON_AddStringToObject(obj, name, IN(in, f->off, const char *));
+            cJSON_AddStringToObject(obj, name, IN(in, f->off, char *));
         else if (f->type == SVC_BOOL || f->type == SVC_TRI)
             cJSON_AddBoolToObject(obj, name, num != 0);
         else
