@@ -42,17 +42,17 @@ def env(name, default=None):
     return v
 
 
-def run_phase(fake, name, argv, outdir, json_lines=False, watch=False, timeout=None):
+def run_phase(fake, name, argv, outdir, json_lines=False, watch=False, timeout=None, children=False):
     """Runs one command, returns its measurement with the calls it made (and, with watch,
     when the fake's load balancers and namespaces became ready)."""
     seq = fake.last_seq()
     files = (os.path.join(outdir, name + ".out"), os.path.join(outdir, name + ".err"))
     if watch:
         with observe.Observer(fake) as obs:
-            m = runner.run(argv, *files, timeout=timeout)
+            m = runner.run(argv, *files, timeout=timeout, children=children)
         m["observed"] = obs.durations()
     else:
-        m = runner.run(argv, *files, timeout=timeout)
+        m = runner.run(argv, *files, timeout=timeout, children=children)
     calls = fake.calls_since(seq)
     m["name"] = name
     m["argv"] = [os.path.basename(argv[0])] + argv[1:]
@@ -179,9 +179,10 @@ def cli_phases(fake, outdir):
     here = os.path.dirname(os.path.abspath(__file__))
     script = os.path.join(here, "aws-cli.sh")
     limit = float(os.environ.get("BENCH_CLI_TIMEOUT", "900"))
-    ups = run_phase(fake, "cli_up", ["/bin/sh", script, "up"], outdir, timeout=limit)
-    deps = run_phase(fake, "cli_deploy", ["/bin/sh", script, "deploy", DEPLOY_TAG], outdir, timeout=limit)
-    downs = run_phase(fake, "cli_down", ["/bin/sh", script, "down"], outdir, timeout=limit)
+    cli = dict(timeout=limit, children=True)  # the aws commands' memory, not the shell's
+    ups = run_phase(fake, "cli_up", ["/bin/sh", script, "up"], outdir, **cli)
+    deps = run_phase(fake, "cli_deploy", ["/bin/sh", script, "deploy", DEPLOY_TAG], outdir, **cli)
+    downs = run_phase(fake, "cli_down", ["/bin/sh", script, "down"], outdir, **cli)
     downs["left"] = fake.stack_leftovers()
     return [ups, deps, downs]
 

@@ -30,6 +30,8 @@ typedef struct {
     cancel_flag *cancel;          /* set: ends the wait early; may be NULL (cancel.h) */
     aws_wait_progress_fn progress; /* may be NULL */
     void *progress_ud;
+    int self_paced;               /* poll waits for its own next look (a shared poller,
+                                     poller.h): no pause between checks */
 } aws_wait_opts;
 
 /*

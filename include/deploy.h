@@ -91,9 +91,24 @@ void deploy_result_add_reason(deploy_result *r, const char *reason);
  * first, then the last reasons). New string (free). */
 char *deploy_result_story(const deploy_result *r, size_t max);
 
+/* How long deploy and rollback watch a deployment unless told otherwise: 30 minutes. */
+#define DEPLOY_TIMEOUT_DEFAULT 1800
+
+/* The rollout settings of one service's request: the stack file's `deployment:` of the
+ * service (sv; NULL for a service outside the file, as with --cluster), then the command
+ * line's over them: bake_minutes >= 0, canary_percent > 0, step_percent > 0 (others: not
+ * given). The strategy is not the file's: NULL keeps the service's own. */
+void deploy_request_settings(deploy_request *q, const stack_service *sv, int bake_minutes,
+                             double canary_percent, double step_percent);
+
 /* Deploy one service and (unless no_wait) watch it to the end. Returns 0 when the outcome
  * is DEPLOY_OK or DEPLOY_STARTED, else -1; *out is always filled (deploy_result_free). */
 int deploy_run(aws_client *c, const deploy_request *req, deploy_result *out);
+
+/* deploy_run for n services at once, one thread each (run in turn when no thread can be
+ * had): results[i] is reqs[i]'s, always filled (deploy_result_free each). */
+void deploy_run_many(aws_client *c, const deploy_request *reqs, size_t n,
+                     deploy_result *results);
 
 /* Roll a service back. Without req->task_definition: a deployment in progress is stopped
  * with ROLLBACK and watched to its end (DEPLOY_OK when ECS got back to its last good

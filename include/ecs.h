@@ -36,7 +36,10 @@ typedef struct {
     int base;                         /* 0..100000 */
 } ecs_capacity;
 
-SVC_LIST_TYPE(ecs_capacity, ecs_capacities);
+typedef struct {
+    ecs_capacity *items;
+    size_t n;
+} ecs_capacities;
 
 typedef struct {
     const char *name;                 /* required */
@@ -320,6 +323,8 @@ typedef struct {
 
 void ecs_service_free(ecs_service *s);
 void ecs_services_free(ecs_services *s);
+/* A deep copy of s into *out (ecs_service_free), read again from s->raw. */
+void ecs_service_copy(const ecs_service *s, ecs_service *out);
 /* The PRIMARY deployment, or NULL. Owned by s. */
 const ecs_deployment *ecs_service_primary(const ecs_service *s);
 

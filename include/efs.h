@@ -219,8 +219,6 @@ typedef enum { EFS_AVAILABLE, EFS_GONE } efs_want;
  */
 int efs_check_file_system(aws_client *c, const char *fs_id, efs_want want, char *state,
                           size_t size, aws_error *err);
-int efs_check_mount_target(aws_client *c, const char *mt_id, efs_want want, char *state,
-                           size_t size, aws_error *err);
 int efs_check_mount_targets(aws_client *c, const char *fs_id, efs_want want, char *state,
                             size_t size, aws_error *err);
 int efs_check_access_point(aws_client *c, const char *ap_id, efs_want want, char *state,

@@ -81,7 +81,4 @@ int lock_read(aws_client *c, const char *stack, lock_info *out, aws_error *err);
  * or gone since it was read, -1 with err. */
 int lock_break(aws_client *c, const char *stack, const lock_info *seen, aws_error *err);
 
-/* The lock's TTL for runs of this process: ECSDEPLOY_LOCK_TTL, or LOCK_TTL_DEFAULT. */
-int lock_ttl(void);
-
 #endif

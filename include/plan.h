@@ -24,6 +24,16 @@ int plan_discover(res_ctx *ctx, int parallel, aws_error *err);
 typedef void (*plan_kind_fn)(void *ud, const res_kind *kind);
 int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud, aws_error *err);
 
+/* ---- what status shows (status.c) --------------------------------------------------- */
+
+/* Discover the stack and read the state of each node of ctx->graph (only: the one node id
+ * "service/web" to read, or NULL for all): *all (cJSON_Delete) is an array in graph order
+ * of {id, kind, title, state ("present", "not in the stack file", "missing", "external,
+ * not found"), physical_id, external, the kind's status details, error (a read that
+ * failed)}. *unhealthy is set when a node's details say "healthy": false or a node the
+ * file wants is missing. Returns 0, or -1 with err when discovery failed (*all NULL). */
+int plan_status(res_ctx *ctx, const char *only, cJSON **all, int *unhealthy, aws_error *err);
+
 /* ---- what up keeps of `ecsdeploy deploy` (keep.c) -------------------------------- */
 
 typedef struct {

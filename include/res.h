@@ -424,8 +424,6 @@ int res_service_status(aws_client *aws, const char *cluster, const char *name,
 /* The tag key of a container's field ("image"; "env" with name the variable) or, with
  * container NULL, of a service's field ("desired_count"). New string. */
 char *res_file_tag_key(const char *container, const char *field, const char *name);
-/* The hash a record holds for value (NULL: the value is absent). */
-void res_file_hash(const char *value, char out[RES_FILE_HASH_LEN + 1]);
 /* 1 when record (may be NULL) holds value's hash. */
 int res_file_record_has(const char *record, const char *value);
 /* record (may be NULL) with value's hash added (once; the oldest dropped beyond

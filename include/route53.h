@@ -80,7 +80,7 @@ typedef struct {
 
 /*
  * One record set: values with a TTL, or an alias (is_alias). As an input its strings are
- * borrowed (the caller's); as an output they are owned (r53_record_set_free).
+ * borrowed (the caller's); as an output they are owned (r53_record_sets_free).
  */
 typedef struct {
     char *name;
@@ -95,7 +95,6 @@ typedef struct {
 
 SVC_LIST_TYPE(r53_record_set, r53_record_sets);
 
-void r53_record_set_free(r53_record_set *r);
 
 /* ListResourceRecordSets, every page, in Route 53's order (name with labels reversed,
  * then type). */

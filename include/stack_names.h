@@ -56,9 +56,6 @@ const char *stack_check_bucket_name(const char *name);
 const char *stack_check_log_group_name(const char *name);
 const char *stack_check_dns_label(const char *name);
 const char *stack_check_dns_name(const char *name);
-/* An SSM parameter name ("/stack/db/url" or "plain"): letters, digits and _.-/, a path
- * starting with '/', no empty part, not starting with aws or ssm, at most 15 levels. */
-const char *stack_check_ssm_name(const char *name);
 /* Logical names in the file: lowercase letters, digits and hyphens, starting with a
  * letter, not ending with a hyphen, at most 63 characters. */
 const char *stack_check_logical_name(const char *name);

@@ -41,8 +41,6 @@ static const svc_field capacity_fields[] = {
     SVC_END};
 static const svc_shape capacity_shape = {sizeof(ecs_capacity), capacity_fields, NULL, NULL};
 
-SVC_DEFINE_LIST_FREE(ecs_capacities_free, ecs_capacities, capacity_shape)
-
 cJSON *ecs_capacity_json_(const ecs_capacity *items, size_t n)
 {
     cJSON *arr = cJSON_CreateArray();

@@ -54,6 +54,11 @@ void ecs_read_service_(const cJSON *j, ecs_service *out)
     svc_read(j, &service_shape, out);
 }
 
+void ecs_service_copy(const ecs_service *s, ecs_service *out)
+{
+    ecs_read_service_(s->raw, out);
+}
+
 SVC_DEFINE_FREE(ecs_service_free, ecs_service, service_shape)
 
 void ecs_services_free(ecs_services *s)

@@ -60,8 +60,8 @@ int efs_check_file_system(aws_client *c, const char *fs_id, efs_want want, char 
     return efsi_check(c, &efsi_file_system, fs_id, want, state, size, err);
 }
 
-int efs_check_mount_target(aws_client *c, const char *mt_id, efs_want want, char *state,
-                           size_t size, aws_error *err)
+static int efs_check_mount_target(aws_client *c, const char *mt_id, efs_want want, char *state,
+                                  size_t size, aws_error *err)
 {
     return efsi_check(c, &efsi_mount_target, mt_id, want, state, size, err);
 }

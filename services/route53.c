@@ -41,7 +41,8 @@ int r53i_call(aws_client *c, const char *method, const char *operation, const ch
     return rc;
 }
 
-const char *r53i_bare(const char *id)
+/* An id without Route 53's prefix ("/hostedzone/Z1" -> "Z1"). Points into id. */
+static const char *r53i_bare(const char *id)
 {
     const char *slash = id ? strrchr(id, '/') : NULL;
     return slash ? slash + 1 : id ? id : "";

@@ -14,8 +14,6 @@ int r53i_call(aws_client *c, const char *method, const char *operation, const ch
 /* "/2013-04-01" + what + the encoded id (its "/hostedzone/" or "/change/" prefix
  * dropped) + tail. free(). */
 char *r53i_path(const char *what, const char *id, const char *tail);
-/* An id without Route 53's prefix ("/hostedzone/Z1" -> "Z1"). Points into id. */
-const char *r53i_bare(const char *id);
 /* The id of the answer's ChangeInfo (without "/change/"), or NULL. free(). */
 char *r53i_change_id(const cJSON *o);
 /* Append "&name=<percent-encoded value>". */

@@ -27,7 +27,6 @@ static const svc_field set_fields[] = {
     SVC_END};
 static const svc_shape set_shape = {sizeof(r53_record_set), set_fields, read_is_alias, NULL};
 
-SVC_DEFINE_FREE(r53_record_set_free, r53_record_set, set_shape)
 SVC_DEFINE_LIST_FREE(r53_record_sets_free, r53_record_sets, set_shape)
 
 static void read_sets(const cJSON *arr, r53_record_sets *out)

@@ -8,7 +8,8 @@
 #include "sigv4_int.h"
 #include "xalloc.h"
 
-int sigv4_is_unreserved(unsigned char c)
+/* 1 for RFC 3986 unreserved characters: A-Z a-z 0-9 - . _ ~ */
+static int sigv4_is_unreserved(unsigned char c)
 {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
            c == '-' || c == '.' || c == '_' || c == '~';

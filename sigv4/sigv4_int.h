@@ -7,8 +7,6 @@
 #include "buf.h"
 #include "sigv4.h"
 
-/* 1 for RFC 3986 unreserved characters: A-Z a-z 0-9 - . _ ~ */
-int sigv4_is_unreserved(unsigned char c);
 /* Value of a hex digit, or -1. */
 int sigv4_hexval(unsigned char c);
 /* HMAC-SHA256 of msg with key into out (32 bytes). */

@@ -179,14 +179,9 @@ int aws_creds_sso(aws_client *c, const char *profile, aws_credentials *out, aws_
 int aws_creds_container(aws_client *c, aws_credentials *out, aws_error *err);
 int aws_creds_imds(aws_client *c, aws_credentials *out, aws_error *err);
 
-/* Run the whole chain once (no cache). */
-int aws_creds_resolve_chain(aws_client *c, aws_credentials *out, aws_error *err);
-
 /* Fill out from a JSON/XML-derived object with AccessKeyId, SecretAccessKey,
  * Token/SessionToken and Expiration (ISO 8601). -1 with err when keys are missing. */
 int aws_creds_from_object(const cJSON *o, const char *source, aws_credentials *out,
                           aws_error *err);
-void aws_credentials_copy(aws_credentials *dst, const aws_credentials *src);
-
 
 #endif

@@ -23,7 +23,7 @@ void aws_credentials_free(aws_credentials *cr)
     memset(cr, 0, sizeof *cr);
 }
 
-void aws_credentials_copy(aws_credentials *dst, const aws_credentials *src)
+static void aws_credentials_copy(aws_credentials *dst, const aws_credentials *src)
 {
     memset(dst, 0, sizeof *dst);
     dst->access_key_id = xstrdup_or_null(src->access_key_id);
@@ -104,7 +104,8 @@ static int step(int rc, const aws_credentials *out, buf *tried, const char *name
     return 0;
 }
 
-int aws_creds_resolve_chain(aws_client *c, aws_credentials *out, aws_error *err)
+/* Run the whole chain once (no cache). */
+static int aws_creds_resolve_chain(aws_client *c, aws_credentials *out, aws_error *err)
 {
     buf tried = BUF_INIT;
     int r = 0;

@@ -1,8 +1,9 @@
 /*
- * HTTP for the AWS runtime, over libcurl. One aws_http per process: a curl share handle
- * (with locks) keeps connections, DNS answers and TLS sessions shared between worker
- * threads, so calls from any thread reuse warm connections. TLS peers are always
- * verified (AWS_CA_BUNDLE names another CA file); proxies come from the usual
+ * HTTP for the AWS runtime, over libcurl. One aws_http per process: a pool of easy
+ * handles that keep their connections (a call takes one that last talked to its host), and
+ * a curl share handle (with locks) for DNS answers and TLS sessions, so calls from any
+ * thread reuse warm connections (http.c says why connections are not shared). TLS peers
+ * are always verified (AWS_CA_BUNDLE names another CA file); proxies come from the usual
  * environment variables, as libcurl reads them.
  */
 #ifndef ECSDEPLOY_AWS_HTTP_INTERNAL_H
@@ -92,7 +93,5 @@ int aws_url_parse(const char *url, aws_url *out);
  * resolved (as botocore): an answer that changes between the check and the connection
  * could not be trusted anyway. */
 int aws_host_is_loopback(const char *host);
-/* 1 when ECSDEPLOY_ALLOW_HTTP is 1/true/yes: plain http and ws:// to any host. */
-int aws_plain_http_allowed(void);
 
 #endif

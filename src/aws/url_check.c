@@ -67,7 +67,8 @@ int aws_host_is_loopback(const char *host)
     return loopback_literal(host) || strcasecmp(host, "localhost") == 0;
 }
 
-int aws_plain_http_allowed(void)
+/* 1 when ECSDEPLOY_ALLOW_HTTP is 1/true/yes: plain http and ws:// to any host. */
+static int aws_plain_http_allowed(void)
 {
     const char *v = getenv("ECSDEPLOY_ALLOW_HTTP");
     return v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 || strcasecmp(v, "yes") == 0);

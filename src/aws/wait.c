@@ -38,7 +38,7 @@ int aws_wait(const aws_wait_opts *o, const char *what, aws_poll_fn poll, void *u
                           what, checks, checks == 1 ? "" : "s", waited, last);
             return -1;
         }
-        double pause = interval;
+        double pause = o->self_paced ? 0 : interval;
         if (bound > 0 && waited + pause > bound)
             pause = bound - waited; /* the last check falls on the bound */
         if (util_sleep(pause, o->cancel) != 0) {

@@ -158,7 +158,9 @@ char *aws_wirelog_redact_body_for(const char *service, const char *body, size_t 
     return out;
 }
 
-char *aws_wirelog_redact_url(const char *url)
+/* A redacted copy of a URL (X-Amz-Signature, X-Amz-Security-Token and X-Amz-Credential
+ * query values hidden). Returns a new string (free()). */
+static char *aws_wirelog_redact_url(const char *url)
 {
     const char *q = strchr(url, '?');
     if (!q)

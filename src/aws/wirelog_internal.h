@@ -27,10 +27,6 @@ char *aws_wirelog_redact_body(const char *body, size_t len);
  * that carry secrets only there (SSM's "Value"). */
 char *aws_wirelog_redact_body_for(const char *service, const char *body, size_t len);
 
-/* A redacted copy of a URL (X-Amz-Signature, X-Amz-Security-Token and X-Amz-Credential
- * query values hidden). Returns a new string (free()). */
-char *aws_wirelog_redact_url(const char *url);
-
 /* Write a request or a response to out, redacted. */
 void aws_wirelog_request(FILE *out, const char *service, int attempt, const aws_http_request *req);
 void aws_wirelog_response(FILE *out, const char *service, const aws_http_response *resp,

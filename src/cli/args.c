@@ -160,6 +160,18 @@ static int apply(cli_globals *g, cli_parsed *p, const cli_command *owner, const 
     return rc == 0 ? 0 : EXIT_USAGE;
 }
 
+/* A flag (`shown` as written) that wants a value and has none attached: the next word is
+ * its value, unless there is none or it is a flag itself. */
+static int apply_next(cli_globals *g, cli_parsed *p, const cli_command *owner, const cli_flag *f,
+                      const char *shown, int argc, char **argv, int *i)
+{
+    const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
+    if (!next || looks_like_flag(next))
+        return missing_value(shown, f, next);
+    (*i)++;
+    return apply(g, p, owner, f, next);
+}
+
 static int long_flag(cli_globals *g, cli_parsed *p, int argc, char **argv, int *i)
 {
     const char *w = argv[*i];
@@ -179,11 +191,7 @@ static int long_flag(cli_globals *g, cli_parsed *p, int argc, char **argv, int *
     }
     if (eq)
         return apply(g, p, owner, f, eq + 1);
-    const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
-    if (!next || looks_like_flag(next))
-        return missing_value(shown, f, next);
-    (*i)++;
-    return apply(g, p, owner, f, next);
+    return apply_next(g, p, owner, f, shown, argc, argv, i);
 }
 
 static int short_flags(cli_globals *g, cli_parsed *p, int argc, char **argv, int *i)
@@ -203,11 +211,7 @@ static int short_flags(cli_globals *g, cli_parsed *p, int argc, char **argv, int
         char shown[4] = {'-', *c, 0};
         if (c[1])
             return apply(g, p, owner, f, c + 1);
-        const char *next = *i + 1 < argc ? argv[*i + 1] : NULL;
-        if (!next || looks_like_flag(next))
-            return missing_value(shown, f, next);
-        (*i)++;
-        return apply(g, p, owner, f, next);
+        return apply_next(g, p, owner, f, shown, argc, argv, i);
     }
     return 0;
 }

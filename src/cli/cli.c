@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "res.h"
 #include "xalloc.h"
 
@@ -63,6 +65,32 @@ int cli_usage_error(const char *fmt, ...)
     fputc('\n', stderr);
     va_end(ap);
     return EXIT_USAGE;
+}
+
+void cli_print_json(cJSON *o, int pretty)
+{
+    char *text = pretty ? cJSON_Print(o) : cJSON_PrintUnformatted(o);
+    printf("%s\n", text);
+    free(text);
+    cJSON_Delete(o);
+}
+
+void cli_json_str(cJSON *o, const char *k, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(o, k, v);
+    else
+        cJSON_AddNullToObject(o, k);
+}
+
+int cli_read_answer(char *line, size_t size)
+{
+    if (!fgets(line, (int)size, stdin)) {
+        line[0] = '\0';
+        return -1;
+    }
+    line[strcspn(line, "\r\n")] = '\0';
+    return 0;
 }
 
 const cli_command *cli_command_find(const char *name)
@@ -152,6 +180,8 @@ int cli_main(int argc, char **argv)
     } else if (g.nenv_vars && strcmp(p.cmd->name, "deploy") != 0) {
         rc = cli_usage_error("--env %s sets a container variable, which only deploy does; "
                              "--env NAME selects an environment of the stack file", g.env_vars[0]);
+    } else if (p.cmd->no_args && p.nargs > 0) {
+        rc = cli_usage_error("%s takes no arguments, got '%s'", p.cmd->name, p.args[0]);
     } else {
         const char *e = getenv("ECSDEPLOY_ENV");
         if (!g.environment && e && *e)

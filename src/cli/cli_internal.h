@@ -67,6 +67,20 @@ typedef struct {
     const char *words;    /* CLI_VALUE_WORDS: the choices, e.g. "text json" */
 } cli_flag;
 
+/* Rows several commands share: one wording of the same flag everywhere. */
+#define CLI_FLAG_CLUSTER(id)                                                                  \
+    {"cluster", 0, "NAME", id, "the cluster (default: the stack file's); no file needed",     \
+     CLI_VALUE_ANY, NULL}
+#define CLI_FLAG_YES(id)                                                                      \
+    {"yes", 'y', NULL, id, "do not ask (needed when not on a terminal)", CLI_VALUE_ANY, NULL}
+/* up and down: the bound on each wait of the plan's actions */
+#define CLI_FLAG_WAIT_TIMEOUT(id)                                                             \
+    {"timeout", 0, "D", id, "bound every wait, e.g. 15m (default 15m; RDS 1h)", CLI_VALUE_ANY, \
+     NULL}
+/* deploy and rollback: the bound on watching the deployment */
+#define CLI_FLAG_DEPLOY_TIMEOUT(id)                                                           \
+    {"timeout", 0, "D", id, "give up waiting after D (default 30m)", CLI_VALUE_ANY, NULL}
+
 /* One example in a command's help: the line after "ecsdeploy ", and what it does. */
 typedef struct {
     const char *line;
@@ -86,6 +100,7 @@ typedef struct cli_command {
     cli_value_kind args_kind;    /* what completes its first positional argument */
     const char *args_words;      /* CLI_VALUE_WORDS: e.g. "list get put" */
     cli_value_kind more_kind;    /* what completes the arguments after the first */
+    int no_args;           /* 1: takes no positional argument (refused before run) */
     /* Receives each of its flags as met (arg NULL for a switch): 0, -1 after printing why
      * the value is bad, or CLI_NOT_MINE for an id not in `flags`. */
     int (*parse)(void *state, int id, const char *arg);
@@ -93,6 +108,12 @@ typedef struct cli_command {
     /* Runs with the positional arguments left after options. Returns an exit code. */
     int (*run)(const cli_globals *g, void *state, int argc, char **argv);
 } cli_command;
+
+/* What a command with flags wires into its cli_command: the pieces its file defines under
+ * these names, its `flags` and `examples` tables, its `parse` and `run`, and its state. */
+#define CLI_COMMAND_PARTS(state_type)                                                         \
+    .flags = flags, .examples = examples, .parse = parse, .state_size = sizeof(state_type),   \
+    .run = run
 
 /* The global flags (cli.c), ended by a zero row. */
 extern const cli_flag cli_global_flags[];
@@ -135,6 +156,12 @@ int cli_harden_process(void);
 /* Print "ecsdeploy: " + message + newline on stderr. Returns EXIT_USAGE for convenience. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Print o on stdout, indented (pretty) or on one line, then a newline; o is deleted. */
+struct cJSON;
+void cli_print_json(struct cJSON *o, int pretty);
+/* Add member k to o: the string v, or null when v is NULL. */
+void cli_json_str(struct cJSON *o, const char *k, const char *v);
+
 /* Load and validate the stack file named by -f (default ecsdeploy.yml) with the --set and
  * --set-file options. On success returns 0 and *out (free with stack_free). Otherwise
  * prints every problem as FILE:LINE:COLUMN: message on stderr and returns EXIT_USAGE. */
@@ -157,6 +184,14 @@ int cli_parse_since(const char *text, double now, double *start);
 /* SIGINT, SIGTERM and SIGHUP to handler (which should only set a flag), SIGPIPE ignored:
  * for the commands that stop on Ctrl-C by themselves (run, exec, exec --port-forward). */
 void cli_catch_interrupts(void (*handler)(int));
+
+/* --timeout D of up, down, deploy and rollback (cli_parse_duration): 0, or prints why and
+ * returns EXIT_USAGE. */
+int cli_parse_timeout(const char *arg, double *out);
+
+/* One line of an answer from stdin into line, without its line end: 0, or -1 at the end of
+ * the input (line then ""). */
+int cli_read_answer(char *line, size_t size);
 
 /* --parallel N (1..64): 0, or prints why and returns EXIT_USAGE. */
 int cli_parse_parallel(const char *arg, int *out);

@@ -1,11 +1,14 @@
 /* The AWS client (and the stack file when asked) for exec, secret and logs (see
  * client_internal.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "session_internal.h"
 #include "client_internal.h"
+#include "stack_names.h"
 #include "text.h"
+#include "xalloc.h"
 
 int cli_client_open(const cli_globals *g, int load_stack, cli_client *c)
 {
@@ -18,15 +21,18 @@ int cli_client_open(const cli_globals *g, int load_stack, cli_client *c)
         if (rc != EXIT_OK)
             return rc;
     }
-    aws_client_options o = {.profile = g->profile,
-                            .region = g->region ? g->region : c->stack ? c->stack->region : NULL,
-                            .endpoint_url = g->endpoint_url,
-                            .debug = g->debug};
-    aws_error err;
-    if (aws_client_new(&o, &c->aws, &err) != 0) {
-        cli_print_aws_error(NULL, &err);
-        return cli_aws_error_exit(&err);
-    }
+    return cli_aws_connect(g, c->stack, 0, &c->aws);
+}
+
+int cli_client_open_service(const cli_globals *g, const char *cluster_flag, const char *service,
+                            cli_client *c)
+{
+    int rc = cli_client_open(g, cluster_flag == NULL, c);
+    if (rc != EXIT_OK)
+        return rc;
+    c->cluster = cluster_flag ? xstrdup(cluster_flag) : stack_name_cluster(c->stack->name);
+    if (c->stack && !stack_find_service(c->stack, service))
+        return cli_no_such_service(c->stack, service, NULL);
     return EXIT_OK;
 }
 
@@ -35,6 +41,7 @@ void cli_client_close(cli_client *c)
     if (c->aws)
         aws_client_free(c->aws);
     stack_free(c->stack);
+    free(c->cluster);
     memset(c, 0, sizeof *c);
 }
 

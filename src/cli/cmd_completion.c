@@ -409,11 +409,7 @@ const cli_command cli_cmd_completion = {
     .name = "completion",
     .args = "bash|zsh|fish",
     .summary = "print a shell completion script (commands, flags, the stack's service names)",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_WORDS,
     .args_words = "bash zsh fish",
-    .parse = parse,
-    .state_size = sizeof(completion_state),
-    .run = run,
+    CLI_COMMAND_PARTS(completion_state),
 };

@@ -1,5 +1,4 @@
 /* `ecsdeploy deploy SERVICE... (--image REF | --tag TAG)`: roll out a new image. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,8 +20,7 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {"all", 0, NULL, O_ALL, "every service of the cluster using --image's repository",
      CLI_VALUE_ANY, NULL},
-    {"cluster", 0, "NAME", O_CLUSTER, "the cluster (default: the stack file's); no file needed",
-     CLI_VALUE_ANY, NULL},
+    CLI_FLAG_CLUSTER(O_CLUSTER),
     {"strategy", 0, "S", O_STRATEGY, "rolling, blue-green, canary or linear (default: the service's)",
      CLI_VALUE_WORDS, "rolling blue-green canary linear"},
     {"bake-minutes", 0, "N", O_BAKE, "blue/green: minutes to keep the old revision (0-1440)",
@@ -33,7 +31,7 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {"count", 0, "N", O_COUNT, "run N tasks (0-5000); alone, scales without a new revision",
      CLI_VALUE_ANY, NULL},
-    {"timeout", 0, "D", O_TIMEOUT, "give up waiting after D (default 30m)", CLI_VALUE_ANY, NULL},
+    CLI_FLAG_DEPLOY_TIMEOUT(O_TIMEOUT),
     {"no-wait", 0, NULL, O_NO_WAIT, "return once the service is updated", CLI_VALUE_ANY, NULL},
     {"rollback-on-timeout", 0, NULL, O_RB_TIMEOUT, "on timeout, roll the deployment back",
      CLI_VALUE_ANY, NULL},
@@ -95,10 +93,7 @@ static int parse(void *st, int opt, const char *arg)
             return cli_usage_error("--strategy must be rolling, blue-green, canary or linear, "
                                    "not '%s'", arg);
         return 0;
-    case O_TIMEOUT:
-        if (cli_parse_duration(arg, &s->timeout) != 0)
-            return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
-        return 0;
+    case O_TIMEOUT: return cli_parse_timeout(arg, &s->timeout);
     case O_NO_WAIT: s->no_wait = 1; return 0;
     case O_RB_TIMEOUT: s->rollback_on_timeout = 1; return 0;
     case O_ALL: s->all = 1; return 0;
@@ -153,23 +148,8 @@ static int check_flags(const state *s, int argc, char **argv)
     return EXIT_OK;
 }
 
-typedef struct {
-    aws_client *aws;
-    deploy_request req;
-    deploy_result res;
-    char *name;
-    pthread_t thread;
-    int started;
-} job;
-
-static void *run_job(void *arg)
-{
-    job *j = arg;
-    deploy_run(j->aws, &j->req, &j->res);
-    return NULL;
-}
-
-/* The request for one service: flags, then the stack file's settings for it. */
+/* The request for one service: flags, then the stack file's settings for it
+ * (deploy_request_settings). */
 static void make_request(const state *s, const deploy_cli_target *t, deploy_cli_printer *p,
                          const char *name, deploy_request *q)
 {
@@ -184,29 +164,14 @@ static void make_request(const state *s, const deploy_cli_target *t, deploy_cli_
     q->nenv = s->nenv;
     q->strategy = s->strategy;
     q->desired_count = s->count - 1;
-    q->timeout_s = s->timeout > 0 ? s->timeout : 1800;
+    q->timeout_s = s->timeout > 0 ? s->timeout : DEPLOY_TIMEOUT_DEFAULT;
     q->poll_s = t->poll_s;
     q->no_wait = s->no_wait;
     q->rollback_on_timeout = s->rollback_on_timeout;
     q->progress = deploy_cli_progress;
     q->ud = p;
-    const stack_service *sv = t->stack ? stack_find_service(t->stack, name) : NULL;
-    if (sv) {
-        const stack_deployment *d = &sv->deployment;
-        q->min_healthy_percent = d->min_healthy_percent;
-        q->max_percent = d->max_percent;
-        q->bake_minutes = d->bake_minutes;
-        q->canary_percent = d->canary_percent;
-        q->canary_bake_minutes = d->canary_bake_minutes;
-        q->step_percent = d->step_percent;
-        q->step_bake_minutes = d->step_bake_minutes;
-    }
-    if (s->bake)
-        q->bake_minutes = s->bake - 1;
-    if (s->canary > 0)
-        q->canary_percent = s->canary;
-    if (s->step > 0)
-        q->step_percent = s->step;
+    deploy_request_settings(q, t->stack ? stack_find_service(t->stack, name) : NULL,
+                            s->bake - 1, s->canary, s->step);
 }
 
 /* --all: the services the image is for (deploy_services_using), or why there are none. */
@@ -227,7 +192,8 @@ static int services_for_all(const state *s, const deploy_cli_target *t, svc_stri
     return EXIT_OK;
 }
 
-/* Deploy every named service in parallel; the worst exit code wins (3 over 1). */
+/* Deploy every named service at once (deploy_run_many); the worst exit code wins (3 over
+ * 1). */
 static int deploy_all(const state *s, deploy_cli_target *t, const cli_globals *g,
                       char *const *names, size_t n)
 {
@@ -235,27 +201,21 @@ static int deploy_all(const state *s, deploy_cli_target *t, const cli_globals *g
         return EXIT_AWS;
     deploy_cli_printer p;
     deploy_cli_printer_init(&p, g);
-    job *jobs = xcalloc(n, sizeof *jobs);
-    for (size_t i = 0; i < n; i++) {
-        jobs[i].aws = t->aws;
-        jobs[i].name = names[i];
-        make_request(s, t, &p, names[i], &jobs[i].req);
-        jobs[i].started = pthread_create(&jobs[i].thread, NULL, run_job, &jobs[i]) == 0;
-        if (!jobs[i].started)
-            run_job(&jobs[i]);
-    }
-    int any_rb = 0, any_fail = 0;
+    deploy_request *reqs = xcalloc(n ? n : 1, sizeof *reqs);
+    deploy_result *results = xcalloc(n ? n : 1, sizeof *results);
     for (size_t i = 0; i < n; i++)
-        if (jobs[i].started)
-            pthread_join(jobs[i].thread, NULL);
+        make_request(s, t, &p, names[i], &reqs[i]);
+    deploy_run_many(t->aws, reqs, n, results);
+    int any_rb = 0, any_fail = 0;
     for (size_t i = 0; i < n; i++) {
-        deploy_cli_print_result(&p, jobs[i].name, &jobs[i].res);
-        int code = deploy_cli_exit_code(jobs[i].res.outcome);
+        deploy_cli_print_result(&p, names[i], &results[i]);
+        int code = deploy_cli_exit_code(results[i].outcome);
         any_rb |= code == EXIT_ROLLED_BACK;
         any_fail |= code == EXIT_AWS;
-        deploy_result_free(&jobs[i].res);
+        deploy_result_free(&results[i]);
     }
-    free(jobs);
+    free(results);
+    free(reqs);
     deploy_cli_printer_destroy(&p);
     return any_rb ? EXIT_ROLLED_BACK : any_fail ? EXIT_AWS : EXIT_OK;
 }
@@ -297,11 +257,7 @@ const cli_command cli_cmd_deploy = {
              "file's environment. Both may be given: --env prod --env LOG_LEVEL=debug.\n"
              "A later 'up' keeps what deploy rolled out (image, variables, count) while the\n"
              "stack file's own value has not changed since; see 'ecsdeploy up --help'.",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
     .more_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(state),
-    .run = run,
+    CLI_COMMAND_PARTS(state),
 };

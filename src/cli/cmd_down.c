@@ -18,12 +18,12 @@ typedef struct {
 enum { OPT_PARALLEL = 2200, OPT_YES, OPT_PURGE, OPT_TIMEOUT };
 
 static const cli_flag flags[] = {
-    {"yes", 'y', NULL, OPT_YES, "do not ask (needed when not on a terminal)", CLI_VALUE_ANY, NULL},
+    CLI_FLAG_YES(OPT_YES),
     {"purge", 0, NULL, OPT_PURGE, "delete the kept buckets (every object version), secrets and databases (with a final snapshot) too",
      CLI_VALUE_ANY, NULL},
     {"parallel", 0, "N", OPT_PARALLEL, "run N deletions at a time (1-64, default 16)",
      CLI_VALUE_ANY, NULL},
-    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m; RDS 1h)", CLI_VALUE_ANY, NULL},
+    CLI_FLAG_WAIT_TIMEOUT(OPT_TIMEOUT),
     {0}};
 
 static const cli_example examples[] = {
@@ -38,10 +38,7 @@ static int parse(void *state, int opt, const char *arg)
     case OPT_PARALLEL: return cli_parse_parallel(arg, &o->parallel);
     case OPT_YES: o->yes = 1; return 0;
     case OPT_PURGE: o->purge = 1; return 0;
-    case OPT_TIMEOUT:
-        if (cli_parse_duration(arg, &o->timeout) != 0)
-            return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
-        return 0;
+    case OPT_TIMEOUT: return cli_parse_timeout(arg, &o->timeout);
     }
     return CLI_NOT_MINE;
 }
@@ -57,9 +54,8 @@ static int confirm(const cli_session *s, size_t n)
     fprintf(stderr, "Delete %zu resources of stack %s? Type the stack name to confirm: ", n,
             s->stack->name);
     char line[256];
-    if (!fgets(line, sizeof line, stdin))
+    if (cli_read_answer(line, sizeof line) != 0)
         return 0;
-    line[strcspn(line, "\r\n")] = '\0';
     if (strcmp(line, s->stack->name) != 0) {
         fprintf(stderr, "ecsdeploy: not confirmed; nothing was deleted\n");
         return 0;
@@ -83,8 +79,8 @@ static void list_kept(const cli_session *s, FILE *out)
 static int run(const cli_globals *g, void *state, int argc, char **argv)
 {
     down_opts *o = state;
-    if (argc > 0)
-        return cli_usage_error("down takes no arguments, got '%s'", argv[0]);
+    (void)argc;
+    (void)argv;
     int parallel = o->parallel ? o->parallel : 16;
     cli_session s;
     int rc = cli_session_open(g, &s);
@@ -160,10 +156,7 @@ plan: /* again once the stack's lock is held (below) */
 
 const cli_command cli_cmd_down = {
     .name = "down",
+    .no_args = 1,
     .summary = "delete everything the stack owns (kept buckets, secrets and databases stay unless --purge)",
-    .flags = flags,
-    .examples = examples,
-    .parse = parse,
-    .state_size = sizeof(down_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(down_opts),
 };

@@ -11,7 +11,6 @@
 #include "exec.h"
 #include "client_internal.h"
 #include "exec_forward_internal.h"
-#include "stack_names.h"
 #include "xalloc.h"
 
 enum { OPT_TASK = 3000, OPT_CONTAINER, OPT_TIMEOUT, OPT_NO_WRAP, OPT_CLUSTER, OPT_PORT_FORWARD };
@@ -35,8 +34,7 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {"container", 0, "NAME", OPT_CONTAINER, "this container (default: the one named like the service)",
      CLI_VALUE_ANY, NULL},
-    {"cluster", 0, "NAME", OPT_CLUSTER, "the cluster (default: the stack file's); no file needed",
-     CLI_VALUE_ANY, NULL},
+    CLI_FLAG_CLUSTER(OPT_CLUSTER),
     {"timeout", 0, "D", OPT_TIMEOUT, "end the session after D (default 5m; none with -it)",
      CLI_VALUE_ANY, NULL},
     {"no-wrap", 0, NULL, OPT_NO_WRAP, "send the command as is, not through sh (exit status 0 then)",
@@ -210,18 +208,11 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         if (!argv[i][0] && argc == 2)
             return cli_usage_error("the command is empty");
     cli_client c;
-    int rc = cli_client_open(g, s->cluster == NULL, &c);
-    if (rc != EXIT_OK) {
-        cli_client_close(&c);
-        return rc;
-    }
-    char *cluster = s->cluster ? xstrdup(s->cluster) : stack_name_cluster(c.stack->name);
-    if (c.stack && !stack_find_service(c.stack, argv[0])) {
-        rc = cli_no_such_service(c.stack, argv[0], NULL);
-    } else {
+    int rc = cli_client_open_service(g, s->cluster, argv[0], &c);
+    if (rc == EXIT_OK) {
         exec_target t;
         aws_error err;
-        if (exec_find_target(c.aws, cluster, argv[0], s->task, s->container, &t, &err) != 0) {
+        if (exec_find_target(c.aws, c.cluster, argv[0], s->task, s->container, &t, &err) != 0) {
             rc = cli_client_fail("exec", &err);
         } else if (s->forward) {
             rc = cli_exec_forward(&c, &t, &s->pf, g->debug);
@@ -233,7 +224,6 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
             exec_target_free(&t);
         }
     }
-    free(cluster);
     cli_client_close(&c);
     return rc;
 }
@@ -244,10 +234,6 @@ const cli_command cli_cmd_exec = {
     .about = "With --port-forward LOCAL:REMOTE[@HOST] and no command, exec forwards a local port\n"
              "through the task's ECS Exec agent (no session-manager plugin) until Ctrl-C.",
     .summary = "run a command in a running task of a service (ECS Exec, no plugin needed)",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(exec_state),
-    .run = run,
+    CLI_COMMAND_PARTS(exec_state),
 };

@@ -63,7 +63,8 @@ static size_t index_of(const res_graph *g, const res_node *n)
     return g->n;
 }
 
-char *cli_graph_render(const res_graph *g, cli_graph_format f)
+/* Every node of g and an edge from each dependency to what needs it. Caller frees. */
+static char *cli_graph_render(const res_graph *g, cli_graph_format f)
 {
     buf b = BUF_INIT;
     const char *stack = g->stack && g->stack->name ? g->stack->name : "stack";
@@ -110,8 +111,8 @@ char *cli_graph_render(const res_graph *g, cli_graph_format f)
 static int run(const cli_globals *g, void *state, int argc, char **argv)
 {
     graph_opts *o = state;
-    if (argc > 0)
-        return cli_usage_error("graph takes no arguments, got '%s'", argv[0]);
+    (void)argc;
+    (void)argv;
     stack_model *stack = NULL;
     int rc = cli_load_stack(g, &stack);
     if (rc != EXIT_OK)
@@ -143,10 +144,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_graph = {
     .name = "graph",
+    .no_args = 1,
     .summary = "print the stack's resource graph (what each resource needs) as DOT or Mermaid",
-    .flags = flags,
-    .examples = examples,
-    .parse = parse,
-    .state_size = sizeof(graph_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(graph_opts),
 };

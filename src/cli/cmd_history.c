@@ -16,8 +16,7 @@ enum { O_CLUSTER = 2200, O_LIMIT };
 static const cli_flag flags[] = {
     {"limit", 0, "N", O_LIMIT, "show the N most recent deployments (1-100, default 10)",
      CLI_VALUE_ANY, NULL},
-    {"cluster", 0, "NAME", O_CLUSTER, "the cluster (default: the stack file's); no file needed",
-     CLI_VALUE_ANY, NULL},
+    CLI_FLAG_CLUSTER(O_CLUSTER),
     {0}};
 
 static const cli_example examples[] = {
@@ -81,14 +80,6 @@ static void print_text(const deploy_history *h)
     }
 }
 
-static void add(cJSON *o, const char *k, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 static void print_json(const deploy_history *h, const char *service)
 {
     cJSON *root = cJSON_CreateObject();
@@ -100,20 +91,17 @@ static void print_json(const deploy_history *h, const char *service)
         char t[32], f[32];
         when(x->created_at, t, sizeof t);
         when(x->finished_at, f, sizeof f);
-        add(o, "service_deployment", x->arn);
-        add(o, "started", t);
-        add(o, "finished", x->finished_at > 0 ? f : NULL);
-        add(o, "task_definition", x->task_definition);
-        add(o, "image", x->image);
-        add(o, "strategy", x->strategy ? x->strategy : "ROLLING");
-        add(o, "outcome", x->status);
-        add(o, "reason", x->reason);
+        cli_json_str(o, "service_deployment", x->arn);
+        cli_json_str(o, "started", t);
+        cli_json_str(o, "finished", x->finished_at > 0 ? f : NULL);
+        cli_json_str(o, "task_definition", x->task_definition);
+        cli_json_str(o, "image", x->image);
+        cli_json_str(o, "strategy", x->strategy ? x->strategy : "ROLLING");
+        cli_json_str(o, "outcome", x->status);
+        cli_json_str(o, "reason", x->reason);
         cJSON_AddItemToArray(arr, o);
     }
-    char *s = cJSON_Print(root);
-    printf("%s\n", s);
-    free(s);
-    cJSON_Delete(root);
+    cli_print_json(root, 1);
 }
 
 static int run(const cli_globals *g, void *st, int argc, char **argv)
@@ -146,10 +134,6 @@ const cli_command cli_cmd_history = {
     .name = "history",
     .args = "SERVICE",
     .summary = "list a service's recent deployments: when, revision, image, strategy, outcome",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(state),
-    .run = run,
+    CLI_COMMAND_PARTS(state),
 };

@@ -20,7 +20,7 @@ typedef struct {
 
 enum { OPT_NAME = 2000, OPT_IMAGE, OPT_PORT };
 
-static const cli_flag init_flags[] = {
+static const cli_flag flags[] = {
     {"name", 0, "NAME", OPT_NAME, "the stack's name (default: from the current directory)",
      CLI_VALUE_ANY, NULL},
     {"image", 0, "IMAGE", OPT_IMAGE, "the application's image (default: nginx's public image)",
@@ -29,13 +29,13 @@ static const cli_flag init_flags[] = {
      NULL},
     {0}};
 
-static const cli_example init_examples[] = {
+static const cli_example examples[] = {
     {"init", "write ecsdeploy.yml for the current directory"},
     {"init --name shop --image ghcr.io/acme/shop:1.4.2 --port 8080", "a named stack with its image"},
     {"-f prod.yml init", "write prod.yml instead"},
     {0}};
 
-static int parse_init(void *state, int opt, const char *arg)
+static int parse(void *state, int opt, const char *arg)
 {
     init_state *st = state;
     if (opt == OPT_NAME)
@@ -123,11 +123,11 @@ static void write_template(buf *b, const char *name, const char *image, int port
         name, image, name, port, port);
 }
 
-static int run_init(const cli_globals *g, void *state, int argc, char **argv)
+static int run(const cli_globals *g, void *state, int argc, char **argv)
 {
     init_state *st = state;
-    if (argc > 0)
-        return cli_usage_error("init takes no arguments, got '%s'", argv[0]);
+    (void)argc;
+    (void)argv;
     char *name = st->name ? xstrdup(st->name) : default_name();
     const char *why = stack_check_logical_name(name);
     if (why) {
@@ -174,11 +174,7 @@ static int run_init(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_init = {
     .name = "init",
-
+    .no_args = 1,
     .summary = "write a commented starter stack file (never overwrites one)",
-    .flags = init_flags,
-    .examples = init_examples,
-    .parse = parse_init,
-    .state_size = sizeof(init_state),
-    .run = run_init,
+    CLI_COMMAND_PARTS(init_state),
 };

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 
 #include "client_internal.h"
+#include "session_internal.h"
 #include "clock.h"
 #include "logs.h"
 #include "stack_names.h"
@@ -137,10 +138,7 @@ static void print_event_json(const logs_event *e)
     cJSON_AddStringToObject(o, "task", t);
     cJSON_AddStringToObject(o, "container", container);
     cJSON_AddStringToObject(o, "message", e->message ? e->message : "");
-    char *line = cJSON_PrintUnformatted(o);
-    printf("%s\n", line);
-    free(line);
-    cJSON_Delete(o);
+    cli_print_json(o, 0);
 }
 
 static void print_event(const logs_state *s, const logs_event *e, int color)
@@ -241,10 +239,9 @@ static int follow_loop(cli_client *c, const logs_state *s, logs_filter_input *in
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    double poll = 1.0;
-    const char *env = getenv("ECSDEPLOY_POLL_SECONDS");
-    if (env && atof(env) > 0)
-        poll = atof(env) < 0.2 ? 0.2 : atof(env);
+    double poll = cli_poll_seconds(1.0);
+    if (poll < 0.2)
+        poll = 0.2;
     int rc = EXIT_OK;
     printed_set printed = {0};
     int first = 1;
@@ -316,10 +313,6 @@ const cli_command cli_cmd_logs = {
     .name = "logs",
     .args = "SERVICE",
     .summary = "show a service's log events in time order (default: the last hour), or follow them",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(logs_state),
-    .run = run,
+    CLI_COMMAND_PARTS(logs_state),
 };

@@ -53,8 +53,8 @@ static int parse(void *state, int opt, const char *arg)
 static int run(const cli_globals *g, void *state, int argc, char **argv)
 {
     plan_opts *o = state;
-    if (argc > 0)
-        return cli_usage_error("plan takes no arguments, got '%s'", argv[0]);
+    (void)argc;
+    (void)argv;
     cli_session s;
     int rc = cli_session_open(g, &s);
     if (rc == EXIT_OK)
@@ -67,10 +67,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         if (g->output == OUTPUT_JSON) {
             cJSON *j = plan_render_json(s.graph);
             cJSON_AddItemToObject(j, "kept", plan_kept_json(&kept));
-            char *text = cJSON_Print(j);
-            printf("%s\n", text);
-            free(text);
-            cJSON_Delete(j);
+            cli_print_json(j, 1);
         } else {
             char *text = plan_render_text(s.graph, g->color);
             fputs(text, stdout);
@@ -95,10 +92,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
 
 const cli_command cli_cmd_plan = {
     .name = "plan",
+    .no_args = 1,
     .summary = "show what `up` would create, update, replace and delete",
-    .flags = flags,
-    .examples = examples,
-    .parse = parse,
-    .state_size = sizeof(plan_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(plan_opts),
 };

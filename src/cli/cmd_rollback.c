@@ -10,9 +10,8 @@
 enum { O_CLUSTER = 2100, O_TIMEOUT, O_TO };
 
 static const cli_flag flags[] = {
-    {"cluster", 0, "NAME", O_CLUSTER, "the cluster (default: the stack file's); no file needed",
-     CLI_VALUE_ANY, NULL},
-    {"timeout", 0, "D", O_TIMEOUT, "give up waiting after D (default 30m)", CLI_VALUE_ANY, NULL},
+    CLI_FLAG_CLUSTER(O_CLUSTER),
+    CLI_FLAG_DEPLOY_TIMEOUT(O_TIMEOUT),
     {"to", 0, "REVISION", O_TO, "this revision: N, FAMILY:N or a task definition ARN "
      "(default: the last good release)", CLI_VALUE_ANY, NULL},
     {0}};
@@ -35,10 +34,7 @@ static int parse(void *st, int opt, const char *arg)
     state *s = st;
     switch (opt) {
     case O_CLUSTER: s->cluster = arg; return 0;
-    case O_TIMEOUT:
-        if (cli_parse_duration(arg, &s->timeout) != 0)
-            return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
-        return 0;
+    case O_TIMEOUT: return cli_parse_timeout(arg, &s->timeout);
     case O_TO: {
         size_t len = strlen(arg);
         if (len == 0 || len > 1600 || strpbrk(arg, " \t\n"))
@@ -67,7 +63,7 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
         q.cluster = t.cluster;
         q.service = argv[0];
         q.task_definition = s->to;
-        q.timeout_s = s->timeout > 0 ? s->timeout : 1800;
+        q.timeout_s = s->timeout > 0 ? s->timeout : DEPLOY_TIMEOUT_DEFAULT;
         q.poll_s = t.poll_s;
         q.progress = deploy_cli_progress;
         q.ud = &p;
@@ -86,10 +82,6 @@ const cli_command cli_cmd_rollback = {
     .name = "rollback",
     .args = "SERVICE",
     .summary = "roll a service back to its last good release (or --to a revision), saying which and why",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(state),
-    .run = run,
+    CLI_COMMAND_PARTS(state),
 };

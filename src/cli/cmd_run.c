@@ -9,8 +9,6 @@
 #include "client_internal.h"
 #include "deploy.h"
 #include "session_internal.h"
-#include "stack_names.h"
-#include "xalloc.h"
 
 enum { OPT_CONTAINER = 3100, OPT_TIMEOUT, OPT_CLUSTER };
 
@@ -25,8 +23,7 @@ static const cli_flag flags[] = {
      "(default: the one named like the service)", CLI_VALUE_ANY, NULL},
     {"timeout", 0, "D", OPT_TIMEOUT, "stop the task and give up after D (default 1h)",
      CLI_VALUE_ANY, NULL},
-    {"cluster", 0, "NAME", OPT_CLUSTER, "the cluster (default: the stack file's); no file needed",
-     CLI_VALUE_ANY, NULL},
+    CLI_FLAG_CLUSTER(OPT_CLUSTER),
     {0}};
 
 static const cli_example examples[] = {
@@ -93,36 +90,28 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     if (argc == 2 && !argv[1][0])
         return cli_usage_error("the command is empty");
     cli_client c;
-    int rc = cli_client_open(g, s->cluster == NULL, &c);
+    int rc = cli_client_open_service(g, s->cluster, argv[0], &c);
     if (rc != EXIT_OK) {
-        cli_client_close(&c);
-        return rc;
-    }
-    if (c.stack && !stack_find_service(c.stack, argv[0])) {
-        rc = cli_no_such_service(c.stack, argv[0], NULL);
         cli_client_close(&c);
         return rc;
     }
     /* one argument is a command line as typed (run through sh); several are the argv */
     const char *shell[3] = {"sh", "-c", argv[1]};
     int as_line = argc == 2 && strpbrk(argv[1], " \t;&|<>$'\"");
-    char *cluster = s->cluster ? xstrdup(s->cluster) : stack_name_cluster(c.stack->name);
-    const char *poll = getenv("ECSDEPLOY_POLL_SECONDS");
-    deploy_oneoff_request q = {.cluster = cluster,
+    deploy_oneoff_request q = {.cluster = c.cluster,
                                .service = argv[0],
                                .container = s->container,
                                .command = as_line ? shell : (const char *const *)argv + 1,
                                .ncommand = as_line ? 3 : (size_t)argc - 1,
                                .timeout_s = s->timeout > 0 ? s->timeout : 3600,
-                               .poll_s = poll && atof(poll) > 0 ? atof(poll) : 2,
+                               .poll_s = cli_poll_seconds(2),
                                .cancel = &cancelled,
                                .output = print_line,
                                .progress = print_note};
     /* a one-off task runs the service's task definition against what it uses (a migration
      * against its database): not while a run changes the stack or deploys that service */
     lock_handle *lock = NULL;
-    if (cli_lock_take(c.aws, c.stack ? c.stack->name : cluster, argv[0], "run", &lock) != EXIT_OK) {
-        free(cluster);
+    if (cli_lock_take(c.aws, c.stack ? c.stack->name : c.cluster, argv[0], "run", &lock) != EXIT_OK) {
         cli_client_close(&c);
         return EXIT_AWS;
     }
@@ -140,7 +129,6 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     else
         rc = r.exit_code;
     deploy_oneoff_result_free(&r);
-    free(cluster);
     cli_client_close(&c);
     return rc;
 }
@@ -151,10 +139,6 @@ const cli_command cli_cmd_run = {
     .summary = "run a one-off task of a service (e.g. a migration), stream its output, exit with its code",
     .about = "One argument after '--' that holds spaces or shell characters runs through sh -c;\n"
              "several are the command's arguments as they are. Ctrl-C stops the task.",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(run_state),
-    .run = run,
+    CLI_COMMAND_PARTS(run_state),
 };

@@ -209,12 +209,10 @@ static int do_list(cli_client *c, int json)
         list_one(c, s->name, id, arr, json, &failed);
         free(id);
     }
-    if (json && !failed) {
-        char *text = cJSON_Print(arr);
-        printf("%s\n", text);
-        free(text);
-    }
-    cJSON_Delete(arr);
+    if (json && !failed)
+        cli_print_json(arr, 1);
+    else
+        cJSON_Delete(arr);
     return failed ? EXIT_AWS : EXIT_OK;
 }
 

@@ -46,136 +46,20 @@ static int parse(void *state, int opt, const char *arg)
     return CLI_NOT_MINE;
 }
 
-/* One node as JSON: id, kind, physical id, state, and the kind's own details. Sets
- * *unhealthy when the details say so ("healthy": false). */
-static cJSON *node_json(cli_session *s, res_node *n, int *unhealthy)
+/* What plan_status reads of the stack, or of its service `only`; EXIT_AWS when discovery
+ * failed (said on stderr). */
+static int read_status(cli_session *s, const char *only, cJSON **all, int *unhealthy)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "id", n->id);
-    cJSON_AddStringToObject(o, "kind", n->kind->name);
-    cJSON_AddStringToObject(o, "title", n->kind->title);
-    const char *state = n->physical_id ? (n->desired ? "present" : "not in the stack file")
-                                       : (n->external ? "external, not found" : "missing");
-    cJSON_AddStringToObject(o, "state", state);
-    if (n->physical_id)
-        cJSON_AddStringToObject(o, "physical_id", n->physical_id);
-    if (n->external)
-        cJSON_AddBoolToObject(o, "external", 1);
-    if (n->physical_id && n->kind->status) {
-        aws_error err;
-        aws_error_clear(&err);
-        if (n->kind->status(&s->ctx, n, o, &err) != 0) {
-            char line[1400];
-            cJSON_AddStringToObject(o, "error", aws_error_format(&err, line, sizeof line));
-        }
-    }
-    const cJSON *h = cJSON_GetObjectItemCaseSensitive(o, "healthy");
-    if (cJSON_IsFalse(h) || (!n->physical_id && n->desired && !n->external))
-        *unhealthy = 1;
-    return o;
-}
-
-/* Every node's JSON, each read as soon as its kind is discovered, side by side. */
-typedef struct {
-    cli_session *s;
-    size_t nbuilt;          /* the file's nodes: the graph does not grow during discovery */
-    cJSON **objs;           /* per node */
-    int *unhealthy;         /* per node */
-    const char **seen_id;   /* per node: the physical id its JSON was made with */
-    const size_t *batch;    /* the nodes being read */
-    const char *only;       /* the one node to read ("service/web"), or NULL for all */
-} status_run;
-
-static int node_one(void *ud, size_t i, aws_error *err)
-{
-    (void)err;
-    status_run *r = ud;
-    size_t k = r->batch[i];
-    res_node *n = r->s->graph->nodes[k];
-    r->seen_id[k] = n->physical_id;
-    r->objs[k] = node_json(r->s, n, &r->unhealthy[k]);
-    return 0;
-}
-
-static void read_nodes(status_run *r, const size_t *batch, size_t n)
-{
-    status_run mine = *r; /* each batch has its own list; the arrays are shared */
-    mine.batch = batch;
-    aws_error err;
-    res_parallel(n, RES_READS_AT_ONCE, node_one, &mine, &err);
-}
-
-static int wanted(const status_run *r, const res_node *n)
-{
-    return !r->only || strcmp(n->id, r->only) == 0;
-}
-
-/* Called from a kind's discovery thread once the kind's nodes have what was found. */
-static void kind_ready(void *ud, const res_kind *kind)
-{
-    status_run *r = ud;
-    size_t *batch = xcalloc(r->nbuilt + 1, sizeof *batch), n = 0;
-    for (size_t i = 0; i < r->nbuilt; i++)
-        if (r->s->graph->nodes[i]->kind == kind && wanted(r, r->s->graph->nodes[i]))
-            batch[n++] = i;
-    read_nodes(r, batch, n);
-    free(batch);
-}
-
-/* Discover, reading each kind's nodes as soon as they are known; then the nodes that
- * discovery added (resources the file no longer has) and any whose physical id changed
- * at the end. Returns EXIT_OK with every node's JSON in *all (in graph order). */
-static int discover_and_read(cli_session *s, const char *service, cJSON **all, int *unhealthy)
-{
-    char *only = service ? xasprintf("service/%s", service) : NULL;
-    status_run r = {.s = s, .nbuilt = s->graph->n, .only = only};
-    size_t cap = r.nbuilt + 1;
-    r.objs = xcalloc(cap, sizeof *r.objs);
-    r.unhealthy = xcalloc(cap, sizeof *r.unhealthy);
-    r.seen_id = xcalloc(cap, sizeof *r.seen_id);
+    char *node = only ? xasprintf("service/%s", only) : NULL;
     aws_error err;
     aws_error_clear(&err);
-    int rc = EXIT_OK;
-    if (plan_discover_each(&s->ctx, 16, kind_ready, &r, &err) != 0) {
+    int rc = plan_status(&s->ctx, node, all, unhealthy, &err);
+    free(node);
+    if (rc != 0) {
         cli_print_aws_error(NULL, &err);
-        rc = EXIT_AWS;
+        return EXIT_AWS;
     }
-    size_t total = s->graph->n;
-    if (total + 1 > cap) {
-        r.objs = xrealloc(r.objs, (total + 1) * sizeof *r.objs);
-        r.unhealthy = xrealloc(r.unhealthy, (total + 1) * sizeof *r.unhealthy);
-        r.seen_id = xrealloc(r.seen_id, (total + 1) * sizeof *r.seen_id);
-        for (size_t i = cap; i < total + 1; i++) {
-            r.objs[i] = NULL;
-            r.unhealthy[i] = 0;
-            r.seen_id[i] = NULL;
-        }
-    }
-    size_t *batch = xcalloc(total + 1, sizeof *batch), n = 0;
-    for (size_t i = 0; rc == EXIT_OK && i < total; i++)
-        if (wanted(&r, s->graph->nodes[i]) &&
-            (!r.objs[i] || r.seen_id[i] != s->graph->nodes[i]->physical_id)) {
-            cJSON_Delete(r.objs[i]);
-            r.objs[i] = NULL;
-            r.unhealthy[i] = 0;
-            batch[n++] = i;
-        }
-    read_nodes(&r, batch, n);
-    free(batch);
-    *all = cJSON_CreateArray();
-    for (size_t i = 0; i < total; i++) {
-        if (rc == EXIT_OK && r.objs[i]) {
-            cJSON_AddItemToArray(*all, r.objs[i]);
-            *unhealthy |= r.unhealthy[i];
-        } else {
-            cJSON_Delete(r.objs[i]);
-        }
-    }
-    free(r.objs);
-    free(r.unhealthy);
-    free(r.seen_id);
-    free(only);
-    return rc;
+    return EXIT_OK;
 }
 
 /* The text for people: services, then the infrastructure, then the outputs. */
@@ -196,14 +80,6 @@ static void print_text(cli_session *s, const cJSON *all, const char *only)
         printf("\n");
         cli_print_outputs_text(s, stdout);
     }
-}
-
-static void print_json(cJSON *root)
-{
-    char *text = cJSON_Print(root);
-    printf("%s\n", text);
-    free(text);
-    cJSON_Delete(root);
 }
 
 /* `status --cluster NAME [SERVICE]`: the cluster's services as ECS has them, no stack. */
@@ -259,7 +135,7 @@ static int run_cluster(const cli_globals *g, const status_opts *o, const char *o
         cJSON_AddItemToObject(root, "resources", all);
         all = NULL;
         cJSON_AddBoolToObject(root, "healthy", !unhealthy);
-        print_json(root);
+        cli_print_json(root, 1);
     } else if (rc == EXIT_OK) {
         int cols = 0, rows;
         if (cli_term_size(STDOUT_FILENO, &cols, &rows) != 0)
@@ -299,7 +175,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     if (rc == EXIT_OK && only && !stack_find_service(s.stack, only))
         rc = cli_no_such_service(s.stack, only, NULL);
     if (rc == EXIT_OK)
-        rc = discover_and_read(&s, only, &all, &unhealthy);
+        rc = read_status(&s, only, &all, &unhealthy);
     if (rc != EXIT_OK) {
         cJSON_Delete(all);
         cli_session_close(&s);
@@ -313,7 +189,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
         if (!only)
             cJSON_AddItemToObject(root, "outputs", cli_outputs_json(&s));
         cJSON_AddBoolToObject(root, "healthy", !unhealthy);
-        print_json(root);
+        cli_print_json(root, 1);
     } else {
         print_text(&s, all, only);
         cJSON_Delete(all);
@@ -331,10 +207,6 @@ const cli_command cli_cmd_status = {
     .name = "status",
     .args = "[SERVICE]",
     .summary = "show the stack's services (tasks, revision, image, health) and infrastructure",
-    .flags = flags,
-    .examples = examples,
     .args_kind = CLI_VALUE_SERVICE,
-    .parse = parse,
-    .state_size = sizeof(status_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(status_opts),
 };

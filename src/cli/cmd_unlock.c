@@ -15,7 +15,7 @@ typedef struct {
 enum { OPT_YES = 2400 };
 
 static const cli_flag flags[] = {
-    {"yes", 'y', NULL, OPT_YES, "do not ask (needed when not on a terminal)", CLI_VALUE_ANY, NULL},
+    CLI_FLAG_YES(OPT_YES),
     {0}};
 
 static const cli_example examples[] = {
@@ -42,9 +42,8 @@ static int confirm(const char *stack)
     fprintf(stderr, "Remove it? Only if that run is gone: a live run would go on changing the "
                     "stack alongside the next one. Type the stack name to confirm: ");
     char line[256];
-    if (!fgets(line, sizeof line, stdin))
+    if (cli_read_answer(line, sizeof line) != 0)
         return 0;
-    line[strcspn(line, "\r\n")] = '\0';
     if (strcmp(line, stack) != 0) {
         fprintf(stderr, "ecsdeploy: not confirmed; the lock stays\n");
         return 0;
@@ -104,9 +103,5 @@ const cli_command cli_cmd_unlock = {
     .about = "Only for a run that is gone (killed, or its machine lost): a live run renews its\n"
              "lock, and the lock of one that died expires by itself (ecsdeploy(1), ONE RUN PER\n"
              "STACK). It removes only the lock it showed.",
-    .flags = flags,
-    .examples = examples,
-    .parse = parse,
-    .state_size = sizeof(unlock_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(unlock_opts),
 };

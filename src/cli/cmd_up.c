@@ -29,7 +29,7 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {"parallel", 0, "N", OPT_PARALLEL, "run N actions at a time (1-64, default 16)",
      CLI_VALUE_ANY, NULL},
-    {"timeout", 0, "D", OPT_TIMEOUT, "bound every wait, e.g. 15m (default 15m; RDS 1h)", CLI_VALUE_ANY, NULL},
+    CLI_FLAG_WAIT_TIMEOUT(OPT_TIMEOUT),
     {"no-wait", 0, NULL, OPT_NO_WAIT, "do not wait for services to become steady", CLI_VALUE_ANY,
      NULL},
     {"no-rollback", 0, NULL, OPT_NO_ROLLBACK,
@@ -67,10 +67,7 @@ static int parse(void *state, int opt, const char *arg)
     case OPT_TIMELINE: o->timeline = arg; return 0;
     case OPT_YES: o->yes = 1; return 0;
     case OPT_TAKE_FILE: return cli_take_file_add(&o->take, arg);
-    case OPT_TIMEOUT:
-        if (cli_parse_duration(arg, &o->timeout) != 0)
-            return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
-        return 0;
+    case OPT_TIMEOUT: return cli_parse_timeout(arg, &o->timeout);
     }
     return CLI_NOT_MINE;
 }
@@ -114,10 +111,7 @@ static void print_summary(cli_session *s, const plan_exec_result *r, double secs
         cJSON_AddNumberToObject(o, "seconds", secs);
         if (!r->failed)
             cJSON_AddItemToObject(o, "outputs", cli_outputs_json(s));
-        char *text = cJSON_PrintUnformatted(o);
-        printf("%s\n", text);
-        free(text);
-        cJSON_Delete(o);
+        cli_print_json(o, 0);
         return;
     }
     if (!r->failed) {
@@ -152,9 +146,7 @@ static int ask_before_destroying(cli_session *s, const up_opts *o, const plan_co
            "are lost.\nGo ahead? [y/N] ", c->replace, c->delete, c->replace + c->delete == 1 ? "" : "s");
     fflush(stdout);
     char line[64];
-    if (!fgets(line, sizeof line, stdin))
-        line[0] = '\0';
-    line[strcspn(line, "\r\n")] = '\0';
+    cli_read_answer(line, sizeof line);
     if (strcmp(line, "y") == 0 || strcmp(line, "Y") == 0 || strcmp(line, "yes") == 0)
         return EXIT_OK;
     fprintf(stderr, "ecsdeploy: not confirmed; nothing was changed (up --yes does not ask)\n");
@@ -170,10 +162,7 @@ static void print_kept(cli_session *s, const plan_kept *k)
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "event", "kept");
         cJSON_AddItemToObject(o, "values", plan_kept_json(k));
-        char *text = cJSON_PrintUnformatted(o);
-        printf("%s\n", text);
-        free(text);
-        cJSON_Delete(o);
+        cli_print_json(o, 0);
         return;
     }
     char *text = plan_kept_text(k);
@@ -229,8 +218,8 @@ static int render_verdict(cli_session *s, const plan_up_decision *d)
 static int run(const cli_globals *g, void *state, int argc, char **argv)
 {
     up_opts *o = state;
-    if (argc > 0)
-        return cli_usage_error("up takes no arguments, got '%s'", argv[0]);
+    (void)argc;
+    (void)argv;
     if (o->timeline && cli_timeline_check(o->timeline) != 0)
         return EXIT_USAGE;
     int parallel = o->parallel ? o->parallel : 16;
@@ -319,10 +308,7 @@ plan: /* again once the stack's lock is held (below) */
 
 const cli_command cli_cmd_up = {
     .name = "up",
+    .no_args = 1,
     .summary = "create or update everything the stack file describes",
-    .flags = flags,
-    .examples = examples,
-    .parse = parse,
-    .state_size = sizeof(up_opts),
-    .run = run,
+    CLI_COMMAND_PARTS(up_opts),
 };

@@ -26,10 +26,7 @@ static void print_problems_json(const stack_diags *d)
         cJSON_AddStringToObject(p, "message", d->items[i].message);
         cJSON_AddItemToArray(a, p);
     }
-    char *js = cJSON_Print(o);
-    puts(js);
-    cJSON_free(js);
-    cJSON_Delete(o);
+    cli_print_json(o, 1);
 }
 
 static int load_stack(const cli_globals *g, stack_model **out, int json_problems)

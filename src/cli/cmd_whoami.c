@@ -50,26 +50,21 @@ static void print_json(const sts_identity *id, const char *region, const char *p
         strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
         cJSON_AddStringToObject(o, "CredentialsExpire", when);
     }
-    char *s = cJSON_Print(o);
-    printf("%s\n", s);
-    free(s);
-    cJSON_Delete(o);
+    cli_print_json(o, 1);
 }
 
 static int run(const cli_globals *g, void *state, int argc, char **argv)
 {
     (void)state;
-    if (argc > 0)
-        return cli_usage_error("whoami takes no arguments, got '%s'", argv[0]);
-    aws_client_options o = {.profile = g->profile, .region = g->region,
-                            .endpoint_url = g->endpoint_url, .debug = g->debug};
+    (void)argc;
+    (void)argv;
     aws_client *c;
+    int rc = cli_aws_connect(g, NULL, 0, &c);
+    if (rc != EXIT_OK)
+        return rc;
     aws_error err;
-    if (aws_client_new(&o, &c, &err) != 0)
-        return fail(&err);
     aws_credentials cr = {0};
     sts_identity id = {0};
-    int rc = EXIT_OK;
     if (aws_client_credentials(c, &cr, &err) != 0 || sts_get_caller_identity(c, &id, &err) != 0) {
         rc = fail(&err);
     } else if (g->output == OUTPUT_JSON) {
@@ -90,6 +85,7 @@ static const cli_example examples[] = {
 
 const cli_command cli_cmd_whoami = {
     .name = "whoami",
+    .no_args = 1,
     .examples = examples,
     .summary = "show the AWS account, identity, region and credential source in use",
     .run = run,

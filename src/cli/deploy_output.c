@@ -16,10 +16,7 @@
 int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_target *t)
 {
     memset(t, 0, sizeof *t);
-    t->poll_s = 5;
-    const char *poll = getenv("ECSDEPLOY_POLL_SECONDS");
-    if (poll && atof(poll) > 0)
-        t->poll_s = atof(poll);
+    t->poll_s = cli_poll_seconds(5);
     int want_stack = g->stack_file || (!cluster_flag && access("ecsdeploy.yml", F_OK) == 0);
     if (!cluster_flag && !want_stack)
         return cli_usage_error("no cluster: name it with --cluster NAME, or give the stack "
@@ -34,22 +31,7 @@ int deploy_cli_open(const cli_globals *g, const char *cluster_flag, deploy_cli_t
             return rc;
     }
     t->cluster = cluster_flag ? xstrdup(cluster_flag) : stack_name_cluster(t->stack->name);
-    aws_client_options o = {.profile = g->profile,
-                            .region = g->region ? g->region : t->stack ? t->stack->region : NULL,
-                            .endpoint_url = g->endpoint_url,
-                            .debug = g->debug};
-    aws_error err;
-    if (aws_client_new(&o, &t->aws, &err) != 0) {
-        cli_print_aws_error(NULL, &err);
-        return cli_aws_error_exit(&err);
-    }
-    aws_credentials cr = {0};
-    if (aws_client_credentials(t->aws, &cr, &err) != 0) {
-        cli_print_aws_error(NULL, &err);
-        return cli_aws_error_exit(&err);
-    }
-    aws_credentials_free(&cr);
-    return EXIT_OK;
+    return cli_aws_connect(g, t->stack, 1, &t->aws);
 }
 
 static void release_locks(deploy_cli_target *t)
@@ -141,11 +123,8 @@ static double elapsed(const deploy_cli_printer *p)
 
 static void print_json(cJSON *o)
 {
-    char *s = cJSON_PrintUnformatted(o);
-    printf("%s\n", s);
+    cli_print_json(o, 0);
     fflush(stdout);
-    free(s);
-    cJSON_Delete(o);
 }
 
 void deploy_cli_progress(void *ud, const char *service, const char *phase, const char *msg)
@@ -182,14 +161,6 @@ static const char *outcome_name(deploy_outcome o)
     return "?";
 }
 
-static void add_str(cJSON *o, const char *k, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, k, v);
-    else
-        cJSON_AddNullToObject(o, k);
-}
-
 void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const deploy_result *r)
 {
     pthread_mutex_lock(&p->lock);
@@ -198,12 +169,12 @@ void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const d
         cJSON_AddStringToObject(o, "event", "result");
         cJSON_AddStringToObject(o, "service", service);
         cJSON_AddStringToObject(o, "outcome", outcome_name(r->outcome));
-        add_str(o, "task_definition", r->task_definition);
-        add_str(o, "previous_task_definition", r->previous_task_definition);
-        add_str(o, "image", r->image);
-        add_str(o, "strategy", r->strategy);
-        add_str(o, "service_deployment", r->service_deployment);
-        add_str(o, "message", r->message);
+        cli_json_str(o, "task_definition", r->task_definition);
+        cli_json_str(o, "previous_task_definition", r->previous_task_definition);
+        cli_json_str(o, "image", r->image);
+        cli_json_str(o, "strategy", r->strategy);
+        cli_json_str(o, "service_deployment", r->service_deployment);
+        cli_json_str(o, "message", r->message);
         cJSON *rs = cJSON_AddArrayToObject(o, "reasons");
         for (size_t i = 0; i < r->nreasons; i++)
             cJSON_AddItemToArray(rs, cJSON_CreateString(r->reasons[i]));

@@ -61,6 +61,13 @@ int cli_parse_duration(const char *text, double *seconds)
     return parse_span(text, 7 * 24 * 3600, seconds);
 }
 
+int cli_parse_timeout(const char *arg, double *out)
+{
+    if (cli_parse_duration(arg, out) != 0)
+        return cli_usage_error("--timeout wants a duration like 90s, 15m or 1h, got '%s'", arg);
+    return 0;
+}
+
 /* n digits at p as a number, or -1. */
 static int fixed(const char *p, int n)
 {

@@ -14,9 +14,6 @@
 
 typedef enum { CLI_GRAPH_DOT, CLI_GRAPH_MERMAID } cli_graph_format;
 
-/* Every node of g and an edge from each dependency to what needs it. Caller frees. */
-char *cli_graph_render(const res_graph *g, cli_graph_format format);
-
 /* ---- the timeline of a run --------------------------------------------------------- */
 
 /* One resource's action, in seconds after the run began. */

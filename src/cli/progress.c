@@ -81,11 +81,8 @@ static void emit_json(struct cli_progress *p, const res_node *n, res_action a, r
     cJSON_AddStringToObject(o, "action", plan_action_name(a));
     cJSON_AddStringToObject(o, "message", msg);
     cJSON_AddNumberToObject(o, "elapsed", (double)(long)((util_now() - p->t0) * 10) / 10);
-    char *s = cJSON_PrintUnformatted(o);
-    printf("%s\n", s);
+    cli_print_json(o, 0);
     fflush(stdout);
-    free(s);
-    cJSON_Delete(o);
 }
 
 static void emit_line(struct cli_progress *p, const res_node *n, res_action a, res_event_kind k,

@@ -32,32 +32,45 @@ int cli_aws_error_exit(const aws_error *err)
     return EXIT_AWS;
 }
 
+int cli_aws_connect(const cli_globals *g, const stack_model *st, int check_credentials,
+                    aws_client **out)
+{
+    aws_client_options o = {.profile = g->profile,
+                            .region = g->region ? g->region : st ? st->region : NULL,
+                            .endpoint_url = g->endpoint_url,
+                            .debug = g->debug};
+    aws_error err;
+    if (aws_client_new(&o, out, &err) != 0) {
+        cli_print_aws_error(NULL, &err);
+        return cli_aws_error_exit(&err);
+    }
+    if (!check_credentials)
+        return EXIT_OK;
+    aws_credentials cr = {0};
+    if (aws_client_credentials(*out, &cr, &err) != 0) {
+        cli_print_aws_error(NULL, &err);
+        return cli_aws_error_exit(&err);
+    }
+    aws_credentials_free(&cr);
+    return EXIT_OK;
+}
+
+double cli_poll_seconds(double otherwise)
+{
+    const char *poll = getenv("ECSDEPLOY_POLL_SECONDS");
+    return poll && atof(poll) > 0 ? atof(poll) : otherwise;
+}
+
 int cli_session_open(const cli_globals *g, cli_session *s)
 {
     memset(s, 0, sizeof *s);
     s->g = g;
     pthread_mutex_init(&s->ctx.lock, NULL);
     int rc = cli_load_stack(g, &s->stack);
+    if (rc == EXIT_OK)
+        rc = cli_aws_connect(g, s->stack, 1, &s->aws);
     if (rc != EXIT_OK)
         return rc;
-
-    aws_client_options o = {.profile = g->profile,
-                            .region = g->region ? g->region : s->stack->region,
-                            .endpoint_url = g->endpoint_url,
-                            .debug = g->debug};
-    aws_error err;
-    if (aws_client_new(&o, &s->aws, &err) != 0) {
-        cli_print_aws_error(NULL, &err);
-        return cli_aws_error_exit(&err);
-    }
-    /* Credentials now: a missing or broken configuration is the user's to fix (exit 2),
-     * found before any resource call. */
-    aws_credentials cr = {0};
-    if (aws_client_credentials(s->aws, &cr, &err) != 0) {
-        cli_print_aws_error(NULL, &err);
-        return cli_aws_error_exit(&err);
-    }
-    aws_credentials_free(&cr);
 
     char msg[512];
     if (res_graph_build(s->stack, aws_client_region(s->aws), &s->graph, msg, sizeof msg) != 0) {
@@ -70,11 +83,8 @@ int cli_session_open(const cli_globals *g, cli_session *s)
     s->ctx.graph = s->graph;
     s->ctx.region = aws_client_region(s->aws);
     s->ctx.timeout_s = 900;
-    s->ctx.poll_s = 5;
+    s->ctx.poll_s = cli_poll_seconds(5);
     s->ctx.watch = deploy_watch_res;
-    const char *poll = getenv("ECSDEPLOY_POLL_SECONDS"); /* the tests' fake runs fast */
-    if (poll && atof(poll) > 0)
-        s->ctx.poll_s = atof(poll);
     return EXIT_OK;
 }
 

@@ -49,6 +49,15 @@ int cli_session_keep(cli_session *s, const cli_take_file *t, plan_kept *kept);
 void cli_print_aws_error(const char *context, const aws_error *err);
 /* The exit code for an error from aws_client_new / credentials (2 for configuration). */
 int cli_aws_error_exit(const aws_error *err);
+/* The AWS client of a command into *out (region: --region, else the stack file's when st
+ * is given, else the environment's). With check_credentials the credentials are resolved
+ * now: a missing or broken configuration is the user's to fix (exit 2), found before any
+ * resource call. EXIT_OK, or the exit code after printing why; the caller frees *out. */
+int cli_aws_connect(const cli_globals *g, const stack_model *st, int check_credentials,
+                    aws_client **out);
+/* How often waits poll AWS: ECSDEPLOY_POLL_SECONDS (the tests' fake runs fast), else
+ * `otherwise`. */
+double cli_poll_seconds(double otherwise);
 
 /* ---- the stack's lock (stack_lock.c; see lock.h) ---- */
 

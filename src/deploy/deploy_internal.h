@@ -20,8 +20,10 @@ typedef struct {
     size_t n;
 } deploy_seen;
 void deploy_seen_free_(deploy_seen *s);
-/* Record the unhealthy targets of the service's target groups now (errors ignored). */
-void deploy_seen_targets_(aws_client *c, const ecs_service *s, deploy_seen *seen);
+/* Record the unhealthy targets of the service's target groups now (errors ignored).
+ * Returns 1 when some target's health checks have begun (anything but "initial" with
+ * Elb.RegistrationInProgress: none can be unhealthy before), 0 otherwise. */
+int deploy_seen_targets_(aws_client *c, const ecs_service *s, deploy_seen *seen);
 
 /* What a watch learned of the ECS deployment that runs its revision, kept between looks
  * (the deployment leaves the service once ECS has rolled it back). */

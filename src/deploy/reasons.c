@@ -60,14 +60,18 @@ static const char *tg_name(const char *arn)
     return p ? p + strlen("targetgroup/") : arn;
 }
 
-static void seen_group(aws_client *c, const char *arn, deploy_seen *seen)
+static int seen_group(aws_client *c, const char *arn, deploy_seen *seen)
 {
     elbv2_target_healths h = {0};
     aws_error err;
     if (!arn || elbv2_describe_target_health(c, arn, NULL, 0, &h, &err) != 0)
-        return;
+        return 0;
+    int checking = 0;
     for (size_t i = 0; i < h.n; i++) {
         const elbv2_target_health *t = &h.items[i];
+        if (strcmp(t->state, "initial") != 0 ||
+            !(t->reason && strcmp(t->reason, "Elb.RegistrationInProgress") == 0))
+            checking = 1;
         if (strcmp(t->state, "unhealthy") != 0 || !t->id)
             continue;
         int nl = (int)strcspn(tg_name(arn), "/");
@@ -77,17 +81,20 @@ static void seen_group(aws_client *c, const char *arn, deploy_seen *seen)
                            t->description ? t->description : "no description"));
     }
     elbv2_target_healths_free(&h);
+    return checking;
 }
 
-void deploy_seen_targets_(aws_client *c, const ecs_service *s, deploy_seen *seen)
+int deploy_seen_targets_(aws_client *c, const ecs_service *s, deploy_seen *seen)
 {
     const cJSON *lbs = cJSON_GetObjectItem(s->raw, "loadBalancers"), *lb;
+    int checking = 0;
     cJSON_ArrayForEach(lb, lbs)
     {
-        seen_group(c, aws_json_str(lb, "targetGroupArn"), seen);
+        checking |= seen_group(c, aws_json_str(lb, "targetGroupArn"), seen);
         const cJSON *adv = cJSON_GetObjectItem(lb, "advancedConfiguration");
-        seen_group(c, aws_json_str(adv, "alternateTargetGroupArn"), seen);
+        checking |= seen_group(c, aws_json_str(adv, "alternateTargetGroupArn"), seen);
     }
+    return checking;
 }
 
 const char *deploy_short_td_(const char *td)

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "aws_wait.h"
+#include "clock.h"
 #include "deploy_internal.h"
+#include "poller.h"
 #include "xalloc.h"
 
 /* Reads of the service in a row that may fail before the watch gives up. */
@@ -48,11 +50,14 @@ static void find_mine(view *v, const char *td)
     }
 }
 
-static int read_view(aws_client *c, const deploy_watch_request *w, view *v, aws_error *err)
+/* The service as the cluster's poller read it in a round between earliest and due (see
+ * poller.h), and its service deployment. */
+static int read_view(aws_client *c, const deploy_watch_request *w, poller_watch *pw,
+                     double earliest, double due, view *v, aws_error *err)
 {
     int found = 0;
     memset(v, 0, sizeof *v);
-    if (ecs_describe_service(c, w->cluster, w->service, &v->s, &found, err) != 0)
+    if (poller_look(pw, earliest, due, w->cancel, &v->s, &found, err) != 0)
         return -1;
     if (!found) {
         aws_error_set(err, AWS_ERR_SERVICE, "ServiceMissing", "service %s is gone", w->service);
@@ -166,7 +171,29 @@ typedef struct {
     char shown[512];        /* the state last reported */
     deploy_seen seen;       /* unhealthy targets seen while watching */
     deploy_mine mine;       /* the ECS deployment running the revision, once seen */
+    poller_watch *pw;       /* the cluster's shared reader of services */
+    double earliest, due;   /* when the next look may and must be (util_now) */
+    double deadline;        /* the watch's bound (util_now) */
+    int registering;        /* the last target health read saw no health check begun */
 } watch;
+
+/*
+ * When to look next: one poll interval on, or in a round another watcher of the cluster
+ * makes from half an interval on (so that watchers fall into the same rounds), never past
+ * the bound. While the new tasks run but no health check of their targets has begun (the
+ * load balancer provisions: a minute or two on AWS), every second interval (10 s): a
+ * target is healthy at the earliest one check interval after its first check (two checks
+ * 5 s apart, the least AWS allows), so the service's end is still seen at most one
+ * interval (5 s) after it comes, as with a look every interval; and half the looks go.
+ */
+static void schedule_next(watch *x)
+{
+    double now = util_now(), poll = x->w->poll_s;
+    if (x->registering)
+        poll *= 2;
+    x->due = now + poll < x->deadline ? now + poll : x->deadline;
+    x->earliest = now + poll / 2 < x->due ? now + poll / 2 : x->due;
+}
 
 /* Remember the deployment that runs the revision: it is gone from the service once ECS
  * has rolled it back, and the story of the failure is told from it. */
@@ -189,7 +216,10 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
     watch *x = ud;
     const deploy_watch_request *w = x->w;
     view now;
-    int rc = read_view(x->c, w, &now, err);
+    int rc = read_view(x->c, w, x->pw, x->earliest, x->due, &now, err);
+    schedule_next(x); /* by what the last look saw */
+    if (rc != 0 && aws_error_is(err, AWS_IS_CANCELLED))
+        return -1; /* a Ctrl-C: deploy_watch tells it */
     if (rc == 0) {
         view_free(&x->v);
         x->v = now; /* mine and primary point into heap arrays: still right */
@@ -225,7 +255,9 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
     x->state = failed(&x->v, w->task_definition, &final) ? final ? DEPLOY_STATE_FAILED
                                                                   : DEPLOY_STATE_FAILING
                                                           : DEPLOY_STATE_RUNNING;
-    deploy_seen_targets_(x->c, &x->v.s, &x->seen);
+    /* Target health explains a failure; it only changes once the new tasks run */
+    x->registering = x->v.mine && x->v.mine->running > 0 &&
+                     !deploy_seen_targets_(x->c, &x->v.s, &x->seen);
     return x->state == DEPLOY_STATE_FAILED ||
            (x->state == DEPLOY_STATE_FAILING && w->stop_at_failure);
 }
@@ -269,11 +301,15 @@ static int finish_timeout(watch *x, const char *last, deploy_result *r)
 int deploy_watch(aws_client *c, const deploy_watch_request *w, deploy_result *r)
 {
     watch x = {.c = c, .w = w, .phase = "rolling"};
+    x.pw = poller_join(c, w->cluster, w->service);
+    x.earliest = x.due = util_now(); /* the first look at once */
+    x.deadline = x.due + w->timeout_s;
     aws_wait_opts o = {.interval_s = w->poll_s,
                        .timeout_s = w->timeout_s,
                        .cancel = w->cancel,
                        .progress = progress,
-                       .progress_ud = &x};
+                       .progress_ud = &x,
+                       .self_paced = 1};
     aws_error err;
     int rc = aws_wait(&o, "the new revision to complete and serve", check, &x, &err);
     if (rc == 0 && strcmp(x.line, x.shown) != 0)
@@ -295,6 +331,7 @@ int deploy_watch(aws_client *c, const deploy_watch_request *w, deploy_result *r)
     } else {
         rc = finish_timeout(&x, x.line[0] ? x.line : "the service was never read", r);
     }
+    poller_leave(x.pw);
     view_free(&x.v);
     deploy_seen_free_(&x.seen);
     return rc;

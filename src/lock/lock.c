@@ -55,7 +55,8 @@ static int place_of(aws_client *c, const char *stack, const char *service, lock_
     return 0;
 }
 
-int lock_ttl(void)
+/* The lock's TTL for runs of this process: ECSDEPLOY_LOCK_TTL, or LOCK_TTL_DEFAULT. */
+static int lock_ttl(void)
 {
     const char *v = getenv("ECSDEPLOY_LOCK_TTL");
     char *end;

@@ -37,13 +37,14 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON *groups = cJSON_AddArrayToObject(d, "security_groups");
         cJSON_AddItemToArray(groups, res_ref(sg, "id"));
         res_node_depend(n, res_graph_find(g, sg));
-        /* the rules into its group, and a way out to the internet when public */
+        /* the rules into its group, and, when public, the internet gateway AWS wants
+         * attached to the VPC before it makes the balancer. Not the public route table:
+         * AWS does not ask for it, and it is in place long before the balancer is
+         * active (the ALB provisions for a minute or two; the routes take a second). */
         char *rules = xasprintf("sg_rules/lb-%s", lb->name);
         res_node_depend(n, res_graph_find(g, rules));
-        if (!lb->internal) {
+        if (!lb->internal)
             res_node_depend(n, res_graph_find(g, "igw/main"));
-            res_node_depend(n, res_graph_find(g, "route_table/public"));
-        }
         cJSON_AddNumberToObject(d, "idle_timeout", lb->idle_timeout);
         /* network.ipv6: internet-facing balancers answer over IPv6 too (AWS keeps internal
          * ones on IPv4) */

@@ -281,7 +281,10 @@ static cJSON *forward_groups(const elbv2_action *a)
     return tg;
 }
 
-cJSON *elbres_action_json(const elbv2_action *a)
+/* An action in the compared shape (a cJSON object): {type, ...}. Forward actions list
+ * "target_groups" (ARNs, weights left out: ECS moves them in blue/green). The OIDC client
+ * secret is never in it. */
+static cJSON *elbres_action_json(const elbv2_action *a)
 {
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "type", a->type);

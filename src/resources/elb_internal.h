@@ -57,10 +57,6 @@ int elbres_stack_lbs(res_ctx *ctx, elbv2_lbs *out, aws_error *err);
  * by side). Free with elbv2_listeners_free. */
 int elbres_stack_listeners(res_ctx *ctx, elbv2_listeners *out, aws_error *err);
 
-/* An action in the compared shape (a cJSON object): {type, ...}. Forward actions list
- * "target_groups" (ARNs, weights left out: ECS moves them in blue/green). The OIDC client
- * secret is never in it. */
-cJSON *elbres_action_json(const elbv2_action *a);
 /* The actions array of a listener or rule, ordered by their Order. */
 cJSON *elbres_actions_json(const elbv2_action *a, size_t n);
 /* elbv2 actions from the compared shape (resolved: no references left), for a call.

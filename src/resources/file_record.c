@@ -34,7 +34,8 @@ char *res_file_tag_key(const char *container, const char *field, const char *nam
     return xasprintf("%sh:%.24s", RES_FILE_TAG_PREFIX, hex);
 }
 
-void res_file_hash(const char *value, char out[RES_FILE_HASH_LEN + 1])
+/* The hash a record holds for value (NULL: the value is absent). */
+static void res_file_hash(const char *value, char out[RES_FILE_HASH_LEN + 1])
 {
     if (!value) { /* absent: a mark no hash can be */
         snprintf(out, RES_FILE_HASH_LEN + 1, "%s", "-");

@@ -62,7 +62,9 @@ const char *scaling_aws_metric(const char *metric)
     return NULL;
 }
 
-const char *scaling_metric_of(const char *aws_metric)
+/* An AWS metric name as a policy's "metric" member names it (the AWS name itself when it
+ * is none of ours). */
+static const char *scaling_metric_of(const char *aws_metric)
 {
     for (size_t i = 0; aws_metric && i < sizeof metrics / sizeof metrics[0]; i++)
         if (!strcmp(metrics[i].aws, aws_metric))
@@ -165,7 +167,8 @@ static char *elb_arn_prefix(const char *policy_arn)
     return xasprintf("arn:%s:elasticloadbalancing:%s:%s:", part, region, account);
 }
 
-cJSON *scaling_policy_props(res_ctx *ctx, const aas_policy *p)
+/* One policy / scheduled action as the properties hold it (new objects). */
+static cJSON *scaling_policy_props(res_ctx *ctx, const aas_policy *p)
 {
     (void)ctx;
     cJSON *j = cJSON_CreateObject();
@@ -192,7 +195,7 @@ cJSON *scaling_policy_props(res_ctx *ctx, const aas_policy *p)
     return j;
 }
 
-cJSON *scaling_action_props(const aas_scheduled_action *a)
+static cJSON *scaling_action_props(const aas_scheduled_action *a)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "name", a->name);

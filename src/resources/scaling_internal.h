@@ -12,14 +12,9 @@ extern const res_kind res_kind_scaling;
 /* Policy names: the metric's name ("cpu", "memory", "requests") after this prefix. */
 #define SCALING_POLICY_PREFIX "ecsdeploy-"
 
-/* The metric of a policy's "metric" member ("cpu", "memory", "requests") as AWS names it,
- * and back (NULL / the AWS name itself when it is none of ours). */
+/* The metric of a policy's "metric" member ("cpu", "memory", "requests") as AWS names it
+ * (NULL when it is none of ours). */
 const char *scaling_aws_metric(const char *metric);
-const char *scaling_metric_of(const char *aws_metric);
-
-/* One policy / scheduled action as the properties hold it (new objects). */
-cJSON *scaling_policy_props(res_ctx *ctx, const aas_policy *p);
-cJSON *scaling_action_props(const aas_scheduled_action *a);
 
 int scaling_create(res_ctx *ctx, res_node *n, aws_error *err);
 int scaling_update(res_ctx *ctx, res_node *n, aws_error *err);

@@ -8,7 +8,8 @@
 #include "stack_internal.h"
 #include "xalloc.h"
 
-int stack_parse_cidr6(const char *s, unsigned char addr[16], int *prefix)
+/* Parse "2001:db8::/32" into 16 bytes and a prefix. */
+static int stack_parse_cidr6(const char *s, unsigned char addr[16], int *prefix)
 {
     const char *slash = strchr(s, '/');
     if (!slash || slash == s || (size_t)(slash - s) >= INET6_ADDRSTRLEN || !strchr(s, ':'))
@@ -30,7 +31,8 @@ int stack_parse_cidr6(const char *s, unsigned char addr[16], int *prefix)
     return 0;
 }
 
-char *stack_format_cidr6(const unsigned char addr[16], int prefix)
+/* An IPv6 block in AWS's form (new string). */
+static char *stack_format_cidr6(const unsigned char addr[16], int prefix)
 {
     char host[INET6_ADDRSTRLEN];
     if (!inet_ntop(AF_INET6, addr, host, sizeof host))

@@ -26,7 +26,27 @@ static const char *const cache_attrs[] = {"host", "port", NULL};
 static const char *const parameter_attrs[] = {"value", "name", "arn", "version", NULL};
 static const char *const file_system_attrs[] = {"id", "arn", NULL};
 
-const char *const *stack_ref_attributes(stack_ref_kind kind)
+/* NULL-terminated list of the attributes a reference of this kind may name. Meanings:
+ *   load_balancers.X: dns_name, arn, zone_id (canonical hosted zone), url (https:// when
+ *     the LB has an HTTPS forwarding listener, else http://; its first domain that is not
+ *     a wildcard, else its DNS name; ":PORT" unless the port is the scheme's default),
+ *     domain (its first domain);
+ *   zones.X: id, name (with no final dot), name_servers (the four, joined by ", ");
+ *   secrets.X: arn, name (the Secrets Manager name);
+ *   buckets.X: name, arn, domain_name (BUCKET.s3.REGION.amazonaws.com);
+ *   services.X: name, arn, security_group_id, task_role_arn, host (NAME.NAMESPACE, with
+ *     discovery), url (behind a load balancer: the LB's url plus the fixed prefix of the
+ *     first path pattern; else http://HOST:DISCOVERY_PORT);
+ *   sites.X: domain_name (dxxxx.cloudfront.net), url (https:// and the site's domain, else
+ *     its domain_name), distribution_id, arn;
+ *   ci.github: role_arn;
+ *   databases.X: host (the endpoint's address), port, name (the database), user (the
+ *     master user), secret_arn (the RDS-managed secret holding username and password);
+ *   caches.X: host (the primary, configuration or serverless endpoint), port;
+ *   parameter_store.X: value (String and StringList only, read at deploy time), name, arn,
+ *     version;
+ *   file_systems.X: id, arn. */
+static const char *const *stack_ref_attributes(stack_ref_kind kind)
 {
     switch (kind) {
     case STACK_REF_LOAD_BALANCER: return lb_attrs;

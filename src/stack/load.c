@@ -116,7 +116,7 @@ static void decode_step(stack_ctx *c, const stack_node *key, const stack_node *v
     stack_get_str(c, v, "secret", 0, &b->secret);
 }
 
-void stack_decode_bootstrap(stack_ctx *c, const stack_node *n)
+static void stack_decode_bootstrap(stack_ctx *c, const stack_node *n)
 {
     if (!n)
         return;
@@ -134,7 +134,7 @@ void stack_decode_bootstrap(stack_ctx *c, const stack_node *n)
     stack_path_pop(c, old);
 }
 
-void stack_decode_outputs(stack_ctx *c, const stack_node *n)
+static void stack_decode_outputs(stack_ctx *c, const stack_node *n)
 {
     if (!n)
         return;

@@ -106,7 +106,7 @@ int stack_valid_retention(int days)
 
 /* ---- freeing -------------------------------------------------------------------- */
 
-void stack_auth_free(stack_auth *a)
+static void stack_auth_free(stack_auth *a)
 {
     char *f[] = {a->issuer, a->authorization_endpoint, a->token_endpoint, a->user_info_endpoint,
                  a->client_id, a->client_secret, a->user_pool_arn, a->user_pool_client_id,
@@ -115,7 +115,7 @@ void stack_auth_free(stack_auth *a)
         free(f[i]);
 }
 
-void stack_container_free(stack_container *k)
+static void stack_container_free(stack_container *k)
 {
     free(k->name);
     free(k->image);

@@ -181,7 +181,6 @@ void stack_check_scaling(stack_ctx *c, const stack_node *root, stack_service *v)
 void stack_decode_connect_namespace(stack_ctx *c, const stack_node *n);
 void stack_decode_connect(stack_ctx *c, const stack_node *svc_node, stack_service *svc);
 void stack_check_connect(stack_ctx *c, const stack_node *root);
-void stack_decode_bootstrap(stack_ctx *c, const stack_node *n);
 /* cluster: (cluster.c), and a capacity provider strategy list (also a service's). */
 void stack_decode_cluster(stack_ctx *c, const stack_node *n);
 void stack_decode_capacity(stack_ctx *c, const stack_node *n, stack_capacity **out, size_t *nout);
@@ -195,7 +194,6 @@ void stack_resolve_log_groups(stack_ctx *c, const stack_node *root);
 char *stack_decode_conditions(stack_ctx *c, const stack_node *n);
 /* Rules of the settings across sections: log groups, registry credentials (settings.c). */
 void stack_check_settings(stack_ctx *c, const stack_node *root);
-void stack_decode_outputs(stack_ctx *c, const stack_node *n);
 /* Rules across sections, once everything is decoded. */
 void stack_check_stack(stack_ctx *c, const stack_node *root);
 void stack_check_names(stack_ctx *c, const stack_node *root);
@@ -216,10 +214,6 @@ void stack_network_carve(stack_ctx *c, const stack_node *root);
 int stack_parse_cidr(const char *s, unsigned *addr, int *prefix);
 /* "a.b.c.d/p" as a new string (free()). */
 char *stack_format_cidr(unsigned addr, int prefix);
-/* IPv6 (cidr6.c): parse "2001:db8::/32" into 16 bytes and a prefix; write one in AWS's
- * form (new string). */
-int stack_parse_cidr6(const char *s, unsigned char addr[16], int *prefix);
-char *stack_format_cidr6(const unsigned char addr[16], int prefix);
 /* An IPv4 or IPv6 CIDR as AWS writes it (new string), or NULL with *why (new string,
  * free()) saying what is wrong: not a CIDR, or host bits set. */
 char *stack_cidr_check(const char *text, char **why);
@@ -227,10 +221,6 @@ char *stack_cidr_check(const char *text, char **why);
 char *stack_fargate_check(int cpu, int memory, int *cpu_bad);
 /* 1 when `days` is a CloudWatch Logs retention value. */
 int stack_valid_retention(int days);
-
-/* Helpers to free parts of the model (free.c). */
-void stack_container_free(stack_container *k);
-void stack_auth_free(stack_auth *a);
 
 /* ---- environments (environments.c) --------------------------------------------- */
 

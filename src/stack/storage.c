@@ -170,7 +170,9 @@ void stack_decode_file_systems(stack_ctx *c, const stack_node *n)
 
 /* ---- Parameter Store ------------------------------------------------------------------ */
 
-const char *stack_check_ssm_name(const char *name)
+/* An SSM parameter name ("/stack/db/url" or "plain"): letters, digits and _.-/, a path
+ * starting with '/', no empty part, not starting with aws or ssm, at most 15 levels. */
+static const char *stack_check_ssm_name(const char *name)
 {
     size_t len = strlen(name);
     if (len == 0 || len > 1011)

@@ -247,9 +247,9 @@ def down(fake, path, rte):
     R.check("Kept (remove them with down --purge)" in out and "zone/own" in out, f"down says it kept the zone: {out[-800:]}")
     R.eq([c for c in acm(fake) if c["tags"].get("ecsdeploy:stack") == "dnse2e"], [], "no certificate is left")
     top = records(fake, "example.com.")
-    R.eq(sorted(k for k in top), [("example.com.", "NS"), ("example.com.", "SOA"),
+    R.eq(sorted(k for k in top), [("dnse2e.example.com.", "NS"), ("example.com.", "NS"), ("example.com.", "SOA"),
                                   ("taken.example.com.", "CNAME")],
-         "example.com holds its own records and the foreign one only")
+         "example.com holds its own records, the delegation written by hand and the foreign one only")
     R.check(not zone_by_name(fake, "example.com.")[0]["tags"], "and no tag of the stack")
     own = zone_by_name(fake, "dnse2e.example.com.")
     R.check(len(own) == 1 and own[0]["records"] == 2, f"the stack's zone stays, empty: {own}")
@@ -327,7 +327,8 @@ ZONES = "zones:\n  own: { name: dnse2e.example.com }\n"
 
 
 def main():
-    with sw.Fake("--latency-ms", "0", time_scale=0.01) as fake:
+    # the stack's zone is delegated in example.com by hand while up waits, as a person would
+    with sw.Fake("--latency-ms", "0", time_scale=0.01) as fake, sw.Delegator(fake):
         status, doc = fake.control("POST", "/_fake/route53/hosted-zones", {"name": "example.com"})
         if not R.eq(status, 200, f"the zone example.com is made beforehand: {doc}"):
             return R.finish() if hasattr(R, "finish") else 1

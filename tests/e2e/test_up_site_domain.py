@@ -195,7 +195,7 @@ def down(fake, path):
 
 
 def main():
-    with sw.Fake("--latency-ms", "0", time_scale=0.01) as fake:
+    with sw.Fake("--latency-ms", "0", time_scale=0.01) as fake, sw.Delegator(fake):
         status, doc = fake.control("POST", "/_fake/route53/hosted-zones", {"name": "example.com"})
         if not R.eq(status, 200, f"the zone example.com is made beforehand: {doc}"):
             return R.finish()

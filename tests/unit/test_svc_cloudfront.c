@@ -1,6 +1,7 @@
 /* CloudFront client against the local fake: origin access controls, a distribution served
  * from S3 through one (created, read, updated keeping what it does not manage, disabled,
- * waited for, deleted), ETag refusals, pages, tags, and the lost answers of both creates. */
+ * waited for, deleted), response headers policies, ETag refusals, pages, tags, and the lost
+ * answers of the creates. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,6 +88,54 @@ START_TEST(origin_access_controls)
     cf_oacs_free(&all);
     OK(cf_delete_origin_access_control(c, o.id, o.etag, &err));
     cf_oac_free(&o);
+    aws_client_free(c);
+}
+END_TEST
+
+/* Response headers policies: created with their headers, names unique, changed with the
+ * ETag read before, a lost create answer found by its name, deleted. */
+START_TEST(response_headers_policies)
+{
+    aws_client *c = fake_client();
+    aws_error err;
+    svc_tags headers = {0};
+    svc_tags_add(&headers, "Cross-Origin-Opener-Policy", "same-origin");
+    svc_tags_add(&headers, "Cross-Origin-Embedder-Policy", "require-corp");
+    cf_headers_policy_in in = {.name = "svc-cf-headers", .comment = "site", .headers = &headers};
+    cf_headers_policy p, got;
+    OK(cf_create_headers_policy(c, &in, &p, &err));
+    ck_assert(p.id[0] && p.etag[0]);
+    ck_assert_uint_eq(p.headers.n, 2);
+    ck_assert_str_eq(svc_tags_get(&p.headers, "Cross-Origin-Embedder-Policy"), "require-corp");
+    FAILS_WITH(cf_create_headers_policy(c, &in, &got, &err), "ResponseHeadersPolicyAlreadyExists");
+    ck_assert(aws_error_is(&err, AWS_IS_EXISTS));
+    svc_tags_free(&headers);
+    svc_tags_add(&headers, "Cross-Origin-Embedder-Policy", "credentialless");
+    FAILS_WITH(cf_update_headers_policy(c, p.id, "ESTALE", &in, NULL, &err), "PreconditionFailed");
+    OK(cf_update_headers_policy(c, p.id, p.etag, &in, &got, &err));
+    ck_assert_uint_eq(got.headers.n, 1);
+    ck_assert_str_eq(got.headers.items[0].value, "credentialless");
+    cf_headers_policy_free(&got);
+
+    /* a create whose answer is lost is found by its name: one policy, not a refusal */
+    cf_headers_policy_in lost = {.name = "svc-cf-headers-lost", .headers = &headers};
+    lose_next("CreateResponseHeadersPolicy");
+    cf_headers_policy l;
+    OK(cf_create_headers_policy(c, &lost, &l, &err));
+    ck_assert_str_eq(l.name, "svc-cf-headers-lost");
+    cf_headers_policies all;
+    OK(cf_list_headers_policies(c, &all, &err)); /* the custom ones only, AWS's managed aside */
+    ck_assert_uint_eq(all.n, 2);
+    cf_headers_policies_free(&all);
+    OK(cf_get_headers_policy(c, p.id, &got, &err));
+    OK(cf_delete_headers_policy(c, p.id, got.etag, &err));
+    cf_headers_policy_free(&got);
+    FAILS_WITH(cf_get_headers_policy(c, p.id, &got, &err), "NoSuchResponseHeadersPolicy");
+    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    OK(cf_delete_headers_policy(c, l.id, l.etag, &err));
+    cf_headers_policy_free(&l);
+    cf_headers_policy_free(&p);
+    svc_tags_free(&headers);
     aws_client_free(c);
 }
 END_TEST
@@ -273,7 +322,7 @@ END_TEST
 
 Suite *svc_cloudfront_suite(void)
 {
-    const TTest *const tests[] = {origin_access_controls, distribution_lifecycle,
-                                  distribution_lost_answer, NULL};
+    const TTest *const tests[] = {origin_access_controls, response_headers_policies,
+                                  distribution_lifecycle, distribution_lost_answer, NULL};
     return fake_suite("svc_cloudfront", NULL, NULL, 60, tests);
 }

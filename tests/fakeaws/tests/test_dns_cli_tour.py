@@ -90,6 +90,9 @@ def main():
         zone = made["HostedZone"]["Id"].split("/")[-1]
         R.eq(made["HostedZone"]["Name"], "example.com.", "zone name")
         R.eq(len(made["DelegationSet"]["NameServers"]), 4, "four name servers")
+        status, doc = fake.control("POST", "/_fake/route53/registrar", {   # the registrar, by hand
+            "name": "example.com", "name_servers": made["DelegationSet"]["NameServers"]})
+        R.eq(status, 200, f"the domain's registrar names the zone's servers: {doc}")
         t.err("HostedZoneAlreadyExists", "route53", "create-hosted-zone", "--name", "example.com",
               "--caller-reference", "tour-1")
         t.err("InvalidDomainName", "route53", "create-hosted-zone", "--name", "com", "--caller-reference", "tour-2")

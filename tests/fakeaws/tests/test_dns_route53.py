@@ -316,19 +316,40 @@ def test_control_endpoint_and_resources():
     expect([s for s in r53.resources()["record_sets"] if s["name"] == "www.example.com."][0]["insync"])
 
 
-def test_validation_lookup_uses_the_longest_public_zone():
+def test_validation_follows_the_delegation():
+    """ACM reads DNS as the internet does: from the registered zone down the NS records that
+    delegate a child zone by its name servers; a zone nobody delegates to answers nothing."""
     n = Net(services=SERVICES)
     r53 = n.world.svc("route53")
-    top = zid(zone(n, "example.com", "r1"))
-    sub = zid(zone(n, "app.example.com", "r2"))
+    status, doc = r53.control("POST", ["hosted-zones"], {"name": "example.com"})
+    top = doc["id"]
+    sub_zone = zone(n, "app.example.com", "r2")
+    sub, servers = zid(sub_zone), sub_zone["DelegationSet"]["NameServers"]
     cname = rr("_x.app.example.com", "CNAME", ("_y.acm-validations.aws.",), ttl=300)
+    n.call("route53", "ChangeResourceRecordSets", **change(sub, ("CREATE", cname)))
+    n.wait(60)
+    expect(r53.validation_seen_at("_x.app.example.com.", "_y.acm-validations.aws") is None)  # not delegated
     n.call("route53", "ChangeResourceRecordSets", **change(top, ("CREATE", cname)))
-    expect(r53.validation_seen_at("_x.app.example.com.", "_y.acm-validations.aws") is None)
-    c = n.call("route53", "ChangeResourceRecordSets", **change(sub, ("CREATE", cname)))
-    seen = r53.validation_seen_at("_X.app.example.com", "_y.acm-validations.aws.")
-    expect(seen is not None and seen > n.world.clock.now(), seen)      # INSYNC later
+    n.wait(60)
+    expect(r53.validation_seen_at("_X.app.example.com", "_y.acm-validations.aws.") is not None)  # the parent answers
+    lame = rr("app.example.com", "NS", ("ns-1.example.net.",), ttl=300)
+    n.call("route53", "ChangeResourceRecordSets", **change(top, ("CREATE", lame)))
+    n.wait(60)
+    expect(r53.validation_seen_at("_x.app.example.com", "_y.acm-validations.aws.") is None)  # a lame delegation
+    ns = rr("app.example.com", "NS", tuple(s + "." for s in servers), ttl=300)
+    c = n.call("route53", "ChangeResourceRecordSets", **change(top, ("DELETE", lame), ("CREATE", ns)))
+    seen = r53.validation_seen_at("_x.app.example.com", "_y.acm-validations.aws.")
+    expect(seen is not None and seen > n.world.clock.now(), seen)      # once the NS record is INSYNC
     expect(c["ChangeInfo"]["Status"] == "PENDING")
+    expect(r53.answering_zone("www.app.example.com")[0]["id"] == sub)
     expect(r53.validation_seen_at("_x.app.example.com", "_other.acm-validations.aws.") is None)
+    expect(r53.answering_zone("example.org") == (None, None))
+    api = zid(zone(n, "api.example.com", "r3"))                     # the control endpoint, by hand
+    expect(r53.answering_zone("www.api.example.com")[0]["id"] == top)
+    status, doc = r53.control("POST", ["delegate"], {"name": "api.example.com"})
+    expect(status == 200 and doc == {"id": api, "parent": top}, doc)
+    expect(r53.answering_zone("www.api.example.com")[0]["id"] == api)
+    expect(r53.control("POST", ["delegate"], {"name": "nowhere.example.org"})[0] == 404)
 
 
 if __name__ == "__main__":

@@ -95,6 +95,10 @@ def test_clusters():
     assert call(w, "DescribeClusters", clusters=["c1"])["clusters"][0]["configuration"][
         "executeCommandConfiguration"]["kmsKeyId"] == "k1"
     expect_error("ClusterNotFoundException", call, w, "ListServices", cluster="nope")
+    e = expect_error("InvalidParameterException", call, w, "DescribeServices", cluster="c1",
+                     services=["s%d" % i for i in range(11)])
+    assert "at most 10" in e.message, e.message
+    assert call(w, "DescribeServices", cluster="c1", services=["s%d" % i for i in range(10)])["failures"]
     deleted = call(w, "DeleteCluster", cluster="c1")["cluster"]
     assert deleted["status"] == "INACTIVE"
     assert call(w, "DescribeClusters", clusters=["c1"])["clusters"][0]["status"] == "INACTIVE"

@@ -424,6 +424,8 @@ class ECS(Validation, Capacity, ServiceConnect, TaskLifecycle, OneOff, Deploymen
 
     def DescribeServices(self, req, ctx):
         c = self._cluster(ctx, req.get("cluster"))
+        if len(req["services"]) > 10:  # the API's documented limit, AWS's words
+            raise invalid("service names can have at most 10 items.")
         out, failures = [], []
         for ref in req["services"]:
             svc = self._service(c, ref, must=False)

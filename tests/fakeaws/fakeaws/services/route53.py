@@ -13,11 +13,18 @@ Global (one state for every region, zones per account). What it holds to, as AWS
   remain.
 - Tags: ChangeTagsForResource, ListTagsForResource, ListTagsForResources (10 zones at
   most, the model's bound; an unknown zone fails the whole call).
-- Cross-service: ACM validates a certificate once its CNAME is INSYNC in the public zone
-  with the longest name that holds it (`validation_seen_at`), and is told before records
-  change (`acm.refresh()`), so an issue already due is not undone by a deletion.
-- Control: POST /_fake/route53/hosted-zones {"name": "example.com"} makes a public zone
-  the way a test or demo does beforehand (the examples expect example.com).
+- DNS as the internet sees it (`answering_zone`): a zone made beforehand through the
+  control endpoint is a registered domain's; a zone made with CreateHostedZone answers
+  only once its parent delegates to it (an NS record set at its name naming one of its
+  name servers, INSYNC), as on AWS.
+- Cross-service: ACM validates a certificate once its CNAME is INSYNC in the zone that
+  answers for the name (`validation_seen_at`), and is told before records change
+  (`acm.refresh()`), so an issue already due is not undone by a deletion.
+- Control: POST /_fake/route53/hosted-zones {"name": "example.com"} makes a public,
+  registered zone the way a test or demo does beforehand (the examples expect example.com);
+  POST /_fake/route53/registrar {"name", "name_servers"} registers a zone made with the API
+  (its domain's registrar names its servers); POST /_fake/route53/delegate {"name"} writes
+  a zone's NS record in the zone above it, as a person does by hand.
 """
 
 import string
@@ -210,16 +217,20 @@ class Route53(Service):
         batch = req["ChangeBatch"]
         if len(batch["Changes"]) > 1000:
             raise AwsError("InvalidChangeBatch", "[Number of records limit of 1000 exceeded.]")
-        new, written = records.Batch(self, z, batch["Changes"]).apply()
+        return {"ChangeInfo": self._change_info(self._apply(z, batch["Changes"], batch.get("Comment")))}
+
+    def _apply(self, z, changes, comment=None):
+        """One checked batch into zone z, all or nothing; the change it makes."""
+        new, written = records.Batch(self, z, changes).apply()
         self._refresh_acm()
-        change = self._change(batch.get("Comment"))
+        change = self._change(comment)
         z["records"] = new
         for k in written:
             if k in new:
                 z["synced"][k] = change["insync_at"]
             else:
                 z["synced"].pop(k, None)
-        return {"ChangeInfo": self._change_info(change)}
+        return change
 
     def GetChange(self, req, ctx):
         c = self.changes.get(req["Id"])
@@ -274,30 +285,113 @@ class Route53(Service):
         if acm is not None:
             acm.refresh()
 
+    def _delegated_to(self, parent, child_name):
+        """The public zone named child_name that parent's NS record set at that name points
+        at (one of its name servers among the values), with the time that record became
+        INSYNC; (None, None) when parent does not delegate the name or the delegation is
+        lame."""
+        key = (child_name, "NS", None)
+        rr = parent["records"].get(key)
+        if rr is None:
+            return None, None
+        servers = {names.canonical(r["Value"]) for r in rr.get("ResourceRecords") or []}
+        for z in self.zones.values():
+            if not z["private"] and z["name"] == child_name and \
+                    servers & {names.canonical(ns) for ns in z["name_servers"]}:
+                return z, parent["synced"].get(key)
+        return None, None
+
+    def answering_zone(self, name):
+        """The public zone the internet's DNS asks for `name`, with the time the last
+        delegation on the way became INSYNC: from the registered zone (made beforehand,
+        as a domain's registrar points at it) that holds the name, down through the NS
+        records that delegate a child zone by its name servers. A zone nothing delegates
+        to answers nothing, as on AWS: a new hosted zone serves the internet only once the
+        parent names its servers. (None, None) when no zone answers."""
+        name = names.canonical(name)
+        roots = [z for z in self.zones.values() if z.get("registered") and names.within(name, z["name"])]
+        if not roots:
+            return None, None
+        zone, since = max(roots, key=lambda z: len(z["name"])), 0.0
+        while True:
+            labels = name[:-len(zone["name"])].rstrip(".").split(".") if name != zone["name"] else []
+            cut = None  # the highest delegation point below the zone's apex on the way to name
+            for i in range(len(labels) - 1, -1, -1):
+                point = ".".join(labels[i:]) + "." + zone["name"]
+                if (point, "NS", None) in zone["records"]:
+                    cut = point
+                    break
+            if cut is None:
+                return zone, since
+            child, at = self._delegated_to(zone, cut)
+            if child is None:
+                return None, None
+            zone, since = child, max(since, at or 0.0)
+
     def validation_seen_at(self, name, value):
-        """When a CNAME `name` -> `value` became INSYNC in the public zone that answers for
-        name (of every account: DNS is public): the zone with the longest name that holds
-        it. None when no such record is there."""
+        """When a CNAME `name` -> `value` could first be read by ACM from public DNS: the
+        later of its becoming INSYNC in the zone that answers for the name and that zone's
+        delegation (answering_zone; DNS is public, every account's). None when no zone
+        answers or it does not hold that record."""
         name, value = names.canonical(name), names.canonical(value)
-        public = [z for z in self.zones.values() if not z["private"] and names.within(name, z["name"])]
-        if not public:
+        zone, since = self.answering_zone(name)
+        if zone is None:
             return None
-        longest = max(len(z["name"]) for z in public)
-        seen = []
-        for z in public:
-            rr = z["records"].get((name, "CNAME", None))
-            if len(z["name"]) == longest and rr and \
-                    [names.canonical(r["Value"]) for r in rr.get("ResourceRecords") or []] == [value]:
-                seen.append(z["synced"].get((name, "CNAME", None)))
-        return min(seen) if seen else None
+        rr = zone["records"].get((name, "CNAME", None))
+        if not rr or [names.canonical(r["Value"]) for r in rr.get("ResourceRecords") or []] != [value]:
+            return None
+        synced = zone["synced"].get((name, "CNAME", None))
+        return None if synced is None else max(synced, since)
 
     # ---- control API -------------------------------------------------------------
 
+    def _registrar(self, doc):
+        """POST /_fake/route53/registrar {"name", "name_servers"}: the domain's registrar
+        names these servers (a person did it by hand): the public zone of that name with
+        one of them becomes registered."""
+        if not isinstance(doc, dict) or not isinstance(doc.get("name"), str) or \
+                not isinstance(doc.get("name_servers"), list):
+            return 400, {"error": 'expected {"name": "example.com", "name_servers": ["ns-1.awsdns-01.org", ...]}'}
+        zname = names.canonical(doc["name"])
+        servers = {names.canonical(str(x)) for x in doc["name_servers"]}
+        for z in self.zones.values():
+            if not z["private"] and z["name"] == zname and servers & {names.canonical(x) for x in z["name_servers"]}:
+                z["registered"] = True
+                return 200, {"id": z["id"], "name": z["name"]}
+        return 404, {"error": f"no public zone {zname} has one of those name servers"}
+
+    def _delegate(self, doc):
+        """POST /_fake/route53/delegate {"name"}: a person writes the newest public zone of
+        that name's name servers as an NS record in the zone that answers for its parent
+        name (a change like any other, INSYNC later); not through the API, so a test's
+        injected faults are not spent on it."""
+        if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
+            return 400, {"error": 'expected {"name": "app.example.com"}'}
+        zname = names.canonical(doc["name"])
+        child = [z for z in self.zones.values() if not z["private"] and z["name"] == zname]
+        parent, _ = self.answering_zone(zname.split(".", 1)[1]) if "." in zname.rstrip(".") else (None, None)
+        if not child or parent is None:
+            return 404, {"error": f"no public zone {zname}, or nothing answers for its parent"}
+        child = max(child, key=lambda z: z["order"])
+        ns = {"Name": zname, "Type": "NS", "TTL": 300,
+              "ResourceRecords": [{"Value": x + "."} for x in child["name_servers"]]}
+        try:
+            self._apply(parent, [{"Action": "UPSERT", "ResourceRecordSet": ns}], "delegated by hand")
+        except AwsError as e:
+            return 400, {"error": e.code, "message": e.message}
+        return 200, {"id": child["id"], "parent": parent["id"]}
+
     def control(self, method, path, doc):
         """POST /_fake/route53/hosted-zones {"name", "account"?, "comment"?}: a public zone
-        made beforehand (as a test or the demo does); answers its id and name servers."""
+        made beforehand (as a test or the demo does), registered (the internet's DNS asks
+        it, see answering_zone); answers its id and name servers."""
+        if method == "POST" and path == ["registrar"]:
+            return self._registrar(doc)
+        if method == "POST" and path == ["delegate"]:
+            return self._delegate(doc)
         if method != "POST" or path != ["hosted-zones"]:
-            return 404, {"error": "route53 control endpoints: POST /_fake/route53/hosted-zones"}
+            return 404, {"error": "route53 control endpoints: POST /_fake/route53/hosted-zones, "
+                                  "POST /_fake/route53/registrar, POST /_fake/route53/delegate"}
         if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
             return 400, {"error": 'expected {"name": "example.com"}'}
         ref = f"fakeaws-control-{len(self.refs) + 1}"
@@ -306,6 +400,7 @@ class Route53(Service):
                                     doc.get("comment"))
         except AwsError as e:
             return 400, {"error": e.code, "message": e.message}
+        z["registered"] = True  # the domain's registrar names its servers: the internet asks it
         return 200, {"id": z["id"], "name": z["name"], "name_servers": z["name_servers"]}
 
     def resources(self):
