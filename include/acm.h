@@ -77,12 +77,8 @@ typedef struct {
     int in_use;
 } acm_summary;
 
-typedef struct {
-    acm_summary *items;
-    size_t n;
-} acm_summaries;
+SVC_LIST_TYPE(acm_summary, acm_summaries);
 
-void acm_summaries_free(acm_summaries *l);
 /* ListCertificates of every key type, every page; statuses: NULL-terminated filter (e.g.
  * {"ISSUED", "PENDING_VALIDATION", NULL}) or NULL for all. ACM has no tag filter: find a
  * stack's certificates with acm_list_tags on each. */

@@ -43,12 +43,7 @@ typedef struct {
     time_t created;
 } aas_target;
 
-typedef struct {
-    aas_target *items;
-    size_t n;
-} aas_targets;
-
-void aas_targets_free(aas_targets *l);
+SVC_LIST_TYPE(aas_target, aas_targets);
 
 typedef struct {
     const char *resource_id;
@@ -97,12 +92,8 @@ typedef struct {
     time_t created;
 } aas_policy;
 
-typedef struct {
-    aas_policy *items;
-    size_t n;
-} aas_policies;
+SVC_LIST_TYPE(aas_policy, aas_policies);
 
-void aas_policies_free(aas_policies *l);
 /* DescribeScalingPolicies of a target (resource_id NULL: every ECS policy), optionally only
  * the named ones (NULL-terminated; NULL: all), every page (page_size 0: the service's 10). */
 int aas_describe_scaling_policies(aws_client *c, const char *resource_id,
@@ -131,12 +122,8 @@ typedef struct {
     time_t start, end, created;  /* 0 when none */
 } aas_scheduled_action;
 
-typedef struct {
-    aas_scheduled_action *items;
-    size_t n;
-} aas_scheduled_actions;
+SVC_LIST_TYPE(aas_scheduled_action, aas_scheduled_actions);
 
-void aas_scheduled_actions_free(aas_scheduled_actions *l);
 /* DescribeScheduledActions of a target (NULL: every ECS action), optionally only the named
  * ones, every page (page_size 0: the service's 50). */
 int aas_describe_scheduled_actions(aws_client *c, const char *resource_id,
@@ -153,12 +140,8 @@ typedef struct {
     time_t start;
 } aas_activity;
 
-typedef struct {
-    aas_activity *items;
-    size_t n;
-} aas_activities;
+SVC_LIST_TYPE(aas_activity, aas_activities);
 
-void aas_activities_free(aas_activities *l);
 /* DescribeScalingActivities of a target (NULL: all ECS ones), newest first: every page, or
  * only the first with one_page (page_size 0: the service's 50). */
 int aas_describe_scaling_activities(aws_client *c, const char *resource_id, int page_size,

@@ -43,13 +43,9 @@ typedef struct {
     char *etag;             /* "" in list results */
 } cf_oac;
 
-typedef struct {
-    cf_oac *items;
-    size_t n;
-} cf_oacs;
+SVC_LIST_TYPE(cf_oac, cf_oacs);
 
 void cf_oac_free(cf_oac *o);
-void cf_oacs_free(cf_oacs *l);
 
 typedef struct {
     const char *name;             /* unique in the account, at most 64 characters */
@@ -80,13 +76,9 @@ typedef struct {
     char *etag;             /* "" in list results */
 } cf_headers_policy;
 
-typedef struct {
-    cf_headers_policy *items;
-    size_t n;
-} cf_headers_policies;
+SVC_LIST_TYPE(cf_headers_policy, cf_headers_policies);
 
 void cf_headers_policy_free(cf_headers_policy *p);
-void cf_headers_policies_free(cf_headers_policies *l);
 
 /* The input: custom headers CloudFront sets on every response (overriding the origin's). */
 typedef struct {
@@ -203,12 +195,8 @@ typedef struct {
     svc_strings aliases;
 } cf_summary;
 
-typedef struct {
-    cf_summary *items;
-    size_t n;
-} cf_summaries;
+SVC_LIST_TYPE(cf_summary, cf_summaries);
 
-void cf_summaries_free(cf_summaries *l);
 /* ListDistributions, every page (page_size 0: CloudFront's 100), into *out. */
 int cf_list_distributions(aws_client *c, int page_size, cf_summaries *out, aws_error *err);
 /* The distribution made with this CallerReference: *found 1 with *out set, or 0. Lists the

@@ -48,13 +48,9 @@ typedef struct {
     svc_tags tags;
 } ec2_vpc;
 
-typedef struct {
-    ec2_vpc *items;
-    size_t n;
-} ec2_vpcs;
+SVC_LIST_TYPE(ec2_vpc, ec2_vpcs);
 
 void ec2_vpc_free(ec2_vpc *v);
-void ec2_vpcs_free(ec2_vpcs *l);
 
 /* CreateVpc with tags (may be NULL); *out filled (ec2_vpc_free). */
 int ec2_create_vpc(aws_client *c, const char *cidr, const svc_tags *tags, ec2_vpc *out,
@@ -88,12 +84,8 @@ typedef struct {
     char *name, *zone_id, *state, *region, *zone_type, *opt_in_status;
 } ec2_zone;
 
-typedef struct {
-    ec2_zone *items;
-    size_t n;
-} ec2_zones;
+SVC_LIST_TYPE(ec2_zone, ec2_zones);
 
-void ec2_zones_free(ec2_zones *l);
 /* DescribeAvailabilityZones (filters e.g. state=available, zone-type=availability-zone;
  * ids are zone names). No pages in EC2: page_size is ignored. */
 int ec2_describe_availability_zones(aws_client *c, const ec2_describe_in *in, ec2_zones *out,
@@ -110,13 +102,9 @@ typedef struct {
     svc_tags tags;
 } ec2_subnet;
 
-typedef struct {
-    ec2_subnet *items;
-    size_t n;
-} ec2_subnets;
+SVC_LIST_TYPE(ec2_subnet, ec2_subnets);
 
 void ec2_subnet_free(ec2_subnet *s);
-void ec2_subnets_free(ec2_subnets *l);
 /* CreateSubnet in zone (a name such as "us-east-1a"). */
 int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const char *zone,
                       const svc_tags *tags, ec2_subnet *out, aws_error *err);
@@ -143,13 +131,9 @@ typedef struct {
     svc_tags tags;
 } ec2_igw;
 
-typedef struct {
-    ec2_igw *items;
-    size_t n;
-} ec2_igws;
+SVC_LIST_TYPE(ec2_igw, ec2_igws);
 
 void ec2_igw_free(ec2_igw *g);
-void ec2_igws_free(ec2_igws *l);
 int ec2_create_internet_gateway(aws_client *c, const svc_tags *tags, ec2_igw *out,
                                 aws_error *err);
 int ec2_attach_internet_gateway(aws_client *c, const char *igw_id, const char *vpc_id,
@@ -189,13 +173,9 @@ typedef struct {
     svc_tags tags;
 } ec2_route_table;
 
-typedef struct {
-    ec2_route_table *items;
-    size_t n;
-} ec2_route_tables;
+SVC_LIST_TYPE(ec2_route_table, ec2_route_tables);
 
 void ec2_route_table_free(ec2_route_table *t);
-void ec2_route_tables_free(ec2_route_tables *l);
 int ec2_create_route_table(aws_client *c, const char *vpc_id, const svc_tags *tags,
                            ec2_route_table *out, aws_error *err);
 /* Filters include vpc-id, association.subnet-id, association.main. */
@@ -223,13 +203,9 @@ typedef struct {
     svc_tags tags;
 } ec2_eigw;
 
-typedef struct {
-    ec2_eigw *items;
-    size_t n;
-} ec2_eigws;
+SVC_LIST_TYPE(ec2_eigw, ec2_eigws);
 
 void ec2_eigw_free(ec2_eigw *g);
-void ec2_eigws_free(ec2_eigws *l);
 /* CreateEgressOnlyInternetGateway in vpc_id; client_token (may be NULL, at most 64 ASCII)
  * makes a retried create return the first one. */
 int ec2_create_egress_only_gateway(aws_client *c, const char *vpc_id, const char *client_token,
@@ -250,13 +226,9 @@ typedef struct {
     svc_tags tags;
 } ec2_address;
 
-typedef struct {
-    ec2_address *items;
-    size_t n;
-} ec2_addresses;
+SVC_LIST_TYPE(ec2_address, ec2_addresses);
 
 void ec2_address_free(ec2_address *a);
-void ec2_addresses_free(ec2_addresses *l);
 /* AllocateAddress Domain=vpc with tags. */
 int ec2_allocate_address(aws_client *c, const svc_tags *tags, ec2_address *out, aws_error *err);
 int ec2_release_address(aws_client *c, const char *allocation_id, aws_error *err);
@@ -275,13 +247,9 @@ typedef struct {
     svc_tags tags;
 } ec2_nat;
 
-typedef struct {
-    ec2_nat *items;
-    size_t n;
-} ec2_nats;
+SVC_LIST_TYPE(ec2_nat, ec2_nats);
 
 void ec2_nat_free(ec2_nat *g);
-void ec2_nats_free(ec2_nats *l);
 /* CreateNatGateway (public) in subnet_id with the Elastic IP allocation_id. client_token
  * (may be NULL, at most 64 ASCII characters) makes a retried create return the first one. */
 int ec2_create_nat_gateway(aws_client *c, const char *subnet_id, const char *allocation_id,
@@ -323,13 +291,9 @@ typedef struct {
     svc_tags tags;
 } ec2_security_group;
 
-typedef struct {
-    ec2_security_group *items;
-    size_t n;
-} ec2_security_groups;
+SVC_LIST_TYPE(ec2_security_group, ec2_security_groups);
 
 void ec2_security_group_free(ec2_security_group *g);
-void ec2_security_groups_free(ec2_security_groups *l);
 /* CreateSecurityGroup; *group_id gets the new sg-… (free()). EC2 adds an allow-all egress rule. */
 int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *name,
                               const char *description, const svc_tags *tags, char **group_id,
@@ -363,12 +327,8 @@ typedef struct {
     svc_tags tags;
 } ec2_sg_rule;
 
-typedef struct {
-    ec2_sg_rule *items;
-    size_t n;
-} ec2_sg_rules;
+SVC_LIST_TYPE(ec2_sg_rule, ec2_sg_rules);
 
-void ec2_sg_rules_free(ec2_sg_rules *l);
 /* DescribeSecurityGroupRules: ids are sgr-…; filters group-id, tag:K. Rules referencing a
  * group from other groups are found with DescribeSecurityGroups' ip-permission.group-id. */
 int ec2_describe_security_group_rules(aws_client *c, const ec2_describe_in *in,
@@ -383,12 +343,8 @@ typedef struct {
     svc_tags tags;
 } ec2_eni;
 
-typedef struct {
-    ec2_eni *items;
-    size_t n;
-} ec2_enis;
+SVC_LIST_TYPE(ec2_eni, ec2_enis);
 
-void ec2_enis_free(ec2_enis *l);
 /* Filters include group-id, subnet-id, vpc-id, status. */
 int ec2_describe_network_interfaces(aws_client *c, const ec2_describe_in *in, ec2_enis *out,
                                     aws_error *err);

@@ -380,12 +380,7 @@ typedef struct {
     cJSON *raw;                 /* the object as returned (owned) */
 } ecs_service_deployment;
 
-typedef struct {
-    ecs_service_deployment *items;
-    size_t n;
-} ecs_service_deployments;
-
-void ecs_service_deployments_free(ecs_service_deployments *d);
+SVC_LIST_TYPE(ecs_service_deployment, ecs_service_deployments);
 
 /* ListServiceDeployments of a service, newest first, every page; statuses (may be NULL)
  * filter. Items carry the brief's fields. */
@@ -407,12 +402,8 @@ typedef struct {
     cJSON *raw;                 /* the whole revision (containerImages with digests, ...) */
 } ecs_service_revision;
 
-typedef struct {
-    ecs_service_revision *items;
-    size_t n;
-} ecs_service_revisions;
+SVC_LIST_TYPE(ecs_service_revision, ecs_service_revisions);
 
-void ecs_service_revisions_free(ecs_service_revisions *r);
 /* DescribeServiceRevisions of n ARNs (batches of 20; a deployment's
  * target_revision_arn), unknown ones left out, into *out (ecs_service_revisions_free). */
 int ecs_describe_service_revisions(aws_client *c, const char *const *arns, size_t n,

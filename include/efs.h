@@ -46,13 +46,9 @@ typedef struct {
     svc_tags tags;
 } efs_file_system;
 
-typedef struct {
-    efs_file_system *items;
-    size_t n;
-} efs_file_systems;
+SVC_LIST_TYPE(efs_file_system, efs_file_systems);
 
 void efs_file_system_free(efs_file_system *f);
-void efs_file_systems_free(efs_file_systems *l);
 
 typedef struct {
     const char *creation_token;    /* required: 1..64 characters, unique per account and region */
@@ -98,13 +94,9 @@ typedef struct {
     char *state;              /* "creating", "available", "deleting", ... */
 } efs_mount_target;
 
-typedef struct {
-    efs_mount_target *items;
-    size_t n;
-} efs_mount_targets;
+SVC_LIST_TYPE(efs_mount_target, efs_mount_targets);
 
 void efs_mount_target_free(efs_mount_target *m);
-void efs_mount_targets_free(efs_mount_targets *l);
 
 /* One mount target in subnet_id with security_groups (NULL-terminated; NULL: the VPC's
  * default group). MountTargetConflict: the file system has one in that zone already, or
@@ -153,13 +145,9 @@ typedef struct {
     svc_tags tags;
 } efs_access_point;
 
-typedef struct {
-    efs_access_point *items;
-    size_t n;
-} efs_access_points;
+SVC_LIST_TYPE(efs_access_point, efs_access_points);
 
 void efs_access_point_free(efs_access_point *a);
-void efs_access_points_free(efs_access_points *l);
 
 typedef struct {
     const char *file_system_id;

@@ -24,12 +24,7 @@ typedef struct {
     svc_strings member_clusters; /* cache cluster ids (their security groups are theirs) */
 } elasticache_replication_group;
 
-typedef struct {
-    elasticache_replication_group *items;
-    size_t n;
-} elasticache_replication_groups;
-
-void elasticache_replication_groups_free(elasticache_replication_groups *l);
+SVC_LIST_TYPE(elasticache_replication_group, elasticache_replication_groups);
 
 /* One group (ReplicationGroupNotFoundFault when missing), or every group (NULL) in pages
  * of page_size (20 to 100; 0: AWS's 100). */
@@ -46,12 +41,7 @@ typedef struct {
     svc_strings security_groups;
 } elasticache_cache_cluster;
 
-typedef struct {
-    elasticache_cache_cluster *items;
-    size_t n;
-} elasticache_cache_clusters;
-
-void elasticache_cache_clusters_free(elasticache_cache_clusters *l);
+SVC_LIST_TYPE(elasticache_cache_cluster, elasticache_cache_clusters);
 
 /* One cluster (CacheClusterNotFound when missing), or every cluster (NULL) in pages of
  * page_size (as above); show_node_info asks for the nodes (and so their endpoints). */
@@ -66,12 +56,7 @@ typedef struct {
     svc_strings security_groups, subnet_ids;
 } elasticache_serverless_cache;
 
-typedef struct {
-    elasticache_serverless_cache *items;
-    size_t n;
-} elasticache_serverless_caches;
-
-void elasticache_serverless_caches_free(elasticache_serverless_caches *l);
+SVC_LIST_TYPE(elasticache_serverless_cache, elasticache_serverless_caches);
 
 /* One cache (ServerlessCacheNotFoundFault when missing), or every cache (NULL) in pages
  * of page_size (0: AWS's). */

@@ -32,13 +32,9 @@ typedef struct {
     svc_strings security_groups;
 } elbv2_lb;
 
-typedef struct {
-    elbv2_lb *items;
-    size_t n;
-} elbv2_lbs;
+SVC_LIST_TYPE(elbv2_lb, elbv2_lbs);
 
 void elbv2_lb_free(elbv2_lb *lb);
-void elbv2_lbs_free(elbv2_lbs *l);
 
 typedef struct {
     const char *name;                    /* at most 32: letters, digits, hyphens */
@@ -96,13 +92,9 @@ typedef struct {
     svc_strings lb_arns;  /* load balancers that route to it */
 } elbv2_tg;
 
-typedef struct {
-    elbv2_tg *items;
-    size_t n;
-} elbv2_tgs;
+SVC_LIST_TYPE(elbv2_tg, elbv2_tgs);
 
 void elbv2_tg_free(elbv2_tg *t);
-void elbv2_tgs_free(elbv2_tgs *l);
 
 typedef struct {
     const char *name, *protocol, *protocol_version, *vpc_id;
@@ -145,12 +137,8 @@ typedef struct {
     char *description;  /* "Health checks failed with these codes: [503]" */
 } elbv2_target_health;
 
-typedef struct {
-    elbv2_target_health *items;
-    size_t n;
-} elbv2_target_healths;
+SVC_LIST_TYPE(elbv2_target_health, elbv2_target_healths);
 
-void elbv2_target_healths_free(elbv2_target_healths *l);
 int elbv2_register_targets(aws_client *c, const char *tg_arn, const elbv2_target *targets,
                            size_t n, aws_error *err);
 int elbv2_deregister_targets(aws_client *c, const char *tg_arn, const elbv2_target *targets,
@@ -223,13 +211,9 @@ typedef struct {
     size_t nactions;
 } elbv2_listener;
 
-typedef struct {
-    elbv2_listener *items;
-    size_t n;
-} elbv2_listeners;
+SVC_LIST_TYPE(elbv2_listener, elbv2_listeners);
 
 void elbv2_listener_free(elbv2_listener *l);
-void elbv2_listeners_free(elbv2_listeners *l);
 
 typedef struct {
     const char *lb_arn;        /* create */
@@ -258,12 +242,8 @@ typedef struct {
     int is_default;  /* the listener's default certificate (set by ModifyListener) */
 } elbv2_cert;
 
-typedef struct {
-    elbv2_cert *items;
-    size_t n;
-} elbv2_certs;
+SVC_LIST_TYPE(elbv2_cert, elbv2_certs);
 
-void elbv2_certs_free(elbv2_certs *l);
 /* DescribeListenerCertificates, every page: the default certificate (is_default) and the
  * certificate list; a default also in the list appears twice. */
 int elbv2_describe_listener_certificates(aws_client *c, const char *listener_arn,
@@ -286,13 +266,9 @@ typedef struct {
     size_t nactions;
 } elbv2_rule;
 
-typedef struct {
-    elbv2_rule *items;
-    size_t n;
-} elbv2_rules;
+SVC_LIST_TYPE(elbv2_rule, elbv2_rules);
 
 void elbv2_rule_free(elbv2_rule *r);
-void elbv2_rules_free(elbv2_rules *l);
 int elbv2_create_rule(aws_client *c, const char *listener_arn, int priority,
                       const elbv2_condition *conds, size_t nconds, const elbv2_action *actions,
                       size_t nactions, const svc_tags *tags, elbv2_rule *out, aws_error *err);
@@ -314,12 +290,8 @@ typedef struct {
     svc_tags tags;
 } elbv2_tag_desc;
 
-typedef struct {
-    elbv2_tag_desc *items;
-    size_t n;
-} elbv2_tag_descs;
+SVC_LIST_TYPE(elbv2_tag_desc, elbv2_tag_descs);
 
-void elbv2_tag_descs_free(elbv2_tag_descs *l);
 int elbv2_add_tags(aws_client *c, const char *const *arns, const svc_tags *tags, aws_error *err);
 int elbv2_remove_tags(aws_client *c, const char *const *arns, const char *const *keys,
                       aws_error *err);

@@ -29,12 +29,7 @@ typedef struct {
 /* Free the strings of a role and zero it. */
 void iam_role_free(iam_role *r);
 
-typedef struct {
-    iam_role *items;
-    size_t n;
-} iam_roles;
-
-void iam_roles_free(iam_roles *r);
+SVC_LIST_TYPE(iam_role, iam_roles);
 
 typedef struct {
     const char *name;             /* required, at most 64 characters */
@@ -108,12 +103,7 @@ typedef struct {
 
 void iam_policy_free(iam_policy *p);
 
-typedef struct {
-    iam_policy *items;
-    size_t n;
-} iam_policies;
-
-void iam_policies_free(iam_policies *l);
+SVC_LIST_TYPE(iam_policy, iam_policies);
 
 /* CreatePolicy (description and tags may be NULL); *out (may be NULL) the new policy.
  * EntityAlreadyExists when the path and name are taken. */

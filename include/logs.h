@@ -20,12 +20,7 @@ typedef struct {
     char *kms_key_id;          /* NULL when none */
 } logs_group;
 
-typedef struct {
-    logs_group *items;
-    size_t n;
-} logs_groups;
-
-void logs_groups_free(logs_groups *g);
+SVC_LIST_TYPE(logs_group, logs_groups);
 
 /* CreateLogGroup with tags (may be NULL) and an optional KMS key. */
 int logs_create_log_group(aws_client *c, const char *name, const svc_tags *tags,

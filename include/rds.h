@@ -33,13 +33,9 @@ typedef struct {
     svc_strings zones;   /* the zone of each subnet, in the same order */
 } rds_subnet_group;
 
-typedef struct {
-    rds_subnet_group *items;
-    size_t n;
-} rds_subnet_groups;
+SVC_LIST_TYPE(rds_subnet_group, rds_subnet_groups);
 
 void rds_subnet_group_free(rds_subnet_group *g);
-void rds_subnet_groups_free(rds_subnet_groups *l);
 
 /* The subnets (NULL-terminated) must be in one VPC and cover two zones. out may be NULL. */
 int rds_create_db_subnet_group(aws_client *c, const char *name, const char *description,
@@ -77,13 +73,9 @@ typedef struct {
     svc_tags tags;
 } rds_instance;
 
-typedef struct {
-    rds_instance *items;
-    size_t n;
-} rds_instances;
+SVC_LIST_TYPE(rds_instance, rds_instances);
 
 void rds_instance_free(rds_instance *i);
-void rds_instances_free(rds_instances *l);
 
 typedef struct {
     const char *id;                   /* 1-63 letters, digits, hyphens; RDS lowers it */
@@ -158,12 +150,7 @@ typedef struct {
     svc_tags tags;
 } rds_snapshot;
 
-typedef struct {
-    rds_snapshot *items;
-    size_t n;
-} rds_snapshots;
-
-void rds_snapshots_free(rds_snapshots *l);
+SVC_LIST_TYPE(rds_snapshot, rds_snapshots);
 
 /* By snapshot identifier (DBSnapshotNotFound when missing), by instance, by type
  * ("manual", "automated"), or all (every argument NULL); page_size as above. */

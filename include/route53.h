@@ -32,13 +32,9 @@ typedef struct {
     long long record_count;   /* ResourceRecordSetCount */
 } r53_zone;
 
-typedef struct {
-    r53_zone *items;
-    size_t n;
-} r53_zones;
+SVC_LIST_TYPE(r53_zone, r53_zones);
 
 void r53_zone_free(r53_zone *z);
-void r53_zones_free(r53_zones *l);
 
 typedef struct {
     const char *name;             /* "example.com" (a final dot or not) */
@@ -97,12 +93,8 @@ typedef struct {
     r53_alias alias;
 } r53_record_set;
 
-typedef struct {
-    r53_record_set *items;
-    size_t n;
-} r53_record_sets;
+SVC_LIST_TYPE(r53_record_set, r53_record_sets);
 
-void r53_record_sets_free(r53_record_sets *l);
 
 /* ListResourceRecordSets, every page, in Route 53's order (name with labels reversed,
  * then type). */

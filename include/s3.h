@@ -28,12 +28,8 @@ typedef struct {
     char *region;           /* BucketRegion, NULL when S3 did not say */
 } s3_bucket;
 
-typedef struct {
-    s3_bucket *items;
-    size_t n;
-} s3_buckets;
+SVC_LIST_TYPE(s3_bucket, s3_buckets);
 
-void s3_buckets_free(s3_buckets *b);
 /* ListBuckets with names that start with prefix (NULL: all), every page, into *out. */
 int s3_list_buckets(aws_client *c, const char *prefix, s3_buckets *out, aws_error *err);
 
@@ -82,12 +78,8 @@ typedef struct {
     int abort_multipart_days; /* AbortIncompleteMultipartUpload/DaysAfterInitiation */
 } s3_lifecycle_rule;
 
-typedef struct {
-    s3_lifecycle_rule *items;
-    size_t n;
-} s3_lifecycle_rules;
+SVC_LIST_TYPE(s3_lifecycle_rule, s3_lifecycle_rules);
 
-void s3_lifecycle_rules_free(s3_lifecycle_rules *r);
 int s3_put_bucket_lifecycle(aws_client *c, const char *bucket, const s3_lifecycle_rule *rules,
                             size_t n, aws_error *err);
 int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rules *out,
@@ -105,12 +97,8 @@ typedef struct {
     long max_age;               /* MaxAgeSeconds; -1: none */
 } s3_cors_rule;
 
-typedef struct {
-    s3_cors_rule *items;
-    size_t n;
-} s3_cors_rules;
+SVC_LIST_TYPE(s3_cors_rule, s3_cors_rules);
 
-void s3_cors_rules_free(s3_cors_rules *r);
 /* PutBucketCors (with Content-MD5) replaces every rule; n must be 1..100. */
 int s3_put_bucket_cors(aws_client *c, const char *bucket, const s3_cors_rule *rules, size_t n,
                        aws_error *err);
@@ -141,12 +129,8 @@ typedef struct {
     int is_latest;
 } s3_object_version;
 
-typedef struct {
-    s3_object_version *items;
-    size_t n;
-} s3_object_versions;
+SVC_LIST_TYPE(s3_object_version, s3_object_versions);
 
-void s3_object_versions_free(s3_object_versions *v);
 /* ListObjectVersions under prefix (NULL: all): every version and delete marker, every
  * page (max_keys per page; 0: the service default), appended to *out (zero it first). */
 int s3_list_object_versions(aws_client *c, const char *bucket, const char *prefix,

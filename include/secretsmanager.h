@@ -42,11 +42,7 @@ int secretsmanager_describe_secret(aws_client *c, const char *secret_id,
 
 /* Every secret carrying tag key=value (all pages); out->items/n, free each with
  * secretsmanager_secret_info_free then free(items). */
-typedef struct {
-    secretsmanager_secret *items;
-    size_t n;
-} secretsmanager_secret_list;
-void secretsmanager_secret_list_free(secretsmanager_secret_list *l);
+SVC_LIST_TYPE(secretsmanager_secret, secretsmanager_secret_list);
 int secretsmanager_list_secrets_by_tag(aws_client *c, const char *key, const char *value,
                                        secretsmanager_secret_list *out, aws_error *err);
 

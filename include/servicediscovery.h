@@ -48,13 +48,9 @@ typedef struct {
     long long service_count;
 } sd_namespace;
 
-typedef struct {
-    sd_namespace *items;
-    size_t n;
-} sd_namespaces;
+SVC_LIST_TYPE(sd_namespace, sd_namespaces);
 
 void sd_namespace_free(sd_namespace *ns);
-void sd_namespaces_free(sd_namespaces *l);
 /* CreatePrivateDnsNamespace in vpc_id. creator_request_id (may be NULL) makes a retried
  * create return the first operation. *operation_id: free(); wait with sd_wait_operation,
  * whose targets carry the namespace id under "NAMESPACE". */
@@ -85,13 +81,9 @@ typedef struct {
     int failure_threshold;
 } sd_service;
 
-typedef struct {
-    sd_service *items;
-    size_t n;
-} sd_services;
+SVC_LIST_TYPE(sd_service, sd_services);
 
 void sd_service_free(sd_service *s);
-void sd_services_free(sd_services *l);
 
 typedef struct {
     const char *name, *namespace_id, *description, *creator_request_id;
@@ -121,12 +113,8 @@ typedef struct {
     svc_tags attributes;  /* AWS_INSTANCE_IPV4, ECS_TASK_DEFINITION_FAMILY, ... */
 } sd_instance;
 
-typedef struct {
-    sd_instance *items;
-    size_t n;
-} sd_instances;
+SVC_LIST_TYPE(sd_instance, sd_instances);
 
-void sd_instances_free(sd_instances *l);
 int sd_list_instances(aws_client *c, const char *service_id, int page_size, sd_instances *out,
                       aws_error *err);
 /* Asynchronous: *operation_id (may be NULL; free()). */

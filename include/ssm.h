@@ -50,14 +50,10 @@ typedef struct {
     time_t last_modified;
 } ssm_parameter;
 
-typedef struct {
-    ssm_parameter *items;
-    size_t n;
-} ssm_parameters;
+SVC_LIST_TYPE(ssm_parameter, ssm_parameters);
 
 /* Wipe the value and free everything; leaves *p zeroed. */
 void ssm_parameter_free(ssm_parameter *p);
-void ssm_parameters_free(ssm_parameters *l);
 
 /* One parameter by name or ARN, optionally with a ":version" or ":label" selector.
  * Without with_decryption a SecureString's value is its ciphertext. */
@@ -85,12 +81,7 @@ typedef struct {
     time_t last_modified;
 } ssm_parameter_meta;
 
-typedef struct {
-    ssm_parameter_meta *items;
-    size_t n;
-} ssm_parameter_metas;
-
-void ssm_parameter_metas_free(ssm_parameter_metas *l);
+SVC_LIST_TYPE(ssm_parameter_meta, ssm_parameter_metas);
 
 /* A ParameterFilters entry: key "Name", "Path", "Type", "KeyId", "Tier", "DataType" or
  * "tag:KEY"; option NULL (Equals; Path: OneLevel) or "BeginsWith", "Contains",

@@ -23,6 +23,16 @@
 
 #include "aws_wait.h"
 
+/* Declare L, a client's output list {T *items; size_t n;}, and `void L_free(L *l)`, which
+ * frees every item and the array and leaves the list empty:
+ *     SVC_LIST_TYPE(ec2_vpc, ec2_vpcs);   declares ec2_vpcs and ec2_vpcs_free */
+#define SVC_LIST_TYPE(T, L)                                                                \
+    typedef struct {                                                                      \
+        T *items;                                                                         \
+        size_t n;                                                                         \
+    } L;                                                                                  \
+    void L##_free(L *l)
+
 /* A tag. As input the strings are borrowed; in outputs they are owned (see svc_tags_free). */
 typedef struct {
     char *key;
@@ -55,6 +65,10 @@ void svc_strings_add(svc_strings *s, const char *value);
  * with "waiting for WHAT: " before the message. */
 int svc_wait(const aws_wait_opts *o, int def_checks, double def_interval, const char *what,
              aws_poll_fn poll, void *ud, aws_error *err);
+/* The same, with what formatted from fmt (up to 400 characters). */
+int svc_waitf(const aws_wait_opts *o, int def_checks, double def_interval, aws_poll_fn poll,
+              void *ud, aws_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
 /* Free an output list {items, n}: each item with free_one(&item), then the array; the
  * list is left empty. (Needs <stdlib.h> and <string.h>.) */
 #define SVC_LIST_FREE(list, free_one)                                                     \

@@ -18,18 +18,12 @@ static const char *const key_types[] = {"RSA_1024",      "RSA_2048",     "RSA_30
 
 static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
 {
-    cJSON *o = NULL;
-    int rc = aws_json_call(c, "acm", op, in, out ? out : &o, err);
-    cJSON_Delete(in);
-    cJSON_Delete(o);
-    return rc;
+    return svc_json_call(c, "acm", op, in, out, 0, err);
 }
 
 static cJSON *arn_input(const char *arn)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "CertificateArn", arn);
-    return in;
+    return svc_input("CertificateArn", arn);
 }
 
 int acm_request_certificate(aws_client *c, const acm_request_in *in, char **arn,
@@ -41,109 +35,72 @@ int acm_request_certificate(aws_client *c, const acm_request_in *in, char **arn,
     cJSON *j = cJSON_CreateObject(), *o;
     cJSON_AddStringToObject(j, "DomainName", in->domain);
     cJSON_AddStringToObject(j, "ValidationMethod", "DNS");
-    if (in->alternative_names && in->alternative_names[0]) {
-        cJSON *names = cJSON_AddArrayToObject(j, "SubjectAlternativeNames");
-        for (size_t i = 0; in->alternative_names[i]; i++)
-            cJSON_AddItemToArray(names, cJSON_CreateString(in->alternative_names[i]));
-    }
+    svc_add_strings(j, "SubjectAlternativeNames", in->alternative_names);
     /* with the token, a retried request after a lost answer is the same certificate */
     cJSON_AddStringToObject(j, "IdempotencyToken", tok);
     if (in->key_algorithm)
         cJSON_AddStringToObject(j, "KeyAlgorithm", in->key_algorithm);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
-    if (call(c, "RequestCertificate", j, &o, err) != 0)
-        return -1;
-    *arn = svc_json_dup(o, "CertificateArn");
-    cJSON_Delete(o);
-    return 0;
+    return call(c, "RequestCertificate", j, &o, err)
+               ? -1
+               : svc_answer_str(o, "CertificateArn", arn);
 }
 
-static void read_validation(const cJSON *o, acm_validation *v)
-{
-    const cJSON *rr = cJSON_GetObjectItemCaseSensitive(o, "ResourceRecord");
-    v->domain = svc_json_dup(o, "DomainName");
-    v->validation_domain = svc_json_dup(o, "ValidationDomain");
-    v->status = svc_json_dup(o, "ValidationStatus");
-    v->method = svc_json_dup(o, "ValidationMethod");
-    v->record_name = xstrdup_or_null(aws_json_str(rr, "Name"));
-    v->record_value = xstrdup_or_null(aws_json_str(rr, "Value"));
-}
+static const svc_field validation_fields[] = {
+    SVC_FIELD("DomainName", SVC_STR, acm_validation, domain),
+    SVC_FIELD("ValidationDomain", SVC_STR, acm_validation, validation_domain),
+    SVC_FIELD("ValidationStatus", SVC_STR, acm_validation, status),
+    SVC_FIELD("ValidationMethod", SVC_STR, acm_validation, method),
+    SVC_FIELD("ResourceRecord.Name", SVC_STR_NULL, acm_validation, record_name),
+    SVC_FIELD("ResourceRecord.Value", SVC_STR_NULL, acm_validation, record_value),
+    SVC_END};
+static const svc_shape validation_shape = {sizeof(acm_validation), validation_fields, NULL, NULL};
 
-void acm_certificate_free(acm_certificate *c)
-{
-    free(c->arn);
-    free(c->domain);
-    free(c->status);
-    free(c->type);
-    free(c->key_algorithm);
-    free(c->failure_reason);
-    svc_strings_free(&c->names);
-    for (size_t i = 0; i < c->nvalidations; i++) {
-        acm_validation *v = &c->validations[i];
-        free(v->domain);
-        free(v->validation_domain);
-        free(v->status);
-        free(v->method);
-        free(v->record_name);
-        free(v->record_value);
-    }
-    free(c->validations);
-    svc_strings_free(&c->in_use_by);
-    memset(c, 0, sizeof *c);
-}
+static const svc_field certificate_fields[] = {
+    SVC_FIELD("CertificateArn", SVC_STR, acm_certificate, arn),
+    SVC_FIELD("DomainName", SVC_STR, acm_certificate, domain),
+    SVC_FIELD("Status", SVC_STR, acm_certificate, status),
+    SVC_FIELD("Type", SVC_STR, acm_certificate, type),
+    SVC_FIELD("KeyAlgorithm", SVC_STR, acm_certificate, key_algorithm),
+    SVC_FIELD("FailureReason", SVC_STR, acm_certificate, failure_reason),
+    SVC_FIELD("SubjectAlternativeNames", SVC_STRINGS, acm_certificate, names),
+    SVC_FIELD("InUseBy", SVC_STRINGS, acm_certificate, in_use_by),
+    SVC_FLIST("DomainValidationOptions", acm_certificate, validations, nvalidations,
+              &validation_shape),
+    SVC_FIELD("CreatedAt", SVC_TIME, acm_certificate, created_at),
+    SVC_FIELD("IssuedAt", SVC_TIME, acm_certificate, issued_at),
+    SVC_FIELD("NotAfter", SVC_TIME, acm_certificate, not_after),
+    SVC_END};
+static const svc_shape certificate_shape = {sizeof(acm_certificate), certificate_fields, NULL,
+                                            NULL};
+
+SVC_DEFINE_FREE(acm_certificate_free, acm_certificate, certificate_shape)
 
 int acm_describe_certificate(aws_client *c, const char *arn, acm_certificate *out,
                              aws_error *err)
 {
-    cJSON *o;
-    memset(out, 0, sizeof *out);
-    if (call(c, "DescribeCertificate", arn_input(arn), &o, err) != 0)
-        return -1;
-    const cJSON *d = cJSON_GetObjectItemCaseSensitive(o, "Certificate");
-    out->arn = svc_json_dup(d, "CertificateArn");
-    out->domain = svc_json_dup(d, "DomainName");
-    out->status = svc_json_dup(d, "Status");
-    out->type = svc_json_dup(d, "Type");
-    out->key_algorithm = svc_json_dup(d, "KeyAlgorithm");
-    out->failure_reason = svc_json_dup(d, "FailureReason");
-    svc_json_strings(d, "SubjectAlternativeNames", NULL, &out->names);
-    svc_json_strings(d, "InUseBy", NULL, &out->in_use_by);
-    const cJSON *vs = aws_json_array(d, "DomainValidationOptions");
-    out->nvalidations = (size_t)cJSON_GetArraySize(vs);
-    out->validations = xcalloc(out->nvalidations + 1, sizeof *out->validations);
-    size_t i = 0;
-    for (const cJSON *v = vs ? vs->child : NULL; v; v = v->next)
-        read_validation(v, &out->validations[i++]);
-    out->created_at = (time_t)aws_json_int(d, "CreatedAt", 0);
-    out->issued_at = (time_t)aws_json_int(d, "IssuedAt", 0);
-    out->not_after = (time_t)aws_json_int(d, "NotAfter", 0);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_read(call, c, "DescribeCertificate", arn_input(arn), "Certificate",
+                         &certificate_shape, out, err);
 }
 
-void acm_summaries_free(acm_summaries *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].arn);
-        free(l->items[i].domain);
-        free(l->items[i].status);
-        svc_strings_free(&l->items[i].names);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+static const svc_field summary_fields[] = {
+    SVC_FIELD("CertificateArn", SVC_STR, acm_summary, arn),
+    SVC_FIELD("DomainName", SVC_STR, acm_summary, domain),
+    SVC_FIELD("Status", SVC_STR, acm_summary, status),
+    SVC_FIELD("SubjectAlternativeNameSummaries", SVC_STRINGS, acm_summary, names),
+    SVC_FIELD("InUse", SVC_BOOL, acm_summary, in_use),
+    SVC_END};
+static const svc_shape summary_shape = {sizeof(acm_summary), summary_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(acm_summaries_free, acm_summaries, summary_shape)
 
 int acm_list_certificates(aws_client *c, const char *const *statuses, acm_summaries *out,
                           aws_error *err)
 {
     memset(out, 0, sizeof *out);
     cJSON *in = cJSON_CreateObject(), *items;
-    if (statuses && statuses[0]) {
-        cJSON *s = cJSON_AddArrayToObject(in, "CertificateStatuses");
-        for (size_t i = 0; statuses[i]; i++)
-            cJSON_AddItemToArray(s, cJSON_CreateString(statuses[i]));
-    }
+    svc_add_strings(in, "CertificateStatuses", statuses);
     cJSON *keys = cJSON_AddArrayToObject(cJSON_AddObjectToObject(in, "Includes"), "keyTypes");
     for (size_t i = 0; key_types[i]; i++)
         cJSON_AddItemToArray(keys, cJSON_CreateString(key_types[i]));
@@ -151,20 +108,7 @@ int acm_list_certificates(aws_client *c, const char *const *statuses, acm_summar
                           .items = "CertificateSummaryList"};
     int rc = aws_json_paginate(c, "acm", "ListCertificates", in, &spec, &items, err);
     cJSON_Delete(in);
-    if (rc != 0)
-        return -1;
-    out->n = (size_t)cJSON_GetArraySize(items);
-    out->items = xcalloc(out->n + 1, sizeof *out->items);
-    size_t i = 0;
-    for (const cJSON *s = items->child; s; s = s->next, i++) {
-        out->items[i].arn = svc_json_dup(s, "CertificateArn");
-        out->items[i].domain = svc_json_dup(s, "DomainName");
-        out->items[i].status = svc_json_dup(s, "Status");
-        svc_json_strings(s, "SubjectAlternativeNameSummaries", NULL, &out->items[i].names);
-        out->items[i].in_use = aws_json_bool(s, "InUse", 0);
-    }
-    cJSON_Delete(items);
-    return 0;
+    return rc ? -1 : svc_read_items(items, &summary_shape, (void **)&out->items, &out->n);
 }
 
 int acm_delete_certificate(aws_client *c, const char *arn, aws_error *err)
@@ -251,9 +195,8 @@ int acm_wait_validation_records(aws_client *c, const char *arn, const aws_wait_o
     if (out)
         memset(out, 0, sizeof *out);
     cert_poll p = {c, arn, out};
-    char what[400];
-    snprintf(what, sizeof what, "the DNS validation records of certificate %s", arn);
-    return svc_wait(o, 30, 2, what, poll_records, &p, err);
+    return svc_waitf(o, 30, 2, poll_records, &p, err,
+                     "the DNS validation records of certificate %s", arn);
 }
 
 static int poll_issued(void *ctx, char *state, size_t size, aws_error *err)
@@ -278,7 +221,5 @@ int acm_wait_certificate_issued(aws_client *c, const char *arn, const aws_wait_o
                                 aws_error *err)
 {
     cert_poll p = {c, arn, NULL};
-    char what[400];
-    snprintf(what, sizeof what, "certificate %s to be issued", arn);
-    return svc_wait(o, 5, 60, what, poll_issued, &p, err);
+    return svc_waitf(o, 5, 60, poll_issued, &p, err, "certificate %s to be issued", arn);
 }

@@ -10,22 +10,18 @@
 
 static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
 {
-    cJSON *o = NULL;
-    int rc = aws_json_call(c, "application-autoscaling", op, in, &o, err);
-    cJSON_Delete(in);
-    if (rc != 0)
-        aws_error_prefix(err, "%s: ", op);
-    if (out)
-        *out = rc == 0 ? o : NULL;
-    else
-        cJSON_Delete(o);
-    return rc;
+    return svc_json_call(c, "application-autoscaling", op, in, out, SVC_PREFIX, err);
 }
 
-/* Every page of a Describe* into a new array of its items (cJSON_Delete). */
+/* Every page of a Describe* (one_page: only the first), its items read with shape into
+ * {*out, *n} (emptied first); in is deleted. */
 static int list(aws_client *c, const char *op, cJSON *in, int page_size, int one_page,
-                const char *items, cJSON **all, aws_error *err)
+                const char *items, const svc_shape *shape, void **out, size_t *n,
+                aws_error *err)
 {
+    cJSON *all = NULL;
+    *out = NULL;
+    *n = 0;
     if (page_size > 0)
         cJSON_AddNumberToObject(in, "MaxResults", page_size);
     aws_page_spec ps = {.in_token = "NextToken", .out_token = "NextToken", .items = items};
@@ -34,18 +30,20 @@ static int list(aws_client *c, const char *op, cJSON *in, int page_size, int one
         cJSON *o;
         rc = call(c, op, cJSON_Duplicate(in, 1), &o, err);
         if (rc == 0) {
-            *all = cJSON_DetachItemFromObjectCaseSensitive(o, items);
-            if (!cJSON_IsArray(*all)) {
-                cJSON_Delete(*all);
-                *all = cJSON_CreateArray();
+            all = cJSON_DetachItemFromObjectCaseSensitive(o, items);
+            if (!cJSON_IsArray(all)) {
+                cJSON_Delete(all);
+                all = cJSON_CreateArray();
             }
             cJSON_Delete(o);
         }
-    } else if ((rc = aws_json_paginate(c, "application-autoscaling", op, in, &ps, all, err)) != 0) {
-        aws_error_prefix(err, "%s: ", op);
+    } else {
+        rc = aws_json_paginate(c, "application-autoscaling", op, in, &ps, &all, err);
+        if (rc != 0)
+            aws_error_prefix(err, "%s: ", op);
     }
     cJSON_Delete(in);
-    return rc;
+    return rc ? -1 : svc_read_items(all, shape, out, n);
 }
 
 /* {"ServiceNamespace": "ecs"} with the ResourceId and its ScalableDimension when resource_id
@@ -76,12 +74,6 @@ static void add_capacity(cJSON *o, const char *name, long v)
         cJSON_AddNumberToObject(o, name, (double)v);
 }
 
-static time_t epoch(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsNumber(v) ? (time_t)v->valuedouble : 0;
-}
-
 char *aas_resource_id(const char *cluster, const char *service)
 {
     return xasprintf("service/%s/%s", cluster, service);
@@ -98,16 +90,22 @@ char *aas_alb_resource_label(const char *load_balancer_arn, const char *target_g
 
 /* ---- scalable targets ---------------------------------------------------------------- */
 
-void aas_targets_free(aas_targets *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].resource_id);
-        free(l->items[i].arn);
-        free(l->items[i].role_arn);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+#define SUSPENDED(m) "SuspendedState." m
+
+static const svc_field target_fields[] = {
+    SVC_FIELD("ResourceId", SVC_STR, aas_target, resource_id),
+    SVC_FIELD("ScalableTargetARN", SVC_STR, aas_target, arn),
+    SVC_FIELD("RoleARN", SVC_STR, aas_target, role_arn),
+    SVC_FIELD("MinCapacity", SVC_LONG, aas_target, min_capacity),
+    SVC_FIELD("MaxCapacity", SVC_LONG, aas_target, max_capacity),
+    SVC_FIELD(SUSPENDED("DynamicScalingInSuspended"), SVC_BOOL, aas_target, scale_in_suspended),
+    SVC_FIELD(SUSPENDED("DynamicScalingOutSuspended"), SVC_BOOL, aas_target, scale_out_suspended),
+    SVC_FIELD(SUSPENDED("ScheduledScalingSuspended"), SVC_BOOL, aas_target, scheduled_suspended),
+    SVC_FIELD("CreationTime", SVC_TIME, aas_target, created),
+    SVC_END};
+static const svc_shape target_shape = {sizeof(aas_target), target_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(aas_targets_free, aas_targets, target_shape)
 
 int aas_register_scalable_target(aws_client *c, const aas_target_in *in, char **arn,
                                  aws_error *err)
@@ -123,46 +121,22 @@ int aas_register_scalable_target(aws_client *c, const aas_target_in *in, char **
         cJSON_AddBoolToObject(s, "DynamicScalingOutSuspended", in->scale_out_suspended);
         cJSON_AddBoolToObject(s, "ScheduledScalingSuspended", in->scheduled_suspended);
     }
-    if (in->tags && in->tags->n) {
-        cJSON *t = cJSON_AddObjectToObject(j, "Tags");
-        for (size_t i = 0; i < in->tags->n; i++)
-            cJSON_AddStringToObject(t, in->tags->items[i].key,
-                                    in->tags->items[i].value ? in->tags->items[i].value : "");
-    }
-    if (call(c, "RegisterScalableTarget", j, &o, err) != 0)
-        return -1;
-    if (arn)
-        *arn = svc_json_dup(o, "ScalableTargetARN");
-    cJSON_Delete(o);
-    return 0;
+    if (in->tags && in->tags->n)
+        cJSON_AddItemToObject(j, "Tags", svc_tags_map_json(in->tags));
+    return call(c, "RegisterScalableTarget", j, &o, err)
+               ? -1
+               : svc_answer_str(o, "ScalableTargetARN", arn);
 }
 
 int aas_describe_scalable_targets(aws_client *c, const char *const *resource_ids, int page_size,
                                   aas_targets *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = target_input(NULL), *all, *e;
+    cJSON *in = target_input(NULL);
     add_names(in, "ResourceIds", resource_ids);
     if (resource_ids)
         cJSON_AddStringToObject(in, "ScalableDimension", AAS_ECS_DIMENSION);
-    if (list(c, "DescribeScalableTargets", in, page_size, 0, "ScalableTargets", &all, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, all)
-    {
-        aas_target *t = xgrow((void **)&out->items, &out->n, sizeof *out->items);
-        const cJSON *s = cJSON_GetObjectItemCaseSensitive(e, "SuspendedState");
-        t->resource_id = svc_json_dup(e, "ResourceId");
-        t->arn = svc_json_dup(e, "ScalableTargetARN");
-        t->role_arn = svc_json_dup(e, "RoleARN");
-        t->min_capacity = (long)aws_json_int(e, "MinCapacity", 0);
-        t->max_capacity = (long)aws_json_int(e, "MaxCapacity", 0);
-        t->scale_in_suspended = aws_json_bool(s, "DynamicScalingInSuspended", 0);
-        t->scale_out_suspended = aws_json_bool(s, "DynamicScalingOutSuspended", 0);
-        t->scheduled_suspended = aws_json_bool(s, "ScheduledScalingSuspended", 0);
-        t->created = epoch(e, "CreationTime");
-    }
-    cJSON_Delete(all);
-    return 0;
+    return list(c, "DescribeScalableTargets", in, page_size, 0, "ScalableTargets", &target_shape,
+                (void **)&out->items, &out->n, err);
 }
 
 int aas_deregister_scalable_target(aws_client *c, const char *resource_id, aws_error *err)
@@ -189,62 +163,41 @@ int aas_put_tracking_policy(aws_client *c, const aas_tracking_in *in, char **pol
     cJSON_AddNumberToObject(cfg, "ScaleOutCooldown", (double)in->scale_out_cooldown);
     cJSON_AddNumberToObject(cfg, "ScaleInCooldown", (double)in->scale_in_cooldown);
     cJSON_AddBoolToObject(cfg, "DisableScaleIn", in->disable_scale_in);
-    if (call(c, "PutScalingPolicy", j, &o, err) != 0)
-        return -1;
-    if (policy_arn)
-        *policy_arn = svc_json_dup(o, "PolicyARN");
-    cJSON_Delete(o);
-    return 0;
+    return call(c, "PutScalingPolicy", j, &o, err)
+               ? -1
+               : svc_answer_str(o, "PolicyARN", policy_arn);
 }
 
-void aas_policies_free(aas_policies *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        aas_policy *p = &l->items[i];
-        free(p->name);
-        free(p->arn);
-        free(p->resource_id);
-        free(p->type);
-        free(p->metric);
-        free(p->resource_label);
-        svc_strings_free(&p->alarms);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+#define TRACKING(m) "TargetTrackingScalingPolicyConfiguration." m
 
-static void read_policy(const cJSON *e, aas_policy *p)
-{
-    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(e, "TargetTrackingScalingPolicyConfiguration");
-    const cJSON *m = cJSON_GetObjectItemCaseSensitive(cfg, "PredefinedMetricSpecification");
-    const cJSON *tv = cJSON_GetObjectItemCaseSensitive(cfg, "TargetValue");
-    p->name = svc_json_dup(e, "PolicyName");
-    p->arn = svc_json_dup(e, "PolicyARN");
-    p->resource_id = svc_json_dup(e, "ResourceId");
-    p->type = svc_json_dup(e, "PolicyType");
-    p->metric = svc_json_dup(m, "PredefinedMetricType");
-    p->resource_label = svc_json_dup(m, "ResourceLabel");
-    p->target_value = cJSON_IsNumber(tv) ? tv->valuedouble : 0;
-    p->scale_in_cooldown = (long)aws_json_int(cfg, "ScaleInCooldown", AAS_UNSET);
-    p->scale_out_cooldown = (long)aws_json_int(cfg, "ScaleOutCooldown", AAS_UNSET);
-    p->disable_scale_in = aws_json_bool(cfg, "DisableScaleIn", 0);
-    svc_json_strings(e, "Alarms", "AlarmName", &p->alarms);
-    p->created = epoch(e, "CreationTime");
-}
+static const svc_field policy_fields[] = {
+    SVC_FIELD("PolicyName", SVC_STR, aas_policy, name),
+    SVC_FIELD("PolicyARN", SVC_STR, aas_policy, arn),
+    SVC_FIELD("ResourceId", SVC_STR, aas_policy, resource_id),
+    SVC_FIELD("PolicyType", SVC_STR, aas_policy, type),
+    SVC_FIELD(TRACKING("PredefinedMetricSpecification.PredefinedMetricType"), SVC_STR, aas_policy,
+              metric),
+    SVC_FIELD(TRACKING("PredefinedMetricSpecification.ResourceLabel"), SVC_STR, aas_policy,
+              resource_label),
+    SVC_FIELD(TRACKING("TargetValue"), SVC_DOUBLE, aas_policy, target_value),
+    SVC_FDEF(TRACKING("ScaleInCooldown"), SVC_LONG, aas_policy, scale_in_cooldown, AAS_UNSET),
+    SVC_FDEF(TRACKING("ScaleOutCooldown"), SVC_LONG, aas_policy, scale_out_cooldown, AAS_UNSET),
+    SVC_FIELD(TRACKING("DisableScaleIn"), SVC_BOOL, aas_policy, disable_scale_in),
+    SVC_FSTRINGS("Alarms", aas_policy, alarms, "AlarmName"),
+    SVC_FIELD("CreationTime", SVC_TIME, aas_policy, created),
+    SVC_END};
+static const svc_shape policy_shape = {sizeof(aas_policy), policy_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(aas_policies_free, aas_policies, policy_shape)
 
 int aas_describe_scaling_policies(aws_client *c, const char *resource_id,
                                   const char *const *names, int page_size, aas_policies *out,
                                   aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = target_input(resource_id), *all, *e;
+    cJSON *in = target_input(resource_id);
     add_names(in, "PolicyNames", names);
-    if (list(c, "DescribeScalingPolicies", in, page_size, 0, "ScalingPolicies", &all, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, all)
-        read_policy(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(all);
-    return 0;
+    return list(c, "DescribeScalingPolicies", in, page_size, 0, "ScalingPolicies", &policy_shape,
+                (void **)&out->items, &out->n, err);
 }
 
 int aas_delete_scaling_policy(aws_client *c, const char *resource_id, const char *name,
@@ -277,46 +230,32 @@ int aas_put_scheduled_action(aws_client *c, const aas_scheduled_in *in, aws_erro
     return call(c, "PutScheduledAction", j, NULL, err);
 }
 
-void aas_scheduled_actions_free(aas_scheduled_actions *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        aas_scheduled_action *a = &l->items[i];
-        free(a->name);
-        free(a->arn);
-        free(a->resource_id);
-        free(a->schedule);
-        free(a->timezone);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+static const svc_field action_fields[] = {
+    SVC_FIELD("ScheduledActionName", SVC_STR, aas_scheduled_action, name),
+    SVC_FIELD("ScheduledActionARN", SVC_STR, aas_scheduled_action, arn),
+    SVC_FIELD("ResourceId", SVC_STR, aas_scheduled_action, resource_id),
+    SVC_FIELD("Schedule", SVC_STR, aas_scheduled_action, schedule),
+    SVC_FIELD("Timezone", SVC_STR, aas_scheduled_action, timezone),
+    SVC_FDEF("ScalableTargetAction.MinCapacity", SVC_LONG, aas_scheduled_action, min_capacity,
+             AAS_UNSET),
+    SVC_FDEF("ScalableTargetAction.MaxCapacity", SVC_LONG, aas_scheduled_action, max_capacity,
+             AAS_UNSET),
+    SVC_FIELD("StartTime", SVC_TIME, aas_scheduled_action, start),
+    SVC_FIELD("EndTime", SVC_TIME, aas_scheduled_action, end),
+    SVC_FIELD("CreationTime", SVC_TIME, aas_scheduled_action, created),
+    SVC_END};
+static const svc_shape action_shape = {sizeof(aas_scheduled_action), action_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(aas_scheduled_actions_free, aas_scheduled_actions, action_shape)
 
 int aas_describe_scheduled_actions(aws_client *c, const char *resource_id,
                                    const char *const *names, int page_size,
                                    aas_scheduled_actions *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = target_input(resource_id), *all, *e;
+    cJSON *in = target_input(resource_id);
     add_names(in, "ScheduledActionNames", names);
-    if (list(c, "DescribeScheduledActions", in, page_size, 0, "ScheduledActions", &all, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, all)
-    {
-        aas_scheduled_action *a = xgrow((void **)&out->items, &out->n, sizeof *out->items);
-        const cJSON *act = cJSON_GetObjectItemCaseSensitive(e, "ScalableTargetAction");
-        a->name = svc_json_dup(e, "ScheduledActionName");
-        a->arn = svc_json_dup(e, "ScheduledActionARN");
-        a->resource_id = svc_json_dup(e, "ResourceId");
-        a->schedule = svc_json_dup(e, "Schedule");
-        a->timezone = svc_json_dup(e, "Timezone");
-        a->min_capacity = (long)aws_json_int(act, "MinCapacity", AAS_UNSET);
-        a->max_capacity = (long)aws_json_int(act, "MaxCapacity", AAS_UNSET);
-        a->start = epoch(e, "StartTime");
-        a->end = epoch(e, "EndTime");
-        a->created = epoch(e, "CreationTime");
-    }
-    cJSON_Delete(all);
-    return 0;
+    return list(c, "DescribeScheduledActions", in, page_size, 0, "ScheduledActions",
+                &action_shape, (void **)&out->items, &out->n, err);
 }
 
 int aas_delete_scheduled_action(aws_client *c, const char *resource_id, const char *name,
@@ -329,61 +268,40 @@ int aas_delete_scheduled_action(aws_client *c, const char *resource_id, const ch
 
 /* ---- activities and tags ---------------------------------------------------------------- */
 
-void aas_activities_free(aas_activities *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        aas_activity *a = &l->items[i];
-        free(a->id);
-        free(a->description);
-        free(a->cause);
-        free(a->status);
-        free(a->status_message);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+static const svc_field activity_fields[] = {
+    SVC_FIELD("ActivityId", SVC_STR, aas_activity, id),
+    SVC_FIELD("Description", SVC_STR, aas_activity, description),
+    SVC_FIELD("Cause", SVC_STR, aas_activity, cause),
+    SVC_FIELD("StatusCode", SVC_STR, aas_activity, status),
+    SVC_FIELD("StatusMessage", SVC_STR, aas_activity, status_message),
+    SVC_FIELD("StartTime", SVC_TIME, aas_activity, start),
+    SVC_END};
+static const svc_shape activity_shape = {sizeof(aas_activity), activity_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(aas_activities_free, aas_activities, activity_shape)
 
 int aas_describe_scaling_activities(aws_client *c, const char *resource_id, int page_size,
                                     int one_page, aas_activities *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = target_input(resource_id), *all, *e;
-    if (list(c, "DescribeScalingActivities", in, page_size, one_page, "ScalingActivities", &all,
-             err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, all)
-    {
-        aas_activity *a = xgrow((void **)&out->items, &out->n, sizeof *out->items);
-        a->id = svc_json_dup(e, "ActivityId");
-        a->description = svc_json_dup(e, "Description");
-        a->cause = svc_json_dup(e, "Cause");
-        a->status = svc_json_dup(e, "StatusCode");
-        a->status_message = svc_json_dup(e, "StatusMessage");
-        a->start = epoch(e, "StartTime");
-    }
-    cJSON_Delete(all);
-    return 0;
+    return list(c, "DescribeScalingActivities", target_input(resource_id), page_size, one_page,
+                "ScalingActivities", &activity_shape, (void **)&out->items, &out->n, err);
 }
 
 int aas_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *o, *t;
+    cJSON *o;
     if (call(c, "ListTagsForResource", svc_input("ResourceARN", arn), &o, err) != 0)
         return -1;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(o, "Tags"))
-        if (t->string && cJSON_IsString(t))
-            svc_tags_add(out, t->string, t->valuestring);
+    svc_json_tag_map(o, "Tags", out);
     cJSON_Delete(o);
     return 0;
 }
 
 int aas_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
 {
-    cJSON *in = svc_input("ResourceARN", arn), *m = cJSON_AddObjectToObject(in, "Tags");
-    for (size_t i = 0; tags && i < tags->n; i++)
-        cJSON_AddStringToObject(m, tags->items[i].key,
-                                tags->items[i].value ? tags->items[i].value : "");
+    cJSON *in = svc_input("ResourceARN", arn);
+    cJSON_AddItemToObject(in, "Tags", svc_tags_map_json(tags));
     return call(c, "TagResource", in, NULL, err);
 }
 

@@ -29,13 +29,7 @@ int cfi_call(aws_client *c, const char *op, const char *method, const char *path
     free(xml);
     free(full);
     cJSON_Delete(body);
-    if (rc != 0)
-        aws_error_prefix(err, "%s: ", op);
-    if (out)
-        *out = rc == 0 ? o : NULL;
-    else
-        cJSON_Delete(o);
-    return rc;
+    return svc_call_end(rc, op, SVC_PREFIX, o, out, err);
 }
 
 /* GET /2020-05-31/<kind>/<id>: the answer with its ETag header in *out (cJSON_Delete). */
@@ -103,41 +97,47 @@ int cfi_list_all(aws_client *c, const char *op, const char *path, const char *it
     return aws_paginate(page_call, &p, NULL, &ps, all, err);
 }
 
+/* Every page, the items read with shape into {*out, *n} (emptied first). */
+static int list_all(aws_client *c, const char *op, const char *path, const char *item,
+                    int page_size, const svc_shape *shape, void **out, size_t *n,
+                    aws_error *err)
+{
+    cJSON *all;
+    *out = NULL;
+    *n = 0;
+    if (cfi_list_all(c, op, path, item, page_size, &all, err) != 0)
+        return -1;
+    return svc_read_items(all, shape, out, n);
+}
+
 /* ---- origin access controls ---------------------------------------------------------- */
 
-void cf_oac_free(cf_oac *o)
+/* An OAC list summary, or the config of an answer (with the same member names); "Id" and
+ * the ETag header are only in answers' tops and lists. */
+static const svc_field oac_fields[] = {
+    SVC_FIELD("Id", SVC_STR, cf_oac, id),
+    SVC_FIELD("Name", SVC_STR, cf_oac, name),
+    SVC_FIELD("Description", SVC_STR, cf_oac, description),
+    SVC_FIELD("OriginAccessControlOriginType", SVC_STR, cf_oac, origin_type),
+    SVC_FIELD("SigningBehavior", SVC_STR, cf_oac, signing_behavior),
+    SVC_FIELD("SigningProtocol", SVC_STR, cf_oac, signing_protocol),
+    SVC_FIELD("Headers.etag", SVC_STR, cf_oac, etag),
+    SVC_END};
+static const svc_shape oac_shape = {sizeof(cf_oac), oac_fields, NULL, NULL};
+
+SVC_DEFINE_FREE(cf_oac_free, cf_oac, oac_shape)
+SVC_DEFINE_LIST_FREE(cf_oacs_free, cf_oacs, oac_shape)
+
+/* An answer: its config, with the Id and ETag of the answer; the answer is deleted. */
+static int read_oac_answer(cJSON *answer, cf_oac *o)
 {
+    svc_read(cJSON_GetObjectItemCaseSensitive(answer, "OriginAccessControlConfig"), &oac_shape, o);
     free(o->id);
-    free(o->name);
-    free(o->description);
-    free(o->origin_type);
-    free(o->signing_behavior);
-    free(o->signing_protocol);
     free(o->etag);
-    memset(o, 0, sizeof *o);
-}
-
-void cf_oacs_free(cf_oacs *l)
-{
-    SVC_LIST_FREE(l, cf_oac_free);
-}
-
-/* An OAC from its config (or a list summary, which has the same member names). */
-static void read_oac(const char *id, const cJSON *cfg, const cJSON *answer, cf_oac *o)
-{
-    o->id = xstrdup(id ? id : "");
-    o->name = svc_json_dup(cfg, "Name");
-    o->description = svc_json_dup(cfg, "Description");
-    o->origin_type = svc_json_dup(cfg, "OriginAccessControlOriginType");
-    o->signing_behavior = svc_json_dup(cfg, "SigningBehavior");
-    o->signing_protocol = svc_json_dup(cfg, "SigningProtocol");
-    o->etag = answer ? cfi_etag_of(answer) : xstrdup("");
-}
-
-static void read_oac_answer(const cJSON *answer, cf_oac *o)
-{
-    read_oac(aws_json_str(answer, "Id"),
-             cJSON_GetObjectItemCaseSensitive(answer, "OriginAccessControlConfig"), answer, o);
+    o->id = svc_json_dup(answer, "Id");
+    o->etag = cfi_etag_of(answer);
+    cJSON_Delete(answer);
+    return 0;
 }
 
 static cJSON *oac_config(const cf_oac_in *in)
@@ -155,21 +155,16 @@ static cJSON *oac_config(const cf_oac_in *in)
 
 /* After a lost CreateOriginAccessControl answer: the one of that name, read again as the
  * create answers it. */
-typedef struct {
-    aws_client *c;
-    const char *name;
-} oac_guard;
-
 static int find_oac(void *ctx, cJSON **output, aws_error *err)
 {
-    oac_guard *g = ctx;
+    svc_lookup *g = ctx;
     aws_client *c = g->c;
     cf_oacs all;
     if (cf_list_origin_access_controls(c, 0, &all, err) != 0)
         return -1;
     int found = 0;
     for (size_t i = 0; i < all.n && !found; i++) {
-        if (strcmp(all.items[i].name, g->name) != 0)
+        if (strcmp(all.items[i].name, g->id) != 0)
             continue;
         found = cfi_get_one(c, "GetOriginAccessControl", "origin-access-control", all.items[i].id,
                         output, err) == 0 ? 1 : -1;
@@ -182,15 +177,13 @@ int cf_create_origin_access_control(aws_client *c, const cf_oac_in *in, cf_oac *
                                     aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    oac_guard g = {c, in->name ? in->name : ""};
+    svc_lookup g = {.c = c, .id = in->name ? in->name : ""};
     aws_lost_answer guard = {find_oac, &g};
     cJSON *o;
     if (cfi_call(c, "CreateOriginAccessControl", "POST", "/origin-access-control", NULL, NULL,
                  "OriginAccessControlConfig", oac_config(in), &guard, &o, err) != 0)
         return -1;
-    read_oac_answer(o, out);
-    cJSON_Delete(o);
-    return 0;
+    return read_oac_answer(o, out);
 }
 
 int cf_get_origin_access_control(aws_client *c, const char *id, cf_oac *out, aws_error *err)
@@ -199,9 +192,7 @@ int cf_get_origin_access_control(aws_client *c, const char *id, cf_oac *out, aws
     cJSON *o;
     if (cfi_get_one(c, "GetOriginAccessControl", "origin-access-control", id, &o, err) != 0)
         return -1;
-    read_oac_answer(o, out);
-    cJSON_Delete(o);
-    return 0;
+    return read_oac_answer(o, out);
 }
 
 int cf_update_origin_access_control(aws_client *c, const char *id, const char *etag,
@@ -215,7 +206,7 @@ int cf_update_origin_access_control(aws_client *c, const char *id, const char *e
                       "OriginAccessControlConfig", oac_config(in), NULL, &o, err);
     free(path);
     if (rc == 0 && out)
-        read_oac_answer(o, out);
+        return read_oac_answer(o, out);
     cJSON_Delete(o);
     return rc;
 }
@@ -232,60 +223,49 @@ int cf_delete_origin_access_control(aws_client *c, const char *id, const char *e
 
 int cf_list_origin_access_controls(aws_client *c, int page_size, cf_oacs *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *all, *e;
-    if (cfi_list_all(c, "ListOriginAccessControls", "/origin-access-control",
-                 "OriginAccessControlSummary", page_size, &all, err) != 0)
-        return -1;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(e, all)
-        read_oac(aws_json_str(e, "Id"), e, NULL, &out->items[out->n++]);
-    cJSON_Delete(all);
-    return 0;
+    return list_all(c, "ListOriginAccessControls", "/origin-access-control",
+                    "OriginAccessControlSummary", page_size, &oac_shape, (void **)&out->items,
+                    &out->n, err);
 }
 
 /* ---- distributions ------------------------------------------------------------------- */
 
-void cf_distribution_free(cf_distribution *d)
+/* What ecsdeploy manages, read from the kept DistributionConfig. */
+static void read_config(const cJSON *answer, void *item)
 {
-    free(d->id);
-    free(d->arn);
-    free(d->domain_name);
-    free(d->status);
-    free(d->etag);
-    free(d->last_modified);
-    cf_config_free(&d->config);
-    cJSON_Delete(d->doc);
-    memset(d, 0, sizeof *d);
-}
-
-/* From an answer whose root is <Distribution> (with its ETag header). */
-static void read_distribution(const cJSON *answer, cf_distribution *d)
-{
-    d->id = svc_json_dup(answer, "Id");
-    d->arn = svc_json_dup(answer, "ARN");
-    d->domain_name = svc_json_dup(answer, "DomainName");
-    d->status = svc_json_dup(answer, "Status");
-    d->last_modified = svc_json_dup(answer, "LastModifiedTime");
-    d->etag = cfi_etag_of(answer);
-    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(answer, "DistributionConfig");
-    d->doc = cfg ? cJSON_Duplicate(cfg, 1) : cJSON_CreateObject();
+    (void)answer;
+    cf_distribution *d = item;
     cf_config_read(d->doc, &d->config);
 }
 
-typedef struct {
-    aws_client *c;
-    const char *caller_reference, *comment;
-} create_guard;
+static void free_config(void *item)
+{
+    cf_config_free(&((cf_distribution *)item)->config);
+}
+
+/* An answer whose root is <Distribution> (with its ETag header). */
+static const svc_field distribution_fields[] = {
+    SVC_FIELD("Id", SVC_STR, cf_distribution, id),
+    SVC_FIELD("ARN", SVC_STR, cf_distribution, arn),
+    SVC_FIELD("DomainName", SVC_STR, cf_distribution, domain_name),
+    SVC_FIELD("Status", SVC_STR, cf_distribution, status),
+    SVC_FIELD("LastModifiedTime", SVC_STR, cf_distribution, last_modified),
+    SVC_FIELD("Headers.etag", SVC_STR, cf_distribution, etag),
+    SVC_FIELD("DistributionConfig", SVC_RAW, cf_distribution, doc),
+    SVC_END};
+static const svc_shape distribution_shape = {sizeof(cf_distribution), distribution_fields,
+                                             read_config, free_config};
+
+SVC_DEFINE_FREE(cf_distribution_free, cf_distribution, distribution_shape)
 
 /* After a lost CreateDistribution answer: the distribution with that CallerReference, read
  * again as the create answers it. */
 static int find_created(void *ctx, cJSON **output, aws_error *err)
 {
-    create_guard *g = ctx;
+    svc_lookup *g = ctx;
     cf_distribution d;
     int found;
-    if (cf_find_distribution(g->c, g->caller_reference, g->comment, &d, &found, err) != 0)
+    if (cf_find_distribution(g->c, g->id, g->id2, &d, &found, err) != 0)
         return -1;
     if (found) {
         found = cfi_get_one(g->c, "GetDistribution", "distribution", d.id, output, err) == 0 ? 1 : -1;
@@ -297,13 +277,8 @@ static int find_created(void *ctx, cJSON **output, aws_error *err)
 static cJSON *tag_items(const svc_tags *tags)
 {
     cJSON *t = cJSON_CreateObject();
-    cJSON *arr = cJSON_AddArrayToObject(cJSON_AddObjectToObject(t, "Items"), "Tag");
-    for (size_t i = 0; tags && i < tags->n; i++) {
-        cJSON *e = cJSON_CreateObject();
-        cJSON_AddStringToObject(e, "Key", tags->items[i].key);
-        cJSON_AddStringToObject(e, "Value", tags->items[i].value ? tags->items[i].value : "");
-        cJSON_AddItemToArray(arr, e);
-    }
+    cJSON_AddItemToObject(cJSON_AddObjectToObject(t, "Items"), "Tag",
+                          svc_tags_json(tags, "Key", "Value"));
     return t;
 }
 
@@ -311,7 +286,8 @@ int cf_create_distribution(aws_client *c, const cf_config *cfg, const svc_tags *
                            cf_distribution *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    create_guard g = {c, cfg->caller_reference ? cfg->caller_reference : "", cfg->comment};
+    svc_lookup g = {.c = c, .id = cfg->caller_reference ? cfg->caller_reference : "",
+                     .id2 = cfg->comment};
     aws_lost_answer guard = {find_created, &g};
     cJSON *body, *o;
     const char *root = "DistributionConfig", *query = NULL;
@@ -327,20 +303,16 @@ int cf_create_distribution(aws_client *c, const cf_config *cfg, const svc_tags *
     if (cfi_call(c, query ? "CreateDistributionWithTags" : "CreateDistribution", "POST",
                  "/distribution", query, NULL, root, body, &guard, &o, err) != 0)
         return -1;
-    read_distribution(o, out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_read_answer(o, NULL, &distribution_shape, out);
 }
 
 int cf_get_distribution(aws_client *c, const char *id, cf_distribution *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
     cJSON *o;
-    if (cfi_get_one(c, "GetDistribution", "distribution", id, &o, err) != 0)
-        return -1;
-    read_distribution(o, out);
-    cJSON_Delete(o);
-    return 0;
+    return cfi_get_one(c, "GetDistribution", "distribution", id, &o, err)
+               ? -1
+               : svc_read_answer(o, NULL, &distribution_shape, out);
 }
 
 int cf_get_distribution_config(aws_client *c, const char *id, cJSON **doc, char **etag,
@@ -370,8 +342,8 @@ int cf_update_distribution(aws_client *c, const char *id, const char *etag, cons
     int rc = cfi_call(c, "UpdateDistribution", "PUT", path, NULL, etag, "DistributionConfig",
                       cJSON_Duplicate(doc, 1), NULL, &o, err);
     free(path);
-    if (rc == 0 && out)
-        read_distribution(o, out);
+    if (rc == 0)
+        return svc_read_answer(o, NULL, &distribution_shape, out);
     cJSON_Delete(o);
     return rc;
 }
@@ -419,9 +391,8 @@ int cf_wait_distribution_deployed(aws_client *c, const char *id, const aws_wait_
                                   cf_distribution *out, aws_error *err)
 {
     deploy_wait w = {c, id, {0}};
-    char what[160];
-    snprintf(what, sizeof what, "CloudFront distribution %s to be deployed", id);
-    int rc = svc_wait(o, 35, 60, what, deployed_poll, &w, err);
+    int rc = svc_waitf(o, 35, 60, deployed_poll, &w, err,
+                       "CloudFront distribution %s to be deployed", id);
     if (rc == 0 && out)
         *out = w.last;
     else
@@ -429,52 +400,40 @@ int cf_wait_distribution_deployed(aws_client *c, const char *id, const aws_wait_
     return rc;
 }
 
-void cf_summaries_free(cf_summaries *l)
+/* The origins' domain names and the aliases, from their Items wrappers. */
+static void read_names(const cJSON *e, void *item)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        cf_summary *s = &l->items[i];
-        free(s->id);
-        free(s->arn);
-        free(s->domain_name);
-        free(s->status);
-        free(s->comment);
-        svc_strings_free(&s->origins);
-        svc_strings_free(&s->aliases);
+    cf_summary *s = item;
+    const cJSON *x;
+    const cJSON *origins = cJSON_GetObjectItemCaseSensitive(e, "Origins");
+    const cJSON *aliases = cJSON_GetObjectItemCaseSensitive(e, "Aliases");
+    for (int i = 0; (x = cf_item_at(origins, "Origin", i)); i++) {
+        const char *d = aws_json_str(x, "DomainName");
+        svc_strings_add(&s->origins, d ? d : "");
     }
-    free(l->items);
-    memset(l, 0, sizeof *l);
+    for (int i = 0; (x = cf_item_at(aliases, "CNAME", i)); i++)
+        if (cJSON_IsString(x))
+            svc_strings_add(&s->aliases, x->valuestring);
 }
+
+static const svc_field summary_fields[] = {
+    SVC_FIELD("Id", SVC_STR, cf_summary, id),
+    SVC_FIELD("ARN", SVC_STR, cf_summary, arn),
+    SVC_FIELD("DomainName", SVC_STR, cf_summary, domain_name),
+    SVC_FIELD("Status", SVC_STR, cf_summary, status),
+    SVC_FIELD("Comment", SVC_STR, cf_summary, comment),
+    SVC_FIELD("Enabled", SVC_BOOL, cf_summary, enabled),
+    SVC_FIELD("", SVC_KEPT_STRINGS, cf_summary, origins),
+    SVC_FIELD("", SVC_KEPT_STRINGS, cf_summary, aliases),
+    SVC_END};
+static const svc_shape summary_shape = {sizeof(cf_summary), summary_fields, read_names, NULL};
+
+SVC_DEFINE_LIST_FREE(cf_summaries_free, cf_summaries, summary_shape)
 
 int cf_list_distributions(aws_client *c, int page_size, cf_summaries *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *all, *e;
-    if (cfi_list_all(c, "ListDistributions", "/distribution", "DistributionSummary", page_size, &all,
-                 err) != 0)
-        return -1;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(e, all)
-    {
-        cf_summary *s = &out->items[out->n++];
-        const cJSON *x;
-        s->id = svc_json_dup(e, "Id");
-        s->arn = svc_json_dup(e, "ARN");
-        s->domain_name = svc_json_dup(e, "DomainName");
-        s->status = svc_json_dup(e, "Status");
-        s->comment = svc_json_dup(e, "Comment");
-        s->enabled = aws_json_bool(e, "Enabled", 0);
-        const cJSON *origins = cJSON_GetObjectItemCaseSensitive(e, "Origins");
-        const cJSON *aliases = cJSON_GetObjectItemCaseSensitive(e, "Aliases");
-        for (int i = 0; (x = cf_item_at(origins, "Origin", i)); i++) {
-            const char *d = aws_json_str(x, "DomainName");
-            svc_strings_add(&s->origins, d ? d : "");
-        }
-        for (int i = 0; (x = cf_item_at(aliases, "CNAME", i)); i++)
-            if (cJSON_IsString(x))
-                svc_strings_add(&s->aliases, x->valuestring);
-    }
-    cJSON_Delete(all);
-    return 0;
+    return list_all(c, "ListDistributions", "/distribution", "DistributionSummary", page_size,
+                    &summary_shape, (void **)&out->items, &out->n, err);
 }
 
 int cf_find_distribution(aws_client *c, const char *caller_reference, const char *comment,

@@ -25,11 +25,6 @@ void ec2i_tag_spec(cJSON *in, const char *resource_type, const svc_tags *tags)
     cJSON_AddItemToObject(spec, "Tag", svc_tags_json(tags, "Key", "Value"));
 }
 
-void ec2i_read_tags(const cJSON *obj, svc_tags *out)
-{
-    svc_json_tags(obj, "tagSet", "key", "value", out);
-}
-
 static void add_filters(cJSON *in, const ec2_describe_in *d)
 {
     if (!d || d->nfilters == 0)
@@ -47,9 +42,8 @@ static void add_filters(cJSON *in, const ec2_describe_in *d)
     }
 }
 
-/* Run the Describe call over every page; *items a new array (cJSON_Delete). */
-static int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_describe_in *in,
-                         cJSON **items, aws_error *err)
+int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_describe_in *in,
+                  cJSON **items, aws_error *err)
 {
     cJSON *req = cJSON_CreateObject();
     if (in)
@@ -72,13 +66,10 @@ int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
 {
     *items = NULL;
     *n = 0;
-    cJSON *all, *e;
+    cJSON *all;
     if (ec2i_describe(c, spec, in, &all, err) != 0)
         return -1;
-    cJSON_ArrayForEach(e, all)
-        spec->read(e, xgrow(items, n, spec->size));
-    cJSON_Delete(all);
-    return 0;
+    return svc_read_items(all, spec->shape, items, n);
 }
 
 /*
@@ -93,13 +84,13 @@ typedef struct {
 } created_kind;
 
 static const created_kind created_kinds[] = {
-    {"vpc", {"DescribeVpcs", "VpcId", "vpcSet", 1, 0, NULL}, "vpc"},
-    {"subnet", {"DescribeSubnets", "SubnetId", "subnetSet", 1, 0, NULL}, "subnet"},
-    {"internet-gateway", {"DescribeInternetGateways", "InternetGatewayId", "internetGatewaySet", 1, 0, NULL},
+    {"vpc", {"DescribeVpcs", "VpcId", "vpcSet", 1, NULL}, "vpc"},
+    {"subnet", {"DescribeSubnets", "SubnetId", "subnetSet", 1, NULL}, "subnet"},
+    {"internet-gateway", {"DescribeInternetGateways", "InternetGatewayId", "internetGatewaySet", 1, NULL},
      "internetGateway"},
-    {"route-table", {"DescribeRouteTables", "RouteTableId", "routeTableSet", 1, 0, NULL}, "routeTable"},
-    {"security-group", {"DescribeSecurityGroups", "GroupId", "securityGroupInfo", 1, 0, NULL}, NULL},
-    {"elastic-ip", {"DescribeAddresses", "AllocationId", "addressesSet", 0, 0, NULL}, NULL},
+    {"route-table", {"DescribeRouteTables", "RouteTableId", "routeTableSet", 1, NULL}, "routeTable"},
+    {"security-group", {"DescribeSecurityGroups", "GroupId", "securityGroupInfo", 1, NULL}, NULL},
+    {"elastic-ip", {"DescribeAddresses", "AllocationId", "addressesSet", 0, NULL}, NULL},
 };
 
 typedef struct {

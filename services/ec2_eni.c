@@ -5,51 +5,30 @@
 #include "ec2_internal.h"
 #include "xalloc.h"
 
-static void eni_free(ec2_eni *e)
-{
-    free(e->id);
-    free(e->subnet_id);
-    free(e->vpc_id);
-    free(e->zone);
-    free(e->status);
-    free(e->description);
-    free(e->private_ip);
-    free(e->public_ip);
-    free(e->interface_type);
-    free(e->requester_id);
-    svc_strings_free(&e->group_ids);
-    svc_tags_free(&e->tags);
-}
+static const svc_field eni_fields[] = {
+    SVC_FIELD("networkInterfaceId", SVC_STR, ec2_eni, id),
+    SVC_FIELD("subnetId", SVC_STR, ec2_eni, subnet_id),
+    SVC_FIELD("vpcId", SVC_STR, ec2_eni, vpc_id),
+    SVC_FIELD("availabilityZone", SVC_STR, ec2_eni, zone),
+    SVC_FIELD("status", SVC_STR, ec2_eni, status),
+    SVC_FIELD("description", SVC_STR, ec2_eni, description),
+    SVC_FIELD("privateIpAddress", SVC_STR, ec2_eni, private_ip),
+    SVC_FIELD("association.publicIp", SVC_STR, ec2_eni, public_ip),
+    SVC_FIELD("interfaceType", SVC_STR, ec2_eni, interface_type),
+    SVC_FIELD("requesterId", SVC_STR, ec2_eni, requester_id),
+    SVC_FIELD("requesterManaged", SVC_BOOL, ec2_eni, requester_managed),
+    SVC_FSTRINGS("groupSet", ec2_eni, group_ids, "groupId"),
+    EC2I_TAGS(ec2_eni),
+    SVC_END};
+static const svc_shape eni_shape = {sizeof(ec2_eni), eni_fields, NULL, NULL};
 
-void ec2_enis_free(ec2_enis *l)
-{
-    SVC_LIST_FREE(l, eni_free);
-}
-
-static void read_eni(const cJSON *j, void *item)
-{
-    ec2_eni *e = item;
-    e->id = svc_json_dup(j, "networkInterfaceId");
-    e->subnet_id = svc_json_dup(j, "subnetId");
-    e->vpc_id = svc_json_dup(j, "vpcId");
-    e->zone = svc_json_dup(j, "availabilityZone");
-    e->status = svc_json_dup(j, "status");
-    e->description = svc_json_dup(j, "description");
-    e->private_ip = svc_json_dup(j, "privateIpAddress");
-    e->public_ip = svc_json_dup2(j, "association", "publicIp");
-    e->interface_type = svc_json_dup(j, "interfaceType");
-    e->requester_id = svc_json_dup(j, "requesterId");
-    e->requester_managed = aws_json_bool(j, "requesterManaged", 0);
-    svc_json_strings(j, "groupSet", "groupId", &e->group_ids);
-    ec2i_read_tags(j, &e->tags);
-}
+SVC_DEFINE_LIST_FREE(ec2_enis_free, ec2_enis, eni_shape)
 
 int ec2_describe_network_interfaces(aws_client *c, const ec2_describe_in *in, ec2_enis *out,
                                     aws_error *err)
 {
     static const ec2i_describe_spec spec = {"DescribeNetworkInterfaces", "NetworkInterfaceId",
-                                            "networkInterfaceSet", 1, sizeof *out->items,
-                                            read_eni};
+                                            "networkInterfaceSet", 1, &eni_shape};
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 

@@ -7,44 +7,25 @@
 
 /* ---- internet gateways ------------------------------------------------------- */
 
-static void read_igw(const cJSON *j, void *item)
-{
-    ec2_igw *g = item;
-    g->id = svc_json_dup(j, "internetGatewayId");
-    g->owner_id = svc_json_dup(j, "ownerId");
-    const cJSON *att = aws_json_array(j, "attachmentSet");
-    const cJSON *first = att ? cJSON_GetArrayItem(att, 0) : NULL;
-    g->vpc_id = svc_json_dup(first, "vpcId");
-    g->attach_state = svc_json_dup(first, "state");
-    ec2i_read_tags(j, &g->tags);
-}
+static const svc_field igw_fields[] = {
+    SVC_FIELD("internetGatewayId", SVC_STR, ec2_igw, id),
+    SVC_FIELD("ownerId", SVC_STR, ec2_igw, owner_id),
+    SVC_FIELD("attachmentSet.0.vpcId", SVC_STR, ec2_igw, vpc_id),
+    SVC_FIELD("attachmentSet.0.state", SVC_STR, ec2_igw, attach_state),
+    EC2I_TAGS(ec2_igw),
+    SVC_END};
+static const svc_shape igw_shape = {sizeof(ec2_igw), igw_fields, NULL, NULL};
 
-void ec2_igw_free(ec2_igw *g)
-{
-    free(g->id);
-    free(g->owner_id);
-    free(g->vpc_id);
-    free(g->attach_state);
-    svc_tags_free(&g->tags);
-    memset(g, 0, sizeof *g);
-}
-
-void ec2_igws_free(ec2_igws *l)
-{
-    SVC_LIST_FREE(l, ec2_igw_free);
-}
+SVC_DEFINE_FREE(ec2_igw_free, ec2_igw, igw_shape)
+SVC_DEFINE_LIST_FREE(ec2_igws_free, ec2_igws, igw_shape)
 
 int ec2_create_internet_gateway(aws_client *c, const svc_tags *tags, ec2_igw *out,
                                 aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = svc_input(NULL, NULL), *resp;
+    cJSON *in = svc_input(NULL, NULL);
     ec2i_tag_spec(in, "internet-gateway", tags);
-    if (ec2i_call(c, "CreateInternetGateway", in, &resp, err) != 0)
-        return -1;
-    read_igw(cJSON_GetObjectItemCaseSensitive(resp, "internetGateway"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(ec2i_call, c, "CreateInternetGateway", in, "internetGateway", &igw_shape,
+                         out, err);
 }
 
 static int igw_vpc_call(aws_client *c, const char *action, const char *igw_id,
@@ -76,95 +57,59 @@ int ec2_delete_internet_gateway(aws_client *c, const char *igw_id, aws_error *er
 int ec2_describe_internet_gateways(aws_client *c, const ec2_describe_in *in, ec2_igws *out,
                                    aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeInternetGateways", "InternetGatewayId", "internetGatewaySet", 1, sizeof *out->items, read_igw};
+    static const ec2i_describe_spec spec = {"DescribeInternetGateways", "InternetGatewayId", "internetGatewaySet", 1, &igw_shape};
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* ---- route tables ---------------------------------------------------------------- */
 
-static void read_route(const cJSON *j, ec2_route *r)
-{
-    r->destination = svc_json_dup(j, "destinationCidrBlock");
-    r->destination_ipv6 = svc_json_dup(j, "destinationIpv6CidrBlock");
-    r->gateway_id = svc_json_dup(j, "gatewayId");
-    r->nat_gateway_id = svc_json_dup(j, "natGatewayId");
-    r->egress_only_gateway_id = svc_json_dup(j, "egressOnlyInternetGatewayId");
-    r->state = svc_json_dup(j, "state");
-    r->origin = svc_json_dup(j, "origin");
-}
+static const svc_field route_fields[] = {
+    SVC_FIELD("destinationCidrBlock", SVC_STR, ec2_route, destination),
+    SVC_FIELD("destinationIpv6CidrBlock", SVC_STR, ec2_route, destination_ipv6),
+    SVC_FIELD("gatewayId", SVC_STR, ec2_route, gateway_id),
+    SVC_FIELD("natGatewayId", SVC_STR, ec2_route, nat_gateway_id),
+    SVC_FIELD("egressOnlyInternetGatewayId", SVC_STR, ec2_route, egress_only_gateway_id),
+    SVC_FIELD("state", SVC_STR, ec2_route, state),
+    SVC_FIELD("origin", SVC_STR, ec2_route, origin),
+    SVC_END};
+static const svc_shape route_shape = {sizeof(ec2_route), route_fields, NULL, NULL};
 
-static void read_assoc(const cJSON *j, ec2_route_assoc *a)
-{
-    a->id = svc_json_dup(j, "routeTableAssociationId");
-    a->subnet_id = svc_json_dup(j, "subnetId");
-    a->gateway_id = svc_json_dup(j, "gatewayId");
-    a->state = svc_json_dup2(j, "associationState", "state");
-    a->main = aws_json_bool(j, "main", 0);
-}
+static const svc_field assoc_fields[] = {
+    SVC_FIELD("routeTableAssociationId", SVC_STR, ec2_route_assoc, id),
+    SVC_FIELD("subnetId", SVC_STR, ec2_route_assoc, subnet_id),
+    SVC_FIELD("gatewayId", SVC_STR, ec2_route_assoc, gateway_id),
+    SVC_FIELD("associationState.state", SVC_STR, ec2_route_assoc, state),
+    SVC_FIELD("main", SVC_BOOL, ec2_route_assoc, main),
+    SVC_END};
+static const svc_shape assoc_shape = {sizeof(ec2_route_assoc), assoc_fields, NULL, NULL};
 
-static void read_route_table(const cJSON *j, void *item)
-{
-    ec2_route_table *t = item;
-    const cJSON *e;
-    t->id = svc_json_dup(j, "routeTableId");
-    t->vpc_id = svc_json_dup(j, "vpcId");
-    t->owner_id = svc_json_dup(j, "ownerId");
-    cJSON_ArrayForEach(e, aws_json_array(j, "routeSet"))
-        read_route(e, xgrow((void **)&t->routes, &t->nroutes, sizeof *t->routes));
-    cJSON_ArrayForEach(e, aws_json_array(j, "associationSet"))
-        read_assoc(e, xgrow((void **)&t->assocs, &t->nassocs, sizeof *t->assocs));
-    ec2i_read_tags(j, &t->tags);
-}
+static const svc_field route_table_fields[] = {
+    SVC_FIELD("routeTableId", SVC_STR, ec2_route_table, id),
+    SVC_FIELD("vpcId", SVC_STR, ec2_route_table, vpc_id),
+    SVC_FIELD("ownerId", SVC_STR, ec2_route_table, owner_id),
+    SVC_FLIST("routeSet", ec2_route_table, routes, nroutes, &route_shape),
+    SVC_FLIST("associationSet", ec2_route_table, assocs, nassocs, &assoc_shape),
+    EC2I_TAGS(ec2_route_table),
+    SVC_END};
+static const svc_shape route_table_shape = {sizeof(ec2_route_table), route_table_fields, NULL,
+                                            NULL};
 
-void ec2_route_table_free(ec2_route_table *t)
-{
-    for (size_t i = 0; i < t->nroutes; i++) {
-        ec2_route *r = &t->routes[i];
-        free(r->destination);
-        free(r->destination_ipv6);
-        free(r->gateway_id);
-        free(r->nat_gateway_id);
-        free(r->egress_only_gateway_id);
-        free(r->state);
-        free(r->origin);
-    }
-    for (size_t i = 0; i < t->nassocs; i++) {
-        free(t->assocs[i].id);
-        free(t->assocs[i].subnet_id);
-        free(t->assocs[i].gateway_id);
-        free(t->assocs[i].state);
-    }
-    free(t->routes);
-    free(t->assocs);
-    free(t->id);
-    free(t->vpc_id);
-    free(t->owner_id);
-    svc_tags_free(&t->tags);
-    memset(t, 0, sizeof *t);
-}
-
-void ec2_route_tables_free(ec2_route_tables *l)
-{
-    SVC_LIST_FREE(l, ec2_route_table_free);
-}
+SVC_DEFINE_FREE(ec2_route_table_free, ec2_route_table, route_table_shape)
+SVC_DEFINE_LIST_FREE(ec2_route_tables_free, ec2_route_tables, route_table_shape)
 
 int ec2_create_route_table(aws_client *c, const char *vpc_id, const svc_tags *tags,
                            ec2_route_table *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = svc_input("VpcId", vpc_id), *resp;
+    cJSON *in = svc_input("VpcId", vpc_id);
     ec2i_tag_spec(in, "route-table", tags);
-    if (ec2i_call(c, "CreateRouteTable", in, &resp, err) != 0)
-        return -1;
-    read_route_table(cJSON_GetObjectItemCaseSensitive(resp, "routeTable"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(ec2i_call, c, "CreateRouteTable", in, "routeTable", &route_table_shape,
+                         out, err);
 }
 
 int ec2_describe_route_tables(aws_client *c, const ec2_describe_in *in, ec2_route_tables *out,
                               aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeRouteTables", "RouteTableId", "routeTableSet", 1, sizeof *out->items, read_route_table};
+    static const ec2i_describe_spec spec = {"DescribeRouteTables", "RouteTableId", "routeTableSet", 1, &route_table_shape};
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
@@ -223,12 +168,9 @@ int ec2_associate_route_table(aws_client *c, const char *rtb_id, const char *sub
         *assoc_id = NULL;
     cJSON *in = svc_input("RouteTableId", rtb_id), *resp;
     cJSON_AddStringToObject(in, "SubnetId", subnet_id ? subnet_id : "");
-    if (ec2i_call(c, "AssociateRouteTable", in, &resp, err) != 0)
-        return -1;
-    if (assoc_id)
-        *assoc_id = svc_json_dup(resp, "associationId");
-    cJSON_Delete(resp);
-    return 0;
+    return ec2i_call(c, "AssociateRouteTable", in, &resp, err)
+               ? -1
+               : svc_answer_str(resp, "associationId", assoc_id);
 }
 
 int ec2_disassociate_route_table(aws_client *c, const char *assoc_id, aws_error *err)

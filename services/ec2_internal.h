@@ -10,16 +10,15 @@
 
 /* Add TagSpecification.1 {ResourceType, Tag.N} to in when tags has any. */
 void ec2i_tag_spec(cJSON *in, const char *resource_type, const svc_tags *tags);
-/* Read "tagSet" of obj into out. */
-void ec2i_read_tags(const cJSON *obj, svc_tags *out);
 
-/* The IPv6 blocks of a VPC's wire object (ipv6CidrBlockAssociationSet), and a subnet's
- * associated /64 ("" when none) (ec2_ipv6.c). */
-void ec2i_read_vpc_ipv6(const cJSON *j, ec2_ipv6_block **blocks, size_t *n);
+/* A subnet's associated IPv6 /64 ("" when none) (ec2_ipv6.c). */
 void ec2i_read_subnet_ipv6(const cJSON *j, char **cidr, char **assoc_id);
 
-/* Fill one output item (a zeroed ec2_vpc, ...) from its wire object. */
-typedef void (*ec2i_read_fn)(const cJSON *j, void *item);
+/* An IPv6 block's table (ec2_ipv6.c). */
+extern const svc_shape ec2i_ipv6_block_shape;
+
+/* A field table's row for EC2's tagSet. */
+#define EC2I_TAGS(T) SVC_FTAGS("tagSet", T, tags, "key", "value")
 
 /* What a Describe call looks like on the wire, and how its items are read. */
 typedef struct {
@@ -27,11 +26,13 @@ typedef struct {
     const char *ids_name;  /* "VpcId" */
     const char *items;     /* "vpcSet" */
     int paged;             /* takes MaxResults/NextToken */
-    size_t size;           /* sizeof the output item (for ec2i_describe_list) */
-    ec2i_read_fn read;     /* its reader (for ec2i_describe_list) */
+    const svc_shape *shape; /* the output item (for ec2i_describe_list) */
 } ec2i_describe_spec;
 
-/* Run the Describe call over every page, read into an output list {*items, *n} (emptied first) with spec->read. */
+/* Run the Describe call over every page; *items a new array (cJSON_Delete). */
+int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_describe_in *in,
+                  cJSON **items, aws_error *err);
+/* The same, read into an output list {*items, *n} (emptied first) with spec->shape. */
 int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
                        const ec2_describe_in *in, void **items, size_t *n, aws_error *err);
 
@@ -39,5 +40,6 @@ int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
 int ec2i_call_simple(aws_client *c, const char *action, cJSON *in, aws_error *err);
 /* An action with input in (owned, deleted); *out the response (cJSON_Delete). */
 int ec2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err);
+
 
 #endif

@@ -5,27 +5,14 @@
 #include "ec2_internal.h"
 #include "xalloc.h"
 
-static void read_block(const cJSON *j, ec2_ipv6_block *b)
-{
-    b->assoc_id = svc_json_dup(j, "associationId");
-    b->cidr = svc_json_dup(j, "ipv6CidrBlock");
-    b->state = svc_json_dup2(j, "ipv6CidrBlockState", "state");
-}
+static const svc_field block_fields[] = {
+    SVC_FIELD("associationId", SVC_STR, ec2_ipv6_block, assoc_id),
+    SVC_FIELD("ipv6CidrBlock", SVC_STR, ec2_ipv6_block, cidr),
+    SVC_FIELD("ipv6CidrBlockState.state", SVC_STR, ec2_ipv6_block, state),
+    SVC_END};
+const svc_shape ec2i_ipv6_block_shape = {sizeof(ec2_ipv6_block), block_fields, NULL, NULL};
 
-void ec2_ipv6_block_free(ec2_ipv6_block *b)
-{
-    free(b->assoc_id);
-    free(b->cidr);
-    free(b->state);
-    memset(b, 0, sizeof *b);
-}
-
-void ec2i_read_vpc_ipv6(const cJSON *j, ec2_ipv6_block **blocks, size_t *n)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, aws_json_array(j, "ipv6CidrBlockAssociationSet"))
-        read_block(e, xgrow((void **)blocks, n, sizeof **blocks));
-}
+SVC_DEFINE_FREE(ec2_ipv6_block_free, ec2_ipv6_block, ec2i_ipv6_block_shape)
 
 const ec2_ipv6_block *ec2_vpc_ipv6(const ec2_vpc *v)
 {
@@ -53,16 +40,10 @@ void ec2i_read_subnet_ipv6(const cJSON *j, char **cidr, char **assoc_id)
 
 int ec2_associate_vpc_ipv6(aws_client *c, const char *vpc_id, ec2_ipv6_block *out, aws_error *err)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    cJSON *in = svc_input("VpcId", vpc_id), *resp;
+    cJSON *in = svc_input("VpcId", vpc_id);
     cJSON_AddBoolToObject(in, "AmazonProvidedIpv6CidrBlock", 1);
-    if (ec2i_call(c, "AssociateVpcCidrBlock", in, &resp, err) != 0)
-        return -1;
-    if (out)
-        read_block(cJSON_GetObjectItemCaseSensitive(resp, "ipv6CidrBlockAssociation"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(ec2i_call, c, "AssociateVpcCidrBlock", in, "ipv6CidrBlockAssociation",
+                         &ec2i_ipv6_block_shape, out, err);
 }
 
 int ec2_disassociate_vpc_cidr(aws_client *c, const char *assoc_id, aws_error *err)
@@ -84,58 +65,39 @@ int ec2_associate_subnet_ipv6(aws_client *c, const char *subnet_id, const char *
         *assoc_id = NULL;
     cJSON *in = svc_input("SubnetId", subnet_id), *resp;
     cJSON_AddStringToObject(in, "Ipv6CidrBlock", ipv6_cidr ? ipv6_cidr : "");
-    if (ec2i_call(c, "AssociateSubnetCidrBlock", in, &resp, err) != 0)
-        return -1;
-    if (assoc_id)
-        *assoc_id = svc_json_dup2(resp, "ipv6CidrBlockAssociation", "associationId");
-    cJSON_Delete(resp);
-    return 0;
+    return ec2i_call(c, "AssociateSubnetCidrBlock", in, &resp, err)
+               ? -1
+               : svc_answer_str(resp, "ipv6CidrBlockAssociation.associationId", assoc_id);
 }
 
 /* ---- egress-only internet gateways ------------------------------------------------ */
 
-static void read_eigw(const cJSON *j, void *item)
-{
-    ec2_eigw *g = item;
-    g->id = svc_json_dup(j, "egressOnlyInternetGatewayId");
-    const cJSON *a = cJSON_GetArrayItem(aws_json_array(j, "attachmentSet"), 0);
-    g->vpc_id = svc_json_dup(a, "vpcId");
-    ec2i_read_tags(j, &g->tags);
-}
+static const svc_field eigw_fields[] = {
+    SVC_FIELD("egressOnlyInternetGatewayId", SVC_STR, ec2_eigw, id),
+    SVC_FIELD("attachmentSet.0.vpcId", SVC_STR, ec2_eigw, vpc_id),
+    EC2I_TAGS(ec2_eigw),
+    SVC_END};
+static const svc_shape eigw_shape = {sizeof(ec2_eigw), eigw_fields, NULL, NULL};
 
-void ec2_eigw_free(ec2_eigw *g)
-{
-    free(g->id);
-    free(g->vpc_id);
-    svc_tags_free(&g->tags);
-    memset(g, 0, sizeof *g);
-}
-
-void ec2_eigws_free(ec2_eigws *l)
-{
-    SVC_LIST_FREE(l, ec2_eigw_free);
-}
+SVC_DEFINE_FREE(ec2_eigw_free, ec2_eigw, eigw_shape)
+SVC_DEFINE_LIST_FREE(ec2_eigws_free, ec2_eigws, eigw_shape)
 
 int ec2_create_egress_only_gateway(aws_client *c, const char *vpc_id, const char *client_token,
                                    const svc_tags *tags, ec2_eigw *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = svc_input("VpcId", vpc_id), *resp;
+    cJSON *in = svc_input("VpcId", vpc_id);
     if (client_token)
         cJSON_AddStringToObject(in, "ClientToken", client_token);
     ec2i_tag_spec(in, "egress-only-internet-gateway", tags);
-    if (ec2i_call(c, "CreateEgressOnlyInternetGateway", in, &resp, err) != 0)
-        return -1;
-    read_eigw(cJSON_GetObjectItemCaseSensitive(resp, "egressOnlyInternetGateway"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(ec2i_call, c, "CreateEgressOnlyInternetGateway", in,
+                         "egressOnlyInternetGateway", &eigw_shape, out, err);
 }
 
 int ec2_describe_egress_only_gateways(aws_client *c, const ec2_describe_in *in, ec2_eigws *out,
                                       aws_error *err)
 {
     static const ec2i_describe_spec spec = {"DescribeEgressOnlyInternetGateways", "EgressOnlyInternetGatewayId",
-                                            "egressOnlyInternetGatewaySet", 1, sizeof *out->items, read_eigw};
+                                            "egressOnlyInternetGatewaySet", 1, &eigw_shape};
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 

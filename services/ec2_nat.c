@@ -8,46 +8,29 @@
 
 /* ---- Elastic IPs ------------------------------------------------------------- */
 
-static void read_address(const cJSON *j, void *item)
-{
-    ec2_address *a = item;
-    a->allocation_id = svc_json_dup(j, "allocationId");
-    a->public_ip = svc_json_dup(j, "publicIp");
-    a->association_id = svc_json_dup(j, "associationId");
-    a->domain = svc_json_dup(j, "domain");
-    a->network_interface_id = svc_json_dup(j, "networkInterfaceId");
-    a->private_ip = svc_json_dup(j, "privateIpAddress");
-    ec2i_read_tags(j, &a->tags);
-}
+static const svc_field address_fields[] = {
+    SVC_FIELD("allocationId", SVC_STR, ec2_address, allocation_id),
+    SVC_FIELD("publicIp", SVC_STR, ec2_address, public_ip),
+    SVC_FIELD("associationId", SVC_STR, ec2_address, association_id),
+    SVC_FIELD("domain", SVC_STR, ec2_address, domain),
+    SVC_FIELD("networkInterfaceId", SVC_STR, ec2_address, network_interface_id),
+    SVC_FIELD("privateIpAddress", SVC_STR, ec2_address, private_ip),
+    EC2I_TAGS(ec2_address),
+    SVC_END};
+static const svc_shape address_shape = {sizeof(ec2_address), address_fields, NULL, NULL};
 
-void ec2_address_free(ec2_address *a)
-{
-    free(a->allocation_id);
-    free(a->public_ip);
-    free(a->association_id);
-    free(a->domain);
-    free(a->network_interface_id);
-    free(a->private_ip);
-    svc_tags_free(&a->tags);
-    memset(a, 0, sizeof *a);
-}
-
-void ec2_addresses_free(ec2_addresses *l)
-{
-    SVC_LIST_FREE(l, ec2_address_free);
-}
+SVC_DEFINE_FREE(ec2_address_free, ec2_address, address_shape)
+SVC_DEFINE_LIST_FREE(ec2_addresses_free, ec2_addresses, address_shape)
 
 int ec2_allocate_address(aws_client *c, const svc_tags *tags, ec2_address *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = svc_input("Domain", "vpc"), *resp;
+    cJSON *in = svc_input("Domain", "vpc");
     ec2i_tag_spec(in, "elastic-ip", tags);
-    if (ec2i_call(c, "AllocateAddress", in, &resp, err) != 0)
+    if (svc_call_read(ec2i_call, c, "AllocateAddress", in, NULL, &address_shape, out, err) != 0)
         return -1;
-    read_address(resp, out); /* the answer has no tagSet: keep what we asked for */
+    /* the answer has no tagSet: keep what we asked for */
     for (size_t i = 0; tags && i < tags->n; i++)
         svc_tags_add(&out->tags, tags->items[i].key, tags->items[i].value);
-    cJSON_Delete(resp);
     return 0;
 }
 
@@ -59,75 +42,47 @@ int ec2_release_address(aws_client *c, const char *allocation_id, aws_error *err
 int ec2_describe_addresses(aws_client *c, const ec2_describe_in *in, ec2_addresses *out,
                            aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeAddresses", "AllocationId", "addressesSet", 0, sizeof *out->items, read_address};
+    static const ec2i_describe_spec spec = {"DescribeAddresses", "AllocationId", "addressesSet", 0, &address_shape};
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* ---- NAT gateways ------------------------------------------------------------ */
 
-static void read_nat(const cJSON *j, void *item)
-{
-    ec2_nat *g = item;
-    const cJSON *e;
-    g->id = svc_json_dup(j, "natGatewayId");
-    g->subnet_id = svc_json_dup(j, "subnetId");
-    g->vpc_id = svc_json_dup(j, "vpcId");
-    g->state = svc_json_dup(j, "state");
-    g->connectivity_type = svc_json_dup(j, "connectivityType");
-    g->failure_code = svc_json_dup(j, "failureCode");
-    g->failure_message = svc_json_dup(j, "failureMessage");
-    cJSON_ArrayForEach(e, aws_json_array(j, "natGatewayAddressSet"))
-    {
-        ec2_nat_address *a =
-            xgrow((void **)&g->addresses, &g->naddresses, sizeof *g->addresses);
-        a->allocation_id = svc_json_dup(e, "allocationId");
-        a->public_ip = svc_json_dup(e, "publicIp");
-        a->private_ip = svc_json_dup(e, "privateIp");
-        a->network_interface_id = svc_json_dup(e, "networkInterfaceId");
-    }
-    ec2i_read_tags(j, &g->tags);
-}
+static const svc_field nat_address_fields[] = {
+    SVC_FIELD("allocationId", SVC_STR, ec2_nat_address, allocation_id),
+    SVC_FIELD("publicIp", SVC_STR, ec2_nat_address, public_ip),
+    SVC_FIELD("privateIp", SVC_STR, ec2_nat_address, private_ip),
+    SVC_FIELD("networkInterfaceId", SVC_STR, ec2_nat_address, network_interface_id),
+    SVC_END};
+static const svc_shape nat_address_shape = {sizeof(ec2_nat_address), nat_address_fields, NULL,
+                                            NULL};
 
-void ec2_nat_free(ec2_nat *g)
-{
-    for (size_t i = 0; i < g->naddresses; i++) {
-        free(g->addresses[i].allocation_id);
-        free(g->addresses[i].public_ip);
-        free(g->addresses[i].private_ip);
-        free(g->addresses[i].network_interface_id);
-    }
-    free(g->addresses);
-    free(g->id);
-    free(g->subnet_id);
-    free(g->vpc_id);
-    free(g->state);
-    free(g->connectivity_type);
-    free(g->failure_code);
-    free(g->failure_message);
-    svc_tags_free(&g->tags);
-    memset(g, 0, sizeof *g);
-}
+static const svc_field nat_fields[] = {
+    SVC_FIELD("natGatewayId", SVC_STR, ec2_nat, id),
+    SVC_FIELD("subnetId", SVC_STR, ec2_nat, subnet_id),
+    SVC_FIELD("vpcId", SVC_STR, ec2_nat, vpc_id),
+    SVC_FIELD("state", SVC_STR, ec2_nat, state),
+    SVC_FIELD("connectivityType", SVC_STR, ec2_nat, connectivity_type),
+    SVC_FIELD("failureCode", SVC_STR, ec2_nat, failure_code),
+    SVC_FIELD("failureMessage", SVC_STR, ec2_nat, failure_message),
+    SVC_FLIST("natGatewayAddressSet", ec2_nat, addresses, naddresses, &nat_address_shape),
+    EC2I_TAGS(ec2_nat),
+    SVC_END};
+static const svc_shape nat_shape = {sizeof(ec2_nat), nat_fields, NULL, NULL};
 
-void ec2_nats_free(ec2_nats *l)
-{
-    SVC_LIST_FREE(l, ec2_nat_free);
-}
+SVC_DEFINE_FREE(ec2_nat_free, ec2_nat, nat_shape)
+SVC_DEFINE_LIST_FREE(ec2_nats_free, ec2_nats, nat_shape)
 
 int ec2_create_nat_gateway(aws_client *c, const char *subnet_id, const char *allocation_id,
                            const char *client_token, const svc_tags *tags, ec2_nat *out,
                            aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = svc_input("SubnetId", subnet_id), *resp;
+    cJSON *in = svc_input("SubnetId", subnet_id);
     cJSON_AddStringToObject(in, "AllocationId", allocation_id ? allocation_id : "");
     if (client_token)
         cJSON_AddStringToObject(in, "ClientToken", client_token);
     ec2i_tag_spec(in, "natgateway", tags);
-    if (ec2i_call(c, "CreateNatGateway", in, &resp, err) != 0)
-        return -1;
-    read_nat(cJSON_GetObjectItemCaseSensitive(resp, "natGateway"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(ec2i_call, c, "CreateNatGateway", in, "natGateway", &nat_shape, out, err);
 }
 
 int ec2_delete_nat_gateway(aws_client *c, const char *nat_id, aws_error *err)
@@ -138,21 +93,15 @@ int ec2_delete_nat_gateway(aws_client *c, const char *nat_id, aws_error *err)
 int ec2_describe_nat_gateways(aws_client *c, const ec2_describe_in *in, ec2_nats *out,
                               aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeNatGateways", "NatGatewayId", "natGatewaySet", 1, sizeof *out->items, read_nat};
+    static const ec2i_describe_spec spec = {"DescribeNatGateways", "NatGatewayId", "natGatewaySet", 1, &nat_shape};
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
 /* ---- waiters --------------------------------------------------------------------- */
 
-typedef struct {
-    aws_client *c;
-    const char *id;
-    int want_deleted;
-} nat_wait;
-
 static int nat_poll(void *ctx, char *state, size_t size, aws_error *err)
 {
-    nat_wait *w = ctx;
+    svc_lookup *w = ctx;
     const char *ids[] = {w->id, NULL};
     ec2_describe_in in = {.ids = ids};
     ec2_nats l;
@@ -160,18 +109,18 @@ static int nat_poll(void *ctx, char *state, size_t size, aws_error *err)
         if (aws_error_is(err, AWS_IS_NOT_FOUND)) {
             snprintf(state, size, "not found");
             aws_error_clear(err);
-            return w->want_deleted ? 1 : 0;
+            return w->want_gone ? 1 : 0;
         }
         return -1;
     }
     int rc = 0;
     if (l.n == 0) {
         snprintf(state, size, "not found");
-        rc = w->want_deleted ? 1 : 0;
+        rc = w->want_gone ? 1 : 0;
     } else {
         const ec2_nat *g = &l.items[0];
         snprintf(state, size, "%s", g->state);
-        if (w->want_deleted) {
+        if (w->want_gone) {
             rc = strcmp(g->state, "deleted") == 0;
         } else if (strcmp(g->state, "available") == 0) {
             rc = 1;
@@ -191,17 +140,13 @@ static int nat_poll(void *ctx, char *state, size_t size, aws_error *err)
 int ec2_wait_nat_gateway_available(aws_client *c, const char *nat_id, const aws_wait_opts *o,
                                    aws_error *err)
 {
-    nat_wait w = {c, nat_id, 0};
-    char what[160];
-    snprintf(what, sizeof what, "NAT gateway %s to be available", nat_id);
-    return svc_wait(o, 40, 15, what, nat_poll, &w, err);
+    svc_lookup w = {.c = c, .id = nat_id};
+    return svc_waitf(o, 40, 15, nat_poll, &w, err, "NAT gateway %s to be available", nat_id);
 }
 
 int ec2_wait_nat_gateway_deleted(aws_client *c, const char *nat_id, const aws_wait_opts *o,
                                  aws_error *err)
 {
-    nat_wait w = {c, nat_id, 1};
-    char what[160];
-    snprintf(what, sizeof what, "NAT gateway %s to be deleted", nat_id);
-    return svc_wait(o, 40, 15, what, nat_poll, &w, err);
+    svc_lookup w = {.c = c, .id = nat_id, .want_gone = 1};
+    return svc_waitf(o, 40, 15, nat_poll, &w, err, "NAT gateway %s to be deleted", nat_id);
 }

@@ -51,39 +51,36 @@ static void read_permission(const cJSON *j, ec2_permission **list, size_t *n)
     }
 }
 
-static void read_group(const cJSON *j, void *item)
+static void read_permissions(const cJSON *j, void *item)
 {
     ec2_security_group *g = item;
     const cJSON *e;
-    g->id = svc_json_dup(j, "groupId");
-    g->name = svc_json_dup(j, "groupName");
-    g->description = svc_json_dup(j, "groupDescription");
-    g->vpc_id = svc_json_dup(j, "vpcId");
-    g->owner_id = svc_json_dup(j, "ownerId");
     cJSON_ArrayForEach(e, aws_json_array(j, "ipPermissions"))
         read_permission(e, &g->ingress, &g->ningress);
     cJSON_ArrayForEach(e, aws_json_array(j, "ipPermissionsEgress"))
         read_permission(e, &g->egress, &g->negress);
-    ec2i_read_tags(j, &g->tags);
 }
 
-void ec2_security_group_free(ec2_security_group *g)
+static void free_permissions(void *item)
 {
-    free(g->id);
-    free(g->name);
-    free(g->description);
-    free(g->vpc_id);
-    free(g->owner_id);
+    ec2_security_group *g = item;
     free_perms(g->ingress, g->ningress);
     free_perms(g->egress, g->negress);
-    svc_tags_free(&g->tags);
-    memset(g, 0, sizeof *g);
 }
 
-void ec2_security_groups_free(ec2_security_groups *l)
-{
-    SVC_LIST_FREE(l, ec2_security_group_free);
-}
+static const svc_field group_fields[] = {
+    SVC_FIELD("groupId", SVC_STR, ec2_security_group, id),
+    SVC_FIELD("groupName", SVC_STR, ec2_security_group, name),
+    SVC_FIELD("groupDescription", SVC_STR, ec2_security_group, description),
+    SVC_FIELD("vpcId", SVC_STR, ec2_security_group, vpc_id),
+    SVC_FIELD("ownerId", SVC_STR, ec2_security_group, owner_id),
+    EC2I_TAGS(ec2_security_group),
+    SVC_END};
+static const svc_shape group_shape = {sizeof(ec2_security_group), group_fields, read_permissions,
+                                      free_permissions};
+
+SVC_DEFINE_FREE(ec2_security_group_free, ec2_security_group, group_shape)
+SVC_DEFINE_LIST_FREE(ec2_security_groups_free, ec2_security_groups, group_shape)
 
 int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *name,
                               const char *description, const svc_tags *tags, char **group_id,
@@ -95,11 +92,9 @@ int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *nam
     if (vpc_id)
         cJSON_AddStringToObject(in, "VpcId", vpc_id);
     ec2i_tag_spec(in, "security-group", tags);
-    if (ec2i_call(c, "CreateSecurityGroup", in, &resp, err) != 0)
-        return -1;
-    *group_id = svc_json_dup(resp, "groupId");
-    cJSON_Delete(resp);
-    return 0;
+    return ec2i_call(c, "CreateSecurityGroup", in, &resp, err)
+               ? -1
+               : svc_answer_str(resp, "groupId", group_id);
 }
 
 int ec2_delete_security_group(aws_client *c, const char *group_id, aws_error *err)
@@ -110,7 +105,7 @@ int ec2_delete_security_group(aws_client *c, const char *group_id, aws_error *er
 int ec2_describe_security_groups(aws_client *c, const ec2_describe_in *in,
                                  ec2_security_groups *out, aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeSecurityGroups", "GroupId", "securityGroupInfo", 1, sizeof *out->items, read_group};
+    static const ec2i_describe_spec spec = {"DescribeSecurityGroups", "GroupId", "securityGroupInfo", 1, &group_shape};
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
@@ -219,48 +214,29 @@ int ec2_revoke_egress(aws_client *c, const char *group_id, const ec2_permission 
 
 /* ---- rules ------------------------------------------------------------------ */
 
-static void sg_rule_free(ec2_sg_rule *r)
-{
-    free(r->id);
-    free(r->group_id);
-    free(r->group_owner_id);
-    free(r->protocol);
-    free(r->cidr);
-    free(r->cidr_ipv6);
-    free(r->prefix_list_id);
-    free(r->referenced_group_id);
-    free(r->description);
-    svc_tags_free(&r->tags);
-}
+static const svc_field sg_rule_fields[] = {
+    SVC_FIELD("securityGroupRuleId", SVC_STR, ec2_sg_rule, id),
+    SVC_FIELD("groupId", SVC_STR, ec2_sg_rule, group_id),
+    SVC_FIELD("groupOwnerId", SVC_STR, ec2_sg_rule, group_owner_id),
+    SVC_FIELD("ipProtocol", SVC_STR, ec2_sg_rule, protocol),
+    SVC_FIELD("isEgress", SVC_BOOL, ec2_sg_rule, is_egress),
+    SVC_FDEF("fromPort", SVC_INT, ec2_sg_rule, from_port, -1),
+    SVC_FDEF("toPort", SVC_INT, ec2_sg_rule, to_port, -1),
+    SVC_FIELD("cidrIpv4", SVC_STR, ec2_sg_rule, cidr),
+    SVC_FIELD("cidrIpv6", SVC_STR, ec2_sg_rule, cidr_ipv6),
+    SVC_FIELD("prefixListId", SVC_STR, ec2_sg_rule, prefix_list_id),
+    SVC_FIELD("referencedGroupInfo.groupId", SVC_STR, ec2_sg_rule, referenced_group_id),
+    SVC_FIELD("description", SVC_STR, ec2_sg_rule, description),
+    EC2I_TAGS(ec2_sg_rule),
+    SVC_END};
+static const svc_shape sg_rule_shape = {sizeof(ec2_sg_rule), sg_rule_fields, NULL, NULL};
 
-static void read_sg_rule(const cJSON *e, void *item)
-{
-    ec2_sg_rule *r = item;
-    r->id = svc_json_dup(e, "securityGroupRuleId");
-    r->group_id = svc_json_dup(e, "groupId");
-    r->group_owner_id = svc_json_dup(e, "groupOwnerId");
-    r->protocol = svc_json_dup(e, "ipProtocol");
-    r->is_egress = aws_json_bool(e, "isEgress", 0);
-    r->from_port = (int)aws_json_int(e, "fromPort", -1);
-    r->to_port = (int)aws_json_int(e, "toPort", -1);
-    r->cidr = svc_json_dup(e, "cidrIpv4");
-    r->cidr_ipv6 = svc_json_dup(e, "cidrIpv6");
-    r->prefix_list_id = svc_json_dup(e, "prefixListId");
-    r->referenced_group_id = svc_json_dup2(e, "referencedGroupInfo", "groupId");
-    r->description = svc_json_dup(e, "description");
-    ec2i_read_tags(e, &r->tags);
-}
-
-void ec2_sg_rules_free(ec2_sg_rules *l)
-{
-    SVC_LIST_FREE(l, sg_rule_free);
-}
+SVC_DEFINE_LIST_FREE(ec2_sg_rules_free, ec2_sg_rules, sg_rule_shape)
 
 int ec2_describe_security_group_rules(aws_client *c, const ec2_describe_in *in,
                                       ec2_sg_rules *out, aws_error *err)
 {
     static const ec2i_describe_spec spec = {"DescribeSecurityGroupRules", "SecurityGroupRuleId",
-                                            "securityGroupRuleSet", 1, sizeof *out->items,
-                                            read_sg_rule};
+                                            "securityGroupRuleSet", 1, &sg_rule_shape};
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }

@@ -9,54 +9,32 @@
 
 /* ---- VPCs ------------------------------------------------------------------ */
 
-static void read_vpc(const cJSON *j, void *item)
-{
-    ec2_vpc *v = item;
-    v->id = svc_json_dup(j, "vpcId");
-    v->cidr = svc_json_dup(j, "cidrBlock");
-    v->state = svc_json_dup(j, "state");
-    v->dhcp_options_id = svc_json_dup(j, "dhcpOptionsId");
-    v->owner_id = svc_json_dup(j, "ownerId");
-    v->is_default = aws_json_bool(j, "isDefault", 0);
-    ec2i_read_vpc_ipv6(j, &v->ipv6, &v->nipv6);
-    ec2i_read_tags(j, &v->tags);
-}
+static const svc_field vpc_fields[] = {
+    SVC_FIELD("vpcId", SVC_STR, ec2_vpc, id),
+    SVC_FIELD("cidrBlock", SVC_STR, ec2_vpc, cidr),
+    SVC_FIELD("state", SVC_STR, ec2_vpc, state),
+    SVC_FIELD("dhcpOptionsId", SVC_STR, ec2_vpc, dhcp_options_id),
+    SVC_FIELD("ownerId", SVC_STR, ec2_vpc, owner_id),
+    SVC_FIELD("isDefault", SVC_BOOL, ec2_vpc, is_default),
+    SVC_FLIST("ipv6CidrBlockAssociationSet", ec2_vpc, ipv6, nipv6, &ec2i_ipv6_block_shape),
+    EC2I_TAGS(ec2_vpc),
+    SVC_END};
+static const svc_shape vpc_shape = {sizeof(ec2_vpc), vpc_fields, NULL, NULL};
 
-void ec2_vpc_free(ec2_vpc *v)
-{
-    free(v->id);
-    free(v->cidr);
-    free(v->state);
-    free(v->dhcp_options_id);
-    free(v->owner_id);
-    for (size_t i = 0; i < v->nipv6; i++)
-        ec2_ipv6_block_free(&v->ipv6[i]);
-    free(v->ipv6);
-    svc_tags_free(&v->tags);
-    memset(v, 0, sizeof *v);
-}
-
-void ec2_vpcs_free(ec2_vpcs *l)
-{
-    SVC_LIST_FREE(l, ec2_vpc_free);
-}
+SVC_DEFINE_FREE(ec2_vpc_free, ec2_vpc, vpc_shape)
+SVC_DEFINE_LIST_FREE(ec2_vpcs_free, ec2_vpcs, vpc_shape)
 
 int ec2_create_vpc(aws_client *c, const char *cidr, const svc_tags *tags, ec2_vpc *out,
                    aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = svc_input("CidrBlock", cidr), *resp;
+    cJSON *in = svc_input("CidrBlock", cidr);
     ec2i_tag_spec(in, "vpc", tags);
-    if (ec2i_call(c, "CreateVpc", in, &resp, err) != 0)
-        return -1;
-    read_vpc(cJSON_GetObjectItemCaseSensitive(resp, "vpc"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(ec2i_call, c, "CreateVpc", in, "vpc", &vpc_shape, out, err);
 }
 
 int ec2_describe_vpcs(aws_client *c, const ec2_describe_in *in, ec2_vpcs *out, aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeVpcs", "VpcId", "vpcSet", 1, sizeof *out->items, read_vpc};
+    static const ec2i_describe_spec spec = {"DescribeVpcs", "VpcId", "vpcSet", 1, &vpc_shape};
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
@@ -138,38 +116,23 @@ int ec2_describe_vpc_attribute(aws_client *c, const char *vpc_id, const char *at
 
 /* ---- zones ------------------------------------------------------------------ */
 
-static void zone_free(ec2_zone *z)
-{
-    free(z->name);
-    free(z->zone_id);
-    free(z->state);
-    free(z->region);
-    free(z->zone_type);
-    free(z->opt_in_status);
-}
+static const svc_field zone_fields[] = {
+    SVC_FIELD("zoneName", SVC_STR, ec2_zone, name),
+    SVC_FIELD("zoneId", SVC_STR, ec2_zone, zone_id),
+    SVC_FIELD("zoneState", SVC_STR, ec2_zone, state),
+    SVC_FIELD("regionName", SVC_STR, ec2_zone, region),
+    SVC_FIELD("zoneType", SVC_STR, ec2_zone, zone_type),
+    SVC_FIELD("optInStatus", SVC_STR, ec2_zone, opt_in_status),
+    SVC_END};
+static const svc_shape zone_shape = {sizeof(ec2_zone), zone_fields, NULL, NULL};
 
-void ec2_zones_free(ec2_zones *l)
-{
-    SVC_LIST_FREE(l, zone_free);
-}
-
-static void read_zone(const cJSON *e, void *item)
-{
-    ec2_zone *z = item;
-    z->name = svc_json_dup(e, "zoneName");
-    z->zone_id = svc_json_dup(e, "zoneId");
-    z->state = svc_json_dup(e, "zoneState");
-    z->region = svc_json_dup(e, "regionName");
-    z->zone_type = svc_json_dup(e, "zoneType");
-    z->opt_in_status = svc_json_dup(e, "optInStatus");
-}
+SVC_DEFINE_LIST_FREE(ec2_zones_free, ec2_zones, zone_shape)
 
 int ec2_describe_availability_zones(aws_client *c, const ec2_describe_in *in, ec2_zones *out,
                                     aws_error *err)
 {
     static const ec2i_describe_spec spec = {"DescribeAvailabilityZones", "ZoneName",
-                                            "availabilityZoneInfo", 0, sizeof *out->items,
-                                            read_zone};
+                                            "availabilityZoneInfo", 0, &zone_shape};
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 
@@ -191,62 +154,48 @@ int ec2_describe_regions(aws_client *c, svc_strings *out, aws_error *err)
 
 /* ---- subnets ------------------------------------------------------------------ */
 
-static void read_subnet(const cJSON *j, void *item)
+static void read_subnet_ipv6(const cJSON *j, void *item)
 {
     ec2_subnet *s = item;
-    s->id = svc_json_dup(j, "subnetId");
-    s->vpc_id = svc_json_dup(j, "vpcId");
-    s->cidr = svc_json_dup(j, "cidrBlock");
-    s->zone = svc_json_dup(j, "availabilityZone");
-    s->zone_id = svc_json_dup(j, "availabilityZoneId");
-    s->state = svc_json_dup(j, "state");
-    s->map_public_ip_on_launch = aws_json_bool(j, "mapPublicIpOnLaunch", 0);
-    s->default_for_az = aws_json_bool(j, "defaultForAz", 0);
-    s->available_ips = aws_json_int(j, "availableIpAddressCount", 0);
-    s->assign_ipv6_on_creation = aws_json_bool(j, "assignIpv6AddressOnCreation", 0);
     ec2i_read_subnet_ipv6(j, &s->ipv6_cidr, &s->ipv6_assoc_id);
-    ec2i_read_tags(j, &s->tags);
 }
 
-void ec2_subnet_free(ec2_subnet *s)
-{
-    free(s->id);
-    free(s->vpc_id);
-    free(s->cidr);
-    free(s->zone);
-    free(s->zone_id);
-    free(s->state);
-    free(s->ipv6_cidr);
-    free(s->ipv6_assoc_id);
-    svc_tags_free(&s->tags);
-    memset(s, 0, sizeof *s);
-}
+static const svc_field subnet_fields[] = {
+    SVC_FIELD("subnetId", SVC_STR, ec2_subnet, id),
+    SVC_FIELD("vpcId", SVC_STR, ec2_subnet, vpc_id),
+    SVC_FIELD("cidrBlock", SVC_STR, ec2_subnet, cidr),
+    SVC_FIELD("availabilityZone", SVC_STR, ec2_subnet, zone),
+    SVC_FIELD("availabilityZoneId", SVC_STR, ec2_subnet, zone_id),
+    SVC_FIELD("state", SVC_STR, ec2_subnet, state),
+    SVC_FIELD("mapPublicIpOnLaunch", SVC_BOOL, ec2_subnet, map_public_ip_on_launch),
+    SVC_FIELD("defaultForAz", SVC_BOOL, ec2_subnet, default_for_az),
+    SVC_FIELD("availableIpAddressCount", SVC_LLONG, ec2_subnet, available_ips),
+    SVC_FIELD("assignIpv6AddressOnCreation", SVC_BOOL, ec2_subnet, assign_ipv6_on_creation),
+    EC2I_TAGS(ec2_subnet),
+    SVC_FIELD("", SVC_KEPT, ec2_subnet, ipv6_cidr),
+    SVC_FIELD("", SVC_KEPT, ec2_subnet, ipv6_assoc_id),
+    SVC_END};
+static const svc_shape subnet_shape = {sizeof(ec2_subnet), subnet_fields, read_subnet_ipv6,
+                                       NULL};
 
-void ec2_subnets_free(ec2_subnets *l)
-{
-    SVC_LIST_FREE(l, ec2_subnet_free);
-}
+SVC_DEFINE_FREE(ec2_subnet_free, ec2_subnet, subnet_shape)
+SVC_DEFINE_LIST_FREE(ec2_subnets_free, ec2_subnets, subnet_shape)
 
 int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const char *zone,
                       const svc_tags *tags, ec2_subnet *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = svc_input("VpcId", vpc_id), *resp;
+    cJSON *in = svc_input("VpcId", vpc_id);
     cJSON_AddStringToObject(in, "CidrBlock", cidr ? cidr : "");
     if (zone)
         cJSON_AddStringToObject(in, "AvailabilityZone", zone);
     ec2i_tag_spec(in, "subnet", tags);
-    if (ec2i_call(c, "CreateSubnet", in, &resp, err) != 0)
-        return -1;
-    read_subnet(cJSON_GetObjectItemCaseSensitive(resp, "subnet"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(ec2i_call, c, "CreateSubnet", in, "subnet", &subnet_shape, out, err);
 }
 
 int ec2_describe_subnets(aws_client *c, const ec2_describe_in *in, ec2_subnets *out,
                          aws_error *err)
 {
-    static const ec2i_describe_spec spec = {"DescribeSubnets", "SubnetId", "subnetSet", 1, sizeof *out->items, read_subnet};
+    static const ec2i_describe_spec spec = {"DescribeSubnets", "SubnetId", "subnetSet", 1, &subnet_shape};
     return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
 }
 

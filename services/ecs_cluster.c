@@ -34,13 +34,12 @@ static cJSON *exec_configuration(const ecs_cluster_input *in)
     return conf;
 }
 
-static void ecs_capacities_free(ecs_capacities *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        free(c->items[i].provider);
-    free(c->items);
-    memset(c, 0, sizeof *c);
-}
+static const svc_field capacity_fields[] = {
+    SVC_FIELD("capacityProvider", SVC_STR_NULL, ecs_capacity, provider),
+    SVC_FIELD("weight", SVC_INT, ecs_capacity, weight),
+    SVC_FIELD("base", SVC_INT, ecs_capacity, base),
+    SVC_END};
+static const svc_shape capacity_shape = {sizeof(ecs_capacity), capacity_fields, NULL, NULL};
 
 cJSON *ecs_capacity_json_(const ecs_capacity *items, size_t n)
 {
@@ -56,66 +55,41 @@ cJSON *ecs_capacity_json_(const ecs_capacity *items, size_t n)
     return arr;
 }
 
-static void ecs_read_capacity_(const cJSON *arr, ecs_capacities *out)
+/* The containerInsights setting (the first one), NULL when there is none. */
+static void read_insights(const cJSON *j, void *item)
 {
-    memset(out, 0, sizeof *out);
-    int n = cJSON_GetArraySize(arr);
-    if (n <= 0)
-        return;
-    out->items = xcalloc((size_t)n, sizeof *out->items);
-    const cJSON *x;
-    cJSON_ArrayForEach(x, arr) {
-        ecs_capacity *c = &out->items[out->n++];
-        c->provider = xstrdup_or_null(aws_json_str(x, "capacityProvider"));
-        c->weight = (int)aws_json_int(x, "weight", 0);
-        c->base = (int)aws_json_int(x, "base", 0);
-    }
-}
-
-static void read_cluster(const cJSON *j, ecs_cluster *out)
-{
-    memset(out, 0, sizeof *out);
-    out->arn = xstrdup_or_null(aws_json_str(j, "clusterArn"));
-    out->name = xstrdup_or_null(aws_json_str(j, "clusterName"));
-    out->status = xstrdup_or_null(aws_json_str(j, "status"));
-    out->running_tasks = (int)aws_json_int(j, "runningTasksCount", 0);
-    out->pending_tasks = (int)aws_json_int(j, "pendingTasksCount", 0);
-    out->active_services = (int)aws_json_int(j, "activeServicesCount", 0);
+    ecs_cluster *out = item;
     const cJSON *s;
     cJSON_ArrayForEach(s, aws_json_array(j, "settings")) {
         const char *n = aws_json_str(s, "name");
         if (n && strcmp(n, "containerInsights") == 0 && !out->container_insights)
             out->container_insights = xstrdup_or_null(aws_json_str(s, "value"));
     }
-    const cJSON *e = cJSON_GetObjectItem(cJSON_GetObjectItem(j, "configuration"),
-                                         "executeCommandConfiguration");
-    out->exec_kms_key_id = xstrdup_or_null(aws_json_str(e, "kmsKeyId"));
-    out->exec_logging = xstrdup_or_null(aws_json_str(e, "logging"));
-    out->exec_log_group = xstrdup_or_null(aws_json_str(cJSON_GetObjectItem(e, "logConfiguration"),
-                                                "cloudWatchLogGroupName"));
-    const cJSON *p;
-    cJSON_ArrayForEach(p, aws_json_array(j, "capacityProviders")) {
-        if (cJSON_IsString(p))
-            svc_strings_add(&out->capacity_providers, p->valuestring);
-    }
-    ecs_read_capacity_(aws_json_array(j, "defaultCapacityProviderStrategy"), &out->default_strategy);
-    svc_json_tags(j, "tags", "key", "value", &out->tags);
 }
 
-void ecs_cluster_free(ecs_cluster *c)
-{
-    free(c->arn);
-    free(c->name);
-    free(c->status);
-    free(c->container_insights);
-    free(c->exec_kms_key_id);
-    free(c->exec_logging);
-    free(c->exec_log_group);
-    svc_strings_free(&c->capacity_providers);
-    ecs_capacities_free(&c->default_strategy);
-    svc_tags_free(&c->tags);
-    memset(c, 0, sizeof *c);
-}
+#define EXEC(m) "configuration.executeCommandConfiguration." m
+
+static const svc_field cluster_fields[] = {
+    SVC_FIELD("clusterArn", SVC_STR_NULL, ecs_cluster, arn),
+    SVC_FIELD("clusterName", SVC_STR_NULL, ecs_cluster, name),
+    SVC_FIELD("status", SVC_STR_NULL, ecs_cluster, status),
+    SVC_FIELD("runningTasksCount", SVC_INT, ecs_cluster, running_tasks),
+    SVC_FIELD("pendingTasksCount", SVC_INT, ecs_cluster, pending_tasks),
+    SVC_FIELD("activeServicesCount", SVC_INT, ecs_cluster, active_services),
+    SVC_FIELD(EXEC("kmsKeyId"), SVC_STR_NULL, ecs_cluster, exec_kms_key_id),
+    SVC_FIELD(EXEC("logging"), SVC_STR_NULL, ecs_cluster, exec_logging),
+    SVC_FIELD(EXEC("logConfiguration.cloudWatchLogGroupName"), SVC_STR_NULL, ecs_cluster,
+              exec_log_group),
+    SVC_FIELD("capacityProviders", SVC_STRINGS, ecs_cluster, capacity_providers),
+    SVC_FLIST("defaultCapacityProviderStrategy", ecs_cluster, default_strategy.items,
+              default_strategy.n, &capacity_shape),
+    SVC_FTAGS("tags", ecs_cluster, tags, "key", "value"),
+    SVC_FIELD("", SVC_KEPT, ecs_cluster, container_insights),
+    SVC_END};
+static const svc_shape cluster_shape = {sizeof(ecs_cluster), cluster_fields, read_insights,
+                                        NULL};
+
+SVC_DEFINE_FREE(ecs_cluster_free, ecs_cluster, cluster_shape)
 
 int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
                        aws_error *err)
@@ -125,7 +99,7 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
                       "CreateCluster needs a cluster name");
         return -1;
     }
-    cJSON *j = cJSON_CreateObject(), *o;
+    cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "clusterName", in->name);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "tags", svc_tags_json(in->tags, "key", "value"));
@@ -136,9 +110,7 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
         cJSON_AddItemToArray(cJSON_AddArrayToObject(j, "settings"), s);
     }
     if (in->capacity_providers) {
-        cJSON *arr = cJSON_AddArrayToObject(j, "capacityProviders");
-        for (size_t i = 0; i < in->capacity_providers->n; i++)
-            cJSON_AddItemToArray(arr, cJSON_CreateString(in->capacity_providers->items[i]));
+        cJSON_AddItemToObject(j, "capacityProviders", svc_strings_json(in->capacity_providers));
         if (in->n_default_strategy)
             cJSON_AddItemToObject(j, "defaultCapacityProviderStrategy",
                                   ecs_capacity_json_(in->default_strategy, in->n_default_strategy));
@@ -146,12 +118,7 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
     cJSON *conf = exec_configuration(in);
     if (conf)
         cJSON_AddItemToObject(j, "configuration", conf);
-    if (ecs_call_(c, "CreateCluster", j, &o, err) != 0)
-        return -1;
-    if (out)
-        read_cluster(cJSON_GetObjectItem(o, "cluster"), out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_read(ecs_call_, c, "CreateCluster", j, "cluster", &cluster_shape, out, err);
 }
 
 int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
@@ -162,7 +129,7 @@ int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
                       "UpdateCluster needs the cluster name");
         return -1;
     }
-    cJSON *j = cJSON_CreateObject(), *o;
+    cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "cluster", in->name);
     if (in->container_insights) {
         cJSON *s = cJSON_CreateObject();
@@ -173,29 +140,18 @@ int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
     cJSON *conf = exec_configuration(in);
     if (conf)
         cJSON_AddItemToObject(j, "configuration", conf);
-    if (ecs_call_(c, "UpdateCluster", j, &o, err) != 0)
-        return -1;
-    if (out)
-        read_cluster(cJSON_GetObjectItem(o, "cluster"), out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_read(ecs_call_, c, "UpdateCluster", j, "cluster", &cluster_shape, out, err);
 }
 
 int ecs_put_cluster_capacity_providers(aws_client *c, const char *cluster, const svc_strings *providers,
                                        const ecs_capacity *strategy, size_t n, ecs_cluster *out,
                                        aws_error *err)
 {
-    cJSON *j = svc_input("cluster", cluster), *o;
-    cJSON *arr = cJSON_AddArrayToObject(j, "capacityProviders");
-    for (size_t i = 0; providers && i < providers->n; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(providers->items[i]));
+    cJSON *j = svc_input("cluster", cluster);
+    cJSON_AddItemToObject(j, "capacityProviders", svc_strings_json(providers));
     cJSON_AddItemToObject(j, "defaultCapacityProviderStrategy", ecs_capacity_json_(strategy, n));
-    if (ecs_call_(c, "PutClusterCapacityProviders", j, &o, err) != 0)
-        return -1;
-    if (out)
-        read_cluster(cJSON_GetObjectItem(o, "cluster"), out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_read(ecs_call_, c, "PutClusterCapacityProviders", j, "cluster", &cluster_shape,
+                         out, err);
 }
 
 int ecs_describe_cluster(aws_client *c, const char *cluster, ecs_cluster *out, int *found,
@@ -209,11 +165,10 @@ int ecs_describe_cluster(aws_client *c, const char *cluster, ecs_cluster *out, i
     *found = 0;
     if (ecs_call_(c, "DescribeClusters", j, &o, err) != 0)
         return -1;
-    const cJSON *first = cJSON_GetArrayItem(aws_json_array(o, "clusters"), 0);
-    if (first) {
-        read_cluster(first, out);
-        *found = 1;
-    }
+    const cJSON *first = svc_json_at(o, "clusters.0");
+    *found = first != NULL;
+    if (first)
+        svc_read(first, &cluster_shape, out);
     cJSON_Delete(o);
     return 0;
 }
@@ -255,8 +210,7 @@ int ecs_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_e
 
 int ecs_untag_resource(aws_client *c, const char *arn, const svc_strings *keys, aws_error *err)
 {
-    cJSON *j = arn_input(arn), *arr = cJSON_AddArrayToObject(j, "tagKeys");
-    for (size_t i = 0; keys && i < keys->n; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(keys->items[i]));
+    cJSON *j = arn_input(arn);
+    cJSON_AddItemToObject(j, "tagKeys", svc_strings_json(keys));
     return ecs_call_(c, "UntagResource", j, NULL, err);
 }

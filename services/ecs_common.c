@@ -1,6 +1,7 @@
 /* What every services/ecs*.c shares: the call, times, and List* pages of
  * strings (see ecs_internal.h). */
 #include "ecs_internal.h"
+#include "svc_json_internal.h"
 
 #include <string.h>
 
@@ -9,14 +10,7 @@
 
 int ecs_call_(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
 {
-    cJSON *o = NULL;
-    int rc = aws_json_call(c, "ecs", op, in, &o, err);
-    cJSON_Delete(in);
-    if (out)
-        *out = o;
-    else
-        cJSON_Delete(o);
-    return rc;
+    return svc_json_call(c, "ecs", op, in, out, 0, err);
 }
 
 double ecs_time_(const cJSON *obj, const char *name)

@@ -7,51 +7,51 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static void read_deployment(const cJSON *j, ecs_deployment *d)
-{
-    d->id = xstrdup_or_null(aws_json_str(j, "id"));
-    d->status = xstrdup_or_null(aws_json_str(j, "status"));
-    d->task_definition = xstrdup_or_null(aws_json_str(j, "taskDefinition"));
-    d->desired = (int)aws_json_int(j, "desiredCount", 0);
-    d->pending = (int)aws_json_int(j, "pendingCount", 0);
-    d->running = (int)aws_json_int(j, "runningCount", 0);
-    d->failed_tasks = (int)aws_json_int(j, "failedTasks", 0);
-    d->rollout_state = xstrdup_or_null(aws_json_str(j, "rolloutState"));
-    d->rollout_state_reason = xstrdup_or_null(aws_json_str(j, "rolloutStateReason"));
-    d->created_at = ecs_time_(j, "createdAt");
-    d->updated_at = ecs_time_(j, "updatedAt");
-}
+static const svc_field deployment_fields[] = {
+    SVC_FIELD("id", SVC_STR_NULL, ecs_deployment, id),
+    SVC_FIELD("status", SVC_STR_NULL, ecs_deployment, status),
+    SVC_FIELD("taskDefinition", SVC_STR_NULL, ecs_deployment, task_definition),
+    SVC_FIELD("desiredCount", SVC_INT, ecs_deployment, desired),
+    SVC_FIELD("pendingCount", SVC_INT, ecs_deployment, pending),
+    SVC_FIELD("runningCount", SVC_INT, ecs_deployment, running),
+    SVC_FIELD("failedTasks", SVC_INT, ecs_deployment, failed_tasks),
+    SVC_FIELD("rolloutState", SVC_STR_NULL, ecs_deployment, rollout_state),
+    SVC_FIELD("rolloutStateReason", SVC_STR_NULL, ecs_deployment, rollout_state_reason),
+    SVC_FIELD("createdAt", SVC_DOUBLE, ecs_deployment, created_at),
+    SVC_FIELD("updatedAt", SVC_DOUBLE, ecs_deployment, updated_at),
+    SVC_END};
+static const svc_shape deployment_shape = {sizeof(ecs_deployment), deployment_fields, NULL, NULL};
+
+static const svc_field event_fields[] = {
+    SVC_FIELD("id", SVC_STR_NULL, ecs_service_event, id),
+    SVC_FIELD("message", SVC_STR_NULL, ecs_service_event, message),
+    SVC_FIELD("createdAt", SVC_DOUBLE, ecs_service_event, created_at),
+    SVC_END};
+static const svc_shape event_shape = {sizeof(ecs_service_event), event_fields, NULL, NULL};
+
+static const svc_field service_fields[] = {
+    SVC_FIELD("", SVC_RAW, ecs_service, raw),
+    SVC_FIELD("serviceArn", SVC_STR_NULL, ecs_service, arn),
+    SVC_FIELD("serviceName", SVC_STR_NULL, ecs_service, name),
+    SVC_FIELD("clusterArn", SVC_STR_NULL, ecs_service, cluster_arn),
+    SVC_FIELD("status", SVC_STR_NULL, ecs_service, status),
+    SVC_FIELD("taskDefinition", SVC_STR_NULL, ecs_service, task_definition),
+    SVC_FIELD("desiredCount", SVC_INT, ecs_service, desired),
+    SVC_FIELD("runningCount", SVC_INT, ecs_service, running),
+    SVC_FIELD("pendingCount", SVC_INT, ecs_service, pending),
+    SVC_FIELD("enableExecuteCommand", SVC_BOOL, ecs_service, enable_execute_command),
+    SVC_FIELD("deploymentController.type", SVC_STR_NULL, ecs_service, deployment_controller),
+    SVC_FIELD("deploymentConfiguration.strategy", SVC_STR_NULL, ecs_service, strategy),
+    SVC_FIELD("currentServiceDeployment", SVC_STR_NULL, ecs_service, current_service_deployment),
+    SVC_FLIST("deployments", ecs_service, deployments, n_deployments, &deployment_shape),
+    SVC_FLIST("events", ecs_service, events, n_events, &event_shape),
+    SVC_FTAGS("tags", ecs_service, tags, "key", "value"),
+    SVC_END};
+static const svc_shape service_shape = {sizeof(ecs_service), service_fields, NULL, NULL};
 
 void ecs_read_service_(const cJSON *j, ecs_service *out)
 {
-    memset(out, 0, sizeof *out);
-    out->raw = j ? cJSON_Duplicate(j, 1) : cJSON_CreateObject();
-    out->arn = xstrdup_or_null(aws_json_str(j, "serviceArn"));
-    out->name = xstrdup_or_null(aws_json_str(j, "serviceName"));
-    out->cluster_arn = xstrdup_or_null(aws_json_str(j, "clusterArn"));
-    out->status = xstrdup_or_null(aws_json_str(j, "status"));
-    out->task_definition = xstrdup_or_null(aws_json_str(j, "taskDefinition"));
-    out->desired = (int)aws_json_int(j, "desiredCount", 0);
-    out->running = (int)aws_json_int(j, "runningCount", 0);
-    out->pending = (int)aws_json_int(j, "pendingCount", 0);
-    out->enable_execute_command = aws_json_bool(j, "enableExecuteCommand", 0);
-    const cJSON *controller = cJSON_GetObjectItem(j, "deploymentController");
-    const cJSON *config = cJSON_GetObjectItem(j, "deploymentConfiguration");
-    out->deployment_controller = xstrdup_or_null(aws_json_str(controller, "type"));
-    out->strategy = xstrdup_or_null(aws_json_str(config, "strategy"));
-    out->current_service_deployment = xstrdup_or_null(aws_json_str(j, "currentServiceDeployment"));
-    const cJSON *arr = aws_json_array(j, "deployments"), *e;
-    out->deployments = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out->deployments);
-    cJSON_ArrayForEach(e, arr) read_deployment(e, &out->deployments[out->n_deployments++]);
-    arr = aws_json_array(j, "events");
-    out->events = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out->events);
-    cJSON_ArrayForEach(e, arr) {
-        ecs_service_event *ev = &out->events[out->n_events++];
-        ev->id = xstrdup_or_null(aws_json_str(e, "id"));
-        ev->message = xstrdup_or_null(aws_json_str(e, "message"));
-        ev->created_at = ecs_time_(e, "createdAt");
-    }
-    svc_json_tags(j, "tags", "key", "value", &out->tags);
+    svc_read(j, &service_shape, out);
 }
 
 void ecs_service_copy(const ecs_service *s, ecs_service *out)
@@ -59,39 +59,12 @@ void ecs_service_copy(const ecs_service *s, ecs_service *out)
     ecs_read_service_(s->raw, out);
 }
 
-void ecs_service_free(ecs_service *s)
-{
-    free(s->arn);
-    free(s->name);
-    free(s->cluster_arn);
-    free(s->status);
-    free(s->task_definition);
-    free(s->deployment_controller);
-    free(s->strategy);
-    free(s->current_service_deployment);
-    for (size_t i = 0; i < s->n_deployments; i++) {
-        ecs_deployment *d = &s->deployments[i];
-        free(d->id);
-        free(d->status);
-        free(d->task_definition);
-        free(d->rollout_state);
-        free(d->rollout_state_reason);
-    }
-    free(s->deployments);
-    for (size_t i = 0; i < s->n_events; i++) {
-        free(s->events[i].id);
-        free(s->events[i].message);
-    }
-    free(s->events);
-    svc_tags_free(&s->tags);
-    cJSON_Delete(s->raw);
-    memset(s, 0, sizeof *s);
-}
+SVC_DEFINE_FREE(ecs_service_free, ecs_service, service_shape)
 
 void ecs_services_free(ecs_services *s)
 {
     svc_strings_free(&s->missing);
-    SVC_LIST_FREE(s, ecs_service_free);
+    svc_free_list(&service_shape, (void **)&s->items, &s->n);
 }
 
 const ecs_deployment *ecs_service_primary(const ecs_service *s)

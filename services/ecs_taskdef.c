@@ -35,22 +35,17 @@ static void read_taskdef(cJSON *o, ecs_task_definition *out)
  * latest revision is the one this call made if it holds the same document (a second
  * registration would only add an identical revision). See aws_lost_answer.
  */
-typedef struct {
-    aws_client *c;
-    const cJSON *input;
-} register_guard;
-
 static int find_registered(void *ctx, cJSON **output, aws_error *err)
 {
-    register_guard *g = ctx;
+    svc_lookup *g = ctx;
     cJSON *j = cJSON_CreateObject(), *o = NULL;
-    cJSON_AddStringToObject(j, "taskDefinition", aws_json_str(g->input, "family"));
+    cJSON_AddStringToObject(j, "taskDefinition", aws_json_str(g->in, "family"));
     const char *inc = "TAGS";
     cJSON_AddItemToObject(j, "include", cJSON_CreateStringArray(&inc, 1));
     if (ecs_call_(g->c, "DescribeTaskDefinition", j, &o, err) != 0)
         return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1; /* no revision yet */
     const cJSON *td = cJSON_GetObjectItemCaseSensitive(o, "taskDefinition");
-    if (!td || !ecs_taskdef_equal(g->input, td)) {
+    if (!td || !ecs_taskdef_equal(g->in, td)) {
         cJSON_Delete(o);
         return 0;
     }
@@ -73,7 +68,7 @@ int ecs_register_task_definition(aws_client *c, const cJSON *def, const svc_tags
         if (tags->n)
             cJSON_AddItemToObject(j, "tags", svc_tags_json(tags, "key", "value"));
     }
-    register_guard g = {c, j};
+    svc_lookup g = {.c = c, .in = j};
     aws_lost_answer guard = {find_registered, &g};
     int rc = aws_json_call_guarded(c, "ecs", "RegisterTaskDefinition", j, &guard, &o, err);
     cJSON_Delete(j);

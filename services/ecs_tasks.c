@@ -11,30 +11,41 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static void read_container(const cJSON *j, ecs_container *k)
+static const svc_field agent_fields[] = {
+    SVC_FIELD("name", SVC_STR_NULL, ecs_managed_agent, name),
+    SVC_FIELD("lastStatus", SVC_STR_NULL, ecs_managed_agent, status),
+    SVC_FIELD("reason", SVC_STR_NULL, ecs_managed_agent, reason),
+    SVC_END};
+static const svc_shape agent_shape = {sizeof(ecs_managed_agent), agent_fields, NULL, NULL};
+
+/* The exit code, when the container has one. */
+static void read_exit_code(const cJSON *j, void *item)
 {
-    k->name = xstrdup_or_null(aws_json_str(j, "name"));
-    k->image = xstrdup_or_null(aws_json_str(j, "image"));
-    k->last_status = xstrdup_or_null(aws_json_str(j, "lastStatus"));
+    ecs_container *k = item;
     const cJSON *code = cJSON_GetObjectItem(j, "exitCode");
     k->has_exit_code = cJSON_IsNumber(code);
     k->exit_code = k->has_exit_code ? code->valueint : 0;
-    k->reason = xstrdup_or_null(aws_json_str(j, "reason"));
-    k->health_status = xstrdup_or_null(aws_json_str(j, "healthStatus"));
-    k->runtime_id = xstrdup_or_null(aws_json_str(j, "runtimeId"));
-    const cJSON *arr = aws_json_array(j, "managedAgents"), *a;
-    k->agents = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *k->agents);
-    cJSON_ArrayForEach(a, arr) {
-        ecs_managed_agent *m = &k->agents[k->n_agents++];
-        m->name = xstrdup_or_null(aws_json_str(a, "name"));
-        m->status = xstrdup_or_null(aws_json_str(a, "lastStatus"));
-        m->reason = xstrdup_or_null(aws_json_str(a, "reason"));
-    }
 }
 
-static void read_eni(const cJSON *task, ecs_task *t)
+static const svc_field container_fields[] = {
+    SVC_FIELD("name", SVC_STR_NULL, ecs_container, name),
+    SVC_FIELD("image", SVC_STR_NULL, ecs_container, image),
+    SVC_FIELD("lastStatus", SVC_STR_NULL, ecs_container, last_status),
+    SVC_FIELD("reason", SVC_STR_NULL, ecs_container, reason),
+    SVC_FIELD("healthStatus", SVC_STR_NULL, ecs_container, health_status),
+    SVC_FIELD("runtimeId", SVC_STR_NULL, ecs_container, runtime_id),
+    SVC_FLIST("managedAgents", ecs_container, agents, n_agents, &agent_shape),
+    SVC_END};
+static const svc_shape container_shape = {sizeof(ecs_container), container_fields,
+                                          read_exit_code, NULL};
+
+/* The task id (the last part of its ARN) and the private IP and id of its ENI. */
+static void read_eni(const cJSON *task, void *item)
 {
+    ecs_task *t = item;
     const cJSON *att, *d;
+    const char *slash = t->arn ? strrchr(t->arn, '/') : NULL;
+    t->id = xstrdup_or_null(slash ? slash + 1 : t->arn);
     cJSON_ArrayForEach(att, aws_json_array(task, "attachments")) {
         const char *type = aws_json_str(att, "type");
         if (!type || strcmp(type, "ElasticNetworkInterface") != 0)
@@ -49,69 +60,36 @@ static void read_eni(const cJSON *task, ecs_task *t)
     }
 }
 
-static void read_task(const cJSON *j, ecs_task *t)
-{
-    memset(t, 0, sizeof *t);
-    t->arn = xstrdup_or_null(aws_json_str(j, "taskArn"));
-    const char *slash = t->arn ? strrchr(t->arn, '/') : NULL;
-    t->id = xstrdup_or_null(slash ? slash + 1 : t->arn);
-    t->cluster_arn = xstrdup_or_null(aws_json_str(j, "clusterArn"));
-    t->task_definition_arn = xstrdup_or_null(aws_json_str(j, "taskDefinitionArn"));
-    t->group = xstrdup_or_null(aws_json_str(j, "group"));
-    t->started_by = xstrdup_or_null(aws_json_str(j, "startedBy"));
-    t->last_status = xstrdup_or_null(aws_json_str(j, "lastStatus"));
-    t->desired_status = xstrdup_or_null(aws_json_str(j, "desiredStatus"));
-    t->health_status = xstrdup_or_null(aws_json_str(j, "healthStatus"));
-    t->stop_code = xstrdup_or_null(aws_json_str(j, "stopCode"));
-    t->stopped_reason = xstrdup_or_null(aws_json_str(j, "stoppedReason"));
-    t->availability_zone = xstrdup_or_null(aws_json_str(j, "availabilityZone"));
-    t->launch_type = xstrdup_or_null(aws_json_str(j, "launchType"));
-    t->platform_version = xstrdup_or_null(aws_json_str(j, "platformVersion"));
-    t->enable_execute_command = aws_json_bool(j, "enableExecuteCommand", 0);
-    t->created_at = ecs_time_(j, "createdAt");
-    t->started_at = ecs_time_(j, "startedAt");
-    t->stopped_at = ecs_time_(j, "stoppedAt");
-    read_eni(j, t);
-    const cJSON *arr = aws_json_array(j, "containers"), *k;
-    t->containers = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *t->containers);
-    cJSON_ArrayForEach(k, arr) read_container(k, &t->containers[t->n_containers++]);
-    svc_json_tags(j, "tags", "key", "value", &t->tags);
-}
-
-static void free_container(ecs_container *k)
-{
-    free(k->name);
-    free(k->image);
-    free(k->last_status);
-    free(k->reason);
-    free(k->health_status);
-    free(k->runtime_id);
-    for (size_t i = 0; i < k->n_agents; i++) {
-        free(k->agents[i].name);
-        free(k->agents[i].status);
-        free(k->agents[i].reason);
-    }
-    free(k->agents);
-}
-
-static void free_task(ecs_task *t)
-{
-    char **strs[] = {&t->arn, &t->id, &t->cluster_arn, &t->task_definition_arn, &t->group,
-                     &t->started_by, &t->last_status, &t->desired_status, &t->health_status,
-                     &t->stop_code, &t->stopped_reason, &t->availability_zone,
-                     &t->launch_type, &t->platform_version, &t->private_ip, &t->eni_id};
-    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-        free(*strs[i]);
-    for (size_t i = 0; i < t->n_containers; i++)
-        free_container(&t->containers[i]);
-    free(t->containers);
-    svc_tags_free(&t->tags);
-}
+static const svc_field task_fields[] = {
+    SVC_FIELD("taskArn", SVC_STR_NULL, ecs_task, arn),
+    SVC_FIELD("clusterArn", SVC_STR_NULL, ecs_task, cluster_arn),
+    SVC_FIELD("taskDefinitionArn", SVC_STR_NULL, ecs_task, task_definition_arn),
+    SVC_FIELD("group", SVC_STR_NULL, ecs_task, group),
+    SVC_FIELD("startedBy", SVC_STR_NULL, ecs_task, started_by),
+    SVC_FIELD("lastStatus", SVC_STR_NULL, ecs_task, last_status),
+    SVC_FIELD("desiredStatus", SVC_STR_NULL, ecs_task, desired_status),
+    SVC_FIELD("healthStatus", SVC_STR_NULL, ecs_task, health_status),
+    SVC_FIELD("stopCode", SVC_STR_NULL, ecs_task, stop_code),
+    SVC_FIELD("stoppedReason", SVC_STR_NULL, ecs_task, stopped_reason),
+    SVC_FIELD("availabilityZone", SVC_STR_NULL, ecs_task, availability_zone),
+    SVC_FIELD("launchType", SVC_STR_NULL, ecs_task, launch_type),
+    SVC_FIELD("platformVersion", SVC_STR_NULL, ecs_task, platform_version),
+    SVC_FIELD("enableExecuteCommand", SVC_BOOL, ecs_task, enable_execute_command),
+    SVC_FIELD("createdAt", SVC_DOUBLE, ecs_task, created_at),
+    SVC_FIELD("startedAt", SVC_DOUBLE, ecs_task, started_at),
+    SVC_FIELD("stoppedAt", SVC_DOUBLE, ecs_task, stopped_at),
+    SVC_FLIST("containers", ecs_task, containers, n_containers, &container_shape),
+    SVC_FTAGS("tags", ecs_task, tags, "key", "value"),
+    SVC_FIELD("", SVC_KEPT, ecs_task, id),
+    SVC_FIELD("", SVC_KEPT, ecs_task, private_ip),
+    SVC_FIELD("", SVC_KEPT, ecs_task, eni_id),
+    SVC_END};
+static const svc_shape task_shape = {sizeof(ecs_task), task_fields, read_eni, NULL};
 
 void ecs_tasks_free(ecs_tasks *t)
 {
     svc_strings_free(&t->missing);
-    SVC_LIST_FREE(t, free_task);
+    svc_free_list(&task_shape, (void **)&t->items, &t->n);
 }
 
 const ecs_managed_agent *ecs_container_agent(const ecs_container *k, const char *name)
@@ -164,9 +142,7 @@ int ecs_run_task(aws_client *c, const ecs_run_task_input *in, ecs_tasks *out, aw
     cJSON *o = NULL;
     if (ecs_call_(c, "RunTask", j, &o, err) != 0)
         return -1;
-    const cJSON *tasks = aws_json_array(o, "tasks"), *t;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(tasks) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(t, tasks) read_task(t, &out->items[out->n++]);
+    svc_read_list(aws_json_array(o, "tasks"), &task_shape, (void **)&out->items, &out->n);
     int rc = 0;
     if (out->n == 0) { /* nowhere to place it: ECS says why in failures, with a 200 */
         const cJSON *f = cJSON_GetArrayItem(aws_json_array(o, "failures"), 0);
@@ -210,10 +186,8 @@ int ecs_describe_tasks(aws_client *c, const char *cluster, const char *const *ta
             ecs_tasks_free(out);
             return -1;
         }
-        const cJSON *arr = aws_json_array(o, "tasks"), *e;
-        out->items = xrealloc(out->items, (out->n + (size_t)cJSON_GetArraySize(arr) + 1) *
-                                              sizeof *out->items);
-        cJSON_ArrayForEach(e, arr) read_task(e, &out->items[out->n++]);
+        const cJSON *e;
+        svc_read_list(aws_json_array(o, "tasks"), &task_shape, (void **)&out->items, &out->n);
         cJSON_ArrayForEach(e, aws_json_array(o, "failures")) {
             const char *arn = aws_json_str(e, "arn");
             svc_strings_add(&out->missing, arn ? arn : "");

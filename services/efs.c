@@ -75,14 +75,31 @@ int efsi_pages(aws_client *c, const aws_rest_op *op, const cJSON *in, const char
     return aws_paginate(page_call, &p, in, &spec, list, err);
 }
 
-const cJSON *efsi_only(const cJSON *list, const char *code, const char *id, aws_error *err)
+int efsi_kind_pages(aws_client *c, const efsi_kind *k, const cJSON *in, cJSON **items,
+                    aws_error *err)
 {
-    const cJSON *first = cJSON_GetArrayItem(list, 0);
+    return efsi_pages(c, k->op, in, k->in_token, k->out_token, k->items, items, err);
+}
+
+int efsi_describe_one(aws_client *c, const efsi_kind *k, const char *id, void *out,
+                      aws_error *err)
+{
+    cJSON *in = svc_input(k->id_member, id), *items;
+    memset(out, 0, k->shape->size);
+    int rc = efsi_kind_pages(c, k, in, &items, err);
+    cJSON_Delete(in);
+    if (rc != 0)
+        return -1;
+    const cJSON *first = cJSON_GetArrayItem(items, 0);
+    if (first)
+        svc_read(first, k->shape, out);
+    cJSON_Delete(items);
     if (!first) {
-        aws_error_set(err, AWS_ERR_SERVICE, code, "%s: EFS described nothing", id);
+        aws_error_set(err, AWS_ERR_SERVICE, k->not_found, "%s: EFS described nothing", id);
         snprintf(err->service, sizeof err->service, "efs");
+        return -1;
     }
-    return first;
+    return 0;
 }
 
 static void add_str(cJSON *o, const char *name, const char *v)
@@ -93,46 +110,31 @@ static void add_str(cJSON *o, const char *name, const char *v)
 
 /* ---- file systems --------------------------------------------------------------------- */
 
-static void efsi_read_file_system(const cJSON *j, efs_file_system *f)
-{
-    memset(f, 0, sizeof *f);
-    f->id = svc_json_dup(j, "FileSystemId");
-    f->arn = svc_json_dup(j, "FileSystemArn");
-    f->creation_token = svc_json_dup(j, "CreationToken");
-    f->state = svc_json_dup(j, "LifeCycleState");
-    f->name = svc_json_dup(j, "Name");
-    f->performance_mode = svc_json_dup(j, "PerformanceMode");
-    f->throughput_mode = svc_json_dup(j, "ThroughputMode");
-    f->kms_key_id = svc_json_dup(j, "KmsKeyId");
-    f->availability_zone = svc_json_dup(j, "AvailabilityZoneName");
-    f->encrypted = aws_json_bool(j, "Encrypted", 0);
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "ProvisionedThroughputInMibps");
-    f->provisioned_mibps = cJSON_IsNumber(p) ? p->valuedouble : 0;
-    f->mount_targets = (int)aws_json_int(j, "NumberOfMountTargets", 0);
-    f->size_bytes = aws_json_int(cJSON_GetObjectItemCaseSensitive(j, "SizeInBytes"), "Value", 0);
-    f->created = (time_t)aws_json_int(j, "CreationTime", 0);
-    svc_json_tags(j, "Tags", "Key", "Value", &f->tags);
-}
+static const svc_field fs_fields[] = {
+    SVC_FIELD("FileSystemId", SVC_STR, efs_file_system, id),
+    SVC_FIELD("FileSystemArn", SVC_STR, efs_file_system, arn),
+    SVC_FIELD("CreationToken", SVC_STR, efs_file_system, creation_token),
+    SVC_FIELD("LifeCycleState", SVC_STR, efs_file_system, state),
+    SVC_FIELD("Name", SVC_STR, efs_file_system, name),
+    SVC_FIELD("PerformanceMode", SVC_STR, efs_file_system, performance_mode),
+    SVC_FIELD("ThroughputMode", SVC_STR, efs_file_system, throughput_mode),
+    SVC_FIELD("KmsKeyId", SVC_STR, efs_file_system, kms_key_id),
+    SVC_FIELD("AvailabilityZoneName", SVC_STR, efs_file_system, availability_zone),
+    SVC_FIELD("Encrypted", SVC_BOOL, efs_file_system, encrypted),
+    SVC_FIELD("ProvisionedThroughputInMibps", SVC_DOUBLE, efs_file_system, provisioned_mibps),
+    SVC_FIELD("NumberOfMountTargets", SVC_INT, efs_file_system, mount_targets),
+    SVC_FIELD("SizeInBytes.Value", SVC_LLONG, efs_file_system, size_bytes),
+    SVC_FIELD("CreationTime", SVC_TIME, efs_file_system, created),
+    SVC_FTAGS("Tags", efs_file_system, tags, "Key", "Value"),
+    SVC_END};
+static const svc_shape fs_shape = {sizeof(efs_file_system), fs_fields, NULL, NULL};
 
-void efs_file_system_free(efs_file_system *f)
-{
-    free(f->id);
-    free(f->arn);
-    free(f->creation_token);
-    free(f->state);
-    free(f->name);
-    free(f->performance_mode);
-    free(f->throughput_mode);
-    free(f->kms_key_id);
-    free(f->availability_zone);
-    svc_tags_free(&f->tags);
-    memset(f, 0, sizeof *f);
-}
+const efsi_kind efsi_file_system = {"file system", &describe_fs, "Marker", "NextMarker",
+                                    "FileSystems", "FileSystemId", "FileSystemNotFound",
+                                    &fs_shape, offsetof(efs_file_system, state)};
 
-void efs_file_systems_free(efs_file_systems *l)
-{
-    SVC_LIST_FREE(l, efs_file_system_free);
-}
+SVC_DEFINE_FREE(efs_file_system_free, efs_file_system, fs_shape)
+SVC_DEFINE_LIST_FREE(efs_file_systems_free, efs_file_systems, fs_shape)
 
 /* The raw description of the file system with this creation token: 1 with *fs set
  * (cJSON_Delete), 0 when there is none, -1 with err. */
@@ -153,16 +155,11 @@ static int fs_by_token(aws_client *c, const char *token, cJSON **fs, aws_error *
     return *fs != NULL;
 }
 
-typedef struct {
-    aws_client *c;
-    const char *token;
-} token_finder;
-
 /* aws_lost_answer: did the CreateFileSystem whose answer was lost make it? */
 static int find_fs(void *ctx, cJSON **output, aws_error *err)
 {
-    token_finder *f = ctx;
-    return fs_by_token(f->c, f->token, output, err);
+    svc_lookup *f = ctx;
+    return fs_by_token(f->c, f->id, output, err);
 }
 
 int efs_create_file_system(aws_client *c, const efs_create_fs_in *in, efs_file_system *out,
@@ -185,7 +182,7 @@ int efs_create_file_system(aws_client *c, const efs_create_fs_in *in, efs_file_s
         cJSON_AddBoolToObject(j, "Backup", 1);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
-    token_finder f = {c, in->creation_token};
+    svc_lookup f = {.c = c, .id = in->creation_token};
     aws_lost_answer guard = {find_fs, &f};
     int rc = efsi_call(c, &create_fs, j, &guard, &resp, err);
     if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS)) {
@@ -197,38 +194,22 @@ int efs_create_file_system(aws_client *c, const efs_create_fs_in *in, efs_file_s
         if (rc == 0 && existed)
             *existed = 1;
     }
-    if (rc != 0)
-        return -1;
-    efsi_read_file_system(resp, out);
-    cJSON_Delete(resp);
-    return 0;
+    return rc ? -1 : svc_read_answer(resp, NULL, &fs_shape, out);
 }
 
 int efs_describe_file_system(aws_client *c, const char *fs_id, efs_file_system *out,
                              aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *resp;
-    if (efsi_call(c, &describe_fs, svc_input("FileSystemId", fs_id), NULL, &resp, err) != 0)
-        return -1;
-    const cJSON *first = efsi_only(cJSON_GetObjectItemCaseSensitive(resp, "FileSystems"),
-                                   "FileSystemNotFound", fs_id, err);
-    if (!first) {
-        cJSON_Delete(resp);
-        return -1;
-    }
-    efsi_read_file_system(first, out);
-    cJSON_Delete(resp);
-    return 0;
+    return efsi_describe_one(c, &efsi_file_system, fs_id, out, err);
 }
 
 int efs_describe_file_systems(aws_client *c, const char *creation_token, efs_file_systems *out,
                               aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = cJSON_CreateObject(), *items, *e;
+    cJSON *in = cJSON_CreateObject(), *items;
     add_str(in, "CreationToken", creation_token);
-    int rc = efsi_pages(c, &describe_fs, in, "Marker", "NextMarker", "FileSystems", &items, err);
+    int rc = efsi_kind_pages(c, &efsi_file_system, in, &items, err);
     cJSON_Delete(in);
     if (rc != 0) {
         if (!creation_token || !aws_error_is(err, AWS_IS_NOT_FOUND))
@@ -236,11 +217,7 @@ int efs_describe_file_systems(aws_client *c, const char *creation_token, efs_fil
         aws_error_clear(err);
         return 0;
     }
-    out->items = xcalloc((size_t)cJSON_GetArraySize(items) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(e, items)
-        efsi_read_file_system(e, &out->items[out->n++]);
-    cJSON_Delete(items);
-    return 0;
+    return svc_read_items(items, &fs_shape, (void **)&out->items, &out->n);
 }
 
 int efs_update_file_system(aws_client *c, const char *fs_id, const char *throughput_mode,
@@ -253,9 +230,7 @@ int efs_update_file_system(aws_client *c, const char *fs_id, const char *through
         cJSON_AddNumberToObject(in, "ProvisionedThroughputInMibps", provisioned_mibps);
     if (efsi_call(c, &update_fs, in, NULL, &resp, err) != 0)
         return -1;
-    efsi_read_file_system(resp, out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_read_answer(resp, NULL, &fs_shape, out);
 }
 
 int efs_delete_file_system(aws_client *c, const char *fs_id, aws_error *err)
@@ -376,9 +351,7 @@ int efs_untag_resource(aws_client *c, const char *resource_id, const char *const
                        size_t nkeys, aws_error *err)
 {
     cJSON *in = svc_input("ResourceId", resource_id);
-    cJSON *arr = cJSON_AddArrayToObject(in, "TagKeys");
-    for (size_t i = 0; i < nkeys; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(keys[i]));
+    cJSON_AddItemToObject(in, "TagKeys", svc_array_json(keys, nkeys));
     return efsi_call(c, &untag_op, in, NULL, NULL, err);
 }
 

@@ -18,15 +18,10 @@ static const aws_rest_op describe_ap = {"DescribeAccessPoints", "GET", AP_URI, a
 static const aws_rest_op delete_ap = {"DeleteAccessPoint", "DELETE", AP_URI "/{AccessPointId}",
                                       NULL};
 
-static void efsi_read_access_point(const cJSON *j, efs_access_point *a)
+/* The root directory ("/" when none is said) and the POSIX user, when set. */
+static void read_posix(const cJSON *j, void *item)
 {
-    memset(a, 0, sizeof *a);
-    a->id = svc_json_dup(j, "AccessPointId");
-    a->arn = svc_json_dup(j, "AccessPointArn");
-    a->file_system_id = svc_json_dup(j, "FileSystemId");
-    a->client_token = svc_json_dup(j, "ClientToken");
-    a->name = svc_json_dup(j, "Name");
-    a->state = svc_json_dup(j, "LifeCycleState");
+    efs_access_point *a = item;
     const cJSON *root = cJSON_GetObjectItemCaseSensitive(j, "RootDirectory");
     const char *path = aws_json_str(root, "Path");
     a->root_path = xstrdup(path && *path ? path : "/");
@@ -48,33 +43,33 @@ static void efsi_read_access_point(const cJSON *j, efs_access_point *a)
             if (u->nsecondary < 16 && cJSON_IsNumber(g))
                 u->secondary_gids[u->nsecondary++] = (long long)g->valuedouble;
     }
-    svc_json_tags(j, "Tags", "Key", "Value", &a->tags);
 }
 
-void efs_access_point_free(efs_access_point *a)
-{
-    free(a->id);
-    free(a->arn);
-    free(a->file_system_id);
-    free(a->client_token);
-    free(a->name);
-    free(a->state);
-    free(a->root_path);
-    svc_tags_free(&a->tags);
-    memset(a, 0, sizeof *a);
-}
+static const svc_field ap_fields[] = {
+    SVC_FIELD("AccessPointId", SVC_STR, efs_access_point, id),
+    SVC_FIELD("AccessPointArn", SVC_STR, efs_access_point, arn),
+    SVC_FIELD("FileSystemId", SVC_STR, efs_access_point, file_system_id),
+    SVC_FIELD("ClientToken", SVC_STR, efs_access_point, client_token),
+    SVC_FIELD("Name", SVC_STR, efs_access_point, name),
+    SVC_FIELD("LifeCycleState", SVC_STR, efs_access_point, state),
+    SVC_FTAGS("Tags", efs_access_point, tags, "Key", "Value"),
+    SVC_FIELD("", SVC_KEPT, efs_access_point, root_path),
+    SVC_END};
+static const svc_shape ap_shape = {sizeof(efs_access_point), ap_fields, read_posix, NULL};
 
-void efs_access_points_free(efs_access_points *l)
-{
-    SVC_LIST_FREE(l, efs_access_point_free);
-}
+const efsi_kind efsi_access_point = {"access point", &describe_ap, "NextToken", "NextToken",
+                                     "AccessPoints", "AccessPointId", "AccessPointNotFound",
+                                     &ap_shape, offsetof(efs_access_point, state)};
+
+SVC_DEFINE_FREE(efs_access_point_free, efs_access_point, ap_shape)
+SVC_DEFINE_LIST_FREE(efs_access_points_free, efs_access_points, ap_shape)
 
 /* Every access point of a file system (NULL: of the region) as raw descriptions. */
 static int access_point_pages(aws_client *c, const char *member, const char *id, cJSON **items,
                               aws_error *err)
 {
     cJSON *in = svc_input(id ? member : NULL, id);
-    int rc = efsi_pages(c, &describe_ap, in, "NextToken", "NextToken", "AccessPoints", items, err);
+    int rc = efsi_kind_pages(c, &efsi_access_point, in, items, err);
     cJSON_Delete(in);
     return rc;
 }
@@ -100,15 +95,10 @@ static int ap_by_token(aws_client *c, const char *fs_id, const char *token, cJSO
     return *ap != NULL;
 }
 
-typedef struct {
-    aws_client *c;
-    const char *fs_id, *token;
-} token_finder;
-
 static int find_access_point(void *ctx, cJSON **output, aws_error *err)
 {
-    token_finder *f = ctx;
-    return ap_by_token(f->c, f->fs_id, f->token, output, err);
+    svc_lookup *f = ctx;
+    return ap_by_token(f->c, f->id, f->id2, output, err);
 }
 
 static cJSON *posix_json(const efs_posix_user *p)
@@ -146,7 +136,7 @@ int efs_create_access_point(aws_client *c, const efs_create_ap_in *in, efs_acces
     }
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
-    token_finder f = {c, in->file_system_id, in->client_token};
+    svc_lookup f = {.c = c, .id = in->file_system_id, .id2 = in->client_token};
     aws_lost_answer guard = {find_access_point, &f};
     int rc = efsi_call(c, &create_ap, j, &guard, &resp, err);
     if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS)) {
@@ -158,11 +148,7 @@ int efs_create_access_point(aws_client *c, const efs_create_ap_in *in, efs_acces
         if (rc == 0 && existed)
             *existed = 1;
     }
-    if (rc != 0)
-        return -1;
-    efsi_read_access_point(resp, out);
-    cJSON_Delete(resp);
-    return 0;
+    return rc ? -1 : svc_read_answer(resp, NULL, &ap_shape, out);
 }
 
 int efs_describe_access_points(aws_client *c, const char *fs_id, efs_access_points *out,
@@ -170,31 +156,15 @@ int efs_describe_access_points(aws_client *c, const char *fs_id, efs_access_poin
 {
     memset(out, 0, sizeof *out);
     cJSON *items;
-    const cJSON *e;
     if (access_point_pages(c, "FileSystemId", fs_id, &items, err) != 0)
         return -1;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(items) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(e, items)
-        efsi_read_access_point(e, &out->items[out->n++]);
-    cJSON_Delete(items);
-    return 0;
+    return svc_read_items(items, &ap_shape, (void **)&out->items, &out->n);
 }
 
 int efs_describe_access_point(aws_client *c, const char *ap_id, efs_access_point *out,
                               aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *items;
-    if (access_point_pages(c, "AccessPointId", ap_id, &items, err) != 0)
-        return -1;
-    const cJSON *first = efsi_only(items, "AccessPointNotFound", ap_id, err);
-    if (!first) {
-        cJSON_Delete(items);
-        return -1;
-    }
-    efsi_read_access_point(first, out);
-    cJSON_Delete(items);
-    return 0;
+    return efsi_describe_one(c, &efsi_access_point, ap_id, out, err);
 }
 
 int efs_delete_access_point(aws_client *c, const char *ap_id, aws_error *err)

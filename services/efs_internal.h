@@ -18,8 +18,30 @@ int efsi_call(aws_client *c, const aws_rest_op *op, cJSON *in, const aws_lost_an
 int efsi_pages(aws_client *c, const aws_rest_op *op, const cJSON *in, const char *in_token,
                const char *out_token, const char *items, cJSON **list, aws_error *err);
 
-/* The first element of a Describe answer's list, or NULL with err set to `code` (kind
- * AWS_ERR_SERVICE, service efs): a describe by id that answered no element. */
-const cJSON *efsi_only(const cJSON *list, const char *code, const char *id, aws_error *err);
+/* What is described one by one and waited for: a file system, a mount target, an access
+ * point (efsi_file_system in efs.c, efsi_mount_target, efsi_access_point beside theirs). */
+typedef struct {
+    const char *what;                  /* "file system" */
+    const aws_rest_op *op;             /* its Describe* */
+    const char *in_token, *out_token;  /* its pages */
+    const char *items;                 /* the answer's list */
+    const char *id_member;             /* "FileSystemId" */
+    const char *not_found;             /* the code when the answer lists none */
+    const svc_shape *shape;
+    size_t state;                      /* offsetof its LifeCycleState (char *) */
+} efsi_kind;
+
+extern const efsi_kind efsi_file_system, efsi_mount_target, efsi_access_point;
+
+/* Every page of the kind's Describe* with in (not modified): *items its elements. */
+int efsi_kind_pages(aws_client *c, const efsi_kind *k, const cJSON *in, cJSON **items,
+                    aws_error *err);
+/* Describe the one of this id into out (k->shape; zeroed first); -1 with err set to
+ * k->not_found (kind AWS_ERR_SERVICE, service efs) when the answer lists none. */
+int efsi_describe_one(aws_client *c, const efsi_kind *k, const char *id, void *out,
+                      aws_error *err);
+/* The lifecycle check behind efs_check_* (efs_wait.c). */
+int efsi_check(aws_client *c, const efsi_kind *k, const char *id, efs_want want, char *state,
+               size_t size, aws_error *err);
 
 #endif

@@ -22,63 +22,46 @@ static const aws_rest_op get_groups = {"DescribeMountTargetSecurityGroups", "GET
 static const aws_rest_op put_groups = {"ModifyMountTargetSecurityGroups", "PUT",
                                        MT_URI "/{MountTargetId}/security-groups", NULL};
 
-static void efsi_read_mount_target(const cJSON *j, efs_mount_target *m)
-{
-    memset(m, 0, sizeof *m);
-    m->id = svc_json_dup(j, "MountTargetId");
-    m->file_system_id = svc_json_dup(j, "FileSystemId");
-    m->subnet_id = svc_json_dup(j, "SubnetId");
-    m->vpc_id = svc_json_dup(j, "VpcId");
-    m->availability_zone = svc_json_dup(j, "AvailabilityZoneName");
-    m->ip_address = svc_json_dup(j, "IpAddress");
-    m->network_interface_id = svc_json_dup(j, "NetworkInterfaceId");
-    m->state = svc_json_dup(j, "LifeCycleState");
-}
+static const svc_field mt_fields[] = {
+    SVC_FIELD("MountTargetId", SVC_STR, efs_mount_target, id),
+    SVC_FIELD("FileSystemId", SVC_STR, efs_mount_target, file_system_id),
+    SVC_FIELD("SubnetId", SVC_STR, efs_mount_target, subnet_id),
+    SVC_FIELD("VpcId", SVC_STR, efs_mount_target, vpc_id),
+    SVC_FIELD("AvailabilityZoneName", SVC_STR, efs_mount_target, availability_zone),
+    SVC_FIELD("IpAddress", SVC_STR, efs_mount_target, ip_address),
+    SVC_FIELD("NetworkInterfaceId", SVC_STR, efs_mount_target, network_interface_id),
+    SVC_FIELD("LifeCycleState", SVC_STR, efs_mount_target, state),
+    SVC_END};
+static const svc_shape mt_shape = {sizeof(efs_mount_target), mt_fields, NULL, NULL};
 
-void efs_mount_target_free(efs_mount_target *m)
-{
-    free(m->id);
-    free(m->file_system_id);
-    free(m->subnet_id);
-    free(m->vpc_id);
-    free(m->availability_zone);
-    free(m->ip_address);
-    free(m->network_interface_id);
-    free(m->state);
-    memset(m, 0, sizeof *m);
-}
+const efsi_kind efsi_mount_target = {"mount target", &describe_mt, "Marker", "NextMarker",
+                                     "MountTargets", "MountTargetId", "MountTargetNotFound",
+                                     &mt_shape, offsetof(efs_mount_target, state)};
 
-void efs_mount_targets_free(efs_mount_targets *l)
-{
-    SVC_LIST_FREE(l, efs_mount_target_free);
-}
+SVC_DEFINE_FREE(efs_mount_target_free, efs_mount_target, mt_shape)
+SVC_DEFINE_LIST_FREE(efs_mount_targets_free, efs_mount_targets, mt_shape)
 
 static int mount_target_pages(aws_client *c, const char *member, const char *id, cJSON **items,
                               aws_error *err)
 {
     cJSON *in = svc_input(member, id);
-    int rc = efsi_pages(c, &describe_mt, in, "Marker", "NextMarker", "MountTargets", items, err);
+    int rc = efsi_kind_pages(c, &efsi_mount_target, in, items, err);
     cJSON_Delete(in);
     return rc;
 }
-
-typedef struct {
-    aws_client *c;
-    const char *fs_id, *subnet_id;
-} subnet_finder;
 
 /* aws_lost_answer: CreateMountTarget has no token; the file system's mount target in
  * that subnet is the one the lost call made (one per zone: there is no other). */
 static int find_mount_target(void *ctx, cJSON **output, aws_error *err)
 {
-    subnet_finder *f = ctx;
+    svc_lookup *f = ctx;
     cJSON *items, *e;
-    if (mount_target_pages(f->c, "FileSystemId", f->fs_id, &items, err) != 0)
+    if (mount_target_pages(f->c, "FileSystemId", f->id, &items, err) != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
     {
         const char *s = aws_json_str(e, "SubnetId"), *st = aws_json_str(e, "LifeCycleState");
-        if (s && strcmp(s, f->subnet_id) == 0 && st && strncmp(st, "delet", 5) != 0) {
+        if (s && strcmp(s, f->id2) == 0 && st && strncmp(st, "delet", 5) != 0) {
             *output = cJSON_DetachItemViaPointer(items, e);
             cJSON_Delete(items);
             return 1;
@@ -96,23 +79,11 @@ int efs_create_mount_target(aws_client *c, const char *fs_id, const char *subnet
     cJSON *in = svc_input("FileSystemId", fs_id), *resp;
     cJSON_AddStringToObject(in, "SubnetId", subnet_id);
     svc_add_strings(in, "SecurityGroups", security_groups);
-    subnet_finder f = {c, fs_id, subnet_id};
+    svc_lookup f = {.c = c, .id = fs_id, .id2 = subnet_id};
     aws_lost_answer guard = {find_mount_target, &f};
     if (efsi_call(c, &create_mt, in, &guard, &resp, err) != 0)
         return -1;
-    efsi_read_mount_target(resp, out);
-    cJSON_Delete(resp);
-    return 0;
-}
-
-static int read_list(cJSON *items, efs_mount_targets *out)
-{
-    const cJSON *e;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(items) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(e, items)
-        efsi_read_mount_target(e, &out->items[out->n++]);
-    cJSON_Delete(items);
-    return 0;
+    return svc_read_answer(resp, NULL, &mt_shape, out);
 }
 
 int efs_describe_mount_targets(aws_client *c, const char *fs_id, efs_mount_targets *out,
@@ -122,24 +93,13 @@ int efs_describe_mount_targets(aws_client *c, const char *fs_id, efs_mount_targe
     cJSON *items;
     if (mount_target_pages(c, "FileSystemId", fs_id, &items, err) != 0)
         return -1;
-    return read_list(items, out);
+    return svc_read_items(items, &mt_shape, (void **)&out->items, &out->n);
 }
 
 int efs_describe_mount_target(aws_client *c, const char *mt_id, efs_mount_target *out,
                               aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *items;
-    if (mount_target_pages(c, "MountTargetId", mt_id, &items, err) != 0)
-        return -1;
-    const cJSON *first = efsi_only(items, "MountTargetNotFound", mt_id, err);
-    if (!first) {
-        cJSON_Delete(items);
-        return -1;
-    }
-    efsi_read_mount_target(first, out);
-    cJSON_Delete(items);
-    return 0;
+    return efsi_describe_one(c, &efsi_mount_target, mt_id, out, err);
 }
 
 int efs_describe_mount_target_security_groups(aws_client *c, const char *mt_id,

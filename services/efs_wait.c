@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "efs_internal.h"
+#include "xalloc.h"
 
 #define POLL_S 5
 #define MOUNT_CHECKS 120 /* 10 minutes: mount targets often take 90 s, sometimes far more */
@@ -40,37 +41,35 @@ static int missing(const char *what, const char *id, efs_want want, char *state,
     return -1;
 }
 
+int efsi_check(aws_client *c, const efsi_kind *k, const char *id, efs_want want, char *state,
+               size_t size, aws_error *err)
+{
+    void *item = xcalloc(1, k->shape->size);
+    int rc = efsi_describe_one(c, k, id, item, err) != 0
+                 ? missing(k->what, id, want, state, size, err)
+                 : judge(k->what, id, *(char **)((char *)item + k->state), want, state, size,
+                         err);
+    svc_free(k->shape, item);
+    free(item);
+    return rc;
+}
+
 int efs_check_file_system(aws_client *c, const char *fs_id, efs_want want, char *state,
                           size_t size, aws_error *err)
 {
-    efs_file_system f;
-    if (efs_describe_file_system(c, fs_id, &f, err) != 0)
-        return missing("file system", fs_id, want, state, size, err);
-    int rc = judge("file system", fs_id, f.state, want, state, size, err);
-    efs_file_system_free(&f);
-    return rc;
+    return efsi_check(c, &efsi_file_system, fs_id, want, state, size, err);
 }
 
 static int efs_check_mount_target(aws_client *c, const char *mt_id, efs_want want, char *state,
                                   size_t size, aws_error *err)
 {
-    efs_mount_target m;
-    if (efs_describe_mount_target(c, mt_id, &m, err) != 0)
-        return missing("mount target", mt_id, want, state, size, err);
-    int rc = judge("mount target", mt_id, m.state, want, state, size, err);
-    efs_mount_target_free(&m);
-    return rc;
+    return efsi_check(c, &efsi_mount_target, mt_id, want, state, size, err);
 }
 
 int efs_check_access_point(aws_client *c, const char *ap_id, efs_want want, char *state,
                            size_t size, aws_error *err)
 {
-    efs_access_point a;
-    if (efs_describe_access_point(c, ap_id, &a, err) != 0)
-        return missing("access point", ap_id, want, state, size, err);
-    int rc = judge("access point", ap_id, a.state, want, state, size, err);
-    efs_access_point_free(&a);
-    return rc;
+    return efsi_check(c, &efsi_access_point, ap_id, want, state, size, err);
 }
 
 int efs_check_mount_targets(aws_client *c, const char *fs_id, efs_want want, char *state,

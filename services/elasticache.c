@@ -21,171 +21,138 @@ static const char *const ec_lists[] = {
     "CacheNodeIdsToRemove/CacheNodeId", "SecurityGroups", "SecurityGroupIds/SecurityGroupId",
     "SubnetIds/SubnetId", NULL};
 
-/* Every page of action (in: the input, deleted), the elements of `items` into *all.
- * Serverless caches page with NextToken/MaxResults, the others with Marker/MaxRecords. */
+/* Every page of action (in: the input, deleted), the elements of `items` read with shape
+ * into {*out, *n}. Serverless caches page with NextToken/MaxResults, the others with
+ * Marker/MaxRecords. */
 static int describe(aws_client *c, const char *action, cJSON *in, const char *items,
-                    int next_token, int page_size, cJSON **all, aws_error *err)
+                    int next_token, int page_size, const svc_shape *shape, void **out,
+                    size_t *n, aws_error *err)
 {
     aws_page_spec ps = {.in_token = next_token ? "NextToken" : "Marker",
                         .out_token = next_token ? "NextToken" : "Marker", .items = items};
+    cJSON *all;
+    *out = NULL;
+    *n = 0;
     if (page_size > 0)
         cJSON_AddNumberToObject(in, next_token ? "MaxResults" : "MaxRecords", page_size);
-    int rc = aws_query_paginate(c, "elasticache", action, in, ec_lists, &ps, all, err);
+    int rc = aws_query_paginate(c, "elasticache", action, in, ec_lists, &ps, &all, err);
     cJSON_Delete(in);
-    if (rc != 0)
+    if (rc != 0) {
         aws_error_prefix(err, "%s: ", action);
-    return rc;
-}
-
-/* Endpoint {Address, Port} member `name` of obj. */
-static char *endpoint(const cJSON *obj, const char *name, int *port)
-{
-    const cJSON *ep = cJSON_GetObjectItemCaseSensitive(obj, name);
-    *port = (int)aws_json_int(ep, "Port", 0);
-    return svc_json_dup(ep, "Address");
+        return -1;
+    }
+    return svc_read_items(all, shape, out, n);
 }
 
 /* ---- replication groups ------------------------------------------------------------ */
 
-static void read_group(const cJSON *j, elasticache_replication_group *g)
-{
-    g->id = svc_json_dup(j, "ReplicationGroupId");
-    g->arn = svc_json_dup(j, "ARN");
-    g->status = svc_json_dup(j, "Status");
-    g->engine = svc_json_dup(j, "Engine");
-    g->description = svc_json_dup(j, "Description");
-    g->node_type = svc_json_dup(j, "CacheNodeType");
-    g->cluster_mode = aws_json_bool(j, "ClusterEnabled", 0);
-    g->transit_encryption = aws_json_bool(j, "TransitEncryptionEnabled", 0);
-    const cJSON *ng = cJSON_GetArrayItem(aws_json_array(j, "NodeGroups"), 0);
-    g->primary_address = endpoint(ng, "PrimaryEndpoint", &g->primary_port);
-    g->reader_address = endpoint(ng, "ReaderEndpoint", &g->reader_port);
-    g->config_address = endpoint(j, "ConfigurationEndpoint", &g->config_port);
-    svc_json_strings(j, "MemberClusters", NULL, &g->member_clusters);
-}
+#define NODES(m) "NodeGroups.0." m
 
-void elasticache_replication_groups_free(elasticache_replication_groups *l)
-{
-    for (size_t k = 0; k < l->n; k++) {
-        elasticache_replication_group *g = &l->items[k];
-        char *all[] = {g->id, g->arn, g->status, g->engine, g->description, g->node_type,
-                       g->primary_address, g->reader_address, g->config_address};
-        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-            free(all[i]);
-        svc_strings_free(&g->member_clusters);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+static const svc_field group_fields[] = {
+    SVC_FIELD("ReplicationGroupId", SVC_STR, elasticache_replication_group, id),
+    SVC_FIELD("ARN", SVC_STR, elasticache_replication_group, arn),
+    SVC_FIELD("Status", SVC_STR, elasticache_replication_group, status),
+    SVC_FIELD("Engine", SVC_STR, elasticache_replication_group, engine),
+    SVC_FIELD("Description", SVC_STR, elasticache_replication_group, description),
+    SVC_FIELD("CacheNodeType", SVC_STR, elasticache_replication_group, node_type),
+    SVC_FIELD("ClusterEnabled", SVC_BOOL, elasticache_replication_group, cluster_mode),
+    SVC_FIELD("TransitEncryptionEnabled", SVC_BOOL, elasticache_replication_group,
+              transit_encryption),
+    SVC_FIELD(NODES("PrimaryEndpoint.Address"), SVC_STR, elasticache_replication_group,
+              primary_address),
+    SVC_FIELD(NODES("PrimaryEndpoint.Port"), SVC_INT, elasticache_replication_group, primary_port),
+    SVC_FIELD(NODES("ReaderEndpoint.Address"), SVC_STR, elasticache_replication_group,
+              reader_address),
+    SVC_FIELD(NODES("ReaderEndpoint.Port"), SVC_INT, elasticache_replication_group, reader_port),
+    SVC_FIELD("ConfigurationEndpoint.Address", SVC_STR, elasticache_replication_group,
+              config_address),
+    SVC_FIELD("ConfigurationEndpoint.Port", SVC_INT, elasticache_replication_group, config_port),
+    SVC_FIELD("MemberClusters", SVC_STRINGS, elasticache_replication_group, member_clusters),
+    SVC_END};
+static const svc_shape group_shape = {sizeof(elasticache_replication_group), group_fields, NULL,
+                                      NULL};
+
+SVC_DEFINE_LIST_FREE(elasticache_replication_groups_free, elasticache_replication_groups,
+                     group_shape)
 
 int elasticache_describe_replication_groups(aws_client *c, const char *id, int page_size,
                                             elasticache_replication_groups *out,
                                             aws_error *err)
 {
-    cJSON *items, *e;
-    memset(out, 0, sizeof *out);
-    if (describe(c, "DescribeReplicationGroups", svc_input(id ? "ReplicationGroupId" : NULL, id),
-                 "ReplicationGroups", 0, page_size, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_group(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    return describe(c, "DescribeReplicationGroups", svc_input(id ? "ReplicationGroupId" : NULL, id),
+                    "ReplicationGroups", 0, page_size, &group_shape, (void **)&out->items,
+                    &out->n, err);
 }
 
 /* ---- cache clusters ---------------------------------------------------------------- */
 
-static void read_cluster(const cJSON *j, elasticache_cache_cluster *cl)
+/* A cluster's endpoint: its configuration endpoint (cluster mode), else its first node's. */
+static void read_endpoint(const cJSON *j, void *item)
 {
-    cl->id = svc_json_dup(j, "CacheClusterId");
-    cl->arn = svc_json_dup(j, "ARN");
-    cl->status = svc_json_dup(j, "CacheClusterStatus");
-    cl->engine = svc_json_dup(j, "Engine");
-    cl->engine_version = svc_json_dup(j, "EngineVersion");
-    cl->node_type = svc_json_dup(j, "CacheNodeType");
-    cl->replication_group_id = svc_json_dup(j, "ReplicationGroupId");
-    cl->num_nodes = (int)aws_json_int(j, "NumCacheNodes", 0);
-    cl->transit_encryption = aws_json_bool(j, "TransitEncryptionEnabled", 0);
-    if (cJSON_GetObjectItemCaseSensitive(j, "ConfigurationEndpoint"))
-        cl->address = endpoint(j, "ConfigurationEndpoint", &cl->port);
-    else
-        cl->address = endpoint(cJSON_GetArrayItem(aws_json_array(j, "CacheNodes"), 0),
-                               "Endpoint", &cl->port);
-    svc_json_strings(j, "SecurityGroups", "SecurityGroupId", &cl->security_groups);
+    elasticache_cache_cluster *cl = item;
+    const cJSON *ep = cJSON_GetObjectItemCaseSensitive(j, "ConfigurationEndpoint");
+    if (!ep)
+        ep = svc_json_at(j, "CacheNodes.0.Endpoint");
+    cl->port = (int)aws_json_int(ep, "Port", 0);
+    cl->address = svc_json_dup(ep, "Address");
 }
 
-void elasticache_cache_clusters_free(elasticache_cache_clusters *l)
-{
-    for (size_t k = 0; k < l->n; k++) {
-        elasticache_cache_cluster *cl = &l->items[k];
-        char *all[] = {cl->id, cl->arn, cl->status, cl->engine, cl->engine_version,
-                       cl->node_type, cl->replication_group_id, cl->address};
-        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-            free(all[i]);
-        svc_strings_free(&cl->security_groups);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+static const svc_field cluster_fields[] = {
+    SVC_FIELD("CacheClusterId", SVC_STR, elasticache_cache_cluster, id),
+    SVC_FIELD("ARN", SVC_STR, elasticache_cache_cluster, arn),
+    SVC_FIELD("CacheClusterStatus", SVC_STR, elasticache_cache_cluster, status),
+    SVC_FIELD("Engine", SVC_STR, elasticache_cache_cluster, engine),
+    SVC_FIELD("EngineVersion", SVC_STR, elasticache_cache_cluster, engine_version),
+    SVC_FIELD("CacheNodeType", SVC_STR, elasticache_cache_cluster, node_type),
+    SVC_FIELD("ReplicationGroupId", SVC_STR, elasticache_cache_cluster, replication_group_id),
+    SVC_FIELD("NumCacheNodes", SVC_INT, elasticache_cache_cluster, num_nodes),
+    SVC_FIELD("TransitEncryptionEnabled", SVC_BOOL, elasticache_cache_cluster, transit_encryption),
+    SVC_FSTRINGS("SecurityGroups", elasticache_cache_cluster, security_groups, "SecurityGroupId"),
+    SVC_FIELD("", SVC_KEPT, elasticache_cache_cluster, address),
+    SVC_END};
+static const svc_shape cluster_shape = {sizeof(elasticache_cache_cluster), cluster_fields,
+                                        read_endpoint, NULL};
+
+SVC_DEFINE_LIST_FREE(elasticache_cache_clusters_free, elasticache_cache_clusters, cluster_shape)
 
 int elasticache_describe_cache_clusters(aws_client *c, const char *id, int show_node_info,
                                         int page_size, elasticache_cache_clusters *out,
                                         aws_error *err)
 {
-    cJSON *items, *e, *in = svc_input(id ? "CacheClusterId" : NULL, id);
-    memset(out, 0, sizeof *out);
+    cJSON *in = svc_input(id ? "CacheClusterId" : NULL, id);
     if (show_node_info)
         cJSON_AddBoolToObject(in, "ShowCacheNodeInfo", 1);
-    if (describe(c, "DescribeCacheClusters", in, "CacheClusters", 0, page_size, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_cluster(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    return describe(c, "DescribeCacheClusters", in, "CacheClusters", 0, page_size, &cluster_shape,
+                    (void **)&out->items, &out->n, err);
 }
 
 /* ---- serverless caches --------------------------------------------------------------- */
 
-static void read_serverless(const cJSON *j, elasticache_serverless_cache *s)
-{
-    s->name = svc_json_dup(j, "ServerlessCacheName");
-    s->arn = svc_json_dup(j, "ARN");
-    s->status = svc_json_dup(j, "Status");
-    s->engine = svc_json_dup(j, "Engine");
-    s->major_engine_version = svc_json_dup(j, "MajorEngineVersion");
-    s->address = endpoint(j, "Endpoint", &s->port);
-    s->reader_address = endpoint(j, "ReaderEndpoint", &s->reader_port);
-    svc_json_strings(j, "SecurityGroupIds", NULL, &s->security_groups);
-    svc_json_strings(j, "SubnetIds", NULL, &s->subnet_ids);
-}
+static const svc_field serverless_fields[] = {
+    SVC_FIELD("ServerlessCacheName", SVC_STR, elasticache_serverless_cache, name),
+    SVC_FIELD("ARN", SVC_STR, elasticache_serverless_cache, arn),
+    SVC_FIELD("Status", SVC_STR, elasticache_serverless_cache, status),
+    SVC_FIELD("Engine", SVC_STR, elasticache_serverless_cache, engine),
+    SVC_FIELD("MajorEngineVersion", SVC_STR, elasticache_serverless_cache, major_engine_version),
+    SVC_FIELD("Endpoint.Address", SVC_STR, elasticache_serverless_cache, address),
+    SVC_FIELD("Endpoint.Port", SVC_INT, elasticache_serverless_cache, port),
+    SVC_FIELD("ReaderEndpoint.Address", SVC_STR, elasticache_serverless_cache, reader_address),
+    SVC_FIELD("ReaderEndpoint.Port", SVC_INT, elasticache_serverless_cache, reader_port),
+    SVC_FIELD("SecurityGroupIds", SVC_STRINGS, elasticache_serverless_cache, security_groups),
+    SVC_FIELD("SubnetIds", SVC_STRINGS, elasticache_serverless_cache, subnet_ids),
+    SVC_END};
+static const svc_shape serverless_shape = {sizeof(elasticache_serverless_cache),
+                                           serverless_fields, NULL, NULL};
 
-void elasticache_serverless_caches_free(elasticache_serverless_caches *l)
-{
-    for (size_t k = 0; k < l->n; k++) {
-        elasticache_serverless_cache *s = &l->items[k];
-        char *all[] = {s->name, s->arn, s->status, s->engine, s->major_engine_version,
-                       s->address, s->reader_address};
-        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-            free(all[i]);
-        svc_strings_free(&s->security_groups);
-        svc_strings_free(&s->subnet_ids);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+SVC_DEFINE_LIST_FREE(elasticache_serverless_caches_free, elasticache_serverless_caches,
+                     serverless_shape)
 
 int elasticache_describe_serverless_caches(aws_client *c, const char *name, int page_size,
                                            elasticache_serverless_caches *out, aws_error *err)
 {
-    cJSON *items, *e;
-    memset(out, 0, sizeof *out);
-    if (describe(c, "DescribeServerlessCaches", svc_input(name ? "ServerlessCacheName" : NULL, name),
-                 "ServerlessCaches", 1, page_size, &items, err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_serverless(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    return describe(c, "DescribeServerlessCaches",
+                    svc_input(name ? "ServerlessCacheName" : NULL, name), "ServerlessCaches", 1,
+                    page_size, &serverless_shape, (void **)&out->items, &out->n, err);
 }
 
 /* ---- one cache by identifier ------------------------------------------------------- */

@@ -111,76 +111,68 @@ cJSON *elbv2i_encode_actions(const elbv2_action *a, size_t n, aws_error *err)
     return arr;
 }
 
-static void read_one(const cJSON *j, elbv2_action *a)
+static const svc_field weight_fields[] = {
+    SVC_FIELD("TargetGroupArn", SVC_STR, elbv2_tg_weight, target_group_arn),
+    SVC_FDEF("Weight", SVC_INT, elbv2_tg_weight, weight, 1),
+    SVC_END};
+static const svc_shape weight_shape = {sizeof(elbv2_tg_weight), weight_fields, NULL, NULL};
+
+#define RC(m) "RedirectConfig." m
+#define FC(m) "FixedResponseConfig." m
+#define OIDC(m) "AuthenticateOidcConfig." m
+#define COG(m) "AuthenticateCognitoConfig." m
+#define STICKY(m) "ForwardConfig.TargetGroupStickinessConfig." m
+
+static const svc_field action_fields[] = {
+    SVC_FIELD("Type", SVC_STR, elbv2_action, type),
+    SVC_FIELD("Order", SVC_INT, elbv2_action, order),
+    SVC_FIELD("TargetGroupArn", SVC_STR, elbv2_action, target_group_arn),
+    SVC_FLIST("ForwardConfig.TargetGroups", elbv2_action, forward, nforward, &weight_shape),
+    SVC_FIELD(STICKY("Enabled"), SVC_BOOL, elbv2_action, stickiness),
+    SVC_FIELD(STICKY("DurationSeconds"), SVC_INT, elbv2_action, stickiness_seconds),
+    SVC_FIELD(RC("Protocol"), SVC_STR, elbv2_action, redirect.protocol),
+    SVC_FIELD(RC("Port"), SVC_STR, elbv2_action, redirect.port),
+    SVC_FIELD(RC("Host"), SVC_STR, elbv2_action, redirect.host),
+    SVC_FIELD(RC("Path"), SVC_STR, elbv2_action, redirect.path),
+    SVC_FIELD(RC("Query"), SVC_STR, elbv2_action, redirect.query),
+    SVC_FIELD(RC("StatusCode"), SVC_STR, elbv2_action, redirect.status_code),
+    SVC_FIELD(FC("StatusCode"), SVC_STR, elbv2_action, fixed.status_code),
+    SVC_FIELD(FC("ContentType"), SVC_STR, elbv2_action, fixed.content_type),
+    SVC_FIELD(FC("MessageBody"), SVC_STR, elbv2_action, fixed.message_body),
+    SVC_FIELD(OIDC("Issuer"), SVC_STR, elbv2_action, oidc.issuer),
+    SVC_FIELD(OIDC("AuthorizationEndpoint"), SVC_STR, elbv2_action, oidc.authorization_endpoint),
+    SVC_FIELD(OIDC("TokenEndpoint"), SVC_STR, elbv2_action, oidc.token_endpoint),
+    SVC_FIELD(OIDC("UserInfoEndpoint"), SVC_STR, elbv2_action, oidc.user_info_endpoint),
+    SVC_FIELD(OIDC("ClientId"), SVC_STR, elbv2_action, oidc.client_id),
+    SVC_FIELD(COG("UserPoolArn"), SVC_STR, elbv2_action, cognito.user_pool_arn),
+    SVC_FIELD(COG("UserPoolClientId"), SVC_STR, elbv2_action, cognito.user_pool_client_id),
+    SVC_FIELD(COG("UserPoolDomain"), SVC_STR, elbv2_action, cognito.user_pool_domain),
+    SVC_FIELD("", SVC_KEPT, elbv2_action, oidc.client_secret),
+    SVC_FIELD("", SVC_KEPT, elbv2_action, session_cookie_name),
+    SVC_FIELD("", SVC_KEPT, elbv2_action, scope),
+    SVC_FIELD("", SVC_KEPT, elbv2_action, on_unauthenticated_request),
+    SVC_END};
+
+/* The members both authenticate configs have, from whichever the action has; the client
+ * secret, which AWS never returns. */
+static void read_auth(const cJSON *j, void *item)
 {
-    a->type = svc_json_dup(j, "Type");
-    a->order = (int)aws_json_int(j, "Order", 0);
-    a->target_group_arn = svc_json_dup(j, "TargetGroupArn");
-    const cJSON *fc = cJSON_GetObjectItemCaseSensitive(j, "ForwardConfig"), *e;
-    cJSON_ArrayForEach(e, aws_json_array(fc, "TargetGroups"))
-    {
-        elbv2_tg_weight *w = xgrow((void **)&a->forward, &a->nforward, sizeof *a->forward);
-        w->target_group_arn = svc_json_dup(e, "TargetGroupArn");
-        w->weight = (int)aws_json_int(e, "Weight", 1);
-    }
-    const cJSON *st = cJSON_GetObjectItemCaseSensitive(fc, "TargetGroupStickinessConfig");
-    a->stickiness = aws_json_bool(st, "Enabled", 0);
-    a->stickiness_seconds = (int)aws_json_int(st, "DurationSeconds", 0);
-    const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "RedirectConfig");
-    a->redirect.protocol = svc_json_dup(r, "Protocol");
-    a->redirect.port = svc_json_dup(r, "Port");
-    a->redirect.host = svc_json_dup(r, "Host");
-    a->redirect.path = svc_json_dup(r, "Path");
-    a->redirect.query = svc_json_dup(r, "Query");
-    a->redirect.status_code = svc_json_dup(r, "StatusCode");
-    const cJSON *f = cJSON_GetObjectItemCaseSensitive(j, "FixedResponseConfig");
-    a->fixed.status_code = svc_json_dup(f, "StatusCode");
-    a->fixed.content_type = svc_json_dup(f, "ContentType");
-    a->fixed.message_body = svc_json_dup(f, "MessageBody");
-    const cJSON *oi = cJSON_GetObjectItemCaseSensitive(j, "AuthenticateOidcConfig");
-    const cJSON *co = cJSON_GetObjectItemCaseSensitive(j, "AuthenticateCognitoConfig");
-    a->oidc.issuer = svc_json_dup(oi, "Issuer");
-    a->oidc.authorization_endpoint = svc_json_dup(oi, "AuthorizationEndpoint");
-    a->oidc.token_endpoint = svc_json_dup(oi, "TokenEndpoint");
-    a->oidc.user_info_endpoint = svc_json_dup(oi, "UserInfoEndpoint");
-    a->oidc.client_id = svc_json_dup(oi, "ClientId");
-    a->oidc.client_secret = xstrdup(""); /* never returned */
-    a->cognito.user_pool_arn = svc_json_dup(co, "UserPoolArn");
-    a->cognito.user_pool_client_id = svc_json_dup(co, "UserPoolClientId");
-    a->cognito.user_pool_domain = svc_json_dup(co, "UserPoolDomain");
-    const cJSON *auth = oi ? oi : co;
+    elbv2_action *a = item;
+    const cJSON *auth = cJSON_GetObjectItemCaseSensitive(j, "AuthenticateOidcConfig");
+    if (!auth)
+        auth = cJSON_GetObjectItemCaseSensitive(j, "AuthenticateCognitoConfig");
+    a->oidc.client_secret = xstrdup("");
     a->session_cookie_name = svc_json_dup(auth, "SessionCookieName");
     a->scope = svc_json_dup(auth, "Scope");
     a->on_unauthenticated_request = svc_json_dup(auth, "OnUnauthenticatedRequest");
     a->session_timeout = aws_json_int(auth, "SessionTimeout", 0);
 }
 
-void elbv2i_read_actions(const cJSON *arr, elbv2_action **out, size_t *n)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, arr)
-        read_one(e, xgrow((void **)out, n, sizeof **out));
-}
+const svc_shape elbv2i_action_shape = {sizeof(elbv2_action), action_fields, read_auth, NULL};
 
 void elbv2_actions_free(elbv2_action *a, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        elbv2_action *x = &a[i];
-        char *all[] = {x->type, x->target_group_arn, x->redirect.protocol, x->redirect.port,
-                       x->redirect.host, x->redirect.path, x->redirect.query,
-                       x->redirect.status_code, x->fixed.status_code, x->fixed.content_type,
-                       x->fixed.message_body, x->oidc.issuer, x->oidc.authorization_endpoint,
-                       x->oidc.token_endpoint, x->oidc.user_info_endpoint, x->oidc.client_id,
-                       x->oidc.client_secret, x->cognito.user_pool_arn,
-                       x->cognito.user_pool_client_id, x->cognito.user_pool_domain,
-                       x->session_cookie_name, x->scope, x->on_unauthenticated_request};
-        for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
-            free(all[k]);
-        for (size_t k = 0; k < x->nforward; k++)
-            free(x->forward[k].target_group_arn);
-        free(x->forward);
-    }
-    free(a);
+    svc_free_list(&elbv2i_action_shape, (void **)&a, &n);
 }
 
 /* ---- conditions ------------------------------------------------------------------- */
@@ -220,27 +212,26 @@ cJSON *elbv2i_encode_conditions(const elbv2_condition *c, size_t n, aws_error *e
     return arr;
 }
 
-void elbv2i_read_conditions(const cJSON *arr, elbv2_condition **out, size_t *n)
+/* The values of a condition: in its Field's config, else the older top-level Values. */
+static void read_values(const cJSON *e, void *item)
 {
-    const cJSON *e;
-    cJSON_ArrayForEach(e, arr)
-    {
-        elbv2_condition *c = xgrow((void **)out, n, sizeof **out);
-        c->field = svc_json_dup(e, "Field");
-        for (size_t k = 0; k < sizeof condition_configs / sizeof condition_configs[0]; k++)
-            if (strcmp(c->field, condition_configs[k].field) == 0)
-                svc_json_strings(cJSON_GetObjectItemCaseSensitive(e, condition_configs[k].config),
-                               "Values", NULL, &c->values);
-        if (c->values.n == 0)
-            svc_json_strings(e, "Values", NULL, &c->values);
-    }
+    elbv2_condition *c = item;
+    for (size_t k = 0; k < sizeof condition_configs / sizeof condition_configs[0]; k++)
+        if (strcmp(c->field, condition_configs[k].field) == 0)
+            svc_json_strings(cJSON_GetObjectItemCaseSensitive(e, condition_configs[k].config),
+                             "Values", NULL, &c->values);
+    if (c->values.n == 0)
+        svc_json_strings(e, "Values", NULL, &c->values);
 }
+
+static const svc_field condition_fields[] = {
+    SVC_FIELD("Field", SVC_STR, elbv2_condition, field),
+    SVC_FIELD("", SVC_KEPT_STRINGS, elbv2_condition, values),
+    SVC_END};
+const svc_shape elbv2i_condition_shape = {sizeof(elbv2_condition), condition_fields, read_values,
+                                          NULL};
 
 void elbv2_conditions_free(elbv2_condition *c, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(c[i].field);
-        svc_strings_free(&c[i].values);
-    }
-    free(c);
+    svc_free_list(&elbv2i_condition_shape, (void **)&c, &n);
 }

@@ -1,4 +1,5 @@
 /* ELBv2 request helpers (see elbv2_internal.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,17 +18,7 @@ int elbv2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_e
     cJSON *resp = NULL;
     int rc = aws_query_call(c, "elbv2", action, in, NULL, elbv2_lists, &resp, err);
     cJSON_Delete(in);
-    if (rc != 0) {
-        aws_error_prefix(err, "%s: ", action);
-        if (out)
-            *out = NULL;
-        return -1;
-    }
-    if (out)
-        *out = resp;
-    else
-        cJSON_Delete(resp);
-    return 0;
+    return svc_call_end(rc, action, SVC_PREFIX, resp, out, err);
 }
 
 int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
@@ -42,6 +33,18 @@ int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const ch
     if (rc != 0)
         aws_error_prefix(err, "%s: ", action);
     return rc;
+}
+
+int elbv2i_describe(aws_client *c, const char *action, cJSON *in, const char *items,
+                    int page_size, const svc_shape *shape, void **out, size_t *n,
+                    aws_error *err)
+{
+    cJSON *all;
+    *out = NULL;
+    *n = 0;
+    int rc = elbv2i_paginate(c, action, in, items, page_size, &all, err);
+    cJSON_Delete(in);
+    return rc ? -1 : svc_read_items(all, shape, out, n);
 }
 
 void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags)

@@ -11,13 +11,18 @@ int elbv2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_e
 /* Follow Marker/NextMarker, collecting `items`; in is not modified. */
 int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
                     int page_size, cJSON **all, aws_error *err);
+/* The same with in owned (deleted), the items read with shape into {*out, *n}. */
+int elbv2i_describe(aws_client *c, const char *action, cJSON *in, const char *items,
+                    int page_size, const svc_shape *shape, void **out, size_t *n,
+                    aws_error *err);
+
 /* Add Tags [{Key, Value}] when tags has any. */
 void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags);
 
-/* Actions and conditions: encode into a new array (NULL with err on bad input); read. */
+/* Actions and conditions: encode into a new array (NULL with err on bad input); their
+ * tables. */
 cJSON *elbv2i_encode_actions(const elbv2_action *a, size_t n, aws_error *err);
-void elbv2i_read_actions(const cJSON *arr, elbv2_action **out, size_t *n);
 cJSON *elbv2i_encode_conditions(const elbv2_condition *c, size_t n, aws_error *err);
-void elbv2i_read_conditions(const cJSON *arr, elbv2_condition **out, size_t *n);
+extern const svc_shape elbv2i_action_shape, elbv2i_condition_shape;
 
 #endif

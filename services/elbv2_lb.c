@@ -6,89 +6,59 @@
 #include "elbv2_internal.h"
 #include "xalloc.h"
 
-static void read_lb(const cJSON *j, elbv2_lb *lb)
-{
-    const cJSON *e;
-    lb->arn = svc_json_dup(j, "LoadBalancerArn");
-    lb->name = svc_json_dup(j, "LoadBalancerName");
-    lb->dns_name = svc_json_dup(j, "DNSName");
-    lb->hosted_zone_id = svc_json_dup(j, "CanonicalHostedZoneId");
-    lb->scheme = svc_json_dup(j, "Scheme");
-    lb->type = svc_json_dup(j, "Type");
-    lb->vpc_id = svc_json_dup(j, "VpcId");
-    lb->ip_address_type = svc_json_dup(j, "IpAddressType");
-    lb->state = svc_json_dup2(j, "State", "Code");
-    lb->state_reason = svc_json_dup2(j, "State", "Reason");
-    lb->created_time = svc_json_dup(j, "CreatedTime");
-    cJSON_ArrayForEach(e, aws_json_array(j, "AvailabilityZones"))
-    {
-        elbv2_zone *z = xgrow((void **)&lb->zones, &lb->nzones, sizeof *lb->zones);
-        z->zone = svc_json_dup(e, "ZoneName");
-        z->subnet_id = svc_json_dup(e, "SubnetId");
-    }
-    svc_json_strings(j, "SecurityGroups", NULL, &lb->security_groups);
-}
+static const svc_field zone_fields[] = {
+    SVC_FIELD("ZoneName", SVC_STR, elbv2_zone, zone),
+    SVC_FIELD("SubnetId", SVC_STR, elbv2_zone, subnet_id),
+    SVC_END};
+static const svc_shape zone_shape = {sizeof(elbv2_zone), zone_fields, NULL, NULL};
 
-void elbv2_lb_free(elbv2_lb *lb)
-{
-    char *all[] = {lb->arn, lb->name, lb->dns_name, lb->hosted_zone_id, lb->scheme, lb->type,
-                   lb->vpc_id, lb->ip_address_type, lb->state, lb->state_reason,
-                   lb->created_time};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        free(all[i]);
-    for (size_t i = 0; i < lb->nzones; i++) {
-        free(lb->zones[i].zone);
-        free(lb->zones[i].subnet_id);
-    }
-    free(lb->zones);
-    svc_strings_free(&lb->security_groups);
-    memset(lb, 0, sizeof *lb);
-}
+static const svc_field lb_fields[] = {
+    SVC_FIELD("LoadBalancerArn", SVC_STR, elbv2_lb, arn),
+    SVC_FIELD("LoadBalancerName", SVC_STR, elbv2_lb, name),
+    SVC_FIELD("DNSName", SVC_STR, elbv2_lb, dns_name),
+    SVC_FIELD("CanonicalHostedZoneId", SVC_STR, elbv2_lb, hosted_zone_id),
+    SVC_FIELD("Scheme", SVC_STR, elbv2_lb, scheme),
+    SVC_FIELD("Type", SVC_STR, elbv2_lb, type),
+    SVC_FIELD("VpcId", SVC_STR, elbv2_lb, vpc_id),
+    SVC_FIELD("IpAddressType", SVC_STR, elbv2_lb, ip_address_type),
+    SVC_FIELD("State.Code", SVC_STR, elbv2_lb, state),
+    SVC_FIELD("State.Reason", SVC_STR, elbv2_lb, state_reason),
+    SVC_FIELD("CreatedTime", SVC_STR, elbv2_lb, created_time),
+    SVC_FLIST("AvailabilityZones", elbv2_lb, zones, nzones, &zone_shape),
+    SVC_FIELD("SecurityGroups", SVC_STRINGS, elbv2_lb, security_groups),
+    SVC_END};
+static const svc_shape lb_shape = {sizeof(elbv2_lb), lb_fields, NULL, NULL};
 
-void elbv2_lbs_free(elbv2_lbs *l)
-{
-    SVC_LIST_FREE(l, elbv2_lb_free);
-}
+SVC_DEFINE_FREE(elbv2_lb_free, elbv2_lb, lb_shape)
+SVC_DEFINE_LIST_FREE(elbv2_lbs_free, elbv2_lbs, lb_shape)
+
+static const svc_field lb_in_fields[] = {
+    SVC_FIELD("Scheme", SVC_STR, elbv2_lb_in, scheme),
+    SVC_FIELD("Type", SVC_STR, elbv2_lb_in, type),
+    SVC_FIELD("IpAddressType", SVC_STR, elbv2_lb_in, ip_address_type),
+    SVC_END};
 
 int elbv2_create_load_balancer(aws_client *c, const elbv2_lb_in *in, elbv2_lb *out,
                                aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *req = svc_input("Name", in->name), *resp;
+    cJSON *req = svc_input("Name", in->name);
     svc_add_strings(req, "Subnets", in->subnets);
     svc_add_strings(req, "SecurityGroups", in->security_groups);
-    if (in->scheme)
-        cJSON_AddStringToObject(req, "Scheme", in->scheme);
-    if (in->type)
-        cJSON_AddStringToObject(req, "Type", in->type);
-    if (in->ip_address_type)
-        cJSON_AddStringToObject(req, "IpAddressType", in->ip_address_type);
+    svc_write(req, lb_in_fields, in);
     elbv2i_add_tags(req, "Tags", in->tags);
-    if (elbv2i_call(c, "CreateLoadBalancer", req, &resp, err) != 0)
-        return -1;
-    const cJSON *arr = aws_json_array(resp, "LoadBalancers");
-    read_lb(arr ? cJSON_GetArrayItem(arr, 0) : NULL, out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(elbv2i_call, c, "CreateLoadBalancer", req, "LoadBalancers.0", &lb_shape,
+                         out, err);
 }
 
 int elbv2_describe_load_balancers(aws_client *c, const char *const *arns,
                                   const char *const *names, int page_size, elbv2_lbs *out,
                                   aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *req = cJSON_CreateObject(), *items, *e;
+    cJSON *req = cJSON_CreateObject();
     svc_add_strings(req, "LoadBalancerArns", arns);
     svc_add_strings(req, "Names", names);
-    int rc = elbv2i_paginate(c, "DescribeLoadBalancers", req, "LoadBalancers", page_size,
-                             &items, err);
-    cJSON_Delete(req);
-    if (rc != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_lb(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    return elbv2i_describe(c, "DescribeLoadBalancers", req, "LoadBalancers", page_size,
+                           &lb_shape, (void **)&out->items, &out->n, err);
 }
 
 int elbv2_delete_load_balancer(aws_client *c, const char *arn, aws_error *err)
@@ -226,9 +196,7 @@ int elbv2_wait_load_balancer_available(aws_client *c, const char *arn, const aws
 {
     const char *arns[] = {arn, NULL};
     lb_wait w = {c, arns, 0};
-    char what[400];
-    snprintf(what, sizeof what, "load balancer %s to be active", arn);
-    return svc_wait(o, 40, 15, what, lb_poll, &w, err);
+    return svc_waitf(o, 40, 15, lb_poll, &w, err, "load balancer %s to be active", arn);
 }
 
 int elbv2_wait_load_balancers_deleted(aws_client *c, const char *const *arns,

@@ -6,32 +6,19 @@
 #include "elbv2_internal.h"
 #include "xalloc.h"
 
-static void read_listener(const cJSON *j, elbv2_listener *l)
-{
-    l->arn = svc_json_dup(j, "ListenerArn");
-    l->lb_arn = svc_json_dup(j, "LoadBalancerArn");
-    l->protocol = svc_json_dup(j, "Protocol");
-    l->ssl_policy = svc_json_dup(j, "SslPolicy");
-    l->port = (int)aws_json_int(j, "Port", 0);
-    svc_json_strings(j, "Certificates", "CertificateArn", &l->certificates);
-    elbv2i_read_actions(aws_json_array(j, "DefaultActions"), &l->actions, &l->nactions);
-}
+static const svc_field listener_fields[] = {
+    SVC_FIELD("ListenerArn", SVC_STR, elbv2_listener, arn),
+    SVC_FIELD("LoadBalancerArn", SVC_STR, elbv2_listener, lb_arn),
+    SVC_FIELD("Protocol", SVC_STR, elbv2_listener, protocol),
+    SVC_FIELD("SslPolicy", SVC_STR, elbv2_listener, ssl_policy),
+    SVC_FIELD("Port", SVC_INT, elbv2_listener, port),
+    SVC_FSTRINGS("Certificates", elbv2_listener, certificates, "CertificateArn"),
+    SVC_FLIST("DefaultActions", elbv2_listener, actions, nactions, &elbv2i_action_shape),
+    SVC_END};
+static const svc_shape listener_shape = {sizeof(elbv2_listener), listener_fields, NULL, NULL};
 
-void elbv2_listener_free(elbv2_listener *l)
-{
-    free(l->arn);
-    free(l->lb_arn);
-    free(l->protocol);
-    free(l->ssl_policy);
-    svc_strings_free(&l->certificates);
-    elbv2_actions_free(l->actions, l->nactions);
-    memset(l, 0, sizeof *l);
-}
-
-void elbv2_listeners_free(elbv2_listeners *l)
-{
-    SVC_LIST_FREE(l, elbv2_listener_free);
-}
+SVC_DEFINE_FREE(elbv2_listener_free, elbv2_listener, listener_shape)
+SVC_DEFINE_LIST_FREE(elbv2_listeners_free, elbv2_listeners, listener_shape)
 
 /* The input shared by CreateListener and ModifyListener; NULL with err on bad actions. */
 static cJSON *listener_input(const elbv2_listener_in *in, int create, aws_error *err)
@@ -71,19 +58,12 @@ static int listener_call(aws_client *c, const char *action, const elbv2_listener
     int create = strcmp(action, "CreateListener") == 0;
     if (out)
         memset(out, 0, sizeof *out);
-    cJSON *req = listener_input(in, create, err), *resp;
+    cJSON *req = listener_input(in, create, err);
     if (!req) {
         aws_error_prefix(err, "%s: ", action);
         return -1;
     }
-    if (elbv2i_call(c, action, req, &resp, err) != 0)
-        return -1;
-    if (out) {
-        const cJSON *arr = aws_json_array(resp, "Listeners");
-        read_listener(arr ? cJSON_GetArrayItem(arr, 0) : NULL, out);
-    }
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(elbv2i_call, c, action, req, "Listeners.0", &listener_shape, out, err);
 }
 
 int elbv2_create_listener(aws_client *c, const elbv2_listener_in *in, elbv2_listener *out,
@@ -101,19 +81,12 @@ int elbv2_modify_listener(aws_client *c, const elbv2_listener_in *in, elbv2_list
 int elbv2_describe_listeners(aws_client *c, const char *lb_arn, const char *const *arns,
                              int page_size, elbv2_listeners *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *req = cJSON_CreateObject(), *items, *e;
+    cJSON *req = cJSON_CreateObject();
     if (lb_arn)
         cJSON_AddStringToObject(req, "LoadBalancerArn", lb_arn);
     svc_add_strings(req, "ListenerArns", arns);
-    int rc = elbv2i_paginate(c, "DescribeListeners", req, "Listeners", page_size, &items, err);
-    cJSON_Delete(req);
-    if (rc != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_listener(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    return elbv2i_describe(c, "DescribeListeners", req, "Listeners", page_size, &listener_shape,
+                           (void **)&out->items, &out->n, err);
 }
 
 int elbv2_delete_listener(aws_client *c, const char *arn, aws_error *err)
@@ -123,31 +96,20 @@ int elbv2_delete_listener(aws_client *c, const char *arn, aws_error *err)
 
 /* ---- listener certificates ------------------------------------------------------------ */
 
-void elbv2_certs_free(elbv2_certs *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i].arn);
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+static const svc_field cert_fields[] = {
+    SVC_FIELD("CertificateArn", SVC_STR, elbv2_cert, arn),
+    SVC_FIELD("IsDefault", SVC_BOOL, elbv2_cert, is_default),
+    SVC_END};
+static const svc_shape cert_shape = {sizeof(elbv2_cert), cert_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(elbv2_certs_free, elbv2_certs, cert_shape)
 
 int elbv2_describe_listener_certificates(aws_client *c, const char *listener_arn,
                                          elbv2_certs *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *req = svc_input("ListenerArn", listener_arn), *items, *e;
-    int rc = elbv2i_paginate(c, "DescribeListenerCertificates", req, "Certificates", 0, &items,
-                             err);
-    cJSON_Delete(req);
-    if (rc != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items) {
-        elbv2_cert *x = xgrow((void **)&out->items, &out->n, sizeof *out->items);
-        x->arn = svc_json_dup(e, "CertificateArn");
-        x->is_default = aws_json_bool(e, "IsDefault", 0);
-    }
-    cJSON_Delete(items);
-    return 0;
+    return elbv2i_describe(c, "DescribeListenerCertificates",
+                           svc_input("ListenerArn", listener_arn), "Certificates", 0, &cert_shape,
+                           (void **)&out->items, &out->n, err);
 }
 
 /* Add/RemoveListenerCertificates: one certificate per call, as AWS asks. */
@@ -175,28 +137,17 @@ int elbv2_remove_listener_certificate(aws_client *c, const char *listener_arn,
 
 /* ---- rules -------------------------------------------------------------------------- */
 
-static void read_rule(const cJSON *j, elbv2_rule *r)
-{
-    r->arn = svc_json_dup(j, "RuleArn");
-    r->priority = svc_json_dup(j, "Priority");
-    r->is_default = aws_json_bool(j, "IsDefault", 0);
-    elbv2i_read_conditions(aws_json_array(j, "Conditions"), &r->conditions, &r->nconditions);
-    elbv2i_read_actions(aws_json_array(j, "Actions"), &r->actions, &r->nactions);
-}
+static const svc_field rule_fields[] = {
+    SVC_FIELD("RuleArn", SVC_STR, elbv2_rule, arn),
+    SVC_FIELD("Priority", SVC_STR, elbv2_rule, priority),
+    SVC_FIELD("IsDefault", SVC_BOOL, elbv2_rule, is_default),
+    SVC_FLIST("Conditions", elbv2_rule, conditions, nconditions, &elbv2i_condition_shape),
+    SVC_FLIST("Actions", elbv2_rule, actions, nactions, &elbv2i_action_shape),
+    SVC_END};
+static const svc_shape rule_shape = {sizeof(elbv2_rule), rule_fields, NULL, NULL};
 
-void elbv2_rule_free(elbv2_rule *r)
-{
-    free(r->arn);
-    free(r->priority);
-    elbv2_conditions_free(r->conditions, r->nconditions);
-    elbv2_actions_free(r->actions, r->nactions);
-    memset(r, 0, sizeof *r);
-}
-
-void elbv2_rules_free(elbv2_rules *l)
-{
-    SVC_LIST_FREE(l, elbv2_rule_free);
-}
+SVC_DEFINE_FREE(elbv2_rule_free, elbv2_rule, rule_shape)
+SVC_DEFINE_LIST_FREE(elbv2_rules_free, elbv2_rules, rule_shape)
 
 /* Add Conditions and Actions (when given) to req; -1 with err on bad input (req kept). */
 static int rule_parts(cJSON *req, const elbv2_condition *conds, size_t nconds,
@@ -214,20 +165,6 @@ static int rule_parts(cJSON *req, const elbv2_condition *conds, size_t nconds,
             return -1;
         cJSON_AddItemToObject(req, "Actions", a);
     }
-    return 0;
-}
-
-static int rule_call(aws_client *c, const char *action, cJSON *req, elbv2_rule *out,
-                     aws_error *err)
-{
-    cJSON *resp;
-    if (elbv2i_call(c, action, req, &resp, err) != 0)
-        return -1;
-    if (out) {
-        const cJSON *arr = aws_json_array(resp, "Rules");
-        read_rule(arr ? cJSON_GetArrayItem(arr, 0) : NULL, out);
-    }
-    cJSON_Delete(resp);
     return 0;
 }
 
@@ -250,7 +187,7 @@ int elbv2_create_rule(aws_client *c, const char *listener_arn, int priority,
         return -1;
     }
     elbv2i_add_tags(req, "Tags", tags);
-    return rule_call(c, "CreateRule", req, out, err);
+    return svc_call_read(elbv2i_call, c, "CreateRule", req, "Rules.0", &rule_shape, out, err);
 }
 
 int elbv2_modify_rule(aws_client *c, const char *rule_arn, const elbv2_condition *conds,
@@ -265,25 +202,18 @@ int elbv2_modify_rule(aws_client *c, const char *rule_arn, const elbv2_condition
         aws_error_prefix(err, "ModifyRule: ");
         return -1;
     }
-    return rule_call(c, "ModifyRule", req, out, err);
+    return svc_call_read(elbv2i_call, c, "ModifyRule", req, "Rules.0", &rule_shape, out, err);
 }
 
 int elbv2_describe_rules(aws_client *c, const char *listener_arn, const char *const *arns,
                          int page_size, elbv2_rules *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *req = cJSON_CreateObject(), *items, *e;
+    cJSON *req = cJSON_CreateObject();
     if (listener_arn)
         cJSON_AddStringToObject(req, "ListenerArn", listener_arn);
     svc_add_strings(req, "RuleArns", arns);
-    int rc = elbv2i_paginate(c, "DescribeRules", req, "Rules", page_size, &items, err);
-    cJSON_Delete(req);
-    if (rc != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_rule(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    return elbv2i_describe(c, "DescribeRules", req, "Rules", page_size, &rule_shape,
+                           (void **)&out->items, &out->n, err);
 }
 
 int elbv2_delete_rule(aws_client *c, const char *arn, aws_error *err)

@@ -6,135 +6,78 @@
 #include "elbv2_internal.h"
 #include "xalloc.h"
 
-static void read_tg(const cJSON *j, elbv2_tg *t)
-{
-    t->arn = svc_json_dup(j, "TargetGroupArn");
-    t->name = svc_json_dup(j, "TargetGroupName");
-    t->protocol = svc_json_dup(j, "Protocol");
-    t->protocol_version = svc_json_dup(j, "ProtocolVersion");
-    t->vpc_id = svc_json_dup(j, "VpcId");
-    t->target_type = svc_json_dup(j, "TargetType");
-    t->ip_address_type = svc_json_dup(j, "IpAddressType");
-    t->port = (int)aws_json_int(j, "Port", 0);
-    elbv2_health_check *h = &t->health;
-    h->enabled = aws_json_bool(j, "HealthCheckEnabled", 0);
-    h->protocol = svc_json_dup(j, "HealthCheckProtocol");
-    h->port = svc_json_dup(j, "HealthCheckPort");
-    h->path = svc_json_dup(j, "HealthCheckPath");
-    h->matcher = svc_json_dup2(j, "Matcher", "HttpCode");
-    h->interval = (int)aws_json_int(j, "HealthCheckIntervalSeconds", 0);
-    h->timeout = (int)aws_json_int(j, "HealthCheckTimeoutSeconds", 0);
-    h->healthy_threshold = (int)aws_json_int(j, "HealthyThresholdCount", 0);
-    h->unhealthy_threshold = (int)aws_json_int(j, "UnhealthyThresholdCount", 0);
-    svc_json_strings(j, "LoadBalancerArns", NULL, &t->lb_arns);
-}
+/* A target group's health check: read from its members, and written as they are. */
+static const svc_field health_check_fields[] = {
+    SVC_FIELD("HealthCheckEnabled", SVC_TRI, elbv2_health_check, enabled),
+    SVC_FIELD("HealthCheckProtocol", SVC_STR, elbv2_health_check, protocol),
+    SVC_FIELD("HealthCheckPort", SVC_STR, elbv2_health_check, port),
+    SVC_FIELD("HealthCheckPath", SVC_STR, elbv2_health_check, path),
+    SVC_FIELD("HealthCheckIntervalSeconds", SVC_INT, elbv2_health_check, interval),
+    SVC_FIELD("HealthCheckTimeoutSeconds", SVC_INT, elbv2_health_check, timeout),
+    SVC_FIELD("HealthyThresholdCount", SVC_INT, elbv2_health_check, healthy_threshold),
+    SVC_FIELD("UnhealthyThresholdCount", SVC_INT, elbv2_health_check, unhealthy_threshold),
+    SVC_FIELD("Matcher.HttpCode", SVC_STR, elbv2_health_check, matcher),
+    SVC_END};
+static const svc_shape health_check_shape = {sizeof(elbv2_health_check), health_check_fields,
+                                             NULL, NULL};
 
-void elbv2_tg_free(elbv2_tg *t)
-{
-    char *all[] = {t->arn, t->name, t->protocol, t->protocol_version, t->vpc_id,
-                   t->target_type, t->ip_address_type, t->health.protocol, t->health.port,
-                   t->health.path, t->health.matcher};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        free(all[i]);
-    svc_strings_free(&t->lb_arns);
-    memset(t, 0, sizeof *t);
-}
+static const svc_field tg_fields[] = {
+    SVC_FIELD("TargetGroupArn", SVC_STR, elbv2_tg, arn),
+    SVC_FIELD("TargetGroupName", SVC_STR, elbv2_tg, name),
+    SVC_FIELD("Protocol", SVC_STR, elbv2_tg, protocol),
+    SVC_FIELD("ProtocolVersion", SVC_STR, elbv2_tg, protocol_version),
+    SVC_FIELD("VpcId", SVC_STR, elbv2_tg, vpc_id),
+    SVC_FIELD("TargetType", SVC_STR, elbv2_tg, target_type),
+    SVC_FIELD("IpAddressType", SVC_STR, elbv2_tg, ip_address_type),
+    SVC_FIELD("Port", SVC_INT, elbv2_tg, port),
+    SVC_FOBJ("", elbv2_tg, health, &health_check_shape),
+    SVC_FIELD("LoadBalancerArns", SVC_STRINGS, elbv2_tg, lb_arns),
+    SVC_END};
+static const svc_shape tg_shape = {sizeof(elbv2_tg), tg_fields, NULL, NULL};
 
-void elbv2_tgs_free(elbv2_tgs *l)
-{
-    SVC_LIST_FREE(l, elbv2_tg_free);
-}
+SVC_DEFINE_FREE(elbv2_tg_free, elbv2_tg, tg_shape)
+SVC_DEFINE_LIST_FREE(elbv2_tgs_free, elbv2_tgs, tg_shape)
 
-static void add_health(cJSON *req, const elbv2_health_check *h)
-{
-    if (h->enabled != 0)
-        cJSON_AddBoolToObject(req, "HealthCheckEnabled", h->enabled > 0);
-    if (h->protocol)
-        cJSON_AddStringToObject(req, "HealthCheckProtocol", h->protocol);
-    if (h->port)
-        cJSON_AddStringToObject(req, "HealthCheckPort", h->port);
-    if (h->path)
-        cJSON_AddStringToObject(req, "HealthCheckPath", h->path);
-    if (h->interval > 0)
-        cJSON_AddNumberToObject(req, "HealthCheckIntervalSeconds", h->interval);
-    if (h->timeout > 0)
-        cJSON_AddNumberToObject(req, "HealthCheckTimeoutSeconds", h->timeout);
-    if (h->healthy_threshold > 0)
-        cJSON_AddNumberToObject(req, "HealthyThresholdCount", h->healthy_threshold);
-    if (h->unhealthy_threshold > 0)
-        cJSON_AddNumberToObject(req, "UnhealthyThresholdCount", h->unhealthy_threshold);
-    if (h->matcher)
-        cJSON_AddStringToObject(cJSON_AddObjectToObject(req, "Matcher"), "HttpCode", h->matcher);
-}
-
-/* The first TargetGroups element of resp into out (when out is not NULL). */
-static void first_tg(const cJSON *resp, elbv2_tg *out)
-{
-    if (!out)
-        return;
-    const cJSON *arr = aws_json_array(resp, "TargetGroups");
-    read_tg(arr ? cJSON_GetArrayItem(arr, 0) : NULL, out);
-}
+static const svc_field tg_in_fields[] = {
+    SVC_FIELD("Protocol", SVC_STR, elbv2_tg_in, protocol),
+    SVC_FIELD("ProtocolVersion", SVC_STR, elbv2_tg_in, protocol_version),
+    SVC_FIELD("Port", SVC_INT, elbv2_tg_in, port),
+    SVC_FIELD("VpcId", SVC_STR, elbv2_tg_in, vpc_id),
+    SVC_FIELD("TargetType", SVC_STR, elbv2_tg_in, target_type),
+    SVC_FIELD("IpAddressType", SVC_STR, elbv2_tg_in, ip_address_type),
+    SVC_END};
 
 int elbv2_create_target_group(aws_client *c, const elbv2_tg_in *in, elbv2_tg *out,
                               aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *req = svc_input("Name", in->name), *resp;
-    if (in->protocol)
-        cJSON_AddStringToObject(req, "Protocol", in->protocol);
-    if (in->protocol_version)
-        cJSON_AddStringToObject(req, "ProtocolVersion", in->protocol_version);
-    if (in->port > 0)
-        cJSON_AddNumberToObject(req, "Port", in->port);
-    if (in->vpc_id)
-        cJSON_AddStringToObject(req, "VpcId", in->vpc_id);
-    if (in->target_type)
-        cJSON_AddStringToObject(req, "TargetType", in->target_type);
-    if (in->ip_address_type)
-        cJSON_AddStringToObject(req, "IpAddressType", in->ip_address_type);
-    add_health(req, &in->health);
+    cJSON *req = svc_input("Name", in->name);
+    svc_write(req, tg_in_fields, in);
+    svc_write(req, health_check_fields, &in->health);
     elbv2i_add_tags(req, "Tags", in->tags);
-    if (elbv2i_call(c, "CreateTargetGroup", req, &resp, err) != 0)
-        return -1;
-    first_tg(resp, out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(elbv2i_call, c, "CreateTargetGroup", req, "TargetGroups.0", &tg_shape, out,
+                         err);
 }
 
 int elbv2_modify_target_group(aws_client *c, const char *arn, const elbv2_health_check *h,
                               elbv2_tg *out, aws_error *err)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    cJSON *req = svc_input("TargetGroupArn", arn), *resp;
-    add_health(req, h);
-    if (elbv2i_call(c, "ModifyTargetGroup", req, &resp, err) != 0)
-        return -1;
-    first_tg(resp, out);
-    cJSON_Delete(resp);
-    return 0;
+    cJSON *req = svc_input("TargetGroupArn", arn);
+    svc_write(req, health_check_fields, h);
+    return svc_call_read(elbv2i_call, c, "ModifyTargetGroup", req, "TargetGroups.0", &tg_shape, out,
+                         err);
 }
 
 int elbv2_describe_target_groups(aws_client *c, const char *lb_arn, const char *const *arns,
                                  const char *const *names, int page_size, elbv2_tgs *out,
                                  aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *req = cJSON_CreateObject(), *items, *e;
+    cJSON *req = cJSON_CreateObject();
     if (lb_arn)
         cJSON_AddStringToObject(req, "LoadBalancerArn", lb_arn);
     svc_add_strings(req, "TargetGroupArns", arns);
     svc_add_strings(req, "Names", names);
-    int rc = elbv2i_paginate(c, "DescribeTargetGroups", req, "TargetGroups", page_size, &items,
-                             err);
-    cJSON_Delete(req);
-    if (rc != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_tg(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    return elbv2i_describe(c, "DescribeTargetGroups", req, "TargetGroups", page_size, &tg_shape,
+                           (void **)&out->items, &out->n, err);
 }
 
 int elbv2_delete_target_group(aws_client *c, const char *arn, aws_error *err)
@@ -184,42 +127,29 @@ int elbv2_deregister_targets(aws_client *c, const char *tg_arn, const elbv2_targ
     return targets_call(c, "DeregisterTargets", tg_arn, targets, n, err);
 }
 
-void elbv2_target_healths_free(elbv2_target_healths *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        elbv2_target_health *h = &l->items[i];
-        free(h->id);
-        free(h->zone);
-        free(h->health_check_port);
-        free(h->state);
-        free(h->reason);
-        free(h->description);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+static const svc_field health_fields[] = {
+    SVC_FIELD("Target.Id", SVC_STR, elbv2_target_health, id),
+    SVC_FIELD("Target.Port", SVC_INT, elbv2_target_health, port),
+    SVC_FIELD("Target.AvailabilityZone", SVC_STR, elbv2_target_health, zone),
+    SVC_FIELD("HealthCheckPort", SVC_STR, elbv2_target_health, health_check_port),
+    SVC_FIELD("TargetHealth.State", SVC_STR, elbv2_target_health, state),
+    SVC_FIELD("TargetHealth.Reason", SVC_STR, elbv2_target_health, reason),
+    SVC_FIELD("TargetHealth.Description", SVC_STR, elbv2_target_health, description),
+    SVC_END};
+static const svc_shape health_shape = {sizeof(elbv2_target_health), health_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(elbv2_target_healths_free, elbv2_target_healths, health_shape)
 
 int elbv2_describe_target_health(aws_client *c, const char *tg_arn, const elbv2_target *targets,
                                  size_t n, elbv2_target_healths *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *req = svc_input("TargetGroupArn", tg_arn), *resp, *e;
+    cJSON *req = svc_input("TargetGroupArn", tg_arn), *resp;
     add_targets(req, targets, n);
     if (elbv2i_call(c, "DescribeTargetHealth", req, &resp, err) != 0)
         return -1;
-    cJSON_ArrayForEach(e, aws_json_array(resp, "TargetHealthDescriptions"))
-    {
-        elbv2_target_health *h = xgrow((void **)&out->items, &out->n, sizeof *out->items);
-        const cJSON *t = cJSON_GetObjectItemCaseSensitive(e, "Target");
-        const cJSON *th = cJSON_GetObjectItemCaseSensitive(e, "TargetHealth");
-        h->id = svc_json_dup(t, "Id");
-        h->port = (int)aws_json_int(t, "Port", 0);
-        h->zone = svc_json_dup(t, "AvailabilityZone");
-        h->health_check_port = svc_json_dup(e, "HealthCheckPort");
-        h->state = svc_json_dup(th, "State");
-        h->reason = svc_json_dup(th, "Reason");
-        h->description = svc_json_dup(th, "Description");
-    }
+    svc_read_list(aws_json_array(resp, "TargetHealthDescriptions"), &health_shape,
+                  (void **)&out->items, &out->n);
     cJSON_Delete(resp);
     return 0;
 }
@@ -269,9 +199,7 @@ int elbv2_wait_target_in_service(aws_client *c, const char *tg_arn, const elbv2_
                                  size_t n, const aws_wait_opts *o, aws_error *err)
 {
     target_wait w = {c, tg_arn, targets, n, 0};
-    char what[400];
-    snprintf(what, sizeof what, "targets of %s to be healthy", tg_arn);
-    return svc_wait(o, 40, 15, what, target_poll, &w, err);
+    return svc_waitf(o, 40, 15, target_poll, &w, err, "targets of %s to be healthy", tg_arn);
 }
 
 int elbv2_wait_target_deregistered(aws_client *c, const char *tg_arn,
@@ -279,7 +207,5 @@ int elbv2_wait_target_deregistered(aws_client *c, const char *tg_arn,
                                    const aws_wait_opts *o, aws_error *err)
 {
     target_wait w = {c, tg_arn, targets, n, 1};
-    char what[400];
-    snprintf(what, sizeof what, "targets of %s to be deregistered", tg_arn);
-    return svc_wait(o, 40, 15, what, target_poll, &w, err);
+    return svc_waitf(o, 40, 15, target_poll, &w, err, "targets of %s to be deregistered", tg_arn);
 }

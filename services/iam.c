@@ -8,38 +8,28 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static void read_role(const cJSON *j, iam_role *r)
+/* The trust policy, form-decoded as IAM sends it; NULL when not returned. */
+static void read_trust(const cJSON *j, void *item)
 {
-    memset(r, 0, sizeof *r);
-    r->name = xstrdup_or_null(aws_json_str(j, "RoleName"));
-    r->arn = xstrdup_or_null(aws_json_str(j, "Arn"));
-    r->role_id = xstrdup_or_null(aws_json_str(j, "RoleId"));
-    r->path = xstrdup_or_null(aws_json_str(j, "Path"));
-    r->description = xstrdup_or_null(aws_json_str(j, "Description"));
-    r->create_date = xstrdup_or_null(aws_json_str(j, "CreateDate"));
     const char *doc = aws_json_str(j, "AssumeRolePolicyDocument");
-    r->trust_policy = doc ? aws_form_unescape(doc) : NULL;
-    r->max_session_duration = (long)aws_json_int(j, "MaxSessionDuration", 0);
-    svc_json_tags(j, "Tags", "Key", "Value", &r->tags);
+    ((iam_role *)item)->trust_policy = doc ? aws_form_unescape(doc) : NULL;
 }
 
-void iam_role_free(iam_role *r)
-{
-    free(r->name);
-    free(r->arn);
-    free(r->role_id);
-    free(r->path);
-    free(r->description);
-    free(r->trust_policy);
-    free(r->create_date);
-    svc_tags_free(&r->tags);
-    memset(r, 0, sizeof *r);
-}
+static const svc_field role_fields[] = {
+    SVC_FIELD("RoleName", SVC_STR_NULL, iam_role, name),
+    SVC_FIELD("Arn", SVC_STR_NULL, iam_role, arn),
+    SVC_FIELD("RoleId", SVC_STR_NULL, iam_role, role_id),
+    SVC_FIELD("Path", SVC_STR_NULL, iam_role, path),
+    SVC_FIELD("Description", SVC_STR_NULL, iam_role, description),
+    SVC_FIELD("CreateDate", SVC_STR_NULL, iam_role, create_date),
+    SVC_FIELD("MaxSessionDuration", SVC_LONG, iam_role, max_session_duration),
+    SVC_FTAGS("Tags", iam_role, tags, "Key", "Value"),
+    SVC_FIELD("", SVC_KEPT, iam_role, trust_policy),
+    SVC_END};
+static const svc_shape role_shape = {sizeof(iam_role), role_fields, read_trust, NULL};
 
-void iam_roles_free(iam_roles *r)
-{
-    SVC_LIST_FREE(r, iam_role_free);
-}
+SVC_DEFINE_FREE(iam_role_free, iam_role, role_shape)
+SVC_DEFINE_LIST_FREE(iam_roles_free, iam_roles, role_shape)
 
 static cJSON *named(const char *role)
 {
@@ -64,23 +54,12 @@ int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *ou
         cJSON_AddNumberToObject(j, "MaxSessionDuration", (double)in->max_session_duration);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
-    cJSON *o;
-    if (iam_call_(c, "CreateRole", j, &o, err) != 0)
-        return -1;
-    if (out)
-        read_role(cJSON_GetObjectItem(o, "Role"), out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_read(iam_call_, c, "CreateRole", j, "Role", &role_shape, out, err);
 }
 
 int iam_get_role(aws_client *c, const char *name, iam_role *out, aws_error *err)
 {
-    cJSON *o;
-    if (iam_call_(c, "GetRole", named(name), &o, err) != 0)
-        return -1;
-    read_role(cJSON_GetObjectItem(o, "Role"), out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_read(iam_call_, c, "GetRole", named(name), "Role", &role_shape, out, err);
 }
 
 int iam_delete_role(aws_client *c, const char *name, aws_error *err)
@@ -110,18 +89,11 @@ int iam_update_assume_role_policy(aws_client *c, const char *name, const char *p
 int iam_list_roles(aws_client *c, const char *path_prefix, int max_items, iam_roles *out,
                    aws_error *err)
 {
-    cJSON *in = cJSON_CreateObject(), *all;
-    memset(out, 0, sizeof *out);
+    cJSON *in = cJSON_CreateObject();
     if (path_prefix)
         cJSON_AddStringToObject(in, "PathPrefix", path_prefix);
-    if (iam_list_(c, "ListRoles", in, max_items, "Roles", &all, err) != 0)
-        return -1;
-    int n = cJSON_GetArraySize(all);
-    out->items = xcalloc((size_t)n + 1, sizeof *out->items);
-    const cJSON *r;
-    cJSON_ArrayForEach(r, all) read_role(r, &out->items[out->n++]);
-    cJSON_Delete(all);
-    return 0;
+    return iam_list_read_(c, "ListRoles", in, max_items, "Roles", &role_shape,
+                          (void **)&out->items, &out->n, err);
 }
 
 int iam_list_role_tags(aws_client *c, const char *role, int max_items, svc_tags *out,
@@ -145,8 +117,7 @@ int iam_tag_role(aws_client *c, const char *role, const svc_tags *tags, aws_erro
 
 int iam_untag_role(aws_client *c, const char *role, const svc_strings *keys, aws_error *err)
 {
-    cJSON *j = named(role), *arr = cJSON_AddArrayToObject(j, "TagKeys");
-    for (size_t i = 0; keys && i < keys->n; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(keys->items[i]));
+    cJSON *j = named(role);
+    cJSON_AddItemToObject(j, "TagKeys", svc_strings_json(keys));
     return iam_call_(c, "UntagRole", j, NULL, err);
 }

@@ -16,11 +16,7 @@ int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_err
     cJSON *o = NULL;
     int rc = aws_query_call(c, "iam", action, in, NULL, iam_lists, &o, err);
     cJSON_Delete(in);
-    if (out)
-        *out = o;
-    else
-        cJSON_Delete(o);
-    return rc;
+    return svc_call_end(rc, action, 0, o, out, err);
 }
 
 /* Follow Marker/IsTruncated pages of action, collecting `items`. */
@@ -36,4 +32,16 @@ int iam_list_(aws_client *c, const char *action, cJSON *in, int max_items, const
     int rc = aws_query_paginate(c, "iam", action, in, lists, &spec, all, err);
     cJSON_Delete(in);
     return rc;
+}
+
+int iam_list_read_(aws_client *c, const char *action, cJSON *in, int max_items,
+                   const char *items, const svc_shape *shape, void **out, size_t *n,
+                   aws_error *err)
+{
+    cJSON *all;
+    *out = NULL;
+    *n = 0;
+    if (iam_list_(c, action, in, max_items, items, &all, err) != 0)
+        return -1;
+    return svc_read_items(all, shape, out, n);
 }

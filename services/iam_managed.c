@@ -8,33 +8,19 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static void read_policy(const cJSON *j, iam_policy *p)
-{
-    memset(p, 0, sizeof *p);
-    p->arn = xstrdup_or_null(aws_json_str(j, "Arn"));
-    p->name = xstrdup_or_null(aws_json_str(j, "PolicyName"));
-    p->path = xstrdup_or_null(aws_json_str(j, "Path"));
-    p->default_version = xstrdup_or_null(aws_json_str(j, "DefaultVersionId"));
-    p->description = xstrdup_or_null(aws_json_str(j, "Description"));
-    p->attachments = (long)aws_json_int(j, "AttachmentCount", 0);
-    svc_json_tags(j, "Tags", "Key", "Value", &p->tags);
-}
+static const svc_field policy_fields[] = {
+    SVC_FIELD("Arn", SVC_STR_NULL, iam_policy, arn),
+    SVC_FIELD("PolicyName", SVC_STR_NULL, iam_policy, name),
+    SVC_FIELD("Path", SVC_STR_NULL, iam_policy, path),
+    SVC_FIELD("DefaultVersionId", SVC_STR_NULL, iam_policy, default_version),
+    SVC_FIELD("Description", SVC_STR_NULL, iam_policy, description),
+    SVC_FIELD("AttachmentCount", SVC_LONG, iam_policy, attachments),
+    SVC_FTAGS("Tags", iam_policy, tags, "Key", "Value"),
+    SVC_END};
+static const svc_shape policy_shape = {sizeof(iam_policy), policy_fields, NULL, NULL};
 
-void iam_policy_free(iam_policy *p)
-{
-    free(p->arn);
-    free(p->name);
-    free(p->path);
-    free(p->default_version);
-    free(p->description);
-    svc_tags_free(&p->tags);
-    memset(p, 0, sizeof *p);
-}
-
-void iam_policies_free(iam_policies *l)
-{
-    SVC_LIST_FREE(l, iam_policy_free);
-}
+SVC_DEFINE_FREE(iam_policy_free, iam_policy, policy_shape)
+SVC_DEFINE_LIST_FREE(iam_policies_free, iam_policies, policy_shape)
 
 int iam_create_policy(aws_client *c, const char *name, const char *path, const char *document,
                       const char *description, const svc_tags *tags, iam_policy *out,
@@ -48,24 +34,13 @@ int iam_create_policy(aws_client *c, const char *name, const char *path, const c
         cJSON_AddStringToObject(in, "Description", description);
     if (tags && tags->n)
         cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
-    cJSON *o;
-    if (iam_call_(c, "CreatePolicy", in, &o, err) != 0)
-        return -1;
-    if (out)
-        read_policy(cJSON_GetObjectItemCaseSensitive(o, "Policy"), out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_read(iam_call_, c, "CreatePolicy", in, "Policy", &policy_shape, out, err);
 }
 
 int iam_get_policy(aws_client *c, const char *arn, iam_policy *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *o;
-    if (iam_call_(c, "GetPolicy", svc_input("PolicyArn", arn), &o, err) != 0)
-        return -1;
-    read_policy(cJSON_GetObjectItemCaseSensitive(o, "Policy"), out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_read(iam_call_, c, "GetPolicy", svc_input("PolicyArn", arn), "Policy",
+                         &policy_shape, out, err);
 }
 
 int iam_get_policy_version(aws_client *c, const char *arn, const char *version, char **document,
@@ -143,16 +118,9 @@ int iam_delete_policy(aws_client *c, const char *arn, aws_error *err)
 int iam_list_local_policies(aws_client *c, const char *path_prefix, iam_policies *out,
                             aws_error *err)
 {
-    memset(out, 0, sizeof *out);
     cJSON *in = svc_input("Scope", "Local");
     if (path_prefix)
         cJSON_AddStringToObject(in, "PathPrefix", path_prefix);
-    cJSON *all;
-    if (iam_list_(c, "ListPolicies", in, 0, "Policies", &all, err) != 0)
-        return -1;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
-    const cJSON *p;
-    cJSON_ArrayForEach(p, all) read_policy(p, &out->items[out->n++]);
-    cJSON_Delete(all);
-    return 0;
+    return iam_list_read_(c, "ListPolicies", in, 0, "Policies", &policy_shape,
+                          (void **)&out->items, &out->n, err);
 }

@@ -15,20 +15,7 @@ static int call(aws_client *c, const char *action, cJSON *in, const aws_lost_ans
     cJSON *o = NULL;
     int rc = aws_query_call_guarded(c, "iam", action, in, NULL, oidc_lists, guard, &o, err);
     cJSON_Delete(in);
-    if (rc != 0)
-        aws_error_prefix(err, "%s: ", action);
-    if (out)
-        *out = rc == 0 ? o : NULL;
-    else
-        cJSON_Delete(o);
-    return rc;
-}
-
-static void add_strings(cJSON *in, const char *name, const svc_strings *s)
-{
-    cJSON *arr = cJSON_AddArrayToObject(in, name);
-    for (size_t i = 0; s && i < s->n; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(s->items[i]));
+    return svc_call_end(rc, action, SVC_PREFIX, o, out, err);
 }
 
 /* url without its scheme and trailing '/', as IAM keeps it. */
@@ -42,16 +29,17 @@ static char *bare_url(const char *url)
     return xstrndup(url, n);
 }
 
-void iam_oidc_provider_free(iam_oidc_provider *p)
-{
-    free(p->arn);
-    free(p->url);
-    svc_strings_free(&p->client_ids);
-    svc_strings_free(&p->thumbprints);
-    svc_tags_free(&p->tags);
-    free(p->create_date);
-    memset(p, 0, sizeof *p);
-}
+static const svc_field provider_fields[] = {
+    SVC_FIELD("Url", SVC_STR, iam_oidc_provider, url),
+    SVC_FIELD("CreateDate", SVC_STR, iam_oidc_provider, create_date),
+    SVC_FIELD("ClientIDList", SVC_STRINGS, iam_oidc_provider, client_ids),
+    SVC_FIELD("ThumbprintList", SVC_STRINGS, iam_oidc_provider, thumbprints),
+    SVC_FTAGS("Tags", iam_oidc_provider, tags, "Key", "Value"),
+    SVC_FIELD("", SVC_KEPT, iam_oidc_provider, arn),
+    SVC_END};
+static const svc_shape provider_shape = {sizeof(iam_oidc_provider), provider_fields, NULL, NULL};
+
+SVC_DEFINE_FREE(iam_oidc_provider_free, iam_oidc_provider, provider_shape)
 
 int iam_list_oidc_providers(aws_client *c, svc_strings *arns, aws_error *err)
 {
@@ -86,16 +74,11 @@ int iam_find_oidc_provider(aws_client *c, const char *url, char **arn, aws_error
 
 /* After a lost CreateOpenIDConnectProvider answer: the provider of that URL, answered as the
  * create answers. */
-typedef struct {
-    aws_client *c;
-    const char *url;
-} create_guard;
-
 static int find_created(void *ctx, cJSON **output, aws_error *err)
 {
-    create_guard *g = ctx;
+    svc_lookup *g = ctx;
     char *arn;
-    if (iam_find_oidc_provider(g->c, g->url, &arn, err) != 0)
+    if (iam_find_oidc_provider(g->c, g->id, &arn, err) != 0)
         return -1;
     if (!arn)
         return 0;
@@ -114,21 +97,16 @@ int iam_create_oidc_provider(aws_client *c, const char *url, const svc_strings *
     cJSON *in = cJSON_CreateObject(), *o;
     cJSON_AddStringToObject(in, "Url", url ? url : "");
     if (client_ids && client_ids->n)
-        add_strings(in, "ClientIDList", client_ids);
+        cJSON_AddItemToObject(in, "ClientIDList", svc_strings_json(client_ids));
     if (thumbprints && thumbprints->n)
-        add_strings(in, "ThumbprintList", thumbprints);
+        cJSON_AddItemToObject(in, "ThumbprintList", svc_strings_json(thumbprints));
     if (tags && tags->n)
         cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
-    create_guard g = {c, url ? url : ""};
+    svc_lookup g = {.c = c, .id = url ? url : ""};
     aws_lost_answer guard = {find_created, &g};
-    if (call(c, "CreateOpenIDConnectProvider", in, &guard, &o, err) != 0)
-        return -1;
-    if (arn) {
-        const char *a = aws_json_str(o, "OpenIDConnectProviderArn");
-        *arn = xstrdup(a ? a : "");
-    }
-    cJSON_Delete(o);
-    return 0;
+    return call(c, "CreateOpenIDConnectProvider", in, &guard, &o, err)
+               ? -1
+               : svc_answer_str(o, "OpenIDConnectProviderArn", arn);
 }
 
 int iam_get_oidc_provider(aws_client *c, const char *arn, iam_oidc_provider *out,
@@ -139,14 +117,8 @@ int iam_get_oidc_provider(aws_client *c, const char *arn, iam_oidc_provider *out
     cJSON *in = svc_input("OpenIDConnectProviderArn", arn);
     if (call(c, "GetOpenIDConnectProvider", in, NULL, &o, err) != 0)
         return -1;
-    const char *url = aws_json_str(o, "Url"), *created = aws_json_str(o, "CreateDate");
+    svc_read_answer(o, NULL, &provider_shape, out);
     out->arn = xstrdup(arn);
-    out->url = xstrdup(url ? url : "");
-    out->create_date = xstrdup(created ? created : "");
-    svc_json_strings(o, "ClientIDList", NULL, &out->client_ids);
-    svc_json_strings(o, "ThumbprintList", NULL, &out->thumbprints);
-    svc_json_tags(o, "Tags", "Key", "Value", &out->tags);
-    cJSON_Delete(o);
     return 0;
 }
 
@@ -180,7 +152,7 @@ int iam_update_oidc_thumbprints(aws_client *c, const char *arn, const svc_string
                                 aws_error *err)
 {
     cJSON *in = svc_input("OpenIDConnectProviderArn", arn);
-    add_strings(in, "ThumbprintList", thumbprints);
+    cJSON_AddItemToObject(in, "ThumbprintList", svc_strings_json(thumbprints));
     return call(c, "UpdateOpenIDConnectProviderThumbprint", in, NULL, NULL, err);
 }
 
@@ -195,6 +167,6 @@ int iam_untag_oidc_provider(aws_client *c, const char *arn, const svc_strings *k
                             aws_error *err)
 {
     cJSON *in = svc_input("OpenIDConnectProviderArn", arn);
-    add_strings(in, "TagKeys", keys);
+    cJSON_AddItemToObject(in, "TagKeys", svc_strings_json(keys));
     return call(c, "UntagOpenIDConnectProvider", in, NULL, NULL, err);
 }

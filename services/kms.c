@@ -7,6 +7,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
 unsigned char *kms_base64_decode(const char *s, size_t *len)
@@ -57,12 +58,8 @@ int kms_generate_data_key(aws_client *c, const char *key_id, int number_of_bytes
     cJSON *in = cJSON_CreateObject(), *o = NULL;
     cJSON_AddStringToObject(in, "KeyId", key_id);
     cJSON_AddNumberToObject(in, "NumberOfBytes", number_of_bytes);
-    if (context && context->n) {
-        cJSON *ctx = cJSON_AddObjectToObject(in, "EncryptionContext");
-        for (size_t i = 0; i < context->n; i++)
-            cJSON_AddStringToObject(ctx, context->items[i].key,
-                                    context->items[i].value ? context->items[i].value : "");
-    }
+    if (context && context->n)
+        cJSON_AddItemToObject(in, "EncryptionContext", svc_tags_map_json(context));
     int rc = aws_json_call(c, "kms", "GenerateDataKey", in, &o, err);
     cJSON_Delete(in);
     if (rc != 0)
@@ -85,34 +82,24 @@ int kms_generate_data_key(aws_client *c, const char *key_id, int number_of_bytes
     return 0;
 }
 
-void kms_key_free(kms_key *k)
-{
-    free(k->key_id);
-    free(k->arn);
-    free(k->key_state);
-    free(k->key_usage);
-    free(k->key_spec);
-    free(k->description);
-    memset(k, 0, sizeof *k);
-}
+static const svc_field key_fields[] = {
+    SVC_FIELD("KeyId", SVC_STR_NULL, kms_key, key_id),
+    SVC_FIELD("Arn", SVC_STR_NULL, kms_key, arn),
+    SVC_FIELD("KeyState", SVC_STR_NULL, kms_key, key_state),
+    SVC_FIELD("Enabled", SVC_BOOL, kms_key, enabled),
+    SVC_FIELD("KeyUsage", SVC_STR_NULL, kms_key, key_usage),
+    SVC_FIELD("KeySpec", SVC_STR_NULL, kms_key, key_spec),
+    SVC_FIELD("Description", SVC_STR_NULL, kms_key, description),
+    SVC_END};
+static const svc_shape key_shape = {sizeof(kms_key), key_fields, NULL, NULL};
+
+SVC_DEFINE_FREE(kms_key_free, kms_key, key_shape)
 
 int kms_describe_key(aws_client *c, const char *key_id, kms_key *out, aws_error *err)
 {
+    cJSON *o;
     memset(out, 0, sizeof *out);
-    cJSON *in = cJSON_CreateObject(), *o = NULL;
-    cJSON_AddStringToObject(in, "KeyId", key_id ? key_id : "");
-    int rc = aws_json_call(c, "kms", "DescribeKey", in, &o, err);
-    cJSON_Delete(in);
-    if (rc != 0)
-        return -1;
-    const cJSON *m = cJSON_GetObjectItem(o, "KeyMetadata");
-    out->key_id = xstrdup_or_null(aws_json_str(m, "KeyId"));
-    out->arn = xstrdup_or_null(aws_json_str(m, "Arn"));
-    out->key_state = xstrdup_or_null(aws_json_str(m, "KeyState"));
-    out->enabled = aws_json_bool(m, "Enabled", 0);
-    out->key_usage = xstrdup_or_null(aws_json_str(m, "KeyUsage"));
-    out->key_spec = xstrdup_or_null(aws_json_str(m, "KeySpec"));
-    out->description = xstrdup_or_null(aws_json_str(m, "Description"));
-    cJSON_Delete(o);
-    return 0;
+    return svc_json_call(c, "kms", "DescribeKey", svc_input("KeyId", key_id), &o, 0, err)
+               ? -1
+               : svc_read_answer(o, "KeyMetadata", &key_shape, out);
 }

@@ -10,14 +10,7 @@
 
 static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
 {
-    cJSON *o = NULL;
-    int rc = aws_json_call(c, "logs", op, in, &o, err);
-    cJSON_Delete(in);
-    if (out)
-        *out = o;
-    else
-        cJSON_Delete(o);
-    return rc;
+    return svc_json_call(c, "logs", op, in, out, 0, err);
 }
 
 static cJSON *group_input(const char *name)
@@ -25,21 +18,12 @@ static cJSON *group_input(const char *name)
     return svc_input("logGroupName", name);
 }
 
-static cJSON *tag_map(const svc_tags *tags)
-{
-    cJSON *m = cJSON_CreateObject();
-    for (size_t i = 0; tags && i < tags->n; i++)
-        cJSON_AddStringToObject(m, tags->items[i].key,
-                                tags->items[i].value ? tags->items[i].value : "");
-    return m;
-}
-
 int logs_create_log_group(aws_client *c, const char *name, const svc_tags *tags,
                           const char *kms_key_id, aws_error *err)
 {
     cJSON *in = group_input(name);
     if (tags && tags->n)
-        cJSON_AddItemToObject(in, "tags", tag_map(tags));
+        cJSON_AddItemToObject(in, "tags", svc_tags_map_json(tags));
     if (kms_key_id)
         cJSON_AddStringToObject(in, "kmsKeyId", kms_key_id);
     return call(c, "CreateLogGroup", in, NULL, err);
@@ -50,9 +34,10 @@ int logs_delete_log_group(aws_client *c, const char *name, aws_error *err)
     return call(c, "DeleteLogGroup", group_input(name), NULL, err);
 }
 
-static void read_group(const cJSON *j, logs_group *g)
+/* logGroupArn, or else arn without its trailing ":*" (the form tagging takes). */
+static void read_arn(const cJSON *j, void *item)
 {
-    g->name = xstrdup_or_null(aws_json_str(j, "logGroupName"));
+    logs_group *g = item;
     const char *arn = aws_json_str(j, "logGroupArn");
     if (arn) {
         g->arn = xstrdup(arn);
@@ -60,43 +45,34 @@ static void read_group(const cJSON *j, logs_group *g)
         size_t n = strlen(arn);
         g->arn = xstrndup(arn, n >= 2 && strcmp(arn + n - 2, ":*") == 0 ? n - 2 : n);
     }
-    g->retention_days = (long)aws_json_int(j, "retentionInDays", 0);
-    g->creation_time = aws_json_int(j, "creationTime", 0);
-    g->stored_bytes = aws_json_int(j, "storedBytes", 0);
-    g->kms_key_id = xstrdup_or_null(aws_json_str(j, "kmsKeyId"));
 }
 
-void logs_groups_free(logs_groups *g)
-{
-    for (size_t i = 0; i < g->n; i++) {
-        free(g->items[i].name);
-        free(g->items[i].arn);
-        free(g->items[i].kms_key_id);
-    }
-    free(g->items);
-    memset(g, 0, sizeof *g);
-}
+static const svc_field group_fields[] = {
+    SVC_FIELD("logGroupName", SVC_STR_NULL, logs_group, name),
+    SVC_FIELD("retentionInDays", SVC_LONG, logs_group, retention_days),
+    SVC_FIELD("creationTime", SVC_LLONG, logs_group, creation_time),
+    SVC_FIELD("storedBytes", SVC_LLONG, logs_group, stored_bytes),
+    SVC_FIELD("kmsKeyId", SVC_STR_NULL, logs_group, kms_key_id),
+    SVC_FIELD("", SVC_KEPT, logs_group, arn),
+    SVC_END};
+static const svc_shape group_shape = {sizeof(logs_group), group_fields, read_arn, NULL};
+
+SVC_DEFINE_LIST_FREE(logs_groups_free, logs_groups, group_shape)
 
 int logs_describe_log_groups(aws_client *c, const char *prefix, int limit, logs_groups *out,
                              aws_error *err)
 {
-    cJSON *in = cJSON_CreateObject(), *all;
-    memset(out, 0, sizeof *out);
+    cJSON *in = cJSON_CreateObject();
     if (prefix && *prefix)
         cJSON_AddStringToObject(in, "logGroupNamePrefix", prefix);
     if (limit > 0)
         cJSON_AddNumberToObject(in, "limit", limit);
     aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
                           .items = "logGroups"};
-    int rc = aws_json_paginate(c, "logs", "DescribeLogGroups", in, &spec, &all, err);
+    int rc = svc_json_list(c, "logs", "DescribeLogGroups", in, &spec, &group_shape,
+                           (void **)&out->items, &out->n, err);
     cJSON_Delete(in);
-    if (rc != 0)
-        return -1;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
-    const cJSON *g;
-    cJSON_ArrayForEach(g, all) read_group(g, &out->items[out->n++]);
-    cJSON_Delete(all);
-    return 0;
+    return rc;
 }
 
 int logs_put_retention_policy(aws_client *c, const char *name, int days, aws_error *err)
@@ -122,11 +98,7 @@ int logs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, a
     memset(out, 0, sizeof *out);
     if (call(c, "ListTagsForResource", arn_input(arn), &o, err) != 0)
         return -1;
-    const cJSON *t;
-    cJSON_ArrayForEach(t, cJSON_GetObjectItem(o, "tags")) {
-        if (cJSON_IsString(t))
-            svc_tags_add(out, t->string, t->valuestring);
-    }
+    svc_json_tag_map(o, "tags", out);
     cJSON_Delete(o);
     return 0;
 }
@@ -134,16 +106,15 @@ int logs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, a
 int logs_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
 {
     cJSON *in = arn_input(arn);
-    cJSON_AddItemToObject(in, "tags", tag_map(tags));
+    cJSON_AddItemToObject(in, "tags", svc_tags_map_json(tags));
     return call(c, "TagResource", in, NULL, err);
 }
 
 int logs_untag_resource(aws_client *c, const char *arn, const svc_strings *keys,
                         aws_error *err)
 {
-    cJSON *in = arn_input(arn), *arr = cJSON_AddArrayToObject(in, "tagKeys");
-    for (size_t i = 0; keys && i < keys->n; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(keys->items[i]));
+    cJSON *in = arn_input(arn);
+    cJSON_AddItemToObject(in, "tagKeys", svc_strings_json(keys));
     return call(c, "UntagResource", in, NULL, err);
 }
 

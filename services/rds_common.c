@@ -31,17 +31,7 @@ int rdsi_call(aws_client *c, const char *action, cJSON *in, const aws_lost_answe
     int rc = aws_query_call_guarded(c, "rds", action, in, rds_request_lists, rds_answer_lists,
                                     guard, &resp, err);
     cJSON_Delete(in);
-    if (rc != 0) {
-        aws_error_prefix(err, "%s: ", action);
-        if (out)
-            *out = NULL;
-        return -1;
-    }
-    if (out)
-        *out = resp;
-    else
-        cJSON_Delete(resp);
-    return 0;
+    return svc_call_end(rc, action, SVC_PREFIX, resp, out, err);
 }
 
 int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
@@ -59,6 +49,27 @@ int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char
     return rc;
 }
 
+int rdsi_describe(aws_client *c, const char *action, cJSON *in, const char *items,
+                  int page_size, const svc_shape *shape, void **out, size_t *n, aws_error *err)
+{
+    cJSON *all;
+    *out = NULL;
+    *n = 0;
+    int rc = rdsi_paginate(c, action, in, items, page_size, &all, err);
+    cJSON_Delete(in);
+    return rc ? -1 : svc_read_items(all, shape, out, n);
+}
+
+int rdsi_call_read(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
+                   const char *member, const svc_shape *shape, void *out, aws_error *err)
+{
+    cJSON *resp;
+    if (out)
+        memset(out, 0, shape->size);
+    return rdsi_call(c, action, in, guard, &resp, err) ? -1
+                                                        : svc_read_answer(resp, member, shape, out);
+}
+
 void rdsi_add_strings(cJSON *in, const char *name, const char *const *list)
 {
     if (list && !list[0])
@@ -71,12 +82,6 @@ void rdsi_add_tags(cJSON *in, const svc_tags *tags)
 {
     if (tags && tags->n)
         cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
-}
-
-void rdsi_add_tri(cJSON *in, const char *name, int tri)
-{
-    if (tri)
-        cJSON_AddBoolToObject(in, name, tri > 0);
 }
 
 const cJSON *rdsi_first(const cJSON *obj, const char *name)

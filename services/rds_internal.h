@@ -13,20 +13,25 @@ int rdsi_call(aws_client *c, const char *action, cJSON *in, const aws_lost_answe
  * members are scalars) is not modified. */
 int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
                   int page_size, cJSON **all, aws_error *err);
+/* The same with in (may be NULL) owned, the items read with shape into {*out, *n}. */
+int rdsi_describe(aws_client *c, const char *action, cJSON *in, const char *items,
+                  int page_size, const svc_shape *shape, void **out, size_t *n, aws_error *err);
+/* Call action (in owned, guard may be NULL) and read the answer's member `member` into out
+ * (may be NULL; zeroed first). */
+int rdsi_call_read(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
+                   const char *member, const svc_shape *shape, void *out, aws_error *err);
 /* Add a string list from a NULL-terminated array (nothing when NULL; [] when empty). */
 void rdsi_add_strings(cJSON *in, const char *name, const char *const *list);
 /* Add Tags [{Key, Value}] when tags has any. */
 void rdsi_add_tags(cJSON *in, const svc_tags *tags);
-/* Add a boolean member for a tri-state (0: nothing, 1 true, -1 false). */
-void rdsi_add_tri(cJSON *in, const char *name, int tri);
 /* The first element of the array member, or NULL. */
 const cJSON *rdsi_first(const cJSON *obj, const char *name);
 /* 1 when every tag of want is in the TagList of item (an RDS answer's element). */
 int rdsi_has_tags(const cJSON *item, const cJSON *want);
 
-/* Instances: read an answer's DBInstance element; describe one into a cJSON element
- * (*found NULL when it does not exist; -1 only for other errors). */
-void rdsi_read_instance(const cJSON *j, rds_instance *out);
+/* Instances: the table of an answer's DBInstance element; describe one into a cJSON
+ * element (*found NULL when it does not exist; -1 only for other errors). */
+extern const svc_shape rdsi_instance_shape;
 int rdsi_find_instance(aws_client *c, const char *id, cJSON **found, aws_error *err);
 
 #endif

@@ -4,36 +4,31 @@
 
 #include "rds_internal.h"
 
+static const svc_field modify_fields[] = {
+    SVC_FIELD("DBInstanceClass", SVC_STR, rds_instance_mod, instance_class),
+    SVC_FIELD("EngineVersion", SVC_STR, rds_instance_mod, engine_version),
+    SVC_FIELD("StorageType", SVC_STR, rds_instance_mod, storage_type),
+    SVC_FIELD("AllocatedStorage", SVC_INT, rds_instance_mod, allocated_storage),
+    SVC_FIELD("MultiAZ", SVC_TRI, rds_instance_mod, multi_az),
+    SVC_FIELD("DeletionProtection", SVC_TRI, rds_instance_mod, deletion_protection),
+    SVC_FIELD("PubliclyAccessible", SVC_TRI, rds_instance_mod, publicly_accessible),
+    SVC_FIELD("CopyTagsToSnapshot", SVC_TRI, rds_instance_mod, copy_tags_to_snapshot),
+    SVC_FIELD("ManageMasterUserPassword", SVC_TRI, rds_instance_mod, manage_master_password),
+    SVC_FIELD("MasterUserPassword", SVC_SECRET, rds_instance_mod, master_password),
+    SVC_FIELD("MasterUserSecretKmsKeyId", SVC_STR, rds_instance_mod, master_secret_kms_key_id),
+    SVC_FIELD("RotateMasterUserPassword", SVC_BOOL, rds_instance_mod, rotate_master_password),
+    SVC_FIELD("AllowMajorVersionUpgrade", SVC_BOOL, rds_instance_mod, allow_major_version_upgrade),
+    SVC_FIELD("ApplyImmediately", SVC_BOOL, rds_instance_mod, apply_immediately),
+    SVC_END};
+
 static cJSON *modify_input(const char *id, const rds_instance_mod *m)
 {
     cJSON *j = svc_input("DBInstanceIdentifier", id);
-    if (m->instance_class)
-        cJSON_AddStringToObject(j, "DBInstanceClass", m->instance_class);
-    if (m->engine_version)
-        cJSON_AddStringToObject(j, "EngineVersion", m->engine_version);
-    if (m->storage_type)
-        cJSON_AddStringToObject(j, "StorageType", m->storage_type);
-    if (m->allocated_storage > 0)
-        cJSON_AddNumberToObject(j, "AllocatedStorage", m->allocated_storage);
+    svc_write(j, modify_fields, m);
     rdsi_add_strings(j, "VpcSecurityGroupIds", m->security_groups);
-    rdsi_add_tri(j, "MultiAZ", m->multi_az);
-    rdsi_add_tri(j, "DeletionProtection", m->deletion_protection);
-    rdsi_add_tri(j, "PubliclyAccessible", m->publicly_accessible);
-    rdsi_add_tri(j, "CopyTagsToSnapshot", m->copy_tags_to_snapshot);
     if (m->backup_retention_days)
         cJSON_AddNumberToObject(j, "BackupRetentionPeriod",
                                 m->backup_retention_days < 0 ? 0 : m->backup_retention_days);
-    rdsi_add_tri(j, "ManageMasterUserPassword", m->manage_master_password);
-    if (m->master_password)
-        cJSON_AddStringToObject(j, "MasterUserPassword", m->master_password);
-    if (m->master_secret_kms_key_id)
-        cJSON_AddStringToObject(j, "MasterUserSecretKmsKeyId", m->master_secret_kms_key_id);
-    if (m->rotate_master_password)
-        cJSON_AddBoolToObject(j, "RotateMasterUserPassword", 1);
-    if (m->allow_major_version_upgrade)
-        cJSON_AddBoolToObject(j, "AllowMajorVersionUpgrade", 1);
-    if (m->apply_immediately)
-        cJSON_AddBoolToObject(j, "ApplyImmediately", 1);
     return j;
 }
 
@@ -128,7 +123,7 @@ static int find_modified(void *ctx, cJSON **output, aws_error *err)
     if (!item)
         return 0; /* the retry reports DBInstanceNotFound */
     rds_instance i;
-    rdsi_read_instance(item, &i);
+    svc_read(item, &rdsi_instance_shape, &i);
     int seen = visible(&i, g->m);
     rds_instance_free(&i);
     if (!seen) {
@@ -148,13 +143,8 @@ int rds_modify_db_instance(aws_client *c, const char *id, const rds_instance_mod
         memset(out, 0, sizeof *out);
     if (!m)
         m = &none;
-    cJSON *resp;
     modify_guard g = {c, id, m};
     aws_lost_answer guard = {find_modified, &g};
-    if (rdsi_call(c, "ModifyDBInstance", modify_input(id, m), &guard, &resp, err) != 0)
-        return -1;
-    if (out)
-        rdsi_read_instance(cJSON_GetObjectItemCaseSensitive(resp, "DBInstance"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return rdsi_call_read(c, "ModifyDBInstance", modify_input(id, m), &guard, "DBInstance",
+                          &rdsi_instance_shape, out, err);
 }

@@ -5,58 +5,38 @@
 #include "rds_internal.h"
 #include "xalloc.h"
 
-static void read_snapshot(const cJSON *j, rds_snapshot *s)
-{
-    memset(s, 0, sizeof *s);
-    s->id = svc_json_dup(j, "DBSnapshotIdentifier");
-    s->arn = svc_json_dup(j, "DBSnapshotArn");
-    s->instance_id = svc_json_dup(j, "DBInstanceIdentifier");
-    s->status = svc_json_dup(j, "Status");
-    s->type = svc_json_dup(j, "SnapshotType");
-    s->engine = svc_json_dup(j, "Engine");
-    s->engine_version = svc_json_dup(j, "EngineVersion");
-    s->create_time = svc_json_dup(j, "SnapshotCreateTime");
-    s->kms_key_id = svc_json_dup(j, "KmsKeyId");
-    s->allocated_storage = (int)aws_json_int(j, "AllocatedStorage", 0);
-    s->percent_progress = (int)aws_json_int(j, "PercentProgress", 0);
-    s->encrypted = aws_json_bool(j, "Encrypted", 0);
-    svc_json_tags(j, "TagList", "Key", "Value", &s->tags);
-}
+static const svc_field snapshot_fields[] = {
+    SVC_FIELD("DBSnapshotIdentifier", SVC_STR, rds_snapshot, id),
+    SVC_FIELD("DBSnapshotArn", SVC_STR, rds_snapshot, arn),
+    SVC_FIELD("DBInstanceIdentifier", SVC_STR, rds_snapshot, instance_id),
+    SVC_FIELD("Status", SVC_STR, rds_snapshot, status),
+    SVC_FIELD("SnapshotType", SVC_STR, rds_snapshot, type),
+    SVC_FIELD("Engine", SVC_STR, rds_snapshot, engine),
+    SVC_FIELD("EngineVersion", SVC_STR, rds_snapshot, engine_version),
+    SVC_FIELD("SnapshotCreateTime", SVC_STR, rds_snapshot, create_time),
+    SVC_FIELD("KmsKeyId", SVC_STR, rds_snapshot, kms_key_id),
+    SVC_FIELD("AllocatedStorage", SVC_INT, rds_snapshot, allocated_storage),
+    SVC_FIELD("PercentProgress", SVC_INT, rds_snapshot, percent_progress),
+    SVC_FIELD("Encrypted", SVC_BOOL, rds_snapshot, encrypted),
+    SVC_FTAGS("TagList", rds_snapshot, tags, "Key", "Value"),
+    SVC_END};
+static const svc_shape snapshot_shape = {sizeof(rds_snapshot), snapshot_fields, NULL, NULL};
 
-void rds_snapshots_free(rds_snapshots *l)
-{
-    for (size_t k = 0; k < l->n; k++) {
-        rds_snapshot *s = &l->items[k];
-        char *all[] = {s->id, s->arn, s->instance_id, s->status, s->type, s->engine,
-                       s->engine_version, s->create_time, s->kms_key_id};
-        for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-            free(all[i]);
-        svc_tags_free(&s->tags);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+SVC_DEFINE_LIST_FREE(rds_snapshots_free, rds_snapshots, snapshot_shape)
 
 int rds_describe_db_snapshots(aws_client *c, const char *instance_id, const char *snapshot_id,
                               const char *type, int page_size, rds_snapshots *out,
                               aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *req = cJSON_CreateObject(), *items, *e;
+    cJSON *req = cJSON_CreateObject();
     if (instance_id)
         cJSON_AddStringToObject(req, "DBInstanceIdentifier", instance_id);
     if (snapshot_id)
         cJSON_AddStringToObject(req, "DBSnapshotIdentifier", snapshot_id);
     if (type)
         cJSON_AddStringToObject(req, "SnapshotType", type);
-    int rc = rdsi_paginate(c, "DescribeDBSnapshots", req, "DBSnapshots", page_size, &items, err);
-    cJSON_Delete(req);
-    if (rc != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_snapshot(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    return rdsi_describe(c, "DescribeDBSnapshots", req, "DBSnapshots", page_size, &snapshot_shape,
+                         (void **)&out->items, &out->n, err);
 }
 
 int rds_delete_db_snapshot(aws_client *c, const char *id, aws_error *err)

@@ -5,15 +5,11 @@
 #include "rds_internal.h"
 #include "xalloc.h"
 
-static void read_group(const cJSON *j, rds_subnet_group *g)
+/* The subnets, as two parallel lists (ids and zones, "" where one is missing). */
+static void read_subnets(const cJSON *j, void *item)
 {
+    rds_subnet_group *g = item;
     const cJSON *e;
-    memset(g, 0, sizeof *g);
-    g->name = svc_json_dup(j, "DBSubnetGroupName");
-    g->description = svc_json_dup(j, "DBSubnetGroupDescription");
-    g->vpc_id = svc_json_dup(j, "VpcId");
-    g->status = svc_json_dup(j, "SubnetGroupStatus");
-    g->arn = svc_json_dup(j, "DBSubnetGroupArn");
     cJSON_ArrayForEach(e, aws_json_array(j, "Subnets"))
     {
         const char *id = aws_json_str(e, "SubnetIdentifier");
@@ -24,22 +20,19 @@ static void read_group(const cJSON *j, rds_subnet_group *g)
     }
 }
 
-void rds_subnet_group_free(rds_subnet_group *g)
-{
-    free(g->name);
-    free(g->description);
-    free(g->vpc_id);
-    free(g->status);
-    free(g->arn);
-    svc_strings_free(&g->subnet_ids);
-    svc_strings_free(&g->zones);
-    memset(g, 0, sizeof *g);
-}
+static const svc_field group_fields[] = {
+    SVC_FIELD("DBSubnetGroupName", SVC_STR, rds_subnet_group, name),
+    SVC_FIELD("DBSubnetGroupDescription", SVC_STR, rds_subnet_group, description),
+    SVC_FIELD("VpcId", SVC_STR, rds_subnet_group, vpc_id),
+    SVC_FIELD("SubnetGroupStatus", SVC_STR, rds_subnet_group, status),
+    SVC_FIELD("DBSubnetGroupArn", SVC_STR, rds_subnet_group, arn),
+    SVC_FIELD("", SVC_KEPT_STRINGS, rds_subnet_group, subnet_ids),
+    SVC_FIELD("", SVC_KEPT_STRINGS, rds_subnet_group, zones),
+    SVC_END};
+static const svc_shape group_shape = {sizeof(rds_subnet_group), group_fields, read_subnets, NULL};
 
-void rds_subnet_groups_free(rds_subnet_groups *l)
-{
-    SVC_LIST_FREE(l, rds_subnet_group_free);
-}
+SVC_DEFINE_FREE(rds_subnet_group_free, rds_subnet_group, group_shape)
+SVC_DEFINE_LIST_FREE(rds_subnet_groups_free, rds_subnet_groups, group_shape)
 
 /* The subnets of a group element are exactly the input's SubnetIds (in any order). */
 static int same_subnets(const cJSON *group, const cJSON *want)
@@ -66,14 +59,9 @@ static int same_subnets(const cJSON *group, const cJSON *want)
  * name with the description and subnets asked for is the one this call made; another
  * one is left for the retry to report (DBSubnetGroupAlreadyExists).
  */
-typedef struct {
-    aws_client *c;
-    const cJSON *in;
-} create_guard;
-
 static int find_created(void *ctx, cJSON **output, aws_error *err)
 {
-    create_guard *g = ctx;
+    svc_lookup *g = ctx;
     cJSON *resp;
     const char *name = aws_json_str(g->in, "DBSubnetGroupName");
     if (rdsi_call(g->c, "DescribeDBSubnetGroups", svc_input("DBSubnetGroupName", name), NULL,
@@ -100,56 +88,36 @@ int rds_create_db_subnet_group(aws_client *c, const char *name, const char *desc
                                const char *const *subnet_ids, const svc_tags *tags,
                                rds_subnet_group *out, aws_error *err)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    cJSON *j = svc_input("DBSubnetGroupName", name), *resp;
+    cJSON *j = svc_input("DBSubnetGroupName", name);
     cJSON_AddStringToObject(j, "DBSubnetGroupDescription", description ? description : "");
     static const char *const none[] = {NULL};
     rdsi_add_strings(j, "SubnetIds", subnet_ids ? subnet_ids : none);
     rdsi_add_tags(j, tags);
-    create_guard g = {c, j};
+    svc_lookup g = {.c = c, .in = j};
     aws_lost_answer guard = {find_created, &g};
-    if (rdsi_call(c, "CreateDBSubnetGroup", j, &guard, &resp, err) != 0)
-        return -1;
-    if (out)
-        read_group(cJSON_GetObjectItemCaseSensitive(resp, "DBSubnetGroup"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return rdsi_call_read(c, "CreateDBSubnetGroup", j, &guard, "DBSubnetGroup", &group_shape, out,
+                          err);
 }
 
 int rds_describe_db_subnet_groups(aws_client *c, const char *name, int page_size,
                                   rds_subnet_groups *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *req = name ? svc_input("DBSubnetGroupName", name) : cJSON_CreateObject(), *items, *e;
-    int rc = rdsi_paginate(c, "DescribeDBSubnetGroups", req, "DBSubnetGroups", page_size, &items,
-                           err);
-    cJSON_Delete(req);
-    if (rc != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_group(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    cJSON *req = name ? svc_input("DBSubnetGroupName", name) : NULL;
+    return rdsi_describe(c, "DescribeDBSubnetGroups", req, "DBSubnetGroups", page_size,
+                         &group_shape, (void **)&out->items, &out->n, err);
 }
 
 int rds_modify_db_subnet_group(aws_client *c, const char *name, const char *description,
                                const char *const *subnet_ids, rds_subnet_group *out,
                                aws_error *err)
 {
-    if (out)
-        memset(out, 0, sizeof *out);
-    cJSON *j = svc_input("DBSubnetGroupName", name), *resp;
+    cJSON *j = svc_input("DBSubnetGroupName", name);
     if (description)
         cJSON_AddStringToObject(j, "DBSubnetGroupDescription", description);
     static const char *const none[] = {NULL};
     rdsi_add_strings(j, "SubnetIds", subnet_ids ? subnet_ids : none);
-    if (rdsi_call(c, "ModifyDBSubnetGroup", j, NULL, &resp, err) != 0)
-        return -1;
-    if (out)
-        read_group(cJSON_GetObjectItemCaseSensitive(resp, "DBSubnetGroup"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return rdsi_call_read(c, "ModifyDBSubnetGroup", j, NULL, "DBSubnetGroup", &group_shape, out,
+                          err);
 }
 
 int rds_delete_db_subnet_group(aws_client *c, const char *name, aws_error *err)

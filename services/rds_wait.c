@@ -17,12 +17,6 @@ static int one_of(const char *s, const char *const *list)
     return 0;
 }
 
-typedef struct {
-    aws_client *c;
-    const char *id;
-    int want_deleted;
-} instance_wait;
-
 static int instance_poll(void *ctx, char *state, size_t size, aws_error *err)
 {
     static const char *const fail_available[] = {"deleted", "deleting", "failed",
@@ -30,25 +24,25 @@ static int instance_poll(void *ctx, char *state, size_t size, aws_error *err)
                                                  "incompatible-parameters", NULL};
     static const char *const fail_deleted[] = {"creating", "modifying", "rebooting",
                                                "resetting-master-credentials", NULL};
-    instance_wait *w = ctx;
+    svc_lookup *w = ctx;
     rds_instances l;
     if (rds_describe_db_instances(w->c, w->id, 0, &l, err) != 0) {
-        if (!w->want_deleted || !aws_error_is(err, AWS_IS_NOT_FOUND))
+        if (!w->want_gone || !aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
         aws_error_clear(err);
         snprintf(state, size, "gone");
         return 1;
     }
-    int rc = l.n == 0 ? w->want_deleted : 0;
+    int rc = l.n == 0 ? w->want_gone : 0;
     if (l.n > 0) {
         const rds_instance *i = &l.items[0];
         snprintf(state, size, "%s", i->status);
-        if (!w->want_deleted && strcmp(i->status, "available") == 0) {
+        if (!w->want_gone && strcmp(i->status, "available") == 0) {
             rc = 1;
-        } else if (one_of(i->status, w->want_deleted ? fail_deleted : fail_available)) {
+        } else if (one_of(i->status, w->want_gone ? fail_deleted : fail_available)) {
             aws_error_set(err, AWS_ERR_SERVICE, "WaiterFailed",
                           "DB instance %s is %s: it will not become %s", i->id, i->status,
-                          w->want_deleted ? "deleted" : "available");
+                          w->want_gone ? "deleted" : "available");
             rc = -1;
         }
     }
@@ -59,31 +53,24 @@ static int instance_poll(void *ctx, char *state, size_t size, aws_error *err)
 int rds_wait_db_instance_available(aws_client *c, const char *id, const aws_wait_opts *o,
                                    aws_error *err)
 {
-    instance_wait w = {c, id, 0};
-    char what[300];
-    snprintf(what, sizeof what, "DB instance %s to be available", id);
-    return svc_wait(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, what, instance_poll, &w, err);
+    svc_lookup w = {.c = c, .id = id};
+    return svc_waitf(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, instance_poll, &w, err,
+                     "DB instance %s to be available", id);
 }
 
 int rds_wait_db_instance_deleted(aws_client *c, const char *id, const aws_wait_opts *o,
                                  aws_error *err)
 {
-    instance_wait w = {c, id, 1};
-    char what[300];
-    snprintf(what, sizeof what, "DB instance %s to be deleted", id);
-    return svc_wait(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, what, instance_poll, &w, err);
+    svc_lookup w = {.c = c, .id = id, .want_gone = 1};
+    return svc_waitf(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, instance_poll, &w, err,
+                     "DB instance %s to be deleted", id);
 }
-
-typedef struct {
-    aws_client *c;
-    const char *id;
-} snapshot_wait;
 
 static int snapshot_poll(void *ctx, char *state, size_t size, aws_error *err)
 {
     static const char *const fail[] = {"deleted", "deleting", "failed", "incompatible-restore",
                                        "incompatible-parameters", NULL};
-    snapshot_wait *w = ctx;
+    svc_lookup *w = ctx;
     rds_snapshots l;
     if (rds_describe_db_snapshots(w->c, NULL, w->id, NULL, 0, &l, err) != 0)
         return -1;
@@ -106,8 +93,7 @@ static int snapshot_poll(void *ctx, char *state, size_t size, aws_error *err)
 int rds_wait_db_snapshot_available(aws_client *c, const char *id, const aws_wait_opts *o,
                                    aws_error *err)
 {
-    snapshot_wait w = {c, id};
-    char what[300];
-    snprintf(what, sizeof what, "DB snapshot %s to be available", id);
-    return svc_wait(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, what, snapshot_poll, &w, err);
+    svc_lookup w = {.c = c, .id = id};
+    return svc_waitf(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, snapshot_poll, &w, err,
+                     "DB snapshot %s to be available", id);
 }

@@ -79,35 +79,29 @@ int r53i_page(void *ctx, const cJSON *input, cJSON **output, aws_error *err)
 
 /* ---- hosted zones --------------------------------------------------------------- */
 
-void r53_zone_free(r53_zone *z)
+/* The zone's id without its "/hostedzone/" prefix. */
+static void read_id(const cJSON *hz, void *item)
 {
-    free(z->id);
-    free(z->name);
-    free(z->caller_reference);
-    free(z->comment);
-    memset(z, 0, sizeof *z);
+    ((r53_zone *)item)->id = xstrdup(r53i_bare(aws_json_str(hz, "Id")));
 }
 
-void r53_zones_free(r53_zones *l)
-{
-    SVC_LIST_FREE(l, r53_zone_free);
-}
+static const svc_field zone_fields[] = {
+    SVC_FIELD("Name", SVC_STR, r53_zone, name),
+    SVC_FIELD("CallerReference", SVC_STR, r53_zone, caller_reference),
+    SVC_FIELD("Config.Comment", SVC_STR, r53_zone, comment),
+    SVC_FIELD("Config.PrivateZone", SVC_BOOL, r53_zone, private_zone),
+    SVC_FIELD("ResourceRecordSetCount", SVC_LLONG, r53_zone, record_count),
+    SVC_FIELD("", SVC_KEPT, r53_zone, id),
+    SVC_END};
+static const svc_shape zone_shape = {sizeof(r53_zone), zone_fields, read_id, NULL};
 
-static void read_zone(const cJSON *hz, r53_zone *z)
-{
-    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(hz, "Config");
-    z->id = xstrdup(r53i_bare(aws_json_str(hz, "Id")));
-    z->name = svc_json_dup(hz, "Name");
-    z->caller_reference = svc_json_dup(hz, "CallerReference");
-    z->comment = svc_json_dup(cfg, "Comment");
-    z->private_zone = aws_json_bool(cfg, "PrivateZone", 0);
-    z->record_count = aws_json_int(hz, "ResourceRecordSetCount", 0);
-}
+SVC_DEFINE_FREE(r53_zone_free, r53_zone, zone_shape)
+SVC_DEFINE_LIST_FREE(r53_zones_free, r53_zones, zone_shape)
 
 /* An answer holding HostedZone, DelegationSet and maybe ChangeInfo. */
 static void read_zone_answer(const cJSON *o, r53_zone *out, svc_strings *ns, char **change_id)
 {
-    read_zone(cJSON_GetObjectItemCaseSensitive(o, "HostedZone"), out);
+    svc_read(cJSON_GetObjectItemCaseSensitive(o, "HostedZone"), &zone_shape, out);
     if (ns)
         svc_json_strings(cJSON_GetObjectItemCaseSensitive(o, "DelegationSet"), "NameServers",
                        NULL, ns);
@@ -197,15 +191,7 @@ static int list_zones(aws_client *c, const char *op, const char *path, cJSON *in
     cJSON *items;
     int rc = aws_paginate(r53i_page, &p, in, spec, &items, err);
     cJSON_Delete(in);
-    if (rc != 0)
-        return -1;
-    out->n = (size_t)cJSON_GetArraySize(items);
-    out->items = xcalloc(out->n ? out->n : 1, sizeof *out->items);
-    size_t i = 0;
-    for (const cJSON *z = items->child; z; z = z->next)
-        read_zone(z, &out->items[i++]);
-    cJSON_Delete(items);
-    return 0;
+    return rc ? -1 : svc_read_items(items, &zone_shape, (void **)&out->items, &out->n);
 }
 
 int r53_list_hosted_zones(aws_client *c, int page_size, r53_zones *out, aws_error *err)
@@ -344,9 +330,8 @@ int r53_wait_change_insync(aws_client *c, const char *change_id, const aws_wait_
                            aws_error *err)
 {
     change_poll p = {c, change_id};
-    char what[160];
-    snprintf(what, sizeof what, "Route 53 change %s to be INSYNC", r53i_bare(change_id));
-    return svc_wait(o, 60, 30, what, poll_change, &p, err);
+    return svc_waitf(o, 60, 30, poll_change, &p, err,
+                     "Route 53 change %s to be INSYNC", r53i_bare(change_id));
 }
 
 /* ---- tags --------------------------------------------------------------------------- */
@@ -402,9 +387,8 @@ int r53_change_tags(aws_client *c, const char *zone_id, const svc_tags *add,
         cJSON_AddItemToObject(cJSON_AddObjectToObject(b, "AddTags"), "Tag",
                               svc_tags_json(add, "Key", "Value"));
     if (remove_keys && remove_keys->n) {
-        cJSON *keys = cJSON_AddArrayToObject(cJSON_AddObjectToObject(b, "RemoveTagKeys"), "Key");
-        for (size_t i = 0; i < remove_keys->n; i++)
-            cJSON_AddItemToArray(keys, cJSON_CreateString(remove_keys->items[i]));
+        cJSON_AddItemToObject(cJSON_AddObjectToObject(b, "RemoveTagKeys"), "Key",
+                              svc_strings_json(remove_keys));
     }
     char *path = r53i_path("/tags/hostedzone/", zone_id, NULL);
     int rc = r53i_call(c, "POST", "ChangeTagsForResource", path, NULL,

@@ -8,46 +8,31 @@
 #include "aws_paginate.h"
 #include "xalloc.h"
 
-static void r53_record_set_free(r53_record_set *r)
+static void read_is_alias(const cJSON *o, void *item)
 {
-    free(r->name);
-    free(r->type);
-    free(r->set_identifier);
-    svc_strings_free(&r->values);
-    free(r->alias.hosted_zone_id);
-    free(r->alias.dns_name);
-    memset(r, 0, sizeof *r);
+    ((r53_record_set *)item)->is_alias = svc_json_at(o, "AliasTarget") != NULL;
 }
 
-void r53_record_sets_free(r53_record_sets *l)
-{
-    SVC_LIST_FREE(l, r53_record_set_free);
-}
+static const svc_field set_fields[] = {
+    SVC_FIELD("Name", SVC_STR, r53_record_set, name),
+    SVC_FIELD("Type", SVC_STR, r53_record_set, type),
+    SVC_FIELD("SetIdentifier", SVC_STR_NULL, r53_record_set, set_identifier),
+    SVC_FIELD("Weight", SVC_LLONG, r53_record_set, weight),
+    SVC_FIELD("TTL", SVC_LLONG, r53_record_set, ttl),
+    SVC_FSTRINGS("ResourceRecords", r53_record_set, values, "Value"),
+    SVC_FIELD("AliasTarget.HostedZoneId", SVC_STR, r53_record_set, alias.hosted_zone_id),
+    SVC_FIELD("AliasTarget.DNSName", SVC_STR, r53_record_set, alias.dns_name),
+    SVC_FIELD("AliasTarget.EvaluateTargetHealth", SVC_BOOL, r53_record_set,
+              alias.evaluate_target_health),
+    SVC_END};
+static const svc_shape set_shape = {sizeof(r53_record_set), set_fields, read_is_alias, NULL};
 
-static void read_set(const cJSON *o, r53_record_set *r)
-{
-    memset(r, 0, sizeof *r);
-    r->name = svc_json_dup(o, "Name");
-    r->type = svc_json_dup(o, "Type");
-    const char *sid = aws_json_str(o, "SetIdentifier");
-    r->set_identifier = xstrdup_or_null(sid);
-    r->weight = aws_json_int(o, "Weight", 0);
-    r->ttl = aws_json_int(o, "TTL", 0);
-    svc_json_strings(o, "ResourceRecords", "Value", &r->values);
-    const cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "AliasTarget");
-    r->is_alias = a != NULL;
-    r->alias.hosted_zone_id = svc_json_dup(a, "HostedZoneId");
-    r->alias.dns_name = svc_json_dup(a, "DNSName");
-    r->alias.evaluate_target_health = aws_json_bool(a, "EvaluateTargetHealth", 0);
-}
+SVC_DEFINE_LIST_FREE(r53_record_sets_free, r53_record_sets, set_shape)
 
 static void read_sets(const cJSON *arr, r53_record_sets *out)
 {
-    out->n = (size_t)cJSON_GetArraySize(arr);
-    out->items = xcalloc(out->n ? out->n : 1, sizeof *out->items);
-    size_t i = 0;
-    for (const cJSON *r = arr ? arr->child : NULL; r; r = r->next)
-        read_set(r, &out->items[i++]);
+    memset(out, 0, sizeof *out);
+    svc_read_list(arr, &set_shape, (void **)&out->items, &out->n);
 }
 
 /* The <ResourceRecordSet> of a change, members in the model's order. */

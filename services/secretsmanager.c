@@ -17,29 +17,27 @@ static void add_opt(cJSON *o, const char *name, const char *v)
 /* Inputs and unread answers may carry secret values: wiped when freed. */
 static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
 {
-    cJSON *o = NULL;
-    int rc = aws_json_call(c, "secretsmanager", op, in, out ? out : &o, err);
-    aws_json_delete_wiped(in);
-    aws_json_delete_wiped(o);
-    return rc;
+    return svc_json_call(c, "secretsmanager", op, in, out, SVC_WIPE, err);
 }
 
 static cJSON *id_input(const char *secret_id)
 {
-    cJSON *in = cJSON_CreateObject();
-    cJSON_AddStringToObject(in, "SecretId", secret_id);
-    return in;
+    return svc_input("SecretId", secret_id);
 }
+
+static const svc_field create_fields[] = {
+    SVC_FIELD("Description", SVC_STR, secretsmanager_create_input, description),
+    SVC_FIELD("SecretString", SVC_SECRET, secretsmanager_create_input, secret_string),
+    SVC_FIELD("KmsKeyId", SVC_STR, secretsmanager_create_input, kms_key_id),
+    SVC_FIELD("ClientRequestToken", SVC_STR, secretsmanager_create_input, client_request_token),
+    SVC_END};
 
 int secretsmanager_create_secret(aws_client *c, const secretsmanager_create_input *in, char **arn,
                                  char **version_id, aws_error *err)
 {
     cJSON *j = cJSON_CreateObject(), *o;
     cJSON_AddStringToObject(j, "Name", in->name);
-    add_opt(j, "Description", in->description);
-    add_opt(j, "SecretString", in->secret_string);
-    add_opt(j, "KmsKeyId", in->kms_key_id);
-    add_opt(j, "ClientRequestToken", in->client_request_token);
+    svc_write(j, create_fields, in);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
     if (call(c, "CreateSecret", j, &o, err) != 0)
@@ -52,47 +50,27 @@ int secretsmanager_create_secret(aws_client *c, const secretsmanager_create_inpu
     return 0;
 }
 
-void secretsmanager_secret_info_free(secretsmanager_secret *s)
-{
-    free(s->arn);
-    free(s->name);
-    free(s->description);
-    free(s->kms_key_id);
-    svc_tags_free(&s->tags);
-    memset(s, 0, sizeof *s);
-}
+static const svc_field secret_fields[] = {
+    SVC_FIELD("ARN", SVC_STR_NULL, secretsmanager_secret, arn),
+    SVC_FIELD("Name", SVC_STR_NULL, secretsmanager_secret, name),
+    SVC_FIELD("Description", SVC_STR_NULL, secretsmanager_secret, description),
+    SVC_FIELD("KmsKeyId", SVC_STR_NULL, secretsmanager_secret, kms_key_id),
+    SVC_FIELD("DeletedDate", SVC_TIME, secretsmanager_secret, deleted_date),
+    SVC_FIELD("CreatedDate", SVC_TIME, secretsmanager_secret, created_date),
+    SVC_FTAGS("Tags", secretsmanager_secret, tags, "Key", "Value"),
+    SVC_END};
+static const svc_shape secret_shape = {sizeof(secretsmanager_secret), secret_fields, NULL, NULL};
 
-static void read_secret(const cJSON *o, secretsmanager_secret *s)
-{
-    memset(s, 0, sizeof *s);
-    s->arn = xstrdup_or_null(aws_json_str(o, "ARN"));
-    s->name = xstrdup_or_null(aws_json_str(o, "Name"));
-    s->description = xstrdup_or_null(aws_json_str(o, "Description"));
-    s->kms_key_id = xstrdup_or_null(aws_json_str(o, "KmsKeyId"));
-    s->deleted_date = (time_t)aws_json_int(o, "DeletedDate", 0);
-    s->created_date = (time_t)aws_json_int(o, "CreatedDate", 0);
-    const cJSON *tags = aws_json_array(o, "Tags");
-    for (const cJSON *t = tags ? tags->child : NULL; t; t = t->next)
-        if (aws_json_str(t, "Key"))
-            svc_tags_add(&s->tags, aws_json_str(t, "Key"), aws_json_str(t, "Value"));
-}
+SVC_DEFINE_FREE(secretsmanager_secret_info_free, secretsmanager_secret, secret_shape)
 
 int secretsmanager_describe_secret(aws_client *c, const char *secret_id,
                                    secretsmanager_secret *out, aws_error *err)
 {
-    cJSON *o;
-    memset(out, 0, sizeof *out);
-    if (call(c, "DescribeSecret", id_input(secret_id), &o, err) != 0)
-        return -1;
-    read_secret(o, out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_read(call, c, "DescribeSecret", id_input(secret_id), NULL, &secret_shape, out,
+                         err);
 }
 
-void secretsmanager_secret_list_free(secretsmanager_secret_list *l)
-{
-    SVC_LIST_FREE(l, secretsmanager_secret_info_free);
-}
+SVC_DEFINE_LIST_FREE(secretsmanager_secret_list_free, secretsmanager_secret_list, secret_shape)
 
 int secretsmanager_list_secrets_by_tag(aws_client *c, const char *key, const char *value,
                                        secretsmanager_secret_list *out, aws_error *err)
@@ -116,7 +94,7 @@ int secretsmanager_list_secrets_by_tag(aws_client *c, const char *key, const cha
         return -1;
     for (const cJSON *s = items->child; s; s = s->next) {
         secretsmanager_secret one;
-        read_secret(s, &one);
+        svc_read(s, &secret_shape, &one);
         /* The tag-key and tag-value filters match separately: keep exact pairs only. */
         const char *v = svc_tags_get(&one.tags, key);
         if (!v || strcmp(v, value) != 0) {
@@ -233,8 +211,6 @@ int secretsmanager_untag_resource(aws_client *c, const char *secret_id, const ch
                                   size_t nkeys, aws_error *err)
 {
     cJSON *in = id_input(secret_id);
-    cJSON *arr = cJSON_AddArrayToObject(in, "TagKeys");
-    for (size_t i = 0; i < nkeys; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(keys[i]));
+    cJSON_AddItemToObject(in, "TagKeys", svc_array_json(keys, nkeys));
     return call(c, "UntagResource", in, NULL, err);
 }

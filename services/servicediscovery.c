@@ -8,35 +8,23 @@
 
 /* ---- operations ----------------------------------------------------------------- */
 
-void sd_operation_free(sd_operation *op)
-{
-    free(op->id);
-    free(op->type);
-    free(op->status);
-    free(op->error_code);
-    free(op->error_message);
-    svc_tags_free(&op->targets);
-    memset(op, 0, sizeof *op);
-}
+static const svc_field operation_fields[] = {
+    SVC_FIELD("Id", SVC_STR, sd_operation, id),
+    SVC_FIELD("Type", SVC_STR, sd_operation, type),
+    SVC_FIELD("Status", SVC_STR, sd_operation, status),
+    SVC_FIELD("ErrorCode", SVC_STR, sd_operation, error_code),
+    SVC_FIELD("ErrorMessage", SVC_STR, sd_operation, error_message),
+    SVC_FIELD("Targets", SVC_TAG_MAP, sd_operation, targets),
+    SVC_END};
+static const svc_shape operation_shape = {sizeof(sd_operation), operation_fields, NULL, NULL};
+
+SVC_DEFINE_FREE(sd_operation_free, sd_operation, operation_shape)
 
 int sd_get_operation(aws_client *c, const char *operation_id, sd_operation *out,
                      aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *resp;
-    if (sdi_call(c, "GetOperation", svc_input("OperationId", operation_id), &resp, err) != 0)
-        return -1;
-    const cJSON *op = cJSON_GetObjectItemCaseSensitive(resp, "Operation"), *t;
-    out->id = svc_json_dup(op, "Id");
-    out->type = svc_json_dup(op, "Type");
-    out->status = svc_json_dup(op, "Status");
-    out->error_code = svc_json_dup(op, "ErrorCode");
-    out->error_message = svc_json_dup(op, "ErrorMessage");
-    cJSON_ArrayForEach(t, cJSON_GetObjectItemCaseSensitive(op, "Targets"))
-        if (t->string && cJSON_IsString(t))
-            svc_tags_add(&out->targets, t->string, t->valuestring);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(sdi_call, c, "GetOperation", svc_input("OperationId", operation_id),
+                         "Operation", &operation_shape, out, err);
 }
 
 typedef struct {
@@ -68,9 +56,8 @@ int sd_wait_operation(aws_client *c, const char *operation_id, const aws_wait_op
                       sd_operation *out, aws_error *err)
 {
     op_wait w = {c, operation_id, {0}};
-    char what[200];
-    snprintf(what, sizeof what, "Cloud Map operation %s to finish", operation_id);
-    int rc = svc_wait(o, 60, 5, what, op_poll, &w, err);
+    int rc = svc_waitf(o, 60, 5, op_poll, &w, err, "Cloud Map operation %s to finish",
+                       operation_id);
     if (rc == 0 && out)
         *out = w.last;
     else
@@ -80,37 +67,21 @@ int sd_wait_operation(aws_client *c, const char *operation_id, const aws_wait_op
 
 /* ---- namespaces ------------------------------------------------------------------ */
 
-static void read_namespace(const cJSON *j, sd_namespace *ns)
-{
-    const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "Properties");
-    ns->id = svc_json_dup(j, "Id");
-    ns->arn = svc_json_dup(j, "Arn");
-    ns->name = svc_json_dup(j, "Name");
-    ns->type = svc_json_dup(j, "Type");
-    ns->description = svc_json_dup(j, "Description");
-    ns->hosted_zone_id = svc_json_dup2(p, "DnsProperties", "HostedZoneId");
-    ns->http_name = svc_json_dup2(p, "HttpProperties", "HttpName");
-    ns->creator_request_id = svc_json_dup(j, "CreatorRequestId");
-    ns->service_count = aws_json_int(j, "ServiceCount", 0);
-}
+static const svc_field namespace_fields[] = {
+    SVC_FIELD("Id", SVC_STR, sd_namespace, id),
+    SVC_FIELD("Arn", SVC_STR, sd_namespace, arn),
+    SVC_FIELD("Name", SVC_STR, sd_namespace, name),
+    SVC_FIELD("Type", SVC_STR, sd_namespace, type),
+    SVC_FIELD("Description", SVC_STR, sd_namespace, description),
+    SVC_FIELD("Properties.DnsProperties.HostedZoneId", SVC_STR, sd_namespace, hosted_zone_id),
+    SVC_FIELD("Properties.HttpProperties.HttpName", SVC_STR, sd_namespace, http_name),
+    SVC_FIELD("CreatorRequestId", SVC_STR, sd_namespace, creator_request_id),
+    SVC_FIELD("ServiceCount", SVC_LLONG, sd_namespace, service_count),
+    SVC_END};
+static const svc_shape namespace_shape = {sizeof(sd_namespace), namespace_fields, NULL, NULL};
 
-void sd_namespace_free(sd_namespace *ns)
-{
-    free(ns->id);
-    free(ns->arn);
-    free(ns->name);
-    free(ns->type);
-    free(ns->description);
-    free(ns->hosted_zone_id);
-    free(ns->http_name);
-    free(ns->creator_request_id);
-    memset(ns, 0, sizeof *ns);
-}
-
-void sd_namespaces_free(sd_namespaces *l)
-{
-    SVC_LIST_FREE(l, sd_namespace_free);
-}
+SVC_DEFINE_FREE(sd_namespace_free, sd_namespace, namespace_shape)
+SVC_DEFINE_LIST_FREE(sd_namespaces_free, sd_namespaces, namespace_shape)
 
 int sd_create_private_dns_namespace(aws_client *c, const char *name, const char *vpc_id,
                                     const char *creator_request_id, const char *description,
@@ -124,11 +95,9 @@ int sd_create_private_dns_namespace(aws_client *c, const char *name, const char 
     if (description)
         cJSON_AddStringToObject(in, "Description", description);
     sdi_add_tags(in, tags);
-    if (sdi_call(c, "CreatePrivateDnsNamespace", in, &resp, err) != 0)
-        return -1;
-    *operation_id = svc_json_dup(resp, "OperationId");
-    cJSON_Delete(resp);
-    return 0;
+    return sdi_call(c, "CreatePrivateDnsNamespace", in, &resp, err)
+               ? -1
+               : svc_answer_str(resp, "OperationId", operation_id);
 }
 
 int sd_create_http_namespace(aws_client *c, const char *name, const char *creator_request_id,
@@ -142,36 +111,22 @@ int sd_create_http_namespace(aws_client *c, const char *name, const char *creato
     if (description)
         cJSON_AddStringToObject(in, "Description", description);
     sdi_add_tags(in, tags);
-    if (sdi_call(c, "CreateHttpNamespace", in, &resp, err) != 0)
-        return -1;
-    *operation_id = svc_json_dup(resp, "OperationId");
-    cJSON_Delete(resp);
-    return 0;
+    return sdi_call(c, "CreateHttpNamespace", in, &resp, err)
+               ? -1
+               : svc_answer_str(resp, "OperationId", operation_id);
 }
 
 int sd_list_namespaces(aws_client *c, const sd_filter *filters, size_t nfilters, int page_size,
                        sd_namespaces *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (sdi_list(c, "ListNamespaces", NULL, filters, nfilters, page_size, "Namespaces", &items,
-                 err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_namespace(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    return sdi_list_read(c, "ListNamespaces", NULL, filters, nfilters, page_size, "Namespaces",
+                         &namespace_shape, (void **)&out->items, &out->n, err);
 }
 
 int sd_get_namespace(aws_client *c, const char *id, sd_namespace *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *resp;
-    if (sdi_call(c, "GetNamespace", svc_input("Id", id), &resp, err) != 0)
-        return -1;
-    read_namespace(cJSON_GetObjectItemCaseSensitive(resp, "Namespace"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(sdi_call, c, "GetNamespace", svc_input("Id", id), "Namespace",
+                         &namespace_shape, out, err);
 }
 
 int sd_delete_namespace(aws_client *c, const char *id, char **operation_id, aws_error *err)
@@ -181,11 +136,13 @@ int sd_delete_namespace(aws_client *c, const char *id, char **operation_id, aws_
         *operation_id = NULL;
     if (sdi_call(c, "DeleteNamespace", svc_input("Id", id), &resp, err) != 0)
         return -1;
+    svc_answer_str(resp, "OperationId", operation_id);
     /* none when the answer of a call that did it was lost and the retry found the namespace
      * gone (send.c): nothing to wait for then */
-    if (operation_id)
-        *operation_id = xstrdup_or_null(aws_json_str(resp, "OperationId"));
-    cJSON_Delete(resp);
+    if (operation_id && !**operation_id) {
+        free(*operation_id);
+        *operation_id = NULL;
+    }
     return 0;
 }
 

@@ -10,16 +10,7 @@
 
 int sdi_call(aws_client *c, const char *operation, cJSON *in, cJSON **out, aws_error *err)
 {
-    cJSON *resp = NULL;
-    int rc = aws_json_call(c, "servicediscovery", operation, in, &resp, err);
-    cJSON_Delete(in);
-    if (out)
-        *out = rc == 0 ? resp : NULL;
-    else
-        cJSON_Delete(resp);
-    if (rc != 0)
-        aws_error_prefix(err, "%s: ", operation);
-    return rc;
+    return svc_json_call(c, "servicediscovery", operation, in, out, SVC_PREFIX, err);
 }
 
 int sdi_list(aws_client *c, const char *operation, const cJSON *in, const sd_filter *filters,
@@ -49,6 +40,18 @@ int sdi_list(aws_client *c, const char *operation, const cJSON *in, const sd_fil
     if (rc != 0)
         aws_error_prefix(err, "%s: ", operation);
     return rc;
+}
+
+int sdi_list_read(aws_client *c, const char *operation, const cJSON *in,
+                  const sd_filter *filters, size_t nfilters, int page_size, const char *items,
+                  const svc_shape *shape, void **out, size_t *n, aws_error *err)
+{
+    cJSON *all;
+    *out = NULL;
+    *n = 0;
+    if (sdi_list(c, operation, in, filters, nfilters, page_size, items, &all, err) != 0)
+        return -1;
+    return svc_read_items(all, shape, out, n);
 }
 
 void sdi_add_tags(cJSON *in, const svc_tags *tags)

@@ -11,6 +11,10 @@ int sdi_call(aws_client *c, const char *operation, cJSON *in, cJSON **out, aws_e
  * not modified); *items a new array of the `items` member's elements. */
 int sdi_list(aws_client *c, const char *operation, const cJSON *in, const sd_filter *filters,
              size_t nfilters, int page_size, const char *items, cJSON **all, aws_error *err);
+/* The same, the items read with shape into {*out, *n} (emptied first). */
+int sdi_list_read(aws_client *c, const char *operation, const cJSON *in,
+                  const sd_filter *filters, size_t nfilters, int page_size, const char *items,
+                  const svc_shape *shape, void **out, size_t *n, aws_error *err);
 /* Add Tags [{Key, Value}] when tags has any. */
 void sdi_add_tags(cJSON *in, const svc_tags *tags);
 

@@ -5,49 +5,42 @@
 #include "servicediscovery_internal.h"
 #include "xalloc.h"
 
-static void read_service(const cJSON *j, sd_service *s)
+/* The namespace id from DnsConfig when the service has none of its own, and whether a
+ * custom health check is configured. */
+static void read_namespace_id(const cJSON *j, void *item)
 {
-    const cJSON *dns = cJSON_GetObjectItemCaseSensitive(j, "DnsConfig");
-    const cJSON *recs = aws_json_array(dns, "DnsRecords");
-    const cJSON *first = recs ? cJSON_GetArrayItem(recs, 0) : NULL;
-    const cJSON *custom = cJSON_GetObjectItemCaseSensitive(j, "HealthCheckCustomConfig");
-    s->id = svc_json_dup(j, "Id");
-    s->arn = svc_json_dup(j, "Arn");
-    s->name = svc_json_dup(j, "Name");
-    s->namespace_id = svc_json_dup(j, "NamespaceId");
+    sd_service *s = item;
     if (!s->namespace_id[0]) {
         free(s->namespace_id);
-        s->namespace_id = svc_json_dup(dns, "NamespaceId");
+        s->namespace_id = svc_json_dup2(j, "DnsConfig", "NamespaceId");
     }
-    s->description = svc_json_dup(j, "Description");
-    s->type = svc_json_dup(j, "Type");
-    s->creator_request_id = svc_json_dup(j, "CreatorRequestId");
-    s->routing_policy = svc_json_dup(dns, "RoutingPolicy");
-    s->record_type = svc_json_dup(first, "Type");
-    s->ttl = aws_json_int(first, "TTL", 0);
-    s->instance_count = aws_json_int(j, "InstanceCount", 0);
-    s->custom_health = cJSON_IsObject(custom);
-    s->failure_threshold = (int)aws_json_int(custom, "FailureThreshold", 0);
+    s->custom_health = cJSON_IsObject(svc_json_at(j, "HealthCheckCustomConfig"));
 }
 
-void sd_service_free(sd_service *s)
-{
-    char *all[] = {s->id, s->arn, s->name, s->namespace_id, s->description, s->type,
-                   s->creator_request_id, s->routing_policy, s->record_type};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        free(all[i]);
-    memset(s, 0, sizeof *s);
-}
+static const svc_field service_fields[] = {
+    SVC_FIELD("Id", SVC_STR, sd_service, id),
+    SVC_FIELD("Arn", SVC_STR, sd_service, arn),
+    SVC_FIELD("Name", SVC_STR, sd_service, name),
+    SVC_FIELD("NamespaceId", SVC_STR, sd_service, namespace_id),
+    SVC_FIELD("Description", SVC_STR, sd_service, description),
+    SVC_FIELD("Type", SVC_STR, sd_service, type),
+    SVC_FIELD("CreatorRequestId", SVC_STR, sd_service, creator_request_id),
+    SVC_FIELD("DnsConfig.RoutingPolicy", SVC_STR, sd_service, routing_policy),
+    SVC_FIELD("DnsConfig.DnsRecords.0.Type", SVC_STR, sd_service, record_type),
+    SVC_FIELD("DnsConfig.DnsRecords.0.TTL", SVC_LLONG, sd_service, ttl),
+    SVC_FIELD("InstanceCount", SVC_LLONG, sd_service, instance_count),
+    SVC_FIELD("HealthCheckCustomConfig.FailureThreshold", SVC_INT, sd_service, failure_threshold),
+    SVC_END};
+static const svc_shape service_shape = {sizeof(sd_service), service_fields, read_namespace_id,
+                                        NULL};
 
-void sd_services_free(sd_services *l)
-{
-    SVC_LIST_FREE(l, sd_service_free);
-}
+SVC_DEFINE_FREE(sd_service_free, sd_service, service_shape)
+SVC_DEFINE_LIST_FREE(sd_services_free, sd_services, service_shape)
 
 int sd_create_service(aws_client *c, const sd_service_in *in, sd_service *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *req = cJSON_CreateObject(), *resp;
+    cJSON *req = cJSON_CreateObject();
     cJSON_AddStringToObject(req, "Name", in->name ? in->name : "");
     cJSON_AddStringToObject(req, "NamespaceId", in->namespace_id ? in->namespace_id : "");
     if (in->description)
@@ -64,37 +57,20 @@ int sd_create_service(aws_client *c, const sd_service_in *in, sd_service *out, a
     if (in->custom_health)
         cJSON_AddObjectToObject(req, "HealthCheckCustomConfig");
     sdi_add_tags(req, in->tags);
-    if (sdi_call(c, "CreateService", req, &resp, err) != 0)
-        return -1;
-    read_service(cJSON_GetObjectItemCaseSensitive(resp, "Service"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(sdi_call, c, "CreateService", req, "Service", &service_shape, out, err);
 }
 
 int sd_get_service(aws_client *c, const char *id, sd_service *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *req = cJSON_CreateObject(), *resp;
-    cJSON_AddStringToObject(req, "Id", id ? id : "");
-    if (sdi_call(c, "GetService", req, &resp, err) != 0)
-        return -1;
-    read_service(cJSON_GetObjectItemCaseSensitive(resp, "Service"), out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_read(sdi_call, c, "GetService", svc_input("Id", id), "Service", &service_shape,
+                         out, err);
 }
 
 int sd_list_services(aws_client *c, const sd_filter *filters, size_t nfilters, int page_size,
                      sd_services *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *items, *e;
-    if (sdi_list(c, "ListServices", NULL, filters, nfilters, page_size, "Services", &items,
-                 err) != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-        read_service(e, xgrow((void **)&out->items, &out->n, sizeof *out->items));
-    cJSON_Delete(items);
-    return 0;
+    return sdi_list_read(c, "ListServices", NULL, filters, nfilters, page_size, "Services",
+                         &service_shape, (void **)&out->items, &out->n, err);
 }
 
 int sd_update_service(aws_client *c, const char *id, const char *record_type, long long ttl,
@@ -119,12 +95,9 @@ int sd_update_service(aws_client *c, const char *id, const char *record_type, lo
         cJSON *dns = cJSON_AddObjectToObject(change, "DnsConfig");
         cJSON_AddItemToArray(cJSON_AddArrayToObject(dns, "DnsRecords"), rec);
     }
-    if (sdi_call(c, "UpdateService", req, &resp, err) != 0)
-        return -1;
-    if (operation_id)
-        *operation_id = svc_json_dup(resp, "OperationId");
-    cJSON_Delete(resp);
-    return 0;
+    return sdi_call(c, "UpdateService", req, &resp, err)
+               ? -1
+               : svc_answer_str(resp, "OperationId", operation_id);
 }
 
 int sd_delete_service(aws_client *c, const char *id, aws_error *err)
@@ -135,36 +108,22 @@ int sd_delete_service(aws_client *c, const char *id, aws_error *err)
 
 /* ---- instances ------------------------------------------------------------------- */
 
-void sd_instances_free(sd_instances *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].id);
-        svc_tags_free(&l->items[i].attributes);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+static const svc_field instance_fields[] = {
+    SVC_FIELD("Id", SVC_STR, sd_instance, id),
+    SVC_FIELD("Attributes", SVC_TAG_MAP, sd_instance, attributes),
+    SVC_END};
+static const svc_shape instance_shape = {sizeof(sd_instance), instance_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(sd_instances_free, sd_instances, instance_shape)
 
 int sd_list_instances(aws_client *c, const char *service_id, int page_size, sd_instances *out,
                       aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = cJSON_CreateObject(), *items, *e, *a;
-    cJSON_AddStringToObject(in, "ServiceId", service_id ? service_id : "");
-    int rc = sdi_list(c, "ListInstances", in, NULL, 0, page_size, "Instances", &items, err);
+    cJSON *in = svc_input("ServiceId", service_id);
+    int rc = sdi_list_read(c, "ListInstances", in, NULL, 0, page_size, "Instances",
+                           &instance_shape, (void **)&out->items, &out->n, err);
     cJSON_Delete(in);
-    if (rc != 0)
-        return -1;
-    cJSON_ArrayForEach(e, items)
-    {
-        sd_instance *i = xgrow((void **)&out->items, &out->n, sizeof *out->items);
-        i->id = svc_json_dup(e, "Id");
-        cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(e, "Attributes"))
-            if (a->string && cJSON_IsString(a))
-                svc_tags_add(&i->attributes, a->string, a->valuestring);
-    }
-    cJSON_Delete(items);
-    return 0;
+    return rc;
 }
 
 int sd_deregister_instance(aws_client *c, const char *service_id, const char *instance_id,
@@ -175,10 +134,7 @@ int sd_deregister_instance(aws_client *c, const char *service_id, const char *in
     cJSON *req = cJSON_CreateObject(), *resp;
     cJSON_AddStringToObject(req, "ServiceId", service_id ? service_id : "");
     cJSON_AddStringToObject(req, "InstanceId", instance_id ? instance_id : "");
-    if (sdi_call(c, "DeregisterInstance", req, &resp, err) != 0)
-        return -1;
-    if (operation_id)
-        *operation_id = svc_json_dup(resp, "OperationId");
-    cJSON_Delete(resp);
-    return 0;
+    return sdi_call(c, "DeregisterInstance", req, &resp, err)
+               ? -1
+               : svc_answer_str(resp, "OperationId", operation_id);
 }

@@ -78,20 +78,23 @@ static int find_put(void *ctx, cJSON **output, aws_error *err)
     return same;
 }
 
+static const svc_field put_fields[] = {
+    SVC_FIELD("Type", SVC_STR, ssm_put_in, type),
+    SVC_FIELD("Description", SVC_STR, ssm_put_in, description),
+    SVC_FIELD("KeyId", SVC_STR, ssm_put_in, key_id),
+    SVC_FIELD("Tier", SVC_STR, ssm_put_in, tier),
+    SVC_FIELD("AllowedPattern", SVC_STR, ssm_put_in, allowed_pattern),
+    SVC_FIELD("DataType", SVC_STR, ssm_put_in, data_type),
+    SVC_FIELD("Overwrite", SVC_BOOL, ssm_put_in, overwrite),
+    SVC_END};
+
 int ssm_put_parameter(aws_client *c, const ssm_put_in *in, long long *version, aws_error *err)
 {
     if (version)
         *version = 0;
     cJSON *j = svc_input("Name", in->name), *resp;
     cJSON_AddStringToObject(j, "Value", in->value ? in->value : "");
-    add_str(j, "Type", in->type);
-    add_str(j, "Description", in->description);
-    add_str(j, "KeyId", in->key_id);
-    add_str(j, "Tier", in->tier);
-    add_str(j, "AllowedPattern", in->allowed_pattern);
-    add_str(j, "DataType", in->data_type);
-    if (in->overwrite)
-        cJSON_AddBoolToObject(j, "Overwrite", 1);
+    svc_write(j, put_fields, in);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
     put_finder f = {c, in};
@@ -108,45 +111,25 @@ int ssm_put_parameter(aws_client *c, const ssm_put_in *in, long long *version, a
 
 /* ---- reads ------------------------------------------------------------------------------ */
 
-static void read_parameter(const cJSON *j, ssm_parameter *p)
-{
-    memset(p, 0, sizeof *p);
-    p->name = svc_json_dup(j, "Name");
-    p->arn = svc_json_dup(j, "ARN");
-    p->type = svc_json_dup(j, "Type");
-    p->value = svc_json_dup(j, "Value");
-    p->data_type = svc_json_dup(j, "DataType");
-    p->selector = svc_json_dup(j, "Selector");
-    p->version = aws_json_int(j, "Version", 0);
-    p->last_modified = (time_t)aws_json_int(j, "LastModifiedDate", 0);
-}
+static const svc_field parameter_fields[] = {
+    SVC_FIELD("Name", SVC_STR, ssm_parameter, name),
+    SVC_FIELD("ARN", SVC_STR, ssm_parameter, arn),
+    SVC_FIELD("Type", SVC_STR, ssm_parameter, type),
+    SVC_FIELD("Value", SVC_SECRET, ssm_parameter, value),
+    SVC_FIELD("DataType", SVC_STR, ssm_parameter, data_type),
+    SVC_FIELD("Selector", SVC_STR, ssm_parameter, selector),
+    SVC_FIELD("Version", SVC_LLONG, ssm_parameter, version),
+    SVC_FIELD("LastModifiedDate", SVC_TIME, ssm_parameter, last_modified),
+    SVC_END};
+static const svc_shape parameter_shape = {sizeof(ssm_parameter), parameter_fields, NULL, NULL};
 
-void ssm_parameter_free(ssm_parameter *p)
-{
-    if (p->value)
-        OPENSSL_cleanse(p->value, strlen(p->value));
-    free(p->value);
-    free(p->name);
-    free(p->arn);
-    free(p->type);
-    free(p->data_type);
-    free(p->selector);
-    memset(p, 0, sizeof *p);
-}
-
-void ssm_parameters_free(ssm_parameters *l)
-{
-    SVC_LIST_FREE(l, ssm_parameter_free);
-}
+SVC_DEFINE_FREE(ssm_parameter_free, ssm_parameter, parameter_shape)
+SVC_DEFINE_LIST_FREE(ssm_parameters_free, ssm_parameters, parameter_shape)
 
 /* Append the parameters of a list to out (the list is wiped by the caller). */
 static void append_parameters(const cJSON *list, ssm_parameters *out)
 {
-    const cJSON *e;
-    size_t more = (size_t)cJSON_GetArraySize(list);
-    out->items = xrealloc(out->items, (out->n + more + 1) * sizeof *out->items);
-    cJSON_ArrayForEach(e, list)
-        read_parameter(e, &out->items[out->n++]);
+    svc_read_list(list, &parameter_shape, (void **)&out->items, &out->n);
 }
 
 int ssm_get_parameter(aws_client *c, const char *name, int with_decryption, ssm_parameter *out,
@@ -157,7 +140,7 @@ int ssm_get_parameter(aws_client *c, const char *name, int with_decryption, ssm_
     cJSON_AddBoolToObject(in, "WithDecryption", with_decryption != 0);
     if (call(c, "GetParameter", in, NULL, &resp, err) != 0)
         return -1;
-    read_parameter(cJSON_GetObjectItemCaseSensitive(resp, "Parameter"), out);
+    svc_read(cJSON_GetObjectItemCaseSensitive(resp, "Parameter"), &parameter_shape, out);
     delete_wiped(resp);
     return 0;
 }
@@ -168,9 +151,8 @@ int ssm_get_parameters(aws_client *c, const char *const *names, size_t n, int wi
     memset(out, 0, sizeof *out);
     for (size_t at = 0; at < n; at += BATCH) {
         cJSON *in = cJSON_CreateObject(), *resp;
-        cJSON *list = cJSON_AddArrayToObject(in, "Names");
-        for (size_t i = at; i < n && i < at + BATCH; i++)
-            cJSON_AddItemToArray(list, cJSON_CreateString(names[i]));
+        size_t batch = n - at < BATCH ? n - at : BATCH;
+        cJSON_AddItemToObject(in, "Names", svc_array_json(names + at, batch));
         cJSON_AddBoolToObject(in, "WithDecryption", with_decryption != 0);
         if (call(c, "GetParameters", in, NULL, &resp, err) != 0) {
             ssm_parameters_free(out);
@@ -204,68 +186,43 @@ int ssm_get_parameters_by_path(aws_client *c, const char *path, int recursive,
 
 /* ---- describe ----------------------------------------------------------------------------- */
 
-void ssm_parameter_metas_free(ssm_parameter_metas *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        ssm_parameter_meta *m = &l->items[i];
-        free(m->name);
-        free(m->arn);
-        free(m->type);
-        free(m->key_id);
-        free(m->description);
-        free(m->tier);
-        free(m->data_type);
-        free(m->allowed_pattern);
-        free(m->last_modified_user);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+static const svc_field meta_fields[] = {
+    SVC_FIELD("Name", SVC_STR, ssm_parameter_meta, name),
+    SVC_FIELD("ARN", SVC_STR, ssm_parameter_meta, arn),
+    SVC_FIELD("Type", SVC_STR, ssm_parameter_meta, type),
+    SVC_FIELD("KeyId", SVC_STR, ssm_parameter_meta, key_id),
+    SVC_FIELD("Description", SVC_STR, ssm_parameter_meta, description),
+    SVC_FIELD("Tier", SVC_STR, ssm_parameter_meta, tier),
+    SVC_FIELD("DataType", SVC_STR, ssm_parameter_meta, data_type),
+    SVC_FIELD("AllowedPattern", SVC_STR, ssm_parameter_meta, allowed_pattern),
+    SVC_FIELD("LastModifiedUser", SVC_STR, ssm_parameter_meta, last_modified_user),
+    SVC_FIELD("Version", SVC_LLONG, ssm_parameter_meta, version),
+    SVC_FIELD("LastModifiedDate", SVC_TIME, ssm_parameter_meta, last_modified),
+    SVC_END};
+static const svc_shape meta_shape = {sizeof(ssm_parameter_meta), meta_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(ssm_parameter_metas_free, ssm_parameter_metas, meta_shape)
 
 int ssm_describe_parameters(aws_client *c, const ssm_filter *filters, size_t nfilters,
                             ssm_parameter_metas *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *in = cJSON_CreateObject(), *items;
-    const cJSON *e;
+    cJSON *in = cJSON_CreateObject();
     if (nfilters) {
         cJSON *arr = cJSON_AddArrayToObject(in, "ParameterFilters");
         for (size_t i = 0; i < nfilters; i++) {
             cJSON *f = cJSON_CreateObject();
             cJSON_AddStringToObject(f, "Key", filters[i].key);
             add_str(f, "Option", filters[i].option);
-            if (filters[i].values && filters[i].values[0]) {
-                cJSON *v = cJSON_AddArrayToObject(f, "Values");
-                for (size_t k = 0; filters[i].values[k]; k++)
-                    cJSON_AddItemToArray(v, cJSON_CreateString(filters[i].values[k]));
-            }
+            svc_add_strings(f, "Values", filters[i].values);
             cJSON_AddItemToArray(arr, f);
         }
     }
     cJSON_AddNumberToObject(in, "MaxResults", 50);
     aws_page_spec spec = {.in_token = "NextToken", .out_token = "NextToken", .items = "Parameters"};
-    int rc = aws_json_paginate(c, "ssm", "DescribeParameters", in, &spec, &items, err);
+    int rc = svc_json_list(c, "ssm", "DescribeParameters", in, &spec, &meta_shape,
+                           (void **)&out->items, &out->n, err);
     cJSON_Delete(in);
-    if (rc != 0)
-        return -1;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(items) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(e, items)
-    {
-        ssm_parameter_meta *m = &out->items[out->n++];
-        m->name = svc_json_dup(e, "Name");
-        m->arn = svc_json_dup(e, "ARN");
-        m->type = svc_json_dup(e, "Type");
-        m->key_id = svc_json_dup(e, "KeyId");
-        m->description = svc_json_dup(e, "Description");
-        m->tier = svc_json_dup(e, "Tier");
-        m->data_type = svc_json_dup(e, "DataType");
-        m->allowed_pattern = svc_json_dup(e, "AllowedPattern");
-        m->last_modified_user = svc_json_dup(e, "LastModifiedUser");
-        m->version = aws_json_int(e, "Version", 0);
-        m->last_modified = (time_t)aws_json_int(e, "LastModifiedDate", 0);
-    }
-    cJSON_Delete(items);
-    return 0;
+    return rc;
 }
 
 /* ---- delete ------------------------------------------------------------------------------ */
@@ -280,9 +237,8 @@ int ssm_delete_parameters(aws_client *c, const char *const *names, size_t n, svc
 {
     for (size_t at = 0; at < n; at += BATCH) {
         cJSON *in = cJSON_CreateObject(), *resp;
-        cJSON *list = cJSON_AddArrayToObject(in, "Names");
-        for (size_t i = at; i < n && i < at + BATCH; i++)
-            cJSON_AddItemToArray(list, cJSON_CreateString(names[i]));
+        size_t batch = n - at < BATCH ? n - at : BATCH;
+        cJSON_AddItemToObject(in, "Names", svc_array_json(names + at, batch));
         if (call(c, "DeleteParameters", in, NULL, &resp, err) != 0)
             return -1;
         if (invalid)
@@ -313,9 +269,7 @@ int ssm_remove_tags(aws_client *c, const char *name, const char *const *keys, si
                     aws_error *err)
 {
     cJSON *in = tag_input(name);
-    cJSON *arr = cJSON_AddArrayToObject(in, "TagKeys");
-    for (size_t i = 0; i < nkeys; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(keys[i]));
+    cJSON_AddItemToObject(in, "TagKeys", svc_array_json(keys, nkeys));
     return call(c, "RemoveTagsFromResource", in, NULL, NULL, err);
 }
 

@@ -4,27 +4,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "svc_json_internal.h"
 #include "xalloc.h"
 
-void sts_identity_free(sts_identity *id)
-{
-    free(id->account);
-    free(id->arn);
-    free(id->user_id);
-    memset(id, 0, sizeof *id);
-}
+static const svc_field identity_fields[] = {
+    SVC_FIELD("Account", SVC_STR_NULL, sts_identity, account),
+    SVC_FIELD("Arn", SVC_STR_NULL, sts_identity, arn),
+    SVC_FIELD("UserId", SVC_STR_NULL, sts_identity, user_id),
+    SVC_END};
+static const svc_shape identity_shape = {sizeof(sts_identity), identity_fields, NULL, NULL};
+
+SVC_DEFINE_FREE(sts_identity_free, sts_identity, identity_shape)
 
 int sts_get_caller_identity(aws_client *c, sts_identity *out, aws_error *err)
 {
     cJSON *o;
     memset(out, 0, sizeof *out);
-    if (aws_query_call(c, "sts", "GetCallerIdentity", NULL, NULL, NULL, &o, err) != 0)
-        return -1;
-    out->account = xstrdup_or_null(aws_json_str(o, "Account"));
-    out->arn = xstrdup_or_null(aws_json_str(o, "Arn"));
-    out->user_id = xstrdup_or_null(aws_json_str(o, "UserId"));
-    cJSON_Delete(o);
-    return 0;
+    return aws_query_call(c, "sts", "GetCallerIdentity", NULL, NULL, NULL, &o, err)
+               ? -1
+               : svc_read_answer(o, NULL, &identity_shape, out);
 }
 
 static void wipe_free(char *s)

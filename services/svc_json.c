@@ -6,6 +6,62 @@
 #include "aws.h"
 #include "xalloc.h"
 
+static void delete_json(cJSON *j, int flags)
+{
+    if (flags & SVC_WIPE)
+        aws_json_delete_wiped(j);
+    else
+        cJSON_Delete(j);
+}
+
+int svc_call_end(int rc, const char *op, int flags, cJSON *answer, cJSON **out,
+                 aws_error *err)
+{
+    if (rc != 0 && (flags & SVC_PREFIX))
+        aws_error_prefix(err, "%s: ", op);
+    if (rc != 0 || !out) {
+        delete_json(answer, flags);
+        answer = NULL;
+    }
+    if (out)
+        *out = answer;
+    return rc;
+}
+
+int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,
+                  int flags, aws_error *err)
+{
+    cJSON *o = NULL;
+    int rc = aws_json_call(c, service, op, in, &o, err);
+    delete_json(in, flags);
+    return svc_call_end(rc, op, flags, o, out, err);
+}
+
+int svc_json_list(aws_client *c, const char *service, const char *op, const cJSON *in,
+                  const aws_page_spec *spec, const svc_shape *shape, void **out, size_t *n,
+                  aws_error *err)
+{
+    cJSON *items;
+    *out = NULL;
+    *n = 0;
+    if (aws_json_paginate(c, service, op, in, spec, &items, err) != 0)
+        return -1;
+    return svc_read_items(items, shape, out, n);
+}
+
+cJSON *svc_array_json(const char *const *items, size_t n)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(items[i]));
+    return arr;
+}
+
+cJSON *svc_strings_json(const svc_strings *s)
+{
+    return s ? svc_array_json((const char *const *)s->items, s->n) : cJSON_CreateArray();
+}
+
 cJSON *svc_input(const char *name, const char *value)
 {
     cJSON *in = cJSON_CreateObject();
@@ -33,6 +89,15 @@ cJSON *svc_tags_json(const svc_tags *tags, const char *key, const char *value)
         cJSON_AddItemToArray(arr, t);
     }
     return arr;
+}
+
+cJSON *svc_tags_map_json(const svc_tags *tags)
+{
+    cJSON *m = cJSON_CreateObject();
+    for (size_t i = 0; tags && i < tags->n; i++)
+        cJSON_AddStringToObject(m, tags->items[i].key,
+                                tags->items[i].value ? tags->items[i].value : "");
+    return m;
 }
 
 char *svc_json_dup(const cJSON *obj, const char *name)
@@ -66,5 +131,15 @@ void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const 
         const char *k = aws_json_str(e, kname);
         if (k)
             svc_tags_add(out, k, aws_json_str(e, vname));
+    }
+}
+
+void svc_json_tag_map(const cJSON *obj, const char *name, svc_tags *out)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItemCaseSensitive(obj, name))
+    {
+        if (e->string && cJSON_IsString(e))
+            svc_tags_add(out, e->string, e->valuestring);
     }
 }

@@ -10,17 +10,60 @@
 
 #include <cjson/cJSON.h>
 
+#include "aws.h"
+#include "aws_paginate.h"
 #include "svc.h"
+
+typedef struct svc_shape svc_shape;
+
+/* Calling JSON-protocol services. */
+
+enum {
+    SVC_PREFIX = 1, /* errors begin "Operation: " */
+    SVC_WIPE = 2,   /* the input and an unread answer may hold secrets: wiped when freed */
+};
+/* How every client's call ends, whatever the protocol: rc and the answer of op; errors
+ * prefixed "op: " with SVC_PREFIX; *out the answer when rc is 0 (else NULL), or out NULL
+ * to delete it (wiped with SVC_WIPE). Returns rc. */
+int svc_call_end(int rc, const char *op, int flags, cJSON *answer, cJSON **out,
+                 aws_error *err);
+/* Call service's op with in (owned, deleted); *out the answer (cJSON_Delete; NULL when
+ * the call fails), or out NULL to discard it. */
+int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,
+                  int flags, aws_error *err);
+
+/* Every page of a JSON-protocol list (in is not modified), its items read with shape into
+ * {*out, *n} (emptied first). */
+int svc_json_list(aws_client *c, const char *service, const char *op, const cJSON *in,
+                  const aws_page_spec *spec, const svc_shape *shape, void **out, size_t *n,
+                  aws_error *err);
+
+/* What a lost-answer finder (aws_lost_answer) or a waiter's poll is given: the client and
+ * what names the thing it looks for (each finder or poll says which members it reads). */
+typedef struct {
+    aws_client *c;
+    const char *id;   /* the id, name, token or URL looked for */
+    const char *id2;  /* a second one (a caller reference's comment, a token's file system) */
+    const cJSON *in;  /* the call's input, for a finder that compares with it */
+    int want_gone;    /* a poll: what is waited for is the thing's end */
+} svc_lookup;
 
 /* Building requests. */
 
 /* A new input object with one string member (NULL value: ""); name NULL: an empty object. */
 cJSON *svc_input(const char *name, const char *value);
+/* A new array of the n strings of items (items may be NULL when n is 0). */
+cJSON *svc_array_json(const char *const *items, size_t n);
+/* The same for a list of strings (NULL: empty). */
+cJSON *svc_strings_json(const svc_strings *s);
 /* Add a member `name`: the strings of a NULL-terminated list, only when it has any. */
 void svc_add_strings(cJSON *obj, const char *name, const char *const *list);
 /* A new array of the tags (may be NULL) as {key: k, value: v}, in the member names the
  * service spells ("Key"/"Value", "key"/"value"); a missing value is sent as "". */
 cJSON *svc_tags_json(const svc_tags *tags, const char *key, const char *value);
+
+/* A new object {key: value, ...} of the tags (may be NULL); a missing value is "". */
+cJSON *svc_tags_map_json(const svc_tags *tags);
 
 /* Reading answers. */
 
@@ -35,5 +78,121 @@ void svc_json_strings(const cJSON *obj, const char *name, const char *field, svc
  * array). */
 void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const char *vname,
                  svc_tags *out);
+/* Append the string members of the object member `name` (a map) to out as tags. */
+void svc_json_tag_map(const cJSON *obj, const char *name, svc_tags *out);
+/* The value at path below obj: member names joined by '.', a segment of digits indexing
+ * an array ("attachmentSet.0.vpcId"); NULL when any step is missing. */
+const cJSON *svc_json_at(const cJSON *obj, const char *path);
+
+/*
+ * Output structs by table. Each output struct of a client has one table of its fields
+ * (the wire member, the C type, the offset) from which svc_read fills it and svc_free
+ * frees it, so a reader and its _free cannot drift apart:
+ *
+ *     static const svc_field vpc_fields[] = {
+ *         SVC_FIELD("vpcId", SVC_STR, ec2_vpc, id),
+ *         SVC_FIELD("isDefault", SVC_BOOL, ec2_vpc, is_default),
+ *         SVC_FTAGS("tagSet", ec2_vpc, tags, "key", "value"),
+ *         SVC_END};
+ *     static const svc_shape vpc_shape = {sizeof(ec2_vpc), vpc_fields, NULL, NULL};
+ *
+ * What a table cannot say (a computed field) the shape's read_more and free_more do.
+ */
+typedef enum {
+    SVC_STR,      /* char *: a copy of the string, "" when absent */
+    SVC_STR_NULL, /* char *: a copy of the string, NULL when absent */
+    SVC_SECRET,   /* char *: as SVC_STR, wiped when freed */
+    SVC_BOOL,     /* int: 1 or 0 (0 when absent) */
+    SVC_INT,      /* int: a number (0 when absent) */
+    SVC_LONG,     /* long */
+    SVC_LLONG,    /* long long */
+    SVC_TIME,     /* time_t: epoch seconds */
+    SVC_DOUBLE,   /* double */
+    SVC_STRINGS,  /* svc_strings: an array's strings, or each of its objects' member `key` */
+    SVC_TAGS,     /* svc_tags: an array's {key, value} objects ("Key"/"Value" when NULL) */
+    SVC_TAG_MAP,  /* svc_tags: an object's string members */
+    SVC_LIST,     /* T *items at off, its size_t count at `count`: an array read with sub */
+    SVC_OBJ,      /* a struct at off, read with sub from the object ("": this object) */
+    SVC_RAW,      /* cJSON *: a copy of the member ("": of the whole object), {} when absent */
+    SVC_KEPT,     /* char *: not read (the shape's read_more sets it), freed with the rest */
+    SVC_KEPT_STRINGS, /* svc_strings: likewise */
+    SVC_KEPT_TAGS,    /* svc_tags: likewise */
+    SVC_TRI,      /* int: read as SVC_BOOL; written (svc_write) when not 0, > 0 true */
+} svc_type;
+
+typedef struct {
+    const char *name;     /* the member (a path, see svc_json_at); NULL ends a table */
+    svc_type type;
+    size_t off;           /* offsetof the field */
+    size_t count;         /* SVC_LIST: offsetof its count */
+    const svc_shape *sub; /* SVC_LIST, SVC_OBJ: the shape of an item */
+    const char *key;      /* SVC_TAGS: the key member; SVC_STRINGS: the member of each object */
+    const char *value;    /* SVC_TAGS: the value member */
+    long def;             /* SVC_INT, SVC_LONG, SVC_LLONG: the value when absent */
+} svc_field;
+
+/* Rows of a table: a field of struct T read from member `name`. */
+#define SVC_FIELD(name, type, T, f) {name, type, offsetof(T, f), 0, NULL, NULL, NULL, 0}
+/* A number (SVC_INT, SVC_LONG, SVC_LLONG) with a default other than 0. */
+#define SVC_FDEF(name, type, T, f, def) {name, type, offsetof(T, f), 0, NULL, NULL, NULL, def}
+/* svc_strings from the member `key` of each object of the array. */
+#define SVC_FSTRINGS(name, T, f, key) {name, SVC_STRINGS, offsetof(T, f), 0, NULL, key, NULL, 0}
+/* svc_tags from {key, value} objects. */
+#define SVC_FTAGS(name, T, f, key, value) {name, SVC_TAGS, offsetof(T, f), 0, NULL, key, value, 0}
+/* The list T.items / T.count of items read with shape (a pointer). */
+#define SVC_FLIST(name, T, items, count, shape)                                             \
+    {name, SVC_LIST, offsetof(T, items), offsetof(T, count), shape, NULL, NULL, 0}
+/* A struct inside T read with shape from the object `name`. */
+#define SVC_FOBJ(name, T, f, shape) {name, SVC_OBJ, offsetof(T, f), 0, shape, NULL, NULL, 0}
+#define SVC_END {NULL, SVC_STR, 0, 0, NULL, NULL, NULL, 0}
+
+struct svc_shape {
+    size_t size;             /* sizeof the struct */
+    const svc_field *fields; /* ended by {NULL} */
+    /* May be NULL: what the table cannot say (into SVC_KEPT fields, freed by the table),
+     * read after it; free_more frees what else it read. */
+    void (*read_more)(const cJSON *j, void *out);
+    void (*free_more)(void *p);
+};
+
+/* Define a client's public `void fn(T *p)` freeing one T, and `void fn(L *l)` freeing a
+ * list {T *items; size_t n;}, from T's shape. */
+#define SVC_DEFINE_FREE(fn, T, shape)                                                       \
+    void fn(T *p) { svc_free(&(shape), p); }
+#define SVC_DEFINE_LIST_FREE(fn, L, shape)                                                  \
+    void fn(L *l) { svc_free_list(&(shape), (void **)&l->items, &l->n); }
+
+/* The other way: add to the request obj the members of an input struct in that are set,
+ * by a table of its fields: strings when not NULL, numbers when > 0, SVC_BOOL true when
+ * not 0, SVC_TRI as said there; a path "A.B" adds B to the object A (made when needed).
+ * Other types are the caller's to add. */
+void svc_write(cJSON *obj, const svc_field *fields, const void *in);
+
+/* Fill out (zeroed first) from the wire object j (may be NULL: all empty). */
+void svc_read(const cJSON *j, const svc_shape *s, void *out);
+/* Free what svc_read filled in p and zero it. */
+void svc_free(const svc_shape *s, void *p);
+/* Append every element of the array arr to the list {*items, *n}, read with s. */
+void svc_read_list(const cJSON *arr, const svc_shape *s, void **items, size_t *n);
+/* Free every item of the list {*items, *n} and the array; leaves it empty. */
+void svc_free_list(const svc_shape *s, void **items, size_t *n);
+/* Read the answer's member at path (NULL: the answer itself) into out (may be NULL),
+ * delete the answer, return 0: a call that returns one item ends with
+ *     return xxx_call(..., &resp, err) ? -1 : svc_read_answer(resp, "vpc", &shape, out); */
+int svc_read_answer(cJSON *resp, const char *path, const svc_shape *s, void *out);
+/* A client's call of op with in (owned); *out its answer (cJSON_Delete). */
+typedef int (*svc_call_fn)(aws_client *c, const char *op, cJSON *in, cJSON **out,
+                           aws_error *err);
+/* Call op and read the answer's member at path (NULL: the answer; "Items.0": the first of a
+ * list) into out (may be NULL; zeroed first): the one "call and read one item" of every
+ * client. */
+int svc_call_read(svc_call_fn call, aws_client *c, const char *op, cJSON *in, const char *path,
+                  const svc_shape *shape, void *out, aws_error *err);
+/* The same for one string: *out (out may be NULL) a copy of the member at path, "" when
+ * absent; the answer is deleted; 0. */
+int svc_answer_str(cJSON *resp, const char *path, char **out);
+/* Read every element of items (a list of answers' items, deleted) into the list
+ * {*out, *n}, which is emptied first; 0. */
+int svc_read_items(cJSON *items, const svc_shape *s, void **out, size_t *n);
 
 #endif

@@ -2,6 +2,9 @@
  * defaults (see svc.h). */
 #include "svc.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 int svc_wait(const aws_wait_opts *o, int def_checks, double def_interval, const char *what,
              aws_poll_fn poll, void *ud, aws_error *err)
 {
@@ -14,4 +17,15 @@ int svc_wait(const aws_wait_opts *o, int def_checks, double def_interval, const 
     if (rc != 0 && !aws_error_is(err, AWS_IS_TIMED_OUT | AWS_IS_CANCELLED))
         aws_error_prefix(err, "waiting for %s: ", what);
     return rc;
+}
+
+int svc_waitf(const aws_wait_opts *o, int def_checks, double def_interval, aws_poll_fn poll,
+              void *ud, aws_error *err, const char *fmt, ...)
+{
+    char what[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return svc_wait(o, def_checks, def_interval, what, poll, ud, err);
 }

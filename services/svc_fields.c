@@ -1,0 +1,275 @@
+/* Output structs read and freed by their field tables (see svc_json_internal.h). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "aws.h"
+#include "svc_json_internal.h"
+#include "xalloc.h"
+
+const cJSON *svc_json_at(const cJSON *obj, const char *path)
+{
+    char seg[128];
+    while (obj && path && *path) {
+        size_t len = strcspn(path, ".");
+        if (len >= sizeof seg)
+            return NULL;
+        memcpy(seg, path, len);
+        seg[len] = '\0';
+        path += len + (path[len] == '.');
+        if (isdigit((unsigned char)seg[0]))
+            obj = cJSON_IsArray(obj) ? cJSON_GetArrayItem(obj, atoi(seg)) : NULL;
+        else
+            obj = cJSON_GetObjectItemCaseSensitive(obj, seg);
+    }
+    return obj;
+}
+
+/* The object holding the last member of path, and that member's name (in buf). */
+static const cJSON *parent_of(const cJSON *j, const char *path, char *buf, size_t size,
+                              const char **last)
+{
+    const char *dot = strrchr(path, '.');
+    *last = path;
+    if (!dot)
+        return j;
+    size_t len = (size_t)(dot - path);
+    if (len >= size)
+        return NULL;
+    memcpy(buf, path, len);
+    buf[len] = '\0';
+    *last = dot + 1;
+    return svc_json_at(j, buf);
+}
+
+#define AT(p, off, T) ((T *)((char *)(p) + (off)))
+
+static void read_field(const cJSON *j, const svc_field *f, void *out)
+{
+    char buf[128];
+    const char *name;
+    const cJSON *o = parent_of(j, f->name, buf, sizeof buf, &name), *v;
+    switch (f->type) {
+    case SVC_STR:
+    case SVC_SECRET:
+        *AT(out, f->off, char *) = svc_json_dup(o, name);
+        break;
+    case SVC_STR_NULL:
+        *AT(out, f->off, char *) = xstrdup_or_null(aws_json_str(o, name));
+        break;
+    case SVC_BOOL:
+    case SVC_TRI:
+        *AT(out, f->off, int) = aws_json_bool(o, name, 0);
+        break;
+    case SVC_INT:
+        *AT(out, f->off, int) = (int)aws_json_int(o, name, f->def);
+        break;
+    case SVC_LONG:
+        *AT(out, f->off, long) = (long)aws_json_int(o, name, f->def);
+        break;
+    case SVC_LLONG:
+        *AT(out, f->off, long long) = aws_json_int(o, name, f->def);
+        break;
+    case SVC_TIME:
+        *AT(out, f->off, time_t) = (time_t)aws_json_int(o, name, 0);
+        break;
+    case SVC_DOUBLE:
+        v = cJSON_GetObjectItemCaseSensitive(o, name);
+        *AT(out, f->off, double) = cJSON_IsNumber(v) ? v->valuedouble : 0;
+        break;
+    case SVC_STRINGS:
+        svc_json_strings(o, name, f->key, AT(out, f->off, svc_strings));
+        break;
+    case SVC_TAGS:
+        svc_json_tags(o, name, f->key ? f->key : "Key", f->value ? f->value : "Value",
+                      AT(out, f->off, svc_tags));
+        break;
+    case SVC_TAG_MAP:
+        svc_json_tag_map(o, name, AT(out, f->off, svc_tags));
+        break;
+    case SVC_LIST:
+        svc_read_list(aws_json_array(o, name), f->sub, AT(out, f->off, void *),
+                      AT(out, f->count, size_t));
+        break;
+    case SVC_OBJ:
+        svc_read(svc_json_at(j, f->name), f->sub, AT(out, f->off, void));
+        break;
+    case SVC_RAW:
+        v = svc_json_at(j, f->name);
+        *AT(out, f->off, cJSON *) = v ? cJSON_Duplicate(v, 1) : cJSON_CreateObject();
+        break;
+    case SVC_KEPT:
+    case SVC_KEPT_STRINGS:
+    case SVC_KEPT_TAGS:
+        break;
+    }
+}
+
+void svc_read(const cJSON *j, const svc_shape *s, void *out)
+{
+    memset(out, 0, s->size);
+    for (const svc_field *f = s->fields; f->name; f++)
+        read_field(j, f, out);
+    if (s->read_more)
+        s->read_more(j, out);
+}
+
+void svc_free(const svc_shape *s, void *p)
+{
+    if (s->free_more)
+        s->free_more(p);
+    for (const svc_field *f = s->fields; f->name; f++) {
+        switch (f->type) {
+        case SVC_STR:
+        case SVC_STR_NULL:
+        case SVC_KEPT:
+            free(*AT(p, f->off, char *));
+            break;
+        case SVC_SECRET:
+            aws_wipe_string_free(*AT(p, f->off, char *));
+            break;
+        case SVC_STRINGS:
+        case SVC_KEPT_STRINGS:
+            svc_strings_free(AT(p, f->off, svc_strings));
+            break;
+        case SVC_TAGS:
+        case SVC_TAG_MAP:
+        case SVC_KEPT_TAGS:
+            svc_tags_free(AT(p, f->off, svc_tags));
+            break;
+        case SVC_LIST:
+            svc_free_list(f->sub, AT(p, f->off, void *), AT(p, f->count, size_t));
+            break;
+        case SVC_OBJ:
+            svc_free(f->sub, AT(p, f->off, void));
+            break;
+        case SVC_RAW:
+            cJSON_Delete(*AT(p, f->off, cJSON *));
+            break;
+        default: /* numbers own nothing */
+            break;
+        }
+    }
+    memset(p, 0, s->size);
+}
+
+void svc_read_list(const cJSON *arr, const svc_shape *s, void **items, size_t *n)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, arr)
+        svc_read(e, s, xgrow(items, n, s->size));
+}
+
+void svc_free_list(const svc_shape *s, void **items, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        svc_free(s, (char *)*items + i * s->size);
+    free(*items);
+    *items = NULL;
+    *n = 0;
+}
+
+#define IN(p, off, T) (*(const T *)((const char *)(p) + (off)))
+
+/* The object that holds the last member of path below obj (made when missing), and that
+ * member's name. */
+static cJSON *holder(cJSON *obj, const char *path, const char **last)
+{
+    char seg[128];
+    const char *dot;
+    while ((dot = strchr(path, '.')) && (size_t)(dot - path) < sizeof seg) {
+        memcpy(seg, path, (size_t)(dot - path));
+        seg[dot - path] = '\0';
+        cJSON *next = cJSON_GetObjectItemCaseSensitive(obj, seg);
+        obj = next ? next : cJSON_AddObjectToObject(obj, seg);
+        path = dot + 1;
+    }
+    *last = path;
+    return obj;
+}
+
+/* Whether an input field is set (to be written), with its number in *num. */
+static int input_set(const svc_field *f, const void *in, double *num)
+{
+    switch (f->type) {
+    case SVC_STR:
+    case SVC_STR_NULL:
+    case SVC_SECRET:
+        return IN(in, f->off, char *) != NULL;
+    case SVC_BOOL:
+        *num = 1;
+        return IN(in, f->off, int) != 0;
+    case SVC_TRI:
+        *num = IN(in, f->off, int) > 0;
+        return IN(in, f->off, int) != 0;
+    case SVC_INT:
+        *num = IN(in, f->off, int);
+        return *num > 0;
+    case SVC_LONG:
+        *num = (double)IN(in, f->off, long);
+        return *num > 0;
+    case SVC_LLONG:
+        *num = (double)IN(in, f->off, long long);
+        return *num > 0;
+    case SVC_DOUBLE:
+        *num = IN(in, f->off, double);
+        return *num > 0;
+    default:
+        return 0;
+    }
+}
+
+void svc_write(cJSON *req, const svc_field *fields, const void *in)
+{
+    for (const svc_field *f = fields; f->name; f++) {
+        double num = 0;
+        const char *name;
+        if (!input_set(f, in, &num))
+            continue;
+        cJSON *obj = holder(req, f->name, &name);
+        if (f->type == SVC_STR || f->type == SVC_STR_NULL || f->type == SVC_SECRET)
+            cJSON_AddStringToObject(obj, name, IN(in, f->off, char *));
+        else if (f->type == SVC_BOOL || f->type == SVC_TRI)
+            cJSON_AddBoolToObject(obj, name, num != 0);
+        else
+            cJSON_AddNumberToObject(obj, name, num);
+    }
+}
+
+int svc_read_answer(cJSON *resp, const char *path, const svc_shape *s, void *out)
+{
+    if (out)
+        svc_read(path ? svc_json_at(resp, path) : resp, s, out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int svc_call_read(svc_call_fn call, aws_client *c, const char *op, cJSON *in, const char *path,
+                  const svc_shape *shape, void *out, aws_error *err)
+{
+    cJSON *resp;
+    if (out)
+        memset(out, 0, shape->size);
+    return call(c, op, in, &resp, err) ? -1 : svc_read_answer(resp, path, shape, out);
+}
+
+int svc_answer_str(cJSON *resp, const char *path, char **out)
+{
+    char buf[128];
+    const char *name;
+    const cJSON *o = parent_of(resp, path, buf, sizeof buf, &name);
+    if (out)
+        *out = svc_json_dup(o, name);
+    cJSON_Delete(resp);
+    return 0;
+}
+
+int svc_read_items(cJSON *items, const svc_shape *s, void **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    svc_read_list(items, s, out, n);
+    cJSON_Delete(items);
+    return 0;
+}
