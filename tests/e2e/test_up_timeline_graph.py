@@ -101,7 +101,10 @@ def check_timeline(f, plan, work):
     R.check(ok, "timeline: no bar starts before a dependency's bar ends")
     crit = sorted((b for b in bars if b["critical"]), key=lambda b: b["start"])
     R.check(len(crit) >= 2, "timeline: a critical path is marked (%d bars)" % len(crit))
-    R.eq(crit[-1]["id"], max(bars, key=lambda b: b["end"])["id"], "critical path: ends with the last to end")
+    # services one DescribeServices round sees steady end together: any of the last may close it
+    last_end = max(b["end"] for b in bars)
+    R.eq(crit[-1]["end"], last_end, "critical path: ends with the last to end (%s, %s at %.2f s)"
+         % (crit[-1]["id"], [b["id"] for b in bars if b["end"] == last_end], last_end))
     R.check(all(crit[i]["id"] in deps[crit[i + 1]["id"]] for i in range(len(crit) - 1)),
             "critical path: each step is a dependency of the next (%s)" % [b["id"] for b in crit])
     # the ALB is not waited for (its listener and the services go ahead while it
