@@ -78,6 +78,9 @@ typedef struct {
 } plan_counts;
 
 plan_counts plan_count(const res_graph *g);
+/* After plan_compute(ctx, 1): n is a resource `down` leaves standing because it is kept
+ * (keep: true, or what a kept resource stands on), not an external one. */
+int plan_left_kept(const res_node *n);
 
 /* 1 when `up` must wait for node n although it has nothing to change: its kind says an
  * earlier run left an operation under way (see res_kind.unsettled), and services are

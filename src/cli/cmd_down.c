@@ -68,7 +68,7 @@ static void list_kept(const cli_session *s, FILE *out)
     int any = 0;
     for (size_t i = 0; i < s->graph->n; i++) {
         const res_node *n = s->graph->nodes[i];
-        if (n->physical_id && n->keep && n->action == RES_NONE && !n->external) {
+        if (plan_left_kept(n)) {
             if (!any++)
                 fprintf(out, "Kept (remove them with down --purge):\n");
             fprintf(out, "  %s (%s)\n", n->id, n->physical_id);

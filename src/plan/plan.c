@@ -104,6 +104,11 @@ plan_counts plan_count(const res_graph *g)
     return c;
 }
 
+int plan_left_kept(const res_node *n)
+{
+    return n->physical_id && n->keep && n->action == RES_NONE && !n->external;
+}
+
 int plan_needs_settle(const res_ctx *ctx, const res_node *n)
 {
     return n->action == RES_NONE && ctx->wait_services && n->physical_id && n->desired &&

@@ -333,6 +333,36 @@ START_TEST(down_deletes_children_before_parents)
 }
 END_TEST
 
+/* What down leaves standing: a kept node and what it stands on, not an external one; with
+ * --purge only what an external resource stands on. */
+START_TEST(down_leaves_what_is_kept)
+{
+    reset();
+    build(2);
+    for (size_t i = 0; i < graph->n; i++)
+        graph->nodes[i]->physical_id = xasprintf("phys-%zu", i);
+    graph->nodes[1]->keep = 1;      /* child c0: kept, so its parent stays too */
+    graph->nodes[2]->external = 1;  /* child c1: someone else's */
+    plan_compute(&ctx, 1);
+    ck_assert(plan_left_kept(graph->nodes[1]));
+    ck_assert(plan_left_kept(graph->nodes[0]));   /* what a kept resource stands on */
+    ck_assert(!plan_left_kept(graph->nodes[2]));  /* external: neither deleted nor kept */
+    ck_assert_int_eq(graph->nodes[2]->action, RES_NONE);
+    ctx.purge = 1; /* the kept child goes; the parent stays while the external one needs it */
+    plan_compute(&ctx, 1);
+    ck_assert(!plan_left_kept(graph->nodes[1]));
+    ck_assert_int_eq(graph->nodes[1]->action, RES_DELETE);
+    ck_assert(plan_left_kept(graph->nodes[0]));
+    graph->nodes[2]->external = 0; /* and with nothing external, nothing stays */
+    plan_compute(&ctx, 1);
+    for (size_t i = 0; i < graph->n; i++) {
+        ck_assert(!plan_left_kept(graph->nodes[i]));
+        ck_assert_int_eq(graph->nodes[i]->action, RES_DELETE);
+    }
+    cleanup();
+}
+END_TEST
+
 /* A Ctrl-C while a create waits: nothing new starts, the failure is the interrupt (not the
  * wait it cut short), and the rollback, which no Ctrl-C cuts short, removes what was made. */
 START_TEST(interrupt_stops_and_rolls_back)
@@ -499,5 +529,6 @@ END_TEST
 UNIT_SUITE(plan_exec, 0, creates_in_dependency_order_in_parallel,
            failure_rolls_back_what_was_created, no_rollback_leaves_resources,
            diff_update_replace_and_create_only, down_deletes_children_before_parents,
+           down_leaves_what_is_kept,
            interrupt_stops_and_rolls_back, interrupt_from_another_thread_ends_waits,
            unchanged_but_unsettled_is_waited_for, waits_do_not_hold_a_slot)
