@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "scripted_client.h"
+#include "servicediscovery.h"
 #include "unit_suite.h"
 
 
@@ -149,5 +150,31 @@ START_TEST(removal_done_by_the_lost_attempt)
 }
 END_TEST
 
+/* A removal done by the lost attempt answers nothing: Cloud Map's DeleteNamespace then has
+ * no operation to wait for (not an empty id, which GetOperation would refuse). */
+START_TEST(removal_done_by_the_lost_attempt_has_no_output)
+{
+    script s = {.status = {0, 400},
+                .body = {NULL, "{\"__type\":\"NamespaceNotFound\",\"Message\":\"gone\"}"},
+                .ctype = "application/x-amz-json-1.1", .n = 2};
+    aws_client *c = scripted_client(&s);
+    char stale[] = "stale", *op = stale; /* an out-parameter: set, whatever it held */
+    aws_error err;
+    ck_assert_int_eq(sd_delete_namespace(c, "ns-1", &op, &err), 0);
+    ck_assert_int_eq(s.calls, 2);
+    ck_assert_ptr_null(op);
+    aws_client_free(c);
+
+    script s1 = {.status = {200}, .body = {"{\"OperationId\":\"op-1\"}"},
+                 .ctype = "application/x-amz-json-1.1", .n = 1};
+    c = scripted_client(&s1);
+    ck_assert_int_eq(sd_delete_namespace(c, "ns-1", &op, &err), 0);
+    ck_assert_str_eq(op, "op-1");
+    free(op);
+    aws_client_free(c);
+}
+END_TEST
+
 UNIT_SUITE(aws_lost, 0, lost_create_found_again, finder_not_asked_for_refusals,
-           finder_failure_stops_the_call, removal_done_by_the_lost_attempt)
+           finder_failure_stops_the_call, removal_done_by_the_lost_attempt,
+           removal_done_by_the_lost_attempt_has_no_output)
