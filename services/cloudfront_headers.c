@@ -34,8 +34,8 @@ static void read_policy(const cJSON *policy, const cJSON *answer, cf_headers_pol
     p->comment = svc_json_dup(cfg, "Comment");
     const cJSON *custom = cJSON_GetObjectItemCaseSensitive(cfg, "CustomHeadersConfig"), *h;
     for (int i = 0; (h = cf_item_at(custom, "ResponseHeadersPolicyCustomHeader", i)); i++)
-        svc_tags_add(&p->headers, aws_json_str(h, "Header") ? aws_json_str(h, "Header") : "",
-                     aws_json_str(h, "Value") ? aws_json_str(h, "Value") : "");
+        if (aws_json_str(h, "Header")) /* svc_tags_add takes a NULL value as "" */
+            svc_tags_add(&p->headers, aws_json_str(h, "Header"), aws_json_str(h, "Value"));
     p->etag = answer ? cfi_etag_of(answer) : xstrdup("");
 }
 
@@ -65,9 +65,10 @@ static cJSON *policy_config(const cf_headers_policy_in *in)
 
 static int read_answer(int rc, cJSON *o, cf_headers_policy *out)
 {
-    if (rc == 0 && out)
-        read_policy(cJSON_GetObjectItemCaseSensitive(o, "ResponseHeadersPolicy") ?
-                        cJSON_GetObjectItemCaseSensitive(o, "ResponseHeadersPolicy") : o, o, out);
+    if (rc == 0 && out) { /* the answer is the payload (Id, config) or holds it under its name */
+        const cJSON *policy = cJSON_GetObjectItemCaseSensitive(o, "ResponseHeadersPolicy");
+        read_policy(policy ? policy : o, o, out);
+    }
     cJSON_Delete(o);
     return rc;
 }
