@@ -38,8 +38,7 @@ int acm_request_certificate(aws_client *c, const acm_request_in *in, char **arn,
     svc_add_strings(j, "SubjectAlternativeNames", in->alternative_names);
     /* with the token, a retried request after a lost answer is the same certificate */
     cJSON_AddStringToObject(j, "IdempotencyToken", tok);
-    if (in->key_algorithm)
-        cJSON_AddStringToObject(j, "KeyAlgorithm", in->key_algorithm);
+    svc_add_str(j, "KeyAlgorithm", in->key_algorithm);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
     return call(c, "RequestCertificate", j, &o, err)

@@ -158,8 +158,7 @@ int aas_put_tracking_policy(aws_client *c, const aas_tracking_in *in, char **pol
     cJSON_AddNumberToObject(cfg, "TargetValue", in->target_value);
     cJSON *m = cJSON_AddObjectToObject(cfg, "PredefinedMetricSpecification");
     cJSON_AddStringToObject(m, "PredefinedMetricType", in->metric ? in->metric : "");
-    if (in->resource_label)
-        cJSON_AddStringToObject(m, "ResourceLabel", in->resource_label);
+    svc_add_str(m, "ResourceLabel", in->resource_label);
     cJSON_AddNumberToObject(cfg, "ScaleOutCooldown", (double)in->scale_out_cooldown);
     cJSON_AddNumberToObject(cfg, "ScaleInCooldown", (double)in->scale_in_cooldown);
     cJSON_AddBoolToObject(cfg, "DisableScaleIn", in->disable_scale_in);
@@ -214,10 +213,8 @@ int aas_put_scheduled_action(aws_client *c, const aas_scheduled_in *in, aws_erro
 {
     cJSON *j = target_input(in->resource_id);
     cJSON_AddStringToObject(j, "ScheduledActionName", in->name ? in->name : "");
-    if (in->schedule)
-        cJSON_AddStringToObject(j, "Schedule", in->schedule);
-    if (in->timezone)
-        cJSON_AddStringToObject(j, "Timezone", in->timezone);
+    svc_add_str(j, "Schedule", in->schedule);
+    svc_add_str(j, "Timezone", in->timezone);
     if (in->start)
         cJSON_AddNumberToObject(j, "StartTime", (double)in->start);
     if (in->end)

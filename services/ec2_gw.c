@@ -132,12 +132,9 @@ static int route_call(aws_client *c, const char *action, const char *rtb_id,
     cJSON *in = svc_input("RouteTableId", rtb_id);
     cJSON_AddStringToObject(in, strchr(r->destination, ':') ? "DestinationIpv6CidrBlock" : "DestinationCidrBlock",
                             r->destination);
-    if (r->gateway_id)
-        cJSON_AddStringToObject(in, "GatewayId", r->gateway_id);
-    if (r->nat_gateway_id)
-        cJSON_AddStringToObject(in, "NatGatewayId", r->nat_gateway_id);
-    if (r->egress_only_gateway_id)
-        cJSON_AddStringToObject(in, "EgressOnlyInternetGatewayId", r->egress_only_gateway_id);
+    svc_add_str(in, "GatewayId", r->gateway_id);
+    svc_add_str(in, "NatGatewayId", r->nat_gateway_id);
+    svc_add_str(in, "EgressOnlyInternetGatewayId", r->egress_only_gateway_id);
     return ec2i_call_simple(c, action, in, err);
 }
 

@@ -86,8 +86,7 @@ int ec2_create_egress_only_gateway(aws_client *c, const char *vpc_id, const char
                                    const svc_tags *tags, ec2_eigw *out, aws_error *err)
 {
     cJSON *in = svc_input("VpcId", vpc_id);
-    if (client_token)
-        cJSON_AddStringToObject(in, "ClientToken", client_token);
+    svc_add_str(in, "ClientToken", client_token);
     ec2i_tag_spec(in, "egress-only-internet-gateway", tags);
     return svc_call_read(ec2i_call, c, "CreateEgressOnlyInternetGateway", in,
                          "egressOnlyInternetGateway", &eigw_shape, out, err);

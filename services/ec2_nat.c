@@ -79,8 +79,7 @@ int ec2_create_nat_gateway(aws_client *c, const char *subnet_id, const char *all
 {
     cJSON *in = svc_input("SubnetId", subnet_id);
     cJSON_AddStringToObject(in, "AllocationId", allocation_id ? allocation_id : "");
-    if (client_token)
-        cJSON_AddStringToObject(in, "ClientToken", client_token);
+    svc_add_str(in, "ClientToken", client_token);
     ec2i_tag_spec(in, "natgateway", tags);
     return svc_call_read(ec2i_call, c, "CreateNatGateway", in, "natGateway", &nat_shape, out, err);
 }

@@ -89,8 +89,7 @@ int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *nam
     *group_id = NULL;
     cJSON *in = svc_input("GroupName", name), *resp;
     cJSON_AddStringToObject(in, "GroupDescription", description ? description : "");
-    if (vpc_id)
-        cJSON_AddStringToObject(in, "VpcId", vpc_id);
+    svc_add_str(in, "VpcId", vpc_id);
     ec2i_tag_spec(in, "security-group", tags);
     return ec2i_call(c, "CreateSecurityGroup", in, &resp, err)
                ? -1

@@ -186,8 +186,7 @@ int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const
 {
     cJSON *in = svc_input("VpcId", vpc_id);
     cJSON_AddStringToObject(in, "CidrBlock", cidr ? cidr : "");
-    if (zone)
-        cJSON_AddStringToObject(in, "AvailabilityZone", zone);
+    svc_add_str(in, "AvailabilityZone", zone);
     ec2i_tag_spec(in, "subnet", tags);
     return svc_call_read(ec2i_call, c, "CreateSubnet", in, "subnet", &subnet_shape, out, err);
 }

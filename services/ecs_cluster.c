@@ -14,10 +14,8 @@ static cJSON *exec_configuration(const ecs_cluster_input *in)
         return NULL;
     cJSON *conf = cJSON_CreateObject();
     cJSON *e = cJSON_AddObjectToObject(conf, "executeCommandConfiguration");
-    if (in->exec_kms_key_id)
-        cJSON_AddStringToObject(e, "kmsKeyId", in->exec_kms_key_id);
-    if (in->exec_logging)
-        cJSON_AddStringToObject(e, "logging", in->exec_logging);
+    svc_add_str(e, "kmsKeyId", in->exec_kms_key_id);
+    svc_add_str(e, "logging", in->exec_logging);
     if (in->exec_log_group || in->exec_s3_bucket) {
         cJSON *l = cJSON_AddObjectToObject(e, "logConfiguration");
         if (in->exec_log_group) {
@@ -27,8 +25,7 @@ static cJSON *exec_configuration(const ecs_cluster_input *in)
         if (in->exec_s3_bucket) {
             cJSON_AddStringToObject(l, "s3BucketName", in->exec_s3_bucket);
             cJSON_AddBoolToObject(l, "s3EncryptionEnabled", in->exec_s3_encryption);
-            if (in->exec_s3_prefix)
-                cJSON_AddStringToObject(l, "s3KeyPrefix", in->exec_s3_prefix);
+            svc_add_str(l, "s3KeyPrefix", in->exec_s3_prefix);
         }
     }
     return conf;

@@ -77,8 +77,7 @@ int ecs_list_service_deployments(aws_client *c, const char *cluster, const char 
                                  ecs_service_deployments *out, aws_error *err)
 {
     cJSON *j = cJSON_CreateObject();
-    if (cluster)
-        cJSON_AddStringToObject(j, "cluster", cluster);
+    svc_add_str(j, "cluster", cluster);
     cJSON_AddStringToObject(j, "service", service ? service : "");
     if (statuses && statuses->n)
         cJSON_AddItemToObject(j, "status",
@@ -105,8 +104,7 @@ int ecs_stop_service_deployment(aws_client *c, const char *arn, const char *stop
                                 aws_error *err)
 {
     cJSON *j = svc_input("serviceDeploymentArn", arn);
-    if (stop_type)
-        cJSON_AddStringToObject(j, "stopType", stop_type);
+    svc_add_str(j, "stopType", stop_type);
     return ecs_call_(c, "StopServiceDeployment", j, NULL, err);
 }
 

@@ -9,38 +9,24 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static void add_str(cJSON *o, const char *name, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, name, v);
-}
-
 static void add_int(cJSON *o, const char *name, int v, int min)
 {
     if (v >= min)
         cJSON_AddNumberToObject(o, name, v);
 }
 
-static cJSON *strings_json(const svc_strings *s)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; s && i < s->n; i++)
-        cJSON_AddItemToArray(arr, cJSON_CreateString(s->items[i]));
-    return arr;
-}
-
 static cJSON *load_balancer_json(const ecs_load_balancer *lb)
 {
     cJSON *j = cJSON_CreateObject();
-    add_str(j, "targetGroupArn", lb->target_group_arn);
-    add_str(j, "containerName", lb->container_name);
+    svc_add_str(j, "targetGroupArn", lb->target_group_arn);
+    svc_add_str(j, "containerName", lb->container_name);
     add_int(j, "containerPort", lb->container_port, 1);
     if (lb->alternate_target_group_arn) {
         cJSON *a = cJSON_AddObjectToObject(j, "advancedConfiguration");
-        add_str(a, "alternateTargetGroupArn", lb->alternate_target_group_arn);
-        add_str(a, "productionListenerRule", lb->production_listener_rule);
-        add_str(a, "testListenerRule", lb->test_listener_rule);
-        add_str(a, "roleArn", lb->role_arn);
+        svc_add_str(a, "alternateTargetGroupArn", lb->alternate_target_group_arn);
+        svc_add_str(a, "productionListenerRule", lb->production_listener_rule);
+        svc_add_str(a, "testListenerRule", lb->test_listener_rule);
+        svc_add_str(a, "roleArn", lb->role_arn);
     }
     return j;
 }
@@ -48,8 +34,8 @@ static cJSON *load_balancer_json(const ecs_load_balancer *lb)
 static cJSON *registry_json(const ecs_service_registry *r)
 {
     cJSON *j = cJSON_CreateObject();
-    add_str(j, "registryArn", r->registry_arn);
-    add_str(j, "containerName", r->container_name);
+    svc_add_str(j, "registryArn", r->registry_arn);
+    svc_add_str(j, "containerName", r->container_name);
     add_int(j, "containerPort", r->container_port, 1);
     add_int(j, "port", r->port, 1);
     return j;
@@ -58,24 +44,24 @@ static cJSON *registry_json(const ecs_service_registry *r)
 static cJSON *volume_json(const ecs_volume_config *v)
 {
     cJSON *j = cJSON_CreateObject(), *m;
-    add_str(j, "name", v->name);
+    svc_add_str(j, "name", v->name);
     m = cJSON_AddObjectToObject(j, "managedEBSVolume");
-    add_str(m, "roleArn", v->role_arn);
+    svc_add_str(m, "roleArn", v->role_arn);
     add_int(m, "sizeInGiB", v->size_gib, 1);
-    add_str(m, "volumeType", v->volume_type);
+    svc_add_str(m, "volumeType", v->volume_type);
     add_int(m, "iops", v->iops, 1);
     add_int(m, "throughput", v->throughput, 1);
     if (v->encrypted != ECS_UNSET)
         cJSON_AddBoolToObject(m, "encrypted", v->encrypted);
-    add_str(m, "kmsKeyId", v->kms_key_id);
-    add_str(m, "filesystemType", v->filesystem_type);
-    add_str(m, "snapshotId", v->snapshot_id);
+    svc_add_str(m, "kmsKeyId", v->kms_key_id);
+    svc_add_str(m, "filesystemType", v->filesystem_type);
+    svc_add_str(m, "snapshotId", v->snapshot_id);
     if ((v->tags && v->tags->n) || v->propagate_tags) {
         cJSON *ts = cJSON_CreateObject();
         cJSON_AddStringToObject(ts, "resourceType", "volume");
         if (v->tags && v->tags->n)
             cJSON_AddItemToObject(ts, "tags", svc_tags_json(v->tags, "key", "value"));
-        add_str(ts, "propagateTags", v->propagate_tags);
+        svc_add_str(ts, "propagateTags", v->propagate_tags);
         cJSON_AddItemToArray(cJSON_AddArrayToObject(m, "tagSpecifications"), ts);
     }
     return j;
@@ -91,7 +77,7 @@ static cJSON *deployment_json(const ecs_deployment_config *d)
     }
     add_int(j, "minimumHealthyPercent", d->min_healthy_percent, 0);
     add_int(j, "maximumPercent", d->max_percent, 0);
-    add_str(j, "strategy", d->strategy);
+    svc_add_str(j, "strategy", d->strategy);
     add_int(j, "bakeTimeInMinutes", d->bake_time_minutes, 0);
     if (d->canary_percent > 0) {
         cJSON *k = cJSON_AddObjectToObject(j, "canaryConfiguration");
@@ -131,15 +117,15 @@ static cJSON *connect_json(const ecs_service_connect *k)
     cJSON_AddBoolToObject(j, "enabled", k->enabled);
     if (!k->enabled)
         return j;
-    add_str(j, "namespace", k->namespace_ref);
+    svc_add_str(j, "namespace", k->namespace_ref);
     if (k->port_name) {
         cJSON *s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "portName", k->port_name);
-        add_str(s, "discoveryName", k->discovery_name);
+        svc_add_str(s, "discoveryName", k->discovery_name);
         if (k->alias_port > 0) {
             cJSON *a = cJSON_CreateObject();
             cJSON_AddNumberToObject(a, "port", k->alias_port);
-            add_str(a, "dnsName", k->alias);
+            svc_add_str(a, "dnsName", k->alias);
             cJSON_AddItemToArray(cJSON_AddArrayToObject(s, "clientAliases"), a);
         }
         cJSON_AddItemToArray(cJSON_AddArrayToObject(j, "services"), s);
@@ -151,26 +137,26 @@ static cJSON *connect_json(const ecs_service_connect *k)
 static cJSON *service_json(const ecs_service_input *in, int create)
 {
     cJSON *j = cJSON_CreateObject();
-    add_str(j, "cluster", in->cluster);
-    add_str(j, create ? "serviceName" : "service", in->name);
-    add_str(j, "taskDefinition", in->task_definition);
+    svc_add_str(j, "cluster", in->cluster);
+    svc_add_str(j, create ? "serviceName" : "service", in->name);
+    svc_add_str(j, "taskDefinition", in->task_definition);
     add_int(j, "desiredCount", in->desired_count, 0);
     if (create) {
-        add_str(j, "clientToken", in->client_token);
+        svc_add_str(j, "clientToken", in->client_token);
         if (!in->send_capacity)
-            add_str(j, "launchType", in->launch_type);
+            svc_add_str(j, "launchType", in->launch_type);
         if (in->tags && in->tags->n)
             cJSON_AddItemToObject(j, "tags", svc_tags_json(in->tags, "key", "value"));
     }
     if (in->send_capacity)
         cJSON_AddItemToObject(j, "capacityProviderStrategy", ecs_capacity_json_(in->capacity, in->n_capacity));
-    add_str(j, "platformVersion", in->platform_version);
+    svc_add_str(j, "platformVersion", in->platform_version);
     if (in->subnets) {
         cJSON *n = cJSON_AddObjectToObject(j, "networkConfiguration");
         cJSON *a = cJSON_AddObjectToObject(n, "awsvpcConfiguration");
-        cJSON_AddItemToObject(a, "subnets", strings_json(in->subnets));
+        cJSON_AddItemToObject(a, "subnets", svc_strings_json(in->subnets));
         if (in->security_groups)
-            cJSON_AddItemToObject(a, "securityGroups", strings_json(in->security_groups));
+            cJSON_AddItemToObject(a, "securityGroups", svc_strings_json(in->security_groups));
         cJSON_AddStringToObject(a, "assignPublicIp", in->assign_public_ip ? "ENABLED" : "DISABLED");
     }
     add_lists(j, in);
@@ -186,7 +172,7 @@ static cJSON *service_json(const ecs_service_input *in, int create)
         cJSON_AddBoolToObject(j, "enableExecuteCommand", in->enable_execute_command);
     if (in->enable_ecs_managed_tags != ECS_UNSET)
         cJSON_AddBoolToObject(j, "enableECSManagedTags", in->enable_ecs_managed_tags);
-    add_str(j, "propagateTags", in->propagate_tags);
+    svc_add_str(j, "propagateTags", in->propagate_tags);
     if (!create && in->force_new_deployment)
         cJSON_AddBoolToObject(j, "forceNewDeployment", 1);
     const cJSON *x;
@@ -241,7 +227,7 @@ int ecs_delete_service(aws_client *c, const char *cluster, const char *service, 
                        aws_error *err)
 {
     cJSON *j = cJSON_CreateObject();
-    add_str(j, "cluster", cluster);
+    svc_add_str(j, "cluster", cluster);
     cJSON_AddStringToObject(j, "service", service ? service : "");
     if (force)
         cJSON_AddBoolToObject(j, "force", 1);
@@ -252,6 +238,6 @@ int ecs_list_services(aws_client *c, const char *cluster, int max_results, svc_s
                       aws_error *err)
 {
     cJSON *j = cJSON_CreateObject();
-    add_str(j, "cluster", cluster);
+    svc_add_str(j, "cluster", cluster);
     return ecs_list_strings_(c, "ListServices", j, max_results, "serviceArns", arns, err);
 }

@@ -79,8 +79,7 @@ static int describe_batch(aws_client *c, const char *cluster, const char *const 
                           size_t n, ecs_services *out, aws_error *err)
 {
     cJSON *j = cJSON_CreateObject(), *o;
-    if (cluster)
-        cJSON_AddStringToObject(j, "cluster", cluster);
+    svc_add_str(j, "cluster", cluster);
     cJSON_AddItemToObject(j, "services", cJSON_CreateStringArray(names, (int)n));
     const char *inc = "TAGS";
     cJSON_AddItemToObject(j, "include", cJSON_CreateStringArray(&inc, 1));

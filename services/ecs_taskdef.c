@@ -105,8 +105,7 @@ int ecs_list_task_definition_families(aws_client *c, const char *prefix, int max
                                       svc_strings *families, aws_error *err)
 {
     cJSON *j = cJSON_CreateObject();
-    if (prefix)
-        cJSON_AddStringToObject(j, "familyPrefix", prefix);
+    svc_add_str(j, "familyPrefix", prefix);
     cJSON_AddStringToObject(j, "status", "ACTIVE");
     return ecs_list_strings_(c, "ListTaskDefinitionFamilies", j, max_results, "families", families,
                         err);
@@ -117,10 +116,8 @@ int ecs_list_task_definitions(aws_client *c, const char *family_prefix, const ch
                               aws_error *err)
 {
     cJSON *j = cJSON_CreateObject();
-    if (family_prefix)
-        cJSON_AddStringToObject(j, "familyPrefix", family_prefix);
-    if (status)
-        cJSON_AddStringToObject(j, "status", status);
+    svc_add_str(j, "familyPrefix", family_prefix);
+    svc_add_str(j, "status", status);
     cJSON_AddStringToObject(j, "sort", newest_first ? "DESC" : "ASC");
     return ecs_list_strings_(c, "ListTaskDefinitions", j, max_results, "taskDefinitionArns", arns,
                         err);

@@ -104,8 +104,7 @@ int ecs_run_task(aws_client *c, const ecs_run_task_input *in, ecs_tasks *out, aw
 {
     memset(out, 0, sizeof *out);
     cJSON *j = cJSON_CreateObject();
-    if (in->cluster)
-        cJSON_AddStringToObject(j, "cluster", in->cluster);
+    svc_add_str(j, "cluster", in->cluster);
     cJSON_AddStringToObject(j, "taskDefinition", in->task_definition ? in->task_definition : "");
     cJSON_AddNumberToObject(j, "count", 1);
     if (in->capacity_provider_strategy)
@@ -113,8 +112,7 @@ int ecs_run_task(aws_client *c, const ecs_run_task_input *in, ecs_tasks *out, aw
                               cJSON_Duplicate(in->capacity_provider_strategy, 1));
     else if (in->launch_type)
         cJSON_AddStringToObject(j, "launchType", in->launch_type);
-    if (in->platform_version)
-        cJSON_AddStringToObject(j, "platformVersion", in->platform_version);
+    svc_add_str(j, "platformVersion", in->platform_version);
     if (in->subnets) {
         cJSON *vpc = cJSON_AddObjectToObject(cJSON_AddObjectToObject(j, "networkConfiguration"),
                                              "awsvpcConfiguration");
@@ -133,12 +131,10 @@ int ecs_run_task(aws_client *c, const ecs_run_task_input *in, ecs_tasks *out, aw
         cJSON_AddItemToArray(cJSON_AddArrayToObject(cJSON_AddObjectToObject(j, "overrides"),
                                                     "containerOverrides"), o);
     }
-    if (in->started_by)
-        cJSON_AddStringToObject(j, "startedBy", in->started_by);
+    svc_add_str(j, "startedBy", in->started_by);
     if (in->enable_execute_command > 0)
         cJSON_AddBoolToObject(j, "enableExecuteCommand", 1);
-    if (in->propagate_tags)
-        cJSON_AddStringToObject(j, "propagateTags", in->propagate_tags);
+    svc_add_str(j, "propagateTags", in->propagate_tags);
     cJSON *o = NULL;
     if (ecs_call_(c, "RunTask", j, &o, err) != 0)
         return -1;
@@ -161,12 +157,9 @@ int ecs_list_tasks(aws_client *c, const char *cluster, const char *service,
                    aws_error *err)
 {
     cJSON *j = cJSON_CreateObject();
-    if (cluster)
-        cJSON_AddStringToObject(j, "cluster", cluster);
-    if (service)
-        cJSON_AddStringToObject(j, "serviceName", service);
-    if (desired_status)
-        cJSON_AddStringToObject(j, "desiredStatus", desired_status);
+    svc_add_str(j, "cluster", cluster);
+    svc_add_str(j, "serviceName", service);
+    svc_add_str(j, "desiredStatus", desired_status);
     return ecs_list_strings_(c, "ListTasks", j, max_results, "taskArns", arns, err);
 }
 
@@ -177,8 +170,7 @@ int ecs_describe_tasks(aws_client *c, const char *cluster, const char *const *ta
     for (size_t at = 0; at < n; at += 100) {
         size_t k = n - at < 100 ? n - at : 100;
         cJSON *j = cJSON_CreateObject(), *o;
-        if (cluster)
-            cJSON_AddStringToObject(j, "cluster", cluster);
+        svc_add_str(j, "cluster", cluster);
         cJSON_AddItemToObject(j, "tasks", cJSON_CreateStringArray(tasks + at, (int)k));
         const char *inc = "TAGS";
         cJSON_AddItemToObject(j, "include", cJSON_CreateStringArray(&inc, 1));
@@ -201,11 +193,9 @@ int ecs_stop_task(aws_client *c, const char *cluster, const char *task, const ch
                   aws_error *err)
 {
     cJSON *j = cJSON_CreateObject();
-    if (cluster)
-        cJSON_AddStringToObject(j, "cluster", cluster);
+    svc_add_str(j, "cluster", cluster);
     cJSON_AddStringToObject(j, "task", task ? task : "");
-    if (reason)
-        cJSON_AddStringToObject(j, "reason", reason);
+    svc_add_str(j, "reason", reason);
     return ecs_call_(c, "StopTask", j, NULL, err);
 }
 
@@ -233,11 +223,9 @@ int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
         return -1;
     }
     cJSON *j = cJSON_CreateObject(), *o;
-    if (cluster)
-        cJSON_AddStringToObject(j, "cluster", cluster);
+    svc_add_str(j, "cluster", cluster);
     cJSON_AddStringToObject(j, "task", task);
-    if (container)
-        cJSON_AddStringToObject(j, "container", container);
+    svc_add_str(j, "container", container);
     cJSON_AddStringToObject(j, "command", command);
     cJSON_AddBoolToObject(j, "interactive", interactive);
     if (ecs_call_(c, "ExecuteCommand", j, &o, err) != 0)

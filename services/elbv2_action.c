@@ -5,15 +5,9 @@
 #include "elbv2_internal.h"
 #include "xalloc.h"
 
-static void put(cJSON *o, const char *name, const char *value)
-{
-    if (value)
-        cJSON_AddStringToObject(o, name, value);
-}
-
 static void encode_forward(cJSON *o, const elbv2_action *a)
 {
-    put(o, "TargetGroupArn", a->target_group_arn);
+    svc_add_str(o, "TargetGroupArn", a->target_group_arn);
     if (a->nforward == 0 && a->stickiness == 0)
         return;
     cJSON *fc = cJSON_AddObjectToObject(o, "ForwardConfig");
@@ -34,9 +28,9 @@ static void encode_forward(cJSON *o, const elbv2_action *a)
 
 static void encode_auth_common(cJSON *cfg, const elbv2_action *a)
 {
-    put(cfg, "SessionCookieName", a->session_cookie_name);
-    put(cfg, "Scope", a->scope);
-    put(cfg, "OnUnauthenticatedRequest", a->on_unauthenticated_request);
+    svc_add_str(cfg, "SessionCookieName", a->session_cookie_name);
+    svc_add_str(cfg, "Scope", a->scope);
+    svc_add_str(cfg, "OnUnauthenticatedRequest", a->on_unauthenticated_request);
     if (a->session_timeout > 0)
         cJSON_AddNumberToObject(cfg, "SessionTimeout", (double)a->session_timeout);
 }
@@ -44,7 +38,7 @@ static void encode_auth_common(cJSON *cfg, const elbv2_action *a)
 static int encode_one(cJSON *o, const elbv2_action *a, size_t i, aws_error *err)
 {
     const char *t = a->type ? a->type : "";
-    put(o, "Type", t);
+    svc_add_str(o, "Type", t);
     if (a->order > 0)
         cJSON_AddNumberToObject(o, "Order", a->order);
     if (strcmp(t, "forward") == 0) {
@@ -53,35 +47,35 @@ static int encode_one(cJSON *o, const elbv2_action *a, size_t i, aws_error *err)
         encode_forward(o, a);
     } else if (strcmp(t, "redirect") == 0) {
         cJSON *r = cJSON_AddObjectToObject(o, "RedirectConfig");
-        put(r, "Protocol", a->redirect.protocol);
-        put(r, "Port", a->redirect.port);
-        put(r, "Host", a->redirect.host);
-        put(r, "Path", a->redirect.path);
-        put(r, "Query", a->redirect.query);
-        put(r, "StatusCode", a->redirect.status_code ? a->redirect.status_code : "HTTP_301");
+        svc_add_str(r, "Protocol", a->redirect.protocol);
+        svc_add_str(r, "Port", a->redirect.port);
+        svc_add_str(r, "Host", a->redirect.host);
+        svc_add_str(r, "Path", a->redirect.path);
+        svc_add_str(r, "Query", a->redirect.query);
+        svc_add_str(r, "StatusCode", a->redirect.status_code ? a->redirect.status_code : "HTTP_301");
     } else if (strcmp(t, "fixed-response") == 0) {
         if (!a->fixed.status_code)
             goto missing;
         cJSON *f = cJSON_AddObjectToObject(o, "FixedResponseConfig");
-        put(f, "StatusCode", a->fixed.status_code);
-        put(f, "ContentType", a->fixed.content_type);
-        put(f, "MessageBody", a->fixed.message_body);
+        svc_add_str(f, "StatusCode", a->fixed.status_code);
+        svc_add_str(f, "ContentType", a->fixed.content_type);
+        svc_add_str(f, "MessageBody", a->fixed.message_body);
     } else if (strcmp(t, "authenticate-oidc") == 0) {
         cJSON *f = cJSON_AddObjectToObject(o, "AuthenticateOidcConfig");
-        put(f, "Issuer", a->oidc.issuer);
-        put(f, "AuthorizationEndpoint", a->oidc.authorization_endpoint);
-        put(f, "TokenEndpoint", a->oidc.token_endpoint);
-        put(f, "UserInfoEndpoint", a->oidc.user_info_endpoint);
-        put(f, "ClientId", a->oidc.client_id);
-        put(f, "ClientSecret", a->oidc.client_secret);
+        svc_add_str(f, "Issuer", a->oidc.issuer);
+        svc_add_str(f, "AuthorizationEndpoint", a->oidc.authorization_endpoint);
+        svc_add_str(f, "TokenEndpoint", a->oidc.token_endpoint);
+        svc_add_str(f, "UserInfoEndpoint", a->oidc.user_info_endpoint);
+        svc_add_str(f, "ClientId", a->oidc.client_id);
+        svc_add_str(f, "ClientSecret", a->oidc.client_secret);
         if (a->oidc.use_existing_client_secret)
             cJSON_AddBoolToObject(f, "UseExistingClientSecret", 1);
         encode_auth_common(f, a);
     } else if (strcmp(t, "authenticate-cognito") == 0) {
         cJSON *f = cJSON_AddObjectToObject(o, "AuthenticateCognitoConfig");
-        put(f, "UserPoolArn", a->cognito.user_pool_arn);
-        put(f, "UserPoolClientId", a->cognito.user_pool_client_id);
-        put(f, "UserPoolDomain", a->cognito.user_pool_domain);
+        svc_add_str(f, "UserPoolArn", a->cognito.user_pool_arn);
+        svc_add_str(f, "UserPoolClientId", a->cognito.user_pool_client_id);
+        svc_add_str(f, "UserPoolDomain", a->cognito.user_pool_domain);
         encode_auth_common(f, a);
     } else {
         aws_error_set(err, AWS_ERR_INPUT, "InvalidAction",

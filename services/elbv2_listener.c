@@ -25,12 +25,10 @@ static cJSON *listener_input(const elbv2_listener_in *in, int create, aws_error 
 {
     cJSON *req = create ? svc_input("LoadBalancerArn", in->lb_arn)
                         : svc_input("ListenerArn", in->listener_arn);
-    if (in->protocol)
-        cJSON_AddStringToObject(req, "Protocol", in->protocol);
+    svc_add_str(req, "Protocol", in->protocol);
     if (in->port > 0)
         cJSON_AddNumberToObject(req, "Port", in->port);
-    if (in->ssl_policy)
-        cJSON_AddStringToObject(req, "SslPolicy", in->ssl_policy);
+    svc_add_str(req, "SslPolicy", in->ssl_policy);
     if (in->certificates && in->certificates[0]) {
         cJSON *arr = cJSON_AddArrayToObject(req, "Certificates");
         for (size_t i = 0; in->certificates[i]; i++) {
@@ -82,8 +80,7 @@ int elbv2_describe_listeners(aws_client *c, const char *lb_arn, const char *cons
                              int page_size, elbv2_listeners *out, aws_error *err)
 {
     cJSON *req = cJSON_CreateObject();
-    if (lb_arn)
-        cJSON_AddStringToObject(req, "LoadBalancerArn", lb_arn);
+    svc_add_str(req, "LoadBalancerArn", lb_arn);
     svc_add_strings(req, "ListenerArns", arns);
     return elbv2i_describe(c, "DescribeListeners", req, "Listeners", page_size, &listener_shape,
                            (void **)&out->items, &out->n, err);
@@ -209,8 +206,7 @@ int elbv2_describe_rules(aws_client *c, const char *listener_arn, const char *co
                          int page_size, elbv2_rules *out, aws_error *err)
 {
     cJSON *req = cJSON_CreateObject();
-    if (listener_arn)
-        cJSON_AddStringToObject(req, "ListenerArn", listener_arn);
+    svc_add_str(req, "ListenerArn", listener_arn);
     svc_add_strings(req, "RuleArns", arns);
     return elbv2i_describe(c, "DescribeRules", req, "Rules", page_size, &rule_shape,
                            (void **)&out->items, &out->n, err);

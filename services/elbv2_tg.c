@@ -72,8 +72,7 @@ int elbv2_describe_target_groups(aws_client *c, const char *lb_arn, const char *
                                  aws_error *err)
 {
     cJSON *req = cJSON_CreateObject();
-    if (lb_arn)
-        cJSON_AddStringToObject(req, "LoadBalancerArn", lb_arn);
+    svc_add_str(req, "LoadBalancerArn", lb_arn);
     svc_add_strings(req, "TargetGroupArns", arns);
     svc_add_strings(req, "Names", names);
     return elbv2i_describe(c, "DescribeTargetGroups", req, "TargetGroups", page_size, &tg_shape,
@@ -97,8 +96,7 @@ static void add_targets(cJSON *req, const elbv2_target *t, size_t n)
         cJSON_AddStringToObject(o, "Id", t[i].id ? t[i].id : "");
         if (t[i].port > 0)
             cJSON_AddNumberToObject(o, "Port", t[i].port);
-        if (t[i].zone)
-            cJSON_AddStringToObject(o, "AvailabilityZone", t[i].zone);
+        svc_add_str(o, "AvailabilityZone", t[i].zone);
         cJSON_AddItemToArray(arr, o);
     }
 }

@@ -46,10 +46,8 @@ int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *ou
     }
     cJSON *j = named(in->name);
     cJSON_AddStringToObject(j, "AssumeRolePolicyDocument", in->trust_policy);
-    if (in->path)
-        cJSON_AddStringToObject(j, "Path", in->path);
-    if (in->description)
-        cJSON_AddStringToObject(j, "Description", in->description);
+    svc_add_str(j, "Path", in->path);
+    svc_add_str(j, "Description", in->description);
     if (in->max_session_duration > 0)
         cJSON_AddNumberToObject(j, "MaxSessionDuration", (double)in->max_session_duration);
     if (in->tags && in->tags->n)
@@ -71,8 +69,7 @@ int iam_update_role(aws_client *c, const char *name, const char *description,
                     long max_session_duration, aws_error *err)
 {
     cJSON *j = named(name);
-    if (description)
-        cJSON_AddStringToObject(j, "Description", description);
+    svc_add_str(j, "Description", description);
     if (max_session_duration > 0)
         cJSON_AddNumberToObject(j, "MaxSessionDuration", (double)max_session_duration);
     return iam_call_(c, "UpdateRole", j, NULL, err);
@@ -90,8 +87,7 @@ int iam_list_roles(aws_client *c, const char *path_prefix, int max_items, iam_ro
                    aws_error *err)
 {
     cJSON *in = cJSON_CreateObject();
-    if (path_prefix)
-        cJSON_AddStringToObject(in, "PathPrefix", path_prefix);
+    svc_add_str(in, "PathPrefix", path_prefix);
     return iam_list_read_(c, "ListRoles", in, max_items, "Roles", &role_shape,
                           (void **)&out->items, &out->n, err);
 }

@@ -28,10 +28,8 @@ int iam_create_policy(aws_client *c, const char *name, const char *path, const c
 {
     cJSON *in = svc_input("PolicyName", name);
     cJSON_AddStringToObject(in, "PolicyDocument", document ? document : "");
-    if (path)
-        cJSON_AddStringToObject(in, "Path", path);
-    if (description)
-        cJSON_AddStringToObject(in, "Description", description);
+    svc_add_str(in, "Path", path);
+    svc_add_str(in, "Description", description);
     if (tags && tags->n)
         cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
     return svc_call_read(iam_call_, c, "CreatePolicy", in, "Policy", &policy_shape, out, err);
@@ -119,8 +117,7 @@ int iam_list_local_policies(aws_client *c, const char *path_prefix, iam_policies
                             aws_error *err)
 {
     cJSON *in = svc_input("Scope", "Local");
-    if (path_prefix)
-        cJSON_AddStringToObject(in, "PathPrefix", path_prefix);
+    svc_add_str(in, "PathPrefix", path_prefix);
     return iam_list_read_(c, "ListPolicies", in, 0, "Policies", &policy_shape,
                           (void **)&out->items, &out->n, err);
 }

@@ -98,8 +98,7 @@ int iam_create_service_linked_role(aws_client *c, const char *service, const cha
                                    int *created, aws_error *err)
 {
     cJSON *in = svc_input("AWSServiceName", service);
-    if (description)
-        cJSON_AddStringToObject(in, "Description", description);
+    svc_add_str(in, "Description", description);
     if (created)
         *created = 0;
     if (iam_call_(c, "CreateServiceLinkedRole", in, NULL, err) == 0) {

@@ -24,8 +24,7 @@ int logs_create_log_group(aws_client *c, const char *name, const svc_tags *tags,
     cJSON *in = group_input(name);
     if (tags && tags->n)
         cJSON_AddItemToObject(in, "tags", svc_tags_map_json(tags));
-    if (kms_key_id)
-        cJSON_AddStringToObject(in, "kmsKeyId", kms_key_id);
+    svc_add_str(in, "kmsKeyId", kms_key_id);
     return call(c, "CreateLogGroup", in, NULL, err);
 }
 

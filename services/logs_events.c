@@ -60,14 +60,12 @@ static cJSON *filter_input(const logs_filter_input *in)
 {
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "logGroupName", in->group);
-    if (in->stream_prefix)
-        cJSON_AddStringToObject(j, "logStreamNamePrefix", in->stream_prefix);
+    svc_add_str(j, "logStreamNamePrefix", in->stream_prefix);
     if (in->start_time > 0)
         cJSON_AddNumberToObject(j, "startTime", (double)in->start_time);
     if (in->end_time > 0)
         cJSON_AddNumberToObject(j, "endTime", (double)in->end_time);
-    if (in->filter_pattern)
-        cJSON_AddStringToObject(j, "filterPattern", in->filter_pattern);
+    svc_add_str(j, "filterPattern", in->filter_pattern);
     if (in->limit > 0)
         cJSON_AddNumberToObject(j, "limit", in->limit);
     return j;

@@ -29,12 +29,9 @@ int rds_describe_db_snapshots(aws_client *c, const char *instance_id, const char
                               aws_error *err)
 {
     cJSON *req = cJSON_CreateObject();
-    if (instance_id)
-        cJSON_AddStringToObject(req, "DBInstanceIdentifier", instance_id);
-    if (snapshot_id)
-        cJSON_AddStringToObject(req, "DBSnapshotIdentifier", snapshot_id);
-    if (type)
-        cJSON_AddStringToObject(req, "SnapshotType", type);
+    svc_add_str(req, "DBInstanceIdentifier", instance_id);
+    svc_add_str(req, "DBSnapshotIdentifier", snapshot_id);
+    svc_add_str(req, "SnapshotType", type);
     return rdsi_describe(c, "DescribeDBSnapshots", req, "DBSnapshots", page_size, &snapshot_shape,
                          (void **)&out->items, &out->n, err);
 }

@@ -112,8 +112,7 @@ int rds_modify_db_subnet_group(aws_client *c, const char *name, const char *desc
                                aws_error *err)
 {
     cJSON *j = svc_input("DBSubnetGroupName", name);
-    if (description)
-        cJSON_AddStringToObject(j, "DBSubnetGroupDescription", description);
+    svc_add_str(j, "DBSubnetGroupDescription", description);
     static const char *const none[] = {NULL};
     rdsi_add_strings(j, "SubnetIds", subnet_ids ? subnet_ids : none);
     return rdsi_call_read(c, "ModifyDBSubnetGroup", j, NULL, "DBSubnetGroup", &group_shape, out,

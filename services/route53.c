@@ -156,8 +156,7 @@ int r53_create_hosted_zone(aws_client *c, const r53_zone_in *in, r53_zone *out,
     cJSON_AddStringToObject(b, "CallerReference", ref);
     if (in->comment || in->vpc_id) {
         cJSON *cfg = cJSON_AddObjectToObject(b, "HostedZoneConfig");
-        if (in->comment)
-            cJSON_AddStringToObject(cfg, "Comment", in->comment);
+        svc_add_str(cfg, "Comment", in->comment);
         if (in->vpc_id)
             cJSON_AddBoolToObject(cfg, "PrivateZone", 1);
     }
@@ -211,8 +210,7 @@ int r53_list_hosted_zones_by_name(aws_client *c, const char *dns_name, r53_zones
                                   aws_error *err)
 {
     cJSON *in = cJSON_CreateObject();
-    if (dns_name)
-        cJSON_AddStringToObject(in, "dnsname", dns_name);
+    svc_add_str(in, "dnsname", dns_name);
     aws_page_spec spec = {.in_token = "dnsname", .out_token = "NextDNSName",
                           .in_token2 = "hostedzoneid", .out_token2 = "NextHostedZoneId",
                           .truncated = "IsTruncated", .items = "HostedZones"};

@@ -166,8 +166,7 @@ static int send_batch(aws_client *c, const char *zone_id, const r53_change *chan
 {
     cJSON *b = cJSON_CreateObject();
     cJSON *batch = cJSON_AddObjectToObject(b, "ChangeBatch");
-    if (comment)
-        cJSON_AddStringToObject(batch, "Comment", comment);
+    svc_add_str(batch, "Comment", comment);
     cJSON *list = cJSON_AddArrayToObject(cJSON_AddObjectToObject(batch, "Changes"), "Change");
     for (size_t i = 0; i < n; i++) {
         if (only && !only[i])

@@ -146,8 +146,7 @@ int s3_put_bucket_encryption(aws_client *c, const char *bucket, const char *algo
     cJSON *conf = cJSON_CreateObject(), *rule = cJSON_AddObjectToObject(conf, "Rule");
     cJSON *def = cJSON_AddObjectToObject(rule, "ApplyServerSideEncryptionByDefault");
     cJSON_AddStringToObject(def, "SSEAlgorithm", algorithm ? algorithm : "AES256");
-    if (kms_key_id)
-        cJSON_AddStringToObject(def, "KMSMasterKeyID", kms_key_id);
+    svc_add_str(def, "KMSMasterKeyID", kms_key_id);
     if (bucket_key_enabled)
         cJSON_AddBoolToObject(rule, "BucketKeyEnabled", 1);
     return s3_call_(c, "PUT", "PutBucketEncryption", bucket, "encryption",

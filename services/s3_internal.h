@@ -4,6 +4,7 @@
 
 #include "buf.h"
 #include "s3.h"
+#include "svc_json_internal.h"
 
 /* One S3 call (operation: its name in the model, which decides how the answer is read);
  * body (consumed, may be NULL) is serialised as <root xmlns=S3>; md5 adds Content-MD5;

@@ -20,8 +20,7 @@ void s3_lifecycle_rules_free(s3_lifecycle_rules *r)
 static cJSON *rule_json(const s3_lifecycle_rule *r)
 {
     cJSON *j = cJSON_CreateObject();
-    if (r->id)
-        cJSON_AddStringToObject(j, "ID", r->id);
+    svc_add_str(j, "ID", r->id);
     cJSON *f = cJSON_AddObjectToObject(j, "Filter");
     cJSON_AddStringToObject(f, "Prefix", r->prefix ? r->prefix : "");
     cJSON_AddStringToObject(j, "Status", r->enabled ? "Enabled" : "Disabled");

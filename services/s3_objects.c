@@ -90,8 +90,7 @@ static int delete_batch(aws_client *c, const char *bucket, const s3_object_versi
     for (size_t i = 0; i < n; i++) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "Key", v[i].key);
-        if (v[i].version_id)
-            cJSON_AddStringToObject(o, "VersionId", v[i].version_id);
+        svc_add_str(o, "VersionId", v[i].version_id);
         cJSON_AddItemToArray(arr, o);
     }
     cJSON_AddBoolToObject(del, "Quiet", 1);

@@ -8,12 +8,6 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static void add_opt(cJSON *o, const char *name, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, name, v);
-}
-
 /* Inputs and unread answers may carry secret values: wiped when freed. */
 static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error *err)
 {
@@ -114,7 +108,7 @@ int secretsmanager_put_secret_value(aws_client *c, const char *secret_id, const 
 {
     cJSON *in = id_input(secret_id), *o;
     cJSON_AddStringToObject(in, "SecretString", value);
-    add_opt(in, "ClientRequestToken", client_request_token);
+    svc_add_str(in, "ClientRequestToken", client_request_token);
     if (call(c, "PutSecretValue", in, &o, err) != 0)
         return -1;
     if (version_id)
@@ -172,7 +166,7 @@ int secretsmanager_get_random_password(aws_client *c, int length, int exclude_pu
     cJSON_AddNumberToObject(in, "PasswordLength", length);
     if (exclude_punctuation)
         cJSON_AddTrueToObject(in, "ExcludePunctuation");
-    add_opt(in, "ExcludeCharacters", exclude_characters);
+    svc_add_str(in, "ExcludeCharacters", exclude_characters);
     if (call(c, "GetRandomPassword", in, &o, err) != 0)
         return -1;
     return take_secret(o, "RandomPassword", password, err);

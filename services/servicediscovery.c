@@ -90,10 +90,8 @@ int sd_create_private_dns_namespace(aws_client *c, const char *name, const char 
     *operation_id = NULL;
     cJSON *in = svc_input("Name", name), *resp;
     cJSON_AddStringToObject(in, "Vpc", vpc_id ? vpc_id : "");
-    if (creator_request_id)
-        cJSON_AddStringToObject(in, "CreatorRequestId", creator_request_id);
-    if (description)
-        cJSON_AddStringToObject(in, "Description", description);
+    svc_add_str(in, "CreatorRequestId", creator_request_id);
+    svc_add_str(in, "Description", description);
     sdi_add_tags(in, tags);
     return sdi_call(c, "CreatePrivateDnsNamespace", in, &resp, err)
                ? -1
@@ -106,10 +104,8 @@ int sd_create_http_namespace(aws_client *c, const char *name, const char *creato
 {
     *operation_id = NULL;
     cJSON *in = svc_input("Name", name), *resp;
-    if (creator_request_id)
-        cJSON_AddStringToObject(in, "CreatorRequestId", creator_request_id);
-    if (description)
-        cJSON_AddStringToObject(in, "Description", description);
+    svc_add_str(in, "CreatorRequestId", creator_request_id);
+    svc_add_str(in, "Description", description);
     sdi_add_tags(in, tags);
     return sdi_call(c, "CreateHttpNamespace", in, &resp, err)
                ? -1

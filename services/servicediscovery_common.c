@@ -27,8 +27,7 @@ int sdi_list(aws_client *c, const char *operation, const cJSON *in, const sd_fil
                 cJSON_AddItemToArray(vals, cJSON_CreateString(filters[i].value));
             for (size_t k = 0; filters[i].values && filters[i].values[k]; k++)
                 cJSON_AddItemToArray(vals, cJSON_CreateString(filters[i].values[k]));
-            if (filters[i].condition)
-                cJSON_AddStringToObject(f, "Condition", filters[i].condition);
+            svc_add_str(f, "Condition", filters[i].condition);
             cJSON_AddItemToArray(arr, f);
         }
     }

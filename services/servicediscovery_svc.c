@@ -43,10 +43,8 @@ int sd_create_service(aws_client *c, const sd_service_in *in, sd_service *out, a
     cJSON *req = cJSON_CreateObject();
     cJSON_AddStringToObject(req, "Name", in->name ? in->name : "");
     cJSON_AddStringToObject(req, "NamespaceId", in->namespace_id ? in->namespace_id : "");
-    if (in->description)
-        cJSON_AddStringToObject(req, "Description", in->description);
-    if (in->creator_request_id)
-        cJSON_AddStringToObject(req, "CreatorRequestId", in->creator_request_id);
+    svc_add_str(req, "Description", in->description);
+    svc_add_str(req, "CreatorRequestId", in->creator_request_id);
     cJSON *dns = cJSON_AddObjectToObject(req, "DnsConfig");
     cJSON_AddStringToObject(dns, "RoutingPolicy",
                             in->routing_policy ? in->routing_policy : "MULTIVALUE");
@@ -86,8 +84,7 @@ int sd_update_service(aws_client *c, const char *id, const char *record_type, lo
     cJSON *req = cJSON_CreateObject(), *resp;
     cJSON_AddStringToObject(req, "Id", id ? id : "");
     cJSON *change = cJSON_AddObjectToObject(req, "Service");
-    if (description)
-        cJSON_AddStringToObject(change, "Description", description);
+    svc_add_str(change, "Description", description);
     if (ttl > 0) {
         cJSON *rec = cJSON_CreateObject();
         cJSON_AddStringToObject(rec, "Type", record_type ? record_type : "A");

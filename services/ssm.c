@@ -24,12 +24,6 @@ static int call(aws_client *c, const char *op, cJSON *in, const aws_lost_answer 
     return rc;
 }
 
-static void add_str(cJSON *o, const char *name, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, name, v);
-}
-
 /* Wipe every "Value" string of an answer before it is freed: SecureString values. */
 static void wipe_values(cJSON *node)
 {
@@ -212,7 +206,7 @@ int ssm_describe_parameters(aws_client *c, const ssm_filter *filters, size_t nfi
         for (size_t i = 0; i < nfilters; i++) {
             cJSON *f = cJSON_CreateObject();
             cJSON_AddStringToObject(f, "Key", filters[i].key);
-            add_str(f, "Option", filters[i].option);
+            svc_add_str(f, "Option", filters[i].option);
             svc_add_strings(f, "Values", filters[i].values);
             cJSON_AddItemToArray(arr, f);
         }
@@ -300,7 +294,7 @@ int ssm_start_session(aws_client *c, const char *target, const char *document,
 {
     memset(out, 0, sizeof *out);
     cJSON *in = svc_input("Target", target), *o = NULL;
-    add_str(in, "DocumentName", document);
+    svc_add_str(in, "DocumentName", document);
     if (parameters && parameters->n) {
         cJSON *p = cJSON_AddObjectToObject(in, "Parameters");
         for (size_t i = 0; i < parameters->n; i++) {

@@ -91,8 +91,7 @@ int sts_assume_role(aws_client *c, const char *role_arn, const char *session_nam
 {
     memset(out, 0, sizeof *out);
     cJSON *in = role_input(role_arn, session_name, duration_seconds), *o;
-    if (external_id)
-        cJSON_AddStringToObject(in, "ExternalId", external_id);
+    svc_add_str(in, "ExternalId", external_id);
     int rc = aws_query_call(c, "sts", "AssumeRole", in, NULL, NULL, &o, err);
     cJSON_Delete(in);
     return rc == 0 ? read_credentials(o, out, err) : -1;

@@ -62,6 +62,12 @@ cJSON *svc_strings_json(const svc_strings *s)
     return s ? svc_array_json((const char *const *)s->items, s->n) : cJSON_CreateArray();
 }
 
+void svc_add_str(cJSON *obj, const char *name, const char *value)
+{
+    if (value)
+        cJSON_AddStringToObject(obj, name, value);
+}
+
 cJSON *svc_input(const char *name, const char *value)
 {
     cJSON *in = cJSON_CreateObject();

@@ -50,6 +50,8 @@ typedef struct {
 
 /* Building requests. */
 
+/* Add the string member `name` when value is not NULL (an optional input member). */
+void svc_add_str(cJSON *obj, const char *name, const char *value);
 /* A new input object with one string member (NULL value: ""); name NULL: an empty object. */
 cJSON *svc_input(const char *name, const char *value);
 /* A new array of the n strings of items (items may be NULL when n is 0). */
