@@ -29,10 +29,9 @@ static cJSON *arn_input(const char *arn)
 int acm_request_certificate(aws_client *c, const acm_request_in *in, char **arn,
                             aws_error *err)
 {
-    *arn = NULL;
     char token[33];
     const char *tok = in->idempotency_token ? in->idempotency_token : aws_random_token(token);
-    cJSON *j = cJSON_CreateObject(), *o;
+    cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "DomainName", in->domain);
     cJSON_AddStringToObject(j, "ValidationMethod", "DNS");
     svc_add_strings(j, "SubjectAlternativeNames", in->alternative_names);
@@ -41,9 +40,7 @@ int acm_request_certificate(aws_client *c, const acm_request_in *in, char **arn,
     svc_add_str(j, "KeyAlgorithm", in->key_algorithm);
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
-    return call(c, "RequestCertificate", j, &o, err)
-               ? -1
-               : svc_answer_str(o, "CertificateArn", arn);
+    return svc_call_str(call, c, "RequestCertificate", j, "CertificateArn", arn, err);
 }
 
 static const svc_field validation_fields[] = {

@@ -110,9 +110,7 @@ SVC_DEFINE_LIST_FREE(aas_targets_free, aas_targets, target_shape)
 int aas_register_scalable_target(aws_client *c, const aas_target_in *in, char **arn,
                                  aws_error *err)
 {
-    if (arn)
-        *arn = NULL;
-    cJSON *j = target_input(in->resource_id), *o;
+    cJSON *j = target_input(in->resource_id);
     add_capacity(j, "MinCapacity", in->min_capacity);
     add_capacity(j, "MaxCapacity", in->max_capacity);
     if (in->suspend) {
@@ -123,9 +121,7 @@ int aas_register_scalable_target(aws_client *c, const aas_target_in *in, char **
     }
     if (in->tags && in->tags->n)
         cJSON_AddItemToObject(j, "Tags", svc_tags_map_json(in->tags));
-    return call(c, "RegisterScalableTarget", j, &o, err)
-               ? -1
-               : svc_answer_str(o, "ScalableTargetARN", arn);
+    return svc_call_str(call, c, "RegisterScalableTarget", j, "ScalableTargetARN", arn, err);
 }
 
 int aas_describe_scalable_targets(aws_client *c, const char *const *resource_ids, int page_size,
@@ -149,9 +145,7 @@ int aas_deregister_scalable_target(aws_client *c, const char *resource_id, aws_e
 int aas_put_tracking_policy(aws_client *c, const aas_tracking_in *in, char **policy_arn,
                             aws_error *err)
 {
-    if (policy_arn)
-        *policy_arn = NULL;
-    cJSON *j = target_input(in->resource_id), *o;
+    cJSON *j = target_input(in->resource_id);
     cJSON_AddStringToObject(j, "PolicyName", in->name ? in->name : "");
     cJSON_AddStringToObject(j, "PolicyType", "TargetTrackingScaling");
     cJSON *cfg = cJSON_AddObjectToObject(j, "TargetTrackingScalingPolicyConfiguration");
@@ -162,9 +156,7 @@ int aas_put_tracking_policy(aws_client *c, const aas_tracking_in *in, char **pol
     cJSON_AddNumberToObject(cfg, "ScaleOutCooldown", (double)in->scale_out_cooldown);
     cJSON_AddNumberToObject(cfg, "ScaleInCooldown", (double)in->scale_in_cooldown);
     cJSON_AddBoolToObject(cfg, "DisableScaleIn", in->disable_scale_in);
-    return call(c, "PutScalingPolicy", j, &o, err)
-               ? -1
-               : svc_answer_str(o, "PolicyARN", policy_arn);
+    return svc_call_str(call, c, "PutScalingPolicy", j, "PolicyARN", policy_arn, err);
 }
 
 #define TRACKING(m) "TargetTrackingScalingPolicyConfiguration." m

@@ -161,13 +161,9 @@ int ec2_delete_route(aws_client *c, const char *rtb_id, const char *destination,
 int ec2_associate_route_table(aws_client *c, const char *rtb_id, const char *subnet_id,
                               char **assoc_id, aws_error *err)
 {
-    if (assoc_id)
-        *assoc_id = NULL;
-    cJSON *in = svc_input("RouteTableId", rtb_id), *resp;
+    cJSON *in = svc_input("RouteTableId", rtb_id);
     cJSON_AddStringToObject(in, "SubnetId", subnet_id ? subnet_id : "");
-    return ec2i_call(c, "AssociateRouteTable", in, &resp, err)
-               ? -1
-               : svc_answer_str(resp, "associationId", assoc_id);
+    return svc_call_str(ec2i_call, c, "AssociateRouteTable", in, "associationId", assoc_id, err);
 }
 
 int ec2_disassociate_route_table(aws_client *c, const char *assoc_id, aws_error *err)

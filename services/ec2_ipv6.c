@@ -61,13 +61,9 @@ int ec2_set_assign_ipv6(aws_client *c, const char *subnet_id, int value, aws_err
 int ec2_associate_subnet_ipv6(aws_client *c, const char *subnet_id, const char *ipv6_cidr,
                               char **assoc_id, aws_error *err)
 {
-    if (assoc_id)
-        *assoc_id = NULL;
-    cJSON *in = svc_input("SubnetId", subnet_id), *resp;
+    cJSON *in = svc_input("SubnetId", subnet_id);
     cJSON_AddStringToObject(in, "Ipv6CidrBlock", ipv6_cidr ? ipv6_cidr : "");
-    return ec2i_call(c, "AssociateSubnetCidrBlock", in, &resp, err)
-               ? -1
-               : svc_answer_str(resp, "ipv6CidrBlockAssociation.associationId", assoc_id);
+    return svc_call_str(ec2i_call, c, "AssociateSubnetCidrBlock", in, "ipv6CidrBlockAssociation.associationId", assoc_id, err);
 }
 
 /* ---- egress-only internet gateways ------------------------------------------------ */

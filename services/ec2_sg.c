@@ -86,14 +86,11 @@ int ec2_create_security_group(aws_client *c, const char *vpc_id, const char *nam
                               const char *description, const svc_tags *tags, char **group_id,
                               aws_error *err)
 {
-    *group_id = NULL;
-    cJSON *in = svc_input("GroupName", name), *resp;
+    cJSON *in = svc_input("GroupName", name);
     cJSON_AddStringToObject(in, "GroupDescription", description ? description : "");
     svc_add_str(in, "VpcId", vpc_id);
     ec2i_tag_spec(in, "security-group", tags);
-    return ec2i_call(c, "CreateSecurityGroup", in, &resp, err)
-               ? -1
-               : svc_answer_str(resp, "groupId", group_id);
+    return svc_call_str(ec2i_call, c, "CreateSecurityGroup", in, "groupId", group_id, err);
 }
 
 int ec2_delete_security_group(aws_client *c, const char *group_id, aws_error *err)

@@ -7,34 +7,24 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
+static const svc_field event_fields[] = {
+    SVC_FIELD("timestamp", SVC_LLONG, logs_event, timestamp),
+    SVC_FIELD("message", SVC_STR, logs_event, message),
+    SVC_FIELD("logStreamName", SVC_STR_NULL, logs_event, stream),
+    SVC_FIELD("eventId", SVC_STR_NULL, logs_event, event_id),
+    SVC_END};
+static const svc_shape event_shape = {sizeof(logs_event), event_fields, NULL, NULL};
+
 void logs_events_free(logs_events *e)
 {
-    for (size_t i = 0; i < e->n; i++) {
-        free(e->items[i].message);
-        free(e->items[i].stream);
-        free(e->items[i].event_id);
-    }
-    free(e->items);
+    svc_free_list(&event_shape, (void **)&e->items, &e->n);
     free(e->next_token);
     memset(e, 0, sizeof *e);
 }
 
 static void append(logs_events *out, const cJSON *arr)
 {
-    size_t add = (size_t)cJSON_GetArraySize(arr);
-    if (add == 0)
-        return;
-    out->items = xrealloc(out->items, (out->n + add) * sizeof *out->items);
-    const cJSON *e;
-    cJSON_ArrayForEach(e, arr) {
-        logs_event *ev = &out->items[out->n++];
-        const char *m = aws_json_str(e, "message"), *s = aws_json_str(e, "logStreamName"),
-                   *id = aws_json_str(e, "eventId");
-        ev->timestamp = aws_json_int(e, "timestamp", 0);
-        ev->message = xstrdup(m ? m : "");
-        ev->stream = xstrdup_or_null(s);
-        ev->event_id = xstrdup_or_null(id);
-    }
+    svc_read_list(arr, &event_shape, (void **)&out->items, &out->n);
 }
 
 int logs_put_log_events(aws_client *c, const char *group, const char *stream,

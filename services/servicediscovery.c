@@ -83,33 +83,35 @@ static const svc_shape namespace_shape = {sizeof(sd_namespace), namespace_fields
 SVC_DEFINE_FREE(sd_namespace_free, sd_namespace, namespace_shape)
 SVC_DEFINE_LIST_FREE(sd_namespaces_free, sd_namespaces, namespace_shape)
 
+/* CreatePrivateDnsNamespace (vpc_id not NULL) or CreateHttpNamespace: the same input but
+ * for the VPC. */
+static int create_namespace(aws_client *c, const char *op, const char *name, const char *vpc_id,
+                            const char *creator_request_id, const char *description,
+                            const svc_tags *tags, char **operation_id, aws_error *err)
+{
+    cJSON *in = svc_input("Name", name);
+    if (vpc_id)
+        cJSON_AddStringToObject(in, "Vpc", vpc_id);
+    svc_add_str(in, "CreatorRequestId", creator_request_id);
+    svc_add_str(in, "Description", description);
+    sdi_add_tags(in, tags);
+    return svc_call_str(sdi_call, c, op, in, "OperationId", operation_id, err);
+}
+
 int sd_create_private_dns_namespace(aws_client *c, const char *name, const char *vpc_id,
                                     const char *creator_request_id, const char *description,
                                     const svc_tags *tags, char **operation_id, aws_error *err)
 {
-    *operation_id = NULL;
-    cJSON *in = svc_input("Name", name), *resp;
-    cJSON_AddStringToObject(in, "Vpc", vpc_id ? vpc_id : "");
-    svc_add_str(in, "CreatorRequestId", creator_request_id);
-    svc_add_str(in, "Description", description);
-    sdi_add_tags(in, tags);
-    return sdi_call(c, "CreatePrivateDnsNamespace", in, &resp, err)
-               ? -1
-               : svc_answer_str(resp, "OperationId", operation_id);
+    return create_namespace(c, "CreatePrivateDnsNamespace", name, vpc_id ? vpc_id : "",
+                            creator_request_id, description, tags, operation_id, err);
 }
 
 int sd_create_http_namespace(aws_client *c, const char *name, const char *creator_request_id,
                              const char *description, const svc_tags *tags, char **operation_id,
                              aws_error *err)
 {
-    *operation_id = NULL;
-    cJSON *in = svc_input("Name", name), *resp;
-    svc_add_str(in, "CreatorRequestId", creator_request_id);
-    svc_add_str(in, "Description", description);
-    sdi_add_tags(in, tags);
-    return sdi_call(c, "CreateHttpNamespace", in, &resp, err)
-               ? -1
-               : svc_answer_str(resp, "OperationId", operation_id);
+    return create_namespace(c, "CreateHttpNamespace", name, NULL, creator_request_id,
+                            description, tags, operation_id, err);
 }
 
 int sd_list_namespaces(aws_client *c, const sd_filter *filters, size_t nfilters, int page_size,

@@ -81,7 +81,7 @@ int sd_update_service(aws_client *c, const char *id, const char *record_type, lo
                       "UpdateService: nothing to change (give a TTL or a description)");
         return -1;
     }
-    cJSON *req = cJSON_CreateObject(), *resp;
+    cJSON *req = cJSON_CreateObject();
     cJSON_AddStringToObject(req, "Id", id ? id : "");
     cJSON *change = cJSON_AddObjectToObject(req, "Service");
     svc_add_str(change, "Description", description);
@@ -92,9 +92,7 @@ int sd_update_service(aws_client *c, const char *id, const char *record_type, lo
         cJSON *dns = cJSON_AddObjectToObject(change, "DnsConfig");
         cJSON_AddItemToArray(cJSON_AddArrayToObject(dns, "DnsRecords"), rec);
     }
-    return sdi_call(c, "UpdateService", req, &resp, err)
-               ? -1
-               : svc_answer_str(resp, "OperationId", operation_id);
+    return svc_call_str(sdi_call, c, "UpdateService", req, "OperationId", operation_id, err);
 }
 
 int sd_delete_service(aws_client *c, const char *id, aws_error *err)
@@ -126,12 +124,8 @@ int sd_list_instances(aws_client *c, const char *service_id, int page_size, sd_i
 int sd_deregister_instance(aws_client *c, const char *service_id, const char *instance_id,
                            char **operation_id, aws_error *err)
 {
-    if (operation_id)
-        *operation_id = NULL;
-    cJSON *req = cJSON_CreateObject(), *resp;
+    cJSON *req = cJSON_CreateObject();
     cJSON_AddStringToObject(req, "ServiceId", service_id ? service_id : "");
     cJSON_AddStringToObject(req, "InstanceId", instance_id ? instance_id : "");
-    return sdi_call(c, "DeregisterInstance", req, &resp, err)
-               ? -1
-               : svc_answer_str(resp, "OperationId", operation_id);
+    return svc_call_str(sdi_call, c, "DeregisterInstance", req, "OperationId", operation_id, err);
 }

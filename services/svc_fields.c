@@ -265,6 +265,15 @@ int svc_answer_str(cJSON *resp, const char *path, char **out)
     return 0;
 }
 
+int svc_call_str(svc_call_fn call, aws_client *c, const char *op, cJSON *in, const char *path,
+                 char **out, aws_error *err)
+{
+    cJSON *resp;
+    if (out)
+        *out = NULL;
+    return call(c, op, in, &resp, err) ? -1 : svc_answer_str(resp, path, out);
+}
+
 int svc_read_items(cJSON *items, const svc_shape *s, void **out, size_t *n)
 {
     *out = NULL;

@@ -193,6 +193,11 @@ int svc_call_read(svc_call_fn call, aws_client *c, const char *op, cJSON *in, co
 /* The same for one string: *out (out may be NULL) a copy of the member at path, "" when
  * absent; the answer is deleted; 0. */
 int svc_answer_str(cJSON *resp, const char *path, char **out);
+/* Call op and copy the string member at path of its answer into *out (out may be NULL;
+ * NULL when the call fails, "" when the member is absent): the one "call and read one
+ * string" of every client (an id, an ARN, an operation id). */
+int svc_call_str(svc_call_fn call, aws_client *c, const char *op, cJSON *in, const char *path,
+                 char **out, aws_error *err);
 /* Read every element of items (a list of answers' items, deleted) into the list
  * {*out, *n}, which is emptied first; 0. */
 int svc_read_items(cJSON *items, const svc_shape *s, void **out, size_t *n);
