@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "aws_paginate.h"
 #include "buf.h"
 #include "svc_json_internal.h"
@@ -201,9 +199,7 @@ int ecs_stop_task(aws_client *c, const char *cluster, const char *task, const ch
 
 void ecs_exec_session_free(ecs_exec_session *s)
 {
-    if (s->token)
-        OPENSSL_cleanse(s->token, strlen(s->token));
-    free(s->token);
+    aws_wipe_string_free(s->token);
     free(s->session_id);
     free(s->stream_url);
     free(s->task_arn);
@@ -230,18 +226,14 @@ int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
     cJSON_AddBoolToObject(j, "interactive", interactive);
     if (ecs_call_(c, "ExecuteCommand", j, &o, err) != 0)
         return -1;
-    cJSON *s = cJSON_GetObjectItem(o, "session");
-    out->session_id = xstrdup_or_null(aws_json_str(s, "sessionId"));
-    out->stream_url = xstrdup_or_null(aws_json_str(s, "streamUrl"));
-    out->token = xstrdup_or_null(aws_json_str(s, "tokenValue"));
+    static const char *const names[] = {"sessionId", "streamUrl", "tokenValue"};
+    int rc = svc_read_session(cJSON_GetObjectItem(o, "session"), names, &out->session_id,
+                              &out->stream_url, &out->token);
     out->task_arn = xstrdup_or_null(aws_json_str(o, "taskArn"));
     out->container_name = xstrdup_or_null(aws_json_str(o, "containerName"));
     out->container_arn = xstrdup_or_null(aws_json_str(o, "containerArn"));
-    cJSON *tv = cJSON_GetObjectItem(s, "tokenValue");
-    if (cJSON_IsString(tv) && tv->valuestring)
-        OPENSSL_cleanse(tv->valuestring, strlen(tv->valuestring));
     cJSON_Delete(o);
-    if (!out->session_id || !out->stream_url || !out->token) {
+    if (rc != 0) {
         ecs_exec_session_free(out);
         aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
                       "ExecuteCommand answered without a session id, stream URL and token");

@@ -6,8 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "aws_paginate.h"
 #include "svc_json_internal.h"
 #include "xalloc.h"
@@ -22,23 +20,6 @@ static int call(aws_client *c, const char *op, cJSON *in, const aws_lost_answer 
     cJSON_Delete(in);
     cJSON_Delete(o);
     return rc;
-}
-
-/* Wipe every "Value" string of an answer before it is freed: SecureString values. */
-static void wipe_values(cJSON *node)
-{
-    for (cJSON *e = node ? node->child : NULL; e; e = e->next) {
-        if (e->string && strcmp(e->string, "Value") == 0 && cJSON_IsString(e))
-            OPENSSL_cleanse(e->valuestring, strlen(e->valuestring));
-        else
-            wipe_values(e);
-    }
-}
-
-static void delete_wiped(cJSON *o)
-{
-    wipe_values(o);
-    cJSON_Delete(o);
 }
 
 /* ---- put ------------------------------------------------------------------------------- */
@@ -68,7 +49,7 @@ static int find_put(void *ctx, cJSON **output, aws_error *err)
         *output = cJSON_CreateObject();
         cJSON_AddNumberToObject(*output, "Version", (double)aws_json_int(p, "Version", 0));
     }
-    delete_wiped(resp);
+    aws_json_delete_wiped(resp);
     return same;
 }
 
@@ -94,7 +75,7 @@ int ssm_put_parameter(aws_client *c, const ssm_put_in *in, long long *version, a
     put_finder f = {c, in};
     aws_lost_answer guard = {find_put, &f};
     int rc = aws_json_call_guarded(c, "ssm", "PutParameter", j, &guard, &resp, err);
-    delete_wiped(j);
+    aws_json_delete_wiped(j);
     if (rc != 0)
         return -1;
     if (version)
@@ -135,7 +116,7 @@ int ssm_get_parameter(aws_client *c, const char *name, int with_decryption, ssm_
     if (call(c, "GetParameter", in, NULL, &resp, err) != 0)
         return -1;
     svc_read(cJSON_GetObjectItemCaseSensitive(resp, "Parameter"), &parameter_shape, out);
-    delete_wiped(resp);
+    aws_json_delete_wiped(resp);
     return 0;
 }
 
@@ -155,7 +136,7 @@ int ssm_get_parameters(aws_client *c, const char *const *names, size_t n, int wi
         append_parameters(aws_json_array(resp, "Parameters"), out);
         if (invalid)
             svc_json_strings(resp, "InvalidParameters", NULL, invalid);
-        delete_wiped(resp);
+        aws_json_delete_wiped(resp);
     }
     return 0;
 }
@@ -174,7 +155,7 @@ int ssm_get_parameters_by_path(aws_client *c, const char *path, int recursive,
     if (rc != 0)
         return -1;
     append_parameters(items, out);
-    delete_wiped(items);
+    aws_json_delete_wiped(items);
     return 0;
 }
 
@@ -283,9 +264,7 @@ void ssm_session_free(ssm_session *s)
 {
     free(s->session_id);
     free(s->stream_url);
-    if (s->token)
-        OPENSSL_cleanse(s->token, strlen(s->token));
-    free(s->token);
+    aws_wipe_string_free(s->token);
     memset(s, 0, sizeof *s);
 }
 
@@ -304,14 +283,10 @@ int ssm_start_session(aws_client *c, const char *target, const char *document,
     }
     if (call(c, "StartSession", in, NULL, &o, err) != 0)
         return -1;
-    out->session_id = xstrdup_or_null(aws_json_str(o, "SessionId"));
-    out->stream_url = xstrdup_or_null(aws_json_str(o, "StreamUrl"));
-    out->token = xstrdup_or_null(aws_json_str(o, "TokenValue"));
-    cJSON *tv = cJSON_GetObjectItem(o, "TokenValue");
-    if (cJSON_IsString(tv))
-        OPENSSL_cleanse(tv->valuestring, strlen(tv->valuestring));
+    static const char *const names[] = {"SessionId", "StreamUrl", "TokenValue"};
+    int rc = svc_read_session(o, names, &out->session_id, &out->stream_url, &out->token);
     cJSON_Delete(o);
-    if (!out->session_id || !out->stream_url || !out->token) {
+    if (rc != 0) {
         ssm_session_free(out);
         aws_error_set(err, AWS_ERR_SERVICE, "IncompleteResponse",
                       "StartSession answered without a session id, stream URL or token");

@@ -3,6 +3,9 @@
  * service's spelling going out; strings, string lists and tags copied out of answers. */
 #include "svc_json_internal.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "aws.h"
 #include "xalloc.h"
 
@@ -148,4 +151,22 @@ void svc_json_tag_map(const cJSON *obj, const char *name, svc_tags *out)
         if (e->string && cJSON_IsString(e))
             svc_tags_add(out, e->string, e->valuestring);
     }
+}
+
+int svc_read_session(cJSON *obj, const char *const names[3], char **id, char **url,
+                     char **token)
+{
+    *id = xstrdup_or_null(aws_json_str(obj, names[0]));
+    *url = xstrdup_or_null(aws_json_str(obj, names[1]));
+    *token = xstrdup_or_null(aws_json_str(obj, names[2]));
+    cJSON *tv = cJSON_GetObjectItem(obj, names[2]);
+    if (cJSON_IsString(tv) && tv->valuestring)
+        explicit_bzero(tv->valuestring, strlen(tv->valuestring));
+    if (*id && *url && *token)
+        return 0;
+    free(*id);
+    free(*url);
+    aws_wipe_string_free(*token);
+    *id = *url = *token = NULL;
+    return -1;
 }

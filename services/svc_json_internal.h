@@ -82,6 +82,12 @@ void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const 
                  svc_tags *out);
 /* Append the string members of the object member `name` (a map) to out as tags. */
 void svc_json_tag_map(const cJSON *obj, const char *name, svc_tags *out);
+/* A data channel's session (ECS Exec, Session Manager) read from obj, the object of an
+ * answer that holds it: copies of its members names[0..2] (the id, the stream URL, the
+ * SECRET token; NULL when absent) into *id, *url and *token, and the token in obj wiped.
+ * 0 when all three are there; else -1, with the three freed (the token wiped). */
+int svc_read_session(cJSON *obj, const char *const names[3], char **id, char **url,
+                     char **token);
 /* The value at path below obj: member names joined by '.', a segment of digits indexing
  * an array ("attachmentSet.0.vpcId"); NULL when any step is missing. */
 const cJSON *svc_json_at(const cJSON *obj, const char *path);
