@@ -21,27 +21,20 @@ static const char *const ec_lists[] = {
     "CacheNodeIdsToRemove/CacheNodeId", "SecurityGroups", "SecurityGroupIds/SecurityGroupId",
     "SubnetIds/SubnetId", NULL};
 
+/* Serverless caches page with NextToken/MaxResults, the others with Marker/MaxRecords. */
+static const svc_query_api marker_api = {"elasticache", NULL, ec_lists, "Marker", "Marker",
+                                         NULL, "MaxRecords", SVC_PREFIX};
+static const svc_query_api token_api = {"elasticache", NULL, ec_lists, "NextToken", "NextToken",
+                                        NULL, "MaxResults", SVC_PREFIX};
+
 /* Every page of action (in: the input, deleted), the elements of `items` read with shape
- * into {*out, *n}. Serverless caches page with NextToken/MaxResults, the others with
- * Marker/MaxRecords. */
+ * into {*out, *n}. */
 static int describe(aws_client *c, const char *action, cJSON *in, const char *items,
                     int next_token, int page_size, const svc_shape *shape, void **out,
                     size_t *n, aws_error *err)
 {
-    aws_page_spec ps = {.in_token = next_token ? "NextToken" : "Marker",
-                        .out_token = next_token ? "NextToken" : "Marker", .items = items};
-    cJSON *all;
-    *out = NULL;
-    *n = 0;
-    if (page_size > 0)
-        cJSON_AddNumberToObject(in, next_token ? "MaxResults" : "MaxRecords", page_size);
-    int rc = aws_query_paginate(c, "elasticache", action, in, ec_lists, &ps, &all, err);
-    cJSON_Delete(in);
-    if (rc != 0) {
-        aws_error_prefix(err, "%s: ", action);
-        return -1;
-    }
-    return svc_read_items(all, shape, out, n);
+    return svc_query_list(c, next_token ? &token_api : &marker_api, action, in, items,
+                          page_size, shape, out, n, err);
 }
 
 /* ---- replication groups ------------------------------------------------------------ */

@@ -13,38 +13,25 @@ static const char *const elbv2_lists[] = {
     "Listeners", "Certificates", "DefaultActions", "Actions", "Rules", "Conditions", "Values",
     "TargetHealthDescriptions", "TagDescriptions", "Tags", "Attributes", NULL};
 
+static const svc_query_api elbv2_api = {"elbv2", NULL, elbv2_lists, "Marker", "NextMarker",
+                                         NULL, "PageSize", SVC_PREFIX};
+
 int elbv2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err)
 {
-    cJSON *resp = NULL;
-    int rc = aws_query_call(c, "elbv2", action, in, NULL, elbv2_lists, &resp, err);
-    cJSON_Delete(in);
-    return svc_call_end(rc, action, SVC_PREFIX, resp, out, err);
+    return svc_query_call(c, &elbv2_api, action, in, NULL, out, err);
 }
 
 int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
                     int page_size, cJSON **all, aws_error *err)
 {
-    cJSON *req = cJSON_Duplicate(in, 1);
-    if (page_size > 0)
-        cJSON_AddNumberToObject(req, "PageSize", page_size);
-    aws_page_spec ps = {.in_token = "Marker", .out_token = "NextMarker", .items = items};
-    int rc = aws_query_paginate(c, "elbv2", action, req, elbv2_lists, &ps, all, err);
-    cJSON_Delete(req);
-    if (rc != 0)
-        aws_error_prefix(err, "%s: ", action);
-    return rc;
+    return svc_query_pages(c, &elbv2_api, action, in, items, page_size, all, err);
 }
 
 int elbv2i_describe(aws_client *c, const char *action, cJSON *in, const char *items,
                     int page_size, const svc_shape *shape, void **out, size_t *n,
                     aws_error *err)
 {
-    cJSON *all;
-    *out = NULL;
-    *n = 0;
-    int rc = elbv2i_paginate(c, action, in, items, page_size, &all, err);
-    cJSON_Delete(in);
-    return rc ? -1 : svc_read_items(all, shape, out, n);
+    return svc_query_list(c, &elbv2_api, action, in, items, page_size, shape, out, n, err);
 }
 
 void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags)

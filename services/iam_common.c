@@ -7,29 +7,26 @@
 #include "aws_paginate.h"
 #include "xalloc.h"
 
-/* Members that are lists in IAM's answers. */
+/* Members that are lists in IAM's answers: of one call, of the pages of a list. */
 static const char *const iam_lists[] = {"Tags", "Roles", NULL};
+static const char *const iam_page_lists[] = {"Tags", "Roles", "PolicyNames", "AttachedPolicies",
+                                             "Policies", "Versions", NULL};
+
+static const svc_query_api iam_api = {"iam", NULL, iam_lists, NULL, NULL, NULL, NULL, 0};
+static const svc_query_api iam_pages_api = {"iam", NULL, iam_page_lists, "Marker", "Marker",
+                                            "IsTruncated", "MaxItems", 0};
 
 /* One query call whose output is only checked; input is consumed. */
 int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err)
 {
-    cJSON *o = NULL;
-    int rc = aws_query_call(c, "iam", action, in, NULL, iam_lists, &o, err);
-    cJSON_Delete(in);
-    return svc_call_end(rc, action, 0, o, out, err);
+    return svc_query_call(c, &iam_api, action, in, NULL, out, err);
 }
 
 /* Follow Marker/IsTruncated pages of action, collecting `items`. */
 int iam_list_(aws_client *c, const char *action, cJSON *in, int max_items, const char *items,
               cJSON **all, aws_error *err)
 {
-    static const char *const lists[] = {"Tags", "Roles", "PolicyNames", "AttachedPolicies",
-                                        "Policies", "Versions", NULL};
-    aws_page_spec spec = {.in_token = "Marker", .out_token = "Marker",
-                          .truncated = "IsTruncated", .items = items};
-    if (max_items > 0)
-        cJSON_AddNumberToObject(in, "MaxItems", max_items);
-    int rc = aws_query_paginate(c, "iam", action, in, lists, &spec, all, err);
+    int rc = svc_query_pages(c, &iam_pages_api, action, in, items, max_items, all, err);
     cJSON_Delete(in);
     return rc;
 }
@@ -38,10 +35,5 @@ int iam_list_read_(aws_client *c, const char *action, cJSON *in, int max_items,
                    const char *items, const svc_shape *shape, void **out, size_t *n,
                    aws_error *err)
 {
-    cJSON *all;
-    *out = NULL;
-    *n = 0;
-    if (iam_list_(c, action, in, max_items, items, &all, err) != 0)
-        return -1;
-    return svc_read_items(all, shape, out, n);
+    return svc_query_list(c, &iam_pages_api, action, in, items, max_items, shape, out, n, err);
 }

@@ -9,13 +9,13 @@
 static const char *const oidc_lists[] = {"ClientIDList", "ThumbprintList",
                                          "OpenIDConnectProviderList", "Tags", NULL};
 
+static const svc_query_api oidc_api = {"iam", NULL, oidc_lists, NULL, NULL, NULL, NULL,
+                                        SVC_PREFIX};
+
 static int call(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
                 cJSON **out, aws_error *err)
 {
-    cJSON *o = NULL;
-    int rc = aws_query_call_guarded(c, "iam", action, in, NULL, oidc_lists, guard, &o, err);
-    cJSON_Delete(in);
-    return svc_call_end(rc, action, SVC_PREFIX, o, out, err);
+    return svc_query_call(c, &oidc_api, action, in, guard, out, err);
 }
 
 /* url without its scheme and trailing '/', as IAM keeps it. */

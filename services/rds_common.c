@@ -24,40 +24,26 @@ static const char *const rds_answer_lists[] = {
     "DBInstanceAutomatedBackupsReplications/DBInstanceAutomatedBackupsReplication",
     "EnabledCloudwatchLogsExports", "SupportedNetworkTypes", NULL};
 
+static const svc_query_api rds_api = {"rds", rds_request_lists, rds_answer_lists, "Marker",
+                                       "Marker", NULL, "MaxRecords", SVC_PREFIX};
+
 int rdsi_call(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
               cJSON **out, aws_error *err)
 {
-    cJSON *resp = NULL;
-    int rc = aws_query_call_guarded(c, "rds", action, in, rds_request_lists, rds_answer_lists,
-                                    guard, &resp, err);
-    cJSON_Delete(in);
-    return svc_call_end(rc, action, SVC_PREFIX, resp, out, err);
+    return svc_query_call(c, &rds_api, action, in, guard, out, err);
 }
 
+/* (no describe input has a list: svc_query_pages sends no request hints) */
 int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
                   int page_size, cJSON **all, aws_error *err)
 {
-    aws_page_spec ps = {.in_token = "Marker", .out_token = "Marker", .items = items};
-    cJSON *req = in ? cJSON_Duplicate(in, 1) : cJSON_CreateObject();
-    if (page_size > 0)
-        cJSON_AddNumberToObject(req, "MaxRecords", page_size);
-    /* no describe input has a list: the request hints are not needed */
-    int rc = aws_query_paginate(c, "rds", action, req, rds_answer_lists, &ps, all, err);
-    cJSON_Delete(req);
-    if (rc != 0)
-        aws_error_prefix(err, "%s: ", action);
-    return rc;
+    return svc_query_pages(c, &rds_api, action, in, items, page_size, all, err);
 }
 
 int rdsi_describe(aws_client *c, const char *action, cJSON *in, const char *items,
                   int page_size, const svc_shape *shape, void **out, size_t *n, aws_error *err)
 {
-    cJSON *all;
-    *out = NULL;
-    *n = 0;
-    int rc = rdsi_paginate(c, action, in, items, page_size, &all, err);
-    cJSON_Delete(in);
-    return rc ? -1 : svc_read_items(all, shape, out, n);
+    return svc_query_list(c, &rds_api, action, in, items, page_size, shape, out, n, err);
 }
 
 int rdsi_call_read(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
