@@ -132,13 +132,8 @@ int acm_remove_tags(aws_client *c, const char *arn, const svc_strings *keys, aws
 
 int acm_list_tags(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
 {
-    cJSON *o;
-    memset(out, 0, sizeof *out);
-    if (call(c, "ListTagsForCertificate", arn_input(arn), &o, err) != 0)
-        return -1;
-    svc_json_tags(o, "Tags", "Key", "Value", out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_tags(call, c, "ListTagsForCertificate", arn_input(arn), "Tags", "Key", "Value",
+                         out, err);
 }
 
 /* ---- waits ---------------------------------------------------------------------- */

@@ -278,13 +278,8 @@ int aas_describe_scaling_activities(aws_client *c, const char *resource_id, int 
 
 int aas_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *o;
-    if (call(c, "ListTagsForResource", svc_input("ResourceARN", arn), &o, err) != 0)
-        return -1;
-    svc_json_tag_map(o, "Tags", out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_tags(call, c, "ListTagsForResource", svc_input("ResourceARN", arn), "Tags",
+                         NULL, NULL, out, err);
 }
 
 int aas_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)

@@ -63,7 +63,8 @@ int ec2_associate_subnet_ipv6(aws_client *c, const char *subnet_id, const char *
 {
     cJSON *in = svc_input("SubnetId", subnet_id);
     cJSON_AddStringToObject(in, "Ipv6CidrBlock", ipv6_cidr ? ipv6_cidr : "");
-    return svc_call_str(ec2i_call, c, "AssociateSubnetCidrBlock", in, "ipv6CidrBlockAssociation.associationId", assoc_id, err);
+    return svc_call_str(ec2i_call, c, "AssociateSubnetCidrBlock", in,
+                        "ipv6CidrBlockAssociation.associationId", assoc_id, err);
 }
 
 /* ---- egress-only internet gateways ------------------------------------------------ */

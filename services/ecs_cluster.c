@@ -189,13 +189,8 @@ static cJSON *arn_input(const char *arn)
 
 int ecs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
 {
-    cJSON *o;
-    memset(out, 0, sizeof *out);
-    if (ecs_call_(c, "ListTagsForResource", arn_input(arn), &o, err) != 0)
-        return -1;
-    svc_json_tags(o, "tags", "key", "value", out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_tags(ecs_call_, c, "ListTagsForResource", arn_input(arn), "tags", "key",
+                         "value", out, err);
 }
 
 int ecs_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)

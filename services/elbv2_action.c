@@ -52,7 +52,8 @@ static int encode_one(cJSON *o, const elbv2_action *a, size_t i, aws_error *err)
         svc_add_str(r, "Host", a->redirect.host);
         svc_add_str(r, "Path", a->redirect.path);
         svc_add_str(r, "Query", a->redirect.query);
-        svc_add_str(r, "StatusCode", a->redirect.status_code ? a->redirect.status_code : "HTTP_301");
+        svc_add_str(r, "StatusCode",
+                    a->redirect.status_code ? a->redirect.status_code : "HTTP_301");
     } else if (strcmp(t, "fixed-response") == 0) {
         if (!a->fixed.status_code)
             goto missing;

@@ -93,13 +93,8 @@ static cJSON *arn_input(const char *arn)
 
 int logs_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
 {
-    cJSON *o;
-    memset(out, 0, sizeof *out);
-    if (call(c, "ListTagsForResource", arn_input(arn), &o, err) != 0)
-        return -1;
-    svc_json_tag_map(o, "tags", out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_tags(call, c, "ListTagsForResource", arn_input(arn), "tags", NULL, NULL, out,
+                         err);
 }
 
 int logs_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)

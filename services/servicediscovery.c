@@ -148,13 +148,8 @@ int sd_delete_namespace(aws_client *c, const char *id, char **operation_id, aws_
 
 int sd_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *resp;
-    if (sdi_call(c, "ListTagsForResource", svc_input("ResourceARN", arn), &resp, err) != 0)
-        return -1;
-    svc_json_tags(resp, "Tags", "Key", "Value", out);
-    cJSON_Delete(resp);
-    return 0;
+    return svc_call_tags(sdi_call, c, "ListTagsForResource", svc_input("ResourceARN", arn), "Tags",
+                         "Key", "Value", out, err);
 }
 
 int sd_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)

@@ -274,6 +274,21 @@ int svc_call_str(svc_call_fn call, aws_client *c, const char *op, cJSON *in, con
     return call(c, op, in, &resp, err) ? -1 : svc_answer_str(resp, path, out);
 }
 
+int svc_call_tags(svc_call_fn call, aws_client *c, const char *op, cJSON *in, const char *name,
+                  const char *key, const char *value, svc_tags *out, aws_error *err)
+{
+    cJSON *resp;
+    memset(out, 0, sizeof *out);
+    if (call(c, op, in, &resp, err) != 0)
+        return -1;
+    if (key)
+        svc_json_tags(resp, name, key, value, out);
+    else
+        svc_json_tag_map(resp, name, out);
+    cJSON_Delete(resp);
+    return 0;
+}
+
 int svc_read_items(cJSON *items, const svc_shape *s, void **out, size_t *n)
 {
     *out = NULL;

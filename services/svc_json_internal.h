@@ -231,6 +231,10 @@ int svc_answer_str(cJSON *resp, const char *path, char **out);
  * string" of every client (an id, an ARN, an operation id). */
 int svc_call_str(svc_call_fn call, aws_client *c, const char *op, cJSON *in, const char *path,
                  char **out, aws_error *err);
+/* Call op (a ListTagsForResource) and read its answer's tags at member `name` into out
+ * (emptied first): {key, value} objects in the service's spelling, or (key NULL) a map. */
+int svc_call_tags(svc_call_fn call, aws_client *c, const char *op, cJSON *in, const char *name,
+                  const char *key, const char *value, svc_tags *out, aws_error *err);
 /* Read every element of items (a list of answers' items, deleted) into the list
  * {*out, *n}, which is emptied first; 0. */
 int svc_read_items(cJSON *items, const svc_shape *s, void **out, size_t *n);
