@@ -142,12 +142,7 @@ int ec2_describe_regions(aws_client *c, svc_strings *out, aws_error *err)
     cJSON *o;
     if (ec2i_call(c, "DescribeRegions", cJSON_CreateObject(), &o, err) != 0)
         return -1;
-    const cJSON *r;
-    cJSON_ArrayForEach(r, aws_json_array(o, "regionInfo")) {
-        const char *name = aws_json_str(r, "regionName");
-        if (name)
-            svc_strings_add(out, name);
-    }
+    svc_json_strings(o, "regionInfo", "regionName", out);
     cJSON_Delete(o);
     return 0;
 }

@@ -29,13 +29,5 @@ int ecs_list_strings_(aws_client *c, const char *op, cJSON *j, int max_results,
     aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken", .items = items};
     int rc = aws_json_paginate(c, "ecs", op, j, &spec, &all, err);
     cJSON_Delete(j);
-    if (rc != 0)
-        return -1;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, all) {
-        if (cJSON_IsString(e))
-            svc_strings_add(out, e->valuestring);
-    }
-    cJSON_Delete(all);
-    return 0;
+    return rc ? -1 : svc_read_strings(all, NULL, out);
 }

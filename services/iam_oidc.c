@@ -47,10 +47,7 @@ int iam_list_oidc_providers(aws_client *c, svc_strings *arns, aws_error *err)
     cJSON *o;
     if (call(c, "ListOpenIDConnectProviders", cJSON_CreateObject(), NULL, &o, err) != 0)
         return -1;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, aws_json_array(o, "OpenIDConnectProviderList"))
-        if (aws_json_str(e, "Arn"))
-            svc_strings_add(arns, aws_json_str(e, "Arn"));
+    svc_json_strings(o, "OpenIDConnectProviderList", "Arn", arns);
     cJSON_Delete(o);
     return 0;
 }

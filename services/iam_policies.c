@@ -53,13 +53,7 @@ int iam_list_role_policies(aws_client *c, const char *role, int max_items, svc_s
     if (iam_list_(c, "ListRolePolicies", role_policy(role, NULL, NULL), max_items,
                   "PolicyNames", &all, err) != 0)
         return -1;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, all) {
-        if (cJSON_IsString(e))
-            svc_strings_add(names, e->valuestring);
-    }
-    cJSON_Delete(all);
-    return 0;
+    return svc_read_strings(all, NULL, names);
 }
 
 int iam_attach_role_policy(aws_client *c, const char *role, const char *policy_arn,
@@ -84,14 +78,7 @@ int iam_list_attached_role_policies(aws_client *c, const char *role, int max_ite
     if (iam_list_(c, "ListAttachedRolePolicies", role_policy(role, NULL, NULL), max_items,
                   "AttachedPolicies", &all, err) != 0)
         return -1;
-    const cJSON *e;
-    cJSON_ArrayForEach(e, all) {
-        const char *arn = aws_json_str(e, "PolicyArn");
-        if (arn)
-            svc_strings_add(arns, arn);
-    }
-    cJSON_Delete(all);
-    return 0;
+    return svc_read_strings(all, "PolicyArn", arns);
 }
 
 int iam_create_service_linked_role(aws_client *c, const char *service, const char *description,

@@ -120,15 +120,27 @@ char *svc_json_dup2(const cJSON *obj, const char *a, const char *b)
     return svc_json_dup(cJSON_GetObjectItemCaseSensitive(obj, a), b);
 }
 
-void svc_json_strings(const cJSON *obj, const char *name, const char *field, svc_strings *out)
+static void append_strings(const cJSON *arr, const char *field, svc_strings *out)
 {
-    const cJSON *arr = aws_json_array(obj, name), *e;
+    const cJSON *e;
     cJSON_ArrayForEach(e, arr)
     {
         const char *s = field ? aws_json_str(e, field) : (cJSON_IsString(e) ? e->valuestring : NULL);
         if (s)
             svc_strings_add(out, s);
     }
+}
+
+void svc_json_strings(const cJSON *obj, const char *name, const char *field, svc_strings *out)
+{
+    append_strings(aws_json_array(obj, name), field, out);
+}
+
+int svc_read_strings(cJSON *items, const char *field, svc_strings *out)
+{
+    append_strings(items, field, out);
+    cJSON_Delete(items);
+    return 0;
 }
 
 void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const char *vname,

@@ -103,6 +103,9 @@ char *svc_json_dup2(const cJSON *obj, const char *a, const char *b);
 /* Append every string of the array member (or every `field` of its objects when field is
  * not NULL) to out. */
 void svc_json_strings(const cJSON *obj, const char *name, const char *field, svc_strings *out);
+/* Append every string of the array items (or every `field` of its objects when field is
+ * not NULL) to out, and delete items (a list of answers' items); 0. */
+int svc_read_strings(cJSON *items, const char *field, svc_strings *out);
 /* Append the array member's {kname, vname} objects to out as tags (name NULL: obj is the
  * array). */
 void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const char *vname,
