@@ -8,27 +8,20 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-void ecs_task_definition_free(ecs_task_definition *t)
-{
-    free(t->arn);
-    free(t->family);
-    free(t->status);
-    cJSON_Delete(t->doc);
-    svc_tags_free(&t->tags);
-    memset(t, 0, sizeof *t);
-}
+#define TASKDEF(m) "taskDefinition." m
 
-static void read_taskdef(cJSON *o, ecs_task_definition *out)
-{
-    memset(out, 0, sizeof *out);
-    cJSON *td = cJSON_DetachItemFromObjectCaseSensitive(o, "taskDefinition");
-    out->doc = td ? td : cJSON_CreateObject();
-    out->arn = xstrdup_or_null(aws_json_str(out->doc, "taskDefinitionArn"));
-    out->family = xstrdup_or_null(aws_json_str(out->doc, "family"));
-    out->revision = (int)aws_json_int(out->doc, "revision", 0);
-    out->status = xstrdup_or_null(aws_json_str(out->doc, "status"));
-    svc_json_tags(o, "tags", "key", "value", &out->tags);
-}
+static const svc_field taskdef_fields[] = {
+    SVC_FIELD("taskDefinition", SVC_RAW, ecs_task_definition, doc),
+    SVC_FIELD(TASKDEF("taskDefinitionArn"), SVC_STR_NULL, ecs_task_definition, arn),
+    SVC_FIELD(TASKDEF("family"), SVC_STR_NULL, ecs_task_definition, family),
+    SVC_FIELD(TASKDEF("revision"), SVC_INT, ecs_task_definition, revision),
+    SVC_FIELD(TASKDEF("status"), SVC_STR_NULL, ecs_task_definition, status),
+    SVC_FTAGS("tags", ecs_task_definition, tags, "key", "value"),
+    SVC_END};
+static const svc_shape taskdef_shape = {sizeof(ecs_task_definition), taskdef_fields, NULL,
+                                        NULL};
+
+SVC_DEFINE_FREE(ecs_task_definition_free, ecs_task_definition, taskdef_shape)
 
 /*
  * RegisterTaskDefinition takes no client token: when its answer is lost, the family's
@@ -72,27 +65,18 @@ int ecs_register_task_definition(aws_client *c, const cJSON *def, const svc_tags
     aws_lost_answer guard = {find_registered, &g};
     int rc = aws_json_call_guarded(c, "ecs", "RegisterTaskDefinition", j, &guard, &o, err);
     cJSON_Delete(j);
-    if (rc != 0)
-        return -1;
-    if (out)
-        read_taskdef(o, out);
-    cJSON_Delete(o);
-    return 0;
+    return rc ? -1 : svc_read_answer(o, NULL, &taskdef_shape, out);
 }
 
 int ecs_describe_task_definition(aws_client *c, const char *task_definition,
                                  ecs_task_definition *out, aws_error *err)
 {
-    cJSON *j = cJSON_CreateObject(), *o;
+    cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "taskDefinition", task_definition ? task_definition : "");
     const char *inc = "TAGS";
     cJSON_AddItemToObject(j, "include", cJSON_CreateStringArray(&inc, 1));
-    memset(out, 0, sizeof *out);
-    if (ecs_call_(c, "DescribeTaskDefinition", j, &o, err) != 0)
-        return -1;
-    read_taskdef(o, out);
-    cJSON_Delete(o);
-    return 0;
+    return svc_call_read(ecs_call_, c, "DescribeTaskDefinition", j, NULL, &taskdef_shape, out,
+                         err);
 }
 
 int ecs_deregister_task_definition(aws_client *c, const char *task_definition, aws_error *err)
