@@ -7,15 +7,31 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-void s3_lifecycle_rules_free(s3_lifecycle_rules *r)
+/* A rule's prefix is in its Filter (or, in the older form, beside it). */
+static void read_rule_more(const cJSON *r, void *out)
 {
-    for (size_t i = 0; i < r->n; i++) {
-        free(r->items[i].id);
-        free(r->items[i].prefix);
-    }
-    free(r->items);
-    memset(r, 0, sizeof *r);
+    s3_lifecycle_rule *d = out;
+    const char *pfx = aws_json_str(cJSON_GetObjectItem(r, "Filter"), "Prefix");
+    if (!pfx)
+        pfx = aws_json_str(r, "Prefix");
+    const char *st = aws_json_str(r, "Status");
+    d->prefix = xstrdup(pfx ? pfx : "");
+    d->enabled = st && strcmp(st, "Enabled") == 0;
 }
+
+static const svc_field rule_fields[] = {
+    SVC_FIELD("ID", SVC_STR_NULL, s3_lifecycle_rule, id),
+    SVC_FIELD("Expiration.Days", SVC_INT, s3_lifecycle_rule, expiration_days),
+    SVC_FIELD("NoncurrentVersionExpiration.NoncurrentDays", SVC_INT, s3_lifecycle_rule,
+              noncurrent_days),
+    SVC_FIELD("AbortIncompleteMultipartUpload.DaysAfterInitiation", SVC_INT, s3_lifecycle_rule,
+              abort_multipart_days),
+    SVC_FIELD("", SVC_KEPT, s3_lifecycle_rule, prefix),
+    SVC_END};
+static const svc_shape rule_shape = {sizeof(s3_lifecycle_rule), rule_fields, read_rule_more,
+                                     NULL};
+
+SVC_DEFINE_LIST_FREE(s3_lifecycle_rules_free, s3_lifecycle_rules, rule_shape)
 
 static cJSON *rule_json(const s3_lifecycle_rule *r)
 {
@@ -46,11 +62,6 @@ int s3_put_bucket_lifecycle(aws_client *c, const char *bucket, const s3_lifecycl
                     "LifecycleConfiguration", conf, 1, NULL, NULL, err);
 }
 
-static int days(const cJSON *rule, const char *member, const char *field)
-{
-    return (int)aws_json_int(cJSON_GetObjectItem(rule, member), field, 0);
-}
-
 int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rules *out,
                             aws_error *err)
 {
@@ -60,22 +71,7 @@ int s3_get_bucket_lifecycle(aws_client *c, const char *bucket, s3_lifecycle_rule
     if (s3_call_(c, "GET", "GetBucketLifecycleConfiguration", bucket, "lifecycle", NULL, NULL, 0,
                  lists, &o, err) != 0)
         return -1;
-    const cJSON *arr = aws_json_array(o, "Rule"), *r;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(r, arr) {
-        s3_lifecycle_rule *d = &out->items[out->n++];
-        const char *id = aws_json_str(r, "ID"), *st = aws_json_str(r, "Status");
-        const char *pfx = aws_json_str(cJSON_GetObjectItem(r, "Filter"), "Prefix");
-        if (!pfx)
-            pfx = aws_json_str(r, "Prefix");
-        d->id = xstrdup_or_null(id);
-        d->prefix = xstrdup(pfx ? pfx : "");
-        d->enabled = st && strcmp(st, "Enabled") == 0;
-        d->expiration_days = days(r, "Expiration", "Days");
-        d->noncurrent_days = days(r, "NoncurrentVersionExpiration", "NoncurrentDays");
-        d->abort_multipart_days = days(r, "AbortIncompleteMultipartUpload",
-                                       "DaysAfterInitiation");
-    }
+    svc_read_list(aws_json_array(o, "Rule"), &rule_shape, (void **)&out->items, &out->n);
     cJSON_Delete(o);
     return 0;
 }
