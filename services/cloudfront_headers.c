@@ -9,35 +9,33 @@
 
 #define KIND "response-headers-policy"
 
-void cf_headers_policy_free(cf_headers_policy *p)
+/* The custom headers of a policy's config (a header without a name is skipped). */
+static void read_headers(const cJSON *policy, void *out)
 {
-    free(p->id);
-    free(p->name);
-    free(p->comment);
-    svc_tags_free(&p->headers);
-    free(p->etag);
-    memset(p, 0, sizeof *p);
-}
-
-void cf_headers_policies_free(cf_headers_policies *l)
-{
-    SVC_LIST_FREE(l, cf_headers_policy_free);
-}
-
-/* A policy from a <ResponseHeadersPolicy> (Id, ResponseHeadersPolicyConfig); the ETag from
- * answer's headers when given. */
-static void read_policy(const cJSON *policy, const cJSON *answer, cf_headers_policy *p)
-{
-    const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(policy, "ResponseHeadersPolicyConfig");
-    p->id = svc_json_dup(policy, "Id");
-    p->name = svc_json_dup(cfg, "Name");
-    p->comment = svc_json_dup(cfg, "Comment");
-    const cJSON *custom = cJSON_GetObjectItemCaseSensitive(cfg, "CustomHeadersConfig"), *h;
+    cf_headers_policy *p = out;
+    const cJSON *custom = svc_json_at(policy, "ResponseHeadersPolicyConfig.CustomHeadersConfig");
+    const cJSON *h;
     for (int i = 0; (h = cf_item_at(custom, "ResponseHeadersPolicyCustomHeader", i)); i++)
         if (aws_json_str(h, "Header")) /* svc_tags_add takes a NULL value as "" */
             svc_tags_add(&p->headers, aws_json_str(h, "Header"), aws_json_str(h, "Value"));
-    p->etag = answer ? cfi_etag_of(answer) : xstrdup("");
 }
+
+#define CONFIG(m) "ResponseHeadersPolicyConfig." m
+
+/* A <ResponseHeadersPolicy> (Id, ResponseHeadersPolicyConfig): an answer's (whose ETag
+ * header read_answer adds) or a list's. */
+static const svc_field policy_fields[] = {
+    SVC_FIELD("Id", SVC_STR, cf_headers_policy, id),
+    SVC_FIELD(CONFIG("Name"), SVC_STR, cf_headers_policy, name),
+    SVC_FIELD(CONFIG("Comment"), SVC_STR, cf_headers_policy, comment),
+    SVC_FIELD("", SVC_KEPT_TAGS, cf_headers_policy, headers),
+    SVC_FIELD("Headers.etag", SVC_STR, cf_headers_policy, etag),
+    SVC_END};
+static const svc_shape policy_shape = {sizeof(cf_headers_policy), policy_fields, read_headers,
+                                       NULL};
+
+SVC_DEFINE_FREE(cf_headers_policy_free, cf_headers_policy, policy_shape)
+SVC_DEFINE_LIST_FREE(cf_headers_policies_free, cf_headers_policies, policy_shape)
 
 /* The configuration in the model's member order (Comment before Name), the items as
  * {"Items": {"ResponseHeadersPolicyCustomHeader": [...]}} (cloudfront_config.c says why). */
@@ -67,7 +65,9 @@ static int read_answer(int rc, cJSON *o, cf_headers_policy *out)
 {
     if (rc == 0 && out) { /* the answer is the payload (Id, config) or holds it under its name */
         const cJSON *policy = cJSON_GetObjectItemCaseSensitive(o, "ResponseHeadersPolicy");
-        read_policy(policy ? policy : o, o, out);
+        svc_read(policy ? policy : o, &policy_shape, out);
+        free(out->etag);
+        out->etag = cfi_etag_of(o);
     }
     cJSON_Delete(o);
     return rc;
@@ -143,12 +143,11 @@ int cf_list_headers_policies(aws_client *c, cf_headers_policies *out, aws_error 
     if (cfi_list_all(c, "ListResponseHeadersPolicies", "/" KIND, "ResponseHeadersPolicySummary", 0,
                      &all, err) != 0)
         return -1;
-    out->items = xcalloc((size_t)cJSON_GetArraySize(all) + 1, sizeof *out->items);
     cJSON_ArrayForEach(e, all) {
         const char *type = aws_json_str(e, "Type");
         if (type && strcmp(type, "custom") == 0) /* AWS's managed ones are listed too */
-            read_policy(cJSON_GetObjectItemCaseSensitive(e, "ResponseHeadersPolicy"), NULL,
-                        &out->items[out->n++]);
+            svc_read(cJSON_GetObjectItemCaseSensitive(e, "ResponseHeadersPolicy"), &policy_shape,
+                     xgrow((void **)&out->items, &out->n, sizeof *out->items));
     }
     cJSON_Delete(all);
     return 0;
