@@ -50,10 +50,9 @@ int efsi_call(aws_client *c, const aws_rest_op *op, cJSON *in, const aws_lost_an
               cJSON **out, aws_error *err)
 {
     cJSON *o = NULL;
-    int rc = aws_rest_json_call(c, "efs", op, in, guard, out ? out : &o, err);
+    int rc = aws_rest_json_call(c, "efs", op, in, guard, &o, err);
     cJSON_Delete(in);
-    cJSON_Delete(o);
-    return rc;
+    return svc_call_end(rc, op->name, 0, o, out, err);
 }
 
 typedef struct {

@@ -16,10 +16,9 @@ static int call(aws_client *c, const char *op, cJSON *in, const aws_lost_answer 
                 cJSON **out, aws_error *err)
 {
     cJSON *o = NULL;
-    int rc = aws_json_call_guarded(c, "ssm", op, in, guard, out ? out : &o, err);
+    int rc = aws_json_call_guarded(c, "ssm", op, in, guard, &o, err);
     cJSON_Delete(in);
-    cJSON_Delete(o);
-    return rc;
+    return svc_call_end(rc, op, 0, o, out, err);
 }
 
 /* ---- put ------------------------------------------------------------------------------- */
