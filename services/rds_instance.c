@@ -47,6 +47,26 @@ const svc_shape rdsi_instance_shape = {sizeof(rds_instance), instance_fields, NU
 SVC_DEFINE_FREE(rds_instance_free, rds_instance, rdsi_instance_shape)
 SVC_DEFINE_LIST_FREE(rds_instances_free, rds_instances, rdsi_instance_shape)
 
+int rdsi_find_answer(aws_client *c, const char *id, int (*took)(const cJSON *item, const void *ud),
+                     const void *ud, int gone_took, cJSON **output, aws_error *err)
+{
+    cJSON *item;
+    if (rdsi_find_instance(c, id, &item, err) != 0)
+        return -1;
+    if (!item) {
+        if (gone_took)
+            *output = cJSON_CreateObject();
+        return gone_took;
+    }
+    if (!took(item, ud)) {
+        cJSON_Delete(item);
+        return 0;
+    }
+    *output = cJSON_CreateObject();
+    cJSON_AddItemToObject(*output, "DBInstance", item);
+    return 1;
+}
+
 int rdsi_find_instance(aws_client *c, const char *id, cJSON **found, aws_error *err)
 {
     cJSON *resp;
@@ -77,22 +97,17 @@ static int same_string(const cJSON *a, const cJSON *b, const char *name)
     return x && y && strcmp(x, y) == 0;
 }
 
+static int same_instance(const cJSON *item, const void *in)
+{
+    return same_string(item, in, "Engine") && same_string(item, in, "DBInstanceClass") &&
+           rdsi_has_tags(item, cJSON_GetObjectItemCaseSensitive(in, "Tags"));
+}
+
 static int find_created(void *ctx, cJSON **output, aws_error *err)
 {
     svc_lookup *g = ctx;
-    cJSON *item;
-    if (rdsi_find_instance(g->c, aws_json_str(g->in, "DBInstanceIdentifier"), &item, err) != 0)
-        return -1;
-    if (!item)
-        return 0;
-    if (!same_string(item, g->in, "Engine") || !same_string(item, g->in, "DBInstanceClass") ||
-        !rdsi_has_tags(item, cJSON_GetObjectItemCaseSensitive(g->in, "Tags"))) {
-        cJSON_Delete(item);
-        return 0;
-    }
-    *output = cJSON_CreateObject();
-    cJSON_AddItemToObject(*output, "DBInstance", item);
-    return 1;
+    return rdsi_find_answer(g->c, aws_json_str(g->in, "DBInstanceIdentifier"), same_instance,
+                            g->in, 0, output, err);
 }
 
 static const svc_field create_fields[] = {
@@ -160,24 +175,17 @@ int rds_describe_db_instances(aws_client *c, const char *id, int page_size, rds_
  * A lost DeleteDBInstance answer: sent again it would meet InvalidDBInstanceState
  * ("already being deleted"). An instance "deleting" (or gone) means the call took effect.
  */
+static int deleting(const cJSON *item, const void *ud)
+{
+    (void)ud;
+    const char *status = aws_json_str(item, "DBInstanceStatus");
+    return status && strcmp(status, "deleting") == 0;
+}
+
 static int find_deleting(void *ctx, cJSON **output, aws_error *err)
 {
     svc_lookup *g = ctx;
-    cJSON *item;
-    if (rdsi_find_instance(g->c, g->id, &item, err) != 0)
-        return -1;
-    *output = cJSON_CreateObject();
-    if (!item)
-        return 1;
-    const char *status = aws_json_str(item, "DBInstanceStatus");
-    if (status && strcmp(status, "deleting") == 0) {
-        cJSON_AddItemToObject(*output, "DBInstance", item);
-        return 1;
-    }
-    cJSON_Delete(item);
-    cJSON_Delete(*output);
-    *output = NULL;
-    return 0;
+    return rdsi_find_answer(g->c, g->id, deleting, NULL, 1, output, err);
 }
 
 int rds_delete_db_instance(aws_client *c, const char *id, const char *final_snapshot_id,

@@ -33,5 +33,10 @@ int rdsi_has_tags(const cJSON *item, const cJSON *want);
  * element (*found NULL when it does not exist; -1 only for other errors). */
 extern const svc_shape rdsi_instance_shape;
 int rdsi_find_instance(aws_client *c, const char *id, cJSON **found, aws_error *err);
+/* A lost answer's finder (aws_lost_answer) on instance id: 1 with *output {"DBInstance": the
+ * instance} when took(instance, ud) says the lost call took effect, else 0; with no such
+ * instance, gone_took (1: it took effect, *output {}); -1 on other errors. */
+int rdsi_find_answer(aws_client *c, const char *id, int (*took)(const cJSON *item, const void *ud),
+                     const void *ud, int gone_took, cJSON **output, aws_error *err);
 
 #endif

@@ -114,25 +114,21 @@ typedef struct {
     const rds_instance_mod *m;
 } modify_guard;
 
-static int find_modified(void *ctx, cJSON **output, aws_error *err)
+static int modified(const cJSON *item, const void *ud)
 {
-    modify_guard *g = ctx;
-    cJSON *item;
-    if (rdsi_find_instance(g->c, g->id, &item, err) != 0)
-        return -1;
-    if (!item)
-        return 0; /* the retry reports DBInstanceNotFound */
+    const modify_guard *g = ud;
     rds_instance i;
     svc_read(item, &rdsi_instance_shape, &i);
     int seen = visible(&i, g->m);
     rds_instance_free(&i);
-    if (!seen) {
-        cJSON_Delete(item);
-        return 0;
-    }
-    *output = cJSON_CreateObject();
-    cJSON_AddItemToObject(*output, "DBInstance", item);
-    return 1;
+    return seen;
+}
+
+/* (no such instance: the retry reports DBInstanceNotFound) */
+static int find_modified(void *ctx, cJSON **output, aws_error *err)
+{
+    modify_guard *g = ctx;
+    return rdsi_find_answer(g->c, g->id, modified, g, 0, output, err);
 }
 
 int rds_modify_db_instance(aws_client *c, const char *id, const rds_instance_mod *m,
