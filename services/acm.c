@@ -95,16 +95,15 @@ int acm_list_certificates(aws_client *c, const char *const *statuses, acm_summar
                           aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = cJSON_CreateObject(), *items;
+    cJSON *in = cJSON_CreateObject();
     svc_add_strings(in, "CertificateStatuses", statuses);
     cJSON *keys = cJSON_AddArrayToObject(cJSON_AddObjectToObject(in, "Includes"), "keyTypes");
     for (size_t i = 0; key_types[i]; i++)
         cJSON_AddItemToArray(keys, cJSON_CreateString(key_types[i]));
-    aws_page_spec spec = {.in_token = "NextToken", .out_token = "NextToken",
-                          .items = "CertificateSummaryList"};
-    int rc = aws_json_paginate(c, "acm", "ListCertificates", in, &spec, &items, err);
-    cJSON_Delete(in);
-    return rc ? -1 : svc_read_items(items, &summary_shape, (void **)&out->items, &out->n);
+    static const svc_api pages = {.protocol = SVC_JSON, .service = "acm",
+                                  .in_token = "NextToken", .out_token = "NextToken"};
+    return svc_list(c, &pages, "ListCertificates", in, "CertificateSummaryList", 0,
+                    &summary_shape, (void **)&out->items, &out->n, err);
 }
 
 int acm_delete_certificate(aws_client *c, const char *arn, aws_error *err)

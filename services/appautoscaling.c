@@ -13,37 +13,32 @@ static int call(aws_client *c, const char *op, cJSON *in, cJSON **out, aws_error
     return svc_json_call(c, "application-autoscaling", op, in, out, SVC_PREFIX, err);
 }
 
+static const svc_api aas_api = {.protocol = SVC_JSON, .service = "application-autoscaling",
+                                .in_token = "NextToken", .out_token = "NextToken",
+                                .page_size = "MaxResults", .flags = SVC_PREFIX};
+
 /* Every page of a Describe* (one_page: only the first), its items read with shape into
  * {*out, *n} (emptied first); in is deleted. */
 static int list(aws_client *c, const char *op, cJSON *in, int page_size, int one_page,
                 const char *items, const svc_shape *shape, void **out, size_t *n,
                 aws_error *err)
 {
-    cJSON *all = NULL;
+    if (!one_page)
+        return svc_list(c, &aas_api, op, in, items, page_size, shape, out, n, err);
+    cJSON *o;
     *out = NULL;
     *n = 0;
     if (page_size > 0)
         cJSON_AddNumberToObject(in, "MaxResults", page_size);
-    aws_page_spec ps = {.in_token = "NextToken", .out_token = "NextToken", .items = items};
-    int rc;
-    if (one_page) {
-        cJSON *o;
-        rc = call(c, op, cJSON_Duplicate(in, 1), &o, err);
-        if (rc == 0) {
-            all = cJSON_DetachItemFromObjectCaseSensitive(o, items);
-            if (!cJSON_IsArray(all)) {
-                cJSON_Delete(all);
-                all = cJSON_CreateArray();
-            }
-            cJSON_Delete(o);
-        }
-    } else {
-        rc = aws_json_paginate(c, "application-autoscaling", op, in, &ps, &all, err);
-        if (rc != 0)
-            aws_error_prefix(err, "%s: ", op);
+    if (call(c, op, in, &o, err) != 0)
+        return -1;
+    cJSON *all = cJSON_DetachItemFromObjectCaseSensitive(o, items);
+    if (!cJSON_IsArray(all)) {
+        cJSON_Delete(all);
+        all = cJSON_CreateArray();
     }
-    cJSON_Delete(in);
-    return rc ? -1 : svc_read_items(all, shape, out, n);
+    cJSON_Delete(o);
+    return svc_read_items(all, shape, out, n);
 }
 
 /* {"ServiceNamespace": "ecs"} with the ResourceId and its ScalableDimension when resource_id

@@ -19,15 +19,15 @@ double ecs_time_(const cJSON *obj, const char *name)
     return cJSON_IsNumber(v) ? v->valuedouble : 0;
 }
 
+const svc_api ecs_api_ = {.protocol = SVC_JSON, .service = "ecs", .in_token = "nextToken",
+                         .out_token = "nextToken", .page_size = "maxResults"};
+
 int ecs_list_strings_(aws_client *c, const char *op, cJSON *j, int max_results,
                       const char *items, svc_strings *out, aws_error *err)
 {
     cJSON *all;
     memset(out, 0, sizeof *out);
-    if (max_results > 0)
-        cJSON_AddNumberToObject(j, "maxResults", max_results);
-    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken", .items = items};
-    int rc = aws_json_paginate(c, "ecs", op, j, &spec, &all, err);
+    int rc = svc_pages(c, &ecs_api_, op, j, items, max_results, &all, err);
     cJSON_Delete(j);
     return rc ? -1 : svc_read_strings(all, NULL, out);
 }

@@ -83,14 +83,8 @@ int ecs_list_service_deployments(aws_client *c, const char *cluster, const char 
         cJSON_AddItemToObject(j, "status",
                               cJSON_CreateStringArray((const char *const *)statuses->items,
                                                       (int)statuses->n));
-    if (max_results > 0)
-        cJSON_AddNumberToObject(j, "maxResults", max_results);
-    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
-                          .items = "serviceDeployments"};
-    int rc = svc_json_list(c, "ecs", "ListServiceDeployments", j, &spec, &sd_shape,
-                           (void **)&out->items, &out->n, err);
-    cJSON_Delete(j);
-    return rc;
+    return svc_list(c, &ecs_api_, "ListServiceDeployments", j, "serviceDeployments", max_results,
+                    &sd_shape, (void **)&out->items, &out->n, err);
 }
 
 int ecs_describe_service_deployments(aws_client *c, const char *const *arns, size_t n,

@@ -22,10 +22,12 @@ static const char *const ec_lists[] = {
     "SubnetIds/SubnetId", NULL};
 
 /* Serverless caches page with NextToken/MaxResults, the others with Marker/MaxRecords. */
-static const svc_query_api marker_api = {"elasticache", NULL, ec_lists, "Marker", "Marker",
-                                         NULL, "MaxRecords", SVC_PREFIX};
-static const svc_query_api token_api = {"elasticache", NULL, ec_lists, "NextToken", "NextToken",
-                                        NULL, "MaxResults", SVC_PREFIX};
+static const svc_api marker_api = {.service = "elasticache", .lists = ec_lists,
+                                   .in_token = "Marker", .out_token = "Marker",
+                                   .page_size = "MaxRecords", .flags = SVC_PREFIX};
+static const svc_api token_api = {.service = "elasticache", .lists = ec_lists,
+                                  .in_token = "NextToken", .out_token = "NextToken",
+                                  .page_size = "MaxResults", .flags = SVC_PREFIX};
 
 /* Every page of action (in: the input, deleted), the elements of `items` read with shape
  * into {*out, *n}. */
@@ -33,7 +35,7 @@ static int describe(aws_client *c, const char *action, cJSON *in, const char *it
                     int next_token, int page_size, const svc_shape *shape, void **out,
                     size_t *n, aws_error *err)
 {
-    return svc_query_list(c, next_token ? &token_api : &marker_api, action, in, items,
+    return svc_list(c, next_token ? &token_api : &marker_api, action, in, items,
                           page_size, shape, out, n, err);
 }
 

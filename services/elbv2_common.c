@@ -13,8 +13,9 @@ static const char *const elbv2_lists[] = {
     "Listeners", "Certificates", "DefaultActions", "Actions", "Rules", "Conditions", "Values",
     "TargetHealthDescriptions", "TagDescriptions", "Tags", "Attributes", NULL};
 
-static const svc_query_api elbv2_api = {"elbv2", NULL, elbv2_lists, "Marker", "NextMarker",
-                                         NULL, "PageSize", SVC_PREFIX};
+static const svc_api elbv2_api = {.service = "elbv2", .lists = elbv2_lists,
+                                  .in_token = "Marker", .out_token = "NextMarker",
+                                  .page_size = "PageSize", .flags = SVC_PREFIX};
 
 int elbv2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err)
 {
@@ -24,14 +25,14 @@ int elbv2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_e
 int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
                     int page_size, cJSON **all, aws_error *err)
 {
-    return svc_query_pages(c, &elbv2_api, action, in, items, page_size, all, err);
+    return svc_pages(c, &elbv2_api, action, in, items, page_size, all, err);
 }
 
 int elbv2i_describe(aws_client *c, const char *action, cJSON *in, const char *items,
                     int page_size, const svc_shape *shape, void **out, size_t *n,
                     aws_error *err)
 {
-    return svc_query_list(c, &elbv2_api, action, in, items, page_size, shape, out, n, err);
+    return svc_list(c, &elbv2_api, action, in, items, page_size, shape, out, n, err);
 }
 
 void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags)

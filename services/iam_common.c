@@ -12,9 +12,10 @@ static const char *const iam_lists[] = {"Tags", "Roles", NULL};
 static const char *const iam_page_lists[] = {"Tags", "Roles", "PolicyNames", "AttachedPolicies",
                                              "Policies", "Versions", NULL};
 
-static const svc_query_api iam_api = {"iam", NULL, iam_lists, NULL, NULL, NULL, NULL, 0};
-static const svc_query_api iam_pages_api = {"iam", NULL, iam_page_lists, "Marker", "Marker",
-                                            "IsTruncated", "MaxItems", 0};
+static const svc_api iam_api = {.service = "iam", .lists = iam_lists};
+static const svc_api iam_pages_api = {.service = "iam", .lists = iam_page_lists,
+                                      .in_token = "Marker", .out_token = "Marker",
+                                      .truncated = "IsTruncated", .page_size = "MaxItems"};
 
 /* One query call whose output is only checked; input is consumed. */
 int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err)
@@ -26,7 +27,7 @@ int iam_call_(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_err
 int iam_list_(aws_client *c, const char *action, cJSON *in, int max_items, const char *items,
               cJSON **all, aws_error *err)
 {
-    int rc = svc_query_pages(c, &iam_pages_api, action, in, items, max_items, all, err);
+    int rc = svc_pages(c, &iam_pages_api, action, in, items, max_items, all, err);
     cJSON_Delete(in);
     return rc;
 }
@@ -35,5 +36,5 @@ int iam_list_read_(aws_client *c, const char *action, cJSON *in, int max_items,
                    const char *items, const svc_shape *shape, void **out, size_t *n,
                    aws_error *err)
 {
-    return svc_query_list(c, &iam_pages_api, action, in, items, max_items, shape, out, n, err);
+    return svc_list(c, &iam_pages_api, action, in, items, max_items, shape, out, n, err);
 }

@@ -9,8 +9,7 @@
 static const char *const oidc_lists[] = {"ClientIDList", "ThumbprintList",
                                          "OpenIDConnectProviderList", "Tags", NULL};
 
-static const svc_query_api oidc_api = {"iam", NULL, oidc_lists, NULL, NULL, NULL, NULL,
-                                        SVC_PREFIX};
+static const svc_api oidc_api = {.service = "iam", .lists = oidc_lists, .flags = SVC_PREFIX};
 
 static int call(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
                 cJSON **out, aws_error *err)

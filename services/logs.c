@@ -64,14 +64,11 @@ int logs_describe_log_groups(aws_client *c, const char *prefix, int limit, logs_
     cJSON *in = cJSON_CreateObject();
     if (prefix && *prefix)
         cJSON_AddStringToObject(in, "logGroupNamePrefix", prefix);
-    if (limit > 0)
-        cJSON_AddNumberToObject(in, "limit", limit);
-    aws_page_spec spec = {.in_token = "nextToken", .out_token = "nextToken",
-                          .items = "logGroups"};
-    int rc = svc_json_list(c, "logs", "DescribeLogGroups", in, &spec, &group_shape,
-                           (void **)&out->items, &out->n, err);
-    cJSON_Delete(in);
-    return rc;
+    static const svc_api pages = {.protocol = SVC_JSON, .service = "logs",
+                                  .in_token = "nextToken", .out_token = "nextToken",
+                                  .page_size = "limit"};
+    return svc_list(c, &pages, "DescribeLogGroups", in, "logGroups", limit, &group_shape,
+                    (void **)&out->items, &out->n, err);
 }
 
 int logs_put_retention_policy(aws_client *c, const char *name, int days, aws_error *err)

@@ -24,8 +24,10 @@ static const char *const rds_answer_lists[] = {
     "DBInstanceAutomatedBackupsReplications/DBInstanceAutomatedBackupsReplication",
     "EnabledCloudwatchLogsExports", "SupportedNetworkTypes", NULL};
 
-static const svc_query_api rds_api = {"rds", rds_request_lists, rds_answer_lists, "Marker",
-                                       "Marker", NULL, "MaxRecords", SVC_PREFIX};
+static const svc_api rds_api = {.service = "rds", .maps = rds_request_lists,
+                                .lists = rds_answer_lists, .in_token = "Marker",
+                                .out_token = "Marker", .page_size = "MaxRecords",
+                                .flags = SVC_PREFIX};
 
 int rdsi_call(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
               cJSON **out, aws_error *err)
@@ -33,17 +35,17 @@ int rdsi_call(aws_client *c, const char *action, cJSON *in, const aws_lost_answe
     return svc_query_call(c, &rds_api, action, in, guard, out, err);
 }
 
-/* (no describe input has a list: svc_query_pages sends no request hints) */
+/* (no describe input has a list: svc_pages sends no request hints) */
 int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
                   int page_size, cJSON **all, aws_error *err)
 {
-    return svc_query_pages(c, &rds_api, action, in, items, page_size, all, err);
+    return svc_pages(c, &rds_api, action, in, items, page_size, all, err);
 }
 
 int rdsi_describe(aws_client *c, const char *action, cJSON *in, const char *items,
                   int page_size, const svc_shape *shape, void **out, size_t *n, aws_error *err)
 {
-    return svc_query_list(c, &rds_api, action, in, items, page_size, shape, out, n, err);
+    return svc_list(c, &rds_api, action, in, items, page_size, shape, out, n, err);
 }
 
 int rdsi_call_read(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,

@@ -80,9 +80,9 @@ int secretsmanager_list_secrets_by_tag(aws_client *c, const char *key, const cha
         cJSON_AddItemToArray(v, cJSON_CreateString(vals[i]));
         cJSON_AddItemToArray(filters, f);
     }
-    aws_page_spec spec = {.in_token = "NextToken", .out_token = "NextToken",
-                          .items = "SecretList"};
-    int rc = aws_json_paginate(c, "secretsmanager", "ListSecrets", in, &spec, &items, err);
+    static const svc_api pages = {.protocol = SVC_JSON, .service = "secretsmanager",
+                                  .in_token = "NextToken", .out_token = "NextToken"};
+    int rc = svc_pages(c, &pages, "ListSecrets", in, "SecretList", 0, &items, err);
     cJSON_Delete(in);
     if (rc != 0)
         return -1;

@@ -31,13 +31,11 @@ int sdi_list(aws_client *c, const char *operation, const cJSON *in, const sd_fil
             cJSON_AddItemToArray(arr, f);
         }
     }
-    if (page_size > 0)
-        cJSON_AddNumberToObject(req, "MaxResults", page_size);
-    aws_page_spec ps = {.in_token = "NextToken", .out_token = "NextToken", .items = items};
-    int rc = aws_json_paginate(c, "servicediscovery", operation, req, &ps, all, err);
+    static const svc_api pages = {.protocol = SVC_JSON, .service = "servicediscovery",
+                                  .in_token = "NextToken", .out_token = "NextToken",
+                                  .page_size = "MaxResults", .flags = SVC_PREFIX};
+    int rc = svc_pages(c, &pages, operation, req, items, page_size, all, err);
     cJSON_Delete(req);
-    if (rc != 0)
-        aws_error_prefix(err, "%s: ", operation);
     return rc;
 }
 

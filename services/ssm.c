@@ -12,6 +12,9 @@
 
 #define BATCH 10 /* GetParameters and DeleteParameters take at most ten names */
 
+static const svc_api ssm_api = {.protocol = SVC_JSON, .service = "ssm", .in_token = "NextToken",
+                                .out_token = "NextToken", .page_size = "MaxResults"};
+
 static int call(aws_client *c, const char *op, cJSON *in, const aws_lost_answer *guard,
                 cJSON **out, aws_error *err)
 {
@@ -148,8 +151,7 @@ int ssm_get_parameters_by_path(aws_client *c, const char *path, int recursive,
     cJSON_AddStringToObject(in, "Path", path);
     cJSON_AddBoolToObject(in, "Recursive", recursive != 0);
     cJSON_AddBoolToObject(in, "WithDecryption", with_decryption != 0);
-    aws_page_spec spec = {.in_token = "NextToken", .out_token = "NextToken", .items = "Parameters"};
-    int rc = aws_json_paginate(c, "ssm", "GetParametersByPath", in, &spec, &items, err);
+    int rc = svc_pages(c, &ssm_api, "GetParametersByPath", in, "Parameters", 0, &items, err);
     cJSON_Delete(in);
     if (rc != 0)
         return -1;
@@ -191,12 +193,8 @@ int ssm_describe_parameters(aws_client *c, const ssm_filter *filters, size_t nfi
             cJSON_AddItemToArray(arr, f);
         }
     }
-    cJSON_AddNumberToObject(in, "MaxResults", 50);
-    aws_page_spec spec = {.in_token = "NextToken", .out_token = "NextToken", .items = "Parameters"};
-    int rc = svc_json_list(c, "ssm", "DescribeParameters", in, &spec, &meta_shape,
-                           (void **)&out->items, &out->n, err);
-    cJSON_Delete(in);
-    return rc;
+    return svc_list(c, &ssm_api, "DescribeParameters", in, "Parameters", 50, &meta_shape,
+                    (void **)&out->items, &out->n, err);
 }
 
 /* ---- delete ------------------------------------------------------------------------------ */

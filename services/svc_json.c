@@ -40,18 +40,6 @@ int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in,
     return svc_call_end(rc, op, flags, o, out, err);
 }
 
-int svc_json_list(aws_client *c, const char *service, const char *op, const cJSON *in,
-                  const aws_page_spec *spec, const svc_shape *shape, void **out, size_t *n,
-                  aws_error *err)
-{
-    cJSON *items;
-    *out = NULL;
-    *n = 0;
-    if (aws_json_paginate(c, service, op, in, spec, &items, err) != 0)
-        return -1;
-    return svc_read_items(items, shape, out, n);
-}
-
 cJSON *svc_array_json(const char *const *items, size_t n)
 {
     cJSON *arr = cJSON_CreateArray();

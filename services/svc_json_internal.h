@@ -32,38 +32,33 @@ int svc_call_end(int rc, const char *op, int flags, cJSON *answer, cJSON **out,
 int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,
                   int flags, aws_error *err);
 
-/* Every page of a JSON-protocol list (in is not modified), its items read with shape into
- * {*out, *n} (emptied first). */
-int svc_json_list(aws_client *c, const char *service, const char *op, const cJSON *in,
-                  const aws_page_spec *spec, const svc_shape *shape, void **out, size_t *n,
-                  aws_error *err);
-
-/* Calling query-protocol services: what differs from one service to the next. */
+/* Listing: what differs from one service to the next, in one table per service (per
+ * paging style), so that one pager and one list-reader serve them all. */
+typedef enum { SVC_QUERY, SVC_JSON } svc_protocol;
 typedef struct {
+    svc_protocol protocol;
     const char *service;
-    const char *const *maps;  /* lists of the requests (aws_query_call's maps); may be NULL */
-    const char *const *lists; /* lists of the answers, so that empty ones become [] too */
+    const char *const *maps;  /* query: lists of the requests (aws_query_call's maps) */
+    const char *const *lists; /* query: lists of the answers, so that empty ones become [] */
     const char *in_token;     /* the pages: the input's token, the answer's, and the */
     const char *out_token;    /* answer's "there is more" flag (NULL: a token says it) */
     const char *truncated;
     const char *page_size;    /* the input member that sizes a page */
     int flags;                /* SVC_PREFIX or 0 */
-} svc_query_api;
+} svc_api;
 
-/* One call of action with in (deleted), lost answers recovered by guard (may be NULL);
- * ends as svc_call_end does. */
-int svc_query_call(aws_client *c, const svc_query_api *api, const char *action, cJSON *in,
+/* One query-protocol call of action with in (deleted), lost answers recovered by guard
+ * (may be NULL); ends as svc_call_end does. */
+int svc_query_call(aws_client *c, const svc_api *api, const char *action, cJSON *in,
                    const aws_lost_answer *guard, cJSON **out, aws_error *err);
-/* Every page of action (in, NULL: {}, is not modified; page_size > 0 sizes the pages): the
+/* Every page of op (in, NULL: {}, is not modified; page_size > 0 sizes the pages): the
  * elements of `items` in *all (cJSON_Delete). */
-int svc_query_pages(aws_client *c, const svc_query_api *api, const char *action,
-                    const cJSON *in, const char *items, int page_size, cJSON **all,
-                    aws_error *err);
+int svc_pages(aws_client *c, const svc_api *api, const char *op, const cJSON *in,
+              const char *items, int page_size, cJSON **all, aws_error *err);
 /* The same with in deleted and the elements read with shape into {*out, *n} (emptied
  * first). */
-int svc_query_list(aws_client *c, const svc_query_api *api, const char *action, cJSON *in,
-                   const char *items, int page_size, const svc_shape *shape, void **out,
-                   size_t *n, aws_error *err);
+int svc_list(aws_client *c, const svc_api *api, const char *op, cJSON *in, const char *items,
+             int page_size, const svc_shape *shape, void **out, size_t *n, aws_error *err);
 
 /* What a lost-answer finder (aws_lost_answer) or a waiter's poll is given: the client and
  * what names the thing it looks for (each finder or poll says which members it reads). */
