@@ -213,15 +213,13 @@ int elbv2_wait_load_balancers_deleted(aws_client *c, const char *const *arns,
 
 /* ---- tags ------------------------------------------------------------------------ */
 
-void elbv2_tag_descs_free(elbv2_tag_descs *l)
-{
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->items[i].arn);
-        svc_tags_free(&l->items[i].tags);
-    }
-    free(l->items);
-    memset(l, 0, sizeof *l);
-}
+static const svc_field tag_desc_fields[] = {
+    SVC_FIELD("ResourceArn", SVC_STR, elbv2_tag_desc, arn),
+    SVC_FTAGS("Tags", elbv2_tag_desc, tags, "Key", "Value"),
+    SVC_END};
+static const svc_shape tag_desc_shape = {sizeof(elbv2_tag_desc), tag_desc_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(elbv2_tag_descs_free, elbv2_tag_descs, tag_desc_shape)
 
 int elbv2_add_tags(aws_client *c, const char *const *arns, const svc_tags *tags, aws_error *err)
 {
@@ -246,7 +244,7 @@ int elbv2_describe_tags(aws_client *c, const char *const *arns, elbv2_tag_descs 
     memset(out, 0, sizeof *out);
     size_t total = count_of(arns);
     for (size_t start = 0; start < total; start += 20) {
-        cJSON *req = cJSON_CreateObject(), *resp, *e;
+        cJSON *req = cJSON_CreateObject(), *resp;
         cJSON *list = cJSON_AddArrayToObject(req, "ResourceArns");
         for (size_t i = start; i < total && i < start + 20; i++)
             cJSON_AddItemToArray(list, cJSON_CreateString(arns[i]));
@@ -254,12 +252,8 @@ int elbv2_describe_tags(aws_client *c, const char *const *arns, elbv2_tag_descs 
             elbv2_tag_descs_free(out);
             return -1;
         }
-        cJSON_ArrayForEach(e, aws_json_array(resp, "TagDescriptions"))
-        {
-            elbv2_tag_desc *d = xgrow((void **)&out->items, &out->n, sizeof *out->items);
-            d->arn = svc_json_dup(e, "ResourceArn");
-            svc_json_tags(e, "Tags", "Key", "Value", &d->tags);
-        }
+        svc_read_list(aws_json_array(resp, "TagDescriptions"), &tag_desc_shape,
+                      (void **)&out->items, &out->n);
         cJSON_Delete(resp);
     }
     return 0;

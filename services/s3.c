@@ -133,12 +133,17 @@ int s3_delete_public_access_block(aws_client *c, const char *bucket, aws_error *
                     0, NULL, NULL, err);
 }
 
-void s3_encryption_free(s3_encryption *e)
-{
-    free(e->algorithm);
-    free(e->kms_key_id);
-    memset(e, 0, sizeof *e);
-}
+#define SSE_DEFAULT(m) "Rule.0.ApplyServerSideEncryptionByDefault." m
+
+static const svc_field encryption_fields[] = {
+    SVC_FIELD(SSE_DEFAULT("SSEAlgorithm"), SVC_STR, s3_encryption, algorithm),
+    SVC_FIELD(SSE_DEFAULT("KMSMasterKeyID"), SVC_STR_NULL, s3_encryption, kms_key_id),
+    SVC_FIELD("Rule.0.BucketKeyEnabled", SVC_BOOL, s3_encryption, bucket_key_enabled),
+    SVC_END};
+static const svc_shape encryption_shape = {sizeof(s3_encryption), encryption_fields, NULL,
+                                           NULL};
+
+SVC_DEFINE_FREE(s3_encryption_free, s3_encryption, encryption_shape)
 
 int s3_put_bucket_encryption(aws_client *c, const char *bucket, const char *algorithm,
                              const char *kms_key_id, int bucket_key_enabled, aws_error *err)
@@ -162,14 +167,7 @@ int s3_get_bucket_encryption(aws_client *c, const char *bucket, s3_encryption *o
     if (s3_call_(c, "GET", "GetBucketEncryption", bucket, "encryption", NULL, NULL, 0, lists, &o,
                  err) != 0)
         return -1;
-    const cJSON *rule = cJSON_GetArrayItem(aws_json_array(o, "Rule"), 0);
-    const cJSON *def = cJSON_GetObjectItem(rule, "ApplyServerSideEncryptionByDefault");
-    const char *alg = aws_json_str(def, "SSEAlgorithm"), *key = aws_json_str(def, "KMSMasterKeyID");
-    out->algorithm = xstrdup(alg ? alg : "");
-    out->kms_key_id = xstrdup_or_null(key);
-    out->bucket_key_enabled = aws_json_bool(rule, "BucketKeyEnabled", 0);
-    cJSON_Delete(o);
-    return 0;
+    return svc_read_answer(o, NULL, &encryption_shape, out);
 }
 
 int s3_delete_bucket_encryption(aws_client *c, const char *bucket, aws_error *err)

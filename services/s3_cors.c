@@ -5,19 +5,17 @@
 #include "s3_internal.h"
 #include "xalloc.h"
 
-void s3_cors_rules_free(s3_cors_rules *r)
-{
-    for (size_t i = 0; i < r->n; i++) {
-        s3_cors_rule *x = &r->items[i];
-        free(x->id);
-        svc_strings_free(&x->origins);
-        svc_strings_free(&x->methods);
-        svc_strings_free(&x->headers);
-        svc_strings_free(&x->expose_headers);
-    }
-    free(r->items);
-    memset(r, 0, sizeof *r);
-}
+static const svc_field rule_fields[] = {
+    SVC_FIELD("ID", SVC_STR, s3_cors_rule, id),
+    SVC_FIELD("AllowedOrigin", SVC_STRINGS, s3_cors_rule, origins),
+    SVC_FIELD("AllowedMethod", SVC_STRINGS, s3_cors_rule, methods),
+    SVC_FIELD("AllowedHeader", SVC_STRINGS, s3_cors_rule, headers),
+    SVC_FIELD("ExposeHeader", SVC_STRINGS, s3_cors_rule, expose_headers),
+    SVC_FDEF("MaxAgeSeconds", SVC_LONG, s3_cors_rule, max_age, -1),
+    SVC_END};
+static const svc_shape rule_shape = {sizeof(s3_cors_rule), rule_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(s3_cors_rules_free, s3_cors_rules, rule_shape)
 
 /* Repeated <name> elements (S3's CORS lists are flattened). */
 static void add_flat(cJSON *rule, const char *name, const svc_strings *values)
@@ -49,14 +47,6 @@ int s3_put_bucket_cors(aws_client *c, const char *bucket, const s3_cors_rule *ru
     return s3_call_(c, "PUT", "PutBucketCors", bucket, "cors", "CORSConfiguration", conf, 1, NULL, NULL, err);
 }
 
-static void read_flat(const cJSON *rule, const char *name, svc_strings *out)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, aws_json_array(rule, name))
-        if (cJSON_IsString(e))
-            svc_strings_add(out, e->valuestring);
-}
-
 int s3_get_bucket_cors(aws_client *c, const char *bucket, s3_cors_rules *out, aws_error *err)
 {
     static const char *const lists[] = {"CORSRule", "AllowedHeader", "AllowedMethod",
@@ -69,19 +59,7 @@ int s3_get_bucket_cors(aws_client *c, const char *bucket, s3_cors_rules *out, aw
         aws_error_clear(err);
         return 0;
     }
-    const cJSON *r;
-    const cJSON *rules = aws_json_array(o, "CORSRule");
-    out->items = xcalloc((size_t)cJSON_GetArraySize(rules) + 1, sizeof *out->items);
-    cJSON_ArrayForEach(r, rules) {
-        s3_cors_rule *x = &out->items[out->n++];
-        const char *id = aws_json_str(r, "ID");
-        x->id = xstrdup(id ? id : "");
-        read_flat(r, "AllowedOrigin", &x->origins);
-        read_flat(r, "AllowedMethod", &x->methods);
-        read_flat(r, "AllowedHeader", &x->headers);
-        read_flat(r, "ExposeHeader", &x->expose_headers);
-        x->max_age = (long)aws_json_int(r, "MaxAgeSeconds", -1);
-    }
+    svc_read_list(aws_json_array(o, "CORSRule"), &rule_shape, (void **)&out->items, &out->n);
     cJSON_Delete(o);
     return 0;
 }
