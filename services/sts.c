@@ -25,26 +25,6 @@ int sts_get_caller_identity(aws_client *c, sts_identity *out, aws_error *err)
                : svc_read_answer(o, NULL, &identity_shape, out);
 }
 
-static void wipe_free(char *s)
-{
-    if (s) {
-        volatile char *p = s;
-        while (*p)
-            *p++ = '\0';
-    }
-    free(s);
-}
-
-void sts_credentials_free(sts_credentials *cr)
-{
-    free(cr->access_key_id);
-    wipe_free(cr->secret_access_key);
-    wipe_free(cr->session_token);
-    free(cr->assumed_role_arn);
-    free(cr->assumed_role_id);
-    memset(cr, 0, sizeof *cr);
-}
-
 /* ISO 8601 "2026-11-24T07:00:00Z" (with optional fraction) to epoch seconds; 0 if unreadable. */
 static time_t parse_time(const char *s)
 {
@@ -55,24 +35,37 @@ static time_t parse_time(const char *s)
     return timegm(&tm);
 }
 
+/* Expiration is an ISO 8601 string: as epoch seconds. */
+static void read_expiration(const cJSON *o, void *out)
+{
+    ((sts_credentials *)out)->expiration =
+        parse_time(aws_json_str(svc_json_at(o, "Credentials"), "Expiration"));
+}
+
+#define CREDENTIALS(m) "Credentials." m
+
+static const svc_field credentials_fields[] = {
+    SVC_FIELD(CREDENTIALS("AccessKeyId"), SVC_STR_NULL, sts_credentials, access_key_id),
+    SVC_FIELD(CREDENTIALS("SecretAccessKey"), SVC_SECRET_NULL, sts_credentials,
+              secret_access_key),
+    SVC_FIELD(CREDENTIALS("SessionToken"), SVC_SECRET_NULL, sts_credentials, session_token),
+    SVC_FIELD("AssumedRoleUser.Arn", SVC_STR_NULL, sts_credentials, assumed_role_arn),
+    SVC_FIELD("AssumedRoleUser.AssumedRoleId", SVC_STR_NULL, sts_credentials, assumed_role_id),
+    SVC_END};
+static const svc_shape credentials_shape = {sizeof(sts_credentials), credentials_fields,
+                                            read_expiration, NULL};
+
+SVC_DEFINE_FREE(sts_credentials_free, sts_credentials, credentials_shape)
+
 static int read_credentials(cJSON *o, sts_credentials *out, aws_error *err)
 {
     const cJSON *cr = cJSON_GetObjectItemCaseSensitive(o, "Credentials");
-    const cJSON *user = cJSON_GetObjectItemCaseSensitive(o, "AssumedRoleUser");
-    const char *ak = aws_json_str(cr, "AccessKeyId"), *sk = aws_json_str(cr, "SecretAccessKey");
-    if (!ak || !sk) {
+    if (!aws_json_str(cr, "AccessKeyId") || !aws_json_str(cr, "SecretAccessKey")) {
         aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse", "STS answered without credentials");
         cJSON_Delete(o);
         return -1;
     }
-    out->access_key_id = xstrdup(ak);
-    out->secret_access_key = xstrdup(sk);
-    out->session_token = xstrdup_or_null(aws_json_str(cr, "SessionToken"));
-    out->expiration = parse_time(aws_json_str(cr, "Expiration"));
-    out->assumed_role_arn = xstrdup_or_null(aws_json_str(user, "Arn"));
-    out->assumed_role_id = xstrdup_or_null(aws_json_str(user, "AssumedRoleId"));
-    cJSON_Delete(o);
-    return 0;
+    return svc_read_answer(o, NULL, &credentials_shape, out);
 }
 
 static cJSON *role_input(const char *role_arn, const char *session_name, int duration)

@@ -56,6 +56,7 @@ static void read_field(const cJSON *j, const svc_field *f, void *out)
         *AT(out, f->off, char *) = svc_json_dup(o, name);
         break;
     case SVC_STR_NULL:
+    case SVC_SECRET_NULL:
         *AT(out, f->off, char *) = xstrdup_or_null(aws_json_str(o, name));
         break;
     case SVC_BOOL:
@@ -127,6 +128,7 @@ void svc_free(const svc_shape *s, void *p)
             free(*AT(p, f->off, char *));
             break;
         case SVC_SECRET:
+        case SVC_SECRET_NULL:
             aws_wipe_string_free(*AT(p, f->off, char *));
             break;
         case SVC_STRINGS:
@@ -196,6 +198,7 @@ static int input_set(const svc_field *f, const void *in, double *num)
     case SVC_STR:
     case SVC_STR_NULL:
     case SVC_SECRET:
+    case SVC_SECRET_NULL:
         return IN(in, f->off, char *) != NULL;
     case SVC_BOOL:
         *num = 1;
@@ -228,7 +231,8 @@ void svc_write(cJSON *req, const svc_field *fields, const void *in)
         if (!input_set(f, in, &num))
             continue;
         cJSON *obj = holder(req, f->name, &name);
-        if (f->type == SVC_STR || f->type == SVC_STR_NULL || f->type == SVC_SECRET)
+        if (f->type == SVC_STR || f->type == SVC_STR_NULL || f->type == SVC_SECRET ||
+            f->type == SVC_SECRET_NULL)
             cJSON_AddStringToObject(obj, name, IN(in, f->off, char *));
         else if (f->type == SVC_BOOL || f->type == SVC_TRI)
             cJSON_AddBoolToObject(obj, name, num != 0);

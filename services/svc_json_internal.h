@@ -135,6 +135,7 @@ typedef enum {
     SVC_STR,      /* char *: a copy of the string, "" when absent */
     SVC_STR_NULL, /* char *: a copy of the string, NULL when absent */
     SVC_SECRET,   /* char *: as SVC_STR, wiped when freed */
+    SVC_SECRET_NULL, /* char *: as SVC_STR_NULL, wiped when freed */
     SVC_BOOL,     /* int: 1 or 0 (0 when absent) */
     SVC_INT,      /* int: a number (0 when absent) */
     SVC_LONG,     /* long */
