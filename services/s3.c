@@ -194,10 +194,7 @@ int s3_get_bucket_policy(aws_client *c, const char *bucket, char **policy, aws_e
     *policy = NULL;
     if (s3_call_(c, "GET", "GetBucketPolicy", bucket, "policy", NULL, NULL, 0, NULL, &o, err) != 0)
         return -1;
-    const char *body = aws_json_str(o, "Body");
-    *policy = xstrdup(body ? body : "");
-    cJSON_Delete(o);
-    return 0;
+    return svc_answer_str(o, "Body", policy);
 }
 
 int s3_delete_bucket_policy(aws_client *c, const char *bucket, aws_error *err)

@@ -125,10 +125,7 @@ int s3_get_bucket_versioning(aws_client *c, const char *bucket, char **status, a
     if (s3_call_(c, "GET", "GetBucketVersioning", bucket, "versioning", NULL, NULL, 0, NULL, &o,
                  err) != 0)
         return -1;
-    const char *st = aws_json_str(o, "Status");
-    *status = xstrdup(st ? st : "");
-    cJSON_Delete(o);
-    return 0;
+    return svc_answer_str(o, "Status", status);
 }
 
 int s3_put_bucket_versioning(aws_client *c, const char *bucket, const char *status,

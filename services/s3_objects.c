@@ -178,10 +178,7 @@ int s3_get_object(aws_client *c, const char *bucket, const char *key, char **bod
     *body = NULL;
     if (aws_s3_call(c, &r, &o, err) != 0)
         return -1;
-    const char *b = aws_json_str(o, "Body");
-    *body = xstrdup(b ? b : "");
-    cJSON_Delete(o);
-    return 0;
+    return svc_answer_str(o, "Body", body);
 }
 
 /* ---- conditional writes ------------------------------------------------------------ */
