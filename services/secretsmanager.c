@@ -117,18 +117,9 @@ int secretsmanager_put_secret_value(aws_client *c, const char *secret_id, const 
     return 0;
 }
 
-/* Wipe a string held in a cJSON tree before the tree is freed. */
-static void wipe(char *s)
-{
-    volatile char *p = s;
-    while (p && *p)
-        *p++ = '\0';
-}
-
 void secretsmanager_secret_free(char *value)
 {
-    wipe(value);
-    free(value);
+    aws_wipe_string_free(value);
 }
 
 static int take_secret(cJSON *o, const char *member, char **value, aws_error *err)
@@ -136,8 +127,7 @@ static int take_secret(cJSON *o, const char *member, char **value, aws_error *er
     cJSON *v = cJSON_GetObjectItemCaseSensitive(o, member);
     int rc = 0;
     if (cJSON_IsString(v)) {
-        *value = xstrdup(v->valuestring);
-        wipe(v->valuestring);
+        *value = xstrdup(v->valuestring); /* the answer is wiped below */
     } else {
         aws_error_set(err, AWS_ERR_PARSE, "NoSecretString",
                       "the answer has no %s (a binary secret?)", member);
