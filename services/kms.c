@@ -27,14 +27,6 @@ unsigned char *kms_base64_decode(const char *s, size_t *len)
     return out;
 }
 
-/* Overwrite a string member's bytes before the tree is freed. */
-static void wipe_member(cJSON *obj, const char *name)
-{
-    cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
-    if (cJSON_IsString(v) && v->valuestring)
-        OPENSSL_cleanse(v->valuestring, strlen(v->valuestring));
-}
-
 void kms_data_key_free(kms_data_key *k)
 {
     if (k->plaintext)
@@ -69,7 +61,7 @@ int kms_generate_data_key(aws_client *c, const char *key_id, int number_of_bytes
     out->plaintext = kms_base64_decode(pt, &out->plaintext_len);
     out->ciphertext = kms_base64_decode(ct, &out->ciphertext_len);
     out->key_id = xstrdup_or_null(kid);
-    wipe_member(o, "Plaintext");
+    svc_wipe_member(o, "Plaintext");
     cJSON_Delete(o);
     if (!out->plaintext || !out->ciphertext ||
         out->plaintext_len != (size_t)number_of_bytes) {

@@ -153,15 +153,20 @@ void svc_json_tag_map(const cJSON *obj, const char *name, svc_tags *out)
     }
 }
 
+void svc_wipe_member(cJSON *obj, const char *name)
+{
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (cJSON_IsString(v) && v->valuestring)
+        explicit_bzero(v->valuestring, strlen(v->valuestring));
+}
+
 int svc_read_session(cJSON *obj, const char *const names[3], char **id, char **url,
                      char **token)
 {
     *id = xstrdup_or_null(aws_json_str(obj, names[0]));
     *url = xstrdup_or_null(aws_json_str(obj, names[1]));
     *token = xstrdup_or_null(aws_json_str(obj, names[2]));
-    cJSON *tv = cJSON_GetObjectItem(obj, names[2]);
-    if (cJSON_IsString(tv) && tv->valuestring)
-        explicit_bzero(tv->valuestring, strlen(tv->valuestring));
+    svc_wipe_member(obj, names[2]);
     if (*id && *url && *token)
         return 0;
     free(*id);

@@ -107,6 +107,8 @@ void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const 
                  svc_tags *out);
 /* Append the string members of the object member `name` (a map) to out as tags. */
 void svc_json_tag_map(const cJSON *obj, const char *name, svc_tags *out);
+/* Overwrite the bytes of obj's string member `name` (a secret) before the tree is freed. */
+void svc_wipe_member(cJSON *obj, const char *name);
 /* A data channel's session (ECS Exec, Session Manager) read from obj, the object of an
  * answer that holds it: copies of its members names[0..2] (the id, the stream URL, the
  * SECRET token; NULL when absent) into *id, *url and *token, and the token in obj wiped.
