@@ -74,20 +74,15 @@ static int read_answer(int rc, cJSON *o, cf_headers_policy *out)
 }
 
 /* After a lost create answer: the policy of that name, read again as the create answers. */
-typedef struct {
-    aws_client *c;
-    const char *name;
-} name_guard;
-
 static int find_by_name(void *ctx, cJSON **output, aws_error *err)
 {
-    name_guard *g = ctx;
+    svc_lookup *g = ctx; /* id: the name */
     cf_headers_policies all;
     if (cf_list_headers_policies(g->c, &all, err) != 0)
         return -1;
     int found = 0;
     for (size_t i = 0; i < all.n && !found; i++)
-        if (strcmp(all.items[i].name, g->name) == 0)
+        if (strcmp(all.items[i].name, g->id) == 0)
             found = cfi_get_one(g->c, "GetResponseHeadersPolicy", KIND, all.items[i].id, output, err) == 0
                         ? 1 : -1;
     cf_headers_policies_free(&all);
@@ -98,7 +93,7 @@ int cf_create_headers_policy(aws_client *c, const cf_headers_policy_in *in, cf_h
                              aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    name_guard g = {c, in->name ? in->name : ""};
+    svc_lookup g = {.c = c, .id = in->name ? in->name : ""};
     aws_lost_answer guard = {find_by_name, &g};
     cJSON *o = NULL;
     int rc = cfi_call(c, "CreateResponseHeadersPolicy", "POST", "/" KIND, NULL, NULL,

@@ -118,20 +118,15 @@ static int get_zone_raw(aws_client *c, const char *zone_id, cJSON **out, aws_err
 }
 
 /* After a lost CreateHostedZone answer: the zone this caller reference made, if any. */
-typedef struct {
-    aws_client *c;
-    const char *name, *reference;
-} zone_finder;
-
 static int find_created_zone(void *ctx, cJSON **output, aws_error *err)
 {
-    zone_finder *f = ctx;
+    svc_lookup *f = ctx; /* id: the zone name, id2: the caller reference */
     r53_zones zones;
-    if (r53_list_hosted_zones_by_name(f->c, f->name, &zones, err) != 0)
+    if (r53_list_hosted_zones_by_name(f->c, f->id, &zones, err) != 0)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < zones.n && rc == 0; i++)
-        if (strcmp(zones.items[i].caller_reference, f->reference) == 0)
+        if (strcmp(zones.items[i].caller_reference, f->id2) == 0)
             rc = get_zone_raw(f->c, zones.items[i].id, output, err) == 0 ? 1 : -1;
     r53_zones_free(&zones);
     return rc;
@@ -160,7 +155,7 @@ int r53_create_hosted_zone(aws_client *c, const r53_zone_in *in, r53_zone *out,
         if (in->vpc_id)
             cJSON_AddBoolToObject(cfg, "PrivateZone", 1);
     }
-    zone_finder f = {c, in->name, ref};
+    svc_lookup f = {.c = c, .id = in->name, .id2 = ref};
     aws_lost_answer guard = {find_created_zone, &f};
     if (r53i_call(c, "POST", "CreateHostedZone", API "/hostedzone", NULL,
                   "CreateHostedZoneRequest", b, &guard, &o, err) != 0)
