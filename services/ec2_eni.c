@@ -24,13 +24,8 @@ static const svc_shape eni_shape = {sizeof(ec2_eni), eni_fields, NULL, NULL};
 
 SVC_DEFINE_LIST_FREE(ec2_enis_free, ec2_enis, eni_shape)
 
-int ec2_describe_network_interfaces(aws_client *c, const ec2_describe_in *in, ec2_enis *out,
-                                    aws_error *err)
-{
-    static const ec2i_describe_spec spec = {"DescribeNetworkInterfaces", "NetworkInterfaceId",
-                                            "networkInterfaceSet", 1, &eni_shape};
-    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
-}
+EC2I_DEFINE_DESCRIBE(ec2_describe_network_interfaces, ec2_enis, "DescribeNetworkInterfaces",
+                     "NetworkInterfaceId", "networkInterfaceSet", 1, eni_shape)
 
 static cJSON *tag_input(const char *const *resource_ids, const svc_tags *tags, int with_empty)
 {

@@ -54,12 +54,8 @@ int ec2_delete_internet_gateway(aws_client *c, const char *igw_id, aws_error *er
                             err);
 }
 
-int ec2_describe_internet_gateways(aws_client *c, const ec2_describe_in *in, ec2_igws *out,
-                                   aws_error *err)
-{
-    static const ec2i_describe_spec spec = {"DescribeInternetGateways", "InternetGatewayId", "internetGatewaySet", 1, &igw_shape};
-    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
-}
+EC2I_DEFINE_DESCRIBE(ec2_describe_internet_gateways, ec2_igws, "DescribeInternetGateways",
+                     "InternetGatewayId", "internetGatewaySet", 1, igw_shape)
 
 /* ---- route tables ---------------------------------------------------------------- */
 
@@ -106,12 +102,8 @@ int ec2_create_route_table(aws_client *c, const char *vpc_id, const svc_tags *ta
                          out, err);
 }
 
-int ec2_describe_route_tables(aws_client *c, const ec2_describe_in *in, ec2_route_tables *out,
-                              aws_error *err)
-{
-    static const ec2i_describe_spec spec = {"DescribeRouteTables", "RouteTableId", "routeTableSet", 1, &route_table_shape};
-    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
-}
+EC2I_DEFINE_DESCRIBE(ec2_describe_route_tables, ec2_route_tables, "DescribeRouteTables",
+                     "RouteTableId", "routeTableSet", 1, route_table_shape)
 
 int ec2_delete_route_table(aws_client *c, const char *rtb_id, aws_error *err)
 {

@@ -36,6 +36,18 @@ int ec2i_describe(aws_client *c, const ec2i_describe_spec *spec, const ec2_descr
 int ec2i_describe_list(aws_client *c, const ec2i_describe_spec *spec,
                        const ec2_describe_in *in, void **items, size_t *n, aws_error *err);
 
+/* Define a client's public Describe: `int fn(aws_client *c, const ec2_describe_in *in,
+ * L *out, aws_error *err)` reading every item into the list L (emptied first), by the spec
+ * {action, ids_name, items, paged, &shape}:
+ *     EC2I_DEFINE_DESCRIBE(ec2_describe_vpcs, ec2_vpcs, "DescribeVpcs", "VpcId", "vpcSet", 1,
+ *                          vpc_shape) */
+#define EC2I_DEFINE_DESCRIBE(fn, L, action_, ids_, set_, paged_, shape_)                   \
+    int fn(aws_client *c, const ec2_describe_in *in, L *out, aws_error *err)                \
+    {                                                                                       \
+        static const ec2i_describe_spec spec = {action_, ids_, set_, paged_, &(shape_)};   \
+        return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);      \
+    }
+
 /* An action with input in; the output is discarded. Takes ownership of in. */
 int ec2i_call_simple(aws_client *c, const char *action, cJSON *in, aws_error *err);
 /* An action with input in (owned, deleted); *out the response (cJSON_Delete). */

@@ -89,13 +89,9 @@ int ec2_create_egress_only_gateway(aws_client *c, const char *vpc_id, const char
                          "egressOnlyInternetGateway", &eigw_shape, out, err);
 }
 
-int ec2_describe_egress_only_gateways(aws_client *c, const ec2_describe_in *in, ec2_eigws *out,
-                                      aws_error *err)
-{
-    static const ec2i_describe_spec spec = {"DescribeEgressOnlyInternetGateways", "EgressOnlyInternetGatewayId",
-                                            "egressOnlyInternetGatewaySet", 1, &eigw_shape};
-    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
-}
+EC2I_DEFINE_DESCRIBE(ec2_describe_egress_only_gateways, ec2_eigws,
+                     "DescribeEgressOnlyInternetGateways", "EgressOnlyInternetGatewayId",
+                     "egressOnlyInternetGatewaySet", 1, eigw_shape)
 
 int ec2_delete_egress_only_gateway(aws_client *c, const char *id, aws_error *err)
 {

@@ -39,12 +39,8 @@ int ec2_release_address(aws_client *c, const char *allocation_id, aws_error *err
     return ec2i_call_simple(c, "ReleaseAddress", svc_input("AllocationId", allocation_id), err);
 }
 
-int ec2_describe_addresses(aws_client *c, const ec2_describe_in *in, ec2_addresses *out,
-                           aws_error *err)
-{
-    static const ec2i_describe_spec spec = {"DescribeAddresses", "AllocationId", "addressesSet", 0, &address_shape};
-    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
-}
+EC2I_DEFINE_DESCRIBE(ec2_describe_addresses, ec2_addresses, "DescribeAddresses", "AllocationId",
+                     "addressesSet", 0, address_shape)
 
 /* ---- NAT gateways ------------------------------------------------------------ */
 
@@ -89,12 +85,8 @@ int ec2_delete_nat_gateway(aws_client *c, const char *nat_id, aws_error *err)
     return ec2i_call_simple(c, "DeleteNatGateway", svc_input("NatGatewayId", nat_id), err);
 }
 
-int ec2_describe_nat_gateways(aws_client *c, const ec2_describe_in *in, ec2_nats *out,
-                              aws_error *err)
-{
-    static const ec2i_describe_spec spec = {"DescribeNatGateways", "NatGatewayId", "natGatewaySet", 1, &nat_shape};
-    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
-}
+EC2I_DEFINE_DESCRIBE(ec2_describe_nat_gateways, ec2_nats, "DescribeNatGateways", "NatGatewayId",
+                     "natGatewaySet", 1, nat_shape)
 
 /* ---- waiters --------------------------------------------------------------------- */
 

@@ -98,12 +98,8 @@ int ec2_delete_security_group(aws_client *c, const char *group_id, aws_error *er
     return ec2i_call_simple(c, "DeleteSecurityGroup", svc_input("GroupId", group_id), err);
 }
 
-int ec2_describe_security_groups(aws_client *c, const ec2_describe_in *in,
-                                 ec2_security_groups *out, aws_error *err)
-{
-    static const ec2i_describe_spec spec = {"DescribeSecurityGroups", "GroupId", "securityGroupInfo", 1, &group_shape};
-    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
-}
+EC2I_DEFINE_DESCRIBE(ec2_describe_security_groups, ec2_security_groups, "DescribeSecurityGroups",
+                     "GroupId", "securityGroupInfo", 1, group_shape)
 
 /* {set: [{field: value, Description}]} for the one source of a permission. */
 static void add_source(cJSON *perm, const char *set, const char *field, const char *value,
@@ -229,10 +225,5 @@ static const svc_shape sg_rule_shape = {sizeof(ec2_sg_rule), sg_rule_fields, NUL
 
 SVC_DEFINE_LIST_FREE(ec2_sg_rules_free, ec2_sg_rules, sg_rule_shape)
 
-int ec2_describe_security_group_rules(aws_client *c, const ec2_describe_in *in,
-                                      ec2_sg_rules *out, aws_error *err)
-{
-    static const ec2i_describe_spec spec = {"DescribeSecurityGroupRules", "SecurityGroupRuleId",
-                                            "securityGroupRuleSet", 1, &sg_rule_shape};
-    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
-}
+EC2I_DEFINE_DESCRIBE(ec2_describe_security_group_rules, ec2_sg_rules, "DescribeSecurityGroupRules",
+                     "SecurityGroupRuleId", "securityGroupRuleSet", 1, sg_rule_shape)

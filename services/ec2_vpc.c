@@ -32,11 +32,7 @@ int ec2_create_vpc(aws_client *c, const char *cidr, const svc_tags *tags, ec2_vp
     return svc_call_read(ec2i_call, c, "CreateVpc", in, "vpc", &vpc_shape, out, err);
 }
 
-int ec2_describe_vpcs(aws_client *c, const ec2_describe_in *in, ec2_vpcs *out, aws_error *err)
-{
-    static const ec2i_describe_spec spec = {"DescribeVpcs", "VpcId", "vpcSet", 1, &vpc_shape};
-    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
-}
+EC2I_DEFINE_DESCRIBE(ec2_describe_vpcs, ec2_vpcs, "DescribeVpcs", "VpcId", "vpcSet", 1, vpc_shape)
 
 int ec2_delete_vpc(aws_client *c, const char *vpc_id, aws_error *err)
 {
@@ -128,13 +124,8 @@ static const svc_shape zone_shape = {sizeof(ec2_zone), zone_fields, NULL, NULL};
 
 SVC_DEFINE_LIST_FREE(ec2_zones_free, ec2_zones, zone_shape)
 
-int ec2_describe_availability_zones(aws_client *c, const ec2_describe_in *in, ec2_zones *out,
-                                    aws_error *err)
-{
-    static const ec2i_describe_spec spec = {"DescribeAvailabilityZones", "ZoneName",
-                                            "availabilityZoneInfo", 0, &zone_shape};
-    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
-}
+EC2I_DEFINE_DESCRIBE(ec2_describe_availability_zones, ec2_zones, "DescribeAvailabilityZones",
+                     "ZoneName", "availabilityZoneInfo", 0, zone_shape)
 
 int ec2_describe_regions(aws_client *c, svc_strings *out, aws_error *err)
 {
@@ -186,12 +177,8 @@ int ec2_create_subnet(aws_client *c, const char *vpc_id, const char *cidr, const
     return svc_call_read(ec2i_call, c, "CreateSubnet", in, "subnet", &subnet_shape, out, err);
 }
 
-int ec2_describe_subnets(aws_client *c, const ec2_describe_in *in, ec2_subnets *out,
-                         aws_error *err)
-{
-    static const ec2i_describe_spec spec = {"DescribeSubnets", "SubnetId", "subnetSet", 1, &subnet_shape};
-    return ec2i_describe_list(c, &spec, in, (void **)&out->items, &out->n, err);
-}
+EC2I_DEFINE_DESCRIBE(ec2_describe_subnets, ec2_subnets, "DescribeSubnets", "SubnetId",
+                     "subnetSet", 1, subnet_shape)
 
 int ec2_delete_subnet(aws_client *c, const char *subnet_id, aws_error *err)
 {
