@@ -85,10 +85,8 @@ static int describe_batch(aws_client *c, const char *cluster, const char *const 
     cJSON_AddItemToObject(j, "include", cJSON_CreateStringArray(&inc, 1));
     if (ecs_call_(c, "DescribeServices", j, &o, err) != 0)
         return -1;
-    const cJSON *arr = aws_json_array(o, "services"), *e;
-    out->items = xrealloc(out->items,
-                          (out->n + (size_t)cJSON_GetArraySize(arr) + 1) * sizeof *out->items);
-    cJSON_ArrayForEach(e, arr) ecs_read_service_(e, &out->items[out->n++]);
+    svc_read_list(aws_json_array(o, "services"), &service_shape, (void **)&out->items, &out->n);
+    const cJSON *e;
     cJSON_ArrayForEach(e, aws_json_array(o, "failures")) {
         const char *arn = aws_json_str(e, "arn"), *reason = aws_json_str(e, "reason");
         if (reason && strcmp(reason, "MISSING") == 0)
