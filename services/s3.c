@@ -39,29 +39,22 @@ int s3_delete_bucket(aws_client *c, const char *bucket, aws_error *err)
     return s3_call_(c, "DELETE", "DeleteBucket", bucket, NULL, NULL, NULL, 0, NULL, NULL, err);
 }
 
-void s3_buckets_free(s3_buckets *b)
-{
-    for (size_t i = 0; i < b->n; i++) {
-        free(b->items[i].name);
-        free(b->items[i].creation_date);
-        free(b->items[i].region);
-    }
-    free(b->items);
-    memset(b, 0, sizeof *b);
-}
+static const svc_field bucket_fields[] = {
+    SVC_FIELD("Name", SVC_STR, s3_bucket, name),
+    SVC_FIELD("CreationDate", SVC_STR_NULL, s3_bucket, creation_date),
+    SVC_FIELD("BucketRegion", SVC_STR_NULL, s3_bucket, region),
+    SVC_END};
+static const svc_shape bucket_shape = {sizeof(s3_bucket), bucket_fields, NULL, NULL};
+
+SVC_DEFINE_LIST_FREE(s3_buckets_free, s3_buckets, bucket_shape)
 
 static void add_buckets(s3_buckets *out, const cJSON *arr, const char *prefix)
 {
     const cJSON *b;
-    out->items = xrealloc(out->items, (out->n + (size_t)cJSON_GetArraySize(arr) + 1) *
-                                          sizeof *out->items);
     cJSON_ArrayForEach(b, arr) {
-        const char *name = aws_json_str(b, "Name"), *d = aws_json_str(b, "CreationDate"),
-                   *r = aws_json_str(b, "BucketRegion");
-        if (!name || (prefix && strncmp(name, prefix, strlen(prefix)) != 0))
-            continue;
-        out->items[out->n++] = (s3_bucket){xstrdup(name), xstrdup_or_null(d),
-                                           xstrdup_or_null(r)};
+        const char *name = aws_json_str(b, "Name");
+        if (name && (!prefix || strncmp(name, prefix, strlen(prefix)) == 0))
+            svc_read(b, &bucket_shape, xgrow((void **)&out->items, &out->n, sizeof *out->items));
     }
 }
 

@@ -9,27 +9,33 @@
 
 #define S3_DELETE_BATCH 1000
 
-void s3_object_versions_free(s3_object_versions *v)
+/* Objects written before versioning have the version id "null". */
+static void read_version_id(const cJSON *v, void *out)
 {
-    for (size_t i = 0; i < v->n; i++) {
-        free(v->items[i].key);
-        free(v->items[i].version_id);
-    }
-    free(v->items);
-    memset(v, 0, sizeof *v);
+    const char *id = aws_json_str(v, "VersionId");
+    ((s3_object_version *)out)->version_id = xstrdup(id ? id : "null");
 }
 
+static const svc_field version_fields[] = {
+    SVC_FIELD("Key", SVC_STR, s3_object_version, key),
+    SVC_FIELD("IsLatest", SVC_BOOL, s3_object_version, is_latest),
+    SVC_FIELD("", SVC_KEPT, s3_object_version, version_id),
+    SVC_END};
+static const svc_shape version_shape = {sizeof(s3_object_version), version_fields,
+                                        read_version_id, NULL};
+
+SVC_DEFINE_LIST_FREE(s3_object_versions_free, s3_object_versions, version_shape)
+
+/* The versions (or, marker, the delete markers) of arr that have a key, appended to out. */
 static void add_versions(s3_object_versions *out, const cJSON *arr, int marker)
 {
     const cJSON *v;
     cJSON_ArrayForEach(v, arr) {
-        const char *key = aws_json_str(v, "Key"), *id = aws_json_str(v, "VersionId");
-        if (!key)
+        if (!aws_json_str(v, "Key"))
             continue;
-        out->items = xrealloc(out->items, (out->n + 1) * sizeof *out->items);
-        out->items[out->n++] = (s3_object_version){
-            .key = xstrdup(key), .version_id = xstrdup(id ? id : "null"),
-            .delete_marker = marker, .is_latest = aws_json_bool(v, "IsLatest", 0)};
+        s3_object_version *x = xgrow((void **)&out->items, &out->n, sizeof *out->items);
+        svc_read(v, &version_shape, x);
+        x->delete_marker = marker;
     }
 }
 
