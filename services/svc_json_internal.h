@@ -1,7 +1,17 @@
 /*
- * The JSON pieces every service client (services/) builds and reads the same way:
- * one-member inputs, lists of strings and tag lists in each service's spelling going out;
- * strings, string lists and tags copied out of the answers coming back.
+ * The pieces every service client (services/) builds and reads the same way: one-member
+ * inputs, lists of strings and tag lists in each service's spelling going out; strings,
+ * string lists and tags copied out of the answers coming back. An operation is written
+ * with them as:
+ *   - the call: svc_json_call (JSON protocols) or svc_query_call (query), ended by
+ *     svc_call_end, behind each client's one-line `call`;
+ *   - the input: svc_input, svc_add_str, svc_add_strings, svc_tags_json, or svc_write with
+ *     a field table of an input struct;
+ *   - the answer: svc_call_read (one item, read by its field table), svc_call_str (one
+ *     string), svc_call_tags (tags), svc_read_strings (a list of strings);
+ *   - a list of every page: svc_list (or svc_pages for the raw items) with the service's
+ *     svc_api (protocol, tokens, page size);
+ *   - an output struct: its field table, read by svc_read and freed by svc_free.
  */
 #ifndef ECSDEPLOY_SVC_JSON_INTERNAL_H
 #define ECSDEPLOY_SVC_JSON_INTERNAL_H
