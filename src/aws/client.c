@@ -132,8 +132,28 @@ void aws_client_free(aws_client *c)
     pthread_mutex_destroy(&c->lock);
     pthread_cond_destroy(&c->creds_cond);
     aws_config_free(&c->cfg);
+    cJSON_Delete(c->memo);
     free(c->region);
     free(c);
+}
+
+char *aws_client_memo_get(aws_client *c, const char *key)
+{
+    pthread_mutex_lock(&c->lock);
+    const char *v = aws_json_str(c->memo, key);
+    char *copy = v ? xstrdup(v) : NULL;
+    pthread_mutex_unlock(&c->lock);
+    return copy;
+}
+
+void aws_client_memo_put(aws_client *c, const char *key, const char *value)
+{
+    pthread_mutex_lock(&c->lock);
+    if (!c->memo)
+        c->memo = cJSON_CreateObject();
+    cJSON_DeleteItemFromObjectCaseSensitive(c->memo, key);
+    cJSON_AddStringToObject(c->memo, key, value);
+    pthread_mutex_unlock(&c->lock);
 }
 
 const char *aws_client_region(const aws_client *c)
