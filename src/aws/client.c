@@ -40,9 +40,7 @@ static time_t default_now(void *ctx)
 static double default_mono(void *ctx)
 {
     (void)ctx;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return util_now();
 }
 
 int aws_client_new(const aws_client_options *o, aws_client **out, aws_error *err)
