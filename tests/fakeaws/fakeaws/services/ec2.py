@@ -52,9 +52,7 @@ class EC2(VpcMixin, Ipv6Mixin, SecurityGroupMixin, NatMixin, UnseenMixin, Servic
                 raise AwsError("DryRunOperation",
                                "Request would have succeeded, but DryRun flag is set.", 412)
             self.refuse_unseen(operation, req)
-            answer = fn(req, ctx)
-            self.note_unseen(operation, answer)
-            return _drop_empty_tags(answer)
+            return _drop_empty_tags(self.note_unseen(operation, fn(req, ctx)))
         return call
 
     # ---- tags --------------------------------------------------------------

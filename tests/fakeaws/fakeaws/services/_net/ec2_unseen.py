@@ -14,13 +14,15 @@ waits by describing sees it after N looks."""
 
 from fakeaws.core import AwsError
 
-# kind -> (create operation, where the answer holds the new id, not-found code, message)
+# kind -> (create operation, where the answer holds the new id, not-found code, message,
+#          the Describe answer's list and its items' id member)
 UNSEEN_KINDS = {
-    "vpc": ("CreateVpc", ("Vpc", "VpcId"), "InvalidVpcID.NotFound", "The vpc ID '{}' does not exist"),
+    "vpc": ("CreateVpc", ("Vpc", "VpcId"), "InvalidVpcID.NotFound", "The vpc ID '{}' does not exist",
+            "Vpcs", "VpcId"),
     "subnet": ("CreateSubnet", ("Subnet", "SubnetId"), "InvalidSubnetID.NotFound",
-               "The subnet ID '{}' does not exist"),
+               "The subnet ID '{}' does not exist", "Subnets", "SubnetId"),
     "sg": ("CreateSecurityGroup", ("GroupId",), "InvalidGroup.NotFound",
-           "The security group '{}' does not exist"),
+           "The security group '{}' does not exist", "SecurityGroups", "GroupId"),
 }
 # request members that do not name a resource to look up
 _NOT_NAMES = ("Filters", "TagSpecifications", "Tags")
@@ -66,13 +68,15 @@ class UnseenMixin:
             if left <= 0:
                 continue
             self.unseen[s] = (kind, left - 1)
-            _, _, code, message = UNSEEN_KINDS[kind]
+            _, _, code, message, _, _ = UNSEEN_KINDS[kind]
             raise AwsError(code, message.format(s))
 
     def note_unseen(self, operation, answer):
-        """After an operation: the id a create of a kind switched on answered with."""
+        """After an operation: the id a create of a kind switched on answered with
+        becomes unseen; a Describe (by filters: one naming it was refused) leaves out
+        what is unseen still. Returns the answer."""
         for kind in self.unseen_kinds:
-            create, path, _, _ = UNSEEN_KINDS[kind]
+            create, path, _, _, _, _ = UNSEEN_KINDS[kind]
             if operation != create:
                 continue
             value = answer
@@ -80,3 +84,11 @@ class UnseenMixin:
                 value = value.get(key) if isinstance(value, dict) else None
             if isinstance(value, str):
                 self.unseen[value] = (kind, self.unseen_calls)
+        if not self.unseen or not operation.startswith("Describe"):
+            return answer
+        hidden = {i for i, (_, left) in self.unseen.items() if left > 0}
+        out = dict(answer)
+        for _, _, _, _, member, key in UNSEEN_KINDS.values():
+            if isinstance(out.get(member), list):
+                out[member] = [r for r in out[member] if r.get(key) not in hidden]
+        return out
