@@ -350,7 +350,8 @@ typedef int (*res_poll_fn)(res_ctx *ctx, res_node *n, void *ud, char *status, si
 /* Poll until done with the one poll loop (aws_wait.h), showing "waiting for WHAT: STATUS
  * (12 s)" as progress when the status changes. Gives up after ctx->timeout_s
  * ("WaiterTimeout") or at a Ctrl-C (ctx->cancel, "Interrupted") with err naming what it
- * waited for and the last status. A service's deployment is waited for with ctx->watch. */
+ * waited for and the last status. A wait that lasts looks less often (aws_wait_opts
+ * .backoff). A service's deployment is waited for with ctx->watch. */
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err);
 /* res_wait for what AWS documents as taking tens of minutes (an RDS instance created,
@@ -419,6 +420,11 @@ int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id);
 /* Record what a create/update/remove left: the physical id (copied; NULL when gone) and
  * the actual properties (ownership passes; NULL when gone). Thread-safe. */
 void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual);
+/* Record a create or update that AWS accepted whole, without reading it back: the actual
+ * properties become n->desired (resolved while the action runs) plus `attrs` (members
+ * only AWS's answer gives, an ARN; ownership passes; NULL: none). Only for a kind whose
+ * calls set every desired member as written, so what discovery would read equals it. */
+void res_node_set_desired(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *attrs);
 
 /* A status's "summary" (formatted like printf), and "healthy": false when !healthy. */
 void res_status_summary(cJSON *out, int healthy, const char *fmt, ...)

@@ -144,7 +144,8 @@ static int see_through(res_ctx *ctx, res_node *n, const char *op_id, char **ns_i
     sd_operation op = {.id = xstrdup(op_id)};
     op_check c = {ctx, n, &op};
     aws_wait_opts o = {.interval_s = ctx->poll_s > 0 ? ctx->poll_s : 5,
-                       .timeout_s = ctx->timeout_s > 0 ? ctx->timeout_s : 900};
+                       .timeout_s = ctx->timeout_s > 0 ? ctx->timeout_s : 900,
+                       .backoff = 1};
     int rc = aws_wait(&o, "the namespace to be created", check_operation, &c, err);
     if (rc == 0) {
         const char *id = svc_tags_get(&op.targets, "NAMESPACE");
@@ -217,6 +218,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         if (rc != 0 && op_id && aws_error_is(err, AWS_IS_CANCELLED))
             rc = see_through(ctx, n, op_id, &ns_id, err);
         free(op_id);
+        /* read, not built from the answer: a token used before gets its old operation
+         * back, whose namespace may have been deleted since (0: the next token) */
         if (rc == 0)
             rc = ns_id ? adopt(ctx, n, ns_id, err) : 0;
         else if (aws_error_is(err, AWS_IS_EXISTS))
