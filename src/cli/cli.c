@@ -186,7 +186,7 @@ int cli_main(int argc, char **argv)
         const char *e = getenv("ECSDEPLOY_ENV");
         if (!g.environment && e && *e)
             g.environment = e;
-        rc = p.cmd->run(&g, p.state, p.nargs, p.args);
+        rc = p.cmd->code->run(&g, p.state, p.nargs, p.args);
     }
     free(p.state);
     free(p.args);

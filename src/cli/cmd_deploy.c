@@ -248,16 +248,4 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_deploy = {
-    .name = "deploy",
-    .args = "SERVICE... (--image REF | --tag TAG)",
-    .summary = "roll out a new image (or tag, environment, count) to services and watch it to the end",
-    .about = "--env K=V (repeatable, with --image or --tag) sets an environment variable of the\n"
-             "container; --env NAME, without '=', is the global flag that picks the stack\n"
-             "file's environment. Both may be given: --env prod --env LOG_LEVEL=debug.\n"
-             "A later 'up' keeps what deploy rolled out (image, variables, count) while the\n"
-             "stack file's own value has not changed since; see 'ecsdeploy up --help'.",
-    .args_kind = CLI_VALUE_SERVICE,
-    .more_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(state),
-};
+const cli_command_code cli_code_deploy = CLI_COMMAND_CODE(state);

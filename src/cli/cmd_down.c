@@ -154,9 +154,4 @@ plan: /* again once the stack's lock is held (below) */
     return rc;
 }
 
-const cli_command cli_cmd_down = {
-    .name = "down",
-    .no_args = 1,
-    .summary = "delete everything the stack owns (kept buckets, secrets and databases stay unless --purge)",
-    CLI_COMMAND_PARTS(down_opts),
-};
+const cli_command_code cli_code_down = CLI_COMMAND_CODE(down_opts);

@@ -228,12 +228,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_exec = {
-    .name = "exec",
-    .args = "SERVICE -- COMMAND [ARG...]",
-    .about = "With --port-forward LOCAL:REMOTE[@HOST] and no command, exec forwards a local port\n"
-             "through the task's ECS Exec agent (no session-manager plugin) until Ctrl-C.",
-    .summary = "run a command in a running task of a service (ECS Exec, no plugin needed)",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(exec_state),
-};
+const cli_command_code cli_code_exec = CLI_COMMAND_CODE(exec_state);

@@ -142,9 +142,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_graph = {
-    .name = "graph",
-    .no_args = 1,
-    .summary = "print the stack's resource graph (what each resource needs) as DOT or Mermaid",
-    CLI_COMMAND_PARTS(graph_opts),
-};
+const cli_command_code cli_code_graph = CLI_COMMAND_CODE(graph_opts);

@@ -130,10 +130,4 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_history = {
-    .name = "history",
-    .args = "SERVICE",
-    .summary = "list a service's recent deployments: when, revision, image, strategy, outcome",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(state),
-};
+const cli_command_code cli_code_history = CLI_COMMAND_CODE(state);

@@ -172,9 +172,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return EXIT_OK;
 }
 
-const cli_command cli_cmd_init = {
-    .name = "init",
-    .no_args = 1,
-    .summary = "write a commented starter stack file (never overwrites one)",
-    CLI_COMMAND_PARTS(init_state),
-};
+const cli_command_code cli_code_init = CLI_COMMAND_CODE(init_state);

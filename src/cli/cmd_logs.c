@@ -309,10 +309,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_logs = {
-    .name = "logs",
-    .args = "SERVICE",
-    .summary = "show a service's log events in time order (default: the last hour), or follow them",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(logs_state),
-};
+const cli_command_code cli_code_logs = CLI_COMMAND_CODE(logs_state);

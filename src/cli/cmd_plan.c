@@ -90,9 +90,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_plan = {
-    .name = "plan",
-    .no_args = 1,
-    .summary = "show what `up` would create, update, replace and delete",
-    CLI_COMMAND_PARTS(plan_opts),
-};
+const cli_command_code cli_code_plan = CLI_COMMAND_CODE(plan_opts);

@@ -78,10 +78,4 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_rollback = {
-    .name = "rollback",
-    .args = "SERVICE",
-    .summary = "roll a service back to its last good release (or --to a revision), saying which and why",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(state),
-};
+const cli_command_code cli_code_rollback = CLI_COMMAND_CODE(state);

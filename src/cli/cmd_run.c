@@ -133,12 +133,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_run = {
-    .name = "run",
-    .args = "SERVICE -- COMMAND [ARG...]",
-    .summary = "run a one-off task of a service (e.g. a migration), stream its output, exit with its code",
-    .about = "One argument after '--' that holds spaces or shell characters runs through sh -c;\n"
-             "several are the command's arguments as they are. Ctrl-C stops the task.",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(run_state),
-};
+const cli_command_code cli_code_run = CLI_COMMAND_CODE(run_state);

@@ -251,14 +251,4 @@ static const cli_example examples[] = {
     {"secret put api-key < key.txt", "store a new value read from stdin (never from the command line)"},
     {0}};
 
-const cli_command cli_cmd_secret = {
-    .name = "secret",
-    .args = "list | get NAME | put NAME",
-    .about = "NAME is a secret of the stack file, or any secret's ARN (then no stack file is needed).",
-    .examples = examples,
-    .args_kind = CLI_VALUE_WORDS,
-    .args_words = "list get put",
-    .more_kind = CLI_VALUE_SECRET,
-    .summary = "list the stack's secrets, print one's value, or store a new value read from stdin",
-    .run = run,
-};
+const cli_command_code cli_code_secret = {.examples = examples, .run = run};

@@ -203,10 +203,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_status = {
-    .name = "status",
-    .args = "[SERVICE]",
-    .summary = "show the stack's services (tasks, revision, image, health) and infrastructure",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(status_opts),
-};
+const cli_command_code cli_code_status = CLI_COMMAND_CODE(status_opts);

@@ -270,10 +270,4 @@ static const cli_example validate_examples[] = {
     {"validate --output json", "the resolved model (or the problems) as JSON"},
     {0}};
 
-const cli_command cli_cmd_validate = {
-    .name = "validate",
-
-    .summary = "check the stack file offline and summarise it (exit 2 on any problem)",
-    .examples = validate_examples,
-    .run = run_validate,
-};
+const cli_command_code cli_code_validate = {.examples = validate_examples, .run = run_validate};

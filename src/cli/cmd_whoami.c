@@ -83,10 +83,4 @@ static const cli_example examples[] = {
     {"whoami --profile dev --output json", "the same for a profile, as JSON"},
     {0}};
 
-const cli_command cli_cmd_whoami = {
-    .name = "whoami",
-    .no_args = 1,
-    .examples = examples,
-    .summary = "show the AWS account, identity, region and credential source in use",
-    .run = run,
-};
+const cli_command_code cli_code_whoami = {.examples = examples, .run = run};
