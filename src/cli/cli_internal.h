@@ -45,6 +45,9 @@ typedef struct {
  * (the row's id), one line in README.md and man/ecsdeploy.1. Nothing else: the parser,
  * `ecsdeploy CMD --help`, "did you mean", and the bash, zsh and fish completions all read
  * the row. tests/unit/test_cli_table.c fails when parse and table disagree.
+ *
+ * To add a command: its row in commands.c (its words and examples) and its file, which
+ * defines its flags, parse, state and run and exports them as CLI_COMMAND_CODE.
  */
 
 /* What completes a flag's value, or a command's arguments, in the shell. */
@@ -90,11 +93,10 @@ typedef struct {
 /* A command's parse returns this for an id that is not one of its flags. */
 #define CLI_NOT_MINE (-2)
 
-/* What a command's own file defines (CLI_COMMAND_CODE): its flags and examples, how it
- * reads its flags into its state, and what it does. Its words live in commands.c. */
+/* What a command's own file defines (CLI_COMMAND_CODE): its flags, how it reads them into
+ * its state, and what it does. Its words live in commands.c. */
 typedef struct {
     const cli_flag *flags; /* its own flags, ended by a zero row; NULL: none */
-    const cli_example *examples; /* at least one, ended by a zero row */
     /* Receives each of its flags as met (arg NULL for a switch): 0, -1 after printing why
      * the value is bad, or CLI_NOT_MINE for an id not in `flags`. */
     int (*parse)(void *state, int id, const char *arg);
@@ -114,16 +116,17 @@ typedef struct cli_command {
     const char *args_words;      /* CLI_VALUE_WORDS: e.g. "list get put" */
     cli_value_kind more_kind;    /* what completes the arguments after the first */
     int no_args;           /* 1: takes no positional argument (refused before run) */
+    const cli_example *examples; /* at least one, ended by a zero row; each one parses */
     const cli_command_code *code;
 } cli_command;
 
 /* The code of a command with flags: the pieces its file defines under these names, its
- * `flags` and `examples` tables, its `parse` and `run`, and its state. */
+ * `flags` table, its `parse` and `run`, and its state. */
 #define CLI_COMMAND_CODE(state_type)                                                          \
-    {.flags = flags, .examples = examples, .parse = parse, .state_size = sizeof(state_type),  \
-     .run = run}
-/* The same, for a cli_command row written in the command's own file. */
-#define CLI_COMMAND_PARTS(state_type) .code = &(const cli_command_code)CLI_COMMAND_CODE(state_type)
+    {.flags = flags, .parse = parse, .state_size = sizeof(state_type), .run = run}
+/* The same, for a cli_command row written in the command's own file (with its `examples`). */
+#define CLI_COMMAND_PARTS(state_type)                                                         \
+    .examples = examples, .code = &(const cli_command_code)CLI_COMMAND_CODE(state_type)
 
 /* The global flags (cli.c), ended by a zero row. */
 extern const cli_flag cli_global_flags[];

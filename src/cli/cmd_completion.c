@@ -23,13 +23,6 @@ static const cli_flag flags[] = {
      "(the scripts use it)", CLI_VALUE_WORDS, "services secrets"},
     {0}};
 
-static const cli_example examples[] = {
-    {"completion bash > /etc/bash_completion.d/ecsdeploy", "bash, for every user"},
-    {"completion zsh > \"${fpath[1]}/_ecsdeploy\"", "zsh (then restart the shell)"},
-    {"completion fish > ~/.config/fish/completions/ecsdeploy.fish", "fish"},
-    {"completion --list services", "the names the scripts offer after 'status', 'logs', ..."},
-    {0}};
-
 static int parse(void *st, int id, const char *arg)
 {
     completion_state *s = st;

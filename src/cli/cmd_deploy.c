@@ -37,20 +37,6 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {0}};
 
-static const cli_example examples[] = {
-    {"deploy web --tag 1.4.2", "keep web's repository, run tag 1.4.2, watch it to the end"},
-    {"deploy web api --image ghcr.io/acme/app:1.4.2 --env LOG_LEVEL=debug",
-     "two services at once, with one environment variable changed"},
-    {"deploy web --count 4", "scale web to 4 tasks; a later 'up' keeps 4 while the file's count "
-     "is unchanged"},
-    {"deploy web --tag 1.4.2 --env prod",
-     "in the stack file's environment prod (its own stack, STACK-prod)"},
-    {"deploy --all --image ghcr.io/acme/app:1.4.2", "every service using that repository"},
-    {"deploy web --tag 1.4.2 --cluster prod", "in CI without the stack file"},
-    {"deploy web --tag 1.4.2 --strategy canary --canary-percent 20 --bake-minutes 10",
-     "20% of the traffic first, then all of it; the old revision kept 10 minutes"},
-    {0}};
-
 typedef struct {
     const char *image, *tag, *strategy, *cluster, *container;
     const char *env[MAX_ENV];

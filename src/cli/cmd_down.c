@@ -26,11 +26,6 @@ static const cli_flag flags[] = {
     CLI_FLAG_WAIT_TIMEOUT(OPT_TIMEOUT),
     {0}};
 
-static const cli_example examples[] = {
-    {"down", "asks for the stack name, then deletes all but kept buckets, secrets and databases"},
-    {"down --yes --purge", "in a script: delete everything, kept data too"},
-    {0}};
-
 static int parse(void *state, int opt, const char *arg)
 {
     down_opts *o = state;

@@ -44,15 +44,6 @@ static const cli_flag flags[] = {
      "(LOCAL 0: any free port)", CLI_VALUE_ANY, NULL},
     {0}};
 
-static const cli_example examples[] = {
-    {"exec web -- cat /var/lib/app/agent-token", "the output on stdout, byte for byte"},
-    {"exec web -- sh -c 'exit 7'", "exits 7: the remote exit status is ecsdeploy's"},
-    {"exec web -it -- sh", "an interactive shell (from a terminal)"},
-    {"exec web --port-forward 8080:80", "localhost:8080 reaches port 80 of a task of web, until Ctrl-C"},
-    {"exec web --port-forward 5432:5432@db.internal", "a database the task reaches, without a bastion"},
-    {"exec --cluster other api --task 0123abcd -- ls /tmp", "a task of another cluster, no stack file"},
-    {0}};
-
 static int parse(void *st, int opt, const char *arg)
 {
     exec_state *s = st;

@@ -21,11 +21,6 @@ static const cli_flag flags[] = {
      "dot mermaid"},
     {0}};
 
-static const cli_example examples[] = {
-    {"graph --format dot", "Graphviz DOT (pipe it to `dot -Tsvg` for a picture)"},
-    {"graph --format mermaid", "a Mermaid flowchart to paste into Markdown"},
-    {0}};
-
 static int parse(void *state, int opt, const char *arg)
 {
     graph_opts *o = state;

@@ -19,11 +19,6 @@ static const cli_flag flags[] = {
     CLI_FLAG_CLUSTER(O_CLUSTER),
     {0}};
 
-static const cli_example examples[] = {
-    {"history web", "web's last 10 deployments: when, revision, strategy, outcome, image"},
-    {"history web --limit 3 --output json", "the last 3, as JSON"},
-    {0}};
-
 typedef struct {
     const char *cluster;
     int limit;

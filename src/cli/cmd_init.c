@@ -29,12 +29,6 @@ static const cli_flag flags[] = {
      NULL},
     {0}};
 
-static const cli_example examples[] = {
-    {"init", "write ecsdeploy.yml for the current directory"},
-    {"init --name shop --image ghcr.io/acme/shop:1.4.2 --port 8080", "a named stack with its image"},
-    {"-f prod.yml init", "write prod.yml instead"},
-    {0}};
-
 static int parse(void *state, int opt, const char *arg)
 {
     init_state *st = state;

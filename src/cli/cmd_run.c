@@ -26,15 +26,6 @@ static const cli_flag flags[] = {
     CLI_FLAG_CLUSTER(OPT_CLUSTER),
     {0}};
 
-static const cli_example examples[] = {
-    {"run web -- ./manage.py migrate", "a migration in web's task definition and network; its "
-     "exit code is ecsdeploy's"},
-    {"run web -- sh -c 'exit 5'", "exits 5"},
-    {"run web --timeout 10m --container app -- bin/rake db:seed",
-     "another container of the task, stopped after 10 minutes"},
-    {"run --cluster prod api -- ls /tmp", "a service of another cluster, no stack file"},
-    {0}};
-
 static int parse(void *st, int opt, const char *arg)
 {
     run_state *s = st;

@@ -245,10 +245,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-static const cli_example examples[] = {
-    {"secret list", "the stack's secrets: name, state, creation date, ARN"},
-    {"secret get api-key", "print one's value (the only command that prints a secret)"},
-    {"secret put api-key < key.txt", "store a new value read from stdin (never from the command line)"},
-    {0}};
-
-const cli_command_code cli_code_secret = {.examples = examples, .run = run};
+const cli_command_code cli_code_secret = {.run = run};

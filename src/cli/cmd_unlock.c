@@ -18,11 +18,6 @@ static const cli_flag flags[] = {
     CLI_FLAG_YES(OPT_YES),
     {0}};
 
-static const cli_example examples[] = {
-    {"unlock", "shows who holds the stack's lock, asks for the stack name, removes it"},
-    {"unlock shop-staging --yes", "in a script: remove the lock of stack shop-staging"},
-    {0}};
-
 static int parse(void *state, int opt, const char *arg)
 {
     (void)arg;

@@ -78,9 +78,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-static const cli_example examples[] = {
-    {"whoami", "account, identity, region, and where the credentials came from"},
-    {"whoami --profile dev --output json", "the same for a profile, as JSON"},
-    {0}};
-
-const cli_command_code cli_code_whoami = {.examples = examples, .run = run};
+const cli_command_code cli_code_whoami = {.run = run};

@@ -117,9 +117,9 @@ START_TEST(help_describes_every_flag_with_an_example)
         const cli_command *c = cli_commands[i];
         char *help = help_of(c);
         ck_assert_msg(c->summary && *c->summary, "%s has no summary", c->name);
-        ck_assert_msg(c->code->examples && c->code->examples[0].line, "%s shows no example", c->name);
-        for (size_t e = 0; c->code->examples[e].line; e++)
-            ck_assert_msg(strstr(help, c->code->examples[e].line), "%s: example missing", c->name);
+        ck_assert_msg(c->examples && c->examples[0].line, "%s shows no example", c->name);
+        for (size_t e = 0; c->examples[e].line; e++)
+            ck_assert_msg(strstr(help, c->examples[e].line), "%s: example missing", c->name);
         for (size_t f = 0; c->code->flags && c->code->flags[f].name; f++) {
             const cli_flag *fl = &c->code->flags[f];
             char want[80];
@@ -183,11 +183,11 @@ START_TEST(every_example_parses)
 {
     for (size_t i = 0; cli_commands[i]; i++) {
         const cli_command *c = cli_commands[i];
-        for (size_t e = 0; c->code->examples && c->code->examples[e].line; e++) {
+        for (size_t e = 0; c->examples && c->examples[e].line; e++) {
             parse_run r;
-            char *err = parse_line(&r, c->code->examples[e].line);
-            ck_assert_msg(r.rc == EXIT_OK, "example '%s' does not parse: %s", c->code->examples[e].line, err);
-            ck_assert_msg(r.p.cmd == c, "example '%s' is not of %s", c->code->examples[e].line, c->name);
+            char *err = parse_line(&r, c->examples[e].line);
+            ck_assert_msg(r.rc == EXIT_OK, "example '%s' does not parse: %s", c->examples[e].line, err);
+            ck_assert_msg(r.p.cmd == c, "example '%s' is not of %s", c->examples[e].line, c->name);
             free(err);
             parsed_free(&r);
         }
