@@ -83,8 +83,9 @@ static void bucket_item(stack_ctx *c, const stack_node *n, stack_permission *p)
     }
 }
 
-static void permission_item(stack_ctx *c, const stack_node *n, stack_service *svc)
+static void permission_item(stack_ctx *c, const stack_node *n, void *ud)
 {
+    stack_service *svc = ud;
     if (!stack_want_map(c, n))
         return;
     stack_permission *p = &svc->permissions[svc->npermissions];
@@ -123,8 +124,9 @@ static void permission_item(stack_ctx *c, const stack_node *n, stack_service *sv
     }
 }
 
-static void ingress_item(stack_ctx *c, const stack_node *n, stack_service *svc)
+static void ingress_item(stack_ctx *c, const stack_node *n, void *ud)
 {
+    stack_service *svc = ud;
     stack_ingress *g = &svc->allow_from[svc->nallow_from];
     g->loc = n->loc;
     char *peer = NULL;
@@ -168,8 +170,9 @@ static void ingress_item(stack_ctx *c, const stack_node *n, stack_service *svc)
     svc->nallow_from++;
 }
 
-static void reach_item(stack_ctx *c, const stack_node *n, stack_service *svc)
+static void reach_item(stack_ctx *c, const stack_node *n, void *ud)
 {
+    stack_service *svc = ud;
     if (!stack_want_map(c, n))
         return;
     stack_reach *r = &svc->reach[svc->nreach++];

@@ -101,8 +101,9 @@ static void decode_efs(stack_ctx *c, const stack_node *e, stack_volume *v, const
     stack_path_pop(c, old);
 }
 
-static void volume_item(stack_ctx *c, const stack_node *n, stack_service *svc)
+static void volume_item(stack_ctx *c, const stack_node *n, void *ud)
 {
+    stack_service *svc = ud;
     if (!stack_want_map(c, n))
         return;
     stack_volume *v = &svc->volumes[svc->nvolumes++];
