@@ -22,6 +22,24 @@ const cli_flag *cli_flag_find(const cli_flag *flags, const char *name, char lett
     return NULL;
 }
 
+int cli_flag_word(const cli_flag *f, const char *arg)
+{
+    buf choices = BUF_INIT;
+    int found = -1, n = 0;
+    for (const char *w = f->words; *w; n++) {
+        size_t len = strcspn(w, " ");
+        if (strlen(arg) == len && strncmp(w, arg, len) == 0)
+            found = n;
+        int last = !w[len];
+        buf_printf(&choices, "%s%.*s", !n ? "" : last ? " or " : ", ", (int)len, w);
+        w += len + !last;
+    }
+    if (found < 0)
+        cli_usage_error("--%s must be %s, not '%s'", f->name, buf_str(&choices), arg);
+    buf_free(&choices);
+    return found;
+}
+
 /* The flag a word names: in the globals, else in `cmd`'s table, else (when cmd is NULL:
  * before the command name) in any command's. *owner gets the command, NULL for a global. */
 static const cli_flag *lookup(const cli_command *cmd, const char *name, char letter,

@@ -150,6 +150,9 @@ int cli_set_global(cli_globals *g, cli_parsed *p, int id, const char *arg);
 
 /* The flag of `flags` with that long name or letter (letter 0: by name), or NULL. */
 const cli_flag *cli_flag_find(const cli_flag *flags, const char *name, char letter);
+/* The index of arg among the words of f (a CLI_VALUE_WORDS flag), or -1 after printing
+ * "--NAME must be A, B or C, not 'ARG'". */
+int cli_flag_word(const cli_flag *f, const char *arg);
 
 /* Help (help.c): the list of commands and global flags, or one command's flags and
  * examples. */

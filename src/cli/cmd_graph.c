@@ -26,12 +26,10 @@ static int parse(void *state, int opt, const char *arg)
     graph_opts *o = state;
     if (opt != OPT_FORMAT)
         return CLI_NOT_MINE;
-    if (strcmp(arg, "dot") == 0)
-        o->format = CLI_GRAPH_DOT;
-    else if (strcmp(arg, "mermaid") == 0)
-        o->format = CLI_GRAPH_MERMAID;
-    else
-        return cli_usage_error("--format must be dot or mermaid, not '%s'", arg);
+    int w = cli_flag_word(&flags[0], arg); /* "dot mermaid", in cli_graph_format's order */
+    if (w < 0)
+        return -1;
+    o->format = (cli_graph_format)w;
     return 0;
 }
 
