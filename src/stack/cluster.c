@@ -42,9 +42,6 @@ static void provider_item(stack_ctx *c, const stack_node *item, void *ud)
 {
     capacity_list *l = ud;
     int provider = -1;
-    if (!stack_want_map(c, item))
-        return;
-    stack_check_keys(c, item, capacity_keys);
     if (!stack_node_get(item, "provider")) {
         stack_err_missing(c, item, "provider");
     } else if (stack_get_enum(c, item, "provider", provider_names, &provider) == 0) {
@@ -64,7 +61,7 @@ void stack_decode_capacity(stack_ctx *c, const stack_node *n, stack_capacity **o
                     "{ provider: FARGATE_SPOT, weight: 3 } ]",
         .empty = "name at least one provider (FARGATE or FARGATE_SPOT), or leave 'capacity' out",
         .max = 2, .what = "providers", .why = "Fargate has (FARGATE and FARGATE_SPOT)",
-        .size = sizeof(stack_capacity)};
+        .size = sizeof(stack_capacity), .keys = capacity_keys};
     size_t old = stack_path_push(c, "capacity");
     capacity_list l = {0};
     if (stack_decode_list(c, n, &providers, (void **)&l.cap, provider_item, &l)) {

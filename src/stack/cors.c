@@ -58,7 +58,6 @@ static void decode_rule(stack_ctx *c, const stack_node *r, stack_cors_rule *x)
 {
     x->loc = r->loc;
     x->max_age = -1;
-    stack_check_keys(c, r, rule_keys);
     if (!stack_node_get(r, "origins"))
         stack_err_missing(c, r, "origins");
     if (!stack_node_get(r, "methods"))
@@ -85,8 +84,7 @@ static void decode_rule(stack_ctx *c, const stack_node *r, stack_cors_rule *x)
 static void rule_item(stack_ctx *c, const stack_node *r, void *ud)
 {
     stack_bucket *b = ud;
-    if (stack_want_map(c, r))
-        decode_rule(c, r, &b->cors[b->ncors++]);
+    decode_rule(c, r, &b->cors[b->ncors++]);
 }
 
 void stack_decode_cors(stack_ctx *c, const stack_node *l, stack_bucket *b)
@@ -95,7 +93,7 @@ void stack_decode_cors(stack_ctx *c, const stack_node *l, stack_bucket *b)
         .not_list = "must be a list of rules like { origins: [\"https://app.example.com\"], "
                     "methods: [GET] }",
         .max = MAX_RULES, .what = "rules", .why = "S3 takes per bucket",
-        .size = sizeof(stack_cors_rule)};
+        .size = sizeof(stack_cors_rule), .keys = rule_keys};
     size_t old = stack_path_push(c, "cors");
     stack_decode_list(c, l, &rules, (void **)&b->cors, rule_item, b);
     stack_path_pop(c, old);

@@ -358,20 +358,24 @@ int stack_decode_list(stack_ctx *c, const stack_node *l, const stack_list *d, vo
         *items = xcalloc(l->n + 1, d->size);
     for (size_t i = 0; i < l->n; i++) {
         size_t old = stack_path_push_index(c, i);
-        fn(c, l->vals[i], ud);
+        if (!d->keys || stack_want_map(c, l->vals[i])) {
+            if (d->keys)
+                stack_check_keys(c, l->vals[i], d->keys);
+            fn(c, l->vals[i], ud);
+        }
         stack_path_pop(c, old);
     }
     return 1;
 }
 
-void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack_list_fn fn,
-                     stack_service *svc)
+void stack_each_item(stack_ctx *c, const stack_node *map, const char *key,
+                     const char *const *keys, stack_list_fn fn, stack_service *svc)
 {
-    static const stack_list entries = {.not_list = "must be a list", .max = 100,
-                                       .what = "entries", .why = "this list may hold"};
     const stack_node *l = stack_node_get(map, key);
     if (!l)
         return;
+    const stack_list entries = {.not_list = "must be a list", .max = 100, .what = "entries",
+                                .why = "this list may hold", .keys = keys};
     size_t old = stack_path_push(c, key);
     stack_decode_list(c, l, &entries, NULL, fn, svc);
     stack_path_pop(c, old);

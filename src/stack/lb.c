@@ -87,7 +87,6 @@ static void decode_listener(stack_ctx *c, const stack_node *v, stack_listener *l
                             const stack_load_balancer *lb)
 {
     l->loc = v->loc;
-    stack_check_keys(c, v, listener_keys);
     if (!stack_node_get(v, "port"))
         stack_err_missing(c, v, "port");
     stack_get_int(c, v, "port", 1, 65535, &l->port);
@@ -134,8 +133,6 @@ static void decode_listener(stack_ctx *c, const stack_node *v, stack_listener *l
 static void listener_item(stack_ctx *c, const stack_node *item, void *ud)
 {
     stack_load_balancer *lb = ud;
-    if (!stack_want_map(c, item))
-        return;
     stack_listener *l = &lb->listeners[lb->nlisteners++];
     decode_listener(c, item, l, lb);
     for (size_t j = 0; j + 1 < lb->nlisteners; j++)
@@ -151,7 +148,7 @@ static void decode_listeners(stack_ctx *c, const stack_node *ls, stack_load_bala
     static const stack_list listeners = {
         .not_list = not_listeners, .empty = not_listeners, .max = 50,
         .what = "listeners", .why = "an Application Load Balancer takes",
-        .size = sizeof(stack_listener)};
+        .size = sizeof(stack_listener), .keys = listener_keys};
     size_t old = stack_path_push(c, "listeners");
     if (!stack_decode_list(c, ls, &listeners, (void **)&lb->listeners, listener_item, lb)) {
         stack_path_pop(c, old);

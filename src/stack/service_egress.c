@@ -108,9 +108,6 @@ static void egress_item(stack_ctx *c, const stack_node *n, void *ud)
 {
     stack_service *svc = ((egress_rules *)ud)->svc;
     size_t *cap = &((egress_rules *)ud)->cap;
-    if (!stack_want_map(c, n))
-        return;
-    stack_check_keys(c, n, egress_keys);
     int proto = 0, from = 0, to_port = 0;
     stack_get_enum(c, n, "protocol", proto_names, &proto);
     const stack_node *port = stack_node_get(n, "port");
@@ -158,7 +155,8 @@ void stack_decode_egress(stack_ctx *c, const stack_node *n, stack_service *svc)
                                     "]; leave 'egress' out to keep AWS's allow-all rule";
     static const stack_list rules = {.not_list = not_rules, .empty = not_rules,
                                      .max = EGRESS_MAX_RULES, .what = "rules",
-                                     .why = "a security group takes per direction"};
+                                     .why = "a security group takes per direction",
+                                     .keys = egress_keys};
     size_t old = stack_path_push(c, "egress");
     egress_rules r = {svc, 0};
     if (stack_decode_list(c, l, &rules, NULL, egress_item, &r) && svc->negress > EGRESS_MAX_RULES)

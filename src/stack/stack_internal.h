@@ -109,6 +109,9 @@ typedef struct {
     const char *what;     /* MAX WHY" */
     const char *why;
     size_t size;          /* > 0: the size of an item of the array made for them */
+    /* non-NULL: an item must be a mapping with these keys (NULL-terminated); one that is
+     * not is reported and not given to fn, unknown keys are reported before fn */
+    const char *const *keys;
 } stack_list;
 typedef void (*stack_list_fn)(stack_ctx *c, const stack_node *item, void *ud);
 /* Decode the list l (the path at its key) as d says: *items (when d->size) a new zeroed
@@ -117,9 +120,10 @@ typedef void (*stack_list_fn)(stack_ctx *c, const stack_node *item, void *ud);
 int stack_decode_list(stack_ctx *c, const stack_node *l, const stack_list *d, void **items,
                       stack_list_fn fn, void *ud);
 /* A list of strings (a single string is taken as a one-item list when `single_ok`). */
-/* A list of a service's (map[key], at most 100): fn(c, item, svc) for each item. */
-void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack_list_fn fn,
-                     stack_service *svc);
+/* A list of a service's (map[key], at most 100): fn(c, item, svc) for each item (a mapping
+ * with `keys` when keys is not NULL). */
+void stack_each_item(stack_ctx *c, const stack_node *map, const char *key,
+                     const char *const *keys, stack_list_fn fn, stack_service *svc);
 /* A map of named blocks: a section of the file ("secrets:", "load_balancers:") or of a
  * block (a file system's "access_points:"). */
 typedef struct {

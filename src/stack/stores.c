@@ -119,11 +119,8 @@ void stack_decode_secret(stack_ctx *c, const stack_node *key, const stack_node *
 static void lifecycle_item(stack_ctx *c, const stack_node *r, void *ud)
 {
     stack_bucket *b = ud;
-    if (!stack_want_map(c, r))
-        return;
     stack_lifecycle_rule *lr = &b->lifecycle[b->nlifecycle++];
     lr->loc = r->loc;
-    stack_check_keys(c, r, lifecycle_keys);
     stack_get_str(c, r, "prefix", 0, &lr->prefix);
     if (!lr->prefix)
         lr->prefix = xstrdup("");
@@ -142,7 +139,7 @@ static void decode_lifecycle(stack_ctx *c, const stack_node *l, stack_bucket *b)
     static const stack_list rules = {
         .not_list = "must be a list of rules like { prefix: logs/, expire_days: 30 }",
         .max = 1000, .what = "rules", .why = "S3 takes per bucket",
-        .size = sizeof(stack_lifecycle_rule)};
+        .size = sizeof(stack_lifecycle_rule), .keys = lifecycle_keys};
     size_t old = stack_path_push(c, "lifecycle");
     stack_decode_list(c, l, &rules, (void **)&b->lifecycle, lifecycle_item, b);
     stack_path_pop(c, old);
