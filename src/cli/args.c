@@ -22,6 +22,24 @@ const cli_flag *cli_flag_find(const cli_flag *flags, const char *name, char lett
     return NULL;
 }
 
+int cli_flag_word(const cli_flag *f, const char *arg)
+{
+    buf choices = BUF_INIT;
+    int found = -1, n = 0;
+    for (const char *w = f->words; *w; n++) {
+        size_t len = strcspn(w, " ");
+        if (strlen(arg) == len && strncmp(w, arg, len) == 0)
+            found = n;
+        int last = !w[len];
+        buf_printf(&choices, "%s%.*s", !n ? "" : last ? " or " : ", ", (int)len, w);
+        w += len + !last;
+    }
+    if (found < 0)
+        cli_usage_error("--%s must be %s, not '%s'", f->name, buf_str(&choices), arg);
+    buf_free(&choices);
+    return found;
+}
+
 /* The flag a word names: in the globals, else in `cmd`'s table, else (when cmd is NULL:
  * before the command name) in any command's. *owner gets the command, NULL for a global. */
 static const cli_flag *lookup(const cli_command *cmd, const char *name, char letter,
@@ -34,7 +52,7 @@ static const cli_flag *lookup(const cli_command *cmd, const char *name, char let
     for (size_t i = 0; cli_commands[i]; i++) {
         if (cmd && cli_commands[i] != cmd)
             continue;
-        if ((f = cli_flag_find(cli_commands[i]->flags, name, letter))) {
+        if ((f = cli_flag_find(cli_commands[i]->code->flags, name, letter))) {
             *owner = cli_commands[i];
             return f;
         }
@@ -52,9 +70,9 @@ static const char **flag_names(const cli_command *cmd)
     for (size_t c = 0; cli_commands[c]; c++) {
         if (cmd && cli_commands[c] != cmd)
             continue;
-        for (size_t i = 0; cli_commands[c]->flags && cli_commands[c]->flags[i].name; i++)
-            *(const char **)xgrow((void **)&names, &n, sizeof *names) =
-                cli_commands[c]->flags[i].name;
+        const cli_flag *flags = cli_commands[c]->code->flags;
+        for (size_t i = 0; flags && flags[i].name; i++)
+            *(const char **)xgrow((void **)&names, &n, sizeof *names) = flags[i].name;
     }
     xgrow((void **)&names, &n, sizeof *names); /* the NULL at the end */
     return names;
@@ -154,7 +172,7 @@ static int apply(cli_globals *g, cli_parsed *p, const cli_command *owner, const 
     if (owner && owner != p->cmd)
         return cli_usage_error("--%s is a flag of a command (e.g. 'ecsdeploy %s --%s'), and no "
                                "command is named", f->name, owner->name, f->name);
-    int rc = owner ? owner->parse(p->state, f->id, arg) : cli_set_global(g, p, f->id, arg);
+    int rc = owner ? owner->code->parse(p->state, f->id, arg) : cli_set_global(g, p, f->id, arg);
     if (rc == CLI_NOT_MINE) /* a row without its case: test_cli_table catches it */
         return cli_usage_error("internal error: flag --%s is described but not parsed", f->name);
     return rc == 0 ? 0 : EXIT_USAGE;
@@ -227,7 +245,7 @@ int cli_parse_args(int argc, char **argv, cli_globals *g, cli_parsed *p)
         p->cmd = cli_command_find(argv[ci]);
         if (!p->cmd)
             return cli_unknown_command(argv[ci]);
-        p->state = p->cmd->state_size ? xcalloc(1, p->cmd->state_size) : NULL;
+        p->state = p->cmd->code->state_size ? xcalloc(1, p->cmd->code->state_size) : NULL;
     }
     int rest = 0;
     for (int i = 1; i < argc; i++) {

@@ -128,14 +128,13 @@ int cli_set_global(cli_globals *g, cli_parsed *p, int id, const char *arg)
         g->environment = arg;
         g->environment_flag = 1;
         return 0;
-    case OPT_OUTPUT:
-        if (strcmp(arg, "text") == 0)
-            g->output = OUTPUT_TEXT;
-        else if (strcmp(arg, "json") == 0)
-            g->output = OUTPUT_JSON;
-        else
-            return cli_usage_error("--output must be text or json, not '%s'", arg);
+    case OPT_OUTPUT: { /* its words are "text json", in output_mode's order */
+        int w = cli_flag_word(cli_flag_find(cli_global_flags, "output", 0), arg);
+        if (w < 0)
+            return EXIT_USAGE;
+        g->output = (output_mode)w;
         return 0;
+    }
     case OPT_SET:
     case OPT_SET_FILE: {
         const char **list = id == OPT_SET ? g->sets : g->set_files;
@@ -186,7 +185,7 @@ int cli_main(int argc, char **argv)
         const char *e = getenv("ECSDEPLOY_ENV");
         if (!g.environment && e && *e)
             g.environment = e;
-        rc = p.cmd->run(&g, p.state, p.nargs, p.args);
+        rc = p.cmd->code->run(&g, p.state, p.nargs, p.args);
     }
     free(p.state);
     free(p.args);

@@ -45,6 +45,9 @@ typedef struct {
  * (the row's id), one line in README.md and man/ecsdeploy.1. Nothing else: the parser,
  * `ecsdeploy CMD --help`, "did you mean", and the bash, zsh and fish completions all read
  * the row. tests/unit/test_cli_table.c fails when parse and table disagree.
+ *
+ * To add a command: its row in commands.c (its words and examples) and its file, which
+ * defines its flags, parse, state and run and exports them as CLI_COMMAND_CODE.
  */
 
 /* What completes a flag's value, or a command's arguments, in the shell. */
@@ -90,30 +93,40 @@ typedef struct {
 /* A command's parse returns this for an id that is not one of its flags. */
 #define CLI_NOT_MINE (-2)
 
-typedef struct cli_command {
-    const char *name;
-    const char *args;      /* what follows the name, flags aside: "SERVICE [--follow]"; NULL */
-    const char *summary;   /* one line, for `ecsdeploy help` */
-    const char *about;     /* more lines for the command's own help, or NULL */
+/* What a command's own file defines (CLI_COMMAND_CODE): its flags, how it reads them into
+ * its state, and what it does. Its words live in commands.c. */
+typedef struct {
     const cli_flag *flags; /* its own flags, ended by a zero row; NULL: none */
-    const cli_example *examples; /* at least one, ended by a zero row */
-    cli_value_kind args_kind;    /* what completes its first positional argument */
-    const char *args_words;      /* CLI_VALUE_WORDS: e.g. "list get put" */
-    cli_value_kind more_kind;    /* what completes the arguments after the first */
-    int no_args;           /* 1: takes no positional argument (refused before run) */
     /* Receives each of its flags as met (arg NULL for a switch): 0, -1 after printing why
      * the value is bad, or CLI_NOT_MINE for an id not in `flags`. */
     int (*parse)(void *state, int id, const char *arg);
     size_t state_size;
     /* Runs with the positional arguments left after options. Returns an exit code. */
     int (*run)(const cli_globals *g, void *state, int argc, char **argv);
+} cli_command_code;
+
+/* A row of the table of commands (commands.c): the words help and completion show, and
+ * the command's code. */
+typedef struct cli_command {
+    const char *name;
+    const char *args;      /* what follows the name, flags aside: "SERVICE [--follow]"; NULL */
+    const char *summary;   /* one line, for `ecsdeploy help` */
+    const char *about;     /* more lines for the command's own help, or NULL */
+    cli_value_kind args_kind;    /* what completes its first positional argument */
+    const char *args_words;      /* CLI_VALUE_WORDS: e.g. "list get put" */
+    cli_value_kind more_kind;    /* what completes the arguments after the first */
+    int no_args;           /* 1: takes no positional argument (refused before run) */
+    const cli_example *examples; /* at least one, ended by a zero row; each one parses */
+    const cli_command_code *code;
 } cli_command;
 
-/* What a command with flags wires into its cli_command: the pieces its file defines under
- * these names, its `flags` and `examples` tables, its `parse` and `run`, and its state. */
+/* The code of a command with flags: the pieces its file defines under these names, its
+ * `flags` table, its `parse` and `run`, and its state. */
+#define CLI_COMMAND_CODE(state_type)                                                          \
+    {.flags = flags, .parse = parse, .state_size = sizeof(state_type), .run = run}
+/* The same, for a cli_command row written in the command's own file (with its `examples`). */
 #define CLI_COMMAND_PARTS(state_type)                                                         \
-    .flags = flags, .examples = examples, .parse = parse, .state_size = sizeof(state_type),   \
-    .run = run
+    .examples = examples, .code = &(const cli_command_code)CLI_COMMAND_CODE(state_type)
 
 /* The global flags (cli.c), ended by a zero row. */
 extern const cli_flag cli_global_flags[];
@@ -137,6 +150,9 @@ int cli_set_global(cli_globals *g, cli_parsed *p, int id, const char *arg);
 
 /* The flag of `flags` with that long name or letter (letter 0: by name), or NULL. */
 const cli_flag *cli_flag_find(const cli_flag *flags, const char *name, char letter);
+/* The index of arg among the words of f (a CLI_VALUE_WORDS flag), or -1 after printing
+ * "--NAME must be A, B or C, not 'ARG'". */
+int cli_flag_word(const cli_flag *f, const char *arg);
 
 /* Help (help.c): the list of commands and global flags, or one command's flags and
  * examples. */

@@ -23,13 +23,6 @@ static const cli_flag flags[] = {
      "(the scripts use it)", CLI_VALUE_WORDS, "services secrets"},
     {0}};
 
-static const cli_example examples[] = {
-    {"completion bash > /etc/bash_completion.d/ecsdeploy", "bash, for every user"},
-    {"completion zsh > \"${fpath[1]}/_ecsdeploy\"", "zsh (then restart the shell)"},
-    {"completion fish > ~/.config/fish/completions/ecsdeploy.fish", "fish"},
-    {"completion --list services", "the names the scripts offer after 'status', 'logs', ..."},
-    {0}};
-
 static int parse(void *st, int id, const char *arg)
 {
     completion_state *s = st;
@@ -88,7 +81,7 @@ static void bash_script(buf *b)
                 "# What the value of flag $2 of command $1 is (nothing: a switch).\n"
                 "_ecsdeploy_value() {\n    case \"$1 $2\" in\n");
     for (size_t c = 0; cli_commands[c]; c++)
-        bash_value_cases(b, cli_commands[c]->name, cli_commands[c]->flags);
+        bash_value_cases(b, cli_commands[c]->name, cli_commands[c]->code->flags);
     /* globals: whatever the command */
     for (size_t i = 0; cli_global_flags[i].name; i++) {
         const cli_flag *f = &cli_global_flags[i];
@@ -106,7 +99,7 @@ static void bash_script(buf *b)
     buf_puts(b, "\"\n    case \"$1\" in\n");
     for (size_t c = 0; cli_commands[c]; c++) {
         buf_printf(b, "    %s) echo \"$g", cli_commands[c]->name);
-        flag_words(b, cli_commands[c]->flags);
+        flag_words(b, cli_commands[c]->code->flags);
         buf_puts(b, "\" ;;\n");
     }
     buf_puts(b, "    *) echo \"$g\" ;;\n    esac\n}\n\n"
@@ -252,7 +245,7 @@ static void zsh_script(buf *b)
         const cli_command *cmd = cli_commands[c];
         buf_printf(b, "    %s)\n        _arguments $globals \\\n", cmd->name);
         buf tmp = BUF_INIT;
-        zsh_flags(&tmp, cmd->flags);
+        zsh_flags(&tmp, cmd->code->flags);
         /* each spec line becomes one continued argument */
         for (char *line = tmp.data, *nl; line && *line; line = nl + 1) {
             nl = strchr(line, '\n');
@@ -354,7 +347,7 @@ static void fish_script(buf *b)
         buf_putc(b, '\n');
     }
     for (size_t c = 0; cli_commands[c]; c++) {
-        fish_flags(b, cli_commands[c]->name, cli_commands[c]->flags);
+        fish_flags(b, cli_commands[c]->name, cli_commands[c]->code->flags);
         fish_args(b, cli_commands[c]);
     }
 }
@@ -405,11 +398,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return EXIT_OK;
 }
 
-const cli_command cli_cmd_completion = {
-    .name = "completion",
-    .args = "bash|zsh|fish",
-    .summary = "print a shell completion script (commands, flags, the stack's service names)",
-    .args_kind = CLI_VALUE_WORDS,
-    .args_words = "bash zsh fish",
-    CLI_COMMAND_PARTS(completion_state),
-};
+const cli_command_code cli_code_completion = CLI_COMMAND_CODE(completion_state);

@@ -37,20 +37,6 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {0}};
 
-static const cli_example examples[] = {
-    {"deploy web --tag 1.4.2", "keep web's repository, run tag 1.4.2, watch it to the end"},
-    {"deploy web api --image ghcr.io/acme/app:1.4.2 --env LOG_LEVEL=debug",
-     "two services at once, with one environment variable changed"},
-    {"deploy web --count 4", "scale web to 4 tasks; a later 'up' keeps 4 while the file's count "
-     "is unchanged"},
-    {"deploy web --tag 1.4.2 --env prod",
-     "in the stack file's environment prod (its own stack, STACK-prod)"},
-    {"deploy --all --image ghcr.io/acme/app:1.4.2", "every service using that repository"},
-    {"deploy web --tag 1.4.2 --cluster prod", "in CI without the stack file"},
-    {"deploy web --tag 1.4.2 --strategy canary --canary-percent 20 --bake-minutes 10",
-     "20% of the traffic first, then all of it; the old revision kept 10 minutes"},
-    {0}};
-
 typedef struct {
     const char *image, *tag, *strategy, *cluster, *container;
     const char *env[MAX_ENV];
@@ -248,16 +234,4 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_deploy = {
-    .name = "deploy",
-    .args = "SERVICE... (--image REF | --tag TAG)",
-    .summary = "roll out a new image (or tag, environment, count) to services and watch it to the end",
-    .about = "--env K=V (repeatable, with --image or --tag) sets an environment variable of the\n"
-             "container; --env NAME, without '=', is the global flag that picks the stack\n"
-             "file's environment. Both may be given: --env prod --env LOG_LEVEL=debug.\n"
-             "A later 'up' keeps what deploy rolled out (image, variables, count) while the\n"
-             "stack file's own value has not changed since; see 'ecsdeploy up --help'.",
-    .args_kind = CLI_VALUE_SERVICE,
-    .more_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(state),
-};
+const cli_command_code cli_code_deploy = CLI_COMMAND_CODE(state);

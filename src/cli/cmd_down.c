@@ -26,11 +26,6 @@ static const cli_flag flags[] = {
     CLI_FLAG_WAIT_TIMEOUT(OPT_TIMEOUT),
     {0}};
 
-static const cli_example examples[] = {
-    {"down", "asks for the stack name, then deletes all but kept buckets, secrets and databases"},
-    {"down --yes --purge", "in a script: delete everything, kept data too"},
-    {0}};
-
 static int parse(void *state, int opt, const char *arg)
 {
     down_opts *o = state;
@@ -154,9 +149,4 @@ plan: /* again once the stack's lock is held (below) */
     return rc;
 }
 
-const cli_command cli_cmd_down = {
-    .name = "down",
-    .no_args = 1,
-    .summary = "delete everything the stack owns (kept buckets, secrets and databases stay unless --purge)",
-    CLI_COMMAND_PARTS(down_opts),
-};
+const cli_command_code cli_code_down = CLI_COMMAND_CODE(down_opts);

@@ -44,15 +44,6 @@ static const cli_flag flags[] = {
      "(LOCAL 0: any free port)", CLI_VALUE_ANY, NULL},
     {0}};
 
-static const cli_example examples[] = {
-    {"exec web -- cat /var/lib/app/agent-token", "the output on stdout, byte for byte"},
-    {"exec web -- sh -c 'exit 7'", "exits 7: the remote exit status is ecsdeploy's"},
-    {"exec web -it -- sh", "an interactive shell (from a terminal)"},
-    {"exec web --port-forward 8080:80", "localhost:8080 reaches port 80 of a task of web, until Ctrl-C"},
-    {"exec web --port-forward 5432:5432@db.internal", "a database the task reaches, without a bastion"},
-    {"exec --cluster other api --task 0123abcd -- ls /tmp", "a task of another cluster, no stack file"},
-    {0}};
-
 static int parse(void *st, int opt, const char *arg)
 {
     exec_state *s = st;
@@ -228,12 +219,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_exec = {
-    .name = "exec",
-    .args = "SERVICE -- COMMAND [ARG...]",
-    .about = "With --port-forward LOCAL:REMOTE[@HOST] and no command, exec forwards a local port\n"
-             "through the task's ECS Exec agent (no session-manager plugin) until Ctrl-C.",
-    .summary = "run a command in a running task of a service (ECS Exec, no plugin needed)",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(exec_state),
-};
+const cli_command_code cli_code_exec = CLI_COMMAND_CODE(exec_state);

@@ -21,22 +21,15 @@ static const cli_flag flags[] = {
      "dot mermaid"},
     {0}};
 
-static const cli_example examples[] = {
-    {"graph --format dot", "Graphviz DOT (pipe it to `dot -Tsvg` for a picture)"},
-    {"graph --format mermaid", "a Mermaid flowchart to paste into Markdown"},
-    {0}};
-
 static int parse(void *state, int opt, const char *arg)
 {
     graph_opts *o = state;
     if (opt != OPT_FORMAT)
         return CLI_NOT_MINE;
-    if (strcmp(arg, "dot") == 0)
-        o->format = CLI_GRAPH_DOT;
-    else if (strcmp(arg, "mermaid") == 0)
-        o->format = CLI_GRAPH_MERMAID;
-    else
-        return cli_usage_error("--format must be dot or mermaid, not '%s'", arg);
+    int w = cli_flag_word(&flags[0], arg); /* "dot mermaid", in cli_graph_format's order */
+    if (w < 0)
+        return -1;
+    o->format = (cli_graph_format)w;
     return 0;
 }
 
@@ -142,9 +135,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_graph = {
-    .name = "graph",
-    .no_args = 1,
-    .summary = "print the stack's resource graph (what each resource needs) as DOT or Mermaid",
-    CLI_COMMAND_PARTS(graph_opts),
-};
+const cli_command_code cli_code_graph = CLI_COMMAND_CODE(graph_opts);

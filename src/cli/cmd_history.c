@@ -19,11 +19,6 @@ static const cli_flag flags[] = {
     CLI_FLAG_CLUSTER(O_CLUSTER),
     {0}};
 
-static const cli_example examples[] = {
-    {"history web", "web's last 10 deployments: when, revision, strategy, outcome, image"},
-    {"history web --limit 3 --output json", "the last 3, as JSON"},
-    {0}};
-
 typedef struct {
     const char *cluster;
     int limit;
@@ -130,10 +125,4 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_history = {
-    .name = "history",
-    .args = "SERVICE",
-    .summary = "list a service's recent deployments: when, revision, image, strategy, outcome",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(state),
-};
+const cli_command_code cli_code_history = CLI_COMMAND_CODE(state);

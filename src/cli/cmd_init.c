@@ -29,12 +29,6 @@ static const cli_flag flags[] = {
      NULL},
     {0}};
 
-static const cli_example examples[] = {
-    {"init", "write ecsdeploy.yml for the current directory"},
-    {"init --name shop --image ghcr.io/acme/shop:1.4.2 --port 8080", "a named stack with its image"},
-    {"-f prod.yml init", "write prod.yml instead"},
-    {0}};
-
 static int parse(void *state, int opt, const char *arg)
 {
     init_state *st = state;
@@ -172,9 +166,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return EXIT_OK;
 }
 
-const cli_command cli_cmd_init = {
-    .name = "init",
-    .no_args = 1,
-    .summary = "write a commented starter stack file (never overwrites one)",
-    CLI_COMMAND_PARTS(init_state),
-};
+const cli_command_code cli_code_init = CLI_COMMAND_CODE(init_state);

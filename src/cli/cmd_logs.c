@@ -40,14 +40,6 @@ static const cli_flag flags[] = {
      CLI_VALUE_ANY, NULL},
     {0}};
 
-static const cli_example examples[] = {
-    {"logs web", "the last hour of web's events, each with its task and container"},
-    {"logs web --follow --since 10m", "the last 10 minutes, then new events as they come, until Ctrl-C"},
-    {"logs web --since 2d --filter ERROR --limit 50", "the last 50 events with ERROR of two days"},
-    {"logs web --since 2024-05-01T12:00:00Z --output json",
-     "from that time on, one JSON object per line (time, stream, task, container, message)"},
-    {0}};
-
 static int parse(void *st, int opt, const char *arg)
 {
     logs_state *s = st;
@@ -309,10 +301,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_logs = {
-    .name = "logs",
-    .args = "SERVICE",
-    .summary = "show a service's log events in time order (default: the last hour), or follow them",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(logs_state),
-};
+const cli_command_code cli_code_logs = CLI_COMMAND_CODE(logs_state);

@@ -21,14 +21,6 @@ static const cli_flag flags[] = {
      "SERVICE, not the ones deploy rolled out (repeatable)", CLI_VALUE_SERVICE, NULL},
     {0}};
 
-static const cli_example examples[] = {
-    {"plan", "what up would create, update, replace and delete, field by field"},
-    {"plan --detailed-exitcode", "in CI: exit 4 when the account differs from the file"},
-    {"plan --take-file web", "what up --take-file web would put back from the file"},
-    {"plan --env staging", "the stack file's environment staging (its own stack)"},
-    {"plan --output json", "the same changes as JSON ({\"path\", \"from\", \"to\", \"replaces\"})"},
-    {0}};
-
 int cli_parse_parallel(const char *arg, int *out)
 {
     char *end;
@@ -90,9 +82,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_plan = {
-    .name = "plan",
-    .no_args = 1,
-    .summary = "show what `up` would create, update, replace and delete",
-    CLI_COMMAND_PARTS(plan_opts),
-};
+const cli_command_code cli_code_plan = CLI_COMMAND_CODE(plan_opts);

@@ -16,13 +16,6 @@ static const cli_flag flags[] = {
      "(default: the last good release)", CLI_VALUE_ANY, NULL},
     {0}};
 
-static const cli_example examples[] = {
-    {"rollback web", "back to web's last good release: the newest that succeeded before the one "
-     "running, failed and rolled-back ones skipped"},
-    {"rollback web --to 7", "back to revision 7 of web's family (also web:7 or an ARN)"},
-    {"rollback web --cluster prod --timeout 10m", "without the stack file, waiting at most 10 minutes"},
-    {0}};
-
 typedef struct {
     const char *cluster;
     const char *to;
@@ -78,10 +71,4 @@ static int run(const cli_globals *g, void *st, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_rollback = {
-    .name = "rollback",
-    .args = "SERVICE",
-    .summary = "roll a service back to its last good release (or --to a revision), saying which and why",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(state),
-};
+const cli_command_code cli_code_rollback = CLI_COMMAND_CODE(state);

@@ -26,15 +26,6 @@ static const cli_flag flags[] = {
     CLI_FLAG_CLUSTER(OPT_CLUSTER),
     {0}};
 
-static const cli_example examples[] = {
-    {"run web -- ./manage.py migrate", "a migration in web's task definition and network; its "
-     "exit code is ecsdeploy's"},
-    {"run web -- sh -c 'exit 5'", "exits 5"},
-    {"run web --timeout 10m --container app -- bin/rake db:seed",
-     "another container of the task, stopped after 10 minutes"},
-    {"run --cluster prod api -- ls /tmp", "a service of another cluster, no stack file"},
-    {0}};
-
 static int parse(void *st, int opt, const char *arg)
 {
     run_state *s = st;
@@ -133,12 +124,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_run = {
-    .name = "run",
-    .args = "SERVICE -- COMMAND [ARG...]",
-    .summary = "run a one-off task of a service (e.g. a migration), stream its output, exit with its code",
-    .about = "One argument after '--' that holds spaces or shell characters runs through sh -c;\n"
-             "several are the command's arguments as they are. Ctrl-C stops the task.",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(run_state),
-};
+const cli_command_code cli_code_run = CLI_COMMAND_CODE(run_state);

@@ -245,20 +245,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-static const cli_example examples[] = {
-    {"secret list", "the stack's secrets: name, state, creation date, ARN"},
-    {"secret get api-key", "print one's value (the only command that prints a secret)"},
-    {"secret put api-key < key.txt", "store a new value read from stdin (never from the command line)"},
-    {0}};
-
-const cli_command cli_cmd_secret = {
-    .name = "secret",
-    .args = "list | get NAME | put NAME",
-    .about = "NAME is a secret of the stack file, or any secret's ARN (then no stack file is needed).",
-    .examples = examples,
-    .args_kind = CLI_VALUE_WORDS,
-    .args_words = "list get put",
-    .more_kind = CLI_VALUE_SECRET,
-    .summary = "list the stack's secrets, print one's value, or store a new value read from stdin",
-    .run = run,
-};
+const cli_command_code cli_code_secret = {.run = run};

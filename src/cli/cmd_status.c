@@ -28,13 +28,6 @@ static const cli_flag flags[] = {
      "file needed", CLI_VALUE_ANY, NULL},
     {0}};
 
-static const cli_example examples[] = {
-    {"status", "services first, one line each, then the infrastructure"},
-    {"status web", "one service in detail: tasks, revision, images, rollout, events"},
-    {"status --check", "in CI: exit 1 unless everything is there and healthy"},
-    {"status --cluster prod --output json", "a cluster's services without the stack file, as JSON"},
-    {0}};
-
 static int parse(void *state, int opt, const char *arg)
 {
     (void)arg;
@@ -203,10 +196,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_status = {
-    .name = "status",
-    .args = "[SERVICE]",
-    .summary = "show the stack's services (tasks, revision, image, health) and infrastructure",
-    .args_kind = CLI_VALUE_SERVICE,
-    CLI_COMMAND_PARTS(status_opts),
-};
+const cli_command_code cli_code_status = CLI_COMMAND_CODE(status_opts);

@@ -18,11 +18,6 @@ static const cli_flag flags[] = {
     CLI_FLAG_YES(OPT_YES),
     {0}};
 
-static const cli_example examples[] = {
-    {"unlock", "shows who holds the stack's lock, asks for the stack name, removes it"},
-    {"unlock shop-staging --yes", "in a script: remove the lock of stack shop-staging"},
-    {0}};
-
 static int parse(void *state, int opt, const char *arg)
 {
     (void)arg;
@@ -96,12 +91,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-const cli_command cli_cmd_unlock = {
-    .name = "unlock",
-    .args = "[STACK]",
-    .summary = "remove the stack's lock that a killed run left (asks first; --yes for scripts)",
-    .about = "Only for a run that is gone (killed, or its machine lost): a live run renews its\n"
-             "lock, and the lock of one that died expires by itself (ecsdeploy(1), ONE RUN PER\n"
-             "STACK). It removes only the lock it showed.",
-    CLI_COMMAND_PARTS(unlock_opts),
-};
+const cli_command_code cli_code_unlock = CLI_COMMAND_CODE(unlock_opts);

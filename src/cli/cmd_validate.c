@@ -264,16 +264,4 @@ static int run_validate(const cli_globals *g, void *state, int argc, char **argv
     return EXIT_OK;
 }
 
-static const cli_example validate_examples[] = {
-    {"validate", "check ecsdeploy.yml offline and summarise it"},
-    {"-f examples/dbward.yml validate --set alb=true", "another file, with a parameter set"},
-    {"validate --output json", "the resolved model (or the problems) as JSON"},
-    {0}};
-
-const cli_command cli_cmd_validate = {
-    .name = "validate",
-
-    .summary = "check the stack file offline and summarise it (exit 2 on any problem)",
-    .examples = validate_examples,
-    .run = run_validate,
-};
+const cli_command_code cli_code_validate = {.run = run_validate};

@@ -78,15 +78,4 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     return rc;
 }
 
-static const cli_example examples[] = {
-    {"whoami", "account, identity, region, and where the credentials came from"},
-    {"whoami --profile dev --output json", "the same for a profile, as JSON"},
-    {0}};
-
-const cli_command cli_cmd_whoami = {
-    .name = "whoami",
-    .no_args = 1,
-    .examples = examples,
-    .summary = "show the AWS account, identity, region and credential source in use",
-    .run = run,
-};
+const cli_command_code cli_code_whoami = {.run = run};

@@ -54,7 +54,9 @@ void cli_print_help(FILE *out)
 
 void cli_print_command_help(const cli_command *cmd, FILE *out)
 {
-    int has_flags = cmd->flags && cmd->flags[0].name;
+    const cli_flag *flags = cmd->code->flags;
+    const cli_example *examples = cmd->examples;
+    int has_flags = flags && flags[0].name;
     fprintf(out, "Usage: ecsdeploy %s%s%s%s\n\n", cmd->name, cmd->args ? " " : "",
             cmd->args ? cmd->args : "", has_flags ? " [FLAGS]" : "");
     fprintf(out, "%c%s.\n", cmd->summary[0] >= 'a' && cmd->summary[0] <= 'z'
@@ -64,12 +66,12 @@ void cli_print_command_help(const cli_command *cmd, FILE *out)
         fprintf(out, "\n%s\n", cmd->about);
     if (has_flags) {
         fprintf(out, "\nFlags:\n");
-        print_flags(cmd->flags, out);
+        print_flags(flags, out);
     }
-    if (cmd->examples && cmd->examples[0].line) {
+    if (examples && examples[0].line) {
         fprintf(out, "\nExamples:\n");
-        for (size_t i = 0; cmd->examples[i].line; i++)
-            fprintf(out, "  ecsdeploy %s\n      %s\n", cmd->examples[i].line, cmd->examples[i].says);
+        for (size_t i = 0; examples[i].line; i++)
+            fprintf(out, "  ecsdeploy %s\n      %s\n", examples[i].line, examples[i].says);
     }
     fprintf(out, "\nGlobal flags:\n");
     print_flags(cli_global_flags, out);
@@ -93,16 +95,4 @@ static int run_help(const cli_globals *g, void *state, int argc, char **argv)
     return EXIT_OK;
 }
 
-static const cli_example help_examples[] = {
-    {"help", "list the commands and the global flags"},
-    {"help deploy", "the flags of deploy, with examples (the same as 'ecsdeploy deploy --help')"},
-    {0}};
-
-const cli_command cli_cmd_help = {
-    .name = "help",
-    .args = "[COMMAND]",
-    .summary = "list the commands, or describe one command's flags with examples",
-    .examples = help_examples,
-    .args_kind = CLI_VALUE_COMMAND,
-    .run = run_help,
-};
+const cli_command_code cli_code_help = {.run = run_help};

@@ -45,22 +45,24 @@ static const char *str(const cJSON *o, const char *name)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The element of the list o[list] whose "name" is name, or NULL. */
+static cJSON *named(const cJSON *o, const char *list, const char *name)
+{
+    cJSON *e;
+    cJSON_ArrayForEach(e, cJSON_GetObjectItem(o, list))
+        if (str(e, "name") && !strcmp(str(e, "name"), name))
+            return e;
+    return NULL;
+}
+
 static cJSON *container(const cJSON *doc, const char *name)
 {
-    cJSON *c;
-    cJSON_ArrayForEach(c, cJSON_GetObjectItem(doc, "containerDefinitions"))
-        if (str(c, "name") && !strcmp(str(c, "name"), name))
-            return c;
-    return NULL;
+    return named(doc, "containerDefinitions", name);
 }
 
 static cJSON *env_entry(const cJSON *k, const char *name)
 {
-    cJSON *e;
-    cJSON_ArrayForEach(e, cJSON_GetObjectItem(k, "environment"))
-        if (str(e, "name") && !strcmp(str(e, "name"), name))
-            return e;
-    return NULL;
+    return named(k, "environment", name);
 }
 
 /* One value of a container: "image", or "env" NAME. want: the desired container (with

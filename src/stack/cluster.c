@@ -33,39 +33,41 @@ static void strategy_rules(stack_ctx *c, const stack_node *list, const stack_cap
                           "like { provider: FARGATE_SPOT, weight: 1 }");
 }
 
+typedef struct {
+    stack_capacity *cap;
+    size_t n;
+} capacity_list;
+
+static void provider_item(stack_ctx *c, const stack_node *item, void *ud)
+{
+    capacity_list *l = ud;
+    int provider = -1;
+    if (!stack_node_get(item, "provider")) {
+        stack_err_missing(c, item, "provider");
+    } else if (stack_get_enum(c, item, "provider", provider_names, &provider) == 0) {
+        stack_capacity *x = &l->cap[l->n++];
+        x->provider = xstrdup(provider_names[provider]);
+        x->weight = 1;
+        x->loc = item->loc;
+        stack_get_int(c, item, "weight", 0, 1000, &x->weight);
+        stack_get_int(c, item, "base", 0, 100000, &x->base);
+    }
+}
+
 void stack_decode_capacity(stack_ctx *c, const stack_node *n, stack_capacity **out, size_t *nout)
 {
+    static const stack_list providers = {
+        .not_list = "must be a list like [ { provider: FARGATE, base: 1, weight: 1 }, "
+                    "{ provider: FARGATE_SPOT, weight: 3 } ]",
+        .empty = "name at least one provider (FARGATE or FARGATE_SPOT), or leave 'capacity' out",
+        .max = 2, .what = "providers", .why = "Fargate has (FARGATE and FARGATE_SPOT)",
+        .size = sizeof(stack_capacity), .keys = capacity_keys};
     size_t old = stack_path_push(c, "capacity");
-    if (n->kind != STACK_NODE_SEQ) {
-        stack_err(c, n, "must be a list like [ { provider: FARGATE, base: 1, weight: 1 }, "
-                       "{ provider: FARGATE_SPOT, weight: 3 } ]");
-    } else if (!n->n) {
-        stack_err(c, n, "name at least one provider (FARGATE or FARGATE_SPOT), or leave 'capacity' out");
-    } else if (!stack_too_many(c, n, 2, "providers", "Fargate has (FARGATE and FARGATE_SPOT)")) {
-        stack_capacity *cap = xcalloc(n->n, sizeof *cap);
-        size_t k = 0;
-        for (size_t i = 0; i < n->n; i++) {
-            const stack_node *item = n->vals[i];
-            size_t o2 = stack_path_push_index(c, i);
-            int provider = -1;
-            if (stack_want_map(c, item)) {
-                stack_check_keys(c, item, capacity_keys);
-                if (!stack_node_get(item, "provider"))
-                    stack_err_missing(c, item, "provider");
-                else if (stack_get_enum(c, item, "provider", provider_names, &provider) == 0) {
-                    cap[k].provider = xstrdup(provider_names[provider]);
-                    cap[k].weight = 1;
-                    cap[k].loc = item->loc;
-                    stack_get_int(c, item, "weight", 0, 1000, &cap[k].weight);
-                    stack_get_int(c, item, "base", 0, 100000, &cap[k].base);
-                    k++;
-                }
-            }
-            stack_path_pop(c, o2);
-        }
-        strategy_rules(c, n, cap, k);
-        *out = cap;
-        *nout = k;
+    capacity_list l = {0};
+    if (stack_decode_list(c, n, &providers, (void **)&l.cap, provider_item, &l)) {
+        strategy_rules(c, n, l.cap, l.n);
+        *out = l.cap;
+        *nout = l.n;
     }
     stack_path_pop(c, old);
 }

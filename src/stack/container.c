@@ -41,6 +41,28 @@ static void decode_argv(stack_ctx *c, const stack_node *map, const char *key, ch
     c->templates = 0;
 }
 
+/* A port of `ports:`: 8080, or { port: 9000, protocol: udp }. */
+static void port_item(stack_ctx *c, const stack_node *v, void *ud)
+{
+    stack_container *k = ud;
+    stack_port *p = &k->ports[k->nports];
+    int proto = 0, ok;
+    if (v->kind == STACK_NODE_MAP) {
+        stack_check_keys(c, v, port_keys);
+        if (!stack_node_get(v, "port"))
+            stack_err_missing(c, v, "port");
+        ok = stack_node_get(v, "port") && stack_get_int(c, v, "port", 1, 65535, &p->port) == 0;
+        ok = stack_get_enum(c, v, "protocol", proto_names, &proto) == 0 && ok;
+    } else {
+        ok = stack_node_int(c, v, 1, 65535, &p->port) == 0;
+    }
+    if (ok) {
+        p->protocol = xstrdup(proto_names[proto]);
+        p->loc = v->loc;
+        k->nports++;
+    }
+}
+
 static void decode_ports(stack_ctx *c, const stack_node *map, stack_container *k)
 {
     const stack_node *one = stack_node_get(map, "port"), *many = stack_node_get(map, "ports");
@@ -59,38 +81,11 @@ static void decode_ports(stack_ctx *c, const stack_node *map, stack_container *k
     }
     if (!many)
         return;
+    static const stack_list ports = {
+        .not_list = "must be a list like [8080, { port: 9000, protocol: udp }]", .max = 100,
+        .what = "ports", .why = "one container may publish", .size = sizeof(stack_port)};
     size_t old = stack_path_push(c, "ports");
-    if (many->kind != STACK_NODE_SEQ) {
-        stack_err(c, many, "must be a list like [8080, { port: 9000, protocol: udp }]");
-        stack_path_pop(c, old);
-        return;
-    }
-    if (stack_too_many(c, many, 100, "ports", "one container may publish")) {
-        stack_path_pop(c, old);
-        return;
-    }
-    k->ports = xcalloc(many->n + 1, sizeof *k->ports);
-    for (size_t i = 0; i < many->n; i++) {
-        const stack_node *v = many->vals[i];
-        size_t o2 = stack_path_push_index(c, i);
-        stack_port *p = &k->ports[k->nports];
-        int proto = 0, ok;
-        if (v->kind == STACK_NODE_MAP) {
-            stack_check_keys(c, v, port_keys);
-            if (!stack_node_get(v, "port"))
-                stack_err_missing(c, v, "port");
-            ok = stack_node_get(v, "port") && stack_get_int(c, v, "port", 1, 65535, &p->port) == 0;
-            ok = stack_get_enum(c, v, "protocol", proto_names, &proto) == 0 && ok;
-        } else {
-            ok = stack_node_int(c, v, 1, 65535, &p->port) == 0;
-        }
-        if (ok) {
-            p->protocol = xstrdup(proto_names[proto]);
-            p->loc = v->loc;
-            k->nports++;
-        }
-        stack_path_pop(c, o2);
-    }
+    stack_decode_list(c, many, &ports, (void **)&k->ports, port_item, k);
     stack_path_pop(c, old);
 }
 

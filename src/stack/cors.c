@@ -58,7 +58,6 @@ static void decode_rule(stack_ctx *c, const stack_node *r, stack_cors_rule *x)
 {
     x->loc = r->loc;
     x->max_age = -1;
-    stack_check_keys(c, r, rule_keys);
     if (!stack_node_get(r, "origins"))
         stack_err_missing(c, r, "origins");
     if (!stack_node_get(r, "methods"))
@@ -82,20 +81,20 @@ static void decode_rule(stack_ctx *c, const stack_node *r, stack_cors_rule *x)
     stack_get_int(c, r, "max_age", 0, 2147483647, &x->max_age);
 }
 
+static void rule_item(stack_ctx *c, const stack_node *r, void *ud)
+{
+    stack_bucket *b = ud;
+    decode_rule(c, r, &b->cors[b->ncors++]);
+}
+
 void stack_decode_cors(stack_ctx *c, const stack_node *l, stack_bucket *b)
 {
+    static const stack_list rules = {
+        .not_list = "must be a list of rules like { origins: [\"https://app.example.com\"], "
+                    "methods: [GET] }",
+        .max = MAX_RULES, .what = "rules", .why = "S3 takes per bucket",
+        .size = sizeof(stack_cors_rule), .keys = rule_keys};
     size_t old = stack_path_push(c, "cors");
-    if (l->kind != STACK_NODE_SEQ) {
-        stack_err(c, l, "must be a list of rules like { origins: [\"https://app.example.com\"], "
-                        "methods: [GET] }");
-    } else if (!stack_too_many(c, l, MAX_RULES, "rules", "S3 takes per bucket")) {
-        b->cors = xcalloc(l->n + 1, sizeof *b->cors);
-        for (size_t i = 0; i < l->n; i++) {
-            size_t o2 = stack_path_push_index(c, i);
-            if (stack_want_map(c, l->vals[i]))
-                decode_rule(c, l->vals[i], &b->cors[b->ncors++]);
-            stack_path_pop(c, o2);
-        }
-    }
+    stack_decode_list(c, l, &rules, (void **)&b->cors, rule_item, b);
     stack_path_pop(c, old);
 }

@@ -564,13 +564,12 @@ static void use_json(cJSON *o, const char *section, const stack_store_use *u, si
     for (size_t i = 0; i < n; i++) {
         if (u[i].container != container)
             continue;
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = cJSON_AddObjectToObject(m, u[i].name);
         const char *keys[] = {"host", "port", "name", "user", "password"};
         const char *vals[] = {u[i].host, u[i].port, u[i].db_name, u[i].user, u[i].password};
         for (size_t k = 0; k < 5; k++)
             if (vals[k])
                 cJSON_AddStringToObject(x, keys[k], vals[k]);
-        cJSON_AddItemToObject(m, u[i].name, x);
     }
 }
 
@@ -585,7 +584,7 @@ void stack_databases_json(cJSON *o, const stack_model *s)
     cJSON *m = cJSON_AddObjectToObject(o, "databases");
     for (size_t i = 0; i < s->ndatabases; i++) {
         const stack_database *db = &s->databases[i];
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = cJSON_AddObjectToObject(m, db->name);
         if (db->existing) {
             cJSON_AddStringToObject(x, "existing", db->existing);
         } else {
@@ -612,13 +611,11 @@ void stack_databases_json(cJSON *o, const stack_model *s)
                 cJSON_AddStringToObject(x, "subnets", stack_tier_name(db->tier));
             }
         }
-        cJSON_AddItemToObject(m, db->name, x);
     }
     m = cJSON_AddObjectToObject(o, "caches");
     for (size_t i = 0; i < s->ncaches; i++) {
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = cJSON_AddObjectToObject(m, s->caches[i].name);
         cJSON_AddStringToObject(x, "existing", s->caches[i].existing ? s->caches[i].existing : "");
-        cJSON_AddItemToObject(m, s->caches[i].name, x);
     }
 }
 

@@ -341,22 +341,43 @@ int stack_get_strlist(stack_ctx *c, const stack_node *map, const char *key, int 
     return 0;
 }
 
-void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack_item_fn fn,
-                     stack_service *svc)
+int stack_decode_list(stack_ctx *c, const stack_node *l, const stack_list *d, void **items,
+                      stack_list_fn fn, void *ud)
+{
+    if (l->kind != STACK_NODE_SEQ) {
+        stack_err(c, l, "%s", d->not_list);
+        return 0;
+    }
+    if (!l->n && d->empty) {
+        stack_err(c, l, "%s", d->empty);
+        return 0;
+    }
+    if (stack_too_many(c, l, d->max, d->what, d->why))
+        return 0;
+    if (d->size)
+        *items = xcalloc(l->n + 1, d->size);
+    for (size_t i = 0; i < l->n; i++) {
+        size_t old = stack_path_push_index(c, i);
+        if (!d->keys || stack_want_map(c, l->vals[i])) {
+            if (d->keys)
+                stack_check_keys(c, l->vals[i], d->keys);
+            fn(c, l->vals[i], ud);
+        }
+        stack_path_pop(c, old);
+    }
+    return 1;
+}
+
+void stack_each_item(stack_ctx *c, const stack_node *map, const char *key,
+                     const char *const *keys, stack_list_fn fn, stack_service *svc)
 {
     const stack_node *l = stack_node_get(map, key);
     if (!l)
         return;
+    const stack_list entries = {.not_list = "must be a list", .max = 100, .what = "entries",
+                                .why = "this list may hold", .keys = keys};
     size_t old = stack_path_push(c, key);
-    if (l->kind != STACK_NODE_SEQ) {
-        stack_err(c, l, "must be a list");
-    } else if (!stack_too_many(c, l, 100, "entries", "this list may hold")) {
-        for (size_t i = 0; i < l->n; i++) {
-            size_t o2 = stack_path_push_index(c, i);
-            fn(c, l->vals[i], svc);
-            stack_path_pop(c, o2);
-        }
-    }
+    stack_decode_list(c, l, &entries, NULL, fn, svc);
     stack_path_pop(c, old);
 }
 

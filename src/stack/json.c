@@ -20,6 +20,14 @@ static void strs(cJSON *o, const char *k, char *const *v, size_t n)
         cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
 }
 
+/* A new object at the end of the list a, to fill. */
+static cJSON *new_item(cJSON *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToArray(a, o);
+    return o;
+}
+
 static void num(cJSON *o, const char *k, double v)
 {
     cJSON_AddNumberToObject(o, k, v);
@@ -69,11 +77,10 @@ static cJSON *network_json(const stack_network *n)
         boolean(o, "ipv6", n->ipv6);
         cJSON *a = cJSON_AddArrayToObject(o, "subnets");
         for (size_t i = 0; i < n->nsubnets; i++) {
-            cJSON *sn = cJSON_CreateObject();
+            cJSON *sn = new_item(a);
             str(sn, "tier", stack_tier_name(n->subnets[i].tier));
             num(sn, "zone", n->subnets[i].zone);
             str(sn, "cidr", n->subnets[i].cidr);
-            cJSON_AddItemToArray(a, sn);
         }
     } else if (n->mode == STACK_VPC_EXISTING) {
         str(o, "id", n->vpc_id);
@@ -116,25 +123,23 @@ static cJSON *bucket_json(const stack_bucket *b)
     boolean(o, "versioning", b->versioning);
     cJSON *a = cJSON_AddArrayToObject(o, "lifecycle");
     for (size_t i = 0; i < b->nlifecycle; i++) {
-        cJSON *r = cJSON_CreateObject();
+        cJSON *r = new_item(a);
         str(r, "prefix", b->lifecycle[i].prefix);
         if (b->lifecycle[i].expire_days)
             num(r, "expire_days", b->lifecycle[i].expire_days);
         if (b->lifecycle[i].noncurrent_expire_days)
             num(r, "noncurrent_expire_days", b->lifecycle[i].noncurrent_expire_days);
-        cJSON_AddItemToArray(a, r);
     }
     a = cJSON_AddArrayToObject(o, "cors");
     for (size_t i = 0; i < b->ncors; i++) {
         const stack_cors_rule *c = &b->cors[i];
-        cJSON *r = cJSON_CreateObject();
+        cJSON *r = new_item(a);
         strs(r, "origins", c->origins, c->norigins);
         strs(r, "methods", c->methods, c->nmethods);
         strs(r, "headers", c->headers, c->nheaders);
         strs(r, "expose_headers", c->expose_headers, c->nexpose_headers);
         if (c->max_age >= 0)
             num(r, "max_age", c->max_age);
-        cJSON_AddItemToArray(a, r);
     }
     boolean(o, "keep", b->keep);
     return o;
@@ -177,7 +182,7 @@ static cJSON *lb_json(const stack_load_balancer *lb)
     cJSON *a = cJSON_AddArrayToObject(o, "listeners");
     for (size_t i = 0; i < lb->nlisteners; i++) {
         const stack_listener *l = &lb->listeners[i];
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = new_item(a);
         num(x, "port", l->port);
         str(x, "protocol", l->protocol == STACK_PROTO_HTTPS ? "HTTPS" : "HTTP");
         if (l->protocol == STACK_PROTO_HTTPS) {
@@ -192,7 +197,6 @@ static cJSON *lb_json(const stack_load_balancer *lb)
         if (l->redirect_port)
             num(x, "redirect_to", l->redirect_port);
         cJSON_AddItemToObject(x, "authenticate", auth_json(&l->auth));
-        cJSON_AddItemToArray(a, x);
     }
     return o;
 }
@@ -214,15 +218,14 @@ static cJSON *container_json(const stack_container *k)
     str(o, "user", k->user);
     cJSON *p = cJSON_AddArrayToObject(o, "ports");
     for (size_t i = 0; i < k->nports; i++) {
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = new_item(p);
         num(x, "port", k->ports[i].port);
         str(x, "protocol", k->ports[i].protocol);
-        cJSON_AddItemToArray(p, x);
     }
     env_map(o, "environment", k->environment, k->nenvironment);
     cJSON *s = cJSON_AddObjectToObject(o, "secrets");
     for (size_t i = 0; i < k->nsecrets; i++) {
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = cJSON_AddObjectToObject(s, k->secrets[i].env);
         str(x, "secret", k->secrets[i].secret);
         str(x, "key", k->secrets[i].json_key);
         if (k->secrets[i].parameter && k->secrets[i].parameter_sub) {
@@ -232,7 +235,6 @@ static cJSON *container_json(const stack_container *k)
         } else {
             str(x, "parameter", k->secrets[i].parameter);
         }
-        cJSON_AddItemToObject(s, k->secrets[i].env, x);
     }
     if (k->health.set) {
         cJSON *h = cJSON_AddObjectToObject(o, "health_check");
@@ -260,11 +262,10 @@ cJSON *stack_capacity_json(const stack_capacity *cap, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
     for (size_t i = 0; i < n; i++) {
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = new_item(a);
         str(x, "provider", cap[i].provider);
         num(x, "weight", cap[i].weight);
         num(x, "base", cap[i].base);
-        cJSON_AddItemToArray(a, x);
     }
     return a;
 }
@@ -337,7 +338,7 @@ static void service_lists(cJSON *o, const stack_service *v)
     cJSON *a = cJSON_AddArrayToObject(o, "permissions");
     for (size_t i = 0; i < v->npermissions; i++) {
         const stack_permission *p = &v->permissions[i];
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = new_item(a);
         if (p->kind == STACK_PERM_BUCKET) {
             str(x, "bucket", p->bucket);
             str(x, "bucket_name", p->bucket_name);
@@ -350,23 +351,20 @@ static void service_lists(cJSON *o, const stack_service *v)
         } else {
             cJSON_AddItemToObject(x, "statement", cJSON_Parse(p->statement_json));
         }
-        cJSON_AddItemToArray(a, x);
     }
     a = cJSON_AddArrayToObject(o, "allow_from");
     for (size_t i = 0; i < v->nallow_from; i++) {
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = new_item(a);
         str(x, peer[v->allow_from[i].kind], v->allow_from[i].peer);
         if (v->allow_from[i].port)
             num(x, "port", v->allow_from[i].port);
-        cJSON_AddItemToArray(a, x);
     }
     a = cJSON_AddArrayToObject(o, "reach");
     for (size_t i = 0; i < v->nreach; i++) {
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = new_item(a);
         str(x, "group", v->reach[i].group);
         num(x, "port", v->reach[i].port);
         str(x, "protocol", v->reach[i].protocol);
-        cJSON_AddItemToArray(a, x);
     }
 }
 
@@ -377,7 +375,7 @@ static void egress_json(cJSON *o, const stack_service *v)
     cJSON *a = cJSON_AddArrayToObject(o, "egress");
     for (size_t i = 0; i < v->negress; i++) {
         const stack_egress *e = &v->egress[i];
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = new_item(a);
         str(x, "to", e->written);
         str(x, "protocol", e->protocol);
         if (strcmp(e->protocol, "all") != 0) {
@@ -385,7 +383,6 @@ static void egress_json(cJSON *o, const stack_service *v)
             if (e->to_port != e->port)
                 num(x, "to_port", e->to_port);
         }
-        cJSON_AddItemToArray(a, x);
     }
 }
 
@@ -407,7 +404,7 @@ static void scaling_json(cJSON *o, const stack_scaling *sc)
     cJSON *a = cJSON_AddArrayToObject(x, "schedule");
     for (size_t i = 0; i < sc->nschedule; i++) {
         const stack_schedule *e = &sc->schedule[i];
-        cJSON *y = cJSON_CreateObject();
+        cJSON *y = new_item(a);
         str(y, "name", e->name);
         str(y, "schedule", e->schedule);
         str(y, "timezone", e->timezone);
@@ -415,7 +412,6 @@ static void scaling_json(cJSON *o, const stack_scaling *sc)
             num(y, "min", e->min);
         if (e->max >= 0)
             num(y, "max", e->max);
-        cJSON_AddItemToArray(a, y);
     }
 }
 
@@ -508,10 +504,9 @@ static void top_sections(cJSON *o, const stack_model *s)
         cJSON_AddItemToObject(o, "ci", ci_json(&s->ci));
     m = cJSON_AddObjectToObject(o, "zones");
     for (size_t i = 0; i < s->nzones; i++) {
-        cJSON *z = cJSON_CreateObject();
+        cJSON *z = cJSON_AddObjectToObject(m, s->zones[i].name);
         str(z, "name", s->zones[i].domain);
         boolean(z, "keep", s->zones[i].keep);
-        cJSON_AddItemToObject(m, s->zones[i].name, z);
     }
     stack_databases_json(o, s);
     stack_storage_json(o, s);
@@ -524,13 +519,12 @@ static void top_sections(cJSON *o, const stack_model *s)
     m = cJSON_AddObjectToObject(o, "bootstrap");
     for (size_t i = 0; i < s->nbootstrap; i++) {
         const stack_bootstrap *b = &s->bootstrap[i];
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = cJSON_AddObjectToObject(m, b->name);
         str(x, "service", b->service);
         str(x, "container", b->container);
         str(x, "command", b->command);
         str(x, "secret", b->secret);
         num(x, "timeout", b->timeout);
-        cJSON_AddItemToObject(m, b->name, x);
     }
     m = cJSON_AddObjectToObject(o, "outputs");
     for (size_t i = 0; i < s->noutputs; i++)

@@ -87,7 +87,6 @@ static void decode_listener(stack_ctx *c, const stack_node *v, stack_listener *l
                             const stack_load_balancer *lb)
 {
     l->loc = v->loc;
-    stack_check_keys(c, v, listener_keys);
     if (!stack_node_get(v, "port"))
         stack_err_missing(c, v, "port");
     stack_get_int(c, v, "port", 1, 65535, &l->port);
@@ -131,31 +130,29 @@ static void decode_listener(stack_ctx *c, const stack_node *v, stack_listener *l
                          l->certificates[i]);
 }
 
+static void listener_item(stack_ctx *c, const stack_node *item, void *ud)
+{
+    stack_load_balancer *lb = ud;
+    stack_listener *l = &lb->listeners[lb->nlisteners++];
+    decode_listener(c, item, l, lb);
+    for (size_t j = 0; j + 1 < lb->nlisteners; j++)
+        if (l->port && lb->listeners[j].port == l->port)
+            stack_err_key(c, stack_node_get(item, "port"), "port",
+                          "port %d already has a listener (line %d)", l->port,
+                          lb->listeners[j].loc.line);
+}
+
 static void decode_listeners(stack_ctx *c, const stack_node *ls, stack_load_balancer *lb)
 {
+    static const char not_listeners[] = "must be a list of listeners like [ { port: 80 } ]";
+    static const stack_list listeners = {
+        .not_list = not_listeners, .empty = not_listeners, .max = 50,
+        .what = "listeners", .why = "an Application Load Balancer takes",
+        .size = sizeof(stack_listener), .keys = listener_keys};
     size_t old = stack_path_push(c, "listeners");
-    if (ls->kind != STACK_NODE_SEQ || !ls->n) {
-        stack_err(c, ls, "must be a list of listeners like [ { port: 80 } ]");
+    if (!stack_decode_list(c, ls, &listeners, (void **)&lb->listeners, listener_item, lb)) {
         stack_path_pop(c, old);
         return;
-    }
-    if (stack_too_many(c, ls, 50, "listeners", "an Application Load Balancer takes")) {
-        stack_path_pop(c, old);
-        return;
-    }
-    lb->listeners = xcalloc(ls->n, sizeof *lb->listeners);
-    for (size_t i = 0; i < ls->n; i++) {
-        size_t o2 = stack_path_push_index(c, i);
-        if (stack_want_map(c, ls->vals[i])) {
-            stack_listener *l = &lb->listeners[lb->nlisteners++];
-            decode_listener(c, ls->vals[i], l, lb);
-            for (size_t j = 0; j + 1 < lb->nlisteners; j++)
-                if (l->port && lb->listeners[j].port == l->port)
-                    stack_err_key(c, stack_node_get(ls->vals[i], "port"), "port",
-                                 "port %d already has a listener (line %d)", l->port,
-                                 lb->listeners[j].loc.line);
-        }
-        stack_path_pop(c, o2);
     }
     size_t forwarding = 0;
     for (size_t i = 0; i < lb->nlisteners; i++)

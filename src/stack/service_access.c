@@ -83,13 +83,11 @@ static void bucket_item(stack_ctx *c, const stack_node *n, stack_permission *p)
     }
 }
 
-static void permission_item(stack_ctx *c, const stack_node *n, stack_service *svc)
+static void permission_item(stack_ctx *c, const stack_node *n, void *ud)
 {
-    if (!stack_want_map(c, n))
-        return;
+    stack_service *svc = ud;
     stack_permission *p = &svc->permissions[svc->npermissions];
     p->loc = n->loc;
-    stack_check_keys(c, n, perm_keys);
     int kinds = !!stack_node_get(n, "bucket") + !!stack_node_get(n, "bucket_name") +
                 !!stack_node_get(n, "secret") + !!stack_node_get(n, "actions");
     if (kinds == 1)
@@ -123,8 +121,9 @@ static void permission_item(stack_ctx *c, const stack_node *n, stack_service *sv
     }
 }
 
-static void ingress_item(stack_ctx *c, const stack_node *n, stack_service *svc)
+static void ingress_item(stack_ctx *c, const stack_node *n, void *ud)
 {
+    stack_service *svc = ud;
     stack_ingress *g = &svc->allow_from[svc->nallow_from];
     g->loc = n->loc;
     char *peer = NULL;
@@ -168,14 +167,12 @@ static void ingress_item(stack_ctx *c, const stack_node *n, stack_service *svc)
     svc->nallow_from++;
 }
 
-static void reach_item(stack_ctx *c, const stack_node *n, stack_service *svc)
+static void reach_item(stack_ctx *c, const stack_node *n, void *ud)
 {
-    if (!stack_want_map(c, n))
-        return;
+    stack_service *svc = ud;
     stack_reach *r = &svc->reach[svc->nreach++];
     int proto = 0;
     r->loc = n->loc;
-    stack_check_keys(c, n, reach_keys);
     if (stack_get_str(c, n, "group", 1, &r->group) == 0 && r->group && strncmp(r->group, "sg-", 3) != 0)
         stack_err_key(c, stack_node_get(n, "group"), "group", "'%s' is not a security group id (sg-…)", r->group);
     if (!stack_node_get(n, "port"))
@@ -188,9 +185,9 @@ static void reach_item(stack_ctx *c, const stack_node *n, stack_service *svc)
 void stack_decode_access(stack_ctx *c, const stack_node *n, stack_service *svc)
 {
     svc->permissions = xcalloc(stack_list_len(n, "permissions") + 1, sizeof *svc->permissions);
-    stack_each_item(c, n, "permissions", permission_item, svc);
+    stack_each_item(c, n, "permissions", perm_keys, permission_item, svc);
     svc->allow_from = xcalloc(stack_list_len(n, "allow_from") + 1, sizeof *svc->allow_from);
-    stack_each_item(c, n, "allow_from", ingress_item, svc);
+    stack_each_item(c, n, "allow_from", NULL, ingress_item, svc);
     svc->reach = xcalloc(stack_list_len(n, "reach") + 1, sizeof *svc->reach);
-    stack_each_item(c, n, "reach", reach_item, svc);
+    stack_each_item(c, n, "reach", reach_keys, reach_item, svc);
 }

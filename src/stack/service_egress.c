@@ -98,11 +98,16 @@ static void add_rule(stack_service *svc, size_t *cap, const stack_egress *e)
     svc->egress[svc->negress++] = *e;
 }
 
-static void egress_item(stack_ctx *c, const stack_node *n, stack_service *svc, size_t *cap)
+/* The rules read so far, and the room made for them. */
+typedef struct {
+    stack_service *svc;
+    size_t cap;
+} egress_rules;
+
+static void egress_item(stack_ctx *c, const stack_node *n, void *ud)
 {
-    if (!stack_want_map(c, n))
-        return;
-    stack_check_keys(c, n, egress_keys);
+    stack_service *svc = ((egress_rules *)ud)->svc;
+    size_t *cap = &((egress_rules *)ud)->cap;
     int proto = 0, from = 0, to_port = 0;
     stack_get_enum(c, n, "protocol", proto_names, &proto);
     const stack_node *port = stack_node_get(n, "port");
@@ -146,21 +151,17 @@ void stack_decode_egress(stack_ctx *c, const stack_node *n, stack_service *svc)
     const stack_node *l = stack_node_get(n, "egress");
     if (!l)
         return;
+    static const char not_rules[] = "must be a list of rules like [ { to: 0.0.0.0/0, port: 443 } "
+                                    "]; leave 'egress' out to keep AWS's allow-all rule";
+    static const stack_list rules = {.not_list = not_rules, .empty = not_rules,
+                                     .max = EGRESS_MAX_RULES, .what = "rules",
+                                     .why = "a security group takes per direction",
+                                     .keys = egress_keys};
     size_t old = stack_path_push(c, "egress");
-    size_t cap = 0;
-    if (l->kind != STACK_NODE_SEQ || !l->n) {
-        stack_err(c, l, "must be a list of rules like [ { to: 0.0.0.0/0, port: 443 } ]; leave "
-                        "'egress' out to keep AWS's allow-all rule");
-    } else if (!stack_too_many(c, l, EGRESS_MAX_RULES, "rules", "a security group takes per direction")) {
-        for (size_t i = 0; i < l->n; i++) {
-            size_t o2 = stack_path_push_index(c, i);
-            egress_item(c, l->vals[i], svc, &cap);
-            stack_path_pop(c, o2);
-        }
-        if (svc->negress > EGRESS_MAX_RULES)
-            stack_err(c, l, "%zu rules (one per destination) are more than the %d a security group "
-                            "takes per direction", svc->negress, EGRESS_MAX_RULES);
-    }
+    egress_rules r = {svc, 0};
+    if (stack_decode_list(c, l, &rules, NULL, egress_item, &r) && svc->negress > EGRESS_MAX_RULES)
+        stack_err(c, l, "%zu rules (one per destination) are more than the %d a security group "
+                        "takes per direction", svc->negress, EGRESS_MAX_RULES);
     stack_path_pop(c, old);
 }
 

@@ -86,15 +86,13 @@ static int zone_shape_ok(const char *z)
     return strspn(z, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+-") == strlen(z);
 }
 
-static void schedule_item(stack_ctx *c, const stack_node *n, stack_scaling *sc)
+static void schedule_item(stack_ctx *c, const stack_node *n, void *ud)
 {
-    if (!stack_want_map(c, n))
-        return;
+    stack_scaling *sc = ud;
     stack_schedule *a = &sc->schedule[sc->nschedule];
     memset(a, 0, sizeof *a);
     a->loc = n->loc;
     a->min = a->max = -1;
-    stack_check_keys(c, n, schedule_keys);
     stack_get_str(c, n, "name", 1, &a->name);
     if (a->name && (strlen(a->name) > 200 || !*a->name ||
                     strspn(a->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
@@ -145,17 +143,13 @@ static void schedule_item(stack_ctx *c, const stack_node *n, stack_scaling *sc)
 
 static void decode_schedule(stack_ctx *c, const stack_node *l, stack_scaling *sc)
 {
+    static const stack_list actions = {
+        .not_list = "must be a list of actions like [ { name: day, cron: \"0 8 ? * MON-FRI *\", min: 2 } ]",
+        .max = SCALING_MAX_SCHEDULE, .what = "actions",
+        .why = "Application Auto Scaling keeps per service", .size = sizeof(stack_schedule),
+        .keys = schedule_keys};
     size_t old = stack_path_push(c, "schedule");
-    if (l->kind != STACK_NODE_SEQ) {
-        stack_err(c, l, "must be a list of actions like [ { name: day, cron: \"0 8 ? * MON-FRI *\", min: 2 } ]");
-    } else if (!stack_too_many(c, l, SCALING_MAX_SCHEDULE, "actions", "Application Auto Scaling keeps per service")) {
-        sc->schedule = xcalloc(l->n + 1, sizeof *sc->schedule);
-        for (size_t i = 0; i < l->n; i++) {
-            size_t o2 = stack_path_push_index(c, i);
-            schedule_item(c, l->vals[i], sc);
-            stack_path_pop(c, o2);
-        }
-    }
+    stack_decode_list(c, l, &actions, (void **)&sc->schedule, schedule_item, sc);
     stack_path_pop(c, old);
 }
 

@@ -101,13 +101,11 @@ static void decode_efs(stack_ctx *c, const stack_node *e, stack_volume *v, const
     stack_path_pop(c, old);
 }
 
-static void volume_item(stack_ctx *c, const stack_node *n, stack_service *svc)
+static void volume_item(stack_ctx *c, const stack_node *n, void *ud)
 {
-    if (!stack_want_map(c, n))
-        return;
+    stack_service *svc = ud;
     stack_volume *v = &svc->volumes[svc->nvolumes++];
     v->loc = n->loc;
-    stack_check_keys(c, n, volume_keys);
     stack_get_str(c, n, "name", 0, &v->name);
     if (!v->name)
         v->name = xasprintf("vol-%zu", svc->nvolumes);
@@ -137,5 +135,5 @@ static void volume_item(stack_ctx *c, const stack_node *n, stack_service *svc)
 void stack_decode_volumes(stack_ctx *c, const stack_node *n, stack_service *svc)
 {
     svc->volumes = xcalloc(stack_list_len(n, "volumes") + 1, sizeof *svc->volumes);
-    stack_each_item(c, n, "volumes", volume_item, svc);
+    stack_each_item(c, n, "volumes", volume_keys, volume_item, svc);
 }

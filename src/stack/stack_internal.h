@@ -101,11 +101,29 @@ int stack_block_map(stack_ctx *c, const stack_node *key, const stack_node *v, co
 int stack_too_many(stack_ctx *c, const stack_node *n, size_t max, const char *what, const char *why);
 /* The `enabled:` switch of a map (default true; false drops the element). */
 int stack_enabled(stack_ctx *c, const stack_node *map);
+/* A list of the file (of rules, ports, listeners...), read item by item. */
+typedef struct {
+    const char *not_list; /* the error when it is not a list */
+    const char *empty;    /* the error when it is an empty one; NULL: empty is fine */
+    size_t max;           /* more items than this is an error: "N WHAT, more than the */
+    const char *what;     /* MAX WHY" */
+    const char *why;
+    size_t size;          /* > 0: the size of an item of the array made for them */
+    /* non-NULL: an item must be a mapping with these keys (NULL-terminated); one that is
+     * not is reported and not given to fn, unknown keys are reported before fn */
+    const char *const *keys;
+} stack_list;
+typedef void (*stack_list_fn)(stack_ctx *c, const stack_node *item, void *ud);
+/* Decode the list l (the path at its key) as d says: *items (when d->size) a new zeroed
+ * array of l's size plus one, then fn for each item, the path at its index. 1, or 0 after
+ * reporting that l is not such a list (then *items is untouched). */
+int stack_decode_list(stack_ctx *c, const stack_node *l, const stack_list *d, void **items,
+                      stack_list_fn fn, void *ud);
 /* A list of strings (a single string is taken as a one-item list when `single_ok`). */
-/* A list of a service's (map[key], at most 100): fn for each item, the path following. */
-typedef void (*stack_item_fn)(stack_ctx *c, const stack_node *item, stack_service *svc);
-void stack_each_item(stack_ctx *c, const stack_node *map, const char *key, stack_item_fn fn,
-                     stack_service *svc);
+/* A list of a service's (map[key], at most 100): fn(c, item, svc) for each item (a mapping
+ * with `keys` when keys is not NULL). */
+void stack_each_item(stack_ctx *c, const stack_node *map, const char *key,
+                     const char *const *keys, stack_list_fn fn, stack_service *svc);
 /* A map of named blocks: a section of the file ("secrets:", "load_balancers:") or of a
  * block (a file system's "access_points:"). */
 typedef struct {

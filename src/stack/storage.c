@@ -436,7 +436,7 @@ void stack_storage_json(cJSON *o, const stack_model *s)
     cJSON *m = cJSON_AddObjectToObject(o, "file_systems");
     for (size_t i = 0; i < s->nfile_systems; i++) {
         const stack_file_system *fs = &s->file_systems[i];
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = cJSON_AddObjectToObject(m, fs->name);
         str(x, "existing", fs->existing);
         cJSON_AddBoolToObject(x, "keep", fs->keep);
         if (!fs->existing) {
@@ -450,21 +450,19 @@ void stack_storage_json(cJSON *o, const stack_model *s)
         cJSON *aps = cJSON_AddObjectToObject(x, "access_points");
         for (size_t j = 0; j < fs->naccess_points; j++) {
             const stack_access_point *ap = &fs->access_points[j];
-            cJSON *a = cJSON_CreateObject();
+            cJSON *a = cJSON_AddObjectToObject(aps, ap->name);
             str(a, "path", ap->path);
             if (ap->uid >= 0) {
                 cJSON_AddNumberToObject(a, "uid", (double)ap->uid);
                 cJSON_AddNumberToObject(a, "gid", (double)ap->gid);
             }
             str(a, "permissions", ap->permissions);
-            cJSON_AddItemToObject(aps, ap->name, a);
         }
-        cJSON_AddItemToObject(m, fs->name, x);
     }
     m = cJSON_AddObjectToObject(o, "parameter_store");
     for (size_t i = 0; i < s->nssm_parameters; i++) {
         const stack_ssm_parameter *p = &s->ssm_parameters[i];
-        cJSON *x = cJSON_CreateObject();
+        cJSON *x = cJSON_AddObjectToObject(m, p->name);
         str(x, p->source == STACK_SSM_PATH ? "path" : "name", p->ssm_name);
         str(x, "type", p->type);
         str(x, "source", ssm_source_names[p->source]);
@@ -476,7 +474,6 @@ void stack_storage_json(cJSON *o, const stack_model *s)
         str(x, "kms_key", p->kms_key);
         str(x, "description", p->description);
         cJSON_AddBoolToObject(x, "keep", p->keep);
-        cJSON_AddItemToObject(m, p->name, x);
     }
 }
 

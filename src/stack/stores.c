@@ -116,40 +116,32 @@ void stack_decode_secret(stack_ctx *c, const stack_node *key, const stack_node *
                      "an existing secret is never deleted; remove 'keep: false'");
 }
 
+static void lifecycle_item(stack_ctx *c, const stack_node *r, void *ud)
+{
+    stack_bucket *b = ud;
+    stack_lifecycle_rule *lr = &b->lifecycle[b->nlifecycle++];
+    lr->loc = r->loc;
+    stack_get_str(c, r, "prefix", 0, &lr->prefix);
+    if (!lr->prefix)
+        lr->prefix = xstrdup("");
+    stack_get_int(c, r, "expire_days", 1, 36500, &lr->expire_days);
+    stack_get_int(c, r, "noncurrent_expire_days", 1, 36500, &lr->noncurrent_expire_days);
+    if (!stack_node_get(r, "expire_days") && !stack_node_get(r, "noncurrent_expire_days"))
+        stack_err(c, r, "a rule needs expire_days (or noncurrent_expire_days)");
+    for (size_t j = 0; j + 1 < b->nlifecycle; j++)
+        if (strcmp(b->lifecycle[j].prefix, lr->prefix) == 0)
+            stack_err(c, r, "a rule for prefix '%s' is already given (line %d)", lr->prefix,
+                      b->lifecycle[j].loc.line);
+}
+
 static void decode_lifecycle(stack_ctx *c, const stack_node *l, stack_bucket *b)
 {
+    static const stack_list rules = {
+        .not_list = "must be a list of rules like { prefix: logs/, expire_days: 30 }",
+        .max = 1000, .what = "rules", .why = "S3 takes per bucket",
+        .size = sizeof(stack_lifecycle_rule), .keys = lifecycle_keys};
     size_t old = stack_path_push(c, "lifecycle");
-    if (l->kind != STACK_NODE_SEQ) {
-        stack_err(c, l, "must be a list of rules like { prefix: logs/, expire_days: 30 }");
-        stack_path_pop(c, old);
-        return;
-    }
-    if (stack_too_many(c, l, 1000, "rules", "S3 takes per bucket")) {
-        stack_path_pop(c, old);
-        return;
-    }
-    b->lifecycle = xcalloc(l->n + 1, sizeof *b->lifecycle);
-    for (size_t i = 0; i < l->n; i++) {
-        const stack_node *r = l->vals[i];
-        size_t o2 = stack_path_push_index(c, i);
-        if (stack_want_map(c, r)) {
-            stack_lifecycle_rule *lr = &b->lifecycle[b->nlifecycle++];
-            lr->loc = r->loc;
-            stack_check_keys(c, r, lifecycle_keys);
-            stack_get_str(c, r, "prefix", 0, &lr->prefix);
-            if (!lr->prefix)
-                lr->prefix = xstrdup("");
-            stack_get_int(c, r, "expire_days", 1, 36500, &lr->expire_days);
-            stack_get_int(c, r, "noncurrent_expire_days", 1, 36500, &lr->noncurrent_expire_days);
-            if (!stack_node_get(r, "expire_days") && !stack_node_get(r, "noncurrent_expire_days"))
-                stack_err(c, r, "a rule needs expire_days (or noncurrent_expire_days)");
-            for (size_t j = 0; j + 1 < b->nlifecycle; j++)
-                if (strcmp(b->lifecycle[j].prefix, lr->prefix) == 0)
-                    stack_err(c, r, "a rule for prefix '%s' is already given (line %d)", lr->prefix,
-                             b->lifecycle[j].loc.line);
-        }
-        stack_path_pop(c, o2);
-    }
+    stack_decode_list(c, l, &rules, (void **)&b->lifecycle, lifecycle_item, b);
     stack_path_pop(c, old);
 }
 

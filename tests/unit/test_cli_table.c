@@ -54,18 +54,18 @@ static void probe_parse(void *ud)
     parse_probe *p = ud;
     const cli_command *c = p->cmd;
     for (int id = -1; id < 4200; id++) {
-        void *state = calloc(1, c->state_size + 1);
-        int rc = c->parse ? c->parse(state, id, "1") : CLI_NOT_MINE;
+        void *state = calloc(1, c->code->state_size + 1);
+        int rc = c->code->parse ? c->code->parse(state, id, "1") : CLI_NOT_MINE;
         const cli_flag *row = NULL;
-        for (size_t i = 0; c->flags && c->flags[i].name; i++)
-            if (c->flags[i].id == id)
-                row = &c->flags[i];
+        for (size_t i = 0; c->code->flags && c->code->flags[i].name; i++)
+            if (c->code->flags[i].id == id)
+                row = &c->code->flags[i];
         if (row && !row->value) { /* a switch gets no value */
             free(state);
-            state = calloc(1, c->state_size + 1);
-            rc = c->parse(state, id, NULL);
+            state = calloc(1, c->code->state_size + 1);
+            rc = c->code->parse(state, id, NULL);
         }
-        if ((rc == CLI_NOT_MINE) != !in_table(c->flags, id)) {
+        if ((rc == CLI_NOT_MINE) != !in_table(c->code->flags, id)) {
             if (!p->mismatches++)
                 snprintf(p->first, sizeof p->first, "%s: id %d is %s", c->name, id,
                          rc == CLI_NOT_MINE ? "in the table but not parsed"
@@ -120,8 +120,8 @@ START_TEST(help_describes_every_flag_with_an_example)
         ck_assert_msg(c->examples && c->examples[0].line, "%s shows no example", c->name);
         for (size_t e = 0; c->examples[e].line; e++)
             ck_assert_msg(strstr(help, c->examples[e].line), "%s: example missing", c->name);
-        for (size_t f = 0; c->flags && c->flags[f].name; f++) {
-            const cli_flag *fl = &c->flags[f];
+        for (size_t f = 0; c->code->flags && c->code->flags[f].name; f++) {
+            const cli_flag *fl = &c->code->flags[f];
             char want[80];
             snprintf(want, sizeof want, "--%s", fl->name);
             ck_assert_msg(strstr(help, want), "%s --help does not show %s", c->name, want);
@@ -137,8 +137,8 @@ START_TEST(help_describes_every_flag_with_an_example)
             ck_assert_msg(!fl->letter || !cli_flag_find(cli_global_flags, NULL, fl->letter),
                           "%s: -%c is also a global flag", c->name, fl->letter);
             for (size_t g = 0; g < f; g++) {
-                ck_assert_msg(strcmp(c->flags[g].name, fl->name) != 0, "%s: %s twice", c->name, want);
-                ck_assert_msg(c->flags[g].id != fl->id, "%s: two flags share id %d", c->name, fl->id);
+                ck_assert_msg(strcmp(c->code->flags[g].name, fl->name) != 0, "%s: %s twice", c->name, want);
+                ck_assert_msg(c->code->flags[g].id != fl->id, "%s: two flags share id %d", c->name, fl->id);
             }
         }
         free(help);
