@@ -44,17 +44,6 @@ static const cli_flag flags[] = {
      CLI_VALUE_FILE, NULL},
     {0}};
 
-static const cli_example examples[] = {
-    {"up", "create or update everything, then wait until the services are steady"},
-    {"up --yes --output json", "in a script: no question, one JSON object per event"},
-    {"-f prod.yml up --set image=ghcr.io/acme/shop:1.5 --timeout 20m",
-     "another stack file, a parameter, a longer bound on waits"},
-    {"up --timeline up.svg", "draw where the time went"},
-    {"up --take-file web", "put web back on the stack file's image (and environment, count) "
-     "after a deploy"},
-    {"up --env staging", "the stack file's environment staging: its values, its own stack"},
-    {0}};
-
 static int parse(void *state, int opt, const char *arg)
 {
     up_opts *o = state;
@@ -309,9 +298,4 @@ plan: /* again once the stack's lock is held (below) */
     return rc;
 }
 
-const cli_command cli_cmd_up = {
-    .name = "up",
-    .no_args = 1,
-    .summary = "create or update everything the stack file describes",
-    CLI_COMMAND_PARTS(up_opts),
-};
+const cli_command_code cli_code_up = CLI_COMMAND_CODE(up_opts);

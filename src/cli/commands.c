@@ -22,7 +22,7 @@ extern const cli_command_code cli_code_logs;
 extern const cli_command_code cli_code_secret;
 extern const cli_command_code cli_code_completion;
 extern const cli_command_code cli_code_help;
-extern const cli_command cli_cmd_up;
+extern const cli_command_code cli_code_up;
 
 const cli_command *const cli_commands[] = {
     &(const cli_command){
@@ -65,7 +65,21 @@ const cli_command *const cli_commands[] = {
             {"graph --format mermaid", "a Mermaid flowchart to paste into Markdown"},
             {0}},
         .code = &cli_code_graph},
-    &cli_cmd_up, /* its row is still in cmd_up.c */
+    &(const cli_command){
+        .name = "up",
+        .no_args = 1,
+        .summary = "create or update everything the stack file describes",
+        .examples = (const cli_example[]){
+            {"up", "create or update everything, then wait until the services are steady"},
+            {"up --yes --output json", "in a script: no question, one JSON object per event"},
+            {"-f prod.yml up --set image=ghcr.io/acme/shop:1.5 --timeout 20m",
+             "another stack file, a parameter, a longer bound on waits"},
+            {"up --timeline up.svg", "draw where the time went"},
+            {"up --take-file web", "put web back on the stack file's image (and environment, "
+                                   "count) after a deploy"},
+            {"up --env staging", "the stack file's environment staging: its values, its own stack"},
+            {0}},
+        .code = &cli_code_up},
     &(const cli_command){
         .name = "status",
         .args = "[SERVICE]",
