@@ -202,14 +202,18 @@ static void created(int children, int parallel)
     plan_exec_result_free(&r);
 }
 
-/* A parent and three children whose first child's create meets a Ctrl-C, run with or
- * without `rollback`; plan_execute's result, *r filled. */
-static int interrupted(int rollback, plan_exec_result *r)
+/* A parent and `children` children, run one at a time with or without `rollback`, where
+ * the create of `fail` fails and the create of `interrupt` meets a Ctrl-C (either may be
+ * NULL); plan_execute's result, *r filled. */
+static int run_failing(int children, const char *fail, const char *interrupt, int rollback,
+                       plan_exec_result *r)
 {
     reset();
-    build(3);
-    ctx.cancel = &ctrl_c;
-    interrupt_on = "child/c0";
+    build(children);
+    fail_on = fail;
+    interrupt_on = interrupt;
+    if (interrupt)
+        ctx.cancel = &ctrl_c;
     return plan_and_run(0, 1, rollback, r);
 }
 
@@ -240,11 +244,8 @@ END_TEST
 
 START_TEST(failure_rolls_back_what_was_created)
 {
-    reset();
-    build(3);
-    fail_on = "child/c1";
     plan_exec_result r;
-    ck_assert_int_eq(plan_and_run(0, 1, 1, &r), -1);
+    ck_assert_int_eq(run_failing(3, "child/c1", NULL, 1, &r), -1);
     ck_assert_int_eq(r.failed, 1);
     ck_assert_int_eq(r.rolled_back, 1);
     ck_assert_ptr_nonnull(strstr(r.failure, "child/c1: create: InvalidParameterException"));
@@ -261,11 +262,8 @@ END_TEST
 
 START_TEST(no_rollback_leaves_resources)
 {
-    reset();
-    build(2);
-    fail_on = "child/c0";
     plan_exec_result r;
-    ck_assert_int_eq(plan_and_run(0, 1, 0, &r), -1);
+    ck_assert_int_eq(run_failing(2, "child/c0", NULL, 0, &r), -1);
     ck_assert_int_eq(r.rolled_back, 0);
     ck_assert_int_ge(live, 1);
     plan_exec_result_free(&r);
@@ -367,7 +365,7 @@ END_TEST
 START_TEST(interrupt_stops_and_rolls_back)
 {
     plan_exec_result r;
-    ck_assert_int_eq(interrupted(1, &r), -1);
+    ck_assert_int_eq(run_failing(3, NULL, "child/c0", 1, &r), -1);
     ck_assert_int_eq(r.failed, 1);
     ck_assert_str_eq(r.failure, "interrupted");
     ck_assert_int_eq(r.rolled_back, 1);
@@ -380,7 +378,7 @@ START_TEST(interrupt_stops_and_rolls_back)
     cleanup();
 
     /* --no-rollback: it stops there */
-    ck_assert_int_eq(interrupted(0, &r), -1);
+    ck_assert_int_eq(run_failing(3, NULL, "child/c0", 0, &r), -1);
     ck_assert_str_eq(r.failure, "interrupted");
     ck_assert_int_eq(r.rolled_back, 0);
     ck_assert_int_eq(live, 2);
