@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 from urllib.parse import unquote
 
 from ..core import AwsError
-from .common import (DecodeError, Response, format_timestamp, parse_timestamp, scalar_text,
-                     xml_member_name, xml_struct_body, xml_text)
+from . import rest
+from .common import DecodeError, Response, parse_timestamp, xml_member_name, xml_struct_body, xml_text
 from .query import scalar_in
 
 S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -100,52 +100,19 @@ def decode(req, info, op):
     shape = op.input_shape
     if shape is None:
         return {}
-    out = {}
-    query = {}
-    for k, v in req.query_pairs:
-        query.setdefault(k, []).append(v)
     payload = shape.serialization.get("payload")
+
+    def body_in(name, ref, out):
+        if name == payload:
+            if ref.type_name in ("blob", "string"):
+                out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
+            elif req.body:
+                out[name] = _parse_xml_payload(req.body, ref)
+
     try:
-        for name, ref in shape.members.items():
-            loc = ref.serialization.get("location")
-            wire = ref.serialization.get("name", name)
-            if loc == "uri":
-                if wire in req.labels:
-                    out[name] = req.labels[wire]
-            elif loc == "querystring":
-                if ref.type_name == "map":
-                    continue
-                if wire in query:
-                    if ref.type_name == "list":
-                        out[name] = [scalar_in(v, ref.member, wire) for v in query[wire]]
-                    else:
-                        out[name] = _scalar_q(query[wire][0], ref, wire)
-            elif loc == "header":
-                v = req.header(wire)
-                if v is not None:
-                    out[name] = _header_in(v, ref, wire)
-            elif loc == "headers":
-                pre = wire.lower()
-                m = {k[len(pre):]: v for k, v in req.headers.items() if k.startswith(pre)}
-                if m:
-                    out[name] = m
-            elif name == payload:
-                if ref.type_name in ("blob", "string"):
-                    out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
-                elif req.body:
-                    out[name] = _parse_xml_payload(req.body, ref)
+        return rest.members_in(req, shape, lambda v, ref, wire: v, _header_in, body_in)
     except DecodeError as e:
         raise AwsError("InvalidArgument", f"{e.wire}: {e.value!r} is not {e.expected}", 400)
-    return out
-
-
-def _scalar_q(v, ref, wire):
-    if ref.type_name == "timestamp":
-        try:
-            return parse_timestamp(v)
-        except (ValueError, TypeError):
-            raise DecodeError(wire, v, "a timestamp")
-    return scalar_in(v, ref, wire)
 
 
 def _header_in(v, ref, wire):
@@ -244,19 +211,7 @@ def encode(result, info, op, request_id, xmlns=S3_XMLNS, id_headers=None):
     body = b""
     if shape is not None:
         payload = shape.serialization.get("payload")
-        for name, ref in shape.members.items():
-            v = result.get(name)
-            if v is None:
-                continue
-            loc = ref.serialization.get("location")
-            wire = ref.serialization.get("name", name)
-            if loc == "header":
-                headers.append((wire, _header_out(v, ref)))
-            elif loc == "headers":
-                for k, x in v.items():
-                    headers.append((wire + k, str(x)))
-            elif loc == "statusCode":
-                status = int(v)
+        status = rest.members_out(result, shape, headers, status)[0]
         if payload:
             ref = shape.members[payload]
             v = result.get(payload)
@@ -281,17 +236,6 @@ def encode(result, info, op, request_id, xmlns=S3_XMLNS, id_headers=None):
                 body = "".join(out).encode()
                 headers.append(("Content-Type", "application/xml"))
     return Response(status, headers, body)
-
-
-def _header_out(v, ref):
-    t = ref.type_name
-    if t == "timestamp":
-        return format_timestamp(v, ref, "rfc822")
-    if t == "list":
-        return ",".join(str(x) for x in v)
-    if t == "string" and ref.serialization.get("jsonvalue"):
-        return base64.b64encode(v.encode()).decode()
-    return scalar_text(v, ref, "rfc822")
 
 
 def _id_headers(request_id):
