@@ -1,12 +1,66 @@
-"""What rest-json (restjson.py) and rest-xml (restxml.py, restxml_aws.py) share: the members
-an operation's HTTP binding places in the URI, the query string and headers, read from a
-request and written to an answer. Each protocol keeps its own body, its own refusals and
+"""What rest-json (restjson.py) and rest-xml (restxml.py, restxml_aws.py) share: the router
+(method and URI template to operation), and the members an operation's HTTP binding places
+in the URI, the query string and headers, read from a request and written to an answer. Each protocol keeps its own body, its own refusals and
 its own way of reading a label or a header."""
 
 import base64
 
 from .common import format_timestamp, scalar_text
 from .query import scalar_in
+
+
+def _match(route, method, segs, query, headers):
+    rmethod, parts, req_q, op_name, _, req_h = route
+    if rmethod != method:
+        return None
+    if any(h not in headers for h in req_h):
+        return None
+    for k, v in req_q.items():
+        if k not in query or (v is not None and query[k] != v):
+            return None
+    labels = {}
+    i = 0
+    for j, part in enumerate(parts):
+        if part.startswith("{") and part.endswith("+}"):
+            rest = segs[i:]
+            if not rest or rest == [""]:
+                return None
+            labels[part[1:-2]] = "/".join(rest)
+            i = len(segs)
+            break
+        if i >= len(segs):
+            return None
+        if part.startswith("{"):
+            if segs[i] == "":
+                return None
+            labels[part[1:-1]] = segs[i]
+        elif part != segs[i]:
+            return None
+        i += 1
+    if i != len(segs):
+        return None
+    return labels
+
+
+def route(req, info, segs, score):
+    """The name of the operation whose route (method, URI template, required query
+    parameters and headers) matches the request, whose path is `segs`, with the highest
+    score(route); its labels go in req.labels. None when no route matches."""
+    query = {}
+    for k, v in req.query_pairs:
+        query.setdefault(k, v)
+    best = None
+    for candidate in info.rest_routes():
+        labels = _match(candidate, req.method, segs, query, req.headers)
+        if labels is None:
+            continue
+        s = score(candidate)
+        if best is None or s > best[0]:
+            best = (s, candidate[3], labels)
+    if best is None:
+        return None
+    req.labels = best[2]
+    return best[1]
 
 
 def members_in(req, shape, label_in, header_in, body_in, query_map=False):

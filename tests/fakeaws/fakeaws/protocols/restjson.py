@@ -11,7 +11,6 @@ from ..core import AwsError
 from . import jsonproto, rest
 from .common import DecodeError, Response
 from .query import scalar_in
-from .restxml import best_route
 
 CODES = dict(jsonproto.CODES)
 CODES.update({
@@ -25,14 +24,13 @@ def operation_name(req, info):
     (`/file-systems/replication-configurations` over `/file-systems/{FileSystemId}`)."""
     raw = req.path.split("?", 1)[0]
     segs = [unquote(s) for s in raw.strip("/").split("/")] if raw.strip("/") else []
-    found = best_route(req, info, segs, lambda route: (
+    op = rest.route(req, info, segs, lambda route: (
         len(route[2]) + len(route[5]), sum(1 for p in route[1] if not p.startswith("{")),
         len(route[1]), not route[4]))
-    if found is None:
+    if op is None:
         raise AwsError("UnknownOperationException",
                        f"No operation of {info.name} answers {req.method} {raw}", 404)
-    req.labels = found[1]
-    return found[0]
+    return op
 
 
 def unknown_operation(action, info):

@@ -28,68 +28,17 @@ CODES = {
 }
 
 
-def _match(route, method, segs, query, headers):
-    rmethod, parts, req_q, op_name, _, req_h = route
-    if rmethod != method:
-        return None
-    if any(h not in headers for h in req_h):
-        return None
-    for k, v in req_q.items():
-        if k not in query or (v is not None and query[k] != v):
-            return None
-    labels = {}
-    i = 0
-    for j, part in enumerate(parts):
-        if part.startswith("{") and part.endswith("+}"):
-            rest = segs[i:]
-            if not rest or rest == [""]:
-                return None
-            labels[part[1:-2]] = "/".join(rest)
-            i = len(segs)
-            break
-        if i >= len(segs):
-            return None
-        if part.startswith("{"):
-            if segs[i] == "":
-                return None
-            labels[part[1:-1]] = segs[i]
-        elif part != segs[i]:
-            return None
-        i += 1
-    if i != len(segs):
-        return None
-    return labels
-
-
-def best_route(req, info, segs, score):
-    """(operation name, labels) of the route matching the request with the highest
-    score(route), or None. Shared with rest-json."""
-    query = {}
-    for k, v in req.query_pairs:
-        query.setdefault(k, v)
-    best = None
-    for route in info.rest_routes():
-        labels = _match(route, req.method, segs, query, req.headers)
-        if labels is None:
-            continue
-        s = score(route)
-        if best is None or s > best[0]:
-            best = (s, route[3], labels)
-    return best[1:] if best else None
-
-
 def operation_name(req, info):
     raw = req.path.split("?", 1)[0]
     segs = [unquote(s) for s in raw.lstrip("/").split("/")] if raw.strip("/") else []
     if raw.endswith("/") and len(segs) == 1:
         segs = segs[:1]
-    found = best_route(req, info, segs, lambda route: (
+    op = rest.route(req, info, segs, lambda route: (
         len(route[2]) + len(route[5]), -sum(1 for p in route[1] if p.endswith("+}")),
         len(route[1]), not route[4]))
-    if found is None:
+    if op is None:
         raise AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
-    req.labels = found[1]
-    return found[0]
+    return op
 
 
 def unknown_operation(action, info):
