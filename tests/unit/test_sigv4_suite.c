@@ -228,27 +228,6 @@ static void check_set1_case(const char *dir)
     free(authz);
 }
 
-START_TEST(aws4_testsuite_all)
-{
-    char *root = suite_root();
-    if (!root) {
-        fprintf(stderr, "sigv4 suites: skipped: ../shared not found "
-                        "(set TOP or run from the repository top)\n");
-        return;
-    }
-    char *dir = xasprintf("%s/" SUITE1, root);
-    char **cases = NULL;
-    size_t n = list_cases(dir, ".req", &cases, 0);
-    ck_assert_uint_eq(n, 34);
-    for (size_t i = 0; i < n; i++)
-        check_set1_case(cases[i]);
-    fprintf(stderr, "sigv4 suites: %s: %zu cases checked (canonical request, string to "
-                    "sign, Authorization)\n", SUITE1, n);
-    free_cases(cases, n);
-    free(dir);
-    free(root);
-}
-END_TEST
 
 /* ---- set 2: aws-c-auth's v4 suite ------------------------------------------------ */
 
@@ -384,7 +363,10 @@ static void check_set2_case(const char *dir)
     cJSON_Delete(c.json);
 }
 
-START_TEST(aws_c_auth_v4_all)
+/* Every case of the suite in folder `name` (found by a file ending in `marker`; there must
+ * be `want` of them) through check_case; says how many were checked (`what`: of what). */
+static void check_suite(const char *name, const char *marker, size_t want,
+                        void (*check_case)(const char *), const char *what)
 {
     char *root = suite_root();
     if (!root) {
@@ -392,17 +374,29 @@ START_TEST(aws_c_auth_v4_all)
                         "(set TOP or run from the repository top)\n");
         return;
     }
-    char *dir = xasprintf("%s/" SUITE2, root);
+    char *dir = xasprintf("%s/%s", root, name);
     char **cases = NULL;
-    size_t n = list_cases(dir, "context.json", &cases, 0);
-    ck_assert_uint_eq(n, 38);
+    size_t n = list_cases(dir, marker, &cases, 0);
+    ck_assert_uint_eq(n, want);
     for (size_t i = 0; i < n; i++)
-        check_set2_case(cases[i]);
-    fprintf(stderr, "sigv4 suites: %s: %zu cases x2 (header and query signing) checked\n",
-            SUITE2, n);
+        check_case(cases[i]);
+    fprintf(stderr, "sigv4 suites: %s: %zu %s\n", name, n, what);
     free_cases(cases, n);
     free(dir);
     free(root);
+}
+
+START_TEST(aws4_testsuite_all)
+{
+    check_suite(SUITE1, ".req", 34, check_set1_case,
+                "cases checked (canonical request, string to sign, Authorization)");
+}
+END_TEST
+
+START_TEST(aws_c_auth_v4_all)
+{
+    check_suite(SUITE2, "context.json", 38, check_set2_case,
+                "cases x2 (header and query signing) checked");
 }
 END_TEST
 
