@@ -329,6 +329,23 @@ static void expect_signed_query(const char *dir, const sigv4_result *res)
     free(text);
 }
 
+/* The three files of one way of signing (`how`: "header" or "query") against `res`:
+ * HOW-canonical-request.txt, HOW-string-to-sign.txt, HOW-signature.txt. */
+static void expect_signing_files(const char *dir, const char *how, const sigv4_result *res)
+{
+    static const char *const names[] = {"canonical-request", "string-to-sign", "signature"};
+    const char *got[] = {res->canonical_request, res->string_to_sign, res->signature};
+    for (size_t i = 0; i < 3; i++) {
+        char file[64], what[64];
+        snprintf(file, sizeof file, "%s-%s.txt", how, names[i]);
+        snprintf(what, sizeof what, "%s %s", how, names[i]);
+        for (char *p = what; *p; p++)
+            if (*p == '-')
+                *p = ' ';
+        expect_file(dir, file, got[i], what);
+    }
+}
+
 static void check_set2_case(const char *dir)
 {
     context c;
@@ -342,19 +359,13 @@ static void check_set2_case(const char *dir)
 
     ck_assert_msg(sigv4_sign_headers(&req, &c.cred, &c.params, &res, err, sizeof err) == 0,
                   "%s: %s", case_name(dir), err);
-    expect_file(dir, "header-canonical-request.txt", res.canonical_request,
-                "header canonical request");
-    expect_file(dir, "header-string-to-sign.txt", res.string_to_sign, "header string to sign");
-    expect_file(dir, "header-signature.txt", res.signature, "header signature");
+    expect_signing_files(dir, "header", &res);
     expect_signed_headers(dir, &r, &res);
     sigv4_result_free(&res);
 
     ck_assert_msg(sigv4_presign(&req, &c.cred, &c.params, &res, err, sizeof err) == 0,
                   "%s: %s", case_name(dir), err);
-    expect_file(dir, "query-canonical-request.txt", res.canonical_request,
-                "query canonical request");
-    expect_file(dir, "query-string-to-sign.txt", res.string_to_sign, "query string to sign");
-    expect_file(dir, "query-signature.txt", res.signature, "query signature");
+    expect_signing_files(dir, "query", &res);
     expect_signed_query(dir, &res);
     sigv4_result_free(&res);
 
