@@ -68,6 +68,15 @@ class Fake:
             return e.code, json.loads(e.read() or b"null")
 
 
+# The trust policy of a role that ECS tasks assume, and the permissions ECS Exec needs in
+# the task role (the channels of the Session Manager agent), as JSON documents.
+ECS_TASKS_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
+EXEC_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+                                   "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+     "Resource": "*"}]})
+
 def poll(pred, timeout=30, every=0.05):
     """Call pred() every `every` seconds until it gives a true value, and return that; None
     after `timeout` seconds (a bound, not a timing)."""

@@ -23,14 +23,8 @@ def skip(why):
 
 if not os.path.exists("/usr/bin/aws"):
     skip("/usr/bin/aws (AWS CLI v2) is not installed")
-from fakelib import Fake, Report, alb_network  # the core's helpers
+from fakelib import ECS_TASKS_TRUST, EXEC_POLICY, Fake, Report, alb_network  # the core's helpers
 
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                             "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
-EXEC_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-                                   "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-     "Resource": "*"}]})
 
 
 class Tour:
@@ -85,10 +79,10 @@ def network(t):
 
 def roles(t):
     iam = t.fake.client("iam")
-    ex = iam.create_role(RoleName="tour-exec", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    ex = iam.create_role(RoleName="tour-exec", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
     iam.attach_role_policy(RoleName="tour-exec",
                            PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
-    task = iam.create_role(RoleName="tour-task", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    task = iam.create_role(RoleName="tour-task", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
     iam.put_role_policy(RoleName="tour-task", PolicyName="exec", PolicyDocument=EXEC_POLICY)
     t.fake.client("logs").create_log_group(logGroupName="/ecs/tour")
     return ex, task

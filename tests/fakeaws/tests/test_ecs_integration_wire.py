@@ -13,10 +13,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from fakelib import Fake, Report
+from fakelib import ECS_TASKS_TRUST, Fake, Report
 
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                             "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
 EXEC_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "ssmmessages:*", "Resource": "*"}]})
 
@@ -37,14 +35,14 @@ def main():
                   "namespace")["Targets"]["NAMESPACE"]
         reg = sd.create_service(Name="server", NamespaceId=ns, DnsConfig={"DnsRecords": [{"Type": "A", "TTL": 10}]},
                                 HealthCheckCustomConfig={"FailureThreshold": 1})["Service"]
-        ex = iam.create_role(RoleName="app-exec", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        ex = iam.create_role(RoleName="app-exec", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
         iam.attach_role_policy(RoleName="app-exec",
                                PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
         # ECS reads the tasks' secrets with the execution role: it must be allowed to
         iam.put_role_policy(RoleName="app-exec", PolicyName="secrets", PolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
                                                     "Resource": "arn:aws:secretsmanager:*:*:secret:dbward/*"}]}))
-        task_role = iam.create_role(RoleName="app-task", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        task_role = iam.create_role(RoleName="app-task", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
         iam.put_role_policy(RoleName="app-task", PolicyName="exec", PolicyDocument=EXEC_POLICY)
         logs.create_log_group(logGroupName="/ecs/dbward")
         db = sm.create_secret(Name="dbward/database-url", SecretString="postgres://u:p@db/x")["ARN"]

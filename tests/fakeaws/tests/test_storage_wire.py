@@ -13,10 +13,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from fakelib import Fake, Report, client_error, sign_and_send  # noqa: E402
+from fakelib import ECS_TASKS_TRUST, Fake, Report, client_error, sign_and_send  # noqa: E402
 
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                             "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
 SECRET = "pg-S3CR3T-value"
 
 
@@ -97,8 +95,8 @@ def ecs_with_storage(r, fake, fid):
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.8.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
     app = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
     nfs = ec2.create_security_group(GroupName="nfs", Description="nfs", VpcId=vpc)["GroupId"]
-    ex = iam.create_role(RoleName="st-exec", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
-    task_role = iam.create_role(RoleName="st-task", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    ex = iam.create_role(RoleName="st-exec", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
+    task_role = iam.create_role(RoleName="st-task", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
     iam.put_role_policy(RoleName="st-task", PolicyName="p", PolicyDocument=policy(
         "elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "ssmmessages:*"))
     ecs.create_cluster(clusterName="st")
