@@ -31,6 +31,17 @@ stop_fake() {
     [ -n "${fake_dir:-}" ] && rm -rf "$fake_dir"
 }
 
+# web_stack NAME [PORT]: $work, a new folder (the script removes it), and in it $stack, a
+# stack file for stack NAME with one service, web, running nginx:1.27 (on PORT when given).
+web_stack() {
+    work=$(mktemp -d)
+    stack=$work/ecsdeploy.yml
+    printf 'stack: %s\nservices:\n  web:\n    image: nginx:1.27\n' "$1" >"$stack"
+    if [ -n "${2:-}" ]; then
+        printf '    port: %s\n' "$2" >>"$stack"
+    fi
+}
+
 # fake_get PATH: GET a control path (e.g. /_fake/resources) and print the body.
 fake_get() { curl -s "$FAKE_URL$1"; }
 fake_post() { curl -s -X POST -H 'Content-Type: application/json' -d "${2:-{\}}" "$FAKE_URL$1"; }

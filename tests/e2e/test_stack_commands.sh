@@ -5,15 +5,7 @@
 . tests/e2e/fake.sh
 start_fake
 
-work=$(mktemp -d)
-stack=$work/ecsdeploy.yml
-cat >"$stack" <<'YML'
-stack: cmdtest
-services:
-  web:
-    image: nginx:1.27
-    port: 8080
-YML
+web_stack cmdtest 8080
 
 # A broken stack file: exit 2, FILE:LINE:COL, and not a single call reaches AWS.
 cat >"$work/bad.yml" <<'YML'
