@@ -43,6 +43,13 @@ def start_held(rep, fake, stack_file, what, env=None):
     return proc
 
 
+def down_then_held(rep, fake, stack_file, what, ttl):
+    """down (which must work), then start_held with a lock time to live of `ttl` seconds."""
+    rc, out, err = sw.run(fake, stack_file, "down", "--yes")
+    rep.eq(rc, 0, f"down ({err.strip()[-300:]})")
+    return start_held(rep, fake, stack_file, what, env={"ECSDEPLOY_LOCK_TTL": str(ttl)})
+
+
 def main():
     rep = sw.Report()
     base, _ = sw.write_stacks(STACK)
@@ -100,9 +107,7 @@ def main():
         rep.eq(list(lock_objects(fake).values()), [0], "and leaves no lock")
 
         # ---- renewal: a run longer than its time to live keeps the lock ------------------
-        rc, out, err = sw.run(fake, base, "down", "--yes")
-        rep.eq(rc, 0, f"down ({err.strip()[-300:]})")
-        first = start_held(rep, fake, base, "renewal", env={"ECSDEPLOY_LOCK_TTL": "2"})
+        first = down_then_held(rep, fake, base, "renewal", 2)
         time.sleep(5)
         rc, out, err = sw.run(fake, base, "up")
         rep.eq(rc, 1, f"5 s into a run with a 2 s time to live, its lock is still held ({err.strip()[-300:]})")
@@ -112,9 +117,7 @@ def main():
         rep.eq(list(lock_objects(fake).values()), [0], "and leaves no lock")
 
         # ---- expiry: a killed run's lock blocks the next one for its time to live -------
-        rc, out, err = sw.run(fake, base, "down", "--yes")
-        rep.eq(rc, 0, f"down ({err.strip()[-300:]})")
-        first = start_held(rep, fake, base, "expiry", env={"ECSDEPLOY_LOCK_TTL": "3"})
+        first = down_then_held(rep, fake, base, "expiry", 3)
         sw.kill9(first)
         killed = time.time()
         sw.release(fake)
