@@ -127,8 +127,7 @@ def exec_over_server(t):
     arn = t.ecs.list_tasks(cluster="tour", serviceName="web")["taskArns"][0]
     s = t.ecs.execute_command(cluster="tour", task=arn, command="sh -c 'cat /etc/hostname; exit 3'",
                               interactive=True)["session"]
-    c = X.Client(t.fake.port, s["streamUrl"].split(str(t.fake.port), 1)[1], s["tokenValue"])
-    c.open()
+    c = X.session_client(t.fake.port, s)
     out = c.run(timeout=20)
     t.r.check(out.startswith(b"ip-10-0-") and out.endswith(b".ec2.internal\n"), f"exec output {out!r}")
     t.r.eq(c.ws_closed, 1000, "exec websocket closed normally")

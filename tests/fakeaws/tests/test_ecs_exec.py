@@ -198,6 +198,20 @@ class Client:
             on_handshake(self, m)
 
 
+def session_client(port, session):
+    """A Client opened on the session of an ExecuteCommand answer (botocore's `session`) of
+    the fake listening on `port`."""
+    c = Client(port, session["streamUrl"].split(str(port), 1)[1], session["tokenValue"])
+    c.open()
+    return c
+
+
+def agent_running(ecs, cluster, arn):
+    """The ECS Exec agent of the task's first container runs (ecs: a botocore client)."""
+    task = ecs.describe_tasks(cluster=cluster, tasks=[arn])["tasks"][0]
+    return task["containers"][0]["managedAgents"][0]["lastStatus"] == "RUNNING"
+
+
 # ---------------------------------------------------------------- the harness
 
 class ExecServer:

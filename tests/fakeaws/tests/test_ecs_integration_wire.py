@@ -90,11 +90,9 @@ def main():
         # the first-run dance: read the token through exec, store it as a secret
         import test_ecs_exec as X
         arn = ecs.list_tasks(cluster="app", serviceName="server")["taskArns"][0]
-        r.wait(lambda: ecs.describe_tasks(cluster="app", tasks=[arn])["tasks"][0]["containers"][0][
-            "managedAgents"][0]["lastStatus"] == "RUNNING", "exec agent")
+        r.wait(lambda: X.agent_running(ecs, "app", arn), "exec agent")
         s = ecs.execute_command(cluster="app", task=arn, command="cat /data/agent-token", interactive=True)["session"]
-        c = X.Client(fake.port, s["streamUrl"].split(str(fake.port), 1)[1], s["tokenValue"])
-        c.open()
+        c = X.session_client(fake.port, s)
         token = c.run(timeout=20).strip().decode()
         r.check(token.startswith("dwt_") and len(token) == 44, "token read through exec")
         tok = sm.create_secret(Name="dbward/agent-token", SecretString=token)["ARN"]
@@ -105,11 +103,9 @@ def main():
         r.wait(lambda: (lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED" and s)(
             ecs.describe_services(cluster="app", services=["agent"])["services"][0]), "agents steady")
         arn = ecs.list_tasks(cluster="app", serviceName="agent")["taskArns"][0]
-        r.wait(lambda: ecs.describe_tasks(cluster="app", tasks=[arn])["tasks"][0]["containers"][0][
-            "managedAgents"][0]["lastStatus"] == "RUNNING", "agent exec agent")
+        r.wait(lambda: X.agent_running(ecs, "app", arn), "agent exec agent")
         s = ecs.execute_command(cluster="app", task=arn, command="cat /run/dbward-agent/token", interactive=True)["session"]
-        c = X.Client(fake.port, s["streamUrl"].split(str(fake.port), 1)[1], s["tokenValue"])
-        c.open()
+        c = X.session_client(fake.port, s)
         r.eq(c.run(timeout=20).strip().decode(), token, "the agent got the token")
         # data-channel faults set through the control API: the output still arrives exact
         status, _ = fake.control("POST", "/_fake/faults", {"seed": 5, "exec": [
@@ -117,8 +113,7 @@ def main():
             {"action": "reorder", "rate": 0.05}]})
         r.eq(status, 200, "exec fault rules set")
         s = ecs.execute_command(cluster="app", task=arn, command="seq 1 5000", interactive=True)["session"]
-        c = X.Client(fake.port, s["streamUrl"].split(str(fake.port), 1)[1], s["tokenValue"])
-        c.open()
+        c = X.session_client(fake.port, s)
         r.eq(c.run(timeout=30), b"".join(b"%d\n" % i for i in range(1, 5001)), "exact output under faults")
         status, state = fake.control("GET", "/_fake/faults")
         applied = {x["action"]: x["applied"] for x in (state or {}).get("exec", [])}
