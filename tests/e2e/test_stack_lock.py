@@ -50,6 +50,14 @@ def down_then_held(rep, fake, stack_file, what, ttl):
     return start_held(rep, fake, stack_file, what, env={"ECSDEPLOY_LOCK_TTL": str(ttl)})
 
 
+def released_ends_well(rep, fake, proc, what):
+    """The held call let go: the run `proc` ends well and leaves no lock."""
+    sw.release(fake)
+    proc.communicate(timeout=120)
+    rep.eq(proc.returncode, 0, f"{what} ends well")
+    rep.eq(list(lock_objects(fake).values()), [0], "and leaves no lock")
+
+
 def main():
     rep = sw.Report()
     base, _ = sw.write_stacks(STACK)
@@ -101,20 +109,14 @@ def main():
         rep.check(rc == 0 and "No changes" in out, f"an up with nothing to change only reads: {rc} {err.strip()[-300:]}")
         rc, out, err = sw.run(fake, base, "deploy", "app", "--tag", "1.29")
         rep.eq(rc, 1, f"a second deploy of app: exit status ({err.strip()[-300:]})")
-        sw.release(fake)
-        dep.communicate(timeout=120)
-        rep.eq(dep.returncode, 0, "the deploy ends well")
-        rep.eq(list(lock_objects(fake).values()), [0], "and leaves no lock")
+        released_ends_well(rep, fake, dep, "the deploy")
 
         # ---- renewal: a run longer than its time to live keeps the lock ------------------
         first = down_then_held(rep, fake, base, "renewal", 2)
         time.sleep(5)
         rc, out, err = sw.run(fake, base, "up")
         rep.eq(rc, 1, f"5 s into a run with a 2 s time to live, its lock is still held ({err.strip()[-300:]})")
-        sw.release(fake)
-        first.communicate(timeout=120)
-        rep.eq(first.returncode, 0, "the long run ends well")
-        rep.eq(list(lock_objects(fake).values()), [0], "and leaves no lock")
+        released_ends_well(rep, fake, first, "the long run")
 
         # ---- expiry: a killed run's lock blocks the next one for its time to live -------
         first = down_then_held(rep, fake, base, "expiry", 3)
