@@ -93,8 +93,7 @@ START_TEST(describe_reports_missing_in_batches)
 {
     aws_client *c = fake_client();
     aws_error err;
-    ecs_cluster_input in = {.name = "svc-ecs-batch"};
-    ck_assert_int_eq(ecs_create_cluster(c, &in, NULL, &err), 0);
+    ecs_test_cluster(c, "svc-ecs-batch");
     char names[12][32];
     const char *ptrs[12];
     for (int i = 0; i < 12; i++) {
@@ -138,18 +137,11 @@ START_TEST(secrets_never_reach_the_wire_log)
     aws_error err;
     ecs_test_net n;
     ecs_test_network(c, "log", &n);
-    ecs_cluster_input in = {.name = "svc-ecs-log"};
-    ck_assert_int_eq(ecs_create_cluster(c, &in, NULL, &err), 0);
+    ecs_test_cluster(c, "svc-ecs-log");
     svc_strings sn = {0};
     svc_strings_add(&sn, n.subnet);
     char *td = ecs_test_taskdef(c, "svc-log", "nginx", n.task_role_arn);
-    ecs_service_input si = ECS_SERVICE_INPUT_INIT;
-    si.cluster = "svc-ecs-log";
-    si.name = "one";
-    si.task_definition = td;
-    si.desired_count = 1;
-    si.launch_type = "FARGATE";
-    si.subnets = &sn;
+    ecs_service_input si = ecs_test_service("svc-ecs-log", "one", td, 1, &sn, NULL);
     si.enable_execute_command = 1;
     ecs_test_create_service(c, &si, NULL);
     ecs_test_steady(c, "svc-ecs-log", "one", td);
