@@ -19,6 +19,7 @@
 
 #include <check.h>
 
+#include "svc.h"
 #include "unit_suite.h"
 
 const char *fake_start(void);
@@ -83,6 +84,21 @@ typedef struct {
     char states[512]; /* each state once, "a b " */
 } fake_wait_seen;
 void fake_wait_progress(void *ud, const char *what, const char *state, int checks, double waited);
+
+/* A service's generic tag calls (ListTagsForResource, TagResource, UntagResource), whose
+ * untag takes its keys either NULL-terminated (untag) or as svc_strings (untag_strings). */
+typedef struct {
+    int (*list)(struct aws_client *c, const char *arn, svc_tags *out, aws_error *err);
+    int (*tag)(struct aws_client *c, const char *arn, const svc_tags *tags, aws_error *err);
+    int (*untag)(struct aws_client *c, const char *arn, const char *const *keys, aws_error *err);
+    int (*untag_strings)(struct aws_client *c, const char *arn, const svc_strings *keys,
+                         aws_error *err);
+} fake_tag_calls;
+/* The calls on `arn`, a resource made with the tag ecsdeploy:stack=`stack` (NULL: not
+ * checked first): tagged key=value, then untagged ecsdeploy:stack; only key=value is left.
+ * Fails the test otherwise. */
+void fake_check_tag_calls(struct aws_client *c, const fake_tag_calls *calls, const char *arn,
+                          const char *stack, const char *key, const char *value);
 
 /* Assertions on a client call, for tests that keep an `aws_error err` in scope: OK(call)
  * wants 0; FAILS_WITH(call, "Code") wants -1 with that AWS error code. */
