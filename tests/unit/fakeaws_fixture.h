@@ -18,6 +18,7 @@
 #define ECSDEPLOY_TEST_FAKEAWS_FIXTURE_H
 
 #include <check.h>
+#include <stdio.h>
 
 #include "svc.h"
 #include "unit_suite.h"
@@ -59,6 +60,9 @@ struct aws_client;
 /* A client with default options (environment pointed at the fake); fails the test when it
  * cannot be made. The caller frees it with aws_client_free(). */
 struct aws_client *fake_client(void);
+/* A client like fake_client() that writes its --debug wire log to a memory stream, *f:
+ * *log (freed by the caller) holds the log once fclose(*f) follows aws_client_free(). */
+struct aws_client *fake_debug_client(char **log, size_t *len, FILE **f);
 /* The fake emptied (POST /_fake/reset), then fake_client(): a test's setup. */
 struct aws_client *fake_reset_client(void);
 

@@ -269,3 +269,13 @@ void fake_check_tag_calls(aws_client *c, const fake_tag_calls *calls, const char
     ck_assert_str_eq(svc_tags_get(&got, key), value);
     svc_tags_free(&got);
 }
+
+aws_client *fake_debug_client(char **log, size_t *len, FILE **f)
+{
+    *f = open_memstream(log, len);
+    aws_client_options o = {.debug = 1, .debug_out = *f};
+    aws_client *c;
+    aws_error err;
+    ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "%s", err.message);
+    return c;
+}

@@ -120,17 +120,6 @@ START_TEST(describe_reports_missing_in_batches)
 }
 END_TEST
 
-/* A client writing its --debug wire log into *log (read it after aws_client_free). */
-static aws_client *debug_client(char **log, size_t *len, FILE **f)
-{
-    *f = open_memstream(log, len);
-    aws_client_options o = {.debug = 1, .debug_out = *f};
-    aws_client *c;
-    aws_error err;
-    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
-    return c;
-}
-
 START_TEST(secrets_never_reach_the_wire_log)
 {
     aws_client *c = fake_client();
@@ -150,7 +139,7 @@ START_TEST(secrets_never_reach_the_wire_log)
     char *log = NULL;
     size_t len = 0;
     FILE *f;
-    aws_client *dc = debug_client(&log, &len, &f);
+    aws_client *dc = fake_debug_client(&log, &len, &f);
     ecs_exec_session es;
     ck_assert_msg(ecs_execute_command(dc, "svc-ecs-log", tasks.items[0], NULL, "id", 1, &es,
                                       &err) == 0, "%s", err.message);
