@@ -48,6 +48,11 @@ aws_client *aws_client_in_region(aws_client *c, const char *region, aws_error *e
 /* The active profile's name. Owned by c. */
 const char *aws_client_profile(const aws_client *c);
 
+/* What a process learns once per client and reuses (who the caller is): a copy of the
+ * string stored under key (free()), or NULL. Thread-safe. */
+char *aws_client_memo_get(aws_client *c, const char *key);
+void aws_client_memo_put(aws_client *c, const char *key, const char *value);
+
 typedef struct {
     char *access_key_id;
     char *secret_access_key;

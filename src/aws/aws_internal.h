@@ -58,6 +58,7 @@ struct aws_client {
     size_t nothers;
     double (*mono)(void *ctx); /* monotonic seconds, for the call deadline */
     aws_unreachable_host unreachable[AWS_UNREACHABLE_HOSTS];
+    cJSON *memo;               /* aws_client_memo_*: key -> string (guarded by lock) */
 };
 
 /* One request before signing. */

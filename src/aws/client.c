@@ -40,9 +40,7 @@ static time_t default_now(void *ctx)
 static double default_mono(void *ctx)
 {
     (void)ctx;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return util_now();
 }
 
 int aws_client_new(const aws_client_options *o, aws_client **out, aws_error *err)
@@ -132,8 +130,28 @@ void aws_client_free(aws_client *c)
     pthread_mutex_destroy(&c->lock);
     pthread_cond_destroy(&c->creds_cond);
     aws_config_free(&c->cfg);
+    cJSON_Delete(c->memo);
     free(c->region);
     free(c);
+}
+
+char *aws_client_memo_get(aws_client *c, const char *key)
+{
+    pthread_mutex_lock(&c->lock);
+    const char *v = aws_json_str(c->memo, key);
+    char *copy = v ? xstrdup(v) : NULL;
+    pthread_mutex_unlock(&c->lock);
+    return copy;
+}
+
+void aws_client_memo_put(aws_client *c, const char *key, const char *value)
+{
+    pthread_mutex_lock(&c->lock);
+    if (!c->memo)
+        c->memo = cJSON_CreateObject();
+    cJSON_DeleteItemFromObjectCaseSensitive(c->memo, key);
+    cJSON_AddStringToObject(c->memo, key, value);
+    pthread_mutex_unlock(&c->lock);
 }
 
 const char *aws_client_region(const aws_client *c)
