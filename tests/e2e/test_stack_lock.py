@@ -37,7 +37,7 @@ def lock_objects(fake):
 def discoveries(fake, seq):
     """How many times the calls since seq read the whole stack (one ListOpenIDConnectProviders
     each: the stack file has no OIDC provider to create)."""
-    return sum(1 for c in sw.calls_since(fake, seq) if c["operation"] == "ListOpenIDConnectProviders")
+    return sum(1 for c in fake.calls(seq) if c["operation"] == "ListOpenIDConnectProviders")
 
 
 def start_held(rep, fake, stack_file, what, env=None):
@@ -134,7 +134,7 @@ def main():
         rep.eq(rc, 1, f"right after kill -9, up is refused ({err.strip()[-300:]})")
         rep.check("expires 3 s after its last renewal" in err, f"and says when the lock expires: {err!r}")
         time.sleep(max(0.0, killed + 3 + 2 - time.time()))  # its TTL, and S3's 1 s clock
-        seq = sw.last_seq(fake)
+        seq = fake.last_seq()
         rc, out, err = sw.run(fake, base, "up")
         rep.eq(discoveries(fake, seq), 2, "a run that takes a lock over reads the stack again "
                                           "under it (the gone run may have changed anything)")
@@ -149,7 +149,7 @@ def main():
         rep.eq(sw.inventory(sw.resources(fake), STACK), {}, "and leaves nothing of the stack")
 
         # ---- the stack's mark: a first up reads the stack once --------------------------
-        seq = sw.last_seq(fake)
+        seq = fake.last_seq()
         rc, out, err = sw.run(fake, base, "up")
         rep.eq(rc, 0, f"a first up ({err.strip()[-300:]})")
         rep.eq(discoveries(fake, seq), 1, "it found nothing and no run has ended since: what it "
