@@ -53,6 +53,14 @@ const char *aws_client_profile(const aws_client *c);
 char *aws_client_memo_get(aws_client *c, const char *key);
 void aws_client_memo_put(aws_client *c, const char *key, const char *value);
 
+/* While on, reads through c that are the same request (service, method, path, query,
+ * headers, body; an operation that only reads) share one answer: one already answered
+ * is given again, one in flight is waited for; a failed one is not shared. For a
+ * discovery, whose kinds list the same things: on for its length only (off forgets).
+ * Never for answers that may hold secrets (Secrets Manager, SSM, KMS, STS) nor S3 (the
+ * stack lock reads fresh). c NULL: nothing. */
+void aws_client_share_reads(aws_client *c, int on);
+
 typedef struct {
     char *access_key_id;
     char *secret_access_key;

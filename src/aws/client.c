@@ -72,6 +72,7 @@ int aws_client_new(const aws_client_options *o, aws_client **out, aws_error *err
     c->connect_timeout_ms = o->connect_timeout_ms;
     c->timeout_ms = o->timeout_ms;
     pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->shared_cond, NULL);
     pthread_cond_init(&c->creds_cond, NULL);
     c->transport = default_transport;
     c->transport_ctx = c->http;
@@ -131,6 +132,8 @@ void aws_client_free(aws_client *c)
     pthread_cond_destroy(&c->creds_cond);
     aws_config_free(&c->cfg);
     cJSON_Delete(c->memo);
+    aws_share_free(c);
+    pthread_cond_destroy(&c->shared_cond);
     free(c->region);
     free(c);
 }
