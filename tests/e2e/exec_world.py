@@ -1,7 +1,6 @@
 """Shared setup for the exec/secret/logs end-to-end tests: a fake, and services with and
 without ECS Exec made directly with botocore (not through `up`)."""
 
-import json
 import os
 import subprocess
 import sys
@@ -9,32 +8,9 @@ import time
 
 TOP = os.environ.get("TOP", os.getcwd())
 sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
-from fakelib import Fake  # noqa: E402
+from fakelib import ECS_TASKS_TRUST, EXEC_POLICY, Fake, Report  # noqa: E402,F401
 
 ECSDEPLOY = os.environ.get("ECSDEPLOY", os.path.join(TOP, "bin", "ecsdeploy"))
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                             "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
-EXEC_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-                                   "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-     "Resource": "*"}]})
-
-
-class Report:
-    def __init__(self):
-        self.passed = self.failed = 0
-
-    def check(self, cond, what):
-        if cond:
-            self.passed += 1
-        else:
-            self.failed += 1
-            print("FAIL:", what, flush=True)
-        return cond
-
-    def finish(self):
-        print(f"{self.passed} passed, {self.failed} failed")
-        sys.exit(0 if self.failed == 0 else 1)
 
 
 class World:
@@ -52,12 +28,12 @@ class World:
                                           AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]]
         self.sg = ec2.create_security_group(GroupName="ex", Description="ex", VpcId=vpc)["GroupId"]
         iam = fake.client("iam")
-        self.exec_role = iam.create_role(RoleName="ex-exec", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        self.exec_role = iam.create_role(RoleName="ex-exec", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
         iam.attach_role_policy(RoleName="ex-exec",
                                PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
-        self.task_role = iam.create_role(RoleName="ex-task", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        self.task_role = iam.create_role(RoleName="ex-task", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
         iam.put_role_policy(RoleName="ex-task", PolicyName="exec", PolicyDocument=EXEC_POLICY)
-        self.bare_role = iam.create_role(RoleName="ex-bare", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        self.bare_role = iam.create_role(RoleName="ex-bare", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
 
     def cluster(self, name, kms_key=None):
         cfg = {}

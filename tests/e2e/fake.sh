@@ -31,6 +31,17 @@ stop_fake() {
     [ -n "${fake_dir:-}" ] && rm -rf "$fake_dir"
 }
 
+# web_stack NAME [PORT]: $work, a new folder (the script removes it), and in it $stack, a
+# stack file for stack NAME with one service, web, running nginx:1.27 (on PORT when given).
+web_stack() {
+    work=$(mktemp -d)
+    stack=$work/ecsdeploy.yml
+    printf 'stack: %s\nservices:\n  web:\n    image: nginx:1.27\n' "$1" >"$stack"
+    if [ -n "${2:-}" ]; then
+        printf '    port: %s\n' "$2" >>"$stack"
+    fi
+}
+
 # fake_get PATH: GET a control path (e.g. /_fake/resources) and print the body.
 fake_get() { curl -s "$FAKE_URL$1"; }
 fake_post() { curl -s -X POST -H 'Content-Type: application/json' -d "${2:-{\}}" "$FAKE_URL$1"; }
@@ -38,4 +49,29 @@ fake_post() { curl -s -X POST -H 'Content-Type: application/json' -d "${2:-{\}}"
 # How many API calls the fake has seen.
 fake_call_count() {
     fake_get /_fake/calls | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["calls"] if isinstance(d, dict) else d))'
+}
+
+# fake_last_seq: the sequence number of the newest call the fake has seen (0: none yet).
+fake_last_seq() {
+    fake_get /_fake/calls | /usr/bin/python3 -c '
+import json, sys
+print(max([c["seq"] for c in json.load(sys.stdin)["calls"]] or [0]))'
+}
+
+# fake_count_since SEQ OPERATION: how many calls of OPERATION came after SEQ.
+fake_count_since() {
+    fake_get "/_fake/calls?since=$1" | /usr/bin/python3 -c '
+import json, sys
+print(sum(1 for x in json.load(sys.stdin)["calls"] if x["operation"] == sys.argv[1]))' "$2"
+}
+
+# fake_no_writes SEQ MESSAGE: a pass when every call after SEQ only read (Describe, List,
+# Get); else the writes are printed and MESSAGE is the failure.
+fake_no_writes() {
+    fake_get "/_fake/calls?since=$1" | /usr/bin/python3 -c '
+import json, sys
+writes = [c["operation"] for c in json.load(sys.stdin)["calls"]
+          if not c["operation"].startswith(("Describe", "List", "Get"))]
+print(writes) if writes else None
+sys.exit(1 if writes else 0)' && pass || fail "$2"
 }

@@ -327,18 +327,6 @@ def first_up_refused(rep, fake, stack_file, stack, skip=0):
     rep.eq(left, {}, "nothing of the stack is left")
 
 
-def calls_since(fake, seq):
-    """The calls the fake answered after call number `seq`, in order."""
-    _, doc = fake.control("GET", "/_fake/calls?since=%d" % seq)
-    return sorted((c for c in doc["calls"] if c.get("seq", 0) > seq), key=lambda c: c["seq"])
-
-
-def last_seq(fake):
-    """The number of the last call the fake answered (0: none yet)."""
-    _, doc = fake.control("GET", "/_fake/calls")
-    return max((c.get("seq", 0) for c in doc["calls"]), default=0)
-
-
 def diff(got, want):
     """A readable difference of two inventories, or '' when they are equal."""
     lines = []

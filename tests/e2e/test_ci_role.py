@@ -75,13 +75,9 @@ def as_ci(fake, d, tok, stack_file, *args):
 
 def denials(fake, since):
     """The calls since `since` that IAM refused (error codes of the three protocols)."""
-    calls = fake.control("GET", "/_fake/calls")[1]["calls"][since:]
+    calls = fake.calls(since)
     return [f"{c['service']}:{c['operation']} ({c['error']})" for c in calls
             if c.get("error") in ("AccessDenied", "AccessDeniedException", "UnauthorizedOperation")]
-
-
-def ncalls(fake):
-    return len(fake.control("GET", "/_fake/calls")[1]["calls"])
 
 
 def small_changes(name):
@@ -116,25 +112,25 @@ with tempfile.TemporaryDirectory() as d, sw.Fake() as fake:
         R.finish()
 
     main = token(fake, "repo:acme/shop:ref:refs/heads/main")
-    start = ncalls(fake)
+    start = fake.last_seq()
     rc, out, err = as_ci(fake, d, main, paths["base"], "plan")
     R.check(rc == 0 and "No changes" in out, f"the CI role plans: {out[-300:]}{err[-800:]}")
     R.eq(denials(fake, start), [], "plan as the CI role: nothing denied")
 
     rc, out, err = sw.run(fake, paths["daily"], "plan")
     R.check("policy/ci" not in out and "role/ci" not in out, f"daily changes keep the role's rights: {out}")
-    start = ncalls(fake)
+    start = fake.last_seq()
     rc, out, err = as_ci(fake, d, main, paths["daily"], "up", "--yes")
     R.eq(rc, 0, f"the CI role runs up of the daily changes ({err.strip()[-1200:]})")
     R.eq(denials(fake, start), [], "up as the CI role: nothing denied")
     rc, out, err = sw.run(fake, paths["daily"], "plan")
     R.check(rc == 0 and "No changes" in out, f"the CI role's up converged: {out[-600:]}{err[-300:]}")
 
-    start = ncalls(fake)
+    start = fake.last_seq()
     rc, out, err = as_ci(fake, d, main, paths["daily"], "deploy", "app", "--tag", "1.29")
     R.eq(rc, 0, f"the CI role deploys ({err.strip()[-1200:]})")
     R.eq(denials(fake, start), [], "deploy as the CI role: nothing denied")
-    start = ncalls(fake)
+    start = fake.last_seq()
     rc, out, err = as_ci(fake, d, main, paths["daily"], "status")
     R.eq(rc, 0, f"the CI role reads the status ({err.strip()[-600:]})")
     R.eq(denials(fake, start), [], "status as the CI role: nothing denied")
@@ -151,7 +147,7 @@ with tempfile.TemporaryDirectory() as d, sw.Fake() as fake:
         R.eq(sw.diff(sw.inventory(sw.resources(fake), STACK), before), "", f"{name}: nothing changed")
     rc, out, err = sw.run(fake, paths["grown"], "up", "--yes", timeout=180)
     R.eq(rc, 0, f"the administrator applies the grown stack ({err.strip()[-800:]})")
-    start = ncalls(fake)
+    start = fake.last_seq()
     rc, out, err = as_ci(fake, d, main, paths["grown"], "plan")
     R.check(rc == 0 and "No changes" in out, f"then the CI role plans: {out[-300:]}{err[-800:]}")
     rc, out, err = as_ci(fake, d, main, paths["grown"], "deploy", "admin", "--tag", "1.29")

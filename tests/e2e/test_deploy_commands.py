@@ -16,12 +16,8 @@ R = Report()
 C = ["--cluster", D.CLUSTER]
 
 
-def calls(f):
-    return len(f.control("GET", "/_fake/calls")[1]["calls"])
-
-
 def bad_flags(f, cwd):
-    before = calls(f)
+    before = f.last_seq()
     cases = [
         (["deploy", "web"] + C, "exactly one of --image"),
         (["deploy", "web", "--image", "a:1", "--tag", "2"] + C, "exactly one of --image"),
@@ -51,7 +47,7 @@ def bad_flags(f, cwd):
         rc, out, err = D.run(f, *args, cwd=cwd)
         R.check(rc == 2 and want in err and err.count("\n") == 1 and not out,
                 f"{args}: exit 2 with one line naming '{want}', got {rc}: {out!r} {err!r}")
-    R.eq(calls(f), before, "bad flags make no AWS call")
+    R.eq(f.last_seq(), before, "bad flags make no AWS call")
 
 
 def parallel_and_env(f, w, cwd):

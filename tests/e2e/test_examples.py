@@ -111,15 +111,10 @@ def diff(before, after, path=""):
     return [] if before == after else [f"{path}: before {json.dumps(before)[:300]}, after {json.dumps(after)[:300]}"]
 
 
-def last_seq(f):
-    calls = f.control("GET", "/_fake/calls")[1]["calls"]
-    return calls[-1]["seq"] if calls else 0
-
-
 def writes_since(f, seq):
     """The calls that changed something, leaving out the stack lock's own (its bucket:
     ecsdeploy-locks-*, see README "One run per stack")."""
-    calls = f.control("GET", f"/_fake/calls?since={seq}")[1]["calls"]
+    calls = f.calls(seq)
     return [f'{c["service"]}:{c["operation"]}' for c in calls if not c["operation"].startswith(READ_PREFIXES)
             and not (c.get("bucket") or "").startswith("ecsdeploy-locks-")]
 
@@ -397,7 +392,7 @@ def up_twice(f, x):
         return False
     x.check_externals("after up", stack_up=True)
     R.check(tagged(resources(f), n), f"{n}: up made resources tagged with the stack")
-    seq = last_seq(f)
+    seq = f.last_seq()
     # a first value from the environment is read at creation only: not needed any more
     rc, out, err = run(f, n, *x.args, "up", cwd=x.cwd)
     R.check(rc == 0 and "No changes" in out, f"{n}: a second up says No changes: {rc}\n{out[-3000:]}\n{err[-2000:]}")
@@ -457,7 +452,7 @@ def drift(f, x):
         return
     f.client("logs").delete_log_group(logGroupName="/ecs/canardstack-catalog")
     f.client("s3").delete_bucket_policy(Bucket=default_bucket("canardstack", "data"))
-    seq = last_seq(f)
+    seq = f.last_seq()
     rc, out, err = run(f, x.name, "up")
     R.check(rc == 0 and "log_group/catalog: ok" in out, f"canardstack: up after drift: {rc}\n{out[-3000:]}\n{err[-2000:]}")
     R.eq(sorted(set(writes_since(f, seq))), ["logs:CreateLogGroup", "logs:PutRetentionPolicy", "s3:PutBucketPolicy"],
@@ -468,7 +463,7 @@ def drift(f, x):
 
 def status(f, x):
     n = x.name
-    seq = last_seq(f)
+    seq = f.last_seq()
     rc, out, err = run(f, n, *x.args, "status", cwd=x.cwd)
     R.check(rc == 0 and f"Stack {n}" in out and "\nSERVICE " in out and "Infrastructure:" in out,
             f"{n}: status: {rc}\n{out[-2000:]}{err[-1000:]}")
@@ -545,7 +540,7 @@ def refusals(f, name):
             "news-api": "news-api-db"}.get(name)
     if not want:
         return
-    seq = last_seq(f)
+    seq = f.last_seq()
     rc, out, err = run(f, name, "up")
     R.check(rc != 0 and want in err and "nothing was changed" in err,
             f"{name}: up without what it needs from outside: {rc} {out[-500:]} {err}")
@@ -556,10 +551,10 @@ def one(f, name):
     t0 = time.time()
     f.control("POST", "/_fake/reset")
     PRINTED.clear()
-    seq = last_seq(f)
+    seq = f.last_seq()
     rc, out, err = run(f, name, "validate")
     R.check(rc == 0 and f"stack {name} is valid" in out, f"{name}: validate: {rc}\n{out[-1000:]}{err[-2000:]}")
-    R.eq(last_seq(f), seq, f"{name}: validate sent nothing to AWS")
+    R.eq(f.last_seq(), seq, f"{name}: validate sent nothing to AWS")
     refusals(f, name)
     with tempfile.TemporaryDirectory() as work:
         x = prepare(f, name, work)

@@ -124,8 +124,22 @@ with Fake() as fake:
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     before = termios.tcgetattr(slave)
-    proc = subprocess.Popen([os.environ.get("ECSDEPLOY", "bin/ecsdeploy"), "exec", "--cluster", "ex", "web", "-it",
-                             "--", "sh"], stdin=slave, stdout=slave, stderr=slave, env=w.env, start_new_session=True)
+
+    def shell_on_terminal():
+        """`exec -it -- sh` with the pty as its terminal."""
+        return subprocess.Popen([os.environ.get("ECSDEPLOY", "bin/ecsdeploy"), "exec", "--cluster", "ex", "web",
+                                 "-it", "--", "sh"], stdin=slave, stdout=slave, stderr=slave, env=w.env,
+                                start_new_session=True)
+
+    def typed_exit(proc, line):
+        """Type `line` (an exit) and wait for the session to end (killed after 20 s)."""
+        os.write(master, line)
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    proc = shell_on_terminal()
     seen = b""
     def read_until(needle, secs=15):
         global seen
@@ -140,24 +154,15 @@ with Fake() as fake:
     proc.send_signal(signal.SIGWINCH)
     os.write(master, b"echo hi-there\r")
     r.check(read_until(b"hi-there\r\n"), f"interactive echo: {seen!r}")
-    os.write(master, b"exit\r")
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    typed_exit(proc, b"exit\r")
     r.check(proc.returncode == 0, f"-it exit status {proc.returncode}")
     r.check(termios.tcgetattr(slave) == before, "the terminal is restored after -it")
     # the remote exit status on a terminal too, and no marker line shown
     read_until(b"never", 0.5)  # what the first session still wrote
     seen = b""
-    proc = subprocess.Popen([os.environ.get("ECSDEPLOY", "bin/ecsdeploy"), "exec", "--cluster", "ex", "web", "-it",
-                             "--", "sh"], stdin=slave, stdout=slave, stderr=slave, env=w.env, start_new_session=True)
+    proc = shell_on_terminal()
     r.check(read_until(b"container web\n# "), f"interactive prompt: {seen!r}")
-    os.write(master, b"exit 3\r")
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    typed_exit(proc, b"exit 3\r")
     read_until(b"never", 0.5)
     r.check(proc.returncode == 3, f"'exit 3' in an -it session exits {proc.returncode}: {seen!r}")
     r.check(b"ECSDEPLOY_EXIT" not in seen, f"no marker on the terminal: {seen!r}")

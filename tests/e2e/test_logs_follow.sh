@@ -5,14 +5,7 @@
 . tests/e2e/fake.sh
 start_fake
 
-work=$(mktemp -d)
-stack=$work/ecsdeploy.yml
-cat >"$stack" <<'YML'
-stack: lg
-services:
-  web:
-    image: nginx:1.27
-YML
+web_stack lg
 task=$(/usr/bin/python3 tests/e2e/exec_world.py "$FAKE_URL" service lg web /ecsdeploy/lg/web) \
     || { echo "setup failed"; exit 1; }
 short=$(printf '%.12s' "$task")

@@ -37,7 +37,7 @@ def lock_objects(fake):
 def discoveries(fake, seq):
     """How many times the calls since seq read the whole stack (one ListOpenIDConnectProviders
     each: the stack file has no OIDC provider to create)."""
-    return sum(1 for c in sw.calls_since(fake, seq) if c["operation"] == "ListOpenIDConnectProviders")
+    return sum(1 for c in fake.calls(seq) if c["operation"] == "ListOpenIDConnectProviders")
 
 
 def start_held(rep, fake, stack_file, what, env=None):
@@ -48,6 +48,21 @@ def start_held(rep, fake, stack_file, what, env=None):
     rep.check(ok, f"{what}: the first up runs, frozen at CreateVpc with the lock held "
                   f"(exit {proc.poll()})")
     return proc
+
+
+def down_then_held(rep, fake, stack_file, what, ttl):
+    """down (which must work), then start_held with a lock time to live of `ttl` seconds."""
+    rc, out, err = sw.run(fake, stack_file, "down", "--yes")
+    rep.eq(rc, 0, f"down ({err.strip()[-300:]})")
+    return start_held(rep, fake, stack_file, what, env={"ECSDEPLOY_LOCK_TTL": str(ttl)})
+
+
+def released_ends_well(rep, fake, proc, what):
+    """The held call let go: the run `proc` ends well and leaves no lock."""
+    sw.release(fake)
+    proc.communicate(timeout=120)
+    rep.eq(proc.returncode, 0, f"{what} ends well")
+    rep.eq(list(lock_objects(fake).values()), [0], "and leaves no lock")
 
 
 def main():
@@ -101,27 +116,17 @@ def main():
         rep.check(rc == 0 and "No changes" in out, f"an up with nothing to change only reads: {rc} {err.strip()[-300:]}")
         rc, out, err = sw.run(fake, base, "deploy", "app", "--tag", "1.29")
         rep.eq(rc, 1, f"a second deploy of app: exit status ({err.strip()[-300:]})")
-        sw.release(fake)
-        dep.communicate(timeout=120)
-        rep.eq(dep.returncode, 0, "the deploy ends well")
-        rep.eq(list(lock_objects(fake).values()), [0], "and leaves no lock")
+        released_ends_well(rep, fake, dep, "the deploy")
 
         # ---- renewal: a run longer than its time to live keeps the lock ------------------
-        rc, out, err = sw.run(fake, base, "down", "--yes")
-        rep.eq(rc, 0, f"down ({err.strip()[-300:]})")
-        first = start_held(rep, fake, base, "renewal", env={"ECSDEPLOY_LOCK_TTL": "2"})
+        first = down_then_held(rep, fake, base, "renewal", 2)
         time.sleep(5)
         rc, out, err = sw.run(fake, base, "up")
         rep.eq(rc, 1, f"5 s into a run with a 2 s time to live, its lock is still held ({err.strip()[-300:]})")
-        sw.release(fake)
-        first.communicate(timeout=120)
-        rep.eq(first.returncode, 0, "the long run ends well")
-        rep.eq(list(lock_objects(fake).values()), [0], "and leaves no lock")
+        released_ends_well(rep, fake, first, "the long run")
 
         # ---- expiry: a killed run's lock blocks the next one for its time to live -------
-        rc, out, err = sw.run(fake, base, "down", "--yes")
-        rep.eq(rc, 0, f"down ({err.strip()[-300:]})")
-        first = start_held(rep, fake, base, "expiry", env={"ECSDEPLOY_LOCK_TTL": "3"})
+        first = down_then_held(rep, fake, base, "expiry", 3)
         sw.kill9(first)
         killed = time.time()
         sw.release(fake)
@@ -129,7 +134,7 @@ def main():
         rep.eq(rc, 1, f"right after kill -9, up is refused ({err.strip()[-300:]})")
         rep.check("expires 3 s after its last renewal" in err, f"and says when the lock expires: {err!r}")
         time.sleep(max(0.0, killed + 3 + 2 - time.time()))  # its TTL, and S3's 1 s clock
-        seq = sw.last_seq(fake)
+        seq = fake.last_seq()
         rc, out, err = sw.run(fake, base, "up")
         rep.eq(discoveries(fake, seq), 2, "a run that takes a lock over reads the stack again "
                                           "under it (the gone run may have changed anything)")
@@ -144,7 +149,7 @@ def main():
         rep.eq(sw.inventory(sw.resources(fake), STACK), {}, "and leaves nothing of the stack")
 
         # ---- the stack's mark: a first up reads the stack once --------------------------
-        seq = sw.last_seq(fake)
+        seq = fake.last_seq()
         rc, out, err = sw.run(fake, base, "up")
         rep.eq(rc, 0, f"a first up ({err.strip()[-300:]})")
         rep.eq(discoveries(fake, seq), 1, "it found nothing and no run has ended since: what it "

@@ -33,20 +33,15 @@ services:
 """
 
 
-def calls(fake):
-    _, doc = fake.control("GET", "/_fake/calls")
-    return doc["calls"]
-
-
 def wait_for(fake, proc, done, deadline_s=120):
     """Look at the call log until done(calls) (the deadline only bounds a failure)."""
     end = time.monotonic() + deadline_s
     while time.monotonic() < end and proc.poll() is None:
-        log = calls(fake)
+        log = fake.calls()
         if done(log):
             return log
         time.sleep(0.2)
-    return calls(fake)
+    return fake.calls()
 
 
 def ok(log, op):
@@ -57,7 +52,7 @@ def run_held(rep, fake, work, name, refuse):
     path = os.path.join(work, name + ".yml")
     with open(path, "w") as f:
         f.write(STACK.format(name=name))
-    since = calls(fake)[-1]["seq"] if calls(fake) else 0
+    since = fake.last_seq()
     status, _ = fake.control("POST", "/_fake/elbv2/not-ready", {"hold": True, "refuse": refuse or False})
     rep.eq(status, 200, f"{name}: the fake holds load balancers provisioning")
     proc = sw.start(fake, path, "up", "--yes")
@@ -86,7 +81,7 @@ def run_held(rep, fake, work, name, refuse):
         sw.kill9(proc)
         out, err = proc.communicate()
     rep.eq(proc.returncode, 0, f"{name}: up succeeds: " + err[-600:])
-    log = [c for c in calls(fake) if c["seq"] > since]
+    log = fake.calls(since)
     rep.eq(len(ok(log, "CreateListener")), 1, f"{name}: one listener in the end")
     if not refuse:
         # no poll of the balancer while it provisions: once made, it is read back once

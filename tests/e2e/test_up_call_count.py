@@ -48,19 +48,13 @@ def name_of(c):
     return "%s:%s" % (c["service"], c["operation"])
 
 
-def log_since(fake, seq):
-    _, doc = fake.control("GET", "/_fake/calls?since=%d" % seq)
-    return sorted(doc["calls"], key=lambda c: c["seq"])
-
-
 def deploy(fake, work, name):
     path = os.path.join(work, name + ".yml")
     with open(path, "w") as f:
         f.write(sw.stack_yaml(name))
-    before = log_since(fake, 0)
-    seq = before[-1]["seq"] if before else 0
+    seq = fake.last_seq()
     rc, out, err = sw.run(fake, path, "up", timeout=300)
-    return path, rc, out, err, log_since(fake, seq)
+    return path, rc, out, err, fake.calls(seq)
 
 
 def after(log, op):

@@ -89,25 +89,25 @@ def nothing_of(fake, name):
 def refusals(fake, rte):
     """A name in no zone, and a name someone else has a record for: refused before any write."""
     path = stack("dnsno", ["app.example.org"])
-    seq = sw.last_seq(fake)
+    seq = fake.last_seq()
     rc, out, err = sw.run(fake, path, "up")
     R.eq(rc, 2, f"a name no zone holds is refused ({err.strip()[-600:]})")
     R.check("no public hosted zone of the account holds app.example.org (zones seen: example.com.)" in err,
             f"the message names the zones seen: {err.strip()[-600:]}")
     R.check("nothing was changed" in err, "and says nothing was changed")
-    R.eq(analyse.write_calls(sw.calls_since(fake, seq)), [], "no write was made")
+    R.eq(analyse.write_calls(fake.calls(seq)), [], "no write was made")
 
     zid = zone_by_name(fake, "example.com.")[0]["id"]
     rte.change_resource_record_sets(HostedZoneId=zid, ChangeBatch={"Changes": [{"Action": "CREATE",
         "ResourceRecordSet": {"Name": "taken.example.com", "Type": "CNAME", "TTL": 60,
                               "ResourceRecords": [{"Value": "elsewhere.example.net"}]}}]})
     path = stack("dnsno", ["free.example.com", "taken.example.com"])
-    seq = sw.last_seq(fake)
+    seq = fake.last_seq()
     rc, out, err = sw.run(fake, path, "up")
     R.eq(rc, 2, f"a name with a foreign record is refused ({err.strip()[-600:]})")
     R.check("taken.example.com already has a CNAME record in zone example.com." in err and
             "never writes over a record it did not write" in err, f"the message says why: {err.strip()[-600:]}")
-    R.eq(analyse.write_calls(sw.calls_since(fake, seq)), [], "no write was made")
+    R.eq(analyse.write_calls(fake.calls(seq)), [], "no write was made")
     taken = records(fake, "example.com.").get(("taken.example.com.", "CNAME"))
     R.check(taken and taken["values"] == ["elsewhere.example.net"], f"the foreign record is as it was: {taken}")
     ok, why = nothing_of(fake, "dnsno")
@@ -161,10 +161,10 @@ def create(fake, path):
     # some hundred ms on a loaded machine, which must not look like a level of its own.
     for what, args in (("no-change up", ("up",)), ("status", ("status",))):
         fake.control("POST", "/_fake/faults", {"latency_ms": 1000})
-        seq = sw.last_seq(fake)
+        seq = fake.last_seq()
         rc, out, err = sw.run(fake, path, *args)
         fake.control("POST", "/_fake/faults", {"latency_ms": 0})
-        got = sw.calls_since(fake, seq)
+        got = fake.calls(seq)
         chain = analyse.round_trip_chain(got)
         print(f"{what}: {len(got)} calls, depth {len(chain)}: {analyse.chain_text(chain)}")
         R.eq(rc, 0, f"{what} ({err.strip()[-400:]})")

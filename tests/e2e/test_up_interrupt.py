@@ -47,16 +47,9 @@ def summary_of(out):
     return {}
 
 
-def call_seq(fake):
-    _, doc = fake.control("GET", "/_fake/calls?since=0")
-    calls = doc.get("calls", [])
-    return calls[-1]["seq"] if calls else 0
-
-
 def writes_since(fake, seq):
     """The operations that changed something, from call `seq` on."""
-    _, doc = fake.control("GET", f"/_fake/calls?since={seq}")
-    return [c["operation"] for c in doc.get("calls", [])
+    return [c["operation"] for c in fake.calls(seq)
             if c.get("operation") and not c["operation"].startswith(READS)]
 
 
@@ -152,7 +145,7 @@ def once_change(rep, fake, base, changed):
     rc, out, err = sw.run(fake, base, "up")
     rep.eq(rc, 0, f"up of the first stack ({err.strip()[-300:]})")
     # How many calls the change makes that change something: one clean change, undone.
-    seq = call_seq(fake)
+    seq = fake.last_seq()
     rc, _, err = sw.run(fake, changed, "up")
     rep.eq(rc, 0, f"a clean change ({err.strip()[-300:]})")
     nwrites = len(writes_since(fake, seq))
@@ -236,7 +229,7 @@ def main():
     rep = sw.Report()
     base, changed = sw.write_stacks(STACK)
     with sw.Fake() as fake:
-        seq = call_seq(fake)
+        seq = fake.last_seq()
         rc, out, err = sw.run(fake, base, "up")
         if not rep.eq(rc, 0, f"a clean up ({err.strip()[-400:]})"):
             rep.finish()

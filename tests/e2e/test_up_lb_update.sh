@@ -32,20 +32,6 @@ YML
 write_stack "$(cert 1), $(cert 2), $(cert 3)"
 
 awsf() { AWS_PAGER= /usr/bin/aws --endpoint-url "$FAKE_URL" --output json "$@"; }
-# no_writes SEQ LABEL: no call after SEQ but reads.
-no_writes() {
-    fake_get /_fake/calls | /usr/bin/python3 -c '
-import json, sys
-calls = [c for c in json.load(sys.stdin)["calls"] if c["seq"] > int(sys.argv[1])]
-writes = [c["operation"] for c in calls if not c["operation"].startswith(("Describe", "List", "Get"))]
-print(writes) if writes else None
-sys.exit(1 if writes else 0)' "$1" && pass || fail "$2: write calls"
-}
-last_seq() {
-    fake_get /_fake/calls | /usr/bin/python3 -c '
-import json, sys
-print(max([c["seq"] for c in json.load(sys.stdin)["calls"]] or [0]))'
-}
 # certs: "DEFAULT | OTHER OTHER…" (others sorted) of the HTTPS listener.
 certs() {
     lb=$(awsf elbv2 describe-load-balancers --names lbe2e-web --query 'LoadBalancers[0].LoadBalancerArn' --output text)
@@ -61,10 +47,10 @@ print(" ".join(d) + " | " + " ".join(o))'
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "Stack lbe2e is up" "up summary"
 [ "$(certs)" = "1 | 2 3" ] && pass || fail "after up the listener has certificates '$(certs)', wanted '1 | 2 3'"
-seq=$(last_seq)
+seq=$(fake_last_seq)
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "No changes" "second up"
-no_writes "$seq" "a no-change up"
+fake_no_writes "$seq" "a no-change up: write calls"
 
 # Drift: the balancer in two of its three subnets, with one more group.
 lbdesc=$(awsf elbv2 describe-load-balancers --names lbe2e-web)
@@ -85,7 +71,7 @@ expect_in "$out" "update   alb/web" "plan: the balancer is updated in place"
 expect_in "$out" "subnets:" "plan shows the subnets"
 expect_in "$out" "security_groups:" "plan shows the security groups"
 expect_in "$out" "0 to replace" "plan replaces nothing"
-seq=$(last_seq)
+seq=$(fake_last_seq)
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "setting its subnets" "up sets the subnets"
 awsf elbv2 describe-load-balancers --names lbe2e-web | /usr/bin/python3 -c '
@@ -110,10 +96,10 @@ expect_in "$out" "No changes" "up after the certificate change"
 
 # The others in another order: no change.
 write_stack "$(cert 2), $(cert 4), $(cert 1)"
-seq=$(last_seq)
+seq=$(fake_last_seq)
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "No changes" "reordered certificates"
-no_writes "$seq" "up with reordered certificates"
+fake_no_writes "$seq" "up with reordered certificates: write calls"
 
 # Back to one certificate: the list empties.
 write_stack "$(cert 2)"

@@ -82,20 +82,6 @@ CLUSTER = ("cluster:\n  insights: {insights}\n"
            "  capacity: [ {{ provider: FARGATE, base: 1, weight: 1 }}, {{ provider: FARGATE_SPOT, weight: {spot} }} ]\n")
 
 
-class Calls:
-    """The fake's call log, to see what one command did."""
-
-    def __init__(self, fake):
-        self.fake = fake
-
-    def last(self):
-        return max((c.get("seq", 0) for c in self.fake.control("GET", "/_fake/calls")[1]["calls"]), default=0)
-
-    def since(self, seq):
-        calls = self.fake.control("GET", "/_fake/calls?since=%d" % seq)[1]["calls"]
-        return [c for c in calls if c.get("seq", 0) > seq]
-
-
 def up(fake, path, what, env=None, want=0):
     rc, out, err = run(fake, path, "up", "--yes", timeout=300, env=env)
     R.check(rc == want, "%s: up exits %d (got %d): %s" % (what, want, rc, (err + out)[-1500:]))
@@ -136,11 +122,11 @@ def inline(iam, role):
     return doc if isinstance(doc, dict) else json.loads(doc)
 
 
-def no_change_up(fake, calls, path, what, env=None):
-    seq = calls.last()
+def no_change_up(fake, path, what, env=None):
+    seq = fake.last_seq()
     out = up(fake, path, what, env=env)
     R.check("No changes" in out, "%s: a second up has no changes: %s" % (what, out[-800:]))
-    writes = analyse.write_calls(calls.since(seq))
+    writes = analyse.write_calls(fake.calls(seq))
     R.check(not writes, "%s: a second up only reads, made: %s" % (what, ", ".join(writes)))
 
 
@@ -165,7 +151,7 @@ def shared_logs(fake, path):
     R.check(rc == 0 and "from-web" in out, "logs web: its own group: %d %s %s" % (rc, out[-800:], err[-400:]))
 
 
-def create_and_check(fake, work, calls):
+def create_and_check(fake, work):
     ecs, iam, logs, sm = fake.client("ecs"), fake.client("iam"), fake.client("logs"), fake.client("secretsmanager")
     reg = sm.create_secret(Name="kset/registry", SecretString=json.dumps({"username": "u", "password": "p"}))["ARN"]
     path = write(work, stack(web_capacity=WEB_SPOT))
@@ -240,11 +226,11 @@ def create_and_check(fake, work, calls):
     R.eq(len(value), 24, "the generated token has the generator's length")
     R.check(value not in out, "the value is never printed")
 
-    no_change_up(fake, calls, path, "after create")
+    no_change_up(fake, path, "after create")
     return path
 
 
-def update_and_check(fake, work, calls):
+def update_and_check(fake, work):
     ecs, logs = fake.client("ecs"), fake.client("logs")
     # the cluster gets Insights and a default strategy: worker moves from the launch type
     # to it, web from its own strategy to it; settings change in place
@@ -272,7 +258,7 @@ def update_and_check(fake, work, calls):
             "web's settings updated: %s" % main)
     g = logs.describe_log_groups(logGroupNamePrefix="/custom/kset-web")["logGroups"][0]
     R.eq(g.get("retentionInDays"), 14, "web's group keeps events 14 days now")
-    no_change_up(fake, calls, path, "after update")
+    no_change_up(fake, path, "after update")
 
     # Insights enhanced, a heavier Spot weight; then no strategy anywhere: back to FARGATE
     path = write(work, stack(cluster=CLUSTER.format(insights="enhanced", spot=5)))
@@ -288,7 +274,7 @@ def update_and_check(fake, work, calls):
              "%s is back on the FARGATE launch type" % name)
     cl = ecs.describe_clusters(clusters=["kset"])["clusters"][0]
     R.eq(cl["defaultCapacityProviderStrategy"], [], "the cluster has no default strategy left")
-    no_change_up(fake, calls, path, "back on the launch type")
+    no_change_up(fake, path, "back on the launch type")
     rc, out, err = run(fake, path, "down", "--purge", "--yes", timeout=300)
     R.check(rc == 0, "down --purge: %s" % err[-800:])
     left = [g["logGroupName"] for g in logs.describe_log_groups()["logGroups"] if "kset" in g["logGroupName"]]
@@ -317,7 +303,7 @@ def given_secret(fake, work):
     R.check(rc == 0, "down --purge of kgiv: %s" % err[-600:])
 
 
-def bucket_migration(fake, work, calls):
+def bucket_migration(fake, work):
     """A bucket an earlier ecsdeploy made under the old default name STACK-BUCKET, with its
     tags and data: the upgraded `up` finds it by its tags and keeps using it."""
     s3 = fake.client("s3")
@@ -349,7 +335,7 @@ def bucket_migration(fake, work, calls):
     R.eq(env, [{"name": "B", "value": "kmig-data"}], "the service is given the old name")
     doc = inline(fake.client("iam"), "kmig-web-task")
     R.check("arn:aws:s3:::kmig-data" in json.dumps(doc), "the task role names the old bucket")
-    no_change_up(fake, calls, path, "after the migration")
+    no_change_up(fake, path, "after the migration")
     rc, out, err = run(fake, path, "down", "--purge", "--yes", timeout=300)
     R.check(rc == 0, "down --purge of kmig: %s" % err[-600:])
     names = sorted(b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("kmig-"))
@@ -359,11 +345,10 @@ def bucket_migration(fake, work, calls):
 def main():
     work = tempfile.mkdtemp()
     with Fake("--latency-ms", "0", time_scale=0.01) as fake:
-        calls = Calls(fake)
-        create_and_check(fake, work, calls)
-        update_and_check(fake, work, calls)
+        create_and_check(fake, work)
+        update_and_check(fake, work)
         given_secret(fake, work)
-        bucket_migration(fake, work, calls)
+        bucket_migration(fake, work)
     print("%d passed, %d failed" % (R.passed, R.failed))
     return 1 if R.failed else 0
 

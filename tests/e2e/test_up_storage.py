@@ -217,11 +217,11 @@ def check_policies(rep, fake, doc, key, backup):
 
 
 def check_no_change(rep, fake, outs, path):
-    seq = sw.last_seq(fake)
+    seq = fake.last_seq()
     rc, out, err = outs.run(fake, path, "up", env=ENV)
     rep.eq(rc, 0, f"the second up ({err.strip()[-400:]})")
     rep.check("No changes" in out, f"the second up has nothing to do: {out[-400:]}")
-    writes = sorted({c["operation"] for c in sw.calls_since(fake, seq)
+    writes = sorted({c["operation"] for c in fake.calls(seq)
                      if not c["operation"].startswith(("Describe", "Get", "List"))})
     rep.eq(writes, [], "the second up only reads")
 
@@ -280,12 +280,12 @@ def check_kept_replacement(rep, fake, outs, work, key):
     with open(path, "w") as f:
         f.write(stack_text(STACK, os.path.join(work, "server.toml"), key, port="3001", backup=True, mode="770",
                            fs_settings="    throughput_mode: bursting\n    performance_mode: maxIO\n"))
-    seq = sw.last_seq(fake)
+    seq = fake.last_seq()
     rc, out, err = outs.run(fake, path, "up", "--yes", env=ENV)
     rep.eq(rc, 2, f"up refuses to replace the kept file system ({err.strip()[-400:]})")
     rep.check("file_system/state" in err and "performance_mode" in err and "--allow-replace" in err,
               f"and says which, and how: {err[-600:]}")
-    writes = sorted({c["operation"] for c in sw.calls_since(fake, seq)
+    writes = sorted({c["operation"] for c in fake.calls(seq)
                      if not c["operation"].startswith(("Describe", "Get", "List"))})
     rep.eq(writes, [], "nothing was changed")
 

@@ -80,7 +80,7 @@ def wait_available(fake, fs):
 
 
 def writes_since(fake, seq):
-    return sorted({c["operation"] for c in sw.calls_since(fake, seq)
+    return sorted({c["operation"] for c in fake.calls(seq)
                    if not c["operation"].startswith(("Describe", "Get", "List"))})
 
 
@@ -96,7 +96,7 @@ def main():
         rep.check(wait_available(fake, fs), "the account's mount targets are available")
         mts_before = sorted(m["MountTargetId"] for m in efs.describe_mount_targets(FileSystemId=fs)["MountTargets"])
 
-        seq = sw.last_seq(fake)
+        seq = fake.last_seq()
         rc, out, err = sw.run(fake, path, "up", timeout=240)
         rep.eq(rc, 0, f"up ({err.strip()[-800:]})")
         writes = writes_since(fake, seq)
@@ -123,7 +123,7 @@ def main():
                                       "Condition": {"StringEquals": {"elasticfilesystem:AccessPointArn": ap_arn}}}],
                "the task role: the client actions on the existing file system through the access point")
 
-        seq = sw.last_seq(fake)
+        seq = fake.last_seq()
         rc, out, err = sw.run(fake, path, "up")
         rep.check(rc == 0 and "No changes" in out, f"a second up has nothing to do: {out[-300:]} {err[-300:]}")
         rep.eq(writes_since(fake, seq), [], "the second up only reads")
@@ -142,7 +142,7 @@ def main():
         with open(missing, "w") as f:
             f.write(STACK_YAML.format(name=STACK, vpc=vpc, s1=subnets[0], s2=subnets[1], nfs=nfs,
                                       fs="fs-0000000000000000f"))
-        seq = sw.last_seq(fake)
+        seq = fake.last_seq()
         rc, out, err = sw.run(fake, missing, "up", "--yes")
         rep.check(rc != 0 and "fs-0000000000000000f" in err and "existing" in err,
                   f"a missing file system stops up, named ({rc}): {err.strip()[-400:]}")

@@ -27,19 +27,6 @@ write_stack nginx:1.27
 
 start_fake
 
-# last_seq: the sequence number of the newest call the fake has seen.
-last_seq() {
-    fake_get /_fake/calls | /usr/bin/python3 -c '
-import json, sys
-c = json.load(sys.stdin)["calls"]
-print(max([x["seq"] for x in c] or [0]))'
-}
-# count_since SEQ OPERATION: how many calls of OPERATION came after SEQ.
-count_since() {
-    fake_get "/_fake/calls?since=$1" | /usr/bin/python3 -c '
-import json, sys
-print(sum(1 for x in json.load(sys.stdin)["calls"] if x["operation"] == sys.argv[1]))' "$2"
-}
 # revision_of_service: the revision number the service runs now.
 revision_of_service() {
     "$ECSDEPLOY" -f "$stack" status --output json | /usr/bin/python3 -c '
@@ -54,31 +41,31 @@ expect_in "$out" "Stack e2etd is up" "first up"
 # 1. A failed up, rolled back: the service is back on revision 1 and revision 2 (the
 #    crash loop) stays the family's latest ACTIVE one.
 write_stack crashloop
-seq=$(last_seq)
+seq=$(fake_last_seq)
 expect_exit 3 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$err" "Essential container in task exited" "the failed up names the reason"
-n=$(count_since "$seq" RegisterTaskDefinition)
+n=$(fake_count_since "$seq" RegisterTaskDefinition)
 [ "$n" = 1 ] && pass || fail "the failed up and its rollback registered $n task definition(s), wanted 1"
 [ "$(revision_of_service)" = 1 ] && pass || fail "after the failed up the service does not run revision 1"
 
 write_stack nginx:1.27
-seq=$(last_seq)
+seq=$(fake_last_seq)
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode
 expect_in "$out" "No changes" "plan after the rolled-back up"
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "No changes" "up after the rolled-back up"
-n=$(count_since "$seq" RegisterTaskDefinition)
+n=$(fake_count_since "$seq" RegisterTaskDefinition)
 [ "$n" = 0 ] && pass || fail "up after a rolled-back up registered $n task definition(s)"
-n=$(count_since "$seq" UpdateService)
+n=$(fake_count_since "$seq" UpdateService)
 [ "$n" = 0 ] && pass || fail "up after a rolled-back up updated the service $n time(s)"
 
 # 2. `ecsdeploy deploy` of a bad tag (nginx:crashloop), rolled back by the circuit breaker.
 expect_exit 3 -- "$ECSDEPLOY" -f "$stack" deploy web --tag crashloop
 [ "$(revision_of_service)" = 1 ] && pass || fail "after the failed deploy the service does not run revision 1"
-seq=$(last_seq)
+seq=$(fake_last_seq)
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "No changes" "up after a rolled-back deploy"
-n=$(count_since "$seq" RegisterTaskDefinition)
+n=$(fake_count_since "$seq" RegisterTaskDefinition)
 [ "$n" = 0 ] && pass || fail "up after a rolled-back deploy registered $n task definition(s)"
 
 # 3. A good deploy of another tag: up keeps it (the file has not changed since), and plan
@@ -90,17 +77,17 @@ expect_exit 0 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode
 expect_in "$out" "No changes" "the plan after the deploy has no change"
 expect_in "$out" "Kept as deployed" "the plan says what it keeps"
 expect_in "$out" "containerDefinitions[web].image: nginx:1.28 (the file says nginx:1.27)" "and which image, and why"
-seq=$(last_seq)
+seq=$(fake_last_seq)
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "No changes" "up keeps the deployed image"
-n=$(count_since "$seq" UpdateService)
+n=$(fake_count_since "$seq" UpdateService)
 [ "$n" = 0 ] && pass || fail "up after the deploy updated the service $n time(s)"
 [ "$(revision_of_service)" = "$rev" ] && pass || fail "up did not keep revision $rev"
 expect_exit 4 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode --take-file web
 expect_in "$out" "containerDefinitions[web].image: nginx:1.28 -> nginx:1.27" "plan --take-file shows the file's image"
-seq=$(last_seq)
+seq=$(fake_last_seq)
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up --take-file web
-n=$(count_since "$seq" RegisterTaskDefinition)
+n=$(fake_count_since "$seq" RegisterTaskDefinition)
 [ "$n" = 0 ] && pass || fail "up --take-file registered $n task definition(s)"
 [ "$(revision_of_service)" = 1 ] && pass || fail "up --take-file did not bring the service back to revision 1"
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
@@ -117,9 +104,9 @@ services:
     port: 8080
     environment: { MODE: two }
 YML
-seq=$(last_seq)
+seq=$(fake_last_seq)
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
-n=$(count_since "$seq" RegisterTaskDefinition)
+n=$(fake_count_since "$seq" RegisterTaskDefinition)
 [ "$n" = 1 ] && pass || fail "a changed environment registered $n task definition(s), wanted 1"
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "No changes" "up after the change"

@@ -34,14 +34,10 @@ def run(f, *args):
     return p.returncode, p.stdout, p.stderr
 
 
-def calls(f):
-    return f.control("GET", "/_fake/calls")[1]["calls"]
-
-
 def check_graph(f, plan):
     want_nodes = {r["id"] for r in plan["resources"]}
     want_edges = {(d, r["id"]) for r in plan["resources"] for d in r.get("depends_on") or []}
-    before = len(calls(f))
+    before = f.last_seq()
     rc, out, err = run(f, "graph")
     R.eq(rc, 0, "graph: exit code (%s)" % err.strip())
     R.check(out.startswith('digraph "canardstack" {') and out.rstrip().endswith("}"), "graph: a DOT digraph")
@@ -60,7 +56,7 @@ def check_graph(f, plan):
     rc, out, err = run(f, "graph", "--format", "png")
     R.eq(rc, 2, "graph --format png: refused")
     R.check("--format must be dot or mermaid" in err, "graph --format png: says why (%s)" % err.strip())
-    R.eq(len(calls(f)), before, "graph: no AWS call")
+    R.eq(f.last_seq(), before, "graph: no AWS call")
 
 
 def bars_of(path):
@@ -78,11 +74,11 @@ def bars_of(path):
 
 def check_timeline(f, plan, work):
     bad = os.path.join(work, "missing-dir", "up.svg")
-    before = len(calls(f))
+    before = f.last_seq()
     rc, out, err = run(f, "up", "--timeline", bad)
     R.eq(rc, 2, "up --timeline in a missing directory: refused")
     R.check("--timeline" in err and "nothing was changed" in err, "...and says why (%s)" % err.strip())
-    R.eq(len(calls(f)), before, "...before any call")
+    R.eq(f.last_seq(), before, "...before any call")
     path = os.path.join(work, "up.svg")
     rc, out, err = run(f, "up", "--output", "json", "--timeline", path)
     R.eq(rc, 0, "up --timeline: exit code (%s)" % err.strip()[-300:])

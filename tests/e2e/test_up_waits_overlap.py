@@ -22,11 +22,6 @@ STACK = "stack: overlap\nservices:\n" + "".join(
     f"  s{i}:\n    image: nginx:1.27\n    port: 8080\n" for i in range(SERVICES))
 
 
-def calls(fake):
-    _, doc = fake.control("GET", "/_fake/calls")
-    return doc["calls"]
-
-
 def main():
     rep = sw.Report()
     with sw.Fake() as fake, tempfile.TemporaryDirectory() as work:
@@ -39,14 +34,14 @@ def main():
         deadline = time.monotonic() + 120
         created = []
         while time.monotonic() < deadline and proc.poll() is None:
-            log = calls(fake)
+            log = fake.calls()
             created = [c for c in log if c["operation"] == "CreateService" and not c["error"]]
             if len(created) >= SERVICES:
                 break
             time.sleep(0.2)
         rep.eq(len(created), SERVICES,
                "every service is created while the first ones wait (waits hold no slot)")
-        log = calls(fake)
+        log = fake.calls()
         last_create = max((c["seq"] for c in created), default=0)
         polled = [c for c in log if c["operation"] == "DescribeServices" and c["seq"] < last_create]
         rep.check(len(polled) > 0, "services were being waited for before the last was created")

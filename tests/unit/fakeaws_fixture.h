@@ -18,7 +18,9 @@
 #define ECSDEPLOY_TEST_FAKEAWS_FIXTURE_H
 
 #include <check.h>
+#include <stdio.h>
 
+#include "svc.h"
 #include "unit_suite.h"
 
 const char *fake_start(void);
@@ -58,6 +60,9 @@ struct aws_client;
 /* A client with default options (environment pointed at the fake); fails the test when it
  * cannot be made. The caller frees it with aws_client_free(). */
 struct aws_client *fake_client(void);
+/* A client like fake_client() that writes its --debug wire log to a memory stream, *f:
+ * *log (freed by the caller) holds the log once fclose(*f) follows aws_client_free(). */
+struct aws_client *fake_debug_client(char **log, size_t *len, FILE **f);
 /* The fake emptied (POST /_fake/reset), then fake_client(): a test's setup. */
 struct aws_client *fake_reset_client(void);
 
@@ -83,6 +88,21 @@ typedef struct {
     char states[512]; /* each state once, "a b " */
 } fake_wait_seen;
 void fake_wait_progress(void *ud, const char *what, const char *state, int checks, double waited);
+
+/* A service's generic tag calls (ListTagsForResource, TagResource, UntagResource), whose
+ * untag takes its keys either NULL-terminated (untag) or as svc_strings (untag_strings). */
+typedef struct {
+    int (*list)(struct aws_client *c, const char *arn, svc_tags *out, aws_error *err);
+    int (*tag)(struct aws_client *c, const char *arn, const svc_tags *tags, aws_error *err);
+    int (*untag)(struct aws_client *c, const char *arn, const char *const *keys, aws_error *err);
+    int (*untag_strings)(struct aws_client *c, const char *arn, const svc_strings *keys,
+                         aws_error *err);
+} fake_tag_calls;
+/* The calls on `arn`, a resource made with the tag ecsdeploy:stack=`stack` (NULL: not
+ * checked first): tagged key=value, then untagged ecsdeploy:stack; only key=value is left.
+ * Fails the test otherwise. */
+void fake_check_tag_calls(struct aws_client *c, const fake_tag_calls *calls, const char *arn,
+                          const char *stack, const char *key, const char *value);
 
 /* Assertions on a client call, for tests that keep an `aws_error err` in scope: OK(call)
  * wants 0; FAILS_WITH(call, "Code") wants -1 with that AWS error code. */

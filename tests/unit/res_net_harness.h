@@ -203,4 +203,14 @@ static inline int fake_count_stack(const char *stack)
     return count;
 }
 
+/* After a down: nothing tagged for `stack` is left in the fake, and a new plan for down
+ * has nothing to do. */
+static inline void net_gone(net_run *r, const char *stack)
+{
+    int left = fake_count_stack(stack);
+    ck_assert_msg(left == 0, "%d resources of %s left", left, stack);
+    size_t changes = net_changes(net_plan(r, 1));
+    ck_assert_msg(changes == 0, "a second down of %s would change %zu", stack, changes);
+}
+
 #endif

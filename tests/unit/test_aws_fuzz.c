@@ -50,10 +50,7 @@ static uint64_t rng;
 
 static uint32_t next(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng >> 11);
+    return (uint32_t)(test_xorshift(&rng) >> 11);
 }
 
 static size_t mutate(uint8_t *buf, size_t len, size_t cap)

@@ -9,99 +9,108 @@
 #define NEW "arn:aws:ecs:us-east-1:1:task-definition/web:2"
 #define OLD "arn:aws:ecs:us-east-1:1:task-definition/web:1"
 
-static ecs_deployment dep(const char *status, const char *td, const char *rollout, int running,
-                          int desired)
+/* One deployment of the service as ECS lists it. */
+typedef struct {
+    const char *status, *task_definition, *rollout;
+    int running, desired;
+} dep_row;
+
+/* What the service shows (its deployments, the first NULL status ending them, and its task
+ * definition), the service deployment's status (NULL: none), and the decision for NEW. */
+typedef struct {
+    const char *what;
+    dep_row deps[2];
+    const char *service_td;
+    const char *service_deployment;
+    deploy_state want;
+} decide_row;
+
+static void check_rows(const decide_row *rows, size_t n)
 {
-    ecs_deployment d;
-    memset(&d, 0, sizeof d);
-    d.status = (char *)status;
-    d.task_definition = (char *)td;
-    d.rollout_state = (char *)rollout;
-    d.running = running;
-    d.desired = desired;
-    return d;
+    for (size_t i = 0; i < n; i++) {
+        const decide_row *r = &rows[i];
+        ecs_deployment d[2];
+        size_t nd = 0;
+        memset(d, 0, sizeof d);
+        for (; nd < 2 && r->deps[nd].status; nd++) {
+            d[nd].status = (char *)r->deps[nd].status;
+            d[nd].task_definition = (char *)r->deps[nd].task_definition;
+            d[nd].rollout_state = (char *)r->deps[nd].rollout;
+            d[nd].running = r->deps[nd].running;
+            d[nd].desired = r->deps[nd].desired;
+        }
+        ecs_service s;
+        memset(&s, 0, sizeof s);
+        s.deployments = d;
+        s.n_deployments = nd;
+        s.task_definition = (char *)r->service_td;
+        s.status = "ACTIVE";
+        ecs_service_deployment sd;
+        memset(&sd, 0, sizeof sd);
+        sd.status = (char *)r->service_deployment;
+        deploy_state got = deploy_decide_(&s, r->service_deployment ? &sd : NULL, NEW);
+        ck_assert_msg(got == r->want, "%s: decided %d, wanted %d", r->what, got, r->want);
+    }
 }
 
-static ecs_service service(ecs_deployment *deps, size_t n, const char *td)
-{
-    ecs_service s;
-    memset(&s, 0, sizeof s);
-    s.deployments = deps;
-    s.n_deployments = n;
-    s.task_definition = (char *)td;
-    s.status = "ACTIVE";
-    return s;
-}
-
-static ecs_service_deployment sdep(const char *status)
-{
-    ecs_service_deployment d;
-    memset(&d, 0, sizeof d);
-    d.status = (char *)status;
-    return d;
-}
+#define CHECK_ROWS(rows) check_rows(rows, sizeof rows / sizeof rows[0])
 
 START_TEST(completed_new_revision_is_ok)
 {
-    ecs_deployment d[] = {dep("PRIMARY", NEW, "COMPLETED", 2, 2)};
-    ecs_service s = service(d, 1, NEW);
-    ecs_service_deployment sd = sdep("SUCCESSFUL");
-    ck_assert_int_eq(deploy_decide_(&s, &sd, NEW), DEPLOY_STATE_OK);
-    ck_assert_int_eq(deploy_decide_(&s, NULL, NEW), DEPLOY_STATE_OK);
+    static const decide_row rows[] = {
+        {"completed", {{"PRIMARY", NEW, "COMPLETED", 2, 2}}, NEW, "SUCCESSFUL", DEPLOY_STATE_OK},
+        {"completed, no service deployment", {{"PRIMARY", NEW, "COMPLETED", 2, 2}}, NEW, NULL,
+         DEPLOY_STATE_OK},
+    };
+    CHECK_ROWS(rows);
 }
 END_TEST
 
 START_TEST(not_done_until_everything_agrees)
 {
-    /* old tasks still draining */
-    ecs_deployment d[] = {dep("PRIMARY", NEW, "IN_PROGRESS", 2, 2), dep("ACTIVE", OLD, "COMPLETED", 1, 0)};
-    ecs_service s = service(d, 2, NEW);
-    ecs_service_deployment sd = sdep("IN_PROGRESS");
-    ck_assert_int_eq(deploy_decide_(&s, &sd, NEW), DEPLOY_STATE_RUNNING);
-    /* completed, but not every task running yet */
-    ecs_deployment e[] = {dep("PRIMARY", NEW, "COMPLETED", 1, 2)};
-    s = service(e, 1, NEW);
-    ck_assert_int_eq(deploy_decide_(&s, NULL, NEW), DEPLOY_STATE_RUNNING);
-    /* the service deployment has not said SUCCESSFUL yet (blue/green clean-up) */
-    ecs_deployment g[] = {dep("PRIMARY", NEW, "COMPLETED", 2, 2)};
-    s = service(g, 1, NEW);
-    ck_assert_int_eq(deploy_decide_(&s, &sd, NEW), DEPLOY_STATE_RUNNING);
+    static const decide_row rows[] = {
+        {"old tasks still draining",
+         {{"PRIMARY", NEW, "IN_PROGRESS", 2, 2}, {"ACTIVE", OLD, "COMPLETED", 1, 0}}, NEW,
+         "IN_PROGRESS", DEPLOY_STATE_RUNNING},
+        {"completed, but not every task running yet", {{"PRIMARY", NEW, "COMPLETED", 1, 2}}, NEW,
+         NULL, DEPLOY_STATE_RUNNING},
+        {"the service deployment has not said SUCCESSFUL yet (blue/green clean-up)",
+         {{"PRIMARY", NEW, "COMPLETED", 2, 2}}, NEW, "IN_PROGRESS", DEPLOY_STATE_RUNNING},
+    };
+    CHECK_ROWS(rows);
 }
 END_TEST
 
 START_TEST(circuit_breaker_is_a_failure_even_when_steady)
 {
-    /* rolling back: the failed deployment still listed */
-    ecs_deployment d[] = {dep("PRIMARY", OLD, "IN_PROGRESS", 1, 2), dep("ACTIVE", NEW, "FAILED", 0, 0)};
-    ecs_service s = service(d, 2, OLD);
-    ecs_service_deployment sd = sdep("ROLLBACK_IN_PROGRESS");
-    ck_assert_int_eq(deploy_decide_(&s, &sd, NEW), DEPLOY_STATE_FAILING);
-    /* rolled back: steady on the old revision */
-    ecs_deployment e[] = {dep("PRIMARY", OLD, "COMPLETED", 2, 2)};
-    s = service(e, 1, OLD);
-    sd = sdep("ROLLBACK_SUCCESSFUL");
-    ck_assert_int_eq(deploy_decide_(&s, &sd, NEW), DEPLOY_STATE_FAILED);
-    /* without a service deployment: the old revision steady and ours gone */
-    ck_assert_int_eq(deploy_decide_(&s, NULL, NEW), DEPLOY_STATE_FAILED);
-    /* a FAILED rollout of ours with the old one completed again */
-    ecs_deployment g[] = {dep("PRIMARY", OLD, "COMPLETED", 2, 2), dep("ACTIVE", NEW, "FAILED", 0, 0)};
-    s = service(g, 2, OLD);
-    ck_assert_int_eq(deploy_decide_(&s, NULL, NEW), DEPLOY_STATE_FAILED);
+    static const decide_row rows[] = {
+        {"rolling back: the failed deployment still listed",
+         {{"PRIMARY", OLD, "IN_PROGRESS", 1, 2}, {"ACTIVE", NEW, "FAILED", 0, 0}}, OLD,
+         "ROLLBACK_IN_PROGRESS", DEPLOY_STATE_FAILING},
+        {"rolled back: steady on the old revision", {{"PRIMARY", OLD, "COMPLETED", 2, 2}}, OLD,
+         "ROLLBACK_SUCCESSFUL", DEPLOY_STATE_FAILED},
+        {"without a service deployment: the old revision steady and ours gone",
+         {{"PRIMARY", OLD, "COMPLETED", 2, 2}}, OLD, NULL, DEPLOY_STATE_FAILED},
+        {"a FAILED rollout of ours with the old one completed again",
+         {{"PRIMARY", OLD, "COMPLETED", 2, 2}, {"ACTIVE", NEW, "FAILED", 0, 0}}, OLD, NULL,
+         DEPLOY_STATE_FAILED},
+    };
+    CHECK_ROWS(rows);
 }
 END_TEST
 
 START_TEST(stopped_and_failed_rollbacks_end_it)
 {
-    ecs_deployment d[] = {dep("PRIMARY", NEW, "IN_PROGRESS", 0, 2)};
-    ecs_service s = service(d, 1, NEW);
-    ecs_service_deployment sd = sdep("STOPPED");
-    ck_assert_int_eq(deploy_decide_(&s, &sd, NEW), DEPLOY_STATE_FAILED);
-    sd = sdep("ROLLBACK_FAILED");
-    ck_assert_int_eq(deploy_decide_(&s, &sd, NEW), DEPLOY_STATE_FAILED);
-    sd = sdep("ROLLBACK_REQUESTED");
-    ck_assert_int_eq(deploy_decide_(&s, &sd, NEW), DEPLOY_STATE_FAILING);
-    sd = sdep("STOP_REQUESTED");
-    ck_assert_int_eq(deploy_decide_(&s, &sd, NEW), DEPLOY_STATE_FAILING);
+    static const decide_row rows[] = {
+        {"stopped", {{"PRIMARY", NEW, "IN_PROGRESS", 0, 2}}, NEW, "STOPPED", DEPLOY_STATE_FAILED},
+        {"rollback failed", {{"PRIMARY", NEW, "IN_PROGRESS", 0, 2}}, NEW, "ROLLBACK_FAILED",
+         DEPLOY_STATE_FAILED},
+        {"rollback requested", {{"PRIMARY", NEW, "IN_PROGRESS", 0, 2}}, NEW, "ROLLBACK_REQUESTED",
+         DEPLOY_STATE_FAILING},
+        {"stop requested", {{"PRIMARY", NEW, "IN_PROGRESS", 0, 2}}, NEW, "STOP_REQUESTED",
+         DEPLOY_STATE_FAILING},
+    };
+    CHECK_ROWS(rows);
 }
 END_TEST
 

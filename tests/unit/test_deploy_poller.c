@@ -50,11 +50,9 @@ static void look_all(looker *l, size_t n, double earliest, double due, cancel_fl
 /* A cluster with `n` services named s0.. of a good image (not waited for). */
 static void cluster_with(aws_client *c, const char *cluster, const char *tag, int n)
 {
-    aws_error err;
     ecs_test_net net;
     ecs_test_network(c, tag, &net);
-    ecs_cluster_input ci = {.name = cluster};
-    ck_assert_int_eq(ecs_create_cluster(c, &ci, NULL, &err), 0);
+    ecs_test_cluster(c, cluster);
     char *td = ecs_test_taskdef(c, tag, "nginx:1", NULL);
     svc_strings subnets = {0}, groups = {0};
     svc_strings_add(&subnets, net.subnet);
@@ -62,14 +60,7 @@ static void cluster_with(aws_client *c, const char *cluster, const char *tag, in
     for (int i = 0; i < n; i++) {
         char name[16];
         snprintf(name, sizeof name, "s%d", i);
-        ecs_service_input in = ECS_SERVICE_INPUT_INIT;
-        in.cluster = cluster;
-        in.name = name;
-        in.task_definition = td;
-        in.desired_count = 1;
-        in.launch_type = "FARGATE";
-        in.subnets = &subnets;
-        in.security_groups = &groups;
+        ecs_service_input in = ecs_test_service(cluster, name, td, 1, &subnets, &groups);
         ecs_test_create_service(c, &in, NULL);
     }
     free(td);
@@ -174,8 +165,7 @@ START_TEST(a_failing_service_among_several_is_its_own_failure)
     aws_error err;
     ecs_test_net net;
     ecs_test_network(c, "pw", &net);
-    ecs_cluster_input ci = {.name = "poll-w"};
-    ck_assert_int_eq(ecs_create_cluster(c, &ci, NULL, &err), 0);
+    ecs_test_cluster(c, "poll-w");
     char *good = ecs_test_taskdef(c, "pw-good", "nginx:1", NULL);
     char *bad = ecs_test_taskdef(c, "pw-bad", "crashloop:1", NULL);
     svc_strings subnets = {0}, groups = {0};
@@ -188,14 +178,8 @@ START_TEST(a_failing_service_among_several_is_its_own_failure)
         ecs_deployment_config dc = ECS_DEPLOYMENT_CONFIG_INIT;
         dc.circuit_breaker = 1;
         dc.rollback = 1;
-        ecs_service_input in = ECS_SERVICE_INPUT_INIT;
-        in.cluster = "poll-w";
-        in.name = names[i];
-        in.task_definition = i == 1 ? bad : good;
-        in.desired_count = 1;
-        in.launch_type = "FARGATE";
-        in.subnets = &subnets;
-        in.security_groups = &groups;
+        ecs_service_input in = ecs_test_service("poll-w", names[i], i == 1 ? bad : good, 1,
+                                                &subnets, &groups);
         in.deployment = &dc;
         ecs_test_create_service(c, &in, NULL);
         x[i] = (watcher){.c = c, .cluster = "poll-w", .service = names[i], .td = in.task_definition};

@@ -122,6 +122,24 @@ static void peer_free(peer *q)
     buf_free(&q->output);
 }
 
+/* A channel (client version `version`) whose peer is *q, zeroed here; with a KMS data key
+ * callback when `kms`. Free it with exec_chan_free() and *q with peer_free(). */
+static exec_chan *chan_to(peer *q, const char *version, int kms)
+{
+    memset(q, 0, sizeof *q);
+    exec_chan_ops ops = {.ctx = q, .send = p_send, .output = p_output, .data_key = kms ? p_key : NULL};
+    return exec_chan_new(&ops, version);
+}
+
+/* The agent acknowledges with `payload` (JSON) at `now`; the channel takes it. */
+static void acknowledge(exec_chan *c, const char *payload, double now)
+{
+    buf b = BUF_INIT;
+    exec_msg_encode(&b, "acknowledge", 0, 3, 0, NULL, 0, payload, strlen(payload));
+    ck_assert_int_eq(exec_chan_receive(c, (unsigned char *)b.data, b.len, now), 0);
+    buf_free(&b);
+}
+
 static void feed(exec_chan *c, const char *type, int64_t seq, uint32_t pt, const char *payload,
                  size_t len, double now)
 {
@@ -157,9 +175,8 @@ static long long acked_seq(peer *q, int i)
 
 START_TEST(reorder_duplicates_acks)
 {
-    peer q = {0};
-    exec_chan_ops ops = {.ctx = &q, .send = p_send, .output = p_output};
-    exec_chan *c = exec_chan_new(&ops, "t");
+    peer q;
+    exec_chan *c = chan_to(&q, "t", 0);
     feed(c, "start_publication", 0, 0, "{}", 2, 0);
     ck_assert_int_eq(q.n_sent, 0);
     feed(c, "output_stream_data", 2, 1, "C", 1, 0);
@@ -196,9 +213,8 @@ END_TEST
 
 START_TEST(resend_timing)
 {
-    peer q = {0};
-    exec_chan_ops ops = {.ctx = &q, .send = p_send, .output = p_output};
-    exec_chan *c = exec_chan_new(&ops, "t");
+    peer q;
+    exec_chan *c = chan_to(&q, "t", 0);
     ck_assert(exec_chan_next_due(c, 0) < 0);
     ck_assert_int_eq(exec_chan_send_input(c, EXEC_PT_OUTPUT, "ls\r", 3, 10.0), 0);
     ck_assert_int_eq(exec_chan_send_input(c, EXEC_PT_SIZE, "{\"cols\":80,\"rows\":24}", 22, 10.0), 0);
@@ -216,13 +232,9 @@ START_TEST(resend_timing)
     exec_msg again = sent(&q, 11);
     ck_assert_int_eq(again.seq, 1);
     /* the ack for seq 0 stops its resends */
-    buf b = BUF_INIT;
-    const char *ack = "{\"AcknowledgedMessageType\":\"input_stream_data\",\"AcknowledgedMessageId\":"
-                      "\"dd01e56b-ff48-483e-a508-b5f073f31b16\",\"AcknowledgedMessageSequenceNumber\":0,"
-                      "\"IsSequentialMessage\":true}";
-    exec_msg_encode(&b, "acknowledge", 0, 3, 0, NULL, 0, ack, strlen(ack));
-    ck_assert_int_eq(exec_chan_receive(c, (unsigned char *)b.data, b.len, 13.5), 0);
-    buf_free(&b);
+    acknowledge(c, "{\"AcknowledgedMessageType\":\"input_stream_data\",\"AcknowledgedMessageId\":"
+                   "\"dd01e56b-ff48-483e-a508-b5f073f31b16\",\"AcknowledgedMessageSequenceNumber\":0,"
+                   "\"IsSequentialMessage\":true}", 13.5);
     ck_assert_uint_eq(exec_chan_unacked(c), 1);
     ck_assert_int_eq(exec_chan_tick(c, 14.4), 0);
     ck_assert_int_eq(q.n_sent, 13);
@@ -234,9 +246,7 @@ START_TEST(resend_timing)
         char bad[256];
         snprintf(bad, sizeof bad, "{\"AcknowledgedMessageType\":\"input_stream_data\","
                  "\"AcknowledgedMessageSequenceNumber\":%s}", huge[i]);
-        exec_msg_encode(&b, "acknowledge", 0, 3, 0, NULL, 0, bad, strlen(bad));
-        ck_assert_int_eq(exec_chan_receive(c, (unsigned char *)b.data, b.len, 14.5), 0);
-        buf_free(&b);
+        acknowledge(c, bad, 14.5);
     }
     ck_assert_uint_eq(exec_chan_unacked(c), 1);
     exec_chan_free(c);
@@ -246,9 +256,8 @@ END_TEST
 
 START_TEST(session_type_handshake)
 {
-    peer q = {0};
-    exec_chan_ops ops = {.ctx = &q, .send = p_send, .output = p_output};
-    exec_chan *c = exec_chan_new(&ops, "9.9");
+    peer q;
+    exec_chan *c = chan_to(&q, "9.9", 0);
     const char *req = "{\"AgentVersion\":\"3\",\"RequestedClientActions\":[{\"ActionType\":"
                       "\"SessionType\",\"ActionParameters\":{\"SessionType\":"
                       "\"InteractiveCommands\"}},{\"ActionType\":\"Teleport\"}]}";
@@ -275,9 +284,8 @@ START_TEST(kms_handshake)
 {
     for (int i = 0; i < 64; i++)
         KEY[i] = (unsigned char)(i * 3 + 1);
-    peer q = {0};
-    exec_chan_ops ops = {.ctx = &q, .send = p_send, .output = p_output, .data_key = p_key};
-    exec_chan *c = exec_chan_new(&ops, "t");
+    peer q;
+    exec_chan *c = chan_to(&q, "t", 1);
     const char *req = "{\"RequestedClientActions\":[{\"ActionType\":\"KMSEncryption\","
                       "\"ActionParameters\":{\"KMSKeyId\":\"arn:aws:kms:us-east-1:000000000000:key/k1\"}}]}";
     feed(c, "output_stream_data", 0, EXEC_PT_HS_REQUEST, req, strlen(req), 0);
@@ -325,9 +333,8 @@ START_TEST(kms_handshake)
     peer_free(&q);
 
     /* without a KMS callback the session fails naming the key */
-    peer q2 = {0};
-    exec_chan_ops ops2 = {.ctx = &q2, .send = p_send, .output = p_output};
-    c = exec_chan_new(&ops2, "t");
+    peer q2;
+    c = chan_to(&q2, "t", 0);
     buf b = BUF_INIT;
     exec_msg_encode(&b, "output_stream_data", 0, 0, EXEC_PT_HS_REQUEST, NULL, 0, req, strlen(req));
     ck_assert_int_eq(exec_chan_receive(c, (unsigned char *)b.data, b.len, 0), -1);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "graph_fixture.h"
 #include "plan.h"
 #include "xalloc.h"
 #include "unit_suite.h"
@@ -149,17 +150,7 @@ static res_graph *graph;
 
 static void reset(void)
 {
-    memset(&ctx, 0, sizeof ctx);
-    graph = xcalloc(1, sizeof *graph);
-    if (!mem_registry) {
-        char msg[256];
-        mem_registry = res_registry_new(mem_rows, msg, sizeof msg);
-        ck_assert_msg(mem_registry != NULL, "%s", msg);
-    }
-    graph->registry = mem_registry;
-    pthread_mutex_init(&ctx.lock, NULL);
-    ctx.graph = graph;
-    ctx.stack_name = "t";
+    graph = test_graph_open(&ctx, &mem_registry, mem_rows);
     events[0] = '\0';
     live = concurrent = max_concurrent = 0;
     fail_on = NULL;
@@ -171,9 +162,8 @@ static void reset(void)
 
 static void cleanup(void)
 {
-    res_graph_free(graph);
+    test_graph_close(&ctx);
     graph = NULL;
-    pthread_mutex_destroy(&ctx.lock);
 }
 
 /* One parent and `children` children that refer to it. */
@@ -200,6 +190,31 @@ static int plan_and_run(int for_down, int parallel, int rollback, plan_exec_resu
     plan_compute(&ctx, for_down);
     plan_exec_options o = {.parallel = parallel, .rollback = rollback};
     return plan_execute(&ctx, &o, r);
+}
+
+/* A parent and `children` children, all created (`parallel` at a time) before the test. */
+static void created(int children, int parallel)
+{
+    reset();
+    build(children);
+    plan_exec_result r;
+    ck_assert_int_eq(plan_and_run(0, parallel, 1, &r), 0);
+    plan_exec_result_free(&r);
+}
+
+/* A parent and `children` children, run one at a time with or without `rollback`, where
+ * the create of `fail` fails and the create of `interrupt` meets a Ctrl-C (either may be
+ * NULL); plan_execute's result, *r filled. */
+static int run_failing(int children, const char *fail, const char *interrupt, int rollback,
+                       plan_exec_result *r)
+{
+    reset();
+    build(children);
+    fail_on = fail;
+    interrupt_on = interrupt;
+    if (interrupt)
+        ctx.cancel = &ctrl_c;
+    return plan_and_run(0, 1, rollback, r);
 }
 
 START_TEST(creates_in_dependency_order_in_parallel)
@@ -229,11 +244,8 @@ END_TEST
 
 START_TEST(failure_rolls_back_what_was_created)
 {
-    reset();
-    build(3);
-    fail_on = "child/c1";
     plan_exec_result r;
-    ck_assert_int_eq(plan_and_run(0, 1, 1, &r), -1);
+    ck_assert_int_eq(run_failing(3, "child/c1", NULL, 1, &r), -1);
     ck_assert_int_eq(r.failed, 1);
     ck_assert_int_eq(r.rolled_back, 1);
     ck_assert_ptr_nonnull(strstr(r.failure, "child/c1: create: InvalidParameterException"));
@@ -250,11 +262,8 @@ END_TEST
 
 START_TEST(no_rollback_leaves_resources)
 {
-    reset();
-    build(2);
-    fail_on = "child/c0";
     plan_exec_result r;
-    ck_assert_int_eq(plan_and_run(0, 1, 0, &r), -1);
+    ck_assert_int_eq(run_failing(2, "child/c0", NULL, 0, &r), -1);
     ck_assert_int_eq(r.rolled_back, 0);
     ck_assert_int_ge(live, 1);
     plan_exec_result_free(&r);
@@ -264,13 +273,7 @@ END_TEST
 
 START_TEST(diff_update_replace_and_create_only)
 {
-    reset();
-    build(1);
-    plan_exec_options o = {.parallel = 2, .rollback = 1};
-    plan_exec_result r;
-    plan_compute(&ctx, 0);
-    ck_assert_int_eq(plan_execute(&ctx, &o, &r), 0);
-    plan_exec_result_free(&r);
+    created(1, 2);
 
     /* create_only members never count */
     cJSON_ReplaceItemInObject(graph->nodes[0]->desired, "initial", cJSON_CreateString("y"));
@@ -308,18 +311,12 @@ END_TEST
 
 START_TEST(down_deletes_children_before_parents)
 {
-    reset();
-    build(4);
-    plan_exec_options o = {.parallel = 4, .rollback = 1};
-    plan_exec_result r;
-    plan_compute(&ctx, 0);
-    ck_assert_int_eq(plan_execute(&ctx, &o, &r), 0);
-    plan_exec_result_free(&r);
+    created(4, 4);
     events[0] = '\0';
 
     /* keep nothing; the teardown order keeps the parent until every child is gone */
-    plan_compute(&ctx, 1);
-    ck_assert_int_eq(plan_execute(&ctx, &o, &r), 0);
+    plan_exec_result r;
+    ck_assert_int_eq(plan_and_run(1, 4, 1, &r), 0);
     ck_assert_int_eq(live, 0);
     const char *parent = strstr(events, "delete parent/main;");
     ck_assert_ptr_nonnull(parent);
@@ -367,12 +364,8 @@ END_TEST
  * wait it cut short), and the rollback, which no Ctrl-C cuts short, removes what was made. */
 START_TEST(interrupt_stops_and_rolls_back)
 {
-    reset();
-    build(3);
-    ctx.cancel = &ctrl_c;
-    interrupt_on = "child/c0";
     plan_exec_result r;
-    ck_assert_int_eq(plan_and_run(0, 1, 1, &r), -1);
+    ck_assert_int_eq(run_failing(3, NULL, "child/c0", 1, &r), -1);
     ck_assert_int_eq(r.failed, 1);
     ck_assert_str_eq(r.failure, "interrupted");
     ck_assert_int_eq(r.rolled_back, 1);
@@ -385,11 +378,7 @@ START_TEST(interrupt_stops_and_rolls_back)
     cleanup();
 
     /* --no-rollback: it stops there */
-    reset();
-    build(3);
-    ctx.cancel = &ctrl_c;
-    interrupt_on = "child/c0";
-    ck_assert_int_eq(plan_and_run(0, 1, 0, &r), -1);
+    ck_assert_int_eq(run_failing(3, NULL, "child/c0", 0, &r), -1);
     ck_assert_str_eq(r.failure, "interrupted");
     ck_assert_int_eq(r.rolled_back, 0);
     ck_assert_int_eq(live, 2);

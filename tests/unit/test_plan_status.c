@@ -1,12 +1,11 @@
 /* What status reads (plan_status) on an in-memory kind: each node's state, the kind's own
  * details, what makes the stack unhealthy, one node alone, a discovery that fails. */
 #include <check.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph_fixture.h"
 #include "plan.h"
-#include "xalloc.h"
 #include "unit_suite.h"
 
 static int discovery_fails;
@@ -46,26 +45,15 @@ static res_graph *graph;
 /* The file wants box/one, box/sick and box/missing. */
 static void setup(const char *const *wanted)
 {
-    memset(&ctx, 0, sizeof ctx);
-    graph = xcalloc(1, sizeof *graph);
-    if (!registry) {
-        char msg[256];
-        registry = res_registry_new(rows, msg, sizeof msg);
-        ck_assert_msg(registry != NULL, "%s", msg);
-    }
-    graph->registry = registry;
-    pthread_mutex_init(&ctx.lock, NULL);
-    ctx.graph = graph;
-    ctx.stack_name = "t";
+    graph = test_graph_open(&ctx, &registry, rows);
     for (size_t i = 0; wanted[i]; i++)
         res_graph_add(graph, &box_kind, wanted[i], NULL, cJSON_CreateObject());
 }
 
 static void cleanup(void)
 {
-    res_graph_free(graph);
+    test_graph_close(&ctx);
     graph = NULL;
-    pthread_mutex_destroy(&ctx.lock);
 }
 
 static const char *field(const cJSON *o, const char *name)

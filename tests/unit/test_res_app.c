@@ -27,9 +27,7 @@ START_TEST(secrets_generated_once_and_never_shown)
     setenv("KAPP_TEST_SECRET", "value-from-the-environment", 1);
     app_env e = {0};
     app_open(&e, secrets_yaml);
-    plan_exec_result r;
-    ck_assert_msg(app_run(&e, 0, &r) == 0, "%s", r.failure);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 0);
     char *token = secret_value(&e, "secret/token");
     ck_assert_uint_eq(strlen(token), 40);
     for (const char *p = token; *p; p++)
@@ -54,15 +52,13 @@ START_TEST(secrets_generated_once_and_never_shown)
     secretsmanager_secret_free(again);
 
     /* down keeps kept secrets; --purge removes them */
-    ck_assert_int_eq(app_run(&e, 1, &r), 0);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 1);
     app_close(&e);
     app_open(&e, secrets_yaml);
     ck_assert_ptr_nonnull(app_node(&e, "secret/token")->physical_id);
     ck_assert_ptr_null(app_node(&e, "secret/scratch")->physical_id);
     e.ctx.purge = 1;
-    ck_assert_int_eq(app_run(&e, 1, &r), 0);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 1);
     app_close(&e);
     app_open(&e, secrets_yaml);
     ck_assert_ptr_null(app_node(&e, "secret/token")->physical_id);
@@ -85,9 +81,7 @@ START_TEST(secret_scheduled_for_deletion_is_restored)
     ck_assert_int_eq(secretsmanager_delete_secret(e.aws, "kapp-del/token", 7, 0, NULL, &err), 0);
     app_open(&e, "stack: kapp-del\nsecrets:\n  token: { generate: {} }\n"
                  "services:\n  web: { image: nginx, port: 80 }\n");
-    plan_exec_result r;
-    ck_assert_msg(app_run(&e, 0, &r) == 0, "%s", r.failure);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 0);
     char *v = secret_value(&e, "secret/token");
     ck_assert_str_eq(v, "old"); /* restored, not overwritten */
     secretsmanager_secret_free(v);
@@ -98,8 +92,7 @@ START_TEST(secret_scheduled_for_deletion_is_restored)
                  "services:\n  web: { image: nginx, port: 80 }\n");
     ck_assert_uint_eq(app_changes(&e), 0); /* the restored secret carries our tags now */
     e.ctx.purge = 1;
-    ck_assert_int_eq(app_run(&e, 1, &r), 0);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 1);
     app_free(&e);
 }
 END_TEST
@@ -121,9 +114,7 @@ START_TEST(buckets_with_every_setting)
     /* data has the default name: unique to the fake's account and the region */
     char *data = stack_name_bucket("kapp-bkt", "data", "000000000000", "us-east-1");
     app_open(&e, bucket_yaml);
-    plan_exec_result r;
-    ck_assert_msg(app_run(&e, 0, &r) == 0, "%s", r.failure);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 0);
     aws_error err;
     char *status = NULL;
     ck_assert_int_eq(s3_get_bucket_versioning(e.aws, data, &status, &err), 0);
@@ -161,8 +152,7 @@ START_TEST(buckets_with_every_setting)
     ck_assert_str_eq(app_node(&e, "bucket/data")->physical_id, data);
     plan_compute(&e.ctx, 0);
     ck_assert_int_eq(app_node(&e, "bucket/data")->action, RES_UPDATE);
-    ck_assert_msg(app_run(&e, 0, &r) == 0, "%s", r.failure);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 0);
     ck_assert_int_eq(s3_get_bucket_versioning(e.aws, data, &status, &err), 0);
     ck_assert_str_eq(status, "Suspended");
     free(status);
@@ -172,8 +162,7 @@ START_TEST(buckets_with_every_setting)
     ck_assert_uint_eq(app_changes(&e), 0);
 
     /* down keeps the kept bucket; --purge empties every version and deletes it */
-    ck_assert_int_eq(app_run(&e, 1, &r), 0);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 1);
     int exists = 0;
     ck_assert_int_eq(s3_head_bucket(e.aws, data, &exists, &err), 0);
     ck_assert_int_eq(exists, 1);
@@ -182,8 +171,7 @@ START_TEST(buckets_with_every_setting)
     app_close(&e);
     app_open(&e, edited);
     e.ctx.purge = 1;
-    ck_assert_int_eq(app_run(&e, 1, &r), 0);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 1);
     ck_assert_int_eq(s3_head_bucket(e.aws, data, &exists, &err), 0);
     ck_assert_int_eq(exists, 0);
     free(data);

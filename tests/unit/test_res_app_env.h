@@ -141,6 +141,16 @@ static int app_run(app_env *e, int for_down, plan_exec_result *r)
     return plan_execute(&e->ctx, &o, r);
 }
 
+/* Plan (up or down) and execute, which must succeed (else the failure and the events are
+ * shown). */
+static void app_run_ok(app_env *e, int for_down)
+{
+    plan_exec_result r;
+    int rc = app_run(e, for_down, &r);
+    ck_assert_msg(rc == 0, "%s\n%s", r.failure, buf_str(&e->events));
+    plan_exec_result_free(&r);
+}
+
 /* The number of actions a fresh plan of the file would take. */
 static size_t app_changes(app_env *e)
 {

@@ -38,20 +38,12 @@ static int revision(const char *arn)
     return atoi(strrchr(arn, ':') + 1);
 }
 
-static void up_ok(app_env *e)
-{
-    plan_exec_result r;
-    int rc = app_run(e, 0, &r);
-    ck_assert_msg(rc == 0, "%s\n%s", r.failure, buf_str(&e->events));
-    plan_exec_result_free(&r);
-}
-
 START_TEST(service_create_update_and_failed_deploy)
 {
     app_env e = {0};
     char *yaml = stack_with_image("kapp-svc", "nginx:1.27");
     app_open(&e, yaml);
-    up_ok(&e);
+    app_run_ok(&e, 0);
     ecs_service s = {0};
     describe(&e, &s);
     ck_assert_int_eq(s.running, 1);
@@ -85,7 +77,7 @@ START_TEST(service_create_update_and_failed_deploy)
     plan_counts c = plan_count(e.graph);
     ck_assert_uint_eq(c.update, 2);
     ck_assert_uint_eq(c.create + c.replace + c.delete, 0);
-    up_ok(&e);
+    app_run_ok(&e, 0);
     describe(&e, &s);
     ck_assert_int_eq(revision(s.task_definition), 2);
     ecs_service_free(&s);
@@ -121,8 +113,7 @@ START_TEST(service_create_update_and_failed_deploy)
 
     /* down: the service is gone, every revision deregistered */
     e.ctx.purge = 1;
-    ck_assert_int_eq(app_run(&e, 1, &r), 0);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 1);
     svc_strings arns = {0};
     ck_assert_int_eq(ecs_list_task_definitions(e.aws, "kapp-svc-web", "ACTIVE", 0, 0, &arns, &err), 0);
     ck_assert_uint_eq(arns.n, 0);
@@ -160,12 +151,10 @@ START_TEST(no_wait_returns_after_the_calls)
     char *yaml = stack_with_image("kapp-svc3", "slowstart");
     app_open(&e, yaml);
     e.ctx.wait_services = 0;
-    up_ok(&e);
+    app_run_ok(&e, 0);
     ck_assert_ptr_null(strstr(buf_str(&e.events), "steady"));
     e.ctx.purge = 1;
-    plan_exec_result r;
-    ck_assert_int_eq(app_run(&e, 1, &r), 0);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 1);
     free(yaml);
     app_free(&e);
 }
@@ -185,7 +174,7 @@ START_TEST(volumes_exec_and_deployment_settings_compare_clean)
                        "    deployment: { min_healthy_percent: 50, max_percent: 150 }\n"
                        "    volumes: [ { path: /var/lib/postgresql, ebs: { size_gib: 20, type: gp3, throughput: 200 } } ]\n";
     app_open(&e, yaml);
-    up_ok(&e);
+    app_run_ok(&e, 0);
     app_close(&e);
     app_open(&e, yaml);
     ck_assert_uint_eq(app_changes(&e), 0);
@@ -199,10 +188,8 @@ START_TEST(volumes_exec_and_deployment_settings_compare_clean)
     ck_assert_msg(strstr(raw, "\"sizeInGiB\":20") && strstr(raw, "\"minimumHealthyPercent\":50"), "%s", raw);
     free(raw);
     ecs_service_free(&s);
-    plan_exec_result r;
     e.ctx.purge = 1;
-    ck_assert_int_eq(app_run(&e, 1, &r), 0);
-    plan_exec_result_free(&r);
+    app_run_ok(&e, 1);
     app_free(&e);
 }
 END_TEST

@@ -23,10 +23,7 @@ static uint64_t rng_state;
 
 static uint32_t next_random(void)
 {
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state >> 11);
+    return (uint32_t)(test_xorshift(&rng_state) >> 11);
 }
 
 static uint8_t random_byte(void)

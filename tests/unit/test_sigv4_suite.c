@@ -228,27 +228,6 @@ static void check_set1_case(const char *dir)
     free(authz);
 }
 
-START_TEST(aws4_testsuite_all)
-{
-    char *root = suite_root();
-    if (!root) {
-        fprintf(stderr, "sigv4 suites: skipped: ../shared not found "
-                        "(set TOP or run from the repository top)\n");
-        return;
-    }
-    char *dir = xasprintf("%s/" SUITE1, root);
-    char **cases = NULL;
-    size_t n = list_cases(dir, ".req", &cases, 0);
-    ck_assert_uint_eq(n, 34);
-    for (size_t i = 0; i < n; i++)
-        check_set1_case(cases[i]);
-    fprintf(stderr, "sigv4 suites: %s: %zu cases checked (canonical request, string to "
-                    "sign, Authorization)\n", SUITE1, n);
-    free_cases(cases, n);
-    free(dir);
-    free(root);
-}
-END_TEST
 
 /* ---- set 2: aws-c-auth's v4 suite ------------------------------------------------ */
 
@@ -350,6 +329,23 @@ static void expect_signed_query(const char *dir, const sigv4_result *res)
     free(text);
 }
 
+/* The three files of one way of signing (`how`: "header" or "query") against `res`:
+ * HOW-canonical-request.txt, HOW-string-to-sign.txt, HOW-signature.txt. */
+static void expect_signing_files(const char *dir, const char *how, const sigv4_result *res)
+{
+    static const char *const names[] = {"canonical-request", "string-to-sign", "signature"};
+    const char *got[] = {res->canonical_request, res->string_to_sign, res->signature};
+    for (size_t i = 0; i < 3; i++) {
+        char file[64], what[64];
+        snprintf(file, sizeof file, "%s-%s.txt", how, names[i]);
+        snprintf(what, sizeof what, "%s %s", how, names[i]);
+        for (char *p = what; *p; p++)
+            if (*p == '-')
+                *p = ' ';
+        expect_file(dir, file, got[i], what);
+    }
+}
+
 static void check_set2_case(const char *dir)
 {
     context c;
@@ -363,19 +359,13 @@ static void check_set2_case(const char *dir)
 
     ck_assert_msg(sigv4_sign_headers(&req, &c.cred, &c.params, &res, err, sizeof err) == 0,
                   "%s: %s", case_name(dir), err);
-    expect_file(dir, "header-canonical-request.txt", res.canonical_request,
-                "header canonical request");
-    expect_file(dir, "header-string-to-sign.txt", res.string_to_sign, "header string to sign");
-    expect_file(dir, "header-signature.txt", res.signature, "header signature");
+    expect_signing_files(dir, "header", &res);
     expect_signed_headers(dir, &r, &res);
     sigv4_result_free(&res);
 
     ck_assert_msg(sigv4_presign(&req, &c.cred, &c.params, &res, err, sizeof err) == 0,
                   "%s: %s", case_name(dir), err);
-    expect_file(dir, "query-canonical-request.txt", res.canonical_request,
-                "query canonical request");
-    expect_file(dir, "query-string-to-sign.txt", res.string_to_sign, "query string to sign");
-    expect_file(dir, "query-signature.txt", res.signature, "query signature");
+    expect_signing_files(dir, "query", &res);
     expect_signed_query(dir, &res);
     sigv4_result_free(&res);
 
@@ -384,7 +374,10 @@ static void check_set2_case(const char *dir)
     cJSON_Delete(c.json);
 }
 
-START_TEST(aws_c_auth_v4_all)
+/* Every case of the suite in folder `name` (found by a file ending in `marker`; there must
+ * be `want` of them) through check_case; says how many were checked (`what`: of what). */
+static void check_suite(const char *name, const char *marker, size_t want,
+                        void (*check_case)(const char *), const char *what)
 {
     char *root = suite_root();
     if (!root) {
@@ -392,17 +385,29 @@ START_TEST(aws_c_auth_v4_all)
                         "(set TOP or run from the repository top)\n");
         return;
     }
-    char *dir = xasprintf("%s/" SUITE2, root);
+    char *dir = xasprintf("%s/%s", root, name);
     char **cases = NULL;
-    size_t n = list_cases(dir, "context.json", &cases, 0);
-    ck_assert_uint_eq(n, 38);
+    size_t n = list_cases(dir, marker, &cases, 0);
+    ck_assert_uint_eq(n, want);
     for (size_t i = 0; i < n; i++)
-        check_set2_case(cases[i]);
-    fprintf(stderr, "sigv4 suites: %s: %zu cases x2 (header and query signing) checked\n",
-            SUITE2, n);
+        check_case(cases[i]);
+    fprintf(stderr, "sigv4 suites: %s: %zu %s\n", name, n, what);
     free_cases(cases, n);
     free(dir);
     free(root);
+}
+
+START_TEST(aws4_testsuite_all)
+{
+    check_suite(SUITE1, ".req", 34, check_set1_case,
+                "cases checked (canonical request, string to sign, Authorization)");
+}
+END_TEST
+
+START_TEST(aws_c_auth_v4_all)
+{
+    check_suite(SUITE2, "context.json", 38, check_set2_case,
+                "cases x2 (header and query signing) checked");
 }
 END_TEST
 

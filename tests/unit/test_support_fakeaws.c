@@ -240,3 +240,42 @@ struct aws_client *fake_reset_client(void)
     ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     return fake_client();
 }
+
+void fake_check_tag_calls(aws_client *c, const fake_tag_calls *calls, const char *arn,
+                          const char *stack, const char *key, const char *value)
+{
+    aws_error err;
+    svc_tags got;
+    if (stack) {
+        OK(calls->list(c, arn, &got, &err));
+        ck_assert_str_eq(svc_tags_get(&got, "ecsdeploy:stack"), stack);
+        svc_tags_free(&got);
+    }
+    svc_tags more = {0};
+    svc_tags_add(&more, key, value);
+    OK(calls->tag(c, arn, &more, &err));
+    svc_tags_free(&more);
+    if (calls->untag) {
+        const char *const keys[] = {"ecsdeploy:stack", NULL};
+        OK(calls->untag(c, arn, keys, &err));
+    } else {
+        svc_strings keys = {0};
+        svc_strings_add(&keys, "ecsdeploy:stack");
+        OK(calls->untag_strings(c, arn, &keys, &err));
+        svc_strings_free(&keys);
+    }
+    OK(calls->list(c, arn, &got, &err));
+    ck_assert_uint_eq(got.n, 1);
+    ck_assert_str_eq(svc_tags_get(&got, key), value);
+    svc_tags_free(&got);
+}
+
+aws_client *fake_debug_client(char **log, size_t *len, FILE **f)
+{
+    *f = open_memstream(log, len);
+    aws_client_options o = {.debug = 1, .debug_out = *f};
+    aws_client *c;
+    aws_error err;
+    ck_assert_msg(aws_client_new(&o, &c, &err) == 0, "%s", err.message);
+    return c;
+}

@@ -1,4 +1,4 @@
-/* unit_tcase, unit_suite, test_read_file (see unit_suite.h). */
+/* unit_tcase, unit_suite, test_read_file, test_xorshift (see unit_suite.h). */
 #include <stdio.h>
 
 #include "buf.h"
@@ -32,4 +32,12 @@ char *test_read_file(const char *path, size_t *len)
     if (len)
         *len = b.len;
     return buf_detach(&b);
+}
+
+uint64_t test_xorshift(uint64_t *state)
+{
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    return *state;
 }

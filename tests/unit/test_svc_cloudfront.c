@@ -215,20 +215,9 @@ START_TEST(distribution_lifecycle)
     free(etag);
 
     /* tags and the list */
-    svc_tags got;
-    OK(cf_list_tags_for_resource(c, d.arn, &got, &err));
-    ck_assert_str_eq(svc_tags_get(&got, "ecsdeploy:stack"), "svc-cf");
-    svc_tags_free(&got);
-    svc_tags more = {0};
-    svc_tags_add(&more, "team", "web");
-    OK(cf_tag_resource(c, d.arn, &more, &err));
-    const char *drop[] = {"ecsdeploy:stack", NULL};
-    OK(cf_untag_resource(c, d.arn, drop, &err));
-    OK(cf_list_tags_for_resource(c, d.arn, &got, &err));
-    ck_assert_uint_eq(got.n, 1);
-    ck_assert_str_eq(svc_tags_get(&got, "team"), "web");
-    svc_tags_free(&got);
-    svc_tags_free(&more);
+    const fake_tag_calls cf_tags = {.list = cf_list_tags_for_resource, .tag = cf_tag_resource,
+                                    .untag = cf_untag_resource};
+    fake_check_tag_calls(c, &cf_tags, d.arn, "svc-cf", "team", "web");
     cf_summaries all;
     OK(cf_list_distributions(c, 1, &all, &err));
     int seen = 0;

@@ -92,8 +92,7 @@ START_TEST(blue_green_deployment)
     bg_lb_setup(c, &n, &x);
     const char *blue = x.blue, *green = x.green;
     char *role = infra_role(c, "svc-bg-infra", "AmazonECSInfrastructureRolePolicyForLoadBalancers");
-    ecs_cluster_input cin = {.name = "svc-bg"};
-    ck_assert_int_eq(ecs_create_cluster(c, &cin, NULL, &err), 0);
+    ecs_test_cluster(c, "svc-bg");
     char *v1 = ecs_test_taskdef(c, "svc-bg", "nginx:1", NULL);
     svc_strings sn = {0}, sg = {0};
     svc_strings_add(&sn, n.subnet);
@@ -104,14 +103,7 @@ START_TEST(blue_green_deployment)
     ecs_deployment_config dc = ECS_DEPLOYMENT_CONFIG_INIT;
     dc.strategy = "BLUE_GREEN";
     dc.bake_time_minutes = 1;
-    ecs_service_input in = ECS_SERVICE_INPUT_INIT;
-    in.cluster = "svc-bg";
-    in.name = "front";
-    in.task_definition = v1;
-    in.desired_count = 1;
-    in.launch_type = "FARGATE";
-    in.subnets = &sn;
-    in.security_groups = &sg;
+    ecs_service_input in = ecs_test_service("svc-bg", "front", v1, 1, &sn, &sg);
     in.load_balancers = &elb;
     in.n_load_balancers = 1;
     in.deployment = &dc;
@@ -173,8 +165,7 @@ START_TEST(managed_ebs_volumes)
     ecs_test_net n;
     ecs_test_network(c, "ebs", &n);
     char *role = infra_role(c, "svc-ebs-infra", "AmazonECSInfrastructureRolePolicyForVolumes");
-    ecs_cluster_input cin = {.name = "svc-ebs"};
-    ck_assert_int_eq(ecs_create_cluster(c, &cin, NULL, &err), 0);
+    ecs_test_cluster(c, "svc-ebs");
     cJSON *def = cJSON_Parse(
         "{\"family\":\"svc-ebs\",\"networkMode\":\"awsvpc\",\"requiresCompatibilities\":"
         "[\"FARGATE\"],\"cpu\":\"256\",\"memory\":\"512\",\"volumes\":[{\"name\":\"data\","
@@ -185,14 +176,7 @@ START_TEST(managed_ebs_volumes)
     svc_strings sn = {0}, sg = {0};
     svc_strings_add(&sn, n.subnet);
     svc_strings_add(&sg, n.sg);
-    ecs_service_input in = ECS_SERVICE_INPUT_INIT;
-    in.cluster = "svc-ebs";
-    in.name = "db";
-    in.task_definition = td.arn;
-    in.desired_count = 1;
-    in.launch_type = "FARGATE";
-    in.subnets = &sn;
-    in.security_groups = &sg;
+    ecs_service_input in = ecs_test_service("svc-ebs", "db", td.arn, 1, &sn, &sg);
     /* without the volume configuration ECS refuses */
     ck_assert_int_eq(ecs_create_service(c, &in, NULL, &err), -1);
     ck_assert_str_eq(err.code, "InvalidParameterException");
@@ -270,19 +254,12 @@ START_TEST(service_registry)
     ecs_test_net n;
     ecs_test_network(c, "sd", &n);
     char *registry = discovery_service(c, n.vpc);
-    ecs_cluster_input cin = {.name = "svc-sd"};
-    ck_assert_int_eq(ecs_create_cluster(c, &cin, NULL, &err), 0);
+    ecs_test_cluster(c, "svc-sd");
     char *td = ecs_test_taskdef(c, "svc-sd", "nginx", NULL);
     svc_strings sn = {0};
     svc_strings_add(&sn, n.subnet);
     ecs_service_registry reg = {.registry_arn = registry};
-    ecs_service_input in = ECS_SERVICE_INPUT_INIT;
-    in.cluster = "svc-sd";
-    in.name = "catalog";
-    in.task_definition = td;
-    in.desired_count = 1;
-    in.launch_type = "FARGATE";
-    in.subnets = &sn;
+    ecs_service_input in = ecs_test_service("svc-sd", "catalog", td, 1, &sn, NULL);
     in.registries = &reg;
     in.n_registries = 1;
     ecs_service s;

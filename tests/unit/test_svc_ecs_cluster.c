@@ -40,17 +40,9 @@ START_TEST(cluster_create_describe_delete)
     ecs_cluster_free(&cl);
     /* tags through the generic calls */
     svc_tags_free(&tags);
-    svc_tags_add(&tags, "ecsdeploy:id", "cluster");
-    ck_assert_int_eq(ecs_tag_resource(c, arn, &tags, &err), 0);
-    svc_tags_free(&tags);
-    svc_strings keys = {0};
-    svc_strings_add(&keys, "ecsdeploy:stack");
-    ck_assert_int_eq(ecs_untag_resource(c, arn, &keys, &err), 0);
-    svc_strings_free(&keys);
-    ck_assert_int_eq(ecs_list_tags_for_resource(c, arn, &tags, &err), 0);
-    ck_assert_uint_eq(tags.n, 1);
-    ck_assert_str_eq(svc_tags_get(&tags, "ecsdeploy:id"), "cluster");
-    svc_tags_free(&tags);
+    const fake_tag_calls ecs_tags = {.list = ecs_list_tags_for_resource, .tag = ecs_tag_resource,
+                                     .untag_strings = ecs_untag_resource};
+    fake_check_tag_calls(c, &ecs_tags, arn, NULL, "ecsdeploy:id", "cluster");
     ck_assert_int_eq(ecs_describe_cluster(c, "svc-ecs-none", &cl, &found, &err), 0);
     ck_assert_int_eq(found, 0);
     ck_assert_int_eq(ecs_delete_cluster(c, "svc-ecs-c1", &err), 0);

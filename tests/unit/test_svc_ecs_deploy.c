@@ -15,7 +15,6 @@ typedef struct {
 
 static void env_up(env *e, const char *tag)
 {
-    aws_error err;
     e->c = fake_client();
     ecs_test_network(e->c, tag, &e->n);
     memset(&e->subnets, 0, sizeof e->subnets);
@@ -23,8 +22,7 @@ static void env_up(env *e, const char *tag)
     svc_strings_add(&e->subnets, e->n.subnet);
     svc_strings_add(&e->groups, e->n.sg);
     snprintf(e->cluster, sizeof e->cluster, "svc-%s", tag);
-    ecs_cluster_input in = {.name = e->cluster};
-    ck_assert_int_eq(ecs_create_cluster(e->c, &in, NULL, &err), 0);
+    ecs_test_cluster(e->c, e->cluster);
 }
 
 static void env_down(env *e)
@@ -38,14 +36,7 @@ static void env_down(env *e)
 static ecs_service_input input(env *e, const char *name, const char *td,
                                const ecs_deployment_config *dc)
 {
-    ecs_service_input in = ECS_SERVICE_INPUT_INIT;
-    in.cluster = e->cluster;
-    in.name = name;
-    in.task_definition = td;
-    in.desired_count = 2;
-    in.launch_type = "FARGATE";
-    in.subnets = &e->subnets;
-    in.security_groups = &e->groups;
+    ecs_service_input in = ecs_test_service(e->cluster, name, td, 2, &e->subnets, &e->groups);
     in.deployment = dc;
     return in;
 }

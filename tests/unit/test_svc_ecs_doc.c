@@ -93,8 +93,7 @@ START_TEST(describe_reports_missing_in_batches)
 {
     aws_client *c = fake_client();
     aws_error err;
-    ecs_cluster_input in = {.name = "svc-ecs-batch"};
-    ck_assert_int_eq(ecs_create_cluster(c, &in, NULL, &err), 0);
+    ecs_test_cluster(c, "svc-ecs-batch");
     char names[12][32];
     const char *ptrs[12];
     for (int i = 0; i < 12; i++) {
@@ -121,35 +120,17 @@ START_TEST(describe_reports_missing_in_batches)
 }
 END_TEST
 
-/* A client writing its --debug wire log into *log (read it after aws_client_free). */
-static aws_client *debug_client(char **log, size_t *len, FILE **f)
-{
-    *f = open_memstream(log, len);
-    aws_client_options o = {.debug = 1, .debug_out = *f};
-    aws_client *c;
-    aws_error err;
-    ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
-    return c;
-}
-
 START_TEST(secrets_never_reach_the_wire_log)
 {
     aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
     ecs_test_network(c, "log", &n);
-    ecs_cluster_input in = {.name = "svc-ecs-log"};
-    ck_assert_int_eq(ecs_create_cluster(c, &in, NULL, &err), 0);
+    ecs_test_cluster(c, "svc-ecs-log");
     svc_strings sn = {0};
     svc_strings_add(&sn, n.subnet);
     char *td = ecs_test_taskdef(c, "svc-log", "nginx", n.task_role_arn);
-    ecs_service_input si = ECS_SERVICE_INPUT_INIT;
-    si.cluster = "svc-ecs-log";
-    si.name = "one";
-    si.task_definition = td;
-    si.desired_count = 1;
-    si.launch_type = "FARGATE";
-    si.subnets = &sn;
+    ecs_service_input si = ecs_test_service("svc-ecs-log", "one", td, 1, &sn, NULL);
     si.enable_execute_command = 1;
     ecs_test_create_service(c, &si, NULL);
     ecs_test_steady(c, "svc-ecs-log", "one", td);
@@ -158,7 +139,7 @@ START_TEST(secrets_never_reach_the_wire_log)
     char *log = NULL;
     size_t len = 0;
     FILE *f;
-    aws_client *dc = debug_client(&log, &len, &f);
+    aws_client *dc = fake_debug_client(&log, &len, &f);
     ecs_exec_session es;
     ck_assert_msg(ecs_execute_command(dc, "svc-ecs-log", tasks.items[0], NULL, "id", 1, &es,
                                       &err) == 0, "%s", err.message);

@@ -86,6 +86,32 @@ static inline void ecs_test_network_free(ecs_test_net *n)
     free(n->task_role_arn);
 }
 
+/* The cluster `name` made (fails the test when it cannot be). */
+static inline void ecs_test_cluster(aws_client *c, const char *name)
+{
+    ecs_cluster_input in = {.name = name};
+    aws_error err;
+    ck_assert_msg(ecs_create_cluster(c, &in, NULL, &err) == 0, "%s: %s", name, err.message);
+}
+
+/* A service of `count` Fargate tasks of td (family:N or ARN) in cluster, in `subnets` with
+ * `groups` (either may be NULL); the rest as ECS_SERVICE_INPUT_INIT leaves it. */
+static inline ecs_service_input ecs_test_service(const char *cluster, const char *name,
+                                                 const char *td, int count,
+                                                 const svc_strings *subnets,
+                                                 const svc_strings *groups)
+{
+    ecs_service_input in = ECS_SERVICE_INPUT_INIT;
+    in.cluster = cluster;
+    in.name = name;
+    in.task_definition = td;
+    in.desired_count = count;
+    in.launch_type = "FARGATE";
+    in.subnets = subnets;
+    in.security_groups = groups;
+    return in;
+}
+
 /* A Fargate task definition of one container with the given image; returns "family:N". */
 static inline char *ecs_test_taskdef(aws_client *c, const char *family, const char *image,
                               const char *task_role)

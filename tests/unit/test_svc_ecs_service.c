@@ -2,27 +2,13 @@
 #include "test_svc_ecs_env.h"
 
 
-static void make_cluster(aws_client *c, const char *name)
-{
-    aws_error err;
-    ecs_cluster_input in = {.name = name};
-    ck_assert_msg(ecs_create_cluster(c, &in, NULL, &err) == 0, "%s", err.message);
-}
-
 static void service_input(ecs_service_input *in, const char *cluster, const char *name,
                           const char *td, ecs_test_net *n, svc_strings *subnets,
                           svc_strings *groups)
 {
     svc_strings_add(subnets, n->subnet);
     svc_strings_add(groups, n->sg);
-    *in = (ecs_service_input)ECS_SERVICE_INPUT_INIT;
-    in->cluster = cluster;
-    in->name = name;
-    in->task_definition = td;
-    in->desired_count = 2;
-    in->launch_type = "FARGATE";
-    in->subnets = subnets;
-    in->security_groups = groups;
+    *in = ecs_test_service(cluster, name, td, 2, subnets, groups);
 }
 
 /* The two running tasks of service web: containers, agent, ENI address; an exec session.
@@ -100,7 +86,7 @@ START_TEST(service_lifecycle)
     aws_error err;
     ecs_test_net n;
     ecs_test_network(c, "svc1", &n);
-    make_cluster(c, "svc-ecs-s1");
+    ecs_test_cluster(c, "svc-ecs-s1");
     char *td = ecs_test_taskdef(c, "svc-app", "nginx:1", n.task_role_arn);
     svc_strings subnets = {0}, groups = {0};
     ecs_service_input in;
@@ -172,7 +158,7 @@ START_TEST(waiters_give_up_and_refuse)
     aws_error err;
     ecs_test_net n;
     ecs_test_network(c, "svc2", &n);
-    make_cluster(c, "svc-ecs-s2");
+    ecs_test_cluster(c, "svc-ecs-s2");
     char *td = ecs_test_taskdef(c, "svc-slow", "slowstart:1", NULL);
     svc_strings subnets = {0}, groups = {0};
     ecs_service_input in;

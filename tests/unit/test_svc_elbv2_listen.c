@@ -301,10 +301,8 @@ START_TEST(oidc_secret_never_logged)
     aws_error err;
     char *log = NULL;
     size_t len = 0;
-    FILE *out = open_memstream(&log, &len);
-    aws_client *dbg;
-    aws_client_options o = {.debug = 1, .debug_out = out};
-    OK(aws_client_new(&o, &dbg, &err));
+    FILE *out;
+    aws_client *dbg = fake_debug_client(&log, &len, &out);
     elbv2_action a[] = {
         {.type = "authenticate-oidc", .order = 1,
          .oidc = {.issuer = "https://id.example.com", .client_id = "app",

@@ -33,17 +33,10 @@ START_TEST(groups_retention_tags)
     ck_assert_str_eq(svc_tags_get(&got, "ecsdeploy:stack"), "demo");
     svc_tags_free(&got);
     svc_tags_free(&tags);
-    svc_tags_add(&tags, "ecsdeploy:id", "logs.app");
-    ck_assert_int_eq(logs_tag_resource(c, arn, &tags, &err), 0);
-    svc_tags_free(&tags);
-    svc_strings keys = {0};
-    svc_strings_add(&keys, "ecsdeploy:stack");
-    ck_assert_int_eq(logs_untag_resource(c, arn, &keys, &err), 0);
-    svc_strings_free(&keys);
-    ck_assert_int_eq(logs_list_tags_for_resource(c, arn, &got, &err), 0);
-    ck_assert_uint_eq(got.n, 1);
-    ck_assert_str_eq(svc_tags_get(&got, "ecsdeploy:id"), "logs.app");
-    svc_tags_free(&got);
+    const fake_tag_calls logs_tags = {.list = logs_list_tags_for_resource,
+                                      .tag = logs_tag_resource,
+                                      .untag_strings = logs_untag_resource};
+    fake_check_tag_calls(c, &logs_tags, arn, NULL, "ecsdeploy:id", "logs.app");
     free(arn);
     ck_assert_int_eq(logs_delete_retention_policy(c, "/svclogs/a/app", &err), 0);
     ck_assert_int_eq(logs_delete_log_group(c, "/svclogs/a/app", &err), 0);

@@ -29,6 +29,17 @@ static ec2_filter tag_filter(void)
     return (ec2_filter){"tag:lost-test", "yes", NULL};
 }
 
+/* describe(c, &by_tag, ...) into a LIST_T (freed by LIST_FREE) finds one thing tagged
+ * lost-test, the one made: the answer the client gave is the one the server made. */
+#define FOUND_ONCE(describe, list_t, list_free, field, made)                               \
+    do {                                                                                  \
+        list_t found_;                                                                    \
+        OK(describe(c, &by_tag, &found_, &err));                                          \
+        ck_assert_uint_eq(found_.n, 1);                                                   \
+        ck_assert_str_eq(found_.items[0].field, (made));                                  \
+        list_free(&found_);                                                               \
+    } while (0)
+
 START_TEST(ec2_creates_found_by_their_tags)
 {
     aws_client *c = fake_client();
@@ -41,38 +52,23 @@ START_TEST(ec2_creates_found_by_their_tags)
     lose_next("ec2", "CreateVpc", "drop");
     ec2_vpc vpc;
     OK(ec2_create_vpc(c, "10.91.0.0/16", &tags, &vpc, &err));
-    ec2_vpcs vpcs;
-    OK(ec2_describe_vpcs(c, &by_tag, &vpcs, &err));
-    ck_assert_uint_eq(vpcs.n, 1);
-    ck_assert_str_eq(vpcs.items[0].id, vpc.id); /* the answer is the one made */
-    ec2_vpcs_free(&vpcs);
+    FOUND_ONCE(ec2_describe_vpcs, ec2_vpcs, ec2_vpcs_free, id, vpc.id);
 
     lose_next("ec2", "CreateSubnet", "error");
     ec2_subnet sub;
     OK(ec2_create_subnet(c, vpc.id, "10.91.0.0/20", "us-east-1a", &tags, &sub, &err));
-    ec2_subnets subs;
-    OK(ec2_describe_subnets(c, &by_tag, &subs, &err));
-    ck_assert_uint_eq(subs.n, 1);
-    ck_assert_str_eq(subs.items[0].id, sub.id);
-    ec2_subnets_free(&subs);
+    FOUND_ONCE(ec2_describe_subnets, ec2_subnets, ec2_subnets_free, id, sub.id);
 
     lose_next("ec2", "CreateInternetGateway", "drop");
     ec2_igw igw;
     OK(ec2_create_internet_gateway(c, &tags, &igw, &err));
-    ec2_igws igws;
-    OK(ec2_describe_internet_gateways(c, &by_tag, &igws, &err));
-    ck_assert_uint_eq(igws.n, 1);
-    ck_assert_str_eq(igws.items[0].id, igw.id);
-    ec2_igws_free(&igws);
+    FOUND_ONCE(ec2_describe_internet_gateways, ec2_igws, ec2_igws_free, id, igw.id);
 
     lose_next("ec2", "AllocateAddress", "drop");
     ec2_address eip;
     OK(ec2_allocate_address(c, &tags, &eip, &err));
-    ec2_addresses eips;
-    OK(ec2_describe_addresses(c, &by_tag, &eips, &err));
-    ck_assert_uint_eq(eips.n, 1);
-    ck_assert_str_eq(eips.items[0].allocation_id, eip.allocation_id);
-    ec2_addresses_free(&eips);
+    FOUND_ONCE(ec2_describe_addresses, ec2_addresses, ec2_addresses_free, allocation_id,
+               eip.allocation_id);
 
     lose_next("ec2", "CreateSecurityGroup", "drop");
     char *sg = NULL;

@@ -79,20 +79,9 @@ START_TEST(namespace_through_operations)
     ck_assert_str_eq(ns.creator_request_id, "req-1");
     ck_assert(ns.hosted_zone_id[0] == 'Z');
     ck_assert_int_eq(ns.service_count, 0);
-    svc_tags tags;
-    OK(sd_list_tags_for_resource(cl, ns.arn, &tags, &err));
-    ck_assert_str_eq(svc_tags_get(&tags, "ecsdeploy:stack"), "demo");
-    svc_tags_free(&tags);
-    svc_tags more = {0};
-    svc_tags_add(&more, "ecsdeploy:id", "discovery");
-    OK(sd_tag_resource(cl, ns.arn, &more, &err));
-    const char *keys[] = {"ecsdeploy:stack", NULL};
-    OK(sd_untag_resource(cl, ns.arn, keys, &err));
-    OK(sd_list_tags_for_resource(cl, ns.arn, &tags, &err));
-    ck_assert_uint_eq(tags.n, 1);
-    ck_assert_str_eq(svc_tags_get(&tags, "ecsdeploy:id"), "discovery");
-    svc_tags_free(&tags);
-    svc_tags_free(&more);
+    const fake_tag_calls sd_tags = {.list = sd_list_tags_for_resource, .tag = sd_tag_resource,
+                                    .untag = sd_untag_resource};
+    fake_check_tag_calls(cl, &sd_tags, ns.arn, "demo", "ecsdeploy:id", "discovery");
 
     char *del_op;
     OK(sd_delete_namespace(cl, ns_id, &del_op, &err));

@@ -236,11 +236,9 @@ START_TEST(debug_log_hides_values)
 {
     char *log = NULL;
     size_t len = 0;
-    FILE *out = open_memstream(&log, &len);
-    aws_client_options o = {.debug = 1, .debug_out = out};
-    aws_client *c;
+    FILE *out;
+    aws_client *c = fake_debug_client(&log, &len, &out);
     aws_error err;
-    OK(aws_client_new(&o, &c, &err));
     ssm_put_in in = {.name = "/unit-ssm/logged", .value = SECRET, .type = "SecureString",
                      .overwrite = 1};
     OK(ssm_put_parameter(c, &in, NULL, &err));

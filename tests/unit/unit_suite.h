@@ -4,6 +4,7 @@
 
 #include <check.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A test case `name` of the NULL-terminated START_TEST names, `timeout` seconds each (0:
  * Check's default); unit_suite: a suite of that one test case, of the same name. */
@@ -13,6 +14,10 @@ Suite *unit_suite(const char *name, int timeout, const TTest *const *tests);
 /* The whole file at `path` (its length in *len when len is not NULL), or NULL when it
  * cannot be read. The caller frees it. */
 char *test_read_file(const char *path, size_t *len);
+
+/* The next number of the xorshift64 sequence in *state (which must not start at 0): the
+ * bounded fuzz runs' deterministic randomness. */
+uint64_t test_xorshift(uint64_t *state);
 
 /* Define `Suite *NAME_suite(void)`, the suite NAME (a bare name) of the START_TEST names
  * listed, `timeout` seconds each (0: Check's default). The Makefile finds the suites by

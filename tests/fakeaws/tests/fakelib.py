@@ -67,6 +67,25 @@ class Fake:
         except urllib.error.HTTPError as e:
             return e.code, json.loads(e.read() or b"null")
 
+    def calls(self, since=0):
+        """The calls the fake answered after call number `since` (GET /_fake/calls), in
+        order."""
+        _, doc = self.control("GET", "/_fake/calls?since=%d" % since)
+        return sorted((c for c in doc["calls"] if c.get("seq", 0) > since), key=lambda c: c["seq"])
+
+    def last_seq(self):
+        """The number of the last call the fake answered (0: none yet)."""
+        return max((c.get("seq", 0) for c in self.calls()), default=0)
+
+
+# The trust policy of a role that ECS tasks assume, and the permissions ECS Exec needs in
+# the task role (the channels of the Session Manager agent), as JSON documents.
+ECS_TASKS_TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
+EXEC_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
+                                   "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+     "Resource": "*"}]})
 
 def poll(pred, timeout=30, every=0.05):
     """Call pred() every `every` seconds until it gives a true value, and return that; None

@@ -15,12 +15,10 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
-from fakelib import Cli, Fake, Report  # noqa: E402
+from fakelib import Cli, ECS_TASKS_TRUST, Fake, Report  # noqa: E402
 
 PROTOCOL = {"sts": "query", "iam": "query", "secretsmanager": "json", "logs": "json", "kms": "json",
             "s3api": "rest-xml"}
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                            "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
 INLINE = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Resource": "*",
                                                              "Action": ["ssmmessages:CreateDataChannel"]}]})
 EXEC_POLICY = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"
@@ -43,9 +41,9 @@ def tour(tmp):
     return [
         (["sts", "get-caller-identity"], "ok", lambda o: o["Account"] == "000000000000"),
         # IAM
-        (["iam", "create-role", "--role-name", "tour-exec", "--assume-role-policy-document", TRUST,
+        (["iam", "create-role", "--role-name", "tour-exec", "--assume-role-policy-document", ECS_TASKS_TRUST,
           "--tags", "Key=ecsdeploy:stack,Value=tour"], "ok", lambda o: o["Role"]["Arn"].endswith(":role/tour-exec")),
-        (["iam", "create-role", "--role-name", "tour-exec", "--assume-role-policy-document", TRUST],
+        (["iam", "create-role", "--role-name", "tour-exec", "--assume-role-policy-document", ECS_TASKS_TRUST],
          "EntityAlreadyExists", None),
         (["iam", "create-role", "--role-name", "bad", "--assume-role-policy-document", "{not json"],
          "MalformedPolicyDocument", None),

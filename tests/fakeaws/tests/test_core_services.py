@@ -13,10 +13,8 @@ import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 os.environ.setdefault("FAKEAWS_CHECK_OUTPUT", "strict")     # every answer must fit the model
-from fakelib import Fake, ManualClock, Report, sign_and_send  # noqa: E402
+from fakelib import ECS_TASKS_TRUST, Fake, ManualClock, Report, sign_and_send  # noqa: E402
 
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                            "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
 
 
 def pages(client, op, key, **kw):
@@ -123,8 +121,8 @@ def main():
 
         # IAM pagination and limits
         for i in range(5):
-            iam.create_role(RoleName=f"page-role-{i}", AssumeRolePolicyDocument=TRUST)
-        r.error_code(lambda: iam.create_role(RoleName="PAGE-ROLE-1", AssumeRolePolicyDocument=TRUST),
+            iam.create_role(RoleName=f"page-role-{i}", AssumeRolePolicyDocument=ECS_TASKS_TRUST)
+        r.error_code(lambda: iam.create_role(RoleName="PAGE-ROLE-1", AssumeRolePolicyDocument=ECS_TASKS_TRUST),
                      "EntityAlreadyExists", "role names are unique regardless of case")
         roles, n = pages(iam, "list_roles", "Roles", PaginationConfig={"PageSize": 2})
         r.eq((len(roles), n), (5, 3), "ListRoles pages of 2")
@@ -186,7 +184,7 @@ def main():
     for m in (iam_mod, logs_mod, sm_mod, kms_mod):
         w.add(m.SERVICE)
     ctx = RequestContext(w, "iam", "CreateRole", "us-east-1", "test", "rid")
-    role = w.svc("iam").CreateRole({"RoleName": "hook", "AssumeRolePolicyDocument": TRUST}, ctx)["Role"]
+    role = w.svc("iam").CreateRole({"RoleName": "hook", "AssumeRolePolicyDocument": ECS_TASKS_TRUST}, ctx)["Role"]
     w.svc("iam").PutRolePolicy({"RoleName": "hook", "PolicyName": "x", "PolicyDocument": json.dumps(
         {"Statement": [{"Effect": "Allow", "Action": "ssmmessages:*", "Resource": "*"}]})}, ctx)
     r.check(not w.svc("iam").role_assumable(role["Arn"]), "role_assumable: not at once")

@@ -23,14 +23,8 @@ def skip(why):
 
 if not os.path.exists("/usr/bin/aws"):
     skip("/usr/bin/aws (AWS CLI v2) is not installed")
-from fakelib import Fake, Report, alb_network  # the core's helpers
+from fakelib import ECS_TASKS_TRUST, EXEC_POLICY, Fake, Report, alb_network  # the core's helpers
 
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                             "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
-EXEC_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
-    {"Effect": "Allow", "Action": ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel",
-                                   "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
-     "Resource": "*"}]})
 
 
 class Tour:
@@ -85,10 +79,10 @@ def network(t):
 
 def roles(t):
     iam = t.fake.client("iam")
-    ex = iam.create_role(RoleName="tour-exec", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    ex = iam.create_role(RoleName="tour-exec", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
     iam.attach_role_policy(RoleName="tour-exec",
                            PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
-    task = iam.create_role(RoleName="tour-task", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    task = iam.create_role(RoleName="tour-task", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
     iam.put_role_policy(RoleName="tour-task", PolicyName="exec", PolicyDocument=EXEC_POLICY)
     t.fake.client("logs").create_log_group(logGroupName="/ecs/tour")
     return ex, task
@@ -133,8 +127,7 @@ def exec_over_server(t):
     arn = t.ecs.list_tasks(cluster="tour", serviceName="web")["taskArns"][0]
     s = t.ecs.execute_command(cluster="tour", task=arn, command="sh -c 'cat /etc/hostname; exit 3'",
                               interactive=True)["session"]
-    c = X.Client(t.fake.port, s["streamUrl"].split(str(t.fake.port), 1)[1], s["tokenValue"])
-    c.open()
+    c = X.session_client(t.fake.port, s)
     out = c.run(timeout=20)
     t.r.check(out.startswith(b"ip-10-0-") and out.endswith(b".ec2.internal\n"), f"exec output {out!r}")
     t.r.eq(c.ws_closed, 1000, "exec websocket closed normally")

@@ -153,24 +153,38 @@ class Client:
             if op == 9:
                 self.send_frame(10, data)
                 continue
-            m = unpack(data)
-            self.received.append(m)
-            if m["type"] == "acknowledge":
-                self.unacked.pop(json.loads(m["payload"])["AcknowledgedMessageSequenceNumber"], None)
-            elif m["type"] == "channel_closed":
-                self.closed_msg = json.loads(m["payload"])
-            elif m["type"] == "output_stream_data":
+            m = self.take(data)
+            if m["type"] == "output_stream_data":
                 if not self.ack_policy(m):
                     continue
                 self.ack(m)
-                if m["seq"] < self.expected:
-                    self.dup_seen += 1
-                    continue
-                self.pending[m["seq"]] = m
-                while self.expected in self.pending:
-                    self.deliver(self.pending.pop(self.expected), on_handshake)
-                    self.expected += 1
+                for got in self.in_order(m):
+                    self.deliver(got, on_handshake)
         return bytes(self.output).replace(b"\r\n", b"\n")
+
+    def take(self, data):
+        """One message the agent sent, kept in `received`: an acknowledgement ends the resends
+        of what it acknowledges, channel_closed's payload goes in closed_msg. The message."""
+        m = unpack(data)
+        self.received.append(m)
+        if m["type"] == "acknowledge":
+            self.unacked.pop(json.loads(m["payload"])["AcknowledgedMessageSequenceNumber"], None)
+        elif m["type"] == "channel_closed":
+            self.closed_msg = json.loads(m["payload"])
+        return m
+
+    def in_order(self, m):
+        """The output messages that m makes ready, in sequence order: none for a duplicate
+        (counted in dup_seen) or one ahead of a gap (held until the gap fills)."""
+        if m["seq"] < self.expected:
+            self.dup_seen += 1
+            return []
+        self.pending[m["seq"]] = m
+        ready = []
+        while self.expected in self.pending:
+            ready.append(self.pending.pop(self.expected))
+            self.expected += 1
+        return ready
 
     def deliver(self, m, on_handshake):
         if m["ptype"] == 1:
@@ -182,6 +196,20 @@ class Client:
         elif on_handshake is not None:
             self.handshake_payloads.append(m["ptype"])
             on_handshake(self, m)
+
+
+def session_client(port, session):
+    """A Client opened on the session of an ExecuteCommand answer (botocore's `session`) of
+    the fake listening on `port`."""
+    c = Client(port, session["streamUrl"].split(str(port), 1)[1], session["tokenValue"])
+    c.open()
+    return c
+
+
+def agent_running(ecs, cluster, arn):
+    """The ECS Exec agent of the task's first container runs (ecs: a botocore client)."""
+    task = ecs.describe_tasks(cluster=cluster, tasks=[arn])["tasks"][0]
+    return task["containers"][0]["managedAgents"][0]["lastStatus"] == "RUNNING"
 
 
 # ---------------------------------------------------------------- the harness

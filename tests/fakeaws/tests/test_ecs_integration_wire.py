@@ -13,10 +13,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from fakelib import Fake, Report
+from fakelib import ECS_TASKS_TRUST, Fake, Report
 
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                             "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
 EXEC_POLICY = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "ssmmessages:*", "Resource": "*"}]})
 
@@ -37,14 +35,14 @@ def main():
                   "namespace")["Targets"]["NAMESPACE"]
         reg = sd.create_service(Name="server", NamespaceId=ns, DnsConfig={"DnsRecords": [{"Type": "A", "TTL": 10}]},
                                 HealthCheckCustomConfig={"FailureThreshold": 1})["Service"]
-        ex = iam.create_role(RoleName="app-exec", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        ex = iam.create_role(RoleName="app-exec", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
         iam.attach_role_policy(RoleName="app-exec",
                                PolicyArn="arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy")
         # ECS reads the tasks' secrets with the execution role: it must be allowed to
         iam.put_role_policy(RoleName="app-exec", PolicyName="secrets", PolicyDocument=json.dumps({
             "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue",
                                                     "Resource": "arn:aws:secretsmanager:*:*:secret:dbward/*"}]}))
-        task_role = iam.create_role(RoleName="app-task", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        task_role = iam.create_role(RoleName="app-task", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
         iam.put_role_policy(RoleName="app-task", PolicyName="exec", PolicyDocument=EXEC_POLICY)
         logs.create_log_group(logGroupName="/ecs/dbward")
         db = sm.create_secret(Name="dbward/database-url", SecretString="postgres://u:p@db/x")["ARN"]
@@ -92,11 +90,9 @@ def main():
         # the first-run dance: read the token through exec, store it as a secret
         import test_ecs_exec as X
         arn = ecs.list_tasks(cluster="app", serviceName="server")["taskArns"][0]
-        r.wait(lambda: ecs.describe_tasks(cluster="app", tasks=[arn])["tasks"][0]["containers"][0][
-            "managedAgents"][0]["lastStatus"] == "RUNNING", "exec agent")
+        r.wait(lambda: X.agent_running(ecs, "app", arn), "exec agent")
         s = ecs.execute_command(cluster="app", task=arn, command="cat /data/agent-token", interactive=True)["session"]
-        c = X.Client(fake.port, s["streamUrl"].split(str(fake.port), 1)[1], s["tokenValue"])
-        c.open()
+        c = X.session_client(fake.port, s)
         token = c.run(timeout=20).strip().decode()
         r.check(token.startswith("dwt_") and len(token) == 44, "token read through exec")
         tok = sm.create_secret(Name="dbward/agent-token", SecretString=token)["ARN"]
@@ -107,11 +103,9 @@ def main():
         r.wait(lambda: (lambda s: s["deployments"][0]["rolloutState"] == "COMPLETED" and s)(
             ecs.describe_services(cluster="app", services=["agent"])["services"][0]), "agents steady")
         arn = ecs.list_tasks(cluster="app", serviceName="agent")["taskArns"][0]
-        r.wait(lambda: ecs.describe_tasks(cluster="app", tasks=[arn])["tasks"][0]["containers"][0][
-            "managedAgents"][0]["lastStatus"] == "RUNNING", "agent exec agent")
+        r.wait(lambda: X.agent_running(ecs, "app", arn), "agent exec agent")
         s = ecs.execute_command(cluster="app", task=arn, command="cat /run/dbward-agent/token", interactive=True)["session"]
-        c = X.Client(fake.port, s["streamUrl"].split(str(fake.port), 1)[1], s["tokenValue"])
-        c.open()
+        c = X.session_client(fake.port, s)
         r.eq(c.run(timeout=20).strip().decode(), token, "the agent got the token")
         # data-channel faults set through the control API: the output still arrives exact
         status, _ = fake.control("POST", "/_fake/faults", {"seed": 5, "exec": [
@@ -119,8 +113,7 @@ def main():
             {"action": "reorder", "rate": 0.05}]})
         r.eq(status, 200, "exec fault rules set")
         s = ecs.execute_command(cluster="app", task=arn, command="seq 1 5000", interactive=True)["session"]
-        c = X.Client(fake.port, s["streamUrl"].split(str(fake.port), 1)[1], s["tokenValue"])
-        c.open()
+        c = X.session_client(fake.port, s)
         r.eq(c.run(timeout=30), b"".join(b"%d\n" % i for i in range(1, 5001)), "exact output under faults")
         status, state = fake.control("GET", "/_fake/faults")
         applied = {x["action"]: x["applied"] for x in (state or {}).get("exec", [])}

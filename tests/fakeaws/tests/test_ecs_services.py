@@ -360,22 +360,19 @@ def test_blue_green_completes_and_flips_target_groups():
 
 
 def test_canary_and_linear_shift_in_steps():
-    w = world()
-    _bg_service(w, "CANARY", canaryConfiguration={"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 1})
-    elb = w.svc("elbv2")
-    elb.weight_log.clear()
-    call(w, "UpdateService", cluster="c1", service="web", taskDefinition=register(w, "nginx:2"))
-    _watch_stages(w, lambda d: d["status"] == "SUCCESSFUL")
-    prod = [dict(p)["tg-green"] for r, p in elb.weight_log if r == "rule-prod"]
-    assert prod == [10, 100], prod
-    w = world()
-    _bg_service(w, "LINEAR", linearConfiguration={"stepPercent": 25.0, "stepBakeTimeInMinutes": 1})
-    elb = w.svc("elbv2")
-    elb.weight_log.clear()
-    call(w, "UpdateService", cluster="c1", service="web", taskDefinition=register(w, "nginx:2"))
-    _watch_stages(w, lambda d: d["status"] == "SUCCESSFUL")
-    prod = [dict(p)["tg-green"] for r, p in elb.weight_log if r == "rule-prod"]
-    assert prod == [25, 50, 75, 100], prod
+    for strategy, config, steps in (
+            ("CANARY", {"canaryConfiguration": {"canaryPercent": 10.0, "canaryBakeTimeInMinutes": 1}},
+             [10, 100]),
+            ("LINEAR", {"linearConfiguration": {"stepPercent": 25.0, "stepBakeTimeInMinutes": 1}},
+             [25, 50, 75, 100])):
+        w = world()
+        _bg_service(w, strategy, **config)
+        elb = w.svc("elbv2")
+        elb.weight_log.clear()
+        call(w, "UpdateService", cluster="c1", service="web", taskDefinition=register(w, "nginx:2"))
+        _watch_stages(w, lambda d: d["status"] == "SUCCESSFUL")
+        prod = [dict(p)["tg-green"] for r, p in elb.weight_log if r == "rule-prod"]
+        assert prod == steps, (strategy, prod)
 
 
 def test_blue_green_failure_rolls_back_and_restores_weights():

@@ -13,10 +13,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from fakelib import Fake, Report, client_error, sign_and_send  # noqa: E402
+from fakelib import ECS_TASKS_TRUST, Fake, Report, client_error, sign_and_send  # noqa: E402
 
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                             "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
 
 
 def policy(actions, condition=None):
@@ -128,7 +126,7 @@ def registry_credentials(r, fake, net):
     bad = sm.create_secret(Name="reg/bad", SecretString="not json")["ARN"]
     roles = {}
     for name, actions in (("exec-read", ["secretsmanager:GetSecretValue", "logs:*"]), ("exec-none", ["logs:*"])):
-        roles[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        roles[name] = iam.create_role(RoleName=name, AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
         iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=policy(actions))
     ecs.create_cluster(clusterName="reg")
 
@@ -162,7 +160,7 @@ def registry_credentials(r, fake, net):
 
 def iam_conditions(r, fake):
     iam = fake.client("iam")
-    iam.create_role(RoleName="cond", AssumeRolePolicyDocument=TRUST)
+    iam.create_role(RoleName="cond", AssumeRolePolicyDocument=ECS_TASKS_TRUST)
     good = {"StringLike": {"s3:prefix": ["app/*"]}, "ForAnyValue:StringEqualsIfExists": {"aws:TagKeys": "a"}}
     iam.put_role_policy(RoleName="cond", PolicyName="ok", PolicyDocument=policy(["s3:ListBucket"], good))
     r.check(True, "a well-formed condition is accepted")
@@ -223,7 +221,7 @@ def main():
         subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
         sg = ec2.create_security_group(GroupName="s", Description="s", VpcId=vpc)["GroupId"]
         net = {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [sg], "assignPublicIp": "ENABLED"}}
-        exec_role = iam.create_role(RoleName="exec", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+        exec_role = iam.create_role(RoleName="exec", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
         td = fake.client("ecs").register_task_definition(
             family="cap", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
             containerDefinitions=[{"name": "web", "image": "nginx"}])["taskDefinition"]["taskDefinitionArn"]

@@ -78,22 +78,12 @@ def read_until(c, pred, timeout=10):
         if op is None or op == 8:
             c.ws_closed = True
             return
-        from test_ecs_exec import unpack
-        m = unpack(data)
-        c.received.append(m)
-        if m["type"] == "acknowledge":
-            c.unacked.pop(json.loads(m["payload"])["AcknowledgedMessageSequenceNumber"], None)
-        elif m["type"] == "channel_closed":
-            c.closed_msg = json.loads(m["payload"])
+        m = c.take(data)
+        if m["type"] == "channel_closed":
             return
-        elif m["type"] == "output_stream_data":
+        if m["type"] == "output_stream_data":
             c.ack(m)
-            if m["seq"] < c.expected:
-                continue
-            c.pending[m["seq"]] = m
-            while c.expected in c.pending:
-                got = c.pending.pop(c.expected)
-                c.expected += 1
+            for got in c.in_order(m):
                 if got["ptype"] == 1:
                     c.output += got["payload"]
                 elif got["ptype"] == 5:

@@ -13,16 +13,14 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from fakelib import Fake, Report, client_error, sign_and_send  # noqa: E402
+from fakelib import ECS_TASKS_TRUST, Fake, Report, client_error, sign_and_send  # noqa: E402
 
-TRUST = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
-                                                             "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
 SECRET = "pg-S3CR3T-value"
 
 
-def policy(*actions):
+def policy(*actions, resource="*"):
     return json.dumps({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": list(actions), "Resource": "*"}]})
+        {"Effect": "Allow", "Action": list(actions), "Resource": resource}]})
 
 
 
@@ -97,8 +95,8 @@ def ecs_with_storage(r, fake, fid):
     subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.8.1.0/24", AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
     app = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
     nfs = ec2.create_security_group(GroupName="nfs", Description="nfs", VpcId=vpc)["GroupId"]
-    ex = iam.create_role(RoleName="st-exec", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
-    task_role = iam.create_role(RoleName="st-task", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    ex = iam.create_role(RoleName="st-exec", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
+    task_role = iam.create_role(RoleName="st-task", AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
     iam.put_role_policy(RoleName="st-task", PolicyName="p", PolicyDocument=policy(
         "elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite", "ssmmessages:*"))
     ecs.create_cluster(clusterName="st")
@@ -122,6 +120,12 @@ def ecs_with_storage(r, fake, fid):
         return r.wait(lambda: (lambda x: x["lastStatus"] in ("RUNNING", "STOPPED") and x)(
             ecs.describe_tasks(cluster="st", tasks=[t])["tasks"][0]), "task settled")
 
+    def stops(tdef, reason, what):
+        """A task of tdef stops at start, its stoppedReason saying `reason`."""
+        stopped = run(tdef)
+        r.check(stopped and reason in stopped.get("stoppedReason", ""),
+                f"{what}: {stopped and stopped.get('stoppedReason')}")
+
     vol = {"name": "state", "efsVolumeConfiguration": {
         "fileSystemId": fid, "transitEncryption": "ENABLED",
         "authorizationConfig": {"accessPointId": ap, "iam": "ENABLED"}}}
@@ -138,9 +142,7 @@ def ecs_with_storage(r, fake, fid):
     mt = efs.create_mount_target(FileSystemId=fid, SubnetId=subnet, SecurityGroups=[nfs])["MountTargetId"]
     r.wait(lambda: efs.describe_mount_targets(MountTargetId=mt)["MountTargets"][0]["LifeCycleState"] == "available",
          "mount target available")
-    stopped = run(tdef)
-    r.check(stopped and "Connection timed out" in stopped.get("stoppedReason", ""),
-            f"NFS not admitted: {stopped and stopped.get('stoppedReason')}")
+    stops(tdef, "Connection timed out", "NFS not admitted")
     ec2.authorize_security_group_ingress(GroupId=nfs, IpPermissions=[{
         "IpProtocol": "tcp", "FromPort": 2049, "ToPort": 2049, "UserIdGroupPairs": [{"GroupId": app}]}])
     running = run(tdef)
@@ -149,31 +151,22 @@ def ecs_with_storage(r, fake, fid):
     ssm.put_parameter(Name="/st/db", Value=SECRET, Type="SecureString")
     from_ssm = [{"name": "DB_URL", "valueFrom": "arn:aws:ssm:us-east-1:000000000000:parameter/st/db"}]
     missing = [{"name": "DB_URL", "valueFrom": "/st/none"}]
-    stopped = run(td("nossm", secrets=missing))
-    r.check(stopped and "invalid ssm parameters: /st/none" in stopped.get("stoppedReason", ""),
-            f"missing parameter: {stopped and stopped.get('stoppedReason')}")
-    stopped = run(td("denied", secrets=from_ssm))
-    r.check(stopped and "not authorized to perform: ssm:GetParameters" in stopped.get("stoppedReason", ""),
-            f"no ssm:GetParameters: {stopped and stopped.get('stoppedReason')}")
-    iam.put_role_policy(RoleName="st-exec", PolicyName="ssm", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:GetParameters",
-                                                "Resource": "arn:aws:ssm:us-east-1:000000000000:parameter/st/other"}]}))
-    stopped = run(td("elsewhere", secrets=from_ssm))
-    r.check(stopped and "not authorized to perform: ssm:GetParameters" in stopped.get("stoppedReason", ""),
-            f"a grant on another parameter: {stopped and stopped.get('stoppedReason')}")
-    iam.put_role_policy(RoleName="st-exec", PolicyName="ssm", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ssm:GetParameters",
-                                                "Resource": "arn:aws:ssm:us-east-1:000000000000:parameter/st/*"}]}))
+    stops(td("nossm", secrets=missing), "invalid ssm parameters: /st/none", "missing parameter")
+    stops(td("denied", secrets=from_ssm), "not authorized to perform: ssm:GetParameters", "no ssm:GetParameters")
+    iam.put_role_policy(RoleName="st-exec", PolicyName="ssm", PolicyDocument=policy(
+        "ssm:GetParameters", resource="arn:aws:ssm:us-east-1:000000000000:parameter/st/other"))
+    stops(td("elsewhere", secrets=from_ssm), "not authorized to perform: ssm:GetParameters",
+          "a grant on another parameter")
+    iam.put_role_policy(RoleName="st-exec", PolicyName="ssm", PolicyDocument=policy(
+        "ssm:GetParameters", resource="arn:aws:ssm:us-east-1:000000000000:parameter/st/*"))
     running = run(td("ssm", secrets=from_ssm))
     r.eq(running and running["lastStatus"], "RUNNING", "a Parameter Store secret")
     if running:
         import test_ecs_exec as X
-        r.wait(lambda: ecs.describe_tasks(cluster="st", tasks=[running["taskArn"]])["tasks"][0]["containers"][0][
-            "managedAgents"][0]["lastStatus"] == "RUNNING", "exec agent")
+        r.wait(lambda: X.agent_running(ecs, "st", running["taskArn"]), "exec agent")
         s = ecs.execute_command(cluster="st", task=running["taskArn"], command="printenv DB_URL",
                                 interactive=True)["session"]
-        c = X.Client(fake.port, s["streamUrl"].split(str(fake.port), 1)[1], s["tokenValue"])
-        c.open()
+        c = X.session_client(fake.port, s)
         r.eq(c.run(timeout=20).strip().decode(), SECRET, "the container sees the decrypted value")
 
 

@@ -8,10 +8,9 @@ import json
 from urllib.parse import unquote
 
 from ..core import AwsError
-from . import jsonproto
-from .common import DecodeError, Response, format_timestamp, parse_timestamp, scalar_text
+from . import jsonproto, rest
+from .common import DecodeError, Response
 from .query import scalar_in
-from .restxml import best_route
 
 CODES = dict(jsonproto.CODES)
 CODES.update({
@@ -25,14 +24,13 @@ def operation_name(req, info):
     (`/file-systems/replication-configurations` over `/file-systems/{FileSystemId}`)."""
     raw = req.path.split("?", 1)[0]
     segs = [unquote(s) for s in raw.strip("/").split("/")] if raw.strip("/") else []
-    found = best_route(req, info, segs, lambda route: (
+    op = rest.route(req, info, segs, lambda route: (
         len(route[2]) + len(route[5]), sum(1 for p in route[1] if not p.startswith("{")),
         len(route[1]), not route[4]))
-    if found is None:
+    if op is None:
         raise AwsError("UnknownOperationException",
                        f"No operation of {info.name} answers {req.method} {raw}", 404)
-    req.labels = found[1]
-    return found[0]
+    return op
 
 
 def unknown_operation(action, info):
@@ -43,48 +41,21 @@ def decode(req, info, op):
     shape = op.input_shape
     if shape is None:
         return {}
-    out = {}
-    query = {}
-    for k, v in req.query_pairs:
-        query.setdefault(k, []).append(v)
     payload = shape.serialization.get("payload")
     body_members = {}
+
+    def body_in(name, ref, out):
+        if name == payload:
+            if ref.type_name in ("blob", "string"):
+                if req.body:
+                    out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
+            elif req.body:
+                out[name] = _json_in(req.body, ref)
+        elif not payload:
+            body_members[ref.serialization.get("name", name)] = name
+
     try:
-        for name, ref in shape.members.items():
-            loc = ref.serialization.get("location")
-            wire = ref.serialization.get("name", name)
-            if loc == "uri":
-                if wire in req.labels:
-                    out[name] = scalar_in(req.labels[wire], ref, wire)
-            elif loc == "querystring":
-                if ref.type_name == "map":
-                    known = {r.serialization.get("name", n) for n, r in shape.members.items()
-                             if r.serialization.get("location") == "querystring"}
-                    m = {k: v[0] for k, v in query.items() if k not in known}
-                    if m:
-                        out[name] = m
-                elif wire in query:
-                    if ref.type_name == "list":
-                        out[name] = [_text_in(v, ref.member, wire) for v in query[wire]]
-                    else:
-                        out[name] = _text_in(query[wire][0], ref, wire)
-            elif loc == "header":
-                v = req.header(wire)
-                if v is not None:
-                    out[name] = _header_in(v, ref, wire)
-            elif loc == "headers":
-                pre = wire.lower()
-                m = {k[len(pre):]: v for k, v in req.headers.items() if k.startswith(pre)}
-                if m:
-                    out[name] = m
-            elif name == payload:
-                if ref.type_name in ("blob", "string"):
-                    if req.body:
-                        out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
-                elif req.body:
-                    out[name] = _json_in(req.body, ref)
-            elif not payload:
-                body_members[ref.serialization.get("name", name)] = name
+        out = rest.members_in(req, shape, scalar_in, _header_in, body_in, query_map=True)
     except DecodeError as e:
         raise AwsError("SerializationException", f"{e.value!r} at '{e.wire}' cannot be read as {e.expected}", 400)
     if body_members and req.body:
@@ -110,21 +81,12 @@ def _json_in(body, shape):
         raise AwsError("SerializationException", f"{e.value!r} at '{e.wire}' cannot be read as {e.expected}", 400)
 
 
-def _text_in(v, ref, wire):
-    if ref.type_name == "timestamp":
-        try:
-            return parse_timestamp(v)
-        except (ValueError, TypeError, OverflowError):
-            raise DecodeError(wire, v, "a timestamp")
-    return scalar_in(v, ref, wire)
-
-
 def _header_in(v, ref, wire):
     if ref.type_name == "list":
         return [scalar_in(x.strip(), ref.member, wire) for x in v.split(",")]
     if ref.type_name == "string" and ref.serialization.get("jsonvalue"):
         return base64.b64decode(v).decode()
-    return _text_in(v, ref, wire)
+    return scalar_in(v, ref, wire)
 
 
 def encode(result, info, op, request_id):
@@ -136,40 +98,20 @@ def encode(result, info, op, request_id):
     if shape is not None:
         payload = shape.serialization.get("payload")
         data = {}
-        for name, ref in shape.members.items():
-            v = result.get(name)
-            if v is None:
-                continue
-            loc = ref.serialization.get("location")
-            wire = ref.serialization.get("name", name)
-            if loc == "header":
-                headers.append((wire, _header_out(v, ref)))
-            elif loc == "headers":
-                headers.extend((wire + k, str(x)) for k, x in v.items())
-            elif loc == "statusCode":
-                status = int(v)
-            elif name == payload:
+        status, in_body = rest.members_out(result, shape, headers, status)
+        for name, ref, v in in_body:
+            if name == payload:
                 if ref.type_name in ("blob", "string"):
                     body = v if isinstance(v, bytes) else v.encode()
                 else:
                     body = json.dumps(jsonproto._out(v, ref), separators=(",", ":")).encode()
             elif not payload:
-                data[wire] = jsonproto._out(v, ref)
+                data[ref.serialization.get("name", name)] = jsonproto._out(v, ref)
         if not payload and (data or status != 204):
             body = json.dumps(data, separators=(",", ":")).encode()
     if body:
         headers.append(("Content-Type", CONTENT_TYPE))
     return Response(status, headers, body)
-
-
-def _header_out(v, ref):
-    if ref.type_name == "timestamp":
-        return format_timestamp(v, ref, "rfc822")
-    if ref.type_name == "list":
-        return ",".join(str(x) for x in v)
-    if ref.type_name == "string" and ref.serialization.get("jsonvalue"):
-        return base64.b64encode(v.encode()).decode()
-    return scalar_text(v, ref, "rfc822")
 
 
 def _error_shape(info, code):

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 from urllib.parse import unquote
 
 from ..core import AwsError
-from .common import (DecodeError, Response, format_timestamp, parse_timestamp, scalar_text,
-                     xml_member_name, xml_struct_body, xml_text)
+from . import rest
+from .common import DecodeError, Response, parse_timestamp, xml_member_name, xml_struct_body, xml_text
 from .query import scalar_in
 
 S3_XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
@@ -28,68 +28,17 @@ CODES = {
 }
 
 
-def _match(route, method, segs, query, headers):
-    rmethod, parts, req_q, op_name, _, req_h = route
-    if rmethod != method:
-        return None
-    if any(h not in headers for h in req_h):
-        return None
-    for k, v in req_q.items():
-        if k not in query or (v is not None and query[k] != v):
-            return None
-    labels = {}
-    i = 0
-    for j, part in enumerate(parts):
-        if part.startswith("{") and part.endswith("+}"):
-            rest = segs[i:]
-            if not rest or rest == [""]:
-                return None
-            labels[part[1:-2]] = "/".join(rest)
-            i = len(segs)
-            break
-        if i >= len(segs):
-            return None
-        if part.startswith("{"):
-            if segs[i] == "":
-                return None
-            labels[part[1:-1]] = segs[i]
-        elif part != segs[i]:
-            return None
-        i += 1
-    if i != len(segs):
-        return None
-    return labels
-
-
-def best_route(req, info, segs, score):
-    """(operation name, labels) of the route matching the request with the highest
-    score(route), or None. Shared with rest-json."""
-    query = {}
-    for k, v in req.query_pairs:
-        query.setdefault(k, v)
-    best = None
-    for route in info.rest_routes():
-        labels = _match(route, req.method, segs, query, req.headers)
-        if labels is None:
-            continue
-        s = score(route)
-        if best is None or s > best[0]:
-            best = (s, route[3], labels)
-    return best[1:] if best else None
-
-
 def operation_name(req, info):
     raw = req.path.split("?", 1)[0]
     segs = [unquote(s) for s in raw.lstrip("/").split("/")] if raw.strip("/") else []
     if raw.endswith("/") and len(segs) == 1:
         segs = segs[:1]
-    found = best_route(req, info, segs, lambda route: (
+    op = rest.route(req, info, segs, lambda route: (
         len(route[2]) + len(route[5]), -sum(1 for p in route[1] if p.endswith("+}")),
         len(route[1]), not route[4]))
-    if found is None:
+    if op is None:
         raise AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
-    req.labels = found[1]
-    return found[0]
+    return op
 
 
 def unknown_operation(action, info):
@@ -100,52 +49,19 @@ def decode(req, info, op):
     shape = op.input_shape
     if shape is None:
         return {}
-    out = {}
-    query = {}
-    for k, v in req.query_pairs:
-        query.setdefault(k, []).append(v)
     payload = shape.serialization.get("payload")
+
+    def body_in(name, ref, out):
+        if name == payload:
+            if ref.type_name in ("blob", "string"):
+                out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
+            elif req.body:
+                out[name] = _parse_xml_payload(req.body, ref)
+
     try:
-        for name, ref in shape.members.items():
-            loc = ref.serialization.get("location")
-            wire = ref.serialization.get("name", name)
-            if loc == "uri":
-                if wire in req.labels:
-                    out[name] = req.labels[wire]
-            elif loc == "querystring":
-                if ref.type_name == "map":
-                    continue
-                if wire in query:
-                    if ref.type_name == "list":
-                        out[name] = [scalar_in(v, ref.member, wire) for v in query[wire]]
-                    else:
-                        out[name] = _scalar_q(query[wire][0], ref, wire)
-            elif loc == "header":
-                v = req.header(wire)
-                if v is not None:
-                    out[name] = _header_in(v, ref, wire)
-            elif loc == "headers":
-                pre = wire.lower()
-                m = {k[len(pre):]: v for k, v in req.headers.items() if k.startswith(pre)}
-                if m:
-                    out[name] = m
-            elif name == payload:
-                if ref.type_name in ("blob", "string"):
-                    out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
-                elif req.body:
-                    out[name] = _parse_xml_payload(req.body, ref)
+        return rest.members_in(req, shape, lambda v, ref, wire: v, _header_in, body_in)
     except DecodeError as e:
         raise AwsError("InvalidArgument", f"{e.wire}: {e.value!r} is not {e.expected}", 400)
-    return out
-
-
-def _scalar_q(v, ref, wire):
-    if ref.type_name == "timestamp":
-        try:
-            return parse_timestamp(v)
-        except (ValueError, TypeError):
-            raise DecodeError(wire, v, "a timestamp")
-    return scalar_in(v, ref, wire)
 
 
 def _header_in(v, ref, wire):
@@ -244,19 +160,7 @@ def encode(result, info, op, request_id, xmlns=S3_XMLNS, id_headers=None):
     body = b""
     if shape is not None:
         payload = shape.serialization.get("payload")
-        for name, ref in shape.members.items():
-            v = result.get(name)
-            if v is None:
-                continue
-            loc = ref.serialization.get("location")
-            wire = ref.serialization.get("name", name)
-            if loc == "header":
-                headers.append((wire, _header_out(v, ref)))
-            elif loc == "headers":
-                for k, x in v.items():
-                    headers.append((wire + k, str(x)))
-            elif loc == "statusCode":
-                status = int(v)
+        status = rest.members_out(result, shape, headers, status)[0]
         if payload:
             ref = shape.members[payload]
             v = result.get(payload)
@@ -281,17 +185,6 @@ def encode(result, info, op, request_id, xmlns=S3_XMLNS, id_headers=None):
                 body = "".join(out).encode()
                 headers.append(("Content-Type", "application/xml"))
     return Response(status, headers, body)
-
-
-def _header_out(v, ref):
-    t = ref.type_name
-    if t == "timestamp":
-        return format_timestamp(v, ref, "rfc822")
-    if t == "list":
-        return ",".join(str(x) for x in v)
-    if t == "string" and ref.serialization.get("jsonvalue"):
-        return base64.b64encode(v.encode()).decode()
-    return scalar_text(v, ref, "rfc822")
 
 
 def _id_headers(request_id):

@@ -14,7 +14,7 @@ method and URI template as S3 (restxml.py), but
 
 from ..core import AwsError
 from ..validate import coral_message
-from . import restxml
+from . import rest, restxml
 from .common import DecodeError, Response, xml_struct_body, xml_text
 from .query import QueryProtocol, scalar_in
 
@@ -109,7 +109,7 @@ def encode(result, info, op, request_id):
         for name, ref in shape.members.items():
             v = result.get(name)
             if v is not None and ref.serialization.get("location") == "header":
-                headers.append((ref.serialization.get("name", name), restxml._header_out(v, ref)))
+                headers.append((ref.serialization.get("name", name), rest.header_out(v, ref)))
         out = ['<?xml version="1.0" encoding="UTF-8"?>\n',
                f'<{op.name}Response xmlns="{_xmlns(info, op)}">']
         xml_struct_body(out, result, shape)

@@ -235,16 +235,25 @@ class S3(Service):
                                                            "BlockPublicPolicy", "RestrictPublicBuckets")}
         return {}
 
-    def GetPublicAccessBlock(self, req, ctx):
+    def _setting(self, ctx, req, field, code, message):
+        """The bucket's setting `field` (its public access block, CORS rules, policy,
+        lifecycle rules, tags); when it has none, a 404 `code` naming the bucket."""
         b = self._bucket(ctx, req["Bucket"])
-        if b["pab"] is None:
-            raise AwsError("NoSuchPublicAccessBlockConfiguration", "The public access block configuration "
-                           "was not found", 404, extra={"BucketName": b["Name"]})
-        return {"PublicAccessBlockConfiguration": dict(b["pab"])}
+        if not b.get(field):
+            raise AwsError(code, message, 404, extra={"BucketName": b["Name"]})
+        return b[field]
+
+    def _drop_setting(self, ctx, req, field):
+        self._bucket(ctx, req["Bucket"])[field] = None
+        return {}
+
+    def GetPublicAccessBlock(self, req, ctx):
+        return {"PublicAccessBlockConfiguration": dict(self._setting(
+            ctx, req, "pab", "NoSuchPublicAccessBlockConfiguration",
+            "The public access block configuration was not found"))}
 
     def DeletePublicAccessBlock(self, req, ctx):
-        self._bucket(ctx, req["Bucket"])["pab"] = None
-        return {}
+        return self._drop_setting(ctx, req, "pab")
 
     def PutBucketEncryption(self, req, ctx):
         b = self._bucket(ctx, req["Bucket"])
@@ -269,8 +278,7 @@ class S3(Service):
         return {"ServerSideEncryptionConfiguration": conf}
 
     def DeleteBucketEncryption(self, req, ctx):
-        self._bucket(ctx, req["Bucket"])["encryption"] = None
-        return {}
+        return self._drop_setting(ctx, req, "encryption")
 
     def PutBucketPolicy(self, req, ctx):
         b = self._bucket(ctx, req["Bucket"])
@@ -308,25 +316,18 @@ class S3(Service):
         return {}
 
     def GetBucketCors(self, req, ctx):
-        b = self._bucket(ctx, req["Bucket"])
-        if b.get("cors") is None:
-            raise AwsError("NoSuchCORSConfiguration", "The CORS configuration does not exist", 404,
-                           extra={"BucketName": b["Name"]})
-        return {"CORSRules": b["cors"]}
+        return {"CORSRules": self._setting(ctx, req, "cors", "NoSuchCORSConfiguration",
+                                           "The CORS configuration does not exist")}
 
     def DeleteBucketCors(self, req, ctx):
-        self._bucket(ctx, req["Bucket"])["cors"] = None
-        return {}
+        return self._drop_setting(ctx, req, "cors")
 
     def GetBucketPolicy(self, req, ctx):
-        b = self._bucket(ctx, req["Bucket"])
-        if b["policy"] is None:
-            raise AwsError("NoSuchBucketPolicy", "The bucket policy does not exist", 404, extra={"BucketName": b["Name"]})
-        return {"Policy": b["policy"]}
+        return {"Policy": self._setting(ctx, req, "policy", "NoSuchBucketPolicy",
+                                        "The bucket policy does not exist")}
 
     def DeleteBucketPolicy(self, req, ctx):
-        self._bucket(ctx, req["Bucket"])["policy"] = None
-        return {}
+        return self._drop_setting(ctx, req, "policy")
 
     def PutBucketLifecycleConfiguration(self, req, ctx):
         b = self._bucket(ctx, req["Bucket"])
@@ -350,15 +351,11 @@ class S3(Service):
         return {}
 
     def GetBucketLifecycleConfiguration(self, req, ctx):
-        b = self._bucket(ctx, req["Bucket"])
-        if b["lifecycle"] is None:
-            raise AwsError("NoSuchLifecycleConfiguration", "The lifecycle configuration does not exist", 404,
-                           extra={"BucketName": b["Name"]})
-        return {"Rules": b["lifecycle"]}
+        return {"Rules": self._setting(ctx, req, "lifecycle", "NoSuchLifecycleConfiguration",
+                                       "The lifecycle configuration does not exist")}
 
     def DeleteBucketLifecycle(self, req, ctx):
-        self._bucket(ctx, req["Bucket"])["lifecycle"] = None
-        return {}
+        return self._drop_setting(ctx, req, "lifecycle")
 
     def PutBucketTagging(self, req, ctx):
         b = self._bucket(ctx, req["Bucket"])
@@ -375,14 +372,10 @@ class S3(Service):
         return {}
 
     def GetBucketTagging(self, req, ctx):
-        b = self._bucket(ctx, req["Bucket"])
-        if not b["tags"]:
-            raise AwsError("NoSuchTagSet", "The TagSet does not exist", 404, extra={"BucketName": b["Name"]})
-        return {"TagSet": b["tags"]}
+        return {"TagSet": self._setting(ctx, req, "tags", "NoSuchTagSet", "The TagSet does not exist")}
 
     def DeleteBucketTagging(self, req, ctx):
-        self._bucket(ctx, req["Bucket"])["tags"] = None
-        return {}
+        return self._drop_setting(ctx, req, "tags")
 
     def PutBucketVersioning(self, req, ctx):
         b = self._bucket(ctx, req["Bucket"])

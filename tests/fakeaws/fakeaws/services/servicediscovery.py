@@ -116,24 +116,24 @@ class ServiceDiscovery(Service):
             out["CreatorRequestId"] = ns["creator"]
         return out
 
-    def CreatePrivateDnsNamespace(self, req, ctx):
-        name, vpc_id = req["Name"].rstrip("."), req["Vpc"]
-        creator = req.get("CreatorRequestId")
+    def _replayed(self, creator, region, same):
+        """The answer to a create whose CreatorRequestId an earlier create of the region
+        used (same(ns): it asked for the same namespace), or None when none did;
+        DuplicateRequest when the id went with another request."""
         for ns in self.namespaces.values():
-            if creator and ns["creator"] == creator and ns["region"] == ctx.region:
-                if (ns["name"], ns["vpc"]) == (name, vpc_id):
+            if creator and ns["creator"] == creator and ns["region"] == region:
+                if same(ns):
                     return {"OperationId": ns["op"]}
                 raise AwsError("DuplicateRequest",
                                "The CreatorRequestId was already used for a different request",
                                extra={"DuplicateOperationId": ns["op"]})
-        if not DNS_NAME.fullmatch(name):
-            raise AwsError("InvalidInput", f"Namespace name '{name}' is not a valid DNS name")
-        vpc = self.world.svc("ec2").vpc(vpc_id) if "ec2" in self.world.services else None
-        if vpc is None:
-            raise AwsError("InvalidInput", f"The VPC ID '{vpc_id}' is not valid")
+        return None
+
+    def _refuse_taken(self, name, taken):
+        """A live namespace that takes `name` (taken(ns)): DuplicateRequest while it is being
+        made, NamespaceAlreadyExists once it is."""
         for ns in self.namespaces.values():
-            if ns["name"] == name and ns["vpc"] == vpc_id and \
-                    not self.world.clock.reached(ns["gone_at"]):
+            if taken(ns) and not self.world.clock.reached(ns["gone_at"]):
                 if not self.world.clock.reached(ns["ready_at"]):
                     raise AwsError("DuplicateRequest",
                                    f"An operation creating namespace {name} is in progress",
@@ -142,58 +142,56 @@ class ServiceDiscovery(Service):
                                f"Namespace with name {name} already exists",
                                extra={"NamespaceId": ns["id"],
                                       "CreatorRequestId": ns["creator"] or ""})
+
+    def _add_namespace(self, req, ctx, name, kind, vpc_id, ttl, op_range):
+        """A namespace of `kind` being made (its operation takes a time drawn from op_range);
+        a private DNS one gets a hosted zone id."""
         tags = self._tags_in(req)
-        ttl = ((req.get("Properties") or {}).get("DnsProperties") or {}).get("SOA", {}).get("TTL", 15)
         ns_id = self._id("ns-")
-        seconds = self.world.random.uniform(*NAMESPACE_OP_RANGE)
-        op = self._new_op(ctx.region, "CREATE_NAMESPACE", {"NAMESPACE": ns_id}, seconds)
-        zone = "Z" + "".join(self.world.random.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-                             for _ in range(20))
-        ns = {"id": ns_id, "region": ctx.region, "name": name, "vpc": vpc_id, "type": "DNS_PRIVATE",
+        op = self._new_op(ctx.region, "CREATE_NAMESPACE", {"NAMESPACE": ns_id},
+                          self.world.random.uniform(*op_range))
+        zone = None
+        if kind == "DNS_PRIVATE":
+            zone = "Z" + "".join(self.world.random.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+                                 for _ in range(20))
+        ns = {"id": ns_id, "region": ctx.region, "name": name, "vpc": vpc_id, "type": kind,
               "arn": self.world.arn("servicediscovery", ctx.region, "namespace/" + ns_id),
               "description": req.get("Description") or "", "ttl": ttl, "zone": zone,
-              "creator": creator, "op": op["id"], "created": self.world.clock.now(),
+              "creator": req.get("CreatorRequestId"), "op": op["id"], "created": self.world.clock.now(),
               "ready_at": op["done_at"], "gone_at": None, "delete_op": None}
         self.namespaces[ns_id] = ns
         self.tags[ns["arn"]] = tags
         return {"OperationId": op["id"]}
 
+    def CreatePrivateDnsNamespace(self, req, ctx):
+        name, vpc_id = req["Name"].rstrip("."), req["Vpc"]
+        replay = self._replayed(req.get("CreatorRequestId"), ctx.region,
+                                lambda ns: (ns["name"], ns["vpc"]) == (name, vpc_id))
+        if replay:
+            return replay
+        if not DNS_NAME.fullmatch(name):
+            raise AwsError("InvalidInput", f"Namespace name '{name}' is not a valid DNS name")
+        vpc = self.world.svc("ec2").vpc(vpc_id) if "ec2" in self.world.services else None
+        if vpc is None:
+            raise AwsError("InvalidInput", f"The VPC ID '{vpc_id}' is not valid")
+        self._refuse_taken(name, lambda ns: ns["name"] == name and ns["vpc"] == vpc_id)
+        ttl = ((req.get("Properties") or {}).get("DnsProperties") or {}).get("SOA", {}).get("TTL", 15)
+        return self._add_namespace(req, ctx, name, "DNS_PRIVATE", vpc_id, ttl, NAMESPACE_OP_RANGE)
+
     def CreateHttpNamespace(self, req, ctx):
         """A namespace found by API calls only (DiscoverInstances): no VPC, no hosted zone.
         Its name is unique among the account's HTTP namespaces of the region."""
         name = req["Name"]
-        creator = req.get("CreatorRequestId")
-        for ns in self.namespaces.values():
-            if creator and ns["creator"] == creator and ns["region"] == ctx.region:
-                if (ns["name"], ns["type"]) == (name, "HTTP"):
-                    return {"OperationId": ns["op"]}
-                raise AwsError("DuplicateRequest",
-                               "The CreatorRequestId was already used for a different request",
-                               extra={"DuplicateOperationId": ns["op"]})
+        replay = self._replayed(req.get("CreatorRequestId"), ctx.region,
+                                lambda ns: (ns["name"], ns["type"]) == (name, "HTTP"))
+        if replay:
+            return replay
         if not HTTP_NAME.fullmatch(name):
             raise AwsError("InvalidInput", f"Namespace name '{name}' is not valid: 1 to 1024 printable "
                                            "ASCII characters without spaces")
-        for ns in self.namespaces.values():
-            if ns["name"] == name and ns["type"] == "HTTP" and ns["region"] == ctx.region and \
-                    not self.world.clock.reached(ns["gone_at"]):
-                if not self.world.clock.reached(ns["ready_at"]):
-                    raise AwsError("DuplicateRequest",
-                                   f"An operation creating namespace {name} is in progress",
-                                   extra={"DuplicateOperationId": ns["op"]})
-                raise AwsError("NamespaceAlreadyExists", f"Namespace with name {name} already exists",
-                               extra={"NamespaceId": ns["id"], "CreatorRequestId": ns["creator"] or ""})
-        tags = self._tags_in(req)
-        ns_id = self._id("ns-")
-        op = self._new_op(ctx.region, "CREATE_NAMESPACE", {"NAMESPACE": ns_id},
-                          self.world.random.uniform(*HTTP_NAMESPACE_OP_RANGE))
-        ns = {"id": ns_id, "region": ctx.region, "name": name, "vpc": None, "type": "HTTP",
-              "arn": self.world.arn("servicediscovery", ctx.region, "namespace/" + ns_id),
-              "description": req.get("Description") or "", "ttl": None, "zone": None,
-              "creator": creator, "op": op["id"], "created": self.world.clock.now(),
-              "ready_at": op["done_at"], "gone_at": None, "delete_op": None}
-        self.namespaces[ns_id] = ns
-        self.tags[ns["arn"]] = tags
-        return {"OperationId": op["id"]}
+        self._refuse_taken(name, lambda ns: ns["name"] == name and ns["type"] == "HTTP"
+                           and ns["region"] == ctx.region)
+        return self._add_namespace(req, ctx, name, "HTTP", None, None, HTTP_NAMESPACE_OP_RANGE)
 
     def GetNamespace(self, req, ctx):
         return {"Namespace": self._render_ns(self._ns(req["Id"]), full=True)}

@@ -1,0 +1,141 @@
+"""What rest-json (restjson.py) and rest-xml (restxml.py, restxml_aws.py) share: the router
+(method and URI template to operation), and the members an operation's HTTP binding places
+in the URI, the query string and headers, read from a request and written to an answer. Each protocol keeps its own body, its own refusals and
+its own way of reading a label or a header."""
+
+import base64
+
+from .common import format_timestamp, scalar_text
+from .query import scalar_in
+
+
+def _match(route, method, segs, query, headers):
+    rmethod, parts, req_q, op_name, _, req_h = route
+    if rmethod != method:
+        return None
+    if any(h not in headers for h in req_h):
+        return None
+    for k, v in req_q.items():
+        if k not in query or (v is not None and query[k] != v):
+            return None
+    labels = {}
+    i = 0
+    for j, part in enumerate(parts):
+        if part.startswith("{") and part.endswith("+}"):
+            rest = segs[i:]
+            if not rest or rest == [""]:
+                return None
+            labels[part[1:-2]] = "/".join(rest)
+            i = len(segs)
+            break
+        if i >= len(segs):
+            return None
+        if part.startswith("{"):
+            if segs[i] == "":
+                return None
+            labels[part[1:-1]] = segs[i]
+        elif part != segs[i]:
+            return None
+        i += 1
+    if i != len(segs):
+        return None
+    return labels
+
+
+def route(req, info, segs, score):
+    """The name of the operation whose route (method, URI template, required query
+    parameters and headers) matches the request, whose path is `segs`, with the highest
+    score(route); its labels go in req.labels. None when no route matches."""
+    query = {}
+    for k, v in req.query_pairs:
+        query.setdefault(k, v)
+    best = None
+    for candidate in info.rest_routes():
+        labels = _match(candidate, req.method, segs, query, req.headers)
+        if labels is None:
+            continue
+        s = score(candidate)
+        if best is None or s > best[0]:
+            best = (s, candidate[3], labels)
+    if best is None:
+        return None
+    req.labels = best[2]
+    return best[1]
+
+
+def members_in(req, shape, label_in, header_in, body_in, query_map=False):
+    """The input members of `shape` found in req's URI labels, query string and headers, in
+    the model's order: a label read by label_in(value, ref, wire), a query parameter by
+    scalar_in (a list's items each), a header by header_in(value, ref, wire), a prefix of
+    headers as a map; a map of query parameters (the ones no other member names) only when
+    `query_map`. Every other member is body_in(name, ref, out)'s to place in `out`.
+    DecodeError when a value is not of its type."""
+    out = {}
+    query = {}
+    for k, v in req.query_pairs:
+        query.setdefault(k, []).append(v)
+    for name, ref in shape.members.items():
+        loc = ref.serialization.get("location")
+        wire = ref.serialization.get("name", name)
+        if loc == "uri":
+            if wire in req.labels:
+                out[name] = label_in(req.labels[wire], ref, wire)
+        elif loc == "querystring":
+            if ref.type_name == "map":
+                if query_map:
+                    known = {r.serialization.get("name", n) for n, r in shape.members.items()
+                             if r.serialization.get("location") == "querystring"}
+                    m = {k: v[0] for k, v in query.items() if k not in known}
+                    if m:
+                        out[name] = m
+            elif wire in query:
+                if ref.type_name == "list":
+                    out[name] = [scalar_in(v, ref.member, wire) for v in query[wire]]
+                else:
+                    out[name] = scalar_in(query[wire][0], ref, wire)
+        elif loc == "header":
+            v = req.header(wire)
+            if v is not None:
+                out[name] = header_in(v, ref, wire)
+        elif loc == "headers":
+            pre = wire.lower()
+            m = {k[len(pre):]: v for k, v in req.headers.items() if k.startswith(pre)}
+            if m:
+                out[name] = m
+        else:
+            body_in(name, ref, out)
+    return out
+
+
+def members_out(result, shape, headers, status):
+    """Write the output members of `shape` in `result` that go in headers (appended to
+    `headers`, in the model's order) or in the HTTP status; (the status, the (name, ref,
+    value) of each other member with a value, for the body)."""
+    rest = []
+    for name, ref in shape.members.items():
+        v = result.get(name)
+        if v is None:
+            continue
+        loc = ref.serialization.get("location")
+        wire = ref.serialization.get("name", name)
+        if loc == "header":
+            headers.append((wire, header_out(v, ref)))
+        elif loc == "headers":
+            headers.extend((wire + k, str(x)) for k, x in v.items())
+        elif loc == "statusCode":
+            status = int(v)
+        else:
+            rest.append((name, ref, v))
+    return status, rest
+
+
+def header_out(v, ref):
+    """A header member's value: dates as RFC 822, lists joined by commas, a JSON value in
+    base64."""
+    if ref.type_name == "timestamp":
+        return format_timestamp(v, ref, "rfc822")
+    if ref.type_name == "list":
+        return ",".join(str(x) for x in v)
+    if ref.type_name == "string" and ref.serialization.get("jsonvalue"):
+        return base64.b64encode(v.encode()).decode()
+    return scalar_text(v, ref, "rfc822")
