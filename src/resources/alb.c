@@ -37,12 +37,10 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         cJSON *groups = cJSON_AddArrayToObject(d, "security_groups");
         cJSON_AddItemToArray(groups, res_ref(sg, "id"));
         res_node_depend(n, res_graph_find(g, sg));
-        /* the rules into its group, and, when public, the internet gateway AWS wants
-         * attached to the VPC before it makes the balancer. Not the public route table:
-         * AWS does not ask for it, and it is in place long before the balancer is
-         * active (the ALB provisions for a minute or two; the routes take a second). */
-        char *rules = xasprintf("sg_rules/lb-%s", lb->name);
-        res_node_depend(n, res_graph_find(g, rules));
+        /* when public, the internet gateway AWS wants attached to the VPC before it makes
+         * the balancer. Not the public route table nor the rules into its group: AWS asks
+         * for neither, and both are in place long before the balancer is active (it
+         * provisions for a minute or two; routes and rules take a second). */
         if (!lb->internal)
             res_node_depend(n, res_graph_find(g, "igw/main"));
         cJSON_AddNumberToObject(d, "idle_timeout", lb->idle_timeout);
@@ -50,7 +48,6 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
          * ones on IPv4) */
         cJSON_AddStringToObject(d, "ip_address_type",
                                 s->network.ipv6 && !lb->internal ? "dualstack" : "ipv4");
-        free(rules);
         free(sg);
         free(name);
     }
