@@ -38,6 +38,8 @@ typedef struct res_graph res_graph;
 typedef struct res_ctx res_ctx;
 typedef struct res_kind res_kind;
 typedef struct res_registry res_registry;
+/* The CI role's policy as it is built (src/resources/ci_policy_internal.h). */
+struct ci_builder;
 
 typedef enum {
     RES_NONE,    /* exists and matches */
@@ -223,6 +225,13 @@ struct res_kind {
      * before `down` asks (a database: deletion protection turned off, its final
      * snapshot). Appends to out. */
     void (*delete_changes)(const res_ctx *ctx, const res_node *n, res_changes *out);
+    /* The IAM permissions the stack's CI role needs for this kind (ci_policy.c calls every
+     * kind's, in registry order, with the builder of ci_policy_internal.h): always what
+     * discover and status call (every kind discovers on every `up`); when `mine` (the file
+     * has nodes of the kind that are not external) also what create, update and remove
+     * call, on the stack's own resources only. Every kind has one: the registry's unit test
+     * fails for a kind without it (ci_policy_covers). */
+    void (*ci_grant)(struct ci_builder *b, int mine);
 };
 
 /* ---- the registry (registry.c) ------------------------------------------------- */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "elb_internal.h"
 #include "net_internal.h"
 #include "stack_names.h"
@@ -308,6 +309,19 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 static const char *const replace_on[] = {"name", "scheme", NULL};
 static const char *const unordered[] = {"subnets", "security_groups", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_elb_reads(b);
+    if (!mine)
+        return;
+    ci_allow(b, "elasticloadbalancing:CreateLoadBalancer elasticloadbalancing:AddTags "
+             "elasticloadbalancing:RemoveTags elasticloadbalancing:ModifyLoadBalancerAttributes "
+             "elasticloadbalancing:SetSubnets elasticloadbalancing:SetSecurityGroups "
+             "elasticloadbalancing:SetIpAddressType elasticloadbalancing:DeleteLoadBalancer",
+             ci_each(b, "alb", "name", ci_lb_arn), NULL);
+    ci_linked_role(b, "elasticloadbalancing.amazonaws.com");
+}
+
 const res_kind res_kind_alb = {
     .name = "alb",
     .title = "load balancer",
@@ -320,4 +334,5 @@ const res_kind res_kind_alb = {
     .unordered = unordered,
     .status = status,
     .ready = ready,
+    .ci_grant = ci_grant,
 };

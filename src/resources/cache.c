@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "elasticache.h"
 #include "res.h"
 #include "xalloc.h"
@@ -133,6 +134,14 @@ static int not_ours(res_ctx *ctx, res_node *n, aws_error *err)
     return -1;
 }
 
+/* caches are only ever existing ones: read */
+static void ci_grant(ci_builder *b, int mine)
+{
+    (void)mine;
+    READS(b, "elasticache:DescribeCacheClusters elasticache:DescribeReplicationGroups "
+             "elasticache:DescribeServerlessCaches");
+}
+
 const res_kind res_kind_cache = {
     .name = "cache",
     .title = "ElastiCache cache",
@@ -141,4 +150,5 @@ const res_kind res_kind_cache = {
     .create = not_ours,
     .remove = not_ours,
     .status = status,
+    .ci_grant = ci_grant,
 };

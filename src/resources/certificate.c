@@ -28,6 +28,7 @@
 
 #include "acm.h"
 #include "buf.h"
+#include "ci_policy_internal.h"
 #include "cloudfront.h"
 #include "dns_internal.h"
 #include "ec2.h"
@@ -634,6 +635,30 @@ static const char *const replace_on[] = {"names", "region", NULL};
 static const char *const create_only[] = {"zones", NULL};
 static const char *const unordered[] = {"names", NULL};
 
+/* ACM certificates of any region: CloudFront's live in us-east-1. */
+static cJSON *ci_acm_arn(const ci_builder *b)
+{
+    char *head = xasprintf("arn:%s:acm:*:", b->g->partition);
+    cJSON *parts = cJSON_CreateArray();
+    cJSON_AddItemToArray(parts, cJSON_CreateString(head));
+    cJSON_AddItemToArray(parts, res_ref(b->account_node, "account"));
+    cJSON_AddItemToArray(parts, cJSON_CreateString(":certificate/*"));
+    free(head);
+    return ci_one(res_concat(parts));
+}
+
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "acm:ListCertificates ec2:DescribeRegions");
+    ci_allow(b, "acm:DescribeCertificate acm:ListTagsForCertificate", ci_acm_arn(b), NULL);
+    ci_dns_reads(b);
+    if (!mine)
+        return;
+    ci_allow(b, "acm:RequestCertificate acm:AddTagsToCertificate", ci_acm_arn(b), ci_tagging(b));
+    ci_allow(b, "acm:DeleteCertificate", ci_acm_arn(b), ci_tagged(b));
+    ci_dns_record_writes(b); /* the validation records */
+}
+
 const res_kind res_kind_certificate = {
     .name = "certificate",
     .title = "certificate",
@@ -647,4 +672,5 @@ const res_kind res_kind_certificate = {
     .unordered = unordered,
     .status = status,
     .check = check,
+    .ci_grant = ci_grant,
 };

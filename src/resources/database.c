@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ci_policy_internal.h"
 #include "database_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -344,6 +345,24 @@ static const char *const unordered[] = {"security_groups", NULL};
 
 static int check(res_ctx *ctx, aws_error *err);
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "rds:DescribeDBInstances rds:DescribeDBSnapshots");
+    ci_allow(b, "rds:ListTagsForResource", ci_rds_arn(b, "db"), NULL);
+    if (!mine)
+        return;
+    ci_allow(b, "rds:CreateDBInstance rds:ModifyDBInstance rds:DeleteDBInstance "
+             "rds:AddTagsToResource",
+             ci_rds_arn(b, "db"), NULL);
+    ci_allow(b, "rds:CreateDBInstance", ci_rds_arn(b, "subgrp"), NULL);
+    ci_allow(b, "rds:CreateDBSnapshot", ci_rds_arn(b, "snapshot"), NULL);
+    /* RDS keeps the master password in a secret it makes in the caller's name */
+    ci_allow(b, "secretsmanager:CreateSecret secretsmanager:TagResource",
+             ci_one(ci_arn(b, "secretsmanager", 1, "secret:rds!*")), NULL);
+    ci_allow(b, "kms:DescribeKey", ci_any(), NULL);
+    ci_linked_role(b, "rds.amazonaws.com");
+}
+
 const res_kind res_kind_database = {
     .name = "database",
     .title = "RDS database",
@@ -358,6 +377,7 @@ const res_kind res_kind_database = {
     .after_discover = after_discover,
     .delete_changes = dbres_delete_changes,
     .check = check,
+    .ci_grant = ci_grant,
 };
 
 /* ---- what `up` refuses ------------------------------------------------------------------- */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "rds.h"
 #include "stack_names.h"
@@ -202,6 +203,14 @@ static const char *const replace_on[] = {"name", NULL};
 static const char *const create_only[] = {"description", NULL};
 static const char *const unordered[] = {"subnets", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine, "rds:DescribeDBSubnetGroups",
+                    "rds:CreateDBSubnetGroup rds:ModifyDBSubnetGroup rds:DeleteDBSubnetGroup "
+                    "rds:AddTagsToResource rds:ListTagsForResource",
+                    ci_rds_arn(b, "subgrp"), NULL);
+}
+
 const res_kind res_kind_db_subnets = {
     .name = "db_subnets",
     .title = "DB subnet group",
@@ -213,4 +222,5 @@ const res_kind res_kind_db_subnets = {
     .replace_on = replace_on,
     .create_only = create_only,
     .unordered = unordered,
+    .ci_grant = ci_grant,
 };

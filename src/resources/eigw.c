@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -75,6 +76,12 @@ static int remove_gateway(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"vpc", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeEgressOnlyInternetGateways",
+                 "ec2:CreateEgressOnlyInternetGateway", "ec2:DeleteEgressOnlyInternetGateway");
+}
+
 const res_kind res_kind_eigw = {
     .name = "eigw",
     .title = "egress-only gateway",
@@ -83,4 +90,5 @@ const res_kind res_kind_eigw = {
     .create = create,
     .remove = remove_gateway,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

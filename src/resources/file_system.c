@@ -20,6 +20,7 @@
 
 #include "app_internal.h"
 #include "buf.h"
+#include "ci_policy_internal.h"
 #include "efs.h"
 #include "storage_internal.h"
 #include "xalloc.h"
@@ -423,6 +424,23 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const replace_on[] = {"encrypted", "kms_key", "performance_mode", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "elasticfilesystem:DescribeFileSystems elasticfilesystem:DescribeMountTargets");
+    ci_allow(b, "elasticfilesystem:DescribeFileSystemPolicy elasticfilesystem:DescribeBackupPolicy "
+             "elasticfilesystem:DescribeLifecycleConfiguration elasticfilesystem:ListTagsForResource",
+             ci_efs_arn(b, "file-system"), NULL);
+    if (!mine)
+        return;
+    ci_allow(b, "elasticfilesystem:CreateFileSystem elasticfilesystem:TagResource",
+             ci_efs_arn(b, "file-system"), ci_tagging(b));
+    ci_allow(b, "elasticfilesystem:PutFileSystemPolicy elasticfilesystem:DeleteFileSystemPolicy "
+             "elasticfilesystem:PutBackupPolicy elasticfilesystem:PutLifecycleConfiguration "
+             "elasticfilesystem:UpdateFileSystem elasticfilesystem:DeleteFileSystem",
+             ci_efs_arn(b, "file-system"), ci_tagged(b));
+    ci_linked_role(b, "elasticfilesystem.amazonaws.com");
+}
+
 const res_kind res_kind_file_system = {
     .name = "file_system",
     .title = "EFS file system",
@@ -433,4 +451,5 @@ const res_kind res_kind_file_system = {
     .remove = remove_fs,
     .replace_on = replace_on,
     .status = status,
+    .ci_grant = ci_grant,
 };

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "cloudfront.h"
 #include "res.h"
 #include "site_internal.h"
@@ -169,6 +170,15 @@ static int remove_policy(res_ctx *ctx, res_node *n, aws_error *err)
     return site_delete_unused(ctx, n, &object, err);
 }
 
+/* like origin access controls: random ids, no tags */
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine, "cloudfront:ListResponseHeadersPolicies",
+                    "cloudfront:CreateResponseHeadersPolicy cloudfront:GetResponseHeadersPolicy "
+                    "cloudfront:UpdateResponseHeadersPolicy cloudfront:DeleteResponseHeadersPolicy",
+                    ci_one(ci_arn(b, "cloudfront", 0, "response-headers-policy/*")), NULL);
+}
+
 const res_kind res_kind_headers = {
     .name = "headers",
     .title = "response headers policy",
@@ -177,4 +187,5 @@ const res_kind res_kind_headers = {
     .create = create,
     .update = update,
     .remove = remove_policy,
+    .ci_grant = ci_grant,
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -152,6 +153,12 @@ static int igw_remove(res_ctx *ctx, res_node *n, aws_error *err)
                                   ec2_delete_internet_gateway, NULL, err);
 }
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeInternetGateways", "ec2:CreateInternetGateway",
+                 "ec2:AttachInternetGateway ec2:DetachInternetGateway ec2:DeleteInternetGateway");
+}
+
 const res_kind res_kind_igw = {
     .name = "igw",
     .title = "internet gateway",
@@ -160,4 +167,5 @@ const res_kind res_kind_igw = {
     .create = igw_create,
     .update = igw_update,
     .remove = igw_remove,
+    .ci_grant = ci_grant,
 };

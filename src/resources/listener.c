@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "clock.h"
 #include "dns_internal.h"
 #include "elb_internal.h"
@@ -346,6 +347,20 @@ static int remove_listener(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const replace_on[] = {"lb", "port", NULL};
 static const char *const unordered[] = {"certificates", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_elb_reads(b);
+    if (!mine)
+        return;
+    cJSON *r = ci_each(b, "alb", "name", ci_lb_arn);
+    ci_join(r, ci_each(b, "alb", "name", ci_listener_arn));
+    ci_allow(b, "elasticloadbalancing:CreateListener elasticloadbalancing:AddTags "
+             "elasticloadbalancing:ModifyListener elasticloadbalancing:DeleteListener "
+             "elasticloadbalancing:AddListenerCertificates "
+             "elasticloadbalancing:RemoveListenerCertificates",
+             r, NULL);
+}
+
 const res_kind res_kind_listener = {
     .name = "listener",
     .title = "listener",
@@ -356,4 +371,5 @@ const res_kind res_kind_listener = {
     .remove = remove_listener,
     .replace_on = replace_on,
     .unordered = unordered,
+    .ci_grant = ci_grant,
 };

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "elb_internal.h"
 #include "secretsmanager.h"
 #include "xalloc.h"
@@ -405,6 +406,30 @@ static int remove_rule(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const replace_on[] = {"listener", NULL};
 static const char *const create_only[] = {"oidc_secret", "initial_weights", NULL};
 
+static cJSON *ci_rule_arn(const ci_builder *b, const char *name)
+{
+    return ci_arn(b, "elasticloadbalancing", 1, "listener-rule/app/%s/*", name);
+}
+
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_elb_reads(b);
+    if (!mine)
+        return;
+    cJSON *r = ci_each(b, "alb", "name", ci_listener_arn);
+    ci_join(r, ci_each(b, "alb", "name", ci_rule_arn));
+    ci_allow(b, "elasticloadbalancing:CreateRule elasticloadbalancing:AddTags "
+             "elasticloadbalancing:ModifyRule elasticloadbalancing:SetRulePriorities "
+             "elasticloadbalancing:DeleteRule",
+             r, NULL);
+    /* an authenticating rule reads its OIDC client secret */
+    cJSON *secrets = ci_existing_secrets(b);
+    cJSON *own = ci_stack_secrets(b);
+    cJSON_AddItemToArray(secrets, cJSON_DetachItemFromArray(own, 0));
+    cJSON_Delete(own);
+    ci_allow(b, "secretsmanager:GetSecretValue", secrets, NULL);
+}
+
 const res_kind res_kind_listener_rule = {
     .name = "listener_rule",
     .title = "listener rule",
@@ -415,4 +440,5 @@ const res_kind res_kind_listener_rule = {
     .remove = remove_rule,
     .replace_on = replace_on,
     .create_only = create_only,
+    .ci_grant = ci_grant,
 };

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -186,6 +187,11 @@ static int nat_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const nat_replace_on[] = {"subnet", "eip", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeNatGateways", "ec2:CreateNatGateway", "ec2:DeleteNatGateway");
+}
+
 const res_kind res_kind_nat = {
     .name = "nat",
     .title = "NAT gateway",
@@ -195,4 +201,5 @@ const res_kind res_kind_nat = {
     .remove = nat_remove,
     .status = nat_status,
     .replace_on = nat_replace_on,
+    .ci_grant = ci_grant,
 };

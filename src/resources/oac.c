@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "cloudfront.h"
 #include "res.h"
 #include "site_internal.h"
@@ -166,6 +167,15 @@ static int remove_oac(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"origin_type", NULL};
 
+/* origin access controls have random ids and no tags: none can be told apart */
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine, "cloudfront:ListOriginAccessControls",
+                    "cloudfront:CreateOriginAccessControl cloudfront:GetOriginAccessControl "
+                    "cloudfront:UpdateOriginAccessControl cloudfront:DeleteOriginAccessControl",
+                    ci_one(ci_arn(b, "cloudfront", 0, "origin-access-control/*")), NULL);
+}
+
 const res_kind res_kind_oac = {
     .name = "oac",
     .title = "origin access control",
@@ -175,4 +185,5 @@ const res_kind res_kind_oac = {
     .update = update,
     .remove = remove_oac,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ci_policy_internal.h"
 #include "dns_internal.h"
 #include "xalloc.h"
 
@@ -615,6 +616,13 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const replace_on[] = {"zone", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_dns_reads(b);
+    if (mine)
+        ci_dns_record_writes(b);
+}
+
 const res_kind res_kind_record = {
     .name = "record",
     .title = "DNS record",
@@ -626,4 +634,5 @@ const res_kind res_kind_record = {
     .replace_on = replace_on,
     .status = status,
     .check = check,
+    .ci_grant = ci_grant,
 };

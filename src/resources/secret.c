@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app_internal.h"
+#include "ci_policy_internal.h"
 #include "res.h"
 #include "secretsmanager.h"
 #include "stack_names.h"
@@ -346,6 +347,23 @@ static int remove_secret(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"name", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "secretsmanager:ListSecrets");
+    cJSON *existing = ci_existing_secrets(b);
+    if (cJSON_GetArraySize(existing))
+        ci_allow(b, "secretsmanager:DescribeSecret", existing, NULL);
+    else
+        cJSON_Delete(existing);
+    if (!mine)
+        return;
+    ci_allow(b, "secretsmanager:GetRandomPassword", ci_any(), NULL);
+    ci_allow(b, "secretsmanager:CreateSecret secretsmanager:DescribeSecret "
+             "secretsmanager:PutSecretValue secretsmanager:TagResource "
+             "secretsmanager:RestoreSecret secretsmanager:DeleteSecret",
+             ci_stack_secrets(b), NULL);
+}
+
 const res_kind res_kind_secret = {
     .name = "secret",
     .title = "secret",
@@ -354,4 +372,5 @@ const res_kind res_kind_secret = {
     .create = create,
     .remove = remove_secret,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

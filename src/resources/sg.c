@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -147,6 +148,13 @@ static int sg_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const sg_replace_on[] = {"name", "description", "vpc", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeSecurityGroups ec2:DescribeNetworkInterfaces",
+                 "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup "
+                 "ec2:AuthorizeSecurityGroupEgress ec2:RevokeSecurityGroupEgress");
+}
+
 const res_kind res_kind_sg = {
     .name = "sg",
     .title = "security group",
@@ -155,4 +163,5 @@ const res_kind res_kind_sg = {
     .create = sg_create,
     .remove = sg_remove,
     .replace_on = sg_replace_on,
+    .ci_grant = ci_grant,
 };

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -278,6 +279,14 @@ static int remove_rules(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"group", NULL};
 
+/* a service's egress rules replace its group's allow-all */
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine, "ec2:DescribeSecurityGroupRules ec2:DescribeSecurityGroups",
+                    "ec2:AuthorizeSecurityGroupEgress ec2:RevokeSecurityGroupEgress",
+                    ci_one(ci_arn(b, "ec2", 1, "security-group/*")), ci_tagged(b));
+}
+
 const res_kind res_kind_sg_egress = {
     .name = "sg_egress",
     .title = "security group egress",
@@ -287,4 +296,5 @@ const res_kind res_kind_sg_egress = {
     .update = update,
     .remove = remove_rules,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

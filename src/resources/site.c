@@ -28,6 +28,7 @@
 
 #include "app_internal.h"
 #include "bucket_internal.h"
+#include "ci_policy_internal.h"
 #include "clock.h"
 #include "dns_internal.h"
 #include "site_internal.h"
@@ -457,6 +458,20 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const unordered[] = {"aliases", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "cloudfront:ListDistributions");
+    ci_allow(b, "cloudfront:GetDistribution cloudfront:ListTagsForResource",
+             ci_one(ci_arn(b, "cloudfront", 0, "distribution/*")), NULL);
+    if (!mine)
+        return;
+    ci_allow(b, "cloudfront:CreateDistribution cloudfront:TagResource",
+             ci_one(ci_arn(b, "cloudfront", 0, "distribution/*")), ci_tagging(b));
+    ci_allow(b, "cloudfront:GetDistributionConfig cloudfront:UpdateDistribution "
+             "cloudfront:DeleteDistribution",
+             ci_one(ci_arn(b, "cloudfront", 0, "distribution/*")), ci_tagged(b));
+}
+
 const res_kind res_kind_site = {
     .name = "site",
     .title = "CloudFront site",
@@ -468,4 +483,5 @@ const res_kind res_kind_site = {
     .unordered = unordered,
     .status = status,
     .after_discover = after_discover,
+    .ci_grant = ci_grant,
 };

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -340,6 +341,13 @@ static int subnet_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const subnet_replace_on[] = {"vpc", "cidr", "zone_index", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeSubnets ec2:DescribeAvailabilityZones", "ec2:CreateSubnet",
+                 "ec2:ModifySubnetAttribute ec2:DeleteSubnet "
+                 "ec2:AssociateSubnetCidrBlock ec2:DisassociateSubnetCidrBlock");
+}
+
 const res_kind res_kind_subnet = {
     .name = "subnet",
     .title = "subnet",
@@ -349,4 +357,5 @@ const res_kind res_kind_subnet = {
     .update = subnet_update,
     .remove = subnet_remove,
     .replace_on = subnet_replace_on,
+    .ci_grant = ci_grant,
 };

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "elb_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -290,6 +291,20 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const replace_on[] = {"name", "port", "protocol", "target_type", "vpc", NULL};
 
+/* a target group per service: told by its tags, so that the policy does not grow with them */
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_elb_reads(b);
+    if (!mine)
+        return;
+    cJSON *groups = ci_one(ci_arn(b, "elasticloadbalancing", 1, "targetgroup/*"));
+    ci_allow(b, "elasticloadbalancing:CreateTargetGroup elasticloadbalancing:AddTags", groups,
+             ci_tagging(b));
+    ci_allow(b, "elasticloadbalancing:ModifyTargetGroup elasticloadbalancing:ModifyTargetGroupAttributes "
+             "elasticloadbalancing:DeleteTargetGroup elasticloadbalancing:RemoveTags",
+             cJSON_Duplicate(groups, 1), ci_tagged(b));
+}
+
 const res_kind res_kind_target_group = {
     .name = "target_group",
     .title = "target group",
@@ -300,4 +315,5 @@ const res_kind res_kind_target_group = {
     .remove = remove_tg,
     .replace_on = replace_on,
     .status = status,
+    .ci_grant = ci_grant,
 };

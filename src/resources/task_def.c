@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "app_internal.h"
+#include "ci_policy_internal.h"
 #include "ecs.h"
 #include "stack_names.h"
 #include "task_def_internal.h"
@@ -181,6 +182,14 @@ static const char *const replace_on[] = {"family", NULL};
 static const char *const create_only[] = {"document", "file_records", NULL};
 static const char *const documents[] = {"canonical", NULL};
 
+/* ECS takes no resource for registering and deregistering revisions */
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine,
+                    "ecs:ListTaskDefinitionFamilies ecs:ListTaskDefinitions ecs:DescribeTaskDefinition",
+                    "ecs:RegisterTaskDefinition ecs:DeregisterTaskDefinition", ci_any(), NULL);
+}
+
 const res_kind res_kind_task_def = {
     .name = "task_def",
     .title = "task definition",
@@ -194,4 +203,5 @@ const res_kind res_kind_task_def = {
     .documents = documents,
     .new_id_on_update = 1,
     .after_discover = task_def_use_service_revisions,
+    .ci_grant = ci_grant,
 };
