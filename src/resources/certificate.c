@@ -654,8 +654,8 @@ static void ci_grant(ci_builder *b, int mine)
     ci_dns_reads(b);
     if (!mine)
         return;
-    ci_allow(b, "acm:RequestCertificate acm:AddTagsToCertificate", ci_acm_arn(b), ci_tagging(b));
-    ci_allow(b, "acm:DeleteCertificate", ci_acm_arn(b), ci_tagged(b));
+    ci_by_tag(b, "acm:RequestCertificate acm:AddTagsToCertificate", "acm:DeleteCertificate",
+              ci_acm_arn(b));
     ci_dns_record_writes(b); /* the validation records */
 }
 

@@ -25,6 +25,14 @@ void ci_reads_writes(ci_builder *b, int mine, const char *reads, const char *wri
     cJSON_Delete(condition);
 }
 
+void ci_by_tag(ci_builder *b, const char *create, const char *changes, cJSON *resources)
+{
+    cJSON *again = changes ? cJSON_Duplicate(resources, 1) : NULL;
+    ci_allow(b, create, resources, ci_tagging(b));
+    if (changes)
+        ci_allow(b, changes, again, ci_tagged(b));
+}
+
 void ci_ec2_grant(ci_builder *b, int mine, const char *reads, const char *create,
                   const char *changes)
 {
@@ -34,10 +42,8 @@ void ci_ec2_grant(ci_builder *b, int mine, const char *reads, const char *create
     /* every EC2 create of the stack tags the resource on creation (TagSpecifications):
      * ec2:CreateTags is allowed for those creates only (one statement, see ec2_tagging in
      * ci_policy.c) */
-    ci_allow(b, create, ci_one(ci_arn(b, "ec2", 1, "*")), ci_tagging(b));
+    ci_by_tag(b, create, changes, ci_one(ci_arn(b, "ec2", 1, "*")));
     ci_add_actions(b->ec2_creates, create + 4);
-    if (changes)
-        ci_allow(b, changes, ci_one(ci_arn(b, "ec2", 1, "*")), ci_tagged(b));
 }
 
 void ci_join(cJSON *into, cJSON *from)
@@ -118,6 +124,13 @@ cJSON *ci_lb_arn(const ci_builder *b, const char *name)
 cJSON *ci_listener_arn(const ci_builder *b, const char *name)
 {
     return ci_arn(b, "elasticloadbalancing", 1, "listener/app/%s/*", name);
+}
+
+cJSON *ci_alb_arns(const ci_builder *b, ci_arn_fn first, ci_arn_fn second)
+{
+    cJSON *r = ci_each(b, "alb", "name", first);
+    ci_join(r, ci_each(b, "alb", "name", second));
+    return r;
 }
 
 /* ---- EFS and RDS ---------------------------------------------------------------------------- */

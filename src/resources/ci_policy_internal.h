@@ -53,6 +53,10 @@ void ci_linked_role(ci_builder *b, const char *service);
  * when not mine; condition may be NULL). */
 void ci_reads_writes(ci_builder *b, int mine, const char *reads, const char *writes,
                      cJSON *resources, cJSON *condition);
+/* Where AWS picks the id: `create` (space-separated actions) on resources (taken) with the
+ * stack's tag in the request, then `changes` (may be NULL) on the same resources carrying
+ * the stack's tag. */
+void ci_by_tag(ci_builder *b, const char *create, const char *changes, cJSON *resources);
 /* An EC2 kind: READS(reads); when mine, its create action ("ec2:CreateVpc") on resources
  * tagged in the request (and ec2:CreateTags for it, see ci_policy.c) and its other
  * actions (`changes`, may be NULL) on resources tagged with the stack. */
@@ -78,6 +82,8 @@ void ci_elb_reads(ci_builder *b);
 /* A load balancer's and its listeners' ARN patterns by the balancer's name (ci_arn_fn). */
 cJSON *ci_lb_arn(const ci_builder *b, const char *name);
 cJSON *ci_listener_arn(const ci_builder *b, const char *name);
+/* The ARNs `first` makes of every load balancer's name, then those `second` makes. */
+cJSON *ci_alb_arns(const ci_builder *b, ci_arn_fn first, ci_arn_fn second);
 /* [EFS resources of a type: "file-system", "access-point"] */
 cJSON *ci_efs_arn(const ci_builder *b, const char *what);
 /* [RDS resources of a type ("db", "subgrp", "snapshot") named like the stack] */

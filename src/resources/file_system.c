@@ -432,12 +432,11 @@ static void ci_grant(ci_builder *b, int mine)
              ci_efs_arn(b, "file-system"), NULL);
     if (!mine)
         return;
-    ci_allow(b, "elasticfilesystem:CreateFileSystem elasticfilesystem:TagResource",
-             ci_efs_arn(b, "file-system"), ci_tagging(b));
-    ci_allow(b, "elasticfilesystem:PutFileSystemPolicy elasticfilesystem:DeleteFileSystemPolicy "
-             "elasticfilesystem:PutBackupPolicy elasticfilesystem:PutLifecycleConfiguration "
-             "elasticfilesystem:UpdateFileSystem elasticfilesystem:DeleteFileSystem",
-             ci_efs_arn(b, "file-system"), ci_tagged(b));
+    ci_by_tag(b, "elasticfilesystem:CreateFileSystem elasticfilesystem:TagResource",
+              "elasticfilesystem:PutFileSystemPolicy elasticfilesystem:DeleteFileSystemPolicy "
+              "elasticfilesystem:PutBackupPolicy elasticfilesystem:PutLifecycleConfiguration "
+              "elasticfilesystem:UpdateFileSystem elasticfilesystem:DeleteFileSystem",
+              ci_efs_arn(b, "file-system"));
     ci_linked_role(b, "elasticfilesystem.amazonaws.com");
 }
 

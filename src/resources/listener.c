@@ -350,15 +350,12 @@ static const char *const unordered[] = {"certificates", NULL};
 static void ci_grant(ci_builder *b, int mine)
 {
     ci_elb_reads(b);
-    if (!mine)
-        return;
-    cJSON *r = ci_each(b, "alb", "name", ci_lb_arn);
-    ci_join(r, ci_each(b, "alb", "name", ci_listener_arn));
-    ci_allow(b, "elasticloadbalancing:CreateListener elasticloadbalancing:AddTags "
-             "elasticloadbalancing:ModifyListener elasticloadbalancing:DeleteListener "
-             "elasticloadbalancing:AddListenerCertificates "
-             "elasticloadbalancing:RemoveListenerCertificates",
-             r, NULL);
+    if (mine)
+        ci_allow(b, "elasticloadbalancing:CreateListener elasticloadbalancing:AddTags "
+                 "elasticloadbalancing:ModifyListener elasticloadbalancing:DeleteListener "
+                 "elasticloadbalancing:AddListenerCertificates "
+                 "elasticloadbalancing:RemoveListenerCertificates",
+                 ci_alb_arns(b, ci_lb_arn, ci_listener_arn), NULL);
 }
 
 const res_kind res_kind_listener = {

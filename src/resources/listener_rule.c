@@ -416,12 +416,10 @@ static void ci_grant(ci_builder *b, int mine)
     ci_elb_reads(b);
     if (!mine)
         return;
-    cJSON *r = ci_each(b, "alb", "name", ci_listener_arn);
-    ci_join(r, ci_each(b, "alb", "name", ci_rule_arn));
     ci_allow(b, "elasticloadbalancing:CreateRule elasticloadbalancing:AddTags "
              "elasticloadbalancing:ModifyRule elasticloadbalancing:SetRulePriorities "
              "elasticloadbalancing:DeleteRule",
-             r, NULL);
+             ci_alb_arns(b, ci_listener_arn, ci_rule_arn), NULL);
     /* an authenticating rule reads its OIDC client secret */
     cJSON *secrets = ci_existing_secrets(b);
     cJSON *own = ci_stack_secrets(b);

@@ -463,13 +463,11 @@ static void ci_grant(ci_builder *b, int mine)
     READS(b, "cloudfront:ListDistributions");
     ci_allow(b, "cloudfront:GetDistribution cloudfront:ListTagsForResource",
              ci_one(ci_arn(b, "cloudfront", 0, "distribution/*")), NULL);
-    if (!mine)
-        return;
-    ci_allow(b, "cloudfront:CreateDistribution cloudfront:TagResource",
-             ci_one(ci_arn(b, "cloudfront", 0, "distribution/*")), ci_tagging(b));
-    ci_allow(b, "cloudfront:GetDistributionConfig cloudfront:UpdateDistribution "
-             "cloudfront:DeleteDistribution",
-             ci_one(ci_arn(b, "cloudfront", 0, "distribution/*")), ci_tagged(b));
+    if (mine)
+        ci_by_tag(b, "cloudfront:CreateDistribution cloudfront:TagResource",
+                  "cloudfront:GetDistributionConfig cloudfront:UpdateDistribution "
+                  "cloudfront:DeleteDistribution",
+                  ci_one(ci_arn(b, "cloudfront", 0, "distribution/*")));
 }
 
 const res_kind res_kind_site = {

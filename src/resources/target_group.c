@@ -297,12 +297,10 @@ static void ci_grant(ci_builder *b, int mine)
     ci_elb_reads(b);
     if (!mine)
         return;
-    cJSON *groups = ci_one(ci_arn(b, "elasticloadbalancing", 1, "targetgroup/*"));
-    ci_allow(b, "elasticloadbalancing:CreateTargetGroup elasticloadbalancing:AddTags", groups,
-             ci_tagging(b));
-    ci_allow(b, "elasticloadbalancing:ModifyTargetGroup elasticloadbalancing:ModifyTargetGroupAttributes "
-             "elasticloadbalancing:DeleteTargetGroup elasticloadbalancing:RemoveTags",
-             cJSON_Duplicate(groups, 1), ci_tagged(b));
+    ci_by_tag(b, "elasticloadbalancing:CreateTargetGroup elasticloadbalancing:AddTags",
+              "elasticloadbalancing:ModifyTargetGroup elasticloadbalancing:ModifyTargetGroupAttributes "
+              "elasticloadbalancing:DeleteTargetGroup elasticloadbalancing:RemoveTags",
+              ci_one(ci_arn(b, "elasticloadbalancing", 1, "targetgroup/*")));
 }
 
 const res_kind res_kind_target_group = {
