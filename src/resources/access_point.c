@@ -26,10 +26,8 @@ char *res_access_point_id(const char *fs, const char *ap)
     return xasprintf("access_point/%s.%s", fs, ap);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nfile_systems; i++) {
         const stack_file_system *fs = &s->file_systems[i];
         char *fs_id = xasprintf("file_system/%s", fs->name);

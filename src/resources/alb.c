@@ -20,10 +20,8 @@
 
 #define IDLE_KEY "idle_timeout.timeout_seconds"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nload_balancers; i++) {
         const stack_load_balancer *lb = &s->load_balancers[i];
         char *name = stack_name_load_balancer(s->name, lb->name);

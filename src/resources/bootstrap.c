@@ -29,10 +29,8 @@ static int uses_secret(const stack_service *svc, const char *secret)
     return 0;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nbootstrap; i++) {
         const stack_bootstrap *b = &s->bootstrap[i];
         cJSON *d = cJSON_CreateObject();

@@ -76,10 +76,8 @@ static cJSON *cors_rule(char *const *origins, size_t norigins, char *const *meth
     return r;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nbuckets; i++) {
         const stack_bucket *b = &s->buckets[i];
         cJSON *d = cJSON_CreateObject();

@@ -22,10 +22,8 @@
 
 extern const res_kind res_kind_cache;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->ncaches; i++) {
         const stack_cache *x = &s->caches[i];
         cJSON *d = cJSON_CreateObject();

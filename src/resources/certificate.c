@@ -101,15 +101,6 @@ res_node *dnsres_add_certificate(res_graph *g, const char *owner, char *const *n
     return node;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
-{
-    (void)g;
-    (void)s;
-    (void)err;
-    (void)errlen;
-    return 0; /* its nodes come from the kinds that use them (listener.c) */
-}
-
 /* ---- reading ------------------------------------------------------------------------------- */
 
 static int usable(const char *status)
@@ -662,7 +653,7 @@ static void ci_grant(ci_builder *b, int mine)
 const res_kind res_kind_certificate = {
     .name = "certificate",
     .title = "certificate",
-    .build = build,
+    /* no build: its nodes come from the kinds that use them (dnsres_add_certificate) */
     .discover = discover,
     .create = create,
     .update = update,

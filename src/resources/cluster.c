@@ -19,10 +19,8 @@
 
 extern const res_kind res_kind_cluster;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     if (s->nservices == 0)
         return 0;
     char *name = stack_name_cluster(s->name);

@@ -59,10 +59,8 @@ static void build_created(res_graph *g, const stack_model *s, const stack_databa
     (void)s;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->ndatabases; i++) {
         const stack_database *db = &s->databases[i];
         cJSON *d = cJSON_CreateObject();
@@ -240,14 +238,9 @@ static int found_external(res_ctx *ctx, const res_node *n, const rds_instances *
         res_found_add(out, n->id, l->items[0].id, dbres_props(&l->items[0], NULL));
         return 0;
     }
-    if (rc != 0 && !aws_error_is(err, AWS_IS_NOT_FOUND))
-        return -1;
-    /* not fatal here (down and status must still work); up refuses before any change */
-    aws_error_clear(err);
-    res_event(ctx, n, RES_NONE, RES_EV_NOTE,
-              "no RDS database %s in %s: fix `existing:` of database %s in the stack file",
-              db->existing, ctx->region ? ctx->region : "this region", db->name);
-    return 0;
+    return res_external_missing(ctx, n, rc, err, "no RDS database %s in %s: fix `existing:` of "
+                                "database %s in the stack file", db->existing,
+                                ctx->region ? ctx->region : "this region", db->name);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -255,10 +248,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     discovery d = {.ctx = ctx};
     res_externals_of(ctx, &res_kind_database, &d.ext);
     d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
-    res_externals_read(&d.ext, discover_part, &d);
-    int rc = d.ext.rcs[0];
-    if (rc != 0)
-        *err = d.ext.errs[0];
+    int rc = res_externals_read(&d.ext, discover_part, &d, err);
     for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
         const rds_instance *x = &d.listed.items[i];
         const char *id = svc_tags_get(&x->tags, RES_TAG_ID);

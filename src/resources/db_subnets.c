@@ -31,10 +31,8 @@ static char *group_name(const char *stack, const char *database)
 
 #define DESCRIPTION_FORMAT "ecsdeploy stack %s, database %s"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->ndatabases; i++) {
         const stack_database *db = &s->databases[i];
         if (db->existing)
@@ -179,17 +177,11 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
                        aws_error *err)
 {
     (void)ud;
-    if (rds_delete_db_subnet_group(ctx->aws, n->physical_id, err) == 0)
-        return 1;
-    if (aws_error_is(err, AWS_IS_NOT_FOUND)) {
-        aws_error_clear(err);
-        return 1;
-    }
-    if (!aws_error_is(err, AWS_IS_IN_USE))
-        return -1;
-    snprintf(status, len, "still used by a DB instance: %s", err->message);
-    aws_error_clear(err);
-    return 0;
+    int rc = res_delete_tried(rds_delete_db_subnet_group(ctx->aws, n->physical_id, err), err, 0,
+                              status, len);
+    if (rc == 0)
+        snprintf(status, len, "still used by a DB instance: %s", err->message);
+    return rc;
 }
 
 static int remove_group(res_ctx *ctx, res_node *n, aws_error *err)

@@ -19,10 +19,8 @@ extern const res_kind res_kind_discovery;
 
 #define DNS_TTL 10
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
         if (!svc->has_discovery)

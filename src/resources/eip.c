@@ -19,10 +19,8 @@ int resnet_nat_count(const stack_network *net)
     return net->nat == STACK_NAT_SINGLE ? 1 : 0;
 }
 
-static int eip_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int eip_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     int count = resnet_nat_count(&s->network);
     for (int i = 0; i < count; i++) {
         cJSON *d = cJSON_CreateObject();

@@ -21,10 +21,8 @@
 
 extern const res_kind res_kind_headers;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nsites; i++) {
         const stack_site *x = &s->sites[i];
         if (!x->nheaders)

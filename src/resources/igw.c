@@ -10,10 +10,8 @@
 #include "net_internal.h"
 #include "xalloc.h"
 
-static int igw_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int igw_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     const stack_network *net = &s->network;
     if (net->mode != STACK_VPC_NEW)
         return 0;

@@ -60,10 +60,8 @@ static cJSON *extra_certs(const stack_listener *l)
     return a;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nload_balancers; i++) {
         const stack_load_balancer *lb = &s->load_balancers[i];
         char *alb = xasprintf("alb/%s", lb->name);

@@ -108,7 +108,7 @@ static void add_rule(res_graph *g, const stack_service *svc, size_t index, const
     free(listener);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
@@ -116,22 +116,20 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             continue;
         const stack_load_balancer *lb = stack_find_load_balancer(s, svc->lb.load_balancer);
         if (!lb) {
-            snprintf(err, errlen, "service %s names load balancer %s, which the stack does not have",
-                     svc->name, svc->lb.load_balancer);
-            return -1;
+            return res_graph_fail(g, "service %s names load balancer %s, which the stack does not "
+                                  "have", svc->name, svc->lb.load_balancer);
         }
         for (size_t k = 0; k < lb->nlisteners; k++) {
             const stack_listener *l = &lb->listeners[k];
             int login = svc->lb.auth.kind != STACK_AUTH_NONE || l->auth.kind != STACK_AUTH_NONE;
             if (login && svc->deployment.strategy != STACK_DEPLOY_ROLLING &&
                 (uses_listener(svc, l) || l->port == svc->lb.test_listener)) {
-                snprintf(err, errlen,
-                         "service %s: strategy %s cannot be used with `authenticate` (on the "
-                         "service or on listener %d): ECS shifts traffic only through rules whose "
-                         "single action is a forward; use strategy rolling, or put the login in "
-                         "the application", svc->name, stack_strategy_name(svc->deployment.strategy),
-                         l->port);
-                return -1;
+                return res_graph_fail(
+                    g, "service %s: strategy %s cannot be used with `authenticate` (on the "
+                    "service or on listener %d): ECS shifts traffic only through rules whose "
+                    "single action is a forward; use strategy rolling, or put the login in "
+                    "the application", svc->name, stack_strategy_name(svc->deployment.strategy),
+                    l->port);
             }
             if (uses_listener(svc, l))
                 add_rule(g, svc, i, l, 0);

@@ -36,10 +36,8 @@ static void add_group(res_graph *g, const char *name, const char *node, int days
     free(label);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     int shared = 0;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];

@@ -24,10 +24,8 @@
 #include "storage_internal.h"
 #include "xalloc.h"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nfile_systems; i++) {
         const stack_file_system *fs = &s->file_systems[i];
         if (fs->existing)

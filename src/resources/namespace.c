@@ -22,10 +22,8 @@
 
 extern const res_kind res_kind_namespace;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     if (s->connect_namespace && (!s->namespace_name || strcmp(s->connect_namespace, s->namespace_name))) {
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", s->connect_namespace);

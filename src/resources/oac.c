@@ -20,10 +20,8 @@
 
 extern const res_kind res_kind_oac;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nsites; i++) {
         char *name = stack_name_site_oac(s->name, s->sites[i].name);
         char *description = stack_name_site_comment(s->name, s->sites[i].name);

@@ -25,10 +25,8 @@
 #include "iam.h"
 #include "xalloc.h"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     if (!s->ci.enabled)
         return 0;
     cJSON *d = cJSON_CreateObject();

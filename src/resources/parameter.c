@@ -74,10 +74,8 @@ static char *file_value(const stack_ssm_parameter *p, aws_error *err)
     return v;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nssm_parameters; i++) {
         const stack_ssm_parameter *p = &s->ssm_parameters[i];
         cJSON *d = cJSON_CreateObject();

@@ -233,10 +233,8 @@ static void build_infrastructure_role(res_graph *g)
     free(name);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
         build_execution_role(g, &s->services[i]);
         build_task_role(g, &s->services[i]);

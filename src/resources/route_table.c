@@ -54,10 +54,8 @@ static void tier_subnets(const stack_network *net, stack_tier tier, int zone, sv
     }
 }
 
-static int route_table_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int route_table_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     const stack_network *net = &s->network;
     if (net->mode != STACK_VPC_NEW)
         return 0;

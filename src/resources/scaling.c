@@ -109,10 +109,8 @@ static res_node *dep(res_graph *g, res_node *n, const char *fmt, const char *nam
     return d;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     char *cluster = stack_name_cluster(s->name);
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];

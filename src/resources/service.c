@@ -18,10 +18,8 @@
 #include "storage_internal.h"
 #include "xalloc.h"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
         char *label = xasprintf("ECS service %s (%d × %s)", svc->name, svc->desired_count,

@@ -28,10 +28,8 @@ static void add_group(res_graph *g, const char *node, char *name, char *descript
     free(description);
 }
 
-static int sg_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int sg_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nload_balancers; i++) {
         const char *lb = s->load_balancers[i].name;
         char *node = xasprintf("lb-%s", lb);

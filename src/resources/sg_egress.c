@@ -37,7 +37,7 @@ static void add_text(svc_strings *rules, const char *protocol, int from, int to,
 }
 
 /* The node of a group the rules name ("sg/…"), or NULL with a message. */
-static int depend_on_peers(res_graph *g, res_node *n, const svc_strings *rules, char *err, size_t errlen)
+static int depend_on_peers(res_graph *g, res_node *n, const svc_strings *rules)
 {
     for (size_t i = 0; i < rules->n; i++) {
         resnet_rule r;
@@ -45,11 +45,10 @@ static int depend_on_peers(res_graph *g, res_node *n, const svc_strings *rules, 
             continue;
         if (strncmp(r.peer, "sg/", 3) == 0) {
             res_node *peer = res_graph_find(g, r.peer);
-            if (!peer) {
-                snprintf(err, errlen, "%s: egress to %s: the stack has no such security group (a file "
-                         "system or database named in egress must be declared in the stack)", n->id, r.peer);
-                return -1;
-            }
+            if (!peer)
+                return res_graph_fail(g, "%s: egress to %s: the stack has no such security group (a "
+                                      "file system or database named in egress must be declared in "
+                                      "the stack)", n->id, r.peer);
             res_node_depend(n, peer);
         } else if (strcmp(r.peer, "vpc") == 0) {
             res_node_depend(n, res_graph_find(g, "vpc/main"));
@@ -104,7 +103,7 @@ static void lb_rules(const stack_model *s, const stack_load_balancer *lb, svc_st
         add_text(rules, "tcp", 443, 443, "0.0.0.0/0");
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
     svc_strings rules = {0};
     int restricted = 0;
@@ -117,7 +116,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         char *label = xasprintf("egress rules of service %s", svc->name);
         res_node *n = add_node(g, svc->name, label, &rules);
         free(label);
-        int rc = depend_on_peers(g, n, &rules, err, errlen);
+        int rc = depend_on_peers(g, n, &rules);
         svc_strings_free(&rules);
         if (rc != 0)
             return -1;
@@ -128,7 +127,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         char *group = xasprintf("lb-%s", lb->name);
         char *label = xasprintf("egress rules of load balancer %s", lb->name);
         res_node *n = add_node(g, group, label, &rules);
-        int rc = depend_on_peers(g, n, &rules, err, errlen);
+        int rc = depend_on_peers(g, n, &rules);
         free(group);
         free(label);
         svc_strings_free(&rules);

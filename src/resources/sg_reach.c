@@ -51,10 +51,8 @@ static void existing_stores(const stack_model *s, const stack_service *svc, svc_
     }
 }
 
-static int sg_reach_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int sg_reach_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
         svc_strings stores;

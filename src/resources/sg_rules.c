@@ -78,10 +78,8 @@ static void add_node(res_graph *g, const char *group, const char *label, svc_str
     free(sg);
 }
 
-static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int sg_rules_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     svc_strings rules = {0};
     for (size_t i = 0; i < s->nload_balancers; i++) {
         const stack_load_balancer *lb = &s->load_balancers[i];

@@ -99,7 +99,7 @@ static void add_record(res_graph *g, res_node *site, const stack_site *x)
     free(what);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->nsites; i++) {
         const stack_site *x = &s->sites[i];
@@ -108,11 +108,10 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         char *oac_id = xasprintf("oac/%s", x->name);
         res_node *bucket = res_graph_find(g, bucket_id), *oac = res_graph_find(g, oac_id);
         if (!b || !bucket || !oac) {
-            snprintf(err, errlen, "site %s: its bucket %s or origin access control is not in the "
-                     "graph", x->name, x->bucket);
             free(bucket_id);
             free(oac_id);
-            return -1;
+            return res_graph_fail(g, "site %s: its bucket %s or origin access control is not in the "
+                                  "graph", x->name, x->bucket);
         }
         cJSON *d = cJSON_CreateObject();
         char *comment = stack_name_site_comment(s->name, x->name);

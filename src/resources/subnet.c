@@ -26,10 +26,8 @@ static void add_external(res_graph *g, const char *tier, size_t i, const char *l
     res_node_depend(n, res_graph_find(g, "vpc/main"));
 }
 
-static int subnet_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int subnet_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     const stack_network *net = &s->network;
     res_node *vpc = res_graph_find(g, "vpc/main");
     if (net->mode == STACK_VPC_EXISTING) {

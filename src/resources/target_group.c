@@ -58,10 +58,8 @@ static void add_group(res_graph *g, const stack_service *svc, int alternate)
     free(name);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
         if (!svc->has_load_balancer)

@@ -27,7 +27,7 @@
 
 extern const res_kind res_kind_task_def;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
@@ -37,7 +37,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
                                      family);
         n->model = svc;
         cJSON *doc = NULL;
-        if (task_def_document(g, n, svc, &doc, err, errlen) != 0) {
+        if (task_def_document(g, n, svc, &doc) != 0) {
             free(family);
             return -1;
         }

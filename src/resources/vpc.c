@@ -15,10 +15,8 @@
 #include "net_internal.h"
 #include "xalloc.h"
 
-static int vpc_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int vpc_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     const stack_network *net = &s->network;
     cJSON *d = cJSON_CreateObject();
     res_node *n;

@@ -21,10 +21,8 @@
 #include "dns_internal.h"
 #include "xalloc.h"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nzones; i++) {
         const stack_zone *z = &s->zones[i];
         cJSON *d = cJSON_CreateObject();
