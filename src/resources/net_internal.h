@@ -33,6 +33,12 @@ ec2_filter resnet_stack_filter(const res_ctx *ctx);
 /* The ecsdeploy:id tag, or NULL. */
 const char *resnet_node_id(const svc_tags *tags);
 
+/* A gateway of the stack's new VPC: the node KIND/main with {"vpc": vpc/main's id}, after
+ * vpc/main. */
+res_node *resnet_add_gateway(res_graph *g, const res_kind *kind, const char *label);
+/* A gateway's properties, {"vpc": the VPC it is attached to, "" when none (NULL)}. New. */
+cJSON *resnet_gateway_props(const char *vpc);
+
 /* Delete something that AWS refuses with DependencyViolation while something still uses
  * it: retried with res_wait until it goes, saying what it waits for. `del` returns 0/-1
  * like the ec2 delete calls; NotFound counts as success. `eni_filter` ("group-id",

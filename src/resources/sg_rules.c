@@ -56,10 +56,8 @@ static void allow_rules(const stack_service *svc, const stack_ingress *in, svc_s
         }
 }
 
-static void add_node(res_graph *g, const char *group, const char *label, svc_strings *rules)
+static void add_rules(res_graph *g, const char *group, const char *label, svc_strings *rules)
 {
-    if (rules->n == 0)
-        return;
     char *sg = xasprintf("sg/%s", group);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddItemToObject(d, "group", res_ref(sg, "id"));
@@ -78,6 +76,20 @@ static void add_node(res_graph *g, const char *group, const char *label, svc_str
     free(sg);
 }
 
+/* The rules into sg/PREFIX-OWNER (sg/OWNER without a prefix), labelled "WHAT OWNER", when
+ * there are any; the rules are emptied for the next group. */
+static void add_node(res_graph *g, const char *prefix, const char *owner, const char *what,
+                     svc_strings *rules)
+{
+    char *group = prefix ? xasprintf("%s-%s", prefix, owner) : xstrdup(owner);
+    char *label = xasprintf("%s %s", what, owner);
+    if (rules->n)
+        add_rules(g, group, label, rules);
+    free(label);
+    free(group);
+    svc_strings_free(rules);
+}
+
 static int sg_rules_build(res_graph *g, const stack_model *s)
 {
     svc_strings rules = {0};
@@ -89,12 +101,7 @@ static int sg_rules_build(res_graph *g, const stack_model *s)
             if (lb->nallow_cidrs == 0)
                 add_rule(&rules, "tcp", lb->listeners[l].port, "vpc");
         }
-        char *group = xasprintf("lb-%s", lb->name);
-        char *label = xasprintf("ingress rules of load balancer %s", lb->name);
-        add_node(g, group, label, &rules);
-        free(group);
-        free(label);
-        svc_strings_free(&rules);
+        add_node(g, "lb", lb->name, "ingress rules of load balancer", &rules);
     }
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
@@ -109,10 +116,7 @@ static int sg_rules_build(res_graph *g, const stack_model *s)
         }
         for (size_t a = 0; a < svc->nallow_from; a++)
             allow_rules(svc, &svc->allow_from[a], &rules);
-        char *label = xasprintf("ingress rules of service %s", svc->name);
-        add_node(g, svc->name, label, &rules);
-        free(label);
-        svc_strings_free(&rules);
+        add_node(g, NULL, svc->name, "ingress rules of service", &rules);
     }
     for (size_t i = 0; i < s->ndatabases; i++) {
         const stack_database *db = &s->databases[i];
@@ -127,12 +131,7 @@ static int sg_rules_build(res_graph *g, const stack_model *s)
                     add_rule(&rules, "tcp", db->port, peer);
                     free(peer);
                 }
-        char *group = xasprintf("db-%s", db->name);
-        char *label = xasprintf("ingress rules of database %s", db->name);
-        add_node(g, group, label, &rules);
-        free(group);
-        free(label);
-        svc_strings_free(&rules);
+        add_node(g, "db", db->name, "ingress rules of database", &rules);
     }
     /* NFS into a file system's mount targets from the services that mount it */
     for (size_t i = 0; i < s->nfile_systems; i++) {
@@ -143,12 +142,7 @@ static int sg_rules_build(res_graph *g, const stack_model *s)
                 add_rule(&rules, "tcp", 2049, peer);
                 free(peer);
             }
-        char *group = xasprintf("efs-%s", fs->name);
-        char *label = xasprintf("NFS rules of file system %s", fs->name);
-        add_node(g, group, label, &rules);
-        free(group);
-        free(label);
-        svc_strings_free(&rules);
+        add_node(g, "efs", fs->name, "NFS rules of file system", &rules);
     }
     return 0;
 }
