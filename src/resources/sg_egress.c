@@ -181,18 +181,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         if (!vpc && resnet_rules_name_vpc(n, "to"))
             rc = resnet_vpc_cidr(ctx, gr->vpc_id, &vpc, err);
         svc_strings texts = {0};
-        for (size_t k = 0; k < gr->negress; k++) {
-            char *peer = resnet_peer_text(&gr->egress[k], &ids, &nodes);
-            if (vpc && strcmp(peer, vpc) == 0) {
-                free(peer);
-                peer = xstrdup("vpc");
-            }
-            char *t = resnet_rule_text(gr->egress[k].protocol, gr->egress[k].from_port, gr->egress[k].to_port,
-                                       "to", peer);
-            svc_strings_add(&texts, t);
-            free(t);
-            free(peer);
-        }
+        resnet_permission_texts(gr->egress, gr->negress, "to", &ids, &nodes, vpc, &texts);
         if (rc == 0 && (!is_default(&texts) || (n && n->desired))) {
             cJSON *p = cJSON_CreateObject();
             cJSON_AddStringToObject(p, "group", gr->id);

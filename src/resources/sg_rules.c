@@ -153,18 +153,7 @@ static cJSON *group_rules(const ec2_security_group *g, const svc_strings *ids,
                           const svc_strings *nodes, const char *vpc)
 {
     svc_strings texts = {0};
-    for (size_t i = 0; i < g->ningress; i++) {
-        const ec2_permission *p = &g->ingress[i];
-        char *peer = resnet_peer_text(p, ids, nodes);
-        if (vpc && vpc[0] && strcmp(peer, vpc) == 0) {
-            free(peer);
-            peer = xstrdup("vpc");
-        }
-        char *t = resnet_rule_text(p->protocol, p->from_port, p->to_port, "from", peer);
-        svc_strings_add(&texts, t);
-        free(t);
-        free(peer);
-    }
+    resnet_permission_texts(g->ingress, g->ningress, "from", ids, nodes, vpc, &texts);
     cJSON *a = resnet_sorted_array(&texts);
     svc_strings_free(&texts);
     return a;
