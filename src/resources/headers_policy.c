@@ -129,11 +129,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     char code[sizeof err->code];
     snprintf(code, sizeof code, "%s", err->code);
     cf_headers_policy p;
-    int found = adopt(ctx, name, &p, err);
-    if (found == 0)
-        aws_error_set(err, AWS_ERR_INPUT, code, "the account already has a response headers "
-                      "policy named %s that is not this stack's; rename the site or the other one", name);
-    if (found <= 0)
+    if (site_adopted(adopt(ctx, name, &p, err), code, "a response headers policy", name, err) != 0)
         return -1;
     /* the adopted one is recorded first (a failing update leaves it to the rollback) */
     res_node_set(ctx, n, p.id, props_of(&p));

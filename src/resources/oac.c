@@ -109,12 +109,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     char code[sizeof err->code];
     snprintf(code, sizeof code, "%s", err->code);
-    int found = adopt(ctx, in.name, &o, err);
-    if (found == 0)
-        aws_error_set(err, AWS_ERR_INPUT, code, "the account already has an origin access "
-                      "control named %s that is not this stack's; rename the site or the other "
-                      "one", in.name);
-    if (found <= 0)
+    if (site_adopted(adopt(ctx, in.name, &o, err), code, "an origin access control", in.name,
+                     err) != 0)
         return -1;
     /* the adopted one is recorded first (a failing update leaves it to the rollback) */
     res_node_set(ctx, n, o.id, props_of(&o));
