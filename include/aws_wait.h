@@ -32,7 +32,14 @@ typedef struct {
     void *progress_ud;
     int self_paced;               /* poll waits for its own next look (a shared poller,
                                      poller.h): no pause between checks */
+    int backoff;                  /* a long wait looks less often (AWS_WAIT_BACKOFF_*) */
 } aws_wait_opts;
+
+/* With .backoff: the first AWS_WAIT_BACKOFF_AFTER checks after the last change of what
+ * was seen come one interval apart, the next as many two intervals apart, then three.
+ * What takes AWS minutes (a NAT gateway, a database, an ENI let go) is seen at most two
+ * intervals late (10 s at 5 s) with a third of the calls; a change seen starts over. */
+#define AWS_WAIT_BACKOFF_AFTER 6
 
 /*
  * Check until poll says done (0), fails (-1 with its error, unchanged), or the wait ends:

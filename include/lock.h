@@ -24,6 +24,11 @@
  * atomically again (If-Match on the stale ETag). So a `kill -9` blocks the next run for
  * at most the TTL: ECSDEPLOY_LOCK_TTL seconds (2 to 3600), default 120. `ecsdeploy
  * unlock` removes a lock at once, and only the one it showed (If-Match).
+ *
+ * The stack's mark (STACK.last-run beside the lock): a run that held a lock of the stack
+ * writes it as it releases, after all its changes and before its lock goes; a `down` that
+ * finished deletes it instead. So a run that read the stack before taking the lock can
+ * tell whether what it read still stands (lock_quiet_since) and skip reading it again.
  */
 #ifndef ECSDEPLOY_LOCK_H
 #define ECSDEPLOY_LOCK_H
@@ -70,10 +75,25 @@ int lock_take(aws_client *c, const char *stack, const char *service, const char 
               int *took_over, aws_error *err);
 /* 1 when the handle's lock was lost (see lock_lost_fn). */
 int lock_lost(lock_handle *h);
-/* Stop renewing and delete the lock (only if it is still ours); with remove_bucket, also
- * the lock bucket when no other lock is in it. Frees h (NULL is fine). 0, or -1 with err
+/* Stop renewing, leave the stack's mark (with remove_bucket: delete it) and delete the
+ * lock (only if it is still ours; not when the mark could not be written: the next run
+ * must not trust an old mark); with remove_bucket, also the lock bucket when nothing
+ * else is in it. Frees h (NULL is fine). 0, or -1 with err
  * (the lock then expires by itself). */
 int lock_release(lock_handle *h, int remove_bucket, aws_error *err);
+
+/*
+ * Whether what a run read of the stack `seconds` ago, before it took h, still stands: 1
+ * when no other run can have changed the stack since, 0 when one may have, -1 with err
+ * (take it as 0). 1 needs all of: h was taken at the first try (no other run held it or
+ * took it first; a takeover is never quiet), and the stack's mark is older than `seconds`
+ * by S3's clock (two seconds spare for its rounding and AWS's hosts' skew), or there is
+ * no mark and the run found nothing of the stack (stack_was_empty: no run ended since a
+ * `down` finished, or one did and its resources are gone again). The one change this
+ * misses is a run killed after it changed something whose lock someone then removed
+ * with `ecsdeploy unlock`: rare, and done by hand.
+ */
+int lock_quiet_since(lock_handle *h, double seconds, int stack_was_empty, aws_error *err);
 
 /* The lock on stack now: 0 with *out, 1 when there is none, -1 with err. */
 int lock_read(aws_client *c, const char *stack, lock_info *out, aws_error *err);

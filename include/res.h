@@ -365,7 +365,8 @@ typedef int (*res_poll_fn)(res_ctx *ctx, res_node *n, void *ud, char *status, si
 /* Poll until done with the one poll loop (aws_wait.h), showing "waiting for WHAT: STATUS
  * (12 s)" as progress when the status changes. Gives up after ctx->timeout_s
  * ("WaiterTimeout") or at a Ctrl-C (ctx->cancel, "Interrupted") with err naming what it
- * waited for and the last status. A service's deployment is waited for with ctx->watch. */
+ * waited for and the last status. A wait that lasts looks less often (aws_wait_opts
+ * .backoff). A service's deployment is waited for with ctx->watch. */
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err);
 /* res_wait for what AWS documents as taking tens of minutes (an RDS instance created,

@@ -16,12 +16,14 @@ typedef struct {
     pthread_mutex_t lock;
     pthread_cond_t freed;
     int free;  /* slots nobody holds */
+    unsigned long next, serving; /* tickets: slots go to the takers in the order they came */
 } util_slots;
 
 /* n slots (at least 1), all free. */
 void util_slots_init(util_slots *s, int n);
 void util_slots_destroy(util_slots *s);
-/* Take a slot, waiting until one is free. */
+/* Take a slot, waiting until one is free and every thread that came first has had one
+ * (first come, first served: a waiter's next look is not starved by new work). */
 void util_slots_take(util_slots *s);
 /* Give a slot back. */
 void util_slots_give(util_slots *s);

@@ -19,7 +19,7 @@ int aws_wait(const aws_wait_opts *o, const char *what, aws_poll_fn poll, void *u
     double bound = o->timeout_s > 0 ? o->timeout_s : o->max_checks > 0 ? 0 : DEFAULT_BOUND;
     double start = util_now();
     char seen[512] = "", shown[512] = "";
-    int checks = 0;
+    int checks = 0, unchanged = 0; /* checks since what was seen last changed */
     aws_error_clear(err);
     for (;;) {
         seen[0] = '\0';
@@ -28,9 +28,11 @@ int aws_wait(const aws_wait_opts *o, const char *what, aws_poll_fn poll, void *u
         if (rc != 0)
             return rc > 0 ? 0 : -1;
         double waited = util_now() - start;
-        if (o->progress && (checks == 1 || strcmp(seen, shown) != 0))
+        int changed = checks == 1 || strcmp(seen, shown) != 0;
+        if (o->progress && changed)
             o->progress(o->progress_ud, what, seen, checks, waited);
         snprintf(shown, sizeof shown, "%s", seen);
+        unchanged = changed ? 1 : unchanged + 1;
         const char *last = seen[0] ? seen : "nothing yet";
         if ((o->max_checks > 0 && checks >= o->max_checks) || (bound > 0 && waited >= bound)) {
             aws_error_set(err, AWS_ERR_TIMEOUT, "WaiterTimeout",
@@ -39,6 +41,8 @@ int aws_wait(const aws_wait_opts *o, const char *what, aws_poll_fn poll, void *u
             return -1;
         }
         double pause = o->self_paced ? 0 : interval;
+        if (o->backoff && unchanged > AWS_WAIT_BACKOFF_AFTER)
+            pause *= unchanged > 2 * AWS_WAIT_BACKOFF_AFTER ? 3 : 2;
         if (bound > 0 && waited + pause > bound)
             pause = bound - waited; /* the last check falls on the bound */
         if (util_sleep(pause, o->cancel) != 0) {

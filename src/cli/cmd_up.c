@@ -249,14 +249,17 @@ plan: /* again once the stack's lock is held (below) */
     }
     plan_up_decide(&s.ctx, o->allow_replace, &d);
     if (d.verdict == PLAN_UP_GO && !s.lock) { /* changes to make: one run at a time (lock.h) */
-        free(d.nodes);
-        plan_kept_free(&kept);
         rc = cli_session_lock(&s, "up", parallel);
+        if (rc != EXIT_OK || s.read_again) {
+            free(d.nodes);
+            plan_kept_free(&kept);
+        }
         if (rc != EXIT_OK) {
             cli_session_close(&s);
             return rc;
         }
-        goto plan;
+        if (s.read_again)
+            goto plan;
     }
     print_kept(&s, &kept);
     plan_kept_free(&kept);

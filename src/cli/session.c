@@ -5,6 +5,7 @@
 
 #include "session_internal.h"
 #include "aws_retry.h"
+#include "clock.h"
 #include "deploy.h"
 #include "text.h"
 #include "xalloc.h"
@@ -65,6 +66,7 @@ int cli_session_open(const cli_globals *g, cli_session *s)
 {
     memset(s, 0, sizeof *s);
     s->g = g;
+    s->opened_at = util_now();
     pthread_mutex_init(&s->ctx.lock, NULL);
     int rc = cli_load_stack(g, &s->stack);
     if (rc == EXIT_OK)
@@ -88,12 +90,26 @@ int cli_session_open(const cli_globals *g, cli_session *s)
     return EXIT_OK;
 }
 
+/* Nothing of the stack's own was found (what the file names by id does not count). */
+static int found_nothing(const res_graph *g)
+{
+    for (size_t i = 0; i < g->n; i++)
+        if (g->nodes[i]->physical_id && !g->nodes[i]->external)
+            return 0;
+    return 1;
+}
+
 int cli_session_lock(cli_session *s, const char *command, int parallel)
 {
+    int empty = found_nothing(s->graph);
     int rc = cli_lock_take(s->aws, s->stack->name, NULL, command, &s->lock);
     if (rc != EXIT_OK)
         return rc;
-    /* what was discovered before may have been changed by the run that held it: again */
+    aws_error err;
+    if (lock_quiet_since(s->lock, util_now() - s->opened_at, empty, &err) == 1)
+        return EXIT_OK;
+    /* what was discovered before may have been changed by another run: again */
+    s->read_again = 1;
     char msg[512];
     res_graph_free(s->graph);
     s->graph = NULL;

@@ -21,6 +21,8 @@ typedef struct {
     struct cli_progress *progress;
     lock_handle *lock;        /* the stack's lock, when the command changes the stack */
     int lock_remove_bucket;   /* release it with the lock bucket (a down that finished) */
+    double opened_at;         /* util_now() before anything was read */
+    int read_again;           /* cli_session_lock made and discovered the graph again */
 } cli_session;
 
 /* Load the stack file, create the AWS client, build the graph. Returns EXIT_OK, or the
@@ -72,10 +74,11 @@ int cli_lock_check(lock_handle *h, const char *stack);
 void cli_lock_release(lock_handle *h, int remove_bucket);
 /* The second Ctrl-C, about to exit: give the held lock back, waiting `seconds` at most. */
 void cli_lock_abandon(double seconds);
-/* cli_lock_take for a session (s->lock; cli_session_close releases it), then the graph is
- * made and discovered again: a plan to execute is made under the lock. A command plans
- * first without it (a run with nothing to change only reads), then, when it has changes,
- * takes it and plans again. */
+/* cli_lock_take for a session (s->lock; cli_session_close releases it): a plan to execute
+ * is made under the lock. A command plans first without it (a run with nothing to change
+ * only reads), then, when it has changes, takes it; unless no other run can have changed
+ * the stack since it was read (lock_quiet_since), the graph is then made and discovered
+ * again (s->read_again) and the command plans again. */
 int cli_session_lock(cli_session *s, const char *command, int parallel);
 
 /* Ctrl-C: the first press sets *cancel (work in flight finishes, then rollback), the

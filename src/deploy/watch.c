@@ -175,6 +175,7 @@ typedef struct {
     double earliest, due;   /* when the next look may and must be (util_now) */
     double deadline;        /* the watch's bound (util_now) */
     int registering;        /* the last target health read saw no health check begun */
+    double targets_due;     /* when target health may be read again (util_now) */
 } watch;
 
 /*
@@ -255,9 +256,16 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
     x->state = failed(&x->v, w->task_definition, &final) ? final ? DEPLOY_STATE_FAILED
                                                                   : DEPLOY_STATE_FAILING
                                                           : DEPLOY_STATE_RUNNING;
-    /* Target health explains a failure; it only changes once the new tasks run */
-    x->registering = x->v.mine && x->v.mine->running > 0 &&
-                     !deploy_seen_targets_(x->c, &x->v.s, &x->seen);
+    /* Target health explains a failure; it only changes once the new tasks run, and
+     * while no health check has begun it is read at this watch's own pace (every second
+     * interval), not at every look a shared round of the cluster's poller gives it */
+    double now_s = util_now();
+    if (!x->v.mine || x->v.mine->running == 0) {
+        x->registering = 0;
+    } else if (now_s >= x->targets_due) {
+        x->registering = !deploy_seen_targets_(x->c, &x->v.s, &x->seen);
+        x->targets_due = now_s + (x->registering ? 2 * w->poll_s : 0) - w->poll_s / 4;
+    }
     return x->state == DEPLOY_STATE_FAILED ||
            (x->state == DEPLOY_STATE_FAILING && w->stop_at_failure);
 }

@@ -11,6 +11,7 @@
 
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "s3.h"
 #include "sts.h"
 #include "xalloc.h"
@@ -36,6 +37,12 @@ static char *key_of(const char *stack, const char *service)
 {
     return service ? xasprintf("%s/services/%s.lock", stack, service)
                    : xasprintf("%s.lock", stack);
+}
+
+/* The key of a stack's mark: written by every run that held a lock of it, as it ends. */
+static char *mark_key_of(const char *stack)
+{
+    return xasprintf("%s.last-run", stack);
 }
 
 static int place_of(aws_client *c, const char *stack, const char *service, lock_place *p,
@@ -72,13 +79,6 @@ static void iso_now(char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static double mono(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* ---- the object ------------------------------------------------------------------- */
 
 struct lock_handle {
@@ -95,6 +95,9 @@ struct lock_handle {
     pthread_mutex_t mu;
     pthread_cond_t wake;
     int stop;
+    int quiet_take;  /* taken at the first try, or at the first try after making the bucket */
+    int made_bucket; /* the first try found no lock bucket, and this run made it */
+    int marks;       /* a whole take: its release leaves the stack's mark */
 };
 
 static char *body_of(const lock_handle *h)
@@ -216,7 +219,7 @@ static int renew_once(lock_handle *h)
 static void *renew_loop(void *arg)
 {
     lock_handle *h = arg;
-    double period = h->ttl_s / 4.0, last_ok = mono();
+    double period = h->ttl_s / 4.0, last_ok = util_now();
     pthread_mutex_lock(&h->mu);
     while (!h->stop) {
         struct timespec until;
@@ -230,10 +233,10 @@ static void *renew_loop(void *arg)
         pthread_mutex_unlock(&h->mu);
         int rc = renew_once(h);
         if (rc == 0)
-            last_ok = mono();
+            last_ok = util_now();
         else if (rc > 0)
             lose(h, "another run took it over, or `ecsdeploy unlock` removed it");
-        else if (mono() - last_ok >= h->ttl_s)
+        else if (util_now() - last_ok >= h->ttl_s)
             lose(h, "it could not be renewed for its whole time to live (is S3 reachable?)");
         pthread_mutex_lock(&h->mu);
         if (atomic_load(&h->lost))
@@ -408,10 +411,13 @@ int lock_take(aws_client *c, const char *stack, const char *service, const char 
         s3_condition cond = {.if_none_match = 1, .expected_owner = h->place.account};
         rc = s3_put_object_if(c, h->place.bucket, h->place.key, body, &cond, &h->etag, err);
         free(body);
-        if (rc == 0)
+        if (rc == 0) {
+            h->quiet_take = attempt == 1 || (attempt == 2 && h->made_bucket);
             break;
+        }
         if (aws_error_is(err, AWS_IS_NOT_FOUND)) { /* no lock bucket yet */
             rc = make_bucket(h, err);
+            h->made_bucket = attempt == 1;
         } else if (aws_error_is(err, AWS_IS_EXISTS)) {
             rc = contend(h, held, took_over, err);
             if (rc == 0 || rc == 1 || rc < 0)
@@ -451,6 +457,7 @@ int lock_take(aws_client *c, const char *stack, const char *service, const char 
         return rc > 0 ? 1 : -1;
     }
     h->renewing = pthread_create(&h->renewer, NULL, renew_loop, h) == 0;
+    h->marks = 1;
     *out = h;
     return 0;
 }
@@ -458,6 +465,37 @@ int lock_take(aws_client *c, const char *stack, const char *service, const char 
 int lock_lost(lock_handle *h)
 {
     return h && atomic_load(&h->lost);
+}
+
+/* Before the lock goes: the stack's mark says a run ended now (lock_quiet_since). A
+ * `down` that finished removes it instead (the stack is gone; the bucket may go too). */
+static int leave_mark(lock_handle *h, int remove_bucket, aws_error *err)
+{
+    char *key = mark_key_of(h->stack);
+    int rc;
+    if (remove_bucket) {
+        s3_condition cond = {.expected_owner = h->place.account};
+        rc = s3_delete_object_if(h->aws, h->place.bucket, key, &cond, err);
+        if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
+            rc = 0;
+    } else {
+        char now[32];
+        iso_now(now);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "stack", h->stack);
+        cJSON_AddStringToObject(o, "command", h->command);
+        cJSON_AddStringToObject(o, "run", h->run);
+        cJSON_AddStringToObject(o, "ended", now);
+        char *body = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        s3_condition cond = {.expected_owner = h->place.account};
+        rc = s3_put_object_if(h->aws, h->place.bucket, key, body, &cond, NULL, err);
+        free(body);
+    }
+    if (rc != 0)
+        aws_error_prefix(err, "the stack's mark s3://%s/%s: ", h->place.bucket, key);
+    free(key);
+    return rc;
 }
 
 int lock_release(lock_handle *h, int remove_bucket, aws_error *err)
@@ -472,7 +510,9 @@ int lock_release(lock_handle *h, int remove_bucket, aws_error *err)
     if (h->renewing)
         pthread_join(h->renewer, NULL);
     int rc = 0;
-    if (!atomic_load(&h->lost)) {
+    if (!atomic_load(&h->lost) && h->marks && leave_mark(h, remove_bucket, err) != 0)
+        rc = -1; /* without the mark the lock must stay: it expires, and the next run reads again */
+    if (rc == 0 && !atomic_load(&h->lost)) {
         s3_condition cond = {.if_match = h->etag, .expected_owner = h->place.account};
         if (s3_delete_object_if(h->aws, h->place.bucket, h->place.key, &cond, err) != 0 &&
             !aws_error_is(err, AWS_IS_NOT_FOUND | AWS_IS_EXISTS))
@@ -486,6 +526,29 @@ int lock_release(lock_handle *h, int remove_bucket, aws_error *err)
     }
     handle_free(h);
     return rc;
+}
+
+int lock_quiet_since(lock_handle *h, double seconds, int stack_was_empty, aws_error *err)
+{
+    aws_error_clear(err);
+    if (!h->quiet_take)
+        return 0; /* another run had it, or took it first: it may have changed anything */
+    char *key = mark_key_of(h->stack);
+    s3_object obj;
+    int rc = s3_get_object_meta(h->aws, h->place.bucket, key, h->place.account, &obj, err);
+    free(key);
+    if (rc != 0) {
+        if (!aws_error_is(err, AWS_IS_NOT_FOUND))
+            return -1;
+        aws_error_clear(err);
+        return stack_was_empty;
+    }
+    /* S3's clock on both sides, each to the second: the mark must be older than the
+     * reading by a second of rounding and a second of skew between AWS's hosts */
+    int quiet = obj.server_date >= 0 && obj.last_modified >= 0 &&
+                (double)(obj.server_date - obj.last_modified) >= seconds + 2.0;
+    s3_object_free(&obj);
+    return quiet;
 }
 
 int lock_read(aws_client *c, const char *stack, lock_info *out, aws_error *err)

@@ -111,7 +111,9 @@ static void stack_lock(ci_builder *b)
 {
     const char *stack = b->g->stack->name;
     char *whole = xasprintf("/%s.lock", stack), *services = xasprintf("/%s/services/*", stack);
+    char *mark = xasprintf("/%s.last-run", stack); /* lock_quiet_since */
     cJSON *objects = ci_one(lock_arn(b, whole));
+    cJSON_AddItemToArray(objects, lock_arn(b, mark));
     cJSON_AddItemToArray(objects, lock_arn(b, services));
     ci_allow(b, "s3:PutObject s3:GetObject s3:DeleteObject", objects, NULL);
     ci_allow(b, "s3:CreateBucket s3:PutBucketPublicAccessBlock", ci_one(lock_arn(b, "")), NULL);
@@ -120,6 +122,7 @@ static void stack_lock(ci_builder *b)
           ci_when(b, "StringLike", "s3:prefix", cJSON_CreateString(listed)));
     free(listed);
     free(whole);
+    free(mark);
     free(services);
 }
 

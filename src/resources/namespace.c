@@ -143,7 +143,8 @@ static int see_through(res_ctx *ctx, res_node *n, const char *op_id, char **ns_i
     sd_operation op = {.id = xstrdup(op_id)};
     op_check c = {ctx, n, &op};
     aws_wait_opts o = {.interval_s = ctx->poll_s > 0 ? ctx->poll_s : 5,
-                       .timeout_s = ctx->timeout_s > 0 ? ctx->timeout_s : 900};
+                       .timeout_s = ctx->timeout_s > 0 ? ctx->timeout_s : 900,
+                       .backoff = 1};
     int rc = aws_wait(&o, "the namespace to be created", check_operation, &c, err);
     if (rc == 0) {
         const char *id = svc_tags_get(&op.targets, "NAMESPACE");

@@ -53,7 +53,8 @@ static int wait_bounded(res_ctx *ctx, res_node *n, res_action action, const char
                        .timeout_s = bound_s,
                        .cancel = ctx->cancel,
                        .progress = wait_progress,
-                       .progress_ud = &w};
+                       .progress_ud = &w,
+                       .backoff = 1};
     return aws_wait(&o, what, wait_poll, &w, err);
 }
 

@@ -8,6 +8,7 @@ void util_slots_init(util_slots *s, int n)
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->freed, NULL);
     s->free = n < 1 ? 1 : n;
+    s->next = s->serving = 0;
 }
 
 void util_slots_destroy(util_slots *s)
@@ -19,9 +20,12 @@ void util_slots_destroy(util_slots *s)
 void util_slots_take(util_slots *s)
 {
     pthread_mutex_lock(&s->lock);
-    while (s->free == 0)
+    unsigned long mine = s->next++;
+    while (s->free == 0 || s->serving != mine)
         pthread_cond_wait(&s->freed, &s->lock);
     s->free--;
+    s->serving++;
+    pthread_cond_broadcast(&s->freed); /* the next ticket may take a free slot too */
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -29,7 +33,7 @@ void util_slots_give(util_slots *s)
 {
     pthread_mutex_lock(&s->lock);
     s->free++;
-    pthread_cond_signal(&s->freed);
+    pthread_cond_broadcast(&s->freed); /* whose turn it is: only that taker goes on */
     pthread_mutex_unlock(&s->lock);
 }
 

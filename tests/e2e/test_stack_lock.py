@@ -28,9 +28,16 @@ STACK = "e2elock"
 
 
 def lock_objects(fake):
+    """The lock objects in each lock bucket (not the stacks' marks, STACK.last-run)."""
     doc = sw.resources(fake)
-    return {b["id"]: b["objects"] for b in doc.get("s3", {}).get("buckets", [])
-            if b["id"].startswith("ecsdeploy-locks-")}
+    return {b["id"]: sum(1 for k in b["keys"] if k.endswith(".lock"))
+            for b in doc.get("s3", {}).get("buckets", []) if b["id"].startswith("ecsdeploy-locks-")}
+
+
+def discoveries(fake, seq):
+    """How many times the calls since seq read the whole stack (one ListOpenIDConnectProviders
+    each: the stack file has no OIDC provider to create)."""
+    return sum(1 for c in sw.calls_since(fake, seq) if c["operation"] == "ListOpenIDConnectProviders")
 
 
 def start_held(rep, fake, stack_file, what, env=None):
@@ -122,7 +129,10 @@ def main():
         rep.eq(rc, 1, f"right after kill -9, up is refused ({err.strip()[-300:]})")
         rep.check("expires 3 s after its last renewal" in err, f"and says when the lock expires: {err!r}")
         time.sleep(max(0.0, killed + 3 + 2 - time.time()))  # its TTL, and S3's 1 s clock
+        seq = sw.last_seq(fake)
         rc, out, err = sw.run(fake, base, "up")
+        rep.eq(discoveries(fake, seq), 2, "a run that takes a lock over reads the stack again "
+                                          "under it (the gone run may have changed anything)")
         rep.eq(rc, 0, f"after the time to live, up takes the lock over and converges ({err.strip()[-600:]})")
         rep.check("took over the lock of stack" in err and f"(pid {first.pid}, `ecsdeploy up`)" in err,
                   f"saying whose it was: {err.strip()[-400:]!r}")
@@ -132,6 +142,18 @@ def main():
         rep.eq(rc, 0, f"down --purge ({err.strip()[-300:]})")
         rep.eq(lock_objects(fake), {}, "down --purge removes the (empty) lock bucket")
         rep.eq(sw.inventory(sw.resources(fake), STACK), {}, "and leaves nothing of the stack")
+
+        # ---- the stack's mark: a first up reads the stack once --------------------------
+        seq = sw.last_seq(fake)
+        rc, out, err = sw.run(fake, base, "up")
+        rep.eq(rc, 0, f"a first up ({err.strip()[-300:]})")
+        rep.eq(discoveries(fake, seq), 1, "it found nothing and no run has ended since: what it "
+                                          "read before taking the lock stands")
+        rep.eq([b["keys"] for b in sw.resources(fake)["s3"]["buckets"]
+                if b["id"].startswith("ecsdeploy-locks-")], [[f"{STACK}.last-run"]],
+               "it leaves the stack's mark, and no lock")
+        rc, out, err = sw.run(fake, base, "down", "--yes", "--purge")
+        rep.eq(lock_objects(fake), {}, "down --purge removes the mark and the lock bucket")
     rep.finish()
 
 

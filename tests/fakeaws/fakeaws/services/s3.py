@@ -53,6 +53,7 @@ class S3(Service):
             out.append({"id": b["Name"], "region": b["region"], "versioning": b["versioning"],
                         "objects": sum(1 for vs in b["objects"].values() if vs and not vs[-1]["marker"]),
                         "versions": sum(len(vs) for vs in b["objects"].values()),
+                        "keys": sorted(k for k, vs in b["objects"].items() if vs and not vs[-1]["marker"]),
                         "public_access_block": b["pab"] is not None, "encryption": b["encryption"] is not None,
                         "policy": b["policy"] is not None, "lifecycle": b["lifecycle"] is not None,
                         "cors": b.get("cors") is not None,
