@@ -48,6 +48,19 @@ aws_client *aws_client_in_region(aws_client *c, const char *region, aws_error *e
 /* The active profile's name. Owned by c. */
 const char *aws_client_profile(const aws_client *c);
 
+/* What a process learns once per client and reuses (who the caller is): a copy of the
+ * string stored under key (free()), or NULL. Thread-safe. */
+char *aws_client_memo_get(aws_client *c, const char *key);
+void aws_client_memo_put(aws_client *c, const char *key, const char *value);
+
+/* While on, reads through c that are the same request (service, method, path, query,
+ * headers, body; an operation that only reads) share one answer: one already answered
+ * is given again, one in flight is waited for; a failed one is not shared. For a
+ * discovery, whose kinds list the same things: on for its length only (off forgets).
+ * Never for answers that may hold secrets (Secrets Manager, SSM, KMS, STS) nor S3 (the
+ * stack lock reads fresh). c NULL: nothing. */
+void aws_client_share_reads(aws_client *c, int on);
+
 typedef struct {
     char *access_key_id;
     char *secret_access_key;

@@ -444,6 +444,11 @@ int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id);
 /* Record what a create/update/remove left: the physical id (copied; NULL when gone) and
  * the actual properties (ownership passes; NULL when gone). Thread-safe. */
 void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual);
+/* Record a create or update that AWS accepted whole, without reading it back: the actual
+ * properties become n->desired (resolved while the action runs) plus `attrs` (members
+ * only AWS's answer gives, an ARN; ownership passes; NULL: none). Only for a kind whose
+ * calls set every desired member as written, so what discovery would read equals it. */
+void res_node_set_desired(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *attrs);
 
 /* A status's "summary" (formatted like printf), and "healthy": false when !healthy. */
 void res_status_summary(cJSON *out, int healthy, const char *fmt, ...)

@@ -58,7 +58,14 @@ struct aws_client {
     size_t nothers;
     double (*mono)(void *ctx); /* monotonic seconds, for the call deadline */
     aws_unreachable_host unreachable[AWS_UNREACHABLE_HOSTS];
+    cJSON *memo;               /* aws_client_memo_*: key -> string (guarded by lock) */
+    int sharing;               /* aws_client_share_reads (guarded by lock) */
+    struct aws_share_entry *shared; /* the reads answered or in flight meanwhile */
+    pthread_cond_t shared_cond; /* a shared read ended */
 };
+
+/* ---- reads that share one answer (read_share.c; see aws_client_share_reads) ---- */
+typedef struct aws_share_entry aws_share_entry;
 
 /* One request before signing. */
 typedef struct {
@@ -78,6 +85,15 @@ typedef struct {
     const char *region;        /* override the client's region (SSO portal), or NULL */
     const char *operation;     /* "CreateVpc", ... (NULL: judged by the method) */
 } aws_wire_request;
+
+/* For a read r: 1 when resp holds the answer another identical read got (while sharing);
+ * else 0, with *mine set when this read is the one the others will wait for (NULL: not
+ * shared). Whoever got *mine calls aws_share_end with the send's result. */
+int aws_share_begin(aws_client *c, const aws_wire_request *r, aws_http_response *resp,
+                    aws_share_entry **mine);
+void aws_share_end(aws_client *c, aws_share_entry *mine, int rc, const aws_http_response *resp);
+/* Free what is kept (aws_client_free). */
+void aws_share_free(aws_client *c);
 
 /*
  * Resolve the endpoint, sign, send with retries, log when debugging. Returns 0 with a

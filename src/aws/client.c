@@ -40,9 +40,7 @@ static time_t default_now(void *ctx)
 static double default_mono(void *ctx)
 {
     (void)ctx;
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return util_now();
 }
 
 int aws_client_new(const aws_client_options *o, aws_client **out, aws_error *err)
@@ -74,6 +72,7 @@ int aws_client_new(const aws_client_options *o, aws_client **out, aws_error *err
     c->connect_timeout_ms = o->connect_timeout_ms;
     c->timeout_ms = o->timeout_ms;
     pthread_mutex_init(&c->lock, NULL);
+    pthread_cond_init(&c->shared_cond, NULL);
     pthread_cond_init(&c->creds_cond, NULL);
     c->transport = default_transport;
     c->transport_ctx = c->http;
@@ -132,8 +131,30 @@ void aws_client_free(aws_client *c)
     pthread_mutex_destroy(&c->lock);
     pthread_cond_destroy(&c->creds_cond);
     aws_config_free(&c->cfg);
+    cJSON_Delete(c->memo);
+    aws_share_free(c);
+    pthread_cond_destroy(&c->shared_cond);
     free(c->region);
     free(c);
+}
+
+char *aws_client_memo_get(aws_client *c, const char *key)
+{
+    pthread_mutex_lock(&c->lock);
+    const char *v = aws_json_str(c->memo, key);
+    char *copy = v ? xstrdup(v) : NULL;
+    pthread_mutex_unlock(&c->lock);
+    return copy;
+}
+
+void aws_client_memo_put(aws_client *c, const char *key, const char *value)
+{
+    pthread_mutex_lock(&c->lock);
+    if (!c->memo)
+        c->memo = cJSON_CreateObject();
+    cJSON_DeleteItemFromObjectCaseSensitive(c->memo, key);
+    cJSON_AddStringToObject(c->memo, key, value);
+    pthread_mutex_unlock(&c->lock);
 }
 
 const char *aws_client_region(const aws_client *c)

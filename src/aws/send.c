@@ -298,8 +298,12 @@ int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_
     memset(resp, 0, sizeof *resp);
     *found = NULL;
     aws_error_clear(err);
+    aws_share_entry *shared = NULL;
+    if (!g && is_read(r) && aws_share_begin(c, r, resp, &shared))
+        return 0; /* the answer of the same read, made meanwhile */
     if (resolve_target(c, r, &t, err) != 0) {
         target_free(&t);
+        aws_share_end(c, shared, -1, resp);
         return -1;
     }
     int cost = 0, rc, was_lost = 0, remembered = 0;
@@ -350,6 +354,7 @@ int aws_client_send_guarded(aws_client *c, const aws_wire_request *r, const aws_
     else if (!remembered && aws_retry_never_sent(err))
         aws_unreachable_note(c, t.host, err);
     target_free(&t);
+    aws_share_end(c, shared, rc, resp);
     return rc;
 }
 

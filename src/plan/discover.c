@@ -98,6 +98,7 @@ int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud,
     if (nthreads > d.nkinds)
         nthreads = d.nkinds ? d.nkinds : 1;
     pthread_t *threads = xcalloc(nthreads, sizeof *threads);
+    aws_client_share_reads(ctx->aws, 1); /* kinds list the same things: one call each */
     for (size_t i = 0; i < nthreads; i++)
         pthread_create(&threads[i], NULL, discover_worker, &d);
     for (size_t i = 0; i < nthreads; i++)
@@ -121,6 +122,7 @@ int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud,
             aws_error_prefix(err, "discovering %s resources: ", d.kinds[k]->title);
             rc = -1;
         }
+    aws_client_share_reads(ctx->aws, 0);
     free(d.found);
     free(d.errors);
     free(d.failed);

@@ -133,8 +133,27 @@ static int describe_one(res_ctx *ctx, const char *arn, elbv2_lb *out, aws_error 
     return 0;
 }
 
-/* Set the attributes, then record what AWS has. */
-static int settle(res_ctx *ctx, res_node *n, aws_error *err)
+/* What an update leaves: what the balancer had, with the lists and address type the file
+ * wants (each set or already so). */
+static cJSON *updated(const res_node *n)
+{
+    static const char *const set[] = {"subnets", "security_groups", "ip_address_type"};
+    cJSON *p = n->actual ? cJSON_Duplicate(n->actual, 1) : cJSON_CreateObject();
+    for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
+        const cJSON *want = cJSON_GetObjectItem(n->desired, set[i]);
+        if (!want)
+            continue;
+        cJSON_DeleteItemFromObject(p, set[i]);
+        cJSON_AddItemToObject(p, set[i], cJSON_Duplicate(want, 1));
+    }
+    return p;
+}
+
+/* Set the attributes, then record the balancer: as CreateLoadBalancer's answer gave it
+ * (lb), or, lb NULL, as an update left it (updated); the attributes as the
+ * ModifyLoadBalancerAttributes answer lists them. No read-back: those answers say all a
+ * Describe would (the state too: a new balancer provisions for a minute or more). */
+static int settle(res_ctx *ctx, res_node *n, const elbv2_lb *lb, aws_error *err)
 {
     const cJSON *timeout = cJSON_GetObjectItem(n->desired, "idle_timeout");
     svc_tags want = {0}, now = {0};
@@ -152,12 +171,16 @@ static int settle(res_ctx *ctx, res_node *n, aws_error *err)
     } else {
         rc = elbv2_describe_load_balancer_attributes(ctx->aws, n->physical_id, &now, err);
     }
-    elbv2_lb lb = {0};
-    if (rc == 0)
-        rc = describe_one(ctx, n->physical_id, &lb, err);
-    if (rc == 0)
-        res_node_set(ctx, n, lb.arn, props_of(&lb, &now));
-    elbv2_lb_free(&lb);
+    if (rc == 0 && lb) {
+        res_node_set(ctx, n, lb->arn, props_of(lb, &now));
+    } else if (rc == 0) {
+        cJSON *p = updated(n);
+        const char *idle = svc_tags_get(&now, IDLE_KEY);
+        cJSON_DeleteItemFromObject(p, "idle_timeout");
+        if (idle)
+            cJSON_AddNumberToObject(p, "idle_timeout", atoi(idle));
+        res_node_set(ctx, n, n->physical_id, p);
+    }
     svc_tags_free(&want);
     svc_tags_free(&now);
     return rc;
@@ -201,11 +224,12 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     }
     res_node_set(ctx, n, lb.arn, props_of(&lb, NULL));
-    elbv2_lb_free(&lb);
     /* Not waited for here: AWS takes its attributes, listeners and rules, and ECS a
      * service behind them, while it provisions, so those go ahead meanwhile; `up` waits
      * for it to be active before it reports success (ready). */
-    return settle(ctx, n, err);
+    rc = settle(ctx, n, &lb, err);
+    elbv2_lb_free(&lb);
+    return rc;
 }
 
 /* The end of `up`: the balancer the run made answers (by then a service behind it is
@@ -269,7 +293,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
         if (elbv2_set_ip_address_type(ctx->aws, n->physical_id, want, err) != 0)
             return -1;
     }
-    return settle(ctx, n, err);
+    return settle(ctx, n, NULL, err);
 }
 
 static int poll_gone(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)

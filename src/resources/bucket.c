@@ -239,6 +239,21 @@ static int read_part(void *ud, size_t i, aws_error *err)
     return settings[i - 1](r->ctx, r->name, r->parts[i - 1], err);
 }
 
+/* What a bucket's name gives: {name, arn, domain_name}. New object. */
+static cJSON *attributes(res_ctx *ctx, const char *name)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "name", name);
+    char *arn = xasprintf("arn:%s:s3:::%s", res_partition(ctx), name);
+    cJSON_AddStringToObject(p, "arn", arn);
+    free(arn);
+    char *domain = xasprintf("%s.s3.%s.amazonaws.com%s", name, ctx->region ? ctx->region : "us-east-1",
+                             strcmp(res_partition(ctx), "aws-cn") ? "" : ".cn");
+    cJSON_AddStringToObject(p, "domain_name", domain);
+    free(domain);
+    return p;
+}
+
 /* Every setting of a bucket, read side by side; *tags receives its tags. A failure is
  * the first one in the order tags, then settings. */
 static int read_bucket(res_ctx *ctx, const char *name, svc_tags *tags, cJSON **props, aws_error *err)
@@ -256,15 +271,7 @@ static int read_bucket(res_ctx *ctx, const char *name, svc_tags *tags, cJSON **p
         }
     cJSON *p = NULL;
     if (rc == 0) {
-        p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "name", name);
-        char *arn = xasprintf("arn:%s:s3:::%s", res_partition(ctx), name);
-        cJSON_AddStringToObject(p, "arn", arn);
-        free(arn);
-        char *domain = xasprintf("%s.s3.%s.amazonaws.com%s", name, ctx->region ? ctx->region : "us-east-1",
-                                 strcmp(res_partition(ctx), "aws-cn") ? "" : ".cn");
-        cJSON_AddStringToObject(p, "domain_name", domain);
-        free(domain);
+        p = attributes(ctx, name);
         for (size_t i = 0; i < NSETTINGS; i++)
             while (r.parts[i]->child) {
                 cJSON *m = cJSON_DetachItemViaPointer(r.parts[i], r.parts[i]->child);
@@ -469,7 +476,8 @@ static int want(const cJSON *desired, const char *member)
     return cJSON_IsTrue(cJSON_GetObjectItem(desired, member));
 }
 
-static int set_tls_policy(res_ctx *ctx, const char *name, int on, aws_error *err)
+/* fresh: a bucket this run has just made, with no policy to read and keep */
+static int set_tls_policy(res_ctx *ctx, const char *name, int on, int fresh, aws_error *err)
 {
     cJSON *st = NULL;
     if (on) {
@@ -481,7 +489,8 @@ static int set_tls_policy(res_ctx *ctx, const char *name, int on, aws_error *err
         st = cJSON_Parse(doc);
         free(doc);
     }
-    int rc = bucket_policy_put(ctx, name, TLS_SID, st, err);
+    int rc = fresh ? bucket_policy_put_new(ctx, name, TLS_SID, st, err)
+                   : bucket_policy_put(ctx, name, TLS_SID, st, err);
     cJSON_Delete(st);
     return rc;
 }
@@ -584,9 +593,13 @@ static int apply(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a,
                                      strcmp(alg, "aws:kms") == 0, err) != 0)
             return -1;
     }
-    if (changed(d, a, "tls_only") && set_tls_policy(ctx, name, want(d, "tls_only"), err) != 0)
+    /* a new bucket has no policy to keep, nor one to take the statement out of */
+    if (changed(d, a, "tls_only") && (a || want(d, "tls_only")) &&
+        set_tls_policy(ctx, name, want(d, "tls_only"), !a, err) != 0)
         return -1;
+    /* nor lifecycle rules to delete */
     if (changed(d, a, "lifecycle") &&
+        (a || cJSON_GetArraySize(cJSON_GetObjectItem(d, "lifecycle")) > 0) &&
         set_lifecycle(ctx, name, cJSON_GetObjectItem(d, "lifecycle"), err) != 0)
         return -1;
     /* a new bucket has no CORS to take away */
@@ -599,17 +612,6 @@ static int apply(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a,
                                  err) != 0)
         return -1;
     return 0;
-}
-
-static int refresh(res_ctx *ctx, res_node *n, const char *name, aws_error *err)
-{
-    svc_tags tags = {0};
-    cJSON *props = NULL;
-    int rc = read_bucket(ctx, name, &tags, &props, err);
-    svc_tags_free(&tags);
-    if (rc == 0)
-        res_node_set(ctx, n, name, props);
-    return rc;
 }
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
@@ -635,14 +637,21 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     if (rc == 0)
         rc = apply(ctx, name, n->desired, existing, err);
     cJSON_Delete(existing);
-    return rc == 0 ? refresh(ctx, n, name, err) : -1;
+    /* every setting is as written: nothing to read back (S3 may not show a setting at
+     * once after its write anyway) */
+    if (rc == 0)
+        res_node_set_desired(ctx, n, name, attributes(ctx, name));
+    return rc;
 }
 
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    if (apply(ctx, n->physical_id, n->desired, n->actual, err) != 0)
-        return -1;
-    return refresh(ctx, n, n->physical_id, err);
+    char *name = xstrdup(n->physical_id);
+    int rc = apply(ctx, name, n->desired, n->actual, err);
+    if (rc == 0)
+        res_node_set_desired(ctx, n, name, attributes(ctx, name));
+    free(name);
+    return rc;
 }
 
 static int remove_bucket(res_ctx *ctx, res_node *n, aws_error *err)

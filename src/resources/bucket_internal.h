@@ -14,6 +14,10 @@
  * never lose each other's statements. A missing bucket is NoSuchBucket in err. */
 int bucket_policy_put(res_ctx *ctx, const char *bucket, const char *sid, const cJSON *statement,
                       aws_error *err);
+/* The same for a bucket this run has just created, which has no policy yet: nothing to
+ * read and keep. */
+int bucket_policy_put_new(res_ctx *ctx, const char *bucket, const char *sid,
+                          const cJSON *statement, aws_error *err);
 /* The statement with this Sid in a policy document (JSON text, may be NULL), or NULL
  * (cJSON_Delete). */
 cJSON *bucket_policy_statement(const char *doc, const char *sid);

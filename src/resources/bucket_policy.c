@@ -90,12 +90,13 @@ static cJSON *merged(const char *doc, const char *sid, const cJSON *statement)
     return j;
 }
 
-int bucket_policy_put(res_ctx *ctx, const char *bucket, const char *sid, const cJSON *statement,
-                      aws_error *err)
+/* The read-change-write of bucket_policy_put; with read 0 the bucket has no policy. */
+static int put_statement(res_ctx *ctx, const char *bucket, int read, const char *sid,
+                         const cJSON *statement, aws_error *err)
 {
     pthread_mutex_lock(&policy_lock);
     char *doc = NULL;
-    int rc = bucket_policy_read(ctx, bucket, &doc, err);
+    int rc = read ? bucket_policy_read(ctx, bucket, &doc, err) : 0;
     cJSON *want = rc == 0 ? merged(doc, sid, statement) : NULL;
     if (rc == 0 && want) {
         char *text = cJSON_PrintUnformatted(want);
@@ -112,4 +113,16 @@ int bucket_policy_put(res_ctx *ctx, const char *bucket, const char *sid, const c
     free(doc);
     pthread_mutex_unlock(&policy_lock);
     return rc;
+}
+
+int bucket_policy_put(res_ctx *ctx, const char *bucket, const char *sid, const cJSON *statement,
+                      aws_error *err)
+{
+    return put_statement(ctx, bucket, 1, sid, statement, err);
+}
+
+int bucket_policy_put_new(res_ctx *ctx, const char *bucket, const char *sid,
+                          const cJSON *statement, aws_error *err)
+{
+    return put_statement(ctx, bucket, 0, sid, statement, err);
 }

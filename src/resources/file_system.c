@@ -227,19 +227,21 @@ static int poll_state(res_ctx *ctx, res_node *n, void *ud, char *status, size_t 
     return efs_check_file_system(ctx->aws, n->physical_id, *(efs_want *)ud, status, len, err);
 }
 
-/* Read the file system and its settings again into n's actual properties. */
-static int refresh(res_ctx *ctx, res_node *n, aws_error *err)
+/* After a create or update EFS accepted and the file system is available again: what it had
+ * (from CreateFileSystem's answer, or the plan's view) with the settings asked for, set or
+ * already so (the provisioned throughput gone unless asked for). No read-back. */
+static void record(res_ctx *ctx, res_node *n)
 {
-    efs_file_system f;
-    if (efs_describe_file_system(ctx->aws, n->physical_id, &f, err) != 0)
-        return -1;
-    fs_settings set = {.id = f.id};
-    int rc = read_settings(ctx, &set, 1, err);
-    if (rc == 0)
-        res_node_set(ctx, n, f.id, props_of(&f, n->model, set.policy, set.backup));
-    free(set.policy);
-    efs_file_system_free(&f);
-    return rc;
+    cJSON *p = n->actual ? cJSON_Duplicate(n->actual, 1) : cJSON_CreateObject();
+    if (!cJSON_GetObjectItemCaseSensitive(n->desired, "provisioned_mibps"))
+        cJSON_DeleteItemFromObjectCaseSensitive(p, "provisioned_mibps");
+    for (const cJSON *d = n->desired->child; d; d = d->next) {
+        cJSON_DeleteItemFromObjectCaseSensitive(p, d->string);
+        cJSON_AddItemToObject(p, d->string, cJSON_Duplicate(d, 1));
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(p, "state");
+    cJSON_AddStringToObject(p, "state", "available");
+    res_node_set(ctx, n, n->physical_id, p);
 }
 
 static int set_tls(res_ctx *ctx, res_node *n, int on, aws_error *err)
@@ -304,7 +306,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     if (member_true(d, "tls_only") && set_tls(ctx, n, 1, err) != 0)
         return -1;
-    return refresh(ctx, n, err);
+    record(ctx, n);
+    return 0;
 }
 
 static double member_num(const cJSON *o, const char *name)
@@ -341,7 +344,8 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     if (member_true(d, "tls_only") != member_true(a, "tls_only") &&
         set_tls(ctx, n, member_true(d, "tls_only"), err) != 0)
         return -1;
-    return refresh(ctx, n, err);
+    record(ctx, n);
+    return 0;
 }
 
 /* DeleteFileSystem, again while mount targets are still going away (FileSystemInUse). */

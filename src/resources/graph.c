@@ -320,6 +320,18 @@ void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *act
     pthread_mutex_unlock(&ctx->lock);
 }
 
+void res_node_set_desired(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *attrs)
+{
+    cJSON *actual = cJSON_Duplicate(n->desired, 1);
+    for (cJSON *m = attrs ? attrs->child : NULL; m; m = attrs->child) {
+        cJSON_DetachItemViaPointer(attrs, m);
+        cJSON_DeleteItemFromObjectCaseSensitive(actual, m->string);
+        cJSON_AddItemToObject(actual, m->string, m);
+    }
+    cJSON_Delete(attrs);
+    res_node_set(ctx, n, physical_id, actual);
+}
+
 const char *res_partition(const res_ctx *ctx)
 {
     return ctx->graph && ctx->graph->partition ? ctx->graph->partition : "aws";

@@ -249,16 +249,14 @@ static const int *weights_for(const res_node *n, int *buf)
     return buf;
 }
 
-static int record(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
+/* The rule as CreateRule's or ModifyRule's answer gives it (the whole rule: no read-back),
+ * at priority (-1: the one the answer says). */
+static void record(res_ctx *ctx, res_node *n, const elbv2_rule *r, int priority)
 {
-    const char *arns[] = {arn, NULL};
-    elbv2_rules r = {0};
-    int rc = elbv2_describe_rules(ctx->aws, NULL, arns, 0, &r, err);
-    if (rc == 0 && r.n == 1)
-        res_node_set(ctx, n, arn, props_of(cJSON_GetObjectItem(n->desired, "listener")->valuestring,
-                                           &r.items[0]));
-    elbv2_rules_free(&r);
-    return rc;
+    cJSON *p = props_of(cJSON_GetObjectItem(n->desired, "listener")->valuestring, r);
+    if (priority >= 0)
+        cJSON_ReplaceItemInObjectCaseSensitive(p, "priority", cJSON_CreateNumber(priority));
+    res_node_set(ctx, n, r->arn, p);
 }
 
 /* The rule of our listener at `priority` that carries this node's id, or NULL. */
@@ -323,21 +321,26 @@ static int modify(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
     const cJSON *have = n->actual ? cJSON_GetObjectItem(n->actual, "actions") : NULL;
     const cJSON *want = cJSON_GetObjectItem(n->desired, "actions");
     int rc = 0;
+    elbv2_rule now = {0};
     /* unchanged actions are left alone: ECS owns the weights of a blue/green forward */
     if (!have || !cJSON_Compare(have, want, 1) || secret)
-        rc = elbv2_modify_rule(ctx->aws, arn, conds, nconds, actions, nactions, NULL, err);
+        rc = elbv2_modify_rule(ctx->aws, arn, conds, nconds, actions, nactions, &now, err);
     else
-        rc = elbv2_modify_rule(ctx->aws, arn, conds, nconds, NULL, 0, NULL, err);
+        rc = elbv2_modify_rule(ctx->aws, arn, conds, nconds, NULL, 0, &now, err);
     int priority = cJSON_GetObjectItem(n->desired, "priority")->valueint;
     const cJSON *had = n->actual ? cJSON_GetObjectItem(n->actual, "priority") : NULL;
-    if (rc == 0 && (!had || had->valueint != priority)) {
+    int moved = rc == 0 && (!had || had->valueint != priority);
+    if (moved) {
         const char *arns[] = {arn};
         rc = elbv2_set_rule_priorities(ctx->aws, arns, &priority, 1, err);
     }
+    if (rc == 0)
+        record(ctx, n, &now, moved ? priority : -1);
+    elbv2_rule_free(&now);
     elbv2_conditions_free(conds, nconds);
     elbv2_actions_free(actions, nactions);
     secretsmanager_secret_free(secret);
-    return rc == 0 ? record(ctx, n, arn, err) : -1;
+    return rc;
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -362,7 +365,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     elbv2_rule r = {0};
     int rc = elbv2_create_rule(ctx->aws, listener, priority, conds, nconds, actions, nactions,
                                &tags, &r, err);
-    char *arn = rc == 0 ? xstrdup(r.arn) : NULL;
+    if (rc == 0)
+        record(ctx, n, &r, -1);
     elbv2_rule_free(&r);
     svc_tags_free(&tags);
     elbv2_conditions_free(conds, nconds);
@@ -371,7 +375,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS)) {
         /* a re-run after a crash: our own rule holds the priority */
         aws_error first = *err;
-        arn = ours_at(ctx, n, priority, err);
+        char *arn = ours_at(ctx, n, priority, err);
         if (!arn) {
             *err = first;
             aws_error_prefix(err, "priority %d is taken on the listener (set `priority:` on the "
@@ -382,9 +386,6 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         free(arn);
         return rc;
     }
-    if (rc == 0)
-        rc = record(ctx, n, arn, err);
-    free(arn);
     return rc;
 }
 

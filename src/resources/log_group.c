@@ -139,7 +139,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 
 /* ---- changing ---------------------------------------------------------------------- */
 
-/* The group's actual properties after a change; *arn (may be NULL) receives its ARN. */
+/* The group's actual properties as they are (adopting it); *arn receives its ARN. */
 static int read_back(res_ctx *ctx, res_node *n, const char *name, char **arn, aws_error *err)
 {
     logs_groups groups = {0};
@@ -152,6 +152,23 @@ static int read_back(res_ctx *ctx, res_node *n, const char *name, char **arn, aw
             *arn = xstrdup(lg->arn);
     }
     logs_groups_free(&groups);
+    return 0;
+}
+
+/* After a create or update CloudWatch Logs accepted: the group is what was asked for, with
+ * the ARN DescribeLogGroups would give (logGroupArn), built from the account (asked of STS
+ * once per run at most): no read-back. */
+static int record(res_ctx *ctx, res_node *n, const char *name, aws_error *err)
+{
+    const char *account = res_account(ctx, err);
+    if (!account)
+        return -1;
+    cJSON *attrs = cJSON_CreateObject();
+    char *arn = xasprintf("arn:%s:logs:%s:%s:log-group:%s", res_partition(ctx),
+                          ctx->region ? ctx->region : "us-east-1", account, name);
+    cJSON_AddStringToObject(attrs, "arn", arn);
+    free(arn);
+    res_node_set_desired(ctx, n, name, attrs);
     return 0;
 }
 
@@ -200,7 +217,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         res_node_set(ctx, n, name, cJSON_CreateObject());
     if (set_retention(ctx, name, days, err) != 0)
         return -1;
-    return read_back(ctx, n, name, NULL, err);
+    return record(ctx, n, name, err);
 }
 
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
@@ -208,7 +225,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     const char *name = cJSON_GetObjectItem(n->desired, "name")->valuestring;
     if (set_retention(ctx, name, cJSON_GetObjectItem(n->desired, "retention_days")->valueint, err) != 0)
         return -1;
-    return read_back(ctx, n, name, NULL, err);
+    return record(ctx, n, name, err);
 }
 
 static int remove_group(res_ctx *ctx, res_node *n, aws_error *err)

@@ -217,6 +217,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         if (rc != 0 && op_id && aws_error_is(err, AWS_IS_CANCELLED))
             rc = see_through(ctx, n, op_id, &ns_id, err);
         free(op_id);
+        /* read, not built from the answer: a token used before gets its old operation
+         * back, whose namespace may have been deleted since (0: the next token) */
         if (rc == 0)
             rc = ns_id ? adopt(ctx, n, ns_id, err) : 0;
         else if (aws_error_is(err, AWS_IS_EXISTS))

@@ -171,6 +171,20 @@ aws_wait_opts resnet_visible_opts(const res_ctx *ctx)
     return o;
 }
 
+int resnet_first_call(res_ctx *ctx, const char *id, resnet_visible_fn visible,
+                      resnet_call_fn call, void *ud, aws_error *err)
+{
+    if (call(ctx, ud, err) == 0)
+        return 0;
+    if (!aws_error_is(err, AWS_IS_NOT_FOUND))
+        return -1;
+    aws_error_clear(err);
+    aws_wait_opts o = resnet_visible_opts(ctx);
+    if (visible(ctx->aws, id, &o, err) != 0)
+        return -1;
+    return call(ctx, ud, err);
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);

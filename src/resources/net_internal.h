@@ -51,6 +51,17 @@ int resnet_delete_retrying(res_ctx *ctx, res_node *n, const char *what, const ch
  * (EC2 is eventually consistent): polls ctx->poll_s apart, at most a minute. */
 aws_wait_opts resnet_visible_opts(const res_ctx *ctx);
 
+/* The first call naming a resource just made (a VPC's attributes, a subnet's public IP
+ * setting): made at once, no Describe first. Should EC2 not see the resource yet (its
+ * documented eventual consistency: the call answers ...NotFound), wait with `visible`
+ * (ec2_wait_vpc_available, ec2_wait_subnet_available) for it to be, then make the call
+ * again. Its success shows the resource visible to the calls after it too. */
+typedef int (*resnet_call_fn)(res_ctx *ctx, void *ud, aws_error *err);
+typedef int (*resnet_visible_fn)(aws_client *c, const char *id, const aws_wait_opts *o,
+                                 aws_error *err);
+int resnet_first_call(res_ctx *ctx, const char *id, resnet_visible_fn visible,
+                      resnet_call_fn call, void *ud, aws_error *err);
+
 /* The region's available zone names, sorted (zone index N is the N-th). Free with
  * svc_strings_free. */
 int resnet_zone_names(res_ctx *ctx, svc_strings *out, aws_error *err);

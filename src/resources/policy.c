@@ -103,19 +103,13 @@ static const char *member(const cJSON *o, const char *name)
     return cJSON_IsString(v) ? v->valuestring : "";
 }
 
-/* Read the policy again into n. */
-static int refresh(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
+/* After a create or update IAM accepted: the policy is the name, path and document asked
+ * for, with its ARN. No read-back (IAM may not even show it yet: eventually consistent). */
+static void record(res_ctx *ctx, res_node *n, const char *arn)
 {
-    iam_policy p;
-    if (iam_get_policy(ctx->aws, arn, &p, err) != 0)
-        return -1;
-    char *doc = NULL;
-    int rc = iam_get_policy_version(ctx->aws, arn, p.default_version, &doc, err);
-    if (rc == 0)
-        res_node_set(ctx, n, arn, props_of(&p, doc));
-    free(doc);
-    iam_policy_free(&p);
-    return rc;
+    cJSON *attrs = cJSON_CreateObject();
+    cJSON_AddStringToObject(attrs, "arn", arn);
+    res_node_set_desired(ctx, n, arn, attrs);
 }
 
 /* The default version becomes `document`, making room among the versions first. */
@@ -174,7 +168,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     if (arn) /* it exists now: the rollback deletes it */
         res_node_set(ctx, n, arn, cJSON_CreateObject());
     if (rc == 0)
-        rc = refresh(ctx, n, arn, err);
+        record(ctx, n, arn);
     free(arn);
     free(doc);
     return rc;
@@ -185,7 +179,12 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     char *doc = cJSON_PrintUnformatted(cJSON_GetObjectItem(n->desired, "document"));
     int rc = new_version(ctx, n->physical_id, doc, err);
     free(doc);
-    return rc == 0 ? refresh(ctx, n, n->physical_id, err) : -1;
+    if (rc == 0) {
+        char *arn = xstrdup(n->physical_id);
+        record(ctx, n, arn);
+        free(arn);
+    }
+    return rc;
 }
 
 /* One try at deleting: every other version, then the policy; 0 (not yet) while attached. */

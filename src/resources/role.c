@@ -415,15 +415,14 @@ static int sync_policies(res_ctx *ctx, const char *name, const cJSON *desired, c
     return 0;
 }
 
-static int refresh(res_ctx *ctx, res_node *n, const char *name, aws_error *err)
+/* After a create or update AWS accepted: the role is what was asked for, with its ARN
+ * (from CreateRole's answer, or from what the role had). No read-back: IAM is eventually
+ * consistent, so a read right after the writes may not even show them. */
+static void record(res_ctx *ctx, res_node *n, const char *name, const char *arn)
 {
-    iam_role role = {0};
-    cJSON *props = NULL;
-    int rc = read_role(ctx, name, &role, &props, err);
-    if (rc == 0)
-        res_node_set(ctx, n, name, props);
-    iam_role_free(&role);
-    return rc;
+    cJSON *attrs = cJSON_CreateObject();
+    res_prop_str(attrs, "arn", arn);
+    res_node_set_desired(ctx, n, name, attrs);
 }
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
@@ -437,22 +436,25 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
                                 .trust_policy = trust,
                                 .description = n->label,
                                 .tags = &tags};
-    int rc = iam_create_role(ctx->aws, &in, NULL, err);
+    iam_role made = {0};
+    int rc = iam_create_role(ctx->aws, &in, &made, err);
     svc_tags_free(&tags);
     free(trust);
     cJSON *existing = NULL;
     if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS)) {
         /* a re-run after a crash: adopt what the first run made */
-        iam_role role = {0};
-        rc = read_role(ctx, name, &role, &existing, err);
-        iam_role_free(&role);
+        iam_role_free(&made);
+        rc = read_role(ctx, name, &made, &existing, err);
     }
     if (rc == 0) /* it exists now: should a policy fail, the rollback deletes it */
         res_node_set(ctx, n, name, cJSON_CreateObject());
     if (rc == 0)
         rc = sync_policies(ctx, name, n->desired, existing, err);
+    if (rc == 0)
+        record(ctx, n, name, made.arn);
     cJSON_Delete(existing);
-    return rc == 0 ? refresh(ctx, n, name, err) : -1;
+    iam_role_free(&made);
+    return rc;
 }
 
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
@@ -469,7 +471,10 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
     }
     if (sync_policies(ctx, name, n->desired, n->actual, err) != 0)
         return -1;
-    return refresh(ctx, n, name, err);
+    char *arn = xstrdup_or_null(res_prop_string(n->actual, "arn"));
+    record(ctx, n, name, arn);
+    free(arn);
+    return 0;
 }
 
 static int remove_role(res_ctx *ctx, res_node *n, aws_error *err)

@@ -122,6 +122,10 @@ static int sg_create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     res_node_set(ctx, n, id, sg_props(name, desc, vpc));
     free(id);
+    /* Kept, though CreateSecurityGroup's answer says all the node records: no call of its
+     * own follows to show the group visible, and AWS documents InvalidGroup.NotFound for
+     * the next commands naming a group just made (rules, balancer, services, mount
+     * targets), advising DescribeSecurityGroups first. One call when it is seen at once. */
     aws_wait_opts o = resnet_visible_opts(ctx);
     return ec2_wait_security_group_exists(ctx->aws, n->physical_id, &o, err);
 }

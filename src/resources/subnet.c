@@ -177,6 +177,24 @@ static int first_read(void *ud, size_t i, aws_error *err)
     return ec2_describe_subnets(r->ctx->aws, &in, &r->subnets, err);
 }
 
+/* The zone of each subnet of a new VPC, by its index, into its desired "zone" (create_only:
+ * never compared), now that discovery has read the zones: creating it then needs no second
+ * DescribeAvailabilityZones. An index beyond the zones is left for create to explain. */
+static void note_zones(res_ctx *ctx, const svc_strings *zones)
+{
+    pthread_mutex_lock(&ctx->lock);
+    for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++) {
+        res_node *n = ctx->graph->nodes[i];
+        const cJSON *index = n->kind == &res_kind_subnet && !n->external && n->desired
+                                 ? cJSON_GetObjectItemCaseSensitive(n->desired, "zone_index") : NULL;
+        if (!cJSON_IsNumber(index) || index->valueint < 0 || (size_t)index->valueint >= zones->n)
+            continue;
+        cJSON_DeleteItemFromObjectCaseSensitive(n->desired, "zone");
+        cJSON_AddStringToObject(n->desired, "zone", zones->items[index->valueint]);
+    }
+    pthread_mutex_unlock(&ctx->lock);
+}
+
 static int subnet_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     aws_error_clear(err);
@@ -184,6 +202,8 @@ static int subnet_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     int rc = res_parallel(2, 2, first_read, &r, err);
     svc_strings zones = r.zones;
     ec2_subnets l = r.subnets;
+    if (rc == 0)
+        note_zones(ctx, &zones);
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (id)
@@ -265,25 +285,34 @@ static int set_ipv6(res_ctx *ctx, res_node *n, cJSON *p, aws_error *err)
     return 0;
 }
 
+static int map_public_ip(res_ctx *ctx, void *id, aws_error *err)
+{
+    return ec2_set_map_public_ip(ctx->aws, id, 1, err);
+}
+
 static int subnet_create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     int index = cJSON_GetObjectItemCaseSensitive(n->desired, "zone_index")->valueint;
-    svc_strings zones;
-    if (resnet_zone_names(ctx, &zones, err) != 0)
-        return -1;
-    if (index < 0 || (size_t)index >= zones.n) {
-        aws_error_set(err, AWS_ERR_SERVICE, "NotEnoughZones",
-                      "region %s has %zu available zones; the stack asks for zone %d "
-                      "(network.zones is too large)",
-                      ctx->region ? ctx->region : "in use", zones.n, index + 1);
-        svc_strings_free(&zones);
-        return -1;
+    svc_strings zones = {0};
+    const char *zone = res_prop_string(n->desired, "zone"); /* note_zones */
+    if (!zone) {
+        if (resnet_zone_names(ctx, &zones, err) != 0)
+            return -1;
+        if (index < 0 || (size_t)index >= zones.n) {
+            aws_error_set(err, AWS_ERR_SERVICE, "NotEnoughZones",
+                          "region %s has %zu available zones; the stack asks for zone %d "
+                          "(network.zones is too large)",
+                          ctx->region ? ctx->region : "in use", zones.n, index + 1);
+            svc_strings_free(&zones);
+            return -1;
+        }
+        zone = zones.items[index];
     }
     svc_tags tags;
     resnet_tags(ctx, n, &tags);
     ec2_subnet s = {0};
     int rc = ec2_create_subnet(ctx->aws, res_prop_text(n->desired, "vpc"), res_prop_text(n->desired, "cidr"),
-                               zones.items[index], &tags, &s, err);
+                               zone, &tags, &s, err);
     svc_tags_free(&tags);
     svc_strings_free(&zones);
     if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS) &&
@@ -299,18 +328,20 @@ static int subnet_create(res_ctx *ctx, res_node *n, aws_error *err)
     cJSON_AddBoolToObject(p, "map_public_ip", 0);
     res_node_set(ctx, n, s.id, p);
     ec2_subnet_free(&s);
+    /* A public subnet's setting is the first call naming it: no DescribeSubnets before it,
+     * unless EC2 does not see the subnet yet. A private one has no such call here, and the
+     * nodes after it (routes, NAT, balancer, services) name it: it is described until
+     * visible, as AWS advises. */
+    int public = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(n->desired, "map_public_ip"));
     aws_wait_opts o = resnet_visible_opts(ctx);
-    if (ec2_wait_subnet_available(ctx->aws, n->physical_id, &o, err) != 0)
+    if (public ? resnet_first_call(ctx, n->physical_id, ec2_wait_subnet_available, map_public_ip,
+                                   n->physical_id, err)
+               : ec2_wait_subnet_available(ctx->aws, n->physical_id, &o, err))
         return -1;
     cJSON *q = cJSON_Duplicate(p, 1);
     cJSON_AddBoolToObject(q, "assign_ipv6", 0);
-    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(n->desired, "map_public_ip"))) {
-        if (ec2_set_map_public_ip(ctx->aws, n->physical_id, 1, err) != 0) {
-            cJSON_Delete(q);
-            return -1;
-        }
+    if (public)
         cJSON_ReplaceItemInObjectCaseSensitive(q, "map_public_ip", cJSON_CreateBool(1));
-    }
     rc = set_ipv6(ctx, n, q, err);
     res_node_set(ctx, n, n->physical_id, q);
     return rc;
@@ -338,6 +369,7 @@ static int subnet_remove(res_ctx *ctx, res_node *n, aws_error *err)
 }
 
 static const char *const subnet_replace_on[] = {"vpc", "cidr", "zone_index", NULL};
+static const char *const subnet_create_only[] = {"zone", NULL};
 
 static void ci_grant(ci_builder *b, int mine)
 {
@@ -355,5 +387,6 @@ const res_kind res_kind_subnet = {
     .update = subnet_update,
     .remove = subnet_remove,
     .replace_on = subnet_replace_on,
+    .create_only = subnet_create_only,
     .ci_grant = ci_grant,
 };

@@ -154,21 +154,26 @@ static elbv2_health_check health_in(const cJSON *h)
     return c;
 }
 
-/* The deregistration delay, then record what AWS has. */
-static int settle(res_ctx *ctx, res_node *n, aws_error *err)
+/* The deregistration delay, then record the group: as the create or modify answer gave it
+ * (t), or, t NULL, as it was but for the delay; the attributes are those the
+ * ModifyTargetGroupAttributes answer lists. Both answers say all a read-back would. */
+static int settle(res_ctx *ctx, res_node *n, const elbv2_tg *t, aws_error *err)
 {
     char delay[16];
     snprintf(delay, sizeof delay, "%d", cJSON_GetObjectItem(n->desired, "deregistration_delay")->valueint);
     svc_tags want = {0}, now = {0};
     svc_tags_add(&want, DELAY_KEY, delay);
     int rc = elbv2_modify_target_group_attributes(ctx->aws, n->physical_id, &want, &now, err);
-    const char *arns[] = {n->physical_id, NULL};
-    elbv2_tgs l = {0};
-    if (rc == 0)
-        rc = elbv2_describe_target_groups(ctx->aws, NULL, arns, NULL, 0, &l, err);
-    if (rc == 0 && l.n == 1)
-        res_node_set(ctx, n, l.items[0].arn, props_of(&l.items[0], &now));
-    elbv2_tgs_free(&l);
+    const char *set = svc_tags_get(&now, DELAY_KEY);
+    if (rc == 0 && t) {
+        res_node_set(ctx, n, t->arn, props_of(t, &now));
+    } else if (rc == 0) {
+        cJSON *p = cJSON_Duplicate(n->actual, 1);
+        cJSON_DeleteItemFromObjectCaseSensitive(p, "deregistration_delay");
+        if (set)
+            cJSON_AddNumberToObject(p, "deregistration_delay", atoi(set));
+        res_node_set(ctx, n, n->physical_id, p);
+    }
     svc_tags_free(&want);
     svc_tags_free(&now);
     return rc;
@@ -196,20 +201,26 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     svc_tags_free(&tags);
     if (rc == 0)
         res_node_set(ctx, n, t.arn, props_of(&t, NULL));
+    if (rc == 0)
+        rc = settle(ctx, n, &t, err);
     elbv2_tg_free(&t);
-    return rc == 0 ? settle(ctx, n, err) : -1;
+    return rc;
 }
 
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *want = cJSON_GetObjectItem(n->desired, "health_check");
     const cJSON *have = n->actual ? cJSON_GetObjectItem(n->actual, "health_check") : NULL;
-    if (!have || !cJSON_Compare(want, have, 1)) {
+    elbv2_tg t = {0};
+    int modified = !have || !cJSON_Compare(want, have, 1);
+    if (modified) {
         elbv2_health_check h = health_in(want);
-        if (elbv2_modify_target_group(ctx->aws, n->physical_id, &h, NULL, err) != 0)
+        if (elbv2_modify_target_group(ctx->aws, n->physical_id, &h, &t, err) != 0)
             return -1;
     }
-    return settle(ctx, n, err);
+    int rc = settle(ctx, n, modified ? &t : NULL, err);
+    elbv2_tg_free(&t);
+    return rc;
 }
 
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)

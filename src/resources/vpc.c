@@ -196,6 +196,12 @@ static int write_one(void *ud, size_t i, aws_error *err)
                                     err);
 }
 
+static int write_attrs(res_ctx *ctx, void *ud, aws_error *err)
+{
+    (void)ctx;
+    return res_parallel(2, 2, write_one, ud, err);
+}
+
 static cJSON *actual_from(const cJSON *desired, const char *cidr, const char *ipv6_cidr)
 {
     cJSON *p = cJSON_CreateObject();
@@ -290,11 +296,10 @@ static int vpc_create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     /* recorded at once, so a failure below still leaves it for rollback */
     res_node_set(ctx, n, v.id, actual_from(n->desired, v.cidr, NULL));
-    aws_wait_opts o = resnet_visible_opts(ctx);
-    rc = ec2_wait_vpc_available(ctx->aws, v.id, &o, err);
+    /* the DNS attributes are the first calls naming it (the file always sets them): no
+     * DescribeVpcs before them, unless EC2 does not see the VPC yet */
     attr_writes w = {ctx, v.id, n->desired};
-    if (rc == 0)
-        rc = res_parallel(2, 2, write_one, &w, err);
+    rc = resnet_first_call(ctx, v.id, ec2_wait_vpc_available, write_attrs, &w, err);
     char *ipv6 = NULL;
     if (rc == 0 && flag(n->desired, "ipv6") && (rc = ensure_ipv6(ctx, n, RES_CREATE, &ipv6, err)) == 0)
         res_node_set(ctx, n, v.id, actual_from(n->desired, v.cidr, ipv6));

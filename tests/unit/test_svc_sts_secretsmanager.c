@@ -18,6 +18,19 @@ START_TEST(sts_identity_and_assume_role)
     ck_assert_str_eq(id.account, "000000000000");
     ck_assert_str_eq(id.arn, "arn:aws:iam::000000000000:root");
     sts_identity_free(&id);
+    /* asked again on the same client: the answer it had, not another call (STS fails now) */
+    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": [{\"service\": \"sts\", "
+                                  "\"operation\": \"GetCallerIdentity\", \"action\": \"error\", "
+                                  "\"status\": 503}]}"), 0);
+    ck_assert_int_eq(sts_get_caller_identity(c, &id, &err), 0);
+    ck_assert_str_eq(id.account, "000000000000");
+    sts_identity_free(&id);
+    setenv("AWS_MAX_ATTEMPTS", "1", 1);
+    aws_client *other = fake_client();
+    unsetenv("AWS_MAX_ATTEMPTS");
+    ck_assert_int_eq(sts_get_caller_identity(other, &id, &err), -1); /* another client asks */
+    aws_client_free(other);
+    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
 
     cJSON *in = cJSON_Parse("{\"RoleName\":\"sts-test-role\",\"AssumeRolePolicyDocument\":"
                             "\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":"

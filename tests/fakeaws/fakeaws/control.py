@@ -90,7 +90,7 @@ def handle(app, method, path, body):
                        "endpoints": ["GET /_fake/health", "GET /_fake/resources", "GET /_fake/calls?since=N",
                                      "POST /_fake/reset", "GET|POST /_fake/faults",
                                      "POST /_fake/tasks/<id>/stop", "GET /_fake/exec/<session> (WebSocket)",
-                                     "POST /_fake/ecs/pulls", "POST /_fake/elbv2/not-ready", "POST /_fake/route53/hosted-zones", "POST /_fake/elasticache/caches",
+                                     "POST /_fake/ecs/pulls", "POST /_fake/ec2/unseen", "POST /_fake/elbv2/not-ready", "POST /_fake/route53/hosted-zones", "POST /_fake/elasticache/caches",
                                      "POST /_fake/application-autoscaling/scale",
                                      "POST /_fake/cloudfront/deployment",
                                      "POST /_fake/iam/simulate", "POST /_fake/sts/web-identity-token"]})

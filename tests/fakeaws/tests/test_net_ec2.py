@@ -421,5 +421,42 @@ def test_regions_are_separate_and_reset_forgets():
     expect([v["IsDefault"] for v in vpcs] == [True], vpcs)
 
 
+def test_unseen_switch_hides_new_resources_from_their_first_calls():
+    """POST /_fake/ec2/unseen: EC2's eventual consistency on request. A VPC, subnet or
+    group made after it answers its NotFound to the first N calls naming it (Describes
+    count; filters do not see it and do not count), then it is there; kinds not listed,
+    and resources made before, are not touched."""
+    n = net()
+    before, _ = n.vpc(igw=False)
+    bad = [None, {}, {"kinds": ["vpc"]}, {"kinds": ["igw"], "calls": 1},
+           {"kinds": ["vpc"], "calls": -1}, {"kinds": ["vpc"], "calls": True},
+           {"kinds": "vpc", "calls": 1}, {"kinds": ["vpc"], "calls": 1, "other": 1}]
+    for doc in bad:
+        expect(n.ec2.control("POST", ["unseen"], doc)[0] == 404, doc)
+    expect(n.ec2.control("GET", ["unseen"], None)[0] == 404)
+    expect(n.ec2.control("POST", ["unseen"], {"kinds": ["vpc", "subnet", "sg"], "calls": 2}) ==
+           (200, {"kinds": ["sg", "subnet", "vpc"], "calls": 2}))
+    n.call("ec2", "DescribeVpcs", VpcIds=[before])   # made before: seen
+    vid = n.call("ec2", "CreateVpc", CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    expect(n.call("ec2", "DescribeVpcs", Filters=[{"Name": "vpc-id", "Values": [vid]}])["Vpcs"] == [])
+    n.fails("InvalidVpcID.NotFound", "ec2", "ModifyVpcAttribute", VpcId=vid,
+            EnableDnsHostnames={"Value": True})
+    n.fails("InvalidVpcID.NotFound", "ec2", "DescribeVpcs", VpcIds=[vid])
+    expect([v["VpcId"] for v in n.call("ec2", "DescribeVpcs", VpcIds=[vid])["Vpcs"]] == [vid])
+    sid = n.call("ec2", "CreateSubnet", VpcId=vid, CidrBlock="10.9.0.0/24",
+                 AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    n.fails("InvalidSubnetID.NotFound", "ec2", "ModifySubnetAttribute", SubnetId=sid,
+            MapPublicIpOnLaunch={"Value": True})
+    gid = n.call("ec2", "CreateSecurityGroup", VpcId=vid, GroupName="g", Description="g")["GroupId"]
+    n.fails("InvalidGroup.NotFound", "ec2", "DescribeSecurityGroups", GroupIds=[gid])
+    n.fails("InvalidGroup.NotFound", "ec2", "DescribeSecurityGroups", GroupIds=[gid])
+    expect(len(n.call("ec2", "DescribeSecurityGroups", GroupIds=[gid])["SecurityGroups"]) == 1)
+    igw = n.call("ec2", "CreateInternetGateway")["InternetGateway"]["InternetGatewayId"]
+    n.call("ec2", "DescribeInternetGateways", InternetGatewayIds=[igw])   # not a kind listed
+    expect(n.ec2.control("POST", ["unseen"], {"kinds": [], "calls": 0}) ==
+           (200, {"kinds": [], "calls": 0}))
+    n.call("ec2", "ModifySubnetAttribute", SubnetId=sid, MapPublicIpOnLaunch={"Value": True})
+
+
 if __name__ == "__main__":
     sys.exit(run_tests(dict(globals())))

@@ -12,6 +12,7 @@ from fakeaws.services._net.common import (
 from fakeaws.services._net.ec2_ipv6 import Ipv6Mixin
 from fakeaws.services._net.ec2_nat import NatMixin
 from fakeaws.services._net.ec2_sg import SecurityGroupMixin
+from fakeaws.services._net.ec2_unseen import UnseenMixin
 from fakeaws.services._net.ec2_vpc import VpcMixin
 
 # id prefix -> (store attribute, resource type for DescribeTags, not-found code, kind)
@@ -29,7 +30,7 @@ ID_KINDS = {
 }
 
 
-class EC2(VpcMixin, Ipv6Mixin, SecurityGroupMixin, NatMixin, Service):
+class EC2(VpcMixin, Ipv6Mixin, SecurityGroupMixin, NatMixin, UnseenMixin, Service):
     name = "ec2"
     account = ACCOUNT_ID
 
@@ -39,6 +40,7 @@ class EC2(VpcMixin, Ipv6Mixin, SecurityGroupMixin, NatMixin, Service):
         self.vpcs, self.subnets, self.igws, self.rtbs = {}, {}, {}, {}
         self.sgs, self.enis, self.eips, self.nats = {}, {}, {}, {}
         self.eigws = {}
+        self.reset_unseen()
 
     def handler(self, operation):
         fn = super().handler(operation)
@@ -49,7 +51,8 @@ class EC2(VpcMixin, Ipv6Mixin, SecurityGroupMixin, NatMixin, Service):
             if req.get("DryRun"):
                 raise AwsError("DryRunOperation",
                                "Request would have succeeded, but DryRun flag is set.", 412)
-            return _drop_empty_tags(fn(req, ctx))
+            self.refuse_unseen(operation, req)
+            return _drop_empty_tags(self.note_unseen(operation, fn(req, ctx)))
         return call
 
     # ---- tags --------------------------------------------------------------
