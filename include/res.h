@@ -38,6 +38,8 @@ typedef struct res_graph res_graph;
 typedef struct res_ctx res_ctx;
 typedef struct res_kind res_kind;
 typedef struct res_registry res_registry;
+/* The CI role's policy as it is built (src/resources/ci_policy_internal.h). */
+struct ci_builder;
 
 typedef enum {
     RES_NONE,    /* exists and matches */
@@ -103,6 +105,7 @@ struct res_graph {
     const char *partition; /* "aws", "aws-cn", "aws-us-gov" */
     res_node **nodes;      /* in build order */
     size_t n;
+    char *error;           /* why a kind's build failed (res_graph_fail), or NULL */
 };
 
 /* Progress of one node, reported by kinds and by the executor. */
@@ -162,8 +165,10 @@ struct res_ctx {
 struct res_kind {
     const char *name;  /* the id prefix: "vpc" */
     const char *title; /* for people: "VPC" */
-    /* Add this kind's nodes for the stack. Returns 0, or -1 with a message in err. */
-    int (*build)(res_graph *g, const stack_model *s, char *err, size_t errlen);
+    /* Add this kind's nodes for the stack. Returns 0, or -1 once res_graph_fail has said
+     * what is wrong (what the stack file's validation let through but the kind cannot
+     * build). */
+    int (*build)(res_graph *g, const stack_model *s);
     /* Every resource of this kind the stack owns (and the external ones its nodes name). */
     int (*discover)(res_ctx *ctx, res_found_list *out, aws_error *err);
     /* Create the resource for n->desired (references resolved) and wait until usable;
@@ -223,6 +228,13 @@ struct res_kind {
      * before `down` asks (a database: deletion protection turned off, its final
      * snapshot). Appends to out. */
     void (*delete_changes)(const res_ctx *ctx, const res_node *n, res_changes *out);
+    /* The IAM permissions the stack's CI role needs for this kind (ci_policy.c calls every
+     * kind's, in registry order, with the builder of ci_policy_internal.h): always what
+     * discover and status call (every kind discovers on every `up`); when `mine` (the file
+     * has nodes of the kind that are not external) also what create, update and remove
+     * call, on the stack's own resources only. Every kind has one: the registry's unit test
+     * fails for a kind without it (ci_policy_covers). */
+    void (*ci_grant)(struct ci_builder *b, int mine);
 };
 
 /* ---- the registry (registry.c) ------------------------------------------------- */
@@ -267,6 +279,9 @@ const res_kind *res_kind_by_name(const char *name);
 int res_graph_build(const stack_model *s, const char *region, res_graph **out, char *err,
                     size_t errlen);
 void res_graph_free(res_graph *g);
+/* For a kind's build: record why the stack cannot be built (formatted like printf), for
+ * res_graph_build to return. Returns -1, the build's result. */
+int res_graph_fail(res_graph *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A new node (owned by the graph) with desired properties (ownership passes to the node). */
 res_node *res_graph_add(res_graph *g, const res_kind *kind, const char *name, const char *label,
                         cJSON *desired);
@@ -395,9 +410,18 @@ typedef struct {
 /* The external nodes of kind in ctx's graph. Free with res_externals_free. */
 void res_externals_of(const res_ctx *ctx, const res_kind *kind, res_externals *out);
 /* fn(ud, 0) (the list) and fn(ud, 1 + k) (a read of node k) all side by side
- * (res_parallel_all), their results in x->rcs and x->errs. */
-void res_externals_read(res_externals *x, res_each_fn fn, void *ud);
+ * (res_parallel_all), their results in x->rcs and x->errs. Returns the list's: 0, or -1
+ * with its error copied into err. */
+int res_externals_read(res_externals *x, res_each_fn fn, void *ud, aws_error *err);
 void res_externals_free(res_externals *x);
+/* For an external node whose resource its read did not find (rc 0: the answer held none)
+ * or failed to read (rc -1, err the read's): when AWS says it is not there, a note on n
+ * (formatted like printf: what the file names that does not exist, and how to fix it) and
+ * 0, err cleared: not fatal in discovery, so that `down` and `status` still work (what
+ * needs it cannot be made, and `up` refuses before any change); any other failure: -1,
+ * err kept. */
+int res_external_missing(res_ctx *ctx, const res_node *n, int rc, aws_error *err,
+                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* How many reads one kind makes side by side (discovery, status, reading one resource's
  * settings): enough that a stack's resources of one kind are read in one round trip. */
 #define RES_READS_AT_ONCE 32

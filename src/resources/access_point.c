@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "app_internal.h"
+#include "ci_policy_internal.h"
 #include "efs.h"
 #include "storage_internal.h"
 #include "xalloc.h"
@@ -25,10 +26,8 @@ char *res_access_point_id(const char *fs, const char *ap)
     return xasprintf("access_point/%s.%s", fs, ap);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nfile_systems; i++) {
         const stack_file_system *fs = &s->file_systems[i];
         char *fs_id = xasprintf("file_system/%s", fs->name);
@@ -163,6 +162,18 @@ static int remove_ap(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const replace_on[] = {"file_system", "path", "posix_user", "owner_uid",
                                          "owner_gid", "permissions", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "elasticfilesystem:DescribeAccessPoints");
+    if (!mine)
+        return;
+    /* CreateAccessPoint is authorized on the file system, with the new point's tags */
+    ci_allow(b, "elasticfilesystem:CreateAccessPoint elasticfilesystem:TagResource",
+             ci_efs_arn(b, "file-system"), ci_tagging(b));
+    ci_allow(b, "elasticfilesystem:TagResource", ci_efs_arn(b, "access-point"), ci_tagging(b));
+    ci_allow(b, "elasticfilesystem:DeleteAccessPoint", ci_efs_arn(b, "access-point"), ci_tagged(b));
+}
+
 const res_kind res_kind_access_point = {
     .name = "access_point",
     .title = "EFS access point",
@@ -172,4 +183,5 @@ const res_kind res_kind_access_point = {
     .remove = remove_ap,
     .replace_on = replace_on,
     .replace_keeps_data = 1,
+    .ci_grant = ci_grant,
 };

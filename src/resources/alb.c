@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "elb_internal.h"
 #include "net_internal.h"
 #include "stack_names.h"
@@ -19,10 +20,8 @@
 
 #define IDLE_KEY "idle_timeout.timeout_seconds"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nload_balancers; i++) {
         const stack_load_balancer *lb = &s->load_balancers[i];
         char *name = stack_name_load_balancer(s->name, lb->name);
@@ -329,6 +328,19 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 static const char *const replace_on[] = {"name", "scheme", NULL};
 static const char *const unordered[] = {"subnets", "security_groups", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_elb_reads(b);
+    if (!mine)
+        return;
+    ci_allow(b, "elasticloadbalancing:CreateLoadBalancer elasticloadbalancing:AddTags "
+             "elasticloadbalancing:RemoveTags elasticloadbalancing:ModifyLoadBalancerAttributes "
+             "elasticloadbalancing:SetSubnets elasticloadbalancing:SetSecurityGroups "
+             "elasticloadbalancing:SetIpAddressType elasticloadbalancing:DeleteLoadBalancer",
+             ci_each(b, "alb", "name", ci_lb_arn), NULL);
+    ci_linked_role(b, "elasticloadbalancing.amazonaws.com");
+}
+
 const res_kind res_kind_alb = {
     .name = "alb",
     .title = "load balancer",
@@ -341,4 +353,5 @@ const res_kind res_kind_alb = {
     .unordered = unordered,
     .status = status,
     .ready = ready,
+    .ci_grant = ci_grant,
 };

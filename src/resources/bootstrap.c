@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "exec.h"
 #include "res.h"
 #include "secretsmanager.h"
@@ -28,10 +29,8 @@ static int uses_secret(const stack_service *svc, const char *secret)
     return 0;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nbootstrap; i++) {
         const stack_bootstrap *b = &s->bootstrap[i];
         cJSON *d = cJSON_CreateObject();
@@ -207,6 +206,19 @@ static int remove_step(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const create_only[] = {"service", "secret", "command", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "ecs:ListTasks ecs:DescribeTasks");
+    ci_allow(b, "secretsmanager:GetSecretValue", ci_stack_secrets(b), NULL);
+    if (!mine)
+        return;
+    cJSON *r = ci_one(ci_cluster_arn(b));
+    cJSON_AddItemToArray(r, ci_arn(b, "ecs", 1, "task/%s/*", b->g->stack->name));
+    ci_allow(b, "ecs:ExecuteCommand", r, NULL);
+    ci_allow(b, "secretsmanager:CreateSecret secretsmanager:PutSecretValue", ci_stack_secrets(b),
+             NULL);
+}
+
 const res_kind res_kind_bootstrap = {
     .name = "bootstrap",
     .title = "bootstrap step",
@@ -215,4 +227,5 @@ const res_kind res_kind_bootstrap = {
     .create = create,
     .remove = remove_step,
     .create_only = create_only,
+    .ci_grant = ci_grant,
 };

@@ -25,6 +25,7 @@
 
 #include "app_internal.h"
 #include "bucket_internal.h"
+#include "ci_policy_internal.h"
 #include "res.h"
 #include "s3.h"
 #include "stack_names.h"
@@ -75,10 +76,8 @@ static cJSON *cors_rule(char *const *origins, size_t norigins, char *const *meth
     return r;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nbuckets; i++) {
         const stack_bucket *b = &s->buckets[i];
         cJSON *d = cJSON_CreateObject();
@@ -670,6 +669,54 @@ static int remove_bucket(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"name", NULL};
 
+/* The stack's buckets (their ARNs, or with objects: "/ *" after each), all or those not kept. */
+static cJSON *ci_stack_buckets(const ci_builder *b, int only_gone, int objects)
+{
+    cJSON *r = cJSON_CreateArray();
+    for (size_t i = 0; i < b->g->n; i++) {
+        const res_node *n = b->g->nodes[i];
+        if (!n->desired || strncmp(n->id, "bucket/", 7) != 0 || (only_gone && n->keep))
+            continue;
+        char *name = ci_bucket_name(b, n);
+        char *what = objects ? xasprintf("%s/*", name) : xstrdup(name);
+        cJSON_AddItemToArray(r, ci_bucket_arn(b, what));
+        free(what);
+        free(name);
+    }
+    return r;
+}
+
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "s3:ListAllMyBuckets");
+    cJSON *buckets = ci_each(b, "bucket", "name", ci_bucket_arn);
+    /* discovery reads the buckets of the file and those named like the stack's */
+    char *prefix = stack_name_bucket_prefix(b->g->stack->name);
+    char *prefixed = xasprintf("%s*", prefix);
+    cJSON_AddItemToArray(buckets, ci_bucket_arn(b, prefixed));
+    free(prefixed);
+    free(prefix);
+    ci_allow(b, "s3:ListBucket s3:GetBucketTagging s3:GetEncryptionConfiguration "
+             "s3:GetBucketPolicy s3:GetLifecycleConfiguration s3:GetBucketVersioning "
+             "s3:GetBucketPublicAccessBlock s3:GetBucketCORS",
+             buckets, NULL);
+    if (!mine)
+        return;
+    ci_allow(b, "s3:CreateBucket s3:PutBucketTagging s3:PutBucketPublicAccessBlock "
+             "s3:PutEncryptionConfiguration s3:PutBucketPolicy s3:DeleteBucketPolicy "
+             "s3:PutLifecycleConfiguration s3:PutBucketVersioning s3:PutBucketCORS",
+             ci_stack_buckets(b, 0, 0), NULL);
+    /* only a bucket that is not kept can be deleted (emptied first) by `up` */
+    cJSON *gone = ci_stack_buckets(b, 1, 0), *objects = ci_stack_buckets(b, 1, 1);
+    if (cJSON_GetArraySize(gone)) {
+        ci_allow(b, "s3:DeleteBucket s3:ListBucketVersions", gone, NULL);
+        ci_allow(b, "s3:DeleteObject s3:DeleteObjectVersion", objects, NULL);
+    } else {
+        cJSON_Delete(gone);
+        cJSON_Delete(objects);
+    }
+}
+
 const res_kind res_kind_bucket = {
     .name = "bucket",
     .title = "S3 bucket",
@@ -680,4 +727,5 @@ const res_kind res_kind_bucket = {
     .remove = remove_bucket,
     .replace_on = replace_on,
     .after_discover = after_discover,
+    .ci_grant = ci_grant,
 };

@@ -15,16 +15,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "elasticache.h"
 #include "res.h"
 #include "xalloc.h"
 
 extern const res_kind res_kind_cache;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->ncaches; i++) {
         const stack_cache *x = &s->caches[i];
         cJSON *d = cJSON_CreateObject();
@@ -133,6 +132,14 @@ static int not_ours(res_ctx *ctx, res_node *n, aws_error *err)
     return -1;
 }
 
+/* caches are only ever existing ones: read */
+static void ci_grant(ci_builder *b, int mine)
+{
+    (void)mine;
+    READS(b, "elasticache:DescribeCacheClusters elasticache:DescribeReplicationGroups "
+             "elasticache:DescribeServerlessCaches");
+}
+
 const res_kind res_kind_cache = {
     .name = "cache",
     .title = "ElastiCache cache",
@@ -141,4 +148,5 @@ const res_kind res_kind_cache = {
     .create = not_ours,
     .remove = not_ours,
     .status = status,
+    .ci_grant = ci_grant,
 };

@@ -28,6 +28,7 @@
 
 #include "acm.h"
 #include "buf.h"
+#include "ci_policy_internal.h"
 #include "cloudfront.h"
 #include "dns_internal.h"
 #include "ec2.h"
@@ -98,15 +99,6 @@ res_node *dnsres_add_certificate(res_graph *g, const char *owner, char *const *n
     }
     free(name);
     return node;
-}
-
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
-{
-    (void)g;
-    (void)s;
-    (void)err;
-    (void)errlen;
-    return 0; /* its nodes come from the kinds that use them (listener.c) */
 }
 
 /* ---- reading ------------------------------------------------------------------------------- */
@@ -634,10 +626,34 @@ static const char *const replace_on[] = {"names", "region", NULL};
 static const char *const create_only[] = {"zones", NULL};
 static const char *const unordered[] = {"names", NULL};
 
+/* ACM certificates of any region: CloudFront's live in us-east-1. */
+static cJSON *ci_acm_arn(const ci_builder *b)
+{
+    char *head = xasprintf("arn:%s:acm:*:", b->g->partition);
+    cJSON *parts = cJSON_CreateArray();
+    cJSON_AddItemToArray(parts, cJSON_CreateString(head));
+    cJSON_AddItemToArray(parts, res_ref(b->account_node, "account"));
+    cJSON_AddItemToArray(parts, cJSON_CreateString(":certificate/*"));
+    free(head);
+    return ci_one(res_concat(parts));
+}
+
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "acm:ListCertificates ec2:DescribeRegions");
+    ci_allow(b, "acm:DescribeCertificate acm:ListTagsForCertificate", ci_acm_arn(b), NULL);
+    ci_dns_reads(b);
+    if (!mine)
+        return;
+    ci_by_tag(b, "acm:RequestCertificate acm:AddTagsToCertificate", "acm:DeleteCertificate",
+              ci_acm_arn(b));
+    ci_dns_record_writes(b); /* the validation records */
+}
+
 const res_kind res_kind_certificate = {
     .name = "certificate",
     .title = "certificate",
-    .build = build,
+    /* no build: its nodes come from the kinds that use them (dnsres_add_certificate) */
     .discover = discover,
     .create = create,
     .update = update,
@@ -647,4 +663,5 @@ const res_kind res_kind_certificate = {
     .unordered = unordered,
     .status = status,
     .check = check,
+    .ci_grant = ci_grant,
 };

@@ -22,7 +22,7 @@ void ci_role_build(res_graph *g, res_node *provider);
  * parts reading the attribute `account` of `account_node`. Caller frees. */
 cJSON *ci_policy_document(const res_graph *g, const char *account_node);
 
-/* 1 when every kind of the registry has a row in the CI permission table; else 0 with the
+/* 1 when every kind of the registry has its CI grants (res_kind.ci_grant); else 0 with the
  * first kind that has none in *missing (for the registry's test). */
 int ci_policy_covers(const res_registry *r, const char **missing);
 

@@ -1,6 +1,6 @@
-/* The builder of the CI role's policy (ci_policy.c) shared by the files that hold the
- * kinds' grants: ci_policy.c (network and application kinds), ci_policy_data.c (storage,
- * domains, databases, autoscaling). Internal to src/resources/. */
+/* The builder of the CI role's policy (ci_policy.c), for the kinds' grants: each kind's
+ * ci_grant (include/res.h) adds its statements with these functions; the pieces more than
+ * one kind uses are in ci_grant_common.c. Internal to src/resources/. */
 #ifndef ECSDEPLOY_RES_CI_POLICY_INTERNAL_H
 #define ECSDEPLOY_RES_CI_POLICY_INTERNAL_H
 
@@ -8,21 +8,13 @@
 
 #include "res.h"
 
-typedef struct {
+struct ci_builder {
     const res_graph *g;
     const char *account_node; /* whose `account` attribute the ARNs read */
     cJSON *statements;
     cJSON *ec2_creates;       /* the EC2 create actions allowed ("CreateVpc", ...) */
-} ci_builder;
-
-/* A kind's grants: reads always, writes when `mine` (the file has nodes of the kind). */
-typedef struct {
-    const char *kind;
-    void (*grant)(ci_builder *b, int mine);
-} ci_row;
-
-/* The rows of ci_policy_data.c; ci_policy.c holds the others. */
-extern const ci_row ci_rows_data[];
+};
+typedef struct ci_builder ci_builder;
 
 /* Add the space-separated `actions` to the list (a set: no repeats). */
 void ci_add_actions(cJSON *list, const char *actions);
@@ -54,5 +46,53 @@ cJSON *ci_each(const ci_builder *b, const char *kind, const char *member, ci_arn
 void ci_linked_role(ci_builder *b, const char *service);
 
 #define READS(b, actions) ci_allow(b, actions, ci_any(), NULL)
+
+/* ---- pieces several kinds' grants use (ci_grant_common.c) ---------------------------- */
+
+/* READS(reads); when mine, allow writes on resources under condition (both taken: freed
+ * when not mine; condition may be NULL). */
+void ci_reads_writes(ci_builder *b, int mine, const char *reads, const char *writes,
+                     cJSON *resources, cJSON *condition);
+/* Where AWS picks the id: `create` (space-separated actions) on resources (taken) with the
+ * stack's tag in the request, then `changes` (may be NULL) on the same resources carrying
+ * the stack's tag. */
+void ci_by_tag(ci_builder *b, const char *create, const char *changes, cJSON *resources);
+/* An EC2 kind: READS(reads); when mine, its create action ("ec2:CreateVpc") on resources
+ * tagged in the request (and ec2:CreateTags for it, see ci_policy.c) and its other
+ * actions (`changes`, may be NULL) on resources tagged with the stack. */
+void ci_ec2_grant(ci_builder *b, int mine, const char *reads, const char *create,
+                  const char *changes);
+/* Move every item of the array `from` to the end of `into`, and free `from`. */
+void ci_join(cJSON *into, cJSON *from);
+/* A secret's ARN pattern by name (Secrets Manager's random suffix as "??????") or its ARN. */
+cJSON *ci_secret_arn(const ci_builder *b, const char *name);
+/* The ARNs of the secrets the file names by `existing:` (an array, maybe empty). */
+cJSON *ci_existing_secrets(const ci_builder *b);
+/* [the stack's own secrets: secret:STACK/ *] */
+cJSON *ci_stack_secrets(const ci_builder *b);
+/* arn:PARTITION:s3:::NAME (a bucket, or NAME/KEY objects) */
+cJSON *ci_bucket_arn(const ci_builder *b, const char *name);
+/* A bucket node's name, or for a default name (known only once the account is) the
+ * pattern of it: STACK-BUCKET-* in place of the hash. Caller frees. */
+char *ci_bucket_name(const ci_builder *b, const res_node *n);
+/* The stack's ECS cluster. */
+cJSON *ci_cluster_arn(const ci_builder *b);
+/* What discovering and showing load balancers, target groups, listeners and rules reads. */
+void ci_elb_reads(ci_builder *b);
+/* A load balancer's and its listeners' ARN patterns by the balancer's name (ci_arn_fn). */
+cJSON *ci_lb_arn(const ci_builder *b, const char *name);
+cJSON *ci_listener_arn(const ci_builder *b, const char *name);
+/* The ARNs `first` makes of every load balancer's name, then those `second` makes. */
+cJSON *ci_alb_arns(const ci_builder *b, ci_arn_fn first, ci_arn_fn second);
+/* [EFS resources of a type: "file-system", "access-point"] */
+cJSON *ci_efs_arn(const ci_builder *b, const char *what);
+/* [RDS resources of a type ("db", "subgrp", "snapshot") named like the stack] */
+cJSON *ci_rds_arn(const ci_builder *b, const char *type);
+/* [arn:PARTITION:route53:::WHAT] */
+cJSON *ci_r53_arn(const ci_builder *b, const char *what);
+/* What finding hosted zones, records and certificates' validation records reads. */
+void ci_dns_reads(ci_builder *b);
+/* Changes of the records the stack names (records, certificates' names and below). */
+void ci_dns_record_writes(ci_builder *b);
 
 #endif

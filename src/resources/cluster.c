@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "ecs.h"
 #include "res.h"
 #include "stack_names.h"
@@ -18,10 +19,8 @@
 
 extern const res_kind res_kind_cluster;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     if (s->nservices == 0)
         return 0;
     char *name = stack_name_cluster(s->name);
@@ -187,6 +186,15 @@ static int remove_cluster(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const replace_on[] = {"name", NULL};
 static const char *const unordered[] = {"capacity_providers", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine, "ecs:DescribeClusters",
+                    "ecs:CreateCluster ecs:UpdateCluster ecs:DeleteCluster ecs:TagResource",
+                    ci_one(ci_cluster_arn(b)), NULL);
+    if (mine)
+        ci_linked_role(b, "ecs.amazonaws.com");
+}
+
 const res_kind res_kind_cluster = {
     .name = "cluster",
     .title = "ECS cluster",
@@ -197,4 +205,5 @@ const res_kind res_kind_cluster = {
     .remove = remove_cluster,
     .replace_on = replace_on,
     .unordered = unordered,
+    .ci_grant = ci_grant,
 };

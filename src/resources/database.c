@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ci_policy_internal.h"
 #include "database_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -58,10 +59,8 @@ static void build_created(res_graph *g, const stack_model *s, const stack_databa
     (void)s;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->ndatabases; i++) {
         const stack_database *db = &s->databases[i];
         cJSON *d = cJSON_CreateObject();
@@ -239,14 +238,9 @@ static int found_external(res_ctx *ctx, const res_node *n, const rds_instances *
         res_found_add(out, n->id, l->items[0].id, dbres_props(&l->items[0], NULL));
         return 0;
     }
-    if (rc != 0 && !aws_error_is(err, AWS_IS_NOT_FOUND))
-        return -1;
-    /* not fatal here (down and status must still work); up refuses before any change */
-    aws_error_clear(err);
-    res_event(ctx, n, RES_NONE, RES_EV_NOTE,
-              "no RDS database %s in %s: fix `existing:` of database %s in the stack file",
-              db->existing, ctx->region ? ctx->region : "this region", db->name);
-    return 0;
+    return res_external_missing(ctx, n, rc, err, "no RDS database %s in %s: fix `existing:` of "
+                                "database %s in the stack file", db->existing,
+                                ctx->region ? ctx->region : "this region", db->name);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -254,10 +248,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     discovery d = {.ctx = ctx};
     res_externals_of(ctx, &res_kind_database, &d.ext);
     d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
-    res_externals_read(&d.ext, discover_part, &d);
-    int rc = d.ext.rcs[0];
-    if (rc != 0)
-        *err = d.ext.errs[0];
+    int rc = res_externals_read(&d.ext, discover_part, &d, err);
     for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
         const rds_instance *x = &d.listed.items[i];
         const char *id = svc_tags_get(&x->tags, RES_TAG_ID);
@@ -344,6 +335,24 @@ static const char *const unordered[] = {"security_groups", NULL};
 
 static int check(res_ctx *ctx, aws_error *err);
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "rds:DescribeDBInstances rds:DescribeDBSnapshots");
+    ci_allow(b, "rds:ListTagsForResource", ci_rds_arn(b, "db"), NULL);
+    if (!mine)
+        return;
+    ci_allow(b, "rds:CreateDBInstance rds:ModifyDBInstance rds:DeleteDBInstance "
+             "rds:AddTagsToResource",
+             ci_rds_arn(b, "db"), NULL);
+    ci_allow(b, "rds:CreateDBInstance", ci_rds_arn(b, "subgrp"), NULL);
+    ci_allow(b, "rds:CreateDBSnapshot", ci_rds_arn(b, "snapshot"), NULL);
+    /* RDS keeps the master password in a secret it makes in the caller's name */
+    ci_allow(b, "secretsmanager:CreateSecret secretsmanager:TagResource",
+             ci_one(ci_arn(b, "secretsmanager", 1, "secret:rds!*")), NULL);
+    ci_allow(b, "kms:DescribeKey", ci_any(), NULL);
+    ci_linked_role(b, "rds.amazonaws.com");
+}
+
 const res_kind res_kind_database = {
     .name = "database",
     .title = "RDS database",
@@ -358,6 +367,7 @@ const res_kind res_kind_database = {
     .after_discover = after_discover,
     .delete_changes = dbres_delete_changes,
     .check = check,
+    .ci_grant = ci_grant,
 };
 
 /* ---- what `up` refuses ------------------------------------------------------------------- */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "rds.h"
 #include "stack_names.h"
@@ -30,10 +31,8 @@ static char *group_name(const char *stack, const char *database)
 
 #define DESCRIPTION_FORMAT "ecsdeploy stack %s, database %s"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->ndatabases; i++) {
         const stack_database *db = &s->databases[i];
         if (db->existing)
@@ -178,17 +177,11 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
                        aws_error *err)
 {
     (void)ud;
-    if (rds_delete_db_subnet_group(ctx->aws, n->physical_id, err) == 0)
-        return 1;
-    if (aws_error_is(err, AWS_IS_NOT_FOUND)) {
-        aws_error_clear(err);
-        return 1;
-    }
-    if (!aws_error_is(err, AWS_IS_IN_USE))
-        return -1;
-    snprintf(status, len, "still used by a DB instance: %s", err->message);
-    aws_error_clear(err);
-    return 0;
+    int rc = res_delete_tried(rds_delete_db_subnet_group(ctx->aws, n->physical_id, err), err, 0,
+                              status, len);
+    if (rc == 0)
+        snprintf(status, len, "still used by a DB instance: %s", err->message);
+    return rc;
 }
 
 static int remove_group(res_ctx *ctx, res_node *n, aws_error *err)
@@ -202,6 +195,14 @@ static const char *const replace_on[] = {"name", NULL};
 static const char *const create_only[] = {"description", NULL};
 static const char *const unordered[] = {"subnets", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine, "rds:DescribeDBSubnetGroups",
+                    "rds:CreateDBSubnetGroup rds:ModifyDBSubnetGroup rds:DeleteDBSubnetGroup "
+                    "rds:AddTagsToResource rds:ListTagsForResource",
+                    ci_rds_arn(b, "subgrp"), NULL);
+}
+
 const res_kind res_kind_db_subnets = {
     .name = "db_subnets",
     .title = "DB subnet group",
@@ -213,4 +214,5 @@ const res_kind res_kind_db_subnets = {
     .replace_on = replace_on,
     .create_only = create_only,
     .unordered = unordered,
+    .ci_grant = ci_grant,
 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "elb_internal.h"
 #include "res.h"
 #include "servicediscovery.h"
@@ -18,10 +19,8 @@ extern const res_kind res_kind_discovery;
 
 #define DNS_TTL 10
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
         if (!svc->has_discovery)
@@ -260,6 +259,19 @@ static int remove_service(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"name", "namespace", "record_type", "custom_health", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "servicediscovery:ListServices servicediscovery:GetService "
+             "servicediscovery:ListInstances servicediscovery:ListTagsForResource");
+    if (!mine)
+        return;
+    ci_allow(b, "servicediscovery:CreateService",
+             ci_one(ci_arn(b, "servicediscovery", 1, "namespace/*")), ci_tagged(b));
+    ci_allow(b, "servicediscovery:UpdateService servicediscovery:DeleteService "
+             "servicediscovery:DeregisterInstance",
+             ci_one(ci_arn(b, "servicediscovery", 1, "service/*")), ci_tagged(b));
+}
+
 const res_kind res_kind_discovery = {
     .name = "discovery",
     .title = "Cloud Map service",
@@ -269,4 +281,5 @@ const res_kind res_kind_discovery = {
     .update = update,
     .remove = remove_service,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

@@ -10,28 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     const stack_network *net = &s->network;
     if (net->mode != STACK_VPC_NEW || !net->ipv6 || net->private_subnets != 1)
         return 0;
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
-    res_node *n = res_graph_add(g, &res_kind_eigw, "main", "egress-only internet gateway (IPv6)", d);
-    res_node_depend(n, res_graph_find(g, "vpc/main"));
+    resnet_add_gateway(g, &res_kind_eigw, "egress-only internet gateway (IPv6)");
     return 0;
-}
-
-static cJSON *props(const char *vpc)
-{
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "vpc", vpc ? vpc : "");
-    return p;
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -45,7 +34,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     for (size_t i = 0; i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (id)
-            resnet_found_add(out, id, l.items[i].id, props(l.items[i].vpc_id));
+            resnet_found_add(out, id, l.items[i].id, resnet_gateway_props(l.items[i].vpc_id));
     }
     ec2_eigws_free(&l);
     return 0;
@@ -62,7 +51,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     free(token);
     svc_tags_free(&tags);
     if (rc == 0)
-        res_node_set(ctx, n, g.id, props(g.vpc_id));
+        res_node_set(ctx, n, g.id, resnet_gateway_props(g.vpc_id));
     ec2_eigw_free(&g);
     return rc;
 }
@@ -75,6 +64,12 @@ static int remove_gateway(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"vpc", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeEgressOnlyInternetGateways",
+                 "ec2:CreateEgressOnlyInternetGateway", "ec2:DeleteEgressOnlyInternetGateway");
+}
+
 const res_kind res_kind_eigw = {
     .name = "eigw",
     .title = "egress-only gateway",
@@ -83,4 +78,5 @@ const res_kind res_kind_eigw = {
     .create = create,
     .remove = remove_gateway,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

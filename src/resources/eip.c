@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -18,10 +19,8 @@ int resnet_nat_count(const stack_network *net)
     return net->nat == STACK_NAT_SINGLE ? 1 : 0;
 }
 
-static int eip_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int eip_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     int count = resnet_nat_count(&s->network);
     for (int i = 0; i < count; i++) {
         cJSON *d = cJSON_CreateObject();
@@ -105,6 +104,11 @@ static int eip_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const eip_replace_on[] = {"domain", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeAddresses", "ec2:AllocateAddress", "ec2:ReleaseAddress");
+}
+
 const res_kind res_kind_eip = {
     .name = "eip",
     .title = "Elastic IP",
@@ -113,4 +117,5 @@ const res_kind res_kind_eip = {
     .create = eip_create,
     .remove = eip_remove,
     .replace_on = eip_replace_on,
+    .ci_grant = ci_grant,
 };

@@ -1,4 +1,5 @@
 /* A kind's external nodes read beside the list of the stack's own (res.h: res_externals). */
+#include <stdarg.h>
 #include <stdlib.h>
 
 #include "res.h"
@@ -16,9 +17,27 @@ void res_externals_of(const res_ctx *ctx, const res_kind *kind, res_externals *o
     out->errs = xcalloc(out->n + 1, sizeof *out->errs);
 }
 
-void res_externals_read(res_externals *x, res_each_fn fn, void *ud)
+int res_externals_read(res_externals *x, res_each_fn fn, void *ud, aws_error *err)
 {
     res_parallel_all(x->n + 1, RES_READS_AT_ONCE, fn, ud, x->rcs, x->errs);
+    if (x->rcs[0] != 0)
+        *err = x->errs[0];
+    return x->rcs[0];
+}
+
+int res_external_missing(res_ctx *ctx, const res_node *n, int rc, aws_error *err,
+                         const char *fmt, ...)
+{
+    if (rc != 0 && !aws_error_is(err, AWS_IS_NOT_FOUND))
+        return -1;
+    aws_error_clear(err);
+    va_list ap;
+    va_start(ap, fmt);
+    char *note = xvasprintf(fmt, ap);
+    va_end(ap);
+    res_event(ctx, n, RES_NONE, RES_EV_NOTE, "%s", note);
+    free(note);
+    return 0;
 }
 
 void res_externals_free(res_externals *x)

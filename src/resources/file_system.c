@@ -20,16 +20,15 @@
 
 #include "app_internal.h"
 #include "buf.h"
+#include "ci_policy_internal.h"
 #include "efs.h"
 #include "storage_internal.h"
 #include "xalloc.h"
 
 #define TLS_SID "ecsdeployDenyInsecureTransport"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nfile_systems; i++) {
         const stack_file_system *fs = &s->file_systems[i];
         cJSON *d = cJSON_CreateObject();
@@ -164,22 +163,18 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     return efs_describe_file_system(d->ctx->aws, fs->existing, &d->described[i - 1], err);
 }
 
-static void found_external(res_ctx *ctx, const res_node *n, const efs_file_system *f, int rc,
-                           aws_error *err, res_found_list *out, int *failed)
+static int found_external(res_ctx *ctx, const res_node *n, const efs_file_system *f, int rc,
+                          aws_error *err, res_found_list *out)
 {
     const stack_file_system *fs = n->model;
     if (rc == 0) {
         res_found_add(out, n->id, f->id, props_of(f, NULL, NULL, 0));
-        return;
+        return 0;
     }
-    if (!aws_error_is(err, AWS_IS_NOT_FOUND)) {
-        *failed = 1;
-        return;
-    }
-    res_event(ctx, n, RES_NONE, RES_EV_NOTE,
-              "the existing file system %s does not exist in this region (or is not readable with "
-              "these credentials): fix `existing:` for file system %s in the stack file",
-              fs->existing, fs->name);
+    return res_external_missing(ctx, n, rc, err, "the existing file system %s does not exist in "
+                                "this region (or is not readable with these credentials): fix "
+                                "`existing:` for file system %s in the stack file", fs->existing,
+                                fs->name);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -187,17 +182,13 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     discovery d = {.ctx = ctx};
     res_externals_of(ctx, &res_kind_file_system, &d.ext);
     d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
-    res_externals_read(&d.ext, discover_part, &d);
-    int rc = 0, failed = 0;
-    for (size_t i = 0; i < d.ext.n + 1 && !failed; i++) {
-        if (i == 0 && d.ext.rcs[0] != 0)
+    int rc = 0, failed = res_externals_read(&d.ext, discover_part, &d, err) != 0;
+    for (size_t i = 0; i < d.ext.n && !failed; i++)
+        if (found_external(ctx, d.ext.nodes[i], &d.described[i], d.ext.rcs[i + 1],
+                           &d.ext.errs[i + 1], out) != 0) {
+            *err = d.ext.errs[i + 1];
             failed = 1;
-        else if (i > 0)
-            found_external(ctx, d.ext.nodes[i - 1], &d.described[i - 1], d.ext.rcs[i],
-                           &d.ext.errs[i], out, &failed);
-        if (failed)
-            *err = d.ext.errs[i];
-    }
+        }
     /* ours (not being deleted), then their settings side by side */
     const efs_file_system **ours = xcalloc(d.listed.n + 1, sizeof *ours);
     size_t nours = 0;
@@ -361,15 +352,10 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len, aws_error *err)
 {
     (void)ud;
-    if (efs_delete_file_system(ctx->aws, n->physical_id, err) == 0)
-        return 1;
-    if (aws_error_is(err, AWS_IS_NOT_FOUND)) {
-        aws_error_clear(err);
-        return 1;
-    }
-    if (!aws_error_is(err, AWS_IS_IN_USE))
-        return -1;
-    aws_error_clear(err);
+    int rc = res_delete_tried(efs_delete_file_system(ctx->aws, n->physical_id, err), err, 0, status,
+                              len);
+    if (rc != 0)
+        return rc;
     efs_mount_targets l = {0};
     size_t left = 0;
     if (efs_describe_mount_targets(ctx->aws, n->physical_id, &l, err) == 0)
@@ -427,6 +413,22 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const replace_on[] = {"encrypted", "kms_key", "performance_mode", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "elasticfilesystem:DescribeFileSystems elasticfilesystem:DescribeMountTargets");
+    ci_allow(b, "elasticfilesystem:DescribeFileSystemPolicy elasticfilesystem:DescribeBackupPolicy "
+             "elasticfilesystem:DescribeLifecycleConfiguration elasticfilesystem:ListTagsForResource",
+             ci_efs_arn(b, "file-system"), NULL);
+    if (!mine)
+        return;
+    ci_by_tag(b, "elasticfilesystem:CreateFileSystem elasticfilesystem:TagResource",
+              "elasticfilesystem:PutFileSystemPolicy elasticfilesystem:DeleteFileSystemPolicy "
+              "elasticfilesystem:PutBackupPolicy elasticfilesystem:PutLifecycleConfiguration "
+              "elasticfilesystem:UpdateFileSystem elasticfilesystem:DeleteFileSystem",
+              ci_efs_arn(b, "file-system"));
+    ci_linked_role(b, "elasticfilesystem.amazonaws.com");
+}
+
 const res_kind res_kind_file_system = {
     .name = "file_system",
     .title = "EFS file system",
@@ -437,4 +439,5 @@ const res_kind res_kind_file_system = {
     .remove = remove_fs,
     .replace_on = replace_on,
     .status = status,
+    .ci_grant = ci_grant,
 };

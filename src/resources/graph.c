@@ -31,7 +31,8 @@ int res_graph_build(const stack_model *s, const char *region, res_graph **out, c
     g->region = region ? region : "";
     g->partition = partition_of(g->region);
     for (size_t i = 0; i < reg->n; i++) {
-        if (reg->kinds[i]->build && reg->kinds[i]->build(g, s, err, errlen) != 0) {
+        if (reg->kinds[i]->build && reg->kinds[i]->build(g, s) != 0) {
+            snprintf(err, errlen, "%s", g->error ? g->error : "the stack's graph cannot be built");
             res_graph_free(g);
             *out = NULL;
             return -1;
@@ -61,7 +62,18 @@ void res_graph_free(res_graph *g)
     for (size_t i = 0; i < g->n; i++)
         node_free(g->nodes[i]);
     free(g->nodes);
+    free(g->error);
     free(g);
+}
+
+int res_graph_fail(res_graph *g, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    free(g->error);
+    g->error = xvasprintf(fmt, ap);
+    va_end(ap);
+    return -1;
 }
 
 res_node *res_graph_add(res_graph *g, const res_kind *kind, const char *name, const char *label,

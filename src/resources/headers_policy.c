@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "cloudfront.h"
 #include "res.h"
 #include "site_internal.h"
@@ -20,10 +21,8 @@
 
 extern const res_kind res_kind_headers;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nsites; i++) {
         const stack_site *x = &s->sites[i];
         if (!x->nheaders)
@@ -130,11 +129,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     char code[sizeof err->code];
     snprintf(code, sizeof code, "%s", err->code);
     cf_headers_policy p;
-    int found = adopt(ctx, name, &p, err);
-    if (found == 0)
-        aws_error_set(err, AWS_ERR_INPUT, code, "the account already has a response headers "
-                      "policy named %s that is not this stack's; rename the site or the other one", name);
-    if (found <= 0)
+    if (site_adopted(adopt(ctx, name, &p, err), code, "a response headers policy", name, err) != 0)
         return -1;
     /* the adopted one is recorded first (a failing update leaves it to the rollback) */
     res_node_set(ctx, n, p.id, props_of(&p));
@@ -169,6 +164,15 @@ static int remove_policy(res_ctx *ctx, res_node *n, aws_error *err)
     return site_delete_unused(ctx, n, &object, err);
 }
 
+/* like origin access controls: random ids, no tags */
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine, "cloudfront:ListResponseHeadersPolicies",
+                    "cloudfront:CreateResponseHeadersPolicy cloudfront:GetResponseHeadersPolicy "
+                    "cloudfront:UpdateResponseHeadersPolicy cloudfront:DeleteResponseHeadersPolicy",
+                    ci_one(ci_arn(b, "cloudfront", 0, "response-headers-policy/*")), NULL);
+}
+
 const res_kind res_kind_headers = {
     .name = "headers",
     .title = "response headers policy",
@@ -177,4 +181,5 @@ const res_kind res_kind_headers = {
     .create = create,
     .update = update,
     .remove = remove_policy,
+    .ci_grant = ci_grant,
 };

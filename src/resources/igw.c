@@ -6,13 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
-static int igw_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int igw_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     const stack_network *net = &s->network;
     if (net->mode != STACK_VPC_NEW)
         return 0;
@@ -23,18 +22,8 @@ static int igw_build(res_graph *g, const stack_model *s, char *err, size_t errle
         needed |= !s->load_balancers[i].internal;
     if (!needed)
         return 0;
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
-    res_node *n = res_graph_add(g, &res_kind_igw, "main", "internet gateway", d);
-    res_node_depend(n, res_graph_find(g, "vpc/main"));
+    resnet_add_gateway(g, &res_kind_igw, "internet gateway");
     return 0;
-}
-
-static cJSON *igw_props(const char *vpc)
-{
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "vpc", vpc ? vpc : "");
-    return p;
 }
 
 static int igw_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -48,7 +37,7 @@ static int igw_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     for (size_t i = 0; i < l.n; i++) {
         const char *id = resnet_node_id(&l.items[i].tags);
         if (id)
-            resnet_found_add_ranked(out, id, l.items[i].id, igw_props(l.items[i].vpc_id),
+            resnet_found_add_ranked(out, id, l.items[i].id, resnet_gateway_props(l.items[i].vpc_id),
                                     l.items[i].vpc_id[0] ? 1 : 0);
     }
     resnet_found_finish(out);
@@ -120,11 +109,11 @@ static int igw_create(res_ctx *ctx, res_node *n, aws_error *err)
     svc_tags_free(&tags);
     if (rc != 0)
         return -1;
-    res_node_set(ctx, n, g.id, igw_props(NULL));
+    res_node_set(ctx, n, g.id, resnet_gateway_props(NULL));
     ec2_igw_free(&g);
     if (attach(ctx, n->physical_id, vpc->valuestring, err) != 0)
         return -1;
-    res_node_set(ctx, n, n->physical_id, igw_props(vpc->valuestring));
+    res_node_set(ctx, n, n->physical_id, resnet_gateway_props(vpc->valuestring));
     return 0;
 }
 
@@ -134,12 +123,12 @@ static int igw_update(res_ctx *ctx, res_node *n, aws_error *err)
     const char *old = attached_vpc(n);
     if (old && detach(ctx, n, old, err) != 0)
         return -1;
-    res_node_set(ctx, n, n->physical_id, igw_props(NULL));
+    res_node_set(ctx, n, n->physical_id, resnet_gateway_props(NULL));
     if (!cJSON_IsString(vpc) || !vpc->valuestring[0]) /* a rollback to "detached" */
         return 0;
     if (attach(ctx, n->physical_id, vpc->valuestring, err) != 0)
         return -1;
-    res_node_set(ctx, n, n->physical_id, igw_props(vpc->valuestring));
+    res_node_set(ctx, n, n->physical_id, resnet_gateway_props(vpc->valuestring));
     return 0;
 }
 
@@ -152,6 +141,12 @@ static int igw_remove(res_ctx *ctx, res_node *n, aws_error *err)
                                   ec2_delete_internet_gateway, NULL, err);
 }
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeInternetGateways", "ec2:CreateInternetGateway",
+                 "ec2:AttachInternetGateway ec2:DetachInternetGateway ec2:DeleteInternetGateway");
+}
+
 const res_kind res_kind_igw = {
     .name = "igw",
     .title = "internet gateway",
@@ -160,4 +155,5 @@ const res_kind res_kind_igw = {
     .create = igw_create,
     .update = igw_update,
     .remove = igw_remove,
+    .ci_grant = ci_grant,
 };

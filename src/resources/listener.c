@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "clock.h"
 #include "dns_internal.h"
 #include "elb_internal.h"
@@ -59,10 +60,8 @@ static cJSON *extra_certs(const stack_listener *l)
     return a;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nload_balancers; i++) {
         const stack_load_balancer *lb = &s->load_balancers[i];
         char *alb = xasprintf("alb/%s", lb->name);
@@ -346,6 +345,17 @@ static int remove_listener(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const replace_on[] = {"lb", "port", NULL};
 static const char *const unordered[] = {"certificates", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_elb_reads(b);
+    if (mine)
+        ci_allow(b, "elasticloadbalancing:CreateListener elasticloadbalancing:AddTags "
+                 "elasticloadbalancing:ModifyListener elasticloadbalancing:DeleteListener "
+                 "elasticloadbalancing:AddListenerCertificates "
+                 "elasticloadbalancing:RemoveListenerCertificates",
+                 ci_alb_arns(b, ci_lb_arn, ci_listener_arn), NULL);
+}
+
 const res_kind res_kind_listener = {
     .name = "listener",
     .title = "listener",
@@ -356,4 +366,5 @@ const res_kind res_kind_listener = {
     .remove = remove_listener,
     .replace_on = replace_on,
     .unordered = unordered,
+    .ci_grant = ci_grant,
 };

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "elb_internal.h"
 #include "secretsmanager.h"
 #include "xalloc.h"
@@ -107,7 +108,7 @@ static void add_rule(res_graph *g, const stack_service *svc, size_t index, const
     free(listener);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
@@ -115,22 +116,20 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
             continue;
         const stack_load_balancer *lb = stack_find_load_balancer(s, svc->lb.load_balancer);
         if (!lb) {
-            snprintf(err, errlen, "service %s names load balancer %s, which the stack does not have",
-                     svc->name, svc->lb.load_balancer);
-            return -1;
+            return res_graph_fail(g, "service %s names load balancer %s, which the stack does not "
+                                  "have", svc->name, svc->lb.load_balancer);
         }
         for (size_t k = 0; k < lb->nlisteners; k++) {
             const stack_listener *l = &lb->listeners[k];
             int login = svc->lb.auth.kind != STACK_AUTH_NONE || l->auth.kind != STACK_AUTH_NONE;
             if (login && svc->deployment.strategy != STACK_DEPLOY_ROLLING &&
                 (uses_listener(svc, l) || l->port == svc->lb.test_listener)) {
-                snprintf(err, errlen,
-                         "service %s: strategy %s cannot be used with `authenticate` (on the "
-                         "service or on listener %d): ECS shifts traffic only through rules whose "
-                         "single action is a forward; use strategy rolling, or put the login in "
-                         "the application", svc->name, stack_strategy_name(svc->deployment.strategy),
-                         l->port);
-                return -1;
+                return res_graph_fail(
+                    g, "service %s: strategy %s cannot be used with `authenticate` (on the "
+                    "service or on listener %d): ECS shifts traffic only through rules whose "
+                    "single action is a forward; use strategy rolling, or put the login in "
+                    "the application", svc->name, stack_strategy_name(svc->deployment.strategy),
+                    l->port);
             }
             if (uses_listener(svc, l))
                 add_rule(g, svc, i, l, 0);
@@ -406,6 +405,28 @@ static int remove_rule(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const replace_on[] = {"listener", NULL};
 static const char *const create_only[] = {"oidc_secret", "initial_weights", NULL};
 
+static cJSON *ci_rule_arn(const ci_builder *b, const char *name)
+{
+    return ci_arn(b, "elasticloadbalancing", 1, "listener-rule/app/%s/*", name);
+}
+
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_elb_reads(b);
+    if (!mine)
+        return;
+    ci_allow(b, "elasticloadbalancing:CreateRule elasticloadbalancing:AddTags "
+             "elasticloadbalancing:ModifyRule elasticloadbalancing:SetRulePriorities "
+             "elasticloadbalancing:DeleteRule",
+             ci_alb_arns(b, ci_listener_arn, ci_rule_arn), NULL);
+    /* an authenticating rule reads its OIDC client secret */
+    cJSON *secrets = ci_existing_secrets(b);
+    cJSON *own = ci_stack_secrets(b);
+    cJSON_AddItemToArray(secrets, cJSON_DetachItemFromArray(own, 0));
+    cJSON_Delete(own);
+    ci_allow(b, "secretsmanager:GetSecretValue", secrets, NULL);
+}
+
 const res_kind res_kind_listener_rule = {
     .name = "listener_rule",
     .title = "listener rule",
@@ -416,4 +437,5 @@ const res_kind res_kind_listener_rule = {
     .remove = remove_rule,
     .replace_on = replace_on,
     .create_only = create_only,
+    .ci_grant = ci_grant,
 };

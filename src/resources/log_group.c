@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "app_internal.h"
+#include "ci_policy_internal.h"
 #include "logs.h"
 #include "res.h"
 #include "stack_names.h"
@@ -35,10 +36,8 @@ static void add_group(res_graph *g, const char *name, const char *node, int days
     free(label);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     int shared = 0;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
@@ -236,6 +235,27 @@ static int remove_group(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"name", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "logs:DescribeLogGroups");
+    if (!mine)
+        return;
+    /* the default names share one prefix; a name chosen in the file is named itself */
+    char *prefix = stack_name_log_group(b->g->stack->name, "");
+    cJSON *r = ci_one(ci_arn(b, "logs", 1, "log-group:%s*", prefix));
+    for (size_t i = 0; i < b->g->n; i++) {
+        const res_node *n = b->g->nodes[i];
+        const cJSON *name = n->desired ? cJSON_GetObjectItem(n->desired, "name") : NULL;
+        if (strncmp(n->id, "log_group/", 10) == 0 && cJSON_IsString(name) &&
+            strncmp(name->valuestring, prefix, strlen(prefix)) != 0)
+            cJSON_AddItemToArray(r, ci_arn(b, "logs", 1, "log-group:%s:*", name->valuestring));
+    }
+    free(prefix);
+    ci_allow(b, "logs:CreateLogGroup logs:PutRetentionPolicy logs:DeleteRetentionPolicy "
+             "logs:TagResource logs:DeleteLogGroup",
+             r, NULL);
+}
+
 const res_kind res_kind_log_group = {
     .name = "log_group",
     .title = "log group",
@@ -245,4 +265,5 @@ const res_kind res_kind_log_group = {
     .update = update,
     .remove = remove_group,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

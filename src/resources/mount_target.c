@@ -19,14 +19,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "efs.h"
 #include "storage_internal.h"
 #include "xalloc.h"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nfile_systems; i++) {
         const stack_file_system *fs = &s->file_systems[i];
         if (fs->existing)
@@ -283,6 +282,18 @@ static const char *const replace_on[] = {"file_system", NULL};
 static const char *const create_only[] = {"security_groups", NULL};
 static const char *const unordered[] = {"subnets", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine,
+                    "elasticfilesystem:DescribeMountTargets elasticfilesystem:DescribeFileSystems "
+                    "ec2:DescribeSubnets ec2:DescribeNetworkInterfaces ec2:DescribeSecurityGroups",
+                    "elasticfilesystem:CreateMountTarget elasticfilesystem:DeleteMountTarget",
+                    ci_efs_arn(b, "file-system"), ci_tagged(b));
+    /* EFS makes the mount target's interface as the caller */
+    if (mine)
+        ci_allow(b, "ec2:CreateNetworkInterface", ci_one(ci_arn(b, "ec2", 1, "*")), NULL);
+}
+
 const res_kind res_kind_mount_target = {
     .name = "mount_target",
     .title = "EFS mount targets",
@@ -294,4 +305,5 @@ const res_kind res_kind_mount_target = {
     .replace_on = replace_on,
     .create_only = create_only,
     .unordered = unordered,
+    .ci_grant = ci_grant,
 };

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "elb_internal.h"
 #include "res.h"
 #include "servicediscovery.h"
@@ -21,10 +22,8 @@
 
 extern const res_kind res_kind_namespace;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     if (s->connect_namespace && (!s->namespace_name || strcmp(s->connect_namespace, s->namespace_name))) {
         cJSON *d = cJSON_CreateObject();
         cJSON_AddStringToObject(d, "name", s->connect_namespace);
@@ -280,6 +279,22 @@ static int remove_namespace(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const replace_on[] = {"name", "type", NULL};
 static const char *const create_only[] = {"vpc", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "servicediscovery:ListNamespaces servicediscovery:GetNamespace "
+             "servicediscovery:GetOperation servicediscovery:ListTagsForResource");
+    if (!mine)
+        return;
+    ci_allow(b, "servicediscovery:CreatePrivateDnsNamespace servicediscovery:TagResource", ci_any(),
+             ci_tagging(b));
+    ci_allow(b, "servicediscovery:DeleteNamespace",
+             ci_one(ci_arn(b, "servicediscovery", 1, "namespace/*")), ci_tagged(b));
+    /* Cloud Map makes and deletes the namespace's private hosted zone as the caller */
+    ci_allow(b, "route53:CreateHostedZone route53:GetHostedZone route53:ListHostedZonesByName "
+             "route53:DeleteHostedZone route53:ChangeTagsForResource ec2:DescribeVpcs",
+             ci_any(), NULL);
+}
+
 const res_kind res_kind_namespace = {
     .name = "namespace",
     .title = "Cloud Map namespace",
@@ -289,4 +304,5 @@ const res_kind res_kind_namespace = {
     .remove = remove_namespace,
     .replace_on = replace_on,
     .create_only = create_only,
+    .ci_grant = ci_grant,
 };

@@ -7,13 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
-static int nat_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int nat_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     const stack_network *net = &s->network;
     int count = resnet_nat_count(net);
     for (int i = 0; i < count; i++) {
@@ -94,14 +93,21 @@ static int describe_one(res_ctx *ctx, const char *id, ec2_nat *g, int *gone, aws
     return 0;
 }
 
-static int poll_available(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
-                          aws_error *err)
+/* What a wait on the gateway waits for (its ud). */
+typedef enum { NAT_AVAILABLE, NAT_DELETED } nat_want;
+
+/* One look at the gateway: created, done once available (an error once it can no longer
+ * be); deleted, done once gone (deleted, failed or no longer listed). */
+static int poll_state(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
+                      aws_error *err)
 {
-    (void)ud;
+    nat_want want = *(const nat_want *)ud;
     ec2_nat g = {0};
     int gone = 0;
     if (describe_one(ctx, n->physical_id, &g, &gone, err) != 0)
         return -1;
+    if (gone && want == NAT_DELETED)
+        return 1;
     if (gone) {
         aws_error_set(err, AWS_ERR_SERVICE, "NatGatewayNotFound",
                       "NAT gateway %s disappeared while being created", n->physical_id);
@@ -109,7 +115,9 @@ static int poll_available(res_ctx *ctx, res_node *n, void *ud, char *status, siz
     }
     int rc = 0;
     snprintf(status, len, "%s", g.state);
-    if (strcmp(g.state, "available") == 0) {
+    if (want == NAT_DELETED) {
+        rc = strcmp(g.state, "deleted") == 0 || strcmp(g.state, "failed") == 0;
+    } else if (strcmp(g.state, "available") == 0) {
         res_node_set(ctx, n, n->physical_id, nat_props(&g));
         rc = 1;
     } else if (!live(g.state)) {
@@ -121,7 +129,6 @@ static int poll_available(res_ctx *ctx, res_node *n, void *ud, char *status, siz
     ec2_nat_free(&g);
     return rc;
 }
-
 
 static int nat_create(res_ctx *ctx, res_node *n, aws_error *err)
 {
@@ -140,25 +147,10 @@ static int nat_create(res_ctx *ctx, res_node *n, aws_error *err)
     res_node_set(ctx, n, g.id, nat_props(&g));
     ec2_nat_free(&g);
     char *what = xasprintf("NAT gateway %s to be available", n->physical_id);
-    rc = res_wait(ctx, n, RES_CREATE, what, poll_available, NULL, err);
+    nat_want want = NAT_AVAILABLE;
+    rc = res_wait(ctx, n, RES_CREATE, what, poll_state, &want, err);
     free(what);
     return rc;
-}
-
-static int poll_deleted(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
-                        aws_error *err)
-{
-    (void)ud;
-    ec2_nat g = {0};
-    int gone = 0;
-    if (describe_one(ctx, n->physical_id, &g, &gone, err) != 0)
-        return -1;
-    if (gone)
-        return 1;
-    snprintf(status, len, "%s", g.state);
-    int done = strcmp(g.state, "deleted") == 0 || strcmp(g.state, "failed") == 0;
-    ec2_nat_free(&g);
-    return done;
 }
 
 static int nat_remove(res_ctx *ctx, res_node *n, aws_error *err)
@@ -168,7 +160,8 @@ static int nat_remove(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     aws_error_clear(err);
     char *what = xasprintf("NAT gateway %s to be deleted", n->physical_id);
-    int rc = res_wait(ctx, n, RES_DELETE, what, poll_deleted, NULL, err);
+    nat_want want = NAT_DELETED;
+    int rc = res_wait(ctx, n, RES_DELETE, what, poll_state, &want, err);
     free(what);
     return rc;
 }
@@ -186,6 +179,11 @@ static int nat_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const nat_replace_on[] = {"subnet", "eip", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeNatGateways", "ec2:CreateNatGateway", "ec2:DeleteNatGateway");
+}
+
 const res_kind res_kind_nat = {
     .name = "nat",
     .title = "NAT gateway",
@@ -195,4 +193,5 @@ const res_kind res_kind_nat = {
     .remove = nat_remove,
     .status = nat_status,
     .replace_on = nat_replace_on,
+    .ci_grant = ci_grant,
 };

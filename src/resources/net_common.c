@@ -73,6 +73,22 @@ const char *resnet_node_id(const svc_tags *tags)
     return svc_tags_get(tags, RES_TAG_ID);
 }
 
+res_node *resnet_add_gateway(res_graph *g, const res_kind *kind, const char *label)
+{
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
+    res_node *n = res_graph_add(g, kind, "main", label, d);
+    res_node_depend(n, res_graph_find(g, "vpc/main"));
+    return n;
+}
+
+cJSON *resnet_gateway_props(const char *vpc)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddStringToObject(p, "vpc", vpc ? vpc : "");
+    return p;
+}
+
 /* How long a DependencyViolation with no network interface to wait for is retried (60
  * polls, at most 30 s): long enough for EC2 to notice what was just deleted, short enough
  * not to hang on a blocker that will not go by itself (another stack's rule naming the

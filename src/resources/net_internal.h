@@ -33,6 +33,12 @@ ec2_filter resnet_stack_filter(const res_ctx *ctx);
 /* The ecsdeploy:id tag, or NULL. */
 const char *resnet_node_id(const svc_tags *tags);
 
+/* A gateway of the stack's new VPC: the node KIND/main with {"vpc": vpc/main's id}, after
+ * vpc/main. */
+res_node *resnet_add_gateway(res_graph *g, const res_kind *kind, const char *label);
+/* A gateway's properties, {"vpc": the VPC it is attached to, "" when none (NULL)}. New. */
+cJSON *resnet_gateway_props(const char *vpc);
+
 /* Delete something that AWS refuses with DependencyViolation while something still uses
  * it: retried with res_wait until it goes, saying what it waits for. `del` returns 0/-1
  * like the ec2 delete calls; NotFound counts as success. `eni_filter` ("group-id",
@@ -108,6 +114,12 @@ int resnet_rule_parse(const char *text, resnet_rule *r);
  * prefix list. Caller frees. */
 char *resnet_peer_text(const ec2_permission *p, const svc_strings *our_ids,
                        const svc_strings *our_nodes);
+/* Add the texts of n permissions of a group to out ("tcp 443 to 0.0.0.0/0": `word` "from"
+ * for ingress, "to" for egress), peers as resnet_peer_text gives them and the VPC's CIDR
+ * `vpc` (NULL or "" when not read) as "vpc". */
+void resnet_permission_texts(const ec2_permission *p, size_t n, const char *word,
+                             const svc_strings *our_ids, const svc_strings *our_nodes,
+                             const char *vpc, svc_strings *out);
 /* The EC2 permission for a parsed rule (strings borrowed from r, or from *owned, which
  * the caller frees: a resolved group id or VPC CIDR). */
 int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p, char **owned,

@@ -51,6 +51,21 @@ char *resnet_peer_text(const ec2_permission *p, const svc_strings *our_ids,
     return xstrdup(p->prefix_list_id);
 }
 
+void resnet_permission_texts(const ec2_permission *p, size_t n, const char *word,
+                             const svc_strings *our_ids, const svc_strings *our_nodes,
+                             const char *vpc, svc_strings *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *peer = resnet_peer_text(&p[i], our_ids, our_nodes);
+        int is_vpc = vpc && vpc[0] && strcmp(peer, vpc) == 0;
+        char *t = resnet_rule_text(p[i].protocol, p[i].from_port, p[i].to_port, word,
+                                   is_vpc ? "vpc" : peer);
+        svc_strings_add(out, t);
+        free(t);
+        free(peer);
+    }
+}
+
 int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p, char **owned,
                            aws_error *err)
 {

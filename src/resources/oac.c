@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "cloudfront.h"
 #include "res.h"
 #include "site_internal.h"
@@ -19,10 +20,8 @@
 
 extern const res_kind res_kind_oac;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nsites; i++) {
         char *name = stack_name_site_oac(s->name, s->sites[i].name);
         char *description = stack_name_site_comment(s->name, s->sites[i].name);
@@ -110,12 +109,8 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     char code[sizeof err->code];
     snprintf(code, sizeof code, "%s", err->code);
-    int found = adopt(ctx, in.name, &o, err);
-    if (found == 0)
-        aws_error_set(err, AWS_ERR_INPUT, code, "the account already has an origin access "
-                      "control named %s that is not this stack's; rename the site or the other "
-                      "one", in.name);
-    if (found <= 0)
+    if (site_adopted(adopt(ctx, in.name, &o, err), code, "an origin access control", in.name,
+                     err) != 0)
         return -1;
     /* the adopted one is recorded first (a failing update leaves it to the rollback) */
     res_node_set(ctx, n, o.id, props_of(&o));
@@ -166,6 +161,15 @@ static int remove_oac(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"origin_type", NULL};
 
+/* origin access controls have random ids and no tags: none can be told apart */
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine, "cloudfront:ListOriginAccessControls",
+                    "cloudfront:CreateOriginAccessControl cloudfront:GetOriginAccessControl "
+                    "cloudfront:UpdateOriginAccessControl cloudfront:DeleteOriginAccessControl",
+                    ci_one(ci_arn(b, "cloudfront", 0, "origin-access-control/*")), NULL);
+}
+
 const res_kind res_kind_oac = {
     .name = "oac",
     .title = "origin access control",
@@ -175,4 +179,5 @@ const res_kind res_kind_oac = {
     .update = update,
     .remove = remove_oac,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

@@ -21,13 +21,12 @@
 #include <string.h>
 
 #include "ci_internal.h"
+#include "ci_policy_internal.h"
 #include "iam.h"
 #include "xalloc.h"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     if (!s->ci.enabled)
         return 0;
     cJSON *d = cJSON_CreateObject();
@@ -198,6 +197,15 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const replace_on[] = {"url", NULL};
 
+/* never changed by CI: see the deny statement of ci_policy.c */
+static void ci_grant(ci_builder *b, int mine)
+{
+    (void)mine;
+    READS(b, "iam:ListOpenIDConnectProviders");
+    ci_allow(b, "iam:GetOpenIDConnectProvider",
+             ci_one(ci_arn(b, "iam", 0, "oidc-provider/" CI_GITHUB_HOST)), NULL);
+}
+
 const res_kind res_kind_oidc_provider = {
     .name = "oidc_provider",
     .title = "OIDC provider",
@@ -209,4 +217,5 @@ const res_kind res_kind_oidc_provider = {
     .replace_on = replace_on,
     .status = status,
     .after_discover = after_discover,
+    .ci_grant = ci_grant,
 };

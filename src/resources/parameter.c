@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "app_internal.h"
+#include "ci_policy_internal.h"
 #include "secretsmanager.h"
 #include "ssm.h"
 #include "storage_internal.h"
@@ -73,10 +74,8 @@ static char *file_value(const stack_ssm_parameter *p, aws_error *err)
     return v;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nssm_parameters; i++) {
         const stack_ssm_parameter *p = &s->ssm_parameters[i];
         cJSON *d = cJSON_CreateObject();
@@ -519,6 +518,41 @@ static const char *const replace_on[] = {"name", "type", NULL};
 /* a put gives a new version, and a String's new value: what reads them is planned too */
 static const char *const changing_attrs[] = {"version", "value", NULL};
 
+/* "/a/b" -> parameter/a/b, "a" -> parameter/a (ARNs of names with and without a slash) */
+static cJSON *ci_parameter_arn(const ci_builder *b, const char *name)
+{
+    return ci_arn(b, "ssm", 1, "parameter%s%s", name[0] == '/' ? "" : "/", name);
+}
+
+static cJSON *ci_parameter_path_arn(const ci_builder *b, const char *path)
+{
+    return ci_arn(b, "ssm", 1, "parameter%s%s/*", path[0] == '/' ? "" : "/", path);
+}
+
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "ssm:DescribeParameters");
+    cJSON *named = ci_each(b, "parameter", "name", ci_parameter_arn);
+    ci_join(named, ci_each(b, "parameter", "path", ci_parameter_path_arn));
+    if (cJSON_GetArraySize(named) == 0) {
+        cJSON_Delete(named);
+        return;
+    }
+    /* a SecureString is read (decrypted) to compare it with the file: through SSM only */
+    char *service = xasprintf("ssm.%s.amazonaws.com", b->g->region);
+    ci_allow(b, "kms:Decrypt kms:Encrypt kms:DescribeKey", ci_one(ci_arn(b, "kms", 1, "key/*")),
+             ci_when(b, "StringEquals", "kms:ViaService", cJSON_CreateString(service)));
+    free(service);
+    if (!mine) {
+        ci_allow(b, "ssm:GetParameter ssm:GetParameters ssm:ListTagsForResource", named, NULL);
+        return;
+    }
+    ci_allow(b, "ssm:GetParameter ssm:GetParameters ssm:ListTagsForResource ssm:PutParameter "
+             "ssm:AddTagsToResource ssm:RemoveTagsFromResource ssm:DeleteParameter",
+             named, NULL);
+    ci_allow(b, "secretsmanager:GetRandomPassword", ci_any(), NULL);
+}
+
 const res_kind res_kind_parameter = {
     .name = "parameter",
     .title = "SSM parameter",
@@ -530,4 +564,5 @@ const res_kind res_kind_parameter = {
     .replace_on = replace_on,
     .changing_attrs = changing_attrs,
     .status = status,
+    .ci_grant = ci_grant,
 };

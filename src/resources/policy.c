@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "iam.h"
 #include "policy_internal.h"
 #include "xalloc.h"
@@ -211,6 +212,15 @@ static int remove_policy(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"name", "path", NULL};
 
+/* the stack's managed policies are the CI role's own: read only (see ci_policy.c's deny) */
+static void ci_grant(ci_builder *b, int mine)
+{
+    (void)mine;
+    READS(b, "iam:ListPolicies");
+    ci_allow(b, "iam:GetPolicy iam:GetPolicyVersion iam:ListPolicyVersions",
+             ci_one(ci_arn(b, "iam", 0, "policy/ecsdeploy/%s/*", b->g->stack->name)), NULL);
+}
+
 const res_kind res_kind_policy = {
     .name = "policy",
     .title = "IAM policy",
@@ -220,4 +230,5 @@ const res_kind res_kind_policy = {
     .update = update,
     .remove = remove_policy,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ci_policy_internal.h"
 #include "dns_internal.h"
 #include "xalloc.h"
 
@@ -55,10 +56,8 @@ res_node *dnsres_add_record(res_graph *g, const char *name, cJSON *dns_name, cJS
     return n;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nload_balancers; i++) {
         const stack_load_balancer *lb = &s->load_balancers[i];
         char *alb = xasprintf("alb/%s", lb->name);
@@ -615,6 +614,13 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const replace_on[] = {"zone", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_dns_reads(b);
+    if (mine)
+        ci_dns_record_writes(b);
+}
+
 const res_kind res_kind_record = {
     .name = "record",
     .title = "DNS record",
@@ -626,4 +632,5 @@ const res_kind res_kind_record = {
     .replace_on = replace_on,
     .status = status,
     .check = check,
+    .ci_grant = ci_grant,
 };

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "iam.h"
 #include "res.h"
 #include "role_internal.h"
@@ -232,10 +233,8 @@ static void build_infrastructure_role(res_graph *g)
     free(name);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
         build_execution_role(g, &s->services[i]);
         build_task_role(g, &s->services[i]);
@@ -503,6 +502,54 @@ static int remove_role(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"name", "path", NULL};
 
+static cJSON *ci_stack_roles(const ci_builder *b)
+{
+    return ci_one(ci_arn(b, "iam", 0, "role/ecsdeploy/%s/*", b->g->stack->name));
+}
+
+/* The managed policies the stack's roles have (AttachRolePolicy names exactly those). */
+static cJSON *ci_managed_policies(const ci_builder *b)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; i < b->g->n; i++) {
+        const res_node *n = b->g->nodes[i];
+        if (!n->desired || strncmp(n->id, "role/", 5) != 0)
+            continue;
+        const cJSON *m;
+        cJSON_ArrayForEach(m, cJSON_GetObjectItem(n->desired, "managed")) {
+            int seen = 0;
+            const cJSON *e;
+            cJSON_ArrayForEach(e, list) seen |= strcmp(e->valuestring, m->valuestring) == 0;
+            if (!seen)
+                cJSON_AddItemToArray(list, cJSON_CreateString(m->valuestring));
+        }
+    }
+    return list;
+}
+
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "iam:ListRoles");
+    ci_allow(b, "iam:GetRole iam:ListAttachedRolePolicies iam:ListRolePolicies iam:GetRolePolicy "
+             "iam:ListRoleTags",
+             ci_stack_roles(b), NULL);
+    if (!mine)
+        return;
+    ci_allow(b, "iam:CreateRole iam:TagRole iam:UntagRole iam:UpdateRole iam:UpdateAssumeRolePolicy "
+             "iam:PutRolePolicy iam:DeleteRolePolicy iam:DetachRolePolicy iam:DeleteRole",
+             ci_stack_roles(b), NULL);
+    cJSON *policies = ci_managed_policies(b);
+    if (cJSON_GetArraySize(policies))
+        ci_allow(b, "iam:AttachRolePolicy", ci_stack_roles(b),
+                 ci_when(b, "ArnEquals", "iam:PolicyARN", policies));
+    else
+        cJSON_Delete(policies);
+    /* the stack's roles, to ECS only: its tasks, and the infrastructure role */
+    static const char *const to_ecs[] = {"ecs-tasks.amazonaws.com", "ecs.amazonaws.com", NULL};
+    ci_allow(b, "iam:PassRole", ci_stack_roles(b),
+             ci_when(b, "StringEquals", "iam:PassedToService", ci_strings(to_ecs)));
+}
+
 const res_kind res_kind_role = {
     .name = "role",
     .title = "IAM role",
@@ -512,4 +559,5 @@ const res_kind res_kind_role = {
     .update = update,
     .remove = remove_role,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

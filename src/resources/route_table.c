@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -53,10 +54,8 @@ static void tier_subnets(const stack_network *net, stack_tier tier, int zone, sv
     }
 }
 
-static int route_table_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int route_table_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     const stack_network *net = &s->network;
     if (net->mode != STACK_VPC_NEW)
         return 0;
@@ -328,6 +327,13 @@ static int route_table_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const route_table_replace_on[] = {"vpc", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeRouteTables", "ec2:CreateRouteTable",
+                 "ec2:CreateRoute ec2:ReplaceRoute ec2:DeleteRoute ec2:AssociateRouteTable "
+                 "ec2:DisassociateRouteTable ec2:DeleteRouteTable");
+}
+
 const res_kind res_kind_route_table = {
     .name = "route_table",
     .title = "route table",
@@ -337,4 +343,5 @@ const res_kind res_kind_route_table = {
     .update = route_table_update,
     .remove = route_table_remove,
     .replace_on = route_table_replace_on,
+    .ci_grant = ci_grant,
 };

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ci_policy_internal.h"
 #include "ecs.h"
 #include "scaling_internal.h"
 #include "stack_names.h"
@@ -108,10 +109,8 @@ static res_node *dep(res_graph *g, res_node *n, const char *fmt, const char *nam
     return d;
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     char *cluster = stack_name_cluster(s->name);
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
@@ -366,6 +365,30 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const replace_on[] = {"resource_id", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "application-autoscaling:DescribeScalableTargets "
+             "application-autoscaling:DescribeScalingPolicies "
+             "application-autoscaling:DescribeScheduledActions "
+             "application-autoscaling:DescribeScalingActivities");
+    if (!mine)
+        return;
+    /* its resources are the cluster's services: service/STACK/SERVICE */
+    ci_allow(b, "application-autoscaling:RegisterScalableTarget "
+             "application-autoscaling:DeregisterScalableTarget "
+             "application-autoscaling:PutScalingPolicy application-autoscaling:DeleteScalingPolicy "
+             "application-autoscaling:PutScheduledAction "
+             "application-autoscaling:DeleteScheduledAction application-autoscaling:TagResource",
+             ci_one(ci_arn(b, "application-autoscaling", 1, "scalable-target/*")), NULL);
+    ci_allow(b, "ecs:DescribeServices ecs:UpdateService",
+             ci_one(ci_arn(b, "ecs", 1, "service/%s/*", b->g->stack->name)), NULL);
+    ci_allow(b, "cloudwatch:PutMetricAlarm cloudwatch:DescribeAlarms cloudwatch:DeleteAlarms",
+             ci_one(ci_arn(b, "cloudwatch", 1, "alarm:TargetTracking-service/%s/*",
+                           b->g->stack->name)),
+             NULL);
+    ci_linked_role(b, "ecs.application-autoscaling.amazonaws.com");
+}
+
 const res_kind res_kind_scaling = {
     .name = "scaling",
     .title = "autoscaling",
@@ -376,4 +399,5 @@ const res_kind res_kind_scaling = {
     .remove = scaling_remove,
     .replace_on = replace_on,
     .status = status,
+    .ci_grant = ci_grant,
 };

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app_internal.h"
+#include "ci_policy_internal.h"
 #include "res.h"
 #include "secretsmanager.h"
 #include "stack_names.h"
@@ -51,10 +52,8 @@ static char *label_of(const stack_secret *sec, const char *name)
                      stack_secret_source_name(sec->source), what, what, env ? "is not set" : "does not exist");
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nsecrets; i++) {
         const stack_secret *sec = &s->secrets[i];
         int existing = sec->source == STACK_SECRET_EXISTING;
@@ -108,15 +107,9 @@ static int found_external(res_ctx *ctx, const res_node *n, const secretsmanager_
         res_found_add(out, n->id, s->arn, props_of(s));
         return 0;
     }
-    if (!aws_error_is(err, AWS_IS_NOT_FOUND))
-        return -1;
-    /* not fatal here (down must still work); what refers to it cannot be made */
-    aws_error_clear(err);
-    res_event(ctx, n, RES_NONE, RES_EV_NOTE,
-              "the existing secret %s does not exist (or is not readable with these "
-              "credentials): fix `existing:` for secret %s in the stack file",
-              sec->existing, sec->name);
-    return 0;
+    return res_external_missing(ctx, n, rc, err, "the existing secret %s does not exist (or is "
+                                "not readable with these credentials): fix `existing:` for "
+                                "secret %s in the stack file", sec->existing, sec->name);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -124,10 +117,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     discovery d = {.ctx = ctx};
     res_externals_of(ctx, &res_kind_secret, &d.ext);
     d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
-    res_externals_read(&d.ext, discover_part, &d);
-    int rc = d.ext.rcs[0];
-    if (rc != 0)
-        *err = d.ext.errs[0];
+    int rc = res_externals_read(&d.ext, discover_part, &d, err);
     for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
         const secretsmanager_secret *s = &d.listed.items[i];
         const char *id = svc_tags_get(&s->tags, RES_TAG_ID);
@@ -346,6 +336,23 @@ static int remove_secret(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"name", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "secretsmanager:ListSecrets");
+    cJSON *existing = ci_existing_secrets(b);
+    if (cJSON_GetArraySize(existing))
+        ci_allow(b, "secretsmanager:DescribeSecret", existing, NULL);
+    else
+        cJSON_Delete(existing);
+    if (!mine)
+        return;
+    ci_allow(b, "secretsmanager:GetRandomPassword", ci_any(), NULL);
+    ci_allow(b, "secretsmanager:CreateSecret secretsmanager:DescribeSecret "
+             "secretsmanager:PutSecretValue secretsmanager:TagResource "
+             "secretsmanager:RestoreSecret secretsmanager:DeleteSecret",
+             ci_stack_secrets(b), NULL);
+}
+
 const res_kind res_kind_secret = {
     .name = "secret",
     .title = "secret",
@@ -354,4 +361,5 @@ const res_kind res_kind_secret = {
     .create = create,
     .remove = remove_secret,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

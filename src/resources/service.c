@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "app_internal.h"
+#include "ci_policy_internal.h"
 #include "clock.h"
 #include "elbv2.h"
 #include "service_internal.h"
@@ -17,10 +18,8 @@
 #include "storage_internal.h"
 #include "xalloc.h"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
         char *label = xasprintf("ECS service %s (%d × %s)", svc->name, svc->desired_count,
@@ -547,6 +546,17 @@ static const char *const replace_on[] = {"name", "cluster", NULL};
 /* a scaled service's count from the file: at creation only, autoscaling moves it after */
 static const char *const create_only[] = {"initial_count", "file_count_record", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine,
+                    "ecs:ListServices ecs:DescribeServices ecs:ListTasks ecs:DescribeTasks "
+                    "ecs:ListServiceDeployments ecs:DescribeServiceDeployments "
+                    "ecs:DescribeServiceRevisions elasticloadbalancing:DescribeTargetHealth",
+                    "ecs:CreateService ecs:UpdateService ecs:DeleteService ecs:TagResource "
+                    "ecs:StopServiceDeployment",
+                    ci_one(ci_arn(b, "ecs", 1, "service/%s/*", b->g->stack->name)), NULL);
+}
+
 const res_kind res_kind_service = {
     .name = "service",
     .title = "ECS service",
@@ -560,4 +570,5 @@ const res_kind res_kind_service = {
     .status = service_status,
     .unsettled = unsettled,
     .settle = settle,
+    .ci_grant = ci_grant,
 };

@@ -10,64 +10,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
-static void add_group(res_graph *g, const char *node, char *name, char *description,
-                      const char *label)
+/* The group sg/PREFIX-OWNER (sg/OWNER without a prefix) named `name` (taken), described
+ * "ecsdeploy stack STACK, WHAT OWNER" and labelled "security group of LABEL OWNER". */
+static void add_group(res_graph *g, const char *prefix, const char *owner, char *name,
+                      const char *what, const char *label)
 {
+    char *node = prefix ? xasprintf("%s-%s", prefix, owner) : xstrdup(owner);
+    char *text = xasprintf("security group of %s %s", label, owner);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", name);
+    char *description = xasprintf("ecsdeploy stack %s, %s %s", g->stack->name, what, owner);
     cJSON_AddStringToObject(d, "description", description);
     cJSON_AddItemToObject(d, "vpc", res_ref("vpc/main", "id"));
-    res_node *n = res_graph_add(g, &res_kind_sg, node, label, d);
+    res_node *n = res_graph_add(g, &res_kind_sg, node, text, d);
     res_node_depend(n, res_graph_find(g, "vpc/main"));
-    free(name);
     free(description);
+    free(text);
+    free(node);
+    free(name);
 }
 
-static int sg_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int sg_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nload_balancers; i++) {
         const char *lb = s->load_balancers[i].name;
-        char *node = xasprintf("lb-%s", lb);
-        char *label = xasprintf("security group of load balancer %s", lb);
-        add_group(g, node, stack_name_lb_group(s->name, lb),
-                  xasprintf("ecsdeploy stack %s, load balancer %s", s->name, lb), label);
-        free(node);
-        free(label);
+        add_group(g, "lb", lb, stack_name_lb_group(s->name, lb), "load balancer", "load balancer");
     }
     for (size_t i = 0; i < s->nservices; i++) {
         const char *svc = s->services[i].name;
-        char *label = xasprintf("security group of service %s", svc);
-        add_group(g, svc, stack_name_service_group(s->name, svc),
-                  xasprintf("ecsdeploy stack %s, service %s", s->name, svc), label);
-        free(label);
+        add_group(g, NULL, svc, stack_name_service_group(s->name, svc), "service", "service");
     }
     for (size_t i = 0; i < s->ndatabases; i++) {
         const char *db = s->databases[i].name;
-        if (s->databases[i].existing)
-            continue;
-        char *node = xasprintf("db-%s", db);
-        char *label = xasprintf("security group of database %s", db);
-        add_group(g, node, stack_name_database_group(s->name, db),
-                  xasprintf("ecsdeploy stack %s, database %s", s->name, db), label);
-        free(node);
-        free(label);
+        if (!s->databases[i].existing)
+            add_group(g, "db", db, stack_name_database_group(s->name, db), "database", "database");
     }
     for (size_t i = 0; i < s->nfile_systems; i++) {
         const char *fs = s->file_systems[i].name;
-        if (s->file_systems[i].existing)
-            continue;
-        char *node = xasprintf("efs-%s", fs);
-        char *label = xasprintf("security group of the mount targets of file system %s", fs);
-        add_group(g, node, stack_name_efs_group(s->name, fs),
-                  xasprintf("ecsdeploy stack %s, mount targets of file system %s", s->name, fs), label);
-        free(node);
-        free(label);
+        if (!s->file_systems[i].existing)
+            add_group(g, "efs", fs, stack_name_efs_group(s->name, fs),
+                      "mount targets of file system", "the mount targets of file system");
     }
     return 0;
 }
@@ -151,6 +138,13 @@ static int sg_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const sg_replace_on[] = {"name", "description", "vpc", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeSecurityGroups ec2:DescribeNetworkInterfaces",
+                 "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup "
+                 "ec2:AuthorizeSecurityGroupEgress ec2:RevokeSecurityGroupEgress");
+}
+
 const res_kind res_kind_sg = {
     .name = "sg",
     .title = "security group",
@@ -159,4 +153,5 @@ const res_kind res_kind_sg = {
     .create = sg_create,
     .remove = sg_remove,
     .replace_on = sg_replace_on,
+    .ci_grant = ci_grant,
 };

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -36,7 +37,7 @@ static void add_text(svc_strings *rules, const char *protocol, int from, int to,
 }
 
 /* The node of a group the rules name ("sg/…"), or NULL with a message. */
-static int depend_on_peers(res_graph *g, res_node *n, const svc_strings *rules, char *err, size_t errlen)
+static int depend_on_peers(res_graph *g, res_node *n, const svc_strings *rules)
 {
     for (size_t i = 0; i < rules->n; i++) {
         resnet_rule r;
@@ -44,11 +45,10 @@ static int depend_on_peers(res_graph *g, res_node *n, const svc_strings *rules, 
             continue;
         if (strncmp(r.peer, "sg/", 3) == 0) {
             res_node *peer = res_graph_find(g, r.peer);
-            if (!peer) {
-                snprintf(err, errlen, "%s: egress to %s: the stack has no such security group (a file "
-                         "system or database named in egress must be declared in the stack)", n->id, r.peer);
-                return -1;
-            }
+            if (!peer)
+                return res_graph_fail(g, "%s: egress to %s: the stack has no such security group (a "
+                                      "file system or database named in egress must be declared in "
+                                      "the stack)", n->id, r.peer);
             res_node_depend(n, peer);
         } else if (strcmp(r.peer, "vpc") == 0) {
             res_node_depend(n, res_graph_find(g, "vpc/main"));
@@ -103,7 +103,7 @@ static void lb_rules(const stack_model *s, const stack_load_balancer *lb, svc_st
         add_text(rules, "tcp", 443, 443, "0.0.0.0/0");
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
     svc_strings rules = {0};
     int restricted = 0;
@@ -116,7 +116,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         char *label = xasprintf("egress rules of service %s", svc->name);
         res_node *n = add_node(g, svc->name, label, &rules);
         free(label);
-        int rc = depend_on_peers(g, n, &rules, err, errlen);
+        int rc = depend_on_peers(g, n, &rules);
         svc_strings_free(&rules);
         if (rc != 0)
             return -1;
@@ -127,7 +127,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         char *group = xasprintf("lb-%s", lb->name);
         char *label = xasprintf("egress rules of load balancer %s", lb->name);
         res_node *n = add_node(g, group, label, &rules);
-        int rc = depend_on_peers(g, n, &rules, err, errlen);
+        int rc = depend_on_peers(g, n, &rules);
         free(group);
         free(label);
         svc_strings_free(&rules);
@@ -181,18 +181,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         if (!vpc && resnet_rules_name_vpc(n, "to"))
             rc = resnet_vpc_cidr(ctx, gr->vpc_id, &vpc, err);
         svc_strings texts = {0};
-        for (size_t k = 0; k < gr->negress; k++) {
-            char *peer = resnet_peer_text(&gr->egress[k], &ids, &nodes);
-            if (vpc && strcmp(peer, vpc) == 0) {
-                free(peer);
-                peer = xstrdup("vpc");
-            }
-            char *t = resnet_rule_text(gr->egress[k].protocol, gr->egress[k].from_port, gr->egress[k].to_port,
-                                       "to", peer);
-            svc_strings_add(&texts, t);
-            free(t);
-            free(peer);
-        }
+        resnet_permission_texts(gr->egress, gr->negress, "to", &ids, &nodes, vpc, &texts);
         if (rc == 0 && (!is_default(&texts) || (n && n->desired))) {
             cJSON *p = cJSON_CreateObject();
             cJSON_AddStringToObject(p, "group", gr->id);
@@ -278,6 +267,14 @@ static int remove_rules(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"group", NULL};
 
+/* a service's egress rules replace its group's allow-all */
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine, "ec2:DescribeSecurityGroupRules ec2:DescribeSecurityGroups",
+                    "ec2:AuthorizeSecurityGroupEgress ec2:RevokeSecurityGroupEgress",
+                    ci_one(ci_arn(b, "ec2", 1, "security-group/*")), ci_tagged(b));
+}
+
 const res_kind res_kind_sg_egress = {
     .name = "sg_egress",
     .title = "security group egress",
@@ -287,4 +284,5 @@ const res_kind res_kind_sg_egress = {
     .update = update,
     .remove = remove_rules,
     .replace_on = replace_on,
+    .ci_grant = ci_grant,
 };

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -50,10 +51,8 @@ static void existing_stores(const stack_model *s, const stack_service *svc, svc_
     }
 }
 
-static int sg_reach_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int sg_reach_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
         svc_strings stores;
@@ -258,6 +257,21 @@ static int sg_reach_remove(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const sg_reach_replace_on[] = {"source", NULL};
 static const char *const sg_reach_unordered[] = {"rules", NULL};
 
+/* rules in existing groups: those groups by id (they carry no tag of the stack) */
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "ec2:DescribeSecurityGroupRules ec2:DescribeSecurityGroups");
+    if (!mine)
+        return;
+    cJSON *groups = cJSON_CreateArray();
+    const stack_model *s = b->g->stack;
+    for (size_t i = 0; i < s->nservices; i++)
+        for (size_t k = 0; k < s->services[i].nreach; k++)
+            cJSON_AddItemToArray(groups, ci_arn(b, "ec2", 1, "security-group/%s",
+                                                s->services[i].reach[k].group));
+    ci_allow(b, "ec2:AuthorizeSecurityGroupIngress ec2:RevokeSecurityGroupIngress", groups, NULL);
+}
+
 const res_kind res_kind_sg_reach = {
     .name = "sg_reach",
     .title = "rules in existing security groups",
@@ -268,6 +282,7 @@ const res_kind res_kind_sg_reach = {
     .remove = sg_reach_remove,
     .replace_on = sg_reach_replace_on,
     .unordered = sg_reach_unordered,
+    .ci_grant = ci_grant,
 };
 
 /* The existing groups the rules `up` is about to add go into (the "sg-…" peers). */

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -55,10 +56,8 @@ static void allow_rules(const stack_service *svc, const stack_ingress *in, svc_s
         }
 }
 
-static void add_node(res_graph *g, const char *group, const char *label, svc_strings *rules)
+static void add_rules(res_graph *g, const char *group, const char *label, svc_strings *rules)
 {
-    if (rules->n == 0)
-        return;
     char *sg = xasprintf("sg/%s", group);
     cJSON *d = cJSON_CreateObject();
     cJSON_AddItemToObject(d, "group", res_ref(sg, "id"));
@@ -77,10 +76,22 @@ static void add_node(res_graph *g, const char *group, const char *label, svc_str
     free(sg);
 }
 
-static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+/* The rules into sg/PREFIX-OWNER (sg/OWNER without a prefix), labelled "WHAT OWNER", when
+ * there are any; the rules are emptied for the next group. */
+static void add_node(res_graph *g, const char *prefix, const char *owner, const char *what,
+                     svc_strings *rules)
 {
-    (void)err;
-    (void)errlen;
+    char *group = prefix ? xasprintf("%s-%s", prefix, owner) : xstrdup(owner);
+    char *label = xasprintf("%s %s", what, owner);
+    if (rules->n)
+        add_rules(g, group, label, rules);
+    free(label);
+    free(group);
+    svc_strings_free(rules);
+}
+
+static int sg_rules_build(res_graph *g, const stack_model *s)
+{
     svc_strings rules = {0};
     for (size_t i = 0; i < s->nload_balancers; i++) {
         const stack_load_balancer *lb = &s->load_balancers[i];
@@ -90,12 +101,7 @@ static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t 
             if (lb->nallow_cidrs == 0)
                 add_rule(&rules, "tcp", lb->listeners[l].port, "vpc");
         }
-        char *group = xasprintf("lb-%s", lb->name);
-        char *label = xasprintf("ingress rules of load balancer %s", lb->name);
-        add_node(g, group, label, &rules);
-        free(group);
-        free(label);
-        svc_strings_free(&rules);
+        add_node(g, "lb", lb->name, "ingress rules of load balancer", &rules);
     }
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
@@ -110,10 +116,7 @@ static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t 
         }
         for (size_t a = 0; a < svc->nallow_from; a++)
             allow_rules(svc, &svc->allow_from[a], &rules);
-        char *label = xasprintf("ingress rules of service %s", svc->name);
-        add_node(g, svc->name, label, &rules);
-        free(label);
-        svc_strings_free(&rules);
+        add_node(g, NULL, svc->name, "ingress rules of service", &rules);
     }
     for (size_t i = 0; i < s->ndatabases; i++) {
         const stack_database *db = &s->databases[i];
@@ -128,12 +131,7 @@ static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t 
                     add_rule(&rules, "tcp", db->port, peer);
                     free(peer);
                 }
-        char *group = xasprintf("db-%s", db->name);
-        char *label = xasprintf("ingress rules of database %s", db->name);
-        add_node(g, group, label, &rules);
-        free(group);
-        free(label);
-        svc_strings_free(&rules);
+        add_node(g, "db", db->name, "ingress rules of database", &rules);
     }
     /* NFS into a file system's mount targets from the services that mount it */
     for (size_t i = 0; i < s->nfile_systems; i++) {
@@ -144,12 +142,7 @@ static int sg_rules_build(res_graph *g, const stack_model *s, char *err, size_t 
                 add_rule(&rules, "tcp", 2049, peer);
                 free(peer);
             }
-        char *group = xasprintf("efs-%s", fs->name);
-        char *label = xasprintf("NFS rules of file system %s", fs->name);
-        add_node(g, group, label, &rules);
-        free(group);
-        free(label);
-        svc_strings_free(&rules);
+        add_node(g, "efs", fs->name, "NFS rules of file system", &rules);
     }
     return 0;
 }
@@ -160,18 +153,7 @@ static cJSON *group_rules(const ec2_security_group *g, const svc_strings *ids,
                           const svc_strings *nodes, const char *vpc)
 {
     svc_strings texts = {0};
-    for (size_t i = 0; i < g->ningress; i++) {
-        const ec2_permission *p = &g->ingress[i];
-        char *peer = resnet_peer_text(p, ids, nodes);
-        if (vpc && vpc[0] && strcmp(peer, vpc) == 0) {
-            free(peer);
-            peer = xstrdup("vpc");
-        }
-        char *t = resnet_rule_text(p->protocol, p->from_port, p->to_port, "from", peer);
-        svc_strings_add(&texts, t);
-        free(t);
-        free(peer);
-    }
+    resnet_permission_texts(g->ingress, g->ningress, "from", ids, nodes, vpc, &texts);
     cJSON *a = resnet_sorted_array(&texts);
     svc_strings_free(&texts);
     return a;
@@ -256,6 +238,14 @@ static int sg_rules_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const sg_rules_replace_on[] = {"group", NULL};
 
+/* ingress rules into the stack's own groups (tagged) */
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine, "ec2:DescribeSecurityGroupRules",
+                    "ec2:AuthorizeSecurityGroupIngress ec2:RevokeSecurityGroupIngress",
+                    ci_one(ci_arn(b, "ec2", 1, "security-group/*")), ci_tagged(b));
+}
+
 const res_kind res_kind_sg_rules = {
     .name = "sg_rules",
     .title = "security group rules",
@@ -265,4 +255,5 @@ const res_kind res_kind_sg_rules = {
     .update = sg_rules_update,
     .remove = sg_rules_remove,
     .replace_on = sg_rules_replace_on,
+    .ci_grant = ci_grant,
 };

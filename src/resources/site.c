@@ -28,6 +28,7 @@
 
 #include "app_internal.h"
 #include "bucket_internal.h"
+#include "ci_policy_internal.h"
 #include "clock.h"
 #include "dns_internal.h"
 #include "site_internal.h"
@@ -98,7 +99,7 @@ static void add_record(res_graph *g, res_node *site, const stack_site *x)
     free(what);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->nsites; i++) {
         const stack_site *x = &s->sites[i];
@@ -107,11 +108,10 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
         char *oac_id = xasprintf("oac/%s", x->name);
         res_node *bucket = res_graph_find(g, bucket_id), *oac = res_graph_find(g, oac_id);
         if (!b || !bucket || !oac) {
-            snprintf(err, errlen, "site %s: its bucket %s or origin access control is not in the "
-                     "graph", x->name, x->bucket);
             free(bucket_id);
             free(oac_id);
-            return -1;
+            return res_graph_fail(g, "site %s: its bucket %s or origin access control is not in the "
+                                  "graph", x->name, x->bucket);
         }
         cJSON *d = cJSON_CreateObject();
         char *comment = stack_name_site_comment(s->name, x->name);
@@ -457,6 +457,18 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const unordered[] = {"aliases", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    READS(b, "cloudfront:ListDistributions");
+    ci_allow(b, "cloudfront:GetDistribution cloudfront:ListTagsForResource",
+             ci_one(ci_arn(b, "cloudfront", 0, "distribution/*")), NULL);
+    if (mine)
+        ci_by_tag(b, "cloudfront:CreateDistribution cloudfront:TagResource",
+                  "cloudfront:GetDistributionConfig cloudfront:UpdateDistribution "
+                  "cloudfront:DeleteDistribution",
+                  ci_one(ci_arn(b, "cloudfront", 0, "distribution/*")));
+}
+
 const res_kind res_kind_site = {
     .name = "site",
     .title = "CloudFront site",
@@ -468,4 +480,5 @@ const res_kind res_kind_site = {
     .unordered = unordered,
     .status = status,
     .after_discover = after_discover,
+    .ci_grant = ci_grant,
 };

@@ -33,6 +33,13 @@ char *site_origin_bucket(const char *domain);
  * policy) is the stack's for: named STACK-SITE with the text "ecsdeploy STACK site SITE"
  * (its description or comment); a new string, or NULL when it is not the stack's. */
 char *site_owner(const char *stack, const char *name, const char *text);
+/* After creating such an object was refused because its name exists (AWS's error code in
+ * `code`) and the stack's one of that name was looked for (`found`: 1 found and read, 0
+ * none of the stack's, -1 the search failed, err set): 0 when found, else -1; when the
+ * name is someone else's, err (AWS_ERR_INPUT, `code`) says so: "the account already has
+ * WHAT named NAME ..." (what: "an origin access control"). */
+int site_adopted(int found, const char *code, const char *what, const char *name,
+                 aws_error *err);
 
 /* How to delete a CloudFront object a distribution may still name: read its ETag (*etag,
  * free()), then delete with it. */

@@ -124,6 +124,15 @@ cJSON *site_props(const cf_distribution *d, const char *bucket, const char *gran
     return p;
 }
 
+int site_adopted(int found, const char *code, const char *what, const char *name,
+                 aws_error *err)
+{
+    if (found == 0)
+        aws_error_set(err, AWS_ERR_INPUT, code, "the account already has %s named %s that is not "
+                      "this stack's; rename the site or the other one", what, name);
+    return found > 0 ? 0 : -1;
+}
+
 char *site_owner(const char *stack, const char *name, const char *text)
 {
     char *prefix = stack_name_site_comment(stack, "");

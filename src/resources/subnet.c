@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -25,10 +26,8 @@ static void add_external(res_graph *g, const char *tier, size_t i, const char *l
     res_node_depend(n, res_graph_find(g, "vpc/main"));
 }
 
-static int subnet_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int subnet_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     const stack_network *net = &s->network;
     res_node *vpc = res_graph_find(g, "vpc/main");
     if (net->mode == STACK_VPC_EXISTING) {
@@ -372,6 +371,13 @@ static int subnet_remove(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const subnet_replace_on[] = {"vpc", "cidr", "zone_index", NULL};
 static const char *const subnet_create_only[] = {"zone", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeSubnets ec2:DescribeAvailabilityZones", "ec2:CreateSubnet",
+                 "ec2:ModifySubnetAttribute ec2:DeleteSubnet "
+                 "ec2:AssociateSubnetCidrBlock ec2:DisassociateSubnetCidrBlock");
+}
+
 const res_kind res_kind_subnet = {
     .name = "subnet",
     .title = "subnet",
@@ -382,4 +388,5 @@ const res_kind res_kind_subnet = {
     .remove = subnet_remove,
     .replace_on = subnet_replace_on,
     .create_only = subnet_create_only,
+    .ci_grant = ci_grant,
 };

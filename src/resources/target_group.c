@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "elb_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -57,10 +58,8 @@ static void add_group(res_graph *g, const stack_service *svc, int alternate)
     free(name);
 }
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
         if (!svc->has_load_balancer)
@@ -301,6 +300,18 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const replace_on[] = {"name", "port", "protocol", "target_type", "vpc", NULL};
 
+/* a target group per service: told by its tags, so that the policy does not grow with them */
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_elb_reads(b);
+    if (!mine)
+        return;
+    ci_by_tag(b, "elasticloadbalancing:CreateTargetGroup elasticloadbalancing:AddTags",
+              "elasticloadbalancing:ModifyTargetGroup elasticloadbalancing:ModifyTargetGroupAttributes "
+              "elasticloadbalancing:DeleteTargetGroup elasticloadbalancing:RemoveTags",
+              ci_one(ci_arn(b, "elasticloadbalancing", 1, "targetgroup/*")));
+}
+
 const res_kind res_kind_target_group = {
     .name = "target_group",
     .title = "target group",
@@ -311,4 +322,5 @@ const res_kind res_kind_target_group = {
     .remove = remove_tg,
     .replace_on = replace_on,
     .status = status,
+    .ci_grant = ci_grant,
 };

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "app_internal.h"
+#include "ci_policy_internal.h"
 #include "ecs.h"
 #include "stack_names.h"
 #include "task_def_internal.h"
@@ -26,7 +27,7 @@
 
 extern const res_kind res_kind_task_def;
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->nservices; i++) {
         const stack_service *svc = &s->services[i];
@@ -36,7 +37,7 @@ static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
                                      family);
         n->model = svc;
         cJSON *doc = NULL;
-        if (task_def_document(g, n, svc, &doc, err, errlen) != 0) {
+        if (task_def_document(g, n, svc, &doc) != 0) {
             free(family);
             return -1;
         }
@@ -181,6 +182,14 @@ static const char *const replace_on[] = {"family", NULL};
 static const char *const create_only[] = {"document", "file_records", NULL};
 static const char *const documents[] = {"canonical", NULL};
 
+/* ECS takes no resource for registering and deregistering revisions */
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_reads_writes(b, mine,
+                    "ecs:ListTaskDefinitionFamilies ecs:ListTaskDefinitions ecs:DescribeTaskDefinition",
+                    "ecs:RegisterTaskDefinition ecs:DeregisterTaskDefinition", ci_any(), NULL);
+}
+
 const res_kind res_kind_task_def = {
     .name = "task_def",
     .title = "task definition",
@@ -194,4 +203,5 @@ const res_kind res_kind_task_def = {
     .documents = documents,
     .new_id_on_update = 1,
     .after_discover = task_def_use_service_revisions,
+    .ci_grant = ci_grant,
 };

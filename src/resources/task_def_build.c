@@ -251,8 +251,7 @@ static void merge(cJSON *into, const cJSON *from)
     }
 }
 
-int task_def_document(res_graph *g, res_node *n, const stack_service *svc, cJSON **out,
-                      char *err, size_t errlen)
+int task_def_document(res_graph *g, res_node *n, const stack_service *svc, cJSON **out)
 {
     cJSON *d = cJSON_CreateObject();
     char *family = stack_name_task_family(g->stack->name, svc->name);
@@ -288,10 +287,10 @@ int task_def_document(res_graph *g, res_node *n, const stack_service *svc, cJSON
     if (svc->task_definition_json) {
         cJSON *raw = cJSON_Parse(svc->task_definition_json);
         if (!cJSON_IsObject(raw)) {
-            snprintf(err, errlen, "service %s: task_definition_json is not a JSON object", svc->name);
             cJSON_Delete(raw);
             cJSON_Delete(d);
-            return -1;
+            return res_graph_fail(g, "service %s: task_definition_json is not a JSON object",
+                                  svc->name);
         }
         merge(d, raw);
         cJSON_Delete(raw);

@@ -11,10 +11,9 @@
 cJSON *task_def_template(res_graph *g, res_node *n, const char *tmpl);
 
 /* The RegisterTaskDefinition input of a service (references left in), depending n on
- * the nodes it refers to. -1 with a message when task_definition_json is not a JSON
+ * the nodes it refers to. -1 (res_graph_fail) when task_definition_json is not a JSON
  * object. New tree (cJSON_Delete). */
-int task_def_document(res_graph *g, res_node *n, const stack_service *svc, cJSON **out,
-                      char *err, size_t errlen);
+int task_def_document(res_graph *g, res_node *n, const stack_service *svc, cJSON **out);
 
 /* The node properties of a described revision: family, arn, revision, canonical. New tree. */
 cJSON *task_def_props(const ecs_task_definition *t);

@@ -11,13 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
-static int vpc_build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int vpc_build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     const stack_network *net = &s->network;
     cJSON *d = cJSON_CreateObject();
     res_node *n;
@@ -335,6 +334,13 @@ static int vpc_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const vpc_replace_on[] = {"cidr", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_ec2_grant(b, mine, "ec2:DescribeVpcs ec2:DescribeVpcAttribute ec2:DescribeAvailabilityZones",
+                 "ec2:CreateVpc", "ec2:ModifyVpcAttribute ec2:DeleteVpc "
+                 "ec2:AssociateVpcCidrBlock ec2:DisassociateVpcCidrBlock");
+}
+
 const res_kind res_kind_vpc = {
     .name = "vpc",
     .title = "VPC",
@@ -344,4 +350,5 @@ const res_kind res_kind_vpc = {
     .update = vpc_update,
     .remove = vpc_remove,
     .replace_on = vpc_replace_on,
+    .ci_grant = ci_grant,
 };

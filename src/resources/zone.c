@@ -17,13 +17,12 @@
 #include <string.h>
 
 #include "buf.h"
+#include "ci_policy_internal.h"
 #include "dns_internal.h"
 #include "xalloc.h"
 
-static int build(res_graph *g, const stack_model *s, char *err, size_t errlen)
+static int build(res_graph *g, const stack_model *s)
 {
-    (void)err;
-    (void)errlen;
     for (size_t i = 0; i < s->nzones; i++) {
         const stack_zone *z = &s->zones[i];
         cJSON *d = cJSON_CreateObject();
@@ -189,6 +188,17 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const replace_on[] = {"name", NULL};
 
+static void ci_grant(ci_builder *b, int mine)
+{
+    ci_dns_reads(b);
+    if (!mine)
+        return;
+    /* a zone the stack makes has no name the policy could know beforehand */
+    ci_allow(b, "route53:CreateHostedZone", ci_any(), NULL);
+    ci_allow(b, "route53:DeleteHostedZone route53:ChangeTagsForResource",
+             ci_r53_arn(b, "hostedzone/*"), NULL);
+}
+
 const res_kind res_kind_zone = {
     .name = "zone",
     .title = "hosted zone",
@@ -198,4 +208,5 @@ const res_kind res_kind_zone = {
     .remove = remove_zone,
     .replace_on = replace_on,
     .status = status,
+    .ci_grant = ci_grant,
 };

@@ -80,11 +80,10 @@ static void net_rebuild(net_run *r)
     r->g->stack = r->s;
     r->g->region = r->ctx.region;
     r->g->partition = "aws";
-    char msg[512];
     for (size_t i = 0; kinds[i]; i++) {
         const res_kind *k = res_kind_by_name(kinds[i]);
         ck_assert_msg(k != NULL, "kind %s is not registered", kinds[i]);
-        ck_assert_msg(k->build(r->g, r->s, msg, sizeof msg) == 0, "%s: %s", kinds[i], msg);
+        ck_assert_msg(k->build(r->g, r->s) == 0, "%s: %s", kinds[i], r->g->error);
     }
     r->ctx.graph = r->g;
 }
