@@ -294,7 +294,7 @@ START_TEST(every_kind_has_ci_permissions)
 {
     const char *missing = NULL;
     ck_assert_msg(ci_policy_covers(res_registry_get(), &missing),
-                  "kind %s has no row in src/resources/ci_policy.c", missing);
+                  "kind %s has no ci_grant (its grants in its own file)", missing);
 }
 END_TEST
 
