@@ -85,4 +85,47 @@ START_TEST(threads_share_one_client)
 }
 END_TEST
 
-FAKE_SUITE(aws_threads, NULL, NULL, 60, threads_share_one_client)
+static void *read_vpcs(void *arg)
+{
+    worker *w = arg;
+    cJSON *out = NULL;
+    aws_error err;
+    if (aws_ec2_call(w->c, "DescribeVpcs", NULL, NULL, &out, &err) == 0)
+        w->ok++;
+    else
+        aws_error_format(&err, w->last_error, sizeof w->last_error);
+    cJSON_Delete(out);
+    return NULL;
+}
+
+/* Shared reads (aws_client_share_reads): threads asking the same at once get one answer,
+ * sent once. The fake fails every DescribeVpcs after the first, without retries. */
+START_TEST(threads_share_one_read)
+{
+    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": [{\"service\": \"ec2\", "
+                                  "\"operation\": \"DescribeVpcs\", \"action\": \"error\", "
+                                  "\"status\": 503, \"skip\": 1}]}"), 0);
+    setenv("AWS_MAX_ATTEMPTS", "1", 1);
+    aws_client *c = fake_client();
+    unsetenv("AWS_MAX_ATTEMPTS");
+    aws_client_share_reads(c, 1);
+    pthread_t t[THREADS];
+    worker w[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (worker){c, 0, ""};
+        pthread_create(&t[i], NULL, read_vpcs, &w[i]);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_msg(w[i].ok == 1, "thread %d: %s", i, w[i].last_error);
+    }
+    aws_client_share_reads(c, 0);
+    cJSON *out = NULL;
+    aws_error err;
+    ck_assert_int_eq(aws_ec2_call(c, "DescribeVpcs", NULL, NULL, &out, &err), -1); /* sent */
+    aws_client_free(c);
+    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
+}
+END_TEST
+
+FAKE_SUITE(aws_threads, NULL, NULL, 60, threads_share_one_client, threads_share_one_read)
