@@ -96,7 +96,6 @@ struct lock_handle {
     pthread_cond_t wake;
     int stop;
     int quiet_take;  /* taken at the first try, or at the first try after making the bucket */
-    int made_bucket; /* the first try found no lock bucket, and this run made it */
     int marks;       /* a whole take: its release leaves the stack's mark */
 };
 
@@ -405,19 +404,19 @@ int lock_take(aws_client *c, const char *stack, const char *service, const char 
         handle_free(h);
         return -1;
     }
-    int rc = -1;
+    int rc = -1, made_bucket = 0; /* the first try found no lock bucket, and this run made it */
     for (int attempt = 1; attempt <= TAKE_ATTEMPTS; attempt++) {
         char *body = body_of(h);
         s3_condition cond = {.if_none_match = 1, .expected_owner = h->place.account};
         rc = s3_put_object_if(c, h->place.bucket, h->place.key, body, &cond, &h->etag, err);
         free(body);
         if (rc == 0) {
-            h->quiet_take = attempt == 1 || (attempt == 2 && h->made_bucket);
+            h->quiet_take = attempt == 1 || (attempt == 2 && made_bucket);
             break;
         }
         if (aws_error_is(err, AWS_IS_NOT_FOUND)) { /* no lock bucket yet */
             rc = make_bucket(h, err);
-            h->made_bucket = attempt == 1;
+            made_bucket = attempt == 1;
         } else if (aws_error_is(err, AWS_IS_EXISTS)) {
             rc = contend(h, held, took_over, err);
             if (rc == 0 || rc == 1 || rc < 0)
