@@ -38,7 +38,8 @@ NEVER = ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
          "iam:GetRolePolicy", "s3:GetBucketTagging", "s3:GetBucketEncryption",
          "s3:GetPublicAccessBlock", "s3:GetBucketCors", "s3:GetBucketPolicy",
          "s3:GetBucketVersioning", "s3:GetBucketLifecycleConfiguration",
-         "s3:DeleteBucketLifecycle", "s3:DeleteBucketCors", "elbv2:DescribeRules"]
+         "s3:DeleteBucketLifecycle", "s3:DeleteBucketCors", "elbv2:DescribeRules",
+         "ecs:DescribeTaskDefinition"]  # the bootstrap's exec reads it only to explain a failure
 # (read, the create after which it must not come)
 NOT_AFTER = [("logs:DescribeLogGroups", "logs:CreateLogGroup"),
              ("elbv2:DescribeTargetGroups", "elbv2:CreateTargetGroup"),
