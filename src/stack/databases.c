@@ -9,7 +9,6 @@
  * and the services' environment names. What only AWS knows (that a version is offered,
  * that an identifier exists) is checked by `up` before it writes anything.
  */
-#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -550,73 +549,6 @@ char *stack_database_static_value(const stack_model *s, const stack_ref *r)
     if (strcmp(r->attr, "user") == 0)
         return xstrdup(db->user);
     return NULL;
-}
-
-static void use_json(cJSON *o, const char *section, const stack_store_use *u, size_t n,
-                     size_t container)
-{
-    size_t mine = 0;
-    for (size_t i = 0; i < n; i++)
-        mine += u[i].container == container;
-    if (container > 0 && mine == 0)
-        return; /* a sidecar shows the section only when it uses one */
-    cJSON *m = cJSON_AddObjectToObject(o, section);
-    for (size_t i = 0; i < n; i++) {
-        if (u[i].container != container)
-            continue;
-        cJSON *x = cJSON_AddObjectToObject(m, u[i].name);
-        const char *keys[] = {"host", "port", "name", "user", "password"};
-        const char *vals[] = {u[i].host, u[i].port, u[i].db_name, u[i].user, u[i].password};
-        for (size_t k = 0; k < 5; k++)
-            if (vals[k])
-                cJSON_AddStringToObject(x, keys[k], vals[k]);
-    }
-}
-
-void stack_store_uses_json(cJSON *o, const stack_service *v, size_t container)
-{
-    use_json(o, "databases", v->databases, v->ndatabases, container);
-    use_json(o, "caches", v->caches, v->ncaches, container);
-}
-
-void stack_databases_json(cJSON *o, const stack_model *s)
-{
-    cJSON *m = cJSON_AddObjectToObject(o, "databases");
-    for (size_t i = 0; i < s->ndatabases; i++) {
-        const stack_database *db = &s->databases[i];
-        cJSON *x = cJSON_AddObjectToObject(m, db->name);
-        if (db->existing) {
-            cJSON_AddStringToObject(x, "existing", db->existing);
-        } else {
-            cJSON_AddStringToObject(x, "identifier", db->identifier);
-            cJSON_AddStringToObject(x, "engine", stack_db_engine_name(db->engine));
-            if (db->version)
-                cJSON_AddStringToObject(x, "version", db->version);
-            cJSON_AddStringToObject(x, "instance_class", db->instance_class);
-            cJSON_AddNumberToObject(x, "storage_gib", db->storage_gib);
-            cJSON_AddStringToObject(x, "storage_type", db->storage_type);
-            cJSON_AddBoolToObject(x, "multi_az", db->multi_az);
-            cJSON_AddStringToObject(x, "db_name", db->db_name);
-            cJSON_AddStringToObject(x, "user", db->user);
-            cJSON_AddNumberToObject(x, "port", db->port);
-            cJSON_AddNumberToObject(x, "backup_retention_days", db->backup_retention_days);
-            cJSON_AddBoolToObject(x, "deletion_protection", db->deletion_protection);
-            cJSON_AddBoolToObject(x, "keep", db->keep);
-            cJSON_AddBoolToObject(x, "final_snapshot", db->final_snapshot);
-            if (db->nsubnet_ids) {
-                cJSON *a = cJSON_AddArrayToObject(x, "subnets");
-                for (size_t k = 0; k < db->nsubnet_ids; k++)
-                    cJSON_AddItemToArray(a, cJSON_CreateString(db->subnet_ids[k]));
-            } else {
-                cJSON_AddStringToObject(x, "subnets", stack_tier_name(db->tier));
-            }
-        }
-    }
-    m = cJSON_AddObjectToObject(o, "caches");
-    for (size_t i = 0; i < s->ncaches; i++) {
-        cJSON *x = cJSON_AddObjectToObject(m, s->caches[i].name);
-        cJSON_AddStringToObject(x, "existing", s->caches[i].existing ? s->caches[i].existing : "");
-    }
 }
 
 static void uses_free(stack_store_use *u, size_t n)

@@ -172,15 +172,13 @@ void stack_decode_secret(stack_ctx *c, const stack_node *key, const stack_node *
 /* `generate:` (true, or a map of length and character classes) into a secret's settings
  * (source GENERATE). */
 void stack_decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec);
-/* file_systems: and parameter_store: (storage.c), their rules across sections, their
- * part of the JSON model, freeing them. */
+/* file_systems: and parameter_store: (storage.c), their rules across sections, freeing
+ * them (their part of the JSON model is in json.c, with the rest). */
 void stack_decode_file_system(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
                               size_t at);
 void stack_decode_parameter(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
                             size_t at);
 void stack_check_storage(stack_ctx *c);
-struct cJSON;
-void stack_storage_json(struct cJSON *o, const stack_model *s);
 void stack_storage_free(stack_model *s);
 void stack_decode_bucket(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
                          size_t at);
@@ -225,9 +223,6 @@ void stack_decode_store_uses(stack_ctx *c, const stack_node *n, stack_service *s
 void stack_databases_defaults(stack_ctx *c);
 void stack_check_databases(stack_ctx *c, const stack_node *root);
 char *stack_database_static_value(const stack_model *s, const stack_ref *r);
-struct cJSON;
-void stack_databases_json(struct cJSON *o, const stack_model *s);
-void stack_store_uses_json(struct cJSON *o, const stack_service *v, size_t container);
 void stack_databases_free(stack_model *s);
 void stack_store_uses_free(stack_service *v);
 /* 1 when the network has subnets of that tier (check.c). */
