@@ -551,36 +551,36 @@ char *stack_database_static_value(const stack_model *s, const stack_ref *r)
     return NULL;
 }
 
-static void uses_free(stack_store_use *u, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        char *f[] = {u[i].name, u[i].host, u[i].port, u[i].db_name, u[i].user, u[i].password};
-        for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
-            free(f[k]);
-    }
-    free(u);
-}
+static const stack_owned use_owned[] = {
+    STACK_OWNS(stack_store_use, name),
+    STACK_OWNS(stack_store_use, host),
+    STACK_OWNS(stack_store_use, port),
+    STACK_OWNS(stack_store_use, db_name),
+    STACK_OWNS(stack_store_use, user),
+    STACK_OWNS(stack_store_use, password),
+    STACK_OWNS_END};
+static const stack_owned database_owned[] = {
+    STACK_OWNS(stack_database, name),
+    STACK_OWNS(stack_database, existing),
+    STACK_OWNS(stack_database, identifier),
+    STACK_OWNS(stack_database, version),
+    STACK_OWNS(stack_database, instance_class),
+    STACK_OWNS(stack_database, storage_type),
+    STACK_OWNS(stack_database, db_name),
+    STACK_OWNS(stack_database, user),
+    STACK_OWNS_LIST(stack_database, subnet_ids, nsubnet_ids),
+    STACK_OWNS_END};
+static const stack_owned cache_owned[] = {STACK_OWNS(stack_cache, name),
+                                          STACK_OWNS(stack_cache, existing), STACK_OWNS_END};
 
 void stack_store_uses_free(stack_service *v)
 {
-    uses_free(v->databases, v->ndatabases);
-    uses_free(v->caches, v->ncaches);
+    stack_free_items(v->databases, v->ndatabases, sizeof *v->databases, use_owned);
+    stack_free_items(v->caches, v->ncaches, sizeof *v->caches, use_owned);
 }
 
 void stack_databases_free(stack_model *s)
 {
-    for (size_t i = 0; i < s->ndatabases; i++) {
-        stack_database *db = &s->databases[i];
-        char *f[] = {db->name, db->existing, db->identifier, db->version, db->instance_class,
-                     db->storage_type, db->db_name, db->user};
-        for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
-            free(f[k]);
-        stack_strlist_free(db->subnet_ids, db->nsubnet_ids);
-    }
-    free(s->databases);
-    for (size_t i = 0; i < s->ncaches; i++) {
-        free(s->caches[i].name);
-        free(s->caches[i].existing);
-    }
-    free(s->caches);
+    stack_free_items(s->databases, s->ndatabases, sizeof *s->databases, database_owned);
+    stack_free_items(s->caches, s->ncaches, sizeof *s->caches, cache_owned);
 }

@@ -172,6 +172,24 @@ void stack_decode_secret(stack_ctx *c, const stack_node *key, const stack_node *
 /* `generate:` (true, or a map of length and character classes) into a secret's settings
  * (source GENERATE). */
 void stack_decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec);
+/* ---- freeing the model (model.c) ------------------------------------------------- */
+
+/* What a struct of the model owns, one row a member: a string, or a list of strings with
+ * its count; the model's free functions free by these tables. */
+typedef enum { STACK_OWN_END, STACK_OWN_STR, STACK_OWN_LIST } stack_own_kind;
+typedef struct {
+    stack_own_kind kind;
+    size_t off;   /* offsetof the char * (STR) or char ** (LIST) */
+    size_t count; /* LIST: offsetof its size_t count */
+} stack_owned;
+#define STACK_OWNS(T, f) {STACK_OWN_STR, offsetof(T, f), 0}
+#define STACK_OWNS_LIST(T, f, n) {STACK_OWN_LIST, offsetof(T, f), offsetof(T, n)}
+#define STACK_OWNS_END {STACK_OWN_END, 0, 0}
+/* Free what the struct at p owns, by the table `owned` (p itself stays). */
+void stack_free_owned(void *p, const stack_owned *owned);
+/* The same for each of the n items of `size` bytes at items, then the array. */
+void stack_free_items(void *items, size_t n, size_t size, const stack_owned *owned);
+
 /* file_systems: and parameter_store: (storage.c), their rules across sections, freeing
  * them (their part of the JSON model is in json.c, with the rest). */
 void stack_decode_file_system(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,

@@ -421,35 +421,43 @@ void stack_check_storage(stack_ctx *c)
 
 /* ---- freeing ------------------------------------------------------------------------- */
 
+static const stack_owned file_system_owned[] = {
+    STACK_OWNS(stack_file_system, name),
+    STACK_OWNS(stack_file_system, existing),
+    STACK_OWNS(stack_file_system, performance_mode),
+    STACK_OWNS(stack_file_system, throughput_mode),
+    STACK_OWNS(stack_file_system, kms_key),
+    STACK_OWNS_END};
+static const stack_owned access_point_owned[] = {
+    STACK_OWNS(stack_access_point, name),
+    STACK_OWNS(stack_access_point, path),
+    STACK_OWNS(stack_access_point, permissions),
+    STACK_OWNS_END};
+static const stack_owned parameter_owned[] = {
+    STACK_OWNS(stack_ssm_parameter, name),
+    STACK_OWNS(stack_ssm_parameter, ssm_name),
+    STACK_OWNS(stack_ssm_parameter, type),
+    STACK_OWNS(stack_ssm_parameter, value),
+    STACK_OWNS(stack_ssm_parameter, path),
+    STACK_OWNS(stack_ssm_parameter, generator.exclude),
+    STACK_OWNS(stack_ssm_parameter, kms_key),
+    STACK_OWNS(stack_ssm_parameter, description),
+    STACK_OWNS_END};
+
 void stack_storage_free(stack_model *s)
 {
     for (size_t i = 0; i < s->nfile_systems; i++) {
         stack_file_system *fs = &s->file_systems[i];
-        free(fs->name);
-        free(fs->existing);
-        free(fs->performance_mode);
-        free(fs->throughput_mode);
-        free(fs->kms_key);
-        for (size_t j = 0; j < fs->naccess_points; j++) {
-            free(fs->access_points[j].name);
-            free(fs->access_points[j].path);
-            free(fs->access_points[j].permissions);
-        }
-        free(fs->access_points);
+        stack_free_owned(fs, file_system_owned);
+        stack_free_items(fs->access_points, fs->naccess_points, sizeof *fs->access_points,
+                         access_point_owned);
     }
     free(s->file_systems);
     for (size_t i = 0; i < s->nssm_parameters; i++) {
         stack_ssm_parameter *p = &s->ssm_parameters[i];
-        free(p->name);
-        free(p->ssm_name);
-        free(p->type);
         if (p->value) /* may be a secret: wiped before it goes back to the allocator */
             explicit_bzero(p->value, strlen(p->value));
-        free(p->value);
-        free(p->path);
-        free(p->generator.exclude);
-        free(p->kms_key);
-        free(p->description);
     }
-    free(s->ssm_parameters);
+    stack_free_items(s->ssm_parameters, s->nssm_parameters, sizeof *s->ssm_parameters,
+                     parameter_owned);
 }
