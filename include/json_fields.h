@@ -49,8 +49,11 @@ void util_json_write(struct cJSON *o, const util_json_field *fields, const void 
 /* util_json_write into a new object, the member `name` of o; returns it (owned by o). */
 struct cJSON *util_json_object(struct cJSON *o, const char *name, const util_json_field *fields,
                                const void *in);
-/* The array `name` of o with an object for each of the n structs of `size` bytes at items,
- * written with fields; returns the array (owned by o). */
+/* Append to the array a an object for each of the n structs of `size` bytes at items,
+ * written with fields. */
+void util_json_items(struct cJSON *a, const util_json_field *fields, const void *items, size_t size,
+                     size_t n);
+/* util_json_items into a new array, the member `name` of o; returns it (owned by o). */
 struct cJSON *util_json_array(struct cJSON *o, const char *name, const util_json_field *fields,
                               const void *items, size_t size, size_t n);
 

@@ -299,8 +299,7 @@ static const util_json_field capacity_fields[] = {
 cJSON *stack_capacity_json(const stack_capacity *cap, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++)
-        util_json_write(new_item(a), capacity_fields, &cap[i]);
+    util_json_items(a, capacity_fields, cap, sizeof *cap, n);
     return a;
 }
 

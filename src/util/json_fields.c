@@ -61,14 +61,20 @@ cJSON *util_json_object(cJSON *o, const char *name, const util_json_field *field
     return x;
 }
 
-cJSON *util_json_array(cJSON *o, const char *name, const util_json_field *fields, const void *items,
-                       size_t size, size_t n)
+void util_json_items(cJSON *a, const util_json_field *fields, const void *items, size_t size,
+                     size_t n)
 {
-    cJSON *a = cJSON_AddArrayToObject(o, name);
     for (size_t i = 0; i < n; i++) {
         cJSON *x = cJSON_CreateObject();
         util_json_write(x, fields, (const char *)items + i * size);
         cJSON_AddItemToArray(a, x);
     }
+}
+
+cJSON *util_json_array(cJSON *o, const char *name, const util_json_field *fields, const void *items,
+                       size_t size, size_t n)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, name);
+    util_json_items(a, fields, items, size, n);
     return a;
 }
