@@ -124,6 +124,24 @@ int stack_decode_list(stack_ctx *c, const stack_node *l, const stack_list *d, vo
  * with `keys` when keys is not NULL). */
 void stack_each_item(stack_ctx *c, const stack_node *map, const char *key,
                      const char *const *keys, stack_list_fn fn, stack_service *svc);
+/* A map of named entries (a container's environment:, ulimits:, the blocks below), read
+ * entry by entry. */
+typedef struct {
+    const char *key;     /* its key, the path segment */
+    const char *not_map; /* the error when it is no mapping; NULL: stack_want_map's */
+    const char *empty;   /* reported for an empty map (which is then read as one); NULL: fine */
+    size_t max;          /* more entries than this is an error: "N WHAT, more than the */
+    const char *what;    /* MAX WHY" */
+    const char *why;
+    size_t size;         /* > 0: the size of an item of the array made for them */
+} stack_entries;
+typedef void (*stack_entry_fn)(stack_ctx *c, const stack_node *key, const stack_node *value,
+                               void *ud);
+/* Decode the map n (NULL: nothing) as d says, the path at d->key: *items (when d->size) a
+ * new zeroed array of n's size plus one, then fn for each entry, the path at its key. 1, or
+ * 0 when n is NULL or after reporting that it is no such map (then *items is untouched). */
+int stack_decode_entries(stack_ctx *c, const stack_node *n, const stack_entries *d, void **items,
+                         stack_entry_fn fn, void *ud);
 /* A map of named blocks: a section of the file ("secrets:", "load_balancers:") or of a
  * block (a file system's "access_points:"). */
 typedef struct {
