@@ -91,11 +91,9 @@ SVC_DEFINE_FREE(ecs_cluster_free, ecs_cluster, cluster_shape)
 int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
                        aws_error *err)
 {
-    if (!in || !in->name) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
-                      "CreateCluster needs a cluster name");
-        return -1;
-    }
+    if (!in || !in->name)
+        return svc_refuse(err, "InvalidParameterException",
+                          "CreateCluster needs a cluster name");
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "clusterName", in->name);
     if (in->tags && in->tags->n)
@@ -121,11 +119,9 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
 int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
                        aws_error *err)
 {
-    if (!in || !in->name) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
-                      "UpdateCluster needs the cluster name");
-        return -1;
-    }
+    if (!in || !in->name)
+        return svc_refuse(err, "InvalidParameterException",
+                          "UpdateCluster needs the cluster name");
     cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "cluster", in->name);
     if (in->container_insights) {

@@ -198,22 +198,18 @@ static int service_call(aws_client *c, const char *op, cJSON *j, ecs_service *ou
 int ecs_create_service(aws_client *c, const ecs_service_input *in, ecs_service *out,
                        aws_error *err)
 {
-    if (!in || !in->name) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
-                      "CreateService needs a service name");
-        return -1;
-    }
+    if (!in || !in->name)
+        return svc_refuse(err, "InvalidParameterException",
+                          "CreateService needs a service name");
     return service_call(c, "CreateService", service_json(in, 1), out, err);
 }
 
 int ecs_update_service(aws_client *c, const ecs_service_input *in, ecs_service *out,
                        aws_error *err)
 {
-    if (!in || !in->name) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
-                      "UpdateService needs the service name or ARN");
-        return -1;
-    }
+    if (!in || !in->name)
+        return svc_refuse(err, "InvalidParameterException",
+                          "UpdateService needs the service name or ARN");
     return service_call(c, "UpdateService", service_json(in, 0), out, err);
 }
 

@@ -39,11 +39,9 @@ static cJSON *named(const char *role)
 int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *out,
                     aws_error *err)
 {
-    if (!in || !in->name || !in->trust_policy) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidInput",
-                      "CreateRole needs a role name and a trust policy document");
-        return -1;
-    }
+    if (!in || !in->name || !in->trust_policy)
+        return svc_refuse(err, "InvalidInput",
+                          "CreateRole needs a role name and a trust policy document");
     cJSON *j = named(in->name);
     cJSON_AddStringToObject(j, "AssumeRolePolicyDocument", in->trust_policy);
     svc_add_str(j, "Path", in->path);

@@ -346,11 +346,9 @@ int r53_list_tags(aws_client *c, const char *zone_id, svc_tags *out, aws_error *
 int r53_list_tags_many(aws_client *c, const char *const *zone_ids, size_t n, svc_tags *out,
                        aws_error *err)
 {
-    if (n > R53_TAGS_AT_ONCE) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidInput", "at most %d zones in one tag list, not %zu",
-                      R53_TAGS_AT_ONCE, n);
-        return -1;
-    }
+    if (n > R53_TAGS_AT_ONCE)
+        return svc_refuse(err, "InvalidInput", "at most %d zones in one tag list, not %zu",
+                          R53_TAGS_AT_ONCE, n);
     memset(out, 0, n * sizeof *out);
     if (n == 0)
         return 0;

@@ -3,6 +3,8 @@
  * service's spelling going out; strings, string lists and tags copied out of answers. */
 #include "svc_json_internal.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +31,17 @@ int svc_call_end(int rc, const char *op, int flags, cJSON *answer, cJSON **out,
     if (out)
         *out = answer;
     return rc;
+}
+
+int svc_refuse(aws_error *err, const char *code, const char *fmt, ...)
+{
+    char msg[sizeof err->message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    aws_error_set(err, AWS_ERR_INPUT, code, "%s", msg);
+    return -1;
 }
 
 int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,

@@ -37,6 +37,12 @@ enum {
  * to delete it (wiped with SVC_WIPE). Returns rc. */
 int svc_call_end(int rc, const char *op, int flags, cJSON *answer, cJSON **out,
                  aws_error *err);
+/* Refuse an input before any call is made: err set to AWS_ERR_INPUT with code and the
+ * message formatted from fmt; returns -1, so that a check reads
+ *     if (!in || !in->name)
+ *         return svc_refuse(err, "InvalidParameterException", "CreateX needs a name"); */
+int svc_refuse(aws_error *err, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Call service's op with in (owned, deleted); *out the answer (cJSON_Delete; NULL when
  * the call fails), or out NULL to discard it. */
 int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,
