@@ -195,22 +195,26 @@ static int service_call(aws_client *c, const char *op, cJSON *j, ecs_service *ou
     return 0;
 }
 
+/* CreateService (create) or UpdateService, which need a name (need says it). */
+static int service_write(aws_client *c, const char *op, const char *need,
+                         const ecs_service_input *in, int create, ecs_service *out,
+                         aws_error *err)
+{
+    if (!in || !in->name)
+        return svc_refuse(err, "InvalidParameterException", "%s needs %s", op, need);
+    return service_call(c, op, service_json(in, create), out, err);
+}
+
 int ecs_create_service(aws_client *c, const ecs_service_input *in, ecs_service *out,
                        aws_error *err)
 {
-    if (!in || !in->name)
-        return svc_refuse(err, "InvalidParameterException",
-                          "CreateService needs a service name");
-    return service_call(c, "CreateService", service_json(in, 1), out, err);
+    return service_write(c, "CreateService", "a service name", in, 1, out, err);
 }
 
 int ecs_update_service(aws_client *c, const ecs_service_input *in, ecs_service *out,
                        aws_error *err)
 {
-    if (!in || !in->name)
-        return svc_refuse(err, "InvalidParameterException",
-                          "UpdateService needs the service name or ARN");
-    return service_call(c, "UpdateService", service_json(in, 0), out, err);
+    return service_write(c, "UpdateService", "the service name or ARN", in, 0, out, err);
 }
 
 int ecs_error_role_not_ready(const aws_error *err)
