@@ -97,8 +97,8 @@ static int cluster_write(aws_client *c, const char *op, const char *need,
     if (!in || !in->name)
         return svc_refuse(err, "InvalidParameterException", "%s needs %s", op, need);
     cJSON *j = svc_input(create ? "clusterName" : "cluster", in->name);
-    if (create && in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "tags", svc_tags_json(in->tags, "key", "value"));
+    if (create)
+        svc_add_tags(j, "tags", in->tags, "key", "value");
     if (in->container_insights) {
         cJSON *s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "name", "containerInsights");

@@ -59,8 +59,7 @@ static cJSON *volume_json(const ecs_volume_config *v)
     if ((v->tags && v->tags->n) || v->propagate_tags) {
         cJSON *ts = cJSON_CreateObject();
         cJSON_AddStringToObject(ts, "resourceType", "volume");
-        if (v->tags && v->tags->n)
-            cJSON_AddItemToObject(ts, "tags", svc_tags_json(v->tags, "key", "value"));
+        svc_add_tags(ts, "tags", v->tags, "key", "value");
         svc_add_str(ts, "propagateTags", v->propagate_tags);
         cJSON_AddItemToArray(cJSON_AddArrayToObject(m, "tagSpecifications"), ts);
     }
@@ -145,8 +144,7 @@ static cJSON *service_json(const ecs_service_input *in, int create)
         svc_add_str(j, "clientToken", in->client_token);
         if (!in->send_capacity)
             svc_add_str(j, "launchType", in->launch_type);
-        if (in->tags && in->tags->n)
-            cJSON_AddItemToObject(j, "tags", svc_tags_json(in->tags, "key", "value"));
+        svc_add_tags(j, "tags", in->tags, "key", "value");
     }
     if (in->send_capacity)
         cJSON_AddItemToObject(j, "capacityProviderStrategy", ecs_capacity_json_(in->capacity, in->n_capacity));

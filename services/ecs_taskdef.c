@@ -56,8 +56,7 @@ int ecs_register_task_definition(aws_client *c, const cJSON *def, const svc_tags
     cJSON *j = cJSON_Duplicate(def, 1), *o;
     if (tags) {
         cJSON_DeleteItemFromObjectCaseSensitive(j, "tags");
-        if (tags->n)
-            cJSON_AddItemToObject(j, "tags", svc_tags_json(tags, "key", "value"));
+        svc_add_tags(j, "tags", tags, "key", "value");
     }
     svc_lookup g = {.c = c, .in = j};
     aws_lost_answer guard = {find_registered, &g};

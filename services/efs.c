@@ -191,8 +191,7 @@ int efs_create_file_system(aws_client *c, const efs_create_fs_in *in, efs_file_s
     }
     if (in->backup)
         cJSON_AddBoolToObject(j, "Backup", 1);
-    if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
+    svc_add_tags(j, "Tags", in->tags, "Key", "Value");
     svc_lookup f = {.c = c, .id = in->creation_token};
     aws_lost_answer guard = {find_fs, &f};
     int rc = efsi_call(c, &create_fs, j, &guard, &resp, err);

@@ -125,8 +125,7 @@ int efs_create_access_point(aws_client *c, const efs_create_ap_in *in, efs_acces
             cJSON_AddStringToObject(ci, "Permissions", in->creation_info->permissions);
         }
     }
-    if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
+    svc_add_tags(j, "Tags", in->tags, "Key", "Value");
     svc_lookup f = {.c = c, .id = in->file_system_id, .id2 = in->client_token};
     aws_lost_answer guard = {find_access_point, &f};
     int rc = efsi_call(c, &create_ap, j, &guard, &resp, err);

@@ -34,10 +34,3 @@ int elbv2i_describe(aws_client *c, const char *action, cJSON *in, const char *it
 {
     return svc_list(c, &elbv2_api, action, in, items, page_size, shape, out, n, err);
 }
-
-void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags)
-{
-    if (!tags || tags->n == 0)
-        return;
-    cJSON_AddItemToObject(in, name, svc_tags_json(tags, "Key", "Value"));
-}

@@ -16,9 +16,6 @@ int elbv2i_describe(aws_client *c, const char *action, cJSON *in, const char *it
                     int page_size, const svc_shape *shape, void **out, size_t *n,
                     aws_error *err);
 
-/* Add Tags [{Key, Value}] when tags has any. */
-void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags);
-
 /* Actions and conditions: encode into a new array (NULL with err on bad input); their
  * tables. */
 cJSON *elbv2i_encode_actions(const elbv2_action *a, size_t n, aws_error *err);

@@ -46,7 +46,7 @@ static cJSON *listener_input(const elbv2_listener_in *in, int create, aws_error 
         cJSON_AddItemToObject(req, "DefaultActions", acts);
     }
     if (create)
-        elbv2i_add_tags(req, "Tags", in->tags);
+        svc_add_tags(req, "Tags", in->tags, "Key", "Value");
     return req;
 }
 
@@ -180,7 +180,7 @@ int elbv2_create_rule(aws_client *c, const char *listener_arn, int priority,
         aws_error_prefix(err, "CreateRule: ");
         return -1;
     }
-    elbv2i_add_tags(req, "Tags", tags);
+    svc_add_tags(req, "Tags", tags, "Key", "Value");
     return svc_call_read(elbv2i_call, c, "CreateRule", req, "Rules.0", &rule_shape, out, err);
 }
 

@@ -53,7 +53,7 @@ int elbv2_create_target_group(aws_client *c, const elbv2_tg_in *in, elbv2_tg *ou
     cJSON *req = svc_input("Name", in->name);
     svc_write(req, tg_in_fields, in);
     svc_write(req, health_check_fields, &in->health);
-    elbv2i_add_tags(req, "Tags", in->tags);
+    svc_add_tags(req, "Tags", in->tags, "Key", "Value");
     return svc_call_read(elbv2i_call, c, "CreateTargetGroup", req, "TargetGroups.0", &tg_shape, out,
                          err);
 }

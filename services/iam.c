@@ -48,8 +48,7 @@ int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *ou
     svc_add_str(j, "Description", in->description);
     if (in->max_session_duration > 0)
         cJSON_AddNumberToObject(j, "MaxSessionDuration", (double)in->max_session_duration);
-    if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
+    svc_add_tags(j, "Tags", in->tags, "Key", "Value");
     return svc_call_read(iam_call_, c, "CreateRole", j, "Role", &role_shape, out, err);
 }
 

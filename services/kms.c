@@ -48,8 +48,7 @@ int kms_generate_data_key(aws_client *c, const char *key_id, int number_of_bytes
     cJSON *in = cJSON_CreateObject(), *o = NULL;
     cJSON_AddStringToObject(in, "KeyId", key_id);
     cJSON_AddNumberToObject(in, "NumberOfBytes", number_of_bytes);
-    if (context && context->n)
-        cJSON_AddItemToObject(in, "EncryptionContext", svc_tags_map_json(context));
+    svc_add_tags(in, "EncryptionContext", context, NULL, NULL);
     int rc = aws_json_call(c, "kms", "GenerateDataKey", in, &o, err);
     cJSON_Delete(in);
     if (rc != 0)

@@ -66,12 +66,6 @@ void rdsi_add_strings(cJSON *in, const char *name, const char *const *list)
         svc_add_strings(in, name, list);
 }
 
-void rdsi_add_tags(cJSON *in, const svc_tags *tags)
-{
-    if (tags && tags->n)
-        cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
-}
-
 const cJSON *rdsi_first(const cJSON *obj, const char *name)
 {
     return cJSON_GetArrayItem(aws_json_array(obj, name), 0);

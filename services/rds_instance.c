@@ -140,7 +140,7 @@ static cJSON *create_input(const rds_instance_in *in)
     if (in->backup_retention_days)
         cJSON_AddNumberToObject(j, "BackupRetentionPeriod",
                                 in->backup_retention_days < 0 ? 0 : in->backup_retention_days);
-    rdsi_add_tags(j, in->tags);
+    svc_add_tags(j, "Tags", in->tags, "Key", "Value");
     return j;
 }
 

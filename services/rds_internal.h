@@ -22,8 +22,6 @@ int rdsi_call_read(aws_client *c, const char *action, cJSON *in, const aws_lost_
                    const char *member, const svc_shape *shape, void *out, aws_error *err);
 /* Add a string list from a NULL-terminated array (nothing when NULL; [] when empty). */
 void rdsi_add_strings(cJSON *in, const char *name, const char *const *list);
-/* Add Tags [{Key, Value}] when tags has any. */
-void rdsi_add_tags(cJSON *in, const svc_tags *tags);
 /* The first element of the array member, or NULL. */
 const cJSON *rdsi_first(const cJSON *obj, const char *name);
 /* 1 when every tag of want is in the TagList of item (an RDS answer's element). */

@@ -54,7 +54,7 @@ int sd_create_service(aws_client *c, const sd_service_in *in, sd_service *out, a
     cJSON_AddItemToArray(cJSON_AddArrayToObject(dns, "DnsRecords"), rec);
     if (in->custom_health)
         cJSON_AddObjectToObject(req, "HealthCheckCustomConfig");
-    sdi_add_tags(req, in->tags);
+    svc_add_tags(req, "Tags", in->tags, "Key", "Value");
     return svc_call_read(sdi_call, c, "CreateService", req, "Service", &service_shape, out, err);
 }
 

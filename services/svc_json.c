@@ -101,6 +101,14 @@ cJSON *svc_tags_json(const svc_tags *tags, const char *key, const char *value)
     return arr;
 }
 
+void svc_add_tags(cJSON *obj, const char *name, const svc_tags *tags, const char *key,
+                  const char *value)
+{
+    if (tags && tags->n)
+        cJSON_AddItemToObject(obj, name, key ? svc_tags_json(tags, key, value)
+                                             : svc_tags_map_json(tags));
+}
+
 cJSON *svc_tags_map_json(const svc_tags *tags)
 {
     cJSON *m = cJSON_CreateObject();

@@ -98,6 +98,10 @@ cJSON *svc_array_json(const char *const *items, size_t n);
 cJSON *svc_strings_json(const svc_strings *s);
 /* Add a member `name`: the strings of a NULL-terminated list, only when it has any. */
 void svc_add_strings(cJSON *obj, const char *name, const char *const *list);
+/* Add a member `name`: the tags (may be NULL) as {key, value} objects in the service's
+ * spelling (key NULL: as a map, see svc_tags_map_json), only when there are any. */
+void svc_add_tags(cJSON *obj, const char *name, const svc_tags *tags, const char *key,
+                  const char *value);
 /* A new array of the tags (may be NULL) as {key: k, value: v}, in the member names the
  * service spells ("Key"/"Value", "key"/"value"); a missing value is sent as "". */
 cJSON *svc_tags_json(const svc_tags *tags, const char *key, const char *value);
