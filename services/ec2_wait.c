@@ -36,14 +36,6 @@ static const wait_kind nat_available = {"NAT gateway", NAT_DESCRIBE, "state", "a
 static const wait_kind nat_deleted = {"NAT gateway", NAT_DESCRIBE, "state", "deleted",
                                       "be deleted", NULL, NULL, 1, 40, 15};
 
-static int one_of(const char *s, const char *const *list)
-{
-    for (size_t k = 0; list && list[k]; k++)
-        if (strcmp(s, list[k]) == 0)
-            return 1;
-    return 0;
-}
-
 typedef struct {
     aws_client *c;
     const char *id;
@@ -68,7 +60,7 @@ static int id_poll(void *ctx, char *state, size_t size, aws_error *err)
     const char *now = !first ? "not found" : k->state ? aws_json_str(first, k->state) : "exists";
     snprintf(state, size, "%s", now ? now : "");
     int rc = !first ? k->gone_ok : strcmp(state, k->want) == 0;
-    if (first && !rc && one_of(state, k->fail)) {
+    if (first && !rc && svc_state_in(state, k->fail)) {
         const char *code = aws_json_str(first, "failureCode");
         const char *why = aws_json_str(first, "failureMessage");
         aws_error_set(err, AWS_ERR_SERVICE, code && *code ? code : k->fail_code,

@@ -62,14 +62,6 @@ static const rds_waiter instance_available = {"DB instance", see_instance, 0, 0,
 static const rds_waiter instance_deleted = {"DB instance", see_instance, 0, 1, fail_deleted};
 static const rds_waiter snapshot_available = {"DB snapshot", see_snapshot, 1, 0, fail_available};
 
-static int one_of(const char *s, const char *const *list)
-{
-    for (size_t k = 0; list[k]; k++)
-        if (strcmp(s, list[k]) == 0)
-            return 1;
-    return 0;
-}
-
 typedef struct {
     aws_client *c;
     const char *id;
@@ -96,7 +88,7 @@ static int poll(void *ctx, char *state, size_t size, aws_error *err)
         snprintf(state, size, "%s", s.status);
     if (!k->want_gone && strcmp(s.status, "available") == 0)
         return 1;
-    if (one_of(s.status, k->fail)) {
+    if (svc_state_in(s.status, k->fail)) {
         aws_error_set(err, AWS_ERR_SERVICE, "WaiterFailed", "%s %s is %s: it will not become %s",
                       k->what, s.id, s.status, k->want_gone ? "deleted" : "available");
         return -1;

@@ -256,6 +256,8 @@ int svc_call_str(svc_call_fn call, aws_client *c, const char *op, cJSON *in, con
  * (emptied first): {key, value} objects in the service's spelling, or (key NULL) a map. */
 int svc_call_tags(svc_call_fn call, aws_client *c, const char *op, cJSON *in, const char *name,
                   const char *key, const char *value, svc_tags *out, aws_error *err);
+/* Whether a waiter's state is one of the NULL-ended list (a NULL list has none). */
+int svc_state_in(const char *state, const char *const *list);
 /* Read every element of items (a list of answers' items, deleted) into the list
  * {*out, *n}, which is emptied first; 0. */
 int svc_read_items(cJSON *items, const svc_shape *s, void **out, size_t *n);
