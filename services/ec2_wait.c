@@ -36,15 +36,9 @@ static const wait_kind nat_available = {"NAT gateway", NAT_DESCRIBE, "state", "a
 static const wait_kind nat_deleted = {"NAT gateway", NAT_DESCRIBE, "state", "deleted",
                                       "be deleted", NULL, NULL, 1, 40, 15};
 
-typedef struct {
-    aws_client *c;
-    const char *id;
-    const wait_kind *kind;
-} id_wait;
-
 static int id_poll(void *ctx, char *state, size_t size, aws_error *err)
 {
-    id_wait *w = ctx;
+    const svc_lookup *w = ctx;
     const wait_kind *k = w->kind;
     const char *ids[] = {w->id, NULL};
     ec2_describe_in in = {.ids = ids};
@@ -75,7 +69,7 @@ static int id_poll(void *ctx, char *state, size_t size, aws_error *err)
 static int wait_for(aws_client *c, const char *id, const wait_kind *kind, const aws_wait_opts *o,
                     aws_error *err)
 {
-    id_wait w = {c, id, kind};
+    svc_lookup w = {.c = c, .id = id, .kind = kind};
     return svc_waitf(o, kind->checks, kind->interval, id_poll, &w, err, "%s %s to %s",
                      kind->what, id, kind->goal);
 }

@@ -62,16 +62,10 @@ static const rds_waiter instance_available = {"DB instance", see_instance, 0, 0,
 static const rds_waiter instance_deleted = {"DB instance", see_instance, 0, 1, fail_deleted};
 static const rds_waiter snapshot_available = {"DB snapshot", see_snapshot, 1, 0, fail_available};
 
-typedef struct {
-    aws_client *c;
-    const char *id;
-    const rds_waiter *k;
-} rds_wait;
-
 static int poll(void *ctx, char *state, size_t size, aws_error *err)
 {
-    const rds_wait *w = ctx;
-    const rds_waiter *k = w->k;
+    const svc_lookup *w = ctx;
+    const rds_waiter *k = w->kind;
     rds_seen s = {0};
     if (k->see(w->c, w->id, &s, err) != 0) {
         if (!k->want_gone || !aws_error_is(err, AWS_IS_NOT_FOUND))
@@ -99,7 +93,7 @@ static int poll(void *ctx, char *state, size_t size, aws_error *err)
 static int wait_for(aws_client *c, const char *id, const rds_waiter *k, const aws_wait_opts *o,
                     aws_error *err)
 {
-    rds_wait w = {c, id, k};
+    svc_lookup w = {.c = c, .id = id, .kind = k};
     return svc_waitf(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, poll, &w, err, "%s %s to be %s",
                      k->what, id, k->want_gone ? "deleted" : "available");
 }

@@ -84,6 +84,7 @@ typedef struct {
     const char *id2;  /* a second one (a caller reference's comment, a token's file system) */
     const cJSON *in;  /* the call's input, for a finder that compares with it */
     int want_gone;    /* a poll: what is waited for is the thing's end */
+    const void *kind; /* a poll: its waiter's row in a table of waiters */
 } svc_lookup;
 
 /* Building requests. */
