@@ -302,14 +302,9 @@ int r53_get_change(aws_client *c, const char *change_id, char **status, aws_erro
     return rc;
 }
 
-typedef struct {
-    aws_client *c;
-    const char *id;
-} change_poll;
-
 static int poll_change(void *ctx, char *state, size_t size, aws_error *err)
 {
-    change_poll *p = ctx;
+    const svc_lookup *p = ctx;
     char *status;
     if (r53_get_change(p->c, p->id, &status, err) != 0)
         return -1;
@@ -322,7 +317,7 @@ static int poll_change(void *ctx, char *state, size_t size, aws_error *err)
 int r53_wait_change_insync(aws_client *c, const char *change_id, const aws_wait_opts *o,
                            aws_error *err)
 {
-    change_poll p = {c, change_id};
+    svc_lookup p = {.c = c, .id = change_id};
     return svc_waitf(o, 60, 30, poll_change, &p, err,
                      "Route 53 change %s to be INSYNC", r53i_bare(change_id));
 }
