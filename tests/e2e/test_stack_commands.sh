@@ -1,7 +1,6 @@
 #!/bin/sh
 # plan / up / status / down through the binary against the fake: the flow, exit codes,
 # JSON output, confirmation, and that bad input makes no AWS call at all.
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 start_fake
 
@@ -76,5 +75,4 @@ expect_in "$err" "--timeout wants a duration" "--timeout format"
 expect_exit 2 -- "$ECSDEPLOY" -f "$stack" plan extra
 expect_in "$err" "plan takes no arguments" "stray argument"
 
-rm -rf "$work"
 finish

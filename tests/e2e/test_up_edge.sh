@@ -3,12 +3,10 @@
 # Cloud Map, through the binary against the fake: up, up again ("No changes", reads
 # only), status (load balancer state and DNS name, target health), down --yes (nothing of
 # the stack left in elbv2 or servicediscovery).
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 start_fake
 
-work=$(mktemp -d)
-stack=$work/ecsdeploy.yml
+fake_work
 cat >"$stack" <<'YML'
 stack: edgee2e
 network: { vpc: { cidr: 10.90.0.0/16 }, zones: 2, nat: none }
@@ -68,5 +66,4 @@ sys.exit(1 if left else 0)' && pass || fail "down left load balancing or discove
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" down --yes
 expect_in "$out" "Nothing to delete" "second down"
 
-rm -rf "$work"
 finish

@@ -6,12 +6,10 @@
 #   - an HTTPS listener with several certificates: the first is the default, the others
 #     are its certificate list (Add/RemoveListenerCertificates); changing the default and
 #     the list is an update, reordering the others is no change.
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 start_fake
 
-work=$(mktemp -d)
-stack=$work/ecsdeploy.yml
+fake_work
 cert() { echo "arn:aws:acm:us-east-1:123456789012:certificate/lbe2e-$1"; }
 write_stack() {
     cat >"$stack" <<YML
@@ -107,5 +105,4 @@ expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 [ "$(certs)" = "2 | " ] && pass || fail "with one certificate the listener has '$(certs)', wanted '2 | '"
 
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" down --yes
-rm -rf "$work"
 finish

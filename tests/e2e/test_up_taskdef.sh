@@ -8,11 +8,9 @@
 #   - `ecsdeploy deploy` of a good tag, then `up` with the original file: the deployed tag is
 #     kept (plan says so); `up --take-file` goes back to the revision that matches the
 #     file, reused rather than registered again.
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 
-work=$(mktemp -d)
-stack=$work/app.yml
+fake_work app.yml
 write_stack() {
     cat >"$stack" <<YML
 stack: e2etd
@@ -112,5 +110,4 @@ expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "No changes" "up after the change"
 
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" down --yes --purge
-rm -rf "$work"
 finish
