@@ -23,6 +23,13 @@ def map_to_tags(m, key="Key", value="Value"):
     return [{key: k, value: v} for k, v in m.items()]
 
 
+def untag(tags, keys):
+    """Remove each of `keys` from the tag map `tags`; a key it does not hold is no error,
+    as in every AWS untag call."""
+    for k in keys:
+        tags.pop(k, None)
+
+
 def policy_statements(doc):
     """The statements of an IAM policy document (str or dict); [] when unreadable."""
     if isinstance(doc, str):

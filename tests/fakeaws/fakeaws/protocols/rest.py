@@ -107,6 +107,18 @@ def members_in(req, shape, label_in, header_in, body_in, query_map=False):
     return out
 
 
+def payload_in(req, name, ref, out, parse, keep_empty=False):
+    """Place the payload member `name` (the whole body) in `out`: a blob as its bytes, a
+    string as text, any other shape as parse(body, ref) when there is a body. An empty body
+    gives a blob or string payload only when `keep_empty` (S3 passes it on; EFS leaves the
+    member out)."""
+    if ref.type_name in ("blob", "string"):
+        if req.body or keep_empty:
+            out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
+    elif req.body:
+        out[name] = parse(req.body, ref)
+
+
 def members_out(result, shape, headers, status):
     """Write the output members of `shape` in `result` that go in headers (appended to
     `headers`, in the model's order) or in the HTTP status; (the status, the (name, ref,

@@ -46,11 +46,7 @@ def decode(req, info, op):
 
     def body_in(name, ref, out):
         if name == payload:
-            if ref.type_name in ("blob", "string"):
-                if req.body:
-                    out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
-            elif req.body:
-                out[name] = _json_in(req.body, ref)
+            rest.payload_in(req, name, ref, out, _json_in)
         elif not payload:
             body_members[ref.serialization.get("name", name)] = name
 

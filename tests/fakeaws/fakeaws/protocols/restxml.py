@@ -53,10 +53,7 @@ def decode(req, info, op):
 
     def body_in(name, ref, out):
         if name == payload:
-            if ref.type_name in ("blob", "string"):
-                out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
-            elif req.body:
-                out[name] = _parse_xml_payload(req.body, ref)
+            rest.payload_in(req, name, ref, out, _parse_xml_payload, keep_empty=True)
 
     try:
         return rest.members_in(req, shape, lambda v, ref, wire: v, _header_in, body_in)

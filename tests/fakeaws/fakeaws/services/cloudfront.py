@@ -19,7 +19,7 @@ POST /_fake/cloudfront/deployment {"Id": "E…", "action": "hold"} keeps the dis
 InProgress (whatever its clock says) until {"action": "finish"} deploys it at once."""
 
 from ..core import AwsError, Service
-from ..util import utcnow
+from ..util import untag, utcnow
 from . import _cloudfront_config as config
 from ._cloudfront_headers import HeadersPolicyMixin
 
@@ -319,8 +319,7 @@ class CloudFront(HeadersPolicyMixin, Service):
 
     def UntagResource(self, req, ctx):
         d = self._tagged(ctx, req["Resource"])
-        for k in (req["TagKeys"] or {}).get("Items") or []:
-            d["tags"].pop(k, None)
+        untag(d["tags"], (req["TagKeys"] or {}).get("Items") or [])
         return {}
 
     def ListTagsForResource(self, req, ctx):

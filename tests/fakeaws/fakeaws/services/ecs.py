@@ -36,6 +36,21 @@ def _page(items, req, default=100):
     return out, token
 
 
+def _found_or_missing(cluster, refs, kind, find, shape):
+    """DescribeServices and DescribeTasks: (the shape of each ref found, a MISSING failure for
+    each ref not found, named by its ARN: the ref itself or the cluster's ARN made into the
+    `kind`'s with the ref as the last part)."""
+    out, failures = [], []
+    for ref in refs:
+        item = find(ref)
+        if item is None:
+            failures.append({"arn": ref if ref.startswith("arn:") else
+                             cluster["arn"].replace(":cluster/", f":{kind}/") + "/" + ref, "reason": "MISSING"})
+        else:
+            out.append(shape(item))
+    return out, failures
+
+
 class ECS(Validation, Capacity, ServiceConnect, TaskLifecycle, OneOff, Deployments, Service):
     name = "ecs"
 
@@ -426,14 +441,9 @@ class ECS(Validation, Capacity, ServiceConnect, TaskLifecycle, OneOff, Deploymen
         c = self._cluster(ctx, req.get("cluster"))
         if len(req["services"]) > 10:  # the API's documented limit, AWS's words
             raise invalid("service names can have at most 10 items.")
-        out, failures = [], []
-        for ref in req["services"]:
-            svc = self._service(c, ref, must=False)
-            if svc is None:
-                failures.append({"arn": ref if ref.startswith("arn:") else
-                                 c["arn"].replace(":cluster/", ":service/") + "/" + ref, "reason": "MISSING"})
-            else:
-                out.append(service_shape(self, svc, req.get("include") or ()))
+        out, failures = _found_or_missing(c, req["services"], "service",
+                                          lambda ref: self._service(c, ref, must=False),
+                                          lambda svc: service_shape(self, svc, req.get("include") or ()))
         return {"services": out, "failures": failures}
 
     def ListServices(self, req, ctx):
@@ -523,14 +533,8 @@ class ECS(Validation, Capacity, ServiceConnect, TaskLifecycle, OneOff, Deploymen
         c = self._cluster(ctx, req.get("cluster"))
         if len(req["tasks"]) > 100:
             raise invalid("Tasks cannot be longer than 100.")
-        out, failures = [], []
-        for ref in req["tasks"]:
-            tk = self._find_task(c, ref)
-            if tk is None:
-                failures.append({"arn": ref if ref.startswith("arn:") else
-                                 c["arn"].replace(":cluster/", ":task/") + "/" + ref, "reason": "MISSING"})
-            else:
-                out.append(task_shape(self, tk, req.get("include") or ()))
+        out, failures = _found_or_missing(c, req["tasks"], "task", lambda ref: self._find_task(c, ref),
+                                          lambda tk: task_shape(self, tk, req.get("include") or ()))
         return {"tasks": out, "failures": failures}
 
     def StopTask(self, req, ctx):

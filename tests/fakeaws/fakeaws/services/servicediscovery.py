@@ -6,6 +6,7 @@ uses to register its tasks (CONTRACTS.md)."""
 import re
 
 from fakeaws.core import AwsError, Service
+from fakeaws.util import untag
 from fakeaws.services._net.common import paginate, utc
 
 NAMESPACE_OP_RANGE = (30, 60)     # a private DNS namespace makes a Route 53 zone: tens of s
@@ -467,8 +468,7 @@ class ServiceDiscovery(Service):
 
     def UntagResource(self, req, ctx):
         tags = self._tag_target(req["ResourceARN"])
-        for k in req["TagKeys"]:
-            tags.pop(k, None)
+        untag(tags, req["TagKeys"])
         return {}
 
     def ListTagsForResource(self, req, ctx):
