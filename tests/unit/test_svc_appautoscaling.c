@@ -298,7 +298,7 @@ START_TEST(lost_answers_are_upserts)
                            .metric = AAS_METRIC_MEMORY, .target_value = 70,
                            .scale_in_cooldown = 300, .scale_out_cooldown = 300};
     OK(aas_put_tracking_policy(c, &cpu, NULL, &err));
-    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\":[]}"), 0);
+    fake_no_faults();
     aas_targets ts;
     OK(aas_describe_scalable_targets(c, NULL, 0, &ts, &err));
     ck_assert_uint_eq(ts.n, 1);
