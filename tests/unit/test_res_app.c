@@ -53,13 +53,11 @@ START_TEST(secrets_generated_once_and_never_shown)
 
     /* down keeps kept secrets; --purge removes them */
     app_run_ok(&e, 1);
-    app_close(&e);
     app_open(&e, secrets_yaml);
     ck_assert_ptr_nonnull(app_node(&e, "secret/token")->physical_id);
     ck_assert_ptr_null(app_node(&e, "secret/scratch")->physical_id);
     e.ctx.purge = 1;
     app_run_ok(&e, 1);
-    app_close(&e);
     app_open(&e, secrets_yaml);
     ck_assert_ptr_null(app_node(&e, "secret/token")->physical_id);
     ck_assert_ptr_null(app_node(&e, "secret/from-env")->physical_id);
@@ -87,7 +85,6 @@ START_TEST(secret_scheduled_for_deletion_is_restored)
     secretsmanager_secret_free(v);
     ck_assert_ptr_nonnull(strstr(buf_str(&e.events), "restoring"));
     e.ctx.purge = 1;
-    app_close(&e);
     app_open(&e, "stack: kapp-del\nsecrets:\n  token: { generate: {} }\n"
                  "services:\n  web: { image: nginx, port: 80 }\n");
     ck_assert_uint_eq(app_changes(&e), 0); /* the restored secret carries our tags now */
@@ -157,7 +154,6 @@ START_TEST(buckets_with_every_setting)
     ck_assert_str_eq(status, "Suspended");
     free(status);
     ck_assert_int_ne(s3_get_bucket_policy(e.aws, data, &policy, &err), 0);
-    app_close(&e);
     app_open(&e, edited);
     ck_assert_uint_eq(app_changes(&e), 0);
 
@@ -168,7 +164,6 @@ START_TEST(buckets_with_every_setting)
     ck_assert_int_eq(exists, 1);
     ck_assert_int_eq(s3_head_bucket(e.aws, "kapp-bkt-plain", &exists, &err), 0);
     ck_assert_int_eq(exists, 0);
-    app_close(&e);
     app_open(&e, edited);
     e.ctx.purge = 1;
     app_run_ok(&e, 1);

@@ -72,10 +72,15 @@ static void app_patch_network(app_env *e)
     }
 }
 
-/* Load a stack, build its graph and discover what exists. */
+static void app_close(app_env *e);
+
+/* Load a stack, build its graph and discover what exists; a stack already open is closed
+ * first (the client and the events stay). */
 static void app_open(app_env *e, const char *yaml)
 {
     ck_assert_ptr_nonnull(fake_url());
+    if (e->graph)
+        app_close(e);
     stack_diags d = {0};
     if (stack_load_buffer("test.yml", yaml, strlen(yaml), NULL, &e->stack, &d) != 0) {
         stack_diags_print(&d, stderr, 20);

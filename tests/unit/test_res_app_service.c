@@ -118,7 +118,6 @@ START_TEST(service_create_update_and_failed_deploy)
     ck_assert_int_eq(ecs_list_task_definitions(e.aws, "kapp-svc-web", "ACTIVE", 0, 0, &arns, &err), 0);
     ck_assert_uint_eq(arns.n, 0);
     svc_strings_free(&arns);
-    app_close(&e);
     app_open(&e, yaml);
     ck_assert_ptr_null(app_node(&e, "service/web")->physical_id);
     free(yaml);
@@ -136,7 +135,6 @@ START_TEST(first_deploy_that_crashloops_is_removed)
     ck_assert_msg(strstr(r.failure, "Essential container in task exited"), "%s", r.failure);
     ck_assert_int_eq(r.rolled_back, 1);
     plan_exec_result_free(&r);
-    app_close(&e);
     app_open(&e, yaml);
     ck_assert_ptr_null(app_node(&e, "service/web")->physical_id);
     ck_assert_ptr_null(app_node(&e, "task_def/web")->physical_id);
@@ -175,7 +173,6 @@ START_TEST(volumes_exec_and_deployment_settings_compare_clean)
                        "    volumes: [ { path: /var/lib/postgresql, ebs: { size_gib: 20, type: gp3, throughput: 200 } } ]\n";
     app_open(&e, yaml);
     app_run_ok(&e, 0);
-    app_close(&e);
     app_open(&e, yaml);
     ck_assert_uint_eq(app_changes(&e), 0);
     ecs_service s = {0};
