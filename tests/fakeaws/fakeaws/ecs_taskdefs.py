@@ -11,22 +11,19 @@ def client_error(msg):
 
 
 # Fargate cpu -> allowed memory (MiB), as documented by AWS.
+_FARGATE_MEMORY = {
+    256: (512, 1024, 2048),
+    512: range(1024, 4096 + 1, 1024),
+    1024: range(2048, 8192 + 1, 1024),
+    2048: range(4096, 16384 + 1, 1024),
+    4096: range(8192, 30720 + 1, 1024),
+    8192: range(16384, 61440 + 1, 4096),
+    16384: range(32768, 122880 + 1, 8192),
+}
+
+
 def _fargate_memory(cpu):
-    if cpu == 256:
-        return [512, 1024, 2048]
-    if cpu == 512:
-        return list(range(1024, 4096 + 1, 1024))
-    if cpu == 1024:
-        return list(range(2048, 8192 + 1, 1024))
-    if cpu == 2048:
-        return list(range(4096, 16384 + 1, 1024))
-    if cpu == 4096:
-        return list(range(8192, 30720 + 1, 1024))
-    if cpu == 8192:
-        return list(range(16384, 61440 + 1, 4096))
-    if cpu == 16384:
-        return list(range(32768, 122880 + 1, 8192))
-    return []
+    return list(_FARGATE_MEMORY.get(cpu, ()))
 
 
 def parse_cpu(text):

@@ -98,12 +98,17 @@ class Efs(MountTargetMixin, Service):
                 del store[k]
 
     # -- lookups -------------------------------------------------------------------------
-    def _fs(self, ctx, ref):
+    def _in_region(self, ctx, table, key, not_found):
+        """table[key] once the deleted are forgotten, when it is of the caller's region; else
+        not_found(key)."""
         self._expire()
-        f = self.file_systems.get(bare_id(ref))
-        if f is None or f["region"] != ctx.region:
-            raise fs_not_found(bare_id(ref))
-        return f
+        item = table.get(key)
+        if item is None or item["region"] != ctx.region:
+            raise not_found(key)
+        return item
+
+    def _fs(self, ctx, ref):
+        return self._in_region(ctx, self.file_systems, bare_id(ref), fs_not_found)
 
     def _fs_available(self, ctx, ref):
         f = self._fs(ctx, ref)
@@ -114,11 +119,7 @@ class Efs(MountTargetMixin, Service):
         return f
 
     def _ap(self, ctx, ref):
-        self._expire()
-        a = self.access_points.get(bare_id(ref))
-        if a is None or a["region"] != ctx.region:
-            raise ap_not_found(bare_id(ref))
-        return a
+        return self._in_region(ctx, self.access_points, bare_id(ref), ap_not_found)
 
     # -- renderings ------------------------------------------------------------------------
     def _fs_out(self, f):

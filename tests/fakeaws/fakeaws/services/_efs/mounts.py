@@ -43,11 +43,7 @@ class MountTargetMixin:
         return "available" if clock.reached(m["ready_at"]) else "creating"
 
     def _mt(self, ctx, mid):
-        self._expire()
-        m = self.mount_targets.get(mid)
-        if m is None or m["region"] != ctx.region:
-            raise mt_not_found(mid)
-        return m
+        return self._in_region(ctx, self.mount_targets, mid, mt_not_found)
 
     def _mt_out(self, m):
         return {"OwnerId": m["account"], "MountTargetId": m["id"], "FileSystemId": m["fs_id"],
