@@ -68,6 +68,15 @@ import json, sys
 print(max([c["seq"] for c in json.load(sys.stdin)["calls"]] or [0]))'
 }
 
+# expect_stack_run CODE ARGS...: $seq the newest call the fake has seen, then the binary run
+# on $stack with ARGS (expect_exit CODE: $out and $err hold what it printed); the calls it
+# made are those after $seq (fake_count_since, fake_no_writes).
+expect_stack_run() {
+    code=$1; shift
+    seq=$(fake_last_seq)
+    expect_exit "$code" -- "$ECSDEPLOY" -f "$stack" "$@"
+}
+
 # fake_count_since SEQ OPERATION: how many calls of OPERATION came after SEQ.
 fake_count_since() {
     fake_get "/_fake/calls?since=$1" | /usr/bin/python3 -c '

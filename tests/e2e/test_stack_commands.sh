@@ -37,8 +37,7 @@ printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin
 # up, then a second up makes no changes and only reads.
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "Stack cmdtest is up" "up summary"
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "No changes" "second up"
 fake_no_writes "$seq" "a no-change up made write calls"
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode

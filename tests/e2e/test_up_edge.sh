@@ -34,8 +34,7 @@ expect_in "$out" "alb/web" "up shows the load balancer"
 expect_in "$out" "listener_rule/web-443" "up shows the rule"
 expect_in "$out" "discovery/api" "up shows the Cloud Map service"
 
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "No changes" "second up"
 fake_no_writes "$seq" "a no-change up made write calls"
 

@@ -45,8 +45,7 @@ print(" ".join(d) + " | " + " ".join(o))'
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "Stack lbe2e is up" "up summary"
 [ "$(certs)" = "1 | 2 3" ] && pass || fail "after up the listener has certificates '$(certs)', wanted '1 | 2 3'"
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "No changes" "second up"
 fake_no_writes "$seq" "a no-change up: write calls"
 
@@ -69,8 +68,7 @@ expect_in "$out" "update   alb/web" "plan: the balancer is updated in place"
 expect_in "$out" "subnets:" "plan shows the subnets"
 expect_in "$out" "security_groups:" "plan shows the security groups"
 expect_in "$out" "0 to replace" "plan replaces nothing"
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "setting its subnets" "up sets the subnets"
 awsf elbv2 describe-load-balancers --names lbe2e-web | /usr/bin/python3 -c '
 import json, sys
@@ -94,8 +92,7 @@ expect_in "$out" "No changes" "up after the certificate change"
 
 # The others in another order: no change.
 write_stack "$(cert 2), $(cert 4), $(cert 1)"
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "No changes" "reordered certificates"
 fake_no_writes "$seq" "up with reordered certificates: write calls"
 
