@@ -256,15 +256,17 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
     x->state = failed(&x->v, w->task_definition, &final) ? final ? DEPLOY_STATE_FAILED
                                                                   : DEPLOY_STATE_FAILING
                                                           : DEPLOY_STATE_RUNNING;
-    /* Target health explains a failure; it only changes once the new tasks run, and
-     * while no health check has begun it is read at this watch's own pace (every second
-     * interval), not at every look a shared round of the cluster's poller gives it */
+    /* Target health explains a failure; it only changes once the new tasks run, and then
+     * at the health checks: it is read at this watch's own pace, every second interval
+     * (10 s), not at every look a shared round of the cluster's poller gives it. A target
+     * is unhealthy for two checks at least (10 s at AWS's shortest interval) and stays so
+     * until ECS replaces its task, so no unhealthy target goes unseen. */
     double now_s = util_now();
     if (!x->v.mine || x->v.mine->running == 0) {
         x->registering = 0;
     } else if (now_s >= x->targets_due) {
         x->registering = !deploy_seen_targets_(x->c, &x->v.s, &x->seen);
-        x->targets_due = now_s + (x->registering ? 2 * w->poll_s : 0) - w->poll_s / 4;
+        x->targets_due = now_s + 2 * w->poll_s - w->poll_s / 4;
     }
     return x->state == DEPLOY_STATE_FAILED ||
            (x->state == DEPLOY_STATE_FAILING && w->stop_at_failure);

@@ -258,17 +258,16 @@ static char *new_run_id(void)
     return s;
 }
 
-/* The lock bucket, the first time an account uses it in a region. */
+/* The lock bucket, the first time an account uses it in a region. S3 blocks all public
+ * access to a new bucket (since 2023), so creating it is all it takes. */
 static int make_bucket(lock_handle *h, aws_error *err)
 {
     if (s3_create_bucket(h->aws, h->place.bucket, err) != 0 &&
-        !aws_error_is(err, AWS_IS_EXISTS))
-        return -1;
-    s3_public_access_block pab = {1, 1, 1, 1};
-    if (s3_put_public_access_block(h->aws, h->place.bucket, &pab, err) != 0) {
+        !aws_error_is(err, AWS_IS_EXISTS)) {
         aws_error_prefix(err, "the stack lock bucket %s: ", h->place.bucket);
         return -1;
     }
+    aws_error_clear(err);
     return 0;
 }
 
@@ -437,8 +436,8 @@ int lock_take(aws_client *c, const char *stack, const char *service, const char 
     if (rc != 0) {
         if (rc < 0 && aws_error_is(err, AWS_IS_DENIED))
             aws_error_prefix(err, "the stack lock s3://%s/%s (needs s3:PutObject, "
-                                  "s3:GetObject, s3:DeleteObject there, s3:CreateBucket and "
-                                  "s3:PutBucketPublicAccessBlock on it): ",
+                                  "s3:GetObject, s3:DeleteObject there, s3:CreateBucket on "
+                                  "it): ",
                              h->place.bucket, h->place.key);
         handle_free(h);
         return rc == 1 ? 1 : -1;

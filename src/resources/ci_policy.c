@@ -116,7 +116,7 @@ static void stack_lock(ci_builder *b)
     cJSON_AddItemToArray(objects, lock_arn(b, mark));
     cJSON_AddItemToArray(objects, lock_arn(b, services));
     ci_allow(b, "s3:PutObject s3:GetObject s3:DeleteObject", objects, NULL);
-    ci_allow(b, "s3:CreateBucket s3:PutBucketPublicAccessBlock", ci_one(lock_arn(b, "")), NULL);
+    ci_allow(b, "s3:CreateBucket", ci_one(lock_arn(b, "")), NULL);
     char *listed = xasprintf("%s/services/*", stack); /* the stack's lock looks for its services' */
     ci_allow(b, "s3:ListBucketVersions", ci_one(lock_arn(b, "")),
           ci_when(b, "StringLike", "s3:prefix", cJSON_CreateString(listed)));
