@@ -14,10 +14,9 @@ static char *vpc, *subnet;
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
+    cl = fake_reset_client();
     fake_no_faults();
     aws_error err;
-    cl = fake_client();
     svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
     ec2_vpc v;
     OK(ec2_create_vpc(cl, "10.50.0.0/16", &stack_tags, &v, &err));
