@@ -24,6 +24,16 @@ def _same_network(rtb, gateway, kind):
                        f"route table {rtb['id']} and {kind} {gateway['id']} belong to different networks")
 
 
+def _route_to(rtb, member, dest, local):
+    """The index of rtb's first route to dest (member: which kind of destination), a local
+    route counted only when `local`; InvalidRoute.NotFound when there is none."""
+    for i, rt in enumerate(rtb["routes"]):
+        if rt.get(member) == dest and (local or rt.get("GatewayId") != "local"):
+            return i
+    raise AwsError("InvalidRoute.NotFound",
+                   f"no route with destination-cidr-block {dest} in route table {rtb['id']}")
+
+
 class VpcMixin:
     """VPCs, subnets, zones, internet gateways, route tables (part of the EC2 class)."""
 
@@ -563,27 +573,20 @@ class VpcMixin:
         rtb = self._rtb(req["RouteTableId"])
         member, dest = self._route_dest(req)
         target = self._route_target(req, rtb, dest if member != "DestinationCidrBlock" else None)
-        for i, rt in enumerate(rtb["routes"]):
-            if rt.get(member) == dest and rt.get("GatewayId") != "local":
-                rtb["routes"][i] = dict({member: dest, "Origin": "CreateRoute",
-                                         "State": "active"}, **target)
-                return {}
-        raise AwsError("InvalidRoute.NotFound",
-                       f"no route with destination-cidr-block {dest} in route table {rtb['id']}")
+        i = _route_to(rtb, member, dest, local=False)
+        rtb["routes"][i] = dict({member: dest, "Origin": "CreateRoute", "State": "active"}, **target)
+        return {}
 
     def DeleteRoute(self, req, ctx):
         self._region(ctx)
         rtb = self._rtb(req["RouteTableId"])
         member, dest = self._route_dest(req)
-        for rt in rtb["routes"]:
-            if rt.get(member) == dest:
-                if rt.get("GatewayId") == "local":
-                    raise AwsError("InvalidParameterValue",
-                                   f"cannot remove local route {dest} in route table {rtb['id']}")
-                rtb["routes"].remove(rt)
-                return {}
-        raise AwsError("InvalidRoute.NotFound",
-                       f"no route with destination-cidr-block {dest} in route table {rtb['id']}")
+        i = _route_to(rtb, member, dest, local=True)
+        if rtb["routes"][i].get("GatewayId") == "local":
+            raise AwsError("InvalidParameterValue",
+                           f"cannot remove local route {dest} in route table {rtb['id']}")
+        del rtb["routes"][i]
+        return {}
 
     def AssociateRouteTable(self, req, ctx):
         self._region(ctx)
