@@ -39,7 +39,8 @@ NEVER = ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
          "s3:GetPublicAccessBlock", "s3:GetBucketCors", "s3:GetBucketPolicy",
          "s3:GetBucketVersioning", "s3:GetBucketLifecycleConfiguration",
          "s3:DeleteBucketLifecycle", "s3:DeleteBucketCors", "elbv2:DescribeRules",
-         "ecs:DescribeTaskDefinition"]  # the bootstrap's exec reads it only to explain a failure
+         "ecs:DescribeTaskDefinition",  # the bootstrap's exec reads it only to explain a failure
+         "secretsmanager:GetRandomPassword"]  # generated values are made here
 # (read, the create after which it must not come)
 NOT_AFTER = [("logs:DescribeLogGroups", "logs:CreateLogGroup"),
              ("elbv2:DescribeTargetGroups", "elbv2:CreateTargetGroup"),
