@@ -159,9 +159,8 @@ def main():
         bucket_leaves_the_file(rep, fake, path)
         unvouched_records_read_everything(rep, fake, path)
         down_keeps_what_it_kept(rep, fake, path)
-    print("%d passed, %d failed" % (rep.passed, rep.failed))
-    return 1 if rep.failed else 0
+    rep.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
