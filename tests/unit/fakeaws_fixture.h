@@ -68,6 +68,15 @@ struct aws_client *fake_debug_client(char **log, size_t *len, FILE **f);
 /* The fake emptied (POST /_fake/reset), then fake_client(): a test's setup. */
 struct aws_client *fake_reset_client(void);
 
+/* The client of the running test, for suites whose tests share one client set-up: a
+ * checked fixture (fake_suite's setup and teardown, or called from a suite's own) makes
+ * fake_cl before each test and frees it after. fake_client_setup: fake_client();
+ * fake_reset_setup: the fake emptied first (fake_reset_client()). */
+extern struct aws_client *fake_cl;
+void fake_client_setup(void);
+void fake_reset_setup(void);
+void fake_client_teardown(void);
+
 /* A network made in the fake beforehand, for a client test: a VPC 10.N.0.0/16, with an
  * internet gateway attached when `igw`, and a subnet 10.N.i.0/24 in each zone of `zones`
  * (NULL-terminated, at most FAKE_NET_SUBNETS; NULL: none). Fails the test when a call
@@ -107,13 +116,20 @@ void fake_check_tag_calls(struct aws_client *c, const fake_tag_calls *calls, con
                           const char *stack, const char *key, const char *value);
 
 /* Assertions on a client call, for tests that keep an `aws_error err` in scope: OK(call)
- * wants 0; FAILS_WITH(call, "Code") wants -1 with that AWS error code. */
+ * wants 0; FAILS_WITH(call, "Code") wants -1 with that AWS error code; FAILS_AS(call,
+ * "Code", AWS_IS_...) also wants aws_error_is() to put that code in those classes. */
 #define OK(x) ck_assert_msg((x) == 0, "%s failed: %s: %s", #x, err.code, err.message)
 #define FAILS_WITH(x, c)                                                                  \
     do {                                                                                  \
         ck_assert_msg((x) == -1, "%s should have failed", #x);                            \
         ck_assert_msg(strcmp(err.code, (c)) == 0, "%s: code %s (%s), wanted %s", #x,      \
                       err.code, err.message, (c));                                        \
+    } while (0)
+#define FAILS_AS(x, c, classes)                                                           \
+    do {                                                                                  \
+        FAILS_WITH(x, c);                                                                 \
+        ck_assert_msg(aws_error_is(&err, (classes)), "%s: code %s is not %s", #x,         \
+                      err.code, #classes);                                                \
     } while (0)
 
 #endif

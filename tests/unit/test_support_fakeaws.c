@@ -246,6 +246,24 @@ struct aws_client *fake_reset_client(void)
     return fake_client();
 }
 
+struct aws_client *fake_cl;
+
+void fake_client_setup(void)
+{
+    fake_cl = fake_client();
+}
+
+void fake_reset_setup(void)
+{
+    fake_cl = fake_reset_client();
+}
+
+void fake_client_teardown(void)
+{
+    aws_client_free(fake_cl);
+    fake_cl = NULL;
+}
+
 void fake_check_tag_calls(aws_client *c, const fake_tag_calls *calls, const char *arn,
                           const char *stack, const char *key, const char *value)
 {

@@ -167,8 +167,7 @@ START_TEST(listener_holds_the_certificate)
     elbv2_listener_in li = {.lb_arn = lb.arn, .protocol = "HTTPS", .port = 443,
                             .certificates = certs, .actions = &fixed, .nactions = 1};
     elbv2_listener l;
-    FAILS_WITH(elbv2_create_listener(cl, &li, &l, &err), "UnsupportedCertificate");
-    ck_assert(aws_error_is(&err, AWS_IS_BUSY));
+    FAILS_AS(elbv2_create_listener(cl, &li, &l, &err), "UnsupportedCertificate", AWS_IS_BUSY);
     char *arn = issued(zone, "app.example.com", NULL);
     certs[0] = arn;
     /* ELB finds a just-issued certificate a few seconds later (fake: 50 ms) */
@@ -185,8 +184,7 @@ START_TEST(listener_holds_the_certificate)
     ck_assert_uint_eq(ct.in_use_by.n, 1);
     ck_assert_str_eq(ct.in_use_by.items[0], lb.arn);
     acm_certificate_free(&ct);
-    FAILS_WITH(acm_delete_certificate(cl, arn, &err), "ResourceInUseException");
-    ck_assert(aws_error_is(&err, AWS_IS_IN_USE));
+    FAILS_AS(acm_delete_certificate(cl, arn, &err), "ResourceInUseException", AWS_IS_IN_USE);
     const char *statuses[] = {"ISSUED", NULL};
     acm_summaries all;
     OK(acm_list_certificates(cl, statuses, &all, &err));
@@ -199,8 +197,8 @@ START_TEST(listener_holds_the_certificate)
     acm_summaries_free(&all);
     OK(elbv2_delete_listener(cl, l.arn, &err));
     OK(acm_delete_certificate(cl, arn, &err));
-    FAILS_WITH(acm_describe_certificate(cl, arn, &ct, &err), "ResourceNotFoundException");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(acm_describe_certificate(cl, arn, &ct, &err), "ResourceNotFoundException",
+             AWS_IS_NOT_FOUND);
     FAILS_WITH(acm_wait_certificate_issued(cl, arn, &dns_wait, &err),
                "ResourceNotFoundException");
     FAILS_WITH(acm_delete_certificate(cl, arn, &err), "ResourceNotFoundException");
@@ -242,8 +240,7 @@ START_TEST(lists_tags_and_refusals)
     svc_strings_free(&drop);
     acm_request_in bad = {.domain = "not a domain"};
     char *none;
-    FAILS_WITH(acm_request_certificate(cl, &bad, &none, &err), "ValidationException");
-    ck_assert(aws_error_is(&err, AWS_IS_INVALID));
+    FAILS_AS(acm_request_certificate(cl, &bad, &none, &err), "ValidationException", AWS_IS_INVALID);
     FAILS_WITH(acm_describe_certificate(cl, "arn:aws:acm:us-east-1:000000000000:certificate/"
                                             "00000000-0000-0000-0000-000000000000",
                                         &(acm_certificate){0}, &err),
@@ -265,8 +262,7 @@ START_TEST(too_many_names)
                          "i.example.com", "j.example.com", NULL};
     acm_request_in in = {.domain = "example.com", .alternative_names = alt};
     char *arn;
-    FAILS_WITH(acm_request_certificate(one, &in, &arn, &err), "LimitExceededException");
-    ck_assert(aws_error_is(&err, AWS_IS_LIMIT));
+    FAILS_AS(acm_request_certificate(one, &in, &arn, &err), "LimitExceededException", AWS_IS_LIMIT);
     aws_client_free(one);
 }
 END_TEST

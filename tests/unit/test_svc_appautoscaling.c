@@ -119,16 +119,16 @@ START_TEST(targets_policies_actions)
     /* refusals before anything is registered */
     aas_target_in none = {.resource_id = "service/scale/nope", .min_capacity = 1,
                           .max_capacity = 2};
-    FAILS_WITH(aas_register_scalable_target(c, &none, NULL, &err), "ValidationException");
-    ck_assert(aws_error_is(&err, AWS_IS_INVALID));
+    FAILS_AS(aas_register_scalable_target(c, &none, NULL, &err), "ValidationException",
+             AWS_IS_INVALID);
     ck_assert_ptr_nonnull(strstr(err.message, "ECS service doesn't exist"));
     aas_target_in half = {.resource_id = web, .min_capacity = 1, .max_capacity = AAS_UNSET};
     FAILS_WITH(aas_register_scalable_target(c, &half, NULL, &err), "ValidationException");
     aas_tracking_in cpu = {.resource_id = web, .name = "cpu", .metric = AAS_METRIC_CPU,
                            .target_value = 60, .scale_in_cooldown = AAS_DEFAULT_COOLDOWN,
                            .scale_out_cooldown = 60};
-    FAILS_WITH(aas_put_tracking_policy(c, &cpu, NULL, &err), "ObjectNotFoundException");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(aas_put_tracking_policy(c, &cpu, NULL, &err), "ObjectNotFoundException",
+             AWS_IS_NOT_FOUND);
 
     /* register: min 2 moves the desired count up at once */
     svc_tags tags = {0};

@@ -84,16 +84,16 @@ static void bg_lb_free(bg_lb *x)
 
 START_TEST(blue_green_deployment)
 {
-    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
-    ecs_test_network(c, "bg", &n);
+    ecs_test_network(fake_cl, "bg", &n);
     bg_lb x;
-    bg_lb_setup(c, &n, &x);
+    bg_lb_setup(fake_cl, &n, &x);
     const char *blue = x.blue, *green = x.green;
-    char *role = infra_role(c, "svc-bg-infra", "AmazonECSInfrastructureRolePolicyForLoadBalancers");
-    ecs_test_cluster(c, "svc-bg");
-    char *v1 = ecs_test_taskdef(c, "svc-bg", "nginx:1", NULL);
+    char *role =
+        infra_role(fake_cl, "svc-bg-infra", "AmazonECSInfrastructureRolePolicyForLoadBalancers");
+    ecs_test_cluster(fake_cl, "svc-bg");
+    char *v1 = ecs_test_taskdef(fake_cl, "svc-bg", "nginx:1", NULL);
     ecs_load_balancer elb = {.target_group_arn = blue, .container_name = "app",
                              .container_port = 8080, .alternate_target_group_arn = green,
                              .production_listener_rule = x.rule.arn, .role_arn = role};
@@ -106,11 +106,11 @@ START_TEST(blue_green_deployment)
     in.deployment = &dc;
     in.deployment_controller = "ECS";
     in.health_check_grace_seconds = 10;
-    ecs_test_create_service(c, &in, NULL);
-    ecs_test_steady(c, "svc-bg", "front", v1);
+    ecs_test_create_service(fake_cl, &in, NULL);
+    ecs_test_steady(fake_cl, "svc-bg", "front", v1);
     ecs_service s;
     int found;
-    ck_assert_int_eq(ecs_describe_service(c, "svc-bg", "front", &s, &found, &err), 0);
+    ck_assert_int_eq(ecs_describe_service(fake_cl, "svc-bg", "front", &s, &found, &err), 0);
     ck_assert_str_eq(s.strategy, "BLUE_GREEN");
     const cJSON *adv = cJSON_GetObjectItem(cJSON_GetArrayItem(cJSON_GetObjectItem(s.raw,
                                            "loadBalancers"), 0), "advancedConfiguration");
@@ -118,29 +118,30 @@ START_TEST(blue_green_deployment)
     ck_assert_int_eq(aws_json_int(cJSON_GetObjectItem(s.raw, "deploymentConfiguration"),
                                   "bakeTimeInMinutes", -1), 1);
     ecs_service_free(&s);
-    char *v2 = ecs_test_taskdef(c, "svc-bg", "nginx:2", NULL);
+    char *v2 = ecs_test_taskdef(fake_cl, "svc-bg", "nginx:2", NULL);
     ecs_service_input up = ECS_SERVICE_INPUT_INIT;
     up.cluster = "svc-bg";
     up.name = "front";
     up.task_definition = v2;
-    ck_assert_msg(ecs_update_service(c, &up, &s, &err) == 0, "%s", err.message);
+    ck_assert_msg(ecs_update_service(fake_cl, &up, &s, &err) == 0, "%s", err.message);
     ecs_service_free(&s);
     ecs_service_deployments d;
-    ck_assert_int_eq(ecs_list_service_deployments(c, "svc-bg", "front", NULL, 0, &d, &err), 0);
+    ck_assert_int_eq(ecs_list_service_deployments(fake_cl, "svc-bg", "front", NULL, 0, &d, &err),
+                     0);
     ck_assert_uint_eq(d.n, 2);
     char *arn = strdup(d.items[0].arn);
     ecs_service_deployments_free(&d);
     deploy_result r;
-    ck_assert_msg(ecs_test_watch(c, "svc-bg", "front", v2, arn, 60, &r) == DEPLOY_OK, "%s",
+    ck_assert_msg(ecs_test_watch(fake_cl, "svc-bg", "front", v2, arn, 60, &r) == DEPLOY_OK, "%s",
                   r.message);
     deploy_result_free(&r);
     ecs_service_deployments last;
     const char *one[] = {arn};
-    ck_assert_int_eq(ecs_describe_service_deployments(c, one, 1, &last, &err), 0);
+    ck_assert_int_eq(ecs_describe_service_deployments(fake_cl, one, 1, &last, &err), 0);
     ck_assert_str_eq(last.items[0].status, "SUCCESSFUL");
     ck_assert_ptr_nonnull(last.items[0].target_revision_arn);
     ecs_service_deployments_free(&last);
-    ck_assert_int_eq(ecs_describe_service(c, "svc-bg", "front", &s, &found, &err), 0);
+    ck_assert_int_eq(ecs_describe_service(fake_cl, "svc-bg", "front", &s, &found, &err), 0);
     ck_assert_ptr_nonnull(strstr(s.task_definition, "svc-bg:2"));
     ecs_service_free(&s);
     free(arn);
@@ -149,28 +150,28 @@ START_TEST(blue_green_deployment)
     free(role);
     bg_lb_free(&x);
     ecs_test_network_free(&n);
-    aws_client_free(c);
 }
 END_TEST
 
 START_TEST(managed_ebs_volumes)
 {
-    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
-    ecs_test_network(c, "ebs", &n);
-    char *role = infra_role(c, "svc-ebs-infra", "AmazonECSInfrastructureRolePolicyForVolumes");
-    ecs_test_cluster(c, "svc-ebs");
+    ecs_test_network(fake_cl, "ebs", &n);
+    char *role =
+        infra_role(fake_cl, "svc-ebs-infra", "AmazonECSInfrastructureRolePolicyForVolumes");
+    ecs_test_cluster(fake_cl, "svc-ebs");
     cJSON *def = cJSON_Parse(
         "{\"family\":\"svc-ebs\",\"networkMode\":\"awsvpc\",\"requiresCompatibilities\":"
         "[\"FARGATE\"],\"cpu\":\"256\",\"memory\":\"512\",\"volumes\":[{\"name\":\"data\","
         "\"configuredAtLaunch\":true}],\"containerDefinitions\":[{\"name\":\"app\",\"image\":"
         "\"nginx\",\"mountPoints\":[{\"sourceVolume\":\"data\",\"containerPath\":\"/data\"}]}]}");
     ecs_task_definition td;
-    ck_assert_msg(ecs_register_task_definition(c, def, NULL, &td, &err) == 0, "%s", err.message);
+    ck_assert_msg(ecs_register_task_definition(fake_cl, def, NULL, &td, &err) == 0, "%s",
+                  err.message);
     ecs_service_input in = ecs_test_service("svc-ebs", "db", td.arn, 1, &n.subnets, &n.groups);
     /* without the volume configuration ECS refuses */
-    ck_assert_int_eq(ecs_create_service(c, &in, NULL, &err), -1);
+    ck_assert_int_eq(ecs_create_service(fake_cl, &in, NULL, &err), -1);
     ck_assert_str_eq(err.code, "InvalidParameterException");
     svc_tags vt = {0};
     svc_tags_add(&vt, "ecsdeploy:stack", "demo");
@@ -179,11 +180,11 @@ START_TEST(managed_ebs_volumes)
                              .tags = &vt, .propagate_tags = "SERVICE"};
     in.volumes = &vol;
     in.n_volumes = 1;
-    ecs_test_create_service(c, &in, NULL);
-    ecs_test_steady(c, "svc-ebs", "db", td.arn);
+    ecs_test_create_service(fake_cl, &in, NULL);
+    ecs_test_steady(fake_cl, "svc-ebs", "db", td.arn);
     ecs_service s;
     int found;
-    ck_assert_int_eq(ecs_describe_service(c, "svc-ebs", "db", &s, &found, &err), 0);
+    ck_assert_int_eq(ecs_describe_service(fake_cl, "svc-ebs", "db", &s, &found, &err), 0);
     const cJSON *vc = cJSON_GetArrayItem(cJSON_GetObjectItem(
                           cJSON_GetArrayItem(cJSON_GetObjectItem(s.raw, "deployments"), 0),
                           "volumeConfigurations"), 0);
@@ -196,7 +197,6 @@ START_TEST(managed_ebs_volumes)
     cJSON_Delete(def);
     free(role);
     ecs_test_network_free(&n);
-    aws_client_free(c);
 }
 END_TEST
 
@@ -239,29 +239,27 @@ static char *discovery_service(aws_client *c, const char *vpc)
 
 START_TEST(service_registry)
 {
-    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
-    ecs_test_network(c, "sd", &n);
-    char *registry = discovery_service(c, n.vpc);
-    ecs_test_cluster(c, "svc-sd");
-    char *td = ecs_test_taskdef(c, "svc-sd", "nginx", NULL);
+    ecs_test_network(fake_cl, "sd", &n);
+    char *registry = discovery_service(fake_cl, n.vpc);
+    ecs_test_cluster(fake_cl, "svc-sd");
+    char *td = ecs_test_taskdef(fake_cl, "svc-sd", "nginx", NULL);
     ecs_service_registry reg = {.registry_arn = registry};
     ecs_service_input in = ecs_test_service("svc-sd", "catalog", td, 1, &n.subnets, NULL);
     in.registries = &reg;
     in.n_registries = 1;
     ecs_service s;
-    ck_assert_msg(ecs_create_service(c, &in, &s, &err) == 0, "%s", err.message);
+    ck_assert_msg(ecs_create_service(fake_cl, &in, &s, &err) == 0, "%s", err.message);
     const cJSON *r = cJSON_GetArrayItem(cJSON_GetObjectItem(s.raw, "serviceRegistries"), 0);
     ck_assert_str_eq(aws_json_str(r, "registryArn"), registry);
     ecs_service_free(&s);
-    ecs_test_steady(c, "svc-sd", "catalog", td);
+    ecs_test_steady(fake_cl, "svc-sd", "catalog", td);
     free(td);
     free(registry);
     ecs_test_network_free(&n);
-    aws_client_free(c);
 }
 END_TEST
 
-FAKE_SUITE(svc_ecs_bluegreen, NULL, NULL, 0, blue_green_deployment, managed_ebs_volumes,
-           service_registry)
+FAKE_SUITE(svc_ecs_bluegreen, fake_client_setup, fake_client_teardown, 0, blue_green_deployment,
+           managed_ebs_volumes, service_registry)

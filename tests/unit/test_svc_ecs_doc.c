@@ -70,30 +70,27 @@ END_TEST
 
 START_TEST(bad_input_refused_before_any_call)
 {
-    aws_client *c = fake_client();
     aws_error err;
     ecs_service_input in = ECS_SERVICE_INPUT_INIT;
-    ck_assert_int_eq(ecs_create_service(c, &in, NULL, &err), -1);
+    ck_assert_int_eq(ecs_create_service(fake_cl, &in, NULL, &err), -1);
     ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
     ck_assert_ptr_nonnull(strstr(err.message, "service name"));
-    ck_assert_int_eq(ecs_update_service(c, NULL, NULL, &err), -1);
+    ck_assert_int_eq(ecs_update_service(fake_cl, NULL, NULL, &err), -1);
     ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
     ecs_cluster_input cin = {0};
-    ck_assert_int_eq(ecs_create_cluster(c, &cin, NULL, &err), -1);
+    ck_assert_int_eq(ecs_create_cluster(fake_cl, &cin, NULL, &err), -1);
     ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
     ecs_exec_session es;
-    ck_assert_int_eq(ecs_execute_command(c, "x", NULL, NULL, "sh", 1, &es, &err), -1);
+    ck_assert_int_eq(ecs_execute_command(fake_cl, "x", NULL, NULL, "sh", 1, &es, &err), -1);
     ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
     ck_assert_ptr_null(es.token);
-    aws_client_free(c);
 }
 END_TEST
 
 START_TEST(describe_reports_missing_in_batches)
 {
-    aws_client *c = fake_client();
     aws_error err;
-    ecs_test_cluster(c, "svc-ecs-batch");
+    ecs_test_cluster(fake_cl, "svc-ecs-batch");
     char names[12][32];
     const char *ptrs[12];
     for (int i = 0; i < 12; i++) {
@@ -101,39 +98,38 @@ START_TEST(describe_reports_missing_in_batches)
         ptrs[i] = names[i];
     }
     ecs_services s;
-    ck_assert_msg(ecs_describe_services(c, "svc-ecs-batch", ptrs, 12, &s, &err) == 0, "%s",
+    ck_assert_msg(ecs_describe_services(fake_cl, "svc-ecs-batch", ptrs, 12, &s, &err) == 0, "%s",
                   err.message);
     ck_assert_uint_eq(s.n, 0);
     ck_assert_uint_eq(s.missing.n, 12);
     ecs_services_free(&s);
     ecs_service one;
     int found = -1;
-    ck_assert_int_eq(ecs_describe_service(c, "svc-ecs-batch", "ghost", &one, &found, &err), 0);
+    ck_assert_int_eq(ecs_describe_service(fake_cl, "svc-ecs-batch", "ghost", &one, &found, &err),
+                     0);
     ck_assert_int_eq(found, 0);
     ecs_tasks t;
     const char *task = "arn:aws:ecs:us-east-1:000000000000:task/svc-ecs-batch/0123456789abcdef";
-    ck_assert_int_eq(ecs_describe_tasks(c, "svc-ecs-batch", &task, 1, &t, &err), 0);
+    ck_assert_int_eq(ecs_describe_tasks(fake_cl, "svc-ecs-batch", &task, 1, &t, &err), 0);
     ck_assert_uint_eq(t.n, 0);
     ck_assert_uint_eq(t.missing.n, 1);
     ecs_tasks_free(&t);
-    aws_client_free(c);
 }
 END_TEST
 
 START_TEST(secrets_never_reach_the_wire_log)
 {
-    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
-    ecs_test_network(c, "log", &n);
-    ecs_test_cluster(c, "svc-ecs-log");
-    char *td = ecs_test_taskdef(c, "svc-log", "nginx", n.task_role_arn);
+    ecs_test_network(fake_cl, "log", &n);
+    ecs_test_cluster(fake_cl, "svc-ecs-log");
+    char *td = ecs_test_taskdef(fake_cl, "svc-log", "nginx", n.task_role_arn);
     ecs_service_input si = ecs_test_service("svc-ecs-log", "one", td, 1, &n.subnets, NULL);
     si.enable_execute_command = 1;
-    ecs_test_create_service(c, &si, NULL);
-    ecs_test_steady(c, "svc-ecs-log", "one", td);
+    ecs_test_create_service(fake_cl, &si, NULL);
+    ecs_test_steady(fake_cl, "svc-ecs-log", "one", td);
     svc_strings tasks;
-    ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-log", "one", NULL, 0, &tasks, &err), 0);
+    ck_assert_int_eq(ecs_list_tasks(fake_cl, "svc-ecs-log", "one", NULL, 0, &tasks, &err), 0);
     char *log = NULL;
     size_t len = 0;
     FILE *f;
@@ -163,10 +159,10 @@ START_TEST(secrets_never_reach_the_wire_log)
     svc_strings_free(&tasks);
     ecs_test_network_free(&n);
     free(td);
-    aws_client_free(c);
 }
 END_TEST
 
-FAKE_SUITE(svc_ecs_doc, NULL, NULL, 0, taskdef_equal_ignores_ecs_defaults,
-           taskdef_efs_root_directory_default, bad_input_refused_before_any_call,
-           describe_reports_missing_in_batches, secrets_never_reach_the_wire_log)
+FAKE_SUITE(svc_ecs_doc, fake_client_setup, fake_client_teardown, 0,
+           taskdef_equal_ignores_ecs_defaults, taskdef_efs_root_directory_default,
+           bad_input_refused_before_any_call, describe_reports_missing_in_batches,
+           secrets_never_reach_the_wire_log)

@@ -72,12 +72,11 @@ static void delete_service_and_tasks(aws_client *c, const char *arn, svc_strings
 
 START_TEST(service_lifecycle)
 {
-    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
-    ecs_test_network(c, "svc1", &n);
-    ecs_test_cluster(c, "svc-ecs-s1");
-    char *td = ecs_test_taskdef(c, "svc-app", "nginx:1", n.task_role_arn);
+    ecs_test_network(fake_cl, "svc1", &n);
+    ecs_test_cluster(fake_cl, "svc-ecs-s1");
+    char *td = ecs_test_taskdef(fake_cl, "svc-app", "nginx:1", n.task_role_arn);
     ecs_service_input in = ecs_test_service("svc-ecs-s1", "web", td, 2, &n.subnets, &n.groups);
     ecs_deployment_config dc = ECS_DEPLOYMENT_CONFIG_INIT;
     dc.circuit_breaker = 1;
@@ -92,7 +91,7 @@ START_TEST(service_lifecycle)
     svc_tags_add(&tags, "ecsdeploy:id", "services.web");
     in.tags = &tags;
     ecs_service s;
-    ecs_test_create_service(c, &in, &s);
+    ecs_test_create_service(fake_cl, &in, &s);
     ck_assert_str_eq(s.name, "web");
     ck_assert_str_eq(s.status, "ACTIVE");
     ck_assert_int_eq(s.desired, 2);
@@ -102,12 +101,12 @@ START_TEST(service_lifecycle)
     char *arn = strdup(s.arn);
     ecs_service_free(&s);
     /* the same client token: the same service, no duplicate */
-    ecs_test_create_service(c, &in, &s);
+    ecs_test_create_service(fake_cl, &in, &s);
     ck_assert_str_eq(s.arn, arn);
     ecs_service_free(&s);
-    ecs_test_steady(c, "svc-ecs-s1", "web", td);
+    ecs_test_steady(fake_cl, "svc-ecs-s1", "web", td);
     int found;
-    ck_assert_int_eq(ecs_describe_service(c, "svc-ecs-s1", "web", &s, &found, &err), 0);
+    ck_assert_int_eq(ecs_describe_service(fake_cl, "svc-ecs-s1", "web", &s, &found, &err), 0);
     ck_assert_int_eq(found, 1);
     ck_assert_int_eq(s.running, 2);
     ck_assert_str_eq(ecs_service_primary(&s)->rollout_state, "COMPLETED");
@@ -116,23 +115,22 @@ START_TEST(service_lifecycle)
     ck_assert_uint_gt(s.n_events, 0);
     ecs_service_free(&s);
     svc_strings tasks;
-    check_tasks_and_exec(c, &tasks);
+    check_tasks_and_exec(fake_cl, &tasks);
     /* update: scale to one */
     ecs_service_input up = ECS_SERVICE_INPUT_INIT;
     up.cluster = "svc-ecs-s1";
     up.name = "web";
     up.desired_count = 1;
-    ck_assert_msg(ecs_update_service(c, &up, &s, &err) == 0, "%s", err.message);
+    ck_assert_msg(ecs_update_service(fake_cl, &up, &s, &err) == 0, "%s", err.message);
     ck_assert_int_eq(s.desired, 1);
     ecs_service_free(&s);
-    ecs_test_steady(c, "svc-ecs-s1", "web", td);
-    delete_service_and_tasks(c, arn, &tasks);
-    ck_assert_msg(ecs_delete_cluster(c, "svc-ecs-s1", &err) == 0, "%s", err.message);
+    ecs_test_steady(fake_cl, "svc-ecs-s1", "web", td);
+    delete_service_and_tasks(fake_cl, arn, &tasks);
+    ck_assert_msg(ecs_delete_cluster(fake_cl, "svc-ecs-s1", &err) == 0, "%s", err.message);
     svc_tags_free(&tags);
     ecs_test_network_free(&n);
     free(arn);
     free(td);
-    aws_client_free(c);
 }
 END_TEST
 
@@ -140,42 +138,44 @@ END_TEST
  * or cluster that is not there; a stopped task's reason reads in AWS's words. */
 START_TEST(waiters_give_up_and_refuse)
 {
-    aws_client *c = fake_client();
     aws_error err;
     ecs_test_net n;
-    ecs_test_network(c, "svc2", &n);
-    ecs_test_cluster(c, "svc-ecs-s2");
-    char *td = ecs_test_taskdef(c, "svc-slow", "slowstart:1", NULL);
+    ecs_test_network(fake_cl, "svc2", &n);
+    ecs_test_cluster(fake_cl, "svc-ecs-s2");
+    char *td = ecs_test_taskdef(fake_cl, "svc-slow", "slowstart:1", NULL);
     ecs_service_input in = ecs_test_service("svc-ecs-s2", "slow", td, 2, &n.subnets, &n.groups);
-    ck_assert_int_eq(ecs_create_service(c, &in, NULL, &err), 0);
+    ck_assert_int_eq(ecs_create_service(fake_cl, &in, NULL, &err), 0);
     deploy_result r;
-    ck_assert_int_eq(ecs_test_watch(c, "svc-ecs-s2", "slow", td, NULL, 0.1, &r), DEPLOY_TIMEOUT);
+    ck_assert_int_eq(ecs_test_watch(fake_cl, "svc-ecs-s2", "slow", td, NULL, 0.1, &r),
+                     DEPLOY_TIMEOUT);
     ck_assert_msg(strstr(r.message, "timed out") && strstr(r.message, "svc-slow:1 running 0/2"),
                   "%s", r.message);
     deploy_result_free(&r);
-    ck_assert_int_eq(ecs_test_watch(c, "svc-ecs-s2", "nothing-here", td, NULL, 5, &r),
+    ck_assert_int_eq(ecs_test_watch(fake_cl, "svc-ecs-s2", "nothing-here", td, NULL, 5, &r),
                      DEPLOY_FAILED);
     ck_assert_str_eq(r.error.code, "ServiceMissing");
     deploy_result_free(&r);
-    ck_assert_int_eq(ecs_test_watch(c, "svc-ecs-none", "slow", td, NULL, 5, &r), DEPLOY_FAILED);
+    ck_assert_int_eq(ecs_test_watch(fake_cl, "svc-ecs-none", "slow", td, NULL, 5, &r),
+                     DEPLOY_FAILED);
     ck_assert_str_eq(r.error.code, "ClusterNotFoundException");
     deploy_result_free(&r);
     /* tasks that cannot pull their image stop, and say why */
-    char *bad = ecs_test_taskdef(c, "svc-nopull", "nopull:1", NULL);
+    char *bad = ecs_test_taskdef(fake_cl, "svc-nopull", "nopull:1", NULL);
     ecs_service_input in2 = ecs_test_service("svc-ecs-s2", "nopull", bad, 1, &n.subnets, &n.groups);
-    ck_assert_int_eq(ecs_create_service(c, &in2, NULL, &err), 0);
+    ck_assert_int_eq(ecs_create_service(fake_cl, &in2, NULL, &err), 0);
     svc_strings tasks = {0};
     for (int i = 0; i < 200 && tasks.n == 0; i++) {
-        ck_assert_int_eq(ecs_list_tasks(c, "svc-ecs-s2", "nopull", NULL, 0, &tasks, &err), 0);
+        ck_assert_int_eq(ecs_list_tasks(fake_cl, "svc-ecs-s2", "nopull", NULL, 0, &tasks, &err), 0);
         if (tasks.n == 0) {
             svc_strings_free(&tasks);
             util_sleep(0.02, NULL);
         }
     }
     ck_assert_uint_gt(tasks.n, 0);
-    ecs_test_wait_tasks(c, "svc-ecs-s2", &tasks, "STOPPED");
+    ecs_test_wait_tasks(fake_cl, "svc-ecs-s2", &tasks, "STOPPED");
     svc_strings why = {0};
-    ck_assert_int_eq(ecs_stopped_task_reasons(c, "svc-ecs-s2", "nopull", bad, 5, &why, &err), 0);
+    ck_assert_int_eq(ecs_stopped_task_reasons(fake_cl, "svc-ecs-s2", "nopull", bad, 5, &why, &err),
+                     0);
     ck_assert_uint_gt(why.n, 0);
     ck_assert_msg(strstr(why.items[0], "CannotPullContainerError"), "%s", why.items[0]);
     svc_strings_free(&why);
@@ -183,8 +183,8 @@ START_TEST(waiters_give_up_and_refuse)
     ecs_test_network_free(&n);
     free(td);
     free(bad);
-    aws_client_free(c);
 }
 END_TEST
 
-FAKE_SUITE(svc_ecs_service, NULL, NULL, 0, service_lifecycle, waiters_give_up_and_refuse)
+FAKE_SUITE(svc_ecs_service, fake_client_setup, fake_client_teardown, 0, service_lifecycle,
+           waiters_give_up_and_refuse)

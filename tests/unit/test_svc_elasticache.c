@@ -62,9 +62,8 @@ START_TEST(describes)
     OK(elasticache_describe_replication_groups(cl, NULL, 0, &g, &err));
     ck_assert_uint_eq(g.n, 2);
     elasticache_replication_groups_free(&g);
-    FAILS_WITH(elasticache_describe_replication_groups(cl, "nope", 0, &g, &err),
-               "ReplicationGroupNotFoundFault");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(elasticache_describe_replication_groups(cl, "nope", 0, &g, &err),
+             "ReplicationGroupNotFoundFault", AWS_IS_NOT_FOUND);
 
     elasticache_cache_clusters c;
     OK(elasticache_describe_cache_clusters(cl, "news-api-cache", 1, 0, &c, &err));
@@ -78,9 +77,8 @@ START_TEST(describes)
     OK(elasticache_describe_cache_clusters(cl, "news-api-cache", 0, 0, &c, &err));
     ck_assert_str_eq(c.items[0].address, ""); /* no node information asked for */
     elasticache_cache_clusters_free(&c);
-    FAILS_WITH(elasticache_describe_cache_clusters(cl, "nope", 1, 0, &c, &err),
-               "CacheClusterNotFound");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(elasticache_describe_cache_clusters(cl, "nope", 1, 0, &c, &err),
+             "CacheClusterNotFound", AWS_IS_NOT_FOUND);
 
     elasticache_serverless_caches s;
     OK(elasticache_describe_serverless_caches(cl, "news-sessions", 0, &s, &err));
@@ -91,9 +89,8 @@ START_TEST(describes)
     ck_assert_uint_eq(s.items[0].subnet_ids.n, 2);
     ck_assert_str_eq(s.items[0].security_groups.items[0], sg);
     elasticache_serverless_caches_free(&s);
-    FAILS_WITH(elasticache_describe_serverless_caches(cl, "nope", 0, &s, &err),
-               "ServerlessCacheNotFoundFault");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(elasticache_describe_serverless_caches(cl, "nope", 0, &s, &err),
+             "ServerlessCacheNotFoundFault", AWS_IS_NOT_FOUND);
 }
 END_TEST
 
@@ -154,8 +151,8 @@ START_TEST(find_by_identifier)
     ck_assert_ptr_nonnull(strstr(c.address, ".cfg."));
     elasticache_cache_free(&c);
 
-    FAILS_WITH(elasticache_find_cache(cl, "nothing-here", &c, &err), "CacheNotFound");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(elasticache_find_cache(cl, "nothing-here", &c, &err), "CacheNotFound",
+             AWS_IS_NOT_FOUND);
     ck_assert_ptr_nonnull(strstr(err.message, "nothing-here"));
 }
 END_TEST

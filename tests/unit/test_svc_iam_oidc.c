@@ -26,7 +26,6 @@ static char *ci_trust(const char *provider_arn)
 
 START_TEST(providers)
 {
-    aws_client *c = fake_client();
     aws_error err;
     svc_strings clients = {0}, prints = {0};
     svc_strings_add(&clients, "sts.amazonaws.com");
@@ -34,22 +33,23 @@ START_TEST(providers)
     svc_tags tags = {0};
     svc_tags_add(&tags, "ecsdeploy:stack", "oidc");
     char *arn;
-    OK(iam_create_oidc_provider(c, GITHUB, &clients, &prints, &tags, &arn, &err));
+    OK(iam_create_oidc_provider(fake_cl, GITHUB, &clients, &prints, &tags, &arn, &err));
     ck_assert_str_eq(arn, "arn:aws:iam::000000000000:oidc-provider/token.actions.githubusercontent.com");
     char *again;
-    FAILS_WITH(iam_create_oidc_provider(c, GITHUB, NULL, NULL, NULL, &again, &err),
-               "EntityAlreadyExists");
-    ck_assert(aws_error_is(&err, AWS_IS_EXISTS));
-    FAILS_WITH(iam_create_oidc_provider(c, "http://insecure.example.com", NULL, NULL, NULL, NULL,
-                                        &err), "InvalidInput");
+    FAILS_AS(iam_create_oidc_provider(fake_cl, GITHUB, NULL, NULL, NULL, &again, &err),
+             "EntityAlreadyExists", AWS_IS_EXISTS);
+    FAILS_WITH(iam_create_oidc_provider(fake_cl, "http://insecure.example.com", NULL, NULL, NULL,
+                                        NULL, &err),
+               "InvalidInput");
     svc_strings bad = {0};
     svc_strings_add(&bad, "not-a-thumbprint-but-forty-characters-xx");
-    FAILS_WITH(iam_create_oidc_provider(c, "https://gitlab.example.com", NULL, &bad, NULL, NULL,
-                                        &err), "InvalidInput");
+    FAILS_WITH(iam_create_oidc_provider(fake_cl, "https://gitlab.example.com", NULL, &bad, NULL,
+                                        NULL, &err),
+               "InvalidInput");
     svc_strings_free(&bad);
 
     iam_oidc_provider p;
-    OK(iam_get_oidc_provider(c, arn, &p, &err));
+    OK(iam_get_oidc_provider(fake_cl, arn, &p, &err));
     ck_assert_str_eq(p.url, "token.actions.githubusercontent.com");
     ck_assert_uint_eq(p.client_ids.n, 1);
     ck_assert_str_eq(p.client_ids.items[0], "sts.amazonaws.com");
@@ -58,26 +58,26 @@ START_TEST(providers)
     iam_oidc_provider_free(&p);
 
     char *found;
-    OK(iam_find_oidc_provider(c, "token.actions.githubusercontent.com/", &found, &err));
+    OK(iam_find_oidc_provider(fake_cl, "token.actions.githubusercontent.com/", &found, &err));
     ck_assert_str_eq(found, arn);
     free(found);
-    OK(iam_find_oidc_provider(c, "https://other.example.com", &found, &err));
+    OK(iam_find_oidc_provider(fake_cl, "https://other.example.com", &found, &err));
     ck_assert_ptr_null(found);
 
-    OK(iam_add_oidc_client_id(c, arn, "api://ci", &err));
-    OK(iam_remove_oidc_client_id(c, arn, "sts.amazonaws.com", &err));
+    OK(iam_add_oidc_client_id(fake_cl, arn, "api://ci", &err));
+    OK(iam_remove_oidc_client_id(fake_cl, arn, "sts.amazonaws.com", &err));
     svc_strings two = {0};
     svc_strings_add(&two, PRINT);
     svc_strings_add(&two, "1c58a3a8518e8759bf075b76b750d4f2df264fcd");
-    OK(iam_update_oidc_thumbprints(c, arn, &two, &err));
+    OK(iam_update_oidc_thumbprints(fake_cl, arn, &two, &err));
     svc_strings_free(&two);
     svc_tags more = {0};
     svc_tags_add(&more, "team", "ci");
-    OK(iam_tag_oidc_provider(c, arn, &more, &err));
+    OK(iam_tag_oidc_provider(fake_cl, arn, &more, &err));
     svc_strings keys = {0};
     svc_strings_add(&keys, "ecsdeploy:stack");
-    OK(iam_untag_oidc_provider(c, arn, &keys, &err));
-    OK(iam_get_oidc_provider(c, arn, &p, &err));
+    OK(iam_untag_oidc_provider(fake_cl, arn, &keys, &err));
+    OK(iam_get_oidc_provider(fake_cl, arn, &p, &err));
     ck_assert_uint_eq(p.client_ids.n, 1);
     ck_assert_str_eq(p.client_ids.items[0], "api://ci");
     ck_assert_uint_eq(p.thumbprints.n, 2);
@@ -88,19 +88,18 @@ START_TEST(providers)
     /* a role GitHub Actions can assume for one repository and branch */
     char *trust = ci_trust(arn);
     iam_create_role_input role = {.name = "svc-oidc-ci", .trust_policy = trust};
-    OK(iam_create_role(c, &role, NULL, &err));
-    OK(iam_delete_role(c, "svc-oidc-ci", &err));
+    OK(iam_create_role(fake_cl, &role, NULL, &err));
+    OK(iam_delete_role(fake_cl, "svc-oidc-ci", &err));
 
     svc_strings all;
-    OK(iam_list_oidc_providers(c, &all, &err));
+    OK(iam_list_oidc_providers(fake_cl, &all, &err));
     ck_assert_uint_eq(all.n, 1);
     svc_strings_free(&all);
-    OK(iam_delete_oidc_provider(c, arn, &err));
-    FAILS_WITH(iam_get_oidc_provider(c, arn, &p, &err), "NoSuchEntity");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
-    FAILS_WITH(iam_delete_oidc_provider(c, arn, &err), "NoSuchEntity");
+    OK(iam_delete_oidc_provider(fake_cl, arn, &err));
+    FAILS_AS(iam_get_oidc_provider(fake_cl, arn, &p, &err), "NoSuchEntity", AWS_IS_NOT_FOUND);
+    FAILS_WITH(iam_delete_oidc_provider(fake_cl, arn, &err), "NoSuchEntity");
     /* and now the trust policy names a provider that is not there */
-    FAILS_WITH(iam_create_role(c, &role, NULL, &err), "MalformedPolicyDocument");
+    FAILS_WITH(iam_create_role(fake_cl, &role, NULL, &err), "MalformedPolicyDocument");
 
     free(trust);
     free(arn);
@@ -109,7 +108,6 @@ START_TEST(providers)
     svc_tags_free(&tags);
     svc_strings_free(&clients);
     svc_strings_free(&prints);
-    aws_client_free(c);
 }
 END_TEST
 
@@ -117,17 +115,16 @@ END_TEST
  * than meeting EntityAlreadyExists on the retry. */
 START_TEST(create_lost_answer)
 {
-    aws_client *c = fake_client();
     aws_error err;
     fake_lose_next("iam", "CreateOpenIDConnectProvider", "error");
     char *arn;
-    OK(iam_create_oidc_provider(c, "https://lost.example.com/oidc", NULL, NULL, NULL, &arn, &err));
+    OK(iam_create_oidc_provider(fake_cl, "https://lost.example.com/oidc", NULL, NULL, NULL, &arn,
+                                &err));
     ck_assert_str_eq(arn, "arn:aws:iam::000000000000:oidc-provider/lost.example.com/oidc");
     fake_no_faults();
-    OK(iam_delete_oidc_provider(c, arn, &err));
+    OK(iam_delete_oidc_provider(fake_cl, arn, &err));
     free(arn);
-    aws_client_free(c);
 }
 END_TEST
 
-FAKE_SUITE(svc_iam_oidc, NULL, NULL, 60, providers, create_lost_answer)
+FAKE_SUITE(svc_iam_oidc, fake_client_setup, fake_client_teardown, 60, providers, create_lost_answer)

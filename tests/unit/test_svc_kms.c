@@ -45,46 +45,44 @@ static int decrypt(aws_client *c, const kms_data_key *k, const char *ctx_value,
 
 START_TEST(generate_data_key)
 {
-    aws_client *c = fake_client();
     aws_error err;
-    char *arn = make_key(c);
+    char *arn = make_key(fake_cl);
     svc_tags ctx = {0};
     svc_tags_add(&ctx, "aws:ecs:clusterName", "demo");
     kms_data_key k;
-    ck_assert_msg(kms_generate_data_key(c, arn, 64, &ctx, &k, &err) == 0, "%s", err.message);
+    ck_assert_msg(kms_generate_data_key(fake_cl, arn, 64, &ctx, &k, &err) == 0, "%s", err.message);
     ck_assert_uint_eq(k.plaintext_len, 64);
     ck_assert_uint_gt(k.ciphertext_len, 64);
     ck_assert_str_eq(k.key_id, arn);
     unsigned char plain[128];
-    ck_assert_int_eq(decrypt(c, &k, "demo", plain), 64);
+    ck_assert_int_eq(decrypt(fake_cl, &k, "demo", plain), 64);
     ck_assert_mem_eq(plain, k.plaintext, 64);
-    ck_assert_int_eq(decrypt(c, &k, "other", plain), -1);
+    ck_assert_int_eq(decrypt(fake_cl, &k, "other", plain), -1);
     kms_data_key_free(&k);
     ck_assert_ptr_null(k.plaintext);
-    ck_assert_int_eq(kms_generate_data_key(c, arn, 0, NULL, &k, &err), -1);
+    ck_assert_int_eq(kms_generate_data_key(fake_cl, arn, 0, NULL, &k, &err), -1);
     ck_assert_int_eq(err.kind, AWS_ERR_INPUT);
-    ck_assert_int_eq(kms_generate_data_key(c, "alias/missing", 64, NULL, &k, &err), -1);
+    ck_assert_int_eq(kms_generate_data_key(fake_cl, "alias/missing", 64, NULL, &k, &err), -1);
     ck_assert_str_eq(err.code, "NotFoundException");
     svc_tags_free(&ctx);
     free(arn);
-    aws_client_free(c);
 }
 END_TEST
 
 START_TEST(describe_key)
 {
-    aws_client *c = fake_client();
     aws_error err;
-    char *arn = make_key(c);
+    char *arn = make_key(fake_cl);
     kms_key k;
-    ck_assert_int_eq(kms_describe_key(c, arn, &k, &err), 0);
+    ck_assert_int_eq(kms_describe_key(fake_cl, arn, &k, &err), 0);
     ck_assert_str_eq(k.arn, arn);
     ck_assert_str_eq(k.key_state, "Enabled");
     ck_assert_int_eq(k.enabled, 1);
     ck_assert_str_eq(k.key_spec, "SYMMETRIC_DEFAULT");
     ck_assert_str_eq(k.description, "svc test");
     kms_key_free(&k);
-    ck_assert_int_eq(kms_describe_key(c, "1234abcd-12ab-34cd-56ef-1234567890ab", &k, &err), -1);
+    ck_assert_int_eq(kms_describe_key(fake_cl, "1234abcd-12ab-34cd-56ef-1234567890ab", &k, &err),
+                     -1);
     ck_assert_str_eq(err.code, "NotFoundException");
     size_t n;
     unsigned char *d = kms_base64_decode("aGk=", &n);
@@ -93,8 +91,7 @@ START_TEST(describe_key)
     free(d);
     ck_assert_ptr_null(kms_base64_decode("abc", &n));
     free(arn);
-    aws_client_free(c);
 }
 END_TEST
 
-FAKE_SUITE(svc_kms, NULL, NULL, 0, generate_data_key, describe_key)
+FAKE_SUITE(svc_kms, fake_client_setup, fake_client_teardown, 0, generate_data_key, describe_key)

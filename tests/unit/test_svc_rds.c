@@ -79,9 +79,8 @@ START_TEST(subnet_groups)
     aws_error err;
     rds_subnet_group g;
     const char *one_zone[] = {net.subnets[0], net.subnets[2], NULL};
-    FAILS_WITH(rds_create_db_subnet_group(cl, "shop-db", "x", one_zone, NULL, &g, &err),
-               "DBSubnetGroupDoesNotCoverEnoughAZs");
-    ck_assert(aws_error_is(&err, AWS_IS_INVALID));
+    FAILS_AS(rds_create_db_subnet_group(cl, "shop-db", "x", one_zone, NULL, &g, &err),
+             "DBSubnetGroupDoesNotCoverEnoughAZs", AWS_IS_INVALID);
     ck_assert_ptr_nonnull(strstr(err.message, "CreateDBSubnetGroup: "));
     OK(rds_create_db_subnet_group(cl, "Shop-DB", "shop database", two_zones(), &stack_tags, &g,
                                   &err));
@@ -92,18 +91,16 @@ START_TEST(subnet_groups)
     ck_assert_str_ne(g.zones.items[0], g.zones.items[1]);
     ck_assert_ptr_nonnull(strstr(g.arn, ":subgrp:shop-db"));
     rds_subnet_group_free(&g);
-    FAILS_WITH(rds_create_db_subnet_group(cl, "shop-db", "x", two_zones(), NULL, NULL, &err),
-               "DBSubnetGroupAlreadyExists");
-    ck_assert(aws_error_is(&err, AWS_IS_EXISTS));
+    FAILS_AS(rds_create_db_subnet_group(cl, "shop-db", "x", two_zones(), NULL, NULL, &err),
+             "DBSubnetGroupAlreadyExists", AWS_IS_EXISTS);
 
     rds_subnet_groups l;
     OK(rds_describe_db_subnet_groups(cl, "shop-db", 0, &l, &err));
     ck_assert_uint_eq(l.n, 1);
     ck_assert_str_eq(l.items[0].description, "shop database");
     rds_subnet_groups_free(&l);
-    FAILS_WITH(rds_describe_db_subnet_groups(cl, "other", 0, &l, &err),
-               "DBSubnetGroupNotFoundFault");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(rds_describe_db_subnet_groups(cl, "other", 0, &l, &err), "DBSubnetGroupNotFoundFault",
+             AWS_IS_NOT_FOUND);
 
     OK(rds_modify_db_subnet_group(cl, "shop-db", "wider", (const char *const *)net.subnets, &g,
                                   &err));
@@ -123,8 +120,8 @@ START_TEST(subnet_groups)
     rds_subnet_groups_free(&l);
 
     OK(rds_delete_db_subnet_group(cl, "shop-db", &err));
-    FAILS_WITH(rds_delete_db_subnet_group(cl, "shop-db", &err), "DBSubnetGroupNotFoundFault");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(rds_delete_db_subnet_group(cl, "shop-db", &err), "DBSubnetGroupNotFoundFault",
+             AWS_IS_NOT_FOUND);
 }
 END_TEST
 
@@ -187,12 +184,11 @@ START_TEST(instance_life)
 
     /* Creating: refused changes, and a taken identifier. */
     rds_instance_mod m = {.deletion_protection = -1};
-    FAILS_WITH(rds_modify_db_instance(cl, "shop-main", &m, NULL, &err), "InvalidDBInstanceState");
-    ck_assert(aws_error_is(&err, AWS_IS_BUSY));
-    FAILS_WITH(rds_create_db_instance(cl, &in, NULL, &err), "DBInstanceAlreadyExists");
-    ck_assert(aws_error_is(&err, AWS_IS_EXISTS));
-    FAILS_WITH(rds_delete_db_subnet_group(cl, "shop-db", &err), "InvalidDBSubnetGroupStateFault");
-    ck_assert(aws_error_is(&err, AWS_IS_IN_USE));
+    FAILS_AS(rds_modify_db_instance(cl, "shop-main", &m, NULL, &err), "InvalidDBInstanceState",
+             AWS_IS_BUSY);
+    FAILS_AS(rds_create_db_instance(cl, &in, NULL, &err), "DBInstanceAlreadyExists", AWS_IS_EXISTS);
+    FAILS_AS(rds_delete_db_subnet_group(cl, "shop-db", &err), "InvalidDBSubnetGroupStateFault",
+             AWS_IS_IN_USE);
 
     fake_wait_seen s = {0};
     aws_wait_opts o = quick();
@@ -216,9 +212,8 @@ START_TEST(instance_life)
     rds_instances_free(&l);
 
     /* Deletion protection refuses, until it is lifted (at once, no "modifying"). */
-    FAILS_WITH(rds_delete_db_instance(cl, "shop-main", NULL, NULL, &err),
-               "InvalidParameterCombination");
-    ck_assert(aws_error_is(&err, AWS_IS_INVALID));
+    FAILS_AS(rds_delete_db_instance(cl, "shop-main", NULL, NULL, &err),
+             "InvalidParameterCombination", AWS_IS_INVALID);
     ck_assert_ptr_nonnull(strstr(err.message, "deletion protection"));
     OK(rds_modify_db_instance(cl, "shop-main", &m, &d, &err));
     ck_assert_str_eq(d.status, "available");
@@ -260,8 +255,8 @@ START_TEST(instance_life)
     FAILS_WITH(rds_wait_db_instance_available(cl, "shop-main", &o, &err), "WaiterFailed");
     ck_assert_ptr_nonnull(strstr(err.message, "deleting"));
     OK(rds_wait_db_instance_deleted(cl, "shop-main", &o, &err));
-    FAILS_WITH(rds_describe_db_instances(cl, "shop-main", 0, &l, &err), "DBInstanceNotFound");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(rds_describe_db_instances(cl, "shop-main", 0, &l, &err), "DBInstanceNotFound",
+             AWS_IS_NOT_FOUND);
     OK(rds_wait_db_instance_deleted(cl, "shop-main", &o, &err)); /* already gone */
 
     rds_snapshots snaps;
@@ -274,8 +269,8 @@ START_TEST(instance_life)
     OK(rds_wait_db_snapshot_available(cl, "shop-main-final", &o, &err));
     OK(rds_delete_db_subnet_group(cl, "shop-db", &err));
     OK(rds_delete_db_snapshot(cl, "shop-main-final", &err));
-    FAILS_WITH(rds_delete_db_snapshot(cl, "shop-main-final", &err), "DBSnapshotNotFound");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(rds_delete_db_snapshot(cl, "shop-main-final", &err), "DBSnapshotNotFound",
+             AWS_IS_NOT_FOUND);
     FAILS_WITH(rds_describe_db_snapshots(cl, NULL, "shop-main-final", NULL, 0, &snaps, &err),
                "DBSnapshotNotFound");
     free(arn);
@@ -292,12 +287,11 @@ START_TEST(snapshots_and_waits)
     OK(rds_create_db_instance(cl, &in, NULL, &err));
     /* A creating instance cannot take a final snapshot; a short wait gives up naming
      * the state it saw. */
-    FAILS_WITH(rds_delete_db_instance(cl, "shop-snap", "never", NULL, &err),
-               "InvalidDBInstanceState");
-    ck_assert(aws_error_is(&err, AWS_IS_BUSY));
+    FAILS_AS(rds_delete_db_instance(cl, "shop-snap", "never", NULL, &err), "InvalidDBInstanceState",
+             AWS_IS_BUSY);
     aws_wait_opts one = {.max_checks = 1, .interval_s = 0.01};
-    FAILS_WITH(rds_wait_db_instance_available(cl, "shop-snap", &one, &err), "WaiterTimeout");
-    ck_assert(aws_error_is(&err, AWS_IS_TIMED_OUT));
+    FAILS_AS(rds_wait_db_instance_available(cl, "shop-snap", &one, &err), "WaiterTimeout",
+             AWS_IS_TIMED_OUT);
     ck_assert_ptr_nonnull(strstr(err.message, "creating"));
     FAILS_WITH(rds_wait_db_instance_deleted(cl, "shop-snap", &one, &err), "WaiterFailed");
     aws_wait_opts o = quick();

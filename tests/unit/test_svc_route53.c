@@ -55,8 +55,8 @@ START_TEST(zones)
     ck_assert(z.id[0] == 'Z' && !strchr(z.id, '/'));
     /* the reference is spent: a second create with it is refused */
     r53_zone dup;
-    FAILS_WITH(r53_create_hosted_zone(cl, &in, &dup, NULL, NULL, &err), "HostedZoneAlreadyExists");
-    ck_assert(aws_error_is(&err, AWS_IS_EXISTS));
+    FAILS_AS(r53_create_hosted_zone(cl, &in, &dup, NULL, NULL, &err), "HostedZoneAlreadyExists",
+             AWS_IS_EXISTS);
     /* ids with Route 53's prefixes work too */
     char *prefixed = malloc(strlen(z.id) + 13);
     sprintf(prefixed, "/hostedzone/%s", z.id);
@@ -69,8 +69,8 @@ START_TEST(zones)
     free(prefixed);
     r53_zone_free(&got);
     svc_strings_free(&ns2);
-    FAILS_WITH(r53_get_hosted_zone(cl, "Z0NOSUCHZONE", &got, NULL, &err), "NoSuchHostedZone");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(r53_get_hosted_zone(cl, "Z0NOSUCHZONE", &got, NULL, &err), "NoSuchHostedZone",
+             AWS_IS_NOT_FOUND);
     free(change);
     r53_zone_free(&z);
     svc_strings_free(&ns);
@@ -115,8 +115,7 @@ START_TEST(zone_lists_and_deletion)
     const char *ip[] = {"192.0.2.10", NULL};
     r53_record_set www = plain("www.example.org", "A", 60, ip);
     OK(change1(org, R53_CREATE, &www, NULL, &err));
-    FAILS_WITH(r53_delete_hosted_zone(cl, org, NULL, &err), "HostedZoneNotEmpty");
-    ck_assert(aws_error_is(&err, AWS_IS_IN_USE));
+    FAILS_AS(r53_delete_hosted_zone(cl, org, NULL, &err), "HostedZoneNotEmpty", AWS_IS_IN_USE);
     OK(change1(org, R53_DELETE, &www, NULL, &err));
     svc_strings_free(&www.values);
     char *gone = NULL;
@@ -155,8 +154,7 @@ START_TEST(records_and_changes)
         ck_assert_ptr_nonnull(strstr(err.message, "last seen: PENDING"));
     }
     OK(r53_wait_change_insync(cl, id, &dns_wait, &err));
-    FAILS_WITH(r53_get_change(cl, "C0NOSUCHCHANGE", &status, &err), "NoSuchChange");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(r53_get_change(cl, "C0NOSUCHCHANGE", &status, &err), "NoSuchChange", AWS_IS_NOT_FOUND);
 
     r53_record_sets got;
     OK(r53_get_record_sets(cl, zone, "WWW.example.com.", "A", &got, &err));
@@ -179,8 +177,8 @@ START_TEST(records_and_changes)
     r53_record_set a2 = plain("www.example.com", "A", 60, other);
     r53_record_set fresh = plain("new.example.com", "A", 60, other);
     r53_change bad[] = {{R53_CREATE, &fresh}, {R53_CREATE, &a2}, {R53_DELETE, &a2}};
-    FAILS_WITH(r53_change_record_sets(cl, zone, bad, 3, NULL, NULL, &err), "InvalidChangeBatch");
-    ck_assert(aws_error_is(&err, AWS_IS_INVALID));
+    FAILS_AS(r53_change_record_sets(cl, zone, bad, 3, NULL, NULL, &err), "InvalidChangeBatch",
+             AWS_IS_INVALID);
     ck_assert_ptr_nonnull(strstr(err.message, "but it already exists"));
     ck_assert_ptr_nonnull(strstr(err.message, "do not match the current values"));
     OK(r53_get_record_sets(cl, zone, "new.example.com", "A", &got, &err));
@@ -316,8 +314,7 @@ START_TEST(tags)
     svc_tags_free(&many[0]);
     svc_tags_free(&many[1]);
     const char *gone[] = {zone, "Z0NOSUCHZONE"};
-    FAILS_WITH(r53_list_tags_many(cl, gone, 2, many, &err), "NoSuchHostedZone");
-    ck_assert(aws_error_is(&err, AWS_IS_NOT_FOUND));
+    FAILS_AS(r53_list_tags_many(cl, gone, 2, many, &err), "NoSuchHostedZone", AWS_IS_NOT_FOUND);
     const char *eleven[11];
     for (int i = 0; i < 11; i++)
         eleven[i] = zone;

@@ -12,13 +12,12 @@
 
 START_TEST(cors_rules)
 {
-    aws_client *c = fake_client();
     aws_error err;
-    OK(s3_create_bucket(c, BUCKET, &err));
+    OK(s3_create_bucket(fake_cl, BUCKET, &err));
     s3_cors_rules got;
-    OK(s3_get_bucket_cors(c, BUCKET, &got, &err)); /* none yet: no rules, no error */
+    OK(s3_get_bucket_cors(fake_cl, BUCKET, &got, &err)); /* none yet: no rules, no error */
     ck_assert_uint_eq(got.n, 0);
-    FAILS_WITH(s3_get_bucket_cors(c, "svc-s3-cors-missing", &got, &err), "NoSuchBucket");
+    FAILS_WITH(s3_get_bucket_cors(fake_cl, "svc-s3-cors-missing", &got, &err), "NoSuchBucket");
 
     s3_cors_rule r[2] = {{.id = "app", .max_age = 3000}, {.max_age = -1}};
     svc_strings_add(&r[0].origins, "https://app.example.com");
@@ -28,8 +27,8 @@ START_TEST(cors_rules)
     svc_strings_add(&r[0].expose_headers, "ETag");
     svc_strings_add(&r[1].origins, "https://*.example.org");
     svc_strings_add(&r[1].methods, "PUT");
-    OK(s3_put_bucket_cors(c, BUCKET, r, 2, &err));
-    OK(s3_get_bucket_cors(c, BUCKET, &got, &err));
+    OK(s3_put_bucket_cors(fake_cl, BUCKET, r, 2, &err));
+    OK(s3_get_bucket_cors(fake_cl, BUCKET, &got, &err));
     ck_assert_uint_eq(got.n, 2);
     ck_assert_str_eq(got.items[0].id, "app");
     ck_assert_uint_eq(got.items[0].methods.n, 2);
@@ -47,22 +46,21 @@ START_TEST(cors_rules)
     s3_cors_rule bad = {.max_age = -1};
     svc_strings_add(&bad.origins, "*");
     svc_strings_add(&bad.methods, "PATCH");
-    FAILS_WITH(s3_put_bucket_cors(c, BUCKET, &bad, 1, &err), "InvalidRequest");
-    ck_assert(aws_error_is(&err, AWS_IS_INVALID));
+    FAILS_AS(s3_put_bucket_cors(fake_cl, BUCKET, &bad, 1, &err), "InvalidRequest", AWS_IS_INVALID);
     svc_strings_free(&bad.methods);
     svc_strings_add(&bad.methods, "GET");
     svc_strings_add(&bad.expose_headers, "x-*");
-    FAILS_WITH(s3_put_bucket_cors(c, BUCKET, &bad, 1, &err), "InvalidRequest");
-    FAILS_WITH(s3_put_bucket_cors(c, BUCKET, NULL, 0, &err), "MalformedXML");
+    FAILS_WITH(s3_put_bucket_cors(fake_cl, BUCKET, &bad, 1, &err), "InvalidRequest");
+    FAILS_WITH(s3_put_bucket_cors(fake_cl, BUCKET, NULL, 0, &err), "MalformedXML");
 
-    OK(s3_delete_bucket_cors(c, BUCKET, &err));
-    OK(s3_get_bucket_cors(c, BUCKET, &got, &err));
+    OK(s3_delete_bucket_cors(fake_cl, BUCKET, &err));
+    OK(s3_get_bucket_cors(fake_cl, BUCKET, &got, &err));
     ck_assert_uint_eq(got.n, 0);
 
     /* only one distribution may read the bucket, with every public access blocked */
     s3_public_access_block pab = {1, 1, 1, 1};
-    OK(s3_put_public_access_block(c, BUCKET, &pab, &err));
-    OK(s3_put_bucket_policy(c, BUCKET,
+    OK(s3_put_public_access_block(fake_cl, BUCKET, &pab, &err));
+    OK(s3_put_bucket_policy(fake_cl, BUCKET,
                             "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
                             "\"Principal\":{\"Service\":\"cloudfront.amazonaws.com\"},"
                             "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::" BUCKET
@@ -70,15 +68,16 @@ START_TEST(cors_rules)
                             "\"arn:aws:cloudfront::000000000000:distribution/E1\"}}}]}",
                             &err));
     /* a wildcard source is no longer a fixed one: public, refused */
-    FAILS_WITH(s3_put_bucket_policy(c, BUCKET,
+    FAILS_WITH(s3_put_bucket_policy(fake_cl, BUCKET,
                                     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
                                     "\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
                                     "\"Resource\":\"arn:aws:s3:::" BUCKET "/*\",\"Condition\":"
                                     "{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:cloudfront::"
-                                    "000000000000:distribution/*\"}}}]}", &err),
+                                    "000000000000:distribution/*\"}}}]}",
+                                    &err),
                "AccessDenied");
-    OK(s3_delete_bucket_policy(c, BUCKET, &err));
-    OK(s3_delete_bucket(c, BUCKET, &err));
+    OK(s3_delete_bucket_policy(fake_cl, BUCKET, &err));
+    OK(s3_delete_bucket(fake_cl, BUCKET, &err));
     for (int i = 0; i < 2; i++) {
         svc_strings_free(&r[i].origins);
         svc_strings_free(&r[i].methods);
@@ -88,8 +87,7 @@ START_TEST(cors_rules)
     svc_strings_free(&bad.origins);
     svc_strings_free(&bad.methods);
     svc_strings_free(&bad.expose_headers);
-    aws_client_free(c);
 }
 END_TEST
 
-FAKE_SUITE(svc_s3_cors, NULL, NULL, 60, cors_rules)
+FAKE_SUITE(svc_s3_cors, fake_client_setup, fake_client_teardown, 60, cors_rules)

@@ -11,10 +11,9 @@
 
 START_TEST(sts_identity_and_assume_role)
 {
-    aws_client *c = fake_client();
     aws_error err;
     sts_identity id;
-    ck_assert_int_eq(sts_get_caller_identity(c, &id, &err), 0);
+    ck_assert_int_eq(sts_get_caller_identity(fake_cl, &id, &err), 0);
     ck_assert_str_eq(id.account, "000000000000");
     ck_assert_str_eq(id.arn, "arn:aws:iam::000000000000:root");
     sts_identity_free(&id);
@@ -22,7 +21,7 @@ START_TEST(sts_identity_and_assume_role)
     ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": [{\"service\": \"sts\", "
                                   "\"operation\": \"GetCallerIdentity\", \"action\": \"error\", "
                                   "\"status\": 503}]}"), 0);
-    ck_assert_int_eq(sts_get_caller_identity(c, &id, &err), 0);
+    ck_assert_int_eq(sts_get_caller_identity(fake_cl, &id, &err), 0);
     ck_assert_str_eq(id.account, "000000000000");
     sts_identity_free(&id);
     setenv("AWS_MAX_ATTEMPTS", "1", 1);
@@ -37,14 +36,14 @@ START_TEST(sts_identity_and_assume_role)
                             "\\\"Allow\\\",\\\"Principal\\\":{\\\"AWS\\\":\\\"arn:aws:iam::000000000000:"
                             "root\\\"},\\\"Action\\\":\\\"sts:AssumeRole\\\"}]}\"}");
     cJSON *out;
-    ck_assert_msg(aws_query_call(c, "iam", "CreateRole", in, NULL, NULL, &out, &err) == 0, "%s",
-                  err.message);
+    ck_assert_msg(aws_query_call(fake_cl, "iam", "CreateRole", in, NULL, NULL, &out, &err) == 0,
+                  "%s", err.message);
     cJSON_Delete(in);
     cJSON_Delete(out);
     sts_credentials cr;
     int rc = -1;
     for (int i = 0; i < 50 && rc != 0; i++) { /* a new role is assumable after a moment */
-        rc = sts_assume_role(c, "arn:aws:iam::000000000000:role/sts-test-role", "unit", "ext",
+        rc = sts_assume_role(fake_cl, "arn:aws:iam::000000000000:role/sts-test-role", "unit", "ext",
                              900, &cr, &err);
         if (rc != 0)
             util_sleep(0.05, NULL);
@@ -55,17 +54,16 @@ START_TEST(sts_identity_and_assume_role)
     ck_assert_ptr_nonnull(cr.session_token);
     ck_assert(cr.expiration > time(NULL) + 800 && cr.expiration <= time(NULL) + 901);
     sts_credentials_free(&cr);
-    ck_assert_int_eq(sts_assume_role(c, "arn:aws:iam::000000000000:role/none", "unit", NULL, 0,
-                                     &cr, &err), -1);
+    ck_assert_int_eq(
+        sts_assume_role(fake_cl, "arn:aws:iam::000000000000:role/none", "unit", NULL, 0, &cr, &err),
+        -1);
     ck_assert_str_eq(err.code, "AccessDenied");
     ck_assert_int_eq(err.http_status, 403);
-    aws_client_free(c);
 }
 END_TEST
 
 START_TEST(secrets_lifecycle)
 {
-    aws_client *c = fake_client();
     aws_error err;
     svc_tags tags = {0};
     svc_tags_add(&tags, "ecsdeploy:stack", "unit");
@@ -75,61 +73,63 @@ START_TEST(secrets_lifecycle)
     secretsmanager_create_input in = {.name = "unit/api-key", .description = "d",
                                       .secret_string = password, .tags = &tags,
                                       .client_request_token = "11111111-2222-3333-4444-555555555555"};
-    ck_assert_msg(secretsmanager_create_secret(c, &in, &arn, &version, &err) == 0, "%s",
+    ck_assert_msg(secretsmanager_create_secret(fake_cl, &in, &arn, &version, &err) == 0, "%s",
                   err.message);
     ck_assert_ptr_nonnull(strstr(arn, ":secret:unit/api-key"));
-    ck_assert_int_eq(secretsmanager_get_secret_value(c, "unit/api-key", &value, &err), 0);
+    ck_assert_int_eq(secretsmanager_get_secret_value(fake_cl, "unit/api-key", &value, &err), 0);
     ck_assert_str_eq(value, password);
     secretsmanager_secret_free(value);
-    ck_assert_int_eq(secretsmanager_put_secret_value(c, arn, "v2", NULL, NULL, &err), 0);
-    ck_assert_int_eq(secretsmanager_get_secret_value(c, arn, &value, &err), 0);
+    ck_assert_int_eq(secretsmanager_put_secret_value(fake_cl, arn, "v2", NULL, NULL, &err), 0);
+    ck_assert_int_eq(secretsmanager_get_secret_value(fake_cl, arn, &value, &err), 0);
     ck_assert_str_eq(value, "v2");
     secretsmanager_secret_free(value);
 
     secretsmanager_secret s;
-    ck_assert_int_eq(secretsmanager_describe_secret(c, "unit/api-key", &s, &err), 0);
+    ck_assert_int_eq(secretsmanager_describe_secret(fake_cl, "unit/api-key", &s, &err), 0);
     ck_assert_str_eq(s.name, "unit/api-key");
     ck_assert_str_eq(svc_tags_get(&s.tags, "ecsdeploy:id"), "api-key");
     ck_assert_int_eq((long)s.deleted_date, 0);
     secretsmanager_secret_info_free(&s);
 
     secretsmanager_secret_list l;
-    ck_assert_int_eq(secretsmanager_list_secrets_by_tag(c, "ecsdeploy:stack", "unit", &l, &err), 0);
+    ck_assert_int_eq(
+        secretsmanager_list_secrets_by_tag(fake_cl, "ecsdeploy:stack", "unit", &l, &err), 0);
     ck_assert_uint_eq(l.n, 1);
     ck_assert_str_eq(l.items[0].arn, arn);
     secretsmanager_secret_list_free(&l);
-    ck_assert_int_eq(secretsmanager_list_secrets_by_tag(c, "ecsdeploy:stack", "other", &l, &err), 0);
+    ck_assert_int_eq(
+        secretsmanager_list_secrets_by_tag(fake_cl, "ecsdeploy:stack", "other", &l, &err), 0);
     ck_assert_uint_eq(l.n, 0);
     secretsmanager_secret_list_free(&l);
 
     svc_tags more = {0};
     svc_tags_add(&more, "team", "ducks");
-    ck_assert_int_eq(secretsmanager_tag_resource(c, arn, &more, &err), 0);
+    ck_assert_int_eq(secretsmanager_tag_resource(fake_cl, arn, &more, &err), 0);
     const char *drop[] = {"ecsdeploy:id"};
-    ck_assert_int_eq(secretsmanager_untag_resource(c, arn, drop, 1, &err), 0);
-    ck_assert_int_eq(secretsmanager_describe_secret(c, arn, &s, &err), 0);
+    ck_assert_int_eq(secretsmanager_untag_resource(fake_cl, arn, drop, 1, &err), 0);
+    ck_assert_int_eq(secretsmanager_describe_secret(fake_cl, arn, &s, &err), 0);
     ck_assert_str_eq(svc_tags_get(&s.tags, "team"), "ducks");
     ck_assert_ptr_null(svc_tags_get(&s.tags, "ecsdeploy:id"));
     secretsmanager_secret_info_free(&s);
 
     time_t when = 0;
-    ck_assert_int_eq(secretsmanager_delete_secret(c, arn, 7, 0, &when, &err), 0);
+    ck_assert_int_eq(secretsmanager_delete_secret(fake_cl, arn, 7, 0, &when, &err), 0);
     ck_assert(when > time(NULL));
-    ck_assert_int_eq(secretsmanager_get_secret_value(c, arn, &value, &err), -1);
+    ck_assert_int_eq(secretsmanager_get_secret_value(fake_cl, arn, &value, &err), -1);
     ck_assert_str_eq(err.code, "InvalidRequestException");
-    ck_assert_int_eq(secretsmanager_describe_secret(c, arn, &s, &err), 0);
+    ck_assert_int_eq(secretsmanager_describe_secret(fake_cl, arn, &s, &err), 0);
     ck_assert(s.deleted_date > 0);
     secretsmanager_secret_info_free(&s);
-    ck_assert_int_eq(secretsmanager_restore_secret(c, arn, &err), 0);
-    ck_assert_int_eq(secretsmanager_get_secret_value(c, arn, &value, &err), 0);
+    ck_assert_int_eq(secretsmanager_restore_secret(fake_cl, arn, &err), 0);
+    ck_assert_int_eq(secretsmanager_get_secret_value(fake_cl, arn, &value, &err), 0);
     secretsmanager_secret_free(value);
     /* The same idempotency token repeats the first answer; another one is a conflict. */
-    ck_assert_int_eq(secretsmanager_create_secret(c, &in, NULL, NULL, &err), 0);
+    ck_assert_int_eq(secretsmanager_create_secret(fake_cl, &in, NULL, NULL, &err), 0);
     in.client_request_token = "99999999-2222-3333-4444-555555555555";
-    ck_assert_int_eq(secretsmanager_create_secret(c, &in, NULL, NULL, &err), -1);
+    ck_assert_int_eq(secretsmanager_create_secret(fake_cl, &in, NULL, NULL, &err), -1);
     ck_assert_str_eq(err.code, "ResourceExistsException");
-    ck_assert_int_eq(secretsmanager_delete_secret(c, arn, 0, 1, NULL, &err), 0);
-    ck_assert_int_eq(secretsmanager_describe_secret(c, arn, &s, &err), -1);
+    ck_assert_int_eq(secretsmanager_delete_secret(fake_cl, arn, 0, 1, NULL, &err), 0);
+    ck_assert_int_eq(secretsmanager_describe_secret(fake_cl, arn, &s, &err), -1);
     ck_assert_str_eq(err.code, "ResourceNotFoundException");
     ck_assert_int_eq(err.http_status, 400);
 
@@ -137,8 +137,8 @@ START_TEST(secrets_lifecycle)
     svc_tags_free(&more);
     free(arn);
     free(version);
-    aws_client_free(c);
 }
 END_TEST
 
-FAKE_SUITE(svc_sts_secretsmanager, NULL, NULL, 60, sts_identity_and_assume_role, secrets_lifecycle)
+FAKE_SUITE(svc_sts_secretsmanager, fake_client_setup, fake_client_teardown, 60,
+           sts_identity_and_assume_role, secrets_lifecycle)
