@@ -12,18 +12,6 @@
 #include "clock.h"
 #include "test_svc_dns_env.h"
 
-static aws_client *cl;
-
-static void setup(void)
-{
-    cl = fake_reset_client();
-}
-
-static void teardown(void)
-{
-    aws_client_free(cl);
-}
-
 /* Write the certificate's validation CNAMEs into the zone (each name once) and wait until
  * Route 53 has them INSYNC. */
 static void write_validation(const char *zone, const acm_certificate *ct)
@@ -46,8 +34,8 @@ static void write_validation(const char *zone, const acm_certificate *ct)
         n++;
     }
     char *id = NULL;
-    OK(r53_change_record_sets(cl, zone, changes, n, "validation", &id, &err));
-    OK(r53_wait_change_insync(cl, id, &dns_wait, &err));
+    OK(r53_change_record_sets(fake_cl, zone, changes, n, "validation", &id, &err));
+    OK(r53_wait_change_insync(fake_cl, id, &dns_wait, &err));
     for (size_t i = 0; i < n; i++)
         svc_strings_free(&sets[i].values);
     free(id);
@@ -59,28 +47,28 @@ static char *issued(const char *zone, const char *domain, const char *const *alt
     aws_error err;
     acm_request_in in = {.domain = domain, .alternative_names = alt};
     char *arn;
-    OK(acm_request_certificate(cl, &in, &arn, &err));
+    OK(acm_request_certificate(fake_cl, &in, &arn, &err));
     acm_certificate ct;
-    OK(acm_wait_validation_records(cl, arn, &dns_wait, &ct, &err));
+    OK(acm_wait_validation_records(fake_cl, arn, &dns_wait, &ct, &err));
     write_validation(zone, &ct);
     acm_certificate_free(&ct);
-    OK(acm_wait_certificate_issued(cl, arn, &dns_wait, &err));
+    OK(acm_wait_certificate_issued(fake_cl, arn, &dns_wait, &err));
     return arn;
 }
 
 START_TEST(dns_validation)
 {
     aws_error err;
-    char *zone = dns_test_zone(cl, "example.com");
+    char *zone = dns_test_zone(fake_cl, "example.com");
     svc_tags tags = {0};
     svc_tags_add(&tags, "ecsdeploy:stack", "demo");
     const char *alt[] = {"*.example.com", "www.example.com", NULL};
     acm_request_in in = {.domain = "example.com", .alternative_names = alt, .tags = &tags};
     char *arn;
-    OK(acm_request_certificate(cl, &in, &arn, &err));
+    OK(acm_request_certificate(fake_cl, &in, &arn, &err));
     ck_assert_ptr_nonnull(strstr(arn, ":acm:us-east-1:000000000000:certificate/"));
     acm_certificate ct;
-    OK(acm_describe_certificate(cl, arn, &ct, &err));
+    OK(acm_describe_certificate(fake_cl, arn, &ct, &err));
     ck_assert_str_eq(ct.status, "PENDING_VALIDATION");
     ck_assert_str_eq(ct.domain, "example.com");
     ck_assert_uint_eq(ct.names.n, 3);
@@ -91,9 +79,9 @@ START_TEST(dns_validation)
     acm_certificate_free(&ct);
     /* waiting for ISSUED without the records gives up, saying what it saw */
     aws_wait_opts brief = {.max_checks = 2, .interval_s = 0.01};
-    FAILS_WITH(acm_wait_certificate_issued(cl, arn, &brief, &err), "WaiterTimeout");
+    FAILS_WITH(acm_wait_certificate_issued(fake_cl, arn, &brief, &err), "WaiterTimeout");
     ck_assert_ptr_nonnull(strstr(err.message, "PENDING_VALIDATION"));
-    OK(acm_wait_validation_records(cl, arn, &dns_wait, &ct, &err));
+    OK(acm_wait_validation_records(fake_cl, arn, &dns_wait, &ct, &err));
     for (size_t i = 0; i < ct.nvalidations; i++) {
         ck_assert_ptr_nonnull(strstr(ct.validations[i].record_value, ".acm-validations.aws."));
         ck_assert_str_eq(ct.validations[i].status, "PENDING_VALIDATION");
@@ -103,15 +91,15 @@ START_TEST(dns_validation)
     ck_assert_str_ne(ct.validations[0].record_name, ct.validations[2].record_name);
     write_validation(zone, &ct);
     acm_certificate_free(&ct);
-    OK(acm_wait_certificate_issued(cl, arn, &dns_wait, &err));
-    OK(acm_describe_certificate(cl, arn, &ct, &err));
+    OK(acm_wait_certificate_issued(fake_cl, arn, &dns_wait, &err));
+    OK(acm_describe_certificate(fake_cl, arn, &ct, &err));
     ck_assert_str_eq(ct.status, "ISSUED");
     ck_assert(ct.issued_at > 0 && ct.not_after > ct.issued_at);
     for (size_t i = 0; i < ct.nvalidations; i++)
         ck_assert_str_eq(ct.validations[i].status, "SUCCESS");
     acm_certificate_free(&ct);
     svc_tags got;
-    OK(acm_list_tags(cl, arn, &got, &err));
+    OK(acm_list_tags(fake_cl, arn, &got, &err));
     ck_assert_str_eq(svc_tags_get(&got, "ecsdeploy:stack"), "demo");
     svc_tags_free(&got);
     svc_tags_free(&tags);
@@ -125,22 +113,22 @@ START_TEST(idempotency_and_lost_answers)
     aws_error err;
     acm_request_in in = {.domain = "app.example.com", .idempotency_token = "stack1app"};
     char *a, *b, *c, *d;
-    OK(acm_request_certificate(cl, &in, &a, &err));
-    OK(acm_request_certificate(cl, &in, &b, &err));
+    OK(acm_request_certificate(fake_cl, &in, &a, &err));
+    OK(acm_request_certificate(fake_cl, &in, &b, &err));
     ck_assert_str_eq(a, b);
     in.idempotency_token = NULL; /* a random token each call: two requests, two certificates */
-    OK(acm_request_certificate(cl, &in, &c, &err));
+    OK(acm_request_certificate(fake_cl, &in, &c, &err));
     ck_assert_str_ne(c, a);
     /* the answer is lost after the certificate was requested: the retry, with the same
      * token, answers that certificate */
     fake_lose_next("acm", "RequestCertificate", "drop");
-    OK(acm_request_certificate(cl, &in, &d, &err));
+    OK(acm_request_certificate(fake_cl, &in, &d, &err));
     fake_lose_next("acm", "RequestCertificate", "error");
     char *e;
-    OK(acm_request_certificate(cl, &in, &e, &err));
+    OK(acm_request_certificate(fake_cl, &in, &e, &err));
     fake_no_faults();
     acm_summaries all;
-    OK(acm_list_certificates(cl, NULL, &all, &err));
+    OK(acm_list_certificates(fake_cl, NULL, &all, &err));
     ck_assert_uint_eq(all.n, 4); /* a (= b), c, d, e */
     ck_assert_str_eq(all.items[2].arn, d);
     ck_assert_str_eq(all.items[3].arn, e);
@@ -156,38 +144,38 @@ END_TEST
 START_TEST(listener_holds_the_certificate)
 {
     aws_error err;
-    char *zone = dns_test_zone(cl, "example.com");
+    char *zone = dns_test_zone(fake_cl, "example.com");
     elbv2_lb lb;
-    dns_test_alb(cl, "secure", &lb);
+    dns_test_alb(fake_cl, "secure", &lb);
     acm_request_in in = {.domain = "app.example.com"};
     char *pending;
-    OK(acm_request_certificate(cl, &in, &pending, &err));
+    OK(acm_request_certificate(fake_cl, &in, &pending, &err));
     const char *certs[] = {pending, NULL};
     elbv2_action fixed = {.type = "fixed-response", .fixed = {.status_code = "404"}};
     elbv2_listener_in li = {.lb_arn = lb.arn, .protocol = "HTTPS", .port = 443,
                             .certificates = certs, .actions = &fixed, .nactions = 1};
     elbv2_listener l;
-    FAILS_AS(elbv2_create_listener(cl, &li, &l, &err), "UnsupportedCertificate", AWS_IS_BUSY);
+    FAILS_AS(elbv2_create_listener(fake_cl, &li, &l, &err), "UnsupportedCertificate", AWS_IS_BUSY);
     char *arn = issued(zone, "app.example.com", NULL);
     certs[0] = arn;
     /* ELB finds a just-issued certificate a few seconds later (fake: 50 ms) */
     int rc = -1;
     for (int i = 0; i < 100 && rc != 0; i++) {
-        rc = elbv2_create_listener(cl, &li, &l, &err);
+        rc = elbv2_create_listener(fake_cl, &li, &l, &err);
         ck_assert(rc == 0 || aws_error_is(&err, AWS_IS_NOT_FOUND));
         if (rc != 0)
             util_sleep(0.01, NULL);
     }
     OK(rc);
     acm_certificate ct;
-    OK(acm_describe_certificate(cl, arn, &ct, &err));
+    OK(acm_describe_certificate(fake_cl, arn, &ct, &err));
     ck_assert_uint_eq(ct.in_use_by.n, 1);
     ck_assert_str_eq(ct.in_use_by.items[0], lb.arn);
     acm_certificate_free(&ct);
-    FAILS_AS(acm_delete_certificate(cl, arn, &err), "ResourceInUseException", AWS_IS_IN_USE);
+    FAILS_AS(acm_delete_certificate(fake_cl, arn, &err), "ResourceInUseException", AWS_IS_IN_USE);
     const char *statuses[] = {"ISSUED", NULL};
     acm_summaries all;
-    OK(acm_list_certificates(cl, statuses, &all, &err));
+    OK(acm_list_certificates(fake_cl, statuses, &all, &err));
     /* the first one too: one name has one validation record in the account */
     ck_assert_uint_eq(all.n, 2);
     ck_assert_str_eq(all.items[0].arn, pending);
@@ -195,14 +183,14 @@ START_TEST(listener_holds_the_certificate)
     ck_assert_str_eq(all.items[1].arn, arn);
     ck_assert_int_eq(all.items[1].in_use, 1);
     acm_summaries_free(&all);
-    OK(elbv2_delete_listener(cl, l.arn, &err));
-    OK(acm_delete_certificate(cl, arn, &err));
-    FAILS_AS(acm_describe_certificate(cl, arn, &ct, &err), "ResourceNotFoundException",
+    OK(elbv2_delete_listener(fake_cl, l.arn, &err));
+    OK(acm_delete_certificate(fake_cl, arn, &err));
+    FAILS_AS(acm_describe_certificate(fake_cl, arn, &ct, &err), "ResourceNotFoundException",
              AWS_IS_NOT_FOUND);
-    FAILS_WITH(acm_wait_certificate_issued(cl, arn, &dns_wait, &err),
+    FAILS_WITH(acm_wait_certificate_issued(fake_cl, arn, &dns_wait, &err),
                "ResourceNotFoundException");
-    FAILS_WITH(acm_delete_certificate(cl, arn, &err), "ResourceNotFoundException");
-    OK(acm_delete_certificate(cl, pending, &err));
+    FAILS_WITH(acm_delete_certificate(fake_cl, arn, &err), "ResourceNotFoundException");
+    OK(acm_delete_certificate(fake_cl, pending, &err));
     elbv2_listener_free(&l);
     elbv2_lb_free(&lb);
     free(pending);
@@ -217,10 +205,10 @@ START_TEST(lists_tags_and_refusals)
     acm_request_in rsa = {.domain = "rsa.example.com"};
     acm_request_in ec = {.domain = "ec.example.com", .key_algorithm = "EC_prime256v1"};
     char *a, *b;
-    OK(acm_request_certificate(cl, &rsa, &a, &err));
-    OK(acm_request_certificate(cl, &ec, &b, &err));
+    OK(acm_request_certificate(fake_cl, &rsa, &a, &err));
+    OK(acm_request_certificate(fake_cl, &ec, &b, &err));
     acm_summaries all; /* every key type, not only ACM's default RSA ones */
-    OK(acm_list_certificates(cl, NULL, &all, &err));
+    OK(acm_list_certificates(fake_cl, NULL, &all, &err));
     ck_assert_uint_eq(all.n, 2);
     ck_assert_str_eq(all.items[1].arn, b);
     ck_assert_str_eq(all.items[1].status, "PENDING_VALIDATION");
@@ -228,11 +216,11 @@ START_TEST(lists_tags_and_refusals)
     svc_tags t = {0}, got;
     svc_tags_add(&t, "a", "1");
     svc_tags_add(&t, "b", "2");
-    OK(acm_add_tags(cl, a, &t, &err));
+    OK(acm_add_tags(fake_cl, a, &t, &err));
     svc_strings drop = {0};
     svc_strings_add(&drop, "a");
-    OK(acm_remove_tags(cl, a, &drop, &err));
-    OK(acm_list_tags(cl, a, &got, &err));
+    OK(acm_remove_tags(fake_cl, a, &drop, &err));
+    OK(acm_list_tags(fake_cl, a, &got, &err));
     ck_assert_uint_eq(got.n, 1);
     ck_assert_str_eq(svc_tags_get(&got, "b"), "2");
     svc_tags_free(&got);
@@ -240,9 +228,11 @@ START_TEST(lists_tags_and_refusals)
     svc_strings_free(&drop);
     acm_request_in bad = {.domain = "not a domain"};
     char *none;
-    FAILS_AS(acm_request_certificate(cl, &bad, &none, &err), "ValidationException", AWS_IS_INVALID);
-    FAILS_WITH(acm_describe_certificate(cl, "arn:aws:acm:us-east-1:000000000000:certificate/"
-                                            "00000000-0000-0000-0000-000000000000",
+    FAILS_AS(acm_request_certificate(fake_cl, &bad, &none, &err), "ValidationException",
+             AWS_IS_INVALID);
+    FAILS_WITH(acm_describe_certificate(fake_cl,
+                                        "arn:aws:acm:us-east-1:000000000000:certificate/"
+                                        "00000000-0000-0000-0000-000000000000",
                                         &(acm_certificate){0}, &err),
                "ResourceNotFoundException");
     free(a);
@@ -267,5 +257,6 @@ START_TEST(too_many_names)
 }
 END_TEST
 
-FAKE_SUITE(svc_acm, setup, teardown, 60, dns_validation, idempotency_and_lost_answers,
-           listener_holds_the_certificate, lists_tags_and_refusals, too_many_names)
+FAKE_SUITE(svc_acm, fake_reset_setup, fake_client_teardown, 60, dns_validation,
+           idempotency_and_lost_answers, listener_holds_the_certificate, lists_tags_and_refusals,
+           too_many_names)

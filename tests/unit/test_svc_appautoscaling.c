@@ -100,34 +100,26 @@ static long desired_count(aws_client *c, const char *service)
     return n;
 }
 
-/* The fake emptied and make_services run in it; returns a client. */
-static aws_client *services_client(web_env *env)
-{
-    aws_client *c = fake_reset_client();
-    make_services(c, env);
-    return c;
-}
-
 START_TEST(targets_policies_actions)
 {
     aws_error err;
     web_env env;
-    aws_client *c = services_client(&env);
+    make_services(fake_cl, &env);
     char *web = aas_resource_id("scale", "web"), *worker = aas_resource_id("scale", "worker");
     ck_assert_str_eq(web, "service/scale/web");
 
     /* refusals before anything is registered */
     aas_target_in none = {.resource_id = "service/scale/nope", .min_capacity = 1,
                           .max_capacity = 2};
-    FAILS_AS(aas_register_scalable_target(c, &none, NULL, &err), "ValidationException",
+    FAILS_AS(aas_register_scalable_target(fake_cl, &none, NULL, &err), "ValidationException",
              AWS_IS_INVALID);
     ck_assert_ptr_nonnull(strstr(err.message, "ECS service doesn't exist"));
     aas_target_in half = {.resource_id = web, .min_capacity = 1, .max_capacity = AAS_UNSET};
-    FAILS_WITH(aas_register_scalable_target(c, &half, NULL, &err), "ValidationException");
+    FAILS_WITH(aas_register_scalable_target(fake_cl, &half, NULL, &err), "ValidationException");
     aas_tracking_in cpu = {.resource_id = web, .name = "cpu", .metric = AAS_METRIC_CPU,
                            .target_value = 60, .scale_in_cooldown = AAS_DEFAULT_COOLDOWN,
                            .scale_out_cooldown = 60};
-    FAILS_AS(aas_put_tracking_policy(c, &cpu, NULL, &err), "ObjectNotFoundException",
+    FAILS_AS(aas_put_tracking_policy(fake_cl, &cpu, NULL, &err), "ObjectNotFoundException",
              AWS_IS_NOT_FOUND);
 
     /* register: min 2 moves the desired count up at once */
@@ -135,41 +127,43 @@ START_TEST(targets_policies_actions)
     svc_tags_add(&tags, "ecsdeploy:stack", "scale");
     aas_target_in t = {.resource_id = web, .min_capacity = 2, .max_capacity = 6, .tags = &tags};
     char *arn;
-    OK(aas_register_scalable_target(c, &t, &arn, &err));
+    OK(aas_register_scalable_target(fake_cl, &t, &arn, &err));
     ck_assert_ptr_nonnull(strstr(arn, ":scalable-target/"));
-    ck_assert_int_eq(desired_count(c, "web"), 2);
+    ck_assert_int_eq(desired_count(fake_cl, "web"), 2);
     aas_target_in w = {.resource_id = worker, .min_capacity = 1, .max_capacity = 3};
-    OK(aas_register_scalable_target(c, &w, NULL, &err));
+    OK(aas_register_scalable_target(fake_cl, &w, NULL, &err));
     aas_target_in raise = {.resource_id = web, .min_capacity = AAS_UNSET, .max_capacity = 8,
                            .suspend = 1, .scheduled_suspended = 1};
     char *arn2;
-    OK(aas_register_scalable_target(c, &raise, &arn2, &err));
+    OK(aas_register_scalable_target(fake_cl, &raise, &arn2, &err));
     ck_assert_str_eq(arn2, arn);
     aas_targets ts;
     const char *only_web[] = {web, NULL};
-    OK(aas_describe_scalable_targets(c, only_web, 0, &ts, &err));
+    OK(aas_describe_scalable_targets(fake_cl, only_web, 0, &ts, &err));
     ck_assert_uint_eq(ts.n, 1);
     ck_assert_int_eq(ts.items[0].min_capacity, 2);
     ck_assert_int_eq(ts.items[0].max_capacity, 8);
     ck_assert_int_eq(ts.items[0].scheduled_suspended, 1);
     ck_assert_ptr_nonnull(strstr(ts.items[0].role_arn, "AWSServiceRoleForApplicationAutoScaling_ECSService"));
     aas_targets_free(&ts);
-    OK(aas_describe_scalable_targets(c, NULL, 1, &ts, &err)); /* one per page */
+    OK(aas_describe_scalable_targets(fake_cl, NULL, 1, &ts, &err)); /* one per page */
     ck_assert_uint_eq(ts.n, 2);
     aas_targets_free(&ts);
 
     /* tags */
     const fake_tag_calls aas_tags = {.list = aas_list_tags_for_resource, .tag = aas_tag_resource,
                                      .untag = aas_untag_resource};
-    fake_check_tag_calls(c, &aas_tags, arn, "scale", "team", "web");
+    fake_check_tag_calls(fake_cl, &aas_tags, arn, "scale", "team", "web");
     svc_tags got;
-    FAILS_WITH(aas_list_tags_for_resource(c, "arn:aws:application-autoscaling:us-east-1:"
-                                             "000000000000:scalable-target/nope", &got, &err),
+    FAILS_WITH(aas_list_tags_for_resource(fake_cl,
+                                          "arn:aws:application-autoscaling:us-east-1:"
+                                          "000000000000:scalable-target/nope",
+                                          &got, &err),
                "ResourceNotFoundException");
 
     /* policies */
     char *parn;
-    OK(aas_put_tracking_policy(c, &cpu, &parn, &err));
+    OK(aas_put_tracking_policy(fake_cl, &cpu, &parn, &err));
     ck_assert_ptr_nonnull(strstr(parn, ":policyName/cpu"));
     char *label = aas_alb_resource_label(env.lb, env.tg);
     ck_assert_ptr_nonnull(label);
@@ -179,19 +173,19 @@ START_TEST(targets_policies_actions)
                            .metric = AAS_METRIC_ALB_REQUESTS, .resource_label = label,
                            .target_value = 500, .scale_in_cooldown = 300,
                            .scale_out_cooldown = 60, .disable_scale_in = 1};
-    OK(aas_put_tracking_policy(c, &req, NULL, &err));
+    OK(aas_put_tracking_policy(fake_cl, &req, NULL, &err));
     char *other = aas_alb_resource_label(env.lb, env.other_tg);
     req.resource_label = other;
-    FAILS_WITH(aas_put_tracking_policy(c, &req, NULL, &err), "ValidationException");
+    FAILS_WITH(aas_put_tracking_policy(fake_cl, &req, NULL, &err), "ValidationException");
     req.resource_label = NULL;
-    FAILS_WITH(aas_put_tracking_policy(c, &req, NULL, &err), "ValidationException");
+    FAILS_WITH(aas_put_tracking_policy(fake_cl, &req, NULL, &err), "ValidationException");
     req.resource_label = label;
     req.resource_id = worker;
-    FAILS_WITH(aas_put_tracking_policy(c, &req, NULL, &err), "ValidationException");
+    FAILS_WITH(aas_put_tracking_policy(fake_cl, &req, NULL, &err), "ValidationException");
     ck_assert_ptr_null(aas_alb_resource_label("arn:aws:iam::1:role/x", env.tg));
 
     aas_policies ps;
-    OK(aas_describe_scaling_policies(c, web, NULL, 1, &ps, &err)); /* pages of one */
+    OK(aas_describe_scaling_policies(fake_cl, web, NULL, 1, &ps, &err)); /* pages of one */
     ck_assert_uint_eq(ps.n, 2);
     for (size_t i = 0; i < ps.n; i++) {
         aas_policy *p = &ps.items[i];
@@ -211,7 +205,7 @@ START_TEST(targets_policies_actions)
     }
     aas_policies_free(&ps);
     const char *just_cpu[] = {"cpu", NULL};
-    OK(aas_describe_scaling_policies(c, NULL, just_cpu, 0, &ps, &err));
+    OK(aas_describe_scaling_policies(fake_cl, NULL, just_cpu, 0, &ps, &err));
     ck_assert_uint_eq(ps.n, 1);
     aas_policies_free(&ps);
 
@@ -220,19 +214,19 @@ START_TEST(targets_policies_actions)
                               .schedule = "cron(0 22 ? * * *)", .timezone = "Europe/Paris",
                               .min_capacity = 0, .max_capacity = 2,
                               .start = 1893456000 /* 2030-01-01 */};
-    OK(aas_put_scheduled_action(c, &night, &err));
+    OK(aas_put_scheduled_action(fake_cl, &night, &err));
     aas_scheduled_in bad = night;
     bad.name = "bad";
     bad.schedule = "cron(0 22 * * * *)";
-    FAILS_WITH(aas_put_scheduled_action(c, &bad, &err), "ValidationException");
+    FAILS_WITH(aas_put_scheduled_action(fake_cl, &bad, &err), "ValidationException");
     bad.schedule = "rate(1 day)";
     bad.timezone = "Nowhere/Land";
-    FAILS_WITH(aas_put_scheduled_action(c, &bad, &err), "ValidationException");
+    FAILS_WITH(aas_put_scheduled_action(fake_cl, &bad, &err), "ValidationException");
     aas_scheduled_in later = {.resource_id = web, .name = "night", .min_capacity = AAS_UNSET,
                               .max_capacity = 3};
-    OK(aas_put_scheduled_action(c, &later, &err)); /* keeps the schedule, drops the start */
+    OK(aas_put_scheduled_action(fake_cl, &later, &err)); /* keeps the schedule, drops the start */
     aas_scheduled_actions as;
-    OK(aas_describe_scheduled_actions(c, web, NULL, 0, &as, &err));
+    OK(aas_describe_scheduled_actions(fake_cl, web, NULL, 0, &as, &err));
     ck_assert_uint_eq(as.n, 1);
     ck_assert_str_eq(as.items[0].schedule, "cron(0 22 ? * * *)");
     ck_assert_str_eq(as.items[0].timezone, "Europe/Paris");
@@ -240,36 +234,36 @@ START_TEST(targets_policies_actions)
     ck_assert_int_eq(as.items[0].max_capacity, 3);
     ck_assert_int_eq(as.items[0].start, 0);
     aas_scheduled_actions_free(&as);
-    FAILS_WITH(aas_delete_scheduled_action(c, web, "nope", &err), "ObjectNotFoundException");
+    FAILS_WITH(aas_delete_scheduled_action(fake_cl, web, "nope", &err), "ObjectNotFoundException");
 
     /* a scaling activity behind ecsdeploy's back */
     ck_assert_int_eq(fake_control("/_fake/application-autoscaling/scale",
                                   "{\"ResourceId\":\"service/scale/web\",\"DesiredCount\":5}"),
                      0);
-    ck_assert_int_eq(desired_count(c, "web"), 5);
+    ck_assert_int_eq(desired_count(fake_cl, "web"), 5);
     aas_activities acts;
-    OK(aas_describe_scaling_activities(c, web, 1, 1, &acts, &err));
+    OK(aas_describe_scaling_activities(fake_cl, web, 1, 1, &acts, &err));
     ck_assert_uint_eq(acts.n, 1);
     ck_assert_str_eq(acts.items[0].description, "Setting desired count to 5.");
     ck_assert_str_eq(acts.items[0].status, "Successful");
     ck_assert_ptr_nonnull(strstr(acts.items[0].cause, "triggered policy"));
     aas_activities_free(&acts);
-    OK(aas_describe_scaling_activities(c, NULL, 1, 0, &acts, &err));
+    OK(aas_describe_scaling_activities(fake_cl, NULL, 1, 0, &acts, &err));
     ck_assert_uint_eq(acts.n, 2); /* and the one of the first registration */
     aas_activities_free(&acts);
 
     /* deletions; deregistering takes the rest with it */
-    OK(aas_delete_scaling_policy(c, web, "cpu", &err));
-    FAILS_WITH(aas_delete_scaling_policy(c, web, "cpu", &err), "ObjectNotFoundException");
-    OK(aas_deregister_scalable_target(c, web, &err));
-    OK(aas_describe_scaling_policies(c, web, NULL, 0, &ps, &err));
+    OK(aas_delete_scaling_policy(fake_cl, web, "cpu", &err));
+    FAILS_WITH(aas_delete_scaling_policy(fake_cl, web, "cpu", &err), "ObjectNotFoundException");
+    OK(aas_deregister_scalable_target(fake_cl, web, &err));
+    OK(aas_describe_scaling_policies(fake_cl, web, NULL, 0, &ps, &err));
     ck_assert_uint_eq(ps.n, 0);
     aas_policies_free(&ps);
-    OK(aas_describe_scheduled_actions(c, web, NULL, 0, &as, &err));
+    OK(aas_describe_scheduled_actions(fake_cl, web, NULL, 0, &as, &err));
     ck_assert_uint_eq(as.n, 0);
     aas_scheduled_actions_free(&as);
-    FAILS_WITH(aas_deregister_scalable_target(c, web, &err), "ObjectNotFoundException");
-    OK(aas_deregister_scalable_target(c, worker, &err));
+    FAILS_WITH(aas_deregister_scalable_target(fake_cl, web, &err), "ObjectNotFoundException");
+    OK(aas_deregister_scalable_target(fake_cl, worker, &err));
 
     free(label);
     free(other);
@@ -282,7 +276,6 @@ START_TEST(targets_policies_actions)
     free(env.lb);
     free(env.tg);
     free(env.other_tg);
-    aws_client_free(c);
 }
 END_TEST
 
@@ -291,31 +284,31 @@ START_TEST(lost_answers_are_upserts)
 {
     aws_error err;
     web_env env;
-    aws_client *c = services_client(&env);
+    make_services(fake_cl, &env);
     ck_assert_int_eq(fake_control("/_fake/faults",
                                   "{\"rules\":[{\"service\":\"application-autoscaling\","
                                   "\"action\":\"drop\",\"phase\":\"after\",\"count\":2}]}"),
                      0);
     aas_target_in t = {.resource_id = "service/scale/web", .min_capacity = 1, .max_capacity = 4};
-    OK(aas_register_scalable_target(c, &t, NULL, &err));
+    OK(aas_register_scalable_target(fake_cl, &t, NULL, &err));
     aas_tracking_in cpu = {.resource_id = "service/scale/web", .name = "cpu",
                            .metric = AAS_METRIC_MEMORY, .target_value = 70,
                            .scale_in_cooldown = 300, .scale_out_cooldown = 300};
-    OK(aas_put_tracking_policy(c, &cpu, NULL, &err));
+    OK(aas_put_tracking_policy(fake_cl, &cpu, NULL, &err));
     fake_no_faults();
     aas_targets ts;
-    OK(aas_describe_scalable_targets(c, NULL, 0, &ts, &err));
+    OK(aas_describe_scalable_targets(fake_cl, NULL, 0, &ts, &err));
     ck_assert_uint_eq(ts.n, 1);
     aas_targets_free(&ts);
     aas_policies ps;
-    OK(aas_describe_scaling_policies(c, NULL, NULL, 0, &ps, &err));
+    OK(aas_describe_scaling_policies(fake_cl, NULL, NULL, 0, &ps, &err));
     ck_assert_uint_eq(ps.n, 1);
     aas_policies_free(&ps);
     free(env.lb);
     free(env.tg);
     free(env.other_tg);
-    aws_client_free(c);
 }
 END_TEST
 
-FAKE_SUITE(svc_appautoscaling, NULL, NULL, 60, targets_policies_actions, lost_answers_are_upserts)
+FAKE_SUITE(svc_appautoscaling, fake_reset_setup, fake_client_teardown, 60, targets_policies_actions,
+           lost_answers_are_upserts)

@@ -13,22 +13,21 @@
 #include "rds.h"
 
 /* The next call of op happens, then its answer is lost ("drop" or "error": HTTP 500). */
-static aws_client *cl;
 static fake_net net;
 static svc_tags tags;
 
 static void setup(void)
 {
-    cl = fake_reset_client();
+    fake_reset_setup();
     const char *zones[] = {"us-east-1a", "us-east-1b", NULL};
-    fake_net_make(cl, 62, 0, zones, &net);
+    fake_net_make(fake_cl, 62, 0, zones, &net);
     svc_tags_add(&tags, "ecsdeploy:stack", "lost");
 }
 
 static void teardown(void)
 {
     fake_no_faults();
-    aws_client_free(cl);
+    fake_client_teardown();
     fake_net_free(&net);
     svc_tags_free(&tags);
 }
@@ -42,8 +41,8 @@ START_TEST(subnet_group_created_once)
         snprintf(name, sizeof name, "lost-%d", i);
         fake_lose_next("rds", "CreateDBSubnetGroup", actions[i]);
         rds_subnet_group g;
-        OK(rds_create_db_subnet_group(cl, name, "lost answers", (const char *const *)net.subnets,
-                                      &tags, &g, &err));
+        OK(rds_create_db_subnet_group(fake_cl, name, "lost answers",
+                                      (const char *const *)net.subnets, &tags, &g, &err));
         ck_assert_str_eq(g.name, name); /* the answer is the group made */
         ck_assert_uint_eq(g.subnet_ids.n, 2);
         rds_subnet_group_free(&g);
@@ -51,15 +50,15 @@ START_TEST(subnet_group_created_once)
     /* A group of that name that is not the one asked for (another description): the
      * retry's DBSubnetGroupAlreadyExists stands. */
     fake_lose_next("rds", "CreateDBSubnetGroup", "drop");
-    FAILS_WITH(rds_create_db_subnet_group(cl, "lost-0", "someone else's",
+    FAILS_WITH(rds_create_db_subnet_group(fake_cl, "lost-0", "someone else's",
                                           (const char *const *)net.subnets, NULL, NULL, &err),
                "DBSubnetGroupAlreadyExists");
     /* A delete whose answer is lost: the retry's "not found" means done. */
     fake_lose_next("rds", "DeleteDBSubnetGroup", "drop");
-    OK(rds_delete_db_subnet_group(cl, "lost-1", &err));
+    OK(rds_delete_db_subnet_group(fake_cl, "lost-1", &err));
     fake_no_faults();
     rds_subnet_groups l;
-    OK(rds_describe_db_subnet_groups(cl, NULL, 0, &l, &err));
+    OK(rds_describe_db_subnet_groups(fake_cl, NULL, 0, &l, &err));
     ck_assert_uint_eq(l.n, 1);
     ck_assert_str_eq(l.items[0].name, "lost-0");
     rds_subnet_groups_free(&l);
@@ -78,15 +77,15 @@ static rds_instance_in instance(const char *id)
 START_TEST(instance_created_once)
 {
     aws_error err;
-    OK(rds_create_db_subnet_group(cl, "lost-db", "x", (const char *const *)net.subnets, NULL, NULL,
-                                  &err));
+    OK(rds_create_db_subnet_group(fake_cl, "lost-db", "x", (const char *const *)net.subnets, NULL,
+                                  NULL, &err));
     const char *actions[] = {"drop", "error"};
     const char *ids[] = {"lost-a", "lost-b"};
     for (int i = 0; i < 2; i++) {
         fake_lose_next("rds", "CreateDBInstance", actions[i]);
         rds_instance_in in = instance(ids[i]);
         rds_instance d;
-        OK(rds_create_db_instance(cl, &in, &d, &err));
+        OK(rds_create_db_instance(fake_cl, &in, &d, &err));
         ck_assert_str_eq(d.id, ids[i]);
         ck_assert_str_eq(d.status, "creating");
         ck_assert_ptr_nonnull(strstr(d.master_secret_arn, "rds!db-"));
@@ -98,11 +97,11 @@ START_TEST(instance_created_once)
     rds_instance_in in = instance("lost-a");
     in.tags = &other;
     fake_lose_next("rds", "CreateDBInstance", "drop");
-    FAILS_WITH(rds_create_db_instance(cl, &in, NULL, &err), "DBInstanceAlreadyExists");
+    FAILS_WITH(rds_create_db_instance(fake_cl, &in, NULL, &err), "DBInstanceAlreadyExists");
     svc_tags_free(&other);
     fake_no_faults();
     rds_instances l;
-    OK(rds_describe_db_instances(cl, NULL, 0, &l, &err));
+    OK(rds_describe_db_instances(fake_cl, NULL, 0, &l, &err));
     ck_assert_uint_eq(l.n, 2);
     rds_instances_free(&l);
 }
@@ -111,31 +110,31 @@ END_TEST
 START_TEST(modify_and_delete_recognised)
 {
     aws_error err;
-    OK(rds_create_db_subnet_group(cl, "lost-db", "x", (const char *const *)net.subnets, NULL, NULL,
-                                  &err));
+    OK(rds_create_db_subnet_group(fake_cl, "lost-db", "x", (const char *const *)net.subnets, NULL,
+                                  NULL, &err));
     rds_instance_in in = instance("lost-m");
-    OK(rds_create_db_instance(cl, &in, NULL, &err));
+    OK(rds_create_db_instance(fake_cl, &in, NULL, &err));
     aws_wait_opts o = {.max_checks = 400, .interval_s = 0.05};
-    OK(rds_wait_db_instance_available(cl, "lost-m", &o, &err));
+    OK(rds_wait_db_instance_available(fake_cl, "lost-m", &o, &err));
 
     /* Sent again, this change would meet InvalidDBInstanceState ("modifying"). */
     fake_lose_next("rds", "ModifyDBInstance", "drop");
     rds_instance_mod m = {.instance_class = "db.t3.small", .apply_immediately = 1};
     rds_instance d;
-    OK(rds_modify_db_instance(cl, "lost-m", &m, &d, &err));
+    OK(rds_modify_db_instance(fake_cl, "lost-m", &m, &d, &err));
     ck_assert_str_eq(d.status, "modifying");
     ck_assert_str_eq(svc_tags_get(&d.pending, "DBInstanceClass"), "db.t3.small");
     rds_instance_free(&d);
-    OK(rds_wait_db_instance_available(cl, "lost-m", &o, &err));
+    OK(rds_wait_db_instance_available(fake_cl, "lost-m", &o, &err));
 
     /* Sent again, the delete would meet InvalidDBInstanceState ("already being deleted"). */
     fake_lose_next("rds", "DeleteDBInstance", "error");
-    OK(rds_delete_db_instance(cl, "lost-m", "lost-m-final", &d, &err));
+    OK(rds_delete_db_instance(fake_cl, "lost-m", "lost-m-final", &d, &err));
     ck_assert_str_eq(d.status, "deleting");
     rds_instance_free(&d);
     fake_no_faults();
     rds_snapshots snaps;
-    OK(rds_describe_db_snapshots(cl, "lost-m", NULL, "manual", 0, &snaps, &err));
+    OK(rds_describe_db_snapshots(fake_cl, "lost-m", NULL, "manual", 0, &snaps, &err));
     ck_assert_uint_eq(snaps.n, 1);
     rds_snapshots_free(&snaps);
 }
