@@ -34,31 +34,33 @@ static int eip_build(res_graph *g, const stack_model *s)
     return 0;
 }
 
-static cJSON *eip_props(const ec2_address *a)
+static cJSON *eip_props(const void *item)
 {
+    const ec2_address *a = item;
     cJSON *p = cJSON_CreateObject();
     cJSON_AddStringToObject(p, "domain", a->domain[0] ? a->domain : "vpc");
     cJSON_AddStringToObject(p, "public_ip", a->public_ip);
     return p;
 }
 
+/* of two addresses claiming the node, the one in use */
+static double in_use(const void *item)
+{
+    const ec2_address *a = item;
+    return a->association_id[0] || a->network_interface_id[0];
+}
+
 static int eip_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    aws_error_clear(err);
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    static const resnet_item_kind found = {RESNET_ITEM_OF(ec2_address, allocation_id),
+                                           .props = eip_props, .rank = in_use};
+    resnet_query q;
     ec2_addresses l = {0};
-    if (ec2_describe_addresses(ctx->aws, &in, &l, err) != 0)
-        return -1;
-    for (size_t i = 0; i < l.n; i++) {
-        const char *id = resnet_node_id(&l.items[i].tags);
-        if (id)
-            resnet_found_add_ranked(out, id, l.items[i].allocation_id, eip_props(&l.items[i]),
-                                    l.items[i].association_id[0] || l.items[i].network_interface_id[0]);
-    }
-    resnet_found_finish(out);
+    int rc = ec2_describe_addresses(ctx->aws, resnet_stack_in(ctx, &q), &l, err);
+    if (rc == 0)
+        resnet_found_items(out, l.items, l.n, &found);
     ec2_addresses_free(&l);
-    return 0;
+    return rc;
 }
 
 static int eip_create(res_ctx *ctx, res_node *n, aws_error *err)

@@ -136,9 +136,8 @@ static int table_read(void *ud, size_t i, aws_error *err)
     table_reads *r = ud;
     if (i == 1)
         return resnet_our_subnets(r->ctx, &r->ids, &r->nodes, err);
-    ec2_filter f = resnet_stack_filter(r->ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
-    return ec2_describe_route_tables(r->ctx->aws, &in, &r->tables, err);
+    resnet_query q;
+    return ec2_describe_route_tables(r->ctx->aws, resnet_stack_in(r->ctx, &q), &r->tables, err);
 }
 
 static int route_table_discover(res_ctx *ctx, res_found_list *out, aws_error *err)

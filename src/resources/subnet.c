@@ -172,9 +172,8 @@ static int first_read(void *ud, size_t i, aws_error *err)
     first_reads *r = ud;
     if (i == 0)
         return resnet_zone_names(r->ctx, &r->zones, err);
-    ec2_filter f = resnet_stack_filter(r->ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
-    return ec2_describe_subnets(r->ctx->aws, &in, &r->subnets, err);
+    resnet_query q;
+    return ec2_describe_subnets(r->ctx->aws, resnet_stack_in(r->ctx, &q), &r->subnets, err);
 }
 
 /* The zone of each subnet of a new VPC, by its index, into its desired "zone" (create_only:
