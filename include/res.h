@@ -456,6 +456,9 @@ void res_status_summary(cJSON *out, int healthy, const char *fmt, ...)
 
 /* Set props[name] to a string copy of value; NULL leaves the member out. */
 void res_prop_str(cJSON *props, const char *name, const char *value);
+/* A new object of string members from the pairs NAME, VALUE, ... ended by NULL (a NULL
+ * value leaves its member out, as res_prop_str): the start of most properties. */
+cJSON *res_props(const char *name, ...) __attribute__((sentinel));
 /* props[name] when it is a string, else NULL (props may be NULL); borrowed from props. */
 const char *res_prop_string(const cJSON *props, const char *name);
 /* The same, "" when it is not a string: for text and comparisons. */

@@ -58,9 +58,7 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const efs_access_point *a)
 {
-    cJSON *p = cJSON_CreateObject();
-    res_prop_str(p, "file_system", a->file_system_id);
-    res_prop_str(p, "path", a->root_path);
+    cJSON *p = res_props("file_system", a->file_system_id, "path", a->root_path, NULL);
     char *user = a->posix_user.set ? xasprintf("%lld:%lld", a->posix_user.uid, a->posix_user.gid)
                                    : xstrdup("none");
     cJSON_AddStringToObject(p, "posix_user", user);

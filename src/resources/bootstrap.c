@@ -33,10 +33,8 @@ static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->nbootstrap; i++) {
         const stack_bootstrap *b = &s->bootstrap[i];
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "service", b->service);
-        cJSON_AddStringToObject(d, "secret", b->secret);
-        cJSON_AddStringToObject(d, "command", b->command);
+        cJSON *d = res_props("service", b->service, "secret", b->secret, "command", b->command,
+                             NULL);
         res_node *n = res_graph_addf(g, &res_kind_bootstrap, b->name, d,
                                      "bootstrap %s: `%s` in %s into secret %s", b->name, b->command,
                                      b->service, b->secret);
@@ -106,10 +104,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         if (!d.has[i])
             continue;
         const stack_bootstrap *b = &s->bootstrap[i];
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "service", b->service);
-        cJSON_AddStringToObject(p, "secret", b->secret);
-        cJSON_AddStringToObject(p, "command", b->command);
+        cJSON *p = res_props("service", b->service, "secret", b->secret, "command", b->command,
+                             NULL);
         char *id = xasprintf("bootstrap/%s", b->name);
         char *name = stack_name_secret(s->name, b->secret);
         res_found_add(out, id, name, p);

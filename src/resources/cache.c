@@ -38,9 +38,7 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const elasticache_cache *c)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "identifier", c->id);
-    cJSON_AddStringToObject(p, "kind", c->kind);
+    cJSON *p = res_props("identifier", c->id, "kind", c->kind, NULL);
     if (c->address[0]) {
         cJSON_AddStringToObject(p, "host", c->address);
         cJSON_AddNumberToObject(p, "port", c->port);

@@ -162,9 +162,7 @@ static int will_be_int(const rds_instance *i, const char *member, int now)
 
 cJSON *dbres_props(const rds_instance *i, const cJSON *desired)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "identifier", i->id);
-    cJSON_AddStringToObject(p, "engine", i->engine);
+    cJSON *p = res_props("identifier", i->id, "engine", i->engine, NULL);
     /* the settings as they will be once the changes under way are applied (ecsdeploy
      * applies its changes at once: pending values are being applied) */
     const char *version = will_be(i, "EngineVersion", i->engine_version);

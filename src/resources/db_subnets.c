@@ -60,9 +60,7 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const rds_subnet_group *sg)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", sg->name);
-    cJSON_AddStringToObject(p, "description", sg->description);
+    cJSON *p = res_props("name", sg->name, "description", sg->description, NULL);
     cJSON_AddItemToObject(p, "subnets", resnet_sorted_array(&sg->subnet_ids));
     cJSON_AddStringToObject(p, "vpc", sg->vpc_id);
     return p;

@@ -42,10 +42,8 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const sd_service *s)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", s->name);
-    cJSON_AddStringToObject(p, "namespace", s->namespace_id);
-    cJSON_AddStringToObject(p, "record_type", s->record_type);
+    cJSON *p = res_props("name", s->name, "namespace", s->namespace_id,
+                         "record_type", s->record_type, NULL);
     cJSON_AddNumberToObject(p, "ttl", (double)s->ttl);
     cJSON_AddBoolToObject(p, "custom_health", s->custom_health);
     cJSON_AddStringToObject(p, "arn", s->arn);

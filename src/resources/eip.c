@@ -37,10 +37,7 @@ static int eip_build(res_graph *g, const stack_model *s)
 static cJSON *eip_props(const void *item)
 {
     const ec2_address *a = item;
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "domain", a->domain[0] ? a->domain : "vpc");
-    cJSON_AddStringToObject(p, "public_ip", a->public_ip);
-    return p;
+    return res_props("domain", a->domain[0] ? a->domain : "vpc", "public_ip", a->public_ip, NULL);
 }
 
 /* of two addresses claiming the node, the one in use */

@@ -65,9 +65,7 @@ static cJSON *tls_policy(const char *arn)
 {
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddStringToObject(doc, "Version", "2012-10-17");
-    cJSON *st = cJSON_CreateObject();
-    cJSON_AddStringToObject(st, "Sid", TLS_SID);
-    cJSON_AddStringToObject(st, "Effect", "Deny");
+    cJSON *st = res_props("Sid", TLS_SID, "Effect", "Deny", NULL);
     cJSON_AddStringToObject(cJSON_AddObjectToObject(st, "Principal"), "AWS", "*");
     cJSON_AddStringToObject(st, "Action", "*");
     cJSON_AddStringToObject(st, "Resource", arn);
@@ -392,10 +390,8 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
         buf b = BUF_INIT;
         buf_printf(&b, "%s, %zu mount target%s", f.state, l.n, l.n == 1 ? "" : "s");
         for (size_t i = 0; i < l.n; i++) {
-            cJSON *m = cJSON_CreateObject();
-            cJSON_AddStringToObject(m, "zone", l.items[i].availability_zone);
-            cJSON_AddStringToObject(m, "state", l.items[i].state);
-            cJSON_AddStringToObject(m, "subnet", l.items[i].subnet_id);
+            cJSON *m = res_props("zone", l.items[i].availability_zone, "state", l.items[i].state,
+                                 "subnet", l.items[i].subnet_id, NULL);
             cJSON_AddItemToArray(mts, m);
             buf_printf(&b, "%s%s %s", i ? ", " : " (", l.items[i].availability_zone, l.items[i].state);
             healthy &= !strcmp(l.items[i].state, "available");

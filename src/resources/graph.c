@@ -133,10 +133,7 @@ res_node *res_node_dep(const res_node *n, const char *kind)
 
 cJSON *res_ref(const char *id, const char *attr)
 {
-    cJSON *r = cJSON_CreateObject();
-    cJSON_AddStringToObject(r, "ref", id);
-    cJSON_AddStringToObject(r, "attr", attr);
-    return r;
+    return res_props("ref", id, "attr", attr, NULL);
 }
 
 static int is_ref(const cJSON *v)
@@ -281,6 +278,17 @@ void res_prop_str(cJSON *props, const char *name, const char *value)
 {
     if (value)
         cJSON_AddStringToObject(props, name, value);
+}
+
+cJSON *res_props(const char *name, ...)
+{
+    cJSON *p = cJSON_CreateObject();
+    va_list ap;
+    va_start(ap, name);
+    for (; name; name = va_arg(ap, const char *))
+        res_prop_str(p, name, va_arg(ap, const char *));
+    va_end(ap);
+    return p;
 }
 
 void res_status_summary(cJSON *out, int healthy, const char *fmt, ...)

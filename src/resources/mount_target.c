@@ -80,11 +80,8 @@ static cJSON *props_of(const char *fs_id, const efs_mount_targets *l)
         if (!strcmp(m->state, "deleting") || !strcmp(m->state, "deleted"))
             continue;
         ids[n++] = m->subnet_id;
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "id", m->id);
-        cJSON_AddStringToObject(t, "zone", m->availability_zone);
-        cJSON_AddStringToObject(t, "subnet", m->subnet_id);
-        cJSON_AddStringToObject(t, "state", m->state);
+        cJSON *t = res_props("id", m->id, "zone", m->availability_zone, "subnet", m->subnet_id,
+                             "state", m->state, NULL);
         cJSON_AddItemToArray(targets, t);
     }
     qsort(ids, n, sizeof *ids, by_string);

@@ -25,9 +25,7 @@ extern const res_kind res_kind_namespace;
 static int build(res_graph *g, const stack_model *s)
 {
     if (s->connect_namespace && (!s->namespace_name || strcmp(s->connect_namespace, s->namespace_name))) {
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "name", s->connect_namespace);
-        cJSON_AddStringToObject(d, "type", "HTTP");
+        cJSON *d = res_props("name", s->connect_namespace, "type", "HTTP", NULL);
         res_graph_addf(g, &res_kind_namespace, "connect", d, "Service Connect namespace %s",
                        s->connect_namespace);
     }
@@ -44,11 +42,7 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const sd_namespace *ns)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", ns->name);
-    cJSON_AddStringToObject(p, "arn", ns->arn);
-    cJSON_AddStringToObject(p, "type", ns->type);
-    return p;
+    return res_props("name", ns->name, "arn", ns->arn, "type", ns->type, NULL);
 }
 
 typedef struct {

@@ -52,11 +52,9 @@ static int found_live(const void *item)
 static cJSON *nat_props(const void *item)
 {
     const ec2_nat *g = item;
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "subnet", g->subnet_id);
-    cJSON_AddStringToObject(p, "eip", g->naddresses ? g->addresses[0].allocation_id : "");
-    cJSON_AddStringToObject(p, "state", g->state);
-    return p;
+    return res_props("subnet", g->subnet_id,
+                     "eip", g->naddresses ? g->addresses[0].allocation_id : "", "state", g->state,
+                     NULL);
 }
 
 static int nat_discover(res_ctx *ctx, res_found_list *out, aws_error *err)

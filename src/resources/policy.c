@@ -37,9 +37,7 @@ res_node *policy_node_add(res_graph *g, const char *node, const char *name, cons
 
 static cJSON *props_of(const iam_policy *p, const char *document)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", p->name ? p->name : "");
-    cJSON_AddStringToObject(o, "path", p->path ? p->path : "");
+    cJSON *o = res_props("name", p->name ? p->name : "", "path", p->path ? p->path : "", NULL);
     cJSON *doc = document ? cJSON_Parse(document) : NULL;
     cJSON_AddItemToObject(o, "document", doc ? doc : cJSON_CreateNull());
     cJSON_AddStringToObject(o, "arn", p->arn ? p->arn : "");

@@ -288,9 +288,7 @@ static int first_failure(size_t n, const int *rcs, const aws_error *errs, aws_er
 
 static cJSON *role_json(const role_read *r)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", r->role->name);
-    res_prop_str(p, "path", r->role->path);
+    cJSON *p = res_props("name", r->role->name, "path", r->role->path, NULL);
     cJSON *trust = r->role->trust_policy ? cJSON_Parse(r->role->trust_policy) : NULL;
     cJSON_AddItemToObject(p, "trust", trust ? trust : cJSON_CreateNull());
     cJSON *m = cJSON_AddArrayToObject(p, "managed");

@@ -294,10 +294,7 @@ static int route_table_create(res_ctx *ctx, res_node *n, aws_error *err)
     svc_tags_free(&tags);
     if (rc != 0)
         return -1;
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "vpc", t.vpc_id);
-    cJSON_AddStringToObject(p, "default_route", "");
-    cJSON_AddStringToObject(p, "ipv6_route", "");
+    cJSON *p = res_props("vpc", t.vpc_id, "default_route", "", "ipv6_route", "", NULL);
     cJSON_AddItemToObject(p, "subnets", cJSON_CreateArray());
     cJSON_AddItemToObject(p, "associations", cJSON_CreateObject());
     res_node_set(ctx, n, t.id, cJSON_Duplicate(p, 1));

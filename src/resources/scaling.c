@@ -88,9 +88,7 @@ static cJSON *policy(const char *metric, double target, const stack_scaling *sc)
 
 static cJSON *schedule_item(const stack_schedule *a)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "name", a->name);
-    cJSON_AddStringToObject(j, "schedule", a->schedule);
+    cJSON *j = res_props("name", a->name, "schedule", a->schedule, NULL);
     if (a->timezone)
         cJSON_AddStringToObject(j, "timezone", a->timezone);
     if (a->min >= 0)
@@ -196,9 +194,7 @@ static cJSON *scaling_policy_props(res_ctx *ctx, const aas_policy *p)
 
 static cJSON *scaling_action_props(const aas_scheduled_action *a)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "name", a->name);
-    cJSON_AddStringToObject(j, "schedule", a->schedule);
+    cJSON *j = res_props("name", a->name, "schedule", a->schedule, NULL);
     if (a->timezone[0])
         cJSON_AddStringToObject(j, "timezone", a->timezone);
     if (a->min_capacity != AAS_UNSET)

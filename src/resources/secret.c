@@ -73,10 +73,7 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const secretsmanager_secret *s)
 {
-    cJSON *p = cJSON_CreateObject();
-    res_prop_str(p, "name", s->name);
-    res_prop_str(p, "arn", s->arn);
-    return p;
+    return res_props("name", s->name, "arn", s->arn, NULL);
 }
 
 typedef struct {
@@ -318,9 +315,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         aws_error_clear(err);
         rc = adopt(ctx, n, name, err);
     } else if (rc == 0) {
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "name", name);
-        res_prop_str(p, "arn", arn);
+        cJSON *p = res_props("name", name, "arn", arn, NULL);
         res_node_set(ctx, n, arn, p);
     }
     free(arn);

@@ -363,9 +363,7 @@ static void add_url(res_ctx *ctx, cJSON *p, const char *name)
 cJSON *service_props(res_ctx *ctx, const ecs_service *s)
 {
     const cJSON *raw = s->raw;
-    cJSON *p = cJSON_CreateObject();
-    res_prop_str(p, "name", s->name);
-    res_prop_str(p, "arn", s->arn);
+    cJSON *p = res_props("name", s->name, "arn", s->arn, NULL);
     const char *slash = s->cluster_arn ? strrchr(s->cluster_arn, '/') : NULL;
     res_prop_str(p, "cluster", slash ? slash + 1 : s->cluster_arn);
     res_prop_str(p, "task_definition", s->task_definition);

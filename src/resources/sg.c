@@ -61,11 +61,7 @@ static int sg_build(res_graph *g, const stack_model *s)
 
 static cJSON *sg_props(const char *name, const char *description, const char *vpc)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", name);
-    cJSON_AddStringToObject(p, "description", description);
-    cJSON_AddStringToObject(p, "vpc", vpc);
-    return p;
+    return res_props("name", name, "description", description, "vpc", vpc, NULL);
 }
 
 static cJSON *found_props(const void *item)

@@ -70,9 +70,7 @@ static int subnet_build(res_graph *g, const stack_model *s)
 
 static cJSON *subnet_props(const ec2_subnet *s, const svc_strings *zones)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "vpc", s->vpc_id);
-    cJSON_AddStringToObject(p, "cidr", s->cidr);
+    cJSON *p = res_props("vpc", s->vpc_id, "cidr", s->cidr, NULL);
     cJSON_AddNumberToObject(p, "zone_index", resnet_zone_index(zones, s->zone));
     cJSON_AddStringToObject(p, "zone", s->zone);
     cJSON_AddBoolToObject(p, "map_public_ip", s->map_public_ip_on_launch);
@@ -319,9 +317,7 @@ static int subnet_create(res_ctx *ctx, res_node *n, aws_error *err)
         rc = 0;
     if (rc != 0)
         return -1;
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "vpc", s.vpc_id);
-    cJSON_AddStringToObject(p, "cidr", s.cidr);
+    cJSON *p = res_props("vpc", s.vpc_id, "cidr", s.cidr, NULL);
     cJSON_AddNumberToObject(p, "zone_index", index);
     cJSON_AddStringToObject(p, "zone", s.zone);
     cJSON_AddBoolToObject(p, "map_public_ip", 0);

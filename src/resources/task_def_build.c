@@ -147,9 +147,7 @@ static cJSON *mount_points(const stack_service *svc, const stack_container *k, i
         const stack_volume *v = &svc->volumes[i];
         if (v->container ? strcmp(v->container, k->name) != 0 : !main)
             continue;
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "sourceVolume", v->name);
-        cJSON_AddStringToObject(p, "containerPath", v->path);
+        cJSON *p = res_props("sourceVolume", v->name, "containerPath", v->path, NULL);
         cJSON_AddBoolToObject(p, "readOnly", v->read_only);
         cJSON_AddItemToArray(m, p);
     }
@@ -159,9 +157,7 @@ static cJSON *mount_points(const stack_service *svc, const stack_container *k, i
 static cJSON *container(res_graph *g, res_node *n, const stack_service *svc, size_t idx)
 {
     const stack_container *k = &svc->containers[idx];
-    cJSON *c = cJSON_CreateObject();
-    cJSON_AddStringToObject(c, "name", k->name);
-    cJSON_AddStringToObject(c, "image", k->image);
+    cJSON *c = res_props("name", k->name, "image", k->image, NULL);
     cJSON_AddBoolToObject(c, "essential", k->essential);
     if (k->ncommand)
         cJSON_AddItemToObject(c, "command", strings(g, n, k->command, k->ncommand));
