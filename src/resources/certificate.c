@@ -243,6 +243,17 @@ static int describe(watch *w, aws_error *err)
     return acm_describe_certificate(w->c, w->arn, &w->cert, err);
 }
 
+/* The node's certificate described into *w (with its region's client): 0, or -1 with err
+ * (and nothing for the caller to free). */
+static int watch_node(res_ctx *ctx, const res_node *n, watch *w, aws_error *err)
+{
+    *w = (watch){.c = client_of(ctx, n, err), .arn = n->physical_id};
+    if (w->c && describe(w, err) == 0)
+        return 0;
+    acm_certificate_free(&w->cert);
+    return -1;
+}
+
 static int poll_records(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
                         aws_error *err)
 {
@@ -533,14 +544,9 @@ static int cleanup_locked(res_ctx *ctx, res_node *n, const acm_certificate *cert
 
 static int remove_cert(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    aws_client *c = client_of(ctx, n, err);
-    if (!c)
-        return -1;
-    watch w = {.c = c, .arn = n->physical_id};
-    if (describe(&w, err) != 0) {
-        acm_certificate_free(&w.cert);
+    watch w;
+    if (watch_node(ctx, n, &w, err) != 0)
         return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1;
-    }
     acm_certificate cert = w.cert; /* the validations, for after the deletion */
     memset(&w.cert, 0, sizeof w.cert);
     int rc = res_wait(ctx, n, RES_DELETE, "the certificate to be unused (ACM deletes none a "
@@ -593,14 +599,9 @@ static int check(res_ctx *ctx, aws_error *err)
 
 static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
-    aws_client *c = client_of(ctx, n, err);
-    if (!c)
+    watch w;
+    if (watch_node(ctx, n, &w, err) != 0)
         return -1;
-    watch w = {.c = c, .arn = n->physical_id};
-    if (describe(&w, err) != 0) {
-        acm_certificate_free(&w.cert);
-        return -1;
-    }
     buf b = BUF_INIT;
     buf_printf(&b, "%s", w.cert.status);
     for (size_t i = 0; i < w.cert.names.n; i++)
