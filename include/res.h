@@ -413,6 +413,11 @@ void res_externals_of(const res_ctx *ctx, const res_kind *kind, res_externals *o
  * (res_parallel_all), their results in x->rcs and x->errs. Returns the list's: 0, or -1
  * with its error copied into err. */
 int res_externals_read(res_externals *x, res_each_fn fn, void *ud, aws_error *err);
+/* Then each node's result in order: fn(ud, k, rc, err) with node k's read's, which adds
+ * what it found or says it is missing (res_external_missing). 0 when fn returned 0 for
+ * every node, else -1 with the first failure's error copied into err. */
+typedef int (*res_external_fn)(void *ud, size_t k, int rc, aws_error *err);
+int res_externals_found(res_externals *x, res_external_fn fn, void *ud, aws_error *err);
 void res_externals_free(res_externals *x);
 /* For an external node whose resource its read did not find (rc 0: the answer held none)
  * or failed to read (rc -1, err the read's): when AWS says it is not there, a note on n

@@ -217,6 +217,7 @@ typedef struct {
     rds_instances listed;
     res_externals ext;        /* the file's existing databases */
     rds_instances *described; /* per external */
+    res_found_list *out;
 } discovery;
 
 static int discover_part(void *ud, size_t i, aws_error *err)
@@ -228,22 +229,24 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     return rds_describe_db_instances(d->ctx->aws, db->existing, 0, &d->described[i - 1], err);
 }
 
-static int found_external(res_ctx *ctx, const res_node *n, const rds_instances *l, int rc,
-                          aws_error *err, res_found_list *out)
+static int found_external(void *ud, size_t k, int rc, aws_error *err)
 {
+    discovery *d = ud;
+    const res_node *n = d->ext.nodes[k];
     const stack_database *db = n->model;
+    const rds_instances *l = &d->described[k];
     if (rc == 0 && l->n) {
-        res_found_add(out, n->id, l->items[0].id, dbres_props(&l->items[0], NULL));
+        res_found_add(d->out, n->id, l->items[0].id, dbres_props(&l->items[0], NULL));
         return 0;
     }
-    return res_external_missing(ctx, n, rc, err, "no RDS database %s in %s: fix `existing:` of "
-                                "database %s in the stack file", db->existing,
-                                ctx->region ? ctx->region : "this region", db->name);
+    return res_external_missing(d->ctx, n, rc, err, "no RDS database %s in %s: fix `existing:` "
+                                "of database %s in the stack file", db->existing,
+                                d->ctx->region ? d->ctx->region : "this region", db->name);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    discovery d = {.ctx = ctx};
+    discovery d = {.ctx = ctx, .out = out};
     res_externals_of(ctx, &res_kind_database, &d.ext);
     d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
     int rc = res_externals_read(&d.ext, discover_part, &d, err);
@@ -255,12 +258,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         const res_node *n = ctx->graph ? res_graph_find(ctx->graph, id) : NULL;
         res_found_add(out, id, x->id, dbres_props(x, n ? n->desired : NULL));
     }
-    for (size_t i = 0; rc == 0 && i < d.ext.n; i++)
-        if (found_external(ctx, d.ext.nodes[i], &d.described[i], d.ext.rcs[i + 1],
-                           &d.ext.errs[i + 1], out) != 0) {
-            *err = d.ext.errs[i + 1];
-            rc = -1;
-        }
+    if (rc == 0)
+        rc = res_externals_found(&d.ext, found_external, &d, err);
     for (size_t i = 0; i < d.ext.n; i++)
         rds_instances_free(&d.described[i]);
     free(d.described);

@@ -150,6 +150,7 @@ typedef struct {
     efs_file_systems listed;
     res_externals ext;          /* the file's existing file systems */
     efs_file_system *described; /* per external */
+    res_found_list *out;
 } discovery;
 
 static int discover_part(void *ud, size_t i, aws_error *err)
@@ -161,15 +162,16 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     return efs_describe_file_system(d->ctx->aws, fs->existing, &d->described[i - 1], err);
 }
 
-static int found_external(res_ctx *ctx, const res_node *n, const efs_file_system *f, int rc,
-                          aws_error *err, res_found_list *out)
+static int found_external(void *ud, size_t k, int rc, aws_error *err)
 {
+    discovery *d = ud;
+    const res_node *n = d->ext.nodes[k];
     const stack_file_system *fs = n->model;
     if (rc == 0) {
-        res_found_add(out, n->id, f->id, props_of(f, NULL, NULL, 0));
+        res_found_add(d->out, n->id, d->described[k].id, props_of(&d->described[k], NULL, NULL, 0));
         return 0;
     }
-    return res_external_missing(ctx, n, rc, err, "the existing file system %s does not exist in "
+    return res_external_missing(d->ctx, n, rc, err, "the existing file system %s does not exist in "
                                 "this region (or is not readable with these credentials): fix "
                                 "`existing:` for file system %s in the stack file", fs->existing,
                                 fs->name);
@@ -177,16 +179,11 @@ static int found_external(res_ctx *ctx, const res_node *n, const efs_file_system
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    discovery d = {.ctx = ctx};
+    discovery d = {.ctx = ctx, .out = out};
     res_externals_of(ctx, &res_kind_file_system, &d.ext);
     d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
-    int rc = 0, failed = res_externals_read(&d.ext, discover_part, &d, err) != 0;
-    for (size_t i = 0; i < d.ext.n && !failed; i++)
-        if (found_external(ctx, d.ext.nodes[i], &d.described[i], d.ext.rcs[i + 1],
-                           &d.ext.errs[i + 1], out) != 0) {
-            *err = d.ext.errs[i + 1];
-            failed = 1;
-        }
+    int rc = 0, failed = res_externals_read(&d.ext, discover_part, &d, err) != 0 ||
+                         res_externals_found(&d.ext, found_external, &d, err) != 0;
     /* ours (not being deleted), then their settings side by side */
     const efs_file_system **ours = xcalloc(d.listed.n + 1, sizeof *ours);
     size_t nours = 0;
