@@ -147,6 +147,21 @@ char *resnet_peer_text(const ec2_permission *p, const svc_strings *our_ids,
 void resnet_permission_texts(const ec2_permission *p, size_t n, const char *word,
                              const svc_strings *our_ids, const svc_strings *our_nodes,
                              const char *vpc, svc_strings *out);
+/* How a rules kind reads its rules back (resnet_rules_discover): sg_rules a group's
+ * ingress, sg_egress its egress. */
+typedef struct {
+    const char *kind; /* the node of group sg/X is KIND/X */
+    int egress;       /* its rules are the group's egress ("… to PEER"), else its ingress */
+    /* 1 when the group's rules (texts) stand for a resource of the kind (n: its node in
+     * the file, or NULL) */
+    int (*found)(const ec2_security_group *g, const svc_strings *texts, const res_node *n);
+} resnet_rules_kind;
+/* Discovery of a rules kind: for each of the stack's groups sg/X whose rules k->found
+ * takes, KIND/X with {"group": its id, "rules": its rules as texts, sorted}. The VPC's
+ * CIDR (read once, when a node's rules name "vpc") stands for `vpc` in the rules of
+ * those nodes. */
+int resnet_rules_discover(res_ctx *ctx, const resnet_rules_kind *k, res_found_list *out,
+                          aws_error *err);
 /* The EC2 permission for a parsed rule (strings borrowed from r, or from *owned, which
  * the caller frees: a resolved group id or VPC CIDR). */
 int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p, char **owned,
