@@ -80,17 +80,11 @@ static int poll_release(res_ctx *ctx, res_node *n, void *ud, char *status, size_
                         aws_error *err)
 {
     (void)ud;
-    aws_error e;
-    aws_error_clear(&e);
-    if (ec2_release_address(ctx->aws, n->physical_id, &e) == 0 ||
-        aws_error_is(&e, AWS_IS_NOT_FOUND))
-        return 1;
-    if (!aws_error_is(&e, AWS_IS_IN_USE)) {
-        *err = e;
-        return -1;
-    }
-    snprintf(status, len, "still held by its NAT gateway (%s)", e.code);
-    return 0;
+    int rc = res_delete_tried(ec2_release_address(ctx->aws, n->physical_id, err), err, 0, status,
+                              len);
+    if (rc == 0)
+        snprintf(status, len, "still held by its NAT gateway (%s)", err->code);
+    return rc;
 }
 
 static int eip_remove(res_ctx *ctx, res_node *n, aws_error *err)

@@ -65,17 +65,9 @@ static int poll_detach(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
 {
     (void)n;
     detach_job *j = ud;
-    aws_error e;
-    aws_error_clear(&e);
-    if (ec2_detach_internet_gateway(ctx->aws, j->igw, j->vpc, &e) == 0 ||
-        aws_error_is(&e, AWS_IS_NOT_FOUND)) /* Gateway.NotAttached counts too */
-        return 1;
-    if (!aws_error_is(&e, AWS_IS_IN_USE)) {
-        *err = e;
-        return -1;
-    }
-    snprintf(status, len, "%s", e.message);
-    return 0;
+    /* Gateway.NotAttached counts as not found: detached */
+    return res_delete_tried(ec2_detach_internet_gateway(ctx->aws, j->igw, j->vpc, err), err, 0,
+                            status, len);
 }
 
 static int detach(res_ctx *ctx, res_node *n, const char *vpc, aws_error *err)

@@ -167,14 +167,9 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
 {
     (void)n;
     delete_job *j = ud;
-    aws_error e;
-    aws_error_clear(&e);
-    if (j->del(ctx->aws, j->id, &e) == 0 || aws_error_is(&e, AWS_IS_NOT_FOUND))
-        return 1;
-    if (!aws_error_is(&e, AWS_IS_IN_USE)) {
-        *err = e;
-        return -1;
-    }
+    int rc = res_delete_tried(j->del(ctx->aws, j->id, err), err, 0, status, len);
+    if (rc != 0)
+        return rc;
     size_t enis = 0;
     aws_error ee;
     aws_error_clear(&ee);
@@ -184,11 +179,10 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
         j->blocked_since = 0;
         return 0;
     }
-    snprintf(status, len, "%s %s still in use: %s", j->what, j->id, e.message);
+    snprintf(status, len, "%s %s still in use: %s", j->what, j->id, err->message);
     if (j->blocked_since == 0)
         j->blocked_since = util_now();
     else if (util_now() - j->blocked_since > blocked_grace(ctx)) {
-        *err = e;
         aws_error_prefix(err, "%s %s cannot be deleted while something else uses it "
                               "(delete that first, then run the command again): ",
                          j->what, j->id);
