@@ -291,6 +291,12 @@ res_node *res_graph_addf(res_graph *g, const res_kind *kind, const char *name, c
 res_node *res_graph_find(const res_graph *g, const char *id);
 /* Record that n needs dep first. */
 void res_node_depend(res_node *n, res_node *dep);
+/* Record that n needs the node whose id is formatted from fmt (printf) first, when the
+ * graph has one. Returns that node, or NULL. */
+res_node *res_node_needs(res_graph *g, res_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* res_ref(id, attr) for n's desired properties, recording that n needs node `id` first. */
+cJSON *res_ref_needed(res_graph *g, res_node *n, const char *id, const char *attr);
 /* The dependency of n whose id starts with "<kind>/", or NULL. */
 res_node *res_node_dep(const res_node *n, const char *kind);
 

@@ -39,17 +39,13 @@ static int build(res_graph *g, const stack_model *s)
                                      "bootstrap %s: `%s` in %s into secret %s", b->name, b->command,
                                      b->service, b->secret);
         n->model = b;
-        char *id = xasprintf("service/%s", b->service);
-        res_node_depend(n, res_graph_find(g, id));
-        free(id);
-        id = xasprintf("secret/%s", b->secret);
-        res_node_depend(n, res_graph_find(g, id));
-        free(id);
+        res_node_needs(g, n, "service/%s", b->service);
+        res_node_needs(g, n, "secret/%s", b->secret);
         /* the services that read the secret start after the step filled it */
         for (size_t k = 0; k < s->nservices; k++) {
             if (!uses_secret(&s->services[k], b->secret))
                 continue;
-            id = xasprintf("service/%s", s->services[k].name);
+            char *id = xasprintf("service/%s", s->services[k].name);
             res_node *svc = res_graph_find(g, id);
             free(id);
             if (svc)

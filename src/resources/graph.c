@@ -120,6 +120,24 @@ void res_node_depend(res_node *n, res_node *dep)
     n->deps[n->ndeps++] = dep;
 }
 
+res_node *res_node_needs(res_graph *g, res_node *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *id = xvasprintf(fmt, ap);
+    va_end(ap);
+    res_node *dep = res_graph_find(g, id);
+    res_node_depend(n, dep);
+    free(id);
+    return dep;
+}
+
+cJSON *res_ref_needed(res_graph *g, res_node *n, const char *id, const char *attr)
+{
+    res_node_depend(n, res_graph_find(g, id));
+    return res_ref(id, attr);
+}
+
 res_node *res_node_dep(const res_node *n, const char *kind)
 {
     size_t len = strlen(kind);

@@ -79,9 +79,7 @@ static void add_managed(const res_graph *g, cJSON *props, const char *path, cons
 
 static void depend_on_secret(res_graph *g, res_node *n, const char *secret)
 {
-    char *id = xasprintf("secret/%s", secret);
-    res_node_depend(n, res_graph_find(g, id));
-    free(id);
+    res_node_needs(g, n, "secret/%s", secret);
 }
 
 /* 1 when an earlier container of svc gets the password of use u's database too. */

@@ -98,15 +98,6 @@ static cJSON *schedule_item(const stack_schedule *a)
     return j;
 }
 
-static res_node *dep(res_graph *g, res_node *n, const char *fmt, const char *name)
-{
-    char *id = xasprintf(fmt, name);
-    res_node *d = res_graph_find(g, id);
-    res_node_depend(n, d);
-    free(id);
-    return d;
-}
-
 static int build(res_graph *g, const stack_model *s)
 {
     char *cluster = stack_name_cluster(s->name);
@@ -126,7 +117,7 @@ static int build(res_graph *g, const stack_model *s)
                                      sc->min, sc->max);
         n->model = svc;
         /* registering needs the service ACTIVE; `down` deregisters before it goes */
-        dep(g, n, "service/%s", svc->name);
+        res_node_needs(g, n, "service/%s", svc->name);
         cJSON *pols = cJSON_AddArrayToObject(d, "policies");
         if (sc->cpu)
             cJSON_AddItemToArray(pols, policy("cpu", sc->cpu, sc));
@@ -135,10 +126,9 @@ static int build(res_graph *g, const stack_model *s)
         if (sc->requests) {
             cJSON *p = policy("requests", sc->requests, sc);
             char *alb = xasprintf("alb/%s", svc->lb.load_balancer);
-            res_node_depend(n, res_graph_find(g, alb));
-            cJSON_AddItemToObject(p, "load_balancer", res_ref(alb, "arn"));
+            cJSON_AddItemToObject(p, "load_balancer", res_ref_needed(g, n, alb, "arn"));
             free(alb);
-            res_node *tg = dep(g, n, "target_group/%s", svc->name);
+            res_node *tg = res_node_needs(g, n, "target_group/%s", svc->name);
             cJSON_AddItemToObject(p, "target_group", res_ref(tg ? tg->id : "target_group/?", "arn"));
             cJSON_AddItemToArray(pols, p);
         }

@@ -42,9 +42,7 @@ static int build(res_graph *g, const stack_model *s)
         for (size_t k = 0; k < s->nservices; k++) {
             if (!s->services[k].connect.set || s->services[k].connect.client_only)
                 continue;
-            id = xasprintf("service/%s", s->services[k].name);
-            res_node_depend(client, res_graph_find(g, id));
-            free(id);
+            res_node_needs(g, client, "service/%s", s->services[k].name);
         }
     }
     return 0;
