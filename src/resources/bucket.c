@@ -498,10 +498,8 @@ static int set_tls_policy(res_ctx *ctx, const char *name, int on, int fresh, aws
 static int set_cors(res_ctx *ctx, const char *name, const cJSON *cors, aws_error *err)
 {
     size_t n = (size_t)cJSON_GetArraySize(cors);
-    if (n == 0) {
-        int rc = s3_delete_bucket_cors(ctx->aws, name, err);
-        return rc != 0 && absent(err) ? 0 : rc;
-    }
+    if (n == 0) /* none: the setting goes */
+        return res_not_found_ok(s3_delete_bucket_cors(ctx->aws, name, err), err);
     s3_cors_rule *rules = xcalloc(n, sizeof *rules);
     size_t i = 0;
     const cJSON *r;
@@ -531,10 +529,8 @@ static int set_cors(res_ctx *ctx, const char *name, const cJSON *cors, aws_error
 static int set_lifecycle(res_ctx *ctx, const char *name, const cJSON *lc, aws_error *err)
 {
     size_t n = (size_t)cJSON_GetArraySize(lc);
-    if (n == 0) {
-        int rc = s3_delete_bucket_lifecycle(ctx->aws, name, err);
-        return rc != 0 && absent(err) ? 0 : rc;
-    }
+    if (n == 0) /* none: the setting goes */
+        return res_not_found_ok(s3_delete_bucket_lifecycle(ctx->aws, name, err), err);
     s3_lifecycle_rule *rules = xcalloc(n, sizeof *rules);
     char **ids = xcalloc(n, sizeof *ids);
     size_t i = 0;
