@@ -288,6 +288,11 @@ res_node *res_graph_add(res_graph *g, const res_kind *kind, const char *name, co
 /* The same with the label formatted from fmt (printf). */
 res_node *res_graph_addf(res_graph *g, const res_kind *kind, const char *name, cJSON *desired,
                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The node KIND/NAME of a stack entry (its model) that names an existing resource by id:
+ * external, desired {member: existing}, labelled "existing WHAT EXISTING". */
+res_node *res_graph_add_existing(res_graph *g, const res_kind *kind, const char *name,
+                                 const void *model, const char *member, const char *existing,
+                                 const char *what);
 res_node *res_graph_find(const res_graph *g, const char *id);
 /* Record that n needs dep first. */
 void res_node_depend(res_node *n, res_node *dep);

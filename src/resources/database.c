@@ -63,31 +63,26 @@ static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->ndatabases; i++) {
         const stack_database *db = &s->databases[i];
-        cJSON *d = cJSON_CreateObject();
-        char *label;
         if (db->existing) {
-            cJSON_AddStringToObject(d, "identifier", db->existing);
-            label = xasprintf("existing RDS database %s", db->existing);
-        } else {
-            char *ident = xstrdup(db->identifier);
-            for (char *p = ident; *p; p++)
-                *p = (char)tolower((unsigned char)*p); /* as RDS keeps it */
-            cJSON_AddStringToObject(d, "identifier", ident);
-            /* what the plan of a create shows, and a reminder that changes are not
-             * left for the maintenance window */
-            label = xasprintf("RDS %s%s%s database %s (%s%s, %d GiB %s, encrypted; changes "
-                              "apply at once)", stack_db_engine_name(db->engine),
-                              db->version ? " " : "", db->version ? db->version : "", ident,
-                              db->instance_class, db->multi_az ? " Multi-AZ" : "",
-                              db->storage_gib, db->storage_type);
-            free(ident);
+            res_graph_add_existing(g, &res_kind_database, db->name, db, "identifier", db->existing,
+                                   "RDS database");
+            continue;
         }
-        res_node *n = res_graph_add(g, &res_kind_database, db->name, label, d);
+        char *ident = xstrdup(db->identifier);
+        for (char *p = ident; *p; p++)
+            *p = (char)tolower((unsigned char)*p); /* as RDS keeps it */
+        /* what the plan of a create shows, and a reminder that changes are not left for
+         * the maintenance window */
+        res_node *n = res_graph_addf(g, &res_kind_database, db->name,
+                                     res_props("identifier", ident, NULL),
+                                     "RDS %s%s%s database %s (%s%s, %d GiB %s, encrypted; changes "
+                                     "apply at once)", stack_db_engine_name(db->engine),
+                                     db->version ? " " : "", db->version ? db->version : "", ident,
+                                     db->instance_class, db->multi_az ? " Multi-AZ" : "",
+                                     db->storage_gib, db->storage_type);
         n->model = db;
-        n->external = db->existing != NULL;
-        if (!db->existing)
-            build_created(g, s, db, n);
-        free(label);
+        build_created(g, s, db, n);
+        free(ident);
     }
     return 0;
 }

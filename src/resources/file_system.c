@@ -31,29 +31,26 @@ static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->nfile_systems; i++) {
         const stack_file_system *fs = &s->file_systems[i];
-        cJSON *d = cJSON_CreateObject();
-        char *label;
         if (fs->existing) {
-            cJSON_AddStringToObject(d, "id", fs->existing);
-            label = xasprintf("existing EFS file system %s", fs->existing);
-        } else {
-            cJSON_AddBoolToObject(d, "encrypted", 1);
-            if (fs->kms_key)
-                cJSON_AddStringToObject(d, "kms_key", fs->kms_key);
-            cJSON_AddStringToObject(d, "performance_mode", fs->performance_mode);
-            cJSON_AddStringToObject(d, "throughput_mode", fs->throughput_mode);
-            if (fs->provisioned_mibps)
-                cJSON_AddNumberToObject(d, "provisioned_mibps", fs->provisioned_mibps);
-            cJSON_AddBoolToObject(d, "backup", fs->backup);
-            cJSON_AddBoolToObject(d, "tls_only", 1);
-            label = xasprintf("EFS file system %s (%s, %s)", fs->name, fs->performance_mode,
-                              fs->throughput_mode);
+            res_graph_add_existing(g, &res_kind_file_system, fs->name, fs, "id", fs->existing,
+                                   "EFS file system")->keep = fs->keep;
+            continue;
         }
-        res_node *n = res_graph_add(g, &res_kind_file_system, fs->name, label, d);
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddBoolToObject(d, "encrypted", 1);
+        if (fs->kms_key)
+            cJSON_AddStringToObject(d, "kms_key", fs->kms_key);
+        cJSON_AddStringToObject(d, "performance_mode", fs->performance_mode);
+        cJSON_AddStringToObject(d, "throughput_mode", fs->throughput_mode);
+        if (fs->provisioned_mibps)
+            cJSON_AddNumberToObject(d, "provisioned_mibps", fs->provisioned_mibps);
+        cJSON_AddBoolToObject(d, "backup", fs->backup);
+        cJSON_AddBoolToObject(d, "tls_only", 1);
+        res_node *n = res_graph_addf(g, &res_kind_file_system, fs->name, d,
+                                     "EFS file system %s (%s, %s)", fs->name, fs->performance_mode,
+                                     fs->throughput_mode);
         n->model = fs;
-        n->external = fs->existing != NULL;
         n->keep = fs->keep;
-        free(label);
     }
     return 0;
 }

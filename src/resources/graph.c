@@ -101,6 +101,17 @@ res_node *res_graph_addf(res_graph *g, const res_kind *kind, const char *name, c
     return n;
 }
 
+res_node *res_graph_add_existing(res_graph *g, const res_kind *kind, const char *name,
+                                 const void *model, const char *member, const char *existing,
+                                 const char *what)
+{
+    res_node *n = res_graph_addf(g, kind, name, res_props(member, existing, NULL), "existing %s %s",
+                                 what, existing);
+    n->model = model;
+    n->external = 1;
+    return n;
+}
+
 res_node *res_graph_find(const res_graph *g, const char *id)
 {
     for (size_t i = 0; i < g->n; i++)
