@@ -456,6 +456,9 @@ cJSON *res_tags(res_ctx *ctx, const res_node *n);
 void res_tags_list(res_ctx *ctx, const res_node *n, svc_tags *out);
 /* 1 when a tag list says the resource belongs to this stack (and, with id, to that node). */
 int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id);
+/* The node id (ecsdeploy:id) of a resource whose tags say it belongs to this stack, or
+ * NULL (not the stack's, or no node id). Borrowed from tags. */
+const char *res_tags_node(res_ctx *ctx, const svc_tags *tags);
 
 /* Record what a create/update/remove left: the physical id (copied; NULL when gone) and
  * the actual properties (ownership passes; NULL when gone). Thread-safe. */

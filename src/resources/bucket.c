@@ -315,8 +315,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     int rc = read_bucket(d->ctx, name, &tags, &props, err);
     if (rc != 0 && absent(err))
         rc = 0; /* deleted meanwhile */
-    const char *id = svc_tags_get(&tags, RES_TAG_ID);
-    if (rc == 0 && props && id && res_tags_match(d->ctx, &tags, NULL)) {
+    const char *id = res_tags_node(d->ctx, &tags);
+    if (rc == 0 && props && id) {
         res_found_add(d->out, id, name, props);
         props = NULL;
     }

@@ -197,8 +197,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     if (rc == 0)
         rc = res_parallel(d.ncerts, RES_READS_AT_ONCE, read_tags, &d, err);
     for (size_t i = 0; rc == 0 && i < d.ncerts; i++) {
-        const char *id = svc_tags_get(&d.tags[i], RES_TAG_ID);
-        if (!res_tags_match(ctx, &d.tags[i], NULL) || !id)
+        const char *id = res_tags_node(ctx, &d.tags[i]);
+        if (!id)
             continue;
         int seen = 0;
         for (size_t j = 0; j < out->n; j++)

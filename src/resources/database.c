@@ -247,8 +247,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     int rc = res_externals_read(&d.ext, discover_part, &d, err);
     for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
         const rds_instance *x = &d.listed.items[i];
-        const char *id = svc_tags_get(&x->tags, RES_TAG_ID);
-        if (!id || !res_tags_match(ctx, &x->tags, NULL) || strncmp(id, "database/", 9) != 0)
+        const char *id = res_tags_node(ctx, &x->tags);
+        if (!id || strncmp(id, "database/", 9) != 0)
             continue;
         const res_node *n = ctx->graph ? res_graph_find(ctx->graph, id) : NULL;
         res_found_add(out, id, x->id, dbres_props(x, n ? n->desired : NULL));

@@ -89,8 +89,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     svc_tags tags = {0};
     sd_service *s = d->all[i];
     int rc = sd_list_tags_for_resource(d->ctx->aws, s->arn, &tags, err);
-    const char *id = rc == 0 ? svc_tags_get(&tags, RES_TAG_ID) : NULL;
-    if (id && res_tags_match(d->ctx, &tags, NULL)) {
+    const char *id = rc == 0 ? res_tags_node(d->ctx, &tags) : NULL;
+    if (id) {
         free(s->namespace_id);
         s->namespace_id = xstrdup(d->ns_of[i]);
         res_found_add(d->out, id, s->id, props_of(s));

@@ -186,7 +186,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     size_t nours = 0;
     for (size_t i = 0; !failed && i < d.listed.n; i++) {
         const efs_file_system *f = &d.listed.items[i];
-        if (svc_tags_get(&f->tags, RES_TAG_ID) && res_tags_match(ctx, &f->tags, NULL) &&
+        if (res_tags_node(ctx, &f->tags) &&
             strcmp(f->state, "deleting") != 0 && strcmp(f->state, "deleted") != 0)
             ours[nours++] = f;
     }

@@ -110,8 +110,8 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     svc_tags tags = {0};
     /* not found: deleted meanwhile */
     int rc = res_not_found_ok(logs_list_tags_for_resource(d->ctx->aws, lg->arn, &tags, err), err);
-    const char *id = svc_tags_get(&tags, RES_TAG_ID);
-    if (rc == 0 && id && res_tags_match(d->ctx, &tags, NULL))
+    const char *id = res_tags_node(d->ctx, &tags);
+    if (rc == 0 && id)
         res_found_add(d->out, id, lg->name, props_of(lg));
     svc_tags_free(&tags);
     return rc;

@@ -119,9 +119,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     d.ours = xcalloc(l.n + 1, sizeof *d.ours);
     size_t n = 0;
     for (size_t i = 0; i < l.n; i++) {
-        const char *id = svc_tags_get(&l.items[i].tags, RES_TAG_ID);
-        if (id && !strncmp(id, "file_system/", 12) && res_tags_match(ctx, &l.items[i].tags, NULL) &&
-            l.items[i].mount_targets > 0)
+        const char *id = res_tags_node(ctx, &l.items[i].tags);
+        if (id && !strncmp(id, "file_system/", 12) && l.items[i].mount_targets > 0)
             d.ours[n++] = &l.items[i];
     }
     d.targets = xcalloc(n + 1, sizeof *d.targets);

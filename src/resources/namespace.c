@@ -57,10 +57,9 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     svc_tags tags = {0};
     const sd_namespace *ns = &d->all->items[i];
     int rc = sd_list_tags_for_resource(d->ctx->aws, ns->arn, &tags, err);
-    const char *id = svc_tags_get(&tags, RES_TAG_ID);
-    if (rc == 0 && id && res_tags_match(d->ctx, &tags, NULL)) {
+    const char *id = res_tags_node(d->ctx, &tags);
+    if (rc == 0 && id)
         res_found_add(d->out, id, ns->id, props_of(ns));
-    }
     rc = res_not_found_ok(rc, err);
     svc_tags_free(&tags);
     return rc;

@@ -346,8 +346,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     cJSON *props = NULL;
     /* not found: deleted meanwhile */
     int rc = res_not_found_ok(read_role(d->ctx, d->roles->items[i].name, &role, &props, err), err);
-    const char *id = svc_tags_get(&role.tags, RES_TAG_ID);
-    if (rc == 0 && props && id && res_tags_match(d->ctx, &role.tags, NULL)) {
+    const char *id = res_tags_node(d->ctx, &role.tags);
+    if (rc == 0 && props && id) {
         res_found_add(d->out, id, role.name, props);
         props = NULL;
     }

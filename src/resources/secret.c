@@ -119,9 +119,9 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     int rc = res_externals_read(&d.ext, discover_part, &d, err);
     for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
         const secretsmanager_secret *s = &d.listed.items[i];
-        const char *id = svc_tags_get(&s->tags, RES_TAG_ID);
+        const char *id = res_tags_node(ctx, &s->tags);
         /* one scheduled for deletion is gone for us; create restores it */
-        if (id && !s->deleted_date && res_tags_match(ctx, &s->tags, NULL))
+        if (id && !s->deleted_date)
             res_found_add(out, id, s->arn, props_of(s));
     }
     if (rc == 0)
