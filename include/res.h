@@ -77,6 +77,9 @@ typedef struct {
 
 /* Append a found resource (thread-safe; props pass to the list, NULL: {}). */
 void res_found_add(res_found_list *l, const char *id, const char *physical_id, cJSON *props);
+/* The same for the node KIND/NAME of that kind. */
+void res_found_add_named(res_found_list *l, const res_kind *kind, const char *name,
+                         const char *physical_id, cJSON *props);
 void res_found_list_free(res_found_list *l);
 
 struct res_node {

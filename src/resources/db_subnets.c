@@ -93,9 +93,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     for (size_t i = 0; i < l.n; i++) {
         char *db = database_of(ctx, &l.items[i]);
         if (db) {
-            char *id = xasprintf("db_subnets/%s", db);
-            res_found_add(out, id, l.items[i].name, props_of(&l.items[i]));
-            free(id);
+            res_found_add_named(out, &res_kind_db_subnets, db, l.items[i].name,
+                                props_of(&l.items[i]));
         }
         free(db);
     }

@@ -291,6 +291,14 @@ void res_found_add(res_found_list *l, const char *id, const char *physical_id, c
     pthread_mutex_unlock(&found_lock);
 }
 
+void res_found_add_named(res_found_list *l, const res_kind *kind, const char *name,
+                         const char *physical_id, cJSON *props)
+{
+    char *id = xasprintf("%s/%s", kind->name, name);
+    res_found_add(l, id, physical_id, props);
+    free(id);
+}
+
 void res_found_list_free(res_found_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {

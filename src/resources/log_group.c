@@ -98,9 +98,7 @@ static int discover_part(void *ud, size_t i, aws_error *err)
             const char *service = lg->name + strlen(prefix);
             if (!*service || strchr(service, '/'))
                 continue;
-            char *id = xasprintf("log_group/%s", service);
-            res_found_add(d->out, id, lg->name, props_of(lg));
-            free(id);
+            res_found_add_named(d->out, &res_kind_log_group, service, lg->name, props_of(lg));
         }
         return 0;
     }

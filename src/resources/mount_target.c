@@ -128,9 +128,9 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (d.targets[i].n == 0)
             continue;
-        char *id = xasprintf("mount_target/%s", svc_tags_get(&d.ours[i]->tags, RES_TAG_ID) + 12);
-        res_found_add(out, id, d.ours[i]->id, props_of(d.ours[i]->id, &d.targets[i]));
-        free(id);
+        const char *fs = svc_tags_get(&d.ours[i]->tags, RES_TAG_ID) + 12; /* file_system/FS */
+        res_found_add_named(out, &res_kind_mount_target, fs, d.ours[i]->id,
+                            props_of(d.ours[i]->id, &d.targets[i]));
     }
     for (size_t i = 0; i < n; i++)
         efs_mount_targets_free(&d.targets[i]);

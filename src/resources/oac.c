@@ -52,9 +52,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         char *site = site_owner(ctx->stack_name, all.items[i].name, all.items[i].description);
         if (!site)
             continue;
-        char *id = xasprintf("oac/%s", site);
-        res_found_add(out, id, all.items[i].id, props_of(&all.items[i]));
-        free(id);
+        res_found_add_named(out, &res_kind_oac, site, all.items[i].id, props_of(&all.items[i]));
         free(site);
     }
     cf_oacs_free(&all);

@@ -253,9 +253,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         const aas_target *t = &d.targets.items[i];
         if (strncmp(t->resource_id, prefix, strlen(prefix)) != 0 || strchr(t->resource_id + strlen(prefix), '/'))
             continue;
-        char *id = xasprintf("scaling/%s", t->resource_id + strlen(prefix));
-        res_found_add(out, id, t->resource_id, target_props(ctx, t, &d));
-        free(id);
+        res_found_add_named(out, &res_kind_scaling, t->resource_id + strlen(prefix), t->resource_id,
+                            target_props(ctx, t, &d));
     }
     for (size_t k = 0; k < d.n; k++) {
         free(d.rids[k]);
