@@ -113,7 +113,8 @@ TSANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
 TSAN_TESTS := tests/unit/test_plan_exec.c tests/unit/test_cli_progress.c \
               tests/unit/test_aws_threads.c tests/unit/test_support_fakeaws.c \
               tests/unit/test_support_suite.c tests/unit/test_deploy_poller.c \
-              tests/unit/test_support_graph.c tests/unit/test_util_slots.c
+              tests/unit/test_support_graph.c tests/unit/test_util_slots.c \
+              tests/unit/test_plan_record.c
 
 $(TSAN)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -25,6 +25,7 @@ typedef struct {
     char *task_id;
     char *container;     /* the container's name */
     char *runtime_id;    /* the container's runtimeId (KMS encryption context) */
+    char *task_definition_arn; /* read only should ECS not reach the agent (exec_run) */
 } exec_target;
 
 void exec_target_free(exec_target *t);
@@ -34,9 +35,10 @@ void exec_target_free(exec_target *t);
  * first one, or NULL) and its container (NULL: the container named like the service,
  * else the task's only or first one), with every precondition checked: the service and
  * the task started with exec enabled, the ExecuteCommandAgent RUNNING in the container,
- * a task role, platform 1.4.0 or newer. service may be NULL when task is given.
+ * platform 1.4.0 or newer (a task role is looked for by exec_run only when ECS cannot
+ * reach the agent: "NoTaskRole" then). service may be NULL when task is given.
  * 0 with *out, or -1 with err: err->code "ExecNotEnabled", "ExecAgentNotRunning",
- * "NoTaskRole", "PlatformTooOld", "NoRunningTask", "ServiceNotFound", "TaskNotFound",
+ * "PlatformTooOld", "NoRunningTask", "ServiceNotFound", "TaskNotFound",
  * "ContainerNotFound" and a message saying what to do, or an AWS error.
  */
 int exec_find_target(aws_client *aws, const char *cluster, const char *service,

@@ -13,8 +13,8 @@
  * used), not a bucket of the stack's own: it must exist before a fresh stack has
  * anything, outlive the `down` that deletes the stack's buckets, fit every stack name
  * (S3 names are at most 63 characters and global), and match one IAM pattern
- * (arn:aws:s3:::ecsdeploy-locks-*). A `down` that finishes removes the bucket when no
- * other stack's lock is in it.
+ * (arn:aws:s3:::ecsdeploy-locks-*). A `down` that finishes removes the bucket when
+ * nothing else is in it (another stack's lock or mark, its own mark of what it kept).
  *
  * What it holds (JSON): who (the caller's ARN), the host, the pid, the command, since
  * when and when last renewed, a run id, and its time to live. A thread renews it (a
@@ -27,8 +27,10 @@
  *
  * The stack's mark (STACK.last-run beside the lock): a run that held a lock of the stack
  * writes it as it releases, after all its changes and before its lock goes; a `down` that
- * finished deletes it instead. So a run that read the stack before taking the lock can
- * tell whether what it read still stands (lock_quiet_since) and skip reading it again.
+ * finished deletes it instead (unless it kept resources). So a run that read the stack
+ * before taking the lock can tell whether what it read still stands (lock_quiet_since)
+ * and skip reading it again, and discovery need not look for kinds of resource the
+ * stack cannot have (lock_record_kinds).
  */
 #ifndef ECSDEPLOY_LOCK_H
 #define ECSDEPLOY_LOCK_H
@@ -36,6 +38,7 @@
 #include <time.h>
 
 #include "aws.h"
+#include "svc.h"
 
 #define LOCK_TTL_DEFAULT 120
 
@@ -94,6 +97,19 @@ int lock_release(lock_handle *h, int remove_bucket, aws_error *err);
  * with `ecsdeploy unlock`: rare, and done by hand.
  */
 int lock_quiet_since(lock_handle *h, double seconds, int stack_was_empty, aws_error *err);
+
+/*
+ * The stack's record: which kinds of resource it may have, so that discovery need not
+ * look for the others. 1 with *kinds (svc_strings_free) when the lock bucket says: no
+ * lock bucket at all (no run of any stack held a lock in this account and region since
+ * the last `down` that left nothing: *kinds empty), or the mark's list (lock_note_kinds)
+ * with no lock beside it. 0 when it cannot say (no mark, an older mark, a lock held or
+ * left by a killed run, a read that failed): look for every kind.
+ */
+int lock_record_kinds(aws_client *c, const char *stack, svc_strings *kinds);
+/* The kinds of resource the stack may have once h's run ends (those it found or was
+ * asked for; after a `down` that finished, those it kept): its mark lists them. */
+void lock_note_kinds(lock_handle *h, const svc_strings *kinds);
 
 /* The lock on stack now: 0 with *out, 1 when there is none, -1 with err. */
 int lock_read(aws_client *c, const char *stack, lock_info *out, aws_error *err);

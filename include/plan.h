@@ -24,6 +24,15 @@ int plan_discover(res_ctx *ctx, int parallel, aws_error *err);
 typedef void (*plan_kind_fn)(void *ud, const res_kind *kind);
 int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud, aws_error *err);
 
+/* The stack's record (lock_record_kinds): 1 with *kinds (svc_strings_free), the kinds of
+ * resource the stack may have, or 0 when it cannot say. */
+typedef int (*plan_record_fn)(void *ud, svc_strings *kinds);
+/* plan_discover that looks for a kind the file has no node of only when the record names
+ * it (or cannot say): a kind of neither has nothing of the stack to find. The record is
+ * read while the file's kinds are looked for. */
+int plan_discover_recorded(res_ctx *ctx, int parallel, plan_record_fn record, void *ud,
+                           aws_error *err);
+
 /* ---- what status shows (status.c) --------------------------------------------------- */
 
 /* Discover the stack and read the state of each node of ctx->graph (only: the one node id

@@ -55,11 +55,6 @@ int secretsmanager_get_secret_value(aws_client *c, const char *secret_id, char *
 /* Wipe and free a secret value. */
 void secretsmanager_secret_free(char *value);
 
-/* A random password of length characters (1..4096); exclude_characters may be NULL. */
-int secretsmanager_get_random_password(aws_client *c, int length, int exclude_punctuation,
-                                       const char *exclude_characters, char **password,
-                                       aws_error *err);
-
 /* recovery_days 7..30, or 0 with force to delete at once. *deletion_date may be NULL. */
 int secretsmanager_delete_secret(aws_client *c, const char *secret_id, int recovery_days,
                                  int force, time_t *deletion_date, aws_error *err);

@@ -118,7 +118,7 @@ typedef struct {
 /* ---- secrets, buckets ------------------------------------------------------------ */
 
 typedef enum {
-    STACK_SECRET_GENERATE,  /* Secrets Manager GetRandomPassword at first creation */
+    STACK_SECRET_GENERATE,  /* generated at first creation (util_random_password) */
     STACK_SECRET_FILE,      /* contents of `path` at first creation */
     STACK_SECRET_ENV,       /* value of environment variable `env` at first creation */
     STACK_SECRET_EXISTING,  /* an existing secret (ARN or name); read, never changed */
@@ -303,7 +303,7 @@ typedef struct {
 typedef enum {
     STACK_SSM_VALUE,    /* `value:` */
     STACK_SSM_FILE,     /* `from_file:` */
-    STACK_SSM_GENERATE, /* `generate:` (Secrets Manager GetRandomPassword at first creation) */
+    STACK_SSM_GENERATE, /* `generate:` (util_random_password at first creation) */
     STACK_SSM_EXISTING, /* `existing: true`: a parameter the stack reads and never changes */
     STACK_SSM_PATH      /* `path:` with `existing: true`: every parameter under a path */
 } stack_ssm_source;

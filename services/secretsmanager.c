@@ -147,21 +147,6 @@ int secretsmanager_get_secret_value(aws_client *c, const char *secret_id, char *
     return take_secret(o, "SecretString", value, err);
 }
 
-int secretsmanager_get_random_password(aws_client *c, int length, int exclude_punctuation,
-                                       const char *exclude_characters, char **password,
-                                       aws_error *err)
-{
-    cJSON *in = cJSON_CreateObject(), *o;
-    *password = NULL;
-    cJSON_AddNumberToObject(in, "PasswordLength", length);
-    if (exclude_punctuation)
-        cJSON_AddTrueToObject(in, "ExcludePunctuation");
-    svc_add_str(in, "ExcludeCharacters", exclude_characters);
-    if (call(c, "GetRandomPassword", in, &o, err) != 0)
-        return -1;
-    return take_secret(o, "RandomPassword", password, err);
-}
-
 int secretsmanager_delete_secret(aws_client *c, const char *secret_id, int recovery_days,
                                  int force, time_t *deletion_date, aws_error *err)
 {

@@ -1,6 +1,7 @@
 /* STS: who am I, and temporary credentials for a role. */
 #include "sts.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,20 +21,30 @@ SVC_DEFINE_FREE(sts_identity_free, sts_identity, identity_shape)
  * account kind, the stack lock and the CI checks all ask). */
 #define IDENTITY_MEMO "sts:GetCallerIdentity"
 
+/* Threads that ask at once (discovery's kinds, the stack's record) wait for the first
+ * one's answer instead of asking again. */
+static pthread_mutex_t asking = PTHREAD_MUTEX_INITIALIZER;
+
 int sts_get_caller_identity(aws_client *c, sts_identity *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&asking);
     char *known = aws_client_memo_get(c, IDENTITY_MEMO);
     cJSON *o = known ? cJSON_Parse(known) : NULL;
     free(known);
-    if (o)
+    if (o) {
+        pthread_mutex_unlock(&asking);
         return svc_read_answer(o, NULL, &identity_shape, out);
-    if (aws_query_call(c, "sts", "GetCallerIdentity", NULL, NULL, NULL, &o, err) != 0)
+    }
+    if (aws_query_call(c, "sts", "GetCallerIdentity", NULL, NULL, NULL, &o, err) != 0) {
+        pthread_mutex_unlock(&asking);
         return -1;
+    }
     char *text = cJSON_PrintUnformatted(o);
     int rc = svc_read_answer(o, NULL, &identity_shape, out); /* frees o */
     if (rc == 0 && text)
         aws_client_memo_put(c, IDENTITY_MEMO, text);
+    pthread_mutex_unlock(&asking);
     free(text);
     return rc;
 }

@@ -49,6 +49,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     (void)argv;
     cli_session s;
     int rc = cli_session_open(g, &s);
+    s.use_record = 1; /* only the kinds the file and the stack's record name */
     if (rc == EXIT_OK)
         rc = cli_session_discover(&s, o->parallel ? o->parallel : 16);
     plan_kept kept = {0};

@@ -215,6 +215,7 @@ static int run(const cli_globals *g, void *state, int argc, char **argv)
     cli_session s;
     int rc = cli_session_open(g, &s);
     s.ctx.rebootstrap = o->rebootstrap;
+    s.use_record = 1; /* only the kinds the file and the stack's record name */
     if (rc == EXIT_OK)
         rc = cli_session_discover(&s, parallel);
     if (rc != EXIT_OK) {

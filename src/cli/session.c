@@ -108,8 +108,10 @@ int cli_session_lock(cli_session *s, const char *command, int parallel)
     aws_error err;
     if (lock_quiet_since(s->lock, util_now() - s->opened_at, empty, &err) == 1)
         return EXIT_OK;
-    /* what was discovered before may have been changed by another run: again */
+    /* what was discovered before may have been changed by another run: again, every
+     * kind (that run's record may not be written yet) */
     s->read_again = 1;
+    s->use_record = 0;
     char msg[512];
     res_graph_free(s->graph);
     s->graph = NULL;
@@ -121,9 +123,31 @@ int cli_session_lock(cli_session *s, const char *command, int parallel)
     return cli_session_discover(s, parallel);
 }
 
+/* For the stack's mark (lock_note_kinds): the kinds of every node of the stack found or
+ * named by the file (what a deleted resource was stays listed until a later run finds
+ * nothing of it); after a `down` that finished, those of what it kept. */
+static void note_kinds(cli_session *s)
+{
+    svc_strings kinds = {0};
+    for (size_t i = 0; s->graph && i < s->graph->n; i++) {
+        const res_node *n = s->graph->nodes[i];
+        int there = s->lock_remove_bucket ? n->physical_id && n->action != RES_DELETE
+                                          : n->physical_id || n->desired;
+        int listed = 0;
+        for (size_t k = 0; k < kinds.n && !listed; k++)
+            listed = strcmp(kinds.items[k], n->kind->name) == 0;
+        if (there && !n->external && !listed)
+            svc_strings_add(&kinds, n->kind->name);
+    }
+    lock_note_kinds(s->lock, &kinds);
+    svc_strings_free(&kinds);
+}
+
 void cli_session_close(cli_session *s)
 {
     cli_interrupts_remove(); /* when installed: every way out of a run passes here */
+    if (s->lock)
+        note_kinds(s);
     cli_lock_release(s->lock, s->lock_remove_bucket);
     res_graph_free(s->graph);
     if (s->aws)
@@ -134,11 +158,19 @@ void cli_session_close(cli_session *s)
     memset(s, 0, sizeof *s);
 }
 
+static int read_record(void *ud, svc_strings *kinds)
+{
+    cli_session *s = ud;
+    return lock_record_kinds(s->aws, s->stack->name, kinds);
+}
+
 int cli_session_discover(cli_session *s, int parallel)
 {
     aws_error err;
     aws_error_clear(&err);
-    if (plan_discover(&s->ctx, parallel, &err) != 0) {
+    int rc = s->use_record ? plan_discover_recorded(&s->ctx, parallel, read_record, s, &err)
+                           : plan_discover(&s->ctx, parallel, &err);
+    if (rc != 0) {
         cli_print_aws_error(NULL, &err);
         return EXIT_AWS;
     }

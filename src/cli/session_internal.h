@@ -23,6 +23,8 @@ typedef struct {
     int lock_remove_bucket;   /* release it with the lock bucket (a down that finished) */
     double opened_at;         /* util_now() before anything was read */
     int read_again;           /* cli_session_lock made and discovered the graph again */
+    int use_record;           /* discovery looks only for the kinds the file and the
+                                 stack's record name (up, plan: lock_record_kinds) */
 } cli_session;
 
 /* Load the stack file, create the AWS client, build the graph. Returns EXIT_OK, or the

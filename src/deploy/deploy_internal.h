@@ -22,7 +22,8 @@ typedef struct {
 void deploy_seen_free_(deploy_seen *s);
 /* Record the unhealthy targets of the service's target groups now (errors ignored).
  * Returns 1 when some target's health checks have begun (anything but "initial" with
- * Elb.RegistrationInProgress: none can be unhealthy before), 0 otherwise. */
+ * Elb.RegistrationInProgress: none can be unhealthy before) and when the service has no
+ * target group (none to wait for), 0 otherwise. */
 int deploy_seen_targets_(aws_client *c, const ecs_service *s, deploy_seen *seen);
 
 /* What a watch learned of the ECS deployment that runs its revision, kept between looks

@@ -87,6 +87,8 @@ static int seen_group(aws_client *c, const char *arn, deploy_seen *seen)
 int deploy_seen_targets_(aws_client *c, const ecs_service *s, deploy_seen *seen)
 {
     const cJSON *lbs = cJSON_GetObjectItem(s->raw, "loadBalancers"), *lb;
+    if (cJSON_GetArraySize(lbs) == 0)
+        return 1; /* no target group: no health check to wait for */
     int checking = 0;
     cJSON_ArrayForEach(lb, lbs)
     {

@@ -174,18 +174,20 @@ typedef struct {
     poller_watch *pw;       /* the cluster's shared reader of services */
     double earliest, due;   /* when the next look may and must be (util_now) */
     double deadline;        /* the watch's bound (util_now) */
-    int registering;        /* the last target health read saw no health check begun */
+    int registering;        /* behind a load balancer: no health check of the new tasks begun */
     double targets_due;     /* when target health may be read again (util_now) */
 } watch;
 
 /*
  * When to look next: one poll interval on, or in a round another watcher of the cluster
  * makes from half an interval on (so that watchers fall into the same rounds), never past
- * the bound. While the new tasks run but no health check of their targets has begun (the
- * load balancer provisions: a minute or two on AWS), every second interval (10 s): a
- * target is healthy at the earliest one check interval after its first check (two checks
- * 5 s apart, the least AWS allows), so the service's end is still seen at most one
- * interval (5 s) after it comes, as with a look every interval; and half the looks go.
+ * the bound. For a service behind a load balancer, while its new tasks start or run with
+ * no health check of their targets begun (the load balancer provisions: a minute or two
+ * on AWS), every second interval (10 s): a target is healthy at the earliest one check
+ * interval after its first check (two checks 5 s apart, the least AWS allows), so the
+ * service's end is still seen at most one interval (5 s) after it comes, as with a look
+ * every interval; and half the looks go. A task that fails to start is seen at most 10 s
+ * after.
  */
 static void schedule_next(watch *x)
 {
@@ -256,15 +258,19 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
     x->state = failed(&x->v, w->task_definition, &final) ? final ? DEPLOY_STATE_FAILED
                                                                   : DEPLOY_STATE_FAILING
                                                           : DEPLOY_STATE_RUNNING;
-    /* Target health explains a failure; it only changes once the new tasks run, and
-     * while no health check has begun it is read at this watch's own pace (every second
-     * interval), not at every look a shared round of the cluster's poller gives it */
+    /* Target health explains a failure; it only changes once the new tasks run, and then
+     * at the health checks: it is read at this watch's own pace, every second interval
+     * (10 s), not at every look a shared round of the cluster's poller gives it. A target
+     * is unhealthy for two checks at least (10 s at AWS's shortest interval) and stays so
+     * until ECS replaces its task, so no unhealthy target goes unseen. */
     double now_s = util_now();
     if (!x->v.mine || x->v.mine->running == 0) {
-        x->registering = 0;
+        /* behind a load balancer nothing can end before the new tasks run and pass two
+         * health checks: their start is looked for at the same pace */
+        x->registering = cJSON_GetArraySize(cJSON_GetObjectItem(x->v.s.raw, "loadBalancers")) > 0;
     } else if (now_s >= x->targets_due) {
         x->registering = !deploy_seen_targets_(x->c, &x->v.s, &x->seen);
-        x->targets_due = now_s + (x->registering ? 2 * w->poll_s : 0) - w->poll_s / 4;
+        x->targets_due = now_s + 2 * w->poll_s - w->poll_s / 4;
     }
     return x->state == DEPLOY_STATE_FAILED ||
            (x->state == DEPLOY_STATE_FAILING && w->stop_at_failure);

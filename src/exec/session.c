@@ -264,9 +264,29 @@ static void terminate_session(run_ctx *r, exec_chan *ch)
         exec_chan_send_input(ch, EXEC_PT_FLAG, terminate, sizeof terminate, util_now());
 }
 
-static void explain_execute_error(const exec_target *t, aws_error *err)
+/* 1 when the task's definition names no task role (read only to explain a failure). */
+static int lacks_task_role(aws_client *aws, const exec_target *t)
 {
-    if (aws_error_is(err, AWS_IS_NOT_RUNNING)) {
+    ecs_task_definition td;
+    aws_error e;
+    if (!t->task_definition_arn ||
+        ecs_describe_task_definition(aws, t->task_definition_arn, &td, &e) != 0)
+        return 0;
+    const char *role = cJSON_GetStringValue(cJSON_GetObjectItem(td.doc, "taskRoleArn"));
+    int none = !role || !role[0];
+    ecs_task_definition_free(&td);
+    return none;
+}
+
+/* ECS could not reach the agent: say why, the task role being the usual cause. */
+static void explain_execute_error(aws_client *aws, const exec_target *t, aws_error *err)
+{
+    if (aws_error_is(err, AWS_IS_NOT_RUNNING) && lacks_task_role(aws, t)) {
+        aws_error_set(err, AWS_ERR_INPUT, "NoTaskRole",
+                      "task %s has no task role; ECS Exec needs one allowing "
+                      "ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel "
+                      "and OpenDataChannel (set `exec: true` and run `ecsdeploy up`)", t->task_id);
+    } else if (aws_error_is(err, AWS_IS_NOT_RUNNING)) {
         char *was = xstrdup(err->message);
         aws_error_set(err, AWS_ERR_SERVICE, "TaskRoleMissingSsmmessages",
                       "ECS could not reach the exec agent in task %s (%s). The usual cause: the "
@@ -329,7 +349,7 @@ int exec_run(aws_client *aws, const exec_run_opts *o, aws_error *err)
     ecs_exec_session s;
     if (ecs_execute_command(aws, t->cluster, t->task_arn, t->container, o->command, 1, &s,
                             err) != 0) {
-        explain_execute_error(t, err);
+        explain_execute_error(aws, t, err);
         return -1;
     }
     int rc = exec_session_run_(aws, o, s.session_id, s.stream_url, s.token, 0, deadline, err);

@@ -15,6 +15,7 @@ void exec_target_free(exec_target *t)
     free(t->task_id);
     free(t->container);
     free(t->runtime_id);
+    free(t->task_definition_arn);
     memset(t, 0, sizeof *t);
 }
 
@@ -118,24 +119,6 @@ static int check_task(const ecs_task *t, const ecs_container *k, const char *wan
     return 0;
 }
 
-static int check_task_role(aws_client *aws, const ecs_task *t, aws_error *err)
-{
-    ecs_task_definition td;
-    if (ecs_describe_task_definition(aws, t->task_definition_arn, &td, err) != 0)
-        return -1;
-    const char *role = cJSON_GetStringValue(cJSON_GetObjectItem(td.doc, "taskRoleArn"));
-    int rc = 0;
-    if (!role || !role[0]) {
-        aws_error_set(err, AWS_ERR_INPUT, "NoTaskRole",
-                      "task %s has no task role; ECS Exec needs one allowing "
-                      "ssmmessages:CreateControlChannel, CreateDataChannel, OpenControlChannel "
-                      "and OpenDataChannel (set `exec: true` and run `ecsdeploy up`)", t->id);
-        rc = -1;
-    }
-    ecs_task_definition_free(&td);
-    return rc;
-}
-
 int exec_find_target(aws_client *aws, const char *cluster, const char *service,
                      const char *task, const char *container, exec_target *out,
                      aws_error *err)
@@ -169,7 +152,7 @@ int exec_find_target(aws_client *aws, const char *cluster, const char *service,
                            : "no RUNNING task found%s in cluster %s",
                       task ? task : "", cluster);
         rc = -1;
-    } else if (check_task(t, k, container, err) != 0 || check_task_role(aws, t, err) != 0) {
+    } else if (check_task(t, k, container, err) != 0) {
         rc = -1;
     } else {
         out->cluster = xstrdup(cluster);
@@ -178,6 +161,7 @@ int exec_find_target(aws_client *aws, const char *cluster, const char *service,
         out->task_id = xstrdup(t->id ? t->id : last_part(t->arn));
         out->container = xstrdup(k->name);
         out->runtime_id = xstrdup_or_null(k->runtime_id);
+        out->task_definition_arn = xstrdup_or_null(t->task_definition_arn);
     }
     ecs_tasks_free(&ts);
     return rc;

@@ -97,6 +97,8 @@ struct lock_handle {
     int stop;
     int quiet_take;  /* taken at the first try, or at the first try after making the bucket */
     int marks;       /* a whole take: its release leaves the stack's mark */
+    int kinds_noted; /* lock_note_kinds was called: the mark lists kinds */
+    svc_strings kinds;
 };
 
 static char *body_of(const lock_handle *h)
@@ -258,17 +260,16 @@ static char *new_run_id(void)
     return s;
 }
 
-/* The lock bucket, the first time an account uses it in a region. */
+/* The lock bucket, the first time an account uses it in a region. S3 blocks all public
+ * access to a new bucket (since 2023), so creating it is all it takes. */
 static int make_bucket(lock_handle *h, aws_error *err)
 {
     if (s3_create_bucket(h->aws, h->place.bucket, err) != 0 &&
-        !aws_error_is(err, AWS_IS_EXISTS))
-        return -1;
-    s3_public_access_block pab = {1, 1, 1, 1};
-    if (s3_put_public_access_block(h->aws, h->place.bucket, &pab, err) != 0) {
+        !aws_error_is(err, AWS_IS_EXISTS)) {
         aws_error_prefix(err, "the stack lock bucket %s: ", h->place.bucket);
         return -1;
     }
+    aws_error_clear(err);
     return 0;
 }
 
@@ -303,6 +304,7 @@ static void handle_free(lock_handle *h)
     free(h->run);
     free(h->since);
     free(h->etag);
+    svc_strings_free(&h->kinds);
     pthread_mutex_destroy(&h->mu);
     pthread_cond_destroy(&h->wake);
     free(h);
@@ -437,8 +439,8 @@ int lock_take(aws_client *c, const char *stack, const char *service, const char 
     if (rc != 0) {
         if (rc < 0 && aws_error_is(err, AWS_IS_DENIED))
             aws_error_prefix(err, "the stack lock s3://%s/%s (needs s3:PutObject, "
-                                  "s3:GetObject, s3:DeleteObject there, s3:CreateBucket and "
-                                  "s3:PutBucketPublicAccessBlock on it): ",
+                                  "s3:GetObject, s3:DeleteObject there, s3:CreateBucket on "
+                                  "it): ",
                              h->place.bucket, h->place.key);
         handle_free(h);
         return rc == 1 ? 1 : -1;
@@ -466,13 +468,14 @@ int lock_lost(lock_handle *h)
     return h && atomic_load(&h->lost);
 }
 
-/* Before the lock goes: the stack's mark says a run ended now (lock_quiet_since). A
- * `down` that finished removes it instead (the stack is gone; the bucket may go too). */
+/* Before the lock goes: the stack's mark says a run ended now (lock_quiet_since), and
+ * which kinds of resource the stack may have (lock_record_kinds). A `down` that finished
+ * removes it instead (the stack is gone; the bucket may go too), unless it kept some. */
 static int leave_mark(lock_handle *h, int remove_bucket, aws_error *err)
 {
     char *key = mark_key_of(h->stack);
     int rc;
-    if (remove_bucket) {
+    if (remove_bucket && h->kinds.n == 0) {
         s3_condition cond = {.expected_owner = h->place.account};
         rc = s3_delete_object_if(h->aws, h->place.bucket, key, &cond, err);
         if (rc != 0 && aws_error_is(err, AWS_IS_NOT_FOUND))
@@ -485,6 +488,11 @@ static int leave_mark(lock_handle *h, int remove_bucket, aws_error *err)
         cJSON_AddStringToObject(o, "command", h->command);
         cJSON_AddStringToObject(o, "run", h->run);
         cJSON_AddStringToObject(o, "ended", now);
+        if (h->kinds_noted) {
+            cJSON *k = cJSON_AddArrayToObject(o, "kinds");
+            for (size_t i = 0; i < h->kinds.n; i++)
+                cJSON_AddItemToArray(k, cJSON_CreateString(h->kinds.items[i]));
+        }
         char *body = cJSON_PrintUnformatted(o);
         cJSON_Delete(o);
         s3_condition cond = {.expected_owner = h->place.account};
@@ -495,6 +503,74 @@ static int leave_mark(lock_handle *h, int remove_bucket, aws_error *err)
         aws_error_prefix(err, "the stack's mark s3://%s/%s: ", h->place.bucket, key);
     free(key);
     return rc;
+}
+
+void lock_note_kinds(lock_handle *h, const svc_strings *kinds)
+{
+    if (!h)
+        return;
+    svc_strings_free(&h->kinds);
+    for (size_t i = 0; i < kinds->n; i++)
+        svc_strings_add(&h->kinds, kinds->items[i]);
+    h->kinds_noted = 1;
+}
+
+/* The kinds a mark lists: 1 with them added to *kinds, 0 when it lists none (an older
+ * mark, or one another command left). */
+static int kinds_of_mark(const char *body, svc_strings *kinds)
+{
+    cJSON *o = cJSON_Parse(body ? body : "");
+    const cJSON *list = cJSON_GetObjectItem(o, "kinds"), *k;
+    int known = cJSON_IsArray(list);
+    cJSON_ArrayForEach(k, list)
+    {
+        if (cJSON_IsString(k))
+            svc_strings_add(kinds, k->valuestring);
+        else
+            known = 0;
+    }
+    cJSON_Delete(o);
+    if (!known)
+        svc_strings_free(kinds);
+    return known;
+}
+
+int lock_record_kinds(aws_client *c, const char *stack, svc_strings *kinds)
+{
+    memset(kinds, 0, sizeof *kinds);
+    lock_place p;
+    aws_error err;
+    if (place_of(c, stack, NULL, &p, &err) != 0)
+        return 0;
+    /* the lock and the mark side by side: "STACK.lock", "STACK.last-run" */
+    char *prefix = xasprintf("%s.", stack), *mark = mark_key_of(stack);
+    s3_object_versions keys = {0};
+    int known = 0;
+    if (s3_list_object_versions(c, p.bucket, prefix, 0, &keys, &err) != 0) {
+        /* no lock bucket: no run of any stack has held a lock in this account and region */
+        known = aws_error_is(&err, AWS_IS_NOT_FOUND);
+    } else {
+        int locked = 0, marked = 0;
+        for (size_t i = 0; i < keys.n; i++) {
+            const s3_object_version *v = &keys.items[i];
+            if (!v->is_latest || v->delete_marker)
+                continue;
+            locked |= strcmp(v->key, p.key) == 0;
+            marked |= strcmp(v->key, mark) == 0;
+        }
+        s3_object obj;
+        /* a lock there: its run (alive, or killed) may have made anything */
+        if (!locked && marked &&
+            s3_get_object_meta(c, p.bucket, mark, p.account, &obj, &err) == 0) {
+            known = kinds_of_mark(obj.body, kinds);
+            s3_object_free(&obj);
+        }
+    }
+    s3_object_versions_free(&keys);
+    free(prefix);
+    free(mark);
+    place_free(&p);
+    return known;
 }
 
 int lock_release(lock_handle *h, int remove_bucket, aws_error *err)

@@ -1,5 +1,5 @@
-/* Discovery: every kind lists what the stack owns, all kinds at once; results meet the
- * graph. */
+/* Discovery: every kind lists what the stack owns, all kinds at once (or those the file
+ * and the stack's record name); results meet the graph. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +18,44 @@ typedef struct {
     int *failed;            /* per kind */
     plan_kind_fn ready;     /* plan_discover_each's hook, or NULL */
     void *ud;
+    plan_record_fn record;  /* plan_discover_recorded's record, or NULL */
+    void *record_ud;
+    unsigned char *in_file; /* per kind: the file has nodes of it */
+    int record_read;        /* the record's reader is done (under lock; record_done) */
+    int record_known;
+    svc_strings record_kinds;
+    pthread_cond_t record_done;
 } discovery;
+
+/* Whether kind k is looked for: always when the file has nodes of it or there is no
+ * record; else once the record is read, when it names the kind or cannot say. */
+static int wanted(discovery *d, size_t k)
+{
+    if (!d->record || d->in_file[k])
+        return 1;
+    pthread_mutex_lock(&d->lock);
+    while (!d->record_read)
+        pthread_cond_wait(&d->record_done, &d->lock);
+    int want = !d->record_known;
+    for (size_t i = 0; !want && i < d->record_kinds.n; i++)
+        want = strcmp(d->record_kinds.items[i], d->kinds[k]->name) == 0;
+    pthread_mutex_unlock(&d->lock);
+    return want;
+}
+
+static void *read_record(void *arg)
+{
+    discovery *d = arg;
+    svc_strings kinds = {0};
+    int known = d->record(d->record_ud, &kinds) == 1;
+    pthread_mutex_lock(&d->lock);
+    d->record_known = known;
+    d->record_kinds = kinds;
+    d->record_read = 1;
+    pthread_cond_broadcast(&d->record_done);
+    pthread_mutex_unlock(&d->lock);
+    return NULL;
+}
 
 /* Attach a found resource to its node, or add a node for a resource the file dropped. */
 static void attach(res_ctx *ctx, const res_kind *kind, res_found *f)
@@ -68,7 +105,8 @@ static void *discover_worker(void *arg)
         if (k >= d->nkinds)
             return NULL;
         const res_kind *kind = d->kinds[k];
-        if (kind->discover && kind->discover(d->ctx, &d->found[k], &d->errors[k]) != 0)
+        if (kind->discover && wanted(d, k) &&
+            kind->discover(d->ctx, &d->found[k], &d->errors[k]) != 0)
             d->failed[k] = 1;
         if (d->ready && !d->failed[k]) {
             attach_early(d, k);
@@ -77,18 +115,29 @@ static void *discover_worker(void *arg)
     }
 }
 
-int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud, aws_error *err)
+static int discover_all(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud,
+                        plan_record_fn record, void *record_ud, aws_error *err)
 {
     discovery d = {0};
     d.ctx = ctx;
     d.ready = ready;
     d.ud = ud;
+    d.record = record;
+    d.record_ud = record_ud;
     pthread_mutex_init(&d.lock, NULL);
+    pthread_cond_init(&d.record_done, NULL);
     d.kinds = ctx->graph->registry->kinds;
     d.nkinds = ctx->graph->registry->n;
     d.found = xcalloc(d.nkinds, sizeof *d.found);
     d.errors = xcalloc(d.nkinds, sizeof *d.errors);
     d.failed = xcalloc(d.nkinds, sizeof *d.failed);
+    d.in_file = xcalloc(d.nkinds + 1, 1);
+    for (size_t i = 0; i < ctx->graph->n; i++)
+        for (size_t k = 0; k < d.nkinds; k++)
+            d.in_file[k] |= ctx->graph->nodes[i]->kind == d.kinds[k];
+    pthread_t reader;
+    if (d.record && pthread_create(&reader, NULL, read_record, &d) != 0)
+        d.record = NULL; /* no thread for it: every kind is looked for */
 
     /* every kind at once: they only read, and a kind waiting for a thread would add its
      * round trips to the others' */
@@ -104,6 +153,8 @@ int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud,
     for (size_t i = 0; i < nthreads; i++)
         pthread_join(threads[i], NULL);
     free(threads);
+    if (d.record)
+        pthread_join(reader, NULL);
 
     int rc = 0;
     for (size_t k = 0; k < d.nkinds; k++) {
@@ -126,11 +177,25 @@ int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud,
     free(d.found);
     free(d.errors);
     free(d.failed);
+    free(d.in_file);
+    svc_strings_free(&d.record_kinds);
+    pthread_cond_destroy(&d.record_done);
     pthread_mutex_destroy(&d.lock);
     return rc;
 }
 
+int plan_discover_each(res_ctx *ctx, int parallel, plan_kind_fn ready, void *ud, aws_error *err)
+{
+    return discover_all(ctx, parallel, ready, ud, NULL, NULL, err);
+}
+
 int plan_discover(res_ctx *ctx, int parallel, aws_error *err)
 {
-    return plan_discover_each(ctx, parallel, NULL, NULL, err);
+    return discover_all(ctx, parallel, NULL, NULL, NULL, NULL, err);
+}
+
+int plan_discover_recorded(res_ctx *ctx, int parallel, plan_record_fn record, void *ud,
+                           aws_error *err)
+{
+    return discover_all(ctx, parallel, NULL, NULL, record, ud, err);
 }

@@ -21,9 +21,9 @@ char *res_log_group_node(const stack_service *svc);
 char *res_read_value_file(const char *what, const char *path, size_t max, const char *limit,
                           aws_error *err);
 
-/* A generated value (Secrets Manager GetRandomPassword) with a secret's generator
- * settings: length, character classes, exclude. *value: release with
- * secretsmanager_secret_free. */
+/* A generated value (util_random_password: Secrets Manager's GetRandomPassword rule, made
+ * here) with a secret's generator settings: length, character classes, exclude. *value:
+ * release with secretsmanager_secret_free. */
 int res_generate_value(res_ctx *ctx, const stack_secret *gen, char **value, aws_error *err);
 
 #endif

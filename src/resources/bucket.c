@@ -563,11 +563,10 @@ static int set_tags(res_ctx *ctx, const char *name, const cJSON *tags, aws_error
     return rc;
 }
 
-/* Bring every setting that differs from actual (NULL: a new bucket) to desired. */
-static int apply(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a, aws_error *err)
+/* The public access block and default encryption, where they differ from a. */
+static int apply_access(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a,
+                        aws_error *err)
 {
-    if (changed(d, a, "tags") && set_tags(ctx, name, cJSON_GetObjectItem(d, "tags"), err) != 0)
-        return -1;
     if (changed(d, a, "block_public_access")) {
         int rc;
         if (want(d, "block_public_access")) {
@@ -589,6 +588,29 @@ static int apply(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a,
                                      strcmp(alg, "aws:kms") == 0, err) != 0)
             return -1;
     }
+    return 0;
+}
+
+/* What S3 gives every new bucket since 2023: all four public access blocks on and SSE-S3
+ * default encryption. A new bucket is compared with it, so asking for the same costs no call. */
+static cJSON *new_bucket_settings(void)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "block_public_access", 1);
+    cJSON_AddItemToObject(o, "encryption", encryption("AES256", NULL));
+    return o;
+}
+
+/* Bring every setting that differs from actual (NULL: a new bucket) to desired. */
+static int apply(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a, aws_error *err)
+{
+    if (changed(d, a, "tags") && set_tags(ctx, name, cJSON_GetObjectItem(d, "tags"), err) != 0)
+        return -1;
+    cJSON *fresh = a ? NULL : new_bucket_settings();
+    int rc = apply_access(ctx, name, d, a ? a : fresh, err);
+    cJSON_Delete(fresh);
+    if (rc != 0)
+        return -1;
     /* a new bucket has no policy to keep, nor one to take the statement out of */
     if (changed(d, a, "tls_only") && (a || want(d, "tls_only")) &&
         set_tls_policy(ctx, name, want(d, "tls_only"), !a, err) != 0)

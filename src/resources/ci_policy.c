@@ -116,11 +116,17 @@ static void stack_lock(ci_builder *b)
     cJSON_AddItemToArray(objects, lock_arn(b, mark));
     cJSON_AddItemToArray(objects, lock_arn(b, services));
     ci_allow(b, "s3:PutObject s3:GetObject s3:DeleteObject", objects, NULL);
-    ci_allow(b, "s3:CreateBucket s3:PutBucketPublicAccessBlock", ci_one(lock_arn(b, "")), NULL);
-    char *listed = xasprintf("%s/services/*", stack); /* the stack's lock looks for its services' */
+    ci_allow(b, "s3:CreateBucket", ci_one(lock_arn(b, "")), NULL);
+    /* the stack's lock looks for its services' locks; discovery for the lock and the mark
+     * (lock_record_kinds) */
+    char *listed = xasprintf("%s/services/*", stack), *beside = xasprintf("%s.*", stack);
+    cJSON *prefixes = cJSON_CreateArray();
+    cJSON_AddItemToArray(prefixes, cJSON_CreateString(listed));
+    cJSON_AddItemToArray(prefixes, cJSON_CreateString(beside));
     ci_allow(b, "s3:ListBucketVersions", ci_one(lock_arn(b, "")),
-          ci_when(b, "StringLike", "s3:prefix", cJSON_CreateString(listed)));
+          ci_when(b, "StringLike", "s3:prefix", prefixes));
     free(listed);
+    free(beside);
     free(whole);
     free(mark);
     free(services);

@@ -106,10 +106,20 @@ static int discover_one(void *ud, size_t i, aws_error *err)
 static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
     discovery d = {.ctx = ctx, .out = out};
-    sd_filter f = {.name = "TYPE", .value = "DNS_PRIVATE"};
+    /* the namespaces' discovery asks the same (private and HTTP), so one call answers both
+     * (aws_client_share_reads); only the private ones are kept */
+    static const char *const types[] = {"DNS_PRIVATE", "HTTP", NULL};
+    sd_filter f = {.name = "TYPE", .values = types, .condition = "IN"};
     if (sd_list_namespaces(ctx->aws, &f, 1, 0, &d.namespaces, err) != 0)
         return -1;
-    size_t n = d.namespaces.n;
+    size_t n = 0;
+    for (size_t i = 0; i < d.namespaces.n; i++) {
+        if (d.namespaces.items[i].type && strcmp(d.namespaces.items[i].type, "DNS_PRIVATE") == 0)
+            d.namespaces.items[n++] = d.namespaces.items[i];
+        else
+            sd_namespace_free(&d.namespaces.items[i]);
+    }
+    d.namespaces.n = n;
     d.owned = xcalloc(n + 1, sizeof *d.owned);
     d.services = xcalloc(n + 1, sizeof *d.services);
     int *rcs = xcalloc(n + 1, sizeof *rcs);

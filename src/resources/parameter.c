@@ -546,7 +546,6 @@ static void ci_grant(ci_builder *b, int mine)
     ci_allow(b, "ssm:GetParameter ssm:GetParameters ssm:ListTagsForResource ssm:PutParameter "
              "ssm:AddTagsToResource ssm:RemoveTagsFromResource ssm:DeleteParameter",
              named, NULL);
-    ci_allow(b, "secretsmanager:GetRandomPassword", ci_any(), NULL);
 }
 
 const res_kind res_kind_parameter = {

@@ -12,6 +12,7 @@
 #include "app_internal.h"
 #include "ci_policy_internal.h"
 #include "clock.h"
+#include "elb_internal.h"
 #include "elbv2.h"
 #include "service_internal.h"
 #include "stack_names.h"
@@ -48,27 +49,16 @@ static int build(res_graph *g, const stack_model *s)
     return 0;
 }
 
-/* The stack's load balancers by name (one DescribeLoadBalancers): their DNS names give
- * the url attribute of the services behind them. 0, or -1 when there are none to ask
- * for or the call failed (the url is then left out, as when a balancer is missing). */
+/* The stack's load balancers: their DNS names give the url attribute of the services
+ * behind them. The same listing the load balancers' discovery makes, so that it is asked
+ * once (aws_client_share_reads). 0, or -1 when there are none to ask for or the call
+ * failed (the url is then left out, as when a balancer is missing). */
 static int stack_lbs(res_ctx *ctx, elbv2_lbs *lbs)
 {
-    const stack_model *st = ctx->stack;
-    const char **names = xcalloc(st ? st->nload_balancers + 1 : 1, sizeof *names);
-    char **owned = xcalloc(st ? st->nload_balancers + 1 : 1, sizeof *owned);
-    size_t n = 0;
-    for (size_t i = 0; st && i < st->nload_balancers; i++) {
-        owned[n] = stack_name_load_balancer(st->name, st->load_balancers[i].name);
-        names[n] = owned[n];
-        n++;
-    }
+    if (!ctx->stack || ctx->stack->nload_balancers == 0)
+        return -1;
     aws_error err;
-    int rc = n > 0 ? elbv2_describe_load_balancers(ctx->aws, NULL, names, 0, lbs, &err) : -1;
-    for (size_t i = 0; i < n; i++)
-        free(owned[i]);
-    free(owned);
-    free(names);
-    return rc;
+    return elbres_stack_lbs(ctx, lbs, &err);
 }
 
 /* The url attribute of services behind a load balancer, when discovery of the load

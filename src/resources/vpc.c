@@ -177,8 +177,8 @@ static int set_attrs(res_ctx *ctx, const char *id, const cJSON *want, const cJSO
     return 0;
 }
 
-/* A new VPC's two attributes, set side by side (DNS support is already on by default, so
- * turning hostnames on at the same time is fine). */
+/* A new VPC's two attributes, set side by side, each only where it differs from what EC2
+ * gives a new VPC: DNS support on, DNS hostnames off. */
 typedef struct {
     res_ctx *ctx;
     const char *id;
@@ -190,7 +190,9 @@ static int write_one(void *ud, size_t i, aws_error *err)
     attr_writes *w = ud;
     static const char *const names[][2] = {{"dns_support", "enableDnsSupport"},
                                            {"dns_hostnames", "enableDnsHostnames"}};
-    if (!cJSON_GetObjectItemCaseSensitive(w->want, names[i][0]))
+    static const int new_vpc[] = {1, 0};
+    if (!cJSON_GetObjectItemCaseSensitive(w->want, names[i][0]) ||
+        flag(w->want, names[i][0]) == new_vpc[i])
         return 0;
     return ec2_modify_vpc_attribute(w->ctx->aws, w->id, names[i][1], flag(w->want, names[i][0]),
                                     err);

@@ -43,14 +43,15 @@ class World:
 
     def service(self, cluster, name, image="nginx:1.27", exec_enabled=True, task_role=None,
                 log_group=None, desired=1, platform=None):
+        """task_role: the ARN of the task role; None for the world's exec role, "" for none."""
         c = {"name": name, "image": image, "essential": True}
         if log_group:
             c["logConfiguration"] = {"logDriver": "awslogs", "options": {
                 "awslogs-group": log_group, "awslogs-region": "us-east-1", "awslogs-stream-prefix": name}}
         td = self.ecs.register_task_definition(
             family=f"{cluster}-{name}", networkMode="awsvpc", requiresCompatibilities=["FARGATE"],
-            cpu="256", memory="512", executionRoleArn=self.exec_role,
-            taskRoleArn=task_role or self.task_role, containerDefinitions=[c])["taskDefinition"]["taskDefinitionArn"]
+            cpu="256", memory="512", executionRoleArn=self.exec_role, containerDefinitions=[c],
+            **({"taskRoleArn": task_role or self.task_role} if task_role != "" else {}))["taskDefinition"]["taskDefinitionArn"]
         for _ in range(100):
             try:
                 self.ecs.create_service(cluster=cluster, serviceName=name, taskDefinition=td, desiredCount=desired,

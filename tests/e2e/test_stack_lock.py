@@ -35,9 +35,9 @@ def lock_objects(fake):
 
 
 def discoveries(fake, seq):
-    """How many times the calls since seq read the whole stack (one ListOpenIDConnectProviders
-    each: the stack file has no OIDC provider to create)."""
-    return sum(1 for c in fake.calls(seq) if c["operation"] == "ListOpenIDConnectProviders")
+    """How many times the calls since seq read the whole stack (one ListTaskDefinitionFamilies
+    each: only the task definitions' discovery asks it)."""
+    return sum(1 for c in fake.calls(seq) if c["operation"] == "ListTaskDefinitionFamilies")
 
 
 def start_held(rep, fake, stack_file, what, env=None):

@@ -17,6 +17,8 @@ what AWS accepted, from its answer and what was asked for, and does not read it 
    discovery read the zones. What has no call of its own to show it visible keeps one
    Describe, as AWS advises (InvalidGroup.NotFound right after CreateSecurityGroup): one
    DescribeSecurityGroups per group, one DescribeSubnets per private subnet, not more.
+   Nor what AWS gives a new resource already: a bucket's (and the lock bucket's) public
+   access block and SSE-S3 encryption, a VPC's DNS support; the bucket is still private.
    A second `up` has nothing to change.
 2. The same stack under another name while EC2 does not see new VPCs, subnets and groups
    for their first two calls (POST /_fake/ec2/unseen, EC2's documented eventual
@@ -36,7 +38,9 @@ NEVER = ["iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
          "iam:GetRolePolicy", "s3:GetBucketTagging", "s3:GetBucketEncryption",
          "s3:GetPublicAccessBlock", "s3:GetBucketCors", "s3:GetBucketPolicy",
          "s3:GetBucketVersioning", "s3:GetBucketLifecycleConfiguration",
-         "s3:DeleteBucketLifecycle", "s3:DeleteBucketCors", "elbv2:DescribeRules"]
+         "s3:DeleteBucketLifecycle", "s3:DeleteBucketCors", "elbv2:DescribeRules",
+         "ecs:DescribeTaskDefinition",  # the bootstrap's exec reads it only to explain a failure
+         "secretsmanager:GetRandomPassword"]  # generated values are made here
 # (read, the create after which it must not come)
 NOT_AFTER = [("logs:DescribeLogGroups", "logs:CreateLogGroup"),
              ("elbv2:DescribeTargetGroups", "elbv2:CreateTargetGroup"),
@@ -76,6 +80,17 @@ def fresh_up_reads_nothing_back(rep, fake, work):
         rep.check(counts[op] > 0, "the stack makes %s (the test sees what it means to)" % op)
     for op in NEVER:
         rep.check(counts[op] == 0, "no %s in a fresh up (got %d)" % (op, counts[op]))
+    for op in ("s3:PutPublicAccessBlock", "s3:PutBucketEncryption"):
+        rep.check(counts[op] == 0, "no %s: a new bucket has it (got %d)" % (op, counts[op]))
+    rep.eq(counts["ec2:ModifyVpcAttribute"], 1, "one ModifyVpcAttribute: DNS hostnames (support is on)")
+    vpcs = [v for v in sw.resources(fake)["ec2"]["vpcs"] if v.get("tags", {}).get("ecsdeploy:stack") == "calls"]
+    rep.check(len(vpcs) == 1 and vpcs[0].get("dns_support") and vpcs[0].get("dns_hostnames"),
+              "the VPC has DNS support and hostnames: %s" % [(v.get("dns_support"), v.get("dns_hostnames")) for v in vpcs])
+    buckets = [b for b in sw.resources(fake)["s3"]["buckets"]
+               if b["tags"].get("ecsdeploy:stack") == "calls" or b["id"].startswith("ecsdeploy-locks-")]
+    rep.check(len(buckets) == 2 and all(b["public_access_block"] for b in buckets),
+              "the data and lock buckets block public access: %s"
+              % [(b["id"], b["public_access_block"]) for b in buckets])
     for read, create in NOT_AFTER:
         n = sum(1 for c in after(log, create) if name_of(c) == read)
         rep.check(n == 0, "no %s after %s (got %d)" % (read, create, n))

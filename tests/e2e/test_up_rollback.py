@@ -113,7 +113,7 @@ def fresh_stack(rep, fake, base):
     # A resource made by its first call whose next one is refused (a log group's retention,
     # a role's managed policy, a bucket setting, a target group's attributes) is deleted too.
     for svc, op, node in (("logs", "PutRetentionPolicy", "log_group/"), ("iam", "AttachRolePolicy", "role/"),
-                          ("s3", "PutPublicAccessBlock", "bucket/data"),
+                          ("s3", "PutBucketTagging", "bucket/data"),
                           ("elbv2", "ModifyTargetGroupAttributes", "target_group/app")):
         sw.set_faults(fake, [{"service": svc, "operation": op, "action": "error", "code": "AccessDenied",
                               "message": f"not authorized to perform: {op}"}])

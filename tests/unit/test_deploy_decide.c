@@ -114,5 +114,25 @@ START_TEST(stopped_and_failed_rollbacks_end_it)
 }
 END_TEST
 
+/* The watch looks at half pace while targets register; a service without a target group
+ * has none to wait for (no call made: the client is NULL), so its end is not seen late. */
+START_TEST(no_target_group_is_not_registering)
+{
+    ecs_service s;
+    memset(&s, 0, sizeof s);
+    s.raw = cJSON_Parse("{\"serviceName\":\"catalog\",\"loadBalancers\":[]}");
+    deploy_seen seen;
+    memset(&seen, 0, sizeof seen);
+    ck_assert_int_eq(deploy_seen_targets_(NULL, &s, &seen), 1);
+    cJSON_Delete(s.raw);
+    s.raw = cJSON_Parse("{\"serviceName\":\"catalog\"}");
+    ck_assert_int_eq(deploy_seen_targets_(NULL, &s, &seen), 1);
+    ck_assert_uint_eq(seen.n, 0);
+    cJSON_Delete(s.raw);
+    deploy_seen_free_(&seen);
+}
+END_TEST
+
 UNIT_SUITE(deploy_decide, 0, completed_new_revision_is_ok, not_done_until_everything_agrees,
-           circuit_breaker_is_a_failure_even_when_steady, stopped_and_failed_rollbacks_end_it)
+           circuit_breaker_is_a_failure_even_when_steady, stopped_and_failed_rollbacks_end_it,
+           no_target_group_is_not_registering)

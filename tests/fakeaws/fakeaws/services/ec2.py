@@ -133,7 +133,8 @@ class EC2(VpcMixin, Ipv6Mixin, SecurityGroupMixin, NatMixin, UnseenMixin, Servic
         return {
             "vpcs": [{"id": v["id"], "region": v["region"], "cidr": v["cidr"],
                       "ipv6": [b["cidr"] for b in self.vpc_ipv6_blocks(v, ("associating", "associated"))],
-                      "default": v["is_default"], "tags": v["tags"]} for v in self.vpcs.values()],
+                      "default": v["is_default"], "dns_support": v["dns_support"],
+                      "dns_hostnames": v["dns_hostnames"], "tags": v["tags"]} for v in self.vpcs.values()],
             "subnets": [{"id": s["id"], "vpc": s["vpc_id"], "zone": s["zone"], "cidr": s["cidr"],
                          "ipv6": s["ipv6"]["cidr"] if s.get("ipv6") else None,
                          "public_ip_on_launch": s["map_public"], "tags": s["tags"]}

@@ -16,6 +16,10 @@ XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
 CHECKSUM_REQUIRED = {"PutBucketLifecycleConfiguration", "DeleteObjects", "PutBucketPolicy",
                      "PutBucketTagging", "PutPublicAccessBlock", "PutBucketEncryption",
                      "PutBucketVersioning", "PutBucketCors"}
+# Since April 2023 every new bucket starts with all four public access blocks on (and
+# since January 2023 with SSE-S3 default encryption: GetBucketEncryption's answer below).
+NEW_BUCKET_PAB = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                  "RestrictPublicBuckets": True}
 NAME_RX = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 
 
@@ -179,7 +183,7 @@ class S3(Service):
                            "succeeded and you already own it.", 409, extra={"BucketName": name})
         self.buckets[name] = {"Name": name, "region": ctx.region, "owner": ctx.account,
                               "CreationDate": utcnow(self.world).replace(microsecond=0),
-                              "versioning": None, "objects": {}, "pab": None, "encryption": None,
+                              "versioning": None, "objects": {}, "pab": dict(NEW_BUCKET_PAB), "encryption": None,
                               "policy": None, "lifecycle": None, "tags": None, "cors": None,
                               "ownership": req.get("ObjectOwnership") or "BucketOwnerEnforced"}
         loc = f"/{name}" if ctx.region == "us-east-1" else f"http://{name}.s3.amazonaws.com/"
