@@ -8,6 +8,7 @@
 
 #include "clock.h"
 #include "deploy_output_internal.h"
+#include "json_fields.h"
 #include "session_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -161,6 +162,20 @@ static const char *outcome_name(deploy_outcome o)
     return "?";
 }
 
+/* The members of a result event after its outcome. */
+static const util_json_field result_fields[] = {
+    UTIL_JF("task_definition", STR_NULL, deploy_result, task_definition),
+    UTIL_JF("previous_task_definition", STR_NULL, deploy_result, previous_task_definition),
+    UTIL_JF("image", STR_NULL, deploy_result, image),
+    UTIL_JF("strategy", STR_NULL, deploy_result, strategy),
+    UTIL_JF("service_deployment", STR_NULL, deploy_result, service_deployment),
+    UTIL_JF("message", STR_NULL, deploy_result, message),
+    UTIL_JF_STRS("reasons", deploy_result, reasons, nreasons),
+    UTIL_JF_END};
+static const util_json_field log_fields[] = {
+    UTIL_JF_STRS("lines", deploy_result, log_lines, nlog_lines),
+    UTIL_JF_END};
+
 void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const deploy_result *r)
 {
     pthread_mutex_lock(&p->lock);
@@ -169,21 +184,11 @@ void deploy_cli_print_result(deploy_cli_printer *p, const char *service, const d
         cJSON_AddStringToObject(o, "event", "result");
         cJSON_AddStringToObject(o, "service", service);
         cJSON_AddStringToObject(o, "outcome", outcome_name(r->outcome));
-        cli_json_str(o, "task_definition", r->task_definition);
-        cli_json_str(o, "previous_task_definition", r->previous_task_definition);
-        cli_json_str(o, "image", r->image);
-        cli_json_str(o, "strategy", r->strategy);
-        cli_json_str(o, "service_deployment", r->service_deployment);
-        cli_json_str(o, "message", r->message);
-        cJSON *rs = cJSON_AddArrayToObject(o, "reasons");
-        for (size_t i = 0; i < r->nreasons; i++)
-            cJSON_AddItemToArray(rs, cJSON_CreateString(r->reasons[i]));
+        util_json_write(o, result_fields, r);
         if (r->nlog_lines) {
             cJSON *lg = cJSON_AddObjectToObject(o, "logs");
             cJSON_AddStringToObject(lg, "source", r->log_source ? r->log_source : "");
-            cJSON *ls = cJSON_AddArrayToObject(lg, "lines");
-            for (size_t i = 0; i < r->nlog_lines; i++)
-                cJSON_AddItemToArray(ls, cJSON_CreateString(r->log_lines[i]));
+            util_json_write(lg, log_fields, r);
         }
         print_json(o);
     } else {

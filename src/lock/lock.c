@@ -39,6 +39,9 @@ static char *key_of(const char *stack, const char *service)
                    : xasprintf("%s.lock", stack);
 }
 
+/* The client's memo of a lock bucket lock_record_kinds found missing (its name). */
+#define NO_BUCKET_MEMO "lock:missing-bucket"
+
 /* The key of a stack's mark: written by every run that held a lock of it, as it ends. */
 static char *mark_key_of(const char *stack)
 {
@@ -407,6 +410,12 @@ int lock_take(aws_client *c, const char *stack, const char *service, const char 
         return -1;
     }
     int rc = -1, made_bucket = 0; /* the first try found no lock bucket, and this run made it */
+    /* lock_record_kinds found no lock bucket: make it before the first try, which would
+     * only be refused (should that fail, the tries below meet it again and say why) */
+    char *missing = aws_client_memo_get(c, NO_BUCKET_MEMO);
+    if (missing && strcmp(missing, h->place.bucket) == 0 && make_bucket(h, err) != 0)
+        aws_error_clear(err);
+    free(missing);
     for (int attempt = 1; attempt <= TAKE_ATTEMPTS; attempt++) {
         char *body = body_of(h);
         s3_condition cond = {.if_none_match = 1, .expected_owner = h->place.account};
@@ -547,8 +556,11 @@ int lock_record_kinds(aws_client *c, const char *stack, svc_strings *kinds)
     s3_object_versions keys = {0};
     int known = 0;
     if (s3_list_object_versions(c, p.bucket, prefix, 0, &keys, &err) != 0) {
-        /* no lock bucket: no run of any stack has held a lock in this account and region */
+        /* no lock bucket: no run of any stack has held a lock in this account and region
+         * (and lock_take makes it first) */
         known = aws_error_is(&err, AWS_IS_NOT_FOUND);
+        if (known)
+            aws_client_memo_put(c, NO_BUCKET_MEMO, p.bucket);
     } else {
         int locked = 0, marked = 0;
         for (size_t i = 0; i < keys.n; i++) {

@@ -103,7 +103,6 @@ const stack_capacity *stack_service_capacity(const stack_model *s, const stack_s
 
 void stack_capacity_free(stack_capacity *cap, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        free(cap[i].provider);
-    free(cap);
+    static const stack_owned owned[] = {STACK_OWNS(stack_capacity, provider), STACK_OWNS_END};
+    stack_free_items(cap, n, sizeof *cap, owned);
 }

@@ -89,31 +89,30 @@ static void decode_ports(stack_ctx *c, const stack_node *map, stack_container *k
     stack_path_pop(c, old);
 }
 
+static void variable_entry(stack_ctx *c, const stack_node *key, const stack_node *value, void *ud)
+{
+    stack_container *k = ud;
+    const char *name = key->str;
+    char *v = NULL;
+    if (!*name || strchr(name, '='))
+        stack_err(c, key, "'%s' is not an environment variable name", name);
+    else if (value->kind == STACK_NODE_NULL)
+        v = xstrdup("");
+    else
+        stack_scalar(c, value, &v);
+    if (v) {
+        k->environment[k->nenvironment].name = xstrdup(name);
+        k->environment[k->nenvironment++].value = v;
+    }
+}
+
 static void decode_environment(stack_ctx *c, const stack_node *e, stack_container *k)
 {
-    size_t old = stack_path_push(c, "environment");
-    if (stack_want_map(c, e) && !stack_too_many(c, e, 1000, "variables", "a container may get")) {
-        k->environment = xcalloc(e->n + 1, sizeof *k->environment);
-        c->templates = 1;
-        for (size_t i = 0; i < e->n; i++) {
-            const char *name = e->keys[i]->str;
-            size_t o2 = stack_path_push(c, name);
-            char *v = NULL;
-            if (!*name || strchr(name, '='))
-                stack_err(c, e->keys[i], "'%s' is not an environment variable name", name);
-            else if (e->vals[i]->kind == STACK_NODE_NULL)
-                v = xstrdup("");
-            else
-                stack_scalar(c, e->vals[i], &v);
-            if (v) {
-                k->environment[k->nenvironment].name = xstrdup(name);
-                k->environment[k->nenvironment++].value = v;
-            }
-            stack_path_pop(c, o2);
-        }
-        c->templates = 0;
-    }
-    stack_path_pop(c, old);
+    static const stack_entries variables = {.key = "environment", .max = 1000, .what = "variables",
+                                            .why = "a container may get", .size = sizeof(stack_env)};
+    c->templates = 1; /* the values are templates */
+    stack_decode_entries(c, e, &variables, (void **)&k->environment, variable_entry, k);
+    c->templates = 0;
 }
 
 /* { parameter: NAME } or { parameter: PATH-ENTRY/NAME-BELOW }: a Parameter Store value. */
@@ -133,38 +132,37 @@ static void decode_parameter_ref(stack_ctx *c, const stack_node *v, stack_secret
     se->parameter = ref;
 }
 
+static void secret_entry(stack_ctx *c, const stack_node *key, const stack_node *v, void *ud)
+{
+    stack_container *k = ud;
+    stack_secret_env se = {0};
+    se.loc = v->loc;
+    if (v->kind == STACK_NODE_MAP && stack_node_get(v, "parameter")) {
+        stack_check_keys(c, v, secret_ref_keys);
+        decode_parameter_ref(c, v, &se);
+    } else if (v->kind == STACK_NODE_MAP) {
+        stack_check_keys(c, v, secret_ref_keys);
+        stack_get_str(c, v, "secret", 1, &se.secret);
+        stack_get_str(c, v, "key", 0, &se.json_key);
+    } else if (v->kind == STACK_NODE_SCALAR) {
+        stack_scalar(c, v, &se.secret);
+    } else {
+        stack_err(c, v, "must name a secret (a key of 'secrets:')");
+    }
+    if (se.secret || se.parameter) {
+        se.env = xstrdup(key->str);
+        k->secrets[k->nsecrets++] = se;
+    } else {
+        free(se.json_key);
+    }
+}
+
 static void decode_secret_env(stack_ctx *c, const stack_node *e, stack_container *k)
 {
-    size_t old = stack_path_push(c, "secrets");
-    if (stack_want_map(c, e) && !stack_too_many(c, e, 1000, "secrets", "a container may get")) {
-        k->secrets = xcalloc(e->n + 1, sizeof *k->secrets);
-        for (size_t i = 0; i < e->n; i++) {
-            const stack_node *v = e->vals[i];
-            size_t o2 = stack_path_push(c, e->keys[i]->str);
-            stack_secret_env se = {0};
-            se.loc = v->loc;
-            if (v->kind == STACK_NODE_MAP && stack_node_get(v, "parameter")) {
-                stack_check_keys(c, v, secret_ref_keys);
-                decode_parameter_ref(c, v, &se);
-            } else if (v->kind == STACK_NODE_MAP) {
-                stack_check_keys(c, v, secret_ref_keys);
-                stack_get_str(c, v, "secret", 1, &se.secret);
-                stack_get_str(c, v, "key", 0, &se.json_key);
-            } else if (v->kind == STACK_NODE_SCALAR) {
-                stack_scalar(c, v, &se.secret);
-            } else {
-                stack_err(c, v, "must name a secret (a key of 'secrets:')");
-            }
-            if (se.secret || se.parameter) {
-                se.env = xstrdup(e->keys[i]->str);
-                k->secrets[k->nsecrets++] = se;
-            } else {
-                free(se.json_key);
-            }
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_entries secrets = {.key = "secrets", .max = 1000, .what = "secrets",
+                                          .why = "a container may get",
+                                          .size = sizeof(stack_secret_env)};
+    stack_decode_entries(c, e, &secrets, (void **)&k->secrets, secret_entry, k);
 }
 
 static void decode_health(stack_ctx *c, const stack_node *h, stack_health_check *hc)
@@ -205,69 +203,66 @@ static void decode_health(stack_ctx *c, const stack_node *h, stack_health_check 
     stack_path_pop(c, old);
 }
 
+static void dependency_entry(stack_ctx *c, const stack_node *key, const stack_node *value, void *ud)
+{
+    stack_container *k = ud;
+    int cond = 0;
+    if (stack_node_enum(c, value, cond_names, &cond) == 0) {
+        stack_dependency *dep = &k->depends_on[k->ndepends_on++];
+        dep->container = xstrdup(key->str);
+        dep->condition = (stack_dep_condition)cond;
+        dep->loc = key->loc;
+    }
+}
+
 static void decode_depends(stack_ctx *c, const stack_node *d, stack_container *k)
 {
-    size_t old = stack_path_push(c, "depends_on");
-    if (d->kind != STACK_NODE_MAP) {
-        stack_err(c, d, "must be a mapping of container: condition (start, complete, success or healthy)");
-    } else if (!stack_too_many(c, d, 10, "dependencies", "a task of 10 containers can have")) {
-        k->depends_on = xcalloc(d->n + 1, sizeof *k->depends_on);
-        for (size_t i = 0; i < d->n; i++) {
-            size_t o2 = stack_path_push(c, d->keys[i]->str);
-            int cond = 0;
-            if (stack_node_enum(c, d->vals[i], cond_names, &cond) == 0) {
-                stack_dependency *dep = &k->depends_on[k->ndepends_on++];
-                dep->container = xstrdup(d->keys[i]->str);
-                dep->condition = (stack_dep_condition)cond;
-                dep->loc = d->keys[i]->loc;
-            }
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_entries dependencies = {
+        .key = "depends_on",
+        .not_map = "must be a mapping of container: condition (start, complete, success or healthy)",
+        .max = 10, .what = "dependencies", .why = "a task of 10 containers can have",
+        .size = sizeof(stack_dependency)};
+    stack_decode_entries(c, d, &dependencies, (void **)&k->depends_on, dependency_entry, k);
 }
 
 /* ulimits: { nofile: 65536, nproc: { soft: 512, hard: 1024 } }: one limit for both, or a
  * soft one below a hard one. */
+static void ulimit_entry(stack_ctx *c, const stack_node *key, const stack_node *v, void *ud)
+{
+    stack_container *k = ud;
+    stack_ulimit *l = &k->ulimits[k->nulimits];
+    int which = 0, ok;
+    ok = stack_node_enum(c, key, ulimit_names, &which) == 0;
+    if (v->kind == STACK_NODE_MAP) {
+        stack_check_keys(c, v, ulimit_keys);
+        if (!stack_node_get(v, "soft") || !stack_node_get(v, "hard")) {
+            stack_err(c, v, "give both soft and hard, or one number for both");
+            ok = 0;
+        }
+        ok = stack_get_int(c, v, "soft", 0, 2147483647, &l->soft) == 0 && ok;
+        ok = stack_get_int(c, v, "hard", 0, 2147483647, &l->hard) == 0 && ok;
+        if (ok && l->soft > l->hard) {
+            stack_err(c, v, "the soft limit %d is above the hard limit %d", l->soft, l->hard);
+            ok = 0;
+        }
+    } else {
+        ok = stack_node_int(c, v, 0, 2147483647, &l->soft) == 0 && ok;
+        l->hard = l->soft;
+    }
+    if (ok) {
+        l->name = xstrdup(ulimit_names[which]);
+        l->loc = key->loc;
+        k->nulimits++;
+    }
+}
+
 static void decode_ulimits(stack_ctx *c, const stack_node *u, stack_container *k)
 {
-    size_t old = stack_path_push(c, "ulimits");
-    if (u->kind != STACK_NODE_MAP) {
-        stack_err(c, u, "must be a mapping like { nofile: 65536, nproc: { soft: 512, hard: 1024 } }");
-    } else if (!stack_too_many(c, u, 15, "limits", "ECS knows")) {
-        k->ulimits = xcalloc(u->n + 1, sizeof *k->ulimits);
-        for (size_t i = 0; i < u->n; i++) {
-            const char *name = u->keys[i]->str;
-            const stack_node *v = u->vals[i];
-            size_t o2 = stack_path_push(c, name);
-            stack_ulimit *l = &k->ulimits[k->nulimits];
-            int which = 0, ok;
-            ok = stack_node_enum(c, u->keys[i], ulimit_names, &which) == 0;
-            if (v->kind == STACK_NODE_MAP) {
-                stack_check_keys(c, v, ulimit_keys);
-                if (!stack_node_get(v, "soft") || !stack_node_get(v, "hard")) {
-                    stack_err(c, v, "give both soft and hard, or one number for both");
-                    ok = 0;
-                }
-                ok = stack_get_int(c, v, "soft", 0, 2147483647, &l->soft) == 0 && ok;
-                ok = stack_get_int(c, v, "hard", 0, 2147483647, &l->hard) == 0 && ok;
-                if (ok && l->soft > l->hard) {
-                    stack_err(c, v, "the soft limit %d is above the hard limit %d", l->soft, l->hard);
-                    ok = 0;
-                }
-            } else {
-                ok = stack_node_int(c, v, 0, 2147483647, &l->soft) == 0 && ok;
-                l->hard = l->soft;
-            }
-            if (ok) {
-                l->name = xstrdup(ulimit_names[which]);
-                l->loc = u->keys[i]->loc;
-                k->nulimits++;
-            }
-            stack_path_pop(c, o2);
-        }
-    }
-    stack_path_pop(c, old);
+    static const stack_entries limits = {
+        .key = "ulimits",
+        .not_map = "must be a mapping like { nofile: 65536, nproc: { soft: 512, hard: 1024 } }",
+        .max = 15, .what = "limits", .why = "ECS knows", .size = sizeof(stack_ulimit)};
+    stack_decode_entries(c, u, &limits, (void **)&k->ulimits, ulimit_entry, k);
 }
 
 /* user, user:group, uid, uid:gid, user:gid or uid:group (ECS's forms). */

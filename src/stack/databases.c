@@ -9,7 +9,6 @@
  * and the services' environment names. What only AWS knows (that a version is offered,
  * that an identifier exists) is checked by `up` before it writes anything.
  */
-#include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -552,103 +551,36 @@ char *stack_database_static_value(const stack_model *s, const stack_ref *r)
     return NULL;
 }
 
-static void use_json(cJSON *o, const char *section, const stack_store_use *u, size_t n,
-                     size_t container)
-{
-    size_t mine = 0;
-    for (size_t i = 0; i < n; i++)
-        mine += u[i].container == container;
-    if (container > 0 && mine == 0)
-        return; /* a sidecar shows the section only when it uses one */
-    cJSON *m = cJSON_AddObjectToObject(o, section);
-    for (size_t i = 0; i < n; i++) {
-        if (u[i].container != container)
-            continue;
-        cJSON *x = cJSON_AddObjectToObject(m, u[i].name);
-        const char *keys[] = {"host", "port", "name", "user", "password"};
-        const char *vals[] = {u[i].host, u[i].port, u[i].db_name, u[i].user, u[i].password};
-        for (size_t k = 0; k < 5; k++)
-            if (vals[k])
-                cJSON_AddStringToObject(x, keys[k], vals[k]);
-    }
-}
-
-void stack_store_uses_json(cJSON *o, const stack_service *v, size_t container)
-{
-    use_json(o, "databases", v->databases, v->ndatabases, container);
-    use_json(o, "caches", v->caches, v->ncaches, container);
-}
-
-void stack_databases_json(cJSON *o, const stack_model *s)
-{
-    cJSON *m = cJSON_AddObjectToObject(o, "databases");
-    for (size_t i = 0; i < s->ndatabases; i++) {
-        const stack_database *db = &s->databases[i];
-        cJSON *x = cJSON_AddObjectToObject(m, db->name);
-        if (db->existing) {
-            cJSON_AddStringToObject(x, "existing", db->existing);
-        } else {
-            cJSON_AddStringToObject(x, "identifier", db->identifier);
-            cJSON_AddStringToObject(x, "engine", stack_db_engine_name(db->engine));
-            if (db->version)
-                cJSON_AddStringToObject(x, "version", db->version);
-            cJSON_AddStringToObject(x, "instance_class", db->instance_class);
-            cJSON_AddNumberToObject(x, "storage_gib", db->storage_gib);
-            cJSON_AddStringToObject(x, "storage_type", db->storage_type);
-            cJSON_AddBoolToObject(x, "multi_az", db->multi_az);
-            cJSON_AddStringToObject(x, "db_name", db->db_name);
-            cJSON_AddStringToObject(x, "user", db->user);
-            cJSON_AddNumberToObject(x, "port", db->port);
-            cJSON_AddNumberToObject(x, "backup_retention_days", db->backup_retention_days);
-            cJSON_AddBoolToObject(x, "deletion_protection", db->deletion_protection);
-            cJSON_AddBoolToObject(x, "keep", db->keep);
-            cJSON_AddBoolToObject(x, "final_snapshot", db->final_snapshot);
-            if (db->nsubnet_ids) {
-                cJSON *a = cJSON_AddArrayToObject(x, "subnets");
-                for (size_t k = 0; k < db->nsubnet_ids; k++)
-                    cJSON_AddItemToArray(a, cJSON_CreateString(db->subnet_ids[k]));
-            } else {
-                cJSON_AddStringToObject(x, "subnets", stack_tier_name(db->tier));
-            }
-        }
-    }
-    m = cJSON_AddObjectToObject(o, "caches");
-    for (size_t i = 0; i < s->ncaches; i++) {
-        cJSON *x = cJSON_AddObjectToObject(m, s->caches[i].name);
-        cJSON_AddStringToObject(x, "existing", s->caches[i].existing ? s->caches[i].existing : "");
-    }
-}
-
-static void uses_free(stack_store_use *u, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        char *f[] = {u[i].name, u[i].host, u[i].port, u[i].db_name, u[i].user, u[i].password};
-        for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
-            free(f[k]);
-    }
-    free(u);
-}
+static const stack_owned use_owned[] = {
+    STACK_OWNS(stack_store_use, name),
+    STACK_OWNS(stack_store_use, host),
+    STACK_OWNS(stack_store_use, port),
+    STACK_OWNS(stack_store_use, db_name),
+    STACK_OWNS(stack_store_use, user),
+    STACK_OWNS(stack_store_use, password),
+    STACK_OWNS_END};
+static const stack_owned database_owned[] = {
+    STACK_OWNS(stack_database, name),
+    STACK_OWNS(stack_database, existing),
+    STACK_OWNS(stack_database, identifier),
+    STACK_OWNS(stack_database, version),
+    STACK_OWNS(stack_database, instance_class),
+    STACK_OWNS(stack_database, storage_type),
+    STACK_OWNS(stack_database, db_name),
+    STACK_OWNS(stack_database, user),
+    STACK_OWNS_LIST(stack_database, subnet_ids, nsubnet_ids),
+    STACK_OWNS_END};
+static const stack_owned cache_owned[] = {STACK_OWNS(stack_cache, name),
+                                          STACK_OWNS(stack_cache, existing), STACK_OWNS_END};
 
 void stack_store_uses_free(stack_service *v)
 {
-    uses_free(v->databases, v->ndatabases);
-    uses_free(v->caches, v->ncaches);
+    stack_free_items(v->databases, v->ndatabases, sizeof *v->databases, use_owned);
+    stack_free_items(v->caches, v->ncaches, sizeof *v->caches, use_owned);
 }
 
 void stack_databases_free(stack_model *s)
 {
-    for (size_t i = 0; i < s->ndatabases; i++) {
-        stack_database *db = &s->databases[i];
-        char *f[] = {db->name, db->existing, db->identifier, db->version, db->instance_class,
-                     db->storage_type, db->db_name, db->user};
-        for (size_t k = 0; k < sizeof f / sizeof f[0]; k++)
-            free(f[k]);
-        stack_strlist_free(db->subnet_ids, db->nsubnet_ids);
-    }
-    free(s->databases);
-    for (size_t i = 0; i < s->ncaches; i++) {
-        free(s->caches[i].name);
-        free(s->caches[i].existing);
-    }
-    free(s->caches);
+    stack_free_items(s->databases, s->ndatabases, sizeof *s->databases, database_owned);
+    stack_free_items(s->caches, s->ncaches, sizeof *s->caches, cache_owned);
 }

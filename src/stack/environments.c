@@ -91,25 +91,24 @@ static void check_one(stack_ctx *c, const stack_node *key, const stack_node *v)
     stack_path_pop(c, old);
 }
 
+/* One environment declared: checked, its name kept in the model. */
+static void environment_entry(stack_ctx *c, const stack_node *key, const stack_node *v, void *ud)
+{
+    stack_model *s = ud;
+    check_one(c, key, v);
+    s->environments[s->nenvironments++] = xstrdup(key->str);
+}
+
 int stack_environment_apply(stack_ctx *c, stack_node *root, const char *selected)
 {
     stack_node *envs = (stack_node *)stack_node_get(root, "environments");
     stack_loc none = {0, 0};
     stack_model *s = c->s;
-    if (envs) {
-        size_t old = stack_path_push(c, "environments");
-        if (stack_want_map(c, envs) &&
-            !stack_too_many(c, envs, 20, "environments", "one stack file may declare")) {
-            s->environments = xcalloc(envs->n + 1, sizeof *s->environments);
-            for (size_t i = 0; i < envs->n; i++) {
-                size_t o2 = stack_path_push(c, envs->keys[i]->str);
-                check_one(c, envs->keys[i], envs->vals[i]);
-                stack_path_pop(c, o2);
-                s->environments[s->nenvironments++] = xstrdup(envs->keys[i]->str);
-            }
-        }
-        stack_path_pop(c, old);
-    }
+    static const stack_entries environments = {.key = "environments", .max = 20,
+                                               .what = "environments",
+                                               .why = "one stack file may declare",
+                                               .size = sizeof(char *)};
+    stack_decode_entries(c, envs, &environments, (void **)&s->environments, environment_entry, s);
     if (!selected)
         return 0;
     for (size_t i = 0; envs && envs->kind == STACK_NODE_MAP && i < envs->n; i++) {

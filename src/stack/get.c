@@ -381,32 +381,60 @@ void stack_each_item(stack_ctx *c, const stack_node *map, const char *key,
     stack_path_pop(c, old);
 }
 
-void *stack_decode_blocks(stack_ctx *c, const stack_node *n, const stack_blocks *b, size_t *count,
-                          stack_block_fn fn)
+int stack_decode_entries(stack_ctx *c, const stack_node *n, const stack_entries *d, void **items,
+                         stack_entry_fn fn, void *ud)
 {
     if (!n)
-        return NULL;
-    char *items = NULL;
-    size_t old = stack_path_push(c, b->key);
-    if (stack_want_map(c, n) && !stack_too_many(c, n, b->max, b->what, b->why)) {
-        if (!n->n && b->empty_error)
-            stack_err(c, n, "%s", b->empty_error);
-        items = xcalloc(n->n + 1, b->size);
+        return 0;
+    size_t old = stack_path_push(c, d->key);
+    int ok = 0;
+    if (d->not_map && n->kind != STACK_NODE_MAP)
+        stack_err(c, n, "%s", d->not_map);
+    else if (stack_want_map(c, n) && !stack_too_many(c, n, d->max, d->what, d->why))
+        ok = 1;
+    if (ok) {
+        if (!n->n && d->empty)
+            stack_err(c, n, "%s", d->empty);
+        if (d->size)
+            *items = xcalloc(n->n + 1, d->size);
         for (size_t i = 0; i < n->n; i++) {
             size_t o2 = stack_path_push(c, n->keys[i]->str);
-            const stack_node *v = n->vals[i]->kind == STACK_NODE_NULL ? NULL : n->vals[i];
-            if (!b->skip_disabled || stack_enabled(c, v)) {
-                size_t at = (*count)++;
-                char *name = xstrdup(n->keys[i]->str);
-                memcpy(items + b->size * at + b->name_at, &name, sizeof name);
-                memcpy(items + b->size * at + b->loc_at, &n->keys[i]->loc, sizeof(stack_loc));
-                fn(c, n->keys[i], v, items, at);
-            }
+            fn(c, n->keys[i], n->vals[i], ud);
             stack_path_pop(c, o2);
         }
     }
     stack_path_pop(c, old);
-    return items;
+    return ok;
+}
+
+typedef struct {
+    const stack_blocks *b;
+    char *items;
+    size_t *count;
+    stack_block_fn fn;
+} blocks_walk;
+
+static void block_entry(stack_ctx *c, const stack_node *key, const stack_node *value, void *ud)
+{
+    blocks_walk *w = ud;
+    const stack_blocks *b = w->b;
+    const stack_node *v = value->kind == STACK_NODE_NULL ? NULL : value;
+    if (b->skip_disabled && !stack_enabled(c, v))
+        return;
+    size_t at = (*w->count)++;
+    char *name = xstrdup(key->str);
+    memcpy(w->items + b->size * at + b->name_at, &name, sizeof name);
+    memcpy(w->items + b->size * at + b->loc_at, &key->loc, sizeof(stack_loc));
+    w->fn(c, key, v, w->items, at);
+}
+
+void *stack_decode_blocks(stack_ctx *c, const stack_node *n, const stack_blocks *b, size_t *count,
+                          stack_block_fn fn)
+{
+    const stack_entries d = {b->key, NULL, b->empty_error, b->max, b->what, b->why, b->size};
+    blocks_walk w = {b, NULL, count, fn};
+    stack_decode_entries(c, n, &d, (void **)&w.items, block_entry, &w);
+    return w.items;
 }
 
 size_t stack_list_len(const stack_node *map, const char *key)

@@ -1,9 +1,12 @@
-/* The resolved model as JSON (validate --output json). Holds no secret value: the model
- * never has one (generated values stay in AWS, files and environment are read at creation). */
+/* The resolved model as JSON (validate --output json), every section of it, written with the
+ * field tables of json_fields.h. Holds no secret value: the model never has one (generated
+ * values stay in AWS, files and environment are read at creation) but a parameter_store
+ * SecureString's value, which stays out. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_fields.h"
 #include "stack_internal.h"
 #include "xalloc.h"
 
@@ -45,25 +48,38 @@ static void env_map(cJSON *o, const char *k, const stack_env *e, size_t n)
         cJSON_AddStringToObject(m, e[i].name, e[i].value);
 }
 
+static const util_json_field oidc_fields[] = {
+    UTIL_JF("issuer", STR, stack_auth, issuer),
+    UTIL_JF("authorization_endpoint", STR, stack_auth, authorization_endpoint),
+    UTIL_JF("token_endpoint", STR, stack_auth, token_endpoint),
+    UTIL_JF("user_info_endpoint", STR, stack_auth, user_info_endpoint),
+    UTIL_JF_END};
+static const util_json_field auth_fields[] = {
+    UTIL_JF("client_secret_from", STR, stack_auth, client_secret),
+    UTIL_JF("user_pool_arn", STR, stack_auth, user_pool_arn),
+    UTIL_JF("domain", STR, stack_auth, user_pool_domain),
+    UTIL_JF("scope", STR, stack_auth, scope),
+    UTIL_JF("session_timeout", INT, stack_auth, session_timeout),
+    UTIL_JF("on_unauthenticated", STR, stack_auth, on_unauthenticated),
+    UTIL_JF_END};
+
 static cJSON *auth_json(const stack_auth *a)
 {
     if (a->kind == STACK_AUTH_NONE)
         return cJSON_CreateNull();
     cJSON *o = cJSON_CreateObject();
     str(o, "type", a->kind == STACK_AUTH_OIDC ? "oidc" : "cognito");
-    str(o, "issuer", a->issuer);
-    str(o, "authorization_endpoint", a->authorization_endpoint);
-    str(o, "token_endpoint", a->token_endpoint);
-    str(o, "user_info_endpoint", a->user_info_endpoint);
+    util_json_write(o, oidc_fields, a);
     str(o, "client_id", a->kind == STACK_AUTH_OIDC ? a->client_id : a->user_pool_client_id);
-    str(o, "client_secret_from", a->client_secret);
-    str(o, "user_pool_arn", a->user_pool_arn);
-    str(o, "domain", a->user_pool_domain);
-    str(o, "scope", a->scope);
-    num(o, "session_timeout", a->session_timeout);
-    str(o, "on_unauthenticated", a->on_unauthenticated);
+    util_json_write(o, auth_fields, a);
     return o;
 }
+
+static const util_json_field existing_vpc_fields[] = {
+    UTIL_JF("id", STR, stack_network, vpc_id),
+    UTIL_JF_STRS("public_subnets", stack_network, public_subnet_ids, npublic_subnet_ids),
+    UTIL_JF_STRS("private_subnets", stack_network, private_subnet_ids, nprivate_subnet_ids),
+    UTIL_JF_END};
 
 static cJSON *network_json(const stack_network *n)
 {
@@ -83,28 +99,32 @@ static cJSON *network_json(const stack_network *n)
             str(sn, "cidr", n->subnets[i].cidr);
         }
     } else if (n->mode == STACK_VPC_EXISTING) {
-        str(o, "id", n->vpc_id);
-        strs(o, "public_subnets", n->public_subnet_ids, n->npublic_subnet_ids);
-        strs(o, "private_subnets", n->private_subnet_ids, n->nprivate_subnet_ids);
+        util_json_write(o, existing_vpc_fields, n);
     }
     return o;
 }
+
+static const util_json_field generate_fields[] = {
+    UTIL_JF("length", INT, stack_secret, length),
+    UTIL_JF("lowercase", BOOL, stack_secret, lowercase),
+    UTIL_JF("uppercase", BOOL, stack_secret, uppercase),
+    UTIL_JF("digits", BOOL, stack_secret, digits),
+    UTIL_JF("symbols", BOOL, stack_secret, symbols),
+    UTIL_JF("exclude", STR, stack_secret, exclude),
+    UTIL_JF_END};
+static const util_json_field secret_from_fields[] = {
+    UTIL_JF("from_file", STR, stack_secret, path),
+    UTIL_JF("from_env", STR, stack_secret, env),
+    UTIL_JF("existing", STR, stack_secret, existing),
+    UTIL_JF_END};
 
 static cJSON *secret_json(const stack_secret *x)
 {
     cJSON *o = cJSON_CreateObject();
     str(o, "source", stack_secret_source_name(x->source));
-    if (x->source == STACK_SECRET_GENERATE || x->or_generate) {
-        num(o, "length", x->length);
-        boolean(o, "lowercase", x->lowercase);
-        boolean(o, "uppercase", x->uppercase);
-        boolean(o, "digits", x->digits);
-        boolean(o, "symbols", x->symbols);
-        str(o, "exclude", x->exclude);
-    }
-    str(o, "from_file", x->path);
-    str(o, "from_env", x->env);
-    str(o, "existing", x->existing);
+    if (x->source == STACK_SECRET_GENERATE || x->or_generate)
+        util_json_write(o, generate_fields, x);
+    util_json_write(o, secret_from_fields, x);
     if (x->or_generate)
         str(o, "else", "generate");
     str(o, "description", x->description);
@@ -112,46 +132,48 @@ static cJSON *secret_json(const stack_secret *x)
     return o;
 }
 
+static const util_json_field bucket_fields[] = {
+    UTIL_JF("kms_key", STR, stack_bucket, kms_key),
+    UTIL_JF("block_public_access", BOOL, stack_bucket, block_public_access),
+    UTIL_JF("tls_only", BOOL, stack_bucket, tls_only),
+    UTIL_JF("versioning", BOOL, stack_bucket, versioning),
+    UTIL_JF_END};
+static const util_json_field lifecycle_fields[] = {
+    UTIL_JF("prefix", STR, stack_lifecycle_rule, prefix),
+    UTIL_JF("expire_days", INT_SET, stack_lifecycle_rule, expire_days),
+    UTIL_JF("noncurrent_expire_days", INT_SET, stack_lifecycle_rule, noncurrent_expire_days),
+    UTIL_JF_END};
+static const util_json_field cors_fields[] = {
+    UTIL_JF_STRS("origins", stack_cors_rule, origins, norigins),
+    UTIL_JF_STRS("methods", stack_cors_rule, methods, nmethods),
+    UTIL_JF_STRS("headers", stack_cors_rule, headers, nheaders),
+    UTIL_JF_STRS("expose_headers", stack_cors_rule, expose_headers, nexpose_headers),
+    UTIL_JF("max_age", INT_OPT, stack_cors_rule, max_age),
+    UTIL_JF_END};
+
 static cJSON *bucket_json(const stack_bucket *b)
 {
     cJSON *o = cJSON_CreateObject();
     str(o, "name", b->bucket_name);
     str(o, "encryption", b->encryption == STACK_ENC_SSE_KMS ? "sse-kms" : "sse-s3");
-    str(o, "kms_key", b->kms_key);
-    boolean(o, "block_public_access", b->block_public_access);
-    boolean(o, "tls_only", b->tls_only);
-    boolean(o, "versioning", b->versioning);
-    cJSON *a = cJSON_AddArrayToObject(o, "lifecycle");
-    for (size_t i = 0; i < b->nlifecycle; i++) {
-        cJSON *r = new_item(a);
-        str(r, "prefix", b->lifecycle[i].prefix);
-        if (b->lifecycle[i].expire_days)
-            num(r, "expire_days", b->lifecycle[i].expire_days);
-        if (b->lifecycle[i].noncurrent_expire_days)
-            num(r, "noncurrent_expire_days", b->lifecycle[i].noncurrent_expire_days);
-    }
-    a = cJSON_AddArrayToObject(o, "cors");
-    for (size_t i = 0; i < b->ncors; i++) {
-        const stack_cors_rule *c = &b->cors[i];
-        cJSON *r = new_item(a);
-        strs(r, "origins", c->origins, c->norigins);
-        strs(r, "methods", c->methods, c->nmethods);
-        strs(r, "headers", c->headers, c->nheaders);
-        strs(r, "expose_headers", c->expose_headers, c->nexpose_headers);
-        if (c->max_age >= 0)
-            num(r, "max_age", c->max_age);
-    }
+    util_json_write(o, bucket_fields, b);
+    util_json_array(o, "lifecycle", lifecycle_fields, b->lifecycle, sizeof *b->lifecycle, b->nlifecycle);
+    util_json_array(o, "cors", cors_fields, b->cors, sizeof *b->cors, b->ncors);
     boolean(o, "keep", b->keep);
     return o;
 }
+
+static const util_json_field site_fields[] = {
+    UTIL_JF("bucket", STR, stack_site, bucket),
+    UTIL_JF("path", STR, stack_site, path),
+    UTIL_JF("domain", STR, stack_site, domain),
+    UTIL_JF_END};
 
 static cJSON *site_json(const stack_site *x)
 {
     static const char *const prices[] = {"all", "200", "100"};
     cJSON *o = cJSON_CreateObject();
-    str(o, "bucket", x->bucket);
-    str(o, "path", x->path);
-    str(o, "domain", x->domain);
+    util_json_write(o, site_fields, x);
     str(o, "certificate", x->certificate_auto ? "auto" : x->certificate_arn);
     str(o, "default_root_object", x->default_root_object);
     boolean(o, "spa", x->spa);
@@ -160,25 +182,32 @@ static cJSON *site_json(const stack_site *x)
     return o;
 }
 
+static const util_json_field github_fields[] = {
+    UTIL_JF("repository", STR, stack_ci, repository),
+    UTIL_JF_STRS("branches", stack_ci, branches, nbranches),
+    UTIL_JF_STRS("environments", stack_ci, environments, nenvironments),
+    UTIL_JF_END};
+
 static cJSON *ci_json(const stack_ci *ci)
 {
     cJSON *o = cJSON_CreateObject();
-    cJSON *g = cJSON_AddObjectToObject(o, "github");
-    str(g, "repository", ci->repository);
-    strs(g, "branches", ci->branches, ci->nbranches);
-    strs(g, "environments", ci->environments, ci->nenvironments);
+    util_json_object(o, "github", github_fields, ci);
     strs(o, "publish", ci->publish, ci->npublish);
     return o;
 }
+
+static const util_json_field lb_fields[] = {
+    UTIL_JF("idle_timeout", INT, stack_load_balancer, idle_timeout),
+    UTIL_JF_STRS("allow_from", stack_load_balancer, allow_cidrs, nallow_cidrs),
+    UTIL_JF_STRS("domains", stack_load_balancer, domains, ndomains),
+    UTIL_JF_END};
 
 static cJSON *lb_json(const stack_load_balancer *lb)
 {
     cJSON *o = cJSON_CreateObject();
     str(o, "scheme", lb->internal ? "internal" : "internet-facing");
     str(o, "subnets", stack_tier_name(lb->tier));
-    num(o, "idle_timeout", lb->idle_timeout);
-    strs(o, "allow_from", lb->allow_cidrs, lb->nallow_cidrs);
-    strs(o, "domains", lb->domains, lb->ndomains);
+    util_json_write(o, lb_fields, lb);
     cJSON *a = cJSON_AddArrayToObject(o, "listeners");
     for (size_t i = 0; i < lb->nlisteners; i++) {
         const stack_listener *l = &lb->listeners[i];
@@ -201,27 +230,39 @@ static cJSON *lb_json(const stack_load_balancer *lb)
     return o;
 }
 
+static const util_json_field container_fields[] = {
+    UTIL_JF("name", STR, stack_container, name),
+    UTIL_JF("image", STR, stack_container, image),
+    UTIL_JF_STRS("command", stack_container, command, ncommand),
+    UTIL_JF_STRS("entry_point", stack_container, entry_point, nentry_point),
+    UTIL_JF("cpu", INT_SET, stack_container, cpu),
+    UTIL_JF("memory", INT_SET, stack_container, memory),
+    UTIL_JF("essential", BOOL, stack_container, essential),
+    UTIL_JF("init", BOOL, stack_container, init),
+    UTIL_JF("working_dir", STR, stack_container, working_dir),
+    UTIL_JF("user", STR, stack_container, user),
+    UTIL_JF_END};
+static const util_json_field port_fields[] = {
+    UTIL_JF("port", INT, stack_port, port),
+    UTIL_JF("protocol", STR, stack_port, protocol),
+    UTIL_JF_END};
+static const util_json_field health_fields[] = {
+    UTIL_JF_STRS("command", stack_health_check, command, ncommand),
+    UTIL_JF("interval", INT, stack_health_check, interval),
+    UTIL_JF("timeout", INT, stack_health_check, timeout),
+    UTIL_JF("retries", INT, stack_health_check, retries),
+    UTIL_JF("start_period", INT, stack_health_check, start_period),
+    UTIL_JF_END};
+static const util_json_field ulimit_fields[] = {
+    UTIL_JF("soft", INT, stack_ulimit, soft),
+    UTIL_JF("hard", INT, stack_ulimit, hard),
+    UTIL_JF_END};
+
 static cJSON *container_json(const stack_container *k)
 {
     cJSON *o = cJSON_CreateObject();
-    str(o, "name", k->name);
-    str(o, "image", k->image);
-    strs(o, "command", k->command, k->ncommand);
-    strs(o, "entry_point", k->entry_point, k->nentry_point);
-    if (k->cpu)
-        num(o, "cpu", k->cpu);
-    if (k->memory)
-        num(o, "memory", k->memory);
-    boolean(o, "essential", k->essential);
-    boolean(o, "init", k->init);
-    str(o, "working_dir", k->working_dir);
-    str(o, "user", k->user);
-    cJSON *p = cJSON_AddArrayToObject(o, "ports");
-    for (size_t i = 0; i < k->nports; i++) {
-        cJSON *x = new_item(p);
-        num(x, "port", k->ports[i].port);
-        str(x, "protocol", k->ports[i].protocol);
-    }
+    util_json_write(o, container_fields, k);
+    util_json_array(o, "ports", port_fields, k->ports, sizeof *k->ports, k->nports);
     env_map(o, "environment", k->environment, k->nenvironment);
     cJSON *s = cJSON_AddObjectToObject(o, "secrets");
     for (size_t i = 0; i < k->nsecrets; i++) {
@@ -236,100 +277,112 @@ static cJSON *container_json(const stack_container *k)
             str(x, "parameter", k->secrets[i].parameter);
         }
     }
-    if (k->health.set) {
-        cJSON *h = cJSON_AddObjectToObject(o, "health_check");
-        strs(h, "command", k->health.command, k->health.ncommand);
-        num(h, "interval", k->health.interval);
-        num(h, "timeout", k->health.timeout);
-        num(h, "retries", k->health.retries);
-        num(h, "start_period", k->health.start_period);
-    }
+    if (k->health.set)
+        util_json_object(o, "health_check", health_fields, &k->health);
     cJSON *d = cJSON_AddObjectToObject(o, "depends_on");
     for (size_t i = 0; i < k->ndepends_on; i++)
         cJSON_AddStringToObject(d, k->depends_on[i].container, stack_dep_condition_name(k->depends_on[i].condition));
     boolean(o, "readonly_root", k->readonly_root);
     cJSON *u = cJSON_AddObjectToObject(o, "ulimits");
-    for (size_t i = 0; i < k->nulimits; i++) {
-        cJSON *x = cJSON_AddObjectToObject(u, k->ulimits[i].name);
-        num(x, "soft", k->ulimits[i].soft);
-        num(x, "hard", k->ulimits[i].hard);
-    }
+    for (size_t i = 0; i < k->nulimits; i++)
+        util_json_object(u, k->ulimits[i].name, ulimit_fields, &k->ulimits[i]);
     str(o, "repository_credentials", k->repository_credentials);
     return o;
 }
 
+static const util_json_field capacity_fields[] = {
+    UTIL_JF("provider", STR, stack_capacity, provider),
+    UTIL_JF("weight", INT, stack_capacity, weight),
+    UTIL_JF("base", INT, stack_capacity, base),
+    UTIL_JF_END};
+
 cJSON *stack_capacity_json(const stack_capacity *cap, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < n; i++) {
-        cJSON *x = new_item(a);
-        str(x, "provider", cap[i].provider);
-        num(x, "weight", cap[i].weight);
-        num(x, "base", cap[i].base);
-    }
+    util_json_items(a, capacity_fields, cap, sizeof *cap, n);
     return a;
 }
+
+static const util_json_field attach_fields[] = {
+    UTIL_JF("name", STR, stack_lb_attach, load_balancer),
+    UTIL_JF("container", STR, stack_lb_attach, container),
+    UTIL_JF("port", INT, stack_lb_attach, port),
+    UTIL_JF_STRS("paths", stack_lb_attach, paths, npaths),
+    UTIL_JF_STRS("hosts", stack_lb_attach, hosts, nhosts),
+    UTIL_JF("priority", INT_SET, stack_lb_attach, priority),
+    UTIL_JF_END};
+static const util_json_field attach_health_fields[] = {
+    UTIL_JF("path", STR, stack_lb_health, path),
+    UTIL_JF("port", INT_SET, stack_lb_health, port),
+    UTIL_JF("matcher", STR, stack_lb_health, matcher),
+    UTIL_JF("interval", INT, stack_lb_health, interval),
+    UTIL_JF("timeout", INT, stack_lb_health, timeout),
+    UTIL_JF("healthy_threshold", INT, stack_lb_health, healthy_threshold),
+    UTIL_JF("unhealthy_threshold", INT, stack_lb_health, unhealthy_threshold),
+    UTIL_JF_END};
+static const util_json_field attach_after_fields[] = {
+    UTIL_JF("deregistration_delay", INT, stack_lb_attach, deregistration_delay),
+    UTIL_JF("grace_period", INT, stack_lb_attach, grace_period),
+    UTIL_JF_END};
 
 static cJSON *attach_json(const stack_lb_attach *a)
 {
     cJSON *o = cJSON_CreateObject();
-    str(o, "name", a->load_balancer);
-    str(o, "container", a->container);
-    num(o, "port", a->port);
-    strs(o, "paths", a->paths, a->npaths);
-    strs(o, "hosts", a->hosts, a->nhosts);
-    if (a->priority)
-        num(o, "priority", a->priority);
+    util_json_write(o, attach_fields, a);
     cJSON *l = cJSON_AddArrayToObject(o, "listeners");
     for (size_t i = 0; i < a->nlisteners; i++)
         cJSON_AddItemToArray(l, cJSON_CreateNumber(a->listeners[i]));
     if (a->test_listener)
         num(o, "test_listener", a->test_listener);
-    cJSON *h = cJSON_AddObjectToObject(o, "health_check");
-    str(h, "path", a->health.path);
-    if (a->health.port)
-        num(h, "port", a->health.port);
-    str(h, "matcher", a->health.matcher);
-    num(h, "interval", a->health.interval);
-    num(h, "timeout", a->health.timeout);
-    num(h, "healthy_threshold", a->health.healthy_threshold);
-    num(h, "unhealthy_threshold", a->health.unhealthy_threshold);
-    num(o, "deregistration_delay", a->deregistration_delay);
-    num(o, "grace_period", a->grace_period);
+    util_json_object(o, "health_check", attach_health_fields, &a->health);
+    util_json_write(o, attach_after_fields, a);
     cJSON_AddItemToObject(o, "authenticate", auth_json(&a->auth));
     return o;
 }
 
+static const util_json_field volume_fields[] = {
+    UTIL_JF("name", STR, stack_volume, name),
+    UTIL_JF("path", STR, stack_volume, path),
+    UTIL_JF("container", STR, stack_volume, container),
+    UTIL_JF("read_only", BOOL, stack_volume, read_only),
+    UTIL_JF_END};
+static const util_json_field ebs_fields[] = {
+    UTIL_JF("size_gib", INT, stack_volume, size_gib),
+    UTIL_JF("type", STR, stack_volume, type),
+    UTIL_JF("iops", INT_SET, stack_volume, iops),
+    UTIL_JF("throughput", INT_SET, stack_volume, throughput),
+    UTIL_JF("encrypted", BOOL, stack_volume, encrypted),
+    UTIL_JF("kms_key", STR, stack_volume, kms_key),
+    UTIL_JF("filesystem", STR, stack_volume, filesystem),
+    UTIL_JF_END};
+static const util_json_field efs_of_stack_fields[] = {
+    UTIL_JF("file_system", STR, stack_volume, file_system),
+    UTIL_JF("access_point", STR, stack_volume, fs_access_point),
+    UTIL_JF("root_access", BOOL, stack_volume, root_access),
+    UTIL_JF_END};
+static const util_json_field efs_by_id_fields[] = {
+    UTIL_JF("file_system_id", STR, stack_volume, file_system_id),
+    UTIL_JF("root_directory", STR, stack_volume, root_directory),
+    UTIL_JF("access_point", STR, stack_volume, access_point),
+    UTIL_JF("transit_encryption", BOOL, stack_volume, transit_encryption),
+    UTIL_JF_END};
+
 static cJSON *volume_json(const stack_volume *v)
 {
     cJSON *o = cJSON_CreateObject();
-    str(o, "name", v->name);
-    str(o, "path", v->path);
-    str(o, "container", v->container);
-    boolean(o, "read_only", v->read_only);
-    cJSON *x = cJSON_AddObjectToObject(o, v->kind == STACK_VOL_EBS ? "ebs" : "efs");
-    if (v->kind == STACK_VOL_EBS) {
-        num(x, "size_gib", v->size_gib);
-        str(x, "type", v->type);
-        if (v->iops)
-            num(x, "iops", v->iops);
-        if (v->throughput)
-            num(x, "throughput", v->throughput);
-        boolean(x, "encrypted", v->encrypted);
-        str(x, "kms_key", v->kms_key);
-        str(x, "filesystem", v->filesystem);
-    } else if (v->file_system) {
-        str(x, "file_system", v->file_system);
-        str(x, "access_point", v->fs_access_point);
-        boolean(x, "root_access", v->root_access);
-    } else {
-        str(x, "file_system_id", v->file_system_id);
-        str(x, "root_directory", v->root_directory);
-        str(x, "access_point", v->access_point);
-        boolean(x, "transit_encryption", v->transit_encryption);
-    }
+    util_json_write(o, volume_fields, v);
+    const util_json_field *f = v->kind == STACK_VOL_EBS ? ebs_fields
+                               : v->file_system       ? efs_of_stack_fields
+                                                      : efs_by_id_fields;
+    util_json_object(o, v->kind == STACK_VOL_EBS ? "ebs" : "efs", f, v);
     return o;
 }
+
+static const util_json_field reach_fields[] = {
+    UTIL_JF("group", STR, stack_reach, group),
+    UTIL_JF("port", INT, stack_reach, port),
+    UTIL_JF("protocol", STR, stack_reach, protocol),
+    UTIL_JF_END};
 
 static void service_lists(cJSON *o, const stack_service *v)
 {
@@ -359,13 +412,7 @@ static void service_lists(cJSON *o, const stack_service *v)
         if (v->allow_from[i].port)
             num(x, "port", v->allow_from[i].port);
     }
-    a = cJSON_AddArrayToObject(o, "reach");
-    for (size_t i = 0; i < v->nreach; i++) {
-        cJSON *x = new_item(a);
-        str(x, "group", v->reach[i].group);
-        num(x, "port", v->reach[i].port);
-        str(x, "protocol", v->reach[i].protocol);
-    }
+    util_json_array(o, "reach", reach_fields, v->reach, sizeof *v->reach, v->nreach);
 }
 
 static void egress_json(cJSON *o, const stack_service *v)
@@ -386,34 +433,36 @@ static void egress_json(cJSON *o, const stack_service *v)
     }
 }
 
+static const util_json_field scaling_fields[] = {
+    UTIL_JF("min", INT, stack_scaling, min),
+    UTIL_JF("max", INT, stack_scaling, max),
+    UTIL_JF("cpu", DOUBLE_SET, stack_scaling, cpu),
+    UTIL_JF("memory", DOUBLE_SET, stack_scaling, memory),
+    UTIL_JF("requests", DOUBLE_SET, stack_scaling, requests),
+    UTIL_JF("scale_in_cooldown", INT, stack_scaling, scale_in_cooldown),
+    UTIL_JF("scale_out_cooldown", INT, stack_scaling, scale_out_cooldown),
+    UTIL_JF_END};
+static const util_json_field schedule_fields[] = {
+    UTIL_JF("name", STR, stack_schedule, name),
+    UTIL_JF("schedule", STR, stack_schedule, schedule),
+    UTIL_JF("timezone", STR, stack_schedule, timezone),
+    UTIL_JF("min", INT_OPT, stack_schedule, min),
+    UTIL_JF("max", INT_OPT, stack_schedule, max),
+    UTIL_JF_END};
+
 static void scaling_json(cJSON *o, const stack_scaling *sc)
 {
     if (!sc->set)
         return;
-    cJSON *x = cJSON_AddObjectToObject(o, "scaling");
-    num(x, "min", sc->min);
-    num(x, "max", sc->max);
-    if (sc->cpu)
-        num(x, "cpu", sc->cpu);
-    if (sc->memory)
-        num(x, "memory", sc->memory);
-    if (sc->requests)
-        num(x, "requests", sc->requests);
-    num(x, "scale_in_cooldown", sc->scale_in_cooldown);
-    num(x, "scale_out_cooldown", sc->scale_out_cooldown);
-    cJSON *a = cJSON_AddArrayToObject(x, "schedule");
-    for (size_t i = 0; i < sc->nschedule; i++) {
-        const stack_schedule *e = &sc->schedule[i];
-        cJSON *y = new_item(a);
-        str(y, "name", e->name);
-        str(y, "schedule", e->schedule);
-        str(y, "timezone", e->timezone);
-        if (e->min >= 0)
-            num(y, "min", e->min);
-        if (e->max >= 0)
-            num(y, "max", e->max);
-    }
+    cJSON *x = util_json_object(o, "scaling", scaling_fields, sc);
+    util_json_array(x, "schedule", schedule_fields, sc->schedule, sizeof *sc->schedule, sc->nschedule);
 }
+
+static const util_json_field connect_fields[] = {
+    UTIL_JF("port", INT, stack_connect, port),
+    UTIL_JF("port_name", STR, stack_connect, port_name),
+    UTIL_JF("discovery_name", STR, stack_connect, discovery_name),
+    UTIL_JF_END};
 
 static void connect_json(cJSON *o, const stack_connect *k)
 {
@@ -423,12 +472,161 @@ static void connect_json(cJSON *o, const stack_connect *k)
     boolean(x, "client_only", k->client_only);
     if (k->client_only)
         return;
-    num(x, "port", k->port);
-    str(x, "port_name", k->port_name);
-    str(x, "discovery_name", k->discovery_name);
+    util_json_write(x, connect_fields, k);
     char *alias = xasprintf("%s:%d", k->alias ? k->alias : "", k->alias_port);
     str(x, "alias", alias);
     free(alias);
+}
+
+static const util_json_field deployment_fields[] = {
+    UTIL_JF("min_healthy_percent", INT, stack_deployment, min_healthy_percent),
+    UTIL_JF("max_percent", INT, stack_deployment, max_percent),
+    UTIL_JF_END};
+static const util_json_field canary_fields[] = {
+    UTIL_JF("canary_percent", DOUBLE, stack_deployment, canary_percent),
+    UTIL_JF("canary_bake_minutes", INT, stack_deployment, canary_bake_minutes),
+    UTIL_JF_END};
+static const util_json_field linear_fields[] = {
+    UTIL_JF("step_percent", DOUBLE, stack_deployment, step_percent),
+    UTIL_JF("step_bake_minutes", INT, stack_deployment, step_bake_minutes),
+    UTIL_JF_END};
+
+static void deployment_json(cJSON *o, const stack_deployment *dp)
+{
+    cJSON *d = cJSON_AddObjectToObject(o, "deployment");
+    str(d, "strategy", stack_strategy_name(dp->strategy));
+    util_json_write(d, deployment_fields, dp);
+    if (dp->strategy != STACK_DEPLOY_ROLLING)
+        num(d, "bake_minutes", dp->bake_minutes);
+    if (dp->strategy == STACK_DEPLOY_CANARY)
+        util_json_write(d, canary_fields, dp);
+    if (dp->strategy == STACK_DEPLOY_LINEAR)
+        util_json_write(d, linear_fields, dp);
+}
+
+static void use_json(cJSON *o, const char *section, const stack_store_use *u, size_t n,
+                     size_t container)
+{
+    size_t mine = 0;
+    for (size_t i = 0; i < n; i++)
+        mine += u[i].container == container;
+    if (container > 0 && mine == 0)
+        return; /* a sidecar shows the section only when it uses one */
+    cJSON *m = cJSON_AddObjectToObject(o, section);
+    for (size_t i = 0; i < n; i++) {
+        if (u[i].container != container)
+            continue;
+        cJSON *x = cJSON_AddObjectToObject(m, u[i].name);
+        const char *keys[] = {"host", "port", "name", "user", "password"};
+        const char *vals[] = {u[i].host, u[i].port, u[i].db_name, u[i].user, u[i].password};
+        for (size_t k = 0; k < 5; k++)
+            if (vals[k])
+                cJSON_AddStringToObject(x, keys[k], vals[k]);
+    }
+}
+
+static void store_uses_json(cJSON *o, const stack_service *v, size_t container)
+{
+    use_json(o, "databases", v->databases, v->ndatabases, container);
+    use_json(o, "caches", v->caches, v->ncaches, container);
+}
+
+static const util_json_field db_fields[] = {
+    UTIL_JF("version", STR, stack_database, version),
+    UTIL_JF("instance_class", STR, stack_database, instance_class),
+    UTIL_JF("storage_gib", INT, stack_database, storage_gib),
+    UTIL_JF("storage_type", STR, stack_database, storage_type),
+    UTIL_JF("multi_az", BOOL, stack_database, multi_az),
+    UTIL_JF("db_name", STR, stack_database, db_name),
+    UTIL_JF("user", STR, stack_database, user),
+    UTIL_JF("port", INT, stack_database, port),
+    UTIL_JF("backup_retention_days", INT, stack_database, backup_retention_days),
+    UTIL_JF("deletion_protection", BOOL, stack_database, deletion_protection),
+    UTIL_JF("keep", BOOL, stack_database, keep),
+    UTIL_JF("final_snapshot", BOOL, stack_database, final_snapshot),
+    UTIL_JF_END};
+static const util_json_field db_subnet_fields[] = {
+    UTIL_JF_STRS("subnets", stack_database, subnet_ids, nsubnet_ids),
+    UTIL_JF_END};
+
+static void databases_json(cJSON *o, const stack_model *s)
+{
+    cJSON *m = cJSON_AddObjectToObject(o, "databases");
+    for (size_t i = 0; i < s->ndatabases; i++) {
+        const stack_database *db = &s->databases[i];
+        cJSON *x = cJSON_AddObjectToObject(m, db->name);
+        if (db->existing) {
+            cJSON_AddStringToObject(x, "existing", db->existing);
+        } else {
+            cJSON_AddStringToObject(x, "identifier", db->identifier);
+            cJSON_AddStringToObject(x, "engine", stack_db_engine_name(db->engine));
+            util_json_write(x, db_fields, db);
+            if (db->nsubnet_ids)
+                util_json_write(x, db_subnet_fields, db);
+            else
+                cJSON_AddStringToObject(x, "subnets", stack_tier_name(db->tier));
+        }
+    }
+    m = cJSON_AddObjectToObject(o, "caches");
+    for (size_t i = 0; i < s->ncaches; i++) {
+        cJSON *x = cJSON_AddObjectToObject(m, s->caches[i].name);
+        cJSON_AddStringToObject(x, "existing", s->caches[i].existing ? s->caches[i].existing : "");
+    }
+}
+
+static const char *const ssm_source_names[] = {"value", "from_file", "generate", "existing", "path"};
+
+static const util_json_field fs_fields[] = {
+    UTIL_JF("existing", STR, stack_file_system, existing),
+    UTIL_JF("keep", BOOL, stack_file_system, keep),
+    UTIL_JF_END};
+static const util_json_field fs_created_fields[] = {
+    UTIL_JF("performance_mode", STR, stack_file_system, performance_mode),
+    UTIL_JF("throughput_mode", STR, stack_file_system, throughput_mode),
+    UTIL_JF("provisioned_mibps", INT_SET, stack_file_system, provisioned_mibps),
+    UTIL_JF("kms_key", STR, stack_file_system, kms_key),
+    UTIL_JF("backup", BOOL, stack_file_system, backup),
+    UTIL_JF_END};
+static const util_json_field ssm_tail_fields[] = {
+    UTIL_JF("kms_key", STR, stack_ssm_parameter, kms_key),
+    UTIL_JF("description", STR, stack_ssm_parameter, description),
+    UTIL_JF("keep", BOOL, stack_ssm_parameter, keep),
+    UTIL_JF_END};
+
+static void storage_json(cJSON *o, const stack_model *s)
+{
+    cJSON *m = cJSON_AddObjectToObject(o, "file_systems");
+    for (size_t i = 0; i < s->nfile_systems; i++) {
+        const stack_file_system *fs = &s->file_systems[i];
+        cJSON *x = util_json_object(m, fs->name, fs_fields, fs);
+        if (!fs->existing)
+            util_json_write(x, fs_created_fields, fs);
+        cJSON *aps = cJSON_AddObjectToObject(x, "access_points");
+        for (size_t j = 0; j < fs->naccess_points; j++) {
+            const stack_access_point *ap = &fs->access_points[j];
+            cJSON *a = cJSON_AddObjectToObject(aps, ap->name);
+            str(a, "path", ap->path);
+            if (ap->uid >= 0) {
+                num(a, "uid", (double)ap->uid);
+                num(a, "gid", (double)ap->gid);
+            }
+            str(a, "permissions", ap->permissions);
+        }
+    }
+    m = cJSON_AddObjectToObject(o, "parameter_store");
+    for (size_t i = 0; i < s->nssm_parameters; i++) {
+        const stack_ssm_parameter *p = &s->ssm_parameters[i];
+        cJSON *x = cJSON_AddObjectToObject(m, p->name);
+        str(x, p->source == STACK_SSM_PATH ? "path" : "name", p->ssm_name);
+        str(x, "type", p->type);
+        str(x, "source", ssm_source_names[p->source]);
+        if (p->source == STACK_SSM_VALUE && p->type && strcmp(p->type, "SecureString") != 0)
+            str(x, "value", p->value); /* a SecureString's value stays out */
+        str(x, "from_file", p->path);
+        if (p->source == STACK_SSM_GENERATE)
+            num(x, "length", p->generator.length);
+        util_json_write(x, ssm_tail_fields, p);
+    }
 }
 
 static cJSON *service_json(const stack_service *v)
@@ -451,7 +649,7 @@ static cJSON *service_json(const stack_service *v)
     for (size_t i = 0; i < v->ncontainers; i++) {
         cJSON *k = container_json(&v->containers[i]);
         if (i > 0) /* the main container's are the service's */
-            stack_store_uses_json(k, v, i);
+            store_uses_json(k, v, i);
         cJSON_AddItemToArray(a, k);
     }
     if (v->has_load_balancer)
@@ -465,29 +663,23 @@ static cJSON *service_json(const stack_service *v)
     for (size_t i = 0; i < v->nvolumes; i++)
         cJSON_AddItemToArray(a, volume_json(&v->volumes[i]));
     service_lists(o, v);
-    stack_store_uses_json(o, v, 0);
+    store_uses_json(o, v, 0);
     egress_json(o, v);
     scaling_json(o, &v->scaling);
     connect_json(o, &v->connect);
-    cJSON *d = cJSON_AddObjectToObject(o, "deployment");
-    const stack_deployment *dp = &v->deployment;
-    str(d, "strategy", stack_strategy_name(dp->strategy));
-    num(d, "min_healthy_percent", dp->min_healthy_percent);
-    num(d, "max_percent", dp->max_percent);
-    if (dp->strategy != STACK_DEPLOY_ROLLING)
-        num(d, "bake_minutes", dp->bake_minutes);
-    if (dp->strategy == STACK_DEPLOY_CANARY) {
-        num(d, "canary_percent", dp->canary_percent);
-        num(d, "canary_bake_minutes", dp->canary_bake_minutes);
-    }
-    if (dp->strategy == STACK_DEPLOY_LINEAR) {
-        num(d, "step_percent", dp->step_percent);
-        num(d, "step_bake_minutes", dp->step_bake_minutes);
-    }
+    deployment_json(o, &v->deployment);
     if (v->task_definition_json)
         cJSON_AddItemToObject(o, "task_definition", cJSON_Parse(v->task_definition_json));
     return o;
 }
+
+static const util_json_field bootstrap_fields[] = {
+    UTIL_JF("service", STR, stack_bootstrap, service),
+    UTIL_JF("container", STR, stack_bootstrap, container),
+    UTIL_JF("command", STR, stack_bootstrap, command),
+    UTIL_JF("secret", STR, stack_bootstrap, secret),
+    UTIL_JF("timeout", INT, stack_bootstrap, timeout),
+    UTIL_JF_END};
 
 static void top_sections(cJSON *o, const stack_model *s)
 {
@@ -508,8 +700,8 @@ static void top_sections(cJSON *o, const stack_model *s)
         str(z, "name", s->zones[i].domain);
         boolean(z, "keep", s->zones[i].keep);
     }
-    stack_databases_json(o, s);
-    stack_storage_json(o, s);
+    databases_json(o, s);
+    storage_json(o, s);
     m = cJSON_AddObjectToObject(o, "load_balancers");
     for (size_t i = 0; i < s->nload_balancers; i++)
         cJSON_AddItemToObject(m, s->load_balancers[i].name, lb_json(&s->load_balancers[i]));
@@ -517,15 +709,8 @@ static void top_sections(cJSON *o, const stack_model *s)
     for (size_t i = 0; i < s->nservices; i++)
         cJSON_AddItemToObject(m, s->services[i].name, service_json(&s->services[i]));
     m = cJSON_AddObjectToObject(o, "bootstrap");
-    for (size_t i = 0; i < s->nbootstrap; i++) {
-        const stack_bootstrap *b = &s->bootstrap[i];
-        cJSON *x = cJSON_AddObjectToObject(m, b->name);
-        str(x, "service", b->service);
-        str(x, "container", b->container);
-        str(x, "command", b->command);
-        str(x, "secret", b->secret);
-        num(x, "timeout", b->timeout);
-    }
+    for (size_t i = 0; i < s->nbootstrap; i++)
+        util_json_object(m, s->bootstrap[i].name, bootstrap_fields, &s->bootstrap[i]);
     m = cJSON_AddObjectToObject(o, "outputs");
     for (size_t i = 0; i < s->noutputs; i++)
         cJSON_AddStringToObject(m, s->outputs[i].name, s->outputs[i].value);

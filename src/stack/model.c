@@ -104,249 +104,270 @@ int stack_valid_retention(int days)
     return 0;
 }
 
-/* ---- freeing -------------------------------------------------------------------- */
+/* ---- freeing: each struct's table of what it owns ------------------------------------- */
 
-static void stack_auth_free(stack_auth *a)
+void stack_free_owned(void *p, const stack_owned *owned)
 {
-    char *f[] = {a->issuer, a->authorization_endpoint, a->token_endpoint, a->user_info_endpoint,
-                 a->client_id, a->client_secret, a->user_pool_arn, a->user_pool_client_id,
-                 a->user_pool_domain, a->scope, a->on_unauthenticated};
-    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-        free(f[i]);
+    for (const stack_owned *o = owned; o->kind != STACK_OWN_END; o++) {
+        char **at = (char **)((char *)p + o->off);
+        if (o->kind == STACK_OWN_LIST)
+            stack_strlist_free(*(char ***)at, *(size_t *)((char *)p + o->count));
+        else
+            free(*at);
+    }
 }
 
-static void stack_container_free(stack_container *k)
+void stack_free_items(void *items, size_t n, size_t size, const stack_owned *owned)
 {
-    free(k->name);
-    free(k->image);
-    stack_strlist_free(k->command, k->ncommand);
-    stack_strlist_free(k->entry_point, k->nentry_point);
-    free(k->working_dir);
-    free(k->user);
-    for (size_t i = 0; i < k->nports; i++)
-        free(k->ports[i].protocol);
-    free(k->ports);
-    for (size_t i = 0; i < k->nenvironment; i++) {
-        free(k->environment[i].name);
-        free(k->environment[i].value);
-    }
-    free(k->environment);
-    for (size_t i = 0; i < k->nsecrets; i++) {
-        free(k->secrets[i].env);
-        free(k->secrets[i].secret);
-        free(k->secrets[i].json_key);
-        free(k->secrets[i].parameter);
-        free(k->secrets[i].parameter_sub);
-    }
-    free(k->secrets);
-    stack_strlist_free(k->health.command, k->health.ncommand);
-    for (size_t i = 0; i < k->ndepends_on; i++)
-        free(k->depends_on[i].container);
-    free(k->depends_on);
-    for (size_t i = 0; i < k->nulimits; i++)
-        free(k->ulimits[i].name);
-    free(k->ulimits);
-    free(k->repository_credentials);
+    for (size_t i = 0; i < n; i++)
+        stack_free_owned((char *)items + i * size, owned);
+    free(items);
 }
+
+static const stack_owned env_owned[] = {STACK_OWNS(stack_env, name), STACK_OWNS(stack_env, value),
+                                        STACK_OWNS_END};
+
+static const stack_owned auth_owned[] = {
+    STACK_OWNS(stack_auth, issuer),
+    STACK_OWNS(stack_auth, authorization_endpoint),
+    STACK_OWNS(stack_auth, token_endpoint),
+    STACK_OWNS(stack_auth, user_info_endpoint),
+    STACK_OWNS(stack_auth, client_id),
+    STACK_OWNS(stack_auth, client_secret),
+    STACK_OWNS(stack_auth, user_pool_arn),
+    STACK_OWNS(stack_auth, user_pool_client_id),
+    STACK_OWNS(stack_auth, user_pool_domain),
+    STACK_OWNS(stack_auth, scope),
+    STACK_OWNS(stack_auth, on_unauthenticated),
+    STACK_OWNS_END};
+
+static const stack_owned container_owned[] = {
+    STACK_OWNS(stack_container, name),
+    STACK_OWNS(stack_container, image),
+    STACK_OWNS_LIST(stack_container, command, ncommand),
+    STACK_OWNS_LIST(stack_container, entry_point, nentry_point),
+    STACK_OWNS(stack_container, working_dir),
+    STACK_OWNS(stack_container, user),
+    STACK_OWNS_LIST(stack_container, health.command, health.ncommand),
+    STACK_OWNS(stack_container, repository_credentials),
+    STACK_OWNS_END};
+static const stack_owned port_owned[] = {STACK_OWNS(stack_port, protocol), STACK_OWNS_END};
+static const stack_owned secret_env_owned[] = {
+    STACK_OWNS(stack_secret_env, env),
+    STACK_OWNS(stack_secret_env, secret),
+    STACK_OWNS(stack_secret_env, json_key),
+    STACK_OWNS(stack_secret_env, parameter),
+    STACK_OWNS(stack_secret_env, parameter_sub),
+    STACK_OWNS_END};
+static const stack_owned dependency_owned[] = {STACK_OWNS(stack_dependency, container), STACK_OWNS_END};
+static const stack_owned ulimit_owned[] = {STACK_OWNS(stack_ulimit, name), STACK_OWNS_END};
+
+static void container_free(stack_container *k)
+{
+    stack_free_owned(k, container_owned);
+    stack_free_items(k->ports, k->nports, sizeof *k->ports, port_owned);
+    stack_free_items(k->environment, k->nenvironment, sizeof *k->environment, env_owned);
+    stack_free_items(k->secrets, k->nsecrets, sizeof *k->secrets, secret_env_owned);
+    stack_free_items(k->depends_on, k->ndepends_on, sizeof *k->depends_on, dependency_owned);
+    stack_free_items(k->ulimits, k->nulimits, sizeof *k->ulimits, ulimit_owned);
+}
+
+static const stack_owned service_owned[] = {
+    STACK_OWNS(stack_service, name),
+    STACK_OWNS(stack_service, lb.load_balancer),
+    STACK_OWNS(stack_service, lb.container),
+    STACK_OWNS_LIST(stack_service, lb.paths, lb.npaths),
+    STACK_OWNS_LIST(stack_service, lb.hosts, lb.nhosts),
+    STACK_OWNS(stack_service, lb.health.path),
+    STACK_OWNS(stack_service, lb.health.matcher),
+    STACK_OWNS(stack_service, discovery_name),
+    STACK_OWNS(stack_service, connect.port_name),
+    STACK_OWNS(stack_service, connect.discovery_name),
+    STACK_OWNS(stack_service, connect.alias),
+    STACK_OWNS(stack_service, task_definition_json),
+    STACK_OWNS(stack_service, log_group),
+    STACK_OWNS_END};
+static const stack_owned volume_owned[] = {
+    STACK_OWNS(stack_volume, name),
+    STACK_OWNS(stack_volume, path),
+    STACK_OWNS(stack_volume, container),
+    STACK_OWNS(stack_volume, type),
+    STACK_OWNS(stack_volume, kms_key),
+    STACK_OWNS(stack_volume, filesystem),
+    STACK_OWNS(stack_volume, file_system_id),
+    STACK_OWNS(stack_volume, root_directory),
+    STACK_OWNS(stack_volume, access_point),
+    STACK_OWNS(stack_volume, file_system),
+    STACK_OWNS(stack_volume, fs_access_point),
+    STACK_OWNS_END};
+static const stack_owned permission_owned[] = {
+    STACK_OWNS(stack_permission, bucket),
+    STACK_OWNS(stack_permission, bucket_name),
+    STACK_OWNS(stack_permission, conditions_json),
+    STACK_OWNS(stack_permission, prefix),
+    STACK_OWNS(stack_permission, secret),
+    STACK_OWNS(stack_permission, statement_json),
+    STACK_OWNS_END};
+static const stack_owned ingress_owned[] = {STACK_OWNS(stack_ingress, peer), STACK_OWNS_END};
+static const stack_owned reach_owned[] = {STACK_OWNS(stack_reach, group), STACK_OWNS(stack_reach, protocol),
+                                          STACK_OWNS_END};
+static const stack_owned egress_owned[] = {
+    STACK_OWNS(stack_egress, to),
+    STACK_OWNS(stack_egress, written),
+    STACK_OWNS(stack_egress, protocol),
+    STACK_OWNS_END};
+static const stack_owned schedule_owned[] = {
+    STACK_OWNS(stack_schedule, name),
+    STACK_OWNS(stack_schedule, schedule),
+    STACK_OWNS(stack_schedule, timezone),
+    STACK_OWNS_END};
 
 static void service_free(stack_service *v)
 {
-    free(v->name);
+    stack_free_owned(v, service_owned);
     for (size_t i = 0; i < v->ncontainers; i++)
-        stack_container_free(&v->containers[i]);
+        container_free(&v->containers[i]);
     free(v->containers);
-    stack_lb_attach *a = &v->lb;
-    free(a->load_balancer);
-    free(a->container);
-    stack_strlist_free(a->paths, a->npaths);
-    stack_strlist_free(a->hosts, a->nhosts);
-    free(a->listeners);
-    free(a->health.path);
-    free(a->health.matcher);
-    stack_auth_free(&a->auth);
-    free(v->discovery_name);
-    for (size_t i = 0; i < v->nvolumes; i++) {
-        stack_volume *x = &v->volumes[i];
-        char *f[] = {x->name, x->path, x->container, x->type, x->kms_key, x->filesystem,
-                     x->file_system_id, x->root_directory, x->access_point, x->file_system,
-                     x->fs_access_point};
-        for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
-            free(f[j]);
-    }
-    free(v->volumes);
-    for (size_t i = 0; i < v->npermissions; i++) {
-        free(v->permissions[i].bucket);
-        free(v->permissions[i].bucket_name);
-        free(v->permissions[i].conditions_json);
-        free(v->permissions[i].prefix);
-        free(v->permissions[i].secret);
-        free(v->permissions[i].statement_json);
-    }
-    free(v->permissions);
-    for (size_t i = 0; i < v->nallow_from; i++)
-        free(v->allow_from[i].peer);
-    free(v->allow_from);
-    for (size_t i = 0; i < v->nreach; i++) {
-        free(v->reach[i].group);
-        free(v->reach[i].protocol);
-    }
-    free(v->reach);
+    free(v->lb.listeners);
+    stack_free_owned(&v->lb.auth, auth_owned);
+    stack_free_items(v->volumes, v->nvolumes, sizeof *v->volumes, volume_owned);
+    stack_free_items(v->permissions, v->npermissions, sizeof *v->permissions, permission_owned);
+    stack_free_items(v->allow_from, v->nallow_from, sizeof *v->allow_from, ingress_owned);
+    stack_free_items(v->reach, v->nreach, sizeof *v->reach, reach_owned);
     stack_store_uses_free(v);
-    for (size_t i = 0; i < v->negress; i++) {
-        free(v->egress[i].to);
-        free(v->egress[i].written);
-        free(v->egress[i].protocol);
-    }
-    free(v->egress);
-    for (size_t i = 0; i < v->scaling.nschedule; i++) {
-        free(v->scaling.schedule[i].name);
-        free(v->scaling.schedule[i].schedule);
-        free(v->scaling.schedule[i].timezone);
-    }
-    free(v->scaling.schedule);
-    free(v->connect.port_name);
-    free(v->connect.discovery_name);
-    free(v->connect.alias);
-    free(v->task_definition_json);
-    free(v->log_group);
+    stack_free_items(v->egress, v->negress, sizeof *v->egress, egress_owned);
+    stack_free_items(v->scaling.schedule, v->scaling.nschedule, sizeof *v->scaling.schedule,
+                     schedule_owned);
     stack_capacity_free(v->capacity, v->ncapacity);
 }
 
-static void network_free(stack_network *n)
-{
-    free(n->cidr);
-    for (size_t i = 0; i < n->nsubnets; i++)
-        free(n->subnets[i].cidr);
-    free(n->subnets);
-    free(n->vpc_id);
-    stack_strlist_free(n->public_subnet_ids, n->npublic_subnet_ids);
-    stack_strlist_free(n->private_subnet_ids, n->nprivate_subnet_ids);
-}
+static const stack_owned secret_owned[] = {
+    STACK_OWNS(stack_secret, name),
+    STACK_OWNS(stack_secret, exclude),
+    STACK_OWNS(stack_secret, path),
+    STACK_OWNS(stack_secret, env),
+    STACK_OWNS(stack_secret, existing),
+    STACK_OWNS(stack_secret, description),
+    STACK_OWNS_END};
+static const stack_owned bucket_owned[] = {
+    STACK_OWNS(stack_bucket, name),
+    STACK_OWNS(stack_bucket, bucket_name),
+    STACK_OWNS(stack_bucket, kms_key),
+    STACK_OWNS_END};
+static const stack_owned lifecycle_owned[] = {STACK_OWNS(stack_lifecycle_rule, prefix), STACK_OWNS_END};
+static const stack_owned cors_owned[] = {
+    STACK_OWNS_LIST(stack_cors_rule, origins, norigins),
+    STACK_OWNS_LIST(stack_cors_rule, methods, nmethods),
+    STACK_OWNS_LIST(stack_cors_rule, headers, nheaders),
+    STACK_OWNS_LIST(stack_cors_rule, expose_headers, nexpose_headers),
+    STACK_OWNS_END};
+static const stack_owned site_owned[] = {
+    STACK_OWNS(stack_site, name),
+    STACK_OWNS(stack_site, bucket),
+    STACK_OWNS(stack_site, path),
+    STACK_OWNS(stack_site, domain),
+    STACK_OWNS(stack_site, certificate_arn),
+    STACK_OWNS(stack_site, default_root_object),
+    STACK_OWNS_END};
+static const stack_owned lb_owned[] = {
+    STACK_OWNS(stack_load_balancer, name),
+    STACK_OWNS_LIST(stack_load_balancer, allow_cidrs, nallow_cidrs),
+    STACK_OWNS_LIST(stack_load_balancer, domains, ndomains),
+    STACK_OWNS_END};
+static const stack_owned listener_owned[] = {
+    STACK_OWNS_LIST(stack_listener, certificates, ncertificates),
+    STACK_OWNS_LIST(stack_listener, managed_names, nmanaged_names),
+    STACK_OWNS(stack_listener, tls_policy),
+    STACK_OWNS_END};
+static const stack_owned zone_owned[] = {STACK_OWNS(stack_zone, name), STACK_OWNS(stack_zone, domain),
+                                         STACK_OWNS_END};
 
 static void stores_free(stack_model *s)
 {
-    for (size_t i = 0; i < s->nsecrets; i++) {
-        stack_secret *x = &s->secrets[i];
-        free(x->name);
-        free(x->exclude);
-        free(x->path);
-        free(x->env);
-        free(x->existing);
-        free(x->description);
-    }
-    free(s->secrets);
+    stack_free_items(s->secrets, s->nsecrets, sizeof *s->secrets, secret_owned);
     for (size_t i = 0; i < s->nbuckets; i++) {
         stack_bucket *b = &s->buckets[i];
-        free(b->name);
-        free(b->bucket_name);
-        free(b->kms_key);
-        for (size_t j = 0; j < b->nlifecycle; j++)
-            free(b->lifecycle[j].prefix);
-        free(b->lifecycle);
-        for (size_t j = 0; j < b->ncors; j++) {
-            stack_cors_rule *r = &b->cors[j];
-            stack_strlist_free(r->origins, r->norigins);
-            stack_strlist_free(r->methods, r->nmethods);
-            stack_strlist_free(r->headers, r->nheaders);
-            stack_strlist_free(r->expose_headers, r->nexpose_headers);
-        }
-        free(b->cors);
+        stack_free_owned(b, bucket_owned);
+        stack_free_items(b->lifecycle, b->nlifecycle, sizeof *b->lifecycle, lifecycle_owned);
+        stack_free_items(b->cors, b->ncors, sizeof *b->cors, cors_owned);
     }
     free(s->buckets);
     for (size_t i = 0; i < s->nsites; i++) {
         stack_site *x = &s->sites[i];
-        free(x->name);
-        free(x->bucket);
-        free(x->path);
-        free(x->domain);
-        free(x->certificate_arn);
-        free(x->default_root_object);
-        for (size_t k = 0; k < x->nheaders; k++) {
-            free(x->headers[k].name);
-            free(x->headers[k].value);
-        }
-        free(x->headers);
+        stack_free_owned(x, site_owned);
+        stack_free_items(x->headers, x->nheaders, sizeof *x->headers, env_owned);
     }
     free(s->sites);
-    free(s->ci.repository);
-    stack_strlist_free(s->ci.branches, s->ci.nbranches);
-    stack_strlist_free(s->ci.environments, s->ci.nenvironments);
-    stack_strlist_free(s->ci.publish, s->ci.npublish);
     for (size_t i = 0; i < s->nload_balancers; i++) {
         stack_load_balancer *lb = &s->load_balancers[i];
-        free(lb->name);
-        stack_strlist_free(lb->allow_cidrs, lb->nallow_cidrs);
-        stack_strlist_free(lb->domains, lb->ndomains);
+        stack_free_owned(lb, lb_owned);
         for (size_t j = 0; j < lb->nlisteners; j++) {
-            stack_strlist_free(lb->listeners[j].certificates, lb->listeners[j].ncertificates);
-            stack_strlist_free(lb->listeners[j].managed_names, lb->listeners[j].nmanaged_names);
-            free(lb->listeners[j].tls_policy);
-            stack_auth_free(&lb->listeners[j].auth);
+            stack_free_owned(&lb->listeners[j], listener_owned);
+            stack_free_owned(&lb->listeners[j].auth, auth_owned);
         }
         free(lb->listeners);
     }
     free(s->load_balancers);
-    for (size_t i = 0; i < s->nzones; i++) {
-        free(s->zones[i].name);
-        free(s->zones[i].domain);
-    }
-    free(s->zones);
+    stack_free_items(s->zones, s->nzones, sizeof *s->zones, zone_owned);
 }
+
+static const stack_owned model_owned[] = {
+    STACK_OWNS(stack_model, file),
+    STACK_OWNS(stack_model, name),
+    STACK_OWNS(stack_model, base_name),
+    STACK_OWNS(stack_model, environment),
+    STACK_OWNS_LIST(stack_model, environments, nenvironments),
+    STACK_OWNS(stack_model, region),
+    STACK_OWNS(stack_model, network.cidr),
+    STACK_OWNS(stack_model, network.vpc_id),
+    STACK_OWNS_LIST(stack_model, network.public_subnet_ids, network.npublic_subnet_ids),
+    STACK_OWNS_LIST(stack_model, network.private_subnet_ids, network.nprivate_subnet_ids),
+    STACK_OWNS(stack_model, namespace_name),
+    STACK_OWNS(stack_model, log_group),
+    STACK_OWNS(stack_model, cluster.insights),
+    STACK_OWNS(stack_model, connect_namespace),
+    STACK_OWNS(stack_model, ci.repository),
+    STACK_OWNS_LIST(stack_model, ci.branches, ci.nbranches),
+    STACK_OWNS_LIST(stack_model, ci.environments, ci.nenvironments),
+    STACK_OWNS_LIST(stack_model, ci.publish, ci.npublish),
+    STACK_OWNS_END};
+static const stack_owned param_owned[] = {
+    STACK_OWNS(stack_param, name),
+    STACK_OWNS(stack_param, value),
+    STACK_OWNS(stack_param, default_value),
+    STACK_OWNS_LIST(stack_param, allowed, nallowed),
+    STACK_OWNS(stack_param, description),
+    STACK_OWNS_END};
+static const stack_owned subnet_owned[] = {STACK_OWNS(stack_subnet, cidr), STACK_OWNS_END};
+static const stack_owned bootstrap_owned[] = {
+    STACK_OWNS(stack_bootstrap, name),
+    STACK_OWNS(stack_bootstrap, service),
+    STACK_OWNS(stack_bootstrap, container),
+    STACK_OWNS(stack_bootstrap, command),
+    STACK_OWNS(stack_bootstrap, secret),
+    STACK_OWNS_END};
+static const stack_owned output_owned[] = {STACK_OWNS(stack_output, name), STACK_OWNS(stack_output, value),
+                                           STACK_OWNS_END};
+static const stack_owned ref_owned[] = {STACK_OWNS(stack_ref, name), STACK_OWNS(stack_ref, attr), STACK_OWNS_END};
 
 void stack_free(stack_model *s)
 {
     if (!s)
         return;
-    free(s->file);
-    free(s->name);
-    free(s->base_name);
-    free(s->environment);
-    stack_strlist_free(s->environments, s->nenvironments);
-    free(s->region);
-    for (size_t i = 0; i < s->nparams; i++) {
-        stack_param *p = &s->params[i];
-        free(p->name);
-        free(p->value);
-        free(p->default_value);
-        stack_strlist_free(p->allowed, p->nallowed);
-        free(p->description);
-    }
-    free(s->params);
-    for (size_t i = 0; i < s->ntags; i++) {
-        free(s->tags[i].name);
-        free(s->tags[i].value);
-    }
-    free(s->tags);
-    network_free(&s->network);
-    free(s->namespace_name);
-    free(s->log_group);
-    free(s->cluster.insights);
+    stack_free_owned(s, model_owned);
+    stack_free_items(s->params, s->nparams, sizeof *s->params, param_owned);
+    stack_free_items(s->tags, s->ntags, sizeof *s->tags, env_owned);
+    stack_free_items(s->network.subnets, s->network.nsubnets, sizeof *s->network.subnets,
+                     subnet_owned);
     stack_capacity_free(s->cluster.capacity, s->cluster.ncapacity);
-    free(s->connect_namespace);
     stores_free(s);
     stack_databases_free(s);
     stack_storage_free(s);
     for (size_t i = 0; i < s->nservices; i++)
         service_free(&s->services[i]);
     free(s->services);
-    for (size_t i = 0; i < s->nbootstrap; i++) {
-        stack_bootstrap *b = &s->bootstrap[i];
-        free(b->name);
-        free(b->service);
-        free(b->container);
-        free(b->command);
-        free(b->secret);
-    }
-    free(s->bootstrap);
-    for (size_t i = 0; i < s->noutputs; i++) {
-        free(s->outputs[i].name);
-        free(s->outputs[i].value);
-    }
-    free(s->outputs);
-    for (size_t i = 0; i < s->nrefs; i++) {
-        free(s->refs[i].name);
-        free(s->refs[i].attr);
-    }
-    free(s->refs);
+    stack_free_items(s->bootstrap, s->nbootstrap, sizeof *s->bootstrap, bootstrap_owned);
+    stack_free_items(s->outputs, s->noutputs, sizeof *s->outputs, output_owned);
+    stack_free_items(s->refs, s->nrefs, sizeof *s->refs, ref_owned);
     free(s);
 }

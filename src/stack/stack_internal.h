@@ -124,6 +124,24 @@ int stack_decode_list(stack_ctx *c, const stack_node *l, const stack_list *d, vo
  * with `keys` when keys is not NULL). */
 void stack_each_item(stack_ctx *c, const stack_node *map, const char *key,
                      const char *const *keys, stack_list_fn fn, stack_service *svc);
+/* A map of named entries (a container's environment:, ulimits:, the blocks below), read
+ * entry by entry. */
+typedef struct {
+    const char *key;     /* its key, the path segment */
+    const char *not_map; /* the error when it is no mapping; NULL: stack_want_map's */
+    const char *empty;   /* reported for an empty map (which is then read as one); NULL: fine */
+    size_t max;          /* more entries than this is an error: "N WHAT, more than the */
+    const char *what;    /* MAX WHY" */
+    const char *why;
+    size_t size;         /* > 0: the size of an item of the array made for them */
+} stack_entries;
+typedef void (*stack_entry_fn)(stack_ctx *c, const stack_node *key, const stack_node *value,
+                               void *ud);
+/* Decode the map n (NULL: nothing) as d says, the path at d->key: *items (when d->size) a
+ * new zeroed array of n's size plus one, then fn for each entry, the path at its key. 1, or
+ * 0 when n is NULL or after reporting that it is no such map (then *items is untouched). */
+int stack_decode_entries(stack_ctx *c, const stack_node *n, const stack_entries *d, void **items,
+                         stack_entry_fn fn, void *ud);
 /* A map of named blocks: a section of the file ("secrets:", "load_balancers:") or of a
  * block (a file system's "access_points:"). */
 typedef struct {
@@ -172,15 +190,31 @@ void stack_decode_secret(stack_ctx *c, const stack_node *key, const stack_node *
 /* `generate:` (true, or a map of length and character classes) into a secret's settings
  * (source GENERATE). */
 void stack_decode_generate(stack_ctx *c, const stack_node *g, stack_secret *sec);
-/* file_systems: and parameter_store: (storage.c), their rules across sections, their
- * part of the JSON model, freeing them. */
+/* ---- freeing the model (model.c) ------------------------------------------------- */
+
+/* What a struct of the model owns, one row a member: a string, or a list of strings with
+ * its count; the model's free functions free by these tables. */
+typedef enum { STACK_OWN_END, STACK_OWN_STR, STACK_OWN_LIST } stack_own_kind;
+typedef struct {
+    stack_own_kind kind;
+    size_t off;   /* offsetof the char * (STR) or char ** (LIST) */
+    size_t count; /* LIST: offsetof its size_t count */
+} stack_owned;
+#define STACK_OWNS(T, f) {STACK_OWN_STR, offsetof(T, f), 0}
+#define STACK_OWNS_LIST(T, f, n) {STACK_OWN_LIST, offsetof(T, f), offsetof(T, n)}
+#define STACK_OWNS_END {STACK_OWN_END, 0, 0}
+/* Free what the struct at p owns, by the table `owned` (p itself stays). */
+void stack_free_owned(void *p, const stack_owned *owned);
+/* The same for each of the n items of `size` bytes at items, then the array. */
+void stack_free_items(void *items, size_t n, size_t size, const stack_owned *owned);
+
+/* file_systems: and parameter_store: (storage.c), their rules across sections, freeing
+ * them (their part of the JSON model is in json.c, with the rest). */
 void stack_decode_file_system(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
                               size_t at);
 void stack_decode_parameter(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
                             size_t at);
 void stack_check_storage(stack_ctx *c);
-struct cJSON;
-void stack_storage_json(struct cJSON *o, const stack_model *s);
 void stack_storage_free(stack_model *s);
 void stack_decode_bucket(stack_ctx *c, const stack_node *key, const stack_node *v, void *items,
                          size_t at);
@@ -225,9 +259,6 @@ void stack_decode_store_uses(stack_ctx *c, const stack_node *n, stack_service *s
 void stack_databases_defaults(stack_ctx *c);
 void stack_check_databases(stack_ctx *c, const stack_node *root);
 char *stack_database_static_value(const stack_model *s, const stack_ref *r);
-struct cJSON;
-void stack_databases_json(struct cJSON *o, const stack_model *s);
-void stack_store_uses_json(struct cJSON *o, const stack_service *v, size_t container);
 void stack_databases_free(stack_model *s);
 void stack_store_uses_free(stack_service *v);
 /* 1 when the network has subnets of that tier (check.c). */

@@ -1,13 +1,11 @@
 /*
  * file_systems: (EFS file systems and their access points) and parameter_store: (SSM
- * parameters): decoding, the rules across sections that concern them, the JSON model and
- * freeing. A SecureString's value never reaches the JSON model.
+ * parameters): decoding, the rules across sections that concern them, and freeing (their
+ * part of the JSON model is in json.c, which keeps a SecureString's value out of it).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <cjson/cJSON.h>
 
 #include "stack_internal.h"
 #include "stack_names.h"
@@ -421,91 +419,45 @@ void stack_check_storage(stack_ctx *c)
     check_value_refs(c);
 }
 
-/* ---- the JSON model, freeing ----------------------------------------------------------- */
+/* ---- freeing ------------------------------------------------------------------------- */
 
-static void str(cJSON *o, const char *k, const char *v)
-{
-    if (v)
-        cJSON_AddStringToObject(o, k, v);
-}
-
-static const char *const ssm_source_names[] = {"value", "from_file", "generate", "existing", "path"};
-
-void stack_storage_json(cJSON *o, const stack_model *s)
-{
-    cJSON *m = cJSON_AddObjectToObject(o, "file_systems");
-    for (size_t i = 0; i < s->nfile_systems; i++) {
-        const stack_file_system *fs = &s->file_systems[i];
-        cJSON *x = cJSON_AddObjectToObject(m, fs->name);
-        str(x, "existing", fs->existing);
-        cJSON_AddBoolToObject(x, "keep", fs->keep);
-        if (!fs->existing) {
-            str(x, "performance_mode", fs->performance_mode);
-            str(x, "throughput_mode", fs->throughput_mode);
-            if (fs->provisioned_mibps)
-                cJSON_AddNumberToObject(x, "provisioned_mibps", fs->provisioned_mibps);
-            str(x, "kms_key", fs->kms_key);
-            cJSON_AddBoolToObject(x, "backup", fs->backup);
-        }
-        cJSON *aps = cJSON_AddObjectToObject(x, "access_points");
-        for (size_t j = 0; j < fs->naccess_points; j++) {
-            const stack_access_point *ap = &fs->access_points[j];
-            cJSON *a = cJSON_AddObjectToObject(aps, ap->name);
-            str(a, "path", ap->path);
-            if (ap->uid >= 0) {
-                cJSON_AddNumberToObject(a, "uid", (double)ap->uid);
-                cJSON_AddNumberToObject(a, "gid", (double)ap->gid);
-            }
-            str(a, "permissions", ap->permissions);
-        }
-    }
-    m = cJSON_AddObjectToObject(o, "parameter_store");
-    for (size_t i = 0; i < s->nssm_parameters; i++) {
-        const stack_ssm_parameter *p = &s->ssm_parameters[i];
-        cJSON *x = cJSON_AddObjectToObject(m, p->name);
-        str(x, p->source == STACK_SSM_PATH ? "path" : "name", p->ssm_name);
-        str(x, "type", p->type);
-        str(x, "source", ssm_source_names[p->source]);
-        if (p->source == STACK_SSM_VALUE && p->type && strcmp(p->type, "SecureString") != 0)
-            str(x, "value", p->value); /* a SecureString's value stays out */
-        str(x, "from_file", p->path);
-        if (p->source == STACK_SSM_GENERATE)
-            cJSON_AddNumberToObject(x, "length", p->generator.length);
-        str(x, "kms_key", p->kms_key);
-        str(x, "description", p->description);
-        cJSON_AddBoolToObject(x, "keep", p->keep);
-    }
-}
+static const stack_owned file_system_owned[] = {
+    STACK_OWNS(stack_file_system, name),
+    STACK_OWNS(stack_file_system, existing),
+    STACK_OWNS(stack_file_system, performance_mode),
+    STACK_OWNS(stack_file_system, throughput_mode),
+    STACK_OWNS(stack_file_system, kms_key),
+    STACK_OWNS_END};
+static const stack_owned access_point_owned[] = {
+    STACK_OWNS(stack_access_point, name),
+    STACK_OWNS(stack_access_point, path),
+    STACK_OWNS(stack_access_point, permissions),
+    STACK_OWNS_END};
+static const stack_owned parameter_owned[] = {
+    STACK_OWNS(stack_ssm_parameter, name),
+    STACK_OWNS(stack_ssm_parameter, ssm_name),
+    STACK_OWNS(stack_ssm_parameter, type),
+    STACK_OWNS(stack_ssm_parameter, value),
+    STACK_OWNS(stack_ssm_parameter, path),
+    STACK_OWNS(stack_ssm_parameter, generator.exclude),
+    STACK_OWNS(stack_ssm_parameter, kms_key),
+    STACK_OWNS(stack_ssm_parameter, description),
+    STACK_OWNS_END};
 
 void stack_storage_free(stack_model *s)
 {
     for (size_t i = 0; i < s->nfile_systems; i++) {
         stack_file_system *fs = &s->file_systems[i];
-        free(fs->name);
-        free(fs->existing);
-        free(fs->performance_mode);
-        free(fs->throughput_mode);
-        free(fs->kms_key);
-        for (size_t j = 0; j < fs->naccess_points; j++) {
-            free(fs->access_points[j].name);
-            free(fs->access_points[j].path);
-            free(fs->access_points[j].permissions);
-        }
-        free(fs->access_points);
+        stack_free_owned(fs, file_system_owned);
+        stack_free_items(fs->access_points, fs->naccess_points, sizeof *fs->access_points,
+                         access_point_owned);
     }
     free(s->file_systems);
     for (size_t i = 0; i < s->nssm_parameters; i++) {
         stack_ssm_parameter *p = &s->ssm_parameters[i];
-        free(p->name);
-        free(p->ssm_name);
-        free(p->type);
         if (p->value) /* may be a secret: wiped before it goes back to the allocator */
             explicit_bzero(p->value, strlen(p->value));
-        free(p->value);
-        free(p->path);
-        free(p->generator.exclude);
-        free(p->kms_key);
-        free(p->description);
     }
-    free(s->ssm_parameters);
+    stack_free_items(s->ssm_parameters, s->nssm_parameters, sizeof *s->ssm_parameters,
+                     parameter_owned);
 }

@@ -5,7 +5,8 @@ bucket) says the stack may have.
 
 1. A first `up` (no lock bucket in the account and region yet) looks for none of the kinds
    the file does not name (no OIDC provider, database, distribution, file system, NAT gateway
-   listing); its mark lists the kinds it has. A second `up` reads no more and has nothing to
+   listing), and makes the lock bucket before its lock's first write (which would only be
+   refused); its mark lists the kinds it has. A second `up` reads no more and has nothing to
    change.
 2. The bucket leaves the file: the next `up` still finds it (the mark names buckets) and
    deletes it; its mark no longer names buckets, and from then on they are not listed.
@@ -72,6 +73,8 @@ def first_up_looks_only_for_its_kinds(rep, fake, path):
     rep.eq([op for op in ABSENT if op in names], [], "it looks for no kind the file does not name")
     rep.check("s3:ListBuckets" in names and "secretsmanager:ListSecrets" in names,
               "it looks for the kinds the file names")
+    refused = [c["error"] for c in fake.calls(seq) if c["operation"] == "PutObject" and c["error"]]
+    rep.eq(refused, [], "the lock bucket it found missing is made before the lock's first write")
     m = mark(fake) or {}
     rep.check({"bucket", "secret", "service", "role"} <= set(m.get("kinds") or []),
               f"its mark lists the stack's kinds: {m.get('kinds')}")
@@ -156,9 +159,8 @@ def main():
         bucket_leaves_the_file(rep, fake, path)
         unvouched_records_read_everything(rep, fake, path)
         down_keeps_what_it_kept(rep, fake, path)
-    print("%d passed, %d failed" % (rep.passed, rep.failed))
-    return 1 if rep.failed else 0
+    rep.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -50,6 +50,11 @@ START_TEST(bucket_settings)
     const char *bk = "svc-s3-settings";
     ck_assert_int_eq(s3_create_bucket(c, bk, &err), 0);
     s3_public_access_block pab = {1, 1, 1, 1}, got;
+    /* a new bucket blocks all public access (S3 since April 2023): without it, none */
+    ck_assert_int_eq(s3_get_public_access_block(c, bk, &got, &err), 0);
+    ck_assert(got.block_public_acls && got.ignore_public_acls && got.block_public_policy &&
+              got.restrict_public_buckets);
+    ck_assert_int_eq(s3_delete_public_access_block(c, bk, &err), 0);
     ck_assert_int_eq(s3_get_public_access_block(c, bk, &got, &err), -1);
     ck_assert_str_eq(err.code, "NoSuchPublicAccessBlockConfiguration");
     ck_assert_msg(s3_put_public_access_block(c, bk, &pab, &err) == 0, "%s", err.message);
