@@ -1,6 +1,4 @@
 /* unit_tcase, unit_suite, test_read_file, test_xorshift (see unit_suite.h). */
-#include <stdio.h>
-
 #include "buf.h"
 #include "unit_suite.h"
 
@@ -23,12 +21,9 @@ Suite *unit_suite(const char *name, int timeout, const TTest *const *tests)
 
 char *test_read_file(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
     buf b = BUF_INIT;
-    buf_read(&b, f, 0);
-    fclose(f);
+    if (buf_read_file(&b, path, 0) == -1)
+        return NULL;
     if (len)
         *len = b.len;
     return buf_detach(&b);
