@@ -77,13 +77,11 @@ END_TEST
 /* A file of `n` bytes (a pattern with NULs in it) at a new temporary path (free it). */
 static char *temp_file(size_t n)
 {
-    char *path = strdup("/tmp/ecsdeploy-buf-XXXXXX");
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    FILE *f = fdopen(fd, "wb");
+    unsigned char *bytes = malloc(n + 1);
     for (size_t i = 0; i < n; i++)
-        fputc((int)(i % 251), f);
-    ck_assert_int_eq(fclose(f), 0);
+        bytes[i] = (unsigned char)(i % 251);
+    char *path = test_temp_file(bytes, n);
+    free(bytes);
     return path;
 }
 

@@ -15,13 +15,11 @@
 /* `n` bytes of a pattern at a new temporary path (free it). */
 static char *value_file(size_t n)
 {
-    char *path = strdup("/tmp/ecsdeploy-value-XXXXXX");
-    int fd = mkstemp(path);
-    ck_assert_int_ge(fd, 0);
-    FILE *f = fdopen(fd, "wb");
+    char *text = malloc(n + 1);
     for (size_t i = 0; i < n; i++)
-        fputc('a' + (int)(i % 26), f);
-    ck_assert_int_eq(fclose(f), 0);
+        text[i] = (char)('a' + i % 26);
+    char *path = test_temp_file(text, n);
+    free(text);
     return path;
 }
 
