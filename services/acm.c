@@ -38,8 +38,7 @@ int acm_request_certificate(aws_client *c, const acm_request_in *in, char **arn,
     /* with the token, a retried request after a lost answer is the same certificate */
     cJSON_AddStringToObject(j, "IdempotencyToken", tok);
     svc_add_str(j, "KeyAlgorithm", in->key_algorithm);
-    if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
+    svc_add_tags(j, "Tags", in->tags, "Key", "Value");
     return svc_call_str(call, c, "RequestCertificate", j, "CertificateArn", arn, err);
 }
 

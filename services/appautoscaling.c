@@ -114,8 +114,7 @@ int aas_register_scalable_target(aws_client *c, const aas_target_in *in, char **
         cJSON_AddBoolToObject(s, "DynamicScalingOutSuspended", in->scale_out_suspended);
         cJSON_AddBoolToObject(s, "ScheduledScalingSuspended", in->scheduled_suspended);
     }
-    if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", svc_tags_map_json(in->tags));
+    svc_add_tags(j, "Tags", in->tags, NULL, NULL);
     return svc_call_str(call, c, "RegisterScalableTarget", j, "ScalableTargetARN", arn, err);
 }
 

@@ -48,21 +48,17 @@ static cJSON *tag_input(const char *const *resource_ids, const svc_tags *tags, i
 int ec2_create_tags(aws_client *c, const char *const *resource_ids, const svc_tags *tags,
                     aws_error *err)
 {
-    if (!resource_ids || !resource_ids[0] || !tags || tags->n == 0) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
-                      "CreateTags needs at least one resource id and one tag");
-        return -1;
-    }
+    if (!resource_ids || !resource_ids[0] || !tags || tags->n == 0)
+        return svc_refuse(err, "InvalidParameter",
+                          "CreateTags needs at least one resource id and one tag");
     return ec2i_call_simple(c, "CreateTags", tag_input(resource_ids, tags, 1), err);
 }
 
 int ec2_delete_tags(aws_client *c, const char *const *resource_ids, const svc_tags *tags,
                     aws_error *err)
 {
-    if (!resource_ids || !resource_ids[0]) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
-                      "DeleteTags needs at least one resource id");
-        return -1;
-    }
+    if (!resource_ids || !resource_ids[0])
+        return svc_refuse(err, "InvalidParameter",
+                          "DeleteTags needs at least one resource id");
     return ec2i_call_simple(c, "DeleteTags", tag_input(resource_ids, tags, 0), err);
 }

@@ -114,13 +114,11 @@ static int route_call(aws_client *c, const char *action, const char *rtb_id,
                       const ec2_route_in *r, aws_error *err)
 {
     int targets = (r->gateway_id != NULL) + (r->nat_gateway_id != NULL) + (r->egress_only_gateway_id != NULL);
-    if (!r->destination || targets != 1) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidRoute",
-                      "%s: a route needs a destination CIDR and exactly one target "
-                      "(an internet gateway, a NAT gateway or an egress-only gateway)",
-                      action);
-        return -1;
-    }
+    if (!r->destination || targets != 1)
+        return svc_refuse(err, "InvalidRoute",
+                          "%s: a route needs a destination CIDR and exactly one target "
+                          "(an internet gateway, a NAT gateway or an egress-only gateway)",
+                          action);
     cJSON *in = svc_input("RouteTableId", rtb_id);
     cJSON_AddStringToObject(in, strchr(r->destination, ':') ? "DestinationIpv6CidrBlock" : "DestinationCidrBlock",
                             r->destination);

@@ -1,4 +1,4 @@
-/* EC2: Elastic IPs, NAT gateways and their waiters. */
+/* EC2: Elastic IPs and NAT gateways (their waiters: ec2_wait.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,57 +87,3 @@ int ec2_delete_nat_gateway(aws_client *c, const char *nat_id, aws_error *err)
 
 EC2I_DEFINE_DESCRIBE(ec2_describe_nat_gateways, ec2_nats, "DescribeNatGateways", "NatGatewayId",
                      "natGatewaySet", 1, nat_shape)
-
-/* ---- waiters --------------------------------------------------------------------- */
-
-static int nat_poll(void *ctx, char *state, size_t size, aws_error *err)
-{
-    svc_lookup *w = ctx;
-    const char *ids[] = {w->id, NULL};
-    ec2_describe_in in = {.ids = ids};
-    ec2_nats l;
-    if (ec2_describe_nat_gateways(w->c, &in, &l, err) != 0) {
-        if (aws_error_is(err, AWS_IS_NOT_FOUND)) {
-            snprintf(state, size, "not found");
-            aws_error_clear(err);
-            return w->want_gone ? 1 : 0;
-        }
-        return -1;
-    }
-    int rc = 0;
-    if (l.n == 0) {
-        snprintf(state, size, "not found");
-        rc = w->want_gone ? 1 : 0;
-    } else {
-        const ec2_nat *g = &l.items[0];
-        snprintf(state, size, "%s", g->state);
-        if (w->want_gone) {
-            rc = strcmp(g->state, "deleted") == 0;
-        } else if (strcmp(g->state, "available") == 0) {
-            rc = 1;
-        } else if (strcmp(g->state, "failed") == 0 || strcmp(g->state, "deleting") == 0 ||
-                   strcmp(g->state, "deleted") == 0) {
-            aws_error_set(err, AWS_ERR_SERVICE, g->failure_code[0] ? g->failure_code
-                                                                   : "NatGatewayFailed",
-                          "NAT gateway %s is %s%s%s", w->id, g->state,
-                          g->failure_message[0] ? ": " : "", g->failure_message);
-            rc = -1;
-        }
-    }
-    ec2_nats_free(&l);
-    return rc;
-}
-
-int ec2_wait_nat_gateway_available(aws_client *c, const char *nat_id, const aws_wait_opts *o,
-                                   aws_error *err)
-{
-    svc_lookup w = {.c = c, .id = nat_id};
-    return svc_waitf(o, 40, 15, nat_poll, &w, err, "NAT gateway %s to be available", nat_id);
-}
-
-int ec2_wait_nat_gateway_deleted(aws_client *c, const char *nat_id, const aws_wait_opts *o,
-                                 aws_error *err)
-{
-    svc_lookup w = {.c = c, .id = nat_id, .want_gone = 1};
-    return svc_waitf(o, 40, 15, nat_poll, &w, err, "NAT gateway %s to be deleted", nat_id);
-}

@@ -120,13 +120,11 @@ static int encode_perms(cJSON *in, const char *action, const ec2_permission *per
         const ec2_permission *p = &perms[i];
         int sources = (p->cidr && *p->cidr) + (p->cidr_ipv6 && *p->cidr_ipv6) +
                       (p->group_id && *p->group_id) + (p->prefix_list_id && *p->prefix_list_id);
-        if (!p->protocol || !*p->protocol || sources != 1) {
-            aws_error_set(err, AWS_ERR_INPUT, "InvalidPermission",
-                          "%s: permission %zu needs a protocol and exactly one of cidr, "
-                          "cidr_ipv6, group_id, prefix_list_id",
-                          action, i + 1);
-            return -1;
-        }
+        if (!p->protocol || !*p->protocol || sources != 1)
+            return svc_refuse(err, "InvalidPermission",
+                              "%s: permission %zu needs a protocol and exactly one of cidr, "
+                              "cidr_ipv6, group_id, prefix_list_id",
+                              action, i + 1);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddItemToArray(arr, o);
         cJSON_AddStringToObject(o, "IpProtocol", p->protocol);
@@ -178,11 +176,10 @@ static int revoke(aws_client *c, const char *action, const char *group_id,
                   const ec2_permission *perms, size_t n, const char *const *rule_ids,
                   aws_error *err)
 {
-    if ((n > 0) == (rule_ids && rule_ids[0])) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidRevoke",
-                      "%s: give either permissions or rule ids (not both, not neither)", action);
-        return -1;
-    }
+    if ((n > 0) == (rule_ids && rule_ids[0]))
+        return svc_refuse(err, "InvalidRevoke",
+                          "%s: give either permissions or rule ids (not both, not neither)",
+                          action);
     cJSON *in = svc_input("GroupId", group_id);
     if (n > 0 && encode_perms(in, action, perms, n, err) != 0) {
         cJSON_Delete(in);

@@ -62,13 +62,11 @@ static int attribute_member(const char *attribute, char *out, size_t size, aws_e
 {
     if (!attribute || (strcmp(attribute, "enableDnsSupport") != 0 &&
                        strcmp(attribute, "enableDnsHostnames") != 0 &&
-                       strcmp(attribute, "enableNetworkAddressUsageMetrics") != 0)) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidAttribute",
-                      "VPC attribute '%s' is not one of enableDnsSupport, enableDnsHostnames, "
-                      "enableNetworkAddressUsageMetrics",
-                      attribute ? attribute : "(null)");
-        return -1;
-    }
+                       strcmp(attribute, "enableNetworkAddressUsageMetrics") != 0))
+        return svc_refuse(err, "InvalidAttribute",
+                          "VPC attribute '%s' is not one of enableDnsSupport, enableDnsHostnames, "
+                          "enableNetworkAddressUsageMetrics",
+                          attribute ? attribute : "(null)");
     snprintf(out, size, "%s", attribute);
     out[0] = (char)toupper((unsigned char)out[0]);
     return 0;

@@ -88,25 +88,24 @@ static const svc_shape cluster_shape = {sizeof(ecs_cluster), cluster_fields, rea
 
 SVC_DEFINE_FREE(ecs_cluster_free, ecs_cluster, cluster_shape)
 
-int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
-                       aws_error *err)
+/* CreateCluster (create) or UpdateCluster: the same settings; only a create names the
+ * cluster "clusterName" and carries tags and capacity providers. */
+static int cluster_write(aws_client *c, const char *op, const char *need,
+                         const ecs_cluster_input *in, int create, ecs_cluster *out,
+                         aws_error *err)
 {
-    if (!in || !in->name) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
-                      "CreateCluster needs a cluster name");
-        return -1;
-    }
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "clusterName", in->name);
-    if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "tags", svc_tags_json(in->tags, "key", "value"));
+    if (!in || !in->name)
+        return svc_refuse(err, "InvalidParameterException", "%s needs %s", op, need);
+    cJSON *j = svc_input(create ? "clusterName" : "cluster", in->name);
+    if (create)
+        svc_add_tags(j, "tags", in->tags, "key", "value");
     if (in->container_insights) {
         cJSON *s = cJSON_CreateObject();
         cJSON_AddStringToObject(s, "name", "containerInsights");
         cJSON_AddStringToObject(s, "value", in->container_insights);
         cJSON_AddItemToArray(cJSON_AddArrayToObject(j, "settings"), s);
     }
-    if (in->capacity_providers) {
+    if (create && in->capacity_providers) {
         cJSON_AddItemToObject(j, "capacityProviders", svc_strings_json(in->capacity_providers));
         if (in->n_default_strategy)
             cJSON_AddItemToObject(j, "defaultCapacityProviderStrategy",
@@ -115,29 +114,19 @@ int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *
     cJSON *conf = exec_configuration(in);
     if (conf)
         cJSON_AddItemToObject(j, "configuration", conf);
-    return svc_call_read(ecs_call_, c, "CreateCluster", j, "cluster", &cluster_shape, out, err);
+    return svc_call_read(ecs_call_, c, op, j, "cluster", &cluster_shape, out, err);
+}
+
+int ecs_create_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
+                       aws_error *err)
+{
+    return cluster_write(c, "CreateCluster", "a cluster name", in, 1, out, err);
 }
 
 int ecs_update_cluster(aws_client *c, const ecs_cluster_input *in, ecs_cluster *out,
                        aws_error *err)
 {
-    if (!in || !in->name) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
-                      "UpdateCluster needs the cluster name");
-        return -1;
-    }
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "cluster", in->name);
-    if (in->container_insights) {
-        cJSON *s = cJSON_CreateObject();
-        cJSON_AddStringToObject(s, "name", "containerInsights");
-        cJSON_AddStringToObject(s, "value", in->container_insights);
-        cJSON_AddItemToArray(cJSON_AddArrayToObject(j, "settings"), s);
-    }
-    cJSON *conf = exec_configuration(in);
-    if (conf)
-        cJSON_AddItemToObject(j, "configuration", conf);
-    return svc_call_read(ecs_call_, c, "UpdateCluster", j, "cluster", &cluster_shape, out, err);
+    return cluster_write(c, "UpdateCluster", "the cluster name", in, 0, out, err);
 }
 
 int ecs_put_cluster_capacity_providers(aws_client *c, const char *cluster, const svc_strings *providers,

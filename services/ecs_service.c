@@ -59,8 +59,7 @@ static cJSON *volume_json(const ecs_volume_config *v)
     if ((v->tags && v->tags->n) || v->propagate_tags) {
         cJSON *ts = cJSON_CreateObject();
         cJSON_AddStringToObject(ts, "resourceType", "volume");
-        if (v->tags && v->tags->n)
-            cJSON_AddItemToObject(ts, "tags", svc_tags_json(v->tags, "key", "value"));
+        svc_add_tags(ts, "tags", v->tags, "key", "value");
         svc_add_str(ts, "propagateTags", v->propagate_tags);
         cJSON_AddItemToArray(cJSON_AddArrayToObject(m, "tagSpecifications"), ts);
     }
@@ -145,8 +144,7 @@ static cJSON *service_json(const ecs_service_input *in, int create)
         svc_add_str(j, "clientToken", in->client_token);
         if (!in->send_capacity)
             svc_add_str(j, "launchType", in->launch_type);
-        if (in->tags && in->tags->n)
-            cJSON_AddItemToObject(j, "tags", svc_tags_json(in->tags, "key", "value"));
+        svc_add_tags(j, "tags", in->tags, "key", "value");
     }
     if (in->send_capacity)
         cJSON_AddItemToObject(j, "capacityProviderStrategy", ecs_capacity_json_(in->capacity, in->n_capacity));
@@ -195,26 +193,26 @@ static int service_call(aws_client *c, const char *op, cJSON *j, ecs_service *ou
     return 0;
 }
 
+/* CreateService (create) or UpdateService, which need a name (need says it). */
+static int service_write(aws_client *c, const char *op, const char *need,
+                         const ecs_service_input *in, int create, ecs_service *out,
+                         aws_error *err)
+{
+    if (!in || !in->name)
+        return svc_refuse(err, "InvalidParameterException", "%s needs %s", op, need);
+    return service_call(c, op, service_json(in, create), out, err);
+}
+
 int ecs_create_service(aws_client *c, const ecs_service_input *in, ecs_service *out,
                        aws_error *err)
 {
-    if (!in || !in->name) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
-                      "CreateService needs a service name");
-        return -1;
-    }
-    return service_call(c, "CreateService", service_json(in, 1), out, err);
+    return service_write(c, "CreateService", "a service name", in, 1, out, err);
 }
 
 int ecs_update_service(aws_client *c, const ecs_service_input *in, ecs_service *out,
                        aws_error *err)
 {
-    if (!in || !in->name) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
-                      "UpdateService needs the service name or ARN");
-        return -1;
-    }
-    return service_call(c, "UpdateService", service_json(in, 0), out, err);
+    return service_write(c, "UpdateService", "the service name or ARN", in, 0, out, err);
 }
 
 int ecs_error_role_not_ready(const aws_error *err)

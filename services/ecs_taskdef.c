@@ -50,16 +50,13 @@ int ecs_register_task_definition(aws_client *c, const cJSON *def, const svc_tags
                                  ecs_task_definition *out, aws_error *err)
 {
     if (!cJSON_IsObject(def) || !aws_json_str(def, "family") ||
-        !cJSON_IsArray(cJSON_GetObjectItem(def, "containerDefinitions"))) {
-        aws_error_set(err, AWS_ERR_INPUT, "ClientException",
-                      "a task definition needs a family and a containerDefinitions list");
-        return -1;
-    }
+        !cJSON_IsArray(cJSON_GetObjectItem(def, "containerDefinitions")))
+        return svc_refuse(err, "ClientException",
+                          "a task definition needs a family and a containerDefinitions list");
     cJSON *j = cJSON_Duplicate(def, 1), *o;
     if (tags) {
         cJSON_DeleteItemFromObjectCaseSensitive(j, "tags");
-        if (tags->n)
-            cJSON_AddItemToObject(j, "tags", svc_tags_json(tags, "key", "value"));
+        svc_add_tags(j, "tags", tags, "key", "value");
     }
     svc_lookup g = {.c = c, .in = j};
     aws_lost_answer guard = {find_registered, &g};

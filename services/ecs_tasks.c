@@ -213,11 +213,9 @@ int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
                         ecs_exec_session *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (!task || !command) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterException",
-                      "ExecuteCommand needs a task and a command");
-        return -1;
-    }
+    if (!task || !command)
+        return svc_refuse(err, "InvalidParameterException",
+                          "ExecuteCommand needs a task and a command");
     cJSON *j = cJSON_CreateObject(), *o;
     svc_add_str(j, "cluster", cluster);
     cJSON_AddStringToObject(j, "task", task);

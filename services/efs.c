@@ -74,20 +74,32 @@ int efsi_pages(aws_client *c, const aws_rest_op *op, const cJSON *in, const char
     return aws_paginate(page_call, &p, in, &spec, list, err);
 }
 
-int efsi_kind_pages(aws_client *c, const efsi_kind *k, const cJSON *in, cJSON **items,
-                    aws_error *err)
+int efsi_kind_pages(aws_client *c, const efsi_kind *k, const char *member, const char *id,
+                    cJSON **items, aws_error *err)
 {
-    return efsi_pages(c, k->op, in, k->in_token, k->out_token, k->items, items, err);
+    cJSON *in = svc_input(member, id);
+    int rc = efsi_pages(c, k->op, in, k->in_token, k->out_token, k->items, items, err);
+    cJSON_Delete(in);
+    return rc;
+}
+
+int efsi_kind_list(aws_client *c, const efsi_kind *k, const char *member, const char *id,
+                   void **out, size_t *n, aws_error *err)
+{
+    cJSON *items;
+    *out = NULL;
+    *n = 0;
+    if (efsi_kind_pages(c, k, member, id, &items, err) != 0)
+        return -1;
+    return svc_read_items(items, k->shape, out, n);
 }
 
 int efsi_describe_one(aws_client *c, const efsi_kind *k, const char *id, void *out,
                       aws_error *err)
 {
-    cJSON *in = svc_input(k->id_member, id), *items;
+    cJSON *items;
     memset(out, 0, k->shape->size);
-    int rc = efsi_kind_pages(c, k, in, &items, err);
-    cJSON_Delete(in);
-    if (rc != 0)
+    if (efsi_kind_pages(c, k, k->id_member, id, &items, err) != 0)
         return -1;
     const cJSON *first = cJSON_GetArrayItem(items, 0);
     if (first)
@@ -179,8 +191,7 @@ int efs_create_file_system(aws_client *c, const efs_create_fs_in *in, efs_file_s
     }
     if (in->backup)
         cJSON_AddBoolToObject(j, "Backup", 1);
-    if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
+    svc_add_tags(j, "Tags", in->tags, "Key", "Value");
     svc_lookup f = {.c = c, .id = in->creation_token};
     aws_lost_answer guard = {find_fs, &f};
     int rc = efsi_call(c, &create_fs, j, &guard, &resp, err);
@@ -206,11 +217,10 @@ int efs_describe_file_systems(aws_client *c, const char *creation_token, efs_fil
                               aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    cJSON *in = cJSON_CreateObject(), *items;
-    add_str(in, "CreationToken", creation_token);
-    int rc = efsi_kind_pages(c, &efsi_file_system, in, &items, err);
-    cJSON_Delete(in);
-    if (rc != 0) {
+    cJSON *items;
+    if (efsi_kind_pages(c, &efsi_file_system,
+                        creation_token && *creation_token ? "CreationToken" : NULL,
+                        creation_token, &items, err) != 0) {
         if (!creation_token || !aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
         aws_error_clear(err);

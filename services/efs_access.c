@@ -64,16 +64,6 @@ const efsi_kind efsi_access_point = {"access point", &describe_ap, "NextToken", 
 SVC_DEFINE_FREE(efs_access_point_free, efs_access_point, ap_shape)
 SVC_DEFINE_LIST_FREE(efs_access_points_free, efs_access_points, ap_shape)
 
-/* Every access point of a file system (NULL: of the region) as raw descriptions. */
-static int access_point_pages(aws_client *c, const char *member, const char *id, cJSON **items,
-                              aws_error *err)
-{
-    cJSON *in = svc_input(id ? member : NULL, id);
-    int rc = efsi_kind_pages(c, &efsi_access_point, in, items, err);
-    cJSON_Delete(in);
-    return rc;
-}
-
 /* The raw description of the file system's access point with this client token: 1 with
  * *ap set, 0 when there is none, -1 with err. */
 static int ap_by_token(aws_client *c, const char *fs_id, const char *token, cJSON **ap,
@@ -81,7 +71,8 @@ static int ap_by_token(aws_client *c, const char *fs_id, const char *token, cJSO
 {
     cJSON *items, *e;
     *ap = NULL;
-    if (access_point_pages(c, "FileSystemId", fs_id, &items, err) != 0)
+    if (efsi_kind_pages(c, &efsi_access_point, fs_id ? "FileSystemId" : NULL, fs_id, &items,
+                        err) != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
     {
@@ -134,8 +125,7 @@ int efs_create_access_point(aws_client *c, const efs_create_ap_in *in, efs_acces
             cJSON_AddStringToObject(ci, "Permissions", in->creation_info->permissions);
         }
     }
-    if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
+    svc_add_tags(j, "Tags", in->tags, "Key", "Value");
     svc_lookup f = {.c = c, .id = in->file_system_id, .id2 = in->client_token};
     aws_lost_answer guard = {find_access_point, &f};
     int rc = efsi_call(c, &create_ap, j, &guard, &resp, err);
@@ -154,11 +144,9 @@ int efs_create_access_point(aws_client *c, const efs_create_ap_in *in, efs_acces
 int efs_describe_access_points(aws_client *c, const char *fs_id, efs_access_points *out,
                                aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *items;
-    if (access_point_pages(c, "FileSystemId", fs_id, &items, err) != 0)
-        return -1;
-    return svc_read_items(items, &ap_shape, (void **)&out->items, &out->n);
+    /* fs_id NULL: every access point of the region */
+    return efsi_kind_list(c, &efsi_access_point, fs_id ? "FileSystemId" : NULL, fs_id,
+                          (void **)&out->items, &out->n, err);
 }
 
 int efs_describe_access_point(aws_client *c, const char *ap_id, efs_access_point *out,

@@ -33,9 +33,13 @@ typedef struct {
 
 extern const efsi_kind efsi_file_system, efsi_mount_target, efsi_access_point;
 
-/* Every page of the kind's Describe* with in (not modified): *items its elements. */
-int efsi_kind_pages(aws_client *c, const efsi_kind *k, const cJSON *in, cJSON **items,
-                    aws_error *err);
+/* Every page of the kind's Describe* asked with member = id (member NULL: with no filter;
+ * id NULL: ""): *items its elements (cJSON_Delete). */
+int efsi_kind_pages(aws_client *c, const efsi_kind *k, const char *member, const char *id,
+                    cJSON **items, aws_error *err);
+/* The same read with k->shape into the list {*out, *n} (emptied first). */
+int efsi_kind_list(aws_client *c, const efsi_kind *k, const char *member, const char *id,
+                   void **out, size_t *n, aws_error *err);
 /* Describe the one of this id into out (k->shape; zeroed first); -1 with err set to
  * k->not_found (kind AWS_ERR_SERVICE, service efs) when the answer lists none. */
 int efsi_describe_one(aws_client *c, const efsi_kind *k, const char *id, void *out,

@@ -41,22 +41,13 @@ const efsi_kind efsi_mount_target = {"mount target", &describe_mt, "Marker", "Ne
 SVC_DEFINE_FREE(efs_mount_target_free, efs_mount_target, mt_shape)
 SVC_DEFINE_LIST_FREE(efs_mount_targets_free, efs_mount_targets, mt_shape)
 
-static int mount_target_pages(aws_client *c, const char *member, const char *id, cJSON **items,
-                              aws_error *err)
-{
-    cJSON *in = svc_input(member, id);
-    int rc = efsi_kind_pages(c, &efsi_mount_target, in, items, err);
-    cJSON_Delete(in);
-    return rc;
-}
-
 /* aws_lost_answer: CreateMountTarget has no token; the file system's mount target in
  * that subnet is the one the lost call made (one per zone: there is no other). */
 static int find_mount_target(void *ctx, cJSON **output, aws_error *err)
 {
     svc_lookup *f = ctx;
     cJSON *items, *e;
-    if (mount_target_pages(f->c, "FileSystemId", f->id, &items, err) != 0)
+    if (efsi_kind_pages(f->c, &efsi_mount_target, "FileSystemId", f->id, &items, err) != 0)
         return -1;
     cJSON_ArrayForEach(e, items)
     {
@@ -89,11 +80,8 @@ int efs_create_mount_target(aws_client *c, const char *fs_id, const char *subnet
 int efs_describe_mount_targets(aws_client *c, const char *fs_id, efs_mount_targets *out,
                                aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    cJSON *items;
-    if (mount_target_pages(c, "FileSystemId", fs_id, &items, err) != 0)
-        return -1;
-    return svc_read_items(items, &mt_shape, (void **)&out->items, &out->n);
+    return efsi_kind_list(c, &efsi_mount_target, "FileSystemId", fs_id, (void **)&out->items,
+                          &out->n, err);
 }
 
 int efs_describe_mount_target(aws_client *c, const char *mt_id, efs_mount_target *out,

@@ -79,17 +79,15 @@ static int encode_one(cJSON *o, const elbv2_action *a, size_t i, aws_error *err)
         svc_add_str(f, "UserPoolDomain", a->cognito.user_pool_domain);
         encode_auth_common(f, a);
     } else {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidAction",
-                      "action %zu: type '%s' is not one of forward, redirect, fixed-response, "
-                      "authenticate-oidc, authenticate-cognito",
-                      i + 1, t);
-        return -1;
+        return svc_refuse(err, "InvalidAction",
+                          "action %zu: type '%s' is not one of forward, redirect, fixed-response, "
+                          "authenticate-oidc, authenticate-cognito",
+                          i + 1, t);
     }
     return 0;
 missing:
-    aws_error_set(err, AWS_ERR_INPUT, "InvalidAction",
-                  "action %zu (%s) lacks its target group or status code", i + 1, t);
-    return -1;
+    return svc_refuse(err, "InvalidAction", "action %zu (%s) lacks its target group or status code",
+                      i + 1, t);
 }
 
 cJSON *elbv2i_encode_actions(const elbv2_action *a, size_t n, aws_error *err)

@@ -22,22 +22,9 @@ int elbv2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_e
     return svc_query_call(c, &elbv2_api, action, in, NULL, out, err);
 }
 
-int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
-                    int page_size, cJSON **all, aws_error *err)
-{
-    return svc_pages(c, &elbv2_api, action, in, items, page_size, all, err);
-}
-
 int elbv2i_describe(aws_client *c, const char *action, cJSON *in, const char *items,
                     int page_size, const svc_shape *shape, void **out, size_t *n,
                     aws_error *err)
 {
     return svc_list(c, &elbv2_api, action, in, items, page_size, shape, out, n, err);
-}
-
-void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags)
-{
-    if (!tags || tags->n == 0)
-        return;
-    cJSON_AddItemToObject(in, name, svc_tags_json(tags, "Key", "Value"));
 }

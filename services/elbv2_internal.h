@@ -8,16 +8,11 @@
 /* Call action with in (owned, deleted); *out the <ActionResult> (cJSON_Delete; out may be
  * NULL to discard it). */
 int elbv2i_call(aws_client *c, const char *action, cJSON *in, cJSON **out, aws_error *err);
-/* Follow Marker/NextMarker, collecting `items`; in is not modified. */
-int elbv2i_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
-                    int page_size, cJSON **all, aws_error *err);
-/* The same with in owned (deleted), the items read with shape into {*out, *n}. */
+/* Every page (Marker/NextMarker) of action with in (owned, deleted), the elements of
+ * `items` read with shape into {*out, *n}. */
 int elbv2i_describe(aws_client *c, const char *action, cJSON *in, const char *items,
                     int page_size, const svc_shape *shape, void **out, size_t *n,
                     aws_error *err);
-
-/* Add Tags [{Key, Value}] when tags has any. */
-void elbv2i_add_tags(cJSON *in, const char *name, const svc_tags *tags);
 
 /* Actions and conditions: encode into a new array (NULL with err on bad input); their
  * tables. */

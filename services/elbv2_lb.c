@@ -45,7 +45,7 @@ int elbv2_create_load_balancer(aws_client *c, const elbv2_lb_in *in, elbv2_lb *o
     svc_add_strings(req, "Subnets", in->subnets);
     svc_add_strings(req, "SecurityGroups", in->security_groups);
     svc_write(req, lb_in_fields, in);
-    elbv2i_add_tags(req, "Tags", in->tags);
+    svc_add_tags(req, "Tags", in->tags, "Key", "Value");
     return svc_call_read(elbv2i_call, c, "CreateLoadBalancer", req, "LoadBalancers.0", &lb_shape,
                          out, err);
 }
@@ -92,24 +92,15 @@ int elbv2_set_security_groups(aws_client *c, const char *arn, const char *const 
 static int attributes(aws_client *c, const char *action, const char *arn_name, const char *arn,
                       const svc_tags *set, svc_tags *out, aws_error *err)
 {
-    cJSON *req = svc_input(arn_name, arn), *resp;
     if (out)
         memset(out, 0, sizeof *out);
-    if (set) {
-        if (set->n == 0) {
-            aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter", "%s: no attributes given",
-                          action);
-            cJSON_Delete(req);
-            return -1;
-        }
-        elbv2i_add_tags(req, "Attributes", set);
-    }
-    if (elbv2i_call(c, action, req, &resp, err) != 0)
-        return -1;
-    if (out)
-        svc_json_tags(resp, "Attributes", "Key", "Value", out);
-    cJSON_Delete(resp);
-    return 0;
+    if (set && set->n == 0)
+        return svc_refuse(err, "InvalidParameter", "%s: no attributes given", action);
+    cJSON *req = svc_input(arn_name, arn);
+    svc_add_tags(req, "Attributes", set, "Key", "Value");
+    if (!out)
+        return elbv2i_call(c, action, req, NULL, err);
+    return svc_call_tags(elbv2i_call, c, action, req, "Attributes", "Key", "Value", out, err);
 }
 
 int elbv2_describe_load_balancer_attributes(aws_client *c, const char *arn, svc_tags *out,
@@ -225,7 +216,7 @@ int elbv2_add_tags(aws_client *c, const char *const *arns, const svc_tags *tags,
 {
     cJSON *req = cJSON_CreateObject();
     svc_add_strings(req, "ResourceArns", arns);
-    elbv2i_add_tags(req, "Tags", tags);
+    svc_add_tags(req, "Tags", tags, "Key", "Value");
     return elbv2i_call(c, "AddTags", req, NULL, err);
 }
 

@@ -46,7 +46,7 @@ static cJSON *listener_input(const elbv2_listener_in *in, int create, aws_error 
         cJSON_AddItemToObject(req, "DefaultActions", acts);
     }
     if (create)
-        elbv2i_add_tags(req, "Tags", in->tags);
+        svc_add_tags(req, "Tags", in->tags, "Key", "Value");
     return req;
 }
 
@@ -170,20 +170,17 @@ int elbv2_create_rule(aws_client *c, const char *listener_arn, int priority,
                       size_t nactions, const svc_tags *tags, elbv2_rule *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
+    if (nconds == 0 || nactions == 0)
+        return svc_refuse(err, "InvalidParameter",
+                          "CreateRule: a rule needs at least one condition and one action");
     cJSON *req = svc_input("ListenerArn", listener_arn);
     cJSON_AddNumberToObject(req, "Priority", priority);
-    if (nconds == 0 || nactions == 0) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
-                      "CreateRule: a rule needs at least one condition and one action");
-        cJSON_Delete(req);
-        return -1;
-    }
     if (rule_parts(req, conds, nconds, actions, nactions, err) != 0) {
         cJSON_Delete(req);
         aws_error_prefix(err, "CreateRule: ");
         return -1;
     }
-    elbv2i_add_tags(req, "Tags", tags);
+    svc_add_tags(req, "Tags", tags, "Key", "Value");
     return svc_call_read(elbv2i_call, c, "CreateRule", req, "Rules.0", &rule_shape, out, err);
 }
 
@@ -220,10 +217,8 @@ int elbv2_delete_rule(aws_client *c, const char *arn, aws_error *err)
 int elbv2_set_rule_priorities(aws_client *c, const char *const *rule_arns, const int *priorities,
                               size_t n, aws_error *err)
 {
-    if (n == 0) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter", "SetRulePriorities: no rules given");
-        return -1;
-    }
+    if (n == 0)
+        return svc_refuse(err, "InvalidParameter", "SetRulePriorities: no rules given");
     cJSON *req = cJSON_CreateObject();
     cJSON *arr = cJSON_AddArrayToObject(req, "RulePriorities");
     for (size_t i = 0; i < n; i++) {

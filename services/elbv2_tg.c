@@ -53,7 +53,7 @@ int elbv2_create_target_group(aws_client *c, const elbv2_tg_in *in, elbv2_tg *ou
     cJSON *req = svc_input("Name", in->name);
     svc_write(req, tg_in_fields, in);
     svc_write(req, health_check_fields, &in->health);
-    elbv2i_add_tags(req, "Tags", in->tags);
+    svc_add_tags(req, "Tags", in->tags, "Key", "Value");
     return svc_call_read(elbv2i_call, c, "CreateTargetGroup", req, "TargetGroups.0", &tg_shape, out,
                          err);
 }
@@ -104,10 +104,8 @@ static void add_targets(cJSON *req, const elbv2_target *t, size_t n)
 static int targets_call(aws_client *c, const char *action, const char *tg_arn,
                         const elbv2_target *t, size_t n, aws_error *err)
 {
-    if (n == 0) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter", "%s: no targets given", action);
-        return -1;
-    }
+    if (n == 0)
+        return svc_refuse(err, "InvalidParameter", "%s: no targets given", action);
     cJSON *req = svc_input("TargetGroupArn", tg_arn);
     add_targets(req, t, n);
     return elbv2i_call(c, action, req, NULL, err);

@@ -39,19 +39,16 @@ static cJSON *named(const char *role)
 int iam_create_role(aws_client *c, const iam_create_role_input *in, iam_role *out,
                     aws_error *err)
 {
-    if (!in || !in->name || !in->trust_policy) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidInput",
-                      "CreateRole needs a role name and a trust policy document");
-        return -1;
-    }
+    if (!in || !in->name || !in->trust_policy)
+        return svc_refuse(err, "InvalidInput",
+                          "CreateRole needs a role name and a trust policy document");
     cJSON *j = named(in->name);
     cJSON_AddStringToObject(j, "AssumeRolePolicyDocument", in->trust_policy);
     svc_add_str(j, "Path", in->path);
     svc_add_str(j, "Description", in->description);
     if (in->max_session_duration > 0)
         cJSON_AddNumberToObject(j, "MaxSessionDuration", (double)in->max_session_duration);
-    if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
+    svc_add_tags(j, "Tags", in->tags, "Key", "Value");
     return svc_call_read(iam_call_, c, "CreateRole", j, "Role", &role_shape, out, err);
 }
 

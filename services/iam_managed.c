@@ -30,8 +30,7 @@ int iam_create_policy(aws_client *c, const char *name, const char *path, const c
     cJSON_AddStringToObject(in, "PolicyDocument", document ? document : "");
     svc_add_str(in, "Path", path);
     svc_add_str(in, "Description", description);
-    if (tags && tags->n)
-        cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
+    svc_add_tags(in, "Tags", tags, "Key", "Value");
     return svc_call_read(iam_call_, c, "CreatePolicy", in, "Policy", &policy_shape, out, err);
 }
 

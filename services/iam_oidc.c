@@ -96,8 +96,7 @@ int iam_create_oidc_provider(aws_client *c, const char *url, const svc_strings *
         cJSON_AddItemToObject(in, "ClientIDList", svc_strings_json(client_ids));
     if (thumbprints && thumbprints->n)
         cJSON_AddItemToObject(in, "ThumbprintList", svc_strings_json(thumbprints));
-    if (tags && tags->n)
-        cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
+    svc_add_tags(in, "Tags", tags, "Key", "Value");
     svc_lookup g = {.c = c, .id = url ? url : ""};
     aws_lost_answer guard = {find_created, &g};
     return call(c, "CreateOpenIDConnectProvider", in, &guard, &o, err)

@@ -41,17 +41,14 @@ int kms_generate_data_key(aws_client *c, const char *key_id, int number_of_bytes
                           const svc_tags *context, kms_data_key *out, aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    if (!key_id || number_of_bytes < 1 || number_of_bytes > 1024) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
-                      "GenerateDataKey needs a key id and 1 to 1024 bytes (got %d)",
-                      number_of_bytes);
-        return -1;
-    }
+    if (!key_id || number_of_bytes < 1 || number_of_bytes > 1024)
+        return svc_refuse(err, "InvalidParameter",
+                          "GenerateDataKey needs a key id and 1 to 1024 bytes (got %d)",
+                          number_of_bytes);
     cJSON *in = cJSON_CreateObject(), *o = NULL;
     cJSON_AddStringToObject(in, "KeyId", key_id);
     cJSON_AddNumberToObject(in, "NumberOfBytes", number_of_bytes);
-    if (context && context->n)
-        cJSON_AddItemToObject(in, "EncryptionContext", svc_tags_map_json(context));
+    svc_add_tags(in, "EncryptionContext", context, NULL, NULL);
     int rc = aws_json_call(c, "kms", "GenerateDataKey", in, &o, err);
     cJSON_Delete(in);
     if (rc != 0)

@@ -22,8 +22,7 @@ int logs_create_log_group(aws_client *c, const char *name, const svc_tags *tags,
                           const char *kms_key_id, aws_error *err)
 {
     cJSON *in = group_input(name);
-    if (tags && tags->n)
-        cJSON_AddItemToObject(in, "tags", svc_tags_map_json(tags));
+    svc_add_tags(in, "tags", tags, NULL, NULL);
     svc_add_str(in, "kmsKeyId", kms_key_id);
     return call(c, "CreateLogGroup", in, NULL, err);
 }

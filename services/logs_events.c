@@ -64,11 +64,9 @@ static cJSON *filter_input(const logs_filter_input *in)
 int logs_filter_log_events(aws_client *c, const logs_filter_input *in, logs_events *out,
                            aws_error *err)
 {
-    if (!in || !in->group) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
-                      "FilterLogEvents needs a log group name");
-        return -1;
-    }
+    if (!in || !in->group)
+        return svc_refuse(err, "InvalidParameter",
+                          "FilterLogEvents needs a log group name");
     cJSON *j = filter_input(in);
     char *last = NULL;
     int rc = 0, max = in->max_pages > 0 ? in->max_pages : 10000;
@@ -179,10 +177,8 @@ static int seen(const logs_cursor *cur, const logs_event *e, const char *id)
 int logs_follow(aws_client *c, const logs_filter_input *in, logs_cursor *cur, logs_events *out,
                 aws_error *err)
 {
-    if (!in) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter", "logs_follow needs an input");
-        return -1;
-    }
+    if (!in)
+        return svc_refuse(err, "InvalidParameter", "logs_follow needs an input");
     logs_filter_input f = *in;
     logs_events got = {0};
     f.start_time = cur->since;

@@ -36,12 +36,6 @@ int rdsi_call(aws_client *c, const char *action, cJSON *in, const aws_lost_answe
 }
 
 /* (no describe input has a list: svc_pages sends no request hints) */
-int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
-                  int page_size, cJSON **all, aws_error *err)
-{
-    return svc_pages(c, &rds_api, action, in, items, page_size, all, err);
-}
-
 int rdsi_describe(aws_client *c, const char *action, cJSON *in, const char *items,
                   int page_size, const svc_shape *shape, void **out, size_t *n, aws_error *err)
 {
@@ -64,12 +58,6 @@ void rdsi_add_strings(cJSON *in, const char *name, const char *const *list)
         cJSON_AddArrayToObject(in, name); /* sent empty: RDS says what is missing */
     else
         svc_add_strings(in, name, list);
-}
-
-void rdsi_add_tags(cJSON *in, const svc_tags *tags)
-{
-    if (tags && tags->n)
-        cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
 }
 
 const cJSON *rdsi_first(const cJSON *obj, const char *name)

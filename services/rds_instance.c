@@ -140,7 +140,7 @@ static cJSON *create_input(const rds_instance_in *in)
     if (in->backup_retention_days)
         cJSON_AddNumberToObject(j, "BackupRetentionPeriod",
                                 in->backup_retention_days < 0 ? 0 : in->backup_retention_days);
-    rdsi_add_tags(j, in->tags);
+    svc_add_tags(j, "Tags", in->tags, "Key", "Value");
     return j;
 }
 
@@ -149,12 +149,10 @@ int rds_create_db_instance(aws_client *c, const rds_instance_in *in, rds_instanc
 {
     if (out)
         memset(out, 0, sizeof *out);
-    if (!in || !in->id || !in->engine || !in->instance_class) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameterValue",
-                      "CreateDBInstance: an identifier, an engine and an instance class are "
-                      "needed");
-        return -1;
-    }
+    if (!in || !in->id || !in->engine || !in->instance_class)
+        return svc_refuse(err, "InvalidParameterValue",
+                          "CreateDBInstance: an identifier, an engine and an instance class are "
+                          "needed");
     cJSON *j = create_input(in);
     svc_lookup g = {.c = c, .in = j};
     aws_lost_answer guard = {find_created, &g};

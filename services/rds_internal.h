@@ -9,11 +9,8 @@
  * (cJSON_Delete; out may be NULL to discard it). Errors are prefixed with the action. */
 int rdsi_call(aws_client *c, const char *action, cJSON *in, const aws_lost_answer *guard,
               cJSON **out, aws_error *err);
-/* Follow Marker/Marker collecting `items` in pages of page_size (0: AWS's); in (whose
- * members are scalars) is not modified. */
-int rdsi_paginate(aws_client *c, const char *action, const cJSON *in, const char *items,
-                  int page_size, cJSON **all, aws_error *err);
-/* The same with in (may be NULL) owned, the items read with shape into {*out, *n}. */
+/* Every page (Marker/Marker, pages of page_size, 0: AWS's) of action with in (may be NULL;
+ * owned), the elements of `items` read with shape into {*out, *n}. */
 int rdsi_describe(aws_client *c, const char *action, cJSON *in, const char *items,
                   int page_size, const svc_shape *shape, void **out, size_t *n, aws_error *err);
 /* Call action (in owned, guard may be NULL) and read the answer's member `member` into out
@@ -22,8 +19,6 @@ int rdsi_call_read(aws_client *c, const char *action, cJSON *in, const aws_lost_
                    const char *member, const svc_shape *shape, void *out, aws_error *err);
 /* Add a string list from a NULL-terminated array (nothing when NULL; [] when empty). */
 void rdsi_add_strings(cJSON *in, const char *name, const char *const *list);
-/* Add Tags [{Key, Value}] when tags has any. */
-void rdsi_add_tags(cJSON *in, const svc_tags *tags);
 /* The first element of the array member, or NULL. */
 const cJSON *rdsi_first(const cJSON *obj, const char *name);
 /* 1 when every tag of want is in the TagList of item (an RDS answer's element). */

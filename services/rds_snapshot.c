@@ -48,7 +48,7 @@ int rds_add_tags_to_resource(aws_client *c, const char *arn, const svc_tags *tag
     cJSON *j = svc_input("ResourceName", arn);
     if (!tags || tags->n == 0)
         cJSON_AddArrayToObject(j, "Tags");
-    rdsi_add_tags(j, tags);
+    svc_add_tags(j, "Tags", tags, "Key", "Value");
     return rdsi_call(c, "AddTagsToResource", j, NULL, NULL, err);
 }
 

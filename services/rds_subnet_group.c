@@ -92,7 +92,7 @@ int rds_create_db_subnet_group(aws_client *c, const char *name, const char *desc
     cJSON_AddStringToObject(j, "DBSubnetGroupDescription", description ? description : "");
     static const char *const none[] = {NULL};
     rdsi_add_strings(j, "SubnetIds", subnet_ids ? subnet_ids : none);
-    rdsi_add_tags(j, tags);
+    svc_add_tags(j, "Tags", tags, "Key", "Value");
     svc_lookup g = {.c = c, .in = j};
     aws_lost_answer guard = {find_created, &g};
     return rdsi_call_read(c, "CreateDBSubnetGroup", j, &guard, "DBSubnetGroup", &group_shape, out,

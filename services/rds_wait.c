@@ -1,5 +1,6 @@
 /* RDS waiters (the model's DBInstanceAvailable, DBInstanceDeleted, DBSnapshotAvailable)
- * on the shared poll loop (svc_wait). */
+ * on the shared poll loop (svc_wait): one poll, driven by what each waiter reads and
+ * which states end it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,91 +10,108 @@
 #define RDS_WAIT_ATTEMPTS 60
 #define RDS_WAIT_DELAY 30
 
-static int one_of(const char *s, const char *const *list)
+/* What one check saw of the thing waited for: the first item its Describe listed. */
+typedef struct {
+    int found;
+    char id[256], status[64];
+    int progress; /* percent (snapshots) */
+} rds_seen;
+
+typedef struct {
+    const char *what; /* "DB instance" */
+    int (*see)(aws_client *c, const char *id, rds_seen *s, aws_error *err);
+    int show_progress;        /* the state shows the percent done */
+    int want_gone;            /* what is waited for is the thing's end */
+    const char *const *fail;  /* states it never leaves for the one waited for */
+} rds_waiter;
+
+static int see_instance(aws_client *c, const char *id, rds_seen *s, aws_error *err)
 {
-    for (size_t k = 0; list[k]; k++)
-        if (strcmp(s, list[k]) == 0)
-            return 1;
+    rds_instances l;
+    if (rds_describe_db_instances(c, id, 0, &l, err) != 0)
+        return -1;
+    if ((s->found = l.n > 0)) {
+        snprintf(s->id, sizeof s->id, "%s", l.items[0].id);
+        snprintf(s->status, sizeof s->status, "%s", l.items[0].status);
+    }
+    rds_instances_free(&l);
     return 0;
 }
 
-static int instance_poll(void *ctx, char *state, size_t size, aws_error *err)
+static int see_snapshot(aws_client *c, const char *id, rds_seen *s, aws_error *err)
 {
-    static const char *const fail_available[] = {"deleted", "deleting", "failed",
-                                                 "incompatible-restore",
-                                                 "incompatible-parameters", NULL};
-    static const char *const fail_deleted[] = {"creating", "modifying", "rebooting",
-                                               "resetting-master-credentials", NULL};
-    svc_lookup *w = ctx;
-    rds_instances l;
-    if (rds_describe_db_instances(w->c, w->id, 0, &l, err) != 0) {
-        if (!w->want_gone || !aws_error_is(err, AWS_IS_NOT_FOUND))
+    rds_snapshots l;
+    if (rds_describe_db_snapshots(c, NULL, id, NULL, 0, &l, err) != 0)
+        return -1;
+    if ((s->found = l.n > 0)) {
+        snprintf(s->id, sizeof s->id, "%s", l.items[0].id);
+        snprintf(s->status, sizeof s->status, "%s", l.items[0].status);
+        s->progress = l.items[0].percent_progress;
+    }
+    rds_snapshots_free(&l);
+    return 0;
+}
+
+static const char *const fail_available[] = {"deleted", "deleting", "failed",
+                                             "incompatible-restore", "incompatible-parameters",
+                                             NULL};
+static const char *const fail_deleted[] = {"creating", "modifying", "rebooting",
+                                           "resetting-master-credentials", NULL};
+
+static const rds_waiter instance_available = {"DB instance", see_instance, 0, 0, fail_available};
+static const rds_waiter instance_deleted = {"DB instance", see_instance, 0, 1, fail_deleted};
+static const rds_waiter snapshot_available = {"DB snapshot", see_snapshot, 1, 0, fail_available};
+
+static int poll(void *ctx, char *state, size_t size, aws_error *err)
+{
+    const svc_lookup *w = ctx;
+    const rds_waiter *k = w->kind;
+    rds_seen s = {0};
+    if (k->see(w->c, w->id, &s, err) != 0) {
+        if (!k->want_gone || !aws_error_is(err, AWS_IS_NOT_FOUND))
             return -1;
         aws_error_clear(err);
         snprintf(state, size, "gone");
         return 1;
     }
-    int rc = l.n == 0 ? w->want_gone : 0;
-    if (l.n > 0) {
-        const rds_instance *i = &l.items[0];
-        snprintf(state, size, "%s", i->status);
-        if (!w->want_gone && strcmp(i->status, "available") == 0) {
-            rc = 1;
-        } else if (one_of(i->status, w->want_gone ? fail_deleted : fail_available)) {
-            aws_error_set(err, AWS_ERR_SERVICE, "WaiterFailed",
-                          "DB instance %s is %s: it will not become %s", i->id, i->status,
-                          w->want_gone ? "deleted" : "available");
-            rc = -1;
-        }
+    if (!s.found)
+        return k->want_gone;
+    if (k->show_progress)
+        snprintf(state, size, "%s (%d%%)", s.status, s.progress);
+    else
+        snprintf(state, size, "%s", s.status);
+    if (!k->want_gone && strcmp(s.status, "available") == 0)
+        return 1;
+    if (svc_state_in(s.status, k->fail)) {
+        aws_error_set(err, AWS_ERR_SERVICE, "WaiterFailed", "%s %s is %s: it will not become %s",
+                      k->what, s.id, s.status, k->want_gone ? "deleted" : "available");
+        return -1;
     }
-    rds_instances_free(&l);
-    return rc;
+    return 0;
+}
+
+static int wait_for(aws_client *c, const char *id, const rds_waiter *k, const aws_wait_opts *o,
+                    aws_error *err)
+{
+    svc_lookup w = {.c = c, .id = id, .kind = k};
+    return svc_waitf(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, poll, &w, err, "%s %s to be %s",
+                     k->what, id, k->want_gone ? "deleted" : "available");
 }
 
 int rds_wait_db_instance_available(aws_client *c, const char *id, const aws_wait_opts *o,
                                    aws_error *err)
 {
-    svc_lookup w = {.c = c, .id = id};
-    return svc_waitf(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, instance_poll, &w, err,
-                     "DB instance %s to be available", id);
+    return wait_for(c, id, &instance_available, o, err);
 }
 
 int rds_wait_db_instance_deleted(aws_client *c, const char *id, const aws_wait_opts *o,
                                  aws_error *err)
 {
-    svc_lookup w = {.c = c, .id = id, .want_gone = 1};
-    return svc_waitf(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, instance_poll, &w, err,
-                     "DB instance %s to be deleted", id);
-}
-
-static int snapshot_poll(void *ctx, char *state, size_t size, aws_error *err)
-{
-    static const char *const fail[] = {"deleted", "deleting", "failed", "incompatible-restore",
-                                       "incompatible-parameters", NULL};
-    svc_lookup *w = ctx;
-    rds_snapshots l;
-    if (rds_describe_db_snapshots(w->c, NULL, w->id, NULL, 0, &l, err) != 0)
-        return -1;
-    int rc = 0;
-    if (l.n > 0) {
-        const rds_snapshot *s = &l.items[0];
-        snprintf(state, size, "%s (%d%%)", s->status, s->percent_progress);
-        if (strcmp(s->status, "available") == 0) {
-            rc = 1;
-        } else if (one_of(s->status, fail)) {
-            aws_error_set(err, AWS_ERR_SERVICE, "WaiterFailed",
-                          "DB snapshot %s is %s: it will not become available", s->id, s->status);
-            rc = -1;
-        }
-    }
-    rds_snapshots_free(&l);
-    return rc;
+    return wait_for(c, id, &instance_deleted, o, err);
 }
 
 int rds_wait_db_snapshot_available(aws_client *c, const char *id, const aws_wait_opts *o,
                                    aws_error *err)
 {
-    svc_lookup w = {.c = c, .id = id};
-    return svc_waitf(o, RDS_WAIT_ATTEMPTS, RDS_WAIT_DELAY, snapshot_poll, &w, err,
-                     "DB snapshot %s to be available", id);
+    return wait_for(c, id, &snapshot_available, o, err);
 }

@@ -302,14 +302,9 @@ int r53_get_change(aws_client *c, const char *change_id, char **status, aws_erro
     return rc;
 }
 
-typedef struct {
-    aws_client *c;
-    const char *id;
-} change_poll;
-
 static int poll_change(void *ctx, char *state, size_t size, aws_error *err)
 {
-    change_poll *p = ctx;
+    const svc_lookup *p = ctx;
     char *status;
     if (r53_get_change(p->c, p->id, &status, err) != 0)
         return -1;
@@ -322,7 +317,7 @@ static int poll_change(void *ctx, char *state, size_t size, aws_error *err)
 int r53_wait_change_insync(aws_client *c, const char *change_id, const aws_wait_opts *o,
                            aws_error *err)
 {
-    change_poll p = {c, change_id};
+    svc_lookup p = {.c = c, .id = change_id};
     return svc_waitf(o, 60, 30, poll_change, &p, err,
                      "Route 53 change %s to be INSYNC", r53i_bare(change_id));
 }
@@ -346,11 +341,9 @@ int r53_list_tags(aws_client *c, const char *zone_id, svc_tags *out, aws_error *
 int r53_list_tags_many(aws_client *c, const char *const *zone_ids, size_t n, svc_tags *out,
                        aws_error *err)
 {
-    if (n > R53_TAGS_AT_ONCE) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidInput", "at most %d zones in one tag list, not %zu",
-                      R53_TAGS_AT_ONCE, n);
-        return -1;
-    }
+    if (n > R53_TAGS_AT_ONCE)
+        return svc_refuse(err, "InvalidInput", "at most %d zones in one tag list, not %zu",
+                          R53_TAGS_AT_ONCE, n);
     memset(out, 0, n * sizeof *out);
     if (n == 0)
         return 0;

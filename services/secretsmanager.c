@@ -32,8 +32,7 @@ int secretsmanager_create_secret(aws_client *c, const secretsmanager_create_inpu
     cJSON *j = cJSON_CreateObject(), *o;
     cJSON_AddStringToObject(j, "Name", in->name);
     svc_write(j, create_fields, in);
-    if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
+    svc_add_tags(j, "Tags", in->tags, "Key", "Value");
     if (call(c, "CreateSecret", j, &o, err) != 0)
         return -1;
     if (arn)

@@ -94,7 +94,7 @@ static int create_namespace(aws_client *c, const char *op, const char *name, con
         cJSON_AddStringToObject(in, "Vpc", vpc_id);
     svc_add_str(in, "CreatorRequestId", creator_request_id);
     svc_add_str(in, "Description", description);
-    sdi_add_tags(in, tags);
+    svc_add_tags(in, "Tags", tags, "Key", "Value");
     return svc_call_str(sdi_call, c, op, in, "OperationId", operation_id, err);
 }
 
@@ -155,11 +155,7 @@ int sd_list_tags_for_resource(aws_client *c, const char *arn, svc_tags *out, aws
 int sd_tag_resource(aws_client *c, const char *arn, const svc_tags *tags, aws_error *err)
 {
     cJSON *in = svc_input("ResourceARN", arn);
-    cJSON_AddArrayToObject(in, "Tags");
-    if (tags && tags->n) {
-        cJSON_DeleteItemFromObjectCaseSensitive(in, "Tags");
-        sdi_add_tags(in, tags);
-    }
+    cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value")); /* [] when none */
     return sdi_call(c, "TagResource", in, NULL, err);
 }
 

@@ -50,10 +50,3 @@ int sdi_list_read(aws_client *c, const char *operation, const cJSON *in,
         return -1;
     return svc_read_items(all, shape, out, n);
 }
-
-void sdi_add_tags(cJSON *in, const svc_tags *tags)
-{
-    if (!tags || tags->n == 0)
-        return;
-    cJSON_AddItemToObject(in, "Tags", svc_tags_json(tags, "Key", "Value"));
-}

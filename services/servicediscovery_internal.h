@@ -15,7 +15,5 @@ int sdi_list(aws_client *c, const char *operation, const cJSON *in, const sd_fil
 int sdi_list_read(aws_client *c, const char *operation, const cJSON *in,
                   const sd_filter *filters, size_t nfilters, int page_size, const char *items,
                   const svc_shape *shape, void **out, size_t *n, aws_error *err);
-/* Add Tags [{Key, Value}] when tags has any. */
-void sdi_add_tags(cJSON *in, const svc_tags *tags);
 
 #endif

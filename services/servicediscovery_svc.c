@@ -54,7 +54,7 @@ int sd_create_service(aws_client *c, const sd_service_in *in, sd_service *out, a
     cJSON_AddItemToArray(cJSON_AddArrayToObject(dns, "DnsRecords"), rec);
     if (in->custom_health)
         cJSON_AddObjectToObject(req, "HealthCheckCustomConfig");
-    sdi_add_tags(req, in->tags);
+    svc_add_tags(req, "Tags", in->tags, "Key", "Value");
     return svc_call_read(sdi_call, c, "CreateService", req, "Service", &service_shape, out, err);
 }
 
@@ -76,11 +76,9 @@ int sd_update_service(aws_client *c, const char *id, const char *record_type, lo
 {
     if (operation_id)
         *operation_id = NULL;
-    if (ttl <= 0 && !description) {
-        aws_error_set(err, AWS_ERR_INPUT, "InvalidParameter",
-                      "UpdateService: nothing to change (give a TTL or a description)");
-        return -1;
-    }
+    if (ttl <= 0 && !description)
+        return svc_refuse(err, "InvalidParameter",
+                          "UpdateService: nothing to change (give a TTL or a description)");
     cJSON *req = cJSON_CreateObject();
     cJSON_AddStringToObject(req, "Id", id ? id : "");
     cJSON *change = cJSON_AddObjectToObject(req, "Service");

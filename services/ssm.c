@@ -72,8 +72,7 @@ int ssm_put_parameter(aws_client *c, const ssm_put_in *in, long long *version, a
     cJSON *j = svc_input("Name", in->name), *resp;
     cJSON_AddStringToObject(j, "Value", in->value ? in->value : "");
     svc_write(j, put_fields, in);
-    if (in->tags && in->tags->n)
-        cJSON_AddItemToObject(j, "Tags", svc_tags_json(in->tags, "Key", "Value"));
+    svc_add_tags(j, "Tags", in->tags, "Key", "Value");
     put_finder f = {c, in};
     aws_lost_answer guard = {find_put, &f};
     int rc = aws_json_call_guarded(c, "ssm", "PutParameter", j, &guard, &resp, err);

@@ -3,6 +3,8 @@
  * service's spelling going out; strings, string lists and tags copied out of answers. */
 #include "svc_json_internal.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +31,17 @@ int svc_call_end(int rc, const char *op, int flags, cJSON *answer, cJSON **out,
     if (out)
         *out = answer;
     return rc;
+}
+
+int svc_refuse(aws_error *err, const char *code, const char *fmt, ...)
+{
+    char msg[sizeof err->message];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    aws_error_set(err, AWS_ERR_INPUT, code, "%s", msg);
+    return -1;
 }
 
 int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,
@@ -86,6 +99,14 @@ cJSON *svc_tags_json(const svc_tags *tags, const char *key, const char *value)
         cJSON_AddItemToArray(arr, t);
     }
     return arr;
+}
+
+void svc_add_tags(cJSON *obj, const char *name, const svc_tags *tags, const char *key,
+                  const char *value)
+{
+    if (tags && tags->n)
+        cJSON_AddItemToObject(obj, name, key ? svc_tags_json(tags, key, value)
+                                             : svc_tags_map_json(tags));
 }
 
 cJSON *svc_tags_map_json(const svc_tags *tags)

@@ -37,6 +37,12 @@ enum {
  * to delete it (wiped with SVC_WIPE). Returns rc. */
 int svc_call_end(int rc, const char *op, int flags, cJSON *answer, cJSON **out,
                  aws_error *err);
+/* Refuse an input before any call is made: err set to AWS_ERR_INPUT with code and the
+ * message formatted from fmt; returns -1, so that a check reads
+ *     if (!in || !in->name)
+ *         return svc_refuse(err, "InvalidParameterException", "CreateX needs a name"); */
+int svc_refuse(aws_error *err, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Call service's op with in (owned, deleted); *out the answer (cJSON_Delete; NULL when
  * the call fails), or out NULL to discard it. */
 int svc_json_call(aws_client *c, const char *service, const char *op, cJSON *in, cJSON **out,
@@ -78,6 +84,7 @@ typedef struct {
     const char *id2;  /* a second one (a caller reference's comment, a token's file system) */
     const cJSON *in;  /* the call's input, for a finder that compares with it */
     int want_gone;    /* a poll: what is waited for is the thing's end */
+    const void *kind; /* a poll: its waiter's row in a table of waiters */
 } svc_lookup;
 
 /* Building requests. */
@@ -92,6 +99,10 @@ cJSON *svc_array_json(const char *const *items, size_t n);
 cJSON *svc_strings_json(const svc_strings *s);
 /* Add a member `name`: the strings of a NULL-terminated list, only when it has any. */
 void svc_add_strings(cJSON *obj, const char *name, const char *const *list);
+/* Add a member `name`: the tags (may be NULL) as {key, value} objects in the service's
+ * spelling (key NULL: as a map, see svc_tags_map_json), only when there are any. */
+void svc_add_tags(cJSON *obj, const char *name, const svc_tags *tags, const char *key,
+                  const char *value);
 /* A new array of the tags (may be NULL) as {key: k, value: v}, in the member names the
  * service spells ("Key"/"Value", "key"/"value"); a missing value is sent as "". */
 cJSON *svc_tags_json(const svc_tags *tags, const char *key, const char *value);
@@ -246,6 +257,8 @@ int svc_call_str(svc_call_fn call, aws_client *c, const char *op, cJSON *in, con
  * (emptied first): {key, value} objects in the service's spelling, or (key NULL) a map. */
 int svc_call_tags(svc_call_fn call, aws_client *c, const char *op, cJSON *in, const char *name,
                   const char *key, const char *value, svc_tags *out, aws_error *err);
+/* Whether a waiter's state is one of the NULL-ended list (a NULL list has none). */
+int svc_state_in(const char *state, const char *const *list);
 /* Read every element of items (a list of answers' items, deleted) into the list
  * {*out, *n}, which is emptied first; 0. */
 int svc_read_items(cJSON *items, const svc_shape *s, void **out, size_t *n);

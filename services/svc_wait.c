@@ -4,6 +4,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "svc_json_internal.h"
 
 int svc_wait(const aws_wait_opts *o, int def_checks, double def_interval, const char *what,
              aws_poll_fn poll, void *ud, aws_error *err)
@@ -28,4 +31,12 @@ int svc_waitf(const aws_wait_opts *o, int def_checks, double def_interval, aws_p
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
     return svc_wait(o, def_checks, def_interval, what, poll, ud, err);
+}
+
+int svc_state_in(const char *state, const char *const *list)
+{
+    for (size_t k = 0; list && list[k]; k++)
+        if (strcmp(state, list[k]) == 0)
+            return 1;
+    return 0;
 }

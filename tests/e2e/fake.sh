@@ -1,6 +1,9 @@
-# Start and stop the local AWS fake from an end-to-end shell test. Source it after lib.sh:
-#   . tests/e2e/fake.sh; start_fake [extra run flags]; ...; (stopped on exit)
-# Exports AWS_ENDPOINT_URL and test credentials; FAKE_URL is the base URL.
+# Start and stop the local AWS fake from an end-to-end shell test. The prelude of a test
+# that uses the fake (it sources lib.sh):
+#   . tests/e2e/fake.sh; start_fake [extra run flags]; fake_work [FILE]; ...
+# (the fake stopped and $work removed on exit). Exports AWS_ENDPOINT_URL and test
+# credentials; FAKE_URL is the base URL.
+. tests/e2e/lib.sh
 
 start_fake() {
     fake_dir=$(mktemp -d)
@@ -29,13 +32,20 @@ stop_fake() {
     [ -n "${fake_pid:-}" ] && kill "$fake_pid" 2>/dev/null && wait "$fake_pid" 2>/dev/null
     fake_pid=
     [ -n "${fake_dir:-}" ] && rm -rf "$fake_dir"
+    [ -n "${work:-}" ] && rm -rf "$work"
 }
 
-# web_stack NAME [PORT]: $work, a new folder (the script removes it), and in it $stack, a
-# stack file for stack NAME with one service, web, running nginx:1.27 (on PORT when given).
-web_stack() {
+# fake_work [FILE]: $work, a new folder (removed on exit with the fake), and $stack, the
+# path of the stack file FILE in it (ecsdeploy.yml when not given), not written yet.
+fake_work() {
     work=$(mktemp -d)
-    stack=$work/ecsdeploy.yml
+    stack=$work/${1:-ecsdeploy.yml}
+}
+
+# web_stack NAME [PORT]: fake_work, and in $stack a stack file for stack NAME with one
+# service, web, running nginx:1.27 (on PORT when given).
+web_stack() {
+    fake_work
     printf 'stack: %s\nservices:\n  web:\n    image: nginx:1.27\n' "$1" >"$stack"
     if [ -n "${2:-}" ]; then
         printf '    port: %s\n' "$2" >>"$stack"
@@ -56,6 +66,15 @@ fake_last_seq() {
     fake_get /_fake/calls | /usr/bin/python3 -c '
 import json, sys
 print(max([c["seq"] for c in json.load(sys.stdin)["calls"]] or [0]))'
+}
+
+# expect_stack_run CODE ARGS...: $seq the newest call the fake has seen, then the binary run
+# on $stack with ARGS (expect_exit CODE: $out and $err hold what it printed); the calls it
+# made are those after $seq (fake_count_since, fake_no_writes).
+expect_stack_run() {
+    code=$1; shift
+    seq=$(fake_last_seq)
+    expect_exit "$code" -- "$ECSDEPLOY" -f "$stack" "$@"
 }
 
 # fake_count_since SEQ OPERATION: how many calls of OPERATION came after SEQ.

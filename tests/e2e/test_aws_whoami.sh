@@ -1,16 +1,10 @@
 #!/bin/sh
 # `ecsdeploy whoami` against the local fake: text and JSON output, the credential source,
 # --debug redaction, and every configuration error a user can meet.
-. tests/e2e/lib.sh
-
-work=$(mktemp -d)
-trap 'kill $fake_pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
+. tests/e2e/fake.sh
+fake_work
 printf 'AKIDWHOAMIEXAMPLE wJalrXUtnFEMIWHOAMISECRETKEY 111122223333\n' > "$work/keys"
-/usr/bin/python3 tests/fakeaws/run --port 0 --credentials "$work/keys" > "$work/fake.out" 2> "$work/fake.err" &
-fake_pid=$!
-for _ in $(seq 50); do grep -q listening "$work/fake.out" 2>/dev/null && break; sleep 0.1; done
-url=$(awk '/listening/ {print $NF}' "$work/fake.out")
-[ -n "$url" ] || { echo "FAIL: the fake did not start: $(cat "$work/fake.err")"; exit 1; }
+start_fake --credentials "$work/keys"
 
 # A clean environment: no user files, no instance metadata, only what each case sets.
 clean() {
@@ -20,13 +14,13 @@ clean() {
 mkdir -p "$work/home"
 creds="AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test"
 
-expect_exit 0 -- clean $creds AWS_REGION=eu-west-1 AWS_ENDPOINT_URL="$url" "$ECSDEPLOY" whoami
+expect_exit 0 -- clean $creds AWS_REGION=eu-west-1 AWS_ENDPOINT_URL="$FAKE_URL" "$ECSDEPLOY" whoami
 expect_in "$out" "Account:     000000000000" "whoami account"
 expect_in "$out" "ARN:         arn:aws:iam::000000000000:root" "whoami arn"
 expect_in "$out" "Region:      eu-west-1" "whoami region"
 expect_in "$out" "Credentials: environment (AWS_ACCESS_KEY_ID)" "whoami source"
 
-expect_exit 0 -- clean $creds "$ECSDEPLOY" whoami --region us-east-2 --endpoint-url "$url" --output json
+expect_exit 0 -- clean $creds "$ECSDEPLOY" whoami --region us-east-2 --endpoint-url "$FAKE_URL" --output json
 printf '%s' "$out" > "$work/who.json"
 /usr/bin/python3 -c '
 import json, sys
@@ -39,9 +33,9 @@ assert d["CredentialSource"].startswith("environment"), d
 
 # Another key pair of another account; --debug shows the exchange, never the secrets.
 expect_exit 0 -- clean AWS_ACCESS_KEY_ID=AKIDWHOAMIEXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIWHOAMISECRETKEY \
-    AWS_REGION=eu-west-1 "$ECSDEPLOY" --debug whoami --endpoint-url "$url"
+    AWS_REGION=eu-west-1 "$ECSDEPLOY" --debug whoami --endpoint-url "$FAKE_URL"
 expect_in "$out" "Account:     111122223333" "second account"
-expect_in "$err" "[debug] sts request (attempt 1): POST $url/" "debug shows the request"
+expect_in "$err" "[debug] sts request (attempt 1): POST $FAKE_URL/" "debug shows the request"
 expect_in "$err" "Action=GetCallerIdentity" "debug shows the body"
 expect_in "$err" "Authorization: **REDACTED**" "debug redacts Authorization"
 expect_in "$err" "HTTP 200" "debug shows the response"
@@ -52,18 +46,18 @@ case "$err" in *wJalrXUtnFEMIWHOAMISECRETKEY*|*Signature=*) fail "debug leaked a
 mkdir -p "$work/home/.aws"
 printf '[profile dev]\nregion = ap-south-1\n' > "$work/home/.aws/config"
 printf '[dev]\naws_access_key_id = AKIDWHOAMIEXAMPLE\naws_secret_access_key = wJalrXUtnFEMIWHOAMISECRETKEY\n' > "$work/home/.aws/credentials"
-expect_exit 0 -- clean AWS_ENDPOINT_URL_STS="$url" "$ECSDEPLOY" whoami --profile dev
+expect_exit 0 -- clean AWS_ENDPOINT_URL_STS="$FAKE_URL" "$ECSDEPLOY" whoami --profile dev
 expect_in "$out" "Region:      ap-south-1" "profile region"
 expect_in "$out" "Credentials: profile dev (shared credentials file)" "profile source"
-expect_exit 0 -- clean AWS_PROFILE=dev AWS_ENDPOINT_URL_STS="$url" "$ECSDEPLOY" whoami
+expect_exit 0 -- clean AWS_PROFILE=dev AWS_ENDPOINT_URL_STS="$FAKE_URL" "$ECSDEPLOY" whoami
 expect_in "$out" "Profile:     dev" "AWS_PROFILE"
 
 # Errors: each one line or a clear list, exit 2 when nothing was sent.
-expect_exit 2 -- clean $creds AWS_ENDPOINT_URL="$url" "$ECSDEPLOY" whoami
+expect_exit 2 -- clean $creds AWS_ENDPOINT_URL="$FAKE_URL" "$ECSDEPLOY" whoami
 expect_in "$err" "no AWS region: pass --region, set AWS_REGION" "no region"
 expect_exit 2 -- clean $creds "$ECSDEPLOY" whoami --profile ghost --region eu-west-1
 expect_in "$err" "the profile 'ghost' (from --profile) is in neither" "unknown profile"
-expect_exit 2 -- clean AWS_REGION=eu-west-1 AWS_ENDPOINT_URL="$url" "$ECSDEPLOY" whoami
+expect_exit 2 -- clean AWS_REGION=eu-west-1 AWS_ENDPOINT_URL="$FAKE_URL" "$ECSDEPLOY" whoami
 expect_in "$err" "no AWS credentials found; tried, in order:" "no credentials"
 expect_in "$err" "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY not set" "no credentials lists env"
 expect_in "$err" "profile 'default': no role_arn" "no credentials lists the profile"
@@ -85,7 +79,7 @@ rm "$work/home/.aws/config"
 
 # Wrong secret: the fake refuses the signature; exit 1 with AWS's code.
 expect_exit 1 -- clean AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=wrong AWS_REGION=eu-west-1 \
-    "$ECSDEPLOY" whoami --endpoint-url "$url"
+    "$ECSDEPLOY" whoami --endpoint-url "$FAKE_URL"
 expect_in "$err" "SignatureDoesNotMatch" "bad signature"
 
 # Nothing listening: a connection error after the retries, exit 1.

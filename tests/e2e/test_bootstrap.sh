@@ -2,11 +2,10 @@
 # Bootstrap steps (examples/dbward.yml): `up` starts the server, reads the token it wrote
 # through ECS Exec into a secret, and only then starts the agents that need it. The token
 # shows in no output or debug log; `secret get` is the one place that prints it.
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 start_fake
 
-work=$(mktemp -d)
+fake_work
 arn=$(/usr/bin/aws --endpoint-url "$FAKE_URL" secretsmanager create-secret --name dbward/database-url \
       --secret-string "postgres://meta" --query ARN --output text)
 [ -n "$arn" ] && pass || fail "could not make the existing database-url secret"
@@ -35,5 +34,4 @@ expect_in "$out" "bootstrap/agent-token: ok" "--rebootstrap runs the step again"
 grep -q "$token" "$work/up.log" && fail "token leaked" || pass
 
 expect_exit 0 -- run down --yes --purge
-rm -rf "$work"
 finish

@@ -1,7 +1,6 @@
 #!/bin/sh
 # ecsdeploy logs against the fake: a service's events prefixed with task and container,
 # filters, --follow showing new lines without repeats, ended cleanly by SIGINT.
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 start_fake
 
@@ -80,5 +79,4 @@ dups=$(sort "$work/follow.out" | uniq -d | wc -l)
 starts=$(grep -c "starting nginx" "$work/follow.out")
 [ "$starts" -eq 1 ] && pass || fail "the start line appeared $starts times"
 
-rm -rf "$work"
 finish

@@ -6,11 +6,9 @@
 # (path, from, to). A removed variable, a variable added and a secret pointed elsewhere
 # show as one line each; ephemeral storage taken out of the file is a change too; after
 # `up`, a plan of the same file has no changes (no default or normalisation shows).
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 
-work=$(mktemp -d)
-stack=$work/app.yml
+fake_work app.yml
 # write_stack IMAGE LOG_LEVEL [EXTRA_ENV] [SECRET] [STORAGE_LINE]
 write_stack() {
     cat >"$stack" <<YML
@@ -95,5 +93,4 @@ expect_exit 0 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode
 expect_in "$out" "No changes" "plan after up of the changed file"
 
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" down --yes --purge
-rm -rf "$work"
 finish

@@ -1,12 +1,10 @@
 #!/bin/sh
 # ecsdeploy secret list / put / get against the fake: create, new version, by logical name
 # and by ARN, bad input, and the value never shown by --debug or any other output.
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 start_fake
 
-work=$(mktemp -d)
-stack=$work/ecsdeploy.yml
+fake_work
 cat >"$stack" <<'YML'
 stack: sectest
 secrets:
@@ -66,5 +64,4 @@ expect_exit 2 -- "$ECSDEPLOY" -f "$stack" secret put api-key </dev/null
 expect_in "$err" "no value for api-key on stdin" "empty stdin"
 [ "$(fake_call_count)" = "$before" ] && pass || fail "bad input made AWS calls"
 
-rm -rf "$work"
 finish

@@ -1,7 +1,6 @@
 #!/bin/sh
 # plan / up / status / down through the binary against the fake: the flow, exit codes,
 # JSON output, confirmation, and that bad input makes no AWS call at all.
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 start_fake
 
@@ -38,8 +37,7 @@ printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin
 # up, then a second up makes no changes and only reads.
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "Stack cmdtest is up" "up summary"
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "No changes" "second up"
 fake_no_writes "$seq" "a no-change up made write calls"
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode
@@ -76,5 +74,4 @@ expect_in "$err" "--timeout wants a duration" "--timeout format"
 expect_exit 2 -- "$ECSDEPLOY" -f "$stack" plan extra
 expect_in "$err" "plan takes no arguments" "stray argument"
 
-rm -rf "$work"
 finish

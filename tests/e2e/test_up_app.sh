@@ -2,11 +2,9 @@
 # A stack with a secret, a bucket and a service through the real binary against the fake:
 # up, a second up with no changes, status, a crash-looping image (exit 3 with the reason,
 # the previous revision restored), down --yes (kept things stay), down --purge (nothing).
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 
-work=$(mktemp -d)
-stack=$work/app.yml
+fake_work app.yml
 write_stack() {
     cat >"$stack" <<YML
 stack: e2eapp
@@ -108,5 +106,4 @@ text = json.dumps(json.load(sys.stdin))
 left = [w for w in ("e2eapp/db-password", "e2eapp-data", "service/e2eapp/web") if w in text]
 sys.exit(1 if left else 0)' && pass || fail "resources left after down --purge: $(fake_get /_fake/resources | head -c 2000)"
 
-rm -rf "$work"
 finish

@@ -3,12 +3,10 @@
 # Cloud Map, through the binary against the fake: up, up again ("No changes", reads
 # only), status (load balancer state and DNS name, target health), down --yes (nothing of
 # the stack left in elbv2 or servicediscovery).
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 start_fake
 
-work=$(mktemp -d)
-stack=$work/ecsdeploy.yml
+fake_work
 cat >"$stack" <<'YML'
 stack: edgee2e
 network: { vpc: { cidr: 10.90.0.0/16 }, zones: 2, nat: none }
@@ -36,8 +34,7 @@ expect_in "$out" "alb/web" "up shows the load balancer"
 expect_in "$out" "listener_rule/web-443" "up shows the rule"
 expect_in "$out" "discovery/api" "up shows the Cloud Map service"
 
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "No changes" "second up"
 fake_no_writes "$seq" "a no-change up made write calls"
 
@@ -68,5 +65,4 @@ sys.exit(1 if left else 0)' && pass || fail "down left load balancing or discove
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" down --yes
 expect_in "$out" "Nothing to delete" "second down"
 
-rm -rf "$work"
 finish

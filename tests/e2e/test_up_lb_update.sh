@@ -6,12 +6,10 @@
 #   - an HTTPS listener with several certificates: the first is the default, the others
 #     are its certificate list (Add/RemoveListenerCertificates); changing the default and
 #     the list is an update, reordering the others is no change.
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 start_fake
 
-work=$(mktemp -d)
-stack=$work/ecsdeploy.yml
+fake_work
 cert() { echo "arn:aws:acm:us-east-1:123456789012:certificate/lbe2e-$1"; }
 write_stack() {
     cat >"$stack" <<YML
@@ -47,8 +45,7 @@ print(" ".join(d) + " | " + " ".join(o))'
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "Stack lbe2e is up" "up summary"
 [ "$(certs)" = "1 | 2 3" ] && pass || fail "after up the listener has certificates '$(certs)', wanted '1 | 2 3'"
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "No changes" "second up"
 fake_no_writes "$seq" "a no-change up: write calls"
 
@@ -71,8 +68,7 @@ expect_in "$out" "update   alb/web" "plan: the balancer is updated in place"
 expect_in "$out" "subnets:" "plan shows the subnets"
 expect_in "$out" "security_groups:" "plan shows the security groups"
 expect_in "$out" "0 to replace" "plan replaces nothing"
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "setting its subnets" "up sets the subnets"
 awsf elbv2 describe-load-balancers --names lbe2e-web | /usr/bin/python3 -c '
 import json, sys
@@ -96,8 +92,7 @@ expect_in "$out" "No changes" "up after the certificate change"
 
 # The others in another order: no change.
 write_stack "$(cert 2), $(cert 4), $(cert 1)"
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "No changes" "reordered certificates"
 fake_no_writes "$seq" "up with reordered certificates: write calls"
 
@@ -107,5 +102,4 @@ expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 [ "$(certs)" = "2 | " ] && pass || fail "with one certificate the listener has '$(certs)', wanted '2 | '"
 
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" down --yes
-rm -rf "$work"
 finish

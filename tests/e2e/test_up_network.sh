@@ -1,26 +1,14 @@
 #!/bin/sh
 # `up`, `plan`, `status` and `down` of the network (VPC, subnets, gateways, route tables,
 # NAT, security groups and rules) with the real binary against a fake it starts itself.
-. tests/e2e/lib.sh
+. tests/e2e/fake.sh
+start_fake
+fake_work stack.yml
 
-work=$(mktemp -d)
-fake_pid=
-trap '[ -n "$fake_pid" ] && kill $fake_pid 2>/dev/null; rm -rf "$work"' EXIT INT TERM
-/usr/bin/python3 tests/fakeaws/run --port 0 --time-scale 0.01 > "$work/fake.out" 2> "$work/fake.err" &
-fake_pid=$!
-for _ in $(seq 100); do grep -q listening "$work/fake.out" 2>/dev/null && break; sleep 0.1; done
-url=$(awk '/listening/ {print $NF}' "$work/fake.out")
-[ -n "$url" ] || { echo "FAIL: the fake did not start: $(cat "$work/fake.err")"; exit 1; }
-
-run() {
-    exec env AWS_ENDPOINT_URL="$url" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-        AWS_REGION=us-east-1 ECSDEPLOY_POLL_SECONDS=0.05 AWS_CONFIG_FILE=/dev/null \
-        AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
-        "$ECSDEPLOY" -f "$work/stack.yml" "$@"
-}
+run() { "$ECSDEPLOY" -f "$stack" "$@"; }
 
 write_stack() {
-    cat > "$work/stack.yml" <<YAML
+    cat > "$stack" <<YAML
 stack: e2e-net
 network:
   vpc: { cidr: 10.80.0.0/16 }
@@ -42,7 +30,7 @@ YAML
 
 # How many resources of the stack the fake still holds (tagged ecsdeploy:stack=e2e-net).
 left() {
-    curl -s "$url/_fake/resources" | /usr/bin/python3 -c '
+    curl -s "$FAKE_URL/_fake/resources" | /usr/bin/python3 -c '
 import json, sys
 def walk(v):
     n = 0
@@ -88,7 +76,7 @@ expect_in "$out" "available" "status shows the NAT state"
 expect_exit 0 -- run down --yes
 expect_in "$out" "Stack e2e-net is down" "down summary"
 n=$(left)
-[ "$n" = 0 ] && pass || fail "down left $n resources: $(curl -s "$url/_fake/resources")"
+[ "$n" = 0 ] && pass || fail "down left $n resources: $(curl -s "$FAKE_URL/_fake/resources")"
 expect_exit 0 -- run down --yes
 expect_exit 4 -- run plan --detailed-exitcode
 
@@ -96,10 +84,7 @@ expect_exit 4 -- run plan --detailed-exitcode
 # the next `up` converges with nothing made twice, and `down` leaves nothing.
 # `exec` so that $! is ecsdeploy itself: killing only a subshell would leave the real
 # process running on, and its rollback would then undo the second `up`.
-(exec env AWS_ENDPOINT_URL="$url" AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-    AWS_REGION=us-east-1 ECSDEPLOY_POLL_SECONDS=0.05 AWS_CONFIG_FILE=/dev/null \
-    AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
-    "$ECSDEPLOY" -f "$work/stack.yml" up) > "$work/killed.out" 2>&1 &
+(exec "$ECSDEPLOY" -f "$stack" up) > "$work/killed.out" 2>&1 &
 up_pid=$!
 for _ in $(seq 100); do grep -q "waiting for NAT gateway" "$work/killed.out" 2>/dev/null && break; sleep 0.05; done
 kill -9 $up_pid 2>/dev/null; wait $up_pid 2>/dev/null
@@ -108,7 +93,7 @@ expect_exit 0 -- run unlock --yes   # the lock the killed run left (README: one 
 expect_exit 0 -- run up
 expect_exit 0 -- run plan --detailed-exitcode
 count() {
-    curl -s "$url/_fake/resources" | /usr/bin/python3 -c '
+    curl -s "$FAKE_URL/_fake/resources" | /usr/bin/python3 -c '
 import json, sys
 d = json.load(sys.stdin)["ec2"]
 print(sum(1 for k in ("vpcs", "nat_gateways", "elastic_ips", "internet_gateways") for r in d.get(k, [])

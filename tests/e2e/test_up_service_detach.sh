@@ -2,11 +2,10 @@
 # A Cloud Map name removed from a service in the file: `up` detaches it (UpdateService with
 # an empty serviceRegistries list) before deleting the discovery service, and then has
 # nothing left to do. (A load balancer removed the same way: test_examples.py, dbward.)
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 start_fake
 
-work=$(mktemp -d)
+fake_work
 cat >"$work/a.yml" <<'YML'
 stack: detach
 network: { vpc: { cidr: 10.91.0.0/16 }, zones: 2, nat: none }
@@ -36,5 +35,4 @@ expect_exit 0 -- "$ECSDEPLOY" -f "$work/a.yml" up
 [ "$(registries)" = 1 ] && pass || fail "the registry was not attached again"
 expect_exit 0 -- "$ECSDEPLOY" -f "$work/a.yml" down --yes
 
-rm -rf "$work"
 finish

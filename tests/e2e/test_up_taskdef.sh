@@ -8,11 +8,9 @@
 #   - `ecsdeploy deploy` of a good tag, then `up` with the original file: the deployed tag is
 #     kept (plan says so); `up --take-file` goes back to the revision that matches the
 #     file, reused rather than registered again.
-. tests/e2e/lib.sh
 . tests/e2e/fake.sh
 
-work=$(mktemp -d)
-stack=$work/app.yml
+fake_work app.yml
 write_stack() {
     cat >"$stack" <<YML
 stack: e2etd
@@ -41,16 +39,14 @@ expect_in "$out" "Stack e2etd is up" "first up"
 # 1. A failed up, rolled back: the service is back on revision 1 and revision 2 (the
 #    crash loop) stays the family's latest ACTIVE one.
 write_stack crashloop
-seq=$(fake_last_seq)
-expect_exit 3 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 3 up
 expect_in "$err" "Essential container in task exited" "the failed up names the reason"
 n=$(fake_count_since "$seq" RegisterTaskDefinition)
 [ "$n" = 1 ] && pass || fail "the failed up and its rollback registered $n task definition(s), wanted 1"
 [ "$(revision_of_service)" = 1 ] && pass || fail "after the failed up the service does not run revision 1"
 
 write_stack nginx:1.27
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode
+expect_stack_run 0 plan --detailed-exitcode
 expect_in "$out" "No changes" "plan after the rolled-back up"
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "No changes" "up after the rolled-back up"
@@ -62,8 +58,7 @@ n=$(fake_count_since "$seq" UpdateService)
 # 2. `ecsdeploy deploy` of a bad tag (nginx:crashloop), rolled back by the circuit breaker.
 expect_exit 3 -- "$ECSDEPLOY" -f "$stack" deploy web --tag crashloop
 [ "$(revision_of_service)" = 1 ] && pass || fail "after the failed deploy the service does not run revision 1"
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "No changes" "up after a rolled-back deploy"
 n=$(fake_count_since "$seq" RegisterTaskDefinition)
 [ "$n" = 0 ] && pass || fail "up after a rolled-back deploy registered $n task definition(s)"
@@ -77,16 +72,14 @@ expect_exit 0 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode
 expect_in "$out" "No changes" "the plan after the deploy has no change"
 expect_in "$out" "Kept as deployed" "the plan says what it keeps"
 expect_in "$out" "containerDefinitions[web].image: nginx:1.28 (the file says nginx:1.27)" "and which image, and why"
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 expect_in "$out" "No changes" "up keeps the deployed image"
 n=$(fake_count_since "$seq" UpdateService)
 [ "$n" = 0 ] && pass || fail "up after the deploy updated the service $n time(s)"
 [ "$(revision_of_service)" = "$rev" ] && pass || fail "up did not keep revision $rev"
 expect_exit 4 -- "$ECSDEPLOY" -f "$stack" plan --detailed-exitcode --take-file web
 expect_in "$out" "containerDefinitions[web].image: nginx:1.28 -> nginx:1.27" "plan --take-file shows the file's image"
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up --take-file web
+expect_stack_run 0 up --take-file web
 n=$(fake_count_since "$seq" RegisterTaskDefinition)
 [ "$n" = 0 ] && pass || fail "up --take-file registered $n task definition(s)"
 [ "$(revision_of_service)" = 1 ] && pass || fail "up --take-file did not bring the service back to revision 1"
@@ -104,13 +97,11 @@ services:
     port: 8080
     environment: { MODE: two }
 YML
-seq=$(fake_last_seq)
-expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
+expect_stack_run 0 up
 n=$(fake_count_since "$seq" RegisterTaskDefinition)
 [ "$n" = 1 ] && pass || fail "a changed environment registered $n task definition(s), wanted 1"
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" up
 expect_in "$out" "No changes" "up after the change"
 
 expect_exit 0 -- "$ECSDEPLOY" -f "$stack" down --yes --purge
-rm -rf "$work"
 finish

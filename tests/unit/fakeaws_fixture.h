@@ -49,8 +49,10 @@ TCase *fake_tcase(const char *name, void (*setup)(void), void (*teardown)(void),
                   const TTest *const *tests);
 /* The next call of operation (service: botocore's name) happens and then its answer is
  * lost: the connection closes (action "drop") or HTTP 500 comes instead ("error").
- * Replaces the fault rules in force; 0 on success. */
-int fake_lose_next(const char *service, const char *operation, const char *action);
+ * Replaces the fault rules in force; fails the test when the fake refuses the rule. */
+void fake_lose_next(const char *service, const char *operation, const char *action);
+/* No fault rules in force any more; fails the test when the fake refuses. */
+void fake_no_faults(void);
 
 /* What the fake holds (GET /_fake/resources); fails the test when it cannot be read.
  * The caller frees it with cJSON_Delete(). */

@@ -22,33 +22,40 @@ static char *print(const cJSON *j)
     return cJSON_PrintUnformatted(j);
 }
 
+/* xml converted in `style` (lists: the names to read as lists; rid: where the request id
+ * goes, or NULL) prints as the JSON `want`. */
+static void converts_to(const char *xml, aws_xml_style style, const char *const *lists, char *rid,
+                        const char *want)
+{
+    cJSON *o = conv(xml, style, lists, rid);
+    char *s = print(o);
+    ck_assert_str_eq(s, want);
+    free(s);
+    cJSON_Delete(o);
+}
+
 START_TEST(query_result_unwrapped_with_request_id)
 {
     char rid[128];
-    cJSON *o = conv("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
-                    "<GetCallerIdentityResult><Arn>arn:aws:iam::1:user/a</Arn>"
-                    "<UserId>AID</UserId><Account>000000000000</Account>"
-                    "</GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId>"
-                    "</ResponseMetadata></GetCallerIdentityResponse>",
-                    AWS_XML_QUERY, NULL, rid);
-    char *s = print(o);
-    ck_assert_str_eq(s, "{\"Arn\":\"arn:aws:iam::1:user/a\",\"UserId\":\"AID\",\"Account\":\"000000000000\"}");
+    converts_to("<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+                "<GetCallerIdentityResult><Arn>arn:aws:iam::1:user/a</Arn>"
+                "<UserId>AID</UserId><Account>000000000000</Account>"
+                "</GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId>"
+                "</ResponseMetadata></GetCallerIdentityResponse>",
+                AWS_XML_QUERY, NULL, rid,
+                "{\"Arn\":\"arn:aws:iam::1:user/a\",\"UserId\":\"AID\","
+                "\"Account\":\"000000000000\"}");
     ck_assert_str_eq(rid, "r-1");
-    free(s);
-    cJSON_Delete(o);
 }
 END_TEST
 
 START_TEST(member_list_of_one_is_an_array)
 {
-    cJSON *o = conv("<ListRolesResponse><ListRolesResult><Roles><member><RoleName>r</RoleName>"
-                    "</member></Roles><IsTruncated>false</IsTruncated></ListRolesResult>"
-                    "</ListRolesResponse>",
-                    AWS_XML_QUERY, NULL, NULL);
-    char *s = print(o);
-    ck_assert_str_eq(s, "{\"Roles\":[{\"RoleName\":\"r\"}],\"IsTruncated\":\"false\"}");
-    free(s);
-    cJSON_Delete(o);
+    converts_to("<ListRolesResponse><ListRolesResult><Roles><member><RoleName>r</RoleName>"
+                "</member></Roles><IsTruncated>false</IsTruncated></ListRolesResult>"
+                "</ListRolesResponse>",
+                AWS_XML_QUERY, NULL, NULL,
+                "{\"Roles\":[{\"RoleName\":\"r\"}],\"IsTruncated\":\"false\"}");
 }
 END_TEST
 
@@ -57,12 +64,8 @@ START_TEST(empty_list_needs_hint)
     static const char *const lists[] = {"Roles", NULL};
     const char *xml = "<ListRolesResponse><ListRolesResult><Roles/><IsTruncated>false"
                       "</IsTruncated></ListRolesResult></ListRolesResponse>";
-    cJSON *o = conv(xml, AWS_XML_QUERY, lists, NULL);
-    char *s = print(o);
-    ck_assert_str_eq(s, "{\"Roles\":[],\"IsTruncated\":\"false\"}");
-    free(s);
-    cJSON_Delete(o);
-    o = conv(xml, AWS_XML_QUERY, NULL, NULL); /* without the hint: an empty string */
+    converts_to(xml, AWS_XML_QUERY, lists, NULL, "{\"Roles\":[],\"IsTruncated\":\"false\"}");
+    cJSON *o = conv(xml, AWS_XML_QUERY, NULL, NULL); /* without the hint: an empty string */
     ck_assert_str_eq(cJSON_GetObjectItem(o, "Roles")->valuestring, "");
     cJSON_Delete(o);
 }
@@ -82,55 +85,38 @@ END_TEST
 START_TEST(ec2_items_and_request_id)
 {
     char rid[128];
-    cJSON *o = conv("<DescribeVpcsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
-                    "<requestId>ec2-r</requestId><vpcSet><item><vpcId>vpc-1</vpcId>"
-                    "<tagSet><item><key>Name</key><value>a</value></item></tagSet></item>"
-                    "</vpcSet></DescribeVpcsResponse>",
-                    AWS_XML_EC2, NULL, rid);
-    char *s = print(o);
-    ck_assert_str_eq(s, "{\"vpcSet\":[{\"vpcId\":\"vpc-1\",\"tagSet\":[{\"key\":\"Name\","
-                        "\"value\":\"a\"}]}]}");
+    converts_to("<DescribeVpcsResponse xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\">"
+                "<requestId>ec2-r</requestId><vpcSet><item><vpcId>vpc-1</vpcId>"
+                "<tagSet><item><key>Name</key><value>a</value></item></tagSet></item>"
+                "</vpcSet></DescribeVpcsResponse>",
+                AWS_XML_EC2, NULL, rid,
+                "{\"vpcSet\":[{\"vpcId\":\"vpc-1\",\"tagSet\":[{\"key\":\"Name\","
+                "\"value\":\"a\"}]}]}");
     ck_assert_str_eq(rid, "ec2-r");
-    free(s);
-    cJSON_Delete(o);
 }
 END_TEST
 
 START_TEST(ec2_empty_set)
 {
     static const char *const lists[] = {"vpcSet", NULL};
-    cJSON *o = conv("<DescribeVpcsResponse><requestId>r</requestId><vpcSet/>"
-                    "</DescribeVpcsResponse>",
-                    AWS_XML_EC2, lists, NULL);
-    char *s = print(o);
-    ck_assert_str_eq(s, "{\"vpcSet\":[]}");
-    free(s);
-    cJSON_Delete(o);
+    converts_to("<DescribeVpcsResponse><requestId>r</requestId><vpcSet/>"
+                "</DescribeVpcsResponse>",
+                AWS_XML_EC2, lists, NULL, "{\"vpcSet\":[]}");
 }
 END_TEST
 
 START_TEST(s3_flattened_and_wrapped)
 {
     static const char *const lists[] = {"Contents", "CommonPrefixes", "TagSet/Tag", NULL};
-    cJSON *o = conv("<ListBucketResult><Name>b</Name><IsTruncated>false</IsTruncated>"
-                    "<Contents><Key>one</Key><Size>3</Size></Contents></ListBucketResult>",
-                    AWS_XML_REST, lists, NULL);
-    char *s = print(o);
-    ck_assert_str_eq(s, "{\"Name\":\"b\",\"IsTruncated\":\"false\",\"Contents\":[{\"Key\":"
-                        "\"one\",\"Size\":\"3\"}]}");
-    free(s);
-    cJSON_Delete(o);
-    o = conv("<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>",
-             AWS_XML_REST, lists, NULL);
-    s = print(o);
-    ck_assert_str_eq(s, "{\"TagSet\":[{\"Key\":\"k\",\"Value\":\"v\"}]}");
-    free(s);
-    cJSON_Delete(o);
-    o = conv("<Tagging><TagSet></TagSet></Tagging>", AWS_XML_REST, lists, NULL);
-    s = print(o);
-    ck_assert_str_eq(s, "{\"TagSet\":[]}");
-    free(s);
-    cJSON_Delete(o);
+    converts_to("<ListBucketResult><Name>b</Name><IsTruncated>false</IsTruncated>"
+                "<Contents><Key>one</Key><Size>3</Size></Contents></ListBucketResult>",
+                AWS_XML_REST, lists, NULL,
+                "{\"Name\":\"b\",\"IsTruncated\":\"false\",\"Contents\":[{\"Key\":"
+                "\"one\",\"Size\":\"3\"}]}");
+    converts_to("<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag></TagSet></Tagging>",
+                AWS_XML_REST, lists, NULL, "{\"TagSet\":[{\"Key\":\"k\",\"Value\":\"v\"}]}");
+    converts_to("<Tagging><TagSet></TagSet></Tagging>", AWS_XML_REST, lists, NULL,
+                "{\"TagSet\":[]}");
 }
 END_TEST
 
@@ -138,37 +124,27 @@ END_TEST
 START_TEST(s3_flattened_text)
 {
     static const char *const lists[] = {"CORSRule", "AllowedMethod", NULL};
-    cJSON *o = conv("<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod>"
-                    "<AllowedMethod>HEAD</AllowedMethod></CORSRule><CORSRule><AllowedMethod>PUT"
-                    "</AllowedMethod></CORSRule></CORSConfiguration>", AWS_XML_REST, lists, NULL);
-    char *s = print(o);
-    ck_assert_str_eq(s, "{\"CORSRule\":[{\"AllowedMethod\":[\"GET\",\"HEAD\"]},"
-                        "{\"AllowedMethod\":[\"PUT\"]}]}");
-    free(s);
-    cJSON_Delete(o);
+    converts_to("<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod>"
+                "<AllowedMethod>HEAD</AllowedMethod></CORSRule><CORSRule><AllowedMethod>PUT"
+                "</AllowedMethod></CORSRule></CORSConfiguration>",
+                AWS_XML_REST, lists, NULL,
+                "{\"CORSRule\":[{\"AllowedMethod\":[\"GET\",\"HEAD\"]},"
+                "{\"AllowedMethod\":[\"PUT\"]}]}");
 }
 END_TEST
 
 START_TEST(repeated_siblings_without_hint)
 {
-    cJSON *o = conv("<R><V><K>a</K></V><V><K>b</K></V><V><K>c</K></V></R>", AWS_XML_REST, NULL,
-                    NULL);
-    char *s = print(o);
-    ck_assert_str_eq(s, "{\"V\":[{\"K\":\"a\"},{\"K\":\"b\"},{\"K\":\"c\"}]}");
-    free(s);
-    cJSON_Delete(o);
+    converts_to("<R><V><K>a</K></V><V><K>b</K></V><V><K>c</K></V></R>", AWS_XML_REST, NULL, NULL,
+                "{\"V\":[{\"K\":\"a\"},{\"K\":\"b\"},{\"K\":\"c\"}]}");
 }
 END_TEST
 
 START_TEST(query_map_entries)
 {
-    cJSON *o = conv("<XResponse><XResult><Attrs><entry><key>a</key><value>1</value></entry>"
-                    "<entry><key>b</key><value>2</value></entry></Attrs></XResult></XResponse>",
-                    AWS_XML_QUERY, NULL, NULL);
-    char *s = print(o);
-    ck_assert_str_eq(s, "{\"Attrs\":{\"a\":\"1\",\"b\":\"2\"}}");
-    free(s);
-    cJSON_Delete(o);
+    converts_to("<XResponse><XResult><Attrs><entry><key>a</key><value>1</value></entry>"
+                "<entry><key>b</key><value>2</value></entry></Attrs></XResult></XResponse>",
+                AWS_XML_QUERY, NULL, NULL, "{\"Attrs\":{\"a\":\"1\",\"b\":\"2\"}}");
 }
 END_TEST
 

@@ -54,18 +54,13 @@ static void cluster_with(aws_client *c, const char *cluster, const char *tag, in
     ecs_test_network(c, tag, &net);
     ecs_test_cluster(c, cluster);
     char *td = ecs_test_taskdef(c, tag, "nginx:1", NULL);
-    svc_strings subnets = {0}, groups = {0};
-    svc_strings_add(&subnets, net.subnet);
-    svc_strings_add(&groups, net.sg);
     for (int i = 0; i < n; i++) {
         char name[16];
         snprintf(name, sizeof name, "s%d", i);
-        ecs_service_input in = ecs_test_service(cluster, name, td, 1, &subnets, &groups);
+        ecs_service_input in = ecs_test_service(cluster, name, td, 1, &net.subnets, &net.groups);
         ecs_test_create_service(c, &in, NULL);
     }
     free(td);
-    svc_strings_free(&subnets);
-    svc_strings_free(&groups);
     ecs_test_network_free(&net);
 }
 
@@ -168,9 +163,6 @@ START_TEST(a_failing_service_among_several_is_its_own_failure)
     ecs_test_cluster(c, "poll-w");
     char *good = ecs_test_taskdef(c, "pw-good", "nginx:1", NULL);
     char *bad = ecs_test_taskdef(c, "pw-bad", "crashloop:1", NULL);
-    svc_strings subnets = {0}, groups = {0};
-    svc_strings_add(&subnets, net.subnet);
-    svc_strings_add(&groups, net.sg);
     const char *names[] = {"web", "crashy", "api"};
     watcher x[3];
     memset(x, 0, sizeof x);
@@ -179,7 +171,7 @@ START_TEST(a_failing_service_among_several_is_its_own_failure)
         dc.circuit_breaker = 1;
         dc.rollback = 1;
         ecs_service_input in = ecs_test_service("poll-w", names[i], i == 1 ? bad : good, 1,
-                                                &subnets, &groups);
+                                                &net.subnets, &net.groups);
         in.deployment = &dc;
         ecs_test_create_service(c, &in, NULL);
         x[i] = (watcher){.c = c, .cluster = "poll-w", .service = names[i], .td = in.task_definition};
@@ -226,8 +218,6 @@ START_TEST(a_failing_service_among_several_is_its_own_failure)
     free(good);
     free(bad);
     free(slow);
-    svc_strings_free(&subnets);
-    svc_strings_free(&groups);
     ecs_test_network_free(&net);
     aws_client_free(c);
 }

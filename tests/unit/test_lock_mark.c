@@ -13,11 +13,6 @@
 
 #define BUCKET "ecsdeploy-locks-000000000000-us-east-1"
 
-static void reset(void)
-{
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-}
-
 /* 1 when STACK.last-run is in the lock bucket, 0 when not (nor the bucket). */
 static int mark_there(aws_client *c, const char *stack)
 {
@@ -53,8 +48,7 @@ static int quiet(lock_handle *h, double seconds, int empty)
 
 START_TEST(no_mark_trusts_only_an_empty_reading)
 {
-    reset();
-    aws_client *c = fake_client();
+    aws_client *c = fake_reset_client();
     lock_handle *h = take(c, "shop", NULL); /* makes the bucket */
     ck_assert_int_eq(quiet(h, 0.5, 1), 1); /* nothing found, no run ever ended: stands */
     ck_assert_int_eq(quiet(h, 0.5, 0), 0); /* something found, and no mark to date it */
@@ -67,8 +61,7 @@ END_TEST
 
 START_TEST(a_recent_mark_means_read_again)
 {
-    reset();
-    aws_client *c = fake_client();
+    aws_client *c = fake_reset_client();
     aws_error err;
     double read_at = util_now(); /* this run reads the stack, then another run ends */
     ck_assert_int_eq(lock_release(take(c, "shop", NULL), 0, &err), 0);
@@ -87,8 +80,7 @@ END_TEST
 
 START_TEST(a_deploy_leaves_the_stacks_mark)
 {
-    reset();
-    aws_client *c = fake_client();
+    aws_client *c = fake_reset_client();
     aws_error err;
     ck_assert_int_eq(lock_release(take(c, "shop", NULL), 1, &err), 0); /* a finished down */
     ck_assert_int_eq(mark_there(c, "shop"), 0);
@@ -110,8 +102,7 @@ END_TEST
 
 START_TEST(a_contended_take_is_never_quiet)
 {
-    reset();
-    aws_client *c = fake_client();
+    aws_client *c = fake_reset_client();
     aws_error err;
     /* the lock object of a run that is gone: not renewed for its whole time to live */
     lock_release(take(c, "shop", NULL), 0, &err); /* makes the bucket */

@@ -45,7 +45,7 @@ START_TEST(secrets_generated_once_and_never_shown)
 
     /* a second run changes nothing, and the value stays */
     setenv("KAPP_TEST_SECRET", "another value", 1);
-    app_open(&e, secrets_yaml);
+    app_reopen(&e);
     ck_assert_uint_eq(app_changes(&e), 0);
     char *again = secret_value(&e, "secret/token");
     ck_assert_str_eq(again, token);
@@ -53,14 +53,12 @@ START_TEST(secrets_generated_once_and_never_shown)
 
     /* down keeps kept secrets; --purge removes them */
     app_run_ok(&e, 1);
-    app_close(&e);
-    app_open(&e, secrets_yaml);
+    app_reopen(&e);
     ck_assert_ptr_nonnull(app_node(&e, "secret/token")->physical_id);
     ck_assert_ptr_null(app_node(&e, "secret/scratch")->physical_id);
     e.ctx.purge = 1;
     app_run_ok(&e, 1);
-    app_close(&e);
-    app_open(&e, secrets_yaml);
+    app_reopen(&e);
     ck_assert_ptr_null(app_node(&e, "secret/token")->physical_id);
     ck_assert_ptr_null(app_node(&e, "secret/from-env")->physical_id);
     secretsmanager_secret_free(token);
@@ -87,9 +85,7 @@ START_TEST(secret_scheduled_for_deletion_is_restored)
     secretsmanager_secret_free(v);
     ck_assert_ptr_nonnull(strstr(buf_str(&e.events), "restoring"));
     e.ctx.purge = 1;
-    app_close(&e);
-    app_open(&e, "stack: kapp-del\nsecrets:\n  token: { generate: {} }\n"
-                 "services:\n  web: { image: nginx, port: 80 }\n");
+    app_reopen(&e);
     ck_assert_uint_eq(app_changes(&e), 0); /* the restored secret carries our tags now */
     e.ctx.purge = 1;
     app_run_ok(&e, 1);
@@ -136,7 +132,7 @@ START_TEST(buckets_with_every_setting)
     ck_assert_int_eq(s3_put_object(e.aws, data, "a.txt", "2", NULL, &err), 0);
     app_close(&e);
 
-    app_open(&e, bucket_yaml);
+    app_reopen(&e);
     ck_assert_uint_eq(app_changes(&e), 0);
     app_close(&e);
 
@@ -157,8 +153,7 @@ START_TEST(buckets_with_every_setting)
     ck_assert_str_eq(status, "Suspended");
     free(status);
     ck_assert_int_ne(s3_get_bucket_policy(e.aws, data, &policy, &err), 0);
-    app_close(&e);
-    app_open(&e, edited);
+    app_reopen(&e);
     ck_assert_uint_eq(app_changes(&e), 0);
 
     /* down keeps the kept bucket; --purge empties every version and deletes it */
@@ -168,8 +163,7 @@ START_TEST(buckets_with_every_setting)
     ck_assert_int_eq(exists, 1);
     ck_assert_int_eq(s3_head_bucket(e.aws, "kapp-bkt-plain", &exists, &err), 0);
     ck_assert_int_eq(exists, 0);
-    app_close(&e);
-    app_open(&e, edited);
+    app_reopen(&e);
     e.ctx.purge = 1;
     app_run_ok(&e, 1);
     ck_assert_int_eq(s3_head_bucket(e.aws, data, &exists, &err), 0);

@@ -22,6 +22,7 @@ typedef struct {
     buf events; /* every event message, to check that no secret leaks */
     pthread_mutex_t events_lock;
     char *subnet, *group; /* a network made by hand when the network kinds are absent */
+    char *text;           /* the stack file open (or last opened), for app_reopen */
 } app_env;
 
 static void app_on_event(void *ud, const res_node *n, res_action a, res_event_kind k, const char *msg)
@@ -72,10 +73,19 @@ static void app_patch_network(app_env *e)
     }
 }
 
-/* Load a stack, build its graph and discover what exists. */
+static void app_close(app_env *e);
+
+/* Load a stack, build its graph and discover what exists; a stack already open is closed
+ * first (the client and the events stay). */
 static void app_open(app_env *e, const char *yaml)
 {
     ck_assert_ptr_nonnull(fake_url());
+    if (e->graph)
+        app_close(e);
+    if (yaml != e->text) {
+        free(e->text);
+        e->text = xstrdup(yaml);
+    }
     stack_diags d = {0};
     if (stack_load_buffer("test.yml", yaml, strlen(yaml), NULL, &e->stack, &d) != 0) {
         stack_diags_print(&d, stderr, 20);
@@ -121,8 +131,15 @@ static void app_close(app_env *e)
     e->stack = NULL;
 }
 
+/* The stack file last opened, read again: what a fresh run would find and plan now. */
+static void app_reopen(app_env *e)
+{
+    app_open(e, e->text);
+}
+
 static void app_free(app_env *e)
 {
+    free(e->text);
     if (e->graph)
         app_close(e);
     if (e->aws)

@@ -25,6 +25,14 @@ static char *stack_with_image(const char *stack, const char *image)
                      stack, image);
 }
 
+/* app_open of stack_with_image(stack, image). */
+static void open_image(app_env *e, const char *stack, const char *image)
+{
+    char *yaml = stack_with_image(stack, image);
+    app_open(e, yaml);
+    free(yaml);
+}
+
 static void describe(app_env *e, ecs_service *s)
 {
     int found = 0;
@@ -41,8 +49,7 @@ static int revision(const char *arn)
 START_TEST(service_create_update_and_failed_deploy)
 {
     app_env e = {0};
-    char *yaml = stack_with_image("kapp-svc", "nginx:1.27");
-    app_open(&e, yaml);
+    open_image(&e, "kapp-svc", "nginx:1.27");
     app_run_ok(&e, 0);
     ecs_service s = {0};
     describe(&e, &s);
@@ -65,14 +72,12 @@ START_TEST(service_create_update_and_failed_deploy)
     app_close(&e);
 
     /* nothing changed: nothing to do (ECS's defaults are no change) */
-    app_open(&e, yaml);
+    app_reopen(&e);
     ck_assert_uint_eq(app_changes(&e), 0);
     app_close(&e);
-    free(yaml);
 
     /* a new image: one new revision and a service update */
-    yaml = stack_with_image("kapp-svc", "nginx:1.28");
-    app_open(&e, yaml);
+    open_image(&e, "kapp-svc", "nginx:1.28");
     plan_compute(&e.ctx, 0);
     plan_counts c = plan_count(e.graph);
     ck_assert_uint_eq(c.update, 2);
@@ -82,11 +87,9 @@ START_TEST(service_create_update_and_failed_deploy)
     ck_assert_int_eq(revision(s.task_definition), 2);
     ecs_service_free(&s);
     app_close(&e);
-    free(yaml);
 
     /* a crash-looping image: up fails with the reason and rolls back to revision 2 */
-    yaml = stack_with_image("kapp-svc", "crashloop");
-    app_open(&e, yaml);
+    open_image(&e, "kapp-svc", "crashloop");
     plan_exec_result r;
     ck_assert_int_eq(app_run(&e, 0, &r), -1);
     ck_assert_msg(strstr(r.failure, "deployment of kapp-svc-web:3 failed") &&
@@ -102,7 +105,7 @@ START_TEST(service_create_update_and_failed_deploy)
     app_close(&e);
 
     /* status shows the service */
-    app_open(&e, yaml);
+    app_reopen(&e);
     cJSON *st = cJSON_CreateObject();
     res_node *n = app_node(&e, "service/web");
     ck_assert_int_eq(n->kind->status(&e.ctx, n, st, &err), 0);
@@ -118,10 +121,8 @@ START_TEST(service_create_update_and_failed_deploy)
     ck_assert_int_eq(ecs_list_task_definitions(e.aws, "kapp-svc-web", "ACTIVE", 0, 0, &arns, &err), 0);
     ck_assert_uint_eq(arns.n, 0);
     svc_strings_free(&arns);
-    app_close(&e);
-    app_open(&e, yaml);
+    app_reopen(&e);
     ck_assert_ptr_null(app_node(&e, "service/web")->physical_id);
-    free(yaml);
     app_free(&e);
 }
 END_TEST
@@ -129,18 +130,15 @@ END_TEST
 START_TEST(first_deploy_that_crashloops_is_removed)
 {
     app_env e = {0};
-    char *yaml = stack_with_image("kapp-svc2", "crashloop");
-    app_open(&e, yaml);
+    open_image(&e, "kapp-svc2", "crashloop");
     plan_exec_result r;
     ck_assert_int_eq(app_run(&e, 0, &r), -1);
     ck_assert_msg(strstr(r.failure, "Essential container in task exited"), "%s", r.failure);
     ck_assert_int_eq(r.rolled_back, 1);
     plan_exec_result_free(&r);
-    app_close(&e);
-    app_open(&e, yaml);
+    app_reopen(&e);
     ck_assert_ptr_null(app_node(&e, "service/web")->physical_id);
     ck_assert_ptr_null(app_node(&e, "task_def/web")->physical_id);
-    free(yaml);
     app_free(&e);
 }
 END_TEST
@@ -148,14 +146,12 @@ END_TEST
 START_TEST(no_wait_returns_after_the_calls)
 {
     app_env e = {0};
-    char *yaml = stack_with_image("kapp-svc3", "slowstart");
-    app_open(&e, yaml);
+    open_image(&e, "kapp-svc3", "slowstart");
     e.ctx.wait_services = 0;
     app_run_ok(&e, 0);
     ck_assert_ptr_null(strstr(buf_str(&e.events), "steady"));
     e.ctx.purge = 1;
     app_run_ok(&e, 1);
-    free(yaml);
     app_free(&e);
 }
 END_TEST
@@ -175,8 +171,7 @@ START_TEST(volumes_exec_and_deployment_settings_compare_clean)
                        "    volumes: [ { path: /var/lib/postgresql, ebs: { size_gib: 20, type: gp3, throughput: 200 } } ]\n";
     app_open(&e, yaml);
     app_run_ok(&e, 0);
-    app_close(&e);
-    app_open(&e, yaml);
+    app_reopen(&e);
     ck_assert_uint_eq(app_changes(&e), 0);
     ecs_service s = {0};
     int found = 0;

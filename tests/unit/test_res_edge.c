@@ -117,6 +117,14 @@ static char *basic(const char *stack, int idle, const char *health, int delay, c
     return xasprintf(basic_fmt, stack, stack, idle, health, delay, extra);
 }
 
+/* open_run of the basic stack with nothing extra. */
+static void open_basic(run *r, const char *stack, int idle, const char *health, int delay)
+{
+    char *text = basic(stack, idle, health, delay, "");
+    open_run(r, "%s", text);
+    free(text);
+}
+
 static void assert_no_changes(run *r)
 {
     plan_counts c = net_plan(r, 0);
@@ -128,9 +136,7 @@ static void assert_no_changes(run *r)
 START_TEST(create_no_change_update_down)
 {
     run r;
-    char *text = basic("edge-a", 60, "/healthz", 30, "");
-    open_run(&r, "%s", text);
-    free(text);
+    open_basic(&r, "edge-a", 60, "/healthz", 30);
     plan_counts c = net_plan(&r, 0);
     ck_assert_msg(c.create >= 6, "creates: %zu", c.create);
     net_execute(&r, 0, "up");
@@ -149,7 +155,7 @@ START_TEST(create_no_change_update_down)
     assert_no_changes(&r);
 
     /* edits: health check path, deregistration delay, idle timeout, a path rule */
-    text = basic("edge-a", 120, "/ready", 10, "");
+    char *text = basic("edge-a", 120, "/ready", 10, "");
     char *with_paths = xasprintf("%s      paths: [/api/*]\n", text);
     net_load(&r, "%s", with_paths);
     c = net_plan(&r, 0);
@@ -390,9 +396,7 @@ static void *delete_rule_later(void *arg)
 START_TEST(target_group_in_use_is_retried)
 {
     run r;
-    char *text = basic("edge-d", 60, "/", 30, "");
-    open_run(&r, "%s", text);
-    free(text);
+    open_basic(&r, "edge-d", 60, "/", 30);
     net_up(&r);
     res_node *tg = (res_node *)net_node(&r, "target_group/api");
     later l = {.r = &r, .rule = xstrdup(net_node(&r, "listener_rule/api-80")->physical_id)};
@@ -480,9 +484,7 @@ static void *remove_in_thread(void *arg)
 START_TEST(namespace_and_discovery_teardown)
 {
     run r;
-    char *text = basic("edge-e", 60, "/", 30, "");
-    open_run(&r, "%s", text);
-    free(text);
+    open_basic(&r, "edge-e", 60, "/", 30);
     net_up(&r);
     aws_error err;
     cJSON *in = cJSON_CreateObject();
@@ -537,7 +539,7 @@ START_TEST(throttled_waits_and_discovery)
                      0);
     net_plan(&r, 0);
     net_execute(&r, 0, "up under throttling");
-    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
+    fake_no_faults();
     ck_assert_msg(strstr(buf_str(&r.events), "namespace/main: waiting for the namespace to be created: "
                                              "AWS answered ThrottlingException, asking again") != NULL,
                   "%s", buf_str(&r.events));

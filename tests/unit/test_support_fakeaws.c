@@ -151,14 +151,19 @@ cJSON *fake_resources(void)
     return doc;
 }
 
-int fake_lose_next(const char *service, const char *operation, const char *action)
+void fake_lose_next(const char *service, const char *operation, const char *action)
 {
     char doc[400];
     snprintf(doc, sizeof doc,
              "{\"rules\": [{\"service\": \"%s\", \"operation\": \"%s\", \"action\": \"%s\", "
              "\"phase\": \"after\", \"count\": 1}]}",
              service, operation, action);
-    return fake_control("/_fake/faults", doc);
+    ck_assert_int_eq(fake_control("/_fake/faults", doc), 0);
+}
+
+void fake_no_faults(void)
+{
+    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
 }
 
 struct aws_client *fake_client(void)

@@ -133,12 +133,12 @@ START_TEST(idempotency_and_lost_answers)
     ck_assert_str_ne(c, a);
     /* the answer is lost after the certificate was requested: the retry, with the same
      * token, answers that certificate */
-    ck_assert_int_eq(fake_lose_next("acm", "RequestCertificate", "drop"), 0);
+    fake_lose_next("acm", "RequestCertificate", "drop");
     OK(acm_request_certificate(cl, &in, &d, &err));
-    ck_assert_int_eq(fake_lose_next("acm", "RequestCertificate", "error"), 0);
+    fake_lose_next("acm", "RequestCertificate", "error");
     char *e;
     OK(acm_request_certificate(cl, &in, &e, &err));
-    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
+    fake_no_faults();
     acm_summaries all;
     OK(acm_list_certificates(cl, NULL, &all, &err));
     ck_assert_uint_eq(all.n, 4); /* a (= b), c, d, e */

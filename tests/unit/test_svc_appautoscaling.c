@@ -100,13 +100,19 @@ static long desired_count(aws_client *c, const char *service)
     return n;
 }
 
+/* The fake emptied and make_services run in it; returns a client. */
+static aws_client *services_client(web_env *env)
+{
+    aws_client *c = fake_reset_client();
+    make_services(c, env);
+    return c;
+}
+
 START_TEST(targets_policies_actions)
 {
-    aws_client *c = fake_client();
     aws_error err;
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     web_env env;
-    make_services(c, &env);
+    aws_client *c = services_client(&env);
     char *web = aas_resource_id("scale", "web"), *worker = aas_resource_id("scale", "worker");
     ck_assert_str_eq(web, "service/scale/web");
 
@@ -283,11 +289,9 @@ END_TEST
 /* A registration or a policy whose answer is lost is simply made again: both are upserts. */
 START_TEST(lost_answers_are_upserts)
 {
-    aws_client *c = fake_client();
     aws_error err;
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
     web_env env;
-    make_services(c, &env);
+    aws_client *c = services_client(&env);
     ck_assert_int_eq(fake_control("/_fake/faults",
                                   "{\"rules\":[{\"service\":\"application-autoscaling\","
                                   "\"action\":\"drop\",\"phase\":\"after\",\"count\":2}]}"),
@@ -298,7 +302,7 @@ START_TEST(lost_answers_are_upserts)
                            .metric = AAS_METRIC_MEMORY, .target_value = 70,
                            .scale_in_cooldown = 300, .scale_out_cooldown = 300};
     OK(aas_put_tracking_policy(c, &cpu, NULL, &err));
-    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\":[]}"), 0);
+    fake_no_faults();
     aas_targets ts;
     OK(aas_describe_scalable_targets(c, NULL, 0, &ts, &err));
     ck_assert_uint_eq(ts.n, 1);

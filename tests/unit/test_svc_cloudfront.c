@@ -33,14 +33,6 @@ static void deployment(const char *id, const char *action)
     ck_assert_int_eq(fake_control("/_fake/cloudfront/deployment", doc), 0);
 }
 
-static void lose_next(const char *op)
-{
-    char doc[300];
-    snprintf(doc, sizeof doc, "{\"rules\":[{\"service\":\"cloudfront\",\"operation\":\"%s\","
-             "\"action\":\"drop\",\"phase\":\"after\",\"count\":1}]}", op);
-    ck_assert_int_eq(fake_control("/_fake/faults", doc), 0);
-}
-
 START_TEST(origin_access_controls)
 {
     aws_client *c = fake_client();
@@ -75,7 +67,7 @@ START_TEST(origin_access_controls)
 
     /* a create whose answer is lost is found by its name: one OAC, not a refusal */
     cf_oac_in lost = {.name = "svc-cf-lost"};
-    lose_next("CreateOriginAccessControl");
+    fake_lose_next("cloudfront", "CreateOriginAccessControl", "drop");
     OK(cf_create_origin_access_control(c, &lost, &o, &err));
     ck_assert_str_eq(o.name, "svc-cf-lost");
     ck_assert(o.etag[0]);
@@ -119,7 +111,7 @@ START_TEST(response_headers_policies)
 
     /* a create whose answer is lost is found by its name: one policy, not a refusal */
     cf_headers_policy_in lost = {.name = "svc-cf-headers-lost", .headers = &headers};
-    lose_next("CreateResponseHeadersPolicy");
+    fake_lose_next("cloudfront", "CreateResponseHeadersPolicy", "drop");
     cf_headers_policy l;
     OK(cf_create_headers_policy(c, &lost, &l, &err));
     ck_assert_str_eq(l.name, "svc-cf-headers-lost");
@@ -278,7 +270,7 @@ START_TEST(distribution_lost_answer)
     cf_error_response spa;
     site_config(&cfg, &origin, &spa, "svc-cf-lost-1", oac.id, domain);
     cfg.comment = "svc-cf lost";
-    lose_next("CreateDistribution");
+    fake_lose_next("cloudfront", "CreateDistribution", "drop");
     cf_distribution d;
     OK(cf_create_distribution(c, &cfg, NULL, &d, &err));
     ck_assert_str_eq(d.config.caller_reference, "svc-cf-lost-1");

@@ -14,10 +14,9 @@ static char *vpc, *subnet;
 
 static void setup(void)
 {
-    ck_assert_int_eq(fake_control("/_fake/reset", "{}"), 0);
-    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
+    cl = fake_reset_client();
+    fake_no_faults();
     aws_error err;
-    cl = fake_client();
     svc_tags_add(&stack_tags, "ecsdeploy:stack", "demo");
     ec2_vpc v;
     OK(ec2_create_vpc(cl, "10.50.0.0/16", &stack_tags, &v, &err));
@@ -412,7 +411,7 @@ START_TEST(faults_keep_pages_and_tokens)
     ck_assert_uint_eq(all.n, 1);
     ck_assert_str_eq(all.items[0].id, n.id);
     ec2_nats_free(&all);
-    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
+    fake_no_faults();
     ec2_nat_free(&n);
     ec2_address_free(&a);
     ec2_igw_free(&g);

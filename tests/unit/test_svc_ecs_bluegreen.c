@@ -94,16 +94,13 @@ START_TEST(blue_green_deployment)
     char *role = infra_role(c, "svc-bg-infra", "AmazonECSInfrastructureRolePolicyForLoadBalancers");
     ecs_test_cluster(c, "svc-bg");
     char *v1 = ecs_test_taskdef(c, "svc-bg", "nginx:1", NULL);
-    svc_strings sn = {0}, sg = {0};
-    svc_strings_add(&sn, n.subnet);
-    svc_strings_add(&sg, n.sg);
     ecs_load_balancer elb = {.target_group_arn = blue, .container_name = "app",
                              .container_port = 8080, .alternate_target_group_arn = green,
                              .production_listener_rule = x.rule.arn, .role_arn = role};
     ecs_deployment_config dc = ECS_DEPLOYMENT_CONFIG_INIT;
     dc.strategy = "BLUE_GREEN";
     dc.bake_time_minutes = 1;
-    ecs_service_input in = ecs_test_service("svc-bg", "front", v1, 1, &sn, &sg);
+    ecs_service_input in = ecs_test_service("svc-bg", "front", v1, 1, &n.subnets, &n.groups);
     in.load_balancers = &elb;
     in.n_load_balancers = 1;
     in.deployment = &dc;
@@ -151,8 +148,6 @@ START_TEST(blue_green_deployment)
     free(v2);
     free(role);
     bg_lb_free(&x);
-    svc_strings_free(&sn);
-    svc_strings_free(&sg);
     ecs_test_network_free(&n);
     aws_client_free(c);
 }
@@ -173,10 +168,7 @@ START_TEST(managed_ebs_volumes)
         "\"nginx\",\"mountPoints\":[{\"sourceVolume\":\"data\",\"containerPath\":\"/data\"}]}]}");
     ecs_task_definition td;
     ck_assert_msg(ecs_register_task_definition(c, def, NULL, &td, &err) == 0, "%s", err.message);
-    svc_strings sn = {0}, sg = {0};
-    svc_strings_add(&sn, n.subnet);
-    svc_strings_add(&sg, n.sg);
-    ecs_service_input in = ecs_test_service("svc-ebs", "db", td.arn, 1, &sn, &sg);
+    ecs_service_input in = ecs_test_service("svc-ebs", "db", td.arn, 1, &n.subnets, &n.groups);
     /* without the volume configuration ECS refuses */
     ck_assert_int_eq(ecs_create_service(c, &in, NULL, &err), -1);
     ck_assert_str_eq(err.code, "InvalidParameterException");
@@ -200,8 +192,6 @@ START_TEST(managed_ebs_volumes)
     ck_assert_str_eq(aws_json_str(ebs, "roleArn"), role);
     ecs_service_free(&s);
     svc_tags_free(&vt);
-    svc_strings_free(&sn);
-    svc_strings_free(&sg);
     ecs_task_definition_free(&td);
     cJSON_Delete(def);
     free(role);
@@ -256,10 +246,8 @@ START_TEST(service_registry)
     char *registry = discovery_service(c, n.vpc);
     ecs_test_cluster(c, "svc-sd");
     char *td = ecs_test_taskdef(c, "svc-sd", "nginx", NULL);
-    svc_strings sn = {0};
-    svc_strings_add(&sn, n.subnet);
     ecs_service_registry reg = {.registry_arn = registry};
-    ecs_service_input in = ecs_test_service("svc-sd", "catalog", td, 1, &sn, NULL);
+    ecs_service_input in = ecs_test_service("svc-sd", "catalog", td, 1, &n.subnets, NULL);
     in.registries = &reg;
     in.n_registries = 1;
     ecs_service s;
@@ -268,7 +256,6 @@ START_TEST(service_registry)
     ck_assert_str_eq(aws_json_str(r, "registryArn"), registry);
     ecs_service_free(&s);
     ecs_test_steady(c, "svc-sd", "catalog", td);
-    svc_strings_free(&sn);
     free(td);
     free(registry);
     ecs_test_network_free(&n);

@@ -127,10 +127,8 @@ START_TEST(secrets_never_reach_the_wire_log)
     ecs_test_net n;
     ecs_test_network(c, "log", &n);
     ecs_test_cluster(c, "svc-ecs-log");
-    svc_strings sn = {0};
-    svc_strings_add(&sn, n.subnet);
     char *td = ecs_test_taskdef(c, "svc-log", "nginx", n.task_role_arn);
-    ecs_service_input si = ecs_test_service("svc-ecs-log", "one", td, 1, &sn, NULL);
+    ecs_service_input si = ecs_test_service("svc-ecs-log", "one", td, 1, &n.subnets, NULL);
     si.enable_execute_command = 1;
     ecs_test_create_service(c, &si, NULL);
     ecs_test_steady(c, "svc-ecs-log", "one", td);
@@ -163,7 +161,6 @@ START_TEST(secrets_never_reach_the_wire_log)
     cJSON_Delete(kin);
     cJSON_Delete(kout);
     svc_strings_free(&tasks);
-    svc_strings_free(&sn);
     ecs_test_network_free(&n);
     free(td);
     aws_client_free(c);

@@ -47,12 +47,14 @@ static inline void ecs_test_create_service(aws_client *c, const ecs_service_inpu
 typedef struct {
     char *vpc, *subnet, *sg;
     char *task_role_arn;
+    svc_strings subnets, groups; /* the subnet and the group as lists, for a service input */
 } ecs_test_net;
 
 /* A VPC with one subnet and a group, and a task role allowed to open exec channels. */
 static inline void ecs_test_network(aws_client *c, const char *tag, ecs_test_net *n)
 {
     char json[512];
+    memset(n, 0, sizeof *n);
     n->vpc = ecs_test_ec2(c, "CreateVpc", "{\"CidrBlock\":\"10.9.0.0/16\"}", "vpc", "vpcId");
     snprintf(json, sizeof json, "{\"VpcId\":\"%s\",\"CidrBlock\":\"10.9.1.0/24\","
              "\"AvailabilityZone\":\"us-east-1a\"}", n->vpc);
@@ -60,6 +62,8 @@ static inline void ecs_test_network(aws_client *c, const char *tag, ecs_test_net
     snprintf(json, sizeof json, "{\"GroupName\":\"g-%s\",\"GroupDescription\":\"t\","
              "\"VpcId\":\"%s\"}", tag, n->vpc);
     n->sg = ecs_test_ec2(c, "CreateSecurityGroup", json, NULL, "groupId");
+    svc_strings_add(&n->subnets, n->subnet);
+    svc_strings_add(&n->groups, n->sg);
     char role[64];
     snprintf(role, sizeof role, "task-%s", tag);
     iam_create_role_input in = {
@@ -84,6 +88,8 @@ static inline void ecs_test_network_free(ecs_test_net *n)
     free(n->subnet);
     free(n->sg);
     free(n->task_role_arn);
+    svc_strings_free(&n->subnets);
+    svc_strings_free(&n->groups);
 }
 
 /* The cluster `name` made (fails the test when it cannot be). */

@@ -1,16 +1,6 @@
 /* ECS client against the local fake: services, tasks, exec, deletion rules, waiters. */
 #include "test_svc_ecs_env.h"
 
-
-static void service_input(ecs_service_input *in, const char *cluster, const char *name,
-                          const char *td, ecs_test_net *n, svc_strings *subnets,
-                          svc_strings *groups)
-{
-    svc_strings_add(subnets, n->subnet);
-    svc_strings_add(groups, n->sg);
-    *in = ecs_test_service(cluster, name, td, 2, subnets, groups);
-}
-
 /* The two running tasks of service web: containers, agent, ENI address; an exec session.
  * *tasks receives their ARNs. */
 static void check_tasks_and_exec(aws_client *c, svc_strings *tasks_out)
@@ -88,9 +78,7 @@ START_TEST(service_lifecycle)
     ecs_test_network(c, "svc1", &n);
     ecs_test_cluster(c, "svc-ecs-s1");
     char *td = ecs_test_taskdef(c, "svc-app", "nginx:1", n.task_role_arn);
-    svc_strings subnets = {0}, groups = {0};
-    ecs_service_input in;
-    service_input(&in, "svc-ecs-s1", "web", td, &n, &subnets, &groups);
+    ecs_service_input in = ecs_test_service("svc-ecs-s1", "web", td, 2, &n.subnets, &n.groups);
     ecs_deployment_config dc = ECS_DEPLOYMENT_CONFIG_INIT;
     dc.circuit_breaker = 1;
     dc.rollback = 1;
@@ -141,8 +129,6 @@ START_TEST(service_lifecycle)
     delete_service_and_tasks(c, arn, &tasks);
     ck_assert_msg(ecs_delete_cluster(c, "svc-ecs-s1", &err) == 0, "%s", err.message);
     svc_tags_free(&tags);
-    svc_strings_free(&subnets);
-    svc_strings_free(&groups);
     ecs_test_network_free(&n);
     free(arn);
     free(td);
@@ -160,9 +146,7 @@ START_TEST(waiters_give_up_and_refuse)
     ecs_test_network(c, "svc2", &n);
     ecs_test_cluster(c, "svc-ecs-s2");
     char *td = ecs_test_taskdef(c, "svc-slow", "slowstart:1", NULL);
-    svc_strings subnets = {0}, groups = {0};
-    ecs_service_input in;
-    service_input(&in, "svc-ecs-s2", "slow", td, &n, &subnets, &groups);
+    ecs_service_input in = ecs_test_service("svc-ecs-s2", "slow", td, 2, &n.subnets, &n.groups);
     ck_assert_int_eq(ecs_create_service(c, &in, NULL, &err), 0);
     deploy_result r;
     ck_assert_int_eq(ecs_test_watch(c, "svc-ecs-s2", "slow", td, NULL, 0.1, &r), DEPLOY_TIMEOUT);
@@ -178,10 +162,7 @@ START_TEST(waiters_give_up_and_refuse)
     deploy_result_free(&r);
     /* tasks that cannot pull their image stop, and say why */
     char *bad = ecs_test_taskdef(c, "svc-nopull", "nopull:1", NULL);
-    ecs_service_input in2;
-    svc_strings s2 = {0}, g2 = {0};
-    service_input(&in2, "svc-ecs-s2", "nopull", bad, &n, &s2, &g2);
-    in2.desired_count = 1;
+    ecs_service_input in2 = ecs_test_service("svc-ecs-s2", "nopull", bad, 1, &n.subnets, &n.groups);
     ck_assert_int_eq(ecs_create_service(c, &in2, NULL, &err), 0);
     svc_strings tasks = {0};
     for (int i = 0; i < 200 && tasks.n == 0; i++) {
@@ -199,10 +180,6 @@ START_TEST(waiters_give_up_and_refuse)
     ck_assert_msg(strstr(why.items[0], "CannotPullContainerError"), "%s", why.items[0]);
     svc_strings_free(&why);
     svc_strings_free(&tasks);
-    svc_strings_free(&s2);
-    svc_strings_free(&g2);
-    svc_strings_free(&subnets);
-    svc_strings_free(&groups);
     ecs_test_network_free(&n);
     free(td);
     free(bad);

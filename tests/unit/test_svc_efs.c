@@ -45,15 +45,6 @@ static void free_network(network *n)
     free(n->nfs);
 }
 
-static void lose_next(const char *svc, const char *op, const char *action)
-{
-    char doc[300];
-    snprintf(doc, sizeof doc,
-             "{\"rules\": [{\"service\": \"%s\", \"operation\": \"%s\", \"action\": \"%s\", "
-             "\"phase\": \"after\", \"count\": 1}]}", svc, op, action);
-    ck_assert_int_eq(fake_control("/_fake/faults", doc), 0);
-}
-
 static char *new_file_system(aws_client *c, const char *token)
 {
     aws_error err;
@@ -173,7 +164,7 @@ START_TEST(mount_targets)
                "SecurityGroupNotFound");
 
     /* the second zone's, made through a lost answer: found by its subnet, made once */
-    lose_next("efs", "CreateMountTarget", "drop");
+    fake_lose_next("efs", "CreateMountTarget", "drop");
     OK(efs_create_mount_target(c, fs, net.b.id, NULL, &other, &err));
     ck_assert_int_ge(err.attempts, 1);
     efs_mount_targets l;
@@ -203,7 +194,7 @@ START_TEST(mount_targets)
     OK(efs_delete_mount_target(c, mt.id, &err));
     /* the other mount target's interface still uses the group */
     FAILS_WITH(ec2_delete_security_group(c, net.nfs, &err), "DependencyViolation");
-    lose_next("efs", "DeleteMountTarget", "error"); /* done, though the answer was a 500 */
+    fake_lose_next("efs", "DeleteMountTarget", "error"); /* done, though the answer was a 500 */
     OK(efs_delete_mount_target(c, other.id, &err));
     OK(efs_wait_mount_targets(c, fs, EFS_GONE, &quick, &err));
     OK(efs_wait_mount_target(c, mt.id, EFS_GONE, &quick, &err));
@@ -234,7 +225,7 @@ START_TEST(access_points)
                            .tags = &tags};
     efs_access_point ap, again;
     int existed = -1;
-    lose_next("efs", "CreateAccessPoint", "drop");
+    fake_lose_next("efs", "CreateAccessPoint", "drop");
     OK(efs_create_access_point(c, &in, &ap, &existed, &err));
     ck_assert_int_eq(existed, 0);
     ck_assert_str_eq(ap.root_path, "/state");
@@ -355,7 +346,7 @@ START_TEST(lost_create_answer_makes_one_file_system)
     efs_create_fs_in in = {.creation_token = "unit-efs-lost"};
     efs_file_system f;
     int existed = -1;
-    lose_next("efs", "CreateFileSystem", "drop");
+    fake_lose_next("efs", "CreateFileSystem", "drop");
     OK(efs_create_file_system(c, &in, &f, &existed, &err));
     ck_assert_int_eq(existed, 0); /* found again by its token, not refused as existing */
     ck_assert_str_eq(f.creation_token, "unit-efs-lost");
@@ -366,7 +357,7 @@ START_TEST(lost_create_answer_makes_one_file_system)
     efs_file_systems_free(&all);
     /* sent again after a 500: a file system deleting (or gone) is fine. (A dropped answer
      * is not used for a DELETE here: libcurl may re-send a bodiless request on its own.) */
-    lose_next("efs", "DeleteFileSystem", "error");
+    fake_lose_next("efs", "DeleteFileSystem", "error");
     OK(efs_delete_file_system(c, f.id, &err));
     OK(efs_wait_file_system(c, f.id, EFS_GONE, &quick, &err));
     efs_file_system_free(&f);

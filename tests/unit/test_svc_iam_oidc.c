@@ -119,14 +119,11 @@ START_TEST(create_lost_answer)
 {
     aws_client *c = fake_client();
     aws_error err;
-    ck_assert_int_eq(fake_control("/_fake/faults",
-                                  "{\"rules\":[{\"service\":\"iam\",\"operation\":"
-                                  "\"CreateOpenIDConnectProvider\",\"action\":\"error\","
-                                  "\"phase\":\"after\",\"count\":1}]}"), 0);
+    fake_lose_next("iam", "CreateOpenIDConnectProvider", "error");
     char *arn;
     OK(iam_create_oidc_provider(c, "https://lost.example.com/oidc", NULL, NULL, NULL, &arn, &err));
     ck_assert_str_eq(arn, "arn:aws:iam::000000000000:oidc-provider/lost.example.com/oidc");
-    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\":[]}"), 0);
+    fake_no_faults();
     OK(iam_delete_oidc_provider(c, arn, &err));
     free(arn);
     aws_client_free(c);

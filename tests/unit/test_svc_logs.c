@@ -67,13 +67,31 @@ START_TEST(groups_paged)
 }
 END_TEST
 
-START_TEST(events_filter_and_get)
+/* A client, and in the fake the log group grp with the stream `stream` in it. */
+static aws_client *client_with_stream(const char *grp, const char *stream)
 {
     aws_client *c = fake_client();
     aws_error err;
-    const char *grp = "/svclogs/e/app";
     ck_assert_int_eq(logs_create_log_group(c, grp, NULL, NULL, &err), 0);
-    ck_assert_int_eq(logs_create_log_stream(c, grp, "app/web/t1", &err), 0);
+    ck_assert_int_eq(logs_create_log_stream(c, grp, stream, &err), 0);
+    return c;
+}
+
+/* FilterLogEvents with f finds n events. */
+static void filter_finds(aws_client *c, const logs_filter_input *f, size_t n)
+{
+    aws_error err;
+    logs_events out = {0};
+    ck_assert_int_eq(logs_filter_log_events(c, f, &out, &err), 0);
+    ck_assert_uint_eq(out.n, n);
+    logs_events_free(&out);
+}
+
+START_TEST(events_filter_and_get)
+{
+    aws_error err;
+    const char *grp = "/svclogs/e/app";
+    aws_client *c = client_with_stream(grp, "app/web/t1");
     ck_assert_int_eq(logs_create_log_stream(c, grp, "other/t2", &err), 0);
     long long now = (long long)time(NULL) * 1000;
     logs_event ev[5];
@@ -94,13 +112,9 @@ START_TEST(events_filter_and_get)
     ck_assert_ptr_nonnull(out.items[0].event_id);
     logs_events_free(&out);
     f = (logs_filter_input){.group = grp, .start_time = now - 2000};
-    ck_assert_int_eq(logs_filter_log_events(c, &f, &out, &err), 0);
-    ck_assert_uint_eq(out.n, 2);
-    logs_events_free(&out);
+    filter_finds(c, &f, 2);
     f.stream_prefix = "nothing";
-    ck_assert_int_eq(logs_filter_log_events(c, &f, &out, &err), 0);
-    ck_assert_uint_eq(out.n, 0);
-    logs_events_free(&out);
+    filter_finds(c, &f, 0);
     ck_assert_int_eq(logs_get_log_events(c, grp, "app/web/t1", 0, NULL, 2, &out, &err), 0);
     ck_assert_uint_eq(out.n, 5);
     ck_assert_str_eq(out.items[0].message, "line 0");
@@ -123,11 +137,9 @@ END_TEST
 
 START_TEST(follow_returns_each_event_once)
 {
-    aws_client *c = fake_client();
     aws_error err;
     const char *grp = "/svclogs/f/app";
-    ck_assert_int_eq(logs_create_log_group(c, grp, NULL, NULL, &err), 0);
-    ck_assert_int_eq(logs_create_log_stream(c, grp, "s", &err), 0);
+    aws_client *c = client_with_stream(grp, "s");
     long long now = (long long)time(NULL) * 1000;
     logs_event a[] = {{.timestamp = now - 3000, .message = "one"},
                       {.timestamp = now - 2000, .message = "two"}};

@@ -14,16 +14,6 @@
 
 /* The next call of op (service svc) happens and then its answer is lost: the connection
  * closes ("drop") or the service answers HTTP 500 ("error"). */
-static void lose_next(const char *svc, const char *op, const char *action)
-{
-    ck_assert_int_eq(fake_lose_next(svc, op, action), 0);
-}
-
-static void no_faults(void)
-{
-    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
-}
-
 static ec2_filter tag_filter(void)
 {
     return (ec2_filter){"tag:lost-test", "yes", NULL};
@@ -49,43 +39,43 @@ START_TEST(ec2_creates_found_by_their_tags)
     ec2_filter f = tag_filter();
     ec2_describe_in by_tag = {.filters = &f, .nfilters = 1};
 
-    lose_next("ec2", "CreateVpc", "drop");
+    fake_lose_next("ec2", "CreateVpc", "drop");
     ec2_vpc vpc;
     OK(ec2_create_vpc(c, "10.91.0.0/16", &tags, &vpc, &err));
     FOUND_ONCE(ec2_describe_vpcs, ec2_vpcs, ec2_vpcs_free, id, vpc.id);
 
-    lose_next("ec2", "CreateSubnet", "error");
+    fake_lose_next("ec2", "CreateSubnet", "error");
     ec2_subnet sub;
     OK(ec2_create_subnet(c, vpc.id, "10.91.0.0/20", "us-east-1a", &tags, &sub, &err));
     FOUND_ONCE(ec2_describe_subnets, ec2_subnets, ec2_subnets_free, id, sub.id);
 
-    lose_next("ec2", "CreateInternetGateway", "drop");
+    fake_lose_next("ec2", "CreateInternetGateway", "drop");
     ec2_igw igw;
     OK(ec2_create_internet_gateway(c, &tags, &igw, &err));
     FOUND_ONCE(ec2_describe_internet_gateways, ec2_igws, ec2_igws_free, id, igw.id);
 
-    lose_next("ec2", "AllocateAddress", "drop");
+    fake_lose_next("ec2", "AllocateAddress", "drop");
     ec2_address eip;
     OK(ec2_allocate_address(c, &tags, &eip, &err));
     FOUND_ONCE(ec2_describe_addresses, ec2_addresses, ec2_addresses_free, allocation_id,
                eip.allocation_id);
 
-    lose_next("ec2", "CreateSecurityGroup", "drop");
+    fake_lose_next("ec2", "CreateSecurityGroup", "drop");
     char *sg = NULL;
     OK(ec2_create_security_group(c, vpc.id, "lost-sg", "lost answers", &tags, &sg, &err));
     ck_assert_ptr_nonnull(sg);
     ck_assert(strncmp(sg, "sg-", 3) == 0);
 
     /* a delete whose answer is lost: the retry hears "not found", which means done */
-    lose_next("ec2", "DeleteSecurityGroup", "drop");
+    fake_lose_next("ec2", "DeleteSecurityGroup", "drop");
     OK(ec2_delete_security_group(c, sg, &err));
     ec2_security_groups sgs;
     OK(ec2_describe_security_groups(c, &by_tag, &sgs, &err));
     ck_assert_uint_eq(sgs.n, 0);
     ec2_security_groups_free(&sgs);
-    lose_next("ec2", "ReleaseAddress", "error");
+    fake_lose_next("ec2", "ReleaseAddress", "error");
     OK(ec2_release_address(c, eip.allocation_id, &err));
-    no_faults();
+    fake_no_faults();
 
     OK(ec2_delete_internet_gateway(c, igw.id, &err));
     OK(ec2_delete_subnet(c, sub.id, &err));
@@ -116,7 +106,7 @@ START_TEST(task_definition_registered_once)
     aws_error err;
     const char *images[] = {"nginx:1", "nginx:2"};
     for (int i = 0; i < 2; i++) {
-        lose_next("ecs", "RegisterTaskDefinition", i ? "error" : "drop");
+        fake_lose_next("ecs", "RegisterTaskDefinition", i ? "error" : "drop");
         cJSON *def = taskdef(images[i]);
         ecs_task_definition td;
         OK(ecs_register_task_definition(c, def, NULL, &td, &err));
@@ -125,7 +115,7 @@ START_TEST(task_definition_registered_once)
         ecs_task_definition_free(&td);
         cJSON_Delete(def);
     }
-    no_faults();
+    fake_no_faults();
     svc_strings arns;
     OK(ecs_list_task_definitions(c, "lost-td", NULL, 0, 0, &arns, &err));
     ck_assert_uint_eq(arns.n, 2);

@@ -13,16 +13,6 @@
 #include "rds.h"
 
 /* The next call of op happens, then its answer is lost ("drop" or "error": HTTP 500). */
-static void lose_next(const char *op, const char *action)
-{
-    ck_assert_int_eq(fake_lose_next("rds", op, action), 0);
-}
-
-static void no_faults(void)
-{
-    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
-}
-
 static aws_client *cl;
 static fake_net net;
 static svc_tags tags;
@@ -37,7 +27,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    no_faults();
+    fake_no_faults();
     aws_client_free(cl);
     fake_net_free(&net);
     svc_tags_free(&tags);
@@ -50,7 +40,7 @@ START_TEST(subnet_group_created_once)
     for (int i = 0; i < 2; i++) {
         char name[32];
         snprintf(name, sizeof name, "lost-%d", i);
-        lose_next("CreateDBSubnetGroup", actions[i]);
+        fake_lose_next("rds", "CreateDBSubnetGroup", actions[i]);
         rds_subnet_group g;
         OK(rds_create_db_subnet_group(cl, name, "lost answers", (const char *const *)net.subnets,
                                       &tags, &g, &err));
@@ -60,14 +50,14 @@ START_TEST(subnet_group_created_once)
     }
     /* A group of that name that is not the one asked for (another description): the
      * retry's DBSubnetGroupAlreadyExists stands. */
-    lose_next("CreateDBSubnetGroup", "drop");
+    fake_lose_next("rds", "CreateDBSubnetGroup", "drop");
     FAILS_WITH(rds_create_db_subnet_group(cl, "lost-0", "someone else's",
                                           (const char *const *)net.subnets, NULL, NULL, &err),
                "DBSubnetGroupAlreadyExists");
     /* A delete whose answer is lost: the retry's "not found" means done. */
-    lose_next("DeleteDBSubnetGroup", "drop");
+    fake_lose_next("rds", "DeleteDBSubnetGroup", "drop");
     OK(rds_delete_db_subnet_group(cl, "lost-1", &err));
-    no_faults();
+    fake_no_faults();
     rds_subnet_groups l;
     OK(rds_describe_db_subnet_groups(cl, NULL, 0, &l, &err));
     ck_assert_uint_eq(l.n, 1);
@@ -93,7 +83,7 @@ START_TEST(instance_created_once)
     const char *actions[] = {"drop", "error"};
     const char *ids[] = {"lost-a", "lost-b"};
     for (int i = 0; i < 2; i++) {
-        lose_next("CreateDBInstance", actions[i]);
+        fake_lose_next("rds", "CreateDBInstance", actions[i]);
         rds_instance_in in = instance(ids[i]);
         rds_instance d;
         OK(rds_create_db_instance(cl, &in, &d, &err));
@@ -107,10 +97,10 @@ START_TEST(instance_created_once)
     svc_tags_add(&other, "ecsdeploy:stack", "other");
     rds_instance_in in = instance("lost-a");
     in.tags = &other;
-    lose_next("CreateDBInstance", "drop");
+    fake_lose_next("rds", "CreateDBInstance", "drop");
     FAILS_WITH(rds_create_db_instance(cl, &in, NULL, &err), "DBInstanceAlreadyExists");
     svc_tags_free(&other);
-    no_faults();
+    fake_no_faults();
     rds_instances l;
     OK(rds_describe_db_instances(cl, NULL, 0, &l, &err));
     ck_assert_uint_eq(l.n, 2);
@@ -129,7 +119,7 @@ START_TEST(modify_and_delete_recognised)
     OK(rds_wait_db_instance_available(cl, "lost-m", &o, &err));
 
     /* Sent again, this change would meet InvalidDBInstanceState ("modifying"). */
-    lose_next("ModifyDBInstance", "drop");
+    fake_lose_next("rds", "ModifyDBInstance", "drop");
     rds_instance_mod m = {.instance_class = "db.t3.small", .apply_immediately = 1};
     rds_instance d;
     OK(rds_modify_db_instance(cl, "lost-m", &m, &d, &err));
@@ -139,11 +129,11 @@ START_TEST(modify_and_delete_recognised)
     OK(rds_wait_db_instance_available(cl, "lost-m", &o, &err));
 
     /* Sent again, the delete would meet InvalidDBInstanceState ("already being deleted"). */
-    lose_next("DeleteDBInstance", "error");
+    fake_lose_next("rds", "DeleteDBInstance", "error");
     OK(rds_delete_db_instance(cl, "lost-m", "lost-m-final", &d, &err));
     ck_assert_str_eq(d.status, "deleting");
     rds_instance_free(&d);
-    no_faults();
+    fake_no_faults();
     rds_snapshots snaps;
     OK(rds_describe_db_snapshots(cl, "lost-m", NULL, "manual", 0, &snaps, &err));
     ck_assert_uint_eq(snaps.n, 1);

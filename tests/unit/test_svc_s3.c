@@ -43,12 +43,20 @@ START_TEST(bucket_lifecycle)
 }
 END_TEST
 
-START_TEST(bucket_settings)
+/* A client, and in the fake the bucket bk. */
+static aws_client *client_with_bucket(const char *bk)
 {
     aws_client *c = fake_client();
     aws_error err;
-    const char *bk = "svc-s3-settings";
     ck_assert_int_eq(s3_create_bucket(c, bk, &err), 0);
+    return c;
+}
+
+START_TEST(bucket_settings)
+{
+    aws_error err;
+    const char *bk = "svc-s3-settings";
+    aws_client *c = client_with_bucket(bk);
     s3_public_access_block pab = {1, 1, 1, 1}, got;
     /* a new bucket blocks all public access (S3 since April 2023): without it, none */
     ck_assert_int_eq(s3_get_public_access_block(c, bk, &got, &err), 0);
@@ -90,10 +98,9 @@ END_TEST
 
 START_TEST(lifecycle_tags_versioning)
 {
-    aws_client *c = fake_client();
     aws_error err;
     const char *bk = "svc-s3-lc";
-    ck_assert_int_eq(s3_create_bucket(c, bk, &err), 0);
+    aws_client *c = client_with_bucket(bk);
     s3_lifecycle_rules rules;
     ck_assert_int_eq(s3_get_bucket_lifecycle(c, bk, &rules, &err), -1);
     ck_assert_str_eq(err.code, "NoSuchLifecycleConfiguration");
@@ -136,10 +143,9 @@ END_TEST
 
 START_TEST(empty_versioned_bucket)
 {
-    aws_client *c = fake_client();
     aws_error err;
     const char *bk = "svc-s3-versions";
-    ck_assert_int_eq(s3_create_bucket(c, bk, &err), 0);
+    aws_client *c = client_with_bucket(bk);
     ck_assert_int_eq(s3_put_bucket_versioning(c, bk, "Enabled", &err), 0);
     s3_object_versions v = {0};
     ck_assert_int_eq(s3_list_object_versions(c, bk, NULL, 0, &v, &err), 0);
@@ -181,10 +187,9 @@ END_TEST
 
 START_TEST(delete_objects_in_batches)
 {
-    aws_client *c = fake_client();
     aws_error err;
     const char *bk = "svc-s3-batches";
-    ck_assert_int_eq(s3_create_bucket(c, bk, &err), 0);
+    aws_client *c = client_with_bucket(bk);
     ck_assert_int_eq(s3_put_object(c, bk, "k-0007", "x", NULL, &err), 0);
     /* 1500 keys: S3 takes at most 1000 per request (the fake refuses more), so two calls */
     enum { N = 1500 };

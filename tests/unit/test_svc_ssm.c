@@ -12,15 +12,6 @@
 
 #define SECRET "db-S3CR3T-value-42"
 
-static void lose_next(const char *op, const char *action)
-{
-    char doc[300];
-    snprintf(doc, sizeof doc,
-             "{\"rules\": [{\"service\": \"ssm\", \"operation\": \"%s\", \"action\": \"%s\", "
-             "\"phase\": \"after\", \"count\": 1}]}", op, action);
-    ck_assert_int_eq(fake_control("/_fake/faults", doc), 0);
-}
-
 START_TEST(put_get_versions)
 {
     aws_client *c = fake_client();
@@ -213,11 +204,11 @@ START_TEST(lost_put_answers)
     aws_error err;
     long long v = 0;
     ssm_put_in in = {.name = "/unit-ssm/lost", .value = SECRET, .type = "SecureString"};
-    lose_next("PutParameter", "drop");
+    fake_lose_next("ssm", "PutParameter", "drop");
     OK(ssm_put_parameter(c, &in, &v, &err)); /* not "already exists" */
     ck_assert_int_eq(v, 1);
     ssm_put_in over = {.name = "/unit-ssm/lost", .value = SECRET "-2", .overwrite = 1};
-    lose_next("PutParameter", "error");
+    fake_lose_next("ssm", "PutParameter", "error");
     OK(ssm_put_parameter(c, &over, &v, &err));
     ck_assert_int_eq(v, 2);
     ssm_parameter p;
@@ -225,7 +216,7 @@ START_TEST(lost_put_answers)
     ck_assert_int_eq(p.version, 2); /* made once: no third version */
     ck_assert_str_eq(p.value, SECRET "-2");
     ssm_parameter_free(&p);
-    lose_next("DeleteParameter", "drop");
+    fake_lose_next("ssm", "DeleteParameter", "drop");
     OK(ssm_delete_parameter(c, in.name, &err));
     aws_client_free(c);
 }
@@ -252,7 +243,7 @@ START_TEST(debug_log_hides_values)
     OK(ssm_get_parameters_by_path(c, "/unit-ssm", 0, 1, &l, &err));
     ck_assert_uint_ge(l.n, 1);
     ssm_parameters_free(&l);
-    lose_next("PutParameter", "drop"); /* the finder's GetParameter is logged too */
+    fake_lose_next("ssm", "PutParameter", "drop"); /* the finder's GetParameter is logged too */
     OK(ssm_put_parameter(c, &in, NULL, &err));
     aws_client_free(c);
     fclose(out);

@@ -30,7 +30,7 @@ START_TEST(sts_identity_and_assume_role)
     unsetenv("AWS_MAX_ATTEMPTS");
     ck_assert_int_eq(sts_get_caller_identity(other, &id, &err), -1); /* another client asks */
     aws_client_free(other);
-    ck_assert_int_eq(fake_control("/_fake/faults", "{\"rules\": []}"), 0);
+    fake_no_faults();
 
     cJSON *in = cJSON_Parse("{\"RoleName\":\"sts-test-role\",\"AssumeRolePolicyDocument\":"
                             "\"{\\\"Version\\\":\\\"2012-10-17\\\",\\\"Statement\\\":[{\\\"Effect\\\":"

@@ -11,49 +11,44 @@ def client_error(msg):
 
 
 # Fargate cpu -> allowed memory (MiB), as documented by AWS.
+_FARGATE_MEMORY = {
+    256: (512, 1024, 2048),
+    512: range(1024, 4096 + 1, 1024),
+    1024: range(2048, 8192 + 1, 1024),
+    2048: range(4096, 16384 + 1, 1024),
+    4096: range(8192, 30720 + 1, 1024),
+    8192: range(16384, 61440 + 1, 4096),
+    16384: range(32768, 122880 + 1, 8192),
+}
+
+
 def _fargate_memory(cpu):
-    if cpu == 256:
-        return [512, 1024, 2048]
-    if cpu == 512:
-        return list(range(1024, 4096 + 1, 1024))
-    if cpu == 1024:
-        return list(range(2048, 8192 + 1, 1024))
-    if cpu == 2048:
-        return list(range(4096, 16384 + 1, 1024))
-    if cpu == 4096:
-        return list(range(8192, 30720 + 1, 1024))
-    if cpu == 8192:
-        return list(range(16384, 61440 + 1, 4096))
-    if cpu == 16384:
-        return list(range(32768, 122880 + 1, 8192))
-    return []
+    return list(_FARGATE_MEMORY.get(cpu, ()))
 
 
 def parse_cpu(text):
     """"256", "0.25 vCPU", "1 vcpu" -> CPU units (int) or None."""
-    if text is None:
-        return None
-    t = str(text).strip().lower()
-    m = re.match(r"^(\d+(?:\.\d+)?)\s*vcpu$", t)
-    if m:
-        return int(round(float(m.group(1)) * 1024))
-    if re.match(r"^\d+$", t):
-        return int(t)
-    raise client_error(f"Invalid 'cpu' setting for task: {text}")
+    return _task_size(text, "cpu", "vcpu", r"^(\d+)$")
 
 
 def parse_memory(text):
     """"512", "1 GB", "2gb" -> MiB (int) or None."""
+    return _task_size(text, "memory", "gb", r"^(\d+)\s*(mb|mib)?$")
+
+
+def _task_size(text, setting, big_unit, plain):
+    """A task's cpu or memory: a number of `big_unit`s (case aside) times 1024, or a whole
+    number matching `plain` as it is; None when not given, else a ClientException."""
     if text is None:
         return None
     t = str(text).strip().lower()
-    m = re.match(r"^(\d+(?:\.\d+)?)\s*gb$", t)
+    m = re.match(r"^(\d+(?:\.\d+)?)\s*" + big_unit + "$", t)
     if m:
         return int(round(float(m.group(1)) * 1024))
-    m = re.match(r"^(\d+)\s*(mb|mib)?$", t)
+    m = re.match(plain, t)
     if m:
         return int(m.group(1))
-    raise client_error(f"Invalid 'memory' setting for task: {text}")
+    raise client_error(f"Invalid '{setting}' setting for task: {text}")
 
 
 def secret_base_arn(value_from):

@@ -226,8 +226,8 @@ class Agent:
         self.unacked = {}          # seq -> [raw, last_sent]
         self.expected = 0
         self.inbuf = {}            # seq -> message
-        self.held_out = None       # reorder fault: an outgoing frame held back
-        self.held_in = None        # reorder fault: an incoming frame held back
+        # reorder fault: what one direction ("to_client", "from_client") holds back
+        self.held = {"to_client": None, "from_client": None}
         self.stdin = []            # decoded input bytes for the command
         self.hs_responses = []     # handshake payloads from the client (type, payload)
         self.enc_key = self.dec_key = None
@@ -239,29 +239,35 @@ class Agent:
         self.stats = {"resent": 0, "dropped_out": 0, "dropped_in": 0, "dup_in": 0}
 
     # -- sending
-    def _raw_send(self, frame, message_type):
-        action = self.faults.decide("to_client", message_type)
+    def _after_faults(self, direction, message_type, item, dropped, duplicated=None):
+        """What to deliver now of one message going `direction` under the fault rules:
+        nothing when dropped (counted in stats[dropped]) or held back (reorder: it goes after
+        the next one); twice when duplicated (counted in stats[duplicated] when named); then
+        what was held back before."""
+        action = self.faults.decide(direction, message_type)
         if action == "drop":
-            self.stats["dropped_out"] += 1
-            return
-        frames = [frame]
+            self.stats[dropped] += 1
+            return []
+        batch = [item]
         if action == "duplicate":
-            frames.append(frame)
-        if action == "reorder" and self.held_out is None:
-            self.held_out = frames
-            return
-        for f in frames:
+            batch.append(item)
+            if duplicated:
+                self.stats[duplicated] += 1
+        if action == "reorder" and self.held[direction] is None:
+            self.held[direction] = batch
+            return []
+        if self.held[direction] is not None:
+            batch, self.held[direction] = batch + self.held[direction], None
+        return batch
+
+    def _raw_send(self, frame, message_type):
+        for f in self._after_faults("to_client", message_type, frame, "dropped_out"):
             self.ws.send_frame(2, f)
-        if self.held_out is not None:
-            held, self.held_out = self.held_out, None
-            for f in held:
-                self.ws.send_frame(2, f)
 
     def flush_held(self):
-        if self.held_out is not None:
-            held, self.held_out = self.held_out, None
-            for f in held:
-                self.ws.send_frame(2, f)
+        held, self.held["to_client"] = self.held["to_client"] or [], None
+        for f in held:
+            self.ws.send_frame(2, f)
 
     def send_data(self, payload_type, payload):
         if self.enc_key is not None and payload_type in (PT_OUTPUT, 11, 12):
@@ -314,20 +320,7 @@ class Agent:
             return
         if not msg["digest_ok"]:
             return
-        action = self.faults.decide("from_client", msg["type"])
-        if action == "drop":
-            self.stats["dropped_in"] += 1
-            return
-        batch = [msg]
-        if action == "duplicate":
-            batch.append(msg)
-            self.stats["dup_in"] += 1
-        if action == "reorder" and self.held_in is None:
-            self.held_in = batch
-            return
-        if self.held_in is not None:
-            batch, self.held_in = batch + self.held_in, None
-        for m in batch:
+        for m in self._after_faults("from_client", msg["type"], msg, "dropped_in", "dup_in"):
             self._handle(m)
 
     def _handle(self, msg):

@@ -23,6 +23,21 @@ def map_to_tags(m, key="Key", value="Value"):
     return [{key: k, value: v} for k, v in m.items()]
 
 
+def must_get(table, key, not_found):
+    """table[key]; raises not_found() (the service's NotFound error) when it holds none."""
+    item = table.get(key)
+    if item is None:
+        raise not_found()
+    return item
+
+
+def untag(tags, keys):
+    """Remove each of `keys` from the tag map `tags`; a key it does not hold is no error,
+    as in every AWS untag call."""
+    for k in keys:
+        tags.pop(k, None)
+
+
 def policy_statements(doc):
     """The statements of an IAM policy document (str or dict); [] when unreadable."""
     if isinstance(doc, str):

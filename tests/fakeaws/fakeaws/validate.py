@@ -116,20 +116,16 @@ def _check(v, shape, path, wire, protocol, problems, limit):
         _check_struct(v, shape, path, wire, protocol, problems, limit)
         return
     if t == "list":
-        if not isinstance(v, list):
-            problems.append(Problem("type", path, wire, v, "Member must be a list"))
+        if not _collection(v, list, md, path, wire, problems):
             return
-        _range(len(v), md, path, wire, v, problems, "length")
         for i, item in enumerate(v, 1):
             if item is None:
                 continue
             _check(item, shape.member, f"{path}.{i}.member", f"{wire}.{i}", protocol, problems, limit)
         return
     if t == "map":
-        if not isinstance(v, dict):
-            problems.append(Problem("type", path, wire, v, "Member must be a map"))
+        if not _collection(v, dict, md, path, wire, problems):
             return
-        _range(len(v), md, path, wire, v, problems, "length")
         for k, item in v.items():
             _check(k, shape.key, f"{path}.{k}.key", wire, protocol, problems, limit)
             if item is not None:
@@ -179,6 +175,17 @@ def _check(v, shape, path, wire, protocol, problems, limit):
         if isinstance(v, (bytes, bytearray)):
             _range(len(v), md, path, wire, v, problems, "length")
         return
+
+
+def _collection(v, kind, md, path, wire, problems):
+    """A list or map member (kind: list or dict): a problem when v is not one, else its
+    length checked against the shape's min and max; False when its items cannot be read."""
+    if not isinstance(v, kind):
+        problems.append(Problem("type", path, wire, v,
+                                "Member must be a " + ("list" if kind is list else "map")))
+        return False
+    _range(len(v), md, path, wire, v, problems, "length")
+    return True
 
 
 def _range(n, md, path, wire, v, problems, what):

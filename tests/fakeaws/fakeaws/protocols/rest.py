@@ -107,6 +107,29 @@ def members_in(req, shape, label_in, header_in, body_in, query_map=False):
     return out
 
 
+def decode_members(req, shape, label_in, header_in, parse, keep_empty=False, query_map=False):
+    """members_in for a rest protocol's request: (the members found in the URI, query
+    string and headers, with the payload member when the shape has one; with no payload
+    member, the members left for the body as {wire name: member name}). The payload is the
+    whole body: a blob as its bytes, a string as text, any other shape parse(body, ref) when
+    there is a body. An empty body gives a blob or string payload only when `keep_empty`
+    (S3 passes it on; EFS leaves the member out). DecodeError as members_in."""
+    payload = shape.serialization.get("payload")
+    body_members = {}
+
+    def body_in(name, ref, out):
+        if name == payload:
+            if ref.type_name in ("blob", "string"):
+                if req.body or keep_empty:
+                    out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
+            elif req.body:
+                out[name] = parse(req.body, ref)
+        elif not payload:
+            body_members[ref.serialization.get("name", name)] = name
+
+    return members_in(req, shape, label_in, header_in, body_in, query_map), body_members
+
+
 def members_out(result, shape, headers, status):
     """Write the output members of `shape` in `result` that go in headers (appended to
     `headers`, in the model's order) or in the HTTP status; (the status, the (name, ref,

@@ -41,21 +41,8 @@ def decode(req, info, op):
     shape = op.input_shape
     if shape is None:
         return {}
-    payload = shape.serialization.get("payload")
-    body_members = {}
-
-    def body_in(name, ref, out):
-        if name == payload:
-            if ref.type_name in ("blob", "string"):
-                if req.body:
-                    out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
-            elif req.body:
-                out[name] = _json_in(req.body, ref)
-        elif not payload:
-            body_members[ref.serialization.get("name", name)] = name
-
     try:
-        out = rest.members_in(req, shape, scalar_in, _header_in, body_in, query_map=True)
+        out, body_members = rest.decode_members(req, shape, scalar_in, _header_in, _json_in, query_map=True)
     except DecodeError as e:
         raise AwsError("SerializationException", f"{e.value!r} at '{e.wire}' cannot be read as {e.expected}", 400)
     if body_members and req.body:

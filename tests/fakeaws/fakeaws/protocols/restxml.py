@@ -49,17 +49,9 @@ def decode(req, info, op):
     shape = op.input_shape
     if shape is None:
         return {}
-    payload = shape.serialization.get("payload")
-
-    def body_in(name, ref, out):
-        if name == payload:
-            if ref.type_name in ("blob", "string"):
-                out[name] = req.body if ref.type_name == "blob" else req.body.decode("utf-8", "replace")
-            elif req.body:
-                out[name] = _parse_xml_payload(req.body, ref)
-
     try:
-        return rest.members_in(req, shape, lambda v, ref, wire: v, _header_in, body_in)
+        return rest.decode_members(req, shape, lambda v, ref, wire: v, _header_in, _parse_xml_payload,
+                                   keep_empty=True)[0]
     except DecodeError as e:
         raise AwsError("InvalidArgument", f"{e.wire}: {e.value!r} is not {e.expected}", 400)
 

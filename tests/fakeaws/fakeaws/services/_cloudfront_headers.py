@@ -63,10 +63,7 @@ class HeadersPolicyMixin:
     """Response headers policies (self.headers_policies: id -> {config, etag, account, modified})."""
 
     def _headers_policy(self, ctx, policy_id):
-        p = self.headers_policies.get(policy_id)
-        if p is None or p["account"] != ctx.account:
-            raise _no_policy()
-        return p
+        return self._owned(self.headers_policies, policy_id, ctx, _no_policy)
 
     def _unique_name(self, ctx, cfg, policy_id=None):
         for i, p in self._mine(self.headers_policies, ctx):
@@ -132,6 +129,4 @@ class HeadersPolicyMixin:
             for i, name in MANAGED]
         items += [(i, {"Type": "custom", "ResponseHeadersPolicy": self._policy_out(i, p)}) for i, p in mine]
         out = self._page(items, req, "response headers policy")
-        if "Items" in out:
-            out["Items"] = [x for _, x in out["Items"]]
         return {"ResponseHeadersPolicyList": out}

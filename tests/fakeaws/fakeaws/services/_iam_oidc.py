@@ -5,7 +5,7 @@ names a provider that exists, as IAM makes it ("Invalid principal in policy").""
 import re
 
 from ..core import AwsError
-from ..util import as_list, map_to_tags, policy_statements, tags_to_map, utcnow
+from ..util import as_list, map_to_tags, must_get, policy_statements, tags_to_map, utcnow
 
 MAX_CLIENT_IDS = 100
 MAX_THUMBPRINTS = 5
@@ -43,10 +43,7 @@ class OidcProviders:
                 for a, p in self.oidc.items()]
 
     def _provider(self, arn):
-        p = self.oidc.get(arn)
-        if p is None:
-            raise _no_provider(arn)
-        return p
+        return must_get(self.oidc, arn, lambda: _no_provider(arn))
 
     @staticmethod
     def _thumbprints(prints):

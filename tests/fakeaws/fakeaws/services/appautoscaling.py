@@ -17,7 +17,7 @@ desired count and records a scaling activity (404 without a registered target, 4
 dynamic scaling in that direction is suspended)."""
 
 from ..core import AwsError, RequestContext, Service
-from ..util import paginate, utcnow
+from ..util import paginate, untag, utcnow
 from . import _scaling_checks as check
 
 SLR_NAME = "AWSServiceRoleForApplicationAutoScaling_ECSService"
@@ -292,8 +292,7 @@ class AppAutoScaling(Service):
 
     def UntagResource(self, req, ctx):
         t = self._by_arn(req["ResourceARN"])
-        for k in req["TagKeys"]:
-            t["tags"].pop(k, None)
+        untag(t["tags"], req["TagKeys"])
         return {}
 
     def ListTagsForResource(self, req, ctx):

@@ -19,7 +19,7 @@ POST /_fake/cloudfront/deployment {"Id": "E…", "action": "hold"} keeps the dis
 InProgress (whatever its clock says) until {"action": "finish"} deploys it at once."""
 
 from ..core import AwsError, Service
-from ..util import utcnow
+from ..util import untag, utcnow
 from . import _cloudfront_config as config
 from ._cloudfront_headers import HeadersPolicyMixin
 
@@ -88,17 +88,20 @@ class CloudFront(HeadersPolicyMixin, Service):
             raise AwsError("PreconditionFailed", "The request failed because it didn't meet the preconditions "
                                                  "in one or more request-header fields.", 412)
 
+    @staticmethod
+    def _owned(table, key, ctx, not_found):
+        """table[key] when it is the caller's account's; else not_found() (another account's
+        distributions, OACs and policies do not exist for the caller)."""
+        x = table.get(key)
+        if x is None or x["account"] != ctx.account:
+            raise not_found()
+        return x
+
     def _distribution(self, ctx, dist_id):
-        d = self.distributions.get(dist_id)
-        if d is None or d["account"] != ctx.account:
-            raise _no_distribution()
-        return d
+        return self._owned(self.distributions, dist_id, ctx, _no_distribution)
 
     def _oac(self, ctx, oac_id):
-        o = self.oacs.get(oac_id)
-        if o is None or o["account"] != ctx.account:
-            raise _no_oac()
-        return o
+        return self._owned(self.oacs, oac_id, ctx, _no_oac)
 
     def _mine(self, table, ctx):
         return [(i, x) for i, x in sorted(table.items()) if x["account"] == ctx.account]
@@ -111,7 +114,8 @@ class CloudFront(HeadersPolicyMixin, Service):
 
     @staticmethod
     def _page(items, req, what):
-        """CloudFront's Marker/MaxItems: the marker is the last id of the page before."""
+        """CloudFront's Marker/MaxItems over items, (id, summary) pairs: the page lists the
+        summaries; the marker is the last id of the page before."""
         try:
             n = int(req.get("MaxItems") or 100)
         except ValueError:
@@ -128,7 +132,7 @@ class CloudFront(HeadersPolicyMixin, Service):
         more = start + n < len(items)
         out = {"Marker": req.get("Marker") or "", "MaxItems": n, "IsTruncated": more, "Quantity": len(page)}
         if page:
-            out["Items"] = page
+            out["Items"] = [x for _, x in page]
         if more:
             out["NextMarker"] = page[-1][0]
         return out
@@ -222,8 +226,6 @@ class CloudFront(HeadersPolicyMixin, Service):
                       "OriginAccessControlOriginType": o["config"]["OriginAccessControlOriginType"]})
                  for i, o in self._mine(self.oacs, ctx)]
         out = self._page(items, req, "origin access control")
-        if "Items" in out:
-            out["Items"] = [x for _, x in out["Items"]]
         return {"OriginAccessControlList": out}
 
     # -- distributions -------------------------------------------------------------------
@@ -290,8 +292,6 @@ class CloudFront(HeadersPolicyMixin, Service):
                      DomainName=d["domain"])
             items.append((i, s))
         out = self._page(items, req, "distribution")
-        if "Items" in out:
-            out["Items"] = [x for _, x in out["Items"]]
         return {"DistributionList": out}
 
     # -- tags ----------------------------------------------------------------------------
@@ -319,8 +319,7 @@ class CloudFront(HeadersPolicyMixin, Service):
 
     def UntagResource(self, req, ctx):
         d = self._tagged(ctx, req["Resource"])
-        for k in (req["TagKeys"] or {}).get("Items") or []:
-            d["tags"].pop(k, None)
+        untag(d["tags"], (req["TagKeys"] or {}).get("Items") or [])
         return {}
 
     def ListTagsForResource(self, req, ctx):

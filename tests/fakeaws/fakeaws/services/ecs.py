@@ -36,6 +36,25 @@ def _page(items, req, default=100):
     return out, token
 
 
+def _found_or_missing(refs, find, shape, arn_of=lambda ref: ref):
+    """A Describe call of several things (clusters, services, tasks, ...): (the shape of
+    each ref found, a MISSING failure naming arn_of(ref) for each ref not found)."""
+    out, failures = [], []
+    for ref in refs:
+        item = find(ref)
+        if item is None:
+            failures.append({"arn": arn_of(ref), "reason": "MISSING"})
+        else:
+            out.append(shape(item))
+    return out, failures
+
+
+def _arn_in(cluster, kind, ref):
+    """The ARN a service or task ref names: the ref itself, or the cluster's ARN made into the
+    `kind`'s with the ref as the last part."""
+    return ref if ref.startswith("arn:") else cluster["arn"].replace(":cluster/", f":{kind}/") + "/" + ref
+
+
 class ECS(Validation, Capacity, ServiceConnect, TaskLifecycle, OneOff, Deployments, Service):
     name = "ecs"
 
@@ -185,14 +204,13 @@ class ECS(Validation, Capacity, ServiceConnect, TaskLifecycle, OneOff, Deploymen
         return {"cluster": cluster_shape(self, c)}
 
     def DescribeClusters(self, req, ctx):
-        out, failures = [], []
-        for ref in req.get("clusters") or ["default"]:
-            name = ref.rsplit("/", 1)[-1] if ref.startswith("arn:") else ref
-            c = self.clusters.get((ctx.region, name))
-            if c is None:
-                failures.append({"arn": f"arn:aws:ecs:{ctx.region}:{ctx.account}:cluster/{name}", "reason": "MISSING"})
-            else:
-                out.append(cluster_shape(self, c, req.get("include") or ()))
+        def name_of(ref):
+            return ref.rsplit("/", 1)[-1] if ref.startswith("arn:") else ref
+
+        out, failures = _found_or_missing(
+            req.get("clusters") or ["default"], lambda ref: self.clusters.get((ctx.region, name_of(ref))),
+            lambda c: cluster_shape(self, c, req.get("include") or ()),
+            lambda ref: f"arn:aws:ecs:{ctx.region}:{ctx.account}:cluster/{name_of(ref)}")
         return {"clusters": out, "failures": failures}
 
     def ListClusters(self, req, ctx):
@@ -426,14 +444,9 @@ class ECS(Validation, Capacity, ServiceConnect, TaskLifecycle, OneOff, Deploymen
         c = self._cluster(ctx, req.get("cluster"))
         if len(req["services"]) > 10:  # the API's documented limit, AWS's words
             raise invalid("service names can have at most 10 items.")
-        out, failures = [], []
-        for ref in req["services"]:
-            svc = self._service(c, ref, must=False)
-            if svc is None:
-                failures.append({"arn": ref if ref.startswith("arn:") else
-                                 c["arn"].replace(":cluster/", ":service/") + "/" + ref, "reason": "MISSING"})
-            else:
-                out.append(service_shape(self, svc, req.get("include") or ()))
+        out, failures = _found_or_missing(req["services"], lambda ref: self._service(c, ref, must=False),
+                                          lambda svc: service_shape(self, svc, req.get("include") or ()),
+                                          lambda ref: _arn_in(c, "service", ref))
         return {"services": out, "failures": failures}
 
     def ListServices(self, req, ctx):
@@ -469,23 +482,12 @@ class ECS(Validation, Capacity, ServiceConnect, TaskLifecycle, OneOff, Deploymen
         return v.timestamp() if hasattr(v, "timestamp") else float(v)
 
     def DescribeServiceDeployments(self, req, ctx):
-        out, failures = [], []
-        for arn in req["serviceDeploymentArns"]:
-            sd = self.sds.get(arn)
-            if sd is None:
-                failures.append({"arn": arn, "reason": "MISSING"})
-            else:
-                out.append(sd_shape(self, sd))
+        out, failures = _found_or_missing(req["serviceDeploymentArns"], self.sds.get,
+                                          lambda sd: sd_shape(self, sd))
         return {"serviceDeployments": out, "failures": failures}
 
     def DescribeServiceRevisions(self, req, ctx):
-        out, failures = [], []
-        for arn in req["serviceRevisionArns"]:
-            rev = self.revisions.get(arn)
-            if rev is None:
-                failures.append({"arn": arn, "reason": "MISSING"})
-            else:
-                out.append(revision_shape(rev))
+        out, failures = _found_or_missing(req["serviceRevisionArns"], self.revisions.get, revision_shape)
         return {"serviceRevisions": out, "failures": failures}
 
     def StopServiceDeployment(self, req, ctx):
@@ -523,14 +525,9 @@ class ECS(Validation, Capacity, ServiceConnect, TaskLifecycle, OneOff, Deploymen
         c = self._cluster(ctx, req.get("cluster"))
         if len(req["tasks"]) > 100:
             raise invalid("Tasks cannot be longer than 100.")
-        out, failures = [], []
-        for ref in req["tasks"]:
-            tk = self._find_task(c, ref)
-            if tk is None:
-                failures.append({"arn": ref if ref.startswith("arn:") else
-                                 c["arn"].replace(":cluster/", ":task/") + "/" + ref, "reason": "MISSING"})
-            else:
-                out.append(task_shape(self, tk, req.get("include") or ()))
+        out, failures = _found_or_missing(req["tasks"], lambda ref: self._find_task(c, ref),
+                                          lambda tk: task_shape(self, tk, req.get("include") or ()),
+                                          lambda ref: _arn_in(c, "task", ref))
         return {"tasks": out, "failures": failures}
 
     def StopTask(self, req, ctx):

@@ -20,7 +20,7 @@ services/_efs/mounts.py."""
 import json
 
 from ..core import AwsError, Service
-from ..util import as_list, paginate, policy_statements, utcnow
+from ..util import as_list, paginate, policy_statements, untag, utcnow
 from ._efs.mounts import MountTargetMixin
 
 FS_CREATE_S, FS_DELETE_S = 10, 10
@@ -98,12 +98,17 @@ class Efs(MountTargetMixin, Service):
                 del store[k]
 
     # -- lookups -------------------------------------------------------------------------
-    def _fs(self, ctx, ref):
+    def _in_region(self, ctx, table, key, not_found):
+        """table[key] once the deleted are forgotten, when it is of the caller's region; else
+        not_found(key)."""
         self._expire()
-        f = self.file_systems.get(bare_id(ref))
-        if f is None or f["region"] != ctx.region:
-            raise fs_not_found(bare_id(ref))
-        return f
+        item = table.get(key)
+        if item is None or item["region"] != ctx.region:
+            raise not_found(key)
+        return item
+
+    def _fs(self, ctx, ref):
+        return self._in_region(ctx, self.file_systems, bare_id(ref), fs_not_found)
 
     def _fs_available(self, ctx, ref):
         f = self._fs(ctx, ref)
@@ -114,11 +119,7 @@ class Efs(MountTargetMixin, Service):
         return f
 
     def _ap(self, ctx, ref):
-        self._expire()
-        a = self.access_points.get(bare_id(ref))
-        if a is None or a["region"] != ctx.region:
-            raise ap_not_found(bare_id(ref))
-        return a
+        return self._in_region(ctx, self.access_points, bare_id(ref), ap_not_found)
 
     # -- renderings ------------------------------------------------------------------------
     def _fs_out(self, f):
@@ -156,10 +157,8 @@ class Efs(MountTargetMixin, Service):
     def CreateFileSystem(self, req, ctx):
         self._expire()
         token = req["CreationToken"]
-        for f in self.file_systems.values():
-            if f["region"] == ctx.region and f["token"] == token:
-                raise AwsError("FileSystemAlreadyExists", f"File system '{f['id']}' already exists "
-                               f"with creation token '{token}'", extra={"FileSystemId": f["id"]})
+        _refuse_token_again(self.file_systems, ctx, token, "FileSystemAlreadyExists",
+                            "File system", "creation", "FileSystemId")
         perf = req.get("PerformanceMode") or "generalPurpose"
         mode = req.get("ThroughputMode") or "bursting"
         prov = req.get("ProvisionedThroughputInMibps")
@@ -220,13 +219,7 @@ class Efs(MountTargetMixin, Service):
             if not items:       # as for a deleted file system's token
                 raise AwsError("FileSystemNotFound", "File system with creation token "
                                f"'{req['CreationToken']}' does not exist.")
-        page, nxt = _page(items, req.get("Marker"), req.get("MaxItems"))
-        out = {"FileSystems": [self._fs_out(f) for f in page]}
-        if req.get("Marker"):
-            out["Marker"] = req["Marker"]
-        if nxt:
-            out["NextMarker"] = nxt
-        return out
+        return _marker_page(items, req, "FileSystems", self._fs_out)
 
     def UpdateFileSystem(self, req, ctx):
         f = self._fs_available(ctx, req["FileSystemId"])
@@ -343,10 +336,8 @@ class Efs(MountTargetMixin, Service):
     def CreateAccessPoint(self, req, ctx):
         self._expire()
         token = req["ClientToken"]
-        for a in self.access_points.values():
-            if a["region"] == ctx.region and a["token"] == token:
-                raise AwsError("AccessPointAlreadyExists", f"Access point '{a['id']}' already exists "
-                               f"with client token '{token}'", extra={"AccessPointId": a["id"]})
+        _refuse_token_again(self.access_points, ctx, token, "AccessPointAlreadyExists",
+                            "Access point", "client", "AccessPointId")
         f = self._fs_available(ctx, req["FileSystemId"])
         if sum(1 for a in self.access_points.values() if a["fs_id"] == f["id"]) >= MAX_ACCESS_POINTS:
             raise AwsError("AccessPointLimitExceeded", f"File system '{f['id']}' already has "
@@ -372,11 +363,7 @@ class Efs(MountTargetMixin, Service):
             fid = self._fs(ctx, req["FileSystemId"])["id"] if req.get("FileSystemId") else None
             items = [a for a in self.access_points.values() if a["region"] == ctx.region
                      and (fid is None or a["fs_id"] == fid)]
-        page, nxt = _page(items, req.get("NextToken"), req.get("MaxResults"))
-        out = {"AccessPoints": [self._ap_out(a) for a in page]}
-        if nxt:
-            out["NextToken"] = nxt
-        return out
+        return _token_page(items, req, "AccessPoints", self._ap_out)
 
     def DeleteAccessPoint(self, req, ctx):
         a = self._ap(ctx, req["AccessPointId"])
@@ -400,17 +387,12 @@ class Efs(MountTargetMixin, Service):
 
     def UntagResource(self, req, ctx):
         r = self._tagged(ctx, req["ResourceId"])
-        for k in req["TagKeys"]:
-            r["tags"].pop(k, None)
+        untag(r["tags"], req["TagKeys"])
         return {}
 
     def ListTagsForResource(self, req, ctx):
         r = self._tagged(ctx, req["ResourceId"])
-        page, nxt = _page(_tag_list(r["tags"]), req.get("NextToken"), req.get("MaxResults"))
-        out = {"Tags": page}
-        if nxt:
-            out["NextToken"] = nxt
-        return out
+        return _token_page(_tag_list(r["tags"]), req, "Tags", lambda t: t)
 
 
 def _page(items, token, limit):
@@ -418,6 +400,37 @@ def _page(items, token, limit):
     if page is None:
         raise AwsError("BadRequest", "The pagination token is not valid.")
     return page, nxt
+
+
+def _refuse_token_again(table, ctx, token, code, what, token_kind, id_member):
+    """A create whose idempotency token an existing file system or access point of the region
+    was made with: refused with `code`, naming that one (also as `id_member` in the error)."""
+    for x in table.values():
+        if x["region"] == ctx.region and x["token"] == token:
+            raise AwsError(code, f"{what} '{x['id']}' already exists with {token_kind} token "
+                           f"'{token}'", extra={id_member: x["id"]})
+
+
+def _marker_page(items, req, key, render):
+    """The answer of a Marker/MaxItems call (DescribeFileSystems, DescribeMountTargets): the
+    page's items rendered under `key`, the Marker asked for, the NextMarker when more follow."""
+    page, nxt = _page(items, req.get("Marker"), req.get("MaxItems"))
+    out = {key: [render(x) for x in page]}
+    if req.get("Marker"):
+        out["Marker"] = req["Marker"]
+    if nxt:
+        out["NextMarker"] = nxt
+    return out
+
+
+def _token_page(items, req, key, render):
+    """The answer of a NextToken/MaxResults call: the page's items rendered under `key`, the
+    NextToken when more follow."""
+    page, nxt = _page(items, req.get("NextToken"), req.get("MaxResults"))
+    out = {key: [render(x) for x in page]}
+    if nxt:
+        out["NextToken"] = nxt
+    return out
 
 
 def _tags_in(tags):

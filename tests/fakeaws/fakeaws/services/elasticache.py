@@ -117,26 +117,16 @@ class ElastiCache(Service):
 
     def DescribeReplicationGroups(self, req, ctx):
         gid = req.get("ReplicationGroupId")
-        if gid:
-            g = self.groups.get((ctx.region, gid.lower()))
-            if g is None:
-                raise AwsError("ReplicationGroupNotFoundFault", f"ReplicationGroup {gid} not found.", 404)
-            items = [g]
-        else:
-            items = [g for (r, _), g in sorted(self.groups.items()) if r == ctx.region]
+        items = _one_or_all(self.groups, ctx, gid, lambda: AwsError(
+            "ReplicationGroupNotFoundFault", f"ReplicationGroup {gid} not found.", 404))
         return page([self._render_group(g) for g in items], req, "ReplicationGroups")
 
     def DescribeCacheClusters(self, req, ctx):
         cid = req.get("CacheClusterId")
-        if cid:
-            c = self.clusters.get((ctx.region, cid.lower()))
-            if c is None:
-                raise AwsError("CacheClusterNotFound", f"CacheCluster not found: {cid}", 404)
-            items = [c]
-        else:
-            items = [c for (r, _), c in sorted(self.clusters.items()) if r == ctx.region]
-            if req.get("ShowCacheClustersNotInReplicationGroups"):
-                items = [c for c in items if not c["group"]]
+        items = _one_or_all(self.clusters, ctx, cid, lambda: AwsError(
+            "CacheClusterNotFound", f"CacheCluster not found: {cid}", 404))
+        if not cid and req.get("ShowCacheClustersNotInReplicationGroups"):
+            items = [c for c in items if not c["group"]]
         nodes = bool(req.get("ShowCacheNodeInfo"))
         return page([self._render_cluster(c, nodes) for c in items], req, "CacheClusters")
 
@@ -314,6 +304,18 @@ class ElastiCache(Service):
                                          f"elasticache:serverlesscache/{name}")
         self.serverless[(region, name)] = s
         return name
+
+
+def _one_or_all(table, ctx, ident, not_found):
+    """A Describe call's items from `table` (keyed by (region, lower-case id)): the one
+    named `ident` (raising not_found() when the region has none), or with no `ident` every
+    one in the region, in id order."""
+    if ident:
+        item = table.get((ctx.region, ident.lower()))
+        if item is None:
+            raise not_found()
+        return [item]
+    return [v for (r, _), v in sorted(table.items()) if r == ctx.region]
 
 
 SERVICE = ElastiCache

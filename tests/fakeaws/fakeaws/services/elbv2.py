@@ -4,6 +4,7 @@ listeners, rules, tags, and the cross-service methods ECS uses (CONTRACTS.md).
 The operations live in services/_net/elb_lb.py and elb_listen.py."""
 
 from fakeaws.core import AwsError, Service
+from fakeaws.util import untag
 from fakeaws.services._net.elb_lb import LoadBalancerMixin
 from fakeaws.services._net.elb_listen import ListenerMixin
 
@@ -90,8 +91,7 @@ class ELBv2(LoadBalancerMixin, ListenerMixin, Service):
     def RemoveTags(self, req, ctx):
         targets = [self._tag_target(a) for a in req["ResourceArns"]]
         for tags in targets:
-            for k in req["TagKeys"]:
-                tags.pop(k, None)
+            untag(tags, req["TagKeys"])
         return {}
 
     def DescribeTags(self, req, ctx):

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from ..authz import policy as iam_policy
 from ..core import AwsError, Service
-from ..util import action_matches, as_list, paginate, policy_statements, rand_chars, tags_to_map, utcnow
+from ..util import action_matches, as_list, must_get, paginate, policy_statements, rand_chars, tags_to_map, utcnow
 from ._iam_oidc import OidcProviders, tag_entity, untag_entity
 from .iam_policies import MANAGED, MANAGED_BY_ARN, SERVICE_LINKED, managed_arn
 
@@ -85,10 +85,7 @@ class Iam(OidcProviders, Service):
 
     # -- helpers -------------------------------------------------------------------------
     def _role(self, name):
-        r = self.roles.get(name)
-        if r is None:
-            raise _no_role(name)
-        return r
+        return must_get(self.roles, name, lambda: _no_role(name))
 
     def _check_doc(self, doc, trust):
         try:

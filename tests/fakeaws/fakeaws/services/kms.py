@@ -109,17 +109,17 @@ class Kms(Service):
         return {"Keys": page or [], "NextMarker": nxt, "Truncated": nxt is not None}
 
     def EnableKey(self, req, ctx):
-        k = self._find(ctx, req["KeyId"])
-        if self._state(k) == "PendingDeletion":
-            raise AwsError("KMSInvalidStateException", f"{k['Arn']} is pending deletion.", 400)
-        k["enabled"] = True
-        return {}
+        return self._set_enabled(ctx, req["KeyId"], True)
 
     def DisableKey(self, req, ctx):
-        k = self._find(ctx, req["KeyId"])
+        return self._set_enabled(ctx, req["KeyId"], False)
+
+    def _set_enabled(self, ctx, key_id, on):
+        """EnableKey and DisableKey: refused while the key is pending deletion."""
+        k = self._find(ctx, key_id)
         if self._state(k) == "PendingDeletion":
             raise AwsError("KMSInvalidStateException", f"{k['Arn']} is pending deletion.", 400)
-        k["enabled"] = False
+        k["enabled"] = on
         return {}
 
     def ScheduleKeyDeletion(self, req, ctx):

@@ -1,6 +1,7 @@
 """CloudWatch Logs: log groups with retention and tags, streams, events, filtering."""
 
 from ..core import AwsError, Service
+from ..util import untag
 
 RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
                   2557, 2922, 3288, 3653]
@@ -123,8 +124,7 @@ class Logs(Service):
 
     def UntagLogGroup(self, req, ctx):
         g = self._group(ctx, req["logGroupName"])
-        for k in req["tags"]:
-            g["tags"].pop(k, None)
+        untag(g["tags"], req["tags"])
         return {}
 
     def ListTagsLogGroup(self, req, ctx):
@@ -139,8 +139,7 @@ class Logs(Service):
 
     def UntagResource(self, req, ctx):
         g = self._by_arn(ctx, req["resourceArn"])
-        for k in req["tagKeys"]:
-            g["tags"].pop(k, None)
+        untag(g["tags"], req["tagKeys"])
         return {}
 
     def ListTagsForResource(self, req, ctx):

@@ -5,6 +5,7 @@ live in mixins under services/_rds/; this module joins them and adds tags and
 resources(). Aurora (DB clusters) is not modelled."""
 
 from fakeaws.core import AwsError, Service
+from fakeaws.util import untag
 from fakeaws.services._rds import rules
 from fakeaws.services._rds.instances import InstanceMixin
 from fakeaws.services._rds.modify import ModifyMixin
@@ -59,8 +60,7 @@ class RDS(SubnetGroupMixin, InstanceMixin, ModifyMixin, SnapshotMixin, Service):
 
     def RemoveTagsFromResource(self, req, ctx):
         tags = self._tagged(ctx.region, req["ResourceName"])
-        for k in req["TagKeys"]:
-            tags.pop(k, None)
+        untag(tags, req["TagKeys"])
         return {}
 
     # ---- control API -------------------------------------------------------

@@ -30,6 +30,7 @@ Global (one state for every region, zones per account). What it holds to, as AWS
 import string
 
 from fakeaws.core import ACCOUNT_ID, AwsError, Service
+from fakeaws.util import untag
 from fakeaws.services._dns import names, records
 from fakeaws.services._net.common import utc
 
@@ -251,8 +252,7 @@ class Route53(Service):
     def ChangeTagsForResource(self, req, ctx):
         z = self._tagged(req, ctx)
         tags = dict(z["tags"])
-        for k in req.get("RemoveTagKeys") or []:
-            tags.pop(k, None)
+        untag(tags, req.get("RemoveTagKeys") or [])
         for t in req.get("AddTags") or []:
             if not t.get("Key"):
                 raise AwsError("InvalidInput", "The input is not valid: a tag needs a key")

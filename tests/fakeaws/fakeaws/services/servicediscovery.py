@@ -6,6 +6,7 @@ uses to register its tasks (CONTRACTS.md)."""
 import re
 
 from fakeaws.core import AwsError, Service
+from fakeaws.util import must_get, untag
 from fakeaws.services._net.common import paginate, utc
 
 NAMESPACE_OP_RANGE = (30, 60)     # a private DNS namespace makes a Route 53 zone: tens of s
@@ -232,10 +233,7 @@ class ServiceDiscovery(Service):
     # ---- services ----------------------------------------------------------
 
     def _svc(self, sid):
-        s = self.services.get(sid)
-        if s is None:
-            raise _not_found("ServiceNotFound", "service", sid)
-        return s
+        return must_get(self.services, sid, lambda: _not_found("ServiceNotFound", "service", sid))
 
     def _render_svc(self, s, full=True):
         out = {"Id": s["id"], "Arn": s["arn"], "Name": s["name"], "NamespaceId": s["namespace_id"],
@@ -455,10 +453,8 @@ class ServiceDiscovery(Service):
         return tags
 
     def _tag_target(self, arn):
-        tags = self.tags.get(arn)
-        if tags is None:
-            raise AwsError("ResourceNotFoundException", f"Resource {arn} not found")
-        return tags
+        return must_get(self.tags, arn,
+                        lambda: AwsError("ResourceNotFoundException", f"Resource {arn} not found"))
 
     def TagResource(self, req, ctx):
         tags = self._tag_target(req["ResourceARN"])
@@ -467,8 +463,7 @@ class ServiceDiscovery(Service):
 
     def UntagResource(self, req, ctx):
         tags = self._tag_target(req["ResourceARN"])
-        for k in req["TagKeys"]:
-            tags.pop(k, None)
+        untag(tags, req["TagKeys"])
         return {}
 
     def ListTagsForResource(self, req, ctx):

@@ -22,7 +22,7 @@ import base64
 import re
 
 from ..core import AwsError, Service
-from ..util import utcnow
+from ..util import untag, utcnow
 from ._ssm.query import QueryMixin
 from ._ssm.sessions import Sessions
 
@@ -381,8 +381,7 @@ class Ssm(QueryMixin, Sessions, Service):
 
     def RemoveTagsFromResource(self, req, ctx):
         p = self._tagged(req, ctx)
-        for k in req["TagKeys"]:
-            p["tags"].pop(k, None)
+        untag(p["tags"], req["TagKeys"])
         return {}
 
     # -- for ECS -------------------------------------------------------------------------

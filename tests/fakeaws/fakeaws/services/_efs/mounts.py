@@ -43,11 +43,7 @@ class MountTargetMixin:
         return "available" if clock.reached(m["ready_at"]) else "creating"
 
     def _mt(self, ctx, mid):
-        self._expire()
-        m = self.mount_targets.get(mid)
-        if m is None or m["region"] != ctx.region:
-            raise mt_not_found(mid)
-        return m
+        return self._in_region(ctx, self.mount_targets, mid, mt_not_found)
 
     def _mt_out(self, m):
         return {"OwnerId": m["account"], "MountTargetId": m["id"], "FileSystemId": m["fs_id"],
@@ -115,14 +111,8 @@ class MountTargetMixin:
             fid = (self._fs(ctx, req["FileSystemId"])["id"] if req.get("FileSystemId")
                    else self._ap(ctx, req["AccessPointId"])["fs_id"])
             items = [m for m in self.mount_targets.values() if m["fs_id"] == fid]
-        from ..efs import _page
-        page, nxt = _page(items, req.get("Marker"), req.get("MaxItems"))
-        out = {"MountTargets": [self._mt_out(m) for m in page]}
-        if req.get("Marker"):
-            out["Marker"] = req["Marker"]
-        if nxt:
-            out["NextMarker"] = nxt
-        return out
+        from ..efs import _marker_page
+        return _marker_page(items, req, "MountTargets", self._mt_out)
 
     def DescribeMountTargetSecurityGroups(self, req, ctx):
         m = self._mt(ctx, req["MountTargetId"])

@@ -121,25 +121,24 @@ def paginate(items, req, key, token_field="NextToken", limit_field="MaxResults",
 
 def parse_cidr(text, param="cidrBlock"):
     """An IPv4Network from strict CIDR text, else EC2's InvalidParameterValue."""
-    try:
-        if "/" not in text:
-            raise ValueError
-        return ipaddress.IPv4Network(text, strict=True)
-    except (ValueError, TypeError):
-        raise AwsError("InvalidParameterValue",
-                       f"Value ({text}) for parameter {param} is invalid. "
-                       "This is not a valid CIDR block.") from None
+    return _cidr(text, lambda t: ipaddress.IPv4Network(t, strict=True),
+                 f"Value ({text}) for parameter {param} is invalid. This is not a valid CIDR block.")
 
 
 def parse_cidr_loose(text, param="cidrIp"):
     """A security group CIDR: host bits may be set (EC2 keeps the text as given)."""
+    return _cidr(text, lambda t: ipaddress.ip_network(t, strict=False), f"CIDR block {text} is malformed")
+
+
+def _cidr(text, parse, message):
+    """parse(text) of CIDR text, which must have a prefix length; else InvalidParameterValue
+    with `message`."""
     try:
         if "/" not in text:
             raise ValueError
-        return ipaddress.ip_network(text, strict=False)
+        return parse(text)
     except (ValueError, TypeError):
-        raise AwsError("InvalidParameterValue",
-                       f"CIDR block {text} is malformed") from None
+        raise AwsError("InvalidParameterValue", message) from None
 
 
 # ---- EC2 ids -----------------------------------------------------------------

@@ -13,6 +13,7 @@ internet gateway route for an IPv6 destination needs the VPC to have IPv6."""
 import ipaddress
 
 from fakeaws.core import AwsError
+from fakeaws.util import must_get
 from fakeaws.services._net.common import match_filters, paginate, tag_list, tags_from_specs
 
 IPV6_ASSOCIATE_SECONDS = 5
@@ -180,10 +181,8 @@ class Ipv6Mixin:
     # ---- egress-only internet gateways ------------------------------------------------
 
     def _eigw(self, gid):
-        g = self.eigws.get(gid)
-        if g is None:
-            raise AwsError("InvalidGatewayID.NotFound", f"The gateway ID '{gid}' does not exist")
-        return g
+        return must_get(self.eigws, gid,
+                        lambda: AwsError("InvalidGatewayID.NotFound", f"The gateway ID '{gid}' does not exist"))
 
     def _render_eigw(self, g):
         return {"EgressOnlyInternetGatewayId": g["id"],

@@ -1,6 +1,7 @@
 """EC2: Elastic IP addresses and NAT gateways (asynchronous lifecycle)."""
 
 from fakeaws.core import AwsError
+from fakeaws.util import must_get
 from fakeaws.services._net.common import match_filters, paginate, tag_list, tags_from_specs, utc
 
 NAT_READY_RANGE = (60, 120)     # pending -> available, AWS seconds
@@ -15,11 +16,8 @@ class NatMixin:
     # ---- Elastic IPs -------------------------------------------------------
 
     def _eip(self, alloc_id):
-        eip = self.eips.get(alloc_id)
-        if eip is None:
-            raise AwsError("InvalidAllocationID.NotFound",
-                           f"The allocation ID '{alloc_id}' does not exist")
-        return eip
+        return must_get(self.eips, alloc_id,
+                        lambda: AwsError("InvalidAllocationID.NotFound", f"The allocation ID '{alloc_id}' does not exist"))
 
     def _eip_holder(self, eip):
         """The NAT gateway that still holds this address, or None."""

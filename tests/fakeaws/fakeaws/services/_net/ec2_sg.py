@@ -4,6 +4,7 @@ import ipaddress
 import re
 
 from fakeaws.core import AwsError
+from fakeaws.util import must_get
 from fakeaws.services._net.common import (
     check_id, match_filters, paginate, parse_cidr_loose, tag_list, tags_from_specs, utc)
 
@@ -31,10 +32,7 @@ class SecurityGroupMixin:
 
     def _sg(self, gid):
         check_id(gid, "sg")
-        sg = self.sgs.get(gid)
-        if sg is None:
-            raise _group_not_found(gid)
-        return sg
+        return must_get(self.sgs, gid, lambda: _group_not_found(gid))
 
     def _sg_by_ref(self, req, region):
         """The group named by GroupId, or by GroupName in the default VPC."""
@@ -382,11 +380,8 @@ class SecurityGroupMixin:
 
     def _eni(self, eid):
         self._live_enis()
-        eni = self.enis.get(eid)
-        if eni is None:
-            raise AwsError("InvalidNetworkInterfaceID.NotFound",
-                           f"The networkInterface ID '{eid}' does not exist")
-        return eni
+        return must_get(self.enis, eid,
+                        lambda: AwsError("InvalidNetworkInterfaceID.NotFound", f"The networkInterface ID '{eid}' does not exist"))
 
     def _free_ip(self, sub):
         net = ipaddress.IPv4Network(sub["cidr"])
@@ -455,14 +450,13 @@ class SecurityGroupMixin:
     }
 
     def DescribeNetworkInterfaces(self, req, ctx):
-        region = self._region(ctx)
+        self._region(ctx)
         self._live_enis()
         fields = dict(self.ENI_FILTERS)
         fields["group-name"] = lambda e: [self.sgs[g]["name"] for g in e["groups"] if g in self.sgs]
-        items = self._describe(self.enis, req.get("NetworkInterfaceIds"),
-                               "InvalidNetworkInterfaceID.NotFound", "networkInterface",
-                               req.get("Filters"), fields, region)
-        return paginate([self._render_eni(e) for e in items], req, "NetworkInterfaces")
+        return self._describe_page(req, ctx, self.enis, "NetworkInterfaceIds",
+                                   "InvalidNetworkInterfaceID.NotFound", "networkInterface", fields,
+                                   self._render_eni, "NetworkInterfaces")
 
     def CreateNetworkInterface(self, req, ctx):
         self._region(ctx)

@@ -3,6 +3,7 @@
 import ipaddress
 
 from fakeaws.core import AwsError
+from fakeaws.util import must_get
 from fakeaws.services._net.ec2_ipv6 import parse_cidr6
 from fakeaws.services._net.common import (
     ENABLED_REGIONS, OPT_IN_REGIONS, check_id, match_filters, paginate, parse_cidr, tag_list,
@@ -13,6 +14,24 @@ def _not_found(kind, code, rid):
     if kind == "security group":
         return AwsError(code, f"The security group '{rid}' does not exist")
     return AwsError(code, f"The {kind} ID '{rid}' does not exist")
+
+
+def _same_network(rtb, gateway, kind):
+    """A route to `gateway` (an internet or NAT gateway) from route table rtb: both must be
+    of one VPC."""
+    if gateway["vpc_id"] != rtb["vpc_id"]:
+        raise AwsError("InvalidParameterValue",
+                       f"route table {rtb['id']} and {kind} {gateway['id']} belong to different networks")
+
+
+def _route_to(rtb, member, dest, local):
+    """The index of rtb's first route to dest (member: which kind of destination), a local
+    route counted only when `local`; InvalidRoute.NotFound when there is none."""
+    for i, rt in enumerate(rtb["routes"]):
+        if rt.get(member) == dest and (local or rt.get("GatewayId") != "local"):
+            return i
+    raise AwsError("InvalidRoute.NotFound",
+                   f"no route with destination-cidr-block {dest} in route table {rtb['id']}")
 
 
 class VpcMixin:
@@ -63,10 +82,7 @@ class VpcMixin:
 
     def _vpc(self, vid):
         check_id(vid, "vpc")
-        vpc = self.vpcs.get(vid)
-        if vpc is None:
-            raise _not_found("vpc", "InvalidVpcID.NotFound", vid)
-        return vpc
+        return must_get(self.vpcs, vid, lambda: _not_found("vpc", "InvalidVpcID.NotFound", vid))
 
     def _render_vpc(self, v):
         return {"VpcId": v["id"], "CidrBlock": v["cidr"], "State": "available",
@@ -129,13 +145,20 @@ class VpcMixin:
             items = [r for r in store.values() if r["region"] == region]
         return [r for r in items if match_filters(filters, r, fields, r["tags"])]
 
+    def _describe_page(self, req, ctx, store, ids_member, id_code, kind, fields, render, out_key):
+        """A Describe call of one kind: the things of `store` named by req[ids_member] (or all
+        in the region), filtered by req's Filters on `fields`, rendered, in pages under
+        out_key."""
+        items = self._describe(store, req.get(ids_member), id_code, kind, req.get("Filters"), fields,
+                               self._region(ctx))
+        return paginate([render(x) for x in items], req, out_key)
+
     def DescribeVpcs(self, req, ctx):
-        region = self._region(ctx)
+        self._region(ctx)  # the default VPC first, then every VPC's IPv6 blocks
         for v in self.vpcs.values():
             v["_ipv6"] = self.render_vpc_ipv6(v)
-        items = self._describe(self.vpcs, req.get("VpcIds"), "InvalidVpcID.NotFound", "vpc",
-                               req.get("Filters"), self.VPC_FILTERS, region)
-        return paginate([self._render_vpc(v) for v in items], req, "Vpcs")
+        return self._describe_page(req, ctx, self.vpcs, "VpcIds", "InvalidVpcID.NotFound", "vpc",
+                                   self.VPC_FILTERS, self._render_vpc, "Vpcs")
 
     def DeleteVpc(self, req, ctx):
         self._region(ctx)
@@ -249,10 +272,7 @@ class VpcMixin:
 
     def _subnet(self, sid):
         check_id(sid, "subnet")
-        sub = self.subnets.get(sid)
-        if sub is None:
-            raise _not_found("subnet", "InvalidSubnetID.NotFound", sid)
-        return sub
+        return must_get(self.subnets, sid, lambda: _not_found("subnet", "InvalidSubnetID.NotFound", sid))
 
     def _render_subnet(self, s):
         net = ipaddress.IPv4Network(s["cidr"])
@@ -317,10 +337,8 @@ class VpcMixin:
     }
 
     def DescribeSubnets(self, req, ctx):
-        region = self._region(ctx)
-        items = self._describe(self.subnets, req.get("SubnetIds"), "InvalidSubnetID.NotFound",
-                               "subnet", req.get("Filters"), self.SUBNET_FILTERS, region)
-        return paginate([self._render_subnet(s) for s in items], req, "Subnets")
+        return self._describe_page(req, ctx, self.subnets, "SubnetIds", "InvalidSubnetID.NotFound",
+                                   "subnet", self.SUBNET_FILTERS, self._render_subnet, "Subnets")
 
     def ModifySubnetAttribute(self, req, ctx):
         self._region(ctx)
@@ -356,10 +374,8 @@ class VpcMixin:
         return igw
 
     def _igw(self, gid):
-        igw = self.igws.get(gid)
-        if igw is None:
-            raise _not_found("internetGateway", "InvalidInternetGatewayID.NotFound", gid)
-        return igw
+        return must_get(self.igws, gid,
+                        lambda: _not_found("internetGateway", "InvalidInternetGatewayID.NotFound", gid))
 
     def _render_igw(self, g):
         att = [{"State": "available", "VpcId": g["vpc_id"]}] if g["vpc_id"] else []
@@ -423,11 +439,9 @@ class VpcMixin:
     }
 
     def DescribeInternetGateways(self, req, ctx):
-        region = self._region(ctx)
-        items = self._describe(self.igws, req.get("InternetGatewayIds"),
-                               "InvalidInternetGatewayID.NotFound", "internetGateway",
-                               req.get("Filters"), self.IGW_FILTERS, region)
-        return paginate([self._render_igw(g) for g in items], req, "InternetGateways")
+        return self._describe_page(req, ctx, self.igws, "InternetGatewayIds",
+                                   "InvalidInternetGatewayID.NotFound", "internetGateway",
+                                   self.IGW_FILTERS, self._render_igw, "InternetGateways")
 
     # ---- route tables ----------------------------------------------------
 
@@ -443,10 +457,7 @@ class VpcMixin:
         return rtb
 
     def _rtb(self, rid):
-        rtb = self.rtbs.get(rid)
-        if rtb is None:
-            raise _not_found("routeTable", "InvalidRouteTableID.NotFound", rid)
-        return rtb
+        return must_get(self.rtbs, rid, lambda: _not_found("routeTable", "InvalidRouteTableID.NotFound", rid))
 
     def _main_rtb(self, vpc_id):
         for r in self.rtbs.values():
@@ -521,17 +532,9 @@ class VpcMixin:
                            "networkInterfaceId, vpcPeeringConnectionId, transitGatewayId, "
                            "egressOnlyInternetGatewayId, instanceId")
         if "GatewayId" in targets:
-            igw = self._igw(targets["GatewayId"])
-            if igw["vpc_id"] != rtb["vpc_id"]:
-                raise AwsError("InvalidParameterValue",
-                               f"route table {rtb['id']} and network gateway {igw['id']} "
-                               "belong to different networks")
+            _same_network(rtb, self._igw(targets["GatewayId"]), "network gateway")
         elif "NatGatewayId" in targets:
-            nat = self._nat(targets["NatGatewayId"])
-            if nat["vpc_id"] != rtb["vpc_id"]:
-                raise AwsError("InvalidParameterValue",
-                               f"route table {rtb['id']} and NAT gateway {nat['id']} "
-                               "belong to different networks")
+            _same_network(rtb, self._nat(targets["NatGatewayId"]), "NAT gateway")
         elif "NetworkInterfaceId" in targets:
             self._eni(targets["NetworkInterfaceId"])
         elif "EgressOnlyInternetGatewayId" in targets:
@@ -570,27 +573,20 @@ class VpcMixin:
         rtb = self._rtb(req["RouteTableId"])
         member, dest = self._route_dest(req)
         target = self._route_target(req, rtb, dest if member != "DestinationCidrBlock" else None)
-        for i, rt in enumerate(rtb["routes"]):
-            if rt.get(member) == dest and rt.get("GatewayId") != "local":
-                rtb["routes"][i] = dict({member: dest, "Origin": "CreateRoute",
-                                         "State": "active"}, **target)
-                return {}
-        raise AwsError("InvalidRoute.NotFound",
-                       f"no route with destination-cidr-block {dest} in route table {rtb['id']}")
+        i = _route_to(rtb, member, dest, local=False)
+        rtb["routes"][i] = dict({member: dest, "Origin": "CreateRoute", "State": "active"}, **target)
+        return {}
 
     def DeleteRoute(self, req, ctx):
         self._region(ctx)
         rtb = self._rtb(req["RouteTableId"])
         member, dest = self._route_dest(req)
-        for rt in rtb["routes"]:
-            if rt.get(member) == dest:
-                if rt.get("GatewayId") == "local":
-                    raise AwsError("InvalidParameterValue",
-                                   f"cannot remove local route {dest} in route table {rtb['id']}")
-                rtb["routes"].remove(rt)
-                return {}
-        raise AwsError("InvalidRoute.NotFound",
-                       f"no route with destination-cidr-block {dest} in route table {rtb['id']}")
+        i = _route_to(rtb, member, dest, local=True)
+        if rtb["routes"][i].get("GatewayId") == "local":
+            raise AwsError("InvalidParameterValue",
+                           f"cannot remove local route {dest} in route table {rtb['id']}")
+        del rtb["routes"][i]
+        return {}
 
     def AssociateRouteTable(self, req, ctx):
         self._region(ctx)
@@ -653,8 +649,5 @@ class VpcMixin:
     }
 
     def DescribeRouteTables(self, req, ctx):
-        region = self._region(ctx)
-        items = self._describe(self.rtbs, req.get("RouteTableIds"),
-                               "InvalidRouteTableID.NotFound", "routeTable",
-                               req.get("Filters"), self.RTB_FILTERS, region)
-        return paginate([self._render_rtb(r) for r in items], req, "RouteTables")
+        return self._describe_page(req, ctx, self.rtbs, "RouteTableIds", "InvalidRouteTableID.NotFound",
+                                   "routeTable", self.RTB_FILTERS, self._render_rtb, "RouteTables")

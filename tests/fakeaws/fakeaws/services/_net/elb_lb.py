@@ -4,6 +4,7 @@ import ipaddress
 import re
 
 from fakeaws.core import AwsError
+from fakeaws.util import must_get
 from fakeaws.services._net.common import paginate, utc
 
 LB_ACTIVE_RANGE = (60, 150)      # provisioning -> active, AWS seconds
@@ -91,11 +92,8 @@ class LoadBalancerMixin:
     # ---- load balancers ---------------------------------------------------
 
     def _lb(self, arn):
-        lb = self.lbs.get(arn)
-        if lb is None:
-            raise AwsError("LoadBalancerNotFound",
-                           f"Load balancer '{arn}' not found")
-        return lb
+        return must_get(self.lbs, arn,
+                        lambda: AwsError("LoadBalancerNotFound", f"Load balancer '{arn}' not found"))
 
     def _lb_state(self, lb):
         if self.hold_provisioning or not self.world.clock.reached(lb["ready_at"]):
@@ -349,10 +347,8 @@ class LoadBalancerMixin:
     # ---- target groups ----------------------------------------------------
 
     def _tg(self, arn):
-        tg = self.tgs.get(arn)
-        if tg is None:
-            raise AwsError("TargetGroupNotFound", f"Target groups '{arn}' not found")
-        return tg
+        return must_get(self.tgs, arn,
+                        lambda: AwsError("TargetGroupNotFound", f"Target groups '{arn}' not found"))
 
     def _tg_lbs(self, tg):
         """ARNs of the load balancers whose listeners or rules forward to this group."""

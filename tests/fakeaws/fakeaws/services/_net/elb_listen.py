@@ -3,6 +3,7 @@
 import re
 
 from fakeaws.core import AwsError
+from fakeaws.util import must_get
 from fakeaws.services._net.common import paginate
 
 TERMINAL = ("forward", "redirect", "fixed-response")
@@ -183,10 +184,8 @@ class ListenerMixin:
     # ---- listeners --------------------------------------------------------
 
     def _listener(self, arn):
-        li = self.listeners.get(arn)
-        if li is None:
-            raise AwsError("ListenerNotFound", f"Listener '{arn}' not found")
-        return li
+        return must_get(self.listeners, arn,
+                        lambda: AwsError("ListenerNotFound", f"Listener '{arn}' not found"))
 
     def _render_listener(self, li):
         out = {"ListenerArn": li["arn"], "LoadBalancerArn": li["lb_arn"], "Port": li["port"],
@@ -251,11 +250,7 @@ class ListenerMixin:
               "certs": certs[0] if certs else [], "ssl_policy": certs[1] if certs else None,
               "actions": actions}
         self.listeners[arn] = li
-        rid = "".join(self.world.random.choice("0123456789abcdef") for _ in range(16))
-        li["default_rule"] = arn.replace(":listener/", ":listener-rule/") + "/" + rid
-        self.rules[li["default_rule"]] = {"arn": li["default_rule"], "listener_arn": arn,
-                                          "priority": "default", "conditions": [],
-                                          "actions": [], "default": True}
+        li["default_rule"] = self._new_rule(arn, "default", [], [], True)["arn"]
         self.tags[arn] = self._tags_in(req)
         self._refresh_attachments()
         return {"Listeners": [self._render_listener(li)]}
@@ -288,20 +283,24 @@ class ListenerMixin:
         self._refresh_attachments()
         return {"Listeners": [self._render_listener(li)]}
 
-    def DescribeListeners(self, req, ctx):
-        arns = req.get("ListenerArns")
-        if req.get("LoadBalancerArn"):
-            lb = self._lb(req["LoadBalancerArn"])
-            items = [li for li in self.listeners.values() if li["lb_arn"] == lb["arn"]]
+    def _described(self, req, parent_member, find_parent, parent_field, arns, table, find, neither):
+        """What DescribeListeners and DescribeRules describe: the children in `table` of the
+        parent req[parent_member] names (only those of `arns`, when given), else the ones
+        `arns` names (each must exist); ValidationError `neither` when neither is given."""
+        if req.get(parent_member):
+            parent = find_parent(req[parent_member])
+            items = [x for x in table.values() if x[parent_field] == parent["arn"]]
             if arns:
-                items = [li for li in items if li["arn"] in arns]
-        elif arns:
-            for a in arns:
-                self._listener(a)
-            items = [self.listeners[a] for a in dict.fromkeys(arns)]
-        else:
-            raise AwsError("ValidationError",
-                           "You must specify either listener ARNs or a load balancer ARN")
+                items = [x for x in items if x["arn"] in arns]
+            return items
+        if arns:
+            return [find(a) for a in dict.fromkeys(arns)]
+        raise AwsError("ValidationError", neither)
+
+    def DescribeListeners(self, req, ctx):
+        items = self._described(req, "LoadBalancerArn", self._lb, "lb_arn", req.get("ListenerArns"),
+                                self.listeners, self._listener,
+                                "You must specify either listener ARNs or a load balancer ARN")
         return paginate([self._render_listener(li) for li in items], req, "Listeners",
                         "Marker", "PageSize", out_field="NextMarker")
 
@@ -369,10 +368,7 @@ class ListenerMixin:
     # ---- rules -------------------------------------------------------------
 
     def _rule(self, arn):
-        r = self.rules.get(arn)
-        if r is None:
-            raise AwsError("RuleNotFound", f"Rule '{arn}' not found")
-        return r
+        return must_get(self.rules, arn, lambda: AwsError("RuleNotFound", f"Rule '{arn}' not found"))
 
     def _conditions(self, conditions):
         if not conditions:
@@ -425,6 +421,16 @@ class ListenerMixin:
             if r["listener_arn"] == listener_arn and r["priority"] == priority and r is not skip:
                 raise AwsError("PriorityInUse", f"Priority '{priority}' is currently in use")
 
+    def _new_rule(self, listener_arn, priority, conditions, actions, default):
+        """A rule of the listener (its default rule when `default`), stored under a new ARN:
+        the listener's made into a listener-rule's, with 16 random hex digits after it."""
+        hexid = "".join(self.world.random.choice("0123456789abcdef") for _ in range(16))
+        arn = listener_arn.replace(":listener/", ":listener-rule/") + "/" + hexid
+        r = {"arn": arn, "listener_arn": listener_arn, "priority": priority,
+             "conditions": conditions, "actions": actions, "default": default}
+        self.rules[arn] = r
+        return r
+
     def CreateRule(self, req, ctx):
         li = self._listener(req["ListenerArn"])
         lb = self.lbs[li["lb_arn"]]
@@ -433,12 +439,8 @@ class ListenerMixin:
             raise AwsError("TooManyRules", "A listener can have at most 100 rules")
         conditions = self._conditions(req["Conditions"])
         actions = self._actions(req["Actions"], li["protocol"], lb)
-        hexid = "".join(self.world.random.choice("0123456789abcdef") for _ in range(16))
-        arn = li["arn"].replace(":listener/", ":listener-rule/") + "/" + hexid
-        r = {"arn": arn, "listener_arn": li["arn"], "priority": req["Priority"],
-             "conditions": conditions, "actions": actions, "default": False}
-        self.rules[arn] = r
-        self.tags[arn] = self._tags_in(req)
+        r = self._new_rule(li["arn"], req["Priority"], conditions, actions, False)
+        self.tags[r["arn"]] = self._tags_in(req)
         self._refresh_attachments()
         return {"Rules": [self._render_rule(r)]}
 
@@ -486,17 +488,8 @@ class ListenerMixin:
         return {"Rules": [self._render_rule(r) for r, _ in changes]}
 
     def DescribeRules(self, req, ctx):
-        arns = req.get("RuleArns")
-        if req.get("ListenerArn"):
-            li = self._listener(req["ListenerArn"])
-            items = [r for r in self.rules.values() if r["listener_arn"] == li["arn"]]
-            if arns:
-                items = [r for r in items if r["arn"] in arns]
-        elif arns:
-            items = [self._rule(a) for a in dict.fromkeys(arns)]
-        else:
-            raise AwsError("ValidationError",
-                           "You must specify either listener ARN or rule ARNs")
+        items = self._described(req, "ListenerArn", self._listener, "listener_arn", req.get("RuleArns"),
+                                self.rules, self._rule, "You must specify either listener ARN or rule ARNs")
         items.sort(key=lambda r: (r["default"], r["priority"] if not r["default"] else 0))
         return paginate([self._render_rule(r) for r in items], req, "Rules",
                         "Marker", "PageSize", out_field="NextMarker")
