@@ -77,6 +77,9 @@ typedef struct {
 
 /* Append a found resource (thread-safe; props pass to the list, NULL: {}). */
 void res_found_add(res_found_list *l, const char *id, const char *physical_id, cJSON *props);
+/* The same for the node KIND/NAME of that kind. */
+void res_found_add_named(res_found_list *l, const res_kind *kind, const char *name,
+                         const char *physical_id, cJSON *props);
 void res_found_list_free(res_found_list *l);
 
 struct res_node {
@@ -288,9 +291,20 @@ res_node *res_graph_add(res_graph *g, const res_kind *kind, const char *name, co
 /* The same with the label formatted from fmt (printf). */
 res_node *res_graph_addf(res_graph *g, const res_kind *kind, const char *name, cJSON *desired,
                          const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The node KIND/NAME of a stack entry (its model) that names an existing resource by id:
+ * external, desired {member: existing}, labelled "existing WHAT EXISTING". */
+res_node *res_graph_add_existing(res_graph *g, const res_kind *kind, const char *name,
+                                 const void *model, const char *member, const char *existing,
+                                 const char *what);
 res_node *res_graph_find(const res_graph *g, const char *id);
 /* Record that n needs dep first. */
 void res_node_depend(res_node *n, res_node *dep);
+/* Record that n needs the node whose id is formatted from fmt (printf) first, when the
+ * graph has one. Returns that node, or NULL. */
+res_node *res_node_needs(res_graph *g, res_node *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* res_ref(id, attr) for n's desired properties, recording that n needs node `id` first. */
+cJSON *res_ref_needed(res_graph *g, res_node *n, const char *id, const char *attr);
 /* The dependency of n whose id starts with "<kind>/", or NULL. */
 res_node *res_node_dep(const res_node *n, const char *kind);
 
@@ -413,6 +427,11 @@ void res_externals_of(const res_ctx *ctx, const res_kind *kind, res_externals *o
  * (res_parallel_all), their results in x->rcs and x->errs. Returns the list's: 0, or -1
  * with its error copied into err. */
 int res_externals_read(res_externals *x, res_each_fn fn, void *ud, aws_error *err);
+/* Then each node's result in order: fn(ud, k, rc, err) with node k's read's, which adds
+ * what it found or says it is missing (res_external_missing). 0 when fn returned 0 for
+ * every node, else -1 with the first failure's error copied into err. */
+typedef int (*res_external_fn)(void *ud, size_t k, int rc, aws_error *err);
+int res_externals_found(res_externals *x, res_external_fn fn, void *ud, aws_error *err);
 void res_externals_free(res_externals *x);
 /* For an external node whose resource its read did not find (rc 0: the answer held none)
  * or failed to read (rc -1, err the read's): when AWS says it is not there, a note on n
@@ -440,6 +459,9 @@ cJSON *res_tags(res_ctx *ctx, const res_node *n);
 void res_tags_list(res_ctx *ctx, const res_node *n, svc_tags *out);
 /* 1 when a tag list says the resource belongs to this stack (and, with id, to that node). */
 int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id);
+/* The node id (ecsdeploy:id) of a resource whose tags say it belongs to this stack, or
+ * NULL (not the stack's, or no node id). Borrowed from tags. */
+const char *res_tags_node(res_ctx *ctx, const svc_tags *tags);
 
 /* Record what a create/update/remove left: the physical id (copied; NULL when gone) and
  * the actual properties (ownership passes; NULL when gone). Thread-safe. */
@@ -456,6 +478,9 @@ void res_status_summary(cJSON *out, int healthy, const char *fmt, ...)
 
 /* Set props[name] to a string copy of value; NULL leaves the member out. */
 void res_prop_str(cJSON *props, const char *name, const char *value);
+/* A new object of string members from the pairs NAME, VALUE, ... ended by NULL (a NULL
+ * value leaves its member out, as res_prop_str): the start of most properties. */
+cJSON *res_props(const char *name, ...) __attribute__((sentinel));
 /* props[name] when it is a string, else NULL (props may be NULL); borrowed from props. */
 const char *res_prop_string(const cJSON *props, const char *name);
 /* The same, "" when it is not a string: for text and comparisons. */

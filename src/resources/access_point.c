@@ -58,9 +58,7 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const efs_access_point *a)
 {
-    cJSON *p = cJSON_CreateObject();
-    res_prop_str(p, "file_system", a->file_system_id);
-    res_prop_str(p, "path", a->root_path);
+    cJSON *p = res_props("file_system", a->file_system_id, "path", a->root_path, NULL);
     char *user = a->posix_user.set ? xasprintf("%lld:%lld", a->posix_user.uid, a->posix_user.gid)
                                    : xstrdup("none");
     cJSON_AddStringToObject(p, "posix_user", user);
@@ -83,9 +81,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         return -1;
     for (size_t i = 0; i < l.n; i++) {
         const efs_access_point *a = &l.items[i];
-        const char *id = svc_tags_get(&a->tags, RES_TAG_ID);
-        if (id && res_tags_match(ctx, &a->tags, NULL) && strcmp(a->state, "deleting") != 0 &&
-            strcmp(a->state, "deleted") != 0)
+        const char *id = res_tags_node(ctx, &a->tags);
+        if (id && strcmp(a->state, "deleting") != 0 && strcmp(a->state, "deleted") != 0)
             res_found_add(out, id, a->id, props_of(a));
     }
     efs_access_points_free(&l);

@@ -25,9 +25,8 @@ static int build(res_graph *g, const stack_model *s)
     for (size_t i = 0; i < s->nload_balancers; i++) {
         const stack_load_balancer *lb = &s->load_balancers[i];
         char *name = stack_name_load_balancer(s->name, lb->name);
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "name", name);
-        cJSON_AddStringToObject(d, "scheme", lb->internal ? "internal" : "internet-facing");
+        cJSON *d = res_props("name", name, "scheme", lb->internal ? "internal" : "internet-facing",
+                             NULL);
         res_node *n = res_graph_addf(g, &res_kind_alb, lb->name, d, "%s load balancer %s",
                                      lb->internal ? "internal" : "internet-facing", name);
         n->model = lb;
@@ -55,10 +54,9 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const elbv2_lb *lb, const svc_tags *attrs)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", lb->name);
-    cJSON_AddStringToObject(p, "scheme", lb->scheme);
-    cJSON_AddStringToObject(p, "ip_address_type", lb->ip_address_type[0] ? lb->ip_address_type : "ipv4");
+    cJSON *p = res_props("name", lb->name, "scheme", lb->scheme,
+                         "ip_address_type", lb->ip_address_type[0] ? lb->ip_address_type : "ipv4",
+                         NULL);
     cJSON *subnets = cJSON_AddArrayToObject(p, "subnets");
     for (size_t i = 0; i < lb->nzones; i++)
         cJSON_AddItemToArray(subnets, cJSON_CreateString(lb->zones[i].subnet_id));

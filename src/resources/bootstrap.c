@@ -33,25 +33,19 @@ static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->nbootstrap; i++) {
         const stack_bootstrap *b = &s->bootstrap[i];
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "service", b->service);
-        cJSON_AddStringToObject(d, "secret", b->secret);
-        cJSON_AddStringToObject(d, "command", b->command);
+        cJSON *d = res_props("service", b->service, "secret", b->secret, "command", b->command,
+                             NULL);
         res_node *n = res_graph_addf(g, &res_kind_bootstrap, b->name, d,
                                      "bootstrap %s: `%s` in %s into secret %s", b->name, b->command,
                                      b->service, b->secret);
         n->model = b;
-        char *id = xasprintf("service/%s", b->service);
-        res_node_depend(n, res_graph_find(g, id));
-        free(id);
-        id = xasprintf("secret/%s", b->secret);
-        res_node_depend(n, res_graph_find(g, id));
-        free(id);
+        res_node_needs(g, n, "service/%s", b->service);
+        res_node_needs(g, n, "secret/%s", b->secret);
         /* the services that read the secret start after the step filled it */
         for (size_t k = 0; k < s->nservices; k++) {
             if (!uses_secret(&s->services[k], b->secret))
                 continue;
-            id = xasprintf("service/%s", s->services[k].name);
+            char *id = xasprintf("service/%s", s->services[k].name);
             res_node *svc = res_graph_find(g, id);
             free(id);
             if (svc)
@@ -106,10 +100,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         if (!d.has[i])
             continue;
         const stack_bootstrap *b = &s->bootstrap[i];
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "service", b->service);
-        cJSON_AddStringToObject(p, "secret", b->secret);
-        cJSON_AddStringToObject(p, "command", b->command);
+        cJSON *p = res_props("service", b->service, "secret", b->secret, "command", b->command,
+                             NULL);
         char *id = xasprintf("bootstrap/%s", b->name);
         char *name = stack_name_secret(s->name, b->secret);
         res_found_add(out, id, name, p);

@@ -315,8 +315,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     int rc = read_bucket(d->ctx, name, &tags, &props, err);
     if (rc != 0 && absent(err))
         rc = 0; /* deleted meanwhile */
-    const char *id = svc_tags_get(&tags, RES_TAG_ID);
-    if (rc == 0 && props && id && res_tags_match(d->ctx, &tags, NULL)) {
+    const char *id = res_tags_node(d->ctx, &tags);
+    if (rc == 0 && props && id) {
         res_found_add(d->out, id, name, props);
         props = NULL;
     }
@@ -498,10 +498,8 @@ static int set_tls_policy(res_ctx *ctx, const char *name, int on, int fresh, aws
 static int set_cors(res_ctx *ctx, const char *name, const cJSON *cors, aws_error *err)
 {
     size_t n = (size_t)cJSON_GetArraySize(cors);
-    if (n == 0) {
-        int rc = s3_delete_bucket_cors(ctx->aws, name, err);
-        return rc != 0 && absent(err) ? 0 : rc;
-    }
+    if (n == 0) /* none: the setting goes */
+        return res_not_found_ok(s3_delete_bucket_cors(ctx->aws, name, err), err);
     s3_cors_rule *rules = xcalloc(n, sizeof *rules);
     size_t i = 0;
     const cJSON *r;
@@ -531,10 +529,8 @@ static int set_cors(res_ctx *ctx, const char *name, const cJSON *cors, aws_error
 static int set_lifecycle(res_ctx *ctx, const char *name, const cJSON *lc, aws_error *err)
 {
     size_t n = (size_t)cJSON_GetArraySize(lc);
-    if (n == 0) {
-        int rc = s3_delete_bucket_lifecycle(ctx->aws, name, err);
-        return rc != 0 && absent(err) ? 0 : rc;
-    }
+    if (n == 0) /* none: the setting goes */
+        return res_not_found_ok(s3_delete_bucket_lifecycle(ctx->aws, name, err), err);
     s3_lifecycle_rule *rules = xcalloc(n, sizeof *rules);
     char **ids = xcalloc(n, sizeof *ids);
     size_t i = 0;

@@ -26,21 +26,15 @@ static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->ncaches; i++) {
         const stack_cache *x = &s->caches[i];
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "identifier", x->existing ? x->existing : "");
-        res_node *n = res_graph_addf(g, &res_kind_cache, x->name, d, "existing ElastiCache cache %s",
-                                     x->existing ? x->existing : "");
-        n->model = x;
-        n->external = 1;
+        res_graph_add_existing(g, &res_kind_cache, x->name, x, "identifier",
+                               x->existing ? x->existing : "", "ElastiCache cache");
     }
     return 0;
 }
 
 static cJSON *props_of(const elasticache_cache *c)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "identifier", c->id);
-    cJSON_AddStringToObject(p, "kind", c->kind);
+    cJSON *p = res_props("identifier", c->id, "kind", c->kind, NULL);
     if (c->address[0]) {
         cJSON_AddStringToObject(p, "host", c->address);
         cJSON_AddNumberToObject(p, "port", c->port);

@@ -197,8 +197,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     if (rc == 0)
         rc = res_parallel(d.ncerts, RES_READS_AT_ONCE, read_tags, &d, err);
     for (size_t i = 0; rc == 0 && i < d.ncerts; i++) {
-        const char *id = svc_tags_get(&d.tags[i], RES_TAG_ID);
-        if (!res_tags_match(ctx, &d.tags[i], NULL) || !id)
+        const char *id = res_tags_node(ctx, &d.tags[i]);
+        if (!id)
             continue;
         int seen = 0;
         for (size_t j = 0; j < out->n; j++)
@@ -241,6 +241,17 @@ static int describe(watch *w, aws_error *err)
 {
     acm_certificate_free(&w->cert);
     return acm_describe_certificate(w->c, w->arn, &w->cert, err);
+}
+
+/* The node's certificate described into *w (with its region's client): 0, or -1 with err
+ * (and nothing for the caller to free). */
+static int watch_node(res_ctx *ctx, const res_node *n, watch *w, aws_error *err)
+{
+    *w = (watch){.c = client_of(ctx, n, err), .arn = n->physical_id};
+    if (w->c && describe(w, err) == 0)
+        return 0;
+    acm_certificate_free(&w->cert);
+    return -1;
 }
 
 static int poll_records(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
@@ -533,14 +544,9 @@ static int cleanup_locked(res_ctx *ctx, res_node *n, const acm_certificate *cert
 
 static int remove_cert(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    aws_client *c = client_of(ctx, n, err);
-    if (!c)
-        return -1;
-    watch w = {.c = c, .arn = n->physical_id};
-    if (describe(&w, err) != 0) {
-        acm_certificate_free(&w.cert);
+    watch w;
+    if (watch_node(ctx, n, &w, err) != 0)
         return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1;
-    }
     acm_certificate cert = w.cert; /* the validations, for after the deletion */
     memset(&w.cert, 0, sizeof w.cert);
     int rc = res_wait(ctx, n, RES_DELETE, "the certificate to be unused (ACM deletes none a "
@@ -593,14 +599,9 @@ static int check(res_ctx *ctx, aws_error *err)
 
 static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
-    aws_client *c = client_of(ctx, n, err);
-    if (!c)
+    watch w;
+    if (watch_node(ctx, n, &w, err) != 0)
         return -1;
-    watch w = {.c = c, .arn = n->physical_id};
-    if (describe(&w, err) != 0) {
-        acm_certificate_free(&w.cert);
-        return -1;
-    }
     buf b = BUF_INIT;
     buf_printf(&b, "%s", w.cert.status);
     for (size_t i = 0; i < w.cert.names.n; i++)

@@ -93,9 +93,7 @@ void ci_role_build(res_graph *g, res_node *provider)
     const stack_model *s = g->stack;
     char *name = stack_name_ci_role(s->name);
     char *path = xasprintf("/ecsdeploy/%s/", s->name);
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "name", name);
-    cJSON_AddStringToObject(d, "path", path);
+    cJSON *d = res_props("name", name, "path", path, NULL);
     cJSON_AddItemToObject(d, "trust", trust(&s->ci, provider));
     cJSON *managed = cJSON_AddArrayToObject(d, "managed");
     cJSON *guard = policy_doc();

@@ -44,11 +44,8 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const ecs_cluster *c)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", c->name);
-    res_prop_str(p, "arn", c->arn);
-    res_prop_str(p, "status", c->status);
-    res_prop_str(p, "insights", c->container_insights);
+    cJSON *p = res_props("name", c->name, "arn", c->arn, "status", c->status,
+                         "insights", c->container_insights, NULL);
     cJSON *a = cJSON_AddArrayToObject(p, "capacity_providers");
     for (size_t i = 0; i < c->capacity_providers.n; i++)
         cJSON_AddItemToArray(a, cJSON_CreateString(c->capacity_providers.items[i]));

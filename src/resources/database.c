@@ -63,31 +63,26 @@ static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->ndatabases; i++) {
         const stack_database *db = &s->databases[i];
-        cJSON *d = cJSON_CreateObject();
-        char *label;
         if (db->existing) {
-            cJSON_AddStringToObject(d, "identifier", db->existing);
-            label = xasprintf("existing RDS database %s", db->existing);
-        } else {
-            char *ident = xstrdup(db->identifier);
-            for (char *p = ident; *p; p++)
-                *p = (char)tolower((unsigned char)*p); /* as RDS keeps it */
-            cJSON_AddStringToObject(d, "identifier", ident);
-            /* what the plan of a create shows, and a reminder that changes are not
-             * left for the maintenance window */
-            label = xasprintf("RDS %s%s%s database %s (%s%s, %d GiB %s, encrypted; changes "
-                              "apply at once)", stack_db_engine_name(db->engine),
-                              db->version ? " " : "", db->version ? db->version : "", ident,
-                              db->instance_class, db->multi_az ? " Multi-AZ" : "",
-                              db->storage_gib, db->storage_type);
-            free(ident);
+            res_graph_add_existing(g, &res_kind_database, db->name, db, "identifier", db->existing,
+                                   "RDS database");
+            continue;
         }
-        res_node *n = res_graph_add(g, &res_kind_database, db->name, label, d);
+        char *ident = xstrdup(db->identifier);
+        for (char *p = ident; *p; p++)
+            *p = (char)tolower((unsigned char)*p); /* as RDS keeps it */
+        /* what the plan of a create shows, and a reminder that changes are not left for
+         * the maintenance window */
+        res_node *n = res_graph_addf(g, &res_kind_database, db->name,
+                                     res_props("identifier", ident, NULL),
+                                     "RDS %s%s%s database %s (%s%s, %d GiB %s, encrypted; changes "
+                                     "apply at once)", stack_db_engine_name(db->engine),
+                                     db->version ? " " : "", db->version ? db->version : "", ident,
+                                     db->instance_class, db->multi_az ? " Multi-AZ" : "",
+                                     db->storage_gib, db->storage_type);
         n->model = db;
-        n->external = db->existing != NULL;
-        if (!db->existing)
-            build_created(g, s, db, n);
-        free(label);
+        build_created(g, s, db, n);
+        free(ident);
     }
     return 0;
 }
@@ -162,9 +157,7 @@ static int will_be_int(const rds_instance *i, const char *member, int now)
 
 cJSON *dbres_props(const rds_instance *i, const cJSON *desired)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "identifier", i->id);
-    cJSON_AddStringToObject(p, "engine", i->engine);
+    cJSON *p = res_props("identifier", i->id, "engine", i->engine, NULL);
     /* the settings as they will be once the changes under way are applied (ecsdeploy
      * applies its changes at once: pending values are being applied) */
     const char *version = will_be(i, "EngineVersion", i->engine_version);
@@ -219,6 +212,7 @@ typedef struct {
     rds_instances listed;
     res_externals ext;        /* the file's existing databases */
     rds_instances *described; /* per external */
+    res_found_list *out;
 } discovery;
 
 static int discover_part(void *ud, size_t i, aws_error *err)
@@ -230,39 +224,37 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     return rds_describe_db_instances(d->ctx->aws, db->existing, 0, &d->described[i - 1], err);
 }
 
-static int found_external(res_ctx *ctx, const res_node *n, const rds_instances *l, int rc,
-                          aws_error *err, res_found_list *out)
+static int found_external(void *ud, size_t k, int rc, aws_error *err)
 {
+    discovery *d = ud;
+    const res_node *n = d->ext.nodes[k];
     const stack_database *db = n->model;
+    const rds_instances *l = &d->described[k];
     if (rc == 0 && l->n) {
-        res_found_add(out, n->id, l->items[0].id, dbres_props(&l->items[0], NULL));
+        res_found_add(d->out, n->id, l->items[0].id, dbres_props(&l->items[0], NULL));
         return 0;
     }
-    return res_external_missing(ctx, n, rc, err, "no RDS database %s in %s: fix `existing:` of "
-                                "database %s in the stack file", db->existing,
-                                ctx->region ? ctx->region : "this region", db->name);
+    return res_external_missing(d->ctx, n, rc, err, "no RDS database %s in %s: fix `existing:` "
+                                "of database %s in the stack file", db->existing,
+                                d->ctx->region ? d->ctx->region : "this region", db->name);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    discovery d = {.ctx = ctx};
+    discovery d = {.ctx = ctx, .out = out};
     res_externals_of(ctx, &res_kind_database, &d.ext);
     d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
     int rc = res_externals_read(&d.ext, discover_part, &d, err);
     for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
         const rds_instance *x = &d.listed.items[i];
-        const char *id = svc_tags_get(&x->tags, RES_TAG_ID);
-        if (!id || !res_tags_match(ctx, &x->tags, NULL) || strncmp(id, "database/", 9) != 0)
+        const char *id = res_tags_node(ctx, &x->tags);
+        if (!id || strncmp(id, "database/", 9) != 0)
             continue;
         const res_node *n = ctx->graph ? res_graph_find(ctx->graph, id) : NULL;
         res_found_add(out, id, x->id, dbres_props(x, n ? n->desired : NULL));
     }
-    for (size_t i = 0; rc == 0 && i < d.ext.n; i++)
-        if (found_external(ctx, d.ext.nodes[i], &d.described[i], d.ext.rcs[i + 1],
-                           &d.ext.errs[i + 1], out) != 0) {
-            *err = d.ext.errs[i + 1];
-            rc = -1;
-        }
+    if (rc == 0)
+        rc = res_externals_found(&d.ext, found_external, &d, err);
     for (size_t i = 0; i < d.ext.n; i++)
         rds_instances_free(&d.described[i]);
     free(d.described);

@@ -60,9 +60,7 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const rds_subnet_group *sg)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", sg->name);
-    cJSON_AddStringToObject(p, "description", sg->description);
+    cJSON *p = res_props("name", sg->name, "description", sg->description, NULL);
     cJSON_AddItemToObject(p, "subnets", resnet_sorted_array(&sg->subnet_ids));
     cJSON_AddStringToObject(p, "vpc", sg->vpc_id);
     return p;
@@ -95,9 +93,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     for (size_t i = 0; i < l.n; i++) {
         char *db = database_of(ctx, &l.items[i]);
         if (db) {
-            char *id = xasprintf("db_subnets/%s", db);
-            res_found_add(out, id, l.items[i].name, props_of(&l.items[i]));
-            free(id);
+            res_found_add_named(out, &res_kind_db_subnets, db, l.items[i].name,
+                                props_of(&l.items[i]));
         }
         free(db);
     }

@@ -42,10 +42,8 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const sd_service *s)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", s->name);
-    cJSON_AddStringToObject(p, "namespace", s->namespace_id);
-    cJSON_AddStringToObject(p, "record_type", s->record_type);
+    cJSON *p = res_props("name", s->name, "namespace", s->namespace_id,
+                         "record_type", s->record_type, NULL);
     cJSON_AddNumberToObject(p, "ttl", (double)s->ttl);
     cJSON_AddBoolToObject(p, "custom_health", s->custom_health);
     cJSON_AddStringToObject(p, "arn", s->arn);
@@ -91,8 +89,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     svc_tags tags = {0};
     sd_service *s = d->all[i];
     int rc = sd_list_tags_for_resource(d->ctx->aws, s->arn, &tags, err);
-    const char *id = rc == 0 ? svc_tags_get(&tags, RES_TAG_ID) : NULL;
-    if (id && res_tags_match(d->ctx, &tags, NULL)) {
+    const char *id = rc == 0 ? res_tags_node(d->ctx, &tags) : NULL;
+    if (id) {
         free(s->namespace_id);
         s->namespace_id = xstrdup(d->ns_of[i]);
         res_found_add(d->out, id, s->id, props_of(s));

@@ -23,21 +23,21 @@ static int build(res_graph *g, const stack_model *s)
     return 0;
 }
 
+static cJSON *found_props(const void *item)
+{
+    return resnet_gateway_props(((const ec2_eigw *)item)->vpc_id);
+}
+
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    aws_error_clear(err);
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    static const resnet_item_kind found = {RESNET_ITEM_OF(ec2_eigw, id), .props = found_props};
+    resnet_query q;
     ec2_eigws l = {0};
-    if (ec2_describe_egress_only_gateways(ctx->aws, &in, &l, err) != 0)
-        return -1;
-    for (size_t i = 0; i < l.n; i++) {
-        const char *id = resnet_node_id(&l.items[i].tags);
-        if (id)
-            resnet_found_add(out, id, l.items[i].id, resnet_gateway_props(l.items[i].vpc_id));
-    }
+    int rc = ec2_describe_egress_only_gateways(ctx->aws, resnet_stack_in(ctx, &q), &l, err);
+    if (rc == 0)
+        resnet_found_items(out, l.items, l.n, &found);
     ec2_eigws_free(&l);
-    return 0;
+    return rc;
 }
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)

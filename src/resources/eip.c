@@ -34,31 +34,30 @@ static int eip_build(res_graph *g, const stack_model *s)
     return 0;
 }
 
-static cJSON *eip_props(const ec2_address *a)
+static cJSON *eip_props(const void *item)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "domain", a->domain[0] ? a->domain : "vpc");
-    cJSON_AddStringToObject(p, "public_ip", a->public_ip);
-    return p;
+    const ec2_address *a = item;
+    return res_props("domain", a->domain[0] ? a->domain : "vpc", "public_ip", a->public_ip, NULL);
+}
+
+/* of two addresses claiming the node, the one in use */
+static double in_use(const void *item)
+{
+    const ec2_address *a = item;
+    return a->association_id[0] || a->network_interface_id[0];
 }
 
 static int eip_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    aws_error_clear(err);
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    static const resnet_item_kind found = {RESNET_ITEM_OF(ec2_address, allocation_id),
+                                           .props = eip_props, .rank = in_use};
+    resnet_query q;
     ec2_addresses l = {0};
-    if (ec2_describe_addresses(ctx->aws, &in, &l, err) != 0)
-        return -1;
-    for (size_t i = 0; i < l.n; i++) {
-        const char *id = resnet_node_id(&l.items[i].tags);
-        if (id)
-            resnet_found_add_ranked(out, id, l.items[i].allocation_id, eip_props(&l.items[i]),
-                                    l.items[i].association_id[0] || l.items[i].network_interface_id[0]);
-    }
-    resnet_found_finish(out);
+    int rc = ec2_describe_addresses(ctx->aws, resnet_stack_in(ctx, &q), &l, err);
+    if (rc == 0)
+        resnet_found_items(out, l.items, l.n, &found);
     ec2_addresses_free(&l);
-    return 0;
+    return rc;
 }
 
 static int eip_create(res_ctx *ctx, res_node *n, aws_error *err)
@@ -81,17 +80,11 @@ static int poll_release(res_ctx *ctx, res_node *n, void *ud, char *status, size_
                         aws_error *err)
 {
     (void)ud;
-    aws_error e;
-    aws_error_clear(&e);
-    if (ec2_release_address(ctx->aws, n->physical_id, &e) == 0 ||
-        aws_error_is(&e, AWS_IS_NOT_FOUND))
-        return 1;
-    if (!aws_error_is(&e, AWS_IS_IN_USE)) {
-        *err = e;
-        return -1;
-    }
-    snprintf(status, len, "still held by its NAT gateway (%s)", e.code);
-    return 0;
+    int rc = res_delete_tried(ec2_release_address(ctx->aws, n->physical_id, err), err, 0, status,
+                              len);
+    if (rc == 0)
+        snprintf(status, len, "still held by its NAT gateway (%s)", err->code);
+    return rc;
 }
 
 static int eip_remove(res_ctx *ctx, res_node *n, aws_error *err)

@@ -76,8 +76,8 @@ int elbres_owned(res_ctx *ctx, const char *const *arns, size_t n, char ***ids, a
     }
     free(t.got);
     for (size_t d = 0; rc == 0 && d < tags.n; d++) {
-        const char *id = svc_tags_get(&tags.items[d].tags, RES_TAG_ID);
-        if (!id || !res_tags_match(ctx, &tags.items[d].tags, NULL))
+        const char *id = res_tags_node(ctx, &tags.items[d].tags);
+        if (!id)
             continue;
         for (size_t i = 0; i < n; i++)
             if (!(*ids)[i] && strcmp(arns[i], tags.items[d].arn) == 0)

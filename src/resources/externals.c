@@ -25,6 +25,16 @@ int res_externals_read(res_externals *x, res_each_fn fn, void *ud, aws_error *er
     return x->rcs[0];
 }
 
+int res_externals_found(res_externals *x, res_external_fn fn, void *ud, aws_error *err)
+{
+    for (size_t k = 0; k < x->n; k++)
+        if (fn(ud, k, x->rcs[1 + k], &x->errs[1 + k]) != 0) {
+            *err = x->errs[1 + k];
+            return -1;
+        }
+    return 0;
+}
+
 int res_external_missing(res_ctx *ctx, const res_node *n, int rc, aws_error *err,
                          const char *fmt, ...)
 {

@@ -31,29 +31,26 @@ static int build(res_graph *g, const stack_model *s)
 {
     for (size_t i = 0; i < s->nfile_systems; i++) {
         const stack_file_system *fs = &s->file_systems[i];
-        cJSON *d = cJSON_CreateObject();
-        char *label;
         if (fs->existing) {
-            cJSON_AddStringToObject(d, "id", fs->existing);
-            label = xasprintf("existing EFS file system %s", fs->existing);
-        } else {
-            cJSON_AddBoolToObject(d, "encrypted", 1);
-            if (fs->kms_key)
-                cJSON_AddStringToObject(d, "kms_key", fs->kms_key);
-            cJSON_AddStringToObject(d, "performance_mode", fs->performance_mode);
-            cJSON_AddStringToObject(d, "throughput_mode", fs->throughput_mode);
-            if (fs->provisioned_mibps)
-                cJSON_AddNumberToObject(d, "provisioned_mibps", fs->provisioned_mibps);
-            cJSON_AddBoolToObject(d, "backup", fs->backup);
-            cJSON_AddBoolToObject(d, "tls_only", 1);
-            label = xasprintf("EFS file system %s (%s, %s)", fs->name, fs->performance_mode,
-                              fs->throughput_mode);
+            res_graph_add_existing(g, &res_kind_file_system, fs->name, fs, "id", fs->existing,
+                                   "EFS file system")->keep = fs->keep;
+            continue;
         }
-        res_node *n = res_graph_add(g, &res_kind_file_system, fs->name, label, d);
+        cJSON *d = cJSON_CreateObject();
+        cJSON_AddBoolToObject(d, "encrypted", 1);
+        if (fs->kms_key)
+            cJSON_AddStringToObject(d, "kms_key", fs->kms_key);
+        cJSON_AddStringToObject(d, "performance_mode", fs->performance_mode);
+        cJSON_AddStringToObject(d, "throughput_mode", fs->throughput_mode);
+        if (fs->provisioned_mibps)
+            cJSON_AddNumberToObject(d, "provisioned_mibps", fs->provisioned_mibps);
+        cJSON_AddBoolToObject(d, "backup", fs->backup);
+        cJSON_AddBoolToObject(d, "tls_only", 1);
+        res_node *n = res_graph_addf(g, &res_kind_file_system, fs->name, d,
+                                     "EFS file system %s (%s, %s)", fs->name, fs->performance_mode,
+                                     fs->throughput_mode);
         n->model = fs;
-        n->external = fs->existing != NULL;
         n->keep = fs->keep;
-        free(label);
     }
     return 0;
 }
@@ -65,9 +62,7 @@ static cJSON *tls_policy(const char *arn)
 {
     cJSON *doc = cJSON_CreateObject();
     cJSON_AddStringToObject(doc, "Version", "2012-10-17");
-    cJSON *st = cJSON_CreateObject();
-    cJSON_AddStringToObject(st, "Sid", TLS_SID);
-    cJSON_AddStringToObject(st, "Effect", "Deny");
+    cJSON *st = res_props("Sid", TLS_SID, "Effect", "Deny", NULL);
     cJSON_AddStringToObject(cJSON_AddObjectToObject(st, "Principal"), "AWS", "*");
     cJSON_AddStringToObject(st, "Action", "*");
     cJSON_AddStringToObject(st, "Resource", arn);
@@ -152,6 +147,7 @@ typedef struct {
     efs_file_systems listed;
     res_externals ext;          /* the file's existing file systems */
     efs_file_system *described; /* per external */
+    res_found_list *out;
 } discovery;
 
 static int discover_part(void *ud, size_t i, aws_error *err)
@@ -163,15 +159,16 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     return efs_describe_file_system(d->ctx->aws, fs->existing, &d->described[i - 1], err);
 }
 
-static int found_external(res_ctx *ctx, const res_node *n, const efs_file_system *f, int rc,
-                          aws_error *err, res_found_list *out)
+static int found_external(void *ud, size_t k, int rc, aws_error *err)
 {
+    discovery *d = ud;
+    const res_node *n = d->ext.nodes[k];
     const stack_file_system *fs = n->model;
     if (rc == 0) {
-        res_found_add(out, n->id, f->id, props_of(f, NULL, NULL, 0));
+        res_found_add(d->out, n->id, d->described[k].id, props_of(&d->described[k], NULL, NULL, 0));
         return 0;
     }
-    return res_external_missing(ctx, n, rc, err, "the existing file system %s does not exist in "
+    return res_external_missing(d->ctx, n, rc, err, "the existing file system %s does not exist in "
                                 "this region (or is not readable with these credentials): fix "
                                 "`existing:` for file system %s in the stack file", fs->existing,
                                 fs->name);
@@ -179,22 +176,17 @@ static int found_external(res_ctx *ctx, const res_node *n, const efs_file_system
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    discovery d = {.ctx = ctx};
+    discovery d = {.ctx = ctx, .out = out};
     res_externals_of(ctx, &res_kind_file_system, &d.ext);
     d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
-    int rc = 0, failed = res_externals_read(&d.ext, discover_part, &d, err) != 0;
-    for (size_t i = 0; i < d.ext.n && !failed; i++)
-        if (found_external(ctx, d.ext.nodes[i], &d.described[i], d.ext.rcs[i + 1],
-                           &d.ext.errs[i + 1], out) != 0) {
-            *err = d.ext.errs[i + 1];
-            failed = 1;
-        }
+    int rc = 0, failed = res_externals_read(&d.ext, discover_part, &d, err) != 0 ||
+                         res_externals_found(&d.ext, found_external, &d, err) != 0;
     /* ours (not being deleted), then their settings side by side */
     const efs_file_system **ours = xcalloc(d.listed.n + 1, sizeof *ours);
     size_t nours = 0;
     for (size_t i = 0; !failed && i < d.listed.n; i++) {
         const efs_file_system *f = &d.listed.items[i];
-        if (svc_tags_get(&f->tags, RES_TAG_ID) && res_tags_match(ctx, &f->tags, NULL) &&
+        if (res_tags_node(ctx, &f->tags) &&
             strcmp(f->state, "deleting") != 0 && strcmp(f->state, "deleted") != 0)
             ours[nours++] = f;
     }
@@ -392,10 +384,8 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
         buf b = BUF_INIT;
         buf_printf(&b, "%s, %zu mount target%s", f.state, l.n, l.n == 1 ? "" : "s");
         for (size_t i = 0; i < l.n; i++) {
-            cJSON *m = cJSON_CreateObject();
-            cJSON_AddStringToObject(m, "zone", l.items[i].availability_zone);
-            cJSON_AddStringToObject(m, "state", l.items[i].state);
-            cJSON_AddStringToObject(m, "subnet", l.items[i].subnet_id);
+            cJSON *m = res_props("zone", l.items[i].availability_zone, "state", l.items[i].state,
+                                 "subnet", l.items[i].subnet_id, NULL);
             cJSON_AddItemToArray(mts, m);
             buf_printf(&b, "%s%s %s", i ? ", " : " (", l.items[i].availability_zone, l.items[i].state);
             healthy &= !strcmp(l.items[i].state, "available");

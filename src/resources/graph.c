@@ -101,6 +101,17 @@ res_node *res_graph_addf(res_graph *g, const res_kind *kind, const char *name, c
     return n;
 }
 
+res_node *res_graph_add_existing(res_graph *g, const res_kind *kind, const char *name,
+                                 const void *model, const char *member, const char *existing,
+                                 const char *what)
+{
+    res_node *n = res_graph_addf(g, kind, name, res_props(member, existing, NULL), "existing %s %s",
+                                 what, existing);
+    n->model = model;
+    n->external = 1;
+    return n;
+}
+
 res_node *res_graph_find(const res_graph *g, const char *id)
 {
     for (size_t i = 0; i < g->n; i++)
@@ -120,6 +131,24 @@ void res_node_depend(res_node *n, res_node *dep)
     n->deps[n->ndeps++] = dep;
 }
 
+res_node *res_node_needs(res_graph *g, res_node *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *id = xvasprintf(fmt, ap);
+    va_end(ap);
+    res_node *dep = res_graph_find(g, id);
+    res_node_depend(n, dep);
+    free(id);
+    return dep;
+}
+
+cJSON *res_ref_needed(res_graph *g, res_node *n, const char *id, const char *attr)
+{
+    res_node_depend(n, res_graph_find(g, id));
+    return res_ref(id, attr);
+}
+
 res_node *res_node_dep(const res_node *n, const char *kind)
 {
     size_t len = strlen(kind);
@@ -133,10 +162,7 @@ res_node *res_node_dep(const res_node *n, const char *kind)
 
 cJSON *res_ref(const char *id, const char *attr)
 {
-    cJSON *r = cJSON_CreateObject();
-    cJSON_AddStringToObject(r, "ref", id);
-    cJSON_AddStringToObject(r, "attr", attr);
-    return r;
+    return res_props("ref", id, "attr", attr, NULL);
 }
 
 static int is_ref(const cJSON *v)
@@ -265,6 +291,14 @@ void res_found_add(res_found_list *l, const char *id, const char *physical_id, c
     pthread_mutex_unlock(&found_lock);
 }
 
+void res_found_add_named(res_found_list *l, const res_kind *kind, const char *name,
+                         const char *physical_id, cJSON *props)
+{
+    char *id = xasprintf("%s/%s", kind->name, name);
+    res_found_add(l, id, physical_id, props);
+    free(id);
+}
+
 void res_found_list_free(res_found_list *l)
 {
     for (size_t i = 0; i < l->n; i++) {
@@ -281,6 +315,17 @@ void res_prop_str(cJSON *props, const char *name, const char *value)
 {
     if (value)
         cJSON_AddStringToObject(props, name, value);
+}
+
+cJSON *res_props(const char *name, ...)
+{
+    cJSON *p = cJSON_CreateObject();
+    va_list ap;
+    va_start(ap, name);
+    for (; name; name = va_arg(ap, const char *))
+        res_prop_str(p, name, va_arg(ap, const char *));
+    va_end(ap);
+    return p;
 }
 
 void res_status_summary(cJSON *out, int healthy, const char *fmt, ...)

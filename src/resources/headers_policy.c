@@ -29,9 +29,7 @@ static int build(res_graph *g, const stack_model *s)
             continue;
         char *name = stack_name_site_oac(s->name, x->name);
         char *comment = stack_name_site_comment(s->name, x->name);
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "name", name);
-        cJSON_AddStringToObject(d, "comment", comment);
+        cJSON *d = res_props("name", name, "comment", comment, NULL);
         cJSON *h = cJSON_AddObjectToObject(d, "headers");
         for (size_t k = 0; k < x->nheaders; k++)
             cJSON_AddStringToObject(h, x->headers[k].name, x->headers[k].value);
@@ -46,9 +44,7 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const cf_headers_policy *p)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", p->name);
-    cJSON_AddStringToObject(o, "comment", p->comment);
+    cJSON *o = res_props("name", p->name, "comment", p->comment, NULL);
     cJSON *h = cJSON_AddObjectToObject(o, "headers");
     for (size_t i = 0; i < p->headers.n; i++)
         cJSON_AddStringToObject(h, p->headers.items[i].key, p->headers.items[i].value);
@@ -64,9 +60,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         char *site = site_owner(ctx->stack_name, all.items[i].name, all.items[i].comment);
         if (!site)
             continue;
-        char *id = xasprintf("headers/%s", site);
-        res_found_add(out, id, all.items[i].id, props_of(&all.items[i]));
-        free(id);
+        res_found_add_named(out, &res_kind_headers, site, all.items[i].id, props_of(&all.items[i]));
         free(site);
     }
     cf_headers_policies_free(&all);

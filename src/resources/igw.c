@@ -26,23 +26,28 @@ static int igw_build(res_graph *g, const stack_model *s)
     return 0;
 }
 
+static cJSON *found_props(const void *item)
+{
+    return resnet_gateway_props(((const ec2_igw *)item)->vpc_id);
+}
+
+/* of two gateways claiming the node, the attached one */
+static double attached(const void *item)
+{
+    return ((const ec2_igw *)item)->vpc_id[0] ? 1 : 0;
+}
+
 static int igw_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    aws_error_clear(err);
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    static const resnet_item_kind found = {RESNET_ITEM_OF(ec2_igw, id), .props = found_props,
+                                           .rank = attached};
+    resnet_query q;
     ec2_igws l = {0};
-    if (ec2_describe_internet_gateways(ctx->aws, &in, &l, err) != 0)
-        return -1;
-    for (size_t i = 0; i < l.n; i++) {
-        const char *id = resnet_node_id(&l.items[i].tags);
-        if (id)
-            resnet_found_add_ranked(out, id, l.items[i].id, resnet_gateway_props(l.items[i].vpc_id),
-                                    l.items[i].vpc_id[0] ? 1 : 0);
-    }
-    resnet_found_finish(out);
+    int rc = ec2_describe_internet_gateways(ctx->aws, resnet_stack_in(ctx, &q), &l, err);
+    if (rc == 0)
+        resnet_found_items(out, l.items, l.n, &found);
     ec2_igws_free(&l);
-    return 0;
+    return rc;
 }
 
 static const char *attached_vpc(const res_node *n)
@@ -60,17 +65,9 @@ static int poll_detach(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
 {
     (void)n;
     detach_job *j = ud;
-    aws_error e;
-    aws_error_clear(&e);
-    if (ec2_detach_internet_gateway(ctx->aws, j->igw, j->vpc, &e) == 0 ||
-        aws_error_is(&e, AWS_IS_NOT_FOUND)) /* Gateway.NotAttached counts too */
-        return 1;
-    if (!aws_error_is(&e, AWS_IS_IN_USE)) {
-        *err = e;
-        return -1;
-    }
-    snprintf(status, len, "%s", e.message);
-    return 0;
+    /* Gateway.NotAttached counts as not found: detached */
+    return res_delete_tried(ec2_detach_internet_gateway(ctx->aws, j->igw, j->vpc, err), err, 0,
+                            status, len);
 }
 
 static int detach(res_ctx *ctx, res_node *n, const char *vpc, aws_error *err)

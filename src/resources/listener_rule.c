@@ -302,31 +302,56 @@ static int current_weights(res_ctx *ctx, const res_node *n, const char *arn, int
     return 0;
 }
 
-static int modify(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
+/* What CreateRule and ModifyRule send for the desired rule: its conditions and actions,
+ * with the OIDC client secret (read when the rule needs one) and the forward's weights (at
+ * creation, arn NULL, the initial ones; for a change of rule `arn`, those it has now). */
+typedef struct {
+    char *secret;
+    int weights[2];
+    elbv2_condition *conds;
+    elbv2_action *actions;
+    size_t nconds, nactions;
+} rule_in;
+
+static int rule_in_of(res_ctx *ctx, const res_node *n, const char *arn, rule_in *in,
+                      aws_error *err)
 {
-    char *secret = NULL;
-    if (client_secret(ctx, n, &secret, err) != 0)
+    memset(in, 0, sizeof *in);
+    if (client_secret(ctx, n, &in->secret, err) != 0)
         return -1;
-    int wbuf[2];
-    size_t nconds = 0, nactions = 0;
-    elbv2_condition *conds = conditions_in(cJSON_GetObjectItem(n->desired, "conditions"), &nconds);
-    const int *weights = weights_for(n, wbuf);
-    if (weights && current_weights(ctx, n, arn, wbuf, err) != 0) {
-        elbv2_conditions_free(conds, nconds);
-        secretsmanager_secret_free(secret);
+    const int *weights = weights_for(n, in->weights);
+    if (arn && weights && current_weights(ctx, n, arn, in->weights, err) != 0) {
+        secretsmanager_secret_free(in->secret);
         return -1;
     }
-    elbv2_action *actions = elbres_actions_from(cJSON_GetObjectItem(n->desired, "actions"),
-                                                weights, secret, &nactions);
+    in->conds = conditions_in(cJSON_GetObjectItem(n->desired, "conditions"), &in->nconds);
+    in->actions = elbres_actions_from(cJSON_GetObjectItem(n->desired, "actions"), weights,
+                                      in->secret, &in->nactions);
+    return 0;
+}
+
+static void rule_in_free(rule_in *in)
+{
+    elbv2_conditions_free(in->conds, in->nconds);
+    elbv2_actions_free(in->actions, in->nactions);
+    secretsmanager_secret_free(in->secret);
+}
+
+static int modify(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
+{
+    rule_in in;
+    if (rule_in_of(ctx, n, arn, &in, err) != 0)
+        return -1;
     const cJSON *have = n->actual ? cJSON_GetObjectItem(n->actual, "actions") : NULL;
     const cJSON *want = cJSON_GetObjectItem(n->desired, "actions");
     int rc = 0;
     elbv2_rule now = {0};
     /* unchanged actions are left alone: ECS owns the weights of a blue/green forward */
-    if (!have || !cJSON_Compare(have, want, 1) || secret)
-        rc = elbv2_modify_rule(ctx->aws, arn, conds, nconds, actions, nactions, &now, err);
+    if (!have || !cJSON_Compare(have, want, 1) || in.secret)
+        rc = elbv2_modify_rule(ctx->aws, arn, in.conds, in.nconds, in.actions, in.nactions, &now,
+                               err);
     else
-        rc = elbv2_modify_rule(ctx->aws, arn, conds, nconds, NULL, 0, &now, err);
+        rc = elbv2_modify_rule(ctx->aws, arn, in.conds, in.nconds, NULL, 0, &now, err);
     int priority = cJSON_GetObjectItem(n->desired, "priority")->valueint;
     const cJSON *had = n->actual ? cJSON_GetObjectItem(n->actual, "priority") : NULL;
     int moved = rc == 0 && (!had || had->valueint != priority);
@@ -337,9 +362,7 @@ static int modify(res_ctx *ctx, res_node *n, const char *arn, aws_error *err)
     if (rc == 0)
         record(ctx, n, &now, moved ? priority : -1);
     elbv2_rule_free(&now);
-    elbv2_conditions_free(conds, nconds);
-    elbv2_actions_free(actions, nactions);
-    secretsmanager_secret_free(secret);
+    rule_in_free(&in);
     return rc;
 }
 
@@ -350,28 +373,21 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    char *secret = NULL;
-    if (client_secret(ctx, n, &secret, err) != 0)
+    rule_in in;
+    if (rule_in_of(ctx, n, NULL, &in, err) != 0)
         return -1;
-    int wbuf[2];
-    size_t nconds = 0, nactions = 0;
-    elbv2_condition *conds = conditions_in(cJSON_GetObjectItem(n->desired, "conditions"), &nconds);
-    elbv2_action *actions = elbres_actions_from(cJSON_GetObjectItem(n->desired, "actions"),
-                                                weights_for(n, wbuf), secret, &nactions);
     svc_tags tags;
     res_tags_list(ctx, n, &tags);
     const char *listener = cJSON_GetObjectItem(n->desired, "listener")->valuestring;
     int priority = cJSON_GetObjectItem(n->desired, "priority")->valueint;
     elbv2_rule r = {0};
-    int rc = elbv2_create_rule(ctx->aws, listener, priority, conds, nconds, actions, nactions,
-                               &tags, &r, err);
+    int rc = elbv2_create_rule(ctx->aws, listener, priority, in.conds, in.nconds, in.actions,
+                               in.nactions, &tags, &r, err);
     if (rc == 0)
         record(ctx, n, &r, -1);
     elbv2_rule_free(&r);
     svc_tags_free(&tags);
-    elbv2_conditions_free(conds, nconds);
-    elbv2_actions_free(actions, nactions);
-    secretsmanager_secret_free(secret);
+    rule_in_free(&in);
     if (rc != 0 && aws_error_is(err, AWS_IS_EXISTS)) {
         /* a re-run after a crash: our own rule holds the priority */
         aws_error first = *err;

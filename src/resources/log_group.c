@@ -98,9 +98,7 @@ static int discover_part(void *ud, size_t i, aws_error *err)
             const char *service = lg->name + strlen(prefix);
             if (!*service || strchr(service, '/'))
                 continue;
-            char *id = xasprintf("log_group/%s", service);
-            res_found_add(d->out, id, lg->name, props_of(lg));
-            free(id);
+            res_found_add_named(d->out, &res_kind_log_group, service, lg->name, props_of(lg));
         }
         return 0;
     }
@@ -110,8 +108,8 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     svc_tags tags = {0};
     /* not found: deleted meanwhile */
     int rc = res_not_found_ok(logs_list_tags_for_resource(d->ctx->aws, lg->arn, &tags, err), err);
-    const char *id = svc_tags_get(&tags, RES_TAG_ID);
-    if (rc == 0 && id && res_tags_match(d->ctx, &tags, NULL))
+    const char *id = res_tags_node(d->ctx, &tags);
+    if (rc == 0 && id)
         res_found_add(d->out, id, lg->name, props_of(lg));
     svc_tags_free(&tags);
     return rc;

@@ -80,11 +80,8 @@ static cJSON *props_of(const char *fs_id, const efs_mount_targets *l)
         if (!strcmp(m->state, "deleting") || !strcmp(m->state, "deleted"))
             continue;
         ids[n++] = m->subnet_id;
-        cJSON *t = cJSON_CreateObject();
-        cJSON_AddStringToObject(t, "id", m->id);
-        cJSON_AddStringToObject(t, "zone", m->availability_zone);
-        cJSON_AddStringToObject(t, "subnet", m->subnet_id);
-        cJSON_AddStringToObject(t, "state", m->state);
+        cJSON *t = res_props("id", m->id, "zone", m->availability_zone, "subnet", m->subnet_id,
+                             "state", m->state, NULL);
         cJSON_AddItemToArray(targets, t);
     }
     qsort(ids, n, sizeof *ids, by_string);
@@ -122,9 +119,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     d.ours = xcalloc(l.n + 1, sizeof *d.ours);
     size_t n = 0;
     for (size_t i = 0; i < l.n; i++) {
-        const char *id = svc_tags_get(&l.items[i].tags, RES_TAG_ID);
-        if (id && !strncmp(id, "file_system/", 12) && res_tags_match(ctx, &l.items[i].tags, NULL) &&
-            l.items[i].mount_targets > 0)
+        const char *id = res_tags_node(ctx, &l.items[i].tags);
+        if (id && !strncmp(id, "file_system/", 12) && l.items[i].mount_targets > 0)
             d.ours[n++] = &l.items[i];
     }
     d.targets = xcalloc(n + 1, sizeof *d.targets);
@@ -132,9 +128,9 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     for (size_t i = 0; rc == 0 && i < n; i++) {
         if (d.targets[i].n == 0)
             continue;
-        char *id = xasprintf("mount_target/%s", svc_tags_get(&d.ours[i]->tags, RES_TAG_ID) + 12);
-        res_found_add(out, id, d.ours[i]->id, props_of(d.ours[i]->id, &d.targets[i]));
-        free(id);
+        const char *fs = svc_tags_get(&d.ours[i]->tags, RES_TAG_ID) + 12; /* file_system/FS */
+        res_found_add_named(out, &res_kind_mount_target, fs, d.ours[i]->id,
+                            props_of(d.ours[i]->id, &d.targets[i]));
     }
     for (size_t i = 0; i < n; i++)
         efs_mount_targets_free(&d.targets[i]);

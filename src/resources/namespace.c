@@ -25,9 +25,7 @@ extern const res_kind res_kind_namespace;
 static int build(res_graph *g, const stack_model *s)
 {
     if (s->connect_namespace && (!s->namespace_name || strcmp(s->connect_namespace, s->namespace_name))) {
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "name", s->connect_namespace);
-        cJSON_AddStringToObject(d, "type", "HTTP");
+        cJSON *d = res_props("name", s->connect_namespace, "type", "HTTP", NULL);
         res_graph_addf(g, &res_kind_namespace, "connect", d, "Service Connect namespace %s",
                        s->connect_namespace);
     }
@@ -44,11 +42,7 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const sd_namespace *ns)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", ns->name);
-    cJSON_AddStringToObject(p, "arn", ns->arn);
-    cJSON_AddStringToObject(p, "type", ns->type);
-    return p;
+    return res_props("name", ns->name, "arn", ns->arn, "type", ns->type, NULL);
 }
 
 typedef struct {
@@ -63,10 +57,9 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     svc_tags tags = {0};
     const sd_namespace *ns = &d->all->items[i];
     int rc = sd_list_tags_for_resource(d->ctx->aws, ns->arn, &tags, err);
-    const char *id = svc_tags_get(&tags, RES_TAG_ID);
-    if (rc == 0 && id && res_tags_match(d->ctx, &tags, NULL)) {
+    const char *id = res_tags_node(d->ctx, &tags);
+    if (rc == 0 && id)
         res_found_add(d->out, id, ns->id, props_of(ns));
-    }
     rc = res_not_found_ok(rc, err);
     svc_tags_free(&tags);
     return rc;

@@ -44,30 +44,30 @@ static int live(const char *state)
            strcmp(state, "failed") != 0;
 }
 
-static cJSON *nat_props(const ec2_nat *g)
+static int found_live(const void *item)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "subnet", g->subnet_id);
-    cJSON_AddStringToObject(p, "eip", g->naddresses ? g->addresses[0].allocation_id : "");
-    cJSON_AddStringToObject(p, "state", g->state);
-    return p;
+    return live(((const ec2_nat *)item)->state);
+}
+
+static cJSON *nat_props(const void *item)
+{
+    const ec2_nat *g = item;
+    return res_props("subnet", g->subnet_id,
+                     "eip", g->naddresses ? g->addresses[0].allocation_id : "", "state", g->state,
+                     NULL);
 }
 
 static int nat_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    aws_error_clear(err);
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    static const resnet_item_kind found = {RESNET_ITEM_OF(ec2_nat, id), .props = nat_props,
+                                           .live = found_live};
+    resnet_query q;
     ec2_nats l = {0};
-    if (ec2_describe_nat_gateways(ctx->aws, &in, &l, err) != 0)
-        return -1;
-    for (size_t i = 0; i < l.n; i++) {
-        const char *id = resnet_node_id(&l.items[i].tags);
-        if (id && live(l.items[i].state))
-            resnet_found_add(out, id, l.items[i].id, nat_props(&l.items[i]));
-    }
+    int rc = ec2_describe_nat_gateways(ctx->aws, resnet_stack_in(ctx, &q), &l, err);
+    if (rc == 0)
+        resnet_found_items(out, l.items, l.n, &found);
     ec2_nats_free(&l);
-    return 0;
+    return rc;
 }
 
 /* One look at the gateway: *g filled, or *gone set when it no longer exists. */

@@ -62,15 +62,60 @@ void resnet_found_add(res_found_list *out, const char *id, const char *physical_
     res_found_add(out, id, physical_id, props);
 }
 
-ec2_filter resnet_stack_filter(const res_ctx *ctx)
+const ec2_describe_in *resnet_stack_in(const res_ctx *ctx, resnet_query *q)
 {
-    ec2_filter f = {"tag:" RES_TAG_STACK, ctx->stack_name, NULL};
-    return f;
+    q->filter = (ec2_filter){"tag:" RES_TAG_STACK, ctx->stack_name, NULL};
+    q->in = (ec2_describe_in){.filters = &q->filter, .nfilters = 1};
+    return &q->in;
 }
 
 const char *resnet_node_id(const svc_tags *tags)
 {
     return svc_tags_get(tags, RES_TAG_ID);
+}
+
+static const void *item_at(const void *items, size_t i, const resnet_item_kind *k)
+{
+    return (const char *)items + i * k->size;
+}
+
+static const char *item_id(const void *item, const resnet_item_kind *k)
+{
+    return *(char *const *)((const char *)item + k->id_at);
+}
+
+static const char *item_node(const void *item, const resnet_item_kind *k)
+{
+    return resnet_node_id((const svc_tags *)((const char *)item + k->tags_at));
+}
+
+void resnet_found_items(res_found_list *out, const void *items, size_t n, const resnet_item_kind *k)
+{
+    for (size_t i = 0; i < n; i++) {
+        const void *item = item_at(items, i, k);
+        const char *id = item_node(item, k);
+        if (!id || (k->live && !k->live(item)))
+            continue;
+        if (k->rank)
+            resnet_found_add_ranked(out, id, item_id(item, k), k->props(item), k->rank(item));
+        else
+            resnet_found_add(out, id, item_id(item, k), k->props(item));
+    }
+    if (k->rank)
+        resnet_found_finish(out);
+}
+
+void resnet_items_ids(const void *items, size_t n, const resnet_item_kind *k, svc_strings *ids,
+                      svc_strings *nodes)
+{
+    for (size_t i = 0; i < n; i++) {
+        const void *item = item_at(items, i, k);
+        const char *id = item_node(item, k);
+        if (!id)
+            continue;
+        svc_strings_add(ids, item_id(item, k));
+        svc_strings_add(nodes, id);
+    }
 }
 
 res_node *resnet_add_gateway(res_graph *g, const res_kind *kind, const char *label)
@@ -122,14 +167,9 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
 {
     (void)n;
     delete_job *j = ud;
-    aws_error e;
-    aws_error_clear(&e);
-    if (j->del(ctx->aws, j->id, &e) == 0 || aws_error_is(&e, AWS_IS_NOT_FOUND))
-        return 1;
-    if (!aws_error_is(&e, AWS_IS_IN_USE)) {
-        *err = e;
-        return -1;
-    }
+    int rc = res_delete_tried(j->del(ctx->aws, j->id, err), err, 0, status, len);
+    if (rc != 0)
+        return rc;
     size_t enis = 0;
     aws_error ee;
     aws_error_clear(&ee);
@@ -139,11 +179,10 @@ static int poll_delete(res_ctx *ctx, res_node *n, void *ud, char *status, size_t
         j->blocked_since = 0;
         return 0;
     }
-    snprintf(status, len, "%s %s still in use: %s", j->what, j->id, e.message);
+    snprintf(status, len, "%s %s still in use: %s", j->what, j->id, err->message);
     if (j->blocked_since == 0)
         j->blocked_since = util_now();
     else if (util_now() - j->blocked_since > blocked_grace(ctx)) {
-        *err = e;
         aws_error_prefix(err, "%s %s cannot be deleted while something else uses it "
                               "(delete that first, then run the command again): ",
                          j->what, j->id);
@@ -257,17 +296,11 @@ int resnet_stack_groups(res_ctx *ctx, ec2_security_groups *l, svc_strings *ids, 
     memset(ids, 0, sizeof *ids);
     memset(nodes, 0, sizeof *nodes);
     memset(l, 0, sizeof *l);
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
-    if (ec2_describe_security_groups(ctx->aws, &in, l, err) != 0)
+    resnet_query q;
+    if (ec2_describe_security_groups(ctx->aws, resnet_stack_in(ctx, &q), l, err) != 0)
         return -1;
-    for (size_t i = 0; i < l->n; i++) {
-        const char *id = resnet_node_id(&l->items[i].tags);
-        if (!id)
-            continue;
-        svc_strings_add(ids, l->items[i].id);
-        svc_strings_add(nodes, id);
-    }
+    static const resnet_item_kind group = {RESNET_ITEM_OF(ec2_security_group, id)};
+    resnet_items_ids(l->items, l->n, &group, ids, nodes);
     return 0;
 }
 
@@ -283,18 +316,12 @@ int resnet_our_subnets(res_ctx *ctx, svc_strings *ids, svc_strings *nodes, aws_e
 {
     memset(ids, 0, sizeof *ids);
     memset(nodes, 0, sizeof *nodes);
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    resnet_query q;
     ec2_subnets l = {0};
-    if (ec2_describe_subnets(ctx->aws, &in, &l, err) != 0)
+    if (ec2_describe_subnets(ctx->aws, resnet_stack_in(ctx, &q), &l, err) != 0)
         return -1;
-    for (size_t i = 0; i < l.n; i++) {
-        const char *id = resnet_node_id(&l.items[i].tags);
-        if (!id)
-            continue;
-        svc_strings_add(ids, l.items[i].id);
-        svc_strings_add(nodes, id);
-    }
+    static const resnet_item_kind subnet = {RESNET_ITEM_OF(ec2_subnet, id)};
+    resnet_items_ids(l.items, l.n, &subnet, ids, nodes);
     ec2_subnets_free(&l);
     return 0;
 }

@@ -7,6 +7,8 @@
 #ifndef ECSDEPLOY_RES_NET_INTERNAL_H
 #define ECSDEPLOY_RES_NET_INTERNAL_H
 
+#include <stddef.h>
+
 #include "ec2.h"
 #include "res.h"
 
@@ -28,10 +30,35 @@ void resnet_found_finish(res_found_list *out);
 
 /* The standard tags of a node (res_tags) as an owned svc_tags; free with svc_tags_free. */
 void resnet_tags(res_ctx *ctx, const res_node *n, svc_tags *out);
-/* A filter "tag:ecsdeploy:stack" = the stack's name (borrows ctx->stack_name). */
-ec2_filter resnet_stack_filter(const res_ctx *ctx);
+/* A Describe input with one filter, "tag:ecsdeploy:stack" = the stack's name: the stack's
+ * resources. The input and its filter live in *q (borrowing ctx->stack_name). */
+typedef struct {
+    ec2_filter filter;
+    ec2_describe_in in;
+} resnet_query;
+const ec2_describe_in *resnet_stack_in(const res_ctx *ctx, resnet_query *q);
 /* The ecsdeploy:id tag, or NULL. */
 const char *resnet_node_id(const svc_tags *tags);
+
+/* An item of an EC2 Describe answer (a list {T *items; size_t n;}, every T with a
+ * `char *` physical id and `svc_tags tags`) as discovery reads it: RESNET_ITEM_OF(T,
+ * id member) says where those are; props gives its actual properties (new); rank (NULL:
+ * none) decides between two resources claiming one node (resnet_found_add_ranked);
+ * live (NULL: every item counts) leaves out what is going (a deleted NAT gateway). */
+typedef struct {
+    size_t size, id_at, tags_at;
+    cJSON *(*props)(const void *item);
+    double (*rank)(const void *item);
+    int (*live)(const void *item);
+} resnet_item_kind;
+#define RESNET_ITEM_OF(T, id) .size = sizeof(T), .id_at = offsetof(T, id), .tags_at = offsetof(T, tags)
+/* Each of the n items tagged with a node id of the stack (ecsdeploy:id) that is live, into
+ * out with its properties (ranked, then resnet_found_finish, when k->rank is set). */
+void resnet_found_items(res_found_list *out, const void *items, size_t n, const resnet_item_kind *k);
+/* The physical ids of the n items tagged with a node id into ids, those node ids into
+ * nodes (parallel lists; appended to). */
+void resnet_items_ids(const void *items, size_t n, const resnet_item_kind *k, svc_strings *ids,
+                      svc_strings *nodes);
 
 /* A gateway of the stack's new VPC: the node KIND/main with {"vpc": vpc/main's id}, after
  * vpc/main. */
@@ -120,6 +147,21 @@ char *resnet_peer_text(const ec2_permission *p, const svc_strings *our_ids,
 void resnet_permission_texts(const ec2_permission *p, size_t n, const char *word,
                              const svc_strings *our_ids, const svc_strings *our_nodes,
                              const char *vpc, svc_strings *out);
+/* How a rules kind reads its rules back (resnet_rules_discover): sg_rules a group's
+ * ingress, sg_egress its egress. */
+typedef struct {
+    const char *kind; /* the node of group sg/X is KIND/X */
+    int egress;       /* its rules are the group's egress ("… to PEER"), else its ingress */
+    /* 1 when the group's rules (texts) stand for a resource of the kind (n: its node in
+     * the file, or NULL) */
+    int (*found)(const ec2_security_group *g, const svc_strings *texts, const res_node *n);
+} resnet_rules_kind;
+/* Discovery of a rules kind: for each of the stack's groups sg/X whose rules k->found
+ * takes, KIND/X with {"group": its id, "rules": its rules as texts, sorted}. The VPC's
+ * CIDR (read once, when a node's rules name "vpc") stands for `vpc` in the rules of
+ * those nodes. */
+int resnet_rules_discover(res_ctx *ctx, const resnet_rules_kind *k, res_found_list *out,
+                          aws_error *err);
 /* The EC2 permission for a parsed rule (strings borrowed from r, or from *owned, which
  * the caller frees: a resolved group id or VPC CIDR). */
 int resnet_rule_permission(res_ctx *ctx, const resnet_rule *r, ec2_permission *p, char **owned,

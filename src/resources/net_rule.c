@@ -8,6 +8,46 @@
 #include "net_internal.h"
 #include "xalloc.h"
 
+int resnet_rules_discover(res_ctx *ctx, const resnet_rules_kind *k, res_found_list *out,
+                          aws_error *err)
+{
+    ec2_security_groups l;
+    svc_strings ids, nodes;
+    if (resnet_stack_groups(ctx, &l, &ids, &nodes, err) != 0)
+        return -1;
+    const char *word = k->egress ? "to" : "from";
+    char *vpc = NULL;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < l.n; i++) {
+        const ec2_security_group *g = &l.items[i];
+        const char *id = resnet_node_id(&g->tags);
+        if (!id || strncmp(id, "sg/", 3) != 0)
+            continue;
+        char *node_id = xasprintf("%s/%s", k->kind, id + 3);
+        const res_node *n = ctx->graph ? res_graph_find(ctx->graph, node_id) : NULL;
+        /* the VPC's CIDR stands for `vpc`: read only when the file names it */
+        int names_vpc = resnet_rules_name_vpc(n, word);
+        if (names_vpc && !vpc)
+            rc = resnet_vpc_cidr(ctx, g->vpc_id, &vpc, err);
+        svc_strings texts = {0};
+        resnet_permission_texts(k->egress ? g->egress : g->ingress,
+                                k->egress ? g->negress : g->ningress, word, &ids, &nodes,
+                                names_vpc ? vpc : NULL, &texts);
+        if (rc == 0 && k->found(g, &texts, n)) {
+            cJSON *p = res_props("group", g->id, NULL);
+            cJSON_AddItemToObject(p, "rules", resnet_sorted_array(&texts));
+            resnet_found_add(out, node_id, g->id, p);
+        }
+        free(node_id);
+        svc_strings_free(&texts);
+    }
+    free(vpc);
+    svc_strings_free(&ids);
+    svc_strings_free(&nodes);
+    ec2_security_groups_free(&l);
+    return rc;
+}
+
 char *resnet_rule_text(const char *protocol, int from_port, int to_port, const char *word,
                        const char *peer)
 {

@@ -25,12 +25,8 @@ static int build(res_graph *g, const stack_model *s)
     for (size_t i = 0; i < s->nsites; i++) {
         char *name = stack_name_site_oac(s->name, s->sites[i].name);
         char *description = stack_name_site_comment(s->name, s->sites[i].name);
-        cJSON *d = cJSON_CreateObject();
-        cJSON_AddStringToObject(d, "name", name);
-        cJSON_AddStringToObject(d, "description", description);
-        cJSON_AddStringToObject(d, "origin_type", "s3");
-        cJSON_AddStringToObject(d, "signing_behavior", "always");
-        cJSON_AddStringToObject(d, "signing_protocol", "sigv4");
+        cJSON *d = res_props("name", name, "description", description, "origin_type", "s3",
+                             "signing_behavior", "always", "signing_protocol", "sigv4", NULL);
         res_node *n = res_graph_addf(g, &res_kind_oac, s->sites[i].name, d,
                                      "origin access control %s", name);
         n->model = &s->sites[i];
@@ -42,13 +38,9 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const cf_oac *o)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", o->name);
-    cJSON_AddStringToObject(p, "description", o->description);
-    cJSON_AddStringToObject(p, "origin_type", o->origin_type);
-    cJSON_AddStringToObject(p, "signing_behavior", o->signing_behavior);
-    cJSON_AddStringToObject(p, "signing_protocol", o->signing_protocol);
-    return p;
+    return res_props("name", o->name, "description", o->description, "origin_type", o->origin_type,
+                     "signing_behavior", o->signing_behavior,
+                     "signing_protocol", o->signing_protocol, NULL);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -60,9 +52,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         char *site = site_owner(ctx->stack_name, all.items[i].name, all.items[i].description);
         if (!site)
             continue;
-        char *id = xasprintf("oac/%s", site);
-        res_found_add(out, id, all.items[i].id, props_of(&all.items[i]));
-        free(id);
+        res_found_add_named(out, &res_kind_oac, site, all.items[i].id, props_of(&all.items[i]));
         free(site);
     }
     cf_oacs_free(&all);

@@ -29,9 +29,7 @@ static int build(res_graph *g, const stack_model *s)
 {
     if (!s->ci.enabled)
         return 0;
-    cJSON *d = cJSON_CreateObject();
-    cJSON_AddStringToObject(d, "url", CI_GITHUB_HOST);
-    cJSON_AddStringToObject(d, "audience", CI_AUDIENCE);
+    cJSON *d = res_props("url", CI_GITHUB_HOST, "audience", CI_AUDIENCE, NULL);
     res_node *provider = res_graph_add(g, &res_kind_oidc_provider, "github",
                                        "OpenID Connect provider " CI_GITHUB_HOST, d);
     ci_role_build(g, provider);

@@ -268,12 +268,8 @@ static void add_orphan(res_ctx *ctx, const ssm_parameter_meta *m, res_found_list
 {
     svc_tags tags = {0};
     aws_error e;
-    if (ssm_list_tags(ctx->aws, m->name, &tags, &e) == 0 && svc_tags_get(&tags, RES_TAG_ID) &&
-        res_tags_match(ctx, &tags, NULL)) {
-        cJSON *o = cJSON_CreateObject();
-        res_prop_str(o, "name", m->name);
-        res_prop_str(o, "type", m->type);
-        res_prop_str(o, "arn", m->arn);
+    if (ssm_list_tags(ctx->aws, m->name, &tags, &e) == 0 && res_tags_node(ctx, &tags)) {
+        cJSON *o = res_props("name", m->name, "type", m->type, "arn", m->arn, NULL);
         cJSON_AddNumberToObject(o, "version", (double)m->version);
         res_found_add(out, svc_tags_get(&tags, RES_TAG_ID), m->name, o);
     }

@@ -37,9 +37,7 @@ res_node *policy_node_add(res_graph *g, const char *node, const char *name, cons
 
 static cJSON *props_of(const iam_policy *p, const char *document)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "name", p->name ? p->name : "");
-    cJSON_AddStringToObject(o, "path", p->path ? p->path : "");
+    cJSON *o = res_props("name", p->name ? p->name : "", "path", p->path ? p->path : "", NULL);
     cJSON *doc = document ? cJSON_Parse(document) : NULL;
     cJSON_AddItemToObject(o, "document", doc ? doc : cJSON_CreateNull());
     cJSON_AddStringToObject(o, "arn", p->arn ? p->arn : "");
@@ -83,8 +81,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         rc = res_parallel(2 * n, RES_READS_AT_ONCE, read_one, &d, err);
     for (size_t i = 0; i < n; i++) {
         const iam_policy *p = &d.described[i];
-        const char *id = svc_tags_get(&p->tags, RES_TAG_ID);
-        if (rc == 0 && p->arn && id && res_tags_match(ctx, &p->tags, NULL))
+        const char *id = res_tags_node(ctx, &p->tags);
+        if (rc == 0 && p->arn && id)
             res_found_add(out, id, p->arn, props_of(p, d.documents[i]));
         iam_policy_free(&d.described[i]);
         free(d.documents[i]);

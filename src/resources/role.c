@@ -79,9 +79,7 @@ static void add_managed(const res_graph *g, cJSON *props, const char *path, cons
 
 static void depend_on_secret(res_graph *g, res_node *n, const char *secret)
 {
-    char *id = xasprintf("secret/%s", secret);
-    res_node_depend(n, res_graph_find(g, id));
-    free(id);
+    res_node_needs(g, n, "secret/%s", secret);
 }
 
 /* 1 when an earlier container of svc gets the password of use u's database too. */
@@ -288,9 +286,7 @@ static int first_failure(size_t n, const int *rcs, const aws_error *errs, aws_er
 
 static cJSON *role_json(const role_read *r)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", r->role->name);
-    res_prop_str(p, "path", r->role->path);
+    cJSON *p = res_props("name", r->role->name, "path", r->role->path, NULL);
     cJSON *trust = r->role->trust_policy ? cJSON_Parse(r->role->trust_policy) : NULL;
     cJSON_AddItemToObject(p, "trust", trust ? trust : cJSON_CreateNull());
     cJSON *m = cJSON_AddArrayToObject(p, "managed");
@@ -350,8 +346,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
     cJSON *props = NULL;
     /* not found: deleted meanwhile */
     int rc = res_not_found_ok(read_role(d->ctx, d->roles->items[i].name, &role, &props, err), err);
-    const char *id = svc_tags_get(&role.tags, RES_TAG_ID);
-    if (rc == 0 && props && id && res_tags_match(d->ctx, &role.tags, NULL)) {
+    const char *id = res_tags_node(d->ctx, &role.tags);
+    if (rc == 0 && props && id) {
         res_found_add(d->out, id, role.name, props);
         props = NULL;
     }

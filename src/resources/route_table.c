@@ -136,9 +136,8 @@ static int table_read(void *ud, size_t i, aws_error *err)
     table_reads *r = ud;
     if (i == 1)
         return resnet_our_subnets(r->ctx, &r->ids, &r->nodes, err);
-    ec2_filter f = resnet_stack_filter(r->ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
-    return ec2_describe_route_tables(r->ctx->aws, &in, &r->tables, err);
+    resnet_query q;
+    return ec2_describe_route_tables(r->ctx->aws, resnet_stack_in(r->ctx, &q), &r->tables, err);
 }
 
 static int route_table_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
@@ -295,10 +294,7 @@ static int route_table_create(res_ctx *ctx, res_node *n, aws_error *err)
     svc_tags_free(&tags);
     if (rc != 0)
         return -1;
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "vpc", t.vpc_id);
-    cJSON_AddStringToObject(p, "default_route", "");
-    cJSON_AddStringToObject(p, "ipv6_route", "");
+    cJSON *p = res_props("vpc", t.vpc_id, "default_route", "", "ipv6_route", "", NULL);
     cJSON_AddItemToObject(p, "subnets", cJSON_CreateArray());
     cJSON_AddItemToObject(p, "associations", cJSON_CreateObject());
     res_node_set(ctx, n, t.id, cJSON_Duplicate(p, 1));

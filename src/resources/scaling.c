@@ -88,9 +88,7 @@ static cJSON *policy(const char *metric, double target, const stack_scaling *sc)
 
 static cJSON *schedule_item(const stack_schedule *a)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "name", a->name);
-    cJSON_AddStringToObject(j, "schedule", a->schedule);
+    cJSON *j = res_props("name", a->name, "schedule", a->schedule, NULL);
     if (a->timezone)
         cJSON_AddStringToObject(j, "timezone", a->timezone);
     if (a->min >= 0)
@@ -98,15 +96,6 @@ static cJSON *schedule_item(const stack_schedule *a)
     if (a->max >= 0)
         cJSON_AddNumberToObject(j, "max", a->max);
     return j;
-}
-
-static res_node *dep(res_graph *g, res_node *n, const char *fmt, const char *name)
-{
-    char *id = xasprintf(fmt, name);
-    res_node *d = res_graph_find(g, id);
-    res_node_depend(n, d);
-    free(id);
-    return d;
 }
 
 static int build(res_graph *g, const stack_model *s)
@@ -128,7 +117,7 @@ static int build(res_graph *g, const stack_model *s)
                                      sc->min, sc->max);
         n->model = svc;
         /* registering needs the service ACTIVE; `down` deregisters before it goes */
-        dep(g, n, "service/%s", svc->name);
+        res_node_needs(g, n, "service/%s", svc->name);
         cJSON *pols = cJSON_AddArrayToObject(d, "policies");
         if (sc->cpu)
             cJSON_AddItemToArray(pols, policy("cpu", sc->cpu, sc));
@@ -137,10 +126,9 @@ static int build(res_graph *g, const stack_model *s)
         if (sc->requests) {
             cJSON *p = policy("requests", sc->requests, sc);
             char *alb = xasprintf("alb/%s", svc->lb.load_balancer);
-            res_node_depend(n, res_graph_find(g, alb));
-            cJSON_AddItemToObject(p, "load_balancer", res_ref(alb, "arn"));
+            cJSON_AddItemToObject(p, "load_balancer", res_ref_needed(g, n, alb, "arn"));
             free(alb);
-            res_node *tg = dep(g, n, "target_group/%s", svc->name);
+            res_node *tg = res_node_needs(g, n, "target_group/%s", svc->name);
             cJSON_AddItemToObject(p, "target_group", res_ref(tg ? tg->id : "target_group/?", "arn"));
             cJSON_AddItemToArray(pols, p);
         }
@@ -196,9 +184,7 @@ static cJSON *scaling_policy_props(res_ctx *ctx, const aas_policy *p)
 
 static cJSON *scaling_action_props(const aas_scheduled_action *a)
 {
-    cJSON *j = cJSON_CreateObject();
-    cJSON_AddStringToObject(j, "name", a->name);
-    cJSON_AddStringToObject(j, "schedule", a->schedule);
+    cJSON *j = res_props("name", a->name, "schedule", a->schedule, NULL);
     if (a->timezone[0])
         cJSON_AddStringToObject(j, "timezone", a->timezone);
     if (a->min_capacity != AAS_UNSET)
@@ -267,9 +253,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         const aas_target *t = &d.targets.items[i];
         if (strncmp(t->resource_id, prefix, strlen(prefix)) != 0 || strchr(t->resource_id + strlen(prefix), '/'))
             continue;
-        char *id = xasprintf("scaling/%s", t->resource_id + strlen(prefix));
-        res_found_add(out, id, t->resource_id, target_props(ctx, t, &d));
-        free(id);
+        res_found_add_named(out, &res_kind_scaling, t->resource_id + strlen(prefix), t->resource_id,
+                            target_props(ctx, t, &d));
     }
     for (size_t k = 0; k < d.n; k++) {
         free(d.rids[k]);

@@ -75,10 +75,7 @@ static int build(res_graph *g, const stack_model *s)
 
 static cJSON *props_of(const secretsmanager_secret *s)
 {
-    cJSON *p = cJSON_CreateObject();
-    res_prop_str(p, "name", s->name);
-    res_prop_str(p, "arn", s->arn);
-    return p;
+    return res_props("name", s->name, "arn", s->arn, NULL);
 }
 
 typedef struct {
@@ -86,6 +83,7 @@ typedef struct {
     secretsmanager_secret_list listed;
     res_externals ext;                /* the file's existing secrets */
     secretsmanager_secret *described; /* per external */
+    res_found_list *out;
 } discovery;
 
 /* Job 0 lists the stack's secrets by tag; the others describe the existing secrets the
@@ -100,39 +98,36 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     return secretsmanager_describe_secret(d->ctx->aws, sec->existing, &d->described[i - 1], err);
 }
 
-/* An existing secret as described (rc, err: its job's result). */
-static int found_external(res_ctx *ctx, const res_node *n, const secretsmanager_secret *s, int rc,
-                          aws_error *err, res_found_list *out)
+/* Existing secret k as described (rc, err: its job's result). */
+static int found_external(void *ud, size_t k, int rc, aws_error *err)
 {
+    discovery *d = ud;
+    const res_node *n = d->ext.nodes[k];
     const stack_secret *sec = n->model;
     if (rc == 0) {
-        res_found_add(out, n->id, s->arn, props_of(s));
+        res_found_add(d->out, n->id, d->described[k].arn, props_of(&d->described[k]));
         return 0;
     }
-    return res_external_missing(ctx, n, rc, err, "the existing secret %s does not exist (or is "
+    return res_external_missing(d->ctx, n, rc, err, "the existing secret %s does not exist (or is "
                                 "not readable with these credentials): fix `existing:` for "
                                 "secret %s in the stack file", sec->existing, sec->name);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    discovery d = {.ctx = ctx};
+    discovery d = {.ctx = ctx, .out = out};
     res_externals_of(ctx, &res_kind_secret, &d.ext);
     d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
     int rc = res_externals_read(&d.ext, discover_part, &d, err);
     for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
         const secretsmanager_secret *s = &d.listed.items[i];
-        const char *id = svc_tags_get(&s->tags, RES_TAG_ID);
+        const char *id = res_tags_node(ctx, &s->tags);
         /* one scheduled for deletion is gone for us; create restores it */
-        if (id && !s->deleted_date && res_tags_match(ctx, &s->tags, NULL))
+        if (id && !s->deleted_date)
             res_found_add(out, id, s->arn, props_of(s));
     }
-    for (size_t i = 0; rc == 0 && i < d.ext.n; i++)
-        if (found_external(ctx, d.ext.nodes[i], &d.described[i], d.ext.rcs[i + 1],
-                           &d.ext.errs[i + 1], out) != 0) {
-            *err = d.ext.errs[i + 1];
-            rc = -1;
-        }
+    if (rc == 0)
+        rc = res_externals_found(&d.ext, found_external, &d, err);
     for (size_t i = 0; i < d.ext.n; i++)
         secretsmanager_secret_info_free(&d.described[i]);
     free(d.described);
@@ -315,9 +310,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         aws_error_clear(err);
         rc = adopt(ctx, n, name, err);
     } else if (rc == 0) {
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "name", name);
-        res_prop_str(p, "arn", arn);
+        cJSON *p = res_props("name", name, "arn", arn, NULL);
         res_node_set(ctx, n, arn, p);
     }
     free(arn);

@@ -43,9 +43,7 @@ static int build(res_graph *g, const stack_model *s)
         for (size_t k = 0; k < s->nservices; k++) {
             if (!s->services[k].connect.set || s->services[k].connect.client_only)
                 continue;
-            id = xasprintf("service/%s", s->services[k].name);
-            res_node_depend(client, res_graph_find(g, id));
-            free(id);
+            res_node_needs(g, client, "service/%s", s->services[k].name);
         }
     }
     return 0;
@@ -98,8 +96,8 @@ static int find_services(res_ctx *ctx, res_found_list *out, aws_error *err)
                                    &found, err);
     for (size_t i = 0; rc == 0 && i < found.n; i++) {
         const ecs_service *s = &found.items[i];
-        const char *id = svc_tags_get(&s->tags, RES_TAG_ID);
-        if (id && s->status && !strcmp(s->status, "ACTIVE") && res_tags_match(ctx, &s->tags, NULL))
+        const char *id = res_tags_node(ctx, &s->tags);
+        if (id && s->status && !strcmp(s->status, "ACTIVE"))
             res_found_add(out, id, s->arn, service_props(ctx, s));
     }
     ecs_services_free(&found);

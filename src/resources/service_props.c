@@ -20,17 +20,11 @@
 #include "service_internal.h"
 #include "xalloc.h"
 
-static cJSON *dep_ref(res_graph *g, res_node *n, const char *id, const char *attr)
-{
-    res_node_depend(n, res_graph_find(g, id));
-    return res_ref(id, attr);
-}
-
 static cJSON *dep_ref_fmt(res_graph *g, res_node *n, const char *attr, const char *fmt,
                           const char *a, const char *b)
 {
     char *id = xasprintf(fmt, a, b);
-    cJSON *r = dep_ref(g, n, id, attr);
+    cJSON *r = res_ref_needed(g, n, id, attr);
     free(id);
     return r;
 }
@@ -65,7 +59,7 @@ static cJSON *load_balancer(res_graph *g, res_node *n, const stack_service *svc)
     if (svc->deployment.strategy != STACK_DEPLOY_ROLLING) {
         cJSON_AddItemToObject(lb, "alternate_target_group",
                               dep_ref_fmt(g, n, "arn", "target_group/%s%s", svc->name, "-alt"));
-        cJSON_AddItemToObject(lb, "role", dep_ref(g, n, "role/infra", "arn"));
+        cJSON_AddItemToObject(lb, "role", res_ref_needed(g, n, "role/infra", "arn"));
     }
     listener_rules(g, n, svc, lb);
     return lb;
@@ -110,7 +104,7 @@ static cJSON *volumes(res_graph *g, res_node *n, const stack_service *svc)
             continue;
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "name", v->name);
-        cJSON_AddItemToObject(j, "role", dep_ref(g, n, "role/infra", "arn"));
+        cJSON_AddItemToObject(j, "role", res_ref_needed(g, n, "role/infra", "arn"));
         cJSON_AddNumberToObject(j, "size_gib", v->size_gib);
         cJSON_AddStringToObject(j, "type", v->type ? v->type : "gp3");
         if (v->iops)
@@ -136,7 +130,7 @@ static cJSON *service_connect(res_graph *g, res_node *n, const stack_service *sv
         return cJSON_CreateNull();
     cJSON *j = cJSON_CreateObject();
     int shared = s->namespace_name && !strcmp(s->namespace_name, s->connect_namespace);
-    cJSON_AddItemToObject(j, "namespace", dep_ref(g, n, shared ? "namespace/main" : "namespace/connect", "arn"));
+    cJSON_AddItemToObject(j, "namespace", res_ref_needed(g, n, shared ? "namespace/main" : "namespace/connect", "arn"));
     if (!k->client_only) {
         cJSON_AddStringToObject(j, "port_name", k->port_name);
         cJSON_AddStringToObject(j, "discovery_name", k->discovery_name);
@@ -150,7 +144,7 @@ cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc)
 {
     cJSON *d = cJSON_CreateObject();
     cJSON_AddStringToObject(d, "name", svc->name);
-    cJSON_AddItemToObject(d, "cluster", dep_ref(g, n, "cluster/main", "name"));
+    cJSON_AddItemToObject(d, "cluster", res_ref_needed(g, n, "cluster/main", "name"));
     cJSON_AddItemToObject(d, "task_definition", dep_ref_fmt(g, n, "id", "task_def/%s%s", svc->name, ""));
     /* autoscaling owns the count of a scaled service: the file's is only the first one */
     cJSON_AddNumberToObject(d, svc->scaling.set ? "initial_count" : "desired_count", svc->desired_count);
@@ -169,13 +163,9 @@ cJSON *service_desired(res_graph *g, res_node *n, const stack_service *svc)
     cJSON_AddItemToArray(groups, dep_ref_fmt(g, n, "id", "sg/%s%s", svc->name, ""));
     /* the group's rules too: tasks must be reachable once they start */
     res_node_depend(n, res_graph_find(g, cJSON_GetObjectItem(groups->child, "ref")->valuestring));
-    char *rules = xasprintf("sg_rules/%s", svc->name);
-    res_node_depend(n, res_graph_find(g, rules));
-    free(rules);
+    res_node_needs(g, n, "sg_rules/%s", svc->name);
     /* and its egress: tasks never run with more than the file allows */
-    rules = xasprintf("sg_egress/%s", svc->name);
-    res_node_depend(n, res_graph_find(g, rules));
-    free(rules);
+    res_node_needs(g, n, "sg_egress/%s", svc->name);
     cJSON_AddBoolToObject(d, "public_ip", svc->public_ip);
     /* null, not left out: a load balancer or registry removed from the file is a change */
     if (svc->has_load_balancer) {
@@ -363,9 +353,7 @@ static void add_url(res_ctx *ctx, cJSON *p, const char *name)
 cJSON *service_props(res_ctx *ctx, const ecs_service *s)
 {
     const cJSON *raw = s->raw;
-    cJSON *p = cJSON_CreateObject();
-    res_prop_str(p, "name", s->name);
-    res_prop_str(p, "arn", s->arn);
+    cJSON *p = res_props("name", s->name, "arn", s->arn, NULL);
     const char *slash = s->cluster_arn ? strrchr(s->cluster_arn, '/') : NULL;
     res_prop_str(p, "cluster", slash ? slash + 1 : s->cluster_arn);
     res_prop_str(p, "task_definition", s->task_definition);

@@ -61,29 +61,26 @@ static int sg_build(res_graph *g, const stack_model *s)
 
 static cJSON *sg_props(const char *name, const char *description, const char *vpc)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "name", name);
-    cJSON_AddStringToObject(p, "description", description);
-    cJSON_AddStringToObject(p, "vpc", vpc);
-    return p;
+    return res_props("name", name, "description", description, "vpc", vpc, NULL);
+}
+
+static cJSON *found_props(const void *item)
+{
+    const ec2_security_group *g = item;
+    return sg_props(g->name, g->description, g->vpc_id);
 }
 
 static int sg_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    aws_error_clear(err);
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    static const resnet_item_kind found = {RESNET_ITEM_OF(ec2_security_group, id),
+                                           .props = found_props};
+    resnet_query q;
     ec2_security_groups l = {0};
-    if (ec2_describe_security_groups(ctx->aws, &in, &l, err) != 0)
-        return -1;
-    for (size_t i = 0; i < l.n; i++) {
-        const ec2_security_group *g = &l.items[i];
-        const char *id = resnet_node_id(&g->tags);
-        if (id)
-            resnet_found_add(out, id, g->id, sg_props(g->name, g->description, g->vpc_id));
-    }
+    int rc = ec2_describe_security_groups(ctx->aws, resnet_stack_in(ctx, &q), &l, err);
+    if (rc == 0)
+        resnet_found_items(out, l.items, l.n, &found);
     ec2_security_groups_free(&l);
-    return 0;
+    return rc;
 }
 
 

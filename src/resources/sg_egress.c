@@ -161,41 +161,17 @@ static int is_default(const svc_strings *texts)
     return 1;
 }
 
+/* a group with AWS's default egress has no sg_egress resource, unless the file wants one */
+static int found(const ec2_security_group *g, const svc_strings *texts, const res_node *n)
+{
+    (void)g;
+    return !is_default(texts) || (n && n->desired);
+}
+
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    aws_error_clear(err);
-    ec2_security_groups l;
-    svc_strings ids, nodes;
-    if (resnet_stack_groups(ctx, &l, &ids, &nodes, err) != 0)
-        return -1;
-    char *vpc = NULL;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < l.n; i++) {
-        const ec2_security_group *gr = &l.items[i];
-        const char *id = resnet_node_id(&gr->tags);
-        if (!id || strncmp(id, "sg/", 3) != 0)
-            continue;
-        char *node_id = xasprintf("sg_egress/%s", id + 3);
-        const res_node *n = ctx->graph ? res_graph_find(ctx->graph, node_id) : NULL;
-        /* the VPC's CIDR stands for `vpc`: read it only when the file names it */
-        if (!vpc && resnet_rules_name_vpc(n, "to"))
-            rc = resnet_vpc_cidr(ctx, gr->vpc_id, &vpc, err);
-        svc_strings texts = {0};
-        resnet_permission_texts(gr->egress, gr->negress, "to", &ids, &nodes, vpc, &texts);
-        if (rc == 0 && (!is_default(&texts) || (n && n->desired))) {
-            cJSON *p = cJSON_CreateObject();
-            cJSON_AddStringToObject(p, "group", gr->id);
-            cJSON_AddItemToObject(p, "rules", resnet_sorted_array(&texts));
-            resnet_found_add(out, node_id, gr->id, p);
-        }
-        free(node_id);
-        svc_strings_free(&texts);
-    }
-    free(vpc);
-    svc_strings_free(&ids);
-    svc_strings_free(&nodes);
-    ec2_security_groups_free(&l);
-    return rc;
+    static const resnet_rules_kind egress = {"sg_egress", 1, found};
+    return resnet_rules_discover(ctx, &egress, out, err);
 }
 
 /* ---- changing rules ---------------------------------------------------------------- */

@@ -155,9 +155,7 @@ static int sg_reach_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
             cJSON *p = cJSON_CreateObject();
             cJSON_AddStringToObject(p, "source", sets[i].source);
             cJSON_AddItemToObject(p, "rules", resnet_sorted_array(&sets[i].rules));
-            char *id = xasprintf("sg_reach/%s", sets[i].service);
-            res_found_add(out, id, sets[i].source, p);
-            free(id);
+            res_found_add_named(out, &res_kind_sg_reach, sets[i].service, sets[i].source, p);
             free(sets[i].service);
             free(sets[i].source);
             svc_strings_free(&sets[i].rules);

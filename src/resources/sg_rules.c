@@ -149,49 +149,17 @@ static int sg_rules_build(res_graph *g, const stack_model *s)
 
 /* ---- reading rules back ----------------------------------------------------------- */
 
-static cJSON *group_rules(const ec2_security_group *g, const svc_strings *ids,
-                          const svc_strings *nodes, const char *vpc)
+/* a group without ingress rules has no sg_rules resource, unless the file wants one */
+static int found(const ec2_security_group *g, const svc_strings *texts, const res_node *n)
 {
-    svc_strings texts = {0};
-    resnet_permission_texts(g->ingress, g->ningress, "from", ids, nodes, vpc, &texts);
-    cJSON *a = resnet_sorted_array(&texts);
-    svc_strings_free(&texts);
-    return a;
+    (void)texts;
+    return g->ningress || (n && n->desired);
 }
 
 static int sg_rules_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    aws_error_clear(err);
-    ec2_security_groups l;
-    svc_strings ids, nodes;
-    if (resnet_stack_groups(ctx, &l, &ids, &nodes, err) != 0)
-        return -1;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < l.n; i++) {
-        const char *id = resnet_node_id(&l.items[i].tags);
-        if (!id || strncmp(id, "sg/", 3) != 0)
-            continue;
-        char *node_id = xasprintf("sg_rules/%s", id + 3);
-        const res_node *n = ctx->graph ? res_graph_find(ctx->graph, node_id) : NULL;
-        if (l.items[i].ningress || (n && n->desired)) {
-            char *vpc = NULL;
-            if (resnet_rules_name_vpc(n, "from"))
-                rc = resnet_vpc_cidr(ctx, l.items[i].vpc_id, &vpc, err);
-            cJSON *p = cJSON_CreateObject();
-            cJSON_AddStringToObject(p, "group", l.items[i].id);
-            cJSON_AddItemToObject(p, "rules", group_rules(&l.items[i], &ids, &nodes, vpc));
-            if (rc == 0)
-                resnet_found_add(out, node_id, l.items[i].id, p);
-            else
-                cJSON_Delete(p);
-            free(vpc);
-        }
-        free(node_id);
-    }
-    svc_strings_free(&ids);
-    svc_strings_free(&nodes);
-    ec2_security_groups_free(&l);
-    return rc;
+    static const resnet_rules_kind ingress = {"sg_rules", 0, found};
+    return resnet_rules_discover(ctx, &ingress, out, err);
 }
 
 /* ---- changing rules ---------------------------------------------------------------- */

@@ -322,6 +322,23 @@ static int refresh(res_ctx *ctx, res_node *n, const cf_distribution *d, aws_erro
 
 /* ---- changing --------------------------------------------------------------------------- */
 
+/* After CloudFront took a create or an update (d, had: what the node had before, NULL
+ * for a create): the bucket's grant, the wait for Deployed, and the node recorded from
+ * what that shows. */
+static int finish(res_ctx *ctx, res_node *n, res_action action, const cJSON *had,
+                  const cf_distribution *d, aws_error *err)
+{
+    int rc = sync_grant(ctx, n, n->desired, had, d->arn, err);
+    cf_distribution deployed;
+    if (rc == 0)
+        rc = wait_deployed(ctx, n, action, d->id, &deployed, err);
+    if (rc == 0) {
+        rc = refresh(ctx, n, &deployed, err);
+        cf_distribution_free(&deployed);
+    }
+    return rc;
+}
+
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     /* unique for every distribution ever made (CloudFront never takes one twice); the same
@@ -341,14 +358,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
         return -1;
     /* it exists now: should the grant or the wait fail, the rollback deletes it */
     res_node_set(ctx, n, d.id, site_props(&d, member(n->desired, "bucket"), ""));
-    rc = sync_grant(ctx, n, n->desired, NULL, d.arn, err);
-    cf_distribution deployed;
-    if (rc == 0)
-        rc = wait_deployed(ctx, n, RES_CREATE, d.id, &deployed, err);
-    if (rc == 0) {
-        rc = refresh(ctx, n, &deployed, err);
-        cf_distribution_free(&deployed);
-    }
+    rc = finish(ctx, n, RES_CREATE, NULL, &d, err);
     cf_distribution_free(&d);
     return rc;
 }
@@ -378,16 +388,10 @@ static int send_config(res_ctx *ctx, res_node *n, cf_distribution *out, aws_erro
 
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    cf_distribution d, deployed;
+    cf_distribution d;
     if (send_config(ctx, n, &d, err) != 0)
         return -1;
-    int rc = sync_grant(ctx, n, n->desired, n->actual, d.arn, err);
-    if (rc == 0)
-        rc = wait_deployed(ctx, n, RES_UPDATE, d.id, &deployed, err);
-    if (rc == 0) {
-        rc = refresh(ctx, n, &deployed, err);
-        cf_distribution_free(&deployed);
-    }
+    int rc = finish(ctx, n, RES_UPDATE, n->actual, &d, err);
     cf_distribution_free(&d);
     return rc;
 }

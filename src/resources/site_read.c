@@ -250,9 +250,8 @@ static int run_all(size_t n, res_each_fn fn, void *ud, aws_error *err)
 static void report(discovery *d, size_t k)
 {
     const cf_distribution *dist = &d->dists[k];
-    const char *id = svc_tags_get(&d->tags[k], RES_TAG_ID);
-    if (!dist->id || !*dist->id || !id || strncmp(id, "site/", 5) != 0 ||
-        !res_tags_match(d->ctx, &d->tags[k], NULL))
+    const char *id = res_tags_node(d->ctx, &d->tags[k]);
+    if (!dist->id || !*dist->id || !id || strncmp(id, "site/", 5) != 0)
         return;
     const cf_origin *o = NULL;
     for (size_t i = 0; i < dist->config.norigins; i++)

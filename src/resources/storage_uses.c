@@ -17,12 +17,6 @@ int res_storage_mounts(const stack_service *svc)
     return 0;
 }
 
-static cJSON *ref_depending(res_graph *g, res_node *n, const char *id, const char *attr)
-{
-    res_node_depend(n, res_graph_find(g, id));
-    return res_ref(id, attr);
-}
-
 /* ---- the task role: EFS clients ------------------------------------------------------ */
 
 /* One statement per (file system, access point) the service mounts through. */
@@ -42,12 +36,12 @@ static cJSON *efs_statement(res_graph *g, res_node *n, const efs_grant *grant)
     if (grant->root)
         cJSON_AddItemToArray(actions, cJSON_CreateString("elasticfilesystem:ClientRootAccess"));
     char *fs = xasprintf("file_system/%s", grant->fs);
-    cJSON_AddItemToObject(st, "Resource", ref_depending(g, n, fs, "arn"));
+    cJSON_AddItemToObject(st, "Resource", res_ref_needed(g, n, fs, "arn"));
     free(fs);
     if (grant->ap) {
         char *ap = xasprintf("access_point/%s.%s", grant->fs, grant->ap);
         cJSON *cond = cJSON_AddObjectToObject(cJSON_AddObjectToObject(st, "Condition"), "StringEquals");
-        cJSON_AddItemToObject(cond, "elasticfilesystem:AccessPointArn", ref_depending(g, n, ap, "arn"));
+        cJSON_AddItemToObject(cond, "elasticfilesystem:AccessPointArn", res_ref_needed(g, n, ap, "arn"));
         free(ap);
     }
     return st;
@@ -105,7 +99,7 @@ void res_storage_exec_statements(res_graph *g, res_node *n, const stack_service 
                 continue;
             cJSON_AddItemToArray(seen, cJSON_CreateString(p->name));
             char *id = xasprintf("parameter/%s", p->name);
-            cJSON *arn = ref_depending(g, n, id, "arn");
+            cJSON *arn = res_ref_needed(g, n, id, "arn");
             if (p->source == STACK_SSM_PATH) {
                 cJSON *parts = cJSON_CreateArray();
                 cJSON_AddItemToArray(parts, arn);
@@ -133,7 +127,7 @@ void res_storage_exec_statements(res_graph *g, res_node *n, const stack_service 
 cJSON *res_storage_value_from(res_graph *g, res_node *n, const stack_secret_env *se)
 {
     char *id = xasprintf("parameter/%s", se->parameter);
-    cJSON *arn = ref_depending(g, n, id, "arn");
+    cJSON *arn = res_ref_needed(g, n, id, "arn");
     free(id);
     if (!se->parameter_sub)
         return arn;
@@ -157,7 +151,7 @@ cJSON *res_storage_versions_label(res_graph *g, res_node *n, const stack_contain
         cJSON_AddItemToArray(parts, cJSON_CreateString(head));
         free(head);
         char *id = xasprintf("parameter/%s", se->parameter);
-        cJSON_AddItemToArray(parts, ref_depending(g, n, id, "version"));
+        cJSON_AddItemToArray(parts, res_ref_needed(g, n, id, "version"));
         free(id);
     }
     cJSON_Delete(seen);
@@ -174,13 +168,13 @@ cJSON *res_storage_efs_volume(res_graph *g, res_node *n, const stack_volume *v)
     cJSON_AddStringToObject(j, "name", v->name);
     cJSON *e = cJSON_AddObjectToObject(j, "efsVolumeConfiguration");
     char *fs = xasprintf("file_system/%s", v->file_system);
-    cJSON_AddItemToObject(e, "fileSystemId", ref_depending(g, n, fs, "id"));
+    cJSON_AddItemToObject(e, "fileSystemId", res_ref_needed(g, n, fs, "id"));
     free(fs);
     cJSON_AddStringToObject(e, "transitEncryption", "ENABLED");
     cJSON *a = cJSON_AddObjectToObject(e, "authorizationConfig");
     if (v->fs_access_point) {
         char *ap = res_access_point_id(v->file_system, v->fs_access_point);
-        cJSON_AddItemToObject(a, "accessPointId", ref_depending(g, n, ap, "id"));
+        cJSON_AddItemToObject(a, "accessPointId", res_ref_needed(g, n, ap, "id"));
         free(ap);
     }
     cJSON_AddStringToObject(a, "iam", "ENABLED");
@@ -194,8 +188,7 @@ void res_storage_service_deps(res_graph *g, res_node *n, const stack_service *sv
     for (size_t i = 0; i < svc->nvolumes; i++) {
         if (!svc->volumes[i].file_system)
             continue;
-        char *id = xasprintf("mount_target/%s", svc->volumes[i].file_system);
-        res_node_depend(n, res_graph_find(g, id)); /* none for an existing file system */
-        free(id);
+        /* none for an existing file system */
+        res_node_needs(g, n, "mount_target/%s", svc->volumes[i].file_system);
     }
 }

@@ -70,9 +70,7 @@ static int subnet_build(res_graph *g, const stack_model *s)
 
 static cJSON *subnet_props(const ec2_subnet *s, const svc_strings *zones)
 {
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "vpc", s->vpc_id);
-    cJSON_AddStringToObject(p, "cidr", s->cidr);
+    cJSON *p = res_props("vpc", s->vpc_id, "cidr", s->cidr, NULL);
     cJSON_AddNumberToObject(p, "zone_index", resnet_zone_index(zones, s->zone));
     cJSON_AddStringToObject(p, "zone", s->zone);
     cJSON_AddBoolToObject(p, "map_public_ip", s->map_public_ip_on_launch);
@@ -172,9 +170,8 @@ static int first_read(void *ud, size_t i, aws_error *err)
     first_reads *r = ud;
     if (i == 0)
         return resnet_zone_names(r->ctx, &r->zones, err);
-    ec2_filter f = resnet_stack_filter(r->ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
-    return ec2_describe_subnets(r->ctx->aws, &in, &r->subnets, err);
+    resnet_query q;
+    return ec2_describe_subnets(r->ctx->aws, resnet_stack_in(r->ctx, &q), &r->subnets, err);
 }
 
 /* The zone of each subnet of a new VPC, by its index, into its desired "zone" (create_only:
@@ -320,9 +317,7 @@ static int subnet_create(res_ctx *ctx, res_node *n, aws_error *err)
         rc = 0;
     if (rc != 0)
         return -1;
-    cJSON *p = cJSON_CreateObject();
-    cJSON_AddStringToObject(p, "vpc", s.vpc_id);
-    cJSON_AddStringToObject(p, "cidr", s.cidr);
+    cJSON *p = res_props("vpc", s.vpc_id, "cidr", s.cidr, NULL);
     cJSON_AddNumberToObject(p, "zone_index", index);
     cJSON_AddStringToObject(p, "zone", s.zone);
     cJSON_AddBoolToObject(p, "map_public_ip", 0);

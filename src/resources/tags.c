@@ -24,6 +24,11 @@ void res_tags_list(res_ctx *ctx, const res_node *n, svc_tags *out)
     cJSON_Delete(t);
 }
 
+const char *res_tags_node(res_ctx *ctx, const svc_tags *tags)
+{
+    return res_tags_match(ctx, tags, NULL) ? svc_tags_get(tags, RES_TAG_ID) : NULL;
+}
+
 int res_tags_match(res_ctx *ctx, const svc_tags *tags, const char *id)
 {
     const char *stack = svc_tags_get(tags, RES_TAG_STACK);

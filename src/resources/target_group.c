@@ -18,23 +18,26 @@
 
 #define DELAY_KEY "deregistration_delay.timeout_seconds"
 
+/* The health check as desired (from the file) and as read (from the group): the same
+ * members either way. */
+static cJSON *health_props(const char *path, const char *port, const char *matcher, int interval,
+                           int timeout, int healthy, int unhealthy)
+{
+    cJSON *o = res_props("path", path, "port", port, "matcher", matcher, NULL);
+    cJSON_AddNumberToObject(o, "interval", interval);
+    cJSON_AddNumberToObject(o, "timeout", timeout);
+    cJSON_AddNumberToObject(o, "healthy_threshold", healthy);
+    cJSON_AddNumberToObject(o, "unhealthy_threshold", unhealthy);
+    return o;
+}
+
 static cJSON *health_json(const stack_lb_health *h)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "path", h->path ? h->path : "/");
-    if (h->port) {
-        char port[16];
-        snprintf(port, sizeof port, "%d", h->port);
-        cJSON_AddStringToObject(o, "port", port);
-    } else {
-        cJSON_AddStringToObject(o, "port", "traffic-port");
-    }
-    cJSON_AddStringToObject(o, "matcher", h->matcher ? h->matcher : "200-399");
-    cJSON_AddNumberToObject(o, "interval", h->interval);
-    cJSON_AddNumberToObject(o, "timeout", h->timeout);
-    cJSON_AddNumberToObject(o, "healthy_threshold", h->healthy_threshold);
-    cJSON_AddNumberToObject(o, "unhealthy_threshold", h->unhealthy_threshold);
-    return o;
+    char port[16];
+    snprintf(port, sizeof port, "%d", h->port);
+    return health_props(h->path ? h->path : "/", h->port ? port : "traffic-port",
+                        h->matcher ? h->matcher : "200-399", h->interval, h->timeout,
+                        h->healthy_threshold, h->unhealthy_threshold);
 }
 
 static void add_group(res_graph *g, const stack_service *svc, int alternate)
@@ -79,14 +82,10 @@ static cJSON *props_of(const elbv2_tg *t, const svc_tags *attrs)
     cJSON_AddStringToObject(p, "protocol", t->protocol);
     cJSON_AddStringToObject(p, "target_type", t->target_type);
     cJSON_AddStringToObject(p, "vpc", t->vpc_id);
-    cJSON *h = cJSON_AddObjectToObject(p, "health_check");
-    cJSON_AddStringToObject(h, "path", t->health.path);
-    cJSON_AddStringToObject(h, "port", t->health.port);
-    cJSON_AddStringToObject(h, "matcher", t->health.matcher);
-    cJSON_AddNumberToObject(h, "interval", t->health.interval);
-    cJSON_AddNumberToObject(h, "timeout", t->health.timeout);
-    cJSON_AddNumberToObject(h, "healthy_threshold", t->health.healthy_threshold);
-    cJSON_AddNumberToObject(h, "unhealthy_threshold", t->health.unhealthy_threshold);
+    const elbv2_health_check *h = &t->health;
+    cJSON_AddItemToObject(p, "health_check",
+                          health_props(h->path, h->port, h->matcher, h->interval, h->timeout,
+                                       h->healthy_threshold, h->unhealthy_threshold));
     const char *delay = attrs ? svc_tags_get(attrs, DELAY_KEY) : NULL;
     if (delay)
         cJSON_AddNumberToObject(p, "deregistration_delay", atoi(delay));

@@ -64,8 +64,8 @@ static int discover_one(void *ud, size_t i, aws_error *err)
         /* deregistered meanwhile */
         return aws_error_is(err, AWS_IS_NOT_FOUND) ? 0 : -1;
     }
-    const char *id = svc_tags_get(&t.tags, RES_TAG_ID);
-    if (id && t.status && !strcmp(t.status, "ACTIVE") && res_tags_match(d->ctx, &t.tags, NULL)) {
+    const char *id = res_tags_node(d->ctx, &t.tags);
+    if (id && t.status && !strcmp(t.status, "ACTIVE")) {
         res_found_add(d->out, id, t.arn, task_def_props(&t));
     }
     ecs_task_definition_free(&t);

@@ -9,12 +9,6 @@
 #include "task_def_internal.h"
 #include "xalloc.h"
 
-static cJSON *node_ref(res_graph *g, res_node *n, const char *id, const char *attr)
-{
-    res_node_depend(n, res_graph_find(g, id));
-    return res_ref(id, attr);
-}
-
 static cJSON *strings(res_graph *g, res_node *n, char **items, size_t count)
 {
     cJSON *a = cJSON_CreateArray();
@@ -65,7 +59,7 @@ static cJSON *secrets(res_graph *g, res_node *n, const stack_service *svc, size_
         if (!svc->databases[u].password || svc->databases[u].container != idx)
             continue;
         char *id = xasprintf("database/%s", svc->databases[u].name);
-        add_secret(list, svc->databases[u].password, json_key_of(node_ref(g, n, id, "secret_arn"), "password"));
+        add_secret(list, svc->databases[u].password, json_key_of(res_ref_needed(g, n, id, "secret_arn"), "password"));
         free(id);
     }
     for (size_t i = 0; i < k->nsecrets; i++) {
@@ -74,7 +68,7 @@ static cJSON *secrets(res_graph *g, res_node *n, const stack_service *svc, size_
             continue;
         }
         char *id = xasprintf("secret/%s", k->secrets[i].secret);
-        cJSON *from = node_ref(g, n, id, "arn");
+        cJSON *from = res_ref_needed(g, n, id, "arn");
         if (k->secrets[i].json_key)
             from = json_key_of(from, k->secrets[i].json_key);
         add_secret(list, k->secrets[i].env, from);
@@ -103,7 +97,7 @@ static cJSON *log_config(res_graph *g, res_node *n, const stack_service *svc)
     cJSON *l = cJSON_CreateObject();
     cJSON_AddStringToObject(l, "logDriver", "awslogs");
     cJSON *o = cJSON_AddObjectToObject(l, "options");
-    cJSON_AddItemToObject(o, "awslogs-group", node_ref(g, n, id, "name"));
+    cJSON_AddItemToObject(o, "awslogs-group", res_ref_needed(g, n, id, "name"));
     cJSON_AddStringToObject(o, "awslogs-region", g->region);
     cJSON_AddStringToObject(o, "awslogs-stream-prefix", svc->name);
     free(id);
@@ -147,9 +141,7 @@ static cJSON *mount_points(const stack_service *svc, const stack_container *k, i
         const stack_volume *v = &svc->volumes[i];
         if (v->container ? strcmp(v->container, k->name) != 0 : !main)
             continue;
-        cJSON *p = cJSON_CreateObject();
-        cJSON_AddStringToObject(p, "sourceVolume", v->name);
-        cJSON_AddStringToObject(p, "containerPath", v->path);
+        cJSON *p = res_props("sourceVolume", v->name, "containerPath", v->path, NULL);
         cJSON_AddBoolToObject(p, "readOnly", v->read_only);
         cJSON_AddItemToArray(m, p);
     }
@@ -159,9 +151,7 @@ static cJSON *mount_points(const stack_service *svc, const stack_container *k, i
 static cJSON *container(res_graph *g, res_node *n, const stack_service *svc, size_t idx)
 {
     const stack_container *k = &svc->containers[idx];
-    cJSON *c = cJSON_CreateObject();
-    cJSON_AddStringToObject(c, "name", k->name);
-    cJSON_AddStringToObject(c, "image", k->image);
+    cJSON *c = res_props("name", k->name, "image", k->image, NULL);
     cJSON_AddBoolToObject(c, "essential", k->essential);
     if (k->ncommand)
         cJSON_AddItemToObject(c, "command", strings(g, n, k->command, k->ncommand));
@@ -190,7 +180,7 @@ static cJSON *container(res_graph *g, res_node *n, const stack_service *svc, siz
     if (k->repository_credentials) {
         char *id = xasprintf("secret/%s", k->repository_credentials);
         cJSON *rc = cJSON_AddObjectToObject(c, "repositoryCredentials");
-        cJSON_AddItemToObject(rc, "credentialsParameter", node_ref(g, n, id, "arn"));
+        cJSON_AddItemToObject(rc, "credentialsParameter", res_ref_needed(g, n, id, "arn"));
         free(id);
     }
     cJSON_AddItemToObject(c, "portMappings", ports(svc, k));
@@ -269,11 +259,11 @@ int task_def_document(res_graph *g, res_node *n, const stack_service *svc, cJSON
     cJSON_AddStringToObject(rp, "cpuArchitecture", stack_arch_name(svc->arch));
     cJSON_AddStringToObject(rp, "operatingSystemFamily", "LINUX");
     char *id = xasprintf("role/exec-%s", svc->name);
-    cJSON_AddItemToObject(d, "executionRoleArn", node_ref(g, n, id, "arn"));
+    cJSON_AddItemToObject(d, "executionRoleArn", res_ref_needed(g, n, id, "arn"));
     free(id);
     id = xasprintf("role/task-%s", svc->name);
     if (res_graph_find(g, id))
-        cJSON_AddItemToObject(d, "taskRoleArn", node_ref(g, n, id, "arn"));
+        cJSON_AddItemToObject(d, "taskRoleArn", res_ref_needed(g, n, id, "arn"));
     free(id);
     cJSON *defs = cJSON_AddArrayToObject(d, "containerDefinitions");
     for (size_t i = 0; i < svc->ncontainers; i++)

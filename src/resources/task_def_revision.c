@@ -19,9 +19,7 @@
 
 cJSON *task_def_props(const ecs_task_definition *t)
 {
-    cJSON *p = cJSON_CreateObject();
-    res_prop_str(p, "family", t->family);
-    res_prop_str(p, "arn", t->arn);
+    cJSON *p = res_props("family", t->family, "arn", t->arn, NULL);
     cJSON_AddNumberToObject(p, "revision", t->revision);
     cJSON *input = ecs_taskdef_to_input(t->doc);
     cJSON_AddItemToObject(p, "canonical", ecs_taskdef_canonical(input));

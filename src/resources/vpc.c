@@ -80,15 +80,15 @@ static double subnets_in(const ec2_subnets *subs, const char *vpc)
 
 static int discover_owned(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    ec2_filter f = resnet_stack_filter(ctx);
-    ec2_describe_in in = {.filters = &f, .nfilters = 1};
+    resnet_query q;
+    const ec2_describe_in *in = resnet_stack_in(ctx, &q);
     ec2_vpcs l = {0};
-    if (ec2_describe_vpcs(ctx->aws, &in, &l, err) != 0)
+    if (ec2_describe_vpcs(ctx->aws, in, &l, err) != 0)
         return -1;
     int rc = 0;
     ec2_subnets subs = {0};
     if (l.n > 1)
-        rc = ec2_describe_subnets(ctx->aws, &in, &subs, err);
+        rc = ec2_describe_subnets(ctx->aws, in, &subs, err);
     attr_reads reads = {ctx, &l, xcalloc(2 * l.n + 1, sizeof(int))};
     if (rc == 0 && l.n)
         rc = res_parallel(2 * l.n, RES_READS_AT_ONCE, read_one, &reads, err);
