@@ -30,6 +30,13 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap);
  * pass one more than the most you accept to tell a stream that is too long). Returns 0,
  * or -1 when reading failed (ferror; errno as the failed read left it). f stays open. */
 int buf_read(buf *b, FILE *f, size_t limit);
+/* Append the whole file at `path`, or until b holds `limit` bytes (0: no limit; as
+ * buf_read, pass one more than the most you accept to tell a file that is too long: it
+ * reads no further). The file goes straight into b's memory, through no stdio or stack
+ * buffer, so a wiping buffer (BUF_INIT_WIPE) leaves no copy of a secret anywhere. Returns
+ * 0; -1 when the file cannot be opened, -2 when reading it failed (errno says why both
+ * times; b keeps what was read). */
+int buf_read_file(buf *b, const char *path, size_t limit);
 /* Empty the buffer, keeping its memory (zeroed when b->wipe). */
 void buf_reset(buf *b);
 /* The contents as a string ("" when empty); stays owned by the buffer. */

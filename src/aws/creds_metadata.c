@@ -54,16 +54,14 @@ static char *container_token(aws_error *err)
     const char *tok = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
     char *t = NULL;
     if (file && *file) {
-        FILE *f = fopen(file, "r");
-        char line[8192];
-        if (!f) {
+        buf b = BUF_INIT;
+        if (buf_read_file(&b, file, 8191) == -1) { /* its first line, as fgets read it */
             aws_error_set(err, AWS_ERR_CREDENTIALS, "InvalidConfig",
                           "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s: %s", file,
                           strerror(errno));
             return NULL;
         }
-        t = xstrdup(fgets(line, sizeof line, f) ? line : "");
-        fclose(f);
+        t = buf_detach(&b);
         t[strcspn(t, "\r\n")] = '\0';
     } else if (tok && *tok) {
         t = xstrdup(tok);

@@ -36,12 +36,9 @@ static char *cache_path(const char *key)
 
 static cJSON *read_json(const char *path)
 {
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return NULL;
     buf b = BUF_INIT;
-    buf_read(&b, f, 0);
-    fclose(f);
+    if (buf_read_file(&b, path, 0) == -1)
+        return NULL;
     cJSON *j = cJSON_ParseWithLength(b.data ? b.data : "", b.len);
     buf_free(&b);
     return j;

@@ -50,15 +50,12 @@ int aws_creds_assume_role(aws_client *c, const aws_credentials *source, const ch
 
 static char *read_token(const char *path, aws_error *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    buf b = BUF_INIT;
+    if (buf_read_file(&b, path, 1u << 20) == -1) {
         aws_error_set(err, AWS_ERR_CREDENTIALS, "InvalidWebIdentityToken",
                       "cannot read the web identity token file %s: %s", path, strerror(errno));
         return NULL;
     }
-    buf b = BUF_INIT;
-    buf_read(&b, f, 1u << 20);
-    fclose(f);
     while (b.len && (b.data[b.len - 1] == '\n' || b.data[b.len - 1] == '\r' ||
                      b.data[b.len - 1] == ' '))
         b.data[--b.len] = '\0';

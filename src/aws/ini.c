@@ -134,17 +134,14 @@ int aws_ini_parse(const char *text, const char *name, aws_ini **out, aws_error *
 
 int aws_ini_load(const char *path, aws_ini **out, aws_error *err)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    buf b = BUF_INIT;
+    if (buf_read_file(&b, path, 0) == -1) { /* a read that fails midway parses what came */
         if (errno == ENOENT || errno == ENOTDIR)
             return aws_ini_parse("", path, out, err);
         aws_error_set(err, AWS_ERR_CONFIG, "InvalidConfigFile", "cannot read %s: %s", path,
                       strerror(errno));
         return -1;
     }
-    buf b = BUF_INIT;
-    buf_read(&b, f, 0);
-    fclose(f);
     int rc = aws_ini_parse(buf_str(&b), path, out, err);
     buf_free(&b);
     return rc;

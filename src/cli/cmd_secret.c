@@ -83,7 +83,7 @@ static char *read_value(const char *name)
         quiet.c_lflag &= ~(tcflag_t)ECHO;
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     }
-    buf b = BUF_INIT;
+    buf b = BUF_INIT_WIPE; /* a secret: growing leaves no copy behind */
     char chunk[4096];
     size_t n;
     while (b.len <= SECRET_MAX && (n = fread(chunk, 1, tty ? 1 : sizeof chunk, stdin)) > 0) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "app_internal.h"
+#include "buf.h"
 #include "ci_policy_internal.h"
 #include "password.h"
 #include "res.h"
@@ -140,8 +141,8 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 char *res_read_value_file(const char *what, const char *path, size_t max, const char *limit,
                           aws_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    buf b = BUF_INIT_WIPE; /* the value: no copy left behind as it grows or is freed */
+    if (buf_read_file(&b, path, max + 1) == -1) {
         int e = errno;
         char cwd[512] = "";
         if (path[0] != '/' && !getcwd(cwd, sizeof cwd))
@@ -151,25 +152,13 @@ char *res_read_value_file(const char *what, const char *path, size_t max, const 
                       cwd, cwd[0] ? ")" : "", strerror(e));
         return NULL;
     }
-    size_t cap = 4096, len = 0;
-    char *buf = xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
-        if (len + 1 == cap && len <= max)
-            buf = xrealloc(buf, cap *= 2);
-        else if (len + 1 == cap)
-            break; /* too long already: said below */
-    }
-    fclose(f);
-    buf[len] = '\0';
-    if (len > max) {
-        secretsmanager_secret_free(buf);
+    if (b.len > max) {
+        buf_free(&b);
         aws_error_set(err, AWS_ERR_INPUT, "SecretSource", "%s: %s is larger than the %s", what,
                       path, limit);
         return NULL;
     }
-    return buf;
+    return buf_detach(&b);
 }
 
 static char *read_file_value(const stack_secret *sec, aws_error *err)

@@ -318,19 +318,16 @@ int stack_load_file(const char *path, const stack_options *opts, stack_model **o
     if (!d->file)
         d->file = xstrdup(from_stdin ? "<stdin>" : path);
     stack_loc none = {0, 0};
-    FILE *f = from_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
+    buf b = BUF_INIT;
+    int got = from_stdin ? (buf_read(&b, stdin, STACK_MAX_FILE_SIZE + 1) != 0 ? -2 : 0)
+                         : buf_read_file(&b, path, STACK_MAX_FILE_SIZE + 1);
+    if (got == -1) {
         stack_diag_add(d, none, "cannot open the stack file: %s%s", strerror(errno),
                       errno == ENOENT ? " (create one with 'ecsdeploy init', or name one with -f FILE)" : "");
         return -1;
     }
-    buf b = BUF_INIT;
-    int err = buf_read(&b, f, STACK_MAX_FILE_SIZE + 1) != 0 ? errno : 0;
-    if (!from_stdin)
-        fclose(f);
-    errno = err;
     int rc;
-    if (err) {
+    if (got == -2) {
         stack_diag_add(d, none, "cannot read the stack file: %s", strerror(errno));
         rc = -1;
     } else {

@@ -24,14 +24,12 @@ static const char *find_set(const char *const *list, int n, const char *name)
 static char *read_value_file(stack_ctx *c, const char *name, const char *path)
 {
     stack_loc none = {0, 0};
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    buf b = BUF_INIT;
+    int err = buf_read_file(&b, path, STACK_MAX_FILE_SIZE + 1);
+    if (err == -1) {
         stack_diag_add(c->d, none, "--set-file %s=%s: cannot read %s: %s", name, path, path, strerror(errno));
         return NULL;
     }
-    buf b = BUF_INIT;
-    int err = buf_read(&b, f, STACK_MAX_FILE_SIZE + 1);
-    fclose(f);
     if (err || b.len > STACK_MAX_FILE_SIZE || memchr(buf_str(&b), 0, b.len)) {
         stack_diag_add(c->d, none, "--set-file %s=%s: %s", name, path,
                       err ? "read error" : b.len > STACK_MAX_FILE_SIZE ? "the file is larger than 1 MiB"

@@ -1,9 +1,12 @@
 #include "buf.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "xalloc.h"
 
@@ -99,6 +102,34 @@ int buf_read(buf *b, FILE *f, size_t limit)
     while ((!limit || b->len < limit) && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
         buf_append(b, chunk, n);
     return ferror(f) ? -1 : 0;
+}
+
+int buf_read_file(buf *b, const char *path, size_t limit)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = 0;
+    while (!limit || b->len < limit) {
+        size_t want = 8192;
+        if (limit && want > limit - b->len)
+            want = limit - b->len;
+        grow(b, want, 0);
+        b->data[b->len] = '\0'; /* a first block, or a read that brings nothing */
+        ssize_t n = read(fd, b->data + b->len, want);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            rc = -2;
+        if (n <= 0)
+            break;
+        b->len += (size_t)n;
+        b->data[b->len] = '\0';
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
 }
 
 void buf_reset(buf *b)

@@ -19,6 +19,10 @@ char *test_read_file(const char *path, size_t *len);
  * bounded fuzz runs' deterministic randomness. */
 uint64_t test_xorshift(uint64_t *state);
 
+/* A new file under /tmp holding the `len` bytes at `data`: its path (unlink the file, free
+ * the path). */
+char *test_temp_file(const void *data, size_t len);
+
 /* Define `Suite *NAME_suite(void)`, the suite NAME (a bare name) of the START_TEST names
  * listed, `timeout` seconds each (0: Check's default). The Makefile finds the suites by
  * the start of this line as it finds `Suite *NAME_suite(void)`. */
