@@ -133,13 +133,41 @@ static void assert_no_changes(run *r)
     free(text);
 }
 
+/* The fake keeps new load balancers provisioning until `up` says it waits for one (not
+ * for a fixed time: on a loaded machine `up` may end after the fake's draw); at most 30 s. */
+static void *release_lb_once_waited(void *arg)
+{
+    run *r = arg;
+    for (int i = 0; i < 3000; i++) {
+        pthread_mutex_lock(&r->lock);
+        int waiting = strstr(buf_str(&r->events), "waiting for the load balancer to become active") != NULL;
+        pthread_mutex_unlock(&r->lock);
+        if (waiting)
+            break;
+        util_sleep(0.01, NULL);
+    }
+    fake_control("/_fake/elbv2/not-ready", "{\"hold\": false}");
+    return NULL;
+}
+
+/* Each test starts with load balancers going active by the fake's clock, even after a
+ * test that failed while it held them provisioning. */
+static void release_lbs(void)
+{
+    fake_control("/_fake/elbv2/not-ready", "{\"hold\": false}");
+}
+
 START_TEST(create_no_change_update_down)
 {
     run r;
     open_basic(&r, "edge-a", 60, "/healthz", 30);
     plan_counts c = net_plan(&r, 0);
     ck_assert_msg(c.create >= 6, "creates: %zu", c.create);
+    ck_assert_int_eq(fake_control("/_fake/elbv2/not-ready", "{\"hold\": true}"), 0);
+    pthread_t t;
+    pthread_create(&t, NULL, release_lb_once_waited, &r);
     net_execute(&r, 0, "up");
+    pthread_join(t, NULL);
     ck_assert_str_eq(actual_str(&r, "alb/web", "name"), "edge-a-web");
     ck_assert(strstr(actual_str(&r, "alb/web", "dns_name"), "elb.amazonaws.com") != NULL);
     ck_assert_str_eq(actual_str(&r, "alb/web", "state"), "active");
@@ -550,7 +578,7 @@ START_TEST(throttled_waits_and_discovery)
 }
 END_TEST
 
-FAKE_SUITE(res_edge, NULL, NULL, 120, create_no_change_update_down, https_and_redirect, blue_green,
+FAKE_SUITE(res_edge, release_lbs, NULL, 120, create_no_change_update_down, https_and_redirect, blue_green,
            target_group_in_use_is_retried, no_internet_gateway, auth_added_and_port_changed,
            blue_green_refuses_login, throttled_waits_and_discovery,
            namespace_and_discovery_teardown)
