@@ -59,6 +59,8 @@ typedef struct {
 
 void svc_strings_free(svc_strings *s);
 void svc_strings_add(svc_strings *s, const char *value);
+/* 1 when value is one of s's strings. */
+int svc_strings_has(const svc_strings *s, const char *value);
 
 /* A waiter: aws_wait with the model's defaults (def_checks checks def_interval seconds
  * apart) where o (may be NULL) leaves them 0. A check that fails for good keeps its error

@@ -281,14 +281,6 @@ static int newest_first(const void *a, const void *b)
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
-static int listed(const svc_strings *s, const char *v)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->items[i], v) == 0)
-            return 1;
-    return 0;
-}
-
 int ecs_stopped_task_reasons(aws_client *c, const char *cluster, const char *service,
                              const char *task_definition, size_t max, svc_strings *out,
                              aws_error *err)
@@ -309,7 +301,7 @@ int ecs_stopped_task_reasons(aws_client *c, const char *cluster, const char *ser
         if (t->stopped_reason && !strncmp(t->stopped_reason, "Scaling activity initiated by", 29))
             continue;
         char *r = ecs_task_stop_reason(t);
-        if (!listed(out, r)) {
+        if (!svc_strings_has(out, r)) {
             svc_strings_add(out, r);
             added++;
         }

@@ -47,3 +47,11 @@ void svc_strings_add(svc_strings *s, const char *value)
     s->items = xrealloc(s->items, (s->n + 1) * sizeof *s->items);
     s->items[s->n++] = xstrdup(value);
 }
+
+int svc_strings_has(const svc_strings *s, const char *value)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strcmp(s->items[i], value) == 0)
+            return 1;
+    return 0;
+}

@@ -133,10 +133,7 @@ static void note_kinds(cli_session *s)
         const res_node *n = s->graph->nodes[i];
         int there = s->lock_remove_bucket ? n->physical_id && n->action != RES_DELETE
                                           : n->physical_id || n->desired;
-        int listed = 0;
-        for (size_t k = 0; k < kinds.n && !listed; k++)
-            listed = strcmp(kinds.items[k], n->kind->name) == 0;
-        if (there && !n->external && !listed)
+        if (there && !n->external && !svc_strings_has(&kinds, n->kind->name))
             svc_strings_add(&kinds, n->kind->name);
     }
     lock_note_kinds(s->lock, &kinds);

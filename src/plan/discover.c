@@ -36,9 +36,7 @@ static int wanted(discovery *d, size_t k)
     pthread_mutex_lock(&d->lock);
     while (!d->record_read)
         pthread_cond_wait(&d->record_done, &d->lock);
-    int want = !d->record_known;
-    for (size_t i = 0; !want && i < d->record_kinds.n; i++)
-        want = strcmp(d->record_kinds.items[i], d->kinds[k]->name) == 0;
+    int want = !d->record_known || svc_strings_has(&d->record_kinds, d->kinds[k]->name);
     pthread_mutex_unlock(&d->lock);
     return want;
 }

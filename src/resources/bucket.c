@@ -337,14 +337,6 @@ static int list_or_read(void *ud, size_t i, aws_error *err)
     return discover_one(d, i - 2, err);
 }
 
-static int listed(const svc_strings *s, const char *name)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->items[i], name) == 0)
-            return 1;
-    return 0;
-}
-
 static const stack_bucket *model_of(const res_node *n)
 {
     return n->kind == &res_kind_bucket && n->desired ? n->model : NULL;
@@ -377,7 +369,7 @@ static void second_round(discovery *d)
     svc_strings unlisted = {0}, inlist = {0};
     for (size_t i = 0; ctx->graph && i < ctx->graph->n; i++) {
         char *name = default_name(ctx, ctx->graph->nodes[i]);
-        if (name && !listed(&d->names, name)) {
+        if (name && !svc_strings_has(&d->names, name)) {
             int in = 0;
             for (size_t k = 0; k < d->listed.n; k++)
                 in |= !strcmp(d->listed.items[k].name, name);
@@ -396,7 +388,7 @@ static void second_round(discovery *d)
         /* S3 lists every region's buckets: another region's stack of this name is not ours */
         if (b->region && ctx->region && strcmp(b->region, ctx->region) != 0)
             continue;
-        if (!listed(&d->names, b->name))
+        if (!svc_strings_has(&d->names, b->name))
             svc_strings_add(&d->names, b->name);
     }
     svc_strings_free(&unlisted);
