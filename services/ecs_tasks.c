@@ -9,12 +9,10 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static const svc_field agent_fields[] = {
+static const svc_shape agent_shape = SVC_SHAPE(ecs_managed_agent, NULL, NULL,
     SVC_FIELD("name", SVC_STR_NULL, ecs_managed_agent, name),
     SVC_FIELD("lastStatus", SVC_STR_NULL, ecs_managed_agent, status),
-    SVC_FIELD("reason", SVC_STR_NULL, ecs_managed_agent, reason),
-    SVC_END};
-static const svc_shape agent_shape = {sizeof(ecs_managed_agent), agent_fields, NULL, NULL};
+    SVC_FIELD("reason", SVC_STR_NULL, ecs_managed_agent, reason));
 
 /* The exit code, when the container has one. */
 static void read_exit_code(const cJSON *j, void *item)
@@ -25,17 +23,14 @@ static void read_exit_code(const cJSON *j, void *item)
     k->exit_code = k->has_exit_code ? code->valueint : 0;
 }
 
-static const svc_field container_fields[] = {
+static const svc_shape container_shape = SVC_SHAPE(ecs_container, read_exit_code, NULL,
     SVC_FIELD("name", SVC_STR_NULL, ecs_container, name),
     SVC_FIELD("image", SVC_STR_NULL, ecs_container, image),
     SVC_FIELD("lastStatus", SVC_STR_NULL, ecs_container, last_status),
     SVC_FIELD("reason", SVC_STR_NULL, ecs_container, reason),
     SVC_FIELD("healthStatus", SVC_STR_NULL, ecs_container, health_status),
     SVC_FIELD("runtimeId", SVC_STR_NULL, ecs_container, runtime_id),
-    SVC_FLIST("managedAgents", ecs_container, agents, n_agents, &agent_shape),
-    SVC_END};
-static const svc_shape container_shape = {sizeof(ecs_container), container_fields,
-                                          read_exit_code, NULL};
+    SVC_FLIST("managedAgents", ecs_container, agents, n_agents, &agent_shape));
 
 /* The task id (the last part of its ARN) and the private IP and id of its ENI. */
 static void read_eni(const cJSON *task, void *item)
@@ -58,7 +53,7 @@ static void read_eni(const cJSON *task, void *item)
     }
 }
 
-static const svc_field task_fields[] = {
+static const svc_shape task_shape = SVC_SHAPE(ecs_task, read_eni, NULL,
     SVC_FIELD("taskArn", SVC_STR_NULL, ecs_task, arn),
     SVC_FIELD("clusterArn", SVC_STR_NULL, ecs_task, cluster_arn),
     SVC_FIELD("taskDefinitionArn", SVC_STR_NULL, ecs_task, task_definition_arn),
@@ -80,9 +75,7 @@ static const svc_field task_fields[] = {
     SVC_FTAGS("tags", ecs_task, tags, "key", "value"),
     SVC_FIELD("", SVC_KEPT, ecs_task, id),
     SVC_FIELD("", SVC_KEPT, ecs_task, private_ip),
-    SVC_FIELD("", SVC_KEPT, ecs_task, eni_id),
-    SVC_END};
-static const svc_shape task_shape = {sizeof(ecs_task), task_fields, read_eni, NULL};
+    SVC_FIELD("", SVC_KEPT, ecs_task, eni_id));
 
 void ecs_tasks_free(ecs_tasks *t)
 {

@@ -87,7 +87,7 @@ int ssm_put_parameter(aws_client *c, const ssm_put_in *in, long long *version, a
 
 /* ---- reads ------------------------------------------------------------------------------ */
 
-static const svc_field parameter_fields[] = {
+static const svc_shape parameter_shape = SVC_SHAPE(ssm_parameter, NULL, NULL,
     SVC_FIELD("Name", SVC_STR, ssm_parameter, name),
     SVC_FIELD("ARN", SVC_STR, ssm_parameter, arn),
     SVC_FIELD("Type", SVC_STR, ssm_parameter, type),
@@ -95,9 +95,7 @@ static const svc_field parameter_fields[] = {
     SVC_FIELD("DataType", SVC_STR, ssm_parameter, data_type),
     SVC_FIELD("Selector", SVC_STR, ssm_parameter, selector),
     SVC_FIELD("Version", SVC_LLONG, ssm_parameter, version),
-    SVC_FIELD("LastModifiedDate", SVC_TIME, ssm_parameter, last_modified),
-    SVC_END};
-static const svc_shape parameter_shape = {sizeof(ssm_parameter), parameter_fields, NULL, NULL};
+    SVC_FIELD("LastModifiedDate", SVC_TIME, ssm_parameter, last_modified));
 
 SVC_DEFINE_FREE(ssm_parameter_free, ssm_parameter, parameter_shape)
 SVC_DEFINE_LIST_FREE(ssm_parameters_free, ssm_parameters, parameter_shape)
@@ -161,7 +159,7 @@ int ssm_get_parameters_by_path(aws_client *c, const char *path, int recursive,
 
 /* ---- describe ----------------------------------------------------------------------------- */
 
-static const svc_field meta_fields[] = {
+static const svc_shape meta_shape = SVC_SHAPE(ssm_parameter_meta, NULL, NULL,
     SVC_FIELD("Name", SVC_STR, ssm_parameter_meta, name),
     SVC_FIELD("ARN", SVC_STR, ssm_parameter_meta, arn),
     SVC_FIELD("Type", SVC_STR, ssm_parameter_meta, type),
@@ -172,9 +170,7 @@ static const svc_field meta_fields[] = {
     SVC_FIELD("AllowedPattern", SVC_STR, ssm_parameter_meta, allowed_pattern),
     SVC_FIELD("LastModifiedUser", SVC_STR, ssm_parameter_meta, last_modified_user),
     SVC_FIELD("Version", SVC_LLONG, ssm_parameter_meta, version),
-    SVC_FIELD("LastModifiedDate", SVC_TIME, ssm_parameter_meta, last_modified),
-    SVC_END};
-static const svc_shape meta_shape = {sizeof(ssm_parameter_meta), meta_fields, NULL, NULL};
+    SVC_FIELD("LastModifiedDate", SVC_TIME, ssm_parameter_meta, last_modified));
 
 SVC_DEFINE_LIST_FREE(ssm_parameter_metas_free, ssm_parameter_metas, meta_shape)
 
