@@ -190,16 +190,17 @@ int ecs_stop_task(aws_client *c, const char *cluster, const char *task, const ch
     return ecs_call_(c, "StopTask", j, NULL, err);
 }
 
-void ecs_exec_session_free(ecs_exec_session *s)
-{
-    aws_wipe_string_free(s->token);
-    free(s->session_id);
-    free(s->stream_url);
-    free(s->task_arn);
-    free(s->container_name);
-    free(s->container_arn);
-    memset(s, 0, sizeof *s);
-}
+/* What ExecuteCommand answers: the data channel's session (its token a secret, wiped when
+ * freed) and the task and container it reached. */
+static const svc_shape session_shape = SVC_SHAPE(ecs_exec_session, NULL, NULL,
+    SVC_FIELD("session.sessionId", SVC_STR_NULL, ecs_exec_session, session_id),
+    SVC_FIELD("session.streamUrl", SVC_STR_NULL, ecs_exec_session, stream_url),
+    SVC_FIELD("session.tokenValue", SVC_SECRET_NULL, ecs_exec_session, token),
+    SVC_FIELD("taskArn", SVC_STR_NULL, ecs_exec_session, task_arn),
+    SVC_FIELD("containerName", SVC_STR_NULL, ecs_exec_session, container_name),
+    SVC_FIELD("containerArn", SVC_STR_NULL, ecs_exec_session, container_arn));
+
+SVC_DEFINE_FREE(ecs_exec_session_free, ecs_exec_session, session_shape)
 
 int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
                         const char *container, const char *command, int interactive,
@@ -217,14 +218,9 @@ int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
     cJSON_AddBoolToObject(j, "interactive", interactive);
     if (ecs_call_(c, "ExecuteCommand", j, &o, err) != 0)
         return -1;
-    static const char *const names[] = {"sessionId", "streamUrl", "tokenValue"};
-    int rc = svc_read_session(cJSON_GetObjectItem(o, "session"), names, &out->session_id,
-                              &out->stream_url, &out->token);
-    out->task_arn = xstrdup_or_null(aws_json_str(o, "taskArn"));
-    out->container_name = xstrdup_or_null(aws_json_str(o, "containerName"));
-    out->container_arn = xstrdup_or_null(aws_json_str(o, "containerArn"));
-    cJSON_Delete(o);
-    if (rc != 0) {
+    svc_read(o, &session_shape, out);
+    aws_json_delete_wiped(o); /* the answer's copy of the token */
+    if (!out->session_id || !out->stream_url || !out->token) {
         ecs_exec_session_free(out);
         aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
                       "ExecuteCommand answered without a session id, stream URL and token");

@@ -252,13 +252,13 @@ int ssm_list_tags(aws_client *c, const char *name, svc_tags *out, aws_error *err
 
 /* ---- Session Manager sessions ------------------------------------------------------------ */
 
-void ssm_session_free(ssm_session *s)
-{
-    free(s->session_id);
-    free(s->stream_url);
-    aws_wipe_string_free(s->token);
-    memset(s, 0, sizeof *s);
-}
+/* A data channel's session; its token is a secret (wiped when freed). */
+static const svc_shape session_shape = SVC_SHAPE(ssm_session, NULL, NULL,
+    SVC_FIELD("SessionId", SVC_STR_NULL, ssm_session, session_id),
+    SVC_FIELD("StreamUrl", SVC_STR_NULL, ssm_session, stream_url),
+    SVC_FIELD("TokenValue", SVC_SECRET_NULL, ssm_session, token));
+
+SVC_DEFINE_FREE(ssm_session_free, ssm_session, session_shape)
 
 int ssm_start_session(aws_client *c, const char *target, const char *document,
                       const svc_tags *parameters, ssm_session *out, aws_error *err)
@@ -275,10 +275,9 @@ int ssm_start_session(aws_client *c, const char *target, const char *document,
     }
     if (call(c, "StartSession", in, NULL, &o, err) != 0)
         return -1;
-    static const char *const names[] = {"SessionId", "StreamUrl", "TokenValue"};
-    int rc = svc_read_session(o, names, &out->session_id, &out->stream_url, &out->token);
-    cJSON_Delete(o);
-    if (rc != 0) {
+    svc_read(o, &session_shape, out);
+    aws_json_delete_wiped(o); /* the answer's copy of the token */
+    if (!out->session_id || !out->stream_url || !out->token) {
         ssm_session_free(out);
         aws_error_set(err, AWS_ERR_SERVICE, "IncompleteResponse",
                       "StartSession answered without a session id, stream URL or token");

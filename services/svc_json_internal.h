@@ -130,12 +130,6 @@ void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const 
 void svc_json_tag_map(const cJSON *obj, const char *name, svc_tags *out);
 /* Overwrite the bytes of obj's string member `name` (a secret) before the tree is freed. */
 void svc_wipe_member(cJSON *obj, const char *name);
-/* A data channel's session (ECS Exec, Session Manager) read from obj, the object of an
- * answer that holds it: copies of its members names[0..2] (the id, the stream URL, the
- * SECRET token; NULL when absent) into *id, *url and *token, and the token in obj wiped.
- * 0 when all three are there; else -1, with the three freed (the token wiped). */
-int svc_read_session(cJSON *obj, const char *const names[3], char **id, char **url,
-                     char **token);
 /* The value at path below obj: member names joined by '.', a segment of digits indexing
  * an array ("attachmentSet.0.vpcId"); NULL when any step is missing. */
 const cJSON *svc_json_at(const cJSON *obj, const char *path);
