@@ -42,17 +42,15 @@ int acm_request_certificate(aws_client *c, const acm_request_in *in, char **arn,
     return svc_call_str(call, c, "RequestCertificate", j, "CertificateArn", arn, err);
 }
 
-static const svc_field validation_fields[] = {
+static const svc_shape validation_shape = SVC_SHAPE(acm_validation, NULL, NULL,
     SVC_FIELD("DomainName", SVC_STR, acm_validation, domain),
     SVC_FIELD("ValidationDomain", SVC_STR, acm_validation, validation_domain),
     SVC_FIELD("ValidationStatus", SVC_STR, acm_validation, status),
     SVC_FIELD("ValidationMethod", SVC_STR, acm_validation, method),
     SVC_FIELD("ResourceRecord.Name", SVC_STR_NULL, acm_validation, record_name),
-    SVC_FIELD("ResourceRecord.Value", SVC_STR_NULL, acm_validation, record_value),
-    SVC_END};
-static const svc_shape validation_shape = {sizeof(acm_validation), validation_fields, NULL, NULL};
+    SVC_FIELD("ResourceRecord.Value", SVC_STR_NULL, acm_validation, record_value));
 
-static const svc_field certificate_fields[] = {
+static const svc_shape certificate_shape = SVC_SHAPE(acm_certificate, NULL, NULL,
     SVC_FIELD("CertificateArn", SVC_STR, acm_certificate, arn),
     SVC_FIELD("DomainName", SVC_STR, acm_certificate, domain),
     SVC_FIELD("Status", SVC_STR, acm_certificate, status),
@@ -65,10 +63,7 @@ static const svc_field certificate_fields[] = {
               &validation_shape),
     SVC_FIELD("CreatedAt", SVC_TIME, acm_certificate, created_at),
     SVC_FIELD("IssuedAt", SVC_TIME, acm_certificate, issued_at),
-    SVC_FIELD("NotAfter", SVC_TIME, acm_certificate, not_after),
-    SVC_END};
-static const svc_shape certificate_shape = {sizeof(acm_certificate), certificate_fields, NULL,
-                                            NULL};
+    SVC_FIELD("NotAfter", SVC_TIME, acm_certificate, not_after));
 
 SVC_DEFINE_FREE(acm_certificate_free, acm_certificate, certificate_shape)
 
@@ -79,14 +74,12 @@ int acm_describe_certificate(aws_client *c, const char *arn, acm_certificate *ou
                          &certificate_shape, out, err);
 }
 
-static const svc_field summary_fields[] = {
+static const svc_shape summary_shape = SVC_SHAPE(acm_summary, NULL, NULL,
     SVC_FIELD("CertificateArn", SVC_STR, acm_summary, arn),
     SVC_FIELD("DomainName", SVC_STR, acm_summary, domain),
     SVC_FIELD("Status", SVC_STR, acm_summary, status),
     SVC_FIELD("SubjectAlternativeNameSummaries", SVC_STRINGS, acm_summary, names),
-    SVC_FIELD("InUse", SVC_BOOL, acm_summary, in_use),
-    SVC_END};
-static const svc_shape summary_shape = {sizeof(acm_summary), summary_fields, NULL, NULL};
+    SVC_FIELD("InUse", SVC_BOOL, acm_summary, in_use));
 
 SVC_DEFINE_LIST_FREE(acm_summaries_free, acm_summaries, summary_shape)
 

@@ -87,7 +87,7 @@ char *aas_alb_resource_label(const char *load_balancer_arn, const char *target_g
 
 #define SUSPENDED(m) "SuspendedState." m
 
-static const svc_field target_fields[] = {
+static const svc_shape target_shape = SVC_SHAPE(aas_target, NULL, NULL,
     SVC_FIELD("ResourceId", SVC_STR, aas_target, resource_id),
     SVC_FIELD("ScalableTargetARN", SVC_STR, aas_target, arn),
     SVC_FIELD("RoleARN", SVC_STR, aas_target, role_arn),
@@ -96,9 +96,7 @@ static const svc_field target_fields[] = {
     SVC_FIELD(SUSPENDED("DynamicScalingInSuspended"), SVC_BOOL, aas_target, scale_in_suspended),
     SVC_FIELD(SUSPENDED("DynamicScalingOutSuspended"), SVC_BOOL, aas_target, scale_out_suspended),
     SVC_FIELD(SUSPENDED("ScheduledScalingSuspended"), SVC_BOOL, aas_target, scheduled_suspended),
-    SVC_FIELD("CreationTime", SVC_TIME, aas_target, created),
-    SVC_END};
-static const svc_shape target_shape = {sizeof(aas_target), target_fields, NULL, NULL};
+    SVC_FIELD("CreationTime", SVC_TIME, aas_target, created));
 
 SVC_DEFINE_LIST_FREE(aas_targets_free, aas_targets, target_shape)
 
@@ -155,7 +153,7 @@ int aas_put_tracking_policy(aws_client *c, const aas_tracking_in *in, char **pol
 
 #define TRACKING(m) "TargetTrackingScalingPolicyConfiguration." m
 
-static const svc_field policy_fields[] = {
+static const svc_shape policy_shape = SVC_SHAPE(aas_policy, NULL, NULL,
     SVC_FIELD("PolicyName", SVC_STR, aas_policy, name),
     SVC_FIELD("PolicyARN", SVC_STR, aas_policy, arn),
     SVC_FIELD("ResourceId", SVC_STR, aas_policy, resource_id),
@@ -169,9 +167,7 @@ static const svc_field policy_fields[] = {
     SVC_FDEF(TRACKING("ScaleOutCooldown"), SVC_LONG, aas_policy, scale_out_cooldown, AAS_UNSET),
     SVC_FIELD(TRACKING("DisableScaleIn"), SVC_BOOL, aas_policy, disable_scale_in),
     SVC_FSTRINGS("Alarms", aas_policy, alarms, "AlarmName"),
-    SVC_FIELD("CreationTime", SVC_TIME, aas_policy, created),
-    SVC_END};
-static const svc_shape policy_shape = {sizeof(aas_policy), policy_fields, NULL, NULL};
+    SVC_FIELD("CreationTime", SVC_TIME, aas_policy, created));
 
 SVC_DEFINE_LIST_FREE(aas_policies_free, aas_policies, policy_shape)
 
@@ -213,7 +209,7 @@ int aas_put_scheduled_action(aws_client *c, const aas_scheduled_in *in, aws_erro
     return call(c, "PutScheduledAction", j, NULL, err);
 }
 
-static const svc_field action_fields[] = {
+static const svc_shape action_shape = SVC_SHAPE(aas_scheduled_action, NULL, NULL,
     SVC_FIELD("ScheduledActionName", SVC_STR, aas_scheduled_action, name),
     SVC_FIELD("ScheduledActionARN", SVC_STR, aas_scheduled_action, arn),
     SVC_FIELD("ResourceId", SVC_STR, aas_scheduled_action, resource_id),
@@ -225,9 +221,7 @@ static const svc_field action_fields[] = {
              AAS_UNSET),
     SVC_FIELD("StartTime", SVC_TIME, aas_scheduled_action, start),
     SVC_FIELD("EndTime", SVC_TIME, aas_scheduled_action, end),
-    SVC_FIELD("CreationTime", SVC_TIME, aas_scheduled_action, created),
-    SVC_END};
-static const svc_shape action_shape = {sizeof(aas_scheduled_action), action_fields, NULL, NULL};
+    SVC_FIELD("CreationTime", SVC_TIME, aas_scheduled_action, created));
 
 SVC_DEFINE_LIST_FREE(aas_scheduled_actions_free, aas_scheduled_actions, action_shape)
 
@@ -251,15 +245,13 @@ int aas_delete_scheduled_action(aws_client *c, const char *resource_id, const ch
 
 /* ---- activities and tags ---------------------------------------------------------------- */
 
-static const svc_field activity_fields[] = {
+static const svc_shape activity_shape = SVC_SHAPE(aas_activity, NULL, NULL,
     SVC_FIELD("ActivityId", SVC_STR, aas_activity, id),
     SVC_FIELD("Description", SVC_STR, aas_activity, description),
     SVC_FIELD("Cause", SVC_STR, aas_activity, cause),
     SVC_FIELD("StatusCode", SVC_STR, aas_activity, status),
     SVC_FIELD("StatusMessage", SVC_STR, aas_activity, status_message),
-    SVC_FIELD("StartTime", SVC_TIME, aas_activity, start),
-    SVC_END};
-static const svc_shape activity_shape = {sizeof(aas_activity), activity_fields, NULL, NULL};
+    SVC_FIELD("StartTime", SVC_TIME, aas_activity, start));
 
 SVC_DEFINE_LIST_FREE(aas_activities_free, aas_activities, activity_shape)
 

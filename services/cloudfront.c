@@ -114,16 +114,14 @@ static int list_all(aws_client *c, const char *op, const char *path, const char 
 
 /* An OAC list summary, or the config of an answer (with the same member names); "Id" and
  * the ETag header are only in answers' tops and lists. */
-static const svc_field oac_fields[] = {
+static const svc_shape oac_shape = SVC_SHAPE(cf_oac, NULL, NULL,
     SVC_FIELD("Id", SVC_STR, cf_oac, id),
     SVC_FIELD("Name", SVC_STR, cf_oac, name),
     SVC_FIELD("Description", SVC_STR, cf_oac, description),
     SVC_FIELD("OriginAccessControlOriginType", SVC_STR, cf_oac, origin_type),
     SVC_FIELD("SigningBehavior", SVC_STR, cf_oac, signing_behavior),
     SVC_FIELD("SigningProtocol", SVC_STR, cf_oac, signing_protocol),
-    SVC_FIELD("Headers.etag", SVC_STR, cf_oac, etag),
-    SVC_END};
-static const svc_shape oac_shape = {sizeof(cf_oac), oac_fields, NULL, NULL};
+    SVC_FIELD("Headers.etag", SVC_STR, cf_oac, etag));
 
 SVC_DEFINE_FREE(cf_oac_free, cf_oac, oac_shape)
 SVC_DEFINE_LIST_FREE(cf_oacs_free, cf_oacs, oac_shape)
@@ -244,17 +242,14 @@ static void free_config(void *item)
 }
 
 /* An answer whose root is <Distribution> (with its ETag header). */
-static const svc_field distribution_fields[] = {
+static const svc_shape distribution_shape = SVC_SHAPE(cf_distribution, read_config, free_config,
     SVC_FIELD("Id", SVC_STR, cf_distribution, id),
     SVC_FIELD("ARN", SVC_STR, cf_distribution, arn),
     SVC_FIELD("DomainName", SVC_STR, cf_distribution, domain_name),
     SVC_FIELD("Status", SVC_STR, cf_distribution, status),
     SVC_FIELD("LastModifiedTime", SVC_STR, cf_distribution, last_modified),
     SVC_FIELD("Headers.etag", SVC_STR, cf_distribution, etag),
-    SVC_FIELD("DistributionConfig", SVC_RAW, cf_distribution, doc),
-    SVC_END};
-static const svc_shape distribution_shape = {sizeof(cf_distribution), distribution_fields,
-                                             read_config, free_config};
+    SVC_FIELD("DistributionConfig", SVC_RAW, cf_distribution, doc));
 
 SVC_DEFINE_FREE(cf_distribution_free, cf_distribution, distribution_shape)
 
@@ -416,7 +411,7 @@ static void read_names(const cJSON *e, void *item)
             svc_strings_add(&s->aliases, x->valuestring);
 }
 
-static const svc_field summary_fields[] = {
+static const svc_shape summary_shape = SVC_SHAPE(cf_summary, read_names, NULL,
     SVC_FIELD("Id", SVC_STR, cf_summary, id),
     SVC_FIELD("ARN", SVC_STR, cf_summary, arn),
     SVC_FIELD("DomainName", SVC_STR, cf_summary, domain_name),
@@ -424,9 +419,7 @@ static const svc_field summary_fields[] = {
     SVC_FIELD("Comment", SVC_STR, cf_summary, comment),
     SVC_FIELD("Enabled", SVC_BOOL, cf_summary, enabled),
     SVC_FIELD("", SVC_KEPT_STRINGS, cf_summary, origins),
-    SVC_FIELD("", SVC_KEPT_STRINGS, cf_summary, aliases),
-    SVC_END};
-static const svc_shape summary_shape = {sizeof(cf_summary), summary_fields, read_names, NULL};
+    SVC_FIELD("", SVC_KEPT_STRINGS, cf_summary, aliases));
 
 SVC_DEFINE_LIST_FREE(cf_summaries_free, cf_summaries, summary_shape)
 

@@ -24,15 +24,12 @@ static void read_headers(const cJSON *policy, void *out)
 
 /* A <ResponseHeadersPolicy> (Id, ResponseHeadersPolicyConfig): an answer's (whose ETag
  * header read_answer adds) or a list's. */
-static const svc_field policy_fields[] = {
+static const svc_shape policy_shape = SVC_SHAPE(cf_headers_policy, read_headers, NULL,
     SVC_FIELD("Id", SVC_STR, cf_headers_policy, id),
     SVC_FIELD(CONFIG("Name"), SVC_STR, cf_headers_policy, name),
     SVC_FIELD(CONFIG("Comment"), SVC_STR, cf_headers_policy, comment),
     SVC_FIELD("", SVC_KEPT_TAGS, cf_headers_policy, headers),
-    SVC_FIELD("Headers.etag", SVC_STR, cf_headers_policy, etag),
-    SVC_END};
-static const svc_shape policy_shape = {sizeof(cf_headers_policy), policy_fields, read_headers,
-                                       NULL};
+    SVC_FIELD("Headers.etag", SVC_STR, cf_headers_policy, etag));
 
 SVC_DEFINE_FREE(cf_headers_policy_free, cf_headers_policy, policy_shape)
 SVC_DEFINE_LIST_FREE(cf_headers_policies_free, cf_headers_policies, policy_shape)

@@ -5,7 +5,7 @@
 #include "ec2_internal.h"
 #include "xalloc.h"
 
-static const svc_field eni_fields[] = {
+static const svc_shape eni_shape = SVC_SHAPE(ec2_eni, NULL, NULL,
     SVC_FIELD("networkInterfaceId", SVC_STR, ec2_eni, id),
     SVC_FIELD("subnetId", SVC_STR, ec2_eni, subnet_id),
     SVC_FIELD("vpcId", SVC_STR, ec2_eni, vpc_id),
@@ -18,9 +18,7 @@ static const svc_field eni_fields[] = {
     SVC_FIELD("requesterId", SVC_STR, ec2_eni, requester_id),
     SVC_FIELD("requesterManaged", SVC_BOOL, ec2_eni, requester_managed),
     SVC_FSTRINGS("groupSet", ec2_eni, group_ids, "groupId"),
-    EC2I_TAGS(ec2_eni),
-    SVC_END};
-static const svc_shape eni_shape = {sizeof(ec2_eni), eni_fields, NULL, NULL};
+    EC2I_TAGS(ec2_eni));
 
 SVC_DEFINE_LIST_FREE(ec2_enis_free, ec2_enis, eni_shape)
 

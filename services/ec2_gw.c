@@ -7,14 +7,12 @@
 
 /* ---- internet gateways ------------------------------------------------------- */
 
-static const svc_field igw_fields[] = {
+static const svc_shape igw_shape = SVC_SHAPE(ec2_igw, NULL, NULL,
     SVC_FIELD("internetGatewayId", SVC_STR, ec2_igw, id),
     SVC_FIELD("ownerId", SVC_STR, ec2_igw, owner_id),
     SVC_FIELD("attachmentSet.0.vpcId", SVC_STR, ec2_igw, vpc_id),
     SVC_FIELD("attachmentSet.0.state", SVC_STR, ec2_igw, attach_state),
-    EC2I_TAGS(ec2_igw),
-    SVC_END};
-static const svc_shape igw_shape = {sizeof(ec2_igw), igw_fields, NULL, NULL};
+    EC2I_TAGS(ec2_igw));
 
 SVC_DEFINE_FREE(ec2_igw_free, ec2_igw, igw_shape)
 SVC_DEFINE_LIST_FREE(ec2_igws_free, ec2_igws, igw_shape)
@@ -59,36 +57,29 @@ EC2I_DEFINE_DESCRIBE(ec2_describe_internet_gateways, ec2_igws, "DescribeInternet
 
 /* ---- route tables ---------------------------------------------------------------- */
 
-static const svc_field route_fields[] = {
+static const svc_shape route_shape = SVC_SHAPE(ec2_route, NULL, NULL,
     SVC_FIELD("destinationCidrBlock", SVC_STR, ec2_route, destination),
     SVC_FIELD("destinationIpv6CidrBlock", SVC_STR, ec2_route, destination_ipv6),
     SVC_FIELD("gatewayId", SVC_STR, ec2_route, gateway_id),
     SVC_FIELD("natGatewayId", SVC_STR, ec2_route, nat_gateway_id),
     SVC_FIELD("egressOnlyInternetGatewayId", SVC_STR, ec2_route, egress_only_gateway_id),
     SVC_FIELD("state", SVC_STR, ec2_route, state),
-    SVC_FIELD("origin", SVC_STR, ec2_route, origin),
-    SVC_END};
-static const svc_shape route_shape = {sizeof(ec2_route), route_fields, NULL, NULL};
+    SVC_FIELD("origin", SVC_STR, ec2_route, origin));
 
-static const svc_field assoc_fields[] = {
+static const svc_shape assoc_shape = SVC_SHAPE(ec2_route_assoc, NULL, NULL,
     SVC_FIELD("routeTableAssociationId", SVC_STR, ec2_route_assoc, id),
     SVC_FIELD("subnetId", SVC_STR, ec2_route_assoc, subnet_id),
     SVC_FIELD("gatewayId", SVC_STR, ec2_route_assoc, gateway_id),
     SVC_FIELD("associationState.state", SVC_STR, ec2_route_assoc, state),
-    SVC_FIELD("main", SVC_BOOL, ec2_route_assoc, main),
-    SVC_END};
-static const svc_shape assoc_shape = {sizeof(ec2_route_assoc), assoc_fields, NULL, NULL};
+    SVC_FIELD("main", SVC_BOOL, ec2_route_assoc, main));
 
-static const svc_field route_table_fields[] = {
+static const svc_shape route_table_shape = SVC_SHAPE(ec2_route_table, NULL, NULL,
     SVC_FIELD("routeTableId", SVC_STR, ec2_route_table, id),
     SVC_FIELD("vpcId", SVC_STR, ec2_route_table, vpc_id),
     SVC_FIELD("ownerId", SVC_STR, ec2_route_table, owner_id),
     SVC_FLIST("routeSet", ec2_route_table, routes, nroutes, &route_shape),
     SVC_FLIST("associationSet", ec2_route_table, assocs, nassocs, &assoc_shape),
-    EC2I_TAGS(ec2_route_table),
-    SVC_END};
-static const svc_shape route_table_shape = {sizeof(ec2_route_table), route_table_fields, NULL,
-                                            NULL};
+    EC2I_TAGS(ec2_route_table));
 
 SVC_DEFINE_FREE(ec2_route_table_free, ec2_route_table, route_table_shape)
 SVC_DEFINE_LIST_FREE(ec2_route_tables_free, ec2_route_tables, route_table_shape)

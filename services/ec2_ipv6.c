@@ -5,12 +5,10 @@
 #include "ec2_internal.h"
 #include "xalloc.h"
 
-static const svc_field block_fields[] = {
+const svc_shape ec2i_ipv6_block_shape = SVC_SHAPE(ec2_ipv6_block, NULL, NULL,
     SVC_FIELD("associationId", SVC_STR, ec2_ipv6_block, assoc_id),
     SVC_FIELD("ipv6CidrBlock", SVC_STR, ec2_ipv6_block, cidr),
-    SVC_FIELD("ipv6CidrBlockState.state", SVC_STR, ec2_ipv6_block, state),
-    SVC_END};
-const svc_shape ec2i_ipv6_block_shape = {sizeof(ec2_ipv6_block), block_fields, NULL, NULL};
+    SVC_FIELD("ipv6CidrBlockState.state", SVC_STR, ec2_ipv6_block, state));
 
 SVC_DEFINE_FREE(ec2_ipv6_block_free, ec2_ipv6_block, ec2i_ipv6_block_shape)
 
@@ -69,12 +67,10 @@ int ec2_associate_subnet_ipv6(aws_client *c, const char *subnet_id, const char *
 
 /* ---- egress-only internet gateways ------------------------------------------------ */
 
-static const svc_field eigw_fields[] = {
+static const svc_shape eigw_shape = SVC_SHAPE(ec2_eigw, NULL, NULL,
     SVC_FIELD("egressOnlyInternetGatewayId", SVC_STR, ec2_eigw, id),
     SVC_FIELD("attachmentSet.0.vpcId", SVC_STR, ec2_eigw, vpc_id),
-    EC2I_TAGS(ec2_eigw),
-    SVC_END};
-static const svc_shape eigw_shape = {sizeof(ec2_eigw), eigw_fields, NULL, NULL};
+    EC2I_TAGS(ec2_eigw));
 
 SVC_DEFINE_FREE(ec2_eigw_free, ec2_eigw, eigw_shape)
 SVC_DEFINE_LIST_FREE(ec2_eigws_free, ec2_eigws, eigw_shape)

@@ -8,16 +8,14 @@
 
 /* ---- Elastic IPs ------------------------------------------------------------- */
 
-static const svc_field address_fields[] = {
+static const svc_shape address_shape = SVC_SHAPE(ec2_address, NULL, NULL,
     SVC_FIELD("allocationId", SVC_STR, ec2_address, allocation_id),
     SVC_FIELD("publicIp", SVC_STR, ec2_address, public_ip),
     SVC_FIELD("associationId", SVC_STR, ec2_address, association_id),
     SVC_FIELD("domain", SVC_STR, ec2_address, domain),
     SVC_FIELD("networkInterfaceId", SVC_STR, ec2_address, network_interface_id),
     SVC_FIELD("privateIpAddress", SVC_STR, ec2_address, private_ip),
-    EC2I_TAGS(ec2_address),
-    SVC_END};
-static const svc_shape address_shape = {sizeof(ec2_address), address_fields, NULL, NULL};
+    EC2I_TAGS(ec2_address));
 
 SVC_DEFINE_FREE(ec2_address_free, ec2_address, address_shape)
 SVC_DEFINE_LIST_FREE(ec2_addresses_free, ec2_addresses, address_shape)
@@ -44,16 +42,13 @@ EC2I_DEFINE_DESCRIBE(ec2_describe_addresses, ec2_addresses, "DescribeAddresses",
 
 /* ---- NAT gateways ------------------------------------------------------------ */
 
-static const svc_field nat_address_fields[] = {
+static const svc_shape nat_address_shape = SVC_SHAPE(ec2_nat_address, NULL, NULL,
     SVC_FIELD("allocationId", SVC_STR, ec2_nat_address, allocation_id),
     SVC_FIELD("publicIp", SVC_STR, ec2_nat_address, public_ip),
     SVC_FIELD("privateIp", SVC_STR, ec2_nat_address, private_ip),
-    SVC_FIELD("networkInterfaceId", SVC_STR, ec2_nat_address, network_interface_id),
-    SVC_END};
-static const svc_shape nat_address_shape = {sizeof(ec2_nat_address), nat_address_fields, NULL,
-                                            NULL};
+    SVC_FIELD("networkInterfaceId", SVC_STR, ec2_nat_address, network_interface_id));
 
-static const svc_field nat_fields[] = {
+static const svc_shape nat_shape = SVC_SHAPE(ec2_nat, NULL, NULL,
     SVC_FIELD("natGatewayId", SVC_STR, ec2_nat, id),
     SVC_FIELD("subnetId", SVC_STR, ec2_nat, subnet_id),
     SVC_FIELD("vpcId", SVC_STR, ec2_nat, vpc_id),
@@ -62,9 +57,7 @@ static const svc_field nat_fields[] = {
     SVC_FIELD("failureCode", SVC_STR, ec2_nat, failure_code),
     SVC_FIELD("failureMessage", SVC_STR, ec2_nat, failure_message),
     SVC_FLIST("natGatewayAddressSet", ec2_nat, addresses, naddresses, &nat_address_shape),
-    EC2I_TAGS(ec2_nat),
-    SVC_END};
-static const svc_shape nat_shape = {sizeof(ec2_nat), nat_fields, NULL, NULL};
+    EC2I_TAGS(ec2_nat));
 
 SVC_DEFINE_FREE(ec2_nat_free, ec2_nat, nat_shape)
 SVC_DEFINE_LIST_FREE(ec2_nats_free, ec2_nats, nat_shape)

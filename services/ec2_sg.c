@@ -68,16 +68,14 @@ static void free_permissions(void *item)
     free_perms(g->egress, g->negress);
 }
 
-static const svc_field group_fields[] = {
+static const svc_shape group_shape = SVC_SHAPE(ec2_security_group, read_permissions,
+                                               free_permissions,
     SVC_FIELD("groupId", SVC_STR, ec2_security_group, id),
     SVC_FIELD("groupName", SVC_STR, ec2_security_group, name),
     SVC_FIELD("groupDescription", SVC_STR, ec2_security_group, description),
     SVC_FIELD("vpcId", SVC_STR, ec2_security_group, vpc_id),
     SVC_FIELD("ownerId", SVC_STR, ec2_security_group, owner_id),
-    EC2I_TAGS(ec2_security_group),
-    SVC_END};
-static const svc_shape group_shape = {sizeof(ec2_security_group), group_fields, read_permissions,
-                                      free_permissions};
+    EC2I_TAGS(ec2_security_group));
 
 SVC_DEFINE_FREE(ec2_security_group_free, ec2_security_group, group_shape)
 SVC_DEFINE_LIST_FREE(ec2_security_groups_free, ec2_security_groups, group_shape)
@@ -203,7 +201,7 @@ int ec2_revoke_egress(aws_client *c, const char *group_id, const ec2_permission 
 
 /* ---- rules ------------------------------------------------------------------ */
 
-static const svc_field sg_rule_fields[] = {
+static const svc_shape sg_rule_shape = SVC_SHAPE(ec2_sg_rule, NULL, NULL,
     SVC_FIELD("securityGroupRuleId", SVC_STR, ec2_sg_rule, id),
     SVC_FIELD("groupId", SVC_STR, ec2_sg_rule, group_id),
     SVC_FIELD("groupOwnerId", SVC_STR, ec2_sg_rule, group_owner_id),
@@ -216,9 +214,7 @@ static const svc_field sg_rule_fields[] = {
     SVC_FIELD("prefixListId", SVC_STR, ec2_sg_rule, prefix_list_id),
     SVC_FIELD("referencedGroupInfo.groupId", SVC_STR, ec2_sg_rule, referenced_group_id),
     SVC_FIELD("description", SVC_STR, ec2_sg_rule, description),
-    EC2I_TAGS(ec2_sg_rule),
-    SVC_END};
-static const svc_shape sg_rule_shape = {sizeof(ec2_sg_rule), sg_rule_fields, NULL, NULL};
+    EC2I_TAGS(ec2_sg_rule));
 
 SVC_DEFINE_LIST_FREE(ec2_sg_rules_free, ec2_sg_rules, sg_rule_shape)
 

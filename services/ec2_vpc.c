@@ -9,7 +9,7 @@
 
 /* ---- VPCs ------------------------------------------------------------------ */
 
-static const svc_field vpc_fields[] = {
+static const svc_shape vpc_shape = SVC_SHAPE(ec2_vpc, NULL, NULL,
     SVC_FIELD("vpcId", SVC_STR, ec2_vpc, id),
     SVC_FIELD("cidrBlock", SVC_STR, ec2_vpc, cidr),
     SVC_FIELD("state", SVC_STR, ec2_vpc, state),
@@ -17,9 +17,7 @@ static const svc_field vpc_fields[] = {
     SVC_FIELD("ownerId", SVC_STR, ec2_vpc, owner_id),
     SVC_FIELD("isDefault", SVC_BOOL, ec2_vpc, is_default),
     SVC_FLIST("ipv6CidrBlockAssociationSet", ec2_vpc, ipv6, nipv6, &ec2i_ipv6_block_shape),
-    EC2I_TAGS(ec2_vpc),
-    SVC_END};
-static const svc_shape vpc_shape = {sizeof(ec2_vpc), vpc_fields, NULL, NULL};
+    EC2I_TAGS(ec2_vpc));
 
 SVC_DEFINE_FREE(ec2_vpc_free, ec2_vpc, vpc_shape)
 SVC_DEFINE_LIST_FREE(ec2_vpcs_free, ec2_vpcs, vpc_shape)
@@ -110,15 +108,13 @@ int ec2_describe_vpc_attribute(aws_client *c, const char *vpc_id, const char *at
 
 /* ---- zones ------------------------------------------------------------------ */
 
-static const svc_field zone_fields[] = {
+static const svc_shape zone_shape = SVC_SHAPE(ec2_zone, NULL, NULL,
     SVC_FIELD("zoneName", SVC_STR, ec2_zone, name),
     SVC_FIELD("zoneId", SVC_STR, ec2_zone, zone_id),
     SVC_FIELD("zoneState", SVC_STR, ec2_zone, state),
     SVC_FIELD("regionName", SVC_STR, ec2_zone, region),
     SVC_FIELD("zoneType", SVC_STR, ec2_zone, zone_type),
-    SVC_FIELD("optInStatus", SVC_STR, ec2_zone, opt_in_status),
-    SVC_END};
-static const svc_shape zone_shape = {sizeof(ec2_zone), zone_fields, NULL, NULL};
+    SVC_FIELD("optInStatus", SVC_STR, ec2_zone, opt_in_status));
 
 SVC_DEFINE_LIST_FREE(ec2_zones_free, ec2_zones, zone_shape)
 
@@ -144,7 +140,7 @@ static void read_subnet_ipv6(const cJSON *j, void *item)
     ec2i_read_subnet_ipv6(j, &s->ipv6_cidr, &s->ipv6_assoc_id);
 }
 
-static const svc_field subnet_fields[] = {
+static const svc_shape subnet_shape = SVC_SHAPE(ec2_subnet, read_subnet_ipv6, NULL,
     SVC_FIELD("subnetId", SVC_STR, ec2_subnet, id),
     SVC_FIELD("vpcId", SVC_STR, ec2_subnet, vpc_id),
     SVC_FIELD("cidrBlock", SVC_STR, ec2_subnet, cidr),
@@ -157,10 +153,7 @@ static const svc_field subnet_fields[] = {
     SVC_FIELD("assignIpv6AddressOnCreation", SVC_BOOL, ec2_subnet, assign_ipv6_on_creation),
     EC2I_TAGS(ec2_subnet),
     SVC_FIELD("", SVC_KEPT, ec2_subnet, ipv6_cidr),
-    SVC_FIELD("", SVC_KEPT, ec2_subnet, ipv6_assoc_id),
-    SVC_END};
-static const svc_shape subnet_shape = {sizeof(ec2_subnet), subnet_fields, read_subnet_ipv6,
-                                       NULL};
+    SVC_FIELD("", SVC_KEPT, ec2_subnet, ipv6_assoc_id));
 
 SVC_DEFINE_FREE(ec2_subnet_free, ec2_subnet, subnet_shape)
 SVC_DEFINE_LIST_FREE(ec2_subnets_free, ec2_subnets, subnet_shape)

@@ -31,12 +31,10 @@ static cJSON *exec_configuration(const ecs_cluster_input *in)
     return conf;
 }
 
-static const svc_field capacity_fields[] = {
+static const svc_shape capacity_shape = SVC_SHAPE(ecs_capacity, NULL, NULL,
     SVC_FIELD("capacityProvider", SVC_STR_NULL, ecs_capacity, provider),
     SVC_FIELD("weight", SVC_INT, ecs_capacity, weight),
-    SVC_FIELD("base", SVC_INT, ecs_capacity, base),
-    SVC_END};
-static const svc_shape capacity_shape = {sizeof(ecs_capacity), capacity_fields, NULL, NULL};
+    SVC_FIELD("base", SVC_INT, ecs_capacity, base));
 
 cJSON *ecs_capacity_json_(const ecs_capacity *items, size_t n)
 {
@@ -66,7 +64,7 @@ static void read_insights(const cJSON *j, void *item)
 
 #define EXEC(m) "configuration.executeCommandConfiguration." m
 
-static const svc_field cluster_fields[] = {
+static const svc_shape cluster_shape = SVC_SHAPE(ecs_cluster, read_insights, NULL,
     SVC_FIELD("clusterArn", SVC_STR_NULL, ecs_cluster, arn),
     SVC_FIELD("clusterName", SVC_STR_NULL, ecs_cluster, name),
     SVC_FIELD("status", SVC_STR_NULL, ecs_cluster, status),
@@ -81,10 +79,7 @@ static const svc_field cluster_fields[] = {
     SVC_FLIST("defaultCapacityProviderStrategy", ecs_cluster, default_strategy.items,
               default_strategy.n, &capacity_shape),
     SVC_FTAGS("tags", ecs_cluster, tags, "key", "value"),
-    SVC_FIELD("", SVC_KEPT, ecs_cluster, container_insights),
-    SVC_END};
-static const svc_shape cluster_shape = {sizeof(ecs_cluster), cluster_fields, read_insights,
-                                        NULL};
+    SVC_FIELD("", SVC_KEPT, ecs_cluster, container_insights));
 
 SVC_DEFINE_FREE(ecs_cluster_free, ecs_cluster, cluster_shape)
 

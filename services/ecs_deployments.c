@@ -20,7 +20,7 @@ static void read_target(const cJSON *j, void *item)
 #define TARGET(m) "targetServiceRevision." m
 #define BREAKER(m) "deploymentCircuitBreaker." m
 
-static const svc_field sd_fields[] = {
+static const svc_shape sd_shape = SVC_SHAPE(ecs_service_deployment, read_target, NULL,
     SVC_FIELD("", SVC_RAW, ecs_service_deployment, raw),
     SVC_FIELD("serviceDeploymentArn", SVC_STR_NULL, ecs_service_deployment, arn),
     SVC_FIELD("serviceArn", SVC_STR_NULL, ecs_service_deployment, service_arn),
@@ -44,9 +44,7 @@ static const svc_field sd_fields[] = {
     SVC_FIELD(BREAKER("status"), SVC_STR_NULL, ecs_service_deployment, circuit_breaker_status),
     SVC_FIELD(BREAKER("failureCount"), SVC_INT, ecs_service_deployment, circuit_breaker_failures),
     SVC_FIELD(BREAKER("threshold"), SVC_INT, ecs_service_deployment, circuit_breaker_threshold),
-    SVC_FIELD("", SVC_KEPT, ecs_service_deployment, target_revision_arn),
-    SVC_END};
-static const svc_shape sd_shape = {sizeof(ecs_service_deployment), sd_fields, read_target, NULL};
+    SVC_FIELD("", SVC_KEPT, ecs_service_deployment, target_revision_arn));
 
 SVC_DEFINE_LIST_FREE(ecs_service_deployments_free, ecs_service_deployments, sd_shape)
 
@@ -102,15 +100,12 @@ int ecs_stop_service_deployment(aws_client *c, const char *arn, const char *stop
     return ecs_call_(c, "StopServiceDeployment", j, NULL, err);
 }
 
-static const svc_field revision_fields[] = {
+static const svc_shape revision_shape = SVC_SHAPE(ecs_service_revision, NULL, NULL,
     SVC_FIELD("serviceRevisionArn", SVC_STR_NULL, ecs_service_revision, arn),
     SVC_FIELD("serviceArn", SVC_STR_NULL, ecs_service_revision, service_arn),
     SVC_FIELD("taskDefinition", SVC_STR_NULL, ecs_service_revision, task_definition),
     SVC_FIELD("createdAt", SVC_DOUBLE, ecs_service_revision, created_at),
-    SVC_FIELD("", SVC_RAW, ecs_service_revision, raw),
-    SVC_END};
-static const svc_shape revision_shape = {sizeof(ecs_service_revision), revision_fields, NULL,
-                                         NULL};
+    SVC_FIELD("", SVC_RAW, ecs_service_revision, raw));
 
 SVC_DEFINE_LIST_FREE(ecs_service_revisions_free, ecs_service_revisions, revision_shape)
 

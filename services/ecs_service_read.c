@@ -7,7 +7,7 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static const svc_field deployment_fields[] = {
+static const svc_shape deployment_shape = SVC_SHAPE(ecs_deployment, NULL, NULL,
     SVC_FIELD("id", SVC_STR_NULL, ecs_deployment, id),
     SVC_FIELD("status", SVC_STR_NULL, ecs_deployment, status),
     SVC_FIELD("taskDefinition", SVC_STR_NULL, ecs_deployment, task_definition),
@@ -18,18 +18,14 @@ static const svc_field deployment_fields[] = {
     SVC_FIELD("rolloutState", SVC_STR_NULL, ecs_deployment, rollout_state),
     SVC_FIELD("rolloutStateReason", SVC_STR_NULL, ecs_deployment, rollout_state_reason),
     SVC_FIELD("createdAt", SVC_DOUBLE, ecs_deployment, created_at),
-    SVC_FIELD("updatedAt", SVC_DOUBLE, ecs_deployment, updated_at),
-    SVC_END};
-static const svc_shape deployment_shape = {sizeof(ecs_deployment), deployment_fields, NULL, NULL};
+    SVC_FIELD("updatedAt", SVC_DOUBLE, ecs_deployment, updated_at));
 
-static const svc_field event_fields[] = {
+static const svc_shape event_shape = SVC_SHAPE(ecs_service_event, NULL, NULL,
     SVC_FIELD("id", SVC_STR_NULL, ecs_service_event, id),
     SVC_FIELD("message", SVC_STR_NULL, ecs_service_event, message),
-    SVC_FIELD("createdAt", SVC_DOUBLE, ecs_service_event, created_at),
-    SVC_END};
-static const svc_shape event_shape = {sizeof(ecs_service_event), event_fields, NULL, NULL};
+    SVC_FIELD("createdAt", SVC_DOUBLE, ecs_service_event, created_at));
 
-static const svc_field service_fields[] = {
+static const svc_shape service_shape = SVC_SHAPE(ecs_service, NULL, NULL,
     SVC_FIELD("", SVC_RAW, ecs_service, raw),
     SVC_FIELD("serviceArn", SVC_STR_NULL, ecs_service, arn),
     SVC_FIELD("serviceName", SVC_STR_NULL, ecs_service, name),
@@ -45,9 +41,7 @@ static const svc_field service_fields[] = {
     SVC_FIELD("currentServiceDeployment", SVC_STR_NULL, ecs_service, current_service_deployment),
     SVC_FLIST("deployments", ecs_service, deployments, n_deployments, &deployment_shape),
     SVC_FLIST("events", ecs_service, events, n_events, &event_shape),
-    SVC_FTAGS("tags", ecs_service, tags, "key", "value"),
-    SVC_END};
-static const svc_shape service_shape = {sizeof(ecs_service), service_fields, NULL, NULL};
+    SVC_FTAGS("tags", ecs_service, tags, "key", "value"));
 
 void ecs_read_service_(const cJSON *j, ecs_service *out)
 {

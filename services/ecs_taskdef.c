@@ -10,16 +10,13 @@
 
 #define TASKDEF(m) "taskDefinition." m
 
-static const svc_field taskdef_fields[] = {
+static const svc_shape taskdef_shape = SVC_SHAPE(ecs_task_definition, NULL, NULL,
     SVC_FIELD("taskDefinition", SVC_RAW, ecs_task_definition, doc),
     SVC_FIELD(TASKDEF("taskDefinitionArn"), SVC_STR_NULL, ecs_task_definition, arn),
     SVC_FIELD(TASKDEF("family"), SVC_STR_NULL, ecs_task_definition, family),
     SVC_FIELD(TASKDEF("revision"), SVC_INT, ecs_task_definition, revision),
     SVC_FIELD(TASKDEF("status"), SVC_STR_NULL, ecs_task_definition, status),
-    SVC_FTAGS("tags", ecs_task_definition, tags, "key", "value"),
-    SVC_END};
-static const svc_shape taskdef_shape = {sizeof(ecs_task_definition), taskdef_fields, NULL,
-                                        NULL};
+    SVC_FTAGS("tags", ecs_task_definition, tags, "key", "value"));
 
 SVC_DEFINE_FREE(ecs_task_definition_free, ecs_task_definition, taskdef_shape)
 

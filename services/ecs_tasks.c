@@ -9,12 +9,10 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static const svc_field agent_fields[] = {
+static const svc_shape agent_shape = SVC_SHAPE(ecs_managed_agent, NULL, NULL,
     SVC_FIELD("name", SVC_STR_NULL, ecs_managed_agent, name),
     SVC_FIELD("lastStatus", SVC_STR_NULL, ecs_managed_agent, status),
-    SVC_FIELD("reason", SVC_STR_NULL, ecs_managed_agent, reason),
-    SVC_END};
-static const svc_shape agent_shape = {sizeof(ecs_managed_agent), agent_fields, NULL, NULL};
+    SVC_FIELD("reason", SVC_STR_NULL, ecs_managed_agent, reason));
 
 /* The exit code, when the container has one. */
 static void read_exit_code(const cJSON *j, void *item)
@@ -25,17 +23,14 @@ static void read_exit_code(const cJSON *j, void *item)
     k->exit_code = k->has_exit_code ? code->valueint : 0;
 }
 
-static const svc_field container_fields[] = {
+static const svc_shape container_shape = SVC_SHAPE(ecs_container, read_exit_code, NULL,
     SVC_FIELD("name", SVC_STR_NULL, ecs_container, name),
     SVC_FIELD("image", SVC_STR_NULL, ecs_container, image),
     SVC_FIELD("lastStatus", SVC_STR_NULL, ecs_container, last_status),
     SVC_FIELD("reason", SVC_STR_NULL, ecs_container, reason),
     SVC_FIELD("healthStatus", SVC_STR_NULL, ecs_container, health_status),
     SVC_FIELD("runtimeId", SVC_STR_NULL, ecs_container, runtime_id),
-    SVC_FLIST("managedAgents", ecs_container, agents, n_agents, &agent_shape),
-    SVC_END};
-static const svc_shape container_shape = {sizeof(ecs_container), container_fields,
-                                          read_exit_code, NULL};
+    SVC_FLIST("managedAgents", ecs_container, agents, n_agents, &agent_shape));
 
 /* The task id (the last part of its ARN) and the private IP and id of its ENI. */
 static void read_eni(const cJSON *task, void *item)
@@ -58,7 +53,7 @@ static void read_eni(const cJSON *task, void *item)
     }
 }
 
-static const svc_field task_fields[] = {
+static const svc_shape task_shape = SVC_SHAPE(ecs_task, read_eni, NULL,
     SVC_FIELD("taskArn", SVC_STR_NULL, ecs_task, arn),
     SVC_FIELD("clusterArn", SVC_STR_NULL, ecs_task, cluster_arn),
     SVC_FIELD("taskDefinitionArn", SVC_STR_NULL, ecs_task, task_definition_arn),
@@ -80,9 +75,7 @@ static const svc_field task_fields[] = {
     SVC_FTAGS("tags", ecs_task, tags, "key", "value"),
     SVC_FIELD("", SVC_KEPT, ecs_task, id),
     SVC_FIELD("", SVC_KEPT, ecs_task, private_ip),
-    SVC_FIELD("", SVC_KEPT, ecs_task, eni_id),
-    SVC_END};
-static const svc_shape task_shape = {sizeof(ecs_task), task_fields, read_eni, NULL};
+    SVC_FIELD("", SVC_KEPT, ecs_task, eni_id));
 
 void ecs_tasks_free(ecs_tasks *t)
 {
@@ -197,16 +190,17 @@ int ecs_stop_task(aws_client *c, const char *cluster, const char *task, const ch
     return ecs_call_(c, "StopTask", j, NULL, err);
 }
 
-void ecs_exec_session_free(ecs_exec_session *s)
-{
-    aws_wipe_string_free(s->token);
-    free(s->session_id);
-    free(s->stream_url);
-    free(s->task_arn);
-    free(s->container_name);
-    free(s->container_arn);
-    memset(s, 0, sizeof *s);
-}
+/* What ExecuteCommand answers: the data channel's session (its token a secret, wiped when
+ * freed) and the task and container it reached. */
+static const svc_shape session_shape = SVC_SHAPE(ecs_exec_session, NULL, NULL,
+    SVC_FIELD("session.sessionId", SVC_STR_NULL, ecs_exec_session, session_id),
+    SVC_FIELD("session.streamUrl", SVC_STR_NULL, ecs_exec_session, stream_url),
+    SVC_FIELD("session.tokenValue", SVC_SECRET_NULL, ecs_exec_session, token),
+    SVC_FIELD("taskArn", SVC_STR_NULL, ecs_exec_session, task_arn),
+    SVC_FIELD("containerName", SVC_STR_NULL, ecs_exec_session, container_name),
+    SVC_FIELD("containerArn", SVC_STR_NULL, ecs_exec_session, container_arn));
+
+SVC_DEFINE_FREE(ecs_exec_session_free, ecs_exec_session, session_shape)
 
 int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
                         const char *container, const char *command, int interactive,
@@ -224,14 +218,9 @@ int ecs_execute_command(aws_client *c, const char *cluster, const char *task,
     cJSON_AddBoolToObject(j, "interactive", interactive);
     if (ecs_call_(c, "ExecuteCommand", j, &o, err) != 0)
         return -1;
-    static const char *const names[] = {"sessionId", "streamUrl", "tokenValue"};
-    int rc = svc_read_session(cJSON_GetObjectItem(o, "session"), names, &out->session_id,
-                              &out->stream_url, &out->token);
-    out->task_arn = xstrdup_or_null(aws_json_str(o, "taskArn"));
-    out->container_name = xstrdup_or_null(aws_json_str(o, "containerName"));
-    out->container_arn = xstrdup_or_null(aws_json_str(o, "containerArn"));
-    cJSON_Delete(o);
-    if (rc != 0) {
+    svc_read(o, &session_shape, out);
+    aws_json_delete_wiped(o); /* the answer's copy of the token */
+    if (!out->session_id || !out->stream_url || !out->token) {
         ecs_exec_session_free(out);
         aws_error_set(err, AWS_ERR_PARSE, "InvalidResponse",
                       "ExecuteCommand answered without a session id, stream URL and token");

@@ -121,7 +121,7 @@ static void add_str(cJSON *o, const char *name, const char *v)
 
 /* ---- file systems --------------------------------------------------------------------- */
 
-static const svc_field fs_fields[] = {
+static const svc_shape fs_shape = SVC_SHAPE(efs_file_system, NULL, NULL,
     SVC_FIELD("FileSystemId", SVC_STR, efs_file_system, id),
     SVC_FIELD("FileSystemArn", SVC_STR, efs_file_system, arn),
     SVC_FIELD("CreationToken", SVC_STR, efs_file_system, creation_token),
@@ -136,9 +136,7 @@ static const svc_field fs_fields[] = {
     SVC_FIELD("NumberOfMountTargets", SVC_INT, efs_file_system, mount_targets),
     SVC_FIELD("SizeInBytes.Value", SVC_LLONG, efs_file_system, size_bytes),
     SVC_FIELD("CreationTime", SVC_TIME, efs_file_system, created),
-    SVC_FTAGS("Tags", efs_file_system, tags, "Key", "Value"),
-    SVC_END};
-static const svc_shape fs_shape = {sizeof(efs_file_system), fs_fields, NULL, NULL};
+    SVC_FTAGS("Tags", efs_file_system, tags, "Key", "Value"));
 
 const efsi_kind efsi_file_system = {"file system", &describe_fs, "Marker", "NextMarker",
                                     "FileSystems", "FileSystemId", "FileSystemNotFound",

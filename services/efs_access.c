@@ -45,7 +45,7 @@ static void read_posix(const cJSON *j, void *item)
     }
 }
 
-static const svc_field ap_fields[] = {
+static const svc_shape ap_shape = SVC_SHAPE(efs_access_point, read_posix, NULL,
     SVC_FIELD("AccessPointId", SVC_STR, efs_access_point, id),
     SVC_FIELD("AccessPointArn", SVC_STR, efs_access_point, arn),
     SVC_FIELD("FileSystemId", SVC_STR, efs_access_point, file_system_id),
@@ -53,9 +53,7 @@ static const svc_field ap_fields[] = {
     SVC_FIELD("Name", SVC_STR, efs_access_point, name),
     SVC_FIELD("LifeCycleState", SVC_STR, efs_access_point, state),
     SVC_FTAGS("Tags", efs_access_point, tags, "Key", "Value"),
-    SVC_FIELD("", SVC_KEPT, efs_access_point, root_path),
-    SVC_END};
-static const svc_shape ap_shape = {sizeof(efs_access_point), ap_fields, read_posix, NULL};
+    SVC_FIELD("", SVC_KEPT, efs_access_point, root_path));
 
 const efsi_kind efsi_access_point = {"access point", &describe_ap, "NextToken", "NextToken",
                                      "AccessPoints", "AccessPointId", "AccessPointNotFound",

@@ -22,7 +22,7 @@ static const aws_rest_op get_groups = {"DescribeMountTargetSecurityGroups", "GET
 static const aws_rest_op put_groups = {"ModifyMountTargetSecurityGroups", "PUT",
                                        MT_URI "/{MountTargetId}/security-groups", NULL};
 
-static const svc_field mt_fields[] = {
+static const svc_shape mt_shape = SVC_SHAPE(efs_mount_target, NULL, NULL,
     SVC_FIELD("MountTargetId", SVC_STR, efs_mount_target, id),
     SVC_FIELD("FileSystemId", SVC_STR, efs_mount_target, file_system_id),
     SVC_FIELD("SubnetId", SVC_STR, efs_mount_target, subnet_id),
@@ -30,9 +30,7 @@ static const svc_field mt_fields[] = {
     SVC_FIELD("AvailabilityZoneName", SVC_STR, efs_mount_target, availability_zone),
     SVC_FIELD("IpAddress", SVC_STR, efs_mount_target, ip_address),
     SVC_FIELD("NetworkInterfaceId", SVC_STR, efs_mount_target, network_interface_id),
-    SVC_FIELD("LifeCycleState", SVC_STR, efs_mount_target, state),
-    SVC_END};
-static const svc_shape mt_shape = {sizeof(efs_mount_target), mt_fields, NULL, NULL};
+    SVC_FIELD("LifeCycleState", SVC_STR, efs_mount_target, state));
 
 const efsi_kind efsi_mount_target = {"mount target", &describe_mt, "Marker", "NextMarker",
                                      "MountTargets", "MountTargetId", "MountTargetNotFound",

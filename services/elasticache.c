@@ -43,7 +43,7 @@ static int describe(aws_client *c, const char *action, cJSON *in, const char *it
 
 #define NODES(m) "NodeGroups.0." m
 
-static const svc_field group_fields[] = {
+static const svc_shape group_shape = SVC_SHAPE(elasticache_replication_group, NULL, NULL,
     SVC_FIELD("ReplicationGroupId", SVC_STR, elasticache_replication_group, id),
     SVC_FIELD("ARN", SVC_STR, elasticache_replication_group, arn),
     SVC_FIELD("Status", SVC_STR, elasticache_replication_group, status),
@@ -62,10 +62,7 @@ static const svc_field group_fields[] = {
     SVC_FIELD("ConfigurationEndpoint.Address", SVC_STR, elasticache_replication_group,
               config_address),
     SVC_FIELD("ConfigurationEndpoint.Port", SVC_INT, elasticache_replication_group, config_port),
-    SVC_FIELD("MemberClusters", SVC_STRINGS, elasticache_replication_group, member_clusters),
-    SVC_END};
-static const svc_shape group_shape = {sizeof(elasticache_replication_group), group_fields, NULL,
-                                      NULL};
+    SVC_FIELD("MemberClusters", SVC_STRINGS, elasticache_replication_group, member_clusters));
 
 SVC_DEFINE_LIST_FREE(elasticache_replication_groups_free, elasticache_replication_groups,
                      group_shape)
@@ -92,7 +89,7 @@ static void read_endpoint(const cJSON *j, void *item)
     cl->address = svc_json_dup(ep, "Address");
 }
 
-static const svc_field cluster_fields[] = {
+static const svc_shape cluster_shape = SVC_SHAPE(elasticache_cache_cluster, read_endpoint, NULL,
     SVC_FIELD("CacheClusterId", SVC_STR, elasticache_cache_cluster, id),
     SVC_FIELD("ARN", SVC_STR, elasticache_cache_cluster, arn),
     SVC_FIELD("CacheClusterStatus", SVC_STR, elasticache_cache_cluster, status),
@@ -103,10 +100,7 @@ static const svc_field cluster_fields[] = {
     SVC_FIELD("NumCacheNodes", SVC_INT, elasticache_cache_cluster, num_nodes),
     SVC_FIELD("TransitEncryptionEnabled", SVC_BOOL, elasticache_cache_cluster, transit_encryption),
     SVC_FSTRINGS("SecurityGroups", elasticache_cache_cluster, security_groups, "SecurityGroupId"),
-    SVC_FIELD("", SVC_KEPT, elasticache_cache_cluster, address),
-    SVC_END};
-static const svc_shape cluster_shape = {sizeof(elasticache_cache_cluster), cluster_fields,
-                                        read_endpoint, NULL};
+    SVC_FIELD("", SVC_KEPT, elasticache_cache_cluster, address));
 
 SVC_DEFINE_LIST_FREE(elasticache_cache_clusters_free, elasticache_cache_clusters, cluster_shape)
 
@@ -123,7 +117,7 @@ int elasticache_describe_cache_clusters(aws_client *c, const char *id, int show_
 
 /* ---- serverless caches --------------------------------------------------------------- */
 
-static const svc_field serverless_fields[] = {
+static const svc_shape serverless_shape = SVC_SHAPE(elasticache_serverless_cache, NULL, NULL,
     SVC_FIELD("ServerlessCacheName", SVC_STR, elasticache_serverless_cache, name),
     SVC_FIELD("ARN", SVC_STR, elasticache_serverless_cache, arn),
     SVC_FIELD("Status", SVC_STR, elasticache_serverless_cache, status),
@@ -134,10 +128,7 @@ static const svc_field serverless_fields[] = {
     SVC_FIELD("ReaderEndpoint.Address", SVC_STR, elasticache_serverless_cache, reader_address),
     SVC_FIELD("ReaderEndpoint.Port", SVC_INT, elasticache_serverless_cache, reader_port),
     SVC_FIELD("SecurityGroupIds", SVC_STRINGS, elasticache_serverless_cache, security_groups),
-    SVC_FIELD("SubnetIds", SVC_STRINGS, elasticache_serverless_cache, subnet_ids),
-    SVC_END};
-static const svc_shape serverless_shape = {sizeof(elasticache_serverless_cache),
-                                           serverless_fields, NULL, NULL};
+    SVC_FIELD("SubnetIds", SVC_STRINGS, elasticache_serverless_cache, subnet_ids));
 
 SVC_DEFINE_LIST_FREE(elasticache_serverless_caches_free, elasticache_serverless_caches,
                      serverless_shape)

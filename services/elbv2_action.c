@@ -104,11 +104,9 @@ cJSON *elbv2i_encode_actions(const elbv2_action *a, size_t n, aws_error *err)
     return arr;
 }
 
-static const svc_field weight_fields[] = {
+static const svc_shape weight_shape = SVC_SHAPE(elbv2_tg_weight, NULL, NULL,
     SVC_FIELD("TargetGroupArn", SVC_STR, elbv2_tg_weight, target_group_arn),
-    SVC_FDEF("Weight", SVC_INT, elbv2_tg_weight, weight, 1),
-    SVC_END};
-static const svc_shape weight_shape = {sizeof(elbv2_tg_weight), weight_fields, NULL, NULL};
+    SVC_FDEF("Weight", SVC_INT, elbv2_tg_weight, weight, 1));
 
 #define RC(m) "RedirectConfig." m
 #define FC(m) "FixedResponseConfig." m
@@ -116,7 +114,22 @@ static const svc_shape weight_shape = {sizeof(elbv2_tg_weight), weight_fields, N
 #define COG(m) "AuthenticateCognitoConfig." m
 #define STICKY(m) "ForwardConfig.TargetGroupStickinessConfig." m
 
-static const svc_field action_fields[] = {
+/* The members both authenticate configs have, from whichever the action has; the client
+ * secret, which AWS never returns. */
+static void read_auth(const cJSON *j, void *item)
+{
+    elbv2_action *a = item;
+    const cJSON *auth = cJSON_GetObjectItemCaseSensitive(j, "AuthenticateOidcConfig");
+    if (!auth)
+        auth = cJSON_GetObjectItemCaseSensitive(j, "AuthenticateCognitoConfig");
+    a->oidc.client_secret = xstrdup("");
+    a->session_cookie_name = svc_json_dup(auth, "SessionCookieName");
+    a->scope = svc_json_dup(auth, "Scope");
+    a->on_unauthenticated_request = svc_json_dup(auth, "OnUnauthenticatedRequest");
+    a->session_timeout = aws_json_int(auth, "SessionTimeout", 0);
+}
+
+const svc_shape elbv2i_action_shape = SVC_SHAPE(elbv2_action, read_auth, NULL,
     SVC_FIELD("Type", SVC_STR, elbv2_action, type),
     SVC_FIELD("Order", SVC_INT, elbv2_action, order),
     SVC_FIELD("TargetGroupArn", SVC_STR, elbv2_action, target_group_arn),
@@ -143,25 +156,7 @@ static const svc_field action_fields[] = {
     SVC_FIELD("", SVC_KEPT, elbv2_action, oidc.client_secret),
     SVC_FIELD("", SVC_KEPT, elbv2_action, session_cookie_name),
     SVC_FIELD("", SVC_KEPT, elbv2_action, scope),
-    SVC_FIELD("", SVC_KEPT, elbv2_action, on_unauthenticated_request),
-    SVC_END};
-
-/* The members both authenticate configs have, from whichever the action has; the client
- * secret, which AWS never returns. */
-static void read_auth(const cJSON *j, void *item)
-{
-    elbv2_action *a = item;
-    const cJSON *auth = cJSON_GetObjectItemCaseSensitive(j, "AuthenticateOidcConfig");
-    if (!auth)
-        auth = cJSON_GetObjectItemCaseSensitive(j, "AuthenticateCognitoConfig");
-    a->oidc.client_secret = xstrdup("");
-    a->session_cookie_name = svc_json_dup(auth, "SessionCookieName");
-    a->scope = svc_json_dup(auth, "Scope");
-    a->on_unauthenticated_request = svc_json_dup(auth, "OnUnauthenticatedRequest");
-    a->session_timeout = aws_json_int(auth, "SessionTimeout", 0);
-}
-
-const svc_shape elbv2i_action_shape = {sizeof(elbv2_action), action_fields, read_auth, NULL};
+    SVC_FIELD("", SVC_KEPT, elbv2_action, on_unauthenticated_request));
 
 void elbv2_actions_free(elbv2_action *a, size_t n)
 {
@@ -217,12 +212,9 @@ static void read_values(const cJSON *e, void *item)
         svc_json_strings(e, "Values", NULL, &c->values);
 }
 
-static const svc_field condition_fields[] = {
+const svc_shape elbv2i_condition_shape = SVC_SHAPE(elbv2_condition, read_values, NULL,
     SVC_FIELD("Field", SVC_STR, elbv2_condition, field),
-    SVC_FIELD("", SVC_KEPT_STRINGS, elbv2_condition, values),
-    SVC_END};
-const svc_shape elbv2i_condition_shape = {sizeof(elbv2_condition), condition_fields, read_values,
-                                          NULL};
+    SVC_FIELD("", SVC_KEPT_STRINGS, elbv2_condition, values));
 
 void elbv2_conditions_free(elbv2_condition *c, size_t n)
 {

@@ -6,13 +6,11 @@
 #include "elbv2_internal.h"
 #include "xalloc.h"
 
-static const svc_field zone_fields[] = {
+static const svc_shape zone_shape = SVC_SHAPE(elbv2_zone, NULL, NULL,
     SVC_FIELD("ZoneName", SVC_STR, elbv2_zone, zone),
-    SVC_FIELD("SubnetId", SVC_STR, elbv2_zone, subnet_id),
-    SVC_END};
-static const svc_shape zone_shape = {sizeof(elbv2_zone), zone_fields, NULL, NULL};
+    SVC_FIELD("SubnetId", SVC_STR, elbv2_zone, subnet_id));
 
-static const svc_field lb_fields[] = {
+static const svc_shape lb_shape = SVC_SHAPE(elbv2_lb, NULL, NULL,
     SVC_FIELD("LoadBalancerArn", SVC_STR, elbv2_lb, arn),
     SVC_FIELD("LoadBalancerName", SVC_STR, elbv2_lb, name),
     SVC_FIELD("DNSName", SVC_STR, elbv2_lb, dns_name),
@@ -25,9 +23,7 @@ static const svc_field lb_fields[] = {
     SVC_FIELD("State.Reason", SVC_STR, elbv2_lb, state_reason),
     SVC_FIELD("CreatedTime", SVC_STR, elbv2_lb, created_time),
     SVC_FLIST("AvailabilityZones", elbv2_lb, zones, nzones, &zone_shape),
-    SVC_FIELD("SecurityGroups", SVC_STRINGS, elbv2_lb, security_groups),
-    SVC_END};
-static const svc_shape lb_shape = {sizeof(elbv2_lb), lb_fields, NULL, NULL};
+    SVC_FIELD("SecurityGroups", SVC_STRINGS, elbv2_lb, security_groups));
 
 SVC_DEFINE_FREE(elbv2_lb_free, elbv2_lb, lb_shape)
 SVC_DEFINE_LIST_FREE(elbv2_lbs_free, elbv2_lbs, lb_shape)
@@ -204,11 +200,9 @@ int elbv2_wait_load_balancers_deleted(aws_client *c, const char *const *arns,
 
 /* ---- tags ------------------------------------------------------------------------ */
 
-static const svc_field tag_desc_fields[] = {
+static const svc_shape tag_desc_shape = SVC_SHAPE(elbv2_tag_desc, NULL, NULL,
     SVC_FIELD("ResourceArn", SVC_STR, elbv2_tag_desc, arn),
-    SVC_FTAGS("Tags", elbv2_tag_desc, tags, "Key", "Value"),
-    SVC_END};
-static const svc_shape tag_desc_shape = {sizeof(elbv2_tag_desc), tag_desc_fields, NULL, NULL};
+    SVC_FTAGS("Tags", elbv2_tag_desc, tags, "Key", "Value"));
 
 SVC_DEFINE_LIST_FREE(elbv2_tag_descs_free, elbv2_tag_descs, tag_desc_shape)
 

@@ -6,16 +6,14 @@
 #include "elbv2_internal.h"
 #include "xalloc.h"
 
-static const svc_field listener_fields[] = {
+static const svc_shape listener_shape = SVC_SHAPE(elbv2_listener, NULL, NULL,
     SVC_FIELD("ListenerArn", SVC_STR, elbv2_listener, arn),
     SVC_FIELD("LoadBalancerArn", SVC_STR, elbv2_listener, lb_arn),
     SVC_FIELD("Protocol", SVC_STR, elbv2_listener, protocol),
     SVC_FIELD("SslPolicy", SVC_STR, elbv2_listener, ssl_policy),
     SVC_FIELD("Port", SVC_INT, elbv2_listener, port),
     SVC_FSTRINGS("Certificates", elbv2_listener, certificates, "CertificateArn"),
-    SVC_FLIST("DefaultActions", elbv2_listener, actions, nactions, &elbv2i_action_shape),
-    SVC_END};
-static const svc_shape listener_shape = {sizeof(elbv2_listener), listener_fields, NULL, NULL};
+    SVC_FLIST("DefaultActions", elbv2_listener, actions, nactions, &elbv2i_action_shape));
 
 SVC_DEFINE_FREE(elbv2_listener_free, elbv2_listener, listener_shape)
 SVC_DEFINE_LIST_FREE(elbv2_listeners_free, elbv2_listeners, listener_shape)
@@ -93,11 +91,9 @@ int elbv2_delete_listener(aws_client *c, const char *arn, aws_error *err)
 
 /* ---- listener certificates ------------------------------------------------------------ */
 
-static const svc_field cert_fields[] = {
+static const svc_shape cert_shape = SVC_SHAPE(elbv2_cert, NULL, NULL,
     SVC_FIELD("CertificateArn", SVC_STR, elbv2_cert, arn),
-    SVC_FIELD("IsDefault", SVC_BOOL, elbv2_cert, is_default),
-    SVC_END};
-static const svc_shape cert_shape = {sizeof(elbv2_cert), cert_fields, NULL, NULL};
+    SVC_FIELD("IsDefault", SVC_BOOL, elbv2_cert, is_default));
 
 SVC_DEFINE_LIST_FREE(elbv2_certs_free, elbv2_certs, cert_shape)
 
@@ -134,14 +130,12 @@ int elbv2_remove_listener_certificate(aws_client *c, const char *listener_arn,
 
 /* ---- rules -------------------------------------------------------------------------- */
 
-static const svc_field rule_fields[] = {
+static const svc_shape rule_shape = SVC_SHAPE(elbv2_rule, NULL, NULL,
     SVC_FIELD("RuleArn", SVC_STR, elbv2_rule, arn),
     SVC_FIELD("Priority", SVC_STR, elbv2_rule, priority),
     SVC_FIELD("IsDefault", SVC_BOOL, elbv2_rule, is_default),
     SVC_FLIST("Conditions", elbv2_rule, conditions, nconditions, &elbv2i_condition_shape),
-    SVC_FLIST("Actions", elbv2_rule, actions, nactions, &elbv2i_action_shape),
-    SVC_END};
-static const svc_shape rule_shape = {sizeof(elbv2_rule), rule_fields, NULL, NULL};
+    SVC_FLIST("Actions", elbv2_rule, actions, nactions, &elbv2i_action_shape));
 
 SVC_DEFINE_FREE(elbv2_rule_free, elbv2_rule, rule_shape)
 SVC_DEFINE_LIST_FREE(elbv2_rules_free, elbv2_rules, rule_shape)

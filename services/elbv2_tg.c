@@ -21,7 +21,7 @@ static const svc_field health_check_fields[] = {
 static const svc_shape health_check_shape = {sizeof(elbv2_health_check), health_check_fields,
                                              NULL, NULL};
 
-static const svc_field tg_fields[] = {
+static const svc_shape tg_shape = SVC_SHAPE(elbv2_tg, NULL, NULL,
     SVC_FIELD("TargetGroupArn", SVC_STR, elbv2_tg, arn),
     SVC_FIELD("TargetGroupName", SVC_STR, elbv2_tg, name),
     SVC_FIELD("Protocol", SVC_STR, elbv2_tg, protocol),
@@ -31,9 +31,7 @@ static const svc_field tg_fields[] = {
     SVC_FIELD("IpAddressType", SVC_STR, elbv2_tg, ip_address_type),
     SVC_FIELD("Port", SVC_INT, elbv2_tg, port),
     SVC_FOBJ("", elbv2_tg, health, &health_check_shape),
-    SVC_FIELD("LoadBalancerArns", SVC_STRINGS, elbv2_tg, lb_arns),
-    SVC_END};
-static const svc_shape tg_shape = {sizeof(elbv2_tg), tg_fields, NULL, NULL};
+    SVC_FIELD("LoadBalancerArns", SVC_STRINGS, elbv2_tg, lb_arns));
 
 SVC_DEFINE_FREE(elbv2_tg_free, elbv2_tg, tg_shape)
 SVC_DEFINE_LIST_FREE(elbv2_tgs_free, elbv2_tgs, tg_shape)
@@ -123,16 +121,14 @@ int elbv2_deregister_targets(aws_client *c, const char *tg_arn, const elbv2_targ
     return targets_call(c, "DeregisterTargets", tg_arn, targets, n, err);
 }
 
-static const svc_field health_fields[] = {
+static const svc_shape health_shape = SVC_SHAPE(elbv2_target_health, NULL, NULL,
     SVC_FIELD("Target.Id", SVC_STR, elbv2_target_health, id),
     SVC_FIELD("Target.Port", SVC_INT, elbv2_target_health, port),
     SVC_FIELD("Target.AvailabilityZone", SVC_STR, elbv2_target_health, zone),
     SVC_FIELD("HealthCheckPort", SVC_STR, elbv2_target_health, health_check_port),
     SVC_FIELD("TargetHealth.State", SVC_STR, elbv2_target_health, state),
     SVC_FIELD("TargetHealth.Reason", SVC_STR, elbv2_target_health, reason),
-    SVC_FIELD("TargetHealth.Description", SVC_STR, elbv2_target_health, description),
-    SVC_END};
-static const svc_shape health_shape = {sizeof(elbv2_target_health), health_fields, NULL, NULL};
+    SVC_FIELD("TargetHealth.Description", SVC_STR, elbv2_target_health, description));
 
 SVC_DEFINE_LIST_FREE(elbv2_target_healths_free, elbv2_target_healths, health_shape)
 

@@ -15,7 +15,7 @@ static void read_trust(const cJSON *j, void *item)
     ((iam_role *)item)->trust_policy = doc ? aws_form_unescape(doc) : NULL;
 }
 
-static const svc_field role_fields[] = {
+static const svc_shape role_shape = SVC_SHAPE(iam_role, read_trust, NULL,
     SVC_FIELD("RoleName", SVC_STR_NULL, iam_role, name),
     SVC_FIELD("Arn", SVC_STR_NULL, iam_role, arn),
     SVC_FIELD("RoleId", SVC_STR_NULL, iam_role, role_id),
@@ -24,9 +24,7 @@ static const svc_field role_fields[] = {
     SVC_FIELD("CreateDate", SVC_STR_NULL, iam_role, create_date),
     SVC_FIELD("MaxSessionDuration", SVC_LONG, iam_role, max_session_duration),
     SVC_FTAGS("Tags", iam_role, tags, "Key", "Value"),
-    SVC_FIELD("", SVC_KEPT, iam_role, trust_policy),
-    SVC_END};
-static const svc_shape role_shape = {sizeof(iam_role), role_fields, read_trust, NULL};
+    SVC_FIELD("", SVC_KEPT, iam_role, trust_policy));
 
 SVC_DEFINE_FREE(iam_role_free, iam_role, role_shape)
 SVC_DEFINE_LIST_FREE(iam_roles_free, iam_roles, role_shape)

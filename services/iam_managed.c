@@ -8,16 +8,14 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static const svc_field policy_fields[] = {
+static const svc_shape policy_shape = SVC_SHAPE(iam_policy, NULL, NULL,
     SVC_FIELD("Arn", SVC_STR_NULL, iam_policy, arn),
     SVC_FIELD("PolicyName", SVC_STR_NULL, iam_policy, name),
     SVC_FIELD("Path", SVC_STR_NULL, iam_policy, path),
     SVC_FIELD("DefaultVersionId", SVC_STR_NULL, iam_policy, default_version),
     SVC_FIELD("Description", SVC_STR_NULL, iam_policy, description),
     SVC_FIELD("AttachmentCount", SVC_LONG, iam_policy, attachments),
-    SVC_FTAGS("Tags", iam_policy, tags, "Key", "Value"),
-    SVC_END};
-static const svc_shape policy_shape = {sizeof(iam_policy), policy_fields, NULL, NULL};
+    SVC_FTAGS("Tags", iam_policy, tags, "Key", "Value"));
 
 SVC_DEFINE_FREE(iam_policy_free, iam_policy, policy_shape)
 SVC_DEFINE_LIST_FREE(iam_policies_free, iam_policies, policy_shape)

@@ -28,15 +28,13 @@ static char *bare_url(const char *url)
     return xstrndup(url, n);
 }
 
-static const svc_field provider_fields[] = {
+static const svc_shape provider_shape = SVC_SHAPE(iam_oidc_provider, NULL, NULL,
     SVC_FIELD("Url", SVC_STR, iam_oidc_provider, url),
     SVC_FIELD("CreateDate", SVC_STR, iam_oidc_provider, create_date),
     SVC_FIELD("ClientIDList", SVC_STRINGS, iam_oidc_provider, client_ids),
     SVC_FIELD("ThumbprintList", SVC_STRINGS, iam_oidc_provider, thumbprints),
     SVC_FTAGS("Tags", iam_oidc_provider, tags, "Key", "Value"),
-    SVC_FIELD("", SVC_KEPT, iam_oidc_provider, arn),
-    SVC_END};
-static const svc_shape provider_shape = {sizeof(iam_oidc_provider), provider_fields, NULL, NULL};
+    SVC_FIELD("", SVC_KEPT, iam_oidc_provider, arn));
 
 SVC_DEFINE_FREE(iam_oidc_provider_free, iam_oidc_provider, provider_shape)
 

@@ -71,16 +71,14 @@ int kms_generate_data_key(aws_client *c, const char *key_id, int number_of_bytes
     return 0;
 }
 
-static const svc_field key_fields[] = {
+static const svc_shape key_shape = SVC_SHAPE(kms_key, NULL, NULL,
     SVC_FIELD("KeyId", SVC_STR_NULL, kms_key, key_id),
     SVC_FIELD("Arn", SVC_STR_NULL, kms_key, arn),
     SVC_FIELD("KeyState", SVC_STR_NULL, kms_key, key_state),
     SVC_FIELD("Enabled", SVC_BOOL, kms_key, enabled),
     SVC_FIELD("KeyUsage", SVC_STR_NULL, kms_key, key_usage),
     SVC_FIELD("KeySpec", SVC_STR_NULL, kms_key, key_spec),
-    SVC_FIELD("Description", SVC_STR_NULL, kms_key, description),
-    SVC_END};
-static const svc_shape key_shape = {sizeof(kms_key), key_fields, NULL, NULL};
+    SVC_FIELD("Description", SVC_STR_NULL, kms_key, description));
 
 SVC_DEFINE_FREE(kms_key_free, kms_key, key_shape)
 

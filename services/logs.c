@@ -45,15 +45,13 @@ static void read_arn(const cJSON *j, void *item)
     }
 }
 
-static const svc_field group_fields[] = {
+static const svc_shape group_shape = SVC_SHAPE(logs_group, read_arn, NULL,
     SVC_FIELD("logGroupName", SVC_STR_NULL, logs_group, name),
     SVC_FIELD("retentionInDays", SVC_LONG, logs_group, retention_days),
     SVC_FIELD("creationTime", SVC_LLONG, logs_group, creation_time),
     SVC_FIELD("storedBytes", SVC_LLONG, logs_group, stored_bytes),
     SVC_FIELD("kmsKeyId", SVC_STR_NULL, logs_group, kms_key_id),
-    SVC_FIELD("", SVC_KEPT, logs_group, arn),
-    SVC_END};
-static const svc_shape group_shape = {sizeof(logs_group), group_fields, read_arn, NULL};
+    SVC_FIELD("", SVC_KEPT, logs_group, arn));
 
 SVC_DEFINE_LIST_FREE(logs_groups_free, logs_groups, group_shape)
 

@@ -7,13 +7,11 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static const svc_field event_fields[] = {
+static const svc_shape event_shape = SVC_SHAPE(logs_event, NULL, NULL,
     SVC_FIELD("timestamp", SVC_LLONG, logs_event, timestamp),
     SVC_FIELD("message", SVC_STR, logs_event, message),
     SVC_FIELD("logStreamName", SVC_STR_NULL, logs_event, stream),
-    SVC_FIELD("eventId", SVC_STR_NULL, logs_event, event_id),
-    SVC_END};
-static const svc_shape event_shape = {sizeof(logs_event), event_fields, NULL, NULL};
+    SVC_FIELD("eventId", SVC_STR_NULL, logs_event, event_id));
 
 void logs_events_free(logs_events *e)
 {

@@ -9,7 +9,7 @@
 
 #define SECRET(m) "MasterUserSecret." m
 
-static const svc_field instance_fields[] = {
+const svc_shape rdsi_instance_shape = SVC_SHAPE(rds_instance, NULL, NULL,
     SVC_FIELD("DBInstanceIdentifier", SVC_STR, rds_instance, id),
     SVC_FIELD("DBInstanceArn", SVC_STR, rds_instance, arn),
     SVC_FIELD("DbiResourceId", SVC_STR, rds_instance, resource_id),
@@ -40,9 +40,7 @@ static const svc_field instance_fields[] = {
     SVC_FIELD(SECRET("SecretStatus"), SVC_STR, rds_instance, master_secret_status),
     SVC_FIELD(SECRET("KmsKeyId"), SVC_STR, rds_instance, master_secret_kms_key_id),
     SVC_FTAGS("TagList", rds_instance, tags, "Key", "Value"),
-    SVC_FIELD("PendingModifiedValues", SVC_TAG_MAP, rds_instance, pending),
-    SVC_END};
-const svc_shape rdsi_instance_shape = {sizeof(rds_instance), instance_fields, NULL, NULL};
+    SVC_FIELD("PendingModifiedValues", SVC_TAG_MAP, rds_instance, pending));
 
 SVC_DEFINE_FREE(rds_instance_free, rds_instance, rdsi_instance_shape)
 SVC_DEFINE_LIST_FREE(rds_instances_free, rds_instances, rdsi_instance_shape)

@@ -5,7 +5,7 @@
 #include "rds_internal.h"
 #include "xalloc.h"
 
-static const svc_field snapshot_fields[] = {
+static const svc_shape snapshot_shape = SVC_SHAPE(rds_snapshot, NULL, NULL,
     SVC_FIELD("DBSnapshotIdentifier", SVC_STR, rds_snapshot, id),
     SVC_FIELD("DBSnapshotArn", SVC_STR, rds_snapshot, arn),
     SVC_FIELD("DBInstanceIdentifier", SVC_STR, rds_snapshot, instance_id),
@@ -18,9 +18,7 @@ static const svc_field snapshot_fields[] = {
     SVC_FIELD("AllocatedStorage", SVC_INT, rds_snapshot, allocated_storage),
     SVC_FIELD("PercentProgress", SVC_INT, rds_snapshot, percent_progress),
     SVC_FIELD("Encrypted", SVC_BOOL, rds_snapshot, encrypted),
-    SVC_FTAGS("TagList", rds_snapshot, tags, "Key", "Value"),
-    SVC_END};
-static const svc_shape snapshot_shape = {sizeof(rds_snapshot), snapshot_fields, NULL, NULL};
+    SVC_FTAGS("TagList", rds_snapshot, tags, "Key", "Value"));
 
 SVC_DEFINE_LIST_FREE(rds_snapshots_free, rds_snapshots, snapshot_shape)
 

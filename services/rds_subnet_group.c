@@ -20,16 +20,14 @@ static void read_subnets(const cJSON *j, void *item)
     }
 }
 
-static const svc_field group_fields[] = {
+static const svc_shape group_shape = SVC_SHAPE(rds_subnet_group, read_subnets, NULL,
     SVC_FIELD("DBSubnetGroupName", SVC_STR, rds_subnet_group, name),
     SVC_FIELD("DBSubnetGroupDescription", SVC_STR, rds_subnet_group, description),
     SVC_FIELD("VpcId", SVC_STR, rds_subnet_group, vpc_id),
     SVC_FIELD("SubnetGroupStatus", SVC_STR, rds_subnet_group, status),
     SVC_FIELD("DBSubnetGroupArn", SVC_STR, rds_subnet_group, arn),
     SVC_FIELD("", SVC_KEPT_STRINGS, rds_subnet_group, subnet_ids),
-    SVC_FIELD("", SVC_KEPT_STRINGS, rds_subnet_group, zones),
-    SVC_END};
-static const svc_shape group_shape = {sizeof(rds_subnet_group), group_fields, read_subnets, NULL};
+    SVC_FIELD("", SVC_KEPT_STRINGS, rds_subnet_group, zones));
 
 SVC_DEFINE_FREE(rds_subnet_group_free, rds_subnet_group, group_shape)
 SVC_DEFINE_LIST_FREE(rds_subnet_groups_free, rds_subnet_groups, group_shape)

@@ -85,15 +85,13 @@ static void read_id(const cJSON *hz, void *item)
     ((r53_zone *)item)->id = xstrdup(r53i_bare(aws_json_str(hz, "Id")));
 }
 
-static const svc_field zone_fields[] = {
+static const svc_shape zone_shape = SVC_SHAPE(r53_zone, read_id, NULL,
     SVC_FIELD("Name", SVC_STR, r53_zone, name),
     SVC_FIELD("CallerReference", SVC_STR, r53_zone, caller_reference),
     SVC_FIELD("Config.Comment", SVC_STR, r53_zone, comment),
     SVC_FIELD("Config.PrivateZone", SVC_BOOL, r53_zone, private_zone),
     SVC_FIELD("ResourceRecordSetCount", SVC_LLONG, r53_zone, record_count),
-    SVC_FIELD("", SVC_KEPT, r53_zone, id),
-    SVC_END};
-static const svc_shape zone_shape = {sizeof(r53_zone), zone_fields, read_id, NULL};
+    SVC_FIELD("", SVC_KEPT, r53_zone, id));
 
 SVC_DEFINE_FREE(r53_zone_free, r53_zone, zone_shape)
 SVC_DEFINE_LIST_FREE(r53_zones_free, r53_zones, zone_shape)

@@ -13,7 +13,7 @@ static void read_is_alias(const cJSON *o, void *item)
     ((r53_record_set *)item)->is_alias = svc_json_at(o, "AliasTarget") != NULL;
 }
 
-static const svc_field set_fields[] = {
+static const svc_shape set_shape = SVC_SHAPE(r53_record_set, read_is_alias, NULL,
     SVC_FIELD("Name", SVC_STR, r53_record_set, name),
     SVC_FIELD("Type", SVC_STR, r53_record_set, type),
     SVC_FIELD("SetIdentifier", SVC_STR_NULL, r53_record_set, set_identifier),
@@ -23,9 +23,7 @@ static const svc_field set_fields[] = {
     SVC_FIELD("AliasTarget.HostedZoneId", SVC_STR, r53_record_set, alias.hosted_zone_id),
     SVC_FIELD("AliasTarget.DNSName", SVC_STR, r53_record_set, alias.dns_name),
     SVC_FIELD("AliasTarget.EvaluateTargetHealth", SVC_BOOL, r53_record_set,
-              alias.evaluate_target_health),
-    SVC_END};
-static const svc_shape set_shape = {sizeof(r53_record_set), set_fields, read_is_alias, NULL};
+              alias.evaluate_target_health));
 
 SVC_DEFINE_LIST_FREE(r53_record_sets_free, r53_record_sets, set_shape)
 

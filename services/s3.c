@@ -39,12 +39,10 @@ int s3_delete_bucket(aws_client *c, const char *bucket, aws_error *err)
     return s3_call_(c, "DELETE", "DeleteBucket", bucket, NULL, NULL, NULL, 0, NULL, NULL, err);
 }
 
-static const svc_field bucket_fields[] = {
+static const svc_shape bucket_shape = SVC_SHAPE(s3_bucket, NULL, NULL,
     SVC_FIELD("Name", SVC_STR, s3_bucket, name),
     SVC_FIELD("CreationDate", SVC_STR_NULL, s3_bucket, creation_date),
-    SVC_FIELD("BucketRegion", SVC_STR_NULL, s3_bucket, region),
-    SVC_END};
-static const svc_shape bucket_shape = {sizeof(s3_bucket), bucket_fields, NULL, NULL};
+    SVC_FIELD("BucketRegion", SVC_STR_NULL, s3_bucket, region));
 
 SVC_DEFINE_LIST_FREE(s3_buckets_free, s3_buckets, bucket_shape)
 
@@ -128,13 +126,10 @@ int s3_delete_public_access_block(aws_client *c, const char *bucket, aws_error *
 
 #define SSE_DEFAULT(m) "Rule.0.ApplyServerSideEncryptionByDefault." m
 
-static const svc_field encryption_fields[] = {
+static const svc_shape encryption_shape = SVC_SHAPE(s3_encryption, NULL, NULL,
     SVC_FIELD(SSE_DEFAULT("SSEAlgorithm"), SVC_STR, s3_encryption, algorithm),
     SVC_FIELD(SSE_DEFAULT("KMSMasterKeyID"), SVC_STR_NULL, s3_encryption, kms_key_id),
-    SVC_FIELD("Rule.0.BucketKeyEnabled", SVC_BOOL, s3_encryption, bucket_key_enabled),
-    SVC_END};
-static const svc_shape encryption_shape = {sizeof(s3_encryption), encryption_fields, NULL,
-                                           NULL};
+    SVC_FIELD("Rule.0.BucketKeyEnabled", SVC_BOOL, s3_encryption, bucket_key_enabled));
 
 SVC_DEFINE_FREE(s3_encryption_free, s3_encryption, encryption_shape)
 

@@ -5,15 +5,13 @@
 #include "s3_internal.h"
 #include "xalloc.h"
 
-static const svc_field rule_fields[] = {
+static const svc_shape rule_shape = SVC_SHAPE(s3_cors_rule, NULL, NULL,
     SVC_FIELD("ID", SVC_STR, s3_cors_rule, id),
     SVC_FIELD("AllowedOrigin", SVC_STRINGS, s3_cors_rule, origins),
     SVC_FIELD("AllowedMethod", SVC_STRINGS, s3_cors_rule, methods),
     SVC_FIELD("AllowedHeader", SVC_STRINGS, s3_cors_rule, headers),
     SVC_FIELD("ExposeHeader", SVC_STRINGS, s3_cors_rule, expose_headers),
-    SVC_FDEF("MaxAgeSeconds", SVC_LONG, s3_cors_rule, max_age, -1),
-    SVC_END};
-static const svc_shape rule_shape = {sizeof(s3_cors_rule), rule_fields, NULL, NULL};
+    SVC_FDEF("MaxAgeSeconds", SVC_LONG, s3_cors_rule, max_age, -1));
 
 SVC_DEFINE_LIST_FREE(s3_cors_rules_free, s3_cors_rules, rule_shape)
 

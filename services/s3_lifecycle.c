@@ -19,17 +19,14 @@ static void read_rule_more(const cJSON *r, void *out)
     d->enabled = st && strcmp(st, "Enabled") == 0;
 }
 
-static const svc_field rule_fields[] = {
+static const svc_shape rule_shape = SVC_SHAPE(s3_lifecycle_rule, read_rule_more, NULL,
     SVC_FIELD("ID", SVC_STR_NULL, s3_lifecycle_rule, id),
     SVC_FIELD("Expiration.Days", SVC_INT, s3_lifecycle_rule, expiration_days),
     SVC_FIELD("NoncurrentVersionExpiration.NoncurrentDays", SVC_INT, s3_lifecycle_rule,
               noncurrent_days),
     SVC_FIELD("AbortIncompleteMultipartUpload.DaysAfterInitiation", SVC_INT, s3_lifecycle_rule,
               abort_multipart_days),
-    SVC_FIELD("", SVC_KEPT, s3_lifecycle_rule, prefix),
-    SVC_END};
-static const svc_shape rule_shape = {sizeof(s3_lifecycle_rule), rule_fields, read_rule_more,
-                                     NULL};
+    SVC_FIELD("", SVC_KEPT, s3_lifecycle_rule, prefix));
 
 SVC_DEFINE_LIST_FREE(s3_lifecycle_rules_free, s3_lifecycle_rules, rule_shape)
 

@@ -16,13 +16,10 @@ static void read_version_id(const cJSON *v, void *out)
     ((s3_object_version *)out)->version_id = xstrdup(id ? id : "null");
 }
 
-static const svc_field version_fields[] = {
+static const svc_shape version_shape = SVC_SHAPE(s3_object_version, read_version_id, NULL,
     SVC_FIELD("Key", SVC_STR, s3_object_version, key),
     SVC_FIELD("IsLatest", SVC_BOOL, s3_object_version, is_latest),
-    SVC_FIELD("", SVC_KEPT, s3_object_version, version_id),
-    SVC_END};
-static const svc_shape version_shape = {sizeof(s3_object_version), version_fields,
-                                        read_version_id, NULL};
+    SVC_FIELD("", SVC_KEPT, s3_object_version, version_id));
 
 SVC_DEFINE_LIST_FREE(s3_object_versions_free, s3_object_versions, version_shape)
 

@@ -43,15 +43,6 @@ int secretsmanager_create_secret(aws_client *c, const secretsmanager_create_inpu
     return 0;
 }
 
-static const svc_field secret_fields[] = {
-    SVC_FIELD("ARN", SVC_STR_NULL, secretsmanager_secret, arn),
-    SVC_FIELD("Name", SVC_STR_NULL, secretsmanager_secret, name),
-    SVC_FIELD("Description", SVC_STR_NULL, secretsmanager_secret, description),
-    SVC_FIELD("KmsKeyId", SVC_STR_NULL, secretsmanager_secret, kms_key_id),
-    SVC_FIELD("DeletedDate", SVC_TIME, secretsmanager_secret, deleted_date),
-    SVC_FIELD("CreatedDate", SVC_TIME, secretsmanager_secret, created_date),
-    SVC_FTAGS("Tags", secretsmanager_secret, tags, "Key", "Value"),
-    SVC_END};
 /* has_current: DescribeSecret names the versions VersionIdsToStages, ListSecrets
  * SecretVersionsToStages; either maps a version id to its stages. */
 static void read_stages(const cJSON *j, void *out)
@@ -69,8 +60,15 @@ static void read_stages(const cJSON *j, void *out)
         }
     }
 }
-static const svc_shape secret_shape = {sizeof(secretsmanager_secret), secret_fields, read_stages,
-                                       NULL};
+
+static const svc_shape secret_shape = SVC_SHAPE(secretsmanager_secret, read_stages, NULL,
+    SVC_FIELD("ARN", SVC_STR_NULL, secretsmanager_secret, arn),
+    SVC_FIELD("Name", SVC_STR_NULL, secretsmanager_secret, name),
+    SVC_FIELD("Description", SVC_STR_NULL, secretsmanager_secret, description),
+    SVC_FIELD("KmsKeyId", SVC_STR_NULL, secretsmanager_secret, kms_key_id),
+    SVC_FIELD("DeletedDate", SVC_TIME, secretsmanager_secret, deleted_date),
+    SVC_FIELD("CreatedDate", SVC_TIME, secretsmanager_secret, created_date),
+    SVC_FTAGS("Tags", secretsmanager_secret, tags, "Key", "Value"));
 
 SVC_DEFINE_FREE(secretsmanager_secret_info_free, secretsmanager_secret, secret_shape)
 

@@ -8,15 +8,13 @@
 
 /* ---- operations ----------------------------------------------------------------- */
 
-static const svc_field operation_fields[] = {
+static const svc_shape operation_shape = SVC_SHAPE(sd_operation, NULL, NULL,
     SVC_FIELD("Id", SVC_STR, sd_operation, id),
     SVC_FIELD("Type", SVC_STR, sd_operation, type),
     SVC_FIELD("Status", SVC_STR, sd_operation, status),
     SVC_FIELD("ErrorCode", SVC_STR, sd_operation, error_code),
     SVC_FIELD("ErrorMessage", SVC_STR, sd_operation, error_message),
-    SVC_FIELD("Targets", SVC_TAG_MAP, sd_operation, targets),
-    SVC_END};
-static const svc_shape operation_shape = {sizeof(sd_operation), operation_fields, NULL, NULL};
+    SVC_FIELD("Targets", SVC_TAG_MAP, sd_operation, targets));
 
 SVC_DEFINE_FREE(sd_operation_free, sd_operation, operation_shape)
 
@@ -67,7 +65,7 @@ int sd_wait_operation(aws_client *c, const char *operation_id, const aws_wait_op
 
 /* ---- namespaces ------------------------------------------------------------------ */
 
-static const svc_field namespace_fields[] = {
+static const svc_shape namespace_shape = SVC_SHAPE(sd_namespace, NULL, NULL,
     SVC_FIELD("Id", SVC_STR, sd_namespace, id),
     SVC_FIELD("Arn", SVC_STR, sd_namespace, arn),
     SVC_FIELD("Name", SVC_STR, sd_namespace, name),
@@ -76,9 +74,7 @@ static const svc_field namespace_fields[] = {
     SVC_FIELD("Properties.DnsProperties.HostedZoneId", SVC_STR, sd_namespace, hosted_zone_id),
     SVC_FIELD("Properties.HttpProperties.HttpName", SVC_STR, sd_namespace, http_name),
     SVC_FIELD("CreatorRequestId", SVC_STR, sd_namespace, creator_request_id),
-    SVC_FIELD("ServiceCount", SVC_LLONG, sd_namespace, service_count),
-    SVC_END};
-static const svc_shape namespace_shape = {sizeof(sd_namespace), namespace_fields, NULL, NULL};
+    SVC_FIELD("ServiceCount", SVC_LLONG, sd_namespace, service_count));
 
 SVC_DEFINE_FREE(sd_namespace_free, sd_namespace, namespace_shape)
 SVC_DEFINE_LIST_FREE(sd_namespaces_free, sd_namespaces, namespace_shape)

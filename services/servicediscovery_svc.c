@@ -17,7 +17,7 @@ static void read_namespace_id(const cJSON *j, void *item)
     s->custom_health = cJSON_IsObject(svc_json_at(j, "HealthCheckCustomConfig"));
 }
 
-static const svc_field service_fields[] = {
+static const svc_shape service_shape = SVC_SHAPE(sd_service, read_namespace_id, NULL,
     SVC_FIELD("Id", SVC_STR, sd_service, id),
     SVC_FIELD("Arn", SVC_STR, sd_service, arn),
     SVC_FIELD("Name", SVC_STR, sd_service, name),
@@ -29,10 +29,7 @@ static const svc_field service_fields[] = {
     SVC_FIELD("DnsConfig.DnsRecords.0.Type", SVC_STR, sd_service, record_type),
     SVC_FIELD("DnsConfig.DnsRecords.0.TTL", SVC_LLONG, sd_service, ttl),
     SVC_FIELD("InstanceCount", SVC_LLONG, sd_service, instance_count),
-    SVC_FIELD("HealthCheckCustomConfig.FailureThreshold", SVC_INT, sd_service, failure_threshold),
-    SVC_END};
-static const svc_shape service_shape = {sizeof(sd_service), service_fields, read_namespace_id,
-                                        NULL};
+    SVC_FIELD("HealthCheckCustomConfig.FailureThreshold", SVC_INT, sd_service, failure_threshold));
 
 SVC_DEFINE_FREE(sd_service_free, sd_service, service_shape)
 SVC_DEFINE_LIST_FREE(sd_services_free, sd_services, service_shape)
@@ -101,11 +98,9 @@ int sd_delete_service(aws_client *c, const char *id, aws_error *err)
 
 /* ---- instances ------------------------------------------------------------------- */
 
-static const svc_field instance_fields[] = {
+static const svc_shape instance_shape = SVC_SHAPE(sd_instance, NULL, NULL,
     SVC_FIELD("Id", SVC_STR, sd_instance, id),
-    SVC_FIELD("Attributes", SVC_TAG_MAP, sd_instance, attributes),
-    SVC_END};
-static const svc_shape instance_shape = {sizeof(sd_instance), instance_fields, NULL, NULL};
+    SVC_FIELD("Attributes", SVC_TAG_MAP, sd_instance, attributes));
 
 SVC_DEFINE_LIST_FREE(sd_instances_free, sd_instances, instance_shape)
 

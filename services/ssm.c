@@ -87,7 +87,7 @@ int ssm_put_parameter(aws_client *c, const ssm_put_in *in, long long *version, a
 
 /* ---- reads ------------------------------------------------------------------------------ */
 
-static const svc_field parameter_fields[] = {
+static const svc_shape parameter_shape = SVC_SHAPE(ssm_parameter, NULL, NULL,
     SVC_FIELD("Name", SVC_STR, ssm_parameter, name),
     SVC_FIELD("ARN", SVC_STR, ssm_parameter, arn),
     SVC_FIELD("Type", SVC_STR, ssm_parameter, type),
@@ -95,9 +95,7 @@ static const svc_field parameter_fields[] = {
     SVC_FIELD("DataType", SVC_STR, ssm_parameter, data_type),
     SVC_FIELD("Selector", SVC_STR, ssm_parameter, selector),
     SVC_FIELD("Version", SVC_LLONG, ssm_parameter, version),
-    SVC_FIELD("LastModifiedDate", SVC_TIME, ssm_parameter, last_modified),
-    SVC_END};
-static const svc_shape parameter_shape = {sizeof(ssm_parameter), parameter_fields, NULL, NULL};
+    SVC_FIELD("LastModifiedDate", SVC_TIME, ssm_parameter, last_modified));
 
 SVC_DEFINE_FREE(ssm_parameter_free, ssm_parameter, parameter_shape)
 SVC_DEFINE_LIST_FREE(ssm_parameters_free, ssm_parameters, parameter_shape)
@@ -161,7 +159,7 @@ int ssm_get_parameters_by_path(aws_client *c, const char *path, int recursive,
 
 /* ---- describe ----------------------------------------------------------------------------- */
 
-static const svc_field meta_fields[] = {
+static const svc_shape meta_shape = SVC_SHAPE(ssm_parameter_meta, NULL, NULL,
     SVC_FIELD("Name", SVC_STR, ssm_parameter_meta, name),
     SVC_FIELD("ARN", SVC_STR, ssm_parameter_meta, arn),
     SVC_FIELD("Type", SVC_STR, ssm_parameter_meta, type),
@@ -172,9 +170,7 @@ static const svc_field meta_fields[] = {
     SVC_FIELD("AllowedPattern", SVC_STR, ssm_parameter_meta, allowed_pattern),
     SVC_FIELD("LastModifiedUser", SVC_STR, ssm_parameter_meta, last_modified_user),
     SVC_FIELD("Version", SVC_LLONG, ssm_parameter_meta, version),
-    SVC_FIELD("LastModifiedDate", SVC_TIME, ssm_parameter_meta, last_modified),
-    SVC_END};
-static const svc_shape meta_shape = {sizeof(ssm_parameter_meta), meta_fields, NULL, NULL};
+    SVC_FIELD("LastModifiedDate", SVC_TIME, ssm_parameter_meta, last_modified));
 
 SVC_DEFINE_LIST_FREE(ssm_parameter_metas_free, ssm_parameter_metas, meta_shape)
 
@@ -256,13 +252,13 @@ int ssm_list_tags(aws_client *c, const char *name, svc_tags *out, aws_error *err
 
 /* ---- Session Manager sessions ------------------------------------------------------------ */
 
-void ssm_session_free(ssm_session *s)
-{
-    free(s->session_id);
-    free(s->stream_url);
-    aws_wipe_string_free(s->token);
-    memset(s, 0, sizeof *s);
-}
+/* A data channel's session; its token is a secret (wiped when freed). */
+static const svc_shape session_shape = SVC_SHAPE(ssm_session, NULL, NULL,
+    SVC_FIELD("SessionId", SVC_STR_NULL, ssm_session, session_id),
+    SVC_FIELD("StreamUrl", SVC_STR_NULL, ssm_session, stream_url),
+    SVC_FIELD("TokenValue", SVC_SECRET_NULL, ssm_session, token));
+
+SVC_DEFINE_FREE(ssm_session_free, ssm_session, session_shape)
 
 int ssm_start_session(aws_client *c, const char *target, const char *document,
                       const svc_tags *parameters, ssm_session *out, aws_error *err)
@@ -279,10 +275,9 @@ int ssm_start_session(aws_client *c, const char *target, const char *document,
     }
     if (call(c, "StartSession", in, NULL, &o, err) != 0)
         return -1;
-    static const char *const names[] = {"SessionId", "StreamUrl", "TokenValue"};
-    int rc = svc_read_session(o, names, &out->session_id, &out->stream_url, &out->token);
-    cJSON_Delete(o);
-    if (rc != 0) {
+    svc_read(o, &session_shape, out);
+    aws_json_delete_wiped(o); /* the answer's copy of the token */
+    if (!out->session_id || !out->stream_url || !out->token) {
         ssm_session_free(out);
         aws_error_set(err, AWS_ERR_SERVICE, "IncompleteResponse",
                       "StartSession answered without a session id, stream URL or token");

@@ -8,12 +8,10 @@
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
-static const svc_field identity_fields[] = {
+static const svc_shape identity_shape = SVC_SHAPE(sts_identity, NULL, NULL,
     SVC_FIELD("Account", SVC_STR_NULL, sts_identity, account),
     SVC_FIELD("Arn", SVC_STR_NULL, sts_identity, arn),
-    SVC_FIELD("UserId", SVC_STR_NULL, sts_identity, user_id),
-    SVC_END};
-static const svc_shape identity_shape = {sizeof(sts_identity), identity_fields, NULL, NULL};
+    SVC_FIELD("UserId", SVC_STR_NULL, sts_identity, user_id));
 
 SVC_DEFINE_FREE(sts_identity_free, sts_identity, identity_shape)
 
@@ -68,16 +66,13 @@ static void read_expiration(const cJSON *o, void *out)
 
 #define CREDENTIALS(m) "Credentials." m
 
-static const svc_field credentials_fields[] = {
+static const svc_shape credentials_shape = SVC_SHAPE(sts_credentials, read_expiration, NULL,
     SVC_FIELD(CREDENTIALS("AccessKeyId"), SVC_STR_NULL, sts_credentials, access_key_id),
     SVC_FIELD(CREDENTIALS("SecretAccessKey"), SVC_SECRET_NULL, sts_credentials,
               secret_access_key),
     SVC_FIELD(CREDENTIALS("SessionToken"), SVC_SECRET_NULL, sts_credentials, session_token),
     SVC_FIELD("AssumedRoleUser.Arn", SVC_STR_NULL, sts_credentials, assumed_role_arn),
-    SVC_FIELD("AssumedRoleUser.AssumedRoleId", SVC_STR_NULL, sts_credentials, assumed_role_id),
-    SVC_END};
-static const svc_shape credentials_shape = {sizeof(sts_credentials), credentials_fields,
-                                            read_expiration, NULL};
+    SVC_FIELD("AssumedRoleUser.AssumedRoleId", SVC_STR_NULL, sts_credentials, assumed_role_id));
 
 SVC_DEFINE_FREE(sts_credentials_free, sts_credentials, credentials_shape)
 

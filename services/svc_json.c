@@ -180,19 +180,3 @@ void svc_wipe_member(cJSON *obj, const char *name)
     if (cJSON_IsString(v) && v->valuestring)
         explicit_bzero(v->valuestring, strlen(v->valuestring));
 }
-
-int svc_read_session(cJSON *obj, const char *const names[3], char **id, char **url,
-                     char **token)
-{
-    *id = xstrdup_or_null(aws_json_str(obj, names[0]));
-    *url = xstrdup_or_null(aws_json_str(obj, names[1]));
-    *token = xstrdup_or_null(aws_json_str(obj, names[2]));
-    svc_wipe_member(obj, names[2]);
-    if (*id && *url && *token)
-        return 0;
-    free(*id);
-    free(*url);
-    aws_wipe_string_free(*token);
-    *id = *url = *token = NULL;
-    return -1;
-}

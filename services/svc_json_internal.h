@@ -130,29 +130,23 @@ void svc_json_tags(const cJSON *obj, const char *name, const char *kname, const 
 void svc_json_tag_map(const cJSON *obj, const char *name, svc_tags *out);
 /* Overwrite the bytes of obj's string member `name` (a secret) before the tree is freed. */
 void svc_wipe_member(cJSON *obj, const char *name);
-/* A data channel's session (ECS Exec, Session Manager) read from obj, the object of an
- * answer that holds it: copies of its members names[0..2] (the id, the stream URL, the
- * SECRET token; NULL when absent) into *id, *url and *token, and the token in obj wiped.
- * 0 when all three are there; else -1, with the three freed (the token wiped). */
-int svc_read_session(cJSON *obj, const char *const names[3], char **id, char **url,
-                     char **token);
 /* The value at path below obj: member names joined by '.', a segment of digits indexing
  * an array ("attachmentSet.0.vpcId"); NULL when any step is missing. */
 const cJSON *svc_json_at(const cJSON *obj, const char *path);
 
 /*
- * Output structs by table. Each output struct of a client has one table of its fields
- * (the wire member, the C type, the offset) from which svc_read fills it and svc_free
- * frees it, so a reader and its _free cannot drift apart:
+ * Output structs by table. Each output struct of a client has one shape: the table of its
+ * fields (the wire member, the C type, the offset) from which svc_read fills it and
+ * svc_free frees it, so a reader and its _free cannot drift apart:
  *
- *     static const svc_field vpc_fields[] = {
+ *     static const svc_shape vpc_shape = SVC_SHAPE(ec2_vpc, NULL, NULL,
  *         SVC_FIELD("vpcId", SVC_STR, ec2_vpc, id),
  *         SVC_FIELD("isDefault", SVC_BOOL, ec2_vpc, is_default),
- *         SVC_FTAGS("tagSet", ec2_vpc, tags, "key", "value"),
- *         SVC_END};
- *     static const svc_shape vpc_shape = {sizeof(ec2_vpc), vpc_fields, NULL, NULL};
+ *         SVC_FTAGS("tagSet", ec2_vpc, tags, "key", "value"));
  *
- * What a table cannot say (a computed field) the shape's read_more and free_more do.
+ * What a table cannot say (a computed field) the shape's read_more and free_more do (the
+ * two NULLs above). A table that is also written (svc_write) is a named svc_field array
+ * ended by SVC_END, and its shape is {sizeof(T), fields, read_more, free_more}.
  */
 typedef enum {
     SVC_STR,      /* char *: a copy of the string, "" when absent */
@@ -211,6 +205,12 @@ struct svc_shape {
     void (*read_more)(const cJSON *j, void *out);
     void (*free_more)(void *p);
 };
+
+/* The shape of struct T: read_more and free_more (may be NULL) and the rows of its table
+ * (SVC_FIELD, ...; the table's end, SVC_END, is added here). An initializer of a
+ * `const svc_shape`; the table lives as long as the program. */
+#define SVC_SHAPE(T, read_more, free_more, ...)                                             \
+    {sizeof(T), (const svc_field[]){__VA_ARGS__, SVC_END}, read_more, free_more}
 
 /* Define a client's public `void fn(T *p)` freeing one T, and `void fn(L *l)` freeing a
  * list {T *items; size_t n;}, from T's shape. */
