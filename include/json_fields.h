@@ -1,6 +1,7 @@
 /*
  * Writing a C struct as JSON members from a table of its fields: the one writer behind the
- * "a member per field" objects (validate --output json, events, properties). A table
+ * "a member per field" objects (validate --output json, events, properties) and the
+ * services' requests (svc_write reads its input tables' rows as rules of this one). A table
  * keeps the member names, their order and the rule for leaving a member out in one
  * place; what a table cannot say (a name computed from an enum, a member that depends on
  * another) stays written by hand beside it.
