@@ -1,6 +1,7 @@
 /*
  * Writing a C struct as JSON members from a table of its fields: the one writer behind the
- * "a member per field" objects (validate --output json, events, properties). A table
+ * "a member per field" objects (validate --output json, events, properties) and the
+ * services' requests (svc_write reads its input tables' rows as rules of this one). A table
  * keeps the member names, their order and the rule for leaving a member out in one
  * place; what a table cannot say (a name computed from an enum, a member that depends on
  * another) stays written by hand beside it.
@@ -28,10 +29,18 @@ typedef enum {
     UTIL_JSON_DOUBLE_SET, /* double: a number, left out when 0 */
     UTIL_JSON_BOOL,       /* int: true when not 0, else false */
     UTIL_JSON_STRS,       /* char **, its size_t count at `count`: an array of strings */
+    /* The rules of a request's optional members (svc_write), where 0 means "not given": */
+    UTIL_JSON_INT_POS,    /* int: a number, left out unless > 0 */
+    UTIL_JSON_LONG_POS,   /* long: likewise */
+    UTIL_JSON_LLONG_POS,  /* long long: likewise */
+    UTIL_JSON_DOUBLE_POS, /* double: likewise */
+    UTIL_JSON_BOOL_SET,   /* int: true, left out when 0 */
+    UTIL_JSON_TRI,        /* int: left out when 0, else true when > 0 and false when < 0 */
 } util_json_type;
 
 typedef struct {
-    const char *name; /* the member; NULL ends a table */
+    const char *name; /* the member, or a path "A.B": member B of the object A (made when a
+                         member goes into it); NULL ends a table */
     util_json_type type;
     size_t off;       /* offsetof the field */
     size_t count;     /* UTIL_JSON_STRS: offsetof its count */

@@ -42,13 +42,16 @@
 
 #define LOCK_TTL_DEFAULT 120
 
+/* A lock as read. Its strings but etag and key are the members of the object's body ("?"
+ * when one is missing), which `body` holds. */
 typedef struct {
-    char *holder;   /* the caller's ARN */
-    char *host;
+    const char *holder; /* the caller's ARN */
+    const char *host;
     long pid;
-    char *command;  /* "up", "down --purge", ... */
-    char *since;    /* ISO 8601, the holder's clock */
-    char *run;      /* a random id of the run */
+    const char *command; /* "up", "down --purge", ... */
+    const char *since;   /* ISO 8601, the holder's clock */
+    const char *run;     /* a random id of the run */
+    cJSON *body;         /* the object's body, parsed */
     int ttl_s;
     long age_s;     /* S3's clock: seconds since it was written or renewed (-1 unknown) */
     char *etag;     /* of the object as read */

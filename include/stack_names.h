@@ -47,6 +47,9 @@ char *stack_name_task_family(const char *stack, const char *service);
 /* The security group of a file system's mount targets: STACK-efs-FS. */
 char *stack_name_efs_group(const char *stack, const char *fs);
 
+/* 1 when name holds only ASCII letters (lowercase ones only when `lower`), digits and the
+ * characters of extra: the "may hold only" part of AWS's naming rules. */
+int stack_name_chars(const char *name, int lower, const char *extra);
 /* Checks of AWS's rules. Each returns NULL when `name` is valid, else a static
  * explanation ("is longer than 32 characters", ...). */
 const char *stack_check_elb_name(const char *name);    /* ALB and target group */

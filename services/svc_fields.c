@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "aws.h"
+#include "json_fields.h"
 #include "svc_json_internal.h"
 #include "xalloc.h"
 
@@ -172,72 +173,39 @@ void svc_free_list(const svc_shape *s, void **items, size_t *n)
     *n = 0;
 }
 
-#define IN(p, off, T) (*(const T *)((const char *)(p) + (off)))
-
-/* The object that holds the last member of path below obj (made when missing), and that
- * member's name. */
-static cJSON *holder(cJSON *obj, const char *path, const char **last)
+/* The row of the one table writer (json_fields.h) that writes an input field as svc_write
+ * says; 0 for the types svc_write leaves to the caller. */
+static int input_row(const svc_field *f, util_json_field *row)
 {
-    char seg[128];
-    const char *dot;
-    while ((dot = strchr(path, '.')) && (size_t)(dot - path) < sizeof seg) {
-        memcpy(seg, path, (size_t)(dot - path));
-        seg[dot - path] = '\0';
-        cJSON *next = cJSON_GetObjectItemCaseSensitive(obj, seg);
-        obj = next ? next : cJSON_AddObjectToObject(obj, seg);
-        path = dot + 1;
-    }
-    *last = path;
-    return obj;
-}
-
-/* Whether an input field is set (to be written), with its number in *num. */
-static int input_set(const svc_field *f, const void *in, double *num)
-{
-    switch (f->type) {
-    case SVC_STR:
-    case SVC_STR_NULL:
-    case SVC_SECRET:
-    case SVC_SECRET_NULL:
-        return IN(in, f->off, char *) != NULL;
-    case SVC_BOOL:
-        *num = 1;
-        return IN(in, f->off, int) != 0;
-    case SVC_TRI:
-        *num = IN(in, f->off, int) > 0;
-        return IN(in, f->off, int) != 0;
-    case SVC_INT:
-        *num = IN(in, f->off, int);
-        return *num > 0;
-    case SVC_LONG:
-        *num = (double)IN(in, f->off, long);
-        return *num > 0;
-    case SVC_LLONG:
-        *num = (double)IN(in, f->off, long long);
-        return *num > 0;
-    case SVC_DOUBLE:
-        *num = IN(in, f->off, double);
-        return *num > 0;
-    default:
-        return 0;
-    }
+    static const struct {
+        svc_type from;
+        util_json_type to;
+    } as[] = {
+        {SVC_STR, UTIL_JSON_STR},
+        {SVC_STR_NULL, UTIL_JSON_STR},
+        {SVC_SECRET, UTIL_JSON_STR},
+        {SVC_SECRET_NULL, UTIL_JSON_STR},
+        {SVC_BOOL, UTIL_JSON_BOOL_SET},
+        {SVC_TRI, UTIL_JSON_TRI},
+        {SVC_INT, UTIL_JSON_INT_POS},
+        {SVC_LONG, UTIL_JSON_LONG_POS},
+        {SVC_LLONG, UTIL_JSON_LLONG_POS},
+        {SVC_DOUBLE, UTIL_JSON_DOUBLE_POS},
+    };
+    for (size_t i = 0; i < sizeof as / sizeof as[0]; i++)
+        if (as[i].from == f->type) {
+            *row = (util_json_field){f->name, as[i].to, f->off, 0};
+            return 1;
+        }
+    return 0;
 }
 
 void svc_write(cJSON *req, const svc_field *fields, const void *in)
 {
     for (const svc_field *f = fields; f->name; f++) {
-        double num = 0;
-        const char *name;
-        if (!input_set(f, in, &num))
-            continue;
-        cJSON *obj = holder(req, f->name, &name);
-        if (f->type == SVC_STR || f->type == SVC_STR_NULL || f->type == SVC_SECRET ||
-            f->type == SVC_SECRET_NULL)
-            cJSON_AddStringToObject(obj, name, IN(in, f->off, char *));
-        else if (f->type == SVC_BOOL || f->type == SVC_TRI)
-            cJSON_AddBoolToObject(obj, name, num != 0);
-        else
-            cJSON_AddNumberToObject(obj, name, num);
+        util_json_field row[2] = {UTIL_JF_END, UTIL_JF_END};
+        if (input_row(f, &row[0]))
+            util_json_write(req, row, in);
     }
 }
 

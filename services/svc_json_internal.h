@@ -222,7 +222,8 @@ struct svc_shape {
 /* The other way: add to the request obj the members of an input struct in that are set,
  * by a table of its fields: strings when not NULL, numbers when > 0, SVC_BOOL true when
  * not 0, SVC_TRI as said there; a path "A.B" adds B to the object A (made when needed).
- * Other types are the caller's to add. */
+ * Other types are the caller's to add. The writing is the program's one table writer's
+ * (json_fields.h), each row read as its rule of the same name (UTIL_JSON_INT_POS, ...). */
 void svc_write(cJSON *obj, const svc_field *fields, const void *in);
 
 /* Fill out (zeroed first) from the wire object j (may be NULL: all empty). */

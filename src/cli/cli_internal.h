@@ -201,8 +201,8 @@ int cli_parse_since(const char *text, double now, double *start);
  * for the commands that stop on Ctrl-C by themselves (run, exec, exec --port-forward). */
 void cli_catch_interrupts(void (*handler)(int));
 
-/* --timeout D of up, down, deploy and rollback (cli_parse_duration): 0, or prints why and
- * returns EXIT_USAGE. */
+/* --timeout D of up, down, deploy, rollback, run and exec (cli_parse_duration): 0, or prints
+ * why and returns EXIT_USAGE. */
 int cli_parse_timeout(const char *arg, double *out);
 
 /* One line of an answer from stdin into line, without its line end: 0, or -1 at the end of

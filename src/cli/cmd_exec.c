@@ -55,10 +55,7 @@ static int parse(void *st, int opt, const char *arg)
     case OPT_PORT_FORWARD: s->forward = 1; return cli_parse_port_forward(arg, &s->pf);
     case 'i': s->interactive = 1; return 0;
     case 't': s->tty = 1; return 0;
-    case OPT_TIMEOUT:
-        if (cli_parse_duration(arg, &s->timeout) != 0)
-            return cli_usage_error("--timeout wants a duration such as 30s, 5m or 1h, not '%s'", arg);
-        return 0;
+    case OPT_TIMEOUT: return cli_parse_timeout(arg, &s->timeout);
     }
     return CLI_NOT_MINE;
 }

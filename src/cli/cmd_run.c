@@ -32,10 +32,7 @@ static int parse(void *st, int opt, const char *arg)
     switch (opt) {
     case OPT_CONTAINER: s->container = arg; return 0;
     case OPT_CLUSTER: s->cluster = arg; return 0;
-    case OPT_TIMEOUT:
-        if (cli_parse_duration(arg, &s->timeout) != 0)
-            return cli_usage_error("--timeout wants a duration such as 30s, 5m or 1h, not '%s'", arg);
-        return 0;
+    case OPT_TIMEOUT: return cli_parse_timeout(arg, &s->timeout);
     }
     return CLI_NOT_MINE;
 }

@@ -126,10 +126,11 @@ static char *body_of(const lock_handle *h)
     return s;
 }
 
-static char *dup_str(const cJSON *o, const char *name)
+/* The string member of the lock's body, "?" when it has none. */
+static const char *member(const cJSON *o, const char *name)
 {
     const char *v = aws_json_str(o, name);
-    return xstrdup(v ? v : "?");
+    return v ? v : "?";
 }
 
 /* What an object read says. The TTL is the holder's own (it may have set another). */
@@ -137,28 +138,23 @@ static void info_from(const s3_object *obj, const char *key, lock_info *out)
 {
     memset(out, 0, sizeof *out);
     out->key = xstrdup(key);
-    cJSON *o = cJSON_Parse(obj->body ? obj->body : "");
-    out->holder = dup_str(o, "holder");
-    out->host = dup_str(o, "host");
-    out->command = dup_str(o, "command");
-    out->since = dup_str(o, "since");
-    out->run = dup_str(o, "run");
+    cJSON *o = out->body = cJSON_Parse(obj->body ? obj->body : "");
+    out->holder = member(o, "holder");
+    out->host = member(o, "host");
+    out->command = member(o, "command");
+    out->since = member(o, "since");
+    out->run = member(o, "run");
     out->pid = (long)aws_json_int(o, "pid", 0);
     long long ttl = aws_json_int(o, "ttl_seconds", LOCK_TTL_DEFAULT);
     out->ttl_s = ttl >= 2 && ttl <= 3600 ? (int)ttl : LOCK_TTL_DEFAULT;
     out->age_s = obj->server_date >= 0 && obj->last_modified >= 0
                      ? (long)(obj->server_date - obj->last_modified) : -1;
     out->etag = xstrdup(obj->etag ? obj->etag : "");
-    cJSON_Delete(o);
 }
 
 void lock_info_free(lock_info *i)
 {
-    free(i->holder);
-    free(i->host);
-    free(i->command);
-    free(i->since);
-    free(i->run);
+    cJSON_Delete(i->body);
     free(i->etag);
     free(i->key);
     memset(i, 0, sizeof *i);

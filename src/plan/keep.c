@@ -16,6 +16,7 @@
 
 #include "buf.h"
 #include "ecs.h"
+#include "json_fields.h"
 #include "plan.h"
 #include "xalloc.h"
 
@@ -277,20 +278,17 @@ char *plan_kept_text(const plan_kept *k)
     return buf_detach(&b);
 }
 
+static const util_json_field kept_fields[] = {
+    UTIL_JF("id", STR, plan_kept_item, id),
+    UTIL_JF("path", STR, plan_kept_item, path),
+    UTIL_JF("deployed", STR, plan_kept_item, value),
+    UTIL_JF("file", STR, plan_kept_item, file_value),
+    UTIL_JF("kept", BOOL, plan_kept_item, kept),
+    UTIL_JF_END};
+
 cJSON *plan_kept_json(const plan_kept *k)
 {
     cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; i < k->n; i++) {
-        const plan_kept_item *x = &k->items[i];
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "id", x->id);
-        cJSON_AddStringToObject(o, "path", x->path);
-        if (x->value)
-            cJSON_AddStringToObject(o, "deployed", x->value);
-        if (x->file_value)
-            cJSON_AddStringToObject(o, "file", x->file_value);
-        cJSON_AddBoolToObject(o, "kept", x->kept);
-        cJSON_AddItemToArray(a, o);
-    }
+    util_json_items(a, kept_fields, k->items, sizeof *k->items, k->n);
     return a;
 }

@@ -9,16 +9,21 @@
 /* Longer values are cut in the text plan (the JSON plan has them whole). */
 #define PLAN_VALUE_MAX 160
 
+/* Each action as the plan shows it: its name, its mark in the text plan and the colour
+ * of its line on a terminal. */
+static const struct {
+    const char *name, *mark, *color;
+} actions[] = {
+    [RES_NONE] = {"none", " ", ""},
+    [RES_CREATE] = {"create", "+", "\033[32m"},
+    [RES_UPDATE] = {"update", "~", "\033[33m"},
+    [RES_REPLACE] = {"replace", "-/+", "\033[35m"},
+    [RES_DELETE] = {"delete", "-", "\033[31m"},
+};
+
 const char *plan_action_name(res_action a)
 {
-    switch (a) {
-    case RES_NONE: return "none";
-    case RES_CREATE: return "create";
-    case RES_UPDATE: return "update";
-    case RES_REPLACE: return "replace";
-    case RES_DELETE: return "delete";
-    }
-    return "?";
+    return (unsigned)a < sizeof actions / sizeof actions[0] ? actions[a].name : "?";
 }
 
 static res_action up_action(res_ctx *ctx, res_node *n)
@@ -152,28 +157,6 @@ res_node **plan_missing_externals(const res_graph *g)
     return list;
 }
 
-static const char *action_mark(res_action a)
-{
-    switch (a) {
-    case RES_CREATE: return "+";
-    case RES_UPDATE: return "~";
-    case RES_REPLACE: return "-/+";
-    case RES_DELETE: return "-";
-    default: return " ";
-    }
-}
-
-static const char *action_color(res_action a)
-{
-    switch (a) {
-    case RES_CREATE: return "\033[32m";
-    case RES_UPDATE: return "\033[33m";
-    case RES_REPLACE: return "\033[35m";
-    case RES_DELETE: return "\033[31m";
-    default: return "";
-    }
-}
-
 /* A value for a line of text: control characters escaped, "" for an empty string, and
  * long values cut (at a character boundary) with how much was left out. */
 static void put_value(buf *b, const char *v)
@@ -222,8 +205,8 @@ static void render_change(buf *b, const res_change *ch)
 /* One node's line and its changes, field by field. */
 static void render_node(buf *b, const res_node *n, int color)
 {
-    buf_printf(b, "%s%-3s %-8s %s%s", color ? action_color(n->action) : "",
-               action_mark(n->action), plan_action_name(n->action), n->id,
+    buf_printf(b, "%s%-3s %-8s %s%s", color ? actions[n->action].color : "",
+               actions[n->action].mark, actions[n->action].name, n->id,
                color ? "\033[0m" : "");
     if (n->physical_id)
         buf_printf(b, " (%s)", n->physical_id);

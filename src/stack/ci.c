@@ -10,21 +10,14 @@
 static const char *const ci_keys[] = {"github", "publish", NULL};
 static const char *const github_keys[] = {"repository", "branches", "environments", NULL};
 
-static int repo_char(char ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           ch == '-' || ch == '_' || ch == '.';
-}
-
 /* "owner/repo" as GitHub spells them (the OIDC token's `repository` claim). */
 static const char *repository_why(const char *r)
 {
     const char *slash = strchr(r, '/');
     if (!slash || slash == r || !slash[1] || strchr(slash + 1, '/'))
         return "must be OWNER/REPOSITORY, like acme/shop";
-    for (const char *p = r; *p; p++)
-        if (p != slash && !repo_char(*p))
-            return "may hold only letters, digits, '-', '_' and '.' besides the '/'";
+    if (!stack_name_chars(r, 0, "-_./")) /* the one '/' checked above */
+        return "may hold only letters, digits, '-', '_' and '.' besides the '/'";
     return NULL;
 }
 

@@ -89,10 +89,8 @@ static const char *identifier_problem(const char *id, size_t max)
         return max == 63 ? "must be 1 to 63 characters" : "must be 1 to 40 characters";
     if (!((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= 'A' && id[0] <= 'Z')))
         return "must start with a letter";
-    for (const char *p = id; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '-'))
-            return "may hold only letters, digits and hyphens";
+    if (!stack_name_chars(id, 0, "-"))
+        return "may hold only letters, digits and hyphens";
     if (id[len - 1] == '-' || strstr(id, "--"))
         return "may not end with a hyphen or hold two in a row";
     return NULL;
@@ -102,24 +100,13 @@ static const char *identifier_problem(const char *id, size_t max)
 static int sql_name_ok(const char *n, size_t max)
 {
     size_t len = strlen(n);
-    if (!len || len > max || !((n[0] >= 'a' && n[0] <= 'z') || (n[0] >= 'A' && n[0] <= 'Z')))
-        return 0;
-    for (const char *p = n; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '_'))
-            return 0;
-    return 1;
+    return len && len <= max && ((n[0] >= 'a' && n[0] <= 'z') || (n[0] >= 'A' && n[0] <= 'Z')) &&
+           stack_name_chars(n, 0, "_");
 }
 
 static int env_name_ok(const char *s)
 {
-    if (!*s || (*s >= '0' && *s <= '9'))
-        return 0;
-    for (; *s; s++)
-        if (!(*s == '_' || (*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') ||
-              (*s >= '0' && *s <= '9')))
-            return 0;
-    return 1;
+    return *s && !(*s >= '0' && *s <= '9') && stack_name_chars(s, 0, "_");
 }
 
 /* ---- databases: -------------------------------------------------------------------- */

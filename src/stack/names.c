@@ -62,14 +62,21 @@ char *stack_name_efs_group(const char *stack, const char *fs) { return xasprintf
 static int alnum(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'); }
 static int lower_alnum(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); }
 
+int stack_name_chars(const char *name, int lower, const char *extra)
+{
+    for (const char *p = name; *p; p++)
+        if (!(lower ? lower_alnum(*p) : alnum(*p)) && !strchr(extra, *p))
+            return 0;
+    return 1;
+}
+
 const char *stack_check_elb_name(const char *n)
 {
     size_t len = strlen(n);
     if (len > 32)
         return "is longer than 32 characters";
-    for (const char *p = n; *p; p++)
-        if (!alnum(*p) && *p != '-')
-            return "may hold only letters, digits and hyphens";
+    if (!stack_name_chars(n, 0, "-"))
+        return "may hold only letters, digits and hyphens";
     if (!len || n[0] == '-' || n[len - 1] == '-')
         return "may not start or end with a hyphen";
     if (strncmp(n, "internal-", 9) == 0)
@@ -81,9 +88,8 @@ const char *stack_check_role_name(const char *n)
 {
     if (strlen(n) > 64)
         return "is longer than 64 characters";
-    for (const char *p = n; *p; p++)
-        if (!alnum(*p) && !strchr("+=,.@_-", *p))
-            return "may hold only letters, digits and +=,.@_-";
+    if (!stack_name_chars(n, 0, "+=,.@_-"))
+        return "may hold only letters, digits and +=,.@_-";
     return NULL;
 }
 
@@ -101,9 +107,8 @@ const char *stack_check_bucket_name(const char *n)
     size_t len = strlen(n);
     if (len < 3 || len > 63)
         return len < 3 ? "is shorter than 3 characters" : "is longer than 63 characters";
-    for (const char *p = n; *p; p++)
-        if (!lower_alnum(*p) && *p != '-' && *p != '.')
-            return "may hold only lowercase letters, digits, hyphens and dots";
+    if (!stack_name_chars(n, 1, "-."))
+        return "may hold only lowercase letters, digits, hyphens and dots";
     if (!lower_alnum(n[0]) || !lower_alnum(n[len - 1]))
         return "must start and end with a lowercase letter or digit";
     if (strstr(n, "..") || strstr(n, ".-") || strstr(n, "-."))
@@ -129,9 +134,8 @@ const char *stack_check_log_group_name(const char *n)
     size_t len = strlen(n);
     if (!len || len > 512)
         return "must be 1 to 512 characters";
-    for (const char *p = n; *p; p++)
-        if (!alnum(*p) && !strchr("._-/#", *p))
-            return "may hold only letters, digits and . _ - / #";
+    if (!stack_name_chars(n, 0, "._-/#"))
+        return "may hold only letters, digits and . _ - / #";
     if (strncmp(n, "aws/", 4) == 0)
         return "may not start with aws/ (CloudWatch Logs keeps it)";
     return NULL;
@@ -142,9 +146,8 @@ const char *stack_check_dns_label(const char *n)
     size_t len = strlen(n);
     if (!len || len > 63)
         return "must be 1 to 63 characters";
-    for (const char *p = n; *p; p++)
-        if (!lower_alnum(*p) && *p != '-')
-            return "may hold only lowercase letters, digits and hyphens";
+    if (!stack_name_chars(n, 1, "-"))
+        return "may hold only lowercase letters, digits and hyphens";
     if (n[0] == '-' || n[len - 1] == '-')
         return "may not start or end with a hyphen";
     return NULL;
@@ -175,9 +178,8 @@ const char *stack_check_logical_name(const char *n)
         return "must be 1 to 63 characters";
     if (!(n[0] >= 'a' && n[0] <= 'z'))
         return "must start with a lowercase letter";
-    for (const char *p = n; *p; p++)
-        if (!lower_alnum(*p) && *p != '-')
-            return "may hold only lowercase letters, digits and hyphens";
+    if (!stack_name_chars(n, 1, "-"))
+        return "may hold only lowercase letters, digits and hyphens";
     if (n[len - 1] == '-')
         return "may not end with a hyphen";
     return NULL;
@@ -208,9 +210,8 @@ const char *stack_check_image(const char *ref)
         size_t n = strlen(tag);
         if (!n || n > 128 || !(alnum(tag[0]) || tag[0] == '_'))
             why = "the tag must be 1 to 128 letters, digits, '_', '.' or '-', not starting with '.' or '-'";
-        for (const char *p = tag; !why && *p; p++)
-            if (!alnum(*p) && !strchr("_.-", *p))
-                why = "the tag may hold only letters, digits, '_', '.' and '-'";
+        if (!why && !stack_name_chars(tag, 0, "_.-"))
+            why = "the tag may hold only letters, digits, '_', '.' and '-'";
     }
     /* the first component is a registry host when it has a dot, a colon or is localhost */
     char *path = s, *first = strchr(s, '/');

@@ -155,10 +155,8 @@ static const char *stack_check_ssm_name(const char *name)
         return "must start with '/' when it has a path";
     if (strstr(name, "//") || (len > 1 && name[len - 1] == '/') || !strcmp(name, "/"))
         return "may not have an empty part or end with '/'";
-    for (const char *p = name; *p; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              strchr("_.-/", *p)))
-            return "may hold only letters, digits and _.-/";
+    if (!stack_name_chars(name, 0, "_.-/"))
+        return "may hold only letters, digits and _.-/";
     const char *first = name[0] == '/' ? name + 1 : name;
     if (!strncasecmp(first, "aws", 3) || !strncasecmp(first, "ssm", 3))
         return "may not start with 'aws' or 'ssm' (AWS keeps those)";

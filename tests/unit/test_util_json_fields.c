@@ -90,4 +90,47 @@ START_TEST(objects_and_arrays)
 }
 END_TEST
 
-UNIT_SUITE(util_json_fields, 0, each_rule, objects_and_arrays)
+/* The rules of a request's optional members (svc_write's): a number not above 0 is not
+ * given, a switch is written (true) when not 0, a tri-state only when not 0; a path makes
+ * the object on its way, and only when a member goes into it. */
+typedef struct {
+    int i, tri;
+    long l;
+    long long ll;
+    double d;
+    char *s;
+} input;
+
+START_TEST(request_rules)
+{
+    static const util_json_field fields[] = {
+        UTIL_JF("I", INT_POS, input, i),
+        UTIL_JF("L", LONG_POS, input, l),
+        UTIL_JF("LL", LLONG_POS, input, ll),
+        UTIL_JF("D", DOUBLE_POS, input, d),
+        UTIL_JF("B", BOOL_SET, input, i),
+        UTIL_JF("T", TRI, input, tri),
+        UTIL_JF("Outer.S", STR, input, s),
+        UTIL_JF_END};
+    static const struct {
+        input in;
+        const char *json;
+    } cases[] = {
+        {{0, 0, 0, 0, 0, NULL}, "{}"},
+        {{-2, -1, -3, -4, -0.5, NULL}, "{\"B\":true,\"T\":false}"},
+        {{2, 1, 3, 5000000000LL, 0.5, "x"},
+         "{\"I\":2,\"L\":3,\"LL\":5000000000,\"D\":0.5,\"B\":true,\"T\":true,"
+         "\"Outer\":{\"S\":\"x\"}}"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        cJSON *o = cJSON_CreateObject();
+        util_json_write(o, fields, &cases[k].in);
+        char *t = cJSON_PrintUnformatted(o);
+        ck_assert_str_eq(t, cases[k].json);
+        free(t);
+        cJSON_Delete(o);
+    }
+}
+END_TEST
+
+UNIT_SUITE(util_json_fields, 0, each_rule, objects_and_arrays, request_rules)
