@@ -24,6 +24,13 @@ static const char *refused(buf *b, stack_diags *d)
     return d->items[0].message;
 }
 
+/* n copies of c at the end of b: the brackets of a deep nesting. */
+static void put_times(buf *b, char c, int n)
+{
+    for (int i = 0; i < n; i++)
+        buf_putc(b, c);
+}
+
 /* The only problem, as "LINE:COL: message". Caller frees. */
 static char *only_problem(stack_diags *d)
 {
@@ -123,10 +130,8 @@ END_TEST
 START_TEST(deep_nesting_is_refused)
 {
     buf b = BUF_INIT;
-    for (int i = 0; i < 200; i++)
-        buf_putc(&b, '[');
-    for (int i = 0; i < 200; i++)
-        buf_putc(&b, ']');
+    put_times(&b, '[', 200);
+    put_times(&b, ']', 200);
     stack_diags d;
     ck_assert_ptr_nonnull(strstr(refused(&b, &d), "nesting is deeper than 64 levels"));
     stack_diags_free(&d);
@@ -140,11 +145,9 @@ START_TEST(alias_depth_is_bounded)
     buf_puts(&b, "a0: &a0 x\n");
     for (int i = 1; i < 5; i++) {
         buf_printf(&b, "a%d: &a%d ", i, i);
-        for (int k = 0; k < 40; k++)
-            buf_putc(&b, '[');
+        put_times(&b, '[', 40);
         buf_printf(&b, "*a%d", i - 1);
-        for (int k = 0; k < 40; k++)
-            buf_putc(&b, ']');
+        put_times(&b, ']', 40);
         buf_putc(&b, '\n');
     }
     stack_diags d;
