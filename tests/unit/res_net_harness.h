@@ -17,6 +17,7 @@
 #include "ec2.h"
 #include "fakeaws_fixture.h"
 #include "plan.h"
+#include "res_events.h"
 #include "stack_fixture.h"
 #include "xalloc.h"
 
@@ -31,25 +32,13 @@ typedef struct {
     res_graph *g;
     res_ctx ctx;
     aws_client *aws;
-    pthread_mutex_t lock;
-    buf events; /* "id: message\n" for every progress event */
+    res_events events;
 } net_run;
-
-static void net_on_event(void *ud, const res_node *n, res_action a, res_event_kind k,
-                         const char *msg)
-{
-    (void)a;
-    (void)k;
-    net_run *r = ud;
-    pthread_mutex_lock(&r->lock);
-    buf_printf(&r->events, "%s: %s\n", n->id, msg);
-    pthread_mutex_unlock(&r->lock);
-}
 
 static void net_open(net_run *r, const char *region)
 {
     memset(r, 0, sizeof *r);
-    pthread_mutex_init(&r->lock, NULL);
+    res_events_init(&r->events);
     pthread_mutex_init(&r->ctx.lock, NULL);
     aws_client_options o = {.region = region};
     aws_error err;
@@ -58,8 +47,8 @@ static void net_open(net_run *r, const char *region)
     r->ctx.region = aws_client_region(r->aws);
     r->ctx.timeout_s = 60;
     r->ctx.poll_s = 0.05;
-    r->ctx.on_event = net_on_event;
-    r->ctx.event_ud = r;
+    r->ctx.on_event = res_events_on_event;
+    r->ctx.event_ud = &r->events;
 }
 
 static int net_kind_in(const char *const *kinds, const char *name)
@@ -145,7 +134,7 @@ static inline void net_execute(net_run *r, int rollback, const char *what)
 {
     plan_exec_result res;
     int rc = net_exec(r, rollback, &res);
-    ck_assert_msg(rc == 0, "%s failed: %s\n%s", what, res.failure ? res.failure : "?", buf_str(&r->events));
+    ck_assert_msg(rc == 0, "%s failed: %s\n%s", what, res.failure ? res.failure : "?", res_events_text(&r->events));
     plan_exec_result_free(&res);
 }
 
@@ -166,8 +155,7 @@ static void net_close(net_run *r)
     res_graph_free(r->g);
     stack_free(r->s);
     aws_client_free(r->aws);
-    buf_free(&r->events);
-    pthread_mutex_destroy(&r->lock);
+    res_events_free(&r->events);
     free(r->ctx.account);
     pthread_mutex_destroy(&r->ctx.lock);
 }

@@ -35,8 +35,8 @@ START_TEST(secrets_generated_once_and_never_shown)
     char *env = secret_value(&e, "secret/from-env");
     ck_assert_str_eq(env, "value-from-the-environment");
     /* no value in any event, property or error */
-    ck_assert_ptr_null(strstr(buf_str(&e.events), token));
-    ck_assert_ptr_null(strstr(buf_str(&e.events), env));
+    ck_assert_ptr_null(strstr(res_events_text(&e.events), token));
+    ck_assert_ptr_null(strstr(res_events_text(&e.events), env));
     char *props = cJSON_PrintUnformatted(app_node(&e, "secret/token")->actual);
     ck_assert_ptr_null(strstr(props, token));
     ck_assert_ptr_nonnull(strstr(props, "kapp-sec/token"));
@@ -70,10 +70,8 @@ END_TEST
 START_TEST(secret_scheduled_for_deletion_is_restored)
 {
     app_env e = {0};
-    aws_client_options o = {0};
     aws_error err;
-    ck_assert_int_eq(aws_client_new(&o, &e.aws, &err), 0);
-    pthread_mutex_init(&e.events_lock, NULL);
+    app_client(&e);
     secretsmanager_create_input in = {.name = "kapp-del/token", .secret_string = "old"};
     ck_assert_int_eq(secretsmanager_create_secret(e.aws, &in, NULL, NULL, &err), 0);
     ck_assert_int_eq(secretsmanager_delete_secret(e.aws, "kapp-del/token", 7, 0, NULL, &err), 0);
@@ -83,7 +81,7 @@ START_TEST(secret_scheduled_for_deletion_is_restored)
     char *v = secret_value(&e, "secret/token");
     ck_assert_str_eq(v, "old"); /* restored, not overwritten */
     secretsmanager_secret_free(v);
-    ck_assert_ptr_nonnull(strstr(buf_str(&e.events), "restoring"));
+    ck_assert_ptr_nonnull(strstr(res_events_text(&e.events), "restoring"));
     e.ctx.purge = 1;
     app_reopen(&e);
     ck_assert_uint_eq(app_changes(&e), 0); /* the restored secret carries our tags now */
@@ -184,7 +182,7 @@ START_TEST(missing_existing_secret_is_a_note_not_a_failure)
     app_open(&e, yaml); /* discovery succeeds: down must still work */
     ck_assert_ptr_null(app_node(&e, "secret/db")->physical_id);
     ck_assert_int_eq(app_node(&e, "secret/db")->external, 1);
-    ck_assert_ptr_nonnull(strstr(buf_str(&e.events), "fix `existing:` for secret db"));
+    ck_assert_ptr_nonnull(strstr(res_events_text(&e.events), "fix `existing:` for secret db"));
     app_free(&e);
 }
 END_TEST

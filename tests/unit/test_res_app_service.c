@@ -149,7 +149,7 @@ START_TEST(no_wait_returns_after_the_calls)
     open_image(&e, "kapp-svc3", "slowstart");
     e.ctx.wait_services = 0;
     app_run_ok(&e, 0);
-    ck_assert_ptr_null(strstr(buf_str(&e.events), "steady"));
+    ck_assert_ptr_null(strstr(res_events_text(&e.events), "steady"));
     e.ctx.purge = 1;
     app_run_ok(&e, 1);
     app_free(&e);

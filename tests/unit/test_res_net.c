@@ -130,7 +130,7 @@ START_TEST(lifecycle_per_zone_nat)
     ck_assert_uint_eq(c.create, 19);
     ck_assert_uint_eq(net_changes(c), 19);
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    ck_assert_msg(strstr(buf_str(&r.events), "waiting for NAT gateway"), "%s", buf_str(&r.events));
+    ck_assert_msg(strstr(res_events_text(&r.events), "waiting for NAT gateway"), "%s", res_events_text(&r.events));
 
     c = net_plan(&r, 0);
     ck_assert_msg(net_changes(c) == 0, "second plan: %s", plan_render_text(r.g, 0));
