@@ -125,14 +125,6 @@ static void open_basic(run *r, const char *stack, int idle, const char *health, 
     free(text);
 }
 
-static void assert_no_changes(run *r)
-{
-    plan_counts c = net_plan(r, 0);
-    char *text = plan_text(r);
-    ck_assert_msg(net_changes(c) == 0, "expected no changes:\n%s", text);
-    free(text);
-}
-
 /* The fake keeps new load balancers provisioning until `up` says it waits for one (not
  * for a fixed time: on a loaded machine `up` may end after the fake's draw); at most 30 s. */
 static void *release_lb_once_waited(void *arg)
@@ -173,7 +165,7 @@ START_TEST(create_no_change_update_down)
     ck_assert(strstr(res_events_text(&r.events), "waiting for the load balancer to become active") != NULL);
 
     /* a second plan finds everything as the file wants it */
-    assert_no_changes(&r);
+    net_no_changes(&r);
 
     /* edits: health check path, deregistration delay, idle timeout, a path rule */
     char *text = basic("edge-a", 120, "/ready", 10, "");
@@ -188,7 +180,7 @@ START_TEST(create_no_change_update_down)
     ck_assert_msg(strstr(shown, "listener_rule/api-80") != NULL, "%s", shown);
     free(shown);
     net_execute(&r, 0, "update");
-    assert_no_changes(&r);
+    net_no_changes(&r);
     free(with_paths);
     free(text);
 
@@ -227,7 +219,7 @@ START_TEST(https_and_redirect)
                      "arn:aws:acm:us-east-1:123456789012:certificate/abc-123");
     ck_assert_ptr_null(res_graph_find(r.g, "listener_rule/api-80"));
     ck_assert_ptr_nonnull(net_node(&r, "listener_rule/api-443")->physical_id);
-    assert_no_changes(&r);
+    net_no_changes(&r);
     net_down(&r);
     ck_assert_int_eq(fake_count("edge-b", NULL), 0);
     free(fixed);
@@ -275,7 +267,7 @@ START_TEST(blue_green)
         ck_assert_int_eq(fwd->forward[i].weight,
                          strcmp(fwd->forward[i].target_group_arn, alt) == 0 ? 100 : 0);
     elbv2_rules_free(&rules);
-    assert_no_changes(&r);
+    net_no_changes(&r);
 
     /* ECS shifts the traffic: the plan does not fight it */
     elbv2_action shifted = {.type = "forward"};
@@ -283,7 +275,7 @@ START_TEST(blue_green)
     shifted.forward = w;
     shifted.nforward = 2;
     OK(elbv2_modify_rule(r.aws, prod[0], NULL, 0, &shifted, 1, NULL, &err));
-    assert_no_changes(&r);
+    net_no_changes(&r);
 
     net_down(&r);
     ck_assert_int_eq(fake_count("edge-c", NULL), 0);
@@ -346,7 +338,7 @@ START_TEST(auth_added_and_port_changed)
     ck_assert_str_eq(first->cognito.user_pool_domain, "edge-login");
     ck_assert_str_eq(rules.items[0].actions[auth_first ? 1 : 0].type, "forward");
     elbv2_rules_free(&rules);
-    assert_no_changes(&r);
+    net_no_changes(&r);
     free(text);
 
     text = xasprintf(auth_fmt, 8081, "", cognito);
@@ -359,7 +351,7 @@ START_TEST(auth_added_and_port_changed)
     ck_assert_msg(strstr(res_events_text(&r.events), "answers 503 until the new target group") != NULL, "%s",
                   res_events_text(&r.events));
     ck_assert_int_eq(cJSON_GetObjectItem(net_node(&r, "target_group/api")->actual, "port")->valueint, 8081);
-    assert_no_changes(&r);
+    net_no_changes(&r);
     free(text);
 
     net_down(&r);
@@ -557,7 +549,7 @@ START_TEST(throttled_waits_and_discovery)
     ck_assert_msg(strstr(res_events_text(&r.events), "namespace/main: waiting for the namespace to be created: "
                                              "AWS answered ThrottlingException, asking again") != NULL,
                   "%s", res_events_text(&r.events));
-    assert_no_changes(&r);
+    net_no_changes(&r);
     net_down(&r);
     ck_assert_int_eq(fake_count("edge-h", NULL), 0);
     net_close(&r);

@@ -147,8 +147,7 @@ START_TEST(lifecycle_per_zone_nat)
     ck_assert_int_eq(rules->action, RES_UPDATE);
     ck_assert_str_eq(rules->changes.items[0].path, "rules");
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    c = net_plan(&r, 0);
-    ck_assert_uint_eq(net_changes(c), 0);
+    net_no_changes(&r);
     ec2_security_group g = describe_group(&r, net_node(&r, "sg/worker")->physical_id);
     ck_assert(has_ingress(&g, 9000, "10.2.0.0/16", NULL));
     ck_assert(!has_ingress(&g, 9000, "10.1.0.0/16", NULL));
@@ -199,8 +198,7 @@ START_TEST(nat_none_then_single)
     ck_assert_uint_eq(c.update, 1); /* route_table/private */
     ck_assert_int_eq(net_node(&r, "route_table/private")->action, RES_UPDATE);
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    c = net_plan(&r, 0);
-    ck_assert_uint_eq(net_changes(c), 0);
+    net_no_changes(&r);
     target = default_route(&r, net_node(&r, "route_table/private")->physical_id);
     ck_assert_str_eq(target, net_node(&r, "nat/0")->physical_id);
     free(target);
@@ -211,8 +209,7 @@ START_TEST(nat_none_then_single)
     ck_assert_uint_eq(c.delete, 2);
     ck_assert_uint_eq(c.update, 1);
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    c = net_plan(&r, 0);
-    ck_assert_uint_eq(net_changes(c), 0);
+    net_no_changes(&r);
 
     net_down(&r);
     ck_assert_int_eq(fake_count_stack("knet-nat"), 0);

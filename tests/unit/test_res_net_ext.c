@@ -123,8 +123,7 @@ START_TEST(existing_vpc_and_reach)
     ck_assert_uint_eq(c.update, 1);
     ck_assert_int_eq(net_node(&r, "sg_reach/app")->action, RES_UPDATE);
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    c = net_plan(&r, 0);
-    ck_assert_uint_eq(net_changes(c), 0);
+    net_no_changes(&r);
     group_rules(&r, o.group, 5432, &all, &ours);
     ck_assert_int_eq(all, 0);
     group_rules(&r, o.group, 5433, &all, &ours);
@@ -243,8 +242,7 @@ START_TEST(default_vpc)
     ck_assert_int_eq(sub->external, 1);
     ck_assert_str_eq(cJSON_GetObjectItem(sub->actual, "zone")->valuestring, "us-east-1b");
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    c = net_plan(&r, 0);
-    ck_assert_uint_eq(net_changes(c), 0);
+    net_no_changes(&r);
     ck_assert_str_eq(cJSON_GetObjectItem(net_node(&r, "sg/app")->actual, "vpc")->valuestring, def.id);
 
     net_down(&r);
