@@ -176,6 +176,21 @@ static inline const res_node *net_node(const net_run *r, const char *id)
     return n;
 }
 
+/* The security group `id` as EC2 describes it (free it with ec2_security_group_free). */
+static inline ec2_security_group net_group(net_run *r, const char *id)
+{
+    aws_error err;
+    const char *ids[] = {id, NULL};
+    ec2_describe_in in = {.ids = ids};
+    ec2_security_groups l = {0};
+    OK(ec2_describe_security_groups(r->aws, &in, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ec2_security_group g = l.items[0];
+    memset(&l.items[0], 0, sizeof l.items[0]);
+    ec2_security_groups_free(&l);
+    return g;
+}
+
 /* Count what the fake holds for a stack (resources tagged ecsdeploy:stack = name), as
  * GET /_fake/resources shows them. */
 static void count_tagged(const cJSON *v, const char *stack, int *count)

@@ -45,22 +45,17 @@ static void drop_outside(net_run *r, outside *o)
 /* Ingress rules of a group on a port: how many, and how many carry our description. */
 static void group_rules(net_run *r, const char *group, int port, int *all, int *ours)
 {
-    aws_error err;
-    const char *ids[] = {group, NULL};
-    ec2_describe_in in = {.ids = ids};
-    ec2_security_groups l = {0};
-    OK(ec2_describe_security_groups(r->aws, &in, &l, &err));
-    ck_assert_uint_eq(l.n, 1);
+    ec2_security_group g = net_group(r, group);
     *all = *ours = 0;
-    for (size_t i = 0; i < l.items[0].ningress; i++) {
-        const ec2_permission *p = &l.items[0].ingress[i];
+    for (size_t i = 0; i < g.ningress; i++) {
+        const ec2_permission *p = &g.ingress[i];
         if (port && p->from_port != port)
             continue;
         (*all)++;
         if (strcmp(p->description, "ecsdeploy:knet-ext:app") == 0)
             (*ours)++;
     }
-    ec2_security_groups_free(&l);
+    ec2_security_group_free(&g);
 }
 
 #define EXT_STACK                                                                          \
