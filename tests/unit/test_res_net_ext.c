@@ -29,6 +29,13 @@ static void make_outside(net_run *r, outside *o)
     svc_tags_free(&tags);
 }
 
+/* net_open, and a network someone else made (make_outside). */
+static void open_outside(net_run *r, outside *o)
+{
+    net_open(r, NULL);
+    make_outside(r, o);
+}
+
 static void drop_outside(net_run *r, outside *o)
 {
     aws_error err;
@@ -58,7 +65,9 @@ static void group_rules(net_run *r, const char *group, int port, int *all, int *
     ec2_security_group_free(&g);
 }
 
-#define EXT_STACK                                                                          \
+/* An app in an existing VPC behind an internal load balancer, admitting an outside group
+ * (EXT_NO_REACH); EXT_STACK: the same app also reaching that group on a port. */
+#define EXT_NO_REACH                                                                       \
     "stack: knet-ext\n"                                                                    \
     "network:\n"                                                                           \
     "  vpc: { id: %s, public_subnets: [%s, %s] }\n"                                        \
@@ -68,24 +77,14 @@ static void group_rules(net_run *r, const char *group, int port, int *all, int *
     "  app:\n"                                                                             \
     "    image: nginx\n"                                                                   \
     "    port: 8080\n"                                                                     \
-    "    allow_from: [%s]\n"                                                                \
-    "    reach: [ { group: %s, port: %d } ]\n"
-
-#define EXT_NO_REACH                                                                       \
-    "stack: knet-ext\n"                                                                    \
-    "network:\n"                                                                           \
-    "  vpc: { id: %s, public_subnets: [%s, %s] }\n"                                        \
-    "load_balancers:\n"                                                                    \
-    "  inside: { scheme: internal, listeners: [ { port: 80 } ] }\n"                         \
-    "services:\n"                                                                          \
-    "  app: { image: nginx, port: 8080, allow_from: [%s] }\n"
+    "    allow_from: [%s]\n"
+#define EXT_STACK EXT_NO_REACH "    reach: [ { group: %s, port: %d } ]\n"
 
 START_TEST(existing_vpc_and_reach)
 {
     net_run r;
-    net_open(&r, NULL);
     outside o;
-    make_outside(&r, &o);
+    open_outside(&r, &o);
     net_load(&r, EXT_STACK, o.vpc, o.sub_a, o.sub_b, o.group, o.group, 5432);
     plan_counts c = net_plan(&r, 0);
     ck_assert_uint_eq(c.create, 5); /* sg/app, sg/lb-inside, their rules, sg_reach/app */
@@ -185,9 +184,8 @@ END_TEST
 START_TEST(group_used_by_someone_else)
 {
     net_run r;
-    net_open(&r, NULL);
     outside o;
-    make_outside(&r, &o);
+    open_outside(&r, &o);
     net_load(&r, PLAIN_STACK, o.vpc, o.sub_a, o.sub_b);
     net_up(&r);
     net_plan(&r, 0);
