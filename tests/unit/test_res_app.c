@@ -56,8 +56,7 @@ START_TEST(secrets_generated_once_and_never_shown)
     app_reopen(&e);
     ck_assert_ptr_nonnull(app_node(&e, "secret/token")->physical_id);
     ck_assert_ptr_null(app_node(&e, "secret/scratch")->physical_id);
-    e.ctx.purge = 1;
-    app_run_ok(&e, 1);
+    app_down_purge(&e);
     app_reopen(&e);
     ck_assert_ptr_null(app_node(&e, "secret/token")->physical_id);
     ck_assert_ptr_null(app_node(&e, "secret/from-env")->physical_id);
@@ -85,8 +84,7 @@ START_TEST(secret_scheduled_for_deletion_is_restored)
     e.ctx.purge = 1;
     app_reopen(&e);
     ck_assert_uint_eq(app_changes(&e), 0); /* the restored secret carries our tags now */
-    e.ctx.purge = 1;
-    app_run_ok(&e, 1);
+    app_down_purge(&e);
     app_free(&e);
 }
 END_TEST
@@ -162,8 +160,7 @@ START_TEST(buckets_with_every_setting)
     ck_assert_int_eq(s3_head_bucket(e.aws, "kapp-bkt-plain", &exists, &err), 0);
     ck_assert_int_eq(exists, 0);
     app_reopen(&e);
-    e.ctx.purge = 1;
-    app_run_ok(&e, 1);
+    app_down_purge(&e);
     ck_assert_int_eq(s3_head_bucket(e.aws, data, &exists, &err), 0);
     ck_assert_int_eq(exists, 0);
     free(data);

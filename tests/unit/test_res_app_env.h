@@ -165,6 +165,13 @@ static void app_run_ok(app_env *e, int for_down)
     plan_exec_result_free(&r);
 }
 
+/* `down --purge`, which must succeed: everything of the stack goes, kept buckets too. */
+static void app_down_purge(app_env *e)
+{
+    e->ctx.purge = 1;
+    app_run_ok(e, 1);
+}
+
 /* The number of actions a fresh plan of the file would take. */
 static size_t app_changes(app_env *e)
 {
