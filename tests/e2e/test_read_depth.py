@@ -18,7 +18,6 @@ import re
 import subprocess
 import sys
 import tempfile
-import urllib.request
 
 TOP = os.environ.get("TOP", os.getcwd())
 sys.path.insert(0, os.path.join(TOP, "tests", "fakeaws", "tests"))
@@ -26,6 +25,7 @@ sys.path.insert(0, os.path.join(TOP, "bench"))
 from fakelib import Fake, Report  # noqa: E402
 from stackworld import env_for  # noqa: E402
 import analyse  # noqa: E402
+import fakectl  # noqa: E402
 
 ECSDEPLOY = os.environ.get("ECSDEPLOY", os.path.join(TOP, "bin", "ecsdeploy"))
 MAX_DEPTH = 5
@@ -48,30 +48,6 @@ def stack_file(work):
     return path
 
 
-class Calls:
-    def __init__(self, fake):
-        self.url = fake.url
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-    def _get(self, path):
-        with self.opener.open(self.url + path, timeout=30) as r:
-            return json.loads(r.read().decode())
-
-    def last_seq(self):
-        return max((c.get("seq", 0) for c in self._get("/_fake/calls")["calls"]), default=0)
-
-    def since(self, seq):
-        calls = self._get("/_fake/calls?since=%d" % seq)["calls"]
-        return sorted((c for c in calls if c.get("seq", 0) > seq), key=lambda c: c["seq"])
-
-    def latency(self, ms):
-        req = urllib.request.Request(self.url + "/_fake/faults", method="POST",
-                                     data=json.dumps({"latency_ms": ms}).encode(),
-                                     headers={"Content-Type": "application/json"})
-        with self.opener.open(req, timeout=30) as r:
-            r.read()
-
-
 def run(env, stack, *args):
     p = subprocess.run([ECSDEPLOY, "-f", stack] + list(args), env=env, capture_output=True,
                        text=True, timeout=300)
@@ -79,10 +55,11 @@ def run(env, stack, *args):
 
 
 def measured(calls, env, stack, what, *args):
-    """Run a command at LATENCY_MS per call; its exit code, output and call log."""
+    """Run a command at LATENCY_MS per call (calls: the fake's control client, bench's
+    fakectl); its exit code, output and call log."""
     seq = calls.last_seq()
     rc, out, err = run(env, stack, *args)
-    got = calls.since(seq)
+    got = calls.calls_since(seq)
     chain = analyse.round_trip_chain(got)
     print("%s: exit %d, %d calls, depth %d: %s" % (what, rc, len(got), len(chain),
                                                   analyse.chain_text(chain)), flush=True)
@@ -98,13 +75,13 @@ def main():
     stack = stack_file(work)
     with Fake("--latency-ms", "0", time_scale=0.01) as fake:
         env = env_for(fake, direct=True)
-        calls = Calls(fake)
+        calls = fakectl.Fake(fake.url)
         rc, out, err = run(env, stack, "up")
         if not R.check(rc == 0, "the first up deploys the stack (exit %d): %s" % (rc, err.strip()[-600:])):
             print("%d passed, %d failed" % (R.passed, R.failed))
             return 1
 
-        calls.latency(LATENCY_MS)
+        calls.set_latency(LATENCY_MS)
         out, got = measured(calls, env, stack, "no-change up", "up")
         R.check("No changes" in out, "the second up has no changes: " + out[-300:])
         writes = analyse.write_calls(got)

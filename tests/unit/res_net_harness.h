@@ -17,6 +17,7 @@
 #include "ec2.h"
 #include "fakeaws_fixture.h"
 #include "plan.h"
+#include "res_events.h"
 #include "stack_fixture.h"
 #include "xalloc.h"
 
@@ -31,25 +32,13 @@ typedef struct {
     res_graph *g;
     res_ctx ctx;
     aws_client *aws;
-    pthread_mutex_t lock;
-    buf events; /* "id: message\n" for every progress event */
+    res_events events;
 } net_run;
-
-static void net_on_event(void *ud, const res_node *n, res_action a, res_event_kind k,
-                         const char *msg)
-{
-    (void)a;
-    (void)k;
-    net_run *r = ud;
-    pthread_mutex_lock(&r->lock);
-    buf_printf(&r->events, "%s: %s\n", n->id, msg);
-    pthread_mutex_unlock(&r->lock);
-}
 
 static void net_open(net_run *r, const char *region)
 {
     memset(r, 0, sizeof *r);
-    pthread_mutex_init(&r->lock, NULL);
+    res_events_init(&r->events);
     pthread_mutex_init(&r->ctx.lock, NULL);
     aws_client_options o = {.region = region};
     aws_error err;
@@ -58,8 +47,8 @@ static void net_open(net_run *r, const char *region)
     r->ctx.region = aws_client_region(r->aws);
     r->ctx.timeout_s = 60;
     r->ctx.poll_s = 0.05;
-    r->ctx.on_event = net_on_event;
-    r->ctx.event_ud = r;
+    r->ctx.on_event = res_events_on_event;
+    r->ctx.event_ud = &r->events;
 }
 
 static int net_kind_in(const char *const *kinds, const char *name)
@@ -145,8 +134,17 @@ static inline void net_execute(net_run *r, int rollback, const char *what)
 {
     plan_exec_result res;
     int rc = net_exec(r, rollback, &res);
-    ck_assert_msg(rc == 0, "%s failed: %s\n%s", what, res.failure ? res.failure : "?", buf_str(&r->events));
+    ck_assert_msg(rc == 0, "%s failed: %s\n%s", what, res.failure ? res.failure : "?", res_events_text(&r->events));
     plan_exec_result_free(&res);
+}
+
+/* A fresh plan for `up` has nothing to do (else the test fails and shows the plan). */
+static inline void net_no_changes(net_run *r)
+{
+    plan_counts c = net_plan(r, 0);
+    char *text = plan_render_text(r->g, 0);
+    ck_assert_msg(net_changes(c) == 0, "expected no changes:\n%s", text);
+    free(text);
 }
 
 static inline void net_up(net_run *r)
@@ -166,8 +164,7 @@ static void net_close(net_run *r)
     res_graph_free(r->g);
     stack_free(r->s);
     aws_client_free(r->aws);
-    buf_free(&r->events);
-    pthread_mutex_destroy(&r->lock);
+    res_events_free(&r->events);
     free(r->ctx.account);
     pthread_mutex_destroy(&r->ctx.lock);
 }
@@ -177,6 +174,21 @@ static inline const res_node *net_node(const net_run *r, const char *id)
     const res_node *n = res_graph_find(r->g, id);
     ck_assert_msg(n != NULL, "no node %s", id);
     return n;
+}
+
+/* The security group `id` as EC2 describes it (free it with ec2_security_group_free). */
+static inline ec2_security_group net_group(net_run *r, const char *id)
+{
+    aws_error err;
+    const char *ids[] = {id, NULL};
+    ec2_describe_in in = {.ids = ids};
+    ec2_security_groups l = {0};
+    OK(ec2_describe_security_groups(r->aws, &in, &l, &err));
+    ck_assert_uint_eq(l.n, 1);
+    ec2_security_group g = l.items[0];
+    memset(&l.items[0], 0, sizeof l.items[0]);
+    ec2_security_groups_free(&l);
+    return g;
 }
 
 /* Count what the fake holds for a stack (resources tagged ecsdeploy:stack = name), as

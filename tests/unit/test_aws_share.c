@@ -62,25 +62,26 @@ START_TEST(a_failed_read_is_not_shared)
 }
 END_TEST
 
+/* The same JSON call made twice, answered each time. */
+static void call_twice(aws_client *c, const char *service, const char *op, const char *json)
+{
+    aws_error err;
+    for (int i = 0; i < 2; i++) {
+        cJSON *in = cJSON_Parse(json), *out;
+        ck_assert_int_eq(aws_json_call(c, service, op, in, &out, &err), 0);
+        cJSON_Delete(in);
+        cJSON_Delete(out);
+    }
+}
+
 START_TEST(writes_and_secrets_are_never_shared)
 {
     script s = {.status = {200}, .body = {"{\"SecretString\":\"x\"}"}, .n = 1};
     aws_client *c = scripted_client(&s);
-    aws_error err;
     aws_client_share_reads(c, 1);
-    for (int i = 0; i < 2; i++) {
-        cJSON *in = cJSON_Parse("{\"SecretId\":\"db\"}"), *out;
-        ck_assert_int_eq(aws_json_call(c, "secretsmanager", "GetSecretValue", in, &out, &err), 0);
-        cJSON_Delete(in);
-        cJSON_Delete(out);
-    }
+    call_twice(c, "secretsmanager", "GetSecretValue", "{\"SecretId\":\"db\"}");
     ck_assert_int_eq(s.calls, 2);
-    for (int i = 0; i < 2; i++) {
-        cJSON *in = cJSON_Parse("{\"Name\":\"shop\"}"), *out;
-        ck_assert_int_eq(aws_json_call(c, "ecs", "CreateCluster", in, &out, &err), 0);
-        cJSON_Delete(in);
-        cJSON_Delete(out);
-    }
+    call_twice(c, "ecs", "CreateCluster", "{\"Name\":\"shop\"}");
     ck_assert_int_eq(s.calls, 4);
     aws_client_share_reads(c, 0);
     aws_client_free(c);

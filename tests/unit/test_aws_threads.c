@@ -13,26 +13,56 @@
 #define THREADS 8
 #define CALLS 15
 
+/* One call a thread makes: 0 when it succeeded, else -1 and *err says why. */
+typedef int (*thread_call)(aws_client *c, aws_error *err);
+
 typedef struct {
     aws_client *c;
-    int ok;
+    thread_call call;
+    int calls, ok;
     char last_error[1200];
 } worker;
 
 static void *work(void *arg)
 {
     worker *w = arg;
-    for (int i = 0; i < CALLS; i++) {
-        cJSON *out = NULL;
+    for (int i = 0; i < w->calls; i++) {
         aws_error err;
-        if (aws_query_call(w->c, "sts", "GetCallerIdentity", NULL, NULL, NULL, &out, &err) == 0 &&
-            aws_json_str(out, "Account"))
+        if (w->call(w->c, &err) == 0)
             w->ok++;
         else
             aws_error_format(&err, w->last_error, sizeof w->last_error);
-        cJSON_Delete(out);
     }
     return NULL;
+}
+
+/* THREADS threads at once on the one client c, each making `calls` calls of `call`: every
+ * call must succeed. */
+static void run_threads(aws_client *c, thread_call call, int calls)
+{
+    pthread_t t[THREADS];
+    worker w[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        w[i] = (worker){c, call, calls, 0, ""};
+        pthread_create(&t[i], NULL, work, &w[i]);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(t[i], NULL);
+        ck_assert_msg(w[i].ok == calls, "thread %d: %d of %d calls, last error %s", i, w[i].ok,
+                      calls, w[i].last_error);
+    }
+}
+
+static int whoami(aws_client *c, aws_error *err)
+{
+    cJSON *out = NULL;
+    int rc = aws_query_call(c, "sts", "GetCallerIdentity", NULL, NULL, NULL, &out, err);
+    if (rc == 0 && !aws_json_str(out, "Account")) {
+        aws_error_set(err, AWS_ERR_SERVICE, "NoAccount", "GetCallerIdentity named no account");
+        rc = -1;
+    }
+    cJSON_Delete(out);
+    return rc;
 }
 
 START_TEST(threads_share_one_client)
@@ -59,17 +89,7 @@ START_TEST(threads_share_one_client)
     aws_client *c;
     aws_error err;
     ck_assert_int_eq(aws_client_new(&o, &c, &err), 0);
-    pthread_t t[THREADS];
-    worker w[THREADS];
-    for (int i = 0; i < THREADS; i++) {
-        w[i] = (worker){c, 0, ""};
-        pthread_create(&t[i], NULL, work, &w[i]);
-    }
-    for (int i = 0; i < THREADS; i++) {
-        pthread_join(t[i], NULL);
-        ck_assert_msg(w[i].ok == CALLS, "thread %d: %d of %d calls, last error %s", i, w[i].ok,
-                      CALLS, w[i].last_error);
-    }
+    run_threads(c, whoami, CALLS);
     aws_client_free(c);
     f = fopen(count, "r");
     ck_assert_ptr_nonnull(f);
@@ -85,17 +105,12 @@ START_TEST(threads_share_one_client)
 }
 END_TEST
 
-static void *read_vpcs(void *arg)
+static int read_vpcs(aws_client *c, aws_error *err)
 {
-    worker *w = arg;
     cJSON *out = NULL;
-    aws_error err;
-    if (aws_ec2_call(w->c, "DescribeVpcs", NULL, NULL, &out, &err) == 0)
-        w->ok++;
-    else
-        aws_error_format(&err, w->last_error, sizeof w->last_error);
+    int rc = aws_ec2_call(c, "DescribeVpcs", NULL, NULL, &out, err);
     cJSON_Delete(out);
-    return NULL;
+    return rc;
 }
 
 /* Shared reads (aws_client_share_reads): threads asking the same at once get one answer,
@@ -109,16 +124,7 @@ START_TEST(threads_share_one_read)
     aws_client *c = fake_client();
     unsetenv("AWS_MAX_ATTEMPTS");
     aws_client_share_reads(c, 1);
-    pthread_t t[THREADS];
-    worker w[THREADS];
-    for (int i = 0; i < THREADS; i++) {
-        w[i] = (worker){c, 0, ""};
-        pthread_create(&t[i], NULL, read_vpcs, &w[i]);
-    }
-    for (int i = 0; i < THREADS; i++) {
-        pthread_join(t[i], NULL);
-        ck_assert_msg(w[i].ok == 1, "thread %d: %s", i, w[i].last_error);
-    }
+    run_threads(c, read_vpcs, 1);
     aws_client_share_reads(c, 0);
     cJSON *out = NULL;
     aws_error err;

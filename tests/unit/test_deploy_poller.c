@@ -157,7 +157,6 @@ static void *watch_one(void *arg)
 START_TEST(a_failing_service_among_several_is_its_own_failure)
 {
     aws_client *c = fake_client();
-    aws_error err;
     ecs_test_net net;
     ecs_test_network(c, "pw", &net);
     ecs_test_cluster(c, "poll-w");
@@ -196,13 +195,9 @@ START_TEST(a_failing_service_among_several_is_its_own_failure)
 
     /* a Ctrl-C ends every watch of the cluster, each as interrupted */
     char *slow = ecs_test_taskdef(c, "pw-slow", "slowstart:1", NULL);
-    ecs_service_input up = ECS_SERVICE_INPUT_INIT;
-    up.cluster = "poll-w";
-    up.task_definition = slow;
     cancel_flag stop = 0;
     for (int i = 0; i < 3; i += 2) {
-        up.name = names[i];
-        ck_assert_int_eq(ecs_update_service(c, &up, NULL, &err), 0);
+        ecs_test_update_td(c, "poll-w", names[i], slow, NULL);
         x[i] = (watcher){.c = c, .cluster = "poll-w", .service = names[i], .td = slow,
                          .cancel = &stop};
         ck_assert_int_eq(pthread_create(&t[i], NULL, watch_one, &x[i]), 0);

@@ -35,8 +35,8 @@ START_TEST(secrets_generated_once_and_never_shown)
     char *env = secret_value(&e, "secret/from-env");
     ck_assert_str_eq(env, "value-from-the-environment");
     /* no value in any event, property or error */
-    ck_assert_ptr_null(strstr(buf_str(&e.events), token));
-    ck_assert_ptr_null(strstr(buf_str(&e.events), env));
+    ck_assert_ptr_null(strstr(res_events_text(&e.events), token));
+    ck_assert_ptr_null(strstr(res_events_text(&e.events), env));
     char *props = cJSON_PrintUnformatted(app_node(&e, "secret/token")->actual);
     ck_assert_ptr_null(strstr(props, token));
     ck_assert_ptr_nonnull(strstr(props, "kapp-sec/token"));
@@ -56,8 +56,7 @@ START_TEST(secrets_generated_once_and_never_shown)
     app_reopen(&e);
     ck_assert_ptr_nonnull(app_node(&e, "secret/token")->physical_id);
     ck_assert_ptr_null(app_node(&e, "secret/scratch")->physical_id);
-    e.ctx.purge = 1;
-    app_run_ok(&e, 1);
+    app_down_purge(&e);
     app_reopen(&e);
     ck_assert_ptr_null(app_node(&e, "secret/token")->physical_id);
     ck_assert_ptr_null(app_node(&e, "secret/from-env")->physical_id);
@@ -70,10 +69,8 @@ END_TEST
 START_TEST(secret_scheduled_for_deletion_is_restored)
 {
     app_env e = {0};
-    aws_client_options o = {0};
     aws_error err;
-    ck_assert_int_eq(aws_client_new(&o, &e.aws, &err), 0);
-    pthread_mutex_init(&e.events_lock, NULL);
+    app_client(&e);
     secretsmanager_create_input in = {.name = "kapp-del/token", .secret_string = "old"};
     ck_assert_int_eq(secretsmanager_create_secret(e.aws, &in, NULL, NULL, &err), 0);
     ck_assert_int_eq(secretsmanager_delete_secret(e.aws, "kapp-del/token", 7, 0, NULL, &err), 0);
@@ -83,12 +80,11 @@ START_TEST(secret_scheduled_for_deletion_is_restored)
     char *v = secret_value(&e, "secret/token");
     ck_assert_str_eq(v, "old"); /* restored, not overwritten */
     secretsmanager_secret_free(v);
-    ck_assert_ptr_nonnull(strstr(buf_str(&e.events), "restoring"));
+    ck_assert_ptr_nonnull(strstr(res_events_text(&e.events), "restoring"));
     e.ctx.purge = 1;
     app_reopen(&e);
     ck_assert_uint_eq(app_changes(&e), 0); /* the restored secret carries our tags now */
-    e.ctx.purge = 1;
-    app_run_ok(&e, 1);
+    app_down_purge(&e);
     app_free(&e);
 }
 END_TEST
@@ -164,8 +160,7 @@ START_TEST(buckets_with_every_setting)
     ck_assert_int_eq(s3_head_bucket(e.aws, "kapp-bkt-plain", &exists, &err), 0);
     ck_assert_int_eq(exists, 0);
     app_reopen(&e);
-    e.ctx.purge = 1;
-    app_run_ok(&e, 1);
+    app_down_purge(&e);
     ck_assert_int_eq(s3_head_bucket(e.aws, data, &exists, &err), 0);
     ck_assert_int_eq(exists, 0);
     free(data);
@@ -184,7 +179,7 @@ START_TEST(missing_existing_secret_is_a_note_not_a_failure)
     app_open(&e, yaml); /* discovery succeeds: down must still work */
     ck_assert_ptr_null(app_node(&e, "secret/db")->physical_id);
     ck_assert_int_eq(app_node(&e, "secret/db")->external, 1);
-    ck_assert_ptr_nonnull(strstr(buf_str(&e.events), "fix `existing:` for secret db"));
+    ck_assert_ptr_nonnull(strstr(res_events_text(&e.events), "fix `existing:` for secret db"));
     app_free(&e);
 }
 END_TEST

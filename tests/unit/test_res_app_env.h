@@ -12,6 +12,7 @@
 #include "ec2.h"
 #include "fakeaws_fixture.h"
 #include "plan.h"
+#include "res_events.h"
 #include "xalloc.h"
 
 typedef struct {
@@ -19,20 +20,21 @@ typedef struct {
     res_graph *graph;
     res_ctx ctx;
     aws_client *aws;
-    buf events; /* every event message, to check that no secret leaks */
-    pthread_mutex_t events_lock;
+    res_events events; /* every event message, to check that no secret leaks */
     char *subnet, *group; /* a network made by hand when the network kinds are absent */
     char *text;           /* the stack file open (or last opened), for app_reopen */
 } app_env;
 
-static void app_on_event(void *ud, const res_node *n, res_action a, res_event_kind k, const char *msg)
+/* The client and the event log, once for the life of e (a test may start them before
+ * its first app_open, to set the scene). */
+static void app_client(app_env *e)
 {
-    (void)a;
-    (void)k;
-    app_env *e = ud;
-    pthread_mutex_lock(&e->events_lock);
-    buf_printf(&e->events, "%s: %s\n", n->id, msg);
-    pthread_mutex_unlock(&e->events_lock);
+    if (e->aws)
+        return;
+    aws_client_options o = {0};
+    aws_error err;
+    ck_assert_int_eq(aws_client_new(&o, &e->aws, &err), 0);
+    res_events_init(&e->events);
 }
 
 /* A VPC, subnet and group for services when the graph has no network nodes. */
@@ -92,12 +94,7 @@ static void app_open(app_env *e, const char *yaml)
         ck_abort_msg("the test stack does not load");
     }
     stack_diags_free(&d);
-    if (!e->aws) {
-        aws_client_options o = {0};
-        aws_error err;
-        ck_assert_int_eq(aws_client_new(&o, &e->aws, &err), 0);
-        pthread_mutex_init(&e->events_lock, NULL);
-    }
+    app_client(e);
     char msg[512];
     ck_assert_msg(res_graph_build(e->stack, "us-east-1", &e->graph, msg, sizeof msg) == 0, "%s", msg);
     memset(&e->ctx, 0, sizeof e->ctx);
@@ -110,8 +107,8 @@ static void app_open(app_env *e, const char *yaml)
     e->ctx.wait_services = 1;
     e->ctx.timeout_s = 60;
     e->ctx.poll_s = 0.05;
-    e->ctx.on_event = app_on_event;
-    e->ctx.event_ud = e;
+    e->ctx.on_event = res_events_on_event;
+    e->ctx.event_ud = &e->events;
     e->ctx.watch = deploy_watch_res;
     app_patch_network(e);
     aws_error err;
@@ -142,12 +139,12 @@ static void app_free(app_env *e)
     free(e->text);
     if (e->graph)
         app_close(e);
-    if (e->aws)
+    if (e->aws) {
         aws_client_free(e->aws);
-    buf_free(&e->events);
+        res_events_free(&e->events);
+    }
     free(e->subnet);
     free(e->group);
-    pthread_mutex_destroy(&e->events_lock);
 }
 
 /* Plan (up or down) and execute; returns plan_execute's result, r filled. */
@@ -164,8 +161,15 @@ static void app_run_ok(app_env *e, int for_down)
 {
     plan_exec_result r;
     int rc = app_run(e, for_down, &r);
-    ck_assert_msg(rc == 0, "%s\n%s", r.failure, buf_str(&e->events));
+    ck_assert_msg(rc == 0, "%s\n%s", r.failure, res_events_text(&e->events));
     plan_exec_result_free(&r);
+}
+
+/* `down --purge`, which must succeed: everything of the stack goes, kept buckets too. */
+static void app_down_purge(app_env *e)
+{
+    e->ctx.purge = 1;
+    app_run_ok(e, 1);
 }
 
 /* The number of actions a fresh plan of the file would take. */

@@ -33,11 +33,12 @@ static void open_image(app_env *e, const char *stack, const char *image)
     free(yaml);
 }
 
-static void describe(app_env *e, ecs_service *s)
+/* The stack's service `name` as ECS describes it (it must exist). */
+static void describe(app_env *e, const char *name, ecs_service *s)
 {
     int found = 0;
     aws_error err;
-    ck_assert_int_eq(ecs_describe_service(e->aws, e->stack->name, "web", s, &found, &err), 0);
+    ck_assert_int_eq(ecs_describe_service(e->aws, e->stack->name, name, s, &found, &err), 0);
     ck_assert_int_eq(found, 1);
 }
 
@@ -52,7 +53,7 @@ START_TEST(service_create_update_and_failed_deploy)
     open_image(&e, "kapp-svc", "nginx:1.27");
     app_run_ok(&e, 0);
     ecs_service s = {0};
-    describe(&e, &s);
+    describe(&e, "web", &s);
     ck_assert_int_eq(s.running, 1);
     ck_assert_int_eq(revision(s.task_definition), 1);
     ecs_service_free(&s);
@@ -83,7 +84,7 @@ START_TEST(service_create_update_and_failed_deploy)
     ck_assert_uint_eq(c.update, 2);
     ck_assert_uint_eq(c.create + c.replace + c.delete, 0);
     app_run_ok(&e, 0);
-    describe(&e, &s);
+    describe(&e, "web", &s);
     ck_assert_int_eq(revision(s.task_definition), 2);
     ecs_service_free(&s);
     app_close(&e);
@@ -98,7 +99,7 @@ START_TEST(service_create_update_and_failed_deploy)
                   "%s", r.failure);
     ck_assert_int_eq(r.rolled_back, 1);
     plan_exec_result_free(&r);
-    describe(&e, &s);
+    describe(&e, "web", &s);
     ck_assert_int_eq(revision(s.task_definition), 2);
     ck_assert_int_eq(s.running, 1);
     ecs_service_free(&s);
@@ -115,8 +116,7 @@ START_TEST(service_create_update_and_failed_deploy)
     cJSON_Delete(st);
 
     /* down: the service is gone, every revision deregistered */
-    e.ctx.purge = 1;
-    app_run_ok(&e, 1);
+    app_down_purge(&e);
     svc_strings arns = {0};
     ck_assert_int_eq(ecs_list_task_definitions(e.aws, "kapp-svc-web", "ACTIVE", 0, 0, &arns, &err), 0);
     ck_assert_uint_eq(arns.n, 0);
@@ -149,9 +149,8 @@ START_TEST(no_wait_returns_after_the_calls)
     open_image(&e, "kapp-svc3", "slowstart");
     e.ctx.wait_services = 0;
     app_run_ok(&e, 0);
-    ck_assert_ptr_null(strstr(buf_str(&e.events), "steady"));
-    e.ctx.purge = 1;
-    app_run_ok(&e, 1);
+    ck_assert_ptr_null(strstr(res_events_text(&e.events), "steady"));
+    app_down_purge(&e);
     app_free(&e);
 }
 END_TEST
@@ -174,17 +173,14 @@ START_TEST(volumes_exec_and_deployment_settings_compare_clean)
     app_reopen(&e);
     ck_assert_uint_eq(app_changes(&e), 0);
     ecs_service s = {0};
-    int found = 0;
-    aws_error err;
-    ck_assert_int_eq(ecs_describe_service(e.aws, "kapp-ebs", "db", &s, &found, &err), 0);
+    describe(&e, "db", &s);
     ck_assert_int_eq(s.enable_execute_command, 1);
     ck_assert_int_eq(s.running, 2);
     char *raw = cJSON_PrintUnformatted(s.raw);
     ck_assert_msg(strstr(raw, "\"sizeInGiB\":20") && strstr(raw, "\"minimumHealthyPercent\":50"), "%s", raw);
     free(raw);
     ecs_service_free(&s);
-    e.ctx.purge = 1;
-    app_run_ok(&e, 1);
+    app_down_purge(&e);
     app_free(&e);
 }
 END_TEST

@@ -163,8 +163,8 @@ START_TEST(site_record_dualstack_and_certificate_in_us_east_1)
     ck_assert_uint_eq(certs_in(&r, "us-east-1"), 1);
     ck_assert_uint_eq(certs_in(&r, "eu-west-1"), 0);
     /* the wait said what it waited for */
-    ck_assert_msg(strstr(buf_str(&r.events), "waiting for the certificate to be issued") != NULL,
-                  "%s", buf_str(&r.events));
+    ck_assert_msg(strstr(res_events_text(&r.events), "waiting for the certificate to be issued") != NULL,
+                  "%s", res_events_text(&r.events));
 
     c = api_plan(&r, &lb, 1);
     ck_assert_uint_eq(net_changes(c) - updates_of(&r, "subnet/"), 0);

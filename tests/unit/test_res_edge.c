@@ -125,27 +125,12 @@ static void open_basic(run *r, const char *stack, int idle, const char *health, 
     free(text);
 }
 
-static void assert_no_changes(run *r)
-{
-    plan_counts c = net_plan(r, 0);
-    char *text = plan_text(r);
-    ck_assert_msg(net_changes(c) == 0, "expected no changes:\n%s", text);
-    free(text);
-}
-
 /* The fake keeps new load balancers provisioning until `up` says it waits for one (not
  * for a fixed time: on a loaded machine `up` may end after the fake's draw); at most 30 s. */
 static void *release_lb_once_waited(void *arg)
 {
     run *r = arg;
-    for (int i = 0; i < 3000; i++) {
-        pthread_mutex_lock(&r->lock);
-        int waiting = strstr(buf_str(&r->events), "waiting for the load balancer to become active") != NULL;
-        pthread_mutex_unlock(&r->lock);
-        if (waiting)
-            break;
-        util_sleep(0.01, NULL);
-    }
+    res_events_wait(&r->events, "waiting for the load balancer to become active", 30);
     fake_control("/_fake/elbv2/not-ready", "{\"hold\": false}");
     return NULL;
 }
@@ -177,10 +162,10 @@ START_TEST(create_no_change_update_down)
     ck_assert_ptr_nonnull(net_node(&r, "listener/web-80")->physical_id);
     ck_assert_ptr_nonnull(net_node(&r, "listener_rule/api-80")->physical_id);
     char *ns_id = xstrdup(net_node(&r, "namespace/main")->physical_id);
-    ck_assert(strstr(buf_str(&r.events), "waiting for the load balancer to become active") != NULL);
+    ck_assert(strstr(res_events_text(&r.events), "waiting for the load balancer to become active") != NULL);
 
     /* a second plan finds everything as the file wants it */
-    assert_no_changes(&r);
+    net_no_changes(&r);
 
     /* edits: health check path, deregistration delay, idle timeout, a path rule */
     char *text = basic("edge-a", 120, "/ready", 10, "");
@@ -195,7 +180,7 @@ START_TEST(create_no_change_update_down)
     ck_assert_msg(strstr(shown, "listener_rule/api-80") != NULL, "%s", shown);
     free(shown);
     net_execute(&r, 0, "update");
-    assert_no_changes(&r);
+    net_no_changes(&r);
     free(with_paths);
     free(text);
 
@@ -234,7 +219,7 @@ START_TEST(https_and_redirect)
                      "arn:aws:acm:us-east-1:123456789012:certificate/abc-123");
     ck_assert_ptr_null(res_graph_find(r.g, "listener_rule/api-80"));
     ck_assert_ptr_nonnull(net_node(&r, "listener_rule/api-443")->physical_id);
-    assert_no_changes(&r);
+    net_no_changes(&r);
     net_down(&r);
     ck_assert_int_eq(fake_count("edge-b", NULL), 0);
     free(fixed);
@@ -282,7 +267,7 @@ START_TEST(blue_green)
         ck_assert_int_eq(fwd->forward[i].weight,
                          strcmp(fwd->forward[i].target_group_arn, alt) == 0 ? 100 : 0);
     elbv2_rules_free(&rules);
-    assert_no_changes(&r);
+    net_no_changes(&r);
 
     /* ECS shifts the traffic: the plan does not fight it */
     elbv2_action shifted = {.type = "forward"};
@@ -290,7 +275,7 @@ START_TEST(blue_green)
     shifted.forward = w;
     shifted.nforward = 2;
     OK(elbv2_modify_rule(r.aws, prod[0], NULL, 0, &shifted, 1, NULL, &err));
-    assert_no_changes(&r);
+    net_no_changes(&r);
 
     net_down(&r);
     ck_assert_int_eq(fake_count("edge-c", NULL), 0);
@@ -353,7 +338,7 @@ START_TEST(auth_added_and_port_changed)
     ck_assert_str_eq(first->cognito.user_pool_domain, "edge-login");
     ck_assert_str_eq(rules.items[0].actions[auth_first ? 1 : 0].type, "forward");
     elbv2_rules_free(&rules);
-    assert_no_changes(&r);
+    net_no_changes(&r);
     free(text);
 
     text = xasprintf(auth_fmt, 8081, "", cognito);
@@ -363,10 +348,10 @@ START_TEST(auth_added_and_port_changed)
     ck_assert_msg(c.replace == 1 && strstr(shown, "update   listener_rule/api-443") != NULL, "%s", shown);
     free(shown);
     net_execute(&r, 0, "port change");
-    ck_assert_msg(strstr(buf_str(&r.events), "answers 503 until the new target group") != NULL, "%s",
-                  buf_str(&r.events));
+    ck_assert_msg(strstr(res_events_text(&r.events), "answers 503 until the new target group") != NULL, "%s",
+                  res_events_text(&r.events));
     ck_assert_int_eq(cJSON_GetObjectItem(net_node(&r, "target_group/api")->actual, "port")->valueint, 8081);
-    assert_no_changes(&r);
+    net_no_changes(&r);
     free(text);
 
     net_down(&r);
@@ -406,14 +391,7 @@ typedef struct {
 static void *delete_rule_later(void *arg)
 {
     later *l = arg;
-    for (int i = 0; i < 3000; i++) {
-        pthread_mutex_lock(&l->r->lock);
-        int waiting = strstr(buf_str(&l->r->events), "target_group/api: waiting for no listener or rule") != NULL;
-        pthread_mutex_unlock(&l->r->lock);
-        if (waiting)
-            break;
-        util_sleep(0.01, NULL);
-    }
+    res_events_wait(&l->r->events, "target_group/api: waiting for no listener or rule", 30);
     aws_error err;
     elbv2_delete_rule(l->r->aws, l->rule, &err);
     return NULL;
@@ -434,8 +412,8 @@ START_TEST(target_group_in_use_is_retried)
     aws_error_clear(&err);
     OK(res_kind_by_name("target_group")->remove(&r.ctx, tg, &err));
     pthread_join(t, NULL);
-    ck_assert_msg(strstr(buf_str(&r.events), "target_group/api: waiting for no listener or rule") != NULL,
-                  "%s", buf_str(&r.events));
+    ck_assert_msg(strstr(res_events_text(&r.events), "target_group/api: waiting for no listener or rule") != NULL,
+                  "%s", res_events_text(&r.events));
     OK(res_kind_by_name("target_group")->remove(&r.ctx, tg, &err));
     /* ownership by tags still answers when one of the ARNs is gone */
     const char *arns[] = {tg->physical_id, net_node(&r, "alb/web")->physical_id};
@@ -534,7 +512,7 @@ START_TEST(namespace_and_discovery_teardown)
     OK(res_kind_by_name("discovery")->remove(&r.ctx, (res_node *)net_node(&r, "discovery/api"), &err));
     pthread_join(t, NULL);
     ck_assert_msg(ns.rc == 0, "namespace removal: %s: %s", ns.err.code, ns.err.message);
-    const char *ev = buf_str(&r.events);
+    const char *ev = res_events_text(&r.events);
     ck_assert_msg(strstr(ev, "namespace/main: waiting for the namespace to have no services left") != NULL, "%s", ev);
     ck_assert_msg(strstr(ev, "discovery/api: deregistered 1 leftover instance") != NULL, "%s", ev);
     /* gone already: removing again succeeds */
@@ -568,10 +546,10 @@ START_TEST(throttled_waits_and_discovery)
     net_plan(&r, 0);
     net_execute(&r, 0, "up under throttling");
     fake_no_faults();
-    ck_assert_msg(strstr(buf_str(&r.events), "namespace/main: waiting for the namespace to be created: "
+    ck_assert_msg(strstr(res_events_text(&r.events), "namespace/main: waiting for the namespace to be created: "
                                              "AWS answered ThrottlingException, asking again") != NULL,
-                  "%s", buf_str(&r.events));
-    assert_no_changes(&r);
+                  "%s", res_events_text(&r.events));
+    net_no_changes(&r);
     net_down(&r);
     ck_assert_int_eq(fake_count("edge-h", NULL), 0);
     net_close(&r);

@@ -15,20 +15,6 @@
     "  app: { image: nginx, port: 8080, load_balancer: { name: web } }\n"                  \
     "  worker: { image: nginx, port: 9000, allow_from: [app, %s] }\n"
 
-static ec2_security_group describe_group(net_run *r, const char *id)
-{
-    aws_error err;
-    const char *ids[] = {id, NULL};
-    ec2_describe_in in = {.ids = ids};
-    ec2_security_groups l = {0};
-    OK(ec2_describe_security_groups(r->aws, &in, &l, &err));
-    ck_assert_uint_eq(l.n, 1);
-    ec2_security_group g = l.items[0];
-    memset(&l.items[0], 0, sizeof l.items[0]);
-    ec2_security_groups_free(&l);
-    return g;
-}
-
 static int has_ingress(const ec2_security_group *g, int port, const char *cidr, const char *group)
 {
     for (size_t i = 0; i < g->ningress; i++) {
@@ -93,14 +79,14 @@ static void check_created(net_run *r)
     ck_assert_str_eq(target, net_node(r, "igw/main")->physical_id);
     free(target);
     /* the load balancer's group reaches the service; the service reaches the worker */
-    ec2_security_group g = describe_group(r, net_node(r, "sg/app")->physical_id);
+    ec2_security_group g = net_group(r, net_node(r, "sg/app")->physical_id);
     ck_assert(has_ingress(&g, 8080, NULL, net_node(r, "sg/lb-web")->physical_id));
     ec2_security_group_free(&g);
-    g = describe_group(r, net_node(r, "sg/worker")->physical_id);
+    g = net_group(r, net_node(r, "sg/worker")->physical_id);
     ck_assert(has_ingress(&g, 9000, NULL, net_node(r, "sg/app")->physical_id));
     ck_assert(has_ingress(&g, 9000, "10.1.0.0/16", NULL));
     ec2_security_group_free(&g);
-    g = describe_group(r, net_node(r, "sg/lb-web")->physical_id);
+    g = net_group(r, net_node(r, "sg/lb-web")->physical_id);
     ck_assert(has_ingress(&g, 80, "0.0.0.0/0", NULL));
     ck_assert_str_eq(g.name, "knet-basic-lb-web");
     ec2_security_group_free(&g);
@@ -130,7 +116,7 @@ START_TEST(lifecycle_per_zone_nat)
     ck_assert_uint_eq(c.create, 19);
     ck_assert_uint_eq(net_changes(c), 19);
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    ck_assert_msg(strstr(buf_str(&r.events), "waiting for NAT gateway"), "%s", buf_str(&r.events));
+    ck_assert_msg(strstr(res_events_text(&r.events), "waiting for NAT gateway"), "%s", res_events_text(&r.events));
 
     c = net_plan(&r, 0);
     ck_assert_msg(net_changes(c) == 0, "second plan: %s", plan_render_text(r.g, 0));
@@ -147,9 +133,8 @@ START_TEST(lifecycle_per_zone_nat)
     ck_assert_int_eq(rules->action, RES_UPDATE);
     ck_assert_str_eq(rules->changes.items[0].path, "rules");
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    c = net_plan(&r, 0);
-    ck_assert_uint_eq(net_changes(c), 0);
-    ec2_security_group g = describe_group(&r, net_node(&r, "sg/worker")->physical_id);
+    net_no_changes(&r);
+    ec2_security_group g = net_group(&r, net_node(&r, "sg/worker")->physical_id);
     ck_assert(has_ingress(&g, 9000, "10.2.0.0/16", NULL));
     ck_assert(!has_ingress(&g, 9000, "10.1.0.0/16", NULL));
     ck_assert(has_ingress(&g, 9000, NULL, net_node(&r, "sg/app")->physical_id));
@@ -163,7 +148,7 @@ START_TEST(lifecycle_per_zone_nat)
     ck_assert_uint_eq(net_changes(c), 1);
     ck_assert_int_eq(net_node(&r, "sg_rules/app")->action, RES_UPDATE);
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    g = describe_group(&r, net_node(&r, "sg/app")->physical_id);
+    g = net_group(&r, net_node(&r, "sg/app")->physical_id);
     ck_assert(!has_ingress(&g, 22, NULL, NULL));
     ck_assert(has_ingress(&g, 8080, NULL, net_node(&r, "sg/lb-web")->physical_id));
     ec2_security_group_free(&g);
@@ -199,8 +184,7 @@ START_TEST(nat_none_then_single)
     ck_assert_uint_eq(c.update, 1); /* route_table/private */
     ck_assert_int_eq(net_node(&r, "route_table/private")->action, RES_UPDATE);
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    c = net_plan(&r, 0);
-    ck_assert_uint_eq(net_changes(c), 0);
+    net_no_changes(&r);
     target = default_route(&r, net_node(&r, "route_table/private")->physical_id);
     ck_assert_str_eq(target, net_node(&r, "nat/0")->physical_id);
     free(target);
@@ -211,8 +195,7 @@ START_TEST(nat_none_then_single)
     ck_assert_uint_eq(c.delete, 2);
     ck_assert_uint_eq(c.update, 1);
     ck_assert_int_eq(net_exec(&r, 1, NULL), 0);
-    c = net_plan(&r, 0);
-    ck_assert_uint_eq(net_changes(c), 0);
+    net_no_changes(&r);
 
     net_down(&r);
     ck_assert_int_eq(fake_count_stack("knet-nat"), 0);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "xalloc.h"
 #include "../../src/stack/stack_internal.h"
 #include "unit_suite.h"
 
@@ -13,15 +14,28 @@ static stack_node *parse(const char *text, stack_diags *d)
     return stack_yaml_parse(text, strlen(text), d);
 }
 
-/* The text in `b` (freed here) is refused: no tree, at least one problem in *d (freed by
- * the caller); the first problem's message. */
-static const char *refused(buf *b, stack_diags *d)
+/* The text in `b` (freed here) is refused: no tree, and problems (exactly `count` of them
+ * when count > 0); the first problem's message (owned). */
+static char *refused(buf *b, size_t count)
 {
-    stack_node *n = parse(buf_str(b), d);
+    stack_diags d;
+    stack_node *n = parse(buf_str(b), &d);
     buf_free(b);
     ck_assert_ptr_null(n);
-    ck_assert_uint_ge(d->n, 1);
-    return d->items[0].message;
+    if (count)
+        ck_assert_uint_eq(d.n, count);
+    else
+        ck_assert_uint_ge(d.n, 1);
+    char *msg = xstrdup(d.items[0].message);
+    stack_diags_free(&d);
+    return msg;
+}
+
+/* n copies of c at the end of b: the brackets of a deep nesting. */
+static void put_times(buf *b, char c, int n)
+{
+    for (int i = 0; i < n; i++)
+        buf_putc(b, c);
 }
 
 /* The only problem, as "LINE:COL: message". Caller frees. */
@@ -112,24 +126,20 @@ START_TEST(billion_laughs_is_bounded)
             buf_printf(&b, "%s*a%d", k ? ", " : "", i - 1);
         buf_puts(&b, "]\n");
     }
-    stack_diags d;
-    const char *msg = refused(&b, &d);
-    ck_assert_uint_eq(d.n, 1);
+    char *msg = refused(&b, 1);
     ck_assert_ptr_nonnull(strstr(msg, "too large once its aliases are expanded"));
-    stack_diags_free(&d);
+    free(msg);
 }
 END_TEST
 
 START_TEST(deep_nesting_is_refused)
 {
     buf b = BUF_INIT;
-    for (int i = 0; i < 200; i++)
-        buf_putc(&b, '[');
-    for (int i = 0; i < 200; i++)
-        buf_putc(&b, ']');
-    stack_diags d;
-    ck_assert_ptr_nonnull(strstr(refused(&b, &d), "nesting is deeper than 64 levels"));
-    stack_diags_free(&d);
+    put_times(&b, '[', 200);
+    put_times(&b, ']', 200);
+    char *msg = refused(&b, 0);
+    ck_assert_ptr_nonnull(strstr(msg, "nesting is deeper than 64 levels"));
+    free(msg);
 }
 END_TEST
 
@@ -140,18 +150,14 @@ START_TEST(alias_depth_is_bounded)
     buf_puts(&b, "a0: &a0 x\n");
     for (int i = 1; i < 5; i++) {
         buf_printf(&b, "a%d: &a%d ", i, i);
-        for (int k = 0; k < 40; k++)
-            buf_putc(&b, '[');
+        put_times(&b, '[', 40);
         buf_printf(&b, "*a%d", i - 1);
-        for (int k = 0; k < 40; k++)
-            buf_putc(&b, ']');
+        put_times(&b, ']', 40);
         buf_putc(&b, '\n');
     }
-    stack_diags d;
-    const char *msg = refused(&b, &d);
-    ck_assert_uint_eq(d.n, 1);
+    char *msg = refused(&b, 1);
     ck_assert_str_eq(msg, "nesting is deeper than 64 levels once aliases are expanded");
-    stack_diags_free(&d);
+    free(msg);
 }
 END_TEST
 

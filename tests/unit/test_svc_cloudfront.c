@@ -12,17 +12,37 @@
 
 static const aws_wait_opts fast = {.max_checks = 400, .interval_s = 0.05};
 
-static void site_config(cf_config *cfg, cf_origin *origin, cf_error_response *spa,
-                        const char *ref, const char *oac_id, char *domain)
+/* A site: an origin access control named after its bucket, and a distribution
+ * configuration serving the bucket (in `region`) through it as a single-page app. The
+ * configuration points into the struct: keep it in place; site_close frees it. */
+typedef struct {
+    cf_oac oac;
+    char *domain;
+    cf_origin origin;
+    cf_error_response spa;
+    cf_config cfg;
+} test_site;
+
+static void site_open(test_site *s, const char *bucket, const char *region, const char *ref)
 {
-    *origin = (cf_origin){.id = "site", .domain_name = domain, .oac_id = (char *)oac_id};
-    *spa = (cf_error_response){.error_code = 404, .response_code = 200, .page = "/index.html",
-                               .min_ttl = 10};
-    *cfg = (cf_config){.caller_reference = (char *)ref, .comment = "svc-cf site", .enabled = 1,
-                       .origins = origin, .norigins = 1, .target_origin = "site",
-                       .cache_policy = CF_CACHING_OPTIMIZED, .compress = 1,
-                       .default_root_object = "index.html", .errors = spa, .nerrors = 1,
-                       .ipv6 = 1};
+    aws_error err;
+    cf_oac_in oin = {.name = bucket};
+    OK(cf_create_origin_access_control(fake_cl, &oin, &s->oac, &err));
+    s->domain = cf_s3_origin_domain(bucket, region);
+    s->origin = (cf_origin){.id = "site", .domain_name = s->domain, .oac_id = s->oac.id};
+    s->spa = (cf_error_response){.error_code = 404, .response_code = 200,
+                                 .page = "/index.html", .min_ttl = 10};
+    s->cfg = (cf_config){.caller_reference = (char *)ref, .comment = "svc-cf site", .enabled = 1,
+                         .origins = &s->origin, .norigins = 1, .target_origin = "site",
+                         .cache_policy = CF_CACHING_OPTIMIZED, .compress = 1,
+                         .default_root_object = "index.html", .errors = &s->spa, .nerrors = 1,
+                         .ipv6 = 1};
+}
+
+static void site_close(test_site *s)
+{
+    cf_oac_free(&s->oac);
+    free(s->domain);
 }
 
 /* Hold a distribution InProgress, or finish its deployment now (the fake's control request). */
@@ -131,15 +151,10 @@ END_TEST
 START_TEST(distribution_lifecycle)
 {
     aws_error err;
-    cf_oac_in oin = {.name = "svc-cf-site"};
-    cf_oac oac;
-    OK(cf_create_origin_access_control(fake_cl, &oin, &oac, &err));
-    char *domain = cf_s3_origin_domain("svc-cf-site", "us-east-1");
-    ck_assert_str_eq(domain, "svc-cf-site.s3.us-east-1.amazonaws.com");
-    cf_config cfg;
-    cf_origin origin;
-    cf_error_response spa;
-    site_config(&cfg, &origin, &spa, "svc-cf-1", oac.id, domain);
+    test_site site;
+    site_open(&site, "svc-cf-site", "us-east-1", "svc-cf-1");
+    const cf_config cfg = site.cfg;
+    ck_assert_str_eq(site.domain, "svc-cf-site.s3.us-east-1.amazonaws.com");
     svc_tags tags = {0};
     svc_tags_add(&tags, "ecsdeploy:stack", "svc-cf");
 
@@ -162,7 +177,7 @@ START_TEST(distribution_lifecycle)
     ck_assert(d.etag[0]);
     ck_assert_str_eq(d.config.caller_reference, "svc-cf-1");
     ck_assert_uint_eq(d.config.norigins, 1);
-    ck_assert_str_eq(d.config.origins[0].oac_id, oac.id);
+    ck_assert_str_eq(d.config.origins[0].oac_id, site.oac.id);
     ck_assert_int_eq(d.config.origins[0].custom, 0);
     ck_assert_str_eq(d.config.cache_policy, CF_CACHING_OPTIMIZED);
     ck_assert_str_eq(d.config.default_root_object, "index.html");
@@ -174,7 +189,7 @@ START_TEST(distribution_lifecycle)
     cf_distribution again;
     FAILS_AS(cf_create_distribution(fake_cl, &cfg, NULL, &again, &err), "DistributionAlreadyExists",
              AWS_IS_EXISTS);
-    FAILS_AS(cf_delete_origin_access_control(fake_cl, oac.id, oac.etag, &err),
+    FAILS_AS(cf_delete_origin_access_control(fake_cl, site.oac.id, site.oac.etag, &err),
              "OriginAccessControlInUse", AWS_IS_IN_USE);
 
     /* an update keeps what ecsdeploy does not manage (here: HttpVersion and the logging) */
@@ -211,7 +226,7 @@ START_TEST(distribution_lifecycle)
     for (size_t i = 0; i < all.n; i++)
         if (strcmp(all.items[i].id, d.id) == 0) {
             seen = 1;
-            ck_assert_str_eq(all.items[i].origins.items[0], domain);
+            ck_assert_str_eq(all.items[i].origins.items[0], site.domain);
             ck_assert_int_eq(all.items[i].enabled, 1);
         }
     ck_assert(seen);
@@ -237,15 +252,14 @@ START_TEST(distribution_lifecycle)
     cf_distribution gone;
     FAILS_AS(cf_get_distribution(fake_cl, d.id, &gone, &err), "NoSuchDistribution",
              AWS_IS_NOT_FOUND);
-    OK(cf_delete_origin_access_control(fake_cl, oac.id, oac.etag, &err));
+    OK(cf_delete_origin_access_control(fake_cl, site.oac.id, site.oac.etag, &err));
 
     cf_distribution_free(&done);
     cf_distribution_free(&off);
     cf_distribution_free(&u);
     cf_distribution_free(&d);
-    cf_oac_free(&oac);
+    site_close(&site);
     svc_tags_free(&tags);
-    free(domain);
 }
 END_TEST
 
@@ -254,14 +268,9 @@ END_TEST
 START_TEST(distribution_lost_answer)
 {
     aws_error err;
-    cf_oac_in oin = {.name = "svc-cf-lostsite"};
-    cf_oac oac;
-    OK(cf_create_origin_access_control(fake_cl, &oin, &oac, &err));
-    char *domain = cf_s3_origin_domain("svc-cf-lostsite", "eu-west-1");
-    cf_config cfg;
-    cf_origin origin;
-    cf_error_response spa;
-    site_config(&cfg, &origin, &spa, "svc-cf-lost-1", oac.id, domain);
+    test_site site;
+    site_open(&site, "svc-cf-lostsite", "eu-west-1", "svc-cf-lost-1");
+    cf_config cfg = site.cfg;
     cfg.comment = "svc-cf lost";
     fake_lose_next("cloudfront", "CreateDistribution", "drop");
     cf_distribution d;
@@ -288,8 +297,7 @@ START_TEST(distribution_lost_answer)
     OK(cf_find_distribution(fake_cl, "svc-cf-none", "svc-cf lost", &found, &yes, &err));
     ck_assert_int_eq(yes, 0);
     cf_distribution_free(&d);
-    cf_oac_free(&oac);
-    free(domain);
+    site_close(&site);
 }
 END_TEST
 

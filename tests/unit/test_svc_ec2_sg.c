@@ -272,21 +272,36 @@ START_TEST(security_groups_and_rules)
 }
 END_TEST
 
-START_TEST(security_groups_paginate)
+/* Six groups PREFIX-0 to PREFIX-5 in the test's VPC. */
+static void six_groups(const char *prefix, const char *description, const svc_tags *tags)
 {
     aws_error err;
     for (int i = 0; i < 6; i++) {
         char name[32], *id;
-        snprintf(name, sizeof name, "group-%d", i);
-        OK(ec2_create_security_group(fake_cl, vpc, name, "paged", &stack_tags, &id, &err));
+        snprintf(name, sizeof name, "%s-%d", prefix, i);
+        OK(ec2_create_security_group(fake_cl, vpc, name, description, tags, &id, &err));
         free(id);
     }
+}
+
+/* The groups of the test's VPC, read in pages of five: the six and the VPC's default. */
+static void seven_groups_in_pages(void)
+{
+    aws_error err;
     ec2_filter f = {"vpc-id", vpc, NULL};
     ec2_describe_in in = {.filters = &f, .nfilters = 1, .page_size = 5};
     ec2_security_groups l;
     OK(ec2_describe_security_groups(fake_cl, &in, &l, &err));
-    ck_assert_uint_eq(l.n, 7); /* six and the VPC's default group, over two pages */
+    ck_assert_uint_eq(l.n, 7);
     ec2_security_groups_free(&l);
+}
+
+START_TEST(security_groups_paginate)
+{
+    aws_error err;
+    six_groups("group", "paged", &stack_tags);
+    seven_groups_in_pages();
+    ec2_security_groups l;
     ec2_filter t[] = {{"vpc-id", vpc, NULL}, {"tag:ecsdeploy:stack", "demo", NULL},
                       {"group-name", "group-5", NULL}};
     ec2_describe_in one = {.filters = t, .nfilters = 3};
@@ -369,12 +384,7 @@ END_TEST
 START_TEST(faults_keep_pages_and_tokens)
 {
     aws_error err;
-    for (int i = 0; i < 6; i++) {
-        char name[32], *id;
-        snprintf(name, sizeof name, "faulty-%d", i);
-        OK(ec2_create_security_group(fake_cl, vpc, name, "f", NULL, &id, &err));
-        free(id);
-    }
+    six_groups("faulty", "f", NULL);
     ec2_igw g;
     OK(ec2_create_internet_gateway(fake_cl, NULL, &g, &err));
     OK(ec2_attach_internet_gateway(fake_cl, g.id, vpc, &err));
@@ -389,14 +399,8 @@ START_TEST(faults_keep_pages_and_tokens)
                                   "\"CreateNatGateway\", \"action\": \"drop\", "
                                   "\"phase\": \"after\", \"count\": 1}]}"),
                      0);
-    ec2_filter f = {"vpc-id", vpc, NULL};
-    ec2_describe_in in = {.filters = &f, .nfilters = 1, .page_size = 5};
-    for (int round = 0; round < 4; round++) {
-        ec2_security_groups l;
-        OK(ec2_describe_security_groups(fake_cl, &in, &l, &err));
-        ck_assert_uint_eq(l.n, 7);
-        ec2_security_groups_free(&l);
-    }
+    for (int round = 0; round < 4; round++)
+        seven_groups_in_pages();
     /* A fresh client, so that the lost answer is not on a reused connection (libcurl
      * itself resends a request whose reused connection died, and the runtime would not
      * see the loss). */
@@ -408,6 +412,7 @@ START_TEST(faults_keep_pages_and_tokens)
     ck_assert_int_eq(err.attempts, 2);
     aws_client_free(fresh);
     ec2_nats all;
+    ec2_filter f = {"vpc-id", vpc, NULL};
     OK(ec2_describe_nat_gateways(fake_cl, &(ec2_describe_in){.filters = &f, .nfilters = 1}, &all,
                                  &err));
     ck_assert_uint_eq(all.n, 1);

@@ -8,19 +8,11 @@
 /* A role ECS itself assumes, with one managed policy. Returns its ARN (owned). */
 static char *infra_role(aws_client *c, const char *name, const char *policy)
 {
-    iam_create_role_input in = {
-        .name = name,
-        .trust_policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                        "\"Principal\":{\"Service\":\"ecs.amazonaws.com\"},"
-                        "\"Action\":\"sts:AssumeRole\"}]}"};
-    iam_role r;
-    aws_error err;
-    ck_assert_msg(iam_create_role(c, &in, &r, &err) == 0, "%s", err.message);
+    char *out = ecs_test_role(c, name, "ecs.amazonaws.com");
     char arn[256];
     snprintf(arn, sizeof arn, "arn:aws:iam::aws:policy/service-role/%s", policy);
+    aws_error err;
     ck_assert_msg(iam_attach_role_policy(c, name, arn, &err) == 0, "%s", err.message);
-    char *out = strdup(r.arn);
-    iam_role_free(&r);
     return out;
 }
 
@@ -119,11 +111,7 @@ START_TEST(blue_green_deployment)
                                   "bakeTimeInMinutes", -1), 1);
     ecs_service_free(&s);
     char *v2 = ecs_test_taskdef(fake_cl, "svc-bg", "nginx:2", NULL);
-    ecs_service_input up = ECS_SERVICE_INPUT_INIT;
-    up.cluster = "svc-bg";
-    up.name = "front";
-    up.task_definition = v2;
-    ck_assert_msg(ecs_update_service(fake_cl, &up, &s, &err) == 0, "%s", err.message);
+    ecs_test_update_td(fake_cl, "svc-bg", "front", v2, &s);
     ecs_service_free(&s);
     ecs_service_deployments d;
     ck_assert_int_eq(ecs_list_service_deployments(fake_cl, "svc-bg", "front", NULL, 0, &d, &err),

@@ -9,7 +9,6 @@
 typedef struct {
     aws_client *c;
     ecs_test_net n;
-    svc_strings subnets, groups;
     char cluster[32];
 } env;
 
@@ -17,18 +16,12 @@ static void env_up(env *e, const char *tag)
 {
     e->c = fake_client();
     ecs_test_network(e->c, tag, &e->n);
-    memset(&e->subnets, 0, sizeof e->subnets);
-    memset(&e->groups, 0, sizeof e->groups);
-    svc_strings_add(&e->subnets, e->n.subnet);
-    svc_strings_add(&e->groups, e->n.sg);
     snprintf(e->cluster, sizeof e->cluster, "svc-%s", tag);
     ecs_test_cluster(e->c, e->cluster);
 }
 
 static void env_down(env *e)
 {
-    svc_strings_free(&e->subnets);
-    svc_strings_free(&e->groups);
     ecs_test_network_free(&e->n);
     aws_client_free(e->c);
 }
@@ -36,9 +29,18 @@ static void env_down(env *e)
 static ecs_service_input input(env *e, const char *name, const char *td,
                                const ecs_deployment_config *dc)
 {
-    ecs_service_input in = ecs_test_service(e->cluster, name, td, 2, &e->subnets, &e->groups);
+    ecs_service_input in = ecs_test_service(e->cluster, name, td, 2, &e->n.subnets, &e->n.groups);
     in.deployment = dc;
     return in;
+}
+
+/* CreateService with `in`, then wait until it serves its task definition; *out (may be
+ * NULL) receives CreateService's answer. */
+static void create_steady(env *e, const ecs_service_input *in, ecs_service *out)
+{
+    aws_error err;
+    ck_assert_msg(ecs_create_service(e->c, in, out, &err) == 0, "%s", err.message);
+    ecs_test_steady(e->c, e->cluster, in->name, in->task_definition);
 }
 
 /* The newest service deployment of a service (ARN, owned). */
@@ -88,8 +90,7 @@ START_TEST(circuit_breaker_rollback_is_a_failure)
     dc.circuit_breaker = 1;
     dc.rollback = 1;
     ecs_service_input in = input(&e, "api", good, &dc);
-    ck_assert_msg(ecs_create_service(e.c, &in, NULL, &err) == 0, "%s", err.message);
-    ecs_test_steady(e.c, e.cluster, "api", good);
+    create_steady(&e, &in, NULL);
     size_t n1;
     char *first = newest_deployment(&e, "api", &n1);
     deploy_result r;
@@ -98,11 +99,7 @@ START_TEST(circuit_breaker_rollback_is_a_failure)
     deploy_result_free(&r);
     /* a crashing image: the circuit breaker trips and ECS rolls back */
     char *bad = ecs_test_taskdef(e.c, "svc-dep", "crashloop:2", NULL);
-    ecs_service_input up = ECS_SERVICE_INPUT_INIT;
-    up.cluster = e.cluster;
-    up.name = "api";
-    up.task_definition = bad;
-    ck_assert_int_eq(ecs_update_service(e.c, &up, NULL, &err), 0);
+    ecs_test_update_td(e.c, e.cluster, "api", bad, NULL);
     ck_assert_int_eq(ecs_test_watch(e.c, e.cluster, "api", bad, NULL, 60, &r), DEPLOY_ROLLED_BACK);
     deploy_result_free(&r);
     check_crash_exit_codes(&e, "api");
@@ -201,17 +198,12 @@ START_TEST(stop_with_rollback)
     ecs_service_input in = input(&e, "worker", v1, &dc);
     in.deployment_controller = "ECS";
     ecs_service s;
-    ck_assert_msg(ecs_create_service(e.c, &in, &s, &err) == 0, "%s", err.message);
+    create_steady(&e, &in, &s);
     ck_assert_str_eq(s.deployment_controller, "ECS");
     ck_assert_str_eq(s.strategy, "ROLLING");
     ecs_service_free(&s);
-    ecs_test_steady(e.c, e.cluster, "worker", v1);
     char *v2 = ecs_test_taskdef(e.c, "svc-stop", "slowstart:2", NULL);
-    ecs_service_input up = ECS_SERVICE_INPUT_INIT;
-    up.cluster = e.cluster;
-    up.name = "worker";
-    up.task_definition = v2;
-    ck_assert_int_eq(ecs_update_service(e.c, &up, NULL, &err), 0);
+    ecs_test_update_td(e.c, e.cluster, "worker", v2, NULL);
     size_t n;
     char *arn = newest_deployment(&e, "worker", &n);
     ck_assert_uint_eq(n, 2);

@@ -44,6 +44,23 @@ static inline void ecs_test_create_service(aws_client *c, const ecs_service_inpu
     ck_abort_msg("roles never became assumable: %s", err.message);
 }
 
+/* A role that the AWS service `principal` (e.g. "ecs-tasks.amazonaws.com") may assume;
+ * returns its ARN (owned). */
+static inline char *ecs_test_role(aws_client *c, const char *name, const char *principal)
+{
+    char trust[256];
+    snprintf(trust, sizeof trust, "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+             "\"Allow\",\"Principal\":{\"Service\":\"%s\"},\"Action\":\"sts:AssumeRole\"}]}",
+             principal);
+    iam_create_role_input in = {.name = name, .trust_policy = trust};
+    iam_role r;
+    aws_error err;
+    ck_assert_msg(iam_create_role(c, &in, &r, &err) == 0, "%s", err.message);
+    char *arn = strdup(r.arn);
+    iam_role_free(&r);
+    return arn;
+}
+
 typedef struct {
     char *vpc, *subnet, *sg;
     char *task_role_arn;
@@ -66,16 +83,8 @@ static inline void ecs_test_network(aws_client *c, const char *tag, ecs_test_net
     svc_strings_add(&n->groups, n->sg);
     char role[64];
     snprintf(role, sizeof role, "task-%s", tag);
-    iam_create_role_input in = {
-        .name = role,
-        .trust_policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
-                        "\"Principal\":{\"Service\":\"ecs-tasks.amazonaws.com\"},"
-                        "\"Action\":\"sts:AssumeRole\"}]}"};
-    iam_role r;
+    n->task_role_arn = ecs_test_role(c, role, "ecs-tasks.amazonaws.com");
     aws_error err;
-    ck_assert_msg(iam_create_role(c, &in, &r, &err) == 0, "%s", err.message);
-    n->task_role_arn = strdup(r.arn);
-    iam_role_free(&r);
     ck_assert_int_eq(iam_put_role_policy(c, role, "exec",
                                          "{\"Version\":\"2012-10-17\",\"Statement\":[{"
                                          "\"Effect\":\"Allow\",\"Action\":\"ssmmessages:*\","
@@ -116,6 +125,19 @@ static inline ecs_service_input ecs_test_service(const char *cluster, const char
     in.subnets = subnets;
     in.security_groups = groups;
     return in;
+}
+
+/* UpdateService of cluster/name to task definition td (fails the test when refused);
+ * *out (may be NULL) receives the service. */
+static inline void ecs_test_update_td(aws_client *c, const char *cluster, const char *name,
+                                      const char *td, ecs_service *out)
+{
+    ecs_service_input up = ECS_SERVICE_INPUT_INIT;
+    up.cluster = cluster;
+    up.name = name;
+    up.task_definition = td;
+    aws_error err;
+    ck_assert_msg(ecs_update_service(c, &up, out, &err) == 0, "%s", err.message);
 }
 
 /* A Fargate task definition of one container with the given image; returns "family:N". */

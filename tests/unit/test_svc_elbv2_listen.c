@@ -129,6 +129,18 @@ START_TEST(forward_targets_and_health)
 }
 END_TEST
 
+/* The first action of a listener behind the test's OIDC identity provider (example.com),
+ * with its client secret. */
+static elbv2_action oidc_first(char *secret)
+{
+    return (elbv2_action){.type = "authenticate-oidc", .order = 1,
+                          .oidc = {.issuer = "https://id.example.com", .client_id = "app",
+                                   .client_secret = secret,
+                                   .authorization_endpoint = "https://id.example.com/auth",
+                                   .token_endpoint = "https://id.example.com/token",
+                                   .user_info_endpoint = "https://id.example.com/userinfo"}};
+}
+
 START_TEST(listener_actions)
 {
     aws_error err;
@@ -168,16 +180,12 @@ START_TEST(listener_actions)
     /* HTTPS: weighted forward with stickiness, behind OIDC authentication. */
     elbv2_tg_weight w[] = {{tg_a, 80}, {tg_b, 20}};
     elbv2_action https[] = {
-        {.type = "authenticate-oidc", .order = 1,
-         .oidc = {.issuer = "https://id.example.com", .client_id = "app",
-                  .client_secret = "s3cr3t",
-                  .authorization_endpoint = "https://id.example.com/auth",
-                  .token_endpoint = "https://id.example.com/token",
-                  .user_info_endpoint = "https://id.example.com/userinfo"},
-         .on_unauthenticated_request = "authenticate", .session_timeout = 3600},
+        oidc_first("s3cr3t"),
         {.type = "forward", .order = 2, .forward = w, .nforward = 2, .stickiness = 1,
          .stickiness_seconds = 60},
     };
+    https[0].on_unauthenticated_request = "authenticate";
+    https[0].session_timeout = 3600;
     const char *certs[] = {CERT, NULL};
     elbv2_listener_in hin = {.lb_arn = lb, .protocol = "HTTPS", .port = 443,
                              .certificates = certs, .actions = https, .nactions = 2};
@@ -309,12 +317,7 @@ START_TEST(oidc_secret_never_logged)
     FILE *out;
     aws_client *dbg = fake_debug_client(&log, &len, &out);
     elbv2_action a[] = {
-        {.type = "authenticate-oidc", .order = 1,
-         .oidc = {.issuer = "https://id.example.com", .client_id = "app",
-                  .client_secret = "TopSecretValue42",
-                  .authorization_endpoint = "https://id.example.com/auth",
-                  .token_endpoint = "https://id.example.com/token",
-                  .user_info_endpoint = "https://id.example.com/userinfo"}},
+        oidc_first("TopSecretValue42"),
         {.type = "forward", .order = 2, .target_group_arn = tg_a},
     };
     const char *certs[] = {CERT, NULL};

@@ -4,6 +4,7 @@ in the URI, the query string and headers, read from a request and written to an 
 its own way of reading a label or a header."""
 
 import base64
+from urllib.parse import unquote
 
 from .common import format_timestamp, scalar_text
 from .query import scalar_in
@@ -42,10 +43,26 @@ def _match(route, method, segs, query, headers):
     return labels
 
 
-def route(req, info, segs, score):
+def _segments(req, keep_trailing):
+    """The request path's segments, unquoted, without the query string ("/" has none). With
+    keep_trailing a trailing "/" stays, as an empty last segment (an S3 key may end in one)."""
+    raw = req.path.split("?", 1)[0]
+    if not raw.strip("/"):
+        return []
+    return [unquote(s) for s in (raw.lstrip("/") if keep_trailing else raw.strip("/")).split("/")]
+
+
+def route(req, info, prefer, keep_trailing=False):
     """The name of the operation whose route (method, URI template, required query
-    parameters and headers) matches the request, whose path is `segs`, with the highest
-    score(route); its labels go in req.labels. None when no route matches."""
+    parameters and headers) matches the request's path; its labels go in req.labels. None
+    when no route matches. Of several, the most specific wins: the most required query
+    parameters and headers, then the highest prefer(parts of the URI template) (the
+    protocol's own tie-break), then the most parts, then one not deprecated."""
+    segs = _segments(req, keep_trailing)
+
+    def score(r):
+        return len(r[2]) + len(r[5]), prefer(r[1]), len(r[1]), not r[4]
+
     query = {}
     for k, v in req.query_pairs:
         query.setdefault(k, v)

@@ -5,7 +5,6 @@ them (EFS: {"ErrorCode", "Message", ...}) with the code in x-amzn-ErrorType."""
 
 import base64
 import json
-from urllib.parse import unquote
 
 from ..core import AwsError
 from . import jsonproto, rest
@@ -22,12 +21,9 @@ CONTENT_TYPE = "application/json"
 def operation_name(req, info):
     """The operation whose method and URI template match; the most literal one wins
     (`/file-systems/replication-configurations` over `/file-systems/{FileSystemId}`)."""
-    raw = req.path.split("?", 1)[0]
-    segs = [unquote(s) for s in raw.strip("/").split("/")] if raw.strip("/") else []
-    op = rest.route(req, info, segs, lambda route: (
-        len(route[2]) + len(route[5]), sum(1 for p in route[1] if not p.startswith("{")),
-        len(route[1]), not route[4]))
+    op = rest.route(req, info, lambda parts: sum(1 for p in parts if not p.startswith("{")))
     if op is None:
+        raw = req.path.split("?", 1)[0]
         raise AwsError("UnknownOperationException",
                        f"No operation of {info.name} answers {req.method} {raw}", 404)
     return op

@@ -3,7 +3,6 @@ members, XML or raw payloads. Path-style addressing only (http://127.0.0.1:PORT/
 
 import base64
 import xml.etree.ElementTree as ET
-from urllib.parse import unquote
 
 from ..core import AwsError
 from . import rest
@@ -29,13 +28,10 @@ CODES = {
 
 
 def operation_name(req, info):
-    raw = req.path.split("?", 1)[0]
-    segs = [unquote(s) for s in raw.lstrip("/").split("/")] if raw.strip("/") else []
-    if raw.endswith("/") and len(segs) == 1:
-        segs = segs[:1]
-    op = rest.route(req, info, segs, lambda route: (
-        len(route[2]) + len(route[5]), -sum(1 for p in route[1] if p.endswith("+}")),
-        len(route[1]), not route[4]))
+    """The operation whose method and URI template match; of two, the one with fewer greedy
+    labels ({Key+}) wins. A key's trailing "/" is part of it."""
+    op = rest.route(req, info, lambda parts: -sum(1 for p in parts if p.endswith("+}")),
+                    keep_trailing=True)
     if op is None:
         raise AwsError("MethodNotAllowed", "The specified method is not allowed against this resource.", 405)
     return op
