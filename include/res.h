@@ -485,6 +485,15 @@ cJSON *res_props(const char *name, ...) __attribute__((sentinel));
 const char *res_prop_string(const cJSON *props, const char *name);
 /* The same, "" when it is not a string: for text and comparisons. */
 const char *res_prop_text(const cJSON *props, const char *name);
+/* props[name] when it is a number, else dflt (props may be NULL); as an int the way cJSON
+ * gives it (valueint: bounded to INT_MIN..INT_MAX). */
+double res_prop_number(const cJSON *props, const char *name, double dflt);
+int res_prop_int(const cJSON *props, const char *name, int dflt);
+/* 1 when `array` (may be NULL) holds the string s. */
+int res_array_has(const cJSON *array, const char *s);
+/* 1 when desired has member `name` and actual (may be NULL) has not, or another value
+ * (cJSON_Compare): what an update must write. */
+int res_prop_changed(const cJSON *desired, const cJSON *actual, const char *name);
 
 /* What `status` shows of ECS service `name` in `cluster` into `out`: desired, running,
  * pending, task_definition, revision, images, rollout_state and _reason, deployments, events

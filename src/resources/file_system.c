@@ -256,12 +256,6 @@ static int member_true(const cJSON *o, const char *name)
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, name));
 }
 
-static const char *member_str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *d = n->desired;
@@ -275,9 +269,9 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     const cJSON *mibps = cJSON_GetObjectItemCaseSensitive(d, "provisioned_mibps");
     efs_create_fs_in in = {.creation_token = token,
                            .encrypted = 1,
-                           .kms_key_id = member_str(d, "kms_key"),
-                           .performance_mode = member_str(d, "performance_mode"),
-                           .throughput_mode = member_str(d, "throughput_mode"),
+                           .kms_key_id = res_prop_string(d, "kms_key"),
+                           .performance_mode = res_prop_string(d, "performance_mode"),
+                           .throughput_mode = res_prop_string(d, "throughput_mode"),
                            .provisioned_mibps = cJSON_IsNumber(mibps) ? mibps->valuedouble : 0,
                            .backup = member_true(d, "backup"),
                            .tags = &tags};
@@ -302,20 +296,15 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return 0;
 }
 
-static double member_num(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 /* UpdateFileSystem when the throughput mode or the provisioned throughput differ. */
 static int set_throughput(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *d = n->desired, *a = n->actual;
-    const char *mode = member_str(d, "throughput_mode"), *had = member_str(a, "throughput_mode");
-    double mibps = member_num(d, "provisioned_mibps");
+    const char *mode = res_prop_string(d, "throughput_mode");
+    const char *had = res_prop_string(a, "throughput_mode");
+    double mibps = res_prop_number(d, "provisioned_mibps", 0);
     int mode_differs = mode && (!had || strcmp(mode, had) != 0);
-    if (!mode_differs && mibps == member_num(a, "provisioned_mibps"))
+    if (!mode_differs && mibps == res_prop_number(a, "provisioned_mibps", 0))
         return 0;
     efs_file_system f;
     if (efs_update_file_system(ctx->aws, n->physical_id, mode_differs ? mode : NULL, mibps, &f, err) != 0)

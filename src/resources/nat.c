@@ -171,7 +171,7 @@ static int nat_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
     (void)ctx;
     (void)err;
-    const char *state = n->actual ? res_prop_text(n->actual, "state") : "";
+    const char *state = res_prop_text(n->actual, "state");
     cJSON_AddStringToObject(out, "nat_state", state[0] ? state : "unknown");
     cJSON_AddBoolToObject(out, "healthy", strcmp(state, "available") == 0);
     return 0;

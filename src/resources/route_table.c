@@ -193,13 +193,6 @@ static int set_route(res_ctx *ctx, const char *rtb, const char *dest, const char
     return ec2_replace_route(ctx->aws, rtb, &r, err);
 }
 
-static int in_array(const cJSON *a, const char *s)
-{
-    const cJSON *v;
-    cJSON_ArrayForEach(v, a) if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0) return 1;
-    return 0;
-}
-
 /* The association of subnet with table rtb, when there is one (a retried
  * AssociateRouteTable whose first answer was lost). Caller frees. */
 static char *existing_assoc(res_ctx *ctx, const char *rtb, const char *subnet)
@@ -225,7 +218,7 @@ static int set_assocs(res_ctx *ctx, const char *rtb, const cJSON *want, cJSON *p
     cJSON *assocs = cJSON_GetObjectItemCaseSensitive(props, "associations");
     for (cJSON *a = assocs->child; a;) {
         cJSON *next = a->next;
-        if (!in_array(want, a->string)) {
+        if (!res_array_has(want, a->string)) {
             if (ec2_disassociate_route_table(ctx->aws, a->valuestring, err) != 0 &&
                 !aws_error_is(err, AWS_IS_NOT_FOUND))
                 return -1;
