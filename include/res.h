@@ -420,27 +420,28 @@ typedef struct {
     size_t n;
     int *rcs;        /* [0]: the list's result, [1 + k]: node k's read */
     aws_error *errs; /* the same for their errors */
+    res_found *found; /* [k]: what node k's read found (res_externals_set; physical_id NULL:
+                         nothing) */
 } res_externals;
 /* The external nodes of kind in ctx's graph. Free with res_externals_free. */
 void res_externals_of(const res_ctx *ctx, const res_kind *kind, res_externals *out);
-/* fn(ud, 0) (the list) and fn(ud, 1 + k) (a read of node k) all side by side
- * (res_parallel_all), their results in x->rcs and x->errs. Returns the list's: 0, or -1
- * with its error copied into err. */
+/* fn(ud, 0) (the list) and fn(ud, 1 + k) (a read of node k, which records what it found
+ * with res_externals_set) all side by side (res_parallel_all), their results in x->rcs and
+ * x->errs. Returns the list's: 0, or -1 with its error copied into err. */
 int res_externals_read(res_externals *x, res_each_fn fn, void *ud, aws_error *err);
-/* Then each node's result in order: fn(ud, k, rc, err) with node k's read's, which adds
- * what it found or says it is missing (res_external_missing). 0 when fn returned 0 for
- * every node, else -1 with the first failure's error copied into err. */
-typedef int (*res_external_fn)(void *ud, size_t k, int rc, aws_error *err);
-int res_externals_found(res_externals *x, res_external_fn fn, void *ud, aws_error *err);
+/* For the read of node k: its resource's physical id (copied) and actual properties
+ * (taken). */
+void res_externals_set(res_externals *x, size_t k, const char *physical_id, cJSON *props);
+/* Then each node in order into out: what its read found. One whose read found nothing
+ * (rc 0, nothing set) or failed because AWS says it is not there gets the note missing(ctx,
+ * n) (a new string: what the file names that does not exist, and how to fix it): not
+ * fatal in discovery, so that `down` and `status` still work (what needs it cannot be
+ * made, and `up` refuses before any change). 0, or -1 with the first other failure's
+ * error copied into err. */
+typedef char *(*res_external_note_fn)(const res_ctx *ctx, const res_node *n);
+int res_externals_found(res_externals *x, res_ctx *ctx, res_found_list *out,
+                        res_external_note_fn missing, aws_error *err);
 void res_externals_free(res_externals *x);
-/* For an external node whose resource its read did not find (rc 0: the answer held none)
- * or failed to read (rc -1, err the read's): when AWS says it is not there, a note on n
- * (formatted like printf: what the file names that does not exist, and how to fix it) and
- * 0, err cleared: not fatal in discovery, so that `down` and `status` still work (what
- * needs it cannot be made, and `up` refuses before any change); any other failure: -1,
- * err kept. */
-int res_external_missing(res_ctx *ctx, const res_node *n, int rc, aws_error *err,
-                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* How many reads one kind makes side by side (discovery, status, reading one resource's
  * settings): enough that a stack's resources of one kind are read in one round trip. */
 #define RES_READS_AT_ONCE 32

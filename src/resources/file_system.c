@@ -145,9 +145,7 @@ static const stack_file_system *model_of(res_ctx *ctx, const char *id)
 typedef struct {
     res_ctx *ctx;
     efs_file_systems listed;
-    res_externals ext;          /* the file's existing file systems */
-    efs_file_system *described; /* per external */
-    res_found_list *out;
+    res_externals ext; /* the file's existing file systems */
 } discovery;
 
 static int discover_part(void *ud, size_t i, aws_error *err)
@@ -156,31 +154,29 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     if (i == 0)
         return efs_describe_file_systems(d->ctx->aws, NULL, &d->listed, err);
     const stack_file_system *fs = d->ext.nodes[i - 1]->model;
-    return efs_describe_file_system(d->ctx->aws, fs->existing, &d->described[i - 1], err);
+    efs_file_system f = {0};
+    int rc = efs_describe_file_system(d->ctx->aws, fs->existing, &f, err);
+    if (rc == 0)
+        res_externals_set(&d->ext, i - 1, f.id, props_of(&f, NULL, NULL, 0));
+    efs_file_system_free(&f);
+    return rc;
 }
 
-static int found_external(void *ud, size_t k, int rc, aws_error *err)
+static char *missing(const res_ctx *ctx, const res_node *n)
 {
-    discovery *d = ud;
-    const res_node *n = d->ext.nodes[k];
+    (void)ctx;
     const stack_file_system *fs = n->model;
-    if (rc == 0) {
-        res_found_add(d->out, n->id, d->described[k].id, props_of(&d->described[k], NULL, NULL, 0));
-        return 0;
-    }
-    return res_external_missing(d->ctx, n, rc, err, "the existing file system %s does not exist in "
-                                "this region (or is not readable with these credentials): fix "
-                                "`existing:` for file system %s in the stack file", fs->existing,
-                                fs->name);
+    return xasprintf("the existing file system %s does not exist in this region (or is not "
+                     "readable with these credentials): fix `existing:` for file system %s in "
+                     "the stack file", fs->existing, fs->name);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    discovery d = {.ctx = ctx, .out = out};
+    discovery d = {.ctx = ctx};
     res_externals_of(ctx, &res_kind_file_system, &d.ext);
-    d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
     int rc = 0, failed = res_externals_read(&d.ext, discover_part, &d, err) != 0 ||
-                         res_externals_found(&d.ext, found_external, &d, err) != 0;
+                         res_externals_found(&d.ext, ctx, out, missing, err) != 0;
     /* ours (not being deleted), then their settings side by side */
     const efs_file_system **ours = xcalloc(d.listed.n + 1, sizeof *ours);
     size_t nours = 0;
@@ -204,9 +200,6 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         free(set[i].policy);
     free(set);
     free(ours);
-    for (size_t i = 0; i < d.ext.n; i++)
-        efs_file_system_free(&d.described[i]);
-    free(d.described);
     res_externals_free(&d.ext);
     efs_file_systems_free(&d.listed);
     return rc;
