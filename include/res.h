@@ -165,6 +165,20 @@ struct res_ctx {
     pthread_mutex_t lock;     /* guards graph fields read across workers (actual, physical_id) */
 };
 
+/* The CI grants of a kind whose resources are EC2's, as data (res_kind.ci_ec2) where they
+ * are only these (ci_grant_common.c turns them into statements): */
+typedef struct {
+    const char *reads;    /* always, on "*": what discover and status call */
+    const char *create;   /* when mine: the call that makes one (EC2 picks its id), allowed
+                             with the stack's tag in the request, with ec2:CreateTags for it
+                             (NULL: none) */
+    const char *changes;  /* when mine: the other writes, on resources carrying the stack's
+                             tag */
+    const char *resource; /* the EC2 resources those are on, as in their ARN after the
+                             account (every security group: "security-group/" and a star;
+                             NULL: any) */
+} res_ec2_grants;
+
 struct res_kind {
     const char *name;  /* the id prefix: "vpc" */
     const char *title; /* for people: "VPC" */
@@ -235,9 +249,12 @@ struct res_kind {
      * kind's, in registry order, with the builder of ci_policy_internal.h): always what
      * discover and status call (every kind discovers on every `up`); when `mine` (the file
      * has nodes of the kind that are not external) also what create, update and remove
-     * call, on the stack's own resources only. Every kind has one: the registry's unit test
-     * fails for a kind without it (ci_policy_covers). */
+     * call, on the stack's own resources only. Every kind has one, or ci_ec2: the registry's
+     * unit test fails for a kind with neither (ci_policy_covers). */
     void (*ci_grant)(struct ci_builder *b, int mine);
+    /* The same as data, for an EC2 kind whose grants are only those of res_ec2_grants
+     * (ci_grant NULL). */
+    const res_ec2_grants *ci_ec2;
 };
 
 /* ---- the registry (registry.c) ------------------------------------------------- */

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -316,12 +315,12 @@ static int route_table_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const route_table_replace_on[] = {"vpc", NULL};
 
-static void ci_grant(ci_builder *b, int mine)
-{
-    ci_ec2_grant(b, mine, "ec2:DescribeRouteTables", "ec2:CreateRouteTable",
-                 "ec2:CreateRoute ec2:ReplaceRoute ec2:DeleteRoute ec2:AssociateRouteTable "
-                 "ec2:DisassociateRouteTable ec2:DeleteRouteTable");
-}
+static const res_ec2_grants ci_grants = {
+    .reads = "ec2:DescribeRouteTables",
+    .create = "ec2:CreateRouteTable",
+    .changes = "ec2:CreateRoute ec2:ReplaceRoute ec2:DeleteRoute ec2:AssociateRouteTable "
+               "ec2:DisassociateRouteTable ec2:DeleteRouteTable",
+};
 
 const res_kind res_kind_route_table = {
     .name = "route_table",
@@ -332,5 +331,5 @@ const res_kind res_kind_route_table = {
     .update = route_table_update,
     .remove = route_table_remove,
     .replace_on = route_table_replace_on,
-    .ci_grant = ci_grant,
+    .ci_ec2 = &ci_grants,
 };
