@@ -33,6 +33,9 @@ typedef struct {
     int self_paced;               /* poll waits for its own next look (a shared poller,
                                      poller.h): no pause between checks */
     int backoff;                  /* a long wait looks less often (AWS_WAIT_BACKOFF_*) */
+    double first_s;               /* the first check only after this long (0: at once): what
+                                     AWS documents as never quicker is not asked about
+                                     before; progress tells the wait at its start */
 } aws_wait_opts;
 
 /* With .backoff: the first AWS_WAIT_BACKOFF_AFTER checks after the last change of what

@@ -400,6 +400,11 @@ typedef int (*res_poll_fn)(res_ctx *ctx, res_node *n, void *ud, char *status, si
  * .backoff). A service's deployment is waited for with ctx->watch. */
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err);
+/* res_wait whose first look comes only after first_intervals of the context's poll
+ * interval (ctx->poll_s, 5 s by default): for what AWS documents as never done sooner (a
+ * private DNS namespace: 30-90 s), so that no call asks before the answer can be yes. */
+int res_wait_after(res_ctx *ctx, res_node *n, res_action action, const char *what,
+                   double first_intervals, res_poll_fn poll, void *ud, aws_error *err);
 /* res_wait for what AWS documents as taking tens of minutes (an RDS instance created,
  * changed or deleted): bounded by RES_LONG_WAIT_S, or by --timeout when it was given. */
 #define RES_LONG_WAIT_S 3600

@@ -33,6 +33,9 @@ typedef struct {
     char *kms_key_id;
     time_t deleted_date;           /* 0 unless scheduled for deletion */
     time_t created_date;
+    int has_current;               /* a version carries AWSCURRENT: the secret has a value
+                                      (VersionIdsToStages, or SecretVersionsToStages in a
+                                      list; the value itself is not read) */
     svc_tags tags;
 } secretsmanager_secret;
 

@@ -52,7 +52,25 @@ static const svc_field secret_fields[] = {
     SVC_FIELD("CreatedDate", SVC_TIME, secretsmanager_secret, created_date),
     SVC_FTAGS("Tags", secretsmanager_secret, tags, "Key", "Value"),
     SVC_END};
-static const svc_shape secret_shape = {sizeof(secretsmanager_secret), secret_fields, NULL, NULL};
+/* has_current: DescribeSecret names the versions VersionIdsToStages, ListSecrets
+ * SecretVersionsToStages; either maps a version id to its stages. */
+static void read_stages(const cJSON *j, void *out)
+{
+    secretsmanager_secret *s = out;
+    static const char *const names[] = {"VersionIdsToStages", "SecretVersionsToStages"};
+    for (size_t i = 0; i < 2 && !s->has_current; i++) {
+        const cJSON *version;
+        cJSON_ArrayForEach(version, cJSON_GetObjectItemCaseSensitive(j, names[i]))
+        {
+            const cJSON *stage;
+            cJSON_ArrayForEach(stage, version) if (cJSON_IsString(stage) &&
+                                                   !strcmp(stage->valuestring, "AWSCURRENT"))
+                s->has_current = 1;
+        }
+    }
+}
+static const svc_shape secret_shape = {sizeof(secretsmanager_secret), secret_fields, read_stages,
+                                       NULL};
 
 SVC_DEFINE_FREE(secretsmanager_secret_info_free, secretsmanager_secret, secret_shape)
 

@@ -21,7 +21,18 @@ int aws_wait(const aws_wait_opts *o, const char *what, aws_poll_fn poll, void *u
     char seen[512] = "", shown[512] = "";
     int checks = 0, unchanged = 0; /* checks since what was seen last changed */
     aws_error_clear(err);
+    double pause = o->first_s > 0 ? o->first_s : 0;
+    if (pause > 0 && o->progress)
+        o->progress(o->progress_ud, what, "", 0, 0);
     for (;;) {
+        if (bound > 0 && pause > bound - (util_now() - start))
+            pause = bound - (util_now() - start); /* the last check falls on the bound */
+        if (pause > 0 && util_sleep(pause, o->cancel) != 0) {
+            aws_error_set(err, AWS_ERR_TIMEOUT, "Interrupted",
+                          "interrupted while waiting for %s; last seen: %s", what,
+                          shown[0] ? shown : "nothing yet");
+            return -1;
+        }
         seen[0] = '\0';
         checks++;
         int rc = poll(ud, seen, sizeof seen, err);
@@ -40,15 +51,8 @@ int aws_wait(const aws_wait_opts *o, const char *what, aws_poll_fn poll, void *u
                           what, checks, checks == 1 ? "" : "s", waited, last);
             return -1;
         }
-        double pause = o->self_paced ? 0 : interval;
+        pause = o->self_paced ? 0 : interval;
         if (o->backoff && unchanged > AWS_WAIT_BACKOFF_AFTER)
             pause *= unchanged > 2 * AWS_WAIT_BACKOFF_AFTER ? 3 : 2;
-        if (bound > 0 && waited + pause > bound)
-            pause = bound - waited; /* the last check falls on the bound */
-        if (util_sleep(pause, o->cancel) != 0) {
-            aws_error_set(err, AWS_ERR_TIMEOUT, "Interrupted",
-                          "interrupted while waiting for %s; last seen: %s", what, last);
-            return -1;
-        }
     }
 }

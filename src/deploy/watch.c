@@ -174,25 +174,27 @@ typedef struct {
     poller_watch *pw;       /* the cluster's shared reader of services */
     double earliest, due;   /* when the next look may and must be (util_now) */
     double deadline;        /* the watch's bound (util_now) */
-    int registering;        /* behind a load balancer: no health check of the new tasks begun */
+    int starting;           /* no end due soon: the new tasks start, or behind a load
+                               balancer no health check of them has begun */
     double targets_due;     /* when target health may be read again (util_now) */
 } watch;
 
 /*
  * When to look next: one poll interval on, or in a round another watcher of the cluster
  * makes from half an interval on (so that watchers fall into the same rounds), never past
- * the bound. For a service behind a load balancer, while its new tasks start or run with
- * no health check of their targets begun (the load balancer provisions: a minute or two
- * on AWS), every second interval (10 s): a target is healthy at the earliest one check
- * interval after its first check (two checks 5 s apart, the least AWS allows), so the
- * service's end is still seen at most one interval (5 s) after it comes, as with a look
- * every interval; and half the looks go. A task that fails to start is seen at most 10 s
- * after.
+ * the bound. While the new tasks start (none runs yet: an ENI, an image pull, tens of
+ * seconds), and for a service behind a load balancer while they run with no health check
+ * of their targets begun (the load balancer provisions: a minute or two on AWS), every
+ * second interval (10 s): nothing can end before a task runs, and a target is healthy at
+ * the earliest one check interval after its first check (two checks 5 s apart, the least
+ * AWS allows), so the service's end is still seen at most one interval (5 s) after it
+ * comes, as with a look every interval; and half the looks go. A task that fails to start
+ * is seen at most 10 s after.
  */
 static void schedule_next(watch *x)
 {
     double now = util_now(), poll = x->w->poll_s;
-    if (x->registering)
+    if (x->starting)
         poll *= 2;
     x->due = now + poll < x->deadline ? now + poll : x->deadline;
     x->earliest = now + poll / 2 < x->due ? now + poll / 2 : x->due;
@@ -265,11 +267,9 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
      * until ECS replaces its task, so no unhealthy target goes unseen. */
     double now_s = util_now();
     if (!x->v.mine || x->v.mine->running == 0) {
-        /* behind a load balancer nothing can end before the new tasks run and pass two
-         * health checks: their start is looked for at the same pace */
-        x->registering = cJSON_GetArraySize(cJSON_GetObjectItem(x->v.s.raw, "loadBalancers")) > 0;
+        x->starting = 1; /* nothing can end before the new tasks run */
     } else if (now_s >= x->targets_due) {
-        x->registering = !deploy_seen_targets_(x->c, &x->v.s, &x->seen);
+        x->starting = !deploy_seen_targets_(x->c, &x->v.s, &x->seen);
         x->targets_due = now_s + 2 * w->poll_s - w->poll_s / 4;
     }
     return x->state == DEPLOY_STATE_FAILED ||
@@ -316,8 +316,14 @@ int deploy_watch(aws_client *c, const deploy_watch_request *w, deploy_result *r)
 {
     watch x = {.c = c, .w = w, .phase = "rolling"};
     x.pw = poller_join(c, w->cluster, w->service);
-    x.earliest = x.due = util_now(); /* the first look at once */
-    x.deadline = x.due + w->timeout_s;
+    /* A change just made (the watch follows it at once) cannot have ended yet: ECS has
+     * only begun to place its tasks. The first look is one interval on, in a round of the
+     * cluster's poller from half an interval on. Settling what an earlier run began (no
+     * change time): at once. */
+    double now = util_now();
+    x.due = w->since_epoch > 0 ? now + w->poll_s : now;
+    x.earliest = w->since_epoch > 0 ? now + w->poll_s / 2 : now;
+    x.deadline = now + w->timeout_s;
     aws_wait_opts o = {.interval_s = w->poll_s,
                        .timeout_s = w->timeout_s,
                        .cancel = w->cancel,

@@ -119,14 +119,10 @@ static int check_task(const ecs_task *t, const ecs_container *k, const char *wan
     return 0;
 }
 
-int exec_find_target(aws_client *aws, const char *cluster, const char *service,
-                     const char *task, const char *container, exec_target *out,
-                     aws_error *err)
+static int find_target(aws_client *aws, const char *cluster, const char *service,
+                       const char *task, const char *container, exec_target *out,
+                       aws_error *err)
 {
-    memset(out, 0, sizeof *out);
-    aws_error_clear(err);
-    if (service && check_service(aws, cluster, service, err) != 0)
-        return -1;
     svc_strings arns = {0};
     if (task) {
         svc_strings_add(&arns, task);
@@ -165,4 +161,22 @@ int exec_find_target(aws_client *aws, const char *cluster, const char *service,
     }
     ecs_tasks_free(&ts);
     return rc;
+}
+
+/* The service is read only when no good target was found: when it is not there or runs
+ * without ECS Exec, its words explain the failure better than the tasks' (and a good
+ * target costs no call for it). */
+int exec_find_target(aws_client *aws, const char *cluster, const char *service,
+                     const char *task, const char *container, exec_target *out,
+                     aws_error *err)
+{
+    memset(out, 0, sizeof *out);
+    aws_error_clear(err);
+    if (find_target(aws, cluster, service, task, container, out, err) == 0)
+        return 0;
+    aws_error why;
+    aws_error_clear(&why);
+    if (service && check_service(aws, cluster, service, &why) != 0)
+        *err = why;
+    return -1;
 }

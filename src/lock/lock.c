@@ -99,6 +99,7 @@ struct lock_handle {
     pthread_cond_t wake;
     int stop;
     int quiet_take;  /* taken at the first try, or at the first try after making the bucket */
+    int made_bucket; /* this run made the lock bucket: no mark can be in it */
     int marks;       /* a whole take: its release leaves the stack's mark */
     int kinds_noted; /* lock_note_kinds was called: the mark lists kinds */
     svc_strings kinds;
@@ -267,8 +268,11 @@ static char *new_run_id(void)
  * access to a new bucket (since 2023), so creating it is all it takes. */
 static int make_bucket(lock_handle *h, aws_error *err)
 {
-    if (s3_create_bucket(h->aws, h->place.bucket, err) != 0 &&
-        !aws_error_is(err, AWS_IS_EXISTS)) {
+    if (s3_create_bucket(h->aws, h->place.bucket, err) == 0) {
+        h->made_bucket = 1;
+        return 0;
+    }
+    if (!aws_error_is(err, AWS_IS_EXISTS)) {
         aws_error_prefix(err, "the stack lock bucket %s: ", h->place.bucket);
         return -1;
     }
@@ -620,6 +624,11 @@ int lock_quiet_since(lock_handle *h, double seconds, int stack_was_empty, aws_er
     aws_error_clear(err);
     if (!h->quiet_take)
         return 0; /* another run had it, or took it first: it may have changed anything */
+    /* The bucket was missing when this run read the record a moment ago, and it made it:
+     * no run has left a mark in it since (a whole run between that read and this lock,
+     * a fraction of a second, is not a case) */
+    if (h->made_bucket)
+        return stack_was_empty;
     char *key = mark_key_of(h->stack);
     s3_object obj;
     int rc = s3_get_object_meta(h->aws, h->place.bucket, key, h->place.account, &obj, err);

@@ -55,11 +55,18 @@ static int build(res_graph *g, const stack_model *s)
     return 0;
 }
 
-/* 1 when the secret has a current value, 0 when not (or it does not exist), -1 on error. */
-static int secret_has_value(res_ctx *ctx, const char *secret_id, aws_error *err)
+/* 1 when the secret has a current value, 0 when not (or it does not exist), -1 on error.
+ * The stack's secrets as listed say it without their values being read; one not listed
+ * (made outside the stack, without its tags) is asked for its value. */
+static int secret_has_value(res_ctx *ctx, const secretsmanager_secret_list *listed,
+                            const char *secret_name, aws_error *err)
 {
+    for (size_t i = 0; i < listed->n; i++)
+        if (listed->items[i].name && strcmp(listed->items[i].name, secret_name) == 0 &&
+            !listed->items[i].deleted_date)
+            return listed->items[i].has_current;
     char *value = NULL;
-    if (secretsmanager_get_secret_value(ctx->aws, secret_id, &value, err) == 0) {
+    if (secretsmanager_get_secret_value(ctx->aws, secret_name, &value, err) == 0) {
         secretsmanager_secret_free(value);
         return 1;
     }
@@ -68,6 +75,7 @@ static int secret_has_value(res_ctx *ctx, const char *secret_id, aws_error *err)
 
 typedef struct {
     res_ctx *ctx;
+    secretsmanager_secret_list listed; /* the stack's secrets (the secret kind's same read) */
     int *has; /* per step */
 } discovery;
 
@@ -76,7 +84,7 @@ static int has_value(void *ud, size_t i, aws_error *err)
     discovery *d = ud;
     const stack_model *s = d->ctx->stack;
     char *name = stack_name_secret(s->name, s->bootstrap[i].secret);
-    d->has[i] = secret_has_value(d->ctx, name, err);
+    d->has[i] = secret_has_value(d->ctx, &d->listed, name, err);
     free(name);
     return d->has[i] < 0 ? -1 : 0;
 }
@@ -87,9 +95,15 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     const stack_model *s = ctx->stack;
     size_t n = s && !ctx->rebootstrap ? s->nbootstrap : 0;
     discovery d = {.ctx = ctx, .has = xcalloc(n + 1, sizeof *d.has)};
+    if (n > 0 && secretsmanager_list_secrets_by_tag(ctx->aws, RES_TAG_STACK, ctx->stack_name,
+                                                    &d.listed, err) != 0) {
+        free(d.has);
+        return -1;
+    }
     int *rcs = xcalloc(n + 1, sizeof *rcs);
     aws_error *errs = xcalloc(n + 1, sizeof *errs);
     res_parallel_all(n, RES_READS_AT_ONCE, has_value, &d, rcs, errs);
+    secretsmanager_secret_list_free(&d.listed);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (rcs[i] != 0) {

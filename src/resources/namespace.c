@@ -100,12 +100,23 @@ static int poll_operation(res_ctx *ctx, res_node *n, void *ud, char *status, siz
     return 0;
 }
 
+/* How many poll intervals an operation on the namespace is not asked about: making or
+ * deleting a private DNS namespace makes or deletes a Route 53 hosted zone, which AWS
+ * documents at 30-90 s, so the first look is at 25 s (5 intervals of 5 s); an HTTP
+ * namespace has no zone and takes seconds: one interval. */
+static double quiet_intervals(const res_node *n)
+{
+    const cJSON *props = n->desired ? n->desired : n->actual;
+    const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(props, "type"));
+    return type && strcmp(type, "HTTP") == 0 ? 1 : 5;
+}
+
 /* Wait for an operation; *ns_id (free()) is the namespace it names. */
 static int wait_op(res_ctx *ctx, res_node *n, res_action action, const char *what, char *op_id,
                    char **ns_id, aws_error *err)
 {
     sd_operation op = {.id = xstrdup(op_id)};
-    int rc = res_wait(ctx, n, action, what, poll_operation, &op, err);
+    int rc = res_wait_after(ctx, n, action, what, quiet_intervals(n), poll_operation, &op, err);
     if (rc == 0 && ns_id) {
         const char *id = svc_tags_get(&op.targets, "NAMESPACE");
         *ns_id = xstrdup_or_null(id);

@@ -46,23 +46,32 @@ static void wait_progress(void *ud, const char *what, const char *seen, int chec
 }
 
 static int wait_bounded(res_ctx *ctx, res_node *n, res_action action, const char *what,
-                        res_poll_fn poll, void *ud, double bound_s, aws_error *err)
+                        double first_intervals, res_poll_fn poll, void *ud, double bound_s,
+                        aws_error *err)
 {
     wait_job w = {ctx, n, action, poll, ud};
-    aws_wait_opts o = {.interval_s = ctx->poll_s > 0 ? ctx->poll_s : 5,
+    double interval = ctx->poll_s > 0 ? ctx->poll_s : 5;
+    aws_wait_opts o = {.interval_s = interval,
                        .timeout_s = bound_s,
                        .cancel = ctx->cancel,
                        .progress = wait_progress,
                        .progress_ud = &w,
-                       .backoff = 1};
+                       .backoff = 1,
+                       .first_s = first_intervals * interval};
     return aws_wait(&o, what, wait_poll, &w, err);
 }
 
 int res_wait(res_ctx *ctx, res_node *n, res_action action, const char *what, res_poll_fn poll,
              void *ud, aws_error *err)
 {
-    return wait_bounded(ctx, n, action, what, poll, ud, ctx->timeout_s > 0 ? ctx->timeout_s : 900,
-                        err);
+    return res_wait_after(ctx, n, action, what, 0, poll, ud, err);
+}
+
+int res_wait_after(res_ctx *ctx, res_node *n, res_action action, const char *what,
+                   double first_intervals, res_poll_fn poll, void *ud, aws_error *err)
+{
+    return wait_bounded(ctx, n, action, what, first_intervals, poll, ud,
+                        ctx->timeout_s > 0 ? ctx->timeout_s : 900, err);
 }
 
 int res_wait_long(res_ctx *ctx, res_node *n, res_action action, const char *what,
@@ -71,7 +80,7 @@ int res_wait_long(res_ctx *ctx, res_node *n, res_action action, const char *what
     double bound = ctx->timeout_s > 0 ? ctx->timeout_s : 900;
     if (!ctx->timeout_given && bound < RES_LONG_WAIT_S)
         bound = RES_LONG_WAIT_S;
-    return wait_bounded(ctx, n, action, what, poll, ud, bound, err);
+    return wait_bounded(ctx, n, action, what, 0, poll, ud, bound, err);
 }
 
 int res_sleep(res_ctx *ctx, double seconds)

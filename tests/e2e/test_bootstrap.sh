@@ -27,8 +27,12 @@ expect_exit 0 -- run exec server -- cat /data/agent-token
 [ "$out" = "$token" ] && pass || fail "the secret ($token) is not what the server wrote ($out)"
 grep -q "$token" "$work/up.log" && fail "the token appears in up's output or debug log" || pass
 
+seq=$(fake_last_seq)
 expect_exit 0 -- run up
 expect_in "$out" "No changes" "a second up skips the step whose secret has a value"
+# the stack's secrets as listed say the step's secret has a value: it is not read
+n=$(fake_count_since "$seq" GetSecretValue)
+[ "$n" = 0 ] && pass || fail "a second up read secret values ($n GetSecretValue) to judge the step"
 expect_exit 0 -- run up --rebootstrap
 expect_in "$out" "bootstrap/agent-token: ok" "--rebootstrap runs the step again"
 grep -q "$token" "$work/up.log" && fail "token leaked" || pass

@@ -122,6 +122,47 @@ START_TEST(a_contended_take_is_never_quiet)
 }
 END_TEST
 
+/* 1 when a wire log holds a read (GET or HEAD) of shop's mark. */
+static int asked_for_mark(const char *log)
+{
+    for (const char *line = log; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        const char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line) : strlen(line);
+        char one[512];
+        snprintf(one, sizeof one, "%.*s", (int)(n < sizeof one - 1 ? n : sizeof one - 1), line);
+        if (strstr(one, "request") && (strstr(one, ": GET ") || strstr(one, ": HEAD ")) &&
+            strstr(one, "shop.last-run"))
+            return 1;
+    }
+    return 0;
+}
+
+/* A run that made the lock bucket knows no mark can be in it: it does not ask; a run that
+ * found the bucket there does. */
+START_TEST(a_bucket_this_run_made_is_not_asked_for_a_mark)
+{
+    aws_client *c = fake_reset_client();
+    char *log = NULL;
+    size_t len = 0;
+    FILE *f = NULL;
+    aws_client *dc = fake_debug_client(&log, &len, &f);
+    lock_handle *h = take(dc, "shop", NULL); /* makes the bucket */
+    ck_assert_int_eq(quiet(h, 0.5, 1), 1);
+    ck_assert_int_eq(quiet(h, 0.5, 0), 0);
+    aws_error err;
+    ck_assert_int_eq(lock_release(h, 0, &err), 0);
+    h = take(c, "shop", NULL); /* the bucket is there, and the mark the release left */
+    ck_assert_int_eq(quiet(h, 60, 1), 0);
+    ck_assert_int_eq(lock_release(h, 0, &err), 0);
+    aws_client_free(dc);
+    fclose(f);
+    ck_assert_msg(!asked_for_mark(log), "the new bucket was asked for a mark");
+    free(log);
+    aws_client_free(c);
+}
+END_TEST
+
 FAKE_SUITE(lock_mark, NULL, NULL, 30, no_mark_trusts_only_an_empty_reading,
+           a_bucket_this_run_made_is_not_asked_for_a_mark,
            a_recent_mark_means_read_again, a_deploy_leaves_the_stacks_mark,
            a_contended_take_is_never_quiet)
