@@ -255,6 +255,11 @@ struct res_kind {
     /* The same as data, for an EC2 kind whose grants are only those of res_ec2_grants
      * (ci_grant NULL). */
     const res_ec2_grants *ci_ec2;
+    /* The AWS service ("ecs.amazonaws.com") whose service-linked role AWS makes on this
+     * kind's first create in an account: with `mine`, the CI role may have it made
+     * (iam:CreateServiceLinkedRole for that service only, after the kind's grants). NULL:
+     * none. */
+    const char *linked_role;
 };
 
 /* ---- the registry (registry.c) ------------------------------------------------- */

@@ -323,7 +323,6 @@ static void ci_grant(ci_builder *b, int mine)
              "elasticloadbalancing:SetSubnets elasticloadbalancing:SetSecurityGroups "
              "elasticloadbalancing:SetIpAddressType elasticloadbalancing:DeleteLoadBalancer",
              ci_each(b, "alb", "name", ci_lb_arn), NULL);
-    ci_linked_role(b, "elasticloadbalancing.amazonaws.com");
 }
 
 const res_kind res_kind_alb = {
@@ -339,4 +338,5 @@ const res_kind res_kind_alb = {
     .status = status,
     .ready = ready,
     .ci_grant = ci_grant,
+    .linked_role = "elasticloadbalancing.amazonaws.com",
 };

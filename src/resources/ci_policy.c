@@ -168,6 +168,8 @@ cJSON *ci_policy_document(const res_graph *g, const char *account_node)
         else if (kind->ci_ec2)
             ci_ec2_grant(&b, mine, kind->ci_ec2);
         /* else: test_res_site_ci.c fails for such a kind */
+        if (mine && kind->linked_role)
+            ci_linked_role(&b, kind->linked_role);
     }
     ec2_tagging(&b);
     stack_lock(&b);

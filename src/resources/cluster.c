@@ -183,8 +183,6 @@ static void ci_grant(ci_builder *b, int mine)
     ci_reads_writes(b, mine, "ecs:DescribeClusters",
                     "ecs:CreateCluster ecs:UpdateCluster ecs:DeleteCluster ecs:TagResource",
                     ci_one(ci_cluster_arn(b)), NULL);
-    if (mine)
-        ci_linked_role(b, "ecs.amazonaws.com");
 }
 
 const res_kind res_kind_cluster = {
@@ -198,4 +196,5 @@ const res_kind res_kind_cluster = {
     .replace_on = replace_on,
     .unordered = unordered,
     .ci_grant = ci_grant,
+    .linked_role = "ecs.amazonaws.com",
 };

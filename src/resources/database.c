@@ -333,7 +333,6 @@ static void ci_grant(ci_builder *b, int mine)
     ci_allow(b, "secretsmanager:CreateSecret secretsmanager:TagResource",
              ci_one(ci_arn(b, "secretsmanager", 1, "secret:rds!*")), NULL);
     ci_allow(b, "kms:DescribeKey", ci_any(), NULL);
-    ci_linked_role(b, "rds.amazonaws.com");
 }
 
 const res_kind res_kind_database = {
@@ -351,6 +350,7 @@ const res_kind res_kind_database = {
     .delete_changes = dbres_delete_changes,
     .check = check,
     .ci_grant = ci_grant,
+    .linked_role = "rds.amazonaws.com",
 };
 
 /* ---- what `up` refuses ------------------------------------------------------------------- */

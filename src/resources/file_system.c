@@ -398,7 +398,6 @@ static void ci_grant(ci_builder *b, int mine)
               "elasticfilesystem:PutBackupPolicy elasticfilesystem:PutLifecycleConfiguration "
               "elasticfilesystem:UpdateFileSystem elasticfilesystem:DeleteFileSystem",
               ci_efs_arn(b, "file-system"));
-    ci_linked_role(b, "elasticfilesystem.amazonaws.com");
 }
 
 const res_kind res_kind_file_system = {
@@ -412,4 +411,5 @@ const res_kind res_kind_file_system = {
     .replace_on = replace_on,
     .status = status,
     .ci_grant = ci_grant,
+    .linked_role = "elasticfilesystem.amazonaws.com",
 };
