@@ -165,6 +165,20 @@ struct res_ctx {
     pthread_mutex_t lock;     /* guards graph fields read across workers (actual, physical_id) */
 };
 
+/* The CI grants of a kind whose resources are EC2's, as data (res_kind.ci_ec2) where they
+ * are only these (ci_grant_common.c turns them into statements): */
+typedef struct {
+    const char *reads;    /* always, on "*": what discover and status call */
+    const char *create;   /* when mine: the call that makes one (EC2 picks its id), allowed
+                             with the stack's tag in the request, with ec2:CreateTags for it
+                             (NULL: none) */
+    const char *changes;  /* when mine: the other writes, on resources carrying the stack's
+                             tag */
+    const char *resource; /* the EC2 resources those are on, as in their ARN after the
+                             account (every security group: "security-group/" and a star;
+                             NULL: any) */
+} res_ec2_grants;
+
 struct res_kind {
     const char *name;  /* the id prefix: "vpc" */
     const char *title; /* for people: "VPC" */
@@ -235,9 +249,17 @@ struct res_kind {
      * kind's, in registry order, with the builder of ci_policy_internal.h): always what
      * discover and status call (every kind discovers on every `up`); when `mine` (the file
      * has nodes of the kind that are not external) also what create, update and remove
-     * call, on the stack's own resources only. Every kind has one: the registry's unit test
-     * fails for a kind without it (ci_policy_covers). */
+     * call, on the stack's own resources only. Every kind has one, or ci_ec2: the registry's
+     * unit test fails for a kind with neither (ci_policy_covers). */
     void (*ci_grant)(struct ci_builder *b, int mine);
+    /* The same as data, for an EC2 kind whose grants are only those of res_ec2_grants
+     * (ci_grant NULL). */
+    const res_ec2_grants *ci_ec2;
+    /* The AWS service ("ecs.amazonaws.com") whose service-linked role AWS makes on this
+     * kind's first create in an account: with `mine`, the CI role may have it made
+     * (iam:CreateServiceLinkedRole for that service only, after the kind's grants). NULL:
+     * none. */
+    const char *linked_role;
 };
 
 /* ---- the registry (registry.c) ------------------------------------------------- */
@@ -425,27 +447,28 @@ typedef struct {
     size_t n;
     int *rcs;        /* [0]: the list's result, [1 + k]: node k's read */
     aws_error *errs; /* the same for their errors */
+    res_found *found; /* [k]: what node k's read found (res_externals_set; physical_id NULL:
+                         nothing) */
 } res_externals;
 /* The external nodes of kind in ctx's graph. Free with res_externals_free. */
 void res_externals_of(const res_ctx *ctx, const res_kind *kind, res_externals *out);
-/* fn(ud, 0) (the list) and fn(ud, 1 + k) (a read of node k) all side by side
- * (res_parallel_all), their results in x->rcs and x->errs. Returns the list's: 0, or -1
- * with its error copied into err. */
+/* fn(ud, 0) (the list) and fn(ud, 1 + k) (a read of node k, which records what it found
+ * with res_externals_set) all side by side (res_parallel_all), their results in x->rcs and
+ * x->errs. Returns the list's: 0, or -1 with its error copied into err. */
 int res_externals_read(res_externals *x, res_each_fn fn, void *ud, aws_error *err);
-/* Then each node's result in order: fn(ud, k, rc, err) with node k's read's, which adds
- * what it found or says it is missing (res_external_missing). 0 when fn returned 0 for
- * every node, else -1 with the first failure's error copied into err. */
-typedef int (*res_external_fn)(void *ud, size_t k, int rc, aws_error *err);
-int res_externals_found(res_externals *x, res_external_fn fn, void *ud, aws_error *err);
+/* For the read of node k: its resource's physical id (copied) and actual properties
+ * (taken). */
+void res_externals_set(res_externals *x, size_t k, const char *physical_id, cJSON *props);
+/* Then each node in order into out: what its read found. One whose read found nothing
+ * (rc 0, nothing set) or failed because AWS says it is not there gets the note missing(ctx,
+ * n) (a new string: what the file names that does not exist, and how to fix it): not
+ * fatal in discovery, so that `down` and `status` still work (what needs it cannot be
+ * made, and `up` refuses before any change). 0, or -1 with the first other failure's
+ * error copied into err. */
+typedef char *(*res_external_note_fn)(const res_ctx *ctx, const res_node *n);
+int res_externals_found(res_externals *x, res_ctx *ctx, res_found_list *out,
+                        res_external_note_fn missing, aws_error *err);
 void res_externals_free(res_externals *x);
-/* For an external node whose resource its read did not find (rc 0: the answer held none)
- * or failed to read (rc -1, err the read's): when AWS says it is not there, a note on n
- * (formatted like printf: what the file names that does not exist, and how to fix it) and
- * 0, err cleared: not fatal in discovery, so that `down` and `status` still work (what
- * needs it cannot be made, and `up` refuses before any change); any other failure: -1,
- * err kept. */
-int res_external_missing(res_ctx *ctx, const res_node *n, int rc, aws_error *err,
-                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* How many reads one kind makes side by side (discovery, status, reading one resource's
  * settings): enough that a stack's resources of one kind are read in one round trip. */
 #define RES_READS_AT_ONCE 32
@@ -490,6 +513,15 @@ cJSON *res_props(const char *name, ...) __attribute__((sentinel));
 const char *res_prop_string(const cJSON *props, const char *name);
 /* The same, "" when it is not a string: for text and comparisons. */
 const char *res_prop_text(const cJSON *props, const char *name);
+/* props[name] when it is a number, else dflt (props may be NULL); as an int the way cJSON
+ * gives it (valueint: bounded to INT_MIN..INT_MAX). */
+double res_prop_number(const cJSON *props, const char *name, double dflt);
+int res_prop_int(const cJSON *props, const char *name, int dflt);
+/* 1 when `array` (may be NULL) holds the string s. */
+int res_array_has(const cJSON *array, const char *s);
+/* 1 when desired has member `name` and actual (may be NULL) has not, or another value
+ * (cJSON_Compare): what an update must write. */
+int res_prop_changed(const cJSON *desired, const cJSON *actual, const char *name);
 
 /* What `status` shows of ECS service `name` in `cluster` into `out`: desired, running,
  * pending, task_definition, revision, images, rollout_state and _reason, deployments, events

@@ -94,12 +94,6 @@ static int poll_state(res_ctx *ctx, res_node *n, void *ud, char *status, size_t 
     return efs_check_access_point(ctx->aws, n->physical_id, *(efs_want *)ud, status, len, err);
 }
 
-static long long num(const cJSON *o, const char *name, long long dflt)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsNumber(v) ? (long long)v->valuedouble : dflt;
-}
-
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *d = n->desired;
@@ -108,7 +102,9 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     efs_posix_user user = {0};
     const char *pu = cJSON_GetObjectItemCaseSensitive(d, "posix_user")->valuestring;
     user.set = sscanf(pu, "%lld:%lld", &user.uid, &user.gid) == 2;
-    efs_creation_info info = {.set = 1, .owner_uid = num(d, "owner_uid", 0), .owner_gid = num(d, "owner_gid", 0)};
+    efs_creation_info info = {.set = 1,
+                              .owner_uid = (long long)res_prop_number(d, "owner_uid", 0),
+                              .owner_gid = (long long)res_prop_number(d, "owner_gid", 0)};
     snprintf(info.permissions, sizeof info.permissions, "%s",
              cJSON_GetObjectItemCaseSensitive(d, "permissions")->valuestring);
     svc_tags tags;

@@ -74,18 +74,6 @@ static cJSON *props_of(const elbv2_lb *lb, const svc_tags *attrs)
     return p;
 }
 
-typedef struct {
-    res_ctx *ctx;
-    elbv2_lbs *lbs;
-    svc_tags *attrs; /* per load balancer */
-} discovery;
-
-static int read_attrs(void *ud, size_t i, aws_error *err)
-{
-    discovery *d = ud;
-    return elbv2_describe_load_balancer_attributes(d->ctx->aws, d->lbs->items[i].arn, &d->attrs[i], err);
-}
-
 /* The STACK- load balancers; their tags and attributes side by side. */
 static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
@@ -95,15 +83,14 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     const char **arns = xcalloc(lbs.n + 1, sizeof *arns);
     for (size_t i = 0; i < lbs.n; i++)
         arns[i] = lbs.items[i].arn;
-    discovery d = {.ctx = ctx, .lbs = &lbs, .attrs = xcalloc(lbs.n + 1, sizeof *d.attrs)};
     char **ids = NULL;
-    int rc = elbres_owned_read(ctx, arns, lbs.n, read_attrs, &d, &ids, err);
+    svc_tags *attrs;
+    int rc = elbres_owned_attrs(ctx, arns, lbs.n, elbv2_describe_load_balancer_attributes, &ids,
+                                &attrs, err);
     for (size_t i = 0; rc == 0 && i < lbs.n; i++)
         if (ids[i])
-            res_found_add(out, ids[i], lbs.items[i].arn, props_of(&lbs.items[i], &d.attrs[i]));
-    for (size_t i = 0; i < lbs.n; i++)
-        svc_tags_free(&d.attrs[i]);
-    free(d.attrs);
+            res_found_add(out, ids[i], lbs.items[i].arn, props_of(&lbs.items[i], &attrs[i]));
+    elbres_attrs_free(attrs, lbs.n);
     elbres_ids_free(ids, lbs.n);
     free(arns);
     elbv2_lbs_free(&lbs);
@@ -336,7 +323,6 @@ static void ci_grant(ci_builder *b, int mine)
              "elasticloadbalancing:SetSubnets elasticloadbalancing:SetSecurityGroups "
              "elasticloadbalancing:SetIpAddressType elasticloadbalancing:DeleteLoadBalancer",
              ci_each(b, "alb", "name", ci_lb_arn), NULL);
-    ci_linked_role(b, "elasticloadbalancing.amazonaws.com");
 }
 
 const res_kind res_kind_alb = {
@@ -352,4 +338,5 @@ const res_kind res_kind_alb = {
     .status = status,
     .ready = ready,
     .ci_grant = ci_grant,
+    .linked_role = "elasticloadbalancing.amazonaws.com",
 };

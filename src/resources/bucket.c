@@ -456,13 +456,6 @@ static int after_discover(res_ctx *ctx, aws_error *err)
 
 /* ---- changing ---------------------------------------------------------------------- */
 
-static int changed(const cJSON *desired, const cJSON *actual, const char *member)
-{
-    const cJSON *d = cJSON_GetObjectItem(desired, member);
-    const cJSON *a = actual ? cJSON_GetObjectItem(actual, member) : NULL;
-    return d && (!a || !cJSON_Compare(d, a, 1));
-}
-
 static int want(const cJSON *desired, const char *member)
 {
     return cJSON_IsTrue(cJSON_GetObjectItem(desired, member));
@@ -559,7 +552,7 @@ static int set_tags(res_ctx *ctx, const char *name, const cJSON *tags, aws_error
 static int apply_access(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a,
                         aws_error *err)
 {
-    if (changed(d, a, "block_public_access")) {
+    if (res_prop_changed(d, a, "block_public_access")) {
         int rc;
         if (want(d, "block_public_access")) {
             s3_public_access_block pab = {1, 1, 1, 1};
@@ -572,7 +565,7 @@ static int apply_access(res_ctx *ctx, const char *name, const cJSON *d, const cJ
         if (rc != 0)
             return -1;
     }
-    if (changed(d, a, "encryption")) {
+    if (res_prop_changed(d, a, "encryption")) {
         const cJSON *e = cJSON_GetObjectItem(d, "encryption");
         const cJSON *key = cJSON_GetObjectItem(e, "kms_key");
         const char *alg = cJSON_GetObjectItem(e, "algorithm")->valuestring;
@@ -596,7 +589,7 @@ static cJSON *new_bucket_settings(void)
 /* Bring every setting that differs from actual (NULL: a new bucket) to desired. */
 static int apply(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a, aws_error *err)
 {
-    if (changed(d, a, "tags") && set_tags(ctx, name, cJSON_GetObjectItem(d, "tags"), err) != 0)
+    if (res_prop_changed(d, a, "tags") && set_tags(ctx, name, cJSON_GetObjectItem(d, "tags"), err) != 0)
         return -1;
     cJSON *fresh = a ? NULL : new_bucket_settings();
     int rc = apply_access(ctx, name, d, a ? a : fresh, err);
@@ -604,20 +597,20 @@ static int apply(res_ctx *ctx, const char *name, const cJSON *d, const cJSON *a,
     if (rc != 0)
         return -1;
     /* a new bucket has no policy to keep, nor one to take the statement out of */
-    if (changed(d, a, "tls_only") && (a || want(d, "tls_only")) &&
+    if (res_prop_changed(d, a, "tls_only") && (a || want(d, "tls_only")) &&
         set_tls_policy(ctx, name, want(d, "tls_only"), !a, err) != 0)
         return -1;
     /* nor lifecycle rules to delete */
-    if (changed(d, a, "lifecycle") &&
+    if (res_prop_changed(d, a, "lifecycle") &&
         (a || cJSON_GetArraySize(cJSON_GetObjectItem(d, "lifecycle")) > 0) &&
         set_lifecycle(ctx, name, cJSON_GetObjectItem(d, "lifecycle"), err) != 0)
         return -1;
     /* a new bucket has no CORS to take away */
-    if (changed(d, a, "cors") && (a || cJSON_GetArraySize(cJSON_GetObjectItem(d, "cors")) > 0) &&
+    if (res_prop_changed(d, a, "cors") && (a || cJSON_GetArraySize(cJSON_GetObjectItem(d, "cors")) > 0) &&
         set_cors(ctx, name, cJSON_GetObjectItem(d, "cors"), err) != 0)
         return -1;
     /* a bucket never versioned needs no "Suspended" */
-    if (changed(d, a, "versioning") && (a || want(d, "versioning")) &&
+    if (res_prop_changed(d, a, "versioning") && (a || want(d, "versioning")) &&
         s3_put_bucket_versioning(ctx->aws, name, want(d, "versioning") ? "Enabled" : "Suspended",
                                  err) != 0)
         return -1;

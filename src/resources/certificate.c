@@ -231,11 +231,15 @@ static aws_client *client_of(res_ctx *ctx, const res_node *n, aws_error *err)
 
 /* ---- validation ---------------------------------------------------------------------------- */
 
-typedef struct {
+typedef struct watch watch;
+struct watch {
     aws_client *c;
     const char *arn;
     acm_certificate cert; /* the last one described */
-} watch;
+    /* what poll_watch waits for, judged from cert: 1 there, 0 not yet (status says how
+     * far), -1 with err */
+    int (*until)(watch *w, char *status, size_t len, aws_error *err);
+};
 
 static int describe(watch *w, aws_error *err)
 {
@@ -254,14 +258,21 @@ static int watch_node(res_ctx *ctx, const res_node *n, watch *w, aws_error *err)
     return -1;
 }
 
-static int poll_records(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
-                        aws_error *err)
+/* One look for res_wait: describe, then judge with w->until. */
+static int poll_watch(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
+                      aws_error *err)
 {
     (void)ctx;
     (void)n;
     watch *w = ud;
     if (describe(w, err) != 0)
         return -1;
+    return w->until(w, status, len, err);
+}
+
+static int records_shown(watch *w, char *status, size_t len, aws_error *err)
+{
+    (void)err;
     size_t shown = 0;
     for (size_t i = 0; i < w->cert.nvalidations; i++)
         shown += w->cert.validations[i].record_name != NULL;
@@ -269,14 +280,8 @@ static int poll_records(res_ctx *ctx, res_node *n, void *ud, char *status, size_
     return shown == w->cert.nvalidations;
 }
 
-static int poll_issued(res_ctx *ctx, res_node *n, void *ud, char *status, size_t len,
-                       aws_error *err)
+static int issued(watch *w, char *status, size_t len, aws_error *err)
 {
-    (void)ctx;
-    (void)n;
-    watch *w = ud;
-    if (describe(w, err) != 0)
-        return -1;
     if (!strcmp(w->cert.status, "ISSUED"))
         return 1;
     size_t ok = 0;
@@ -362,8 +367,8 @@ static int write_records(res_ctx *ctx, res_node *n, res_action action, watch *w,
 static int validate(res_ctx *ctx, res_node *n, res_action action, aws_client *c, const char *arn,
                     aws_error *err)
 {
-    watch w = {.c = c, .arn = arn};
-    int rc = res_wait(ctx, n, action, "the certificate's DNS validation records", poll_records, &w, err);
+    watch w = {.c = c, .arn = arn, .until = records_shown};
+    int rc = res_wait(ctx, n, action, "the certificate's DNS validation records", poll_watch, &w, err);
     if (rc == 0 && strcmp(w.cert.status, "ISSUED") != 0)
         rc = write_records(ctx, n, action, &w, err);
     /* names in a zone the stack made resolve only once its parent delegates to it */
@@ -371,8 +376,9 @@ static int validate(res_ctx *ctx, res_node *n, res_action action, aws_client *c,
                            ? "the certificate to be issued (ACM validates by DNS: minutes on AWS, "
                              "once the stack's zone is delegated to its name servers)"
                            : "the certificate to be issued (ACM validates by DNS: minutes on AWS)";
+    w.until = issued;
     if (rc == 0)
-        rc = res_wait(ctx, n, action, what, poll_issued, &w, err);
+        rc = res_wait(ctx, n, action, what, poll_watch, &w, err);
     if (rc == 0)
         res_node_set(ctx, n, arn, props_of(arn, w.cert.domain, &w.cert.names, w.cert.status,
                                            res_prop_string(n->desired, "region")));

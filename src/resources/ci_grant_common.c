@@ -33,17 +33,21 @@ void ci_by_tag(ci_builder *b, const char *create, const char *changes, cJSON *re
         ci_allow(b, changes, again, ci_tagged(b));
 }
 
-void ci_ec2_grant(ci_builder *b, int mine, const char *reads, const char *create,
-                  const char *changes)
+void ci_ec2_grant(ci_builder *b, int mine, const res_ec2_grants *g)
 {
-    READS(b, reads);
+    READS(b, g->reads);
     if (!mine)
         return;
+    cJSON *resources = ci_one(ci_arn(b, "ec2", 1, "%s", g->resource ? g->resource : "*"));
+    if (!g->create) {
+        ci_allow(b, g->changes, resources, ci_tagged(b));
+        return;
+    }
     /* every EC2 create of the stack tags the resource on creation (TagSpecifications):
      * ec2:CreateTags is allowed for those creates only (one statement, see ec2_tagging in
      * ci_policy.c) */
-    ci_by_tag(b, create, changes, ci_one(ci_arn(b, "ec2", 1, "*")));
-    ci_add_actions(b->ec2_creates, create + 4);
+    ci_by_tag(b, g->create, g->changes, resources);
+    ci_add_actions(b->ec2_creates, g->create + 4);
 }
 
 void ci_join(cJSON *into, cJSON *from)

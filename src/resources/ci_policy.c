@@ -1,7 +1,8 @@
 /*
  * The CI role's permissions: what `up` and `deploy` call for THIS stack, derived kind by
- * kind: ci_policy_document calls every kind's ci_grant (include/res.h), in registry order,
- * and adds what belongs to no kind (the stack lock, publishing a site, the deny). A kind's
+ * kind: ci_policy_document calls every kind's ci_grant (include/res.h), or turns an EC2
+ * kind's ci_ec2 into statements, in registry order, and adds what belongs to no kind (the
+ * stack lock, publishing a site, the deny). A kind's
  * grant holds (ci_policy_covers checks that every kind has one, for the registry's test):
  *   - its reads: what its discovery and status call. Every kind discovers on every `up`,
  *     so they are granted whatever the file holds; Describe/List calls that AWS does not
@@ -35,7 +36,7 @@
 int ci_policy_covers(const res_registry *r, const char **missing)
 {
     for (size_t i = 0; i < r->n; i++)
-        if (!r->kinds[i]->ci_grant) {
+        if (!r->kinds[i]->ci_grant && !r->kinds[i]->ci_ec2) {
             *missing = r->kinds[i]->name;
             return 0;
         }
@@ -157,13 +158,18 @@ cJSON *ci_policy_document(const res_graph *g, const char *account_node)
     ci_builder b = {g, account_node, cJSON_CreateArray(), cJSON_CreateArray()};
     const res_registry *reg = g->registry;
     for (size_t k = 0; reg && k < reg->n; k++) {
-        if (!reg->kinds[k]->ci_grant)
-            continue; /* test_res_site_ci.c fails for such a kind */
+        const res_kind *kind = reg->kinds[k];
         int mine = 0;
         for (size_t i = 0; i < g->n && !mine; i++)
-            mine = g->nodes[i]->kind == reg->kinds[k] && g->nodes[i]->desired &&
+            mine = g->nodes[i]->kind == kind && g->nodes[i]->desired &&
                    !g->nodes[i]->external && strcmp(g->nodes[i]->id, "role/ci") != 0;
-        reg->kinds[k]->ci_grant(&b, mine);
+        if (kind->ci_grant)
+            kind->ci_grant(&b, mine);
+        else if (kind->ci_ec2)
+            ci_ec2_grant(&b, mine, kind->ci_ec2);
+        /* else: test_res_site_ci.c fails for such a kind */
+        if (mine && kind->linked_role)
+            ci_linked_role(&b, kind->linked_role);
     }
     ec2_tagging(&b);
     stack_lock(&b);

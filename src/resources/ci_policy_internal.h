@@ -57,11 +57,10 @@ void ci_reads_writes(ci_builder *b, int mine, const char *reads, const char *wri
  * stack's tag in the request, then `changes` (may be NULL) on the same resources carrying
  * the stack's tag. */
 void ci_by_tag(ci_builder *b, const char *create, const char *changes, cJSON *resources);
-/* An EC2 kind: READS(reads); when mine, its create action ("ec2:CreateVpc") on resources
- * tagged in the request (and ec2:CreateTags for it, see ci_policy.c) and its other
- * actions (`changes`, may be NULL) on resources tagged with the stack. */
-void ci_ec2_grant(ci_builder *b, int mine, const char *reads, const char *create,
-                  const char *changes);
+/* An EC2 kind's grants from its row (res_kind.ci_ec2): READS(reads); when mine, its create
+ * action ("ec2:CreateVpc") on resources tagged in the request (and ec2:CreateTags for it,
+ * see ci_policy.c) and its other actions on resources tagged with the stack. */
+void ci_ec2_grant(ci_builder *b, int mine, const res_ec2_grants *g);
 /* Move every item of the array `from` to the end of `into`, and free `from`. */
 void ci_join(cJSON *into, cJSON *from);
 /* A secret's ARN pattern by name (Secrets Manager's random suffix as "??????") or its ARN. */

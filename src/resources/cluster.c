@@ -132,25 +132,20 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
-static int changed(const res_node *n, const char *member)
-{
-    const cJSON *d = cJSON_GetObjectItem(n->desired, member);
-    const cJSON *a = n->actual ? cJSON_GetObjectItem(n->actual, member) : NULL;
-    return d && (!a || !cJSON_Compare(d, a, 1));
-}
-
 /* Container Insights through UpdateCluster; providers and default strategy through
  * PutClusterCapacityProviders (the services' own strategies change after: they depend
  * on the cluster). */
 static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
+    const cJSON *d = n->desired, *a = n->actual;
     ecs_cluster c = {0};
     int rc = 0;
-    if (changed(n, "insights")) {
+    if (res_prop_changed(d, a, "insights")) {
         ecs_cluster_input in = {.name = n->physical_id, .container_insights = res_prop_string(n->desired, "insights")};
         rc = ecs_update_cluster(ctx->aws, &in, NULL, err);
     }
-    if (rc == 0 && (changed(n, "capacity_providers") || changed(n, "default_strategy"))) {
+    if (rc == 0 && (res_prop_changed(d, a, "capacity_providers") ||
+                    res_prop_changed(d, a, "default_strategy"))) {
         capacity_input cap;
         capacity_of(n->desired, n->actual, &cap);
         rc = ecs_put_cluster_capacity_providers(ctx->aws, n->physical_id, &cap.providers, cap.strategy, cap.n,
@@ -188,8 +183,6 @@ static void ci_grant(ci_builder *b, int mine)
     ci_reads_writes(b, mine, "ecs:DescribeClusters",
                     "ecs:CreateCluster ecs:UpdateCluster ecs:DeleteCluster ecs:TagResource",
                     ci_one(ci_cluster_arn(b)), NULL);
-    if (mine)
-        ci_linked_role(b, "ecs.amazonaws.com");
 }
 
 const res_kind res_kind_cluster = {
@@ -203,4 +196,5 @@ const res_kind res_kind_cluster = {
     .replace_on = replace_on,
     .unordered = unordered,
     .ci_grant = ci_grant,
+    .linked_role = "ecs.amazonaws.com",
 };

@@ -210,9 +210,7 @@ cJSON *dbres_props(const rds_instance *i, const cJSON *desired)
 typedef struct {
     res_ctx *ctx;
     rds_instances listed;
-    res_externals ext;        /* the file's existing databases */
-    rds_instances *described; /* per external */
-    res_found_list *out;
+    res_externals ext; /* the file's existing databases */
 } discovery;
 
 static int discover_part(void *ud, size_t i, aws_error *err)
@@ -221,29 +219,25 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     if (i == 0)
         return rds_describe_db_instances(d->ctx->aws, NULL, 0, &d->listed, err);
     const stack_database *db = d->ext.nodes[i - 1]->model;
-    return rds_describe_db_instances(d->ctx->aws, db->existing, 0, &d->described[i - 1], err);
+    rds_instances l = {0};
+    int rc = rds_describe_db_instances(d->ctx->aws, db->existing, 0, &l, err);
+    if (rc == 0 && l.n)
+        res_externals_set(&d->ext, i - 1, l.items[0].id, dbres_props(&l.items[0], NULL));
+    rds_instances_free(&l);
+    return rc;
 }
 
-static int found_external(void *ud, size_t k, int rc, aws_error *err)
+static char *missing(const res_ctx *ctx, const res_node *n)
 {
-    discovery *d = ud;
-    const res_node *n = d->ext.nodes[k];
     const stack_database *db = n->model;
-    const rds_instances *l = &d->described[k];
-    if (rc == 0 && l->n) {
-        res_found_add(d->out, n->id, l->items[0].id, dbres_props(&l->items[0], NULL));
-        return 0;
-    }
-    return res_external_missing(d->ctx, n, rc, err, "no RDS database %s in %s: fix `existing:` "
-                                "of database %s in the stack file", db->existing,
-                                d->ctx->region ? d->ctx->region : "this region", db->name);
+    return xasprintf("no RDS database %s in %s: fix `existing:` of database %s in the stack "
+                     "file", db->existing, ctx->region ? ctx->region : "this region", db->name);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    discovery d = {.ctx = ctx, .out = out};
+    discovery d = {.ctx = ctx};
     res_externals_of(ctx, &res_kind_database, &d.ext);
-    d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
     int rc = res_externals_read(&d.ext, discover_part, &d, err);
     for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
         const rds_instance *x = &d.listed.items[i];
@@ -254,10 +248,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         res_found_add(out, id, x->id, dbres_props(x, n ? n->desired : NULL));
     }
     if (rc == 0)
-        rc = res_externals_found(&d.ext, found_external, &d, err);
-    for (size_t i = 0; i < d.ext.n; i++)
-        rds_instances_free(&d.described[i]);
-    free(d.described);
+        rc = res_externals_found(&d.ext, ctx, out, missing, err);
     res_externals_free(&d.ext);
     rds_instances_free(&d.listed);
     return rc;
@@ -342,7 +333,6 @@ static void ci_grant(ci_builder *b, int mine)
     ci_allow(b, "secretsmanager:CreateSecret secretsmanager:TagResource",
              ci_one(ci_arn(b, "secretsmanager", 1, "secret:rds!*")), NULL);
     ci_allow(b, "kms:DescribeKey", ci_any(), NULL);
-    ci_linked_role(b, "rds.amazonaws.com");
 }
 
 const res_kind res_kind_database = {
@@ -360,6 +350,7 @@ const res_kind res_kind_database = {
     .delete_changes = dbres_delete_changes,
     .check = check,
     .ci_grant = ci_grant,
+    .linked_role = "rds.amazonaws.com",
 };
 
 /* ---- what `up` refuses ------------------------------------------------------------------- */

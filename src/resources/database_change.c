@@ -22,12 +22,6 @@
 #include "xalloc.h"
 
 
-static int num(const cJSON *o, const char *name)
-{
-    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
-    return cJSON_IsNumber(v) ? v->valueint : 0;
-}
-
 static int flag(const cJSON *o, const char *name)
 {
     return cJSON_IsTrue(o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL);
@@ -134,14 +128,15 @@ int dbres_create(res_ctx *ctx, res_node *n, aws_error *err)
     res_tags_list(ctx, n, &tags);
     rds_instance_in in = {
         .id = id, .engine = res_prop_string(d, "engine"), .engine_version = res_prop_string(d, "version"),
-        .instance_class = res_prop_string(d, "instance_class"), .allocated_storage = num(d, "storage_gib"),
+        .instance_class = res_prop_string(d, "instance_class"),
+        .allocated_storage = res_prop_int(d, "storage_gib", 0),
         .storage_type = res_prop_string(d, "storage_type"), .db_name = res_prop_string(d, "db_name"),
         .master_username = res_prop_string(d, "user"), .manage_master_password = 1,
         .subnet_group = res_prop_string(d, "subnet_group"), .security_groups = groups,
         .storage_encrypted = 1, .multi_az = flag(d, "multi_az") ? 1 : -1,
         .deletion_protection = flag(d, "deletion_protection") ? 1 : -1,
         .publicly_accessible = -1, .copy_tags_to_snapshot = 1,
-        .backup_retention_days = num(d, "backup_retention_days"), .tags = &tags};
+        .backup_retention_days = res_prop_int(d, "backup_retention_days", 0), .tags = &tags};
     rds_instance inst;
     int rc = rds_create_db_instance(ctx->aws, &in, &inst, err);
     svc_tags_free(&tags);
@@ -159,13 +154,6 @@ int dbres_create(res_ctx *ctx, res_node *n, aws_error *err)
 
 /* ---- update ------------------------------------------------------------------------------ */
 
-static int differs(const cJSON *d, const cJSON *a, const char *member)
-{
-    const cJSON *x = cJSON_GetObjectItemCaseSensitive(d, member);
-    const cJSON *y = a ? cJSON_GetObjectItemCaseSensitive(a, member) : NULL;
-    return x && (!y || !cJSON_Compare(x, y, 1));
-}
-
 int dbres_update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *d = n->desired, *a = n->actual;
@@ -175,31 +163,31 @@ int dbres_update(res_ctx *ctx, res_node *n, aws_error *err)
     rds_instance_mod m = {.apply_immediately = 1};
     const char **groups = NULL;
     char *want_major = NULL, *have_major = NULL;
-    if (differs(d, a, "instance_class"))
+    if (res_prop_changed(d, a, "instance_class"))
         m.instance_class = res_prop_string(d, "instance_class");
-    if (differs(d, a, "storage_type"))
+    if (res_prop_changed(d, a, "storage_type"))
         m.storage_type = res_prop_string(d, "storage_type");
-    if (differs(d, a, "storage_gib")) {
-        if (num(d, "storage_gib") > num(a, "storage_gib"))
-            m.allocated_storage = num(d, "storage_gib");
+    if (res_prop_changed(d, a, "storage_gib")) {
+        if (res_prop_int(d, "storage_gib", 0) > res_prop_int(a, "storage_gib", 0))
+            m.allocated_storage = res_prop_int(d, "storage_gib", 0);
         else /* a rollback: RDS never shrinks storage */
             res_event(ctx, n, RES_UPDATE, RES_EV_NOTE, "storage stays at %d GiB: RDS cannot shrink it",
-                      num(a, "storage_gib"));
+                      res_prop_int(a, "storage_gib", 0));
     }
-    if (differs(d, a, "version") && res_prop_string(d, "version") && res_prop_string(a, "version")) {
-        const char *engine = res_prop_string(a, "engine") ? res_prop_string(a, "engine") : "";
+    if (res_prop_changed(d, a, "version") && res_prop_string(d, "version") && res_prop_string(a, "version")) {
+        const char *engine = res_prop_text(a, "engine");
         want_major = dbres_major(engine, res_prop_string(d, "version"));
         have_major = dbres_major(engine, res_prop_string(a, "version"));
         m.engine_version = res_prop_string(d, "version");
         m.allow_major_version_upgrade = strcmp(want_major, have_major) != 0;
     }
-    if (differs(d, a, "multi_az"))
+    if (res_prop_changed(d, a, "multi_az"))
         m.multi_az = flag(d, "multi_az") ? 1 : -1;
-    if (differs(d, a, "deletion_protection"))
+    if (res_prop_changed(d, a, "deletion_protection"))
         m.deletion_protection = flag(d, "deletion_protection") ? 1 : -1;
-    if (differs(d, a, "backup_retention_days"))
-        m.backup_retention_days = num(d, "backup_retention_days");
-    if (differs(d, a, "security_groups"))
+    if (res_prop_changed(d, a, "backup_retention_days"))
+        m.backup_retention_days = res_prop_int(d, "backup_retention_days", 0);
+    if (res_prop_changed(d, a, "security_groups"))
         m.security_groups = groups = strings(d, "security_groups");
     res_event(ctx, n, RES_UPDATE, RES_EV_PROGRESS, "modifying (applied now, not in the maintenance "
               "window; RDS takes minutes in the background)");

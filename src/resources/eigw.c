@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -64,11 +63,11 @@ static int remove_gateway(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const replace_on[] = {"vpc", NULL};
 
-static void ci_grant(ci_builder *b, int mine)
-{
-    ci_ec2_grant(b, mine, "ec2:DescribeEgressOnlyInternetGateways",
-                 "ec2:CreateEgressOnlyInternetGateway", "ec2:DeleteEgressOnlyInternetGateway");
-}
+static const res_ec2_grants ci_grants = {
+    .reads = "ec2:DescribeEgressOnlyInternetGateways",
+    .create = "ec2:CreateEgressOnlyInternetGateway",
+    .changes = "ec2:DeleteEgressOnlyInternetGateway",
+};
 
 const res_kind res_kind_eigw = {
     .name = "eigw",
@@ -78,5 +77,5 @@ const res_kind res_kind_eigw = {
     .create = create,
     .remove = remove_gateway,
     .replace_on = replace_on,
-    .ci_grant = ci_grant,
+    .ci_ec2 = &ci_grants,
 };

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -97,10 +96,11 @@ static int eip_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const eip_replace_on[] = {"domain", NULL};
 
-static void ci_grant(ci_builder *b, int mine)
-{
-    ci_ec2_grant(b, mine, "ec2:DescribeAddresses", "ec2:AllocateAddress", "ec2:ReleaseAddress");
-}
+static const res_ec2_grants ci_grants = {
+    .reads = "ec2:DescribeAddresses",
+    .create = "ec2:AllocateAddress",
+    .changes = "ec2:ReleaseAddress",
+};
 
 const res_kind res_kind_eip = {
     .name = "eip",
@@ -110,5 +110,5 @@ const res_kind res_kind_eip = {
     .create = eip_create,
     .remove = eip_remove,
     .replace_on = eip_replace_on,
-    .ci_grant = ci_grant,
+    .ci_ec2 = &ci_grants,
 };

@@ -92,8 +92,8 @@ typedef struct {
     const char *const *arns;
     size_t n;
     char ***ids;
-    elbres_read_fn read;
-    void *ud;
+    elbres_attrs_fn read;
+    svc_tags *attrs;
 } owned_read;
 
 static int owned_or_read(void *v, size_t i, aws_error *err)
@@ -101,13 +101,14 @@ static int owned_or_read(void *v, size_t i, aws_error *err)
     owned_read *o = v;
     if (i == 0)
         return elbres_owned(o->ctx, o->arns, o->n, o->ids, err);
-    return o->read(o->ud, i - 1, err);
+    return o->read(o->ctx->aws, o->arns[i - 1], &o->attrs[i - 1], err);
 }
 
-int elbres_owned_read(res_ctx *ctx, const char *const *arns, size_t n, elbres_read_fn read,
-                      void *ud, char ***ids, aws_error *err)
+int elbres_owned_attrs(res_ctx *ctx, const char *const *arns, size_t n, elbres_attrs_fn read,
+                       char ***ids, svc_tags **attrs, aws_error *err)
 {
-    owned_read o = {.ctx = ctx, .arns = arns, .n = n, .ids = ids, .read = read, .ud = ud};
+    *attrs = xcalloc(n + 1, sizeof **attrs);
+    owned_read o = {.ctx = ctx, .arns = arns, .n = n, .ids = ids, .read = read, .attrs = *attrs};
     int *rcs = xcalloc(n + 1, sizeof *rcs);
     aws_error *errs = xcalloc(n + 1, sizeof *errs);
     res_parallel_all(n + 1, RES_READS_AT_ONCE, owned_or_read, &o, rcs, errs);
@@ -137,6 +138,13 @@ void elbres_ids_free(char **ids, size_t n)
     for (size_t i = 0; ids && i < n; i++)
         free(ids[i]);
     free(ids);
+}
+
+void elbres_attrs_free(svc_tags *attrs, size_t n)
+{
+    for (size_t i = 0; attrs && i < n; i++)
+        svc_tags_free(&attrs[i]);
+    free(attrs);
 }
 
 int elbres_poll_failed(const aws_error *err, char *status, size_t len)

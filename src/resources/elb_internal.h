@@ -17,13 +17,16 @@ extern const res_kind res_kind_alb, res_kind_target_group, res_kind_listener, re
 int elbres_owned(res_ctx *ctx, const char *const *arns, size_t n, char ***ids, aws_error *err);
 void elbres_ids_free(char **ids, size_t n);
 
-/* elbres_owned and, in the same round trip, read(ud, i, err) for each of the n ARNs (its
- * attributes, into the caller's slot i): reads run side by side with the DescribeTags.
- * A read's failure counts only for an ARN the stack owns; one whose read says it is gone
- * (deleted meanwhile) loses its id. The first failure, in ARN order, is returned. */
-typedef int (*elbres_read_fn)(void *ud, size_t i, aws_error *err);
-int elbres_owned_read(res_ctx *ctx, const char *const *arns, size_t n, elbres_read_fn read,
-                      void *ud, char ***ids, aws_error *err);
+/* elbres_owned and, in the same round trip, the attributes of each of the n ARNs with
+ * `read` (elbv2_describe_load_balancer_attributes, ..._target_group_attributes) into
+ * (*attrs)[i] (a new array of n: elbres_attrs_free): reads run side by side with the
+ * DescribeTags. A read's failure counts only for an ARN the stack owns; one whose read
+ * says it is gone (deleted meanwhile) loses its id. The first failure, in ARN order, is
+ * returned. */
+typedef int (*elbres_attrs_fn)(aws_client *c, const char *arn, svc_tags *out, aws_error *err);
+int elbres_owned_attrs(res_ctx *ctx, const char *const *arns, size_t n, elbres_attrs_fn read,
+                       char ***ids, svc_tags **attrs, aws_error *err);
+void elbres_attrs_free(svc_tags *attrs, size_t n);
 
 /* In a poll of res_wait (also the Cloud Map kinds'): a throttled or transient failure that
  * outlived the client's retries is one more "not yet" (0, status says so), not the end of

@@ -145,9 +145,7 @@ static const stack_file_system *model_of(res_ctx *ctx, const char *id)
 typedef struct {
     res_ctx *ctx;
     efs_file_systems listed;
-    res_externals ext;          /* the file's existing file systems */
-    efs_file_system *described; /* per external */
-    res_found_list *out;
+    res_externals ext; /* the file's existing file systems */
 } discovery;
 
 static int discover_part(void *ud, size_t i, aws_error *err)
@@ -156,31 +154,29 @@ static int discover_part(void *ud, size_t i, aws_error *err)
     if (i == 0)
         return efs_describe_file_systems(d->ctx->aws, NULL, &d->listed, err);
     const stack_file_system *fs = d->ext.nodes[i - 1]->model;
-    return efs_describe_file_system(d->ctx->aws, fs->existing, &d->described[i - 1], err);
+    efs_file_system f = {0};
+    int rc = efs_describe_file_system(d->ctx->aws, fs->existing, &f, err);
+    if (rc == 0)
+        res_externals_set(&d->ext, i - 1, f.id, props_of(&f, NULL, NULL, 0));
+    efs_file_system_free(&f);
+    return rc;
 }
 
-static int found_external(void *ud, size_t k, int rc, aws_error *err)
+static char *missing(const res_ctx *ctx, const res_node *n)
 {
-    discovery *d = ud;
-    const res_node *n = d->ext.nodes[k];
+    (void)ctx;
     const stack_file_system *fs = n->model;
-    if (rc == 0) {
-        res_found_add(d->out, n->id, d->described[k].id, props_of(&d->described[k], NULL, NULL, 0));
-        return 0;
-    }
-    return res_external_missing(d->ctx, n, rc, err, "the existing file system %s does not exist in "
-                                "this region (or is not readable with these credentials): fix "
-                                "`existing:` for file system %s in the stack file", fs->existing,
-                                fs->name);
+    return xasprintf("the existing file system %s does not exist in this region (or is not "
+                     "readable with these credentials): fix `existing:` for file system %s in "
+                     "the stack file", fs->existing, fs->name);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    discovery d = {.ctx = ctx, .out = out};
+    discovery d = {.ctx = ctx};
     res_externals_of(ctx, &res_kind_file_system, &d.ext);
-    d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
     int rc = 0, failed = res_externals_read(&d.ext, discover_part, &d, err) != 0 ||
-                         res_externals_found(&d.ext, found_external, &d, err) != 0;
+                         res_externals_found(&d.ext, ctx, out, missing, err) != 0;
     /* ours (not being deleted), then their settings side by side */
     const efs_file_system **ours = xcalloc(d.listed.n + 1, sizeof *ours);
     size_t nours = 0;
@@ -204,9 +200,6 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
         free(set[i].policy);
     free(set);
     free(ours);
-    for (size_t i = 0; i < d.ext.n; i++)
-        efs_file_system_free(&d.described[i]);
-    free(d.described);
     res_externals_free(&d.ext);
     efs_file_systems_free(&d.listed);
     return rc;
@@ -256,12 +249,6 @@ static int member_true(const cJSON *o, const char *name)
     return cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, name));
 }
 
-static const char *member_str(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *d = n->desired;
@@ -275,9 +262,9 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     const cJSON *mibps = cJSON_GetObjectItemCaseSensitive(d, "provisioned_mibps");
     efs_create_fs_in in = {.creation_token = token,
                            .encrypted = 1,
-                           .kms_key_id = member_str(d, "kms_key"),
-                           .performance_mode = member_str(d, "performance_mode"),
-                           .throughput_mode = member_str(d, "throughput_mode"),
+                           .kms_key_id = res_prop_string(d, "kms_key"),
+                           .performance_mode = res_prop_string(d, "performance_mode"),
+                           .throughput_mode = res_prop_string(d, "throughput_mode"),
                            .provisioned_mibps = cJSON_IsNumber(mibps) ? mibps->valuedouble : 0,
                            .backup = member_true(d, "backup"),
                            .tags = &tags};
@@ -302,20 +289,15 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return 0;
 }
 
-static double member_num(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsNumber(v) ? v->valuedouble : 0;
-}
-
 /* UpdateFileSystem when the throughput mode or the provisioned throughput differ. */
 static int set_throughput(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const cJSON *d = n->desired, *a = n->actual;
-    const char *mode = member_str(d, "throughput_mode"), *had = member_str(a, "throughput_mode");
-    double mibps = member_num(d, "provisioned_mibps");
+    const char *mode = res_prop_string(d, "throughput_mode");
+    const char *had = res_prop_string(a, "throughput_mode");
+    double mibps = res_prop_number(d, "provisioned_mibps", 0);
     int mode_differs = mode && (!had || strcmp(mode, had) != 0);
-    if (!mode_differs && mibps == member_num(a, "provisioned_mibps"))
+    if (!mode_differs && mibps == res_prop_number(a, "provisioned_mibps", 0))
         return 0;
     efs_file_system f;
     if (efs_update_file_system(ctx->aws, n->physical_id, mode_differs ? mode : NULL, mibps, &f, err) != 0)
@@ -416,7 +398,6 @@ static void ci_grant(ci_builder *b, int mine)
               "elasticfilesystem:PutBackupPolicy elasticfilesystem:PutLifecycleConfiguration "
               "elasticfilesystem:UpdateFileSystem elasticfilesystem:DeleteFileSystem",
               ci_efs_arn(b, "file-system"));
-    ci_linked_role(b, "elasticfilesystem.amazonaws.com");
 }
 
 const res_kind res_kind_file_system = {
@@ -430,4 +411,5 @@ const res_kind res_kind_file_system = {
     .replace_on = replace_on,
     .status = status,
     .ci_grant = ci_grant,
+    .linked_role = "elasticfilesystem.amazonaws.com",
 };

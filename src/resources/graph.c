@@ -352,6 +352,32 @@ const char *res_prop_text(const cJSON *props, const char *name)
     return v ? v : "";
 }
 
+double res_prop_number(const cJSON *props, const char *name, double dflt)
+{
+    const cJSON *v = props ? cJSON_GetObjectItemCaseSensitive(props, name) : NULL;
+    return cJSON_IsNumber(v) ? v->valuedouble : dflt;
+}
+
+int res_prop_int(const cJSON *props, const char *name, int dflt)
+{
+    const cJSON *v = props ? cJSON_GetObjectItemCaseSensitive(props, name) : NULL;
+    return cJSON_IsNumber(v) ? v->valueint : dflt;
+}
+
+int res_array_has(const cJSON *array, const char *s)
+{
+    const cJSON *e;
+    cJSON_ArrayForEach(e, array) if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0) return 1;
+    return 0;
+}
+
+int res_prop_changed(const cJSON *desired, const cJSON *actual, const char *name)
+{
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(desired, name);
+    const cJSON *a = actual ? cJSON_GetObjectItemCaseSensitive(actual, name) : NULL;
+    return d && (!a || !cJSON_Compare(d, a, 1));
+}
+
 void res_node_set(res_ctx *ctx, res_node *n, const char *physical_id, cJSON *actual)
 {
     char *id = xstrdup_or_null(physical_id);

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -138,11 +137,11 @@ static int igw_remove(res_ctx *ctx, res_node *n, aws_error *err)
                                   ec2_delete_internet_gateway, NULL, err);
 }
 
-static void ci_grant(ci_builder *b, int mine)
-{
-    ci_ec2_grant(b, mine, "ec2:DescribeInternetGateways", "ec2:CreateInternetGateway",
-                 "ec2:AttachInternetGateway ec2:DetachInternetGateway ec2:DeleteInternetGateway");
-}
+static const res_ec2_grants ci_grants = {
+    .reads = "ec2:DescribeInternetGateways",
+    .create = "ec2:CreateInternetGateway",
+    .changes = "ec2:AttachInternetGateway ec2:DetachInternetGateway ec2:DeleteInternetGateway",
+};
 
 const res_kind res_kind_igw = {
     .name = "igw",
@@ -152,5 +151,5 @@ const res_kind res_kind_igw = {
     .create = igw_create,
     .update = igw_update,
     .remove = igw_remove,
-    .ci_grant = ci_grant,
+    .ci_ec2 = &ci_grants,
 };

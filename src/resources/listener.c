@@ -187,13 +187,6 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 }
 
 
-static int listed(const cJSON *list, const char *s)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, list) if (cJSON_IsString(e) && strcmp(e->valuestring, s) == 0) return 1;
-    return 0;
-}
-
 /* Bring the certificate list to the file's: add what is missing, remove what the file no
  * longer has — the default's ARN too when it was in the list before it became the default
  * (best effort: a listed default is harmless and never compared). `created`: the list is
@@ -210,7 +203,7 @@ static int sync_certs(res_ctx *ctx, res_node *n, const char *arn, int created, a
     int rc = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, want) {
-        if (rc == 0 && cJSON_IsString(e) && !listed(have, e->valuestring) &&
+        if (rc == 0 && cJSON_IsString(e) && !res_array_has(have, e->valuestring) &&
             !(dflt && strcmp(dflt, e->valuestring) == 0)) {
             res_event(ctx, n, created ? RES_CREATE : RES_UPDATE, RES_EV_PROGRESS,
                       "adding certificate %s", e->valuestring);
@@ -218,7 +211,7 @@ static int sync_certs(res_ctx *ctx, res_node *n, const char *arn, int created, a
         }
     }
     cJSON_ArrayForEach(e, have) {
-        if (rc != 0 || listed(want, e->valuestring))
+        if (rc != 0 || res_array_has(want, e->valuestring))
             continue;
         int is_default = dflt && strcmp(dflt, e->valuestring) == 0;
         if (!is_default)

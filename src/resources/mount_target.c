@@ -157,13 +157,6 @@ static int refresh(res_ctx *ctx, res_node *n, const char *fs_id, aws_error *err)
     return 0;
 }
 
-static int listed(const cJSON *array, const char *s)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, array) if (cJSON_IsString(e) && !strcmp(e->valuestring, s)) return 1;
-    return 0;
-}
-
 /* Delete the mount targets in subnets the file no longer lists (all with keep NULL). */
 static int delete_extra(res_ctx *ctx, const char *fs_id, const cJSON *keep, size_t *deleted, aws_error *err)
 {
@@ -172,7 +165,7 @@ static int delete_extra(res_ctx *ctx, const char *fs_id, const cJSON *keep, size
         return aws_error_is(err, AWS_IS_NOT_FOUND) ? (aws_error_clear(err), 0) : -1;
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < l.n; i++) {
-        if ((keep && listed(keep, l.items[i].subnet_id)) || !strcmp(l.items[i].state, "deleting"))
+        if (res_array_has(keep, l.items[i].subnet_id) || !strcmp(l.items[i].state, "deleting"))
             continue;
         rc = efs_delete_mount_target(ctx->aws, l.items[i].id, err);
         rc = res_not_found_ok(rc, err);
@@ -198,7 +191,7 @@ static int poll_extra_gone(res_ctx *ctx, res_node *n, void *ud, char *status, si
         return aws_error_is(err, AWS_IS_NOT_FOUND) ? (aws_error_clear(err), 1) : -1;
     size_t left = 0;
     for (size_t i = 0; i < l.n; i++)
-        left += !(x->keep && listed(x->keep, l.items[i].subnet_id));
+        left += !res_array_has(x->keep, l.items[i].subnet_id);
     snprintf(status, len, "%zu mount target%s still deleting", left, left == 1 ? "" : "s");
     efs_mount_targets_free(&l);
     return left == 0;
@@ -214,7 +207,7 @@ static int create_missing(res_ctx *ctx, res_node *n, const char *fs_id, const cJ
     const cJSON *e;
     cJSON_ArrayForEach(e, groups) if (cJSON_IsString(e) && ng < 7) g[ng++] = e->valuestring;
     cJSON_ArrayForEach(e, subnets) {
-        if (!cJSON_IsString(e) || (have && listed(have, e->valuestring)))
+        if (!cJSON_IsString(e) || res_array_has(have, e->valuestring))
             continue;
         efs_mount_target m;
         if (efs_create_mount_target(ctx->aws, fs_id, e->valuestring, g, &m, err) != 0) {

@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -171,7 +170,7 @@ static int nat_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
     (void)ctx;
     (void)err;
-    const char *state = n->actual ? res_prop_text(n->actual, "state") : "";
+    const char *state = res_prop_text(n->actual, "state");
     cJSON_AddStringToObject(out, "nat_state", state[0] ? state : "unknown");
     cJSON_AddBoolToObject(out, "healthy", strcmp(state, "available") == 0);
     return 0;
@@ -179,10 +178,11 @@ static int nat_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 
 static const char *const nat_replace_on[] = {"subnet", "eip", NULL};
 
-static void ci_grant(ci_builder *b, int mine)
-{
-    ci_ec2_grant(b, mine, "ec2:DescribeNatGateways", "ec2:CreateNatGateway", "ec2:DeleteNatGateway");
-}
+static const res_ec2_grants ci_grants = {
+    .reads = "ec2:DescribeNatGateways",
+    .create = "ec2:CreateNatGateway",
+    .changes = "ec2:DeleteNatGateway",
+};
 
 const res_kind res_kind_nat = {
     .name = "nat",
@@ -193,5 +193,5 @@ const res_kind res_kind_nat = {
     .remove = nat_remove,
     .status = nat_status,
     .replace_on = nat_replace_on,
-    .ci_grant = ci_grant,
+    .ci_ec2 = &ci_grants,
 };

@@ -7,13 +7,6 @@
 #include "net_internal.h"
 #include "xalloc.h"
 
-static int in_array(const cJSON *a, const char *s)
-{
-    const cJSON *v;
-    cJSON_ArrayForEach(v, a) if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0) return 1;
-    return 0;
-}
-
 typedef int (*change_fn)(aws_client *c, const char *group_id, const ec2_permission *perms, size_t n,
                          const char *const *rule_ids, aws_error *err);
 
@@ -28,7 +21,7 @@ int resnet_rules_authorize(res_ctx *ctx, const char *group, const cJSON *want, c
     const cJSON *w;
     cJSON_ArrayForEach(w, want)
     {
-        if (rc != 0 || (have && in_array(have, w->valuestring)))
+        if (rc != 0 || res_array_has(have, w->valuestring))
             continue;
         if (resnet_rule_parse(w->valuestring, &rules[k]) != 0) {
             aws_error_set(err, AWS_ERR_INPUT, "BadRule", "cannot read rule '%s'", w->valuestring);
@@ -69,10 +62,10 @@ static int kept(res_ctx *ctx, const ec2_sg_rule *r, const cJSON *keep, const svc
                         .cidr_ipv6 = r->cidr_ipv6, .prefix_list_id = r->prefix_list_id};
     char *peer = resnet_peer_text(&p, ids, nodes);
     char *t = resnet_rule_text(r->protocol, r->from_port, r->to_port, word, peer);
-    int in = in_array(keep, t);
+    int in = res_array_has(keep, t);
     if (!in && r->cidr[0] && (*vpc || (*vpc = res_ref_value(ctx, "vpc/main", "cidr")))) {
         char *tv = resnet_rule_text(r->protocol, r->from_port, r->to_port, word, "vpc");
-        in = strcmp(*vpc, r->cidr) == 0 && in_array(keep, tv);
+        in = strcmp(*vpc, r->cidr) == 0 && res_array_has(keep, tv);
         free(tv);
     }
     free(t);

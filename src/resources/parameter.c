@@ -400,12 +400,6 @@ static int refresh(res_ctx *ctx, res_node *n, const char *name, aws_error *err)
     return rc;
 }
 
-static const char *member(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* The value a put sends: the file's; a generated one (first creation); the value of the
  * version n->desired names (a rollback); or the one stored now (a generated parameter
  * whose key or description changes). Release with secretsmanager_secret_free. */
@@ -438,14 +432,14 @@ static int put(res_ctx *ctx, res_node *n, int creating, aws_error *err)
     char *value = value_to_put(ctx, n, creating, err);
     if (!value)
         return -1;
-    const char *type = member(d, "type"), *key = member(d, "key");
+    const char *type = res_prop_string(d, "type"), *key = res_prop_string(d, "key");
     svc_tags tags = {0};
     if (creating)
         res_tags_list(ctx, n, &tags);
-    ssm_put_in in = {.name = member(d, "name"),
+    ssm_put_in in = {.name = res_prop_string(d, "name"),
                      .value = value,
                      .type = type,
-                     .description = member(d, "description"),
+                     .description = res_prop_string(d, "description"),
                      .key_id = key && strcmp(key, DEFAULT_KEY) != 0 ? key : NULL,
                      .overwrite = !creating,
                      .tags = creating ? &tags : NULL};
@@ -496,14 +490,14 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
     (void)ctx;
     (void)err;
-    const char *path = member(n->actual, "path");
+    const char *path = res_prop_string(n->actual, "path");
     const cJSON *version = cJSON_GetObjectItemCaseSensitive(n->actual, "version");
     /* no comma inside: `status` lists a kind's nodes on one line, comma-separated */
     if (path)
         res_status_summary(out, 1, "every parameter under %s/", path);
     else
         res_status_summary(out, 1, "%s v%.0f",
-                           member(n->actual, "type") ? member(n->actual, "type") : "?",
+                           res_prop_string(n->actual, "type") ? res_prop_string(n->actual, "type") : "?",
                            cJSON_IsNumber(version) ? version->valuedouble : 0);
     if (cJSON_IsNumber(version))
         cJSON_AddNumberToObject(out, "version", version->valuedouble);

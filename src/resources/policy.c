@@ -95,12 +95,6 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 
 /* ---- changing ---------------------------------------------------------------------------- */
 
-static const char *member(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, name);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 /* After a create or update IAM accepted: the policy is the name, path and document asked
  * for, with its ARN. No read-back (IAM may not even show it yet: eventually consistent). */
 static void record(res_ctx *ctx, res_node *n, const char *arn)
@@ -143,12 +137,12 @@ static char *find(res_ctx *ctx, const char *name, aws_error *err)
 
 static int create(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    const char *name = member(n->desired, "name");
+    const char *name = res_prop_text(n->desired, "name");
     char *doc = cJSON_PrintUnformatted(cJSON_GetObjectItem(n->desired, "document"));
     svc_tags tags;
     res_tags_list(ctx, n, &tags);
     iam_policy p;
-    int rc = iam_create_policy(ctx->aws, name, member(n->desired, "path"), doc, n->label, &tags,
+    int rc = iam_create_policy(ctx->aws, name, res_prop_text(n->desired, "path"), doc, n->label, &tags,
                                &p, err);
     svc_tags_free(&tags);
     char *arn = NULL;

@@ -417,7 +417,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
         res_event(ctx, n, RES_UPDATE, RES_EV_PROGRESS, "writing %s", name);
         rc = r53_change_record_sets(ctx->aws, zone, b.changes, b.n, "ecsdeploy", &change, err);
     }
-    r53_zone z = {.id = (char *)zone, .name = (char *)(res_prop_string(n->actual, "zone_name") ? res_prop_string(n->actual, "zone_name") : "")};
+    r53_zone z = {.id = (char *)zone, .name = (char *)res_prop_text(n->actual, "zone_name")};
     if (rc == 0)
         rc = record_actual(ctx, n, &z, err);
     if (rc == 0)

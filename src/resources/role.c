@@ -457,8 +457,7 @@ static int update(res_ctx *ctx, res_node *n, aws_error *err)
 {
     const char *name = n->physical_id;
     const cJSON *trust = cJSON_GetObjectItem(n->desired, "trust");
-    const cJSON *had = n->actual ? cJSON_GetObjectItem(n->actual, "trust") : NULL;
-    if (trust && (!had || !cJSON_Compare(trust, had, 1))) {
+    if (res_prop_changed(n->desired, n->actual, "trust")) {
         char *doc = cJSON_PrintUnformatted(trust);
         int rc = iam_update_assume_role_policy(ctx->aws, name, doc, err);
         free(doc);

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -193,13 +192,6 @@ static int set_route(res_ctx *ctx, const char *rtb, const char *dest, const char
     return ec2_replace_route(ctx->aws, rtb, &r, err);
 }
 
-static int in_array(const cJSON *a, const char *s)
-{
-    const cJSON *v;
-    cJSON_ArrayForEach(v, a) if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0) return 1;
-    return 0;
-}
-
 /* The association of subnet with table rtb, when there is one (a retried
  * AssociateRouteTable whose first answer was lost). Caller frees. */
 static char *existing_assoc(res_ctx *ctx, const char *rtb, const char *subnet)
@@ -225,7 +217,7 @@ static int set_assocs(res_ctx *ctx, const char *rtb, const cJSON *want, cJSON *p
     cJSON *assocs = cJSON_GetObjectItemCaseSensitive(props, "associations");
     for (cJSON *a = assocs->child; a;) {
         cJSON *next = a->next;
-        if (!in_array(want, a->string)) {
+        if (!res_array_has(want, a->string)) {
             if (ec2_disassociate_route_table(ctx->aws, a->valuestring, err) != 0 &&
                 !aws_error_is(err, AWS_IS_NOT_FOUND))
                 return -1;
@@ -323,12 +315,12 @@ static int route_table_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const route_table_replace_on[] = {"vpc", NULL};
 
-static void ci_grant(ci_builder *b, int mine)
-{
-    ci_ec2_grant(b, mine, "ec2:DescribeRouteTables", "ec2:CreateRouteTable",
-                 "ec2:CreateRoute ec2:ReplaceRoute ec2:DeleteRoute ec2:AssociateRouteTable "
-                 "ec2:DisassociateRouteTable ec2:DeleteRouteTable");
-}
+static const res_ec2_grants ci_grants = {
+    .reads = "ec2:DescribeRouteTables",
+    .create = "ec2:CreateRouteTable",
+    .changes = "ec2:CreateRoute ec2:ReplaceRoute ec2:DeleteRoute ec2:AssociateRouteTable "
+               "ec2:DisassociateRouteTable ec2:DeleteRouteTable",
+};
 
 const res_kind res_kind_route_table = {
     .name = "route_table",
@@ -339,5 +331,5 @@ const res_kind res_kind_route_table = {
     .update = route_table_update,
     .remove = route_table_remove,
     .replace_on = route_table_replace_on,
-    .ci_grant = ci_grant,
+    .ci_ec2 = &ci_grants,
 };

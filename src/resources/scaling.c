@@ -371,7 +371,6 @@ static void ci_grant(ci_builder *b, int mine)
              ci_one(ci_arn(b, "cloudwatch", 1, "alarm:TargetTracking-service/%s/*",
                            b->g->stack->name)),
              NULL);
-    ci_linked_role(b, "ecs.application-autoscaling.amazonaws.com");
 }
 
 const res_kind res_kind_scaling = {
@@ -385,4 +384,5 @@ const res_kind res_kind_scaling = {
     .replace_on = replace_on,
     .status = status,
     .ci_grant = ci_grant,
+    .linked_role = "ecs.application-autoscaling.amazonaws.com",
 };

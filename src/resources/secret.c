@@ -81,9 +81,7 @@ static cJSON *props_of(const secretsmanager_secret *s)
 typedef struct {
     res_ctx *ctx;
     secretsmanager_secret_list listed;
-    res_externals ext;                /* the file's existing secrets */
-    secretsmanager_secret *described; /* per external */
-    res_found_list *out;
+    res_externals ext; /* the file's existing secrets */
 } discovery;
 
 /* Job 0 lists the stack's secrets by tag; the others describe the existing secrets the
@@ -95,29 +93,27 @@ static int discover_part(void *ud, size_t i, aws_error *err)
         return secretsmanager_list_secrets_by_tag(d->ctx->aws, RES_TAG_STACK, d->ctx->stack_name,
                                                   &d->listed, err);
     const stack_secret *sec = d->ext.nodes[i - 1]->model;
-    return secretsmanager_describe_secret(d->ctx->aws, sec->existing, &d->described[i - 1], err);
+    secretsmanager_secret s = {0};
+    int rc = secretsmanager_describe_secret(d->ctx->aws, sec->existing, &s, err);
+    if (rc == 0)
+        res_externals_set(&d->ext, i - 1, s.arn, props_of(&s));
+    secretsmanager_secret_info_free(&s);
+    return rc;
 }
 
-/* Existing secret k as described (rc, err: its job's result). */
-static int found_external(void *ud, size_t k, int rc, aws_error *err)
+static char *missing(const res_ctx *ctx, const res_node *n)
 {
-    discovery *d = ud;
-    const res_node *n = d->ext.nodes[k];
+    (void)ctx;
     const stack_secret *sec = n->model;
-    if (rc == 0) {
-        res_found_add(d->out, n->id, d->described[k].arn, props_of(&d->described[k]));
-        return 0;
-    }
-    return res_external_missing(d->ctx, n, rc, err, "the existing secret %s does not exist (or is "
-                                "not readable with these credentials): fix `existing:` for "
-                                "secret %s in the stack file", sec->existing, sec->name);
+    return xasprintf("the existing secret %s does not exist (or is not readable with these "
+                     "credentials): fix `existing:` for secret %s in the stack file",
+                     sec->existing, sec->name);
 }
 
 static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
-    discovery d = {.ctx = ctx, .out = out};
+    discovery d = {.ctx = ctx};
     res_externals_of(ctx, &res_kind_secret, &d.ext);
-    d.described = xcalloc(d.ext.n + 1, sizeof *d.described);
     int rc = res_externals_read(&d.ext, discover_part, &d, err);
     for (size_t i = 0; rc == 0 && i < d.listed.n; i++) {
         const secretsmanager_secret *s = &d.listed.items[i];
@@ -127,10 +123,7 @@ static int discover(res_ctx *ctx, res_found_list *out, aws_error *err)
             res_found_add(out, id, s->arn, props_of(s));
     }
     if (rc == 0)
-        rc = res_externals_found(&d.ext, found_external, &d, err);
-    for (size_t i = 0; i < d.ext.n; i++)
-        secretsmanager_secret_info_free(&d.described[i]);
-    free(d.described);
+        rc = res_externals_found(&d.ext, ctx, out, missing, err);
     res_externals_free(&d.ext);
     secretsmanager_secret_list_free(&d.listed);
     return rc;

@@ -154,12 +154,6 @@ typedef struct {
 } request;
 
 
-static int num(const cJSON *o, const char *name, int dflt)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-    return cJSON_IsNumber(v) ? v->valueint : dflt;
-}
-
 static void strings_of(const cJSON *a, svc_strings *out)
 {
     const cJSON *e;
@@ -171,16 +165,16 @@ static void fill_deployment(request *r, const cJSON *d)
     r->dep = (ecs_deployment_config)ECS_DEPLOYMENT_CONFIG_INIT;
     r->dep.circuit_breaker = 1;
     r->dep.rollback = 1;
-    r->dep.min_healthy_percent = num(d, "min_healthy", ECS_UNSET);
-    r->dep.max_percent = num(d, "max_percent", ECS_UNSET);
+    r->dep.min_healthy_percent = res_prop_int(d, "min_healthy", ECS_UNSET);
+    r->dep.max_percent = res_prop_int(d, "max_percent", ECS_UNSET);
     r->dep.strategy = res_prop_string(d, "strategy");
-    r->dep.bake_time_minutes = num(d, "bake_minutes", ECS_UNSET);
+    r->dep.bake_time_minutes = res_prop_int(d, "bake_minutes", ECS_UNSET);
     const cJSON *cp = cJSON_GetObjectItem(d, "canary_percent");
     r->dep.canary_percent = cJSON_IsNumber(cp) ? cp->valuedouble : 0;
-    r->dep.canary_bake_minutes = num(d, "canary_bake_minutes", 0);
+    r->dep.canary_bake_minutes = res_prop_int(d, "canary_bake_minutes", 0);
     const cJSON *sp = cJSON_GetObjectItem(d, "step_percent");
     r->dep.linear_step_percent = cJSON_IsNumber(sp) ? sp->valuedouble : 0;
-    r->dep.linear_step_bake_minutes = num(d, "step_bake_minutes", 0);
+    r->dep.linear_step_bake_minutes = res_prop_int(d, "step_bake_minutes", 0);
     r->in.deployment = &r->dep;
 }
 
@@ -196,10 +190,10 @@ static void fill_volumes(request *r, const cJSON *vols)
         ecs_volume_config *c = &r->vols[i++];
         c->name = res_prop_string(v, "name");
         c->role_arn = res_prop_string(v, "role");
-        c->size_gib = num(v, "size_gib", 0);
+        c->size_gib = res_prop_int(v, "size_gib", 0);
         c->volume_type = res_prop_string(v, "type");
-        c->iops = num(v, "iops", 0);
-        c->throughput = num(v, "throughput", 0);
+        c->iops = res_prop_int(v, "iops", 0);
+        c->throughput = res_prop_int(v, "throughput", 0);
         c->encrypted = cJSON_IsTrue(cJSON_GetObjectItem(v, "encrypted"));
         c->kms_key_id = res_prop_string(v, "kms_key");
         c->filesystem_type = res_prop_string(v, "filesystem");
@@ -223,7 +217,7 @@ static void fill_connect(request *r, const cJSON *p, const cJSON *have)
         r->sc.port_name = res_prop_string(k, "port_name");
         r->sc.discovery_name = res_prop_string(k, "discovery_name");
         r->sc.alias = res_prop_string(k, "alias");
-        r->sc.alias_port = num(k, "alias_port", 0);
+        r->sc.alias_port = res_prop_int(k, "alias_port", 0);
     }
     r->in.service_connect = &r->sc;
 }
@@ -259,10 +253,10 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
     r->in.cluster = res_prop_string(p, "cluster");
     r->in.name = res_prop_string(p, "name");
     r->in.task_definition = res_prop_string(p, "task_definition");
-    r->in.desired_count = num(p, "desired_count", ECS_UNSET);
+    r->in.desired_count = res_prop_int(p, "desired_count", ECS_UNSET);
     if (!have) {
         if (r->in.desired_count == ECS_UNSET)
-            r->in.desired_count = num(p, "initial_count", ECS_UNSET);
+            r->in.desired_count = res_prop_int(p, "initial_count", ECS_UNSET);
         r->in.launch_type = res_prop_string(p, "launch_type");
         r->in.propagate_tags = "SERVICE";
         r->in.enable_ecs_managed_tags = 1;
@@ -277,8 +271,8 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
         cJSON_ArrayForEach(x, cap) {
             ecs_capacity *c = &r->capacity[r->in.n_capacity++];
             c->provider = (char *)res_prop_string(x, "provider");
-            c->weight = num(x, "weight", 0);
-            c->base = num(x, "base", 0);
+            c->weight = res_prop_int(x, "weight", 0);
+            c->base = res_prop_int(x, "base", 0);
         }
         r->in.capacity = r->capacity;
         r->in.send_capacity = 1;
@@ -299,7 +293,7 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
     if (cJSON_IsObject(lb) && !same(p, have, "load_balancer")) {
         r->lb = (ecs_load_balancer){.target_group_arn = res_prop_string(lb, "target_group"),
                                     .container_name = res_prop_string(lb, "container"),
-                                    .container_port = num(lb, "port", 0),
+                                    .container_port = res_prop_int(lb, "port", 0),
                                     .alternate_target_group_arn = res_prop_string(lb, "alternate_target_group"),
                                     .production_listener_rule = res_prop_string(lb, "production_rule"),
                                     .test_listener_rule = res_prop_string(lb, "test_rule"),
@@ -308,7 +302,7 @@ static void fill(request *r, const cJSON *p, const cJSON *have)
         r->in.n_load_balancers = 1;
     }
     if (cJSON_IsObject(lb) && !same(p, have, "grace_period"))
-        r->in.health_check_grace_seconds = num(p, "grace_period", ECS_UNSET);
+        r->in.health_check_grace_seconds = res_prop_int(p, "grace_period", ECS_UNSET);
     if (res_prop_string(p, "registry") && !same(p, have, "registry")) {
         r->reg.registry_arn = res_prop_string(p, "registry");
         r->in.registries = &r->reg;

@@ -166,19 +166,13 @@ int res_service_status(aws_client *aws, const char *cluster, const char *name,
     return rc;
 }
 
-static const char *str_of(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
     const cJSON *props = n->actual ? n->actual : n->desired;
-    const char *cluster = str_of(props, "cluster"), *name = str_of(props, "name");
+    const char *cluster = res_prop_string(props, "cluster"), *name = res_prop_string(props, "name");
     if (!cluster || !name)
         return 0;
-    const char *url = str_of(n->actual, "url");
+    const char *url = res_prop_string(n->actual, "url");
     if (url)
         cJSON_AddStringToObject(out, "url", url);
     /* Service Connect: "server:3000 (discovery server) in sc2", or "client in sc2" */
@@ -186,10 +180,11 @@ int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
     const stack_model *st = ctx->stack;
     if (cJSON_IsObject(sc) && st && st->connect_namespace) {
         char *words;
-        if (str_of(sc, "alias"))
-            words = xasprintf("%s:%d (discovery %s) in %s", str_of(sc, "alias"),
-                              cJSON_GetObjectItem(sc, "alias_port") ? cJSON_GetObjectItem(sc, "alias_port")->valueint : 0,
-                              str_of(sc, "discovery_name") ? str_of(sc, "discovery_name") : "-", st->connect_namespace);
+        if (res_prop_string(sc, "alias"))
+            words = xasprintf("%s:%d (discovery %s) in %s", res_prop_string(sc, "alias"),
+                              res_prop_int(sc, "alias_port", 0),
+                              res_prop_string(sc, "discovery_name") ? res_prop_string(sc, "discovery_name") : "-",
+                              st->connect_namespace);
         else
             words = xasprintf("client in %s", st->connect_namespace);
         cJSON_AddStringToObject(out, "service_connect", words);
@@ -202,7 +197,7 @@ int service_status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
         cJSON_AddStringToObject(out, "scaling", words);
         free(words);
     }
-    return res_service_status(ctx->aws, cluster, name, str_of(props, "task_definition"),
-                              str_of(cJSON_GetObjectItem(props, "load_balancer"), "target_group"),
-                              out, err);
+    const cJSON *lb = cJSON_GetObjectItem(props, "load_balancer");
+    return res_service_status(ctx->aws, cluster, name, res_prop_string(props, "task_definition"),
+                              res_prop_string(lb, "target_group"), out, err);
 }

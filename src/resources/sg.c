@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
@@ -135,12 +134,12 @@ static int sg_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const sg_replace_on[] = {"name", "description", "vpc", NULL};
 
-static void ci_grant(ci_builder *b, int mine)
-{
-    ci_ec2_grant(b, mine, "ec2:DescribeSecurityGroups ec2:DescribeNetworkInterfaces",
-                 "ec2:CreateSecurityGroup", "ec2:DeleteSecurityGroup "
-                 "ec2:AuthorizeSecurityGroupEgress ec2:RevokeSecurityGroupEgress");
-}
+static const res_ec2_grants ci_grants = {
+    .reads = "ec2:DescribeSecurityGroups ec2:DescribeNetworkInterfaces",
+    .create = "ec2:CreateSecurityGroup",
+    .changes = "ec2:DeleteSecurityGroup ec2:AuthorizeSecurityGroupEgress "
+               "ec2:RevokeSecurityGroupEgress",
+};
 
 const res_kind res_kind_sg = {
     .name = "sg",
@@ -150,5 +149,5 @@ const res_kind res_kind_sg = {
     .create = sg_create,
     .remove = sg_remove,
     .replace_on = sg_replace_on,
-    .ci_grant = ci_grant,
+    .ci_ec2 = &ci_grants,
 };

@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -244,12 +243,11 @@ static int remove_rules(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const replace_on[] = {"group", NULL};
 
 /* a service's egress rules replace its group's allow-all */
-static void ci_grant(ci_builder *b, int mine)
-{
-    ci_reads_writes(b, mine, "ec2:DescribeSecurityGroupRules ec2:DescribeSecurityGroups",
-                    "ec2:AuthorizeSecurityGroupEgress ec2:RevokeSecurityGroupEgress",
-                    ci_one(ci_arn(b, "ec2", 1, "security-group/*")), ci_tagged(b));
-}
+static const res_ec2_grants ci_grants = {
+    .reads = "ec2:DescribeSecurityGroupRules ec2:DescribeSecurityGroups",
+    .changes = "ec2:AuthorizeSecurityGroupEgress ec2:RevokeSecurityGroupEgress",
+    .resource = "security-group/*",
+};
 
 const res_kind res_kind_sg_egress = {
     .name = "sg_egress",
@@ -260,5 +258,5 @@ const res_kind res_kind_sg_egress = {
     .update = update,
     .remove = remove_rules,
     .replace_on = replace_on,
-    .ci_grant = ci_grant,
+    .ci_ec2 = &ci_grants,
 };

@@ -168,13 +168,6 @@ static int sg_reach_discover(res_ctx *ctx, res_found_list *out, aws_error *err)
     return rc;
 }
 
-static int in_array(const cJSON *a, const char *s)
-{
-    const cJSON *v;
-    cJSON_ArrayForEach(v, a) if (cJSON_IsString(v) && strcmp(v->valuestring, s) == 0) return 1;
-    return 0;
-}
-
 static const char *service_of(const res_node *n)
 {
     return strchr(n->id, '/') + 1;
@@ -216,13 +209,13 @@ static int converge(res_ctx *ctx, res_node *n, const cJSON *have, aws_error *err
     const cJSON *v;
     cJSON_ArrayForEach(v, have)
     {
-        if (!in_array(want, v->valuestring) &&
+        if (!res_array_has(want, v->valuestring) &&
             apply(ctx, n, res_prop_text(n->actual, "source"), v->valuestring, 0, err) != 0)
             return -1;
     }
     cJSON_ArrayForEach(v, want)
     {
-        if (!in_array(have, v->valuestring) && apply(ctx, n, source, v->valuestring, 1, err) != 0)
+        if (!res_array_has(have, v->valuestring) && apply(ctx, n, source, v->valuestring, 1, err) != 0)
             return -1;
     }
     res_node_set(ctx, n, source, reach_props(source, want));

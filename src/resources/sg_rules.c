@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -207,12 +206,11 @@ static int sg_rules_remove(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const sg_rules_replace_on[] = {"group", NULL};
 
 /* ingress rules into the stack's own groups (tagged) */
-static void ci_grant(ci_builder *b, int mine)
-{
-    ci_reads_writes(b, mine, "ec2:DescribeSecurityGroupRules",
-                    "ec2:AuthorizeSecurityGroupIngress ec2:RevokeSecurityGroupIngress",
-                    ci_one(ci_arn(b, "ec2", 1, "security-group/*")), ci_tagged(b));
-}
+static const res_ec2_grants ci_grants = {
+    .reads = "ec2:DescribeSecurityGroupRules",
+    .changes = "ec2:AuthorizeSecurityGroupIngress ec2:RevokeSecurityGroupIngress",
+    .resource = "security-group/*",
+};
 
 const res_kind res_kind_sg_rules = {
     .name = "sg_rules",
@@ -223,5 +221,5 @@ const res_kind res_kind_sg_rules = {
     .update = sg_rules_update,
     .remove = sg_rules_remove,
     .replace_on = sg_rules_replace_on,
-    .ci_grant = ci_grant,
+    .ci_ec2 = &ci_grants,
 };

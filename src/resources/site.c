@@ -168,12 +168,6 @@ typedef struct {
     char *page;
 } site_config;
 
-static const char *member(const cJSON *o, const char *name)
-{
-    const cJSON *v = cJSON_GetObjectItem(o, name);
-    return cJSON_IsString(v) ? v->valuestring : "";
-}
-
 /* What the stack manages of a distribution, from (resolved) properties; strings borrowed
  * from d except the page. */
 static void config_of(const cJSON *d, const char *caller_reference, site_config *sc)
@@ -181,12 +175,12 @@ static void config_of(const cJSON *d, const char *caller_reference, site_config 
     memset(sc, 0, sizeof *sc);
     const cJSON *o = cJSON_GetObjectItem(d, "origin");
     sc->origin = (cf_origin){.id = SITE_ORIGIN_ID,
-                             .domain_name = (char *)member(o, "domain"),
-                             .path = (char *)member(o, "path"),
-                             .oac_id = (char *)member(o, "oac")};
+                             .domain_name = (char *)res_prop_text(o, "domain"),
+                             .path = (char *)res_prop_text(o, "path"),
+                             .oac_id = (char *)res_prop_text(o, "oac")};
     cf_config *c = &sc->cfg;
     c->caller_reference = (char *)caller_reference;
-    c->comment = (char *)member(d, "comment");
+    c->comment = (char *)res_prop_text(d, "comment");
     c->enabled = cJSON_IsTrue(cJSON_GetObjectItem(d, "enabled"));
     c->origins = &sc->origin;
     c->norigins = 1;
@@ -194,12 +188,12 @@ static void config_of(const cJSON *d, const char *caller_reference, site_config 
     c->viewer_protocol = "redirect-to-https";
     c->cache_policy = CF_CACHING_OPTIMIZED;
     c->compress = 1;
-    c->default_root_object = (char *)member(d, "default_root_object");
+    c->default_root_object = (char *)res_prop_text(d, "default_root_object");
     const cJSON *a;
     cJSON_ArrayForEach(a, cJSON_GetObjectItem(d, "aliases")) svc_strings_add(&c->aliases, a->valuestring);
-    c->certificate_arn = (char *)member(d, "certificate");
-    c->price_class = (char *)member(d, "price_class");
-    c->response_headers_policy = (char *)member(d, "headers_policy");
+    c->certificate_arn = (char *)res_prop_text(d, "certificate");
+    c->price_class = (char *)res_prop_text(d, "price_class");
+    c->response_headers_policy = (char *)res_prop_text(d, "headers_policy");
     c->ipv6 = 1;
     if (cJSON_IsTrue(cJSON_GetObjectItem(d, "spa"))) {
         /* a missing object is 403 through an origin access control without s3:ListBucket */
@@ -259,12 +253,12 @@ static int put_grant(res_ctx *ctx, const res_node *n, const char *bucket, const 
 static int sync_grant(res_ctx *ctx, const res_node *n, const cJSON *d, const cJSON *a,
                       const char *dist_arn, aws_error *err)
 {
-    const char *bucket = member(d, "bucket");
-    const char *path = member(cJSON_GetObjectItem(d, "origin"), "path");
-    const char *had = a ? member(a, "bucket") : "";
+    const char *bucket = res_prop_text(d, "bucket");
+    const char *path = res_prop_text(cJSON_GetObjectItem(d, "origin"), "path");
+    const char *had = res_prop_text(a, "bucket");
     if (*had && strcmp(had, bucket) != 0 && put_grant(ctx, n, had, "", NULL, err) != 0)
         return -1;
-    if (a && strcmp(member(a, "grant"), member(d, "grant")) == 0 && strcmp(had, bucket) == 0)
+    if (a && strcmp(res_prop_text(a, "grant"), res_prop_text(d, "grant")) == 0 && strcmp(had, bucket) == 0)
         return 0;
     return put_grant(ctx, n, bucket, path, dist_arn, err);
 }
@@ -307,7 +301,7 @@ static int wait_deployed(res_ctx *ctx, res_node *n, res_action action, const cha
 /* Read the distribution and the grant again into n. */
 static int refresh(res_ctx *ctx, res_node *n, const cf_distribution *d, aws_error *err)
 {
-    const char *bucket = member(n->desired, "bucket");
+    const char *bucket = res_prop_text(n->desired, "bucket");
     char *policy = NULL;
     if (bucket_policy_read(ctx, bucket, &policy, err) != 0)
         return -1;
@@ -357,7 +351,7 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     if (rc != 0)
         return -1;
     /* it exists now: should the grant or the wait fail, the rollback deletes it */
-    res_node_set(ctx, n, d.id, site_props(&d, member(n->desired, "bucket"), ""));
+    res_node_set(ctx, n, d.id, site_props(&d, res_prop_text(n->desired, "bucket"), ""));
     rc = finish(ctx, n, RES_CREATE, NULL, &d, err);
     cf_distribution_free(&d);
     return rc;
@@ -429,7 +423,7 @@ static int remove_site(res_ctx *ctx, res_node *n, aws_error *err)
     }
     if (rc < 0)
         return -1;
-    const char *bucket = n->actual ? member(n->actual, "bucket") : "";
+    const char *bucket = res_prop_text(n->actual, "bucket");
     return *bucket ? put_grant(ctx, n, bucket, "", NULL, err) : 0;
 }
 
@@ -439,22 +433,22 @@ static int status(res_ctx *ctx, res_node *n, cJSON *out, aws_error *err)
 {
     (void)err;
     const cJSON *a = n->actual;
-    const char *state = member(a, "status");
+    const char *state = res_prop_text(a, "status");
     cJSON_AddStringToObject(out, "deployment", state);
-    cJSON_AddStringToObject(out, "domain_name", member(a, "domain_name"));
-    cJSON_AddStringToObject(out, "url", member(a, "url"));
+    cJSON_AddStringToObject(out, "domain_name", res_prop_text(a, "domain_name"));
+    cJSON_AddStringToObject(out, "url", res_prop_text(a, "url"));
     int enabled = cJSON_IsTrue(cJSON_GetObjectItem(a, "enabled"));
     /* status may read a site before the bucket's default name is known: then the grant it
      * must have is the one for the bucket it serves now */
     const stack_site *x = n->model;
     char *own = NULL;
-    const char *want = n->desired ? member(n->desired, "grant") : "";
-    if (n->desired && !*want && *member(a, "bucket") && x)
-        want = own = site_grant_text(ctx->graph->partition, member(a, "bucket"), x->path);
-    int granted = n->desired && strcmp(member(a, "grant"), want) == 0;
+    const char *want = res_prop_text(n->desired, "grant");
+    if (n->desired && !*want && *res_prop_text(a, "bucket") && x)
+        want = own = site_grant_text(ctx->graph->partition, res_prop_text(a, "bucket"), x->path);
+    int granted = n->desired && strcmp(res_prop_text(a, "grant"), want) == 0;
     free(own);
     res_status_summary(out, enabled && (!n->desired || granted), "%s%s, %s%s",
-                       enabled ? "" : "disabled, ", state, member(a, "url"),
+                       enabled ? "" : "disabled, ", state, res_prop_text(a, "url"),
                        granted || !n->desired ? "" : " (the bucket policy does not grant it)");
     return 0;
 }

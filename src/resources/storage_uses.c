@@ -72,13 +72,6 @@ void res_storage_task_statements(res_graph *g, res_node *n, const stack_service 
 
 /* ---- the execution role: Parameter Store --------------------------------------------- */
 
-static int has_string(const cJSON *array, const char *s)
-{
-    const cJSON *e;
-    cJSON_ArrayForEach(e, array) if (cJSON_IsString(e) && !strcmp(e->valuestring, s)) return 1;
-    return 0;
-}
-
 static cJSON *allow(const char *action, cJSON *resources)
 {
     cJSON *st = cJSON_CreateObject();
@@ -95,7 +88,7 @@ void res_storage_exec_statements(res_graph *g, res_node *n, const stack_service 
         for (size_t k = 0; k < svc->containers[c].nsecrets; k++) {
             const stack_secret_env *se = &svc->containers[c].secrets[k];
             const stack_ssm_parameter *p = se->parameter ? stack_find_ssm_parameter(g->stack, se->parameter) : NULL;
-            if (!p || has_string(seen, p->name))
+            if (!p || res_array_has(seen, p->name))
                 continue;
             cJSON_AddItemToArray(seen, cJSON_CreateString(p->name));
             char *id = xasprintf("parameter/%s", p->name);
@@ -144,7 +137,7 @@ cJSON *res_storage_versions_label(res_graph *g, res_node *n, const stack_contain
     cJSON *parts = cJSON_CreateArray(), *seen = cJSON_CreateArray();
     for (size_t i = 0; i < k->nsecrets; i++) {
         const stack_secret_env *se = &k->secrets[i];
-        if (!se->parameter || se->parameter_sub || has_string(seen, se->parameter))
+        if (!se->parameter || se->parameter_sub || res_array_has(seen, se->parameter))
             continue; /* a path entry has no one version */
         cJSON_AddItemToArray(seen, cJSON_CreateString(se->parameter));
         char *head = xasprintf("%s%s:", cJSON_GetArraySize(parts) ? "," : "", se->parameter);

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -366,12 +365,12 @@ static int subnet_remove(res_ctx *ctx, res_node *n, aws_error *err)
 static const char *const subnet_replace_on[] = {"vpc", "cidr", "zone_index", NULL};
 static const char *const subnet_create_only[] = {"zone", NULL};
 
-static void ci_grant(ci_builder *b, int mine)
-{
-    ci_ec2_grant(b, mine, "ec2:DescribeSubnets ec2:DescribeAvailabilityZones", "ec2:CreateSubnet",
-                 "ec2:ModifySubnetAttribute ec2:DeleteSubnet "
-                 "ec2:AssociateSubnetCidrBlock ec2:DisassociateSubnetCidrBlock");
-}
+static const res_ec2_grants ci_grants = {
+    .reads = "ec2:DescribeSubnets ec2:DescribeAvailabilityZones",
+    .create = "ec2:CreateSubnet",
+    .changes = "ec2:ModifySubnetAttribute ec2:DeleteSubnet ec2:AssociateSubnetCidrBlock "
+               "ec2:DisassociateSubnetCidrBlock",
+};
 
 const res_kind res_kind_subnet = {
     .name = "subnet",
@@ -383,5 +382,5 @@ const res_kind res_kind_subnet = {
     .remove = subnet_remove,
     .replace_on = subnet_replace_on,
     .create_only = subnet_create_only,
-    .ci_grant = ci_grant,
+    .ci_ec2 = &ci_grants,
 };

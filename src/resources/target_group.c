@@ -93,18 +93,6 @@ static cJSON *props_of(const elbv2_tg *t, const svc_tags *attrs)
     return p;
 }
 
-typedef struct {
-    res_ctx *ctx;
-    elbv2_tgs *tgs;
-    svc_tags *attrs; /* per group */
-} discovery;
-
-static int read_attrs(void *ud, size_t i, aws_error *err)
-{
-    discovery *d = ud;
-    return elbv2_describe_target_group_attributes(d->ctx->aws, d->tgs->items[i].arn, &d->attrs[i], err);
-}
-
 /* The STACK- groups of the region; their tags and attributes side by side. */
 static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
 {
@@ -124,15 +112,14 @@ static int discover_once(res_ctx *ctx, res_found_list *out, aws_error *err)
     const char **arns = xcalloc(n + 1, sizeof *arns);
     for (size_t i = 0; i < n; i++)
         arns[i] = all.items[i].arn;
-    discovery d = {.ctx = ctx, .tgs = &all, .attrs = xcalloc(n + 1, sizeof *d.attrs)};
     char **ids = NULL;
-    int rc = elbres_owned_read(ctx, arns, n, read_attrs, &d, &ids, err);
+    svc_tags *attrs;
+    int rc = elbres_owned_attrs(ctx, arns, n, elbv2_describe_target_group_attributes, &ids, &attrs,
+                                err);
     for (size_t i = 0; rc == 0 && i < n; i++)
         if (ids[i])
-            res_found_add(out, ids[i], all.items[i].arn, props_of(&all.items[i], &d.attrs[i]));
-    for (size_t i = 0; i < n; i++)
-        svc_tags_free(&d.attrs[i]);
-    free(d.attrs);
+            res_found_add(out, ids[i], all.items[i].arn, props_of(&all.items[i], &attrs[i]));
+    elbres_attrs_free(attrs, n);
     elbres_ids_free(ids, n);
     free(arns);
     elbv2_tgs_free(&all);

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ci_policy_internal.h"
 #include "net_internal.h"
 #include "xalloc.h"
 
@@ -336,12 +335,12 @@ static int vpc_remove(res_ctx *ctx, res_node *n, aws_error *err)
 
 static const char *const vpc_replace_on[] = {"cidr", NULL};
 
-static void ci_grant(ci_builder *b, int mine)
-{
-    ci_ec2_grant(b, mine, "ec2:DescribeVpcs ec2:DescribeVpcAttribute ec2:DescribeAvailabilityZones",
-                 "ec2:CreateVpc", "ec2:ModifyVpcAttribute ec2:DeleteVpc "
-                 "ec2:AssociateVpcCidrBlock ec2:DisassociateVpcCidrBlock");
-}
+static const res_ec2_grants ci_grants = {
+    .reads = "ec2:DescribeVpcs ec2:DescribeVpcAttribute ec2:DescribeAvailabilityZones",
+    .create = "ec2:CreateVpc",
+    .changes = "ec2:ModifyVpcAttribute ec2:DeleteVpc ec2:AssociateVpcCidrBlock "
+               "ec2:DisassociateVpcCidrBlock",
+};
 
 const res_kind res_kind_vpc = {
     .name = "vpc",
@@ -352,5 +351,5 @@ const res_kind res_kind_vpc = {
     .update = vpc_update,
     .remove = vpc_remove,
     .replace_on = vpc_replace_on,
-    .ci_grant = ci_grant,
+    .ci_ec2 = &ci_grants,
 };
