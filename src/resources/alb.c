@@ -15,6 +15,7 @@
 #include "ci_policy_internal.h"
 #include "elb_internal.h"
 #include "net_internal.h"
+#include "service_internal.h"
 #include "stack_names.h"
 #include "xalloc.h"
 
@@ -214,11 +215,43 @@ static int create(res_ctx *ctx, res_node *n, aws_error *err)
     return rc;
 }
 
-/* The end of `up`: the balancer the run made answers (by then a service behind it is
- * steady, which needs it active, so this is mostly one look). */
+/* 1 when n needs dep, directly or through the nodes it needs. */
+static int needs(const res_node *n, const res_node *dep)
+{
+    for (size_t i = 0; i < n->ndeps; i++)
+        if (n->deps[i] == dep || needs(n->deps[i], dep))
+            return 1;
+    return 0;
+}
+
+/* 1 when this run created a service with tasks behind a listener of the balancer and
+ * watched it until steady: its new targets passed health checks, which a balancer makes
+ * only once it is active. */
+static int seen_active(const res_ctx *ctx, const res_node *lb)
+{
+    if (!ctx->wait_services)
+        return 0;
+    for (size_t i = 0; i < ctx->graph->n; i++) {
+        const res_node *s = ctx->graph->nodes[i];
+        if (s->kind != &res_kind_service || s->action != RES_CREATE || !s->actual ||
+            res_prop_int(s->actual, "desired_count", 0) <= 0 ||
+            !cJSON_IsObject(cJSON_GetObjectItem(s->actual, "load_balancer")))
+            continue;
+        for (size_t k = 0; k < s->ndeps; k++) {
+            const res_node *d = s->deps[k];
+            if ((d->kind == &res_kind_listener_rule || d->kind == &res_kind_listener) &&
+                needs(d, lb))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* The end of `up`: the balancer the run made answers. A service behind it that this run
+ * saw steady has shown that already; else it is looked at. */
 static int ready(res_ctx *ctx, res_node *n, aws_error *err)
 {
-    if (elbres_wait_active(ctx, n, n->action, n->physical_id, err) == 0) {
+    if (seen_active(ctx, n) || elbres_wait_active(ctx, n, n->action, n->physical_id, err) == 0) {
         cJSON *now = n->actual ? cJSON_Duplicate(n->actual, 1) : cJSON_CreateObject();
         cJSON_DeleteItemFromObject(now, "state");
         cJSON_AddStringToObject(now, "state", "active");
