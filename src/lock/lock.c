@@ -99,7 +99,9 @@ struct lock_handle {
     pthread_cond_t wake;
     int stop;
     int quiet_take;  /* taken at the first try, or at the first try after making the bucket */
-    int made_bucket; /* this run made the lock bucket: no mark can be in it */
+    int made_bucket; /* this run's CreateBucket of the lock bucket succeeded: it was
+                        missing a call before (us-east-1 answers 200 for a bucket the
+                        account owns), so no other run's lock or mark is in it */
     int marks;       /* a whole take: its release leaves the stack's mark */
     int kinds_noted; /* lock_note_kinds was called: the mark lists kinds */
     svc_strings kinds;
@@ -456,7 +458,9 @@ int lock_take(aws_client *c, const char *stack, const char *service, const char 
     }
     lock_info other;
     memset(&other, 0, sizeof other);
-    rc = other_scope(h, service, &other, err);
+    /* a stack's run that made the bucket: no service's lock can be in it (a run of another
+     * scope would have had to start and write between two calls of this one) */
+    rc = h->made_bucket && !service ? 0 : other_scope(h, service, &other, err);
     if (rc != 0) { /* a deploy of one of its services, or an up of its stack, runs */
         aws_error e;
         lock_release(h, 0, &e);
@@ -620,9 +624,8 @@ int lock_quiet_since(lock_handle *h, double seconds, int stack_was_empty, aws_er
     aws_error_clear(err);
     if (!h->quiet_take)
         return 0; /* another run had it, or took it first: it may have changed anything */
-    /* The bucket was missing when this run read the record a moment ago, and it made it:
-     * no run has left a mark in it since (a whole run between that read and this lock,
-     * a fraction of a second, is not a case) */
+    /* The bucket was missing a call before this run made it: no run has left a mark in it
+     * since (a whole run in that window is not a case) */
     if (h->made_bucket)
         return stack_was_empty;
     char *key = mark_key_of(h->stack);

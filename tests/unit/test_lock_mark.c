@@ -122,23 +122,22 @@ START_TEST(a_contended_take_is_never_quiet)
 }
 END_TEST
 
-/* 1 when a wire log holds a read (GET or HEAD) of shop's mark. */
-static int asked_for_mark(const char *log)
+/* 1 when a wire log holds a request line with `method` and `what` in it. */
+static int logged(const char *log, const char *method, const char *what)
 {
     for (const char *line = log; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
         const char *end = strchr(line, '\n');
         size_t n = end ? (size_t)(end - line) : strlen(line);
         char one[512];
         snprintf(one, sizeof one, "%.*s", (int)(n < sizeof one - 1 ? n : sizeof one - 1), line);
-        if (strstr(one, "request") && (strstr(one, ": GET ") || strstr(one, ": HEAD ")) &&
-            strstr(one, "shop.last-run"))
+        if (strstr(one, "request") && strstr(one, method) && strstr(one, what))
             return 1;
     }
     return 0;
 }
 
-/* A run that made the lock bucket knows no mark can be in it: it does not ask; a run that
- * found the bucket there does. */
+/* A run that made the lock bucket knows no mark nor any service's lock can be in it: it
+ * does not ask; a run that found the bucket there does. */
 START_TEST(a_bucket_this_run_made_is_not_asked_for_a_mark)
 {
     aws_client *c = fake_reset_client();
@@ -156,7 +155,9 @@ START_TEST(a_bucket_this_run_made_is_not_asked_for_a_mark)
     ck_assert_int_eq(lock_release(h, 0, &err), 0);
     aws_client_free(dc);
     fclose(f);
-    ck_assert_msg(!asked_for_mark(log), "the new bucket was asked for a mark");
+    ck_assert_msg(!logged(log, ": GET ", "shop.last-run") && !logged(log, ": HEAD ", "shop.last-run"),
+                  "the new bucket was asked for a mark");
+    ck_assert_msg(!logged(log, ": GET ", "versions"), "the new bucket was listed for services' locks");
     free(log);
     aws_client_free(c);
 }
