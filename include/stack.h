@@ -115,6 +115,12 @@ typedef struct {
     stack_loc loc;
 } stack_network;
 
+/* An IPv6 block "2001:db8::/32": read into its 16 bytes and prefix (0; -1 when it is
+ * not one), and written in the one form AWS answers with (RFC 5952: lowercase, zeros
+ * compressed; a new string, NULL if it cannot be). */
+int stack_cidr6_parse(const char *text, unsigned char addr[16], int *prefix);
+char *stack_cidr6_format(const unsigned char addr[16], int prefix);
+
 /* ---- secrets, buckets ------------------------------------------------------------ */
 
 typedef enum {

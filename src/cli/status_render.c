@@ -5,15 +5,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "aws.h"
 #include "buf.h"
 #include "clock.h"
 #include "term_internal.h"
-
-static const char *str(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
 
 static double num(const cJSON *o, const char *key)
 {
@@ -23,14 +18,14 @@ static double num(const cJSON *o, const char *key)
 
 static int is_kind(const cJSON *o, const char *kind)
 {
-    const char *k = str(o, "kind");
+    const char *k = aws_json_str(o, "kind");
     return k && strcmp(k, kind) == 0;
 }
 
 /* The node's name: its id without the kind ("service/web" -> "web"). */
 static const char *name_of(const cJSON *o)
 {
-    const char *id = str(o, "id");
+    const char *id = aws_json_str(o, "id");
     const char *slash = id ? strchr(id, '/') : NULL;
     return slash ? slash + 1 : id ? id : "?";
 }
@@ -63,18 +58,18 @@ static void targets_words(const cJSON *t, buf *b)
 /* A service's health in a few words (with the count of healthy targets when asked). */
 static void health_words(const cJSON *s, int count_targets, buf *b)
 {
-    const char *state = str(s, "state");
+    const char *state = aws_json_str(s, "state");
     if (state && strcmp(state, "present") != 0) {
         buf_puts(b, state);
         return;
     }
-    if (str(s, "error")) {
+    if (aws_json_str(s, "error")) {
         buf_puts(b, "unknown (could not be read)");
         return;
     }
     const cJSON *targets = cJSON_GetObjectItemCaseSensitive(s, "targets");
     int unhealthy = (int)num(targets, "unhealthy");
-    const char *rollout = str(s, "rollout_state");
+    const char *rollout = aws_json_str(s, "rollout_state");
     if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(s, "healthy"))) {
         buf_puts(b, "healthy");
         if (targets && count_targets) {
@@ -132,7 +127,7 @@ static void last_event(const cJSON *s, buf *b)
     const cJSON *ev = cJSON_GetObjectItemCaseSensitive(s, "events");
     if (!cJSON_IsArray(ev) || !cJSON_IsString(ev->child))
         return;
-    age_words(str(s, "last_event_at"), b);
+    age_words(aws_json_str(s, "last_event_at"), b);
     buf_printf(b, "%s%s", b->len ? ": " : "", event_text(ev->child->valuestring));
 }
 
@@ -211,34 +206,34 @@ void status_print_services(FILE *out, const cJSON *resources, int cols)
 /* What a node adds after its name in the infrastructure lines, "" when nothing. */
 static void node_words(const cJSON *o, buf *b)
 {
-    const char *state = str(o, "state");
+    const char *state = aws_json_str(o, "state");
     if (state && strcmp(state, "present") != 0) {
         buf_printf(b, " (%s)", state);
         return;
     }
-    if (str(o, "error"))
-        buf_printf(b, " (could not be read: %s)", str(o, "error"));
+    if (aws_json_str(o, "error"))
+        buf_printf(b, " (could not be read: %s)", aws_json_str(o, "error"));
 }
 
 static void kind_details(const cJSON *o, buf *b)
 {
-    const char *state = str(o, "state");
+    const char *state = aws_json_str(o, "state");
     if (state && strcmp(state, "present") != 0)
         return;
     const cJSON *targets = cJSON_GetObjectItemCaseSensitive(o, "targets");
-    if (str(o, "dns_name"))
-        buf_printf(b, ": %s%s%s", str(o, "lb_state") ? str(o, "lb_state") : "",
-                   str(o, "lb_state") ? ", " : "", str(o, "dns_name"));
-    else if (str(o, "nat_state"))
-        buf_printf(b, ": %s", str(o, "nat_state"));
-    else if (str(o, "summary")) /* a kind's own words: a database's state and endpoint,
+    if (aws_json_str(o, "dns_name"))
+        buf_printf(b, ": %s%s%s", aws_json_str(o, "lb_state") ? aws_json_str(o, "lb_state") : "",
+                   aws_json_str(o, "lb_state") ? ", " : "", aws_json_str(o, "dns_name"));
+    else if (aws_json_str(o, "nat_state"))
+        buf_printf(b, ": %s", aws_json_str(o, "nat_state"));
+    else if (aws_json_str(o, "summary")) /* a kind's own words: a database's state and endpoint,
                                   * "available, 2 mount targets (…)" */
-        buf_printf(b, ": %s", str(o, "summary"));
+        buf_printf(b, ": %s", aws_json_str(o, "summary"));
     else if (targets) {
         buf_puts(b, ": ");
         targets_words(targets, b);
-    } else if (str(o, "summary")) /* a kind's own words (a site: "Deployed, https://…") */
-        buf_printf(b, ": %s", str(o, "summary"));
+    } else if (aws_json_str(o, "summary")) /* a kind's own words (a site: "Deployed, https://…") */
+        buf_printf(b, ": %s", aws_json_str(o, "summary"));
 }
 
 void status_print_infrastructure(FILE *out, const cJSON *resources, int cols)
@@ -249,7 +244,7 @@ void status_print_infrastructure(FILE *out, const cJSON *resources, int cols)
         if (is_kind(r, "service"))
             continue;
         total++;
-        present += str(r, "state") && strcmp(str(r, "state"), "present") == 0;
+        present += aws_json_str(r, "state") && strcmp(aws_json_str(r, "state"), "present") == 0;
     }
     if (total == 0)
         return;
@@ -261,7 +256,7 @@ void status_print_infrastructure(FILE *out, const cJSON *resources, int cols)
     /* one line per kind, in the order the kinds first appear */
     buf line = BUF_INIT;
     cJSON_ArrayForEach(r, resources) {
-        const char *kind = str(r, "kind");
+        const char *kind = aws_json_str(r, "kind");
         if (!kind || is_kind(r, "service"))
             continue;
         int first = 1;
@@ -271,7 +266,7 @@ void status_print_infrastructure(FILE *out, const cJSON *resources, int cols)
             continue;
         buf_reset(&line);
         buf_puts(&line, "  ");
-        cli_put_padded(&line, str(r, "title") ? str(r, "title") : kind, 22);
+        cli_put_padded(&line, aws_json_str(r, "title") ? aws_json_str(r, "title") : kind, 22);
         int n = 0;
         for (const cJSON *p = r; p; p = p->next) {
             if (!is_kind(p, kind))
@@ -297,8 +292,8 @@ void status_print_service(FILE *out, const cJSON *s, int cols)
 {
     buf v = BUF_INIT;
     fprintf(out, "Service %s\n", name_of(s));
-    if (str(s, "physical_id"))
-        detail(out, cols, "arn", str(s, "physical_id"));
+    if (aws_json_str(s, "physical_id"))
+        detail(out, cols, "arn", aws_json_str(s, "physical_id"));
     health_words(s, 0, &v);
     if (cJSON_GetObjectItemCaseSensitive(s, "targets")) {
         buf_puts(&v, "; targets: ");
@@ -310,7 +305,7 @@ void status_print_service(FILE *out, const cJSON *s, int cols)
         buf_printf(&v, "%d running of %d desired, %d pending", (int)num(s, "running"),
                    (int)num(s, "desired"), (int)num(s, "pending"));
         detail(out, cols, "tasks", buf_str(&v));
-        const char *td = str(s, "task_definition");
+        const char *td = aws_json_str(s, "task_definition");
         const char *slash = td ? strrchr(td, '/') : NULL;
         detail(out, cols, "revision", slash ? slash + 1 : td ? td : "-");
         const cJSON *img;
@@ -321,20 +316,20 @@ void status_print_service(FILE *out, const cJSON *s, int cols)
             first = 0;
         }
         buf_reset(&v);
-        if (str(s, "rollout_state"))
-            buf_printf(&v, "%s%s%s", str(s, "rollout_state"), str(s, "rollout_reason") ? ": " : "",
-                       str(s, "rollout_reason") ? str(s, "rollout_reason") : "");
+        if (aws_json_str(s, "rollout_state"))
+            buf_printf(&v, "%s%s%s", aws_json_str(s, "rollout_state"), aws_json_str(s, "rollout_reason") ? ": " : "",
+                       aws_json_str(s, "rollout_reason") ? aws_json_str(s, "rollout_reason") : "");
         if (v.len)
             detail(out, cols, "rollout", buf_str(&v));
     }
-    if (str(s, "scaling"))
-        detail(out, cols, "scaling", str(s, "scaling"));
-    if (str(s, "service_connect"))
-        detail(out, cols, "connect", str(s, "service_connect"));
-    if (str(s, "url"))
-        detail(out, cols, "url", str(s, "url"));
-    if (str(s, "error"))
-        detail(out, cols, "error", str(s, "error"));
+    if (aws_json_str(s, "scaling"))
+        detail(out, cols, "scaling", aws_json_str(s, "scaling"));
+    if (aws_json_str(s, "service_connect"))
+        detail(out, cols, "connect", aws_json_str(s, "service_connect"));
+    if (aws_json_str(s, "url"))
+        detail(out, cols, "url", aws_json_str(s, "url"));
+    if (aws_json_str(s, "error"))
+        detail(out, cols, "error", aws_json_str(s, "error"));
     const cJSON *e;
     const cJSON *events = cJSON_GetObjectItemCaseSensitive(s, "events");
     if (cJSON_GetArraySize(events) > 0) {

@@ -40,18 +40,12 @@ static void kept_add(plan_kept *k, const res_node *n, const char *path, const ch
                                         xstrdup_or_null(file_value), kept};
 }
 
-static const char *str(const cJSON *o, const char *name)
-{
-    const cJSON *v = o ? cJSON_GetObjectItemCaseSensitive(o, name) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 /* The element of the list o[list] whose "name" is name, or NULL. */
 static cJSON *named(const cJSON *o, const char *list, const char *name)
 {
     cJSON *e;
     cJSON_ArrayForEach(e, cJSON_GetObjectItem(o, list))
-        if (str(e, "name") && !strcmp(str(e, "name"), name))
+        if (aws_json_str(e, "name") && !strcmp(aws_json_str(e, "name"), name))
             return e;
     return NULL;
 }
@@ -97,8 +91,8 @@ static int decide(keeping *x, const char *key, const char *record, const char *p
 static void keep_image(keeping *x)
 {
     char *key = res_file_tag_key(x->cname, "image", NULL);
-    const char *record = str(x->records, key);
-    const char *file = str(x->file, "image"), *run = str(x->run, "image");
+    const char *record = aws_json_str(x->records, key);
+    const char *file = aws_json_str(x->file, "image"), *run = aws_json_str(x->run, "image");
     if (record && file && run && strcmp(file, run) != 0) {
         char *path = xasprintf("containerDefinitions[%s].image", x->cname);
         if (decide(x, key, record, path, run, file))
@@ -114,7 +108,7 @@ static void set_env(cJSON *want, const char *name, const char *value)
     cJSON *env = cJSON_GetObjectItem(want, "environment"), *e;
     int i = 0;
     cJSON_ArrayForEach(e, env) {
-        if (str(e, "name") && !strcmp(str(e, "name"), name))
+        if (aws_json_str(e, "name") && !strcmp(aws_json_str(e, "name"), name))
             break;
         i++;
     }
@@ -138,11 +132,11 @@ static void keep_env(keeping *x, const char *name)
     const cJSON *fv = fe ? cJSON_GetObjectItem(fe, "value") : NULL;
     if (fe && !cJSON_IsString(fv)) /* a reference not known yet: the file's value is new */
         return;
-    const char *run = re ? str(re, "value") : NULL, *file = fe ? fv->valuestring : NULL;
+    const char *run = re ? aws_json_str(re, "value") : NULL, *file = fe ? fv->valuestring : NULL;
     if ((!file && !run) || (file && run && !strcmp(file, run)))
         return;
     char *key = res_file_tag_key(x->cname, "env", name);
-    const char *record = str(x->records, key);
+    const char *record = aws_json_str(x->records, key);
     if (record) {
         char *path = xasprintf("containerDefinitions[%s].environment.%s", x->cname, name);
         if (decide(x, key, record, path, run, file))
@@ -160,11 +154,11 @@ static void recorded_env(keeping *x)
     for (int l = 0; l < 2; l++) {
         const cJSON *e;
         cJSON_ArrayForEach(e, lists[l]) {
-            const char *name = str(e, "name");
+            const char *name = aws_json_str(e, "name");
             if (!name || (l == 1 && env_entry(x->file, name)))
                 continue;
             char *key = res_file_tag_key(x->cname, "env", name);
-            int recorded = str(x->records, key) != NULL;
+            int recorded = aws_json_str(x->records, key) != NULL;
             free(key);
             if (recorded)
                 keep_env(x, name);
@@ -184,7 +178,7 @@ static void keep_task_def(res_ctx *ctx, res_node *n, plan_kept *out)
     int changed = 0;
     cJSON *want;
     cJSON_ArrayForEach(want, cJSON_GetObjectItem(doc, "containerDefinitions")) {
-        const char *name = str(want, "name");
+        const char *name = aws_json_str(want, "name");
         const cJSON *run = name ? container(running, name) : NULL;
         if (!run)
             continue;
@@ -205,7 +199,7 @@ static void keep_task_def(res_ctx *ctx, res_node *n, plan_kept *out)
 
 static void keep_count(res_node *n, plan_kept *out)
 {
-    const char *record = str(n->actual, "file_count_record");
+    const char *record = aws_json_str(n->actual, "file_count_record");
     const cJSON *want = cJSON_GetObjectItem(n->desired, "desired_count");
     const cJSON *run = cJSON_GetObjectItem(n->actual, "desired_count");
     if (!record || !cJSON_IsNumber(want) || !cJSON_IsNumber(run) || want->valueint == run->valueint)

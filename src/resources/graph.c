@@ -342,8 +342,7 @@ void res_status_summary(cJSON *out, int healthy, const char *fmt, ...)
 
 const char *res_prop_string(const cJSON *props, const char *name)
 {
-    const cJSON *v = props ? cJSON_GetObjectItemCaseSensitive(props, name) : NULL;
-    return cJSON_IsString(v) ? v->valuestring : NULL;
+    return aws_json_str(props, name);
 }
 
 const char *res_prop_text(const cJSON *props, const char *name)

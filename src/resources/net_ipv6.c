@@ -1,8 +1,6 @@
 /* IPv6 blocks of a dual-stack network (network.ipv6): a subnet's /64 is block N of its
  * VPC's Amazon-provided /56 — the same N as its IPv4 block — so the byte after the /56 is
  * the subnet's block number, read back from the subnet alone. */
-#include <arpa/inet.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,21 +10,8 @@
 /* The 16 bytes of "ADDR/prefix" with that prefix, or -1. */
 static int parse(const char *cidr, unsigned char a[16], int want_prefix)
 {
-    const char *slash = cidr ? strchr(cidr, '/') : NULL;
-    char host[INET6_ADDRSTRLEN];
-    if (!slash || (size_t)(slash - cidr) >= sizeof host || atoi(slash + 1) != want_prefix)
-        return -1;
-    memcpy(host, cidr, (size_t)(slash - cidr));
-    host[slash - cidr] = '\0';
-    return inet_pton(AF_INET6, host, a) == 1 ? 0 : -1;
-}
-
-static char *format(const unsigned char a[16], int prefix)
-{
-    char host[INET6_ADDRSTRLEN];
-    if (!inet_ntop(AF_INET6, a, host, sizeof host))
-        return NULL;
-    return xasprintf("%s/%d", host, prefix);
+    int prefix;
+    return cidr && stack_cidr6_parse(cidr, a, &prefix) == 0 && prefix == want_prefix ? 0 : -1;
 }
 
 char *resnet_ipv6_subnet(const char *vpc_block, int block)
@@ -36,7 +21,7 @@ char *resnet_ipv6_subnet(const char *vpc_block, int block)
         return NULL;
     a[7] = (unsigned char)block;
     memset(a + 8, 0, 8);
-    return format(a, 64);
+    return stack_cidr6_format(a, 64);
 }
 
 char *resnet_ipv6_canonical(const char *cidr)
@@ -45,7 +30,7 @@ char *resnet_ipv6_canonical(const char *cidr)
     unsigned char a[16];
     if (!slash || parse(cidr, a, atoi(slash + 1)) != 0)
         return xstrdup_or_null(cidr);
-    return format(a, atoi(slash + 1));
+    return stack_cidr6_format(a, atoi(slash + 1));
 }
 
 int resnet_ipv6_block_of(const char *subnet_block, char **vpc_block)
@@ -56,6 +41,6 @@ int resnet_ipv6_block_of(const char *subnet_block, char **vpc_block)
     int block = a[7];
     a[7] = 0;
     if (vpc_block)
-        *vpc_block = format(a, 56);
+        *vpc_block = stack_cidr6_format(a, 56);
     return block;
 }

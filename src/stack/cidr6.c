@@ -8,8 +8,7 @@
 #include "stack_internal.h"
 #include "xalloc.h"
 
-/* Parse "2001:db8::/32" into 16 bytes and a prefix. */
-static int stack_parse_cidr6(const char *s, unsigned char addr[16], int *prefix)
+int stack_cidr6_parse(const char *s, unsigned char addr[16], int *prefix)
 {
     const char *slash = strchr(s, '/');
     if (!slash || slash == s || (size_t)(slash - s) >= INET6_ADDRSTRLEN || !strchr(s, ':'))
@@ -31,8 +30,7 @@ static int stack_parse_cidr6(const char *s, unsigned char addr[16], int *prefix)
     return 0;
 }
 
-/* An IPv6 block in AWS's form (new string). */
-static char *stack_format_cidr6(const unsigned char addr[16], int prefix)
+char *stack_cidr6_format(const unsigned char addr[16], int prefix)
 {
     char host[INET6_ADDRSTRLEN];
     if (!inet_ntop(AF_INET6, addr, host, sizeof host))
@@ -68,14 +66,14 @@ char *stack_cidr_check(const char *text, char **why)
         }
         return stack_format_cidr(a4, pre);
     }
-    if (stack_parse_cidr6(text, a6, &pre) == 0) {
+    if (stack_cidr6_parse(text, a6, &pre) == 0) {
         if (host_bits6(a6, pre, m6)) {
-            char *fixed = stack_format_cidr6(m6, pre);
+            char *fixed = stack_cidr6_format(m6, pre);
             *why = xasprintf("'%s' has host bits set; did you mean %s?", text, fixed ? fixed : "");
             free(fixed);
             return NULL;
         }
-        return stack_format_cidr6(a6, pre);
+        return stack_cidr6_format(a6, pre);
     }
     *why = xasprintf("'%s' is not a CIDR block like 10.0.0.0/8, 0.0.0.0/0, 2001:db8::/32 or ::/0", text);
     return NULL;
