@@ -170,14 +170,23 @@ class Aws:
         self.forwarded[svc] = min(self.forwarded.get(svc, math.inf), t)
 
     def healthy_at(self, svc, running):
-        """Health checks begin when the target is registered (task RUNNING), its group is
-        forwarded to and the ALB is active; healthy after interval x healthy threshold."""
+        """When ECS counts the new task healthy. Health checks begin when the target is
+        registered (task RUNNING), its group is forwarded to and the ALB is active; the
+        load balancer calls it healthy after interval x healthy threshold. ECS first looks
+        that long after RUNNING and, while the load balancer does not agree yet, again
+        every interval (fake ecs_tasks.py _elb_agrees): it sees the health at the first of
+        those looks at or after the load balancer's."""
         s = self.s.get(svc) or {}
         if not s.get("lb"):
             return running + self.d["no_lb_healthy"]
         start = max(running, self.alb_active.get(s["lb"], 0.0), self.forwarded.get(svc, running))
         checks = self.d.get("new_target_checks") or s["hc_healthy"]
-        return start + s["hc_interval"] * checks * self.d.get("settings_scale", 1.0)
+        interval = s["hc_interval"] * self.d.get("settings_scale", 1.0)
+        elb = start + interval * checks
+        first = running + interval * checks
+        if elb <= first + 1e-9 or interval <= 0:
+            return max(elb, first)
+        return first + math.ceil((elb - first) / interval - 1e-9) * interval
 
     def health_cause(self, svc):
         """"alb/NAME" when svc's health checks waited for its ALB to become active."""

@@ -107,7 +107,9 @@ check("the file's own setting kept", given["app"]["dereg"], 30)
 aws = model.Aws(d, run)
 aws.create_alb("public", 10)
 aws.forward("app", 12)
-check("health waits for the ALB", aws.create_service("app", 13), 115 + 150)
+# healthy by the ALB at 115 + 150 = 265; ECS looks at 39 + 150 = 189, then every 30 s:
+# it sees it at 279
+check("health waits for the ALB", aws.create_service("app", 13), 189 + 3 * 30)
 check("health from running", aws.healthy_at("app", 200), 350)
 check("no load balancer", aws.create_service("worker", 0), 26 + 40)
 check("roll", model.Aws(d, run).roll("app", 0), 26 + 150 + 30 + 15)
@@ -148,13 +150,16 @@ costs = {r: (s["wait_from"] or s["end"]) - s["start"] for r, s in sp.items()}
 cfn = project.cloudformation(topo, run, d, "up", costs)
 near("cloudformation up", cfn["seconds"], 0.1 + 0.1 + 105 + 0.1 + 0.1 + 0.1 + 176, 0.06)
 b = project.bound_up(topo, run, d, 0.025)
-# vpc, alb created (2 calls), active at +105; health from then: +150
-near("bound up", b["seconds"], 0.05 + 105 + 150, 0.06)
+# vpc, alb created (2 calls), active at +105; the ALB calls the target healthy 150 s
+# later (255.05); the service's task runs at 26.1 and ECS looks at 26.1 + 150, then every
+# 30 s: it sees it at the third look after the first
+near("bound up", b["seconds"], 26.1 + 150 + 3 * 30, 0.06)
 check("bound: listener on a provisioning ALB",
       next(x for x in b["bars"] if x["id"] == "listener/public-80")["start"], 0.05)
 check("bound path: health waits for the ALB, not the listener", b["path"], ["vpc/main", "alb/public", "service/app"])
 fast = {s: dict(v, **{"hc_interval": 5, "hc_healthy": 2}) for s, v in run.items()}
-near("bound fastest", project.bound_up(topo, fast, d, 0.025)["seconds"], 0.05 + 105 + 10, 0.06)
+# healthy by the ALB at 105.05 + 10; ECS's looks from 26.1 + 10 every 5 s: 36.1 + 16 * 5
+near("bound fastest", project.bound_up(topo, fast, d, 0.025)["seconds"], 36.1 + 16 * 5, 0.06)
 bd = project.bound_down(topo, run, d, 0.025)
 near("bound down: sg after the task interfaces", bd["seconds"], 0.025 + 15 + 180 + 0.025 + 0.025, 0.06)
 down_sp = {"service/app": span(0, 2.3, 0.1, "delete"), "listener_rule/app-80": span(2.3, 2.4, None, "delete"),
