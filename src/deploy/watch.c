@@ -174,28 +174,40 @@ typedef struct {
     poller_watch *pw;       /* the cluster's shared reader of services */
     double earliest, due;   /* when the next look may and must be (util_now) */
     double deadline;        /* the watch's bound (util_now) */
+    double began;           /* when the watch began (util_now) */
     int starting;           /* no end due soon: the new tasks start, or behind a load
                                balancer no health check of them has begun */
     double targets_due;     /* when target health may be read again (util_now) */
 } watch;
+
+/* How long (in poll intervals: a minute at 5 s) a watch looks every second interval while
+ * nothing can end; after that, every third. */
+#define STARTING_LOOKS_CLOSE 12
 
 /*
  * When to look next: one poll interval on, or in a round another watcher of the cluster
  * makes from half an interval on (so that watchers fall into the same rounds), never past
  * the bound. While the new tasks start (none runs yet: an ENI, an image pull, tens of
  * seconds), and for a service behind a load balancer while they run with no health check
- * of their targets begun (the load balancer provisions: a minute or two on AWS), every
- * second interval (10 s): nothing can end before a task runs, and a target is healthy at
- * the earliest one check interval after its first check (two checks 5 s apart, the least
- * AWS allows), so the service's end is still seen at most one interval (5 s) after it
- * comes, as with a look every interval; and half the looks go. A task that fails to start
- * is seen at most 10 s after.
+ * of their targets begun (the load balancer provisions: one to three minutes on AWS),
+ * nothing can end before the next change: the looks come every second interval (10 s)
+ * for the first minute, every third (15 s) after that. A target is healthy at the
+ * earliest two checks after its first (20 s with this tool's defaults, 10 s with the
+ * fastest settings AWS allows), so the service's end is still seen at most one interval
+ * (5 s) after it comes (10 s with those fastest settings, once past the first minute),
+ * with half or two thirds of the looks gone. A task that fails to start is seen at most
+ * 10 s after in the first minute, 15 s after that.
  */
+static double spacing(const watch *x, double now)
+{
+    if (!x->starting)
+        return 1;
+    return now - x->began > STARTING_LOOKS_CLOSE * x->w->poll_s ? 3 : 2;
+}
+
 static void schedule_next(watch *x)
 {
-    double now = util_now(), poll = x->w->poll_s;
-    if (x->starting)
-        poll *= 2;
+    double now = util_now(), poll = x->w->poll_s * spacing(x, now);
     x->due = now + poll < x->deadline ? now + poll : x->deadline;
     x->earliest = now + poll / 2 < x->due ? now + poll / 2 : x->due;
 }
@@ -262,15 +274,17 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
                                                           : DEPLOY_STATE_RUNNING;
     /* Target health explains a failure; it only changes once the new tasks run, and then
      * at the health checks: it is read at this watch's own pace, every second interval
-     * (10 s), not at every look a shared round of the cluster's poller gives it. A target
-     * is unhealthy for two checks at least (10 s at AWS's shortest interval) and stays so
-     * until ECS replaces its task, so no unhealthy target goes unseen. */
+     * (10 s; every third while nothing can end, past the first minute), not at every look
+     * a shared round of the cluster's poller gives it. A target is unhealthy for two
+     * checks at least (10 s at AWS's shortest interval) and stays so until ECS replaces
+     * its task, so no unhealthy target goes unseen. */
     double now_s = util_now();
     if (!x->v.mine || x->v.mine->running == 0) {
         x->starting = 1; /* nothing can end before the new tasks run */
     } else if (now_s >= x->targets_due) {
         x->starting = !deploy_seen_targets_(x->c, &x->v.s, &x->seen);
-        x->targets_due = now_s + 2 * w->poll_s - w->poll_s / 4;
+        double every = spacing(x, now_s) > 2 ? spacing(x, now_s) : 2;
+        x->targets_due = now_s + every * w->poll_s - w->poll_s / 4;
     }
     return x->state == DEPLOY_STATE_FAILED ||
            (x->state == DEPLOY_STATE_FAILING && w->stop_at_failure);
@@ -323,6 +337,7 @@ int deploy_watch(aws_client *c, const deploy_watch_request *w, deploy_result *r)
     double now = util_now();
     x.due = w->since_epoch > 0 ? now + w->poll_s : now;
     x.earliest = w->since_epoch > 0 ? now + w->poll_s / 2 : now;
+    x.began = now;
     x.deadline = now + w->timeout_s;
     aws_wait_opts o = {.interval_s = w->poll_s,
                        .timeout_s = w->timeout_s,
