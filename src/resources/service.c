@@ -326,12 +326,26 @@ static void request_free(request *r)
     cJSON_Delete(r->extra);
 }
 
+/* The pause before the next try: a young role becomes usable some seconds after IAM made
+ * it, so after one poll interval the tries come every 2/5 of one (2 s at 5 s) for six
+ * tries, and less often after that; a service still draining: from 1 s (a poll interval
+ * when it is shorter), doubling up to 10 s. */
+static double next_pause(const res_ctx *ctx, int young, int tries, double last)
+{
+    double poll = ctx->poll_s > 0 ? ctx->poll_s : 5;
+    if (young)
+        return tries == 1 ? poll : tries <= 6 ? poll * 0.4 : last * 2 > 10 ? 10 : last * 2;
+    if (tries == 1)
+        return poll < 1 ? poll : 1;
+    return last * 2 > 10 ? 10 : last * 2;
+}
+
 /* Create or update, retrying while IAM has not made a young role usable yet, or while a
  * service of the same name is still draining. */
 static int call(res_ctx *ctx, res_node *n, int creating, request *r, ecs_service *out, aws_error *err)
 {
-    double waited = 0, delay = ctx->poll_s > 0 && ctx->poll_s < 1 ? ctx->poll_s : 1;
-    for (;;) {
+    double waited = 0, delay = 0;
+    for (int tries = 1;; tries++) {
         int rc = creating ? ecs_create_service(ctx->aws, &r->in, out, err)
                           : ecs_update_service(ctx->aws, &r->in, out, err);
         if (rc == 0)
@@ -342,10 +356,10 @@ static int call(res_ctx *ctx, res_node *n, int creating, request *r, ecs_service
             return -1;
         res_event(ctx, n, creating ? RES_CREATE : RES_UPDATE, RES_EV_PROGRESS, "%s; retrying",
                   young ? "IAM role not usable by ECS yet" : "the previous service is still draining");
+        delay = next_pause(ctx, young, tries, delay);
         if (res_sleep(ctx, delay) != 0)
             return -1;
         waited += delay;
-        delay = delay * 2 > 10 ? 10 : delay * 2;
     }
 }
 
