@@ -283,8 +283,8 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
         x->starting = 1; /* nothing can end before the new tasks run */
     } else if (now_s >= x->targets_due) {
         x->starting = !deploy_seen_targets_(x->c, &x->v.s, &x->seen);
-        double every = spacing(x, now_s) > 2 ? spacing(x, now_s) : 2;
-        x->targets_due = now_s + every * w->poll_s - w->poll_s / 4;
+        double every = spacing(x, now_s);
+        x->targets_due = now_s + (every > 2 ? every : 2) * w->poll_s - w->poll_s / 4;
     }
     return x->state == DEPLOY_STATE_FAILED ||
            (x->state == DEPLOY_STATE_FAILING && w->stop_at_failure);

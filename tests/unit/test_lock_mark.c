@@ -125,13 +125,14 @@ END_TEST
 /* 1 when a wire log holds a request line with `method` and `what` in it. */
 static int logged(const char *log, const char *method, const char *what)
 {
-    for (const char *line = log; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+    for (const char *line = log; line && *line;) {
         const char *end = strchr(line, '\n');
         size_t n = end ? (size_t)(end - line) : strlen(line);
         char one[512];
-        snprintf(one, sizeof one, "%.*s", (int)(n < sizeof one - 1 ? n : sizeof one - 1), line);
+        snprintf(one, sizeof one, "%.*s", (int)(n < sizeof one ? n : sizeof one - 1), line);
         if (strstr(one, "request") && strstr(one, method) && strstr(one, what))
             return 1;
+        line = end ? end + 1 : NULL;
     }
     return 0;
 }
