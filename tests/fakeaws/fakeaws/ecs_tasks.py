@@ -425,7 +425,7 @@ class TaskLifecycle:
             port = lb.get("containerPort")
             if elb is not None and ip:
                 try:
-                    elb.register_target(tg, ip, port, lb_b)
+                    elb.register_target(tg, ip, port, lb_b, at=t)
                 except AwsError:
                     continue  # the target group is gone: nothing to register with
             task["targets"].append((tg, ip, port))
@@ -547,21 +547,22 @@ class TaskLifecycle:
                         pass
 
     def _elb_agrees(self, task, t, want, action):
-        """The load balancer's own view must match before ECS acts on it: the network
-        part times health from the real moment of registration, which can be later than
-        this event's time when events are replayed after a quiet spell. If it does not
-        agree yet, look again a little later."""
+        """The load balancer's own view at the event's time must match before ECS acts on
+        it (its health checks count from when the load balancer became active, which may
+        be after the task started). If it does not agree yet, ECS looks again one health
+        check interval later: its looks keep their own times whenever a request replays
+        them, so how often a client polls changes nothing."""
         elb = self._svc_opt("elbv2")
         if elb is None:
             return True
         for tg, ip, port in task["targets"]:
             try:
-                state = elb.target_state(tg, ip, port)[0]
+                state = elb.target_state(tg, ip, port, at=t)[0]
             except Exception:
                 return True
             if state != want and state in ("initial", "healthy", "unhealthy"):
                 st = self._tg_settings(tg)
-                later = max(t, self.world.clock.now()) + max(1, st["interval"]) * self.world.clock.scale
+                later = t + max(1, st["interval"]) * self.world.clock.scale
                 self._push(later, "task", task["id"], action, task["epoch"])
                 return False
         return True

@@ -5,6 +5,7 @@ methods ECS uses."""
 
 import sys
 
+from fakelib import ECS_TASKS_TRUST
 from test_net_common import Net, expect, run_tests
 
 CERT = "arn:aws:acm:us-east-1:000000000000:certificate/0a1b2c3d-1111-2222-3333-444455556666"
@@ -418,6 +419,49 @@ def test_tags_and_pagination():
     expect(seen == tgs, seen)
     res = n.elbv2.resources()
     expect(len(res["load_balancers"]) == 1 and len(res["target_groups"]) == 5)
+
+
+def steady_after(poll_every):
+    """An ECS service behind a provisioning ALB, DescribeServices every `poll_every` AWS
+    seconds: how long after CreateService ECS reported it steady (its event's time)."""
+    n = Net(services=("ec2", "elbv2", "iam", "logs", "ecs"))
+    vid, _ = n.vpc()
+    a = n.subnet(vid, "10.0.0.0/24", "us-east-1a")
+    b = n.subnet(vid, "10.0.1.0/24", "us-east-1b")
+    sg = n.sg(vid, "alb")
+    lb = make_lb(n, [a, b], sg)["LoadBalancerArn"]
+    tg = make_tg(n, vid, HealthCheckIntervalSeconds=10, HealthyThresholdCount=2)
+    n.call("elbv2", "CreateListener", LoadBalancerArn=lb, Protocol="HTTP", Port=80,
+           DefaultActions=forward(tg))
+    role = n.call("iam", "CreateRole", RoleName="exec",
+                  AssumeRolePolicyDocument=ECS_TASKS_TRUST)["Role"]["Arn"]
+    n.wait(10)  # the role can be assumed
+    n.call("ecs", "CreateCluster", clusterName="c")
+    td = n.call("ecs", "RegisterTaskDefinition", family="web", networkMode="awsvpc",
+                requiresCompatibilities=["FARGATE"], cpu="256", memory="512", executionRoleArn=role,
+                containerDefinitions=[{"name": "web", "image": "nginx:1",
+                                       "portMappings": [{"containerPort": 8080}]}]
+                )["taskDefinition"]["taskDefinitionArn"]
+    n.call("ecs", "CreateService", cluster="c", serviceName="web", taskDefinition=td, desiredCount=1,
+           launchType="FARGATE", loadBalancers=[{"targetGroupArn": tg, "containerName": "web",
+                                                 "containerPort": 8080}],
+           networkConfiguration={"awsvpcConfiguration": {"subnets": [a, b], "securityGroups": [sg]}})
+    began = n.world.clock.now()
+    for _ in range(int(400 / poll_every)):
+        n.wait(poll_every)
+        s = n.call("ecs", "DescribeServices", cluster="c", services=["web"])["services"][0]
+        steady = [e for e in s["events"] if e["message"].endswith("has reached a steady state.")]
+        if steady:
+            return (steady[0]["createdAt"].timestamp() - began) / n.world.clock.scale
+    raise AssertionError("the service never became steady")
+
+
+def test_ecs_looks_at_target_health_on_its_own_times():
+    """ECS looks at a new target's health on its own schedule: when a client asks changes
+    nothing (a fake that replayed ECS's looks from the request's time, not the look's own,
+    would make a client that polls less wait longer)."""
+    often, seldom = steady_after(1), steady_after(37)
+    expect(abs(often - seldom) < 1, (often, seldom))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ class ELBv2(LoadBalancerMixin, ListenerMixin, Service):
         self.tags = {}        # resource ARN -> {key: value}
         self.refuse_not_ready = set()   # tests: POST /_fake/elbv2/not-ready
         self.hold_provisioning = False
+        self.held_since = 0.0
 
     # ---- control -------------------------------------------------------------
 
@@ -42,6 +43,13 @@ class ELBv2(LoadBalancerMixin, ListenerMixin, Service):
             self.refuse_not_ready = set(refuse)
         elif refuse is not None:
             return 404, {"error": usage}
+        now = self.world.clock.now()
+        if doc.get("hold") is True and not self.hold_provisioning:
+            self.held_since = now
+        if doc.get("hold") is False and self.hold_provisioning:
+            for lb in self.lbs.values():  # one the hold kept provisioning is active from now
+                if lb["ready_at"] > self.held_since:
+                    lb["ready_at"] = max(lb["ready_at"], now)
         self.hold_provisioning = doc.get("hold", self.hold_provisioning)
         return 200, {"refuse": sorted(self.refuse_not_ready), "hold": self.hold_provisioning}
 
@@ -128,24 +136,24 @@ class ELBv2(LoadBalancerMixin, ListenerMixin, Service):
         tg = self.tgs.get(arn)
         return bool(tg and self._tg_lbs(tg))
 
-    def register_target(self, tg_arn, ip, port, behaviour):
+    def register_target(self, tg_arn, ip, port, behaviour, at=None):
         tg = self.tgs.get(tg_arn)
         if tg is None:
             raise AwsError("TargetGroupNotFound", f"Target groups '{tg_arn}' not found")
         if behaviour not in ("healthy", "unhealthy", "slow"):
             raise ValueError(f"unknown target behaviour {behaviour!r}")
-        self._register(tg, ip, port, behaviour)
+        self._register(tg, ip, port, behaviour, at)
 
     def deregister_target(self, tg_arn, ip, port):
         tg = self.tgs.get(tg_arn)
         if tg is not None:
             self._deregister(tg, ip, port)
 
-    def target_state(self, tg_arn, ip, port):
+    def target_state(self, tg_arn, ip, port, at=None):
         tg = self.tgs.get(tg_arn)
         if tg is None:
             return ("unused", "Target.NotRegistered", "Target group not found")
-        return self._health(tg, (ip, port))
+        return self._health(tg, (ip, port), at)
 
     def rule(self, arn):
         r = self.rules.get(arn)

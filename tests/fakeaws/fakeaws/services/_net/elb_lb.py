@@ -95,8 +95,10 @@ class LoadBalancerMixin:
         return must_get(self.lbs, arn,
                         lambda: AwsError("LoadBalancerNotFound", f"Load balancer '{arn}' not found"))
 
-    def _lb_state(self, lb):
-        if self.hold_provisioning or not self.world.clock.reached(lb["ready_at"]):
+    def _lb_state(self, lb, at=None):
+        """The load balancer's state now, or at time `at` (epoch seconds, not after now)."""
+        ready = self.world.clock.reached(lb["ready_at"]) if at is None else lb["ready_at"] <= at
+        if self.hold_provisioning or not ready:
             return "provisioning"
         if lb["scheme"] == "internet-facing" and \
                 not self.world.svc("ec2").has_internet_gateway(lb["vpc_id"]):
@@ -561,12 +563,12 @@ class LoadBalancerMixin:
             self._deregister(tg, tid, port)
         return {}
 
-    def _register(self, tg, ip, port, behaviour):
+    def _register(self, tg, ip, port, behaviour, at=None):
         self._purge_targets(tg)
         cur = tg["targets"].get((ip, port))
         if cur and cur["drain_until"] is None:
             return
-        tg["targets"][(ip, port)] = {"registered": self.world.clock.now(),
+        tg["targets"][(ip, port)] = {"registered": self.world.clock.now() if at is None else at,
                                       "behaviour": behaviour, "drain_until": None}
 
     def _deregister(self, tg, ip, port):
@@ -584,9 +586,11 @@ class LoadBalancerMixin:
                     if t["drain_until"] is not None and self.world.clock.reached(t["drain_until"])]:
             del tg["targets"][key]
 
-    def _health(self, tg, key):
-        """(state, reason, description) of a target, derived from the clock."""
+    def _health(self, tg, key, at=None):
+        """(state, reason, description) of a target, derived from the clock: now, or at
+        time `at` (an event ECS replays late asks how the target was at the event's time)."""
         self._purge_targets(tg)
+        when = self.world.clock.now() if at is None else at
         t = tg["targets"].get(key)
         if t is None:
             return ("unused", "Target.NotRegistered", "Target is not registered to the target group")
@@ -599,19 +603,19 @@ class LoadBalancerMixin:
                     "Target group is not configured to receive traffic from the load balancer")
         clock = self.world.clock
         start = max([t["registered"], tg["attached_at"] or 0] + [lb["ready_at"] for lb in lbs])
-        if not any(self._lb_state(lb) == "active" for lb in lbs):
+        if not any(self._lb_state(lb, at) == "active" for lb in lbs):
             return ("initial", "Elb.RegistrationInProgress", "Target registration is in progress")
         hc = tg["hc"]
         if t["behaviour"] == "unhealthy":
             due = hc["HealthCheckIntervalSeconds"] * hc["UnhealthyThresholdCount"]
-            if clock.reached(start + due * clock.scale):
+            if when >= start + due * clock.scale:
                 return ("unhealthy", "Target.ResponseCodeMismatch",
                         "Health checks failed with these codes: [503]")
             return ("initial", "Elb.InitialHealthChecking", "Initial health checks in progress")
         due = hc["HealthCheckIntervalSeconds"] * hc["HealthyThresholdCount"]
         if t["behaviour"] == "slow":
             due *= 10
-        if clock.reached(start + due * clock.scale):
+        if when >= start + due * clock.scale:
             return ("healthy", None, None)
         return ("initial", "Elb.InitialHealthChecking", "Initial health checks in progress")
 
