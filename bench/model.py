@@ -143,6 +143,12 @@ class Topology:
         """The service a bootstrap step runs in (its first service dependency)."""
         return next((name(d) for d in self.deps(rid) if kind(d) == "service"), None)
 
+    def roles_of(self, rid):
+        """The IAM roles a service's CreateService names: its own (the infrastructure
+        role) and its task definition's (execution and task roles)."""
+        near = self.deps(rid) + [x for d in self.deps(rid) if kind(d) == "task_def" for x in self.deps(d)]
+        return sorted({r for r in near if kind(r) == "role"})
+
     def eni_users(self, sg):
         """ALBs and services whose network interfaces carry security group sg."""
         return [r for r in self.dependents(sg) if kind(r) in ("alb", "service")]
@@ -159,8 +165,18 @@ class Aws:
         self.alb_active, self.alb_enis_gone, self.alb_deleted = {}, {}, {}
         self.forwarded, self.unforwarded = {}, {}
         self.running, self.stopped, self.task_enis_gone = {}, {}, {}
+        self.role_usable = {}
 
     # -- creating
+    def create_role(self, role, t):
+        """CreateRole answered at t: ECS can assume the role once IAM has spread it."""
+        self.role_usable[role] = t + self.d["role_assumable"]
+
+    def roles_usable(self, roles):
+        """When ECS accepts a service naming these roles (it refuses a role it cannot
+        assume yet: InvalidParameterException)."""
+        return max([0.0] + [self.role_usable.get(r, 0.0) for r in roles])
+
     def create_alb(self, lb, t):
         self.alb_active[lb] = t + self.d.get("alb_active_" + lb, self.d["alb_active"])
         return self.alb_active[lb]

@@ -64,10 +64,14 @@ class Semantics:
             ns = next((name(d) for d in topo.deps(rid) if kind(d) == "namespace"), None)
             self.cause = "namespace/%s" % ns
             return (self.ns_ready.get(ns, 0.0) + cost, True) if ns in self.ns_ready else (None, False)
+        if k == "role" and action != "update":
+            aws.create_role(rid, start)
+            return None, False
         if k == "service":
             if action == "update":
                 return aws.roll(n, created), False
             egress = self.nat_ready() if (aws.s.get(n) or {}).get("private") else 0.0
+            created = max(created, aws.roles_usable(topo.roles_of(rid)))
             ready = aws.create_service(n, created, egress)
             self.cause = aws.health_cause(n)
             return ready, False
@@ -132,7 +136,7 @@ def _result(bars, why, tail=0.0):
     for b in bars:
         b["critical"] = b["id"] in on
     end = max([b["end"] for b in bars] + [0.0])
-    return {"seconds": round(end + tail, 1), "bars": bars, "path": path}
+    return {"seconds": round(end + tail, 1), "exact": end + tail, "bars": bars, "path": path}
 
 
 # ---------------------------------------------------------------- ecsdeploy, replayed
@@ -251,6 +255,8 @@ def bound_up(topo, settings, d, call_s, costs=None):
             elif need == "running":
                 svc = name(dep)
                 needs.append((aws.agent_ready(svc) if svc in aws.running else ready.get(dep, 0.0), dep))
+        if k == "service":   # ECS refuses a role IAM has not spread yet
+            needs += [(aws.roles_usable([r]), r) for r in topo.roles_of(rid)]
         start, why[rid] = max(needs) if needs else (0.0, None)
         if k == "bootstrap":
             created[rid] = start + (costs or {}).get(rid, call_s)
@@ -258,6 +264,9 @@ def bound_up(topo, settings, d, call_s, costs=None):
             created[rid] = start + call_s
         if k == "alb":
             ready[rid] = aws.create_alb(n, created[rid])
+        elif k == "role":
+            aws.create_role(rid, created[rid])
+            ready[rid] = created[rid]
         elif k == "namespace":
             ready[rid] = created[rid] + d["namespace"]
         elif k == "nat":

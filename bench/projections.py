@@ -87,9 +87,9 @@ def resources(ctx, phase, m, observed=None):
         fake = model.durations("typical", ctx.scale, drawn(observed or {}, ctx.run, ctx.scale))
         res["fake_scale"] = {
             "observed": observed or {},
-            "bound": bound(ctx.run, fake)["seconds"],
-            "replay": project.ecsdeploy(spans, trig, ctx.topo, ctx.run, fake, phase, ctx.scale, m["wall"],
-                                        ctx.poll * ctx.scale)["seconds"],
+            "bound": round(bound(ctx.run, fake)["exact"], 3),   # seconds at this scale: 0.1 is 2 s of AWS's
+            "replay": round(project.ecsdeploy(spans, trig, ctx.topo, ctx.run, fake, phase, ctx.scale, m["wall"],
+                                              ctx.poll * ctx.scale)["exact"], 3),
             "wall": m["wall"]}
     return res, out, spans, trig
 

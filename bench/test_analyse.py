@@ -10,6 +10,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import analyse  # noqa: E402
 import cli_model  # noqa: E402
 import model  # noqa: E402
+import observe  # noqa: E402
 import project  # noqa: E402
 import report  # noqa: E402
 import svg  # noqa: E402
@@ -160,6 +161,33 @@ check("bound path: health waits for the ALB, not the listener", b["path"], ["vpc
 fast = {s: dict(v, **{"hc_interval": 5, "hc_healthy": 2}) for s, v in run.items()}
 # healthy by the ALB at 105.05 + 10; ECS's looks from 26.1 + 10 every 5 s: 36.1 + 16 * 5
 near("bound fastest", project.bound_up(topo, fast, d, 0.025)["seconds"], 36.1 + 16 * 5, 0.06)
+# a service whose task definition names a role made in the run: ECS takes it only once IAM
+# can assume the role (8 s after CreateRole), so the task runs 8 s later than above and
+# ECS's looks at its health move with it
+role_edges = dict(topo_edges, **{"role/exec": [], "task_def/app": ["role/exec"]})
+role_edges["service/app"] = topo_edges["service/app"] + ["task_def/app"]
+role_topo = model.Topology(role_edges)
+check("roles of a service", role_topo.roles_of("service/app"), ["role/exec"])
+rb = project.bound_up(role_topo, run, d, 0.025)
+# CreateRole answered at 0.025, usable at 8.025; CreateService answered 8.05; task runs at
+# 34.05; ECS looks at 184.05, then every 30 s: the ALB's 255.05 is seen at 274.05
+near("bound up: the role must be usable", rb["seconds"], 34.05 + 150 + 3 * 30, 0.06)
+near("bound up: the service waits for its role",
+     next(x for x in rb["bars"] if x["id"] == "service/app")["start"], 8.025)
+role_sp = dict(sp, **{"role/exec": span(0.1, 0.15), "task_def/app": span(0.15, 0.2)})
+role_mine = project.ecsdeploy(role_sp, analyse.triggers(role_sp, role_edges), role_topo, run, d, "up", 0.05,
+                              14.6, 5.0)
+near("ecsdeploy up: a service made at once still waits for its role", role_mine["seconds"],
+     project.ecsdeploy(role_sp, analyse.triggers(role_sp, role_edges), role_topo, run,
+                       dict(d, role_assumable=0.0), "up", 0.05, 14.6, 5.0)["seconds"], 0.06)
+early = {"role/exec": span(0.0, 0.05), "task_def/app": span(0.05, 0.1), "service/app": span(0.1, 3.0, 0.2)}
+em = project.ecsdeploy(early, analyse.triggers(early, role_edges), role_topo, run, d, "up", 0.05, 3.0, 5.0)
+# the role made at 0.0 is usable at 8.0: the service's rollout counts from then (its end
+# seen half a poll interval late)
+near("ecsdeploy up: CreateService before the role is usable counts from then",
+     next(x for x in em["bars"] if x["id"] == "service/app")["end"],
+     model.Aws(d, run).create_service("app", 8.0) + 2.5, 0.06)
+
 bd = project.bound_down(topo, run, d, 0.025)
 near("bound down: sg after the task interfaces", bd["seconds"], 0.025 + 15 + 180 + 0.025 + 0.025, 0.06)
 down_sp = {"service/app": span(0, 2.3, 0.1, "delete"), "listener_rule/app-80": span(2.3, 2.4, None, "delete"),
@@ -210,6 +238,24 @@ check("svg calls", len(svg.from_calls([call(1, 2, seq=1), call(1.5, 3, seq=2)], 
 s1 = {"wall": 10.0, "observed": {"alb/benchscale-public": 3.0}}
 s20 = {"wall": 20.0, "observed": {"alb/benchscale-public": 7.0}}
 check("scale ratio", report.scale_ratio(s1, s20, 0.05), round((20 - 7 + 5.25) / (10 - 3 + 5.25), 2))
+
+# ---- what the fake drew: only for what the command created, as the fake gives it
+
+
+class StubFake:
+    def __init__(self):
+        self.docs = [{"elbv2": {"load_balancers": [{"name": "old-public", "ready_after": 4.0}]}},
+                     {"elbv2": {"load_balancers": [{"name": "old-public", "ready_after": 4.0},
+                                                   {"name": "s-public", "ready_after": 5.123}]},
+                      "servicediscovery": {"namespaces": [{"name": "s.internal", "ready_after": 1.6}]}}]
+
+    def resources(self):
+        return self.docs.pop(0)
+
+
+with observe.Observer(StubFake()) as obs:
+    pass
+check("observed draws", obs.durations(), {"alb/s-public": 5.123, "namespace/s.internal": 1.6})
 
 print("%d passed, %d failed" % (passed, failed))
 sys.exit(1 if failed else 0)

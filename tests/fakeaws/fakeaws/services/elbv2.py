@@ -115,7 +115,8 @@ class ELBv2(LoadBalancerMixin, ListenerMixin, Service):
     def resources(self):
         return {
             "load_balancers": [{"arn": lb["arn"], "name": lb["name"], "dns": lb["dns"],
-                                "state": self._lb_state(lb), "vpc": lb["vpc_id"]}
+                                "state": self._lb_state(lb), "vpc": lb["vpc_id"],
+                                "ready_after": round(lb["ready_at"] - lb["created"], 3)}
                                for lb in self.lbs.values()],
             "target_groups": [{"arn": tg["arn"], "name": tg["name"], "port": tg["port"],
                                "targets": [f"{ip}:{port}" for ip, port in tg["targets"]]}

@@ -478,7 +478,8 @@ class ServiceDiscovery(Service):
         return {
             "namespaces": [{"id": ns["id"], "name": ns["name"], "vpc": ns["vpc"], "type": ns["type"],
                             "state": "deleting" if ns["delete_op"] else
-                            "active" if clock.reached(ns["ready_at"]) else "creating"}
+                            "active" if clock.reached(ns["ready_at"]) else "creating",
+                            "ready_after": round(ns["ready_at"] - ns["created"], 3)}
                            for ns in live],
             "services": [{"id": s["id"], "name": s["name"], "namespace": s["namespace_id"],
                           "instances": sorted(s["instances"])} for s in self.services.values()],
