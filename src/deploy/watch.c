@@ -234,7 +234,8 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
     const deploy_watch_request *w = x->w;
     view now;
     int rc = read_view(x->c, w, x->pw, x->earliest, x->due, &now, err);
-    schedule_next(x); /* by what the last look saw */
+    int was_starting = x->starting;
+    schedule_next(x); /* by what the look before saw; again below once this one is judged */
     if (rc != 0 && aws_error_is(err, AWS_IS_CANCELLED))
         return -1; /* a Ctrl-C: deploy_watch tells it */
     if (rc == 0) {
@@ -286,6 +287,8 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
         double every = spacing(x, now_s);
         x->targets_due = now_s + (every > 2 ? every : 2) * w->poll_s - w->poll_s / 4;
     }
+    if (x->starting != was_starting)
+        schedule_next(x); /* the pace this look calls for, from its first look on */
     return x->state == DEPLOY_STATE_FAILED ||
            (x->state == DEPLOY_STATE_FAILING && w->stop_at_failure);
 }

@@ -8,7 +8,8 @@ with the clock. Were a waiting service to keep one of the two slots, only two
 CreateService calls could ever happen while the pulls are held. The test waits until the
 fake's call log holds all six (the deadline only bounds a failure), checks that the
 services are waited for meanwhile (DescribeServices calls), lets the pulls go,
-and `up` must then succeed."""
+and `up` must then succeed. Then, with one service whose pull is held, the pace of its
+watch: every second interval while nothing can end."""
 import os
 import sys
 import tempfile
@@ -62,7 +63,40 @@ def main():
         rep.eq(proc.returncode, 0, "up succeeds once the tasks start: " + err[-600:])
         rc, out, err = sw.run(fake, path, "down", "--yes", "--purge", timeout=180)
         rep.eq(rc, 0, "down: " + err[-400:])
+        paced_while_nothing_runs(rep, fake, work)
     rep.finish()
+
+
+POLL = 0.05  # ECSDEPLOY_POLL_SECONDS in stackworld
+
+
+def paced_while_nothing_runs(rep, fake, work):
+    """While no task of a new service runs nothing can end: from its first look on, the
+    watch looks every second poll interval, not every one (deploy/watch.c, spacing)."""
+    path = os.path.join(work, "paced.yml")
+    with open(path, "w") as f:
+        f.write("stack: paced\nservices:\n  web:\n    image: nginx:1.27\n    port: 8080\n")
+    seq = max([c["seq"] for c in fake.calls()] or [0])
+    fake.control("POST", "/_fake/ecs/pulls", {"hold": True})
+    proc = sw.start(fake, path, "up", "--yes")
+    deadline = time.monotonic() + 120
+    looks = []
+    while time.monotonic() < deadline and proc.poll() is None and len(looks) < 5:
+        looks = [c for c in fake.calls() if c["seq"] > seq and c["operation"] == "DescribeServices"]
+        time.sleep(0.05)
+    fake.control("POST", "/_fake/ecs/pulls", {"hold": False})
+    gaps = [round(b["start"] - a["start"], 3) for a, b in zip(looks, looks[1:])]
+    rep.check(len(gaps) >= 4 and min(gaps) >= 1.6 * POLL,
+              "while its task cannot start, the service is looked at every second interval "
+              "from its first look on (gaps %s s, interval %s s)" % (gaps, POLL))
+    try:
+        _, err = proc.communicate(timeout=180)
+    except Exception:
+        sw.kill9(proc)
+        _, err = proc.communicate()
+    rep.eq(proc.returncode, 0, "up succeeds once the pull goes: " + err[-400:])
+    rc, _, err = sw.run(fake, path, "down", "--yes", "--purge", timeout=180)
+    rep.eq(rc, 0, "down: " + err[-400:])
 
 
 if __name__ == "__main__":
