@@ -61,8 +61,12 @@ def run_phase(fake, name, argv, outdir, json_lines=False, watch=False, timeout=N
     m["round_trip_depth"] = len(chain)
     m["round_trip_chain"] = analyse.chain_text(chain)
     m["_calls"], m["_chain"] = calls, chain
+    with open(os.path.join(outdir, name + ".calls.json"), "w") as f:  # for a look by hand
+        json.dump([dict(c, at=round(c["start"] - m["t0_epoch"], 4)) for c in calls], f)
     if json_lines:
         m["events"] = analyse.parse_events(m.pop("lines"))
+        with open(os.path.join(outdir, name + ".events.json"), "w") as f:
+            json.dump(m["events"], f)
     else:
         m["waits"] = analyse.cli_waits(m.pop("lines"))
     return m

@@ -102,13 +102,13 @@ static int poll_operation(res_ctx *ctx, res_node *n, void *ud, char *status, siz
 
 /* How many poll intervals an operation on the namespace is not asked about: making or
  * deleting a private DNS namespace makes or deletes a Route 53 hosted zone, which AWS
- * documents at 30-90 s, so the first look is at 25 s (5 intervals of 5 s); an HTTP
- * namespace has no zone and takes seconds: one interval. */
+ * documents at 30-90 s, so the first look is at 30 s (6 intervals of 5 s), when the
+ * answer can first be yes; an HTTP namespace has no zone and takes seconds: one interval. */
 static double quiet_intervals(const res_node *n)
 {
     const cJSON *props = n->desired ? n->desired : n->actual;
     const char *type = cJSON_GetStringValue(cJSON_GetObjectItem(props, "type"));
-    return type && strcmp(type, "HTTP") == 0 ? 1 : 5;
+    return type && strcmp(type, "HTTP") == 0 ? 1 : 6;
 }
 
 /* Wait for an operation; *ns_id (free()) is the namespace it names. */
