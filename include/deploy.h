@@ -152,6 +152,10 @@ typedef struct {
     const char *service_deployment; /* the service deployment to follow, or NULL */
     double since_epoch;             /* wall clock of the change: service events since then
                                        explain a failure (0: every event ECS keeps) */
+    double healthy_after_s;         /* > 0: ECS counts a new task healthy no sooner than this
+                                       after it runs (its scheduler waits 40 s for a task with
+                                       no load balancer and no container health check): no
+                                       look goes before, and looks come closer once it may */
     double timeout_s;               /* > 0 */
     double poll_s;                  /* > 0 */
     cancel_flag *cancel;            /* set by a Ctrl-C: ends the watch; may be NULL */

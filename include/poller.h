@@ -32,10 +32,11 @@ void poller_leave(poller_watch *w);
  * seconds), made at `due` at the latest (a round another watcher makes in between serves
  * too; earliest <= due). 0 with *out (ecs_service_free) and *found = 1, or *found = 0
  * when ECS says MISSING (*out zeroed); -1 with the round's error, or "Interrupted"
- * (AWS_IS_CANCELLED) once *cancel is set (may be NULL).
+ * (AWS_IS_CANCELLED) once *cancel is set (may be NULL). *round_at (may be NULL): when
+ * the round that answered began (what it saw was so then or later).
  */
 int poller_look(poller_watch *w, double earliest, double due, cancel_flag *cancel,
-                ecs_service *out, int *found, aws_error *err);
+                ecs_service *out, int *found, double *round_at, aws_error *err);
 
 /* Rounds of DescribeServices the poller of w has made (for tests). */
 unsigned long poller_rounds(const poller_watch *w);

@@ -129,6 +129,8 @@ typedef struct {
     const char *service;
     const char *task_definition; /* ARN */
     double since_epoch;          /* wall clock of the change (0: unknown) */
+    double healthy_after_s;      /* > 0: ECS counts a new task healthy no sooner than this
+                                    after it runs (deploy_watch_request) */
 } res_rollout;
 
 /* The deployment watcher a kind waits with (res_ctx.watch). It lives above the kinds, in

@@ -216,7 +216,7 @@ static void wait_until(poller *p, double until)
 }
 
 int poller_look(poller_watch *w, double earliest, double due, cancel_flag *cancel,
-                ecs_service *out, int *found, aws_error *err)
+                ecs_service *out, int *found, double *round_at, aws_error *err)
 {
     poller *p = w->p;
     memset(out, 0, sizeof *out);
@@ -234,6 +234,8 @@ int poller_look(poller_watch *w, double earliest, double due, cancel_flag *cance
     for (;;) {
         if (answered(p, w)) {
             rc = serve(w, out, found, err);
+            if (round_at)
+                *round_at = p->round_start;
             break;
         }
         if (cancel_requested(cancel)) {

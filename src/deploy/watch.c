@@ -53,11 +53,11 @@ static void find_mine(view *v, const char *td)
 /* The service as the cluster's poller read it in a round between earliest and due (see
  * poller.h), and its service deployment. */
 static int read_view(aws_client *c, const deploy_watch_request *w, poller_watch *pw,
-                     double earliest, double due, view *v, aws_error *err)
+                     double earliest, double due, view *v, double *round_at, aws_error *err)
 {
     int found = 0;
     memset(v, 0, sizeof *v);
-    if (poller_look(pw, earliest, due, w->cancel, &v->s, &found, err) != 0)
+    if (poller_look(pw, earliest, due, w->cancel, &v->s, &found, round_at, err) != 0)
         return -1;
     if (!found) {
         aws_error_set(err, AWS_ERR_SERVICE, "ServiceMissing", "service %s is gone", w->service);
@@ -178,11 +178,20 @@ typedef struct {
     int starting;           /* no end due soon: the new tasks start, or behind a load
                                balancer no health check of them has begun */
     double targets_due;     /* when target health may be read again (util_now) */
+    double unready_round;   /* healthy_after_s: the earliest time of the last look that
+                               saw a new task not running yet (util_now) */
+    double healthy_from;    /* ... so not before this can ECS count them all healthy; 0:
+                               not all running yet */
+    double healthy_by;      /* ... and by this (a poll after) it should have */
 } watch;
 
 /* How long (in poll intervals: a minute at 5 s) a watch looks every second interval while
  * nothing can end; after that, every third. */
 #define STARTING_LOOKS_CLOSE 12
+
+/* Between healthy_from and healthy_by the end is due at any moment: the looks come every
+ * half interval. */
+#define DUE_SPACING 0.5
 
 /*
  * When to look next: one poll interval on, or in a round another watcher of the cluster
@@ -200,6 +209,8 @@ typedef struct {
  */
 static double spacing(const watch *x, double now)
 {
+    if (x->healthy_from > 0 && now >= x->healthy_from && now < x->healthy_by)
+        return DUE_SPACING;
     if (!x->starting)
         return 1;
     return now - x->began > STARTING_LOOKS_CLOSE * x->w->poll_s ? 3 : 2;
@@ -209,7 +220,27 @@ static void schedule_next(watch *x)
 {
     double now = util_now(), poll = x->w->poll_s * spacing(x, now);
     x->due = now + poll < x->deadline ? now + poll : x->deadline;
+    if (x->healthy_from > now && x->due > x->healthy_from)
+        x->due = x->healthy_from; /* the first moment the end can come */
     x->earliest = now + poll / 2 < x->due ? now + poll / 2 : x->due;
+}
+
+/* ECS counts the new tasks healthy no sooner than healthy_after_s after they run: from
+ * the first look that sees them all running, the end cannot come before that time after
+ * the last look that saw one not running, and should come within a poll of that time
+ * after this look. */
+static void note_running(watch *x, double round_from, double now)
+{
+    const ecs_deployment *m = x->v.mine;
+    if (x->w->healthy_after_s <= 0)
+        return;
+    if (!m || m->desired <= 0 || m->running < m->desired) {
+        x->unready_round = round_from;
+        x->healthy_from = 0;
+    } else if (x->healthy_from == 0) {
+        x->healthy_from = x->unready_round + x->w->healthy_after_s;
+        x->healthy_by = now + x->w->healthy_after_s + x->w->poll_s;
+    }
 }
 
 /* Remember the deployment that runs the revision: it is gone from the service once ECS
@@ -233,8 +264,10 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
     watch *x = ud;
     const deploy_watch_request *w = x->w;
     view now;
-    int rc = read_view(x->c, w, x->pw, x->earliest, x->due, &now, err);
+    double round_from = x->earliest; /* the look's round began then or later */
+    int rc = read_view(x->c, w, x->pw, x->earliest, x->due, &now, &round_from, err);
     int was_starting = x->starting;
+    double was_from = x->healthy_from;
     schedule_next(x); /* by what the look before saw; again below once this one is judged */
     if (rc != 0 && aws_error_is(err, AWS_IS_CANCELLED))
         return -1; /* a Ctrl-C: deploy_watch tells it */
@@ -280,6 +313,7 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
      * checks at least (10 s at AWS's shortest interval) and stays so until ECS replaces
      * its task, so no unhealthy target goes unseen. */
     double now_s = util_now();
+    note_running(x, round_from, now_s);
     if (!x->v.mine || x->v.mine->running == 0) {
         x->starting = 1; /* nothing can end before the new tasks run */
     } else if (now_s >= x->targets_due) {
@@ -287,7 +321,9 @@ static int check(void *ud, char *line, size_t size, aws_error *err)
         double every = spacing(x, now_s);
         x->targets_due = now_s + (every > 2 ? every : 2) * w->poll_s - w->poll_s / 4;
     }
-    if (x->starting != was_starting)
+    if (x->healthy_from > 0) /* no load balancer: nothing can end before ECS counts them */
+        x->starting = now_s < x->healthy_from;
+    if (x->starting != was_starting || x->healthy_from != was_from)
         schedule_next(x); /* the pace this look calls for, from its first look on */
     return x->state == DEPLOY_STATE_FAILED ||
            (x->state == DEPLOY_STATE_FAILING && w->stop_at_failure);

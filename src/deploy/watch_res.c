@@ -32,6 +32,7 @@ int deploy_watch_res(res_ctx *ctx, res_node *n, res_action action, const res_rol
                               .service = rollout->service,
                               .task_definition = rollout->task_definition,
                               .since_epoch = rollout->since_epoch,
+                              .healthy_after_s = rollout->healthy_after_s,
                               .timeout_s = ctx->timeout_s > 0 ? ctx->timeout_s : 900,
                               .poll_s = ctx->poll_s > 0 ? ctx->poll_s : 5,
                               .cancel = ctx->cancel,

@@ -363,6 +363,21 @@ static int call(res_ctx *ctx, res_node *n, int creating, request *r, ecs_service
     }
 }
 
+/* ECS's service scheduler counts a task with no load balancer and no essential container
+ * health check healthy 40 s after it runs (ECS's minimumHealthyPercent documentation), so
+ * a watch need not look before. In poll intervals (8 at 5 s), as the namespace's least
+ * time is: a shorter poll (the fake's time scale) shortens it alike. 0 when it does not
+ * apply or the service is not the file's. */
+static double healthy_after(const res_ctx *ctx, const stack_service *svc)
+{
+    if (!svc || svc->has_load_balancer)
+        return 0;
+    for (size_t i = 0; i < svc->ncontainers; i++)
+        if (svc->containers[i].essential && svc->containers[i].health.set)
+            return 0;
+    return 8 * (ctx->poll_s > 0 ? ctx->poll_s : 5);
+}
+
 /* Wait with the deployment watcher until the service runs props' task definition
  * steadily; a failed deployment ends the wait with its reasons. */
 static int wait_steady(res_ctx *ctx, res_node *n, res_action action, const cJSON *props,
@@ -371,7 +386,9 @@ static int wait_steady(res_ctx *ctx, res_node *n, res_action action, const cJSON
     res_rollout r = {.cluster = res_prop_string(props, "cluster"),
                      .service = res_prop_string(props, "name"),
                      .task_definition = res_prop_string(props, "task_definition"),
-                     .since_epoch = since};
+                     .since_epoch = since,
+                     /* an earlier run's deployment (settling) may run other containers */
+                     .healthy_after_s = action == RES_NONE ? 0 : healthy_after(ctx, n->model)};
     if (!r.cluster || !r.service || !r.task_definition) {
         aws_error_set(err, AWS_ERR_INPUT, "Unresolved",
                       "service %s: cluster or task definition unknown",

@@ -64,10 +64,51 @@ def main():
         rc, out, err = sw.run(fake, path, "down", "--yes", "--purge", timeout=180)
         rep.eq(rc, 0, "down: " + err[-400:])
         paced_while_nothing_runs(rep, fake, work)
+        no_look_before_ecs_counts_it(rep, fake, work)
     rep.finish()
 
 
 POLL = 0.05  # ECSDEPLOY_POLL_SECONDS in stackworld
+
+
+def looks_since(fake, t):
+    return [c for c in fake.calls() if c["operation"] == "DescribeServices" and c["start"] >= t]
+
+
+def no_look_before_ecs_counts_it(rep, fake, work):
+    """A service with no load balancer and no container health check: ECS counts its task
+    healthy 40 s (8 intervals) after it runs, so once the watch has seen it running it
+    looks every second interval, not every one, until that time can have come (then
+    every half interval until the end)."""
+    path = os.path.join(work, "grace.yml")
+    with open(path, "w") as f:
+        f.write("stack: grace\nservices:\n  worker:\n    image: nginx:1.27\n")
+    proc = sw.start(fake, path, "up", "--yes", "--output", "json")
+    seen = [None]
+
+    def running(events):  # the watch's first look that saw the task running
+        last = events[-1] if events else None
+        if seen[0] is None and isinstance(last, dict) and "running 1/1" in str(last.get("message")):
+            seen[0] = time.time()
+        return False
+    sw.read_events(proc, running, timeout=120)
+    _, err = proc.communicate(timeout=180)
+    rep.eq(proc.returncode, 0, "up of a service without health checks: " + err[-400:])
+    if not rep.check(seen[0] is not None, "the watch said when it saw the task running"):
+        return
+    # The look that saw it came just before; the next ones come two intervals apart while
+    # ECS cannot count the task yet: at least 8 intervals after the look before, which was
+    # at most 3 intervals earlier, so the 2.4 intervals after the sighting are in that time
+    # (with room for the event reaching this reader late; a reading so late that the
+    # window holds one look only proves nothing, and does not fail).
+    looks = [c for c in fake.calls() if c["operation"] == "DescribeServices"
+             and seen[0] - 1.2 * POLL <= c["start"] <= seen[0] + 2.4 * POLL]
+    gaps = [round(b["start"] - a["start"], 3) for a, b in zip(looks, looks[1:])]
+    rep.check(min(gaps or [POLL * 2]) >= 1.6 * POLL,
+              "once the task runs, no look every interval while ECS cannot count it healthy "
+              "(gaps %s s, interval %s s)" % (gaps, POLL))
+    rc, _, err = sw.run(fake, path, "down", "--yes", "--purge", timeout=180)
+    rep.eq(rc, 0, "down: " + err[-400:])
 
 
 def paced_while_nothing_runs(rep, fake, work):

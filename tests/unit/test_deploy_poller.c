@@ -13,7 +13,7 @@ typedef struct {
     double earliest, due;
     cancel_flag *cancel;
     int rc, found;
-    double took;
+    double took, round_at;
     char status[16];
     aws_error err;
 } looker;
@@ -23,7 +23,7 @@ static void *look(void *arg)
     looker *l = arg;
     ecs_service s;
     double t0 = util_now();
-    l->rc = poller_look(l->w, l->earliest, l->due, l->cancel, &s, &l->found, &l->err);
+    l->rc = poller_look(l->w, l->earliest, l->due, l->cancel, &s, &l->found, &l->round_at, &l->err);
     l->took = util_now() - t0;
     if (l->rc == 0 && l->found)
         snprintf(l->status, sizeof l->status, "%s", s.status ? s.status : "?");
@@ -79,6 +79,7 @@ START_TEST(one_round_serves_every_watcher_in_its_window)
     /* 13 services: two DescribeServices (10 + 3; the fake refuses 11) in one round */
     double t0 = util_now();
     look_all(l, 13, t0, t0 + 0.5, NULL);
+    double t_end = util_now();
     ck_assert_uint_eq(poller_rounds(l[0].w), 1);
     for (int i = 0; i < 12; i++) {
         ck_assert_msg(l[i].rc == 0, "%s", l[i].err.message);
@@ -87,6 +88,12 @@ START_TEST(one_round_serves_every_watcher_in_its_window)
     }
     ck_assert_int_eq(l[12].rc, 0);
     ck_assert_int_eq(l[12].found, 0); /* MISSING: not found, not an error */
+    /* every look says when the round that answered began: from its window's start, before
+     * the look ended, the same for all */
+    for (int i = 0; i < 13; i++) {
+        ck_assert(l[i].round_at >= t0 && l[i].round_at <= t_end);
+        ck_assert(l[i].round_at == l[0].round_at);
+    }
     /* a look whose window the last round does not reach makes a new one; a look that a
      * round made in its window answers does not */
     double t1 = util_now();
@@ -94,6 +101,7 @@ START_TEST(one_round_serves_every_watcher_in_its_window)
     ck_assert_uint_eq(poller_rounds(l[0].w), 2);
     look_all(l + 2, 1, t1, t1 + 0.2, NULL);
     ck_assert_uint_eq(poller_rounds(l[0].w), 2);
+    ck_assert(l[2].round_at == l[0].round_at && l[0].round_at >= t1);
     for (int i = 0; i < 13; i++)
         poller_leave(l[i].w);
     aws_client_free(c);
