@@ -55,20 +55,25 @@ def main():
         rep.eq(len(running), 0, "no task ran while the pulls were held")
         status, _ = fake.control("POST", "/_fake/ecs/pulls", {"hold": False})
         rep.eq(status, 200, "the fake lets the pulls go")
-        try:
-            out, err = proc.communicate(timeout=180)
-        except Exception:
-            sw.kill9(proc)
-            out, err = proc.communicate()
-        rep.eq(proc.returncode, 0, "up succeeds once the tasks start: " + err[-600:])
-        rc, out, err = sw.run(fake, path, "down", "--yes", "--purge", timeout=180)
-        rep.eq(rc, 0, "down: " + err[-400:])
+        end_and_down(rep, fake, proc, path, "up succeeds once the tasks start")
         paced_while_nothing_runs(rep, fake, work)
         no_look_before_ecs_counts_it(rep, fake, work)
     rep.finish()
 
 
 POLL = 0.05  # ECSDEPLOY_POLL_SECONDS in stackworld
+
+
+def end_and_down(rep, fake, proc, path, what):
+    """The `up` in proc must end well (it is killed after 3 minutes); then its stack goes."""
+    try:
+        _, err = proc.communicate(timeout=180)
+    except Exception:
+        sw.kill9(proc)
+        _, err = proc.communicate()
+    rep.eq(proc.returncode, 0, what + ": " + err[-600:])
+    rc, _, err = sw.run(fake, path, "down", "--yes", "--purge", timeout=180)
+    rep.eq(rc, 0, "down: " + err[-400:])
 
 
 def looks_since(fake, t):
@@ -92,8 +97,7 @@ def no_look_before_ecs_counts_it(rep, fake, work):
             seen[0] = time.time()
         return False
     sw.read_events(proc, running, timeout=120)
-    _, err = proc.communicate(timeout=180)
-    rep.eq(proc.returncode, 0, "up of a service without health checks: " + err[-400:])
+    end_and_down(rep, fake, proc, path, "up of a service without health checks")
     if not rep.check(seen[0] is not None, "the watch said when it saw the task running"):
         return
     # The look that saw it came just before; the next ones come two intervals apart while
@@ -107,8 +111,6 @@ def no_look_before_ecs_counts_it(rep, fake, work):
     rep.check(min(gaps or [POLL * 2]) >= 1.6 * POLL,
               "once the task runs, no look every interval while ECS cannot count it healthy "
               "(gaps %s s, interval %s s)" % (gaps, POLL))
-    rc, _, err = sw.run(fake, path, "down", "--yes", "--purge", timeout=180)
-    rep.eq(rc, 0, "down: " + err[-400:])
 
 
 def paced_while_nothing_runs(rep, fake, work):
@@ -130,14 +132,7 @@ def paced_while_nothing_runs(rep, fake, work):
     rep.check(len(gaps) >= 4 and min(gaps) >= 1.6 * POLL,
               "while its task cannot start, the service is looked at every second interval "
               "from its first look on (gaps %s s, interval %s s)" % (gaps, POLL))
-    try:
-        _, err = proc.communicate(timeout=180)
-    except Exception:
-        sw.kill9(proc)
-        _, err = proc.communicate()
-    rep.eq(proc.returncode, 0, "up succeeds once the pull goes: " + err[-400:])
-    rc, _, err = sw.run(fake, path, "down", "--yes", "--purge", timeout=180)
-    rep.eq(rc, 0, "down: " + err[-400:])
+    end_and_down(rep, fake, proc, path, "up succeeds once the pull goes")
 
 
 if __name__ == "__main__":
