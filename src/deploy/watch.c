@@ -237,7 +237,7 @@ static void note_running(watch *x, double round_from, double now)
     if (!m || m->desired <= 0 || m->running < m->desired) {
         x->unready_round = round_from;
         x->healthy_from = 0;
-    } else if (x->healthy_from == 0) {
+    } else if (x->healthy_from == 0 && x->unready_round > 0) { /* (none seen: unknown) */
         x->healthy_from = x->unready_round + x->w->healthy_after_s;
         x->healthy_by = now + x->w->healthy_after_s + x->w->poll_s;
     }
