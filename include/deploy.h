@@ -54,6 +54,7 @@ typedef struct {
     int step_bake_minutes;          /* -1: 1 */
     double timeout_s;               /* > 0 */
     double poll_s;                  /* > 0 */
+    double healthy_after_s;         /* deploy_watch_request's (0: not known) */
     int no_wait;
     int rollback_on_timeout;
     deploy_progress_fn progress;    /* may be NULL */
@@ -97,7 +98,9 @@ char *deploy_result_story(const deploy_result *r, size_t max);
 /* The rollout settings of one service's request: the stack file's `deployment:` of the
  * service (sv; NULL for a service outside the file, as with --cluster), then the command
  * line's over them: bake_minutes >= 0, canary_percent > 0, step_percent > 0 (others: not
- * given). The strategy is not the file's: NULL keeps the service's own. */
+ * given). The strategy is not the file's: NULL keeps the service's own. With q->poll_s
+ * set: healthy_after_s, the least time ECS takes to count a new task of sv healthy
+ * (stack_service_healthy_after) in poll intervals of 5 s. */
 void deploy_request_settings(deploy_request *q, const stack_service *sv, int bake_minutes,
                              double canary_percent, double step_percent);
 

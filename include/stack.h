@@ -812,6 +812,12 @@ void stack_free(stack_model *s);
  * Caller frees. */
 char *stack_to_json(const stack_model *s);
 
+/* Seconds after a new task of the service runs before ECS can count it healthy, where
+ * AWS fixes it: 40 for a service with no load balancer and no essential container health
+ * check (the scheduler's wait, ECS's minimumHealthyPercent documentation); 0 where a
+ * health check decides, or for NULL. */
+int stack_service_healthy_after(const stack_service *sv);
+
 /* ---- lookups (NULL when absent) -------------------------------------------------- */
 const stack_service *stack_find_service(const stack_model *s, const char *name);
 const stack_secret *stack_find_secret(const stack_model *s, const char *name);

@@ -265,6 +265,7 @@ int deploy_run(aws_client *c, const deploy_request *q, deploy_result *r)
                               .task_definition = r->task_definition,
                               .service_deployment = r->service_deployment,
                               .since_epoch = started,
+                              .healthy_after_s = q->healthy_after_s,
                               .timeout_s = q->timeout_s,
                               .poll_s = q->poll_s,
                               .rollback_on_timeout = q->rollback_on_timeout,

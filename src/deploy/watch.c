@@ -189,8 +189,8 @@ typedef struct {
  * nothing can end; after that, every third. */
 #define STARTING_LOOKS_CLOSE 12
 
-/* Between healthy_from and healthy_by the end is due at any moment: the looks come every
- * half interval. */
+/* Between healthy_from and healthy_by the end is due at any moment when no older
+ * deployment has tasks to stop first: the looks come every half interval. */
 #define DUE_SPACING 0.5
 
 /*
@@ -209,7 +209,8 @@ typedef struct {
  */
 static double spacing(const watch *x, double now)
 {
-    if (x->healthy_from > 0 && now >= x->healthy_from && now < x->healthy_by)
+    if (x->healthy_from > 0 && now >= x->healthy_from && now < x->healthy_by &&
+        x->v.have_s && x->v.s.n_deployments == 1)
         return DUE_SPACING;
     if (!x->starting)
         return 1;

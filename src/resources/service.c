@@ -363,19 +363,13 @@ static int call(res_ctx *ctx, res_node *n, int creating, request *r, ecs_service
     }
 }
 
-/* ECS's service scheduler counts a task with no load balancer and no essential container
- * health check healthy 40 s after it runs (ECS's minimumHealthyPercent documentation), so
- * a watch need not look before. In poll intervals (8 at 5 s), as the namespace's least
- * time is: a shorter poll (the fake's time scale) shortens it alike. 0 when it does not
- * apply or the service is not the file's. */
+/* How long ECS takes at least to count a new task healthy (stack_service_healthy_after),
+ * so that the watch need not look before; in poll intervals of 5 s, as the namespace's
+ * least time is: a shorter poll (the fake's time scale) shortens it alike. 0 when no
+ * such time is known or the service is not the file's. */
 static double healthy_after(const res_ctx *ctx, const stack_service *svc)
 {
-    if (!svc || svc->has_load_balancer)
-        return 0;
-    for (size_t i = 0; i < svc->ncontainers; i++)
-        if (svc->containers[i].essential && svc->containers[i].health.set)
-            return 0;
-    return 8 * (ctx->poll_s > 0 ? ctx->poll_s : 5);
+    return stack_service_healthy_after(svc) / 5.0 * (ctx->poll_s > 0 ? ctx->poll_s : 5);
 }
 
 /* Wait with the deployment watcher until the service runs props' task definition

@@ -34,6 +34,33 @@ START_TEST(outside_the_file_the_service_keeps_its_own)
     ck_assert(q.step_percent == 0);
     ck_assert_int_eq(q.step_bake_minutes, -1);
     ck_assert_ptr_null(q.strategy);
+    ck_assert(q.healthy_after_s == 0); /* nothing known of its health checks */
+}
+END_TEST
+
+/* ECS counts a task with no load balancer and no essential container health check healthy
+ * 40 s after it runs: 8 poll intervals, whatever the interval (the fake's time scale). */
+START_TEST(the_least_time_to_healthy_comes_from_the_file)
+{
+    stack_container c[2];
+    memset(c, 0, sizeof c);
+    c[0].essential = 1;
+    c[1].essential = 0;
+    c[1].health.set = 1; /* a sidecar's check does not decide */
+    stack_service sv = file_service();
+    sv.containers = c;
+    sv.ncontainers = 2;
+    deploy_request q = DEPLOY_REQUEST_INIT;
+    q.poll_s = 0.05;
+    deploy_request_settings(&q, &sv, -1, 0, 0);
+    ck_assert_double_eq_tol(q.healthy_after_s, 0.4, 1e-9);
+    c[0].health.set = 1; /* the main container's check decides */
+    deploy_request_settings(&q, &sv, -1, 0, 0);
+    ck_assert(q.healthy_after_s == 0);
+    c[0].health.set = 0;
+    sv.has_load_balancer = 1; /* the load balancer's checks decide */
+    deploy_request_settings(&q, &sv, -1, 0, 0);
+    ck_assert(q.healthy_after_s == 0);
 }
 END_TEST
 
@@ -97,5 +124,6 @@ START_TEST(each_request_gets_its_result)
 END_TEST
 
 UNIT_SUITE(deploy_request, 0, outside_the_file_the_service_keeps_its_own,
+           the_least_time_to_healthy_comes_from_the_file,
            the_file_settings_are_taken, the_command_line_wins_over_the_file,
            each_request_gets_its_result)
