@@ -100,7 +100,7 @@ char *deploy_result_story(const deploy_result *r, size_t max);
  * line's over them: bake_minutes >= 0, canary_percent > 0, step_percent > 0 (others: not
  * given). The strategy is not the file's: NULL keeps the service's own. With q->poll_s
  * set: healthy_after_s, the least time ECS takes to count a new task of sv healthy
- * (stack_service_healthy_after) in poll intervals of 5 s. */
+ * (stack_service_healthy_after). */
 void deploy_request_settings(deploy_request *q, const stack_service *sv, int bake_minutes,
                              double canary_percent, double step_percent);
 

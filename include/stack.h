@@ -812,11 +812,13 @@ void stack_free(stack_model *s);
  * Caller frees. */
 char *stack_to_json(const stack_model *s);
 
-/* Seconds after a new task of the service runs before ECS can count it healthy, where
- * AWS fixes it: 40 for a service with no load balancer and no essential container health
+/* How long after a new task of the service runs ECS can first count it healthy, where AWS
+ * fixes it: 40 s for a service with no load balancer and no essential container health
  * check (the scheduler's wait, ECS's minimumHealthyPercent documentation); 0 where a
- * health check decides, or for NULL. */
-int stack_service_healthy_after(const stack_service *sv);
+ * health check decides, or for NULL. In seconds at the pace of a poll interval of poll_s:
+ * ecsdeploy looks every 5 s at AWS's pace, and a shorter interval (the fake's time scale)
+ * shortens AWS's times alike (40 s is 8 intervals). */
+double stack_service_healthy_after(const stack_service *sv, double poll_s);
 
 /* ---- lookups (NULL when absent) -------------------------------------------------- */
 const stack_service *stack_find_service(const stack_model *s, const char *name);

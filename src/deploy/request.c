@@ -24,7 +24,7 @@ void deploy_request_settings(deploy_request *q, const stack_service *sv, int bak
         q->canary_percent = canary_percent;
     if (step_percent > 0)
         q->step_percent = step_percent;
-    q->healthy_after_s = stack_service_healthy_after(sv) / 5.0 * q->poll_s;
+    q->healthy_after_s = stack_service_healthy_after(sv, q->poll_s);
 }
 
 typedef struct {

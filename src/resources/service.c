@@ -333,10 +333,10 @@ static void request_free(request *r)
 static double next_pause(const res_ctx *ctx, int young, int tries, double last)
 {
     double poll = ctx->poll_s > 0 ? ctx->poll_s : 5;
-    if (young)
-        return tries == 1 ? poll : tries <= 6 ? poll * 0.4 : last * 2 > 10 ? 10 : last * 2;
     if (tries == 1)
-        return poll < 1 ? poll : 1;
+        return young || poll < 1 ? poll : 1;
+    if (young && tries <= 6)
+        return poll * 0.4;
     return last * 2 > 10 ? 10 : last * 2;
 }
 
@@ -363,26 +363,19 @@ static int call(res_ctx *ctx, res_node *n, int creating, request *r, ecs_service
     }
 }
 
-/* How long ECS takes at least to count a new task healthy (stack_service_healthy_after),
- * so that the watch need not look before; in poll intervals of 5 s, as the namespace's
- * least time is: a shorter poll (the fake's time scale) shortens it alike. 0 when no
- * such time is known or the service is not the file's. */
-static double healthy_after(const res_ctx *ctx, const stack_service *svc)
-{
-    return stack_service_healthy_after(svc) / 5.0 * (ctx->poll_s > 0 ? ctx->poll_s : 5);
-}
-
 /* Wait with the deployment watcher until the service runs props' task definition
  * steadily; a failed deployment ends the wait with its reasons. */
 static int wait_steady(res_ctx *ctx, res_node *n, res_action action, const cJSON *props,
                        double since, aws_error *err)
 {
+    /* settling: an earlier run's deployment may run other containers than the file's */
+    const stack_service *file = action == RES_NONE ? NULL : n->model;
     res_rollout r = {.cluster = res_prop_string(props, "cluster"),
                      .service = res_prop_string(props, "name"),
                      .task_definition = res_prop_string(props, "task_definition"),
                      .since_epoch = since,
-                     /* an earlier run's deployment (settling) may run other containers */
-                     .healthy_after_s = action == RES_NONE ? 0 : healthy_after(ctx, n->model)};
+                     .healthy_after_s = stack_service_healthy_after(
+                         file, ctx->poll_s > 0 ? ctx->poll_s : 5)};
     if (!r.cluster || !r.service || !r.task_definition) {
         aws_error_set(err, AWS_ERR_INPUT, "Unresolved",
                       "service %s: cluster or task definition unknown",

@@ -22,14 +22,14 @@ const stack_load_balancer *stack_find_load_balancer(const stack_model *s, const 
 }
 const stack_zone *stack_find_zone(const stack_model *s, const char *name) { FIND(s->zones, s->nzones, name); }
 
-int stack_service_healthy_after(const stack_service *sv)
+double stack_service_healthy_after(const stack_service *sv, double poll_s)
 {
     if (!sv || sv->has_load_balancer)
         return 0;
     for (size_t i = 0; i < sv->ncontainers; i++)
         if (sv->containers[i].essential && sv->containers[i].health.set)
             return 0;
-    return 40;
+    return 40 / 5.0 * poll_s;
 }
 
 const stack_zone *stack_zone_holding(const stack_model *s, const char *domain)
